@@ -1,0 +1,411 @@
+package indicator
+
+import (
+	"errors"
+	"net/netip"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"golang.org/x/net/idna"
+)
+
+// Errors returned by the Canonical* functions.
+var (
+	ErrEmpty   = errors.New("empty value")
+	ErrSyntax  = errors.New("malformed value")
+	ErrTooLong = errors.New("value too long")
+)
+
+// refanger undoes the common ways analysts "defang" indicators so they
+// cannot be clicked: hxxp://, [.], (.), [:], [@].
+var refanger = strings.NewReplacer(
+	"[.]", ".", "(.)", ".", "{.}", ".", "[dot]", ".", "(dot)", ".",
+	"[:]", ":", "[@]", "@", "(@)", "@", "[at]", "@",
+)
+
+// Refang reverses common defanging: "hxxps://evil[.]example" becomes
+// "https://evil.example".
+func Refang(s string) string {
+	if strings.ContainsAny(s, "[({") {
+		s = refanger.Replace(s)
+	}
+	if len(s) >= 4 && (s[0] == 'h' || s[0] == 'H') && strings.EqualFold(s[:4], "hxxp") {
+		s = "http" + s[4:]
+	}
+	return s
+}
+
+// CanonicalIP parses an address or prefix ("198.51.100.7",
+// "203.0.113.9/24", "[2001:DB8::1]", "::ffff:192.0.2.1") and returns its
+// canonical form: host bits cleared, IPv4-mapped IPv6 unmapped, zone
+// dropped, RFC 5952 text. A full-length prefix is returned as an address.
+// IPv4 with leading zeros ("010.0.0.1") is rejected as ambiguous.
+func CanonicalIP(s string) (netip.Prefix, error) {
+	s = Refang(strings.TrimSpace(s))
+	if s == "" {
+		return netip.Prefix{}, ErrEmpty
+	}
+	if len(s) > 2 && s[0] == '[' {
+		if i := strings.IndexByte(s, ']'); i > 0 {
+			s = s[1:i] + s[i+1:]
+		}
+	}
+	if i := strings.IndexByte(s, '/'); i >= 0 {
+		a, err := parseAddr(s[:i])
+		if err != nil {
+			return netip.Prefix{}, err
+		}
+		bits, err := strconv.Atoi(s[i+1:])
+		if err != nil || bits < 0 || bits > a.BitLen() || s[i+1] == '+' || s[i+1] == '-' {
+			return netip.Prefix{}, ErrSyntax
+		}
+		if a.Is4In6() {
+			if bits < 96 {
+				return netip.Prefix{}, ErrSyntax
+			}
+			a, bits = a.Unmap(), bits-96
+		}
+		return netip.PrefixFrom(a, bits).Masked(), nil
+	}
+	a, err := parseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	a = a.Unmap()
+	return netip.PrefixFrom(a, a.BitLen()), nil
+}
+
+func parseAddr(s string) (netip.Addr, error) {
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Addr{}, ErrSyntax
+	}
+	return a.WithZone(""), nil
+}
+
+// ipType returns the Type and canonical text of p.
+func ipType(p netip.Prefix) (Type, string) {
+	a := p.Addr()
+	full := p.Bits() == a.BitLen()
+	switch {
+	case a.Is4() && full:
+		return IPv4, a.String()
+	case a.Is4():
+		return IPv4Net, p.String()
+	case full:
+		return IPv6, a.String()
+	}
+	return IPv6Net, p.String()
+}
+
+var nameProfile = idna.New(
+	idna.MapForLookup(),
+	idna.Transitional(false),
+	idna.StrictDomainName(false), // underscores occur in real names
+	idna.CheckHyphens(false),
+	idna.BidiRule(),
+)
+
+// CanonicalName returns the canonical form of a DNS name: surrounding space
+// and one trailing dot removed, lower case, internationalised labels as
+// A-labels (punycode). It requires at least two labels, labels of 1-63
+// octets of letters, digits, '-' and '_' (no '-' at either end), a total of
+// at most 253 octets, and a final label that is not all digits.
+func CanonicalName(s string) (string, error) {
+	s = Refang(strings.TrimSpace(s))
+	s = strings.TrimSuffix(s, ".")
+	if s == "" {
+		return "", ErrEmpty
+	}
+	if !isASCII(s) || strings.Contains(s, "xn--") || strings.Contains(s, "XN--") {
+		a, err := nameProfile.ToASCII(s)
+		if err != nil {
+			return "", ErrSyntax
+		}
+		s = a
+	}
+	s = lowerASCII(s)
+	if len(s) > 253 {
+		return "", ErrTooLong
+	}
+	labels := 0
+	allDigits := true
+	for start := 0; start <= len(s); {
+		end := strings.IndexByte(s[start:], '.')
+		if end < 0 {
+			end = len(s)
+		} else {
+			end += start
+		}
+		label := s[start:end]
+		if len(label) == 0 || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return "", ErrSyntax
+		}
+		allDigits = true
+		for i := 0; i < len(label); i++ {
+			c := label[i]
+			switch {
+			case c >= '0' && c <= '9':
+			case c >= 'a' && c <= 'z', c == '-', c == '_':
+				allDigits = false
+			default:
+				return "", ErrSyntax
+			}
+		}
+		labels++
+		start = end + 1
+	}
+	if labels < 2 || allDigits {
+		return "", ErrSyntax
+	}
+	return s, nil
+}
+
+// CanonicalURL returns the canonical form of a URL: surrounding space and
+// the #fragment removed, scheme and host lower-cased, an internationalised
+// host as A-labels, an IPv6 host in RFC 5952 form, and the path and query
+// kept byte for byte. A URL without a scheme ("evil.example/gate.php")
+// stays without one. Whitespace or control characters inside are rejected.
+func CanonicalURL(s string) (string, error) {
+	s = Refang(strings.TrimSpace(s))
+	if s == "" {
+		return "", ErrEmpty
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] == 0x7f {
+			return "", ErrSyntax
+		}
+	}
+	if i := strings.IndexByte(s, '#'); i >= 0 {
+		s = s[:i]
+	}
+	var b strings.Builder
+	rest := s
+	if i := strings.Index(s, "://"); i >= 0 {
+		scheme := s[:i]
+		if !validScheme(scheme) {
+			return "", ErrSyntax
+		}
+		b.WriteString(lowerASCII(scheme))
+		b.WriteString("://")
+		rest = s[i+3:]
+	}
+	end := strings.IndexAny(rest, "/?")
+	if end < 0 {
+		end = len(rest)
+	}
+	authority, tail := rest[:end], rest[end:]
+	if at := strings.LastIndexByte(authority, '@'); at >= 0 {
+		b.WriteString(authority[:at+1])
+		authority = authority[at+1:]
+	}
+	host, port, err := splitHostPort(authority)
+	if err != nil {
+		return "", err
+	}
+	if a, err := netip.ParseAddr(host); err == nil && a.Zone() == "" {
+		if a.Is6() {
+			b.WriteString("[" + a.String() + "]")
+		} else {
+			b.WriteString(a.String())
+		}
+	} else if strings.HasPrefix(host, "[") {
+		return "", ErrSyntax
+	} else {
+		name, err := CanonicalName(host)
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(name)
+	}
+	if port != "" {
+		b.WriteString(":" + port)
+	}
+	b.WriteString(tail)
+	return b.String(), nil
+}
+
+func splitHostPort(hp string) (host, port string, err error) {
+	if strings.HasPrefix(hp, "[") {
+		i := strings.IndexByte(hp, ']')
+		if i < 0 {
+			return "", "", ErrSyntax
+		}
+		host, hp = hp[1:i], hp[i+1:]
+		if _, perr := netip.ParseAddr(host); perr != nil {
+			return "", "", ErrSyntax
+		}
+		if hp == "" {
+			return host, "", nil
+		}
+		if hp[0] != ':' {
+			return "", "", ErrSyntax
+		}
+		port = hp[1:]
+	} else if i := strings.LastIndexByte(hp, ':'); i >= 0 {
+		host, port = hp[:i], hp[i+1:]
+	} else {
+		host = hp
+	}
+	if host == "" {
+		return "", "", ErrEmpty
+	}
+	if port != "" {
+		n, perr := strconv.Atoi(port)
+		if perr != nil || n < 1 || n > 65535 || port[0] == '+' {
+			return "", "", ErrSyntax
+		}
+		port = strconv.Itoa(n)
+	} else if strings.HasSuffix(hp, ":") {
+		return "", "", ErrSyntax
+	}
+	return host, port, nil
+}
+
+func validScheme(s string) bool {
+	if s == "" || !isLetter(s[0]) {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		if !isLetter(c) && !(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+// CanonicalEmail returns an e-mail address with its domain canonicalised
+// (see CanonicalName) and the local part as given. "Name <a@b.example>"
+// yields "a@b.example".
+func CanonicalEmail(s string) (string, error) {
+	s = Refang(strings.TrimSpace(s))
+	if i := strings.LastIndexByte(s, '<'); i >= 0 && strings.HasSuffix(s, ">") {
+		s = s[i+1 : len(s)-1]
+	}
+	at := strings.LastIndexByte(s, '@')
+	if at <= 0 || at > 64 {
+		return "", ErrSyntax
+	}
+	local := s[:at]
+	for i := 0; i < len(local); i++ {
+		if c := local[i]; c <= ' ' || c == 0x7f || c == '<' || c == '>' || c == '"' || c == ',' || c == ';' || c == '@' {
+			return "", ErrSyntax
+		}
+	}
+	domain, err := CanonicalName(s[at+1:])
+	if err != nil {
+		return "", err
+	}
+	return local + "@" + domain, nil
+}
+
+// CanonicalHex returns s lower-cased if it is exactly n hex digits.
+func CanonicalHex(s string, n int) (string, error) {
+	s = strings.TrimSpace(s)
+	if len(s) != n {
+		return "", ErrSyntax
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'f') && !(c >= 'A' && c <= 'F') {
+			return "", ErrSyntax
+		}
+	}
+	return lowerASCII(s), nil
+}
+
+var cveRE = regexp.MustCompile(`(?i)\bcve-(\d{4})-(\d{4,7})\b`)
+
+// CanonicalCVE finds a CVE id in s and returns it in upper case,
+// "CVE-2021-44228". Years 1999 to 2099 are accepted.
+func CanonicalCVE(s string) (string, error) {
+	m := cveRE.FindStringSubmatch(s)
+	if m == nil {
+		return "", ErrSyntax
+	}
+	if y, _ := strconv.Atoi(m[1]); y < 1999 || y > 2099 {
+		return "", ErrSyntax
+	}
+	return "CVE-" + m[1] + "-" + m[2], nil
+}
+
+var (
+	btcLegacyRE = regexp.MustCompile(`^[13][1-9A-HJ-NP-Za-km-z]{25,34}$`)
+	btcBech32RE = regexp.MustCompile(`^(bc1|tb1)[02-9ac-hj-np-z]{11,71}$`)
+	xmrRE       = regexp.MustCompile(`^[48][1-9A-HJ-NP-Za-km-z]{94}([1-9A-HJ-NP-Za-km-z]{11})?$`)
+)
+
+// CanonicalCrypto validates a cryptocurrency address of MISP type "btc"
+// (legacy base58 or bech32, the latter lower-cased) or "xmr".
+func CanonicalCrypto(mispType, s string) (string, error) {
+	s = strings.TrimSpace(s)
+	switch mispType {
+	case "btc":
+		if btcLegacyRE.MatchString(s) {
+			return s, nil
+		}
+		if l := lowerASCII(s); (l == s || strings.ToUpper(s) == s) && btcBech32RE.MatchString(l) {
+			return l, nil
+		}
+	case "xmr":
+		if xmrRE.MatchString(s) {
+			return s, nil
+		}
+	}
+	return "", ErrSyntax
+}
+
+// CanonicalLine returns a single line of free text with surrounding
+// whitespace removed; text that spans lines is rejected.
+func CanonicalLine(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", ErrEmpty
+	}
+	if strings.ContainsAny(s, "\r\n\x00") {
+		return "", ErrSyntax
+	}
+	return s, nil
+}
+
+// CanonicalRule returns a detection rule with CRLF line ends turned into
+// LF and surrounding whitespace removed; it may span lines.
+func CanonicalRule(s string) (string, error) {
+	s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
+	if s == "" {
+		return "", ErrEmpty
+	}
+	if strings.IndexByte(s, 0) >= 0 {
+		return "", ErrSyntax
+	}
+	return s, nil
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+// lowerASCII lower-cases ASCII letters, allocating only when needed.
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if b[j] >= 'A' && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}

@@ -1,0 +1,242 @@
+package indicator
+
+import (
+	"net/netip"
+	"strings"
+)
+
+// Attribute is the part of a MISP attribute the pipeline reads.
+type Attribute struct {
+	Type      string
+	Value     string
+	Category  string
+	UUID      string
+	EventID   int64
+	Timestamp int64
+	ToIDS     bool
+}
+
+// DefaultExpandLimit is the shortest IPv4 prefix length that a data type
+// yielding both addresses and nets (ipv4ext) expands into addresses: a /16
+// gives 65,536 lines; a /15 or wider stays a net.
+const DefaultExpandLimit = 16
+
+// Stats counts what an Extractor did with the attributes it was given.
+type Stats struct {
+	// Attributes is the number of attributes read.
+	Attributes int
+	// Invalid counts values of a wanted kind that failed validation; they
+	// are dropped.
+	Invalid int
+	// Skipped counts valid values of kinds the data type does not yield
+	// (a CIDR in the ipv4 data type, an unknown MISP type).
+	Skipped int
+	// Expanded counts IPv4 nets expanded into addresses.
+	Expanded int
+	// KeptNets counts IPv4 nets too wide to expand, kept as nets.
+	KeptNets int
+}
+
+// Extractor turns MISP attributes into canonical indicators of one data
+// type. It is not safe for concurrent use.
+type Extractor struct {
+	dt          DataType
+	expandLimit int
+	stats       Stats
+}
+
+// NewExtractor returns an Extractor for dt. expandLimit is the shortest
+// IPv4 prefix length expanded into addresses when dt yields both IPv4 and
+// IPv4Net; 0 means DefaultExpandLimit.
+func NewExtractor(dt DataType, expandLimit int) *Extractor {
+	if expandLimit <= 0 || expandLimit > 32 {
+		expandLimit = DefaultExpandLimit
+	}
+	return &Extractor{dt: dt, expandLimit: expandLimit}
+}
+
+// Stats returns the counts so far.
+func (x *Extractor) Stats() Stats { return x.stats }
+
+// Add appends the indicators attribute a yields to dst and returns it.
+// Composite MISP types are split by their type, not by searching the value.
+func (x *Extractor) Add(dst []Indicator, a Attribute) []Indicator {
+	x.stats.Attributes++
+	base := Indicator{MISPType: a.Type, Category: a.Category, UUID: a.UUID, EventID: a.EventID, Timestamp: a.Timestamp, ToIDS: a.ToIDS}
+	switch a.Type {
+	case "ip-src", "ip-dst":
+		return x.addIP(dst, base, a.Value, x.dt.Name == "cidr4")
+	case "ip-src|port", "ip-dst|port":
+		left, _, ok := splitComposite(a.Value)
+		if !ok {
+			return x.invalid(dst)
+		}
+		return x.addIP(dst, base, left, false)
+	case "domain|ip":
+		left, right, ok := splitComposite(a.Value)
+		if !ok {
+			return x.invalid(dst)
+		}
+		if x.wantsName() {
+			return x.addName(dst, base, left)
+		}
+		return x.addIP(dst, base, right, false)
+	case "domain", "hostname":
+		return x.addName(dst, base, a.Value)
+	case "hostname|port":
+		left, _, ok := splitComposite(a.Value)
+		if !ok {
+			return x.invalid(dst)
+		}
+		return x.addName(dst, base, left)
+	case "url":
+		return x.add(dst, base, URL, a.Value, CanonicalURL)
+	case "md5", "sha1", "sha256":
+		return x.addHash(dst, base, a.Type, a.Value)
+	case "filename|md5", "filename|sha1", "filename|sha256", "malware-sample":
+		_, right, ok := splitComposite(a.Value)
+		if !ok {
+			return x.invalid(dst)
+		}
+		h := strings.TrimPrefix(a.Type, "filename|")
+		if a.Type == "malware-sample" {
+			h = "md5"
+		}
+		return x.addHash(dst, base, h, right)
+	case "email-src", "email-dst", "email":
+		return x.add(dst, base, Email, a.Value, CanonicalEmail)
+	case "email-subject":
+		return x.add(dst, base, EmailSubject, a.Value, CanonicalLine)
+	case "email-attachment":
+		return x.add(dst, base, EmailAttachment, a.Value, CanonicalLine)
+	case "mutex":
+		return x.add(dst, base, Mutex, a.Value, CanonicalLine)
+	case "snort":
+		return x.add(dst, base, Snort, a.Value, CanonicalRule)
+	case "yara":
+		return x.add(dst, base, Yara, a.Value, CanonicalRule)
+	case "sigma":
+		return x.add(dst, base, Sigma, a.Value, CanonicalRule)
+	case "x509-fingerprint-md5":
+		return x.add(dst, base, X509MD5, a.Value, hexOf(32))
+	case "x509-fingerprint-sha1":
+		return x.add(dst, base, X509SHA1, a.Value, hexOf(40))
+	case "x509-fingerprint-sha256":
+		return x.add(dst, base, X509SHA256, a.Value, hexOf(64))
+	case "vulnerability":
+		return x.add(dst, base, Vulnerability, a.Value, CanonicalCVE)
+	case "ja3-fingerprint-md5":
+		return x.add(dst, base, JA3, a.Value, hexOf(32))
+	case "hassh-md5":
+		return x.add(dst, base, HASSH, a.Value, hexOf(32))
+	case "hasshserver-md5":
+		return x.add(dst, base, HASSHServer, a.Value, hexOf(32))
+	case "imphash":
+		return x.add(dst, base, Imphash, a.Value, hexOf(32))
+	case "btc", "xmr":
+		return x.add(dst, base, CryptoCurrency, a.Value, func(s string) (string, error) { return CanonicalCrypto(a.Type, s) })
+	}
+	x.stats.Skipped++
+	return dst
+}
+
+func (x *Extractor) invalid(dst []Indicator) []Indicator {
+	x.stats.Invalid++
+	return dst
+}
+
+func (x *Extractor) wantsName() bool { return x.dt.Yields.Has(Domain) || x.dt.Yields.Has(Hostname) }
+
+func (x *Extractor) add(dst []Indicator, in Indicator, t Type, v string, canon func(string) (string, error)) []Indicator {
+	if !x.dt.Yields.Has(t) {
+		x.stats.Skipped++
+		return dst
+	}
+	c, err := canon(v)
+	if err != nil {
+		return x.invalid(dst)
+	}
+	in.Type, in.Value = t, c
+	return append(dst, in)
+}
+
+func (x *Extractor) addHash(dst []Indicator, in Indicator, kind, v string) []Indicator {
+	switch kind {
+	case "md5":
+		return x.add(dst, in, MD5, v, hexOf(32))
+	case "sha1":
+		return x.add(dst, in, SHA1, v, hexOf(40))
+	case "sha256":
+		return x.add(dst, in, SHA256, v, hexOf(64))
+	}
+	x.stats.Skipped++
+	return dst
+}
+
+func hexOf(n int) func(string) (string, error) {
+	return func(s string) (string, error) { return CanonicalHex(s, n) }
+}
+
+func (x *Extractor) addName(dst []Indicator, in Indicator, v string) []Indicator {
+	t := Hostname
+	if x.dt.Yields.Has(Domain) {
+		t = Domain
+	}
+	return x.add(dst, in, t, v, CanonicalName)
+}
+
+// addIP adds an address or prefix. keepHostPrefix keeps a full-length
+// prefix written with a slash ("192.0.2.1/32") as a net, for cidr4.
+func (x *Extractor) addIP(dst []Indicator, in Indicator, v string, keepHostPrefix bool) []Indicator {
+	p, err := CanonicalIP(v)
+	if err != nil {
+		if x.wantsIP() {
+			return x.invalid(dst)
+		}
+		x.stats.Skipped++
+		return dst
+	}
+	t, text := ipType(p)
+	if keepHostPrefix && t == IPv4 && strings.Contains(v, "/") {
+		t, text = IPv4Net, p.String()
+	}
+	switch {
+	case x.dt.Yields.Has(t):
+		if t == IPv4Net && x.dt.Yields.Has(IPv4) {
+			if p.Bits() >= x.expandLimit {
+				x.stats.Expanded++
+				return expand(dst, in, p)
+			}
+			x.stats.KeptNets++
+		}
+		in.Type, in.Value = t, text
+		return append(dst, in)
+	}
+	x.stats.Skipped++
+	return dst
+}
+
+func (x *Extractor) wantsIP() bool {
+	return x.dt.Yields&SetOf(IPv4, IPv4Net, IPv6, IPv6Net) != 0
+}
+
+// expand appends every address of the IPv4 prefix p, network and broadcast
+// addresses included, as the original's ipv4ext does.
+func expand(dst []Indicator, in Indicator, p netip.Prefix) []Indicator {
+	in.Type = IPv4
+	for a := p.Addr(); a.IsValid() && p.Contains(a); a = a.Next() {
+		in.Value = a.String()
+		dst = append(dst, in)
+	}
+	return dst
+}
+
+// splitComposite splits a composite MISP value "left|right" at its last
+// '|' (no MISP composite right-hand part contains one).
+func splitComposite(v string) (left, right string, ok bool) {
+	i := strings.LastIndexByte(v, '|')
+	if i <= 0 || i == len(v)-1 {
+		return "", "", false
+	}
+	return v[:i], v[i+1:], true
+}

@@ -1,0 +1,75 @@
+package indicator
+
+import (
+	"net/netip"
+	"strings"
+)
+
+// Indicator is one canonical indicator of compromise. Value is the canonical
+// text form for its Type; the rest is context from the MISP attribute it came
+// from, which renderers may use but never need.
+type Indicator struct {
+	Type  Type
+	Value string
+
+	// MISPType is the MISP attribute type ("ip-dst", "domain|ip", ...).
+	MISPType string
+	// Category is the MISP attribute category ("Network activity", ...).
+	Category string
+	// UUID is the MISP attribute uuid.
+	UUID string
+	// EventID is the MISP event id, 0 when unknown.
+	EventID int64
+	// Timestamp is the attribute's last change, unix seconds.
+	Timestamp int64
+	// ToIDS is the attribute's to_ids flag.
+	ToIDS bool
+}
+
+// Prefix returns the address or prefix of an IP indicator. A single address
+// is returned as a full-length prefix. ok is false for other types or an
+// unparsable value.
+func (i Indicator) Prefix() (p netip.Prefix, ok bool) {
+	switch i.Type {
+	case IPv4, IPv6:
+		a, err := netip.ParseAddr(i.Value)
+		if err != nil {
+			return netip.Prefix{}, false
+		}
+		return netip.PrefixFrom(a, a.BitLen()), true
+	case IPv4Net, IPv6Net:
+		p, err := netip.ParsePrefix(i.Value)
+		return p, err == nil
+	}
+	return netip.Prefix{}, false
+}
+
+// MultiLine reports whether the value spans more than one line, which
+// line-oriented formats cannot carry.
+func (i Indicator) MultiLine() bool { return strings.ContainsAny(i.Value, "\r\n") }
+
+// TypeSet is a set of Types.
+type TypeSet uint32
+
+// SetOf returns the set holding ts.
+func SetOf(ts ...Type) TypeSet {
+	var s TypeSet
+	for _, t := range ts {
+		s |= 1 << t
+	}
+	return s
+}
+
+// Has reports whether t is in s.
+func (s TypeSet) Has(t Type) bool { return t < numTypes && s&(1<<t) != 0 }
+
+// Types lists the members of s in declaration order.
+func (s TypeSet) Types() []Type {
+	var out []Type
+	for t := IPv4; t < numTypes; t++ {
+		if s.Has(t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}

@@ -1,0 +1,195 @@
+// Package renderers defines the renderer contract — how a sorted,
+// de-duplicated stream of indicators becomes the bytes of one output format —
+// and the registry of built-in renderers.
+//
+// A renderer is pure: the same Request and input give the same bytes (no
+// clock but Request.Generated, no randomness, no environment); it is safe for
+// concurrent use, stops when ctx is cancelled, and returns the first write
+// error. Built-in renderers register themselves from init(); plugins reach
+// the service through the same interface.
+package renderers
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"iter"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cratos-project/cratos/core/indicator"
+)
+
+// Info describes a renderer.
+type Info struct {
+	Name        string           // URL segment and registry key: "edl", "rpz", "stix21"
+	Description string           // one line
+	ContentType string           // full media type
+	Extension   string           // ".txt", ".rpz", ".rules"
+	Types       []indicator.Type // the only types Render receives
+	// Options lists the per-site options the renderer accepts.
+	Options []Option
+}
+
+// Option documents one per-site renderer option.
+type Option struct {
+	Name        string
+	Default     string
+	Description string
+}
+
+// Request is what a renderer may know about the list it renders.
+type Request struct {
+	Site, Feed string
+	// DataType is the route's {dataType} segment ("ipv4", "url", ...).
+	DataType string
+	// Generated is the only clock a renderer may read.
+	Generated time.Time
+	// Options are the per-site options for this renderer.
+	Options map[string]string
+	// Dropped, when set, is told of entries the renderer left out and why
+	// (an entry cap, a name too long for the format). Renderers call it
+	// through Request.Drop.
+	Dropped func(reason string, count int)
+}
+
+// Drop reports count entries left out for reason.
+func (r Request) Drop(reason string, count int) {
+	if r.Dropped != nil && count > 0 {
+		r.Dropped(reason, count)
+	}
+}
+
+// Renderer turns indicators into one output format.
+type Renderer interface {
+	Info() Info
+	Render(ctx context.Context, w io.Writer, req Request, in iter.Seq[indicator.Indicator]) error
+}
+
+// OptionValidator is implemented by renderers that take options: it
+// rejects unknown option names and bad values, so that a site file is
+// refused at load time rather than at the first request.
+type OptionValidator interface {
+	ValidateOptions(opts map[string]string) error
+}
+
+// ValidateOptions checks opts against r: through its OptionValidator when
+// it has one, otherwise against the names in Info().Options.
+func ValidateOptions(r Renderer, opts map[string]string) error {
+	if v, ok := r.(OptionValidator); ok {
+		return v.ValidateOptions(opts)
+	}
+	return CheckOptionNames(r.Info(), opts)
+}
+
+// CheckOptionNames returns an error naming the first option in opts that
+// info does not declare.
+func CheckOptionNames(info Info, opts map[string]string) error {
+	keys := make([]string, 0, len(opts))
+	for k := range opts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if !slices.ContainsFunc(info.Options, func(o Option) bool { return o.Name == k }) {
+			names := make([]string, len(info.Options))
+			for i, o := range info.Options {
+				names[i] = o.Name
+			}
+			if len(names) == 0 {
+				return fmt.Errorf("renderer %s: unknown option %q (it takes none)", info.Name, k)
+			}
+			return fmt.Errorf("renderer %s: unknown option %q (valid: %s)", info.Name, k, strings.Join(names, ", "))
+		}
+	}
+	return nil
+}
+
+// Supports reports whether info lists t.
+func (info Info) Supports(t indicator.Type) bool { return slices.Contains(info.Types, t) }
+
+// Registry maps renderer names to renderers. The zero value is empty and
+// ready to use.
+type Registry struct {
+	mu sync.RWMutex
+	m  map[string]Renderer
+}
+
+// Add registers r, refusing an empty or taken name.
+func (g *Registry) Add(r Renderer) error {
+	name := r.Info().Name
+	if name == "" {
+		return fmt.Errorf("renderers: renderer with empty name")
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.m == nil {
+		g.m = map[string]Renderer{}
+	}
+	if _, dup := g.m[name]; dup {
+		return fmt.Errorf("renderers: %q is already registered", name)
+	}
+	g.m[name] = r
+	return nil
+}
+
+// Lookup returns the renderer named name.
+func (g *Registry) Lookup(name string) (Renderer, bool) {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	r, ok := g.m[name]
+	return r, ok
+}
+
+// All returns the registered renderers sorted by name.
+func (g *Registry) All() []Renderer {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	out := make([]Renderer, 0, len(g.m))
+	for _, r := range g.m {
+		out = append(out, r)
+	}
+	slices.SortFunc(out, func(a, b Renderer) int { return strings.Compare(a.Info().Name, b.Info().Name) })
+	return out
+}
+
+// Names returns the registered names, sorted.
+func (g *Registry) Names() []string {
+	all := g.All()
+	out := make([]string, len(all))
+	for i, r := range all {
+		out[i] = r.Info().Name
+	}
+	return out
+}
+
+// Clone returns a new registry holding the same renderers.
+func (g *Registry) Clone() *Registry {
+	c := &Registry{}
+	for _, r := range g.All() {
+		_ = c.Add(r)
+	}
+	return c
+}
+
+var builtin Registry
+
+// Register adds a built-in renderer. Call it only from init(); it panics on
+// a duplicate name.
+func Register(r Renderer) {
+	if err := builtin.Add(r); err != nil {
+		panic(err)
+	}
+}
+
+// Builtin returns the registry of built-in renderers.
+func Builtin() *Registry { return &builtin }
+
+// Lookup returns the built-in renderer named name.
+func Lookup(name string) (Renderer, bool) { return builtin.Lookup(name) }
+
+// All returns the built-in renderers sorted by name.
+func All() []Renderer { return builtin.All() }
