@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/idna"
 )
@@ -119,9 +120,19 @@ func CanonicalName(s string) (string, error) {
 		return "", ErrEmpty
 	}
 	if !isASCII(s) || strings.Contains(s, "xn--") || strings.Contains(s, "XN--") {
+		if !utf8.ValidString(s) {
+			return "", ErrSyntax
+		}
 		a, err := nameProfile.ToASCII(s)
 		if err != nil {
 			return "", ErrSyntax
+		}
+		// A-labels the profile produced must also be accepted when read
+		// back, so that canonicalisation is idempotent.
+		if a != s {
+			if b, err := nameProfile.ToASCII(a); err != nil || b != a {
+				return "", ErrSyntax
+			}
 		}
 		s = a
 	}

@@ -1,0 +1,185 @@
+package indicator
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestExtract(t *testing.T) {
+	tests := []struct {
+		name     string
+		dataType string
+		mispType string
+		value    string
+		want     []string // "type value"
+		invalid  int
+		skipped  int
+	}{
+		{"ipv4 plain", "ipv4", "ip-dst", "198.51.100.7", []string{"ipv4 198.51.100.7"}, 0, 0},
+		{"ipv4 leading zeros rejected", "ipv4", "ip-dst", "010.1.1.1", nil, 1, 0},
+		{"ipv4 defanged", "ipv4", "ip-src", "198.51.100[.]7", []string{"ipv4 198.51.100.7"}, 0, 0},
+		{"ipv4 from domain|ip", "ipv4", "domain|ip", "evil.example|203.0.113.4", []string{"ipv4 203.0.113.4"}, 0, 0},
+		{"ipv4 from ip|port", "ipv4", "ip-dst|port", "203.0.113.4|8443", []string{"ipv4 203.0.113.4"}, 0, 0},
+		{"ipv4 skips nets", "ipv4", "ip-dst", "203.0.113.0/24", nil, 0, 1},
+		{"ipv4 /32 collapses", "ipv4", "ip-dst", "203.0.113.9/32", []string{"ipv4 203.0.113.9"}, 0, 0},
+		{"ipv4 skips ipv6", "ipv4", "ip-dst", "2001:db8::1", nil, 0, 1},
+		{"ipv4 mapped ipv6 unmapped", "ipv4", "ip-dst", "::ffff:192.0.2.1", []string{"ipv4 192.0.2.1"}, 0, 0},
+		{"ipv4 junk", "ipv4", "ip-dst", "1.2.3.4:8443", nil, 1, 0},
+		{"cidr4 masks host bits", "cidr4", "ip-dst", "10.0.0.1/24", []string{"ipv4-net 10.0.0.0/24"}, 0, 0},
+		{"cidr4 keeps /32 written as prefix", "cidr4", "ip-src", "10.0.0.1/32", []string{"ipv4-net 10.0.0.1/32"}, 0, 0},
+		{"cidr4 skips addresses", "cidr4", "ip-src", "10.0.0.1", nil, 0, 1},
+		{"cidr4 bad length", "cidr4", "ip-src", "1.2.3.4/33", nil, 1, 0},
+		{"ipv4ext expands", "ipv4ext", "ip-dst", "10.0.0.1/30", []string{"ipv4 10.0.0.0", "ipv4 10.0.0.1", "ipv4 10.0.0.2", "ipv4 10.0.0.3"}, 0, 0},
+		{"ipv4ext keeps wide nets", "ipv4ext", "ip-dst", "10.0.0.0/8", []string{"ipv4-net 10.0.0.0/8"}, 0, 0},
+		{"ipv6 compressed and lower-cased", "ipv6", "ip-dst", "2001:DB8:0:0:0:0:0:1", []string{"ipv6 2001:db8::1"}, 0, 0},
+		{"ipv6 zone dropped", "ipv6", "ip-dst", "fe80::1%eth0", []string{"ipv6 fe80::1"}, 0, 0},
+		{"ipv6 bracketed", "ipv6", "ip-dst", "[2001:db8::2]", []string{"ipv6 2001:db8::2"}, 0, 0},
+		{"ipv6 net masked", "ipv6", "ip-src", "2001:db8::1/32", []string{"ipv6-net 2001:db8::/32"}, 0, 0},
+		{"ipv6 composite", "ipv6", "domain|ip", "evil.example|2001:db8::5", []string{"ipv6 2001:db8::5"}, 0, 0},
+		{"domain lower-cased, trailing dot", "domain", "domain", "Evil.EXAMPLE.", []string{"domain evil.example"}, 0, 0},
+		{"domain IDN", "domain", "domain", "bücher.example", []string{"domain xn--bcher-kva.example"}, 0, 0},
+		{"domain underscore allowed", "domain", "domain", "_dmarc.evil.example", []string{"domain _dmarc.evil.example"}, 0, 0},
+		{"domain single label", "domain", "domain", "localhost", nil, 1, 0},
+		{"domain regex junk", "domain", "domain", `q(l|r)[0-9]{5,6}\.pw`, nil, 1, 0},
+		{"domain leading hyphen label", "domain", "domain", "sub.-bad.example", nil, 1, 0},
+		{"domain label too long", "domain", "domain", "a123456789012345678901234567890123456789012345678901234567890123.example", nil, 1, 0},
+		{"hostname from domain|ip", "hostname", "domain|ip", "Login.Evil.example|203.0.113.4", []string{"hostname login.evil.example"}, 0, 0},
+		{"hostname from hostname|port", "hostname", "hostname|port", "c2.evil.example|443", []string{"hostname c2.evil.example"}, 0, 0},
+		{"url host lower-cased, path kept", "url", "url", "HTTP://Evil.Example/Gate.PHP?ID=1#frag", []string{"url http://evil.example/Gate.PHP?ID=1"}, 0, 0},
+		{"url defanged", "url", "url", "hxxps://evil[.]example/x", []string{"url https://evil.example/x"}, 0, 0},
+		{"url without scheme", "url", "url", "Evil.example:8080/a%20b", []string{"url evil.example:8080/a%20b"}, 0, 0},
+		{"url ipv6 host", "url", "url", "http://[2001:DB8::1]:8080/", []string{"url http://[2001:db8::1]:8080/"}, 0, 0},
+		{"url with space", "url", "url", "http://evil.example/a b", nil, 1, 0},
+		{"url IDN host", "url", "url", "http://bücher.example/ä", []string{"url http://xn--bcher-kva.example/ä"}, 0, 0},
+		{"md5 upper", "file-md5", "md5", "D41D8CD98F00B204E9800998ECF8427E", []string{"md5 d41d8cd98f00b204e9800998ecf8427e"}, 0, 0},
+		{"md5 from filename|md5", "file-md5", "filename|md5", "a|b.exe|d41d8cd98f00b204e9800998ecf8427e", []string{"md5 d41d8cd98f00b204e9800998ecf8427e"}, 0, 0},
+		{"md5 prefix of sha256 rejected", "file-md5", "md5", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", nil, 1, 0},
+		{"sha256", "file-sha256", "filename|sha256", "x.bin|E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855", []string{"sha256 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}, 0, 0},
+		{"email with name", "email-address", "email-src", "Eve <Eve.Smith@Phish.EXAMPLE>", []string{"email Eve.Smith@phish.example"}, 0, 0},
+		{"email without domain", "email-address", "email-dst", "x@y", nil, 1, 0},
+		{"subject single line", "email-subject", "email-subject", "  Invoice \"42\"; pay now\n", []string{`email-subject Invoice "42"; pay now`}, 0, 0},
+		{"subject multi-line rejected", "email-subject", "email-subject", "a\nb", nil, 1, 0},
+		{"yara multi-line kept", "yara", "yara", "rule x {\r\n condition: true\r\n}\r\n", []string{"yara rule x {\n condition: true\n}"}, 0, 0},
+		{"cve embedded", "vulnerability", "vulnerability", "see cve-2021-44228 for details", []string{"vulnerability CVE-2021-44228"}, 0, 0},
+		{"cve 2060 accepted", "vulnerability", "vulnerability", "CVE-2060-1234", []string{"vulnerability CVE-2060-1234"}, 0, 0},
+		{"ja3", "ja3", "ja3-fingerprint-md5", "E7D705A3286E19EA42F587B344EE6865", []string{"ja3 e7d705a3286e19ea42f587b344ee6865"}, 0, 0},
+		{"btc bech32", "crypto-currency", "btc", "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", []string{"crypto-currency bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"}, 0, 0},
+		{"btc legacy", "crypto-currency", "btc", "1BoatSLRHtKNngkdXEeobR76b53LETtpyT", []string{"crypto-currency 1BoatSLRHtKNngkdXEeobR76b53LETtpyT"}, 0, 0},
+		{"btc junk", "crypto-currency", "btc", "not-an-address", nil, 1, 0},
+		{"unknown misp type", "domain", "AS", "AS64496", nil, 0, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dt, ok := LookupDataType(tc.dataType)
+			if !ok {
+				t.Fatalf("no data type %q", tc.dataType)
+			}
+			x := NewExtractor(dt, 0)
+			got := x.Add(nil, Attribute{Type: tc.mispType, Value: tc.value, UUID: "u"})
+			var gotS []string
+			for _, in := range got {
+				gotS = append(gotS, in.Type.String()+" "+in.Value)
+				if in.MISPType != tc.mispType || in.UUID != "u" {
+					t.Errorf("context not carried: %+v", in)
+				}
+			}
+			if !slices.Equal(gotS, tc.want) {
+				t.Errorf("got %q, want %q", gotS, tc.want)
+			}
+			st := x.Stats()
+			if st.Invalid != tc.invalid || st.Skipped != tc.skipped {
+				t.Errorf("stats invalid=%d skipped=%d, want %d/%d", st.Invalid, st.Skipped, tc.invalid, tc.skipped)
+			}
+		})
+	}
+}
+
+func TestNormalizeOrderAndDedup(t *testing.T) {
+	in := []Indicator{
+		{Type: IPv4, Value: "10.0.0.10", UUID: "b", Timestamp: 1},
+		{Type: IPv4Net, Value: "10.0.0.0/24"},
+		{Type: IPv6, Value: "2001:db8::1"},
+		{Type: IPv4, Value: "9.9.9.9"},
+		{Type: IPv4, Value: "10.0.0.10", UUID: "a", Timestamp: 1},
+		{Type: IPv4, Value: "10.0.0.2"},
+		{Type: Domain, Value: "b.example"},
+		{Type: Domain, Value: "a.example"},
+		{Type: IPv4, Value: "10.0.0.10", UUID: "c", Timestamp: 0},
+	}
+	got := Normalize(in)
+	var vals []string
+	for _, g := range got {
+		vals = append(vals, g.Value)
+	}
+	want := []string{"9.9.9.9", "10.0.0.0/24", "10.0.0.2", "10.0.0.10", "2001:db8::1", "a.example", "b.example"}
+	if !slices.Equal(vals, want) {
+		t.Fatalf("order %q, want %q", vals, want)
+	}
+	if got[3].UUID != "a" {
+		t.Errorf("duplicate kept %q, want newest with smallest uuid %q", got[3].UUID, "a")
+	}
+}
+
+func TestTypeNamesRoundTrip(t *testing.T) {
+	for _, ty := range AllTypes() {
+		got, err := ParseType(ty.String())
+		if err != nil || got != ty {
+			t.Errorf("ParseType(%q) = %v, %v", ty.String(), got, err)
+		}
+	}
+	if _, err := ParseType("nope"); err == nil {
+		t.Error("ParseType accepted an unknown name")
+	}
+	if len(DataTypes()) != 26 {
+		t.Errorf("%d data types, want the original's 26", len(DataTypes()))
+	}
+}
+
+func FuzzCanonicalName(f *testing.F) {
+	for _, s := range []string{"evil.example", "Bücher.example.", "_x.y", "a..b", "xn--bcher-kva.example"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := CanonicalName(s)
+		if err != nil {
+			return
+		}
+		again, err := CanonicalName(c)
+		if err != nil || again != c {
+			t.Fatalf("not idempotent: %q -> %q -> %q (%v)", s, c, again, err)
+		}
+	})
+}
+
+func FuzzCanonicalURL(f *testing.F) {
+	for _, s := range []string{"http://evil.example/a?b=c", "evil.example:80/x", "http://[::1]/", "hxxp://a[.]b/c"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := CanonicalURL(s)
+		if err != nil {
+			return
+		}
+		again, err := CanonicalURL(c)
+		if err != nil || again != c {
+			t.Fatalf("not idempotent: %q -> %q -> %q (%v)", s, c, again, err)
+		}
+	})
+}
+
+func FuzzCanonicalIP(f *testing.F) {
+	for _, s := range []string{"1.2.3.4", "10.0.0.1/8", "::ffff:1.2.3.4/120", "fe80::1%eth0"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := CanonicalIP(s)
+		if err != nil {
+			return
+		}
+		_, text := ipType(p)
+		again, err := CanonicalIP(text)
+		if err != nil || again != p {
+			t.Fatalf("not idempotent: %q -> %q -> %v (%v)", s, text, again, err)
+		}
+	})
+}
