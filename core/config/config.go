@@ -1,0 +1,230 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/cratos-project/cratos/core/indicator"
+)
+
+// Config is config/config.yaml: the original's keys, then the keys Cratos
+// adds (all optional).
+type Config struct {
+	// Path is the file the configuration was read from.
+	Path string `yaml:"-"`
+
+	Debug                   bool       `yaml:"debug"`
+	EncryptionKey           string     `yaml:"encryption_key"`
+	Salt                    string     `yaml:"salt"`
+	MemcachedUser           string     `yaml:"memcached_user"`
+	MemcachedPass           string     `yaml:"memcached_pass"`
+	MemcachedHost           string     `yaml:"memcached_host"`
+	MemcachedPort           PortString `yaml:"memcached_port"`
+	AlwaysAllowedIPs        Prefixes   `yaml:"allways_allowed_ips"`
+	ReverseProxy            bool       `yaml:"reverse_proxy"`
+	ReverseProxyHeader      string     `yaml:"reverse_proxy_header"`
+	ReverseProxyRealIPRegex string     `yaml:"reverse_proxy_real_ip_regex"`
+	ReverseProxyRegexPlace  int        `yaml:"reverse_proxy_regex_place"`
+	AccessLog               string     `yaml:"access_log"`
+	AccessLogMaxBytes       int        `yaml:"access_log_max_bytes"` // MiB
+	AccessLogRotations      int        `yaml:"access_log_rotations"`
+
+	// Listen is the HTTP listen address (default 127.0.0.1:8080).
+	Listen string `yaml:"listen"`
+	// TrustedProxies are the peers whose forwarding header is believed.
+	TrustedProxies Prefixes `yaml:"trusted_proxies"`
+	// TokenMinting is open, allowlist (only allways_allowed_ips may mint)
+	// or off. Default: allowlist.
+	TokenMinting string `yaml:"token_minting"`
+	// SitesDir holds the site files; default: sites/ next to the config/
+	// directory.
+	SitesDir string `yaml:"sites_dir"`
+	// MemcachedServers lists host:port of a memcached cluster, in addition
+	// to memcached_host/memcached_port.
+	MemcachedServers []string `yaml:"memcached_servers"`
+	// CacheMaxBytes bounds the in-process cache (default 256 MiB).
+	CacheMaxBytes int64 `yaml:"cache_max_bytes"`
+	// AdminTokens are sha256 fingerprints of tokens allowed to flush the
+	// whole cache.
+	AdminTokens []string `yaml:"admin_tokens"`
+	// Plugins are out-of-process renderers to launch.
+	Plugins []Plugin `yaml:"plugins"`
+
+	// Mappings is the dataType -> MISP types table of mappings.yaml, when
+	// that file exists next to config.yaml.
+	Mappings map[string][]string `yaml:"-"`
+}
+
+// Plugin configures one out-of-process renderer.
+type Plugin struct {
+	Name   string `yaml:"name"`
+	Path   string `yaml:"path"`
+	SHA256 string `yaml:"sha256"`
+}
+
+// Token minting modes.
+const (
+	MintOpen      = "open"
+	MintAllowlist = "allowlist"
+	MintOff       = "off"
+)
+
+// Load reads config.yaml at path, and mappings.yaml beside it if present.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	c := &Config{}
+	if err := decodeStrict(path, data, c); err != nil {
+		return nil, err
+	}
+	c.Path = path
+	mpath := filepath.Join(filepath.Dir(path), "mappings.yaml")
+	if mdata, err := os.ReadFile(mpath); err == nil {
+		m, err := parseMappings(mpath, mdata)
+		if err != nil {
+			return nil, err
+		}
+		c.Mappings = m
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	c.setDefaults()
+	if err := c.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}
+
+func (c *Config) setDefaults() {
+	if c.Listen == "" {
+		c.Listen = "127.0.0.1:8080"
+	}
+	if c.TokenMinting == "" {
+		c.TokenMinting = MintAllowlist
+	}
+	if c.SitesDir == "" && c.Path != "" {
+		c.SitesDir = filepath.Join(filepath.Dir(filepath.Dir(c.Path)), "sites")
+	} else if c.SitesDir != "" && !filepath.IsAbs(c.SitesDir) && c.Path != "" {
+		c.SitesDir = filepath.Join(filepath.Dir(c.Path), c.SitesDir)
+	}
+	if c.CacheMaxBytes == 0 {
+		c.CacheMaxBytes = 256 << 20
+	}
+	if c.ReverseProxyHeader == "" {
+		c.ReverseProxyHeader = "X-Forwarded-For"
+	}
+}
+
+// Validate checks the values that decoding cannot.
+func (c *Config) Validate() error {
+	var errs []error
+	if c.EncryptionKey == "" {
+		errs = append(errs, errors.New("encryption_key is required"))
+	}
+	if c.Salt == "" {
+		errs = append(errs, errors.New("salt is required"))
+	}
+	if !slices.Contains([]string{MintOpen, MintAllowlist, MintOff}, c.TokenMinting) {
+		errs = append(errs, fmt.Errorf("token_minting %q: want open, allowlist or off", c.TokenMinting))
+	}
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		errs = append(errs, fmt.Errorf("listen %q: %v", c.Listen, err))
+	}
+	for _, s := range c.MemcachedServers {
+		if _, _, err := net.SplitHostPort(s); err != nil {
+			errs = append(errs, fmt.Errorf("memcached_servers %q: want host:port", s))
+		}
+	}
+	if c.CacheMaxBytes < 0 {
+		errs = append(errs, errors.New("cache_max_bytes must not be negative"))
+	}
+	for _, f := range c.AdminTokens {
+		if !isHex(f, 64) {
+			errs = append(errs, fmt.Errorf("admin_tokens: %q is not a sha256 hex digest", f))
+		}
+	}
+	seen := map[string]bool{}
+	for i, p := range c.Plugins {
+		switch {
+		case p.Name == "":
+			errs = append(errs, fmt.Errorf("plugins[%d]: name is required", i))
+		case seen[p.Name]:
+			errs = append(errs, fmt.Errorf("plugins[%d]: name %q used twice", i, p.Name))
+		case !filepath.IsAbs(p.Path):
+			errs = append(errs, fmt.Errorf("plugins[%d] (%s): path must be absolute", i, p.Name))
+		case !isHex(strings.ToLower(p.SHA256), 64):
+			errs = append(errs, fmt.Errorf("plugins[%d] (%s): sha256 must be 64 hex digits", i, p.Name))
+		}
+		seen[p.Name] = true
+	}
+	for dt := range c.Mappings {
+		if _, ok := indicator.LookupDataType(dt); !ok {
+			errs = append(errs, fmt.Errorf("mappings.yaml: unknown data type %q", dt))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// MemcachedAddrs returns every configured memcached server.
+func (c *Config) MemcachedAddrs() []string {
+	var out []string
+	if c.MemcachedHost != "" && c.MemcachedPort != "" {
+		out = append(out, net.JoinHostPort(c.MemcachedHost, string(c.MemcachedPort)))
+	}
+	for _, s := range c.MemcachedServers {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// DataType returns the named data type with the MISP types of
+// mappings.yaml applied.
+func (c *Config) DataType(name string) (indicator.DataType, bool) {
+	dt, ok := indicator.LookupDataType(name)
+	if !ok {
+		return dt, false
+	}
+	if types, ok := c.Mappings[name]; ok && len(types) > 0 {
+		dt = dt.WithMISPTypes(types)
+	}
+	return dt, true
+}
+
+// mappingsFile is config/mappings.yaml. Only types is used; the other keys
+// are accepted as the original's files carry them.
+type mappingsFile struct {
+	Types  map[string][]string `yaml:"types"`
+	Output any                 `yaml:"output"`
+	Feeds  any                 `yaml:"feeds"`
+	Ages   any                 `yaml:"ages"`
+}
+
+func parseMappings(path string, data []byte) (map[string][]string, error) {
+	var m mappingsFile
+	if err := decodeStrict(path, data, &m); err != nil {
+		return nil, err
+	}
+	return m.Types, nil
+}
+
+func isHex(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,276 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"sync/atomic"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Site is sites/<fqdn>.yaml: one MISP instance and who may read it.
+type Site struct {
+	// Name is the fqdn the file is named after; tokens name it.
+	Name string `yaml:"-"`
+	// Path is the file the site was read from.
+	Path string `yaml:"-"`
+
+	Enabled              *bool       `yaml:"enabled"`
+	Debug                bool        `yaml:"debug"`
+	Company              string      `yaml:"company"`
+	Tag                  string      `yaml:"tag"`
+	MISPVerifyCert       *bool       `yaml:"mispVerifyCert"`
+	MISPTimeoutSeconds   int         `yaml:"mispTimeoutSeconds"`
+	MISPDebug            bool        `yaml:"mispDebug"`
+	MemcachedAllTimeout  int         `yaml:"memcached_all_timeout"`
+	FalsePositiveTimeout string      `yaml:"falsepositive_timeout"`
+	ListStats            any         `yaml:"list_stats"`
+	AllowedIPs           Prefixes    `yaml:"allowed_ips"`
+	CustomFeeds          CustomFeeds `yaml:"custom_feeds"`
+	IgnoreToIDs          []string    `yaml:"ignore_to_ids"`
+	BlacklistedAPITokens []string    `yaml:"blacklisted_api_tokens"`
+
+	// Renderers holds per-renderer options: renderer name -> option -> value.
+	Renderers map[string]map[string]string `yaml:"renderers"`
+	// PageSize is the number of attributes asked of MISP per restSearch
+	// page (default 25000).
+	PageSize int `yaml:"page_size"`
+	// ExpandLimit is the shortest IPv4 prefix length the ipv4ext data type
+	// expands into addresses (default 16).
+	ExpandLimit int `yaml:"ipv4ext_expand_limit"`
+
+	revoked map[string]bool
+}
+
+// CustomFeed is one entry of custom_feeds: a feed name and the tag
+// suffixes appended to the site's tag.
+type CustomFeed struct {
+	Name     string
+	Suffixes []string
+}
+
+// CustomFeeds keeps custom_feeds in file order (the feed mapping route
+// lists them that way).
+type CustomFeeds []CustomFeed
+
+// UnmarshalYAML implements yaml.Unmarshaler.
+func (c *CustomFeeds) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		*c = nil
+		return nil
+	}
+	if n.Kind != yaml.MappingNode {
+		return fmt.Errorf("line %d: custom_feeds must map feed names to tag suffixes", n.Line)
+	}
+	var out CustomFeeds
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if !slices.Contains(FeedNames, k.Value) || k.Value == "any" || k.Value == "42" {
+			return fmt.Errorf("line %d: custom feed %q: want one of incident, block, alert, hunt, cust1..cust5", k.Line, k.Value)
+		}
+		var s StringOrList
+		if err := s.UnmarshalYAML(v); err != nil {
+			return err
+		}
+		for _, suf := range s {
+			if suf == "" {
+				return fmt.Errorf("line %d: custom feed %q: empty tag suffix", v.Line, k.Value)
+			}
+		}
+		out = append(out, CustomFeed{Name: k.Value, Suffixes: s})
+	}
+	*c = out
+	return nil
+}
+
+// Lookup returns the suffixes configured for feed.
+func (c CustomFeeds) Lookup(feed string) ([]string, bool) {
+	for _, f := range c {
+		if f.Name == feed {
+			return f.Suffixes, true
+		}
+	}
+	return nil, false
+}
+
+// FeedNames are the values of the routes' {feedName} segment.
+var FeedNames = []string{"incident", "block", "alert", "hunt", "cust1", "cust2", "cust3", "cust4", "cust5", "any", "42"}
+
+// IsEnabled reports whether the site serves requests (enabled defaults to
+// true).
+func (s *Site) IsEnabled() bool { return s.Enabled == nil || *s.Enabled }
+
+// VerifyCert reports whether MISP's TLS certificate is verified (default
+// true).
+func (s *Site) VerifyCert() bool { return s.MISPVerifyCert == nil || *s.MISPVerifyCert }
+
+// IsRevoked reports whether the token fingerprint (lower-case hex sha256)
+// is listed in blacklisted_api_tokens.
+func (s *Site) IsRevoked(fingerprint string) bool { return s.revoked[fingerprint] }
+
+// LoadSite reads one site file. check, when not nil, validates each
+// renderer's options.
+func LoadSite(path string, check RendererCheck) (*Site, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("site: %w", err)
+	}
+	s := &Site{}
+	if err := decodeStrict(path, data, s); err != nil {
+		return nil, err
+	}
+	s.Path = path
+	s.Name = strings.TrimSuffix(filepath.Base(path), ".yaml")
+	if s.MISPTimeoutSeconds == 0 {
+		s.MISPTimeoutSeconds = 30
+	}
+	if s.PageSize == 0 {
+		s.PageSize = 25000
+	}
+	if s.ExpandLimit == 0 {
+		s.ExpandLimit = 16
+	}
+	var errs []error
+	if strings.TrimSpace(s.Tag) == "" {
+		errs = append(errs, errors.New("tag is required"))
+	}
+	if s.MISPTimeoutSeconds < 0 || s.MISPTimeoutSeconds > 3600 {
+		errs = append(errs, fmt.Errorf("mispTimeoutSeconds %d: want 1-3600", s.MISPTimeoutSeconds))
+	}
+	if s.PageSize < 1 || s.PageSize > 1000000 {
+		errs = append(errs, fmt.Errorf("page_size %d: want 1-1000000", s.PageSize))
+	}
+	if s.ExpandLimit < 1 || s.ExpandLimit > 32 {
+		errs = append(errs, fmt.Errorf("ipv4ext_expand_limit %d: want 1-32", s.ExpandLimit))
+	}
+	if s.MemcachedAllTimeout < 0 || s.MemcachedAllTimeout > 86400 {
+		errs = append(errs, fmt.Errorf("memcached_all_timeout %d: want 0-86400", s.MemcachedAllTimeout))
+	}
+	s.revoked = make(map[string]bool, len(s.BlacklistedAPITokens))
+	for _, h := range s.BlacklistedAPITokens {
+		h = strings.ToLower(strings.TrimSpace(h))
+		if !isHex(h, 64) {
+			errs = append(errs, fmt.Errorf("blacklisted_api_tokens: %q is not a sha256 hex digest", h))
+			continue
+		}
+		s.revoked[h] = true
+	}
+	if check != nil {
+		names := make([]string, 0, len(s.Renderers))
+		for n := range s.Renderers {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			if err := check(n, s.Renderers[n]); err != nil {
+				errs = append(errs, fmt.Errorf("renderers.%s: %w", n, err))
+			}
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return s, nil
+}
+
+// RendererCheck validates the options given to one renderer.
+type RendererCheck func(renderer string, options map[string]string) error
+
+// Sites is the set of site files in a directory, replaced atomically on
+// Reload. It is safe for concurrent use.
+type Sites struct {
+	dir   string
+	check RendererCheck
+	cur   atomic.Pointer[map[string]*Site]
+}
+
+// LoadSites reads every *.yaml file in dir. Any broken file is an error:
+// start-up must not go ahead with a site missing.
+func LoadSites(dir string, check RendererCheck) (*Sites, error) {
+	s := &Sites{dir: dir, check: check}
+	m, errs := s.read(nil)
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	s.cur.Store(&m)
+	return s, nil
+}
+
+// NewSites returns a Sites holding the given sites, for tests and the demo.
+func NewSites(sites ...*Site) *Sites {
+	m := make(map[string]*Site, len(sites))
+	for _, st := range sites {
+		m[st.Name] = st
+	}
+	s := &Sites{}
+	s.cur.Store(&m)
+	return s
+}
+
+// Reload rereads the directory. A file that fails to load keeps the
+// previous good version of its site; the errors say which and why.
+// Removed files remove their sites.
+func (s *Sites) Reload() []error {
+	if s.dir == "" {
+		return nil
+	}
+	old := *s.cur.Load()
+	m, errs := s.read(old)
+	s.cur.Store(&m)
+	return errs
+}
+
+func (s *Sites) read(previous map[string]*Site) (map[string]*Site, []error) {
+	entries, err := os.ReadDir(s.dir)
+	if err != nil {
+		if previous != nil {
+			return previous, []error{fmt.Errorf("sites: %w", err)}
+		}
+		return nil, []error{fmt.Errorf("sites: %w", err)}
+	}
+	m := map[string]*Site{}
+	var errs []error
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".yaml") {
+			continue
+		}
+		path := filepath.Join(s.dir, e.Name())
+		st, err := LoadSite(path, s.check)
+		if err != nil {
+			errs = append(errs, err)
+			if prev, ok := previous[strings.TrimSuffix(e.Name(), ".yaml")]; ok {
+				m[prev.Name] = prev
+			}
+			continue
+		}
+		m[st.Name] = st
+	}
+	return m, errs
+}
+
+// Get returns the site named fqdn (exactly, or else case-insensitively as
+// DNS names are).
+func (s *Sites) Get(fqdn string) (*Site, bool) {
+	m := *s.cur.Load()
+	if st, ok := m[fqdn]; ok {
+		return st, true
+	}
+	st, ok := m[strings.ToLower(fqdn)]
+	return st, ok
+}
+
+// All returns every site sorted by name.
+func (s *Sites) All() []*Site {
+	m := *s.cur.Load()
+	out := make([]*Site, 0, len(m))
+	for _, st := range m {
+		out = append(out, st)
+	}
+	slices.SortFunc(out, func(a, b *Site) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}

@@ -1,0 +1,158 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// decodeStrict decodes YAML data into v, refusing unknown keys, and
+// rewrites the decoder's "line N:" prefixes as "path:N:".
+func decodeStrict(path string, data []byte, v any) error {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return fmt.Errorf("%s: file is empty", path)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil {
+		if errors.Is(err, io.EOF) {
+			return fmt.Errorf("%s: file is empty", path)
+		}
+		return fileError(path, err)
+	}
+	return nil
+}
+
+var lineRE = regexp.MustCompile(`(?m)^\s*(?:yaml: )?line (\d+): `)
+
+func fileError(path string, err error) error {
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		msgs := make([]string, len(te.Errors))
+		for i, m := range te.Errors {
+			msgs[i] = rewriteLine(path, m)
+		}
+		return errors.New(strings.Join(msgs, "\n"))
+	}
+	return errors.New(rewriteLine(path, err.Error()))
+}
+
+func rewriteLine(path, msg string) string {
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	if m := lineRE.FindStringSubmatchIndex(msg); m != nil {
+		return path + ":" + msg[m[2]:m[3]] + ": " + tidy(msg[m[1]:])
+	}
+	return path + ": " + tidy(msg)
+}
+
+// tidy turns the decoder's Go-flavoured messages into plain ones.
+func tidy(msg string) string {
+	if f, ok := strings.CutPrefix(msg, "field "); ok {
+		if name, _, ok := strings.Cut(f, " not found in type"); ok {
+			return "unknown key " + strconv.Quote(name)
+		}
+	}
+	msg = strings.ReplaceAll(msg, "!!", "")
+	return msg
+}
+
+// Prefixes is a list of CIDRs (or bare addresses, taken as full-length
+// prefixes). Host bits are allowed, as in the original, and cleared.
+type Prefixes []netip.Prefix
+
+// UnmarshalYAML implements yaml.Unmarshaler with line-numbered errors.
+func (p *Prefixes) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		*p = nil
+		return nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		return fmt.Errorf("line %d: want a list of CIDRs", n.Line)
+	}
+	out := make(Prefixes, 0, len(n.Content))
+	for _, item := range n.Content {
+		if item.Kind != yaml.ScalarNode {
+			return fmt.Errorf("line %d: want a CIDR string", item.Line)
+		}
+		pfx, err := ParsePrefix(item.Value)
+		if err != nil {
+			return fmt.Errorf("line %d: bad CIDR %q", item.Line, item.Value)
+		}
+		out = append(out, pfx)
+	}
+	*p = out
+	return nil
+}
+
+// ParsePrefix parses "192.0.2.0/24", "2001:db8::/32" or a bare address.
+// Host bits are cleared and IPv4-mapped IPv6 is unmapped.
+func ParsePrefix(s string) (netip.Prefix, error) {
+	s = strings.TrimSpace(s)
+	if !strings.Contains(s, "/") {
+		a, err := netip.ParseAddr(s)
+		if err != nil {
+			return netip.Prefix{}, err
+		}
+		a = a.Unmap()
+		return netip.PrefixFrom(a, a.BitLen()), nil
+	}
+	p, err := netip.ParsePrefix(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	if p.Addr().Is4In6() && p.Bits() >= 96 {
+		p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
+	}
+	return p.Masked(), nil
+}
+
+// PortString is the original's memcached_port: a string that must be
+// quoted there; Cratos also takes a number.
+type PortString string
+
+// UnmarshalYAML implements yaml.Unmarshaler.
+func (p *PortString) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode {
+		return fmt.Errorf("line %d: want a port number", n.Line)
+	}
+	if n.Value == "" {
+		*p = ""
+		return nil
+	}
+	v, err := strconv.Atoi(n.Value)
+	if err != nil || v < 1 || v > 65535 {
+		return fmt.Errorf("line %d: bad port %q (want 1-65535)", n.Line, n.Value)
+	}
+	*p = PortString(strconv.Itoa(v))
+	return nil
+}
+
+// StringOrList is a scalar string or a list of strings.
+type StringOrList []string
+
+// UnmarshalYAML implements yaml.Unmarshaler.
+func (s *StringOrList) UnmarshalYAML(n *yaml.Node) error {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		*s = StringOrList{n.Value}
+		return nil
+	case yaml.SequenceNode:
+		out := make(StringOrList, 0, len(n.Content))
+		for _, item := range n.Content {
+			if item.Kind != yaml.ScalarNode {
+				return fmt.Errorf("line %d: want a string", item.Line)
+			}
+			out = append(out, item.Value)
+		}
+		*s = out
+		return nil
+	}
+	return fmt.Errorf("line %d: want a string or a list of strings", n.Line)
+}
