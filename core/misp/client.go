@@ -1,0 +1,161 @@
+package misp
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Options configure a Client.
+type Options struct {
+	// Site names the MISP instance in errors (the token's fqdn).
+	Site string
+	// BaseURL is "https://misp.example:443", without a trailing slash.
+	BaseURL string
+	// Key is the MISP API key sent in Authorization.
+	Key string
+	// Timeout bounds each HTTP request (the site's mispTimeoutSeconds).
+	Timeout time.Duration
+	// VerifyCert verifies MISP's TLS certificate (mispVerifyCert).
+	VerifyCert bool
+	// UserAgent is sent with every request.
+	UserAgent string
+	// MaxResponseBytes bounds one response body (default 1 GiB).
+	MaxResponseBytes int64
+}
+
+// Client talks to one MISP instance with one API key. It is safe for
+// concurrent use.
+type Client struct {
+	opts Options
+	http *http.Client
+}
+
+// transports are shared per TLS-verification setting so connections are
+// kept alive across requests and across clients for the same MISP.
+var transports = map[bool]*http.Transport{
+	true:  newTransport(true),
+	false: newTransport(false),
+}
+
+func newTransport(verify bool) *http.Transport {
+	return &http.Transport{
+		Proxy:               http.ProxyFromEnvironment,
+		DialContext:         (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		TLSClientConfig:     &tls.Config{InsecureSkipVerify: !verify, MinVersion: tls.VersionTLS12}, //nolint:gosec // mispVerifyCert: false is the operator's choice
+		MaxIdleConnsPerHost: 16,
+		IdleConnTimeout:     90 * time.Second,
+		TLSHandshakeTimeout: 10 * time.Second,
+		ForceAttemptHTTP2:   true,
+	}
+}
+
+// New returns a Client for opts.
+func New(opts Options) *Client {
+	if opts.Timeout <= 0 {
+		opts.Timeout = 30 * time.Second
+	}
+	if opts.UserAgent == "" {
+		opts.UserAgent = "Cratos"
+	}
+	if opts.MaxResponseBytes <= 0 {
+		opts.MaxResponseBytes = 1 << 30
+	}
+	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
+	return &Client{opts: opts, http: &http.Client{Transport: transports[opts.VerifyCert], Timeout: opts.Timeout}}
+}
+
+// Site returns the site name the client reports in errors.
+func (c *Client) Site() string { return c.opts.Site }
+
+// BaseURL returns the MISP base URL.
+func (c *Client) BaseURL() string { return c.opts.BaseURL }
+
+// GetJSON GETs path and returns the body, which must be JSON; any HTTP
+// status of 400 or more is an *Error.
+func (c *Client) GetJSON(ctx context.Context, path string) ([]byte, error) {
+	return c.do(ctx, http.MethodGet, path, nil)
+}
+
+// PostJSON POSTs body to path and returns the response body.
+func (c *Client) PostJSON(ctx context.Context, path string, body []byte) ([]byte, error) {
+	return c.do(ctx, http.MethodPost, path, body)
+}
+
+func (c *Client) do(ctx context.Context, method, path string, body []byte) ([]byte, error) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.opts.BaseURL+path, rd)
+	if err != nil {
+		return nil, &Error{Kind: Unreachable, Site: c.opts.Site, Detail: "invalid MISP URL"}
+	}
+	req.Header.Set("Authorization", c.opts.Key)
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", c.opts.UserAgent)
+	// Go's transport asks for gzip and decompresses transparently.
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, c.transportError(ctx, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, c.opts.MaxResponseBytes+1))
+	if err != nil {
+		return nil, c.transportError(ctx, err)
+	}
+	if int64(len(data)) > c.opts.MaxResponseBytes {
+		return nil, &Error{Kind: BadResponse, Site: c.opts.Site, Detail: fmt.Sprintf("response larger than %d bytes", c.opts.MaxResponseBytes)}
+	}
+	if resp.StatusCode >= 400 {
+		e := statusError(c.opts.Site, resp.StatusCode, data)
+		if c.opts.Key != "" {
+			// A misbehaving server could echo the header back.
+			e.Detail = strings.ReplaceAll(e.Detail, c.opts.Key, "[redacted]")
+		}
+		return nil, e
+	}
+	if !looksLikeJSON(data) {
+		return nil, &Error{Kind: BadResponse, Site: c.opts.Site, Status: resp.StatusCode, Detail: "answered with content that is not JSON"}
+	}
+	return data, nil
+}
+
+func (c *Client) transportError(ctx context.Context, err error) error {
+	var ne net.Error
+	switch {
+	case errors.Is(ctx.Err(), context.Canceled):
+		return &Error{Kind: Canceled, Site: c.opts.Site, Detail: "request cancelled", Err: ctx.Err()}
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
+		return &Error{Kind: Timeout, Site: c.opts.Site, Detail: fmt.Sprintf("no answer within %s", c.opts.Timeout)}
+	case isConnectError(err):
+		return &Error{Kind: Unreachable, Site: c.opts.Site, Detail: "connection failed"}
+	}
+	return &Error{Kind: BadResponse, Site: c.opts.Site, Detail: "connection broke during the answer"}
+}
+
+func isConnectError(err error) bool {
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Op == "dial" {
+		return true
+	}
+	var de *net.DNSError
+	if errors.As(err, &de) {
+		return true
+	}
+	var ce *tls.CertificateVerificationError
+	return errors.As(err, &ce) || strings.Contains(err.Error(), "certificate")
+}
+
+func looksLikeJSON(b []byte) bool {
+	b = bytes.TrimLeft(b, " \t\r\n")
+	return len(b) > 0 && (b[0] == '{' || b[0] == '[')
+}

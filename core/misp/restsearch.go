@@ -1,0 +1,223 @@
+package misp
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strconv"
+
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/valyala/fastjson"
+)
+
+// Query is one attribute restSearch, as the original sends it.
+type Query struct {
+	Types []string
+	// Org, when set, restricts to events created by that organisation
+	// (name or uuid).
+	Org  string
+	Tags []string
+	// Timestamp is the oldest attribute timestamp wanted (unix seconds).
+	Timestamp int64
+	// Published true asks for published events only; false sends
+	// "published": false, which MISP treats as no filter.
+	Published bool
+	// EnforceWarninglist drops values on MISP's enabled warninglists.
+	EnforceWarninglist bool
+	// ToIDS true sends "to_ids": true; false leaves the key out.
+	ToIDS bool
+}
+
+// Body returns the JSON body of page page (1-based) of size limit; limit
+// 0 sends no paging keys. Keys are in the order the original sends them,
+// then limit and page.
+func (q Query) Body(limit, page int) []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"returnFormat":"json","type":`)
+	writeJSON(&b, nonNil(q.Types))
+	if q.Org != "" {
+		b.WriteString(`,"org":`)
+		writeJSON(&b, q.Org)
+	}
+	b.WriteString(`,"tags":`)
+	writeJSON(&b, nonNil(q.Tags))
+	b.WriteString(`,"withAttachments":0,"metadata":1,"timestamp":`)
+	b.WriteString(strconv.FormatInt(q.Timestamp, 10))
+	b.WriteString(`,"published":`)
+	b.WriteString(strconv.FormatBool(q.Published))
+	b.WriteString(`,"enforceWarninglist":`)
+	if q.EnforceWarninglist {
+		b.WriteString("1")
+	} else {
+		b.WriteString("0")
+	}
+	if q.ToIDS {
+		b.WriteString(`,"to_ids":true`)
+	}
+	b.WriteString(`,"includeEventUuid":0,"includeEventTags":0,"sgReferenceOnly":0,"includeContext":0,"headerless":0,"includeSightings":0,"includeDecayScore":0,"includeCorrelations":0,"excludeDecayed":0`)
+	if limit > 0 {
+		b.WriteString(`,"limit":`)
+		b.WriteString(strconv.Itoa(limit))
+		b.WriteString(`,"page":`)
+		b.WriteString(strconv.Itoa(page))
+	}
+	b.WriteByte('}')
+	return b.Bytes()
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func writeJSON(b *bytes.Buffer, v any) {
+	enc := json.NewEncoder(b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v) // strings and string slices always encode
+	b.Truncate(b.Len() - 1)
+}
+
+// SearchAttributes runs q page by page (pageSize attributes each) and
+// calls fn for every attribute, in MISP's order. Memory is bounded by one
+// page. It returns the number of attributes read.
+func (c *Client) SearchAttributes(ctx context.Context, q Query, pageSize int, fn func(indicator.Attribute)) (int, error) {
+	var p fastjson.Parser
+	total := 0
+	for page := 1; ; page++ {
+		body, err := c.PostJSON(ctx, "/attributes/restSearch", q.Body(pageSize, page))
+		if err != nil {
+			return total, err
+		}
+		n, err := decodePage(&p, body, fn)
+		if err != nil {
+			return total, &Error{Kind: BadResponse, Site: c.opts.Site, Detail: err.Error()}
+		}
+		total += n
+		if pageSize <= 0 || n < pageSize {
+			return total, nil
+		}
+		if err := ctx.Err(); err != nil {
+			return total, &Error{Kind: Canceled, Site: c.opts.Site, Detail: "request cancelled", Err: err}
+		}
+	}
+}
+
+type shapeError string
+
+func (e shapeError) Error() string { return string(e) }
+
+// decodePage reads one restSearch answer: {"response":{"Attribute":[...]}},
+// or an empty {"response":[]} / [] as some MISP versions send.
+func decodePage(p *fastjson.Parser, body []byte, fn func(indicator.Attribute)) (int, error) {
+	v, err := p.ParseBytes(body)
+	if err != nil {
+		return 0, shapeError("answered with malformed JSON")
+	}
+	var list []*fastjson.Value
+	switch v.Type() {
+	case fastjson.TypeArray:
+		list = v.GetArray()
+	case fastjson.TypeObject:
+		resp := v.Get("response")
+		if resp == nil {
+			if v.Get("errors") != nil || v.Get("message") != nil {
+				return 0, shapeError("answered with an error: " + mispMessage(body))
+			}
+			return 0, shapeError("answer has no \"response\" key")
+		}
+		switch resp.Type() {
+		case fastjson.TypeArray:
+			list = resp.GetArray()
+			if len(list) > 0 {
+				return 0, shapeError("answer holds events, not attributes")
+			}
+		case fastjson.TypeObject:
+			attrs := resp.Get("Attribute")
+			if attrs == nil {
+				return 0, nil
+			}
+			if attrs.Type() != fastjson.TypeArray {
+				return 0, shapeError("\"Attribute\" is not a list")
+			}
+			list = attrs.GetArray()
+		default:
+			return 0, shapeError("\"response\" is neither a list nor an object")
+		}
+	default:
+		return 0, shapeError("answer is neither a list nor an object")
+	}
+	for _, a := range list {
+		if a.Type() != fastjson.TypeObject {
+			return 0, shapeError("an attribute is not an object")
+		}
+		fn(indicator.Attribute{
+			Type:      intern(a.GetStringBytes("type")),
+			Value:     string(a.GetStringBytes("value")),
+			Category:  intern(a.GetStringBytes("category")),
+			UUID:      string(a.GetStringBytes("uuid")),
+			EventID:   intOf(a.Get("event_id")),
+			Timestamp: intOf(a.Get("timestamp")),
+			ToIDS:     boolOf(a.Get("to_ids")),
+		})
+	}
+	return len(list), nil
+}
+
+// intOf reads MISP's numbers, which arrive as strings or numbers.
+func intOf(v *fastjson.Value) int64 {
+	if v == nil {
+		return 0
+	}
+	switch v.Type() {
+	case fastjson.TypeNumber:
+		return v.GetInt64()
+	case fastjson.TypeString:
+		n, _ := strconv.ParseInt(string(v.GetStringBytes()), 10, 64)
+		return n
+	}
+	return 0
+}
+
+// boolOf reads MISP's flags: true/false, 1/0 or "1"/"0".
+func boolOf(v *fastjson.Value) bool {
+	if v == nil {
+		return false
+	}
+	switch v.Type() {
+	case fastjson.TypeTrue:
+		return true
+	case fastjson.TypeNumber:
+		return v.GetInt() != 0
+	case fastjson.TypeString:
+		s := string(v.GetStringBytes())
+		return s == "1" || s == "true"
+	}
+	return false
+}
+
+var interned = map[string]string{}
+
+// intern returns a shared copy of the few category and type strings MISP
+// uses, so a million attributes do not hold a million copies. Unknown
+// values are copied as they are.
+func intern(b []byte) string {
+	if s, ok := interned[string(b)]; ok {
+		return s
+	}
+	return string(b)
+}
+
+func init() {
+	for _, c := range []string{"Internal reference", "Targeting data", "Antivirus detection", "Payload delivery",
+		"Artifacts dropped", "Payload installation", "Persistence mechanism", "Network activity", "Payload type",
+		"Attribution", "External analysis", "Financial fraud", "Support Tool", "Social network", "Person", "Other"} {
+		interned[c] = c
+	}
+	for _, dt := range indicator.DataTypes() {
+		for _, t := range dt.MISPTypes {
+			interned[t] = t
+		}
+	}
+}
