@@ -1,0 +1,56 @@
+package auth
+
+import (
+	"sync"
+	"time"
+)
+
+// cacheEntry is what a verified token maps to.
+type cacheEntry struct {
+	claims  Claims
+	expires time.Time // the expiry date at 00:00 UTC, standing for the local date
+}
+
+// tokenCache maps token digests to verified claims. It holds at most max
+// entries and evicts the oldest insertion first.
+type tokenCache struct {
+	mu    sync.RWMutex
+	m     map[[32]byte]cacheEntry
+	order [][32]byte // ring of keys in insertion order
+	next  int        // oldest key once the ring is full
+	max   int
+}
+
+func newTokenCache(maxEntries int) *tokenCache {
+	return &tokenCache{m: make(map[[32]byte]cacheEntry), max: maxEntries}
+}
+
+func (c *tokenCache) get(k [32]byte) (cacheEntry, bool) {
+	c.mu.RLock()
+	e, ok := c.m[k]
+	c.mu.RUnlock()
+	return e, ok
+}
+
+func (c *tokenCache) put(k [32]byte, e cacheEntry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.m[k]; ok {
+		c.m[k] = e
+		return
+	}
+	if len(c.order) < c.max {
+		c.order = append(c.order, k)
+	} else {
+		delete(c.m, c.order[c.next])
+		c.order[c.next] = k
+		c.next = (c.next + 1) % c.max
+	}
+	c.m[k] = e
+}
+
+func (c *tokenCache) len() int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return len(c.m)
+}
