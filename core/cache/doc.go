@@ -1,0 +1,22 @@
+// Package cache holds the byte-level caches used by the export layer for
+// normalised snapshots and rendered artifacts.
+//
+// Values are opaque []byte; their format and metadata belong to the caller.
+// Three stores implement [Store]:
+//
+//   - [Memory], the embedded default: a concurrency-safe LRU bounded by a
+//     byte budget, with per-entry TTLs.
+//   - [Memcached], a pooled gomemcache client for one or several servers.
+//     Keys are hashed to fit memcached's key rules, large values are split
+//     into chunks behind a manifest and verified by SHA-256 on read, and
+//     anything missing or corrupt reads as a miss, never as a wrong value.
+//   - [Tiered], Memory in front of Memcached: the shared level being down
+//     degrades to the process-local one and never fails a request.
+//
+// Memcached cannot list or delete keys by prefix, so group invalidation
+// ("every output of this feed for this site") uses generation counters:
+// [Namespace] builds keys that include the group's generation, stored in the
+// shared store, and [Namespace.Bump] makes every older key unreachable.
+//
+// The memcachedtest subpackage starts a real memcached for tests.
+package cache

@@ -1,0 +1,451 @@
+package cache
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bradfitz/gomemcache/memcache"
+	"github.com/cratos-project/cratos/core/cache/memcachedtest"
+)
+
+// newTestMemcached starts a memcached and returns a client for it.
+func newTestMemcached(t testing.TB) (*Memcached, string, func()) {
+	t.Helper()
+	addr, stop := memcachedtest.Start(t)
+	m := dial(t, addr)
+	return m, addr, stop
+}
+
+func dial(t testing.TB, addr string) *Memcached {
+	t.Helper()
+	m, err := NewMemcached(Options{Servers: []string{addr}, Timeout: 2 * time.Second, KeyPrefix: "test:"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = m.Close() })
+	return m
+}
+
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return b
+}
+
+// rawManifest reads the manifest item stored for key.
+func rawManifest(t *testing.T, m *Memcached, key string) manifest {
+	t.Helper()
+	it, err := m.client.Get(m.itemKey(key))
+	if err != nil {
+		t.Fatalf("raw get: %v", err)
+	}
+	mf, err := decodeManifest(it.Value)
+	if err != nil {
+		t.Fatalf("stored item is not a manifest: %v", err)
+	}
+	return mf
+}
+
+func TestMemcachedRoundTrip(t *testing.T) {
+	m, _, _ := newTestMemcached(t)
+	ctx := context.Background()
+	maxInline := m.chunkSize - 1
+	tests := []struct {
+		name    string
+		size    int
+		chunked bool
+	}{
+		{"empty", 0, false},
+		{"small", 100, false},
+		{"10 KB", 10 << 10, false},
+		{"largest inline", maxInline, false},
+		{"smallest chunked", maxInline + 1, true},
+		{"exactly two chunks", 2 * m.chunkSize, true},
+		{"5 MB", 5 << 20, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			key := "round trip " + tc.name // spaces are fine: keys are hashed
+			want := randomBytes(tc.size)
+			before := time.Now()
+			if err := m.Set(ctx, key, want, time.Minute); err != nil {
+				t.Fatalf("set: %v", err)
+			}
+			after := time.Now()
+			got, exp, ok, err := m.GetWithExpiry(ctx, key)
+			if err != nil || !ok {
+				t.Fatalf("get: ok=%v err=%v", ok, err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Fatalf("got %d bytes, want %d (equal content: false)", len(got), len(want))
+			}
+			if exp.Before(before.Add(time.Minute-time.Second)) || exp.After(after.Add(time.Minute+time.Second)) {
+				t.Errorf("reported expiry %v, want about a minute after %v", exp, before)
+			}
+			it, _ := m.client.Get(m.itemKey(key))
+			if chunked := it.Value[0] == tagManifest; chunked != tc.chunked {
+				t.Errorf("chunked = %v, want %v", chunked, tc.chunked)
+			}
+		})
+	}
+}
+
+func TestMemcachedMissOverwriteDelete(t *testing.T) {
+	m, _, _ := newTestMemcached(t)
+	ctx := context.Background()
+	if v, ok, err := m.Get(ctx, "never set"); v != nil || ok || err != nil {
+		t.Fatalf("miss = %v %v %v, want nil false nil", v, ok, err)
+	}
+	small, big := []byte("small"), randomBytes(3<<20)
+	for i, v := range [][]byte{small, big, randomBytes(2 << 20), small, big} {
+		if err := m.Set(ctx, "k", v, time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		if got, _, _ := m.Get(ctx, "k"); !bytes.Equal(got, v) {
+			t.Fatalf("write %d: read back a different value", i)
+		}
+	}
+	mf := rawManifest(t, m, "k")
+	if err := m.Delete(ctx, "k"); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := m.Get(ctx, "k"); ok {
+		t.Error("hit after Delete")
+	}
+	left, _ := m.client.GetMulti(mf.chunkKeys(m.itemKey("k")))
+	if len(left) != 0 {
+		t.Errorf("%d chunks left after Delete", len(left))
+	}
+	if err := m.Delete(ctx, "k"); err != nil {
+		t.Errorf("deleting a missing key: %v", err)
+	}
+}
+
+func TestMemcachedDamagedValuesAreMisses(t *testing.T) {
+	m, _, _ := newTestMemcached(t)
+	ctx := context.Background()
+	value := randomBytes(5 << 20)
+	tests := []struct {
+		name   string
+		damage func(t *testing.T, ik string, mf manifest)
+	}{
+		{"deleted chunk", func(t *testing.T, ik string, mf manifest) {
+			if err := m.client.Delete(mf.chunkKey(ik, 2)); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"corrupted chunk", func(t *testing.T, ik string, mf manifest) {
+			other := randomBytes(int(mf.chunkSize))
+			if err := m.client.Set(&memcache.Item{Key: mf.chunkKey(ik, 1), Value: other}); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"truncated last chunk", func(t *testing.T, ik string, mf manifest) {
+			if err := m.client.Set(&memcache.Item{Key: mf.chunkKey(ik, int(mf.count)-1), Value: []byte("x")}); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"garbled manifest", func(t *testing.T, ik string, _ manifest) {
+			if err := m.client.Set(&memcache.Item{Key: ik, Value: []byte("M garbage")}); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"unknown tag", func(t *testing.T, ik string, _ manifest) {
+			if err := m.client.Set(&memcache.Item{Key: ik, Value: []byte("Zvalue")}); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			key := "damaged " + tc.name
+			if err := m.Set(ctx, key, value, time.Minute); err != nil {
+				t.Fatal(err)
+			}
+			before := m.Stats().Corrupt
+			tc.damage(t, m.itemKey(key), rawManifest(t, m, key))
+			v, ok, err := m.Get(ctx, key)
+			if v != nil || ok || err != nil {
+				t.Fatalf("get = %d bytes, %v, %v; want a plain miss", len(v), ok, err)
+			}
+			if m.Stats().Corrupt != before+1 {
+				t.Error("corrupt read not counted")
+			}
+			// A fresh write repairs the key.
+			if err := m.Set(ctx, key, value, time.Minute); err != nil {
+				t.Fatal(err)
+			}
+			if got, ok, _ := m.Get(ctx, key); !ok || !bytes.Equal(got, value) {
+				t.Error("rewrite did not repair the key")
+			}
+		})
+	}
+}
+
+func TestMemcachedConcurrentWritersNeverMix(t *testing.T) {
+	m, _, _ := newTestMemcached(t)
+	ctx := context.Background()
+	const size = 3 << 20 // four chunks
+	values := [][]byte{bytes.Repeat([]byte{'A'}, size), bytes.Repeat([]byte{'B'}, size)}
+	var wg sync.WaitGroup
+	done := make(chan struct{})
+	for _, v := range values {
+		wg.Go(func() {
+			for range 15 {
+				if err := m.Set(ctx, "contended", v, time.Minute); err != nil {
+					t.Errorf("set: %v", err)
+					return
+				}
+			}
+		})
+	}
+	var reads, hits int
+	readerDone := make(chan struct{})
+	go func() {
+		defer close(readerDone)
+		for {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			got, ok, err := m.Get(ctx, "contended")
+			reads++
+			if err != nil {
+				t.Errorf("get: %v", err)
+				return
+			}
+			if !ok {
+				continue
+			}
+			hits++
+			if !bytes.Equal(got, values[0]) && !bytes.Equal(got, values[1]) {
+				t.Errorf("read a mixed value of %d bytes", len(got))
+				return
+			}
+		}
+	}()
+	wg.Wait()
+	close(done)
+	<-readerDone
+	got, ok, _ := m.Get(ctx, "contended")
+	if !ok || (!bytes.Equal(got, values[0]) && !bytes.Equal(got, values[1])) {
+		t.Error("final value is not one of the written values")
+	}
+	t.Logf("%d reads, %d hits", reads, hits)
+}
+
+func TestMemcachedTTL(t *testing.T) {
+	m, _, _ := newTestMemcached(t)
+	ctx := context.Background()
+	const day = 24 * time.Hour
+	for _, ttl := range []time.Duration{31 * day, 400 * day} {
+		for _, size := range []int{10, 2 << 20} {
+			key := fmt.Sprintf("long %v %d", ttl, size)
+			before := time.Now()
+			if err := m.Set(ctx, key, make([]byte, size), ttl); err != nil {
+				t.Fatal(err)
+			}
+			_, exp, ok, err := m.GetWithExpiry(ctx, key)
+			if !ok || err != nil {
+				t.Fatalf("%s: ttl %v read as expired (ok=%v err=%v)", key, ttl, ok, err)
+			}
+			if d := exp.Sub(before); d < ttl-time.Second || d > ttl+5*time.Second {
+				t.Errorf("%s: expiry %v after the write, want %v", key, d, ttl)
+			}
+		}
+	}
+	if err := m.Set(ctx, "forever", []byte("x"), 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Set(ctx, "brief", []byte("x"), 300*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	if _, exp, ok, _ := m.GetWithExpiry(ctx, "forever"); !ok || !exp.IsZero() {
+		t.Errorf("forever: ok=%v expiry=%v", ok, exp)
+	}
+	if _, ok, _ := m.Get(ctx, "brief"); !ok {
+		t.Error("a sub-second TTL expired at once (it must round up, not to 0)")
+	}
+	time.Sleep(2100 * time.Millisecond) // memcached counts whole seconds
+	if _, ok, _ := m.Get(ctx, "brief"); ok {
+		t.Error("brief still present after its TTL")
+	}
+}
+
+func TestMemcachedServerDown(t *testing.T) {
+	m, _, stop := newTestMemcached(t)
+	ctx := context.Background()
+	if err := m.Ping(ctx); err != nil {
+		t.Fatalf("ping: %v", err)
+	}
+	if err := m.Set(ctx, "k", []byte("v"), time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	stop()
+
+	start := time.Now()
+	v, ok, err := m.Get(ctx, "k")
+	if v != nil || ok || err == nil {
+		t.Fatalf("get with server down = %v %v %v, want nil false error", v, ok, err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("get with server down took %v", d)
+	}
+	if !strings.HasPrefix(err.Error(), "cache: memcached get") {
+		t.Errorf("error lacks the operation prefix: %v", err)
+	}
+	if err := m.Set(ctx, "k", []byte("v"), time.Minute); err == nil {
+		t.Error("set with server down succeeded")
+	}
+	if err := m.Ping(ctx); err == nil {
+		t.Error("ping with server down succeeded")
+	}
+	if m.Stats().Errors == 0 {
+		t.Error("errors not counted")
+	}
+}
+
+func TestMemcachedCanceledContext(t *testing.T) {
+	m, _, _ := newTestMemcached(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, _, err := m.Get(ctx, "k"); !errors.Is(err, context.Canceled) {
+		t.Errorf("get: %v", err)
+	}
+	if err := m.Set(ctx, "k", randomBytes(3<<20), time.Minute); !errors.Is(err, context.Canceled) {
+		t.Errorf("set: %v", err)
+	}
+	if _, ok, _ := m.Get(context.Background(), "k"); ok {
+		t.Error("a canceled Set stored a value")
+	}
+}
+
+func TestNewMemcachedOptions(t *testing.T) {
+	tests := []struct {
+		name    string
+		opts    Options
+		wantErr bool
+	}{
+		{"defaults", Options{Servers: []string{"127.0.0.1:11211"}}, false},
+		{"cluster", Options{Servers: []string{"127.0.0.1:11211", "127.0.0.1:11212"}, KeyPrefix: "cratos:"}, false},
+		{"no servers", Options{}, true},
+		{"bad address", Options{Servers: []string{"no port"}}, true},
+		{"tiny items", Options{Servers: []string{"127.0.0.1:11211"}, MaxItemSize: 100}, true},
+		{"prefix with space", Options{Servers: []string{"127.0.0.1:11211"}, KeyPrefix: "a b"}, true},
+		{"prefix too long", Options{Servers: []string{"127.0.0.1:11211"}, KeyPrefix: strings.Repeat("p", 101)}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := NewMemcached(tc.opts)
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("err = %v, want error: %v", err, tc.wantErr)
+			}
+			if err != nil {
+				if !strings.HasPrefix(err.Error(), "cache: new memcached") {
+					t.Errorf("error lacks the operation prefix: %v", err)
+				}
+				return
+			}
+			if m.chunkSize != DefaultMemcachedMaxItemSize-itemOverhead || m.client.Timeout != DefaultMemcachedTimeout ||
+				m.client.MaxIdleConns != DefaultMemcachedMaxIdleConns {
+				t.Errorf("defaults not applied: chunk %d timeout %v idle %d", m.chunkSize, m.client.Timeout, m.client.MaxIdleConns)
+			}
+			k := m.itemKey(strings.Repeat("long key with spaces ", 100))
+			if len(k) > 250 || strings.ContainsAny(k, " \t\r\n") {
+				t.Errorf("item key %q is not a legal memcached key", k)
+			}
+		})
+	}
+}
+
+func TestCheckCredentials(t *testing.T) {
+	tests := []struct {
+		user, pass string
+		wantErr    bool
+	}{
+		{"", "", false},
+		{"cratos", "", true},
+		{"", "secret", true},
+		{"cratos", "secret", true},
+	}
+	for _, tc := range tests {
+		t.Run(fmt.Sprintf("user=%q", tc.user), func(t *testing.T) {
+			err := CheckCredentials(tc.user, tc.pass)
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("err = %v, want error: %v", err, tc.wantErr)
+			}
+			if err == nil {
+				return
+			}
+			if !errors.Is(err, ErrSASLUnsupported) {
+				t.Errorf("err = %v, want ErrSASLUnsupported", err)
+			}
+			if tc.pass != "" && strings.Contains(err.Error(), tc.pass) {
+				t.Error("the password appears in the error")
+			}
+		})
+	}
+}
+
+func BenchmarkMemcachedGet(b *testing.B) {
+	m, _, _ := newTestMemcached(b)
+	ctx := context.Background()
+	for _, size := range []int{10 << 10, 5 << 20} {
+		b.Run(fmt.Sprintf("%dKB", size>>10), func(b *testing.B) {
+			key := fmt.Sprintf("bench %d", size)
+			if err := m.Set(ctx, key, randomBytes(size), time.Hour); err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(size))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, ok, err := m.Get(ctx, key); !ok || err != nil {
+					b.Fatalf("get: %v %v", ok, err)
+				}
+			}
+		})
+	}
+}
+
+func splitPort(addr string) (string, int, error) {
+	host, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", 0, err
+	}
+	port, err := strconv.Atoi(p)
+	return host, port, err
+}
+
+func TestMemcachedCluster(t *testing.T) {
+	addr1, _ := memcachedtest.Start(t)
+	addr2, _ := memcachedtest.Start(t)
+	m, err := NewMemcached(Options{Servers: []string{addr1, addr2}, Timeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	one := dial(t, addr1)
+	ctx := context.Background()
+	value := randomBytes(8 << 20)
+	if err := m.Set(ctx, "spread", value, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok, err := m.Get(ctx, "spread"); !ok || err != nil || !bytes.Equal(got, value) {
+		t.Fatalf("cluster round trip: %v %v", ok, err)
+	}
+	mf := rawManifest(t, m, "spread")
+	onFirst, _ := one.client.GetMulti(mf.chunkKeys(m.itemKey("spread")))
+	if len(onFirst) == 0 || len(onFirst) == int(mf.count) {
+		t.Errorf("%d of %d chunks on the first server, want them spread", len(onFirst), mf.count)
+	}
+}

@@ -1,0 +1,151 @@
+package cache
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+)
+
+// DefaultGenerationMaxAge is how long a Namespace trusts its in-process copy
+// of a generation before reading the store again.
+const DefaultGenerationMaxAge = time.Second
+
+const (
+	genKeyPrefix = "gen:"      // + group: a group's generation
+	flushKey     = "gen!flush" // the global generation, bumped by Flush
+)
+
+// Namespace invalidates groups of keys in a store that cannot list them.
+//
+// Each group has a generation stored in the shared store under
+// "gen:<group>", and Key embeds it (and the global generation) in every key
+// it builds. Bump replaces the group's generation, so every key built
+// before becomes unreachable and expires by its TTL; Flush does the same
+// for all groups. Generations are random rather than counted: a lost
+// generation item (evicted, or memcached restarted) is replaced by a new
+// value, which can only hide entries, never bring old ones back, and
+// processes racing to create or bump one need no atomic increment.
+//
+// Each process caches generations for at most maxAge, so a Bump in one
+// process is seen by the others within that time. When the store fails, the
+// last known generation is kept (or a process-local one made up), so keys
+// remain usable with the process-local cache.
+type Namespace struct {
+	store  Store
+	maxAge time.Duration
+	flight singleflight.Group
+
+	mu      sync.Mutex
+	gens    map[string]generation // by store key
+	version uint64                // counts remember calls
+}
+
+type generation struct {
+	value   string
+	fetched time.Time
+	version uint64 // when it was remembered, to detect later changes
+}
+
+// NewNamespace returns a Namespace keeping its generations in store. A store
+// with a Shared method (a *Tiered) is replaced by its shared level, so that
+// every process sees the same generations. maxAge <= 0 means
+// DefaultGenerationMaxAge.
+func NewNamespace(store Store, maxAge time.Duration) *Namespace {
+	if s, ok := store.(interface{ Shared() Store }); ok {
+		store = s.Shared()
+	}
+	if maxAge <= 0 {
+		maxAge = DefaultGenerationMaxAge
+	}
+	return &Namespace{store: store, maxAge: maxAge, gens: make(map[string]generation)}
+}
+
+// Key returns the store key for key in group under the current generations.
+// It never fails: see the Namespace documentation for store failures.
+func (n *Namespace) Key(ctx context.Context, group, key string) string {
+	global := n.generation(ctx, flushKey)
+	g := n.generation(ctx, genKeyPrefix+group)
+	// The group's length keeps group and key apart whatever they contain.
+	return "ns:" + global + ":" + g + ":" + strconv.Itoa(len(group)) + ":" + group + ":" + key
+}
+
+// Bump makes every key built for group so far unreachable. The new
+// generation is used by this process even when storing it fails.
+func (n *Namespace) Bump(ctx context.Context, group string) error {
+	if err := n.bump(ctx, genKeyPrefix+group); err != nil {
+		return fmt.Errorf("cache: namespace bump %q: %w", group, err)
+	}
+	return nil
+}
+
+// Flush makes every key built by any Namespace on the store unreachable.
+func (n *Namespace) Flush(ctx context.Context) error {
+	if err := n.bump(ctx, flushKey); err != nil {
+		return fmt.Errorf("cache: namespace flush: %w", err)
+	}
+	return nil
+}
+
+func (n *Namespace) bump(ctx context.Context, storeKey string) error {
+	v := rand.Text()
+	n.remember(storeKey, v, true, 0)
+	return n.store.Set(ctx, storeKey, []byte(v), 0)
+}
+
+// generation returns the generation stored under storeKey, read from the
+// store at most once per maxAge and once at a time.
+func (n *Namespace) generation(ctx context.Context, storeKey string) string {
+	n.mu.Lock()
+	cur, known := n.gens[storeKey]
+	n.mu.Unlock()
+	if known && time.Since(cur.fetched) < n.maxAge {
+		return cur.value
+	}
+	v, _, _ := n.flight.Do(storeKey, func() (any, error) {
+		return n.load(ctx, storeKey), nil
+	})
+	return v.(string)
+}
+
+// load reads a generation from the store, creating it when missing. On a
+// store failure it keeps the last known one (or makes up a local one) until
+// the next maxAge.
+func (n *Namespace) load(ctx context.Context, storeKey string) string {
+	n.mu.Lock()
+	cur := n.gens[storeKey]
+	n.mu.Unlock()
+	v := cur.value
+	b, ok, err := n.store.Get(ctx, storeKey)
+	switch {
+	case err == nil && ok && len(b) > 0:
+		v = string(b)
+	case err == nil:
+		v = rand.Text()
+		// If this fails, the next reader creates another one: a harmless
+		// extra invalidation.
+		_ = n.store.Set(ctx, storeKey, []byte(v), 0)
+	case v == "":
+		v = rand.Text()
+	}
+	return n.remember(storeKey, v, false, cur.version)
+}
+
+// remember caches value for storeKey and returns the value now cached. A
+// load passes the version it started from: an entry remembered since then
+// (by a Bump while the store was read) is newer and wins. A Bump passes
+// force.
+func (n *Namespace) remember(storeKey, value string, force bool, since uint64) string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if cur, ok := n.gens[storeKey]; ok && !force && cur.version != since {
+		return cur.value
+	}
+	n.version++
+	n.gens[storeKey] = generation{value: value, fetched: time.Now(), version: n.version}
+	return value
+}
