@@ -35,6 +35,9 @@ type Site struct {
 	IgnoreToIDs          []string    `yaml:"ignore_to_ids"`
 	BlacklistedAPITokens []string    `yaml:"blacklisted_api_tokens"`
 
+	// MISPURL, when set, is where /v1/status probes this site's MISP
+	// (tokens carry the URL used for requests).
+	MISPURL string `yaml:"misp_url"`
 	// Renderers holds per-renderer options: renderer name -> option -> value.
 	Renderers map[string]map[string]string `yaml:"renderers"`
 	// PageSize is the number of attributes asked of MISP per restSearch

@@ -1,0 +1,222 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// layout writes config/config.yaml and sites/*.yaml under a temp dir as
+// the original lays them out, and returns the config path.
+func layout(t *testing.T, cfg string, sites map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, d := range []string{"config", "sites"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := filepath.Join(dir, "config", "config.yaml")
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range sites {
+		if err := os.WriteFile(filepath.Join(dir, "sites", name), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return path
+}
+
+// originalConfig has every key of the original's config.yaml.
+const originalConfig = `debug: false
+encryption_key: "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF"
+salt: "0123456789abcdef0123456789abcdef"
+memcached_user: ""
+memcached_pass: ""
+memcached_host: "127.0.0.1"
+memcached_port: "11211"
+allways_allowed_ips:
+  - 127.0.0.1/32
+  - 10.1.2.3/8
+reverse_proxy: true
+reverse_proxy_header: "X-Real-IP"
+reverse_proxy_real_ip_regex: '(\d+\.\d+\.\d+\.\d+)$'
+reverse_proxy_regex_place: 1
+access_log: "/var/log/cratos/access.log"
+access_log_max_bytes: 10
+access_log_rotations: 5
+`
+
+const originalSite = `enabled: true
+debug: false
+company: "Example"
+tag: "example"
+mispVerifyCert: false
+mispTimeoutSeconds: 15
+mispDebug: false
+memcached_all_timeout: 300
+falsepositive_timeout: "1w"
+list_stats: "no"
+allowed_ips:
+  - 192.0.2.0/24
+  - 2001:db8::/32
+custom_feeds:
+  cust2: ":incident-classification=cust2"
+  cust1: [":incident-classification=cust1", ":incident-classification=sinkhole"]
+ignore_to_ids:
+  - vulnerability
+  - ja3
+blacklisted_api_tokens:
+  - 9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08
+`
+
+func TestLoadOriginalFiles(t *testing.T) {
+	path := layout(t, originalConfig, map[string]string{"misp.example.net.yaml": originalSite})
+	cfg, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.MemcachedAddrs(); len(got) != 1 || got[0] != "127.0.0.1:11211" {
+		t.Errorf("memcached %v", got)
+	}
+	if cfg.AlwaysAllowedIPs[1].String() != "10.0.0.0/8" {
+		t.Errorf("host bits not cleared: %v", cfg.AlwaysAllowedIPs)
+	}
+	if cfg.Listen != "127.0.0.1:8080" || cfg.TokenMinting != MintAllowlist {
+		t.Errorf("defaults: listen %q minting %q", cfg.Listen, cfg.TokenMinting)
+	}
+	if want := filepath.Join(filepath.Dir(filepath.Dir(path)), "sites"); cfg.SitesDir != want {
+		t.Errorf("sites_dir %q, want %q", cfg.SitesDir, want)
+	}
+	sites, err := LoadSites(cfg.SitesDir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, ok := sites.Get("MISP.example.net")
+	if !ok {
+		t.Fatal("site not found case-insensitively")
+	}
+	if s.VerifyCert() || s.MISPTimeoutSeconds != 15 || !s.IsEnabled() {
+		t.Errorf("site flags: verify %v timeout %d", s.VerifyCert(), s.MISPTimeoutSeconds)
+	}
+	if len(s.CustomFeeds) != 2 || s.CustomFeeds[0].Name != "cust2" || len(s.CustomFeeds[1].Suffixes) != 2 {
+		t.Errorf("custom feeds %+v (file order, lists allowed)", s.CustomFeeds)
+	}
+	if !s.IsRevoked("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08") {
+		t.Error("revocation list not read case-insensitively")
+	}
+}
+
+func TestStrictErrors(t *testing.T) {
+	tests := []struct {
+		name, cfg, site, want string
+	}{
+		{"unknown config key", originalConfig + "bogus: 1\n", "", "config.yaml:18: unknown key \"bogus\""},
+		{"bad CIDR", strings.Replace(originalConfig, "10.1.2.3/8", "10.1.2.300/8", 1), "", "config.yaml:10: bad CIDR \"10.1.2.300/8\""},
+		{"wrong type", strings.Replace(originalConfig, "debug: false", "debug: maybe", 1), "", "config.yaml:1: cannot unmarshal"},
+		{"bad port", strings.Replace(originalConfig, `"11211"`, `"eleven"`, 1), "", "config.yaml:7: bad port"},
+		{"bad minting mode", originalConfig + "token_minting: sometimes\n", "", "token_minting \"sometimes\""},
+		{"missing key", strings.Replace(originalConfig, `encryption_key: "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF"`, "", 1), "", "encryption_key is required"},
+		{"site unknown key", originalConfig, originalSite + "colour: red\n", "misp.example.net.yaml:22: unknown key \"colour\""},
+		{"site bad allowed_ips", originalConfig, strings.Replace(originalSite, "192.0.2.0/24", "192.0.2.0/33", 1), "misp.example.net.yaml:12: bad CIDR"},
+		{"site unknown custom feed", originalConfig, strings.Replace(originalSite, "cust2:", "cust9:", 1), "misp.example.net.yaml:15: custom feed \"cust9\""},
+		{"site missing tag", originalConfig, strings.Replace(originalSite, `tag: "example"`, "", 1), "tag is required"},
+		{"site bad revocation hash", originalConfig, strings.Replace(originalSite, "9F86D0", "XX86D0", 1), "is not a sha256 hex digest"},
+		{"empty site", originalConfig, "\n", "file is empty"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			sites := map[string]string{}
+			if tc.site != "" {
+				sites["misp.example.net.yaml"] = tc.site
+			}
+			path := layout(t, tc.cfg, sites)
+			cfg, err := Load(path)
+			if err == nil && tc.site != "" {
+				_, err = LoadSites(cfg.SitesDir, nil)
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestReloadKeepsLastGood(t *testing.T) {
+	path := layout(t, originalConfig, map[string]string{"a.example.yaml": originalSite, "b.example.yaml": originalSite})
+	cfg, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sites, err := LoadSites(cfg.SitesDir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(name, body string) {
+		if err := os.WriteFile(filepath.Join(cfg.SitesDir, name), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("a.example.yaml", "tag: [broken\n")
+	write("b.example.yaml", strings.Replace(originalSite, "mispTimeoutSeconds: 15", "mispTimeoutSeconds: 20", 1))
+	write("c.example.yaml", originalSite)
+	errs := sites.Reload()
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "a.example.yaml") {
+		t.Fatalf("reload errors %v, want one naming a.example.yaml", errs)
+	}
+	a, ok := sites.Get("a.example")
+	if !ok || a.MISPTimeoutSeconds != 15 {
+		t.Error("broken file did not keep the previous site")
+	}
+	if b, _ := sites.Get("b.example"); b.MISPTimeoutSeconds != 20 {
+		t.Error("good change not applied")
+	}
+	if _, ok := sites.Get("c.example"); !ok {
+		t.Error("new site not added")
+	}
+	os.Remove(filepath.Join(cfg.SitesDir, "c.example.yaml"))
+	sites.Reload()
+	if _, ok := sites.Get("c.example"); ok {
+		t.Error("removed site still served")
+	}
+}
+
+func TestRendererOptionsChecked(t *testing.T) {
+	site := originalSite + "renderers:\n  edl:\n    max_entries: lots\n"
+	path := layout(t, originalConfig, map[string]string{"misp.example.net.yaml": site})
+	cfg, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(name string, opts map[string]string) error {
+		if opts["max_entries"] == "lots" {
+			return os.ErrInvalid
+		}
+		return nil
+	}
+	_, err = LoadSites(cfg.SitesDir, check)
+	if err == nil || !strings.Contains(err.Error(), "renderers.edl") || !strings.Contains(err.Error(), "misp.example.net.yaml") {
+		t.Fatalf("error %v should name the file and renderers.edl", err)
+	}
+}
+
+func TestMappings(t *testing.T) {
+	path := layout(t, originalConfig, nil)
+	mappings := "types:\n  ipv4: [ip-dst]\noutput: [txt, json]\nfeeds: {}\nages: {1d: \"-1 day\"}\n"
+	if err := os.WriteFile(filepath.Join(filepath.Dir(path), "mappings.yaml"), []byte(mappings), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dt, _ := cfg.DataType("ipv4")
+	if len(dt.MISPTypes) != 1 || dt.MISPTypes[0] != "ip-dst" {
+		t.Errorf("mappings not applied: %v", dt.MISPTypes)
+	}
+	if dt, _ := cfg.DataType("domain"); dt.MISPTypes[0] != "domain" {
+		t.Errorf("unmapped type changed: %v", dt.MISPTypes)
+	}
+}
