@@ -1,0 +1,318 @@
+package dnsprimary
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/internal/testtool"
+)
+
+// The local zone named serves itself; RPZ rewrites its answers. The A and
+// AAAA records of ipv4 and ipv6 point into the blocked prefixes.
+const exampleTestZone = `$TTL 60
+@        SOA  ns.example.test. hostmaster.example.test. 1 3600 600 86400 60
+         NS   ns.example.test.
+ns       A    127.0.0.1
+blocked  A    192.0.2.1
+www.blocked A 192.0.2.1
+removed  A    192.0.2.2
+clean    A    192.0.2.3
+ipv4     A    203.0.113.45
+ipv6     AAAA 2001:db8:1::5
+`
+
+// A root hint on loopback keeps named off the network whatever it tries.
+const loopbackRootHint = `.            3600000 NS a.root.invalid.
+a.root.invalid. 3600000 A 127.0.0.1
+`
+
+var (
+	bindDomainsV1 = []string{"blocked.example.test", "removed.example.test"}
+	bindDomainsV2 = []string{"blocked.example.test"}
+	bindIPs       = []string{"24.0.113.0.203.rpz-ip", "48.zz.1.db8.2001.rpz-ip"}
+)
+
+// syncBuffer collects a process's output for concurrent reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestBINDSecondary runs a real named as secondary of the server for an
+// RPZ and checks its policy answers through a transfer, an incremental
+// update after NOTIFY, a refused unsigned transfer and a failing source.
+func TestBINDSecondary(t *testing.T) {
+	named := testtool.Require(t, "named", "bind9")
+	dig := testtool.Require(t, "dig", "bind9-dnsutils")
+	primaryPort := testtool.FreeUDPAndTCPPort(t)
+	namedPort := testtool.FreeUDPAndTCPPort(t)
+	for namedPort == primaryPort {
+		namedPort = testtool.FreeUDPAndTCPPort(t)
+	}
+
+	src := &fakeSource{text: policyZone(bindDomainsV1, bindIPs...)}
+	serverLog := &syncBuffer{}
+	s, err := New(Options{
+		Addr:   "127.0.0.1:" + strconv.Itoa(primaryPort),
+		Logger: slog.New(slog.NewTextHandler(io.MultiWriter(testWriter{t}, serverLog), nil)),
+		Zones: []Zone{{
+			Name:          "rpz.cratos",
+			Source:        src.Source,
+			AllowTransfer: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")},
+			Notify:        []string{"127.0.0.1:" + strconv.Itoa(namedPort)},
+			TSIG:          &TSIGKey{Name: "k", Secret: testSecret},
+		}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	serial1 := s.Serial("rpz.cratos")
+
+	dir := t.TempDir()
+	log := startNamed(t, named, dir, namedPort, primaryPort)
+	d := digger{t: t, dig: dig, port: namedPort}
+
+	waitFor(t, "named to load rpz.cratos at serial "+strconv.Itoa(int(serial1)), func() bool {
+		return d.soaSerial() == serial1
+	}, log)
+
+	policy := []struct{ name, qtype, why string }{
+		{"blocked.example.test", "A", "QNAME trigger d"},
+		{"www.blocked.example.test", "A", "QNAME trigger *.d"},
+		{"removed.example.test", "A", "QNAME trigger d (removed later)"},
+		{"ipv4.example.test", "A", "rpz-ip trigger 203.0.113.0/24"},
+		{"ipv6.example.test", "AAAA", "rpz-ip trigger 2001:db8:1::/48"},
+	}
+	t.Run("policy answers after AXFR", func(t *testing.T) {
+		for _, p := range policy {
+			if got := d.status(p.name, p.qtype); got != "NXDOMAIN" {
+				t.Errorf("%s %s (%s): status %s, want NXDOMAIN from the policy", p.name, p.qtype, p.why, got)
+			}
+		}
+		if got := d.status("clean.example.test", "A"); got != "NOERROR" {
+			t.Errorf("clean.example.test: status %s, want NOERROR", got)
+		}
+		if !strings.Contains(serverLog.String(), "type=AXFR style=full client=127.0.0.1:") {
+			t.Error("the server did not log a full AXFR to named")
+		}
+	})
+
+	t.Run("transfer without the key is refused", func(t *testing.T) {
+		out := d.run("@127.0.0.1", "-p", strconv.Itoa(primaryPort), "rpz.cratos", "AXFR")
+		if !strings.Contains(out, "Transfer failed.") || strings.Contains(out, "CNAME") {
+			t.Errorf("unsigned AXFR was not refused:\n%s", out)
+		}
+		out = d.run("@127.0.0.1", "-p", strconv.Itoa(primaryPort), "-y", "hmac-sha256:k:"+testSecret, "rpz.cratos", "AXFR")
+		if n := len(regexp.MustCompile(`\sCNAME\s+\.\n`).FindAllString(out, -1)); n != 2*len(bindDomainsV1)+len(bindIPs) {
+			t.Errorf("signed AXFR returned %d policy records, want %d:\n%s", n, 2*len(bindDomainsV1)+len(bindIPs), out)
+		}
+	})
+
+	var serial2 uint32
+	t.Run("change reaches named by NOTIFY and IXFR", func(t *testing.T) {
+		src.set(policyZone(bindDomainsV2, bindIPs...), nil)
+		if err := s.Refresh(context.Background(), "rpz.cratos"); err != nil {
+			t.Fatal(err)
+		}
+		serial2 = s.Serial("rpz.cratos")
+		if !serialLess(serial1, serial2) {
+			t.Fatalf("serial %d after the change is not greater than %d", serial2, serial1)
+		}
+		// named's refresh timer is an hour: only the NOTIFY brings it here.
+		waitFor(t, "named to reach serial "+strconv.Itoa(int(serial2)), func() bool {
+			return d.soaSerial() == serial2
+		}, log)
+		// named 9.18 does not name the transfer type in its log; the
+		// server's log does: the transfer that brought serial2 was an
+		// incremental IXFR from serial1.
+		waitFor(t, "named to log the transfer of serial "+strconv.Itoa(int(serial2)), func() bool {
+			return regexp.MustCompile(`transfer of 'rpz\.cratos/IN' from 127\.0\.0\.1#\d+: Transfer completed: .*\(serial ` + strconv.Itoa(int(serial2)) + `\)`).MatchString(log.String())
+		}, log)
+		ixfr := "type=IXFR style=incremental client=127.0.0.1:"
+		if !regexp.MustCompile(regexp.QuoteMeta(ixfr) + `\d+ serial=` + strconv.Itoa(int(serial2)) + ` records=2 .* client_serial=` + strconv.Itoa(int(serial1))).MatchString(serverLog.String()) {
+			t.Errorf("the server did not log an incremental IXFR %d -> %d of 2 records:\n%s", serial1, serial2, serverLog.String())
+		}
+		if !strings.Contains(log.String(), "notify from 127.0.0.1#"+strconv.Itoa(primaryPort)) {
+			t.Errorf("named did not log a NOTIFY from the server's port %d", primaryPort)
+		}
+		waitFor(t, "the removed domain to lose its policy answer", func() bool {
+			return d.status("removed.example.test", "A") == "NOERROR"
+		}, log)
+		for _, p := range policy {
+			if p.name == "removed.example.test" {
+				continue
+			}
+			if got := d.status(p.name, p.qtype); got != "NXDOMAIN" {
+				t.Errorf("%s %s: status %s, want NXDOMAIN", p.name, p.qtype, got)
+			}
+		}
+	})
+
+	t.Run("failing source keeps the serial and the policy", func(t *testing.T) {
+		src.set("", errors.New("misp unreachable"))
+		if err := s.Refresh(context.Background(), "rpz.cratos"); err == nil {
+			t.Fatal("Refresh succeeded with a failing source")
+		}
+		if got := s.Serial("rpz.cratos"); got != serial2 {
+			t.Errorf("serial moved to %d, want %d", got, serial2)
+		}
+		if got := d.soaSerial(); got != serial2 {
+			t.Errorf("named serial %d, want %d", got, serial2)
+		}
+		for _, p := range policy[:2] {
+			if got := d.status(p.name, p.qtype); got != "NXDOMAIN" {
+				t.Errorf("%s: status %s, want NXDOMAIN", p.name, got)
+			}
+		}
+	})
+	if t.Failed() {
+		t.Logf("named log:\n%s", log.String())
+	}
+}
+
+// startNamed writes a configuration in dir and runs named in the
+// foreground, stopping it at the end of the test.
+func startNamed(t *testing.T, named, dir string, port, primaryPort int) *syncBuffer {
+	t.Helper()
+	conf := fmt.Sprintf(`key "k" { algorithm hmac-sha256; secret "%s"; };
+controls { };
+options {
+	directory "%[2]s";
+	pid-file "%[2]s/named.pid";
+	session-keyfile "%[2]s/session.key";
+	managed-keys-directory "%[2]s";
+	recursion yes;
+	allow-query { 127.0.0.1; };
+	allow-recursion { 127.0.0.1; };
+	dnssec-validation no;
+	notify no;
+	listen-on port %d { 127.0.0.1; };
+	listen-on-v6 { none; };
+	response-policy { zone "rpz.cratos"; } min-update-interval 0 qname-wait-recurse no;
+};
+zone "." { type hint; file "root.hint"; };
+zone "example.test" { type primary; file "example.test.db"; };
+zone "rpz.cratos" {
+	type secondary;
+	primaries { 127.0.0.1 port %d key "k"; };
+	file "rpz.cratos.db";
+};
+`, testSecret, dir, port, primaryPort)
+	files := map[string]string{"named.conf": conf, "example.test.db": exampleTestZone, "root.hint": loopbackRootHint}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	args := []string{"-g", "-4", "-n", "1", "-c", filepath.Join(dir, "named.conf")}
+	cmd := exec.Command(named, args...)
+	log := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start named: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+	})
+	waitFor(t, "named to start", func() bool {
+		select {
+		case err := <-done:
+			t.Fatalf("named exited: %v\n%s", err, log.String())
+		default:
+		}
+		return strings.Contains(log.String(), "running")
+	}, log)
+	return log
+}
+
+// waitFor polls cond until it holds or 30 seconds pass.
+func waitFor(t *testing.T, what string, cond func() bool, log *syncBuffer) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s; named log:\n%s", what, log.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// digger runs dig against named.
+type digger struct {
+	t    *testing.T
+	dig  string
+	port int
+}
+
+func (d digger) run(args ...string) string {
+	d.t.Helper()
+	args = append([]string{"+tries=1", "+time=3"}, args...)
+	out, _ := exec.Command(d.dig, args...).CombinedOutput()
+	return string(out)
+}
+
+var statusRE = regexp.MustCompile(`status: ([A-Z]+)`)
+
+// status returns the RCODE named answers for name and type.
+func (d digger) status(name, qtype string) string {
+	d.t.Helper()
+	out := d.run("@127.0.0.1", "-p", strconv.Itoa(d.port), name, qtype)
+	m := statusRE.FindStringSubmatch(out)
+	if m == nil {
+		return "no answer: " + out
+	}
+	return m[1]
+}
+
+// soaSerial returns named's serial of rpz.cratos, or 0.
+func (d digger) soaSerial() uint32 {
+	d.t.Helper()
+	out := d.run("@127.0.0.1", "-p", strconv.Itoa(d.port), "+short", "rpz.cratos", "SOA")
+	f := strings.Fields(out)
+	if len(f) < 3 {
+		return 0
+	}
+	n, err := strconv.ParseUint(f[2], 10, 32)
+	if err != nil {
+		return 0
+	}
+	return uint32(n)
+}

@@ -1,0 +1,189 @@
+package dnsprimary
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/netip"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/miekg/dns"
+)
+
+// NOTIFY retry schedule (RFC 1996 section 3.6): the first answer wait and
+// the number of attempts; the wait doubles after each unanswered attempt.
+const (
+	notifyFirstWait = time.Second
+	notifyAttempts  = 5
+)
+
+// notifyJob is one in-flight NOTIFY sequence to one target; a newer serial
+// cancels the older sequence.
+type notifyJob struct {
+	cancel context.CancelFunc
+}
+
+// notifyKey matches a NOTIFY response to its request.
+type notifyKey struct {
+	id   uint16
+	from netip.AddrPort
+}
+
+// notifyWaiters routes NOTIFY responses, which arrive on the server's own
+// UDP socket, to the goroutine waiting for them.
+type notifyWaiters struct {
+	mu      sync.Mutex
+	pending map[notifyKey]chan *dns.Msg
+}
+
+// expect registers a waiter; it reports false when the key is taken.
+func (nw *notifyWaiters) expect(k notifyKey) (chan *dns.Msg, bool) {
+	nw.mu.Lock()
+	defer nw.mu.Unlock()
+	if _, taken := nw.pending[k]; taken {
+		return nil, false
+	}
+	ch := make(chan *dns.Msg, 1)
+	nw.pending[k] = ch
+	return ch, true
+}
+
+func (nw *notifyWaiters) forget(k notifyKey) {
+	nw.mu.Lock()
+	delete(nw.pending, k)
+	nw.mu.Unlock()
+}
+
+// deliver hands a response to its waiter; unexpected responses are dropped.
+func (nw *notifyWaiters) deliver(m *dns.Msg, from netip.AddrPort) {
+	if m.Opcode != dns.OpcodeNotify {
+		return
+	}
+	k := notifyKey{id: m.Id, from: from}
+	nw.mu.Lock()
+	ch := nw.pending[k]
+	delete(nw.pending, k)
+	nw.mu.Unlock()
+	if ch != nil {
+		ch <- m
+	}
+}
+
+// notifyAll tells every secondary of z about soa, asynchronously.
+func (s *Server) notifyAll(z *zoneState, soa *dns.SOA) {
+	s.mu.Lock()
+	udp := s.udp
+	s.mu.Unlock()
+	if udp == nil {
+		return // not listening: secondaries find the serial on their refresh timer
+	}
+	for _, target := range z.cfg.Notify {
+		ctx, cancel := context.WithCancel(s.ctx)
+		job := &notifyJob{cancel: cancel}
+		z.notifyMu.Lock()
+		if old := z.notifyJ[target]; old != nil {
+			old.cancel()
+		}
+		z.notifyJ[target] = job
+		z.notifyMu.Unlock()
+		started := s.goTracked(func() {
+			defer func() {
+				cancel()
+				z.notifyMu.Lock()
+				if z.notifyJ[target] == job {
+					delete(z.notifyJ, target)
+				}
+				z.notifyMu.Unlock()
+			}()
+			if err := s.notify(ctx, udp, z, target, soa); err != nil && ctx.Err() == nil {
+				s.log.Warn("notify failed", "zone", z.cfg.origin, "serial", soa.Serial, "target", target, "err", err)
+			}
+		})
+		if !started {
+			cancel()
+		}
+	}
+}
+
+// notify sends NOTIFY for soa to target from the server's UDP socket until
+// it is answered, the attempts run out or ctx ends.
+func (s *Server) notify(ctx context.Context, udp net.PacketConn, z *zoneState, target string, soa *dns.SOA) error {
+	to, err := resolveTarget(ctx, target)
+	if err != nil {
+		return err
+	}
+	wait := notifyFirstWait
+	for attempt := 1; attempt <= notifyAttempts; attempt++ {
+		m := new(dns.Msg).SetNotify(z.cfg.origin)
+		m.Answer = []dns.RR{soa}
+		k := notifyKey{id: m.Id, from: to}
+		ch, ok := s.notifies.expect(k)
+		for !ok {
+			m.Id = dns.Id()
+			k.id = m.Id
+			ch, ok = s.notifies.expect(k)
+		}
+		buf, err := packNotify(m, z.cfg.key, s.keys)
+		if err == nil {
+			_, err = udp.WriteTo(buf, net.UDPAddrFromAddrPort(to))
+		}
+		if err != nil {
+			s.notifies.forget(k)
+			return fmt.Errorf("send notify: %w", err)
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case resp := <-ch:
+			timer.Stop()
+			if resp.Rcode != dns.RcodeSuccess {
+				return fmt.Errorf("notify answered %s", dns.RcodeToString[resp.Rcode])
+			}
+			s.log.Debug("notify acknowledged", "zone", z.cfg.origin, "serial", soa.Serial, "target", target, "attempt", attempt)
+			return nil
+		case <-timer.C:
+			s.notifies.forget(k)
+			wait *= 2
+		case <-ctx.Done():
+			timer.Stop()
+			s.notifies.forget(k)
+			return ctx.Err()
+		}
+	}
+	return fmt.Errorf("no answer after %d attempts", notifyAttempts)
+}
+
+// packNotify packs m, signed with key when the zone has one.
+func packNotify(m *dns.Msg, key *tsigKey, kr keyring) ([]byte, error) {
+	if key == nil {
+		return m.Pack()
+	}
+	m.SetTsig(key.name, key.algorithm, tsigFudge, time.Now().Unix())
+	buf, _, err := dns.TsigGenerateWithProvider(m, kr, "", false)
+	return buf, err
+}
+
+// resolveTarget turns host:port into an address, looking the host up when
+// it is not an IP address.
+func resolveTarget(ctx context.Context, target string) (netip.AddrPort, error) {
+	if ap, err := netip.ParseAddrPort(target); err == nil {
+		return netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port()), nil
+	}
+	host, portStr, err := net.SplitHostPort(target)
+	if err != nil {
+		return netip.AddrPort{}, fmt.Errorf("notify target %q: %w", target, err)
+	}
+	port, err := strconv.ParseUint(portStr, 10, 16)
+	if err != nil {
+		return netip.AddrPort{}, fmt.Errorf("notify target %q: bad port: %w", target, err)
+	}
+	addrs, err := net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+	if err != nil {
+		return netip.AddrPort{}, fmt.Errorf("notify target %q: %w", target, err)
+	}
+	if len(addrs) == 0 {
+		return netip.AddrPort{}, fmt.Errorf("notify target %q: no address", target)
+	}
+	return netip.AddrPortFrom(addrs[0].Unmap(), uint16(port)), nil
+}

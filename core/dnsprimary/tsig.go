@@ -1,0 +1,89 @@
+package dnsprimary
+
+import (
+	"crypto/hmac"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/hex"
+	"fmt"
+	"hash"
+
+	"github.com/miekg/dns"
+)
+
+// keyring implements dns.TsigProvider over the configured keys. Unlike a
+// plain secret map it also rejects a known key name used with another
+// algorithm.
+type keyring map[string]*tsigKey // canonical key name -> key
+
+func (kr keyring) mac(msg []byte, t *dns.TSIG) ([]byte, error) {
+	k, ok := kr[dns.CanonicalName(t.Hdr.Name)]
+	if !ok {
+		return nil, dns.ErrSecret
+	}
+	if dns.CanonicalName(t.Algorithm) != k.algorithm {
+		return nil, dns.ErrKeyAlg
+	}
+	var h func() hash.Hash
+	switch k.algorithm {
+	case dns.HmacSHA1:
+		h = sha1.New
+	case dns.HmacSHA224:
+		h = sha256.New224
+	case dns.HmacSHA256:
+		h = sha256.New
+	case dns.HmacSHA384:
+		h = sha512.New384
+	case dns.HmacSHA512:
+		h = sha512.New
+	default:
+		return nil, dns.ErrKeyAlg
+	}
+	m := hmac.New(h, k.secret)
+	m.Write(msg)
+	return m.Sum(nil), nil
+}
+
+// Generate signs msg with the key named in t.
+func (kr keyring) Generate(msg []byte, t *dns.TSIG) ([]byte, error) {
+	return kr.mac(msg, t)
+}
+
+// Verify checks the MAC in t over msg.
+func (kr keyring) Verify(msg []byte, t *dns.TSIG) error {
+	want, err := kr.mac(msg, t)
+	if err != nil {
+		return err
+	}
+	got, err := hex.DecodeString(t.MAC)
+	if err != nil || !hmac.Equal(want, got) {
+		return dns.ErrSig
+	}
+	return nil
+}
+
+// add registers k, rejecting a name already bound to another secret.
+func (kr keyring) add(k *tsigKey) error {
+	if old, ok := kr[k.name]; ok {
+		if old.algorithm != k.algorithm || !hmac.Equal(old.secret, k.secret) {
+			return fmt.Errorf("key %s is configured twice with different algorithms or secrets", k.name)
+		}
+		return nil
+	}
+	kr[k.name] = k
+	return nil
+}
+
+// tsigErrorCode maps a verification failure to the TSIG error of the
+// answer (RFC 8945 section 5.2).
+func tsigErrorCode(err error) uint16 {
+	switch err {
+	case dns.ErrSecret, dns.ErrKeyAlg:
+		return dns.RcodeBadKey
+	case dns.ErrTime:
+		return dns.RcodeBadTime
+	default:
+		return dns.RcodeBadSig
+	}
+}
