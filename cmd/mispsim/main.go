@@ -1,0 +1,111 @@
+// Command mispsim serves the MISP REST API emulator of package
+// conformance/mispsim on its own, for demos, manual tests and benchmarks.
+//
+//	mispsim --listen 127.0.0.1:8081 --data ../shared/data --tag-prefix cratos --generate 100000
+//
+// Without --key it accepts the public demo key mispsim.DefaultKey. A bad
+// flag or unreadable data prints one line on stderr and exits with code 2.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/cratos-project/cratos/conformance/mispsim"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+const usage = `Usage: mispsim [flags]
+
+Serve an emulated MISP 2.5 REST API (restSearch, getVersion, users/view/me,
+describeTypes, attributeStatistics, warninglists).
+
+Flags:
+  --listen ADDR      address to listen on (default 127.0.0.1:8081)
+  --key KEY          API key clients must send in Authorization
+                     (default: the public demo key ` + mispsim.DefaultKey + `)
+  --data DIR         folder with MISP event files (or misp-events/),
+                     warninglists/ and indicators/
+  --generate N       add N generated attributes (default 0)
+  --seed S           seed for generated data (default 1)
+  --tag-prefix P     tag loaded events P:incident-classification=<class>
+  --gzip             gzip responses for clients that accept it
+  --help             show this help
+`
+
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("mispsim", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	listen := fs.String("listen", "127.0.0.1:8081", "")
+	key := fs.String("key", "", "")
+	data := fs.String("data", "", "")
+	generate := fs.Int("generate", 0, "")
+	seed := fs.Int64("seed", 1, "")
+	prefix := fs.String("tag-prefix", "", "")
+	gz := fs.Bool("gzip", false, "")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, usage)
+			return 0
+		}
+		fmt.Fprintf(stderr, "mispsim: %v (see --help)\n", err)
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "mispsim: unexpected argument %q (see --help)\n", fs.Arg(0))
+		return 2
+	}
+	if *generate < 0 {
+		fmt.Fprintln(stderr, "mispsim: --generate must not be negative (see --help)")
+		return 2
+	}
+
+	start := time.Now()
+	srv, err := mispsim.New(mispsim.Options{
+		Key: *key, DataDir: *data, Generate: *generate, Seed: *seed, TagPrefix: *prefix, Gzip: *gz,
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "%v\n", err)
+		return 2
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		fmt.Fprintf(stderr, "mispsim: listen: %v\n", err)
+		return 1
+	}
+	st := srv.Stats()
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	log.Info("mispsim listening",
+		"url", "http://"+ln.Addr().String(),
+		"events", st.Events, "attributes", st.Attributes, "warninglists", st.Warninglists,
+		"demo_key", *key == "", "gzip", *gz, "load_time", time.Since(start).Round(time.Millisecond))
+
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		fmt.Fprintf(stderr, "mispsim: serve: %v\n", err)
+		return 1
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = hs.Shutdown(shutdown)
+	return 0
+}

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestRunErrors(t *testing.T) {
+	broken := t.TempDir()
+	if err := os.WriteFile(filepath.Join(broken, "bad.json"), []byte(`{"Event":`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"unknown flag", []string{"--bogus"}, 2, "flag provided but not defined: -bogus"},
+		{"bad number", []string{"--generate", "many"}, 2, "invalid value"},
+		{"negative count", []string{"--generate", "-1"}, 2, "must not be negative"},
+		{"extra argument", []string{"serve"}, 2, "unexpected argument"},
+		{"missing data", []string{"--data", filepath.Join(t.TempDir(), "none")}, 2, "data dir"},
+		{"malformed data", []string{"--data", broken}, 2, "bad.json"},
+		{"bad listen address", []string{"--listen", "256.0.0.1:99999"}, 1, "listen"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			code := run(tc.args, &out, &errb)
+			lines := strings.Split(strings.TrimSpace(errb.String()), "\n")
+			if code != tc.code || len(lines) != 1 || !strings.Contains(lines[0], tc.stderr) {
+				t.Errorf("exit %d, stderr %q; want %d and one line containing %q", code, errb.String(), tc.code, tc.stderr)
+			}
+		})
+	}
+}
+
+func TestRunHelp(t *testing.T) {
+	for _, arg := range []string{"--help", "-h"} {
+		var out, errb bytes.Buffer
+		if code := run([]string{arg}, &out, &errb); code != 0 || !strings.Contains(out.String(), "--listen ADDR") || errb.Len() != 0 {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q", arg, code, out.String(), errb.String())
+		}
+	}
+}

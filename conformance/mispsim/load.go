@@ -1,0 +1,445 @@
+package mispsim
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// flexBool reads true/false, 0/1, "0"/"1" and null.
+type flexBool bool
+
+func (b *flexBool) UnmarshalJSON(data []byte) error {
+	s := strings.Trim(string(data), `"`)
+	switch s {
+	case "true", "1":
+		*b = true
+	case "false", "0", "", "null":
+		*b = false
+	default:
+		return fmt.Errorf("not a boolean: %s", data)
+	}
+	return nil
+}
+
+// flexInt reads a number or a numeric string; null and "" are 0.
+type flexInt int64
+
+func (n *flexInt) UnmarshalJSON(data []byte) error {
+	s := strings.Trim(string(data), `"`)
+	if s == "" || s == "null" {
+		*n = 0
+		return nil
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return fmt.Errorf("not a number: %s", data)
+	}
+	*n = flexInt(f)
+	return nil
+}
+
+// flexString reads a string or a number; null is "".
+type flexString string
+
+func (s *flexString) UnmarshalJSON(data []byte) error {
+	if bytes.Equal(data, []byte("null")) {
+		*s = ""
+		return nil
+	}
+	if len(data) > 0 && data[0] == '"' {
+		var v string
+		if err := json.Unmarshal(data, &v); err != nil {
+			return err
+		}
+		*s = flexString(v)
+		return nil
+	}
+	*s = flexString(data)
+	return nil
+}
+
+type fileTag struct {
+	Name   string `json:"name"`
+	Colour string `json:"colour"`
+}
+
+type fileAttr struct {
+	Type               string     `json:"type"`
+	Category           string     `json:"category"`
+	Value              flexString `json:"value"`
+	ToIDS              flexBool   `json:"to_ids"`
+	UUID               string     `json:"uuid"`
+	Timestamp          flexInt    `json:"timestamp"`
+	Comment            flexString `json:"comment"`
+	Deleted            flexBool   `json:"deleted"`
+	DisableCorrelation flexBool   `json:"disable_correlation"`
+	ObjectRelation     flexString `json:"object_relation"`
+	FirstSeen          flexString `json:"first_seen"`
+	LastSeen           flexString `json:"last_seen"`
+	Distribution       flexString `json:"distribution"`
+	Tag                []fileTag  `json:"Tag"`
+}
+
+type fileEvent struct {
+	UUID         string     `json:"uuid"`
+	Info         string     `json:"info"`
+	Published    flexBool   `json:"published"`
+	Timestamp    flexInt    `json:"timestamp"`
+	Distribution flexString `json:"distribution"`
+	Orgc         *struct {
+		Name string `json:"name"`
+		UUID string `json:"uuid"`
+	} `json:"Orgc"`
+	Tag       []fileTag  `json:"Tag"`
+	Attribute []fileAttr `json:"Attribute"`
+	Object    []struct {
+		Deleted   flexBool   `json:"deleted"`
+		Attribute []fileAttr `json:"Attribute"`
+	} `json:"Object"`
+}
+
+// parseEventFile reads the events of one file in any of the wrappers MISP
+// produces: {"Event":…}, {"response":[{"Event":…},…]} or a bare event. A
+// JSON document that is not an event gives no events and no error.
+func parseEventFile(data []byte) ([]fileEvent, error) {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(data, &top); err != nil {
+		var doc any
+		if err2 := json.Unmarshal(data, &doc); err2 != nil {
+			return nil, err
+		}
+		return nil, nil // valid JSON, but not an object
+	}
+	var raws []json.RawMessage
+	switch {
+	case top["Event"] != nil:
+		raws = append(raws, top["Event"])
+	case top["response"] != nil:
+		var items []map[string]json.RawMessage
+		if err := json.Unmarshal(top["response"], &items); err != nil {
+			return nil, nil // a response of another kind
+		}
+		for _, it := range items {
+			if it["Event"] != nil {
+				raws = append(raws, it["Event"])
+			}
+		}
+	case top["Attribute"] != nil || top["Object"] != nil || (top["info"] != nil && top["uuid"] != nil):
+		raws = append(raws, data)
+	}
+	var out []fileEvent
+	for _, r := range raws {
+		var ev fileEvent
+		if err := json.Unmarshal(r, &ev); err != nil {
+			return nil, err
+		}
+		out = append(out, ev)
+	}
+	return out, nil
+}
+
+// loadDir reads the event files, warninglists and indicator values of
+// DataDir.
+func (s *Server) loadDir(dir string) error {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("mispsim: data dir: %w", err)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("mispsim: data dir %s: not a directory", dir)
+	}
+	evDir := dir
+	if isDir(filepath.Join(dir, "misp-events")) {
+		evDir = filepath.Join(dir, "misp-events")
+	}
+	files, err := filepath.Glob(filepath.Join(evDir, "*.json"))
+	if err != nil {
+		return fmt.Errorf("mispsim: data dir: %w", err)
+	}
+	slices.Sort(files)
+	var events []Event
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return fmt.Errorf("mispsim: read %s: %w", f, err)
+		}
+		fevs, err := parseEventFile(data)
+		if err != nil {
+			return fmt.Errorf("mispsim: parse %s: %w", f, err)
+		}
+		for i, fe := range fevs {
+			events = append(events, s.convertFileEvent(fe, filepath.Base(f), i))
+		}
+	}
+	shiftEvents(events, s.opts.Now())
+	if s.opts.TagPrefix != "" {
+		for i := range events {
+			classifyEvent(&events[i], s.opts.TagPrefix, true)
+		}
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.registerClassTags(s.opts.TagPrefix)
+	now := s.opts.Now().Unix()
+	for _, ev := range events {
+		// Object ids in files belong to other instances; number them anew.
+		ids := map[int64]int64{}
+		for i := range ev.Attributes {
+			if o := ev.Attributes[i].ObjectID; o != 0 {
+				if _, ok := ids[o]; !ok {
+					ids[o] = s.st.maxObjectID + int64(len(ids)) + 1
+				}
+				ev.Attributes[i].ObjectID = ids[o]
+			}
+		}
+		if _, err := s.st.addEvent(ev, now); err != nil {
+			return fmt.Errorf("mispsim: load %s: %w", ev.Info, err)
+		}
+	}
+
+	wlDir := filepath.Join(dir, "warninglists")
+	if isDir(wlDir) {
+		wfiles, err := filepath.Glob(filepath.Join(wlDir, "*.json"))
+		if err != nil {
+			return fmt.Errorf("mispsim: warninglists: %w", err)
+		}
+		slices.Sort(wfiles)
+		for _, f := range wfiles {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				return fmt.Errorf("mispsim: read %s: %w", f, err)
+			}
+			w, err := parseWarninglistFile(data)
+			if err != nil {
+				if !json.Valid(data) {
+					return fmt.Errorf("mispsim: parse %s: %w", f, err)
+				}
+				continue // some other JSON document
+			}
+			if _, err := s.st.addWarninglist(w); err != nil {
+				return fmt.Errorf("mispsim: load %s: %w", f, err)
+			}
+		}
+	}
+	return nil
+}
+
+func isDir(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.IsDir()
+}
+
+// convertFileEvent turns a decoded file event into an Event. Object
+// attributes get a provisional object id per object (made unique on load).
+func (s *Server) convertFileEvent(fe fileEvent, file string, idx int) Event {
+	ev := Event{
+		UUID:         fe.UUID,
+		Info:         fe.Info,
+		Published:    bool(fe.Published),
+		distribution: string(fe.Distribution),
+	}
+	if ev.UUID == "" {
+		ev.UUID = hashUUID(fmt.Sprintf("file:%s:%d", file, idx))
+	}
+	if fe.Orgc != nil {
+		ev.OrgName, ev.OrgUUID = fe.Orgc.Name, fe.Orgc.UUID
+	}
+	s.mu.Lock()
+	for _, t := range fe.Tag {
+		if t.Name != "" {
+			s.st.tag(t.Name, t.Colour)
+			ev.Tags = append(ev.Tags, t.Name)
+		}
+	}
+	s.mu.Unlock()
+	conv := func(fa fileAttr, objectID int64, deletedObject bool) Attribute {
+		a := Attribute{
+			UUID:               fa.UUID,
+			Type:               fa.Type,
+			Category:           fa.Category,
+			Value:              string(fa.Value),
+			ToIDS:              bool(fa.ToIDS),
+			Deleted:            bool(fa.Deleted) || deletedObject,
+			Timestamp:          int64(fa.Timestamp),
+			Comment:            string(fa.Comment),
+			DisableCorrelation: bool(fa.DisableCorrelation),
+			FirstSeen:          string(fa.FirstSeen),
+			LastSeen:           string(fa.LastSeen),
+			distribution:       string(fa.Distribution),
+		}
+		if a.Timestamp == 0 {
+			a.Timestamp = int64(fe.Timestamp)
+		}
+		if objectID != 0 {
+			a.ObjectID = objectID
+			a.ObjectRelation = string(fa.ObjectRelation)
+		}
+		s.mu.Lock()
+		for _, t := range fa.Tag {
+			if t.Name != "" {
+				s.st.tag(t.Name, t.Colour)
+				a.Tags = append(a.Tags, t.Name)
+			}
+		}
+		s.mu.Unlock()
+		return a
+	}
+	for _, fa := range fe.Attribute {
+		if fa.Type != "" {
+			ev.Attributes = append(ev.Attributes, conv(fa, 0, false))
+		}
+	}
+	for oi, o := range fe.Object {
+		for _, fa := range o.Attribute {
+			if fa.Type != "" {
+				ev.Attributes = append(ev.Attributes, conv(fa, int64(oi)+1, bool(o.Deleted)))
+			}
+		}
+	}
+	return ev
+}
+
+// Time placement of loaded events (see the package documentation).
+const (
+	youngestAnchor = 20 * time.Minute
+	oldestAnchor   = 540 * 24 * time.Hour
+	oldestAge      = 730 * 24 * time.Hour
+)
+
+// shiftEvents moves each event in time so that the data looks current. The
+// events are ranked by their newest attribute, newest first; rank r of n
+// places the event's newest attribute at age 20min·(540d/20min)^(r/(n-1)),
+// so the ranks spread evenly on a log scale from 20 minutes to 540 days. All
+// attributes of an event move by the same amount, keeping their spacing,
+// unless that would make one older than 730 days: then the event's span is
+// compressed to fit. first_seen and last_seen move with their attribute.
+func shiftEvents(events []Event, now time.Time) {
+	n := len(events)
+	if n == 0 {
+		return
+	}
+	type ranked struct {
+		i              int
+		newest, oldest int64
+	}
+	rs := make([]ranked, n)
+	for i, ev := range events {
+		r := ranked{i: i, newest: math.MinInt64, oldest: math.MaxInt64}
+		for _, a := range ev.Attributes {
+			if a.Timestamp != 0 {
+				r.newest = max(r.newest, a.Timestamp)
+				r.oldest = min(r.oldest, a.Timestamp)
+			}
+		}
+		if r.newest == math.MinInt64 {
+			r.newest, r.oldest = now.Unix(), now.Unix()
+		}
+		rs[i] = r
+	}
+	slices.SortStableFunc(rs, func(a, b ranked) int {
+		if a.newest != b.newest {
+			if a.newest > b.newest {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(events[a.i].UUID, events[b.i].UUID)
+	})
+	nowS := now.Unix()
+	for rank, r := range rs {
+		frac := 0.0
+		if n > 1 {
+			frac = float64(rank) / float64(n-1)
+		}
+		anchor := float64(youngestAnchor) * math.Pow(float64(oldestAnchor)/float64(youngestAnchor), frac)
+		anchorS := int64(anchor / float64(time.Second))
+		newest := nowS - anchorS
+		span := r.newest - r.oldest
+		scale := 1.0
+		if limit := int64(oldestAge/time.Second) - anchorS; span > limit && span > 0 {
+			scale = float64(limit) / float64(span)
+		}
+		ev := &events[r.i]
+		for j := range ev.Attributes {
+			a := &ev.Attributes[j]
+			old := a.Timestamp
+			if old == 0 {
+				old = r.newest
+			}
+			a.Timestamp = newest - int64(float64(r.newest-old)*scale)
+			delta := a.Timestamp - old
+			a.FirstSeen = shiftISO(a.FirstSeen, delta)
+			a.LastSeen = shiftISO(a.LastSeen, delta)
+		}
+	}
+}
+
+// shiftISO moves an ISO 8601 time by delta seconds, in MISP's
+// microsecond format; values it cannot read are kept.
+func shiftISO(v string, delta int64) string {
+	if v == "" {
+		return v
+	}
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		return v
+	}
+	return t.Add(time.Duration(delta) * time.Second).UTC().Format("2006-01-02T15:04:05.000000-07:00")
+}
+
+// Incident classes of the classification tag, with their share in percent.
+var classes = []struct {
+	name  string
+	share int
+}{
+	{"block", 22}, {"incident", 20}, {"alert", 18}, {"hunt", 15},
+	{"cust1", 10}, {"cust2", 10}, {"false-positive", 5},
+}
+
+func classFor(h uint64) string {
+	b := int(h % 100)
+	for _, c := range classes {
+		if b < c.share {
+			return c.name
+		}
+		b -= c.share
+	}
+	return classes[0].name
+}
+
+func classTag(prefix, class string) string {
+	return prefix + ":incident-classification=" + class
+}
+
+// classifyEvent adds the event's classification tag, chosen by a hash of
+// its uuid; with publish, a third of unpublished events become published.
+func classifyEvent(ev *Event, prefix string, publish bool) {
+	h := fnv.New64a()
+	h.Write([]byte(strings.ToLower(ev.UUID)))
+	sum := h.Sum64()
+	ev.Tags = append(ev.Tags, classTag(prefix, classFor(sum)))
+	if publish && !ev.Published && (sum>>32)%3 == 0 {
+		ev.Published = true
+	}
+}
+
+// registerClassTags creates all classification tags, so that a feed whose
+// class no event carries gives an empty result rather than "unknown tag".
+func (s *Server) registerClassTags(prefix string) {
+	if prefix == "" {
+		return
+	}
+	for _, c := range classes {
+		s.st.tag(classTag(prefix, c.name), "")
+	}
+}
