@@ -81,22 +81,26 @@ func (c *Client) BaseURL() string { return c.opts.BaseURL }
 // GetJSON GETs path and returns the body, which must be JSON; any HTTP
 // status of 400 or more is an *Error.
 func (c *Client) GetJSON(ctx context.Context, path string) ([]byte, error) {
-	return c.do(ctx, http.MethodGet, path, nil)
+	b, _, err := c.do(ctx, http.MethodGet, path, nil, nil)
+	return b, err
 }
 
 // PostJSON POSTs body to path and returns the response body.
 func (c *Client) PostJSON(ctx context.Context, path string, body []byte) ([]byte, error) {
-	return c.do(ctx, http.MethodPost, path, body)
+	b, _, err := c.do(ctx, http.MethodPost, path, body, nil)
+	return b, err
 }
 
-func (c *Client) do(ctx context.Context, method, path string, body []byte) ([]byte, error) {
+// do performs one request. The answer is read into buf when given (reset
+// first), so a caller paging through results reuses one buffer.
+func (c *Client) do(ctx context.Context, method, path string, body []byte, buf *bytes.Buffer) ([]byte, http.Header, error) {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, c.opts.BaseURL+path, rd)
 	if err != nil {
-		return nil, &Error{Kind: Unreachable, Site: c.opts.Site, Detail: "invalid MISP URL"}
+		return nil, nil, &Error{Kind: Unreachable, Site: c.opts.Site, Detail: "invalid MISP URL"}
 	}
 	req.Header.Set("Authorization", c.opts.Key)
 	req.Header.Set("Accept", "application/json")
@@ -105,15 +109,22 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte) ([]by
 	// Go's transport asks for gzip and decompresses transparently.
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, c.transportError(ctx, err)
+		return nil, nil, c.transportError(ctx, err)
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, c.opts.MaxResponseBytes+1))
-	if err != nil {
-		return nil, c.transportError(ctx, err)
+	if buf == nil {
+		buf = new(bytes.Buffer)
 	}
+	buf.Reset()
+	if resp.ContentLength > 0 && resp.ContentLength <= c.opts.MaxResponseBytes {
+		buf.Grow(int(resp.ContentLength) + bytes.MinRead)
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(resp.Body, c.opts.MaxResponseBytes+1)); err != nil {
+		return nil, nil, c.transportError(ctx, err)
+	}
+	data := buf.Bytes()
 	if int64(len(data)) > c.opts.MaxResponseBytes {
-		return nil, &Error{Kind: BadResponse, Site: c.opts.Site, Detail: fmt.Sprintf("response larger than %d bytes", c.opts.MaxResponseBytes)}
+		return nil, nil, &Error{Kind: BadResponse, Site: c.opts.Site, Detail: fmt.Sprintf("response larger than %d bytes", c.opts.MaxResponseBytes)}
 	}
 	if resp.StatusCode >= 400 {
 		e := statusError(c.opts.Site, resp.StatusCode, data)
@@ -121,12 +132,12 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte) ([]by
 			// A misbehaving server could echo the header back.
 			e.Detail = strings.ReplaceAll(e.Detail, c.opts.Key, "[redacted]")
 		}
-		return nil, e
+		return nil, nil, e
 	}
 	if !looksLikeJSON(data) {
-		return nil, &Error{Kind: BadResponse, Site: c.opts.Site, Status: resp.StatusCode, Detail: "answered with content that is not JSON"}
+		return nil, nil, &Error{Kind: BadResponse, Site: c.opts.Site, Status: resp.StatusCode, Detail: "answered with content that is not JSON"}
 	}
-	return data, nil
+	return data, resp.Header, nil
 }
 
 func (c *Client) transportError(ctx context.Context, err error) error {

@@ -6,7 +6,9 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -65,7 +67,9 @@ func TestSearchAttributesPaging(t *testing.T) {
 	defer srv.Close()
 	c := New(Options{Site: "misp.example", BaseURL: srv.URL, Key: testKey, Timeout: 5 * time.Second})
 	var got []indicator.Attribute
-	n, err := c.SearchAttributes(context.Background(), Query{Types: []string{"ip-dst"}}, 2, func(a indicator.Attribute) { got = append(got, a) })
+	n, err := c.SearchAttributes(context.Background(), Query{Types: []string{"ip-dst"}}, 2, 1, func() func(indicator.Attribute) {
+		return func(a indicator.Attribute) { got = append(got, a) }
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +128,7 @@ func TestErrors(t *testing.T) {
 			srv := httptest.NewServer(tc.handler)
 			defer srv.Close()
 			c := New(Options{Site: "misp.example", BaseURL: srv.URL, Key: testKey, Timeout: 200 * time.Millisecond})
-			_, err := c.SearchAttributes(context.Background(), Query{}, 10, func(indicator.Attribute) {})
+			_, err := c.SearchAttributes(context.Background(), Query{}, 10, 2, discard)
 			var me *Error
 			if !errors.As(err, &me) {
 				t.Fatalf("error %v is not a *misp.Error", err)
@@ -143,7 +147,7 @@ func TestEmptyShapes(t *testing.T) {
 	for _, body := range []string{`{"response":{"Attribute":[]}}`, `{"response":[]}`, `[]`, `{"response":{}}`} {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(body)) }))
 		c := New(Options{Site: "s", BaseURL: srv.URL, Key: testKey})
-		n, err := c.SearchAttributes(context.Background(), Query{}, 10, func(indicator.Attribute) {})
+		n, err := c.SearchAttributes(context.Background(), Query{}, 10, 2, discard)
 		srv.Close()
 		if err != nil || n != 0 {
 			t.Errorf("%s: n=%d err=%v, want an empty result", body, n, err)
@@ -166,5 +170,105 @@ func TestUnreachable(t *testing.T) {
 	}
 	if got := err.Error(); got != "MISP down.example: connection failed" {
 		t.Errorf("message %q", got)
+	}
+}
+
+func discard() func(indicator.Attribute) { return func(indicator.Attribute) {} }
+
+func TestParallelPagingStopsAfterShortPage(t *testing.T) {
+	var mu sync.Mutex
+	asked := map[string]bool{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		buf := make([]byte, 4096)
+		n, _ := r.Body.Read(buf)
+		body := string(buf[:n])
+		page := body[strings.Index(body, `"page":`)+7 : len(body)-1]
+		mu.Lock()
+		asked[page] = true
+		mu.Unlock()
+		switch page {
+		case "1", "2", "3":
+			w.Write([]byte(`{"response":{"Attribute":[{"type":"ip-dst","value":"192.0.2.` + page + `"},{"type":"ip-dst","value":"198.51.100.` + page + `"}]}}`))
+		case "4":
+			w.Write([]byte(`{"response":{"Attribute":[{"type":"ip-dst","value":"203.0.113.4"}]}}`))
+		default:
+			w.Write([]byte(`{"response":{"Attribute":[]}}`))
+		}
+	}))
+	defer srv.Close()
+	c := New(Options{Site: "s", BaseURL: srv.URL, Key: testKey})
+	var got []string
+	n, err := c.SearchAttributes(context.Background(), Query{}, 2, 3, func() func(indicator.Attribute) {
+		return func(a indicator.Attribute) {
+			mu.Lock()
+			got = append(got, a.Value)
+			mu.Unlock()
+		}
+	})
+	if err != nil || n != 7 || len(got) != 7 {
+		t.Fatalf("n=%d got=%v err=%v, want 7 attributes", n, got, err)
+	}
+	for p := range asked {
+		// Workers may have claimed a page each before page 4 answered.
+		if n, _ := strconv.Atoi(p); n > 4+3 {
+			t.Errorf("page %s asked although page 4 was short", p)
+		}
+	}
+}
+
+// MISP applies warninglists after paging: a page may come back short while
+// later pages still hold attributes.
+func TestPagingPastWarninglistedRows(t *testing.T) {
+	tests := []struct {
+		name        string
+		skipped     bool // send X-Skipped-Elements-Count
+		enforce     bool
+		wantN       int
+		wantPages   int
+	}{
+		{"skipped header says the page was full", true, true, 2, 2},
+		{"no header, warninglists: page until empty", false, true, 2, 3},
+		{"no header, no warninglists: short page ends", false, false, 1, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var mu sync.Mutex
+			pages := 0
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				buf := make([]byte, 4096)
+				n, _ := r.Body.Read(buf)
+				body := string(buf[:n])
+				page := body[strings.Index(body, `"page":`)+7 : len(body)-1]
+				mu.Lock()
+				pages++
+				mu.Unlock()
+				switch page {
+				case "1": // two rows considered, one dropped by a warninglist
+					if tc.skipped {
+						w.Header().Set("X-Skipped-Elements-Count", "1")
+					}
+					w.Write([]byte(`{"response":{"Attribute":[{"type":"ip-dst","value":"192.0.2.1"}]}}`))
+				case "2": // the last row
+					if tc.skipped {
+						w.Header().Set("X-Skipped-Elements-Count", "0")
+					}
+					w.Write([]byte(`{"response":{"Attribute":[{"type":"ip-dst","value":"192.0.2.2"}]}}`))
+				default:
+					if tc.skipped {
+						w.Header().Set("X-Skipped-Elements-Count", "0")
+					}
+					w.Write([]byte(`{"response":{"Attribute":[]}}`))
+				}
+			}))
+			defer srv.Close()
+			c := New(Options{Site: "s", BaseURL: srv.URL, Key: testKey})
+			n, err := c.SearchAttributes(context.Background(), Query{EnforceWarninglist: tc.enforce}, 2, 1, discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != tc.wantN || pages != tc.wantPages {
+				t.Errorf("read %d attributes in %d pages, want %d in %d", n, pages, tc.wantN, tc.wantPages)
+			}
+		})
 	}
 }

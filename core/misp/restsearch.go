@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
 	"strconv"
+	"sync"
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/valyala/fastjson"
@@ -79,29 +81,102 @@ func writeJSON(b *bytes.Buffer, v any) {
 	b.Truncate(b.Len() - 1)
 }
 
-// SearchAttributes runs q page by page (pageSize attributes each) and
-// calls fn for every attribute, in MISP's order. Memory is bounded by one
-// page. It returns the number of attributes read.
-func (c *Client) SearchAttributes(ctx context.Context, q Query, pageSize int, fn func(indicator.Attribute)) (int, error) {
-	var p fastjson.Parser
-	total := 0
-	for page := 1; ; page++ {
-		body, err := c.PostJSON(ctx, "/attributes/restSearch", q.Body(pageSize, page))
-		if err != nil {
-			return total, err
-		}
-		n, err := decodePage(&p, body, fn)
-		if err != nil {
-			return total, &Error{Kind: BadResponse, Site: c.opts.Site, Detail: err.Error()}
-		}
-		total += n
-		if pageSize <= 0 || n < pageSize {
-			return total, nil
-		}
-		if err := ctx.Err(); err != nil {
-			return total, &Error{Kind: Canceled, Site: c.opts.Site, Detail: "request cancelled", Err: err}
-		}
+// SearchAttributes runs q page by page (pageSize attributes each; 0 asks
+// for everything at once). Up to parallel pages are fetched and decoded at
+// once by as many workers; each worker calls newSink once and gives every
+// attribute it decodes to its own sink, so a sink needs no locking. Memory
+// is bounded by the pages in flight. It returns the number of attributes
+// read.
+func (c *Client) SearchAttributes(ctx context.Context, q Query, pageSize, parallel int, newSink func() func(indicator.Attribute)) (int, error) {
+	if pageSize <= 0 {
+		n, _, err := c.searchPage(ctx, q, 0, 0, new(bytes.Buffer), new(fastjson.Parser), newSink())
+		return n, err
 	}
+	parallel = max(parallel, 1)
+	// Page 1 alone first: most feeds fit in one page and cost one request.
+	var firstBuf bytes.Buffer
+	var firstParser fastjson.Parser
+	firstSink := newSink()
+	total, done, err := c.searchPage(ctx, q, pageSize, 1, &firstBuf, &firstParser, firstSink)
+	if err != nil || done {
+		return total, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		mu       sync.Mutex
+		next     = 2
+		last     = 0 // the first short page seen; no page after it is asked
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	claim := func() (int, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		if firstErr != nil || (last != 0 && next > last) {
+			return 0, false
+		}
+		p := next
+		next++
+		return p, true
+	}
+	for w := range parallel {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			buf, p, fn := &firstBuf, &firstParser, firstSink
+			if w > 0 {
+				buf, p, fn = new(bytes.Buffer), new(fastjson.Parser), newSink()
+			}
+			for {
+				page, ok := claim()
+				if !ok {
+					return
+				}
+				n, done, err := c.searchPage(ctx, q, pageSize, page, buf, p, fn)
+				mu.Lock()
+				total += n
+				if err != nil && firstErr == nil {
+					firstErr = err
+					cancel()
+				}
+				if err == nil && done && (last == 0 || page < last) {
+					last = page
+				}
+				mu.Unlock()
+				if err != nil {
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return total, firstErr
+}
+
+// searchPage fetches and decodes one page. done reports that no later page
+// can hold attributes: MISP drops warninglisted values after paging, so a
+// page is the last one only when the rows it considered (returned plus
+// X-Skipped-Elements-Count) fall short of the limit; without that header,
+// a warninglisted search ends at an empty page.
+func (c *Client) searchPage(ctx context.Context, q Query, pageSize, page int, buf *bytes.Buffer, p *fastjson.Parser, fn func(indicator.Attribute)) (n int, done bool, err error) {
+	body, hdr, err := c.do(ctx, http.MethodPost, "/attributes/restSearch", q.Body(pageSize, page), buf)
+	if err != nil {
+		return 0, false, err
+	}
+	n, err = decodePage(p, body, fn)
+	if err != nil {
+		return 0, false, &Error{Kind: BadResponse, Site: c.opts.Site, Detail: err.Error()}
+	}
+	switch skipped, serr := strconv.Atoi(hdr.Get("X-Skipped-Elements-Count")); {
+	case serr == nil:
+		done = n+skipped < pageSize
+	case q.EnforceWarninglist:
+		done = n == 0
+	default:
+		done = n < pageSize
+	}
+	return n, done, nil
 }
 
 type shapeError string
