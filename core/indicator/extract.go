@@ -37,6 +37,15 @@ type Stats struct {
 	KeptNets int
 }
 
+// Add adds o's counts to s.
+func (s *Stats) Add(o Stats) {
+	s.Attributes += o.Attributes
+	s.Invalid += o.Invalid
+	s.Skipped += o.Skipped
+	s.Expanded += o.Expanded
+	s.KeptNets += o.KeptNets
+}
+
 // Extractor turns MISP attributes into canonical indicators of one data
 // type. It is not safe for concurrent use.
 type Extractor struct {

@@ -1,0 +1,32 @@
+package all
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/cratos-project/cratos/conformance"
+	"github.com/cratos-project/cratos/renderers"
+)
+
+// builtin lists the renderer names this package registers.
+var builtin = []string{
+	"b64", "csv", "edl", "fortinet", "json", "rpz", "squid", "stix21",
+	"suricata", "suricata-dataset", "txt", "xml", "yaml", "zeek",
+}
+
+func TestRegistersEveryBuiltin(t *testing.T) {
+	if got := renderers.Builtin().Names(); !slices.Equal(got, builtin) {
+		t.Fatalf("registered %q, want %q", got, builtin)
+	}
+}
+
+func TestEveryBuiltinConforms(t *testing.T) {
+	for _, r := range renderers.All() {
+		t.Run(r.Info().Name, func(t *testing.T) {
+			if err := conformance.Check(context.Background(), r); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}

@@ -1,0 +1,75 @@
+// Package b64 renders the standard, padded base64 of each value's UTF-8
+// bytes, one per line, as the original service did for Suricata string
+// datasets: lines joined with CRLF and no line end after the last one by
+// default, with txt's line_ending and trailing_newline options.
+//
+// Base64 has no line break, so multi-line rules are carried too.
+package b64
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"iter"
+
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+	"github.com/cratos-project/cratos/renderers/txt"
+)
+
+func init() { renderers.Register(Renderer{}) }
+
+// Renderer is the b64 renderer.
+type Renderer struct{}
+
+// Info implements renderers.Renderer.
+func (Renderer) Info() renderers.Info {
+	return renderers.Info{
+		Name:        "b64",
+		Description: "base64 of each value, one per line, for Suricata string datasets; CRLF-joined by default, as the original",
+		ContentType: "text/plain; charset=utf-8",
+		Extension:   ".b64",
+		Types:       indicator.AllTypes(),
+		Options:     txt.LayoutOptions(),
+	}
+}
+
+// ValidateOptions implements renderers.OptionValidator.
+func (r Renderer) ValidateOptions(opts map[string]string) error {
+	if err := renderers.CheckOptionNames(r.Info(), opts); err != nil {
+		return err
+	}
+	_, err := txt.ParseLayout(opts)
+	return err
+}
+
+// Render implements renderers.Renderer.
+func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	l, err := txt.ParseLayout(req.Options)
+	if err != nil {
+		return fmt.Errorf("b64: render: %w", err)
+	}
+	o := renderers.NewOut(ctx, w)
+	var buf []byte
+	lines := 0
+	for i := range in {
+		if o.Next() != nil {
+			break
+		}
+		buf = buf[:0]
+		if lines > 0 {
+			buf = append(buf, l.EOL...)
+		}
+		buf = base64.StdEncoding.AppendEncode(buf, []byte(i.Value))
+		_, _ = o.Write(buf)
+		lines++
+	}
+	if lines > 0 && l.TrailingNewline {
+		o.WriteString(l.EOL)
+	}
+	if err := o.Close(); err != nil {
+		return fmt.Errorf("b64: render: %w", err)
+	}
+	return nil
+}

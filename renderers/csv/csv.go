@@ -1,0 +1,209 @@
+// Package csv renders indicators as RFC 4180 CSV with a header row
+// (text/csv; charset=utf-8; header=present), one indicator per record,
+// through encoding/csv.
+package csv
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"iter"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+)
+
+// Name is the renderer's URL segment.
+const Name = "csv"
+
+// ContentType is the media type of the output.
+const ContentType = "text/csv; charset=utf-8; header=present"
+
+// Option names.
+const (
+	OptColumns    = "columns"
+	OptExcelSafe  = "excel_safe"
+	OptLineEnding = "line_ending"
+)
+
+// Columns lists every column in the default order.
+var Columns = []string{"value", "type", "misp_type", "category", "to_ids", "event_id", "attribute_uuid", "timestamp"}
+
+// Renderer renders CSV. The zero value is ready to use.
+type Renderer struct{}
+
+func init() { renderers.Register(Renderer{}) }
+
+var info = renderers.Info{
+	Name:        Name,
+	Description: "RFC 4180 CSV with a header row: value, type and MISP context per indicator",
+	ContentType: ContentType,
+	Extension:   ".csv",
+	Types:       indicator.AllTypes(),
+	Options: []renderers.Option{
+		{Name: OptColumns, Default: strings.Join(Columns, ","), Description: "comma-separated subset of the columns, in the order wanted"},
+		{Name: OptExcelSafe, Default: "false", Description: "true prefixes ' to fields starting with = + - @ tab or CR, so spreadsheets do not run them as formulas"},
+		{Name: OptLineEnding, Default: "crlf", Description: "record terminator: crlf (RFC 4180) or lf"},
+	},
+}
+
+// Info describes the renderer.
+func (Renderer) Info() renderers.Info {
+	i := info
+	i.Types = slices.Clone(info.Types)
+	i.Options = slices.Clone(info.Options)
+	return i
+}
+
+// ValidateOptions rejects unknown option names and bad values.
+func (Renderer) ValidateOptions(opts map[string]string) error {
+	_, err := parseOptions(opts)
+	return err
+}
+
+type column uint8
+
+const (
+	colValue column = iota
+	colType
+	colMISPType
+	colCategory
+	colToIDS
+	colEventID
+	colUUID
+	colTimestamp
+)
+
+type config struct {
+	columns   []column
+	excelSafe bool
+	crlf      bool
+}
+
+func parseOptions(opts map[string]string) (config, error) {
+	if err := renderers.CheckOptionNames(info, opts); err != nil {
+		return config{}, err
+	}
+	c := config{crlf: true}
+	for i := range Columns {
+		c.columns = append(c.columns, column(i))
+	}
+	if v, ok := opts[OptColumns]; ok {
+		c.columns = c.columns[:0]
+		seen := map[string]bool{}
+		for _, name := range strings.Split(v, ",") {
+			name = strings.TrimSpace(name)
+			i := slices.Index(Columns, name)
+			switch {
+			case i < 0:
+				return config{}, fmt.Errorf("renderer %s: option %s: unknown column %q (valid: %s)", Name, OptColumns, name, strings.Join(Columns, ", "))
+			case seen[name]:
+				return config{}, fmt.Errorf("renderer %s: option %s: column %q listed twice", Name, OptColumns, name)
+			}
+			seen[name] = true
+			c.columns = append(c.columns, column(i))
+		}
+	}
+	if v, ok := opts[OptExcelSafe]; ok {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return config{}, fmt.Errorf("renderer %s: option %s: %q is not true or false", Name, OptExcelSafe, v)
+		}
+		c.excelSafe = b
+	}
+	if v, ok := opts[OptLineEnding]; ok {
+		switch v {
+		case "crlf":
+		case "lf":
+			c.crlf = false
+		default:
+			return config{}, fmt.Errorf("renderer %s: option %s: %q is not crlf or lf", Name, OptLineEnding, v)
+		}
+	}
+	return c, nil
+}
+
+// Render writes the header row and one record per indicator. Fields
+// holding a comma, a double quote, CR or LF are quoted; with line_ending
+// crlf a line break inside a quoted field (a multi-line rule) is written
+// as CRLF too, which CSV readers return as LF.
+func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	c, err := parseOptions(req.Options)
+	if err != nil {
+		return fmt.Errorf("csv: render: %w", err)
+	}
+	o := renderers.NewOut(ctx, w)
+	cw := csv.NewWriter(o)
+	cw.UseCRLF = c.crlf
+	rec := make([]string, len(c.columns))
+	for i, col := range c.columns {
+		rec[i] = Columns[col]
+	}
+	_ = cw.Write(rec) // errors stay in o
+	var tsBuf []byte
+	var lastTS int64 = -1
+	var lastTSText string
+	for ind := range in {
+		if o.Next() != nil {
+			break
+		}
+		for i, col := range c.columns {
+			var f string
+			switch col {
+			case colValue:
+				f = ind.Value
+			case colType:
+				f = ind.Type.String()
+			case colMISPType:
+				f = ind.MISPType
+			case colCategory:
+				f = ind.Category
+			case colToIDS:
+				f = "0"
+				if ind.ToIDS {
+					f = "1"
+				}
+			case colEventID:
+				if ind.EventID != 0 {
+					f = strconv.FormatInt(ind.EventID, 10)
+				}
+			case colUUID:
+				f = ind.UUID
+			case colTimestamp:
+				if ind.Timestamp != 0 {
+					if ind.Timestamp != lastTS {
+						tsBuf = time.Unix(ind.Timestamp, 0).UTC().AppendFormat(tsBuf[:0], time.RFC3339)
+						lastTS, lastTSText = ind.Timestamp, string(tsBuf)
+					}
+					f = lastTSText
+				}
+			}
+			if c.excelSafe {
+				f = excelSafe(f)
+			}
+			rec[i] = f
+		}
+		_ = cw.Write(rec)
+	}
+	cw.Flush()
+	if err := o.Close(); err != nil {
+		return fmt.Errorf("csv: render: %w", err)
+	}
+	return nil
+}
+
+// excelSafe prefixes ' to a field a spreadsheet would run as a formula.
+func excelSafe(f string) string {
+	if f != "" {
+		switch f[0] {
+		case '=', '+', '-', '@', '\t', '\r':
+			return "'" + f
+		}
+	}
+	return f
+}

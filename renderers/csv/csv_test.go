@@ -1,0 +1,209 @@
+package csv
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/conformance"
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+)
+
+func request(opts map[string]string) renderers.Request {
+	return renderers.Request{Site: "cti.example.org", Feed: "all", Generated: time.Date(2026, 1, 2, 10, 5, 0, 0, time.UTC), Options: opts}
+}
+
+func render(t testing.TB, opts map[string]string, ins []indicator.Indicator) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	req := request(opts)
+	req.Dropped = func(reason string, n int) { t.Errorf("unexpected drop: %s ×%d", reason, n) }
+	if err := (Renderer{}).Render(context.Background(), &buf, req, renderers.Slice(ins)); err != nil {
+		t.Fatalf("Render: %v", err)
+	}
+	return buf.Bytes()
+}
+
+func full(v string) indicator.Indicator {
+	return indicator.Indicator{
+		Type: indicator.URL, Value: v, MISPType: "url", Category: "Network activity",
+		UUID: "5f0c9a52-6d1e-4b7a-9c3d-2e1f0a9b8c7d", EventID: 42, Timestamp: 1767348000, ToIDS: true,
+	}
+}
+
+func TestGolden(t *testing.T) {
+	tricky := []indicator.Indicator{
+		full(`http://bad.example/a,b"c`),
+		{Type: indicator.EmailSubject, Value: "=HYPERLINK(\"http://x.example\")", MISPType: "email-subject"},
+		{Type: indicator.EmailSubject, Value: "-2+3", Category: "+cat"},
+		{Type: indicator.Mutex, Value: "@SUM(A1)"},
+		{Type: indicator.Yara, Value: "rule x\n{\n\tcondition: true\n}", MISPType: "yara", EventID: 7},
+	}
+	tests := []struct {
+		name string
+		opts map[string]string
+		in   []indicator.Indicator
+	}{
+		{"sample", nil, conformance.Sample()},
+		{"empty", nil, nil},
+		{"tricky-crlf", nil, tricky},
+		{"tricky-lf-excel-safe", map[string]string{"line_ending": "lf", "excel_safe": "true"}, tricky},
+		{"columns-subset", map[string]string{"columns": "timestamp, value,event_id"}, tricky},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := render(t, tt.opts, tt.in)
+			conformance.Golden(t, filepath.Join("testdata", tt.name, "out.csv"), got)
+		})
+	}
+}
+
+func TestRecords(t *testing.T) {
+	tests := []struct {
+		name string
+		opts map[string]string
+		in   indicator.Indicator
+		want string
+	}{
+		{"all columns", nil, full("http://bad.example/x"),
+			"value,type,misp_type,category,to_ids,event_id,attribute_uuid,timestamp\r\nhttp://bad.example/x,url,url,Network activity,1,42,5f0c9a52-6d1e-4b7a-9c3d-2e1f0a9b8c7d,2026-01-02T10:00:00Z\r\n"},
+		{"zero context", nil, indicator.Indicator{Type: indicator.IPv4, Value: "198.51.100.7"},
+			"value,type,misp_type,category,to_ids,event_id,attribute_uuid,timestamp\r\n198.51.100.7,ipv4,,,0,,,\r\n"},
+		{"quote and comma", map[string]string{"columns": "value", "line_ending": "lf"}, full(`a,"b"`),
+			"value\n\"a,\"\"b\"\"\"\n"},
+		{"multi-line crlf", map[string]string{"columns": "value"}, indicator.Indicator{Type: indicator.Yara, Value: "rule x\n{}"},
+			"value\r\n\"rule x\r\n{}\"\r\n"},
+		{"multi-line lf", map[string]string{"columns": "value", "line_ending": "lf"}, indicator.Indicator{Type: indicator.Yara, Value: "rule x\n{}"},
+			"value\n\"rule x\n{}\"\n"},
+		{"order", map[string]string{"columns": "event_id,type"}, full("x"),
+			"event_id,type\r\n42,url\r\n"},
+		{"excel safe equals", map[string]string{"columns": "value,category", "excel_safe": "true"}, indicator.Indicator{Value: "=1+1", Category: "@x"},
+			"value,category\r\n'=1+1,'@x\r\n"},
+		{"excel safe plus minus", map[string]string{"columns": "value", "excel_safe": "1"}, indicator.Indicator{Value: "-x"},
+			"value\r\n'-x\r\n"},
+		{"excel safe tab", map[string]string{"columns": "value", "excel_safe": "true"}, indicator.Indicator{Value: "\tx"},
+			"value\r\n'\tx\r\n"},
+		{"excel safe off", map[string]string{"columns": "value", "excel_safe": "false"}, indicator.Indicator{Value: "=1+1"},
+			"value\r\n=1+1\r\n"},
+		{"excel safe plain", map[string]string{"columns": "value", "excel_safe": "true"}, indicator.Indicator{Value: "a=1"},
+			"value\r\na=1\r\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := string(render(t, tt.opts, []indicator.Indicator{tt.in})); got != tt.want {
+				t.Errorf("got\n%q\nwant\n%q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestRoundTrip reads the output back with encoding/csv and compares every
+// field with its indicator, over Sample and the real data.
+func TestRoundTrip(t *testing.T) {
+	sets := map[string][]indicator.Indicator{"sample": conformance.Sample(), "generated": conformance.Generated(5000, 3)}
+	if real, _ := conformance.RealData(t); len(real) > 0 {
+		sets["real data"] = real
+	}
+	for name, ins := range sets {
+		for _, le := range []string{"crlf", "lf"} {
+			t.Run(name+"/"+le, func(t *testing.T) {
+				out := render(t, map[string]string{"line_ending": le}, ins)
+				if le == "lf" && bytes.Contains(out, []byte("\r\n")) && !slices.ContainsFunc(ins, func(i indicator.Indicator) bool { return strings.Contains(i.Value, "\r\n") }) {
+					t.Error("lf output holds CRLF")
+				}
+				r := csv.NewReader(bytes.NewReader(out))
+				recs, err := r.ReadAll()
+				if err != nil {
+					t.Fatalf("read back: %v", err)
+				}
+				if len(recs) != len(ins)+1 {
+					t.Fatalf("%d records, want header + %d", len(recs), len(ins))
+				}
+				if !slices.Equal(recs[0], Columns) {
+					t.Errorf("header = %v", recs[0])
+				}
+				for i, in := range ins {
+					want := []string{in.Value, in.Type.String(), in.MISPType, in.Category, "0", "", in.UUID, ""}
+					if in.ToIDS {
+						want[4] = "1"
+					}
+					if in.EventID != 0 {
+						want[5] = strconv.FormatInt(in.EventID, 10)
+					}
+					if in.Timestamp != 0 {
+						want[7] = time.Unix(in.Timestamp, 0).UTC().Format(time.RFC3339)
+					}
+					if !slices.Equal(recs[i+1], want) {
+						t.Fatalf("record %d = %q, want %q", i+1, recs[i+1], want)
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestValidateOptions(t *testing.T) {
+	tests := []struct {
+		name string
+		opts map[string]string
+		want string
+	}{
+		{"none", nil, ""},
+		{"all", map[string]string{"columns": "value,type", "excel_safe": "true", "line_ending": "lf"}, ""},
+		{"unknown option", map[string]string{"headerless": "1"}, `unknown option "headerless"`},
+		{"unknown column", map[string]string{"columns": "value,comment"}, `option columns: unknown column "comment"`},
+		{"empty columns", map[string]string{"columns": ""}, `option columns: unknown column ""`},
+		{"repeated column", map[string]string{"columns": "value,value"}, `option columns: column "value" listed twice`},
+		{"bad excel_safe", map[string]string{"excel_safe": "yes"}, "option excel_safe"},
+		{"bad line_ending", map[string]string{"line_ending": "cr"}, "option line_ending"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := renderers.ValidateOptions(Renderer{}, tt.opts)
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("ValidateOptions = %v, want nil", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Errorf("ValidateOptions = %v, want an error containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestRegistered(t *testing.T) {
+	r, ok := renderers.Lookup(Name)
+	if !ok {
+		t.Fatal("csv is not registered")
+	}
+	if got := r.Info().ContentType; got != "text/csv; charset=utf-8; header=present" {
+		t.Errorf("ContentType = %q", got)
+	}
+}
+
+func TestConformance(t *testing.T) {
+	if err := conformance.Check(context.Background(), Renderer{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func BenchmarkRender(b *testing.B) {
+	ins := conformance.Generated(1_000_000, 1)
+	req := request(nil)
+	for b.Loop() {
+		if err := (Renderer{}).Render(context.Background(), discard{}, req, renderers.Slice(ins)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(ins))*float64(b.N)/b.Elapsed().Seconds(), "indicators/s")
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }

@@ -1,0 +1,439 @@
+package edl
+
+import (
+	"bytes"
+	"context"
+	"maps"
+	"net/netip"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/conformance"
+	"github.com/cratos-project/cratos/conformance/devicecheck"
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+)
+
+func request(dataType string, opts map[string]string) renderers.Request {
+	return renderers.Request{Site: "cti.example.org", Feed: "block", DataType: dataType, Generated: time.Date(2026, 1, 2, 10, 5, 0, 0, time.UTC), Options: opts}
+}
+
+func render(t testing.TB, req renderers.Request, ins []indicator.Indicator) ([]byte, map[string]int) {
+	t.Helper()
+	drops := map[string]int{}
+	req.Dropped = func(reason string, n int) { drops[reason] += n }
+	var buf bytes.Buffer
+	if err := (Renderer{}).Render(context.Background(), &buf, req, renderers.Slice(ins)); err != nil {
+		t.Fatalf("Render: %v", err)
+	}
+	return buf.Bytes(), drops
+}
+
+func only(ins []indicator.Indicator, ts ...indicator.Type) []indicator.Indicator {
+	set := indicator.SetOf(ts...)
+	return slices.DeleteFunc(slices.Clone(ins), func(in indicator.Indicator) bool { return !set.Has(in.Type) })
+}
+
+var (
+	ipTypes   = []indicator.Type{indicator.IPv4, indicator.IPv4Net, indicator.IPv6, indicator.IPv6Net}
+	nameTypes = []indicator.Type{indicator.Domain, indicator.Hostname}
+	allTypes  = append(append(slices.Clone(ipTypes), nameTypes...), indicator.URL)
+)
+
+func ind(t indicator.Type, v string, ts int64) indicator.Indicator {
+	return indicator.Indicator{Type: t, Value: v, Timestamp: ts}
+}
+
+func TestGolden(t *testing.T) {
+	sample := conformance.Sample()
+	capped := []indicator.Indicator{
+		ind(indicator.IPv4, "198.51.100.1", 100),
+		ind(indicator.IPv4, "198.51.100.3", 300),
+		ind(indicator.IPv4, "198.51.100.5", 200),
+		ind(indicator.IPv4, "198.51.100.7", 300),
+		ind(indicator.IPv6, "2001:db8::1", 50),
+	}
+	tests := []struct {
+		name     string
+		dataType string
+		opts     map[string]string
+		in       []indicator.Indicator
+	}{
+		{"ip", "", nil, only(sample, ipTypes...)},
+		{"ip-no-collapse", "ipv4ext", map[string]string{"collapse": "false"}, only(sample, ipTypes...)},
+		{"domain", "domain", nil, only(sample, nameTypes...)},
+		{"domain-exact", "hostname", map[string]string{"domain_wildcards": "exact"}, only(sample, nameTypes...)},
+		{"url", "url", nil, only(sample, indicator.URL)},
+		{"url-mixed-strip-ports", "", map[string]string{"url_ports": "strip"}, only(sample, allTypes...)},
+		{"empty-ip", "ipv4", nil, nil},
+		{"empty-domain", "domain", nil, nil},
+		{"empty-url", "url", nil, nil},
+		{"empty-no-sentinel", "url", map[string]string{"empty_sentinel": "false"}, nil},
+		{"cap", "", map[string]string{"max_entries": "3", "collapse": "false"}, capped},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, _ := render(t, request(tt.dataType, tt.opts), tt.in)
+			conformance.Golden(t, filepath.Join("testdata", tt.name, "list.txt"), got)
+		})
+	}
+}
+
+func TestCollapse(t *testing.T) {
+	tests := []struct {
+		name string
+		in   []string
+		want []string
+	}{
+		{"single", []string{"198.51.100.7"}, []string{"198.51.100.7"}},
+		{"siblings", []string{"198.51.100.6", "198.51.100.7"}, []string{"198.51.100.6/31"}},
+		{"not siblings", []string{"198.51.100.7", "198.51.100.8"}, []string{"198.51.100.7", "198.51.100.8"}},
+		{"cascade", []string{"192.0.2.0", "192.0.2.1", "192.0.2.2/31", "192.0.2.4/30"}, []string{"192.0.2.0/29"}},
+		{"contained", []string{"10.0.0.0/8", "10.1.2.3", "10.255.0.0/16"}, []string{"10.0.0.0/8"}},
+		{"contained after merge", []string{"192.0.2.0/25", "192.0.2.128/25", "192.0.2.200"}, []string{"192.0.2.0/24"}},
+		{"whole space", []string{"0.0.0.0/1", "128.0.0.0/1"}, []string{"0.0.0.0/0"}},
+		{"ipv6", []string{"2001:db8::/33", "2001:db8:8000::/33", "2001:db8::1"}, []string{"2001:db8::/32"}},
+		{"families apart", []string{"0.0.0.0/1", "::/1"}, []string{"0.0.0.0/1", "::/1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var ps []ipIn
+			for i, s := range tt.in {
+				p, err := netip.ParsePrefix(s)
+				if err != nil {
+					a := netip.MustParseAddr(s)
+					p = netip.PrefixFrom(a, a.BitLen())
+				}
+				ps = append(ps, ipIn{p, int64(i)})
+			}
+			slices.SortFunc(ps, func(a, b ipIn) int { return comparePrefix(a.p, b.p) })
+			var got []string
+			for _, p := range collapse(ps) {
+				got = append(got, prefixText(p.p))
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("collapse(%v) = %v, want %v", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+// span is an inclusive address range.
+type span struct{ lo, hi netip.Addr }
+
+// spans turns prefixes into the sorted, merged list of ranges they cover.
+func spans(ps []netip.Prefix) []span {
+	var out []span
+	slices.SortFunc(ps, comparePrefix)
+	for _, p := range ps {
+		lo := p.Masked().Addr()
+		b := lo.AsSlice()
+		for i := p.Bits(); i < len(b)*8; i++ {
+			b[i/8] |= 0x80 >> (i % 8)
+		}
+		hi, _ := netip.AddrFromSlice(b)
+		if n := len(out); n > 0 && (out[n-1].hi.Next() == lo || !out[n-1].hi.Less(lo)) {
+			if out[n-1].hi.Less(hi) {
+				out[n-1].hi = hi
+			}
+			continue
+		}
+		out = append(out, span{lo, hi})
+	}
+	return out
+}
+
+func parseList(t *testing.T, out []byte) []netip.Prefix {
+	t.Helper()
+	var ps []netip.Prefix
+	for _, l := range devicecheck.Lines(out) {
+		p, err := netip.ParsePrefix(l)
+		if err != nil {
+			a, err := netip.ParseAddr(l)
+			if err != nil {
+				t.Fatalf("line %q: %v", l, err)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		ps = append(ps, p)
+	}
+	return ps
+}
+
+// TestCollapseCoverage checks that a collapsed IP list covers exactly the
+// addresses of its input and is no longer than the uncollapsed one.
+func TestCollapseCoverage(t *testing.T) {
+	sets := map[string][]indicator.Indicator{
+		"sample":    only(conformance.Sample(), ipTypes...),
+		"generated": only(conformance.Generated(200_000, 9), ipTypes...),
+		"real data": only(conformance.RealIndicators(t), ipTypes...),
+	}
+	for name, ins := range sets {
+		t.Run(name, func(t *testing.T) {
+			var in []netip.Prefix
+			for _, i := range ins {
+				p, _ := i.Prefix()
+				in = append(in, p)
+			}
+			out, _ := render(t, request("", nil), ins)
+			plain, _ := render(t, request("", map[string]string{"collapse": "false"}), ins)
+			got := parseList(t, out)
+			if !slices.Equal(spans(got), spans(in)) {
+				t.Error("collapsed list does not cover exactly the input addresses")
+			}
+			if n, m := len(got), len(devicecheck.Lines(plain)); n > m {
+				t.Errorf("collapsed list has %d entries, uncollapsed %d", n, m)
+			}
+			if vs := devicecheck.CheckPANOS(devicecheck.PANIP, out); len(vs) > 0 {
+				t.Error(devicecheck.Error(vs, 10))
+			}
+			t.Logf("%d inputs, %d uncollapsed, %d collapsed", len(ins), len(devicecheck.Lines(plain)), len(got))
+		})
+	}
+}
+
+func TestURLEntry(t *testing.T) {
+	tests := []struct {
+		name, in   string
+		strip      bool
+		want, drop string
+	}{
+		{"scheme stripped", "http://bad.example/gate.php?id=1", false, "bad.example/gate.php?id=1", ""},
+		{"bare host", "https://bad.example", false, "bad.example/", ""},
+		{"query only", "http://bad.example?x=1", false, "bad.example/?x=1", ""},
+		{"no scheme", "bad.example/x", false, "bad.example/x", ""},
+		{"user info", "ftp://user:pass@ftp.example/pub", false, "ftp.example/pub", ""},
+		{"upper-case host", "http://BAD.Example/Path", false, "bad.example/Path", ""},
+		{"ip host", "http://198.51.100.7/admin", false, "198.51.100.7/admin", ""},
+		{"non-ascii path", "http://xn--bcher-kva.example/straße?q=ü", false, "xn--bcher-kva.example/stra%C3%9Fe?q=%C3%BC", ""},
+		{"port dropped", "http://bad.example:8080/x", false, "", DropPort},
+		{"port stripped", "http://bad.example:8080/x", true, "bad.example/x", ""},
+		{"ipv6 host", "http://[2001:db8::1]/x", false, "", DropIPv6Host},
+		{"star", "http://bad.example/*.php", false, "", DropWildcardChar},
+		{"caret", "http://bad.example/a^b", false, "", DropWildcardChar},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, drop := urlEntry(tt.in, tt.strip)
+			if got != tt.want || drop != tt.drop {
+				t.Errorf("urlEntry(%q) = %q, %q; want %q, %q", tt.in, got, drop, tt.want, tt.drop)
+			}
+		})
+	}
+}
+
+func TestLists(t *testing.T) {
+	tests := []struct {
+		name     string
+		dataType string
+		opts     map[string]string
+		in       []indicator.Indicator
+		want     string
+		drops    map[string]int
+	}{
+		{"domain pair", "domain", nil, []indicator.Indicator{ind(indicator.Domain, "bad.example", 0)},
+			"bad.example\n*.bad.example\n", nil},
+		{"domain exact", "domain", map[string]string{"domain_wildcards": "exact"}, []indicator.Indicator{ind(indicator.Domain, "bad.example", 0)},
+			"bad.example\n", nil},
+		{"hostname", "hostname", nil, []indicator.Indicator{ind(indicator.Hostname, "www.bad.example", 0)},
+			"www.bad.example\n", nil},
+		{"domain and hostname merge", "", nil, []indicator.Indicator{ind(indicator.Domain, "bad.example", 0), ind(indicator.Hostname, "bad.example", 0)},
+			"bad.example\n*.bad.example\n", map[string]int{DropDuplicate: 1}},
+		{"public suffix", "domain", nil, []indicator.Indicator{ind(indicator.Domain, "co.uk", 0), ind(indicator.Domain, "duckdns.org", 0)},
+			"co.uk\nduckdns.org\n*.duckdns.org\n", map[string]int{DropSuffixWildcard: 1}},
+		{"names drop ips", "", map[string]string{"list_type": "domain"}, []indicator.Indicator{ind(indicator.IPv4, "198.51.100.7", 0), ind(indicator.Hostname, "a.example", 0)},
+			"a.example\n", map[string]int{DropWrongList: 1}},
+		{"url list of names and ips", "", map[string]string{"list_type": "url"}, []indicator.Indicator{
+			ind(indicator.IPv4, "198.51.100.7", 0), ind(indicator.IPv4Net, "198.51.100.0/24", 0), ind(indicator.IPv6, "2001:db8::1", 0),
+			ind(indicator.Domain, "bad.example", 0), ind(indicator.Hostname, "www.bad.example", 0)},
+			"198.51.100.7/\nbad.example/\n*.bad.example/\nwww.bad.example/\n", map[string]int{DropWrongList: 2}},
+		{"url scheme duplicates", "url", nil, []indicator.Indicator{ind(indicator.URL, "http://a.example/x", 0), ind(indicator.URL, "https://a.example/x", 0)},
+			"a.example/x\n", map[string]int{DropDuplicate: 1}},
+		{"url too long", "url", nil, []indicator.Indicator{ind(indicator.URL, "http://a.example/"+strings.Repeat("x", 245), 0), ind(indicator.URL, "http://a.example/"+strings.Repeat("y", 246), 0)},
+			"a.example/" + strings.Repeat("x", 245) + "\n", map[string]int{DropTooLong: 1}},
+		{"ip list drops names and urls", "", map[string]string{"list_type": "ip"}, []indicator.Indicator{
+			ind(indicator.IPv4, "198.51.100.7", 0), ind(indicator.Domain, "bad.example", 0), ind(indicator.URL, "http://bad.example/", 0)},
+			"198.51.100.7\n", map[string]int{DropWrongList: 2}},
+		{"ip /32 duplicate", "", nil, []indicator.Indicator{ind(indicator.IPv4, "192.0.2.1", 0), ind(indicator.IPv4Net, "192.0.2.1/32", 0)},
+			"192.0.2.1\n", map[string]int{DropDuplicate: 1}},
+		{"auto picks url", "", nil, []indicator.Indicator{ind(indicator.IPv4, "198.51.100.7", 0), ind(indicator.URL, "http://bad.example", 0)},
+			"198.51.100.7/\nbad.example/\n", nil},
+		{"auto picks domain", "", nil, []indicator.Indicator{ind(indicator.IPv4, "198.51.100.7", 0), ind(indicator.Hostname, "bad.example", 0)},
+			"bad.example\n", map[string]int{DropWrongList: 1}},
+		{"data type wins", "ipv4", nil, []indicator.Indicator{ind(indicator.IPv4, "198.51.100.7", 0), ind(indicator.Hostname, "bad.example", 0)},
+			"198.51.100.7\n", map[string]int{DropWrongList: 1}},
+		{"cap keeps newest", "", map[string]string{"max_entries": "2"}, []indicator.Indicator{
+			ind(indicator.Hostname, "a.example", 1), ind(indicator.Hostname, "b.example", 3), ind(indicator.Hostname, "c.example", 2), ind(indicator.Hostname, "d.example", 3)},
+			"b.example\nd.example\n", map[string]int{DropCap: 2}},
+		{"cap ties keep earlier", "", map[string]string{"max_entries": "1"}, []indicator.Indicator{
+			ind(indicator.Hostname, "a.example", 5), ind(indicator.Hostname, "b.example", 5)},
+			"a.example\n", map[string]int{DropCap: 1}},
+		{"sentinel after drops", "url", nil, []indicator.Indicator{ind(indicator.URL, "http://a.example:81/", 0)},
+			SentinelURL + "\n", map[string]int{DropPort: 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, drops := render(t, request(tt.dataType, tt.opts), tt.in)
+			if string(got) != tt.want {
+				t.Errorf("got\n%s\nwant\n%s", got, tt.want)
+			}
+			if tt.drops == nil {
+				tt.drops = map[string]int{}
+			}
+			if !maps.Equal(drops, tt.drops) {
+				t.Errorf("drops = %v, want %v", drops, tt.drops)
+			}
+		})
+	}
+}
+
+// potential is the number of lines an indicator gives in a list before
+// anything is dropped: 2 for a Domain with wildcard pairs in a domain or
+// URL list, 1 otherwise (a line, or one reported drop).
+func potential(list ListType, pair bool, in indicator.Indicator) int {
+	if in.Type == indicator.Domain && pair && list != ListIP {
+		return 2
+	}
+	return 1
+}
+
+// TestDeviceRules renders Sample, generated and real data as each list
+// type, checks the output against the PAN-OS rules, and checks that every
+// input line is either written or reported as dropped.
+func TestDeviceRules(t *testing.T) {
+	sets := map[string][]indicator.Indicator{
+		"sample":    conformance.Sample(),
+		"generated": conformance.Generated(100_000, 11),
+		"real data": conformance.RealIndicators(t),
+	}
+	lists := []struct {
+		list     ListType
+		dataType string
+		check    devicecheck.PANList
+		types    []indicator.Type
+		opts     map[string]string
+	}{
+		{ListIP, "ipv4ext", devicecheck.PANIP, ipTypes, nil},
+		{ListIP, "ipv6", devicecheck.PANIP, ipTypes, map[string]string{"max_entries": "1000"}},
+		{ListDomain, "domain", devicecheck.PANDomain, nameTypes, nil},
+		{ListDomain, "hostname", devicecheck.PANDomain, nameTypes, map[string]string{"domain_wildcards": "exact"}},
+		{ListURL, "url", devicecheck.PANURL, allTypes, nil},
+		{ListURL, "url", devicecheck.PANURL, allTypes, map[string]string{"url_ports": "strip", "max_entries": "5000"}},
+	}
+	for name, set := range sets {
+		for _, l := range lists {
+			opts := map[string]string{"collapse": "false"}
+			maps.Copy(opts, l.opts)
+			t.Run(name+"/"+l.list.String()+"/"+optString(l.opts), func(t *testing.T) {
+				ins := only(set, l.types...)
+				out, drops := render(t, request(l.dataType, opts), ins)
+				if vs := devicecheck.CheckPANOS(l.check, out); len(vs) > 0 {
+					t.Fatal(devicecheck.Error(vs, 20))
+				}
+				want := 0
+				pair := opts["domain_wildcards"] != "exact"
+				for _, in := range ins {
+					want += potential(l.list, pair, in)
+				}
+				for _, n := range drops {
+					want -= n
+				}
+				if want == 0 {
+					want = 1 // the sentinel
+				}
+				if got := len(devicecheck.Lines(out)); got != want {
+					t.Errorf("%d lines, want %d (inputs %d, drops %v)", got, want, len(ins), drops)
+				}
+				t.Logf("%d inputs, %d lines, drops %v", len(ins), len(devicecheck.Lines(out)), drops)
+			})
+		}
+	}
+}
+
+func optString(opts map[string]string) string {
+	if len(opts) == 0 {
+		return "defaults"
+	}
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(opts)) {
+		parts = append(parts, k+"="+opts[k])
+	}
+	return strings.Join(parts, ",")
+}
+
+func TestValidateOptions(t *testing.T) {
+	tests := []struct {
+		name string
+		opts map[string]string
+		want string
+	}{
+		{"none", nil, ""},
+		{"all", map[string]string{"list_type": "url", "collapse": "false", "domain_wildcards": "exact", "url_ports": "strip", "max_entries": "50000", "empty_sentinel": "false"}, ""},
+		{"unknown", map[string]string{"comments": "true"}, `unknown option "comments"`},
+		{"bad list_type", map[string]string{"list_type": "imsi"}, "option list_type"},
+		{"bad collapse", map[string]string{"collapse": "maybe"}, "option collapse"},
+		{"bad domain_wildcards", map[string]string{"domain_wildcards": "star"}, "option domain_wildcards"},
+		{"bad url_ports", map[string]string{"url_ports": "keep"}, "option url_ports"},
+		{"negative max_entries", map[string]string{"max_entries": "-1"}, "option max_entries"},
+		{"text max_entries", map[string]string{"max_entries": "50k"}, "option max_entries"},
+		{"bad empty_sentinel", map[string]string{"empty_sentinel": "192.0.2.1"}, "option empty_sentinel"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := renderers.ValidateOptions(Renderer{}, tt.opts)
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("ValidateOptions = %v, want nil", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Errorf("ValidateOptions = %v, want an error containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestRegistered(t *testing.T) {
+	if _, ok := renderers.Lookup(Name); !ok {
+		t.Fatal("edl is not registered")
+	}
+}
+
+func TestConformance(t *testing.T) {
+	if err := conformance.Check(context.Background(), Renderer{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func BenchmarkRender(b *testing.B) {
+	gen := conformance.Generated(1_000_000, 1)
+	for _, bc := range []struct {
+		name     string
+		dataType string
+		types    []indicator.Type
+	}{
+		{"mixed-1M", "", nil}, // a URL list: URLs, names and addresses
+		{"ip", "ipv4ext", ipTypes},
+		{"domain", "domain", nameTypes},
+		{"url", "url", []indicator.Type{indicator.URL}},
+	} {
+		ins := gen
+		if bc.types != nil {
+			ins = only(gen, bc.types...)
+		}
+		b.Run(bc.name, func(b *testing.B) {
+			req := request(bc.dataType, nil)
+			for b.Loop() {
+				if err := (Renderer{}).Render(context.Background(), discard{}, req, renderers.Slice(ins)); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(ins))*float64(b.N)/b.Elapsed().Seconds(), "indicators/s")
+		})
+	}
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }

@@ -1,0 +1,315 @@
+package fortinet
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"maps"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/conformance"
+	"github.com/cratos-project/cratos/conformance/devicecheck"
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+)
+
+func request(dataType string, opts map[string]string) renderers.Request {
+	return renderers.Request{Site: "cti.example.org", Feed: "block", DataType: dataType, Generated: time.Date(2026, 1, 2, 10, 5, 0, 0, time.UTC), Options: opts}
+}
+
+func render(t testing.TB, req renderers.Request, ins []indicator.Indicator) ([]byte, map[string]int) {
+	t.Helper()
+	drops := map[string]int{}
+	req.Dropped = func(reason string, n int) { drops[reason] += n }
+	var buf bytes.Buffer
+	if err := (Renderer{}).Render(context.Background(), &buf, req, renderers.Slice(ins)); err != nil {
+		t.Fatalf("Render: %v", err)
+	}
+	return buf.Bytes(), drops
+}
+
+func only(ins []indicator.Indicator, ts ...indicator.Type) []indicator.Indicator {
+	set := indicator.SetOf(ts...)
+	return slices.DeleteFunc(slices.Clone(ins), func(in indicator.Indicator) bool { return !set.Has(in.Type) })
+}
+
+var (
+	ipTypes   = []indicator.Type{indicator.IPv4, indicator.IPv4Net, indicator.IPv6, indicator.IPv6Net}
+	nameTypes = []indicator.Type{indicator.Domain, indicator.Hostname}
+	hashTypes = []indicator.Type{indicator.MD5, indicator.SHA1, indicator.SHA256}
+)
+
+func ind(t indicator.Type, v string, ts int64) indicator.Indicator {
+	return indicator.Indicator{Type: t, Value: v, Timestamp: ts}
+}
+
+func TestGolden(t *testing.T) {
+	sample := conformance.Sample()
+	tests := []struct {
+		name     string
+		dataType string
+		opts     map[string]string
+		in       []indicator.Indicator
+	}{
+		{"address", "ipv4ext", nil, only(sample, ipTypes...)},
+		{"domain", "domain", nil, only(sample, nameTypes...)},
+		{"domain-exact", "", map[string]string{"domain_wildcards": "exact"}, only(sample, nameTypes...)},
+		{"category", "url", nil, only(sample, indicator.URL)},
+		{"category-strip", "url", map[string]string{"url_scheme": "strip"}, only(sample, indicator.URL)},
+		{"malware-auto", "", nil, only(sample, hashTypes...)},
+		{"malware-sha1", "file-sha1", map[string]string{"hash_type": "sha1"}, only(sample, hashTypes...)},
+		{"empty", "", nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, _ := render(t, request(tt.dataType, tt.opts), tt.in)
+			conformance.Golden(t, filepath.Join("testdata", tt.name, "feed.txt"), got)
+		})
+	}
+}
+
+func TestFeeds(t *testing.T) {
+	sha := strings.Repeat("ab", 32)
+	tests := []struct {
+		name     string
+		dataType string
+		opts     map[string]string
+		in       []indicator.Indicator
+		want     string
+		drops    map[string]int
+	}{
+		{"address", "", nil, []indicator.Indicator{ind(indicator.IPv4, "198.51.100.7", 0), ind(indicator.IPv4Net, "198.51.100.0/24", 0), ind(indicator.IPv6Net, "2001:db8::/32", 0)},
+			"198.51.100.0/24\n198.51.100.7\n2001:db8::/32\n", nil},
+		{"address /32 duplicate", "", nil, []indicator.Indicator{ind(indicator.IPv4, "192.0.2.1", 0), ind(indicator.IPv4Net, "192.0.2.1/32", 0)},
+			"192.0.2.1\n", map[string]int{DropDuplicate: 1}},
+		{"domain pair", "domain", nil, []indicator.Indicator{ind(indicator.Domain, "bad.example", 0), ind(indicator.Hostname, "www.bad.example", 0)},
+			"bad.example\n*.bad.example\nwww.bad.example\n", nil},
+		{"domain public suffix", "domain", nil, []indicator.Indicator{ind(indicator.Domain, "com.br", 0)},
+			"com.br\n", map[string]int{DropSuffixWildcard: 1}},
+		{"domain and hostname merge", "", nil, []indicator.Indicator{ind(indicator.Domain, "bad.example", 0), ind(indicator.Hostname, "bad.example", 0)},
+			"bad.example\n*.bad.example\n", map[string]int{DropDuplicate: 1}},
+		{"url keep scheme", "url", nil, []indicator.Indicator{ind(indicator.URL, "https://bad.example:8443/x", 0), ind(indicator.URL, "http://[2001:db8::1]/y", 0), ind(indicator.URL, "bad.example", 0)},
+			"bad.example/\nhttp://[2001:db8::1]/y\nhttps://bad.example:8443/x\n", nil},
+		{"url strip scheme", "url", map[string]string{"url_scheme": "strip"}, []indicator.Indicator{ind(indicator.URL, "https://a.example/x", 0), ind(indicator.URL, "http://a.example/x", 0)},
+			"a.example/x\n", map[string]int{DropDuplicate: 1}},
+		{"url other scheme and user info", "url", nil, []indicator.Indicator{ind(indicator.URL, "ftp://u:p@ftp.example/pub", 0)},
+			"ftp.example/pub\n", nil},
+		{"url star", "url", nil, []indicator.Indicator{ind(indicator.URL, "http://a.example/*", 0), ind(indicator.URL, "http://a.example/ü", 0)},
+			"http://a.example/%C3%BC\n", map[string]int{DropWildcardChar: 1}},
+		{"hash majority", "", nil, []indicator.Indicator{ind(indicator.MD5, strings.Repeat("a", 32), 0), ind(indicator.MD5, strings.Repeat("b", 32), 0), ind(indicator.SHA256, sha, 0)},
+			strings.Repeat("a", 32) + "\n" + strings.Repeat("b", 32) + "\n", map[string]int{DropHashType: 1}},
+		{"hash tie prefers longer", "", nil, []indicator.Indicator{ind(indicator.MD5, strings.Repeat("a", 32), 0), ind(indicator.SHA256, sha, 0)},
+			sha + "\n", map[string]int{DropHashType: 1}},
+		{"hash option", "", map[string]string{"hash_type": "md5"}, []indicator.Indicator{ind(indicator.MD5, strings.Repeat("a", 32), 0), ind(indicator.SHA256, sha, 0), ind(indicator.SHA256, strings.Repeat("cd", 32), 0)},
+			strings.Repeat("a", 32) + "\n", map[string]int{DropHashType: 2}},
+		{"auto majority kind", "", nil, []indicator.Indicator{ind(indicator.IPv4, "198.51.100.7", 0), ind(indicator.Hostname, "a.example", 0), ind(indicator.Hostname, "b.example", 0)},
+			"a.example\nb.example\n", map[string]int{DropWrongFeed: 1}},
+		{"data type wins", "ipv4", nil, []indicator.Indicator{ind(indicator.IPv4, "198.51.100.7", 0), ind(indicator.Hostname, "a.example", 0), ind(indicator.Hostname, "b.example", 0)},
+			"198.51.100.7\n", map[string]int{DropWrongFeed: 2}},
+		{"forced feed", "", map[string]string{"feed": "malware"}, []indicator.Indicator{ind(indicator.IPv4, "198.51.100.7", 0)},
+			"", map[string]int{DropWrongFeed: 1}},
+		{"cap keeps newest", "", map[string]string{"max_entries": "2"}, []indicator.Indicator{
+			ind(indicator.IPv4, "198.51.100.1", 1), ind(indicator.IPv4, "198.51.100.2", 3), ind(indicator.IPv4, "198.51.100.3", 2)},
+			"198.51.100.2\n198.51.100.3\n", map[string]int{DropCap: 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, drops := render(t, request(tt.dataType, tt.opts), tt.in)
+			if string(got) != tt.want {
+				t.Errorf("got\n%s\nwant\n%s", got, tt.want)
+			}
+			if tt.drops == nil {
+				tt.drops = map[string]int{}
+			}
+			if !maps.Equal(drops, tt.drops) {
+				t.Errorf("drops = %v, want %v", drops, tt.drops)
+			}
+		})
+	}
+}
+
+// TestPre744Caps renders more entries than FortiOS before 7.4.4 takes and
+// checks the truncation against both caps.
+func TestPre744Caps(t *testing.T) {
+	var many []indicator.Indicator
+	for i := range Pre744MaxEntries + 100 {
+		many = append(many, ind(indicator.IPv4, fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255), int64(i)))
+	}
+	const entrySize = len("http://h000000.example/") + 150 + 1
+	long := make([]indicator.Indicator, 0, 70000)
+	for i := range 70000 {
+		long = append(long, ind(indicator.URL, fmt.Sprintf("http://h%06d.example/%s", i, strings.Repeat("p", 150)), int64(i)))
+	}
+	tests := []struct {
+		name  string
+		feed  devicecheck.FortiFeed
+		opts  map[string]string
+		in    []indicator.Indicator
+		lines int
+		drops map[string]int
+	}{
+		{"entries", devicecheck.FortiAddress, map[string]string{"fortios": "pre-7.4.4"}, many, Pre744MaxEntries, map[string]int{DropCap: 100}},
+		{"smaller max_entries", devicecheck.FortiAddress, map[string]string{"fortios": "pre-7.4.4", "max_entries": "1000"}, many, 1000, map[string]int{DropCap: Pre744MaxEntries + 100 - 1000}},
+		{"larger max_entries", devicecheck.FortiAddress, map[string]string{"fortios": "pre-7.4.4", "max_entries": "500000"}, many, Pre744MaxEntries, map[string]int{DropCap: 100}},
+		{"7.4.4 no cap", devicecheck.FortiAddress, nil, many, Pre744MaxEntries + 100, map[string]int{}},
+		{"bytes", devicecheck.FortiCategory, map[string]string{"fortios": "pre-7.4.4"}, long, (10 << 20) / entrySize, map[string]int{DropSizeCap: 70000 - (10<<20)/entrySize}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, drops := render(t, request("", tt.opts), tt.in)
+			lim := devicecheck.FortiLimits{}
+			if tt.opts["fortios"] == "pre-7.4.4" {
+				lim = devicecheck.FortiPre744
+			}
+			if vs := devicecheck.CheckFortiOS(tt.feed, out, lim); len(vs) > 0 {
+				t.Fatal(devicecheck.Error(vs, 10))
+			}
+			lines := devicecheck.Lines(out)
+			if len(lines) != tt.lines || !maps.Equal(drops, tt.drops) {
+				t.Errorf("%d lines, drops %v; want %d, %v", len(lines), drops, tt.lines, tt.drops)
+			}
+			// The newest entries are kept: the last input is always there.
+			if last := tt.in[len(tt.in)-1].Value; !slices.Contains(lines, last) {
+				t.Errorf("newest entry %s left out", last)
+			}
+		})
+	}
+}
+
+func potential(feed Feed, pair bool, in indicator.Indicator) int {
+	if feed == FeedDomain && in.Type == indicator.Domain && pair {
+		return 2
+	}
+	return 1
+}
+
+// TestDeviceRules renders Sample, generated and real data as each feed
+// type, checks the output against the FortiOS rules, and checks that every
+// input line is either written or reported as dropped.
+func TestDeviceRules(t *testing.T) {
+	sets := map[string][]indicator.Indicator{
+		"sample":    conformance.Sample(),
+		"generated": conformance.Generated(100_000, 13),
+		"real data": conformance.RealIndicators(t),
+	}
+	feeds := []struct {
+		feed     Feed
+		dataType string
+		check    devicecheck.FortiFeed
+		types    []indicator.Type
+		opts     map[string]string
+	}{
+		{FeedAddress, "ipv4ext", devicecheck.FortiAddress, ipTypes, nil},
+		{FeedAddress, "ipv6", devicecheck.FortiAddress, ipTypes, map[string]string{"fortios": "pre-7.4.4", "max_entries": "2000"}},
+		{FeedDomain, "domain", devicecheck.FortiDomain, nameTypes, nil},
+		{FeedDomain, "hostname", devicecheck.FortiDomain, nameTypes, map[string]string{"domain_wildcards": "exact"}},
+		{FeedCategory, "url", devicecheck.FortiCategory, []indicator.Type{indicator.URL}, nil},
+		{FeedCategory, "url", devicecheck.FortiCategory, []indicator.Type{indicator.URL}, map[string]string{"url_scheme": "strip"}},
+		{FeedMalware, "", devicecheck.FortiMalware, hashTypes, nil},
+		{FeedMalware, "file-md5", devicecheck.FortiMalware, hashTypes, map[string]string{"hash_type": "md5"}},
+	}
+	for name, set := range sets {
+		for _, f := range feeds {
+			t.Run(fmt.Sprintf("%s/%s/%v", name, f.feed, f.opts), func(t *testing.T) {
+				ins := only(set, f.types...)
+				out, drops := render(t, request(f.dataType, f.opts), ins)
+				lim := devicecheck.FortiLimits{}
+				if f.opts["fortios"] == "pre-7.4.4" {
+					lim = devicecheck.FortiPre744
+				}
+				if vs := devicecheck.CheckFortiOS(f.check, out, lim); len(vs) > 0 {
+					t.Fatal(devicecheck.Error(vs, 20))
+				}
+				want := 0
+				for _, in := range ins {
+					want += potential(f.feed, f.opts["domain_wildcards"] != "exact", in)
+				}
+				for _, n := range drops {
+					want -= n
+				}
+				if got := len(devicecheck.Lines(out)); got != want {
+					t.Errorf("%d lines, want %d (inputs %d, drops %v)", got, want, len(ins), drops)
+				}
+				t.Logf("%d inputs, %d lines, drops %v", len(ins), len(devicecheck.Lines(out)), drops)
+			})
+		}
+	}
+}
+
+func TestValidateOptions(t *testing.T) {
+	tests := []struct {
+		name string
+		opts map[string]string
+		want string
+	}{
+		{"none", nil, ""},
+		{"all", map[string]string{"feed": "domain", "domain_wildcards": "exact", "url_scheme": "strip", "hash_type": "sha256", "fortios": "pre-7.4.4", "max_entries": "100000"}, ""},
+		{"unknown", map[string]string{"comments": "true"}, `unknown option "comments"`},
+		{"bad feed", map[string]string{"feed": "mac-address"}, "option feed"},
+		{"bad domain_wildcards", map[string]string{"domain_wildcards": "any"}, "option domain_wildcards"},
+		{"bad url_scheme", map[string]string{"url_scheme": "https"}, "option url_scheme"},
+		{"bad hash_type", map[string]string{"hash_type": "sha512"}, "option hash_type"},
+		{"bad fortios", map[string]string{"fortios": "7.2"}, "option fortios"},
+		{"bad max_entries", map[string]string{"max_entries": "-5"}, "option max_entries"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := renderers.ValidateOptions(Renderer{}, tt.opts)
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("ValidateOptions = %v, want nil", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Errorf("ValidateOptions = %v, want an error containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestRegistered(t *testing.T) {
+	if _, ok := renderers.Lookup(Name); !ok {
+		t.Fatal("fortinet is not registered")
+	}
+}
+
+func TestConformance(t *testing.T) {
+	if err := conformance.Check(context.Background(), Renderer{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func BenchmarkRender(b *testing.B) {
+	gen := conformance.Generated(1_000_000, 1)
+	for _, bc := range []struct {
+		name     string
+		dataType string
+		types    []indicator.Type
+	}{
+		{"mixed-1M", "", nil}, // the address feed of the majority kind
+		{"address", "ipv4ext", ipTypes},
+		{"domain", "domain", nameTypes},
+		{"category", "url", []indicator.Type{indicator.URL}},
+		{"malware", "file-sha256", hashTypes},
+	} {
+		ins := gen
+		if bc.types != nil {
+			ins = only(gen, bc.types...)
+		}
+		b.Run(bc.name, func(b *testing.B) {
+			req := request(bc.dataType, nil)
+			for b.Loop() {
+				if err := (Renderer{}).Render(context.Background(), discard{}, req, renderers.Slice(ins)); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(ins))*float64(b.N)/b.Elapsed().Seconds(), "indicators/s")
+		})
+	}
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }

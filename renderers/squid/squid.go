@@ -1,0 +1,313 @@
+package squid
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"iter"
+	"net/netip"
+	"strings"
+
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+)
+
+// ACL kinds, the value of the option acl.
+const (
+	DstDomain = "dstdomain"
+	Dst       = "dst"
+	URLRegex  = "url_regex"
+)
+
+// MaxLine is the longest value Squid reads from an ACL file line: its
+// line buffer holds 2047 bytes including the line feed.
+const MaxLine = 2046
+
+// Renderer renders a Squid ACL file. The zero value is ready to use.
+type Renderer struct{}
+
+var info = renderers.Info{
+	Name:        "squid",
+	Description: "Squid ACL file: dstdomain (overlaps collapsed), dst (CIDRs collapsed) or url_regex (escaped, anchored)",
+	ContentType: "text/plain; charset=utf-8",
+	Extension:   ".txt",
+	Types: []indicator.Type{
+		indicator.IPv4, indicator.IPv4Net, indicator.IPv6, indicator.IPv6Net,
+		indicator.Domain, indicator.Hostname, indicator.URL,
+	},
+	Options: []renderers.Option{{
+		Name:        "acl",
+		Default:     "",
+		Description: "ACL kind: dstdomain, dst or url_regex; empty: chosen from the data type, else the first indicator",
+	}},
+}
+
+func init() { renderers.Register(Renderer{}) }
+
+// Info describes the renderer.
+func (Renderer) Info() renderers.Info { return info }
+
+// ValidateOptions rejects unknown option names and bad values.
+func (Renderer) ValidateOptions(opts map[string]string) error {
+	_, err := parseOptions(opts)
+	return err
+}
+
+func parseOptions(opts map[string]string) (string, error) {
+	if err := renderers.CheckOptionNames(info, opts); err != nil {
+		return "", fmt.Errorf("squid: %w", err)
+	}
+	k := opts["acl"]
+	if k == "" {
+		return "", nil
+	}
+	if k != DstDomain && k != Dst && k != URLRegex {
+		return "", fmt.Errorf("squid: option acl: want dstdomain, dst or url_regex, got %q", k)
+	}
+	return k, nil
+}
+
+// ForDataType returns the ACL kind for a route data type, or "" when the
+// data type does not decide it.
+func ForDataType(name string) string {
+	switch name {
+	case "ipv4", "ipv4ext", "ipv6", "cidr4":
+		return Dst
+	case "domain", "hostname":
+		return DstDomain
+	case "url":
+		return URLRegex
+	}
+	return ""
+}
+
+func forType(t indicator.Type) string {
+	switch {
+	case t.IsIP():
+		return Dst
+	case t.IsName():
+		return DstDomain
+	}
+	return URLRegex
+}
+
+func fits(kind string, t indicator.Type) bool {
+	switch kind {
+	case Dst:
+		return t.IsIP()
+	case DstDomain:
+		return t.IsName()
+	}
+	return t == indicator.URL
+}
+
+// Render writes the ACL file.
+func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	kind, err := parseOptions(req.Options)
+	if err != nil {
+		return err
+	}
+	if kind == "" {
+		kind = ForDataType(req.DataType)
+	}
+	out := renderers.NewOut(ctx, w)
+	var (
+		names   nameSet
+		v4, v6  []netip.Prefix
+		pattern []byte
+	)
+	for ind := range in {
+		if err := out.Next(); err != nil {
+			return err
+		}
+		if kind == "" {
+			kind = forType(ind.Type)
+		}
+		if !fits(kind, ind.Type) {
+			req.Drop(ind.Type.String()+" value in a "+kind+" list", 1)
+			continue
+		}
+		switch kind {
+		case Dst:
+			p, ok := ind.Prefix()
+			switch {
+			case !ok:
+				req.Drop("IP value that does not parse", 1)
+			case p.Bits() == 0:
+				req.Drop("prefix length 0 (it matches every address)", 1)
+			case p.Addr().Is4():
+				v4 = append(v4, p)
+			default:
+				v6 = append(v6, p)
+			}
+		case DstDomain:
+			if !plainName(ind.Value) {
+				req.Drop("name with characters other than letters, digits, '-', '_' and '.'", 1)
+				continue
+			}
+			names.add(req, ind.Value, ind.Type == indicator.Domain)
+		case URLRegex:
+			var reason string
+			pattern, reason = appendURLRegex(pattern[:0], ind.Value)
+			if reason != "" {
+				req.Drop(reason, 1)
+				continue
+			}
+			pattern = append(pattern, '\n')
+			out.Write(pattern)
+		}
+	}
+	switch kind {
+	case Dst:
+		writePrefixes(out, req, v4, true)
+		writePrefixes(out, req, v6, false)
+	case DstDomain:
+		names.write(out, req)
+	}
+	return out.Close()
+}
+
+func writePrefixes(out *renderers.Out, req renderers.Request, ps []netip.Prefix, v4 bool) {
+	c := collapse(ps, v4)
+	req.Drop("address or net merged into a covering or adjacent prefix", len(ps)-len(c))
+	var b []byte
+	for _, p := range c {
+		if p.IsSingleIP() {
+			b = p.Addr().AppendTo(b[:0])
+		} else {
+			b = p.AppendTo(b[:0])
+		}
+		b = append(b, '\n')
+		out.Write(b)
+	}
+}
+
+func plainName(s string) bool {
+	if s == "" || len(s) > MaxLine-1 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// nameSet collects dstdomain entries: Domains (written ".d") and
+// Hostnames (written "d").
+type nameSet struct {
+	domains   map[string]struct{}
+	order     []string // Domains in input order
+	hostnames []string
+}
+
+func (s *nameSet) add(req renderers.Request, v string, domain bool) {
+	if !domain {
+		s.hostnames = append(s.hostnames, v)
+		return
+	}
+	if s.domains == nil {
+		s.domains = map[string]struct{}{}
+	}
+	if _, dup := s.domains[v]; dup {
+		req.Drop("duplicate domain", 1)
+		return
+	}
+	s.domains[v] = struct{}{}
+	s.order = append(s.order, v)
+}
+
+// covered reports whether a listed Domain is a proper parent of v.
+func (s *nameSet) covered(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if v[i] == '.' {
+			if _, ok := s.domains[v[i+1:]]; ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// write writes the entries that no listed Domain covers, so that no two
+// entries overlap in any order (which Squid up to 6 refuses to load).
+func (s *nameSet) write(out *renderers.Out, req renderers.Request) {
+	var b []byte
+	for _, d := range s.order {
+		if s.covered(d) {
+			req.Drop("domain covered by a listed parent domain", 1)
+			continue
+		}
+		b = append(append(append(b[:0], '.'), d...), '\n')
+		out.Write(b)
+	}
+	for _, h := range s.hostnames {
+		if _, same := s.domains[h]; same || s.covered(h) {
+			req.Drop("hostname covered by a listed domain", 1)
+			continue
+		}
+		b = append(append(b[:0], h...), '\n')
+		out.Write(b)
+	}
+}
+
+// appendURLRegex appends the POSIX extended regular expression that
+// matches v and every URL that starts with it, anchored at the start. A
+// URL without a scheme matches both http and https; a default port is
+// left out, as Squid leaves it out of the URLs it matches.
+func appendURLRegex(dst []byte, v string) ([]byte, string) {
+	for i := 0; i < len(v); i++ {
+		if v[i] <= ' ' || v[i] == 0x7f || v[i] == '#' {
+			return dst, "URL with a space, control character or '#', which an ACL file line cannot carry"
+		}
+	}
+	scheme, rest, found := strings.Cut(v, "://")
+	if !found {
+		scheme, rest = "", v
+	}
+	end := strings.IndexAny(rest, "/?")
+	if end < 0 {
+		end = len(rest)
+	}
+	host, path := rest[:end], rest[end:]
+	if at := strings.LastIndexByte(host, '@'); at >= 0 {
+		host = host[at+1:]
+	}
+	switch {
+	case scheme == "http" || scheme == "":
+		host = strings.TrimSuffix(host, ":80")
+	case scheme == "https":
+		host = strings.TrimSuffix(host, ":443")
+	}
+	if path == "" || path[0] == '?' {
+		path = "/" + path
+	}
+	dst = append(dst, '^')
+	if scheme == "" {
+		dst = append(dst, "https?"...)
+	} else {
+		dst = appendERE(dst, scheme)
+	}
+	dst = append(dst, "://"...)
+	dst = appendERE(dst, host)
+	dst = appendERE(dst, path)
+	if len(dst) > MaxLine {
+		return dst, "URL pattern longer than a Squid ACL line (2046 bytes)"
+	}
+	return dst, ""
+}
+
+// appendERE appends s with the POSIX ERE metacharacters escaped.
+func appendERE(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\\', '.', '^', '$', '|', '?', '*', '+', '(', ')', '[', ']', '{', '}':
+			dst = append(dst, '\\', c)
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst
+}

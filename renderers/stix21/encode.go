@@ -1,0 +1,234 @@
+package stix21
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/cratos-project/cratos/core/indicator"
+)
+
+// patternForm says how one indicator type becomes a pattern.
+type patternForm struct {
+	patternType string // "stix", "snort", "yara", "sigma"
+	prefix      string // STIX only: "[ipv4-addr:value = "
+}
+
+var forms = func() [32]patternForm {
+	var f [32]patternForm
+	stix := func(t indicator.Type, path, op string) {
+		f[t] = patternForm{patternType: "stix", prefix: "[" + path + " " + op + " "}
+	}
+	stix(indicator.IPv4, "ipv4-addr:value", "=")
+	stix(indicator.IPv4Net, "ipv4-addr:value", "ISSUBSET")
+	stix(indicator.IPv6, "ipv6-addr:value", "=")
+	stix(indicator.IPv6Net, "ipv6-addr:value", "ISSUBSET")
+	stix(indicator.Domain, "domain-name:value", "=")
+	stix(indicator.Hostname, "domain-name:value", "=")
+	stix(indicator.URL, "url:value", "=")
+	stix(indicator.MD5, "file:hashes.MD5", "=")
+	stix(indicator.SHA1, "file:hashes.'SHA-1'", "=")
+	stix(indicator.SHA256, "file:hashes.'SHA-256'", "=")
+	stix(indicator.Email, "email-addr:value", "=")
+	stix(indicator.EmailSubject, "email-message:subject", "=")
+	stix(indicator.EmailAttachment, "email-message:body_multipart[*].body_raw_ref.name", "=")
+	stix(indicator.Mutex, "mutex:name", "=")
+	stix(indicator.X509MD5, "x509-certificate:hashes.MD5", "=")
+	stix(indicator.X509SHA1, "x509-certificate:hashes.'SHA-1'", "=")
+	stix(indicator.X509SHA256, "x509-certificate:hashes.'SHA-256'", "=")
+	stix(indicator.Imphash, "file:extensions.'windows-pebinary-ext'.imphash", "=")
+	f[indicator.Snort] = patternForm{patternType: "snort"}
+	f[indicator.Yara] = patternForm{patternType: "yara"}
+	f[indicator.Sigma] = patternForm{patternType: "sigma"}
+	return f
+}()
+
+// encoder builds objects into a reused buffer.
+type encoder struct {
+	c            config
+	identityID   string
+	generated    []byte // req.Generated as a STIX timestamp
+	buf, scratch []byte
+	lastTS       int64
+	lastTime     []byte
+}
+
+func newEncoder(c config, generated time.Time) *encoder {
+	u, _ := uuid5Scratch(nil, "identity|", c.identityName)
+	return &encoder{
+		c:          c,
+		identityID: "identity--" + u.String(),
+		generated:  appendTime(nil, generated.UTC()),
+		lastTS:     -1,
+	}
+}
+
+// identity returns the producer identity object.
+func (e *encoder) identity() []byte {
+	b := []byte(`{"type":"identity","spec_version":"2.1","id":"` + e.identityID +
+		`","created":"` + identityEpoch + `","modified":"` + identityEpoch + `","name":"`)
+	b = appendJSON(b, e.c.identityName)
+	return append(b, `","identity_class":"system"}`...)
+}
+
+// indicator returns ",\n" and the indicator object for in, or the reason
+// it is left out. The returned slice is valid until the next call.
+func (e *encoder) indicator(in indicator.Indicator) ([]byte, string) {
+	var f patternForm
+	if int(in.Type) < len(forms) {
+		f = forms[in.Type]
+	}
+	switch {
+	case f.patternType == "":
+		return nil, "stix21: no STIX pattern for type " + in.Type.String()
+	case !utf8.ValidString(in.Value):
+		return nil, "stix21: value is not valid UTF-8"
+	case f.patternType == "stix" && hasControl(strings.ReplaceAll(in.Value, "\t", "")):
+		return nil, "stix21: control character in a pattern value"
+	}
+	ts := e.timestamp(in.Timestamp)
+	var id uuid
+	id, e.scratch = uuid5Scratch(e.scratch, in.Type.String(), "|", in.Value)
+
+	b := append(e.buf[:0], ",\n{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--"...)
+	b = id.appendText(b)
+	b = append(b, `","created_by_ref":"`...)
+	b = append(b, e.identityID...)
+	b = append(b, `","created":"`...)
+	b = append(b, ts...)
+	b = append(b, `","modified":"`...)
+	b = append(b, ts...)
+	b = append(b, `","name":"`...)
+	b = appendJSON(b, in.Type.String())
+	b = append(b, ": "...)
+	b = appendJSON(b, shortName(in.Value))
+	b = append(b, `","indicator_types":["malicious-activity"],"pattern":"`...)
+	if f.patternType == "stix" {
+		b = appendJSON(b, f.prefix)
+		b = append(b, '\'')
+		b = appendJSON(b, escapeLiteral(in.Value))
+		b = append(b, `']","pattern_type":"stix","pattern_version":"2.1","valid_from":"`...)
+	} else {
+		b = appendJSON(b, in.Value)
+		b = append(b, `","pattern_type":"`...)
+		b = append(b, f.patternType...)
+		b = append(b, `","valid_from":"`...)
+	}
+	b = append(b, ts...)
+	if m := e.c.marking; m != nil {
+		b = append(b, `","object_marking_refs":["`...)
+		b = append(b, m.id...)
+		b = append(b, `"]}`...)
+	} else {
+		b = append(b, `"}`...)
+	}
+	e.buf = b
+	return b, ""
+}
+
+// timestamp returns the STIX timestamp of a unix time, or of the request's
+// generation time when ts is 0 or outside years 1970-9999.
+func (e *encoder) timestamp(ts int64) []byte {
+	if ts <= 0 || ts > 253402300799 {
+		return e.generated
+	}
+	if ts != e.lastTS {
+		e.lastTS = ts
+		e.lastTime = appendTime(e.lastTime[:0], time.Unix(ts, 0).UTC())
+	}
+	return e.lastTime
+}
+
+// appendTime appends t as YYYY-MM-DDTHH:MM:SS.mmmZ (t in UTC).
+func appendTime(dst []byte, t time.Time) []byte {
+	y, mo, d := t.Date()
+	h, mi, s := t.Clock()
+	ms := t.Nanosecond() / 1e6
+	if y < 0 {
+		y = 0
+	} else if y > 9999 {
+		y = 9999
+	}
+	dst = append(dst, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-')
+	dst = append(dst, byte('0'+int(mo)/10), byte('0'+int(mo)%10), '-', byte('0'+d/10), byte('0'+d%10), 'T')
+	dst = append(dst, byte('0'+h/10), byte('0'+h%10), ':', byte('0'+mi/10), byte('0'+mi%10), ':', byte('0'+s/10), byte('0'+s%10))
+	return append(dst, '.', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10), 'Z')
+}
+
+// shortName returns the first line of v, cut to maxNameRunes runes.
+func shortName(v string) string {
+	if i := strings.IndexAny(v, "\r\n"); i >= 0 {
+		v = strings.TrimSpace(v[:i]) + " …"
+	}
+	if utf8.RuneCountInString(v) <= maxNameRunes {
+		return v
+	}
+	n := 0
+	for i := range v {
+		if n == maxNameRunes-1 {
+			return v[:i] + "…"
+		}
+		n++
+	}
+	return v
+}
+
+// escapeLiteral escapes a value for a STIX string literal: backslashes
+// first, then single quotes.
+func escapeLiteral(s string) string {
+	if !strings.ContainsAny(s, `\'`) {
+		return s
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), `'`, `\'`)
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSON appends s escaped for the inside of a JSON string: quote,
+// backslash and control characters escaped, U+2028 and U+2029 escaped,
+// invalid UTF-8 replaced by U+FFFD, HTML characters left alone.
+func appendJSON(dst []byte, s string) []byte {
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				dst = append(dst, '\\', c)
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	return append(dst, s[start:]...)
+}

@@ -1,0 +1,192 @@
+package stix21
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"io"
+	"iter"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+)
+
+// Name is the renderer's URL segment.
+const Name = "stix21"
+
+// ContentType is the media type of a STIX 2.1 bundle.
+const ContentType = "application/stix+json;version=2.1"
+
+// Option names and defaults.
+const (
+	OptIdentityName = "identity_name"
+	OptTLP          = "tlp"
+	OptTLPVersion   = "tlp_version"
+
+	DefaultIdentityName = "Cratos"
+)
+
+// identityEpoch is the created and modified time of the identity object:
+// its content depends on the name alone, so its version never changes.
+const identityEpoch = "2026-01-01T00:00:00.000Z"
+
+// maxNameRunes bounds an indicator's name (the value is cut, "…" added).
+const maxNameRunes = 120
+
+// Renderer renders a STIX 2.1 bundle. The zero value is ready to use.
+type Renderer struct{}
+
+func init() { renderers.Register(Renderer{}) }
+
+var info = renderers.Info{
+	Name:        Name,
+	Description: "STIX 2.1 bundle: a producer identity, an optional TLP marking and one indicator per value",
+	ContentType: ContentType,
+	Extension:   ".json",
+	Types: []indicator.Type{
+		indicator.IPv4, indicator.IPv4Net, indicator.IPv6, indicator.IPv6Net,
+		indicator.Domain, indicator.Hostname, indicator.URL,
+		indicator.MD5, indicator.SHA1, indicator.SHA256,
+		indicator.Email, indicator.EmailSubject, indicator.EmailAttachment, indicator.Mutex,
+		indicator.Snort, indicator.Yara, indicator.Sigma,
+		indicator.X509MD5, indicator.X509SHA1, indicator.X509SHA256, indicator.Imphash,
+	},
+	Options: []renderers.Option{
+		{Name: OptIdentityName, Default: DefaultIdentityName, Description: "name of the producer identity referenced by created_by_ref; its id is derived from the name"},
+		{Name: OptTLP, Default: "none", Description: "TLP marking applied to every indicator: none, clear, white, green, amber, amber+strict or red"},
+		{Name: OptTLPVersion, Default: "auto", Description: "marking scheme: auto (TLP 1.0 for white/green/amber/red, TLP 2.0 for clear/amber+strict), 1 or 2"},
+	},
+}
+
+// Info describes the renderer.
+func (Renderer) Info() renderers.Info {
+	i := info
+	i.Types = slices.Clone(info.Types)
+	i.Options = slices.Clone(info.Options)
+	return i
+}
+
+// ValidateOptions rejects unknown option names and bad values.
+func (Renderer) ValidateOptions(opts map[string]string) error {
+	_, err := parseOptions(opts)
+	return err
+}
+
+type config struct {
+	identityName string
+	marking      *marking
+}
+
+func parseOptions(opts map[string]string) (config, error) {
+	if err := renderers.CheckOptionNames(info, opts); err != nil {
+		return config{}, err
+	}
+	c := config{identityName: DefaultIdentityName}
+	if v, ok := opts[OptIdentityName]; ok {
+		switch {
+		case strings.TrimSpace(v) == "":
+			return config{}, fmt.Errorf("renderer %s: option %s: empty name", Name, OptIdentityName)
+		case len(v) > 256:
+			return config{}, fmt.Errorf("renderer %s: option %s: longer than 256 bytes", Name, OptIdentityName)
+		case !utf8.ValidString(v) || hasControl(v):
+			return config{}, fmt.Errorf("renderer %s: option %s: %q holds control characters or invalid UTF-8", Name, OptIdentityName, v)
+		}
+		c.identityName = v
+	}
+	version := "auto"
+	if v, ok := opts[OptTLPVersion]; ok {
+		if v != "auto" && v != "1" && v != "2" {
+			return config{}, fmt.Errorf("renderer %s: option %s: %q is not auto, 1 or 2", Name, OptTLPVersion, v)
+		}
+		version = v
+	}
+	level := strings.ToLower(opts[OptTLP])
+	if level == "" {
+		level = "none"
+	}
+	m, err := lookupMarking(level, version)
+	if err != nil {
+		return config{}, fmt.Errorf("renderer %s: option %s: %w", Name, OptTLP, err)
+	}
+	c.marking = m
+	return c, nil
+}
+
+// Render writes the bundle. Indicators of types STIX cannot express, and
+// values a pattern cannot carry (control characters, invalid UTF-8), are
+// left out and reported through req.Drop.
+func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	c, err := parseOptions(req.Options)
+	if err != nil {
+		return fmt.Errorf("stix21: render: %w", err)
+	}
+	o := renderers.NewOut(ctx, w)
+	e := newEncoder(c, req.Generated)
+	digest := sha256.New()
+	emit := func(b []byte) {
+		o.Write(b)
+		digest.Write(b)
+	}
+	o.WriteString(`{"type":"bundle","objects":[` + "\n")
+	emit(e.identity())
+	if c.marking != nil {
+		emit([]byte(",\n" + c.marking.json))
+	}
+	dropped := map[string]int{}
+	for ind := range in {
+		if o.Next() != nil {
+			break
+		}
+		b, reason := e.indicator(ind)
+		if reason != "" {
+			dropped[reason]++
+			continue
+		}
+		emit(b)
+	}
+	o.WriteString("\n],\"id\":\"bundle--")
+	o.WriteString(bundleID(req, digest).String())
+	o.WriteString("\"}\n")
+	for _, reason := range sortedKeys(dropped) {
+		req.Drop(reason, dropped[reason])
+	}
+	if err := o.Close(); err != nil {
+		return fmt.Errorf("stix21: render: %w", err)
+	}
+	return nil
+}
+
+// bundleID derives the bundle id from the request and the digest of the
+// objects, so identical input gives an identical bundle.
+func bundleID(req renderers.Request, digest hash.Hash) uuid {
+	name := strings.Join([]string{
+		"bundle", req.Site, req.Feed, req.DataType,
+		req.Generated.UTC().Format(time.RFC3339Nano),
+		hex.EncodeToString(digest.Sum(nil)),
+	}, "\n")
+	return newUUID5(namespace, []byte(name))
+}
+
+func sortedKeys(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func hasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] == 0x7f {
+			return true
+		}
+	}
+	return false
+}

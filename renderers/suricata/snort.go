@@ -1,0 +1,142 @@
+package suricata
+
+import (
+	"iter"
+	"strconv"
+	"strings"
+)
+
+// ruleActions are the actions Suricata 7 accepts at the start of a rule.
+var ruleActions = map[string]bool{
+	"alert": true, "drop": true, "reject": true, "rejectsrc": true,
+	"rejectdst": true, "rejectboth": true, "pass": true,
+}
+
+// parseSingleRule checks that s is one rule line Suricata can read:
+// an action, a header, and a parenthesised option list whose options are
+// well formed, with exactly one sid. It returns the rule's gid (1 when
+// absent) and sid, or a reason for refusing it.
+func parseSingleRule(s string) (gid, sid uint64, reason string) {
+	if strings.ContainsAny(s, "\r\n") {
+		return 0, 0, "snort value that is not a single rule line"
+	}
+	if len(s) > MaxRuleLine {
+		return 0, 0, "rule longer than 8191 bytes"
+	}
+	open := strings.IndexByte(s, '(')
+	if open < 0 || !strings.HasSuffix(s, ")") {
+		return 0, 0, "snort rule without an option list"
+	}
+	head := strings.Fields(s[:open])
+	// action proto src sport dir dst dport
+	if len(head) != 7 || !ruleActions[head[0]] || (head[4] != "->" && head[4] != "<>") {
+		return 0, 0, "snort rule with a malformed header"
+	}
+	gid = 1
+	var sids int
+	body := s[open+1 : len(s)-1]
+	for opt := range splitOptions(body) {
+		if opt.err {
+			return 0, 0, "snort rule with an unknown keyword or a malformed option"
+		}
+		switch opt.name {
+		case "sid":
+			n, err := strconv.ParseUint(opt.value, 10, 32)
+			if err != nil || n == 0 {
+				return 0, 0, "snort rule with an invalid sid"
+			}
+			sid = n
+			sids++
+		case "gid":
+			n, err := strconv.ParseUint(opt.value, 10, 32)
+			if err != nil {
+				return 0, 0, "snort rule with an invalid gid"
+			}
+			gid = n
+		}
+	}
+	if sids != 1 {
+		return 0, 0, "snort rule without exactly one sid"
+	}
+	return gid, sid, ""
+}
+
+type ruleOption struct {
+	name, value string
+	err         bool
+}
+
+// splitOptions yields the "name[:value];" options of a rule body as
+// Suricata splits them: at every semicolon not preceded by a backslash,
+// inside double quotes or not.
+func splitOptions(body string) iter.Seq[ruleOption] {
+	return func(yield func(ruleOption) bool) {
+		start := 0
+		for i := 0; i < len(body); i++ {
+			switch body[i] {
+			case '\\':
+				i++
+			case ';':
+				if !yield(makeOption(body[start:i])) {
+					return
+				}
+				start = i + 1
+			}
+		}
+		if strings.TrimSpace(body[start:]) != "" {
+			yield(ruleOption{err: true})
+		}
+	}
+}
+
+// makeOption checks one option: a known keyword, and a value whose
+// unescaped double quotes, if any, enclose all of it.
+func makeOption(s string) ruleOption {
+	s = strings.TrimSpace(s)
+	name, value, _ := strings.Cut(s, ":")
+	name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+	if !keywords[name] {
+		return ruleOption{err: true}
+	}
+	quotes := 0
+	for i := 0; i < len(value); i++ {
+		switch value[i] {
+		case '\\':
+			i++
+		case '"':
+			quotes++
+		}
+	}
+	if quotes != 0 {
+		v := strings.TrimPrefix(value, "!")
+		if quotes != 2 || len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' {
+			return ruleOption{err: true}
+		}
+	}
+	return ruleOption{name: name, value: value}
+}
+
+// addSnort passes a Snort rule through when it is a single rule line whose
+// sid is neither in the generated range nor taken by an earlier rule.
+func (r *render) addSnort(v string) {
+	gid, sid, reason := parseSingleRule(v)
+	if reason != "" {
+		r.req.Drop(reason, 1)
+		return
+	}
+	if gid == 1 && sid >= uint64(r.o.sidBase) && sid < uint64(r.o.sidBase)+SIDSpace {
+		r.req.Drop("snort rule whose sid is in the generated range", 1)
+		return
+	}
+	key := [2]uint64{gid, sid}
+	if r.snort[key] {
+		r.req.Drop("snort rule whose sid is already used", 1)
+		return
+	}
+	if r.snort == nil {
+		r.snort = map[[2]uint64]bool{}
+	}
+	r.snort[key] = true
+	r.out.WriteString(v)
+	r.out.WriteByte('\n')
+}

@@ -1,0 +1,566 @@
+package suricata
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/conformance"
+	"github.com/cratos-project/cratos/conformance/realtools"
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+	"github.com/cratos-project/cratos/renderers/suricatadataset"
+)
+
+var generated = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+
+// render renders ins (filtered to the renderer's types) and returns the
+// output and the drops by reason.
+func renderOut(t testing.TB, opts map[string]string, ins []indicator.Indicator) (string, map[string]int) {
+	t.Helper()
+	drops := map[string]int{}
+	req := renderers.Request{
+		Site: "misp.example", Feed: "block", DataType: "", Generated: generated, Options: opts,
+		Dropped: func(reason string, n int) { drops[reason] += n },
+	}
+	var buf bytes.Buffer
+	in := renderers.Filter(renderers.Slice(ins), indicator.SetOf(info.Types...))
+	if err := (Renderer{}).Render(context.Background(), &buf, req, in); err != nil {
+		t.Fatalf("Render: %v", err)
+	}
+	return buf.String(), drops
+}
+
+func ind(t indicator.Type, v string) indicator.Indicator {
+	return indicator.Indicator{Type: t, Value: v}
+}
+
+// rules returns the rule lines of out.
+func rules(out string) []string {
+	var rs []string
+	for line := range strings.Lines(out) {
+		if line = strings.TrimSuffix(line, "\n"); line != "" && line[0] != '#' {
+			rs = append(rs, line)
+		}
+	}
+	return rs
+}
+
+var sidRE = regexp.MustCompile(`; sid:(\d+); rev:1;\)$`)
+
+// withoutSID strips the sid so expected rules read independently of it.
+func withoutSID(r string) string { return sidRE.ReplaceAllString(r, "; sid:N; rev:1;)") }
+
+func TestGolden(t *testing.T) {
+	small := []indicator.Indicator{
+		ind(indicator.IPv4, "198.51.100.7"), ind(indicator.IPv4Net, "203.0.113.0/24"),
+		ind(indicator.IPv6, "2001:db8::7"), ind(indicator.IPv6Net, "2001:db8:1::/48"),
+		ind(indicator.Domain, "bad.example"), ind(indicator.Hostname, "login.bad.example"),
+		ind(indicator.URL, "http://bad.example/gate.php?id=1"), ind(indicator.MD5, "d41d8cd98f00b204e9800998ecf8427e"),
+	}
+	cases := []struct {
+		name string
+		opts map[string]string
+		in   []indicator.Indicator
+	}{
+		{"sample", nil, conformance.Sample()},
+		{"options", map[string]string{"sid_base": "1000000", "action": "drop", "classtype": "bad-unknown", "msg_prefix": `TI "x";`, "ip_group_size": "2"}, small},
+		{"empty", nil, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			out, drops := renderOut(t, tc.opts, tc.in)
+			conformance.Golden(t, "testdata/"+tc.name+"/out.rules", []byte(out))
+			conformance.Golden(t, "testdata/"+tc.name+"/drops.txt", formatDrops(drops))
+		})
+	}
+}
+
+func formatDrops(drops map[string]int) []byte {
+	var b bytes.Buffer
+	for _, k := range slices.Sorted(maps.Keys(drops)) {
+		fmt.Fprintf(&b, "%d\t%s\n", drops[k], k)
+	}
+	return b.Bytes()
+}
+
+func TestRuleShapes(t *testing.T) {
+	cases := []struct {
+		name  string
+		in    indicator.Indicator
+		want  []string
+		drops map[string]int
+	}{
+		{"domain", ind(indicator.Domain, "bad.example"), []string{
+			`alert dns $HOME_NET any -> any any (msg:"CRATOS domain-dns bad.example"; dns.query; dotprefix; content:".bad.example"; nocase; endswith; classtype:trojan-activity; sid:N; rev:1;)`,
+			`alert tls $HOME_NET any -> any any (msg:"CRATOS domain-tls bad.example"; tls.sni; dotprefix; content:".bad.example"; nocase; endswith; classtype:trojan-activity; sid:N; rev:1;)`,
+			`alert http $HOME_NET any -> any any (msg:"CRATOS domain-http bad.example"; flow:established,to_server; http.host; dotprefix; content:".bad.example"; endswith; classtype:trojan-activity; sid:N; rev:1;)`,
+		}, nil},
+		{"hostname", ind(indicator.Hostname, "login.bad.example"), []string{
+			`alert dns $HOME_NET any -> any any (msg:"CRATOS hostname-dns login.bad.example"; dns.query; content:"login.bad.example"; nocase; bsize:17; classtype:trojan-activity; sid:N; rev:1;)`,
+			`alert tls $HOME_NET any -> any any (msg:"CRATOS hostname-tls login.bad.example"; tls.sni; content:"login.bad.example"; nocase; bsize:17; classtype:trojan-activity; sid:N; rev:1;)`,
+			`alert http $HOME_NET any -> any any (msg:"CRATOS hostname-http login.bad.example"; flow:established,to_server; http.host; content:"login.bad.example"; bsize:17; classtype:trojan-activity; sid:N; rev:1;)`,
+		}, nil},
+		{"http URL", ind(indicator.URL, "http://bad.example/gate.php?id=1"), []string{
+			`alert http $HOME_NET any -> any any (msg:"CRATOS url http://bad.example/gate.php?id=1"; flow:established,to_server; http.host; content:"bad.example"; bsize:11; http.uri; content:"/gate.php?id=1"; startswith; classtype:trojan-activity; sid:N; rev:1;)`,
+		}, nil},
+		{"URL without scheme, with port", ind(indicator.URL, "bad.example:8080/a b"), []string{
+			`alert http $HOME_NET any -> any 8080 (msg:"CRATOS url bad.example:8080/a b"; flow:established,to_server; http.host; content:"bad.example"; bsize:11; http.uri; content:"/a|20|b"; startswith; classtype:trojan-activity; sid:N; rev:1;)`,
+		}, nil},
+		{"URL with escapes and percent", ind(indicator.URL, `http://bad.example/%41"x;y:z|w\v`), []string{
+			`alert http $HOME_NET any -> any any (msg:"CRATOS url http://bad.example/%41\"x\;y:z|w\\v"; flow:established,to_server; http.host; content:"bad.example"; bsize:11; http.uri.raw; content:"/%41|22|x|3B|y|3A|z|7C|w|5C|v"; startswith; classtype:trojan-activity; sid:N; rev:1;)`,
+		}, nil},
+		{"URL host only", ind(indicator.URL, "http://bad.example"), []string{
+			`alert http $HOME_NET any -> any any (msg:"CRATOS url http://bad.example"; flow:established,to_server; http.host; content:"bad.example"; bsize:11; classtype:trojan-activity; sid:N; rev:1;)`,
+		}, nil},
+		{"URL on an IPv6 host", ind(indicator.URL, "http://[2001:db8::1]:8080/x"), []string{
+			`alert http $HOME_NET any -> 2001:db8::1 8080 (msg:"CRATOS url http://[2001:db8::1]:8080/x"; flow:established,to_server; http.uri; content:"/x"; startswith; classtype:trojan-activity; sid:N; rev:1;)`,
+		}, nil},
+		{"https URL", ind(indicator.URL, "https://bad.example/login"), []string{
+			`alert tls $HOME_NET any -> any any (msg:"CRATOS url-tls bad.example"; flow:established,to_server; tls.sni; content:"bad.example"; nocase; bsize:11; classtype:trojan-activity; sid:N; rev:1;)`,
+		}, nil},
+		{"ftp URL", ind(indicator.URL, "ftp://bad.example/x"), nil, map[string]int{"URL scheme other than http or https": 1}},
+		{"email", ind(indicator.Email, "phish@bad.example"), []string{
+			`alert smtp any any -> any any (msg:"CRATOS email-from phish@bad.example"; flow:established,to_server; content:"MAIL FROM|3A|"; nocase; content:"phish@bad.example"; nocase; distance:0; classtype:trojan-activity; sid:N; rev:1;)`,
+			`alert smtp any any -> any any (msg:"CRATOS email-to phish@bad.example"; flow:established,to_server; content:"RCPT TO|3A|"; nocase; content:"phish@bad.example"; nocase; distance:0; classtype:trojan-activity; sid:N; rev:1;)`,
+		}, nil},
+		{"ja3", ind(indicator.JA3, "e7d705a3286e19ea42f587b344ee6865"), []string{
+			`alert tls $HOME_NET any -> any any (msg:"CRATOS ja3 e7d705a3286e19ea42f587b344ee6865"; ja3.hash; content:"e7d705a3286e19ea42f587b344ee6865"; classtype:trojan-activity; sid:N; rev:1;)`,
+		}, nil},
+		{"sha256", ind(indicator.SHA256, strings.Repeat("ab", 32)), []string{
+			`alert ip any any -> any any (msg:"CRATOS sha256-list cratos-sha256.lst"; filesha256:cratos-sha256.lst; classtype:trojan-activity; sid:N; rev:1;)`,
+		}, nil},
+		{"invalid sha1 writes no rule", ind(indicator.SHA1, strings.Repeat("g", 40)), nil, map[string]int{"sha1 value that is not 40 hex digits": 1}},
+		{"one IP", ind(indicator.IPv4, "198.51.100.7"), []string{
+			`alert ip $HOME_NET any -> [198.51.100.7] any (msg:"CRATOS ip-dst 198.51.100.7"; classtype:trojan-activity; sid:N; rev:1;)`,
+			`alert ip [198.51.100.7] any -> $HOME_NET any (msg:"CRATOS ip-src 198.51.100.7"; classtype:trojan-activity; sid:N; rev:1;)`,
+		}, nil},
+		{"zero prefix", ind(indicator.IPv4Net, "0.0.0.0/0"), nil, map[string]int{"IP value that is not an address or a non-zero prefix": 1}},
+		{"snort rule", ind(indicator.Snort, `alert tcp any any -> any 443 (msg:"x \"q\"\; y"; content:"|16 03|"; sid:9000001; rev:2;)`), []string{
+			`alert tcp any any -> any 443 (msg:"x \"q\"\; y"; content:"|16 03|"; sid:9000001; rev:2;)`,
+		}, nil},
+		{"snort rule, semicolon in quotes", ind(indicator.Snort, `alert tcp any any -> any any (msg:"a; b"; sid:9000001;)`), nil,
+			map[string]int{"snort rule with an unknown keyword or a malformed option": 1}},
+		{"snort rule, several lines", ind(indicator.Snort, "alert tcp any any -> any any (msg:\"a\"; sid:1;)\nalert tcp any any -> any any (msg:\"b\"; sid:2;)"), nil,
+			map[string]int{"snort value that is not a single rule line": 1}},
+		{"snort rule, unknown keyword", ind(indicator.Snort, `alert tcp any any -> any any (msg:"a"; http_foo; sid:1;)`), nil,
+			map[string]int{"snort rule with an unknown keyword or a malformed option": 1}},
+		{"snort rule, no sid", ind(indicator.Snort, `alert tcp any any -> any any (msg:"a";)`), nil,
+			map[string]int{"snort rule without exactly one sid": 1}},
+		{"snort rule, sid in the generated range", ind(indicator.Snort, `alert tcp any any -> any any (msg:"a"; sid:91000001;)`), nil,
+			map[string]int{"snort rule whose sid is in the generated range": 1}},
+		{"snort rule, bad header", ind(indicator.Snort, `alert tcp any any any any (msg:"a"; sid:1;)`), nil,
+			map[string]int{"snort rule with a malformed header": 1}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			out, drops := renderOut(t, nil, []indicator.Indicator{tc.in})
+			var got []string
+			for _, r := range rules(out) {
+				got = append(got, withoutSID(r))
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("rules:\n got %q\nwant %q", got, tc.want)
+			}
+			if tc.drops == nil {
+				tc.drops = map[string]int{}
+			}
+			if !maps.Equal(drops, tc.drops) {
+				t.Errorf("drops: got %v, want %v", drops, tc.drops)
+			}
+		})
+	}
+}
+
+func TestHeader(t *testing.T) {
+	out, _ := renderOut(t, nil, nil)
+	want := "# Generated by Cratos for misp.example/block/- at 2026-01-02T03:04:05Z\n"
+	if !strings.HasPrefix(out, want) {
+		t.Fatalf("header: got %q, want prefix %q", out, want)
+	}
+}
+
+func TestSnortDuplicateSID(t *testing.T) {
+	a := `alert tcp any any -> any any (msg:"a"; sid:5000;)`
+	b := `alert tcp any any -> any any (msg:"b"; sid:5000;)`
+	c := `alert tcp any any -> any any (msg:"c"; gid:2; sid:5000;)`
+	out, drops := renderOut(t, nil, []indicator.Indicator{ind(indicator.Snort, a), ind(indicator.Snort, b), ind(indicator.Snort, c)})
+	if got, want := rules(out), []string{a, c}; !slices.Equal(got, want) {
+		t.Errorf("rules: got %q, want %q", got, want)
+	}
+	if want := map[string]int{"snort rule whose sid is already used": 1}; !maps.Equal(drops, want) {
+		t.Errorf("drops: got %v, want %v", drops, want)
+	}
+}
+
+func TestLongURLDropped(t *testing.T) {
+	long := "http://bad.example/" + strings.Repeat("a", 8000)
+	out, drops := renderOut(t, nil, []indicator.Indicator{ind(indicator.URL, long)})
+	if n := len(rules(out)); n != 0 {
+		t.Errorf("got %d rules, want 0", n)
+	}
+	if want := map[string]int{"rule longer than 8191 bytes": 1}; !maps.Equal(drops, want) {
+		t.Errorf("drops: got %v, want %v", drops, want)
+	}
+}
+
+// sids returns the SIDs of out's generated rules by msg kind and value.
+func sids(t *testing.T, out string) map[string]uint32 {
+	t.Helper()
+	m := map[string]uint32{}
+	for _, r := range rules(out) {
+		if !strings.Contains(r, `msg:"CRATOS `) {
+			continue
+		}
+		msg := r[strings.Index(r, `msg:"`)+5:]
+		msg = msg[:strings.Index(msg, `";`)]
+		s := sidRE.FindStringSubmatch(r)
+		n, _ := strconv.ParseUint(s[1], 10, 32)
+		if _, dup := m[msg]; dup {
+			t.Fatalf("msg %q twice", msg)
+		}
+		m[msg] = uint32(n)
+	}
+	return m
+}
+
+func TestSIDs(t *testing.T) {
+	t.Run("slot is base plus hash", func(t *testing.T) {
+		out, _ := renderOut(t, map[string]string{"sid_base": "7"}, []indicator.Indicator{ind(indicator.Domain, "bad.example")})
+		got := sids(t, out)["CRATOS domain-dns bad.example"]
+		want := 7 + slotOf(ruleHash("domain-dns", indicator.Domain, "bad.example"))
+		if got != want {
+			t.Fatalf("sid %d, want %d", got, want)
+		}
+	})
+	t.Run("stable when other indicators come and go", func(t *testing.T) {
+		base := conformance.Generated(2000, 7)
+		a, _ := renderOut(t, nil, base)
+		b, _ := renderOut(t, nil, append(conformance.Generated(500, 8), base[:1000]...))
+		sa, sb := sids(t, a), sids(t, b)
+		same := 0
+		for msg, sid := range sb {
+			if old, ok := sa[msg]; ok && !strings.Contains(msg, "ip-") && !strings.Contains(msg, "-list") {
+				if old != sid {
+					t.Errorf("%q: sid %d became %d", msg, old, sid)
+				}
+				same++
+			}
+		}
+		if same < 300 {
+			t.Fatalf("only %d rules in common", same)
+		}
+	})
+	t.Run("unique under collisions", func(t *testing.T) {
+		var in []indicator.Indicator
+		for i := range 30000 {
+			in = append(in, ind(indicator.Hostname, fmt.Sprintf("h%d.example", i)))
+		}
+		out, _ := renderOut(t, nil, in)
+		seen := map[uint32]bool{}
+		probed := 0
+		for msg, sid := range sids(t, out) {
+			if seen[sid] {
+				t.Fatalf("sid %d used twice", sid)
+			}
+			seen[sid] = true
+			if sid < DefaultSIDBase || sid >= DefaultSIDBase+SIDSpace {
+				t.Fatalf("sid %d outside the range", sid)
+			}
+			kind, v, _ := strings.Cut(strings.TrimPrefix(msg, "CRATOS "), " ")
+			if sid != DefaultSIDBase+slotOf(ruleHash(kind, indicator.Hostname, v)) {
+				probed++
+			}
+		}
+		if len(seen) != 90000 || probed == 0 {
+			t.Fatalf("%d rules, %d moved by a collision; want 90000 and some", len(seen), probed)
+		}
+	})
+}
+
+// ipRules returns the ip-dst and ip-src rules of out.
+func ipRules(out string) map[string]bool {
+	m := map[string]bool{}
+	for _, r := range rules(out) {
+		if strings.Contains(r, `"CRATOS ip-`) {
+			m[r] = true
+		}
+	}
+	return m
+}
+
+func TestIPGroups(t *testing.T) {
+	var ips []indicator.Indicator
+	for i := range 3000 {
+		ips = append(ips, ind(indicator.IPv4, fmt.Sprintf("10.%d.%d.1", i/250, i%250)))
+	}
+	ips = indicator.Normalize(ips)
+	before, _ := renderOut(t, nil, ips)
+	groups := ipRules(before)
+
+	t.Run("groups hold every address at most ip_group_size each", func(t *testing.T) {
+		members := 0
+		for r := range groups {
+			if strings.Contains(r, "ip-dst") {
+				n := strings.Count(r[:strings.Index(r, "] any")], ",") + 1
+				if n > DefaultIPGroupSize {
+					t.Errorf("group of %d", n)
+				}
+				members += n
+			}
+		}
+		if members != len(ips) || len(groups) < 4 {
+			t.Fatalf("%d members in %d rules, want %d in several", members, len(groups), len(ips))
+		}
+	})
+	t.Run("adding one address changes one group", func(t *testing.T) {
+		more := indicator.Normalize(append(slices.Clone(ips), ind(indicator.IPv4, "10.5.100.7")))
+		after := ipRules(func() string { s, _ := renderOut(t, nil, more); return s }())
+		added, removed := 0, 0
+		for r := range after {
+			if !groups[r] {
+				added++
+			}
+		}
+		for r := range groups {
+			if !after[r] {
+				removed++
+			}
+		}
+		// One group changes (two rules); if the new address is a boundary
+		// it splits its group in two (four rules).
+		if removed != 2 || (added != 2 && added != 4) {
+			t.Fatalf("%d rules removed and %d added, want 2 and 2 or 4", removed, added)
+		}
+	})
+	t.Run("lines stay under 8192 bytes", func(t *testing.T) {
+		var v6 []indicator.Indicator
+		for i := range 5000 {
+			v6 = append(v6, ind(indicator.IPv6, fmt.Sprintf("2001:db8:aaaa:bbbb:cccc:dddd:%x:%x", i, i+1)))
+		}
+		out, _ := renderOut(t, map[string]string{"ip_group_size": "5000"}, indicator.Normalize(v6))
+		for _, r := range rules(out) {
+			if len(r) > MaxRuleLine {
+				t.Fatalf("rule of %d bytes", len(r))
+			}
+		}
+	})
+}
+
+func TestValidateOptions(t *testing.T) {
+	cases := []struct {
+		name    string
+		opts    map[string]string
+		wantErr string
+	}{
+		{"none", nil, ""},
+		{"all", map[string]string{"sid_base": "1", "action": "reject", "classtype": "bad-unknown", "msg_prefix": "TI", "ip_group_size": "5000"}, ""},
+		{"largest sid_base", map[string]string{"sid_base": strconv.Itoa(MaxSIDBase)}, ""},
+		{"sid_base too large", map[string]string{"sid_base": strconv.Itoa(MaxSIDBase + 1)}, "sid_base"},
+		{"sid_base zero", map[string]string{"sid_base": "0"}, "sid_base"},
+		{"sid_base text", map[string]string{"sid_base": "x"}, "sid_base"},
+		{"bad action", map[string]string{"action": "log"}, "action"},
+		{"classtype with space", map[string]string{"classtype": "a b"}, "classtype"},
+		{"msg_prefix with newline", map[string]string{"msg_prefix": "a\nb"}, "msg_prefix"},
+		{"msg_prefix empty", map[string]string{"msg_prefix": ""}, "msg_prefix"},
+		{"ip_group_size zero", map[string]string{"ip_group_size": "0"}, "ip_group_size"},
+		{"ip_group_size too large", map[string]string{"ip_group_size": "5001"}, "ip_group_size"},
+		{"unknown", map[string]string{"sid": "1"}, `unknown option "sid"`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := Renderer{}.ValidateOptions(tc.opts)
+			switch {
+			case tc.wantErr == "" && err != nil:
+				t.Fatalf("got %v, want nil", err)
+			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
+				t.Fatalf("got %v, want an error naming %q", err, tc.wantErr)
+			}
+		})
+	}
+}
+
+func TestConformance(t *testing.T) {
+	if err := conformance.Check(context.Background(), Renderer{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// companionFiles returns the Companions of ins, after checking that each file
+// is the suricata-dataset output of its type.
+func companionFiles(t *testing.T, ins []indicator.Indicator) map[string][]byte {
+	t.Helper()
+	req := renderers.Request{Generated: generated}
+	comp, err := Renderer{}.Companions(context.Background(), req, renderers.Slice(ins))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{}
+	for _, f := range comp {
+		files[f.Name] = f.Body
+	}
+	for _, l := range []struct {
+		typ, file string
+		t         indicator.Type
+	}{{"md5", MD5List, indicator.MD5}, {"sha1", SHA1List, indicator.SHA1}, {"sha256", SHA256List, indicator.SHA256}} {
+		var buf bytes.Buffer
+		req := renderers.Request{Options: map[string]string{"type": l.typ}, Generated: generated}
+		in := renderers.Filter(renderers.Slice(ins), indicator.SetOf(l.t))
+		if err := (suricatadataset.Renderer{}).Render(context.Background(), &buf, req, in); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(buf.Bytes(), files[l.file]) {
+			t.Fatalf("companion %s differs from the suricata-dataset output of type %s", l.file, l.typ)
+		}
+	}
+	return files
+}
+
+func TestCompanionsBasic(t *testing.T) {
+	in := []indicator.Indicator{
+		ind(indicator.Domain, "bad.example"), ind(indicator.MD5, strings.Repeat("a", 32)), ind(indicator.MD5, strings.Repeat("b", 32)),
+		ind(indicator.SHA256, strings.Repeat("c", 64)),
+	}
+	comp, err := Renderer{}.Companions(context.Background(), renderers.Request{}, renderers.Slice(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []renderers.File{
+		{Name: MD5List, Body: []byte(strings.Repeat("a", 32) + "\n" + strings.Repeat("b", 32) + "\n")},
+		{Name: SHA256List, Body: []byte(strings.Repeat("c", 64) + "\n")},
+	}
+	if !slices.EqualFunc(comp, want, func(a, b renderers.File) bool { return a.Name == b.Name && bytes.Equal(a.Body, b.Body) }) {
+		t.Fatalf("got %q, want %q", comp, want)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := (Renderer{}).Companions(ctx, renderers.Request{}, renderers.Slice(in)); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled: got %v, want context.Canceled", err)
+	}
+}
+
+// entries counts what out lists: IP group members (ip-dst rules), one per
+// domain, hostname, URL, e-mail and JA3 indicator (their first rule), one
+// per passed-through rule, plus the hashes, which the list files hold.
+func entries(out, prefix string, hashes int) int {
+	n := hashes
+	for _, r := range rules(out) {
+		i := strings.Index(r, `msg:"`+prefix+` `)
+		if i < 0 {
+			n++ // a passed-through rule
+			continue
+		}
+		kind, _, _ := strings.Cut(r[i+len(`msg:"`+prefix+` `):], " ")
+		switch kind {
+		case "ip-dst":
+			n += strings.Count(r[:strings.Index(r, "] any")], ",") + 1
+		case "domain-dns", "hostname-dns", "url", "url-tls", "email-from", "ja3":
+			n++
+		}
+	}
+	return n
+}
+
+// tricky holds the crafted inputs of the table tests and more edge cases,
+// for the real-tool run.
+func tricky() []indicator.Indicator {
+	in := []indicator.Indicator{
+		ind(indicator.IPv4, "192.0.2.1"), ind(indicator.IPv4Net, "192.0.2.1/32"), ind(indicator.IPv4Net, "0.0.0.0/1"),
+		ind(indicator.IPv6, "::"), ind(indicator.IPv6, "::1"), ind(indicator.IPv6Net, "::/1"), ind(indicator.IPv6, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"),
+		ind(indicator.Domain, "_dmarc.bad.example"), ind(indicator.Hostname, "a-b_c.bad.example"),
+		ind(indicator.URL, "bad.example:8080/a b"), ind(indicator.URL, `http://bad.example/%41"x;y:z|w\v`),
+		ind(indicator.URL, "http://bad.example"), ind(indicator.URL, "http://[2001:db8::1]:8080/x"), ind(indicator.URL, "https://[2001:db8::1]/x"),
+		ind(indicator.URL, "https://198.51.100.9:8443/x"), ind(indicator.URL, "http://bad.example/?only=query"), ind(indicator.URL, "http://bad.example//a/./b/../c"),
+		ind(indicator.URL, "http://bad.example/"+strings.Repeat("a", 8000)), ind(indicator.URL, "http://u:p@bad.example/\x00\xff"),
+		ind(indicator.Email, `we|ird\\;"@bad.example`), ind(indicator.JA3, "e7d705a3286e19ea42f587b344ee6865"),
+		ind(indicator.Snort, `alert tcp any any -> any 443 (msg:"x \"q\"\; y"; content:"|16 03|"; sid:9000001; rev:2;)`),
+		ind(indicator.Snort, `alert tcp any any -> any any (msg:"a; b"; sid:9000002;)`),
+		ind(indicator.Snort, `alert tcp any any -> any any (msg:"c"; sid:9000001;)`),
+		ind(indicator.MD5, strings.Repeat("0", 32)), ind(indicator.SHA1, strings.Repeat("1", 40)), ind(indicator.SHA256, strings.Repeat("2", 64)),
+	}
+	for i := range 1200 {
+		in = append(in, ind(indicator.IPv6, fmt.Sprintf("2001:db8:aaaa:bbbb:cccc:dddd:%x:%x", i, i+1)))
+	}
+	return indicator.Normalize(in)
+}
+
+func TestRealTool(t *testing.T) {
+	real, _ := conformance.RealData(t)
+	cases := []struct {
+		name   string
+		in     []indicator.Indicator
+		opts   map[string]string
+		prefix string // msg_prefix as escaped in msg
+	}{
+		{"sample", conformance.Sample(), nil, "CRATOS"},
+		{"sample, drop action, groups of 3", conformance.Sample(), map[string]string{"action": "drop", "ip_group_size": "3", "msg_prefix": `x;"\`}, `x\;\"\\`},
+		{"tricky", tricky(), nil, "CRATOS"},
+		{"tricky, large groups", tricky(), map[string]string{"ip_group_size": "5000"}, "CRATOS"},
+		{"real data", real, nil, "CRATOS"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.name == "real data" && testing.Short() {
+				t.Skip("real data skipped in -short mode")
+			}
+			in := slices.DeleteFunc(slices.Clone(tc.in), func(i indicator.Indicator) bool { return !info.Supports(i.Type) })
+			out, drops := renderOut(t, tc.opts, in)
+			if err := realtools.SuricataTest(t, out, companionFiles(t, in)); err != nil {
+				t.Fatal(err)
+			}
+			hashes, dropped := 0, 0
+			for _, i := range in {
+				if i.Type == indicator.MD5 || i.Type == indicator.SHA1 || i.Type == indicator.SHA256 {
+					hashes++
+				}
+			}
+			for _, n := range drops {
+				dropped += n
+			}
+			if got, want := entries(out, tc.prefix, hashes), len(in)-dropped; got != want {
+				t.Fatalf("%d entries, want %d (%d indicators, %d dropped: %v)", got, want, len(in), dropped, drops)
+			}
+			t.Logf("%d indicators, %d rules, drops %v", len(in), len(rules(out)), drops)
+		})
+	}
+}
+
+func BenchmarkRender(b *testing.B) {
+	in := conformance.Generated(1_000_000, 1)
+	in = slices.DeleteFunc(in, func(i indicator.Indicator) bool { return !info.Supports(i.Type) })
+	req := renderers.Request{Site: "misp.example", Feed: "block", Generated: generated}
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	for b.Loop() {
+		var n countWriter
+		if err := (Renderer{}).Render(context.Background(), &n, req, renderers.Slice(in)); err != nil {
+			b.Fatal(err)
+		}
+		b.SetBytes(int64(n))
+	}
+	b.ReportMetric(float64(len(in))*float64(b.N)/b.Elapsed().Seconds(), "indicators/s")
+	b.ReportMetric(float64(len(in))*float64(b.N)/(cpuTime()-cpu0).Seconds(), "indicators/cpu-s")
+}
+
+type countWriter int
+
+func (c *countWriter) Write(p []byte) (int, error) { *c += countWriter(len(p)); return len(p), nil }
+
+// cpuTime is the CPU time the process used so far: on a shared machine it
+// measures the renderer's cost better than the wall clock.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}

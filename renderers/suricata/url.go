@@ -1,0 +1,131 @@
+package suricata
+
+import (
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/cratos-project/cratos/core/indicator"
+)
+
+// urlParts is a canonical URL split into what the rules match.
+type urlParts struct {
+	scheme string // "" when the URL has none
+	host   string // name, IPv4 or IPv6 text without brackets
+	port   string // "" when absent
+	path   string // path and query as given, "" when absent
+}
+
+// splitURL splits a canonical URL (see indicator.CanonicalURL).
+func splitURL(v string) (urlParts, bool) {
+	var u urlParts
+	rest := v
+	if i := strings.Index(v, "://"); i >= 0 {
+		u.scheme, rest = v[:i], v[i+3:]
+	}
+	end := strings.IndexAny(rest, "/?")
+	if end < 0 {
+		end = len(rest)
+	}
+	auth := rest[:end]
+	u.path = rest[end:]
+	if at := strings.LastIndexByte(auth, '@'); at >= 0 {
+		auth = auth[at+1:]
+	}
+	if strings.HasPrefix(auth, "[") {
+		i := strings.IndexByte(auth, ']')
+		if i < 0 {
+			return u, false
+		}
+		u.host, auth = auth[1:i], auth[i+1:]
+		if auth != "" {
+			if auth[0] != ':' {
+				return u, false
+			}
+			u.port = auth[1:]
+		}
+	} else if i := strings.LastIndexByte(auth, ':'); i >= 0 {
+		u.host, u.port = auth[:i], auth[i+1:]
+	} else {
+		u.host = auth
+	}
+	if u.host == "" {
+		return u, false
+	}
+	if u.port != "" {
+		if n, err := strconv.Atoi(u.port); err != nil || n < 1 || n > 65535 {
+			return u, false
+		}
+	}
+	return u, true
+}
+
+// normalizedAway reports whether Suricata's normalised http.uri buffer may
+// differ from the raw path bytes, so that the raw buffer must be matched.
+func normalizedAway(path string) bool {
+	return strings.ContainsAny(path, "%\\") || strings.Contains(path, "//") ||
+		strings.Contains(path, "/./") || strings.Contains(path, "/../") ||
+		strings.HasSuffix(path, "/.") || strings.HasSuffix(path, "/..")
+}
+
+// addURL writes the rule for a URL: http (and scheme-less) URLs match the
+// Host header and the URI prefix; https URLs match the TLS SNI of their
+// host, once per host and port.
+func (r *render) addURL(ind indicator.Indicator) error {
+	u, ok := splitURL(ind.Value)
+	if !ok {
+		r.req.Drop("URL that does not split into host and path", 1)
+		return nil
+	}
+	port := u.port
+	if port == "" {
+		port = "any"
+	}
+	addr, isIP := netip.ParseAddr(u.host)
+	dst := "any"
+	if isIP == nil {
+		dst = addr.String()
+	}
+	switch u.scheme {
+	case "", "http":
+		r.open("url", "http $HOME_NET any -> "+dst+" "+port, ind.Value)
+		r.raw("flow:established,to_server; ")
+		if isIP != nil {
+			r.opt("http.host; content:\"", u.host, "\"; bsize:"+strconv.Itoa(len(u.host))+"; ")
+		}
+		path := u.path
+		if strings.HasPrefix(path, "?") {
+			path = "/" + path
+		}
+		if path != "" && path != "/" {
+			buf := "http.uri; content:\""
+			if normalizedAway(path) {
+				buf = "http.uri.raw; content:\""
+			}
+			r.opt(buf, path, "\"; startswith; ")
+		}
+		return r.commit(ind)
+	case "https":
+		key := u.host + " " + port
+		if r.tlsURLs[key] {
+			r.req.Drop("https URL whose host already has a TLS rule", 1)
+			return nil
+		}
+		if r.tlsURLs == nil {
+			r.tlsURLs = map[string]bool{}
+		}
+		r.tlsURLs[key] = true
+		label := u.host
+		if u.port != "" {
+			label += ":" + u.port
+		}
+		r.open("url-tls", "tls $HOME_NET any -> "+dst+" "+port, label)
+		r.raw("flow:established,to_server; ")
+		if isIP != nil {
+			r.opt("tls.sni; content:\"", u.host, "\"; nocase; bsize:"+strconv.Itoa(len(u.host))+"; ")
+		}
+		return r.commitKey(indicator.URL, "https://"+label)
+	}
+	r.req.Drop("URL scheme other than http or https", 1)
+	return nil
+}

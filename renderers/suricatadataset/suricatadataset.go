@@ -1,0 +1,162 @@
+// Package suricatadataset renders indicators as a Suricata dataset file
+// (URL segment "suricata-dataset"): one value per line in the encoding of
+// the dataset type, LF line ends and a final newline.
+//
+// The type is the option "type"; without it, it follows the route's data
+// type, or else the first indicator's type. Values that the type cannot
+// hold are left out and reported. The md5, sha1 and sha256 outputs are also
+// the hash list files that the suricata renderer's filemd5, filesha1 and
+// filesha256 rules read.
+package suricatadataset
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"iter"
+
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+)
+
+// Dataset types. Suricata has no sha1 dataset type; "sha1" gives the hex
+// list that a filesha1 rule reads.
+const (
+	TypeString = "string" // base64 of the UTF-8 value
+	TypeMD5    = "md5"    // 32 hex digits
+	TypeSHA1   = "sha1"   // 40 hex digits (filesha1 list only)
+	TypeSHA256 = "sha256" // 64 hex digits
+	TypeIP     = "ip"     // IPv4 or IPv6 address
+	TypeIPv4   = "ipv4"   // IPv4 address
+)
+
+// Renderer renders a Suricata dataset file. The zero value is ready to use.
+type Renderer struct{}
+
+var info = renderers.Info{
+	Name:        "suricata-dataset",
+	Description: "Suricata dataset file: one value per line (string as base64, md5/sha256 hex, ip/ipv4 plain)",
+	ContentType: "text/plain; charset=utf-8",
+	Extension:   ".lst",
+	Types: []indicator.Type{
+		indicator.IPv4, indicator.IPv4Net, indicator.IPv6, indicator.IPv6Net,
+		indicator.Domain, indicator.Hostname, indicator.URL, indicator.Email,
+		indicator.MD5, indicator.SHA1, indicator.SHA256, indicator.JA3,
+	},
+	Options: []renderers.Option{{
+		Name:        "type",
+		Default:     "",
+		Description: "dataset type: string, md5, sha1 (filesha1 list), sha256, ip or ipv4; empty: chosen from the data type, else the first indicator",
+	}},
+}
+
+func init() { renderers.Register(Renderer{}) }
+
+// Info describes the renderer.
+func (Renderer) Info() renderers.Info { return info }
+
+var fits = map[string]indicator.TypeSet{
+	TypeString: indicator.SetOf(indicator.Domain, indicator.Hostname, indicator.URL, indicator.Email, indicator.JA3),
+	TypeMD5:    indicator.SetOf(indicator.MD5),
+	TypeSHA1:   indicator.SetOf(indicator.SHA1),
+	TypeSHA256: indicator.SetOf(indicator.SHA256),
+	TypeIP:     indicator.SetOf(indicator.IPv4, indicator.IPv6),
+	TypeIPv4:   indicator.SetOf(indicator.IPv4),
+}
+
+// ValidateOptions rejects unknown option names and bad values.
+func (Renderer) ValidateOptions(opts map[string]string) error {
+	_, err := parseOptions(opts)
+	return err
+}
+
+func parseOptions(opts map[string]string) (string, error) {
+	if err := renderers.CheckOptionNames(info, opts); err != nil {
+		return "", fmt.Errorf("suricata-dataset: %w", err)
+	}
+	t := opts["type"]
+	if t == "" {
+		return "", nil
+	}
+	if _, known := fits[t]; !known {
+		return "", fmt.Errorf("suricata-dataset: option type: want string, md5, sha1, sha256, ip or ipv4, got %q", t)
+	}
+	return t, nil
+}
+
+// ForDataType returns the dataset type used for a route data type, or ""
+// when the data type does not decide it.
+func ForDataType(name string) string {
+	switch name {
+	case "ipv4", "ipv4ext", "cidr4":
+		return TypeIPv4
+	case "ipv6":
+		return TypeIP
+	case "domain", "hostname", "url", "email-address", "ja3":
+		return TypeString
+	case "file-md5":
+		return TypeMD5
+	case "file-sha1":
+		return TypeSHA1
+	case "file-sha256":
+		return TypeSHA256
+	}
+	return ""
+}
+
+// forType returns the dataset type for an indicator type.
+func forType(t indicator.Type) string {
+	switch t {
+	case indicator.IPv4, indicator.IPv4Net, indicator.IPv6, indicator.IPv6Net:
+		return TypeIP
+	case indicator.MD5:
+		return TypeMD5
+	case indicator.SHA1:
+		return TypeSHA1
+	case indicator.SHA256:
+		return TypeSHA256
+	}
+	return TypeString
+}
+
+// Render writes the dataset file.
+func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	typ, err := parseOptions(req.Options)
+	if err != nil {
+		return err
+	}
+	if typ == "" {
+		typ = ForDataType(req.DataType)
+	}
+	out := renderers.NewOut(ctx, w)
+	var buf []byte
+	for ind := range in {
+		if err := out.Next(); err != nil {
+			return err
+		}
+		if typ == "" {
+			typ = forType(ind.Type)
+		}
+		if !fits[typ].Has(ind.Type) {
+			req.Drop(dropReason(typ, ind.Type), 1)
+			continue
+		}
+		if typ == TypeString {
+			buf = base64.StdEncoding.AppendEncode(buf[:0], []byte(ind.Value))
+			buf = append(buf, '\n')
+			out.Write(buf)
+			continue
+		}
+		out.WriteString(ind.Value)
+		out.WriteByte('\n')
+	}
+	return out.Close()
+}
+
+func dropReason(typ string, t indicator.Type) string {
+	if (typ == TypeIP || typ == TypeIPv4) && (t == indicator.IPv4Net || t == indicator.IPv6Net) {
+		return "net in a dataset of type " + typ + ", which holds addresses only"
+	}
+	return t.String() + " value in a dataset of type " + typ
+}

@@ -1,0 +1,231 @@
+package suricatadataset
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"maps"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/conformance"
+	"github.com/cratos-project/cratos/conformance/realtools"
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+)
+
+var generated = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+
+func renderOut(t testing.TB, dataType string, opts map[string]string, ins []indicator.Indicator) (string, map[string]int) {
+	t.Helper()
+	drops := map[string]int{}
+	req := renderers.Request{
+		Site: "misp.example", Feed: "block", DataType: dataType, Generated: generated, Options: opts,
+		Dropped: func(reason string, n int) { drops[reason] += n },
+	}
+	var buf bytes.Buffer
+	in := renderers.Filter(renderers.Slice(ins), indicator.SetOf(info.Types...))
+	if err := (Renderer{}).Render(context.Background(), &buf, req, in); err != nil {
+		t.Fatalf("Render: %v", err)
+	}
+	return buf.String(), drops
+}
+
+func ind(t indicator.Type, v string) indicator.Indicator {
+	return indicator.Indicator{Type: t, Value: v}
+}
+
+// ofTypes returns the members of ins whose type is in ts.
+func ofTypes(ins []indicator.Indicator, ts ...indicator.Type) []indicator.Indicator {
+	set := indicator.SetOf(ts...)
+	return slices.DeleteFunc(slices.Clone(ins), func(i indicator.Indicator) bool { return !set.Has(i.Type) })
+}
+
+func TestRender(t *testing.T) {
+	mixed := []indicator.Indicator{
+		ind(indicator.IPv4, "198.51.100.7"), ind(indicator.IPv4Net, "203.0.113.0/24"),
+		ind(indicator.IPv6, "2001:db8::7"), ind(indicator.Domain, "bad.example"),
+		ind(indicator.MD5, "d41d8cd98f00b204e9800998ecf8427e"),
+	}
+	cases := []struct {
+		name     string
+		dataType string
+		opts     map[string]string
+		in       []indicator.Indicator
+		want     string
+		drops    map[string]int
+	}{
+		{"string vector", "domain", nil, []indicator.Indicator{ind(indicator.Domain, "bad.example")}, "YmFkLmV4YW1wbGU=\n", nil},
+		{"string of UTF-8", "url", nil, []indicator.Indicator{ind(indicator.URL, "http://b.example/straße")}, "aHR0cDovL2IuZXhhbXBsZS9zdHJhw59l\n", nil},
+		{"ipv4 from the data type", "ipv4", nil, mixed[:2], "198.51.100.7\n",
+			map[string]int{"net in a dataset of type ipv4, which holds addresses only": 1}},
+		{"ip from the first indicator", "", nil, mixed, "198.51.100.7\n2001:db8::7\n", map[string]int{
+			"net in a dataset of type ip, which holds addresses only": 1,
+			"domain value in a dataset of type ip":                    1,
+			"md5 value in a dataset of type ip":                       1,
+		}},
+		{"md5 forced", "", map[string]string{"type": "md5"}, mixed, "d41d8cd98f00b204e9800998ecf8427e\n", map[string]int{
+			"ipv4 value in a dataset of type md5":     1,
+			"ipv4-net value in a dataset of type md5": 1,
+			"ipv6 value in a dataset of type md5":     1,
+			"domain value in a dataset of type md5":   1,
+		}},
+		{"ipv4 forced drops IPv6", "ipv6", map[string]string{"type": "ipv4"}, []indicator.Indicator{ind(indicator.IPv6, "2001:db8::7")}, "",
+			map[string]int{"ipv6 value in a dataset of type ipv4": 1}},
+		{"sha1 list", "file-sha1", nil, []indicator.Indicator{ind(indicator.SHA1, strings.Repeat("a", 40))}, strings.Repeat("a", 40) + "\n", nil},
+		{"ja3 as string", "ja3", nil, []indicator.Indicator{ind(indicator.JA3, "e7d705a3286e19ea42f587b344ee6865")}, "ZTdkNzA1YTMyODZlMTllYTQyZjU4N2IzNDRlZTY4NjU=\n", nil},
+		{"empty", "domain", nil, nil, "", nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			out, drops := renderOut(t, tc.dataType, tc.opts, tc.in)
+			if out != tc.want {
+				t.Errorf("output:\n got %q\nwant %q", out, tc.want)
+			}
+			if tc.drops == nil {
+				tc.drops = map[string]int{}
+			}
+			if !maps.Equal(drops, tc.drops) {
+				t.Errorf("drops: got %v, want %v", drops, tc.drops)
+			}
+		})
+	}
+}
+
+func TestGolden(t *testing.T) {
+	for _, dt := range []string{"domain", "url", "ipv4ext", "ipv6", "file-md5", "file-sha256", "email-address"} {
+		t.Run(dt, func(t *testing.T) {
+			d, _ := indicator.LookupDataType(dt)
+			out, _ := renderOut(t, dt, nil, ofTypes(conformance.Sample(), d.Yields.Types()...))
+			conformance.Golden(t, "testdata/"+dt+"/out.lst", []byte(out))
+		})
+	}
+}
+
+func TestValidateOptions(t *testing.T) {
+	cases := []struct {
+		name    string
+		opts    map[string]string
+		wantErr string
+	}{
+		{"none", nil, ""},
+		{"empty type", map[string]string{"type": ""}, ""},
+		{"each type", map[string]string{"type": "sha256"}, ""},
+		{"bad type", map[string]string{"type": "sha512"}, `option type: want string, md5, sha1, sha256, ip or ipv4, got "sha512"`},
+		{"unknown", map[string]string{"name": "x"}, `unknown option "name"`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := Renderer{}.ValidateOptions(tc.opts)
+			switch {
+			case tc.wantErr == "" && err != nil:
+				t.Fatalf("got %v, want nil", err)
+			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
+				t.Fatalf("got %v, want an error containing %q", err, tc.wantErr)
+			}
+		})
+	}
+}
+
+func TestConformance(t *testing.T) {
+	if err := conformance.Check(context.Background(), Renderer{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRealTool loads each dataset type through a Suricata rule, for the
+// sample and the real data, and checks that every value fitting the type
+// is listed once.
+func TestRealTool(t *testing.T) {
+	real, _ := conformance.RealData(t)
+	inputs := []struct {
+		name string
+		in   []indicator.Indicator
+	}{{"sample", conformance.Sample()}, {"tricky", indicator.Normalize([]indicator.Indicator{
+		ind(indicator.URL, "http://bad.example/straße?q=\"x\";|"), ind(indicator.Domain, "xn--bcher-kva.example"),
+		ind(indicator.IPv4, "0.0.0.0"), ind(indicator.IPv4, "255.255.255.255"), ind(indicator.IPv6, "::"), ind(indicator.IPv6, "::ffff:0:c000:201"),
+		ind(indicator.IPv4Net, "10.0.0.0/8"), ind(indicator.MD5, strings.Repeat("0", 32)), ind(indicator.SHA256, strings.Repeat("f", 64)),
+	})}, {"real data", real}}
+	kinds := []struct {
+		typ, rule string
+		types     []indicator.Type
+	}{
+		{TypeString, "dns $HOME_NET any -> any any (msg:\"set\"; dns.query; dataset:isset,cratos-set,type string,load set.lst,memcap 256mb,hashsize 65536;",
+			[]indicator.Type{indicator.Domain, indicator.Hostname, indicator.URL, indicator.Email, indicator.JA3}},
+		{TypeMD5, "http any any -> any any (msg:\"set\"; file.data; to_md5; dataset:isset,cratos-set,type md5,load set.lst;", []indicator.Type{indicator.MD5}},
+		{TypeSHA256, "http any any -> any any (msg:\"set\"; file.data; to_sha256; dataset:isset,cratos-set,type sha256,load set.lst;", []indicator.Type{indicator.SHA256}},
+		{TypeIP, "ip any any -> any any (msg:\"set\"; ip.dst; dataset:isset,cratos-set,type ip,load set.lst;", []indicator.Type{indicator.IPv4, indicator.IPv6}},
+		{TypeIPv4, "ip any any -> any any (msg:\"set\"; ip.dst; dataset:isset,cratos-set,type ipv4,load set.lst;", []indicator.Type{indicator.IPv4}},
+	}
+	for _, input := range inputs {
+		for _, k := range kinds {
+			t.Run(input.name+"/"+k.typ, func(t *testing.T) {
+				if input.name == "real data" && testing.Short() {
+					t.Skip("real data skipped in -short mode")
+				}
+				in := ofTypes(input.in, info.Types...)
+				out, drops := renderOut(t, "", map[string]string{"type": k.typ}, in)
+				rules := "alert " + k.rule + " classtype:trojan-activity; sid:1; rev:1;)\n"
+				if err := realtools.SuricataTest(t, rules, map[string][]byte{"set.lst": []byte(out)}); err != nil {
+					t.Fatal(err)
+				}
+				dropped := 0
+				for _, n := range drops {
+					dropped += n
+				}
+				fit := len(ofTypes(in, k.types...))
+				if lines := strings.Count(out, "\n"); lines != fit || lines != len(in)-dropped {
+					t.Fatalf("%d lines, want %d values of the type and %d indicators minus %d dropped", lines, fit, len(in), dropped)
+				}
+				if k.typ == TypeString {
+					for line := range strings.Lines(out) {
+						if _, err := base64.StdEncoding.DecodeString(strings.TrimSuffix(line, "\n")); err != nil {
+							t.Fatalf("line %q: %v", line, err)
+						}
+					}
+				}
+				t.Logf("%d values", fit)
+			})
+		}
+	}
+}
+
+func BenchmarkRender(b *testing.B) {
+	all := conformance.Generated(1_000_000, 1)
+	for _, k := range []struct {
+		typ   string
+		types []indicator.Type
+	}{{TypeString, []indicator.Type{indicator.Domain, indicator.Hostname, indicator.URL}}, {TypeIP, []indicator.Type{indicator.IPv4, indicator.IPv6}}} {
+		in := ofTypes(all, k.types...)
+		b.Run(k.typ, func(b *testing.B) {
+			req := renderers.Request{Options: map[string]string{"type": k.typ}, Generated: generated}
+			cpu0 := cpuTime()
+			for b.Loop() {
+				var n countWriter
+				if err := (Renderer{}).Render(context.Background(), &n, req, renderers.Slice(in)); err != nil {
+					b.Fatal(err)
+				}
+				b.SetBytes(int64(n))
+			}
+			b.ReportMetric(float64(len(in))*float64(b.N)/b.Elapsed().Seconds(), "indicators/s")
+			b.ReportMetric(float64(len(in))*float64(b.N)/(cpuTime()-cpu0).Seconds(), "indicators/cpu-s")
+		})
+	}
+}
+
+type countWriter int
+
+func (c *countWriter) Write(p []byte) (int, error) { *c += countWriter(len(p)); return len(p), nil }
+
+// cpuTime is the CPU time the process used so far: on a shared machine it
+// measures the renderer's cost better than the wall clock.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}

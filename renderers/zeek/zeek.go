@@ -1,0 +1,208 @@
+// Package zeek renders indicators as a Zeek Intelligence Framework file
+// (URL segment "zeek") for Intel::read_files: a "#fields" header and one
+// TAB-separated row per indicator.
+//
+// Kinds map to Intel::ADDR (addresses), Intel::SUBNET (nets),
+// Intel::DOMAIN (Domain and Hostname; Zeek matches names exactly),
+// Intel::URL (scheme and user info removed), Intel::FILE_HASH,
+// Intel::EMAIL, Intel::FILE_NAME (e-mail attachment names) and
+// Intel::CERT_HASH (x509 SHA-1). In every field TAB, CR and LF become a
+// space and a backslash is written \x5c, since Zeek's reader decodes \x
+// escapes; "-" marks an unset field. Indicators other than file names
+// that hold white space or control characters are left out and reported:
+// Zeek would never match them.
+package zeek
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"iter"
+	"strings"
+
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+)
+
+// Header is the "#fields" line without meta.do_notice.
+const Header = "#fields\tindicator\tindicator_type\tmeta.source\tmeta.desc\tmeta.url"
+
+// Renderer renders a Zeek intel file. The zero value is ready to use.
+type Renderer struct{}
+
+var info = renderers.Info{
+	Name:        "zeek",
+	Description: "Zeek Intelligence Framework file (Intel::ADDR, SUBNET, DOMAIN, URL, FILE_HASH, EMAIL, FILE_NAME, CERT_HASH)",
+	ContentType: "text/plain; charset=utf-8",
+	Extension:   ".intel",
+	Types: []indicator.Type{
+		indicator.IPv4, indicator.IPv4Net, indicator.IPv6, indicator.IPv6Net,
+		indicator.Domain, indicator.Hostname, indicator.URL,
+		indicator.MD5, indicator.SHA1, indicator.SHA256,
+		indicator.Email, indicator.EmailAttachment, indicator.X509SHA1,
+	},
+	Options: []renderers.Option{
+		{Name: "source", Default: "", Description: "meta.source of every row; empty: cratos-<site>-<feed>"},
+		{Name: "do_notice", Default: "", Description: "T or F adds a meta.do_notice column (needs frameworks/intel/do_notice); empty: no column"},
+	},
+}
+
+func init() { renderers.Register(Renderer{}) }
+
+// Info describes the renderer.
+func (Renderer) Info() renderers.Info { return info }
+
+// ValidateOptions rejects unknown option names and bad values.
+func (Renderer) ValidateOptions(opts map[string]string) error {
+	_, err := parseOptions(opts)
+	return err
+}
+
+type options struct {
+	source   string
+	doNotice string
+}
+
+func parseOptions(opts map[string]string) (options, error) {
+	var o options
+	if err := renderers.CheckOptionNames(info, opts); err != nil {
+		return o, fmt.Errorf("zeek: %w", err)
+	}
+	if v := opts["do_notice"]; v != "" {
+		if v != "T" && v != "F" {
+			return o, fmt.Errorf("zeek: option do_notice: want T or F, got %q", v)
+		}
+		o.doNotice = v
+	}
+	if v := opts["source"]; v != "" {
+		if v == "-" || len(v) > 256 || strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+			return o, fmt.Errorf("zeek: option source: want 1-256 characters without control characters, other than \"-\", got %q", v)
+		}
+		o.source = v
+	}
+	return o, nil
+}
+
+// IntelType returns the Intel::Type name for t, or "" when Zeek has none.
+func IntelType(t indicator.Type) string {
+	switch t {
+	case indicator.IPv4, indicator.IPv6:
+		return "Intel::ADDR"
+	case indicator.IPv4Net, indicator.IPv6Net:
+		return "Intel::SUBNET"
+	case indicator.Domain, indicator.Hostname:
+		return "Intel::DOMAIN"
+	case indicator.URL:
+		return "Intel::URL"
+	case indicator.MD5, indicator.SHA1, indicator.SHA256:
+		return "Intel::FILE_HASH"
+	case indicator.Email:
+		return "Intel::EMAIL"
+	case indicator.EmailAttachment:
+		return "Intel::FILE_NAME"
+	case indicator.X509SHA1:
+		return "Intel::CERT_HASH"
+	}
+	return ""
+}
+
+// Render writes the intel file.
+func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	o, err := parseOptions(req.Options)
+	if err != nil {
+		return err
+	}
+	source := o.source
+	if source == "" {
+		source = "cratos-" + req.Site + "-" + req.Feed
+	}
+	// The columns after the indicator type are the same on every row but
+	// for the description.
+	src := appendField(nil, source)
+	var notice string
+	if o.doNotice != "" {
+		notice = "\t" + o.doNotice
+	}
+	out := renderers.NewOut(ctx, w)
+	out.WriteString(Header)
+	if notice != "" {
+		out.WriteString("\tmeta.do_notice")
+	}
+	out.WriteByte('\n')
+	var b []byte
+	for ind := range in {
+		if err := out.Next(); err != nil {
+			return err
+		}
+		typ := IntelType(ind.Type)
+		if typ == "" {
+			req.Drop("type "+ind.Type.String()+" has no Zeek intel type", 1)
+			continue
+		}
+		v := ind.Value
+		if ind.Type == indicator.URL {
+			v = stripScheme(v)
+		}
+		if v == "" || v == "-" {
+			req.Drop("empty indicator", 1)
+			continue
+		}
+		if ind.Type != indicator.EmailAttachment && hasSpaceOrControl(v) {
+			req.Drop("indicator with white space or control characters", 1)
+			continue
+		}
+		b = appendField(b[:0], v)
+		b = append(b, '\t')
+		b = append(b, typ...)
+		b = append(b, '\t')
+		b = append(b, src...)
+		b = append(b, '\t')
+		b = append(b, ind.Type.String()...)
+		b = append(b, "\t-"...)
+		b = append(b, notice...)
+		b = append(b, '\n')
+		out.Write(b)
+	}
+	return out.Close()
+}
+
+// stripScheme removes "scheme://" and user info, as Zeek's HTTP analyzer
+// builds the URLs it checks from the Host header and the request URI.
+func stripScheme(v string) string {
+	if i := strings.Index(v, "://"); i >= 0 {
+		v = v[i+3:]
+	}
+	end := strings.IndexAny(v, "/?")
+	if end < 0 {
+		end = len(v)
+	}
+	if at := strings.LastIndexByte(v[:end], '@'); at >= 0 {
+		v = v[at+1:]
+	}
+	return v
+}
+
+func hasSpaceOrControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] == 0x7f {
+			return true
+		}
+	}
+	return false
+}
+
+// appendField appends s as one field: TAB, CR and LF become a space and a
+// backslash becomes \x5c.
+func appendField(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\t', '\r', '\n':
+			b = append(b, ' ')
+		case '\\':
+			b = append(b, `\x5c`...)
+		default:
+			b = append(b, c)
+		}
+	}
+	return b
+}

@@ -1,0 +1,217 @@
+package zeek
+
+import (
+	"bytes"
+	"context"
+	"maps"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/conformance"
+	"github.com/cratos-project/cratos/conformance/realtools"
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+)
+
+var generated = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+
+func renderOut(t testing.TB, opts map[string]string, ins []indicator.Indicator) (string, map[string]int) {
+	t.Helper()
+	drops := map[string]int{}
+	req := renderers.Request{
+		Site: "misp.example", Feed: "block", Generated: generated, Options: opts,
+		Dropped: func(reason string, n int) { drops[reason] += n },
+	}
+	var buf bytes.Buffer
+	in := renderers.Filter(renderers.Slice(ins), indicator.SetOf(info.Types...))
+	if err := (Renderer{}).Render(context.Background(), &buf, req, in); err != nil {
+		t.Fatalf("Render: %v", err)
+	}
+	return buf.String(), drops
+}
+
+func ind(t indicator.Type, v string) indicator.Indicator {
+	return indicator.Indicator{Type: t, Value: v}
+}
+
+func TestRows(t *testing.T) {
+	const src = "\tcratos-misp.example-block\t"
+	cases := []struct {
+		name string
+		opts map[string]string
+		in   indicator.Indicator
+		want string // the row after the header
+	}{
+		{"address", nil, ind(indicator.IPv4, "198.51.100.7"), "198.51.100.7\tIntel::ADDR" + src + "ipv4\t-\n"},
+		{"IPv6 net", nil, ind(indicator.IPv6Net, "2001:db8::/32"), "2001:db8::/32\tIntel::SUBNET" + src + "ipv6-net\t-\n"},
+		{"domain", nil, ind(indicator.Domain, "bad.example"), "bad.example\tIntel::DOMAIN" + src + "domain\t-\n"},
+		{"hostname", nil, ind(indicator.Hostname, "www.bad.example"), "www.bad.example\tIntel::DOMAIN" + src + "hostname\t-\n"},
+		{"URL scheme and user info removed", nil, ind(indicator.URL, "https://u:p@bad.example/a?b=c@d"), "bad.example/a?b=c@d\tIntel::URL" + src + "url\t-\n"},
+		{"URL without scheme", nil, ind(indicator.URL, "bad.example/x"), "bad.example/x\tIntel::URL" + src + "url\t-\n"},
+		{"backslash escaped", nil, ind(indicator.URL, `http://bad.example/a\b`), `bad.example/a\x5cb` + "\tIntel::URL" + src + "url\t-\n"},
+		{"hash", nil, ind(indicator.SHA256, strings.Repeat("ab", 32)), strings.Repeat("ab", 32) + "\tIntel::FILE_HASH" + src + "sha256\t-\n"},
+		{"email", nil, ind(indicator.Email, "a@bad.example"), "a@bad.example\tIntel::EMAIL" + src + "email\t-\n"},
+		{"attachment name", nil, ind(indicator.EmailAttachment, "report (1).doc"), "report (1).doc\tIntel::FILE_NAME" + src + "email-attachment\t-\n"},
+		{"certificate", nil, ind(indicator.X509SHA1, strings.Repeat("0a", 20)), strings.Repeat("0a", 20) + "\tIntel::CERT_HASH" + src + "x509-sha1\t-\n"},
+		{"tab in a value", nil, ind(indicator.EmailAttachment, "a\tb\r\nc"), "a b  c\tIntel::FILE_NAME" + src + "email-attachment\t-\n"},
+		{"source option", map[string]string{"source": `misp e42\`}, ind(indicator.IPv4, "198.51.100.7"), "198.51.100.7\tIntel::ADDR\tmisp e42\\x5c\tipv4\t-\n"},
+		{"do_notice", map[string]string{"do_notice": "T"}, ind(indicator.IPv4, "198.51.100.7"), "198.51.100.7\tIntel::ADDR" + src + "ipv4\t-\tT\n"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			out, drops := renderOut(t, tc.opts, []indicator.Indicator{tc.in})
+			header := Header + "\n"
+			if tc.opts["do_notice"] != "" {
+				header = Header + "\tmeta.do_notice\n"
+			}
+			if want := header + tc.want; out != want {
+				t.Errorf("got  %q\nwant %q", out, want)
+			}
+			if len(drops) != 0 {
+				t.Errorf("drops %v", drops)
+			}
+			if err := realtools.CheckIntel(out); err != nil {
+				t.Errorf("CheckIntel: %v", err)
+			}
+		})
+	}
+}
+
+func TestGolden(t *testing.T) {
+	cases := []struct {
+		name string
+		opts map[string]string
+	}{
+		{"sample", nil},
+		{"sample-do-notice", map[string]string{"do_notice": "F", "source": "misp-e42"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			out, drops := renderOut(t, tc.opts, conformance.Sample())
+			conformance.Golden(t, "testdata/"+tc.name+"/intel.dat", []byte(out))
+			if len(drops) != 0 {
+				t.Errorf("drops %v", drops)
+			}
+		})
+	}
+}
+
+func TestValidateOptions(t *testing.T) {
+	cases := []struct {
+		name    string
+		opts    map[string]string
+		wantErr string
+	}{
+		{"none", nil, ""},
+		{"empty values", map[string]string{"source": "", "do_notice": ""}, ""},
+		{"both", map[string]string{"source": "misp", "do_notice": "F"}, ""},
+		{"do_notice word", map[string]string{"do_notice": "true"}, "option do_notice"},
+		{"source unset marker", map[string]string{"source": "-"}, "option source"},
+		{"source control character", map[string]string{"source": "a\x00b"}, "option source"},
+		{"unknown", map[string]string{"desc": "x"}, `unknown option "desc"`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := Renderer{}.ValidateOptions(tc.opts)
+			switch {
+			case tc.wantErr == "" && err != nil:
+				t.Fatalf("got %v, want nil", err)
+			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
+				t.Fatalf("got %v, want an error containing %q", err, tc.wantErr)
+			}
+		})
+	}
+}
+
+func TestConformance(t *testing.T) {
+	if err := conformance.Check(context.Background(), Renderer{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRealTool checks the sample and the real data with the intel file
+// reader and counts one row per indicator minus the reported drops.
+func TestRealTool(t *testing.T) {
+	real, _ := conformance.RealData(t)
+	cases := []struct {
+		name string
+		in   []indicator.Indicator
+		opts map[string]string
+	}{
+		{"sample", conformance.Sample(), nil},
+		{"sample, do_notice", conformance.Sample(), map[string]string{"do_notice": "T"}},
+		{"tricky", indicator.Normalize([]indicator.Indicator{
+			ind(indicator.URL, `http://bad.example/a\xb`), ind(indicator.URL, "http://u@bad.example/\t"),
+			ind(indicator.EmailAttachment, "a\tb\r\nc"), ind(indicator.EmailAttachment, "-"), ind(indicator.EmailAttachment, "(empty)"),
+			ind(indicator.IPv4Net, "0.0.0.0/0"), ind(indicator.IPv6, "::"), ind(indicator.Email, "a\\b@bad.example"),
+		}), map[string]string{"source": `x\y`}},
+		{"real data", real, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.name == "real data" && testing.Short() {
+				t.Skip("real data skipped in -short mode")
+			}
+			in := slices.DeleteFunc(slices.Clone(tc.in), func(i indicator.Indicator) bool { return !info.Supports(i.Type) })
+			out, drops := renderOut(t, tc.opts, in)
+			if err := realtools.ZeekCheck(t, out); err != nil {
+				t.Fatal(err)
+			}
+			dropped := 0
+			for _, n := range drops {
+				dropped += n
+			}
+			if got := strings.Count(out, "\n") - 1; got != len(in)-dropped {
+				t.Fatalf("%d rows, want %d indicators minus %d dropped (%v)", got, len(in), dropped, drops)
+			}
+			if !maps.Equal(drops, map[string]int{}) {
+				t.Logf("drops %v", drops)
+			}
+		})
+	}
+}
+
+func BenchmarkRender(b *testing.B) {
+	in := conformance.Generated(1_000_000, 1)
+	in = slices.DeleteFunc(in, func(i indicator.Indicator) bool { return !info.Supports(i.Type) })
+	req := renderers.Request{Site: "misp.example", Feed: "block", Generated: generated}
+	cpu0 := cpuTime()
+	for b.Loop() {
+		var n countWriter
+		if err := (Renderer{}).Render(context.Background(), &n, req, renderers.Slice(in)); err != nil {
+			b.Fatal(err)
+		}
+		b.SetBytes(int64(n))
+	}
+	b.ReportMetric(float64(len(in))*float64(b.N)/b.Elapsed().Seconds(), "indicators/s")
+	b.ReportMetric(float64(len(in))*float64(b.N)/(cpuTime()-cpu0).Seconds(), "indicators/cpu-s")
+}
+
+type countWriter int
+
+func (c *countWriter) Write(p []byte) (int, error) { *c += countWriter(len(p)); return len(p), nil }
+
+func TestDefaultSourceCleaned(t *testing.T) {
+	req := renderers.Request{Site: "misp\texample", Feed: "bl\r\nock", Generated: generated}
+	var buf bytes.Buffer
+	if err := (Renderer{}).Render(context.Background(), &buf, req, renderers.Slice([]indicator.Indicator{ind(indicator.IPv4, "198.51.100.7")})); err != nil {
+		t.Fatal(err)
+	}
+	want := Header + "\n198.51.100.7\tIntel::ADDR\tcratos-misp example-bl  ock\tipv4\t-\n"
+	if buf.String() != want {
+		t.Fatalf("got %q, want %q", buf.String(), want)
+	}
+}
+
+// cpuTime is the CPU time the process used so far: on a shared machine it
+// measures the renderer's cost better than the wall clock.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
