@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -41,6 +42,7 @@ Flags:
                      warninglists/ and indicators/
   --generate N       add N generated attributes (default 0)
   --seed S           seed for generated data (default 1)
+  --types T1,T2      generate only these MISP types (e.g. ip-dst,ip-src)
   --tag-prefix P     tag loaded events P:incident-classification=<class>
   --gzip             gzip responses for clients that accept it
   --help             show this help
@@ -54,6 +56,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	data := fs.String("data", "", "")
 	generate := fs.Int("generate", 0, "")
 	seed := fs.Int64("seed", 1, "")
+	types := fs.String("types", "", "")
 	prefix := fs.String("tag-prefix", "", "")
 	gz := fs.Bool("gzip", false, "")
 	if err := fs.Parse(args); err != nil {
@@ -76,6 +79,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	start := time.Now()
 	srv, err := mispsim.New(mispsim.Options{
 		Key: *key, DataDir: *data, Generate: *generate, Seed: *seed, TagPrefix: *prefix, Gzip: *gz,
+		GenerateTypes: splitList(*types),
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "%v\n", err)
@@ -108,4 +112,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer cancel()
 	_ = hs.Shutdown(shutdown)
 	return 0
+}
+
+// splitList splits a comma-separated flag value, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }

@@ -511,8 +511,13 @@ func (s *Server) generate(n int) error {
 		typeIDs[i] = st.typeID(t.name)
 		catIDs[i] = st.catID(defaultCategory(t.name))
 		idsByDefault[i] = defaultToIDs(t.name)
-		total += t.weight
+		if len(s.opts.GenerateTypes) == 0 || slices.Contains(s.opts.GenerateTypes, t.name) {
+			total += t.weight
+		}
 		cum[i] = total
+	}
+	if total == 0 {
+		return fmt.Errorf("generate: none of the types %v can be generated", s.opts.GenerateTypes)
 	}
 
 	nEvents := (n + attrsPerEvent - 1) / attrsPerEvent

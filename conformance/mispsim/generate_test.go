@@ -2,9 +2,11 @@ package mispsim
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -161,4 +163,46 @@ func BenchmarkGenerate1M(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+func TestGenerateTypes(t *testing.T) {
+	s, err := New(Options{Generate: 2000, Seed: 3, GenerateTypes: []string{"ip-dst", "ip-src"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range allGenerated(t, s) {
+		if a.Type != "ip-dst" && a.Type != "ip-src" {
+			t.Fatalf("generated a %s attribute", a.Type)
+		}
+	}
+	if _, err := New(Options{Generate: 10, GenerateTypes: []string{"no-such-type"}}); err == nil {
+		t.Error("an impossible type list was accepted")
+	}
+}
+
+// allGenerated returns every attribute of s whose type the generator
+// knows, through restSearch.
+func allGenerated(t *testing.T, s *Server) []struct{ Type string } {
+	t.Helper()
+	var types []string
+	for _, g := range genTypes {
+		types = append(types, g.name)
+	}
+	body, _ := json.Marshal(map[string]any{"returnFormat": "json", "type": types})
+	req := httptest.NewRequest("POST", "/attributes/restSearch", bytes.NewReader(body))
+	req.Header.Set("Authorization", DefaultKey)
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	var out struct {
+		Response struct {
+			Attribute []struct{ Type string } `json:"Attribute"`
+		} `json:"response"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+		t.Fatalf("restSearch: %v: %s", err, rec.Body.String()[:200])
+	}
+	if len(out.Response.Attribute) == 0 {
+		t.Fatal("no attributes")
+	}
+	return out.Response.Attribute
 }

@@ -37,6 +37,10 @@ type Options struct {
 	DataDir string
 	// Generate adds this many generated attributes.
 	Generate int
+	// GenerateTypes, when set, limits generated attributes to these MISP
+	// types (keeping their relative weights), so that one data type's feed
+	// can hold all of them.
+	GenerateTypes []string
 	// Seed makes generation deterministic.
 	Seed int64
 	// TagPrefix, when set, gives each loaded event the event tag
