@@ -14,6 +14,9 @@
 //     Golden compares output with a file under testdata/, rewriting it
 //     when the test binary runs with -update.
 //
-// It depends only on the standard library, renderers and core/indicator,
-// so a plugin author can import it without pulling in the service.
+//   - CheckBridge runs a renderer through the plugin bridge and compares
+//     the bytes; CheckPluginBinary checks a plugin executable.
+//
+// It depends on renderers, core/indicator and plugins (which a plugin
+// author imports anyway), never on the service itself.
 package conformance

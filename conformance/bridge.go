@@ -1,0 +1,144 @@
+package conformance
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"maps"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/plugins"
+	"github.com/cratos-project/cratos/renderers"
+)
+
+// bridgeGenerated is the size of the generated input CheckBridge renders.
+const bridgeGenerated = 50_000
+
+// CheckBridge runs r through the plugin bridge inside this process
+// (plugins.Loopback: the gRPC protocol, batching, chunking and flow control
+// of a plugin process, without the process) and fails t unless the bridge
+// is invisible: the same Info, the same option verdicts, and byte-identical
+// output with identical drop reports for Sample() and for 50,000 generated
+// indicators (Generated(50_000, 1)'s mix), both restricted to r's types.
+func CheckBridge(t *testing.T, r renderers.Renderer) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	c, stop, err := plugins.Loopback(ctx, r)
+	if err != nil {
+		t.Fatalf("conformance: bridge: %v", err)
+	}
+	defer stop()
+
+	info := r.Info()
+	if got := c.Info(); !sameInfo(got, info) {
+		t.Errorf("conformance: bridge %s: Info over the bridge is %+v, want %+v", info.Name, got, info)
+	}
+	checkBridgeOptions(t, r, c, info)
+
+	types := indicator.SetOf(info.Types...)
+	inputs := []struct {
+		name string
+		ins  []indicator.Indicator
+	}{
+		{"sample", filter(Sample(), types)},
+		{"generated", generate(bridgeGenerated, 1, types)},
+	}
+	req := renderers.Request{Site: checkSite, Feed: checkFeed, Generated: checkGenerated, Options: map[string]string{}}
+	for _, in := range inputs {
+		t.Run(in.name, func(t *testing.T) {
+			direct := bridgeRender(ctx, r, req, in.ins)
+			bridged := bridgeRender(ctx, c, req, in.ins)
+			if direct.err != nil || bridged.err != nil {
+				t.Fatalf("conformance: bridge %s: Render failed: direct %v, bridged %v", info.Name, direct.err, bridged.err)
+			}
+			if !bytes.Equal(direct.out, bridged.out) {
+				t.Errorf("conformance: bridge %s: output of %d indicators differs (direct %d bytes, bridged %d bytes)\n%s",
+					info.Name, len(in.ins), len(direct.out), len(bridged.out), firstDifference(direct.out, bridged.out))
+			}
+			if !slices.Equal(direct.drops, bridged.drops) {
+				t.Errorf("conformance: bridge %s: drop reports differ: direct %v, bridged %v", info.Name, direct.drops, bridged.drops)
+			}
+		})
+	}
+}
+
+// CheckPluginBinary launches the plugin program at path (a relative path is
+// taken from the working directory), taking its checksum from the file as it
+// is, and runs Check on it across the process boundary; a plugin that had to
+// be restarted during the check fails too. It is what
+// `cratos plugin check PATH` runs.
+func CheckPluginBinary(ctx context.Context, path string) error {
+	path, err := filepath.Abs(path)
+	if err != nil {
+		return fmt.Errorf("conformance: plugin: %w", err)
+	}
+	sum, err := plugins.SHA256File(path)
+	if err != nil {
+		return fmt.Errorf("conformance: plugin %s: %w", path, err)
+	}
+	p, err := plugins.Launch(ctx, plugins.Config{Path: path, SHA256: sum})
+	if err != nil {
+		return fmt.Errorf("conformance: plugin %s: %w", path, err)
+	}
+	defer p.Close()
+	if err := Check(ctx, p.Renderer()); err != nil {
+		return err
+	}
+	if n := p.Restarts(); n > 0 {
+		return fmt.Errorf("conformance: plugin %s: the plugin failed and was restarted %d times during the check", path, n)
+	}
+	return nil
+}
+
+type bridgeResult struct {
+	out   []byte
+	drops []bridgeDrop
+	err   error
+}
+
+type bridgeDrop struct {
+	Reason string
+	Count  int
+}
+
+func bridgeRender(ctx context.Context, r renderers.Renderer, req renderers.Request, ins []indicator.Indicator) bridgeResult {
+	var res bridgeResult
+	var buf bytes.Buffer
+	req.Dropped = func(reason string, n int) { res.drops = append(res.drops, bridgeDrop{reason, n}) }
+	res.err = r.Render(ctx, &buf, req, renderers.Slice(ins))
+	res.out = buf.Bytes()
+	return res
+}
+
+func sameInfo(a, b renderers.Info) bool {
+	return a.Name == b.Name && a.Description == b.Description && a.ContentType == b.ContentType &&
+		a.Extension == b.Extension && slices.Equal(a.Types, b.Types) && slices.Equal(a.Options, b.Options)
+}
+
+// checkBridgeOptions compares the option verdicts of r and of its bridge c.
+func checkBridgeOptions(t *testing.T, r, c renderers.Renderer, info renderers.Info) {
+	t.Helper()
+	defaults := map[string]string{}
+	for _, o := range info.Options {
+		defaults[o.Name] = o.Default
+	}
+	for _, opts := range []map[string]string{{}, defaults, {"conformance-unknown-option": "x"}} {
+		want, got := errText(safeValidate(r, opts)), errText(safeValidate(c, opts))
+		if got != want {
+			t.Errorf("conformance: bridge %s: ValidateOptions(%v) over the bridge = %q, want %q",
+				info.Name, slices.Sorted(maps.Keys(opts)), got, want)
+		}
+	}
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}

@@ -1,0 +1,252 @@
+package plugins
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"slices"
+	"time"
+
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/plugins/proto"
+	"github.com/cratos-project/cratos/renderers"
+	"google.golang.org/grpc"
+)
+
+// callTimeout bounds the unary calls (Info, ValidateOptions).
+const callTimeout = 30 * time.Second
+
+// Client is the host side of the bridge: a renderers.Renderer (and
+// renderers.OptionValidator) whose work is done by a plugin at the other end
+// of a gRPC connection. It holds no process; Launch adds process management.
+// A Client is safe for concurrent use.
+type Client struct {
+	rpc  proto.RendererClient
+	info renderers.Info
+}
+
+var (
+	_ renderers.Renderer        = (*Client)(nil)
+	_ renderers.OptionValidator = (*Client)(nil)
+)
+
+// NewClient asks the plugin behind conn for its Info and returns a Client
+// for it. It refuses an Info naming an indicator type this host does not
+// know.
+func NewClient(ctx context.Context, conn grpc.ClientConnInterface) (*Client, error) {
+	return newClient(ctx, proto.NewRendererClient(conn))
+}
+
+func newClient(ctx context.Context, rpc proto.RendererClient) (*Client, error) {
+	ctx, cancel := context.WithTimeout(ctx, callTimeout)
+	defer cancel()
+	resp, err := rpc.Info(ctx, &proto.InfoRequest{})
+	if err != nil {
+		return nil, fmt.Errorf("plugins: info: %w", err)
+	}
+	info := renderers.Info{
+		Name:        resp.GetName(),
+		Description: resp.GetDescription(),
+		ContentType: resp.GetContentType(),
+		Extension:   resp.GetExtension(),
+	}
+	if info.Name == "" {
+		return nil, protocolErrorf("info has an empty name")
+	}
+	for _, name := range resp.GetTypes() {
+		t, err := indicator.ParseType(name)
+		if err != nil {
+			return nil, fmt.Errorf("plugins: info of %s: %w", info.Name, err)
+		}
+		info.Types = append(info.Types, t)
+	}
+	for _, o := range resp.GetOptions() {
+		info.Options = append(info.Options, renderers.Option{Name: o.GetName(), Default: o.GetDefault(), Description: o.GetDescription()})
+	}
+	return &Client{rpc: rpc, info: info}, nil
+}
+
+// Info returns the plugin's Info, as it answered when the Client was made.
+func (c *Client) Info() renderers.Info {
+	info := c.info
+	info.Types = slices.Clone(info.Types)
+	info.Options = slices.Clone(info.Options)
+	return info
+}
+
+// ValidateOptions asks the plugin to check opts.
+func (c *Client) ValidateOptions(opts map[string]string) error {
+	return c.validateOptions(context.Background(), opts)
+}
+
+func (c *Client) validateOptions(ctx context.Context, opts map[string]string) error {
+	ctx, cancel := context.WithTimeout(ctx, callTimeout)
+	defer cancel()
+	resp, err := c.rpc.ValidateOptions(ctx, &proto.ValidateOptionsRequest{Options: opts})
+	if err != nil {
+		return fmt.Errorf("plugins: validate options: %w", err)
+	}
+	if msg := resp.GetError(); msg != "" {
+		return &remoteError{msg: msg}
+	}
+	return nil
+}
+
+// Render streams in to the plugin and writes its output to w chunk by chunk
+// as it arrives; drop reports go to req.Drop. It returns the plugin's error,
+// the first write error of w, or the cause of ctx when ctx ends first (the
+// stream is then cancelled). in is ranged over once, on another goroutine,
+// and no longer once Render has returned.
+func (c *Client) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("plugins: render %s: %w", c.info.Name, context.Cause(ctx))
+	}
+	// The stream gets no deadline of its own, so that the plugin cannot end
+	// it first and make a timeout look like a plugin failure: it is
+	// cancelled when ctx ends.
+	sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	stopCancel := context.AfterFunc(ctx, cancel)
+	defer stopCancel()
+	stream, err := c.rpc.Render(sctx)
+	if err != nil {
+		return c.streamErr(ctx, "open stream", err)
+	}
+	sent := make(chan sendResult, 1)
+	go func() { sent <- sendInput(stream, req, in) }()
+
+	err = c.receive(ctx, stream, w, req)
+	cancel() // stops the sender if it is still at work
+	res := <-sent
+	if res.panicked {
+		panic(res.panicValue)
+	}
+	if res.err != nil {
+		return res.err
+	}
+	return err
+}
+
+// receive reads the plugin's output until the end of the stream.
+func (c *Client) receive(ctx context.Context, stream proto.Renderer_RenderClient, w io.Writer, req renderers.Request) error {
+	var status *proto.Status
+	for {
+		msg, err := stream.Recv()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return c.streamErr(ctx, "receive output", err)
+		}
+		if status != nil {
+			return protocolErrorf("%T after the final status", msg.GetMsg())
+		}
+		switch m := msg.GetMsg().(type) {
+		case *proto.RenderOutput_Chunk:
+			if len(m.Chunk) > MaxChunk {
+				return protocolErrorf("output chunk of %d bytes (limit %d)", len(m.Chunk), MaxChunk)
+			}
+			if _, err := w.Write(m.Chunk); err != nil {
+				return &outputError{err: err}
+			}
+		case *proto.RenderOutput_Drop:
+			n := m.Drop.GetCount()
+			if n <= 0 || int64(int(n)) != n {
+				return protocolErrorf("drop report of %d entries", n)
+			}
+			req.Drop(m.Drop.GetReason(), int(n))
+		case *proto.RenderOutput_Status:
+			status = m.Status
+		default:
+			return protocolErrorf("unexpected %T in the output", msg.GetMsg())
+		}
+	}
+	if status == nil {
+		return protocolErrorf("output ended without a status")
+	}
+	if msg := status.GetError(); msg != "" {
+		return &remoteError{msg: msg}
+	}
+	return nil
+}
+
+// streamErr reports a gRPC failure, or the cause of ctx when ctx ended it.
+func (c *Client) streamErr(ctx context.Context, op string, err error) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("plugins: render %s: %s: %w", c.info.Name, op, context.Cause(ctx))
+	}
+	return fmt.Errorf("plugins: render %s: %s: %w", c.info.Name, op, err)
+}
+
+type sendResult struct {
+	err        error
+	panicked   bool
+	panicValue any
+}
+
+// sendInput sends the header, the indicators in batches and the end
+// marker. A Send error means the stream is over (the plugin finished early,
+// failed, or ctx ended); the receiver learns why, so it is not an error
+// here. The batch message and its slices are reused: Send has encoded a
+// message when it returns.
+func sendInput(stream proto.Renderer_RenderClient, req renderers.Request, in iter.Seq[indicator.Indicator]) (res sendResult) {
+	defer func() {
+		if p := recover(); p != nil {
+			res = sendResult{panicked: true, panicValue: p}
+		}
+	}()
+	defer func() { _ = stream.CloseSend() }()
+
+	h := &proto.Header{Site: req.Site, Feed: req.Feed, DataType: req.DataType, Options: req.Options}
+	encodeTime(h, req.Generated)
+	if stream.Send(&proto.RenderInput{Msg: &proto.RenderInput_Header{Header: h}}) != nil {
+		return res
+	}
+
+	var (
+		batch = &proto.Batch{
+			Types:      make([]proto.IndicatorType, 0, BatchSize),
+			EventIds:   make([]int64, 0, BatchSize),
+			Timestamps: make([]int64, 0, BatchSize),
+			ToIds:      make([]bool, 0, BatchSize),
+			Lengths:    make([]uint32, 0, 4*BatchSize),
+		}
+		msg   = &proto.RenderInput{Msg: &proto.RenderInput_Batch{Batch: batch}}
+		count uint64
+	)
+	flush := func() bool {
+		if len(batch.Types) == 0 {
+			return true
+		}
+		ok := stream.Send(msg) == nil
+		batch.Types, batch.EventIds, batch.Timestamps = batch.Types[:0], batch.EventIds[:0], batch.Timestamps[:0]
+		batch.ToIds, batch.Lengths, batch.Text = batch.ToIds[:0], batch.Lengths[:0], batch.Text[:0]
+		return ok
+	}
+	for x := range in {
+		wt, ok := typeToWire[x.Type]
+		if !ok {
+			res.err = &inputError{t: x.Type}
+			return res
+		}
+		batch.Types = append(batch.Types, wt)
+		batch.EventIds = append(batch.EventIds, x.EventID)
+		batch.Timestamps = append(batch.Timestamps, x.Timestamp)
+		batch.ToIds = append(batch.ToIds, x.ToIDS)
+		for _, f := range [4]string{x.Value, x.MISPType, x.Category, x.UUID} {
+			batch.Lengths = append(batch.Lengths, uint32(len(f)))
+			batch.Text = append(batch.Text, f...)
+		}
+		count++
+		if (len(batch.Types) == BatchSize || len(batch.Text) >= batchBytes) && !flush() {
+			return res
+		}
+	}
+	if !flush() {
+		return res
+	}
+	_ = stream.Send(&proto.RenderInput{Msg: &proto.RenderInput_End{End: &proto.End{Count: count}}})
+	return res
+}

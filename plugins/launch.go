@@ -1,0 +1,519 @@
+package plugins
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/plugins/proto"
+	"github.com/cratos-project/cratos/renderers"
+	"github.com/hashicorp/go-hclog"
+	goplugin "github.com/hashicorp/go-plugin"
+)
+
+// Defaults for the zero values of Config.
+const (
+	DefaultStartTimeout  = 10 * time.Second
+	DefaultRenderTimeout = 2 * time.Minute
+)
+
+// Config says how to run one plugin.
+type Config struct {
+	// Name is the renderer name the plugin must report in its Info; it is
+	// the URL segment that selects it. Empty takes whatever name the plugin
+	// reports, for tools that inspect an unknown binary.
+	Name string
+	// Path is the absolute path of the plugin binary.
+	Path string
+	// SHA256 is the hex SHA-256 of the binary, checked before every start.
+	SHA256 string
+	// StartTimeout bounds a start, from exec to a usable connection
+	// (default DefaultStartTimeout).
+	StartTimeout time.Duration
+	// RenderTimeout bounds one Render (default DefaultRenderTimeout). A
+	// plugin that overruns it is killed and started again at the next
+	// request.
+	RenderTimeout time.Duration
+	// Logger receives the plugin's stderr and stdout, one record per line
+	// tagged with the plugin name, and its lifecycle events. Nil discards.
+	Logger *slog.Logger
+}
+
+// Plugin is a running plugin process, restarted on demand after a failure.
+// It is safe for concurrent use; renders share one process.
+type Plugin struct {
+	cfg  Config
+	log  *slog.Logger
+	info renderers.Info
+
+	startSem chan struct{} // held while a process starts
+	kills    sync.WaitGroup
+
+	mu     sync.Mutex
+	cur    *instance // nil when no process is usable
+	starts int
+	closed bool
+}
+
+// instance is one process of a plugin.
+type instance struct {
+	proc     *goplugin.Client
+	cmd      *exec.Cmd
+	rc       *Client
+	outputs  []*lineLog
+	killOnce sync.Once
+}
+
+// Launch checks cfg, verifies the binary's checksum and starts the plugin.
+// It fails when the plugin does not start within cfg.StartTimeout or
+// reports a name other than cfg.Name. Close the Plugin when done.
+//
+// The process runs with an empty environment apart from go-plugin's
+// handshake variables (nothing of the service's environment, such as MISP
+// keys, reaches it), in the directory of its binary, over mutual TLS
+// negotiated at each start.
+func Launch(ctx context.Context, cfg Config) (*Plugin, error) {
+	if err := checkConfig(&cfg); err != nil {
+		return nil, err
+	}
+	p := &Plugin{cfg: cfg, log: cfg.Logger, startSem: make(chan struct{}, 1)}
+	inst, err := p.start(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("plugins: launch %s: %w", cfg.displayName(), err)
+	}
+	info := inst.rc.Info()
+	if cfg.Name != "" && info.Name != cfg.Name {
+		p.kill(inst, false)
+		return nil, fmt.Errorf("plugins: launch %s: the plugin calls itself %q", cfg.Name, info.Name)
+	}
+	p.cfg.Name = info.Name
+	p.info = info
+	p.cur = inst
+	p.starts = 1
+	p.log.Info("plugin started", "plugin", p.cfg.Name, "path", cfg.Path, "pid", inst.cmd.Process.Pid)
+	return p, nil
+}
+
+func (c *Config) displayName() string {
+	if c.Name != "" {
+		return c.Name
+	}
+	return c.Path
+}
+
+var hexSHA256 = regexp.MustCompile(`^[0-9a-fA-F]{64}$`)
+
+func checkConfig(cfg *Config) error {
+	if cfg.Name != "" {
+		if err := checkNameSyntax(cfg.Name); err != nil {
+			return err
+		}
+	}
+	if !filepath.IsAbs(cfg.Path) {
+		return fmt.Errorf("plugins: launch %s: path %q is not absolute", cfg.displayName(), cfg.Path)
+	}
+	if !hexSHA256.MatchString(cfg.SHA256) {
+		return fmt.Errorf("plugins: launch %s: sha256 %q is not 64 hex digits", cfg.displayName(), cfg.SHA256)
+	}
+	cfg.SHA256 = strings.ToLower(cfg.SHA256)
+	if cfg.StartTimeout <= 0 {
+		cfg.StartTimeout = DefaultStartTimeout
+	}
+	if cfg.RenderTimeout <= 0 {
+		cfg.RenderTimeout = DefaultRenderTimeout
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	return nil
+}
+
+// SHA256File returns the hex SHA-256 of the file at path, the value that
+// goes into a plugin's configuration.
+func SHA256File(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("plugins: checksum: %w", err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("plugins: checksum %s: %w", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// start verifies the binary and starts one process.
+func (p *Plugin) start(ctx context.Context) (*instance, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	sum, err := SHA256File(p.cfg.Path)
+	if err != nil {
+		return nil, err
+	}
+	if sum != p.cfg.SHA256 {
+		return nil, fmt.Errorf("%w: %s has sha256 %s, the configuration says %s", ErrChecksum, p.cfg.Path, sum, p.cfg.SHA256)
+	}
+
+	name := p.cfg.displayName()
+	stderr := newLineLog(p.log, name, "stderr")
+	syncErr := newLineLog(p.log, name, "stderr")
+	syncOut := newLineLog(p.log, name, "stdout")
+	cmd := exec.Command(p.cfg.Path)
+	cmd.Env = []string{} // go-plugin appends its handshake variables only
+	cmd.Dir = filepath.Dir(p.cfg.Path)
+	proc := goplugin.NewClient(&goplugin.ClientConfig{
+		HandshakeConfig:  Handshake,
+		Plugins:          goplugin.PluginSet{PluginKey: &grpcPlugin{}},
+		Cmd:              cmd,
+		SkipHostEnv:      true,
+		AllowedProtocols: []goplugin.Protocol{goplugin.ProtocolGRPC},
+		AutoMTLS:         true,
+		StartTimeout:     p.cfg.StartTimeout,
+		Stderr:           stderr,
+		SyncStderr:       syncErr,
+		SyncStdout:       syncOut,
+		Logger:           hclog.New(&hclog.LoggerOptions{Level: hclog.Off, Output: io.Discard}),
+		GRPCDialOptions:  dialOptions(),
+	})
+	inst := &instance{proc: proc, cmd: cmd, outputs: []*lineLog{stderr, syncErr, syncOut}}
+	ok := false
+	defer func() {
+		if !ok {
+			p.kill(inst, true)
+		}
+	}()
+	conn, err := proc.Client()
+	if err != nil {
+		return nil, fmt.Errorf("start %s: %w", p.cfg.Path, err)
+	}
+	raw, err := conn.Dispense(PluginKey)
+	if err != nil {
+		return nil, fmt.Errorf("start %s: %w", p.cfg.Path, err)
+	}
+	rpc, isRPC := raw.(proto.RendererClient)
+	if !isRPC {
+		return nil, fmt.Errorf("start %s: dispensed %T", p.cfg.Path, raw)
+	}
+	ictx, cancel := context.WithTimeout(ctx, p.cfg.StartTimeout)
+	defer cancel()
+	rc, err := newClient(ictx, rpc)
+	if err != nil {
+		return nil, fmt.Errorf("start %s: %w", p.cfg.Path, err)
+	}
+	inst.rc = rc
+	ok = true
+	return inst, nil
+}
+
+// acquire returns the usable process, starting one when there is none (the
+// first request after a failure).
+func (p *Plugin) acquire(ctx context.Context) (*instance, error) {
+	if inst, err := p.current(); inst != nil || err != nil {
+		return inst, err
+	}
+	select {
+	case p.startSem <- struct{}{}:
+		defer func() { <-p.startSem }()
+	case <-ctx.Done():
+		return nil, context.Cause(ctx)
+	}
+	if inst, err := p.current(); inst != nil || err != nil {
+		return inst, err // another request started it meanwhile
+	}
+	inst, err := p.start(ctx)
+	if err != nil {
+		p.log.Error("plugin failed to start", "plugin", p.cfg.Name, "error", err)
+		return nil, err
+	}
+	if info := inst.rc.Info(); info.Name != p.cfg.Name {
+		p.kill(inst, true)
+		return nil, fmt.Errorf("start %s: the plugin now calls itself %q", p.cfg.Path, info.Name)
+	}
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		p.kill(inst, false)
+		return nil, ErrClosed
+	}
+	p.cur = inst
+	p.starts++
+	restarts := p.starts - 1
+	p.mu.Unlock()
+	p.log.Warn("plugin restarted", "plugin", p.cfg.Name, "pid", inst.cmd.Process.Pid, "restarts", restarts)
+	return inst, nil
+}
+
+// current returns the running process, or nil when there is none; a process
+// that exited on its own is retired here.
+func (p *Plugin) current() (*instance, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return nil, ErrClosed
+	}
+	if p.cur != nil && p.cur.proc.Exited() {
+		p.log.Warn("plugin process exited; it starts again now", "plugin", p.cfg.Name)
+		old := p.cur
+		p.cur = nil
+		p.kills.Add(1)
+		go func() { defer p.kills.Done(); p.kill(old, true) }()
+	}
+	return p.cur, nil
+}
+
+// fail retires inst after a failure: it is killed at once and the next
+// request starts a new process.
+func (p *Plugin) fail(inst *instance, cause error) {
+	p.mu.Lock()
+	if p.cur == inst {
+		p.cur = nil
+	}
+	p.mu.Unlock()
+	p.log.Warn("plugin failed; it starts again at the next request", "plugin", p.cfg.Name, "error", cause)
+	p.kill(inst, true)
+}
+
+// kill ends inst's process: force kills it at once, otherwise go-plugin
+// asks it to exit and kills it after a grace period.
+// Several failing requests may kill one process at once; only the first
+// waits for it.
+func (p *Plugin) kill(inst *instance, force bool) {
+	if force && inst.cmd.Process != nil && !inst.proc.Exited() {
+		_ = inst.cmd.Process.Kill()
+	}
+	inst.killOnce.Do(func() {
+		inst.proc.Kill()
+		for _, l := range inst.outputs {
+			l.Flush()
+		}
+	})
+}
+
+// Restarts returns how many times the plugin was started again after a
+// failure.
+func (p *Plugin) Restarts() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return max(p.starts-1, 0)
+}
+
+// Info returns the plugin's Info.
+func (p *Plugin) Info() renderers.Info {
+	info := p.info
+	info.Types = slices.Clone(info.Types)
+	info.Options = slices.Clone(info.Options)
+	return info
+}
+
+// Close kills the plugin process; later requests fail with ErrClosed.
+func (p *Plugin) Close() error {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return nil
+	}
+	p.closed = true
+	inst := p.cur
+	p.cur = nil
+	p.mu.Unlock()
+	if inst != nil {
+		p.kill(inst, false)
+	}
+	p.kills.Wait()
+	p.log.Info("plugin stopped", "plugin", p.cfg.Name)
+	return nil
+}
+
+// Renderer returns the plugin as a renderers.Renderer (and
+// renderers.OptionValidator). Its Info().Name is the configured name. Every
+// failure of the plugin is an *Error; a failure of the caller's writer or
+// the end of the caller's ctx is returned as it is.
+func (p *Plugin) Renderer() renderers.Renderer { return pluginRenderer{p} }
+
+type pluginRenderer struct{ p *Plugin }
+
+func (r pluginRenderer) Info() renderers.Info { return r.p.Info() }
+
+func (r pluginRenderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	return r.p.render(ctx, w, req, in)
+}
+
+func (r pluginRenderer) ValidateOptions(opts map[string]string) error {
+	return r.p.validateOptions(opts)
+}
+
+func (p *Plugin) render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	inst, err := p.acquire(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("plugins: render %s: %w", p.cfg.Name, err)
+		}
+		return &Error{Plugin: p.cfg.Name, Err: err}
+	}
+	rctx, cancel := context.WithTimeoutCause(ctx, p.cfg.RenderTimeout,
+		fmt.Errorf("%w (%v)", ErrRenderTimeout, p.cfg.RenderTimeout))
+	defer cancel()
+	return p.classify(ctx, inst, inst.rc.Render(rctx, w, req, in))
+}
+
+func (p *Plugin) validateOptions(opts map[string]string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), p.cfg.StartTimeout+callTimeout)
+	defer cancel()
+	inst, err := p.acquire(ctx)
+	if err != nil {
+		return &Error{Plugin: p.cfg.Name, Err: err}
+	}
+	err = inst.rc.validateOptions(ctx, opts)
+	var remote *remoteError
+	if errors.As(err, &remote) {
+		return fmt.Errorf("plugin %s: %w", p.cfg.Name, err)
+	}
+	return p.classify(ctx, inst, err)
+}
+
+// classify turns the outcome of a call on inst into the error the caller
+// sees, and retires inst when the plugin itself failed.
+func (p *Plugin) classify(ctx context.Context, inst *instance, err error) error {
+	var (
+		out    *outputError
+		bad    *inputError
+		remote *remoteError
+	)
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &out), errors.As(err, &bad):
+		return err // the caller's writer or input failed
+	case ctx.Err() != nil:
+		return err // the caller gave up; the plugin is not at fault
+	case errors.As(err, &remote):
+		return &Error{Plugin: p.cfg.Name, Err: err}
+	case errors.Is(err, ErrRenderTimeout), errors.Is(err, ErrProtocol):
+	default:
+		if p.waitExit(inst) {
+			err = fmt.Errorf("%w: %w", ErrExited, err)
+		}
+	}
+	p.fail(inst, err)
+	return &Error{Plugin: p.cfg.Name, Err: err}
+}
+
+// waitExit reports whether inst's process has exited, giving go-plugin up
+// to two seconds to notice an exit that broke the connection.
+func (p *Plugin) waitExit(inst *instance) bool {
+	for range 200 {
+		if inst.proc.Exited() {
+			return true
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return false
+}
+
+var validName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,62}$`)
+
+func checkNameSyntax(name string) error {
+	if !validName.MatchString(name) {
+		return fmt.Errorf("plugins: name %q is not a valid renderer name (lower-case letters, digits, '.', '_' and '-', at most 63)", name)
+	}
+	return nil
+}
+
+// CheckName refuses a plugin name that is not a valid URL segment or that a
+// renderer in builtin (renderers.Builtin() when nil) already has.
+func CheckName(name string, builtin *renderers.Registry) error {
+	if err := checkNameSyntax(name); err != nil {
+		return err
+	}
+	if builtin == nil {
+		builtin = renderers.Builtin()
+	}
+	if _, taken := builtin.Lookup(name); taken {
+		return fmt.Errorf("plugins: name %q is taken by a built-in renderer", name)
+	}
+	return nil
+}
+
+// maxLogLine caps one logged line of plugin output.
+const maxLogLine = 8 << 10
+
+// lineLog writes what a plugin prints to a logger, one record per line.
+type lineLog struct {
+	log            *slog.Logger
+	plugin, stream string
+
+	mu  sync.Mutex
+	buf []byte
+	cut bool // the current line was logged cut; skip to its end
+}
+
+func newLineLog(log *slog.Logger, plugin, stream string) *lineLog {
+	return &lineLog{log: log, plugin: plugin, stream: stream}
+}
+
+// Write logs every complete line in p and keeps the rest for later. A line
+// longer than maxLogLine is logged cut at that length.
+func (l *lineLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := len(p)
+	for len(p) > 0 {
+		seg := p
+		i := bytes.IndexByte(p, '\n')
+		if i >= 0 {
+			seg = p[:i]
+		}
+		if !l.cut {
+			room := maxLogLine - len(l.buf)
+			l.buf = append(l.buf, seg[:min(len(seg), room)]...)
+			if len(seg) > room {
+				l.emit()
+				l.cut = true
+			}
+		}
+		if i < 0 {
+			break
+		}
+		if !l.cut {
+			l.emit()
+		}
+		l.cut = false
+		p = p[i+1:]
+	}
+	return n, nil
+}
+
+// Flush logs a last unfinished line.
+func (l *lineLog) Flush() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.buf) > 0 {
+		l.emit()
+	}
+}
+
+func (l *lineLog) emit() {
+	line := strings.TrimRight(string(l.buf), "\r")
+	l.buf = l.buf[:0]
+	if line == "" {
+		return
+	}
+	l.log.Info("plugin output", "plugin", l.plugin, "stream", l.stream, "line", line)
+}

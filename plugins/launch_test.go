@@ -1,0 +1,479 @@
+package plugins
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+)
+
+var (
+	buildOnce sync.Once
+	binDir    string
+	buildErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+// binary returns the path of a test plugin binary (routeros, faulty,
+// garbage), building all of them once per test run.
+func binary(t testing.TB, name string) string {
+	t.Helper()
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("the go command is not on PATH: cannot build the test plugins")
+	}
+	buildOnce.Do(func() {
+		binDir, buildErr = os.MkdirTemp("", "cratos-plugins-")
+		if buildErr != nil {
+			return
+		}
+		cmd := exec.Command(goTool, "build", "-o", binDir+string(filepath.Separator),
+			"./example/routeros", "./testdata/faulty", "./testdata/garbage")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return filepath.Join(binDir, name)
+}
+
+// copyBinary copies the binary to dir under a new name.
+func copyBinary(t *testing.T, src, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(dst, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// logRecorder keeps log records as attribute maps.
+type logRecorder struct {
+	mu      sync.Mutex
+	records []map[string]string
+}
+
+func (l *logRecorder) Enabled(context.Context, slog.Level) bool { return true }
+func (l *logRecorder) WithAttrs([]slog.Attr) slog.Handler       { return l }
+func (l *logRecorder) WithGroup(string) slog.Handler            { return l }
+func (l *logRecorder) Handle(_ context.Context, r slog.Record) error {
+	m := map[string]string{"msg": r.Message, "level": r.Level.String()}
+	r.Attrs(func(a slog.Attr) bool { m[a.Key] = a.Value.String(); return true })
+	l.mu.Lock()
+	l.records = append(l.records, m)
+	l.mu.Unlock()
+	return nil
+}
+
+// waitFor polls until some record has all of want's attributes.
+func (l *logRecorder) waitFor(t *testing.T, want map[string]string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		l.mu.Lock()
+		found := slices.ContainsFunc(l.records, func(m map[string]string) bool {
+			for k, v := range want {
+				if m[k] != v {
+					return false
+				}
+			}
+			return true
+		})
+		l.mu.Unlock()
+		if found {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	t.Fatalf("no log record with %v among %v", want, l.records)
+}
+
+func launch(t *testing.T, cfg Config) (*Plugin, *logRecorder) {
+	t.Helper()
+	rec := &logRecorder{}
+	if cfg.SHA256 == "" {
+		sum, err := SHA256File(cfg.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.SHA256 = sum
+	}
+	cfg.Logger = slog.New(rec)
+	p, err := Launch(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("Launch: %v", err)
+	}
+	t.Cleanup(func() { p.Close() })
+	return p, rec
+}
+
+func ips(n int) []indicator.Indicator {
+	out := make([]indicator.Indicator, n)
+	for i := range out {
+		out[i] = indicator.Indicator{Type: indicator.IPv4, Value: fmt.Sprintf("198.51.%d.%d", i/256%256, i%256), EventID: int64(i + 1)}
+	}
+	return out
+}
+
+func render(r renderers.Renderer, feed string, in []indicator.Indicator) (string, error) {
+	var buf bytes.Buffer
+	err := r.Render(context.Background(), &buf, renderers.Request{Site: "misp.example", Feed: feed, Generated: time.Unix(1_800_000_000, 0).UTC()}, renderers.Slice(in))
+	return buf.String(), err
+}
+
+func TestLaunchRendersFeed(t *testing.T) {
+	p, _ := launch(t, Config{Name: "routeros", Path: binary(t, "routeros")})
+	r := p.Renderer()
+	if got := r.Info().Name; got != "routeros" {
+		t.Fatalf("Info().Name = %q", got)
+	}
+	out, err := render(r, "block", []indicator.Indicator{
+		{Type: indicator.IPv4, Value: "198.51.100.7", EventID: 42},
+		{Type: indicator.IPv6Net, Value: "2001:db8::/32"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `# MikroTik RouterOS address list from Cratos; load with /import
+# site misp.example, feed block
+# generated 2027-01-15T08:00:00Z
+/ip firewall address-list remove [find list="cratos"]
+/ipv6 firewall address-list remove [find list="cratos"]
+/ip firewall address-list
+add list="cratos" address=198.51.100.7 comment="cratos e42"
+/ipv6 firewall address-list
+add list="cratos" address=2001:db8::/32 comment="cratos"
+`
+	if out != want {
+		t.Fatalf("output:\n%s\nwant:\n%s", out, want)
+	}
+	if err := renderers.ValidateOptions(r, map[string]string{"list": "bad list"}); err == nil ||
+		err.Error() != `plugin routeros: renderer routeros: option list "bad list": want 1 to 63 letters, digits, '_', '.' or '-'` {
+		t.Fatalf("ValidateOptions = %v", err)
+	}
+	if p.Restarts() != 0 {
+		t.Fatalf("Restarts = %d", p.Restarts())
+	}
+}
+
+func TestLaunchConcurrentRenders(t *testing.T) {
+	p, _ := launch(t, Config{Name: "routeros", Path: binary(t, "routeros")})
+	in := ips(30_000)
+	want, err := render(p.Renderer(), "block", in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for range 8 {
+		wg.Go(func() {
+			got, err := render(p.Renderer(), "block", in)
+			if err == nil && got != want {
+				err = fmt.Errorf("output differs (%d bytes, want %d)", len(got), len(want))
+			}
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func TestLaunchRefuses(t *testing.T) {
+	routeros := binary(t, "routeros")
+	sum, err := SHA256File(routeros)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		cfg   Config
+		is    error
+		wants string
+	}{
+		{"wrong checksum", Config{Name: "routeros", Path: routeros, SHA256: strings.Repeat("ab", 32)}, ErrChecksum,
+			"plugins: launch routeros: plugin binary checksum mismatch: " + routeros + " has sha256 " + sum + ", the configuration says " + strings.Repeat("ab", 32)},
+		{"relative path", Config{Name: "routeros", Path: "routeros", SHA256: sum}, nil, `plugins: launch routeros: path "routeros" is not absolute`},
+		{"short checksum", Config{Name: "routeros", Path: routeros, SHA256: "abc"}, nil, `plugins: launch routeros: sha256 "abc" is not 64 hex digits`},
+		{"bad name", Config{Name: "Router OS", Path: routeros, SHA256: sum}, nil, `plugins: name "Router OS" is not a valid renderer name (lower-case letters, digits, '.', '_' and '-', at most 63)`},
+		{"name mismatch", Config{Name: "mikrotik", Path: routeros, SHA256: sum}, nil, `plugins: launch mikrotik: the plugin calls itself "routeros"`},
+		{"missing binary", Config{Name: "routeros", Path: "/nonexistent/routeros", SHA256: sum}, os.ErrNotExist, "plugins: launch routeros: plugins: checksum: open /nonexistent/routeros: no such file or directory"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := Launch(context.Background(), tt.cfg)
+			if err == nil {
+				p.Close()
+				t.Fatal("Launch succeeded")
+			}
+			if err.Error() != tt.wants {
+				t.Fatalf("Launch error:\n%s\nwant:\n%s", err, tt.wants)
+			}
+			if tt.is != nil && !errors.Is(err, tt.is) {
+				t.Fatalf("errors.Is(%v) = false", tt.is)
+			}
+		})
+	}
+}
+
+func TestLaunchStartFailures(t *testing.T) {
+	faulty := binary(t, "faulty")
+	tests := []struct {
+		name string
+		as   string
+		want string
+	}{
+		{"never handshakes", "hang-at-start", "timeout while waiting for plugin to start"},
+		{"garbage handshake", "garbage-at-start", "Unrecognized remote plugin message: this is not a handshake"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			path := copyBinary(t, faulty, tt.as)
+			sum, _ := SHA256File(path)
+			start := time.Now()
+			p, err := Launch(context.Background(), Config{Name: "faulty", Path: path, SHA256: sum, StartTimeout: time.Second})
+			if err == nil {
+				p.Close()
+				t.Fatal("Launch succeeded")
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Launch error %q does not contain %q", err, tt.want)
+			}
+			if d := time.Since(start); d > 20*time.Second {
+				t.Fatalf("Launch took %v with a 1s start timeout", d)
+			}
+		})
+	}
+}
+
+// TestFaultsFailOneRequest checks that each fault fails its own request
+// with an *Error and that the next request is served, by a new process when
+// the old one had to go.
+func TestFaultsFailOneRequest(t *testing.T) {
+	tests := []struct {
+		binary       string
+		feed         string
+		is           error
+		wantText     string
+		wantRestarts int
+	}{
+		{"faulty", "panic", nil, "plugin faulty: renderer faulty panicked: faulty: boom", 0},
+		{"faulty", "error", nil, "plugin faulty: faulty: refused", 0},
+		{"faulty", "exit", ErrExited, "plugin faulty: plugin process exited: plugins: render faulty: receive output:", 1},
+		{"faulty", "hang", ErrRenderTimeout, "plugin faulty: plugins: render faulty: receive output: plugin render deadline exceeded (2s)", 1},
+		{"garbage", "chunk-after-status", ErrProtocol, "plugin garbage: plugin protocol violation: *proto.RenderOutput_Chunk after the final status", 1},
+		{"garbage", "two-statuses", ErrProtocol, "plugin garbage: plugin protocol violation: *proto.RenderOutput_Status after the final status", 1},
+		{"garbage", "oversized-chunk", ErrProtocol, "plugin garbage: plugin protocol violation: output chunk of 65537 bytes (limit 65536)", 1},
+		{"garbage", "no-status", ErrProtocol, "plugin garbage: plugin protocol violation: output ended without a status", 1},
+		{"garbage", "empty-message", ErrProtocol, "plugin garbage: plugin protocol violation: unexpected <nil> in the output", 1},
+		{"garbage", "bad-drop", ErrProtocol, "plugin garbage: plugin protocol violation: drop report of -5 entries", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.binary+"/"+tt.feed, func(t *testing.T) {
+			t.Parallel()
+			p, rec := launch(t, Config{Name: tt.binary, Path: binary(t, tt.binary), RenderTimeout: 2 * time.Second})
+			r := p.Renderer()
+			_, err := render(r, tt.feed, ips(1000))
+			var pe *Error
+			if !errors.As(err, &pe) || pe.Plugin != tt.binary {
+				t.Fatalf("Render error = %v (%T), want a *plugins.Error", err, err)
+			}
+			if !strings.HasPrefix(err.Error(), tt.wantText) {
+				t.Fatalf("Render error:\n%s\nwant prefix:\n%s", err, tt.wantText)
+			}
+			if tt.is != nil && !errors.Is(err, tt.is) {
+				t.Fatalf("errors.Is(err, %v) = false for %v", tt.is, err)
+			}
+			out, err := render(r, "ok", ips(3))
+			if err != nil {
+				t.Fatalf("next request: %v", err)
+			}
+			if out == "" {
+				t.Fatal("next request: no output")
+			}
+			if got := p.Restarts(); got != tt.wantRestarts {
+				t.Fatalf("Restarts = %d, want %d", got, tt.wantRestarts)
+			}
+			if tt.wantRestarts > 0 {
+				rec.waitFor(t, map[string]string{"msg": "plugin restarted", "plugin": tt.binary, "restarts": "1"})
+			}
+		})
+	}
+}
+
+// TestCallerFaultsAreNotPluginFaults checks that the caller giving up or
+// its writer failing is reported as such and leaves the plugin running.
+func TestCallerFaultsAreNotPluginFaults(t *testing.T) {
+	p, _ := launch(t, Config{Name: "faulty", Path: binary(t, "faulty")})
+	tests := []struct {
+		name    string
+		feed    string
+		w       io.Writer
+		timeout time.Duration
+		is      error
+	}{
+		{"caller deadline", "hang", io.Discard, 200 * time.Millisecond, context.DeadlineExceeded},
+		{"writer fails", "ok", &failWriter{after: 10}, time.Minute, errDiskFull},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), tt.timeout)
+			defer cancel()
+			err := p.Renderer().Render(ctx, tt.w, renderers.Request{Feed: tt.feed}, renderers.Slice(ips(5000)))
+			var pe *Error
+			if errors.As(err, &pe) || !errors.Is(err, tt.is) {
+				t.Fatalf("Render error = %v, want %v and no *plugins.Error", err, tt.is)
+			}
+			if _, err := render(p.Renderer(), "ok", ips(3)); err != nil {
+				t.Fatal(err)
+			}
+			if p.Restarts() != 0 {
+				t.Fatalf("Restarts = %d, want 0", p.Restarts())
+			}
+		})
+	}
+}
+
+func TestRestartVerifiesChecksum(t *testing.T) {
+	path := copyBinary(t, binary(t, "faulty"), "faulty")
+	p, _ := launch(t, Config{Name: "faulty", Path: path})
+	// Replace the file as an upgrade would: the running process keeps the
+	// old one.
+	replacement := filepath.Join(t.TempDir(), "new")
+	if err := os.WriteFile(replacement, []byte("#!/bin/sh\necho replaced\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(replacement, path); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := render(p.Renderer(), "exit", ips(3)); err == nil {
+		t.Fatal("exit did not fail")
+	}
+	_, err := render(p.Renderer(), "ok", ips(3))
+	var pe *Error
+	if !errors.As(err, &pe) || !errors.Is(err, ErrChecksum) {
+		t.Fatalf("Render after the binary changed = %v, want a *plugins.Error wrapping ErrChecksum", err)
+	}
+}
+
+func TestEnvironmentNotInherited(t *testing.T) {
+	t.Setenv("CRATOS_TEST_SECRET_MARKER", "misp-key-must-not-leak")
+	p, _ := launch(t, Config{Name: "faulty", Path: binary(t, "faulty")})
+	out, err := render(p.Renderer(), "env", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	allowed := []string{"CRATOS_RENDERER_PLUGIN", "PLUGIN_CLIENT_CERT", "PLUGIN_MAX_PORT", "PLUGIN_MIN_PORT", "PLUGIN_PROTOCOL_VERSIONS"}
+	for name := range strings.Lines(out) {
+		name = strings.TrimSpace(name)
+		if name != "" && !slices.Contains(allowed, name) {
+			t.Errorf("the plugin sees %s; only %v are expected", name, allowed)
+		}
+	}
+	if strings.Contains(out, "CRATOS_TEST_SECRET_MARKER") {
+		t.Fatal("the host's environment reached the plugin")
+	}
+}
+
+func TestOutputLoggedWithPluginName(t *testing.T) {
+	p, rec := launch(t, Config{Name: "faulty", Path: binary(t, "faulty")})
+	if _, err := render(p.Renderer(), "stderr", nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []map[string]string{
+		{"msg": "plugin output", "plugin": "faulty", "stream": "stderr", "line": "faulty: redirected stderr line"},
+		{"msg": "plugin output", "plugin": "faulty", "stream": "stderr", "line": "faulty: raw stderr line"},
+		{"msg": "plugin output", "plugin": "faulty", "stream": "stdout", "line": "faulty: stdout line"},
+	} {
+		rec.waitFor(t, want)
+	}
+}
+
+func TestClose(t *testing.T) {
+	p, rec := launch(t, Config{Name: "faulty", Path: binary(t, "faulty")})
+	p.mu.Lock()
+	inst := p.cur
+	p.mu.Unlock()
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if !inst.proc.Exited() {
+		t.Fatal("the process still runs after Close")
+	}
+	_, err := render(p.Renderer(), "ok", ips(1))
+	if !errors.Is(err, ErrClosed) {
+		t.Fatalf("Render after Close = %v, want ErrClosed", err)
+	}
+	rec.waitFor(t, map[string]string{"msg": "plugin stopped", "plugin": "faulty"})
+}
+
+func TestLineLog(t *testing.T) {
+	long := strings.Repeat("x", maxLogLine+10)
+	tests := []struct {
+		name   string
+		writes []string
+		want   []string
+	}{
+		{"one line", []string{"hello\n"}, []string{"hello"}},
+		{"split across writes", []string{"hel", "lo\nwor", "ld\n"}, []string{"hello", "world"}},
+		{"crlf and blank lines", []string{"a\r\n\n\nb\n"}, []string{"a", "b"}},
+		{"unfinished line flushed", []string{"tail"}, []string{"tail"}},
+		{"over-long line cut", []string{long + "\nnext\n"}, []string{long[:maxLogLine], "next"}},
+		{"over-long line over writes", []string{long[:maxLogLine], "yy", "zz\nnext"}, []string{long[:maxLogLine], "next"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := &logRecorder{}
+			l := newLineLog(slog.New(rec), "p", "stderr")
+			for _, w := range tt.writes {
+				if n, err := l.Write([]byte(w)); n != len(w) || err != nil {
+					t.Fatalf("Write = %d, %v", n, err)
+				}
+			}
+			l.Flush()
+			var got []string
+			for _, r := range rec.records {
+				if r["plugin"] != "p" || r["stream"] != "stderr" {
+					t.Fatalf("record %v lacks the plugin tags", r)
+				}
+				got = append(got, r["line"])
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Fatalf("%d lines (%d bytes first), want %d (%d bytes first)", len(got), len(slices.Concat(got, []string{""})[0]), len(tt.want), len(tt.want[0]))
+			}
+		})
+	}
+}

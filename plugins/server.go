@@ -1,0 +1,380 @@
+package plugins
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"os"
+	"runtime/debug"
+	"sync"
+	"unsafe"
+
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/plugins/proto"
+	"github.com/cratos-project/cratos/renderers"
+	"github.com/hashicorp/go-hclog"
+	goplugin "github.com/hashicorp/go-plugin"
+	"google.golang.org/grpc"
+)
+
+// Serve serves r as a plugin over go-plugin and gRPC; it is the whole main
+// of a plugin program. It returns only when the host ends the plugin, and
+// exits with status 1 when started by hand rather than by Cratos.
+//
+// Render calls arrive concurrently, one per request. A panic inside Render
+// fails that request with an error and is logged to stderr with its stack;
+// the plugin keeps serving. The input sequence passed to Render streams from
+// the host and can be ranged over once.
+func Serve(r renderers.Renderer) {
+	if err := checkInfo(r.Info()); err != nil {
+		fmt.Fprintf(os.Stderr, "plugins: serve: %v\n", err)
+		os.Exit(1)
+	}
+	goplugin.Serve(&goplugin.ServeConfig{
+		HandshakeConfig: Handshake,
+		Plugins:         goplugin.PluginSet{PluginKey: &grpcPlugin{impl: r}},
+		GRPCServer:      newGRPCServer,
+		Logger: hclog.New(&hclog.LoggerOptions{
+			Name:   "go-plugin",
+			Level:  hclog.Warn,
+			Output: os.Stderr,
+		}),
+	})
+}
+
+func newGRPCServer(opts []grpc.ServerOption) *grpc.Server {
+	opts = append(opts, grpc.MaxRecvMsgSize(maxMessage),
+		grpc.InitialWindowSize(window), grpc.InitialConnWindowSize(window),
+		grpc.WriteBufferSize(ioBuffer), grpc.ReadBufferSize(ioBuffer))
+	return grpc.NewServer(opts...)
+}
+
+// dialOptions are the host's gRPC options, matching newGRPCServer.
+func dialOptions() []grpc.DialOption {
+	return []grpc.DialOption{
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxMessage), grpc.MaxCallSendMsgSize(maxMessage)),
+		grpc.WithInitialWindowSize(window), grpc.WithInitialConnWindowSize(window),
+		grpc.WithWriteBufferSize(ioBuffer), grpc.WithReadBufferSize(ioBuffer),
+	}
+}
+
+// checkInfo rejects an Info the host could not use.
+func checkInfo(info renderers.Info) error {
+	if info.Name == "" {
+		return errors.New("renderer has an empty name")
+	}
+	for _, t := range info.Types {
+		if _, ok := typeToWire[t]; !ok {
+			return fmt.Errorf("renderer %s: type %v cannot cross the plugin protocol", info.Name, t)
+		}
+	}
+	return nil
+}
+
+// grpcPlugin is the go-plugin glue: the server side registers the Renderer
+// service for impl, the client side returns the raw gRPC client.
+type grpcPlugin struct {
+	goplugin.NetRPCUnsupportedPlugin
+	impl renderers.Renderer
+}
+
+func (p *grpcPlugin) GRPCServer(_ *goplugin.GRPCBroker, s *grpc.Server) error {
+	proto.RegisterRendererServer(s, NewServer(p.impl))
+	return nil
+}
+
+func (p *grpcPlugin) GRPCClient(_ context.Context, _ *goplugin.GRPCBroker, c *grpc.ClientConn) (any, error) {
+	return proto.NewRendererClient(c), nil
+}
+
+// server implements the Renderer service for a renderers.Renderer.
+type server struct {
+	proto.UnimplementedRendererServer
+	r    renderers.Renderer
+	info *proto.InfoResponse
+}
+
+// NewServer returns the gRPC Renderer service for r, for hosting it on a
+// gRPC server of one's own; Serve and Loopback use it.
+func NewServer(r renderers.Renderer) proto.RendererServer {
+	info := r.Info()
+	resp := &proto.InfoResponse{
+		Name:        info.Name,
+		Description: info.Description,
+		ContentType: info.ContentType,
+		Extension:   info.Extension,
+	}
+	for _, t := range info.Types {
+		resp.Types = append(resp.Types, t.String())
+	}
+	for _, o := range info.Options {
+		resp.Options = append(resp.Options, &proto.Option{Name: o.Name, Default: o.Default, Description: o.Description})
+	}
+	return &server{r: r, info: resp}
+}
+
+func (s *server) Info(context.Context, *proto.InfoRequest) (*proto.InfoResponse, error) {
+	return s.info, nil
+}
+
+func (s *server) ValidateOptions(_ context.Context, req *proto.ValidateOptionsRequest) (resp *proto.ValidateOptionsResponse, _ error) {
+	defer func() {
+		if p := recover(); p != nil {
+			logPanic(p)
+			resp = &proto.ValidateOptionsResponse{Error: fmt.Sprintf("renderer %s: validate options panicked: %v", s.info.Name, p)}
+		}
+	}()
+	opts := req.GetOptions()
+	if opts == nil {
+		opts = map[string]string{}
+	}
+	if err := renderers.ValidateOptions(s.r, opts); err != nil {
+		return &proto.ValidateOptionsResponse{Error: err.Error()}, nil
+	}
+	return &proto.ValidateOptionsResponse{}, nil
+}
+
+func (s *server) Render(stream proto.Renderer_RenderServer) error {
+	first, err := stream.Recv()
+	if err != nil {
+		return fmt.Errorf("plugins: render: receive header: %w", err)
+	}
+	h := first.GetHeader()
+	if h == nil {
+		return stream.Send(statusMsg(protocolErrorf("first message is %T, not a header", first.GetMsg())))
+	}
+	sess := &session{stream: stream}
+	req := renderers.Request{
+		Site:      h.GetSite(),
+		Feed:      h.GetFeed(),
+		DataType:  h.GetDataType(),
+		Generated: decodeTime(h),
+		Options:   h.GetOptions(),
+		Dropped:   sess.drop,
+	}
+	if req.Options == nil {
+		req.Options = map[string]string{}
+	}
+	err = s.render(stream.Context(), sess, req)
+	if ferr := sess.flush(); err == nil {
+		err = ferr
+	}
+	if err == nil {
+		err = sess.inErr
+	}
+	if sess.sendErr != nil {
+		// The host is gone or the stream broke: nobody is left to tell.
+		return fmt.Errorf("plugins: render: send output: %w", sess.sendErr)
+	}
+	return sess.send(statusMsg(err))
+}
+
+// render runs the renderer, turning a panic into an error.
+func (s *server) render(ctx context.Context, sess *session, req renderers.Request) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			logPanic(p)
+			err = fmt.Errorf("renderer %s panicked: %v", s.info.Name, p)
+		}
+	}()
+	return s.r.Render(ctx, sess, req, sess.input())
+}
+
+func logPanic(p any) {
+	fmt.Fprintf(os.Stderr, "plugins: recovered panic: %v\n%s", p, debug.Stack())
+}
+
+func statusMsg(err error) *proto.RenderOutput {
+	st := &proto.Status{}
+	if err != nil {
+		st.Error = err.Error()
+	}
+	return &proto.RenderOutput{Msg: &proto.RenderOutput_Status{Status: st}}
+}
+
+// session is one Render stream on the plugin side. It is the io.Writer the
+// renderer writes to (cut into chunks of MaxChunk bytes) and the source of
+// its input sequence.
+type session struct {
+	stream proto.Renderer_RenderServer
+
+	mu      sync.Mutex // guards sends, buf and sendErr
+	buf     []byte
+	sendErr error
+	out     proto.RenderOutput
+	chunk   proto.RenderOutput_Chunk
+
+	iterated bool
+	inErr    error
+	count    uint64
+}
+
+func (s *session) send(m *proto.RenderOutput) error {
+	if s.sendErr == nil {
+		s.sendErr = s.stream.Send(m)
+	}
+	return s.sendErr
+}
+
+// sendChunk sends b as one chunk. The message is reused: Send has encoded
+// it when it returns.
+func (s *session) sendChunk(b []byte) error {
+	s.chunk.Chunk = b
+	s.out.Msg = &s.chunk
+	return s.send(&s.out)
+}
+
+// Write cuts p into chunks; a whole chunk goes out without a copy.
+func (s *session) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := len(p)
+	for len(p) > 0 {
+		if s.sendErr != nil {
+			return n - len(p), s.sendErr
+		}
+		if len(s.buf) == 0 && len(p) >= MaxChunk {
+			if err := s.sendChunk(p[:MaxChunk]); err != nil {
+				return n - len(p), err
+			}
+			p = p[MaxChunk:]
+			continue
+		}
+		if s.buf == nil {
+			s.buf = make([]byte, 0, MaxChunk)
+		}
+		k := min(len(p), MaxChunk-len(s.buf))
+		s.buf = append(s.buf, p[:k]...)
+		p = p[k:]
+		if len(s.buf) == MaxChunk {
+			if err := s.sendChunk(s.buf); err != nil {
+				return n - len(p), err
+			}
+			s.buf = s.buf[:0]
+		}
+	}
+	return n, nil
+}
+
+// flush sends what is buffered.
+func (s *session) flush() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.buf) == 0 {
+		return s.sendErr
+	}
+	err := s.sendChunk(s.buf)
+	s.buf = s.buf[:0]
+	return err
+}
+
+// drop reports left-out entries to the host, after the output written
+// before them.
+func (s *session) drop(reason string, count int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.buf) > 0 {
+		if s.sendChunk(s.buf) != nil {
+			return
+		}
+		s.buf = s.buf[:0]
+	}
+	_ = s.send(&proto.RenderOutput{Msg: &proto.RenderOutput_Drop{Drop: &proto.Drop{Reason: reason, Count: int64(count)}}})
+}
+
+// input returns the indicators as they arrive from the host. An error
+// (a broken stream, a protocol violation) ends the sequence early and is
+// kept in inErr, to fail the render.
+func (s *session) input() iter.Seq[indicator.Indicator] {
+	return func(yield func(indicator.Indicator) bool) {
+		if s.iterated {
+			s.setInErr(errors.New("plugins: render: the input was ranged over twice; a plugin's input streams and can be read once"))
+			return
+		}
+		s.iterated = true
+		for {
+			msg, err := s.stream.Recv()
+			if err != nil {
+				if errors.Is(err, io.EOF) {
+					err = protocolErrorf("input ended without an end marker")
+				}
+				s.setInErr(fmt.Errorf("plugins: render: receive input: %w", err))
+				return
+			}
+			switch m := msg.GetMsg().(type) {
+			case *proto.RenderInput_Batch:
+				if err := s.yieldBatch(m.Batch, yield); err != nil {
+					if err != errStopped {
+						s.setInErr(err)
+					}
+					return
+				}
+			case *proto.RenderInput_End:
+				if m.End.GetCount() != s.count {
+					s.setInErr(protocolErrorf("end marker counts %d indicators, %d arrived", m.End.GetCount(), s.count))
+				}
+				return
+			default:
+				s.setInErr(protocolErrorf("unexpected %T in the input", msg.GetMsg()))
+				return
+			}
+		}
+	}
+}
+
+// errStopped is the consumer of the input stopping early.
+var errStopped = errors.New("plugins: input consumer stopped")
+
+// yieldBatch checks b and yields its indicators; their strings share one
+// allocation per batch.
+func (s *session) yieldBatch(b *proto.Batch, yield func(indicator.Indicator) bool) error {
+	n := len(b.Types)
+	if len(b.EventIds) != n || len(b.Timestamps) != n || len(b.ToIds) != n || len(b.Lengths) != 4*n {
+		return protocolErrorf("batch columns of %d types, %d event ids, %d timestamps, %d to_ids and %d lengths",
+			n, len(b.EventIds), len(b.Timestamps), len(b.ToIds), len(b.Lengths))
+	}
+	total := 0
+	for _, l := range b.Lengths {
+		total += int(l)
+	}
+	if total != len(b.Text) {
+		return protocolErrorf("batch string lengths add up to %d, its text has %d bytes", total, len(b.Text))
+	}
+	// b.Text was allocated for this message alone by the protobuf decoder
+	// and nothing writes to it, so the strings may share it without a copy.
+	text := unsafe.String(unsafe.SliceData(b.Text), len(b.Text))
+	next := func(l uint32) string {
+		v := text[:l]
+		text = text[l:]
+		return v
+	}
+	for i, wt := range b.Types {
+		t, ok := typeFromWire[wt]
+		if !ok {
+			return protocolErrorf("unknown indicator type %v", wt)
+		}
+		l := b.Lengths[4*i : 4*i+4]
+		s.count++
+		if !yield(indicator.Indicator{
+			Type:      t,
+			Value:     next(l[0]),
+			MISPType:  next(l[1]),
+			Category:  next(l[2]),
+			UUID:      next(l[3]),
+			EventID:   b.EventIds[i],
+			Timestamp: b.Timestamps[i],
+			ToIDS:     b.ToIds[i],
+		}) {
+			return errStopped
+		}
+	}
+	return nil
+}
+
+func (s *session) setInErr(err error) {
+	if s.inErr == nil {
+		s.inErr = err
+	}
+}

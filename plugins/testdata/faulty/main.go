@@ -1,0 +1,84 @@
+// Command faulty is a test plugin that misbehaves on demand. The request's
+// feed names the fault; the name the binary is started under names a fault
+// at start.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/plugins"
+	"github.com/cratos-project/cratos/renderers"
+)
+
+type faulty struct{}
+
+func (faulty) Info() renderers.Info {
+	return renderers.Info{
+		Name:        "faulty",
+		Description: "test plugin that fails on demand",
+		ContentType: "text/plain; charset=utf-8",
+		Extension:   ".txt",
+		Types:       []indicator.Type{indicator.IPv4, indicator.Domain},
+	}
+}
+
+func (faulty) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	switch req.Feed {
+	case "panic":
+		fmt.Fprintln(w, "partial")
+		panic("faulty: boom")
+	case "exit":
+		// Enough output for chunks to be on their way, then die.
+		for range 4 {
+			if _, err := w.Write(make([]byte, plugins.MaxChunk)); err != nil {
+				return err
+			}
+		}
+		os.Exit(3)
+	case "hang":
+		fmt.Fprintln(w, "partial")
+		time.Sleep(time.Hour) // ignores ctx on purpose
+	case "error":
+		return errors.New("faulty: refused")
+	case "env":
+		var names []string
+		for _, kv := range os.Environ() {
+			name, _, _ := strings.Cut(kv, "=")
+			names = append(names, name)
+		}
+		slices.Sort(names)
+		_, err := fmt.Fprintln(w, strings.Join(names, "\n"))
+		return err
+	case "stderr":
+		fmt.Fprintln(os.Stderr, "faulty: redirected stderr line")
+		fmt.Fprintln(os.NewFile(2, "stderr"), "faulty: raw stderr line")
+		fmt.Fprintln(os.Stdout, "faulty: stdout line")
+	}
+	for x := range in {
+		if _, err := fmt.Fprintln(w, x.Value); err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}
+
+func main() {
+	switch filepath.Base(os.Args[0]) {
+	case "hang-at-start":
+		time.Sleep(time.Hour)
+	case "garbage-at-start":
+		fmt.Println("this is not a handshake")
+		time.Sleep(time.Hour)
+	}
+	plugins.Serve(faulty{})
+}
