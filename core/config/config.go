@@ -52,8 +52,13 @@ type Config struct {
 	// AdminTokens are sha256 fingerprints of tokens allowed to flush the
 	// whole cache.
 	AdminTokens []string `yaml:"admin_tokens"`
+	// AuthFailLimit is how many failed authentications (and token mints)
+	// one address may make per minute before it gets 429 (default 20).
+	AuthFailLimit int `yaml:"auth_fail_limit"`
 	// Plugins are out-of-process renderers to launch.
 	Plugins []Plugin `yaml:"plugins"`
+	// DNS configures RPZ zones served by zone transfer.
+	DNS *DNS `yaml:"dns"`
 
 	// Mappings is the dataType -> MISP types table of mappings.yaml, when
 	// that file exists next to config.yaml.
@@ -65,6 +70,41 @@ type Plugin struct {
 	Name   string `yaml:"name"`
 	Path   string `yaml:"path"`
 	SHA256 string `yaml:"sha256"`
+}
+
+// DNS is the dns: section: a DNS primary serving RPZ zones.
+type DNS struct {
+	// Listen is the UDP and TCP address, e.g. 127.0.0.1:5353.
+	Listen string    `yaml:"listen"`
+	Zones  []DNSZone `yaml:"zones"`
+}
+
+// DNSZone is one RPZ zone: which feed of which site it holds, and who may
+// transfer it.
+type DNSZone struct {
+	// Name is the zone origin, e.g. rpz.cratos.
+	Name string `yaml:"name"`
+	// Token names the site and carries the MISP key the zone is read with.
+	Token string `yaml:"token"`
+	Feed  string `yaml:"feed"`
+	// DataTypes default to domain, hostname, ipv4 and ipv6.
+	DataTypes []string `yaml:"data_types"`
+	// Age defaults to 1y.
+	Age string `yaml:"age"`
+	// RefreshSeconds is how often the zone is rebuilt (default 300).
+	RefreshSeconds int      `yaml:"refresh_seconds"`
+	AllowTransfer  Prefixes `yaml:"allow_transfer"`
+	// Notify lists host:port of secondaries told of every change.
+	Notify      []string `yaml:"notify"`
+	TSIG        *TSIG    `yaml:"tsig"`
+	JournalSize int      `yaml:"journal_size"`
+}
+
+// TSIG is a transaction signature key.
+type TSIG struct {
+	Name      string `yaml:"name"`
+	Algorithm string `yaml:"algorithm"`
+	Secret    string `yaml:"secret"`
 }
 
 // Token minting modes.
@@ -142,6 +182,9 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("memcached_servers %q: want host:port", s))
 		}
 	}
+	if c.AuthFailLimit < 0 {
+		errs = append(errs, errors.New("auth_fail_limit must not be negative"))
+	}
 	if c.CacheMaxBytes < 0 {
 		errs = append(errs, errors.New("cache_max_bytes must not be negative"))
 	}
@@ -163,6 +206,9 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("plugins[%d] (%s): sha256 must be 64 hex digits", i, p.Name))
 		}
 		seen[p.Name] = true
+	}
+	if c.DNS != nil {
+		errs = append(errs, c.DNS.validate()...)
 	}
 	for dt := range c.Mappings {
 		if _, ok := indicator.LookupDataType(dt); !ok {
@@ -227,4 +273,52 @@ func isHex(s string, n int) bool {
 		}
 	}
 	return true
+}
+
+func (d *DNS) validate() []error {
+	var errs []error
+	if _, _, err := net.SplitHostPort(d.Listen); err != nil {
+		errs = append(errs, fmt.Errorf("dns.listen %q: want host:port", d.Listen))
+	}
+	seen := map[string]bool{}
+	for i := range d.Zones {
+		z := &d.Zones[i]
+		if z.Age == "" {
+			z.Age = "1y"
+		}
+		if len(z.DataTypes) == 0 {
+			z.DataTypes = []string{"domain", "hostname", "ipv4", "ipv6"}
+		}
+		if z.RefreshSeconds == 0 {
+			z.RefreshSeconds = 300
+		}
+		where := fmt.Sprintf("dns.zones[%d]", i)
+		switch {
+		case z.Name == "":
+			errs = append(errs, fmt.Errorf("%s: name is required", where))
+		case seen[strings.ToLower(z.Name)]:
+			errs = append(errs, fmt.Errorf("%s: zone %q listed twice", where, z.Name))
+		}
+		seen[strings.ToLower(z.Name)] = true
+		if z.Token == "" {
+			errs = append(errs, fmt.Errorf("%s (%s): token is required", where, z.Name))
+		}
+		if !slices.Contains(FeedNames, z.Feed) {
+			errs = append(errs, fmt.Errorf("%s (%s): feed %q is not a feed name", where, z.Name, z.Feed))
+		}
+		for _, dt := range z.DataTypes {
+			if _, ok := indicator.LookupDataType(dt); !ok {
+				errs = append(errs, fmt.Errorf("%s (%s): unknown data type %q", where, z.Name, dt))
+			}
+		}
+		if z.RefreshSeconds < 1 || z.RefreshSeconds > 86400 {
+			errs = append(errs, fmt.Errorf("%s (%s): refresh_seconds %d: want 1-86400", where, z.Name, z.RefreshSeconds))
+		}
+		for _, n := range z.Notify {
+			if _, _, err := net.SplitHostPort(n); err != nil {
+				errs = append(errs, fmt.Errorf("%s (%s): notify %q: want host:port", where, z.Name, n))
+			}
+		}
+	}
+	return errs
 }

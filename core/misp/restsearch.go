@@ -81,6 +81,10 @@ func writeJSON(b *bytes.Buffer, v any) {
 	b.Truncate(b.Len() - 1)
 }
 
+// parsers keeps fastjson parsers between searches: a parser's value cache
+// grows to the size of a page once, instead of once per feed build.
+var parsers = sync.Pool{New: func() any { return new(fastjson.Parser) }}
+
 // SearchAttributes runs q page by page (pageSize attributes each; 0 asks
 // for everything at once). Up to parallel pages are fetched and decoded at
 // once by as many workers; each worker calls newSink once and gives every
@@ -95,9 +99,10 @@ func (c *Client) SearchAttributes(ctx context.Context, q Query, pageSize, parall
 	parallel = max(parallel, 1)
 	// Page 1 alone first: most feeds fit in one page and cost one request.
 	var firstBuf bytes.Buffer
-	var firstParser fastjson.Parser
+	firstParser := parsers.Get().(*fastjson.Parser)
+	defer parsers.Put(firstParser)
 	firstSink := newSink()
-	total, done, err := c.searchPage(ctx, q, pageSize, 1, &firstBuf, &firstParser, firstSink)
+	total, done, err := c.searchPage(ctx, q, pageSize, 1, &firstBuf, firstParser, firstSink)
 	if err != nil || done {
 		return total, err
 	}
@@ -124,9 +129,11 @@ func (c *Client) SearchAttributes(ctx context.Context, q Query, pageSize, parall
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			buf, p, fn := &firstBuf, &firstParser, firstSink
+			buf, p, fn := &firstBuf, firstParser, firstSink
 			if w > 0 {
-				buf, p, fn = new(bytes.Buffer), new(fastjson.Parser), newSink()
+				p = parsers.Get().(*fastjson.Parser)
+				defer parsers.Put(p)
+				buf, fn = new(bytes.Buffer), newSink()
 			}
 			for {
 				page, ok := claim()

@@ -1,0 +1,44 @@
+# Cratos: the two commands a newcomer needs are `make demo` and `make test`.
+GO ?= go
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.6.1
+BIN := bin
+
+.PHONY: all build demo test test-short tools lint fuzz bench clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN)/cratos ./cmd/cratos
+	$(GO) build -o $(BIN)/mispsim ./cmd/mispsim
+
+# Start the service on embedded defaults against the built-in MISP emulator.
+demo:
+	$(GO) run ./cmd/cratos demo
+
+# Install the conformance tools when possible, then run every test with the
+# race detector.
+test: tools
+	$(GO) test -race -timeout 20m ./...
+
+# Tests without the race detector, for a quick local check.
+test-short:
+	$(GO) test -timeout 10m ./...
+
+tools:
+	@bash scripts/install-tools.sh || echo "make tools: could not install every tool; tests that need one will say which package is missing"
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
+	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+
+# Run every fuzz target for FUZZTIME each (default 30s).
+FUZZTIME ?= 30s
+fuzz:
+	@bash scripts/fuzz.sh $(FUZZTIME)
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf $(BIN)

@@ -1,0 +1,130 @@
+package cli
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"io"
+	"log/slog"
+	"runtime/debug"
+	"time"
+
+	"github.com/cratos-project/cratos/core/auth"
+	"github.com/cratos-project/cratos/core/cache"
+	"github.com/cratos-project/cratos/core/config"
+	"github.com/cratos-project/cratos/core/export"
+	"github.com/cratos-project/cratos/core/metrics"
+	"github.com/cratos-project/cratos/core/server"
+	"github.com/cratos-project/cratos/renderers"
+)
+
+// service is a fully assembled Cratos.
+type service struct {
+	cfg      *config.Config
+	sites    *config.Sites
+	codec    *auth.Codec
+	export   *export.Service
+	server   *server.Server
+	registry *renderers.Registry
+	closers  []func()
+}
+
+func (s *service) close() {
+	for i := len(s.closers) - 1; i >= 0; i-- {
+		s.closers[i]()
+	}
+}
+
+// assemble wires configuration, cache, export and HTTP server together.
+// sites may be nil, in which case they are loaded from cfg.SitesDir.
+func assemble(cfg *config.Config, sites *config.Sites, registry *renderers.Registry, logger, access *slog.Logger) (*service, error) {
+	svc := &service{cfg: cfg, registry: registry}
+	if sites == nil {
+		var err error
+		sites, err = config.LoadSites(cfg.SitesDir, rendererCheck(registry))
+		if err != nil {
+			return nil, err
+		}
+	}
+	svc.sites = sites
+	if len(sites.All()) == 0 {
+		logger.Warn("no site files: every token will be refused", "sites_dir", cfg.SitesDir)
+	}
+	if cfg.ReverseProxy && len(cfg.TrustedProxies) == 0 {
+		logger.Warn("reverse_proxy is set but trusted_proxies is empty: forwarding headers are ignored until the proxies are listed")
+	}
+
+	start := time.Now()
+	svc.codec = auth.NewCodec(cfg.EncryptionKey, cfg.Salt)
+	logger.Info("token key derived", "took", time.Since(start).Round(time.Millisecond).String())
+
+	mem := cache.NewMemory(cfg.CacheMaxBytes)
+	tiered := &cache.Tiered{L1: mem, Logger: logger}
+	cacheKind := "memory"
+	var shared cache.Store
+	if addrs := cfg.MemcachedAddrs(); len(addrs) > 0 {
+		if err := cache.CheckCredentials(cfg.MemcachedUser, cfg.MemcachedPass); err != nil {
+			logger.Warn("memcached credentials ignored", "error", err)
+		}
+		mc, err := cache.NewMemcached(cache.Options{Servers: addrs, Timeout: 500 * time.Millisecond})
+		if err != nil {
+			return nil, fmt.Errorf("memcached: %w", err)
+		}
+		svc.closers = append(svc.closers, func() { _ = mc.Close() })
+		tiered.L2 = mc
+		shared = tiered.Shared()
+		cacheKind = "memcached"
+	}
+	m := metrics.New()
+	keySecret := sha256.Sum256([]byte("cratos cache key identity\x00" + cfg.EncryptionKey + "\x00" + cfg.Salt))
+	svc.export = export.New(export.Options{
+		Renderers: registry,
+		Store:     tiered,
+		Shared:    shared,
+		Namespace: cache.NewNamespace(tiered, time.Second),
+		KeySecret: keySecret[:],
+		HotBytes:  cfg.CacheMaxBytes,
+		UserAgent: "Cratos/" + version(),
+		Logger:    logger,
+		Observer:  m,
+	})
+	svc.server = server.New(server.Options{
+		Config:    cfg,
+		Sites:     sites,
+		Codec:     svc.codec,
+		Export:    svc.export,
+		Renderers: registry,
+		Cache:     tiered,
+		CacheKind: cacheKind,
+		Logger:    logger,
+		AccessLog: access,
+		Metrics:   m,
+		FailLimit: cfg.AuthFailLimit,
+	})
+	return svc, nil
+}
+
+// rendererCheck validates the per-site options of renderers in registry.
+func rendererCheck(registry *renderers.Registry) config.RendererCheck {
+	return func(name string, opts map[string]string) error {
+		r, ok := registry.Lookup(name)
+		if !ok {
+			return fmt.Errorf("no renderer named %q", name)
+		}
+		return renderers.ValidateOptions(r, opts)
+	}
+}
+
+func newLogger(w io.Writer, debug bool) *slog.Logger {
+	level := slog.LevelInfo
+	if debug {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return server.Version
+}

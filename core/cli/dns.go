@@ -1,0 +1,106 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/cratos-project/cratos/core/config"
+	"github.com/cratos-project/cratos/core/dnsprimary"
+	"github.com/cratos-project/cratos/core/export"
+)
+
+// dnsZones turns the dns: section into zones whose content is the rpz
+// list of each data type, built by the same pipeline as the HTTP route.
+func dnsZones(cfg *config.Config, svc *service) ([]dnsprimary.Zone, error) {
+	var zones []dnsprimary.Zone
+	for _, zc := range cfg.DNS.Zones {
+		cl, err := svc.codec.Verify(zc.Token, time.Now())
+		if err != nil {
+			return nil, fmt.Errorf("dns zone %s: token: %w", zc.Name, err)
+		}
+		if _, ok := svc.sites.Get(cl.Host); !ok {
+			return nil, fmt.Errorf("dns zone %s: the token names site %q, which has no site file", zc.Name, cl.Host)
+		}
+		var dts []export.Request
+		for _, name := range zc.DataTypes {
+			dt, _ := cfg.DataType(name)
+			dts = append(dts, export.Request{MISPURL: cl.BaseURL(), MISPKey: cl.Key, Kind: export.KindFeed, Feed: zc.Feed,
+				DataType: dt, Age: zc.Age, Output: "rpz", TTL: time.Duration(zc.RefreshSeconds) * time.Second,
+				RendererOptions: map[string]string{"origin": zc.Name}})
+		}
+		z := dnsprimary.Zone{
+			Name:          zc.Name,
+			Refresh:       time.Duration(zc.RefreshSeconds) * time.Second,
+			AllowTransfer: zc.AllowTransfer,
+			Notify:        zc.Notify,
+			JournalSize:   zc.JournalSize,
+			Source:        zoneSource(svc, cl.Host, dts),
+		}
+		if zc.TSIG != nil {
+			z.TSIG = &dnsprimary.TSIGKey{Name: zc.TSIG.Name, Algorithm: zc.TSIG.Algorithm, Secret: zc.TSIG.Secret}
+		}
+		zones = append(zones, z)
+	}
+	return zones, nil
+}
+
+// zoneSource renders the rpz list of each data type and merges them into
+// one zone text: the first list's header (TTL, SOA, NS), then every list's
+// policy records. A stale list (MISP failing) is an error, so the zone
+// keeps its content and serial rather than taking an old list as new.
+func zoneSource(svc *service, siteName string, reqs []export.Request) func(context.Context) (string, error) {
+	return func(ctx context.Context) (string, error) {
+		site, ok := svc.sites.Get(siteName)
+		if !ok {
+			return "", fmt.Errorf("site %s is gone", siteName)
+		}
+		var header, body strings.Builder
+		for i, r := range reqs {
+			r.Site = site
+			res, err := svc.export.Get(ctx, r)
+			if err != nil {
+				return "", err
+			}
+			if res.Status == export.Stale {
+				return "", fmt.Errorf("MISP unavailable: %w", res.Upstream)
+			}
+			for _, line := range strings.Split(string(res.Body), "\n") {
+				t := strings.TrimSpace(line)
+				switch {
+				case t == "" || strings.HasPrefix(t, ";"):
+				case strings.HasPrefix(t, "$") || strings.HasPrefix(t, "@"):
+					if i == 0 {
+						header.WriteString(line + "\n")
+					}
+				default:
+					body.WriteString(line + "\n")
+				}
+			}
+		}
+		return header.String() + body.String(), nil
+	}
+}
+
+// startDNS starts the DNS primary when configured; the returned function
+// stops it.
+func startDNS(cfg *config.Config, svc *service, logger *slog.Logger) (func(), error) {
+	if cfg.DNS == nil || len(cfg.DNS.Zones) == 0 {
+		return func() {}, nil
+	}
+	zones, err := dnsZones(cfg, svc)
+	if err != nil {
+		return nil, err
+	}
+	srv, err := dnsprimary.New(dnsprimary.Options{Addr: cfg.DNS.Listen, Zones: zones, Logger: logger})
+	if err != nil {
+		return nil, fmt.Errorf("dns: %w", err)
+	}
+	if err := srv.Start(context.Background()); err != nil {
+		return nil, fmt.Errorf("dns: %w", err)
+	}
+	logger.Info("dns primary listening", "addr", srv.Addr(), "zones", len(zones))
+	return func() { _ = srv.Close() }, nil
+}

@@ -1,0 +1,74 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/cratos-project/cratos/conformance"
+	"github.com/cratos-project/cratos/core/config"
+	"github.com/cratos-project/cratos/plugins"
+	"github.com/cratos-project/cratos/renderers"
+)
+
+// pluginSet is the plugins launched for one process.
+type pluginSet []*plugins.Plugin
+
+func (ps pluginSet) close() {
+	for _, p := range ps {
+		_ = p.Close()
+	}
+}
+
+// launchPlugins starts every configured plugin and adds it to registry.
+// A name taken by a built-in, a checksum mismatch or a failed start stops
+// start-up.
+func launchPlugins(cfg *config.Config, registry *renderers.Registry, logger *slog.Logger) (pluginSet, error) {
+	var set pluginSet
+	for _, pc := range cfg.Plugins {
+		if err := plugins.CheckName(pc.Name, registry); err != nil {
+			set.close()
+			return nil, fmt.Errorf("%s: plugins: %w", cfg.Path, err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		p, err := plugins.Launch(ctx, plugins.Config{Name: pc.Name, Path: pc.Path, SHA256: pc.SHA256, Logger: logger})
+		cancel()
+		if err != nil {
+			set.close()
+			return nil, fmt.Errorf("%s: plugin %s: %w", cfg.Path, pc.Name, err)
+		}
+		set = append(set, p)
+		if err := registry.Add(p.Renderer()); err != nil {
+			set.close()
+			return nil, fmt.Errorf("%s: plugin %s: %w", cfg.Path, pc.Name, err)
+		}
+	}
+	return set, nil
+}
+
+func runPlugin(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "check" {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			fmt.Fprintln(stdout, "Usage: cratos plugin check PATH\n\nLaunches the plugin binary at PATH and runs the renderer conformance checks on it.")
+			return nil
+		}
+		return usageError("plugin: want \"plugin check PATH\"")
+	}
+	fs := newFlags("plugin check", "plugin check PATH", stderr)
+	timeout := fs.Duration("timeout", 2*time.Minute, "time allowed for the whole check")
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError("plugin check: want exactly one PATH")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+	defer cancel()
+	if err := conformance.CheckPluginBinary(ctx, fs.Arg(0)); err != nil {
+		return &exitError{code: 1, msg: "plugin check: " + err.Error()}
+	}
+	fmt.Fprintln(stdout, "plugin check: OK")
+	return nil
+}

@@ -1,0 +1,108 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/cratos-project/cratos/core/config"
+	"github.com/cratos-project/cratos/renderers"
+)
+
+func runServe(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("serve", "serve --config FILE [--listen ADDR]", stderr)
+	cfgPath := fs.String("config", "config/config.yaml", "configuration file (the sites directory is sites_dir, by default sites/ next to config/)")
+	listen := fs.String("listen", "", "listen address, overriding the configuration's listen")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError("serve: unexpected argument %q", fs.Arg(0))
+	}
+	cfg, err := config.Load(*cfgPath)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	if *listen != "" {
+		cfg.Listen = *listen
+	}
+	logger := newLogger(stderr, cfg.Debug)
+	access := logger
+	if cfg.AccessLog != "" {
+		rf, err := openRotating(cfg.AccessLog, cfg.AccessLogMaxBytes, cfg.AccessLogRotations)
+		if err != nil {
+			return usageError("%v", err)
+		}
+		defer rf.Close()
+		access = slog.New(slog.NewJSONHandler(rf, nil))
+	}
+	registry := renderers.Builtin().Clone()
+	plugins, err := launchPlugins(cfg, registry, logger)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	defer plugins.close()
+	svc, err := assemble(cfg, nil, registry, logger, access)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	defer svc.close()
+	stopDNS, err := startDNS(cfg, svc, logger)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	defer stopDNS()
+	return run(svc, cfg.Listen, logger, nil)
+}
+
+// run serves until SIGINT or SIGTERM, reloading sites on SIGHUP, then
+// shuts down gracefully. ready, when set, is called once listening.
+func run(svc *service, addr string, logger *slog.Logger, ready func(net.Addr)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return usageError("listen %s: %v", addr, err)
+	}
+	logger.Info("listening", "addr", ln.Addr().String(), "sites", len(svc.sites.All()), "renderers", len(svc.registry.Names()))
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	sig := make(chan os.Signal, 4)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sig)
+	done := make(chan error, 1)
+	go func() { done <- svc.server.Serve(ln) }()
+	for {
+		select {
+		case err := <-done:
+			if err != nil && !errors.Is(err, net.ErrClosed) {
+				return fmt.Errorf("serve: %w", err)
+			}
+			return nil
+		case s := <-sig:
+			if s == syscall.SIGHUP {
+				errs := svc.sites.Reload()
+				for _, e := range errs {
+					logger.Error("site file not reloaded; keeping the previous version", "error", e)
+				}
+				logger.Info("sites reloaded", "sites", len(svc.sites.All()), "errors", len(errs))
+				continue
+			}
+			logger.Info("shutting down", "signal", s.String())
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			err := svc.server.Shutdown(ctx)
+			cancel()
+			if err != nil {
+				logger.Warn("shutdown", "error", err)
+			}
+			<-done
+			return nil
+		}
+	}
+}

@@ -1,0 +1,107 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cratos-project/cratos/core/auth"
+	"github.com/cratos-project/cratos/core/config"
+)
+
+func runToken(args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "mint":
+			return runTokenMint(args[1:], stdout, stderr)
+		case "inspect":
+			return runTokenInspect(args[1:], stdout, stderr)
+		case "-h", "--help":
+			fmt.Fprintln(stdout, "Usage: cratos token mint --config FILE --misp URL --key KEY --expires YYYY-MM-DD\n       cratos token inspect --config FILE TOKEN")
+			return nil
+		}
+	}
+	return usageError("token: want \"token mint\" or \"token inspect\"")
+}
+
+func runTokenMint(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("token mint", "token mint --config FILE --misp URL --key KEY --expires YYYY-MM-DD", stderr)
+	cfgPath := fs.String("config", "config/config.yaml", "configuration file holding encryption_key and salt")
+	mispURL := fs.String("misp", "", "MISP base URL, e.g. https://misp.example.net:443 (the host names the site file)")
+	key := fs.String("key", "", "MISP API key (40-72 letters and digits)")
+	expires := fs.String("expires", "", "last day + 1: the token stops working at 00:00 server time on this date (YYYY-MM-DD)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *mispURL == "" || *key == "" || *expires == "" {
+		return usageError("token mint: --misp, --key and --expires are required")
+	}
+	cfg, err := config.Load(*cfgPath)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	cl, err := claimsFromURL(*mispURL, *key, *expires)
+	if err != nil {
+		return usageError("token mint: %v", err)
+	}
+	tok, err := auth.NewCodec(cfg.EncryptionKey, cfg.Salt).Mint(cl)
+	if err != nil {
+		return usageError("token mint: %v", err)
+	}
+	fmt.Fprintln(stdout, tok)
+	return nil
+}
+
+// claimsFromURL turns a MISP base URL into token claims; the port
+// defaults to the scheme's.
+func claimsFromURL(raw, key, expires string) (auth.Claims, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return auth.Claims{}, fmt.Errorf("--misp %q: want http(s)://host[:port]", raw)
+	}
+	port := 443
+	if u.Scheme == "http" {
+		port = 80
+	}
+	if p := u.Port(); p != "" {
+		if port, err = strconv.Atoi(p); err != nil {
+			return auth.Claims{}, fmt.Errorf("--misp %q: bad port", raw)
+		}
+	}
+	cl := auth.Claims{Proto: u.Scheme, Port: port, Host: u.Hostname(), Key: key, Expires: expires}
+	if err := cl.Validate(); err != nil {
+		return auth.Claims{}, err
+	}
+	return cl, nil
+}
+
+func runTokenInspect(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("token inspect", "token inspect --config FILE TOKEN", stderr)
+	cfgPath := fs.String("config", "config/config.yaml", "configuration file holding encryption_key and salt")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError("token inspect: want exactly one TOKEN")
+	}
+	cfg, err := config.Load(*cfgPath)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	tok := strings.TrimSpace(fs.Arg(0))
+	cl, err := auth.NewCodec(cfg.EncryptionKey, cfg.Salt).Verify(tok, time.Now())
+	if err != nil {
+		msg, _ := auth.Detail(err)
+		return &exitError{code: 1, msg: "token inspect: " + msg}
+	}
+	key := cl.Key
+	fmt.Fprintf(stdout, "misp:        %s\n", cl.BaseURL())
+	fmt.Fprintf(stdout, "site file:   %s.yaml\n", cl.Host)
+	fmt.Fprintf(stdout, "key:         %s…%s (%d characters)\n", key[:4], key[len(key)-4:], len(key))
+	fmt.Fprintf(stdout, "expires:     %s (stops working at 00:00 server time)\n", cl.Expires)
+	fmt.Fprintf(stdout, "fingerprint: %s\n", auth.Fingerprint(tok))
+	return nil
+}

@@ -1,0 +1,52 @@
+package export
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/base64"
+	"slices"
+	"sync"
+)
+
+// gzipOnce compresses an artifact's body the first time a client asks for
+// gzip, and never again for that artifact.
+type gzipOnce struct {
+	once sync.Once
+	b    []byte
+}
+
+// minGzip is the body size below which compression is not worth a header.
+const minGzip = 512
+
+// Gzip returns the gzip-compressed body, or nil when the body is too small
+// to be worth compressing.
+func (a *Artifact) Gzip() []byte {
+	if len(a.Body) < minGzip {
+		return nil
+	}
+	a.gz.once.Do(func() {
+		var buf bytes.Buffer
+		buf.Grow(len(a.Body) / 4)
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+		_, _ = zw.Write(a.Body) // writes to a bytes.Buffer cannot fail
+		_ = zw.Close()
+		a.gz.b = buf.Bytes()
+	})
+	return a.gz.b
+}
+
+// ETagOf returns a strong entity tag for body, derived from its content.
+func ETagOf(body []byte) string {
+	sum := sha256.Sum256(body)
+	return `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
+}
+
+func sortedKeys(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

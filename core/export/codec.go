@@ -1,0 +1,219 @@
+package export
+
+import (
+	"encoding/binary"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/cratos-project/cratos/core/indicator"
+)
+
+// Snapshot is the canonical, sorted, de-duplicated indicator list of one
+// query, with what extraction counted on the way.
+type Snapshot struct {
+	Fetched    time.Time
+	Indicators []indicator.Indicator
+	Stats      indicator.Stats
+}
+
+// Artifact is one rendered list, ready to send.
+type Artifact struct {
+	Body        []byte
+	ETag        string // strong, quoted
+	ContentType string
+	Generated   time.Time // the snapshot's fetch time: Last-Modified
+	Entries     int       // indicators given to the renderer
+	Invalid     int       // values dropped as invalid during extraction
+	Dropped     map[string]int
+
+	gz  gzipOnce
+	md5 md5Once
+}
+
+type md5Once struct {
+	once sync.Once
+	s    string
+}
+
+var errCorrupt = errors.New("export: corrupt cache entry")
+
+const (
+	snapshotMagic = "CSN1"
+	artifactMagic = "CAR1"
+)
+
+type encoder struct{ b []byte }
+
+func (e *encoder) uvarint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
+func (e *encoder) varint(v int64)   { e.b = binary.AppendVarint(e.b, v) }
+func (e *encoder) str(s string)     { e.uvarint(uint64(len(s))); e.b = append(e.b, s...) }
+
+type decoder struct {
+	b   []byte
+	err error
+}
+
+func (d *decoder) uvarint() uint64 {
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.err = errCorrupt
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) varint() int64 {
+	v, n := binary.Varint(d.b)
+	if n <= 0 {
+		d.err = errCorrupt
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) bytes() []byte {
+	n := d.uvarint()
+	if d.err != nil || n > uint64(len(d.b)) {
+		d.err = errCorrupt
+		return nil
+	}
+	v := d.b[:n]
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) str() string { return string(d.bytes()) }
+
+// internStr returns a shared copy of short repeated strings (MISP types
+// and categories).
+func (d *decoder) internStr(m map[string]string) string {
+	b := d.bytes()
+	if s, ok := m[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(m) < 1024 {
+		m[s] = s
+	}
+	return s
+}
+
+func encodeSnapshot(s *Snapshot) []byte {
+	e := encoder{b: make([]byte, 0, 64+len(s.Indicators)*96)}
+	e.b = append(e.b, snapshotMagic...)
+	e.varint(s.Fetched.UnixNano())
+	st := s.Stats
+	for _, v := range []int{st.Attributes, st.Invalid, st.Skipped, st.Expanded, st.KeptNets} {
+		e.uvarint(uint64(v))
+	}
+	e.uvarint(uint64(len(s.Indicators)))
+	for i := range s.Indicators {
+		in := &s.Indicators[i]
+		e.b = append(e.b, byte(in.Type))
+		e.str(in.Value)
+		e.str(in.MISPType)
+		e.str(in.Category)
+		e.str(in.UUID)
+		e.varint(in.EventID)
+		e.varint(in.Timestamp)
+		if in.ToIDS {
+			e.b = append(e.b, 1)
+		} else {
+			e.b = append(e.b, 0)
+		}
+	}
+	return e.b
+}
+
+func decodeSnapshot(b []byte) (*Snapshot, error) {
+	if len(b) < 4 || string(b[:4]) != snapshotMagic {
+		return nil, errCorrupt
+	}
+	d := decoder{b: b[4:]}
+	s := &Snapshot{Fetched: time.Unix(0, d.varint())}
+	vals := make([]int, 5)
+	for i := range vals {
+		vals[i] = int(d.uvarint())
+	}
+	s.Stats = indicator.Stats{Attributes: vals[0], Invalid: vals[1], Skipped: vals[2], Expanded: vals[3], KeptNets: vals[4]}
+	n := d.uvarint()
+	if d.err != nil || n > uint64(len(d.b)) {
+		return nil, errCorrupt
+	}
+	s.Indicators = make([]indicator.Indicator, n)
+	shared := map[string]string{}
+	for i := range s.Indicators {
+		if len(d.b) == 0 {
+			return nil, errCorrupt
+		}
+		in := &s.Indicators[i]
+		in.Type = indicator.Type(d.b[0])
+		d.b = d.b[1:]
+		in.Value = d.str()
+		in.MISPType = d.internStr(shared)
+		in.Category = d.internStr(shared)
+		in.UUID = d.str()
+		in.EventID = d.varint()
+		in.Timestamp = d.varint()
+		if len(d.b) == 0 {
+			return nil, errCorrupt
+		}
+		in.ToIDS = d.b[0] == 1
+		d.b = d.b[1:]
+		if d.err != nil {
+			return nil, d.err
+		}
+	}
+	if d.err != nil || len(d.b) != 0 {
+		return nil, errCorrupt
+	}
+	return s, nil
+}
+
+func encodeArtifact(a *Artifact) []byte {
+	e := encoder{b: make([]byte, 0, 128+len(a.Body))}
+	e.b = append(e.b, artifactMagic...)
+	e.str(a.ETag)
+	e.str(a.ContentType)
+	e.varint(a.Generated.UnixNano())
+	e.uvarint(uint64(a.Entries))
+	e.uvarint(uint64(a.Invalid))
+	e.uvarint(uint64(len(a.Dropped)))
+	for _, k := range sortedKeys(a.Dropped) {
+		e.str(k)
+		e.uvarint(uint64(a.Dropped[k]))
+	}
+	e.str(string(a.Body))
+	return e.b
+}
+
+func decodeArtifact(b []byte) (*Artifact, error) {
+	if len(b) < 4 || string(b[:4]) != artifactMagic {
+		return nil, errCorrupt
+	}
+	d := decoder{b: b[4:]}
+	a := &Artifact{ETag: d.str(), ContentType: d.str(), Generated: time.Unix(0, d.varint())}
+	a.Entries = int(d.uvarint())
+	a.Invalid = int(d.uvarint())
+	n := d.uvarint()
+	if n > 1024 {
+		return nil, errCorrupt
+	}
+	for range n {
+		k := d.str()
+		v := int(d.uvarint())
+		if a.Dropped == nil {
+			a.Dropped = map[string]int{}
+		}
+		a.Dropped[k] = v
+	}
+	body := d.bytes()
+	if d.err != nil || len(d.b) != 0 {
+		return nil, errCorrupt
+	}
+	a.Body = append([]byte(nil), body...)
+	return a, nil
+}

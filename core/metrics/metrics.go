@@ -1,0 +1,122 @@
+// Package metrics exposes what Cratos does as Prometheus metrics: requests
+// by route, status and output; cache hits, misses and stale answers; MISP
+// latency and errors per site; build time, entries and invalid values per
+// feed; authentication failures; plugin restarts.
+package metrics
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/cratos-project/cratos/core/export"
+	"github.com/cratos-project/cratos/core/misp"
+)
+
+// Metrics holds the collectors of one process. It implements
+// export.Observer.
+type Metrics struct {
+	reg          *prometheus.Registry
+	requests     *prometheus.CounterVec
+	duration     *prometheus.HistogramVec
+	cache        *prometheus.CounterVec
+	mispLatency  *prometheus.HistogramVec
+	mispErrors   *prometheus.CounterVec
+	buildSeconds *prometheus.HistogramVec
+	entries      *prometheus.GaugeVec
+	invalid      *prometheus.GaugeVec
+	authFailures *prometheus.CounterVec
+}
+
+// New returns Metrics registered in a fresh registry, with the Go runtime
+// and process collectors.
+func New() *Metrics {
+	m := &Metrics{
+		reg: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "cratos_http_requests_total",
+			Help: "HTTP requests by route, status and output."}, []string{"route", "status", "output"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "cratos_http_request_duration_seconds",
+			Help: "HTTP request latency by route.", Buckets: []float64{.0005, .001, .005, .01, .05, .1, .5, 1, 5, 30}}, []string{"route"}),
+		cache: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "cratos_cache_results_total",
+			Help: "Lists served by cache status (HIT, MISS, STALE)."}, []string{"status"}),
+		mispLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "cratos_misp_fetch_seconds",
+			Help: "Time to read a feed from MISP, all pages.", Buckets: []float64{.05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60}}, []string{"site"}),
+		mispErrors: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "cratos_misp_errors_total",
+			Help: "Failed MISP reads by site and kind."}, []string{"site", "kind"}),
+		buildSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "cratos_render_seconds",
+			Help: "Time to render a list.", Buckets: []float64{.001, .01, .05, .1, .5, 1, 5, 30}}, []string{"site", "output"}),
+		entries: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "cratos_feed_entries",
+			Help: "Indicators in the last list built, by site, feed and output."}, []string{"site", "feed", "output"}),
+		invalid: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "cratos_feed_invalid_values",
+			Help: "MISP values dropped as invalid in the last list built."}, []string{"site", "feed", "output"}),
+		authFailures: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "cratos_auth_failures_total",
+			Help: "Refused requests by HTTP status (401, 403, 429)."}, []string{"status"}),
+	}
+	m.reg.MustRegister(m.requests, m.duration, m.cache, m.mispLatency, m.mispErrors, m.buildSeconds, m.entries, m.invalid, m.authFailures,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// Handler serves the metrics in the Prometheus text format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+}
+
+// Register adds another collector (a plugin's restart count, say).
+func (m *Metrics) Register(c prometheus.Collector) error { return m.reg.Register(c) }
+
+// Request records one HTTP request.
+func (m *Metrics) Request(route string, status int, output string, d time.Duration) {
+	m.requests.WithLabelValues(route, strconv.Itoa(status), output).Inc()
+	m.duration.WithLabelValues(route).Observe(d.Seconds())
+	if status == 401 || status == 403 || status == 429 {
+		m.authFailures.WithLabelValues(strconv.Itoa(status)).Inc()
+	}
+}
+
+// CacheResult implements export.Observer.
+func (m *Metrics) CacheResult(status export.Status) { m.cache.WithLabelValues(string(status)).Inc() }
+
+// Fetched implements export.Observer.
+func (m *Metrics) Fetched(site string, d time.Duration, _ int, err error) {
+	if err != nil {
+		kind := "other"
+		var me *misp.Error
+		if errors.As(err, &me) {
+			kind = kindName(me.Kind)
+		}
+		m.mispErrors.WithLabelValues(site, kind).Inc()
+		return
+	}
+	m.mispLatency.WithLabelValues(site).Observe(d.Seconds())
+}
+
+// Built implements export.Observer.
+func (m *Metrics) Built(site, feed, output string, d time.Duration, entries, invalid int) {
+	m.buildSeconds.WithLabelValues(site, output).Observe(d.Seconds())
+	m.entries.WithLabelValues(site, feed, output).Set(float64(entries))
+	m.invalid.WithLabelValues(site, feed, output).Set(float64(invalid))
+}
+
+func kindName(k misp.Kind) string {
+	switch k {
+	case misp.Unreachable:
+		return "unreachable"
+	case misp.Timeout:
+		return "timeout"
+	case misp.HTTPStatus:
+		return "http_status"
+	case misp.AuthFailed:
+		return "auth_failed"
+	case misp.BadResponse:
+		return "bad_response"
+	case misp.Canceled:
+		return "canceled"
+	}
+	return "other"
+}

@@ -1,0 +1,28 @@
+package misp
+
+import (
+	"testing"
+
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/valyala/fastjson"
+)
+
+// FuzzDecodePage feeds arbitrary bytes to the page decoder: it must never
+// panic, and whatever it accepts it reports consistently.
+func FuzzDecodePage(f *testing.F) {
+	for _, s := range []string{
+		`{"response":{"Attribute":[{"type":"ip-dst","value":"192.0.2.1","to_ids":true,"event_id":"7","timestamp":"1700000000"}]}}`,
+		`{"response":[]}`, `[]`, `{"response":{"Attribute":{}}}`, `{"name":"x","message":"y","url":"/z"}`,
+		`{"response":{"Attribute":[1,2]}}`, `{"response":{"Attribute":[{"to_ids":"1","event_id":12.5}]}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var p fastjson.Parser
+		calls := 0
+		n, err := decodePage(&p, b, func(indicator.Attribute) { calls++ })
+		if err == nil && n != calls {
+			t.Fatalf("reported %d attributes, delivered %d", n, calls)
+		}
+	})
+}

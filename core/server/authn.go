@@ -1,0 +1,72 @@
+package server
+
+import (
+	"errors"
+	"net/netip"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/cratos-project/cratos/core/acl"
+	"github.com/cratos-project/cratos/core/auth"
+	"github.com/cratos-project/cratos/core/config"
+)
+
+// caller is an authenticated request's identity.
+type caller struct {
+	token  string
+	claims auth.Claims
+	site   *config.Site
+	ip     netip.Addr
+}
+
+// consumerID is a short, stable hash of the token for logs.
+func (c *caller) consumerID() string { return auth.Fingerprint(c.token)[:16] }
+
+// authenticate checks the token, the site and the client address in the
+// original's order. On failure it has already answered and returns nil.
+func (s *Server) authenticate(c *fiber.Ctx) (*caller, error) {
+	now := s.opts.Now()
+	ip := s.clientIP(c)
+	if s.limiter.blocked(ip, now) {
+		return nil, detail(c, fiber.StatusTooManyRequests, "Too many failed authentications; try again later.")
+	}
+	fail := func(status int, msg string) (*caller, error) {
+		s.limiter.fail(ip, now)
+		if status == fiber.StatusUnauthorized {
+			c.Set(fiber.HeaderWWWAuthenticate, "Basic")
+		}
+		return nil, detail(c, status, msg)
+	}
+	token, err := auth.Extract(c.Query("token"), c.Get("token"), c.Get(fiber.HeaderAuthorization))
+	if err != nil {
+		msg, _ := auth.Detail(err)
+		if errors.Is(err, auth.ErrBasic) {
+			return fail(fiber.StatusUnauthorized, msg)
+		}
+		return fail(fiber.StatusForbidden, msg)
+	}
+	claims, err := s.opts.Codec.Verify(token, now)
+	if err != nil {
+		msg, ok := auth.Detail(err)
+		if !ok {
+			msg = "Unknown error in CheckApiToken"
+		}
+		return fail(fiber.StatusForbidden, msg)
+	}
+	site, ok := s.opts.Sites.Get(claims.Host)
+	if !ok {
+		return fail(fiber.StatusForbidden, "Token config file not found")
+	}
+	if site.IsRevoked(auth.Fingerprint(token)) {
+		return fail(fiber.StatusForbidden, "The provided API token is blacklisted and cannot be used.")
+	}
+	if !site.IsEnabled() {
+		return fail(fiber.StatusForbidden, "site disabled")
+	}
+	if !acl.Allowed(ip, s.opts.Config.AlwaysAllowedIPs, site.AllowedIPs) {
+		return fail(fiber.StatusForbidden, ip.String()+" are not allowed to access the MISP instance.")
+	}
+	cl := &caller{token: token, claims: claims, site: site, ip: ip}
+	c.Locals("caller", cl)
+	return cl, nil
+}

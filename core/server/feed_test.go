@@ -1,0 +1,265 @@
+package server_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/conformance/mispsim"
+)
+
+// restSearchBodies returns the bodies of the restSearch requests the
+// emulator received, without the paging keys.
+func restSearchBodies(h *harness) []string {
+	var out []string
+	for _, r := range h.sim.Requests() {
+		if r.Path == "/attributes/restSearch" {
+			b := string(r.Body)
+			if i := strings.Index(b, `,"limit":`); i > 0 {
+				b = b[:i] + "}"
+			}
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+func TestFeedTxtAndMISPQuery(t *testing.T) {
+	h := newHarness(t)
+	resp, body := h.authed(feedPath)
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d: %s", resp.StatusCode, body)
+	}
+	// Canonical, de-duplicated, numerically sorted; the CIDR and the
+	// false positive, the unpublished incident and the to_ids=false value
+	// are not in a block/ipv4 list; junk is dropped and counted.
+	want := "192.0.2.44\r\n192.0.2.55\r\n198.51.100.7\r\n198.51.100.9\r\n198.51.100.10"
+	if body != want {
+		t.Errorf("body\n%q\nwant\n%q", body, want)
+	}
+	for header, want := range map[string]string{
+		"Content-Type": "text/plain; charset=utf-8", "X-Cache": "MISS", "X-Cratos-Entries": "5", "X-Cratos-Invalid": "1",
+	} {
+		if got := resp.Header.Get(header); got != want {
+			t.Errorf("%s = %q, want %q", header, got, want)
+		}
+	}
+	bodies := restSearchBodies(h)
+	if len(bodies) != 1 {
+		t.Fatalf("%d restSearch requests, want 1", len(bodies))
+	}
+	since := time.Now().AddDate(-1, 0, 0).Unix()
+	var got map[string]any
+	if err := json.Unmarshal([]byte(bodies[0]), &got); err != nil {
+		t.Fatal(err)
+	}
+	ts := int64(got["timestamp"].(float64))
+	if ts < since-5 || ts > since+5 {
+		t.Errorf("timestamp %d, want about %d", ts, since)
+	}
+	wantBody := `{"returnFormat":"json","type":["ip-src","ip-dst","domain|ip","ip-dst|port","ip-src|port"],` +
+		`"tags":["!example:incident-classification=false-positive","example:incident-classification=block"],` +
+		`"withAttachments":0,"metadata":1,"timestamp":` + jsonInt(ts) + `,"published":true,"enforceWarninglist":1,` +
+		`"to_ids":true,"includeEventUuid":0,"includeEventTags":0,"sgReferenceOnly":0,"includeContext":0,` +
+		`"headerless":0,"includeSightings":0,"includeDecayScore":0,"includeCorrelations":0,"excludeDecayed":0}`
+	if bodies[0] != wantBody {
+		t.Errorf("restSearch body\n%s\nwant\n%s", bodies[0], wantBody)
+	}
+	r := h.sim.Requests()[0]
+	if r.Header.Get("Authorization") != mispsim.DefaultKey || !strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		t.Errorf("MISP request headers %v", r.Header)
+	}
+}
+
+func jsonInt(n int64) string { b, _ := json.Marshal(n); return string(b) }
+
+func TestFeedQueryVariants(t *testing.T) {
+	h := newHarness(t)
+	tests := []struct {
+		path     string
+		contains []string
+		absent   []string
+	}{
+		{"/v1/feed/incident/type/ipv4/age/1y/output/txt", []string{`"published":false`, `"tags":["!example:incident-classification=false-positive","example:incident-classification=incident"]`}, nil},
+		{"/v1/feed/42/type/ipv4/age/1y/output/txt", []string{`"enforceWarninglist":0`, `"tags":["!example:incident-classification=false-positive"]`}, nil},
+		{"/v1/feed/any/type/ipv4/age/1y/output/txt", []string{`"enforceWarninglist":1`, `"tags":["!example:incident-classification=false-positive"]`, `"published":true`}, nil},
+		{"/v1/feed/cust1/type/domain/age/1y/output/txt", []string{`"tags":["!example:incident-classification=false-positive","example:incident-classification=cust1"]`}, nil},
+		{"/v1/feed/block/type/vulnerability/age/1y/output/txt", []string{`"type":["vulnerability"]`}, []string{"to_ids"}},
+		{"/v1/feed/block/type/ja3/age/1y/output/txt", []string{`"type":["ja3-fingerprint-md5"]`}, []string{"to_ids"}},
+		{"/v1/uuid/" + acmeUUID + "/type/ipv4/age/1y/output/txt", []string{`"type":["ip-src","ip-dst","domain|ip","ip-dst|port","ip-src|port"],"org":"` + acmeUUID + `","tags":["!example:incident-classification=false-positive"]`, `"published":true`}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.path, func(t *testing.T) {
+			h.sim.ResetRequests()
+			resp, body := h.authed(tc.path)
+			if resp.StatusCode != 200 {
+				t.Fatalf("status %d: %s", resp.StatusCode, body)
+			}
+			bodies := restSearchBodies(h)
+			if len(bodies) != 1 {
+				t.Fatalf("%d restSearch requests", len(bodies))
+			}
+			for _, c := range tc.contains {
+				if !strings.Contains(bodies[0], c) {
+					t.Errorf("body %s lacks %s", bodies[0], c)
+				}
+			}
+			for _, a := range tc.absent {
+				if strings.Contains(bodies[0], a) {
+					t.Errorf("body %s has %s", bodies[0], a)
+				}
+			}
+		})
+	}
+}
+
+func TestCacheHeaders(t *testing.T) {
+	h := newHarness(t)
+	first, body1 := h.authed(feedPath)
+	second, body2 := h.authed(feedPath)
+	if first.Header.Get("X-Cache") != "MISS" || second.Header.Get("X-Cache") != "HIT" {
+		t.Fatalf("X-Cache %s then %s", first.Header.Get("X-Cache"), second.Header.Get("X-Cache"))
+	}
+	if body1 != body2 {
+		t.Error("a hit returned other bytes")
+	}
+	for _, hd := range []string{"Content-Type", "ETag", "Last-Modified", "Cache-Control", "X-Cratos-Entries"} {
+		if first.Header.Get(hd) != second.Header.Get(hd) || first.Header.Get(hd) == "" {
+			t.Errorf("%s: %q then %q", hd, first.Header.Get(hd), second.Header.Get(hd))
+		}
+	}
+	etag := first.Header.Get("ETag")
+	nm, body := h.authed(feedPath, "If-None-Match", etag)
+	if nm.StatusCode != 304 || body != "" {
+		t.Errorf("If-None-Match: %d %q, want 304 and no body", nm.StatusCode, body)
+	}
+	if n := h.sim.RestSearchCount(); n != 1 {
+		t.Errorf("%d MISP searches for three requests, want 1", n)
+	}
+	// Two outputs of one feed cost one fetch.
+	if resp, _ := h.authed("/v1/feed/block/type/ipv4/age/1y/output/json"); resp.Header.Get("X-Cache") != "MISS" {
+		t.Errorf("json: X-Cache %s", resp.Header.Get("X-Cache"))
+	}
+	if n := h.sim.RestSearchCount(); n != 1 {
+		t.Errorf("%d MISP searches after a second output, want 1", n)
+	}
+	// Clearing the feed makes the next request a miss.
+	resp, body := h.do("DELETE", "/v1/clear_cache/feed/block/type/ipv4/age/1y/output/txt", "token", h.token)
+	if resp.StatusCode != 200 || body != `{"ok":true}` {
+		t.Fatalf("clear_cache: %d %s", resp.StatusCode, body)
+	}
+	if resp, _ := h.authed(feedPath); resp.Header.Get("X-Cache") != "MISS" {
+		t.Errorf("after clear_cache: X-Cache %s", resp.Header.Get("X-Cache"))
+	}
+	if n := h.sim.RestSearchCount(); n != 2 {
+		t.Errorf("%d MISP searches after clearing, want 2", n)
+	}
+}
+
+func TestGzip(t *testing.T) {
+	h := newHarness(t)
+	resp, body := h.authed("/v1/feed/block/type/ipv4ext/age/1y/output/txt", "Accept-Encoding", "gzip")
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("status %d, Content-Encoding %q", resp.StatusCode, resp.Header.Get("Content-Encoding"))
+	}
+	zr, err := gzip.NewReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, _ := io.ReadAll(zr)
+	_, direct := h.authed("/v1/feed/block/type/ipv4ext/age/1y/output/txt")
+	if string(plain) != direct || !strings.Contains(direct, "203.0.113.11") {
+		t.Errorf("gzip body decodes to %d bytes, plain is %d", len(plain), len(direct))
+	}
+}
+
+func TestStaleOnMISPFailure(t *testing.T) {
+	h := newHarness(t)
+	resp, good := h.authed(feedPath + "?cache=1")
+	if resp.StatusCode != 200 {
+		t.Fatal(resp.Status)
+	}
+	time.Sleep(1100 * time.Millisecond)
+	for _, f := range []mispsim.Fault{
+		{Kind: mispsim.FaultStatus, Status: 500},
+		{Kind: mispsim.FaultHTML},
+		{Kind: mispsim.FaultTruncated},
+		{Kind: mispsim.FaultReset},
+	} {
+		h.sim.SetFault(f)
+		resp, body := h.authed(feedPath + "?cache=1")
+		if resp.StatusCode != 200 || resp.Header.Get("X-Cache") != "STALE" || body != good {
+			t.Errorf("fault %v: %d %s %q", f.Kind, resp.StatusCode, resp.Header.Get("X-Cache"), body)
+		}
+		if resp.Header.Get("X-Cratos-Stale-Since") == "" || !strings.Contains(resp.Header.Get("Warning"), "110") {
+			t.Errorf("fault %v: stale headers missing: %v", f.Kind, resp.Header)
+		}
+	}
+}
+
+func TestUpstreamErrorsWithoutLastGood(t *testing.T) {
+	tests := []struct {
+		fault  mispsim.Fault
+		status int
+		detail string
+	}{
+		{mispsim.Fault{Kind: mispsim.FaultStatus, Status: 500}, 502, "answered HTTP 500"},
+		{mispsim.Fault{Kind: mispsim.FaultHTML}, 502, "not JSON"},
+		{mispsim.Fault{Kind: mispsim.FaultTruncated}, 502, ""},
+		{mispsim.Fault{Kind: mispsim.FaultSlow, Delay: 5 * time.Second}, 504, "no answer within 2s"},
+		{mispsim.Fault{Kind: mispsim.FaultStatus, Status: 403}, 502, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.fault.Kind.String(), func(t *testing.T) {
+			h := newHarness(t)
+			h.sim.SetFault(tc.fault)
+			resp, body := h.authed(feedPath)
+			if resp.StatusCode != tc.status {
+				t.Fatalf("status %d (%s), want %d", resp.StatusCode, body, tc.status)
+			}
+			d := detailOf(t, body)
+			if !strings.Contains(d, h.site.Name) || !strings.Contains(d, tc.detail) || strings.Contains(body, mispsim.DefaultKey) {
+				t.Errorf("detail %q should name the site, say %q and never the key", d, tc.detail)
+			}
+		})
+	}
+	t.Run("unreachable", func(t *testing.T) {
+		h := newHarness(t)
+		h.sim.Close()
+		resp, body := h.authed(feedPath)
+		if resp.StatusCode != 503 {
+			t.Errorf("status %d (%s), want 503", resp.StatusCode, body)
+		}
+	})
+}
+
+func TestSingleFlight(t *testing.T) {
+	h := newHarness(t)
+	h.sim.SetFault(mispsim.Fault{Kind: mispsim.FaultSlow, Delay: 300 * time.Millisecond})
+	const n = 500
+	var wg sync.WaitGroup
+	bodies := make([]string, n)
+	codes := make([]int, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, body := h.authed(feedPath)
+			codes[i], bodies[i] = resp.StatusCode, body
+		}()
+	}
+	wg.Wait()
+	for i := range n {
+		if codes[i] != 200 || !bytes.Equal([]byte(bodies[i]), []byte(bodies[0])) {
+			t.Fatalf("request %d: %d", i, codes[i])
+		}
+	}
+	if c := h.sim.RestSearchCount(); c != 1 {
+		t.Errorf("%d concurrent cold requests caused %d MISP searches, want 1", n, c)
+	}
+}

@@ -1,0 +1,213 @@
+package server_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/cratos-project/cratos/conformance/mispsim"
+	"github.com/cratos-project/cratos/core/auth"
+	"github.com/cratos-project/cratos/core/cache"
+	"github.com/cratos-project/cratos/core/config"
+	"github.com/cratos-project/cratos/core/export"
+	"github.com/cratos-project/cratos/core/metrics"
+	"github.com/cratos-project/cratos/core/server"
+	"github.com/cratos-project/cratos/renderers"
+	_ "github.com/cratos-project/cratos/renderers/all"
+)
+
+const (
+	testEncKey = "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF"
+	testSalt   = "0123456789abcdef0123456789abcdef"
+)
+
+// codec is shared: the key derivation is deliberately slow.
+var codec = auth.NewCodec(testEncKey, testSalt)
+
+// harness is a Cratos server on loopback in front of a MISP emulator.
+type harness struct {
+	t      testing.TB
+	app    *fiber.App
+	sim    *mispsim.Server
+	simURL string
+	site   *config.Site
+	cfg    *config.Config
+	base   string
+	token  string
+	claims auth.Claims
+	logs   *syncBuffer
+	// memcached, when set, is the address of a memcached used as the
+	// shared cache level.
+	memcached string
+}
+
+type harnessOption func(*harness)
+
+func withSite(f func(*config.Site)) harnessOption     { return func(h *harness) { f(h.site) } }
+func withConfig(f func(*config.Config)) harnessOption { return func(h *harness) { f(h.cfg) } }
+func withMemcached(addr string) harnessOption         { return func(h *harness) { h.memcached = addr } }
+
+func newHarness(t testing.TB, opts ...harnessOption) *harness {
+	t.Helper()
+	sim, err := mispsim.New(mispsim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{t: t, sim: sim, logs: &syncBuffer{}}
+	addFixture(t, sim)
+	simURL, err := sim.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sim.Close() })
+	h.simURL = simURL
+	hostPort := strings.TrimPrefix(simURL, "http://")
+	host, port, _ := net.SplitHostPort(hostPort)
+	h.site = &config.Site{Name: host, Tag: "example", MISPTimeoutSeconds: 2, PageSize: 1000, ExpandLimit: 16,
+		AllowedIPs:  config.Prefixes{mustPrefix(t, "127.0.0.0/8")},
+		IgnoreToIDs: []string{"vulnerability", "snort", "yara", "sigma", "ja3"},
+		CustomFeeds: config.CustomFeeds{{Name: "cust1", Suffixes: []string{":incident-classification=cust1"}}}}
+	h.cfg = &config.Config{EncryptionKey: testEncKey, Salt: testSalt, Listen: "127.0.0.1:0", TokenMinting: config.MintAllowlist,
+		AlwaysAllowedIPs: config.Prefixes{mustPrefix(t, "127.0.0.1/32")}, ReverseProxyHeader: "X-Forwarded-For", CacheMaxBytes: 64 << 20}
+	for _, o := range opts {
+		o(h)
+	}
+	h.claims = auth.Claims{Proto: "http", Port: atoi(port), Host: host, Key: mispsim.DefaultKey, Expires: "2099-01-01"}
+	h.token = h.mint(h.claims)
+	h.start()
+	return h
+}
+
+// start starts a Cratos server for the harness; calling it again starts a
+// second, independent server (another process, as far as caching goes)
+// and points the harness at it.
+func (h *harness) start() {
+	t := h.t
+	mem := cache.NewMemory(h.cfg.CacheMaxBytes)
+	tiered := &cache.Tiered{L1: mem}
+	var shared cache.Store
+	if h.memcached != "" {
+		mc, err := cache.NewMemcached(cache.Options{Servers: []string{h.memcached}, Timeout: 300 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { mc.Close() })
+		tiered.L2 = mc
+		shared = tiered.Shared()
+	}
+	secret := sha256.Sum256([]byte("test"))
+	logger := slog.New(slog.NewJSONHandler(h.logs, nil))
+	m := metrics.New()
+	exp := export.New(export.Options{Renderers: renderers.Builtin(), Store: tiered, Shared: shared, Namespace: cache.NewNamespace(tiered, time.Second),
+		KeySecret: secret[:], Logger: logger, Observer: m})
+	srv := server.New(server.Options{Config: h.cfg, Sites: config.NewSites(h.site), Codec: codec, Export: exp,
+		Renderers: renderers.Builtin(), Cache: tiered, CacheKind: "memory", Logger: logger, AccessLog: logger, FailLimit: 1 << 20, Metrics: m})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.app = srv.App()
+	go srv.Serve(ln)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	})
+	h.base = "http://" + ln.Addr().String()
+}
+
+func (h *harness) mint(cl auth.Claims) string {
+	tok, err := codec.Mint(cl)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return tok
+}
+
+// get performs a request; header pairs are name, value.
+func (h *harness) do(method, path string, headers ...string) (*http.Response, string) {
+	h.t.Helper()
+	req, err := http.NewRequest(method, h.base+path, nil)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	tr := &http.Transport{DisableCompression: true}
+	resp, err := (&http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return resp, string(body)
+}
+
+// post sends body with the given content type.
+func (h *harness) post(path, contentType, body string) (*http.Response, string) {
+	h.t.Helper()
+	resp, err := http.Post(h.base+path, contentType, strings.NewReader(body))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+func (h *harness) now() time.Time { return time.Now() }
+
+func (h *harness) get(path string, headers ...string) (*http.Response, string) {
+	return h.do("GET", path, headers...)
+}
+
+// authed is get with the harness token in the token header.
+func (h *harness) authed(path string, headers ...string) (*http.Response, string) {
+	return h.get(path, append([]string{"token", h.token}, headers...)...)
+}
+
+// syncBuffer collects log output from concurrent requests.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (w *syncBuffer) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
+
+func (w *syncBuffer) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.String()
+}
+
+func mustPrefix(t testing.TB, s string) netip.Prefix {
+	p, err := config.ParsePrefix(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
+}

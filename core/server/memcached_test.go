@@ -1,0 +1,86 @@
+package server_test
+
+import (
+	"encoding/json"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/conformance/mispsim"
+	"github.com/cratos-project/cratos/core/config"
+
+	"github.com/cratos-project/cratos/core/cache/memcachedtest"
+)
+
+func memcachedStatus(t *testing.T, h *harness) string {
+	t.Helper()
+	_, body := h.get("/v1/status?sites=0")
+	var st struct {
+		Memcached string `json:"memcachedstatus"`
+	}
+	if err := json.Unmarshal([]byte(body), &st); err != nil {
+		t.Fatal(err)
+	}
+	return st.Memcached
+}
+
+// Two servers sharing memcached share lists: the second answers from
+// memcached without asking MISP, with the same bytes and headers.
+func TestMemcachedSharedAcrossProcesses(t *testing.T) {
+	addr, _ := memcachedtest.Start(t)
+	h := newHarness(t, withMemcached(addr), withSite(func(s *config.Site) { s.ExpandLimit = 14 }))
+	// A /14 expands to 262,144 addresses: a JSON list of about 5 MB,
+	// chunked over memcached's 1 MB item limit.
+	if _, err := h.sim.AddEvent(mispsim.Event{Info: "big", Published: true, Tags: []string{"example:incident-classification=block"},
+		Attributes: []mispsim.Attribute{{Type: "ip-dst", Value: "100.64.0.0/14", ToIDS: true}}}); err != nil {
+		t.Fatal(err)
+	}
+	const big = "/v1/feed/block/type/ipv4ext/age/1y/output/json"
+	first, body1 := h.authed(big)
+	if first.StatusCode != 200 || first.Header.Get("X-Cache") != "MISS" || len(body1) < 4<<20 {
+		t.Fatalf("first: %d %s, %d bytes", first.StatusCode, first.Header.Get("X-Cache"), len(body1))
+	}
+	h.start() // a second process with an empty in-process cache
+	second, body2 := h.authed(big)
+	if second.Header.Get("X-Cache") != "HIT" || body2 != body1 || second.Header.Get("ETag") != first.Header.Get("ETag") {
+		t.Errorf("second process: %s, %d bytes (want HIT and the same %d bytes)", second.Header.Get("X-Cache"), len(body2), len(body1))
+	}
+	if n := h.sim.RestSearchCount(); n != 1 {
+		t.Errorf("%d MISP searches for two processes, want 1", n)
+	}
+	if got := memcachedStatus(t, h); got != "OK" {
+		t.Errorf("memcachedstatus %q, want OK", got)
+	}
+}
+
+// memcached dying must not fail a request: the in-process level carries
+// on, /v1/status reports FAIL, and a restarted memcached is used again.
+func TestMemcachedKilled(t *testing.T) {
+	addr, stop := memcachedtest.Start(t)
+	h := newHarness(t, withMemcached(addr))
+	if resp, _ := h.authed(feedPath); resp.StatusCode != 200 {
+		t.Fatal(resp.Status)
+	}
+	stop()
+	defer func() {
+		// A memcached back on the same port is used again.
+		_, port, _ := net.SplitHostPort(addr)
+		memcachedtest.StartOn(t, atoi(port))
+		deadline := time.Now().Add(5 * time.Second)
+		for memcachedStatus(t, h) != "OK" {
+			if time.Now().After(deadline) {
+				t.Fatal("memcachedstatus did not recover after a restart")
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}()
+	for _, p := range []string{feedPath, "/v1/feed/block/type/domain/age/1y/output/txt", "/v1/feed/block/type/url/age/1y/output/csv"} {
+		resp, body := h.authed(p)
+		if resp.StatusCode != 200 {
+			t.Errorf("%s with memcached down: %d %s", p, resp.StatusCode, body)
+		}
+	}
+	if got := memcachedStatus(t, h); got != "FAIL" {
+		t.Errorf("memcachedstatus %q with memcached down, want FAIL", got)
+	}
+}

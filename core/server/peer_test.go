@@ -1,0 +1,147 @@
+package server_test
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/cratos-project/cratos/conformance"
+	"github.com/cratos-project/cratos/core/config"
+	"github.com/cratos-project/cratos/core/indicator"
+)
+
+var (
+	peerFeeds   = config.FeedNames
+	peerAges    = []string{"1h", "1w"}
+	peerOutputs = []string{"txt", "json", "xml", "yaml", "b64"}
+	peerOrgs    = []string{"55f6ea5e-2c60-40e5-964f-47a8950d210f", "569b6c1f-bd1c-49c8-9244-0484bce2ab96"}
+)
+
+// allCustomFeeds configures cust1..cust5 as the original's example site
+// does, so every feed of the peer suite is served.
+func allCustomFeeds(s *config.Site) {
+	s.CustomFeeds = nil
+	for i := 1; i <= 5; i++ {
+		s.CustomFeeds = append(s.CustomFeeds, config.CustomFeed{Name: fmt.Sprintf("cust%d", i), Suffixes: []string{fmt.Sprintf(":incident-classification=cust%d", i)}})
+	}
+}
+
+// checkParses does what the original's peer suite does with a body.
+func checkParses(output, body string) error {
+	switch output {
+	case "json":
+		var v []string
+		return json.Unmarshal([]byte(body), &v)
+	case "yaml":
+		var v []string
+		return yaml.Unmarshal([]byte(body), &v)
+	case "xml":
+		d := xml.NewDecoder(strings.NewReader(body))
+		// The original declares encoding='utf8', Python's spelling.
+		d.CharsetReader = func(label string, r io.Reader) (io.Reader, error) {
+			if strings.EqualFold(label, "utf8") || strings.EqualFold(label, "utf-8") {
+				return r, nil
+			}
+			return nil, fmt.Errorf("unexpected encoding %q", label)
+		}
+		for {
+			if _, err := d.Token(); err != nil {
+				if errors.Is(err, io.EOF) {
+					return nil
+				}
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// TestPeerSuite runs the original's own feed, uuid and vendor cases over
+// every data type (the original sampled two at random): all 200 with
+// bodies that parse, and the same bytes when asked twice.
+func TestPeerSuite(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the peer suite makes about 4,500 requests")
+	}
+	h := newHarness(t, withSite(allCustomFeeds))
+	dts := indicator.DataTypeNames()
+	var paths []string
+	for _, f := range peerFeeds {
+		for _, dt := range dts {
+			for _, age := range peerAges {
+				for _, out := range peerOutputs {
+					paths = append(paths, fmt.Sprintf("/v1/feed/%s/type/%s/age/%s/output/%s", f, dt, age, out))
+				}
+			}
+		}
+	}
+	for _, org := range peerOrgs {
+		for _, dt := range dts {
+			for _, age := range peerAges {
+				for _, out := range peerOutputs {
+					paths = append(paths, fmt.Sprintf("/v1/uuid/%s/type/%s/age/%s/output/%s", org, dt, age, out))
+				}
+			}
+		}
+	}
+	for _, vendor := range []string{"paloalto", "cisco"} {
+		for _, f := range peerFeeds {
+			for _, dt := range dts {
+				for _, age := range peerAges {
+					paths = append(paths, fmt.Sprintf("/v1/vendor/%s/feed/%s/type/%s/age/%s", vendor, f, dt, age))
+				}
+			}
+		}
+	}
+	nonEmpty := 0
+	for _, p := range paths {
+		resp, body := h.authed(p)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %d %s", p, resp.StatusCode, body)
+		}
+		out := p[strings.LastIndexByte(p, '/')+1:]
+		if err := checkParses(out, body); err != nil {
+			t.Fatalf("%s: body does not parse as %s: %v\n%s", p, out, err, body)
+		}
+		_, again := h.authed(p)
+		if again != body {
+			t.Fatalf("%s: a second request gave other bytes", p)
+		}
+		if len(body) > 20 {
+			nonEmpty++
+		}
+	}
+	if nonEmpty < 200 {
+		t.Errorf("only %d of %d lists have content: the fixture does not exercise the outputs", nonEmpty, len(paths))
+	}
+	t.Logf("%d requests, %d non-empty lists", len(paths)*2, nonEmpty)
+}
+
+// TestOriginalOutputsGolden pins the exact bytes of the original's five
+// outputs for every data type over the fixed fixture (composites, IDN,
+// IPv6, CIDRs with host bits, multi-line rules, defanged and junk values).
+func TestOriginalOutputsGolden(t *testing.T) {
+	h := newHarness(t)
+	for _, dt := range indicator.DataTypeNames() {
+		for _, out := range peerOutputs {
+			resp, body := h.authed(fmt.Sprintf("/v1/feed/any/type/%s/age/10y/output/%s", dt, out))
+			if resp.StatusCode != 200 {
+				t.Fatalf("%s %s: %d %s", dt, out, resp.StatusCode, body)
+			}
+			conformance.Golden(t, filepath.Join("testdata", "original", dt+"."+out), []byte(body))
+		}
+	}
+	for _, vendor := range []string{"paloalto", "cisco"} {
+		for _, dt := range []string{"url", "domain", "ipv4"} {
+			_, body := h.authed(fmt.Sprintf("/v1/vendor/%s/feed/any/type/%s/age/10y", vendor, dt))
+			conformance.Golden(t, filepath.Join("testdata", "vendor", vendor+"."+dt+".txt"), []byte(body))
+		}
+	}
+}

@@ -1,0 +1,81 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/cratos-project/cratos/core/export"
+	"github.com/cratos-project/cratos/core/misp"
+	"github.com/cratos-project/cratos/plugins"
+)
+
+// detail answers status with the original's error body {"detail": msg}.
+func detail(c *fiber.Ctx, status int, msg string) error {
+	return c.Status(status).JSON(fiber.Map{"detail": msg})
+}
+
+// fieldError is one entry of a 422 body, in the shape the original's
+// framework produces.
+type fieldError struct {
+	Type  string         `json:"type"`
+	Loc   []string       `json:"loc"`
+	Msg   string         `json:"msg"`
+	Input any            `json:"input"`
+	Ctx   map[string]any `json:"ctx,omitempty"`
+}
+
+// validation collects parameter errors for one 422 answer.
+type validation []fieldError
+
+func (v *validation) enum(where, name, value string, allowed []string) {
+	quoted := make([]string, len(allowed))
+	for i, a := range allowed {
+		quoted[i] = "'" + a + "'"
+	}
+	expected := strings.Join(quoted[:len(quoted)-1], ", ") + " or " + quoted[len(quoted)-1]
+	*v = append(*v, fieldError{Type: "enum", Loc: []string{where, name}, Msg: "Input should be " + expected,
+		Input: value, Ctx: map[string]any{"expected": expected}})
+}
+
+func (v *validation) add(where, name, typ, msg string, input any) {
+	*v = append(*v, fieldError{Type: typ, Loc: []string{where, name}, Msg: msg, Input: input})
+}
+
+func (v validation) respond(c *fiber.Ctx) error {
+	return c.Status(fiber.StatusUnprocessableEntity).JSON(fiber.Map{"detail": []fieldError(v)})
+}
+
+// upstream maps a failure of the export or MISP layers to a status and a
+// detail. MISP faults never answer 401 or 403: a firewall that sees an
+// authentication failure may stop enforcing its list.
+func upstream(err error) (int, string) {
+	var me *misp.Error
+	var re *export.RenderError
+	var pe *plugins.Error
+	switch {
+	case errors.As(err, &pe):
+		return fiber.StatusBadGateway, fmt.Sprintf("renderer plugin %s failed: %v", pe.Plugin, pe.Err)
+	case errors.As(err, &me):
+		switch me.Kind {
+		case misp.Unreachable:
+			return fiber.StatusServiceUnavailable, me.Error()
+		case misp.Timeout, misp.Canceled:
+			return fiber.StatusGatewayTimeout, me.Error()
+		}
+		return fiber.StatusBadGateway, me.Error()
+	case errors.As(err, &re):
+		return fiber.StatusInternalServerError, fmt.Sprintf("renderer %s failed to build the list", re.Renderer)
+	case errors.Is(err, export.ErrUnknownFeed):
+		return fiber.StatusNotFound, err.Error()
+	case errors.Is(err, export.ErrUnknownOutput), errors.Is(err, export.ErrUnknownPackage):
+		return fiber.StatusNotFound, err.Error()
+	case errors.Is(err, export.ErrUnsupportedType):
+		return fiber.StatusBadRequest, err.Error()
+	case errors.Is(err, export.ErrBadAge):
+		return fiber.StatusUnprocessableEntity, err.Error()
+	}
+	return fiber.StatusInternalServerError, "internal error"
+}

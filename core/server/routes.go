@@ -1,0 +1,91 @@
+package server
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/cratos-project/cratos/core/config"
+	"github.com/cratos-project/cratos/core/export"
+	"github.com/cratos-project/cratos/core/indicator"
+)
+
+// route is one served endpoint; the same table registers handlers and
+// describes them in the OpenAPI document, so the two cannot drift.
+type route struct {
+	method, path, summary string
+	auth                  bool
+	params                []param
+	responses             []response
+	contentType           string // of the 200 answer
+	handler               fiber.Handler
+}
+
+type param struct {
+	name, in, desc string
+	enum           []string
+	pattern        string
+	integer        bool
+	min, max       int
+}
+
+type response struct {
+	code int
+	text string
+}
+
+func (s *Server) table() []route {
+	feed := param{name: "feedName", in: "path", desc: "feed: a tag-based selection of MISP attributes", enum: config.FeedNames}
+	dataType := param{name: "dataType", in: "path", desc: "kind of indicator", enum: indicator.DataTypeNames()}
+	age := param{name: "dataAge", in: "path", desc: "oldest attribute change to include: N followed by h, d, w, m or y (at most 10 years); the original's values " + strings.Join(export.LegacyAges, ", "), pattern: "^[0-9]{1,5}[hdwmy]$"}
+	output := param{name: "output", in: "path", desc: "output format: a renderer name (see /v1/renderers)", enum: s.opts.Renderers.Names()}
+	cacheP := param{name: "cache", in: "query", desc: "cache lifetime in seconds (default: the site's memcached_all_timeout, else 60)", integer: true, min: 1, max: 86400}
+	org := param{name: "orgUUID", in: "path", desc: "MISP organisation uuid", pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"}
+	vendor := param{name: "vendorName", in: "path", desc: "vendor list format", enum: vendorNames}
+	wlID := param{name: "warninglistId", in: "path", desc: "MISP warninglist id; 0 lists all", integer: true, min: 0, max: 1000}
+	wlOut := param{name: "returnedDataType", in: "path", desc: "output format", enum: warninglistOutputs}
+
+	list := []response{{200, "the list"}, {304, "not modified (If-None-Match)"}, {400, "the output cannot carry this data type"},
+		{401, "malformed Basic credentials"}, {403, "token, site or client address refused"}, {404, "unknown output or unconfigured feed"},
+		{422, "invalid parameter"}, {429, "too many failed authentications"}, {502, "MISP answered with an error or garbage"},
+		{503, "MISP unreachable"}, {504, "MISP timed out"}}
+	authed := []response{{200, "OK"}, {401, "malformed Basic credentials"}, {403, "token, site or client address refused"}, {422, "invalid parameter"},
+		{502, "MISP answered with an error or garbage"}, {503, "MISP unreachable"}, {504, "MISP timed out"}}
+	open := []response{{200, "OK"}}
+	mint := []response{{200, "the token"}, {403, "minting is off or not allowed from this address"}, {422, "invalid field"}, {429, "too many requests"}}
+
+	return []route{
+		{method: "GET", path: "/", summary: "Service banner with the caller's address.", responses: open, contentType: "application/json", handler: s.root},
+		{method: "GET", path: "/robots.txt", summary: "Disallow all crawlers.", responses: open, contentType: "text/plain", handler: s.robots},
+		{method: "GET", path: "/favicon.ico", summary: "Icon.", responses: open, contentType: "image/x-icon", handler: s.favicon},
+		{method: "GET", path: "/v1/status", summary: "Liveness and readiness: cache state and each site's MISP reachability and last good build.", responses: open, contentType: "application/json", handler: s.status},
+		{method: "GET", path: "/metrics", summary: "Prometheus metrics (from allways_allowed_ips only).", responses: []response{{200, "metrics"}, {403, "address not allowed"}}, contentType: "text/plain", handler: s.metricsHandler()},
+		{method: "GET", path: "/v1/openapi.json", summary: "This OpenAPI 3 document.", responses: open, contentType: "application/json", handler: s.openapi},
+		{method: "GET", path: "/openapi.json", summary: "This OpenAPI 3 document (the original's second path).", responses: open, contentType: "application/json", handler: s.openapi},
+		{method: "GET", path: "/v1/help", summary: "This API as a page.", responses: open, contentType: "text/html", handler: s.help},
+		{method: "GET", path: "/redoc", summary: "Redirects to /v1/help.", responses: []response{{302, "redirect"}}, handler: s.redoc},
+		{method: "GET", path: "/v1/renderers", summary: "Every output format with its content type and the indicator kinds it carries.", responses: open, contentType: "application/json", handler: s.renderersList},
+		{method: "GET", path: "/v1/generate_token_form", summary: "Token form.", responses: open, contentType: "text/html", handler: s.tokenFormGet},
+		{method: "POST", path: "/v1/generate_token_form", summary: "Mint a token from the form (fields proto, domain, port, auth, expire).", responses: mint, contentType: "text/html", handler: s.tokenFormPost},
+		{method: "POST", path: "/v1/generate_token_json", summary: "Mint a token from JSON {proto, domain, port, auth, expire}.", responses: mint, contentType: "application/json", handler: s.tokenJSON},
+		{method: "GET", path: "/v1/check", summary: "MISP version as seen with the token's key.", auth: true, responses: authed, contentType: "application/json", handler: s.check},
+		{method: "GET", path: "/v1/statistics", summary: "MISP attribute counts per type.", auth: true, responses: authed, contentType: "application/json", handler: s.statistics},
+		{method: "GET", path: "/v1/warninglist/id/:warninglistId/output/:returnedDataType", summary: "A MISP warninglist (0: all lists).", auth: true, params: []param{wlID, wlOut}, responses: authed, handler: s.warninglist},
+		{method: "GET", path: "/v1/feedmapping", summary: "Which MISP tag each feed selects.", auth: true, responses: authed, contentType: "text/plain", handler: s.feedMapping},
+		{method: "GET", path: "/v1/feed/:feedName/type/:dataType/age/:dataAge/output/:output", summary: "A feed's indicators of one kind in one format.", auth: true, params: []param{feed, dataType, age, output, cacheP}, responses: list, handler: s.listHandler(export.KindFeed)},
+		{method: "GET", path: "/v1/vendor/:vendorName/feed/:feedName/type/:dataType/age/:dataAge", summary: "A feed as a vendor's plain list (paloalto strips URL schemes).", auth: true, params: []param{vendor, feed, dataType, age, cacheP}, responses: list, contentType: "text/plain", handler: s.listHandler(export.KindVendor)},
+		{method: "GET", path: "/v1/uuid/:orgUUID/type/:dataType/age/:dataAge/output/:output", summary: "One organisation's indicators.", auth: true, params: []param{org, dataType, age, output, cacheP}, responses: list, handler: s.listHandler(export.KindOrg)},
+		{method: "DELETE", path: "/v1/clear_cache/feed/:feedName/type/:dataType/age/:dataAge/output/:output", summary: "Forget the cached lists of this feed for the site (every output).", auth: true, params: []param{feed, dataType, age, output}, responses: authed, contentType: "application/json", handler: s.clearHandler(export.KindFeed)},
+		{method: "DELETE", path: "/v1/clear_cache/vendor/:vendorName/feed/:feedName/type/:dataType/age/:dataAge", summary: "Forget the cached vendor lists of this feed.", auth: true, params: []param{vendor, feed, dataType, age}, responses: authed, contentType: "application/json", handler: s.clearHandler(export.KindVendor)},
+		{method: "DELETE", path: "/v1/clear_cache/uuid/:orgUUID/type/:dataType/age/:dataAge/output/:output", summary: "Forget the cached lists of one organisation.", auth: true, params: []param{org, dataType, age, output}, responses: authed, contentType: "application/json", handler: s.clearHandler(export.KindOrg)},
+		{method: "DELETE", path: "/v1/clear_cache/all", summary: "Forget every cached list (tokens listed in admin_tokens only).", auth: true, responses: authed, contentType: "application/json", handler: s.flushHandler},
+	}
+}
+
+func (s *Server) routes() {
+	s.app.Use(s.accessLog, s.recoverer)
+	for _, r := range s.table() {
+		s.app.Add(r.method, r.path, r.handler)
+	}
+	s.app.Use(func(c *fiber.Ctx) error { return detail(c, fiber.StatusNotFound, "Not Found") })
+}

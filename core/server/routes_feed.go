@@ -1,0 +1,248 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/cratos-project/cratos/core/auth"
+	"github.com/cratos-project/cratos/core/config"
+	"github.com/cratos-project/cratos/core/export"
+	"github.com/cratos-project/cratos/core/indicator"
+)
+
+var (
+	vendorNames = []string{"paloalto", "cisco"}
+	uuidChars   = "0123456789abcdefABCDEF"
+)
+
+// parseList validates the path and query of a feed, uuid or vendor route
+// (after authentication, as in the original) and builds the request.
+func (s *Server) parseList(c *fiber.Ctx, cl *caller, kind export.Kind) (export.Request, bool, error) {
+	var v validation
+	r := export.Request{Site: cl.site, MISPURL: cl.claims.BaseURL(), MISPKey: cl.claims.Key, Kind: kind}
+	switch kind {
+	case export.KindOrg:
+		r.Org = c.Params("orgUUID")
+		if !isUUID(r.Org) {
+			v.add("path", "orgUUID", "string_pattern_mismatch",
+				"String should match pattern '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'", r.Org)
+		}
+	case export.KindVendor:
+		r.Vendor = c.Params("vendorName")
+		if !slices.Contains(vendorNames, r.Vendor) {
+			v.enum("path", "vendorName", r.Vendor, vendorNames)
+		}
+	}
+	if kind != export.KindOrg {
+		r.Feed = c.Params("feedName")
+		if !slices.Contains(config.FeedNames, r.Feed) {
+			v.enum("path", "feedName", r.Feed, config.FeedNames)
+		}
+	}
+	dtName := c.Params("dataType")
+	dt, ok := s.opts.Config.DataType(dtName)
+	if !ok {
+		v.enum("path", "dataType", dtName, indicator.DataTypeNames())
+	}
+	r.DataType = dt
+	r.Age = c.Params("dataAge")
+	if _, err := export.Since(r.Age, s.opts.Now()); err != nil {
+		v.add("path", "dataAge", "value_error", "Value error, "+err.Error()+" (e.g. "+strings.Join(export.LegacyAges[:6], ", ")+")", r.Age)
+	}
+	var checksum bool
+	r.Output, r.Package, checksum = export.SplitOutput(c.Params("output"))
+	if checksum {
+		c.Locals("checksum", true)
+	}
+	r.TTL = s.defaultTTL(cl.site)
+	if q := c.Query("cache"); q != "" || c.Context().QueryArgs().Has("cache") {
+		n, err := strconv.Atoi(q)
+		switch {
+		case err != nil:
+			v.add("query", "cache", "int_parsing", "Input should be a valid integer, unable to parse string as an integer", q)
+		case n <= 0:
+			v.add("query", "cache", "greater_than", "Input should be greater than 0", q)
+		case n > 86400:
+			v.add("query", "cache", "less_than_equal", "Input should be less than or equal to 86400", q)
+		default:
+			r.TTL = time.Duration(n) * time.Second
+		}
+	}
+	if len(v) > 0 {
+		return r, false, v.respond(c)
+	}
+	return r, true, nil
+}
+
+func (s *Server) defaultTTL(site *config.Site) time.Duration {
+	if site.MemcachedAllTimeout > 0 {
+		return time.Duration(site.MemcachedAllTimeout) * time.Second
+	}
+	return s.opts.DefaultTTL
+}
+
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if i == 8 || i == 13 || i == 18 || i == 23 {
+			if s[i] != '-' {
+				return false
+			}
+		} else if !strings.ContainsRune(uuidChars, rune(s[i])) {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *Server) listHandler(kind export.Kind) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		cl, err := s.authenticate(c)
+		if cl == nil {
+			return err
+		}
+		p, ok, err := s.parseList(c, cl, kind)
+		if !ok {
+			return err
+		}
+		res, err := s.opts.Export.Get(c.UserContext(), p)
+		if err != nil {
+			status, msg := upstream(err)
+			if status >= 500 {
+				s.opts.Logger.Warn("list failed", "site", cl.site.Name, "feed", p.Feed, "type", p.DataType.Name,
+					"output", p.Output, "status", status, "error", msg)
+			}
+			return detail(c, status, msg)
+		}
+		c.Locals("entries", res.Entries)
+		c.Locals("output", p.Output)
+		c.Locals("cache", string(res.Status))
+		if sum, _ := c.Locals("checksum").(bool); sum {
+			// A checksum URL (<list URL>.md5) lets suricata-update and
+			// Cisco FMC skip downloading an unchanged list.
+			c.Set("X-Cache", string(res.Status))
+			c.Set(fiber.HeaderContentType, "text/plain; charset=utf-8")
+			c.Set(fiber.HeaderCacheControl, fmt.Sprintf("private, max-age=%d", int(p.TTL.Seconds())))
+			return c.SendString(res.MD5())
+		}
+		return s.sendArtifact(c, res, p.TTL)
+	}
+}
+
+// sendArtifact writes an artifact with its caching headers, answering 304
+// to a matching If-None-Match and gzip to clients that accept it.
+func (s *Server) sendArtifact(c *fiber.Ctx, res export.Result, ttl time.Duration) error {
+	a := res.Artifact
+	c.Set("X-Cache", string(res.Status))
+	c.Set(fiber.HeaderETag, a.ETag)
+	c.Set(fiber.HeaderLastModified, a.Generated.UTC().Format(http.TimeFormat))
+	c.Set(fiber.HeaderCacheControl, fmt.Sprintf("private, max-age=%d", int(ttl.Seconds())))
+	c.Set(fiber.HeaderVary, "Accept-Encoding")
+	c.Set("X-Cratos-Entries", strconv.Itoa(a.Entries))
+	c.Set("X-Cratos-Invalid", strconv.Itoa(a.Invalid))
+	if len(a.Dropped) > 0 {
+		c.Set("X-Cratos-Dropped", formatDrops(a.Dropped))
+	}
+	if res.Status == export.Stale {
+		since := a.Generated.UTC().Format(http.TimeFormat)
+		c.Set("X-Cratos-Stale-Since", since)
+		c.Set("Warning", `110 cratos "Response is Stale: MISP unavailable, list built `+since+`"`)
+	}
+	if etagMatch(c.Get(fiber.HeaderIfNoneMatch), a.ETag) {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	c.Set(fiber.HeaderContentType, a.ContentType)
+	if acceptsGzip(c.Get(fiber.HeaderAcceptEncoding)) {
+		if gz := a.Gzip(); gz != nil {
+			c.Set(fiber.HeaderContentEncoding, "gzip")
+			return c.Send(gz)
+		}
+	}
+	return c.Send(a.Body)
+}
+
+func formatDrops(m map[string]int) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = strings.NewReplacer(",", " ", ";", " ", "=", " ").Replace(k) + "=" + strconv.Itoa(m[k])
+	}
+	return strings.Join(parts, ", ")
+}
+
+// etagMatch implements If-None-Match's weak comparison for a strong tag.
+func etagMatch(header, etag string) bool {
+	if header == "" {
+		return false
+	}
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" || strings.TrimPrefix(t, "W/") == etag {
+			return true
+		}
+	}
+	return false
+}
+
+// acceptsGzip reports whether Accept-Encoding allows gzip (a q of 0
+// refuses it).
+func acceptsGzip(header string) bool {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if !strings.EqualFold(strings.TrimSpace(name), "gzip") {
+			continue
+		}
+		if q, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			v, err := strconv.ParseFloat(q, 64)
+			return err == nil && v > 0
+		}
+		return true
+	}
+	return false
+}
+
+func (s *Server) clearHandler(kind export.Kind) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		cl, err := s.authenticate(c)
+		if cl == nil {
+			return err
+		}
+		p, ok, err := s.parseList(c, cl, kind)
+		if !ok {
+			return err
+		}
+		if err := s.opts.Export.Clear(c.UserContext(), p); err != nil {
+			s.opts.Logger.Warn("clear cache", "site", cl.site.Name, "error", err)
+		}
+		return c.JSON(fiber.Map{"ok": true})
+	}
+}
+
+// flushHandler clears every cache entry; only admin tokens may.
+func (s *Server) flushHandler(c *fiber.Ctx) error {
+	cl, err := s.authenticate(c)
+	if cl == nil {
+		return err
+	}
+	fp := auth.Fingerprint(cl.token)
+	if !slices.Contains(s.opts.Config.AdminTokens, fp) {
+		return detail(c, fiber.StatusForbidden, "This token may not flush the cache.")
+	}
+	if err := s.opts.Export.Flush(c.UserContext()); err != nil {
+		s.opts.Logger.Warn("flush cache", "error", err)
+	}
+	return c.JSON(fiber.Map{"ok": true})
+}

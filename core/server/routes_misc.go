@@ -1,0 +1,206 @@
+package server
+
+import (
+	"context"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+
+	"github.com/cratos-project/cratos/core/acl"
+
+	"github.com/cratos-project/cratos/core/misp"
+	"github.com/cratos-project/cratos/templates"
+)
+
+// Repository is reported by the root route.
+const Repository = "https://github.com/cratos-project/cratos"
+
+func (s *Server) root(c *fiber.Ctx) error {
+	now := s.opts.Now().UTC()
+	var ua any
+	if v := c.Get(fiber.HeaderUserAgent); v != "" {
+		ua = v
+	}
+	return c.JSON(fiber.Map{
+		"message":    "CRATOS - Cratos v." + Version + " integration for MISP",
+		"IP":         s.clientIP(c).String(),
+		"User-Agent": ua,
+		"timestamp":  now.Unix(),
+		"date_time":  now.Format("2006-01-02 15:04:05") + " UTC",
+		"repository": Repository,
+	})
+}
+
+func (s *Server) robots(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderContentType, "text/plain; charset=utf-8")
+	return c.SendString("User-agent: *\nDisallow: /")
+}
+
+func (s *Server) favicon(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderContentType, "image/x-icon")
+	c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
+	return c.Send(templates.Favicon)
+}
+
+// metricsHandler serves Prometheus metrics to allow-listed addresses.
+func (s *Server) metricsHandler() fiber.Handler {
+	if s.opts.Metrics == nil {
+		return func(c *fiber.Ctx) error { return detail(c, fiber.StatusNotFound, "Not Found") }
+	}
+	h := adaptor.HTTPHandler(s.opts.Metrics.Handler())
+	return func(c *fiber.Ctx) error {
+		if ip := s.clientIP(c); !acl.Contains(s.opts.Config.AlwaysAllowedIPs, ip) {
+			return detail(c, fiber.StatusForbidden, ip.String()+" may not read metrics.")
+		}
+		return h(c)
+	}
+}
+
+func (s *Server) redoc(c *fiber.Ctx) error { return c.Redirect("/v1/help", fiber.StatusFound) }
+
+func (s *Server) renderersList(c *fiber.Ctx) error {
+	type opt struct {
+		Name        string `json:"name"`
+		Default     string `json:"default"`
+		Description string `json:"description"`
+	}
+	type item struct {
+		Name        string   `json:"name"`
+		Description string   `json:"description"`
+		ContentType string   `json:"content_type"`
+		Extension   string   `json:"extension"`
+		Types       []string `json:"types"`
+		DataTypes   []string `json:"data_types"`
+		Options     []opt    `json:"options"`
+	}
+	var out []item
+	for _, r := range s.opts.Renderers.All() {
+		info := r.Info()
+		it := item{Name: info.Name, Description: info.Description, ContentType: info.ContentType, Extension: info.Extension,
+			Types: []string{}, DataTypes: []string{}, Options: []opt{}}
+		for _, t := range info.Types {
+			it.Types = append(it.Types, t.String())
+		}
+		it.DataTypes = append(it.DataTypes, dataTypesFor(info.Types)...)
+		for _, o := range info.Options {
+			it.Options = append(it.Options, opt(o))
+		}
+		out = append(out, it)
+	}
+	return c.JSON(fiber.Map{"renderers": out})
+}
+
+// statusCache keeps the last MISP probe of each site for a few seconds so
+// /v1/status cannot be used to hammer MISP.
+type statusCache struct {
+	mu   sync.Mutex
+	at   time.Time
+	body map[string]any
+}
+
+var probes statusCache
+
+func (s *Server) status(c *fiber.Ctx) error {
+	memStatus := "OK"
+	if s.opts.Cache != nil {
+		ctx, cancel := context.WithTimeout(c.UserContext(), time.Second)
+		if err := s.opts.Cache.Ping(ctx); err != nil {
+			memStatus = "FAIL"
+		}
+		cancel()
+	}
+	body := fiber.Map{"ping": "pong", "memcachedstatus": memStatus, "cache": s.opts.CacheKind, "version": Version}
+	if c.Query("sites") != "0" {
+		body["sites"] = s.siteProbes(c.UserContext())
+	}
+	return c.JSON(body)
+}
+
+// siteProbes checks each enabled site's MISP with an unauthenticated
+// getVersion call: any HTTP answer proves the server is reachable (an
+// authentication failure included, since no key is sent).
+func (s *Server) siteProbes(ctx context.Context) map[string]any {
+	probes.mu.Lock()
+	defer probes.mu.Unlock()
+	if time.Since(probes.at) < 10*time.Second && probes.body != nil {
+		return probes.body
+	}
+	out := map[string]any{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for _, site := range s.opts.Sites.All() {
+		entry := map[string]any{"enabled": site.IsEnabled()}
+		probeURL := site.MISPURL
+		if st := s.opts.Export.SiteState(site.Name); !st.LastBuild.IsZero() {
+			entry["last_build"] = st.LastBuild.UTC().Format(time.RFC3339)
+			if probeURL == "" {
+				probeURL = st.LastURL
+			}
+		}
+		entry["misp"] = "UNKNOWN"
+		mu.Lock()
+		out[site.Name] = entry
+		mu.Unlock()
+		if !site.IsEnabled() || probeURL == "" {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cl := misp.New(misp.Options{Site: site.Name, BaseURL: probeURL, Timeout: 3 * time.Second, VerifyCert: site.VerifyCert()})
+			_, err := cl.GetJSON(ctx, "/servers/getVersion.json")
+			state := "OK"
+			if me, ok := err.(*misp.Error); ok && (me.Kind == misp.Unreachable || me.Kind == misp.Timeout) {
+				state = "FAIL"
+			}
+			mu.Lock()
+			entry["misp"] = state
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	probes.at, probes.body = time.Now(), out
+	return out
+}
+
+// recoverer turns a panic into a 500 with no detail for the client; the
+// stack goes to the log.
+func (s *Server) recoverer(c *fiber.Ctx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.opts.Logger.Error("panic", "route", c.Route().Path, "panic", r, "stack", string(debug.Stack()))
+			err = detail(c, fiber.StatusInternalServerError, "internal error")
+		}
+	}()
+	return c.Next()
+}
+
+// securityHeaders are sent with every HTML page.
+var securityHeaders = [][2]string{
+	{"Strict-Transport-Security", "max-age=31536000; includeSubDomains"},
+	{"Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'self'"},
+	{"X-Content-Type-Options", "nosniff"},
+	{"X-Frame-Options", "SAMEORIGIN"},
+	{"Referrer-Policy", "strict-origin-when-cross-origin"},
+	{"Permissions-Policy", "camera=(), microphone=(), geolocation=()"},
+	{"Cross-Origin-Resource-Policy", "same-origin"},
+	{"Cross-Origin-Opener-Policy", "same-origin"},
+	{"Cross-Origin-Embedder-Policy", "require-corp"},
+}
+
+func sendHTML(c *fiber.Ctx, status int, name string, data any) error {
+	var b strings.Builder
+	if err := templates.Pages.ExecuteTemplate(&b, name, data); err != nil {
+		return err
+	}
+	for _, h := range securityHeaders {
+		c.Set(h[0], h[1])
+	}
+	c.Set(fiber.HeaderContentType, "text/html; charset=utf-8")
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(status).SendString(b.String())
+}

@@ -1,0 +1,135 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/netip"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/cratos-project/cratos/core/acl"
+	"github.com/cratos-project/cratos/core/auth"
+	"github.com/cratos-project/cratos/core/cache"
+	"github.com/cratos-project/cratos/core/config"
+	"github.com/cratos-project/cratos/core/export"
+	"github.com/cratos-project/cratos/core/metrics"
+	"github.com/cratos-project/cratos/renderers"
+)
+
+// Version is reported by / and the OpenAPI document.
+var Version = "1.1.0"
+
+// Options configure a Server.
+type Options struct {
+	Config    *config.Config
+	Sites     *config.Sites
+	Codec     *auth.Codec
+	Export    *export.Service
+	Renderers *renderers.Registry
+	// Cache is pinged for /v1/status; it may be nil.
+	Cache cache.Pinger
+	// CacheKind names the cache for /v1/status: "memory" or "memcached".
+	CacheKind string
+	Logger    *slog.Logger
+	// AccessLog receives one JSON line per request; nil disables it.
+	AccessLog *slog.Logger
+	Now       func() time.Time
+	// Metrics, when set, counts requests and is served at /metrics.
+	Metrics *metrics.Metrics
+	// FailLimit is how many failed authentications (or token mints) one
+	// address may make per minute (default 20).
+	FailLimit int
+	// DefaultTTL is the cache lifetime when neither the request nor the
+	// site sets one (default 60 s).
+	DefaultTTL time.Duration
+}
+
+// Server serves the Cratos HTTP API.
+type Server struct {
+	opts     Options
+	app      *fiber.App
+	resolver *acl.Resolver
+	limiter  *failLimiter
+}
+
+// New builds the server and its routes.
+func New(opts Options) *Server {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.FailLimit <= 0 {
+		opts.FailLimit = 20
+	}
+	if opts.DefaultTTL <= 0 {
+		opts.DefaultTTL = 60 * time.Second
+	}
+	header := ""
+	if opts.Config.ReverseProxy || len(opts.Config.TrustedProxies) > 0 {
+		header = opts.Config.ReverseProxyHeader
+	}
+	s := &Server{
+		opts:     opts,
+		resolver: acl.NewResolver(opts.Config.TrustedProxies, header),
+		limiter:  newFailLimiter(opts.FailLimit, time.Minute),
+	}
+	s.app = fiber.New(fiber.Config{
+		AppName:               "cratos",
+		DisableStartupMessage: true,
+		Immutable:             true,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          5 * time.Minute,
+		IdleTimeout:           2 * time.Minute,
+		BodyLimit:             64 << 10,
+		ReadBufferSize:        16 << 10,
+		ErrorHandler:          s.errorHandler,
+	})
+	s.routes()
+	return s
+}
+
+// App returns the Fiber application, for tests (app.Test).
+func (s *Server) App() *fiber.App { return s.app }
+
+// Serve accepts connections on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
+
+// Shutdown stops accepting connections and waits for in-flight requests
+// until ctx is done.
+func (s *Server) Shutdown(ctx context.Context) error { return s.app.ShutdownWithContext(ctx) }
+
+// errorHandler answers errors that escape a handler: Fiber's own (404,
+// 405, body too large) keep their status; anything else is a 500 whose
+// cause goes to the log, never to the client.
+func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		msg := fe.Message
+		if fe.Code == fiber.StatusNotFound {
+			msg = "Not Found"
+		}
+		return detail(c, fe.Code, msg)
+	}
+	s.opts.Logger.Error("request failed", "method", c.Method(), "route", c.Route().Path, "error", err)
+	return detail(c, fiber.StatusInternalServerError, "internal error")
+}
+
+// clientIP returns the address the request comes from (see package acl).
+func (s *Server) clientIP(c *fiber.Ctx) netip.Addr {
+	var peer netip.Addr
+	if ta, ok := c.Context().RemoteAddr().(*net.TCPAddr); ok {
+		peer, _ = netip.AddrFromSlice(ta.IP)
+	}
+	var fwd []string
+	if h := s.resolver.Header(); h != "" {
+		for _, v := range c.Request().Header.PeekAll(h) {
+			fwd = append(fwd, string(v))
+		}
+	}
+	return s.resolver.ClientIP(peer, fwd)
+}
