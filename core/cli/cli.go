@@ -100,11 +100,11 @@ func newFlags(name, usage string, stderr io.Writer) *flag.FlagSet {
 
 // parse parses args, turning a flag error into a usage error with one
 // line (the flag package has printed the usage already).
-func parse(fs *flag.FlagSet, args []string) error {
+func parse(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 	fs.SetOutput(io.Discard)
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
-		fs.SetOutput(os.Stdout)
+		fs.SetOutput(stdout)
 		fs.Usage()
 		return flag.ErrHelp
 	}

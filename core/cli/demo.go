@@ -30,7 +30,7 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	listen := fs.String("listen", "127.0.0.1:8080", "listen address")
 	data := fs.String("data", "", "folder of real MISP data (default: ../shared/data when present)")
 	generate := fs.Int("generate", 20000, "generated attributes added to the emulator (all of them when no real data is found)")
-	if err := parse(fs, args); err != nil {
+	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
 	if *data == "" {

@@ -58,7 +58,7 @@ func runPlugin(args []string, stdout, stderr io.Writer) error {
 	}
 	fs := newFlags("plugin check", "plugin check PATH", stderr)
 	timeout := fs.Duration("timeout", 2*time.Minute, "time allowed for the whole check")
-	if err := parse(fs, args[1:]); err != nil {
+	if err := parse(fs, args[1:], stdout); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {

@@ -20,7 +20,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("serve", "serve --config FILE [--listen ADDR]", stderr)
 	cfgPath := fs.String("config", "config/config.yaml", "configuration file (the sites directory is sites_dir, by default sites/ next to config/)")
 	listen := fs.String("listen", "", "listen address, overriding the configuration's listen")
-	if err := parse(fs, args); err != nil {
+	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

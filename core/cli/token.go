@@ -33,7 +33,7 @@ func runTokenMint(args []string, stdout, stderr io.Writer) error {
 	mispURL := fs.String("misp", "", "MISP base URL, e.g. https://misp.example.net:443 (the host names the site file)")
 	key := fs.String("key", "", "MISP API key (40-72 letters and digits)")
 	expires := fs.String("expires", "", "last day + 1: the token stops working at 00:00 server time on this date (YYYY-MM-DD)")
-	if err := parse(fs, args); err != nil {
+	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
 	if *mispURL == "" || *key == "" || *expires == "" {
@@ -81,7 +81,7 @@ func claimsFromURL(raw, key, expires string) (auth.Claims, error) {
 func runTokenInspect(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("token inspect", "token inspect --config FILE TOKEN", stderr)
 	cfgPath := fs.String("config", "config/config.yaml", "configuration file holding encryption_key and salt")
-	if err := parse(fs, args); err != nil {
+	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {

@@ -1,0 +1,152 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/core/auth"
+)
+
+const testConfig = `encryption_key: "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF"
+salt: "0123456789abcdef0123456789abcdef"
+allways_allowed_ips: [127.0.0.1/32]
+`
+
+func writeConfig(t *testing.T, body string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, d := range []string{"config", "sites"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := filepath.Join(dir, "config", "config.yaml")
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func run1(args ...string) (code int, stdout, stderr string) {
+	var o, e bytes.Buffer
+	code = Run(args, &o, &e)
+	return code, o.String(), e.String()
+}
+
+func TestUsageErrors(t *testing.T) {
+	cfg := writeConfig(t, testConfig)
+	broken := writeConfig(t, testConfig+"bogus: 1\n")
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"no command", nil, 2, ""},
+		{"unknown command", []string{"fly"}, 2, `unknown command "fly"`},
+		{"bad flag", []string{"serve", "--bogus"}, 2, "flag provided but not defined: -bogus"},
+		{"missing config", []string{"serve", "--config", "/nonexistent/config.yaml"}, 2, "no such file or directory"},
+		{"broken config names file and line", []string{"serve", "--config", broken}, 2, `config.yaml:4: unknown key "bogus"`},
+		{"mint without fields", []string{"token", "mint", "--config", cfg}, 2, "--misp, --key and --expires are required"},
+		{"mint bad port", []string{"token", "mint", "--config", cfg, "--misp", "https://m.example:0", "--key", strings.Repeat("a", 40), "--expires", "2030-01-01"}, 2, "port"},
+		{"inspect garbage", []string{"token", "inspect", "--config", cfg, "abcd"}, 1, "Unknown error in CheckApiToken"},
+		{"plugin without check", []string{"plugin"}, 2, "plugin check PATH"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := run1(tc.args...)
+			if code != tc.code || !strings.Contains(stderr, tc.stderr) {
+				t.Errorf("exit %d, stderr %q; want %d containing %q", code, stderr, tc.code, tc.stderr)
+			}
+			if strings.Count(strings.TrimSpace(stderr), "\n") > 0 {
+				t.Errorf("more than one line on stderr: %q", stderr)
+			}
+		})
+	}
+	for _, args := range [][]string{{"--help"}, {"serve", "--help"}, {"demo", "--help"}, {"token", "--help"}, {"token", "mint", "--help"}, {"plugin", "--help"}} {
+		if code, out, _ := run1(args...); code != 0 || !strings.Contains(out, "Usage") {
+			t.Errorf("%v: exit %d, stdout %q", args, code, out)
+		}
+	}
+}
+
+func TestTokenMintAndInspect(t *testing.T) {
+	cfg := writeConfig(t, testConfig)
+	key := "aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789aBcD"
+	code, out, stderr := run1("token", "mint", "--config", cfg, "--misp", "https://misp-1.example.net:8443", "--key", key, "--expires", "2030-01-01")
+	if code != 0 {
+		t.Fatalf("mint: %d %s", code, stderr)
+	}
+	tok := strings.TrimSpace(out)
+	cl, err := auth.NewCodec("0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF", "0123456789abcdef0123456789abcdef").Verify(tok, time.Now())
+	if err != nil || cl.BaseURL() != "https://misp-1.example.net:8443" || cl.Key != key || cl.Expires != "2030-01-01" {
+		t.Fatalf("minted token: %v %v", cl, err)
+	}
+	code, out, _ = run1("token", "inspect", "--config", cfg, tok)
+	if code != 0 || !strings.Contains(out, "https://misp-1.example.net:8443") || !strings.Contains(out, auth.Fingerprint(tok)) || strings.Contains(out, key) {
+		t.Errorf("inspect: %d %q (must show the site and fingerprint, never the whole key)", code, out)
+	}
+}
+
+// TestDemo runs `cratos demo` as a newcomer would and uses the token it
+// prints.
+func TestDemo(t *testing.T) {
+	pr, pw := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		done <- Run([]string{"demo", "--listen", "127.0.0.1:0", "--generate", "2000"}, pw, io.Discard)
+		pw.Close()
+	}()
+	var base, token string
+	sc := bufio.NewScanner(pr)
+	baseRE := regexp.MustCompile(`^Cratos demo on (http://127\.0\.0\.1:\d+)`)
+	for sc.Scan() {
+		line := sc.Text()
+		if m := baseRE.FindStringSubmatch(line); m != nil {
+			base = m[1]
+		}
+		if tok, ok := strings.CutPrefix(line, "token: "); ok {
+			token = tok
+		}
+		if strings.HasPrefix(line, "Stop with") {
+			break
+		}
+	}
+	go io.Copy(io.Discard, pr)
+	if base == "" || token == "" {
+		t.Fatalf("demo printed no address or token")
+	}
+	for _, p := range []string{"/v1/feed/block/type/ipv4/age/1y/output/txt", "/v1/feed/any/type/domain/age/10y/output/rpz"} {
+		req, _ := http.NewRequest("GET", base+p, nil)
+		req.Header.Set("token", token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || len(body) == 0 || resp.Header.Get("X-Cratos-Entries") == "0" {
+			t.Errorf("%s: %d, %d bytes, %s entries", p, resp.StatusCode, len(body), resp.Header.Get("X-Cratos-Entries"))
+		}
+	}
+	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("demo exited %d after SIGTERM", code)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("demo did not stop on SIGTERM")
+	}
+}
