@@ -1,0 +1,148 @@
+package cli
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/conformance/mispsim"
+	"github.com/cratos-project/cratos/core/auth"
+	"github.com/cratos-project/cratos/internal/testtool"
+)
+
+// buildExamplePlugin compiles plugins/example/routeros and returns its
+// path and sha256.
+func buildExamplePlugin(t *testing.T) (string, string) {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "cratos-routeros")
+	cmd := exec.Command("go", "build", "-o", bin, "github.com/cratos-project/cratos/plugins/example/routeros")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build the example plugin: %v\n%s", err, out)
+	}
+	b, err := os.ReadFile(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(b)
+	return bin, hex.EncodeToString(sum[:])
+}
+
+// TestServeWithExamplePlugin runs `cratos serve` with the example plugin
+// configured and serves a feed through it.
+func TestServeWithExamplePlugin(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a plugin binary")
+	}
+	bin, sum := buildExamplePlugin(t)
+	sim, err := mispsim.New(mispsim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sim.AddEvent(mispsim.Event{Info: "e", Published: true, Tags: []string{"example:incident-classification=block"},
+		Attributes: []mispsim.Attribute{{Type: "ip-dst", Value: "198.51.100.7", ToIDS: true}, {Type: "ip-dst", Value: "2001:db8::/32", ToIDS: true}}}); err != nil {
+		t.Fatal(err)
+	}
+	simURL, err := sim.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sim.Close()
+	port := testtool.FreePort(t)
+	plugins := fmt.Sprintf("listen: 127.0.0.1:%d\nplugins:\n  - name: routeros\n    path: %s\n    sha256: %s\n", port, bin, sum)
+	cfg := writeConfig(t, testConfig+plugins)
+	sites := filepath.Join(filepath.Dir(filepath.Dir(cfg)), "sites")
+	if err := os.WriteFile(filepath.Join(sites, "127.0.0.1.yaml"), []byte("tag: example\nallowed_ips: [127.0.0.1/32]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	simPort := simURL[strings.LastIndexByte(simURL, ':')+1:]
+	cl := auth.Claims{Proto: "http", Port: atoi(simPort), Host: "127.0.0.1", Key: mispsim.DefaultKey, Expires: "2099-01-01"}
+	token, err := auth.NewCodec("0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF", "0123456789abcdef0123456789abcdef").Mint(cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	done := make(chan int, 1)
+	var stderr bytes.Buffer
+	go func() { done <- Run([]string{"serve", "--config", cfg}, io.Discard, &syncWriter{w: &stderr}) }()
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	waitUp(t, base)
+	req, _ := http.NewRequest("GET", base+"/v1/feed/block/type/ipv4ext/age/1y/output/routeros", nil)
+	req.Header.Set("token", token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `add list="cratos" address=198.51.100.7`) {
+		t.Errorf("plugin feed: %d\n%s", resp.StatusCode, body)
+	}
+	resp, err = http.Get(base + "/v1/renderers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(list), `"name":"routeros"`) {
+		t.Errorf("/v1/renderers does not list the plugin")
+	}
+	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("serve exited %d: %s", code, stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+
+	// A wrong checksum or a name taken by a built-in stops start-up.
+	for _, tc := range []struct{ extra, want string }{
+		{fmt.Sprintf("plugins:\n  - name: routeros\n    path: %s\n    sha256: %s\n", bin, strings.Repeat("0", 64)), "sha256"},
+		{fmt.Sprintf("plugins:\n  - name: txt\n    path: %s\n    sha256: %s\n", bin, sum), "txt"},
+	} {
+		cfg := writeConfig(t, testConfig+tc.extra)
+		code, _, errOut := run1("serve", "--config", cfg, "--listen", "127.0.0.1:0")
+		if code != 2 || !strings.Contains(strings.ToLower(errOut), tc.want) {
+			t.Errorf("serve with %q: exit %d, %q", tc.extra, code, errOut)
+		}
+	}
+}
+
+func waitUp(t *testing.T, base string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if resp, err := http.Get(base + "/v1/status?sites=0"); err == nil {
+			resp.Body.Close()
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("%s did not come up", base)
+}
+
+// syncWriter serialises writes from the server's goroutines.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}
