@@ -54,8 +54,8 @@ func TestSuricataPackageAndChecksum(t *testing.T) {
 	}
 	resp, sum = h.authed(base + ".md5")
 	want = md5.Sum([]byte(rules))
-	if sum != hex.EncodeToString(want[:]) {
-		t.Errorf("rules checksum %q, want %x", sum, want)
+	if resp.StatusCode != 200 || sum != hex.EncodeToString(want[:]) {
+		t.Errorf("rules checksum %d %q, want %x", resp.StatusCode, sum, want)
 	}
 	if resp, _ := h.authed("/v1/feed/block/type/domain/age/1y/output/suricata.zip"); resp.StatusCode != 404 {
 		t.Errorf("unknown package: %d, want 404", resp.StatusCode)
