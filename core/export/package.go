@@ -55,6 +55,8 @@ func packageTarGz(ctx context.Context, rd renderers.Renderer, req renderers.Requ
 	info := rd.Info()
 	files := []renderers.File{{Name: "cratos-" + sanitize(req.Feed) + "-" + sanitize(req.DataType) + info.Extension, Body: list}}
 	if c, ok := rd.(renderers.Companioned); ok {
+		// Render has reported the entries it left out already.
+		req.Dropped = nil
 		extra, err := c.Companions(ctx, req, in)
 		if err != nil {
 			return nil, err

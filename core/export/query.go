@@ -54,14 +54,24 @@ func Since(age string, now time.Time) (time.Time, error) {
 	case "w":
 		t = now.AddDate(0, 0, -7*n)
 	case "m":
-		t = now.AddDate(0, -n, 0)
+		t = addMonths(now, -n)
 	case "y":
-		t = now.AddDate(-n, 0, 0)
+		t = addMonths(now, -12*n)
 	}
 	if t.Before(now.AddDate(-10, 0, 0)) || n == 0 {
 		return time.Time{}, ErrBadAge
 	}
 	return t, nil
+}
+
+// addMonths steps whole calendar months, clamping the day to the end of
+// a shorter month (31 March minus one month is 28 or 29 February), as the
+// original's relativedelta does.
+func addMonths(t time.Time, n int) time.Time {
+	y, m, d := t.Date()
+	first := time.Date(y, m, 1, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location()).AddDate(0, n, 0)
+	last := first.AddDate(0, 1, -1).Day()
+	return first.AddDate(0, 0, min(d, last)-1)
 }
 
 // BuildQuery turns a route into the restSearch the original sends for it

@@ -138,7 +138,7 @@ type Service struct {
 	lkg     *lru[*Artifact]
 	snaps   *lru[*Snapshot]
 	flights singleflight.Group
-	serials sync.Map // lkg key -> *serialState
+	content sync.Map // lkg key -> *contentState
 	sites   sync.Map // site name -> SiteState
 }
 
@@ -439,8 +439,12 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 	if r.Kind == KindVendor {
 		opts = nil
 	}
+	// The list is dated by when its content last changed, not by when
+	// MISP was last read, so an unchanged list keeps its bytes, ETag and
+	// checksum across rebuilds and pollers get 304s.
+	since, serial := s.contentSince(k.artifact, in, snap.Fetched)
 	if takesOption(info, "serial") && opts["serial"] == "" {
-		opts = withOption(opts, "serial", strconv.FormatUint(uint64(s.serial(k.artifact, in, snap.Fetched)), 10))
+		opts = withOption(opts, "serial", strconv.FormatUint(uint64(serial), 10))
 	}
 	entries := 0
 	counted := func(yield func(indicator.Indicator) bool) {
@@ -457,7 +461,7 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 		Site:      r.Site.Name,
 		Feed:      feedLabel(r),
 		DataType:  r.DataType.Name,
-		Generated: snap.Fetched,
+		Generated: since,
 		Options:   opts,
 		Dropped: func(reason string, n int) {
 			mu.Lock()
@@ -484,7 +488,7 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 		Body:        body,
 		ETag:        ETagOf(body),
 		ContentType: contentType,
-		Generated:   snap.Fetched,
+		Generated:   since,
 		Entries:     entries,
 		Invalid:     snap.Stats.Invalid,
 		Dropped:     dropped,
@@ -532,17 +536,20 @@ func stripSchemes(in iter.Seq[indicator.Indicator]) iter.Seq[indicator.Indicator
 	}
 }
 
-// serialState tracks the content behind a zone serial.
-type serialState struct {
+// contentState remembers the content of one list: its digest, since when
+// it has been unchanged, and its zone serial.
+type contentState struct {
 	mu     sync.Mutex
 	digest [32]byte
+	since  time.Time
 	serial uint32
 }
 
-// serial returns a zone serial for the list in: unchanged while the
-// content is unchanged, and otherwise the larger of the previous serial
-// plus one and the fetch time, so it only ever grows.
-func (s *Service) serial(key string, in iter.Seq[indicator.Indicator], fetched time.Time) uint32 {
+// contentSince returns since when the list in has had this content, and a
+// zone serial for it: both unchanged while the content is unchanged; on a
+// change, the fetch time and the larger of the previous serial plus one
+// and the fetch time, so the serial only ever grows.
+func (s *Service) contentSince(key string, in iter.Seq[indicator.Indicator], fetched time.Time) (time.Time, uint32) {
 	h := sha256.New()
 	for i := range in {
 		h.Write([]byte{byte(i.Type)})
@@ -551,19 +558,19 @@ func (s *Service) serial(key string, in iter.Seq[indicator.Indicator], fetched t
 	}
 	var d [32]byte
 	copy(d[:], h.Sum(nil))
-	v, _ := s.serials.LoadOrStore(key, &serialState{})
-	st := v.(*serialState)
+	v, _ := s.content.LoadOrStore(key, &contentState{})
+	st := v.(*contentState)
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.serial != 0 && st.digest == d {
-		return st.serial
+		return st.since, st.serial
 	}
 	next := uint32(fetched.Unix())
 	if next <= st.serial {
 		next = st.serial + 1
 	}
-	st.digest, st.serial = d, next
-	return next
+	st.digest, st.since, st.serial = d, fetched, next
+	return fetched, next
 }
 
 // Clear forgets every cached entry of r's feed for its site (all outputs,

@@ -3,6 +3,7 @@ package suricata
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"iter"
 	"slices"
 	"strings"
@@ -61,7 +62,7 @@ func (Renderer) Companions(ctx context.Context, req renderers.Request, in iter.S
 	for ind := range in {
 		if n++; n&4095 == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return nil, fmt.Errorf("suricata: companions: %w", err)
 			}
 		}
 		i, ok := hashList(ind)
@@ -74,7 +75,7 @@ func (Renderer) Companions(ctx context.Context, req renderers.Request, in iter.S
 		}
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("suricata: companions: %w", err)
 	}
 	var files []renderers.File
 	for i, vs := range values {
