@@ -263,3 +263,32 @@ func TestSingleFlight(t *testing.T) {
 		t.Errorf("%d concurrent cold requests caused %d MISP searches, want 1", n, c)
 	}
 }
+
+// A list rebuilt from MISP with the same content keeps its bytes, ETag
+// and Last-Modified, so pollers keep getting 304s across cache lifetimes.
+func TestUnchangedListKeepsItsETag(t *testing.T) {
+	h := newHarness(t)
+	const p = "/v1/feed/block/type/domain/age/1y/output/suricata?cache=1"
+	first, body1 := h.authed(p)
+	time.Sleep(1100 * time.Millisecond)
+	second, body2 := h.authed(p)
+	if second.Header.Get("X-Cache") != "MISS" {
+		t.Fatalf("second request %s, want a rebuild (MISS)", second.Header.Get("X-Cache"))
+	}
+	if body1 != body2 || first.Header.Get("ETag") != second.Header.Get("ETag") || first.Header.Get("Last-Modified") != second.Header.Get("Last-Modified") {
+		t.Errorf("an unchanged list changed across a rebuild:\n%s\n%s", first.Header, second.Header)
+	}
+	if n := h.sim.RestSearchCount(); n != 2 {
+		t.Errorf("%d MISP searches, want 2 (the list was rebuilt)", n)
+	}
+	// A content change moves the ETag.
+	if _, err := h.sim.AddEvent(mispsim.Event{Info: "new", Published: true, Tags: []string{"example:incident-classification=block"},
+		Attributes: []mispsim.Attribute{{Type: "domain", Value: "new.example", ToIDS: true}}}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1100 * time.Millisecond)
+	third, body3 := h.authed(p)
+	if third.Header.Get("ETag") == first.Header.Get("ETag") || !strings.Contains(body3, "new.example") {
+		t.Errorf("a changed list kept its ETag")
+	}
+}

@@ -34,7 +34,9 @@ func companions(t testing.TB, ctx context.Context, ins []indicator.Indicator) ([
 	return files, drops, err
 }
 
-func hashInd(t indicator.Type, v string) indicator.Indicator { return indicator.Indicator{Type: t, Value: v} }
+func hashInd(t indicator.Type, v string) indicator.Indicator {
+	return indicator.Indicator{Type: t, Value: v}
+}
 
 func TestCompanions(t *testing.T) {
 	md5a, md5b := strings.Repeat("a", 32), "d41d8cd98f00b204e9800998ecf8427e"
@@ -102,6 +104,8 @@ func TestCompanionsMatchRules(t *testing.T) {
 		{"sample without hashes", slices.DeleteFunc(slices.Clone(sample), func(i indicator.Indicator) bool {
 			return i.Type == indicator.MD5 || i.Type == indicator.SHA1 || i.Type == indicator.SHA256
 		})},
+		{"sha1 values all invalid", append(slices.DeleteFunc(slices.Clone(sample), func(i indicator.Indicator) bool { return i.Type == indicator.SHA1 }),
+			hashInd(indicator.SHA1, "not-a-sha1"))},
 		{"real data", real},
 	}
 	for _, tc := range cases {

@@ -1,0 +1,360 @@
+package cli
+
+import (
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/conformance/mispsim"
+	"github.com/cratos-project/cratos/internal/testtool"
+)
+
+// The zone transfer key of the test (base64 of 32 octets).
+const (
+	e2eTSIGName   = "cratos-xfr"
+	e2eTSIGSecret = "ZTJlLXRzaWctc2VjcmV0LWZvci10ZXN0cy1vbmx5ISE="
+)
+
+// e2eLocalZone is served by named itself; the response policy rewrites
+// its answers. addr4, ipv4 and ipv6 point at addresses inside the
+// blocked address, IPv4 prefix and IPv6 prefix.
+const e2eLocalZone = `$TTL 60
+@           SOA  ns.example.test. hostmaster.example.test. 1 3600 600 86400 60
+            NS   ns.example.test.
+ns          A    127.0.0.1
+blocked     A    192.0.2.1
+www.blocked A    192.0.2.1
+removed     A    192.0.2.2
+clean       A    192.0.2.3
+incident    A    192.0.2.4
+host        A    192.0.2.5
+addr4       A    198.51.100.7
+ipv4        A    203.0.113.45
+ipv6        AAAA 2001:db8:1::5
+`
+
+// e2eRootHint keeps named's recursion on loopback.
+const e2eRootHint = `.               3600000 NS a.root.invalid.
+a.root.invalid. 3600000 A  127.0.0.1
+`
+
+// dnsEvents is the MISP content: the block feed's names and addresses,
+// and an incident event the zone must not carry. With removed set, the
+// attribute of removed.example.test is soft-deleted, as MISP keeps it.
+func dnsEvents(removed bool) []mispsim.Event {
+	gone := attr("domain", "removed.example.test")
+	gone.Deleted = removed
+	return []mispsim.Event{
+		blockEvent("block: names and networks",
+			attr("domain", "Blocked.Example.Test"),
+			gone,
+			attr("hostname", "host.example.test"),
+			attr("ip-dst", "198.51.100.7"),
+			attr("ip-dst", "203.0.113.0/24"),
+			attr("ip-dst", "2001:db8:1::/48"),
+		),
+		{Info: "incident", Published: true, Tags: []string{e2eTag + ":incident-classification=incident"},
+			Attributes: []mispsim.Attribute{attr("domain", "incident.example.test")}},
+	}
+}
+
+// TestE2EDNSZoneTransfer runs MISP (emulated) → Cratos' DNS primary → a
+// real named secondary with response-policy: the policy answers after
+// AXFR, a removal in MISP reaching named by NOTIFY and IXFR, a refused
+// unsigned transfer, and a MISP outage that leaves zone and policy alone.
+func TestE2EDNSZoneTransfer(t *testing.T) {
+	named := testtool.Require(t, "named", "bind9")
+	dig := testtool.Require(t, "dig", "bind9-dnsutils")
+
+	_, v1 := startSim(t, dnsEvents(false)...)
+	simV2, v2 := startSim(t, dnsEvents(true)...)
+	misp := newMISPSwitch(t, v1)
+
+	primaryPort := testtool.FreeUDPAndTCPPort(t)
+	namedPort := testtool.FreeUDPAndTCPPort(t)
+	for namedPort == primaryPort {
+		namedPort = testtool.FreeUDPAndTCPPort(t)
+	}
+	// The dns: section as the README documents it; refresh_seconds is
+	// also the zone's cache lifetime.
+	e := startE2E(t, misp.URL, func(token string) string {
+		return fmt.Sprintf(`dns:
+  listen: "127.0.0.1:%d"
+  zones:
+    - name: rpz.cratos
+      token: %q
+      feed: block
+      data_types: [domain, hostname, ipv4, cidr4, ipv6]
+      age: 1y
+      refresh_seconds: 1
+      allow_transfer: [127.0.0.1/32]
+      notify: ["127.0.0.1:%d"]
+      tsig:
+        name: %s
+        algorithm: hmac-sha256
+        secret: %q
+`, primaryPort, token, namedPort, e2eTSIGName, e2eTSIGSecret)
+	})
+	stop, err := startDNS(e.cfg, e.svc, newLogger(e.log, true))
+	if err != nil {
+		t.Fatalf("startDNS: %v", err)
+	}
+	t.Cleanup(stop)
+
+	d := e2eDig{t: t, dig: dig, primaryPort: primaryPort, namedPort: namedPort}
+	serial1 := d.soa(primaryPort)
+	if serial1 == 0 {
+		t.Fatalf("the primary serves no rpz.cratos SOA:\n%s", e.log.String())
+	}
+	namedLog := startE2ENamed(t, named, namedPort, primaryPort)
+	dump := func() string { return "named log:\n" + namedLog.String() + "\nservice log:\n" + e.log.String() }
+	e2eWaitFor(t, "named to transfer rpz.cratos at serial "+strconv.Itoa(int(serial1)), 30*time.Second,
+		func() bool { return d.soa(namedPort) == serial1 }, dump)
+
+	type query struct{ name, qtype, want string }
+	blocked := []query{
+		{"blocked.example.test", "A", "NXDOMAIN"},     // domain (upper case in MISP)
+		{"www.blocked.example.test", "A", "NXDOMAIN"}, // its subdomains
+		{"host.example.test", "A", "NXDOMAIN"},        // hostname
+		{"addr4.example.test", "A", "NXDOMAIN"},       // answer inside the IPv4 address trigger
+		{"ipv4.example.test", "A", "NXDOMAIN"},        // answer inside 203.0.113.0/24
+		{"ipv6.example.test", "AAAA", "NXDOMAIN"},     // answer inside 2001:db8:1::/48
+	}
+	check := func(t *testing.T, qs []query) {
+		t.Helper()
+		for _, q := range qs {
+			if got := d.status(q.name, q.qtype); got != q.want {
+				t.Errorf("%s %s: %s, want %s", q.name, q.qtype, got, q.want)
+			}
+		}
+	}
+
+	t.Run("policy answers after AXFR", func(t *testing.T) {
+		check(t, blocked)
+		check(t, []query{
+			{"removed.example.test", "A", "NXDOMAIN"},
+			{"clean.example.test", "A", "NOERROR"},
+			{"incident.example.test", "A", "NOERROR"}, // another feed
+		})
+		if n := countTransfers(e, "AXFR", "full", serial1, -1); n != 1 {
+			t.Errorf("%d full AXFRs of serial %d logged, want 1", n, serial1)
+		}
+	})
+
+	t.Run("transfer without the key is refused", func(t *testing.T) {
+		out := d.run("@127.0.0.1", "-p", strconv.Itoa(primaryPort), "rpz.cratos", "AXFR")
+		if !strings.Contains(out, "Transfer failed.") || strings.Contains(out, "CNAME") {
+			t.Errorf("unsigned AXFR was not refused:\n%s", out)
+		}
+		refused := e.log.records("zone transfer refused")
+		if len(refused) == 0 || refused[len(refused)-1]["type"] != "AXFR" {
+			t.Errorf("no refused AXFR logged: %v", refused)
+		}
+		out = d.run("@127.0.0.1", "-p", strconv.Itoa(primaryPort), "-y", "hmac-sha256:"+e2eTSIGName+":"+e2eTSIGSecret, "rpz.cratos", "AXFR")
+		// 3 domains and subdomains (blocked, removed) + 1 hostname +
+		// 3 rpz-ip triggers.
+		if n := len(regexp.MustCompile(`\sCNAME\s+\.\n`).FindAllString(out, -1)); n != 2*2+1+3 {
+			t.Errorf("signed AXFR returned %d policy records, want 8:\n%s", n, out)
+		}
+	})
+
+	var serial2 uint32
+	t.Run("removal in MISP reaches named by NOTIFY and IXFR", func(t *testing.T) {
+		misp.set(t, v2)
+		// The zone's cache entry expires after refresh_seconds; the
+		// next rebuild reads MISP again and finds the deletion.
+		e2eWaitFor(t, "the primary to serve a new serial", 30*time.Second,
+			func() bool { s := d.soa(primaryPort); return s != 0 && s != serial1 }, dump)
+		serial2 = d.soa(primaryPort)
+		if !serialAfter(serial2, serial1) {
+			t.Fatalf("serial %d after the change is not after %d", serial2, serial1)
+		}
+		// One change: one journal entry, from serial1 straight to serial2,
+		// removing the two records of the domain.
+		var updates []string
+		for _, r := range e.log.records("zone updated") {
+			if num(r["previous"]) >= 0 {
+				updates = append(updates, fmt.Sprintf("%d->%d removed=%d added=%d", num(r["previous"]), num(r["serial"]), num(r["removed"]), num(r["added"])))
+			}
+		}
+		if want := fmt.Sprintf("%d->%d removed=2 added=0", serial1, serial2); len(updates) != 1 || updates[0] != want {
+			t.Errorf("zone updates %q, want [%s]", updates, want)
+		}
+		// named's refresh timer is an hour: only the NOTIFY brings it.
+		e2eWaitFor(t, "named to reach serial "+strconv.Itoa(int(serial2)), 30*time.Second,
+			func() bool { return d.soa(namedPort) == serial2 }, dump)
+		if !strings.Contains(namedLog.String(), "notify from 127.0.0.1#"+strconv.Itoa(primaryPort)) {
+			t.Errorf("named did not log a NOTIFY from the primary's port %d", primaryPort)
+		}
+		// named 9.18 does not name the transfer type; the primary does.
+		if n := countTransfers(e, "IXFR", "incremental", serial2, int64(serial1)); n != 1 {
+			t.Errorf("%d incremental IXFRs %d -> %d logged, want 1", n, serial1, serial2)
+		}
+		for _, r := range e.log.records("zone transfer") {
+			if r["type"] == "IXFR" && num(r["serial"]) == int64(serial2) && num(r["records"]) != 2 {
+				t.Errorf("IXFR to serial %d carried %d records, want 2", serial2, num(r["records"]))
+			}
+		}
+		e2eWaitFor(t, "removed.example.test to lose its policy answer", 30*time.Second,
+			func() bool { return d.status("removed.example.test", "A") == "NOERROR" }, dump)
+		check(t, blocked)
+	})
+	if serial2 == 0 {
+		t.Fatal("no serial after the change; the outage case needs one")
+	}
+
+	t.Run("MISP failing keeps the serial and the policy", func(t *testing.T) {
+		before := len(e.log.records("zone source failed; serving the last content"))
+		simV2.SetFault(mispsim.Fault{Kind: mispsim.FaultStatus, Status: 500, RestSearchOnly: true})
+		// Two failed rebuilds: the cache entry had expired, MISP was asked.
+		e2eWaitFor(t, "two failed zone rebuilds", 30*time.Second,
+			func() bool { return len(e.log.records("zone source failed; serving the last content")) >= before+2 }, dump)
+		failed := e.log.records("zone source failed; serving the last content")
+		last := failed[len(failed)-1]
+		if num(last["serial"]) != int64(serial2) || !strings.Contains(fmt.Sprint(last["err"]), "MISP unavailable") {
+			t.Errorf("failed rebuild logged serial %v, error %v; want %d and MISP unavailable", last["serial"], last["err"], serial2)
+		}
+		if got := d.soa(primaryPort); got != serial2 {
+			t.Errorf("primary serial %d, want %d", got, serial2)
+		}
+		if got := d.soa(namedPort); got != serial2 {
+			t.Errorf("named serial %d, want %d", got, serial2)
+		}
+		check(t, blocked)
+		check(t, []query{{"removed.example.test", "A", "NOERROR"}})
+	})
+}
+
+// countTransfers counts logged transfers of type and style to serial;
+// clientSerial -1 matches any.
+func countTransfers(e *e2eService, typ, style string, serial uint32, clientSerial int64) int {
+	n := 0
+	for _, r := range e.log.records("zone transfer") {
+		if r["type"] == typ && r["style"] == style && num(r["serial"]) == int64(serial) &&
+			(clientSerial < 0 || num(r["client_serial"]) == clientSerial) {
+			n++
+		}
+	}
+	return n
+}
+
+// num returns a JSON number as int64, or -1.
+func num(v any) int64 {
+	f, ok := v.(float64)
+	if !ok {
+		return -1
+	}
+	return int64(f)
+}
+
+// serialAfter reports whether a follows b in RFC 1982 serial arithmetic.
+func serialAfter(a, b uint32) bool { return a != b && a-b < 1<<31 }
+
+// startE2ENamed runs named in the foreground as a secondary of the
+// primary for rpz.cratos, with that zone as its response policy.
+func startE2ENamed(t *testing.T, named string, port, primaryPort int) *e2eBuffer {
+	t.Helper()
+	dir := t.TempDir()
+	conf := fmt.Sprintf(`key "%[1]s" { algorithm hmac-sha256; secret "%[2]s"; };
+controls { };
+options {
+	directory "%[3]s";
+	pid-file "%[3]s/named.pid";
+	session-keyfile "%[3]s/session.key";
+	managed-keys-directory "%[3]s";
+	recursion yes;
+	allow-query { 127.0.0.1; };
+	allow-recursion { 127.0.0.1; };
+	dnssec-validation no;
+	notify no;
+	listen-on port %[4]d { 127.0.0.1; };
+	listen-on-v6 { none; };
+	response-policy { zone "rpz.cratos"; } min-update-interval 0 qname-wait-recurse no;
+};
+zone "." { type hint; file "root.hint"; };
+zone "example.test" { type primary; file "example.test.db"; };
+zone "rpz.cratos" {
+	type secondary;
+	primaries { 127.0.0.1 port %[5]d key "%[1]s"; };
+	file "rpz.cratos.db";
+	allow-query { 127.0.0.1; };
+};
+`, e2eTSIGName, e2eTSIGSecret, dir, port, primaryPort)
+	for name, text := range map[string]string{"named.conf": conf, "example.test.db": e2eLocalZone, "root.hint": e2eRootHint} {
+		writeE2EFile(t, filepath.Join(dir, name), text)
+	}
+	cmd := exec.Command(named, "-g", "-4", "-n", "1", "-c", filepath.Join(dir, "named.conf"))
+	log := &e2eBuffer{}
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start named: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+		if t.Failed() {
+			t.Logf("named log:\n%s", log.String())
+		}
+	})
+	e2eWaitFor(t, "named to start", 30*time.Second, func() bool {
+		select {
+		case err := <-done:
+			t.Fatalf("named exited: %v\n%s", err, log.String())
+		default:
+		}
+		return strings.Contains(log.String(), "running")
+	}, log.String)
+	return log
+}
+
+// e2eDig runs dig against the primary and named.
+type e2eDig struct {
+	t                      *testing.T
+	dig                    string
+	primaryPort, namedPort int
+}
+
+func (d e2eDig) run(args ...string) string {
+	d.t.Helper()
+	out, _ := exec.Command(d.dig, append([]string{"+tries=1", "+time=3"}, args...)...).CombinedOutput()
+	return string(out)
+}
+
+var e2eStatusRE = regexp.MustCompile(`status: ([A-Z]+)`)
+
+// status returns named's RCODE for name and type.
+func (d e2eDig) status(name, qtype string) string {
+	d.t.Helper()
+	out := d.run("@127.0.0.1", "-p", strconv.Itoa(d.namedPort), name, qtype)
+	if m := e2eStatusRE.FindStringSubmatch(out); m != nil {
+		return m[1]
+	}
+	return "no answer: " + out
+}
+
+// soa returns the serial of rpz.cratos served on port, or 0.
+func (d e2eDig) soa(port int) uint32 {
+	d.t.Helper()
+	f := strings.Fields(d.run("@127.0.0.1", "-p", strconv.Itoa(port), "+short", "rpz.cratos", "SOA"))
+	if len(f) < 3 {
+		return 0
+	}
+	n, err := strconv.ParseUint(f[2], 10, 32)
+	if err != nil {
+		return 0
+	}
+	return uint32(n)
+}
