@@ -253,3 +253,30 @@ func TestMetricsAndAccessLog(t *testing.T) {
 		t.Errorf("/metrics from an address outside allways_allowed_ips: %d", resp.StatusCode)
 	}
 }
+
+func TestStatusProbesSites(t *testing.T) {
+	h := newHarness(t)
+	h.authed(feedPath) // a successful build records the MISP URL to probe
+	_, body := h.get("/v1/status")
+	var st struct {
+		Sites map[string]struct {
+			MISP      string `json:"misp"`
+			LastBuild string `json:"last_build"`
+			Enabled   bool   `json:"enabled"`
+		} `json:"sites"`
+	}
+	if err := json.Unmarshal([]byte(body), &st); err != nil {
+		t.Fatal(err)
+	}
+	s := st.Sites[h.site.Name]
+	if s.MISP != "OK" || s.LastBuild == "" || !s.Enabled {
+		t.Errorf("site status %+v in %s", s, body)
+	}
+	down := newHarness(t)
+	down.authed(feedPath)
+	down.sim.Close()
+	_, body = down.get("/v1/status")
+	if !strings.Contains(body, `"misp":"FAIL"`) {
+		t.Errorf("status with MISP down: %s", body)
+	}
+}

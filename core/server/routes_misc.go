@@ -102,8 +102,6 @@ type statusCache struct {
 	body map[string]any
 }
 
-var probes statusCache
-
 func (s *Server) status(c *fiber.Ctx) error {
 	memStatus := "OK"
 	if s.opts.Cache != nil {
@@ -124,6 +122,7 @@ func (s *Server) status(c *fiber.Ctx) error {
 // getVersion call: any HTTP answer proves the server is reachable (an
 // authentication failure included, since no key is sent).
 func (s *Server) siteProbes(ctx context.Context) map[string]any {
+	probes := &s.probes
 	probes.mu.Lock()
 	defer probes.mu.Unlock()
 	if time.Since(probes.at) < 10*time.Second && probes.body != nil {

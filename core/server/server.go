@@ -53,6 +53,7 @@ type Server struct {
 	app      *fiber.App
 	resolver *acl.Resolver
 	limiter  *failLimiter
+	probes   statusCache
 }
 
 // New builds the server and its routes.
