@@ -1,18 +1,29 @@
 #!/usr/bin/env bash
-# Runs every Go fuzz target in the module for the given time each.
-# Crashers are written to the package's testdata/fuzz and fail the run.
+# Runs every Go fuzz target in the module for the given time each, two at a
+# time with one worker each (so each target gets its full time on a
+# 2-core machine). A crasher is written to the package's testdata/fuzz and
+# fails the run.
 set -euo pipefail
 fuzztime="${1:-30s}"
-status=0
+jobs="${FUZZ_JOBS:-2}"
+list=$(mktemp)
+logs=$(mktemp -d)
+trap 'rm -rf "$list" "$logs"' EXIT
 while IFS= read -r pkg; do
   dir=$(go list -f '{{.Dir}}' "$pkg")
   for target in $(grep -ho '^func Fuzz[A-Za-z0-9_]*' "$dir"/*_test.go 2>/dev/null | sed 's/^func //' | sort -u); do
-    echo "fuzz $pkg $target ($fuzztime)"
-    if ! go test "$pkg" -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" >/tmp/fuzz.$$.log 2>&1; then
-      cat /tmp/fuzz.$$.log
-      status=1
-    fi
+    echo "$pkg $target" >>"$list"
   done
 done < <(go list ./...)
-rm -f /tmp/fuzz.$$.log
-exit $status
+echo "fuzz: $(wc -l <"$list") targets, $fuzztime each, $jobs at a time"
+export fuzztime logs
+# shellcheck disable=SC2016
+xargs -P "$jobs" -L 1 bash -c '
+  pkg=$0 target=$1
+  log="$logs/$(echo "$pkg.$target" | tr "/" "_").log"
+  if go test "$pkg" -run "^$" -fuzz "^${target}\$" -fuzztime "$fuzztime" -parallel 1 >"$log" 2>&1; then
+    echo "ok   $pkg $target"
+  else
+    echo "FAIL $pkg $target"; cat "$log"; exit 255
+  fi
+' <"$list"
