@@ -220,11 +220,11 @@ func TestParallelPagingStopsAfterShortPage(t *testing.T) {
 // later pages still hold attributes.
 func TestPagingPastWarninglistedRows(t *testing.T) {
 	tests := []struct {
-		name        string
-		skipped     bool // send X-Skipped-Elements-Count
-		enforce     bool
-		wantN       int
-		wantPages   int
+		name      string
+		skipped   bool // send X-Skipped-Elements-Count
+		enforce   bool
+		wantN     int
+		wantPages int
 	}{
 		{"skipped header says the page was full", true, true, 2, 2},
 		{"no header, warninglists: page until empty", false, true, 2, 3},

@@ -1,6 +1,7 @@
 package misp
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/cratos-project/cratos/core/indicator"
@@ -19,10 +20,19 @@ func FuzzDecodePage(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var p fastjson.Parser
-		calls := 0
-		n, err := decodePage(&p, b, func(indicator.Attribute) { calls++ })
-		if err == nil && n != calls {
-			t.Fatalf("reported %d attributes, delivered %d", n, calls)
+		var got []indicator.Attribute
+		n, err := decodePage(&p, b, func(a indicator.Attribute) { got = append(got, a) })
+		if err == nil && n != len(got) {
+			t.Fatalf("reported %d attributes, delivered %d", n, len(got))
+		}
+		// Whatever the whole-tree decoder accepts, the streaming one
+		// accepts too, with the same attributes.
+		var want []indicator.Attribute
+		wn, werr := decodePageTree(new(fastjson.Parser), b, func(a indicator.Attribute) { want = append(want, a) })
+		if werr == nil {
+			if err != nil || n != wn || !slices.Equal(got, want) {
+				t.Fatalf("streaming decode %d %v (%v), tree decode %d %v", n, got, err, wn, want)
+			}
 		}
 	})
 }

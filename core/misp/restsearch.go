@@ -190,63 +190,6 @@ type shapeError string
 
 func (e shapeError) Error() string { return string(e) }
 
-// decodePage reads one restSearch answer: {"response":{"Attribute":[...]}},
-// or an empty {"response":[]} / [] as some MISP versions send.
-func decodePage(p *fastjson.Parser, body []byte, fn func(indicator.Attribute)) (int, error) {
-	v, err := p.ParseBytes(body)
-	if err != nil {
-		return 0, shapeError("answered with malformed JSON")
-	}
-	var list []*fastjson.Value
-	switch v.Type() {
-	case fastjson.TypeArray:
-		list = v.GetArray()
-	case fastjson.TypeObject:
-		resp := v.Get("response")
-		if resp == nil {
-			if v.Get("errors") != nil || v.Get("message") != nil {
-				return 0, shapeError("answered with an error: " + mispMessage(body))
-			}
-			return 0, shapeError("answer has no \"response\" key")
-		}
-		switch resp.Type() {
-		case fastjson.TypeArray:
-			list = resp.GetArray()
-			if len(list) > 0 {
-				return 0, shapeError("answer holds events, not attributes")
-			}
-		case fastjson.TypeObject:
-			attrs := resp.Get("Attribute")
-			if attrs == nil {
-				return 0, nil
-			}
-			if attrs.Type() != fastjson.TypeArray {
-				return 0, shapeError("\"Attribute\" is not a list")
-			}
-			list = attrs.GetArray()
-		default:
-			return 0, shapeError("\"response\" is neither a list nor an object")
-		}
-	default:
-		return 0, shapeError("answer is neither a list nor an object")
-	}
-	for _, a := range list {
-		if a.Type() != fastjson.TypeObject {
-			return 0, shapeError("an attribute is not an object")
-		}
-		fn(indicator.Attribute{
-			Type:      intern(a.GetStringBytes("type")),
-			Value:     string(a.GetStringBytes("value")),
-			Category:  intern(a.GetStringBytes("category")),
-			UUID:      string(a.GetStringBytes("uuid")),
-			EventID:   intOf(a.Get("event_id")),
-			Timestamp: intOf(a.Get("timestamp")),
-			ToIDS:     boolOf(a.Get("to_ids")),
-		})
-	}
-	return len(list), nil
-}
-
 // intOf reads MISP's numbers, which arrive as strings or numbers.
 func intOf(v *fastjson.Value) int64 {
 	if v == nil {
