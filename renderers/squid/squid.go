@@ -115,6 +115,7 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 		names   nameSet
 		v4, v6  []netip.Prefix
 		pattern []byte
+		written = map[string]struct{}{} // url_regex lines
 	)
 	for ind := range in {
 		if err := out.Next(); err != nil {
@@ -153,6 +154,12 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 				req.Drop(reason, 1)
 				continue
 			}
+			// Two URLs can give one pattern ("http://a:80/" and "http://a/").
+			if _, dup := written[string(pattern)]; dup {
+				req.Drop("URL giving the same pattern as an earlier URL", 1)
+				continue
+			}
+			written[string(pattern)] = struct{}{}
 			pattern = append(pattern, '\n')
 			out.Write(pattern)
 		}

@@ -113,7 +113,47 @@ func makeOption(s string) ruleOption {
 			return ruleOption{err: true}
 		}
 	}
+	if name == "content" && !validContent(value) {
+		return ruleOption{err: true}
+	}
 	return ruleOption{name: name, value: value}
+}
+
+// validContent checks a content value as Suricata parses it: quoted, not
+// empty, a backslash only before : ; \ or ", and |hex| runs closed, made
+// of whole bytes of hex digits separated by spaces.
+func validContent(value string) bool {
+	v := strings.TrimPrefix(value, "!")
+	if len(v) < 3 || v[0] != '"' || v[len(v)-1] != '"' {
+		return false
+	}
+	v = v[1 : len(v)-1]
+	inHex, digits := false, 0
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case c == '|':
+			if inHex && digits%2 != 0 {
+				return false
+			}
+			inHex, digits = !inHex, 0
+		case inHex && c == ' ':
+			if digits%2 != 0 {
+				return false
+			}
+		case inHex:
+			if !strings.ContainsRune("0123456789abcdefABCDEF", rune(c)) {
+				return false
+			}
+			digits++
+		case c == '\\':
+			if i+1 == len(v) || !strings.ContainsRune(`:;\"`, rune(v[i+1])) {
+				return false
+			}
+			i++
+		}
+	}
+	return !inHex
 }
 
 // addSnort passes a Snort rule through when it is a single rule line whose

@@ -8,7 +8,8 @@
 // Intel::EMAIL, Intel::FILE_NAME (e-mail attachment names) and
 // Intel::CERT_HASH (x509 SHA-1). In every field TAB, CR and LF become a
 // space and a backslash is written \x5c, since Zeek's reader decodes \x
-// escapes; "-" marks an unset field. Indicators other than file names
+// escapes, and a leading '#' is written \x23 so that the row is not read
+// as a comment; "-" marks an unset field. Indicators other than file names
 // that hold white space or control characters are left out and reported:
 // Zeek would never match them.
 package zeek
@@ -191,8 +192,9 @@ func hasSpaceOrControl(s string) bool {
 	return false
 }
 
-// appendField appends s as one field: TAB, CR and LF become a space and a
-// backslash becomes \x5c.
+// appendField appends s as one field: TAB, CR and LF become a space, a
+// backslash becomes \x5c, and a leading '#' becomes \x23 (Zeek's reader
+// skips a line starting with '#' as a comment).
 func appendField(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; c {
@@ -200,6 +202,12 @@ func appendField(b []byte, s string) []byte {
 			b = append(b, ' ')
 		case '\\':
 			b = append(b, `\x5c`...)
+		case '#':
+			if i == 0 {
+				b = append(b, `\x23`...)
+			} else {
+				b = append(b, c)
+			}
 		default:
 			b = append(b, c)
 		}

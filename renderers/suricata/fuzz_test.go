@@ -1,0 +1,377 @@
+package suricata_test
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/conformance"
+	"github.com/cratos-project/cratos/conformance/realtools"
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+	"github.com/cratos-project/cratos/renderers/suricata"
+)
+
+// fuzzOptions are the option sets the fuzz target renders with.
+var fuzzOptions = []map[string]string{
+	nil,
+	{"action": "drop", "ip_group_size": "3"},
+	{"sid_base": "1000", "msg_prefix": `A"B;C\D`, "classtype": "bad-unknown"},
+}
+
+// FuzzRender checks every rule line with an in-process reader that
+// follows the renderer's own rules (running suricata -T per input would
+// be far too slow; TestFuzzSeedsLoad runs it once on the seeds): lines
+// under 8,192 bytes; a header of action, protocol, addresses, ports and
+// direction; options split at unescaped semicolons; quoted values whose
+// only unescaped double quotes enclose them; content values with balanced
+// |hex| runs; IP lists of addresses and prefixes; one sid per rule and no
+// gid:sid used twice. Generated rules (sid in the generated range) must
+// also escape exactly as the renderer does: no backslash in content, only
+// \\ \; \" in msg, printable ASCII only.
+func FuzzRender(f *testing.F) {
+	r := suricata.Renderer{}
+	info := r.Info()
+	dts := fuzzDataTypes(info)
+	fuzzSeeds(f, dts, len(fuzzOptions))
+	f.Fuzz(func(t *testing.T, dtSel, optSel uint8, records string) {
+		dt := dts[int(dtSel)%len(dts)]
+		opts := fuzzOptions[int(optSel)%len(fuzzOptions)]
+		ins := fuzzInput(dt, info, records)
+		got := fuzzRender(t, r, dt, opts, ins)
+
+		base := uint64(suricata.DefaultSIDBase)
+		if v := opts["sid_base"]; v != "" {
+			base, _ = strconv.ParseUint(v, 10, 32)
+		}
+		used := map[[2]uint64]bool{}
+		for i, line := range strings.Split(strings.TrimSuffix(string(got.Out), "\n"), "\n") {
+			if strings.HasPrefix(line, "#") {
+				continue
+			}
+			gid, sid, err := fuzzCheckRule(line, base)
+			if err != nil {
+				t.Fatalf("line %d: %v\n%s", i+1, err, line)
+			}
+			if used[[2]uint64{gid, sid}] {
+				t.Fatalf("line %d: gid %d sid %d used twice", i+1, gid, sid)
+			}
+			used[[2]uint64{gid, sid}] = true
+		}
+		if !strings.HasSuffix(string(got.Out), "\n") {
+			t.Fatal("no final newline")
+		}
+	})
+}
+
+// fuzzCheckRule reads one rule line and returns its gid and sid.
+func fuzzCheckRule(line string, sidBase uint64) (gid, sid uint64, err error) {
+	if len(line) > suricata.MaxRuleLine {
+		return 0, 0, fmt.Errorf("%d bytes, want at most %d", len(line), suricata.MaxRuleLine)
+	}
+	open := strings.IndexByte(line, '(')
+	if open < 0 || !strings.HasSuffix(line, ")") {
+		return 0, 0, fmt.Errorf("no option list")
+	}
+	head := strings.Fields(line[:open])
+	if len(head) != 7 || !slices.Contains([]string{"alert", "drop", "reject", "rejectsrc", "rejectdst", "rejectboth", "pass"}, head[0]) ||
+		(head[4] != "->" && head[4] != "<>") {
+		return 0, 0, fmt.Errorf("malformed header %q", head)
+	}
+	for _, addr := range []string{head[2], head[5]} {
+		if err := fuzzCheckAddresses(addr); err != nil {
+			return 0, 0, err
+		}
+	}
+	opts, err := fuzzSplitOptions(line[open+1 : len(line)-1])
+	if err != nil {
+		return 0, 0, err
+	}
+	gid = 1
+	sids := 0
+	var contents, msgs []string
+	for _, o := range opts {
+		name, value, _ := strings.Cut(o, ":")
+		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+		if strings.ContainsFunc(value, func(c rune) bool { return c == '"' }) {
+			if value, err = fuzzUnquote(value); err != nil {
+				return 0, 0, fmt.Errorf("option %s: %v", name, err)
+			}
+		}
+		switch name {
+		case "sid":
+			sids++
+			if sid, err = strconv.ParseUint(value, 10, 32); err != nil || sid == 0 {
+				return 0, 0, fmt.Errorf("sid %q", value)
+			}
+		case "gid":
+			if gid, err = strconv.ParseUint(value, 10, 32); err != nil {
+				return 0, 0, fmt.Errorf("gid %q", value)
+			}
+		case "content":
+			if err := fuzzCheckHex(value); err != nil {
+				return 0, 0, fmt.Errorf("content %q: %v", value, err)
+			}
+			contents = append(contents, value)
+		case "msg":
+			msgs = append(msgs, value)
+		}
+	}
+	if sids != 1 {
+		return 0, 0, fmt.Errorf("%d sids", sids)
+	}
+	if gid == 1 && sid >= sidBase && sid < sidBase+suricata.SIDSpace {
+		for _, c := range contents {
+			if strings.ContainsRune(c, '\\') {
+				return 0, 0, fmt.Errorf("generated content %q holds a backslash", c)
+			}
+		}
+		for _, m := range msgs {
+			if err := fuzzCheckMsg(m); err != nil {
+				return 0, 0, fmt.Errorf("generated msg %q: %v", m, err)
+			}
+		}
+		if len(msgs) != 1 {
+			return 0, 0, fmt.Errorf("generated rule with %d msg", len(msgs))
+		}
+	}
+	return gid, sid, nil
+}
+
+// fuzzSplitOptions splits a rule body at every semicolon that no
+// backslash escapes, inside quotes or not, as Suricata does; only white
+// space may follow the last one.
+func fuzzSplitOptions(body string) ([]string, error) {
+	var out []string
+	start := 0
+	for i := 0; i < len(body); i++ {
+		switch body[i] {
+		case '\\':
+			if i+1 == len(body) {
+				return nil, fmt.Errorf("backslash at the end of the option list")
+			}
+			i++
+		case ';':
+			out = append(out, body[start:i])
+			start = i + 1
+		}
+	}
+	if strings.TrimSpace(body[start:]) != "" {
+		return nil, fmt.Errorf("text %q after the last option", body[start:])
+	}
+	return out, nil
+}
+
+// fuzzUnquote checks that a value's unescaped double quotes are exactly
+// the two enclosing it (after an optional '!') and returns the inside.
+func fuzzUnquote(v string) (string, error) {
+	v = strings.TrimPrefix(v, "!")
+	if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' {
+		return "", fmt.Errorf("value %q is not enclosed in double quotes", v)
+	}
+	inner := v[1 : len(v)-1]
+	for i := 0; i < len(inner); i++ {
+		switch inner[i] {
+		case '\\':
+			if i+1 == len(inner) {
+				return "", fmt.Errorf("value %q escapes its closing quote", v)
+			}
+			i++
+		case '"':
+			return "", fmt.Errorf("value %q holds an unescaped double quote", v)
+		}
+	}
+	return inner, nil
+}
+
+// fuzzCheckHex checks a content value as Suricata parses it: a backslash
+// only before : ; \\ or ", and |hex| runs closed, made of whole bytes of
+// hex digits separated by spaces.
+func fuzzCheckHex(c string) error {
+	inHex := false
+	digits := 0
+	for i := 0; i < len(c); i++ {
+		ch := c[i]
+		switch {
+		case ch == '\\' && !inHex:
+			if i+1 == len(c) || !strings.ContainsRune(`:;\"`, rune(c[i+1])) {
+				return fmt.Errorf("backslash not before : ; \\ or \"")
+			}
+			i++
+		case ch == '|':
+			if inHex && digits%2 != 0 {
+				return fmt.Errorf("odd number of hex digits")
+			}
+			inHex, digits = !inHex, 0
+		case inHex && ch == ' ':
+			if digits%2 != 0 {
+				return fmt.Errorf("hex byte cut by a space")
+			}
+		case inHex:
+			if !strings.ContainsRune("0123456789abcdefABCDEF", rune(ch)) {
+				return fmt.Errorf("%q inside a hex run", ch)
+			}
+			digits++
+		}
+	}
+	if inHex {
+		return fmt.Errorf("unclosed hex run")
+	}
+	return nil
+}
+
+// fuzzCheckMsg checks a generated msg: printable ASCII, and a backslash
+// only before a backslash, semicolon or double quote.
+func fuzzCheckMsg(m string) error {
+	for i := 0; i < len(m); i++ {
+		c := m[i]
+		switch {
+		case c < 0x20 || c > 0x7e:
+			return fmt.Errorf("byte %#x", c)
+		case c == '\\':
+			if i+1 == len(m) || !strings.ContainsRune(`\;"`, rune(m[i+1])) {
+				return fmt.Errorf("backslash not before \\ ; or \"")
+			}
+			i++
+		}
+	}
+	return nil
+}
+
+// fuzzCheckAddresses checks a header address: a variable, "any", or a
+// bracketed list of addresses and prefixes.
+func fuzzCheckAddresses(a string) error {
+	if a == "any" || strings.HasPrefix(a, "$") {
+		return nil
+	}
+	for _, m := range strings.Split(strings.TrimSuffix(strings.TrimPrefix(a, "["), "]"), ",") {
+		m = strings.TrimPrefix(m, "!")
+		if _, err := netip.ParsePrefix(m); err == nil {
+			continue
+		}
+		if _, err := netip.ParseAddr(m); err == nil || m == "any" || strings.HasPrefix(m, "$") {
+			continue
+		}
+		return fmt.Errorf("header address %q", m)
+	}
+	return nil
+}
+
+// TestFuzzSeedsLoad renders the union of every fuzz seed's input once per
+// option set and loads it with suricata -T, with the hash list files the
+// rules read beside it.
+func TestFuzzSeedsLoad(t *testing.T) {
+	r := suricata.Renderer{}
+	info := r.Info()
+	attrs := conformance.SampleAttributes()
+	var all []indicator.Indicator
+	for _, dt := range fuzzDataTypes(info) {
+		var recs []string
+		for _, a := range attrs {
+			if j := slices.Index(dt.MISPTypes, a.Type); j >= 0 {
+				recs = append(recs, string([]byte{byte(j)})+a.Value)
+			}
+		}
+		all = append(all, fuzzInput(dt, info, strings.Join(recs, "\x00"))...)
+	}
+	all = indicator.Normalize(all)
+	for i, opts := range fuzzOptions {
+		t.Run(strconv.Itoa(i), func(t *testing.T) {
+			req := renderers.Request{Site: "misp.example.net", Feed: "block", Generated: fuzzGenerated, Options: opts}
+			got := conformance.Render(t, r, req, all)
+			files, err := r.Companions(context.Background(), req, renderers.Slice(all))
+			if err != nil {
+				t.Fatal(err)
+			}
+			extra := map[string][]byte{}
+			for _, f := range files {
+				extra[f.Name] = f.Body
+			}
+			if err := realtools.SuricataTest(t, string(got.Out), extra); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// fuzzMaxRecords bounds the MISP attributes of one fuzz input, and
+// fuzzMaxIndicators the indicators they may expand into (an ipv4ext /16
+// gives 65,536), so that every input renders in milliseconds.
+const (
+	fuzzMaxRecords    = 64
+	fuzzMaxIndicators = 4096
+)
+
+// fuzzGenerated is the snapshot time of every fuzzed render.
+var fuzzGenerated = time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+
+// fuzzDataTypes returns the route data types whose indicators the
+// renderer takes.
+func fuzzDataTypes(info renderers.Info) []indicator.DataType {
+	types := indicator.SetOf(info.Types...)
+	var out []indicator.DataType
+	for _, dt := range indicator.DataTypes() {
+		if dt.Yields&types != 0 {
+			out = append(out, dt)
+		}
+	}
+	return out
+}
+
+// fuzzSeeds adds one seed per data type and option set: the raw sample
+// MISP values of the data type's MISP types (see fuzzInput).
+func fuzzSeeds(f *testing.F, dts []indicator.DataType, optionSets int) {
+	attrs := conformance.SampleAttributes()
+	for i, dt := range dts {
+		var recs []string
+		for _, a := range attrs {
+			if j := slices.Index(dt.MISPTypes, a.Type); j >= 0 {
+				recs = append(recs, string([]byte{byte(j)})+a.Value)
+			}
+		}
+		for o := range optionSets {
+			f.Add(uint8(i), uint8(o), strings.Join(recs, "\x00"))
+		}
+	}
+}
+
+// fuzzInput builds the renderer's input from fuzzed records the way the
+// service does: NUL-separated records, each a byte choosing one of dt's
+// MISP types followed by the raw value, go through dt's Extractor and
+// Normalize, and only the types the renderer takes are kept.
+func fuzzInput(dt indicator.DataType, info renderers.Info, records string) []indicator.Indicator {
+	x := indicator.NewExtractor(dt, 0)
+	var ins []indicator.Indicator
+	for i, rec := range strings.SplitN(records, "\x00", fuzzMaxRecords) {
+		if len(ins) >= fuzzMaxIndicators {
+			break
+		}
+		if rec == "" {
+			continue
+		}
+		ins = x.Add(ins, indicator.Attribute{
+			Type:      dt.MISPTypes[int(rec[0])%len(dt.MISPTypes)],
+			Value:     rec[1:],
+			Category:  "Network activity",
+			UUID:      fmt.Sprintf("00000000-0000-4000-8000-%012d", i),
+			EventID:   int64(i%7 + 1),
+			Timestamp: 1767225600 + int64(i%5)*86400,
+			ToIDS:     true,
+		})
+	}
+	keep := indicator.SetOf(info.Types...) & dt.Yields
+	ins = slices.DeleteFunc(indicator.Normalize(ins), func(in indicator.Indicator) bool { return !keep.Has(in.Type) })
+	return ins[:min(len(ins), fuzzMaxIndicators)]
+}
+
+// fuzzRender renders ins as the service would for dt, recording drops.
+func fuzzRender(t *testing.T, r renderers.Renderer, dt indicator.DataType, opts map[string]string, ins []indicator.Indicator) conformance.Rendered {
+	t.Helper()
+	req := renderers.Request{Site: "misp.example.net", Feed: "block", DataType: dt.Name, Generated: fuzzGenerated, Options: opts}
+	return conformance.Render(t, r, req, ins)
+}
