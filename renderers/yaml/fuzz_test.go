@@ -1,0 +1,153 @@
+package yaml_test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	yamlv3 "gopkg.in/yaml.v3"
+
+	"github.com/cratos-project/cratos/conformance"
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+	"github.com/cratos-project/cratos/renderers/yaml"
+)
+
+// FuzzRender checks that gopkg.in/yaml.v3 reads the output as one
+// document holding a sequence of strings equal to the values, in order,
+// each a scalar that never resolves to a bool, null or timestamp (numbers
+// are allowed where YAML 1.1, which the original's PyYAML bytes follow,
+// and YAML 1.2 differ). Bytes that are not UTF-8 come back as U+FFFD, one
+// per byte, as the original's PyYAML never saw them.
+func FuzzRender(f *testing.F) {
+	r := yaml.Renderer{}
+	info := r.Info()
+	dts := fuzzDataTypes(info)
+	fuzzSeeds(f, dts, 1)
+	f.Fuzz(func(t *testing.T, dtSel, _ uint8, records string) {
+		dt := dts[int(dtSel)%len(dts)]
+		ins := fuzzInput(dt, info, records)
+		got := fuzzRender(t, r, dt, nil, ins)
+		if len(got.Drops) > 0 {
+			t.Errorf("drops %v, want none", got.Drops)
+		}
+		want := make([]string, len(ins))
+		for i, in := range ins {
+			want[i] = string([]rune(in.Value))
+		}
+
+		var values []string
+		if err := yamlv3.Unmarshal(got.Out, &values); err != nil {
+			t.Fatalf("output does not parse: %v\n%q", err, got.Out)
+		}
+		if !slices.Equal(values, want) {
+			t.Fatalf("parsed values differ:\n got %q\nwant %q\n%s", values, want, got.Out)
+		}
+		var doc yamlv3.Node
+		if err := yamlv3.Unmarshal(got.Out, &doc); err != nil {
+			t.Fatal(err)
+		}
+		if doc.Kind != yamlv3.DocumentNode || len(doc.Content) != 1 || doc.Content[0].Kind != yamlv3.SequenceNode {
+			t.Fatalf("output is not one document holding a sequence:\n%s", got.Out)
+		}
+		for i, n := range doc.Content[0].Content {
+			if n.Kind != yamlv3.ScalarNode {
+				t.Fatalf("entry %d is not a scalar", i+1)
+			}
+			switch n.ShortTag() {
+			case "!!str":
+			case "!!int", "!!float":
+				// A plain "0008", "0o17" or "1e3" is a string to PyYAML
+				// (YAML 1.1), which the original's output follows byte
+				// for byte, and a number to YAML 1.2 parsers.
+				if n.Style != 0 {
+					t.Errorf("entry %d (%q) is a quoted %s", i+1, n.Value, n.ShortTag())
+				}
+			default:
+				t.Errorf("entry %d (%q) is a %s, want a string scalar", i+1, n.Value, n.ShortTag())
+			}
+		}
+		if !strings.HasPrefix(string(got.Out), "---") {
+			t.Errorf("output does not start with an explicit document start")
+		}
+	})
+}
+
+// fuzzMaxRecords bounds the MISP attributes of one fuzz input, and
+// fuzzMaxIndicators the indicators they may expand into (an ipv4ext /16
+// gives 65,536), so that every input renders in milliseconds.
+const (
+	fuzzMaxRecords    = 64
+	fuzzMaxIndicators = 4096
+)
+
+// fuzzGenerated is the snapshot time of every fuzzed render.
+var fuzzGenerated = time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+
+// fuzzDataTypes returns the route data types whose indicators the
+// renderer takes.
+func fuzzDataTypes(info renderers.Info) []indicator.DataType {
+	types := indicator.SetOf(info.Types...)
+	var out []indicator.DataType
+	for _, dt := range indicator.DataTypes() {
+		if dt.Yields&types != 0 {
+			out = append(out, dt)
+		}
+	}
+	return out
+}
+
+// fuzzSeeds adds one seed per data type and option set: the raw sample
+// MISP values of the data type's MISP types (see fuzzInput).
+func fuzzSeeds(f *testing.F, dts []indicator.DataType, optionSets int) {
+	attrs := conformance.SampleAttributes()
+	for i, dt := range dts {
+		var recs []string
+		for _, a := range attrs {
+			if j := slices.Index(dt.MISPTypes, a.Type); j >= 0 {
+				recs = append(recs, string([]byte{byte(j)})+a.Value)
+			}
+		}
+		for o := range optionSets {
+			f.Add(uint8(i), uint8(o), strings.Join(recs, "\x00"))
+		}
+	}
+}
+
+// fuzzInput builds the renderer's input from fuzzed records the way the
+// service does: NUL-separated records, each a byte choosing one of dt's
+// MISP types followed by the raw value, go through dt's Extractor and
+// Normalize, and only the types the renderer takes are kept.
+func fuzzInput(dt indicator.DataType, info renderers.Info, records string) []indicator.Indicator {
+	x := indicator.NewExtractor(dt, 0)
+	var ins []indicator.Indicator
+	for i, rec := range strings.SplitN(records, "\x00", fuzzMaxRecords) {
+		if len(ins) >= fuzzMaxIndicators {
+			break
+		}
+		if rec == "" {
+			continue
+		}
+		ins = x.Add(ins, indicator.Attribute{
+			Type:      dt.MISPTypes[int(rec[0])%len(dt.MISPTypes)],
+			Value:     rec[1:],
+			Category:  "Network activity",
+			UUID:      fmt.Sprintf("00000000-0000-4000-8000-%012d", i),
+			EventID:   int64(i%7 + 1),
+			Timestamp: 1767225600 + int64(i%5)*86400,
+			ToIDS:     true,
+		})
+	}
+	keep := indicator.SetOf(info.Types...) & dt.Yields
+	ins = slices.DeleteFunc(indicator.Normalize(ins), func(in indicator.Indicator) bool { return !keep.Has(in.Type) })
+	return ins[:min(len(ins), fuzzMaxIndicators)]
+}
+
+// fuzzRender renders ins as the service would for dt, recording drops.
+func fuzzRender(t *testing.T, r renderers.Renderer, dt indicator.DataType, opts map[string]string, ins []indicator.Indicator) conformance.Rendered {
+	t.Helper()
+	req := renderers.Request{Site: "misp.example.net", Feed: "block", DataType: dt.Name, Generated: fuzzGenerated, Options: opts}
+	return conformance.Render(t, r, req, ins)
+}
