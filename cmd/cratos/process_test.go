@@ -1,0 +1,537 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/conformance/mispsim"
+	"github.com/cratos-project/cratos/internal/testtool"
+)
+
+// Secrets of the process tests (loopback only, never a deployment) and the
+// tag namespace of their sites.
+const (
+	procEncryptionKey = "FA17FA17FA17FA17FA17FA17FA17FA17FA17FA17FA17FA17FA17FA17FA17FA17"
+	procSalt          = "faults-salt-0123456789abcdef0123"
+	procTag           = "example"
+)
+
+// The cratos binary, built once per test binary by cratosBinary.
+var build struct {
+	once sync.Once
+	dir  string
+	path string
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if build.dir != "" {
+		_ = os.RemoveAll(build.dir)
+	}
+	os.Exit(code)
+}
+
+// cratosBinary builds this package into a temporary directory the first
+// time it is called and returns the binary's path.
+func cratosBinary(t testing.TB) string {
+	t.Helper()
+	build.once.Do(func() {
+		goTool, err := exec.LookPath("go")
+		if err != nil {
+			build.err = fmt.Errorf("build cratos: %w", err)
+			return
+		}
+		if build.dir, err = os.MkdirTemp("", "cratos-bin-"); err != nil {
+			build.err = fmt.Errorf("build cratos: %w", err)
+			return
+		}
+		build.path = filepath.Join(build.dir, "cratos")
+		cmd := exec.Command(goTool, "build", "-o", build.path, ".")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			build.err = fmt.Errorf("build cratos: %w\n%s", err, out)
+		}
+	})
+	if build.err != nil {
+		t.Fatal(build.err)
+	}
+	return build.path
+}
+
+// logBuffer collects a process's output, written concurrently.
+type logBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (w *logBuffer) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
+
+func (w *logBuffer) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.String()
+}
+
+// records decodes the JSON log lines whose msg is msg.
+func (w *logBuffer) records(msg string) []map[string]any {
+	var out []map[string]any
+	sc := bufio.NewScanner(strings.NewReader(w.String()))
+	sc.Buffer(make([]byte, 0, 64<<10), 4<<20)
+	for sc.Scan() {
+		var m map[string]any
+		if json.Unmarshal(sc.Bytes(), &m) == nil && m["msg"] == msg {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// procOptions configure one cratos process.
+type procOptions struct {
+	// MISP is the base URL the token names; its host names the site file.
+	MISP string
+	// Config is appended to config.yaml.
+	Config string
+	// Site is the site file; empty means procSite(5).
+	Site string
+}
+
+// procSite is a site file for the test tag with the given MISP timeout.
+func procSite(timeoutSeconds int) string {
+	return fmt.Sprintf(`enabled: true
+tag: %q
+mispVerifyCert: false
+mispTimeoutSeconds: %d
+memcached_all_timeout: 3600
+allowed_ips: [127.0.0.0/8]
+page_size: 25000
+`, procTag, timeoutSeconds)
+}
+
+// cratosProc is `cratos serve` running as a child process on loopback.
+type cratosProc struct {
+	dir    string // holds config/ and sites/
+	site   string // the site file's path
+	base   string // http://127.0.0.1:port
+	addr   string // 127.0.0.1:port
+	token  string // names opts.MISP with mispsim.DefaultKey
+	out    *logBuffer
+	cmd    *exec.Cmd
+	exited chan struct{} // closed when the process has exited
+	state  *os.ProcessState
+}
+
+// startCratos writes config/config.yaml and sites/<host>.yaml into a
+// temporary directory, mints a token with `cratos token mint`, starts
+// `cratos serve` on a free loopback port and waits until /v1/status
+// answers. The process is stopped when the test ends.
+func startCratos(t testing.TB, opts procOptions) *cratosProc {
+	t.Helper()
+	bin := cratosBinary(t)
+	host := "127.0.0.1"
+	if opts.MISP != "" {
+		h, _, err := net.SplitHostPort(strings.TrimPrefix(opts.MISP, "http://"))
+		if err != nil {
+			t.Fatalf("MISP URL %q: %v", opts.MISP, err)
+		}
+		host = h
+	}
+	if opts.Site == "" {
+		opts.Site = procSite(5)
+	}
+	p := &cratosProc{dir: t.TempDir()}
+	cfg := filepath.Join(p.dir, "config", "config.yaml")
+	p.site = filepath.Join(p.dir, "sites", host+".yaml")
+	writeFile(t, cfg, fmt.Sprintf("encryption_key: %q\nsalt: %q\nallways_allowed_ips: [127.0.0.1/32]\ntoken_minting: \"off\"\ncache_max_bytes: 268435456\n%s",
+		procEncryptionKey, procSalt, opts.Config))
+	writeFile(t, p.site, opts.Site)
+	if opts.MISP != "" {
+		out, err := exec.Command(bin, "token", "mint", "--config", cfg, "--misp", opts.MISP,
+			"--key", mispsim.DefaultKey, "--expires", "2099-01-01").CombinedOutput()
+		if err != nil {
+			t.Fatalf("cratos token mint: %v\n%s", err, out)
+		}
+		p.token = strings.TrimSpace(string(out))
+	}
+	for attempt := 0; ; attempt++ {
+		err := p.start(t, bin, cfg)
+		if err == nil {
+			break
+		}
+		// A port found free may be taken before cratos binds it.
+		if attempt == 2 || !strings.Contains(p.out.String(), "address already in use") {
+			t.Fatalf("start cratos: %v\n%s", err, p.out.String())
+		}
+	}
+	t.Cleanup(func() {
+		p.stop(t)
+		if t.Failed() {
+			t.Logf("cratos output (last 8 KiB):\n%s", tail(p.out.String(), 8<<10))
+		}
+	})
+	return p
+}
+
+// start runs the process and waits up to a minute for /v1/status (the
+// token key derivation takes a moment on a busy machine).
+func (p *cratosProc) start(t testing.TB, bin, cfg string) error {
+	t.Helper()
+	p.addr = "127.0.0.1:" + strconv.Itoa(testtool.FreePort(t))
+	p.base = "http://" + p.addr
+	p.out = &logBuffer{}
+	p.exited = make(chan struct{})
+	p.cmd = exec.Command(bin, "serve", "--config", cfg, "--listen", p.addr)
+	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
+	if err := p.cmd.Start(); err != nil {
+		return err
+	}
+	go func() {
+		_ = p.cmd.Wait()
+		p.state = p.cmd.ProcessState
+		close(p.exited)
+	}()
+	client := &http.Client{Timeout: 2 * time.Second}
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		select {
+		case <-p.exited:
+			return fmt.Errorf("cratos exited: %s", p.state)
+		default:
+		}
+		if resp, err := client.Get(p.base + "/v1/status?sites=0"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	p.kill()
+	return errors.New("/v1/status did not answer within a minute")
+}
+
+// stop sends SIGTERM and waits up to 30 s, then kills the process.
+func (p *cratosProc) stop(t testing.TB) {
+	t.Helper()
+	select {
+	case <-p.exited:
+		return
+	default:
+	}
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.exited:
+	case <-time.After(30 * time.Second):
+		t.Errorf("cratos did not stop within 30 s of SIGTERM")
+		p.kill()
+	}
+}
+
+func (p *cratosProc) kill() {
+	_ = p.cmd.Process.Kill()
+	<-p.exited
+}
+
+// running reports whether the process has not exited.
+func (p *cratosProc) running() bool {
+	select {
+	case <-p.exited:
+		return false
+	default:
+		return true
+	}
+}
+
+// requireAlive fails unless the process runs and /v1/status answers 200.
+func (p *cratosProc) requireAlive(t testing.TB) {
+	t.Helper()
+	if !p.running() {
+		t.Fatalf("cratos exited: %s", p.state)
+	}
+	resp, body := p.get(t, "/v1/status?sites=0")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("/v1/status: %d %s", resp.StatusCode, body)
+	}
+}
+
+// status returns /v1/status without the site probes.
+func (p *cratosProc) status(t testing.TB) map[string]any {
+	t.Helper()
+	resp, body := p.get(t, "/v1/status?sites=0")
+	var m map[string]any
+	if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &m) != nil {
+		t.Fatalf("/v1/status: %d %s", resp.StatusCode, body)
+	}
+	return m
+}
+
+// procClient sends requests without transparent gzip, so the bytes
+// compared are the bytes served.
+var procClient = &http.Client{Transport: &http.Transport{DisableCompression: true, MaxIdleConnsPerHost: 16}, Timeout: 2 * time.Minute}
+
+// get sends a GET; headers are name, value pairs.
+func (p *cratosProc) get(t testing.TB, path string, headers ...string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, p.base+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := procClient.Do(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("GET %s: read body: %v", path, err)
+	}
+	return resp, body
+}
+
+// authed is get with the process's token in the token header.
+func (p *cratosProc) authed(t testing.TB, path string, headers ...string) (*http.Response, []byte) {
+	t.Helper()
+	return p.get(t, path, append([]string{"token", p.token}, headers...)...)
+}
+
+// peakRSS returns the process's peak resident set size (VmHWM) in bytes.
+func (p *cratosProc) peakRSS(t testing.TB) int64 {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))
+	if err != nil {
+		t.Skipf("no /proc status: %v", err)
+	}
+	for line := range strings.Lines(string(b)) {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			if err != nil {
+				t.Fatalf("VmHWM %q: %v", v, err)
+			}
+			return kb << 10
+		}
+	}
+	t.Fatal("no VmHWM in /proc status")
+	return 0
+}
+
+// waitFor polls cond every 50 ms until it holds, failing after timeout.
+func waitFor(t testing.TB, what string, timeout time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s", timeout, what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func writeFile(t testing.TB, path, text string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return "…" + s[len(s)-n:]
+}
+
+// mispFront serves a MISP emulator on a fixed loopback port that the test
+// can take down (connections refused) and bring back.
+type mispFront struct {
+	sim  *mispsim.Server
+	addr string
+	mu   sync.Mutex
+	srv  *http.Server
+}
+
+// startMISP starts an emulator holding events on a free loopback port.
+func startMISP(t testing.TB, events ...mispsim.Event) *mispFront {
+	t.Helper()
+	sim, err := mispsim.New(mispsim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range events {
+		if _, err := sim.AddEvent(ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &mispFront{sim: sim, addr: ln.Addr().String()}
+	m.serve(ln)
+	t.Cleanup(m.down)
+	return m
+}
+
+// URL is the emulator's base URL.
+func (m *mispFront) URL() string { return "http://" + m.addr }
+
+func (m *mispFront) serve(ln net.Listener) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.srv = &http.Server{Handler: m.sim, ReadHeaderTimeout: 10 * time.Second}
+	go func(srv *http.Server) { _ = srv.Serve(ln) }(m.srv)
+}
+
+// down closes the listener and every connection: MISP is unreachable.
+func (m *mispFront) down() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.srv != nil {
+		_ = m.srv.Close()
+		m.srv = nil
+	}
+}
+
+// up listens on the same port again.
+func (m *mispFront) up(t testing.TB) {
+	t.Helper()
+	var ln net.Listener
+	waitFor(t, "the MISP port to be free again", 5*time.Second, func() bool {
+		var err error
+		ln, err = net.Listen("tcp", m.addr)
+		return err == nil
+	})
+	m.serve(ln)
+}
+
+// feedEvent is a published event of the site's feed class ("block",
+// "alert", "hunt", ...).
+func feedEvent(class, info string, attrs ...mispsim.Attribute) mispsim.Event {
+	return mispsim.Event{Info: info, Published: true, Tags: []string{procTag + ":incident-classification=" + class}, Attributes: attrs}
+}
+
+// idsAttr is a to_ids attribute.
+func idsAttr(typ, value string) mispsim.Attribute {
+	return mispsim.Attribute{Type: typ, Value: value, ToIDS: true}
+}
+
+// startMemcached runs memcached with extra arguments on a free loopback
+// port and returns its address; it is killed when the test ends. A
+// missing memcached skips the test, or fails it under CI.
+func startMemcached(t testing.TB, args ...string) string {
+	t.Helper()
+	bin := testtool.Require(t, "memcached", "memcached")
+	addr := "127.0.0.1:" + strconv.Itoa(testtool.FreePort(t))
+	_, port, _ := net.SplitHostPort(addr)
+	args = append([]string{"-l", "127.0.0.1", "-p", port, "-U", "0"}, args...)
+	if os.Geteuid() == 0 {
+		args = append(args, "-u", "root") // memcached refuses to run as root otherwise
+	}
+	cmd := exec.Command(bin, args...)
+	out := &logBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start memcached: %v", err)
+	}
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		<-exited
+	})
+	waitFor(t, "memcached to answer", 10*time.Second, func() bool {
+		select {
+		case <-exited:
+			t.Fatalf("memcached exited: %s", out.String())
+		default:
+		}
+		_, err := memcachedCommand(addr, "version\r\n", "VERSION ")
+		return err == nil
+	})
+	return addr
+}
+
+// memcachedCommand sends one text protocol command and returns the answer
+// up to and including the first line starting with end.
+func memcachedCommand(addr, command, end string) (string, error) {
+	c, err := net.DialTimeout("tcp", addr, time.Second)
+	if err != nil {
+		return "", err
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.WriteString(c, command); err != nil {
+		return "", err
+	}
+	r := bufio.NewReader(c)
+	var b strings.Builder
+	for {
+		line, err := r.ReadString('\n')
+		b.WriteString(line)
+		if err != nil {
+			return b.String(), err
+		}
+		if strings.HasPrefix(line, end) || strings.HasPrefix(line, "SERVER_ERROR") || strings.HasPrefix(line, "ERROR") {
+			return b.String(), nil
+		}
+	}
+}
+
+// memcachedStat returns one counter of memcached's stats.
+func memcachedStat(t testing.TB, addr, name string) int {
+	t.Helper()
+	out, err := memcachedCommand(addr, "stats\r\n", "END")
+	if err != nil {
+		t.Fatalf("memcached stats: %v", err)
+	}
+	for line := range strings.Lines(out) {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "STAT "+name+" "); ok {
+			n, _ := strconv.Atoi(v)
+			return n
+		}
+	}
+	t.Fatalf("no %s in %q", name, out)
+	return 0
+}
+
+// fillMemcached stores 64 KiB items until memcached (started with -M)
+// answers that it is out of memory, and returns how many it stored.
+func fillMemcached(t testing.TB, addr string) int {
+	t.Helper()
+	value := strings.Repeat("x", 64<<10)
+	for i := range 1000 {
+		out, err := memcachedCommand(addr, fmt.Sprintf("set fill-%d 0 0 %d\r\n%s\r\n", i, len(value), value), "STORED")
+		if err != nil {
+			t.Fatalf("fill memcached: %v", err)
+		}
+		if strings.HasPrefix(out, "SERVER_ERROR out of memory") {
+			return i
+		}
+	}
+	t.Fatal("memcached still stores 64 KiB items after 1,000 of them")
+	return 0
+}
