@@ -21,7 +21,7 @@ export fuzztime logs
 xargs -P "$jobs" -L 1 bash -c '
   pkg=$0 target=$1
   log="$logs/$(echo "$pkg.$target" | tr "/" "_").log"
-  if go test "$pkg" -run "^$" -fuzz "^${target}\$" -fuzztime "$fuzztime" -parallel 1 >"$log" 2>&1; then
+  if go test "$pkg" -run "^$" -fuzz "^${target}\$" -fuzztime "$fuzztime" -fuzzminimizetime 5s -parallel 1 >"$log" 2>&1; then
     echo "ok   $pkg $target"
   else
     echo "FAIL $pkg $target"; cat "$log"; exit 255
