@@ -1,0 +1,221 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// options are the command's flags after --quick has filled in the ones not
+// given.
+type options struct {
+	sizes       []int         // generated MISP sizes of the cold-build table
+	small       int           // MISP size the ~10k-entry feed comes from
+	large       int           // MISP size the ~1M-entry feed comes from
+	duration    time.Duration // of each throughput run
+	connections int           // of each throughput run
+	concurrency []int         // concurrent cold requests of the memory table
+	coldRepeats int           // cold builds per cell; the median is reported
+	tokens      int           // fresh tokens for the first-request cost
+	invalid     int           // requests with invalid tokens
+	out         string
+	quick       bool
+	cratosBin   string
+	mispsimBin  string
+	dataDir     string
+	seed        int64
+	args        []string // as given, for the report
+}
+
+const usage = `Usage: cratos-bench [flags]
+
+Load-test the real cratos binary on 127.0.0.1 against mispsim, with nginx
+as the ceiling, and print a markdown report.
+
+Flags:
+  --sizes LIST        generated MISP sizes for cold builds (default 10k,100k,1M)
+  --small N           MISP size of the ~10k-entry feed (default 50k)
+  --large N           MISP size of the ~1M-entry feed (default 6M; 0: the
+                      largest of --sizes)
+  --duration D        length of each throughput run (default 10s)
+  --connections N     connections of each throughput run (default 50)
+  --concurrency LIST  concurrent cold requests for the memory table
+                      (default 1,10,100,500)
+  --invalid N         requests with invalid tokens (default 10000)
+  --out FILE          write the report to FILE (default: standard output)
+  --quick             small sizes and short runs, for a smoke test
+  --cratos PATH       use this cratos binary instead of building one
+  --mispsim PATH      use this mispsim binary instead of building one
+  --data DIR          give mispsim real data (warninglists, value pools);
+                      default: generated data only, as on a fresh clone
+  --seed S            seed of the generated data (default 1)
+  --help              show this help
+
+wrk and nginx must be installed (Debian packages wrk and nginx-light; run
+scripts/install-tools.sh as root).
+`
+
+// parseOptions reads the flags; --quick supplies smaller defaults for the
+// flags that are not given.
+func parseOptions(args []string) (options, error) {
+	fs := flag.NewFlagSet("cratos-bench", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	sizes := fs.String("sizes", "10k,100k,1M", "")
+	small := fs.String("small", "50k", "")
+	large := fs.String("large", "6M", "")
+	duration := fs.Duration("duration", 10*time.Second, "")
+	connections := fs.Int("connections", 50, "")
+	concurrency := fs.String("concurrency", "1,10,100,500", "")
+	invalid := fs.String("invalid", "10000", "")
+	out := fs.String("out", "", "")
+	quick := fs.Bool("quick", false, "")
+	cratosBin := fs.String("cratos", "", "")
+	mispsimBin := fs.String("mispsim", "", "")
+	dataDir := fs.String("data", "", "")
+	seed := fs.Int64("seed", 1, "")
+	if err := fs.Parse(args); err != nil {
+		return options{}, err
+	}
+	if fs.NArg() > 0 {
+		return options{}, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if *quick {
+		quickDefaults := map[string]func(){
+			"sizes":       func() { *sizes = "5k,20k" },
+			"small":       func() { *small = "5k" },
+			"large":       func() { *large = "0" },
+			"duration":    func() { *duration = time.Second },
+			"connections": func() { *connections = 16 },
+			"concurrency": func() { *concurrency = "1,10,50" },
+			"invalid":     func() { *invalid = "2000" },
+		}
+		for name, apply := range quickDefaults {
+			if !set[name] {
+				apply()
+			}
+		}
+	}
+	o := options{
+		duration: *duration, connections: *connections, out: *out, quick: *quick,
+		cratosBin: *cratosBin, mispsimBin: *mispsimBin, dataDir: *dataDir, seed: *seed,
+		coldRepeats: 3, tokens: 10, args: args,
+	}
+	if *quick {
+		o.coldRepeats, o.tokens = 1, 3
+	}
+	var err error
+	if o.sizes, err = parseCounts(*sizes, 1); err != nil {
+		return options{}, fmt.Errorf("--sizes: %w", err)
+	}
+	if o.small, err = parseCount(*small, 1); err != nil {
+		return options{}, fmt.Errorf("--small: %w", err)
+	}
+	if o.large, err = parseCount(*large, 0); err != nil {
+		return options{}, fmt.Errorf("--large: %w", err)
+	}
+	if o.concurrency, err = parseCounts(*concurrency, 1); err != nil {
+		return options{}, fmt.Errorf("--concurrency: %w", err)
+	}
+	if o.invalid, err = parseCount(*invalid, 1); err != nil {
+		return options{}, fmt.Errorf("--invalid: %w", err)
+	}
+	if o.duration < time.Second || o.duration > 10*time.Minute {
+		return options{}, fmt.Errorf("--duration %s: want 1s to 10m", o.duration)
+	}
+	if o.connections < 1 || o.connections > 10000 {
+		return options{}, fmt.Errorf("--connections %d: want 1 to 10000", o.connections)
+	}
+	return o, nil
+}
+
+// parseCount reads a count such as 500, 10k or 1M that is at least least.
+func parseCount(s string, least int) (int, error) {
+	s = strings.TrimSpace(s)
+	mult := 1
+	switch {
+	case strings.HasSuffix(s, "k"), strings.HasSuffix(s, "K"):
+		mult, s = 1_000, s[:len(s)-1]
+	case strings.HasSuffix(s, "M"), strings.HasSuffix(s, "m"):
+		mult, s = 1_000_000, s[:len(s)-1]
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 || n > 100_000_000/mult {
+		return 0, fmt.Errorf("%q is not a count like 500, 10k or 1M", s)
+	}
+	if n*mult < least {
+		return 0, fmt.Errorf("%d is below %d", n*mult, least)
+	}
+	return n * mult, nil
+}
+
+// parseCounts reads a comma-separated list of counts.
+func parseCounts(s string, least int) ([]int, error) {
+	var out []int
+	for _, part := range strings.Split(s, ",") {
+		n, err := parseCount(part, least)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// run is the command: it returns 0 when every scenario ran (targets may be
+// missed), 1 when one failed, 2 for a bad invocation or missing tools.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	o, err := parseOptions(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "cratos-bench: %v (see --help)\n", err)
+		return 2
+	}
+	b, err := newBench(ctx, o, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "cratos-bench: %v\n", err)
+		return 2
+	}
+	defer b.close()
+	rep := b.runAll(ctx)
+	var w io.Writer = stdout
+	if o.out != "" {
+		f, err := os.Create(o.out)
+		if err != nil {
+			fmt.Fprintf(stderr, "cratos-bench: %v\n", err)
+			return 1
+		}
+		defer f.Close()
+		w = f
+	}
+	if err := rep.write(w); err != nil {
+		fmt.Fprintf(stderr, "cratos-bench: write report: %v\n", err)
+		return 1
+	}
+	if len(rep.Errors) > 0 {
+		for _, e := range rep.Errors {
+			fmt.Fprintf(stderr, "cratos-bench: %s\n", e)
+		}
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,485 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/conformance"
+	"github.com/cratos-project/cratos/internal/testtool"
+)
+
+func TestParseCount(t *testing.T) {
+	cases := []struct {
+		name  string
+		in    string
+		least int
+		want  int
+		err   bool
+	}{
+		{"plain", "500", 1, 500, false},
+		{"thousands", "10k", 1, 10_000, false},
+		{"upper K", "60K", 1, 60_000, false},
+		{"millions", "1M", 1, 1_000_000, false},
+		{"lower m", "6m", 1, 6_000_000, false},
+		{"zero allowed", "0", 0, 0, false},
+		{"zero refused", "0", 1, 0, true},
+		{"negative", "-1", 0, 0, true},
+		{"word", "many", 1, 0, true},
+		{"too large", "200M", 1, 0, true},
+		{"empty", "", 1, 0, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := parseCount(tc.in, tc.least)
+			if (err != nil) != tc.err || got != tc.want {
+				t.Errorf("parseCount(%q, %d) = %d, %v; want %d, error %v", tc.in, tc.least, got, err, tc.want, tc.err)
+			}
+		})
+	}
+}
+
+func TestParseOptions(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		want func(o *options)
+		err  string
+	}{
+		{"defaults", nil, func(o *options) {}, ""},
+		{"quick", []string{"--quick"}, func(o *options) {
+			o.quick, o.sizes, o.small, o.large = true, []int{5_000, 20_000}, 5_000, 0
+			o.duration, o.connections, o.concurrency, o.invalid = time.Second, 16, []int{1, 10, 50}, 2000
+			o.coldRepeats, o.tokens = 1, 3
+		}, ""},
+		{"quick keeps given flags", []string{"--quick", "--sizes", "1k", "--connections", "4"}, func(o *options) {
+			o.quick, o.sizes, o.small, o.large = true, []int{1_000}, 5_000, 0
+			o.duration, o.connections, o.concurrency, o.invalid = time.Second, 4, []int{1, 10, 50}, 2000
+			o.coldRepeats, o.tokens = 1, 3
+		}, ""},
+		{"full flags", []string{"--sizes", "10k,1M", "--duration", "3s", "--out", "r.md", "--large", "2M", "--seed", "7"}, func(o *options) {
+			o.sizes, o.duration, o.out, o.large, o.seed = []int{10_000, 1_000_000}, 3*time.Second, "r.md", 2_000_000, 7
+		}, ""},
+		{"bad size", []string{"--sizes", "10k,x"}, nil, "--sizes"},
+		{"zero size", []string{"--sizes", "0"}, nil, "--sizes"},
+		{"short duration", []string{"--duration", "500ms"}, nil, "--duration"},
+		{"no connections", []string{"--connections", "0"}, nil, "--connections"},
+		{"argument", []string{"now"}, nil, "unexpected argument"},
+		{"unknown flag", []string{"--fast"}, nil, "not defined"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := parseOptions(tc.args)
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("error %v, want one containing %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := options{sizes: []int{10_000, 100_000, 1_000_000}, small: 50_000, large: 6_000_000, duration: 10 * time.Second,
+				connections: 50, concurrency: []int{1, 10, 100, 500}, coldRepeats: 3, tokens: 10, invalid: 10_000, seed: 1, args: tc.args}
+			tc.want(&want)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("got  %+v\nwant %+v", got, want)
+			}
+		})
+	}
+	if _, err := parseOptions([]string{"--help"}); !errors.Is(err, flag.ErrHelp) {
+		t.Errorf("--help: %v, want flag.ErrHelp", err)
+	}
+}
+
+const wrkOK = `Running 10s test @ http://127.0.0.1:18199/a.txt
+  2 threads and 50 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     3.61ms    7.22ms  78.32ms   93.46%
+    Req/Sec     3.57k     2.43k    9.63k    72.50%
+  Latency Distribution
+     50%  612.00us
+     75%    3.58ms
+     90%    7.51ms
+     99%   40.10ms
+  14358 requests in 10.05s, 1.81GB read
+Requests/sec:   1428.63
+Transfer/sec:    184.20MB
+`
+
+const wrkErrors = `Running 10s test @ http://127.0.0.1:18100/v1/feed/any/type/ipv4/age/10y/output/txt
+  2 threads and 50 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     1.20s   300.00ms   2.00s    70.00%
+    Req/Sec    20.00      5.00    30.00     80.00%
+  Latency Distribution
+     50%    1.20s 
+     75%    1.40s 
+     90%    1.80s 
+     99%    2.00m 
+  400 requests in 10.00s, 6.00GB read
+  Socket errors: connect 0, read 2, write 0, timeout 3
+  Non-2xx or 3xx responses: 5
+Requests/sec:     40.00
+Transfer/sec:    600.00MB
+`
+
+func TestParseWrk(t *testing.T) {
+	cases := []struct {
+		name string
+		out  string
+		want wrkResult
+		err  string
+	}{
+		{"clean run", wrkOK, wrkResult{RPS: 1428.63, P50: 612 * time.Microsecond, P99: 40100 * time.Microsecond, Requests: 14358}, ""},
+		{"errors and long latencies", wrkErrors, wrkResult{RPS: 40, P50: 1200 * time.Millisecond, P99: 2 * time.Minute, Requests: 400, Bad: 10}, ""},
+		{"no latency distribution", strings.Replace(wrkOK, "     99%   40.10ms\n", "", 1), wrkResult{}, "latency distribution"},
+		{"no rate", strings.Replace(wrkOK, "Requests/sec:   1428.63\n", "", 1), wrkResult{}, "Requests/sec"},
+		{"connection refused", "unable to connect to 127.0.0.1:1 Connection refused\n", wrkResult{}, "Requests/sec"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := parseWrk(tc.out)
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("error %v, want one containing %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tc.want {
+				t.Errorf("got %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestPercentile(t *testing.T) {
+	ms := func(ns ...int) []time.Duration {
+		var out []time.Duration
+		for _, n := range ns {
+			out = append(out, time.Duration(n)*time.Millisecond)
+		}
+		return out
+	}
+	hundred := make([]int, 100)
+	for i := range hundred {
+		hundred[i] = i + 1
+	}
+	cases := []struct {
+		name   string
+		sorted []time.Duration
+		p      float64
+		want   time.Duration
+	}{
+		{"empty", nil, 0.5, 0},
+		{"one", ms(7), 0.99, 7 * time.Millisecond},
+		{"median of odd", ms(1, 2, 3), 0.5, 2 * time.Millisecond},
+		{"median of even takes the lower", ms(1, 2, 3, 4), 0.5, 2 * time.Millisecond},
+		{"p99 of 100", ms(hundred...), 0.99, 99 * time.Millisecond},
+		{"p100", ms(hundred...), 1, 100 * time.Millisecond},
+		{"p0", ms(hundred...), 0, time.Millisecond},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := percentile(tc.sorted, tc.p); got != tc.want {
+				t.Errorf("percentile(%v) = %v, want %v", tc.p, got, tc.want)
+			}
+		})
+	}
+	if got := median(ms(9, 1, 5)); got != 5*time.Millisecond {
+		t.Errorf("median = %v, want 5ms", got)
+	}
+}
+
+func TestTargets(t *testing.T) {
+	hit := func(feed, variant string, cratos, nginx float64) hitRow {
+		return hitRow{Feed: feed, Variant: variant, Cratos: wrkResult{RPS: cratos}, Nginx: wrkResult{RPS: nginx}}
+	}
+	mib := int64(1 << 20)
+	cases := []struct {
+		name string
+		got  target
+		want target
+	}{
+		{"hits met", hitTarget([]hitRow{hit("small", "identity", 60, 100), hit("small", "304", 1, 100)}),
+			target{"Cache-hit throughput", "≥ 0.50× nginx (identity and gzip)", "small identity 0.60×", "met"}},
+		{"hits missed", hitTarget([]hitRow{hit("small", "identity", 60, 100), hit("large", "gzip", 40, 100)}),
+			target{"Cache-hit throughput", "≥ 0.50× nginx (identity and gzip)", "small identity 0.60×, large gzip 0.40×", "MISSED"}},
+		{"hits absent", hitTarget(nil), target{"Cache-hit throughput", "≥ 0.50× nginx (identity and gzip)", "", "not measured"}},
+		{"304 met", notModifiedTarget([]hitRow{hit("small", "304", 120, 100)}), target{"304 throughput", "≥ 1.00× nginx", "small 1.20×", "met"}},
+		{"304 missed", notModifiedTarget([]hitRow{hit("small", "304", 120, 100), hit("large", "304", 90, 100)}),
+			target{"304 throughput", "≥ 1.00× nginx", "small 1.20×, large 0.90×", "MISSED"}},
+		{"cold met", coldTarget([]coldRow{{Size: 1_000_000, Entries: 170, Attributes: 190, Cells: []coldCell{{Output: "txt", Took: 2 * time.Second}}}}),
+			target{"Cold txt build, 1M-attribute MISP", "≤ 3 s", "2.00 s (170 entries from 190 attributes)", "met"}},
+		{"cold missed", coldTarget([]coldRow{{Size: 1_000_000, Entries: 170, Attributes: 190, Cells: []coldCell{{Output: "txt", Took: 3100 * time.Millisecond}}}}),
+			target{"Cold txt build, 1M-attribute MISP", "≤ 3 s", "3.10 s (170 entries from 190 attributes)", "MISSED"}},
+		{"cold without 1M", coldTarget([]coldRow{{Size: 10_000}}),
+			target{"Cold txt build, 1M-attribute MISP", "≤ 3 s", "1M not among --sizes", "not measured"}},
+		{"memory shared", memTarget([]memRow{{N: 1, Peak: 100 * mib, Bytes: 16 * int(mib), Fetches: 1}, {N: 101, Peak: 110 * mib, Bytes: 16 * int(mib), Fetches: 1}}),
+			target{"Memory vs concurrent cold requests", "sub-linear: one fetch, < 0.5 body per extra request",
+				"peak 100.0 MiB at 1 → 110.0 MiB at 101 (1.10× for 101× requests); 102.4 KiB per extra request, body 16.0 MiB; at most 1 MISP fetch(es) per row", "met"}},
+		{"memory copied", memTarget([]memRow{{N: 1, Peak: 100 * mib, Bytes: 16 * int(mib), Fetches: 1}, {N: 11, Peak: 260 * mib, Bytes: 16 * int(mib), Fetches: 1}}),
+			target{"Memory vs concurrent cold requests", "sub-linear: one fetch, < 0.5 body per extra request",
+				"peak 100.0 MiB at 1 → 260.0 MiB at 11 (2.60× for 11× requests); 16.0 MiB per extra request, body 16.0 MiB; at most 1 MISP fetch(es) per row", "MISSED"}},
+		{"memory fetched twice", memTarget([]memRow{{N: 1, Peak: 100 * mib, Bytes: 1000, Fetches: 1}, {N: 10, Peak: 100 * mib, Bytes: 1000, Fetches: 2}}),
+			target{"Memory vs concurrent cold requests", "sub-linear: one fetch, < 0.5 body per extra request",
+				"peak 100.0 MiB at 1 → 100.0 MiB at 10 (1.00× for 10× requests); none per extra request, body 1000 B; at most 2 MISP fetch(es) per row", "MISSED"}},
+		{"memory one row", memTarget([]memRow{{N: 1, Peak: mib}}), target{"Memory vs concurrent cold requests", "sub-linear: one fetch, < 0.5 body per extra request", "", "not measured"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.got != tc.want {
+				t.Errorf("got  %+v\nwant %+v", tc.got, tc.want)
+			}
+		})
+	}
+}
+
+func TestFloodTarget(t *testing.T) {
+	lr := func(n int, each time.Duration, elapsed time.Duration) loadResult {
+		r := loadResult{Requests: n, Elapsed: elapsed}
+		for range n {
+			r.lat = append(r.lat, each)
+		}
+		return r
+	}
+	base := lr(100, time.Millisecond, time.Second)
+	cases := []struct {
+		name string
+		tr   *tokenResult
+		want target
+	}{
+		{"not run", nil, target{"Valid latency under invalid-token flood", "< 2× the median without the flood (paced flood)", "", "not measured"}},
+		{"met", &tokenResult{Baseline: base, Floods: []floodRun{
+			{Rate: 1000, Valid: lr(50, 1500*time.Microsecond, time.Second), Invalid: lr(1000, time.Millisecond, time.Second)},
+			{Rate: 0, Valid: lr(10, 5*time.Millisecond, time.Second), Invalid: lr(1000, time.Millisecond, 500*time.Millisecond)},
+		}}, target{"Valid latency under invalid-token flood", "< 2× the median without the flood (paced flood)",
+			"paced 1000/s: median 1.50×, p99 1.50×; unpaced 2000/s: median 5.00×, p99 5.00×", "met"}},
+		{"missed", &tokenResult{Baseline: base, Floods: []floodRun{
+			{Rate: 1000, Valid: lr(50, 2*time.Millisecond, time.Second), Invalid: lr(1000, time.Millisecond, time.Second)},
+		}}, target{"Valid latency under invalid-token flood", "< 2× the median without the flood (paced flood)",
+			"paced 1000/s: median 2.00×, p99 2.00×", "MISSED"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := floodTarget(tc.tr); got != tc.want {
+				t.Errorf("got  %+v\nwant %+v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestParseMemStatus(t *testing.T) {
+	cases := []struct {
+		name      string
+		in        string
+		rss, hwm  int64
+		wantError bool
+	}{
+		{"both", "Name:\tcratos\nVmPeak:\t  900 kB\nVmHWM:\t  2048 kB\nVmRSS:\t  1024 kB\nThreads:\t5\n", 1024 << 10, 2048 << 10, false},
+		{"no peak", "VmRSS:\t  1024 kB\n", 0, 0, true},
+		{"odd unit", "VmHWM:\t  2 MB\nVmRSS:\t  1 MB\n", 0, 0, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rss, hwm, err := parseMemStatus(bufio.NewScanner(strings.NewReader(tc.in)))
+			if (err != nil) != tc.wantError || rss != tc.rss || hwm != tc.hwm {
+				t.Errorf("got %d, %d, %v; want %d, %d, error %v", rss, hwm, err, tc.rss, tc.hwm, tc.wantError)
+			}
+		})
+	}
+	rss, hwm, err := memStatus(os.Getpid())
+	if err != nil || rss <= 0 || hwm < rss {
+		t.Errorf("own memory status: rss %d, hwm %d, %v", rss, hwm, err)
+	}
+}
+
+func TestLogTail(t *testing.T) {
+	lt := newLogTail(2)
+	writes := []string{
+		`{"msg":"listening"}` + "\n" + `{"msg":"fet`,
+		`ched","attributes":3}` + "\n",
+		`{"msg":"request","status":200}` + "\n",
+		`{"msg":"fetched","attributes":4}` + "\n" + `{"msg":"shutting down"}` + "\n",
+	}
+	for _, w := range writes {
+		if n, err := lt.Write([]byte(w)); n != len(w) || err != nil {
+			t.Fatalf("Write = %d, %v", n, err)
+		}
+	}
+	if got := lt.count(markFetched); got != 2 {
+		t.Errorf("fetched lines = %d, want 2", got)
+	}
+	want := `{"msg":"fetched","attributes":4}` + "\n" + `{"msg":"shutting down"}`
+	if got := lt.tail(5); got != want {
+		t.Errorf("tail = %q, want %q", got, want)
+	}
+}
+
+func TestForger(t *testing.T) {
+	raw := make([]byte, 137)
+	raw[0] = 0x80
+	sample := base64.URLEncoding.EncodeToString(raw)
+	f, err := newForger(sample, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for range 100 {
+		tok := f.next()
+		dec, err := base64.URLEncoding.Strict().DecodeString(tok)
+		switch {
+		case err != nil:
+			t.Fatalf("forged token %q does not decode: %v", tok, err)
+		case len(tok) != len(sample) || len(dec) != len(raw) || dec[0] != 0x80:
+			t.Fatalf("forged token %q: length %d, first byte %#x; want %d, 0x80", tok, len(tok), dec[0], len(sample))
+		case seen[tok]:
+			t.Fatalf("forged token %q repeated", tok)
+		}
+		seen[tok] = true
+	}
+	for _, bad := range []string{"", "not base64!", base64.URLEncoding.EncodeToString([]byte{0x81, 1, 2})} {
+		if _, err := newForger(bad, 1); err == nil {
+			t.Errorf("newForger(%q) accepted a sample that is not a Fernet token", bad)
+		}
+	}
+}
+
+func TestFormat(t *testing.T) {
+	cases := []struct{ name, got, want string }{
+		{"µs", fmtDur(612 * time.Microsecond), "612 µs"},
+		{"ms", fmtDur(1234 * time.Microsecond), "1.23 ms"},
+		{"tens of ms", fmtDur(40100 * time.Microsecond), "40 ms"},
+		{"s", fmtDur(2346 * time.Millisecond), "2.35 s"},
+		{"zero duration", fmtDur(0), "—"},
+		{"KiB", fmtBytes(12_288), "12.0 KiB"},
+		{"MiB", fmtBytes(15 << 20), "15.0 MiB"},
+		{"GiB", fmtBytes(3 << 30), "3.00 GiB"},
+		{"bytes", fmtBytes(1000), "1000 B"},
+		{"no bytes", fmtBytes(0), "—"},
+		{"slope", fmtSlope(2048), "2.0 KiB"},
+		{"no slope", fmtSlope(-5), "none"},
+		{"count k", fmtCount(60_000), "60k"},
+		{"count M", fmtCount(6_000_000), "6M"},
+		{"count odd", fmtCount(1234), "1234"},
+		{"args", quoteArgs([]string{"--out", "/tmp/run.md", "--sizes", "10k,1M"}), " --out /tmp/run.md --sizes 10k,1M"},
+		{"args quoted", quoteArgs([]string{"--data", "my data", "it's"}), ` --data 'my data' 'it'\''s'`},
+		{"statuses", fmtStatuses(map[int]int{403: 9, 200: 1}), "1× 200, 9× 403"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.got != tc.want {
+				t.Errorf("got %q, want %q", tc.got, tc.want)
+			}
+		})
+	}
+}
+
+// TestReportGolden renders a fixed report; regenerate with -update.
+func TestReportGolden(t *testing.T) {
+	o, err := parseOptions([]string{"--out", "run.md"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lat := func(ms ...float64) loadResult {
+		r := loadResult{Elapsed: time.Second}
+		for _, m := range ms {
+			r.lat = append(r.lat, time.Duration(m*float64(time.Millisecond)))
+		}
+		r.Requests = len(r.lat)
+		return r
+	}
+	invalid := lat(1, 1, 1, 1)
+	invalid.Statuses = map[int]int{403: 4}
+	rep := &report{
+		Started: time.Date(2026, 11, 23, 1, 2, 3, 0, time.UTC),
+		Took:    6*time.Minute + 30*time.Second,
+		Options: o,
+		Machine: machine{CPU: "Test CPU", Cores: 2, Memory: 24 << 30, Kernel: "6.1.0", Go: "go1.26.8", Nginx: "nginx/1.22.1", Wrk: "wrk 4.1.0",
+			LoadBefore: "0.50 0.40 0.30", LoadAfter: "1.50 1.20 0.90"},
+		Cold: []coldRow{{Size: 1_000_000, Attributes: 192164, Fetch: 1800 * time.Millisecond, First: 2500 * time.Millisecond, FirstRSS: 900 << 20, Entries: 170216,
+			Cells: []coldCell{{"txt", 1900 * time.Millisecond, 2591880, 800 << 20}, {"edl", 1950 * time.Millisecond, 2421595, 810 << 20}, {"rpz", 2100 * time.Millisecond, 5 << 20, 820 << 20},
+				{"suricata", 2050 * time.Millisecond, 4 << 20, 830 << 20}, {"stix21", 4 * time.Second, 90 << 20, 1 << 30}}}},
+		Hits: []hitRow{
+			{Feed: "small", Size: 60_000, Entries: 10_123, Variant: "identity", Bytes: 150_000, Cratos: wrkResult{RPS: 9000, P50: 2 * time.Millisecond, P99: 9 * time.Millisecond},
+				Nginx: wrkResult{RPS: 20000, P50: time.Millisecond, P99: 5 * time.Millisecond}, RSS: 60 << 20},
+			{Feed: "small", Size: 60_000, Entries: 10_123, Variant: "304", Cratos: wrkResult{RPS: 15000, P50: time.Millisecond, P99: 4 * time.Millisecond, Bad: 2},
+				Nginx: wrkResult{RPS: 30000, P50: 500 * time.Microsecond, P99: 2 * time.Millisecond}, RSS: 50 << 20},
+		},
+		Mem: []memRow{{N: 1, Size: 6_000_000, Entries: 1_020_000, Bytes: 15 << 20, Base: 20 << 20, Peak: 1 << 30, Wall: 12 * time.Second, Fetches: 1},
+			{N: 500, Size: 6_000_000, Entries: 1_020_000, Bytes: 15 << 20, Base: 20 << 20, Peak: 1100 << 20, Wall: 20 * time.Second, Fetches: 1}},
+		Token: &tokenResult{Tokens: 10, First: 300 * time.Microsecond, Repeat: 220 * time.Microsecond, Baseline: lat(1, 1, 2, 3), RSS: 70 << 20,
+			Floods: []floodRun{{Rate: 1000, Valid: lat(1, 2, 2, 4), Invalid: invalid}, {Rate: 0, Valid: lat(3, 5, 6, 9), Invalid: invalid}}},
+		Errors: []string{"cache hits, large feed: start mispsim: not ready\nlast output: ..."},
+	}
+	var buf bytes.Buffer
+	if err := rep.write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	conformance.Golden(t, filepath.Join("testdata", "report", "report.md"), buf.Bytes())
+}
+
+// TestQuickRun runs the whole tool in --quick mode against the real
+// binaries, wrk and nginx.
+func TestQuickRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds cratos and mispsim and runs a load test; skipped with -short")
+	}
+	testtool.Require(t, "wrk", "wrk")
+	testtool.Require(t, "nginx", "nginx-light")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	out := filepath.Join(t.TempDir(), "run.md")
+	var stdout, stderr bytes.Buffer
+	if code := run(ctx, []string{"--quick", "--out", out}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d; stderr:\n%s", code, stderr.String())
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := string(data)
+	for _, section := range []string{"| CPU |", "go run ./cmd/cratos-bench --quick --out", "#### Targets", "#### Cold feed builds",
+		"#### Cache hits against nginx", "#### Memory under concurrent cold requests", "#### Token verification"} {
+		if !strings.Contains(rep, section) {
+			t.Errorf("report lacks %q", section)
+		}
+	}
+	if strings.Contains(rep, "#### Errors") {
+		t.Errorf("report lists errors:\n%s", rep)
+	}
+	// Every target but the 1M cold build (not among the quick sizes) is
+	// measured and judged.
+	verdicts := map[string]string{}
+	for _, line := range strings.Split(rep, "\n") {
+		cells := strings.Split(line, " | ")
+		if len(cells) == 4 && strings.HasPrefix(line, "| ") && !strings.HasPrefix(line, "| Target") {
+			verdicts[strings.TrimPrefix(cells[0], "| ")] = strings.TrimSuffix(cells[3], " |")
+		}
+	}
+	for _, name := range []string{"Cache-hit throughput", "304 throughput", "Memory vs concurrent cold requests", "Valid latency under invalid-token flood"} {
+		if v := verdicts[name]; v != "met" && v != "MISSED" {
+			t.Errorf("target %q: verdict %q, want met or MISSED", name, v)
+		}
+	}
+	if v := verdicts["Cold txt build, 1M-attribute MISP"]; v != notMeasured {
+		t.Errorf("cold 1M target: verdict %q, want %q", v, notMeasured)
+	}
+	for _, row := range []string{"| 5k | ", "| 20k | ", "| small | 5k |", "| large | 20k |", "| 1 | 20k |", "| 50 | 20k |", "| paced flood: invalid requests, req/s, answers | 2000, "} {
+		if !strings.Contains(rep, row) {
+			t.Errorf("report lacks a row starting %q", row)
+		}
+	}
+}

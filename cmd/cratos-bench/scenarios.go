@@ -1,0 +1,523 @@
+package main
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// outputs are the renderers of the cold-build table.
+var outputs = []string{"txt", "edl", "rpz", "suricata", "stix21"}
+
+// runAll runs every scenario; a failed scenario is recorded and the next
+// one still runs.
+func (b *bench) runAll(ctx context.Context) *report {
+	rep := &report{Started: time.Now(), Options: b.o, Machine: readMachine(b.cratos, b.wrk, b.nginx)}
+	defer func() {
+		rep.Took = time.Since(rep.Started)
+		rep.Machine.LoadAfter = loadAverage()
+	}()
+	for _, size := range b.o.sizes {
+		if ctx.Err() != nil {
+			break
+		}
+		row, err := b.cold(ctx, size)
+		if err != nil {
+			rep.fail(fmt.Sprintf("cold builds, %d attributes", size), err)
+			continue
+		}
+		rep.Cold = append(rep.Cold, row)
+	}
+	if ctx.Err() == nil {
+		if err := b.startNginx(ctx); err != nil {
+			rep.fail("nginx", err)
+			return rep
+		}
+	}
+	if ctx.Err() == nil {
+		b.smallPhase(ctx, rep)
+	}
+	if ctx.Err() == nil {
+		b.largePhase(ctx, rep)
+	}
+	if ctx.Err() != nil {
+		rep.fail("run", fmt.Errorf("interrupted: %w", ctx.Err()))
+	}
+	return rep
+}
+
+// coldRow is the cold-build row of one MISP size.
+type coldRow struct {
+	Size       int           // generated attributes
+	Attributes int           // attributes the feed's query matched
+	Fetch      time.Duration // cratos' own fetch and normalisation time
+	First      time.Duration // first build after start (txt)
+	FirstRSS   int64
+	Entries    int
+	Cells      []coldCell
+}
+
+// coldCell is one output's cold build.
+type coldCell struct {
+	Output string
+	Took   time.Duration // median of the repeats
+	Bytes  int
+	RSS    int64 // peak over the repeats
+}
+
+// cold measures cold builds of the feed in every output with a MISP of
+// size attributes: the cache is cleared before each timed request.
+func (b *bench) cold(ctx context.Context, size int) (coldRow, error) {
+	row := coldRow{Size: size}
+	m, err := b.startMISP(ctx, size)
+	if err != nil {
+		return row, err
+	}
+	defer m.p.stop(5 * time.Second)
+	cc, err := b.newConfig("cold-"+strconv.Itoa(size), "")
+	if err != nil {
+		return row, err
+	}
+	tok, err := b.mint(ctx, cc, m.url)
+	if err != nil {
+		return row, err
+	}
+	c, err := b.startCratos(ctx, cc)
+	if err != nil {
+		return row, err
+	}
+	defer c.p.stop(10 * time.Second)
+
+	b.logf("cold builds at %d attributes", size)
+	probe := startRSS(c.pid())
+	r, err := b.feed(ctx, c, tok, "txt", nil, http.StatusOK)
+	row.FirstRSS = probe.peak()
+	if err != nil {
+		return row, err
+	}
+	row.First, row.Entries = r.took, entries(r)
+	row.Attributes, _, _ = c.lastFetch(1)
+	builds := 1
+	var fetches []time.Duration
+	for _, out := range outputs {
+		cell := coldCell{Output: out}
+		var times []time.Duration
+		for range b.o.coldRepeats {
+			if err := b.clearFeed(ctx, c, tok); err != nil {
+				return row, err
+			}
+			probe := startRSS(c.pid())
+			r, err := b.feed(ctx, c, tok, out, nil, http.StatusOK)
+			cell.RSS = max(cell.RSS, probe.peak())
+			if err != nil {
+				return row, err
+			}
+			if got := r.header.Get("X-Cache"); got != "MISS" {
+				return row, fmt.Errorf("cold %s: X-Cache %q after clearing the cache, want MISS", out, got)
+			}
+			builds++
+			if _, took, ok := c.lastFetch(builds); ok && out == "txt" {
+				fetches = append(fetches, took)
+			}
+			times = append(times, r.took)
+			cell.Bytes = len(r.body)
+		}
+		cell.Took = median(times)
+		row.Cells = append(row.Cells, cell)
+	}
+	row.Fetch = median(fetches)
+	return row, nil
+}
+
+// hitRow compares cratos with nginx serving the same bytes.
+type hitRow struct {
+	Feed    string // "small" (~10k entries) or "large" (~1M entries)
+	Size    int    // MISP attributes
+	Entries int
+	Variant string // identity, gzip, 304
+	Bytes   int    // body size of the variant
+	Cratos  wrkResult
+	Nginx   wrkResult
+	RSS     int64 // cratos' peak during its run
+}
+
+// hits measures cache-hit throughput of the txt feed against nginx, for
+// the identity body, the gzip body and 304 answers.
+func (b *bench) hits(ctx context.Context, label string, size int, c *cratosInst, tok string) ([]hitRow, error) {
+	if _, err := b.feed(ctx, c, tok, "txt", nil, http.StatusOK); err != nil {
+		return nil, err
+	}
+	plain, err := b.feed(ctx, c, tok, "txt", nil, http.StatusOK)
+	if err != nil {
+		return nil, err
+	}
+	if plain.header.Get("X-Cache") != "HIT" || plain.header.Get("Content-Encoding") != "" {
+		return nil, fmt.Errorf("hits %s: X-Cache %q, Content-Encoding %q; want a plain HIT", label, plain.header.Get("X-Cache"), plain.header.Get("Content-Encoding"))
+	}
+	gz, err := b.feed(ctx, c, tok, "txt", map[string]string{"Accept-Encoding": "gzip"}, http.StatusOK)
+	if err != nil {
+		return nil, err
+	}
+	if gz.header.Get("Content-Encoding") != "gzip" {
+		return nil, fmt.Errorf("hits %s: no gzip answer to Accept-Encoding: gzip", label)
+	}
+	etag := plain.header.Get("ETag")
+	if _, err := b.feed(ctx, c, tok, "txt", map[string]string{"If-None-Match": etag}, http.StatusNotModified); err != nil {
+		return nil, err
+	}
+	name := "feed-" + strconv.Itoa(size) + ".txt"
+	ngETag, err := b.serveStatic(ctx, name, plain.body, gz.body)
+	if err != nil {
+		return nil, err
+	}
+	cratosURL, ngURL := c.base+feedPrefix+"txt", b.ngURL+"/"+name
+	variants := []struct {
+		name       string
+		bytes      int
+		cratos, ng []string
+	}{
+		{"identity", len(plain.body), nil, nil},
+		{"gzip", len(gz.body), []string{"Accept-Encoding: gzip"}, []string{"Accept-Encoding: gzip"}},
+		{"304", 0, []string{"If-None-Match: " + etag}, []string{"If-None-Match: " + ngETag}},
+	}
+	var rows []hitRow
+	for _, v := range variants {
+		b.logf("cache hits %s %s: cratos then nginx, %s each", label, v.name, b.o.duration)
+		row := hitRow{Feed: label, Size: size, Entries: entries(plain), Variant: v.name, Bytes: v.bytes}
+		probe := startRSS(c.pid())
+		row.Cratos, err = runWrk(ctx, b.wrk, cratosURL, append([]string{"token: " + tok}, v.cratos...), b.o.connections, b.o.duration)
+		row.RSS = probe.peak()
+		if err != nil {
+			return rows, err
+		}
+		if row.Nginx, err = runWrk(ctx, b.wrk, ngURL, v.ng, b.o.connections, b.o.duration); err != nil {
+			return rows, err
+		}
+		rows = append(rows, row)
+	}
+	return rows, nil
+}
+
+// smallPhase runs the ~10k-entry feed's cache hits and the token
+// scenarios.
+func (b *bench) smallPhase(ctx context.Context, rep *report) {
+	m, err := b.startMISP(ctx, b.o.small)
+	if err != nil {
+		rep.fail("small feed", err)
+		return
+	}
+	defer m.p.stop(5 * time.Second)
+	err = func() error {
+		cc, err := b.newConfig("small", "")
+		if err != nil {
+			return err
+		}
+		tok, err := b.mint(ctx, cc, m.url)
+		if err != nil {
+			return err
+		}
+		c, err := b.startCratos(ctx, cc)
+		if err != nil {
+			return err
+		}
+		defer c.p.stop(10 * time.Second)
+		rows, err := b.hits(ctx, "small", m.size, c, tok)
+		rep.Hits = append(rep.Hits, rows...)
+		return err
+	}()
+	rep.fail("cache hits, small feed", err)
+	if ctx.Err() != nil {
+		return
+	}
+	tr, err := b.tokens(ctx, m)
+	rep.Token = tr
+	rep.fail("token verification", err)
+}
+
+// largePhase runs the memory table and the ~1M-entry feed's cache hits.
+func (b *bench) largePhase(ctx context.Context, rep *report) {
+	size := largeSize(b.o)
+	m, err := b.startMISP(ctx, size)
+	if err != nil {
+		rep.fail("large feed", err)
+		return
+	}
+	defer m.p.stop(5 * time.Second)
+	cc, err := b.newConfig("large", "")
+	if err != nil {
+		rep.fail("large feed", err)
+		return
+	}
+	tok, err := b.mint(ctx, cc, m.url)
+	if err != nil {
+		rep.fail("large feed", err)
+		return
+	}
+	for _, n := range b.o.concurrency {
+		if ctx.Err() != nil {
+			return
+		}
+		row, err := b.concurrent(ctx, cc, tok, n)
+		if err != nil {
+			rep.fail(fmt.Sprintf("memory, %d concurrent requests", n), err)
+			continue
+		}
+		row.Size = size
+		rep.Mem = append(rep.Mem, row)
+	}
+	if ctx.Err() != nil {
+		return
+	}
+	err = func() error {
+		c, err := b.startCratos(ctx, cc)
+		if err != nil {
+			return err
+		}
+		defer c.p.stop(10 * time.Second)
+		rows, err := b.hits(ctx, "large", size, c, tok)
+		rep.Hits = append(rep.Hits, rows...)
+		return err
+	}()
+	rep.fail("cache hits, large feed", err)
+}
+
+// memRow is the memory of one fresh cratos answering n concurrent cold
+// requests for the same feed.
+type memRow struct {
+	N        int
+	Size     int
+	Entries  int
+	Bytes    int   // body size
+	Base     int64 // RSS before the requests
+	Peak     int64
+	Wall     time.Duration // until the last answer was read
+	Fetches  int           // MISP fetches cratos logged
+	Failures int
+}
+
+// concurrent starts a fresh cratos and sends it n simultaneous cold
+// requests of the txt feed.
+func (b *bench) concurrent(ctx context.Context, cc cratosConfig, tok string, n int) (memRow, error) {
+	row := memRow{N: n}
+	c, err := b.startCratos(ctx, cc)
+	if err != nil {
+		return row, err
+	}
+	defer c.p.stop(10 * time.Second)
+	b.logf("memory: %d concurrent cold requests", n)
+	if row.Base, _, err = memStatus(c.pid()); err != nil {
+		return row, err
+	}
+	client := newClient(n)
+	defer client.CloseIdleConnections()
+	url := c.base + feedPrefix + "txt"
+	var (
+		mu    sync.Mutex
+		wg    sync.WaitGroup
+		ready = make(chan struct{})
+	)
+	probe := startRSS(c.pid())
+	start := time.Now()
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-ready
+			// Bodies are counted, not kept: hundreds of copies of a large
+			// list would not fit here.
+			status, hdr, n, err := count(ctx, client, url, map[string]string{"token": tok})
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil || status != http.StatusOK {
+				row.Failures++
+				return
+			}
+			row.Entries, _ = strconv.Atoi(hdr.Get("X-Cratos-Entries"))
+			row.Bytes = int(n)
+		}()
+	}
+	close(ready)
+	wg.Wait()
+	row.Wall = time.Since(start)
+	row.Peak = probe.peak()
+	row.Fetches = c.p.log.count(markFetched)
+	if row.Failures > 0 {
+		return row, c.p.failure(fmt.Errorf("%d of %d concurrent requests failed", row.Failures, n))
+	}
+	return row, nil
+}
+
+// tokenResult is the token verification scenario.
+type tokenResult struct {
+	Tokens        int
+	First, Repeat time.Duration // medians, 304 answers on one connection
+	Baseline      loadResult    // valid requests alone
+	Floods        []floodRun
+	RSS           int64
+}
+
+// floodRun is valid requests measured while invalid tokens arrive.
+type floodRun struct {
+	Rate    float64 // invalid requests per second asked for; 0: as fast as possible
+	Valid   loadResult
+	Invalid loadResult
+}
+
+// tokens measures the first request with a fresh token against repeated
+// ones, then valid-request latency alone and during two floods of invalid
+// tokens: one paced over --duration, one as fast as the connections go.
+// auth_fail_limit is raised so every invalid token is verified rather than
+// refused early with 429, the costlier case.
+func (b *bench) tokens(ctx context.Context, m *mispInst) (*tokenResult, error) {
+	cc, err := b.newConfig("tokens", "auth_fail_limit: 100000000\n")
+	if err != nil {
+		return nil, err
+	}
+	b.logf("token verification: minting %d tokens", b.o.tokens+1)
+	toks := make([]string, b.o.tokens+1)
+	for i := range toks {
+		if toks[i], err = b.mint(ctx, cc, m.url); err != nil {
+			return nil, err
+		}
+	}
+	own, fresh := toks[0], toks[1:]
+	c, err := b.startCratos(ctx, cc)
+	if err != nil {
+		return nil, err
+	}
+	defer c.p.stop(10 * time.Second)
+	r, err := b.feed(ctx, c, own, "txt", nil, http.StatusOK)
+	if err != nil {
+		return nil, err
+	}
+	etag := r.header.Get("ETag")
+	res := &tokenResult{Tokens: len(fresh)}
+	probe := startRSS(c.pid())
+	defer func() { res.RSS = probe.peak() }()
+
+	// One connection, so that connection set-up is never in a timing.
+	one := newClient(1)
+	defer one.CloseIdleConnections()
+	cond := map[string]string{"If-None-Match": etag}
+	get304 := func(tok string) (time.Duration, error) {
+		cond["token"] = tok
+		r, err := do(ctx, one, "GET", c.base+feedPrefix+"txt", cond)
+		if err != nil {
+			return 0, c.p.failure(err)
+		}
+		if r.status != http.StatusNotModified {
+			return 0, c.p.failure(fmt.Errorf("conditional GET: status %d, want 304", r.status))
+		}
+		return r.took, nil
+	}
+	if _, err := get304(own); err != nil {
+		return res, err
+	}
+	var firsts, repeats []time.Duration
+	for _, tok := range fresh {
+		d, err := get304(tok)
+		if err != nil {
+			return res, err
+		}
+		firsts = append(firsts, d)
+		for range 20 {
+			d, err := get304(tok)
+			if err != nil {
+				return res, err
+			}
+			repeats = append(repeats, d)
+		}
+	}
+	res.First, res.Repeat = median(firsts), median(repeats)
+
+	url := c.base + feedPrefix + "txt"
+	valid := func(stop <-chan struct{}) load {
+		return load{client: newClient(1), workers: 1, stop: stop, request: func(int) (*http.Request, error) {
+			req, err := http.NewRequest("GET", url, nil)
+			if err == nil {
+				req.Header.Set("token", own)
+			}
+			return req, err
+		}}
+	}
+	b.logf("token verification: valid requests alone for %s", b.o.duration)
+	stop := make(chan struct{})
+	time.AfterFunc(b.o.duration, func() { close(stop) })
+	res.Baseline = valid(stop).run(ctx)
+	if res.Baseline.Statuses[http.StatusOK] != res.Baseline.Requests || res.Baseline.Errors > 0 {
+		return res, fmt.Errorf("valid requests alone: statuses %v, %d errors", res.Baseline.Statuses, res.Baseline.Errors)
+	}
+
+	forge, err := newForger(own, b.o.seed)
+	if err != nil {
+		return res, err
+	}
+	var fmu sync.Mutex
+	paced := float64(b.o.invalid) / b.o.duration.Seconds()
+	for _, rate := range []float64{paced, 0} {
+		b.logf("token verification: %d invalid tokens on %d connections (rate %.0f/s, 0: unpaced) with valid requests alongside", b.o.invalid, b.o.connections, rate)
+		invalid := load{client: newClient(b.o.connections), workers: b.o.connections, total: b.o.invalid,
+			request: func(int) (*http.Request, error) {
+				req, err := http.NewRequest("GET", url, nil)
+				if err == nil {
+					fmu.Lock()
+					req.Header.Set("token", forge.next())
+					fmu.Unlock()
+				}
+				return req, err
+			}}
+		if rate > 0 {
+			invalid.interval = time.Duration(float64(time.Second) / rate)
+		}
+		fr := floodRun{Rate: rate}
+		lctx, cancel := context.WithTimeout(ctx, 10*b.o.duration+time.Minute)
+		done := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fr.Valid = valid(done).run(lctx)
+		}()
+		fr.Invalid = invalid.run(lctx)
+		close(done)
+		wg.Wait()
+		cancel()
+		res.Floods = append(res.Floods, fr)
+		switch {
+		case fr.Valid.Statuses[http.StatusOK] != fr.Valid.Requests || fr.Valid.Errors > 0:
+			return res, fmt.Errorf("valid requests under the flood: statuses %v, %d errors", fr.Valid.Statuses, fr.Valid.Errors)
+		case fr.Invalid.Statuses[http.StatusForbidden] != b.o.invalid:
+			return res, fmt.Errorf("invalid tokens: statuses %v, %d errors; want %d × 403", fr.Invalid.Statuses, fr.Invalid.Errors, b.o.invalid)
+		}
+	}
+	return res, nil
+}
+
+// forger makes random tokens shaped like real ones (Fernet version byte,
+// same length, canonical base64url) so that the server checks each MAC
+// rather than rejecting the encoding.
+type forger struct {
+	r   *rand.Rand
+	raw []byte
+}
+
+func newForger(sample string, seed int64) (*forger, error) {
+	raw, err := base64.URLEncoding.DecodeString(sample)
+	if err != nil || len(raw) < 1 || raw[0] != 0x80 {
+		return nil, fmt.Errorf("forge tokens: sample token is not a Fernet token")
+	}
+	return &forger{r: rand.New(rand.NewPCG(uint64(seed), 0x7f4a7c15)), raw: make([]byte, len(raw))}, nil
+}
+
+func (f *forger) next() string {
+	for i := range f.raw {
+		f.raw[i] = byte(f.r.Uint32())
+	}
+	f.raw[0] = 0x80
+	return base64.URLEncoding.EncodeToString(f.raw)
+}
