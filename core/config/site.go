@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/cratos-project/cratos/core/indicator"
 )
 
 // Site is sites/<fqdn>.yaml: one MISP instance and who may read it.
@@ -46,6 +48,9 @@ type Site struct {
 	// ExpandLimit is the shortest IPv4 prefix length the ipv4ext data type
 	// expands into addresses (default 16).
 	ExpandLimit int `yaml:"ipv4ext_expand_limit"`
+	// ExpandMax is the most addresses ipv4ext adds to one list by
+	// expanding nets (default 1,048,576); nets past it stay nets.
+	ExpandMax int `yaml:"ipv4ext_expand_max"`
 
 	revoked map[string]bool
 }
@@ -138,6 +143,9 @@ func LoadSite(path string, check RendererCheck) (*Site, error) {
 	if s.ExpandLimit == 0 {
 		s.ExpandLimit = 16
 	}
+	if s.ExpandMax == 0 {
+		s.ExpandMax = indicator.DefaultExpandBudget
+	}
 	var errs []error
 	if strings.TrimSpace(s.Tag) == "" {
 		errs = append(errs, errors.New("tag is required"))
@@ -147,6 +155,9 @@ func LoadSite(path string, check RendererCheck) (*Site, error) {
 	}
 	if s.PageSize < 1 || s.PageSize > 1000000 {
 		errs = append(errs, fmt.Errorf("page_size %d: want 1-1000000", s.PageSize))
+	}
+	if s.ExpandMax < 0 || s.ExpandMax > 1<<24 {
+		errs = append(errs, fmt.Errorf("ipv4ext_expand_max %d: want 0-16777216", s.ExpandMax))
 	}
 	if s.ExpandLimit < 1 || s.ExpandLimit > 32 {
 		errs = append(errs, fmt.Errorf("ipv4ext_expand_limit %d: want 1-32", s.ExpandLimit))

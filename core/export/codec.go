@@ -25,6 +25,7 @@ type Artifact struct {
 	Generated   time.Time // the snapshot's fetch time: Last-Modified
 	Entries     int       // indicators given to the renderer
 	Invalid     int       // values dropped as invalid during extraction
+	KeptNets    int       // ipv4ext nets kept as nets (too wide or past the budget)
 	Dropped     map[string]int
 
 	gz  gzipOnce
@@ -40,7 +41,7 @@ var errCorrupt = errors.New("export: corrupt cache entry")
 
 const (
 	snapshotMagic = "CSN1"
-	artifactMagic = "CAR1"
+	artifactMagic = "CAR2"
 )
 
 type encoder struct{ b []byte }
@@ -181,6 +182,7 @@ func encodeArtifact(a *Artifact) []byte {
 	e.varint(a.Generated.UnixNano())
 	e.uvarint(uint64(a.Entries))
 	e.uvarint(uint64(a.Invalid))
+	e.uvarint(uint64(a.KeptNets))
 	e.uvarint(uint64(len(a.Dropped)))
 	for _, k := range sortedKeys(a.Dropped) {
 		e.str(k)
@@ -198,6 +200,7 @@ func decodeArtifact(b []byte) (*Artifact, error) {
 	a := &Artifact{ETag: d.str(), ContentType: d.str(), Generated: time.Unix(0, d.varint())}
 	a.Entries = int(d.uvarint())
 	a.Invalid = int(d.uvarint())
+	a.KeptNets = int(d.uvarint())
 	n := d.uvarint()
 	if n > 1024 {
 		return nil, errCorrupt

@@ -25,6 +25,15 @@ import (
 	"github.com/cratos-project/cratos/renderers"
 )
 
+// expandBudget is the site's ipv4ext budget (the zero Site in tests has
+// the default).
+func expandBudget(site *config.Site) int {
+	if site.ExpandMax == 0 {
+		return indicator.DefaultExpandBudget
+	}
+	return site.ExpandMax
+}
+
 // fetchParallel is how many restSearch pages are fetched and decoded at
 // once for one feed.
 const fetchParallel = 2
@@ -227,7 +236,7 @@ func (s *Service) keysFor(r Request) keys {
 		selector, kind = r.Org, KindOrg
 	}
 	group := strings.Join([]string{r.Site.Name, string(kind), selector, r.DataType.Name, r.Age}, "|")
-	snapshot := "snap|" + keyID + "|" + group + "|" + strings.Join(r.DataType.MISPTypes, ",") + "|" + strconv.Itoa(r.Site.ExpandLimit)
+	snapshot := "snap|" + keyID + "|" + group + "|" + strings.Join(r.DataType.MISPTypes, ",") + "|" + strconv.Itoa(r.Site.ExpandLimit) + "/" + strconv.Itoa(r.Site.ExpandMax)
 	out := "out:" + r.Output
 	if r.Kind == KindVendor {
 		out = "vendor:" + r.Vendor
@@ -393,8 +402,15 @@ func (s *Service) fetch(ctx context.Context, r Request) (*Snapshot, error) {
 		partsMu sync.Mutex
 		parts   []*part
 	)
+	// Nets are expanded after the merge, under the site's total budget,
+	// so the result does not depend on which page a net came in.
+	expandLater := r.DataType.Yields.Has(indicator.IPv4) && r.DataType.Yields.Has(indicator.IPv4Net)
+	limit := r.Site.ExpandLimit
+	if expandLater {
+		limit = -1
+	}
 	newSink := func() func(indicator.Attribute) {
-		p := &part{x: indicator.NewExtractor(r.DataType, r.Site.ExpandLimit)}
+		p := &part{x: indicator.NewExtractor(r.DataType, limit)}
 		partsMu.Lock()
 		parts = append(parts, p)
 		partsMu.Unlock()
@@ -420,6 +436,9 @@ func (s *Service) fetch(ctx context.Context, r Request) (*Snapshot, error) {
 	}
 	parts = nil
 	ins = indicator.Normalize(ins)
+	if expandLater {
+		ins, st.Expanded, st.KeptNets = indicator.ExpandNets(ins, r.Site.ExpandLimit, expandBudget(r.Site))
+	}
 	s.sites.Store(r.Site.Name, SiteState{LastBuild: now, LastURL: r.MISPURL})
 	s.opts.Logger.Info("fetched", "site", r.Site.Name, "kind", string(r.Kind), "feed", r.Feed, "type", r.DataType.Name,
 		"age", r.Age, "attributes", n, "indicators", len(ins), "invalid", st.Invalid, "skipped", st.Skipped,
@@ -491,6 +510,7 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 		Generated:   since,
 		Entries:     entries,
 		Invalid:     snap.Stats.Invalid,
+		KeptNets:    snap.Stats.KeptNets,
 		Dropped:     dropped,
 	}, nil
 }

@@ -55,10 +55,12 @@ type Extractor struct {
 }
 
 // NewExtractor returns an Extractor for dt. expandLimit is the shortest
-// IPv4 prefix length expanded into addresses when dt yields both IPv4 and
-// IPv4Net; 0 means DefaultExpandLimit.
+// IPv4 prefix length expanded into addresses, value by value, when dt
+// yields both IPv4 and IPv4Net; 0 means DefaultExpandLimit, and a
+// negative limit keeps every net as a net so that the caller can expand
+// them later under a total budget (ExpandNets).
 func NewExtractor(dt DataType, expandLimit int) *Extractor {
-	if expandLimit <= 0 || expandLimit > 32 {
+	if expandLimit == 0 || expandLimit > 32 {
 		expandLimit = DefaultExpandLimit
 	}
 	return &Extractor{dt: dt, expandLimit: expandLimit}
@@ -211,7 +213,7 @@ func (x *Extractor) addIP(dst []Indicator, in Indicator, v string, keepHostPrefi
 	}
 	switch {
 	case x.dt.Yields.Has(t):
-		if t == IPv4Net && x.dt.Yields.Has(IPv4) {
+		if t == IPv4Net && x.dt.Yields.Has(IPv4) && x.expandLimit > 0 {
 			if p.Bits() >= x.expandLimit {
 				x.stats.Expanded++
 				return expand(dst, in, p)

@@ -183,3 +183,48 @@ func FuzzCanonicalIP(f *testing.F) {
 		}
 	})
 }
+
+func TestExpandNets(t *testing.T) {
+	mk := func(vals ...string) []Indicator {
+		var out []Indicator
+		for _, v := range vals {
+			p, err := CanonicalIP(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ty, text := ipType(p)
+			out = append(out, Indicator{Type: ty, Value: text})
+		}
+		return Normalize(out)
+	}
+	vals := func(ins []Indicator) []string {
+		var out []string
+		for _, in := range ins {
+			out = append(out, in.Value)
+		}
+		return out
+	}
+	tests := []struct {
+		name             string
+		in               []string
+		limit, budget    int
+		want             []string
+		expanded, kepted int
+	}{
+		{"small nets expand", []string{"10.0.0.0/31", "10.0.0.1", "192.0.2.0/30"}, 16, 100,
+			[]string{"10.0.0.0", "10.0.0.1", "192.0.2.0", "192.0.2.1", "192.0.2.2", "192.0.2.3"}, 2, 0},
+		{"budget takes the narrowest first", []string{"10.0.0.0/29", "192.0.2.0/30", "198.51.100.0/31"}, 16, 6,
+			[]string{"10.0.0.0/29", "192.0.2.0", "192.0.2.1", "192.0.2.2", "192.0.2.3", "198.51.100.0", "198.51.100.1"}, 2, 1},
+		{"wider than the limit stays", []string{"10.0.0.0/8", "10.1.0.0/30"}, 16, 1 << 20,
+			[]string{"10.0.0.0/8", "10.1.0.0", "10.1.0.1", "10.1.0.2", "10.1.0.3"}, 1, 1},
+		{"zero budget keeps every net", []string{"10.0.0.0/30"}, 16, 0, []string{"10.0.0.0/30"}, 0, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, e, k := ExpandNets(mk(tc.in...), tc.limit, tc.budget)
+			if !slices.Equal(vals(got), tc.want) || e != tc.expanded || k != tc.kepted {
+				t.Errorf("got %v (expanded %d, kept %d), want %v (%d, %d)", vals(got), e, k, tc.want, tc.expanded, tc.kepted)
+			}
+		})
+	}
+}

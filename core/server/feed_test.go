@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cratos-project/cratos/conformance/mispsim"
+	"github.com/cratos-project/cratos/core/config"
 )
 
 // restSearchBodies returns the bodies of the restSearch requests the
@@ -290,5 +291,23 @@ func TestUnchangedListKeepsItsETag(t *testing.T) {
 	third, body3 := h.authed(p)
 	if third.Header.Get("ETag") == first.Header.Get("ETag") || !strings.Contains(body3, "new.example") {
 		t.Errorf("a changed list kept its ETag")
+	}
+}
+
+// ipv4ext expands nets into addresses only up to the site's budget; the
+// rest stay CIDRs and the answer says how many.
+func TestIPv4ExtBudget(t *testing.T) {
+	h := newHarness(t, withSite(func(s *config.Site) { s.ExpandMax = 100 }))
+	resp, body := h.authed("/v1/feed/block/type/ipv4ext/age/1y/output/txt")
+	if resp.StatusCode != 200 {
+		t.Fatal(resp.Status)
+	}
+	for _, want := range []string{"10.0.0.0/8", "172.16.0.0/22", "203.0.113.8\r\n203.0.113.9\r\n203.0.113.10\r\n203.0.113.11"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("list lacks %q:\n%s", want, body)
+		}
+	}
+	if got := resp.Header.Get("X-Cratos-Kept-Nets"); got != "2" {
+		t.Errorf("X-Cratos-Kept-Nets %q, want 2", got)
 	}
 }

@@ -149,6 +149,10 @@ func (s *Server) sendArtifact(c *fiber.Ctx, res export.Result, ttl time.Duration
 	c.Set(fiber.HeaderVary, "Accept-Encoding")
 	c.Set("X-Cratos-Entries", strconv.Itoa(a.Entries))
 	c.Set("X-Cratos-Invalid", strconv.Itoa(a.Invalid))
+	if a.KeptNets > 0 {
+		// ipv4ext: nets too wide (or too many) to expand stay CIDRs.
+		c.Set("X-Cratos-Kept-Nets", strconv.Itoa(a.KeptNets))
+	}
 	if len(a.Dropped) > 0 {
 		c.Set("X-Cratos-Dropped", formatDrops(a.Dropped))
 	}
