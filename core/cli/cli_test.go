@@ -3,12 +3,14 @@ package cli
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -149,4 +151,36 @@ func TestDemo(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("demo did not stop on SIGTERM")
 	}
+}
+
+func TestBufferedLog(t *testing.T) {
+	var out syncBuf
+	b := newBufferedLog(&out)
+	for i := range 1000 {
+		fmt.Fprintf(b, "line %d\n", i)
+	}
+	b.Close()
+	if got := strings.Count(out.String(), "\n"); got != 1000 {
+		t.Errorf("%d lines written, want 1000", got)
+	}
+	if !strings.HasPrefix(out.String(), "line 0\nline 1\n") {
+		t.Errorf("lines out of order: %q", out.String()[:20])
+	}
+}
+
+type syncBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuf) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuf) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -66,7 +66,9 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 		CustomFeeds: config.CustomFeeds{{Name: "cust1", Suffixes: []string{":incident-classification=cust1"}}}}
 	claims := auth.Claims{Proto: "http", Port: atoi(port), Host: host, Key: mispsim.DefaultKey, Expires: time.Now().AddDate(1, 0, 1).Format("2006-01-02")}
 	registry := renderers.Builtin().Clone()
-	svc, err := assemble(cfg, config.NewSites(site), registry, logger, logger)
+	accessOut := newBufferedLog(stderr)
+	defer accessOut.Close()
+	svc, err := assemble(cfg, config.NewSites(site), registry, logger, newLogger(accessOut, false))
 	if err != nil {
 		return err
 	}

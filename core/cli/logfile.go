@@ -2,9 +2,11 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 )
 
 // rotatingFile is an append-only log file rotated by size, keeping a fixed
@@ -95,4 +97,87 @@ func (r *rotatingFile) Close() error {
 	err := r.f.Close()
 	r.f = nil
 	return err
+}
+
+// bufferedLog collects log lines in memory and writes them in batches from
+// one goroutine, so a request never waits for a write system call. Lines
+// are written within flushEvery; when the writer falls behind by more than
+// maxPending bytes, new lines are dropped and counted rather than held.
+type bufferedLog struct {
+	mu      sync.Mutex
+	w       io.Writer
+	buf     []byte
+	dropped int64
+	kick    chan struct{}
+	done    chan struct{}
+	closed  chan struct{}
+}
+
+const (
+	flushEvery = 100 * time.Millisecond
+	flushAt    = 64 << 10
+	maxPending = 8 << 20
+)
+
+func newBufferedLog(w io.Writer) *bufferedLog {
+	b := &bufferedLog{w: w, kick: make(chan struct{}, 1), done: make(chan struct{}), closed: make(chan struct{})}
+	go b.loop()
+	return b
+}
+
+// Write implements io.Writer; it copies p and returns at once.
+func (b *bufferedLog) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	if len(b.buf)+len(p) > maxPending {
+		b.dropped++
+		b.mu.Unlock()
+		return len(p), nil
+	}
+	b.buf = append(b.buf, p...)
+	full := len(b.buf) >= flushAt
+	b.mu.Unlock()
+	if full {
+		select {
+		case b.kick <- struct{}{}:
+		default:
+		}
+	}
+	return len(p), nil
+}
+
+func (b *bufferedLog) loop() {
+	defer close(b.closed)
+	t := time.NewTicker(flushEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+		case <-b.kick:
+		case <-b.done:
+			b.flush()
+			return
+		}
+		b.flush()
+	}
+}
+
+func (b *bufferedLog) flush() {
+	b.mu.Lock()
+	out := b.buf
+	b.buf = nil
+	b.mu.Unlock()
+	if len(out) > 0 {
+		_, _ = b.w.Write(out)
+	}
+}
+
+// Close writes what is pending and stops the writer goroutine.
+func (b *bufferedLog) Close() error {
+	select {
+	case <-b.done:
+	default:
+		close(b.done)
+	}
+	<-b.closed
+	return nil
 }

@@ -34,15 +34,20 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		cfg.Listen = *listen
 	}
 	logger := newLogger(stderr, cfg.Debug)
-	access := logger
+	// Access lines are written in batches so that no request waits on a
+	// write; the service log stays unbuffered.
+	var accessOut io.Writer = stderr
 	if cfg.AccessLog != "" {
 		rf, err := openRotating(cfg.AccessLog, cfg.AccessLogMaxBytes, cfg.AccessLogRotations)
 		if err != nil {
 			return usageError("%v", err)
 		}
 		defer rf.Close()
-		access = slog.New(slog.NewJSONHandler(rf, nil))
+		accessOut = rf
 	}
+	bl := newBufferedLog(accessOut)
+	defer bl.Close()
+	access := slog.New(slog.NewJSONHandler(bl, nil))
 	registry := renderers.Builtin().Clone()
 	plugins, err := launchPlugins(cfg, registry, logger)
 	if err != nil {

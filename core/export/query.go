@@ -3,9 +3,7 @@ package export
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/cratos-project/cratos/core/config"
@@ -34,29 +32,35 @@ var ErrBadAge = errors.New("age must be a number followed by h, d, w, m or y, at
 var LegacyAges = []string{"1h", "2h", "6h", "12h", "1d", "2d", "3d", "4d", "5d", "6d", "1w", "2w", "3w",
 	"1m", "2m", "3m", "4m", "5m", "6m", "9m", "1y", "2y", "4y", "10y"}
 
-var ageRE = regexp.MustCompile(`^([0-9]{1,5})([hdwmy])$`)
-
 // Since returns the oldest time an attribute may have been changed for age
 // ("12h", "3d", "2w", "6m", "1y"): hours, days and weeks are fixed
 // durations, months and years are calendar steps, as in the original.
 func Since(age string, now time.Time) (time.Time, error) {
-	m := ageRE.FindStringSubmatch(age)
-	if m == nil {
+	// N (1 to 5 digits) and a unit letter.
+	if len(age) < 2 || len(age) > 6 {
 		return time.Time{}, ErrBadAge
 	}
-	n, _ := strconv.Atoi(m[1])
+	n := 0
+	for _, c := range age[:len(age)-1] {
+		if c < '0' || c > '9' {
+			return time.Time{}, ErrBadAge
+		}
+		n = n*10 + int(c-'0')
+	}
 	var t time.Time
-	switch m[2] {
-	case "h":
+	switch age[len(age)-1] {
+	case 'h':
 		t = now.Add(-time.Duration(n) * time.Hour)
-	case "d":
+	case 'd':
 		t = now.AddDate(0, 0, -n)
-	case "w":
+	case 'w':
 		t = now.AddDate(0, 0, -7*n)
-	case "m":
+	case 'm':
 		t = addMonths(now, -n)
-	case "y":
+	case 'y':
 		t = addMonths(now, -12*n)
+	default:
+		return time.Time{}, ErrBadAge
 	}
 	if t.Before(now.AddDate(-10, 0, 0)) || n == 0 {
 		return time.Time{}, ErrBadAge

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -142,13 +143,15 @@ type Observer interface {
 
 // Service builds and caches artifacts. It is safe for concurrent use.
 type Service struct {
-	opts    Options
-	hot     *lru[*Artifact]
-	lkg     *lru[*Artifact]
-	snaps   *lru[*Snapshot]
-	flights singleflight.Group
-	content sync.Map // lkg key -> *contentState
-	sites   sync.Map // site name -> SiteState
+	opts       Options
+	hot        *lru[*Artifact]
+	lkg        *lru[*Artifact]
+	snaps      *lru[*Snapshot]
+	flights    singleflight.Group
+	content    sync.Map // lkg key -> *contentState
+	keyIDs     sync.Map // identity -> keyed hash
+	keyIDCount atomic.Int64
+	sites      sync.Map // site name -> SiteState
 }
 
 // SiteState is what the service last saw of a site.
@@ -227,9 +230,7 @@ type keys struct {
 }
 
 func (s *Service) keysFor(r Request) keys {
-	mac := hmac.New(sha256.New, s.opts.KeySecret)
-	mac.Write([]byte(r.Site.Name + "\x00" + r.MISPURL + "\x00" + r.MISPKey))
-	keyID := hex.EncodeToString(mac.Sum(nil)[:12])
+	keyID := s.keyID(r.Site.Name + "\x00" + r.MISPURL + "\x00" + r.MISPKey)
 	selector := r.Feed
 	kind := KindFeed
 	if r.Kind == KindOrg {
@@ -243,6 +244,23 @@ func (s *Service) keysFor(r Request) keys {
 	}
 	artifact := "art|" + snapshot + "|" + out + "|" + optionsDigest(r.rendererOptions(r.Output)) + "|" + r.Package
 	return keys{group: group, snapshot: snapshot, artifact: artifact}
+}
+
+// keyID returns the keyed hash naming a (site, MISP URL, MISP key) in
+// cache keys, remembered so a hit costs no HMAC. The table is bounded.
+func (s *Service) keyID(ident string) string {
+	if v, ok := s.keyIDs.Load(ident); ok {
+		return v.(string)
+	}
+	mac := hmac.New(sha256.New, s.opts.KeySecret)
+	mac.Write([]byte(ident))
+	id := hex.EncodeToString(mac.Sum(nil)[:12])
+	if s.keyIDCount.Add(1) > 10000 {
+		s.keyIDs.Clear()
+		s.keyIDCount.Store(0)
+	}
+	s.keyIDs.Store(ident, id)
+	return id
 }
 
 func optionsDigest(opts map[string]string) string {

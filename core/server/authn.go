@@ -13,14 +13,15 @@ import (
 
 // caller is an authenticated request's identity.
 type caller struct {
-	token  string
-	claims auth.Claims
-	site   *config.Site
-	ip     netip.Addr
+	token       string
+	fingerprint string // auth.Fingerprint(token)
+	claims      auth.Claims
+	site        *config.Site
+	ip          netip.Addr
 }
 
 // consumerID is a short, stable hash of the token for logs.
-func (c *caller) consumerID() string { return auth.Fingerprint(c.token)[:16] }
+func (c *caller) consumerID() string { return c.fingerprint[:16] }
 
 // authenticate checks the token, the site and the client address in the
 // original's order. On failure it has already answered and returns nil.
@@ -57,7 +58,8 @@ func (s *Server) authenticate(c *fiber.Ctx) (*caller, error) {
 	if !ok {
 		return fail(fiber.StatusForbidden, "Token config file not found")
 	}
-	if site.IsRevoked(auth.Fingerprint(token)) {
+	fp := auth.Fingerprint(token)
+	if site.IsRevoked(fp) {
 		return fail(fiber.StatusForbidden, "The provided API token is blacklisted and cannot be used.")
 	}
 	if !site.IsEnabled() {
@@ -66,7 +68,7 @@ func (s *Server) authenticate(c *fiber.Ctx) (*caller, error) {
 	if !acl.Allowed(ip, s.opts.Config.AlwaysAllowedIPs, site.AllowedIPs) {
 		return fail(fiber.StatusForbidden, ip.String()+" are not allowed to access the MISP instance.")
 	}
-	cl := &caller{token: token, claims: claims, site: site, ip: ip}
+	cl := &caller{token: token, fingerprint: fp, claims: claims, site: site, ip: ip}
 	c.Locals("caller", cl)
 	return cl, nil
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cratos-project/cratos/conformance/mispsim"
+	"github.com/cratos-project/cratos/core/auth"
 	"github.com/cratos-project/cratos/core/config"
 )
 
@@ -309,5 +310,20 @@ func TestIPv4ExtBudget(t *testing.T) {
 	}
 	if got := resp.Header.Get("X-Cratos-Kept-Nets"); got != "2" {
 		t.Errorf("X-Cratos-Kept-Nets %q, want 2", got)
+	}
+}
+
+func TestAdminFlush(t *testing.T) {
+	h := newHarness(t)
+	h.authed(feedPath)
+	if resp, body := h.do("DELETE", "/v1/clear_cache/all", "token", h.token); resp.StatusCode != 403 {
+		t.Errorf("flush by a non-admin token: %d %s", resp.StatusCode, body)
+	}
+	h.cfg.AdminTokens = []string{auth.Fingerprint(h.token)}
+	if resp, body := h.do("DELETE", "/v1/clear_cache/all", "token", h.token); resp.StatusCode != 200 || body != `{"ok":true}` {
+		t.Errorf("admin flush: %d %s", resp.StatusCode, body)
+	}
+	if resp, _ := h.authed(feedPath); resp.Header.Get("X-Cache") != "MISS" {
+		t.Errorf("after a flush: %s", resp.Header.Get("X-Cache"))
 	}
 }

@@ -11,7 +11,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/cratos-project/cratos/core/auth"
 	"github.com/cratos-project/cratos/core/config"
 	"github.com/cratos-project/cratos/core/export"
 	"github.com/cratos-project/cratos/core/indicator"
@@ -241,8 +240,7 @@ func (s *Server) flushHandler(c *fiber.Ctx) error {
 	if cl == nil {
 		return err
 	}
-	fp := auth.Fingerprint(cl.token)
-	if !slices.Contains(s.opts.Config.AdminTokens, fp) {
+	if !slices.Contains(s.opts.Config.AdminTokens, cl.fingerprint) {
 		return detail(c, fiber.StatusForbidden, "This token may not flush the cache.")
 	}
 	if err := s.opts.Export.Flush(c.UserContext()); err != nil {
