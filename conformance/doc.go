@@ -12,8 +12,9 @@
 //   - Generated builds large realistic inputs for benchmarks;
 //   - Render renders into memory and records Request.Drop reports;
 //     Golden compares output with a file under testdata/, rewriting it
-//     when the test binary runs with -update.
-//
+//     when the test binary runs with -update;
+//   - DataTypesFor, AddFuzzSeeds, FromRecords, FromValues and FuzzRequest
+//     build fuzz targets' inputs the way the service does;
 //   - CheckBridge runs a renderer through the plugin bridge and compares
 //     the bytes; CheckPluginBinary checks a plugin executable.
 //

@@ -29,6 +29,15 @@ func (r Rendered) DropReport() []byte {
 	return b.Bytes()
 }
 
+// DropTotal is the sum of the counts in Drops.
+func (r Rendered) DropTotal() int {
+	n := 0
+	for _, c := range r.Drops {
+		n += c
+	}
+	return n
+}
+
 // Render renders ins with r into memory and records what r reports through
 // Request.Drop (req.Dropped is replaced). It fails tb when Render returns
 // an error.

@@ -108,6 +108,14 @@ func CheckOptionNames(info Info, opts map[string]string) error {
 	return nil
 }
 
+// Clone returns a copy of info that shares no slices with it, for
+// renderers that keep their Info in a package variable.
+func (info Info) Clone() Info {
+	info.Types = slices.Clone(info.Types)
+	info.Options = slices.Clone(info.Options)
+	return info
+}
+
 // Supports reports whether info lists t.
 func (info Info) Supports(t indicator.Type) bool { return slices.Contains(info.Types, t) }
 

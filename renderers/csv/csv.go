@@ -53,12 +53,7 @@ var info = renderers.Info{
 }
 
 // Info describes the renderer.
-func (Renderer) Info() renderers.Info {
-	i := info
-	i.Types = slices.Clone(info.Types)
-	i.Options = slices.Clone(info.Options)
-	return i
-}
+func (Renderer) Info() renderers.Info { return info.Clone() }
 
 // ValidateOptions rejects unknown option names and bad values.
 func (Renderer) ValidateOptions(opts map[string]string) error {

@@ -1,17 +1,16 @@
 package edl
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"iter"
-	"net/netip"
 	"slices"
 	"strconv"
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
+	"github.com/cratos-project/cratos/renderers/internal/feedlist"
 )
 
 // Name is the renderer's URL segment.
@@ -79,12 +78,7 @@ var info = renderers.Info{
 }
 
 // Info describes the renderer.
-func (Renderer) Info() renderers.Info {
-	i := info
-	i.Types = slices.Clone(info.Types)
-	i.Options = slices.Clone(info.Options)
-	return i
-}
+func (Renderer) Info() renderers.Info { return info.Clone() }
 
 // ValidateOptions rejects unknown option names and bad values.
 func (Renderer) ValidateOptions(opts map[string]string) error {
@@ -171,46 +165,31 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 		return fmt.Errorf("edl: render: %w", err)
 	}
 	o := renderers.NewOut(ctx, w)
-	var col collector
-	for ind := range in {
-		if o.Next() != nil {
-			break
-		}
-		col.add(ind)
-	}
-	if o.Err() != nil {
-		return fmt.Errorf("edl: render: %w", o.Err())
+	col, err := feedlist.Collect(o, in)
+	if err != nil {
+		return fmt.Errorf("edl: render: %w", err)
 	}
 	list := c.list
 	if list == ListAuto {
-		list = listFor(req.DataType, &col)
+		list = listFor(req.DataType, col)
 	}
-	d := drops{}
-	var entries []entry
+	d := feedlist.Drops{}
+	var entries []feedlist.Entry
 	switch list {
 	case ListIP:
-		entries = col.ipList(c, d)
+		entries = ipList(col, c, d)
 	case ListDomain:
-		entries = col.domainList(c, d)
+		entries = domainList(col, c, d)
 	default:
-		entries = col.urlList(c, d)
+		entries = urlList(col, c, d)
 	}
-	entries = keepNewest(entries, c.maxEntries, d)
+	entries = feedlist.Newest(entries, feedlist.Caps{MaxEntries: c.maxEntries, Entries: DropCap}, d)
 	if len(entries) == 0 && c.sentinel {
 		o.WriteString(sentinel(list))
 		o.WriteString("\n")
 	}
-	for _, e := range entries {
-		if o.Next() != nil {
-			break
-		}
-		if e.wild {
-			o.WriteString("*.")
-		}
-		o.WriteString(e.key)
-		o.WriteByte('\n')
-	}
-	d.report(req)
+	feedlist.Write(o, entries)
+	d.Report(req)
 	if err := o.Close(); err != nil {
 		return fmt.Errorf("edl: render: %w", err)
 	}
@@ -229,155 +208,20 @@ func sentinel(l ListType) string {
 
 // listFor picks the list type from the data type, or from the input when
 // the data type names none.
-func listFor(dataType string, col *collector) ListType {
-	if dt, ok := indicator.LookupDataType(dataType); ok {
-		switch {
-		case dt.Yields.Has(indicator.URL):
-			return ListURL
-		case dt.Yields.Has(indicator.Domain), dt.Yields.Has(indicator.Hostname):
-			return ListDomain
-		case dt.Yields&indicator.SetOf(indicator.IPv4, indicator.IPv4Net, indicator.IPv6, indicator.IPv6Net) != 0:
-			return ListIP
-		}
+func listFor(dataType string, col *feedlist.Collector) ListType {
+	switch feedlist.KindOf(dataType) {
+	case feedlist.KindURL:
+		return ListURL
+	case feedlist.KindName:
+		return ListDomain
+	case feedlist.KindIP:
+		return ListIP
 	}
 	switch {
-	case len(col.urls) > 0:
+	case len(col.URLs) > 0:
 		return ListURL
-	case len(col.names) > 0:
+	case len(col.Names) > 0:
 		return ListDomain
 	}
 	return ListIP
-}
-
-// drops counts left-out entries per reason.
-type drops map[string]int
-
-func (d drops) add(reason string, n int) {
-	if n > 0 {
-		d[reason] += n
-	}
-}
-
-func (d drops) report(req renderers.Request) {
-	keys := make([]string, 0, len(d))
-	for k := range d {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		req.Drop(k, d[k])
-	}
-}
-
-// entry is one output line: key, prefixed by "*." when wild.
-type entry struct {
-	key  string
-	wild bool
-	ts   int64 // newest timestamp of the indicators behind the line
-}
-
-func (e entry) text() string {
-	if e.wild {
-		return "*." + e.key
-	}
-	return e.key
-}
-
-type ipIn struct {
-	p  netip.Prefix
-	ts int64
-}
-
-type nameIn struct {
-	name   string
-	domain bool // Domain (name and subdomains) rather than Hostname
-	ts     int64
-}
-
-type urlIn struct {
-	value string
-	ts    int64
-}
-
-// collector sorts the input by kind.
-type collector struct {
-	ips   []ipIn
-	names []nameIn
-	urls  []urlIn
-	other int // indicators of types the renderer does not take
-}
-
-func (c *collector) add(in indicator.Indicator) {
-	switch {
-	case in.Type.IsIP():
-		if p, ok := in.Prefix(); ok {
-			c.ips = append(c.ips, ipIn{p.Masked(), in.Timestamp})
-		} else {
-			c.other++
-		}
-	case in.Type.IsName():
-		c.names = append(c.names, nameIn{in.Value, in.Type == indicator.Domain, in.Timestamp})
-	case in.Type == indicator.URL:
-		c.urls = append(c.urls, urlIn{in.Value, in.Timestamp})
-	default:
-		c.other++
-	}
-}
-
-// sortDedup sorts name or URL entries by key, the bare entry before its
-// wildcard, and merges duplicates (keeping the newest timestamp), counting
-// each merged line as a duplicate. Entries longer than MaxEntryLen are
-// dropped.
-func sortDedup(es []entry, d drops) []entry {
-	slices.SortFunc(es, func(a, b entry) int {
-		if c := cmp.Compare(a.key, b.key); c != 0 {
-			return c
-		}
-		if a.wild == b.wild {
-			return 0
-		}
-		if a.wild {
-			return 1
-		}
-		return -1
-	})
-	out := es[:0]
-	for _, e := range es {
-		if n := len(out); n > 0 && out[n-1].key == e.key && out[n-1].wild == e.wild {
-			out[n-1].ts = max(out[n-1].ts, e.ts)
-			d.add(DropDuplicate, 1)
-			continue
-		}
-		if len(e.text()) > MaxEntryLen {
-			d.add(DropTooLong, 1)
-			continue
-		}
-		out = append(out, e)
-	}
-	return out
-}
-
-// keepNewest keeps the max newest entries (ties: the earlier line), in
-// their original order, and reports the rest. max 0 keeps all.
-func keepNewest(es []entry, limit int, d drops) []entry {
-	if limit <= 0 || len(es) <= limit {
-		return es
-	}
-	idx := make([]int, len(es))
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(es[b].ts, es[a].ts) })
-	keep := make([]bool, len(es))
-	for _, i := range idx[:limit] {
-		keep[i] = true
-	}
-	out := make([]entry, 0, limit)
-	for i, e := range es {
-		if keep[i] {
-			out = append(out, e)
-		}
-	}
-	d.add(DropCap, len(es)-limit)
-	return out
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/cratos-project/cratos/conformance/devicecheck"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
+	"github.com/cratos-project/cratos/renderers/internal/feedlist"
 )
 
 func request(dataType string, opts map[string]string) renderers.Request {
@@ -100,19 +101,19 @@ func TestCollapse(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var ps []ipIn
+			var ps []feedlist.IP
 			for i, s := range tt.in {
 				p, err := netip.ParsePrefix(s)
 				if err != nil {
 					a := netip.MustParseAddr(s)
 					p = netip.PrefixFrom(a, a.BitLen())
 				}
-				ps = append(ps, ipIn{p, int64(i)})
+				ps = append(ps, feedlist.IP{P: p, TS: int64(i)})
 			}
-			slices.SortFunc(ps, func(a, b ipIn) int { return comparePrefix(a.p, b.p) })
+			ps = feedlist.SortIPs(ps, feedlist.Drops{}, "")
 			var got []string
 			for _, p := range collapse(ps) {
-				got = append(got, prefixText(p.p))
+				got = append(got, feedlist.PrefixText(p.P))
 			}
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("collapse(%v) = %v, want %v", tt.in, got, tt.want)
@@ -127,7 +128,7 @@ type span struct{ lo, hi netip.Addr }
 // spans turns prefixes into the sorted, merged list of ranges they cover.
 func spans(ps []netip.Prefix) []span {
 	var out []span
-	slices.SortFunc(ps, comparePrefix)
+	slices.SortFunc(ps, feedlist.ComparePrefix)
 	for _, p := range ps {
 		lo := p.Masked().Addr()
 		b := lo.AsSlice()

@@ -1,17 +1,16 @@
 package fortinet
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"iter"
-	"net/netip"
 	"slices"
 	"strconv"
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
+	"github.com/cratos-project/cratos/renderers/internal/feedlist"
 )
 
 // Name is the renderer's URL segment.
@@ -73,12 +72,7 @@ var info = renderers.Info{
 }
 
 // Info describes the renderer.
-func (Renderer) Info() renderers.Info {
-	i := info
-	i.Types = slices.Clone(info.Types)
-	i.Options = slices.Clone(info.Options)
-	return i
-}
+func (Renderer) Info() renderers.Info { return info.Clone() }
 
 // ValidateOptions rejects unknown option names and bad values.
 func (Renderer) ValidateOptions(opts map[string]string) error {
@@ -176,44 +170,30 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 		return fmt.Errorf("fortinet: render: %w", err)
 	}
 	o := renderers.NewOut(ctx, w)
-	var col collector
-	for ind := range in {
-		if o.Next() != nil {
-			break
-		}
-		col.add(ind)
-	}
-	if o.Err() != nil {
-		return fmt.Errorf("fortinet: render: %w", o.Err())
+	col, err := feedlist.Collect(o, in)
+	if err != nil {
+		return fmt.Errorf("fortinet: render: %w", err)
 	}
 	feed := c.feed
 	if feed == FeedAuto {
-		feed = feedFor(req.DataType, &col)
+		feed = feedFor(req.DataType, col)
 	}
-	d := drops{}
-	var entries []entry
+	d := feedlist.Drops{}
+	var entries []feedlist.Entry
 	switch feed {
 	case FeedAddress:
-		entries = col.addressFeed(d)
+		entries = addressFeed(col, d)
 	case FeedDomain:
-		entries = col.domainFeed(c, d)
+		entries = domainFeed(col, c, d)
 	case FeedCategory:
-		entries = col.categoryFeed(c, d)
+		entries = categoryFeed(col, c, d)
 	default:
-		entries = col.malwareFeed(c, d)
+		entries = malwareFeed(col, c, d)
 	}
-	entries = applyCaps(entries, c.maxEntries, c.maxBytes, d)
-	for _, e := range entries {
-		if o.Next() != nil {
-			break
-		}
-		if e.wild {
-			o.WriteString("*.")
-		}
-		o.WriteString(e.key)
-		o.WriteByte('\n')
-	}
-	d.report(req)
+	caps := feedlist.Caps{MaxEntries: c.maxEntries, MaxBytes: c.maxBytes, Entries: DropCap, Bytes: DropSizeCap}
+	entries = feedlist.Newest(entries, caps, d)
+	feedlist.Write(o, entries)
+	d.Report(req)
 	if err := o.Close(); err != nil {
 		return fmt.Errorf("fortinet: render: %w", err)
 	}
@@ -222,20 +202,18 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 
 // feedFor picks the feed type from the data type, or else the kind with
 // the most indicators (ties: address, domain, category, malware).
-func feedFor(dataType string, col *collector) Feed {
-	if dt, ok := indicator.LookupDataType(dataType); ok {
-		switch {
-		case dt.Yields.Has(indicator.URL):
-			return FeedCategory
-		case dt.Yields.Has(indicator.Domain), dt.Yields.Has(indicator.Hostname):
-			return FeedDomain
-		case dt.Yields&indicator.SetOf(indicator.IPv4, indicator.IPv4Net, indicator.IPv6, indicator.IPv6Net) != 0:
-			return FeedAddress
-		case dt.Yields&indicator.SetOf(indicator.MD5, indicator.SHA1, indicator.SHA256) != 0:
-			return FeedMalware
-		}
+func feedFor(dataType string, col *feedlist.Collector) Feed {
+	switch feedlist.KindOf(dataType) {
+	case feedlist.KindURL:
+		return FeedCategory
+	case feedlist.KindName:
+		return FeedDomain
+	case feedlist.KindIP:
+		return FeedAddress
+	case feedlist.KindHash:
+		return FeedMalware
 	}
-	counts := []int{0, len(col.ips), len(col.names), len(col.urls), len(col.hashes)}
+	counts := []int{0, len(col.IPs), len(col.Names), len(col.URLs), len(col.Hashes)}
 	best := FeedAddress
 	for f := FeedDomain; f <= FeedMalware; f++ {
 		if counts[f] > counts[best] {
@@ -243,124 +221,4 @@ func feedFor(dataType string, col *collector) Feed {
 		}
 	}
 	return best
-}
-
-// drops counts left-out entries per reason.
-type drops map[string]int
-
-func (d drops) add(reason string, n int) {
-	if n > 0 {
-		d[reason] += n
-	}
-}
-
-func (d drops) report(req renderers.Request) {
-	keys := make([]string, 0, len(d))
-	for k := range d {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		req.Drop(k, d[k])
-	}
-}
-
-// entry is one output line: key, prefixed by "*." when wild.
-type entry struct {
-	key  string
-	wild bool
-	ts   int64
-}
-
-func (e entry) size() int {
-	n := len(e.key) + 1
-	if e.wild {
-		n += 2
-	}
-	return n
-}
-
-type ipIn struct {
-	p  netip.Prefix
-	ts int64
-}
-
-type nameIn struct {
-	name   string
-	domain bool
-	ts     int64
-}
-
-type valueIn struct {
-	value string
-	typ   indicator.Type
-	ts    int64
-}
-
-// collector sorts the input by kind.
-type collector struct {
-	ips    []ipIn
-	names  []nameIn
-	urls   []valueIn
-	hashes []valueIn
-	other  int
-}
-
-func (c *collector) add(in indicator.Indicator) {
-	switch in.Type {
-	case indicator.IPv4, indicator.IPv4Net, indicator.IPv6, indicator.IPv6Net:
-		if p, ok := in.Prefix(); ok {
-			c.ips = append(c.ips, ipIn{p.Masked(), in.Timestamp})
-		} else {
-			c.other++
-		}
-	case indicator.Domain, indicator.Hostname:
-		c.names = append(c.names, nameIn{in.Value, in.Type == indicator.Domain, in.Timestamp})
-	case indicator.URL:
-		c.urls = append(c.urls, valueIn{in.Value, in.Type, in.Timestamp})
-	case indicator.MD5, indicator.SHA1, indicator.SHA256:
-		c.hashes = append(c.hashes, valueIn{in.Value, in.Type, in.Timestamp})
-	default:
-		c.other++
-	}
-}
-
-// applyCaps keeps the newest entries (ties: the earlier line) that fit
-// within maxEntries lines and maxBytes bytes (0: no cap), in their
-// original order, and reports the rest.
-func applyCaps(es []entry, maxEntries, maxBytes int, d drops) []entry {
-	total := 0
-	for _, e := range es {
-		total += e.size()
-	}
-	if (maxEntries == 0 || len(es) <= maxEntries) && (maxBytes == 0 || total <= maxBytes) {
-		return es
-	}
-	idx := make([]int, len(es))
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(es[b].ts, es[a].ts) })
-	keep := make([]bool, len(es))
-	n, size := 0, 0
-	for k, i := range idx {
-		if maxEntries > 0 && n == maxEntries {
-			d.add(DropCap, len(idx)-k)
-			break
-		}
-		if maxBytes > 0 && size+es[i].size() > maxBytes {
-			d.add(DropSizeCap, len(idx)-k)
-			break
-		}
-		keep[i] = true
-		n++
-		size += es[i].size()
-	}
-	out := make([]entry, 0, n)
-	for i, e := range es {
-		if keep[i] {
-			out = append(out, e)
-		}
-	}
-	return out
 }
