@@ -25,6 +25,7 @@ type service struct {
 	export   *export.Service
 	server   *server.Server
 	registry *renderers.Registry
+	metrics  *metrics.Metrics
 	closers  []func()
 }
 
@@ -75,6 +76,7 @@ func assemble(cfg *config.Config, sites *config.Sites, registry *renderers.Regis
 		cacheKind = "memcached"
 	}
 	m := metrics.New()
+	svc.metrics = m
 	keySecret := sha256.Sum256([]byte("cratos cache key identity\x00" + cfg.EncryptionKey + "\x00" + cfg.Salt))
 	svc.export = export.New(export.Options{
 		Renderers: registry,

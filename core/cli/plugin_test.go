@@ -97,6 +97,15 @@ func TestServeWithExamplePlugin(t *testing.T) {
 	if !strings.Contains(string(list), `"name":"routeros"`) {
 		t.Errorf("/v1/renderers does not list the plugin")
 	}
+	resp, err = http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metricsText, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(metricsText), `cratos_plugin_restarts{plugin="routeros"} 0`) {
+		t.Errorf("/metrics lacks the plugin's restart count")
+	}
 	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}

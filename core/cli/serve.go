@@ -59,6 +59,11 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		return usageError("%v", err)
 	}
 	defer svc.close()
+	for _, p := range plugins {
+		if err := svc.metrics.WatchPlugin(p.Info().Name, p.Restarts); err != nil {
+			logger.Warn("plugin metric", "plugin", p.Info().Name, "error", err)
+		}
+	}
 	stopDNS, err := startDNS(cfg, svc, logger)
 	if err != nil {
 		return usageError("%v", err)

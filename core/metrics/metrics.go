@@ -70,6 +70,16 @@ func (m *Metrics) Handler() http.Handler {
 // Register adds another collector (a plugin's restart count, say).
 func (m *Metrics) Register(c prometheus.Collector) error { return m.reg.Register(c) }
 
+// WatchPlugin exports a plugin's restart count as
+// cratos_plugin_restarts{plugin="name"}.
+func (m *Metrics) WatchPlugin(name string, restarts func() int) error {
+	return m.reg.Register(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name:        "cratos_plugin_restarts",
+		Help:        "Times a renderer plugin process was started again after a failure.",
+		ConstLabels: prometheus.Labels{"plugin": name},
+	}, func() float64 { return float64(restarts()) }))
+}
+
 // Request records one HTTP request.
 func (m *Metrics) Request(route string, status int, output string, d time.Duration) {
 	m.requests.WithLabelValues(route, strconv.Itoa(status), output).Inc()
