@@ -180,22 +180,71 @@ func PrefixText(p netip.Prefix) string {
 	return p.String()
 }
 
+// compareEntries orders entries by key, the bare name before its wildcard.
+func compareEntries(a, b Entry) int {
+	if c := cmp.Compare(a.Key, b.Key); c != 0 {
+		return c
+	}
+	switch {
+	case a.Wild == b.Wild:
+		return 0
+	case a.Wild:
+		return 1
+	}
+	return -1
+}
+
+// sortEntries sorts es. Entries made from a canonical list arrive as a
+// few sorted runs (one per indicator kind), which are merged in linear
+// time; anything else is sorted.
+func sortEntries(es []Entry) []Entry {
+	var starts []int
+	for i := 1; i < len(es); i++ {
+		if compareEntries(es[i-1], es[i]) > 0 {
+			starts = append(starts, i)
+			if len(starts) > 4 {
+				slices.SortFunc(es, compareEntries)
+				return es
+			}
+		}
+	}
+	if len(starts) == 0 {
+		return es
+	}
+	runs := make([][]Entry, 0, len(starts)+1)
+	prev := 0
+	for _, s := range append(starts, len(es)) {
+		runs = append(runs, es[prev:s])
+		prev = s
+	}
+	for len(runs) > 1 {
+		runs = append(runs[2:], mergeEntries(runs[0], runs[1]))
+	}
+	return runs[0]
+}
+
+// mergeEntries merges two sorted runs into a new slice; equal entries keep
+// a before b.
+func mergeEntries(a, b []Entry) []Entry {
+	out := make([]Entry, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		if compareEntries(b[0], a[0]) < 0 {
+			out = append(out, b[0])
+			b = b[1:]
+		} else {
+			out = append(out, a[0])
+			a = a[1:]
+		}
+	}
+	out = append(out, a...)
+	return append(out, b...)
+}
+
 // SortDedup sorts entries by key, the bare entry before its wildcard, and
 // merges duplicates, keeping the newest timestamp and counting each
 // merged line under dupReason. es is reused for the result.
 func SortDedup(es []Entry, d Drops, dupReason string) []Entry {
-	slices.SortFunc(es, func(a, b Entry) int {
-		if c := cmp.Compare(a.Key, b.Key); c != 0 {
-			return c
-		}
-		switch {
-		case a.Wild == b.Wild:
-			return 0
-		case a.Wild:
-			return 1
-		}
-		return -1
-	})
+	es = sortEntries(es)
 	out := es[:0]
 	for _, e := range es {
 		if n := len(out); n > 0 && out[n-1].Key == e.Key && out[n-1].Wild == e.Wild {

@@ -198,3 +198,27 @@ func TestDropsReport(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// Sorted runs are merged, many runs sorted; either way the result is the
+// fully sorted list.
+func TestSortEntriesRuns(t *testing.T) {
+	mk := func(keys ...string) []Entry {
+		var es []Entry
+		for _, k := range keys {
+			es = append(es, Entry{Key: k})
+		}
+		return es
+	}
+	for _, keys := range [][]string{
+		{"a", "b", "c"},
+		{"b", "d", "a", "c"},
+		{"e", "a", "d", "b", "c"},
+		{"f", "e", "d", "c", "b", "a"},
+		{},
+	} {
+		got := sortEntries(mk(keys...))
+		if !slices.IsSortedFunc(got, compareEntries) || len(got) != len(keys) {
+			t.Errorf("%v: got %v", keys, got)
+		}
+	}
+}
