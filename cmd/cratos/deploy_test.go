@@ -224,7 +224,7 @@ func TestDeployNginx(t *testing.T) {
 		var ips []any
 		waitFor(t, "the access log line", 5*time.Second, func() bool {
 			ips = ips[:0]
-			for _, r := range p.out.records("request") {
+			for _, r := range p.out.Records("request") {
 				if strings.HasPrefix(r["path"].(string), "/v1/feed/") {
 					ips = append(ips, r["ip"])
 				}

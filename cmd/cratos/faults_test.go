@@ -370,13 +370,13 @@ func TestFaultsReload(t *testing.T) {
 	}
 	hup := func(t *testing.T) map[string]any {
 		t.Helper()
-		before := len(p.out.records("sites reloaded"))
+		before := len(p.out.Records("sites reloaded"))
 		if err := p.cmd.Process.Signal(syscall.SIGHUP); err != nil {
 			t.Fatal(err)
 		}
 		var rec map[string]any
 		waitFor(t, "the sites reloaded log line", 10*time.Second, func() bool {
-			recs := p.out.records("sites reloaded")
+			recs := p.out.Records("sites reloaded")
 			if len(recs) > before {
 				rec = recs[len(recs)-1]
 				return true
@@ -396,12 +396,12 @@ func TestFaultsReload(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			before := len(p.out.records("site file not reloaded; keeping the previous version"))
+			before := len(p.out.Records("site file not reloaded; keeping the previous version"))
 			writeFile(t, p.site, strings.Replace(tc.site, procTag, "renamed", 1))
 			if rec := hup(t); rec["errors"] != 1.0 {
 				t.Errorf("sites reloaded with errors %v, want 1", rec["errors"])
 			}
-			recs := p.out.records("site file not reloaded; keeping the previous version")
+			recs := p.out.Records("site file not reloaded; keeping the previous version")
 			if len(recs) != before+1 {
 				t.Fatalf("%d log lines about the broken file, want 1", len(recs)-before)
 			}
@@ -454,7 +454,7 @@ func TestFaultsAccessLogFull(t *testing.T) {
 	if target, err := os.Readlink(link); err != nil || target != "/dev/full" {
 		t.Errorf("the access log link now points at %q (%v)", target, err)
 	}
-	if n := len(p.out.records("request")); n != 0 {
+	if n := len(p.out.Records("request")); n != 0 {
 		t.Errorf("%d access log lines went to the service log", n)
 	}
 }
@@ -624,7 +624,7 @@ func TestFaultsAbuse(t *testing.T) {
 
 	t.Run("10,000 invalid tokens", func(t *testing.T) {
 		tokens := invalidTokens(t, p.token, 10_000)
-		before := len(p.out.records("request"))
+		before := len(p.out.Records("request"))
 		var (
 			mu      sync.Mutex
 			wrong   []string
@@ -666,7 +666,7 @@ func TestFaultsAbuse(t *testing.T) {
 		var ms []float64
 		waitFor(t, "every refusal in the access log", 10*time.Second, func() bool {
 			ms = ms[:0]
-			for _, r := range p.out.records("request")[before:] {
+			for _, r := range p.out.Records("request")[before:] {
 				if r["path"] == listPath && r["status"] == 403.0 {
 					v, _ := r["ms"].(float64)
 					ms = append(ms, v)

@@ -73,37 +73,8 @@ func cratosBinary(t testing.TB) string {
 	return build.path
 }
 
-// logBuffer collects a process's output, written concurrently.
-type logBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (w *logBuffer) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.Write(p)
-}
-
-func (w *logBuffer) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.String()
-}
-
-// records decodes the JSON log lines whose msg is msg.
-func (w *logBuffer) records(msg string) []map[string]any {
-	var out []map[string]any
-	sc := bufio.NewScanner(strings.NewReader(w.String()))
-	sc.Buffer(make([]byte, 0, 64<<10), 4<<20)
-	for sc.Scan() {
-		var m map[string]any
-		if json.Unmarshal(sc.Bytes(), &m) == nil && m["msg"] == msg {
-			out = append(out, m)
-		}
-	}
-	return out
-}
+// logBuffer collects a process's output; see testtool.LogBuffer.
+type logBuffer = testtool.LogBuffer
 
 // procOptions configure one cratos process.
 type procOptions struct {

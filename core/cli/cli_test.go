@@ -10,12 +10,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/cratos-project/cratos/core/auth"
+	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 const testConfig = `encryption_key: "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF"
@@ -154,7 +154,7 @@ func TestDemo(t *testing.T) {
 }
 
 func TestBufferedLog(t *testing.T) {
-	var out syncBuf
+	var out testtool.LogBuffer
 	b := newBufferedLog(&out)
 	for i := range 1000 {
 		fmt.Fprintf(b, "line %d\n", i)
@@ -166,21 +166,4 @@ func TestBufferedLog(t *testing.T) {
 	if !strings.HasPrefix(out.String(), "line 0\nline 1\n") {
 		t.Errorf("lines out of order: %q", out.String()[:20])
 	}
-}
-
-type syncBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuf) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuf) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -152,7 +152,7 @@ func TestE2EDNSZoneTransfer(t *testing.T) {
 		if !strings.Contains(out, "Transfer failed.") || strings.Contains(out, "CNAME") {
 			t.Errorf("unsigned AXFR was not refused:\n%s", out)
 		}
-		refused := e.log.records("zone transfer refused")
+		refused := e.log.Records("zone transfer refused")
 		if len(refused) == 0 || refused[len(refused)-1]["type"] != "AXFR" {
 			t.Errorf("no refused AXFR logged: %v", refused)
 		}
@@ -178,7 +178,7 @@ func TestE2EDNSZoneTransfer(t *testing.T) {
 		// One change: one journal entry, from serial1 straight to serial2,
 		// removing the two records of the domain.
 		var updates []string
-		for _, r := range e.log.records("zone updated") {
+		for _, r := range e.log.Records("zone updated") {
 			if num(r["previous"]) >= 0 {
 				updates = append(updates, fmt.Sprintf("%d->%d removed=%d added=%d", num(r["previous"]), num(r["serial"]), num(r["removed"]), num(r["added"])))
 			}
@@ -196,7 +196,7 @@ func TestE2EDNSZoneTransfer(t *testing.T) {
 		if n := countTransfers(e, "IXFR", "incremental", serial2, int64(serial1)); n != 1 {
 			t.Errorf("%d incremental IXFRs %d -> %d logged, want 1", n, serial1, serial2)
 		}
-		for _, r := range e.log.records("zone transfer") {
+		for _, r := range e.log.Records("zone transfer") {
 			if r["type"] == "IXFR" && num(r["serial"]) == int64(serial2) && num(r["records"]) != 2 {
 				t.Errorf("IXFR to serial %d carried %d records, want 2", serial2, num(r["records"]))
 			}
@@ -210,12 +210,12 @@ func TestE2EDNSZoneTransfer(t *testing.T) {
 	}
 
 	t.Run("MISP failing keeps the serial and the policy", func(t *testing.T) {
-		before := len(e.log.records("zone source failed; serving the last content"))
+		before := len(e.log.Records("zone source failed; serving the last content"))
 		simV2.SetFault(mispsim.Fault{Kind: mispsim.FaultStatus, Status: 500, RestSearchOnly: true})
 		// Two failed rebuilds: the cache entry had expired, MISP was asked.
 		e2eWaitFor(t, "two failed zone rebuilds", 30*time.Second,
-			func() bool { return len(e.log.records("zone source failed; serving the last content")) >= before+2 }, dump)
-		failed := e.log.records("zone source failed; serving the last content")
+			func() bool { return len(e.log.Records("zone source failed; serving the last content")) >= before+2 }, dump)
+		failed := e.log.Records("zone source failed; serving the last content")
 		last := failed[len(failed)-1]
 		if num(last["serial"]) != int64(serial2) || !strings.Contains(fmt.Sprint(last["err"]), "MISP unavailable") {
 			t.Errorf("failed rebuild logged serial %v, error %v; want %d and MISP unavailable", last["serial"], last["err"], serial2)
@@ -235,7 +235,7 @@ func TestE2EDNSZoneTransfer(t *testing.T) {
 // clientSerial -1 matches any.
 func countTransfers(e *e2eService, typ, style string, serial uint32, clientSerial int64) int {
 	n := 0
-	for _, r := range e.log.records("zone transfer") {
+	for _, r := range e.log.Records("zone transfer") {
 		if r["type"] == typ && r["style"] == style && num(r["serial"]) == int64(serial) &&
 			(clientSerial < 0 || num(r["client_serial"]) == clientSerial) {
 			n++

@@ -1,11 +1,10 @@
 package cli
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/cratos-project/cratos/internal/testtool"
 	"io"
 	"log/slog"
 	"net"
@@ -16,8 +15,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -37,37 +34,8 @@ const (
 	e2eTag           = "example"
 )
 
-// e2eBuffer collects log output written concurrently.
-type e2eBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (w *e2eBuffer) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.Write(p)
-}
-
-func (w *e2eBuffer) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.String()
-}
-
-// records decodes the JSON log lines whose msg is msg.
-func (w *e2eBuffer) records(msg string) []map[string]any {
-	var out []map[string]any
-	sc := bufio.NewScanner(strings.NewReader(w.String()))
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-	for sc.Scan() {
-		var m map[string]any
-		if json.Unmarshal(sc.Bytes(), &m) == nil && m["msg"] == msg {
-			out = append(out, m)
-		}
-	}
-	return out
-}
+// e2eBuffer collects a process's output; see testtool.LogBuffer.
+type e2eBuffer = testtool.LogBuffer
 
 // e2eService is Cratos as `cratos serve` runs it: config.yaml and
 // sites/<host>.yaml written to a temporary directory and loaded from
@@ -177,7 +145,7 @@ func writeE2EFile(t *testing.T, path, text string) {
 // requests returns the access log, oldest first.
 func (e *e2eService) requests() []e2eRequest {
 	var out []e2eRequest
-	for _, m := range e.access.records("request") {
+	for _, m := range e.access.Records("request") {
 		r := e2eRequest{}
 		r.Method, _ = m["method"].(string)
 		r.Path, _ = m["path"].(string)

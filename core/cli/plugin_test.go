@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -11,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -73,8 +71,8 @@ func TestServeWithExamplePlugin(t *testing.T) {
 	}
 
 	done := make(chan int, 1)
-	var stderr bytes.Buffer
-	go func() { done <- Run([]string{"serve", "--config", cfg}, io.Discard, &syncWriter{w: &stderr}) }()
+	var stderr testtool.LogBuffer
+	go func() { done <- Run([]string{"serve", "--config", cfg}, io.Discard, &stderr) }()
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	waitUp(t, base)
 	req, _ := http.NewRequest("GET", base+"/v1/feed/block/type/ipv4ext/age/1y/output/routeros", nil)
@@ -142,16 +140,4 @@ func waitUp(t *testing.T, base string) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatalf("%s did not come up", base)
-}
-
-// syncWriter serialises writes from the server's goroutines.
-type syncWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (s *syncWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(p)
 }

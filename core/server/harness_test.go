@@ -10,7 +10,6 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,6 +22,7 @@ import (
 	"github.com/cratos-project/cratos/core/export"
 	"github.com/cratos-project/cratos/core/metrics"
 	"github.com/cratos-project/cratos/core/server"
+	"github.com/cratos-project/cratos/internal/testtool"
 	"github.com/cratos-project/cratos/renderers"
 	_ "github.com/cratos-project/cratos/renderers/all"
 )
@@ -46,7 +46,7 @@ type harness struct {
 	base   string
 	token  string
 	claims auth.Claims
-	logs   *syncBuffer
+	logs   *testtool.LogBuffer
 	// memcached, when set, is the address of a memcached used as the
 	// shared cache level.
 	memcached string
@@ -64,7 +64,7 @@ func newHarness(t testing.TB, opts ...harnessOption) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &harness{t: t, sim: sim, logs: &syncBuffer{}}
+	h := &harness{t: t, sim: sim, logs: &testtool.LogBuffer{}}
 	addFixture(t, sim)
 	simURL, err := sim.Start("127.0.0.1:0")
 	if err != nil {
@@ -179,24 +179,6 @@ func (h *harness) get(path string, headers ...string) (*http.Response, string) {
 // authed is get with the harness token in the token header.
 func (h *harness) authed(path string, headers ...string) (*http.Response, string) {
 	return h.get(path, append([]string{"token", h.token}, headers...)...)
-}
-
-// syncBuffer collects log output from concurrent requests.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (w *syncBuffer) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.Write(p)
-}
-
-func (w *syncBuffer) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.String()
 }
 
 func mustPrefix(t testing.TB, s string) netip.Prefix {
