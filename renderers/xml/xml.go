@@ -110,8 +110,12 @@ const (
 	badUTF8
 )
 
-// check reports whether s can be XML 1.0 character data.
+// check reports whether s can be XML 1.0 character data. Invalid UTF-8
+// anywhere is reported as such, before any other fault.
 func check(s string) verdict {
+	if !utf8.ValidString(s) {
+		return badUTF8
+	}
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
