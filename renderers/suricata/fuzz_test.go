@@ -1,6 +1,7 @@
 package suricata_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/netip"
@@ -79,12 +80,15 @@ func fuzzCheckRule(line string, sidBase uint64) (gid, sid uint64, err error) {
 	}
 	head := strings.Fields(line[:open])
 	if len(head) != 7 || !slices.Contains([]string{"alert", "drop", "reject", "rejectsrc", "rejectdst", "rejectboth", "pass"}, head[0]) ||
-		(head[4] != "->" && head[4] != "<>") {
+		(head[4] != "->" && head[4] != "<>") || !slices.Contains(fuzzProtocols, strings.ToLower(head[1])) {
 		return 0, 0, fmt.Errorf("malformed header %q", head)
 	}
-	for _, addr := range []string{head[2], head[5]} {
-		if err := fuzzCheckAddresses(addr); err != nil {
-			return 0, 0, err
+	for _, f := range []int{2, 5} {
+		if err := fuzzCheckGroup(head[f], fuzzAddressVars, fuzzAddress); err != nil {
+			return 0, 0, fmt.Errorf("address: %v", err)
+		}
+		if err := fuzzCheckGroup(head[f+1], fuzzPortVars, fuzzPort); err != nil {
+			return 0, 0, fmt.Errorf("port: %v", err)
 		}
 	}
 	opts, err := fuzzSplitOptions(line[open+1 : len(line)-1])
@@ -242,23 +246,67 @@ func fuzzCheckMsg(m string) error {
 	return nil
 }
 
-// fuzzCheckAddresses checks a header address: a variable, "any", or a
-// bracketed list of addresses and prefixes.
-func fuzzCheckAddresses(a string) error {
-	if a == "any" || strings.HasPrefix(a, "$") {
-		return nil
+// fuzzCheckGroup checks a header address or port field: brackets
+// balanced and never empty, and every element, once stripped of '!' and
+// brackets, "any", a variable the stock suricata.yaml defines, or a value
+// valid reports as well formed.
+func fuzzCheckGroup(field string, vars []string, valid func(string) bool) error {
+	depth := 0
+	for i, c := range field {
+		switch c {
+		case '[':
+			depth++
+			if i+1 < len(field) && field[i+1] == ']' {
+				return fmt.Errorf("empty list in %q", field)
+			}
+		case ']':
+			if depth--; depth < 0 {
+				return fmt.Errorf("unbalanced brackets in %q", field)
+			}
+		}
 	}
-	for _, m := range strings.Split(strings.TrimSuffix(strings.TrimPrefix(a, "["), "]"), ",") {
-		m = strings.TrimPrefix(m, "!")
-		if _, err := netip.ParsePrefix(m); err == nil {
+	if depth != 0 {
+		return fmt.Errorf("unbalanced brackets in %q", field)
+	}
+	for _, m := range strings.FieldsFunc(field, func(c rune) bool { return strings.ContainsRune("![],", c) }) {
+		if m == "any" || (strings.HasPrefix(m, "$") && slices.Contains(vars, m[1:])) || valid(m) {
 			continue
 		}
-		if _, err := netip.ParseAddr(m); err == nil || m == "any" || strings.HasPrefix(m, "$") {
-			continue
-		}
-		return fmt.Errorf("header address %q", m)
+		return fmt.Errorf("element %q of %q", m, field)
 	}
 	return nil
+}
+
+var (
+	fuzzProtocols   = strings.Fields("ip tcp udp icmp icmpv4 icmpv6 ipv4 ip4 ipv6 ip6 sctp pkthdr tcp-pkt tcp-stream http http1 http2 ftp ftp-data tls smb dcerpc dns smtp imap ssh nfs ntp tftp ike ikev2 krb5 dhcp snmp sip rfb mqtt telnet rdp quic bittorrent-dht")
+	fuzzAddressVars = strings.Fields("HOME_NET EXTERNAL_NET HTTP_SERVERS SMTP_SERVERS SQL_SERVERS DNS_SERVERS TELNET_SERVERS AIM_SERVERS DC_SERVERS DNP3_SERVER DNP3_CLIENT MODBUS_CLIENT MODBUS_SERVER ENIP_CLIENT ENIP_SERVER")
+	fuzzPortVars    = strings.Fields("HTTP_PORTS SHELLCODE_PORTS ORACLE_PORTS SSH_PORTS DNP3_PORTS MODBUS_PORTS FILE_DATA_PORTS FTP_PORTS GENEVE_PORTS VXLAN_PORTS TEREDO_PORTS")
+)
+
+// fuzzAddress accepts an address, a prefix or a range of two addresses,
+// without zones.
+func fuzzAddress(m string) bool {
+	if strings.Contains(m, "%") {
+		return false
+	}
+	if lo, hi, ok := strings.Cut(m, "-"); ok {
+		a, errA := netip.ParseAddr(lo)
+		b, errB := netip.ParseAddr(hi)
+		return errA == nil && errB == nil && a.Compare(b) <= 0
+	}
+	if _, err := netip.ParsePrefix(m); err == nil {
+		return true
+	}
+	_, err := netip.ParseAddr(m)
+	return err == nil
+}
+
+// fuzzPort accepts a port or an ordered port range, either end open.
+func fuzzPort(m string) bool {
+	lo, hi, _ := strings.Cut(m, ":")
+	a, errA := strconv.ParseUint(cmp.Or(lo, "0"), 10, 16)
+	b, errB := strconv.ParseUint(cmp.Or(hi, "65535"), 10, 16)
+	return errA == nil && errB == nil && a <= b
 }
 
 // TestFuzzSeedsLoad renders the union of every fuzz seed's input once per

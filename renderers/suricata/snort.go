@@ -27,10 +27,8 @@ func parseSingleRule(s string) (gid, sid uint64, reason string) {
 	if open < 0 || !strings.HasSuffix(s, ")") {
 		return 0, 0, "snort rule without an option list"
 	}
-	head := strings.Fields(s[:open])
-	// action proto src sport dir dst dport
-	if len(head) != 7 || !ruleActions[head[0]] || (head[4] != "->" && head[4] != "<>") {
-		return 0, 0, "snort rule with a malformed header"
+	if reason := checkHeader(strings.Fields(s[:open])); reason != "" {
+		return 0, 0, reason
 	}
 	gid = 1
 	var sids int
