@@ -111,6 +111,7 @@ func (c *checker) run() {
 	steps := []func(){
 		c.checkEmpty,
 		func() { c.checkDeterminism(medium) },
+		func() { c.checkReads(medium) },
 		func() { c.checkDataTypes(sample) },
 		c.checkCancellation,
 		func() { c.checkWriteFailure(sample) },
@@ -233,6 +234,34 @@ func (c *checker) checkDeterminism(in []indicator.Indicator) {
 		c.failf("determinism", "two renders of the same input differ: %s", firstDifference(a.out, b.out))
 	case !maps.Equal(a.drops, b.drops):
 		c.failf("determinism", "two renders of the same input report different drops: %v and %v", a.drops, b.drops)
+	}
+}
+
+// checkReads renders the input as given and with the fields outside
+// Info.Reads zeroed, as the plugin bridge sends it: a renderer that
+// declares what it reads must not read anything else.
+func (c *checker) checkReads(in []indicator.Indicator) {
+	reads := c.info.Reads
+	if reads == 0 {
+		return
+	}
+	if reads&^renderers.AllFields != 0 {
+		c.failf("reads", "Reads %#x holds unknown field bits", uint8(reads))
+		return
+	}
+	masked := make([]indicator.Indicator, len(in))
+	for i, x := range in {
+		masked[i] = reads.Mask(x)
+	}
+	a := c.render(c.ctx, nil, c.request(""), in)
+	b := c.render(c.ctx, nil, c.request(""), masked)
+	switch {
+	case a.err != nil || b.err != nil:
+		c.failf("reads", "Render failed: %w", errors.Join(a.err, b.err))
+	case !bytes.Equal(a.out, b.out):
+		c.failf("reads", "the output changes when the fields outside Reads are zero (the renderer reads a field it does not declare): %s", firstDifference(a.out, b.out))
+	case !maps.Equal(a.drops, b.drops):
+		c.failf("reads", "the drops change when the fields outside Reads are zero: %v and %v", a.drops, b.drops)
 	}
 }
 

@@ -153,6 +153,31 @@ func TestCheckFindsDefects(t *testing.T) {
 			},
 		},
 		{
+			name: "reads an undeclared field",
+			r: broken{
+				info: func(i renderers.Info) renderers.Info { i.Reads = renderers.FieldValue; return i },
+				render: func(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+					for i := range in {
+						if err := ctx.Err(); err != nil {
+							return err
+						}
+						if _, err := fmt.Fprintf(w, "%s %s\n", i.Value, i.UUID); err != nil {
+							return err
+						}
+					}
+					return nil
+				},
+			},
+			checks: []string{"reads"},
+			msgs:   []string{"the output changes when the fields outside Reads are zero"},
+		},
+		{
+			name:   "unknown field bits",
+			r:      broken{info: func(i renderers.Info) renderers.Info { i.Reads = 0x80 | renderers.FieldValue; return i }},
+			checks: []string{"reads"},
+			msgs:   []string{"Reads 0x81 holds unknown field bits"},
+		},
+		{
 			name:   "no types",
 			r:      broken{info: func(i renderers.Info) renderers.Info { i.Types = nil; return i }},
 			checks: []string{"info"},

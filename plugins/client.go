@@ -51,9 +51,13 @@ func newClient(ctx context.Context, rpc proto.RendererClient) (*Client, error) {
 		Description: resp.GetDescription(),
 		ContentType: resp.GetContentType(),
 		Extension:   resp.GetExtension(),
+		Reads:       renderers.Fields(resp.GetReads()),
 	}
 	if info.Name == "" {
 		return nil, protocolErrorf("info has an empty name")
+	}
+	if r := resp.GetReads(); r != uint32(info.Reads) || info.Reads&^renderers.AllFields != 0 {
+		return nil, protocolErrorf("info of %s declares unknown fields %#x", info.Name, r)
 	}
 	for _, name := range resp.GetTypes() {
 		t, err := indicator.ParseType(name)
@@ -115,7 +119,7 @@ func (c *Client) Render(ctx context.Context, w io.Writer, req renderers.Request,
 		return c.streamErr(ctx, "open stream", err)
 	}
 	sent := make(chan sendResult, 1)
-	go func() { sent <- sendInput(stream, req, in) }()
+	go func() { sent <- sendInput(stream, req, c.info.Reads.Declared(), in) }()
 
 	err = c.receive(ctx, stream, w, req)
 	cancel() // stops the sender if it is still at work
@@ -186,12 +190,12 @@ type sendResult struct {
 	panicValue any
 }
 
-// sendInput sends the header, the indicators in batches and the end
-// marker. A Send error means the stream is over (the plugin finished early,
-// failed, or ctx ended); the receiver learns why, so it is not an error
-// here. The batch message and its slices are reused: Send has encoded a
-// message when it returns.
-func sendInput(stream proto.Renderer_RenderClient, req renderers.Request, in iter.Seq[indicator.Indicator]) (res sendResult) {
+// sendInput sends the header, the indicators' fields in batches, and the
+// end marker. A Send error means the stream is over (the plugin finished
+// early, failed, or ctx ended); the receiver learns why, so it is not an
+// error here. The batch message and its slices are reused: Send has
+// encoded a message when it returns.
+func sendInput(stream proto.Renderer_RenderClient, req renderers.Request, fields renderers.Fields, in iter.Seq[indicator.Indicator]) (res sendResult) {
 	defer func() {
 		if p := recover(); p != nil {
 			res = sendResult{panicked: true, panicValue: p}
@@ -199,7 +203,7 @@ func sendInput(stream proto.Renderer_RenderClient, req renderers.Request, in ite
 	}()
 	defer func() { _ = stream.CloseSend() }()
 
-	h := &proto.Header{Site: req.Site, Feed: req.Feed, DataType: req.DataType, Options: req.Options}
+	h := &proto.Header{Site: req.Site, Feed: req.Feed, DataType: req.DataType, Options: req.Options, Fields: uint32(fields)}
 	encodeTime(h, req.Generated)
 	if stream.Send(&proto.RenderInput{Msg: &proto.RenderInput_Header{Header: h}}) != nil {
 		return res
@@ -208,10 +212,10 @@ func sendInput(stream proto.Renderer_RenderClient, req renderers.Request, in ite
 	var (
 		batch = &proto.Batch{
 			Types:      make([]proto.IndicatorType, 0, BatchSize),
-			EventIds:   make([]int64, 0, BatchSize),
-			Timestamps: make([]int64, 0, BatchSize),
-			ToIds:      make([]bool, 0, BatchSize),
-			Lengths:    make([]uint32, 0, 4*BatchSize),
+			EventIds:   make([]int64, 0, column(BatchSize, fields, renderers.FieldEventID)),
+			Timestamps: make([]int64, 0, column(BatchSize, fields, renderers.FieldTimestamp)),
+			ToIds:      make([]bool, 0, column(BatchSize, fields, renderers.FieldToIDS)),
+			Lengths:    make([]uint32, 0, stringFields(fields)*BatchSize),
 		}
 		msg   = &proto.RenderInput{Msg: &proto.RenderInput_Batch{Batch: batch}}
 		count uint64
@@ -225,19 +229,31 @@ func sendInput(stream proto.Renderer_RenderClient, req renderers.Request, in ite
 		batch.ToIds, batch.Lengths, batch.Text = batch.ToIds[:0], batch.Lengths[:0], batch.Text[:0]
 		return ok
 	}
+	addString := func(field renderers.Fields, v string) {
+		if fields&field != 0 {
+			batch.Lengths = append(batch.Lengths, uint32(len(v)))
+			batch.Text = append(batch.Text, v...)
+		}
+	}
 	for x := range in {
-		wt, ok := typeToWire[x.Type]
-		if !ok {
+		wt := typeToWire[x.Type]
+		if wt == proto.IndicatorType_INDICATOR_TYPE_INVALID {
 			res.err = &inputError{t: x.Type}
 			return res
 		}
 		batch.Types = append(batch.Types, wt)
-		batch.EventIds = append(batch.EventIds, x.EventID)
-		batch.Timestamps = append(batch.Timestamps, x.Timestamp)
-		batch.ToIds = append(batch.ToIds, x.ToIDS)
-		for _, f := range [4]string{x.Value, x.MISPType, x.Category, x.UUID} {
-			batch.Lengths = append(batch.Lengths, uint32(len(f)))
-			batch.Text = append(batch.Text, f...)
+		addString(renderers.FieldValue, x.Value)
+		addString(renderers.FieldMISPType, x.MISPType)
+		addString(renderers.FieldCategory, x.Category)
+		addString(renderers.FieldUUID, x.UUID)
+		if fields&renderers.FieldEventID != 0 {
+			batch.EventIds = append(batch.EventIds, x.EventID)
+		}
+		if fields&renderers.FieldTimestamp != 0 {
+			batch.Timestamps = append(batch.Timestamps, x.Timestamp)
+		}
+		if fields&renderers.FieldToIDS != 0 {
+			batch.ToIds = append(batch.ToIds, x.ToIDS)
 		}
 		count++
 		if (len(batch.Types) == BatchSize || len(batch.Text) >= batchBytes) && !flush() {

@@ -11,6 +11,9 @@
 // ValidateOptions and one bidirectional Render stream that carries
 // indicators in batches one way and output in chunks of at most 64 KiB the
 // other, so that memory stays bounded on both sides whatever the feed size.
+// The batches carry only the indicator fields the renderer's Info().Reads
+// declares; both ends encode with one buffer pool of their own rather than
+// gRPC's default, which clears a 1 MiB buffer for every message.
 //
 // On the service side, Launch starts a plugin binary after checking its
 // SHA-256, with an empty environment, and returns a *Plugin whose Renderer

@@ -15,12 +15,16 @@ import (
 	"time"
 
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/plugins/proto"
 	"github.com/cratos-project/cratos/renderers"
 )
 
 // fakeRenderer writes every field of every indicator and of the request,
 // reports drops, and fails, panics or writes in odd sizes as its options ask.
-type fakeRenderer struct{ name string }
+type fakeRenderer struct {
+	name  string
+	reads renderers.Fields
+}
 
 func (f fakeRenderer) Info() renderers.Info {
 	return renderers.Info{
@@ -29,6 +33,7 @@ func (f fakeRenderer) Info() renderers.Info {
 		ContentType: "text/plain; charset=utf-8",
 		Extension:   ".txt",
 		Types:       indicator.AllTypes(),
+		Reads:       f.reads,
 		Options: []renderers.Option{
 			{Name: "mode", Default: "", Description: "error, panic, big-write, byte-writes, twice, stop-early, hang"},
 		},
@@ -174,6 +179,50 @@ func TestLoopbackMatchesDirect(t *testing.T) {
 	}
 }
 
+// TestLoopbackSendsDeclaredFields renders through the bridge with each
+// declared field set: the plugin receives those fields and zero for the
+// rest, exactly as if the input had been masked.
+func TestLoopbackSendsDeclaredFields(t *testing.T) {
+	req := renderers.Request{Site: "misp.example", Feed: "block", Options: map[string]string{}}
+	in := testIndicators(3000)
+	for _, reads := range []renderers.Fields{
+		0,
+		renderers.FieldValue,
+		renderers.FieldValue | renderers.FieldTimestamp,
+		renderers.FieldEventID, // FieldValue is implied
+		renderers.FieldValue | renderers.FieldMISPType | renderers.FieldUUID | renderers.FieldToIDS,
+		renderers.FieldValue | renderers.FieldCategory | renderers.FieldEventID,
+		renderers.AllFields,
+	} {
+		t.Run(fmt.Sprintf("%#x", uint8(reads)), func(t *testing.T) {
+			r := fakeRenderer{name: "fake", reads: reads}
+			masked := make([]indicator.Indicator, len(in))
+			for i, x := range in {
+				masked[i] = reads.Mask(x)
+			}
+			want := renderOnce(r, req, masked)
+			c, stop, err := Loopback(context.Background(), r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer stop()
+			if got := c.Info().Reads; got != reads {
+				t.Fatalf("Info().Reads = %#x, want %#x", got, reads)
+			}
+			got := renderOnce(c, req, in)
+			if got.err != nil || want.err != nil {
+				t.Fatalf("errors: bridged %v, direct %v", got.err, want.err)
+			}
+			if got.out != want.out {
+				t.Fatalf("bridged output differs from the masked input's\n%s", firstDiff(want.out, got.out))
+			}
+			if reads != 0 && reads != renderers.AllFields && got.out == renderOnce(r, req, in).out {
+				t.Fatal("the undeclared fields reached the plugin")
+			}
+		})
+	}
+}
+
 func hugeValues(n, size int) []indicator.Indicator {
 	out := make([]indicator.Indicator, n)
 	for i := range out {
@@ -300,5 +349,67 @@ func TestLoopbackRefusesInvalidType(t *testing.T) {
 	var bad *inputError
 	if !errors.As(err, &bad) || err.Error() != "plugins: render: indicator type invalid cannot cross the plugin protocol" {
 		t.Fatalf("Render = %v, want an input error", err)
+	}
+}
+
+// TestServerRefusesMalformedFields sends hand-made streams to the plugin
+// side: a field set with unknown bits or without the value, and batches
+// whose columns do not match the fields the header names, each end the
+// render with a protocol error in the status.
+func TestServerRefusesMalformedFields(t *testing.T) {
+	c, stop, err := Loopback(context.Background(), fakeRenderer{name: "fake"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	tests := []struct {
+		name   string
+		fields uint32
+		batch  *proto.Batch
+		want   string
+	}{
+		{"unknown bit", 0x81, nil, "plugin protocol violation: header field set 0x81"},
+		{"no value", uint32(renderers.FieldUUID), nil, "plugin protocol violation: header field set 0x8"},
+		{"value only, four strings", uint32(renderers.FieldValue),
+			&proto.Batch{Types: []proto.IndicatorType{proto.IndicatorType_INDICATOR_TYPE_IPV4}, Lengths: []uint32{1, 0, 0, 0}, Text: []byte("a")},
+			"plugin protocol violation: batch columns of 1 types, 0 event ids, 0 timestamps, 0 to_ids and 4 lengths for fields 0x1"},
+		{"timestamps missing", uint32(renderers.FieldValue | renderers.FieldTimestamp),
+			&proto.Batch{Types: []proto.IndicatorType{proto.IndicatorType_INDICATOR_TYPE_IPV4}, Lengths: []uint32{1}, Text: []byte("a")},
+			"plugin protocol violation: batch columns of 1 types, 0 event ids, 0 timestamps, 0 to_ids and 1 lengths for fields 0x21"},
+		{"event ids not declared", uint32(renderers.FieldValue),
+			&proto.Batch{Types: []proto.IndicatorType{proto.IndicatorType_INDICATOR_TYPE_IPV4}, EventIds: []int64{7}, Lengths: []uint32{1}, Text: []byte("a")},
+			"plugin protocol violation: batch columns of 1 types, 1 event ids, 0 timestamps, 0 to_ids and 1 lengths for fields 0x1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stream, err := c.rpc.Render(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			msgs := []*proto.RenderInput{{Msg: &proto.RenderInput_Header{Header: &proto.Header{Fields: tt.fields}}}}
+			if tt.batch != nil {
+				msgs = append(msgs, &proto.RenderInput{Msg: &proto.RenderInput_Batch{Batch: tt.batch}},
+					&proto.RenderInput{Msg: &proto.RenderInput_End{End: &proto.End{Count: 1}}})
+			}
+			for _, m := range msgs {
+				if err := stream.Send(m); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_ = stream.CloseSend()
+			var status *proto.Status
+			for {
+				out, err := stream.Recv()
+				if err != nil {
+					break
+				}
+				if s := out.GetStatus(); s != nil {
+					status = s
+				}
+			}
+			if status == nil || !strings.Contains(status.GetError(), tt.want) {
+				t.Fatalf("status %v, want an error containing %q", status, tt.want)
+			}
+		})
 	}
 }

@@ -3,11 +3,13 @@ package plugins
 import (
 	"errors"
 	"fmt"
+	"math/bits"
 	"strings"
 	"time"
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/plugins/proto"
+	"github.com/cratos-project/cratos/renderers"
 	goplugin "github.com/hashicorp/go-plugin"
 )
 
@@ -99,9 +101,10 @@ func protocolErrorf(format string, args ...any) error {
 }
 
 // Type conversion tables between indicator.Type and the wire enum, built by
-// name so that neither side depends on the other's numbering.
+// name so that neither side depends on the other's numbering. typeToWire
+// holds INDICATOR_TYPE_INVALID (0) for a type the protocol lacks.
 var (
-	typeToWire   = map[indicator.Type]proto.IndicatorType{}
+	typeToWire   [256]proto.IndicatorType
 	typeFromWire = map[proto.IndicatorType]indicator.Type{}
 )
 
@@ -133,4 +136,32 @@ func decodeTime(h *proto.Header) time.Time {
 		return t.UTC()
 	}
 	return t.In(time.FixedZone(h.GeneratedZone, int(h.GeneratedOffset)))
+}
+
+// sentFields reads the Header's field set: 0 (a host that predates field
+// sets) is every field; otherwise it must hold the value and known bits.
+func sentFields(bits uint32) (renderers.Fields, error) {
+	if bits == 0 {
+		return renderers.AllFields, nil
+	}
+	f := renderers.Fields(bits)
+	if uint32(f) != bits || f&^renderers.AllFields != 0 || f&renderers.FieldValue == 0 {
+		return 0, protocolErrorf("header field set %#x", bits)
+	}
+	return f, nil
+}
+
+// stringFields is the number of strings an indicator has in a batch that
+// carries fields f.
+func stringFields(f renderers.Fields) int {
+	return bits.OnesCount8(uint8(f & (renderers.FieldValue | renderers.FieldMISPType | renderers.FieldCategory | renderers.FieldUUID)))
+}
+
+// column is the length of a batch column for field when the batch holds n
+// indicators with fields f.
+func column(n int, f, field renderers.Fields) int {
+	if f&field == 0 {
+		return 0
+	}
+	return n
 }

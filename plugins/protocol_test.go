@@ -14,7 +14,8 @@ import (
 func TestTypeTableCoversEveryType(t *testing.T) {
 	for _, typ := range indicator.AllTypes() {
 		t.Run(typ.String(), func(t *testing.T) {
-			w, ok := typeToWire[typ]
+			w := typeToWire[typ]
+			ok := w != proto.IndicatorType_INDICATOR_TYPE_INVALID
 			if !ok {
 				t.Fatalf("type %v has no wire value: add it to renderer.proto", typ)
 			}

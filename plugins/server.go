@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 	goplugin "github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/experimental"
 )
 
 // Serve serves r as a plugin over go-plugin and gRPC; it is the whole main
@@ -47,16 +48,19 @@ func Serve(r renderers.Renderer) {
 func newGRPCServer(opts []grpc.ServerOption) *grpc.Server {
 	opts = append(opts, grpc.MaxRecvMsgSize(maxMessage),
 		grpc.InitialWindowSize(window), grpc.InitialConnWindowSize(window),
-		grpc.WriteBufferSize(ioBuffer), grpc.ReadBufferSize(ioBuffer))
+		grpc.WriteBufferSize(ioBuffer), grpc.ReadBufferSize(ioBuffer),
+		experimental.BufferPool(sharedPool), grpc.ForceServerCodecV2(codec{}))
 	return grpc.NewServer(opts...)
 }
 
 // dialOptions are the host's gRPC options, matching newGRPCServer.
 func dialOptions() []grpc.DialOption {
 	return []grpc.DialOption{
-		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxMessage), grpc.MaxCallSendMsgSize(maxMessage)),
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxMessage), grpc.MaxCallSendMsgSize(maxMessage),
+			grpc.ForceCodecV2(codec{})),
 		grpc.WithInitialWindowSize(window), grpc.WithInitialConnWindowSize(window),
 		grpc.WithWriteBufferSize(ioBuffer), grpc.WithReadBufferSize(ioBuffer),
+		experimental.WithBufferPool(sharedPool),
 	}
 }
 
@@ -66,9 +70,12 @@ func checkInfo(info renderers.Info) error {
 		return errors.New("renderer has an empty name")
 	}
 	for _, t := range info.Types {
-		if _, ok := typeToWire[t]; !ok {
+		if typeToWire[t] == proto.IndicatorType_INDICATOR_TYPE_INVALID {
 			return fmt.Errorf("renderer %s: type %v cannot cross the plugin protocol", info.Name, t)
 		}
+	}
+	if info.Reads&^renderers.AllFields != 0 {
+		return fmt.Errorf("renderer %s: Reads %#x holds unknown field bits", info.Name, uint8(info.Reads))
 	}
 	return nil
 }
@@ -105,6 +112,7 @@ func NewServer(r renderers.Renderer) proto.RendererServer {
 		Description: info.Description,
 		ContentType: info.ContentType,
 		Extension:   info.Extension,
+		Reads:       uint32(info.Reads),
 	}
 	for _, t := range info.Types {
 		resp.Types = append(resp.Types, t.String())
@@ -145,7 +153,11 @@ func (s *server) Render(stream proto.Renderer_RenderServer) error {
 	if h == nil {
 		return stream.Send(statusMsg(protocolErrorf("first message is %T, not a header", first.GetMsg())))
 	}
-	sess := &session{stream: stream}
+	fields, err := sentFields(h.GetFields())
+	if err != nil {
+		return stream.Send(statusMsg(err))
+	}
+	sess := &session{stream: stream, fields: fields}
 	req := renderers.Request{
 		Site:      h.GetSite(),
 		Feed:      h.GetFeed(),
@@ -206,6 +218,7 @@ type session struct {
 	out     proto.RenderOutput
 	chunk   proto.RenderOutput_Chunk
 
+	fields   renderers.Fields // what the batches carry
 	iterated bool
 	inErr    error
 	count    uint64
@@ -328,12 +341,14 @@ func (s *session) input() iter.Seq[indicator.Indicator] {
 var errStopped = errors.New("plugins: input consumer stopped")
 
 // yieldBatch checks b and yields its indicators; their strings share one
-// allocation per batch.
+// allocation per batch. The fields the host does not send stay zero.
 func (s *session) yieldBatch(b *proto.Batch, yield func(indicator.Indicator) bool) error {
-	n := len(b.Types)
-	if len(b.EventIds) != n || len(b.Timestamps) != n || len(b.ToIds) != n || len(b.Lengths) != 4*n {
-		return protocolErrorf("batch columns of %d types, %d event ids, %d timestamps, %d to_ids and %d lengths",
-			n, len(b.EventIds), len(b.Timestamps), len(b.ToIds), len(b.Lengths))
+	n, f := len(b.Types), s.fields
+	k := stringFields(f)
+	if len(b.EventIds) != column(n, f, renderers.FieldEventID) || len(b.Timestamps) != column(n, f, renderers.FieldTimestamp) ||
+		len(b.ToIds) != column(n, f, renderers.FieldToIDS) || len(b.Lengths) != k*n {
+		return protocolErrorf("batch columns of %d types, %d event ids, %d timestamps, %d to_ids and %d lengths for fields %#x",
+			n, len(b.EventIds), len(b.Timestamps), len(b.ToIds), len(b.Lengths), uint8(f))
 	}
 	total := 0
 	for _, l := range b.Lengths {
@@ -345,9 +360,13 @@ func (s *session) yieldBatch(b *proto.Batch, yield func(indicator.Indicator) boo
 	// b.Text was allocated for this message alone by the protobuf decoder
 	// and nothing writes to it, so the strings may share it without a copy.
 	text := unsafe.String(unsafe.SliceData(b.Text), len(b.Text))
-	next := func(l uint32) string {
-		v := text[:l]
-		text = text[l:]
+	lengths := b.Lengths
+	next := func(field renderers.Fields) string {
+		if f&field == 0 {
+			return ""
+		}
+		v := text[:lengths[0]]
+		text, lengths = text[lengths[0]:], lengths[1:]
 		return v
 	}
 	for i, wt := range b.Types {
@@ -355,18 +374,24 @@ func (s *session) yieldBatch(b *proto.Batch, yield func(indicator.Indicator) boo
 		if !ok {
 			return protocolErrorf("unknown indicator type %v", wt)
 		}
-		l := b.Lengths[4*i : 4*i+4]
+		x := indicator.Indicator{
+			Type:     t,
+			Value:    next(renderers.FieldValue),
+			MISPType: next(renderers.FieldMISPType),
+			Category: next(renderers.FieldCategory),
+			UUID:     next(renderers.FieldUUID),
+		}
+		if f&renderers.FieldEventID != 0 {
+			x.EventID = b.EventIds[i]
+		}
+		if f&renderers.FieldTimestamp != 0 {
+			x.Timestamp = b.Timestamps[i]
+		}
+		if f&renderers.FieldToIDS != 0 {
+			x.ToIDS = b.ToIds[i]
+		}
 		s.count++
-		if !yield(indicator.Indicator{
-			Type:      t,
-			Value:     next(l[0]),
-			MISPType:  next(l[1]),
-			Category:  next(l[2]),
-			UUID:      next(l[3]),
-			EventID:   b.EventIds[i],
-			Timestamp: b.Timestamps[i],
-			ToIDS:     b.ToIds[i],
-		}) {
+		if !yield(x) {
 			return errStopped
 		}
 	}

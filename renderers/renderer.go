@@ -32,6 +32,60 @@ type Info struct {
 	Types       []indicator.Type // the only types Render receives
 	// Options lists the per-site options the renderer accepts.
 	Options []Option
+	// Reads declares the Indicator fields Render reads. Zero means all of
+	// them. A renderer that declares a set may receive indicators whose
+	// other fields are zero: the plugin bridge sends only these.
+	Reads Fields
+}
+
+// Fields is a set of Indicator fields, as a renderer declares it reads
+// them. A declared set always holds FieldValue (Type and Value).
+type Fields uint8
+
+// The Indicator fields. The values are part of the plugin protocol.
+const (
+	FieldValue     Fields = 1 << iota // Type and Value
+	FieldMISPType                     // MISPType
+	FieldCategory                     // Category
+	FieldUUID                         // UUID
+	FieldEventID                      // EventID
+	FieldTimestamp                    // Timestamp
+	FieldToIDS                        // ToIDS
+
+	AllFields = FieldValue | FieldMISPType | FieldCategory | FieldUUID | FieldEventID | FieldTimestamp | FieldToIDS
+)
+
+// Declared returns the fields a renderer with Reads f receives: f with
+// FieldValue, or every field when f is zero.
+func (f Fields) Declared() Fields {
+	if f == 0 {
+		return AllFields
+	}
+	return f | FieldValue
+}
+
+// Mask returns x with the fields outside f.Declared() set to zero.
+func (f Fields) Mask(x indicator.Indicator) indicator.Indicator {
+	d := f.Declared()
+	if d&FieldMISPType == 0 {
+		x.MISPType = ""
+	}
+	if d&FieldCategory == 0 {
+		x.Category = ""
+	}
+	if d&FieldUUID == 0 {
+		x.UUID = ""
+	}
+	if d&FieldEventID == 0 {
+		x.EventID = 0
+	}
+	if d&FieldTimestamp == 0 {
+		x.Timestamp = 0
+	}
+	if d&FieldToIDS == 0 {
+		x.ToIDS = false
+	}
+	return x
 }
 
 // Option documents one per-site renderer option.

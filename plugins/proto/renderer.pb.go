@@ -211,8 +211,12 @@ type InfoResponse struct {
 	Extension string `protobuf:"bytes,4,opt,name=extension,proto3" json:"extension,omitempty"`
 	// Types are the indicator type names (as in IndicatorType, lower case
 	// with dashes: "ipv4", "ipv4-net", "sha256") that Render receives.
-	Types         []string  `protobuf:"bytes,5,rep,name=types,proto3" json:"types,omitempty"`
-	Options       []*Option `protobuf:"bytes,6,rep,name=options,proto3" json:"options,omitempty"`
+	Types   []string  `protobuf:"bytes,5,rep,name=types,proto3" json:"types,omitempty"`
+	Options []*Option `protobuf:"bytes,6,rep,name=options,proto3" json:"options,omitempty"`
+	// Reads is the set of indicator fields Render reads, as bits: 1 value
+	// and type, 2 misp_type, 4 category, 8 uuid, 16 event_id, 32 timestamp,
+	// 64 to_ids. 0 means all of them. The host sends only these.
+	Reads         uint32 `protobuf:"varint,7,opt,name=reads,proto3" json:"reads,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -287,6 +291,13 @@ func (x *InfoResponse) GetOptions() []*Option {
 		return x.Options
 	}
 	return nil
+}
+
+func (x *InfoResponse) GetReads() uint32 {
+	if x != nil {
+		return x.Reads
+	}
+	return 0
 }
 
 // Option documents one per-site renderer option.
@@ -553,7 +564,10 @@ type Header struct {
 	GeneratedZone   string `protobuf:"bytes,6,opt,name=generated_zone,json=generatedZone,proto3" json:"generated_zone,omitempty"`
 	GeneratedOffset int32  `protobuf:"varint,7,opt,name=generated_offset,json=generatedOffset,proto3" json:"generated_offset,omitempty"`
 	// Options are the per-site options for this renderer.
-	Options       map[string]string `protobuf:"bytes,8,rep,name=options,proto3" json:"options,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	Options map[string]string `protobuf:"bytes,8,rep,name=options,proto3" json:"options,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// Fields is the set of indicator fields the batches carry, as bits (see
+	// InfoResponse.reads; value and type are always sent). 0 means all.
+	Fields        uint32 `protobuf:"varint,9,opt,name=fields,proto3" json:"fields,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -644,12 +658,22 @@ func (x *Header) GetOptions() map[string]string {
 	return nil
 }
 
+func (x *Header) GetFields() uint32 {
+	if x != nil {
+		return x.Fields
+	}
+	return 0
+}
+
 // Batch carries up to 1024 indicators, sorted and de-duplicated by the
-// host, column by column. Indicator i has types[i], event_ids[i],
-// timestamps[i] and to_ids[i], and four strings that follow one another in
-// text: its value, MISP type, category and UUID, whose byte lengths are
-// lengths[4*i] to lengths[4*i+3]. The strings are passed on byte for byte
-// (they are UTF-8 in practice, but nothing checks it).
+// host, column by column, holding only the fields the Header names.
+// Indicator i has types[i], and event_ids[i], timestamps[i] and to_ids[i]
+// when those fields are sent (the columns are empty otherwise). Its
+// strings follow one another in text: its value, then its MISP type,
+// category and UUID for those of them that are sent; with k strings per
+// indicator, their byte lengths are lengths[k*i] to lengths[k*i+k-1]. The
+// strings are passed on byte for byte (they are UTF-8 in practice, but
+// nothing checks it).
 type Batch struct {
 	state    protoimpl.MessageState `protogen:"open.v1"`
 	Types    []IndicatorType        `protobuf:"varint,1,rep,packed,name=types,proto3,enum=cratos.plugins.v1.IndicatorType" json:"types,omitempty"`
@@ -984,14 +1008,15 @@ var File_renderer_proto protoreflect.FileDescriptor
 const file_renderer_proto_rawDesc = "" +
 	"\n" +
 	"\x0erenderer.proto\x12\x11cratos.plugins.v1\"\r\n" +
-	"\vInfoRequest\"\xd0\x01\n" +
+	"\vInfoRequest\"\xe6\x01\n" +
 	"\fInfoResponse\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12 \n" +
 	"\vdescription\x18\x02 \x01(\tR\vdescription\x12!\n" +
 	"\fcontent_type\x18\x03 \x01(\tR\vcontentType\x12\x1c\n" +
 	"\textension\x18\x04 \x01(\tR\textension\x12\x14\n" +
 	"\x05types\x18\x05 \x03(\tR\x05types\x123\n" +
-	"\aoptions\x18\x06 \x03(\v2\x19.cratos.plugins.v1.OptionR\aoptions\"X\n" +
+	"\aoptions\x18\x06 \x03(\v2\x19.cratos.plugins.v1.OptionR\aoptions\x12\x14\n" +
+	"\x05reads\x18\a \x01(\rR\x05reads\"X\n" +
 	"\x06Option\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x18\n" +
 	"\adefault\x18\x02 \x01(\tR\adefault\x12 \n" +
@@ -1007,7 +1032,7 @@ const file_renderer_proto_rawDesc = "" +
 	"\x06header\x18\x01 \x01(\v2\x19.cratos.plugins.v1.HeaderH\x00R\x06header\x120\n" +
 	"\x05batch\x18\x02 \x01(\v2\x18.cratos.plugins.v1.BatchH\x00R\x05batch\x12*\n" +
 	"\x03end\x18\x03 \x01(\v2\x16.cratos.plugins.v1.EndH\x00R\x03endB\x05\n" +
-	"\x03msg\"\xed\x02\n" +
+	"\x03msg\"\x85\x03\n" +
 	"\x06Header\x12\x12\n" +
 	"\x04site\x18\x01 \x01(\tR\x04site\x12\x12\n" +
 	"\x04feed\x18\x02 \x01(\tR\x04feed\x12\x1b\n" +
@@ -1016,7 +1041,8 @@ const file_renderer_proto_rawDesc = "" +
 	"\x0fgenerated_nanos\x18\x05 \x01(\x05R\x0egeneratedNanos\x12%\n" +
 	"\x0egenerated_zone\x18\x06 \x01(\tR\rgeneratedZone\x12)\n" +
 	"\x10generated_offset\x18\a \x01(\x05R\x0fgeneratedOffset\x12@\n" +
-	"\aoptions\x18\b \x03(\v2&.cratos.plugins.v1.Header.OptionsEntryR\aoptions\x1a:\n" +
+	"\aoptions\x18\b \x03(\v2&.cratos.plugins.v1.Header.OptionsEntryR\aoptions\x12\x16\n" +
+	"\x06fields\x18\t \x01(\rR\x06fields\x1a:\n" +
 	"\fOptionsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xc1\x01\n" +

@@ -27,6 +27,7 @@ type Renderer struct{}
 func (Renderer) Info() renderers.Info {
 	return renderers.Info{
 		Name:        "b64",
+		Reads:       renderers.FieldValue,
 		Description: "base64 of each value, one per line, for Suricata string datasets; CRLF-joined by default, as the original",
 		ContentType: "text/plain; charset=utf-8",
 		Extension:   ".b64",

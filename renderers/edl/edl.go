@@ -60,6 +60,7 @@ func init() { renderers.Register(Renderer{}) }
 
 var info = renderers.Info{
 	Name:        Name,
+	Reads:       renderers.FieldValue | renderers.FieldTimestamp,
 	Description: "Palo Alto Networks external dynamic list (IP, domain or URL list)",
 	ContentType: ContentType,
 	Extension:   ".txt",

@@ -53,6 +53,7 @@ func init() { renderers.Register(Renderer{}) }
 
 var info = renderers.Info{
 	Name:        Name,
+	Reads:       renderers.FieldValue | renderers.FieldTimestamp,
 	Description: "FortiGate external threat feed (address, domain, URL category or malware hash)",
 	ContentType: ContentType,
 	Extension:   ".txt",

@@ -26,6 +26,7 @@ type Renderer struct{}
 func (Renderer) Info() renderers.Info {
 	return renderers.Info{
 		Name:        "json",
+		Reads:       renderers.FieldValue,
 		Description: "JSON array of the values, byte-compatible with the original (ASCII-only, \", \" separators)",
 		ContentType: "application/json",
 		Extension:   ".json",

@@ -18,6 +18,7 @@ type Renderer struct{}
 
 var info = renderers.Info{
 	Name:        "rpz",
+	Reads:       renderers.FieldValue,
 	Description: "BIND response policy zone (master file): QNAME triggers for names, rpz-ip triggers for addresses and nets",
 	ContentType: "text/dns",
 	Extension:   ".rpz",

@@ -28,6 +28,7 @@ type Renderer struct{}
 
 var info = renderers.Info{
 	Name:        "squid",
+	Reads:       renderers.FieldValue,
 	Description: "Squid ACL file: dstdomain (overlaps collapsed), dst (CIDRs collapsed) or url_regex (escaped, anchored)",
 	ContentType: "text/plain; charset=utf-8",
 	Extension:   ".txt",

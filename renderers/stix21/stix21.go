@@ -46,6 +46,7 @@ func init() { renderers.Register(Renderer{}) }
 
 var info = renderers.Info{
 	Name:        Name,
+	Reads:       renderers.FieldValue | renderers.FieldTimestamp,
 	Description: "STIX 2.1 bundle: a producer identity, an optional TLP marking and one indicator per value",
 	ContentType: ContentType,
 	Extension:   ".json",

@@ -31,6 +31,7 @@ type Renderer struct{}
 
 var info = renderers.Info{
 	Name:        "suricata",
+	Reads:       renderers.FieldValue,
 	Description: "Suricata 7 rules: IP header lists, DNS/TLS/HTTP name rules, URL, file hash, JA3 and e-mail rules",
 	ContentType: "text/plain; charset=utf-8",
 	Extension:   ".rules",

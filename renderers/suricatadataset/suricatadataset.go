@@ -36,6 +36,7 @@ type Renderer struct{}
 
 var info = renderers.Info{
 	Name:        "suricata-dataset",
+	Reads:       renderers.FieldValue,
 	Description: "Suricata dataset file: one value per line (string as base64, md5/sha256 hex, ip/ipv4 plain)",
 	ContentType: "text/plain; charset=utf-8",
 	Extension:   ".lst",

@@ -30,6 +30,7 @@ const DropMultiLine = "multi-line value"
 func (Renderer) Info() renderers.Info {
 	return renderers.Info{
 		Name:        "txt",
+		Reads:       renderers.FieldValue,
 		Description: "one value per line; CRLF-joined without a final line end by default, as the original",
 		ContentType: "text/plain; charset=utf-8",
 		Extension:   ".txt",

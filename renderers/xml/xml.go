@@ -45,6 +45,7 @@ const Header = "<?xml version='1.0' encoding='utf8'?>\n"
 func (Renderer) Info() renderers.Info {
 	return renderers.Info{
 		Name:        "xml",
+		Reads:       renderers.FieldValue,
 		Description: "XML document with one <entry> per value under a root named after the data type, as the original",
 		ContentType: "text/xml; charset=utf-8",
 		Extension:   ".xml",

@@ -19,6 +19,7 @@ type Renderer struct{}
 func (Renderer) Info() renderers.Info {
 	return renderers.Info{
 		Name:        "yaml",
+		Reads:       renderers.FieldValue,
 		Description: "YAML block sequence of the values, byte-compatible with the original (PyYAML, ASCII-only)",
 		ContentType: "text/plain; charset=utf-8",
 		Extension:   ".yaml",

@@ -33,6 +33,7 @@ type Renderer struct{}
 
 var info = renderers.Info{
 	Name:        "zeek",
+	Reads:       renderers.FieldValue,
 	Description: "Zeek Intelligence Framework file (Intel::ADDR, SUBNET, DOMAIN, URL, FILE_HASH, EMAIL, FILE_NAME, CERT_HASH)",
 	ContentType: "text/plain; charset=utf-8",
 	Extension:   ".intel",

@@ -44,6 +44,7 @@ type Renderer struct{}
 func (Renderer) Info() renderers.Info {
 	return renderers.Info{
 		Name:        "routeros",
+		Reads:       renderers.FieldValue | renderers.FieldEventID,
 		Description: "MikroTik RouterOS script that replaces a firewall address list (IPv4 and IPv6)",
 		ContentType: "text/plain; charset=utf-8",
 		Extension:   ".rsc",
