@@ -9,6 +9,8 @@ import (
 type cacheEntry struct {
 	claims  Claims
 	expires time.Time // the expiry date at 00:00 UTC, standing for the local date
+	// fingerprint is the token's Fingerprint.
+	fingerprint string
 }
 
 // tokenCache maps token digests to verified claims. It holds at most max

@@ -309,6 +309,12 @@ func TestFingerprint(t *testing.T) {
 	if got := Fingerprint(docToken); got != want {
 		t.Errorf("Fingerprint = %s, want %s", got, want)
 	}
+	codec := testCodec(t, cfgADK)
+	for i := range 2 { // verified, then from the cache
+		if _, fp, err := codec.VerifyFingerprint(docToken, testNow); err != nil || fp != want {
+			t.Errorf("VerifyFingerprint #%d = %s, %v; want %s", i+1, fp, err, want)
+		}
+	}
 	for _, v := range []string{docToken + "!", docToken + "=", docToken[:50] + "." + docToken[50:]} {
 		if Fingerprint(v) == want {
 			t.Errorf("variant %q has the listed fingerprint", v)

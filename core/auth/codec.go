@@ -119,32 +119,39 @@ func (c *Codec) seal(plaintext []byte, iv [ivLen]byte, ts int64) string {
 // Claims of verified tokens are cached by the token's sha256, so repeating a
 // token costs a hash and a map look-up; the expiry is checked on every call.
 func (c *Codec) Verify(token string, now time.Time) (Claims, error) {
+	cl, _, err := c.VerifyFingerprint(token, now)
+	return cl, err
+}
+
+// VerifyFingerprint is Verify that also returns the token's Fingerprint,
+// remembered with the cached claims so that a repeat costs no second hash.
+func (c *Codec) VerifyFingerprint(token string, now time.Time) (Claims, string, error) {
 	if token == "" {
-		return Claims{}, fmt.Errorf("auth: verify: %w", ErrNoToken)
+		return Claims{}, "", fmt.Errorf("auth: verify: %w", ErrNoToken)
 	}
 	sum := sha256.Sum256([]byte(token))
 	e, ok := c.cache.get(sum)
 	if !ok {
 		raw, err := decodeCanonical(token)
 		if err != nil {
-			return Claims{}, err
+			return Claims{}, "", err
 		}
 		pt, err := c.open(raw)
 		if err != nil {
-			return Claims{}, err
+			return Claims{}, "", err
 		}
 		cl, err := ParsePlaintext(string(pt))
 		if err != nil {
-			return Claims{}, err
+			return Claims{}, "", err
 		}
 		exp, _ := time.Parse(time.DateOnly, cl.Expires) // validated by ParsePlaintext
-		e = cacheEntry{claims: cl, expires: exp}
+		e = cacheEntry{claims: cl, expires: exp, fingerprint: hex.EncodeToString(sum[:])}
 		c.cache.put(sum, e)
 	}
 	if expired(e.expires, now.In(c.loc)) {
-		return Claims{}, fmt.Errorf("auth: verify: %w", ErrExpired)
+		return Claims{}, "", fmt.Errorf("auth: verify: %w", ErrExpired)
 	}
-	return e.claims, nil
+	return e.claims, e.fingerprint, nil
 }
 
 // expired reports whether the local wall-clock time now is past midnight at

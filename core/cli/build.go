@@ -37,7 +37,7 @@ func (s *service) close() {
 
 // assemble wires configuration, cache, export and HTTP server together.
 // sites may be nil, in which case they are loaded from cfg.SitesDir.
-func assemble(cfg *config.Config, sites *config.Sites, registry *renderers.Registry, logger, access *slog.Logger) (*service, error) {
+func assemble(cfg *config.Config, sites *config.Sites, registry *renderers.Registry, logger *slog.Logger, access io.Writer) (*service, error) {
 	svc := &service{cfg: cfg, registry: registry}
 	if sites == nil {
 		var err error

@@ -68,7 +68,7 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	registry := renderers.Builtin().Clone()
 	accessOut := newBufferedLog(stderr)
 	defer accessOut.Close()
-	svc, err := assemble(cfg, config.NewSites(site), registry, logger, newLogger(accessOut, false))
+	svc, err := assemble(cfg, config.NewSites(site), registry, logger, accessOut)
 	if err != nil {
 		return err
 	}

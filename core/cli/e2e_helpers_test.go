@@ -101,8 +101,7 @@ page_size: 1000
 	}
 	e := &e2eService{cfg: cfg, token: token, log: &e2eBuffer{}, access: &e2eBuffer{}}
 	logger := slog.New(slog.NewJSONHandler(e.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	access := slog.New(slog.NewJSONHandler(e.access, nil))
-	svc, err := assemble(cfg, nil, renderers.Builtin().Clone(), logger, access)
+	svc, err := assemble(cfg, nil, renderers.Builtin().Clone(), logger, e.access)
 	if err != nil {
 		t.Fatalf("assemble: %v", err)
 	}

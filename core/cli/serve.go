@@ -47,14 +47,13 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	}
 	bl := newBufferedLog(accessOut)
 	defer bl.Close()
-	access := slog.New(slog.NewJSONHandler(bl, nil))
 	registry := renderers.Builtin().Clone()
 	plugins, err := launchPlugins(cfg, registry, logger)
 	if err != nil {
 		return usageError("%v", err)
 	}
 	defer plugins.close()
-	svc, err := assemble(cfg, nil, registry, logger, access)
+	svc, err := assemble(cfg, nil, registry, logger, bl)
 	if err != nil {
 		return usageError("%v", err)
 	}

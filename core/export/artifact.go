@@ -5,7 +5,10 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/base64"
+	"net/http"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -34,6 +37,45 @@ func (a *Artifact) Gzip() []byte {
 		a.gz.b = buf.Bytes()
 	})
 	return a.gz.b
+}
+
+// HeaderValues are an artifact's response header values, formatted once.
+type HeaderValues struct {
+	LastModified string // HTTP date of Generated
+	Entries      string
+	Invalid      string
+	KeptNets     string // "" when no net was kept
+	Dropped      string // "reason=count, ..." sorted by reason; "" when none
+}
+
+// Headers returns the artifact's header values, formatting them on the
+// first call.
+func (a *Artifact) Headers() *HeaderValues {
+	a.hdr.once.Do(func() {
+		h := &HeaderValues{
+			LastModified: a.Generated.UTC().Format(http.TimeFormat),
+			Entries:      strconv.Itoa(a.Entries),
+			Invalid:      strconv.Itoa(a.Invalid),
+		}
+		if a.KeptNets > 0 {
+			h.KeptNets = strconv.Itoa(a.KeptNets)
+		}
+		if len(a.Dropped) > 0 {
+			clean := strings.NewReplacer(",", " ", ";", " ", "=", " ")
+			parts := make([]string, 0, len(a.Dropped))
+			for _, k := range sortedKeys(a.Dropped) {
+				parts = append(parts, clean.Replace(k)+"="+strconv.Itoa(a.Dropped[k]))
+			}
+			h.Dropped = strings.Join(parts, ", ")
+		}
+		a.hdr.v = h
+	})
+	return a.hdr.v
+}
+
+type headersOnce struct {
+	once sync.Once
+	v    *HeaderValues
 }
 
 // ETagOf returns a strong entity tag for body, derived from its content.

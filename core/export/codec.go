@@ -30,6 +30,7 @@ type Artifact struct {
 
 	gz  gzipOnce
 	md5 md5Once
+	hdr headersOnce
 }
 
 type md5Once struct {

@@ -3,6 +3,7 @@ package server
 import (
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -32,28 +33,38 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 	if s.opts.AccessLog == nil {
 		return nil
 	}
-	attrs := []any{
-		"ip", s.clientIP(c).String(),
-		"method", c.Method(),
-		"path", redactQuery(c.Path(), string(c.Request().URI().QueryString())),
-		"route", c.Route().Path,
-		"status", c.Response().StatusCode(),
-		"bytes", len(c.Response().Body()),
-		"ms", float64(time.Since(start).Microseconds()) / 1000,
-		"ua", c.Get(fiber.HeaderUserAgent),
+	l := linePool.Get().(*jsonLine)
+	defer linePool.Put(l)
+	l.start(time.Now(), "request")
+	l.str("ip", s.clientIP(c).String())
+	l.str("method", c.Method())
+	l.str("path", redactQuery(c.Path(), string(c.Request().URI().QueryString())))
+	l.str("route", c.Route().Path)
+	status := c.Response().StatusCode()
+	l.int("status", status)
+	bytes := len(c.Response().Body())
+	if status == fiber.StatusNotModified || c.Method() == fiber.MethodHead {
+		bytes = 0 // no body goes out
 	}
+	l.int("bytes", bytes)
+	l.float("ms", float64(time.Since(start).Microseconds())/1000)
+	l.str("ua", c.Get(fiber.HeaderUserAgent))
 	if cl, ok := c.Locals("caller").(*caller); ok {
-		attrs = append(attrs, "site", cl.site.Name, "consumer", cl.consumerID())
+		l.str("site", cl.site.Name)
+		l.str("consumer", cl.consumerID())
 	}
 	if v, ok := c.Locals("cache").(string); ok {
-		attrs = append(attrs, "cache", v)
+		l.str("cache", v)
 	}
 	if v, ok := c.Locals("entries").(int); ok {
-		attrs = append(attrs, "entries", v)
+		l.int("entries", v)
 	}
-	s.opts.AccessLog.Info("request", attrs...)
+	_, _ = s.opts.AccessLog.Write(l.end())
 	return err
 }
+
+// linePool recycles access log line buffers.
+var linePool = sync.Pool{New: func() any { return &jsonLine{b: make([]byte, 0, 512)} }}
 
 // redactQuery returns path?query with every token value replaced.
 func redactQuery(path, query string) string {

@@ -46,7 +46,7 @@ func (s *Server) authenticate(c *fiber.Ctx) (*caller, error) {
 		}
 		return fail(fiber.StatusForbidden, msg)
 	}
-	claims, err := s.opts.Codec.Verify(token, now)
+	claims, fp, err := s.opts.Codec.VerifyFingerprint(token, now)
 	if err != nil {
 		msg, ok := auth.Detail(err)
 		if !ok {
@@ -58,7 +58,6 @@ func (s *Server) authenticate(c *fiber.Ctx) (*caller, error) {
 	if !ok {
 		return fail(fiber.StatusForbidden, "Token config file not found")
 	}
-	fp := auth.Fingerprint(token)
 	if site.IsRevoked(fp) {
 		return fail(fiber.StatusForbidden, "The provided API token is blacklisted and cannot be used.")
 	}

@@ -2,9 +2,7 @@ package server
 
 import (
 	"fmt"
-	"net/http"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -141,24 +139,24 @@ func (s *Server) listHandler(kind export.Kind) fiber.Handler {
 // to a matching If-None-Match and gzip to clients that accept it.
 func (s *Server) sendArtifact(c *fiber.Ctx, res export.Result, ttl time.Duration) error {
 	a := res.Artifact
+	h := a.Headers()
 	c.Set("X-Cache", string(res.Status))
 	c.Set(fiber.HeaderETag, a.ETag)
-	c.Set(fiber.HeaderLastModified, a.Generated.UTC().Format(http.TimeFormat))
-	c.Set(fiber.HeaderCacheControl, fmt.Sprintf("private, max-age=%d", int(ttl.Seconds())))
+	c.Set(fiber.HeaderLastModified, h.LastModified)
+	c.Set(fiber.HeaderCacheControl, "private, max-age="+strconv.Itoa(int(ttl.Seconds())))
 	c.Set(fiber.HeaderVary, "Accept-Encoding")
-	c.Set("X-Cratos-Entries", strconv.Itoa(a.Entries))
-	c.Set("X-Cratos-Invalid", strconv.Itoa(a.Invalid))
-	if a.KeptNets > 0 {
+	c.Set("X-Cratos-Entries", h.Entries)
+	c.Set("X-Cratos-Invalid", h.Invalid)
+	if h.KeptNets != "" {
 		// ipv4ext: nets too wide (or too many) to expand stay CIDRs.
-		c.Set("X-Cratos-Kept-Nets", strconv.Itoa(a.KeptNets))
+		c.Set("X-Cratos-Kept-Nets", h.KeptNets)
 	}
-	if len(a.Dropped) > 0 {
-		c.Set("X-Cratos-Dropped", formatDrops(a.Dropped))
+	if h.Dropped != "" {
+		c.Set("X-Cratos-Dropped", h.Dropped)
 	}
 	if res.Status == export.Stale {
-		since := a.Generated.UTC().Format(http.TimeFormat)
-		c.Set("X-Cratos-Stale-Since", since)
-		c.Set("Warning", `110 cratos "Response is Stale: MISP unavailable, list built `+since+`"`)
+		c.Set("X-Cratos-Stale-Since", h.LastModified)
+		c.Set("Warning", `110 cratos "Response is Stale: MISP unavailable, list built `+h.LastModified+`"`)
 	}
 	if etagMatch(c.Get(fiber.HeaderIfNoneMatch), a.ETag) {
 		return c.SendStatus(fiber.StatusNotModified)
@@ -171,19 +169,6 @@ func (s *Server) sendArtifact(c *fiber.Ctx, res export.Result, ttl time.Duration
 		}
 	}
 	return c.Send(a.Body)
-}
-
-func formatDrops(m map[string]int) string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = strings.NewReplacer(",", " ", ";", " ", "=", " ").Replace(k) + "=" + strconv.Itoa(m[k])
-	}
-	return strings.Join(parts, ", ")
 }
 
 // etagMatch implements If-None-Match's weak comparison for a strong tag.

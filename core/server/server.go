@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net"
 	"net/netip"
@@ -34,8 +35,9 @@ type Options struct {
 	// CacheKind names the cache for /v1/status: "memory" or "memcached".
 	CacheKind string
 	Logger    *slog.Logger
-	// AccessLog receives one JSON line per request; nil disables it.
-	AccessLog *slog.Logger
+	// AccessLog receives one JSON line per request, in one Write call that
+	// may come from any goroutine; nil disables it.
+	AccessLog io.Writer
 	Now       func() time.Time
 	// Metrics, when set, counts requests and is served at /metrics.
 	Metrics *metrics.Metrics

@@ -1,0 +1,31 @@
+package export
+
+import (
+	"testing"
+	"time"
+)
+
+func TestArtifactHeaders(t *testing.T) {
+	tests := []struct {
+		name string
+		a    *Artifact
+		want HeaderValues
+	}{
+		{"plain", &Artifact{Generated: time.Date(2026, 11, 23, 2, 53, 42, 5, time.FixedZone("CET", 3600)), Entries: 12, Invalid: 0},
+			HeaderValues{LastModified: "Mon, 23 Nov 2026 01:53:42 GMT", Entries: "12", Invalid: "0"}},
+		{"kept nets and drops", &Artifact{Generated: time.Unix(0, 0), Entries: 3, Invalid: 4, KeptNets: 2,
+			Dropped: map[string]int{"name too long": 1, "a,b;c=d": 5}},
+			HeaderValues{LastModified: "Thu, 01 Jan 1970 00:00:00 GMT", Entries: "3", Invalid: "4", KeptNets: "2",
+				Dropped: "a b c d=5, name too long=1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := *tt.a.Headers(); got != tt.want {
+				t.Errorf("Headers() = %+v, want %+v", got, tt.want)
+			}
+			if tt.a.Headers() != tt.a.Headers() {
+				t.Error("Headers() formats again on the second call")
+			}
+		})
+	}
+}
