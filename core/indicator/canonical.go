@@ -119,7 +119,8 @@ func CanonicalName(s string) (string, error) {
 	if s == "" {
 		return "", ErrEmpty
 	}
-	if !isASCII(s) || strings.Contains(s, "xn--") || strings.Contains(s, "XN--") {
+	s = lowerASCII(s) // before the A-label test: "Xn--" is an A-label prefix too
+	if !isASCII(s) || strings.Contains(s, "xn--") {
 		if !utf8.ValidString(s) {
 			return "", ErrSyntax
 		}
@@ -134,9 +135,8 @@ func CanonicalName(s string) (string, error) {
 				return "", ErrSyntax
 			}
 		}
-		s = a
+		s = lowerASCII(a)
 	}
-	s = lowerASCII(s)
 	if len(s) > 253 {
 		return "", ErrTooLong
 	}
