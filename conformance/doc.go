@@ -9,7 +9,11 @@
 //     pipes, backslashes, multi-line rules, non-ASCII text);
 //   - RealData and RealIndicators extract every indicator from the shared
 //     real MISP events and indicator lists, with per data type statistics;
-//   - Generated builds large realistic inputs for benchmarks;
+//   - Generated builds large realistic inputs for benchmarks, OfTypes
+//     keeps the indicators of some types, and BenchmarkRender measures a
+//     renderer on such an input;
+//   - CheckOptionCases runs a table of option sets through
+//     ValidateOptions;
 //   - Render renders into memory and records Request.Drop reports;
 //     Golden compares output with a file under testdata/, rewriting it
 //     when the test binary runs with -update;

@@ -150,31 +150,16 @@ func TestRoundTrip(t *testing.T) {
 }
 
 func TestValidateOptions(t *testing.T) {
-	tests := []struct {
-		name string
-		opts map[string]string
-		want string
-	}{
-		{"none", nil, ""},
-		{"all", map[string]string{"columns": "value,type", "excel_safe": "true", "line_ending": "lf"}, ""},
-		{"unknown option", map[string]string{"headerless": "1"}, `unknown option "headerless"`},
-		{"unknown column", map[string]string{"columns": "value,comment"}, `option columns: unknown column "comment"`},
-		{"empty columns", map[string]string{"columns": ""}, `option columns: unknown column ""`},
-		{"repeated column", map[string]string{"columns": "value,value"}, `option columns: column "value" listed twice`},
-		{"bad excel_safe", map[string]string{"excel_safe": "yes"}, "option excel_safe"},
-		{"bad line_ending", map[string]string{"line_ending": "cr"}, "option line_ending"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := renderers.ValidateOptions(Renderer{}, tt.opts)
-			switch {
-			case tt.want == "" && err != nil:
-				t.Errorf("ValidateOptions = %v, want nil", err)
-			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
-				t.Errorf("ValidateOptions = %v, want an error containing %q", err, tt.want)
-			}
-		})
-	}
+	conformance.CheckOptionCases(t, Renderer{}, []conformance.OptionCase{
+		{Name: "none"},
+		{Name: "all", Options: map[string]string{"columns": "value,type", "excel_safe": "true", "line_ending": "lf"}},
+		{Name: "unknown option", Options: map[string]string{"headerless": "1"}, WantErr: `unknown option "headerless"`},
+		{Name: "unknown column", Options: map[string]string{"columns": "value,comment"}, WantErr: `option columns: unknown column "comment"`},
+		{Name: "empty columns", Options: map[string]string{"columns": ""}, WantErr: `option columns: unknown column ""`},
+		{Name: "repeated column", Options: map[string]string{"columns": "value,value"}, WantErr: `option columns: column "value" listed twice`},
+		{Name: "bad excel_safe", Options: map[string]string{"excel_safe": "yes"}, WantErr: "option excel_safe"},
+		{Name: "bad line_ending", Options: map[string]string{"line_ending": "cr"}, WantErr: "option line_ending"},
+	})
 }
 
 func TestRegistered(t *testing.T) {

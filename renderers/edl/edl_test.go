@@ -1,7 +1,6 @@
 package edl
 
 import (
-	"bytes"
 	"context"
 	"maps"
 	"net/netip"
@@ -24,18 +23,8 @@ func request(dataType string, opts map[string]string) renderers.Request {
 
 func render(t testing.TB, req renderers.Request, ins []indicator.Indicator) ([]byte, map[string]int) {
 	t.Helper()
-	drops := map[string]int{}
-	req.Dropped = func(reason string, n int) { drops[reason] += n }
-	var buf bytes.Buffer
-	if err := (Renderer{}).Render(context.Background(), &buf, req, renderers.Slice(ins)); err != nil {
-		t.Fatalf("Render: %v", err)
-	}
-	return buf.Bytes(), drops
-}
-
-func only(ins []indicator.Indicator, ts ...indicator.Type) []indicator.Indicator {
-	set := indicator.SetOf(ts...)
-	return slices.DeleteFunc(slices.Clone(ins), func(in indicator.Indicator) bool { return !set.Has(in.Type) })
+	got := conformance.Render(t, Renderer{}, req, ins)
+	return got.Out, got.Drops
 }
 
 var (
@@ -63,12 +52,12 @@ func TestGolden(t *testing.T) {
 		opts     map[string]string
 		in       []indicator.Indicator
 	}{
-		{"ip", "", nil, only(sample, ipTypes...)},
-		{"ip-no-collapse", "ipv4ext", map[string]string{"collapse": "false"}, only(sample, ipTypes...)},
-		{"domain", "domain", nil, only(sample, nameTypes...)},
-		{"domain-exact", "hostname", map[string]string{"domain_wildcards": "exact"}, only(sample, nameTypes...)},
-		{"url", "url", nil, only(sample, indicator.URL)},
-		{"url-mixed-strip-ports", "", map[string]string{"url_ports": "strip"}, only(sample, allTypes...)},
+		{"ip", "", nil, conformance.OfTypes(sample, ipTypes...)},
+		{"ip-no-collapse", "ipv4ext", map[string]string{"collapse": "false"}, conformance.OfTypes(sample, ipTypes...)},
+		{"domain", "domain", nil, conformance.OfTypes(sample, nameTypes...)},
+		{"domain-exact", "hostname", map[string]string{"domain_wildcards": "exact"}, conformance.OfTypes(sample, nameTypes...)},
+		{"url", "url", nil, conformance.OfTypes(sample, indicator.URL)},
+		{"url-mixed-strip-ports", "", map[string]string{"url_ports": "strip"}, conformance.OfTypes(sample, allTypes...)},
 		{"empty-ip", "ipv4", nil, nil},
 		{"empty-domain", "domain", nil, nil},
 		{"empty-url", "url", nil, nil},
@@ -168,9 +157,9 @@ func parseList(t *testing.T, out []byte) []netip.Prefix {
 // addresses of its input and is no longer than the uncollapsed one.
 func TestCollapseCoverage(t *testing.T) {
 	sets := map[string][]indicator.Indicator{
-		"sample":    only(conformance.Sample(), ipTypes...),
-		"generated": only(conformance.Generated(200_000, 9), ipTypes...),
-		"real data": only(conformance.RealIndicators(t), ipTypes...),
+		"sample":    conformance.OfTypes(conformance.Sample(), ipTypes...),
+		"generated": conformance.OfTypes(conformance.Generated(200_000, 9), ipTypes...),
+		"real data": conformance.OfTypes(conformance.RealIndicators(t), ipTypes...),
 	}
 	for name, ins := range sets {
 		t.Run(name, func(t *testing.T) {
@@ -329,7 +318,7 @@ func TestDeviceRules(t *testing.T) {
 			opts := map[string]string{"collapse": "false"}
 			maps.Copy(opts, l.opts)
 			t.Run(name+"/"+l.list.String()+"/"+optString(l.opts), func(t *testing.T) {
-				ins := only(set, l.types...)
+				ins := conformance.OfTypes(set, l.types...)
 				out, drops := render(t, request(l.dataType, opts), ins)
 				if vs := devicecheck.CheckPANOS(l.check, out); len(vs) > 0 {
 					t.Fatal(devicecheck.Error(vs, 20))
@@ -366,33 +355,18 @@ func optString(opts map[string]string) string {
 }
 
 func TestValidateOptions(t *testing.T) {
-	tests := []struct {
-		name string
-		opts map[string]string
-		want string
-	}{
-		{"none", nil, ""},
-		{"all", map[string]string{"list_type": "url", "collapse": "false", "domain_wildcards": "exact", "url_ports": "strip", "max_entries": "50000", "empty_sentinel": "false"}, ""},
-		{"unknown", map[string]string{"comments": "true"}, `unknown option "comments"`},
-		{"bad list_type", map[string]string{"list_type": "imsi"}, "option list_type"},
-		{"bad collapse", map[string]string{"collapse": "maybe"}, "option collapse"},
-		{"bad domain_wildcards", map[string]string{"domain_wildcards": "star"}, "option domain_wildcards"},
-		{"bad url_ports", map[string]string{"url_ports": "keep"}, "option url_ports"},
-		{"negative max_entries", map[string]string{"max_entries": "-1"}, "option max_entries"},
-		{"text max_entries", map[string]string{"max_entries": "50k"}, "option max_entries"},
-		{"bad empty_sentinel", map[string]string{"empty_sentinel": "192.0.2.1"}, "option empty_sentinel"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := renderers.ValidateOptions(Renderer{}, tt.opts)
-			switch {
-			case tt.want == "" && err != nil:
-				t.Errorf("ValidateOptions = %v, want nil", err)
-			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
-				t.Errorf("ValidateOptions = %v, want an error containing %q", err, tt.want)
-			}
-		})
-	}
+	conformance.CheckOptionCases(t, Renderer{}, []conformance.OptionCase{
+		{Name: "none"},
+		{Name: "all", Options: map[string]string{"list_type": "url", "collapse": "false", "domain_wildcards": "exact", "url_ports": "strip", "max_entries": "50000", "empty_sentinel": "false"}},
+		{Name: "unknown", Options: map[string]string{"comments": "true"}, WantErr: `unknown option "comments"`},
+		{Name: "bad list_type", Options: map[string]string{"list_type": "imsi"}, WantErr: "option list_type"},
+		{Name: "bad collapse", Options: map[string]string{"collapse": "maybe"}, WantErr: "option collapse"},
+		{Name: "bad domain_wildcards", Options: map[string]string{"domain_wildcards": "star"}, WantErr: "option domain_wildcards"},
+		{Name: "bad url_ports", Options: map[string]string{"url_ports": "keep"}, WantErr: "option url_ports"},
+		{Name: "negative max_entries", Options: map[string]string{"max_entries": "-1"}, WantErr: "option max_entries"},
+		{Name: "text max_entries", Options: map[string]string{"max_entries": "50k"}, WantErr: "option max_entries"},
+		{Name: "bad empty_sentinel", Options: map[string]string{"empty_sentinel": "192.0.2.1"}, WantErr: "option empty_sentinel"},
+	})
 }
 
 func TestRegistered(t *testing.T) {
@@ -421,7 +395,7 @@ func BenchmarkRender(b *testing.B) {
 	} {
 		ins := gen
 		if bc.types != nil {
-			ins = only(gen, bc.types...)
+			ins = conformance.OfTypes(gen, bc.types...)
 		}
 		b.Run(bc.name, func(b *testing.B) {
 			req := request(bc.dataType, nil)

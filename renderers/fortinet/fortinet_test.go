@@ -1,7 +1,6 @@
 package fortinet
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"maps"
@@ -23,18 +22,8 @@ func request(dataType string, opts map[string]string) renderers.Request {
 
 func render(t testing.TB, req renderers.Request, ins []indicator.Indicator) ([]byte, map[string]int) {
 	t.Helper()
-	drops := map[string]int{}
-	req.Dropped = func(reason string, n int) { drops[reason] += n }
-	var buf bytes.Buffer
-	if err := (Renderer{}).Render(context.Background(), &buf, req, renderers.Slice(ins)); err != nil {
-		t.Fatalf("Render: %v", err)
-	}
-	return buf.Bytes(), drops
-}
-
-func only(ins []indicator.Indicator, ts ...indicator.Type) []indicator.Indicator {
-	set := indicator.SetOf(ts...)
-	return slices.DeleteFunc(slices.Clone(ins), func(in indicator.Indicator) bool { return !set.Has(in.Type) })
+	got := conformance.Render(t, Renderer{}, req, ins)
+	return got.Out, got.Drops
 }
 
 var (
@@ -55,13 +44,13 @@ func TestGolden(t *testing.T) {
 		opts     map[string]string
 		in       []indicator.Indicator
 	}{
-		{"address", "ipv4ext", nil, only(sample, ipTypes...)},
-		{"domain", "domain", nil, only(sample, nameTypes...)},
-		{"domain-exact", "", map[string]string{"domain_wildcards": "exact"}, only(sample, nameTypes...)},
-		{"category", "url", nil, only(sample, indicator.URL)},
-		{"category-strip", "url", map[string]string{"url_scheme": "strip"}, only(sample, indicator.URL)},
-		{"malware-auto", "", nil, only(sample, hashTypes...)},
-		{"malware-sha1", "file-sha1", map[string]string{"hash_type": "sha1"}, only(sample, hashTypes...)},
+		{"address", "ipv4ext", nil, conformance.OfTypes(sample, ipTypes...)},
+		{"domain", "domain", nil, conformance.OfTypes(sample, nameTypes...)},
+		{"domain-exact", "", map[string]string{"domain_wildcards": "exact"}, conformance.OfTypes(sample, nameTypes...)},
+		{"category", "url", nil, conformance.OfTypes(sample, indicator.URL)},
+		{"category-strip", "url", map[string]string{"url_scheme": "strip"}, conformance.OfTypes(sample, indicator.URL)},
+		{"malware-auto", "", nil, conformance.OfTypes(sample, hashTypes...)},
+		{"malware-sha1", "file-sha1", map[string]string{"hash_type": "sha1"}, conformance.OfTypes(sample, hashTypes...)},
 		{"empty", "", nil, nil},
 	}
 	for _, tt := range tests {
@@ -215,7 +204,7 @@ func TestDeviceRules(t *testing.T) {
 	for name, set := range sets {
 		for _, f := range feeds {
 			t.Run(fmt.Sprintf("%s/%s/%v", name, f.feed, f.opts), func(t *testing.T) {
-				ins := only(set, f.types...)
+				ins := conformance.OfTypes(set, f.types...)
 				out, drops := render(t, request(f.dataType, f.opts), ins)
 				lim := devicecheck.FortiLimits{}
 				if f.opts["fortios"] == "pre-7.4.4" {
@@ -241,32 +230,17 @@ func TestDeviceRules(t *testing.T) {
 }
 
 func TestValidateOptions(t *testing.T) {
-	tests := []struct {
-		name string
-		opts map[string]string
-		want string
-	}{
-		{"none", nil, ""},
-		{"all", map[string]string{"feed": "domain", "domain_wildcards": "exact", "url_scheme": "strip", "hash_type": "sha256", "fortios": "pre-7.4.4", "max_entries": "100000"}, ""},
-		{"unknown", map[string]string{"comments": "true"}, `unknown option "comments"`},
-		{"bad feed", map[string]string{"feed": "mac-address"}, "option feed"},
-		{"bad domain_wildcards", map[string]string{"domain_wildcards": "any"}, "option domain_wildcards"},
-		{"bad url_scheme", map[string]string{"url_scheme": "https"}, "option url_scheme"},
-		{"bad hash_type", map[string]string{"hash_type": "sha512"}, "option hash_type"},
-		{"bad fortios", map[string]string{"fortios": "7.2"}, "option fortios"},
-		{"bad max_entries", map[string]string{"max_entries": "-5"}, "option max_entries"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := renderers.ValidateOptions(Renderer{}, tt.opts)
-			switch {
-			case tt.want == "" && err != nil:
-				t.Errorf("ValidateOptions = %v, want nil", err)
-			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
-				t.Errorf("ValidateOptions = %v, want an error containing %q", err, tt.want)
-			}
-		})
-	}
+	conformance.CheckOptionCases(t, Renderer{}, []conformance.OptionCase{
+		{Name: "none"},
+		{Name: "all", Options: map[string]string{"feed": "domain", "domain_wildcards": "exact", "url_scheme": "strip", "hash_type": "sha256", "fortios": "pre-7.4.4", "max_entries": "100000"}},
+		{Name: "unknown", Options: map[string]string{"comments": "true"}, WantErr: `unknown option "comments"`},
+		{Name: "bad feed", Options: map[string]string{"feed": "mac-address"}, WantErr: "option feed"},
+		{Name: "bad domain_wildcards", Options: map[string]string{"domain_wildcards": "any"}, WantErr: "option domain_wildcards"},
+		{Name: "bad url_scheme", Options: map[string]string{"url_scheme": "https"}, WantErr: "option url_scheme"},
+		{Name: "bad hash_type", Options: map[string]string{"hash_type": "sha512"}, WantErr: "option hash_type"},
+		{Name: "bad fortios", Options: map[string]string{"fortios": "7.2"}, WantErr: "option fortios"},
+		{Name: "bad max_entries", Options: map[string]string{"max_entries": "-5"}, WantErr: "option max_entries"},
+	})
 }
 
 func TestRegistered(t *testing.T) {
@@ -296,7 +270,7 @@ func BenchmarkRender(b *testing.B) {
 	} {
 		ins := gen
 		if bc.types != nil {
-			ins = only(gen, bc.types...)
+			ins = conformance.OfTypes(gen, bc.types...)
 		}
 		b.Run(bc.name, func(b *testing.B) {
 			req := request(bc.dataType, nil)

@@ -7,7 +7,6 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -248,41 +247,26 @@ func TestGolden(t *testing.T) {
 }
 
 func TestValidateOptions(t *testing.T) {
-	cases := []struct {
-		name    string
-		opts    map[string]string
-		wantErr string
-	}{
-		{"none", nil, ""},
-		{"empty optional values", map[string]string{"serial": "", "origin": "", "mname": ""}, ""},
-		{"serial max", map[string]string{"serial": "4294967295"}, ""},
-		{"serial zero", map[string]string{"serial": "0"}, "option serial"},
-		{"serial too large", map[string]string{"serial": "4294967296"}, "option serial"},
-		{"origin with dot", map[string]string{"origin": "rpz.local."}, ""},
-		{"origin bad", map[string]string{"origin": "rpz local"}, "option origin"},
-		{"ttl units", map[string]string{"ttl": "1h30m"}, ""},
-		{"ttl negative", map[string]string{"ttl": "-1"}, "option ttl"},
-		{"ttl unit unknown", map[string]string{"ttl": "5y"}, "option ttl"},
-		{"ttl too large", map[string]string{"ttl": "2147483648"}, "option ttl"},
-		{"expire too large", map[string]string{"expire": "100000w"}, "option expire"},
-		{"ns without dot", map[string]string{"ns": "localhost"}, "option ns"},
-		{"rname with space", map[string]string{"rname": "a b."}, "option rname"},
-		{"policy unknown", map[string]string{"policy": "block"}, "option policy"},
-		{"cname without dot", map[string]string{"policy": "cname:garden.example"}, "option policy"},
-		{"cname wildcard", map[string]string{"policy": "cname:*.garden.example."}, ""},
-		{"unknown", map[string]string{"zone": "x"}, `unknown option "zone"`},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			err := Renderer{}.ValidateOptions(tc.opts)
-			switch {
-			case tc.wantErr == "" && err != nil:
-				t.Fatalf("got %v, want nil", err)
-			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
-				t.Fatalf("got %v, want an error containing %q", err, tc.wantErr)
-			}
-		})
-	}
+	conformance.CheckOptionCases(t, Renderer{}, []conformance.OptionCase{
+		{Name: "none"},
+		{Name: "empty optional values", Options: map[string]string{"serial": "", "origin": "", "mname": ""}},
+		{Name: "serial max", Options: map[string]string{"serial": "4294967295"}},
+		{Name: "serial zero", Options: map[string]string{"serial": "0"}, WantErr: "option serial"},
+		{Name: "serial too large", Options: map[string]string{"serial": "4294967296"}, WantErr: "option serial"},
+		{Name: "origin with dot", Options: map[string]string{"origin": "rpz.local."}},
+		{Name: "origin bad", Options: map[string]string{"origin": "rpz local"}, WantErr: "option origin"},
+		{Name: "ttl units", Options: map[string]string{"ttl": "1h30m"}},
+		{Name: "ttl negative", Options: map[string]string{"ttl": "-1"}, WantErr: "option ttl"},
+		{Name: "ttl unit unknown", Options: map[string]string{"ttl": "5y"}, WantErr: "option ttl"},
+		{Name: "ttl too large", Options: map[string]string{"ttl": "2147483648"}, WantErr: "option ttl"},
+		{Name: "expire too large", Options: map[string]string{"expire": "100000w"}, WantErr: "option expire"},
+		{Name: "ns without dot", Options: map[string]string{"ns": "localhost"}, WantErr: "option ns"},
+		{Name: "rname with space", Options: map[string]string{"rname": "a b."}, WantErr: "option rname"},
+		{Name: "policy unknown", Options: map[string]string{"policy": "block"}, WantErr: "option policy"},
+		{Name: "cname without dot", Options: map[string]string{"policy": "cname:garden.example"}, WantErr: "option policy"},
+		{Name: "cname wildcard", Options: map[string]string{"policy": "cname:*.garden.example."}},
+		{Name: "unknown", Options: map[string]string{"zone": "x"}, WantErr: `unknown option "zone"`},
+	})
 }
 
 func TestConformance(t *testing.T) {
@@ -339,7 +323,7 @@ func TestRealTool(t *testing.T) {
 			if tc.name == "real data" && testing.Short() {
 				t.Skip("real data skipped in -short mode")
 			}
-			in := slices.DeleteFunc(slices.Clone(tc.in), func(i indicator.Indicator) bool { return !info.Supports(i.Type) })
+			in := conformance.OfTypes(tc.in, info.Types...)
 			out, drops := renderOut(t, tc.opts, in)
 			if err := realtools.CheckZone(t, tc.origin, out); err != nil {
 				t.Fatal(err)
@@ -364,31 +348,7 @@ func TestRealTool(t *testing.T) {
 }
 
 func BenchmarkRender(b *testing.B) {
-	in := conformance.Generated(1_000_000, 1)
-	in = slices.DeleteFunc(in, func(i indicator.Indicator) bool { return !info.Supports(i.Type) })
+	in := conformance.OfTypes(conformance.Generated(1_000_000, 1), info.Types...)
 	req := renderers.Request{Site: "misp.example", Feed: "block", Generated: generated}
-	cpu0 := cpuTime()
-	for b.Loop() {
-		var n countWriter
-		if err := (Renderer{}).Render(context.Background(), &n, req, renderers.Slice(in)); err != nil {
-			b.Fatal(err)
-		}
-		b.SetBytes(int64(n))
-	}
-	b.ReportMetric(float64(len(in))*float64(b.N)/b.Elapsed().Seconds(), "indicators/s")
-	b.ReportMetric(float64(len(in))*float64(b.N)/(cpuTime()-cpu0).Seconds(), "indicators/cpu-s")
-}
-
-type countWriter int
-
-func (c *countWriter) Write(p []byte) (int, error) { *c += countWriter(len(p)); return len(p), nil }
-
-// cpuTime is the CPU time the process used so far: on a shared machine it
-// measures the renderer's cost better than the wall clock.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	conformance.BenchmarkRender(b, Renderer{}, req, in)
 }

@@ -9,7 +9,6 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -38,11 +37,6 @@ func renderOut(t testing.TB, dataType string, opts map[string]string, ins []indi
 
 func ind(t indicator.Type, v string) indicator.Indicator {
 	return indicator.Indicator{Type: t, Value: v}
-}
-
-func ofTypes(ins []indicator.Indicator, ts ...indicator.Type) []indicator.Indicator {
-	set := indicator.SetOf(ts...)
-	return slices.DeleteFunc(slices.Clone(ins), func(i indicator.Indicator) bool { return !set.Has(i.Type) })
 }
 
 func lines(out string) []string { return strings.Split(strings.TrimSuffix(out, "\n"), "\n") }
@@ -196,7 +190,7 @@ func TestGolden(t *testing.T) {
 	for _, dt := range []string{"domain", "hostname", "ipv4ext", "ipv6", "cidr4", "url"} {
 		t.Run(dt, func(t *testing.T) {
 			d, _ := indicator.LookupDataType(dt)
-			out, drops := renderOut(t, dt, nil, ofTypes(conformance.Sample(), d.Yields.Types()...))
+			out, drops := renderOut(t, dt, nil, conformance.OfTypes(conformance.Sample(), d.Yields.Types()...))
 			conformance.Golden(t, "testdata/"+dt+"/acl.txt", []byte(out))
 			var b strings.Builder
 			for _, k := range slices.Sorted(maps.Keys(drops)) {
@@ -208,28 +202,13 @@ func TestGolden(t *testing.T) {
 }
 
 func TestValidateOptions(t *testing.T) {
-	cases := []struct {
-		name    string
-		opts    map[string]string
-		wantErr string
-	}{
-		{"none", nil, ""},
-		{"empty", map[string]string{"acl": ""}, ""},
-		{"dst", map[string]string{"acl": "dst"}, ""},
-		{"bad kind", map[string]string{"acl": "dstdom_regex"}, `option acl: want dstdomain, dst or url_regex, got "dstdom_regex"`},
-		{"unknown", map[string]string{"kind": "dst"}, `unknown option "kind"`},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			err := Renderer{}.ValidateOptions(tc.opts)
-			switch {
-			case tc.wantErr == "" && err != nil:
-				t.Fatalf("got %v, want nil", err)
-			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
-				t.Fatalf("got %v, want an error containing %q", err, tc.wantErr)
-			}
-		})
-	}
+	conformance.CheckOptionCases(t, Renderer{}, []conformance.OptionCase{
+		{Name: "none"},
+		{Name: "empty", Options: map[string]string{"acl": ""}},
+		{Name: "dst", Options: map[string]string{"acl": "dst"}},
+		{Name: "bad kind", Options: map[string]string{"acl": "dstdom_regex"}, WantErr: `option acl: want dstdomain, dst or url_regex, got "dstdom_regex"`},
+		{Name: "unknown", Options: map[string]string{"kind": "dst"}, WantErr: `unknown option "kind"`},
+	})
 }
 
 func TestConformance(t *testing.T) {
@@ -280,7 +259,7 @@ func TestRealTool(t *testing.T) {
 				if input.name == "real data" && testing.Short() {
 					t.Skip("real data skipped in -short mode")
 				}
-				in := ofTypes(input.in, k.types...)
+				in := conformance.OfTypes(input.in, k.types...)
 				out, drops := renderOut(t, "", map[string]string{"acl": k.kind}, in)
 				if err := realtools.SquidParse(t, k.kind, out); err != nil {
 					t.Fatal(err)
@@ -313,33 +292,10 @@ func BenchmarkRender(b *testing.B) {
 		{Dst, []indicator.Type{indicator.IPv4, indicator.IPv4Net, indicator.IPv6, indicator.IPv6Net}},
 		{URLRegex, []indicator.Type{indicator.URL}},
 	} {
-		in := ofTypes(all, k.types...)
+		in := conformance.OfTypes(all, k.types...)
 		b.Run(k.kind, func(b *testing.B) {
 			req := renderers.Request{Options: map[string]string{"acl": k.kind}, Generated: generated}
-			cpu0 := cpuTime()
-			for b.Loop() {
-				var n countWriter
-				if err := (Renderer{}).Render(context.Background(), &n, req, renderers.Slice(in)); err != nil {
-					b.Fatal(err)
-				}
-				b.SetBytes(int64(n))
-			}
-			b.ReportMetric(float64(len(in))*float64(b.N)/b.Elapsed().Seconds(), "indicators/s")
-			b.ReportMetric(float64(len(in))*float64(b.N)/(cpuTime()-cpu0).Seconds(), "indicators/cpu-s")
+			conformance.BenchmarkRender(b, Renderer{}, req, in)
 		})
 	}
-}
-
-type countWriter int
-
-func (c *countWriter) Write(p []byte) (int, error) { *c += countWriter(len(p)); return len(p), nil }
-
-// cpuTime is the CPU time the process used so far: on a shared machine it
-// measures the renderer's cost better than the wall clock.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

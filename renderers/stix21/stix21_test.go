@@ -38,8 +38,7 @@ func render(t testing.TB, req renderers.Request, ins []indicator.Indicator) ([]b
 // supported keeps the indicators of the renderer's declared types, as the
 // core does before calling Render.
 func supported(ins []indicator.Indicator) []indicator.Indicator {
-	set := indicator.SetOf(Renderer{}.Info().Types...)
-	return slices.DeleteFunc(slices.Clone(ins), func(in indicator.Indicator) bool { return !set.Has(in.Type) })
+	return conformance.OfTypes(ins, Renderer{}.Info().Types...)
 }
 
 func ind(t indicator.Type, v string, ts int64) indicator.Indicator {

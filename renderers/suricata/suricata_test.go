@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -357,36 +356,21 @@ func TestIPGroups(t *testing.T) {
 }
 
 func TestValidateOptions(t *testing.T) {
-	cases := []struct {
-		name    string
-		opts    map[string]string
-		wantErr string
-	}{
-		{"none", nil, ""},
-		{"all", map[string]string{"sid_base": "1", "action": "reject", "classtype": "bad-unknown", "msg_prefix": "TI", "ip_group_size": "5000"}, ""},
-		{"largest sid_base", map[string]string{"sid_base": strconv.Itoa(MaxSIDBase)}, ""},
-		{"sid_base too large", map[string]string{"sid_base": strconv.Itoa(MaxSIDBase + 1)}, "sid_base"},
-		{"sid_base zero", map[string]string{"sid_base": "0"}, "sid_base"},
-		{"sid_base text", map[string]string{"sid_base": "x"}, "sid_base"},
-		{"bad action", map[string]string{"action": "log"}, "action"},
-		{"classtype with space", map[string]string{"classtype": "a b"}, "classtype"},
-		{"msg_prefix with newline", map[string]string{"msg_prefix": "a\nb"}, "msg_prefix"},
-		{"msg_prefix empty", map[string]string{"msg_prefix": ""}, "msg_prefix"},
-		{"ip_group_size zero", map[string]string{"ip_group_size": "0"}, "ip_group_size"},
-		{"ip_group_size too large", map[string]string{"ip_group_size": "5001"}, "ip_group_size"},
-		{"unknown", map[string]string{"sid": "1"}, `unknown option "sid"`},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			err := Renderer{}.ValidateOptions(tc.opts)
-			switch {
-			case tc.wantErr == "" && err != nil:
-				t.Fatalf("got %v, want nil", err)
-			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
-				t.Fatalf("got %v, want an error naming %q", err, tc.wantErr)
-			}
-		})
-	}
+	conformance.CheckOptionCases(t, Renderer{}, []conformance.OptionCase{
+		{Name: "none"},
+		{Name: "all", Options: map[string]string{"sid_base": "1", "action": "reject", "classtype": "bad-unknown", "msg_prefix": "TI", "ip_group_size": "5000"}},
+		{Name: "largest sid_base", Options: map[string]string{"sid_base": strconv.Itoa(MaxSIDBase)}},
+		{Name: "sid_base too large", Options: map[string]string{"sid_base": strconv.Itoa(MaxSIDBase + 1)}, WantErr: "sid_base"},
+		{Name: "sid_base zero", Options: map[string]string{"sid_base": "0"}, WantErr: "sid_base"},
+		{Name: "sid_base text", Options: map[string]string{"sid_base": "x"}, WantErr: "sid_base"},
+		{Name: "bad action", Options: map[string]string{"action": "log"}, WantErr: "action"},
+		{Name: "classtype with space", Options: map[string]string{"classtype": "a b"}, WantErr: "classtype"},
+		{Name: "msg_prefix with newline", Options: map[string]string{"msg_prefix": "a\nb"}, WantErr: "msg_prefix"},
+		{Name: "msg_prefix empty", Options: map[string]string{"msg_prefix": ""}, WantErr: "msg_prefix"},
+		{Name: "ip_group_size zero", Options: map[string]string{"ip_group_size": "0"}, WantErr: "ip_group_size"},
+		{Name: "ip_group_size too large", Options: map[string]string{"ip_group_size": "5001"}, WantErr: "ip_group_size"},
+		{Name: "unknown", Options: map[string]string{"sid": "1"}, WantErr: `unknown option "sid"`},
+	})
 }
 
 func TestConformance(t *testing.T) {
@@ -512,7 +496,7 @@ func TestRealTool(t *testing.T) {
 			if tc.name == "real data" && testing.Short() {
 				t.Skip("real data skipped in -short mode")
 			}
-			in := slices.DeleteFunc(slices.Clone(tc.in), func(i indicator.Indicator) bool { return !info.Supports(i.Type) })
+			in := conformance.OfTypes(tc.in, info.Types...)
 			out, drops := renderOut(t, tc.opts, in)
 			if err := realtools.SuricataTest(t, out, companionFiles(t, in)); err != nil {
 				t.Fatal(err)
@@ -535,32 +519,7 @@ func TestRealTool(t *testing.T) {
 }
 
 func BenchmarkRender(b *testing.B) {
-	in := conformance.Generated(1_000_000, 1)
-	in = slices.DeleteFunc(in, func(i indicator.Indicator) bool { return !info.Supports(i.Type) })
+	in := conformance.OfTypes(conformance.Generated(1_000_000, 1), info.Types...)
 	req := renderers.Request{Site: "misp.example", Feed: "block", Generated: generated}
-	b.ResetTimer()
-	cpu0 := cpuTime()
-	for b.Loop() {
-		var n countWriter
-		if err := (Renderer{}).Render(context.Background(), &n, req, renderers.Slice(in)); err != nil {
-			b.Fatal(err)
-		}
-		b.SetBytes(int64(n))
-	}
-	b.ReportMetric(float64(len(in))*float64(b.N)/b.Elapsed().Seconds(), "indicators/s")
-	b.ReportMetric(float64(len(in))*float64(b.N)/(cpuTime()-cpu0).Seconds(), "indicators/cpu-s")
-}
-
-type countWriter int
-
-func (c *countWriter) Write(p []byte) (int, error) { *c += countWriter(len(p)); return len(p), nil }
-
-// cpuTime is the CPU time the process used so far: on a shared machine it
-// measures the renderer's cost better than the wall clock.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	conformance.BenchmarkRender(b, Renderer{}, req, in)
 }

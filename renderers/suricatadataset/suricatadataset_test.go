@@ -5,9 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"maps"
-	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -36,12 +34,6 @@ func renderOut(t testing.TB, dataType string, opts map[string]string, ins []indi
 
 func ind(t indicator.Type, v string) indicator.Indicator {
 	return indicator.Indicator{Type: t, Value: v}
-}
-
-// ofTypes returns the members of ins whose type is in ts.
-func ofTypes(ins []indicator.Indicator, ts ...indicator.Type) []indicator.Indicator {
-	set := indicator.SetOf(ts...)
-	return slices.DeleteFunc(slices.Clone(ins), func(i indicator.Indicator) bool { return !set.Has(i.Type) })
 }
 
 func TestRender(t *testing.T) {
@@ -99,35 +91,20 @@ func TestGolden(t *testing.T) {
 	for _, dt := range []string{"domain", "url", "ipv4ext", "ipv6", "file-md5", "file-sha256", "email-address"} {
 		t.Run(dt, func(t *testing.T) {
 			d, _ := indicator.LookupDataType(dt)
-			out, _ := renderOut(t, dt, nil, ofTypes(conformance.Sample(), d.Yields.Types()...))
+			out, _ := renderOut(t, dt, nil, conformance.OfTypes(conformance.Sample(), d.Yields.Types()...))
 			conformance.Golden(t, "testdata/"+dt+"/out.lst", []byte(out))
 		})
 	}
 }
 
 func TestValidateOptions(t *testing.T) {
-	cases := []struct {
-		name    string
-		opts    map[string]string
-		wantErr string
-	}{
-		{"none", nil, ""},
-		{"empty type", map[string]string{"type": ""}, ""},
-		{"each type", map[string]string{"type": "sha256"}, ""},
-		{"bad type", map[string]string{"type": "sha512"}, `option type: want string, md5, sha1, sha256, ip or ipv4, got "sha512"`},
-		{"unknown", map[string]string{"name": "x"}, `unknown option "name"`},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			err := Renderer{}.ValidateOptions(tc.opts)
-			switch {
-			case tc.wantErr == "" && err != nil:
-				t.Fatalf("got %v, want nil", err)
-			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
-				t.Fatalf("got %v, want an error containing %q", err, tc.wantErr)
-			}
-		})
-	}
+	conformance.CheckOptionCases(t, Renderer{}, []conformance.OptionCase{
+		{Name: "none"},
+		{Name: "empty type", Options: map[string]string{"type": ""}},
+		{Name: "each type", Options: map[string]string{"type": "sha256"}},
+		{Name: "bad type", Options: map[string]string{"type": "sha512"}, WantErr: `option type: want string, md5, sha1, sha256, ip or ipv4, got "sha512"`},
+		{Name: "unknown", Options: map[string]string{"name": "x"}, WantErr: `unknown option "name"`},
+	})
 }
 
 func TestConformance(t *testing.T) {
@@ -166,7 +143,7 @@ func TestRealTool(t *testing.T) {
 				if input.name == "real data" && testing.Short() {
 					t.Skip("real data skipped in -short mode")
 				}
-				in := ofTypes(input.in, info.Types...)
+				in := conformance.OfTypes(input.in, info.Types...)
 				out, drops := renderOut(t, "", map[string]string{"type": k.typ}, in)
 				rules := "alert " + k.rule + " classtype:trojan-activity; sid:1; rev:1;)\n"
 				if err := realtools.SuricataTest(t, rules, map[string][]byte{"set.lst": []byte(out)}); err != nil {
@@ -176,7 +153,7 @@ func TestRealTool(t *testing.T) {
 				for _, n := range drops {
 					dropped += n
 				}
-				fit := len(ofTypes(in, k.types...))
+				fit := len(conformance.OfTypes(in, k.types...))
 				if lines := strings.Count(out, "\n"); lines != fit || lines != len(in)-dropped {
 					t.Fatalf("%d lines, want %d values of the type and %d indicators minus %d dropped", lines, fit, len(in), dropped)
 				}
@@ -199,33 +176,10 @@ func BenchmarkRender(b *testing.B) {
 		typ   string
 		types []indicator.Type
 	}{{TypeString, []indicator.Type{indicator.Domain, indicator.Hostname, indicator.URL}}, {TypeIP, []indicator.Type{indicator.IPv4, indicator.IPv6}}} {
-		in := ofTypes(all, k.types...)
+		in := conformance.OfTypes(all, k.types...)
 		b.Run(k.typ, func(b *testing.B) {
 			req := renderers.Request{Options: map[string]string{"type": k.typ}, Generated: generated}
-			cpu0 := cpuTime()
-			for b.Loop() {
-				var n countWriter
-				if err := (Renderer{}).Render(context.Background(), &n, req, renderers.Slice(in)); err != nil {
-					b.Fatal(err)
-				}
-				b.SetBytes(int64(n))
-			}
-			b.ReportMetric(float64(len(in))*float64(b.N)/b.Elapsed().Seconds(), "indicators/s")
-			b.ReportMetric(float64(len(in))*float64(b.N)/(cpuTime()-cpu0).Seconds(), "indicators/cpu-s")
+			conformance.BenchmarkRender(b, Renderer{}, req, in)
 		})
 	}
-}
-
-type countWriter int
-
-func (c *countWriter) Write(p []byte) (int, error) { *c += countWriter(len(p)); return len(p), nil }
-
-// cpuTime is the CPU time the process used so far: on a shared machine it
-// measures the renderer's cost better than the wall clock.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"maps"
-	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -100,30 +98,15 @@ func TestGolden(t *testing.T) {
 }
 
 func TestValidateOptions(t *testing.T) {
-	cases := []struct {
-		name    string
-		opts    map[string]string
-		wantErr string
-	}{
-		{"none", nil, ""},
-		{"empty values", map[string]string{"source": "", "do_notice": ""}, ""},
-		{"both", map[string]string{"source": "misp", "do_notice": "F"}, ""},
-		{"do_notice word", map[string]string{"do_notice": "true"}, "option do_notice"},
-		{"source unset marker", map[string]string{"source": "-"}, "option source"},
-		{"source control character", map[string]string{"source": "a\x00b"}, "option source"},
-		{"unknown", map[string]string{"desc": "x"}, `unknown option "desc"`},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			err := Renderer{}.ValidateOptions(tc.opts)
-			switch {
-			case tc.wantErr == "" && err != nil:
-				t.Fatalf("got %v, want nil", err)
-			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
-				t.Fatalf("got %v, want an error containing %q", err, tc.wantErr)
-			}
-		})
-	}
+	conformance.CheckOptionCases(t, Renderer{}, []conformance.OptionCase{
+		{Name: "none"},
+		{Name: "empty values", Options: map[string]string{"source": "", "do_notice": ""}},
+		{Name: "both", Options: map[string]string{"source": "misp", "do_notice": "F"}},
+		{Name: "do_notice word", Options: map[string]string{"do_notice": "true"}, WantErr: "option do_notice"},
+		{Name: "source unset marker", Options: map[string]string{"source": "-"}, WantErr: "option source"},
+		{Name: "source control character", Options: map[string]string{"source": "a\x00b"}, WantErr: "option source"},
+		{Name: "unknown", Options: map[string]string{"desc": "x"}, WantErr: `unknown option "desc"`},
+	})
 }
 
 func TestConformance(t *testing.T) {
@@ -155,7 +138,7 @@ func TestRealTool(t *testing.T) {
 			if tc.name == "real data" && testing.Short() {
 				t.Skip("real data skipped in -short mode")
 			}
-			in := slices.DeleteFunc(slices.Clone(tc.in), func(i indicator.Indicator) bool { return !info.Supports(i.Type) })
+			in := conformance.OfTypes(tc.in, info.Types...)
 			out, drops := renderOut(t, tc.opts, in)
 			if err := realtools.ZeekCheck(t, out); err != nil {
 				t.Fatal(err)
@@ -175,24 +158,10 @@ func TestRealTool(t *testing.T) {
 }
 
 func BenchmarkRender(b *testing.B) {
-	in := conformance.Generated(1_000_000, 1)
-	in = slices.DeleteFunc(in, func(i indicator.Indicator) bool { return !info.Supports(i.Type) })
+	in := conformance.OfTypes(conformance.Generated(1_000_000, 1), info.Types...)
 	req := renderers.Request{Site: "misp.example", Feed: "block", Generated: generated}
-	cpu0 := cpuTime()
-	for b.Loop() {
-		var n countWriter
-		if err := (Renderer{}).Render(context.Background(), &n, req, renderers.Slice(in)); err != nil {
-			b.Fatal(err)
-		}
-		b.SetBytes(int64(n))
-	}
-	b.ReportMetric(float64(len(in))*float64(b.N)/b.Elapsed().Seconds(), "indicators/s")
-	b.ReportMetric(float64(len(in))*float64(b.N)/(cpuTime()-cpu0).Seconds(), "indicators/cpu-s")
+	conformance.BenchmarkRender(b, Renderer{}, req, in)
 }
-
-type countWriter int
-
-func (c *countWriter) Write(p []byte) (int, error) { *c += countWriter(len(p)); return len(p), nil }
 
 func TestDefaultSourceCleaned(t *testing.T) {
 	req := renderers.Request{Site: "misp\texample", Feed: "bl\r\nock", Generated: generated}
@@ -204,14 +173,4 @@ func TestDefaultSourceCleaned(t *testing.T) {
 	if buf.String() != want {
 		t.Fatalf("got %q, want %q", buf.String(), want)
 	}
-}
-
-// cpuTime is the CPU time the process used so far: on a shared machine it
-// measures the renderer's cost better than the wall clock.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
