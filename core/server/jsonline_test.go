@@ -1,36 +1,9 @@
 package server
 
 import (
-	"encoding/json"
-	"strings"
 	"testing"
 	"time"
 )
-
-func TestAppendJSONString(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"", `""`},
-		{"plain ascii /v1/feed?x=1&y=<2>", `"plain ascii /v1/feed?x=1&y=<2>"`},
-		{`quote " backslash \`, `"quote \" backslash \\"`},
-		{"line\nfeed\rtab\tnul\x00bell\x07esc\x1f", `"line\nfeed\rtab\tnul\u0000bell\u0007esc\u001f"`},
-		{"déjà vu ✓ 𝄞", `"déjà vu ✓ 𝄞"`},
-		{"bad \xff byte, cut \xe2\x9c", `"bad \ufffd byte, cut \ufffd\ufffd"`},
-		{"sep\u2028par\u2029end", `"sep\u2028par\u2029end"`},
-		{"\x7f", "\"\x7f\""},
-	}
-	for _, tt := range tests {
-		got := string(appendJSONString(nil, tt.in))
-		if got != tt.want {
-			t.Errorf("appendJSONString(%q) = %s, want %s", tt.in, got, tt.want)
-		}
-		var back string
-		if err := json.Unmarshal([]byte(got), &back); err != nil {
-			t.Errorf("%s is not a JSON string: %v", got, err)
-		} else if !strings.ContainsRune(tt.in, 0xfffd) && !strings.Contains(tt.in, "\xff") && !strings.Contains(tt.in, "\xe2\x9c") && back != tt.in {
-			t.Errorf("%s decodes to %q, want %q", got, back, tt.in)
-		}
-	}
-}
 
 func TestJSONLine(t *testing.T) {
 	var l jsonLine

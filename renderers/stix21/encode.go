@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/jsonstr"
 )
 
 // patternForm says how one indicator type becomes a pattern.
@@ -67,7 +68,7 @@ func newEncoder(c config, generated time.Time) *encoder {
 func (e *encoder) identity() []byte {
 	b := []byte(`{"type":"identity","spec_version":"2.1","id":"` + e.identityID +
 		`","created":"` + identityEpoch + `","modified":"` + identityEpoch + `","name":"`)
-	b = appendJSON(b, e.c.identityName)
+	b = jsonstr.AppendEscaped(b, e.c.identityName)
 	return append(b, `","identity_class":"system"}`...)
 }
 
@@ -99,17 +100,17 @@ func (e *encoder) indicator(in indicator.Indicator) ([]byte, string) {
 	b = append(b, `","modified":"`...)
 	b = append(b, ts...)
 	b = append(b, `","name":"`...)
-	b = appendJSON(b, in.Type.String())
+	b = jsonstr.AppendEscaped(b, in.Type.String())
 	b = append(b, ": "...)
-	b = appendJSON(b, shortName(in.Value))
+	b = jsonstr.AppendEscaped(b, shortName(in.Value))
 	b = append(b, `","indicator_types":["malicious-activity"],"pattern":"`...)
 	if f.patternType == "stix" {
-		b = appendJSON(b, f.prefix)
+		b = jsonstr.AppendEscaped(b, f.prefix)
 		b = append(b, '\'')
-		b = appendJSON(b, escapeLiteral(in.Value))
+		b = jsonstr.AppendEscaped(b, escapeLiteral(in.Value))
 		b = append(b, `']","pattern_type":"stix","pattern_version":"2.1","valid_from":"`...)
 	} else {
-		b = appendJSON(b, in.Value)
+		b = jsonstr.AppendEscaped(b, in.Value)
 		b = append(b, `","pattern_type":"`...)
 		b = append(b, f.patternType...)
 		b = append(b, `","valid_from":"`...)
@@ -180,55 +181,4 @@ func escapeLiteral(s string) string {
 		return s
 	}
 	return strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), `'`, `\'`)
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendJSON appends s escaped for the inside of a JSON string: quote,
-// backslash and control characters escaped, U+2028 and U+2029 escaped,
-// invalid UTF-8 replaced by U+FFFD, HTML characters left alone.
-func appendJSON(dst []byte, s string) []byte {
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				dst = append(dst, '\\', c)
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	return append(dst, s[start:]...)
 }

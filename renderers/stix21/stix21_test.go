@@ -481,29 +481,6 @@ func TestConformance(t *testing.T) {
 	}
 }
 
-func TestAppendJSON(t *testing.T) {
-	tests := []struct{ name, in string }{
-		{"plain", "abc"},
-		{"quotes and backslash", `a"b\c`},
-		{"controls", "\x00\x07\t\n\r\x1f\x7f"},
-		{"html", "<a href='x'>&</a>"},
-		{"unicode", "Ünïcödé 日本 🎉"},
-		{"separators", "a\u2028b\u2029c"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			enc := `"` + string(appendJSON(nil, tt.in)) + `"`
-			var got string
-			if err := json.Unmarshal([]byte(enc), &got); err != nil || got != tt.in {
-				t.Errorf("appendJSON(%q) = %s, decodes to %q, %v", tt.in, enc, got, err)
-			}
-		})
-	}
-	if got := string(appendJSON(nil, "a\xffb")); got != `a\ufffdb` {
-		t.Errorf("invalid UTF-8 = %s", got)
-	}
-}
-
 func BenchmarkRender(b *testing.B) {
 	ins := supported(conformance.Generated(1_000_000, 1))
 	req := request(map[string]string{"tlp": "green"})
