@@ -96,11 +96,7 @@ type dropReport struct {
 // renderBoth renders through r directly and through the loopback bridge.
 func renderBoth(t *testing.T, r renderers.Renderer, req renderers.Request, in []indicator.Indicator) (direct, bridged result) {
 	t.Helper()
-	c, stop, err := Loopback(context.Background(), r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stop()
+	c := loopback(t, r)
 	return renderOnce(r, req, in), renderOnce(c, req, in)
 }
 
@@ -179,6 +175,17 @@ func TestLoopbackMatchesDirect(t *testing.T) {
 	}
 }
 
+// loopback runs r behind the bridge for the length of the test.
+func loopback(t *testing.T, r renderers.Renderer) *Client {
+	t.Helper()
+	c, stop, err := Loopback(context.Background(), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	return c
+}
+
 // TestLoopbackSendsDeclaredFields renders through the bridge with each
 // declared field set: the plugin receives those fields and zero for the
 // rest, exactly as if the input had been masked.
@@ -201,11 +208,7 @@ func TestLoopbackSendsDeclaredFields(t *testing.T) {
 				masked[i] = reads.Mask(x)
 			}
 			want := renderOnce(r, req, masked)
-			c, stop, err := Loopback(context.Background(), r)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer stop()
+			c := loopback(t, r)
 			if got := c.Info().Reads; got != reads {
 				t.Fatalf("Info().Reads = %#x, want %#x", got, reads)
 			}
@@ -241,11 +244,7 @@ func firstDiff(a, b string) string {
 
 func TestLoopbackInfoAndOptions(t *testing.T) {
 	r := fakeRenderer{name: "fake"}
-	c, stop, err := Loopback(context.Background(), r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stop()
+	c := loopback(t, r)
 	if got, want := fmt.Sprintf("%+v", c.Info()), fmt.Sprintf("%+v", r.Info()); got != want {
 		t.Fatalf("Info = %s\nwant %s", got, want)
 	}
@@ -280,11 +279,7 @@ func (w *failWriter) Write(p []byte) (int, error) {
 }
 
 func TestLoopbackErrors(t *testing.T) {
-	c, stop, err := Loopback(context.Background(), fakeRenderer{name: "fake"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stop()
+	c := loopback(t, fakeRenderer{name: "fake"})
 	tests := []struct {
 		name    string
 		mode    string
@@ -320,11 +315,7 @@ func TestLoopbackErrors(t *testing.T) {
 }
 
 func TestLoopbackPanicInInputReachesCaller(t *testing.T) {
-	c, stop, err := Loopback(context.Background(), fakeRenderer{name: "fake"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stop()
+	c := loopback(t, fakeRenderer{name: "fake"})
 	in := func(yield func(indicator.Indicator) bool) {
 		yield(indicator.Indicator{Type: indicator.IPv4, Value: "192.0.2.1"})
 		panic("input: boom")
@@ -339,13 +330,9 @@ func TestLoopbackPanicInInputReachesCaller(t *testing.T) {
 }
 
 func TestLoopbackRefusesInvalidType(t *testing.T) {
-	c, stop, err := Loopback(context.Background(), fakeRenderer{name: "fake"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stop()
+	c := loopback(t, fakeRenderer{name: "fake"})
 	in := []indicator.Indicator{{Type: indicator.IPv4, Value: "192.0.2.1"}, {Type: indicator.Invalid, Value: "?"}}
-	err = c.Render(context.Background(), io.Discard, renderers.Request{}, renderers.Slice(in))
+	err := c.Render(context.Background(), io.Discard, renderers.Request{}, renderers.Slice(in))
 	var bad *inputError
 	if !errors.As(err, &bad) || err.Error() != "plugins: render: indicator type invalid cannot cross the plugin protocol" {
 		t.Fatalf("Render = %v, want an input error", err)
@@ -357,11 +344,7 @@ func TestLoopbackRefusesInvalidType(t *testing.T) {
 // whose columns do not match the fields the header names, each end the
 // render with a protocol error in the status.
 func TestServerRefusesMalformedFields(t *testing.T) {
-	c, stop, err := Loopback(context.Background(), fakeRenderer{name: "fake"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stop()
+	c := loopback(t, fakeRenderer{name: "fake"})
 	tests := []struct {
 		name   string
 		fields uint32
