@@ -102,10 +102,11 @@ func protocolErrorf(format string, args ...any) error {
 
 // Type conversion tables between indicator.Type and the wire enum, built by
 // name so that neither side depends on the other's numbering. typeToWire
-// holds INDICATOR_TYPE_INVALID (0) for a type the protocol lacks.
+// holds INDICATOR_TYPE_INVALID (0) for a type the protocol lacks, and
+// typeFromWire indicator.Invalid for a wire value this side does not know.
 var (
 	typeToWire   [256]proto.IndicatorType
-	typeFromWire = map[proto.IndicatorType]indicator.Type{}
+	typeFromWire [256]indicator.Type
 )
 
 func init() {
@@ -113,7 +114,7 @@ func init() {
 		name := "INDICATOR_TYPE_" + strings.ToUpper(strings.ReplaceAll(t.String(), "-", "_"))
 		if v, ok := proto.IndicatorType_value[name]; ok {
 			typeToWire[t] = proto.IndicatorType(v)
-			typeFromWire[proto.IndicatorType(v)] = t
+			typeFromWire[v] = t
 		}
 	}
 }

@@ -370,8 +370,11 @@ func (s *session) yieldBatch(b *proto.Batch, yield func(indicator.Indicator) boo
 		return v
 	}
 	for i, wt := range b.Types {
-		t, ok := typeFromWire[wt]
-		if !ok {
+		t := indicator.Invalid
+		if wt >= 0 && int(wt) < len(typeFromWire) {
+			t = typeFromWire[wt]
+		}
+		if t == indicator.Invalid {
 			return protocolErrorf("unknown indicator type %v", wt)
 		}
 		x := indicator.Indicator{
