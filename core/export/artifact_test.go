@@ -20,10 +20,11 @@ func TestArtifactHeaders(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := *tt.a.Headers(); got != tt.want {
-				t.Errorf("Headers() = %+v, want %+v", got, tt.want)
+			first := tt.a.Headers()
+			if *first != tt.want {
+				t.Errorf("Headers() = %+v, want %+v", *first, tt.want)
 			}
-			if tt.a.Headers() != tt.a.Headers() {
+			if second := tt.a.Headers(); second != first {
 				t.Error("Headers() formats again on the second call")
 			}
 		})
