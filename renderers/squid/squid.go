@@ -307,13 +307,20 @@ func appendURLRegex(dst []byte, v string) ([]byte, string) {
 	return dst, ""
 }
 
-// appendERE appends s with the POSIX ERE metacharacters escaped.
+// appendERE appends s with the POSIX ERE metacharacters escaped and each
+// byte outside ASCII percent-encoded (%C3%A4 for "ä"), the form in which
+// clients send a URL and Squid matches it.
 func appendERE(dst []byte, s string) []byte {
+	const hex = "0123456789ABCDEF"
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; c {
 		case '\\', '.', '^', '$', '|', '?', '*', '+', '(', ')', '[', ']', '{', '}':
 			dst = append(dst, '\\', c)
 		default:
+			if c >= 0x80 {
+				dst = append(dst, '%', hex[c>>4], hex[c&0xf])
+				continue
+			}
 			dst = append(dst, c)
 		}
 	}
