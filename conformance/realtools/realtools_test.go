@@ -114,6 +114,7 @@ func TestZeekCheck(t *testing.T) {
 			"2001:db8::/32\tIntel::SUBNET\tsrc\tipv6-net\t-\n" +
 			"bad.example\tIntel::DOMAIN\tsrc\tdomain\t-\n" +
 			"bad.example/a\\x5cb\tIntel::URL\tsrc\turl\t-\n" +
+			"bad.example/r?u=http://x.example/\tIntel::URL\tsrc\turl\t-\n" +
 			"d41d8cd98f00b204e9800998ecf8427e\tIntel::FILE_HASH\tsrc\tmd5\t-\n" +
 			"a@bad.example\tIntel::EMAIL\tsrc\temail\t-\n" +
 			"0123456789abcdef0123456789abcdef01234567\tIntel::CERT_HASH\tsrc\tx509-sha1\t-\n", ""},
@@ -125,6 +126,7 @@ func TestZeekCheck(t *testing.T) {
 		{"empty field", header + "bad.example\tIntel::DOMAIN\t\t-\t-\n", "field 3 empty"},
 		{"unknown type", header + "bad.example\tIntel::NAME\tsrc\t-\t-\n", "unknown indicator_type"},
 		{"URL with scheme", header + "http://bad.example/\tIntel::URL\tsrc\t-\t-\n", "scheme"},
+		{"URL without a host", header + "/x://y\tIntel::URL\tsrc\t-\t-\n", "without a host"},
 		{"CRLF", header + "bad.example\tIntel::DOMAIN\tsrc\t-\t-\r\n", "carriage return"},
 		{"no final newline", header + "bad.example\tIntel::DOMAIN\tsrc\t-\t-", "final newline"},
 	}

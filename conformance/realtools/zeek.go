@@ -157,7 +157,9 @@ func checkIntelValue(v, typ string) string {
 			}
 		}
 	case "Intel::URL":
-		if strings.Contains(v, "://") || v[0] == '/' {
+		// Zeek compares host + URI: a scheme (before the first '/') never
+		// matches, "://" later in the path is just text.
+		if i := strings.Index(v, "://"); (i >= 0 && !strings.ContainsAny(v[:i], "/?")) || v[0] == '/' {
 			return "URL indicator with a scheme or without a host"
 		}
 	case "Intel::FILE_HASH":
