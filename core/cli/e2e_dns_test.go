@@ -7,11 +7,11 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/cratos-project/cratos/conformance/mispsim"
+	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/internal/testtool"
 )
 
@@ -37,11 +37,6 @@ host        A    192.0.2.5
 addr4       A    198.51.100.7
 ipv4        A    203.0.113.45
 ipv6        AAAA 2001:db8:1::5
-`
-
-// e2eRootHint keeps named's recursion on loopback.
-const e2eRootHint = `.               3600000 NS a.root.invalid.
-a.root.invalid. 3600000 A  127.0.0.1
 `
 
 // dnsEvents is the MISP content: the block feed's names and addresses,
@@ -286,38 +281,10 @@ zone "rpz.cratos" {
 	allow-query { 127.0.0.1; };
 };
 `, e2eTSIGName, e2eTSIGSecret, dir, port, primaryPort)
-	for name, text := range map[string]string{"named.conf": conf, "example.test.db": e2eLocalZone, "root.hint": e2eRootHint} {
+	for name, text := range map[string]string{"named.conf": conf, "example.test.db": e2eLocalZone, "root.hint": realtools.LoopbackRootHint} {
 		writeE2EFile(t, filepath.Join(dir, name), text)
 	}
-	cmd := exec.Command(named, "-g", "-4", "-n", "1", "-c", filepath.Join(dir, "named.conf"))
-	log := &e2eBuffer{}
-	cmd.Stdout, cmd.Stderr = log, log
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start named: %v", err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-		if t.Failed() {
-			t.Logf("named log:\n%s", log.String())
-		}
-	})
-	e2eWaitFor(t, "named to start", 30*time.Second, func() bool {
-		select {
-		case err := <-done:
-			t.Fatalf("named exited: %v\n%s", err, log.String())
-		default:
-		}
-		return strings.Contains(log.String(), "running")
-	}, log.String)
-	return log
+	return realtools.StartNamed(t, named, dir)
 }
 
 // e2eDig runs dig against the primary and named.

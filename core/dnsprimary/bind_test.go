@@ -13,11 +13,10 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/internal/testtool"
 )
 
@@ -35,34 +34,11 @@ ipv4     A    203.0.113.45
 ipv6     AAAA 2001:db8:1::5
 `
 
-// A root hint on loopback keeps named off the network whatever it tries.
-const loopbackRootHint = `.            3600000 NS a.root.invalid.
-a.root.invalid. 3600000 A 127.0.0.1
-`
-
 var (
 	bindDomainsV1 = []string{"blocked.example.test", "removed.example.test"}
 	bindDomainsV2 = []string{"blocked.example.test"}
 	bindIPs       = []string{"24.0.113.0.203.rpz-ip", "48.zz.1.db8.2001.rpz-ip"}
 )
-
-// syncBuffer collects a process's output for concurrent reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestBINDSecondary runs a real named as secondary of the server for an
 // RPZ and checks its policy answers through a transfer, an incremental
@@ -77,7 +53,7 @@ func TestBINDSecondary(t *testing.T) {
 	}
 
 	src := &fakeSource{text: policyZone(bindDomainsV1, bindIPs...)}
-	serverLog := &syncBuffer{}
+	serverLog := &testtool.LogBuffer{}
 	s, err := New(Options{
 		Addr:   "127.0.0.1:" + strconv.Itoa(primaryPort),
 		Logger: slog.New(slog.NewTextHandler(io.MultiWriter(testWriter{t}, serverLog), nil)),
@@ -202,7 +178,7 @@ func TestBINDSecondary(t *testing.T) {
 
 // startNamed writes a configuration in dir and runs named in the
 // foreground, stopping it at the end of the test.
-func startNamed(t *testing.T, named, dir string, port, primaryPort int) *syncBuffer {
+func startNamed(t *testing.T, named, dir string, port, primaryPort int) *testtool.LogBuffer {
 	t.Helper()
 	conf := fmt.Sprintf(`key "k" { algorithm hmac-sha256; secret "%s"; };
 controls { };
@@ -228,43 +204,17 @@ zone "rpz.cratos" {
 	file "rpz.cratos.db";
 };
 `, testSecret, dir, port, primaryPort)
-	files := map[string]string{"named.conf": conf, "example.test.db": exampleTestZone, "root.hint": loopbackRootHint}
+	files := map[string]string{"named.conf": conf, "example.test.db": exampleTestZone, "root.hint": realtools.LoopbackRootHint}
 	for name, text := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	args := []string{"-g", "-4", "-n", "1", "-c", filepath.Join(dir, "named.conf")}
-	cmd := exec.Command(named, args...)
-	log := &syncBuffer{}
-	cmd.Stdout, cmd.Stderr = log, log
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start named: %v", err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-	})
-	waitFor(t, "named to start", func() bool {
-		select {
-		case err := <-done:
-			t.Fatalf("named exited: %v\n%s", err, log.String())
-		default:
-		}
-		return strings.Contains(log.String(), "running")
-	}, log)
-	return log
+	return realtools.StartNamed(t, named, dir)
 }
 
 // waitFor polls cond until it holds or 30 seconds pass.
-func waitFor(t *testing.T, what string, cond func() bool, log *syncBuffer) {
+func waitFor(t *testing.T, what string, cond func() bool, log fmt.Stringer) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for !cond() {

@@ -1,0 +1,60 @@
+package realtools
+
+import (
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/internal/testtool"
+)
+
+// LoopbackRootHint is a root hint file pointing at 127.0.0.1, so that a
+// named with recursion on never reaches the network.
+const LoopbackRootHint = `.               3600000 NS a.root.invalid.
+a.root.invalid. 3600000 A  127.0.0.1
+`
+
+// StartNamed runs named in the foreground (IPv4 only, one worker) with the
+// configuration dir/named.conf, and returns once named logs that it is
+// running; it fails t if named exits first or 30 seconds pass. When the
+// test ends named gets SIGTERM (and is killed 10 seconds later if still
+// there), and its log is printed if the test failed.
+func StartNamed(t testing.TB, named, dir string) *testtool.LogBuffer {
+	t.Helper()
+	cmd := exec.Command(named, "-g", "-4", "-n", "1", "-c", filepath.Join(dir, "named.conf"))
+	log := &testtool.LogBuffer{}
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start named: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+		if t.Failed() {
+			t.Logf("named log:\n%s", log.String())
+		}
+	})
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(log.String(), "running") {
+		select {
+		case err := <-done:
+			done <- err // for the cleanup
+			t.Fatalf("named exited: %v\n%s", err, log.String())
+		case <-time.After(100 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("named did not start within 30 s:\n%s", log.String())
+		}
+	}
+	return log
+}
