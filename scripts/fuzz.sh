@@ -23,6 +23,12 @@ xargs -P "$jobs" -L 1 bash -c '
   log="$logs/$(echo "$pkg.$target" | tr "/" "_").log"
   if go test "$pkg" -run "^$" -fuzz "^${target}\$" -fuzztime "$fuzztime" -fuzzminimizetime 5s -parallel 1 >"$log" 2>&1; then
     echo "ok   $pkg $target"
+  elif ! grep -q -e "Failing input written to" -e "panic:" -e "_test.go:[0-9]*:" "$log" &&
+       grep -qx "[[:space:]]*context deadline exceeded" "$log"; then
+    # The fuzzing coordinator of Go 1.26 can report its own -fuzztime
+    # deadline as a failure when a worker is mid-call (go.dev/issue/75804,
+    # fixed in Go 1.27). It writes no failing input; a finding always does.
+    echo "ok   $pkg $target (the fuzztime deadline race of go.dev/issue/75804, no failing input)"
   else
     echo "FAIL $pkg $target"; cat "$log"; exit 255
   fi
