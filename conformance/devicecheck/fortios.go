@@ -116,11 +116,11 @@ func checkFortiURL(e string) string {
 	if strings.Contains(rest, "*") {
 		return "'*' not at the start or the end"
 	}
-	if scheme, after, ok := strings.Cut(rest, "://"); ok {
-		if scheme != "http" && scheme != "https" {
+	if i := schemeEnd(rest); i >= 0 {
+		if scheme := rest[:i]; scheme != "http" && scheme != "https" {
 			return "scheme " + quote(scheme) + " is not http or https"
 		}
-		rest = after
+		rest = rest[i+3:]
 	}
 	end := strings.IndexAny(rest, "/?")
 	if end < 0 {
