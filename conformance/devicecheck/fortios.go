@@ -116,7 +116,7 @@ func checkFortiURL(e string) string {
 	if strings.Contains(rest, "*") {
 		return "'*' not at the start or the end"
 	}
-	if i := schemeEnd(rest); i >= 0 {
+	if i := SchemeEnd(rest); i >= 0 {
 		if scheme := rest[:i]; scheme != "http" && scheme != "https" {
 			return "scheme " + quote(scheme) + " is not http or https"
 		}

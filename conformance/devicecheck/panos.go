@@ -105,7 +105,7 @@ func checkPANURL(e string) string {
 	switch {
 	case len(e) > PANMaxEntryLen:
 		return "longer than 255 characters"
-	case schemeEnd(e) >= 0:
+	case SchemeEnd(e) >= 0:
 		return "scheme in a URL entry"
 	case !isASCIIPrintable(e):
 		return "non-ASCII or white space (percent-encode or use A-labels)"
@@ -179,10 +179,10 @@ func splitTokens(e string) []string {
 	return out
 }
 
-// schemeEnd returns the index of the "://" that ends a URL's scheme, or -1
+// SchemeEnd returns the index of the "://" that ends a URL's scheme, or -1
 // when there is none: a "://" after the first '/' or '?' is path or query
 // text ("bad.example/r?u=http://x"), not a scheme.
-func schemeEnd(e string) int {
+func SchemeEnd(e string) int {
 	i := strings.Index(e, "://")
 	if i < 0 || strings.ContainsAny(e[:i], "/?") {
 		return -1

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/cratos-project/cratos/conformance/devicecheck"
 )
 
 // ZeekCheck checks text as a Zeek Intelligence Framework file. Zeek is not
@@ -159,7 +161,7 @@ func checkIntelValue(v, typ string) string {
 	case "Intel::URL":
 		// Zeek compares host + URI: a scheme (before the first '/') never
 		// matches, "://" later in the path is just text.
-		if i := strings.Index(v, "://"); (i >= 0 && !strings.ContainsAny(v[:i], "/?")) || v[0] == '/' {
+		if devicecheck.SchemeEnd(v) >= 0 || v[0] == '/' {
 			return "URL indicator with a scheme or without a host"
 		}
 	case "Intel::FILE_HASH":

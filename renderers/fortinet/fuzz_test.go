@@ -2,7 +2,6 @@ package fortinet_test
 
 import (
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/cratos-project/cratos/conformance"
@@ -59,7 +58,7 @@ func FuzzRender(f *testing.F) {
 			}
 		}
 		if feed == devicecheck.FortiCategory && opts["url_scheme"] == "strip" {
-			if i := slices.IndexFunc(lines, func(l string) bool { return strings.Contains(l, "://") }); i >= 0 {
+			if i := slices.IndexFunc(lines, func(l string) bool { return devicecheck.SchemeEnd(l) >= 0 }); i >= 0 {
 				t.Fatalf("line %q keeps its scheme", lines[i])
 			}
 		}
