@@ -626,6 +626,9 @@ func (s *Server) generate(n int) error {
 					if a.Deleted {
 						r.flags |= flagDeleted
 					}
+					if a.ObjectID != 0 {
+						r.flags |= flagInObject
+					}
 					r.chunk, r.off = ar.add(buf)
 					st.attrs[start+e*attrsPerEvent+k] = r
 				}
@@ -644,6 +647,7 @@ func (s *Server) generate(n int) error {
 	st.maxEventID = evBase + int64(nEvents)
 	st.maxAttrID = attrBase + int64(n)
 	st.maxObjectID = objBase + int64(n)
+	st.finishEvents(firstEvent, now)
 	st.gen++
 	return nil
 }

@@ -32,9 +32,12 @@ type searchQuery struct {
 	uuidEvOK  []bool          // events selected by the uuid filter
 	uuidNot   map[string]bool
 
-	tsFrom, tsTo int64
+	tsFrom, tsTo int64   // Attribute.timestamp
 	toIDs        []int64 // allowed to_ids values; nil: any
-	deleted      []int64 // allowed deleted values
+	delOK        [2]bool // allowed Attribute.deleted values
+	objOK        bool    // attributes in (never deleted) objects pass the deleted filter
+	eventTags    bool    // includeEventTags
+	timeKey      string  // the resolved event time filters, for the match cache
 
 	limit, page int
 	enforceWL   bool
@@ -46,7 +49,7 @@ var validReturnFormats = map[string]bool{"": true, "json": true, "download": tru
 // compileSearch reads the filters of a restSearch body. The caller holds the
 // read lock.
 func (s *store) compileSearch(p map[string]any, now time.Time) *searchQuery {
-	q := &searchQuery{tsFrom: math.MinInt64, tsTo: math.MaxInt64, deleted: []int64{0}}
+	q := &searchQuery{tsFrom: math.MinInt64, tsTo: math.MaxInt64}
 	get := func(k string) (any, bool) {
 		v, ok := p[k]
 		if !ok || v == nil {
@@ -79,8 +82,10 @@ func (s *store) compileSearch(p map[string]any, now time.Time) *searchQuery {
 	if v, ok := p["tags"]; ok && !phpEmpty(v) {
 		q.compileTags(s, dissectTags(harvest(v)))
 	}
-	if v, ok := get("timestamp"); ok {
-		q.compileTimestamp(v, now)
+	for _, k := range []string{"timestamp", "attribute_timestamp"} {
+		if v, ok := get(k); ok {
+			q.compileTimestamp(v, now)
+		}
 	}
 	if v, ok := get("to_ids"); ok {
 		if sv, isStr := v.(string); isStr && sv == "exclude" {
@@ -88,21 +93,8 @@ func (s *store) compileSearch(p map[string]any, now time.Time) *searchQuery {
 		}
 		q.toIDs = sqlIntList(v)
 	}
-	if v, ok := p["deleted"]; ok && !phpEmpty(v) {
-		v = harvest(v)
-		if sv, isStr := v.(string); isStr && sv == "only" {
-			q.deleted = []int64{1}
-		} else {
-			f := convertFilters(v)
-			q.deleted = nil
-			for _, x := range f.or {
-				q.deleted = append(q.deleted, sqlInt(x))
-			}
-			if len(q.deleted) == 0 {
-				q.deleted = []int64{0}
-			}
-		}
-	}
+	q.compileDeleted(p)
+	q.eventTags = !phpEmpty(p["includeEventTags"])
 	evOK := make([]bool, len(s.events))
 	for i := range evOK {
 		evOK[i] = true
@@ -133,6 +125,9 @@ func (s *store) compileSearch(p map[string]any, now time.Time) *searchQuery {
 	}
 	if v, ok := get("uuid"); ok && !phpEmpty(v) {
 		q.compileUUID(s, convertFilters(v))
+	}
+	if q.compileEventTimes(s, get, now, evOK) {
+		evFiltered = true
 	}
 	if evFiltered {
 		q.evOK = evOK
@@ -340,25 +335,14 @@ func (q *searchQuery) compileTags(s *store, f filterList) {
 	}
 }
 
+// compileTimestamp narrows the attribute timestamp range.
 func (q *searchQuery) compileTimestamp(v any, now time.Time) {
-	if list, ok := v.([]any); ok {
-		if len(list) != 2 {
-			q.none = true
-			return
-		}
-		a, b := resolveTimeDelta(list[0], now), resolveTimeDelta(list[1], now)
-		if a > b {
-			a, b = b, a
-		}
-		if a != 0 {
-			q.tsFrom = a
-		}
-		q.tsTo = b
+	from, to, ok := timeRange(v, now)
+	if !ok {
+		q.none = true
 		return
 	}
-	if t := resolveTimeDelta(v, now); t != 0 {
-		q.tsFrom = t
-	}
+	q.tsFrom, q.tsTo = max(q.tsFrom, from), min(q.tsTo, to)
 }
 
 // orgIndex resolves an org filter value: a numeric id, or an Orgc name or
@@ -485,7 +469,7 @@ func (q *searchQuery) match(s *store, a *attrRec) bool {
 	if q.toIDs != nil && !containsInt(q.toIDs, int64(a.flags&flagToIDS)) {
 		return false
 	}
-	if !containsInt(q.deleted, int64(a.flags&flagDeleted)>>1) {
+	if !q.delOK[a.flags&flagDeleted>>1] || a.flags&flagPurged != 0 || !q.objOK && a.flags&flagInObject != 0 {
 		return false
 	}
 	ev := a.event
@@ -525,14 +509,23 @@ func anyTag(tags []int32, set []bool) bool {
 	return false
 }
 
-// searchResult is one restSearch page, ready to write.
+// searchResult is one restSearch page, ready to write. It holds copies
+// of everything it writes, so that it can be written after the read lock
+// is released while writes replace attributes and event tags.
 type searchResult struct {
 	chunks  [][]byte
-	attrs   []attrRec
-	sel     []int32 // indices into attrs, in output order
-	fetched int     // rows on the page before warninglist filtering
-	skipped int     // rows dropped by warninglists
+	spans   []span // in output order
+	evTags  [][]byte
+	fetched int // rows on the page before warninglist filtering
+	skipped int // rows dropped by warninglists
 	size    int64
+}
+
+// span locates one attribute's encoded JSON in the arena.
+type span struct {
+	chunk, off, n uint32
+	event         int32 // index in store.events
+	tagged        bool  // the JSON ends with a "Tag" list
 }
 
 var comma = []byte{','}
@@ -565,7 +558,8 @@ func (s *store) matchAll(q *searchQuery) []int32 {
 func (s *store) search(q *searchQuery, hits []uint64, matched []int32) *searchResult {
 	// The chunk headers are copied: AddEvent updates the last one in place
 	// while this page may still be written.
-	r := &searchResult{chunks: slices.Clone(s.arena.chunks), attrs: s.attrs}
+	r := &searchResult{chunks: slices.Clone(s.arena.chunks)}
+	var sel []int32
 	skip := 0
 	if q.limit > 0 {
 		skip = q.limit * (q.page - 1)
@@ -575,7 +569,7 @@ func (s *store) search(q *searchQuery, hits []uint64, matched []int32) *searchRe
 		if q.enforceWL && hits[i>>6]&(1<<(i&63)) != 0 {
 			r.skipped++
 		} else {
-			r.sel = append(r.sel, int32(i))
+			sel = append(sel, int32(i))
 		}
 		return q.limit > 0 && r.fetched >= q.limit
 	}
@@ -601,38 +595,69 @@ func (s *store) search(q *searchQuery, hits []uint64, matched []int32) *searchRe
 			}
 		}
 	}
+	r.spans = make([]span, len(sel))
 	r.size = int64(len(searchHeader) + len(searchFooter))
-	for _, i := range r.sel {
-		r.size += int64(r.attrs[i].n)
+	if q.eventTags {
+		r.evTags = make([][]byte, len(s.events))
 	}
-	if len(r.sel) > 1 {
-		r.size += int64(len(r.sel) - 1)
+	for k, i := range sel {
+		a := &s.attrs[i]
+		r.spans[k] = span{chunk: a.chunk, off: a.off, n: a.n, event: a.event, tagged: a.tagSet != 0}
+		r.size += int64(a.n)
+		if r.evTags != nil {
+			et := s.events[a.event].tagJSON
+			r.evTags[a.event] = et
+			r.size += extraTagBytes(et, a.tagSet != 0)
+		}
+	}
+	if len(sel) > 1 {
+		r.size += int64(len(sel) - 1)
 	}
 	return r
 }
 
+// extraTagBytes is how much longer an attribute gets with its event's
+// tags appended.
+func extraTagBytes(evTags []byte, tagged bool) int64 {
+	switch {
+	case len(evTags) == 0:
+		return 0
+	case tagged:
+		return int64(len(evTags)) + 1 // ',' before them
+	}
+	return int64(len(evTags)) + int64(len(`,"Tag":[`)) + 1 // one '}' moves after ']'
+}
+
 // writeTo writes the page. Attributes that lie next to each other in the
-// arena go out in one write, commas included.
+// arena go out in one write, commas included, unless event tags are added.
 func (r *searchResult) writeTo(w io.Writer) error {
 	if _, err := io.WriteString(w, searchHeader); err != nil {
 		return err
 	}
-	sel := r.sel
-	for k := 0; k < len(sel); {
-		first := &r.attrs[sel[k]]
-		end := first.off + first.n
-		j := k + 1
-		for ; j < len(sel); j++ {
-			next := &r.attrs[sel[j]]
-			if next.chunk != first.chunk || next.off != end+1 {
-				break
-			}
-			end = next.off + next.n
-		}
+	sp := r.spans
+	for k := 0; k < len(sp); {
+		first := &sp[k]
 		if k > 0 {
 			if _, err := w.Write(comma); err != nil {
 				return err
 			}
+		}
+		b := r.chunks[first.chunk][first.off : first.off+first.n]
+		if r.evTags != nil && len(r.evTags[first.event]) > 0 {
+			if err := writeWithEventTags(w, b, r.evTags[first.event], first.tagged); err != nil {
+				return err
+			}
+			k++
+			continue
+		}
+		end := first.off + first.n
+		j := k + 1
+		for ; j < len(sp) && r.evTags == nil; j++ {
+			next := &sp[j]
+			if next.chunk != first.chunk || next.off != end+1 {
+				break
+			}
+			end = next.off + next.n
 		}
 		if _, err := w.Write(r.chunks[first.chunk][first.off:end]); err != nil {
 			return err
@@ -640,5 +665,29 @@ func (r *searchResult) writeTo(w io.Writer) error {
 		k = j
 	}
 	_, err := io.WriteString(w, searchFooter)
+	return err
+}
+
+// writeWithEventTags writes an attribute with its event's tags appended to
+// its "Tag" list, as MISP's JSON export does with includeEventTags.
+func writeWithEventTags(w io.Writer, attr, evTags []byte, tagged bool) error {
+	var err error
+	if tagged {
+		_, err = w.Write(attr[:len(attr)-2]) // without "]}"
+		if err == nil {
+			_, err = w.Write(comma)
+		}
+	} else {
+		_, err = w.Write(attr[:len(attr)-1]) // without "}"
+		if err == nil {
+			_, err = io.WriteString(w, `,"Tag":[`)
+		}
+	}
+	if err == nil {
+		_, err = w.Write(evTags)
+	}
+	if err == nil {
+		_, err = io.WriteString(w, "]}")
+	}
 	return err
 }

@@ -500,7 +500,7 @@ func (s *Server) pagedMatches(params map[string]any, q *searchQuery) []int32 {
 	if err != nil {
 		return s.st.matchAll(q)
 	}
-	key := fmt.Sprintf("%s|%d|%d", b, q.tsFrom, q.tsTo)
+	key := fmt.Sprintf("%s|%d|%d|%s", b, q.tsFrom, q.tsTo, q.timeKey)
 	gen := s.st.gen
 	s.cacheMu.Lock()
 	for i, c := range s.cache {

@@ -18,6 +18,12 @@ type Event struct {
 	OrgName   string // creator organisation (Orgc); "" with OrgUUID "": the local organisation
 	OrgUUID   string
 	Tags      []string // event tag names
+	// Timestamp is the event's last change (Unix seconds); 0: its newest
+	// attribute's timestamp, or Options.Now() when it has none.
+	Timestamp int64
+	// PublishTimestamp is when it was last published; 0: Timestamp when
+	// Published, else never.
+	PublishTimestamp int64
 	// Attributes, including object attributes (ObjectID != 0).
 	Attributes []Attribute
 
@@ -46,8 +52,10 @@ type Attribute struct {
 }
 
 const (
-	flagToIDS   = 1
-	flagDeleted = 2
+	flagToIDS    = 1
+	flagDeleted  = 2
+	flagInObject = 4 // object_id != 0
+	flagPurged   = 8 // hard-deleted: matches nothing
 )
 
 type orgRec struct {
@@ -71,6 +79,15 @@ type eventRec struct {
 	orgc      int32   // index in store.orgs
 	tags      []int32 // indices in store.tags
 	json      []byte  // the "Event" object of restSearch results
+
+	ts, publishTS int64 // Event.timestamp and Event.publish_timestamp
+	distribution  string
+	date          string // YYYY-MM-DD
+	threatLevel   string
+	analysis      string
+	// tagJSON is the event's tags as includeEventTags appends them to each
+	// attribute's "Tag" list, comma-separated; replaced, never modified.
+	tagJSON []byte
 }
 
 // attrRec is the compact, pre-encoded form of an attribute.
@@ -405,10 +422,13 @@ func (s *store) addEvent(ev Event, now int64) (int64, error) {
 		info:      ev.Info,
 		published: ev.Published,
 		orgc:      s.org(ev.OrgName, ev.OrgUUID),
+		ts:        ev.Timestamp,
+		publishTS: ev.PublishTimestamp,
 	}
 	for _, t := range ev.Tags {
 		er.tags = appendUnique(er.tags, s.tag(t, ""))
 	}
+	er.distribution = ev.distribution
 	er.json = s.encodeEvent(nil, er, ev.distribution)
 	ei := int32(len(s.events))
 	s.events = append(s.events, er)
@@ -426,14 +446,6 @@ func (s *store) addEvent(ev Event, now int64) (int64, error) {
 		if len(s.attrs) > 0 && a.ID < s.attrs[len(s.attrs)-1].id {
 			sorted = false
 		}
-		s.maxAttrID = max(s.maxAttrID, a.ID)
-		s.maxObjectID = max(s.maxObjectID, a.ObjectID)
-		if a.UUID == "" {
-			a.UUID = hashUUID(fmt.Sprintf("attribute:%d", a.ID))
-		}
-		if a.Category == "" {
-			a.Category = defaultCategory(a.Type)
-		}
 		if a.Timestamp == 0 {
 			a.Timestamp = now
 		}
@@ -441,19 +453,13 @@ func (s *store) addEvent(ev Event, now int64) (int64, error) {
 		for _, t := range a.Tags {
 			tags = appendUnique(tags, s.tag(t, ""))
 		}
-		buf = s.encodeAttr(buf[:0], &a, er, tags)
-		r := attrRec{
-			id: a.ID, ts: a.Timestamp, value: a.Value, tagSet: s.tagSet(tags),
-			event: ei, typ: s.typeID(a.Type), cat: s.catID(a.Category), n: uint32(len(buf)),
+		buf = s.appendAttr(buf, &a, ei, tags)
+		if ev.Timestamp == 0 {
+			er.ts = max(er.ts, a.Timestamp)
 		}
-		if a.ToIDS {
-			r.flags |= flagToIDS
-		}
-		if a.Deleted {
-			r.flags |= flagDeleted
-		}
-		r.chunk, r.off = s.arena.add(buf)
-		s.attrs = append(s.attrs, r)
+	}
+	if er.ts == 0 {
+		er.ts = now
 	}
 	if !sorted {
 		// Sort a copy: pages being written may still read the old slice.
@@ -468,8 +474,46 @@ func (s *store) addEvent(ev Event, now int64) (int64, error) {
 			return 0
 		})
 	}
+	s.finishEvents(ei, now)
 	s.gen++
 	return er.id, nil
+}
+
+// appendAttr stores attribute a (ID and Timestamp set) of event ei with
+// attribute tags tags, filling in its uuid and category when empty; buf
+// is scratch space, returned for reuse. The caller keeps s.attrs sorted.
+func (s *store) appendAttr(buf []byte, a *Attribute, ei int32, tags []int32) []byte {
+	s.maxAttrID = max(s.maxAttrID, a.ID)
+	s.maxObjectID = max(s.maxObjectID, a.ObjectID)
+	if a.UUID == "" {
+		a.UUID = hashUUID(fmt.Sprintf("attribute:%d", a.ID))
+	}
+	if a.Category == "" {
+		a.Category = defaultCategory(a.Type)
+	}
+	buf = s.encodeAttr(buf[:0], a, s.events[ei], tags)
+	r := attrRec{
+		id: a.ID, ts: a.Timestamp, value: a.Value, tagSet: s.tagSet(tags),
+		event: ei, typ: s.typeID(a.Type), cat: s.catID(a.Category), n: uint32(len(buf)),
+	}
+	r.flags = attrFlags(a)
+	r.chunk, r.off = s.arena.add(buf)
+	s.attrs = append(s.attrs, r)
+	return buf
+}
+
+func attrFlags(a *Attribute) uint8 {
+	var f uint8
+	if a.ToIDS {
+		f |= flagToIDS
+	}
+	if a.Deleted {
+		f |= flagDeleted
+	}
+	if a.ObjectID != 0 {
+		f |= flagInObject
+	}
+	return f
 }
 
 // tagSet stores an attribute's tag list and returns its index.
