@@ -38,11 +38,15 @@
 // and _, case-insensitive; numeric tag ids; an unknown positive tag gives
 // an empty result, an unknown negative one is ignored; AND lists), value
 // (value1 or value2), published, to_ids ("exclude" means 0), timestamp
-// (attribute timestamp ≥ value; Unix time, numeric string, "30d", "12h",
-// "90m", "45s", a date, or a [from, to] pair), org (Orgc name, uuid or id),
-// eventid (id or uuid), uuid (attribute or event uuid), deleted (soft-
-// deleted attributes are excluded unless deleted is 1, "only" or [0,1]),
-// enforceWarninglist, limit and page (1-based). Results are ordered by
+// and attribute_timestamp (attribute timestamp), event_timestamp (event
+// timestamp), publish_timestamp and last (event publish_timestamp): each
+// ≥ a Unix time, numeric string, "30d", "12h", "90m", "45s" or date, or
+// within a [from, to] pair; org (Orgc name, uuid or id), eventid (id or
+// uuid), uuid (attribute or event uuid), deleted (soft-deleted attributes
+// are excluded unless deleted is 1, "only" or [0,1]; as in MISP, 1 and
+// "only" also drop every attribute of a live object), includeEventTags
+// (event tags appended to "Tag", marked inherited), enforceWarninglist,
+// limit and page (1-based); README.md names the MISP source of each. Results are ordered by
 // attribute id and written as {"response": {"Attribute": [...]}} with the
 // attribute fields, types and key order of MISP's JSON export; attribute
 // tags appear under "Tag". As in MISP, limit and page select rows before
