@@ -22,6 +22,17 @@
 //   - GET /attributes/attributeStatistics[/type|category[/1]]: counts as strings,
 //     sorted by key; [] when the store is empty
 //   - GET /warninglists/index and /warninglists/view/{id}
+//   - GET /events/view/{id|uuid}: the full event
+//   - MISP's writes, with its timestamp and soft-delete rules (see
+//     README.md): POST /events/add, /events/edit/{id}, /events/publish/{id},
+//     /events/unpublish/{id}, /events/addTag, /events/removeTag,
+//     /attributes/add/{event_id}, /attributes/edit/{id},
+//     /attributes/delete/{id} (soft; hard with /hard:1 or {"hard":1}).
+//     Writes use Options.Now (Unix seconds) and are safe alongside
+//     searches. The emulator's one key may do all of them: roles and
+//     organisation ownership are not checked.
+//   - GET /mispsim/stats and POST /mispsim/stats/reset: the emulator's own
+//     counters (see Counters)
 //
 // Other paths give MISP's 404 JSON. Errors use MISP's body
 // {"name":…,"message":…,"url":…}: a body that is not JSON gives 405

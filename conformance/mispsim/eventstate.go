@@ -1,6 +1,7 @@
 package mispsim
 
 import (
+	"fmt"
 	"slices"
 	"time"
 )
@@ -67,4 +68,41 @@ func (s *store) encodeEventTags(tags []int32) []byte {
 		b = append(b, `,"numerical_value":null,"inherited":1}`...)
 	}
 	return b
+}
+
+// appendAttr stores attribute a (ID and Timestamp set) of event ei with
+// attribute tags tags, filling in its uuid and category when empty; buf
+// is scratch space, returned for reuse. The caller keeps s.attrs sorted.
+func (s *store) appendAttr(buf []byte, a *Attribute, ei int32, tags []int32) []byte {
+	s.maxAttrID = max(s.maxAttrID, a.ID)
+	s.maxObjectID = max(s.maxObjectID, a.ObjectID)
+	if a.UUID == "" {
+		a.UUID = hashUUID(fmt.Sprintf("attribute:%d", a.ID))
+	}
+	if a.Category == "" {
+		a.Category = defaultCategory(a.Type)
+	}
+	buf = s.encodeAttr(buf[:0], a, s.events[ei], tags)
+	r := attrRec{
+		id: a.ID, ts: a.Timestamp, value: a.Value, tagSet: s.tagSet(tags),
+		event: ei, typ: s.typeID(a.Type), cat: s.catID(a.Category), n: uint32(len(buf)),
+	}
+	r.flags = attrFlags(a)
+	r.chunk, r.off = s.arena.add(buf)
+	s.attrs = append(s.attrs, r)
+	return buf
+}
+
+func attrFlags(a *Attribute) uint8 {
+	var f uint8
+	if a.ToIDS {
+		f |= flagToIDS
+	}
+	if a.Deleted {
+		f |= flagDeleted
+	}
+	if a.ObjectID != 0 {
+		f |= flagInObject
+	}
+	return f
 }

@@ -358,6 +358,9 @@ func routeOf(p string) string {
 func (s *Server) dispatch(route string, r *http.Request, body []byte) response {
 	path := r.URL.Path
 	parts := strings.Split(route, "/")
+	if resp, ok := s.dispatchWrite(parts, r, body); ok {
+		return resp
+	}
 	switch {
 	case route == "attributes/restsearch":
 		return s.restSearch(r, body)

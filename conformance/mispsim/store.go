@@ -312,10 +312,29 @@ func (s *store) encodeEvent(b []byte, e *eventRec, distribution string) []byte {
 
 // encodeAttr appends an attribute in the shape of a restSearch result.
 func (s *store) encodeAttr(b []byte, a *Attribute, e *eventRec, tags []int32) []byte {
+	b = encodeAttrFields(b, a, e.id)
+	b = append(b, `,"Event":`...)
+	b = append(b, e.json...)
+	if len(tags) > 0 {
+		b = append(b, `,"Tag":[`...)
+		for i, t := range tags {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = s.appendTag(b, t)
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}')
+}
+
+// encodeAttrFields appends an attribute's own fields, from the opening
+// brace to the value, in MISP's order.
+func encodeAttrFields(b []byte, a *Attribute, eventID int64) []byte {
 	b = append(b, `{"id":`...)
 	b = appendQuotedInt(b, a.ID)
 	b = append(b, `,"event_id":`...)
-	b = appendQuotedInt(b, e.id)
+	b = appendQuotedInt(b, eventID)
 	b = append(b, `,"object_id":`...)
 	b = appendQuotedInt(b, a.ObjectID)
 	b = append(b, `,"object_relation":`...)
@@ -347,20 +366,7 @@ func (s *store) encodeAttr(b []byte, a *Attribute, e *eventRec, tags []int32) []
 	b = append(b, `,"last_seen":`...)
 	b = appendNullableString(b, a.LastSeen)
 	b = append(b, `,"value":`...)
-	b = appendJSONString(b, a.Value)
-	b = append(b, `,"Event":`...)
-	b = append(b, e.json...)
-	if len(tags) > 0 {
-		b = append(b, `,"Tag":[`...)
-		for i, t := range tags {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = s.appendTag(b, t)
-		}
-		b = append(b, ']')
-	}
-	return append(b, '}')
+	return appendJSONString(b, a.Value)
 }
 
 func (s *store) appendTag(b []byte, t int32) []byte {
@@ -477,43 +483,6 @@ func (s *store) addEvent(ev Event, now int64) (int64, error) {
 	s.finishEvents(ei, now)
 	s.gen++
 	return er.id, nil
-}
-
-// appendAttr stores attribute a (ID and Timestamp set) of event ei with
-// attribute tags tags, filling in its uuid and category when empty; buf
-// is scratch space, returned for reuse. The caller keeps s.attrs sorted.
-func (s *store) appendAttr(buf []byte, a *Attribute, ei int32, tags []int32) []byte {
-	s.maxAttrID = max(s.maxAttrID, a.ID)
-	s.maxObjectID = max(s.maxObjectID, a.ObjectID)
-	if a.UUID == "" {
-		a.UUID = hashUUID(fmt.Sprintf("attribute:%d", a.ID))
-	}
-	if a.Category == "" {
-		a.Category = defaultCategory(a.Type)
-	}
-	buf = s.encodeAttr(buf[:0], a, s.events[ei], tags)
-	r := attrRec{
-		id: a.ID, ts: a.Timestamp, value: a.Value, tagSet: s.tagSet(tags),
-		event: ei, typ: s.typeID(a.Type), cat: s.catID(a.Category), n: uint32(len(buf)),
-	}
-	r.flags = attrFlags(a)
-	r.chunk, r.off = s.arena.add(buf)
-	s.attrs = append(s.attrs, r)
-	return buf
-}
-
-func attrFlags(a *Attribute) uint8 {
-	var f uint8
-	if a.ToIDS {
-		f |= flagToIDS
-	}
-	if a.Deleted {
-		f |= flagDeleted
-	}
-	if a.ObjectID != 0 {
-		f |= flagInObject
-	}
-	return f
 }
 
 // tagSet stores an attribute's tag list and returns its index.

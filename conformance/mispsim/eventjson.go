@@ -1,0 +1,194 @@
+package mispsim
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// eventIndex finds an event by id or uuid.
+func (s *store) eventIndex(ref string) (int32, bool) {
+	ref = strings.TrimSpace(ref)
+	if id, err := strconv.ParseInt(ref, 10, 64); err == nil {
+		i, ok := s.eventByID[id]
+		return i, ok
+	}
+	if uuidRE.MatchString(ref) {
+		i, ok := s.eventByUUID[strings.ToLower(ref)]
+		return i, ok
+	}
+	return 0, false
+}
+
+// appendPlainAttr appends attribute i as MISP's event view and attribute
+// edit answers show it: its own fields and its tags, without "Event".
+func (s *store) appendPlainAttr(b []byte, i int) []byte {
+	a := s.attrData(i)
+	b = encodeAttrFields(b, &a, s.events[s.attrs[i].event].id)
+	if tags := s.tagSets[s.attrs[i].tagSet]; len(tags) > 0 {
+		b = append(b, `,"Tag":[`...)
+		for k, t := range tags {
+			if k > 0 {
+				b = append(b, ',')
+			}
+			b = s.appendTag(b, t)
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}')
+}
+
+// addedAttrJSON is /attributes/add's answer for one attribute: the row and
+// its AttributeTag rows with their tags.
+func (s *store) addedAttrJSON(i int) []byte {
+	a := s.attrData(i)
+	ev := s.events[s.attrs[i].event]
+	b := encodeAttrFields([]byte(`{"Attribute":`), &a, ev.id)
+	b = append(b, `},"AttributeTag":[`...)
+	for k, t := range s.tagSets[s.attrs[i].tagSet] {
+		if k > 0 {
+			b = append(b, ',')
+		}
+		tr := &s.tags[t]
+		b = append(b, `{"attribute_id":`...)
+		b = appendQuotedInt(b, a.ID)
+		b = append(b, `,"event_id":`...)
+		b = appendQuotedInt(b, ev.id)
+		b = append(b, `,"tag_id":`...)
+		b = appendQuotedInt(b, tr.id)
+		b = append(b, `,"local":false,"relationship_type":null,"Tag":{"id":`...)
+		b = appendQuotedInt(b, tr.id)
+		b = append(b, `,"name":`...)
+		b = appendJSONString(b, tr.name)
+		b = append(b, `,"colour":`...)
+		b = appendJSONString(b, tr.colour)
+		b = append(b, `,"numerical_value":null}}`...)
+	}
+	return append(b, "]}"...)
+}
+
+func (s *store) appendOrg(b []byte, o int32) []byte {
+	org := &s.orgs[o]
+	b = append(b, `{"id":`...)
+	b = appendQuotedInt(b, org.id)
+	b = append(b, `,"name":`...)
+	b = appendJSONString(b, org.name)
+	b = append(b, `,"uuid":`...)
+	b = appendJSONString(b, org.uuid)
+	b = append(b, `,"local":`...)
+	return append(appendBool(b, o == 0), '}')
+}
+
+// eventJSON is the full event as /events/view, /events/add and
+// /events/edit answer it: live attributes outside objects under
+// "Attribute", object attributes grouped under "Object", event tags under
+// "Tag".
+func (s *store) eventJSON(ei int32) []byte {
+	e := s.events[ei]
+	var plain []int
+	var objOrder []int64
+	objects := map[int64][]int{}
+	for i := range s.attrs {
+		r := &s.attrs[i]
+		if r.event != ei || r.flags&(flagDeleted|flagPurged) != 0 {
+			continue
+		}
+		if r.flags&flagInObject == 0 {
+			plain = append(plain, i)
+			continue
+		}
+		oid := s.attrData(i).ObjectID
+		if _, seen := objects[oid]; !seen {
+			objOrder = append(objOrder, oid)
+		}
+		objects[oid] = append(objects[oid], i)
+	}
+	dist := e.distribution
+	if dist == "" {
+		dist = "3"
+	}
+	b := []byte(`{"Event":{"id":`)
+	b = appendQuotedInt(b, e.id)
+	b = append(b, `,"orgc_id":`...)
+	b = appendQuotedInt(b, s.orgs[e.orgc].id)
+	b = append(b, `,"org_id":"1","date":`...)
+	b = appendJSONString(b, e.date)
+	b = append(b, `,"threat_level_id":`...)
+	b = appendJSONString(b, e.threatLevel)
+	b = append(b, `,"info":`...)
+	b = appendJSONString(b, e.info)
+	b = append(b, `,"published":`...)
+	b = appendBool(b, e.published)
+	b = append(b, `,"uuid":`...)
+	b = appendJSONString(b, e.uuid)
+	b = append(b, `,"attribute_count":`...)
+	b = appendQuotedInt(b, int64(len(plain)+countAll(objects)))
+	b = append(b, `,"analysis":`...)
+	b = appendJSONString(b, e.analysis)
+	b = append(b, `,"timestamp":`...)
+	b = appendQuotedInt(b, e.ts)
+	b = append(b, `,"distribution":`...)
+	b = appendJSONString(b, dist)
+	b = append(b, `,"proposal_email_lock":false,"locked":false,"publish_timestamp":`...)
+	b = appendQuotedInt(b, e.publishTS)
+	b = append(b, `,"sharing_group_id":"0","disable_correlation":false,"extends_uuid":"","protected":null,"Org":`...)
+	b = s.appendOrg(b, 0)
+	b = append(b, `,"Orgc":`...)
+	b = s.appendOrg(b, e.orgc)
+	b = append(b, `,"Attribute":[`...)
+	for k, i := range plain {
+		if k > 0 {
+			b = append(b, ',')
+		}
+		b = s.appendPlainAttr(b, i)
+	}
+	b = append(b, `],"ShadowAttribute":[],"RelatedEvent":[],"Galaxy":[],"Object":[`...)
+	for k, oid := range objOrder {
+		if k > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"id":`...)
+		b = appendQuotedInt(b, oid)
+		b = append(b, `,"event_id":`...)
+		b = appendQuotedInt(b, e.id)
+		b = append(b, `,"deleted":false,"Attribute":[`...)
+		for j, i := range objects[oid] {
+			if j > 0 {
+				b = append(b, ',')
+			}
+			b = s.appendPlainAttr(b, i)
+		}
+		b = append(b, "]}"...)
+	}
+	b = append(b, `],"EventReport":[]`...)
+	if len(e.tags) > 0 {
+		b = append(b, `,"Tag":[`...)
+		for k, t := range e.tags {
+			if k > 0 {
+				b = append(b, ',')
+			}
+			b = s.appendTag(b, t)
+		}
+		b = append(b, ']')
+	}
+	return append(b, "}}"...)
+}
+
+func countAll(m map[int64][]int) int {
+	n := 0
+	for _, v := range m {
+		n += len(v)
+	}
+	return n
+}
+
+// viewEvent answers GET /events/view/{id}.
+func (s *Server) viewEvent(ref, path string) response {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	ei, ok := s.st.eventIndex(ref)
+	if !ok {
+		return errorResponse(http.StatusNotFound, "Invalid event.", path)
+	}
+	return bytesResponse(http.StatusOK, jsonType, s.st.eventJSON(ei))
+}

@@ -1,0 +1,126 @@
+package mispsim
+
+import (
+	"fmt"
+	"net/http"
+	"testing"
+)
+
+// TestRestSearchAfterWrites: the incremental queries a client makes after
+// each write return exactly the attributes that write touched.
+func TestRestSearchAfterWrites(t *testing.T) {
+	c := newClock(testNow)
+	s := timesFixture(t) // events 1-3, attributes 11-14, 21, 31; clock fixed at testNow
+	s.opts.Now = c.now
+	t0 := testNow.Unix()
+	post := func(path, body string) {
+		t.Helper()
+		rec := call(t, s, http.MethodPost, path, body, nil)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("%s: %d %s", path, rec.Code, rec.Body.String())
+		}
+	}
+	type q struct{ body, want string }
+	steps := []struct {
+		name    string
+		path    string
+		body    string
+		queries []q
+	}{
+		{"soft delete 21", "/attributes/delete/21", ``, []q{
+			{`{"eventid":2}`, ""},
+			{`{"eventid":2,"deleted":1}`, "21"},
+			{`{"eventid":2,"deleted":[0,1]}`, "21"},
+			{fmt.Sprintf(`{"timestamp":%d,"deleted":[0,1]}`, t0+10), "21"},
+			{fmt.Sprintf(`{"timestamp":%d}`, t0+10), ""},
+			{fmt.Sprintf(`{"event_timestamp":%d,"deleted":[0,1]}`, t0+10), "21"},
+		}},
+		{"edit 31's value", "/attributes/edit/31", `{"value":"http://y.example/"}`, []q{
+			{`{"value":"http://x.example/"}`, ""},
+			{`{"value":"http://y.example/"}`, "31"},
+			{fmt.Sprintf(`{"timestamp":%d}`, t0+20), "31"},
+			{fmt.Sprintf(`{"event_timestamp":%d}`, t0+20), "31"},
+			{`{"published":1}`, "11,13"}, // event 3 was unpublished by the edit
+		}},
+		{"tag event 3", "/events/addTag/3/tlp:white", ``, []q{
+			{`{"tags":"tlp:white"}`, "11,13,31"},
+			{fmt.Sprintf(`{"event_timestamp":%d,"tags":"tlp:white"}`, t0+30), "31"},
+			{fmt.Sprintf(`{"timestamp":%d}`, t0+30), ""},
+		}},
+		{"untag event 1", "/events/removeTag/1/tlp:white", ``, []q{
+			{`{"tags":"tlp:white"}`, "31"},
+			{`{"tags":"!tlp:white"}`, "11,13"},
+			{fmt.Sprintf(`{"event_timestamp":%d}`, t0+40), "11,13"},
+		}},
+		{"publish 3", "/events/publish/3", ``, []q{
+			{fmt.Sprintf(`{"publish_timestamp":%d}`, t0+50), "31"},
+			{fmt.Sprintf(`{"event_timestamp":%d}`, t0+50), ""},
+			{`{"published":1}`, "31"},
+		}},
+		{"add to event 2", "/attributes/add/2", `{"type":"ip-dst","value":"192.0.2.99"}`, []q{
+			{fmt.Sprintf(`{"timestamp":%d}`, t0+60), "32"},
+			{`{"eventid":2,"deleted":[0,1]}`, "21,32"},
+			{`{"value":"192.0.2.99","to_ids":1}`, "32"},
+		}},
+		{"hard delete 12", "/attributes/delete/12/hard:1", ``, []q{
+			{`{"eventid":1,"deleted":[0,1]}`, "11,13,14"},
+			{fmt.Sprintf(`{"event_timestamp":%d}`, t0+70), "11,13"},
+		}},
+		{"edit event 1 info", "/events/edit/1", `{"info":"Renamed"}`, []q{
+			{fmt.Sprintf(`{"event_timestamp":%d,"deleted":[0,1]}`, t0+80), "11,13,14"},
+			{fmt.Sprintf(`{"timestamp":%d,"deleted":[0,1]}`, t0+80), ""},
+		}},
+	}
+	for k, st := range steps {
+		c.set(t0 + 10*int64(k+1))
+		post(st.path, st.body)
+		for _, qq := range st.queries {
+			if got := ids(search(t, s, qq.body)); got != qq.want {
+				t.Errorf("after %s: %s: got %q, want %q", st.name, qq.body, got, qq.want)
+			}
+		}
+	}
+	for _, a := range search(t, s, `{"eventid":2,"deleted":1}`) {
+		if !a.Deleted {
+			t.Errorf("attribute %s not flagged deleted", a.ID)
+		}
+	}
+	for _, a := range search(t, s, `{"eventid":1}`) {
+		if a.Event.Info != "Renamed" {
+			t.Errorf("attribute %s: Event.info %q", a.ID, a.Event.Info)
+		}
+	}
+}
+
+// TestWarninglistAfterWrites: hits kept across writes match a fresh
+// computation.
+func TestWarninglistAfterWrites(t *testing.T) {
+	s := timesFixture(t)
+	if _, err := s.AddWarninglist(Warninglist{Name: "Doc", Type: "cidr", List: []string{"192.0.2.0/24"}}); err != nil {
+		t.Fatal(err)
+	}
+	post := func(path, body string) {
+		t.Helper()
+		if rec := call(t, s, http.MethodPost, path, body, nil); rec.Code != http.StatusOK {
+			t.Fatalf("%s: %d %s", path, rec.Code, rec.Body.String())
+		}
+	}
+	const q = `{"enforceWarninglist":1,"deleted":[0,1]}`
+	if got := ids(search(t, s, q)); got != "12,14,21,31" {
+		t.Fatalf("before: %q", got)
+	}
+	post("/attributes/edit/21", `{"value":"192.0.2.21"}`)
+	post("/attributes/edit/11", `{"value":"198.51.100.11"}`)
+	post("/attributes/add/3", `{"type":"ip-dst","value":"192.0.2.50"}`)
+	post("/attributes/add/3", `{"type":"ip-dst","value":"198.51.100.51"}`)
+	got := ids(search(t, s, q))
+	if got != "11,12,14,31,33" {
+		t.Errorf("after writes: %q", got)
+	}
+	s.wlMu.Lock()
+	s.hits, s.wlIx = nil, nil // force a full computation
+	s.wlMu.Unlock()
+	if again := ids(search(t, s, q)); again != got {
+		t.Errorf("recomputed: %q, kept: %q", again, got)
+	}
+}

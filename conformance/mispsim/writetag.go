@@ -1,0 +1,158 @@
+package mispsim
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// tagResult is the JSON body of /events/addTag and /events/removeTag.
+type tagResult struct {
+	Saved        bool   `json:"saved"`
+	Success      string `json:"success,omitempty"`
+	Errors       string `json:"errors,omitempty"`
+	CheckPublish bool   `json:"check_publish,omitempty"`
+}
+
+// eventTagAPI answers POST /events/addTag[/{id}[/{tag}]] and
+// /events/removeTag: the event and tag come from the path or from the body
+// ("event" or "event_id" or "id", "tag" or "tag_id"). Attaching or removing
+// a tag unpublishes the event and sets its timestamp to now. Answers are
+// always 200, with MISP's {"saved":…} bodies.
+func (s *Server) eventTagAPI(add bool, evRef, tagRef string, body []byte) response {
+	if doc, ok := decodeBody(body); ok {
+		in := unwrapObject(doc, "Event")
+		for _, k := range []string{"event", "event_id", "id"} {
+			if v, ok := inputString(in, k); ok && evRef == "" {
+				evRef = v
+			}
+		}
+		for _, k := range []string{"tag", "tag_id"} {
+			v, present := in[k]
+			if !present || tagRef != "" {
+				continue
+			}
+			if list, isList := v.([]any); isList {
+				tagRef = string(marshal(list))
+			} else {
+				tagRef = phpString(v)
+			}
+		}
+	}
+	ok := func(r tagResult) response { return jsonResponse(http.StatusOK, r) }
+	if add {
+		return s.write(func(st *store, now int64) (response, []int, bool) {
+			ei, found := st.eventIndex(evRef)
+			if !found {
+				return ok(tagResult{Errors: "Invalid event."}), nil, false
+			}
+			ids, bad := st.tagRefs(tagRef)
+			if bad != "" {
+				return ok(tagResult{Errors: bad}), nil, false
+			}
+			e := st.events[ei]
+			var fails []string
+			added := 0
+			for _, t := range ids {
+				switch {
+				case t < 0:
+					fails = append(fails, "Tag not found.")
+				case containsInt32(e.tags, t):
+					fails = append(fails, "Tag is already attached to this event.")
+				default:
+					e.tags = append(e.tags, t)
+					added++
+				}
+			}
+			if added == 0 {
+				return ok(tagResult{Errors: strings.Join(fails, ", ")}), nil, false
+			}
+			e.tagJSON = st.encodeEventTags(e.tags)
+			st.unpublishEvent(ei, now)
+			msg := "Tag added."
+			if added > 1 {
+				msg = "Tags added."
+			}
+			if len(fails) > 0 {
+				msg = "Tag added"
+				if added > 1 {
+					msg = strconv.Itoa(added) + " tags added"
+				}
+				msg += ", but " + strconv.Itoa(len(fails)) + " could not be added: " + strings.Join(fails, ", ")
+			}
+			return ok(tagResult{Saved: true, Success: msg, CheckPublish: true}), nil, true
+		})
+	}
+	return s.write(func(st *store, now int64) (response, []int, bool) {
+		if strings.TrimSpace(tagRef) == "" || tagRef == "0" {
+			return ok(tagResult{Errors: "Invalid Tag."}), nil, false
+		}
+		t := int32(-1)
+		if _, isNum := numeric(tagRef); isNum {
+			id, _ := strconv.ParseInt(strings.TrimSpace(tagRef), 10, 64)
+			t = st.tagByID(id)
+		} else {
+			for i := range st.tags {
+				if likeMatch(strings.TrimSpace(tagRef), st.tags[i].name) {
+					t = int32(i)
+					break
+				}
+			}
+			if t < 0 {
+				return ok(tagResult{Errors: "Invalid Tag."}), nil, false
+			}
+		}
+		ei, found := st.eventIndex(evRef)
+		if _, err := strconv.ParseInt(strings.TrimSpace(evRef), 10, 64); err != nil || !found || t < 0 || !containsInt32(st.events[ei].tags, t) {
+			return ok(tagResult{Errors: "Invalid event - tag combination."}), nil, false
+		}
+		e := st.events[ei]
+		k := 0
+		for _, x := range e.tags {
+			if x != t {
+				e.tags[k] = x
+				k++
+			}
+		}
+		e.tags = e.tags[:k:k]
+		e.tagJSON = st.encodeEventTags(e.tags)
+		st.unpublishEvent(ei, now)
+		return ok(tagResult{Saved: true, Success: "Tag removed.", CheckPublish: true}), nil, true
+	})
+}
+
+func (s *store) tagByID(id int64) int32 {
+	for i := range s.tags {
+		if s.tags[i].id == id {
+			return int32(i)
+		}
+	}
+	return -1
+}
+
+// tagRefs resolves /events/addTag's tag: a numeric id, a JSON list of ids,
+// or an existing tag's name (MISP's addTag does not create tags). Unknown
+// ids come back as -1; bad is the error for an unknown name.
+func (s *store) tagRefs(ref string) (ids []int32, bad string) {
+	ref = strings.TrimSpace(ref)
+	if _, isNum := numeric(ref); isNum {
+		id, _ := strconv.ParseInt(ref, 10, 64)
+		return []int32{s.tagByID(id)}, ""
+	}
+	var list []any
+	if json.Unmarshal([]byte(ref), &list) == nil {
+		for _, x := range list {
+			id, _ := strconv.ParseInt(strings.TrimSpace(phpString(x)), 10, 64)
+			ids = append(ids, s.tagByID(id))
+		}
+		if len(ids) == 0 {
+			return nil, "Nothing to add."
+		}
+		return ids, ""
+	}
+	if i, ok := s.tagByLower[strings.ToLower(ref)]; ok {
+		return []int32{i}, ""
+	}
+	return nil, "Invalid Tag."
+}
