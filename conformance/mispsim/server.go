@@ -144,6 +144,7 @@ type Server struct {
 	faultLeft int
 
 	restSearches atomic.Int64
+	counters     counters
 	reqMu        sync.Mutex
 	reqs         []Request
 
@@ -304,6 +305,11 @@ const authFailed = "Authentication failed. Please make sure you pass the API key
 // ServeHTTP answers one request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	route := routeOf(r.URL.Path)
+	if resp, ok := s.serveStats(route, r); ok {
+		s.send(w, r, resp, -1)
+		return
+	}
+	s.counters.count(route)
 	isSearch := route == "attributes/restsearch"
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 64<<20))
 	s.record(r, body, isSearch)
@@ -460,6 +466,7 @@ func (s *Server) restSearch(r *http.Request, body []byte) response {
 	}
 	res := s.st.search(q, hits, matched)
 	s.mu.RUnlock()
+	s.counters.attrs.Add(int64(len(res.spans)))
 
 	count := res.fetched
 	if q.limit > 0 && res.fetched == q.limit {
