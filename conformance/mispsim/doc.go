@@ -27,7 +27,8 @@
 //     README.md): POST /events/add, /events/edit/{id}, /events/publish/{id},
 //     /events/unpublish/{id}, /events/addTag, /events/removeTag,
 //     /attributes/add/{event_id}, /attributes/edit/{id},
-//     /attributes/delete/{id} (soft; hard with /hard:1 or {"hard":1}).
+//     /attributes/delete/{id} (soft; hard with /hard:1 or {"hard":1}),
+//     /attributes/addTag, /attributes/removeTag.
 //     Writes use Options.Now (Unix seconds) and are safe alongside
 //     searches. The emulator's one key may do all of them: roles and
 //     organisation ownership are not checked.

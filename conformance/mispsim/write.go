@@ -23,7 +23,7 @@ func (s *Server) dispatchWrite(parts []string, r *http.Request, body []byte) (re
 	key := parts[0] + "/" + parts[1]
 	switch key {
 	case "events/add", "events/edit", "events/publish", "events/unpublish", "events/addtag", "events/removetag",
-		"attributes/add", "attributes/edit", "attributes/delete":
+		"attributes/add", "attributes/edit", "attributes/delete", "attributes/addtag", "attributes/removetag":
 	case "events/view":
 		if len(parts) != 3 {
 			return errorResponse(http.StatusNotFound, "Invalid event", path), true
@@ -52,6 +52,8 @@ func (s *Server) dispatchWrite(parts []string, r *http.Request, body []byte) (re
 		return s.addAttributesAPI(arg(2), body, path), true
 	case "attributes/edit":
 		return s.editAttributeAPI(arg(2), body, path), true
+	case "attributes/addtag", "attributes/removetag":
+		return s.attrTagAPI(key == "attributes/addtag", arg(2), arg(3), body, path), true
 	}
 	hard := false
 	for _, p := range parts[3:] {

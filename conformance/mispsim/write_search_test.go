@@ -66,9 +66,17 @@ func TestRestSearchAfterWrites(t *testing.T) {
 			{`{"eventid":1,"deleted":[0,1]}`, "11,13,14"},
 			{fmt.Sprintf(`{"event_timestamp":%d}`, t0+70), "11,13"},
 		}},
+		{"tag attribute 13", "/attributes/addTag/13/t:a", ``, []q{
+			{`{"tags":"t:a"}`, "11,13"},
+			{fmt.Sprintf(`{"timestamp":%d,"tags":"t:a"}`, t0+80), "13"},
+		}},
+		{"untag attribute 11", "/attributes/removeTag/11/t:a", ``, []q{
+			{`{"tags":"t:a"}`, "13"},
+			{fmt.Sprintf(`{"timestamp":%d}`, t0+90), "11"},
+		}},
 		{"edit event 1 info", "/events/edit/1", `{"info":"Renamed"}`, []q{
-			{fmt.Sprintf(`{"event_timestamp":%d,"deleted":[0,1]}`, t0+80), "11,13,14"},
-			{fmt.Sprintf(`{"timestamp":%d,"deleted":[0,1]}`, t0+80), ""},
+			{fmt.Sprintf(`{"event_timestamp":%d,"deleted":[0,1]}`, t0+100), "11,13,14"},
+			{fmt.Sprintf(`{"timestamp":%d,"deleted":[0,1]}`, t0+100), ""},
 		}},
 	}
 	for k, st := range steps {

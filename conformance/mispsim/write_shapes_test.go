@@ -75,6 +75,12 @@ func TestWriteResponses(t *testing.T) {
 		{"remove tag not attached", "POST", "/events/removeTag/8/2", ``, 200, `{"saved":false,"errors":"Invalid event - tag combination."}`},
 		{"remove unknown tag", "POST", "/events/removeTag/8/nope", ``, 200, `{"saved":false,"errors":"Invalid Tag."}`},
 		{"remove tag by event uuid", "POST", "/events/removeTag/88888888-8888-4888-8888-888888888888/1", ``, 200, `{"saved":false,"errors":"Invalid event - tag combination."}`},
+		{"add attribute tag", "POST", "/attributes/addTag/70/x:y", ``, 200, `{"saved":true,"success":"Tag added.","check_publish":true}`},
+		{"add attribute tag again", "POST", "/attributes/addTag", `{"attribute":"70","tag":"2"}`, 200, `{"saved":false,"errors":"Tag could not be added."}`},
+		{"add attribute tags, one new", "POST", "/attributes/addTag/70", `{"tag":["1","2","99"]}`, 200, `{"saved":false,"errors":"2 tags could not be added. However, 1 tag was added."}`},
+		{"add tag to unknown attribute", "POST", "/attributes/addTag/999/1", ``, 404, `{"name":"Invalid attribute","message":"Invalid attribute","url":"/attributes/addTag/999/1"}`},
+		{"remove attribute tag", "POST", "/attributes/removeTag/70/x%25", ``, 200, `{"saved":true,"success":"Tag removed.","check_publish":true}`},
+		{"remove attribute tag not attached", "POST", "/attributes/removeTag/70/2", ``, 200, `{"saved":false,"errors":"Invalid attribute - tag combination."}`},
 		{"wrong key", "POST", "/events/publish/8", ``, 403, `{"name":"` + authFailed + `",…`},
 	}
 	for _, tc := range cases {

@@ -124,6 +124,10 @@ func TestWriteTimestamps(t *testing.T) {
 			want{ts(140), ts(110), false, "", "", false, false}},
 		{"event edit with newer attribute", 150, "/events/edit/101", fmt.Sprintf(`{"Attribute":[{"uuid":%q,"comment":"via event"}]}`, hashUUID("attribute:1")), 200,
 			want{ts(150), ts(110), false, "1", ts(150), false, true}},
+		{"publish before attribute tag", 155, "/events/publish/101", ``, 200, want{ts(150), ts(155), true, "1", ts(150), false, true}},
+		{"add attribute tag", 160, "/attributes/addTag/1/tlp:green", ``, 200, want{ts(160), ts(155), false, "1", ts(160), false, true}},
+		{"remove attribute tag", 170, "/attributes/removeTag", `{"attribute":"1","tag":"TLP:GREEN"}`, 200,
+			want{ts(170), ts(155), false, "1", ts(170), false, true}},
 	}
 	for _, st := range steps {
 		c.set(t0 + st.at)

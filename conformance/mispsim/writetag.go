@@ -21,25 +21,7 @@ type tagResult struct {
 // a tag unpublishes the event and sets its timestamp to now. Answers are
 // always 200, with MISP's {"saved":…} bodies.
 func (s *Server) eventTagAPI(add bool, evRef, tagRef string, body []byte) response {
-	if doc, ok := decodeBody(body); ok {
-		in := unwrapObject(doc, "Event")
-		for _, k := range []string{"event", "event_id", "id"} {
-			if v, ok := inputString(in, k); ok && evRef == "" {
-				evRef = v
-			}
-		}
-		for _, k := range []string{"tag", "tag_id"} {
-			v, present := in[k]
-			if !present || tagRef != "" {
-				continue
-			}
-			if list, isList := v.([]any); isList {
-				tagRef = string(marshal(list))
-			} else {
-				tagRef = phpString(v)
-			}
-		}
-	}
+	evRef, tagRef = tagRequest(body, "Event", []string{"event", "event_id"}, evRef, tagRef)
 	ok := func(r tagResult) response { return jsonResponse(http.StatusOK, r) }
 	if add {
 		return s.write(func(st *store, now int64) (response, []int, bool) {
@@ -85,23 +67,9 @@ func (s *Server) eventTagAPI(add bool, evRef, tagRef string, body []byte) respon
 		})
 	}
 	return s.write(func(st *store, now int64) (response, []int, bool) {
-		if strings.TrimSpace(tagRef) == "" || tagRef == "0" {
+		t, bad := st.tagByRefLike(tagRef)
+		if bad {
 			return ok(tagResult{Errors: "Invalid Tag."}), nil, false
-		}
-		t := int32(-1)
-		if _, isNum := numeric(tagRef); isNum {
-			id, _ := strconv.ParseInt(strings.TrimSpace(tagRef), 10, 64)
-			t = st.tagByID(id)
-		} else {
-			for i := range st.tags {
-				if likeMatch(strings.TrimSpace(tagRef), st.tags[i].name) {
-					t = int32(i)
-					break
-				}
-			}
-			if t < 0 {
-				return ok(tagResult{Errors: "Invalid Tag."}), nil, false
-			}
 		}
 		ei, found := st.eventIndex(evRef)
 		if _, err := strconv.ParseInt(strings.TrimSpace(evRef), 10, 64); err != nil || !found || t < 0 || !containsInt32(st.events[ei].tags, t) {

@@ -1,0 +1,130 @@
+package mispsim
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// tagRequest reads the object and tag of an addTag or removeTag request
+// from the body when the path does not give them: keys in names (or "id")
+// for the object, "tag" or "tag_id" for the tag, optionally inside
+// {"request":…} and {"<wrapper>":…}.
+func tagRequest(body []byte, wrapper string, names []string, objRef, tagRef string) (string, string) {
+	doc, ok := decodeBody(body)
+	if !ok {
+		return objRef, tagRef
+	}
+	in := unwrapObject(doc, wrapper)
+	for _, k := range append(names, "id") {
+		if v, ok := inputString(in, k); ok && objRef == "" {
+			objRef = v
+		}
+	}
+	for _, k := range []string{"tag", "tag_id"} {
+		v, present := in[k]
+		if !present || tagRef != "" {
+			continue
+		}
+		if list, isList := v.([]any); isList {
+			tagRef = string(marshal(list))
+		} else {
+			tagRef = phpString(v)
+		}
+	}
+	return objRef, tagRef
+}
+
+// touchAttr is MISP's MispAttribute::touch: the attribute's timestamp and
+// its event's become now, and the event is unpublished.
+func (s *store) touchAttr(i int, tags []int32, now int64) {
+	a := s.attrData(i)
+	a.Timestamp = now
+	s.rewriteAttr(i, &a, tags)
+	s.unpublishEvent(s.attrs[i].event, now)
+}
+
+// attrTagAPI answers POST /attributes/addTag[/{id}[/{tag}]] and
+// /attributes/removeTag: a change touches the attribute (timestamp now)
+// and unpublishes its event with timestamp now.
+func (s *Server) attrTagAPI(add bool, ref, tagRef string, body []byte, path string) response {
+	ref, tagRef = tagRequest(body, "Attribute", []string{"attribute", "attribute_id"}, ref, tagRef)
+	ok := func(r tagResult) response { return jsonResponse(http.StatusOK, r) }
+	return s.write(func(st *store, now int64) (response, []int, bool) {
+		i := st.attrIndex(strings.TrimSpace(ref))
+		if _, err := strconv.ParseInt(strings.TrimSpace(ref), 10, 64); !add && err != nil {
+			i = -1 // removeTag looks attributes up by id only
+		}
+		if i < 0 || st.attrs[i].flags&flagDeleted != 0 {
+			return errorResponse(http.StatusNotFound, "Invalid attribute", path), nil, false
+		}
+		tags := slices.Clone(st.tagSets[st.attrs[i].tagSet])
+		if !add {
+			t, bad := st.tagByRefLike(tagRef)
+			if bad {
+				return ok(tagResult{Errors: "Invalid Tag."}), nil, false
+			}
+			k := slices.Index(tags, t)
+			if t < 0 || k < 0 {
+				return ok(tagResult{Errors: "Invalid attribute - tag combination."}), nil, false
+			}
+			st.touchAttr(i, slices.Delete(tags, k, k+1), now)
+			return ok(tagResult{Saved: true, Success: "Tag removed.", CheckPublish: true}), []int{i}, true
+		}
+		ids, bad := st.tagRefs(tagRef)
+		if bad != "" {
+			return ok(tagResult{Errors: bad}), nil, false
+		}
+		added, fails := 0, 0
+		for _, t := range ids {
+			if t < 0 || slices.Contains(tags, t) {
+				fails++
+				continue
+			}
+			tags = append(tags, t)
+			added++
+		}
+		if added > 0 {
+			st.touchAttr(i, tags, now)
+		}
+		if fails == 0 {
+			msg := "Tag added."
+			if added != 1 {
+				msg = strconv.Itoa(added) + " tags added"
+			}
+			return ok(tagResult{Saved: true, Success: msg, CheckPublish: true}), []int{i}, true
+		}
+		msg := "Tag could not be added."
+		if fails > 1 {
+			msg = strconv.Itoa(fails) + " tags could not be added."
+		}
+		switch {
+		case added == 1:
+			msg += " However, 1 tag was added."
+		case added > 1:
+			msg += " However, " + strconv.Itoa(added) + " tags were added."
+		}
+		return ok(tagResult{Errors: msg}), []int{i}, added > 0
+	})
+}
+
+// tagByRefLike resolves removeTag's tag: a numeric id (-1 when unknown) or
+// the first tag whose name matches it as a case-insensitive LIKE pattern;
+// bad is set for an empty reference or an unmatched name.
+func (s *store) tagByRefLike(ref string) (t int32, bad bool) {
+	ref = strings.TrimSpace(ref)
+	if ref == "" || ref == "0" {
+		return -1, true
+	}
+	if _, isNum := numeric(ref); isNum {
+		id, _ := strconv.ParseInt(ref, 10, 64)
+		return s.tagByID(id), false
+	}
+	for i := range s.tags {
+		if likeMatch(ref, s.tags[i].name) {
+			return int32(i), false
+		}
+	}
+	return -1, true
+}
