@@ -32,7 +32,10 @@ func main() {
 const usage = `Usage: mispsim [flags]
 
 Serve an emulated MISP 2.5 REST API (restSearch, getVersion, users/view/me,
-describeTypes, attributeStatistics, warninglists).
+describeTypes, attributeStatistics, warninglists, events/view), MISP's write
+API (events/add, edit, publish, unpublish, addTag, removeTag; attributes/add,
+edit, delete, addTag, removeTag) and the emulator's own counters at
+GET /mispsim/stats (POST /mispsim/stats/reset zeroes them).
 
 Flags:
   --listen ADDR      address to listen on (default 127.0.0.1:8081)
