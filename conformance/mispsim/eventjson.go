@@ -88,9 +88,10 @@ func (s *store) eventJSON(ei int32) []byte {
 	var plain []int
 	var objOrder []int64
 	objects := map[int64][]int{}
-	for i := range s.attrs {
+	for _, k := range s.eventAttrs(ei) {
+		i := int(k)
 		r := &s.attrs[i]
-		if r.event != ei || r.flags&(flagDeleted|flagPurged) != 0 {
+		if r.flags&(flagDeleted|flagPurged) != 0 {
 			continue
 		}
 		if r.flags&flagInObject == 0 {

@@ -89,8 +89,47 @@ func (s *store) appendAttr(buf []byte, a *Attribute, ei int32, tags []int32) []b
 	}
 	r.flags = attrFlags(a)
 	r.chunk, r.off = s.arena.add(buf)
+	s.evIx.add(len(s.attrs), ei, len(s.events))
 	s.attrs = append(s.attrs, r)
 	return buf
+}
+
+// eventAttrIndex lists the attribute indices of each event. It is built
+// on first use and kept up to date by appendAttr; any other change to the
+// attribute table (a sort, generation) leaves it stale, and a count that
+// no longer matches the table rebuilds it.
+type eventAttrIndex struct {
+	lists [][]int32
+	n     int // attributes indexed
+}
+
+// add records attribute i of event ei when the index is current.
+func (x *eventAttrIndex) add(i int, ei int32, events int) {
+	if x.lists == nil || x.n != i {
+		return
+	}
+	for len(x.lists) < events {
+		x.lists = append(x.lists, nil)
+	}
+	x.lists[ei] = append(x.lists[ei], int32(i))
+	x.n++
+}
+
+// eventAttrs returns the indices of event ei's attributes, purged ones
+// included, in table order.
+func (s *store) eventAttrs(ei int32) []int32 {
+	x := &s.evIx
+	if x.lists == nil || x.n != len(s.attrs) {
+		x.lists, x.n = make([][]int32, len(s.events)), len(s.attrs)
+		for i := range s.attrs {
+			e := s.attrs[i].event
+			x.lists[e] = append(x.lists[e], int32(i))
+		}
+	}
+	if int(ei) >= len(x.lists) {
+		return nil
+	}
+	return x.lists[ei]
 }
 
 func attrFlags(a *Attribute) uint8 {

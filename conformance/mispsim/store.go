@@ -148,6 +148,8 @@ type store struct {
 
 	wls []*warninglist
 
+	evIx eventAttrIndex // attribute indices per event, for writes
+
 	maxEventID, maxAttrID, maxObjectID, maxTagID, maxEntryID int64
 	gen                                                      uint64 // bumped on every change
 }
@@ -469,6 +471,7 @@ func (s *store) addEvent(ev Event, now int64) (int64, error) {
 	}
 	if !sorted {
 		// Sort a copy: pages being written may still read the old slice.
+		s.evIx = eventAttrIndex{}
 		s.attrs = slices.Clone(s.attrs)
 		slices.SortStableFunc(s.attrs, func(x, y attrRec) int {
 			switch {

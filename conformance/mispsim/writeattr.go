@@ -173,9 +173,13 @@ func (s *store) similarAttr(a *Attribute, ei int32, self int) bool {
 	if !okT || !okC {
 		return false
 	}
-	for i := range s.attrs {
+	if ei < 0 {
+		return false
+	}
+	for _, k := range s.eventAttrs(ei) {
+		i := int(k)
 		r := &s.attrs[i]
-		if r.event == ei && i != self && r.typ == typ && r.cat == cat && r.value == a.Value &&
+		if i != self && r.typ == typ && r.cat == cat && r.value == a.Value &&
 			r.flags&(flagDeleted|flagPurged|flagInObject) == 0 {
 			return true
 		}

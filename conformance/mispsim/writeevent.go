@@ -232,8 +232,8 @@ func (s *store) reencodeEvent(ei int32) []int {
 	e := s.events[ei]
 	e.json = s.encodeEvent(nil, e, e.distribution)
 	var out []int
-	for i := range s.attrs {
-		if s.attrs[i].event == ei && s.attrs[i].flags&flagPurged == 0 {
+	for _, k := range s.eventAttrs(ei) {
+		if i := int(k); s.attrs[i].flags&flagPurged == 0 {
 			a := s.attrData(i)
 			s.rewriteAttr(i, &a, s.tagSets[s.attrs[i].tagSet])
 			out = append(out, i)
