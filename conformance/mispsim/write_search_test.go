@@ -132,3 +132,62 @@ func TestWarninglistAfterWrites(t *testing.T) {
 		t.Errorf("recomputed: %q, kept: %q", again, got)
 	}
 }
+
+// TestEventIndexAfterSort: an AddEvent that re-sorts the attribute table
+// must not leave writes looking at stale per-event positions.
+func TestEventIndexAfterSort(t *testing.T) {
+	s := timesFixture(t)
+	if rec := call(t, s, http.MethodPost, "/attributes/add/1", `{"type":"url","value":"http://i.example/"}`, nil); rec.Code != http.StatusOK {
+		t.Fatalf("add: %d %s", rec.Code, rec.Body.String())
+	}
+	if _, err := s.AddEvent(Event{ID: 9, Info: "low ids", Attributes: []Attribute{{ID: 5, Type: "ip-dst", Value: "192.0.2.1"}}}); err != nil {
+		t.Fatal(err)
+	}
+	rec := call(t, s, http.MethodPost, "/attributes/add/1", `{"type":"ip-dst","value":"192.0.2.1"}`, nil)
+	if rec.Code != http.StatusForbidden {
+		t.Errorf("similar attribute after a sort: %d %s", rec.Code, rec.Body.String())
+	}
+	if rec := call(t, s, http.MethodPost, "/attributes/add/9", `{"type":"ip-dst","value":"192.0.2.2"}`, nil); rec.Code != http.StatusOK {
+		t.Errorf("add to event 9: %d %s", rec.Code, rec.Body.String())
+	}
+	var got []string
+	for _, a := range viewEvent(t, s, "1").Attribute {
+		got = append(got, a.ID)
+	}
+	if fmt.Sprint(got) != "[11 32]" {
+		t.Errorf("event 1 attributes %v", got)
+	}
+	if ev := viewEvent(t, s, "9"); len(ev.Attribute) != 2 || ev.Attribute[0].ID != "5" || ev.Attribute[1].ID != "33" {
+		t.Errorf("event 9 attributes %+v", ev.Attribute)
+	}
+}
+
+// TestAddEventWithObject: object attributes from /events/add get one
+// object id per object, and deleting one shows MISP's deleted quirk.
+func TestAddEventWithObject(t *testing.T) {
+	c := newClock(testNow)
+	s := newWriteServer(t, c)
+	body := `{"Event":{"info":"obj","published":true,"Attribute":[{"type":"ip-dst","value":"192.0.2.1"}],
+		"Object":[{"name":"domain-ip","Attribute":[{"type":"domain","value":"o.example","object_relation":"domain"},{"type":"ip-dst","value":"192.0.2.1","object_relation":"ip"}]}]}}`
+	if rec := call(t, s, http.MethodPost, "/events/add", body, nil); rec.Code != http.StatusOK {
+		t.Fatalf("%d %s", rec.Code, rec.Body.String())
+	}
+	ev := viewEvent(t, s, "1")
+	if !ev.Published || ev.PublishTS != fmt.Sprint(testNow.Unix()) || len(ev.Attribute) != 1 || ev.AttrCount != "3" {
+		t.Errorf("event %+v", ev)
+	}
+	c.add(5)
+	if rec := call(t, s, http.MethodPost, "/attributes/delete/3", ``, nil); rec.Code != http.StatusOK {
+		t.Fatalf("%d %s", rec.Code, rec.Body.String())
+	}
+	for _, q := range []struct{ body, want string }{
+		{`{"returnFormat":"json"}`, "1,2"},
+		{`{"deleted":1}`, ""}, // the object is live: MISP's Object.deleted condition drops it
+		{`{"deleted":[0,1]}`, "1,2,3"},
+		{fmt.Sprintf(`{"timestamp":%d,"deleted":[0,1]}`, testNow.Unix()+5), "3"},
+	} {
+		if got := ids(search(t, s, q.body)); got != q.want {
+			t.Errorf("%s: %q, want %q", q.body, got, q.want)
+		}
+	}
+}
