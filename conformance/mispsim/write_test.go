@@ -21,8 +21,9 @@ func newClock(t time.Time) *testClock {
 
 func (c *testClock) now() time.Time    { return time.Unix(c.t.Load(), 0) }
 func (c *testClock) set(unix int64)    { c.t.Store(unix) }
-func (c *testClock) unix() int64       { return c.t.Load() }
 func (c *testClock) add(seconds int64) { c.t.Add(seconds) }
+
+// newWriteServer is an empty emulator on clock c.
 func newWriteServer(t testing.TB, c *testClock) *Server {
 	t.Helper()
 	s, err := New(Options{Now: c.now})
