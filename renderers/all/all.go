@@ -8,6 +8,7 @@ import (
 	_ "github.com/cratos-project/cratos/renderers/edl"             // edl
 	_ "github.com/cratos-project/cratos/renderers/fortinet"        // fortinet
 	_ "github.com/cratos-project/cratos/renderers/json"            // json
+	_ "github.com/cratos-project/cratos/renderers/nftables"        // nftables
 	_ "github.com/cratos-project/cratos/renderers/rpz"             // rpz
 	_ "github.com/cratos-project/cratos/renderers/squid"           // squid
 	_ "github.com/cratos-project/cratos/renderers/stix21"          // stix21

@@ -1,0 +1,248 @@
+package nftables
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"iter"
+	"net/netip"
+	"strconv"
+
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+	"github.com/cratos-project/cratos/renderers/internal/feedlist"
+)
+
+// Name is the renderer's URL segment.
+const Name = "nftables"
+
+// Option names.
+const (
+	OptTable     = "table"
+	OptSetPrefix = "set_prefix"
+	OptSize      = "size"
+)
+
+// Reasons passed to Request.Drop, each counted in elements.
+const (
+	DropDuplicate = "nftables duplicate address or net"
+	DropCovered   = "nftables address or net inside a listed net"
+	DropSize      = "nftables set size cap"
+	DropNotIP     = "nftables value that is not an IP address or net"
+	DropFamily    = "nftables address of a family the data type does not carry"
+)
+
+// MaxIdent is the longest table name or set name prefix accepted.
+const MaxIdent = 64
+
+// chunk is the most elements written in one add element statement.
+const chunk = 4096
+
+// Renderer renders nftables scripts. The zero value is ready to use.
+type Renderer struct{}
+
+func init() { renderers.Register(Renderer{}) }
+
+var info = renderers.Info{
+	Name:        Name,
+	Reads:       renderers.FieldValue | renderers.FieldTimestamp,
+	Description: "nftables script for nft -f: inet table with an IPv4 and an IPv6 interval set, flushed and refilled in one transaction",
+	ContentType: "text/plain; charset=utf-8",
+	Extension:   ".nft",
+	Types:       []indicator.Type{indicator.IPv4, indicator.IPv4Net, indicator.IPv6, indicator.IPv6Net},
+	Options: []renderers.Option{
+		{Name: OptTable, Default: "cratos", Description: "name of the inet table holding the sets"},
+		{Name: OptSetPrefix, Default: "", Description: "set names are <prefix>-v4 and <prefix>-v6; empty: cratos-<feed> (cratos when the feed name does not fit)"},
+		{Name: OptSize, Default: "0", Description: "maximum elements per set, written as the set's size (0: no size, no cap); the newest elements are kept"},
+	},
+}
+
+// Info describes the renderer.
+func (Renderer) Info() renderers.Info { return info.Clone() }
+
+// ValidateOptions rejects unknown option names and bad values.
+func (Renderer) ValidateOptions(opts map[string]string) error {
+	_, err := parseOptions(opts)
+	return err
+}
+
+type config struct {
+	table, prefix string
+	size          int
+}
+
+func parseOptions(opts map[string]string) (config, error) {
+	if err := renderers.CheckOptionNames(info, opts); err != nil {
+		return config{}, err
+	}
+	c := config{table: "cratos"}
+	bad := func(k, v, want string) error {
+		return fmt.Errorf("renderer %s: option %s: %q is not %s", Name, k, v, want)
+	}
+	for k, v := range opts {
+		switch k {
+		case OptTable, OptSetPrefix:
+			if v == "" && k == OptSetPrefix {
+				continue
+			}
+			if !Ident(v) {
+				return config{}, bad(k, v, "a name of a-z, 0-9, '-' and '_' starting with a letter, at most 64 characters")
+			}
+			if k == OptTable {
+				c.table = v
+			} else {
+				c.prefix = v
+			}
+		case OptSize:
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return config{}, bad(k, v, "a whole number ≥ 0")
+			}
+			c.size = n
+		}
+	}
+	return c, nil
+}
+
+// Ident reports whether s is a table or set name this renderer writes:
+// a lower-case letter, then letters, digits, '-' and '_', at most
+// MaxIdent characters. nft reads such a name as one identifier.
+func Ident(s string) bool {
+	if s == "" || len(s) > MaxIdent || s[0] < 'a' || s[0] > 'z' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// SetPrefix returns the set name prefix for a feed when the option is
+// empty: "cratos-<feed>" for a short feed name nft can carry, else
+// "cratos".
+func SetPrefix(feed string) string {
+	if len(feed) <= 16 && Ident("f"+feed) && feed != "" {
+		return "cratos-" + feed
+	}
+	return "cratos"
+}
+
+// Render writes the script.
+func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	c, err := parseOptions(req.Options)
+	if err != nil {
+		return fmt.Errorf("nftables: render: %w", err)
+	}
+	if c.prefix == "" {
+		c.prefix = SetPrefix(req.Feed)
+	}
+	o := renderers.NewOut(ctx, w)
+	col, err := feedlist.Collect(o, in)
+	if err != nil {
+		return fmt.Errorf("nftables: render: %w", err)
+	}
+	d := feedlist.Drops{}
+	d.Add(DropNotIP, col.Other+len(col.Names)+len(col.URLs)+len(col.Hashes))
+	v4, v6 := Elements(col.IPs, d)
+	caps := feedlist.Caps{MaxEntries: c.size, Entries: DropSize}
+	v4 = feedlist.Newest(v4, caps, d)
+	v6 = feedlist.Newest(v6, caps, d)
+
+	want4, want6 := Families(req.DataType)
+	if !want4 {
+		d.Add(DropFamily, len(v4))
+		v4 = nil
+	}
+	if !want6 {
+		d.Add(DropFamily, len(v6))
+		v6 = nil
+	}
+
+	set4, set6 := c.prefix+"-v4", c.prefix+"-v6"
+	o.WriteString("#!/usr/sbin/nft -f\n# Cratos block list: load with nft -f, one transaction.\n")
+	o.WriteString("table inet " + c.table + " {\n")
+	declare(o, set4, "ipv4_addr", c.size)
+	declare(o, set6, "ipv6_addr", c.size)
+	o.WriteString("}\n")
+	if want4 {
+		o.WriteString("flush set inet " + c.table + " " + set4 + "\n")
+	}
+	if want6 {
+		o.WriteString("flush set inet " + c.table + " " + set6 + "\n")
+	}
+	add(o, c.table, set4, v4)
+	add(o, c.table, set6, v6)
+	d.Report(req)
+	if err := o.Close(); err != nil {
+		return fmt.Errorf("nftables: render: %w", err)
+	}
+	return nil
+}
+
+// Families reports which address families a route data type carries:
+// IPv4 for ipv4, ipv4ext and cidr4, IPv6 for ipv6, both for any other
+// (or no) data type. A script replaces only the sets of its families, so
+// the lists of two data types can fill the two sets of one prefix.
+func Families(dataType string) (v4, v6 bool) {
+	dt, ok := indicator.LookupDataType(dataType)
+	if ok {
+		v4 = dt.Yields&indicator.SetOf(indicator.IPv4, indicator.IPv4Net) != 0
+		v6 = dt.Yields&indicator.SetOf(indicator.IPv6, indicator.IPv6Net) != 0
+	}
+	if !v4 && !v6 {
+		return true, true
+	}
+	return v4, v6
+}
+
+func declare(o *renderers.Out, name, typ string, size int) {
+	o.WriteString("\tset " + name + " {\n\t\ttype " + typ + "\n\t\tflags interval\n")
+	if size > 0 {
+		o.WriteString("\t\tsize " + strconv.Itoa(size) + "\n")
+	}
+	o.WriteString("\t}\n")
+}
+
+// add writes the elements in add element statements of at most chunk
+// elements each, nothing when es is empty (nft refuses an empty list).
+func add(o *renderers.Out, table, set string, es []feedlist.Entry) {
+	for len(es) > 0 {
+		n := min(len(es), chunk)
+		o.WriteString("add element inet " + table + " " + set + " {\n")
+		for _, e := range es[:n] {
+			if o.Next() != nil {
+				return
+			}
+			o.WriteByte('\t')
+			o.WriteString(e.Key)
+			o.WriteString(",\n")
+		}
+		o.WriteString("}\n")
+		es = es[n:]
+	}
+}
+
+// Elements returns the IPv4 and IPv6 elements of ips in numeric order,
+// without duplicates and without prefixes inside an earlier one (an
+// interval set refuses overlapping elements), counting those in d.
+func Elements(ips []feedlist.IP, d feedlist.Drops) (v4, v6 []feedlist.Entry) {
+	sorted := feedlist.SortIPs(ips, d, DropDuplicate)
+	var last netip.Prefix
+	for _, ip := range sorted {
+		if last.IsValid() && last.Addr().Is4() == ip.P.Addr().Is4() && last.Bits() <= ip.P.Bits() && last.Contains(ip.P.Addr()) {
+			d.Add(DropCovered, 1)
+			continue
+		}
+		last = ip.P
+		e := feedlist.Entry{Key: feedlist.PrefixText(ip.P), TS: ip.TS}
+		if ip.P.Addr().Is4() {
+			v4 = append(v4, e)
+		} else {
+			v6 = append(v6, e)
+		}
+	}
+	return v4, v6
+}

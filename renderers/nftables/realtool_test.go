@@ -1,0 +1,99 @@
+package nftables
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/cratos-project/cratos/conformance"
+	"github.com/cratos-project/cratos/conformance/realtools"
+	"github.com/cratos-project/cratos/core/indicator"
+)
+
+// tricky holds the edges of both address spaces, nets inside nets,
+// adjacent nets and whole-space prefixes.
+func tricky() []indicator.Indicator {
+	var in []indicator.Indicator
+	for _, v := range []string{"0.0.0.0", "255.255.255.255", "255.255.255.254/31", "0.0.0.0/1", "10.0.0.0/8", "10.1.0.0/16", "198.51.100.7", "198.51.100.6"} {
+		tp := indicator.IPv4
+		if strings.Contains(v, "/") {
+			tp = indicator.IPv4Net
+		}
+		in = append(in, ind(tp, v, 0))
+	}
+	for _, v := range []string{"::", "::1", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "8000::/1", "2001:db8::/32", "2001:db8::1", "64:ff9b::c000:221", "fe80::/10"} {
+		tp := indicator.IPv6
+		if strings.Contains(v, "/") {
+			tp = indicator.IPv6Net
+		}
+		in = append(in, ind(tp, v, 0))
+	}
+	return indicator.Normalize(in)
+}
+
+// TestRealTool loads each script into a real nftables ruleset twice (the
+// second load is a reload over full sets) in a network namespace of its
+// own, and checks that the sets hold one element per indicator minus the
+// reported drops.
+func TestRealTool(t *testing.T) {
+	real, _ := conformance.RealData(t)
+	cases := []struct {
+		name string
+		in   []indicator.Indicator
+		opts map[string]string
+	}{
+		{"sample", conformance.Sample(), nil},
+		{"tricky", tricky(), nil},
+		{"tricky, size", tricky(), map[string]string{"size": "3", "table": "filter_ti", "set_prefix": "ti"}},
+		{"real data", real, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			in := conformance.OfTypes(tc.in, info.Types...)
+			got := conformance.Render(t, Renderer{}, request("block", tc.opts), in)
+			table, prefix := "cratos", "cratos-block"
+			if tc.opts["table"] != "" {
+				table, prefix = tc.opts["table"], tc.opts["set_prefix"]
+			}
+			p, err := checkScript(string(got.Out), table)
+			if err != nil {
+				t.Fatal(err)
+			}
+			counts, err := realtools.NftLoad(t, string(got.Out), table, prefix+"-v4", prefix+"-v6")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for set, n := range counts {
+				if n != len(p.elems[set]) {
+					t.Errorf("set %s holds %d elements, the script %d", set, n, len(p.elems[set]))
+				}
+			}
+			if n := counts[prefix+"-v4"] + counts[prefix+"-v6"]; n != len(in)-got.DropTotal() {
+				t.Errorf("%d elements loaded, want %d indicators minus %d dropped (%v)", n, len(in), got.DropTotal(), got.Drops)
+			}
+			t.Logf("%d indicators, loaded %v, drops %v", len(in), counts, got.Drops)
+		})
+	}
+	// The ipv4ext and ipv6 lists each replace their own set: loaded one
+	// after the other, both sets stay full.
+	t.Run("real data, two data types", func(t *testing.T) {
+		var script string
+		want, dropped := 0, 0
+		for _, dt := range []string{"ipv4ext", "ipv6"} {
+			d, _ := indicator.LookupDataType(dt)
+			in := conformance.OfTypes(real, d.Yields.Types()...)
+			req := request("block", nil)
+			req.DataType = dt
+			got := conformance.Render(t, Renderer{}, req, in)
+			script += string(got.Out)
+			want += len(in)
+			dropped += got.DropTotal()
+		}
+		counts, err := realtools.NftLoad(t, script, "cratos", "cratos-block-v4", "cratos-block-v6")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if counts["cratos-block-v4"] == 0 || counts["cratos-block-v6"] == 0 || counts["cratos-block-v4"]+counts["cratos-block-v6"] != want-dropped {
+			t.Errorf("loaded %v, want %d in all, both sets filled", counts, want-dropped)
+		}
+	})
+}
