@@ -7,6 +7,7 @@ import (
 	_ "github.com/cratos-project/cratos/renderers/csv"             // csv
 	_ "github.com/cratos-project/cratos/renderers/edl"             // edl
 	_ "github.com/cratos-project/cratos/renderers/fortinet"        // fortinet
+	_ "github.com/cratos-project/cratos/renderers/ipset"           // ipset
 	_ "github.com/cratos-project/cratos/renderers/json"            // json
 	_ "github.com/cratos-project/cratos/renderers/nftables"        // nftables
 	_ "github.com/cratos-project/cratos/renderers/rpz"             // rpz

@@ -1,0 +1,258 @@
+package ipset
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"io"
+	"iter"
+	"math/bits"
+	"slices"
+	"strconv"
+
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+	"github.com/cratos-project/cratos/renderers/internal/feedlist"
+)
+
+// Name is the renderer's URL segment.
+const Name = "ipset"
+
+// Option names.
+const (
+	OptSetPrefix = "set_prefix"
+	OptMaxElem   = "maxelem"
+)
+
+// Reasons passed to Request.Drop, each counted in entries.
+const (
+	DropDuplicate = "ipset duplicate address or net"
+	DropZero      = "ipset prefix length 0, which hash:net cannot hold"
+	DropMaxElem   = "ipset maxelem cap"
+	DropNotIP     = "ipset value that is not an IP address or net"
+	DropFamily    = "ipset address of a family the data type does not carry"
+)
+
+// Limits.
+const (
+	// MaxSetName is the longest set name ipset takes (IPSET_MAXNAMELEN
+	// is 32 with the final NUL).
+	MaxSetName = 31
+	// MaxPrefix is the longest set_prefix: "-v6-new" must still fit.
+	MaxPrefix = MaxSetName - len("-v6-new")
+	// DefaultMaxElem is the default maxelem: far above ipset's own
+	// default of 65,536, and only a cap, which costs no memory.
+	DefaultMaxElem = 1 << 20
+	// minHashSize is ipset's default hashsize, the smallest written.
+	minHashSize = 1024
+)
+
+// Renderer renders ipset restore input. The zero value is ready to use.
+type Renderer struct{}
+
+func init() { renderers.Register(Renderer{}) }
+
+var info = renderers.Info{
+	Name:        Name,
+	Reads:       renderers.FieldValue | renderers.FieldTimestamp,
+	Description: "ipset restore input: hash:net sets per address family, filled under a temporary name and swapped in",
+	ContentType: "text/plain; charset=utf-8",
+	Extension:   ".ipset",
+	Types:       []indicator.Type{indicator.IPv4, indicator.IPv4Net, indicator.IPv6, indicator.IPv6Net},
+	Options: []renderers.Option{
+		{Name: OptSetPrefix, Default: "", Description: "set names are <prefix>-v4 and <prefix>-v6 (at most 24 characters); empty: cratos-<feed> (cratos when the feed name does not fit)"},
+		{Name: OptMaxElem, Default: strconv.Itoa(DefaultMaxElem), Description: "maxelem of every set, the most entries it holds; the newest entries are kept"},
+	},
+}
+
+// Info describes the renderer.
+func (Renderer) Info() renderers.Info { return info.Clone() }
+
+// ValidateOptions rejects unknown option names and bad values.
+func (Renderer) ValidateOptions(opts map[string]string) error {
+	_, err := parseOptions(opts)
+	return err
+}
+
+type config struct {
+	prefix  string
+	maxElem int
+}
+
+func parseOptions(opts map[string]string) (config, error) {
+	if err := renderers.CheckOptionNames(info, opts); err != nil {
+		return config{}, err
+	}
+	c := config{maxElem: DefaultMaxElem}
+	bad := func(k, v, want string) error {
+		return fmt.Errorf("renderer %s: option %s: %q is not %s", Name, k, v, want)
+	}
+	for k, v := range opts {
+		switch k {
+		case OptSetPrefix:
+			if v != "" && !prefixOK(v) {
+				return config{}, bad(k, v, "a name of a-z, 0-9, '-' and '_' starting with a letter, at most 24 characters")
+			}
+			c.prefix = v
+		case OptMaxElem:
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 1<<31-1 {
+				return config{}, bad(k, v, "a whole number from 1 to 2147483647")
+			}
+			c.maxElem = n
+		}
+	}
+	return c, nil
+}
+
+// prefixOK reports whether s is a set name prefix this renderer writes:
+// a lower-case letter, then a-z, 0-9, '-' and '_', at most MaxPrefix
+// characters, so that no name can hold a space or a line end.
+func prefixOK(s string) bool {
+	if s == "" || len(s) > MaxPrefix || s[0] < 'a' || s[0] > 'z' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// SetPrefix returns the set name prefix for a feed when the option is
+// empty: "cratos-<feed>" for a feed name of at most 16 characters of
+// a-z, 0-9, '-' and '_', else "cratos".
+func SetPrefix(feed string) string {
+	if feed != "" && len(feed) <= 16 && prefixOK("f"+feed) {
+		return "cratos-" + feed
+	}
+	return "cratos"
+}
+
+// Families reports which address families a route data type carries:
+// IPv4 for ipv4, ipv4ext and cidr4, IPv6 for ipv6, both for any other
+// (or no) data type. A list replaces only the sets of its families.
+func Families(dataType string) (v4, v6 bool) {
+	dt, ok := indicator.LookupDataType(dataType)
+	if ok {
+		v4 = dt.Yields&indicator.SetOf(indicator.IPv4, indicator.IPv4Net) != 0
+		v6 = dt.Yields&indicator.SetOf(indicator.IPv6, indicator.IPv6Net) != 0
+	}
+	if !v4 && !v6 {
+		return true, true
+	}
+	return v4, v6
+}
+
+// Render writes the restore input.
+func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	c, err := parseOptions(req.Options)
+	if err != nil {
+		return fmt.Errorf("ipset: render: %w", err)
+	}
+	if c.prefix == "" {
+		c.prefix = SetPrefix(req.Feed)
+	}
+	o := renderers.NewOut(ctx, w)
+	col, err := feedlist.Collect(o, in)
+	if err != nil {
+		return fmt.Errorf("ipset: render: %w", err)
+	}
+	d := feedlist.Drops{}
+	d.Add(DropNotIP, col.Other+len(col.Names)+len(col.URLs)+len(col.Hashes))
+	var v4, v6 []feedlist.IP
+	for _, ip := range feedlist.SortIPs(col.IPs, d, DropDuplicate) {
+		switch {
+		case ip.P.Bits() == 0:
+			d.Add(DropZero, 1)
+		case ip.P.Addr().Is4():
+			v4 = append(v4, ip)
+		default:
+			v6 = append(v6, ip)
+		}
+	}
+	want4, want6 := Families(req.DataType)
+	o.WriteString("# Cratos block list: load with ipset restore.\n")
+	for _, s := range []struct {
+		want   bool
+		es     []feedlist.IP
+		suffix string
+		family string
+	}{{want4, v4, "-v4", "inet"}, {want6, v6, "-v6", "inet6"}} {
+		if !s.want {
+			d.Add(DropFamily, len(s.es))
+			continue
+		}
+		es := newest(s.es, c.maxElem, d)
+		writeSet(o, c.prefix+s.suffix, s.family, c.maxElem, es)
+	}
+	d.Report(req)
+	if err := o.Close(); err != nil {
+		return fmt.Errorf("ipset: render: %w", err)
+	}
+	return nil
+}
+
+// writeSet fills name-new and swaps it with name, creating name first
+// when it is missing.
+func writeSet(o *renderers.Out, name, family string, maxElem int, es []feedlist.IP) {
+	tmp := name + "-new"
+	create := " hash:net family " + family + " hashsize " + strconv.Itoa(HashSize(len(es))) + " maxelem " + strconv.Itoa(maxElem) + " -exist\n"
+	o.WriteString("create " + tmp + create)
+	o.WriteString("flush " + tmp + "\n")
+	line := []byte("add " + tmp + " ")
+	n := len(line)
+	for _, e := range es {
+		if o.Next() != nil {
+			return
+		}
+		if e.P.IsSingleIP() {
+			line = e.P.Addr().AppendTo(line[:n])
+		} else {
+			line = e.P.AppendTo(line[:n])
+		}
+		line = append(line, '\n')
+		_, _ = o.Write(line)
+	}
+	o.WriteString("create " + name + create)
+	o.WriteString("swap " + tmp + " " + name + "\n")
+	o.WriteString("destroy " + tmp + "\n")
+}
+
+// newest returns the limit newest entries of es (ties: the earlier one), in
+// their order, and counts the others in d.
+func newest(es []feedlist.IP, limit int, d feedlist.Drops) []feedlist.IP {
+	if len(es) <= limit {
+		return es
+	}
+	idx := make([]int, len(es))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(es[b].TS, es[a].TS) })
+	keep := make([]bool, len(es))
+	for _, i := range idx[:limit] {
+		keep[i] = true
+	}
+	out := make([]feedlist.IP, 0, limit)
+	for i, e := range es {
+		if keep[i] {
+			out = append(out, e)
+		}
+	}
+	d.Add(DropMaxElem, len(es)-limit)
+	return out
+}
+
+// HashSize is the hashsize written for n entries: the smallest power of
+// two holding n, at least ipset's default of 1024. The kernel ignores
+// hashsize when it compares an existing set with a create -exist, and
+// grows a hash by itself; a fitting size only spares it the resizing.
+func HashSize(n int) int {
+	if n <= minHashSize {
+		return minHashSize
+	}
+	return 1 << bits.Len(uint(n-1))
+}

@@ -1,0 +1,143 @@
+package ipset
+
+import (
+	"context"
+	"maps"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/conformance"
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+)
+
+func request(feed, dataType string, opts map[string]string) renderers.Request {
+	return renderers.Request{Site: "misp.example", Feed: feed, DataType: dataType, Generated: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Options: opts}
+}
+
+func ind(t indicator.Type, v string, ts int64) indicator.Indicator {
+	return indicator.Indicator{Type: t, Value: v, Timestamp: ts}
+}
+
+func TestGolden(t *testing.T) {
+	sample := conformance.OfTypes(conformance.Sample(), info.Types...)
+	tests := []struct {
+		name, feed, dataType string
+		opts                 map[string]string
+		in                   []indicator.Indicator
+	}{
+		{"sample", "block", "", nil, sample},
+		{"sample-options", "block", "", map[string]string{"set_prefix": "misp_ti", "maxelem": "4"}, sample},
+		{"ipv4ext", "block", "ipv4ext", nil, sample},
+		{"ipv6", "incident", "ipv6", nil, sample},
+		{"empty", "block", "", nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := conformance.Render(t, Renderer{}, request(tt.feed, tt.dataType, tt.opts), tt.in)
+			conformance.Golden(t, filepath.Join("testdata", tt.name, "list.ipset"), got.Out)
+			conformance.Golden(t, filepath.Join("testdata", tt.name, "dropped.txt"), got.DropReport())
+			if _, err := checkRestore(string(got.Out)); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+func TestRender(t *testing.T) {
+	v4 := func(adds string) string {
+		return "create cratos-block-v4-new hash:net family inet hashsize 1024 maxelem 1048576 -exist\nflush cratos-block-v4-new\n" + adds +
+			"create cratos-block-v4 hash:net family inet hashsize 1024 maxelem 1048576 -exist\nswap cratos-block-v4-new cratos-block-v4\ndestroy cratos-block-v4-new\n"
+	}
+	tests := []struct {
+		name, dataType string
+		opts           map[string]string
+		in             []indicator.Indicator
+		want           string
+		drops          map[string]int
+	}{
+		{"order, nets kept inside nets", "ipv4ext", nil, []indicator.Indicator{
+			ind(indicator.IPv4, "198.51.100.7", 0), ind(indicator.IPv4Net, "10.1.0.0/16", 0), ind(indicator.IPv4Net, "10.0.0.0/8", 0)},
+			v4("add cratos-block-v4-new 10.0.0.0/8\nadd cratos-block-v4-new 10.1.0.0/16\nadd cratos-block-v4-new 198.51.100.7\n"), nil},
+		{"zero prefix and duplicate", "ipv4ext", nil, []indicator.Indicator{
+			ind(indicator.IPv4Net, "0.0.0.0/0", 0), ind(indicator.IPv4, "192.0.2.1", 0), ind(indicator.IPv4, "192.0.2.1", 0)},
+			v4("add cratos-block-v4-new 192.0.2.1\n"), map[string]int{DropZero: 1, DropDuplicate: 1}},
+		{"other family", "ipv4", nil, []indicator.Indicator{ind(indicator.IPv4, "192.0.2.1", 0), ind(indicator.IPv6, "2001:db8::1", 0)},
+			v4("add cratos-block-v4-new 192.0.2.1\n"), map[string]int{DropFamily: 1}},
+		{"maxelem keeps the newest", "ipv4", map[string]string{"maxelem": "1"}, []indicator.Indicator{
+			ind(indicator.IPv4, "192.0.2.1", 1), ind(indicator.IPv4, "192.0.2.2", 2)},
+			"create cratos-block-v4-new hash:net family inet hashsize 1024 maxelem 1 -exist\nflush cratos-block-v4-new\nadd cratos-block-v4-new 192.0.2.2\n" +
+				"create cratos-block-v4 hash:net family inet hashsize 1024 maxelem 1 -exist\nswap cratos-block-v4-new cratos-block-v4\ndestroy cratos-block-v4-new\n",
+			map[string]int{DropMaxElem: 1}},
+		{"not an ip", "ipv4", nil, []indicator.Indicator{ind(indicator.Hostname, "bad.example", 0)}, v4(""), map[string]int{DropNotIP: 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := conformance.Render(t, Renderer{}, request("block", tt.dataType, tt.opts), tt.in)
+			want := "# Cratos block list: load with ipset restore.\n" + tt.want
+			if string(got.Out) != want {
+				t.Errorf("got\n%s\nwant\n%s", got.Out, want)
+			}
+			if tt.drops == nil {
+				tt.drops = map[string]int{}
+			}
+			if !maps.Equal(got.Drops, tt.drops) {
+				t.Errorf("drops %v, want %v", got.Drops, tt.drops)
+			}
+		})
+	}
+}
+
+func TestHashSize(t *testing.T) {
+	for n, want := range map[int]int{0: 1024, 1024: 1024, 1025: 2048, 65536: 65536, 65537: 131072, 1 << 20: 1 << 20} {
+		if got := HashSize(n); got != want {
+			t.Errorf("HashSize(%d) = %d, want %d", n, got, want)
+		}
+	}
+}
+
+func TestSetPrefix(t *testing.T) {
+	for feed, want := range map[string]string{
+		"block": "cratos-block", "cust5": "cratos-cust5", "42": "cratos-42", "": "cratos", "Block": "cratos",
+		"org:5f0c9a52-6d1e-4b7a-9c3d-2e1f0a9b8c7d": "cratos", strings.Repeat("a", 17): "cratos", strings.Repeat("a", 16): "cratos-" + strings.Repeat("a", 16),
+	} {
+		got := SetPrefix(feed)
+		if got != want || len(got+"-v6-new") > MaxSetName {
+			t.Errorf("SetPrefix(%q) = %q, want %q of at most %d characters with -v6-new", feed, got, want, MaxSetName)
+		}
+	}
+}
+
+func TestValidateOptions(t *testing.T) {
+	conformance.CheckOptionCases(t, Renderer{}, []conformance.OptionCase{
+		{Name: "none"},
+		{Name: "all", Options: map[string]string{"set_prefix": "ti-misp", "maxelem": "65536"}},
+		{Name: "longest prefix", Options: map[string]string{"set_prefix": strings.Repeat("p", 24)}},
+		{Name: "unknown", Options: map[string]string{"hashsize": "4096"}, WantErr: `unknown option "hashsize"`},
+		{Name: "prefix too long", Options: map[string]string{"set_prefix": strings.Repeat("p", 25)}, WantErr: "option set_prefix"},
+		{Name: "prefix injection", Options: map[string]string{"set_prefix": "x\ndestroy"}, WantErr: "option set_prefix"},
+		{Name: "prefix upper case", Options: map[string]string{"set_prefix": "TI"}, WantErr: "option set_prefix"},
+		{Name: "maxelem zero", Options: map[string]string{"maxelem": "0"}, WantErr: "option maxelem"},
+		{Name: "maxelem text", Options: map[string]string{"maxelem": "lots"}, WantErr: "option maxelem"},
+		{Name: "maxelem too large", Options: map[string]string{"maxelem": "4294967296"}, WantErr: "option maxelem"},
+	})
+}
+
+func TestRegistered(t *testing.T) {
+	if _, ok := renderers.Lookup(Name); !ok {
+		t.Fatal("ipset is not registered")
+	}
+}
+
+func TestConformance(t *testing.T) {
+	if err := conformance.Check(context.Background(), Renderer{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func BenchmarkRender(b *testing.B) {
+	in := conformance.OfTypes(conformance.Generated(1_000_000, 1), info.Types...)
+	conformance.BenchmarkRender(b, Renderer{}, request("block", "", nil), in)
+}
