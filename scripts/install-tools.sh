@@ -16,6 +16,7 @@ command -v wrk >/dev/null || need+=(wrk)
 command -v nginx >/dev/null || need+=(nginx-light)
 command -v nft >/dev/null || need+=(nftables)
 command -v ipset >/dev/null || need+=(ipset)
+command -v unbound >/dev/null || need+=(unbound)
 want_suricata=0
 command -v suricata >/dev/null || want_suricata=1
 command -v suricata-update >/dev/null || want_suricata=1

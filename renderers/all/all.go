@@ -16,6 +16,7 @@ import (
 	_ "github.com/cratos-project/cratos/renderers/suricata"        // suricata
 	_ "github.com/cratos-project/cratos/renderers/suricatadataset" // suricata-dataset
 	_ "github.com/cratos-project/cratos/renderers/txt"             // txt
+	_ "github.com/cratos-project/cratos/renderers/unbound"         // unbound
 	_ "github.com/cratos-project/cratos/renderers/xml"             // xml
 	_ "github.com/cratos-project/cratos/renderers/yaml"            // yaml
 	_ "github.com/cratos-project/cratos/renderers/zeek"            // zeek

@@ -12,7 +12,7 @@ import (
 // builtin lists the renderer names this package registers.
 var builtin = []string{
 	"b64", "csv", "edl", "fortinet", "ipset", "json", "nftables", "rpz", "squid", "stix21",
-	"suricata", "suricata-dataset", "txt", "xml", "yaml", "zeek",
+	"suricata", "suricata-dataset", "txt", "unbound", "xml", "yaml", "zeek",
 }
 
 func TestRegistersEveryBuiltin(t *testing.T) {

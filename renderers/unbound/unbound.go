@@ -1,0 +1,172 @@
+package unbound
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"iter"
+	"net/netip"
+	"slices"
+
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+	"github.com/cratos-project/cratos/renderers/internal/feedlist"
+	"github.com/cratos-project/cratos/renderers/internal/nameset"
+)
+
+// Name is the renderer's URL segment.
+const Name = "unbound"
+
+// Option names.
+const (
+	OptPolicy = "policy"
+	OptA      = "sinkhole_a"
+	OptAAAA   = "sinkhole_aaaa"
+)
+
+// Policies, the values of the policy option: Unbound local-zone types.
+const (
+	NXDomain = "always_nxdomain"
+	Refuse   = "always_refuse"
+	Redirect = "redirect"
+)
+
+// Reasons passed to Request.Drop, counted in names. Others come from
+// nameset, prefixed with "unbound".
+const DropNotName = "unbound value that is not a DNS name"
+
+// Renderer renders Unbound local-zone files. The zero value is ready to use.
+type Renderer struct{}
+
+func init() { renderers.Register(Renderer{}) }
+
+var info = renderers.Info{
+	Name:        Name,
+	Reads:       renderers.FieldValue,
+	Description: "Unbound include file: one local-zone per name (the name and its subdomains), always_nxdomain, always_refuse or redirect to a sinkhole",
+	ContentType: "text/plain; charset=utf-8",
+	Extension:   ".conf",
+	Types:       []indicator.Type{indicator.Domain, indicator.Hostname},
+	Options: []renderers.Option{
+		{Name: OptPolicy, Default: NXDomain, Description: "always_nxdomain, always_refuse, or redirect (answer A/AAAA with the sinkhole addresses)"},
+		{Name: OptA, Default: "0.0.0.0", Description: "redirect: the IPv4 address of the A answer; empty: no A record (NODATA)"},
+		{Name: OptAAAA, Default: "::", Description: "redirect: the IPv6 address of the AAAA answer; empty: no AAAA record (NODATA)"},
+	},
+}
+
+// Info describes the renderer.
+func (Renderer) Info() renderers.Info { return info.Clone() }
+
+// ValidateOptions rejects unknown option names and bad values.
+func (Renderer) ValidateOptions(opts map[string]string) error {
+	_, err := parseOptions(opts)
+	return err
+}
+
+type config struct {
+	policy  string
+	a, aaaa string // canonical text, "" for none
+}
+
+func parseOptions(opts map[string]string) (config, error) {
+	if err := renderers.CheckOptionNames(info, opts); err != nil {
+		return config{}, err
+	}
+	c := config{policy: NXDomain, a: "0.0.0.0", aaaa: "::"}
+	bad := func(k, v, want string) error {
+		return fmt.Errorf("renderer %s: option %s: %q is not %s", Name, k, v, want)
+	}
+	for k, v := range opts {
+		switch k {
+		case OptPolicy:
+			if !slices.Contains([]string{NXDomain, Refuse, Redirect}, v) {
+				return config{}, bad(k, v, "always_nxdomain, always_refuse or redirect")
+			}
+			c.policy = v
+		case OptA, OptAAAA:
+			if v == "" {
+				if k == OptA {
+					c.a = ""
+				} else {
+					c.aaaa = ""
+				}
+				continue
+			}
+			a, err := netip.ParseAddr(v)
+			if k == OptA && (err != nil || !a.Is4()) {
+				return config{}, bad(k, v, "an IPv4 address")
+			}
+			if k == OptAAAA && (err != nil || !a.Is6() || a.Zone() != "") {
+				return config{}, bad(k, v, "an IPv6 address")
+			}
+			if k == OptA {
+				c.a = a.String()
+			} else {
+				c.aaaa = a.String()
+			}
+		}
+	}
+	if c.policy == Redirect && c.a == "" && c.aaaa == "" {
+		return config{}, fmt.Errorf("renderer %s: policy redirect needs %s or %s", Name, OptA, OptAAAA)
+	}
+	return c, nil
+}
+
+// Render writes the include file.
+func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	c, err := parseOptions(req.Options)
+	if err != nil {
+		return fmt.Errorf("unbound: render: %w", err)
+	}
+	o := renderers.NewOut(ctx, w)
+	d := feedlist.Drops{}
+	var set nameset.Set
+	for x := range in {
+		if o.Next() != nil {
+			break
+		}
+		if x.Type.IsName() {
+			set.Add(x.Value, d, Name)
+		} else {
+			d.Add(DropNotName, 1)
+		}
+	}
+	if err := o.Err(); err != nil {
+		return fmt.Errorf("unbound: render: %w", err)
+	}
+	o.WriteString("# Cratos block list for Unbound: include: it from unbound.conf.\nserver:\n")
+	var b []byte
+	for _, n := range set.Names(d, Name) {
+		if o.Next() != nil {
+			break
+		}
+		b = append(b[:0], `local-zone: "`...)
+		b = append(b, n...)
+		b = append(b, `." `...)
+		b = append(b, c.policy...)
+		b = append(b, '\n')
+		if c.policy == Redirect {
+			b = appendData(b, n, "A", c.a)
+			b = appendData(b, n, "AAAA", c.aaaa)
+		}
+		_, _ = o.Write(b)
+	}
+	d.Report(req)
+	if err := o.Close(); err != nil {
+		return fmt.Errorf("unbound: render: %w", err)
+	}
+	return nil
+}
+
+func appendData(b []byte, name, typ, addr string) []byte {
+	if addr == "" {
+		return b
+	}
+	b = append(b, `local-data: "`...)
+	b = append(b, name...)
+	b = append(b, ". "...)
+	b = append(b, typ...)
+	b = append(b, ' ')
+	b = append(b, addr...)
+	return append(b, "\"\n"...)
+}
