@@ -17,6 +17,7 @@ command -v nginx >/dev/null || need+=(nginx-light)
 command -v nft >/dev/null || need+=(nftables)
 command -v ipset >/dev/null || need+=(ipset)
 command -v unbound >/dev/null || need+=(unbound)
+command -v dnsmasq >/dev/null || need+=(dnsmasq-base)
 want_suricata=0
 command -v suricata >/dev/null || want_suricata=1
 command -v suricata-update >/dev/null || want_suricata=1

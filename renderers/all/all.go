@@ -5,6 +5,7 @@ package all
 import (
 	_ "github.com/cratos-project/cratos/renderers/b64"             // b64
 	_ "github.com/cratos-project/cratos/renderers/csv"             // csv
+	_ "github.com/cratos-project/cratos/renderers/dnsmasq"         // dnsmasq
 	_ "github.com/cratos-project/cratos/renderers/edl"             // edl
 	_ "github.com/cratos-project/cratos/renderers/fortinet"        // fortinet
 	_ "github.com/cratos-project/cratos/renderers/ipset"           // ipset

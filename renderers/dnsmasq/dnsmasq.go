@@ -1,0 +1,168 @@
+package dnsmasq
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"iter"
+	"net/netip"
+
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+	"github.com/cratos-project/cratos/renderers/internal/feedlist"
+	"github.com/cratos-project/cratos/renderers/internal/nameset"
+)
+
+// Name is the renderer's URL segment.
+const Name = "dnsmasq"
+
+// Option names.
+const (
+	OptMode = "mode"
+	OptA    = "sinkhole_a"
+	OptAAAA = "sinkhole_aaaa"
+)
+
+// Modes, the values of the mode option.
+const (
+	NXDomain = "nxdomain" // address=/d/
+	Sinkhole = "sinkhole" // address=/d/<sinkhole_a> and address=/d/<sinkhole_aaaa>
+	Local    = "local"    // local=/d/
+)
+
+// DropNotName is the reason passed to Request.Drop for an indicator that
+// is not a name. Others come from nameset, prefixed with "dnsmasq".
+const DropNotName = "dnsmasq value that is not a DNS name"
+
+// Renderer renders dnsmasq configuration files. The zero value is ready
+// to use.
+type Renderer struct{}
+
+func init() { renderers.Register(Renderer{}) }
+
+var info = renderers.Info{
+	Name:        Name,
+	Reads:       renderers.FieldValue,
+	Description: "dnsmasq and Pi-hole configuration: address=/d/ (NXDOMAIN), a sinkhole address or local=/d/ per name, for the name and its subdomains",
+	ContentType: "text/plain; charset=utf-8",
+	Extension:   ".conf",
+	Types:       []indicator.Type{indicator.Domain, indicator.Hostname},
+	Options: []renderers.Option{
+		{Name: OptMode, Default: NXDomain, Description: "nxdomain (address=/d/), sinkhole (address=/d/ with the sinkhole addresses) or local (local=/d/)"},
+		{Name: OptA, Default: "0.0.0.0", Description: "sinkhole: the IPv4 answer; empty: none"},
+		{Name: OptAAAA, Default: "::", Description: "sinkhole: the IPv6 answer; empty: none"},
+	},
+}
+
+// Info describes the renderer.
+func (Renderer) Info() renderers.Info { return info.Clone() }
+
+// ValidateOptions rejects unknown option names and bad values.
+func (Renderer) ValidateOptions(opts map[string]string) error {
+	_, err := parseOptions(opts)
+	return err
+}
+
+type config struct {
+	mode    string
+	a, aaaa string // canonical text, "" for none
+}
+
+func parseOptions(opts map[string]string) (config, error) {
+	if err := renderers.CheckOptionNames(info, opts); err != nil {
+		return config{}, err
+	}
+	c := config{mode: NXDomain, a: "0.0.0.0", aaaa: "::"}
+	bad := func(k, v, want string) error {
+		return fmt.Errorf("renderer %s: option %s: %q is not %s", Name, k, v, want)
+	}
+	for k, v := range opts {
+		switch k {
+		case OptMode:
+			if v != NXDomain && v != Sinkhole && v != Local {
+				return config{}, bad(k, v, "nxdomain, sinkhole or local")
+			}
+			c.mode = v
+		case OptA, OptAAAA:
+			text := ""
+			if v != "" {
+				a, err := netip.ParseAddr(v)
+				switch {
+				case k == OptA && (err != nil || !a.Is4()):
+					return config{}, bad(k, v, "an IPv4 address")
+				case k == OptAAAA && (err != nil || !a.Is6() || a.Zone() != ""):
+					return config{}, bad(k, v, "an IPv6 address")
+				}
+				text = a.String()
+			}
+			if k == OptA {
+				c.a = text
+			} else {
+				c.aaaa = text
+			}
+		}
+	}
+	if c.mode == Sinkhole && c.a == "" && c.aaaa == "" {
+		return config{}, fmt.Errorf("renderer %s: mode sinkhole needs %s or %s", Name, OptA, OptAAAA)
+	}
+	return c, nil
+}
+
+// Render writes the configuration file.
+func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	c, err := parseOptions(req.Options)
+	if err != nil {
+		return fmt.Errorf("dnsmasq: render: %w", err)
+	}
+	o := renderers.NewOut(ctx, w)
+	d := feedlist.Drops{}
+	var set nameset.Set
+	for x := range in {
+		if o.Next() != nil {
+			break
+		}
+		if x.Type.IsName() {
+			set.Add(x.Value, d, Name)
+		} else {
+			d.Add(DropNotName, 1)
+		}
+	}
+	if err := o.Err(); err != nil {
+		return fmt.Errorf("dnsmasq: render: %w", err)
+	}
+	o.WriteString("# Cratos block list for dnsmasq: conf-file= or /etc/dnsmasq.d.\n")
+	var b []byte
+	for _, n := range set.Names(d, Name) {
+		if o.Next() != nil {
+			break
+		}
+		b = b[:0]
+		switch c.mode {
+		case NXDomain:
+			b = appendLine(b, "address=/", n, "")
+		case Local:
+			b = appendLine(b, "local=/", n, "")
+		default:
+			if c.a != "" {
+				b = appendLine(b, "address=/", n, c.a)
+			}
+			if c.aaaa != "" {
+				b = appendLine(b, "address=/", n, c.aaaa)
+			}
+		}
+		_, _ = o.Write(b)
+	}
+	d.Report(req)
+	if err := o.Close(); err != nil {
+		return fmt.Errorf("dnsmasq: render: %w", err)
+	}
+	return nil
+}
+
+func appendLine(b []byte, key, name, addr string) []byte {
+	b = append(b, key...)
+	b = append(b, name...)
+	b = append(b, '/')
+	b = append(b, addr...)
+	return append(b, '\n')
+}

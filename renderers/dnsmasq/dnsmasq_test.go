@@ -1,0 +1,125 @@
+package dnsmasq
+
+import (
+	"context"
+	"maps"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/conformance"
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+	"github.com/cratos-project/cratos/renderers/internal/nameset"
+)
+
+func request(dataType string, opts map[string]string) renderers.Request {
+	return renderers.Request{Site: "misp.example", Feed: "block", DataType: dataType, Generated: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Options: opts}
+}
+
+func ind(t indicator.Type, v string) indicator.Indicator {
+	return indicator.Indicator{Type: t, Value: v}
+}
+
+const head = "# Cratos block list for dnsmasq: conf-file= or /etc/dnsmasq.d.\n"
+
+func TestGolden(t *testing.T) {
+	sample := conformance.OfTypes(conformance.Sample(), info.Types...)
+	tests := []struct {
+		name, dataType string
+		opts           map[string]string
+	}{
+		{"domain", "domain", nil},
+		{"hostname-local", "hostname", map[string]string{"mode": "local"}},
+		{"sinkhole", "", map[string]string{"mode": "sinkhole"}},
+		{"sinkhole-a-only", "", map[string]string{"mode": "sinkhole", "sinkhole_a": "192.0.2.10", "sinkhole_aaaa": ""}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := sample
+			if dt, ok := indicator.LookupDataType(tt.dataType); ok {
+				in = conformance.OfTypes(sample, dt.Yields.Types()...)
+			}
+			got := conformance.Render(t, Renderer{}, request(tt.dataType, tt.opts), in)
+			conformance.Golden(t, filepath.Join("testdata", tt.name, "cratos.conf"), got.Out)
+			conformance.Golden(t, filepath.Join("testdata", tt.name, "dropped.txt"), got.DropReport())
+			if _, err := checkConf(string(got.Out)); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+func TestRender(t *testing.T) {
+	tests := []struct {
+		name  string
+		opts  map[string]string
+		in    []indicator.Indicator
+		want  string
+		drops map[string]int
+	}{
+		{"nxdomain, covered names left out", nil, []indicator.Indicator{
+			ind(indicator.Domain, "bad.example"), ind(indicator.Hostname, "www.bad.example"), ind(indicator.Domain, "a.b.bad.example"),
+			ind(indicator.Hostname, "notbad.example"), ind(indicator.Hostname, "bad.example")},
+			"address=/bad.example/\naddress=/notbad.example/\n",
+			map[string]int{"dnsmasq " + nameset.ReasonCovered: 2, "dnsmasq " + nameset.ReasonDuplicate: 1}},
+		{"local", map[string]string{"mode": "local"}, []indicator.Indicator{ind(indicator.Domain, "_dmarc.bad.example")},
+			"local=/_dmarc.bad.example/\n", nil},
+		{"sinkhole", map[string]string{"mode": "sinkhole", "sinkhole_a": "192.0.2.10", "sinkhole_aaaa": "2001:DB8::0:1"}, []indicator.Indicator{ind(indicator.Domain, "bad.example")},
+			"address=/bad.example/192.0.2.10\naddress=/bad.example/2001:db8::1\n", nil},
+		{"sinkhole, IPv6 only", map[string]string{"mode": "sinkhole", "sinkhole_a": ""}, []indicator.Indicator{ind(indicator.Domain, "bad.example")},
+			"address=/bad.example/::\n", nil},
+		{"injection refused", nil, []indicator.Indicator{
+			ind(indicator.Domain, "bad.example/192.0.2.1"), ind(indicator.Domain, "#"), ind(indicator.Domain, "bad.example/#"),
+			ind(indicator.Domain, "bad.example\nserver=192.0.2.1"), ind(indicator.Hostname, "*.bad.example"), ind(indicator.Domain, "bad .example")},
+			"", map[string]int{"dnsmasq " + nameset.ReasonSyntax: 6}},
+		{"limits", nil, []indicator.Indicator{ind(indicator.Domain, "com"), ind(indicator.Domain, "a.."+"example")},
+			"", map[string]int{"dnsmasq " + nameset.ReasonSingle: 1, "dnsmasq " + nameset.ReasonSyntax: 1}},
+		{"not a name", nil, []indicator.Indicator{ind(indicator.URL, "http://bad.example/")}, "", map[string]int{DropNotName: 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := conformance.Render(t, Renderer{}, request("", tt.opts), tt.in)
+			if string(got.Out) != head+tt.want {
+				t.Errorf("got\n%s\nwant\n%s", got.Out, head+tt.want)
+			}
+			if tt.drops == nil {
+				tt.drops = map[string]int{}
+			}
+			if !maps.Equal(got.Drops, tt.drops) {
+				t.Errorf("drops %v, want %v", got.Drops, tt.drops)
+			}
+		})
+	}
+}
+
+func TestValidateOptions(t *testing.T) {
+	conformance.CheckOptionCases(t, Renderer{}, []conformance.OptionCase{
+		{Name: "none"},
+		{Name: "all", Options: map[string]string{"mode": "sinkhole", "sinkhole_a": "192.0.2.1", "sinkhole_aaaa": "2001:db8::1"}},
+		{Name: "unknown", Options: map[string]string{"address": "0.0.0.0"}, WantErr: `unknown option "address"`},
+		{Name: "bad mode", Options: map[string]string{"mode": "refuse"}, WantErr: "option mode"},
+		{Name: "A not IPv4", Options: map[string]string{"sinkhole_a": "::"}, WantErr: "option sinkhole_a"},
+		{Name: "A with a slash", Options: map[string]string{"sinkhole_a": "0.0.0.0/x"}, WantErr: "option sinkhole_a"},
+		{Name: "AAAA not IPv6", Options: map[string]string{"sinkhole_aaaa": "0.0.0.0"}, WantErr: "option sinkhole_aaaa"},
+		{Name: "AAAA zone", Options: map[string]string{"sinkhole_aaaa": "fe80::1%eth0"}, WantErr: "option sinkhole_aaaa"},
+		{Name: "sinkhole to nothing", Options: map[string]string{"mode": "sinkhole", "sinkhole_a": "", "sinkhole_aaaa": ""}, WantErr: "needs"},
+	})
+}
+
+func TestRegistered(t *testing.T) {
+	if _, ok := renderers.Lookup(Name); !ok {
+		t.Fatal("dnsmasq is not registered")
+	}
+}
+
+func TestConformance(t *testing.T) {
+	if err := conformance.Check(context.Background(), Renderer{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func BenchmarkRender(b *testing.B) {
+	in := conformance.OfTypes(conformance.Generated(1_000_000, 1), info.Types...)
+	conformance.BenchmarkRender(b, Renderer{}, request("", nil), in)
+}

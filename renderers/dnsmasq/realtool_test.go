@@ -1,0 +1,143 @@
+package dnsmasq
+
+import (
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/miekg/dns"
+
+	"github.com/cratos-project/cratos/conformance"
+	"github.com/cratos-project/cratos/conformance/realtools"
+	"github.com/cratos-project/cratos/core/indicator"
+)
+
+// tricky holds the longest names and labels dnsmasq must take, names
+// with underscores and digits, and nested names.
+func tricky() []indicator.Indicator {
+	l63 := strings.Repeat("a", 63)
+	return indicator.Normalize([]indicator.Indicator{
+		ind(indicator.Domain, l63+"."+l63+"."+l63+"."+strings.Repeat("b", 61)), // 253 octets
+		ind(indicator.Domain, "_dmarc.mail.example"), ind(indicator.Hostname, "1-2.3.example"),
+		ind(indicator.Domain, "bad.example"), ind(indicator.Hostname, "www.bad.example"),
+		ind(indicator.Domain, "xn--bcher-kva.example"), ind(indicator.Domain, "x.internal"),
+	})
+}
+
+// TestRealTool checks each list with dnsmasq --test, runs a real dnsmasq
+// on a loopback port with it, and asks it for every listed name (and a
+// subdomain of some): each must get the answer of the mode, so the names
+// dnsmasq holds are the names written, one per indicator minus the
+// reported drops. A name it does not hold gets REFUSED.
+func TestRealTool(t *testing.T) {
+	real, _ := conformance.RealData(t)
+	cases := []struct {
+		name string
+		in   []indicator.Indicator
+		opts map[string]string
+	}{
+		{"sample", conformance.Sample(), nil},
+		{"tricky, local", tricky(), map[string]string{"mode": "local"}},
+		{"tricky, sinkhole", tricky(), map[string]string{"mode": "sinkhole", "sinkhole_a": "192.0.2.10", "sinkhole_aaaa": "2001:db8::10"}},
+		{"real data", real, nil},
+		{"real data, sinkhole", real, map[string]string{"mode": "sinkhole"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			in := conformance.OfTypes(tc.in, info.Types...)
+			got := conformance.Render(t, Renderer{}, request("", tc.opts), in)
+			es, err := checkConf(string(got.Out))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(es) != len(in)-got.DropTotal() || len(es) == 0 {
+				t.Fatalf("%d names, want %d indicators minus %d dropped (%v)", len(es), len(in), got.DropTotal(), got.Drops)
+			}
+			addr, err := realtools.StartDnsmasq(t, string(got.Out))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := realtools.Query(t, addr, "not-listed.cratos-test.internal", dns.TypeA)
+			if err != nil || r.Rcode != dns.RcodeRefused {
+				t.Fatalf("a name outside the list: %v %v, want REFUSED", r, err)
+			}
+			askAll(t, addr, es)
+			t.Logf("%d indicators, %d names answered, drops %v", len(in), len(es), got.Drops)
+		})
+	}
+}
+
+// askAll asks for every name, and a subdomain of every hundredth, with a
+// few queries in flight, and checks each answer against the entry.
+func askAll(t *testing.T, addr string, es []entry) {
+	t.Helper()
+	work := make(chan int)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	failures := 0
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				e := es[i]
+				names := []string{e.name}
+				if i%100 == 0 && len(e.name) < 240 {
+					names = append(names, "sub."+e.name)
+				}
+				for _, n := range names {
+					if msg := answerProblem(t, addr, n, e); msg != "" {
+						mu.Lock()
+						if failures++; failures <= 10 {
+							t.Error(msg)
+						}
+						mu.Unlock()
+					}
+				}
+			}
+		}()
+	}
+	for i := range es {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	if failures > 10 {
+		t.Errorf("… %d wrong answers in all", failures)
+	}
+}
+
+// answerProblem asks for name and describes what is wrong with the
+// answer, "" when it is the one the entry gives: NXDOMAIN for address=/d/
+// and local=/d/, the sinkhole addresses for A and AAAA otherwise.
+func answerProblem(t *testing.T, addr, name string, e entry) string {
+	if len(e.addrs) == 0 {
+		r, err := realtools.Query(t, addr, name, dns.TypeA)
+		if err != nil {
+			return err.Error()
+		}
+		if r.Rcode != dns.RcodeNameError {
+			return name + ": " + dns.RcodeToString[r.Rcode] + ", want NXDOMAIN"
+		}
+		return ""
+	}
+	var got []string
+	for _, q := range []uint16{dns.TypeA, dns.TypeAAAA} {
+		r, err := realtools.Query(t, addr, name, q)
+		if err != nil {
+			return err.Error()
+		}
+		for _, rr := range r.Answer {
+			switch rr := rr.(type) {
+			case *dns.A:
+				got = append(got, rr.A.String())
+			case *dns.AAAA:
+				got = append(got, rr.AAAA.String())
+			}
+		}
+	}
+	if strings.Join(got, ",") != strings.Join(e.addrs, ",") {
+		return name + ": answers " + strings.Join(got, ",") + ", want " + strings.Join(e.addrs, ",")
+	}
+	return ""
+}
