@@ -18,6 +18,7 @@ command -v nft >/dev/null || need+=(nftables)
 command -v ipset >/dev/null || need+=(ipset)
 command -v unbound >/dev/null || need+=(unbound)
 command -v dnsmasq >/dev/null || need+=(dnsmasq-base)
+command -v haproxy >/dev/null || need+=(haproxy)
 want_suricata=0
 command -v suricata >/dev/null || want_suricata=1
 command -v suricata-update >/dev/null || want_suricata=1

@@ -8,6 +8,7 @@ import (
 	_ "github.com/cratos-project/cratos/renderers/dnsmasq"         // dnsmasq
 	_ "github.com/cratos-project/cratos/renderers/edl"             // edl
 	_ "github.com/cratos-project/cratos/renderers/fortinet"        // fortinet
+	_ "github.com/cratos-project/cratos/renderers/haproxy"         // haproxy
 	_ "github.com/cratos-project/cratos/renderers/ipset"           // ipset
 	_ "github.com/cratos-project/cratos/renderers/json"            // json
 	_ "github.com/cratos-project/cratos/renderers/nftables"        // nftables

@@ -11,7 +11,7 @@ import (
 
 // builtin lists the renderer names this package registers.
 var builtin = []string{
-	"b64", "csv", "dnsmasq", "edl", "fortinet", "ipset", "json", "nftables", "rpz", "squid", "stix21",
+	"b64", "csv", "dnsmasq", "edl", "fortinet", "haproxy", "ipset", "json", "nftables", "rpz", "squid", "stix21",
 	"suricata", "suricata-dataset", "txt", "unbound", "xml", "yaml", "zeek",
 }
 

@@ -1,0 +1,165 @@
+package haproxy
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"iter"
+
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+	"github.com/cratos-project/cratos/renderers/internal/feedlist"
+	"github.com/cratos-project/cratos/renderers/internal/nameset"
+)
+
+// Name is the renderer's URL segment.
+const Name = "haproxy"
+
+// OptList is the option naming the list kind.
+const OptList = "list"
+
+// List kinds, the values of the list option besides "auto".
+const (
+	ListIP  = "ip"
+	ListDom = "dom"
+	ListEnd = "end"
+)
+
+// Reasons passed to Request.Drop, counted in indicators. Name reasons
+// come from nameset, prefixed with "haproxy".
+const (
+	DropDuplicate = "haproxy duplicate address or net"
+	DropWrongList = "haproxy value not of this list kind"
+)
+
+// Renderer renders HAProxy pattern files. The zero value is ready to use.
+type Renderer struct{}
+
+func init() { renderers.Register(Renderer{}) }
+
+var info = renderers.Info{
+	Name:        Name,
+	Reads:       renderers.FieldValue,
+	Description: "HAProxy ACL pattern file: addresses and nets for src -f, or names for -m dom / -m end on the Host header or SNI",
+	ContentType: "text/plain; charset=utf-8",
+	Extension:   ".lst",
+	Types: []indicator.Type{
+		indicator.IPv4, indicator.IPv4Net, indicator.IPv6, indicator.IPv6Net,
+		indicator.Domain, indicator.Hostname,
+	},
+	Options: []renderers.Option{{
+		Name:        OptList,
+		Default:     "auto",
+		Description: "auto (ip for IP data types, dom for domain and hostname, else from the first indicator), ip, dom (d, for -m dom) or end (.d, for -m end on a dot-prefixed host)",
+	}},
+}
+
+// Info describes the renderer.
+func (Renderer) Info() renderers.Info { return info.Clone() }
+
+// ValidateOptions rejects unknown option names and bad values.
+func (Renderer) ValidateOptions(opts map[string]string) error {
+	_, err := parseOptions(opts)
+	return err
+}
+
+func parseOptions(opts map[string]string) (string, error) {
+	if err := renderers.CheckOptionNames(info, opts); err != nil {
+		return "", err
+	}
+	switch v, ok := opts[OptList]; {
+	case !ok || v == "auto":
+		return "", nil
+	case v == ListIP || v == ListDom || v == ListEnd:
+		return v, nil
+	default:
+		return "", fmt.Errorf("renderer %s: option %s: %q is not auto, ip, dom or end", Name, OptList, v)
+	}
+}
+
+// ForDataType returns the list kind for a route data type, or "" when
+// the data type does not decide it.
+func ForDataType(dataType string) string {
+	switch feedlist.KindOf(dataType) {
+	case feedlist.KindIP:
+		return ListIP
+	case feedlist.KindName:
+		return ListDom
+	}
+	return ""
+}
+
+// Render writes the pattern file.
+func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	kind, err := parseOptions(req.Options)
+	if err != nil {
+		return fmt.Errorf("haproxy: render: %w", err)
+	}
+	if kind == "" {
+		kind = ForDataType(req.DataType)
+	}
+	o := renderers.NewOut(ctx, w)
+	d := feedlist.Drops{}
+	var (
+		ips   []feedlist.IP
+		names nameset.Set
+	)
+	for x := range in {
+		if o.Next() != nil {
+			break
+		}
+		if kind == "" {
+			kind = ListDom
+			if x.Type.IsIP() {
+				kind = ListIP
+			}
+		}
+		switch {
+		case kind == ListIP && x.Type.IsIP():
+			if p, ok := x.Prefix(); ok {
+				ips = append(ips, feedlist.IP{P: p.Masked()})
+				continue
+			}
+			d.Add(DropWrongList, 1)
+		case kind != ListIP && x.Type.IsName():
+			names.Add(x.Value, d, Name)
+		default:
+			d.Add(DropWrongList, 1)
+		}
+	}
+	if err := o.Err(); err != nil {
+		return fmt.Errorf("haproxy: render: %w", err)
+	}
+	var b []byte
+	if kind == ListIP {
+		for _, ip := range feedlist.SortIPs(ips, d, DropDuplicate) {
+			if o.Next() != nil {
+				break
+			}
+			if ip.P.IsSingleIP() {
+				b = ip.P.Addr().AppendTo(b[:0])
+			} else {
+				b = ip.P.AppendTo(b[:0])
+			}
+			b = append(b, '\n')
+			_, _ = o.Write(b)
+		}
+	} else {
+		for _, n := range names.Names(d, Name) {
+			if o.Next() != nil {
+				break
+			}
+			b = b[:0]
+			if kind == ListEnd {
+				b = append(b, '.')
+			}
+			b = append(append(b, n...), '\n')
+			_, _ = o.Write(b)
+		}
+	}
+	d.Report(req)
+	if err := o.Close(); err != nil {
+		return fmt.Errorf("haproxy: render: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,137 @@
+package haproxy
+
+import (
+	"context"
+	"maps"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/conformance"
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+	"github.com/cratos-project/cratos/renderers/internal/nameset"
+)
+
+func request(dataType string, opts map[string]string) renderers.Request {
+	return renderers.Request{Site: "misp.example", Feed: "block", DataType: dataType, Generated: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Options: opts}
+}
+
+func ind(t indicator.Type, v string) indicator.Indicator {
+	return indicator.Indicator{Type: t, Value: v}
+}
+
+func TestGolden(t *testing.T) {
+	sample := conformance.OfTypes(conformance.Sample(), info.Types...)
+	tests := []struct {
+		name, dataType string
+		opts           map[string]string
+	}{
+		{"ipv4ext", "ipv4ext", nil},
+		{"ipv6", "ipv6", nil},
+		{"domain", "domain", nil},
+		{"hostname-end", "hostname", map[string]string{"list": "end"}},
+		{"mixed-ip", "", map[string]string{"list": "ip"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := sample
+			if dt, ok := indicator.LookupDataType(tt.dataType); ok {
+				in = conformance.OfTypes(sample, dt.Yields.Types()...)
+			}
+			got := conformance.Render(t, Renderer{}, request(tt.dataType, tt.opts), in)
+			conformance.Golden(t, filepath.Join("testdata", tt.name, "cratos.lst"), got.Out)
+			conformance.Golden(t, filepath.Join("testdata", tt.name, "dropped.txt"), got.DropReport())
+		})
+	}
+}
+
+func TestRender(t *testing.T) {
+	tests := []struct {
+		name, dataType string
+		opts           map[string]string
+		in             []indicator.Indicator
+		want           string
+		drops          map[string]int
+	}{
+		{"ip", "ipv4ext", nil, []indicator.Indicator{
+			ind(indicator.IPv4, "198.51.100.7"), ind(indicator.IPv4Net, "10.0.0.0/8"), ind(indicator.IPv4, "10.1.2.3"),
+			ind(indicator.IPv4, "198.51.100.7"), ind(indicator.IPv6Net, "2001:db8::/32"), ind(indicator.Domain, "bad.example")},
+			"10.0.0.0/8\n10.1.2.3\n198.51.100.7\n2001:db8::/32\n", map[string]int{DropDuplicate: 1, DropWrongList: 1}},
+		{"dom", "domain", nil, []indicator.Indicator{
+			ind(indicator.Domain, "bad.example"), ind(indicator.Hostname, "www.bad.example"), ind(indicator.Hostname, "notbad.example"),
+			ind(indicator.IPv4, "192.0.2.1")},
+			"bad.example\nnotbad.example\n", map[string]int{"haproxy " + nameset.ReasonCovered: 1, DropWrongList: 1}},
+		{"end", "hostname", map[string]string{"list": "end"}, []indicator.Indicator{ind(indicator.Hostname, "_dmarc.bad.example")},
+			"._dmarc.bad.example\n", nil},
+		{"auto from the first indicator", "", nil, []indicator.Indicator{ind(indicator.IPv6, "2001:db8::1"), ind(indicator.Domain, "bad.example")},
+			"2001:db8::1\n", map[string]int{DropWrongList: 1}},
+		{"injection refused", "domain", nil, []indicator.Indicator{
+			ind(indicator.Domain, "#bad.example"), ind(indicator.Domain, " bad.example"), ind(indicator.Domain, "bad.example\nx.example"),
+			ind(indicator.Domain, "bad.example\\")},
+			"", map[string]int{"haproxy " + nameset.ReasonSyntax: 4}},
+		{"empty", "domain", nil, nil, "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := conformance.Render(t, Renderer{}, request(tt.dataType, tt.opts), tt.in)
+			if string(got.Out) != tt.want {
+				t.Errorf("got\n%s\nwant\n%s", got.Out, tt.want)
+			}
+			if tt.drops == nil {
+				tt.drops = map[string]int{}
+			}
+			if !maps.Equal(got.Drops, tt.drops) {
+				t.Errorf("drops %v, want %v", got.Drops, tt.drops)
+			}
+		})
+	}
+}
+
+func TestForDataType(t *testing.T) {
+	for dt, want := range map[string]string{"ipv4": ListIP, "ipv4ext": ListIP, "cidr4": ListIP, "ipv6": ListIP, "domain": ListDom, "hostname": ListDom, "url": "", "": ""} {
+		if got := ForDataType(dt); got != want {
+			t.Errorf("ForDataType(%q) = %q, want %q", dt, got, want)
+		}
+	}
+}
+
+func TestValidateOptions(t *testing.T) {
+	conformance.CheckOptionCases(t, Renderer{}, []conformance.OptionCase{
+		{Name: "none"},
+		{Name: "auto", Options: map[string]string{"list": "auto"}},
+		{Name: "end", Options: map[string]string{"list": "end"}},
+		{Name: "unknown", Options: map[string]string{"match": "dom"}, WantErr: `unknown option "match"`},
+		{Name: "bad list", Options: map[string]string{"list": "reg"}, WantErr: "option list"},
+		{Name: "empty list", Options: map[string]string{"list": ""}, WantErr: "option list"},
+	})
+}
+
+func TestRegistered(t *testing.T) {
+	if _, ok := renderers.Lookup(Name); !ok {
+		t.Fatal("haproxy is not registered")
+	}
+}
+
+func TestConformance(t *testing.T) {
+	if err := conformance.Check(context.Background(), Renderer{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func BenchmarkRender(b *testing.B) {
+	gen := conformance.Generated(1_000_000, 1)
+	for _, bc := range []struct {
+		name     string
+		dataType string
+		types    []indicator.Type
+	}{
+		{"ip", "ipv4ext", []indicator.Type{indicator.IPv4, indicator.IPv4Net, indicator.IPv6, indicator.IPv6Net}},
+		{"dom", "domain", []indicator.Type{indicator.Domain, indicator.Hostname}},
+	} {
+		in := conformance.OfTypes(gen, bc.types...)
+		b.Run(bc.name, func(b *testing.B) {
+			conformance.BenchmarkRender(b, Renderer{}, request(bc.dataType, nil), in)
+		})
+	}
+}
