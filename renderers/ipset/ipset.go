@@ -27,7 +27,7 @@ const (
 // Reasons passed to Request.Drop, each counted in entries.
 const (
 	DropDuplicate = "ipset duplicate address or net"
-	DropZero      = "ipset prefix length 0, which hash:net cannot hold"
+	DropZero      = "ipset prefix length 0 (hash:net cannot hold it)"
 	DropMaxElem   = "ipset maxelem cap"
 	DropNotIP     = "ipset value that is not an IP address or net"
 	DropFamily    = "ipset address of a family the data type does not carry"

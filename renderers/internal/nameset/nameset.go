@@ -15,7 +15,7 @@ const (
 
 // Why a name is refused by Check.
 const (
-	ReasonSyntax = "name with characters other than a-z, 0-9, '-', '_' and '.', or an empty label"
+	ReasonSyntax = "name with characters other than a-z 0-9 - _ and dots or with an empty label"
 	ReasonLabel  = "name with a label longer than 63 octets"
 	ReasonLength = "name longer than 253 octets"
 	ReasonSingle = "single-label name (a whole top-level domain)"
@@ -60,7 +60,7 @@ func Check(s string) string {
 // Reasons under which Set.Names counts left-out names.
 const (
 	ReasonDuplicate = "name listed twice (as a domain and a hostname)"
-	ReasonCovered   = "name under a listed parent name, which covers it"
+	ReasonCovered   = "name under a listed parent name (covered by it)"
 )
 
 // Set collects names in input order.
