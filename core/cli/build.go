@@ -50,9 +50,6 @@ func assemble(cfg *config.Config, sites *config.Sites, registry *renderers.Regis
 	if len(sites.All()) == 0 {
 		logger.Warn("no site files: every token will be refused", "sites_dir", cfg.SitesDir)
 	}
-	if cfg.ReverseProxy && len(cfg.TrustedProxies) == 0 {
-		logger.Warn("reverse_proxy is set but trusted_proxies is empty: forwarding headers are ignored until the proxies are listed")
-	}
 
 	start := time.Now()
 	svc.codec = auth.NewCodec(cfg.EncryptionKey, cfg.Salt)

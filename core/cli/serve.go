@@ -58,6 +58,9 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		return usageError("%v", err)
 	}
 	defer svc.close()
+	for _, w := range configWarnings(cfg, svc.sites.All()) {
+		logger.Warn("configuration: " + w)
+	}
 	for _, p := range plugins {
 		if err := svc.metrics.WatchPlugin(p.Info().Name, p.Restarts); err != nil {
 			logger.Warn("plugin metric", "plugin", p.Info().Name, "error", err)
@@ -99,6 +102,11 @@ func run(svc *service, addr string, logger *slog.Logger, ready func(net.Addr)) e
 				errs := svc.sites.Reload()
 				for _, e := range errs {
 					logger.Error("site file not reloaded; keeping the previous version", "error", e)
+				}
+				for _, st := range svc.sites.All() {
+					for _, w := range st.Warnings {
+						logger.Warn("site file: " + w)
+					}
 				}
 				logger.Info("sites reloaded", "sites", len(svc.sites.All()), "errors", len(errs))
 				continue

@@ -137,7 +137,7 @@ func Load(path string) (*Config, error) {
 	}
 	c.setDefaults()
 	if err := c.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, withLines(path, data, err)
 	}
 	return c, nil
 }

@@ -94,9 +94,12 @@ func TestLoadOriginalFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, ok := sites.Get("MISP.example.net")
+	if _, ok := sites.Get("MISP.example.net"); ok {
+		t.Fatal("site found under another case: the original looks the file up by the exact name")
+	}
+	s, ok := sites.Get("misp.example.net")
 	if !ok {
-		t.Fatal("site not found case-insensitively")
+		t.Fatal("site not found")
 	}
 	if s.VerifyCert() || s.MISPTimeoutSeconds != 15 || !s.IsEnabled() {
 		t.Errorf("site flags: verify %v timeout %d", s.VerifyCert(), s.MISPTimeoutSeconds)
@@ -117,13 +120,14 @@ func TestStrictErrors(t *testing.T) {
 		{"bad CIDR", strings.Replace(originalConfig, "10.1.2.3/8", "10.1.2.300/8", 1), "", "config.yaml:10: bad CIDR \"10.1.2.300/8\""},
 		{"wrong type", strings.Replace(originalConfig, "debug: false", "debug: maybe", 1), "", "config.yaml:1: cannot unmarshal"},
 		{"bad port", strings.Replace(originalConfig, `"11211"`, `"eleven"`, 1), "", "config.yaml:7: bad port"},
-		{"bad minting mode", originalConfig + "token_minting: sometimes\n", "", "token_minting \"sometimes\""},
+		{"bad minting mode", originalConfig + "token_minting: sometimes\n", "", "config.yaml:18: token_minting \"sometimes\""},
+		{"misspelt always_allowed_ips", originalConfig + "always_allowed_ips: []\n", "", `config.yaml:18: unknown key "always_allowed_ips" (did you mean "allways_allowed_ips"?)`},
+		{"misspelt site key", originalConfig, originalSite + "allowed_ip: []\n", `misp.example.net.yaml:22: unknown key "allowed_ip" (did you mean "allowed_ips"?)`},
 		{"missing key", strings.Replace(originalConfig, `encryption_key: "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF"`, "", 1), "", "encryption_key is required"},
 		{"site unknown key", originalConfig, originalSite + "colour: red\n", "misp.example.net.yaml:22: unknown key \"colour\""},
 		{"site bad allowed_ips", originalConfig, strings.Replace(originalSite, "192.0.2.0/24", "192.0.2.0/33", 1), "misp.example.net.yaml:12: bad CIDR"},
 		{"site unknown custom feed", originalConfig, strings.Replace(originalSite, "cust2:", "cust9:", 1), "misp.example.net.yaml:15: custom feed \"cust9\""},
 		{"site missing tag", originalConfig, strings.Replace(originalSite, `tag: "example"`, "", 1), "tag is required"},
-		{"site bad revocation hash", originalConfig, strings.Replace(originalSite, "9F86D0", "XX86D0", 1), "is not a sha256 hex digest"},
 		{"empty site", originalConfig, "\n", "file is empty"},
 	}
 	for _, tc := range tests {

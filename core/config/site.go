@@ -52,6 +52,10 @@ type Site struct {
 	// expanding nets (default 1,048,576); nets past it stay nets.
 	ExpandMax int `yaml:"ipv4ext_expand_max"`
 
+	// Warnings are problems that did not stop the file from loading
+	// (path:line: what), for the log.
+	Warnings []string `yaml:"-"`
+
 	revoked map[string]bool
 }
 
@@ -132,6 +136,15 @@ func LoadSite(path string, check RendererCheck) (*Site, error) {
 	if err := decodeStrict(path, data, s); err != nil {
 		return nil, err
 	}
+	if err := s.validate(path, data, check); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// validate applies defaults and checks the values decoding cannot; errors
+// name the file and line.
+func (s *Site) validate(path string, data []byte, check RendererCheck) error {
 	s.Path = path
 	s.Name = strings.TrimSuffix(filepath.Base(path), ".yaml")
 	if s.MISPTimeoutSeconds == 0 {
@@ -166,10 +179,19 @@ func LoadSite(path string, check RendererCheck) (*Site, error) {
 		errs = append(errs, fmt.Errorf("memcached_all_timeout %d: want 0-86400", s.MemcachedAllTimeout))
 	}
 	s.revoked = make(map[string]bool, len(s.BlacklistedAPITokens))
-	for _, h := range s.BlacklistedAPITokens {
+	lines := tokenDigestLines(data)
+	for i, h := range s.BlacklistedAPITokens {
 		h = strings.ToLower(strings.TrimSpace(h))
+		if h == "" {
+			continue
+		}
 		if !isHex(h, 64) {
-			errs = append(errs, fmt.Errorf("blacklisted_api_tokens: %q is not a sha256 hex digest", h))
+			// The original's own example lists "empty": ignore, say where.
+			where := path
+			if i < len(lines) && lines[i] > 0 {
+				where = fmt.Sprintf("%s:%d", path, lines[i])
+			}
+			s.Warnings = append(s.Warnings, fmt.Sprintf("%s: blacklisted_api_tokens: %q is not a sha256 hex digest (cratos token inspect prints one); ignored", where, h))
 			continue
 		}
 		s.revoked[h] = true
@@ -186,10 +208,7 @@ func LoadSite(path string, check RendererCheck) (*Site, error) {
 			}
 		}
 	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return s, nil
+	return withLines(path, data, errors.Join(errs...))
 }
 
 // RendererCheck validates the options given to one renderer.
@@ -267,14 +286,12 @@ func (s *Sites) read(previous map[string]*Site) (map[string]*Site, []error) {
 	return m, errs
 }
 
-// Get returns the site named fqdn (exactly, or else case-insensitively as
-// DNS names are).
+// Get returns the site named fqdn: the file name must match exactly, as
+// in the original (a token for MISP.example.net does not read
+// misp.example.net.yaml).
 func (s *Sites) Get(fqdn string) (*Site, bool) {
 	m := *s.cur.Load()
-	if st, ok := m[fqdn]; ok {
-		return st, true
-	}
-	st, ok := m[strings.ToLower(fqdn)]
+	st, ok := m[fqdn]
 	return st, ok
 }
 

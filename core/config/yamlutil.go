@@ -25,38 +25,39 @@ func decodeStrict(path string, data []byte, v any) error {
 		if errors.Is(err, io.EOF) {
 			return fmt.Errorf("%s: file is empty", path)
 		}
-		return fileError(path, err)
+		return fileError(path, err, yamlKeys(v))
 	}
 	return nil
 }
 
 var lineRE = regexp.MustCompile(`(?m)^\s*(?:yaml: )?line (\d+): `)
 
-func fileError(path string, err error) error {
+func fileError(path string, err error, known []string) error {
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
 		msgs := make([]string, len(te.Errors))
 		for i, m := range te.Errors {
-			msgs[i] = rewriteLine(path, m)
+			msgs[i] = rewriteLine(path, m, known)
 		}
 		return errors.New(strings.Join(msgs, "\n"))
 	}
-	return errors.New(rewriteLine(path, err.Error()))
+	return errors.New(rewriteLine(path, err.Error(), known))
 }
 
-func rewriteLine(path, msg string) string {
+func rewriteLine(path, msg string, known []string) string {
 	msg = strings.TrimPrefix(msg, "yaml: ")
 	if m := lineRE.FindStringSubmatchIndex(msg); m != nil {
-		return path + ":" + msg[m[2]:m[3]] + ": " + tidy(msg[m[1]:])
+		return path + ":" + msg[m[2]:m[3]] + ": " + tidy(msg[m[1]:], known)
 	}
-	return path + ": " + tidy(msg)
+	return path + ": " + tidy(msg, known)
 }
 
-// tidy turns the decoder's Go-flavoured messages into plain ones.
-func tidy(msg string) string {
+// tidy turns the decoder's Go-flavoured messages into plain ones; an
+// unknown key gets the closest known key as a suggestion.
+func tidy(msg string, known []string) string {
 	if f, ok := strings.CutPrefix(msg, "field "); ok {
 		if name, _, ok := strings.Cut(f, " not found in type"); ok {
-			return "unknown key " + strconv.Quote(name)
+			return "unknown key " + strconv.Quote(name) + didYouMean(name, known)
 		}
 	}
 	msg = strings.ReplaceAll(msg, "!!", "")

@@ -112,6 +112,9 @@ func (s *Server) status(c *fiber.Ctx) error {
 		cancel()
 	}
 	body := fiber.Map{"ping": "pong", "memcachedstatus": memStatus, "cache": s.opts.CacheKind, "version": Version}
+	if pw := s.proxyStatus(); pw != nil {
+		body["untrusted_proxy"] = pw
+	}
 	if c.Query("sites") != "0" {
 		body["sites"] = s.siteProbes(c.UserContext())
 	}

@@ -56,6 +56,7 @@ type Server struct {
 	resolver *acl.Resolver
 	limiter  *failLimiter
 	probes   statusCache
+	proxy    proxyWatch
 }
 
 // New builds the server and its routes.

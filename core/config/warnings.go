@@ -1,0 +1,111 @@
+package config
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+)
+
+// Placeholder secrets: the values shipped in examples (this repository's
+// and the original's) and the demo's. A deployment using one has a token
+// key anyone can read.
+var placeholderSecrets = []string{
+	"0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF",
+	"0123456789abcdef0123456789abcdef",
+	"5C1D3AD4E3B6A1F0C9E8D7B6A5F4E3D2C1B0A9F8E7D6C5B4A3F2E1D0C9B8A7F6",
+	"cratos-demo-salt-0123456789abcde",
+}
+
+// WeakSecret says why an encryption_key or salt value is weak or a
+// placeholder, or returns "" when it is acceptable. The original requires
+// 64 characters for the key and 32 for the salt.
+func WeakSecret(name, v string, minLen int) string {
+	lv := strings.ToLower(v)
+	switch {
+	case strings.Contains(lv, "generate") || strings.Contains(v, "<") || strings.Contains(lv, "changeme") || strings.Contains(lv, "change me"):
+		return fmt.Sprintf("%s is a placeholder (%q): generate one, e.g. with cratos init or openssl rand -hex %d", name, v, minLen/2)
+	case isPlaceholder(v):
+		return fmt.Sprintf("%s is an example value published with Cratos: anyone can mint tokens for this server; generate one (openssl rand -hex %d)", name, minLen/2)
+	case len(v) < minLen:
+		return fmt.Sprintf("%s has %d characters: want at least %d random ones (openssl rand -hex %d)", name, len(v), minLen, minLen/2)
+	case distinct(v) < 8:
+		return fmt.Sprintf("%s uses only %d distinct characters: it is not random", name, distinct(v))
+	}
+	return ""
+}
+
+func isPlaceholder(v string) bool {
+	for _, p := range placeholderSecrets {
+		if v == p {
+			return true
+		}
+	}
+	return false
+}
+
+func distinct(s string) int {
+	seen := map[rune]bool{}
+	for _, r := range s {
+		seen[r] = true
+	}
+	return len(seen)
+}
+
+// Warnings lists what in the configuration is accepted but unsafe: weak
+// or placeholder secrets, and allow-lists a local reverse proxy would
+// open to everyone.
+func (c *Config) Warnings() []string {
+	var out []string
+	if w := WeakSecret("encryption_key", c.EncryptionKey, 64); w != "" {
+		out = append(out, w)
+	}
+	if w := WeakSecret("salt", c.Salt, 32); w != "" {
+		out = append(out, w)
+	}
+	if len(c.TrustedProxies) == 0 {
+		for _, p := range c.AlwaysAllowedIPs {
+			if p.Addr().IsLoopback() || p.Contains(netip.MustParseAddr("127.0.0.1")) || p.Contains(netip.IPv6Loopback()) {
+				out = append(out, fmt.Sprintf("allways_allowed_ips holds %s and trusted_proxies is empty: behind a reverse proxy on this host every client appears as the proxy's address and passes every allow-list; list the proxy in trusted_proxies, or remove %s", p, p))
+				break
+			}
+		}
+		if c.ReverseProxy {
+			out = append(out, "reverse_proxy is true but trusted_proxies is empty: the forwarding header is ignored and every client behind the proxy appears as the proxy's address; list the proxy in trusted_proxies")
+		}
+	}
+	return out
+}
+
+// ProxyWarnings lists the sites that would let every client behind a local
+// reverse proxy in: their allowed_ips hold loopback while trusted_proxies
+// is empty.
+func (c *Config) ProxyWarnings(sites []*Site) []string {
+	if len(c.TrustedProxies) > 0 {
+		return nil
+	}
+	var out []string
+	for _, s := range sites {
+		for _, p := range s.AllowedIPs {
+			if p.Contains(netip.MustParseAddr("127.0.0.1")) || p.Contains(netip.IPv6Loopback()) {
+				out = append(out, fmt.Sprintf("%s: allowed_ips holds %s and trusted_proxies is empty: behind a reverse proxy on this host every client passes", s.Path, p))
+				break
+			}
+		}
+	}
+	return out
+}
+
+// SiteWarnings lists what in a site file is accepted but worth a look: no
+// allow-list (only allways_allowed_ips may read it), and the warnings
+// found while loading it.
+func SiteWarnings(c *Config, s *Site) []string {
+	out := append([]string(nil), s.Warnings...)
+	if len(s.AllowedIPs) == 0 {
+		if len(c.AlwaysAllowedIPs) == 0 {
+			out = append(out, fmt.Sprintf("%s: allowed_ips is empty and so is allways_allowed_ips: no address may read this site", s.Path))
+		} else {
+			out = append(out, fmt.Sprintf("%s: allowed_ips is empty: only allways_allowed_ips may read this site", s.Path))
+		}
+	}
+	return out
+}

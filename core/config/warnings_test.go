@@ -1,0 +1,138 @@
+package config
+
+import (
+	"errors"
+	"net/netip"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// The original's example site file lists "empty" as a revoked token: it
+// loads, the entry is ignored and the warning names file and line.
+func TestOriginalExampleSiteLoads(t *testing.T) {
+	tests := []struct {
+		name, tokens string
+		warn         []string
+		revoked      int
+	}{
+		{"placeholder entry", "blacklisted_api_tokens:\n  - \"empty\"\n", []string{`misp.example.net.yaml:21: blacklisted_api_tokens: "empty" is not a sha256 hex digest`}, 0},
+		{"null list", "blacklisted_api_tokens:\n", nil, 0},
+		{"mixed", "blacklisted_api_tokens:\n  - 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\n  - nope\n", []string{`misp.example.net.yaml:22: blacklisted_api_tokens: "nope"`}, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			site := originalSite[:strings.Index(originalSite, "blacklisted_api_tokens:")] + tc.tokens
+			path := layout(t, originalConfig, map[string]string{"misp.example.net.yaml": site})
+			s, err := LoadSite(filepath.Join(filepath.Dir(filepath.Dir(path)), "sites", "misp.example.net.yaml"), nil)
+			if err != nil {
+				t.Fatalf("the original's site file is refused: %v", err)
+			}
+			if len(s.Warnings) != len(tc.warn) {
+				t.Fatalf("warnings %q, want %d", s.Warnings, len(tc.warn))
+			}
+			for i, w := range tc.warn {
+				if !strings.Contains(s.Warnings[i], w) {
+					t.Errorf("warning %q, want it to contain %q", s.Warnings[i], w)
+				}
+			}
+			if len(s.revoked) != tc.revoked {
+				t.Errorf("%d revoked digests, want %d", len(s.revoked), tc.revoked)
+			}
+		})
+	}
+}
+
+// Renderer option errors point at the renderer's line.
+func TestRendererOptionErrorLine(t *testing.T) {
+	site := originalSite + "renderers:\n  edl:\n    max_entries: \"50\"\n  rpz:\n    policy: maybe\n"
+	path := layout(t, originalConfig, map[string]string{"misp.example.net.yaml": site})
+	cfg, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(name string, opts map[string]string) error {
+		if name == "rpz" {
+			return errors.New(`option policy "maybe": want nxdomain, nodata, drop or passthru`)
+		}
+		return nil
+	}
+	_, err = LoadSites(cfg.SitesDir, check)
+	if err == nil || !strings.Contains(err.Error(), "misp.example.net.yaml:25: renderers.rpz: option policy") {
+		t.Fatalf("error %v, want it at line 25", err)
+	}
+}
+
+func TestWeakSecrets(t *testing.T) {
+	strong := "9c1f6b0e4d2a8f7351c6e9b2a4d08f3e7c5b1a9d2e6f4c8b0a7d3e5f1c9b2a6d"
+	tests := []struct {
+		key, salt string
+		want      []string
+	}{
+		{strong, "f3a91c07e5d24b68a0c7e19d53b2f846", nil},
+		{"x", "f3a91c07e5d24b68a0c7e19d53b2f846", []string{"encryption_key has 1 characters"}},
+		{"<GENERATE ME>", "<GENERATE ME>", []string{"encryption_key is a placeholder", "salt is a placeholder"}},
+		{"0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF", "0123456789abcdef0123456789abcdef", []string{"encryption_key is an example value", "salt is an example value"}},
+		{strings.Repeat("ab", 32), "f3a91c07e5d24b68a0c7e19d53b2f846", []string{"only 2 distinct characters"}},
+	}
+	for _, tc := range tests {
+		c := &Config{EncryptionKey: tc.key, Salt: tc.salt}
+		got := c.Warnings()
+		if len(got) != len(tc.want) {
+			t.Errorf("key %q salt %q: warnings %q, want %q", tc.key, tc.salt, got, tc.want)
+			continue
+		}
+		for i := range got {
+			if !strings.Contains(got[i], tc.want[i]) {
+				t.Errorf("warning %q, want %q", got[i], tc.want[i])
+			}
+		}
+	}
+}
+
+func TestProxyWarnings(t *testing.T) {
+	strong := "9c1f6b0e4d2a8f7351c6e9b2a4d08f3e7c5b1a9d2e6f4c8b0a7d3e5f1c9b2a6d"
+	salt := "f3a91c07e5d24b68a0c7e19d53b2f846"
+	loop := Prefixes{mustParse(t, "127.0.0.1/32")}
+	tests := []struct {
+		name string
+		cfg  Config
+		want string
+	}{
+		{"loopback allowed, no trusted proxies", Config{AlwaysAllowedIPs: loop}, "allways_allowed_ips holds 127.0.0.1/32 and trusted_proxies is empty"},
+		{"reverse_proxy without trusted proxies", Config{ReverseProxy: true}, "reverse_proxy is true but trusted_proxies is empty"},
+		{"trusted proxy listed", Config{AlwaysAllowedIPs: loop, TrustedProxies: loop, ReverseProxy: true}, ""},
+		{"no loopback", Config{AlwaysAllowedIPs: Prefixes{mustParse(t, "192.0.2.0/24")}}, ""},
+	}
+	for _, tc := range tests {
+		tc.cfg.EncryptionKey, tc.cfg.Salt = strong, salt
+		got := tc.cfg.Warnings()
+		if tc.want == "" {
+			if len(got) != 0 {
+				t.Errorf("%s: warnings %q, want none", tc.name, got)
+			}
+			continue
+		}
+		if len(got) != 1 || !strings.Contains(got[0], tc.want) {
+			t.Errorf("%s: warnings %q, want %q", tc.name, got, tc.want)
+		}
+	}
+	site := &Site{Path: "sites/a.yaml", AllowedIPs: loop}
+	if got := (&Config{}).ProxyWarnings([]*Site{site}); len(got) != 1 || !strings.Contains(got[0], "sites/a.yaml: allowed_ips holds 127.0.0.1/32") {
+		t.Errorf("site proxy warnings %q", got)
+	}
+	open := &Site{Path: "sites/b.yaml"}
+	if got := SiteWarnings(&Config{}, open); !slices.ContainsFunc(got, func(s string) bool { return strings.Contains(s, "no address may read this site") }) {
+		t.Errorf("site without allow-list: %q", got)
+	}
+}
+
+func mustParse(t *testing.T, s string) netip.Prefix {
+	t.Helper()
+	p, err := ParsePrefix(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
