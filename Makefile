@@ -11,9 +11,14 @@ build:
 	$(GO) build -o $(BIN)/cratos ./cmd/cratos
 	$(GO) build -o $(BIN)/mispsim ./cmd/mispsim
 
-# Start the service on embedded defaults against the built-in MISP emulator.
+# Start the service on embedded defaults against the built-in MISP emulator
+# (make demo LISTEN=0.0.0.0:8080 to listen elsewhere).
+LISTEN ?= 127.0.0.1:8080
 demo:
-	$(GO) run ./cmd/cratos demo
+	@echo "make demo: compiling bin/cratos (the first build downloads modules and takes a few minutes) ..."
+	@$(GO) build -o $(BIN)/cratos ./cmd/cratos
+	@echo "make demo: starting the demo on $(LISTEN) (make demo LISTEN=host:port for another address)"
+	$(BIN)/cratos demo --listen $(LISTEN)
 
 # Install the conformance tools when possible, then run every test with the
 # race detector.

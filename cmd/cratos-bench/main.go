@@ -8,10 +8,13 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/cratos-project/cratos/internal/version"
 )
 
 func main() {
@@ -64,6 +67,7 @@ Flags:
   --data DIR          give mispsim real data (warninglists, value pools);
                       default: generated data only, as on a fresh clone
   --seed S            seed of the generated data (default 1)
+  --version           print the version
   --help              show this help
 
 wrk and nginx must be installed (Debian packages wrk and nginx-light; run
@@ -181,6 +185,10 @@ func parseCounts(s string, least int) ([]int, error) {
 // run is the command: it returns 0 when every scenario ran (targets may be
 // missed), 1 when one failed, 2 for a bad invocation or missing tools.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if slices.Contains(args, "--version") || slices.Contains(args, "-version") {
+		fmt.Fprintln(stdout, "cratos-bench", version.String())
+		return 0
+	}
 	o, err := parseOptions(args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(stdout, usage)

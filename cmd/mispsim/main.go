@@ -18,11 +18,13 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/cratos-project/cratos/conformance/mispsim"
+	"github.com/cratos-project/cratos/internal/version"
 )
 
 func main() {
@@ -48,10 +50,15 @@ Flags:
   --types T1,T2      generate only these MISP types (e.g. ip-dst,ip-src)
   --tag-prefix P     tag loaded events P:incident-classification=<class>
   --gzip             gzip responses for clients that accept it
+  --version          print the version
   --help             show this help
 `
 
 func run(args []string, stdout, stderr io.Writer) int {
+	if slices.Contains(args, "--version") || slices.Contains(args, "-version") {
+		fmt.Fprintln(stdout, "mispsim", version.String())
+		return 0
+	}
 	fs := flag.NewFlagSet("mispsim", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	listen := fs.String("listen", "127.0.0.1:8081", "")

@@ -32,6 +32,8 @@ func commands() []command {
 	return []command{
 		{"serve", "run the service against the configured MISP sites", runServe},
 		{"demo", "run the service against a built-in MISP emulator with real data", runDemo},
+		{"init", "write a configuration, a site file and a first token for one MISP (init --misp URL --key KEY)", runInit},
+		{"check", "validate a configuration and its sites, probe each MISP, print warnings", runCheck},
 		{"token", "mint or inspect legacy tokens (token mint | token inspect)", runToken},
 		{"plugin", "check a renderer plugin binary (plugin check PATH)", runPlugin},
 		{"version", "print the version", runVersion},
@@ -45,6 +47,9 @@ func Main() {
 
 // Run runs the cratos command and returns the exit status.
 func Run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version") {
+		args[0] = "version"
+	}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		printUsage(stdout)
 		if len(args) == 0 {

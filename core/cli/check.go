@@ -1,0 +1,112 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/cratos-project/cratos/core/config"
+	"github.com/cratos-project/cratos/core/misp"
+	"github.com/cratos-project/cratos/renderers"
+)
+
+// runCheck validates a configuration and its site files as serve would,
+// probes each site's MISP and prints every warning. Exit status: 0 when
+// everything loads and every probed MISP answers (warnings included), 1
+// when a MISP does not answer, 2 when a file does not load.
+func runCheck(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("check", "check --config FILE", stderr)
+	cfgPath := fs.String("config", "config/config.yaml", "configuration file (sites from its sites_dir)")
+	if err := parse(fs, args, stdout); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError("check: unexpected argument %q", fs.Arg(0))
+	}
+	cfg, err := config.Load(*cfgPath)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	registry := renderers.Builtin().Clone()
+	sites, err := config.LoadSites(cfg.SitesDir, rendererCheck(registry))
+	if err != nil {
+		return usageError("%v", err)
+	}
+	all := sites.All()
+	fmt.Fprintf(stdout, "%s: loads; %d site file(s) in %s\n", cfg.Path, len(all), cfg.SitesDir)
+	if len(cfg.Plugins) > 0 {
+		fmt.Fprintf(stdout, "note: %d plugin(s) are not launched by check; their renderers' site options are checked by serve\n", len(cfg.Plugins))
+	}
+	warnings := configWarnings(cfg, all)
+	if len(all) == 0 {
+		warnings = append(warnings, "no site files: every token will be refused")
+	}
+	failed := 0
+	for _, line := range probeSites(all) {
+		fmt.Fprintln(stdout, line.text)
+		if line.failed {
+			failed++
+		}
+	}
+	for _, w := range warnings {
+		fmt.Fprintln(stdout, "warning: "+w)
+	}
+	if failed > 0 {
+		return &exitError{code: 1, msg: fmt.Sprintf("check: %d MISP instance(s) do not answer", failed)}
+	}
+	fmt.Fprintf(stdout, "ok (%d warning(s))\n", len(warnings))
+	return nil
+}
+
+type probeLine struct {
+	text   string
+	failed bool
+}
+
+// probeSites asks each enabled site's MISP (misp_url) for its version
+// without a key: any HTTP answer proves it reachable.
+func probeSites(sites []*config.Site) []probeLine {
+	out := make([]probeLine, len(sites))
+	var wg sync.WaitGroup
+	for i, s := range sites {
+		switch {
+		case !s.IsEnabled():
+			out[i] = probeLine{text: fmt.Sprintf("site %s: disabled", s.Name)}
+			continue
+		case s.MISPURL == "":
+			out[i] = probeLine{text: fmt.Sprintf("site %s: no misp_url, MISP not probed (tokens carry the URL; set misp_url to check it)", s.Name)}
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), time.Duration(s.MISPTimeoutSeconds)*time.Second)
+			defer cancel()
+			cl := misp.New(misp.Options{Site: s.Name, BaseURL: s.MISPURL, Timeout: time.Duration(s.MISPTimeoutSeconds) * time.Second, VerifyCert: s.VerifyCert(), UserAgent: "Cratos/" + version()})
+			_, err := cl.GetJSON(ctx, "/servers/getVersion.json")
+			var me *misp.Error
+			switch {
+			case err == nil || (errors.As(err, &me) && me.Kind != misp.Unreachable && me.Kind != misp.Timeout && me.Kind != misp.Canceled):
+				out[i] = probeLine{text: fmt.Sprintf("site %s: MISP at %s answers", s.Name, s.MISPURL)}
+			default:
+				out[i] = probeLine{text: fmt.Sprintf("site %s: MISP at %s does not answer: %v", s.Name, s.MISPURL, err), failed: true}
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// jsonField returns the string field name of a JSON object, or "".
+func jsonField(body []byte, name string) string {
+	var m map[string]any
+	if json.Unmarshal(body, &m) != nil {
+		return ""
+	}
+	s, _ := m[name].(string)
+	return s
+}

@@ -1,0 +1,163 @@
+package cli
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/conformance/mispsim"
+	"github.com/cratos-project/cratos/core/config"
+	"github.com/cratos-project/cratos/renderers"
+)
+
+// TestInitThenDevicePull is the first run of a new operator: cratos init
+// against a MISP (the emulator), cratos check, cratos serve, and a device
+// fetching the EDL URL init printed.
+func TestInitThenDevicePull(t *testing.T) {
+	_, simURL := startSim(t, blockEvent("init", attr("ip-dst", "198.51.100.7")))
+	dir := t.TempDir()
+	port := testtoolFreePort(t)
+	listen := "127.0.0.1:" + port
+	code, out, stderr := run1("init", "--misp", simURL, "--key", mispsim.DefaultKey, "--dir", dir, "--tag", e2eTag, "--listen", listen)
+	if code != 0 {
+		t.Fatalf("init: exit %d: %s%s", code, out, stderr)
+	}
+	host, _, _ := net.SplitHostPort(strings.TrimPrefix(simURL, "http://"))
+	for _, p := range []string{"config/config.yaml", "sites/" + host + ".yaml", "state"} {
+		if _, err := os.Stat(filepath.Join(dir, p)); err != nil {
+			t.Errorf("init did not create %s: %v", p, err)
+		}
+	}
+	cfgPath := filepath.Join(dir, "config", "config.yaml")
+	st, _ := os.Stat(cfgPath)
+	if st != nil && st.Mode().Perm() != 0o600 {
+		t.Errorf("config.yaml mode %v, want 0600 (it holds the token key)", st.Mode().Perm())
+	}
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.EncryptionKey) != 64 || len(cfg.Salt) != 32 || len(cfg.Warnings()) != 0 {
+		t.Errorf("generated secrets: key %d chars, salt %d chars, warnings %q", len(cfg.EncryptionKey), len(cfg.Salt), cfg.Warnings())
+	}
+	m := regexp.MustCompile(`(?m)^  curl -s -H 'token: (\S+)' (http://\S+/output/edl)$`).FindStringSubmatch(out)
+	if m == nil || !strings.Contains(out, "EDL URL") {
+		t.Fatalf("init printed no device lines:\n%s", out)
+	}
+	token, edlURL := m[1], m[2]
+
+	code, checkOut, stderr := run1("check", "--config", cfgPath)
+	if code != 0 || !strings.Contains(checkOut, "MISP at "+simURL+" answers") || !strings.Contains(checkOut, "ok (0 warning(s))") {
+		t.Errorf("check: exit %d:\n%s%s", code, checkOut, stderr)
+	}
+
+	svc, err := assemble(cfg, nil, renderers.Builtin().Clone(), slog.New(slog.DiscardHandler), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.close()
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go svc.server.Serve(ln)
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = svc.server.Shutdown(ctx)
+	}()
+	req, _ := http.NewRequest("GET", edlURL, nil)
+	req.Header.Set("token", token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(body) != "198.51.100.7\n" {
+		t.Errorf("device pull: %d %q", resp.StatusCode, body)
+	}
+
+	// A second init does not overwrite anything.
+	if code, _, stderr := run1("init", "--misp", simURL, "--key", mispsim.DefaultKey, "--dir", dir); code != 2 || !strings.Contains(stderr, "exists; not overwriting") {
+		t.Errorf("second init: exit %d %q", code, stderr)
+	}
+}
+
+func TestInitRefusesBadKeyOrDeadMISP(t *testing.T) {
+	_, simURL := startSim(t)
+	dead := "http://127.0.0.1:" + testtoolFreePort(t)
+	tests := []struct {
+		name, url, key, want string
+	}{
+		{"wrong key", simURL, strings.Repeat("Z", 40), "refuses the key"},
+		{"no MISP", dead, mispsim.DefaultKey, "does not answer"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			code, _, stderr := run1("init", "--misp", tc.url, "--key", tc.key, "--dir", dir)
+			if code != 1 || !strings.Contains(stderr, tc.want) || strings.Contains(stderr, tc.key) {
+				t.Errorf("exit %d, stderr %q; want 1 with %q and never the key", code, stderr, tc.want)
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+				t.Errorf("files written after a failed check: %v", entries)
+			}
+		})
+	}
+}
+
+// check prints every warning and fails on an unreachable MISP.
+func TestCheckWarnings(t *testing.T) {
+	cfg := writeConfig(t, `encryption_key: "x"
+salt: "<GENERATE ME>"
+allways_allowed_ips: [127.0.0.1/32]
+`)
+	sites := filepath.Join(filepath.Dir(filepath.Dir(cfg)), "sites")
+	dead := "http://127.0.0.1:" + testtoolFreePort(t)
+	if err := os.WriteFile(filepath.Join(sites, "a.example.yaml"), []byte("tag: x\nmisp_url: "+dead+"\nmispTimeoutSeconds: 5\nblacklisted_api_tokens: [empty]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := run1("check", "--config", cfg)
+	if code != 1 || !strings.Contains(stderr, "1 MISP instance(s) do not answer") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+	for _, want := range []string{
+		"site a.example: MISP at " + dead + " does not answer",
+		"warning: encryption_key has 1 characters",
+		"warning: salt is a placeholder",
+		"warning: allways_allowed_ips holds 127.0.0.1/32 and trusted_proxies is empty",
+		"a.example.yaml:4: blacklisted_api_tokens: \"empty\"",
+		"a.example.yaml: allowed_ips is empty: only allways_allowed_ips may read this site",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("check output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestVersionFlag(t *testing.T) {
+	for _, args := range [][]string{{"--version"}, {"version"}} {
+		if code, out, _ := run1(args...); code != 0 || !strings.HasPrefix(out, "cratos ") {
+			t.Errorf("%v: exit %d %q", args, code, out)
+		}
+	}
+}
+
+func testtoolFreePort(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	_, p, _ := net.SplitHostPort(l.Addr().String())
+	return p
+}
