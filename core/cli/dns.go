@@ -101,6 +101,5 @@ func startDNS(cfg *config.Config, svc *service, logger *slog.Logger) (func(), er
 	if err := srv.Start(context.Background()); err != nil {
 		return nil, fmt.Errorf("dns: %w", err)
 	}
-	logger.Info("dns primary listening", "addr", srv.Addr(), "zones", len(zones))
 	return func() { _ = srv.Close() }, nil
 }

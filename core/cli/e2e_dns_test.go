@@ -101,6 +101,9 @@ func TestE2EDNSZoneTransfer(t *testing.T) {
 		t.Fatalf("startDNS: %v", err)
 	}
 	t.Cleanup(stop)
+	if n := strings.Count(e.log.String(), "dns primary listening"); n != 1 {
+		t.Errorf("\"dns primary listening\" logged %d times, want once", n)
+	}
 
 	d := e2eDig{t: t, dig: dig, primaryPort: primaryPort, namedPort: namedPort}
 	serial1 := d.soa(primaryPort)

@@ -383,6 +383,14 @@ func TestTransferTSIG(t *testing.T) {
 				if ts == nil || ts.Error != tt.tsigErr || ts.MAC != "" {
 					t.Fatalf("TSIG of the answer = %v, want error %s and no MAC", ts, dns.RcodeToString[int(tt.tsigErr)])
 				}
+				// The time signed is the server's clock, as BIND sends it;
+				// 0 reads as "clocks are unsynchronized" to dig and BIND.
+				if now := uint64(time.Now().Unix()); ts.TimeSigned+60 < now || ts.TimeSigned > now+60 {
+					t.Fatalf("TSIG time signed %d, want about %d", ts.TimeSigned, now)
+				}
+				if ts.Fudge != 300 || ts.OrigId != m.Id || r.Id != m.Id {
+					t.Fatalf("TSIG fudge %d, original id %d, answer id %d; want 300, %d, %d", ts.Fudge, ts.OrigId, r.Id, m.Id, m.Id)
+				}
 			}
 			if tt.wantZone {
 				if err != nil {
