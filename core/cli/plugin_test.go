@@ -101,7 +101,7 @@ func TestServeWithExamplePlugin(t *testing.T) {
 	}
 	metricsText, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if !strings.Contains(string(metricsText), `cratos_plugin_restarts{plugin="routeros"} 0`) {
+	if !strings.Contains(string(metricsText), `cratos_plugin_restarts_total{plugin="routeros"} 0`) {
 		t.Errorf("/metrics lacks the plugin's restart count")
 	}
 	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {

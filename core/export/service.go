@@ -346,7 +346,7 @@ func (s *Service) build(ctx context.Context, r Request, rd renderers.Renderer, k
 		return Result{}, err
 	}
 	if s.opts.Observer != nil {
-		s.opts.Observer.Built(r.Site.Name, r.Feed, rd.Info().Name, time.Since(start), a.Entries, a.Invalid)
+		observeBuilt(s.opts.Observer, r, rd.Info().Name, time.Since(start), a.Entries, a.Invalid)
 	}
 	s.hot.set(nsArtifact, a, now.Add(r.TTL))
 	s.lkg.set(k.artifact, a, time.Time{})
@@ -409,6 +409,7 @@ func (s *Service) fetch(ctx context.Context, r Request) (*Snapshot, error) {
 		Timeout:    time.Duration(r.Site.MISPTimeoutSeconds) * time.Second,
 		VerifyCert: r.Site.VerifyCert(),
 		UserAgent:  s.opts.UserAgent,
+		Logger:     s.opts.Logger,
 	})
 	// Each paging worker extracts into its own slice; they are merged and
 	// sorted once at the end.
@@ -435,11 +436,15 @@ func (s *Service) fetch(ctx context.Context, r Request) (*Snapshot, error) {
 		return func(a indicator.Attribute) { p.ins = p.x.Add(p.ins, a) }
 	}
 	start := time.Now()
+	s.opts.Logger.Info("MISP pull started", "site", r.Site.Name, "kind", string(r.Kind), "feed", r.Feed, "type", r.DataType.Name,
+		"age", r.Age, "page_size", r.Site.PageSize)
 	n, err := client.SearchAttributes(ctx, q, r.Site.PageSize, fetchParallel, newSink)
 	if s.opts.Observer != nil {
 		s.opts.Observer.Fetched(r.Site.Name, time.Since(start), n, err)
 	}
 	if err != nil {
+		s.opts.Logger.Warn("MISP pull failed", "site", r.Site.Name, "kind", string(r.Kind), "feed", r.Feed, "type", r.DataType.Name,
+			"attributes", n, "ms", millis(time.Since(start)), "error", err)
 		return nil, err
 	}
 	total := 0
@@ -460,7 +465,7 @@ func (s *Service) fetch(ctx context.Context, r Request) (*Snapshot, error) {
 	s.sites.Store(r.Site.Name, SiteState{LastBuild: now, LastURL: r.MISPURL})
 	s.opts.Logger.Info("fetched", "site", r.Site.Name, "kind", string(r.Kind), "feed", r.Feed, "type", r.DataType.Name,
 		"age", r.Age, "attributes", n, "indicators", len(ins), "invalid", st.Invalid, "skipped", st.Skipped,
-		"kept_nets", st.KeptNets, "took", time.Since(start).Round(time.Millisecond).String())
+		"kept_nets", st.KeptNets, "ms", millis(time.Since(start)))
 	return &Snapshot{Fetched: now.UTC().Truncate(time.Second), Indicators: ins, Stats: st}, nil
 }
 

@@ -2,6 +2,10 @@
 // by route, status and output; cache hits, misses and stale answers; MISP
 // latency and errors per site; build time, entries and invalid values per
 // feed; authentication failures; plugin restarts.
+//
+// Names and types follow the Prometheus conventions (counters end in
+// _total, units are seconds, one series per list) and pass
+// promtool check metrics.
 package metrics
 
 import (
@@ -31,6 +35,7 @@ type Metrics struct {
 	entries      *prometheus.GaugeVec
 	invalid      *prometheus.GaugeVec
 	authFailures *prometheus.CounterVec
+	lists        *listAges
 }
 
 // New returns Metrics registered in a fresh registry, with the Go runtime
@@ -51,13 +56,14 @@ func New() *Metrics {
 		buildSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "cratos_render_seconds",
 			Help: "Time to render a list.", Buckets: []float64{.001, .01, .05, .1, .5, 1, 5, 30}}, []string{"site", "output"}),
 		entries: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "cratos_feed_entries",
-			Help: "Indicators in the last list built, by site, feed and output."}, []string{"site", "feed", "output"}),
+			Help: "Indicators in the last list built, by site, feed, data type and output."}, listLabelNames),
 		invalid: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "cratos_feed_invalid_values",
-			Help: "MISP values dropped as invalid in the last list built."}, []string{"site", "feed", "output"}),
+			Help: "MISP values dropped as invalid in the last list built, by site, feed, data type and output."}, listLabelNames),
 		authFailures: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "cratos_auth_failures_total",
 			Help: "Refused requests by HTTP status (401, 403, 429)."}, []string{"status"}),
+		lists: newListAges(time.Now),
 	}
-	m.reg.MustRegister(m.requests, m.duration, m.cache, m.mispLatency, m.mispErrors, m.buildSeconds, m.entries, m.invalid, m.authFailures,
+	m.reg.MustRegister(m.requests, m.duration, m.cache, m.mispLatency, m.mispErrors, m.buildSeconds, m.entries, m.invalid, m.authFailures, m.lists,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -70,11 +76,11 @@ func (m *Metrics) Handler() http.Handler {
 // Register adds another collector (a plugin's restart count, say).
 func (m *Metrics) Register(c prometheus.Collector) error { return m.reg.Register(c) }
 
-// WatchPlugin exports a plugin's restart count as
-// cratos_plugin_restarts{plugin="name"}.
+// WatchPlugin exports a plugin's restart count as the counter
+// cratos_plugin_restarts_total{plugin="name"}.
 func (m *Metrics) WatchPlugin(name string, restarts func() int) error {
-	return m.reg.Register(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-		Name:        "cratos_plugin_restarts",
+	return m.reg.Register(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name:        "cratos_plugin_restarts_total",
 		Help:        "Times a renderer plugin process was started again after a failure.",
 		ConstLabels: prometheus.Labels{"plugin": name},
 	}, func() float64 { return float64(restarts()) }))
@@ -106,11 +112,19 @@ func (m *Metrics) Fetched(site string, d time.Duration, _ int, err error) {
 	m.mispLatency.WithLabelValues(site).Observe(d.Seconds())
 }
 
-// Built implements export.Observer.
+// Built implements export.Observer for callers that do not name the data
+// type (BuiltList is used otherwise).
 func (m *Metrics) Built(site, feed, output string, d time.Duration, entries, invalid int) {
-	m.buildSeconds.WithLabelValues(site, output).Observe(d.Seconds())
-	m.entries.WithLabelValues(site, feed, output).Set(float64(entries))
-	m.invalid.WithLabelValues(site, feed, output).Set(float64(invalid))
+	m.BuiltList(export.ListLabels{Site: site, Feed: feed, Output: output}, d, entries, invalid)
+}
+
+// BuiltList implements export.ListObserver: one series per list, so lists
+// of different data types never overwrite each other.
+func (m *Metrics) BuiltList(l export.ListLabels, d time.Duration, entries, invalid int) {
+	m.buildSeconds.WithLabelValues(l.Site, l.Output).Observe(d.Seconds())
+	m.entries.WithLabelValues(l.Site, l.Feed, l.DataType, l.Output).Set(float64(entries))
+	m.invalid.WithLabelValues(l.Site, l.Feed, l.DataType, l.Output).Set(float64(invalid))
+	m.lists.built(l)
 }
 
 func kindName(k misp.Kind) string {

@@ -1,0 +1,32 @@
+package export
+
+import "time"
+
+// ListLabels name one list for metrics: site, feed (or "org:<uuid>" for
+// the uuid route), data type and output.
+type ListLabels struct {
+	Site, Feed, DataType, Output string
+}
+
+// ListObserver is an Observer that also wants each built list's data
+// type; when the Observer implements it, BuiltList is called instead of
+// Built.
+type ListObserver interface {
+	BuiltList(l ListLabels, d time.Duration, entries, invalid int)
+}
+
+// observeBuilt reports a built list to o.
+func observeBuilt(o Observer, r Request, output string, d time.Duration, entries, invalid int) {
+	if lo, ok := o.(ListObserver); ok {
+		feed := r.Feed
+		if r.Kind == KindOrg {
+			feed = "org:" + r.Org
+		}
+		lo.BuiltList(ListLabels{Site: r.Site.Name, Feed: feed, DataType: r.DataType.Name, Output: output}, d, entries, invalid)
+		return
+	}
+	o.Built(r.Site.Name, r.Feed, output, d, entries, invalid)
+}
+
+// millis is a duration in milliseconds, the one unit of durations in logs.
+func millis(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
