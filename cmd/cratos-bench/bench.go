@@ -283,7 +283,7 @@ func entries(r response) int {
 	return n
 }
 
-var fetchedRE = regexp.MustCompile(`"attributes":([0-9]+),.*"took":"([^"]+)"`)
+var fetchedRE = regexp.MustCompile(`"attributes":([0-9]+),.*"ms":([0-9.]+)`)
 
 // lastFetch waits until cratos has logged its n-th MISP fetch (its log
 // arrives through a pipe, a moment after the answer) and returns the
@@ -305,8 +305,8 @@ func (c *cratosInst) lastFetch(n int) (attrs int, took time.Duration, ok bool) {
 			return 0, 0, false
 		}
 		attrs, _ = strconv.Atoi(m[1])
-		took, err := time.ParseDuration(m[2])
-		return attrs, took, err == nil
+		ms, err := strconv.ParseFloat(m[2], 64)
+		return attrs, time.Duration(ms * float64(time.Millisecond)), err == nil
 	}
 	return 0, 0, false
 }

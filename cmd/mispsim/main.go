@@ -105,7 +105,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	log.Info("mispsim listening",
 		"url", "http://"+ln.Addr().String(),
 		"events", st.Events, "attributes", st.Attributes, "warninglists", st.Warninglists,
-		"demo_key", *key == "", "gzip", *gz, "load_time", time.Since(start).Round(time.Millisecond))
+		"demo_key", *key == "", "gzip", *gz, "load_ms", time.Since(start).Milliseconds())
 
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -53,7 +53,7 @@ func assemble(cfg *config.Config, sites *config.Sites, registry *renderers.Regis
 
 	start := time.Now()
 	svc.codec = auth.NewCodec(cfg.EncryptionKey, cfg.Salt)
-	logger.Info("token key derived", "took", time.Since(start).Round(time.Millisecond).String())
+	logger.Info("token key derived", "ms", time.Since(start).Milliseconds())
 
 	mem := cache.NewMemory(cfg.CacheMaxBytes)
 	tiered := &cache.Tiered{L1: mem, Logger: logger}

@@ -1,9 +1,12 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -51,6 +54,9 @@ func runTokenMint(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usageError("token mint: %v", err)
 	}
+	for _, w := range mintWarnings(cfg, cl, time.Now()) {
+		fmt.Fprintln(stderr, "cratos: token mint: warning: "+w)
+	}
 	fmt.Fprintln(stdout, tok)
 	return nil
 }
@@ -78,10 +84,10 @@ func claimsFromURL(raw, key, expires string) (auth.Claims, error) {
 	return cl, nil
 }
 
-func runTokenInspect(args []string, stdout, stderr io.Writer) error {
+func runTokenInspect(args []string, stdout, stderr io.Writer) (err error) {
 	fs := newFlags("token inspect", "token inspect --config FILE TOKEN", stderr)
 	cfgPath := fs.String("config", "config/config.yaml", "configuration file holding encryption_key and salt")
-	if err := parse(fs, args, stdout); err != nil {
+	if err = parse(fs, args, stdout); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
@@ -92,16 +98,47 @@ func runTokenInspect(args []string, stdout, stderr io.Writer) error {
 		return usageError("%v", err)
 	}
 	tok := strings.TrimSpace(fs.Arg(0))
-	cl, err := auth.NewCodec(cfg.EncryptionKey, cfg.Salt).Verify(tok, time.Now())
+	codec := auth.NewCodec(cfg.EncryptionKey, cfg.Salt)
+	cl, err := codec.Verify(tok, time.Now())
+	expired := false
+	if errors.Is(err, auth.ErrExpired) {
+		// Still show what it names and its fingerprint: an expired token
+		// may need revoking elsewhere, or renewing.
+		cl, err = codec.Verify(tok, time.Time{})
+		expired = err == nil
+	}
 	if err != nil {
 		msg, _ := auth.Detail(err)
 		return &exitError{code: 1, msg: "token inspect: " + msg}
 	}
+	defer func() {
+		if expired {
+			err = &exitError{code: 1, msg: "token inspect: The security token has expired."}
+		}
+	}()
 	key := cl.Key
 	fmt.Fprintf(stdout, "misp:        %s\n", cl.BaseURL())
 	fmt.Fprintf(stdout, "site file:   %s.yaml\n", cl.Host)
 	fmt.Fprintf(stdout, "key:         %s…%s (%d characters)\n", key[:4], key[len(key)-4:], len(key))
-	fmt.Fprintf(stdout, "expires:     %s (stops working at 00:00 server time)\n", cl.Expires)
+	if expired {
+		fmt.Fprintf(stdout, "expires:     %s (EXPIRED: stopped working at 00:00 server time)\n", cl.Expires)
+	} else {
+		fmt.Fprintf(stdout, "expires:     %s (stops working at 00:00 server time)\n", cl.Expires)
+	}
 	fmt.Fprintf(stdout, "fingerprint: %s\n", auth.Fingerprint(tok))
 	return nil
+}
+
+// mintWarnings says why a freshly minted token would not work yet: its
+// site has no file, or its expiry date is not in the future.
+func mintWarnings(cfg *config.Config, cl auth.Claims, now time.Time) []string {
+	var out []string
+	site := filepath.Join(cfg.SitesDir, cl.Host+".yaml")
+	if _, err := os.Stat(site); err != nil {
+		out = append(out, fmt.Sprintf("%s does not exist: the token is refused (403 Token config file not found) until it does", site))
+	}
+	if exp, err := time.ParseInLocation("2006-01-02", cl.Expires, now.Location()); err == nil && !now.Before(exp) {
+		out = append(out, fmt.Sprintf("expiry date %s is not in the future: the token is already expired", cl.Expires))
+	}
+	return out
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -29,6 +30,8 @@ type Options struct {
 	UserAgent string
 	// MaxResponseBytes bounds one response body (default 1 GiB).
 	MaxResponseBytes int64
+	// Logger, when set, gets one debug line per restSearch page.
+	Logger *slog.Logger
 }
 
 // Client talks to one MISP instance with one API key. It is safe for

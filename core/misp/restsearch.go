@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/valyala/fastjson"
@@ -167,6 +168,7 @@ func (c *Client) SearchAttributes(ctx context.Context, q Query, pageSize, parall
 // X-Skipped-Elements-Count) fall short of the limit; without that header,
 // a warninglisted search ends at an empty page.
 func (c *Client) searchPage(ctx context.Context, q Query, pageSize, page int, buf *bytes.Buffer, p *fastjson.Parser, fn func(indicator.Attribute)) (n int, done bool, err error) {
+	start := time.Now()
 	body, hdr, err := c.do(ctx, http.MethodPost, "/attributes/restSearch", q.Body(pageSize, page), buf)
 	if err != nil {
 		return 0, false, err
@@ -174,6 +176,9 @@ func (c *Client) searchPage(ctx context.Context, q Query, pageSize, page int, bu
 	n, err = decodePage(p, body, fn)
 	if err != nil {
 		return 0, false, &Error{Kind: BadResponse, Site: c.opts.Site, Detail: err.Error()}
+	}
+	if c.opts.Logger != nil {
+		c.opts.Logger.Debug("MISP page", "site", c.opts.Site, "page", page, "attributes", n, "bytes", len(body), "ms", millis(time.Since(start)))
 	}
 	switch skipped, serr := strconv.Atoi(hdr.Get("X-Skipped-Elements-Count")); {
 	case serr == nil:
@@ -246,3 +251,6 @@ func init() {
 		}
 	}
 }
+
+// millis is a duration in milliseconds, the one unit of durations in logs.
+func millis(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

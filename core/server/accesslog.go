@@ -53,6 +53,9 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 		l.str("site", cl.site.Name)
 		l.str("consumer", cl.consumerID())
 	}
+	if v, ok := c.Locals("reason").(string); ok {
+		l.str("reason", v)
+	}
 	if v, ok := c.Locals("cache").(string); ok {
 		l.str("cache", v)
 	}

@@ -31,7 +31,10 @@ func (s *Server) authenticate(c *fiber.Ctx) (*caller, error) {
 	if s.limiter.blocked(ip, now) {
 		return nil, detail(c, fiber.StatusTooManyRequests, "Too many failed authentications; try again later.")
 	}
-	fail := func(status int, msg string) (*caller, error) {
+	// reason goes to the access log (never the token): why the request was
+	// refused, in the operator's words rather than the client's.
+	fail := func(status int, msg, reason string) (*caller, error) {
+		c.Locals("reason", reason)
 		s.limiter.fail(ip, now)
 		if status == fiber.StatusUnauthorized {
 			c.Set(fiber.HeaderWWWAuthenticate, "Basic")
@@ -42,9 +45,9 @@ func (s *Server) authenticate(c *fiber.Ctx) (*caller, error) {
 	if err != nil {
 		msg, _ := auth.Detail(err)
 		if errors.Is(err, auth.ErrBasic) {
-			return fail(fiber.StatusUnauthorized, msg)
+			return fail(fiber.StatusUnauthorized, msg, "malformed Basic credentials")
 		}
-		return fail(fiber.StatusForbidden, msg)
+		return fail(fiber.StatusForbidden, msg, "no token")
 	}
 	claims, fp, err := s.opts.Codec.VerifyFingerprint(token, now)
 	if err != nil {
@@ -52,20 +55,20 @@ func (s *Server) authenticate(c *fiber.Ctx) (*caller, error) {
 		if !ok {
 			msg = "Unknown error in CheckApiToken"
 		}
-		return fail(fiber.StatusForbidden, msg)
+		return fail(fiber.StatusForbidden, msg, "token not valid: "+msg)
 	}
 	site, ok := s.opts.Sites.Get(claims.Host)
 	if !ok {
-		return fail(fiber.StatusForbidden, "Token config file not found")
+		return fail(fiber.StatusForbidden, "Token config file not found", "unknown site "+claims.Host+" (no sites/"+claims.Host+".yaml)")
 	}
 	if site.IsRevoked(fp) {
-		return fail(fiber.StatusForbidden, "The provided API token is blacklisted and cannot be used.")
+		return fail(fiber.StatusForbidden, "The provided API token is blacklisted and cannot be used.", "token revoked in site "+site.Name+" (consumer "+fp[:16]+")")
 	}
 	if !site.IsEnabled() {
-		return fail(fiber.StatusForbidden, "site disabled")
+		return fail(fiber.StatusForbidden, "site disabled", "site "+site.Name+" disabled")
 	}
 	if !acl.Allowed(ip, s.opts.Config.AlwaysAllowedIPs, site.AllowedIPs) {
-		return fail(fiber.StatusForbidden, ip.String()+" are not allowed to access the MISP instance.")
+		return fail(fiber.StatusForbidden, ip.String()+" are not allowed to access the MISP instance.", "address "+ip.String()+" not allowed for site "+site.Name)
 	}
 	cl := &caller{token: token, fingerprint: fp, claims: claims, site: site, ip: ip}
 	c.Locals("caller", cl)
