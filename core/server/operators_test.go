@@ -2,9 +2,12 @@ package server_test
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/cratos-project/cratos/conformance/mispsim"
 	"github.com/cratos-project/cratos/core/config"
 )
 
@@ -65,5 +68,83 @@ func TestTrustedProxyNoWarning(t *testing.T) {
 	}
 	if _, body := h.get("/v1/status?sites=0"); strings.Contains(body, "untrusted_proxy") {
 		t.Errorf("status warns with the proxy trusted: %s", body)
+	}
+}
+
+// Each refusal's access log line says why, never with the token.
+func TestRefusalReasonsLogged(t *testing.T) {
+	h := newHarness(t, withConfig(func(c *config.Config) { c.AlwaysAllowedIPs = nil }),
+		withSite(func(s *config.Site) { s.AllowedIPs = config.Prefixes{mustPrefix(t, "192.0.2.0/24")} }))
+	other := h.claims
+	other.Host = "nowhere.example"
+	tests := []struct {
+		name, token, want string
+	}{
+		{"no token", "", `"reason":"no token"`},
+		{"unknown site", h.mint(other), `"reason":"unknown site nowhere.example (no sites/nowhere.example.yaml)"`},
+		{"address not allowed", h.token, `"reason":"address 127.0.0.1 not allowed for site ` + h.site.Name + `"`},
+		{"garbage token", "gAAAAAgarbage", `"reason":"token not valid: `},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			before := len(h.logs.String())
+			resp, _ := h.get(feedPath, "token", tc.token)
+			if resp.StatusCode != 403 {
+				t.Fatalf("status %d, want 403", resp.StatusCode)
+			}
+			var logs string
+			deadline := time.Now().Add(20 * time.Second)
+			for time.Now().Before(deadline) {
+				if logs = h.logs.String()[before:]; strings.Contains(logs, `"status":403`) {
+					break
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			if !strings.Contains(logs, tc.want) {
+				t.Errorf("access log lacks %s:\n%s", tc.want, logs)
+			}
+			if tc.token != "" && strings.Contains(logs, tc.token) {
+				t.Error("the access log holds the token")
+			}
+		})
+	}
+}
+
+// Warninglist XML and YAML bytes as the original's dicttoxml and PyYAML
+// write them.
+func TestWarninglistBytesAsOriginal(t *testing.T) {
+	h := newHarness(t)
+	id, err := h.sim.AddWarninglist(mispsim.Warninglist{Name: "Bytes list", Type: "cidr", Description: "it's <d>", Version: 2, Category: "false-positive",
+		List: []string{"o'brien.example", "2001:218:3004::/48", "a&b", "2001:218:3004::/48"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "/v1/warninglist/id/" + strconv.FormatInt(id, 10) + "/output/"
+	_, idx := h.authed("/v1/warninglist/id/0/output/xml")
+	for _, want := range []string{"<enabled>true</enabled>", "<description>it&apos;s &lt;d&gt;</description>"} {
+		if !strings.Contains(idx, want) {
+			t.Errorf("index xml lacks %s:\n%s", want, idx)
+		}
+	}
+	if strings.Contains(idx, "True") || strings.Contains(idx, "&#39;") {
+		t.Errorf("index xml has Python's True or a numeric entity:\n%s", idx)
+	}
+	_, view := h.authed(base + "xml")
+	for _, want := range []string{"<comment></comment>", "<value>o&apos;brien.example</value>", "<value>a&amp;b</value>"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("view xml lacks %s:\n%s", want, view)
+		}
+	}
+	if strings.Contains(view, "None") {
+		t.Errorf("view xml has Python's None:\n%s", view)
+	}
+	if _, y := h.authed(base + "yaml"); y != "---\n- 2001:218:3004::/48\n- a&b\n- o'brien.example\n" {
+		t.Errorf("view yaml %q", y)
+	}
+	_, iy := h.authed("/v1/warninglist/id/0/output/yaml")
+	for _, want := range []string{"  description: it's <d>\n", "  name: Bytes list\n", "  enabled: true\n"} {
+		if !strings.Contains(iy, want) {
+			t.Errorf("index yaml lacks %q:\n%s", want, iy)
+		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"encoding/xml"
 	"fmt"
 	"slices"
 	"strconv"
@@ -227,12 +226,7 @@ func warninglistView(doc *fastjson.Value, out string) ([]byte, string, error) {
 		pyJSON(&b, arr)
 		return b.Bytes(), "application/json", nil
 	}
-	if len(values) == 0 {
-		return []byte("--- []\n"), "text/plain; charset=utf-8", nil
-	}
-	b.WriteString("---\n")
-	yamlValue(&b, arr, 0, true)
-	return b.Bytes(), "text/plain; charset=utf-8", nil
+	return pyYAMLList(values), "text/plain; charset=utf-8", nil
 }
 
 // scalarText prints a JSON scalar as Python's str() would.
@@ -379,8 +373,18 @@ func yamlScalar(v *fastjson.Value) string {
 	return v.String()
 }
 
-// yamlString quotes s when a plain scalar would change its meaning.
+// yamlString writes s as PyYAML does: plain, single- or double-quoted by
+// PyYAML's rules (short values; a value PyYAML would fold keeps the
+// simpler quoting below).
 func yamlString(s string) string {
+	if out, ok := pyYAMLScalar(s); ok {
+		return out
+	}
+	return yamlStringFallback(s)
+}
+
+// yamlStringFallback quotes s when a plain scalar would change its meaning.
+func yamlStringFallback(s string) string {
 	plain := s != "" && !strings.ContainsAny(s, ":#{}[],&*!|>'\"%@`\n\t") && s == strings.TrimSpace(s) &&
 		!strings.HasPrefix(s, "-") && !strings.HasPrefix(s, "?")
 	if plain {
@@ -419,10 +423,8 @@ func xmlValue(b *bytes.Buffer, name string, v *fastjson.Value) {
 		for _, item := range v.GetArray() {
 			xmlValue(b, "item", item)
 		}
-	case fastjson.TypeString:
-		_ = xml.EscapeText(b, v.GetStringBytes())
 	default:
-		_ = xml.EscapeText(b, []byte(scalarText(v)))
+		b.WriteString(dicttoxmlText(v))
 	}
 	b.WriteString("</" + name + ">")
 }
