@@ -148,3 +148,44 @@ func TestWarninglistBytesAsOriginal(t *testing.T) {
 		}
 	}
 }
+
+// HEAD works on every GET route; other methods get 405 with Allow; a
+// trailing slash is a 307 to the path without it; paths are
+// case-sensitive.
+func TestMethodsSlashesAndCase(t *testing.T) {
+	h := newHarness(t)
+	tests := []struct {
+		method, path string
+		status       int
+		allow, loc   string
+	}{
+		{"HEAD", "/v1/status?sites=0", 200, "", ""},
+		{"HEAD", feedPath, 403, "", ""}, // no token: authentication still applies
+		{"POST", "/v1/status", 405, "GET, HEAD", ""},
+		{"PUT", feedPath, 405, "GET, HEAD", ""},
+		{"DELETE", "/v1/renderers", 405, "GET, HEAD", ""},
+		{"GET", "/v1/generate_token_json", 405, "POST", ""},
+		{"GET", "/v1/status/", 307, "", "/v1/status"},
+		{"GET", "/v1/status/?sites=0", 307, "", "/v1/status?sites=0"},
+		{"GET", feedPath + "/", 307, "", feedPath},
+		{"GET", "/V1/status", 404, "", ""},
+		{"GET", "/v1/nothing", 404, "", ""},
+	}
+	for _, tc := range tests {
+		resp, body := h.do(tc.method, tc.path)
+		if resp.StatusCode != tc.status || resp.Header.Get("Allow") != tc.allow || resp.Header.Get("Location") != tc.loc {
+			t.Errorf("%s %s: %d Allow %q Location %q (%s); want %d %q %q", tc.method, tc.path, resp.StatusCode,
+				resp.Header.Get("Allow"), resp.Header.Get("Location"), body, tc.status, tc.allow, tc.loc)
+		}
+		if tc.method == "HEAD" && body != "" {
+			t.Errorf("HEAD %s sent a body: %q", tc.path, body)
+		}
+	}
+	// HEAD of a list: the GET's headers, no body.
+	get, gbody := h.authed(feedPath)
+	head, hbody := h.do("HEAD", feedPath, "token", h.token)
+	if head.StatusCode != 200 || hbody != "" || head.Header.Get("ETag") != get.Header.Get("ETag") || head.Header.Get("Content-Length") != strconv.Itoa(len(gbody)) {
+		t.Errorf("HEAD list: %d, body %q, ETag %q vs %q, length %q vs %d", head.StatusCode, hbody, head.Header.Get("ETag"), get.Header.Get("ETag"), head.Header.Get("Content-Length"), len(gbody))
+	}
+
+}

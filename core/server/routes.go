@@ -85,7 +85,7 @@ func (s *Server) table() []route {
 func (s *Server) routes() {
 	s.app.Use(s.accessLog, s.recoverer, s.watchProxy)
 	for _, r := range s.table() {
-		s.app.Add(r.method, r.path, r.handler)
+		s.addRoute(r)
 	}
-	s.app.Use(func(c *fiber.Ctx) error { return detail(c, fiber.StatusNotFound, "Not Found") })
+	s.app.Use(s.fallback)
 }

@@ -84,6 +84,8 @@ func New(opts Options) *Server {
 	}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "cratos",
+		StrictRouting:         true, // "/x/" is a redirect to "/x", as in the original
+		CaseSensitive:         true,
 		DisableStartupMessage: true,
 		Immutable:             true,
 		ReadTimeout:           30 * time.Second,
