@@ -1,7 +1,9 @@
 package server_test
 
 import (
+	"crypto/md5"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -188,4 +190,50 @@ func TestMethodsSlashesAndCase(t *testing.T) {
 		t.Errorf("HEAD list: %d, body %q, ETag %q vs %q, length %q vs %d", head.StatusCode, hbody, head.Header.Get("ETag"), get.Header.Get("ETag"), head.Header.Get("Content-Length"), len(gbody))
 	}
 
+}
+
+// <list URL>.md5 works on vendor routes too: the MD5 of the list's bytes.
+func TestVendorChecksumURL(t *testing.T) {
+	h := newHarness(t)
+	for _, vendor := range []string{"paloalto", "cisco"} {
+		base := "/v1/vendor/" + vendor + "/feed/block/type/ipv4/age/1y"
+		resp, list := h.authed(base)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %d", base, resp.StatusCode)
+		}
+		resp, sum := h.authed(base + ".md5")
+		if want := fmt.Sprintf("%x", md5.Sum([]byte(list))); resp.StatusCode != 200 || sum != want {
+			t.Errorf("%s.md5: %d %q, want %s", base, resp.StatusCode, sum, want)
+		}
+	}
+	if resp, _ := h.authed("/v1/vendor/cisco/feed/block/type/ipv4/age/1y.sha1"); resp.StatusCode != 422 {
+		t.Errorf("other suffix: %d, want 422", resp.StatusCode)
+	}
+}
+
+// EDL URL lists leave URLs with a port out by default and say so in
+// X-Cratos-Dropped; X-Cratos-Entries counts what the renderer was given.
+// url_ports: strip keeps them without the port.
+func TestEDLPortURLsReported(t *testing.T) {
+	for _, tc := range []struct {
+		opt, body, dropped string
+	}{
+		{"", "plain.example/y\n", "edl URL with a port=1"},
+		{"strip", "plain.example/y\nported.example/x\n", ""},
+	} {
+		h := newHarness(t, withSite(func(s *config.Site) {
+			if tc.opt != "" {
+				s.Renderers = map[string]map[string]string{"edl": {"url_ports": tc.opt}}
+			}
+		}))
+		if _, err := h.sim.AddEvent(mispsim.Event{Info: "urls", Published: true, Tags: []string{"example:incident-classification=alert"},
+			Attributes: []mispsim.Attribute{{Type: "url", Value: "http://ported.example:8080/x", ToIDS: true}, {Type: "url", Value: "https://plain.example/y", ToIDS: true}}}); err != nil {
+			t.Fatal(err)
+		}
+		resp, body := h.authed("/v1/feed/alert/type/url/age/1y/output/edl")
+		if resp.StatusCode != 200 || body != tc.body || resp.Header.Get("X-Cratos-Entries") != "2" || resp.Header.Get("X-Cratos-Dropped") != tc.dropped {
+			t.Errorf("url_ports %q: %d %q, entries %q, dropped %q; want %q, 2, %q", tc.opt, resp.StatusCode, body,
+				resp.Header.Get("X-Cratos-Entries"), resp.Header.Get("X-Cratos-Dropped"), tc.body, tc.dropped)
+		}
+	}
 }

@@ -50,6 +50,14 @@ func (s *Server) parseList(c *fiber.Ctx, cl *caller, kind export.Kind) (export.R
 	}
 	r.DataType = dt
 	r.Age = c.Params("dataAge")
+	if kind == export.KindVendor {
+		// The vendor route ends with the age: <list URL>.md5 is its
+		// checksum URL (Cisco FMC, suricata-update).
+		if age, ok := strings.CutSuffix(r.Age, ".md5"); ok {
+			r.Age = age
+			c.Locals("checksum", true)
+		}
+	}
 	if _, err := export.Since(r.Age, s.opts.Now()); err != nil {
 		v.add("path", "dataAge", "value_error", "Value error, "+err.Error()+" (e.g. "+strings.Join(export.LegacyAges[:6], ", ")+")", r.Age)
 	}
