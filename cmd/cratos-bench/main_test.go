@@ -483,3 +483,10 @@ func TestQuickRun(t *testing.T) {
 		}
 	}
 }
+
+func TestVersionFlag(t *testing.T) {
+	var out, errb strings.Builder
+	if code := run(context.Background(), []string{"--version"}, &out, &errb); code != 0 || !strings.HasPrefix(out.String(), "cratos-bench ") {
+		t.Errorf("--version: exit %d, %q %q", code, out.String(), errb.String())
+	}
+}

@@ -47,3 +47,10 @@ func TestRunHelp(t *testing.T) {
 		}
 	}
 }
+
+func TestVersionFlag(t *testing.T) {
+	var out, errb strings.Builder
+	if code := run([]string{"--version"}, &out, &errb); code != 0 || !strings.HasPrefix(out.String(), "mispsim ") {
+		t.Errorf("--version: exit %d, %q %q", code, out.String(), errb.String())
+	}
+}

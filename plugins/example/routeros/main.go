@@ -1,5 +1,18 @@
 package main
 
-import "github.com/cratos-project/cratos/plugins"
+import (
+	"fmt"
+	"os"
+	"slices"
 
-func main() { plugins.Serve(Renderer{}) }
+	"github.com/cratos-project/cratos/internal/version"
+	"github.com/cratos-project/cratos/plugins"
+)
+
+func main() {
+	if slices.Contains(os.Args[1:], "--version") {
+		fmt.Println("cratos-routeros", version.String())
+		return
+	}
+	plugins.Serve(Renderer{})
+}
