@@ -23,6 +23,7 @@ type Artifact struct {
 	ETag        string // strong, quoted
 	ContentType string
 	Generated   time.Time // the snapshot's fetch time: Last-Modified
+	Fetched     time.Time // when MISP was read for it; zero when unknown
 	Entries     int       // indicators given to the renderer
 	Invalid     int       // values dropped as invalid during extraction
 	KeptNets    int       // ipv4ext nets kept as nets (too wide or past the budget)
@@ -42,7 +43,9 @@ var errCorrupt = errors.New("export: corrupt cache entry")
 
 const (
 	snapshotMagic = "CSN1"
-	artifactMagic = "CAR2"
+	artifactMagic = "CAR3"
+	// artifactMagicV2 entries (no fetch time) are still read.
+	artifactMagicV2 = "CAR2"
 )
 
 type encoder struct{ b []byte }
@@ -181,6 +184,7 @@ func encodeArtifact(a *Artifact) []byte {
 	e.str(a.ETag)
 	e.str(a.ContentType)
 	e.varint(a.Generated.UnixNano())
+	e.varint(fetchedNano(a.Fetched))
 	e.uvarint(uint64(a.Entries))
 	e.uvarint(uint64(a.Invalid))
 	e.uvarint(uint64(a.KeptNets))
@@ -194,11 +198,16 @@ func encodeArtifact(a *Artifact) []byte {
 }
 
 func decodeArtifact(b []byte) (*Artifact, error) {
-	if len(b) < 4 || string(b[:4]) != artifactMagic {
+	if len(b) < 4 || string(b[:4]) != artifactMagic && string(b[:4]) != artifactMagicV2 {
 		return nil, errCorrupt
 	}
 	d := decoder{b: b[4:]}
 	a := &Artifact{ETag: d.str(), ContentType: d.str(), Generated: time.Unix(0, d.varint())}
+	if string(b[:4]) == artifactMagic {
+		if ns := d.varint(); ns != 0 {
+			a.Fetched = time.Unix(0, ns)
+		}
+	}
 	a.Entries = int(d.uvarint())
 	a.Invalid = int(d.uvarint())
 	a.KeptNets = int(d.uvarint())
@@ -220,4 +229,11 @@ func decodeArtifact(b []byte) (*Artifact, error) {
 	}
 	a.Body = append([]byte(nil), body...)
 	return a, nil
+}
+
+func fetchedNano(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
 }

@@ -291,7 +291,7 @@ func (s *Service) Get(ctx context.Context, r Request) (Result, error) {
 	}
 	k := s.keysFor(r)
 	nsArtifact := s.opts.Namespace.Key(ctx, k.group, k.artifact)
-	if a, ok := s.hot.get(nsArtifact, s.opts.Now()); ok {
+	if a, ok := s.hot.get(nsArtifact, s.opts.Now()); ok && fresh(a.Fetched, s.opts.Now(), r.TTL) {
 		return s.result(Result{Artifact: a, Status: Hit}), nil
 	}
 	ch := s.flights.DoChan(nsArtifact, func() (any, error) {
@@ -324,12 +324,12 @@ func (s *Service) result(r Result) Result {
 // build runs once per artifact key at a time.
 func (s *Service) build(ctx context.Context, r Request, rd renderers.Renderer, k keys, nsArtifact string) (Result, error) {
 	now := s.opts.Now()
-	if a, ok := s.hot.get(nsArtifact, now); ok {
+	if a, ok := s.hot.get(nsArtifact, now); ok && fresh(a.Fetched, now, r.TTL) {
 		return Result{Artifact: a, Status: Hit}, nil
 	}
 	if s.opts.Shared != nil {
 		if b, ok, _ := s.opts.Shared.Get(ctx, nsArtifact); ok {
-			if a, err := decodeArtifact(b); err == nil {
+			if a, err := decodeArtifact(b); err == nil && fresh(a.Fetched, now, r.TTL) {
 				s.hot.set(nsArtifact, a, now.Add(r.TTL))
 				s.lkg.set(k.artifact, a, time.Time{})
 				return Result{Artifact: a, Status: Hit}, nil
@@ -363,12 +363,12 @@ func (s *Service) build(ctx context.Context, r Request, rd renderers.Renderer, k
 func (s *Service) snapshot(ctx context.Context, r Request, k keys) (*Snapshot, error) {
 	nsKey := s.opts.Namespace.Key(ctx, k.group, k.snapshot)
 	now := s.opts.Now()
-	if snap, ok := s.snaps.get(nsKey, now); ok {
+	if snap, ok := s.snaps.get(nsKey, now); ok && fresh(snap.Fetched, now, r.TTL) {
 		return snap, nil
 	}
 	if s.opts.Shared != nil {
 		if b, ok, _ := s.opts.Shared.Get(ctx, nsKey); ok {
-			if snap, err := decodeSnapshot(b); err == nil {
+			if snap, err := decodeSnapshot(b); err == nil && fresh(snap.Fetched, now, r.TTL) {
 				s.snaps.set(nsKey, snap, now.Add(r.TTL))
 				return snap, nil
 			}
@@ -531,6 +531,7 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 		ETag:        ETagOf(body),
 		ContentType: contentType,
 		Generated:   since,
+		Fetched:     snap.Fetched,
 		Entries:     entries,
 		Invalid:     snap.Stats.Invalid,
 		KeptNets:    snap.Stats.KeptNets,

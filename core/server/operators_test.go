@@ -237,3 +237,43 @@ func TestEDLPortURLsReported(t *testing.T) {
 		}
 	}
 }
+
+// ?cache=N is also the oldest list the request accepts: a list cached
+// with a longer lifetime is rebuilt for a request with a shorter one once
+// it is older than that; a request with a longer N still gets the cached
+// list.
+func TestCacheParameterBoundsAge(t *testing.T) {
+	h := newHarness(t)
+	long := feedPath + "?cache=3600"
+	resp, before := h.authed(long)
+	if resp.StatusCode != 200 || resp.Header.Get("X-Cache") != "MISS" {
+		t.Fatalf("first: %d %s", resp.StatusCode, resp.Header.Get("X-Cache"))
+	}
+	if _, err := h.sim.AddEvent(mispsim.Event{Info: "new", Published: true, Tags: []string{"example:incident-classification=block"},
+		Attributes: []mispsim.Attribute{{Type: "ip-dst", Value: "192.0.2.201", ToIDS: true}}}); err != nil {
+		t.Fatal(err)
+	}
+	if resp, body := h.authed(long); resp.Header.Get("X-Cache") != "HIT" || body != before {
+		t.Fatalf("cache=3600 again: %s, changed %v; want the cached list", resp.Header.Get("X-Cache"), body != before)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	var got string
+	for time.Now().Before(deadline) {
+		resp, body := h.authed(feedPath + "?cache=1")
+		if resp.Header.Get("X-Cache") == "MISS" {
+			got = body
+			break
+		}
+		if body != before {
+			t.Fatalf("cache=1 got new content as a %s", resp.Header.Get("X-Cache"))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !strings.Contains(got, "192.0.2.201") {
+		t.Fatalf("cache=1 never rebuilt the list with MISP's new value: %q", got)
+	}
+	// The rebuilt list is what the long-lived requests now get.
+	if resp, body := h.authed(long); resp.Header.Get("X-Cache") != "HIT" || !strings.Contains(body, "192.0.2.201") {
+		t.Errorf("cache=3600 after the rebuild: %s %q", resp.Header.Get("X-Cache"), body)
+	}
+}

@@ -1,0 +1,17 @@
+package export
+
+import "time"
+
+// fresh reports whether something read from MISP at fetched may be
+// served to a request whose cache lifetime is ttl: the request's cache
+// lifetime (?cache=N, else the site's) is also the oldest list it
+// accepts, so a shorter N than the one a list was cached with gets a
+// rebuilt list rather than the old one. A zero fetched time (an entry
+// written by an older version) or ttl places no bound.
+func fresh(fetched, now time.Time, ttl time.Duration) bool {
+	if fetched.IsZero() || ttl <= 0 {
+		return true
+	}
+	// Snapshot times are kept to the second: allow for the truncation.
+	return now.Sub(fetched) < ttl+time.Second
+}
