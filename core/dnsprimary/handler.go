@@ -305,7 +305,7 @@ func (s *Server) transfer(w dns.ResponseWriter, r *dns.Msg, z *zoneState, snap *
 	}
 	msgs, err := s.writeTransfer(w, r, rrs)
 	attrs := []any{"zone", origin, "type", kind, "style", style, "client", remote.String(), "serial", cur,
-		"records", count, "messages", msgs, "duration", time.Since(start).Round(time.Microsecond)}
+		"records", count, "messages", msgs, "ms", float64(time.Since(start).Microseconds())/1000}
 	if q.Qtype == dns.TypeIXFR {
 		attrs = append(attrs, "client_serial", clientSerial)
 	}
