@@ -191,31 +191,6 @@ func (s *Server) reply(w dns.ResponseWriter, r, m *dns.Msg, tcp bool) {
 	}
 }
 
-// tsigFailure answers a request whose TSIG did not verify: NOTAUTH with
-// the TSIG error set; BADKEY and BADSIG answers go unsigned (RFC 8945
-// section 5.2).
-func (s *Server) tsigFailure(w dns.ResponseWriter, r *dns.Msg, t *dns.TSIG, err error) {
-	code := tsigErrorCode(err)
-	if code == dns.RcodeBadSig || code == dns.RcodeBadKey {
-		// Unsigned, but with the current time: the DNS library would
-		// zero it, and a secondary reads a zero time as a clock problem.
-		b, perr := unsignedTSIGError(r, t, code, time.Now())
-		if perr == nil {
-			perr = writeRaw(w, b)
-		}
-		if perr != nil {
-			s.log.Debug("write TSIG error answer", "err", perr)
-		}
-		return
-	}
-	m := new(dns.Msg).SetRcode(r, dns.RcodeNotAuth)
-	m.SetTsig(t.Hdr.Name, t.Algorithm, tsigFudge, time.Now().Unix())
-	m.Extra[len(m.Extra)-1].(*dns.TSIG).Error = code
-	if werr := w.WriteMsg(m); werr != nil {
-		s.log.Debug("write TSIG error answer", "err", werr)
-	}
-}
-
 // transferAllowed checks the client address against AllowTransfer and,
 // when the zone has a key, that the request was signed with it (a bad
 // signature was already answered). It returns a reason when refused.
@@ -305,7 +280,7 @@ func (s *Server) transfer(w dns.ResponseWriter, r *dns.Msg, z *zoneState, snap *
 	}
 	msgs, err := s.writeTransfer(w, r, rrs)
 	attrs := []any{"zone", origin, "type", kind, "style", style, "client", remote.String(), "serial", cur,
-		"records", count, "messages", msgs, "ms", float64(time.Since(start).Microseconds())/1000}
+		"records", count, "messages", msgs, "ms", float64(time.Since(start).Microseconds()) / 1000}
 	if q.Qtype == dns.TypeIXFR {
 		attrs = append(attrs, "client_serial", clientSerial)
 	}

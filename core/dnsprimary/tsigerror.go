@@ -41,3 +41,28 @@ func writeRaw(w dns.ResponseWriter, b []byte) error {
 	_, err := w.Write(b)
 	return err
 }
+
+// tsigFailure answers a request whose TSIG did not verify: NOTAUTH with
+// the TSIG error set; BADKEY and BADSIG answers go unsigned (RFC 8945
+// section 5.2).
+func (s *Server) tsigFailure(w dns.ResponseWriter, r *dns.Msg, t *dns.TSIG, err error) {
+	code := tsigErrorCode(err)
+	if code == dns.RcodeBadSig || code == dns.RcodeBadKey {
+		// Unsigned, but with the current time: the DNS library would
+		// zero it, and a secondary reads a zero time as a clock problem.
+		b, perr := unsignedTSIGError(r, t, code, time.Now())
+		if perr == nil {
+			perr = writeRaw(w, b)
+		}
+		if perr != nil {
+			s.log.Debug("write TSIG error answer", "err", perr)
+		}
+		return
+	}
+	m := new(dns.Msg).SetRcode(r, dns.RcodeNotAuth)
+	m.SetTsig(t.Hdr.Name, t.Algorithm, tsigFudge, time.Now().Unix())
+	m.Extra[len(m.Extra)-1].(*dns.TSIG).Error = code
+	if werr := w.WriteMsg(m); werr != nil {
+		s.log.Debug("write TSIG error answer", "err", werr)
+	}
+}
