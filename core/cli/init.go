@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -104,11 +105,12 @@ func runInit(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "Start Cratos:\n  cratos serve --config %s\n\n", cfgPath)
 	fmt.Fprintf(stdout, "token: %s\n", token)
 	fmt.Fprintf(stdout, "fingerprint: %s (to revoke it: blacklisted_api_tokens)\nexpires: %s\n\n", auth.Fingerprint(token), claims.Expires)
-	url := "http://" + *listen + "/v1/feed/block/type/ipv4/age/1y/output/edl"
+	reach := reachable(*listen)
+	url := "http://" + reach + "/v1/feed/block/type/ipv4/age/1y/output/edl"
 	fmt.Fprintf(stdout, "Device side:\n")
 	fmt.Fprintf(stdout, "  EDL URL (Palo Alto, IP list): %s?token=%s\n", url, token)
 	fmt.Fprintf(stdout, "  curl -s -H 'token: %s' %s\n", token, url)
-	fmt.Fprintf(stdout, "  curl -s -H 'token: %s' http://%s/v1/feed/block/type/domain/age/1y/output/txt\n", token, *listen)
+	fmt.Fprintf(stdout, "  curl -s -H 'token: %s' http://%s/v1/feed/block/type/domain/age/1y/output/txt\n", token, reach)
 	return nil
 }
 
@@ -204,4 +206,19 @@ blacklisted_api_tokens: []
 misp_url: %q
 `, base)
 	return b.String()
+}
+
+// reachable is the listen address as a device would dial it: an
+// unspecified host (0.0.0.0, ::, empty) becomes this machine's name.
+func reachable(listen string) string {
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return listen
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		if name, err := os.Hostname(); err == nil && name != "" {
+			host = name
+		}
+	}
+	return net.JoinHostPort(host, port)
 }

@@ -161,3 +161,18 @@ func testtoolFreePort(t *testing.T) string {
 	_, p, _ := net.SplitHostPort(l.Addr().String())
 	return p
 }
+
+func TestReachable(t *testing.T) {
+	host, _ := os.Hostname()
+	for in, want := range map[string]string{
+		"127.0.0.1:8080": "127.0.0.1:8080",
+		"0.0.0.0:8080":   net.JoinHostPort(host, "8080"),
+		"[::]:9090":      net.JoinHostPort(host, "9090"),
+		":8080":          net.JoinHostPort(host, "8080"),
+		"[::1]:8080":     "[::1]:8080",
+	} {
+		if got := reachable(in); got != want {
+			t.Errorf("reachable(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
