@@ -1,0 +1,303 @@
+package checkpoint
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"iter"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+	"github.com/cratos-project/cratos/renderers/internal/feedlist"
+	"github.com/cratos-project/cratos/renderers/internal/ioc"
+)
+
+// Name is the renderer's URL segment.
+const Name = "checkpoint"
+
+// ContentType is the media type of the output.
+const ContentType = "text/csv; charset=utf-8; header=present"
+
+// Header is the first line of every feed.
+const Header = "# UNIQ-NAME,VALUE,TYPE,CONFIDENCE,SEVERITY,PRODUCT,COMMENT"
+
+// Option names.
+const (
+	OptConfidence = "confidence"
+	OptSeverity   = "severity"
+	OptProduct    = "product"
+	OptMaxEntries = "max_entries"
+	OptExcelSafe  = "excel_safe"
+)
+
+// Reasons passed to Request.Drop; each count is in records.
+const (
+	DropIPv6      = "checkpoint IPv6 (the feed takes IPv4 only)"
+	DropDuplicate = "checkpoint duplicate record"
+	DropText      = "checkpoint value with control characters or invalid UTF-8"
+	DropCap       = "checkpoint entry cap"
+)
+
+// Renderer renders Check Point IoC feeds. The zero value is ready to use.
+type Renderer struct{}
+
+func init() { renderers.Register(Renderer{}) }
+
+var levels = []string{"low", "medium", "high"}
+
+var info = renderers.Info{
+	Name:        Name,
+	Reads:       renderers.FieldValue | renderers.FieldMISPType | renderers.FieldCategory | renderers.FieldEventID | renderers.FieldTimestamp,
+	Description: "Check Point Custom Intelligence Feed (IoC feed) in the Check Point CSV format",
+	ContentType: ContentType,
+	Extension:   ".csv",
+	Types: []indicator.Type{
+		indicator.IPv4, indicator.IPv4Net, indicator.IPv6, indicator.IPv6Net,
+		indicator.Domain, indicator.Hostname, indicator.URL,
+		indicator.MD5, indicator.SHA1, indicator.SHA256,
+		indicator.Email, indicator.EmailSubject,
+	},
+	Options: []renderers.Option{
+		{Name: OptConfidence, Default: "high", Description: "CONFIDENCE of every record: low, medium or high"},
+		{Name: OptSeverity, Default: "high", Description: "SEVERITY of every record: low, medium or high"},
+		{Name: OptProduct, Default: "auto", Description: "PRODUCT (blade) of every record: auto (AV for hashes, AB for the rest), AV or AB"},
+		{Name: OptMaxEntries, Default: "0", Description: "record cap (0: none); the newest records are kept, the rest reported"},
+		{Name: OptExcelSafe, Default: "false", Description: "true prefixes ' to fields starting with = + - @ tab or CR, for files opened in a spreadsheet"},
+	},
+}
+
+// Info describes the renderer.
+func (Renderer) Info() renderers.Info { return info.Clone() }
+
+// ValidateOptions rejects unknown option names and bad values.
+func (Renderer) ValidateOptions(opts map[string]string) error {
+	_, err := parseOptions(opts)
+	return err
+}
+
+type config struct {
+	confidence, severity string
+	product              string // "" for auto
+	maxEntries           int
+	excelSafe            bool
+}
+
+func parseOptions(opts map[string]string) (config, error) {
+	if err := renderers.CheckOptionNames(info, opts); err != nil {
+		return config{}, err
+	}
+	c := config{confidence: "high", severity: "high"}
+	bad := func(key, v, want string) error {
+		return fmt.Errorf("renderer %s: option %s: %q is not %s", Name, key, v, want)
+	}
+	for k, v := range opts {
+		switch k {
+		case OptConfidence, OptSeverity:
+			if !slices.Contains(levels, v) {
+				return config{}, bad(k, v, "low, medium or high")
+			}
+			if k == OptConfidence {
+				c.confidence = v
+			} else {
+				c.severity = v
+			}
+		case OptProduct:
+			switch v {
+			case "auto":
+			case "AV", "AB":
+				c.product = v
+			default:
+				return config{}, bad(k, v, "auto, AV or AB")
+			}
+		case OptMaxEntries:
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return config{}, bad(k, v, "a whole number ≥ 0")
+			}
+			c.maxEntries = n
+		case OptExcelSafe:
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return config{}, bad(k, v, "true or false")
+			}
+			c.excelSafe = b
+		}
+	}
+	return c, nil
+}
+
+// record is one feed line before the cap.
+type record struct {
+	value, typ, comment string
+	ts                  int64
+}
+
+// Render writes the header and one record per observable, in input
+// order. The whole input is read first: duplicates and the cap need it.
+func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	c, err := parseOptions(req.Options)
+	if err != nil {
+		return fmt.Errorf("checkpoint: render: %w", err)
+	}
+	o := renderers.NewOut(ctx, w)
+	d := feedlist.Drops{}
+	var recs []record
+	seen := map[string]bool{}
+	for x := range in {
+		if o.Next() != nil {
+			break
+		}
+		value, typ, reason := observable(x)
+		if reason == "" && seen[typ+"\x00"+value] {
+			reason = DropDuplicate
+		}
+		if reason != "" {
+			d.Add(reason, 1)
+			continue
+		}
+		seen[typ+"\x00"+value] = true
+		recs = append(recs, record{value: value, typ: typ, comment: comment(x, req), ts: x.Timestamp})
+	}
+	if o.Err() != nil {
+		return fmt.Errorf("checkpoint: render: %w", o.Err())
+	}
+	recs, n := ioc.Newest(recs, c.maxEntries, func(r record) int64 { return r.ts })
+	d.Add(DropCap, n)
+
+	o.WriteString(Header + "\n")
+	cw := csv.NewWriter(o)
+	f := make([]string, 7)
+	for _, r := range recs {
+		if o.Next() != nil {
+			break
+		}
+		product := c.product
+		if product == "" {
+			product = "AB"
+			if r.typ == "MD5" || r.typ == "SHA1" || r.typ == "SHA256" {
+				product = "AV"
+			}
+		}
+		f[0], f[1], f[2], f[3], f[4], f[5], f[6] = uniqName(r.typ, r.value), r.value, r.typ, c.confidence, c.severity, product, r.comment
+		if c.excelSafe {
+			for i := range f {
+				f[i] = ioc.SpreadsheetSafe(f[i])
+			}
+		}
+		_ = cw.Write(f) // errors stay in o
+	}
+	cw.Flush()
+	d.Report(req)
+	if err := o.Close(); err != nil {
+		return fmt.Errorf("checkpoint: render: %w", err)
+	}
+	return nil
+}
+
+// observable maps an indicator to its VALUE and TYPE, or a drop reason.
+func observable(x indicator.Indicator) (value, typ, reason string) {
+	switch x.Type {
+	case indicator.IPv4:
+		return x.Value, "IP", ""
+	case indicator.IPv4Net:
+		p, err := netip.ParsePrefix(x.Value)
+		if err != nil {
+			return "", "", DropText
+		}
+		if p.IsSingleIP() {
+			return p.Addr().String(), "IP", ""
+		}
+		return p.Masked().Addr().String() + "-" + lastAddr(p).String(), "IP Range", ""
+	case indicator.IPv6, indicator.IPv6Net:
+		return "", "", DropIPv6
+	case indicator.Domain, indicator.Hostname:
+		value, typ = x.Value, "Domain"
+	case indicator.URL:
+		scheme, rest, ok := strings.Cut(x.Value, "://")
+		if !ok {
+			scheme, rest = "", x.Value
+		} else {
+			scheme += "://"
+		}
+		host, tail := feedlist.SplitHost(rest)
+		value, typ = scheme+host+feedlist.Path(tail), "URL"
+	case indicator.MD5:
+		value, typ = x.Value, "MD5"
+	case indicator.SHA1:
+		value, typ = x.Value, "SHA1"
+	case indicator.SHA256:
+		value, typ = x.Value, "SHA256"
+	case indicator.Email:
+		value, typ = x.Value, "Mail-from"
+		if x.MISPType == "email-dst" {
+			typ = "Mail-to"
+		}
+	case indicator.EmailSubject:
+		value, typ = x.Value, "Mail-subject"
+	}
+	if value == "" || !plainText(value) {
+		return "", "", DropText
+	}
+	return value, typ, ""
+}
+
+// lastAddr is the last address of p.
+func lastAddr(p netip.Prefix) netip.Addr {
+	b := p.Masked().Addr().AsSlice()
+	for i := p.Bits(); i < len(b)*8; i++ {
+		b[i/8] |= 0x80 >> (i % 8)
+	}
+	a, _ := netip.AddrFromSlice(b)
+	return a
+}
+
+// plainText reports whether s is valid UTF-8 without control characters.
+func plainText(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	return !strings.ContainsFunc(s, unicode.IsControl)
+}
+
+// uniqName derives a record's UNIQ-NAME from its type and value, so it
+// stays the same while the observable is in the feed.
+func uniqName(typ, value string) string {
+	sum := sha256.Sum256([]byte(typ + "\x00" + value))
+	return "cratos-" + hex.EncodeToString(sum[:8])
+}
+
+// comment describes where an indicator came from, on one line.
+func comment(x indicator.Indicator, req renderers.Request) string {
+	var parts []string
+	if x.EventID != 0 {
+		parts = append(parts, "MISP event "+strconv.FormatInt(x.EventID, 10))
+	}
+	if x.MISPType != "" {
+		parts = append(parts, x.MISPType)
+	}
+	if x.Category != "" {
+		parts = append(parts, x.Category)
+	}
+	if len(parts) == 0 {
+		parts = append(parts, strings.TrimSpace("Cratos "+req.Feed))
+	}
+	s := strings.Join(parts, "; ")
+	if !plainText(s) {
+		s = strings.Map(func(r rune) rune {
+			if r == utf8.RuneError || unicode.IsControl(r) {
+				return ' '
+			}
+			return r
+		}, strings.ToValidUTF8(s, " "))
+	}
+	return s
+}
