@@ -6,6 +6,7 @@ import (
 	_ "github.com/cratos-project/cratos/renderers/b64"             // b64
 	_ "github.com/cratos-project/cratos/renderers/checkpoint"      // checkpoint
 	_ "github.com/cratos-project/cratos/renderers/csv"             // csv
+	_ "github.com/cratos-project/cratos/renderers/defender"        // defender
 	_ "github.com/cratos-project/cratos/renderers/edl"             // edl
 	_ "github.com/cratos-project/cratos/renderers/fortinet"        // fortinet
 	_ "github.com/cratos-project/cratos/renderers/json"            // json
