@@ -11,6 +11,7 @@ import (
 	_ "github.com/cratos-project/cratos/renderers/f5"              // f5
 	_ "github.com/cratos-project/cratos/renderers/fortinet"        // fortinet
 	_ "github.com/cratos-project/cratos/renderers/json"            // json
+	_ "github.com/cratos-project/cratos/renderers/junos"           // junos
 	_ "github.com/cratos-project/cratos/renderers/rpz"             // rpz
 	_ "github.com/cratos-project/cratos/renderers/squid"           // squid
 	_ "github.com/cratos-project/cratos/renderers/stix21"          // stix21

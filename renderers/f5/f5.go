@@ -129,20 +129,7 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 		return fmt.Errorf("f5: render: %w", err)
 	}
 	d := feedlist.Drops{}
-	d.Add(DropNotIP, col.Other+len(col.Names)+len(col.URLs)+len(col.Hashes))
-	ips := col.IPs
-	if !c.ipv6 {
-		ips = ips[:0:0]
-		for _, ip := range col.IPs {
-			if ip.P.Addr().Is4() {
-				ips = append(ips, ip)
-			}
-		}
-		d.Add(DropIPv6, len(col.IPs)-len(ips))
-	}
-	ips = feedlist.SortIPs(ips, d, DropDuplicate)
-	ips, n := ioc.Newest(ips, c.maxEntries, func(ip feedlist.IP) int64 { return ip.TS })
-	d.Add(DropCap, n)
+	ips := ioc.IPList(col, c.ipv6, c.maxEntries, d, ioc.IPReasons{NotIP: DropNotIP, IPv6: DropIPv6, Duplicate: DropDuplicate, Cap: DropCap})
 	suffix := "," + c.listType + "," + c.category + "\n"
 	var buf []byte
 	for _, ip := range ips {

@@ -1,8 +1,12 @@
 package ioc
 
 import (
+	"maps"
+	"net/netip"
 	"slices"
 	"testing"
+
+	"github.com/cratos-project/cratos/renderers/internal/feedlist"
 )
 
 func TestSpreadsheetSafe(t *testing.T) {
@@ -54,6 +58,38 @@ func TestNewest(t *testing.T) {
 			}
 			if !slices.Equal(names, tt.want) || n != tt.dropped {
 				t.Errorf("got %v, %d dropped; want %v, %d", names, n, tt.want, tt.dropped)
+			}
+		})
+	}
+}
+
+func TestIPList(t *testing.T) {
+	ip := func(s string, ts int64) feedlist.IP { return feedlist.IP{P: netip.MustParsePrefix(s), TS: ts} }
+	c := &feedlist.Collector{
+		IPs:   []feedlist.IP{ip("2001:db8::/32", 5), ip("198.51.100.7/32", 1), ip("192.0.2.0/24", 3), ip("198.51.100.7/32", 2)},
+		Names: []feedlist.Name{{Name: "bad.example"}},
+	}
+	r := IPReasons{NotIP: "not ip", IPv6: "v6", Duplicate: "dup", Cap: "cap"}
+	tests := []struct {
+		name  string
+		ipv6  bool
+		max   int
+		want  []string
+		drops feedlist.Drops
+	}{
+		{"all", true, 0, []string{"192.0.2.0/24", "198.51.100.7/32", "2001:db8::/32"}, feedlist.Drops{"not ip": 1, "dup": 1}},
+		{"ipv4 only", false, 0, []string{"192.0.2.0/24", "198.51.100.7/32"}, feedlist.Drops{"not ip": 1, "dup": 1, "v6": 1}},
+		{"capped", true, 2, []string{"192.0.2.0/24", "2001:db8::/32"}, feedlist.Drops{"not ip": 1, "dup": 1, "cap": 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := feedlist.Drops{}
+			var got []string
+			for _, p := range IPList(c, tt.ipv6, tt.max, d, r) {
+				got = append(got, p.P.String())
+			}
+			if !slices.Equal(got, tt.want) || !maps.Equal(d, tt.drops) {
+				t.Errorf("got %v %v, want %v %v", got, d, tt.want, tt.drops)
 			}
 		})
 	}
