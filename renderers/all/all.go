@@ -8,6 +8,7 @@ import (
 	_ "github.com/cratos-project/cratos/renderers/csv"             // csv
 	_ "github.com/cratos-project/cratos/renderers/defender"        // defender
 	_ "github.com/cratos-project/cratos/renderers/edl"             // edl
+	_ "github.com/cratos-project/cratos/renderers/elastic"         // elastic
 	_ "github.com/cratos-project/cratos/renderers/f5"              // f5
 	_ "github.com/cratos-project/cratos/renderers/fortinet"        // fortinet
 	_ "github.com/cratos-project/cratos/renderers/json"            // json

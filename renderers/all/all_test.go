@@ -11,7 +11,7 @@ import (
 
 // builtin lists the renderer names this package registers.
 var builtin = []string{
-	"b64", "checkpoint", "csv", "defender", "edl", "f5", "fortinet", "json", "junos", "rpz", "squid", "stix21",
+	"b64", "checkpoint", "csv", "defender", "edl", "elastic", "f5", "fortinet", "json", "junos", "rpz", "squid", "stix21",
 	"suricata", "suricata-dataset", "txt", "xml", "yaml", "zeek",
 }
 
