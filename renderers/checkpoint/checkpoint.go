@@ -2,9 +2,6 @@ package checkpoint
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/csv"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"iter"
@@ -12,8 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
@@ -135,72 +130,105 @@ func parseOptions(opts map[string]string) (config, error) {
 	return c, nil
 }
 
-// record is one feed line before the cap.
+// record is one observable: its TYPE, VALUE and the indicator behind it.
 type record struct {
-	value, typ, comment string
-	ts                  int64
+	typ, value string
+	x          indicator.Indicator
 }
 
 // Render writes the header and one record per observable, in input
-// order. The whole input is read first: duplicates and the cap need it.
+// order. Without a cap each record is written as it comes; with one, the
+// newest are kept as the input is read and written at the end.
 func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
 	c, err := parseOptions(req.Options)
 	if err != nil {
 		return fmt.Errorf("checkpoint: render: %w", err)
 	}
 	o := renderers.NewOut(ctx, w)
+	o.WriteString(Header + "\n")
 	d := feedlist.Drops{}
-	var recs []record
-	seen := map[string]bool{}
+	e := encoder{c: c, req: req}
+	var keep *ioc.Keeper[record]
+	if c.maxEntries > 0 {
+		keep = ioc.NewKeeper[record](c.maxEntries)
+	}
+	names := map[string]struct{}{} // Domain values: a domain and a hostname may share one
 	for x := range in {
 		if o.Next() != nil {
 			break
 		}
 		value, typ, reason := observable(x)
-		if reason == "" && seen[typ+"\x00"+value] {
-			reason = DropDuplicate
+		if reason == "" && typ == "Domain" {
+			if _, dup := names[value]; dup {
+				reason = DropDuplicate
+			} else {
+				names[value] = struct{}{}
+			}
 		}
 		if reason != "" {
 			d.Add(reason, 1)
 			continue
 		}
-		seen[typ+"\x00"+value] = true
-		recs = append(recs, record{value: value, typ: typ, comment: comment(x, req), ts: x.Timestamp})
-	}
-	if o.Err() != nil {
-		return fmt.Errorf("checkpoint: render: %w", o.Err())
-	}
-	recs, n := ioc.Newest(recs, c.maxEntries, func(r record) int64 { return r.ts })
-	d.Add(DropCap, n)
-
-	o.WriteString(Header + "\n")
-	cw := csv.NewWriter(o)
-	f := make([]string, 7)
-	for _, r := range recs {
-		if o.Next() != nil {
-			break
+		if keep != nil {
+			keep.Add(record{typ, value, x}, x.Timestamp)
+			continue
 		}
-		product := c.product
-		if product == "" {
-			product = "AB"
-			if r.typ == "MD5" || r.typ == "SHA1" || r.typ == "SHA256" {
-				product = "AV"
+		_, _ = o.Write(e.line(typ, value, x)) // errors stay in o
+	}
+	if keep != nil && o.Err() == nil {
+		d.Add(DropCap, keep.Dropped())
+		for _, r := range keep.Items() {
+			if o.Next() != nil {
+				break
 			}
+			_, _ = o.Write(e.line(r.typ, r.value, r.x))
 		}
-		f[0], f[1], f[2], f[3], f[4], f[5], f[6] = uniqName(r.typ, r.value), r.value, r.typ, c.confidence, c.severity, product, r.comment
-		if c.excelSafe {
-			for i := range f {
-				f[i] = ioc.SpreadsheetSafe(f[i])
-			}
-		}
-		_ = cw.Write(f) // errors stay in o
 	}
-	cw.Flush()
 	d.Report(req)
 	if err := o.Close(); err != nil {
 		return fmt.Errorf("checkpoint: render: %w", err)
 	}
 	return nil
+}
+
+// encoder builds record lines in a reused buffer.
+type encoder struct {
+	c        config
+	req      renderers.Request
+	buf, tmp []byte
+}
+
+// line returns the CSV line of one record, valid until the next call.
+func (e *encoder) line(typ, value string, x indicator.Indicator) []byte {
+	product := e.c.product
+	if product == "" {
+		product = "AB"
+		if x.Type == indicator.MD5 || x.Type == indicator.SHA1 || x.Type == indicator.SHA256 {
+			product = "AV"
+		}
+	}
+	e.tmp = ioc.AppendName(e.tmp[:0], "cratos-", typ, value)
+	b := e.field(e.buf[:0], string(e.tmp))
+	b = e.field(append(b, ','), value)
+	b = append(b, ',')
+	b = append(b, typ...)
+	b = append(b, ',')
+	b = append(b, e.c.confidence...)
+	b = append(b, ',')
+	b = append(b, e.c.severity...)
+	b = append(b, ',')
+	b = append(b, product...)
+	b = e.field(append(b, ','), comment(x, e.req))
+	e.buf = append(b, '\n')
+	return e.buf
+}
+
+// field appends one CSV field, neutralised for spreadsheets if asked.
+func (e *encoder) field(b []byte, f string) []byte {
+	if e.c.excelSafe {
+		f = ioc.SpreadsheetSafe(f)
+	}
+	return ioc.AppendCSVField(b, f)
 }
 
 // observable maps an indicator to its VALUE and TYPE, or a drop reason.
@@ -210,11 +238,8 @@ func observable(x indicator.Indicator) (value, typ, reason string) {
 		return x.Value, "IP", ""
 	case indicator.IPv4Net:
 		p, err := netip.ParsePrefix(x.Value)
-		if err != nil {
+		if err != nil || !p.Addr().Is4() {
 			return "", "", DropText
-		}
-		if p.IsSingleIP() {
-			return p.Addr().String(), "IP", ""
 		}
 		return p.Masked().Addr().String() + "-" + lastAddr(p).String(), "IP Range", ""
 	case indicator.IPv6, indicator.IPv6Net:
@@ -244,7 +269,7 @@ func observable(x indicator.Indicator) (value, typ, reason string) {
 	case indicator.EmailSubject:
 		value, typ = x.Value, "Mail-subject"
 	}
-	if value == "" || !plainText(value) {
+	if value == "" || !ioc.PlainText(value) {
 		return "", "", DropText
 	}
 	return value, typ, ""
@@ -260,23 +285,14 @@ func lastAddr(p netip.Prefix) netip.Addr {
 	return a
 }
 
-// plainText reports whether s is valid UTF-8 without control characters.
-func plainText(s string) bool {
-	if !utf8.ValidString(s) {
-		return false
-	}
-	return !strings.ContainsFunc(s, unicode.IsControl)
-}
-
-// uniqName derives a record's UNIQ-NAME from its type and value, so it
-// stays the same while the observable is in the feed.
-func uniqName(typ, value string) string {
-	sum := sha256.Sum256([]byte(typ + "\x00" + value))
-	return "cratos-" + hex.EncodeToString(sum[:8])
-}
-
 // comment describes where an indicator came from, on one line.
 func comment(x indicator.Indicator, req renderers.Request) string {
+	switch {
+	case x.EventID != 0 && x.MISPType != "" && x.Category != "":
+		return ioc.OneLine("MISP event " + strconv.FormatInt(x.EventID, 10) + "; " + x.MISPType + "; " + x.Category)
+	case x.EventID == 0 && x.MISPType == "" && x.Category == "":
+		return ioc.OneLine(strings.TrimSpace("Cratos " + req.Feed))
+	}
 	var parts []string
 	if x.EventID != 0 {
 		parts = append(parts, "MISP event "+strconv.FormatInt(x.EventID, 10))
@@ -287,17 +303,5 @@ func comment(x indicator.Indicator, req renderers.Request) string {
 	if x.Category != "" {
 		parts = append(parts, x.Category)
 	}
-	if len(parts) == 0 {
-		parts = append(parts, strings.TrimSpace("Cratos "+req.Feed))
-	}
-	s := strings.Join(parts, "; ")
-	if !plainText(s) {
-		s = strings.Map(func(r rune) rune {
-			if r == utf8.RuneError || unicode.IsControl(r) {
-				return ' '
-			}
-			return r
-		}, strings.ToValidUTF8(s, " "))
-	}
-	return s
+	return ioc.OneLine(strings.Join(parts, "; "))
 }

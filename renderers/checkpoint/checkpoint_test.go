@@ -11,6 +11,7 @@ import (
 	"github.com/cratos-project/cratos/conformance/devicecheck"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
+	"github.com/cratos-project/cratos/renderers/internal/ioc"
 )
 
 func request(dataType string, opts map[string]string) renderers.Request {
@@ -51,7 +52,7 @@ func TestRecords(t *testing.T) {
 		drops map[string]int
 	}{
 		{"ip", nil, []indicator.Indicator{ind(indicator.IPv4, "198.51.100.7", 1)},
-			h + "cratos-" + uniqName("IP", "198.51.100.7")[7:] + ",198.51.100.7,IP,high,high,AB,MISP event 42; ip-dst; Network activity\n", nil},
+			h + uniqName("IP", "198.51.100.7") + ",198.51.100.7,IP,high,high,AB,MISP event 42; ip-dst; Network activity\n", nil},
 		{"net as range", nil, []indicator.Indicator{{Type: indicator.IPv4Net, Value: "198.51.100.0/25"}},
 			h + uniqName("IP Range", "198.51.100.0-198.51.100.127") + ",198.51.100.0-198.51.100.127,IP Range,high,high,AB,Cratos block\n", nil},
 		{"ipv6 dropped", nil, []indicator.Indicator{{Type: indicator.IPv6, Value: "2001:db8::1"}, {Type: indicator.IPv6Net, Value: "2001:db8::/32"}},
@@ -153,3 +154,6 @@ func BenchmarkRender(b *testing.B) {
 	ins := conformance.OfTypes(conformance.Generated(1_000_000, 1), info.Types...)
 	conformance.BenchmarkRender(b, Renderer{}, request("", nil), ins)
 }
+
+// uniqName is the UNIQ-NAME the renderer gives a record.
+func uniqName(typ, value string) string { return string(ioc.AppendName(nil, "cratos-", typ, value)) }

@@ -45,3 +45,8 @@ func Newest[T any](xs []T, max int, ts func(T) int64) ([]T, int) {
 	}
 	return out, len(xs) - max
 }
+
+// sortBySeq sorts kept items by the order they were offered.
+func sortBySeq[T any](its []kept[T]) {
+	slices.SortFunc(its, func(a, b kept[T]) int { return cmp.Compare(a.seq, b.seq) })
+}
