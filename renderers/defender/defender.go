@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
@@ -137,7 +136,7 @@ func parseOptions(opts map[string]string) (config, error) {
 			}
 			c.expireDays = n
 		case OptTitle, OptRecommendedActions, OptRbacGroups:
-			if !plainText(v) || len(v) > 1000 {
+			if !ioc.PlainText(v) || len(v) > 1000 {
 				return config{}, bad(k, v, "one line of text (at most 1000 bytes)")
 			}
 			switch k {
@@ -174,15 +173,15 @@ func parseOptions(opts map[string]string) (config, error) {
 	return c, nil
 }
 
-// row is one indicator before the cap.
+// row is one indicator kept for the file.
 type row struct {
-	typ, value, title, desc string
-	ts                      int64
+	typ, value string
+	x          indicator.Indicator
 }
 
 // Render writes the header row and one row per indicator, in input order,
-// with CRLF line ends. The whole input is read first: duplicates and the
-// cap need it.
+// with CRLF line ends. The newest max_entries rows are kept as the input
+// is read, in a bounded heap, and written at the end.
 func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
 	c, err := parseOptions(req.Options)
 	if err != nil {
@@ -190,28 +189,30 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 	}
 	o := renderers.NewOut(ctx, w)
 	d := feedlist.Drops{}
-	var rows []row
-	seen := map[string]bool{}
+	keep := ioc.NewKeeper[row](c.maxEntries)
+	names := map[string]struct{}{} // DomainName values: a domain and a hostname may share one
 	for x := range in {
 		if o.Next() != nil {
 			break
 		}
 		typ, value, reason := indicatorOf(x)
-		if reason == "" && seen[typ+"\x00"+value] {
-			reason = DropDuplicate
+		if reason == "" && typ == "DomainName" {
+			if _, dup := names[value]; dup {
+				reason = DropDuplicate
+			} else {
+				names[value] = struct{}{}
+			}
 		}
 		if reason != "" {
 			d.Add(reason, 1)
 			continue
 		}
-		seen[typ+"\x00"+value] = true
-		rows = append(rows, row{typ: typ, value: value, title: title(x, req, c), desc: description(x, req), ts: x.Timestamp})
+		keep.Add(row{typ, value, x}, x.Timestamp)
 	}
 	if o.Err() != nil {
 		return fmt.Errorf("defender: render: %w", o.Err())
 	}
-	rows, n := ioc.Newest(rows, c.maxEntries, func(r row) int64 { return r.ts })
-	d.Add(DropCap, n)
+	d.Add(DropCap, keep.Dropped())
 
 	expires := ""
 	if c.expireDays > 0 {
@@ -221,7 +222,7 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 	cw.UseCRLF = true
 	_ = cw.Write(Columns) // errors stay in o
 	f := make([]string, len(Columns))
-	for _, r := range rows {
+	for _, r := range keep.Items() {
 		if o.Next() != nil {
 			break
 		}
@@ -229,7 +230,7 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 		if action == "BlockAndRemediate" && !strings.HasPrefix(r.typ, "File") {
 			action = "Block"
 		}
-		f = append(f[:0], r.typ, r.value, expires, action, c.severity, r.title, r.desc, c.recommended, c.rbac, c.categ, "", c.alert)
+		f = append(f[:0], r.typ, r.value, expires, action, c.severity, title(r.x, req, c), description(r.x, req), c.recommended, c.rbac, c.categ, "", c.alert)
 		if c.excelSafe {
 			for i := range f {
 				f[i] = ioc.SpreadsheetSafe(f[i])
@@ -281,29 +282,12 @@ func indicatorOf(x indicator.Indicator) (typ, value, reason string) {
 	case indicator.SHA256:
 		typ, value = "FileSha256", x.Value
 	}
-	if value == "" || !plainText(value) {
+	if value == "" || !ioc.PlainText(value) {
 		return "", "", DropText
 	}
 	return typ, value, ""
 }
 
-// plainText reports whether s is valid UTF-8 without control characters.
-func plainText(s string) bool {
-	return utf8.ValidString(s) && !strings.ContainsFunc(s, unicode.IsControl)
-}
-
-// oneLine replaces control characters and invalid UTF-8 in s by spaces.
-func oneLine(s string) string {
-	if plainText(s) {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, strings.ToValidUTF8(s, " "))
-}
 
 // title is the option's title, or the MISP event, or the feed.
 func title(x indicator.Indicator, req renderers.Request, c config) string {
@@ -313,7 +297,7 @@ func title(x indicator.Indicator, req renderers.Request, c config) string {
 	case x.EventID != 0:
 		return "MISP event " + strconv.FormatInt(x.EventID, 10)
 	}
-	return strings.TrimSpace("Cratos " + oneLine(req.Feed))
+	return strings.TrimSpace("Cratos " + ioc.OneLine(req.Feed))
 }
 
 // description says where the indicator came from.
@@ -333,5 +317,5 @@ func description(x indicator.Indicator, req renderers.Request) string {
 		src += " feed " + req.Feed
 	}
 	parts = append(parts, src)
-	return oneLine(strings.Join(parts, "; "))
+	return ioc.OneLine(strings.Join(parts, "; "))
 }
