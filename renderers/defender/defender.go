@@ -288,7 +288,6 @@ func indicatorOf(x indicator.Indicator) (typ, value, reason string) {
 	return typ, value, ""
 }
 
-
 // title is the option's title, or the MISP event, or the feed.
 func title(x indicator.Indicator, req renderers.Request, c config) string {
 	switch {
