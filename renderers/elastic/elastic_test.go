@@ -67,7 +67,7 @@ func TestDocuments(t *testing.T) {
 		{"tlp and reference", map[string]string{"tlp": "CLEAR", "reference": "https://misp.example.net/events/view/{event_id}"}, indicator.Indicator{Type: indicator.IPv4, Value: "198.51.100.7", EventID: 7},
 			head + `,"marking":{"tlp":"CLEAR"},"type":"ipv4-addr","ip":"198.51.100.7","description":"event 7","reference":"https://misp.example.net/events/view/7"}}}` + "\n", nil},
 		{"control characters in context", nil, indicator.Indicator{Type: indicator.IPv4, Value: "198.51.100.7", Category: "a\nb\x00c"},
-			head + `,"type":"ipv4-addr","ip":"198.51.100.7","description":"a b c"}}}` + "\n", nil},
+			head + `,"type":"ipv4-addr","ip":"198.51.100.7","description":"a\nb\u0000c"}}}` + "\n", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -17,11 +17,11 @@ const dateLayout = "2006-01-02T15:04:05.000Z"
 // encoder builds documents; the parts every document shares are made
 // once.
 type encoder struct {
-	c      config
-	head   []byte // from the opening brace to threat.indicator's first field
-	buf    []byte
-	lastTS int64
-	tsText []byte
+	c    config
+	head []byte // from the opening brace to threat.indicator's first field
+	buf  []byte
+	day  int64  // the day (unix seconds / 86400) dayText is for
+	date []byte // "YYYY-MM-DDT" of day
 }
 
 func newEncoder(c config, req renderers.Request) *encoder {
@@ -30,7 +30,7 @@ func newEncoder(c config, req renderers.Request) *encoder {
 	h = append(h, `","ecs":{"version":"`+ECSVersion+`"},"event":{"kind":"enrichment","category":["threat"],"type":["indicator"]},"threat":{`...)
 	if feed := strings.TrimSpace(req.Site + " " + req.Feed); feed != "" {
 		h = append(h, `"feed":{"name":`...)
-		h = jsonstr.Append(h, oneLine("Cratos "+feed))
+		h = jsonstr.Append(h, "Cratos "+feed)
 		h = append(h, "},"...)
 	}
 	h = append(h, `"indicator":{"provider":`...)
@@ -38,7 +38,7 @@ func newEncoder(c config, req renderers.Request) *encoder {
 	if c.tlp != "" {
 		h = append(h, `,"marking":{"tlp":"`+c.tlp+`"}`...)
 	}
-	return &encoder{c: c, head: h, lastTS: -1}
+	return &encoder{c: c, head: h, day: -1}
 }
 
 // document returns the line of x, valid until the next call.
@@ -93,20 +93,14 @@ func (e *encoder) document(x indicator.Indicator) []byte {
 		b = append(b, '}')
 	}
 	if x.Timestamp > 0 {
-		if x.Timestamp != e.lastTS {
-			e.lastTS = x.Timestamp
-			e.tsText = time.Unix(x.Timestamp, 0).UTC().AppendFormat(e.tsText[:0], dateLayout)
-		}
 		b = append(b, `,"modified_at":"`...)
-		b = append(b, e.tsText...)
+		n := len(b)
+		b = e.appendDate(b, x.Timestamp)
 		b = append(b, `","last_seen":"`...)
-		b = append(b, e.tsText...)
+		b = append(b, b[n:n+len(dateLayout)]...)
 		b = append(b, '"')
 	}
-	if desc := description(x); desc != "" {
-		b = append(b, `,"description":`...)
-		b = jsonstr.Append(b, desc)
-	}
+	b = appendDescription(b, x)
 	if e.c.reference != "" && x.EventID != 0 {
 		b = append(b, `,"reference":`...)
 		b = jsonstr.Append(b, strings.ReplaceAll(e.c.reference, "{event_id}", strconv.FormatInt(x.EventID, 10)))
@@ -116,36 +110,54 @@ func (e *encoder) document(x indicator.Indicator) []byte {
 	return b
 }
 
-// description says where the indicator came from.
-func description(x indicator.Indicator) string {
-	var parts []string
-	if x.MISPType != "" {
-		parts = append(parts, "MISP "+x.MISPType)
+// appendDate appends unix time ts in dateLayout; the date part is
+// formatted once per day.
+func (e *encoder) appendDate(b []byte, ts int64) []byte {
+	day, sec := ts/86400, ts%86400
+	if day != e.day {
+		e.day = day
+		e.date = time.Unix(day*86400, 0).UTC().AppendFormat(e.date[:0], "2006-01-02T")
 	}
-	if x.Category != "" {
-		parts = append(parts, x.Category)
-	}
-	if x.EventID != 0 {
-		parts = append(parts, "event "+strconv.FormatInt(x.EventID, 10))
-	}
-	if x.UUID != "" {
-		parts = append(parts, "attribute "+x.UUID)
-	}
-	if x.ToIDS {
-		parts = append(parts, "to_ids")
-	}
-	return oneLine(strings.Join(parts, "; "))
+	b = append(b, e.date...)
+	h, m, s := sec/3600, sec/60%60, sec%60
+	return append(b, byte('0'+h/10), byte('0'+h%10), ':', byte('0'+m/10), byte('0'+m%10), ':', byte('0'+s/10), byte('0'+s%10), '.', '0', '0', '0', 'Z')
 }
 
-// oneLine replaces control characters and invalid UTF-8 by spaces.
-func oneLine(s string) string {
-	if plainText(s) {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return ' '
+// appendDescription appends the "description" member saying where the
+// indicator came from (MISP type, category, event, attribute, to_ids),
+// or nothing when nothing is known. Control characters are escaped, so
+// the document stays on one line.
+func appendDescription(b []byte, x indicator.Indicator) []byte {
+	n := len(b)
+	b = append(b, `,"description":"`...)
+	start := len(b)
+	sep := func() {
+		if len(b) > start {
+			b = append(b, "; "...)
 		}
-		return r
-	}, strings.ToValidUTF8(s, " "))
+	}
+	if x.MISPType != "" {
+		b = append(b, "MISP "...)
+		b = jsonstr.AppendEscaped(b, x.MISPType)
+	}
+	if x.Category != "" {
+		sep()
+		b = jsonstr.AppendEscaped(b, x.Category)
+	}
+	if x.EventID != 0 {
+		sep()
+		b = strconv.AppendInt(append(b, "event "...), x.EventID, 10)
+	}
+	if x.UUID != "" {
+		sep()
+		b = jsonstr.AppendEscaped(append(b, "attribute "...), x.UUID)
+	}
+	if x.ToIDS {
+		sep()
+		b = append(b, "to_ids"...)
+	}
+	if len(b) == start {
+		return b[:n]
+	}
+	return append(b, '"')
 }
