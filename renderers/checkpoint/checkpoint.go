@@ -207,9 +207,12 @@ func (e *encoder) line(typ, value string, x indicator.Indicator) []byte {
 			product = "AV"
 		}
 	}
-	e.tmp = ioc.AppendName(e.tmp[:0], "cratos-", typ, value)
-	b := e.field(e.buf[:0], string(e.tmp))
-	b = e.field(append(b, ','), value)
+	b := ioc.AppendName(e.buf[:0], "cratos-", typ, value)
+	b = append(b, ',')
+	if e.c.excelSafe {
+		value = ioc.SpreadsheetSafe(value)
+	}
+	b = ioc.AppendCSVField(b, value)
 	b = append(b, ',')
 	b = append(b, typ...)
 	b = append(b, ',')
@@ -218,17 +221,42 @@ func (e *encoder) line(typ, value string, x indicator.Indicator) []byte {
 	b = append(b, e.c.severity...)
 	b = append(b, ',')
 	b = append(b, product...)
-	b = e.field(append(b, ','), comment(x, e.req))
+	b = append(b, ',')
+	e.tmp = appendComment(e.tmp[:0], x, e.req)
+	if e.c.excelSafe && ioc.FormulaLead(string(e.tmp[:1])) {
+		e.tmp = append(e.tmp[:1], e.tmp...)
+		e.tmp[0] = '\''
+	}
+	b = ioc.AppendCSVField(b, e.tmp)
 	e.buf = append(b, '\n')
 	return e.buf
 }
 
-// field appends one CSV field, neutralised for spreadsheets if asked.
-func (e *encoder) field(b []byte, f string) []byte {
-	if e.c.excelSafe {
-		f = ioc.SpreadsheetSafe(f)
+// appendComment appends where an indicator came from, on one line:
+// "MISP event 42; ip-dst; Network activity", or "Cratos <feed>" when
+// nothing is known.
+func appendComment(b []byte, x indicator.Indicator, req renderers.Request) []byte {
+	start := len(b)
+	sep := func() {
+		if len(b) > start {
+			b = append(b, "; "...)
+		}
 	}
-	return ioc.AppendCSVField(b, f)
+	if x.EventID != 0 {
+		b = strconv.AppendInt(append(b, "MISP event "...), x.EventID, 10)
+	}
+	if x.MISPType != "" {
+		sep()
+		b = append(b, x.MISPType...)
+	}
+	if x.Category != "" {
+		sep()
+		b = append(b, x.Category...)
+	}
+	if len(b) == start {
+		b = append(b, strings.TrimSpace("Cratos "+req.Feed)...)
+	}
+	return append(b[:start], ioc.OneLineBytes(b[start:])...)
 }
 
 // observable maps an indicator to its VALUE and TYPE, or a drop reason.
@@ -269,7 +297,7 @@ func observable(x indicator.Indicator) (value, typ, reason string) {
 	case indicator.EmailSubject:
 		value, typ = x.Value, "Mail-subject"
 	}
-	if value == "" || !ioc.PlainText(value) {
+	if value == "" || (x.Type == indicator.URL || x.Type == indicator.Email || x.Type == indicator.EmailSubject) && !ioc.PlainText(value) {
 		return "", "", DropText
 	}
 	return value, typ, ""
@@ -283,25 +311,4 @@ func lastAddr(p netip.Prefix) netip.Addr {
 	}
 	a, _ := netip.AddrFromSlice(b)
 	return a
-}
-
-// comment describes where an indicator came from, on one line.
-func comment(x indicator.Indicator, req renderers.Request) string {
-	switch {
-	case x.EventID != 0 && x.MISPType != "" && x.Category != "":
-		return ioc.OneLine("MISP event " + strconv.FormatInt(x.EventID, 10) + "; " + x.MISPType + "; " + x.Category)
-	case x.EventID == 0 && x.MISPType == "" && x.Category == "":
-		return ioc.OneLine(strings.TrimSpace("Cratos " + req.Feed))
-	}
-	var parts []string
-	if x.EventID != 0 {
-		parts = append(parts, "MISP event "+strconv.FormatInt(x.EventID, 10))
-	}
-	if x.MISPType != "" {
-		parts = append(parts, x.MISPType)
-	}
-	if x.Category != "" {
-		parts = append(parts, x.Category)
-	}
-	return ioc.OneLine(strings.Join(parts, "; "))
 }

@@ -69,22 +69,42 @@ func AppendName(dst []byte, prefix, a, b string) []byte {
 // AppendCSVField appends s as one RFC 4180 field: quoted, with inner
 // quotes doubled, when it holds a comma, a quote, CR or LF or starts with
 // a space (as encoding/csv writes it).
-func AppendCSVField(dst []byte, s string) []byte {
-	if s == "" || (s[0] != ' ' && !strings.ContainsAny(s, ",\"\r\n")) {
+func AppendCSVField[S ~string | ~[]byte](dst []byte, s S) []byte {
+	quote := len(s) > 0 && s[0] == ' '
+	for i := 0; i < len(s) && !quote; i++ {
+		switch s[i] {
+		case ',', '"', '\r', '\n':
+			quote = true
+		}
+	}
+	if !quote {
 		return append(dst, s...)
 	}
 	dst = append(dst, '"')
-	for {
-		i := strings.IndexByte(s, '"')
-		if i < 0 {
-			break
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' {
+			dst = append(dst, '"')
 		}
-		dst = append(dst, s[:i+1]...)
-		dst = append(dst, '"')
-		s = s[i+1:]
+		dst = append(dst, s[i])
 	}
-	dst = append(dst, s...)
 	return append(dst, '"')
+}
+
+// OneLineBytes replaces control characters and invalid UTF-8 in b by
+// spaces, in place when b is ASCII.
+func OneLineBytes(b []byte) []byte {
+	for i, c := range b {
+		switch {
+		case c >= utf8.RuneSelf:
+			if s := string(b); !PlainText(s) {
+				return append(b[:0], OneLine(s)...)
+			}
+			return b
+		case c < 0x20 || c == 0x7f:
+			b[i] = ' '
+		}
+	}
+	return b
 }
 
 // Keeper keeps the max items with the newest timestamps of a stream, ties
