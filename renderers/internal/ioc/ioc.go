@@ -1,6 +1,8 @@
 // Package ioc holds what the indicator-import renderers (checkpoint,
-// defender, f5, junos, elastic) share: spreadsheet-safe CSV fields, the
-// newest-first entry cap and the drop counts they report.
+// defender, f5, junos, elastic) share: CSV fields (quoting, spreadsheet
+// safety), one-line text checks, stable record names, the newest-first
+// entry caps (Newest over a slice, Keeper over a stream) and the address
+// lists of f5 and junos.
 package ioc
 
 import (
