@@ -5,6 +5,11 @@
 //     and URL lists) as PAN-OS 9.0 and later parse them;
 //   - CheckFortiOS: FortiGate external threat feeds (address, domain,
 //     category and malware hash feeds) and their entry and size caps.
+//   - CheckCheckPoint, CheckDefender, CheckF5, CheckJunos and CheckElastic:
+//     the indicator files of Check Point Custom Intelligence Feeds, the
+//     Microsoft Defender for Endpoint import, BIG-IP IP Intelligence feed
+//     lists, SRX dynamic-address feeds and ECS threat indicator
+//     documents, each from its vendor's documented format and limits.
 //
 // Both also apply the file rules every list served by Cratos keeps: UTF-8
 // without BOM, LF line ends, a final newline, no empty lines, no
