@@ -202,7 +202,7 @@ func TestParameterErrors(t *testing.T) {
 		contains   string
 	}{
 		{"unconfigured custom feed", "/v1/feed/cust3/type/ipv4/age/1y/output/txt", 404, `feed \"cust3\"`},
-		{"unknown output lists the valid ones", "/v1/feed/block/type/ipv4/age/1y/output/pdf", 404, "valid: b64, csv"},
+		{"unknown output lists the valid ones", "/v1/feed/block/type/ipv4/age/1y/output/pdf", 404, "valid: b64, checkpoint, csv, defender"},
 		{"output cannot carry the type", "/v1/feed/block/type/file-md5/age/1y/output/rpz", 400, `cannot carry data type \"file-md5\"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

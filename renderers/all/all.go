@@ -4,13 +4,18 @@ package all
 
 import (
 	_ "github.com/cratos-project/cratos/renderers/b64"             // b64
+	_ "github.com/cratos-project/cratos/renderers/checkpoint"      // checkpoint
 	_ "github.com/cratos-project/cratos/renderers/csv"             // csv
+	_ "github.com/cratos-project/cratos/renderers/defender"        // defender
 	_ "github.com/cratos-project/cratos/renderers/dnsmasq"         // dnsmasq
 	_ "github.com/cratos-project/cratos/renderers/edl"             // edl
+	_ "github.com/cratos-project/cratos/renderers/elastic"         // elastic
+	_ "github.com/cratos-project/cratos/renderers/f5"              // f5
 	_ "github.com/cratos-project/cratos/renderers/fortinet"        // fortinet
 	_ "github.com/cratos-project/cratos/renderers/haproxy"         // haproxy
 	_ "github.com/cratos-project/cratos/renderers/ipset"           // ipset
 	_ "github.com/cratos-project/cratos/renderers/json"            // json
+	_ "github.com/cratos-project/cratos/renderers/junos"           // junos
 	_ "github.com/cratos-project/cratos/renderers/nftables"        // nftables
 	_ "github.com/cratos-project/cratos/renderers/rpz"             // rpz
 	_ "github.com/cratos-project/cratos/renderers/squid"           // squid

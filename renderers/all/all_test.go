@@ -11,8 +11,8 @@ import (
 
 // builtin lists the renderer names this package registers.
 var builtin = []string{
-	"b64", "csv", "dnsmasq", "edl", "fortinet", "haproxy", "ipset", "json", "nftables", "rpz", "squid", "stix21",
-	"suricata", "suricata-dataset", "txt", "unbound", "xml", "yaml", "zeek",
+	"b64", "checkpoint", "csv", "defender", "dnsmasq", "edl", "elastic", "f5", "fortinet", "haproxy", "ipset", "json",
+	"junos", "nftables", "rpz", "squid", "stix21", "suricata", "suricata-dataset", "txt", "unbound", "xml", "yaml", "zeek",
 }
 
 func TestRegistersEveryBuiltin(t *testing.T) {

@@ -1,0 +1,159 @@
+package checkpoint
+
+import (
+	"context"
+	"maps"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/conformance"
+	"github.com/cratos-project/cratos/conformance/devicecheck"
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+	"github.com/cratos-project/cratos/renderers/internal/ioc"
+)
+
+func request(dataType string, opts map[string]string) renderers.Request {
+	return renderers.Request{Site: "cti.example.org", Feed: "block", DataType: dataType, Generated: time.Date(2026, 1, 2, 10, 5, 0, 0, time.UTC), Options: opts}
+}
+
+func ind(t indicator.Type, v string, ts int64) indicator.Indicator {
+	return indicator.Indicator{Type: t, Value: v, MISPType: "ip-dst", Category: "Network activity", EventID: 42, Timestamp: ts}
+}
+
+func TestGolden(t *testing.T) {
+	sample := conformance.OfTypes(conformance.Sample(), info.Types...)
+	tests := []struct {
+		name string
+		opts map[string]string
+		in   []indicator.Indicator
+	}{
+		{"sample", nil, sample},
+		{"empty", nil, nil},
+		{"options", map[string]string{"confidence": "medium", "severity": "low", "product": "AV", "excel_safe": "true", "max_entries": "5"}, sample},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := conformance.Render(t, Renderer{}, request("", tt.opts), tt.in)
+			conformance.Golden(t, filepath.Join("testdata", tt.name, "feed.csv"), got.Out)
+			conformance.Golden(t, filepath.Join("testdata", tt.name, "dropped.txt"), got.DropReport())
+		})
+	}
+}
+
+func TestRecords(t *testing.T) {
+	const h = Header + "\n"
+	tests := []struct {
+		name  string
+		opts  map[string]string
+		in    []indicator.Indicator
+		want  string
+		drops map[string]int
+	}{
+		{"ip", nil, []indicator.Indicator{ind(indicator.IPv4, "198.51.100.7", 1)},
+			h + uniqName("IP", "198.51.100.7") + ",198.51.100.7,IP,high,high,AB,MISP event 42; ip-dst; Network activity\n", nil},
+		{"net as range", nil, []indicator.Indicator{{Type: indicator.IPv4Net, Value: "198.51.100.0/25"}},
+			h + uniqName("IP Range", "198.51.100.0-198.51.100.127") + ",198.51.100.0-198.51.100.127,IP Range,high,high,AB,Cratos block\n", nil},
+		{"ipv6 dropped", nil, []indicator.Indicator{{Type: indicator.IPv6, Value: "2001:db8::1"}, {Type: indicator.IPv6Net, Value: "2001:db8::/32"}},
+			h, map[string]int{DropIPv6: 2}},
+		{"hash goes to AV", nil, []indicator.Indicator{{Type: indicator.SHA256, Value: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}},
+			h + uniqName("SHA256", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855") + ",e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855,SHA256,high,high,AV,Cratos block\n", nil},
+		{"domain and hostname merge", nil, []indicator.Indicator{{Type: indicator.Domain, Value: "bad.example"}, {Type: indicator.Hostname, Value: "bad.example"}},
+			h + uniqName("Domain", "bad.example") + ",bad.example,Domain,high,high,AB,Cratos block\n", map[string]int{DropDuplicate: 1}},
+		{"url quoted and encoded", map[string]string{"product": "AV"}, []indicator.Indicator{{Type: indicator.URL, Value: `http://bad.example/a,"b"/ü`}},
+			h + uniqName("URL", `http://bad.example/a,"b"/%C3%BC`) + `,"http://bad.example/a,""b""/%C3%BC",URL,high,high,AV,Cratos block` + "\n", nil},
+		{"mail from and to", nil, []indicator.Indicator{{Type: indicator.Email, Value: "a@bad.example", MISPType: "email-src"}, {Type: indicator.Email, Value: "b@bad.example", MISPType: "email-dst"}},
+			h + uniqName("Mail-from", "a@bad.example") + ",a@bad.example,Mail-from,high,high,AB,email-src\n" + uniqName("Mail-to", "b@bad.example") + ",b@bad.example,Mail-to,high,high,AB,email-dst\n", nil},
+		{"subject with a tab", nil, []indicator.Indicator{{Type: indicator.EmailSubject, Value: "a\tb"}}, h, map[string]int{DropText: 1}},
+		{"excel safe", map[string]string{"excel_safe": "true"}, []indicator.Indicator{{Type: indicator.EmailSubject, Value: "=HYPERLINK(1)", Category: "-x"}},
+			h + uniqName("Mail-subject", "=HYPERLINK(1)") + ",'=HYPERLINK(1),Mail-subject,high,high,AB,'-x\n", nil},
+		{"cap keeps newest", map[string]string{"max_entries": "1"}, []indicator.Indicator{ind(indicator.IPv4, "198.51.100.1", 1), ind(indicator.IPv4, "198.51.100.2", 2)},
+			h + uniqName("IP", "198.51.100.2") + ",198.51.100.2,IP,high,high,AB,MISP event 42; ip-dst; Network activity\n", map[string]int{DropCap: 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := conformance.Render(t, Renderer{}, request("", tt.opts), tt.in)
+			if string(got.Out) != tt.want {
+				t.Errorf("got\n%s\nwant\n%s", got.Out, tt.want)
+			}
+			if tt.drops == nil {
+				tt.drops = map[string]int{}
+			}
+			if !maps.Equal(got.Drops, tt.drops) {
+				t.Errorf("drops = %v, want %v", got.Drops, tt.drops)
+			}
+			if vs := devicecheck.CheckCheckPoint(got.Out, devicecheck.CheckPointLimits{}); len(vs) > 0 {
+				t.Error(devicecheck.Error(vs, 10))
+			}
+		})
+	}
+}
+
+// TestDeviceRules renders the sample, generated and the full real data
+// and checks the feed against the Check Point rules; every indicator is
+// a record or a reported drop.
+func TestDeviceRules(t *testing.T) {
+	sets := map[string][]indicator.Indicator{
+		"sample":    conformance.Sample(),
+		"generated": conformance.Generated(100_000, 11),
+		"real data": conformance.RealIndicators(t),
+	}
+	for name, set := range sets {
+		for _, c := range []struct {
+			name string
+			opts map[string]string
+		}{{"defaults", nil}, {"capped", map[string]string{"max_entries": "1000", "excel_safe": "true"}}} {
+			opts := c.opts
+			t.Run(name+"/"+c.name, func(t *testing.T) {
+				ins := conformance.OfTypes(set, info.Types...)
+				got := conformance.Render(t, Renderer{}, request("", opts), ins)
+				lim := devicecheck.CheckPointLimits{}
+				if opts != nil {
+					lim.MaxEntries = 1000
+				}
+				if vs := devicecheck.CheckCheckPoint(got.Out, lim); len(vs) > 0 {
+					t.Fatal(devicecheck.Error(vs, 20))
+				}
+				records := len(devicecheck.Lines(got.Out)) - 1
+				if want := len(ins) - got.DropTotal(); records != want {
+					t.Errorf("%d records, want %d (inputs %d, drops %v)", records, want, len(ins), got.Drops)
+				}
+				t.Logf("%d inputs, %d records, drops %v", len(ins), records, got.Drops)
+			})
+		}
+	}
+}
+
+func TestValidateOptions(t *testing.T) {
+	conformance.CheckOptionCases(t, Renderer{}, []conformance.OptionCase{
+		{Name: "none"},
+		{Name: "all", Options: map[string]string{"confidence": "low", "severity": "medium", "product": "AB", "max_entries": "2000000", "excel_safe": "true"}},
+		{Name: "unknown", Options: map[string]string{"comment": "x"}, WantErr: `unknown option "comment"`},
+		{Name: "bad confidence", Options: map[string]string{"confidence": "High"}, WantErr: "option confidence"},
+		{Name: "bad severity", Options: map[string]string{"severity": "critical"}, WantErr: "option severity"},
+		{Name: "bad product", Options: map[string]string{"product": "FW"}, WantErr: "option product"},
+		{Name: "negative max_entries", Options: map[string]string{"max_entries": "-1"}, WantErr: "option max_entries"},
+		{Name: "bad excel_safe", Options: map[string]string{"excel_safe": "yes"}, WantErr: "option excel_safe"},
+	})
+}
+
+func TestRegistered(t *testing.T) {
+	if _, ok := renderers.Lookup(Name); !ok {
+		t.Fatal("checkpoint is not registered")
+	}
+}
+
+func TestConformance(t *testing.T) {
+	if err := conformance.Check(context.Background(), Renderer{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func BenchmarkRender(b *testing.B) {
+	ins := conformance.OfTypes(conformance.Generated(1_000_000, 1), info.Types...)
+	conformance.BenchmarkRender(b, Renderer{}, request("", nil), ins)
+}
+
+// uniqName is the UNIQ-NAME the renderer gives a record.
+func uniqName(typ, value string) string { return string(ioc.AppendName(nil, "cratos-", typ, value)) }

@@ -1,0 +1,320 @@
+package defender
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"iter"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+	"github.com/cratos-project/cratos/renderers/internal/feedlist"
+	"github.com/cratos-project/cratos/renderers/internal/ioc"
+)
+
+// Name is the renderer's URL segment.
+const Name = "defender"
+
+// ContentType is the media type of the output.
+const ContentType = "text/csv; charset=utf-8; header=present"
+
+// Columns are the header row, in order.
+var Columns = []string{"IndicatorType", "IndicatorValue", "ExpirationTime", "Action", "Severity", "Title", "Description", "RecommendedActions", "RbacGroups", "Category", "MitreTechniques", "GenerateAlert"}
+
+// MaxRows is the most indicators the portal imports from one file.
+const MaxRows = 500
+
+// Option names.
+const (
+	OptAction             = "action"
+	OptSeverity           = "severity"
+	OptExpireDays         = "expire_days"
+	OptTitle              = "title"
+	OptGenerateAlert      = "generate_alert"
+	OptRecommendedActions = "recommended_actions"
+	OptRbacGroups         = "rbac_groups"
+	OptCategory           = "category"
+	OptMaxEntries         = "max_entries"
+	OptExcelSafe          = "excel_safe"
+)
+
+// Reasons passed to Request.Drop; each count is in rows.
+const (
+	DropCIDR      = "defender CIDR (indicators take single addresses)"
+	DropInternal  = "defender private or reserved address"
+	DropDuplicate = "defender duplicate indicator"
+	DropText      = "defender value with control characters or invalid UTF-8"
+	DropCap       = "defender entry cap (500 rows per import file)"
+)
+
+// Actions and severities Defender takes.
+var (
+	Actions    = []string{"Allowed", "Audit", "Warn", "Block", "BlockAndRemediate"}
+	Severities = []string{"Informational", "Low", "Medium", "High"}
+)
+
+// Renderer renders Defender import files. The zero value is ready to use.
+type Renderer struct{}
+
+func init() { renderers.Register(Renderer{}) }
+
+var info = renderers.Info{
+	Name:        Name,
+	Reads:       renderers.FieldValue | renderers.FieldMISPType | renderers.FieldCategory | renderers.FieldEventID | renderers.FieldTimestamp,
+	Description: "Microsoft Defender for Endpoint indicator import CSV (file hashes, IP addresses, domains, URLs)",
+	ContentType: ContentType,
+	Extension:   ".csv",
+	Types: []indicator.Type{
+		indicator.IPv4, indicator.IPv4Net, indicator.IPv6, indicator.IPv6Net,
+		indicator.Domain, indicator.Hostname, indicator.URL,
+		indicator.MD5, indicator.SHA1, indicator.SHA256,
+	},
+	Options: []renderers.Option{
+		{Name: OptAction, Default: "Block", Description: "Action: Allowed, Audit, Warn, Block or BlockAndRemediate (file hashes only; network rows get Block)"},
+		{Name: OptSeverity, Default: "Medium", Description: "Severity: Informational, Low, Medium or High"},
+		{Name: OptExpireDays, Default: "30", Description: "ExpirationTime is the list's generation time plus this many days (1-3650); 0 leaves it empty (no expiry)"},
+		{Name: OptTitle, Default: "", Description: "Title of every row; empty: the MISP event, else \"Cratos <feed>\""},
+		{Name: OptGenerateAlert, Default: "true", Description: "GenerateAlert: true or false"},
+		{Name: OptRecommendedActions, Default: "", Description: "RecommendedActions text of every row"},
+		{Name: OptRbacGroups, Default: "", Description: "RbacGroups: comma-separated device group names; empty: all devices"},
+		{Name: OptCategory, Default: "", Description: "Category as the portal lists it, in Pascal case (e.g. CommandAndControl); empty: none"},
+		{Name: OptMaxEntries, Default: "500", Description: "row cap, 1-500 (the portal imports 500 rows per file); the newest rows are kept, the rest reported"},
+		{Name: OptExcelSafe, Default: "true", Description: "prefix ' to fields starting with = + - @ tab or CR, so a spreadsheet does not run them as formulas"},
+	},
+}
+
+// Info describes the renderer.
+func (Renderer) Info() renderers.Info { return info.Clone() }
+
+// ValidateOptions rejects unknown option names and bad values.
+func (Renderer) ValidateOptions(opts map[string]string) error {
+	_, err := parseOptions(opts)
+	return err
+}
+
+type config struct {
+	action, severity         string
+	expireDays               int
+	title                    string
+	alert                    string // "True" or "False"
+	recommended, rbac, categ string
+	maxEntries               int
+	excelSafe                bool
+}
+
+func parseOptions(opts map[string]string) (config, error) {
+	if err := renderers.CheckOptionNames(info, opts); err != nil {
+		return config{}, err
+	}
+	c := config{action: "Block", severity: "Medium", expireDays: 30, alert: "True", maxEntries: MaxRows, excelSafe: true}
+	bad := func(key, v, want string) error {
+		return fmt.Errorf("renderer %s: option %s: %q is not %s", Name, key, v, want)
+	}
+	for k, v := range opts {
+		switch k {
+		case OptAction:
+			if !slices.Contains(Actions, v) {
+				return config{}, bad(k, v, strings.Join(Actions, ", "))
+			}
+			c.action = v
+		case OptSeverity:
+			if !slices.Contains(Severities, v) {
+				return config{}, bad(k, v, strings.Join(Severities, ", "))
+			}
+			c.severity = v
+		case OptExpireDays:
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 || n > 3650 {
+				return config{}, bad(k, v, "a whole number of days from 0 to 3650")
+			}
+			c.expireDays = n
+		case OptTitle, OptRecommendedActions, OptRbacGroups:
+			if !ioc.PlainText(v) || len(v) > 1000 {
+				return config{}, bad(k, v, "one line of text (at most 1000 bytes)")
+			}
+			switch k {
+			case OptTitle:
+				c.title = v
+			case OptRecommendedActions:
+				c.recommended = v
+			default:
+				c.rbac = v
+			}
+		case OptCategory:
+			if v != "" && (!strings.ContainsFunc(v[:1], unicode.IsUpper) || strings.ContainsFunc(v, func(r rune) bool { return r > unicode.MaxASCII || !unicode.IsLetter(r) })) {
+				return config{}, bad(k, v, "a category name in Pascal case (letters only)")
+			}
+			c.categ = v
+		case OptGenerateAlert, OptExcelSafe:
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return config{}, bad(k, v, "true or false")
+			}
+			if k == OptExcelSafe {
+				c.excelSafe = b
+			} else if !b {
+				c.alert = "False"
+			}
+		case OptMaxEntries:
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > MaxRows {
+				return config{}, bad(k, v, "a whole number from 1 to 500")
+			}
+			c.maxEntries = n
+		}
+	}
+	return c, nil
+}
+
+// row is one indicator kept for the file.
+type row struct {
+	typ, value string
+	x          indicator.Indicator
+}
+
+// Render writes the header row and one row per indicator, in input order,
+// with CRLF line ends. The newest max_entries rows are kept as the input
+// is read, in a bounded heap, and written at the end.
+func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	c, err := parseOptions(req.Options)
+	if err != nil {
+		return fmt.Errorf("defender: render: %w", err)
+	}
+	o := renderers.NewOut(ctx, w)
+	d := feedlist.Drops{}
+	keep := ioc.NewKeeper[row](c.maxEntries)
+	names := map[string]struct{}{} // DomainName values: a domain and a hostname may share one
+	for x := range in {
+		if o.Next() != nil {
+			break
+		}
+		typ, value, reason := indicatorOf(x)
+		if reason == "" && typ == "DomainName" {
+			if _, dup := names[value]; dup {
+				reason = DropDuplicate
+			} else {
+				names[value] = struct{}{}
+			}
+		}
+		if reason != "" {
+			d.Add(reason, 1)
+			continue
+		}
+		keep.Add(row{typ, value, x}, x.Timestamp)
+	}
+	if o.Err() != nil {
+		return fmt.Errorf("defender: render: %w", o.Err())
+	}
+	d.Add(DropCap, keep.Dropped())
+
+	expires := ""
+	if c.expireDays > 0 {
+		expires = req.Generated.UTC().Truncate(time.Second).AddDate(0, 0, c.expireDays).Format("2006-01-02T15:04:05.0Z")
+	}
+	cw := csv.NewWriter(o)
+	cw.UseCRLF = true
+	_ = cw.Write(Columns) // errors stay in o
+	f := make([]string, len(Columns))
+	for _, r := range keep.Items() {
+		if o.Next() != nil {
+			break
+		}
+		action := c.action
+		if action == "BlockAndRemediate" && !strings.HasPrefix(r.typ, "File") {
+			action = "Block"
+		}
+		f = append(f[:0], r.typ, r.value, expires, action, c.severity, title(r.x, req, c), description(r.x, req), c.recommended, c.rbac, c.categ, "", c.alert)
+		if c.excelSafe {
+			for i := range f {
+				f[i] = ioc.SpreadsheetSafe(f[i])
+			}
+		}
+		_ = cw.Write(f)
+	}
+	cw.Flush()
+	d.Report(req)
+	if err := o.Close(); err != nil {
+		return fmt.Errorf("defender: render: %w", err)
+	}
+	return nil
+}
+
+// shared is 100.64.0.0/10, carrier-grade NAT space (RFC 6598).
+var shared = netip.MustParsePrefix("100.64.0.0/10")
+
+// indicatorOf maps an indicator to IndicatorType and IndicatorValue, or
+// a drop reason.
+func indicatorOf(x indicator.Indicator) (typ, value, reason string) {
+	switch x.Type {
+	case indicator.IPv4Net, indicator.IPv6Net:
+		return "", "", DropCIDR
+	case indicator.IPv4, indicator.IPv6:
+		a, err := netip.ParseAddr(x.Value)
+		if err != nil {
+			return "", "", DropText
+		}
+		if !a.IsGlobalUnicast() || a.IsPrivate() || shared.Contains(a) {
+			return "", "", DropInternal
+		}
+		return "IpAddress", a.String(), ""
+	case indicator.Domain, indicator.Hostname:
+		typ, value = "DomainName", x.Value
+	case indicator.URL:
+		scheme, rest, ok := strings.Cut(x.Value, "://")
+		if !ok {
+			scheme, rest = "", x.Value
+		} else {
+			scheme += "://"
+		}
+		host, tail := feedlist.SplitHost(rest)
+		typ, value = "Url", scheme+host+feedlist.Path(tail)
+	case indicator.MD5:
+		typ, value = "FileMd5", x.Value
+	case indicator.SHA1:
+		typ, value = "FileSha1", x.Value
+	case indicator.SHA256:
+		typ, value = "FileSha256", x.Value
+	}
+	if value == "" || !ioc.PlainText(value) {
+		return "", "", DropText
+	}
+	return typ, value, ""
+}
+
+// title is the option's title, or the MISP event, or the feed.
+func title(x indicator.Indicator, req renderers.Request, c config) string {
+	switch {
+	case c.title != "":
+		return c.title
+	case x.EventID != 0:
+		return "MISP event " + strconv.FormatInt(x.EventID, 10)
+	}
+	return strings.TrimSpace("Cratos " + ioc.OneLine(req.Feed))
+}
+
+// description says where the indicator came from.
+func description(x indicator.Indicator, req renderers.Request) string {
+	var parts []string
+	if x.MISPType != "" {
+		parts = append(parts, "MISP "+x.MISPType)
+	}
+	if x.Category != "" {
+		parts = append(parts, x.Category)
+	}
+	src := "Cratos"
+	if req.Site != "" {
+		src += " " + req.Site
+	}
+	if req.Feed != "" {
+		src += " feed " + req.Feed
+	}
+	parts = append(parts, src)
+	return ioc.OneLine(strings.Join(parts, "; "))
+}

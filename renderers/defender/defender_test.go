@@ -1,0 +1,162 @@
+package defender
+
+import (
+	"context"
+	"maps"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/conformance"
+	"github.com/cratos-project/cratos/conformance/devicecheck"
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+)
+
+func request(opts map[string]string) renderers.Request {
+	return renderers.Request{Site: "cti.example.org", Feed: "block", Generated: time.Date(2026, 1, 2, 10, 5, 0, 0, time.UTC), Options: opts}
+}
+
+func TestGolden(t *testing.T) {
+	sample := conformance.OfTypes(conformance.Sample(), info.Types...)
+	tests := []struct {
+		name string
+		opts map[string]string
+		in   []indicator.Indicator
+	}{
+		{"sample", nil, sample},
+		{"empty", nil, nil},
+		{"options", map[string]string{"action": "BlockAndRemediate", "severity": "High", "expire_days": "0", "title": "Cratos feed", "generate_alert": "false",
+			"recommended_actions": "Isolate the device", "rbac_groups": "Servers,Laptops", "category": "CommandAndControl", "max_entries": "20", "excel_safe": "false"}, sample},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := conformance.Render(t, Renderer{}, request(tt.opts), tt.in)
+			conformance.Golden(t, filepath.Join("testdata", tt.name, "indicators.csv"), got.Out)
+			conformance.Golden(t, filepath.Join("testdata", tt.name, "dropped.txt"), got.DropReport())
+		})
+	}
+}
+
+func TestRows(t *testing.T) {
+	h := strings.Join(Columns, ",") + "\r\n"
+	const tail = ",2026-02-01T10:05:00.0Z,Block,Medium,"
+	ip := indicator.Indicator{Type: indicator.IPv4, Value: "198.51.100.7", MISPType: "ip-dst", Category: "Network activity", EventID: 42, Timestamp: 5}
+	tests := []struct {
+		name  string
+		opts  map[string]string
+		in    []indicator.Indicator
+		want  string
+		drops map[string]int
+	}{
+		{"ip", nil, []indicator.Indicator{ip},
+			h + "IpAddress,198.51.100.7" + tail + "MISP event 42,MISP ip-dst; Network activity; Cratos cti.example.org feed block,,,,,True\r\n", nil},
+		{"nets and internal addresses", nil, []indicator.Indicator{
+			{Type: indicator.IPv4Net, Value: "198.51.100.0/24"}, {Type: indicator.IPv6Net, Value: "2001:db8::/32"},
+			{Type: indicator.IPv4, Value: "10.1.2.3"}, {Type: indicator.IPv4, Value: "127.0.0.1"}, {Type: indicator.IPv4, Value: "100.64.0.1"},
+			{Type: indicator.IPv6, Value: "fe80::1"}, {Type: indicator.IPv6, Value: "fd00::1"}, {Type: indicator.IPv4, Value: "224.0.0.1"}},
+			h, map[string]int{DropCIDR: 2, DropInternal: 6}},
+		{"hashes", map[string]string{"action": "BlockAndRemediate", "expire_days": "1"}, []indicator.Indicator{
+			{Type: indicator.MD5, Value: strings.Repeat("a", 32)}, {Type: indicator.URL, Value: "https://bad.example/x"}},
+			h + "FileMd5," + strings.Repeat("a", 32) + ",2026-01-03T10:05:00.0Z,BlockAndRemediate,Medium,Cratos block,Cratos cti.example.org feed block,,,,,True\r\n" +
+				"Url,https://bad.example/x,2026-01-03T10:05:00.0Z,Block,Medium,Cratos block,Cratos cti.example.org feed block,,,,,True\r\n", nil},
+		{"domain and hostname merge", map[string]string{"expire_days": "0"}, []indicator.Indicator{{Type: indicator.Domain, Value: "bad.example"}, {Type: indicator.Hostname, Value: "bad.example"}},
+			h + "DomainName,bad.example,,Block,Medium,Cratos block,Cratos cti.example.org feed block,,,,,True\r\n", map[string]int{DropDuplicate: 1}},
+		{"formula neutralised", map[string]string{"expire_days": "0", "title": "=cmd|' /C calc'!A0", "rbac_groups": "@group"}, []indicator.Indicator{{Type: indicator.Hostname, Value: "bad.example", Category: "+x"}},
+			h + "DomainName,bad.example,,Block,Medium,'=cmd|' /C calc'!A0,'+x; Cratos cti.example.org feed block,,'@group,,,True\r\n", nil},
+		{"url encoded and quoted", map[string]string{"expire_days": "0"}, []indicator.Indicator{{Type: indicator.URL, Value: "http://bad.example/a,b/ü"}},
+			h + `Url,"http://bad.example/a,b/%C3%BC",,Block,Medium,Cratos block,Cratos cti.example.org feed block,,,,,True` + "\r\n", nil},
+		{"cap keeps newest", map[string]string{"max_entries": "1", "expire_days": "0"}, []indicator.Indicator{
+			{Type: indicator.Hostname, Value: "a.example", Timestamp: 1}, {Type: indicator.Hostname, Value: "b.example", Timestamp: 2}},
+			h + "DomainName,b.example,,Block,Medium,Cratos block,Cratos cti.example.org feed block,,,,,True\r\n", map[string]int{DropCap: 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := conformance.Render(t, Renderer{}, request(tt.opts), tt.in)
+			if string(got.Out) != tt.want {
+				t.Errorf("got\n%q\nwant\n%q", got.Out, tt.want)
+			}
+			if tt.drops == nil {
+				tt.drops = map[string]int{}
+			}
+			if !maps.Equal(got.Drops, tt.drops) {
+				t.Errorf("drops = %v, want %v", got.Drops, tt.drops)
+			}
+			if vs := devicecheck.CheckDefender(got.Out); len(vs) > 0 {
+				t.Error(devicecheck.Error(vs, 10))
+			}
+		})
+	}
+}
+
+// TestDeviceRules renders the sample, generated and the full real data
+// and checks the file against Defender's columns and limits; every
+// indicator is a row or a reported drop, and the cap keeps 500 rows.
+func TestDeviceRules(t *testing.T) {
+	sets := map[string][]indicator.Indicator{
+		"sample":    conformance.Sample(),
+		"generated": conformance.Generated(100_000, 11),
+		"real data": conformance.RealIndicators(t),
+	}
+	for name, set := range sets {
+		for _, c := range []struct {
+			name string
+			opts map[string]string
+		}{{"defaults", nil}, {"hashes remediated", map[string]string{"action": "BlockAndRemediate", "max_entries": "100"}}} {
+			t.Run(name+"/"+c.name, func(t *testing.T) {
+				ins := conformance.OfTypes(set, info.Types...)
+				got := conformance.Render(t, Renderer{}, request(c.opts), ins)
+				if vs := devicecheck.CheckDefender(got.Out); len(vs) > 0 {
+					t.Fatal(devicecheck.Error(vs, 20))
+				}
+				rows := strings.Count(string(got.Out), "\r\n") - 1
+				if want := len(ins) - got.DropTotal(); rows != want {
+					t.Errorf("%d rows, want %d (inputs %d, drops %v)", rows, want, len(ins), got.Drops)
+				}
+				t.Logf("%d inputs, %d rows, drops %v", len(ins), rows, got.Drops)
+			})
+		}
+	}
+}
+
+func TestValidateOptions(t *testing.T) {
+	conformance.CheckOptionCases(t, Renderer{}, []conformance.OptionCase{
+		{Name: "none"},
+		{Name: "all", Options: map[string]string{"action": "Audit", "severity": "Informational", "expire_days": "3650", "title": "Cratos", "generate_alert": "false",
+			"recommended_actions": "Isolate", "rbac_groups": "A,B", "category": "InitialAccess", "max_entries": "1", "excel_safe": "false"}},
+		{Name: "unknown", Options: map[string]string{"application": "x"}, WantErr: `unknown option "application"`},
+		{Name: "legacy action", Options: map[string]string{"action": "AlertAndBlock"}, WantErr: "option action"},
+		{Name: "bad severity", Options: map[string]string{"severity": "high"}, WantErr: "option severity"},
+		{Name: "negative expire_days", Options: map[string]string{"expire_days": "-1"}, WantErr: "option expire_days"},
+		{Name: "huge expire_days", Options: map[string]string{"expire_days": "3651"}, WantErr: "option expire_days"},
+		{Name: "title with a line break", Options: map[string]string{"title": "a\nb"}, WantErr: "option title"},
+		{Name: "rbac with a tab", Options: map[string]string{"rbac_groups": "a\tb"}, WantErr: "option rbac_groups"},
+		{Name: "lower-case category", Options: map[string]string{"category": "malware"}, WantErr: "option category"},
+		{Name: "category with a space", Options: map[string]string{"category": "Command Control"}, WantErr: "option category"},
+		{Name: "bad generate_alert", Options: map[string]string{"generate_alert": "yes"}, WantErr: "option generate_alert"},
+		{Name: "zero max_entries", Options: map[string]string{"max_entries": "0"}, WantErr: "option max_entries"},
+		{Name: "max_entries over 500", Options: map[string]string{"max_entries": "501"}, WantErr: "option max_entries"},
+		{Name: "bad excel_safe", Options: map[string]string{"excel_safe": "on"}, WantErr: "option excel_safe"},
+	})
+}
+
+func TestRegistered(t *testing.T) {
+	if _, ok := renderers.Lookup(Name); !ok {
+		t.Fatal("defender is not registered")
+	}
+}
+
+func TestConformance(t *testing.T) {
+	if err := conformance.Check(context.Background(), Renderer{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// BenchmarkRender measures a whole input: the cap is lifted to the most
+// rows a file takes, so the cost is reading, mapping and de-duplicating
+// every indicator plus writing 500 rows.
+func BenchmarkRender(b *testing.B) {
+	ins := conformance.OfTypes(conformance.Generated(1_000_000, 1), info.Types...)
+	conformance.BenchmarkRender(b, Renderer{}, request(nil), ins)
+}

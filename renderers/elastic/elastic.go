@@ -1,0 +1,169 @@
+package elastic
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"iter"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+	"github.com/cratos-project/cratos/renderers/internal/feedlist"
+)
+
+// Name is the renderer's URL segment.
+const Name = "elastic"
+
+// ContentType is the media type of the output.
+const ContentType = "application/x-ndjson"
+
+// ECSVersion is the ECS version the documents follow.
+const ECSVersion = "8.11.0"
+
+// Option names.
+const (
+	OptProvider  = "provider"
+	OptTLP       = "tlp"
+	OptReference = "reference"
+)
+
+// Reasons passed to Request.Drop; each count is in documents.
+const (
+	DropNet  = "elastic CIDR (threat.indicator.ip holds one address)"
+	DropUTF8 = "elastic value not valid UTF-8"
+)
+
+// tlpLevels maps the tlp option to threat.indicator.marking.tlp.
+var tlpLevels = map[string]string{"clear": "CLEAR", "white": "WHITE", "green": "GREEN", "amber": "AMBER", "amber+strict": "AMBER+STRICT", "red": "RED"}
+
+// Renderer renders ECS threat indicator documents. The zero value is
+// ready to use.
+type Renderer struct{}
+
+func init() { renderers.Register(Renderer{}) }
+
+var info = renderers.Info{
+	Name:        Name,
+	Description: "Elastic Common Schema threat.indicator documents, one JSON object per line (NDJSON)",
+	ContentType: ContentType,
+	Extension:   ".ndjson",
+	Types: []indicator.Type{
+		indicator.IPv4, indicator.IPv4Net, indicator.IPv6, indicator.IPv6Net,
+		indicator.Domain, indicator.Hostname, indicator.URL,
+		indicator.MD5, indicator.SHA1, indicator.SHA256, indicator.Imphash,
+		indicator.Email,
+	},
+	Options: []renderers.Option{
+		{Name: OptProvider, Default: "MISP", Description: "threat.indicator.provider of every document"},
+		{Name: OptTLP, Default: "none", Description: "threat.indicator.marking.tlp: none (left out), clear, white, green, amber, amber+strict or red"},
+		{Name: OptReference, Default: "", Description: "threat.indicator.reference: an http(s) URL in which {event_id} is replaced by the MISP event id (left out for indicators without one); empty: none"},
+	},
+}
+
+// Info describes the renderer.
+func (Renderer) Info() renderers.Info { return info.Clone() }
+
+// ValidateOptions rejects unknown option names and bad values.
+func (Renderer) ValidateOptions(opts map[string]string) error {
+	_, err := parseOptions(opts)
+	return err
+}
+
+type config struct {
+	provider, tlp, reference string
+}
+
+func parseOptions(opts map[string]string) (config, error) {
+	if err := renderers.CheckOptionNames(info, opts); err != nil {
+		return config{}, err
+	}
+	c := config{provider: "MISP"}
+	for k, v := range opts {
+		switch k {
+		case OptProvider:
+			if v == "" || len(v) > 256 || !plainText(v) {
+				return config{}, fmt.Errorf("renderer %s: option %s: %q is not one line of text of 1 to 256 bytes", Name, k, v)
+			}
+			c.provider = v
+		case OptTLP:
+			if l, ok := tlpLevels[strings.ToLower(v)]; ok {
+				c.tlp = l
+			} else if v != "none" {
+				return config{}, fmt.Errorf("renderer %s: option %s: %q is not none, clear, white, green, amber, amber+strict or red", Name, k, v)
+			}
+		case OptReference:
+			if v == "" {
+				continue
+			}
+			u, err := url.Parse(strings.ReplaceAll(v, "{event_id}", "1"))
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || !plainText(v) || strings.ContainsAny(v, " \"\\") {
+				return config{}, fmt.Errorf("renderer %s: option %s: %q is not an http or https URL", Name, k, v)
+			}
+			c.reference = v
+		}
+	}
+	return c, nil
+}
+
+func plainText(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsFunc(s, unicode.IsControl)
+}
+
+// Render writes one document per indicator, in input order.
+func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	c, err := parseOptions(req.Options)
+	if err != nil {
+		return fmt.Errorf("elastic: render: %w", err)
+	}
+	o := renderers.NewOut(ctx, w)
+	d := feedlist.Drops{}
+	e := newEncoder(c, req)
+	for x := range in {
+		if o.Next() != nil {
+			break
+		}
+		switch {
+		case x.Type == indicator.IPv4Net || x.Type == indicator.IPv6Net:
+			d.Add(DropNet, 1)
+			continue
+		case !utf8.ValidString(x.Value):
+			d.Add(DropUTF8, 1)
+			continue
+		}
+		_, _ = o.Write(e.document(x)) // errors stay in o
+	}
+	d.Report(req)
+	if err := o.Close(); err != nil {
+		return fmt.Errorf("elastic: render: %w", err)
+	}
+	return nil
+}
+
+// splitURL returns the scheme (without "://"), the host without brackets
+// and the port of a canonical URL; scheme and port may be empty.
+func splitURL(v string) (scheme, host, port string) {
+	rest := v
+	if i := strings.Index(v, "://"); i >= 0 && !strings.ContainsAny(v[:i], "/?") {
+		scheme, rest = v[:i], v[i+3:]
+	}
+	hostport, _ := feedlist.SplitHost(rest)
+	if strings.HasPrefix(hostport, "[") {
+		if i := strings.IndexByte(hostport, ']'); i >= 0 {
+			host, port = hostport[1:i], strings.TrimPrefix(hostport[i+1:], ":")
+			return scheme, host, port
+		}
+	}
+	host = hostport
+	if i := strings.LastIndexByte(hostport, ':'); i >= 0 {
+		host, port = hostport[:i], hostport[i+1:]
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+		port = ""
+	}
+	return scheme, host, port
+}

@@ -1,0 +1,150 @@
+package f5
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"iter"
+	"regexp"
+	"strconv"
+
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+	"github.com/cratos-project/cratos/renderers/internal/feedlist"
+	"github.com/cratos-project/cratos/renderers/internal/ioc"
+)
+
+// Name is the renderer's URL segment.
+const Name = "f5"
+
+// ContentType is the media type of the output.
+const ContentType = "text/plain; charset=utf-8"
+
+// Option names.
+const (
+	OptListType   = "list_type"
+	OptCategory   = "category"
+	OptIPv6       = "ipv6"
+	OptMaxEntries = "max_entries"
+)
+
+// Reasons passed to Request.Drop; each count is in lines.
+const (
+	DropDuplicate = "f5 duplicate entry"
+	DropIPv6      = "f5 IPv6 (ipv6 option off)"
+	DropCap       = "f5 entry cap"
+	DropNotIP     = "f5 not an IP address or net"
+)
+
+// categoryRE is a BIG-IP object name usable as a category.
+var categoryRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]{0,62}$`)
+
+// Renderer renders IP Intelligence feed files. The zero value is ready to
+// use.
+type Renderer struct{}
+
+func init() { renderers.Register(Renderer{}) }
+
+var info = renderers.Info{
+	Name:        Name,
+	Reads:       renderers.FieldValue | renderers.FieldTimestamp,
+	Description: "F5 BIG-IP IP Intelligence feed list file (address, prefix length, list type, category)",
+	ContentType: ContentType,
+	Extension:   ".txt",
+	Types:       []indicator.Type{indicator.IPv4, indicator.IPv4Net, indicator.IPv6, indicator.IPv6Net},
+	Options: []renderers.Option{
+		{Name: OptListType, Default: "bl", Description: "bl (blacklist) or wl (whitelist) on every line; none leaves the field empty so the feed list's default applies"},
+		{Name: OptCategory, Default: "", Description: "blacklist category on every line (a predefined one such as botnets, or one created on the BIG-IP); empty: the feed list's default category"},
+		{Name: OptIPv6, Default: "true", Description: "false leaves IPv6 addresses and nets out (and reports them)"},
+		{Name: OptMaxEntries, Default: "0", Description: "line cap (0: none); the newest entries are kept, the rest reported"},
+	},
+}
+
+// Info describes the renderer.
+func (Renderer) Info() renderers.Info { return info.Clone() }
+
+// ValidateOptions rejects unknown option names and bad values.
+func (Renderer) ValidateOptions(opts map[string]string) error {
+	_, err := parseOptions(opts)
+	return err
+}
+
+type config struct {
+	listType, category string
+	ipv6               bool
+	maxEntries         int
+}
+
+func parseOptions(opts map[string]string) (config, error) {
+	if err := renderers.CheckOptionNames(info, opts); err != nil {
+		return config{}, err
+	}
+	c := config{listType: "bl", ipv6: true}
+	bad := func(key, v, want string) error {
+		return fmt.Errorf("renderer %s: option %s: %q is not %s", Name, key, v, want)
+	}
+	for k, v := range opts {
+		switch k {
+		case OptListType:
+			switch v {
+			case "bl", "wl":
+				c.listType = v
+			case "none":
+				c.listType = ""
+			default:
+				return config{}, bad(k, v, "bl, wl or none")
+			}
+		case OptCategory:
+			if v != "" && !categoryRE.MatchString(v) {
+				return config{}, bad(k, v, "a category name (letters, digits, _ . -; at most 63 characters, not starting with a digit, '.' or '-')")
+			}
+			c.category = v
+		case OptIPv6:
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return config{}, bad(k, v, "true or false")
+			}
+			c.ipv6 = b
+		case OptMaxEntries:
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return config{}, bad(k, v, "a whole number ≥ 0")
+			}
+			c.maxEntries = n
+		}
+	}
+	return c, nil
+}
+
+// Render writes one line per address or net. The whole input is read
+// before the first line: ordering, de-duplication and the cap need it.
+func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	c, err := parseOptions(req.Options)
+	if err != nil {
+		return fmt.Errorf("f5: render: %w", err)
+	}
+	o := renderers.NewOut(ctx, w)
+	col, err := feedlist.Collect(o, in)
+	if err != nil {
+		return fmt.Errorf("f5: render: %w", err)
+	}
+	d := feedlist.Drops{}
+	ips := ioc.IPList(col, c.ipv6, c.maxEntries, d, ioc.IPReasons{NotIP: DropNotIP, IPv6: DropIPv6, Duplicate: DropDuplicate, Cap: DropCap})
+	suffix := "," + c.listType + "," + c.category + "\n"
+	var buf []byte
+	for _, ip := range ips {
+		if o.Next() != nil {
+			break
+		}
+		buf = ip.P.Addr().AppendTo(buf[:0])
+		buf = append(buf, ',')
+		buf = strconv.AppendInt(buf, int64(ip.P.Bits()), 10)
+		buf = append(buf, suffix...)
+		_, _ = o.Write(buf) // errors stay in o
+	}
+	d.Report(req)
+	if err := o.Close(); err != nil {
+		return fmt.Errorf("f5: render: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,83 @@
+package ioc
+
+import (
+	"encoding/csv"
+	"encoding/hex"
+	"hash/fnv"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestPlainText(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"", true}, {"plain text", true}, {"Überweisung – bitte", true},
+		{"a\tb", false}, {"a\nb", false}, {"a\x7fb", false}, {"a\u0085b", false}, {"ü\x01", false}, {"\xff", false},
+	}
+	for _, tt := range tests {
+		if got := PlainText(tt.in); got != tt.want {
+			t.Errorf("PlainText(%q) = %v", tt.in, got)
+		}
+	}
+	if got := OneLine("a\nb\xffc"); got != "a b c" {
+		t.Errorf("OneLine = %q", got)
+	}
+}
+
+// TestAppendName compares the hand-rolled FNV-1a 128 with hash/fnv.
+func TestAppendName(t *testing.T) {
+	for _, c := range [][2]string{{"", ""}, {"IP", "198.51.100.7"}, {"URL", "http://bad.example/" + strings.Repeat("x", 300)}} {
+		h := fnv.New128a()
+		h.Write([]byte(c[0] + "\x00" + c[1]))
+		want := "p-" + hex.EncodeToString(h.Sum(nil)[:12])
+		if got := string(AppendName(nil, "p-", c[0], c[1])); got != want {
+			t.Errorf("AppendName(%q, %q) = %s, want %s", c[0], c[1], got, want)
+		}
+	}
+}
+
+func TestAppendCSVField(t *testing.T) {
+	fields := []string{"", "plain", "a,b", `a"b`, `"`, " lead", "x\ny", "ü;'"}
+	var line []byte
+	for i, f := range fields {
+		if i > 0 {
+			line = append(line, ',')
+		}
+		line = AppendCSVField(line, f)
+	}
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	_ = w.Write(fields)
+	w.Flush()
+	if got, want := string(line)+"\n", b.String(); got != want {
+		t.Errorf("got %q, encoding/csv writes %q", got, want)
+	}
+}
+
+// TestKeeper compares the heap with Newest on random streams.
+func TestKeeper(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 200 {
+		n, max := r.IntN(60), r.IntN(10)
+		ts := make([]int64, n)
+		for i := range ts {
+			ts[i] = int64(r.IntN(8))
+		}
+		idx := make([]int, n)
+		for i := range idx {
+			idx[i] = i
+		}
+		want, dropped := Newest(slices.Clone(idx), max, func(i int) int64 { return ts[i] })
+		k := NewKeeper[int](max)
+		for i := range idx {
+			k.Add(i, ts[i])
+		}
+		if got := k.Items(); !slices.Equal(got, want) || k.Dropped() != dropped {
+			t.Fatalf("max %d, ts %v: kept %v (%d dropped), want %v (%d)", max, ts, got, k.Dropped(), want, dropped)
+		}
+	}
+}

@@ -1,0 +1,125 @@
+package junos
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"iter"
+	"strconv"
+
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+	"github.com/cratos-project/cratos/renderers/internal/feedlist"
+	"github.com/cratos-project/cratos/renderers/internal/ioc"
+)
+
+// Name is the renderer's URL segment.
+const Name = "junos"
+
+// ContentType is the media type of the output.
+const ContentType = "text/plain; charset=utf-8"
+
+// Option names.
+const (
+	OptIPv6       = "ipv6"
+	OptMaxEntries = "max_entries"
+)
+
+// Reasons passed to Request.Drop; each count is in lines.
+const (
+	DropDuplicate = "junos duplicate entry"
+	DropIPv6      = "junos IPv6 (ipv6 option off)"
+	DropCap       = "junos entry cap"
+	DropNotIP     = "junos not an IP address or net"
+)
+
+// Renderer renders SRX dynamic address feed files. The zero value is
+// ready to use.
+type Renderer struct{}
+
+func init() { renderers.Register(Renderer{}) }
+
+var info = renderers.Info{
+	Name:        Name,
+	Reads:       renderers.FieldValue | renderers.FieldTimestamp,
+	Description: "Juniper SRX dynamic-address feed file (addresses and CIDRs, one per line)",
+	ContentType: ContentType,
+	Extension:   ".txt",
+	Types:       []indicator.Type{indicator.IPv4, indicator.IPv4Net, indicator.IPv6, indicator.IPv6Net},
+	Options: []renderers.Option{
+		{Name: OptIPv6, Default: "true", Description: "false leaves IPv6 addresses and nets out (and reports them)"},
+		{Name: OptMaxEntries, Default: "0", Description: "line cap (0: none), e.g. the platform's dynamic address capacity; the newest entries are kept, the rest reported"},
+	},
+}
+
+// Info describes the renderer.
+func (Renderer) Info() renderers.Info { return info.Clone() }
+
+// ValidateOptions rejects unknown option names and bad values.
+func (Renderer) ValidateOptions(opts map[string]string) error {
+	_, err := parseOptions(opts)
+	return err
+}
+
+type config struct {
+	ipv6       bool
+	maxEntries int
+}
+
+func parseOptions(opts map[string]string) (config, error) {
+	if err := renderers.CheckOptionNames(info, opts); err != nil {
+		return config{}, err
+	}
+	c := config{ipv6: true}
+	for k, v := range opts {
+		switch k {
+		case OptIPv6:
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return config{}, fmt.Errorf("renderer %s: option %s: %q is not true or false", Name, k, v)
+			}
+			c.ipv6 = b
+		case OptMaxEntries:
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return config{}, fmt.Errorf("renderer %s: option %s: %q is not a whole number ≥ 0", Name, k, v)
+			}
+			c.maxEntries = n
+		}
+	}
+	return c, nil
+}
+
+// Render writes one address or prefix per line. The whole input is read
+// before the first line: ordering, de-duplication and the cap need it.
+func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	c, err := parseOptions(req.Options)
+	if err != nil {
+		return fmt.Errorf("junos: render: %w", err)
+	}
+	o := renderers.NewOut(ctx, w)
+	col, err := feedlist.Collect(o, in)
+	if err != nil {
+		return fmt.Errorf("junos: render: %w", err)
+	}
+	d := feedlist.Drops{}
+	ips := ioc.IPList(col, c.ipv6, c.maxEntries, d, ioc.IPReasons{NotIP: DropNotIP, IPv6: DropIPv6, Duplicate: DropDuplicate, Cap: DropCap})
+	var buf []byte
+	for _, ip := range ips {
+		if o.Next() != nil {
+			break
+		}
+		buf = ip.P.Addr().AppendTo(buf[:0])
+		if !ip.P.IsSingleIP() {
+			buf = append(buf, '/')
+			buf = strconv.AppendInt(buf, int64(ip.P.Bits()), 10)
+		}
+		buf = append(buf, '\n')
+		_, _ = o.Write(buf) // errors stay in o
+	}
+	d.Report(req)
+	if err := o.Close(); err != nil {
+		return fmt.Errorf("junos: render: %w", err)
+	}
+	return nil
+}
