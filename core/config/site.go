@@ -51,6 +51,8 @@ type Site struct {
 	// ExpandMax is the most addresses ipv4ext adds to one list by
 	// expanding nets (default 1,048,576); nets past it stay nets.
 	ExpandMax int `yaml:"ipv4ext_expand_max"`
+	// Consumers names tokens by fingerprint, with their pull interval.
+	Consumers map[string]Consumer `yaml:"consumers"`
 
 	revoked map[string]bool
 }
@@ -174,6 +176,7 @@ func LoadSite(path string, check RendererCheck) (*Site, error) {
 		}
 		s.revoked[h] = true
 	}
+	errs = append(errs, s.normaliseConsumers()...)
 	if check != nil {
 		names := make([]string, 0, len(s.Renderers))
 		for n := range s.Renderers {
