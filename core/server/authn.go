@@ -26,17 +26,27 @@ func (c *caller) consumerID() string { return c.fingerprint[:16] }
 // authenticate checks the token, the site and the client address in the
 // original's order. On failure it has already answered and returns nil.
 func (s *Server) authenticate(c *fiber.Ctx) (*caller, error) {
+	cl, status, msg := s.identify(c)
+	if cl != nil {
+		return cl, nil
+	}
+	if status == fiber.StatusUnauthorized {
+		c.Set(fiber.HeaderWWWAuthenticate, "Basic")
+	}
+	return nil, detail(c, status, msg)
+}
+
+// identify is authenticate without the answer: the caller, or the status
+// and detail a refusal gets. A refusal counts as a failed authentication.
+func (s *Server) identify(c *fiber.Ctx) (*caller, int, string) {
 	now := s.opts.Now()
 	ip := s.clientIP(c)
 	if s.limiter.blocked(ip, now) {
-		return nil, detail(c, fiber.StatusTooManyRequests, "Too many failed authentications; try again later.")
+		return nil, fiber.StatusTooManyRequests, "Too many failed authentications; try again later."
 	}
-	fail := func(status int, msg string) (*caller, error) {
+	fail := func(status int, msg string) (*caller, int, string) {
 		s.limiter.fail(ip, now)
-		if status == fiber.StatusUnauthorized {
-			c.Set(fiber.HeaderWWWAuthenticate, "Basic")
-		}
-		return nil, detail(c, status, msg)
+		return nil, status, msg
 	}
 	token, err := auth.Extract(c.Query("token"), c.Get("token"), c.Get(fiber.HeaderAuthorization))
 	if err != nil {
@@ -69,5 +79,5 @@ func (s *Server) authenticate(c *fiber.Ctx) (*caller, error) {
 	}
 	cl := &caller{token: token, fingerprint: fp, claims: claims, site: site, ip: ip}
 	c.Locals("caller", cl)
-	return cl, nil
+	return cl, 0, ""
 }

@@ -87,5 +87,6 @@ func (s *Server) routes() {
 	for _, r := range s.table() {
 		s.app.Add(r.method, r.path, r.handler)
 	}
+	s.consoleRoutes()
 	s.app.Use(func(c *fiber.Ctx) error { return detail(c, fiber.StatusNotFound, "Not Found") })
 }
