@@ -14,6 +14,7 @@ command -v squid >/dev/null || need+=(squid)
 command -v protoc >/dev/null || need+=(protobuf-compiler)
 command -v wrk >/dev/null || need+=(wrk)
 command -v nginx >/dev/null || need+=(nginx-light)
+command -v chromium >/dev/null || need+=(chromium)
 want_suricata=0
 command -v suricata >/dev/null || want_suricata=1
 command -v suricata-update >/dev/null || want_suricata=1

@@ -127,15 +127,17 @@ func (s *Server) consoleSession(c *fiber.Ctx) *session {
 	return sess
 }
 
-// sameOrigin refuses a POST another site's page made: a browser sends
-// Origin (or Sec-Fetch-Site) with every form submission.
+// sameOrigin refuses a POST another site's page made. Browsers send
+// Sec-Fetch-Site with every form submission, and Origin (which a
+// no-referrer policy turns into "null"); without either, the request is
+// not a browser's and the CSRF token alone decides.
 func sameOrigin(c *fiber.Ctx) bool {
-	if site := c.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
-		return false
+	if site := c.Get("Sec-Fetch-Site"); site != "" {
+		return site == "same-origin" || site == "none"
 	}
 	origin := c.Get(fiber.HeaderOrigin)
-	if origin == "" || origin == "null" {
-		return origin == ""
+	if origin == "" {
+		return true
 	}
 	// Host names only: a proxy may pass Host without the port the
 	// browser used.
@@ -144,7 +146,7 @@ func sameOrigin(c *fiber.Ctx) bool {
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	}
-	return err == nil && strings.EqualFold(strings.Trim(u.Hostname(), "[]"), strings.Trim(host, "[]"))
+	return err == nil && u.Host != "" && strings.EqualFold(strings.Trim(u.Hostname(), "[]"), strings.Trim(host, "[]"))
 }
 
 // consoleLogin is the login form's POST: the token comes in the body, so

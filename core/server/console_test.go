@@ -123,6 +123,14 @@ func TestConsoleLogin(t *testing.T) {
 	if resp.StatusCode != 403 || len(resp.Cookies()) != 0 || !strings.Contains(body, "another site") {
 		t.Errorf("form login from another origin: %d", resp.StatusCode)
 	}
+	resp, _ = h.form(t, "/ui/login", "", url.Values{"token": {h.token}}, "Sec-Fetch-Site", "cross-site", "Origin", h.base)
+	if resp.StatusCode != 403 || len(resp.Cookies()) != 0 {
+		t.Errorf("form login from a cross-site page: %d", resp.StatusCode)
+	}
+	resp, _ = h.form(t, "/ui/login", "", url.Values{"token": {h.token}}, "Origin", "null")
+	if resp.StatusCode != 403 || len(resp.Cookies()) != 0 {
+		t.Errorf("form login from an opaque origin: %d", resp.StatusCode)
+	}
 	resp, _ = h.form(t, "/ui/login", "", url.Values{"token": {other}})
 	if resp.StatusCode != 403 || len(resp.Cookies()) != 0 {
 		t.Errorf("form login with a token that is not an admin's: %d", resp.StatusCode)
