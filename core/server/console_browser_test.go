@@ -44,7 +44,11 @@ func TestConsoleInBrowser(t *testing.T) {
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(actx, chromedp.WithDebugf(func(f string, a ...any) { if os.Getenv("CDP_DEBUG") != "" { t.Logf(f, a...) } }))
+	bctx, cancelBrowser := chromedp.NewContext(actx, chromedp.WithDebugf(func(f string, a ...any) {
+		if os.Getenv("CDP_DEBUG") != "" {
+			t.Logf(f, a...)
+		}
+	}))
 	defer cancelBrowser()
 	ctx, cancel := context.WithTimeout(bctx, 2*time.Minute)
 	defer cancel()
