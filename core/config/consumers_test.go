@@ -52,3 +52,14 @@ func TestConsumers(t *testing.T) {
 		})
 	}
 }
+
+// The shipped example site file loads, consumers included.
+func TestExampleSiteFile(t *testing.T) {
+	s, err := LoadSite("../../sites/misp.example.net.yaml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Consumers) != 1 {
+		t.Errorf("consumers: %v", s.Consumers)
+	}
+}
