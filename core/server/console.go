@@ -59,10 +59,13 @@ func hasToken(c *fiber.Ctx) bool {
 // other gets the login form.
 func (s *Server) console(page func(*fiber.Ctx, *session) error) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if hasToken(c) {
+		// A token in the URL always logs in. One in a header only
+		// without a session: a browser that has used Basic auth on the
+		// API sends it with every request.
+		sess := s.consoleSession(c)
+		if c.Query("token") != "" || sess == nil && hasToken(c) {
 			return s.tokenLogin(c, consolePath(c.Path()))
 		}
-		sess := s.consoleSession(c)
 		if sess == nil {
 			return s.loginPage(c, fiber.StatusOK, "")
 		}

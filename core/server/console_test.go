@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"io"
 	"net/http"
@@ -109,6 +110,15 @@ func TestConsoleLogin(t *testing.T) {
 	resp, body = h.get("/ui/consumers", "Cookie", "cratos_console="+cookie)
 	if resp.StatusCode != 200 || !strings.Contains(body, "<h1>Consumers</h1>") || strings.Contains(body, h.token) {
 		t.Errorf("page with the session: %d\n%s", resp.StatusCode, body)
+	}
+	if resp, _ := h.get("/ui/renderers", "Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte("cratos:"+h.token))); resp.StatusCode != http.StatusSeeOther ||
+		resp.Header.Get("Location") != "/ui/renderers" || len(resp.Cookies()) != 1 {
+		t.Errorf("login with Basic credentials: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	// Basic credentials a browser keeps sending do not log in again.
+	if resp, body := h.get("/ui/", "Cookie", "cratos_console="+cookie, "Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte("cratos:"+h.token))); resp.StatusCode != 200 ||
+		!strings.Contains(body, "<h1>Sites and feeds</h1>") || len(resp.Cookies()) != 0 {
+		t.Errorf("page with the session and Basic credentials: %d", resp.StatusCode)
 	}
 	if resp, _ := h.get("/ui/", "Cookie", "cratos_console=forged"); resp.StatusCode != 200 || len(resp.Cookies()) != 0 {
 		t.Errorf("forged cookie: %d", resp.StatusCode)
@@ -272,7 +282,7 @@ func TestConsoleHoldsAndLookup(t *testing.T) {
 	if _, page = h.get("/ui/", "Cookie", "cratos_console="+cookie); strings.Contains(page, "Hold h1 released.") {
 		t.Error("the message is shown twice")
 	}
-	_, page = h.form(t, "/ui/holds/release", cookie, url.Values{"id": {"h1"}, "csrf": {csrf}})
+	h.form(t, "/ui/holds/release", cookie, url.Values{"id": {"h1"}, "csrf": {csrf}})
 	if _, page = h.get("/ui/", "Cookie", "cratos_console="+cookie); !strings.Contains(page, "not released: no such hold") {
 		t.Errorf("releasing twice:\n%s", page)
 	}
