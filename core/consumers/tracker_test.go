@@ -194,3 +194,18 @@ func TestMetrics(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRecord is the cost a list request pays to be recorded, from
+// several goroutines at once.
+func BenchmarkRecord(b *testing.B) {
+	site := &config.Site{Name: "misp.example.net", Consumers: map[string]config.Consumer{fpFW: {Name: "pa-fw-01", ExpectEvery: time.Minute}}}
+	tr := New(Options{Sites: config.NewSites(site)})
+	p := Pull{Site: "misp.example.net", Fingerprint: fpFW, Time: time.Now(), List: "/v1/feed/block/type/ipv4/age/1y/output/edl",
+		Status: 200, Bytes: 1000, ETag: `"abc"`, UserAgent: "PAN-OS", Addr: "192.0.2.1", Entries: 10, Size: 1000, Cache: "HIT"}
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			tr.Record(p)
+		}
+	})
+}
