@@ -28,6 +28,7 @@ command -v unbound >/dev/null || need+=(unbound)
 command -v dnsmasq >/dev/null || need+=(dnsmasq-base)
 command -v haproxy >/dev/null || need+=(haproxy)
 command -v promtool >/dev/null || need+=(prometheus)
+command -v chromium >/dev/null || need+=(chromium)
 want_suricata=0
 command -v suricata >/dev/null || want_suricata=1
 command -v suricata-update >/dev/null || want_suricata=1

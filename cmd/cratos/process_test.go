@@ -2,6 +2,8 @@ package main
 
 import (
 	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -142,6 +144,9 @@ func startCratos(t testing.TB, opts procOptions) *cratosProc {
 			t.Fatalf("cratos token mint: %v\n%s", err, out)
 		}
 		p.token = strings.TrimSpace(string(out))
+		// The token is an admin token too, so status() sees the detail.
+		sum := sha256.Sum256([]byte(p.token))
+		appendFile(t, cfg, fmt.Sprintf("\nadmin_tokens: [%q]\n", hex.EncodeToString(sum[:])))
 	}
 	for attempt := 0; ; attempt++ {
 		err := p.start(t, bin, cfg)
@@ -244,10 +249,24 @@ func (p *cratosProc) requireAlive(t testing.TB) {
 	}
 }
 
-// status returns /v1/status without the site probes.
+// appendFile adds text to the end of a file.
+func appendFile(t testing.TB, path, text string) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(text); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// status returns /v1/status without the site probes, with the detail an
+// admin token gets when the process has a token.
 func (p *cratosProc) status(t testing.TB) map[string]any {
 	t.Helper()
-	resp, body := p.get(t, "/v1/status?sites=0")
+	resp, body := p.authed(t, "/v1/status?sites=0")
 	var m map[string]any
 	if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &m) != nil {
 		t.Fatalf("/v1/status: %d %s", resp.StatusCode, body)

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"crypto/sha256"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"github.com/cratos-project/cratos/core/auth"
 	"github.com/cratos-project/cratos/core/cache"
 	"github.com/cratos-project/cratos/core/config"
+	"github.com/cratos-project/cratos/core/consumers"
 	"github.com/cratos-project/cratos/core/export"
 	"github.com/cratos-project/cratos/core/metrics"
 	"github.com/cratos-project/cratos/core/server"
@@ -86,7 +88,13 @@ func assemble(cfg *config.Config, sites *config.Sites, registry *renderers.Regis
 		Logger:    logger,
 		Observer:  m,
 	})
+	// Late consumers are looked for every 30 s and logged once each.
+	tracker := consumers.New(consumers.Options{Sites: sites, Logger: logger})
+	watchCtx, stopWatch := context.WithCancel(context.Background())
+	go tracker.Watch(watchCtx, 30*time.Second)
+	svc.closers = append(svc.closers, stopWatch)
 	svc.server = server.New(server.Options{
+		Consumers: tracker,
 		Config:    cfg,
 		Sites:     sites,
 		Codec:     svc.codec,

@@ -108,7 +108,8 @@ func TestDemo(t *testing.T) {
 		done <- Run([]string{"demo", "--listen", "127.0.0.1:0", "--generate", "2000"}, pw, io.Discard)
 		pw.Close()
 	}()
-	var base, token string
+	var base, token, console string
+	consoleRE := regexp.MustCompile(`open '(http://\S+/ui/\?token=\S+)'`)
 	sc := bufio.NewScanner(pr)
 	baseRE := regexp.MustCompile(`^Cratos demo on (http://127\.0\.0\.1:\d+)`)
 	for sc.Scan() {
@@ -119,13 +120,23 @@ func TestDemo(t *testing.T) {
 		if tok, ok := strings.CutPrefix(line, "token: "); ok {
 			token = tok
 		}
+		if m := consoleRE.FindStringSubmatch(line); m != nil {
+			console = m[1]
+		}
 		if strings.HasPrefix(line, "Stop with") {
 			break
 		}
 	}
 	go io.Copy(io.Discard, pr)
-	if base == "" || token == "" {
-		t.Fatalf("demo printed no address or token")
+	if base == "" || token == "" || console == "" {
+		t.Fatalf("demo printed no address, token or console address")
+	}
+	// The console address logs in and drops the token.
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	if resp, err := noFollow.Get(console); err != nil || resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/ui/" {
+		t.Errorf("console address %s: %v %v", console, err, resp)
+	} else {
+		resp.Body.Close()
 	}
 	for _, p := range []string{"/v1/feed/block/type/ipv4/age/1y/output/txt", "/v1/feed/any/type/domain/age/10y/output/rpz"} {
 		req, _ := http.NewRequest("GET", base+p, nil)

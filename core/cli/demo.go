@@ -77,6 +77,8 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// The demo token may open the console too (before serving starts).
+	cfg.AdminTokens = []string{auth.Fingerprint(token)}
 	return run(svc, cfg.Listen, logger, func(addr net.Addr) {
 		base := "http://" + addr.String()
 		fmt.Fprintf(stdout, "Cratos demo on %s, reading the MISP emulator at %s (%s).\n\n", base, simURL, source)
@@ -91,7 +93,8 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 		} {
 			fmt.Fprintf(stdout, "  curl -s -H 'token: %s' %s%s\n", token, base, p)
 		}
-		fmt.Fprintf(stdout, "  curl -s %s/v1/renderers\n  open %s/v1/help\n\nStop with Ctrl-C.\n", base, base)
+		fmt.Fprintf(stdout, "  curl -s %s/v1/renderers\n  open %s/v1/help\n", base, base)
+		fmt.Fprintf(stdout, "  open '%s/ui/?token=%s'   (the console)\n\nStop with Ctrl-C.\n", base, token)
 	})
 }
 

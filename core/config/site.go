@@ -51,6 +51,8 @@ type Site struct {
 	// ExpandMax is the most addresses ipv4ext adds to one list by
 	// expanding nets (default 1,048,576); nets past it stay nets.
 	ExpandMax int `yaml:"ipv4ext_expand_max"`
+	// Consumers names tokens by fingerprint, with their pull interval.
+	Consumers map[string]Consumer `yaml:"consumers"`
 
 	// Warnings are problems that did not stop the file from loading
 	// (path:line: what), for the log.
@@ -196,6 +198,7 @@ func (s *Site) validate(path string, data []byte, check RendererCheck) error {
 		}
 		s.revoked[h] = true
 	}
+	errs = append(errs, s.normaliseConsumers()...)
 	if check != nil {
 		names := make([]string, 0, len(s.Renderers))
 		for n := range s.Renderers {

@@ -26,20 +26,30 @@ func (c *caller) consumerID() string { return c.fingerprint[:16] }
 // authenticate checks the token, the site and the client address in the
 // original's order. On failure it has already answered and returns nil.
 func (s *Server) authenticate(c *fiber.Ctx) (*caller, error) {
+	cl, status, msg := s.identify(c)
+	if cl != nil {
+		return cl, nil
+	}
+	if status == fiber.StatusUnauthorized {
+		c.Set(fiber.HeaderWWWAuthenticate, "Basic")
+	}
+	return nil, detail(c, status, msg)
+}
+
+// identify is authenticate without the answer: the caller, or the status
+// and detail a refusal gets. A refusal counts as a failed authentication.
+func (s *Server) identify(c *fiber.Ctx) (*caller, int, string) {
 	now := s.opts.Now()
 	ip := s.clientIP(c)
 	if s.limiter.blocked(ip, now) {
-		return nil, detail(c, fiber.StatusTooManyRequests, "Too many failed authentications; try again later.")
+		return nil, fiber.StatusTooManyRequests, "Too many failed authentications; try again later."
 	}
 	// reason goes to the access log (never the token): why the request was
 	// refused, in the operator's words rather than the client's.
-	fail := func(status int, msg, reason string) (*caller, error) {
+	fail := func(status int, msg, reason string) (*caller, int, string) {
 		c.Locals("reason", reason)
 		s.limiter.fail(ip, now)
-		if status == fiber.StatusUnauthorized {
-			c.Set(fiber.HeaderWWWAuthenticate, "Basic")
-		}
-		return nil, detail(c, status, msg)
+		return nil, status, msg
 	}
 	token, err := auth.Extract(c.Query("token"), c.Get("token"), c.Get(fiber.HeaderAuthorization))
 	if err != nil {
@@ -72,5 +82,5 @@ func (s *Server) authenticate(c *fiber.Ctx) (*caller, error) {
 	}
 	cl := &caller{token: token, fingerprint: fp, claims: claims, site: site, ip: ip}
 	c.Locals("caller", cl)
-	return cl, nil
+	return cl, 0, ""
 }

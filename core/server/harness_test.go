@@ -50,6 +50,13 @@ type harness struct {
 	// memcached, when set, is the address of a memcached used as the
 	// shared cache level.
 	memcached string
+	// admin lists the harness token in admin_tokens.
+	admin bool
+	// consumer, when set, names the harness token in the site file.
+	consumer string
+	// holds and lookup are handed to the server for the console.
+	holds  server.HoldLister
+	lookup server.LookupFunc
 }
 
 type harnessOption func(*harness)
@@ -57,6 +64,8 @@ type harnessOption func(*harness)
 func withSite(f func(*config.Site)) harnessOption     { return func(h *harness) { f(h.site) } }
 func withConfig(f func(*config.Config)) harnessOption { return func(h *harness) { f(h.cfg) } }
 func withMemcached(addr string) harnessOption         { return func(h *harness) { h.memcached = addr } }
+func asAdmin() harnessOption                          { return func(h *harness) { h.admin = true } }
+func withConsumer(name string) harnessOption          { return func(h *harness) { h.consumer = name } }
 
 func newHarness(t testing.TB, opts ...harnessOption) *harness {
 	t.Helper()
@@ -85,6 +94,12 @@ func newHarness(t testing.TB, opts ...harnessOption) *harness {
 	}
 	h.claims = auth.Claims{Proto: "http", Port: atoi(port), Host: host, Key: mispsim.DefaultKey, Expires: "2099-01-01"}
 	h.token = h.mint(h.claims)
+	if h.admin {
+		h.cfg.AdminTokens = append(h.cfg.AdminTokens, auth.Fingerprint(h.token))
+	}
+	if h.consumer != "" {
+		h.site.Consumers = map[string]config.Consumer{auth.Fingerprint(h.token): {Name: h.consumer, ExpectEvery: 5 * time.Minute}}
+	}
 	h.start()
 	return h
 }
@@ -112,7 +127,8 @@ func (h *harness) start() {
 	exp := export.New(export.Options{Renderers: renderers.Builtin(), Store: tiered, Shared: shared, Namespace: cache.NewNamespace(tiered, time.Second),
 		KeySecret: secret[:], Logger: logger, Observer: m})
 	srv := server.New(server.Options{Config: h.cfg, Sites: config.NewSites(h.site), Codec: codec, Export: exp,
-		Renderers: renderers.Builtin(), Cache: tiered, CacheKind: "memory", Logger: logger, AccessLog: h.logs, FailLimit: 1 << 20, Metrics: m})
+		Renderers: renderers.Builtin(), Cache: tiered, CacheKind: "memory", Logger: logger, AccessLog: h.logs, FailLimit: 1 << 20, Metrics: m,
+		Holds: h.holds, Lookup: h.lookup})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

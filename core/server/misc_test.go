@@ -256,9 +256,9 @@ func TestMetricsAndAccessLog(t *testing.T) {
 }
 
 func TestStatusProbesSites(t *testing.T) {
-	h := newHarness(t)
+	h := newHarness(t, asAdmin())
 	h.authed(feedPath) // a successful build records the MISP URL to probe
-	_, body := h.get("/v1/status")
+	_, body := h.authed("/v1/status")
 	var st struct {
 		Sites map[string]struct {
 			MISP      string `json:"misp"`
@@ -273,10 +273,10 @@ func TestStatusProbesSites(t *testing.T) {
 	if s.MISP != "OK" || s.LastBuild == "" || !s.Enabled {
 		t.Errorf("site status %+v in %s", s, body)
 	}
-	down := newHarness(t)
+	down := newHarness(t, asAdmin())
 	down.authed(feedPath)
 	down.sim.Close()
-	_, body = down.get("/v1/status")
+	_, body = down.authed("/v1/status")
 	if !strings.Contains(body, `"misp":"FAIL"`) {
 		t.Errorf("status with MISP down: %s", body)
 	}

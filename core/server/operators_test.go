@@ -18,17 +18,17 @@ import (
 // 203.0.113.77. Cratos cannot tell the client, so the request passes as
 // 127.0.0.1; it must say so loudly, in the log and in /v1/status.
 func TestUntrustedProxyWarning(t *testing.T) {
-	h := newHarness(t, withSite(func(s *config.Site) {
+	h := newHarness(t, asAdmin(), withSite(func(s *config.Site) {
 		s.AllowedIPs = config.Prefixes{mustPrefix(t, "192.0.2.0/24")}
 	}))
-	_, body := h.get("/v1/status?sites=0")
+	_, body := h.authed("/v1/status?sites=0")
 	if strings.Contains(body, "untrusted_proxy") {
 		t.Fatalf("status warns before any forwarded request: %s", body)
 	}
 	for range 3 {
 		h.authed("/v1/feed/block/type/ipv4/age/1y/output/txt", "X-Forwarded-For", "203.0.113.77")
 	}
-	_, body = h.get("/v1/status?sites=0")
+	_, body = h.authed("/v1/status?sites=0")
 	var st struct {
 		Untrusted struct {
 			Peer     string `json:"peer"`

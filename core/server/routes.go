@@ -58,7 +58,7 @@ func (s *Server) table() []route {
 		{method: "GET", path: "/", summary: "Service banner with the caller's address.", responses: open, contentType: "application/json", handler: s.root},
 		{method: "GET", path: "/robots.txt", summary: "Disallow all crawlers.", responses: open, contentType: "text/plain", handler: s.robots},
 		{method: "GET", path: "/favicon.ico", summary: "Icon.", responses: open, contentType: "image/x-icon", handler: s.favicon},
-		{method: "GET", path: "/v1/status", summary: "Liveness and readiness: cache state and each site's MISP reachability and last good build.", responses: open, contentType: "application/json", handler: s.status},
+		{method: "GET", path: "/v1/status", summary: "Liveness and readiness: ping and overall health for anyone; with an admin token also the cache, each site's MISP reachability and last good build, and the named consumers.", responses: open, contentType: "application/json", handler: s.status},
 		{method: "GET", path: "/metrics", summary: "Prometheus metrics (from allways_allowed_ips only).", responses: []response{{200, "metrics"}, {403, "address not allowed"}}, contentType: "text/plain", handler: s.metricsHandler()},
 		{method: "GET", path: "/v1/openapi.json", summary: "This OpenAPI 3 document.", responses: open, contentType: "application/json", handler: s.openapi},
 		{method: "GET", path: "/openapi.json", summary: "This OpenAPI 3 document (the original's second path).", responses: open, contentType: "application/json", handler: s.openapi},
@@ -87,5 +87,6 @@ func (s *Server) routes() {
 	for _, r := range s.table() {
 		s.addRoute(r)
 	}
+	s.consoleRoutes()
 	s.app.Use(s.fallback)
 }

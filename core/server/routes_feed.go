@@ -115,11 +115,16 @@ func (s *Server) listHandler(kind export.Kind) fiber.Handler {
 		if cl == nil {
 			return err
 		}
+		var served *export.Result
+		defer func() { s.notePull(c, cl, served) }()
 		p, ok, err := s.parseList(c, cl, kind)
 		if !ok {
 			return err
 		}
 		res, err := s.opts.Export.Get(c.UserContext(), p)
+		if err == nil {
+			served = &res
+		}
 		if err != nil {
 			status, msg := upstream(err)
 			if status >= 500 {

@@ -111,6 +111,11 @@ func (s *Server) status(c *fiber.Ctx) error {
 		}
 		cancel()
 	}
+	if !s.adminStatus(c) {
+		// Anyone may ask whether Cratos is up, but not which sites,
+		// hosts and builds it has.
+		return c.JSON(s.publicStatus(c, memStatus))
+	}
 	body := fiber.Map{"ping": "pong", "memcachedstatus": memStatus, "cache": s.opts.CacheKind, "version": Version}
 	if pw := s.proxyStatus(); pw != nil {
 		body["untrusted_proxy"] = pw
@@ -118,6 +123,7 @@ func (s *Server) status(c *fiber.Ctx) error {
 	if c.Query("sites") != "0" {
 		body["sites"] = s.siteProbes(c.UserContext())
 	}
+	body["consumers"] = s.consumerStatus()
 	return c.JSON(body)
 }
 

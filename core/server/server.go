@@ -15,6 +15,7 @@ import (
 	"github.com/cratos-project/cratos/core/auth"
 	"github.com/cratos-project/cratos/core/cache"
 	"github.com/cratos-project/cratos/core/config"
+	"github.com/cratos-project/cratos/core/consumers"
 	"github.com/cratos-project/cratos/core/export"
 	"github.com/cratos-project/cratos/core/metrics"
 	"github.com/cratos-project/cratos/renderers"
@@ -47,6 +48,13 @@ type Options struct {
 	// DefaultTTL is the cache lifetime when neither the request nor the
 	// site sets one (default 60 s).
 	DefaultTTL time.Duration
+	// Consumers records pulls (default: a tracker of its own, whose
+	// gauges join Metrics).
+	Consumers *consumers.Tracker
+	// Holds and Lookup feed the console's holds table and search box;
+	// nil hides them (see console_hooks.go).
+	Holds  HoldLister
+	Lookup LookupFunc
 }
 
 // Server serves the Cratos HTTP API.
@@ -57,6 +65,7 @@ type Server struct {
 	limiter  *failLimiter
 	probes   statusCache
 	proxy    proxyWatch
+	sessions *sessionStore
 }
 
 // New builds the server and its routes.
@@ -77,7 +86,16 @@ func New(opts Options) *Server {
 	if opts.Config.ReverseProxy || len(opts.Config.TrustedProxies) > 0 {
 		header = opts.Config.ReverseProxyHeader
 	}
+	if opts.Consumers == nil {
+		opts.Consumers = consumers.New(consumers.Options{Sites: opts.Sites, Now: opts.Now, Logger: opts.Logger})
+	}
+	if opts.Metrics != nil {
+		if err := opts.Metrics.Register(opts.Consumers); err != nil {
+			opts.Logger.Warn("consumer metrics", "error", err)
+		}
+	}
 	s := &Server{
+		sessions: newSessionStore(),
 		opts:     opts,
 		resolver: acl.NewResolver(opts.Config.TrustedProxies, header),
 		limiter:  newFailLimiter(opts.FailLimit, time.Minute),

@@ -1,0 +1,34 @@
+package server
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/cratos-project/cratos/core/consumers"
+	"github.com/cratos-project/cratos/core/export"
+)
+
+// notePull records a list request of an authenticated consumer once its
+// answer is written: what it asked for, what it got and from where.
+func (s *Server) notePull(c *fiber.Ctx, cl *caller, res *export.Result) {
+	status := c.Response().StatusCode()
+	bytes := len(c.Response().Body())
+	if status == fiber.StatusNotModified || c.Method() == fiber.MethodHead {
+		bytes = 0
+	}
+	p := consumers.Pull{
+		Site:        cl.site.Name,
+		Fingerprint: cl.fingerprint,
+		Time:        s.opts.Now(),
+		List:        c.Path(),
+		Status:      status,
+		Bytes:       bytes,
+		ETag:        string(c.Response().Header.Peek(fiber.HeaderETag)),
+		UserAgent:   c.Get(fiber.HeaderUserAgent),
+		Addr:        cl.ip.String(),
+		Entries:     -1,
+	}
+	if res != nil && res.Artifact != nil {
+		p.Entries, p.Size, p.Built, p.Cache = res.Entries, len(res.Body), res.Generated, string(res.Status)
+	}
+	s.opts.Consumers.Record(p)
+}

@@ -1,0 +1,9 @@
+package b64
+
+import _ "embed"
+
+//go:embed README.md
+var readme string
+
+// README implements renderers.Documented.
+func (Renderer) README() string { return readme }
