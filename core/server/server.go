@@ -17,6 +17,7 @@ import (
 	"github.com/cratos-project/cratos/core/config"
 	"github.com/cratos-project/cratos/core/export"
 	"github.com/cratos-project/cratos/core/metrics"
+	"github.com/cratos-project/cratos/core/taxii"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -47,6 +48,8 @@ type Options struct {
 	// DefaultTTL is the cache lifetime when neither the request nor the
 	// site sets one (default 60 s).
 	DefaultTTL time.Duration
+	// TAXII keeps the TAXII collections (default: in memory only).
+	TAXII *taxii.Manager
 }
 
 // Server serves the Cratos HTTP API.
@@ -71,6 +74,9 @@ func New(opts Options) *Server {
 	}
 	if opts.DefaultTTL <= 0 {
 		opts.DefaultTTL = 60 * time.Second
+	}
+	if opts.TAXII == nil {
+		opts.TAXII = taxii.NewManager(nil, opts.Logger)
 	}
 	header := ""
 	if opts.Config.ReverseProxy || len(opts.Config.TrustedProxies) > 0 {

@@ -99,11 +99,18 @@ func (c *Collection) Len() int {
 // STIX object is never un-revoked). opts are the site's stix21 options.
 // Apply reports whether anything changed.
 func (c *Collection) Apply(src any, ins []indicator.Indicator, opts map[string]string, now time.Time) (bool, error) {
+	return c.ApplyView(src, func() []indicator.Indicator { return ins }, opts, now)
+}
+
+// ApplyView is Apply with the indicators computed only when src differs
+// from the last applied source.
+func (c *Collection) ApplyView(src any, view func() []indicator.Indicator, opts map[string]string, now time.Time) (bool, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if src != nil && src == c.src && mapsEqual(opts, c.opts) {
 		return false, nil
 	}
+	ins := view()
 	enc, err := stix21.NewObjects(opts, now)
 	if err != nil {
 		return false, err

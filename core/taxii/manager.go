@@ -24,6 +24,7 @@ type Manager struct {
 	mu     sync.Mutex
 	colls  map[string]*Collection
 	saveMu sync.Mutex
+	pages  pageCache
 }
 
 // NewManager returns a Manager persisting into dir (nil keeps

@@ -154,7 +154,7 @@ func (c *Collection) select_(q Query, id string, versions bool) ([]record, bool)
 	}
 	start := 0
 	if q.hasAfter {
-		start = sort.Search(len(cands), func(i int) bool { return cands[i].added*1e6 > q.addedAfter })
+		start = sort.Search(len(cands), func(i int) bool { return cands[i].added > q.addedAfter })
 	}
 	if q.next != nil {
 		start = max(start, sort.Search(len(cands), func(i int) bool { return c.afterCursor(cands[i], q.next) }))

@@ -20,7 +20,7 @@ const (
 // request.
 type Query struct {
 	hasAfter   bool
-	addedAfter int64 // unix ns, exclusive
+	addedAfter int64 // unix ms, exclusive
 	Limit      int
 	next       *cursor
 	ids        []string
@@ -84,7 +84,9 @@ func ParseQuery(v url.Values) (Query, *Error) {
 		if !ok {
 			return bad("added_after", "added_after must be a timestamp such as 2026-01-01T00:00:00.000Z")
 		}
-		q.hasAfter, q.addedAfter = true, t.UnixNano()
+		// date_added has millisecond precision: a later one is later than
+		// the whole millisecond added_after falls in.
+		q.hasAfter, q.addedAfter = true, t.UnixMilli()
 	}
 	if s, ok := single(v, "limit"); ok {
 		n, err := strconv.Atoi(s)
