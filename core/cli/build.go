@@ -89,6 +89,10 @@ func assemble(cfg *config.Config, sites *config.Sites, registry *renderers.Regis
 		Logger:    logger,
 		Observer:  m,
 	})
+	collections, err := openCollections(cfg, logger)
+	if err != nil {
+		return nil, err
+	}
 	svc.server = server.New(server.Options{
 		Config:    cfg,
 		Sites:     sites,
@@ -101,6 +105,7 @@ func assemble(cfg *config.Config, sites *config.Sites, registry *renderers.Regis
 		AccessLog: access,
 		Metrics:   m,
 		FailLimit: cfg.AuthFailLimit,
+		TAXII:     collections,
 	})
 	return svc, nil
 }
