@@ -60,7 +60,8 @@ type Collection struct {
 	log     []record // sorted by (added, id, revoked)
 	last    int64    // newest date_added (ms)
 	epoch   uint32
-	src     any // the snapshot last applied
+	src     any                   // the snapshot last applied
+	prev    []indicator.Indicator // its indicators (shared, never modified)
 	changes uint64
 	opts    map[string]string
 }
@@ -111,6 +112,12 @@ func (c *Collection) ApplyView(src any, view func() []indicator.Indicator, opts 
 		return false, nil
 	}
 	ins := view()
+	if c.prev != nil && mapsEqual(opts, c.opts) && sameIndicators(c.prev, ins) {
+		// A refreshed snapshot with the same content, the usual case:
+		// one sequential comparison instead of a lookup per indicator.
+		c.src, c.prev = src, ins
+		return false, nil
+	}
 	enc, err := stix21.NewObjects(opts, now)
 	if err != nil {
 		return false, err
@@ -163,7 +170,7 @@ func (c *Collection) ApplyView(src any, view func() []indicator.Indicator, opts 
 			fresh = append(fresh, record{added: t, obj: int32(i), revoked: true})
 		}
 	}
-	c.src, c.opts = src, opts
+	c.src, c.opts, c.prev = src, opts, ins
 	if len(fresh) == 0 {
 		return false, nil
 	}
@@ -172,6 +179,20 @@ func (c *Collection) ApplyView(src any, view func() []indicator.Indicator, opts 
 	c.last = t
 	c.changes++
 	return true, nil
+}
+
+// sameIndicators reports whether a and b hold the same kinds and values
+// in the same order.
+func sameIndicators(a, b []indicator.Indicator) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Type != b[i].Type || a[i].Value != b[i].Value {
+			return false
+		}
+	}
+	return true
 }
 
 // indicatorID is the stix21 renderer's id for the first generation and a
