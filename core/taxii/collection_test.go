@@ -319,3 +319,49 @@ func TestAcceptable(t *testing.T) {
 		}
 	}
 }
+
+func TestEmptyPage(t *testing.T) {
+	c := NewCollection()
+	if p := mustObjects(t, c, "", ""); string(p.Body) != `{"more":false}` || p.First != "" {
+		t.Fatalf("empty collection: %s", p.Body)
+	}
+	apply(t, c, time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC), nil, ind(indicator.IPv4, "192.0.2.1", 1))
+	if p := c.Manifest(mustQuery(t, "added_after=2026-05-01T00:00:00.000Z")); string(p.Body) != `{"more":false}` {
+		t.Fatalf("nothing new: %s", p.Body)
+	}
+}
+
+// TestConcurrentPolls reads pages while the feed changes (run with -race).
+func TestConcurrentPolls(t *testing.T) {
+	c := NewCollection()
+	at := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 50 {
+			var ins []indicator.Indicator
+			for j := range 20 {
+				ins = append(ins, ind(indicator.Domain, fmt.Sprintf("d%d.example", (i+j)%30), 1700000000))
+			}
+			if _, err := c.Apply(new(int), indicator.Normalize(ins), nil, at.Add(time.Duration(i)*time.Second)); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	for {
+		select {
+		case <-done:
+			if _, objs := decode(t, mustObjects(t, c, "match[version]=all", "")); len(objs) < 30 {
+				t.Fatalf("%d versions", len(objs))
+			}
+			return
+		default:
+		}
+		e, _ := decode(t, mustObjects(t, c, "limit=7", ""))
+		if e.More {
+			mustObjects(t, c, "limit=7&next="+e.Next, "")
+		}
+		c.Manifest(mustQuery(t, ""))
+	}
+}

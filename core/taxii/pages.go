@@ -110,10 +110,12 @@ const nextMark = "\x00next\x00"
 
 // finish fills in next and the date_added range.
 func (c *Collection) finish(b []byte, recs []record) Page {
-	p := Page{Body: b}
 	if len(recs) == 0 {
-		return p
+		// TAXII's envelope properties are optional; an empty list is
+		// left out rather than sent empty.
+		return Page{Body: []byte(`{"more":false}`)}
 	}
+	p := Page{Body: b}
 	first, last := recs[0], recs[len(recs)-1]
 	p.First, p.Last = stamp(first.added), stamp(last.added)
 	if i := strings.Index(string(b), nextMark); i >= 0 {
