@@ -89,10 +89,7 @@ func assemble(cfg *config.Config, sites *config.Sites, registry *renderers.Regis
 		Logger:    logger,
 		Observer:  m,
 	})
-	collections, err := openCollections(cfg, logger)
-	if err != nil {
-		return nil, err
-	}
+	collections := openCollections(cfg, logger)
 	svc.server = server.New(server.Options{
 		Config:    cfg,
 		Sites:     sites,

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"log/slog"
 
 	"github.com/cratos-project/cratos/core/config"
@@ -10,15 +9,18 @@ import (
 )
 
 // openCollections creates the state directory and returns the TAXII
-// collections kept in it; without a state directory (no config file)
-// they are kept in memory.
-func openCollections(cfg *config.Config, logger *slog.Logger) (*taxii.Manager, error) {
+// collections kept in it. Without a state directory (no config file), or
+// when it cannot be created (a read-only /etc under systemd), they are
+// kept in memory and the log says why: serving lists matters more than
+// remembering TAXII history across restarts.
+func openCollections(cfg *config.Config, logger *slog.Logger) *taxii.Manager {
 	if cfg.StateDir == "" {
-		return taxii.NewManager(nil, logger), nil
+		return taxii.NewManager(nil, logger)
 	}
 	dir, err := state.Open(cfg.StateDir, logger)
 	if err != nil {
-		return nil, fmt.Errorf("state_dir: %w", err)
+		logger.Error("state_dir unusable; TAXII collections are kept in memory until it is fixed", "state_dir", cfg.StateDir, "error", err)
+		return taxii.NewManager(nil, logger)
 	}
-	return taxii.NewManager(dir, logger), nil
+	return taxii.NewManager(dir, logger)
 }
