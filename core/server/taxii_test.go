@@ -175,6 +175,11 @@ func TestTAXIIObjectsPagingAndETag(t *testing.T) {
 	if resp.StatusCode != http.StatusNotModified || body != "" || etag == "" {
 		t.Fatalf("If-None-Match: %d %q", resp.StatusCode, body)
 	}
+	// Large pages are compressed for clients that accept it.
+	resp, body = h.taxiiGet(coll+"objects/", "Accept-Encoding", "gzip")
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Encoding") != "gzip" || resp.Header.Get("ETag") != etag || !strings.HasPrefix(body, "\x1f\x8b") {
+		t.Fatalf("gzip: %d %v", resp.StatusCode, resp.Header)
+	}
 	// The manifest lists the same ids with their versions.
 	resp, body = h.taxiiGet(coll + "manifest/")
 	_, recs := checkTAXII(t, resp, body)
