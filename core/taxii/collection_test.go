@@ -244,9 +244,10 @@ func TestPaginationStable(t *testing.T) {
 func TestStateRoundTrip(t *testing.T) {
 	t0 := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
 	a, b := ind(indicator.SHA256, strings.Repeat("ab", 32), 1700000000), ind(indicator.Email, "x@example.org", 1700000000)
+	rule := ind(indicator.Yara, "rule a {\n  strings: $s = \"q\\\" o\"\n  condition: $s\n}", 1700000000)
 	c := NewCollection()
-	opts := map[string]string{stix21.OptIdentityName: "SOC"}
-	apply(t, c, t0, opts, a, b)
+	opts := map[string]string{stix21.OptIdentityName: "SOC", stix21.OptTLP: "clear"}
+	apply(t, c, t0, opts, a, b, rule)
 	apply(t, c, t0.Add(time.Hour), opts, a)
 	apply(t, c, t0.Add(2*time.Hour), opts, a, b)
 	blob, err := c.MarshalState()
@@ -269,14 +270,26 @@ func TestStateRoundTrip(t *testing.T) {
 	if x, y := mustObjects(t, c, "match[version]=all", ""), mustObjects(t, r, "match[version]=all", ""); string(x.Body) != string(y.Body) {
 		t.Fatalf("histories diverge:\n%s\n%s", x.Body, y.Body)
 	}
+	good := string(blob)
+	lines := strings.Split(strings.TrimSuffix(good, "\n"), "\n")
+	swapped := slices.Clone(lines)
+	n := len(swapped)
+	swapped[n-1], swapped[n-2] = swapped[n-2], swapped[n-1]
 	for name, bad := range map[string]string{
-		"not json":     "{",
-		"format":       `{"format":2,"objects":[]}`,
-		"kind":         `{"format":1,"last":5,"objects":[{"k":7,"a":1}]}`,
-		"added>last":   `{"format":1,"last":5,"objects":[{"t":"ipv4","v":"192.0.2.1","a":9}]}`,
-		"type":         `{"format":1,"last":5,"objects":[{"t":"vulnerability","v":"CVE-2024-0001","a":1}]}`,
-		"duplicate id": `{"format":1,"last":5,"objects":[{"t":"ipv4","v":"192.0.2.1","a":1},{"t":"ipv4","v":"192.0.2.1","a":2}]}`,
+		"empty":          "",
+		"other format":   strings.Replace(good, stateHeader, "cratos-taxii/9", 1),
+		"bad kind":       strings.Replace(good, "\no 0 ", "\no 7 ", 1),
+		"added > last":   strings.Replace(good, lines[0], stateHeader+" 1 "+strings.SplitN(lines[0], " ", 3)[2], 1),
+		"type":           strings.Replace(good, " sha256 ", " vulnerability ", 1),
+		"records order":  strings.Join(swapped, "\n") + "\n",
+		"truncated":      strings.Join(lines[:n-1], "\n") + "\n",
+		"trailing":       good + "r 0 0\n",
+		"value":          strings.Replace(good, `"x@example.org"`, `"x@example.org`, 1),
+		"revoked record": strings.Replace(good, " 1\n", " 0\n", 1),
 	} {
+		if bad == good {
+			t.Errorf("%s: mutation did not apply", name)
+		}
 		if _, err := UnmarshalState([]byte(bad)); err == nil {
 			t.Errorf("%s: accepted", name)
 		}

@@ -58,7 +58,7 @@ func TestManagerRestart(t *testing.T) {
 		t.Fatalf("not logged: %s", logs.String())
 	}
 	// A state that passes the checksum but not the format checks.
-	if err := dir.Write(fileName(key), []byte(`{"format":1,"last":1,"objects":[{"t":"ipv4","v":"x","a":5}]}`)); err != nil {
+	if err := dir.Write(fileName(key), []byte(stateHeader+" 1 1 1\nnull\no 0 ipv4 0 1 5 0 \"192.0.2.1\"\nr 0 0\n")); err != nil {
 		t.Fatal(err)
 	}
 	if n := NewManager(dir, logger).Collection(key).Len(); n != 0 || !strings.Contains(logs.String(), "taxii collection state ignored") {
