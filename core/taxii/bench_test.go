@@ -104,3 +104,32 @@ func BenchmarkTAXIIPoll(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkTAXIIState measures saving and loading the history of a
+// 1M-indicator collection (at start-up and after each change).
+func BenchmarkTAXIIState(b *testing.B) {
+	c := NewCollection()
+	if _, err := c.Apply(new(int), benchIndicators(1_000_000, 0), nil, time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)); err != nil {
+		b.Fatal(err)
+	}
+	blob, err := c.MarshalState()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("marshal", func(b *testing.B) {
+		b.SetBytes(int64(len(blob)))
+		for b.Loop() {
+			if _, err := c.MarshalState(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("unmarshal", func(b *testing.B) {
+		b.SetBytes(int64(len(blob)))
+		for b.Loop() {
+			if _, err := UnmarshalState(blob); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
