@@ -22,7 +22,7 @@ type Manager struct {
 	dir    *state.Dir // nil: kept in memory only
 	logger *slog.Logger
 	mu     sync.Mutex
-	colls  map[string]*Collection
+	colls  map[string]*loaded
 	saveMu sync.Mutex
 	pages  pageCache
 }
@@ -33,7 +33,14 @@ func NewManager(dir *state.Dir, logger *slog.Logger) *Manager {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Manager{dir: dir, logger: logger, colls: map[string]*Collection{}}
+	return &Manager{dir: dir, logger: logger, colls: map[string]*loaded{}}
+}
+
+// loaded is a collection loaded once; other collections stay available
+// while a large one loads.
+type loaded struct {
+	once sync.Once
+	c    *Collection
 }
 
 // fileName names the state file of key (site, MISP-key identity, feed):
@@ -47,13 +54,14 @@ func fileName(key string) string {
 // directory the first time (a missing or unreadable state starts empty).
 func (m *Manager) Collection(key string) *Collection {
 	m.mu.Lock()
-	defer m.mu.Unlock()
-	if c, ok := m.colls[key]; ok {
-		return c
+	l, ok := m.colls[key]
+	if !ok {
+		l = &loaded{}
+		m.colls[key] = l
 	}
-	c := m.load(key)
-	m.colls[key] = c
-	return c
+	m.mu.Unlock()
+	l.once.Do(func() { l.c = m.load(key) })
+	return l.c
 }
 
 func (m *Manager) load(key string) *Collection {
