@@ -93,6 +93,7 @@ func assemble(cfg *config.Config, sites *config.Sites, registry *renderers.Regis
 	watchCtx, stopWatch := context.WithCancel(context.Background())
 	go tracker.Watch(watchCtx, 30*time.Second)
 	svc.closers = append(svc.closers, stopWatch)
+	collections := openCollections(cfg, logger)
 	svc.server = server.New(server.Options{
 		Consumers: tracker,
 		Config:    cfg,
@@ -106,6 +107,7 @@ func assemble(cfg *config.Config, sites *config.Sites, registry *renderers.Regis
 		AccessLog: access,
 		Metrics:   m,
 		FailLimit: cfg.AuthFailLimit,
+		TAXII:     collections,
 	})
 	return svc, nil
 }

@@ -44,6 +44,9 @@ type Config struct {
 	// SitesDir holds the site files; default: sites/ next to the config/
 	// directory.
 	SitesDir string `yaml:"sites_dir"`
+	// StateDir holds what must survive a restart (TAXII collection
+	// histories); default: state/ next to the config/ directory.
+	StateDir string `yaml:"state_dir"`
 	// MemcachedServers lists host:port of a memcached cluster, in addition
 	// to memcached_host/memcached_port.
 	MemcachedServers []string `yaml:"memcached_servers"`
@@ -153,6 +156,11 @@ func (c *Config) setDefaults() {
 		c.SitesDir = filepath.Join(filepath.Dir(filepath.Dir(c.Path)), "sites")
 	} else if c.SitesDir != "" && !filepath.IsAbs(c.SitesDir) && c.Path != "" {
 		c.SitesDir = filepath.Join(filepath.Dir(c.Path), c.SitesDir)
+	}
+	if c.StateDir == "" && c.Path != "" {
+		c.StateDir = filepath.Join(filepath.Dir(filepath.Dir(c.Path)), "state")
+	} else if c.StateDir != "" && !filepath.IsAbs(c.StateDir) && c.Path != "" {
+		c.StateDir = filepath.Join(filepath.Dir(c.Path), c.StateDir)
 	}
 	if c.CacheMaxBytes == 0 {
 		c.CacheMaxBytes = 256 << 20

@@ -54,7 +54,7 @@ func (s *Server) table() []route {
 	open := []response{{200, "OK"}}
 	mint := []response{{200, "the token"}, {403, "minting is off or not allowed from this address"}, {422, "invalid field"}, {429, "too many requests"}}
 
-	return []route{
+	return append([]route{
 		{method: "GET", path: "/", summary: "Service banner with the caller's address.", responses: open, contentType: "application/json", handler: s.root},
 		{method: "GET", path: "/robots.txt", summary: "Disallow all crawlers.", responses: open, contentType: "text/plain", handler: s.robots},
 		{method: "GET", path: "/favicon.ico", summary: "Icon.", responses: open, contentType: "image/x-icon", handler: s.favicon},
@@ -79,7 +79,7 @@ func (s *Server) table() []route {
 		{method: "DELETE", path: "/v1/clear_cache/vendor/:vendorName/feed/:feedName/type/:dataType/age/:dataAge", summary: "Forget the cached vendor lists of this feed.", auth: true, params: []param{vendor, feed, dataType, age}, responses: authed, contentType: "application/json", handler: s.clearHandler(export.KindVendor)},
 		{method: "DELETE", path: "/v1/clear_cache/uuid/:orgUUID/type/:dataType/age/:dataAge/output/:output", summary: "Forget the cached lists of one organisation.", auth: true, params: []param{org, dataType, age, output}, responses: authed, contentType: "application/json", handler: s.clearHandler(export.KindOrg)},
 		{method: "DELETE", path: "/v1/clear_cache/all", summary: "Forget every cached list (tokens listed in admin_tokens only).", auth: true, responses: authed, contentType: "application/json", handler: s.flushHandler},
-	}
+	}, s.taxiiTable()...)
 }
 
 func (s *Server) routes() {

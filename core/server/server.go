@@ -18,6 +18,7 @@ import (
 	"github.com/cratos-project/cratos/core/consumers"
 	"github.com/cratos-project/cratos/core/export"
 	"github.com/cratos-project/cratos/core/metrics"
+	"github.com/cratos-project/cratos/core/taxii"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -55,6 +56,8 @@ type Options struct {
 	// nil hides them (see console_hooks.go).
 	Holds  HoldLister
 	Lookup LookupFunc
+	// TAXII keeps the TAXII collections (default: in memory only).
+	TAXII *taxii.Manager
 }
 
 // Server serves the Cratos HTTP API.
@@ -81,6 +84,9 @@ func New(opts Options) *Server {
 	}
 	if opts.DefaultTTL <= 0 {
 		opts.DefaultTTL = 60 * time.Second
+	}
+	if opts.TAXII == nil {
+		opts.TAXII = taxii.NewManager(nil, opts.Logger)
 	}
 	header := ""
 	if opts.Config.ReverseProxy || len(opts.Config.TrustedProxies) > 0 {

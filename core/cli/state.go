@@ -1,0 +1,26 @@
+package cli
+
+import (
+	"log/slog"
+
+	"github.com/cratos-project/cratos/core/config"
+	"github.com/cratos-project/cratos/core/state"
+	"github.com/cratos-project/cratos/core/taxii"
+)
+
+// openCollections creates the state directory and returns the TAXII
+// collections kept in it. Without a state directory (no config file), or
+// when it cannot be created (a read-only /etc under systemd), they are
+// kept in memory and the log says why: serving lists matters more than
+// remembering TAXII history across restarts.
+func openCollections(cfg *config.Config, logger *slog.Logger) *taxii.Manager {
+	if cfg.StateDir == "" {
+		return taxii.NewManager(nil, logger)
+	}
+	dir, err := state.Open(cfg.StateDir, logger)
+	if err != nil {
+		logger.Error("state_dir unusable; TAXII collections are kept in memory until it is fixed", "state_dir", cfg.StateDir, "error", err)
+		return taxii.NewManager(nil, logger)
+	}
+	return taxii.NewManager(dir, logger)
+}

@@ -1,0 +1,93 @@
+package export
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/cratos-project/cratos/core/indicator"
+)
+
+// FeedView is every indicator of one feed that a consumer of whole feeds
+// (a TAXII collection) carries, made of one or more cached snapshots.
+type FeedView struct {
+	// Key changes whenever one of the snapshots is replaced.
+	Key       string
+	snapshots []*Snapshot
+}
+
+// Indicators returns the merged, Normalize'd indicators of the view.
+func (v FeedView) Indicators() []indicator.Indicator {
+	if len(v.snapshots) == 1 {
+		return v.snapshots[0].Indicators
+	}
+	n := 0
+	for _, s := range v.snapshots {
+		n += len(s.Indicators)
+	}
+	out := make([]indicator.Indicator, 0, n)
+	for _, s := range v.snapshots {
+		out = append(out, s.Indicators...)
+	}
+	return indicator.Normalize(out)
+}
+
+// FeedView returns the indicators of kinds types of r's feed at r.Age,
+// from every data type that yields one of them (lookup resolves data
+// type names, honouring mappings.yaml). The data types whose to_ids
+// requirement the site keeps are queried as one union; each data type
+// the site exempts from to_ids (ignore_to_ids), and each data type of
+// names (domain, hostname), is queried on its own, so its snapshot and indicators are the
+// ones its feed route uses. Nets are never expanded
+// into addresses. r.DataType is not used.
+func (s *Service) FeedView(ctx context.Context, r Request, types indicator.TypeSet, lookup func(string) (indicator.DataType, bool)) (FeedView, error) {
+	site := *r.Site
+	// No net is expanded: a prefix of 32 bits at least with no budget.
+	site.ExpandLimit, site.ExpandMax = 32, -1
+	union := indicator.DataType{Name: "feed-view"}
+	var parts []indicator.DataType
+	for _, name := range indicator.DataTypeNames() {
+		if name == "ipv4ext" {
+			continue // ipv4 and cidr4 carry the same attributes unexpanded
+		}
+		dt, ok := lookup(name)
+		if !ok || dt.Yields&types == 0 {
+			continue
+		}
+		// Which attributes yield a name, and of which kind, depends on
+		// the query (domain|ip names are hostnames in the hostname data
+		// type, domains in a query yielding domains, nothing in ipv4),
+		// so names get their own queries.
+		if ignoresToIDS(r.Site, dt) || dt.Yields&indicator.SetOf(indicator.Domain, indicator.Hostname) != 0 {
+			parts = append(parts, dt)
+			continue
+		}
+		for _, t := range dt.MISPTypes {
+			if !slices.Contains(union.MISPTypes, t) {
+				union.MISPTypes = append(union.MISPTypes, t)
+			}
+		}
+		union.Yields |= dt.Yields & types
+	}
+	if len(union.MISPTypes) > 0 && !ignoresToIDS(r.Site, union) {
+		parts = append([]indicator.DataType{union}, parts...)
+	}
+	var v FeedView
+	var key strings.Builder
+	for _, dt := range parts {
+		rr := r
+		rr.DataType = dt
+		if dt.Name == union.Name {
+			rr.Site = &site
+		}
+		snap, err := s.Snapshot(ctx, rr)
+		if err != nil {
+			return FeedView{}, err
+		}
+		v.snapshots = append(v.snapshots, snap)
+		fmt.Fprintf(&key, "%p/%d;", snap, snap.Fetched.UnixNano())
+	}
+	v.Key = key.String()
+	return v, nil
+}

@@ -1,0 +1,263 @@
+package server
+
+import (
+	"encoding/json"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/cratos-project/cratos/core/config"
+	"github.com/cratos-project/cratos/core/export"
+	"github.com/cratos-project/cratos/core/taxii"
+	"github.com/cratos-project/cratos/renderers/stix21"
+)
+
+// taxiiAge is the age of a collection's data: the longest a route allows.
+const taxiiAge = "10y"
+
+// TAXII endpoints served by taxiiHandler.
+type taxiiEndpoint int
+
+const (
+	taxiiDiscovery taxiiEndpoint = iota
+	taxiiRoot
+	taxiiCollections
+	taxiiCollection
+	taxiiObjects
+	taxiiObject
+	taxiiVersions
+	taxiiManifest
+	taxiiReadOnly // writes: refused
+	taxiiNotFound // status resources and unknown paths
+)
+
+func (s *Server) taxiiTable() []route {
+	root := param{name: "apiRoot", in: "path", desc: "API root: the token's site name"}
+	coll := param{name: "collectionId", in: "path", desc: "collection id (see the collections resource)"}
+	obj := param{name: "objectId", in: "path", desc: "STIX object id"}
+	q := func(name, desc string) param { return param{name: name, in: "query", desc: desc} }
+	filters := []param{q("added_after", "only versions added after this timestamp"), q("limit", "page size (at most 10000)"),
+		q("next", "the next value of the previous page"), q("match[id]", "object ids"), q("match[type]", "object types"),
+		q("match[version]", "last (default), first, all or timestamps"), q("match[spec_version]", "2.1")}
+	resp := []response{{200, "TAXII resource"}, {304, "not modified (If-None-Match)"}, {400, "invalid parameter"},
+		{401, "malformed Basic credentials"}, {403, "token, site or client address refused"}, {404, "unknown API root, collection or object"},
+		{406, "Accept is not application/taxii+json;version=2.1"}, {502, "MISP answered with an error or garbage"},
+		{503, "MISP unreachable"}, {504, "MISP timed out"}}
+	const base = "/taxii2/:apiRoot/collections/:collectionId"
+	mk := func(method, path, summary string, e taxiiEndpoint, params ...param) route {
+		return route{method: method, path: path, summary: summary, auth: true, params: params, responses: resp,
+			contentType: taxii.MediaType, handler: s.taxiiHandler(e)}
+	}
+	return []route{
+		mk("GET", "/taxii2/", "TAXII 2.1 discovery: the token's API root.", taxiiDiscovery),
+		mk("GET", "/taxii2/:apiRoot/", "TAXII 2.1 API root information.", taxiiRoot, root),
+		mk("GET", "/taxii2/:apiRoot/collections/", "TAXII 2.1 collections: one per feed of the site.", taxiiCollections, root),
+		mk("GET", base+"/", "TAXII 2.1 collection.", taxiiCollection, root, coll),
+		mk("GET", base+"/objects/", "TAXII 2.1 objects of a collection (an envelope).", taxiiObjects, append([]param{root, coll}, filters...)...),
+		mk("GET", base+"/objects/:objectId/", "TAXII 2.1 object: its versions selected by match[version].", taxiiObject, append([]param{root, coll, obj}, filters...)...),
+		mk("GET", base+"/objects/:objectId/versions/", "TAXII 2.1 versions of an object.", taxiiVersions, append([]param{root, coll, obj}, filters...)...),
+		mk("GET", base+"/manifest/", "TAXII 2.1 manifest of a collection.", taxiiManifest, append([]param{root, coll}, filters...)...),
+		mk("POST", base+"/objects/", "Refused: the collections are read-only (403).", taxiiReadOnly, root, coll),
+		mk("DELETE", base+"/objects/:objectId/", "Refused: the collections are read-only (403).", taxiiReadOnly, root, coll, obj),
+		mk("GET", "/taxii2/*", "Any other TAXII path (status resources included): a TAXII 404 error.", taxiiNotFound),
+	}
+}
+
+// taxiiError answers a TAXII error message.
+func taxiiError(c *fiber.Ctx, e *taxii.Error) error {
+	c.Set(fiber.HeaderContentType, taxii.MediaType)
+	return c.Status(e.Status).Send(e.JSON())
+}
+
+// taxiiAuthenticate authenticates as every route does and turns a
+// refusal's {"detail"} body into a TAXII error with the same status.
+func (s *Server) taxiiAuthenticate(c *fiber.Ctx) *caller {
+	cl, _ := s.authenticate(c)
+	if cl != nil {
+		return cl
+	}
+	var body struct {
+		Detail string `json:"detail"`
+	}
+	_ = json.Unmarshal(c.Response().Body(), &body)
+	if body.Detail == "" {
+		body.Detail = "not authorized"
+	}
+	c.Response().ResetBody()
+	_ = taxiiError(c, &taxii.Error{Status: c.Response().StatusCode(), Title: body.Detail})
+	return nil
+}
+
+// taxiiFeeds returns the feeds a site offers: the standard ones and its
+// configured custom feeds.
+func taxiiFeeds(site *config.Site) []string {
+	var out []string
+	for _, f := range config.FeedNames {
+		if strings.HasPrefix(f, "cust") {
+			if _, ok := site.CustomFeeds.Lookup(f); !ok {
+				continue
+			}
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+func taxiiInfo(site *config.Site, feed string) taxii.Info {
+	var selects string
+	switch feed {
+	case "any":
+		selects = "every attribute not tagged " + site.Tag + ":incident-classification=false-positive"
+	case "42":
+		selects = "every attribute not tagged " + site.Tag + ":incident-classification=false-positive, MISP warninglists not applied"
+	default:
+		if suffixes, ok := site.CustomFeeds.Lookup(feed); ok {
+			tags := make([]string, len(suffixes))
+			for i, sfx := range suffixes {
+				tags[i] = site.Tag + sfx
+			}
+			selects = "attributes tagged " + strings.Join(tags, " or ")
+		} else {
+			selects = "attributes tagged " + site.Tag + ":incident-classification=" + feed
+		}
+	}
+	return taxii.NewInfo(site.Name, feed, selects)
+}
+
+func (s *Server) taxiiHandler(e taxiiEndpoint) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		cl := s.taxiiAuthenticate(c)
+		if cl == nil {
+			return nil
+		}
+		if !taxii.Acceptable(c.Get(fiber.HeaderAccept)) {
+			return taxiiError(c, &taxii.Error{Status: fiber.StatusNotAcceptable, Title: "not acceptable",
+				Description: "send Accept: " + taxii.MediaType})
+		}
+		site := cl.site
+		notFound := func(what string) error {
+			return taxiiError(c, &taxii.Error{Status: fiber.StatusNotFound, Title: what + " not found"})
+		}
+		switch e {
+		case taxiiNotFound:
+			return notFound("resource")
+		case taxiiDiscovery:
+			return s.taxiiSend(c, nil, taxii.Discovery("/taxii2/"+site.Name+"/"))
+		}
+		if c.Params("apiRoot") != site.Name {
+			return notFound("API root")
+		}
+		switch e {
+		case taxiiRoot:
+			return s.taxiiSend(c, nil, taxii.APIRoot(site.Name))
+		case taxiiCollections:
+			var infos []taxii.Info
+			for _, f := range taxiiFeeds(site) {
+				infos = append(infos, taxiiInfo(site, f))
+			}
+			return s.taxiiSend(c, nil, taxii.Collections(infos))
+		}
+		feed := ""
+		cid := strings.ToLower(c.Params("collectionId"))
+		for _, f := range taxiiFeeds(site) {
+			if taxii.CollectionID(site.Name, f) == cid {
+				feed = f
+			}
+		}
+		if feed == "" {
+			return notFound("collection")
+		}
+		switch e {
+		case taxiiCollection:
+			return s.taxiiSend(c, nil, taxii.CollectionJSON(taxiiInfo(site, feed)))
+		case taxiiReadOnly:
+			return taxiiError(c, &taxii.Error{Status: fiber.StatusForbidden, Title: "collection is read-only",
+				Description: "Cratos collections have can_write false"})
+		}
+		return s.taxiiContent(c, cl, e, feed)
+	}
+}
+
+// taxiiContent serves objects, one object, its versions or the manifest.
+func (s *Server) taxiiContent(c *fiber.Ctx, cl *caller, e taxiiEndpoint, feed string) error {
+	values, err := url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return taxiiError(c, &taxii.Error{Status: fiber.StatusBadRequest, Title: "invalid query string"})
+	}
+	delete(values, "token")
+	q, qerr := taxii.ParseQuery(values)
+	if qerr != nil {
+		return taxiiError(c, qerr)
+	}
+	site := cl.site
+	req := export.Request{Site: site, MISPURL: cl.claims.BaseURL(), MISPKey: cl.claims.Key, Kind: export.KindFeed,
+		Feed: feed, Age: taxiiAge, TTL: s.defaultTTL(site)}
+	key := site.Name + "|" + s.opts.Export.Identity(req) + "|" + feed
+	coll := s.opts.TAXII.Collection(key)
+	view, verr := s.opts.Export.FeedView(c.UserContext(), req, taxii.Types(), s.opts.Config.DataType)
+	if verr != nil {
+		status, msg := upstream(verr)
+		if coll.Len() == 0 || status < 500 {
+			s.opts.Logger.Warn("taxii collection failed", "site", site.Name, "feed", feed, "status", status, "error", msg)
+			return taxiiError(c, &taxii.Error{Status: status, Title: msg})
+		}
+		c.Set("X-Cache", string(export.Stale))
+		c.Set("Warning", `110 cratos "Response is Stale: MISP unavailable"`)
+	} else {
+		changed, aerr := coll.ApplyView(view.Key, view.Indicators, site.Renderers[stix21.Name], s.opts.Now())
+		if aerr != nil {
+			s.opts.Logger.Error("taxii collection not updated", "site", site.Name, "feed", feed, "error", aerr)
+			return taxiiError(c, &taxii.Error{Status: fiber.StatusInternalServerError, Title: "internal error"})
+		}
+		if changed {
+			s.opts.TAXII.Save(key, coll)
+		}
+	}
+	c.Locals("output", "taxii")
+	oid := c.Params("objectId")
+	canon := values.Encode()
+	cacheKey := strings.Join([]string{key, strconv.FormatUint(coll.Changes(), 10), string(rune('0' + e)), oid, canon}, "\x00")
+	res, terr := s.opts.TAXII.Response(cacheKey, func() (taxii.Page, *taxii.Error) {
+		switch e {
+		case taxiiObject:
+			return coll.Objects(q, oid)
+		case taxiiVersions:
+			return coll.Versions(q, oid)
+		case taxiiManifest:
+			return coll.Manifest(q), nil
+		}
+		return coll.Objects(q, "")
+	})
+	if terr != nil {
+		return taxiiError(c, terr)
+	}
+	if res.First != "" {
+		c.Set("X-TAXII-Date-Added-First", res.First)
+		c.Set("X-TAXII-Date-Added-Last", res.Last)
+	}
+	return s.taxiiSend(c, res, nil)
+}
+
+// taxiiSend answers a TAXII resource with an ETag, honouring
+// If-None-Match and Accept-Encoding.
+func (s *Server) taxiiSend(c *fiber.Ctx, res *taxii.Response, body []byte) error {
+	if res == nil {
+		res = &taxii.Response{Page: taxii.Page{Body: body}, ETag: export.ETagOf(body)}
+	}
+	c.Set(fiber.HeaderETag, res.ETag)
+	c.Set(fiber.HeaderCacheControl, "private, no-cache")
+	c.Set(fiber.HeaderVary, "Accept, Accept-Encoding")
+	if etagMatch(c.Get(fiber.HeaderIfNoneMatch), res.ETag) {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	c.Set(fiber.HeaderContentType, taxii.MediaType)
+	if acceptsGzip(c.Get(fiber.HeaderAcceptEncoding)) {
+		if gz := res.Gzip(); gz != nil {
+			c.Set(fiber.HeaderContentEncoding, "gzip")
+			return c.Send(gz)
+		}
+	}
+	return c.Send(res.Body)
+}

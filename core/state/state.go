@@ -1,0 +1,162 @@
+package state
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// magic starts every state file: the format name, the payload's SHA-256
+// in hex and a newline come before the payload.
+const magic = "cratos-state/1 "
+
+// ErrBadName is returned for a name that is not a plain file name.
+var ErrBadName = errors.New("state: name must be a plain file name of letters, digits, '-', '_' and '.'")
+
+// Dir is a state directory. It is safe for concurrent use; writes to one
+// name are serialised.
+type Dir struct {
+	path   string
+	logger *slog.Logger
+	mu     sync.Mutex
+	locks  map[string]*sync.Mutex
+}
+
+// Open creates path (and its parents, mode 0750) when missing and returns
+// the directory. logger receives corrupt-file warnings; nil discards them.
+func Open(path string, logger *slog.Logger) (*Dir, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	if err := os.MkdirAll(path, 0o750); err != nil {
+		return nil, fmt.Errorf("state: %w", err)
+	}
+	return &Dir{path: path, logger: logger, locks: map[string]*sync.Mutex{}}, nil
+}
+
+// Path returns the directory's path.
+func (d *Dir) Path() string { return d.path }
+
+func validName(name string) bool {
+	if name == "" || name == "." || name == ".." || len(name) > 200 || strings.HasPrefix(name, ".") {
+		return false
+	}
+	for _, c := range name {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+func (d *Dir) lock(name string) *sync.Mutex {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	m, ok := d.locks[name]
+	if !ok {
+		m = &sync.Mutex{}
+		d.locks[name] = m
+	}
+	return m
+}
+
+// Write replaces the content of name with payload atomically and durably.
+func (d *Dir) Write(name string, payload []byte) error {
+	if !validName(name) {
+		return ErrBadName
+	}
+	m := d.lock(name)
+	m.Lock()
+	defer m.Unlock()
+	sum := sha256.Sum256(payload)
+	f, err := os.CreateTemp(d.path, "."+name+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("state: write %s: %w", name, err)
+	}
+	tmp := f.Name()
+	fail := func(err error) error {
+		_ = f.Close()
+		_ = os.Remove(tmp)
+		return fmt.Errorf("state: write %s: %w", name, err)
+	}
+	if _, err := f.WriteString(magic + hex.EncodeToString(sum[:]) + "\n"); err != nil {
+		return fail(err)
+	}
+	if _, err := f.Write(payload); err != nil {
+		return fail(err)
+	}
+	if err := f.Sync(); err != nil {
+		return fail(err)
+	}
+	if err := f.Close(); err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("state: write %s: %w", name, err)
+	}
+	if err := os.Rename(tmp, filepath.Join(d.path, name)); err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("state: write %s: %w", name, err)
+	}
+	if dir, err := os.Open(d.path); err == nil {
+		_ = dir.Sync()
+		_ = dir.Close()
+	}
+	return nil
+}
+
+// Read returns the payload last written under name. A missing file is
+// (nil, false, nil); a corrupt one is logged and also reported absent.
+// Other read errors are returned.
+func (d *Dir) Read(name string) ([]byte, bool, error) {
+	if !validName(name) {
+		return nil, false, ErrBadName
+	}
+	b, err := os.ReadFile(filepath.Join(d.path, name))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("state: read %s: %w", name, err)
+	}
+	payload, ok := verify(b)
+	if !ok {
+		d.logger.Warn("state file is corrupt; ignoring it", "file", filepath.Join(d.path, name))
+		return nil, false, nil
+	}
+	return payload, true, nil
+}
+
+// Remove deletes name; a missing file is not an error.
+func (d *Dir) Remove(name string) error {
+	if !validName(name) {
+		return ErrBadName
+	}
+	err := os.Remove(filepath.Join(d.path, name))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("state: remove %s: %w", name, err)
+	}
+	return nil
+}
+
+func verify(b []byte) ([]byte, bool) {
+	head, payload, ok := bytes.Cut(b, []byte("\n"))
+	if !ok || !bytes.HasPrefix(head, []byte(magic)) {
+		return nil, false
+	}
+	want, err := hex.DecodeString(string(head[len(magic):]))
+	if err != nil || len(want) != sha256.Size {
+		return nil, false
+	}
+	sum := sha256.Sum256(payload)
+	if !bytes.Equal(sum[:], want) {
+		return nil, false
+	}
+	return payload, true
+}

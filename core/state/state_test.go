@@ -1,0 +1,86 @@
+package state
+
+import (
+	"bytes"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cratos-project/cratos/internal/testtool"
+)
+
+func TestWriteRead(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a", "state")
+	d, err := Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := d.Read("x.json"); ok || err != nil {
+		t.Fatalf("missing file: ok=%v err=%v", ok, err)
+	}
+	for _, payload := range [][]byte{[]byte(`{"a":1}`), {}, []byte("second\nline\n")} {
+		if err := d.Write("x.json", payload); err != nil {
+			t.Fatal(err)
+		}
+		got, ok, err := d.Read("x.json")
+		if err != nil || !ok || !bytes.Equal(got, payload) {
+			t.Fatalf("Read = %q %v %v, want %q", got, ok, err, payload)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Fatalf("temporary files left: %v", entries)
+	}
+	if err := d.Remove("x.json"); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Remove("x.json"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestCorruptIgnored(t *testing.T) {
+	dir := t.TempDir()
+	logs := &testtool.LogBuffer{}
+	d, _ := Open(dir, slog.New(slog.NewJSONHandler(logs, nil)))
+	if err := d.Write("c", []byte("payload")); err != nil {
+		t.Fatal(err)
+	}
+	good, _ := os.ReadFile(filepath.Join(dir, "c"))
+	cases := map[string][]byte{
+		"truncated":     good[:len(good)-2],
+		"flipped":       append(append([]byte{}, good[:len(good)-1]...), 'X'),
+		"no header":     []byte("payload"),
+		"empty":         {},
+		"bad checksum":  []byte(magic + "zz\npayload"),
+		"other version": []byte(strings.Replace(string(good), "/1 ", "/9 ", 1)),
+	}
+	for name, b := range cases {
+		t.Run(name, func(t *testing.T) {
+			if err := os.WriteFile(filepath.Join(dir, "c"), b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			got, ok, err := d.Read("c")
+			if ok || err != nil || got != nil {
+				t.Fatalf("Read = %q %v %v, want absent", got, ok, err)
+			}
+		})
+	}
+	if !strings.Contains(logs.String(), "state file is corrupt") {
+		t.Fatalf("corruption not logged: %s", logs.String())
+	}
+}
+
+func TestBadNames(t *testing.T) {
+	d, _ := Open(t.TempDir(), nil)
+	for _, name := range []string{"", ".", "..", "../x", "a/b", ".hidden", "a b", strings.Repeat("a", 201)} {
+		if err := d.Write(name, nil); err != ErrBadName {
+			t.Errorf("Write(%q) = %v, want ErrBadName", name, err)
+		}
+		if _, _, err := d.Read(name); err != ErrBadName {
+			t.Errorf("Read(%q) = %v, want ErrBadName", name, err)
+		}
+	}
+}

@@ -1,0 +1,335 @@
+package taxii
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers/stix21"
+)
+
+// Object kinds.
+const (
+	kindIndicator uint8 = iota
+	kindMeta            // identity or marking-definition: fixed bytes
+)
+
+// object is one STIX object of a collection with its (at most two)
+// versions: the indicator as first seen, added at added, and, once the
+// indicator left the feed, the revoked version added at revoked.
+type object struct {
+	kind    uint8
+	typ     indicator.Type
+	gen     uint32 // 0, then one more each time a revoked indicator returns
+	seen    uint32 // the last refresh that found it in the feed
+	value   string
+	id      string
+	created int64  // unix seconds (the attribute's timestamp when first seen)
+	added   int64  // unix ms: date_added of the first version
+	revoked int64  // unix ms: date_added of the revoked version; 0 while active
+	raw     []byte // kindMeta: the object
+	version string // kindMeta: its version (modified, else created)
+}
+
+// modifiedMS is the modified time of the revoked version: when Cratos saw
+// the indicator leave, and always after created.
+func (o *object) modifiedMS() int64 { return max(o.revoked, o.created*1000+1) }
+
+// record is one object version in date_added order.
+type record struct {
+	added   int64 // unix ms
+	obj     int32
+	revoked bool
+}
+
+type objKey struct {
+	typ   indicator.Type
+	value string
+}
+
+// Collection is the history of one feed as seen through one MISP key.
+// It is safe for concurrent use.
+type Collection struct {
+	mu      sync.RWMutex
+	objs    []object
+	current map[objKey]int32 // the newest generation of each indicator
+	byID    map[string]int32
+	log     []record // sorted by (added, id, revoked)
+	last    int64    // newest date_added (ms)
+	epoch   uint32
+	src     any                   // the snapshot last applied
+	prev    []indicator.Indicator // its indicators (shared, never modified)
+	changes uint64
+	opts    map[string]string
+}
+
+// NewCollection returns an empty collection.
+func NewCollection() *Collection {
+	return &Collection{current: map[objKey]int32{}, byID: map[string]int32{}}
+}
+
+// stixTypes are the indicator kinds the stix21 renderer can express.
+var stixTypes = indicator.SetOf(stix21.Renderer{}.Info().Types...)
+
+// Types returns the indicator kinds a collection holds.
+func Types() indicator.TypeSet { return stixTypes }
+
+// Changes counts the refreshes that changed the collection; a cached
+// response is valid while it is unchanged.
+func (c *Collection) Changes() uint64 {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.changes
+}
+
+// Len returns how many object versions the collection holds.
+func (c *Collection) Len() int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return len(c.log)
+}
+
+// Apply brings the collection up to date with a feed's indicators (a
+// Normalize'd list). src identifies the snapshot: applying the same src
+// again is free. Indicators new to the collection are added with
+// date_added now; indicators that left it get a revoked version added
+// now; one that returns after being revoked is a new object (a revoked
+// STIX object is never un-revoked). opts are the site's stix21 options.
+// Apply reports whether anything changed.
+func (c *Collection) Apply(src any, ins []indicator.Indicator, opts map[string]string, now time.Time) (bool, error) {
+	return c.ApplyView(src, func() []indicator.Indicator { return ins }, opts, now)
+}
+
+// ApplyView is Apply with the indicators computed only when src differs
+// from the last applied source.
+func (c *Collection) ApplyView(src any, view func() []indicator.Indicator, opts map[string]string, now time.Time) (bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if src != nil && src == c.src && mapsEqual(opts, c.opts) {
+		return false, nil
+	}
+	ins := view()
+	if c.prev != nil && mapsEqual(opts, c.opts) && sameIndicators(c.prev, ins) {
+		// A refreshed snapshot with the same content, the usual case:
+		// one sequential comparison instead of a lookup per indicator.
+		c.src, c.prev = src, ins
+		return false, nil
+	}
+	enc, err := stix21.NewObjects(opts, now)
+	if err != nil {
+		return false, err
+	}
+	t := max(now.UnixMilli(), c.last+1)
+	c.epoch++
+	var fresh []record
+	addMeta := func(id string, raw []byte) {
+		if _, ok := c.byID[id]; ok || raw == nil {
+			return
+		}
+		c.objs = append(c.objs, object{kind: kindMeta, id: id, raw: slices.Clone(raw), version: versionOf(raw), added: t})
+		i := int32(len(c.objs) - 1)
+		c.byID[id] = i
+		fresh = append(fresh, record{added: t, obj: i})
+	}
+	addMeta(enc.Identity())
+	addMeta(enc.Marking())
+	for _, in := range ins {
+		if !stixTypes.Has(in.Type) {
+			continue
+		}
+		k := objKey{in.Type, in.Value}
+		i, known := c.current[k]
+		if known && c.objs[i].revoked == 0 {
+			c.objs[i].seen = c.epoch
+			continue
+		}
+		if _, ok := enc.Indicator(in); !ok {
+			continue
+		}
+		o := object{kind: kindIndicator, typ: in.Type, value: in.Value, created: in.Timestamp, added: t, seen: c.epoch}
+		if o.created <= 0 || o.created > 253402300799 {
+			o.created = t / 1000
+		}
+		if known {
+			o.gen = c.objs[i].gen + 1
+		}
+		o.id = indicatorID(in.Type, in.Value, o.gen)
+		c.objs = append(c.objs, o)
+		n := int32(len(c.objs) - 1)
+		c.current[k] = n
+		c.byID[o.id] = n
+		fresh = append(fresh, record{added: t, obj: n})
+	}
+	for i := range c.objs {
+		o := &c.objs[i]
+		if o.kind == kindIndicator && o.revoked == 0 && o.seen != c.epoch {
+			o.revoked = t
+			fresh = append(fresh, record{added: t, obj: int32(i), revoked: true})
+		}
+	}
+	c.src, c.opts, c.prev = src, opts, ins
+	if len(fresh) == 0 {
+		return false, nil
+	}
+	slices.SortFunc(fresh, c.compare)
+	c.log = append(c.log, fresh...)
+	c.last = t
+	c.changes++
+	return true, nil
+}
+
+// sameIndicators reports whether a and b hold the same kinds and values
+// in the same order.
+func sameIndicators(a, b []indicator.Indicator) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Type != b[i].Type || a[i].Value != b[i].Value {
+			return false
+		}
+	}
+	return true
+}
+
+// indicatorID is the stix21 renderer's id for the first generation and a
+// derived one for each later generation.
+func indicatorID(t indicator.Type, v string, gen uint32) string {
+	if gen == 0 {
+		return stix21.IndicatorID(indicator.Indicator{Type: t, Value: v})
+	}
+	return "indicator--" + stix21.NameUUID("taxii|"+t.String()+"|"+v+"|"+itoa(int64(gen)))
+}
+
+func (c *Collection) compare(a, b record) int {
+	if r := cmp.Compare(a.added, b.added); r != 0 {
+		return r
+	}
+	if r := strings.Compare(c.objs[a.obj].id, c.objs[b.obj].id); r != 0 {
+		return r
+	}
+	return cmp.Compare(b2i(a.revoked), b2i(b.revoked))
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func mapsEqual(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
+}
+
+// isLatest reports whether r is its object's newest version.
+func (c *Collection) isLatest(r record) bool {
+	return r.revoked || c.objs[r.obj].revoked == 0
+}
+
+// isFirst reports whether r is its object's first version.
+func (c *Collection) isFirst(r record) bool { return !r.revoked }
+
+// version returns r's version: its modified time (created for objects
+// that have none).
+func (c *Collection) version(r record) string {
+	o := &c.objs[r.obj]
+	switch {
+	case o.kind == kindMeta:
+		return o.version
+	case r.revoked:
+		return stamp(o.modifiedMS())
+	}
+	return stamp(o.created * 1000)
+}
+
+// typeOf returns the STIX type of r's object.
+func (c *Collection) typeOf(r record) string {
+	id := c.objs[r.obj].id
+	t, _, _ := strings.Cut(id, "--")
+	return t
+}
+
+// encode appends r's object to dst.
+func (c *Collection) encode(dst []byte, enc *stix21.Objects, r record) []byte {
+	o := &c.objs[r.obj]
+	if o.kind == kindMeta {
+		return append(dst, o.raw...)
+	}
+	b, ok := enc.Indicator(indicator.Indicator{Type: o.typ, Value: o.value, Timestamp: o.created})
+	if !ok {
+		// Apply only keeps indicators the encoder accepts.
+		return dst
+	}
+	start := len(dst)
+	dst = append(dst, b...)
+	if o.gen > 0 {
+		dst = replaceField(dst, start, `"id":"`, o.id)
+	}
+	if r.revoked {
+		dst = replaceField(dst, start, `"modified":"`, stamp(o.modifiedMS()))
+		dst = append(dst[:len(dst)-1], `,"revoked":true}`...)
+	}
+	return dst
+}
+
+// replaceField replaces the string value of the first field named by
+// prefix (`"name":"`) at or after start.
+func replaceField(b []byte, start int, prefix, value string) []byte {
+	i := strings.Index(string(b[start:]), prefix)
+	if i < 0 {
+		return b
+	}
+	i += start + len(prefix)
+	j := strings.IndexByte(string(b[i:]), '"')
+	if j < 0 {
+		return b
+	}
+	return slices.Concat(b[:i], []byte(value), b[i+j:])
+}
+
+// versionOf returns the modified (else created) time of a STIX object.
+func versionOf(raw []byte) string {
+	for _, f := range []string{`"modified":"`, `"created":"`} {
+		if i := strings.Index(string(raw), f); i >= 0 {
+			rest := string(raw[i+len(f):])
+			if j := strings.IndexByte(rest, '"'); j >= 0 {
+				return rest[:j]
+			}
+		}
+	}
+	return ""
+}
+
+// stamp formats unix milliseconds as a STIX/TAXII timestamp.
+func stamp(ms int64) string {
+	return time.UnixMilli(ms).UTC().Format("2006-01-02T15:04:05.000Z")
+}
+
+func itoa(n int64) string {
+	var b [20]byte
+	i := len(b)
+	if n == 0 {
+		return "0"
+	}
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(b[i:])
+}
+
+// timeZero dates nothing: every served indicator has its own timestamp.
+var timeZero = time.Unix(0, 0).UTC()

@@ -1,0 +1,11 @@
+// Package taxii is the protocol logic of Cratos's read-only TAXII 2.1
+// server: collections made from a feed's indicator snapshot, their
+// history (when each object was added, and the revoked version published
+// when an indicator leaves the feed), the query parameters of the
+// objects, manifest and versions endpoints, pagination and the response
+// bodies. It never imports Fiber; core/server maps it to routes.
+//
+// Objects are the stix21 renderer's objects (renderers/stix21.Objects):
+// the same ids, identity, TLP marking and indicator bytes as a stix21
+// bundle, so a collection and a bundle of the same feed agree.
+package taxii

@@ -1,0 +1,100 @@
+package taxii
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"log/slog"
+	"sync"
+
+	"github.com/cratos-project/cratos/core/state"
+	"github.com/cratos-project/cratos/renderers/stix21"
+)
+
+// CollectionID returns the id of a site's collection for feed: a UUID
+// derived from both, so it never changes and differs between sites.
+func CollectionID(site, feed string) string {
+	return stix21.NameUUID("taxii-collection|" + site + "|" + feed)
+}
+
+// Manager holds the collections, loading each from the state directory
+// on first use and saving it after each change.
+type Manager struct {
+	dir    *state.Dir // nil: kept in memory only
+	logger *slog.Logger
+	mu     sync.Mutex
+	colls  map[string]*loaded
+	saveMu sync.Mutex
+	pages  pageCache
+}
+
+// NewManager returns a Manager persisting into dir (nil keeps
+// collections in memory only).
+func NewManager(dir *state.Dir, logger *slog.Logger) *Manager {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Manager{dir: dir, logger: logger, colls: map[string]*loaded{}}
+}
+
+// loaded is a collection loaded once; other collections stay available
+// while a large one loads.
+type loaded struct {
+	once sync.Once
+	c    *Collection
+}
+
+// fileName names the state file of key (site, MISP-key identity, feed):
+// a hash, so no site name or key reaches a file name.
+func fileName(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return "taxii-" + hex.EncodeToString(sum[:16]) + ".json"
+}
+
+// Collection returns the collection named key, loaded from the state
+// directory the first time (a missing or unreadable state starts empty).
+func (m *Manager) Collection(key string) *Collection {
+	m.mu.Lock()
+	l, ok := m.colls[key]
+	if !ok {
+		l = &loaded{}
+		m.colls[key] = l
+	}
+	m.mu.Unlock()
+	l.once.Do(func() { l.c = m.load(key) })
+	return l.c
+}
+
+func (m *Manager) load(key string) *Collection {
+	if m.dir == nil {
+		return NewCollection()
+	}
+	b, ok, err := m.dir.Read(fileName(key))
+	if err != nil {
+		m.logger.Warn("taxii collection state not read; starting empty", "error", err)
+	}
+	if !ok {
+		return NewCollection()
+	}
+	c, err := UnmarshalState(b)
+	if err != nil {
+		m.logger.Warn("taxii collection state ignored", "file", fileName(key), "error", err)
+		return NewCollection()
+	}
+	return c
+}
+
+// Save writes the collection named key to the state directory.
+func (m *Manager) Save(key string, c *Collection) {
+	if m.dir == nil {
+		return
+	}
+	m.saveMu.Lock()
+	defer m.saveMu.Unlock()
+	b, err := c.MarshalState()
+	if err == nil {
+		err = m.dir.Write(fileName(key), b)
+	}
+	if err != nil {
+		m.logger.Warn("taxii collection state not saved", "error", err)
+	}
+}

@@ -1,0 +1,206 @@
+package taxii
+
+import (
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/cratos-project/cratos/internal/jsonstr"
+	"github.com/cratos-project/cratos/renderers/stix21"
+)
+
+// StixMediaType is the media type of every object of a collection.
+const StixMediaType = "application/stix+json;version=2.1"
+
+// Page is one response body with the date_added range of what it holds.
+type Page struct {
+	Body []byte
+	// First and Last are the X-TAXII-Date-Added-First and -Last values;
+	// empty when the page holds nothing.
+	First, Last string
+}
+
+// errNotFound is the answer for an unknown object id.
+var errNotFound = &Error{Status: 404, Title: "object not found", Description: "the collection holds no object with this id"}
+
+// Objects returns a page of the objects envelope: every object of the
+// collection, or only the one named id when id is not empty.
+func (c *Collection) Objects(q Query, id string) (Page, *Error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if id != "" {
+		if _, ok := c.byID[id]; !ok {
+			return Page{}, errNotFound
+		}
+	}
+	recs, more := c.select_(q, id, true)
+	enc, err := stix21.NewObjects(c.opts, timeZero)
+	if err != nil {
+		return Page{}, &Error{Status: 500, Title: "internal error"}
+	}
+	b := envelopeStart(recs, more)
+	b = append(b, `"objects":[`...)
+	for i, r := range recs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = c.encode(b, enc, r)
+	}
+	return c.finish(append(b, `]}`...), recs), nil
+}
+
+// Manifest returns a page of the manifest resource.
+func (c *Collection) Manifest(q Query) Page {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	recs, more := c.select_(q, "", true)
+	b := envelopeStart(recs, more)
+	b = append(b, `"objects":[`...)
+	for i, r := range recs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"id":"`...)
+		b = jsonstr.AppendEscaped(b, c.objs[r.obj].id)
+		b = append(b, `","date_added":"`...)
+		b = append(b, stamp(r.added)...)
+		b = append(b, `","version":"`...)
+		b = append(b, c.version(r)...)
+		b = append(b, `","media_type":"`+StixMediaType+`"}`...)
+	}
+	return c.finish(append(b, `]}`...), recs)
+}
+
+// Versions returns a page of the versions resource of object id.
+func (c *Collection) Versions(q Query, id string) (Page, *Error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if _, ok := c.byID[id]; !ok {
+		return Page{}, errNotFound
+	}
+	q.last, q.first, q.all, q.exact = false, false, true, nil
+	recs, more := c.select_(q, id, false)
+	b := envelopeStart(recs, more)
+	b = append(b, `"versions":[`...)
+	for i, r := range recs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '"')
+		b = append(b, c.version(r)...)
+		b = append(b, '"')
+	}
+	return c.finish(append(b, `]}`...), recs), nil
+}
+
+func envelopeStart(recs []record, more bool) []byte {
+	b := make([]byte, 0, 512+len(recs)*600)
+	b = append(b, `{"more":`...)
+	b = strconv.AppendBool(b, more)
+	b = append(b, ',')
+	if more {
+		// The caller sets next; a placeholder keeps one allocation.
+		b = append(b, `"next":"`+nextMark+`",`...)
+	}
+	return b
+}
+
+const nextMark = "\x00next\x00"
+
+// finish fills in next and the date_added range.
+func (c *Collection) finish(b []byte, recs []record) Page {
+	if len(recs) == 0 {
+		// TAXII's envelope properties are optional; an empty list is
+		// left out rather than sent empty.
+		return Page{Body: []byte(`{"more":false}`)}
+	}
+	p := Page{Body: b}
+	first, last := recs[0], recs[len(recs)-1]
+	p.First, p.Last = stamp(first.added), stamp(last.added)
+	if i := strings.Index(string(b), nextMark); i >= 0 {
+		next := cursor{added: last.added, id: c.objs[last.obj].id, revoked: last.revoked}.String()
+		p.Body = slices.Concat(b[:i], []byte(next), b[i+len(nextMark):])
+	}
+	return p
+}
+
+// select_ returns the records q selects (at most q.Limit) in date_added
+// order and whether more follow. id, when set, restricts them to one
+// object; versions applies the match[version] filter.
+func (c *Collection) select_(q Query, id string, versions bool) ([]record, bool) {
+	if !q.specOK {
+		return nil, false
+	}
+	ids := q.ids
+	if id != "" {
+		ids = []string{id}
+	}
+	var cands []record
+	if len(ids) > 0 {
+		for _, s := range ids {
+			i, ok := c.byID[s]
+			if !ok {
+				continue
+			}
+			o := &c.objs[i]
+			cands = append(cands, record{added: o.added, obj: i})
+			if o.revoked != 0 {
+				cands = append(cands, record{added: o.revoked, obj: i, revoked: true})
+			}
+		}
+		slices.SortFunc(cands, c.compare)
+		cands = slices.CompactFunc(cands, func(a, b record) bool { return c.compare(a, b) == 0 })
+	} else {
+		cands = c.log
+	}
+	start := 0
+	if q.hasAfter {
+		start = sort.Search(len(cands), func(i int) bool { return cands[i].added > q.addedAfter })
+	}
+	if q.next != nil {
+		start = max(start, sort.Search(len(cands), func(i int) bool { return c.afterCursor(cands[i], q.next) }))
+	}
+	var out []record
+	for _, r := range cands[start:] {
+		if !c.matches(q, r, versions) {
+			continue
+		}
+		if len(out) == q.Limit {
+			return out, true
+		}
+		out = append(out, r)
+	}
+	return out, false
+}
+
+func (c *Collection) afterCursor(r record, k *cursor) bool {
+	if r.added != k.added {
+		return r.added > k.added
+	}
+	id := c.objs[r.obj].id
+	if id != k.id {
+		return id > k.id
+	}
+	return r.revoked && !k.revoked
+}
+
+func (c *Collection) matches(q Query, r record, versions bool) bool {
+	if len(q.types) > 0 && !slices.Contains(q.types, c.typeOf(r)) {
+		return false
+	}
+	if !versions {
+		return true
+	}
+	switch {
+	case q.all:
+		return true
+	case q.last && c.isLatest(r), q.first && c.isFirst(r):
+		return true
+	}
+	if len(q.exact) > 0 {
+		v, ok := ParseTimestamp(c.version(r))
+		return ok && slices.Contains(q.exact, v.UnixMilli())
+	}
+	return false
+}

@@ -1,0 +1,157 @@
+package taxii
+
+import (
+	"encoding/base64"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Page sizes of objects, manifest and versions.
+const (
+	// DefaultLimit is the page size when the request has no limit.
+	DefaultLimit = 1000
+	// MaxLimit is the largest page; a larger limit is lowered to it.
+	MaxLimit = 10000
+)
+
+// Query is the filter and page of an objects, manifest or versions
+// request.
+type Query struct {
+	hasAfter   bool
+	addedAfter int64 // unix ms, exclusive
+	Limit      int
+	next       *cursor
+	ids        []string
+	types      []string
+	// versions: "last" (default), "first", "all", or exact versions.
+	last, first, all bool
+	exact            []int64 // unix ms
+	specOK           bool
+}
+
+// cursor is the position after the last record of a page.
+type cursor struct {
+	added   int64
+	id      string
+	revoked bool
+}
+
+func (k cursor) String() string {
+	r := "0"
+	if k.revoked {
+		r = "1"
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(k.added, 10) + "|" + k.id + "|" + r))
+}
+
+func parseCursor(s string) (*cursor, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || len(s) > 200 {
+		return nil, false
+	}
+	parts := strings.Split(string(b), "|")
+	if len(parts) != 3 || (parts[2] != "0" && parts[2] != "1") || !strings.Contains(parts[1], "--") {
+		return nil, false
+	}
+	n, err := strconv.ParseInt(parts[0], 10, 64)
+	if err != nil || n < 0 {
+		return nil, false
+	}
+	return &cursor{added: n, id: parts[1], revoked: parts[2] == "1"}, true
+}
+
+// ParseTimestamp reads a TAXII timestamp (RFC 3339, UTC "Z").
+func ParseTimestamp(s string) (time.Time, bool) {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil || !strings.HasSuffix(s, "Z") {
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// ParseQuery reads the URL filter parameters TAXII 2.1 defines for the
+// objects, manifest and versions endpoints. Unknown parameters are
+// ignored, as TAXII requires; a bad value of a known one is a 400.
+func ParseQuery(v url.Values) (Query, *Error) {
+	q := Query{Limit: DefaultLimit, specOK: true}
+	bad := func(name, why string) (Query, *Error) {
+		return Query{}, &Error{Status: 400, Title: "invalid " + name + " parameter", Description: why}
+	}
+	if s, ok := single(v, "added_after"); ok {
+		t, ok := ParseTimestamp(s)
+		if !ok {
+			return bad("added_after", "added_after must be a timestamp such as 2026-01-01T00:00:00.000Z")
+		}
+		// date_added has millisecond precision: a later one is later than
+		// the whole millisecond added_after falls in.
+		q.hasAfter, q.addedAfter = true, t.UnixMilli()
+	}
+	if s, ok := single(v, "limit"); ok {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			return bad("limit", "limit must be a positive integer (at most "+strconv.Itoa(MaxLimit)+" objects are returned)")
+		}
+		q.Limit = min(n, MaxLimit)
+	}
+	if s, ok := single(v, "next"); ok {
+		c, ok := parseCursor(s)
+		if !ok {
+			return bad("next", "next must be a value from a previous response's next")
+		}
+		q.next = c
+	}
+	q.ids = list(v, "match[id]")
+	q.types = list(v, "match[type]")
+	versions := list(v, "match[version]")
+	if len(versions) == 0 {
+		q.last = true
+	}
+	for _, s := range versions {
+		switch s {
+		case "last":
+			q.last = true
+		case "first":
+			q.first = true
+		case "all":
+			q.all = true
+		default:
+			t, ok := ParseTimestamp(s)
+			if !ok {
+				return bad("match[version]", "match[version] takes last, first, all or timestamps")
+			}
+			q.exact = append(q.exact, t.UnixMilli())
+		}
+	}
+	if specs := list(v, "match[spec_version]"); len(specs) > 0 {
+		q.specOK = false
+		for _, s := range specs {
+			if s == "2.1" {
+				q.specOK = true
+			}
+		}
+	}
+	return q, nil
+}
+
+func single(v url.Values, name string) (string, bool) {
+	vals, ok := v[name]
+	if !ok || len(vals) == 0 {
+		return "", false
+	}
+	return vals[len(vals)-1], true
+}
+
+// list returns the comma-separated values of every occurrence of name.
+func list(v url.Values, name string) []string {
+	var out []string
+	for _, s := range v[name] {
+		for _, p := range strings.Split(s, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
