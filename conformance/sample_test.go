@@ -177,10 +177,10 @@ func TestSampleStats(t *testing.T) {
 		dataType string
 		want     indicator.Stats
 	}{
-		{"ipv4ext", indicator.Stats{Attributes: 27, Invalid: 3, Skipped: 10, Expanded: 1, KeptNets: 4}},
-		{"ipv4", indicator.Stats{Attributes: 27, Invalid: 3, Skipped: 15}},
-		{"ipv6", indicator.Stats{Attributes: 27, Invalid: 3, Skipped: 14}},
-		{"cidr4", indicator.Stats{Attributes: 24, Invalid: 3, Skipped: 15}},
+		{"ipv4ext", indicator.Stats{Attributes: 27, Invalid: 4, Skipped: 10, Expanded: 1, KeptNets: 4}},
+		{"ipv4", indicator.Stats{Attributes: 27, Invalid: 4, Skipped: 15}},
+		{"ipv6", indicator.Stats{Attributes: 27, Invalid: 4, Skipped: 13}},
+		{"cidr4", indicator.Stats{Attributes: 24, Invalid: 4, Skipped: 14}},
 		{"domain", indicator.Stats{Attributes: 13, Invalid: 3}},
 		{"hostname", indicator.Stats{Attributes: 5, Invalid: 1}},
 		{"url", indicator.Stats{Attributes: 17, Invalid: 1}},
