@@ -88,6 +88,8 @@ func assemble(cfg *config.Config, sites *config.Sites, registry *renderers.Regis
 		UserAgent: "Cratos/" + version(),
 		Logger:    logger,
 		Observer:  m,
+		// config.yaml's never_block applies to every site.
+		NeverBlock: cfg.NeverBlock,
 	})
 	svc.server = server.New(server.Options{
 		Config:    cfg,

@@ -51,6 +51,8 @@ type Site struct {
 	// ExpandMax is the most addresses ipv4ext adds to one list by
 	// expanding nets (default 1,048,576); nets past it stay nets.
 	ExpandMax int `yaml:"ipv4ext_expand_max"`
+	// Guard configures what never reaches a device (see Guard).
+	Guard Guard `yaml:"guard"`
 
 	revoked map[string]bool
 }
@@ -165,6 +167,7 @@ func LoadSite(path string, check RendererCheck) (*Site, error) {
 	if s.MemcachedAllTimeout < 0 || s.MemcachedAllTimeout > 86400 {
 		errs = append(errs, fmt.Errorf("memcached_all_timeout %d: want 0-86400", s.MemcachedAllTimeout))
 	}
+	errs = append(errs, s.Guard.setDefaults()...)
 	s.revoked = make(map[string]bool, len(s.BlacklistedAPITokens))
 	for _, h := range s.BlacklistedAPITokens {
 		h = strings.ToLower(strings.TrimSpace(h))

@@ -107,6 +107,9 @@ type Result struct {
 	Status Status
 	// Upstream is the failure that made a STALE result necessary.
 	Upstream error
+	// Held, when set, says that the circuit breaker held the rebuilt list
+	// and this is the last good one.
+	Held *Hold
 }
 
 // Options configure a Service.
@@ -132,6 +135,11 @@ type Options struct {
 	Logger        *slog.Logger
 	Now           func() time.Time
 	Observer      Observer
+	// NeverBlock is config.yaml's never_block, for every site's guard.
+	NeverBlock config.NeverBlock
+	// WarninglistTTL is how long MISP's warninglists are used before they
+	// are read again (default guard.DefaultWarninglistTTL).
+	WarninglistTTL time.Duration
 }
 
 // Observer receives what the Service does, for metrics.
@@ -152,6 +160,7 @@ type Service struct {
 	keyIDs     sync.Map // identity -> keyed hash
 	keyIDCount atomic.Int64
 	sites      sync.Map // site name -> SiteState
+	guard      *guardState
 }
 
 // SiteState is what the service last saw of a site.
@@ -194,7 +203,7 @@ func New(opts Options) *Service {
 	}
 	lkg := newLRU(opts.StaleBytes, artifactSize)
 	lkg.keepLast = true
-	return &Service{opts: opts, hot: newLRU(opts.HotBytes, artifactSize), lkg: lkg, snaps: newLRU(opts.HotBytes, snapshotSize)}
+	return &Service{opts: opts, hot: newLRU(opts.HotBytes, artifactSize), lkg: lkg, snaps: newLRU(opts.HotBytes, snapshotSize), guard: newGuardState(opts)}
 }
 
 // Renderer resolves the renderer a request names and checks that it can
@@ -292,7 +301,7 @@ func (s *Service) Get(ctx context.Context, r Request) (Result, error) {
 	k := s.keysFor(r)
 	nsArtifact := s.opts.Namespace.Key(ctx, k.group, k.artifact)
 	if a, ok := s.hot.get(nsArtifact, s.opts.Now()); ok {
-		return s.result(Result{Artifact: a, Status: Hit}), nil
+		return s.result(Result{Artifact: a, Status: Hit, Held: s.holdOf(k.artifact)}), nil
 	}
 	ch := s.flights.DoChan(nsArtifact, func() (any, error) {
 		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.BuildTimeout)
@@ -330,9 +339,12 @@ func (s *Service) build(ctx context.Context, r Request, rd renderers.Renderer, k
 	if s.opts.Shared != nil {
 		if b, ok, _ := s.opts.Shared.Get(ctx, nsArtifact); ok {
 			if a, err := decodeArtifact(b); err == nil {
+				a, held := s.checkHold(r, k, a)
 				s.hot.set(nsArtifact, a, now.Add(r.TTL))
-				s.lkg.set(k.artifact, a, time.Time{})
-				return Result{Artifact: a, Status: Hit}, nil
+				if held == nil {
+					s.lkg.set(k.artifact, a, time.Time{})
+				}
+				return Result{Artifact: a, Status: Hit, Held: held}, nil
 			}
 		}
 	}
@@ -347,6 +359,10 @@ func (s *Service) build(ctx context.Context, r Request, rd renderers.Renderer, k
 	}
 	if s.opts.Observer != nil {
 		s.opts.Observer.Built(r.Site.Name, r.Feed, rd.Info().Name, time.Since(start), a.Entries, a.Invalid)
+	}
+	if last, held := s.checkHold(r, k, a); held != nil {
+		s.hot.set(nsArtifact, last, now.Add(r.TTL))
+		return Result{Artifact: last, Status: Miss, Held: held}, nil
 	}
 	s.hot.set(nsArtifact, a, now.Add(r.TTL))
 	s.lkg.set(k.artifact, a, time.Time{})
@@ -468,7 +484,8 @@ func (s *Service) fetch(ctx context.Context, r Request) (*Snapshot, error) {
 func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, k keys, snap *Snapshot) (*Artifact, error) {
 	info := rd.Info()
 	types := indicator.SetOf(info.Types...) & r.DataType.Yields
-	in := renderers.Filter(renderers.Slice(snap.Indicators), types)
+	kept, guardDropped := guarded(s.Policy(ctx, r), renderers.Filter(renderers.Slice(snap.Indicators), types))
+	in := renderers.Slice(kept)
 	if r.Kind == KindVendor && r.Vendor == "paloalto" {
 		in = stripSchemes(in)
 	}
@@ -494,6 +511,9 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 	}
 	var mu sync.Mutex
 	dropped := map[string]int{}
+	for k, n := range guardDropped {
+		dropped[k] += n
+	}
 	req := renderers.Request{
 		Site:      r.Site.Name,
 		Feed:      feedLabel(r),

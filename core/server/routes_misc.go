@@ -112,6 +112,7 @@ func (s *Server) status(c *fiber.Ctx) error {
 		cancel()
 	}
 	body := fiber.Map{"ping": "pong", "memcachedstatus": memStatus, "cache": s.opts.CacheKind, "version": Version}
+	body["held"] = s.heldStatus()
 	if c.Query("sites") != "0" {
 		body["sites"] = s.siteProbes(c.UserContext())
 	}

@@ -1,0 +1,90 @@
+package export
+
+import (
+	"context"
+	"iter"
+	"sync"
+	"time"
+
+	"github.com/cratos-project/cratos/core/config"
+	"github.com/cratos-project/cratos/core/guard"
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/core/misp"
+)
+
+// maxPolicies bounds the cache of guard policies (one per site version
+// and MISP URL).
+const maxPolicies = 1024
+
+// guardState is the Service's guard stage: policies per site and MISP
+// URL, MISP's warninglists per MISP instance and key, and held lists.
+type guardState struct {
+	mu       sync.Mutex
+	policies map[policyKey]*guard.Policy
+	wl       *guard.WarninglistCache
+	holds    sync.Map // artifact key -> *holdState
+}
+
+type policyKey struct {
+	site *config.Site
+	url  string
+}
+
+func newGuardState(opts Options) *guardState {
+	return &guardState{policies: map[policyKey]*guard.Policy{}, wl: guard.NewWarninglistCache(opts.WarninglistTTL, opts.Now)}
+}
+
+// Policy returns the guard policy a request's lists go through: the site's
+// rules, config.yaml's never_block, the site's MISP hosts and, for feeds
+// that ask MISP to enforce warninglists, MISP's enabled warninglists.
+func (s *Service) Policy(ctx context.Context, r Request) *guard.Policy {
+	g := s.guard
+	pk := policyKey{r.Site, r.MISPURL}
+	g.mu.Lock()
+	p, ok := g.policies[pk]
+	if !ok {
+		if len(g.policies) >= maxPolicies {
+			clear(g.policies)
+		}
+		p = guard.New(r.Site, s.opts.NeverBlock, r.Site.MISPURL, r.MISPURL)
+		g.policies[pk] = p
+	}
+	g.mu.Unlock()
+	if !r.Site.Guard.WarninglistsOn() || (r.Kind != KindOrg && r.Feed == "42") {
+		return p
+	}
+	client := misp.New(misp.Options{
+		Site:       r.Site.Name,
+		BaseURL:    r.MISPURL,
+		Key:        r.MISPKey,
+		Timeout:    time.Duration(r.Site.MISPTimeoutSeconds) * time.Second,
+		VerifyCert: r.Site.VerifyCert(),
+		UserAgent:  s.opts.UserAgent,
+	})
+	w, err := g.wl.Get(ctx, s.keyID(r.Site.Name+"\x00"+r.MISPURL+"\x00"+r.MISPKey), client)
+	if err != nil {
+		s.opts.Logger.Warn("MISP warninglists unavailable; MISP's own enforcement only", "site", r.Site.Name, "have_previous", w != nil, "error", err)
+	}
+	if w == nil {
+		return p
+	}
+	return p.WithWarninglists(w)
+}
+
+// guarded returns the indicators of in that p lets through and counts
+// the others by rule.
+func guarded(p *guard.Policy, in iter.Seq[indicator.Indicator]) ([]indicator.Indicator, map[string]int) {
+	var kept []indicator.Indicator
+	var dropped map[string]int
+	for i := range in {
+		if v, ok := p.Check(i); !ok {
+			if dropped == nil {
+				dropped = map[string]int{}
+			}
+			dropped[guard.DropReason(v.Rule)]++
+			continue
+		}
+		kept = append(kept, i)
+	}
+	return kept, dropped
+}
