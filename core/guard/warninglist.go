@@ -155,7 +155,9 @@ func compileRegex(p string) (*regexp.Regexp, error) {
 	return regexp.Compile(body)
 }
 
-func isAlnum(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+func isAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
 
 // Match returns the first warninglist that applies to in's MISP type and
 // holds its canonical value.
