@@ -71,6 +71,13 @@ func (s *Service) Policy(ctx context.Context, r Request) *guard.Policy {
 	return p.WithWarninglists(w)
 }
 
+// GuardObserver is told, on each build, how many values the guard kept
+// out of the list, by drop reason ("guard: <rule>"); an Observer may
+// implement it.
+type GuardObserver interface {
+	GuardKeptOut(site, feed, output string, dropped map[string]int)
+}
+
 // guarded returns the indicators of in that p lets through and counts
 // the others by rule.
 func guarded(p *guard.Policy, in iter.Seq[indicator.Indicator]) ([]indicator.Indicator, map[string]int) {

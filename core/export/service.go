@@ -486,6 +486,9 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 	types := indicator.SetOf(info.Types...) & r.DataType.Yields
 	kept, guardDropped := guarded(s.Policy(ctx, r), renderers.Filter(renderers.Slice(snap.Indicators), types))
 	in := renderers.Slice(kept)
+	if o, ok := s.opts.Observer.(GuardObserver); ok {
+		o.GuardKeptOut(r.Site.Name, feedLabel(r), info.Name, guardDropped)
+	}
 	if r.Kind == KindVendor && r.Vendor == "paloalto" {
 		in = stripSchemes(in)
 	}

@@ -31,6 +31,7 @@ type Metrics struct {
 	entries      *prometheus.GaugeVec
 	invalid      *prometheus.GaugeVec
 	authFailures *prometheus.CounterVec
+	guard        guardMetrics
 }
 
 // New returns Metrics registered in a fresh registry, with the Go runtime
