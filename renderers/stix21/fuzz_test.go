@@ -145,4 +145,3 @@ func TestFuzzSeedsSchema(t *testing.T) {
 		}
 	}
 }
-
