@@ -34,6 +34,7 @@ func commands() []command {
 		{"demo", "run the service against a built-in MISP emulator with real data", runDemo},
 		{"token", "mint or inspect legacy tokens (token mint | token inspect)", runToken},
 		{"plugin", "check a renderer plugin binary (plugin check PATH)", runPlugin},
+		{"lookup", "ask a running service why a value is or is not on a site's lists", runLookup},
 		{"version", "print the version", runVersion},
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -242,5 +243,121 @@ func TestCircuitBreakerTenPercent(t *testing.T) {
 	resp, body = get()
 	if strings.Count(body, "\n")+1 != 1006 || !strings.Contains(resp.Header.Get("X-Cratos-Held"), "reason=the rebuilt list is empty") {
 		t.Errorf("an empty rebuild: %d bytes, held %q", len(body), resp.Header.Get("X-Cratos-Held"))
+	}
+}
+
+func TestLookup(t *testing.T) {
+	h := newHarness(t)
+	addGuardEvent(t, h.sim)
+	type verdict struct {
+		Feed     string `json:"feed"`
+		DataType string `json:"data_type"`
+		Carried  bool   `json:"carried"`
+		As       string `json:"as"`
+		KeptOut  *struct {
+			Rule, Detail string
+		} `json:"kept_out"`
+		Source *struct {
+			AttributeUUID string `json:"attribute_uuid"`
+		} `json:"source"`
+	}
+	type result struct {
+		Canonical []struct{ Type, Value string } `json:"canonical"`
+		Lists     []verdict                      `json:"lists"`
+		Sources   []struct {
+			EventID       string   `json:"event_id"`
+			EventUUID     string   `json:"event_uuid"`
+			AttributeUUID string   `json:"attribute_uuid"`
+			Value         string   `json:"value"`
+			Tags          []string `json:"tags"`
+			ToIDS         bool     `json:"to_ids"`
+			Timestamp     int64    `json:"timestamp"`
+		} `json:"sources"`
+		SourcesError string `json:"sources_error"`
+	}
+	lookup := func(v string) result {
+		t.Helper()
+		resp, body := h.authed("/v1/lookup?value=" + url.QueryEscape(v))
+		if resp.StatusCode != 200 {
+			t.Fatalf("lookup %q: %d %s", v, resp.StatusCode, body)
+		}
+		var r result
+		if err := json.Unmarshal([]byte(body), &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.SourcesError != "" {
+			t.Errorf("sources_error %s", r.SourcesError)
+		}
+		return r
+	}
+	list := func(r result, feed, dt string) verdict {
+		t.Helper()
+		for _, l := range r.Lists {
+			if l.Feed == feed && l.DataType == dt {
+				return l
+			}
+		}
+		t.Fatalf("no %s/%s in %+v", feed, dt, r.Lists)
+		return verdict{}
+	}
+
+	// A public resolver MISP missed because of spaces: the guard keeps it
+	// out of block and says which warninglist; feed 42 carries it.
+	r := lookup("8[.]8[.]4[.]4")
+	if len(r.Canonical) != 1 || r.Canonical[0].Type != "ipv4" || r.Canonical[0].Value != "8.8.4.4" {
+		t.Errorf("canonical %+v", r.Canonical)
+	}
+	if l := list(r, "block", "ipv4"); l.Carried || l.KeptOut == nil || l.KeptOut.Rule != "warninglist" ||
+		l.KeptOut.Detail != "warninglist 1 List of known IPv4 public DNS resolvers" || l.Source == nil || l.Source.AttributeUUID == "" {
+		t.Errorf("block/ipv4 = %+v", l)
+	}
+	if l := list(r, "42", "ipv4"); !l.Carried {
+		t.Errorf("42/ipv4 = %+v", l)
+	}
+	if len(r.Sources) != 1 || r.Sources[0].Value != " 8.8.4.4 " || r.Sources[0].EventUUID == "" || r.Sources[0].AttributeUUID == "" ||
+		!r.Sources[0].ToIDS || r.Sources[0].Timestamp == 0 || r.Sources[0].EventID == "" {
+		t.Errorf("sources %+v", r.Sources)
+	}
+
+	// An address MISP holds with a port.
+	r = lookup("45.77.16.40")
+	if l := list(r, "block", "ipv4"); !l.Carried || l.KeptOut != nil {
+		t.Errorf("block/ipv4 = %+v", l)
+	}
+	if len(r.Sources) != 1 || r.Sources[0].Value != "45.77.16.40:8080" {
+		t.Errorf("sources %+v", r.Sources)
+	}
+
+	// The whole Internet: MISP has it, no list carries it.
+	r = lookup("0.0.0.0/0")
+	if l := list(r, "block", "ipv4ext"); l.Carried || l.KeptOut == nil || l.KeptOut.Rule != "min_prefix" {
+		t.Errorf("block/ipv4ext = %+v", l)
+	}
+	// An address expanded from a net, and one inside a net the guard
+	// keeps out.
+	r = lookup("203.0.113.10")
+	if l := list(r, "block", "ipv4ext"); !l.Carried {
+		t.Errorf("block/ipv4ext = %+v", l)
+	}
+	r = lookup("10.1.2.3")
+	if l := list(r, "block", "ipv4ext"); l.Carried || l.As != "10.0.0.0/8" || l.KeptOut == nil || l.KeptOut.Rule != "reserved" {
+		t.Errorf("block/ipv4ext = %+v", l)
+	}
+	// A name reads as a domain and a hostname.
+	r = lookup("*.wild.evil-example.xyz")
+	if l := list(r, "block", "domain"); !l.Carried {
+		t.Errorf("block/domain = %+v", l)
+	}
+	if len(r.Sources) != 1 || r.Sources[0].Value != "*.wild.evil-example.xyz" {
+		t.Errorf("sources %+v", r.Sources)
+	}
+
+	for _, bad := range []string{"", "not a value at all", strings.Repeat("a", 3000)} {
+		if resp, body := h.authed("/v1/lookup?value=" + url.QueryEscape(bad)); resp.StatusCode != 422 {
+			t.Errorf("lookup %.20q: %d %s", bad, resp.StatusCode, body)
+		}
+	}
+	if resp, _ := h.get("/v1/lookup?value=8.8.4.4"); resp.StatusCode != 401 && resp.StatusCode != 403 {
+		t.Errorf("lookup without a token: %d", resp.StatusCode)
 	}
 }

@@ -65,3 +65,32 @@ func (s *Server) heldStatus() []export.Hold {
 	}
 	return h
 }
+
+// maxLookupValue bounds the value a lookup takes.
+const maxLookupValue = 2048
+
+// lookupHandler explains one value for the token's site: its canonical
+// form, which lists carry it or which guard rule keeps it out, and the
+// MISP attributes it comes from.
+func (s *Server) lookupHandler(c *fiber.Ctx) error {
+	cl, err := s.authenticate(c)
+	if cl == nil {
+		return err
+	}
+	value := c.Query("value")
+	if strings.TrimSpace(value) == "" || len(value) > maxLookupValue {
+		return detail(c, fiber.StatusUnprocessableEntity, "value: want an indicator of 1 to 2048 bytes")
+	}
+	res, err := s.opts.Export.Lookup(c.UserContext(), export.LookupRequest{
+		Site: cl.site, MISPURL: cl.claims.BaseURL(), MISPKey: cl.claims.Key,
+		Value: value, Age: c.Query("age"), DataType: s.opts.Config.DataType,
+	})
+	if errors.Is(err, export.ErrLookupValue) {
+		return detail(c, fiber.StatusUnprocessableEntity, "value: "+export.ErrLookupValue.Error())
+	}
+	if err != nil {
+		status, msg := upstream(err)
+		return detail(c, status, msg)
+	}
+	return c.JSON(res)
+}
