@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/cratos-project/cratos/core/indicator"
 )
@@ -31,18 +32,52 @@ type Warninglists struct {
 	bits6  []int
 	host   map[string][]int32
 	str    map[string][]int32
-	subs   []wlPattern
-	regex  []wlRegex
+	subs   []wlPatterns // per list
+	regex  []wlRegexes  // per list
+	// applies caches, per MISP attribute type, which lists apply to it.
+	applies sync.Map // string -> []bool
 }
 
-type wlPattern struct {
-	list int32
-	s    string
+// wlPatterns are one substring list's entries, indexed by their first
+// three bytes so that a value is scanned once, not once per entry.
+type wlPatterns struct {
+	list  int32
+	short []string            // entries shorter than three bytes
+	by3   map[string][]string // first three bytes -> entries
 }
 
-type wlRegex struct {
+func newPatterns(list int32, pats []string) wlPatterns {
+	p := wlPatterns{list: list, by3: map[string][]string{}}
+	for _, s := range pats {
+		if len(s) < 3 {
+			p.short = append(p.short, s)
+			continue
+		}
+		p.by3[s[:3]] = append(p.by3[s[:3]], s)
+	}
+	return p
+}
+
+// in reports whether v contains one of the entries.
+func (p *wlPatterns) in(v string) bool {
+	for _, s := range p.short {
+		if strings.Contains(v, s) {
+			return true
+		}
+	}
+	for i := 0; i+3 <= len(v); i++ {
+		for _, s := range p.by3[v[i:i+3]] {
+			if strings.HasPrefix(v[i:], s) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+type wlRegexes struct {
 	list int32
-	re   *regexp.Regexp
+	res  []*regexp.Regexp
 }
 
 // NewWarninglists indexes lists (only the enabled ones should be given).
@@ -54,6 +89,8 @@ func NewWarninglists(lists []*List) *Warninglists {
 	var b4, b6 [129]bool
 	for i, l := range lists {
 		li := int32(i)
+		var subs []string
+		var res []*regexp.Regexp
 		for _, e := range l.Entries {
 			e = strings.TrimSpace(e)
 			if e == "" {
@@ -79,12 +116,18 @@ func NewWarninglists(lists []*List) *Warninglists {
 				k := strings.ToLower(e)
 				w.str[k] = appendOnce(w.str[k], li)
 			case "substring":
-				w.subs = append(w.subs, wlPattern{li, strings.ToLower(e)})
+				subs = append(subs, strings.ToLower(e))
 			case "regex":
 				if re, err := compileRegex(e); err == nil {
-					w.regex = append(w.regex, wlRegex{li, re})
+					res = append(res, re)
 				}
 			}
+		}
+		if len(subs) > 0 {
+			w.subs = append(w.subs, newPatterns(li, subs))
+		}
+		if len(res) > 0 {
+			w.regex = append(w.regex, wlRegexes{li, res})
 		}
 	}
 	for b := range 129 {
@@ -165,18 +208,33 @@ func (w *Warninglists) Match(in indicator.Indicator) (Verdict, bool) {
 	if w == nil || len(w.lists) == 0 {
 		return Verdict{}, false
 	}
-	for _, li := range w.hits(in) {
-		l := w.lists[li]
-		if in.MISPType == "" || slices.Contains(l.Types, "ALL") || slices.Contains(l.Types, in.MISPType) {
+	applies := w.appliesTo(in.MISPType)
+	for _, li := range w.hits(in, applies) {
+		if applies[li] {
+			l := w.lists[li]
 			return Verdict{RuleWarninglist, "warninglist " + l.ID + " " + l.Name}, true
 		}
 	}
 	return Verdict{}, false
 }
 
-// hits lists the lists whose entries hold in's value, before the
-// attribute-type filter.
-func (w *Warninglists) hits(in indicator.Indicator) []int32 {
+// appliesTo returns, per list, whether it applies to MISP type t (every
+// list applies to an indicator of unknown type).
+func (w *Warninglists) appliesTo(t string) []bool {
+	if v, ok := w.applies.Load(t); ok {
+		return v.([]bool)
+	}
+	out := make([]bool, len(w.lists))
+	for i, l := range w.lists {
+		out[i] = t == "" || slices.Contains(l.Types, "ALL") || slices.Contains(l.Types, t)
+	}
+	w.applies.Store(t, out)
+	return out
+}
+
+// hits lists the lists whose entries hold in's value; substring and
+// regex lists that do not apply are not searched.
+func (w *Warninglists) hits(in indicator.Indicator, applies []bool) []int32 {
 	var out []int32
 	v := in.Value
 	switch {
@@ -192,14 +250,20 @@ func (w *Warninglists) hits(in indicator.Indicator) []int32 {
 	}
 	lv := strings.ToLower(v)
 	out = append(out, w.str[lv]...)
-	for _, s := range w.subs {
-		if strings.Contains(lv, s.s) {
+	for i := range w.subs {
+		if s := &w.subs[i]; applies[s.list] && s.in(lv) {
 			out = append(out, s.list)
 		}
 	}
 	for _, r := range w.regex {
-		if r.re.MatchString(v) {
-			out = append(out, r.list)
+		if !applies[r.list] {
+			continue
+		}
+		for _, re := range r.res {
+			if re.MatchString(v) {
+				out = append(out, r.list)
+				break
+			}
 		}
 	}
 	return out
