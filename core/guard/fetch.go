@@ -18,6 +18,11 @@ const DefaultWarninglistTTL = time.Hour
 // maxCachedInstances bounds the cache of WarninglistCache.
 const maxCachedInstances = 256
 
+// retryAfterFailure is how long a MISP whose warninglists could not be
+// read is not asked again, so a MISP key without the permission does not
+// cost a failed request on every build.
+const retryAfterFailure = 5 * time.Minute
+
 // WarninglistCache reads the enabled warninglists of MISP instances and
 // keeps them for a while, one set per MISP instance and key. It is safe
 // for concurrent use.
@@ -33,6 +38,8 @@ type WarninglistCache struct {
 type wlCached struct {
 	w       *Warninglists
 	fetched time.Time
+	err     error     // the last failure, while failedAt is recent
+	failed  time.Time // when the last read failed
 }
 
 // NewWarninglistCache returns a cache keeping lists for ttl (0 means
@@ -55,20 +62,26 @@ func (wc *WarninglistCache) Get(ctx context.Context, key string, c *misp.Client)
 	wc.mu.Lock()
 	e, ok := wc.entries[key]
 	wc.mu.Unlock()
-	if ok && wc.now().Sub(e.fetched) < wc.ttl {
+	now := wc.now()
+	if ok && e.w != nil && now.Sub(e.fetched) < wc.ttl {
 		return e.w, nil
+	}
+	if ok && e.err != nil && now.Sub(e.failed) < retryAfterFailure {
+		return e.w, e.err
 	}
 	v, err, _ := wc.flights.Do(key, func() (any, error) {
 		w, err := FetchWarninglists(ctx, c)
-		if err != nil {
-			return nil, err
-		}
 		wc.mu.Lock()
+		defer wc.mu.Unlock()
 		if len(wc.entries) >= maxCachedInstances {
 			clear(wc.entries)
 		}
+		if err != nil {
+			prev := wc.entries[key]
+			wc.entries[key] = wlCached{w: prev.w, fetched: prev.fetched, err: err, failed: wc.now()}
+			return nil, err
+		}
 		wc.entries[key] = wlCached{w: w, fetched: wc.now()}
-		wc.mu.Unlock()
 		return w, nil
 	})
 	if err != nil {

@@ -87,3 +87,44 @@ func BenchmarkCheckRealData(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(ins)), "ns/indicator")
 	b.ReportMetric(float64(len(ins)-kept), "kept-out")
 }
+
+// A MISP whose warninglists fail is not asked again for a while, and
+// the last lists read keep being used.
+func TestWarninglistCacheFailure(t *testing.T) {
+	sim, err := mispsim.New(mispsim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sim.AddWarninglist(mispsim.Warninglist{Name: "dns", Type: "cidr", List: []string{"8.8.4.4"}}); err != nil {
+		t.Fatal(err)
+	}
+	url, err := sim.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sim.Close() })
+	now := time.Unix(1_800_000_000, 0)
+	wc := guard.NewWarninglistCache(time.Hour, func() time.Time { return now })
+	c := misp.New(misp.Options{Site: "sim", BaseURL: url, Key: mispsim.DefaultKey, Timeout: 30 * time.Second})
+	first, err := wc.Get(context.Background(), "k", c)
+	if err != nil || first.Len() != 1 {
+		t.Fatalf("first read: %v", err)
+	}
+	sim.SetFault(mispsim.Fault{Kind: mispsim.FaultStatus, Status: 403})
+	now = now.Add(2 * time.Hour)
+	sim.ResetRequests()
+	for range 3 {
+		w, err := wc.Get(context.Background(), "k", c)
+		if err == nil || w != first {
+			t.Fatalf("after a failure: %v, %v", w, err)
+		}
+	}
+	if n := len(sim.Requests()); n != 1 {
+		t.Errorf("%d requests to a failing MISP, want 1", n)
+	}
+	sim.SetFault(mispsim.Fault{})
+	now = now.Add(6 * time.Minute)
+	if w, err := wc.Get(context.Background(), "k", c); err != nil || w == first || w.Len() != 1 {
+		t.Errorf("after recovery: %v", err)
+	}
+}
