@@ -4,6 +4,7 @@ import (
 	"context"
 	"iter"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cratos-project/cratos/core/config"
@@ -23,6 +24,7 @@ type guardState struct {
 	policies map[policyKey]*guard.Policy
 	wl       *guard.WarninglistCache
 	holds    sync.Map // artifact key -> *holdState
+	nholds   atomic.Int64
 }
 
 type policyKey struct {

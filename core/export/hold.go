@@ -70,6 +70,7 @@ func (s *Service) checkHold(r Request, k keys, a *Artifact) (*Artifact, *Hold) {
 		}
 		s.guard.holds.Store(k.artifact, &holdState{Hold: h, group: k.group})
 		if st == nil {
+			s.guard.nholds.Add(1)
 			s.opts.Logger.Warn("list held: serving the last good list", "site", h.Site, "feed", h.Feed, "type", h.DataType,
 				"output", h.Output, "hold", h.ID, "previous", h.Previous, "rebuilt", h.Current, "reason", why)
 			if o, ok := s.opts.Observer.(HoldObserver); ok {
@@ -79,7 +80,9 @@ func (s *Service) checkHold(r Request, k keys, a *Artifact) (*Artifact, *Hold) {
 		return prev, &h
 	}
 	if st != nil {
-		s.guard.holds.Delete(k.artifact)
+		if _, loaded := s.guard.holds.LoadAndDelete(k.artifact); loaded {
+			s.guard.nholds.Add(-1)
+		}
 		s.opts.Logger.Info("list hold ended", "site", st.Site, "feed", st.Feed, "type", st.DataType, "output", st.Output,
 			"hold", st.ID, "released", st.released.Load(), "entries", a.Entries)
 		if o, ok := s.opts.Observer.(HoldObserver); ok {
@@ -91,6 +94,9 @@ func (s *Service) checkHold(r Request, k keys, a *Artifact) (*Artifact, *Hold) {
 
 // holdOf returns the hold of an artifact key, if any.
 func (s *Service) holdOf(artifactKey string) *Hold {
+	if s.guard.nholds.Load() == 0 {
+		return nil
+	}
 	v, ok := s.guard.holds.Load(artifactKey)
 	if !ok {
 		return nil
