@@ -41,17 +41,7 @@ func newGuardState(opts Options) *guardState {
 // that ask MISP to enforce warninglists, MISP's enabled warninglists.
 func (s *Service) Policy(ctx context.Context, r Request) *guard.Policy {
 	g := s.guard
-	pk := policyKey{r.Site, r.MISPURL}
-	g.mu.Lock()
-	p, ok := g.policies[pk]
-	if !ok {
-		if len(g.policies) >= maxPolicies {
-			clear(g.policies)
-		}
-		p = guard.New(r.Site, s.opts.NeverBlock, r.Site.MISPURL, r.MISPURL)
-		g.policies[pk] = p
-	}
-	g.mu.Unlock()
+	p := s.basePolicy(r)
 	if !r.Site.Guard.WarninglistsOn() || (r.Kind != KindOrg && r.Feed == "42") {
 		return p
 	}
@@ -73,11 +63,66 @@ func (s *Service) Policy(ctx context.Context, r Request) *guard.Policy {
 	return p.WithWarninglists(w)
 }
 
+// basePolicy returns the request's policy without MISP's warninglists.
+func (s *Service) basePolicy(r Request) *guard.Policy {
+	g := s.guard
+	pk := policyKey{r.Site, r.MISPURL}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	p, ok := g.policies[pk]
+	if !ok {
+		if len(g.policies) >= maxPolicies {
+			clear(g.policies)
+		}
+		p = guard.New(r.Site, s.opts.NeverBlock, r.Site.MISPURL, r.MISPURL)
+		g.policies[pk] = p
+	}
+	return p
+}
+
 // GuardObserver is told, on each build, how many values the guard kept
 // out of the list, by drop reason ("guard: <rule>"); an Observer may
 // implement it.
 type GuardObserver interface {
 	GuardKeptOut(site, feed, output string, dropped map[string]int)
+}
+
+// guardNets moves the IPv4 nets the address rules refuse out of ins
+// before ipv4ext expands them.
+func (s *Service) guardNets(r Request, ins []indicator.Indicator) (kept, refused []indicator.Indicator) {
+	p := s.basePolicy(r)
+	kept = ins[:0]
+	for _, in := range ins {
+		if in.Type == indicator.IPv4Net {
+			if pr, ok := in.Prefix(); ok {
+				if _, ok := p.CheckPrefix(pr); !ok {
+					refused = append(refused, in)
+					continue
+				}
+			}
+		}
+		kept = append(kept, in)
+	}
+	clear(ins[len(kept):])
+	return kept, refused
+}
+
+// refusedCounts counts a snapshot's refused nets by drop reason.
+func refusedCounts(p *guard.Policy, refused []indicator.Indicator) map[string]int {
+	if len(refused) == 0 {
+		return nil
+	}
+	out := map[string]int{}
+	for _, in := range refused {
+		rule := guard.RuleReserved
+		if pr, ok := in.Prefix(); ok {
+			if v, ok := p.CheckPrefix(pr); !ok {
+				rule = v.Rule
+			}
+		}
+		out[guard.DropReason(rule)]++
+	}
+	return out
 }
 
 // guarded returns the indicators of in that p lets through and counts

@@ -182,7 +182,9 @@ func (s *Service) lookupList(ctx context.Context, r Request, ins []indicator.Ind
 	}
 	found, as, ok := findIn(snap.Indicators, r.DataType.Yields, ins)
 	if !ok {
-		return lv
+		if found, as, ok = findIn(snap.Refused, r.DataType.Yields, ins); !ok {
+			return lv
+		}
 	}
 	lv.Source = &ListSource{EventID: found.EventID, AttributeUUID: found.UUID, MISPType: found.MISPType, ToIDS: found.ToIDS, Timestamp: found.Timestamp}
 	lv.As = as

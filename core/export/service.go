@@ -470,14 +470,16 @@ func (s *Service) fetch(ctx context.Context, r Request) (*Snapshot, error) {
 	}
 	parts = nil
 	ins = indicator.Normalize(ins)
+	var refused []indicator.Indicator
 	if expandLater {
+		ins, refused = s.guardNets(r, ins)
 		ins, st.Expanded, st.KeptNets = indicator.ExpandNets(ins, r.Site.ExpandLimit, expandBudget(r.Site))
 	}
 	s.sites.Store(r.Site.Name, SiteState{LastBuild: now, LastURL: r.MISPURL})
 	s.opts.Logger.Info("fetched", "site", r.Site.Name, "kind", string(r.Kind), "feed", r.Feed, "type", r.DataType.Name,
 		"age", r.Age, "attributes", n, "indicators", len(ins), "invalid", st.Invalid, "skipped", st.Skipped,
 		"kept_nets", st.KeptNets, "took", time.Since(start).Round(time.Millisecond).String())
-	return &Snapshot{Fetched: now.UTC().Truncate(time.Second), Indicators: ins, Stats: st}, nil
+	return &Snapshot{Fetched: now.UTC().Truncate(time.Second), Indicators: ins, Stats: st, Refused: refused}, nil
 }
 
 // render turns a snapshot into an artifact.
@@ -515,6 +517,9 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 	var mu sync.Mutex
 	dropped := map[string]int{}
 	for k, n := range guardDropped {
+		dropped[k] += n
+	}
+	for k, n := range refusedCounts(s.basePolicy(r), snap.Refused) {
 		dropped[k] += n
 	}
 	req := renderers.Request{

@@ -156,6 +156,14 @@ func (p *Policy) Check(in indicator.Indicator) (v Verdict, ok bool) {
 	return Verdict{}, true
 }
 
+// CheckPrefix applies the address rules (minimum prefix, never-block
+// networks, the MISP host, reserved space) to pr; ok is true when it may
+// be listed. Warninglists are not consulted.
+func (p *Policy) CheckPrefix(pr netip.Prefix) (v Verdict, ok bool) {
+	v, bad := p.checkPrefix(pr)
+	return v, !bad
+}
+
 func (p *Policy) checkPrefix(pr netip.Prefix) (Verdict, bool) {
 	min := p.minV4
 	if pr.Addr().Is6() {

@@ -63,6 +63,8 @@ func TestGuardIssueValues(t *testing.T) {
 			dropped:  "guard: warninglist=2"},
 		{name: "ipv4ext: no whole Internet, no reserved", path: "/v1/feed/block/type/ipv4ext/age/1y/output/txt",
 			want: []string{"45.77.16.40\r\n"}, wantNot: []string{"0.0.0.0", "10.0.0.0/8", "172.16."}, dropped: "guard: min_prefix=2"},
+		{name: "ipv4ext: a refused net counts once, not per address", path: "/v1/feed/block/type/ipv4ext/age/1y/output/txt",
+			wantNot: []string{"172.16.0.1\r\n"}, dropped: "guard: reserved=2"},
 		{name: "edl: no 0.0.0.0/0", path: "/v1/feed/block/type/ipv4ext/age/1y/output/edl",
 			want: []string{"45.77.16.40"}, wantNot: []string{"0.0.0.0"}},
 		{name: "ipv6: bracketed with port is the address; ::/0 kept out", path: "/v1/feed/block/type/ipv6/age/1y/output/txt",
