@@ -125,20 +125,34 @@ func refusedCounts(p *guard.Policy, refused []indicator.Indicator) map[string]in
 	return out
 }
 
-// guarded returns the indicators of in that p lets through and counts
-// the others by rule.
-func guarded(p *guard.Policy, in iter.Seq[indicator.Indicator]) ([]indicator.Indicator, map[string]int) {
-	var kept []indicator.Indicator
+// guarded returns the indicators of ins of the given types that p lets
+// through, and counts the others by rule. The verdicts are taken once
+// and kept as one bit per indicator, so the sequence can be read again
+// (content digest, render, package) without a copy of the list.
+func guarded(p *guard.Policy, ins []indicator.Indicator, types indicator.TypeSet) (iter.Seq[indicator.Indicator], map[string]int) {
+	var out []uint64 // bit i set: ins[i] is kept out
 	var dropped map[string]int
-	for i := range in {
-		if v, ok := p.Check(i); !ok {
-			if dropped == nil {
-				dropped = map[string]int{}
-			}
-			dropped[guard.DropReason(v.Rule)]++
+	for i := range ins {
+		if !types.Has(ins[i].Type) {
 			continue
 		}
-		kept = append(kept, i)
+		if v, ok := p.Check(ins[i]); !ok {
+			if dropped == nil {
+				dropped = map[string]int{}
+				out = make([]uint64, (len(ins)+63)/64)
+			}
+			dropped[guard.DropReason(v.Rule)]++
+			out[i/64] |= 1 << (i % 64)
+		}
 	}
-	return kept, dropped
+	return func(yield func(indicator.Indicator) bool) {
+		for i := range ins {
+			if !types.Has(ins[i].Type) || out != nil && out[i/64]&(1<<(i%64)) != 0 {
+				continue
+			}
+			if !yield(ins[i]) {
+				return
+			}
+		}
+	}, dropped
 }

@@ -486,8 +486,7 @@ func (s *Service) fetch(ctx context.Context, r Request) (*Snapshot, error) {
 func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, k keys, snap *Snapshot) (*Artifact, error) {
 	info := rd.Info()
 	types := indicator.SetOf(info.Types...) & r.DataType.Yields
-	kept, guardDropped := guarded(s.Policy(ctx, r), renderers.Filter(renderers.Slice(snap.Indicators), types))
-	in := renderers.Slice(kept)
+	in, guardDropped := guarded(s.Policy(ctx, r), snap.Indicators, types)
 	if o, ok := s.opts.Observer.(GuardObserver); ok {
 		o.GuardKeptOut(r.Site.Name, feedLabel(r), info.Name, guardDropped)
 	}
