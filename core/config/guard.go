@@ -18,8 +18,8 @@ type NeverBlock struct {
 	CIDRs []string `yaml:"cidrs"`
 	// Domains protect the name and every subdomain.
 	Domains []string `yaml:"domains"`
-	// URLs are URL prefixes; a URL indicator that starts with one (or a
-	// name or address indicator of its host) is kept out.
+	// URLs are URL prefixes; a URL indicator that starts with one is
+	// kept out (with or without its scheme).
 	URLs []string `yaml:"urls"`
 }
 
