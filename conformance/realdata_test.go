@@ -66,8 +66,12 @@ func TestRealData(t *testing.T) {
 			}
 		})
 	}
-	if r := rejected["ipv4"]; len(r) == 0 || r[0] != (Rejected{Source: "ips.txt:1", MISPType: "ip-dst", Value: "51.210.1.239:8443"}) {
-		t.Errorf("first ipv4 rejection = %+v, want ips.txt:1 ip-dst 51.210.1.239:8443", r[:min(1, len(r))])
+	// An address with one port is that address; two ports are not.
+	if r := rejected["ipv4"]; len(r) == 0 || r[0] != (Rejected{Source: "ips.txt:938", MISPType: "ip-dst", Value: "213.165.60.118:22:443"}) {
+		t.Errorf("first ipv4 rejection = %+v, want ips.txt:938 ip-dst 213.165.60.118:22:443", r[:min(1, len(r))])
+	}
+	if !slices.ContainsFunc(ins, func(in indicator.Indicator) bool { return in.Type == indicator.IPv4 && in.Value == "51.210.1.239" }) {
+		t.Error("ips.txt:1 51.210.1.239:8443 did not give 51.210.1.239")
 	}
 }
 

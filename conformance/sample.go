@@ -144,7 +144,7 @@ var sampleRaw = []SampleAttribute{
 	{"domain|ip", "evil-cdn.example|203.0.113.77"}, // composite: name and address
 	{"ip-dst", "010.0.0.1"},                        // invalid: leading zero
 	{"ip-dst", "300.1.2.3"},                        // invalid
-	{"ip-dst", "198.51.100.7:443"},                 // invalid: port in an ip-dst
+	{"ip-dst", "198.51.100.7:0"},                   // invalid: port 0 (a real port gives the address)
 	// IPv6 addresses and nets.
 	{"ip-dst", "2001:DB8:0:0:0:0:0:1"},                    // mixed case, uncompressed
 	{"ip-dst", "2001:0db8:0000:0000:0001:0000:0000:0001"}, // two zero runs

@@ -87,6 +87,8 @@ func assemble(cfg *config.Config, sites *config.Sites, registry *renderers.Regis
 		UserAgent: "Cratos/" + version(),
 		Logger:    logger,
 		Observer:  m,
+		// config.yaml's never_block applies to every site.
+		NeverBlock: cfg.NeverBlock,
 	})
 	// Late consumers are looked for every 30 s and logged once each.
 	tracker := consumers.New(consumers.Options{Sites: sites, Logger: logger})

@@ -36,6 +36,7 @@ func commands() []command {
 		{"check", "validate a configuration and its sites, probe each MISP, print warnings", runCheck},
 		{"token", "mint or inspect legacy tokens (token mint | token inspect)", runToken},
 		{"plugin", "check a renderer plugin binary (plugin check PATH)", runPlugin},
+		{"lookup", "ask a running service why a value is or is not on a site's lists", runLookup},
 		{"version", "print the version", runVersion},
 	}
 }

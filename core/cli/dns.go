@@ -67,6 +67,11 @@ func zoneSource(svc *service, siteName string, reqs []export.Request) func(conte
 			if res.Status == export.Stale {
 				return "", fmt.Errorf("MISP unavailable: %w", res.Upstream)
 			}
+			if res.Held != nil {
+				// The circuit breaker held the rebuilt list: the zone keeps
+				// its content and serial, and the log says why.
+				return "", fmt.Errorf("list %s/%s held (hold %s): %s", r.Feed, r.DataType.Name, res.Held.ID, res.Held.Reason)
+			}
 			for _, line := range strings.Split(string(res.Body), "\n") {
 				t := strings.TrimSpace(line)
 				switch {

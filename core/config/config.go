@@ -62,6 +62,8 @@ type Config struct {
 	Plugins []Plugin `yaml:"plugins"`
 	// DNS configures RPZ zones served by zone transfer.
 	DNS *DNS `yaml:"dns"`
+	// NeverBlock lists values no list of any site may carry.
+	NeverBlock NeverBlock `yaml:"never_block"`
 
 	// Mappings is the dataType -> MISP types table of mappings.yaml, when
 	// that file exists next to config.yaml.
@@ -218,6 +220,7 @@ func (c *Config) Validate() error {
 	if c.DNS != nil {
 		errs = append(errs, c.DNS.validate()...)
 	}
+	errs = append(errs, c.NeverBlock.validate("never_block")...)
 	for dt := range c.Mappings {
 		if _, ok := indicator.LookupDataType(dt); !ok {
 			errs = append(errs, fmt.Errorf("mappings.yaml: unknown data type %q", dt))

@@ -54,7 +54,7 @@ func TestConsumers(t *testing.T) {
 }
 
 // The shipped example site file loads, consumers included.
-func TestExampleSiteFile(t *testing.T) {
+func TestExampleSiteFileConsumers(t *testing.T) {
 	s, err := LoadSite("../../sites/misp.example.net.yaml", nil)
 	if err != nil {
 		t.Fatal(err)

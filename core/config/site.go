@@ -57,6 +57,8 @@ type Site struct {
 	// Warnings are problems that did not stop the file from loading
 	// (path:line: what), for the log.
 	Warnings []string `yaml:"-"`
+	// Guard configures what never reaches a device (see Guard).
+	Guard Guard `yaml:"guard"`
 
 	revoked map[string]bool
 }
@@ -180,6 +182,7 @@ func (s *Site) validate(path string, data []byte, check RendererCheck) error {
 	if s.MemcachedAllTimeout < 0 || s.MemcachedAllTimeout > 86400 {
 		errs = append(errs, fmt.Errorf("memcached_all_timeout %d: want 0-86400", s.MemcachedAllTimeout))
 	}
+	errs = append(errs, s.Guard.setDefaults()...)
 	s.revoked = make(map[string]bool, len(s.BlacklistedAPITokens))
 	lines := tokenDigestLines(data)
 	for i, h := range s.BlacklistedAPITokens {

@@ -15,6 +15,10 @@ type Snapshot struct {
 	Fetched    time.Time
 	Indicators []indicator.Indicator
 	Stats      indicator.Stats
+	// Refused are the nets the guard kept out before they were expanded
+	// (ipv4ext), so a refused /16 counts as one value, not 65,536, and
+	// uses none of the expansion budget.
+	Refused []indicator.Indicator
 }
 
 // Artifact is one rendered list, ready to send.
@@ -42,7 +46,7 @@ type md5Once struct {
 var errCorrupt = errors.New("export: corrupt cache entry")
 
 const (
-	snapshotMagic = "CSN1"
+	snapshotMagic = "CSN2"
 	artifactMagic = "CAR3"
 	// artifactMagicV2 entries (no fetch time) are still read.
 	artifactMagicV2 = "CAR2"
@@ -114,9 +118,16 @@ func encodeSnapshot(s *Snapshot) []byte {
 	for _, v := range []int{st.Attributes, st.Invalid, st.Skipped, st.Expanded, st.KeptNets} {
 		e.uvarint(uint64(v))
 	}
-	e.uvarint(uint64(len(s.Indicators)))
-	for i := range s.Indicators {
-		in := &s.Indicators[i]
+	e.list(s.Indicators)
+	e.list(s.Refused)
+	return e.b
+}
+
+// list appends a count and the indicators.
+func (e *encoder) list(ins []indicator.Indicator) {
+	e.uvarint(uint64(len(ins)))
+	for i := range ins {
+		in := &ins[i]
 		e.b = append(e.b, byte(in.Type))
 		e.str(in.Value)
 		e.str(in.MISPType)
@@ -130,7 +141,6 @@ func encodeSnapshot(s *Snapshot) []byte {
 			e.b = append(e.b, 0)
 		}
 	}
-	return e.b
 }
 
 func decodeSnapshot(b []byte) (*Snapshot, error) {
@@ -144,17 +154,35 @@ func decodeSnapshot(b []byte) (*Snapshot, error) {
 		vals[i] = int(d.uvarint())
 	}
 	s.Stats = indicator.Stats{Attributes: vals[0], Invalid: vals[1], Skipped: vals[2], Expanded: vals[3], KeptNets: vals[4]}
+	shared := map[string]string{}
+	var err error
+	if s.Indicators, err = d.list(shared); err != nil {
+		return nil, err
+	}
+	if s.Refused, err = d.list(shared); err != nil {
+		return nil, err
+	}
+	if len(s.Refused) == 0 {
+		s.Refused = nil
+	}
+	if d.err != nil || len(d.b) != 0 {
+		return nil, errCorrupt
+	}
+	return s, nil
+}
+
+// list reads what encoder.list wrote.
+func (d *decoder) list(shared map[string]string) ([]indicator.Indicator, error) {
 	n := d.uvarint()
 	if d.err != nil || n > uint64(len(d.b)) {
 		return nil, errCorrupt
 	}
-	s.Indicators = make([]indicator.Indicator, n)
-	shared := map[string]string{}
-	for i := range s.Indicators {
+	out := make([]indicator.Indicator, n)
+	for i := range out {
 		if len(d.b) == 0 {
 			return nil, errCorrupt
 		}
-		in := &s.Indicators[i]
+		in := &out[i]
 		in.Type = indicator.Type(d.b[0])
 		d.b = d.b[1:]
 		in.Value = d.str()
@@ -172,10 +200,7 @@ func decodeSnapshot(b []byte) (*Snapshot, error) {
 			return nil, d.err
 		}
 	}
-	if d.err != nil || len(d.b) != 0 {
-		return nil, errCorrupt
-	}
-	return s, nil
+	return out, nil
 }
 
 func encodeArtifact(a *Artifact) []byte {

@@ -101,13 +101,13 @@ func TestBuildQuery(t *testing.T) {
 }
 
 func TestCodecRoundTrip(t *testing.T) {
-	snap := &Snapshot{Fetched: time.Unix(1700000000, 0), Stats: indicator.Stats{Attributes: 5, Invalid: 1, Skipped: 2},
+	snap := &Snapshot{Fetched: time.Unix(1700000000, 0), Stats: indicator.Stats{Attributes: 5, Invalid: 1, Skipped: 2}, Refused: []indicator.Indicator{{Type: indicator.IPv4Net, Value: "10.0.0.0/8", MISPType: "ip-dst", UUID: "u9"}},
 		Indicators: []indicator.Indicator{
 			{Type: indicator.IPv4, Value: "192.0.2.1", MISPType: "ip-dst", Category: "Network activity", UUID: "u1", EventID: 7, Timestamp: 1699999999, ToIDS: true},
 			{Type: indicator.Yara, Value: "rule x {\n}", MISPType: "yara"},
 		}}
 	got, err := decodeSnapshot(encodeSnapshot(snap))
-	if err != nil || !got.Fetched.Equal(snap.Fetched) || got.Stats != snap.Stats || !slices.Equal(got.Indicators, snap.Indicators) {
+	if err != nil || !got.Fetched.Equal(snap.Fetched) || got.Stats != snap.Stats || !slices.Equal(got.Indicators, snap.Indicators) || !slices.Equal(got.Refused, snap.Refused) {
 		t.Fatalf("snapshot round trip: %+v %v", got, err)
 	}
 	art := &Artifact{Body: []byte("a\nb\n"), ETag: ETagOf([]byte("a\nb\n")), ContentType: "text/plain", Generated: time.Unix(5, 0), Entries: 2, Invalid: 1, Dropped: map[string]int{"cap": 3}}
@@ -115,7 +115,7 @@ func TestCodecRoundTrip(t *testing.T) {
 	if err != nil || string(ga.Body) != "a\nb\n" || ga.ETag != art.ETag || ga.Dropped["cap"] != 3 || ga.Entries != 2 {
 		t.Fatalf("artifact round trip: %+v %v", ga, err)
 	}
-	for _, b := range [][]byte{nil, []byte("CSN1"), []byte("XXXX1234"), encodeSnapshot(snap)[:20]} {
+	for _, b := range [][]byte{nil, []byte("CSN2"), []byte("XXXX1234"), encodeSnapshot(snap)[:20]} {
 		if _, err := decodeSnapshot(b); err == nil {
 			t.Errorf("corrupt snapshot %q decoded", b)
 		}

@@ -107,6 +107,9 @@ type Result struct {
 	Status Status
 	// Upstream is the failure that made a STALE result necessary.
 	Upstream error
+	// Held, when set, says that the circuit breaker held the rebuilt list
+	// and this is the last good one.
+	Held *Hold
 }
 
 // Options configure a Service.
@@ -132,6 +135,11 @@ type Options struct {
 	Logger        *slog.Logger
 	Now           func() time.Time
 	Observer      Observer
+	// NeverBlock is config.yaml's never_block, for every site's guard.
+	NeverBlock config.NeverBlock
+	// WarninglistTTL is how long MISP's warninglists are used before they
+	// are read again (default guard.DefaultWarninglistTTL).
+	WarninglistTTL time.Duration
 }
 
 // Observer receives what the Service does, for metrics.
@@ -152,6 +160,7 @@ type Service struct {
 	keyIDs     sync.Map // identity -> keyed hash
 	keyIDCount atomic.Int64
 	sites      sync.Map // site name -> SiteState
+	guard      *guardState
 }
 
 // SiteState is what the service last saw of a site.
@@ -194,7 +203,7 @@ func New(opts Options) *Service {
 	}
 	lkg := newLRU(opts.StaleBytes, artifactSize)
 	lkg.keepLast = true
-	return &Service{opts: opts, hot: newLRU(opts.HotBytes, artifactSize), lkg: lkg, snaps: newLRU(opts.HotBytes, snapshotSize)}
+	return &Service{opts: opts, hot: newLRU(opts.HotBytes, artifactSize), lkg: lkg, snaps: newLRU(opts.HotBytes, snapshotSize), guard: newGuardState(opts)}
 }
 
 // Renderer resolves the renderer a request names and checks that it can
@@ -292,7 +301,7 @@ func (s *Service) Get(ctx context.Context, r Request) (Result, error) {
 	k := s.keysFor(r)
 	nsArtifact := s.opts.Namespace.Key(ctx, k.group, k.artifact)
 	if a, ok := s.hot.get(nsArtifact, s.opts.Now()); ok && fresh(a.Fetched, s.opts.Now(), r.TTL) {
-		return s.result(Result{Artifact: a, Status: Hit}), nil
+		return s.result(Result{Artifact: a, Status: Hit, Held: s.holdOf(k.artifact)}), nil
 	}
 	ch := s.flights.DoChan(nsArtifact, func() (any, error) {
 		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.BuildTimeout)
@@ -330,9 +339,12 @@ func (s *Service) build(ctx context.Context, r Request, rd renderers.Renderer, k
 	if s.opts.Shared != nil {
 		if b, ok, _ := s.opts.Shared.Get(ctx, nsArtifact); ok {
 			if a, err := decodeArtifact(b); err == nil && fresh(a.Fetched, now, r.TTL) {
+				a, held := s.checkHold(r, k, a)
 				s.hot.set(nsArtifact, a, now.Add(r.TTL))
-				s.lkg.set(k.artifact, a, time.Time{})
-				return Result{Artifact: a, Status: Hit}, nil
+				if held == nil {
+					s.lkg.set(k.artifact, a, time.Time{})
+				}
+				return Result{Artifact: a, Status: Hit, Held: held}, nil
 			}
 		}
 	}
@@ -347,6 +359,10 @@ func (s *Service) build(ctx context.Context, r Request, rd renderers.Renderer, k
 	}
 	if s.opts.Observer != nil {
 		observeBuilt(s.opts.Observer, r, rd.Info().Name, time.Since(start), a.Entries, a.Invalid)
+	}
+	if last, held := s.checkHold(r, k, a); held != nil {
+		s.hot.set(nsArtifact, last, now.Add(r.TTL))
+		return Result{Artifact: last, Status: Miss, Held: held}, nil
 	}
 	s.hot.set(nsArtifact, a, now.Add(r.TTL))
 	s.lkg.set(k.artifact, a, time.Time{})
@@ -459,21 +475,26 @@ func (s *Service) fetch(ctx context.Context, r Request) (*Snapshot, error) {
 	}
 	parts = nil
 	ins = indicator.Normalize(ins)
+	var refused []indicator.Indicator
 	if expandLater {
+		ins, refused = s.guardNets(r, ins)
 		ins, st.Expanded, st.KeptNets = indicator.ExpandNets(ins, r.Site.ExpandLimit, expandBudget(r.Site))
 	}
 	s.sites.Store(r.Site.Name, SiteState{LastBuild: now, LastURL: r.MISPURL})
 	s.opts.Logger.Info("fetched", "site", r.Site.Name, "kind", string(r.Kind), "feed", r.Feed, "type", r.DataType.Name,
 		"age", r.Age, "attributes", n, "indicators", len(ins), "invalid", st.Invalid, "skipped", st.Skipped,
 		"kept_nets", st.KeptNets, "ms", millis(time.Since(start)))
-	return &Snapshot{Fetched: now.UTC().Truncate(time.Second), Indicators: ins, Stats: st}, nil
+	return &Snapshot{Fetched: now.UTC().Truncate(time.Second), Indicators: ins, Stats: st, Refused: refused}, nil
 }
 
 // render turns a snapshot into an artifact.
 func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, k keys, snap *Snapshot) (*Artifact, error) {
 	info := rd.Info()
 	types := indicator.SetOf(info.Types...) & r.DataType.Yields
-	in := renderers.Filter(renderers.Slice(snap.Indicators), types)
+	in, guardDropped := guarded(s.Policy(ctx, r), snap.Indicators, types)
+	if o, ok := s.opts.Observer.(GuardObserver); ok {
+		o.GuardKeptOut(r.Site.Name, feedLabel(r), info.Name, guardDropped)
+	}
 	if r.Kind == KindVendor && r.Vendor == "paloalto" {
 		in = stripSchemes(in)
 	}
@@ -499,6 +520,12 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 	}
 	var mu sync.Mutex
 	dropped := map[string]int{}
+	for k, n := range guardDropped {
+		dropped[k] += n
+	}
+	for k, n := range refusedCounts(s.basePolicy(r), snap.Refused) {
+		dropped[k] += n
+	}
 	req := renderers.Request{
 		Site:      r.Site.Name,
 		Feed:      feedLabel(r),

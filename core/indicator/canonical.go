@@ -38,7 +38,8 @@ func Refang(s string) string {
 }
 
 // CanonicalIP parses an address or prefix ("198.51.100.7",
-// "203.0.113.9/24", "[2001:DB8::1]", "::ffff:192.0.2.1") and returns its
+// "203.0.113.9/24", "[2001:DB8::1]", "::ffff:192.0.2.1"), possibly with a
+// port ("[2001:db8::1]:443", "198.51.100.7:8080"), and returns its
 // canonical form: host bits cleared, IPv4-mapped IPv6 unmapped, zone
 // dropped, RFC 5952 text. A full-length prefix is returned as an address.
 // IPv4 with leading zeros ("010.0.0.1") is rejected as ambiguous.
@@ -47,10 +48,9 @@ func CanonicalIP(s string) (netip.Prefix, error) {
 	if s == "" {
 		return netip.Prefix{}, ErrEmpty
 	}
-	if len(s) > 2 && s[0] == '[' {
-		if i := strings.IndexByte(s, ']'); i > 0 {
-			s = s[1:i] + s[i+1:]
-		}
+	s, err := stripIPPort(s)
+	if err != nil {
+		return netip.Prefix{}, err
 	}
 	if i := strings.IndexByte(s, '/'); i >= 0 {
 		a, err := parseAddr(s[:i])

@@ -193,7 +193,7 @@ func (x *Extractor) addName(dst []Indicator, in Indicator, v string) []Indicator
 	if x.dt.Yields.Has(Domain) {
 		t = Domain
 	}
-	return x.add(dst, in, t, v, CanonicalName)
+	return x.add(dst, in, t, v, CanonicalHost)
 }
 
 // addIP adds an address or prefix. keepHostPrefix keeps a full-length

@@ -36,6 +36,7 @@ type Metrics struct {
 	invalid      *prometheus.GaugeVec
 	authFailures *prometheus.CounterVec
 	lists        *listAges
+	guard        guardMetrics
 }
 
 // New returns Metrics registered in a fresh registry, with the Go runtime

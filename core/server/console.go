@@ -107,6 +107,7 @@ func (s *Server) tokenLogin(c *fiber.Ctx, next string) error {
 		name = cons.Name
 	}
 	sess := s.sessions.create(cl.fingerprint, cl.site.Name, name, now, tokenEnd)
+	sess.mispURL, sess.mispKey = cl.claims.BaseURL(), cl.claims.Key
 	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: sess.id, Path: "/ui", Secure: true, HTTPOnly: true,
 		SameSite: fiber.CookieSameSiteStrictMode, MaxAge: int(sess.expires.Sub(now).Seconds())})
 	s.opts.Logger.Info("console login", "site", cl.site.Name, "consumer", cl.consumerID(), "ip", cl.ip.String())

@@ -25,7 +25,7 @@ type pageData struct {
 
 func (s *Server) page(sess *session, title, page string) pageData {
 	return pageData{Title: title, Page: page, Version: Version, Session: true, CSRF: sess.csrf, Operator: sess.name,
-		Flash: s.sessions.takeFlash(sess), LookupEnabled: s.opts.Lookup != nil}
+		Flash: s.sessions.takeFlash(sess), LookupEnabled: s.lookupEnabled()}
 }
 
 // when formats a time for a table cell: UTC, and how long ago.
@@ -234,7 +234,7 @@ func (s *Server) pageLookup(c *fiber.Ctx, sess *session) error {
 	d := lookupData{pageData: s.page(sess, "Lookup", "lookup")}
 	d.LookupQuery = strings.TrimSpace(c.FormValue("q"))
 	switch {
-	case s.opts.Lookup == nil:
+	case !s.lookupEnabled():
 		d.Error = "Lookup is not available on this server."
 	case d.LookupQuery == "":
 		d.Error = "Enter a value to look up."
@@ -243,7 +243,7 @@ func (s *Server) pageLookup(c *fiber.Ctx, sess *session) error {
 		d.LookupQuery = d.LookupQuery[:64] + "…"
 	default:
 		ctx, cancel := context.WithTimeout(c.UserContext(), 30*time.Second)
-		hits, err := s.opts.Lookup(ctx, d.LookupQuery)
+		hits, err := s.consoleLookup(ctx, sess, d.LookupQuery)
 		cancel()
 		d.Searched = err == nil
 		d.Hits = hits

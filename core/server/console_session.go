@@ -23,11 +23,14 @@ type session struct {
 	id, csrf    string
 	fingerprint string // of the admin token that opened it
 	site        string // the token's site
-	name        string // what the console calls the operator
-	created     time.Time
-	seen        time.Time
-	expires     time.Time // absolute end: sessionMaxAge or the token's expiry
-	flash       string    // shown once on the next page
+	// mispURL and mispKey are the admin token's MISP, for the lookup box;
+	// they never leave the server.
+	mispURL, mispKey string
+	name             string // what the console calls the operator
+	created          time.Time
+	seen             time.Time
+	expires          time.Time // absolute end: sessionMaxAge or the token's expiry
+	flash            string    // shown once on the next page
 }
 
 type sessionStore struct {

@@ -39,13 +39,14 @@ func TestFeedTxtAndMISPQuery(t *testing.T) {
 	}
 	// Canonical, de-duplicated, numerically sorted; the CIDR and the
 	// false positive, the unpublished incident and the to_ids=false value
-	// are not in a block/ipv4 list; junk is dropped and counted.
-	want := "192.0.2.44\r\n192.0.2.55\r\n198.51.100.7\r\n198.51.100.9\r\n198.51.100.10"
+	// are not in a block/ipv4 list; an address with a port is that
+	// address.
+	want := "1.2.3.4\r\n192.0.2.44\r\n192.0.2.55\r\n198.51.100.7\r\n198.51.100.9\r\n198.51.100.10"
 	if body != want {
 		t.Errorf("body\n%q\nwant\n%q", body, want)
 	}
 	for header, want := range map[string]string{
-		"Content-Type": "text/plain; charset=utf-8", "X-Cache": "MISS", "X-Cratos-Entries": "5", "X-Cratos-Invalid": "1",
+		"Content-Type": "text/plain; charset=utf-8", "X-Cache": "MISS", "X-Cratos-Entries": "6", "X-Cratos-Invalid": "0",
 	} {
 		if got := resp.Header.Get(header); got != want {
 			t.Errorf("%s = %q, want %q", header, got, want)
@@ -164,7 +165,8 @@ func TestCacheHeaders(t *testing.T) {
 }
 
 func TestGzip(t *testing.T) {
-	h := newHarness(t)
+	// 172.16.0.0/22 expands to a list worth compressing.
+	h := newHarness(t, withSite(func(s *config.Site) { s.Guard.AllowReserved = true }))
 	resp, body := h.authed("/v1/feed/block/type/ipv4ext/age/1y/output/txt", "Accept-Encoding", "gzip")
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Encoding") != "gzip" {
 		t.Fatalf("status %d, Content-Encoding %q", resp.StatusCode, resp.Header.Get("Content-Encoding"))
@@ -298,7 +300,7 @@ func TestUnchangedListKeepsItsETag(t *testing.T) {
 // ipv4ext expands nets into addresses only up to the site's budget; the
 // rest stay CIDRs and the answer says how many.
 func TestIPv4ExtBudget(t *testing.T) {
-	h := newHarness(t, withSite(func(s *config.Site) { s.ExpandMax = 100 }))
+	h := newHarness(t, withSite(func(s *config.Site) { s.ExpandMax = 100; s.Guard.AllowReserved = true }))
 	resp, body := h.authed("/v1/feed/block/type/ipv4ext/age/1y/output/txt")
 	if resp.StatusCode != 200 {
 		t.Fatal(resp.Status)

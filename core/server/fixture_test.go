@@ -27,7 +27,7 @@ func addFixture(t testing.TB, sim *mispsim.Server) {
 				{Type: "ip-dst", Value: "2001:DB8:0:0:0:0:0:7", ToIDS: true},
 				{Type: "ip-dst", Value: "2001:db8::7", ToIDS: true},
 				{Type: "ip-dst", Value: "2001:db8:1::/48", ToIDS: true},
-				{Type: "ip-dst", Value: "1.2.3.4:8443", ToIDS: true}, // junk
+				{Type: "ip-dst", Value: "1.2.3.4:8443", ToIDS: true}, // address with a port
 				{Type: "ip-dst", Value: "203.0.113.77", ToIDS: false},
 				{Type: "ip-dst", Value: "203.0.113.78", ToIDS: true, Deleted: true},
 				{Type: "domain", Value: "bücher.example", ToIDS: true},

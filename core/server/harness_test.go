@@ -125,7 +125,7 @@ func (h *harness) start() {
 	logger := slog.New(slog.NewJSONHandler(h.logs, nil))
 	m := metrics.New()
 	exp := export.New(export.Options{Renderers: renderers.Builtin(), Store: tiered, Shared: shared, Namespace: cache.NewNamespace(tiered, time.Second),
-		KeySecret: secret[:], Logger: logger, Observer: m})
+		KeySecret: secret[:], Logger: logger, Observer: m, NeverBlock: h.cfg.NeverBlock})
 	srv := server.New(server.Options{Config: h.cfg, Sites: config.NewSites(h.site), Codec: codec, Export: exp,
 		Renderers: renderers.Builtin(), Cache: tiered, CacheKind: "memory", Logger: logger, AccessLog: h.logs, FailLimit: 1 << 20, Metrics: m,
 		Holds: h.holds, Lookup: h.lookup})

@@ -232,7 +232,7 @@ func TestMetricsAndAccessLog(t *testing.T) {
 		`cratos_cache_results_total{status="MISS"} 1`,
 		`cratos_http_requests_total{output="txt",route="/v1/feed/:feedName/type/:dataType/age/:dataAge/output/:output",status="200"} 3`,
 		`cratos_auth_failures_total{status="403"} 1`,
-		`cratos_feed_entries{data_type="ipv4",feed="block",output="txt",site="127.0.0.1"} 5`,
+		`cratos_feed_entries{data_type="ipv4",feed="block",output="txt",site="127.0.0.1"} 6`,
 		`cratos_feed_staleness_seconds{data_type="ipv4",feed="block",output="txt",site="127.0.0.1"}`,
 		`cratos_misp_fetch_seconds_count{site="127.0.0.1"} 1`,
 	} {

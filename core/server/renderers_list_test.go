@@ -59,8 +59,8 @@ func TestFeedDeviceLists(t *testing.T) {
 	tests := []struct {
 		output, dataType, want, dropped string
 	}{
-		{"nftables", "ipv4", "add element inet cratos cratos-block-v4 {\n\t192.0.2.44,\n", ""},
-		{"ipset", "ipv4", "add cratos-block-v4-new ", "ipset maxelem cap=4"},
+		{"nftables", "ipv4", "add element inet cratos cratos-block-v4 {\n\t1.2.3.4,\n\t192.0.2.44,\n", ""},
+		{"ipset", "ipv4", "add cratos-block-v4-new ", "ipset maxelem cap=5"},
 		{"unbound", "domain", "local-zone: \"xn--bcher-kva.example.\" always_nxdomain\n", ""},
 		{"dnsmasq", "domain", "address=/phish.example/\n", ""},
 		{"haproxy", "ipv6", "2001:db8::7\n2001:db8:1::/48\n", ""},

@@ -171,6 +171,9 @@ func (s *Server) sendArtifact(c *fiber.Ctx, res export.Result, ttl time.Duration
 		c.Set("X-Cratos-Stale-Since", h.LastModified)
 		c.Set("Warning", `110 cratos "Response is Stale: MISP unavailable, list built `+h.LastModified+`"`)
 	}
+	if res.Held != nil {
+		setHeld(c, res.Held)
+	}
 	if etagMatch(c.Get(fiber.HeaderIfNoneMatch), a.ETag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}

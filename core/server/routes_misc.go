@@ -120,6 +120,7 @@ func (s *Server) status(c *fiber.Ctx) error {
 	if pw := s.proxyStatus(); pw != nil {
 		body["untrusted_proxy"] = pw
 	}
+	body["held"] = s.heldStatus()
 	if c.Query("sites") != "0" {
 		body["sites"] = s.siteProbes(c.UserContext())
 	}

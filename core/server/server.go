@@ -100,6 +100,9 @@ func New(opts Options) *Server {
 			opts.Logger.Warn("consumer metrics", "error", err)
 		}
 	}
+	if opts.Holds == nil && opts.Export != nil {
+		opts.Holds = exportHolds{opts.Export}
+	}
 	s := &Server{
 		sessions: newSessionStore(),
 		opts:     opts,

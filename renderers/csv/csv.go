@@ -47,7 +47,7 @@ var info = renderers.Info{
 	Types:       indicator.AllTypes(),
 	Options: []renderers.Option{
 		{Name: OptColumns, Default: strings.Join(Columns, ","), Description: "comma-separated subset of the columns, in the order wanted"},
-		{Name: OptExcelSafe, Default: "false", Description: "true prefixes ' to fields starting with = + - @ tab or CR, so spreadsheets do not run them as formulas"},
+		{Name: OptExcelSafe, Default: "true", Description: "true prefixes ' to fields starting with = + - @ tab or CR, so spreadsheets do not run them as formulas"},
 		{Name: OptLineEnding, Default: "crlf", Description: "record terminator: crlf (RFC 4180) or lf"},
 	},
 }
@@ -84,7 +84,7 @@ func parseOptions(opts map[string]string) (config, error) {
 	if err := renderers.CheckOptionNames(info, opts); err != nil {
 		return config{}, err
 	}
-	c := config{crlf: true}
+	c := config{crlf: true, excelSafe: true}
 	for i := range Columns {
 		c.columns = append(c.columns, column(i))
 	}

@@ -114,7 +114,7 @@ func TestRoundTrip(t *testing.T) {
 	for name, ins := range sets {
 		for _, le := range []string{"crlf", "lf"} {
 			t.Run(name+"/"+le, func(t *testing.T) {
-				out := render(t, map[string]string{"line_ending": le}, ins)
+				out := render(t, map[string]string{"line_ending": le, "excel_safe": "false"}, ins)
 				if le == "lf" && bytes.Contains(out, []byte("\r\n")) && !slices.ContainsFunc(ins, func(i indicator.Indicator) bool { return strings.Contains(i.Value, "\r\n") }) {
 					t.Error("lf output holds CRLF")
 				}

@@ -61,7 +61,7 @@ func FuzzRender(f *testing.F) {
 			want := make([]string, len(columns))
 			for j, col := range columns {
 				f := fuzzField(in, col)
-				if opts["excel_safe"] == "true" && f != "" && strings.ContainsRune("=+-@\t\r", rune(f[0])) {
+				if opts["excel_safe"] != "false" && f != "" && strings.ContainsRune("=+-@\t\r", rune(f[0])) {
 					f = "'" + f
 				}
 				if crlf {

@@ -104,7 +104,13 @@ func (e *encoder) indicator(in indicator.Indicator) ([]byte, string) {
 	b = append(b, ": "...)
 	b = jsonstr.AppendEscaped(b, shortName(in.Value))
 	b = append(b, `","indicator_types":["malicious-activity"],"pattern":"`...)
-	if f.patternType == "stix" {
+	if f.patternType == "stix" && in.Type == indicator.URL && !hasScheme(in.Value) {
+		// url:value is a full RFC 3986 URL: a MISP URL without a scheme
+		// matches it under http or https.
+		lit := escapeLiteral(in.Value)
+		b = jsonstr.AppendEscaped(b, "[url:value = 'http://"+lit+"' OR url:value = 'https://"+lit+"']")
+		b = append(b, `","pattern_type":"stix","pattern_version":"2.1","valid_from":"`...)
+	} else if f.patternType == "stix" {
 		b = jsonstr.AppendEscaped(b, f.prefix)
 		b = append(b, '\'')
 		b = jsonstr.AppendEscaped(b, escapeLiteral(in.Value))
@@ -181,4 +187,11 @@ func escapeLiteral(s string) string {
 		return s
 	}
 	return strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), `'`, `\'`)
+}
+
+// hasScheme reports whether a canonical URL starts with "scheme://"
+// (a "://" after the host is path or query text).
+func hasScheme(u string) bool {
+	i := strings.Index(u, "://")
+	return i > 0 && !strings.ContainsAny(u[:i], "/?#@:")
 }

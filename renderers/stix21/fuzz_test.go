@@ -100,6 +100,7 @@ func FuzzRender(f *testing.F) {
 // fuzzLiteral returns the value of the single string literal of a
 // "[path op 'literal']" pattern.
 func fuzzLiteral(p string) (string, error) {
+	p = stix21.SchemelessURLPattern(p)
 	i := strings.IndexByte(p, '\'')
 	// A path may quote a key ('SHA-256'); the literal follows the operator.
 	for _, op := range []string{" = '", " ISSUBSET '"} {

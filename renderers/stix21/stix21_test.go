@@ -374,7 +374,14 @@ func TestPatternRoundTrip(t *testing.T) {
 		}
 		// The literal follows the operator's space; quoted path steps
 		// are never preceded by one.
-		lit := o.Pattern[strings.Index(o.Pattern, " '")+2 : len(o.Pattern)-2]
+		pat := schemelessURLPattern(o.Pattern)
+		if pat != o.Pattern && hasScheme(in.Value) {
+			t.Errorf("%s: a URL with a scheme got two literals: %s", o.ID, o.Pattern)
+		}
+		if in.Type == indicator.URL && !hasScheme(in.Value) && pat == o.Pattern {
+			t.Errorf("%s: a URL without a scheme is not matched under http and https: %s", o.ID, o.Pattern)
+		}
+		lit := pat[strings.Index(pat, " '")+2 : len(pat)-2]
 		var sb strings.Builder
 		for j := 0; j < len(lit); j++ {
 			if lit[j] == '\\' {

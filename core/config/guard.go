@@ -1,0 +1,151 @@
+package config
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/cratos-project/cratos/core/indicator"
+)
+
+// NeverBlock lists values that no list may carry: the operator's own
+// networks, names and services. It appears in config.yaml (for every
+// site) and in a site file's guard: section.
+type NeverBlock struct {
+	// CIDRs are addresses or prefixes; an indicator that overlaps one is
+	// kept out.
+	CIDRs []string `yaml:"cidrs"`
+	// Domains protect the name and every subdomain.
+	Domains []string `yaml:"domains"`
+	// URLs are URL prefixes; a URL indicator that starts with one is
+	// kept out (with or without its scheme).
+	URLs []string `yaml:"urls"`
+}
+
+// Guard is a site file's guard: section. Every rule is on by default;
+// the zero value is the defaults.
+type Guard struct {
+	// MinPrefixV4 is the shortest IPv4 prefix a list may carry (default
+	// 8, range 1-32). /0 is always refused.
+	MinPrefixV4 int `yaml:"min_prefix_v4"`
+	// MinPrefixV6 is the shortest IPv6 prefix a list may carry (default
+	// 19, range 1-128).
+	MinPrefixV6 int `yaml:"min_prefix_v6"`
+	// AllowReserved lets reserved address space (loopback, RFC 1918,
+	// link-local, multicast, ...) through (default false).
+	AllowReserved bool `yaml:"allow_reserved"`
+	// Warninglists applies MISP's enabled warninglists again to the
+	// canonical values, for feeds that ask MISP to enforce them (default
+	// true).
+	Warninglists *bool `yaml:"warninglists"`
+	// SnortActions are the rule actions a Snort/Suricata rule from MISP
+	// may have (default [alert]; drop and reject may be added for IPS
+	// sensors; pass never).
+	SnortActions []string `yaml:"snort_actions"`
+	// NeverBlock adds to config.yaml's never_block.
+	NeverBlock NeverBlock `yaml:"never_block"`
+	// CircuitBreaker holds a rebuilt list that lost too much (default
+	// true).
+	CircuitBreaker *bool `yaml:"circuit_breaker"`
+	// HoldDropPercent: a list that lost more than this share of its
+	// entries is held (default 50, range 1-100).
+	HoldDropPercent int `yaml:"hold_drop_percent"`
+	// HoldMinEntries: the share rule applies when the last good list had
+	// at least this many entries (default 100). An empty list replacing a
+	// non-empty one is always held.
+	HoldMinEntries int `yaml:"hold_min_entries"`
+}
+
+// Guard defaults.
+const (
+	DefaultMinPrefixV4     = 8
+	DefaultMinPrefixV6     = 19
+	DefaultHoldDropPercent = 50
+	DefaultHoldMinEntries  = 100
+)
+
+// SnortActionsAllowed are the values snort_actions may hold.
+var SnortActionsAllowed = []string{"alert", "drop", "reject", "rejectsrc", "rejectdst", "rejectboth"}
+
+// WarninglistsOn reports whether warninglists are applied locally.
+func (g *Guard) WarninglistsOn() bool { return g.Warninglists == nil || *g.Warninglists }
+
+// BreakerOn reports whether the circuit breaker is on.
+func (g *Guard) BreakerOn() bool { return g.CircuitBreaker == nil || *g.CircuitBreaker }
+
+// setDefaults fills in the zero values and returns what is wrong.
+func (g *Guard) setDefaults() []error {
+	if g.MinPrefixV4 == 0 {
+		g.MinPrefixV4 = DefaultMinPrefixV4
+	}
+	if g.MinPrefixV6 == 0 {
+		g.MinPrefixV6 = DefaultMinPrefixV6
+	}
+	if g.HoldDropPercent == 0 {
+		g.HoldDropPercent = DefaultHoldDropPercent
+	}
+	if g.HoldMinEntries == 0 {
+		g.HoldMinEntries = DefaultHoldMinEntries
+	}
+	if len(g.SnortActions) == 0 {
+		g.SnortActions = []string{"alert"}
+	}
+	var errs []error
+	if g.MinPrefixV4 < 1 || g.MinPrefixV4 > 32 {
+		errs = append(errs, fmt.Errorf("guard.min_prefix_v4 %d: want 1-32", g.MinPrefixV4))
+	}
+	if g.MinPrefixV6 < 1 || g.MinPrefixV6 > 128 {
+		errs = append(errs, fmt.Errorf("guard.min_prefix_v6 %d: want 1-128", g.MinPrefixV6))
+	}
+	if g.HoldDropPercent < 1 || g.HoldDropPercent > 100 {
+		errs = append(errs, fmt.Errorf("guard.hold_drop_percent %d: want 1-100", g.HoldDropPercent))
+	}
+	if g.HoldMinEntries < 1 {
+		errs = append(errs, fmt.Errorf("guard.hold_min_entries %d: want 1 or more", g.HoldMinEntries))
+	}
+	for i, a := range g.SnortActions {
+		a = strings.ToLower(strings.TrimSpace(a))
+		g.SnortActions[i] = a
+		if !slices.Contains(SnortActionsAllowed, a) {
+			errs = append(errs, fmt.Errorf("guard.snort_actions %q: want some of %s (pass is never allowed)", a, strings.Join(SnortActionsAllowed, ", ")))
+		}
+	}
+	return append(errs, g.NeverBlock.validate("guard.never_block")...)
+}
+
+// validate checks every entry of n; key names n in errors.
+func (n *NeverBlock) validate(key string) []error {
+	var errs []error
+	for _, c := range n.CIDRs {
+		if _, err := ParseNeverBlockCIDR(c); err != nil {
+			errs = append(errs, fmt.Errorf("%s.cidrs %q: not an address or prefix", key, c))
+		}
+	}
+	for _, d := range n.Domains {
+		if _, err := indicator.CanonicalHost(d); err != nil {
+			errs = append(errs, fmt.Errorf("%s.domains %q: not a domain name", key, d))
+		}
+	}
+	for _, u := range n.URLs {
+		if _, err := indicator.CanonicalURL(u); err != nil {
+			errs = append(errs, fmt.Errorf("%s.urls %q: not a URL", key, u))
+		}
+	}
+	return errs
+}
+
+// ParseNeverBlockCIDR reads a never_block cidrs entry: an address or a
+// prefix (host bits are cleared).
+func ParseNeverBlockCIDR(s string) (netip.Prefix, error) {
+	s = strings.TrimSpace(s)
+	if p, err := netip.ParsePrefix(s); err == nil {
+		return p.Masked(), nil
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	a = a.Unmap().WithZone("")
+	return netip.PrefixFrom(a, a.BitLen()), nil
+}

@@ -1,0 +1,158 @@
+package export
+
+import (
+	"context"
+	"iter"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/cratos-project/cratos/core/config"
+	"github.com/cratos-project/cratos/core/guard"
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/core/misp"
+)
+
+// maxPolicies bounds the cache of guard policies (one per site version
+// and MISP URL).
+const maxPolicies = 1024
+
+// guardState is the Service's guard stage: policies per site and MISP
+// URL, MISP's warninglists per MISP instance and key, and held lists.
+type guardState struct {
+	mu       sync.Mutex
+	policies map[policyKey]*guard.Policy
+	wl       *guard.WarninglistCache
+	holds    sync.Map // artifact key -> *holdState
+	nholds   atomic.Int64
+}
+
+type policyKey struct {
+	site *config.Site
+	url  string
+}
+
+func newGuardState(opts Options) *guardState {
+	return &guardState{policies: map[policyKey]*guard.Policy{}, wl: guard.NewWarninglistCache(opts.WarninglistTTL, opts.Now)}
+}
+
+// Policy returns the guard policy a request's lists go through: the site's
+// rules, config.yaml's never_block, the site's MISP hosts and, for feeds
+// that ask MISP to enforce warninglists, MISP's enabled warninglists.
+func (s *Service) Policy(ctx context.Context, r Request) *guard.Policy {
+	g := s.guard
+	p := s.basePolicy(r)
+	if !r.Site.Guard.WarninglistsOn() || (r.Kind != KindOrg && r.Feed == "42") {
+		return p
+	}
+	client := misp.New(misp.Options{
+		Site:       r.Site.Name,
+		BaseURL:    r.MISPURL,
+		Key:        r.MISPKey,
+		Timeout:    time.Duration(r.Site.MISPTimeoutSeconds) * time.Second,
+		VerifyCert: r.Site.VerifyCert(),
+		UserAgent:  s.opts.UserAgent,
+	})
+	w, err := g.wl.Get(ctx, s.keyID(r.Site.Name+"\x00"+r.MISPURL+"\x00"+r.MISPKey), client)
+	if err != nil {
+		s.opts.Logger.Warn("MISP warninglists unavailable; MISP's own enforcement only", "site", r.Site.Name, "have_previous", w != nil, "error", err)
+	}
+	if w == nil {
+		return p
+	}
+	return p.WithWarninglists(w)
+}
+
+// basePolicy returns the request's policy without MISP's warninglists.
+func (s *Service) basePolicy(r Request) *guard.Policy {
+	g := s.guard
+	pk := policyKey{r.Site, r.MISPURL}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	p, ok := g.policies[pk]
+	if !ok {
+		if len(g.policies) >= maxPolicies {
+			clear(g.policies)
+		}
+		p = guard.New(r.Site, s.opts.NeverBlock, r.Site.MISPURL, r.MISPURL)
+		g.policies[pk] = p
+	}
+	return p
+}
+
+// GuardObserver is told, on each build, how many values the guard kept
+// out of the list, by drop reason ("guard: <rule>"); an Observer may
+// implement it.
+type GuardObserver interface {
+	GuardKeptOut(site, feed, output string, dropped map[string]int)
+}
+
+// guardNets moves the IPv4 nets the address rules refuse out of ins
+// before ipv4ext expands them.
+func (s *Service) guardNets(r Request, ins []indicator.Indicator) (kept, refused []indicator.Indicator) {
+	p := s.basePolicy(r)
+	kept = ins[:0]
+	for _, in := range ins {
+		if in.Type == indicator.IPv4Net {
+			if pr, ok := in.Prefix(); ok {
+				if _, ok := p.CheckPrefix(pr); !ok {
+					refused = append(refused, in)
+					continue
+				}
+			}
+		}
+		kept = append(kept, in)
+	}
+	clear(ins[len(kept):])
+	return kept, refused
+}
+
+// refusedCounts counts a snapshot's refused nets by drop reason.
+func refusedCounts(p *guard.Policy, refused []indicator.Indicator) map[string]int {
+	if len(refused) == 0 {
+		return nil
+	}
+	out := map[string]int{}
+	for _, in := range refused {
+		rule := guard.RuleReserved
+		if pr, ok := in.Prefix(); ok {
+			if v, ok := p.CheckPrefix(pr); !ok {
+				rule = v.Rule
+			}
+		}
+		out[guard.DropReason(rule)]++
+	}
+	return out
+}
+
+// guarded returns the indicators of ins of the given types that p lets
+// through, and counts the others by rule. The verdicts are taken once
+// and kept as one bit per indicator, so the sequence can be read again
+// (content digest, render, package) without a copy of the list.
+func guarded(p *guard.Policy, ins []indicator.Indicator, types indicator.TypeSet) (iter.Seq[indicator.Indicator], map[string]int) {
+	var out []uint64 // bit i set: ins[i] is kept out
+	var dropped map[string]int
+	for i := range ins {
+		if !types.Has(ins[i].Type) {
+			continue
+		}
+		if v, ok := p.Check(ins[i]); !ok {
+			if dropped == nil {
+				dropped = map[string]int{}
+				out = make([]uint64, (len(ins)+63)/64)
+			}
+			dropped[guard.DropReason(v.Rule)]++
+			out[i/64] |= 1 << (i % 64)
+		}
+	}
+	return func(yield func(indicator.Indicator) bool) {
+		for i := range ins {
+			if !types.Has(ins[i].Type) || out != nil && out[i/64]&(1<<(i%64)) != 0 {
+				continue
+			}
+			if !yield(ins[i]) {
+				return
+			}
+		}
+	}, dropped
+}

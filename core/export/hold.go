@@ -1,0 +1,151 @@
+package export
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/cratos-project/cratos/core/guard"
+)
+
+// ErrNoHold is returned by Release when nothing matching is held.
+var ErrNoHold = errors.New("no held list")
+
+// Hold is a rebuilt list the circuit breaker kept back: the last good
+// list is served instead.
+type Hold struct {
+	ID       string    `json:"id"`
+	Site     string    `json:"site"`
+	Feed     string    `json:"feed"`
+	DataType string    `json:"type"`
+	Age      string    `json:"age"`
+	Output   string    `json:"output"`
+	Since    time.Time `json:"since"`
+	Reason   string    `json:"reason"`
+	Previous int       `json:"previous_entries"`
+	Current  int       `json:"rebuilt_entries"`
+}
+
+type holdState struct {
+	Hold
+	group    string
+	released atomic.Bool
+}
+
+// HoldObserver is told when a list is held and when a hold ends; an
+// Observer may implement it.
+type HoldObserver interface {
+	Held(h Hold, held bool)
+}
+
+func holdID(artifactKey string) string {
+	sum := sha256.Sum256([]byte(artifactKey))
+	return hex.EncodeToString(sum[:6])
+}
+
+// checkHold decides whether the rebuilt artifact a replaces the last good
+// one. It returns the artifact to serve: a, or the last good one when the
+// circuit breaker holds a.
+func (s *Service) checkHold(r Request, k keys, a *Artifact) (*Artifact, *Hold) {
+	prev, ok := s.lkg.get(k.artifact, time.Time{})
+	v, _ := s.guard.holds.Load(k.artifact)
+	st, _ := v.(*holdState)
+	if !ok || prev == a {
+		return a, nil
+	}
+	why, hold := guard.BreakerOf(r.Site).Hold(prev.Entries, a.Entries)
+	if hold && (st == nil || !st.released.Load()) {
+		h := Hold{ID: holdID(k.artifact), Site: r.Site.Name, Feed: feedLabel(r), DataType: r.DataType.Name, Age: r.Age,
+			Output: r.Output, Since: s.opts.Now().UTC().Truncate(time.Second), Reason: why, Previous: prev.Entries, Current: a.Entries}
+		if r.Kind == KindVendor {
+			h.Output = "vendor:" + r.Vendor
+		}
+		if st != nil {
+			h.Since = st.Since
+		}
+		s.guard.holds.Store(k.artifact, &holdState{Hold: h, group: k.group})
+		if st == nil {
+			s.guard.nholds.Add(1)
+			s.opts.Logger.Warn("list held: serving the last good list", "site", h.Site, "feed", h.Feed, "type", h.DataType,
+				"output", h.Output, "hold", h.ID, "previous", h.Previous, "rebuilt", h.Current, "reason", why)
+			if o, ok := s.opts.Observer.(HoldObserver); ok {
+				o.Held(h, true)
+			}
+		}
+		return prev, &h
+	}
+	if st != nil {
+		if _, loaded := s.guard.holds.LoadAndDelete(k.artifact); loaded {
+			s.guard.nholds.Add(-1)
+		}
+		s.opts.Logger.Info("list hold ended", "site", st.Site, "feed", st.Feed, "type", st.DataType, "output", st.Output,
+			"hold", st.ID, "released", st.released.Load(), "entries", a.Entries)
+		if o, ok := s.opts.Observer.(HoldObserver); ok {
+			o.Held(st.Hold, false)
+		}
+	}
+	return a, nil
+}
+
+// holdOf returns the hold of an artifact key, if any.
+func (s *Service) holdOf(artifactKey string) *Hold {
+	if s.guard.nholds.Load() == 0 {
+		return nil
+	}
+	v, ok := s.guard.holds.Load(artifactKey)
+	if !ok {
+		return nil
+	}
+	h := v.(*holdState).Hold
+	return &h
+}
+
+// Holds lists the held lists of site ("" for every site), oldest first.
+func (s *Service) Holds(site string) []Hold {
+	var out []Hold
+	s.guard.holds.Range(func(_, v any) bool {
+		st := v.(*holdState)
+		if (site == "" || strings.EqualFold(st.Site, site)) && !st.released.Load() {
+			out = append(out, st.Hold)
+		}
+		return true
+	})
+	slices.SortFunc(out, func(a, b Hold) int {
+		if c := a.Since.Compare(b.Since); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out
+}
+
+// Release lets the rebuilt list of the hold id (or, with id "", every
+// held list of site) replace the last good one on its next build, which
+// the next request starts. It returns the holds released.
+func (s *Service) Release(ctx context.Context, site, id string) ([]Hold, error) {
+	var out []Hold
+	var groups []string
+	s.guard.holds.Range(func(_, v any) bool {
+		st := v.(*holdState)
+		if strings.EqualFold(st.Site, site) && (id == "" || st.ID == id) && st.released.CompareAndSwap(false, true) {
+			out = append(out, st.Hold)
+			groups = append(groups, st.group)
+		}
+		return true
+	})
+	if len(out) == 0 {
+		return nil, ErrNoHold
+	}
+	for _, g := range groups {
+		if err := s.opts.Namespace.Bump(ctx, g); err != nil {
+			return out, err
+		}
+	}
+	s.opts.Logger.Warn("held lists released", "site", site, "count", len(out))
+	return out, nil
+}

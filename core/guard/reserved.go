@@ -1,0 +1,35 @@
+package guard
+
+import "net/netip"
+
+// reserved is address space no block list should carry: blocking it cuts
+// a site off from itself. Documentation ranges (192.0.2.0/24,
+// 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32) are not in it.
+var reserved = []struct {
+	prefix netip.Prefix
+	name   string
+}{
+	{netip.MustParsePrefix("0.0.0.0/8"), "unspecified (this network)"},
+	{netip.MustParsePrefix("10.0.0.0/8"), "private (RFC 1918)"},
+	{netip.MustParsePrefix("127.0.0.0/8"), "loopback"},
+	{netip.MustParsePrefix("169.254.0.0/16"), "link-local"},
+	{netip.MustParsePrefix("172.16.0.0/12"), "private (RFC 1918)"},
+	{netip.MustParsePrefix("192.168.0.0/16"), "private (RFC 1918)"},
+	{netip.MustParsePrefix("224.0.0.0/4"), "multicast"},
+	{netip.MustParsePrefix("255.255.255.255/32"), "broadcast"},
+	{netip.MustParsePrefix("::/128"), "unspecified"},
+	{netip.MustParsePrefix("::1/128"), "loopback"},
+	{netip.MustParsePrefix("fc00::/7"), "unique local (private)"},
+	{netip.MustParsePrefix("fe80::/10"), "link-local"},
+	{netip.MustParsePrefix("ff00::/8"), "multicast"},
+}
+
+// reservedOverlap returns the name of the reserved range p overlaps.
+func reservedOverlap(p netip.Prefix) (string, netip.Prefix, bool) {
+	for _, r := range reserved {
+		if r.prefix.Overlaps(p) {
+			return r.name, r.prefix, true
+		}
+	}
+	return "", netip.Prefix{}, false
+}

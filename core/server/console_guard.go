@@ -1,0 +1,83 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/cratos-project/cratos/core/export"
+)
+
+// exportHolds shows the export service's circuit-breaker holds to the
+// console.
+type exportHolds struct{ svc *export.Service }
+
+// Holds returns every current hold.
+func (h exportHolds) Holds() []Hold {
+	var out []Hold
+	for _, x := range h.svc.Holds("") {
+		out = append(out, Hold{
+			ID: x.ID, Site: x.Site,
+			List:   fmt.Sprintf("/v1/feed/%s/type/%s/age/%s/output/%s", x.Feed, x.DataType, x.Age, x.Output),
+			Reason: x.Reason, Since: x.Since,
+		})
+	}
+	return out
+}
+
+// Release releases the hold id on its own site.
+func (h exportHolds) Release(id, _ string) error {
+	for _, x := range h.svc.Holds("") {
+		if x.ID == id {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_, err := h.svc.Release(ctx, x.Site, id)
+			return err
+		}
+	}
+	return export.ErrNoHold
+}
+
+// lookupEnabled reports whether the console shows its lookup box.
+func (s *Server) lookupEnabled() bool { return s.opts.Lookup != nil || s.opts.Export != nil }
+
+// consoleLookup answers the console's lookup box: the configured
+// LookupFunc, or GET /v1/lookup's answer for the session's site and MISP
+// key.
+func (s *Server) consoleLookup(ctx context.Context, sess *session, value string) ([]LookupHit, error) {
+	if s.opts.Lookup != nil {
+		return s.opts.Lookup(ctx, value)
+	}
+	site, ok := s.opts.Sites.Get(sess.site)
+	if !ok {
+		return nil, fmt.Errorf("site %s is no longer configured", sess.site)
+	}
+	res, err := s.opts.Export.Lookup(ctx, export.LookupRequest{
+		Site: site, MISPURL: sess.mispURL, MISPKey: sess.mispKey,
+		Value: value, DataType: s.opts.Config.DataType,
+	})
+	if err != nil {
+		return nil, err
+	}
+	var hits []LookupHit
+	for _, l := range res.Lists {
+		hit := LookupHit{Site: res.Site, Feed: l.Feed, Type: l.DataType, Value: value}
+		switch {
+		case l.Error != "":
+			hit.Note = "not read: " + l.Error
+		case l.Carried && l.As != "":
+			hit.Note = "listed as " + l.As
+		case l.Carried:
+			hit.Note = "listed"
+		case l.KeptOut != nil:
+			hit.Note = "kept out: " + l.KeptOut.Rule + " (" + l.KeptOut.Detail + ")"
+		default:
+			continue
+		}
+		if l.Source != nil {
+			hit.Note += fmt.Sprintf("; MISP event %d, attribute %s", l.Source.EventID, l.Source.AttributeUUID)
+		}
+		hits = append(hits, hit)
+	}
+	return hits, nil
+}

@@ -1,0 +1,96 @@
+package server
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/cratos-project/cratos/core/export"
+)
+
+// setHeld marks an answer that carries the last good list because the
+// circuit breaker held the rebuilt one.
+func setHeld(c *fiber.Ctx, h *export.Hold) {
+	clean := strings.NewReplacer("\r", " ", "\n", " ", `"`, "'")
+	c.Set("X-Cratos-Held", "id="+h.ID+"; since="+h.Since.UTC().Format(time.RFC3339)+"; reason="+clean.Replace(h.Reason))
+}
+
+// holdsHandler lists the held lists of the token's site.
+func (s *Server) holdsHandler(c *fiber.Ctx) error {
+	cl, err := s.authenticate(c)
+	if cl == nil {
+		return err
+	}
+	holds := s.opts.Export.Holds(cl.site.Name)
+	if holds == nil {
+		holds = []export.Hold{}
+	}
+	return c.JSON(fiber.Map{"site": cl.site.Name, "held": holds})
+}
+
+// releaseHandler lets the held lists of the token's site (or the one named
+// by ?id=) replace their last good lists; only admin tokens may.
+func (s *Server) releaseHandler(c *fiber.Ctx) error {
+	cl, err := s.authenticate(c)
+	if cl == nil {
+		return err
+	}
+	if !slices.Contains(s.opts.Config.AdminTokens, cl.fingerprint) {
+		return detail(c, fiber.StatusForbidden, "This token may not release held lists.")
+	}
+	id := c.Query("id")
+	if id != "" && (len(id) != 12 || strings.Trim(id, "0123456789abcdef") != "") {
+		return detail(c, fiber.StatusUnprocessableEntity, "id: want the 12 hex digits of a hold (see GET /v1/holds)")
+	}
+	released, err := s.opts.Export.Release(c.UserContext(), cl.site.Name, id)
+	if errors.Is(err, export.ErrNoHold) {
+		return detail(c, fiber.StatusNotFound, "No held list matches.")
+	}
+	if err != nil {
+		s.opts.Logger.Warn("release held lists", "site", cl.site.Name, "error", err)
+	}
+	s.opts.Logger.Warn("held lists released by an admin token", "site", cl.site.Name, "count", len(released), "fingerprint", cl.fingerprint[:12])
+	return c.JSON(fiber.Map{"ok": true, "released": released})
+}
+
+// heldStatus is /v1/status's "held" entry: every held list, without
+// the reason text's details beyond what the header carries.
+func (s *Server) heldStatus() []export.Hold {
+	h := s.opts.Export.Holds("")
+	if h == nil {
+		return []export.Hold{}
+	}
+	return h
+}
+
+// maxLookupValue bounds the value a lookup takes.
+const maxLookupValue = 2048
+
+// lookupHandler explains one value for the token's site: its canonical
+// form, which lists carry it or which guard rule keeps it out, and the
+// MISP attributes it comes from.
+func (s *Server) lookupHandler(c *fiber.Ctx) error {
+	cl, err := s.authenticate(c)
+	if cl == nil {
+		return err
+	}
+	value := c.Query("value")
+	if strings.TrimSpace(value) == "" || len(value) > maxLookupValue {
+		return detail(c, fiber.StatusUnprocessableEntity, "value: want an indicator of 1 to 2048 bytes")
+	}
+	res, err := s.opts.Export.Lookup(c.UserContext(), export.LookupRequest{
+		Site: cl.site, MISPURL: cl.claims.BaseURL(), MISPKey: cl.claims.Key,
+		Value: value, Age: c.Query("age"), DataType: s.opts.Config.DataType,
+	})
+	if errors.Is(err, export.ErrLookupValue) {
+		return detail(c, fiber.StatusUnprocessableEntity, "value: "+export.ErrLookupValue.Error())
+	}
+	if err != nil {
+		status, msg := upstream(err)
+		return detail(c, status, msg)
+	}
+	return c.JSON(res)
+}
