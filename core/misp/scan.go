@@ -1,6 +1,8 @@
 package misp
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -14,18 +16,51 @@ import (
 // skipWS returns the index of the first byte at or after i that is not
 // JSON white space.
 func skipWS(b []byte, i int) int {
+	if i < len(b) && b[i] > ' ' {
+		return i
+	}
+	return skipWSLoop(b, i)
+}
+
+func skipWSLoop(b []byte, i int) int {
 	for i < len(b) && (b[i] == ' ' || b[i] == '\n' || b[i] == '\t' || b[i] == '\r') {
 		i++
 	}
 	return i
 }
 
+// Eight bytes at a time: lsb has 1 in each byte, msb 0x80.
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// quoteOrBackslash has the top bit set in the first byte of x (in memory
+// order) that is '"' or '\\' (and maybe in later bytes), and is 0 when
+// there is none.
+func quoteOrBackslash(x uint64) uint64 {
+	q := x ^ lsb*'"'
+	e := x ^ lsb*'\\'
+	return ((q-lsb)&^q | (e-lsb)&^e) & msb
+}
+
 // scanString finds the closing quote of the string whose text starts at
 // b[i]; it returns its index, or -1 when there is none, and whether the
-// text holds a backslash.
+// text holds a backslash. A backslash escapes the byte after it, whatever
+// it is.
 func scanString(b []byte, i int) (int, bool) {
 	esc := false
-	for i < len(b) {
+	for {
+		for i+8 <= len(b) {
+			if m := quoteOrBackslash(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				break
+			}
+			i += 8
+		}
+		if i >= len(b) {
+			return -1, esc
+		}
 		switch b[i] {
 		case '"':
 			return i, esc
@@ -36,7 +71,6 @@ func scanString(b []byte, i int) (int, bool) {
 			i++
 		}
 	}
-	return -1, esc
 }
 
 // isNumber reports whether c may be part of a number.
