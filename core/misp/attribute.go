@@ -179,15 +179,18 @@ func (s *attrScanner) build() indicator.Attribute {
 		unescaped = true
 		v[m] = s.plain[m]
 	}
-	return indicator.Attribute{
-		Type:      intern(s.text(v[mType])),
-		Value:     string(s.text(v[mValue])),
-		Category:  intern(s.text(v[mCategory])),
-		UUID:      string(s.text(v[mUUID])),
-		EventID:   s.int(v[mEventID]),
-		Timestamp: s.int(v[mTimestamp]),
-		ToIDS:     s.bool(v[mToIDS]),
-	}
+	// One statement a field: text's result is valid only until the next
+	// call, and the order of conversions within one expression is not
+	// fixed.
+	var a indicator.Attribute
+	a.Type = intern(s.text(v[mType]))
+	a.Value = string(s.text(v[mValue]))
+	a.Category = intern(s.text(v[mCategory]))
+	a.UUID = string(s.text(v[mUUID]))
+	a.EventID = s.int(v[mEventID])
+	a.Timestamp = s.int(v[mTimestamp])
+	a.ToIDS = s.bool(v[mToIDS])
+	return a
 }
 
 // text returns a string value's unescaped text, or nil for other kinds.

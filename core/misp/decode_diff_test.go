@@ -70,6 +70,8 @@ func TestDecodePageAttributeFields(t *testing.T) {
 		{name: "wrong kinds give zero values", attr: `{"type":1,"value":{"a":"b"},"uuid":["x"],"event_id":true,"timestamp":{}}`},
 		{name: "escaped value", attr: `{"value":"a\"b\\c\/d\n\u00e9\ud83d\ude00\u0041"}`,
 			want: indicator.Attribute{Value: "a\"b\\c/d\né😀A"}},
+		{name: "several escaped fields", attr: `{"value":"a\u0041","uuid":"\u0062","to_ids":"\u0031"}`,
+			want: indicator.Attribute{Value: "aA", UUID: "b", ToIDS: true}},
 		{name: "unknown escapes kept", attr: `{"value":"\q\u12\uZZZZ\ud800x\ud800\u0041"}`,
 			want: indicator.Attribute{Value: `\q\u12\uZZZZ\ud800x` + "\ufffd"}},
 		{name: "escaped key", attr: `{"valu\u0065":"v"}`, want: indicator.Attribute{Value: "v"}},
