@@ -168,7 +168,7 @@ func TestDecodePageRealEvents(t *testing.T) {
 
 // collectAttributes appends the objects of every "Attribute" list in the
 // JSON document raw, byte for byte as written.
-func collectAttributes(t *testing.T, raw []byte, out *[]string) {
+func collectAttributes(t testing.TB, raw []byte, out *[]string) {
 	t.Helper()
 	var obj map[string]json.RawMessage
 	if json.Unmarshal(raw, &obj) == nil {
@@ -208,6 +208,7 @@ func FuzzDecodePageAsFastjson(f *testing.F) {
 		string(attrPage(`{"event_id":NaN,"timestamp":-inf,"to_ids":nan,"x":[null,false,true,{}]}`)),
 		string(attrPage(`{"a":[[[[1]]]],"value":"v" , "b" : { "c" : [ ] } }`)),
 		string(attrPage(`{"value":"v",}`)), string(attrPage(`{"a":[1}]`)),
+		string(attrPage(`{"type":1,"\u0076alue":"tru\u0065","to_id\u0073":"\ud83d\ude00"}`)),
 	} {
 		f.Add([]byte(s))
 	}
