@@ -10,15 +10,16 @@ import (
 
 // decodePage reads one restSearch answer — {"response":{"Attribute":[...]}},
 // or an empty {"response":[]} or [] as some MISP versions send — and calls
-// fn for each attribute. It walks the page's outline itself and hands each
-// attribute object alone to the reused fastjson parser, so memory is one
-// attribute's tree, not a whole page's.
-func decodePage(p *fastjson.Parser, body []byte, fn func(indicator.Attribute)) (int, error) {
+// fn for each attribute. It walks the page's outline itself and reads each
+// attribute object in one pass, copying only the fields it returns, so
+// memory is one attribute's, not a whole page's. p is not used: callers
+// keep a parser for each page they decode.
+func decodePage(_ *fastjson.Parser, body []byte, fn func(indicator.Attribute)) (int, error) {
 	s := &outline{b: body}
 	s.ws()
 	switch s.peek() {
 	case '[':
-		n, err := s.attributes(p, fn)
+		n, err := s.attributes(fn)
 		if err != nil {
 			return n, err
 		}
@@ -54,7 +55,7 @@ func decodePage(p *fastjson.Parser, body []byte, fn func(indicator.Attribute)) (
 			if s.peek() != '[' {
 				return 0, shapeError("\"Attribute\" is not a list")
 			}
-			if n, err = s.attributes(p, fn); err != nil {
+			if n, err = s.attributes(fn); err != nil {
 				return n, err
 			}
 			if err := s.restOfObject(); err != nil {
@@ -309,25 +310,45 @@ func (s *outline) count() (int, error) {
 	return s.elements(func([]byte) error { return nil })
 }
 
-// attributes decodes the array of attribute objects at the cursor.
-func (s *outline) attributes(p *fastjson.Parser, fn func(indicator.Attribute)) (int, error) {
-	return s.elements(func(elem []byte) error {
-		if elem[0] != '{' {
-			return shapeError("an attribute is not an object")
+// attributes decodes the array of attribute objects at the cursor: each
+// object is read by an attrScanner in one pass; anything else in the list
+// is skipped as the outline skips values and refused.
+func (s *outline) attributes(fn func(indicator.Attribute)) (int, error) {
+	if s.peek() != '[' {
+		return 0, errMalformed
+	}
+	s.i++
+	s.ws()
+	if s.peek() == ']' {
+		s.i++
+		return 0, nil
+	}
+	a := attrScanner{b: s.b}
+	n := 0
+	for {
+		s.ws()
+		if s.peek() != '{' {
+			if err := s.value(); err != nil {
+				return n, err
+			}
+			return n, shapeError("an attribute is not an object")
 		}
-		a, err := p.ParseBytes(elem)
-		if err != nil {
-			return errMalformed
+		attr, next, ok := a.attribute(s.i)
+		if !ok {
+			return n, errMalformed
 		}
-		fn(indicator.Attribute{
-			Type:      intern(a.GetStringBytes("type")),
-			Value:     string(a.GetStringBytes("value")),
-			Category:  intern(a.GetStringBytes("category")),
-			UUID:      string(a.GetStringBytes("uuid")),
-			EventID:   intOf(a.Get("event_id")),
-			Timestamp: intOf(a.Get("timestamp")),
-			ToIDS:     boolOf(a.Get("to_ids")),
-		})
-		return nil
-	})
+		s.i = next
+		fn(attr)
+		n++
+		s.ws()
+		switch s.peek() {
+		case ',':
+			s.i++
+		case ']':
+			s.i++
+			return n, nil
+		default:
+			return n, errMalformed
+		}
+	}
 }

@@ -1,0 +1,262 @@
+package misp
+
+import (
+	"strconv"
+
+	"github.com/valyala/fastjson/fastfloat"
+
+	"github.com/cratos-project/cratos/core/indicator"
+)
+
+// The attribute scanner reads one attribute object in a single pass: it
+// checks the object's syntax as strictly as fastjson.Parser does (the
+// decoder's earlier implementation, whose answers it keeps on every input,
+// malformed ones included) and notes where the few members it needs lie,
+// building no tree and copying only the strings it returns.
+
+// maxDepth is how deep an attribute may nest, the attribute object itself
+// counting as 1: fastjson.MaxDepth.
+const maxDepth = 300
+
+// Members an attribute is read from, in the order the fields are looked up.
+const (
+	mType = iota
+	mValue
+	mCategory
+	mUUID
+	mEventID
+	mTimestamp
+	mToIDS
+	members
+)
+
+// member returns the index of the member named k, or -1.
+func member(k []byte) int {
+	switch string(k) {
+	case "type":
+		return mType
+	case "value":
+		return mValue
+	case "category":
+		return mCategory
+	case "uuid":
+		return mUUID
+	case "event_id":
+		return mEventID
+	case "timestamp":
+		return mTimestamp
+	case "to_ids":
+		return mToIDS
+	}
+	return -1
+}
+
+// Kinds of a member's value.
+const (
+	kNone      = iota // absent
+	kString           // b[start:end] is the raw text between the quotes
+	kEscString        // as kString, holding at least one backslash
+	kNumber           // b[start:end] is the number's text
+	kTrue
+	kOther // false, null, an object or an array
+)
+
+// span locates a member's value in the page.
+type span struct {
+	kind       uint8
+	start, end int
+}
+
+// attrScanner scans attribute objects of one page.
+type attrScanner struct {
+	b       []byte
+	scratch []byte // unescaped text, reused
+	// raw holds the first member whose key, as written, is the name;
+	// plain the first whose key, unescaped, is the name.
+	raw, plain [members]span
+}
+
+// attribute reads the attribute object at b[i] (which is '{') and returns
+// it and the index after it; ok is false when the object is malformed.
+func (s *attrScanner) attribute(i int) (a indicator.Attribute, next int, ok bool) {
+	s.raw = [members]span{}
+	s.plain = [members]span{}
+	b := s.b
+	i = skipWS(b, i+1)
+	if i < len(b) && b[i] == '}' {
+		return s.build(), i + 1, true
+	}
+	for {
+		if i >= len(b) || b[i] != '"' {
+			return a, 0, false
+		}
+		kStart := i + 1
+		kEnd, esc := scanString(b, kStart)
+		if kEnd < 0 {
+			return a, 0, false
+		}
+		i = skipWS(b, kEnd+1)
+		if i >= len(b) || b[i] != ':' {
+			return a, 0, false
+		}
+		i = skipWS(b, i+1)
+		vStart := i
+		var v span
+		if i < len(b) && b[i] == '"' {
+			end, vesc := scanString(b, i+1)
+			if end < 0 {
+				return a, 0, false
+			}
+			v = span{kind: kString, start: i + 1, end: end}
+			if vesc {
+				v.kind = kEscString
+			}
+			i = end + 1
+		} else {
+			if i = skipValue(b, i, 2); i < 0 {
+				return a, 0, false
+			}
+			switch b[vStart] {
+			case '{', '[', 'f':
+				v.kind = kOther
+			case 't':
+				v.kind = kTrue
+			case 'n':
+				v.kind = kOther
+				if i-vStart == 3 { // NaN
+					v = span{kind: kNumber, start: vStart, end: i}
+				}
+			default:
+				v = span{kind: kNumber, start: vStart, end: i}
+			}
+		}
+		s.note(b[kStart:kEnd], esc, v)
+		i = skipWS(b, i)
+		if i >= len(b) {
+			return a, 0, false
+		}
+		switch b[i] {
+		case ',':
+			i = skipWS(b, i+1)
+		case '}':
+			return s.build(), i + 1, true
+		default:
+			return a, 0, false
+		}
+	}
+}
+
+// note records v as the value of key when it is the first of its name.
+func (s *attrScanner) note(key []byte, esc bool, v span) {
+	if esc {
+		s.scratch = unescape(s.scratch[:0], key)
+		if m := member(s.scratch); m >= 0 && s.plain[m].kind == kNone {
+			s.plain[m] = v
+		}
+		return
+	}
+	if m := member(key); m >= 0 {
+		if s.raw[m].kind == kNone {
+			s.raw[m] = v
+		}
+		if s.plain[m].kind == kNone {
+			s.plain[m] = v
+		}
+	}
+}
+
+// build makes the attribute from the members noted. Lookups follow
+// fastjson.Object.Get: keys are matched as written until the first name
+// that is not found so, then unescaped from that lookup on.
+func (s *attrScanner) build() indicator.Attribute {
+	var v [members]span
+	unescaped := false
+	for m := range members {
+		if !unescaped && s.raw[m].kind != kNone {
+			v[m] = s.raw[m]
+			continue
+		}
+		unescaped = true
+		v[m] = s.plain[m]
+	}
+	// One statement a field: text's result is valid only until the next
+	// call, and the order of conversions within one expression is not
+	// fixed.
+	var a indicator.Attribute
+	a.Type = intern(s.text(v[mType]))
+	a.Value = string(s.text(v[mValue]))
+	a.Category = intern(s.text(v[mCategory]))
+	a.UUID = string(s.text(v[mUUID]))
+	a.EventID = s.int(v[mEventID])
+	a.Timestamp = s.int(v[mTimestamp])
+	a.ToIDS = s.bool(v[mToIDS])
+	return a
+}
+
+// text returns a string value's unescaped text, or nil for other kinds.
+// The result is valid until the next call.
+func (s *attrScanner) text(v span) []byte {
+	switch v.kind {
+	case kString:
+		return s.b[v.start:v.end]
+	case kEscString:
+		s.scratch = unescape(s.scratch[:0], s.b[v.start:v.end])
+		return s.scratch
+	}
+	return nil
+}
+
+// int reads MISP's numbers, which arrive as strings or numbers (intOf).
+func (s *attrScanner) int(v span) int64 {
+	switch v.kind {
+	case kNumber:
+		return number(s.b[v.start:v.end])
+	case kString, kEscString:
+		t := s.text(v)
+		if n, ok := digits(t); ok {
+			return n
+		}
+		n, _ := strconv.ParseInt(string(t), 10, 64)
+		return n
+	}
+	return 0
+}
+
+// number reads a JSON number as fastjson.Value.GetInt64 does.
+func number(t []byte) int64 {
+	if n, ok := digits(t); ok {
+		return n
+	}
+	return fastfloat.ParseInt64BestEffort(string(t))
+}
+
+// digits reads t when it is 1 to 18 decimal digits, which no parser reads
+// otherwise, without the copy to a string the others need.
+func digits(t []byte) (int64, bool) {
+	if len(t) == 0 || len(t) > 18 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range t {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
+}
+
+// bool reads MISP's flags: true/false, 1/0 or "1"/"0" (boolOf).
+func (s *attrScanner) bool(v span) bool {
+	switch v.kind {
+	case kTrue:
+		return true
+	case kNumber:
+		n := number(s.b[v.start:v.end])
+		return int64(int(n)) == n && n != 0
+	case kString, kEscString:
+		t := s.text(v)
+		return string(t) == "1" || string(t) == "true"
+	}
+	return false
+}
