@@ -88,6 +88,14 @@ func assemble(cfg *config.Config, sites *config.Sites, registry *renderers.Regis
 		UserAgent: "Cratos/" + version(),
 		Logger:    logger,
 		Observer:  m,
+		Limits: export.Limits{
+			MaxBuilds:            cfg.MaxConcurrentBuilds,
+			MISPMaxResponseBytes: cfg.MISPMaxResponseBytes,
+			MISPMaxPages:         cfg.MISPMaxPages,
+			MISPMaxAttributes:    cfg.MISPMaxAttributes,
+			RenderMaxBytes:       cfg.RenderMaxBytes,
+			ColdBuildsPerMinute:  cfg.ColdBuildsPerMinute,
+		},
 	})
 	svc.server = server.New(server.Options{
 		Config:    cfg,

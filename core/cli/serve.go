@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cratos-project/cratos/core/config"
+	"github.com/cratos-project/cratos/core/server"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -34,6 +35,9 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		cfg.Listen = *listen
 	}
 	logger := newLogger(stderr, cfg.Debug)
+	if n, err := server.RaiseFileLimit(); err != nil {
+		logger.Warn("open-file limit not raised", "limit", n, "error", err)
+	}
 	// Access lines are written in batches so that no request waits on a
 	// write; the service log stays unbuffered.
 	var accessOut io.Writer = stderr

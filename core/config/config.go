@@ -59,6 +59,8 @@ type Config struct {
 	Plugins []Plugin `yaml:"plugins"`
 	// DNS configures RPZ zones served by zone transfer.
 	DNS *DNS `yaml:"dns"`
+	// Limits are the connection, upstream and build bounds (limits.go).
+	Limits `yaml:",inline"`
 
 	// Mappings is the dataType -> MISP types table of mappings.yaml, when
 	// that file exists next to config.yaml.
@@ -94,6 +96,8 @@ type DNSZone struct {
 	// RefreshSeconds is how often the zone is rebuilt (default 300).
 	RefreshSeconds int      `yaml:"refresh_seconds"`
 	AllowTransfer  Prefixes `yaml:"allow_transfer"`
+	// AllowQuery may query the zone; default: AllowTransfer.
+	AllowQuery Prefixes `yaml:"allow_query"`
 	// Notify lists host:port of secondaries told of every change.
 	Notify      []string `yaml:"notify"`
 	TSIG        *TSIG    `yaml:"tsig"`
@@ -160,6 +164,7 @@ func (c *Config) setDefaults() {
 	if c.ReverseProxyHeader == "" {
 		c.ReverseProxyHeader = "X-Forwarded-For"
 	}
+	c.Limits.SetDefaults()
 }
 
 // Validate checks the values that decoding cannot.
@@ -210,6 +215,7 @@ func (c *Config) Validate() error {
 	if c.DNS != nil {
 		errs = append(errs, c.DNS.validate()...)
 	}
+	errs = append(errs, c.Limits.validate()...)
 	for dt := range c.Mappings {
 		if _, ok := indicator.LookupDataType(dt); !ok {
 			errs = append(errs, fmt.Errorf("mappings.yaml: unknown data type %q", dt))

@@ -111,8 +111,12 @@ func (h *harness) start() {
 	m := metrics.New()
 	exp := export.New(export.Options{Renderers: renderers.Builtin(), Store: tiered, Shared: shared, Namespace: cache.NewNamespace(tiered, time.Second),
 		KeySecret: secret[:], Logger: logger, Observer: m})
+	failLimit := 1 << 20
+	if h.cfg.AuthFailLimit > 0 {
+		failLimit = h.cfg.AuthFailLimit
+	}
 	srv := server.New(server.Options{Config: h.cfg, Sites: config.NewSites(h.site), Codec: codec, Export: exp,
-		Renderers: renderers.Builtin(), Cache: tiered, CacheKind: "memory", Logger: logger, AccessLog: h.logs, FailLimit: 1 << 20, Metrics: m})
+		Renderers: renderers.Builtin(), Cache: tiered, CacheKind: "memory", Logger: logger, AccessLog: h.logs, FailLimit: failLimit, Metrics: m})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -146,6 +150,7 @@ func (h *harness) do(method, path string, headers ...string) (*http.Response, st
 		req.Header.Set(headers[i], headers[i+1])
 	}
 	tr := &http.Transport{DisableCompression: true}
+	defer tr.CloseIdleConnections() // the server caps connections per address
 	resp, err := (&http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
 	if err != nil {
 		h.t.Fatal(err)

@@ -56,6 +56,10 @@ func upstream(err error) (int, string) {
 	var re *export.RenderError
 	var pe *plugins.Error
 	switch {
+	case errors.Is(err, export.ErrBuildBudget):
+		return fiber.StatusTooManyRequests, err.Error()
+	case errors.Is(err, export.ErrRenderTooLarge):
+		return fiber.StatusBadGateway, err.Error()
 	case errors.As(err, &pe):
 		return fiber.StatusBadGateway, fmt.Sprintf("renderer plugin %s failed: %v", pe.Plugin, pe.Err)
 	case errors.As(err, &me):
