@@ -25,14 +25,18 @@ func (c *caller) consumerID() string { return c.fingerprint[:16] }
 
 // authenticate checks the token, the site and the client address in the
 // original's order. On failure it has already answered and returns nil.
+// Only failures count against the client's address (its /64 for IPv6),
+// and an address past the limit is refused only for failing requests: a
+// valid token is served whatever others behind the same address did.
 func (s *Server) authenticate(c *fiber.Ctx) (*caller, error) {
 	now := s.opts.Now()
 	ip := s.clientIP(c)
-	if s.limiter.blocked(ip, now) {
-		return nil, detail(c, fiber.StatusTooManyRequests, "Too many failed authentications; try again later.")
-	}
+	key := acl.RateKey(ip)
 	fail := func(status int, msg string) (*caller, error) {
-		s.limiter.fail(ip, now)
+		if s.limiter.blocked(key, now) {
+			return nil, detail(c, fiber.StatusTooManyRequests, "Too many failed authentications; try again later.")
+		}
+		s.limiter.fail(key, now)
 		if status == fiber.StatusUnauthorized {
 			c.Set(fiber.HeaderWWWAuthenticate, "Basic")
 		}

@@ -26,11 +26,14 @@ func (s *Server) mintAllowed(c *fiber.Ctx) (bool, error) {
 			return false, detail(c, fiber.StatusForbidden, ip.String()+" may not mint tokens.")
 		}
 	}
-	// Minting is cheap now, but a flood of mints is still abuse.
-	if s.limiter.blocked(ip, now) {
+	// Minting is cheap now, but a flood of mints is still abuse. Mints
+	// have their own count, so they never lock out the address's valid
+	// tokens.
+	key := acl.RateKey(ip)
+	if s.mints.blocked(key, now) {
 		return false, detail(c, fiber.StatusTooManyRequests, "Too many requests; try again later.")
 	}
-	s.limiter.fail(ip, now)
+	s.mints.fail(key, now)
 	return true, nil
 }
 

@@ -1,0 +1,34 @@
+package server
+
+import (
+	"net"
+	"net/netip"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// checkForwarded refuses (400) a request whose trusted proxy sent a
+// forwarding header that names no readable client address: serving it as
+// the proxy's own address would give it the proxy's rights.
+func (s *Server) checkForwarded(c *fiber.Ctx) error {
+	h := s.resolver.Header()
+	if h == "" {
+		return c.Next()
+	}
+	vals := c.Request().Header.PeekAll(h)
+	if len(vals) == 0 {
+		return c.Next()
+	}
+	var peer netip.Addr
+	if ta, ok := c.Context().RemoteAddr().(*net.TCPAddr); ok {
+		peer, _ = netip.AddrFromSlice(ta.IP)
+	}
+	fwd := make([]string, len(vals))
+	for i, v := range vals {
+		fwd[i] = string(v)
+	}
+	if _, ok := s.resolver.Resolve(peer, fwd); !ok {
+		return detail(c, fiber.StatusBadRequest, "The "+h+" header from the proxy names no client address.")
+	}
+	return c.Next()
+}
