@@ -111,7 +111,9 @@ func (s *Server) listHandler(kind export.Kind) fiber.Handler {
 		if !ok {
 			return err
 		}
-		res, err := s.opts.Export.Get(c.UserContext(), p)
+		ctx, stop := s.watchClient(c)
+		res, err := s.opts.Export.Get(ctx, p)
+		stop()
 		if err != nil {
 			status, msg := upstream(err)
 			if status >= 500 {
