@@ -30,6 +30,10 @@ type Limits struct {
 	ColdBuildsPerMinute int
 }
 
+// DefaultRenderTimeout bounds one render when Options.RenderTimeout is
+// zero; plugins keep their own deadline below it.
+const DefaultRenderTimeout = 2 * time.Minute
+
 // ErrBuildBudget refuses a list that would be fetched from MISP when the
 // consumer has used its cold-build budget.
 var ErrBuildBudget = errors.New("too many lists built from MISP for this token in the last minute; cached lists are still served")

@@ -185,7 +185,7 @@ func New(opts Options) *Service {
 		opts.BuildTimeout = 5 * time.Minute
 	}
 	if opts.RenderTimeout <= 0 {
-		opts.RenderTimeout = 2 * time.Minute
+		opts.RenderTimeout = DefaultRenderTimeout
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)

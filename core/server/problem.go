@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -70,6 +71,8 @@ func upstream(err error) (int, string) {
 			return fiber.StatusGatewayTimeout, me.Error()
 		}
 		return fiber.StatusBadGateway, me.Error()
+	case errors.As(err, &re) && errors.Is(err, context.DeadlineExceeded):
+		return fiber.StatusBadGateway, fmt.Sprintf("renderer %s did not finish within the render deadline", re.Renderer)
 	case errors.As(err, &re):
 		return fiber.StatusInternalServerError, fmt.Sprintf("renderer %s failed to build the list", re.Renderer)
 	case errors.Is(err, export.ErrUnknownFeed):
