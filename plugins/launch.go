@@ -28,7 +28,7 @@ import (
 
 // Defaults for the zero values of Config.
 const (
-	DefaultStartTimeout  = 10 * time.Second
+	DefaultStartTimeout = 10 * time.Second
 	// DefaultRenderTimeout is below the service's two-minute render
 	// deadline, so a hung plugin is killed, restarted and answered 502
 	// before the request's own deadline ends.
