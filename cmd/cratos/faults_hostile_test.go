@@ -7,10 +7,12 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -242,4 +244,33 @@ func TestFaultsSharedAddressAndCacheAbuse(t *testing.T) {
 		t.Errorf("%d of 40 cold requests refused, want at least 29", refused)
 	}
 	p.requireAlive(t)
+}
+
+// TestFaultsFIFOInSites: a FIFO in the sites folder (named or behind a
+// symlink) blocks neither a reload nor the shutdown after it.
+func TestFaultsFIFOInSites(t *testing.T) {
+	m := startMISP(t, feedEvent("block", "block fixture", blockFixture...))
+	p := startCratos(t, procOptions{MISP: m.URL()})
+	dir := filepath.Dir(p.site)
+	fifo := filepath.Join(dir, "stuck.example.yaml")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	if err := os.Symlink(fifo, filepath.Join(dir, "stuck-link.example.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the reload to finish", time.Minute, func() bool { return strings.Contains(p.out.String(), `"msg":"sites reloaded"`) })
+	if !strings.Contains(p.out.String(), "not a regular file") {
+		t.Errorf("the symlinked FIFO was not reported")
+	}
+	if resp, body := p.authed(t, "/v1/feed/block/type/ipv4/age/1d/output/txt"); resp.StatusCode != 200 || string(body) != blockIPv4Txt {
+		t.Errorf("list after the reload: %d %q", resp.StatusCode, body)
+	}
+	p.stop(t) // fails unless SIGTERM ends the process within 30 s
+	if p.running() {
+		t.Fatal("cratos still runs after SIGTERM")
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -91,6 +92,7 @@ func run(svc *service, addr string, logger *slog.Logger, ready func(net.Addr)) e
 	defer signal.Stop(sig)
 	done := make(chan error, 1)
 	go func() { done <- svc.server.Serve(ln) }()
+	var reloading atomic.Bool
 	for {
 		select {
 		case err := <-done:
@@ -100,11 +102,20 @@ func run(svc *service, addr string, logger *slog.Logger, ready func(net.Addr)) e
 			return nil
 		case s := <-sig:
 			if s == syscall.SIGHUP {
-				errs := svc.sites.Reload()
-				for _, e := range errs {
-					logger.Error("site file not reloaded; keeping the previous version", "error", e)
+				// Reloading never holds up this loop: a stuck file
+				// system must not block the next SIGTERM.
+				if !reloading.CompareAndSwap(false, true) {
+					logger.Warn("sites reload already running; this SIGHUP is skipped")
+					continue
 				}
-				logger.Info("sites reloaded", "sites", len(svc.sites.All()), "errors", len(errs))
+				go func() {
+					defer reloading.Store(false)
+					errs := svc.sites.Reload()
+					for _, e := range errs {
+						logger.Error("site file not reloaded; keeping the previous version", "error", e)
+					}
+					logger.Info("sites reloaded", "sites", len(svc.sites.All()), "errors", len(errs))
+				}()
 				continue
 			}
 			logger.Info("shutting down", "signal", s.String())

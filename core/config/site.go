@@ -124,7 +124,7 @@ func (s *Site) IsRevoked(fingerprint string) bool { return s.revoked[fingerprint
 // LoadSite reads one site file. check, when not nil, validates each
 // renderer's options.
 func LoadSite(path string, check RendererCheck) (*Site, error) {
-	data, err := os.ReadFile(path)
+	data, err := readSiteFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("site: %w", err)
 	}
@@ -250,8 +250,8 @@ func (s *Sites) read(previous map[string]*Site) (map[string]*Site, []error) {
 	m := map[string]*Site{}
 	var errs []error
 	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".yaml") {
-			continue
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".yaml") || !e.Type().IsRegular() && e.Type()&os.ModeSymlink == 0 {
+			continue // a FIFO, socket or device is never opened
 		}
 		path := filepath.Join(s.dir, e.Name())
 		st, err := LoadSite(path, s.check)
