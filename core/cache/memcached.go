@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -80,6 +81,13 @@ type Options struct {
 	// KeyPrefix is prepended to every item key, to share servers between
 	// deployments. At most 100 bytes, no spaces or control characters.
 	KeyPrefix string
+	// BackgroundTimeout bounds each dial, read and write of the writes
+	// finished in the background (default 10 s): chunked values, and
+	// values whose write timed out in the request path.
+	BackgroundTimeout time.Duration
+	// BackgroundRetries is how often a background write is tried
+	// (default 3).
+	BackgroundRetries int
 }
 
 // Memcached is a Store backed by one or several memcached servers through a
@@ -94,6 +102,7 @@ type Memcached struct {
 	pingKey   string
 
 	hits, misses, corrupt, errs atomic.Uint64
+	bg                          *background // nil in the background writer's own store
 }
 
 // MemcachedStats is a snapshot of a Memcached's counters.
@@ -144,6 +153,12 @@ func NewMemcached(opts Options) (*Memcached, error) {
 	}
 	m := &Memcached{client: client, prefix: opts.KeyPrefix, chunkSize: opts.MaxItemSize - itemOverhead}
 	m.pingKey = m.itemKey("ping:" + hex.EncodeToString(id[:]))
+	bg, err := newBackground(opts)
+	if err != nil {
+		return nil, fmt.Errorf("cache: new memcached: servers: %w", err)
+	}
+	bg.m.prefix, bg.m.chunkSize = m.prefix, m.chunkSize
+	m.bg = bg
 	return m, nil
 }
 
@@ -220,8 +235,20 @@ func (m *Memcached) corruptMiss() ([]byte, time.Time, bool, error) {
 // Set stores value under key for ttl (<= 0: no expiry). A value that does
 // not fit one item is written as chunks first and its manifest last, so a
 // reader sees either the previous value or the complete new one.
+//
+// A write that does not fit the request path (it timed out, as a
+// chunked value can on a loaded machine) finishes in the background: it
+// is written again with a longer timeout, a bounded number of times
+// (WaitWrites waits for such writes).
 func (m *Memcached) Set(ctx context.Context, key string, value []byte, ttl time.Duration) error {
-	if err := m.set(ctx, key, value, ttl); err != nil {
+	at := time.Now()
+	err := m.set(ctx, key, value, ttl)
+	if err != nil && m.bg != nil && ctx.Err() == nil && isTimeout(err) {
+		if m.bg.enqueue(backgroundJob{key: key, value: bytes.Clone(value), ttl: ttl, at: at}) == nil {
+			return nil
+		}
+	}
+	if err != nil {
 		m.errs.Add(1)
 		return fmt.Errorf("cache: memcached set: %w", err)
 	}

@@ -50,6 +50,8 @@ type harness struct {
 	// memcached, when set, is the address of a memcached used as the
 	// shared cache level.
 	memcached string
+	// mcs are the memcached clients of the servers started.
+	mcs []*cache.Memcached
 }
 
 type harnessOption func(*harness)
@@ -103,6 +105,7 @@ func (h *harness) start() {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { mc.Close() })
+		h.mcs = append(h.mcs, mc)
 		tiered.L2 = mc
 		shared = tiered.Shared()
 	}
