@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -51,6 +52,9 @@ type Site struct {
 	// ExpandMax is the most addresses ipv4ext adds to one list by
 	// expanding nets (default 1,048,576); nets past it stay nets.
 	ExpandMax int `yaml:"ipv4ext_expand_max"`
+	// TokenMaxDays, when set, caps token lifetime for this site: a token
+	// expiring more than this many days ahead is refused, and not minted.
+	TokenMaxDays int `yaml:"token_max_days"`
 
 	revoked map[string]bool
 }
@@ -117,6 +121,19 @@ func (s *Site) IsEnabled() bool { return s.Enabled == nil || *s.Enabled }
 // true).
 func (s *Site) VerifyCert() bool { return s.MISPVerifyCert == nil || *s.MISPVerifyCert }
 
+// TokenTooLong reports whether a token expiring on expires (YYYY-MM-DD)
+// outlives the site's token_max_days as seen at now.
+func (s *Site) TokenTooLong(expires string, now time.Time) bool {
+	if s.TokenMaxDays <= 0 {
+		return false
+	}
+	exp, err := time.Parse(time.DateOnly, expires)
+	if err != nil {
+		return true
+	}
+	return exp.After(now.UTC().AddDate(0, 0, s.TokenMaxDays))
+}
+
 // IsRevoked reports whether the token fingerprint (lower-case hex sha256)
 // is listed in blacklisted_api_tokens.
 func (s *Site) IsRevoked(fingerprint string) bool { return s.revoked[fingerprint] }
@@ -161,6 +178,9 @@ func LoadSite(path string, check RendererCheck) (*Site, error) {
 	}
 	if s.ExpandLimit < 1 || s.ExpandLimit > 32 {
 		errs = append(errs, fmt.Errorf("ipv4ext_expand_limit %d: want 1-32", s.ExpandLimit))
+	}
+	if s.TokenMaxDays < 0 || s.TokenMaxDays > 36500 {
+		errs = append(errs, fmt.Errorf("token_max_days %d: want 0-36500", s.TokenMaxDays))
 	}
 	if s.MemcachedAllTimeout < 0 || s.MemcachedAllTimeout > 86400 {
 		errs = append(errs, fmt.Errorf("memcached_all_timeout %d: want 0-86400", s.MemcachedAllTimeout))

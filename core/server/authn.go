@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"net/netip"
 
 	"github.com/gofiber/fiber/v2"
@@ -64,6 +65,9 @@ func (s *Server) authenticate(c *fiber.Ctx) (*caller, error) {
 	}
 	if site.IsRevoked(fp) {
 		return fail(fiber.StatusForbidden, "The provided API token is blacklisted and cannot be used.")
+	}
+	if site.TokenTooLong(claims.Expires, now) {
+		return fail(fiber.StatusForbidden, fmt.Sprintf("The token expires more than %d days ahead (token_max_days of this site).", site.TokenMaxDays))
 	}
 	if !site.IsEnabled() {
 		return fail(fiber.StatusForbidden, "site disabled")

@@ -83,7 +83,7 @@ func (s *Server) table() []route {
 }
 
 func (s *Server) routes() {
-	s.app.Use(s.accessLog, s.recoverer, s.checkForwarded)
+	s.app.Use(s.accessLog, s.recoverer, s.checkRequest)
 	for _, r := range s.table() {
 		s.app.Add(r.method, r.path, r.handler)
 	}

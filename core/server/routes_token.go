@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -57,6 +58,9 @@ func (s *Server) mint(f mintForm) (string, auth.Claims, error) {
 	}
 	if err := cl.Validate(); err != nil {
 		return "", cl, err
+	}
+	if site, ok := s.opts.Sites.Get(cl.Host); ok && site.TokenTooLong(cl.Expires, s.opts.Now()) {
+		return "", cl, &auth.ClaimsError{Field: "expire", Reason: fmt.Sprintf("more than %d days ahead (token_max_days of the site)", site.TokenMaxDays)}
 	}
 	tok, err := s.opts.Codec.Mint(cl)
 	return tok, cl, err
