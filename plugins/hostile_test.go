@@ -64,6 +64,31 @@ func TestHungPluginAnswersWithinRenderDeadline(t *testing.T) {
 	rec.waitFor(t, map[string]string{"msg": "plugin restarted", "plugin": "faulty"})
 }
 
+// TestPluginOutputIsBounded: a plugin writing without end fails the
+// build at render_max_bytes; nothing is cached and the service's memory
+// stays bounded.
+func TestPluginOutputIsBounded(t *testing.T) {
+	p, _ := launch(t, Config{Name: "faulty", Path: binary(t, "faulty")})
+	reg := renderers.Builtin().Clone()
+	if err := reg.Add(p.Renderer()); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`{"response":{"Attribute":[{"type":"ip-dst","value":"198.51.100.7","to_ids":1}]}}`))
+	}))
+	defer srv.Close()
+	svc := export.New(export.Options{Renderers: reg, Store: cache.NewMemory(1 << 20), KeySecret: []byte("k"),
+		Limits: export.Limits{RenderMaxBytes: 4 << 20}})
+	ipv4, _ := indicator.LookupDataType("ipv4")
+	req := export.Request{Site: &config.Site{Name: "fault-flood", Tag: "t", MISPTimeoutSeconds: 10}, MISPURL: srv.URL, MISPKey: "k",
+		Kind: export.KindFeed, Feed: "any", DataType: ipv4, Age: "1d", Output: "faulty", TTL: time.Minute}
+	for range 2 {
+		if _, err := svc.Get(context.Background(), req); !errors.Is(err, export.ErrRenderTooLarge) {
+			t.Fatalf("endless plugin output: %v, want ErrRenderTooLarge", err)
+		}
+	}
+}
+
 // pluginPid returns the pid of p's running process.
 func pluginPid(p *Plugin) int {
 	p.mu.Lock()

@@ -49,6 +49,15 @@ func (faulty) Render(ctx context.Context, w io.Writer, req renderers.Request, in
 			}
 		}
 		os.Exit(3)
+	case "flood":
+		// Output without end, as a broken plugin might write.
+		chunk := make([]byte, plugins.MaxChunk)
+		for ctx.Err() == nil {
+			if _, err := w.Write(chunk); err != nil {
+				return err
+			}
+		}
+		return ctx.Err()
 	case "hang":
 		fmt.Fprintln(w, "partial")
 		time.Sleep(time.Hour) // ignores ctx on purpose
