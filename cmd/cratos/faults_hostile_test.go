@@ -274,3 +274,30 @@ func TestFaultsFIFOInSites(t *testing.T) {
 		t.Fatal("cratos still runs after SIGTERM")
 	}
 }
+
+// TestFaultsProbeNotes: a garbage forwarding value behind a trusted proxy
+// that is always allowed is refused, not served as the proxy; bare CR and
+// NUL in headers are refused; a token after ';' or in the path never
+// reaches the log.
+func TestFaultsProbeNotes(t *testing.T) {
+	m := startMISP(t, feedEvent("block", "block fixture", blockFixture...))
+	p := startCratos(t, procOptions{MISP: m.URL(), Config: "trusted_proxies: [127.0.0.1/32]\n"})
+	list := "/v1/feed/block/type/ipv4/age/1d/output/txt"
+	for _, v := range []string{"garbage", "", "unknown"} {
+		if resp, body := p.authed(t, list, "X-Forwarded-For", v); resp.StatusCode != 400 {
+			t.Errorf("X-Forwarded-For %q from the trusted, always-allowed proxy: %d %s, want 400", v, resp.StatusCode, body)
+		}
+	}
+	for _, h := range []string{"X-Note: a\rb", "X-Note: a\x00b"} {
+		if got := rawStatus(t, p.addr, "GET /v1/status?sites=0 HTTP/1.1\r\nHost: x\r\n"+h+"\r\nConnection: close\r\n\r\n"); !strings.HasPrefix(got, "HTTP/1.1 400") {
+			t.Errorf("header %q: %q, want 400", h, got)
+		}
+	}
+	_, _ = p.get(t, list+"?cache=5;token="+p.token)
+	_, _ = p.get(t, "/v1/feed/block/type/ipv4/age/1d/output/"+p.token)
+	_, _ = p.get(t, "/"+p.token)
+	waitFor(t, "the access lines", 30*time.Second, func() bool { return strings.Count(p.out.String(), `"msg":"request"`) >= 8 })
+	if strings.Contains(p.out.String(), p.token[:40]) {
+		t.Errorf("a token reached the log")
+	}
+}
