@@ -117,23 +117,35 @@ var (
 )
 
 // gzipBomb returns gzip data inflating to length bytes of a JSON answer
-// padded with spaces; it is made once per length.
+// padded with spaces, made once per length. It is a series of gzip
+// members (which a gzip reader reads as one stream): the head, one
+// compressed MiB of spaces repeated, the rest and the tail, so making it
+// costs one MiB of compression whatever the length.
 func gzipBomb(length int64) []byte {
 	bombMu.Lock()
 	defer bombMu.Unlock()
 	if b, ok := bombCache[length]; ok {
 		return b
 	}
-	var out bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&out, gzip.BestCompression)
-	head, tail := []byte(`{"response":{"Attribute":[`), []byte(`]}}`)
-	_, _ = zw.Write(head)
-	pad := bytes.Repeat([]byte{' '}, 1<<20)
-	for left := length - int64(len(head)+len(tail)); left > 0; left -= int64(len(pad)) {
-		_, _ = zw.Write(pad[:min(int64(len(pad)), left)])
+	member := func(p []byte) []byte {
+		var out bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&out, gzip.BestCompression)
+		_, _ = zw.Write(p)
+		_ = zw.Close()
+		return out.Bytes()
 	}
-	_, _ = zw.Write(tail)
-	_ = zw.Close()
+	head, tail := []byte(`{"response":{"Attribute":[`), []byte(`]}}`)
+	const mib = 1 << 20
+	pad := length - int64(len(head)+len(tail))
+	var out bytes.Buffer
+	out.Write(member(head))
+	if pad >= mib {
+		m := member(bytes.Repeat([]byte{' '}, mib))
+		for range pad / mib {
+			out.Write(m)
+		}
+	}
+	out.Write(member(append(bytes.Repeat([]byte{' '}, int(max(pad, 0)%mib)), tail...)))
 	bombCache[length] = out.Bytes()
 	return out.Bytes()
 }

@@ -1,6 +1,8 @@
 package mispsim
 
 import (
+	"bytes"
+	"compress/gzip"
 	"io"
 	"net/http"
 	"strings"
@@ -74,4 +76,17 @@ func TestDelayAndHostileFaults(t *testing.T) {
 		t.Errorf("huge length: read %d bytes, %v; want a short body", len(b), err)
 	}
 	resp.Body.Close()
+}
+
+func TestGzipBombInflatesToItsLength(t *testing.T) {
+	for _, n := range []int64{100, 3<<20 + 17} {
+		zr, err := gzip.NewReader(bytes.NewReader(gzipBomb(n)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(zr)
+		if err != nil || int64(len(b)) != n || !strings.HasPrefix(string(b), `{"response":{"Attribute":[`) || !strings.HasSuffix(string(b), `]}}`) {
+			t.Errorf("bomb of %d: %d bytes, %v", n, len(b), err)
+		}
+	}
 }
