@@ -28,8 +28,11 @@ import (
 
 // Defaults for the zero values of Config.
 const (
-	DefaultStartTimeout  = 10 * time.Second
-	DefaultRenderTimeout = 2 * time.Minute
+	DefaultStartTimeout = 10 * time.Second
+	// DefaultRenderTimeout is below the service's two-minute render
+	// deadline, so a hung plugin is killed, restarted and answered 502
+	// before the request's own deadline ends.
+	DefaultRenderTimeout = 110 * time.Second
 )
 
 // Config says how to run one plugin.
@@ -40,7 +43,8 @@ type Config struct {
 	Name string
 	// Path is the absolute path of the plugin binary.
 	Path string
-	// SHA256 is the hex SHA-256 of the binary, checked before every start.
+	// SHA256 is the hex SHA-256 of the binary, checked before every start;
+	// the bytes checked are copied to a private file and that copy runs.
 	SHA256 string
 	// StartTimeout bounds a start, from exec to a usable connection
 	// (default DefaultStartTimeout).
@@ -163,21 +167,21 @@ func (p *Plugin) start(ctx context.Context) (*instance, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	sum, err := SHA256File(p.cfg.Path)
+	private, removeCopy, err := verifiedCopy(p.cfg.Path, p.cfg.SHA256)
 	if err != nil {
 		return nil, err
 	}
-	if sum != p.cfg.SHA256 {
-		return nil, fmt.Errorf("%w: %s has sha256 %s, the configuration says %s", ErrChecksum, p.cfg.Path, sum, p.cfg.SHA256)
-	}
+	defer removeCopy() // the started process keeps its copy open
 
 	name := p.cfg.displayName()
 	stderr := newLineLog(p.log, name, "stderr")
 	syncErr := newLineLog(p.log, name, "stderr")
 	syncOut := newLineLog(p.log, name, "stdout")
-	cmd := exec.Command(p.cfg.Path)
+	cmd := exec.Command(private)
+	cmd.Args[0] = p.cfg.Path
 	cmd.Env = []string{} // go-plugin appends its handshake variables only
 	cmd.Dir = filepath.Dir(p.cfg.Path)
+	dieWithParent(cmd)
 	proc := goplugin.NewClient(&goplugin.ClientConfig{
 		HandshakeConfig:  Handshake,
 		Plugins:          goplugin.PluginSet{PluginKey: &grpcPlugin{}},
@@ -199,7 +203,8 @@ func (p *Plugin) start(ctx context.Context) (*instance, error) {
 			p.kill(inst, true)
 		}
 	}()
-	conn, err := proc.Client()
+	var conn goplugin.ClientProtocol
+	onLauncherThread(func() { conn, err = proc.Client() })
 	if err != nil {
 		return nil, fmt.Errorf("start %s: %w", p.cfg.Path, err)
 	}

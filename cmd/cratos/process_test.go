@@ -86,6 +86,8 @@ type procOptions struct {
 	Config string
 	// Site is the site file; empty means procSite(5).
 	Site string
+	// Prefix, when set, runs cratos through this command (e.g. prlimit).
+	Prefix []string
 }
 
 // procSite is a site file for the test tag with the given MISP timeout.
@@ -110,6 +112,7 @@ type cratosProc struct {
 	out    *logBuffer
 	cmd    *exec.Cmd
 	exited chan struct{} // closed when the process has exited
+	prefix []string
 	state  *os.ProcessState
 }
 
@@ -131,7 +134,7 @@ func startCratos(t testing.TB, opts procOptions) *cratosProc {
 	if opts.Site == "" {
 		opts.Site = procSite(5)
 	}
-	p := &cratosProc{dir: t.TempDir()}
+	p := &cratosProc{dir: t.TempDir(), prefix: opts.Prefix}
 	cfg := filepath.Join(p.dir, "config", "config.yaml")
 	p.site = filepath.Join(p.dir, "sites", host+".yaml")
 	writeFile(t, cfg, fmt.Sprintf("encryption_key: %q\nsalt: %q\nallways_allowed_ips: [127.0.0.1/32]\ntoken_minting: \"off\"\ncache_max_bytes: 268435456\n%s",
@@ -175,7 +178,8 @@ func (p *cratosProc) start(t testing.TB, bin, cfg string) error {
 	p.base = "http://" + p.addr
 	p.out = &logBuffer{}
 	p.exited = make(chan struct{})
-	p.cmd = exec.Command(bin, "serve", "--config", cfg, "--listen", p.addr)
+	args := append(append([]string{}, p.prefix...), bin, "serve", "--config", cfg, "--listen", p.addr)
+	p.cmd = exec.Command(args[0], args[1:]...)
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
 	if err := p.cmd.Start(); err != nil {
 		return err

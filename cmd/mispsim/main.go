@@ -51,6 +51,15 @@ Flags:
   --tag-prefix P     tag loaded events P:incident-classification=<class>
   --gzip             gzip responses for clients that accept it
   --version          print the version
+  --delay DURATION   delay every restSearch answer (e.g. 2s)
+  --fault NAME       fail every request as NAME says: slow, status, html,
+                     truncated, reset, huge-length, gzip-bomb,
+                     endless-pages, redirect (see package mispsim)
+  --fault-status N   HTTP status of --fault status (default 500)
+  --fault-delay D    wait of --fault slow
+  --fault-length N   bytes declared by huge-length or inflated by
+                     gzip-bomb (default 1 GiB)
+  --fault-location U where --fault redirect points (scheme://host:port)
   --help             show this help
 `
 
@@ -69,6 +78,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	types := fs.String("types", "", "")
 	prefix := fs.String("tag-prefix", "", "")
 	gz := fs.Bool("gzip", false, "")
+	delay := fs.Duration("delay", 0, "")
+	faultName := fs.String("fault", "none", "")
+	faultStatus := fs.Int("fault-status", 0, "")
+	faultDelay := fs.Duration("fault-delay", 0, "")
+	faultLength := fs.Int64("fault-length", 0, "")
+	faultLocation := fs.String("fault-location", "", "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(stdout, usage)
@@ -81,6 +96,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "mispsim: unexpected argument %q (see --help)\n", fs.Arg(0))
 		return 2
 	}
+	fault, err := mispsim.ParseFaultKind(*faultName)
+	if err != nil {
+		fmt.Fprintf(stderr, "mispsim: --fault: %v (see --help)\n", err)
+		return 2
+	}
+	if *delay < 0 {
+		fmt.Fprintln(stderr, "mispsim: --delay must not be negative (see --help)")
+		return 2
+	}
 	if *generate < 0 {
 		fmt.Fprintln(stderr, "mispsim: --generate must not be negative (see --help)")
 		return 2
@@ -89,12 +113,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	start := time.Now()
 	srv, err := mispsim.New(mispsim.Options{
 		Key: *key, DataDir: *data, Generate: *generate, Seed: *seed, TagPrefix: *prefix, Gzip: *gz,
-		GenerateTypes: splitList(*types),
+		GenerateTypes: splitList(*types), Delay: *delay,
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "%v\n", err)
 		return 2
 	}
+	srv.SetFault(mispsim.Fault{Kind: fault, Status: *faultStatus, Delay: *faultDelay, Length: *faultLength, Location: *faultLocation})
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		fmt.Fprintf(stderr, "mispsim: listen: %v\n", err)

@@ -26,6 +26,9 @@ func TestRunErrors(t *testing.T) {
 		{"missing data", []string{"--data", filepath.Join(t.TempDir(), "none")}, 2, "data dir"},
 		{"malformed data", []string{"--data", broken}, 2, "bad.json"},
 		{"bad listen address", []string{"--listen", "256.0.0.1:99999"}, 1, "listen"},
+		{"unknown fault", []string{"--fault", "meteor"}, 2, "unknown fault \"meteor\""},
+		{"negative delay", []string{"--delay", "-1s"}, 2, "--delay must not be negative"},
+		{"bad delay", []string{"--delay", "soon"}, 2, "invalid value"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

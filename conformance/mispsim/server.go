@@ -51,6 +51,8 @@ type Options struct {
 	Now func() time.Time
 	// Gzip compresses responses for clients that accept gzip.
 	Gzip bool
+	// Delay delays every restSearch answer.
+	Delay time.Duration
 }
 
 // Stats counts what a Server holds.
@@ -103,6 +105,9 @@ func (k FaultKind) String() string {
 	case FaultReset:
 		return "reset"
 	}
+	if n, ok := hostileName(k); ok {
+		return n
+	}
 	return "FaultKind(" + strconv.Itoa(int(k)) + ")"
 }
 
@@ -119,6 +124,11 @@ type Fault struct {
 	RestSearchOnly bool
 	// Times limits the fault to that many requests; 0 means until reset.
 	Times int
+	// Length is the size FaultHugeLength declares and FaultGzipBomb
+	// inflates to (default 1 GiB).
+	Length int64
+	// Location is where FaultRedirect sends the client (scheme://host:port).
+	Location string
 }
 
 // Server emulates the MISP REST API. It is an http.Handler and is safe for
@@ -315,6 +325,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.record(r, body, isSearch)
 
 	f := s.takeFault(isSearch)
+	if isSearch && !s.searchDelay(r) {
+		return
+	}
+	if s.serveHostile(w, r, f, body) {
+		return
+	}
 	switch f.Kind {
 	case FaultSlow:
 		t := time.NewTimer(f.Delay)

@@ -34,9 +34,20 @@ func (r *Resolver) Header() string { return r.header }
 // the forwarding header (all occurrences, in order). An invalid peer gives
 // the zero Addr.
 func (r *Resolver) ClientIP(peer netip.Addr, forwarded []string) netip.Addr {
+	a, _ := r.Resolve(peer, forwarded)
+	return a
+}
+
+// Resolve is ClientIP that also reports whether a trusted proxy's header
+// could be read: ok is false when a trusted peer sent a forwarding value
+// that is empty, unknown or not an address before any client address.
+// The address returned then is the last one read (possibly the proxy's),
+// for logs only: a request with !ok must be refused, never served as
+// the proxy.
+func (r *Resolver) Resolve(peer netip.Addr, forwarded []string) (netip.Addr, bool) {
 	peer = peer.Unmap().WithZone("")
 	if !peer.IsValid() || !Contains(r.trusted, peer) {
-		return peer
+		return peer, true
 	}
 	client := peer
 	for i := len(forwarded) - 1; i >= 0; i-- {
@@ -44,17 +55,28 @@ func (r *Resolver) ClientIP(peer netip.Addr, forwarded []string) netip.Addr {
 		for j := len(hops) - 1; j >= 0; j-- {
 			a, ok := parseHop(hops[j])
 			if !ok {
-				// A hop we cannot read: stop at the last trusted answer
-				// rather than skip past it.
-				return client
+				// A hop we cannot read: never skip past it, and never
+				// take the proxy's own address for the client's.
+				return client, false
 			}
 			client = a
 			if !Contains(r.trusted, a) {
-				return a
+				return a, true
 			}
 		}
 	}
-	return client
+	return client, true
+}
+
+// RateKey is the address that limits count for a: a itself for IPv4, its
+// /64 for IPv6 (one host rotates through the addresses of its /64).
+func RateKey(a netip.Addr) netip.Addr {
+	a = a.Unmap().WithZone("")
+	if a.Is6() {
+		p, _ := a.Prefix(64)
+		return p.Addr()
+	}
+	return a
 }
 
 // parseHop reads one forwarding-header element: an address, optionally

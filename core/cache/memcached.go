@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -8,7 +9,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"math"
 	"sync/atomic"
 	"time"
 
@@ -80,6 +80,13 @@ type Options struct {
 	// KeyPrefix is prepended to every item key, to share servers between
 	// deployments. At most 100 bytes, no spaces or control characters.
 	KeyPrefix string
+	// BackgroundTimeout bounds each dial, read and write of the writes
+	// finished in the background (default 10 s): chunked values, and
+	// values whose write timed out in the request path.
+	BackgroundTimeout time.Duration
+	// BackgroundRetries is how often a background write is tried
+	// (default 3).
+	BackgroundRetries int
 }
 
 // Memcached is a Store backed by one or several memcached servers through a
@@ -94,6 +101,7 @@ type Memcached struct {
 	pingKey   string
 
 	hits, misses, corrupt, errs atomic.Uint64
+	bg                          *background // nil in the background writer's own store
 }
 
 // MemcachedStats is a snapshot of a Memcached's counters.
@@ -144,6 +152,12 @@ func NewMemcached(opts Options) (*Memcached, error) {
 	}
 	m := &Memcached{client: client, prefix: opts.KeyPrefix, chunkSize: opts.MaxItemSize - itemOverhead}
 	m.pingKey = m.itemKey("ping:" + hex.EncodeToString(id[:]))
+	bg, err := newBackground(opts)
+	if err != nil {
+		return nil, fmt.Errorf("cache: new memcached: servers: %w", err)
+	}
+	bg.m.prefix, bg.m.chunkSize = m.prefix, m.chunkSize
+	m.bg = bg
 	return m, nil
 }
 
@@ -220,8 +234,20 @@ func (m *Memcached) corruptMiss() ([]byte, time.Time, bool, error) {
 // Set stores value under key for ttl (<= 0: no expiry). A value that does
 // not fit one item is written as chunks first and its manifest last, so a
 // reader sees either the previous value or the complete new one.
+//
+// A write that does not fit the request path (it timed out, as a
+// chunked value can on a loaded machine) finishes in the background: it
+// is written again with a longer timeout, a bounded number of times
+// (WaitWrites waits for such writes).
 func (m *Memcached) Set(ctx context.Context, key string, value []byte, ttl time.Duration) error {
-	if err := m.set(ctx, key, value, ttl); err != nil {
+	at := time.Now()
+	err := m.set(ctx, key, value, ttl)
+	if err != nil && m.bg != nil && ctx.Err() == nil && isTimeout(err) {
+		if m.bg.enqueue(backgroundJob{key: key, value: bytes.Clone(value), ttl: ttl, at: at}) == nil {
+			return nil
+		}
+	}
+	if err != nil {
 		m.errs.Add(1)
 		return fmt.Errorf("cache: memcached set: %w", err)
 	}
@@ -343,40 +369,4 @@ func (m *Memcached) Close() error {
 		return fmt.Errorf("cache: memcached close: %w", err)
 	}
 	return nil
-}
-
-// expiration converts ttl into memcached's expiration field and the moment
-// it stands for. memcached reads values up to 30 days as seconds from now
-// and larger ones as absolute unix times; ttl <= 0 means no expiry (0), and
-// a partial second rounds up, so that a short positive ttl never becomes 0.
-func expiration(ttl time.Duration, now time.Time) (int32, time.Time) {
-	if ttl <= 0 {
-		return 0, time.Time{}
-	}
-	secs := int64(ttl / time.Second)
-	if ttl%time.Second != 0 {
-		secs++
-	}
-	if secs <= relativeExpiryLimit {
-		return int32(secs), now.Add(time.Duration(secs) * time.Second)
-	}
-	abs := min(now.Unix()+secs, math.MaxInt32)
-	return int32(abs), time.Unix(abs, 0)
-}
-
-// The item flags carry the value's expiry as unix seconds (0: none), so that
-// a reader can copy the value into another level with its remaining TTL;
-// memcached itself does not report it.
-func flagsFromExpiry(t time.Time) uint32 {
-	if t.IsZero() {
-		return 0
-	}
-	return uint32(min(max(t.Unix(), 1), math.MaxUint32))
-}
-
-func expiryFromFlags(f uint32) time.Time {
-	if f == 0 {
-		return time.Time{}
-	}
-	return time.Unix(int64(f), 0)
 }

@@ -89,6 +89,14 @@ func assemble(cfg *config.Config, sites *config.Sites, registry *renderers.Regis
 		Observer:  m,
 		// config.yaml's never_block applies to every site.
 		NeverBlock: cfg.NeverBlock,
+		Limits: export.Limits{
+			MaxBuilds:            cfg.MaxConcurrentBuilds,
+			MISPMaxResponseBytes: cfg.MISPMaxResponseBytes,
+			MISPMaxPages:         cfg.MISPMaxPages,
+			MISPMaxAttributes:    cfg.MISPMaxAttributes,
+			RenderMaxBytes:       cfg.RenderMaxBytes,
+			ColdBuildsPerMinute:  cfg.ColdBuildsPerMinute,
+		},
 	})
 	// Late consumers are looked for every 30 s and logged once each.
 	tracker := consumers.New(consumers.Options{Sites: sites, Logger: logger})

@@ -35,6 +35,7 @@ func dnsZones(cfg *config.Config, svc *service) ([]dnsprimary.Zone, error) {
 			Name:          zc.Name,
 			Refresh:       time.Duration(zc.RefreshSeconds) * time.Second,
 			AllowTransfer: zc.AllowTransfer,
+			AllowQuery:    zc.AllowQuery,
 			Notify:        zc.Notify,
 			JournalSize:   zc.JournalSize,
 			Source:        zoneSource(svc, cl.Host, dts),

@@ -9,10 +9,12 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/cratos-project/cratos/core/config"
+	"github.com/cratos-project/cratos/core/server"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -34,6 +36,9 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		cfg.Listen = *listen
 	}
 	logger := newLogger(stderr, cfg.Debug)
+	if n, err := server.RaiseFileLimit(); err != nil {
+		logger.Warn("open-file limit not raised", "limit", n, "error", err)
+	}
 	// Access lines are written in batches so that no request waits on a
 	// write; the service log stays unbuffered.
 	var accessOut io.Writer = stderr
@@ -90,6 +95,7 @@ func run(svc *service, addr string, logger *slog.Logger, ready func(net.Addr)) e
 	defer signal.Stop(sig)
 	done := make(chan error, 1)
 	go func() { done <- svc.server.Serve(ln) }()
+	var reloading atomic.Bool
 	for {
 		select {
 		case err := <-done:
@@ -99,16 +105,25 @@ func run(svc *service, addr string, logger *slog.Logger, ready func(net.Addr)) e
 			return nil
 		case s := <-sig:
 			if s == syscall.SIGHUP {
-				errs := svc.sites.Reload()
-				for _, e := range errs {
-					logger.Error("site file not reloaded; keeping the previous version", "error", e)
+				// Reloading never holds up this loop: a stuck file
+				// system must not block the next SIGTERM.
+				if !reloading.CompareAndSwap(false, true) {
+					logger.Warn("sites reload already running; this SIGHUP is skipped")
+					continue
 				}
-				for _, st := range svc.sites.All() {
-					for _, w := range st.Warnings {
-						logger.Warn("site file: " + w)
+				go func() {
+					defer reloading.Store(false)
+					errs := svc.sites.Reload()
+					for _, e := range errs {
+						logger.Error("site file not reloaded; keeping the previous version", "error", e)
 					}
-				}
-				logger.Info("sites reloaded", "sites", len(svc.sites.All()), "errors", len(errs))
+					for _, st := range svc.sites.All() {
+						for _, w := range st.Warnings {
+							logger.Warn("site file: " + w)
+						}
+					}
+					logger.Info("sites reloaded", "sites", len(svc.sites.All()), "errors", len(errs))
+				}()
 				continue
 			}
 			logger.Info("shutting down", "signal", s.String())

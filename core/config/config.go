@@ -64,6 +64,8 @@ type Config struct {
 	DNS *DNS `yaml:"dns"`
 	// NeverBlock lists values no list of any site may carry.
 	NeverBlock NeverBlock `yaml:"never_block"`
+	// Limits are the connection, upstream and build bounds (limits.go).
+	Limits `yaml:",inline"`
 
 	// Mappings is the dataType -> MISP types table of mappings.yaml, when
 	// that file exists next to config.yaml.
@@ -99,6 +101,8 @@ type DNSZone struct {
 	// RefreshSeconds is how often the zone is rebuilt (default 300).
 	RefreshSeconds int      `yaml:"refresh_seconds"`
 	AllowTransfer  Prefixes `yaml:"allow_transfer"`
+	// AllowQuery may query the zone; default: AllowTransfer.
+	AllowQuery Prefixes `yaml:"allow_query"`
 	// Notify lists host:port of secondaries told of every change.
 	Notify      []string `yaml:"notify"`
 	TSIG        *TSIG    `yaml:"tsig"`
@@ -170,6 +174,7 @@ func (c *Config) setDefaults() {
 	if c.ReverseProxyHeader == "" {
 		c.ReverseProxyHeader = "X-Forwarded-For"
 	}
+	c.Limits.SetDefaults()
 }
 
 // Validate checks the values that decoding cannot.
@@ -221,6 +226,7 @@ func (c *Config) Validate() error {
 		errs = append(errs, c.DNS.validate()...)
 	}
 	errs = append(errs, c.NeverBlock.validate("never_block")...)
+	errs = append(errs, c.Limits.validate()...)
 	for dt := range c.Mappings {
 		if _, ok := indicator.LookupDataType(dt); !ok {
 			errs = append(errs, fmt.Errorf("mappings.yaml: unknown data type %q", dt))

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -59,6 +60,9 @@ type Site struct {
 	Warnings []string `yaml:"-"`
 	// Guard configures what never reaches a device (see Guard).
 	Guard Guard `yaml:"guard"`
+	// TokenMaxDays, when set, caps token lifetime for this site: a token
+	// expiring more than this many days ahead is refused, and not minted.
+	TokenMaxDays int `yaml:"token_max_days"`
 
 	revoked map[string]bool
 }
@@ -125,6 +129,19 @@ func (s *Site) IsEnabled() bool { return s.Enabled == nil || *s.Enabled }
 // true).
 func (s *Site) VerifyCert() bool { return s.MISPVerifyCert == nil || *s.MISPVerifyCert }
 
+// TokenTooLong reports whether a token expiring on expires (YYYY-MM-DD)
+// outlives the site's token_max_days as seen at now.
+func (s *Site) TokenTooLong(expires string, now time.Time) bool {
+	if s.TokenMaxDays <= 0 {
+		return false
+	}
+	exp, err := time.Parse(time.DateOnly, expires)
+	if err != nil {
+		return true
+	}
+	return exp.After(now.UTC().AddDate(0, 0, s.TokenMaxDays))
+}
+
 // IsRevoked reports whether the token fingerprint (lower-case hex sha256)
 // is listed in blacklisted_api_tokens.
 func (s *Site) IsRevoked(fingerprint string) bool { return s.revoked[fingerprint] }
@@ -132,7 +149,7 @@ func (s *Site) IsRevoked(fingerprint string) bool { return s.revoked[fingerprint
 // LoadSite reads one site file. check, when not nil, validates each
 // renderer's options.
 func LoadSite(path string, check RendererCheck) (*Site, error) {
-	data, err := os.ReadFile(path)
+	data, err := readSiteFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("site: %w", err)
 	}
@@ -178,6 +195,9 @@ func (s *Site) validate(path string, data []byte, check RendererCheck) error {
 	}
 	if s.ExpandLimit < 1 || s.ExpandLimit > 32 {
 		errs = append(errs, fmt.Errorf("ipv4ext_expand_limit %d: want 1-32", s.ExpandLimit))
+	}
+	if s.TokenMaxDays < 0 || s.TokenMaxDays > 36500 {
+		errs = append(errs, fmt.Errorf("token_max_days %d: want 0-36500", s.TokenMaxDays))
 	}
 	if s.MemcachedAllTimeout < 0 || s.MemcachedAllTimeout > 86400 {
 		errs = append(errs, fmt.Errorf("memcached_all_timeout %d: want 0-86400", s.MemcachedAllTimeout))
@@ -275,8 +295,8 @@ func (s *Sites) read(previous map[string]*Site) (map[string]*Site, []error) {
 	m := map[string]*Site{}
 	var errs []error
 	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".yaml") {
-			continue
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".yaml") || !e.Type().IsRegular() && e.Type()&os.ModeSymlink == 0 {
+			continue // a FIFO, socket or device is never opened
 		}
 		path := filepath.Join(s.dir, e.Name())
 		st, err := LoadSite(path, s.check)

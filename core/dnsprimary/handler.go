@@ -65,8 +65,27 @@ func (h handler) ServeDNS(w dns.ResponseWriter, r *dns.Msg) {
 	case dns.TypeAXFR, dns.TypeIXFR:
 		s.transfer(w, r, z, snap, remote, tcp)
 	default:
+		if !z.queryAllowed(remote.Addr()) {
+			s.reply(w, r, refused(r), tcp)
+			return
+		}
 		s.reply(w, r, answer(r, snap), tcp)
 	}
+}
+
+// queryAllowed checks an ordinary query's client against AllowQuery, or
+// AllowTransfer when AllowQuery is empty.
+func (z *zoneState) queryAllowed(a netip.Addr) bool {
+	acl := z.cfg.AllowQuery
+	if len(acl) == 0 {
+		acl = z.cfg.AllowTransfer
+	}
+	for _, p := range acl {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }
 
 // peer returns the client address and whether it came over TCP.

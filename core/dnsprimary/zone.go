@@ -37,6 +37,10 @@ type Zone struct {
 	// AllowTransfer lists the client prefixes allowed to transfer the
 	// zone. Empty allows nobody; loopback is allowed only when listed.
 	AllowTransfer []netip.Prefix
+	// AllowQuery lists the client prefixes whose ordinary queries are
+	// answered (anyone else could test names against the block list);
+	// empty means AllowTransfer.
+	AllowQuery []netip.Prefix
 	// Notify lists the secondaries (host:port) told of every new serial.
 	Notify []string
 	// TSIG, when set, is the key that AXFR and IXFR requests must be

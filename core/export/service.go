@@ -1,7 +1,6 @@
 package export
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -82,6 +81,8 @@ type Request struct {
 	RendererOptions map[string]string
 	// Package, when set, wraps the list (PackageTarGz).
 	Package string
+	// Consumer identifies the caller for the cold-build budget.
+	Consumer string
 }
 
 // rendererOptions returns the site's options for renderer name with the
@@ -140,6 +141,8 @@ type Options struct {
 	// WarninglistTTL is how long MISP's warninglists are used before they
 	// are read again (default guard.DefaultWarninglistTTL).
 	WarninglistTTL time.Duration
+	// Limits bound builds (limits.go).
+	Limits Limits
 }
 
 // Observer receives what the Service does, for metrics.
@@ -161,6 +164,7 @@ type Service struct {
 	keyIDCount atomic.Int64
 	sites      sync.Map // site name -> SiteState
 	guard      *guardState
+	limits     *buildLimiter
 }
 
 // SiteState is what the service last saw of a site.
@@ -190,7 +194,7 @@ func New(opts Options) *Service {
 		opts.BuildTimeout = 5 * time.Minute
 	}
 	if opts.RenderTimeout <= 0 {
-		opts.RenderTimeout = 2 * time.Minute
+		opts.RenderTimeout = DefaultRenderTimeout
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -203,7 +207,7 @@ func New(opts Options) *Service {
 	}
 	lkg := newLRU(opts.StaleBytes, artifactSize)
 	lkg.keepLast = true
-	return &Service{opts: opts, hot: newLRU(opts.HotBytes, artifactSize), lkg: lkg, snaps: newLRU(opts.HotBytes, snapshotSize), guard: newGuardState(opts)}
+	return &Service{opts: opts, hot: newLRU(opts.HotBytes, artifactSize), lkg: lkg, snaps: newLRU(opts.HotBytes, snapshotSize), guard: newGuardState(opts), limits: newBuildLimiter(opts.Limits)}
 }
 
 // Renderer resolves the renderer a request names and checks that it can
@@ -233,7 +237,7 @@ func (s *Service) Renderer(r Request) (renderers.Renderer, error) {
 }
 
 // keys names a request's cache entries. group gathers every output of
-// one feed for one site, for clearing.
+// one feed for one site and one MISP key identity, for clearing.
 type keys struct {
 	group, snapshot, artifact string
 }
@@ -245,7 +249,7 @@ func (s *Service) keysFor(r Request) keys {
 	if r.Kind == KindOrg {
 		selector, kind = r.Org, KindOrg
 	}
-	group := strings.Join([]string{r.Site.Name, string(kind), selector, r.DataType.Name, r.Age}, "|")
+	group := strings.Join([]string{keyID, r.Site.Name, string(kind), selector, r.DataType.Name, r.Age}, "|")
 	snapshot := "snap|" + keyID + "|" + group + "|" + strings.Join(r.DataType.MISPTypes, ",") + "|" + strconv.Itoa(r.Site.ExpandLimit) + "/" + strconv.Itoa(r.Site.ExpandMax)
 	out := "out:" + r.Output
 	if r.Kind == KindVendor {
@@ -303,15 +307,21 @@ func (s *Service) Get(ctx context.Context, r Request) (Result, error) {
 	if a, ok := s.hot.get(nsArtifact, s.opts.Now()); ok && fresh(a.Fetched, s.opts.Now(), r.TTL) {
 		return s.result(Result{Artifact: a, Status: Hit, Held: s.holdOf(k.artifact)}), nil
 	}
+	// The build outlives the request that started it, but is cancelled
+	// when every request waiting for it has left.
+	w := s.limits.join(nsArtifact)
 	ch := s.flights.DoChan(nsArtifact, func() (any, error) {
 		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.BuildTimeout)
 		defer cancel()
+		s.limits.started(nsArtifact, cancel)
 		return s.build(bctx, r, rd, k, nsArtifact)
 	})
 	select {
 	case <-ctx.Done():
+		s.limits.leave(nsArtifact, w, true)
 		return Result{}, ctx.Err()
 	case res := <-ch:
+		s.limits.leave(nsArtifact, w, false)
 		if res.Err == nil {
 			return s.result(res.Val.(Result)), nil
 		}
@@ -391,6 +401,9 @@ func (s *Service) snapshot(ctx context.Context, r Request, k keys) (*Snapshot, e
 		}
 	}
 	v, err, _ := s.flights.Do(nsKey, func() (any, error) {
+		if !s.limits.coldAllowed(r.Consumer, now) {
+			return nil, ErrBuildBudget
+		}
 		snap, err := s.fetch(ctx, r)
 		if err != nil {
 			return nil, err
@@ -418,7 +431,7 @@ func (s *Service) fetch(ctx context.Context, r Request) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	client := misp.New(misp.Options{
+	client := misp.New(s.limits.mispOptions(misp.Options{
 		Site:       r.Site.Name,
 		BaseURL:    r.MISPURL,
 		Key:        r.MISPKey,
@@ -426,7 +439,7 @@ func (s *Service) fetch(ctx context.Context, r Request) (*Snapshot, error) {
 		VerifyCert: r.Site.VerifyCert(),
 		UserAgent:  s.opts.UserAgent,
 		Logger:     s.opts.Logger,
-	})
+	}))
 	// Each paging worker extracts into its own slice; they are merged and
 	// sorted once at the end.
 	type part struct {
@@ -451,6 +464,11 @@ func (s *Service) fetch(ctx context.Context, r Request) (*Snapshot, error) {
 		partsMu.Unlock()
 		return func(a indicator.Attribute) { p.ins = p.x.Add(p.ins, a) }
 	}
+	release, err := s.limits.acquire(ctx, r.Site.Name)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	start := time.Now()
 	s.opts.Logger.Info("MISP pull started", "site", r.Site.Name, "kind", string(r.Kind), "feed", r.Feed, "type", r.DataType.Name,
 		"age", r.Age, "page_size", r.Site.PageSize)
@@ -540,7 +558,7 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 	}
 	rctx, cancel := context.WithTimeout(ctx, s.opts.RenderTimeout)
 	defer cancel()
-	var buf bytes.Buffer
+	buf := boundedBuffer{max: s.limits.lim.RenderMaxBytes}
 	if err := rd.Render(rctx, &buf, req, counted); err != nil {
 		return nil, &RenderError{Renderer: info.Name, Err: err}
 	}
@@ -644,8 +662,9 @@ func (s *Service) contentSince(key string, in iter.Seq[indicator.Indicator], fet
 	return fetched, next
 }
 
-// Clear forgets every cached entry of r's feed for its site (all outputs,
-// all MISP keys); the last good lists are kept for MISP outages.
+// Clear forgets every cached entry of r's feed for its site and r's MISP
+// key identity (all outputs): a token clears only what its own key sees.
+// The last good lists are kept for MISP outages.
 func (s *Service) Clear(ctx context.Context, r Request) error {
 	k := s.keysFor(r)
 	return s.opts.Namespace.Bump(ctx, k.group)

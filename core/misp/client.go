@@ -28,10 +28,16 @@ type Options struct {
 	VerifyCert bool
 	// UserAgent is sent with every request.
 	UserAgent string
-	// MaxResponseBytes bounds one response body (default 1 GiB).
+	// MaxResponseBytes bounds one response body after decompression
+	// (default 256 MiB). Content-Length is never trusted for it.
 	MaxResponseBytes int64
 	// Logger, when set, gets one debug line per restSearch page.
 	Logger *slog.Logger
+	// MaxPages bounds the restSearch pages of one search (default 1000).
+	MaxPages int
+	// MaxAttributes bounds the attributes of one search (default
+	// 5,000,000).
+	MaxAttributes int
 }
 
 // Client talks to one MISP instance with one API key. It is safe for
@@ -69,10 +75,16 @@ func New(opts Options) *Client {
 		opts.UserAgent = "Cratos"
 	}
 	if opts.MaxResponseBytes <= 0 {
-		opts.MaxResponseBytes = 1 << 30
+		opts.MaxResponseBytes = 256 << 20
+	}
+	if opts.MaxPages <= 0 {
+		opts.MaxPages = 1000
+	}
+	if opts.MaxAttributes <= 0 {
+		opts.MaxAttributes = 5_000_000
 	}
 	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
-	return &Client{opts: opts, http: &http.Client{Transport: transports[opts.VerifyCert], Timeout: opts.Timeout}}
+	return &Client{opts: opts, http: &http.Client{Transport: transports[opts.VerifyCert], Timeout: opts.Timeout, CheckRedirect: noRedirect}}
 }
 
 // Site returns the site name the client reports in errors.
@@ -119,15 +131,20 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte, buf *
 		buf = new(bytes.Buffer)
 	}
 	buf.Reset()
-	if resp.ContentLength > 0 && resp.ContentLength <= c.opts.MaxResponseBytes {
-		buf.Grow(int(resp.ContentLength) + bytes.MinRead)
-	}
+	// Content-Length is not used to size the buffer: a hostile server
+	// can declare a gigabyte and send thirty bytes.
 	if _, err := buf.ReadFrom(io.LimitReader(resp.Body, c.opts.MaxResponseBytes+1)); err != nil {
 		return nil, nil, c.transportError(ctx, err)
 	}
 	data := buf.Bytes()
 	if int64(len(data)) > c.opts.MaxResponseBytes {
 		return nil, nil, &Error{Kind: BadResponse, Site: c.opts.Site, Detail: fmt.Sprintf("response larger than %d bytes", c.opts.MaxResponseBytes)}
+	}
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		// Redirects are not followed: the key would go wherever MISP
+		// points.
+		return nil, nil, &Error{Kind: BadResponse, Site: c.opts.Site, Status: resp.StatusCode,
+			Detail: fmt.Sprintf("answered HTTP %d (a redirect, not followed: point the token at the final MISP URL)", resp.StatusCode)}
 	}
 	if resp.StatusCode >= 400 {
 		e := statusError(c.opts.Site, resp.StatusCode, data)
@@ -142,6 +159,10 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte, buf *
 	}
 	return data, resp.Header, nil
 }
+
+// noRedirect stops the client at a redirect, so the API key is never sent
+// to another address.
+func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 func (c *Client) transportError(ctx context.Context, err error) error {
 	var ne net.Error

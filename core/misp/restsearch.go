@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"sync"
@@ -95,6 +96,9 @@ var parsers = sync.Pool{New: func() any { return new(fastjson.Parser) }}
 func (c *Client) SearchAttributes(ctx context.Context, q Query, pageSize, parallel int, newSink func() func(indicator.Attribute)) (int, error) {
 	if pageSize <= 0 {
 		n, _, err := c.searchPage(ctx, q, 0, 0, new(bytes.Buffer), new(fastjson.Parser), newSink())
+		if err == nil && n > c.opts.MaxAttributes {
+			err = c.tooMuch(fmt.Sprintf("more than %d attributes", c.opts.MaxAttributes))
+		}
 		return n, err
 	}
 	parallel = max(parallel, 1)
@@ -104,6 +108,9 @@ func (c *Client) SearchAttributes(ctx context.Context, q Query, pageSize, parall
 	defer parsers.Put(firstParser)
 	firstSink := newSink()
 	total, done, err := c.searchPage(ctx, q, pageSize, 1, &firstBuf, firstParser, firstSink)
+	if err == nil && total > c.opts.MaxAttributes {
+		err = c.tooMuch(fmt.Sprintf("more than %d attributes", c.opts.MaxAttributes))
+	}
 	if err != nil || done {
 		return total, err
 	}
@@ -120,6 +127,11 @@ func (c *Client) SearchAttributes(ctx context.Context, q Query, pageSize, parall
 		mu.Lock()
 		defer mu.Unlock()
 		if firstErr != nil || (last != 0 && next > last) {
+			return 0, false
+		}
+		if next > c.opts.MaxPages {
+			firstErr = c.tooMuch(fmt.Sprintf("more than %d pages", c.opts.MaxPages))
+			cancel()
 			return 0, false
 		}
 		p := next
@@ -144,6 +156,9 @@ func (c *Client) SearchAttributes(ctx context.Context, q Query, pageSize, parall
 				n, done, err := c.searchPage(ctx, q, pageSize, page, buf, p, fn)
 				mu.Lock()
 				total += n
+				if err == nil && total > c.opts.MaxAttributes {
+					err = c.tooMuch(fmt.Sprintf("more than %d attributes", c.opts.MaxAttributes))
+				}
 				if err != nil && firstErr == nil {
 					firstErr = err
 					cancel()
@@ -189,6 +204,12 @@ func (c *Client) searchPage(ctx context.Context, q Query, pageSize, page int, bu
 		done = n < pageSize
 	}
 	return n, done, nil
+}
+
+// tooMuch is the error of a search past the client's page or attribute
+// bound.
+func (c *Client) tooMuch(what string) error {
+	return &Error{Kind: BadResponse, Site: c.opts.Site, Detail: "answered " + what + " for one list (misp_max_pages, misp_max_attributes)"}
 }
 
 type shapeError string

@@ -1,8 +1,6 @@
 package server
 
 import (
-	"net/url"
-	"strings"
 	"sync"
 	"time"
 
@@ -38,7 +36,11 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 	l.start(time.Now(), "request")
 	l.str("ip", s.clientIP(c).String())
 	l.str("method", c.Method())
-	l.str("path", redactQuery(c.Path(), string(c.Request().URI().QueryString())))
+	token := ""
+	if cl, ok := c.Locals("caller").(*caller); ok {
+		token = cl.token
+	}
+	l.str("path", redactRequest(c.Path(), string(c.Request().URI().QueryString()), token))
 	l.str("route", c.Route().Path)
 	status := c.Response().StatusCode()
 	l.int("status", status)
@@ -48,7 +50,7 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 	}
 	l.int("bytes", bytes)
 	l.float("ms", float64(time.Since(start).Microseconds())/1000)
-	l.str("ua", c.Get(fiber.HeaderUserAgent))
+	l.str("ua", redactValue(c.Get(fiber.HeaderUserAgent), token))
 	if cl, ok := c.Locals("caller").(*caller); ok {
 		l.str("site", cl.site.Name)
 		l.str("consumer", cl.consumerID())
@@ -68,18 +70,3 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 
 // linePool recycles access log line buffers.
 var linePool = sync.Pool{New: func() any { return &jsonLine{b: make([]byte, 0, 512)} }}
-
-// redactQuery returns path?query with every token value replaced.
-func redactQuery(path, query string) string {
-	if query == "" {
-		return path
-	}
-	parts := strings.Split(query, "&")
-	for i, p := range parts {
-		name, _, _ := strings.Cut(p, "=")
-		if dec, err := url.QueryUnescape(name); err == nil && strings.EqualFold(dec, "token") {
-			parts[i] = name + "=ANONYMIZED"
-		}
-	}
-	return path + "?" + strings.Join(parts, "&")
-}

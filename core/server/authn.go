@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"net/netip"
 
 	"github.com/gofiber/fiber/v2"
@@ -25,6 +26,9 @@ func (c *caller) consumerID() string { return c.fingerprint[:16] }
 
 // authenticate checks the token, the site and the client address in the
 // original's order. On failure it has already answered and returns nil.
+// Only failures count against the client's address (its /64 for IPv6),
+// and an address past the limit is refused only for failing requests: a
+// valid token is served whatever others behind the same address did.
 func (s *Server) authenticate(c *fiber.Ctx) (*caller, error) {
 	cl, status, msg := s.identify(c)
 	if cl != nil {
@@ -41,14 +45,17 @@ func (s *Server) authenticate(c *fiber.Ctx) (*caller, error) {
 func (s *Server) identify(c *fiber.Ctx) (*caller, int, string) {
 	now := s.opts.Now()
 	ip := s.clientIP(c)
-	if s.limiter.blocked(ip, now) {
-		return nil, fiber.StatusTooManyRequests, "Too many failed authentications; try again later."
-	}
+	key := acl.RateKey(ip)
 	// reason goes to the access log (never the token): why the request was
-	// refused, in the operator's words rather than the client's.
+	// refused, in the operator's words rather than the client's. Only
+	// failures count, and only failures are refused once past the limit.
 	fail := func(status int, msg, reason string) (*caller, int, string) {
+		if s.limiter.blocked(key, now) {
+			c.Locals("reason", "too many failed authentications")
+			return nil, fiber.StatusTooManyRequests, "Too many failed authentications; try again later."
+		}
 		c.Locals("reason", reason)
-		s.limiter.fail(ip, now)
+		s.limiter.fail(key, now)
 		return nil, status, msg
 	}
 	token, err := auth.Extract(c.Query("token"), c.Get("token"), c.Get(fiber.HeaderAuthorization))
@@ -73,6 +80,9 @@ func (s *Server) identify(c *fiber.Ctx) (*caller, int, string) {
 	}
 	if site.IsRevoked(fp) {
 		return fail(fiber.StatusForbidden, "The provided API token is blacklisted and cannot be used.", "token revoked in site "+site.Name+" (consumer "+fp[:16]+")")
+	}
+	if site.TokenTooLong(claims.Expires, now) {
+		return fail(fiber.StatusForbidden, fmt.Sprintf("The token expires more than %d days ahead (token_max_days of this site).", site.TokenMaxDays), "token lifetime over token_max_days of site "+site.Name)
 	}
 	if !site.IsEnabled() {
 		return fail(fiber.StatusForbidden, "site disabled", "site "+site.Name+" disabled")

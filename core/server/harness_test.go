@@ -57,6 +57,8 @@ type harness struct {
 	// holds and lookup are handed to the server for the console.
 	holds  server.HoldLister
 	lookup server.LookupFunc
+	// mcs are the memcached clients of the servers started.
+	mcs []*cache.Memcached
 }
 
 type harnessOption func(*harness)
@@ -118,6 +120,7 @@ func (h *harness) start() {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { mc.Close() })
+		h.mcs = append(h.mcs, mc)
 		tiered.L2 = mc
 		shared = tiered.Shared()
 	}
@@ -126,8 +129,12 @@ func (h *harness) start() {
 	m := metrics.New()
 	exp := export.New(export.Options{Renderers: renderers.Builtin(), Store: tiered, Shared: shared, Namespace: cache.NewNamespace(tiered, time.Second),
 		KeySecret: secret[:], Logger: logger, Observer: m, NeverBlock: h.cfg.NeverBlock})
+	failLimit := 1 << 20
+	if h.cfg.AuthFailLimit > 0 {
+		failLimit = h.cfg.AuthFailLimit
+	}
 	srv := server.New(server.Options{Config: h.cfg, Sites: config.NewSites(h.site), Codec: codec, Export: exp,
-		Renderers: renderers.Builtin(), Cache: tiered, CacheKind: "memory", Logger: logger, AccessLog: h.logs, FailLimit: 1 << 20, Metrics: m,
+		Renderers: renderers.Builtin(), Cache: tiered, CacheKind: "memory", Logger: logger, AccessLog: h.logs, FailLimit: failLimit, Metrics: m,
 		Holds: h.holds, Lookup: h.lookup})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -162,6 +169,7 @@ func (h *harness) do(method, path string, headers ...string) (*http.Response, st
 		req.Header.Set(headers[i], headers[i+1])
 	}
 	tr := &http.Transport{DisableCompression: true}
+	defer tr.CloseIdleConnections() // the server caps connections per address
 	resp, err := (&http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
 	if err != nil {
 		h.t.Fatal(err)

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -56,6 +57,10 @@ func upstream(err error) (int, string) {
 	var re *export.RenderError
 	var pe *plugins.Error
 	switch {
+	case errors.Is(err, export.ErrBuildBudget):
+		return fiber.StatusTooManyRequests, err.Error()
+	case errors.Is(err, export.ErrRenderTooLarge):
+		return fiber.StatusBadGateway, err.Error()
 	case errors.As(err, &pe):
 		return fiber.StatusBadGateway, fmt.Sprintf("renderer plugin %s failed: %v", pe.Plugin, pe.Err)
 	case errors.As(err, &me):
@@ -66,6 +71,8 @@ func upstream(err error) (int, string) {
 			return fiber.StatusGatewayTimeout, me.Error()
 		}
 		return fiber.StatusBadGateway, me.Error()
+	case errors.As(err, &re) && errors.Is(err, context.DeadlineExceeded):
+		return fiber.StatusBadGateway, fmt.Sprintf("renderer %s did not finish within the render deadline", re.Renderer)
 	case errors.As(err, &re):
 		return fiber.StatusInternalServerError, fmt.Sprintf("renderer %s failed to build the list", re.Renderer)
 	case errors.Is(err, export.ErrUnknownFeed):

@@ -86,7 +86,7 @@ func (s *Server) table() []route {
 }
 
 func (s *Server) routes() {
-	s.app.Use(s.accessLog, s.recoverer, s.watchProxy)
+	s.app.Use(s.accessLog, s.recoverer, s.checkRequest, s.watchProxy)
 	for _, r := range s.table() {
 		s.addRoute(r)
 	}

@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -26,11 +27,14 @@ func (s *Server) mintAllowed(c *fiber.Ctx) (bool, error) {
 			return false, detail(c, fiber.StatusForbidden, ip.String()+" may not mint tokens.")
 		}
 	}
-	// Minting is cheap now, but a flood of mints is still abuse.
-	if s.limiter.blocked(ip, now) {
+	// Minting is cheap now, but a flood of mints is still abuse. Mints
+	// have their own count, so they never lock out the address's valid
+	// tokens.
+	key := acl.RateKey(ip)
+	if s.mints.blocked(key, now) {
 		return false, detail(c, fiber.StatusTooManyRequests, "Too many requests; try again later.")
 	}
-	s.limiter.fail(ip, now)
+	s.mints.fail(key, now)
 	return true, nil
 }
 
@@ -54,6 +58,9 @@ func (s *Server) mint(f mintForm) (string, auth.Claims, error) {
 	}
 	if err := cl.Validate(); err != nil {
 		return "", cl, err
+	}
+	if site, ok := s.opts.Sites.Get(cl.Host); ok && site.TokenTooLong(cl.Expires, s.opts.Now()) {
+		return "", cl, &auth.ClaimsError{Field: "expire", Reason: fmt.Sprintf("more than %d days ahead (token_max_days of the site)", site.TokenMaxDays)}
 	}
 	tok, err := s.opts.Codec.Mint(cl)
 	return tok, cl, err

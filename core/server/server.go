@@ -66,6 +66,7 @@ type Server struct {
 	app      *fiber.App
 	resolver *acl.Resolver
 	limiter  *failLimiter
+	mints    *failLimiter
 	probes   statusCache
 	proxy    proxyWatch
 	sessions *sessionStore
@@ -108,6 +109,7 @@ func New(opts Options) *Server {
 		opts:     opts,
 		resolver: acl.NewResolver(opts.Config.TrustedProxies, header),
 		limiter:  newFailLimiter(opts.FailLimit, time.Minute),
+		mints:    newFailLimiter(opts.FailLimit, time.Minute),
 	}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "cratos",
@@ -130,7 +132,7 @@ func New(opts Options) *Server {
 func (s *Server) App() *fiber.App { return s.app }
 
 // Serve accepts connections on ln until Shutdown.
-func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
+func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(s.limitListener(ln)) }
 
 // Shutdown stops accepting connections and waits for in-flight requests
 // until ctx is done.

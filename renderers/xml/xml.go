@@ -3,6 +3,10 @@
 //	<?xml version='1.0' encoding='utf8'?>
 //	<ipv4><entry>198.51.100.7</entry>…</ipv4>
 //
+// The original's declaration is kept only where it is valid for the
+// parsers that read it: a document with a non-ASCII value declares
+// encoding='UTF-8' instead (Python's parser refuses 'utf8' there).
+//
 // on one line after the declaration, the root element named after
 // Request.DataType, "<ipv4 />" when there is no entry. In text '&', '<' and
 // '>' are escaped and quotes are not, as the original's serialiser does; a
@@ -14,6 +18,7 @@
 package xml
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -38,8 +43,14 @@ const (
 // DefaultRoot is the root element when Request.DataType is empty.
 const DefaultRoot = "indicators"
 
-// Header is the XML declaration the original writes.
+// Header is the XML declaration the original writes. Its 'utf8' is
+// Python's spelling, which Python's own parser (expat) refuses once a
+// value is not ASCII, so it is written only for all-ASCII documents;
+// any other document declares HeaderUTF8.
 const Header = "<?xml version='1.0' encoding='utf8'?>\n"
+
+// HeaderUTF8 is the declaration of a document with a non-ASCII value.
+const HeaderUTF8 = "<?xml version='1.0' encoding='UTF-8'?>\n"
 
 // Info implements renderers.Renderer.
 func (Renderer) Info() renderers.Info {
@@ -62,8 +73,11 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 	if !validName(root) {
 		return fmt.Errorf("xml: render: data type %q is not an XML element name", root)
 	}
-	o := renderers.NewOut(ctx, w)
-	o.WriteString(Header)
+	// The body is held until its end: the declaration depends on whether
+	// any value is not ASCII.
+	var body bytes.Buffer
+	o := renderers.NewOut(ctx, &body)
+	ascii := true
 	var buf []byte
 	n, forbidden, invalid := 0, 0, 0
 	for i := range in {
@@ -85,6 +99,7 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 			buf = append(buf, '>')
 		}
 		buf = append(buf, "<entry>"...)
+		ascii = ascii && isASCII(i.Value)
 		buf = AppendText(buf, i.Value)
 		buf = append(buf, "</entry>"...)
 		_, _ = o.Write(buf)
@@ -98,9 +113,28 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 	if err := o.Close(); err != nil {
 		return fmt.Errorf("xml: render: %w", err)
 	}
+	header := Header
+	if !ascii {
+		header = HeaderUTF8
+	}
+	if _, err := io.WriteString(w, header); err != nil {
+		return fmt.Errorf("xml: render: %w", err)
+	}
+	if _, err := body.WriteTo(w); err != nil {
+		return fmt.Errorf("xml: render: %w", err)
+	}
 	req.Drop(DropForbiddenChar, forbidden)
 	req.Drop(DropInvalidUTF8, invalid)
 	return nil
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 type verdict int

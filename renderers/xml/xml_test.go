@@ -41,19 +41,19 @@ func TestRenderBytes(t *testing.T) {
 		{"specials escaped, quotes kept", "url", subjects(`http://x.example/?a=<b>&c="d"&e='f'`),
 			"<?xml version='1.0' encoding='utf8'?>\n<url><entry>http://x.example/?a=&lt;b&gt;&amp;c=\"d\"&amp;e='f'</entry></url>", nil},
 		{"UTF-8 kept", "email-subject", subjects("Ünïcödé – 日本語 🎉"),
-			"<?xml version='1.0' encoding='utf8'?>\n<email-subject><entry>Ünïcödé – 日本語 🎉</entry></email-subject>", nil},
+			"<?xml version='1.0' encoding='UTF-8'?>\n<email-subject><entry>Ünïcödé – 日本語 🎉</entry></email-subject>", nil},
 		{"multi-line rule kept, CR as reference", "yara", []indicator.Indicator{{Type: indicator.Yara, Value: "rule a\n{\r\tcondition: true\n}"}},
 			"<?xml version='1.0' encoding='utf8'?>\n<yara><entry>rule a\n{&#13;\tcondition: true\n}</entry></yara>", nil},
 		{"control character dropped", "email-subject", subjects("bell\x07ring", "ok", "esc\x1b"),
 			"<?xml version='1.0' encoding='utf8'?>\n<email-subject><entry>ok</entry></email-subject>", map[string]int{DropForbiddenChar: 2}},
 		{"non-characters dropped", "email-subject", subjects("a\uffff", "b\ufffe", "c\ufffd"),
-			"<?xml version='1.0' encoding='utf8'?>\n<email-subject><entry>c\ufffd</entry></email-subject>", map[string]int{DropForbiddenChar: 2}},
+			"<?xml version='1.0' encoding='UTF-8'?>\n<email-subject><entry>c\ufffd</entry></email-subject>", map[string]int{DropForbiddenChar: 2}},
 		{"invalid UTF-8 dropped", "email-subject", subjects("a\xffb", "ok"),
 			"<?xml version='1.0' encoding='utf8'?>\n<email-subject><entry>ok</entry></email-subject>", map[string]int{DropInvalidUTF8: 1}},
 		{"everything dropped", "email-subject", subjects("\x01"),
 			"<?xml version='1.0' encoding='utf8'?>\n<email-subject />", map[string]int{DropForbiddenChar: 1}},
 		{"DEL, NEL and BOM allowed", "mutex", subjects("a\x7fb\u0085c\ufeff"),
-			"<?xml version='1.0' encoding='utf8'?>\n<mutex><entry>a\x7fb\u0085c\ufeff</entry></mutex>", nil},
+			"<?xml version='1.0' encoding='UTF-8'?>\n<mutex><entry>a\x7fb\u0085c\ufeff</entry></mutex>", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

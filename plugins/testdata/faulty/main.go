@@ -1,5 +1,5 @@
 // Command faulty is a test plugin that misbehaves on demand. The request's
-// feed names the fault; the name the binary is started under names a fault
+// feed (or a site named fault-<fault>) names the fault; the name the binary is started under names a fault
 // at start.
 package main
 
@@ -33,7 +33,11 @@ func (faulty) Info() renderers.Info {
 }
 
 func (faulty) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	switch req.Feed {
+	fault := req.Feed
+	if f, ok := strings.CutPrefix(req.Site, "fault-"); ok {
+		fault = f // a site named fault-X makes fault X on any feed
+	}
+	switch fault {
 	case "panic":
 		fmt.Fprintln(w, "partial")
 		panic("faulty: boom")
@@ -45,6 +49,15 @@ func (faulty) Render(ctx context.Context, w io.Writer, req renderers.Request, in
 			}
 		}
 		os.Exit(3)
+	case "flood":
+		// Output without end, as a broken plugin might write.
+		chunk := make([]byte, plugins.MaxChunk)
+		for ctx.Err() == nil {
+			if _, err := w.Write(chunk); err != nil {
+				return err
+			}
+		}
+		return ctx.Err()
 	case "hang":
 		fmt.Fprintln(w, "partial")
 		time.Sleep(time.Hour) // ignores ctx on purpose

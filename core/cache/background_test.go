@@ -1,0 +1,86 @@
+package cache
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/core/cache/memcachedtest"
+)
+
+// slowProxy forwards to addr, holding every answer back by delay: a
+// memcached on a loaded machine.
+func slowProxy(t *testing.T, addr string, delay time.Duration) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			s, err := net.Dial("tcp", addr)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			go func() { _, _ = io.Copy(s, c); s.Close() }()
+			go func() {
+				defer c.Close()
+				buf := make([]byte, 64<<10)
+				for {
+					n, err := s.Read(buf)
+					if n > 0 {
+						time.Sleep(delay)
+						if _, werr := c.Write(buf[:n]); werr != nil {
+							return
+						}
+					}
+					if err != nil {
+						return
+					}
+				}
+			}()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+func TestTimedOutWritesFinishInTheBackground(t *testing.T) {
+	addr, _ := memcachedtest.Start(t)
+	slow := slowProxy(t, addr, 150*time.Millisecond)
+	m, err := NewMemcached(Options{Servers: []string{slow}, Timeout: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	small, large := []byte("one item"), bytes.Repeat([]byte("0123456789abcdef"), 3<<16) // 3 MiB: chunked
+	for _, v := range [][]byte{small, large} {
+		if err := m.Set(context.Background(), string(v[:8]), v, time.Hour); err != nil {
+			t.Fatalf("Set of %d bytes: %v, want it handed to the background", len(v), err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := m.WaitWrites(ctx); err != nil {
+		t.Fatal(err)
+	}
+	direct, err := NewMemcached(Options{Servers: []string{addr}, Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer direct.Close()
+	for _, v := range [][]byte{small, large} {
+		got, ok, err := direct.Get(context.Background(), string(v[:8]))
+		if err != nil || !ok || !bytes.Equal(got, v) {
+			t.Errorf("value of %d bytes after the background write: ok=%v err=%v, %d bytes", len(v), ok, err, len(got))
+		}
+	}
+}

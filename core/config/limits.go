@@ -1,0 +1,94 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Limits bound what clients and upstreams can make the service spend. A
+// zero value takes the default (see SetDefaults); every key is in
+// config.yaml at the top level.
+type Limits struct {
+	// MaxConnections caps open client connections in total (default
+	// 4096, and never more than the open-file limit allows).
+	MaxConnections int `yaml:"max_connections"`
+	// MaxConnectionsPerIP caps open connections from one address (one /64
+	// for IPv6); trusted_proxies are exempt (default 1024).
+	MaxConnectionsPerIP int `yaml:"max_connections_per_ip"`
+	// MaxConcurrentBuilds caps list builds reading MISP at once, process
+	// wide (default 4).
+	MaxConcurrentBuilds int `yaml:"max_concurrent_builds"`
+	// MISPMaxResponseBytes bounds one MISP answer after decompression
+	// (default 256 MiB).
+	MISPMaxResponseBytes int64 `yaml:"misp_max_response_bytes"`
+	// MISPMaxPages bounds the restSearch pages of one build (default 1000).
+	MISPMaxPages int `yaml:"misp_max_pages"`
+	// MISPMaxAttributes bounds the attributes of one build (default
+	// 5,000,000).
+	MISPMaxAttributes int `yaml:"misp_max_attributes"`
+	// RenderMaxBytes bounds one rendered list, built-in or plugin
+	// (default 256 MiB).
+	RenderMaxBytes int64 `yaml:"render_max_bytes"`
+	// ColdBuildsPerMinute is how many lists one token may have built from
+	// MISP per minute; cache hits are free (default 30).
+	ColdBuildsPerMinute int `yaml:"cold_builds_per_minute"`
+}
+
+// Limit defaults.
+const (
+	DefaultMaxConnections       = 4096
+	DefaultMaxConnectionsPerIP  = 1024
+	DefaultMaxConcurrentBuilds  = 4
+	DefaultMISPMaxResponseBytes = 256 << 20
+	DefaultMISPMaxPages         = 1000
+	DefaultMISPMaxAttributes    = 5_000_000
+	DefaultRenderMaxBytes       = 256 << 20
+	DefaultColdBuildsPerMinute  = 30
+)
+
+// SetDefaults fills the zero values.
+func (l *Limits) SetDefaults() {
+	def := func(v *int, d int) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	def(&l.MaxConnections, DefaultMaxConnections)
+	def(&l.MaxConnectionsPerIP, DefaultMaxConnectionsPerIP)
+	def(&l.MaxConcurrentBuilds, DefaultMaxConcurrentBuilds)
+	def(&l.MISPMaxPages, DefaultMISPMaxPages)
+	def(&l.MISPMaxAttributes, DefaultMISPMaxAttributes)
+	def(&l.ColdBuildsPerMinute, DefaultColdBuildsPerMinute)
+	if l.MISPMaxResponseBytes == 0 {
+		l.MISPMaxResponseBytes = DefaultMISPMaxResponseBytes
+	}
+	if l.RenderMaxBytes == 0 {
+		l.RenderMaxBytes = DefaultRenderMaxBytes
+	}
+}
+
+// validate refuses negative limits.
+func (l *Limits) validate() []error {
+	var errs []error
+	for _, f := range []struct {
+		name string
+		v    int64
+	}{
+		{"max_connections", int64(l.MaxConnections)},
+		{"max_connections_per_ip", int64(l.MaxConnectionsPerIP)},
+		{"max_concurrent_builds", int64(l.MaxConcurrentBuilds)},
+		{"misp_max_response_bytes", l.MISPMaxResponseBytes},
+		{"misp_max_pages", int64(l.MISPMaxPages)},
+		{"misp_max_attributes", int64(l.MISPMaxAttributes)},
+		{"render_max_bytes", l.RenderMaxBytes},
+		{"cold_builds_per_minute", int64(l.ColdBuildsPerMinute)},
+	} {
+		if f.v < 0 {
+			errs = append(errs, fmt.Errorf("%s must not be negative", f.name))
+		}
+	}
+	if l.MaxConnectionsPerIP > l.MaxConnections && l.MaxConnections > 0 {
+		errs = append(errs, errors.New("max_connections_per_ip must not exceed max_connections"))
+	}
+	return errs
+}

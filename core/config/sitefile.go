@@ -1,0 +1,65 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"syscall"
+	"time"
+)
+
+// Site files are small; anything else in the sites folder is refused
+// rather than read.
+const (
+	siteFileMaxBytes = 1 << 20
+	siteReadTimeout  = 10 * time.Second
+)
+
+// errNotRegular is a site "file" that is a FIFO, device, socket or folder.
+var errNotRegular = errors.New("not a regular file; skipped")
+
+// readSiteFile reads a site file without ever blocking for good: a FIFO
+// or device is refused before it is read (opened non-blocking, checked
+// with fstat), and a read that hangs (a stuck network file system) is
+// abandoned after siteReadTimeout.
+func readSiteFile(path string) ([]byte, error) {
+	type result struct {
+		b   []byte
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		b, err := readRegular(path)
+		ch <- result{b, err}
+	}()
+	select {
+	case r := <-ch:
+		return r.b, r.err
+	case <-time.After(siteReadTimeout):
+		return nil, fmt.Errorf("%s: no answer from the file system within %s; skipped", path, siteReadTimeout)
+	}
+}
+
+func readRegular(path string) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: %w", path, errNotRegular)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, siteFileMaxBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > siteFileMaxBytes {
+		return nil, fmt.Errorf("%s: larger than %d bytes; skipped", path, siteFileMaxBytes)
+	}
+	return b, nil
+}

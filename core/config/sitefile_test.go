@@ -1,0 +1,52 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func TestReloadSkipsWhatIsNotARegularFile(t *testing.T) {
+	path := layout(t, originalConfig, map[string]string{"a.example.yaml": originalSite})
+	cfg, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sites, err := LoadSites(cfg.SitesDir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(cfg.SitesDir, "fifo.example.yaml")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	if err := os.Symlink(fifo, filepath.Join(cfg.SitesDir, "link.example.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(cfg.SitesDir, "a.example.yaml"), filepath.Join(cfg.SitesDir, "alias.example.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan []error, 1)
+	go func() { done <- sites.Reload() }()
+	var errs []error
+	select {
+	case errs = <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("reload blocked on a FIFO in the sites folder")
+	}
+	if len(errs) != 1 || !errors.Is(errs[0], errNotRegular) || !strings.Contains(errs[0].Error(), "link.example.yaml") {
+		t.Errorf("reload errors %v, want one: link.example.yaml is not a regular file", errs)
+	}
+	for _, name := range []string{"a.example", "alias.example"} {
+		if _, ok := sites.Get(name); !ok {
+			t.Errorf("site %s not loaded", name)
+		}
+	}
+	if _, ok := sites.Get("fifo.example"); ok {
+		t.Error("a FIFO became a site")
+	}
+}

@@ -1,0 +1,213 @@
+package export
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/cratos-project/cratos/core/misp"
+)
+
+// Limits bound what building lists may cost. Zero values take the
+// defaults of config.Limits.
+type Limits struct {
+	// MaxBuilds caps the lists being read from MISP at once, process wide
+	// (default 4); a build waits for a slot within its build timeout.
+	MaxBuilds int
+	// MISPMaxResponseBytes, MISPMaxPages and MISPMaxAttributes bound one
+	// build's MISP answers (see misp.Options).
+	MISPMaxResponseBytes int64
+	MISPMaxPages         int
+	MISPMaxAttributes    int
+	// RenderMaxBytes bounds one rendered list (default 256 MiB).
+	RenderMaxBytes int64
+	// ColdBuildsPerMinute is how many lists one consumer (Request.Consumer)
+	// may have fetched from MISP per minute; 0 means no budget.
+	ColdBuildsPerMinute int
+}
+
+// DefaultRenderTimeout bounds one render when Options.RenderTimeout is
+// zero; plugins keep their own deadline below it.
+const DefaultRenderTimeout = 2 * time.Minute
+
+// ErrBuildBudget refuses a list that would be fetched from MISP when the
+// consumer has used its cold-build budget.
+var ErrBuildBudget = errors.New("too many lists built from MISP for this token in the last minute; cached lists are still served")
+
+// ErrRenderTooLarge is a rendered list past Limits.RenderMaxBytes.
+var ErrRenderTooLarge = errors.New("rendered list is larger than render_max_bytes")
+
+// buildLimiter holds a Service's build slots, the requests waiting for
+// each build, and the consumers' cold-build budgets.
+type buildLimiter struct {
+	lim   Limits
+	slots chan struct{}
+
+	mu      sync.Mutex
+	waiting map[string]*waiters
+
+	coldMu sync.Mutex
+	cold   map[string]*bucket
+}
+
+func newBuildLimiter(l Limits) *buildLimiter {
+	if l.MaxBuilds <= 0 {
+		l.MaxBuilds = 4
+	}
+	if l.RenderMaxBytes <= 0 {
+		l.RenderMaxBytes = 256 << 20
+	}
+	return &buildLimiter{lim: l, slots: make(chan struct{}, l.MaxBuilds), waiting: map[string]*waiters{}, cold: map[string]*bucket{}}
+}
+
+// acquire takes a build slot, waiting at most until ctx ends.
+func (b *buildLimiter) acquire(ctx context.Context, site string) (func(), error) {
+	select {
+	case b.slots <- struct{}{}:
+		return func() { <-b.slots }, nil
+	case <-ctx.Done():
+		return nil, &misp.Error{Kind: misp.Timeout, Site: site, Detail: fmt.Sprintf("no build slot free (max_concurrent_builds %d)", cap(b.slots))}
+	}
+}
+
+// waiters counts the requests waiting for one build; when the last one
+// gives up, the build is cancelled. A caller whose context never ends (a
+// background refresh) keeps its build alive.
+type waiters struct {
+	n      int
+	cancel context.CancelFunc
+}
+
+func (b *buildLimiter) join(key string) *waiters {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	w := b.waiting[key]
+	if w == nil {
+		w = &waiters{}
+		b.waiting[key] = w
+	}
+	w.n++
+	return w
+}
+
+// started registers the cancel function of the build for key; a build
+// nobody waits for any more is cancelled at once.
+func (b *buildLimiter) started(key string, cancel context.CancelFunc) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	w := b.waiting[key]
+	if w == nil {
+		cancel()
+		return
+	}
+	w.cancel = cancel
+}
+
+// leave ends one wait; gaveUp says the request left before the result.
+func (b *buildLimiter) leave(key string, w *waiters, gaveUp bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	w.n--
+	if w.n > 0 {
+		return
+	}
+	if b.waiting[key] == w {
+		delete(b.waiting, key)
+	}
+	if gaveUp && w.cancel != nil {
+		w.cancel()
+	}
+}
+
+// bucket is a token bucket of cold builds.
+type bucket struct {
+	tokens float64
+	at     time.Time
+}
+
+const coldBudgetMaxConsumers = 100_000
+
+// coldAllowed takes one cold build from consumer's budget.
+func (b *buildLimiter) coldAllowed(consumer string, now time.Time) bool {
+	per := b.lim.ColdBuildsPerMinute
+	if per <= 0 || consumer == "" {
+		return true
+	}
+	b.coldMu.Lock()
+	defer b.coldMu.Unlock()
+	k := b.cold[consumer]
+	if k == nil {
+		if len(b.cold) >= coldBudgetMaxConsumers {
+			clear(b.cold)
+		}
+		k = &bucket{tokens: float64(per), at: now}
+		b.cold[consumer] = k
+	}
+	k.tokens = min(float64(per), k.tokens+now.Sub(k.at).Minutes()*float64(per))
+	k.at = now
+	if k.tokens < 1 {
+		return false
+	}
+	k.tokens--
+	return true
+}
+
+// mispOptions applies the limits to a MISP client's options.
+func (b *buildLimiter) mispOptions(o misp.Options) misp.Options {
+	o.MaxResponseBytes = b.lim.MISPMaxResponseBytes
+	o.MaxPages = b.lim.MISPMaxPages
+	o.MaxAttributes = b.lim.MISPMaxAttributes
+	return o
+}
+
+// boundedBuffer is a bytes.Buffer that refuses to grow past max.
+type boundedBuffer struct {
+	bytes.Buffer
+	max int64
+}
+
+func (b *boundedBuffer) Write(p []byte) (int, error) {
+	if int64(b.Len())+int64(len(p)) > b.max {
+		return 0, ErrRenderTooLarge
+	}
+	return b.Buffer.Write(p)
+}
+
+func (b *boundedBuffer) WriteString(s string) (int, error) {
+	if int64(b.Len())+int64(len(s)) > b.max {
+		return 0, ErrRenderTooLarge
+	}
+	return b.Buffer.WriteString(s)
+}
+
+func (b *boundedBuffer) WriteByte(c byte) error {
+	if int64(b.Len())+1 > b.max {
+		return ErrRenderTooLarge
+	}
+	return b.Buffer.WriteByte(c)
+}
+
+// ReadFrom reads through Write so the bound holds.
+func (b *boundedBuffer) ReadFrom(r io.Reader) (int64, error) {
+	var total int64
+	p := make([]byte, 32<<10)
+	for {
+		n, err := r.Read(p)
+		if n > 0 {
+			if _, werr := b.Write(p[:n]); werr != nil {
+				return total, werr
+			}
+			total += int64(n)
+		}
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return total, nil
+			}
+			return total, err
+		}
+	}
+}

@@ -1,0 +1,99 @@
+package server_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/cratos-project/cratos/core/config"
+)
+
+func TestFailuresNeverLockOutValidTokens(t *testing.T) {
+	h := newHarness(t, withConfig(func(c *config.Config) {
+		c.AuthFailLimit = 5
+		c.TrustedProxies = config.Prefixes{mustPrefix(t, "127.0.0.2/32")}
+	}))
+	bad := h.token[:len(h.token)-4] + "AAAA"
+	for i := range 8 {
+		want := 403
+		if i >= 5 {
+			want = 429
+		}
+		if resp, body := h.get(feedPath, "token", bad); resp.StatusCode != want {
+			t.Fatalf("bad token %d: %d %s, want %d", i, resp.StatusCode, body, want)
+		}
+	}
+	// A valid token from the same address is served.
+	if resp, body := h.authed(feedPath); resp.StatusCode != 200 {
+		t.Errorf("valid token after others failed: %d %s, want 200", resp.StatusCode, body)
+	}
+	if resp, _ := h.get(feedPath, "token", bad); resp.StatusCode != 429 {
+		t.Errorf("bad token after a valid one: %d, want 429 (success does not reset failures)", resp.StatusCode)
+	}
+
+	// Successful mints do not count as failures, nor lock anyone out.
+	mint := `{"proto":"https","domain":"misp.example.net","port":"443","auth":"aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789aBcD","expire":"2099-01-01"}`
+	for i := range 7 {
+		resp, body := h.post("/v1/generate_token_json", "application/json", mint)
+		if want := map[bool]int{true: 200, false: 429}[i < 5]; resp.StatusCode != want {
+			t.Fatalf("mint %d: %d %s, want %d", i, resp.StatusCode, body, want)
+		}
+	}
+	if resp, body := h.authed(feedPath); resp.StatusCode != 200 {
+		t.Errorf("valid token after mints: %d %s, want 200", resp.StatusCode, body)
+	}
+}
+
+func TestIPv6FailuresCountPer64(t *testing.T) {
+	h := newHarness(t, withConfig(func(c *config.Config) {
+		c.AuthFailLimit = 3
+		c.TrustedProxies = config.Prefixes{mustPrefix(t, "127.0.0.1/32")}
+	}))
+	bad := h.token[:len(h.token)-4] + "AAAA"
+	// Rotating through one /64 does not get around the limit.
+	for i := range 5 {
+		want := 403
+		if i >= 3 {
+			want = 429
+		}
+		addr := fmt.Sprintf("2001:db8:0:7::%x", i+1)
+		if resp, body := h.get(feedPath, "token", bad, "X-Forwarded-For", addr); resp.StatusCode != want {
+			t.Fatalf("bad token from %s: %d %s, want %d", addr, resp.StatusCode, body, want)
+		}
+	}
+	if resp, body := h.get(feedPath, "token", bad, "X-Forwarded-For", "2001:db8:0:8::1"); resp.StatusCode != 403 {
+		t.Errorf("another /64: %d %s, want 403", resp.StatusCode, body)
+	}
+}
+
+func TestBadForwardingValueIsRefused(t *testing.T) {
+	h := newHarness(t, withConfig(func(c *config.Config) {
+		c.TrustedProxies = config.Prefixes{mustPrefix(t, "127.0.0.1/32")}
+	}))
+	tests := []struct {
+		name, value string
+		status      int
+	}{
+		{"garbage", "not-an-address", 400},
+		{"empty", "", 400},
+		{"unknown", "unknown", 400},
+		{"garbage after a client", "192.0.2.5, bogus", 400},
+		{"a client outside the allowed addresses", "192.0.2.5", 403},
+		{"an allowed client", "127.0.0.9", 200},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, body := h.authed(feedPath, "X-Forwarded-For", tc.value)
+			if resp.StatusCode != tc.status {
+				t.Errorf("X-Forwarded-For %q: %d %s, want %d", tc.value, resp.StatusCode, body, tc.status)
+			}
+			if tc.status == 400 && !strings.Contains(body, "names no client address") {
+				t.Errorf("body %s", body)
+			}
+		})
+	}
+	// Without the header, the proxy's own request is its own.
+	if resp, body := h.authed(feedPath); resp.StatusCode != 200 {
+		t.Errorf("no header: %d %s", resp.StatusCode, body)
+	}
+}

@@ -1,0 +1,46 @@
+package server
+
+import (
+	"bytes"
+	"net"
+	"net/netip"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// checkRequest refuses (400) a request with a bare CR or a NUL in a
+// header (a proxy or log reading headers differently could be fooled),
+// and one whose trusted proxy sent a forwarding header that names no
+// readable client address: serving it as the proxy's own address would
+// give it the proxy's rights.
+func (s *Server) checkRequest(c *fiber.Ctx) error {
+	bad := false
+	c.Request().Header.VisitAll(func(k, v []byte) {
+		if bytes.ContainsAny(k, "\r\x00") || bytes.ContainsAny(v, "\r\x00") {
+			bad = true
+		}
+	})
+	if bad {
+		return detail(c, fiber.StatusBadRequest, "A header holds a carriage return or NUL character.")
+	}
+	h := s.resolver.Header()
+	if h == "" {
+		return c.Next()
+	}
+	vals := c.Request().Header.PeekAll(h)
+	if len(vals) == 0 {
+		return c.Next()
+	}
+	var peer netip.Addr
+	if ta, ok := c.Context().RemoteAddr().(*net.TCPAddr); ok {
+		peer, _ = netip.AddrFromSlice(ta.IP)
+	}
+	fwd := make([]string, len(vals))
+	for i, v := range vals {
+		fwd[i] = string(v)
+	}
+	if _, ok := s.resolver.Resolve(peer, fwd); !ok {
+		return detail(c, fiber.StatusBadRequest, "The "+h+" header from the proxy names no client address.")
+	}
+	return c.Next()
+}

@@ -1,0 +1,47 @@
+package server_test
+
+import (
+	"bufio"
+	"io"
+	"net"
+	"strings"
+	"testing"
+	"time"
+)
+
+// rawRequest sends request bytes as they are and returns the status line.
+func rawRequest(t *testing.T, base, request string) string {
+	t.Helper()
+	c, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(30 * time.Second))
+	if _, err := io.WriteString(c, request); err != nil {
+		t.Fatal(err)
+	}
+	line, _ := bufio.NewReader(c).ReadString('\n')
+	return strings.TrimSpace(line)
+}
+
+func TestControlCharactersInHeadersAreRefused(t *testing.T) {
+	h := newHarness(t)
+	tests := []struct {
+		name, header string
+		want         string
+	}{
+		{"bare CR", "X-Note: a\rb", "HTTP/1.1 400 Bad Request"},
+		{"NUL", "X-Note: a\x00b", "HTTP/1.1 400 Bad Request"},
+		{"CR in the token", "token: " + h.token[:10] + "\r" + h.token[10:], "HTTP/1.1 400 Bad Request"},
+		{"plain", "X-Note: a b", "HTTP/1.1 200 OK"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := rawRequest(t, h.base, "GET /v1/status?sites=0 HTTP/1.1\r\nHost: x\r\n"+tc.header+"\r\nConnection: close\r\n\r\n")
+			if got != tc.want {
+				t.Errorf("status line %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
