@@ -26,11 +26,15 @@ func limitsService(l Limits) *Service {
 
 func limitsRequest(url, key, age string) Request {
 	ipv4, _ := indicator.LookupDataType("ipv4")
-	site := &config.Site{Name: "127.0.0.1", Tag: "t", MISPTimeoutSeconds: 60}
+	// The fake MISPs answer restSearch only: the guard's warninglists are
+	// not asked for.
+	off := false
+	site := &config.Site{Name: "127.0.0.1", Tag: "t", MISPTimeoutSeconds: 60, Guard: config.Guard{Warninglists: &off}}
 	return Request{Site: site, MISPURL: url, MISPKey: key, Kind: KindFeed, Feed: "any", DataType: ipv4, Age: age, Output: "txt", TTL: time.Minute, Consumer: "c1"}
 }
 
-// attrsJSON is a restSearch answer with n ip-dst attributes.
+// attrsJSON is a restSearch answer with n ip-dst attributes (in the shared
+// address space of RFC 6598, which the guard lets through).
 func attrsJSON(n int) string {
 	var b strings.Builder
 	b.WriteString(`{"response":{"Attribute":[`)
@@ -38,7 +42,7 @@ func attrsJSON(n int) string {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		fmt.Fprintf(&b, `{"type":"ip-dst","value":"10.0.%d.%d","to_ids":1}`, i/250, i%250+1)
+		fmt.Fprintf(&b, `{"type":"ip-dst","value":"100.64.%d.%d","to_ids":1}`, i/250, i%250+1)
 	}
 	b.WriteString(`]}}`)
 	return b.String()
