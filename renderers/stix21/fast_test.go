@@ -59,8 +59,9 @@ func TestIsPlain(t *testing.T) {
 }
 
 // TestTimestampMatchesTime checks the day-cached timestamps against
-// package time for every day from 1970 to 9999, at seconds that move
-// within a day and across days in both directions.
+// package time for every day from 1970 to 9999 (every 29th under the race
+// detector), at seconds that move within a day and across days in both
+// directions.
 func TestTimestampMatchesTime(t *testing.T) {
 	e := newEncoder(config{identityName: "x"}, time.Unix(0, 0))
 	const last = 253402300799 // 9999-12-31T23:59:59Z
@@ -71,7 +72,11 @@ func TestTimestampMatchesTime(t *testing.T) {
 			t.Fatalf("timestamp(%d) = %s, want %s", ts, got, want)
 		}
 	}
-	for day := int64(0); day*86400 <= last; day++ {
+	step := int64(1)
+	if raceEnabled {
+		step = 29 // every day of the month and of the week still comes up
+	}
+	for day := int64(0); day*86400 <= last; day += step {
 		s := day * 86400
 		check(s + 1 + day%86399)
 		check(s + 86399)
