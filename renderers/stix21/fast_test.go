@@ -79,8 +79,10 @@ func TestTimestampMatchesTime(t *testing.T) {
 	for day := int64(0); day*86400 <= last; day += step {
 		s := day * 86400
 		check(s + 1 + day%86399)
-		check(s + 86399)
-		check(s + day%3600)
+		if day%7 == 0 {
+			check(s + 86399)
+			check(s + day%3600)
+		}
 	}
 	r := rand.New(rand.NewPCG(3, 4))
 	for range 100_000 {
