@@ -52,16 +52,26 @@ type encoder struct {
 	buf, scratch []byte
 	lastTS       int64
 	lastTime     []byte
+	lastDay      int64  // the day of lastTime, -1 before the first
+	createdBy    string // from after the id up to created's value
+	tail         string // from after valid_from's value to the end
 }
 
 func newEncoder(c config, generated time.Time) *encoder {
 	u, _ := uuid5Scratch(nil, "identity|", c.identityName)
-	return &encoder{
+	e := &encoder{
 		c:          c,
 		identityID: "identity--" + u.String(),
 		generated:  appendTime(nil, generated.UTC()),
 		lastTS:     -1,
+		lastDay:    -1,
+		tail:       `"}`,
 	}
+	e.createdBy = `","created_by_ref":"` + e.identityID + `","created":"`
+	if m := c.marking; m != nil {
+		e.tail = `","object_marking_refs":["` + m.id + `"]}`
+	}
+	return e
 }
 
 // identity returns the producer identity object.
@@ -75,6 +85,14 @@ func (e *encoder) identity() []byte {
 // indicator returns ",\n" and the indicator object for in, or the reason
 // it is left out. The returned slice is valid until the next call.
 func (e *encoder) indicator(in indicator.Indicator) ([]byte, string) {
+	if b, ok := e.fastIndicator(in); ok {
+		return b, ""
+	}
+	return e.slowIndicator(in)
+}
+
+// slowIndicator is indicator for every value, plain or not.
+func (e *encoder) slowIndicator(in indicator.Indicator) ([]byte, string) {
 	var f patternForm
 	if int(in.Type) < len(forms) {
 		f = forms[in.Type]
@@ -139,11 +157,45 @@ func (e *encoder) timestamp(ts int64) []byte {
 	if ts <= 0 || ts > 253402300799 {
 		return e.generated
 	}
-	if ts != e.lastTS {
-		e.lastTS = ts
-		e.lastTime = appendTime(e.lastTime[:0], time.Unix(ts, 0).UTC())
+	if ts == e.lastTS {
+		return e.lastTime
 	}
-	return e.lastTime
+	e.lastTS = ts
+	if day := ts / 86400; day != e.lastDay {
+		e.lastDay = day
+		e.lastTime = appendDate(e.lastTime[:0], day)
+		e.lastTime = append(e.lastTime, "00:00:00.000Z"...)
+	}
+	// Within the day only HH:MM:SS (bytes 11 to 18) changes.
+	s := int(ts % 86400)
+	h, m := s/3600, s/60%60
+	s %= 60
+	t := e.lastTime
+	t[11], t[12] = byte('0'+h/10), byte('0'+h%10)
+	t[14], t[15] = byte('0'+m/10), byte('0'+m%10)
+	t[17], t[18] = byte('0'+s/10), byte('0'+s%10)
+	return t
+}
+
+// appendDate appends "YYYY-MM-DDT" for a day since 1970-01-01 up to
+// 9999-12-31, by the proleptic Gregorian calendar as package time counts
+// (the days-to-civil algorithm of Howard Hinnant's chrono date notes).
+func appendDate(dst []byte, day int64) []byte {
+	z := day + 719468 // days since 0000-03-01
+	era := z / 146097
+	doe := z - era*146097                                  // day of the 400-year era
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365 // year of the era
+	y := int(yoe + era*400)
+	doy := doe - (365*yoe + yoe/4 - yoe/100) // day of the year from March 1
+	mp := (5*doy + 2) / 153                  // month from March, 0 to 11
+	d := int(doy - (153*mp+2)/5 + 1)
+	m := int(mp + 3)
+	if m > 12 {
+		m -= 12
+		y++
+	}
+	dst = append(dst, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-')
+	return append(dst, byte('0'+m/10), byte('0'+m%10), '-', byte('0'+d/10), byte('0'+d%10), 'T')
 }
 
 // appendTime appends t as YYYY-MM-DDTHH:MM:SS.mmmZ (t in UTC).
