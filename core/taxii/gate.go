@@ -1,0 +1,105 @@
+package taxii
+
+import (
+	"time"
+
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers/stix21"
+)
+
+// Gate decides whether a refresh is held: prev indicators are carried
+// (revoked ones left out), kept of them stay and cur are carried after
+// the refresh. It returns true to hold the refresh. It is called once per
+// refresh that would change or confirm what the collection carries, so
+// it can also end an earlier hold.
+type Gate func(prev, kept, cur int) bool
+
+// pending is a refresh a Gate held, kept so that asking again costs
+// no new view.
+type pending struct {
+	src             any
+	opts            map[string]string
+	ins             []indicator.Indicator
+	prev, kept, cur int
+}
+
+// ApplyGated is ApplyView with a circuit breaker: before a refresh
+// revokes anything, gate (nil: none) may hold it, and then nothing is
+// added or revoked and the collection serves what it had. A held
+// refresh is asked about again on each call with the same src; once
+// gate lets it through it is applied. held reports whether the refresh
+// is held.
+func (c *Collection) ApplyGated(src any, view func() []indicator.Indicator, opts map[string]string, now time.Time, gate Gate) (changed, held bool, err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if src != nil && src == c.src && mapsEqual(opts, c.opts) {
+		return false, false, nil
+	}
+	var ins []indicator.Indicator
+	if p := c.pending; p != nil && src != nil && src == p.src && mapsEqual(opts, p.opts) {
+		if gate != nil && gate(p.prev, p.kept, p.cur) {
+			return false, true, nil
+		}
+		ins, gate = p.ins, nil // let through: apply it as it is
+	} else {
+		ins = view()
+	}
+	c.pending = nil
+	if c.prev != nil && mapsEqual(opts, c.opts) && sameIndicators(c.prev, ins) {
+		// A refreshed snapshot with the same content, the usual case:
+		// one sequential comparison instead of a lookup per indicator.
+		if gate != nil {
+			n := c.active()
+			gate(n, n, n)
+		}
+		c.src, c.prev = src, ins
+		return false, false, nil
+	}
+	enc, err := stix21.NewObjects(opts, now)
+	if err != nil {
+		return false, false, err
+	}
+	if gate != nil {
+		prev, kept, cur := c.count(ins, enc)
+		if gate(prev, kept, cur) {
+			c.pending = &pending{src: src, opts: opts, ins: ins, prev: prev, kept: kept, cur: cur}
+			return false, true, nil
+		}
+	}
+	return c.apply(src, ins, opts, now, enc), false, nil
+}
+
+// active counts the indicators the collection carries (not revoked).
+func (c *Collection) active() int {
+	n := 0
+	for i := range c.objs {
+		if c.objs[i].kind == kindIndicator && c.objs[i].revoked == 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// count returns, for a refresh to ins, the indicators carried now, those
+// of them ins keeps, and those carried after it. It changes nothing.
+func (c *Collection) count(ins []indicator.Indicator, enc *stix21.Objects) (prev, kept, cur int) {
+	prev = c.active()
+	if prev == 0 {
+		// Nothing to lose: the gate cannot hold it.
+		return 0, 0, len(ins)
+	}
+	for _, in := range ins {
+		if !stixTypes.Has(in.Type) {
+			continue
+		}
+		if i, known := c.current[objKey{in.Type, in.Value}]; known && c.objs[i].revoked == 0 {
+			kept++
+			continue
+		}
+		if _, ok := enc.Indicator(in); ok {
+			cur++
+		}
+	}
+	kept = min(kept, prev)
+	return prev, kept, kept + cur
+}
