@@ -209,7 +209,7 @@ func (s *Server) taxiiContent(c *fiber.Ctx, cl *caller, e taxiiEndpoint, feed st
 		var held *export.Hold
 		gate := func(prev, kept, cur int) bool {
 			held = s.opts.Export.HoldRefresh(req, export.Refresh{Key: key, Output: "taxii", DataType: "collection",
-				Path: "/taxii2/" + site.Name + "/collections/" + taxii.CollectionID(site.Name, feed) + "/",
+				Path:     "/taxii2/" + site.Name + "/collections/" + taxii.CollectionID(site.Name, feed) + "/",
 				Previous: prev, Kept: kept, Current: cur})
 			return held != nil
 		}
