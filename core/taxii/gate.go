@@ -10,8 +10,8 @@ import (
 // Gate decides whether a refresh is held: prev indicators are carried
 // (revoked ones left out), kept of them stay and cur are carried after
 // the refresh. It returns true to hold the refresh. It is called once per
-// refresh that would change or confirm what the collection carries, so
-// it can also end an earlier hold.
+// refresh that would change or confirm what a non-empty collection
+// carries, so it can also end an earlier hold.
 type Gate func(prev, kept, cur int) bool
 
 // pending is a refresh a Gate held, kept so that asking again costs
@@ -48,8 +48,7 @@ func (c *Collection) ApplyGated(src any, view func() []indicator.Indicator, opts
 	if c.prev != nil && mapsEqual(opts, c.opts) && sameIndicators(c.prev, ins) {
 		// A refreshed snapshot with the same content, the usual case:
 		// one sequential comparison instead of a lookup per indicator.
-		if gate != nil {
-			n := c.active()
+		if n := c.active(); gate != nil && n > 0 {
 			gate(n, n, n)
 		}
 		c.src, c.prev = src, ins
@@ -61,7 +60,7 @@ func (c *Collection) ApplyGated(src any, view func() []indicator.Indicator, opts
 	}
 	if gate != nil {
 		prev, kept, cur := c.count(ins, enc)
-		if gate(prev, kept, cur) {
+		if prev > 0 && gate(prev, kept, cur) {
 			c.pending = &pending{src: src, opts: opts, ins: ins, prev: prev, kept: kept, cur: cur}
 			return false, true, nil
 		}
@@ -85,8 +84,7 @@ func (c *Collection) active() int {
 func (c *Collection) count(ins []indicator.Indicator, enc *stix21.Objects) (prev, kept, cur int) {
 	prev = c.active()
 	if prev == 0 {
-		// Nothing to lose: the gate cannot hold it.
-		return 0, 0, len(ins)
+		return 0, 0, 0 // nothing to lose: the gate is not asked
 	}
 	for _, in := range ins {
 		if !stixTypes.Has(in.Type) {
