@@ -111,8 +111,10 @@ func (c *Collection) ApplyView(src any, view func() []indicator.Indicator, opts 
 	return changed, err
 }
 
-// apply is ApplyView's change, with c.mu held.
-func (c *Collection) apply(src any, ins []indicator.Indicator, opts map[string]string, now time.Time, enc *stix21.Objects) bool {
+// apply is ApplyView's change, with c.mu held. found, when not nil, is
+// what c.current held for each of ins (-1: nothing), looked up under the
+// same lock.
+func (c *Collection) apply(src any, ins []indicator.Indicator, found []int32, opts map[string]string, now time.Time, enc *stix21.Objects) bool {
 	t := max(now.UnixMilli(), c.last+1)
 	c.epoch++
 	var fresh []record
@@ -127,12 +129,18 @@ func (c *Collection) apply(src any, ins []indicator.Indicator, opts map[string]s
 	}
 	addMeta(enc.Identity())
 	addMeta(enc.Marking())
-	for _, in := range ins {
+	for j, in := range ins {
 		if !stixTypes.Has(in.Type) {
 			continue
 		}
 		k := objKey{in.Type, in.Value}
-		i, known := c.current[k]
+		var i int32
+		var known bool
+		if found != nil && found[j] >= 0 {
+			i, known = found[j], true
+		} else {
+			i, known = c.current[k]
+		}
 		if known && c.objs[i].revoked == 0 {
 			c.objs[i].seen = c.epoch
 			continue

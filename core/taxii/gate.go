@@ -58,14 +58,16 @@ func (c *Collection) ApplyGated(src any, view func() []indicator.Indicator, opts
 	if err != nil {
 		return false, false, err
 	}
+	var found []int32
 	if gate != nil {
-		prev, kept, cur := c.count(ins, enc)
+		var prev, kept, cur int
+		prev, kept, cur, found = c.count(ins, enc)
 		if prev > 0 && gate(prev, kept, cur) {
 			c.pending = &pending{src: src, opts: opts, ins: ins, prev: prev, kept: kept, cur: cur}
 			return false, true, nil
 		}
 	}
-	return c.apply(src, ins, opts, now, enc), false, nil
+	return c.apply(src, ins, found, opts, now, enc), false, nil
 }
 
 // active counts the indicators the collection carries (not revoked).
@@ -80,17 +82,24 @@ func (c *Collection) active() int {
 }
 
 // count returns, for a refresh to ins, the indicators carried now, those
-// of them ins keeps, and those carried after it. It changes nothing.
-func (c *Collection) count(ins []indicator.Indicator, enc *stix21.Objects) (prev, kept, cur int) {
+// of them ins keeps, and those carried after it, with what c.current
+// holds for each of ins (-1: nothing) for apply. It changes nothing.
+func (c *Collection) count(ins []indicator.Indicator, enc *stix21.Objects) (prev, kept, cur int, found []int32) {
 	prev = c.active()
 	if prev == 0 {
-		return 0, 0, 0 // nothing to lose: the gate is not asked
+		return 0, 0, 0, nil // nothing to lose: the gate is not asked
 	}
-	for _, in := range ins {
+	found = make([]int32, len(ins))
+	for j, in := range ins {
+		found[j] = -1
 		if !stixTypes.Has(in.Type) {
 			continue
 		}
-		if i, known := c.current[objKey{in.Type, in.Value}]; known && c.objs[i].revoked == 0 {
+		i, known := c.current[objKey{in.Type, in.Value}]
+		if known {
+			found[j] = i
+		}
+		if known && c.objs[i].revoked == 0 {
 			kept++
 			continue
 		}
@@ -99,5 +108,5 @@ func (c *Collection) count(ins []indicator.Indicator, enc *stix21.Objects) (prev
 		}
 	}
 	kept = min(kept, prev)
-	return prev, kept, kept + cur
+	return prev, kept, kept + cur, found
 }
