@@ -93,12 +93,6 @@ func (s *Service) FeedView(ctx context.Context, r Request, types indicator.TypeS
 	}
 	var v FeedView
 	var key strings.Builder
-	p, w := s.policyParts(ctx, r)
-	v.policy = p
-	if w != nil {
-		v.policy = p.WithWarninglists(w)
-	}
-	fmt.Fprintf(&key, "guard %p/%p;", p, w)
 	for _, dt := range parts {
 		rr := r
 		rr.DataType = dt
@@ -112,6 +106,14 @@ func (s *Service) FeedView(ctx context.Context, r Request, types indicator.TypeS
 		v.snapshots = append(v.snapshots, snap)
 		fmt.Fprintf(&key, "%p/%d;", snap, snap.Fetched.UnixNano())
 	}
+	// The policy once MISP answered: a MISP that fails is not asked
+	// for its warninglists too.
+	p, w := s.policyParts(ctx, r)
+	v.policy = p
+	if w != nil {
+		v.policy = p.WithWarninglists(w)
+	}
+	fmt.Fprintf(&key, "guard %p/%p", p, w)
 	v.Key = key.String()
 	return v, nil
 }
