@@ -16,7 +16,7 @@ func addTAXIIGuardEvent(t *testing.T, sim *mispsim.Server) {
 	var attrs []mispsim.Attribute
 	for _, a := range [][2]string{{"ip-dst", "0.0.0.0/0"}, {"ip-dst", "10.0.0.1"}, {"ip-dst", "8.8.8.8"}, {"ip-dst", "192.168.1.0/24"},
 		{"ip-dst", "198.51.100.77"}, {"domain", "www.partner.example"}, {"url", "https://partner.example/login"},
-		{"ip-dst", "203.0.113.77"}, {"domain", "kept-in.evil-example.xyz"}} {
+		{"ip-dst", "203.0.113.77"}, {"domain", "kept-in.evil-example.xyz"}, {"ip-dst", "192[.]0[.]2[.]200"}} {
 		attrs = append(attrs, mispsim.Attribute{Type: a[0], Value: a[1], ToIDS: true})
 	}
 	if _, err := sim.AddEvent(mispsim.Event{Info: "taxii guard", Published: true, Tags: []string{"example:incident-classification=block"},
@@ -68,33 +68,41 @@ func TestTAXIIGuardKeepsOut(t *testing.T) {
 	}
 }
 
-// TestTAXIIGuardNeverBlockRevokes: a value that becomes kept out (the
-// operator adds it to never_block) is revoked like one that left the
+// TestTAXIIGuardRevokesNewlyKeptOut: a value that becomes kept out (the
+// operator adds it to never_block, MISP enables a warninglist) is revoked like one that left the
 // feed, and nothing else changes.
-func TestTAXIIGuardNeverBlockRevokes(t *testing.T) {
+func TestTAXIIGuardRevokesNewlyKeptOut(t *testing.T) {
 	h := newHarness(t, func(h *harness) { h.taxii = taxii.NewManager(nil, nil) })
 	addTAXIIGuardEvent(t, h.sim)
 	block := newPoller(h, "block")
 	first := patterns(block.poll(t))
-	if !strings.Contains(strings.Join(first, "\n"), "[ipv4-addr:value = '203.0.113.77']") {
+	if all := strings.Join(first, "\n"); !strings.Contains(all, "[ipv4-addr:value = '203.0.113.77']") || !strings.Contains(all, "[ipv4-addr:value = '192.0.2.200']") {
 		t.Fatalf("first poll: %v", first)
 	}
 	tests := []struct {
 		name string
-		edit func(*config.Site)
+		edit func(*config.Site, *mispsim.Server)
 		want []string
 	}{
-		{name: "an address", edit: func(s *config.Site) { s.Guard.NeverBlock.CIDRs = []string{"203.0.113.77/32"} },
+		{name: "an address", edit: func(s *config.Site, _ *mispsim.Server) { s.Guard.NeverBlock.CIDRs = []string{"203.0.113.77/32"} },
 			want: []string{"revoked [ipv4-addr:value = '203.0.113.77']"}},
-		{name: "a domain", edit: func(s *config.Site) { s.Guard.NeverBlock.Domains = []string{"evil-example.xyz"} },
+		{name: "a domain", edit: func(s *config.Site, _ *mispsim.Server) { s.Guard.NeverBlock.Domains = []string{"evil-example.xyz"} },
 			want: []string{"revoked [domain-name:value = 'kept-in.evil-example.xyz']"}},
+		// MISP enables a warninglist; MISP's own enforcement misses the
+		// defanged value, the guard does not.
+		{name: "a warninglist", edit: func(_ *config.Site, sim *mispsim.Server) {
+			if _, err := sim.AddWarninglist(mispsim.Warninglist{Name: "Our own hosts", Type: "cidr",
+				MatchingAttributes: []string{"ip-dst"}, List: []string{"192.0.2.200"}}); err != nil {
+				t.Fatal(err)
+			}
+		}, want: []string{"revoked [ipv4-addr:value = '192.0.2.200']"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			// The site file changes; the server reads it again (a new
 			// process on the same TAXII history).
 			site := *h.site
-			tt.edit(&site)
+			tt.edit(&site, h.sim)
 			h.site = &site
 			h.start()
 			got := block.poll(t)
