@@ -69,8 +69,8 @@ func TestTAXIIGuardKeepsOut(t *testing.T) {
 }
 
 // TestTAXIIGuardRevokesNewlyKeptOut: a value that becomes kept out (the
-// operator adds it to never_block, MISP enables a warninglist) is revoked like one that left the
-// feed, and nothing else changes.
+// operator adds it to never_block, MISP enables a warninglist) is
+// revoked like one that left the feed, and nothing else changes.
 func TestTAXIIGuardRevokesNewlyKeptOut(t *testing.T) {
 	h := newHarness(t, func(h *harness) { h.taxii = taxii.NewManager(nil, nil) })
 	addTAXIIGuardEvent(t, h.sim)
