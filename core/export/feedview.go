@@ -6,31 +6,48 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cratos-project/cratos/core/guard"
 	"github.com/cratos-project/cratos/core/indicator"
 )
 
 // FeedView is every indicator of one feed that a consumer of whole feeds
-// (a TAXII collection) carries, made of one or more cached snapshots.
+// (a TAXII collection) carries, made of one or more cached snapshots and
+// passed through the feed's guard policy, as every list is.
 type FeedView struct {
-	// Key changes whenever one of the snapshots is replaced.
+	// Key changes whenever one of the snapshots or the guard policy
+	// (the site's rules, MISP's warninglists) is replaced.
 	Key       string
 	snapshots []*Snapshot
+	policy    *guard.Policy
 }
 
-// Indicators returns the merged, Normalize'd indicators of the view.
+// Indicators returns the merged, Normalize'd indicators of the view that
+// the guard lets through.
 func (v FeedView) Indicators() []indicator.Indicator {
+	var all []indicator.Indicator
 	if len(v.snapshots) == 1 {
-		return v.snapshots[0].Indicators
+		all = v.snapshots[0].Indicators
+	} else {
+		n := 0
+		for _, s := range v.snapshots {
+			n += len(s.Indicators)
+		}
+		all = make([]indicator.Indicator, 0, n)
+		for _, s := range v.snapshots {
+			all = append(all, s.Indicators...)
+		}
+		all = indicator.Normalize(all)
 	}
-	n := 0
-	for _, s := range v.snapshots {
-		n += len(s.Indicators)
+	if v.policy == nil {
+		return all
 	}
-	out := make([]indicator.Indicator, 0, n)
-	for _, s := range v.snapshots {
-		out = append(out, s.Indicators...)
+	out := make([]indicator.Indicator, 0, len(all))
+	for _, in := range all {
+		if _, ok := v.policy.Check(in); ok {
+			out = append(out, in)
+		}
 	}
-	return indicator.Normalize(out)
+	return out
 }
 
 // FeedView returns the indicators of kinds types of r's feed at r.Age,
@@ -40,7 +57,8 @@ func (v FeedView) Indicators() []indicator.Indicator {
 // the site exempts from to_ids (ignore_to_ids), and each data type of
 // names (domain, hostname), is queried on its own, so its snapshot and indicators are the
 // ones its feed route uses. Nets are never expanded
-// into addresses. r.DataType is not used.
+// into addresses. r.DataType is not used. The view carries what the
+// guard lets through (Service.Policy of r).
 func (s *Service) FeedView(ctx context.Context, r Request, types indicator.TypeSet, lookup func(string) (indicator.DataType, bool)) (FeedView, error) {
 	site := *r.Site
 	// No net is expanded: a prefix of 32 bits at least with no budget.
@@ -88,6 +106,14 @@ func (s *Service) FeedView(ctx context.Context, r Request, types indicator.TypeS
 		v.snapshots = append(v.snapshots, snap)
 		fmt.Fprintf(&key, "%p/%d;", snap, snap.Fetched.UnixNano())
 	}
+	// The policy once MISP answered: a MISP that fails is not asked
+	// for its warninglists too.
+	p, w := s.policyParts(ctx, r)
+	v.policy = p
+	if w != nil {
+		v.policy = p.WithWarninglists(w)
+	}
+	fmt.Fprintf(&key, "guard %p/%p", p, w)
 	v.Key = key.String()
 	return v, nil
 }

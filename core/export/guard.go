@@ -40,10 +40,21 @@ func newGuardState(opts Options) *guardState {
 // rules, config.yaml's never_block, the site's MISP hosts and, for feeds
 // that ask MISP to enforce warninglists, MISP's enabled warninglists.
 func (s *Service) Policy(ctx context.Context, r Request) *guard.Policy {
+	p, w := s.policyParts(ctx, r)
+	if w == nil {
+		return p
+	}
+	return p.WithWarninglists(w)
+}
+
+// policyParts returns the two parts of r's policy: the site's rules and
+// MISP's warninglists (nil when not applied or never read). Each pointer
+// changes when its part does.
+func (s *Service) policyParts(ctx context.Context, r Request) (*guard.Policy, *guard.Warninglists) {
 	g := s.guard
 	p := s.basePolicy(r)
 	if !r.Site.Guard.WarninglistsOn() || (r.Kind != KindOrg && r.Feed == "42") {
-		return p
+		return p, nil
 	}
 	client := misp.New(misp.Options{
 		Site:       r.Site.Name,
@@ -57,10 +68,7 @@ func (s *Service) Policy(ctx context.Context, r Request) *guard.Policy {
 	if err != nil {
 		s.opts.Logger.Warn("MISP warninglists unavailable; MISP's own enforcement only", "site", r.Site.Name, "have_previous", w != nil, "error", err)
 	}
-	if w == nil {
-		return p
-	}
-	return p.WithWarninglists(w)
+	return p, w
 }
 
 // basePolicy returns the request's policy without MISP's warninglists.

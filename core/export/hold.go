@@ -29,6 +29,9 @@ type Hold struct {
 	Reason   string    `json:"reason"`
 	Previous int       `json:"previous_entries"`
 	Current  int       `json:"rebuilt_entries"`
+	// Path is where the held content is served when it is not a list
+	// route (a TAXII collection).
+	Path string `json:"path,omitempty"`
 }
 
 type holdState struct {
@@ -80,16 +83,22 @@ func (s *Service) checkHold(r Request, k keys, a *Artifact) (*Artifact, *Hold) {
 		return prev, &h
 	}
 	if st != nil {
-		if _, loaded := s.guard.holds.LoadAndDelete(k.artifact); loaded {
-			s.guard.nholds.Add(-1)
-		}
-		s.opts.Logger.Info("list hold ended", "site", st.Site, "feed", st.Feed, "type", st.DataType, "output", st.Output,
-			"hold", st.ID, "released", st.released.Load(), "entries", a.Entries)
-		if o, ok := s.opts.Observer.(HoldObserver); ok {
-			o.Held(st.Hold, false)
-		}
+		s.endHold(k.artifact, st, a.Entries)
 	}
 	return a, nil
+}
+
+// endHold forgets the hold st of key: a build or refresh of entries
+// entries replaced what it held.
+func (s *Service) endHold(key string, st *holdState, entries int) {
+	if _, loaded := s.guard.holds.LoadAndDelete(key); loaded {
+		s.guard.nholds.Add(-1)
+	}
+	s.opts.Logger.Info("list hold ended", "site", st.Site, "feed", st.Feed, "type", st.DataType, "output", st.Output,
+		"hold", st.ID, "released", st.released.Load(), "entries", entries)
+	if o, ok := s.opts.Observer.(HoldObserver); ok {
+		o.Held(st.Hold, false)
+	}
 }
 
 // holdOf returns the hold of an artifact key, if any.
@@ -142,6 +151,9 @@ func (s *Service) Release(ctx context.Context, site, id string) ([]Hold, error) 
 		return nil, ErrNoHold
 	}
 	for _, g := range groups {
+		if g == "" {
+			continue // a refresh hold: its next refresh goes through
+		}
 		if err := s.opts.Namespace.Bump(ctx, g); err != nil {
 			return out, err
 		}

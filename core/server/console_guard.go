@@ -16,11 +16,11 @@ type exportHolds struct{ svc *export.Service }
 func (h exportHolds) Holds() []Hold {
 	var out []Hold
 	for _, x := range h.svc.Holds("") {
-		out = append(out, Hold{
-			ID: x.ID, Site: x.Site,
-			List:   fmt.Sprintf("/v1/feed/%s/type/%s/age/%s/output/%s", x.Feed, x.DataType, x.Age, x.Output),
-			Reason: x.Reason, Since: x.Since,
-		})
+		list := x.Path // a TAXII collection
+		if list == "" {
+			list = fmt.Sprintf("/v1/feed/%s/type/%s/age/%s/output/%s", x.Feed, x.DataType, x.Age, x.Output)
+		}
+		out = append(out, Hold{ID: x.ID, Site: x.Site, List: list, Reason: x.Reason, Since: x.Since})
 	}
 	return out
 }

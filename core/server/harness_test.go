@@ -22,6 +22,7 @@ import (
 	"github.com/cratos-project/cratos/core/export"
 	"github.com/cratos-project/cratos/core/metrics"
 	"github.com/cratos-project/cratos/core/server"
+	"github.com/cratos-project/cratos/core/taxii"
 	"github.com/cratos-project/cratos/internal/testtool"
 	"github.com/cratos-project/cratos/renderers"
 	_ "github.com/cratos-project/cratos/renderers/all"
@@ -59,6 +60,8 @@ type harness struct {
 	lookup server.LookupFunc
 	// mcs are the memcached clients of the servers started.
 	mcs []*cache.Memcached
+	// taxii, when set, keeps the TAXII collections across start calls.
+	taxii *taxii.Manager
 }
 
 type harnessOption func(*harness)
@@ -135,7 +138,7 @@ func (h *harness) start() {
 	}
 	srv := server.New(server.Options{Config: h.cfg, Sites: config.NewSites(h.site), Codec: codec, Export: exp,
 		Renderers: renderers.Builtin(), Cache: tiered, CacheKind: "memory", Logger: logger, AccessLog: h.logs, FailLimit: failLimit, Metrics: m,
-		Holds: h.holds, Lookup: h.lookup})
+		Holds: h.holds, Lookup: h.lookup, TAXII: h.taxii})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

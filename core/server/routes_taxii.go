@@ -206,7 +206,17 @@ func (s *Server) taxiiContent(c *fiber.Ctx, cl *caller, e taxiiEndpoint, feed st
 		c.Set("X-Cache", string(export.Stale))
 		c.Set("Warning", `110 cratos "Response is Stale: MISP unavailable"`)
 	} else {
-		changed, aerr := coll.ApplyView(view.Key, view.Indicators, site.Renderers[stix21.Name], s.opts.Now())
+		var held *export.Hold
+		gate := func(prev, kept, cur int) bool {
+			held = s.opts.Export.HoldRefresh(req, export.Refresh{Key: key, Output: "taxii", DataType: "collection",
+				Path:     "/taxii2/" + site.Name + "/collections/" + taxii.CollectionID(site.Name, feed) + "/",
+				Previous: prev, Kept: kept, Current: cur})
+			return held != nil
+		}
+		changed, _, aerr := coll.ApplyGated(view.Key, view.Indicators, site.Renderers[stix21.Name], s.opts.Now(), gate)
+		if held != nil {
+			setHeld(c, held)
+		}
 		if aerr != nil {
 			s.opts.Logger.Error("taxii collection not updated", "site", site.Name, "feed", feed, "error", aerr)
 			return taxiiError(c, &taxii.Error{Status: fiber.StatusInternalServerError, Title: "internal error"})

@@ -93,6 +93,23 @@ func BenchmarkTAXIIPoll(b *testing.B) {
 			}
 		}
 	})
+	// The same with the circuit breaker's gate: one more pass to count
+	// what the refresh keeps before it revokes anything.
+	b.Run("refresh/one-changed-gated", func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		gate := func(prev, kept, cur int) bool { return false }
+		for b.Loop() {
+			in := grown
+			if i%2 == 0 {
+				in = grown[1:]
+			}
+			i++
+			if changed, _, _ := c.ApplyGated(new(int), func() []indicator.Indicator { return in }, nil, t0.Add(time.Duration(3+i)*time.Minute), gate); !changed {
+				b.Fatal("unchanged")
+			}
+		}
+	})
 	b.Run("full-stix21-bundle", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {

@@ -62,6 +62,7 @@ type Collection struct {
 	epoch   uint32
 	src     any                   // the snapshot last applied
 	prev    []indicator.Indicator // its indicators (shared, never modified)
+	pending *pending              // a refresh the gate held
 	changes uint64
 	opts    map[string]string
 }
@@ -106,22 +107,14 @@ func (c *Collection) Apply(src any, ins []indicator.Indicator, opts map[string]s
 // ApplyView is Apply with the indicators computed only when src differs
 // from the last applied source.
 func (c *Collection) ApplyView(src any, view func() []indicator.Indicator, opts map[string]string, now time.Time) (bool, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if src != nil && src == c.src && mapsEqual(opts, c.opts) {
-		return false, nil
-	}
-	ins := view()
-	if c.prev != nil && mapsEqual(opts, c.opts) && sameIndicators(c.prev, ins) {
-		// A refreshed snapshot with the same content, the usual case:
-		// one sequential comparison instead of a lookup per indicator.
-		c.src, c.prev = src, ins
-		return false, nil
-	}
-	enc, err := stix21.NewObjects(opts, now)
-	if err != nil {
-		return false, err
-	}
+	changed, _, err := c.ApplyGated(src, view, opts, now, nil)
+	return changed, err
+}
+
+// apply is ApplyView's change, with c.mu held. found, when not nil, is
+// what c.current held for each of ins (-1: nothing), looked up under the
+// same lock.
+func (c *Collection) apply(src any, ins []indicator.Indicator, found []int32, opts map[string]string, now time.Time, enc *stix21.Objects) bool {
 	t := max(now.UnixMilli(), c.last+1)
 	c.epoch++
 	var fresh []record
@@ -136,12 +129,18 @@ func (c *Collection) ApplyView(src any, view func() []indicator.Indicator, opts 
 	}
 	addMeta(enc.Identity())
 	addMeta(enc.Marking())
-	for _, in := range ins {
+	for j, in := range ins {
 		if !stixTypes.Has(in.Type) {
 			continue
 		}
 		k := objKey{in.Type, in.Value}
-		i, known := c.current[k]
+		var i int32
+		var known bool
+		if found != nil && found[j] >= 0 {
+			i, known = found[j], true
+		} else {
+			i, known = c.current[k]
+		}
 		if known && c.objs[i].revoked == 0 {
 			c.objs[i].seen = c.epoch
 			continue
@@ -172,13 +171,13 @@ func (c *Collection) ApplyView(src any, view func() []indicator.Indicator, opts 
 	}
 	c.src, c.opts, c.prev = src, opts, ins
 	if len(fresh) == 0 {
-		return false, nil
+		return false
 	}
 	slices.SortFunc(fresh, c.compare)
 	c.log = append(c.log, fresh...)
 	c.last = t
 	c.changes++
-	return true, nil
+	return true
 }
 
 // sameIndicators reports whether a and b hold the same kinds and values

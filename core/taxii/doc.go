@@ -8,4 +8,8 @@
 // Objects are the stix21 renderer's objects (renderers/stix21.Objects):
 // the same ids, identity, TLP marking and indicator bytes as a stix21
 // bundle, so a collection and a bundle of the same feed agree.
+//
+// A refresh can be gated (ApplyGated): the caller's circuit breaker may
+// hold a refresh that would revoke too much, and the collection then
+// keeps what it has.
 package taxii

@@ -1,0 +1,112 @@
+package taxii
+
+import (
+	"time"
+
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers/stix21"
+)
+
+// Gate decides whether a refresh is held: prev indicators are carried
+// (revoked ones left out), kept of them stay and cur are carried after
+// the refresh. It returns true to hold the refresh. It is called once per
+// refresh that would change or confirm what a non-empty collection
+// carries, so it can also end an earlier hold.
+type Gate func(prev, kept, cur int) bool
+
+// pending is a refresh a Gate held, kept so that asking again costs
+// no new view.
+type pending struct {
+	src             any
+	opts            map[string]string
+	ins             []indicator.Indicator
+	prev, kept, cur int
+}
+
+// ApplyGated is ApplyView with a circuit breaker: before a refresh
+// revokes anything, gate (nil: none) may hold it, and then nothing is
+// added or revoked and the collection serves what it had. A held
+// refresh is asked about again on each call with the same src; once
+// gate lets it through it is applied. held reports whether the refresh
+// is held.
+func (c *Collection) ApplyGated(src any, view func() []indicator.Indicator, opts map[string]string, now time.Time, gate Gate) (changed, held bool, err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if src != nil && src == c.src && mapsEqual(opts, c.opts) {
+		return false, false, nil
+	}
+	var ins []indicator.Indicator
+	if p := c.pending; p != nil && src != nil && src == p.src && mapsEqual(opts, p.opts) {
+		if gate != nil && gate(p.prev, p.kept, p.cur) {
+			return false, true, nil
+		}
+		ins, gate = p.ins, nil // let through: apply it as it is
+	} else {
+		ins = view()
+	}
+	c.pending = nil
+	if c.prev != nil && mapsEqual(opts, c.opts) && sameIndicators(c.prev, ins) {
+		// A refreshed snapshot with the same content, the usual case:
+		// one sequential comparison instead of a lookup per indicator.
+		if n := c.active(); gate != nil && n > 0 {
+			gate(n, n, n)
+		}
+		c.src, c.prev = src, ins
+		return false, false, nil
+	}
+	enc, err := stix21.NewObjects(opts, now)
+	if err != nil {
+		return false, false, err
+	}
+	var found []int32
+	if gate != nil {
+		var prev, kept, cur int
+		prev, kept, cur, found = c.count(ins, enc)
+		if prev > 0 && gate(prev, kept, cur) {
+			c.pending = &pending{src: src, opts: opts, ins: ins, prev: prev, kept: kept, cur: cur}
+			return false, true, nil
+		}
+	}
+	return c.apply(src, ins, found, opts, now, enc), false, nil
+}
+
+// active counts the indicators the collection carries (not revoked).
+func (c *Collection) active() int {
+	n := 0
+	for i := range c.objs {
+		if c.objs[i].kind == kindIndicator && c.objs[i].revoked == 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// count returns, for a refresh to ins, the indicators carried now, those
+// of them ins keeps, and those carried after it, with what c.current
+// holds for each of ins (-1: nothing) for apply. It changes nothing.
+func (c *Collection) count(ins []indicator.Indicator, enc *stix21.Objects) (prev, kept, cur int, found []int32) {
+	prev = c.active()
+	if prev == 0 {
+		return 0, 0, 0, nil // nothing to lose: the gate is not asked
+	}
+	found = make([]int32, len(ins))
+	for j, in := range ins {
+		found[j] = -1
+		if !stixTypes.Has(in.Type) {
+			continue
+		}
+		i, known := c.current[objKey{in.Type, in.Value}]
+		if known {
+			found[j] = i
+		}
+		if known && c.objs[i].revoked == 0 {
+			kept++
+			continue
+		}
+		if _, ok := enc.Indicator(in); ok {
+			cur++
+		}
+	}
+	kept = min(kept, prev)
+	return prev, kept, kept + cur, found
+}
