@@ -2,6 +2,7 @@ package cli
 
 import (
 	"log/slog"
+	"path/filepath"
 
 	"github.com/cratos-project/cratos/core/config"
 	"github.com/cratos-project/cratos/core/state"
@@ -23,4 +24,19 @@ func openCollections(cfg *config.Config, logger *slog.Logger) *taxii.Manager {
 		return taxii.NewManager(nil, logger)
 	}
 	return taxii.NewManager(dir, logger)
+}
+
+// openListState returns the directory (state_dir/lists) where the last
+// good lists are kept across restarts, or nil, logged, when there is
+// none: lists are then kept in memory only.
+func openListState(cfg *config.Config, logger *slog.Logger) *state.Dir {
+	if cfg.StateDir == "" {
+		return nil
+	}
+	dir, err := state.Open(filepath.Join(cfg.StateDir, "lists"), logger)
+	if err != nil {
+		logger.Error("state_dir unusable; last good lists are kept in memory only", "state_dir", cfg.StateDir, "error", err)
+		return nil
+	}
+	return dir
 }
