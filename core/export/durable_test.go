@@ -43,6 +43,12 @@ func TestDurableLastGood(t *testing.T) {
 	if res.Upstream == nil {
 		t.Fatal("STALE without the upstream error")
 	}
+	// The next requests get it at once, without asking MISP again, until
+	// the retry interval has passed.
+	pulls := second.obs.fetches.Load()
+	if again := second.get(t, Stale); again.ETag != built.ETag || again.Upstream == nil || second.obs.fetches.Load() != pulls {
+		t.Fatalf("second STALE request: ETag %s, upstream %v, MISP pulls %d then %d", again.ETag, again.Upstream, pulls, second.obs.fetches.Load())
+	}
 
 	// MISP back with the same data: the content state kept on disk keeps
 	// the list's date, so the rebuilt list has the same bytes and ETag.

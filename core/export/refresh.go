@@ -153,3 +153,18 @@ func (s *Service) revalidate(r Request, rd renderers.Renderer, k keys, nsArtifac
 	}()
 	return res
 }
+
+// keepServing is called when a request's rebuild failed and the last
+// good list a was served instead: within the maximum staleness, a is
+// kept as the expired entry of the list, so the next requests are served
+// it at once (STALE, with err) while background rebuilds retry, rather
+// than each waiting for MISP.
+func (s *Service) keepServing(r Request, nsArtifact string, a *Artifact, err error, now time.Time) {
+	if !servable(r, a, now) {
+		return
+	}
+	t := s.tracks.get(nsArtifact)
+	t.lastErr.Store(&err)
+	t.failedAt.Store(now.UnixNano())
+	s.hot.setKeep(nsArtifact, a, now, a.Fetched.Add(keepFor(r)))
+}

@@ -333,6 +333,7 @@ func (s *Service) Get(ctx context.Context, r Request) (Result, error) {
 		}
 		if stale, ok := s.lastGood(k.artifact); ok {
 			s.opts.Logger.Warn("serving last good list", "site", r.Site.Name, "feed", r.Feed, "output", r.Output, "since", stale.Generated, "error", res.Err)
+			s.keepServing(r, nsArtifact, stale, res.Err, s.opts.Now())
 			return s.result(Result{Artifact: stale, Status: Stale, Upstream: res.Err}), nil
 		}
 		return Result{}, res.Err
