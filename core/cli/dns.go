@@ -99,7 +99,7 @@ func startDNS(cfg *config.Config, svc *service, logger *slog.Logger) (func(), er
 	if err != nil {
 		return nil, err
 	}
-	srv, err := dnsprimary.New(dnsprimary.Options{Addr: cfg.DNS.Listen, Zones: zones, Logger: logger})
+	srv, err := dnsprimary.New(dnsprimary.Options{Addr: cfg.DNS.Listen, Zones: zones, Logger: logger, State: openZoneState(cfg, logger)})
 	if err != nil {
 		return nil, fmt.Errorf("dns: %w", err)
 	}
