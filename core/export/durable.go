@@ -122,14 +122,17 @@ func (s *Service) writeDurable() {
 	d := s.durable
 	d.mu.Lock()
 	for len(d.pending) > 0 {
-		for name, rec := range d.pending {
-			delete(d.pending, name)
-			d.mu.Unlock()
-			if err := d.dir.Write(name, encodeRecord(rec)); err != nil {
-				s.opts.Logger.Warn("last good list not written", "error", err)
-			}
-			d.mu.Lock()
+		var name string
+		var rec durableRecord
+		for name, rec = range d.pending {
+			break
 		}
+		delete(d.pending, name)
+		d.mu.Unlock()
+		if err := d.dir.Write(name, encodeRecord(rec)); err != nil {
+			s.opts.Logger.Warn("last good list not written", "error", err)
+		}
+		d.mu.Lock()
 	}
 	d.running = false
 	d.idle.Broadcast()
