@@ -64,7 +64,9 @@ func checkDetail(t *testing.T, body []byte, want string) {
 func TestFaultsMISP(t *testing.T) {
 	const timeout = 2 // mispTimeoutSeconds
 	m := startMISP(t, feedEvent("block", "block fixture", blockFixture...))
-	p := startCratos(t, procOptions{MISP: m.URL(), Site: procSite(timeout)})
+	// Without stale-while-revalidate, so an expired list rebuilds at once
+	// (durable_test.go covers the background rebuilds).
+	p := startCratos(t, procOptions{MISP: m.URL(), Site: procSite(timeout) + "max_stale_seconds: -1\n"})
 	fault := func(f mispsim.Fault) func(*testing.T) {
 		return func(*testing.T) { m.sim.SetFault(f) }
 	}

@@ -97,7 +97,9 @@ func assemble(cfg *config.Config, sites *config.Sites, registry *renderers.Regis
 			RenderMaxBytes:       cfg.RenderMaxBytes,
 			ColdBuildsPerMinute:  cfg.ColdBuildsPerMinute,
 		},
+		State: openListState(cfg, logger),
 	})
+	svc.closers = append(svc.closers, svc.export.WaitDurable)
 	// Late consumers are looked for every 30 s and logged once each.
 	tracker := consumers.New(consumers.Options{Sites: sites, Logger: logger})
 	watchCtx, stopWatch := context.WithCancel(context.Background())

@@ -29,7 +29,7 @@ func dnsZones(cfg *config.Config, svc *service) ([]dnsprimary.Zone, error) {
 			dt, _ := cfg.DataType(name)
 			dts = append(dts, export.Request{MISPURL: cl.BaseURL(), MISPKey: cl.Key, Kind: export.KindFeed, Feed: zc.Feed,
 				DataType: dt, Age: zc.Age, Output: "rpz", TTL: time.Duration(zc.RefreshSeconds) * time.Second,
-				RendererOptions: map[string]string{"origin": zc.Name}})
+				RendererOptions: map[string]string{"origin": zc.Name}, WaitFresh: true})
 		}
 		z := dnsprimary.Zone{
 			Name:          zc.Name,
@@ -100,7 +100,7 @@ func startDNS(cfg *config.Config, svc *service, logger *slog.Logger) (func(), er
 	if err != nil {
 		return nil, err
 	}
-	srv, err := dnsprimary.New(dnsprimary.Options{Addr: cfg.DNS.Listen, Zones: zones, Logger: logger})
+	srv, err := dnsprimary.New(dnsprimary.Options{Addr: cfg.DNS.Listen, Zones: zones, Logger: logger, State: openZoneState(cfg, logger)})
 	if err != nil {
 		return nil, fmt.Errorf("dns: %w", err)
 	}

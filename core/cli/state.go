@@ -2,8 +2,10 @@ package cli
 
 import (
 	"log/slog"
+	"path/filepath"
 
 	"github.com/cratos-project/cratos/core/config"
+	"github.com/cratos-project/cratos/core/dnsprimary"
 	"github.com/cratos-project/cratos/core/state"
 	"github.com/cratos-project/cratos/core/taxii"
 )
@@ -23,4 +25,33 @@ func openCollections(cfg *config.Config, logger *slog.Logger) *taxii.Manager {
 		return taxii.NewManager(nil, logger)
 	}
 	return taxii.NewManager(dir, logger)
+}
+
+// openListState returns the directory (state_dir/lists) where the last
+// good lists are kept across restarts, or nil, logged, when there is
+// none: lists are then kept in memory only.
+func openListState(cfg *config.Config, logger *slog.Logger) *state.Dir {
+	if cfg.StateDir == "" {
+		return nil
+	}
+	dir, err := state.Open(filepath.Join(cfg.StateDir, "lists"), logger)
+	if err != nil {
+		logger.Error("state_dir unusable; last good lists are kept in memory only", "state_dir", cfg.StateDir, "error", err)
+		return nil
+	}
+	return dir
+}
+
+// openZoneState returns where the DNS zones are kept across restarts
+// (state_dir/zones), or nil, logged, when there is none.
+func openZoneState(cfg *config.Config, logger *slog.Logger) dnsprimary.StateStore {
+	if cfg.StateDir == "" {
+		return nil
+	}
+	dir, err := state.Open(filepath.Join(cfg.StateDir, "zones"), logger)
+	if err != nil {
+		logger.Error("state_dir unusable; DNS zones start from MISP after a restart", "state_dir", cfg.StateDir, "error", err)
+		return nil
+	}
+	return dir
 }

@@ -52,6 +52,10 @@ type Site struct {
 	// ExpandMax is the most addresses ipv4ext adds to one list by
 	// expanding nets (default 1,048,576); nets past it stay nets.
 	ExpandMax int `yaml:"ipv4ext_expand_max"`
+	// MaxStaleSeconds is how long past its lifetime a list is still
+	// served at once while it is rebuilt in the background (default
+	// 86400; -1 never serves an expired list without a rebuild).
+	MaxStaleSeconds int `yaml:"max_stale_seconds"`
 	// Consumers names tokens by fingerprint, with their pull interval.
 	Consumers map[string]Consumer `yaml:"consumers"`
 
@@ -192,6 +196,9 @@ func (s *Site) validate(path string, data []byte, check RendererCheck) error {
 	}
 	if s.ExpandMax < 0 || s.ExpandMax > 1<<24 {
 		errs = append(errs, fmt.Errorf("ipv4ext_expand_max %d: want 0-16777216", s.ExpandMax))
+	}
+	if s.MaxStaleSeconds < -1 || s.MaxStaleSeconds > 30*86400 {
+		errs = append(errs, fmt.Errorf("max_stale_seconds %d: want -1 (off), 0 (default, 86400) or up to 2592000", s.MaxStaleSeconds))
 	}
 	if s.ExpandLimit < 1 || s.ExpandLimit > 32 {
 		errs = append(errs, fmt.Errorf("ipv4ext_expand_limit %d: want 1-32", s.ExpandLimit))

@@ -34,6 +34,9 @@ type Options struct {
 	Zones  []Zone
 	Logger *slog.Logger     // nil discards logs
 	Now    func() time.Time // clock for serials; time.Now when nil
+	// State, when set, keeps each zone's content, serial and journal, so
+	// a restart serves the zone as before until its source answers.
+	State StateStore
 }
 
 // Server is an authoritative primary for a set of zones whose content
@@ -45,6 +48,7 @@ type Server struct {
 	zones map[string]*zoneState // by canonical origin
 	list  []*zoneState          // in configuration order
 	keys  keyring
+	state StateStore
 
 	ctx    context.Context // lifetime of background work, cancelled by Close
 	cancel context.CancelFunc
@@ -84,6 +88,7 @@ func New(opts Options) (*Server, error) {
 		now:   opts.Now,
 		zones: make(map[string]*zoneState, len(opts.Zones)),
 		keys:  keyring{},
+		state: opts.State,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -233,6 +238,11 @@ func (s *Server) refresh(ctx context.Context, z *zoneState) error {
 	defer z.build.Unlock()
 	origin := z.cfg.origin
 	cur := z.snap.Load()
+	if cur == nil {
+		if cur = s.restoreZone(z); cur != nil {
+			z.snap.Store(cur)
+		}
+	}
 	var curSerial uint32
 	if cur != nil {
 		curSerial = cur.soa.Serial
@@ -253,6 +263,7 @@ func (s *Server) refresh(ctx context.Context, z *zoneState) error {
 		return nil
 	}
 	z.snap.Store(nxt)
+	s.saveZone(z, nxt)
 	attrs := []any{"zone", origin, "serial", nxt.soa.Serial, "records", len(nxt.records)}
 	if cur != nil {
 		d := nxt.journal

@@ -7,7 +7,8 @@ import (
 )
 
 // lru keeps decoded values in process, bounded by the total of their
-// sizes. Entries may carry an expiry; zero means none.
+// sizes. Entries may carry an expiry; zero means none. An entry may be
+// kept past its expiry (setKeep) for peek: a list served while rebuilt.
 type lru[V any] struct {
 	mu       sync.Mutex
 	max      int64
@@ -23,6 +24,7 @@ type lruEntry[V any] struct {
 	v       V
 	size    int64
 	expires time.Time
+	keep    time.Time // when the entry is dropped; after expires
 }
 
 func newLRU[V any](maxBytes int64, sizeOf func(V) int64) *lru[V] {
@@ -39,7 +41,9 @@ func (c *lru[V]) get(key string, now time.Time) (V, bool) {
 	}
 	e := el.Value.(*lruEntry[V])
 	if !e.expires.IsZero() && !now.Before(e.expires) {
-		c.remove(el)
+		if !now.Before(e.keep) {
+			c.remove(el)
+		}
 		var zero V
 		return zero, false
 	}
@@ -47,13 +51,39 @@ func (c *lru[V]) get(key string, now time.Time) (V, bool) {
 	return e.v, true
 }
 
-func (c *lru[V]) set(key string, v V, expires time.Time) {
+// peek returns the entry of key, expired or not, with its expiry, unless
+// it is past the time it is kept until.
+func (c *lru[V]) peek(key string, now time.Time) (V, time.Time, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.byKey[key]
+	if !ok {
+		var zero V
+		return zero, time.Time{}, false
+	}
+	e := el.Value.(*lruEntry[V])
+	if !e.keep.IsZero() && !now.Before(e.keep) {
+		c.remove(el)
+		var zero V
+		return zero, time.Time{}, false
+	}
+	c.ll.MoveToFront(el)
+	return e.v, e.expires, true
+}
+
+func (c *lru[V]) set(key string, v V, expires time.Time) { c.setKeep(key, v, expires, expires) }
+
+// setKeep stores v, expiring at expires, and kept for peek until keep.
+func (c *lru[V]) setKeep(key string, v V, expires, keep time.Time) {
+	if keep.Before(expires) {
+		keep = expires
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if el, ok := c.byKey[key]; ok {
 		c.remove(el)
 	}
-	e := &lruEntry[V]{key: key, v: v, size: c.sizeOf(v), expires: expires}
+	e := &lruEntry[V]{key: key, v: v, size: c.sizeOf(v), expires: expires, keep: keep}
 	c.byKey[key] = c.ll.PushFront(e)
 	c.size += e.size
 	for c.size > c.max && c.ll.Len() > 1 {

@@ -22,6 +22,7 @@ import (
 	"github.com/cratos-project/cratos/core/config"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/core/misp"
+	"github.com/cratos-project/cratos/core/state"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -83,6 +84,9 @@ type Request struct {
 	Package string
 	// Consumer identifies the caller for the cold-build budget.
 	Consumer string
+	// WaitFresh makes a list past its lifetime wait for its rebuild
+	// rather than be served while it is rebuilt (refresh.go).
+	WaitFresh bool
 }
 
 // rendererOptions returns the site's options for renderer name with the
@@ -143,6 +147,8 @@ type Options struct {
 	WarninglistTTL time.Duration
 	// Limits bound builds (limits.go).
 	Limits Limits
+	// State, when set, keeps every last good list on disk (durable.go).
+	State *state.Dir
 }
 
 // Observer receives what the Service does, for metrics.
@@ -165,6 +171,9 @@ type Service struct {
 	sites      sync.Map // site name -> SiteState
 	guard      *guardState
 	limits     *buildLimiter
+	tracks     trackTable // refresh.go
+	durable    *durable
+	refreshed  func(nsArtifact string, err error) // tests: a background rebuild ended
 }
 
 // SiteState is what the service last saw of a site.
@@ -207,7 +216,8 @@ func New(opts Options) *Service {
 	}
 	lkg := newLRU(opts.StaleBytes, artifactSize)
 	lkg.keepLast = true
-	return &Service{opts: opts, hot: newLRU(opts.HotBytes, artifactSize), lkg: lkg, snaps: newLRU(opts.HotBytes, snapshotSize), guard: newGuardState(opts), limits: newBuildLimiter(opts.Limits)}
+	return &Service{opts: opts, hot: newLRU(opts.HotBytes, artifactSize), lkg: lkg, snaps: newLRU(opts.HotBytes, snapshotSize), guard: newGuardState(opts),
+		limits: newBuildLimiter(opts.Limits), durable: newDurable(opts.State)}
 }
 
 // Renderer resolves the renderer a request names and checks that it can
@@ -304,8 +314,15 @@ func (s *Service) Get(ctx context.Context, r Request) (Result, error) {
 	}
 	k := s.keysFor(r)
 	nsArtifact := s.opts.Namespace.Key(ctx, k.group, k.artifact)
-	if a, ok := s.hot.get(nsArtifact, s.opts.Now()); ok && fresh(a.Fetched, s.opts.Now(), r.TTL) {
+	now := s.opts.Now()
+	a, expires, ok := s.hot.peek(nsArtifact, now)
+	s.noteRequest(r, rd, k, nsArtifact, a, expires, now)
+	if ok && now.Before(expires) && fresh(a.Fetched, now, r.TTL) {
 		return s.result(Result{Artifact: a, Status: Hit, Held: s.holdOf(k.artifact)}), nil
+	}
+	if ok && servable(r, a, now) && s.holdOf(k.artifact) == nil {
+		// Stale-while-revalidate: the old list now, one rebuild behind it.
+		return s.result(s.revalidate(r, rd, k, nsArtifact, a, now)), nil
 	}
 	// The build outlives the request that started it, but is cancelled
 	// when every request waiting for it has left.
@@ -325,8 +342,9 @@ func (s *Service) Get(ctx context.Context, r Request) (Result, error) {
 		if res.Err == nil {
 			return s.result(res.Val.(Result)), nil
 		}
-		if stale, ok := s.lkg.get(k.artifact, time.Time{}); ok {
+		if stale, ok := s.lastGood(k.artifact); ok {
 			s.opts.Logger.Warn("serving last good list", "site", r.Site.Name, "feed", r.Feed, "output", r.Output, "since", stale.Generated, "error", res.Err)
+			s.keepServing(r, nsArtifact, stale, res.Err, s.opts.Now())
 			return s.result(Result{Artifact: stale, Status: Stale, Upstream: res.Err}), nil
 		}
 		return Result{}, res.Err
@@ -343,16 +361,17 @@ func (s *Service) result(r Result) Result {
 // build runs once per artifact key at a time.
 func (s *Service) build(ctx context.Context, r Request, rd renderers.Renderer, k keys, nsArtifact string) (Result, error) {
 	now := s.opts.Now()
-	if a, ok := s.hot.get(nsArtifact, now); ok && fresh(a.Fetched, now, r.TTL) {
+	if a, ok := s.hot.get(nsArtifact, now); ok && fresh(a.Fetched, now, r.TTL) && newer(ctx, a.Fetched) {
 		return Result{Artifact: a, Status: Hit}, nil
 	}
 	if s.opts.Shared != nil {
 		if b, ok, _ := s.opts.Shared.Get(ctx, nsArtifact); ok {
-			if a, err := decodeArtifact(b); err == nil && fresh(a.Fetched, now, r.TTL) {
+			if a, err := decodeArtifact(b); err == nil && fresh(a.Fetched, now, r.TTL) && newer(ctx, a.Fetched) {
 				a, held := s.checkHold(r, k, a)
-				s.hot.set(nsArtifact, a, now.Add(r.TTL))
+				s.hot.setKeep(nsArtifact, a, now.Add(r.TTL), now.Add(keepFor(r)))
 				if held == nil {
 					s.lkg.set(k.artifact, a, time.Time{})
+					s.persist(k.artifact, a)
 				}
 				return Result{Artifact: a, Status: Hit, Held: held}, nil
 			}
@@ -371,11 +390,12 @@ func (s *Service) build(ctx context.Context, r Request, rd renderers.Renderer, k
 		observeBuilt(s.opts.Observer, r, rd.Info().Name, time.Since(start), a.Entries, a.Invalid)
 	}
 	if last, held := s.checkHold(r, k, a); held != nil {
-		s.hot.set(nsArtifact, last, now.Add(r.TTL))
+		s.hot.setKeep(nsArtifact, last, now.Add(r.TTL), now.Add(keepFor(r)))
 		return Result{Artifact: last, Status: Miss, Held: held}, nil
 	}
-	s.hot.set(nsArtifact, a, now.Add(r.TTL))
+	s.hot.setKeep(nsArtifact, a, now.Add(r.TTL), now.Add(keepFor(r)))
 	s.lkg.set(k.artifact, a, time.Time{})
+	s.persist(k.artifact, a)
 	if s.opts.Shared != nil {
 		_ = s.opts.Shared.Set(ctx, nsArtifact, encodeArtifact(a), r.TTL)
 	}
@@ -389,19 +409,21 @@ func (s *Service) build(ctx context.Context, r Request, rd renderers.Renderer, k
 func (s *Service) snapshot(ctx context.Context, r Request, k keys) (*Snapshot, error) {
 	nsKey := s.opts.Namespace.Key(ctx, k.group, k.snapshot)
 	now := s.opts.Now()
-	if snap, ok := s.snaps.get(nsKey, now); ok && fresh(snap.Fetched, now, r.TTL) {
+	if snap, ok := s.snaps.get(nsKey, now); ok && fresh(snap.Fetched, now, r.TTL) && newer(ctx, snap.Fetched) {
 		return snap, nil
 	}
 	if s.opts.Shared != nil {
 		if b, ok, _ := s.opts.Shared.Get(ctx, nsKey); ok {
-			if snap, err := decodeSnapshot(b); err == nil && fresh(snap.Fetched, now, r.TTL) {
+			if snap, err := decodeSnapshot(b); err == nil && fresh(snap.Fetched, now, r.TTL) && newer(ctx, snap.Fetched) {
 				s.snaps.set(nsKey, snap, now.Add(r.TTL))
 				return snap, nil
 			}
 		}
 	}
 	v, err, _ := s.flights.Do(nsKey, func() (any, error) {
-		if !s.limits.coldAllowed(r.Consumer, now) {
+		// A background rebuild is the service's own work, not a
+		// consumer's: it takes nothing from the cold-build budget.
+		if !IsBackground(ctx) && !s.limits.coldAllowed(r.Consumer, now) {
 			return nil, ErrBuildBudget
 		}
 		snap, err := s.fetch(ctx, r)
@@ -647,6 +669,9 @@ func (s *Service) contentSince(key string, in iter.Seq[indicator.Indicator], fet
 	}
 	var d [32]byte
 	copy(d[:], h.Sum(nil))
+	if _, ok := s.content.Load(key); !ok && s.durable != nil {
+		s.lastGood(key) // a restart keeps the content state kept on disk
+	}
 	v, _ := s.content.LoadOrStore(key, &contentState{})
 	st := v.(*contentState)
 	st.mu.Lock()

@@ -183,7 +183,9 @@ func TestGzip(t *testing.T) {
 }
 
 func TestStaleOnMISPFailure(t *testing.T) {
-	h := newHarness(t)
+	// Without stale-while-revalidate every request past the lifetime
+	// rebuilds (swr_test.go covers the background rebuilds).
+	h := newHarness(t, withSite(func(s *config.Site) { s.MaxStaleSeconds = -1 }))
 	resp, good := h.authed(feedPath + "?cache=1")
 	if resp.StatusCode != 200 {
 		t.Fatal(resp.Status)
@@ -271,7 +273,7 @@ func TestSingleFlight(t *testing.T) {
 // A list rebuilt from MISP with the same content keeps its bytes, ETag
 // and Last-Modified, so pollers keep getting 304s across cache lifetimes.
 func TestUnchangedListKeepsItsETag(t *testing.T) {
-	h := newHarness(t)
+	h := newHarness(t, withSite(func(s *config.Site) { s.MaxStaleSeconds = -1 }))
 	const p = "/v1/feed/block/type/domain/age/1y/output/suricata?cache=1"
 	first, body1 := h.authed(p)
 	time.Sleep(1100 * time.Millisecond)

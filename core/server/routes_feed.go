@@ -142,6 +142,7 @@ func (s *Server) listHandler(kind export.Kind) fiber.Handler {
 			// A checksum URL (<list URL>.md5) lets suricata-update and
 			// Cisco FMC skip downloading an unchanged list.
 			c.Set("X-Cache", string(res.Status))
+			s.setAge(c, res)
 			c.Set(fiber.HeaderContentType, "text/plain; charset=utf-8")
 			c.Set(fiber.HeaderCacheControl, fmt.Sprintf("private, max-age=%d", int(p.TTL.Seconds())))
 			return c.SendString(res.MD5())
@@ -156,6 +157,7 @@ func (s *Server) sendArtifact(c *fiber.Ctx, res export.Result, ttl time.Duration
 	a := res.Artifact
 	h := a.Headers()
 	c.Set("X-Cache", string(res.Status))
+	s.setAge(c, res)
 	c.Set(fiber.HeaderETag, a.ETag)
 	c.Set(fiber.HeaderLastModified, h.LastModified)
 	c.Set(fiber.HeaderCacheControl, "private, max-age="+strconv.Itoa(int(ttl.Seconds())))
@@ -172,6 +174,9 @@ func (s *Server) sendArtifact(c *fiber.Ctx, res export.Result, ttl time.Duration
 	if res.Status == export.Stale {
 		c.Set("X-Cratos-Stale-Since", h.LastModified)
 		c.Set("Warning", `110 cratos "Response is Stale: MISP unavailable, list built `+h.LastModified+`"`)
+	}
+	if res.Status == export.Revalidating {
+		c.Set("Warning", `110 cratos "Response is Stale: list being rebuilt"`)
 	}
 	if res.Held != nil {
 		setHeld(c, res.Held)

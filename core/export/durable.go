@@ -1,0 +1,209 @@
+package export
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"sync"
+	"time"
+
+	"github.com/cratos-project/cratos/core/state"
+)
+
+// durableMagic starts a last-good list's state file.
+const durableMagic = "CLG1"
+
+// maxPendingWrites bounds the last-good lists waiting to be written; past
+// it a list is not written until it is rebuilt again.
+const maxPendingWrites = 256
+
+// durable keeps the last good lists on disk, one state file per artifact
+// key, so a restart while MISP is down still serves them. Writes happen
+// in one background goroutine and never block a request.
+type durable struct {
+	dir     *state.Dir
+	mu      sync.Mutex
+	pending map[string]durableRecord // state file name -> record
+	running bool
+	idle    *sync.Cond
+}
+
+// durableRecord is one last-good list with the content state that keeps
+// its bytes, ETag and zone serial across restarts.
+type durableRecord struct {
+	key    string
+	a      *Artifact
+	digest [32]byte
+	since  time.Time
+	serial uint32
+}
+
+func newDurable(dir *state.Dir) *durable {
+	if dir == nil {
+		return nil
+	}
+	d := &durable{dir: dir, pending: map[string]durableRecord{}}
+	d.idle = sync.NewCond(&d.mu)
+	return d
+}
+
+// durableName is the state file of an artifact key.
+func durableName(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return "list-" + hex.EncodeToString(sum[:16])
+}
+
+func encodeRecord(rec durableRecord) []byte {
+	art := encodeArtifact(rec.a)
+	e := encoder{b: make([]byte, 0, 64+len(rec.key)+len(art))}
+	e.b = append(e.b, durableMagic...)
+	e.str(rec.key)
+	e.str(string(rec.digest[:]))
+	e.varint(fetchedNano(rec.since))
+	e.uvarint(uint64(rec.serial))
+	e.str(string(art))
+	return e.b
+}
+
+func decodeRecord(key string, b []byte) (durableRecord, error) {
+	if len(b) < 4 || string(b[:4]) != durableMagic {
+		return durableRecord{}, errCorrupt
+	}
+	d := decoder{b: b[4:]}
+	rec := durableRecord{key: d.str()}
+	digest := d.bytes()
+	since := d.varint()
+	serial := d.uvarint()
+	art := d.bytes()
+	if d.err != nil || len(d.b) != 0 || rec.key != key || len(digest) != len(rec.digest) || serial > 1<<32-1 {
+		return durableRecord{}, errCorrupt
+	}
+	copy(rec.digest[:], digest)
+	if since != 0 {
+		rec.since = time.Unix(0, since)
+	}
+	rec.serial = uint32(serial)
+	a, err := decodeArtifact(art)
+	if err != nil || a.ETag != ETagOf(a.Body) {
+		return durableRecord{}, errCorrupt
+	}
+	rec.a = a
+	return rec, nil
+}
+
+// persist queues a, the new last good list of key, for writing.
+func (s *Service) persist(key string, a *Artifact) {
+	d := s.durable
+	if d == nil {
+		return
+	}
+	rec := durableRecord{key: key, a: a}
+	if v, ok := s.content.Load(key); ok {
+		st := v.(*contentState)
+		st.mu.Lock()
+		rec.digest, rec.since, rec.serial = st.digest, st.since, st.serial
+		st.mu.Unlock()
+	}
+	name := durableName(key)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if _, ok := d.pending[name]; !ok && len(d.pending) >= maxPendingWrites {
+		s.opts.Logger.Warn("last good list not written: too many writes pending", "state_dir", d.dir.Path())
+		return
+	}
+	d.pending[name] = rec
+	if !d.running {
+		d.running = true
+		go s.writeDurable()
+	}
+}
+
+// writeDurable writes the pending records until none is left.
+func (s *Service) writeDurable() {
+	d := s.durable
+	d.mu.Lock()
+	for len(d.pending) > 0 {
+		var name string
+		var rec durableRecord
+		for name, rec = range d.pending {
+			break
+		}
+		delete(d.pending, name)
+		d.mu.Unlock()
+		if err := d.dir.Write(name, encodeRecord(rec)); err != nil {
+			s.opts.Logger.Warn("last good list not written", "error", err)
+		}
+		d.mu.Lock()
+	}
+	d.running = false
+	d.idle.Broadcast()
+	d.mu.Unlock()
+}
+
+// WaitDurable returns once every last good list queued for writing is on
+// disk (at shutdown, and in tests).
+func (s *Service) WaitDurable() {
+	d := s.durable
+	if d == nil {
+		return
+	}
+	d.mu.Lock()
+	for d.running {
+		d.idle.Wait()
+	}
+	d.mu.Unlock()
+}
+
+// readDurable returns the record of key kept on disk. A corrupt or
+// foreign file is logged and ignored.
+func (s *Service) readDurable(key string) (durableRecord, bool) {
+	d := s.durable
+	if d == nil {
+		return durableRecord{}, false
+	}
+	name := durableName(key)
+	b, ok, err := d.dir.Read(name)
+	if err != nil {
+		s.opts.Logger.Warn("last good list unreadable", "error", err)
+		return durableRecord{}, false
+	}
+	if !ok {
+		return durableRecord{}, false
+	}
+	rec, err := decodeRecord(key, b)
+	if err != nil {
+		s.opts.Logger.Warn("last good list on disk is corrupt; ignoring it", "file", name, "state_dir", d.dir.Path())
+		return durableRecord{}, false
+	}
+	return rec, true
+}
+
+// lastGood returns the last good list of an artifact key: from memory,
+// else from the state directory (kept in memory from then on).
+func (s *Service) lastGood(key string) (*Artifact, bool) {
+	if a, ok := s.lkg.get(key, time.Time{}); ok {
+		return a, true
+	}
+	rec, ok := s.readDurable(key)
+	if !ok {
+		return nil, false
+	}
+	s.lkg.set(key, rec.a, time.Time{})
+	s.restoreContent(key, rec)
+	return rec.a, true
+}
+
+// restoreContent gives an artifact key with no content state in this
+// process the one kept on disk, so an unchanged list keeps its date,
+// bytes and serial across a restart.
+func (s *Service) restoreContent(key string, rec durableRecord) {
+	if rec.serial == 0 {
+		return
+	}
+	v, _ := s.content.LoadOrStore(key, &contentState{})
+	st := v.(*contentState)
+	st.mu.Lock()
+	if st.serial == 0 {
+		st.digest, st.since, st.serial = rec.digest, rec.since, rec.serial
+	}
+	st.mu.Unlock()
+}

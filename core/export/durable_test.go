@@ -1,0 +1,93 @@
+package export
+
+import (
+	"bytes"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/core/state"
+)
+
+func TestDurableLastGood(t *testing.T) {
+	misp := newGatedMISP(t)
+	dirPath := t.TempDir()
+	stateLog := &syncBuffer{}
+	open := func() *state.Dir {
+		d, err := state.Open(dirPath, slog.New(slog.NewTextHandler(stateLog, nil)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	first := newSWRRig(t, misp, Options{State: open()})
+	built := first.get(t, Miss)
+	first.svc.WaitDurable()
+	files, _ := filepath.Glob(filepath.Join(dirPath, "list-*"))
+	if len(files) != 1 {
+		t.Fatalf("state files %v, want one", files)
+	}
+
+	// A new process over the same state directory, MISP down: the last
+	// good list, same bytes and ETag, STALE.
+	misp.fail.Store(true)
+	second := newSWRRig(t, misp, Options{State: open()})
+	second.clock.advance(time.Hour)
+	res := second.get(t, Stale)
+	if !bytes.Equal(res.Body, built.Body) || res.ETag != built.ETag || res.Entries != built.Entries || !res.Fetched.Equal(built.Fetched) {
+		t.Fatalf("durable list differs: etag %s want %s, entries %d want %d", res.ETag, built.ETag, res.Entries, built.Entries)
+	}
+	if res.Upstream == nil {
+		t.Fatal("STALE without the upstream error")
+	}
+	// The next requests get it at once, without asking MISP again, until
+	// the retry interval has passed.
+	pulls := second.obs.fetches.Load()
+	if again := second.get(t, Stale); again.ETag != built.ETag || again.Upstream == nil || second.obs.fetches.Load() != pulls {
+		t.Fatalf("second STALE request: ETag %s, upstream %v, MISP pulls %d then %d", again.ETag, again.Upstream, pulls, second.obs.fetches.Load())
+	}
+
+	// MISP back with the same data: the content state kept on disk keeps
+	// the list's date, so the rebuilt list has the same bytes and ETag.
+	misp.fail.Store(false)
+	third := newSWRRig(t, misp, Options{State: open()})
+	third.clock.advance(2 * time.Hour)
+	if res := third.get(t, Miss); res.ETag != built.ETag || !res.Generated.Equal(built.Generated) {
+		t.Fatalf("rebuilt after restart: ETag %s generated %v, want %s %v", res.ETag, res.Generated, built.ETag, built.Generated)
+	}
+	third.svc.WaitDurable()
+
+	// Corrupt files are ignored and logged, never served.
+	misp.fail.Store(true)
+	name := filepath.Base(files[0])
+	for _, tc := range []struct {
+		name  string
+		write func()
+		log   string
+	}{
+		{"bad checksum", func() {
+			b, _ := os.ReadFile(files[0])
+			b[len(b)-3] ^= 0x55
+			_ = os.WriteFile(files[0], b, 0o600)
+		}, "state file is corrupt"},
+		{"bad record", func() {
+			if err := open().Write(name, []byte("CLG1 not a record")); err != nil {
+				t.Fatal(err)
+			}
+		}, "last good list on disk is corrupt"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.write()
+			rig := newSWRRig(t, misp, Options{State: open()})
+			if res, err := rig.svc.Get(t.Context(), rig.req); err == nil {
+				t.Fatalf("corrupt state served: %s %s", res.Status, res.ETag)
+			}
+			if logs := stateLog.String() + rig.logbuf.String(); !strings.Contains(logs, tc.log) {
+				t.Fatalf("log lacks %q: %s", tc.log, logs)
+			}
+		})
+	}
+}

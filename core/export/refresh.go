@@ -1,0 +1,170 @@
+package export
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/cratos-project/cratos/core/config"
+	"github.com/cratos-project/cratos/renderers"
+)
+
+// Revalidating is the status of a list served past its lifetime, within
+// the site's maximum staleness, while one background rebuild runs.
+const Revalidating Status = "REVALIDATING"
+
+// DefaultMaxStale is how long past its lifetime a list is still served
+// at once while it is rebuilt (site key max_stale_seconds).
+const DefaultMaxStale = 24 * time.Hour
+
+// refreshRetry is how long after a failed background rebuild of a list
+// the next one may start.
+const refreshRetry = 10 * time.Second
+
+// maxTracked bounds the per-list request records.
+const maxTracked = 10000
+
+// MaxStale returns the site's maximum staleness; zero when a list past
+// its lifetime is never served without a rebuild.
+func MaxStale(site *config.Site) time.Duration {
+	switch {
+	case site.MaxStaleSeconds < 0:
+		return 0
+	case site.MaxStaleSeconds == 0:
+		return DefaultMaxStale
+	}
+	return time.Duration(site.MaxStaleSeconds) * time.Second
+}
+
+type backgroundKey struct{}
+
+// background marks a rebuild that no request waits for; after is the
+// fetch time of the list it replaces: cached entries not newer than it
+// are not reused.
+type background struct{ after time.Time }
+
+// IsBackground reports whether ctx is that of a background rebuild
+// (stale-while-revalidate or refresh-ahead): no request waits for it, and
+// it must not be cancelled for that reason.
+func IsBackground(ctx context.Context) bool {
+	_, ok := ctx.Value(backgroundKey{}).(*background)
+	return ok
+}
+
+// newer reports whether a cached entry fetched at fetched may be reused
+// by the build running in ctx: always, except by a background rebuild,
+// which wants something newer than the list it replaces.
+func newer(ctx context.Context, fetched time.Time) bool {
+	b, ok := ctx.Value(backgroundKey{}).(*background)
+	return !ok || fetched.After(b.after)
+}
+
+// tracked is what the service remembers of one artifact key's requests.
+type tracked struct {
+	lastRequest atomic.Int64 // unix nanoseconds
+	refreshing  atomic.Bool
+	failedAt    atomic.Int64 // unix nanoseconds of the last failed background rebuild
+	lastErr     atomic.Pointer[error]
+}
+
+type trackTable struct {
+	m sync.Map // namespaced artifact key -> *tracked
+	n atomic.Int64
+}
+
+func (t *trackTable) get(key string) *tracked {
+	if v, ok := t.m.Load(key); ok {
+		return v.(*tracked)
+	}
+	if t.n.Add(1) > maxTracked {
+		t.m.Clear()
+		t.n.Store(0)
+	}
+	v, _ := t.m.LoadOrStore(key, &tracked{})
+	return v.(*tracked)
+}
+
+// servable reports whether a, past its lifetime for r, may still be
+// served while it is rebuilt.
+func servable(r Request, a *Artifact, now time.Time) bool {
+	maxStale := MaxStale(r.Site)
+	return !r.WaitFresh && maxStale > 0 && !a.Fetched.IsZero() && now.Sub(a.Fetched) < r.TTL+maxStale
+}
+
+// keepFor is how long a built artifact stays in the hot cache: its
+// lifetime, then its maximum staleness.
+func keepFor(r Request) time.Duration { return r.TTL + MaxStale(r.Site) }
+
+// noteRequest records a request for the list a (nil when there is none)
+// and, when a is fresh but in the last tenth of its lifetime (expires)
+// and was already requested during that lifetime (a device pulling it on
+// a schedule), starts its background rebuild so the next pull does not
+// wait.
+func (s *Service) noteRequest(r Request, rd renderers.Renderer, k keys, nsArtifact string, a *Artifact, expires, now time.Time) {
+	t := s.tracks.get(nsArtifact)
+	prev := time.Unix(0, t.lastRequest.Swap(now.UnixNano()))
+	if a == nil || a.Fetched.IsZero() || r.TTL <= 0 || !now.Before(expires) || !fresh(a.Fetched, now, r.TTL) {
+		return
+	}
+	if expires.Sub(now) <= r.TTL/10 && !prev.Before(a.Fetched) {
+		s.revalidate(r, rd, k, nsArtifact, a, now)
+	}
+}
+
+// revalidate starts the background rebuild of the list a, unless one is
+// running or the last one failed less than refreshRetry ago, and returns
+// the result serving a meanwhile: REVALIDATING, or STALE with the error
+// when the last background rebuild of a failed. The rebuild goes through
+// build like any other: the same single flight, hold check and build
+// timeout, detached from the request.
+func (s *Service) revalidate(r Request, rd renderers.Renderer, k keys, nsArtifact string, a *Artifact, now time.Time) Result {
+	t := s.tracks.get(nsArtifact)
+	res := Result{Artifact: a, Status: Revalidating}
+	if failed := time.Unix(0, t.failedAt.Load()); failed.After(a.Fetched) {
+		if err := t.lastErr.Load(); err != nil {
+			res.Status, res.Upstream = Stale, *err
+		}
+		if now.Sub(failed) < refreshRetry {
+			return res
+		}
+	}
+	if !t.refreshing.CompareAndSwap(false, true) {
+		return res
+	}
+	bctx := context.WithValue(context.Background(), backgroundKey{}, &background{after: a.Fetched})
+	ch := s.flights.DoChan(nsArtifact, func() (any, error) {
+		ctx, cancel := context.WithTimeout(bctx, s.opts.BuildTimeout)
+		defer cancel()
+		return s.build(ctx, r, rd, k, nsArtifact)
+	})
+	go func() {
+		res := <-ch
+		if res.Err != nil {
+			t.lastErr.Store(&res.Err)
+			t.failedAt.Store(s.opts.Now().UnixNano())
+			s.opts.Logger.Warn("background rebuild failed; serving the previous list", "site", r.Site.Name, "feed", feedLabel(r),
+				"output", r.Output, "fetched", a.Fetched, "error", res.Err)
+		}
+		t.refreshing.Store(false)
+		if s.refreshed != nil {
+			s.refreshed(nsArtifact, res.Err)
+		}
+	}()
+	return res
+}
+
+// keepServing is called when a request's rebuild failed and the last
+// good list a was served instead: within the maximum staleness, a is
+// kept as the expired entry of the list, so the next requests are served
+// it at once (STALE, with err) while background rebuilds retry, rather
+// than each waiting for MISP.
+func (s *Service) keepServing(r Request, nsArtifact string, a *Artifact, err error, now time.Time) {
+	if !servable(r, a, now) {
+		return
+	}
+	t := s.tracks.get(nsArtifact)
+	t.lastErr.Store(&err)
+	t.failedAt.Store(now.UnixNano())
+	s.hot.setKeep(nsArtifact, a, now, a.Fetched.Add(keepFor(r)))
+}
