@@ -273,3 +273,22 @@ func TestRefreshAhead(t *testing.T) {
 	}
 	rig.noRefresh(t)
 }
+
+// A background rebuild takes nothing from the consumer's cold-build
+// budget: a consumer who spent it still gets its lists refreshed.
+func TestBackgroundRebuildOutsideColdBudget(t *testing.T) {
+	rig := newSWRRig(t, newGatedMISP(t), Options{Limits: Limits{ColdBuildsPerMinute: 1}})
+	rig.req.Consumer = "c1"
+	rig.get(t, Miss)
+	other := rig.req
+	other.Age = "9y"
+	if _, err := rig.svc.Get(context.Background(), other); err != ErrBuildBudget {
+		t.Fatalf("second cold build in the minute: %v, want ErrBuildBudget", err)
+	}
+	rig.clock.advance(rig.req.TTL + 5*time.Second)
+	rig.get(t, Revalidating)
+	if err := rig.waitRefresh(t); err != nil {
+		t.Fatalf("background rebuild: %v", err)
+	}
+	rig.get(t, Hit)
+}
