@@ -279,13 +279,14 @@ func TestRefreshAhead(t *testing.T) {
 func TestBackgroundRebuildOutsideColdBudget(t *testing.T) {
 	rig := newSWRRig(t, newGatedMISP(t), Options{Limits: Limits{ColdBuildsPerMinute: 1}})
 	rig.req.Consumer = "c1"
+	rig.req.TTL = 10 * time.Second // expires well before the budget refills
 	rig.get(t, Miss)
 	other := rig.req
 	other.Age = "9y"
 	if _, err := rig.svc.Get(context.Background(), other); err != ErrBuildBudget {
 		t.Fatalf("second cold build in the minute: %v, want ErrBuildBudget", err)
 	}
-	rig.clock.advance(rig.req.TTL + 5*time.Second)
+	rig.clock.advance(rig.req.TTL + 2*time.Second)
 	rig.get(t, Revalidating)
 	if err := rig.waitRefresh(t); err != nil {
 		t.Fatalf("background rebuild: %v", err)
