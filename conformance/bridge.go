@@ -58,7 +58,7 @@ func CheckBridge(t *testing.T, r renderers.Renderer) {
 			}
 			if !bytes.Equal(direct.out, bridged.out) {
 				t.Errorf("conformance: bridge %s: output of %d indicators differs (direct %d bytes, bridged %d bytes)\n%s",
-					info.Name, len(in.ins), len(direct.out), len(bridged.out), firstDifference(direct.out, bridged.out))
+					info.Name, len(in.ins), len(direct.out), len(bridged.out), FirstDifference(direct.out, bridged.out))
 			}
 			if !slices.Equal(direct.drops, bridged.drops) {
 				t.Errorf("conformance: bridge %s: drop reports differ: direct %v, bridged %v", info.Name, direct.drops, bridged.drops)

@@ -209,7 +209,7 @@ func (c *checker) checkDefaults(sample []indicator.Indicator) {
 	case plain.err != nil || explicit.err != nil:
 		c.failf("options", "render with and without explicit defaults: %w", errors.Join(plain.err, explicit.err))
 	case !bytes.Equal(plain.out, explicit.out):
-		c.failf("options", "output with every option set to its declared Default differs from output with no options: %s", firstDifference(plain.out, explicit.out))
+		c.failf("options", "output with every option set to its declared Default differs from output with no options: %s", FirstDifference(plain.out, explicit.out))
 	}
 }
 
@@ -220,7 +220,7 @@ func (c *checker) checkEmpty() {
 	case a.err != nil || b.err != nil:
 		c.failf("empty input", "Render failed: %w", errors.Join(a.err, b.err))
 	case !bytes.Equal(a.out, b.out):
-		c.failf("empty input", "two renders differ: %s", firstDifference(a.out, b.out))
+		c.failf("empty input", "two renders differ: %s", FirstDifference(a.out, b.out))
 	}
 }
 
@@ -231,7 +231,7 @@ func (c *checker) checkDeterminism(in []indicator.Indicator) {
 	case a.err != nil || b.err != nil:
 		c.failf("determinism", "Render of the sample (%d indicators of the declared types) failed: %w", len(in), errors.Join(a.err, b.err))
 	case !bytes.Equal(a.out, b.out):
-		c.failf("determinism", "two renders of the same input differ: %s", firstDifference(a.out, b.out))
+		c.failf("determinism", "two renders of the same input differ: %s", FirstDifference(a.out, b.out))
 	case !maps.Equal(a.drops, b.drops):
 		c.failf("determinism", "two renders of the same input report different drops: %v and %v", a.drops, b.drops)
 	}
@@ -259,7 +259,7 @@ func (c *checker) checkReads(in []indicator.Indicator) {
 	case a.err != nil || b.err != nil:
 		c.failf("reads", "Render failed: %w", errors.Join(a.err, b.err))
 	case !bytes.Equal(a.out, b.out):
-		c.failf("reads", "the output changes when the fields outside Reads are zero (the renderer reads a field it does not declare): %s", firstDifference(a.out, b.out))
+		c.failf("reads", "the output changes when the fields outside Reads are zero (the renderer reads a field it does not declare): %s", FirstDifference(a.out, b.out))
 	case !maps.Equal(a.drops, b.drops):
 		c.failf("reads", "the drops change when the fields outside Reads are zero: %v and %v", a.drops, b.drops)
 	}
@@ -356,7 +356,7 @@ func (c *checker) checkConcurrency(in []indicator.Indicator) {
 		case res.err != nil:
 			c.failf("concurrency", "goroutine %d: Render failed: %w", i, res.err)
 		case !bytes.Equal(res.out, want.out):
-			c.failf("concurrency", "goroutine %d: output differs from a serial render: %s", i, firstDifference(want.out, res.out))
+			c.failf("concurrency", "goroutine %d: output differs from a serial render: %s", i, FirstDifference(want.out, res.out))
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -87,15 +88,7 @@ func TestRender(t *testing.T) {
 	}
 }
 
-func TestGolden(t *testing.T) {
-	for _, dt := range []string{"domain", "url", "ipv4ext", "ipv6", "file-md5", "file-sha256", "email-address"} {
-		t.Run(dt, func(t *testing.T) {
-			d, _ := indicator.LookupDataType(dt)
-			out, _ := renderOut(t, dt, nil, conformance.OfTypes(conformance.Sample(), d.Yields.Types()...))
-			conformance.Golden(t, "testdata/"+dt+"/out.lst", []byte(out))
-		})
-	}
-}
+func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestValidateOptions(t *testing.T) {
 	conformance.CheckOptionCases(t, Renderer{}, []conformance.OptionCase{

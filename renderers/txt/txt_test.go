@@ -10,6 +10,7 @@ import (
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -102,26 +103,7 @@ func errText(err error) string {
 	return err.Error()
 }
 
-func TestGolden(t *testing.T) {
-	tests := []struct {
-		name     string
-		dataType string
-		opts     map[string]string
-		in       []indicator.Indicator
-	}{
-		{"two", "ipv4", nil, two},
-		{"empty", "ipv4", nil, nil},
-		{"tricky", "email-subject", nil, conformance.Sample()},
-		{"tricky-lf-trailing", "email-subject", map[string]string{"line_ending": "lf", "trailing_newline": "true"}, conformance.Sample()},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := conformance.Render(t, Renderer{}, renderers.Request{DataType: tt.dataType, Options: tt.opts}, tt.in)
-			conformance.Golden(t, "testdata/"+tt.name+"/output.txt", got.Out)
-			conformance.Golden(t, "testdata/"+tt.name+"/dropped.txt", got.DropReport())
-		})
-	}
-}
+func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestConformance(t *testing.T) {
 	if err := conformance.Check(context.Background(), Renderer{}); err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -61,7 +62,7 @@ func TestGolden(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			out, drops := renderDirect(t, tt.opts, tt.in)
-			conformance.Golden(t, filepath.Join("testdata", tt.name, "out.rsc"), out)
+			goldentest.File(t, filepath.Join("testdata", tt.name, "out.rsc"), out)
 			if !slices.Equal(drops, tt.wantDrops) {
 				t.Fatalf("drops = %v, want %v", drops, tt.wantDrops)
 			}
