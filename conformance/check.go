@@ -7,11 +7,8 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"mime"
-	"regexp"
 	"runtime/debug"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -38,8 +35,6 @@ const (
 // ErrCheckWriter is the error of the failing writer Check renders into;
 // Render must return an error wrapping it.
 var ErrCheckWriter = errors.New("conformance: writer failed on purpose")
-
-var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 
 // Check runs the renderer contract against r and returns every failure,
 // joined with errors.Join, or nil when r conforms. It checks:
@@ -130,43 +125,8 @@ func (c *checker) run() {
 func validType(t indicator.Type) bool { return slices.Contains(indicator.AllTypes(), t) }
 
 func (c *checker) checkInfo() {
-	in := c.info
-	if !nameRE.MatchString(in.Name) {
-		c.failf("info", "Name %q must match %s (it is a URL segment)", in.Name, nameRE)
-	}
-	if strings.TrimSpace(in.Description) == "" || strings.ContainsAny(in.Description, "\r\n") {
-		c.failf("info", "Description %q must be one non-empty line", in.Description)
-	}
-	if _, _, err := mime.ParseMediaType(in.ContentType); err != nil {
-		c.failf("info", "ContentType %q: %w", in.ContentType, err)
-	}
-	if len(in.Extension) < 2 || in.Extension[0] != '.' || strings.ContainsAny(in.Extension, "/\\ \t\r\n") {
-		c.failf("info", "Extension %q must start with '.' and name a file suffix", in.Extension)
-	}
-	if len(in.Types) == 0 {
-		c.failf("info", "Types is empty: the renderer would never receive an indicator")
-	}
-	seen := map[indicator.Type]bool{}
-	for _, t := range in.Types {
-		switch {
-		case t == indicator.Invalid:
-			c.failf("info", "Types lists indicator.Invalid")
-		case !validType(t):
-			c.failf("info", "Types lists unknown type %d", uint8(t))
-		case seen[t]:
-			c.failf("info", "Types lists %s twice", t)
-		}
-		seen[t] = true
-	}
-	names := map[string]bool{}
-	for _, o := range in.Options {
-		switch {
-		case strings.TrimSpace(o.Name) == "":
-			c.failf("info", "an option has an empty name")
-		case names[o.Name]:
-			c.failf("info", "option %q is declared twice", o.Name)
-		}
-		names[o.Name] = true
+	for _, err := range c.info.Problems() {
+		c.failf("info", "%w", err)
 	}
 }
 

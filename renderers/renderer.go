@@ -180,11 +180,13 @@ type Registry struct {
 	m  map[string]Renderer
 }
 
-// Add registers r, refusing an empty or taken name.
+// Add registers r, refusing an Info that does not pass Info.Validate and a
+// taken name.
 func (g *Registry) Add(r Renderer) error {
-	name := r.Info().Name
-	if name == "" {
-		return fmt.Errorf("renderers: renderer with empty name")
+	info := r.Info()
+	name := info.Name
+	if err := info.Validate(); err != nil {
+		return fmt.Errorf("renderers: renderer %q: %w", name, err)
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
