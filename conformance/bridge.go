@@ -117,7 +117,12 @@ func bridgeRender(ctx context.Context, r renderers.Renderer, req renderers.Reque
 
 func sameInfo(a, b renderers.Info) bool {
 	return a.Name == b.Name && a.Description == b.Description && a.ContentType == b.ContentType &&
-		a.Extension == b.Extension && slices.Equal(a.Types, b.Types) && slices.Equal(a.Options, b.Options)
+		a.Extension == b.Extension && slices.Equal(a.Types, b.Types) && slices.EqualFunc(a.Options, b.Options, sameWireOption)
+}
+
+// sameWireOption compares what the plugin protocol carries of an option.
+func sameWireOption(a, b renderers.Option) bool {
+	return a.Name == b.Name && a.Default == b.Default && a.Description == b.Description
 }
 
 // checkBridgeOptions compares the option verdicts of r and of its bridge c.

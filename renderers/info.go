@@ -26,7 +26,8 @@ func ValidName(name string) bool { return namePattern.MatchString(name) }
 // name that is not a valid renderer name, a description that is not one
 // line, a content type that does not parse, an extension that is not a file
 // suffix, no type, an unknown or repeated type, and an option without a
-// name or declared twice.
+// name, declared twice, an enum without values or with a default its kind
+// refuses.
 func (info Info) Validate() error { return errors.Join(info.Problems()...) }
 
 // Problems lists what Validate reports, one error per problem.
@@ -67,6 +68,12 @@ func (info Info) Problems() []error {
 			fail("an option has an empty name")
 		case names[o.Name]:
 			fail("option %q is declared twice", o.Name)
+		case o.Kind == KindEnum && len(o.Values) == 0:
+			fail("option %q is an enum without values", o.Name)
+		default:
+			if err := o.check(o.Default); err != nil {
+				fail("option %q: its default does not fit: %w", o.Name, err)
+			}
 		}
 		names[o.Name] = true
 	}

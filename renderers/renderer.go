@@ -88,11 +88,16 @@ func (f Fields) Mask(x indicator.Indicator) indicator.Indicator {
 	return x
 }
 
-// Option documents one per-site renderer option.
+// Option documents one per-site renderer option. Kind, Min, Max and Values
+// let ParseOptions check a value and give it its type; an option of
+// KindString (the zero Kind) takes any value.
 type Option struct {
 	Name        string
 	Default     string
 	Description string
+	Kind        Kind
+	Min, Max    int      // KindInt: the inclusive range; Max 0 means no upper bound
+	Values      []string // KindEnum: the accepted values
 }
 
 // Request is what a renderer may know about the list it renders.

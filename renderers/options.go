@@ -1,0 +1,113 @@
+package renderers
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Kind is the type of an option's value.
+type Kind uint8
+
+// The option kinds.
+const (
+	KindString Kind = iota // any value
+	KindBool               // one of BoolSpellings
+	KindInt                // a whole number in [Min, Max]
+	KindEnum               // one of Values
+)
+
+// BoolSpellings are the values a KindBool option accepts, true ones first:
+// those strconv.ParseBool reads, which every renderer accepted before the
+// option helper existed.
+var BoolSpellings = []string{"1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"}
+
+// Options are a renderer's options checked against its Info.Options: each
+// declared option has the site's value or its default.
+type Options struct {
+	renderer string
+	decl     []Option
+	vals     map[string]string
+}
+
+// ParseOptions checks opts against info: an undeclared name is refused as
+// CheckOptionNames words it, a value that does not fit its option's Kind
+// with one wording for all renderers:
+//
+//	renderer NAME: option "OPT": want one of a, b, c; got "x"
+//
+// Defaults fill the options opts leaves out.
+func ParseOptions(info Info, opts map[string]string) (Options, error) {
+	if err := CheckOptionNames(info, opts); err != nil {
+		return Options{}, err
+	}
+	o := Options{renderer: info.Name, decl: info.Options, vals: make(map[string]string, len(info.Options))}
+	for _, d := range info.Options {
+		v, set := opts[d.Name]
+		if !set {
+			v = d.Default
+		}
+		if err := d.check(v); err != nil {
+			return Options{}, fmt.Errorf("renderer %s: option %q: %w", info.Name, d.Name, err)
+		}
+		o.vals[d.Name] = v
+	}
+	return o, nil
+}
+
+// check returns an error when v does not fit o's kind.
+func (o Option) check(v string) error {
+	switch o.Kind {
+	case KindBool:
+		if _, err := strconv.ParseBool(v); err != nil {
+			return fmt.Errorf("want true or false; got %q", v)
+		}
+	case KindInt:
+		n, err := strconv.Atoi(v)
+		if err != nil || n < o.Min || (o.Max != 0 && n > o.Max) {
+			return fmt.Errorf("want %s; got %q", o.intRange(), v)
+		}
+	case KindEnum:
+		if !slices.Contains(o.Values, v) {
+			return fmt.Errorf("want one of %s; got %q", strings.Join(o.Values, ", "), v)
+		}
+	}
+	return nil
+}
+
+func (o Option) intRange() string {
+	if o.Max == 0 {
+		return fmt.Sprintf("a whole number ≥ %d", o.Min)
+	}
+	return fmt.Sprintf("a whole number from %d to %d", o.Min, o.Max)
+}
+
+// value returns the value of the declared option name, panicking when the
+// renderer asks for an option it does not declare with kind k: that is a
+// programming error, caught by the renderer's own tests.
+func (o Options) value(name string, k Kind) string {
+	i := slices.IndexFunc(o.decl, func(d Option) bool { return d.Name == name })
+	if i < 0 || o.decl[i].Kind != k {
+		panic(fmt.Sprintf("renderers: renderer %s reads option %q as kind %d, which it does not declare", o.renderer, name, k))
+	}
+	return o.vals[name]
+}
+
+// String returns the value of a KindString option.
+func (o Options) String(name string) string { return o.value(name, KindString) }
+
+// Enum returns the value of a KindEnum option.
+func (o Options) Enum(name string) string { return o.value(name, KindEnum) }
+
+// Bool returns the value of a KindBool option.
+func (o Options) Bool(name string) bool {
+	b, _ := strconv.ParseBool(o.value(name, KindBool)) // checked by ParseOptions
+	return b
+}
+
+// Int returns the value of a KindInt option.
+func (o Options) Int(name string) int {
+	n, _ := strconv.Atoi(o.value(name, KindInt)) // checked by ParseOptions
+	return n
+}

@@ -1,0 +1,88 @@
+package renderers
+
+import (
+	"strings"
+	"testing"
+)
+
+var optInfo = Info{Name: "lines", Options: []Option{
+	{Name: "upper", Default: "false", Kind: KindBool},
+	{Name: "max", Default: "0", Kind: KindInt},
+	{Name: "ttl", Default: "60", Kind: KindInt, Min: 1, Max: 3600},
+	{Name: "mode", Default: "pair", Kind: KindEnum, Values: []string{"pair", "exact"}},
+	{Name: "label", Default: "cratos"},
+}}
+
+func TestParseOptions(t *testing.T) {
+	tests := []struct {
+		name    string
+		opts    map[string]string
+		wantErr string
+		upper   bool
+		max     int
+		ttl     int
+		mode    string
+		label   string
+	}{
+		{name: "defaults", upper: false, max: 0, ttl: 60, mode: "pair", label: "cratos"},
+		{name: "all set", opts: map[string]string{"upper": "true", "max": "5", "ttl": "3600", "mode": "exact", "label": ""},
+			upper: true, max: 5, ttl: 3600, mode: "exact", label: ""},
+		{name: "bool 1", opts: map[string]string{"upper": "1"}, upper: true, ttl: 60, mode: "pair", label: "cratos"},
+		{name: "bool T", opts: map[string]string{"upper": "T"}, upper: true, ttl: 60, mode: "pair", label: "cratos"},
+		{name: "bool FALSE", opts: map[string]string{"upper": "FALSE"}, ttl: 60, mode: "pair", label: "cratos"},
+		{name: "bool yes", opts: map[string]string{"upper": "yes"}, wantErr: `renderer lines: option "upper": want true or false; got "yes"`},
+		{name: "bool empty", opts: map[string]string{"upper": ""}, wantErr: `option "upper": want true or false; got ""`},
+		{name: "negative", opts: map[string]string{"max": "-1"}, wantErr: `option "max": want a whole number ≥ 0; got "-1"`},
+		{name: "not a number", opts: map[string]string{"max": "ten"}, wantErr: `option "max": want a whole number ≥ 0; got "ten"`},
+		{name: "below range", opts: map[string]string{"ttl": "0"}, wantErr: `option "ttl": want a whole number from 1 to 3600; got "0"`},
+		{name: "above range", opts: map[string]string{"ttl": "3601"}, wantErr: `option "ttl": want a whole number from 1 to 3600; got "3601"`},
+		{name: "enum", opts: map[string]string{"mode": "wild"}, wantErr: `renderer lines: option "mode": want one of pair, exact; got "wild"`},
+		{name: "unknown", opts: map[string]string{"colour": "red"}, wantErr: `renderer lines: unknown option "colour" (valid: upper, max, ttl, mode, label)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o, err := ParseOptions(optInfo, tt.opts)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("ParseOptions = %v, want an error containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("ParseOptions = %v", err)
+			}
+			if o.Bool("upper") != tt.upper || o.Int("max") != tt.max || o.Int("ttl") != tt.ttl || o.Enum("mode") != tt.mode || o.String("label") != tt.label {
+				t.Errorf("got upper=%v max=%d ttl=%d mode=%q label=%q", o.Bool("upper"), o.Int("max"), o.Int("ttl"), o.Enum("mode"), o.String("label"))
+			}
+		})
+	}
+}
+
+func TestBoolSpellingsAccepted(t *testing.T) {
+	for i, v := range BoolSpellings {
+		o, err := ParseOptions(optInfo, map[string]string{"upper": v})
+		if err != nil {
+			t.Fatalf("%q: %v", v, err)
+		}
+		if want := i < len(BoolSpellings)/2; o.Bool("upper") != want {
+			t.Errorf("%q = %v, want %v", v, o.Bool("upper"), want)
+		}
+	}
+}
+
+func TestOptionsPanicOnUndeclaredRead(t *testing.T) {
+	o, err := ParseOptions(optInfo, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, read := range []func(){func() { o.Bool("max") }, func() { o.Int("nope") }} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Error("reading an option as the wrong kind did not panic")
+				}
+			}()
+			read()
+		}()
+	}
+}
