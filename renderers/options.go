@@ -35,7 +35,7 @@ type Options struct {
 // CheckOptionNames words it, a value that does not fit its option's Kind
 // with one wording for all renderers:
 //
-//	renderer NAME: option "OPT": want one of a, b, c; got "x"
+//	renderer NAME: option OPT: want one of a, b, c; got "x"
 //
 // Defaults fill the options opts leaves out.
 func ParseOptions(info Info, opts map[string]string) (Options, error) {
@@ -49,7 +49,7 @@ func ParseOptions(info Info, opts map[string]string) (Options, error) {
 			v = d.Default
 		}
 		if err := d.check(v); err != nil {
-			return Options{}, fmt.Errorf("renderer %s: option %q: %w", info.Name, d.Name, err)
+			return Options{}, fmt.Errorf("renderer %s: option %s: %w", info.Name, d.Name, err)
 		}
 		o.vals[d.Name] = v
 	}
