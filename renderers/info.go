@@ -71,8 +71,8 @@ func (info Info) Problems() []error {
 		case o.Kind == KindEnum && len(o.Values) == 0:
 			fail("option %q is an enum without values", o.Name)
 		default:
-			if err := o.check(o.Default); err != nil {
-				fail("option %q: its default does not fit: %w", o.Name, err)
+			if want := o.want(o.Default); want != "" {
+				fail("option %q: its default %q does not fit: want %s", o.Name, o.Default, want)
 			}
 		}
 		names[o.Name] = true

@@ -50,7 +50,7 @@ func TestInfoValidate(t *testing.T) {
 			[]string{`option "a" is declared twice`, "an option has an empty name"}},
 		{"bad typed options", func(i *Info) {
 			i.Options = []Option{{Name: "e", Kind: KindEnum}, {Name: "b", Default: "yes", Kind: KindBool}, {Name: "n", Default: "9", Kind: KindInt, Max: 5}}
-		}, []string{`option "e" is an enum without values`, `option "b": its default does not fit: want true or false; got "yes"`, `option "n": its default`}},
+		}, []string{`option "e" is an enum without values`, `option "b": its default "yes" does not fit: want true or false`, `option "n": its default`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -48,32 +48,41 @@ func ParseOptions(info Info, opts map[string]string) (Options, error) {
 		if !set {
 			v = d.Default
 		}
-		if err := d.check(v); err != nil {
-			return Options{}, fmt.Errorf("renderer %s: option %s: %w", info.Name, d.Name, err)
+		if want := d.want(v); want != "" {
+			return Options{}, OptionError(info.Name, d.Name, want, v)
 		}
 		o.vals[d.Name] = v
 	}
 	return o, nil
 }
 
-// check returns an error when v does not fit o's kind.
-func (o Option) check(v string) error {
+// OptionError is the error for value got of a renderer's option, which
+// wants what want describes; every renderer words a bad value so:
+//
+//	renderer NAME: option OPT: want WANT; got "GOT"
+func OptionError(renderer, option, want, got string) error {
+	return fmt.Errorf("renderer %s: option %s: want %s; got %q", renderer, option, want, got)
+}
+
+// want describes what o wants when v does not fit its kind, and is empty
+// when v fits.
+func (o Option) want(v string) string {
 	switch o.Kind {
 	case KindBool:
 		if _, err := strconv.ParseBool(v); err != nil {
-			return fmt.Errorf("want true or false; got %q", v)
+			return "true or false"
 		}
 	case KindInt:
 		n, err := strconv.Atoi(v)
 		if err != nil || n < o.Min || (o.Max != 0 && n > o.Max) {
-			return fmt.Errorf("want %s; got %q", o.intRange(), v)
+			return o.intRange()
 		}
 	case KindEnum:
 		if !slices.Contains(o.Values, v) {
-			return fmt.Errorf("want one of %s; got %q", strings.Join(o.Values, ", "), v)
+			return "one of " + strings.Join(o.Values, ", ")
 		}
 	}
-	return nil
+	return ""
 }
 
 func (o Option) intRange() string {
