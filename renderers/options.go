@@ -65,8 +65,12 @@ func OptionError(renderer, option, want, got string) error {
 }
 
 // want describes what o wants when v does not fit its kind, and is empty
-// when v fits.
+// when v fits. An empty value fits an option whose default is empty: it
+// leaves the choice to the renderer.
 func (o Option) want(v string) string {
+	if v == "" && o.Default == "" {
+		return ""
+	}
 	switch o.Kind {
 	case KindBool:
 		if _, err := strconv.ParseBool(v); err != nil {

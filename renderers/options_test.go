@@ -11,6 +11,7 @@ var optInfo = Info{Name: "lines", Options: []Option{
 	{Name: "ttl", Default: "60", Kind: KindInt, Min: 1, Max: 3600},
 	{Name: "mode", Default: "pair", Kind: KindEnum, Values: []string{"pair", "exact"}},
 	{Name: "label", Default: "cratos"},
+	{Name: "acl", Kind: KindEnum, Values: []string{"dst", "url"}},
 }}
 
 func TestParseOptions(t *testing.T) {
@@ -37,7 +38,10 @@ func TestParseOptions(t *testing.T) {
 		{name: "below range", opts: map[string]string{"ttl": "0"}, wantErr: `option ttl: want a whole number from 1 to 3600; got "0"`},
 		{name: "above range", opts: map[string]string{"ttl": "3601"}, wantErr: `option ttl: want a whole number from 1 to 3600; got "3601"`},
 		{name: "enum", opts: map[string]string{"mode": "wild"}, wantErr: `renderer lines: option mode: want one of pair, exact; got "wild"`},
-		{name: "unknown", opts: map[string]string{"colour": "red"}, wantErr: `renderer lines: unknown option "colour" (valid: upper, max, ttl, mode, label)`},
+		{name: "unknown", opts: map[string]string{"colour": "red"}, wantErr: `renderer lines: unknown option "colour" (valid: upper, max, ttl, mode, label, acl)`},
+		{name: "empty enum with an empty default", opts: map[string]string{"acl": ""}, ttl: 60, mode: "pair", label: "cratos"},
+		{name: "empty enum with a default", opts: map[string]string{"mode": ""}, wantErr: `option mode: want one of pair, exact; got ""`},
+		{name: "enum with an empty default", opts: map[string]string{"acl": "dstdomain"}, wantErr: `option acl: want one of dst, url; got "dstdomain"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

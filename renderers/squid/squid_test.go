@@ -193,7 +193,7 @@ func TestValidateOptions(t *testing.T) {
 		{Name: "none"},
 		{Name: "empty", Options: map[string]string{"acl": ""}},
 		{Name: "dst", Options: map[string]string{"acl": "dst"}},
-		{Name: "bad kind", Options: map[string]string{"acl": "dstdom_regex"}, WantErr: `option acl: want dstdomain, dst or url_regex, got "dstdom_regex"`},
+		{Name: "bad kind", Options: map[string]string{"acl": "dstdom_regex"}, WantErr: `renderer squid: option acl: want one of dstdomain, dst, url_regex; got "dstdom_regex"`},
 		{Name: "unknown", Options: map[string]string{"kind": "dst"}, WantErr: `unknown option "kind"`},
 	})
 }

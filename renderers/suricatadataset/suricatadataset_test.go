@@ -95,7 +95,7 @@ func TestValidateOptions(t *testing.T) {
 		{Name: "none"},
 		{Name: "empty type", Options: map[string]string{"type": ""}},
 		{Name: "each type", Options: map[string]string{"type": "sha256"}},
-		{Name: "bad type", Options: map[string]string{"type": "sha512"}, WantErr: `option type: want string, md5, sha1, sha256, ip or ipv4, got "sha512"`},
+		{Name: "bad type", Options: map[string]string{"type": "sha512"}, WantErr: `renderer suricata-dataset: option type: want one of string, md5, sha1, sha256, ip, ipv4; got "sha512"`},
 		{Name: "unknown", Options: map[string]string{"name": "x"}, WantErr: `unknown option "name"`},
 	})
 }
