@@ -19,9 +19,36 @@ const (
 )
 
 // BoolSpellings are the values a KindBool option accepts, true ones first:
-// those strconv.ParseBool reads, which every renderer accepted before the
-// option helper existed.
+// those strconv.ParseBool reads, as most renderers accepted before the
+// option helper existed, and "true" and "false" in any case, as txt and b64
+// did.
 var BoolSpellings = []string{"1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"}
+
+// parseBool reads a value of BoolSpellings, or "true" or "false" in any
+// case.
+func parseBool(v string) (bool, bool) {
+	if b, err := strconv.ParseBool(v); err == nil {
+		return b, true
+	}
+	switch {
+	case strings.EqualFold(v, "true"):
+		return true, true
+	case strings.EqualFold(v, "false"):
+		return false, true
+	}
+	return false, false
+}
+
+// enumValue returns the declared value of o that v spells, and whether
+// there is one.
+func (o Option) enumValue(v string) (string, bool) {
+	for _, w := range o.Values {
+		if v == w || (o.FoldCase && strings.EqualFold(v, w)) {
+			return w, true
+		}
+	}
+	return "", false
+}
 
 // Options are a renderer's options checked against its Info.Options: each
 // declared option has the site's value or its default.
@@ -73,7 +100,7 @@ func (o Option) want(v string) string {
 	}
 	switch o.Kind {
 	case KindBool:
-		if _, err := strconv.ParseBool(v); err != nil {
+		if _, ok := parseBool(v); !ok {
 			return "true or false"
 		}
 	case KindInt:
@@ -82,7 +109,7 @@ func (o Option) want(v string) string {
 			return o.intRange()
 		}
 	case KindEnum:
-		if !slices.Contains(o.Values, v) {
+		if _, ok := o.enumValue(v); !ok {
 			return "one of " + strings.Join(o.Values, ", ")
 		}
 	}
@@ -110,12 +137,20 @@ func (o Options) value(name string, k Kind) string {
 // String returns the value of a KindString option.
 func (o Options) String(name string) string { return o.value(name, KindString) }
 
-// Enum returns the value of a KindEnum option.
-func (o Options) Enum(name string) string { return o.value(name, KindEnum) }
+// Enum returns the value of a KindEnum option as its Values spell it (""
+// when it is empty).
+func (o Options) Enum(name string) string {
+	v := o.value(name, KindEnum)
+	i := slices.IndexFunc(o.decl, func(d Option) bool { return d.Name == name })
+	if w, ok := o.decl[i].enumValue(v); ok {
+		return w
+	}
+	return v
+}
 
 // Bool returns the value of a KindBool option.
 func (o Options) Bool(name string) bool {
-	b, _ := strconv.ParseBool(o.value(name, KindBool)) // checked by ParseOptions
+	b, _ := parseBool(o.value(name, KindBool)) // checked by ParseOptions
 	return b
 }
 

@@ -12,6 +12,7 @@ var optInfo = Info{Name: "lines", Options: []Option{
 	{Name: "mode", Default: "pair", Kind: KindEnum, Values: []string{"pair", "exact"}},
 	{Name: "label", Default: "cratos"},
 	{Name: "acl", Kind: KindEnum, Values: []string{"dst", "url"}},
+	{Name: "eol", Default: "crlf", Kind: KindEnum, Values: []string{"crlf", "lf"}, FoldCase: true},
 }}
 
 func TestParseOptions(t *testing.T) {
@@ -31,6 +32,8 @@ func TestParseOptions(t *testing.T) {
 		{name: "bool 1", opts: map[string]string{"upper": "1"}, upper: true, ttl: 60, mode: "pair", label: "cratos"},
 		{name: "bool T", opts: map[string]string{"upper": "T"}, upper: true, ttl: 60, mode: "pair", label: "cratos"},
 		{name: "bool FALSE", opts: map[string]string{"upper": "FALSE"}, ttl: 60, mode: "pair", label: "cratos"},
+		{name: "bool tRuE", opts: map[string]string{"upper": "tRuE"}, upper: true, ttl: 60, mode: "pair", label: "cratos"},
+		{name: "enum case", opts: map[string]string{"mode": "Pair"}, wantErr: `option mode: want one of pair, exact; got "Pair"`},
 		{name: "bool yes", opts: map[string]string{"upper": "yes"}, wantErr: `renderer lines: option upper: want true or false; got "yes"`},
 		{name: "bool empty", opts: map[string]string{"upper": ""}, wantErr: `option upper: want true or false; got ""`},
 		{name: "negative", opts: map[string]string{"max": "-1"}, wantErr: `option max: want a whole number ≥ 0; got "-1"`},
@@ -38,7 +41,7 @@ func TestParseOptions(t *testing.T) {
 		{name: "below range", opts: map[string]string{"ttl": "0"}, wantErr: `option ttl: want a whole number from 1 to 3600; got "0"`},
 		{name: "above range", opts: map[string]string{"ttl": "3601"}, wantErr: `option ttl: want a whole number from 1 to 3600; got "3601"`},
 		{name: "enum", opts: map[string]string{"mode": "wild"}, wantErr: `renderer lines: option mode: want one of pair, exact; got "wild"`},
-		{name: "unknown", opts: map[string]string{"colour": "red"}, wantErr: `renderer lines: unknown option "colour" (valid: upper, max, ttl, mode, label, acl)`},
+		{name: "unknown", opts: map[string]string{"colour": "red"}, wantErr: `renderer lines: unknown option "colour" (valid: upper, max, ttl, mode, label, acl, eol)`},
 		{name: "empty enum with an empty default", opts: map[string]string{"acl": ""}, ttl: 60, mode: "pair", label: "cratos"},
 		{name: "empty enum with a default", opts: map[string]string{"mode": ""}, wantErr: `option mode: want one of pair, exact; got ""`},
 		{name: "enum with an empty default", opts: map[string]string{"acl": "dstdomain"}, wantErr: `option acl: want one of dst, url; got "dstdomain"`},
@@ -70,6 +73,22 @@ func TestBoolSpellingsAccepted(t *testing.T) {
 		}
 		if want := i < len(BoolSpellings)/2; o.Bool("upper") != want {
 			t.Errorf("%q = %v, want %v", v, o.Bool("upper"), want)
+		}
+	}
+}
+
+func TestFoldCaseEnum(t *testing.T) {
+	for v, want := range map[string]string{"": "crlf", "LF": "lf", "Lf": "lf", "crlf": "crlf", "CRLF": "crlf"} {
+		opts := map[string]string{}
+		if v != "" {
+			opts["eol"] = v
+		}
+		o, err := ParseOptions(optInfo, opts)
+		if err != nil {
+			t.Fatalf("%q: %v", v, err)
+		}
+		if got := o.Enum("eol"); got != want {
+			t.Errorf("eol %q = %q, want %q", v, got, want)
 		}
 	}
 }

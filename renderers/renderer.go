@@ -98,6 +98,7 @@ type Option struct {
 	Kind        Kind
 	Min, Max    int      // KindInt: the inclusive range; Max 0 means no upper bound
 	Values      []string // KindEnum: the accepted values
+	FoldCase    bool     // KindEnum: match Values ignoring case
 }
 
 // Request is what a renderer may know about the list it renders.

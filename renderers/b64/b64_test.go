@@ -62,7 +62,7 @@ func TestValidateOptions(t *testing.T) {
 	}{
 		{"none", nil, ""},
 		{"lf and true", map[string]string{"line_ending": "lf", "trailing_newline": "true"}, ""},
-		{"bad line ending", map[string]string{"line_ending": "\\n"}, `option line_ending: "\\n" is neither crlf nor lf`},
+		{"bad line ending", map[string]string{"line_ending": "\\n"}, `renderer b64: option line_ending: want one of crlf, lf; got "\\n"`},
 		{"unknown option", map[string]string{"padding": "no"}, `renderer b64: unknown option "padding" (valid: line_ending, trailing_newline)`},
 	}
 	for _, tt := range tests {
@@ -77,8 +77,8 @@ func TestValidateOptions(t *testing.T) {
 			}
 		})
 	}
-	err := Renderer{}.Render(context.Background(), io.Discard, renderers.Request{Options: map[string]string{"trailing_newline": "1"}}, renderers.Slice(two))
-	if want := `b64: render: option trailing_newline: "1" is neither true nor false`; err == nil || err.Error() != want {
+	err := Renderer{}.Render(context.Background(), io.Discard, renderers.Request{Options: map[string]string{"trailing_newline": "on"}}, renderers.Slice(two))
+	if want := `b64: render: renderer b64: option trailing_newline: want true or false; got "on"`; err == nil || err.Error() != want {
 		t.Errorf("Render with a bad option = %v, want %q", err, want)
 	}
 }
