@@ -62,14 +62,6 @@ func withoutSID(r string) string { return sidRE.ReplaceAllString(r, "; sid:N; re
 
 func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
-func formatDrops(drops map[string]int) []byte {
-	var b bytes.Buffer
-	for _, k := range slices.Sorted(maps.Keys(drops)) {
-		fmt.Fprintf(&b, "%d\t%s\n", drops[k], k)
-	}
-	return b.Bytes()
-}
-
 func TestRuleShapes(t *testing.T) {
 	cases := []struct {
 		name  string
