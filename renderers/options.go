@@ -2,6 +2,7 @@ package renderers
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -158,4 +159,22 @@ func (o Options) Bool(name string) bool {
 func (o Options) Int(name string) int {
 	n, _ := strconv.Atoi(o.value(name, KindInt)) // checked by ParseOptions
 	return n
+}
+
+// Address reads a KindString option holding an IPv4 address (v6 false) or
+// an IPv6 address without a zone (v6 true), or "" for none, and returns it
+// in canonical text.
+func (o Options) Address(name string, v6 bool) (string, error) {
+	v := o.String(name)
+	if v == "" {
+		return "", nil
+	}
+	a, err := netip.ParseAddr(v)
+	switch {
+	case !v6 && (err != nil || !a.Is4()):
+		return "", OptionError(o.renderer, name, "an IPv4 address", v)
+	case v6 && (err != nil || !a.Is6() || a.Zone() != ""):
+		return "", OptionError(o.renderer, name, "an IPv6 address", v)
+	}
+	return a.String(), nil
 }

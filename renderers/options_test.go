@@ -93,6 +93,44 @@ func TestFoldCaseEnum(t *testing.T) {
 	}
 }
 
+func TestAddress(t *testing.T) {
+	info := Info{Name: "dns", Options: []Option{{Name: "a", Default: "0.0.0.0"}, {Name: "aaaa", Default: "::"}}}
+	tests := []struct {
+		a, aaaa      string
+		wantA, want6 string
+		wantErr      string
+	}{
+		{"0.0.0.0", "::", "0.0.0.0", "::", ""},
+		{"", "", "", "", ""},
+		{"192.0.2.1", "2001:DB8::0:1", "192.0.2.1", "2001:db8::1", ""},
+		{"2001:db8::1", "", "", "", `renderer dns: option a: want an IPv4 address; got "2001:db8::1"`},
+		{"", "192.0.2.1", "", "", `renderer dns: option aaaa: want an IPv6 address; got "192.0.2.1"`},
+		{"", "fe80::1%eth0", "", "", `option aaaa: want an IPv6 address; got "fe80::1%eth0"`},
+		{"300.1.1.1", "", "", "", `option a: want an IPv4 address`},
+	}
+	for _, tt := range tests {
+		o, err := ParseOptions(info, map[string]string{"a": tt.a, "aaaa": tt.aaaa})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, errA := o.Address("a", false)
+		aaaa, err6 := o.Address("aaaa", true)
+		err = errA
+		if err == nil {
+			err = err6
+		}
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("%q %q: error %v, want %q", tt.a, tt.aaaa, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil || a != tt.wantA || aaaa != tt.want6 {
+			t.Errorf("%q %q = %q %q %v, want %q %q", tt.a, tt.aaaa, a, aaaa, err, tt.wantA, tt.want6)
+		}
+	}
+}
+
 func TestOptionsPanicOnUndeclaredRead(t *testing.T) {
 	o, err := ParseOptions(optInfo, nil)
 	if err != nil {

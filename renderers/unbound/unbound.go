@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"net/netip"
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
@@ -75,19 +74,11 @@ func parseOptions(opts map[string]string) (config, error) {
 		return config{}, err
 	}
 	c := config{policy: o.Enum(OptPolicy)}
-	if v := o.String(OptA); v != "" {
-		a, err := netip.ParseAddr(v)
-		if err != nil || !a.Is4() {
-			return config{}, renderers.OptionError(Name, OptA, "an IPv4 address", v)
-		}
-		c.a = a.String()
+	if c.a, err = o.Address(OptA, false); err != nil {
+		return config{}, err
 	}
-	if v := o.String(OptAAAA); v != "" {
-		a, err := netip.ParseAddr(v)
-		if err != nil || !a.Is6() || a.Zone() != "" {
-			return config{}, renderers.OptionError(Name, OptAAAA, "an IPv6 address", v)
-		}
-		c.aaaa = a.String()
+	if c.aaaa, err = o.Address(OptAAAA, true); err != nil {
+		return config{}, err
 	}
 	if c.policy == Redirect && c.a == "" && c.aaaa == "" {
 		return config{}, fmt.Errorf("renderer %s: policy redirect needs %s or %s", Name, OptA, OptAAAA)
