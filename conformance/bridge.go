@@ -58,7 +58,7 @@ func CheckBridge(t *testing.T, r renderers.Renderer) {
 			}
 			if !bytes.Equal(direct.out, bridged.out) {
 				t.Errorf("conformance: bridge %s: output of %d indicators differs (direct %d bytes, bridged %d bytes)\n%s",
-					info.Name, len(in.ins), len(direct.out), len(bridged.out), firstDifference(direct.out, bridged.out))
+					info.Name, len(in.ins), len(direct.out), len(bridged.out), FirstDifference(direct.out, bridged.out))
 			}
 			if !slices.Equal(direct.drops, bridged.drops) {
 				t.Errorf("conformance: bridge %s: drop reports differ: direct %v, bridged %v", info.Name, direct.drops, bridged.drops)
@@ -117,7 +117,12 @@ func bridgeRender(ctx context.Context, r renderers.Renderer, req renderers.Reque
 
 func sameInfo(a, b renderers.Info) bool {
 	return a.Name == b.Name && a.Description == b.Description && a.ContentType == b.ContentType &&
-		a.Extension == b.Extension && slices.Equal(a.Types, b.Types) && slices.Equal(a.Options, b.Options)
+		a.Extension == b.Extension && slices.Equal(a.Types, b.Types) && slices.EqualFunc(a.Options, b.Options, sameWireOption)
+}
+
+// sameWireOption compares what the plugin protocol carries of an option.
+func sameWireOption(a, b renderers.Option) bool {
+	return a.Name == b.Name && a.Default == b.Default && a.Description == b.Description
 }
 
 // checkBridgeOptions compares the option verdicts of r and of its bridge c.

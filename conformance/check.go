@@ -7,11 +7,8 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"mime"
-	"regexp"
 	"runtime/debug"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -38,8 +35,6 @@ const (
 // ErrCheckWriter is the error of the failing writer Check renders into;
 // Render must return an error wrapping it.
 var ErrCheckWriter = errors.New("conformance: writer failed on purpose")
-
-var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 
 // Check runs the renderer contract against r and returns every failure,
 // joined with errors.Join, or nil when r conforms. It checks:
@@ -130,43 +125,8 @@ func (c *checker) run() {
 func validType(t indicator.Type) bool { return slices.Contains(indicator.AllTypes(), t) }
 
 func (c *checker) checkInfo() {
-	in := c.info
-	if !nameRE.MatchString(in.Name) {
-		c.failf("info", "Name %q must match %s (it is a URL segment)", in.Name, nameRE)
-	}
-	if strings.TrimSpace(in.Description) == "" || strings.ContainsAny(in.Description, "\r\n") {
-		c.failf("info", "Description %q must be one non-empty line", in.Description)
-	}
-	if _, _, err := mime.ParseMediaType(in.ContentType); err != nil {
-		c.failf("info", "ContentType %q: %w", in.ContentType, err)
-	}
-	if len(in.Extension) < 2 || in.Extension[0] != '.' || strings.ContainsAny(in.Extension, "/\\ \t\r\n") {
-		c.failf("info", "Extension %q must start with '.' and name a file suffix", in.Extension)
-	}
-	if len(in.Types) == 0 {
-		c.failf("info", "Types is empty: the renderer would never receive an indicator")
-	}
-	seen := map[indicator.Type]bool{}
-	for _, t := range in.Types {
-		switch {
-		case t == indicator.Invalid:
-			c.failf("info", "Types lists indicator.Invalid")
-		case !validType(t):
-			c.failf("info", "Types lists unknown type %d", uint8(t))
-		case seen[t]:
-			c.failf("info", "Types lists %s twice", t)
-		}
-		seen[t] = true
-	}
-	names := map[string]bool{}
-	for _, o := range in.Options {
-		switch {
-		case strings.TrimSpace(o.Name) == "":
-			c.failf("info", "an option has an empty name")
-		case names[o.Name]:
-			c.failf("info", "option %q is declared twice", o.Name)
-		}
-		names[o.Name] = true
+	for _, err := range c.info.Problems() {
+		c.failf("info", "%w", err)
 	}
 }
 
@@ -209,7 +169,7 @@ func (c *checker) checkDefaults(sample []indicator.Indicator) {
 	case plain.err != nil || explicit.err != nil:
 		c.failf("options", "render with and without explicit defaults: %w", errors.Join(plain.err, explicit.err))
 	case !bytes.Equal(plain.out, explicit.out):
-		c.failf("options", "output with every option set to its declared Default differs from output with no options: %s", firstDifference(plain.out, explicit.out))
+		c.failf("options", "output with every option set to its declared Default differs from output with no options: %s", FirstDifference(plain.out, explicit.out))
 	}
 }
 
@@ -220,7 +180,7 @@ func (c *checker) checkEmpty() {
 	case a.err != nil || b.err != nil:
 		c.failf("empty input", "Render failed: %w", errors.Join(a.err, b.err))
 	case !bytes.Equal(a.out, b.out):
-		c.failf("empty input", "two renders differ: %s", firstDifference(a.out, b.out))
+		c.failf("empty input", "two renders differ: %s", FirstDifference(a.out, b.out))
 	}
 }
 
@@ -231,7 +191,7 @@ func (c *checker) checkDeterminism(in []indicator.Indicator) {
 	case a.err != nil || b.err != nil:
 		c.failf("determinism", "Render of the sample (%d indicators of the declared types) failed: %w", len(in), errors.Join(a.err, b.err))
 	case !bytes.Equal(a.out, b.out):
-		c.failf("determinism", "two renders of the same input differ: %s", firstDifference(a.out, b.out))
+		c.failf("determinism", "two renders of the same input differ: %s", FirstDifference(a.out, b.out))
 	case !maps.Equal(a.drops, b.drops):
 		c.failf("determinism", "two renders of the same input report different drops: %v and %v", a.drops, b.drops)
 	}
@@ -259,7 +219,7 @@ func (c *checker) checkReads(in []indicator.Indicator) {
 	case a.err != nil || b.err != nil:
 		c.failf("reads", "Render failed: %w", errors.Join(a.err, b.err))
 	case !bytes.Equal(a.out, b.out):
-		c.failf("reads", "the output changes when the fields outside Reads are zero (the renderer reads a field it does not declare): %s", firstDifference(a.out, b.out))
+		c.failf("reads", "the output changes when the fields outside Reads are zero (the renderer reads a field it does not declare): %s", FirstDifference(a.out, b.out))
 	case !maps.Equal(a.drops, b.drops):
 		c.failf("reads", "the drops change when the fields outside Reads are zero: %v and %v", a.drops, b.drops)
 	}
@@ -356,7 +316,7 @@ func (c *checker) checkConcurrency(in []indicator.Indicator) {
 		case res.err != nil:
 			c.failf("concurrency", "goroutine %d: Render failed: %w", i, res.err)
 		case !bytes.Equal(res.out, want.out):
-			c.failf("concurrency", "goroutine %d: output differs from a serial render: %s", i, firstDifference(want.out, res.out))
+			c.failf("concurrency", "goroutine %d: output differs from a serial render: %s", i, FirstDifference(want.out, res.out))
 		}
 	}
 }

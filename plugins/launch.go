@@ -432,10 +432,8 @@ func (p *Plugin) waitExit(inst *instance) bool {
 	return false
 }
 
-var validName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,62}$`)
-
 func checkNameSyntax(name string) error {
-	if !validName.MatchString(name) {
+	if !renderers.ValidName(name) {
 		return fmt.Errorf("plugins: name %q is not a valid renderer name (lower-case letters, digits, '.', '_' and '-', at most 63)", name)
 	}
 	return nil

@@ -176,7 +176,7 @@ add list="cratos" address=2001:db8::/32 comment="cratos"
 		t.Fatalf("output:\n%s\nwant:\n%s", out, want)
 	}
 	if err := renderers.ValidateOptions(r, map[string]string{"list": "bad list"}); err == nil ||
-		err.Error() != `plugin routeros: renderer routeros: option list "bad list": want 1 to 63 letters, digits, '_', '.' or '-'` {
+		err.Error() != `plugin routeros: renderer routeros: option list: want 1 to 63 letters, digits, '_', '.' or '-'; got "bad list"` {
 		t.Fatalf("ValidateOptions = %v", err)
 	}
 	if p.Restarts() != 0 {

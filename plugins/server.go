@@ -66,8 +66,8 @@ func dialOptions() []grpc.DialOption {
 
 // checkInfo rejects an Info the host could not use.
 func checkInfo(info renderers.Info) error {
-	if info.Name == "" {
-		return errors.New("renderer has an empty name")
+	if err := info.Validate(); err != nil {
+		return fmt.Errorf("renderer %q: %w", info.Name, err)
 	}
 	for _, t := range info.Types {
 		if typeToWire[t] == proto.IndicatorType_INDICATOR_TYPE_INVALID {

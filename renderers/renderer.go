@@ -88,11 +88,17 @@ func (f Fields) Mask(x indicator.Indicator) indicator.Indicator {
 	return x
 }
 
-// Option documents one per-site renderer option.
+// Option documents one per-site renderer option. Kind, Min, Max and Values
+// let ParseOptions check a value and give it its type; an option of
+// KindString (the zero Kind) takes any value.
 type Option struct {
 	Name        string
 	Default     string
 	Description string
+	Kind        Kind
+	Min, Max    int      // KindInt: the inclusive range; Max 0 means no upper bound
+	Values      []string // KindEnum: the accepted values
+	FoldCase    bool     // KindEnum: match Values ignoring case
 }
 
 // Request is what a renderer may know about the list it renders.
@@ -180,11 +186,13 @@ type Registry struct {
 	m  map[string]Renderer
 }
 
-// Add registers r, refusing an empty or taken name.
+// Add registers r, refusing an Info that does not pass Info.Validate and a
+// taken name.
 func (g *Registry) Add(r Renderer) error {
-	name := r.Info().Name
-	if name == "" {
-		return fmt.Errorf("renderers: renderer with empty name")
+	info := r.Info()
+	name := info.Name
+	if err := info.Validate(); err != nil {
+		return fmt.Errorf("renderers: renderer %q: %w", name, err)
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()

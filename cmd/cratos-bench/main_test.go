@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cratos-project/cratos/conformance"
+	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/internal/testtool"
 )
 
@@ -428,7 +428,7 @@ func TestReportGolden(t *testing.T) {
 	if err := rep.write(&buf); err != nil {
 		t.Fatal(err)
 	}
-	conformance.Golden(t, filepath.Join("testdata", "report", "report.md"), buf.Bytes())
+	goldentest.File(t, filepath.Join("testdata", "report", "report.md"), buf.Bytes())
 }
 
 // TestQuickRun runs the whole tool in --quick mode against the real

@@ -12,9 +12,9 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/core/config"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/goldentest"
 )
 
 var (
@@ -135,13 +135,13 @@ func TestOriginalOutputsGolden(t *testing.T) {
 			if resp.StatusCode != 200 {
 				t.Fatalf("%s %s: %d %s", dt, out, resp.StatusCode, body)
 			}
-			conformance.Golden(t, filepath.Join("testdata", "original", dt+"."+out), []byte(body))
+			goldentest.File(t, filepath.Join("testdata", "original", dt+"."+out), []byte(body))
 		}
 	}
 	for _, vendor := range []string{"paloalto", "cisco"} {
 		for _, dt := range []string{"url", "domain", "ipv4"} {
 			_, body := h.authed(fmt.Sprintf("/v1/vendor/%s/feed/any/type/%s/age/10y", vendor, dt))
-			conformance.Golden(t, filepath.Join("testdata", "vendor", vendor+"."+dt+".txt"), []byte(body))
+			goldentest.File(t, filepath.Join("testdata", "vendor", vendor+"."+dt+".txt"), []byte(body))
 		}
 	}
 }

@@ -87,7 +87,7 @@ func (s *Server) renderersList(c *fiber.Ctx) error {
 		}
 		it.DataTypes = append(it.DataTypes, dataTypesFor(info.Types)...)
 		for _, o := range info.Options {
-			it.Options = append(it.Options, opt(o))
+			it.Options = append(it.Options, opt{Name: o.Name, Default: o.Default, Description: o.Description})
 		}
 		out = append(out, it)
 	}

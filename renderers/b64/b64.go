@@ -38,16 +38,15 @@ func (Renderer) Info() renderers.Info {
 
 // ValidateOptions implements renderers.OptionValidator.
 func (r Renderer) ValidateOptions(opts map[string]string) error {
-	if err := renderers.CheckOptionNames(r.Info(), opts); err != nil {
-		return err
-	}
-	_, err := txt.ParseLayout(opts)
+	_, err := txt.ParseLayoutFor(r.Info(), opts)
 	return err
 }
 
+var _ renderers.OptionValidator = Renderer{}
+
 // Render implements renderers.Renderer.
 func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	l, err := txt.ParseLayout(req.Options)
+	l, err := txt.ParseLayoutFor(Renderer{}.Info(), req.Options)
 	if err != nil {
 		return fmt.Errorf("b64: render: %w", err)
 	}

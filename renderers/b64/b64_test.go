@@ -10,6 +10,7 @@ import (
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -61,7 +62,7 @@ func TestValidateOptions(t *testing.T) {
 	}{
 		{"none", nil, ""},
 		{"lf and true", map[string]string{"line_ending": "lf", "trailing_newline": "true"}, ""},
-		{"bad line ending", map[string]string{"line_ending": "\\n"}, `option line_ending: "\\n" is neither crlf nor lf`},
+		{"bad line ending", map[string]string{"line_ending": "\\n"}, `renderer b64: option line_ending: want one of crlf, lf; got "\\n"`},
 		{"unknown option", map[string]string{"padding": "no"}, `renderer b64: unknown option "padding" (valid: line_ending, trailing_newline)`},
 	}
 	for _, tt := range tests {
@@ -76,30 +77,13 @@ func TestValidateOptions(t *testing.T) {
 			}
 		})
 	}
-	err := Renderer{}.Render(context.Background(), io.Discard, renderers.Request{Options: map[string]string{"trailing_newline": "1"}}, renderers.Slice(two))
-	if want := `b64: render: option trailing_newline: "1" is neither true nor false`; err == nil || err.Error() != want {
+	err := Renderer{}.Render(context.Background(), io.Discard, renderers.Request{Options: map[string]string{"trailing_newline": "on"}}, renderers.Slice(two))
+	if want := `b64: render: renderer b64: option trailing_newline: want true or false; got "on"`; err == nil || err.Error() != want {
 		t.Errorf("Render with a bad option = %v, want %q", err, want)
 	}
 }
 
-func TestGolden(t *testing.T) {
-	tests := []struct {
-		name     string
-		dataType string
-		in       []indicator.Indicator
-	}{
-		{"two", "ipv4", two},
-		{"empty", "ipv4", nil},
-		{"tricky", "email-subject", conformance.Sample()},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := conformance.Render(t, Renderer{}, renderers.Request{DataType: tt.dataType}, tt.in)
-			conformance.Golden(t, "testdata/"+tt.name+"/output.b64", got.Out)
-			conformance.Golden(t, "testdata/"+tt.name+"/dropped.txt", got.DropReport())
-		})
-	}
-}
+func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestConformance(t *testing.T) {
 	if err := conformance.Check(context.Background(), Renderer{}); err != nil {

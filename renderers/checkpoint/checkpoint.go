@@ -6,7 +6,6 @@ import (
 	"io"
 	"iter"
 	"net/netip"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -62,16 +61,18 @@ var info = renderers.Info{
 		indicator.Email, indicator.EmailSubject,
 	},
 	Options: []renderers.Option{
-		{Name: OptConfidence, Default: "high", Description: "CONFIDENCE of every record: low, medium or high"},
-		{Name: OptSeverity, Default: "high", Description: "SEVERITY of every record: low, medium or high"},
-		{Name: OptProduct, Default: "auto", Description: "PRODUCT (blade) of every record: auto (AV for hashes, AB for the rest), AV or AB"},
-		{Name: OptMaxEntries, Default: "0", Description: "record cap (0: none); the newest records are kept, the rest reported"},
-		{Name: OptExcelSafe, Default: "false", Description: "true prefixes ' to fields starting with = + - @ tab or CR, for files opened in a spreadsheet"},
+		{Name: OptConfidence, Default: "high", Description: "CONFIDENCE of every record: low, medium or high", Kind: renderers.KindEnum, Values: levels},
+		{Name: OptSeverity, Default: "high", Description: "SEVERITY of every record: low, medium or high", Kind: renderers.KindEnum, Values: levels},
+		{Name: OptProduct, Default: "auto", Description: "PRODUCT (blade) of every record: auto (AV for hashes, AB for the rest), AV or AB", Kind: renderers.KindEnum, Values: []string{"auto", "AV", "AB"}},
+		{Name: OptMaxEntries, Default: "0", Description: "record cap (0: none); the newest records are kept, the rest reported", Kind: renderers.KindInt},
+		{Name: OptExcelSafe, Default: "false", Description: "true prefixes ' to fields starting with = + - @ tab or CR, for files opened in a spreadsheet", Kind: renderers.KindBool},
 	},
 }
 
 // Info describes the renderer.
 func (Renderer) Info() renderers.Info { return info.Clone() }
+
+var _ renderers.OptionValidator = Renderer{}
 
 // ValidateOptions rejects unknown option names and bad values.
 func (Renderer) ValidateOptions(opts map[string]string) error {
@@ -87,45 +88,14 @@ type config struct {
 }
 
 func parseOptions(opts map[string]string) (config, error) {
-	if err := renderers.CheckOptionNames(info, opts); err != nil {
+	o, err := renderers.ParseOptions(info, opts)
+	if err != nil {
 		return config{}, err
 	}
-	c := config{confidence: "high", severity: "high"}
-	bad := func(key, v, want string) error {
-		return fmt.Errorf("renderer %s: option %s: %q is not %s", Name, key, v, want)
-	}
-	for k, v := range opts {
-		switch k {
-		case OptConfidence, OptSeverity:
-			if !slices.Contains(levels, v) {
-				return config{}, bad(k, v, "low, medium or high")
-			}
-			if k == OptConfidence {
-				c.confidence = v
-			} else {
-				c.severity = v
-			}
-		case OptProduct:
-			switch v {
-			case "auto":
-			case "AV", "AB":
-				c.product = v
-			default:
-				return config{}, bad(k, v, "auto, AV or AB")
-			}
-		case OptMaxEntries:
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 {
-				return config{}, bad(k, v, "a whole number ≥ 0")
-			}
-			c.maxEntries = n
-		case OptExcelSafe:
-			b, err := strconv.ParseBool(v)
-			if err != nil {
-				return config{}, bad(k, v, "true or false")
-			}
-			c.excelSafe = b
-		}
+	c := config{confidence: o.Enum(OptConfidence), severity: o.Enum(OptSeverity), product: o.Enum(OptProduct),
+		maxEntries: o.Int(OptMaxEntries), excelSafe: o.Bool(OptExcelSafe)}
+	if c.product == "auto" {
+		c.product = ""
 	}
 	return c, nil
 }

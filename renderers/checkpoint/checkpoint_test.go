@@ -3,13 +3,13 @@ package checkpoint
 import (
 	"context"
 	"maps"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/devicecheck"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 	"github.com/cratos-project/cratos/renderers/internal/ioc"
 )
@@ -22,25 +22,7 @@ func ind(t indicator.Type, v string, ts int64) indicator.Indicator {
 	return indicator.Indicator{Type: t, Value: v, MISPType: "ip-dst", Category: "Network activity", EventID: 42, Timestamp: ts}
 }
 
-func TestGolden(t *testing.T) {
-	sample := conformance.OfTypes(conformance.Sample(), info.Types...)
-	tests := []struct {
-		name string
-		opts map[string]string
-		in   []indicator.Indicator
-	}{
-		{"sample", nil, sample},
-		{"empty", nil, nil},
-		{"options", map[string]string{"confidence": "medium", "severity": "low", "product": "AV", "excel_safe": "true", "max_entries": "5"}, sample},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := conformance.Render(t, Renderer{}, request("", tt.opts), tt.in)
-			conformance.Golden(t, filepath.Join("testdata", tt.name, "feed.csv"), got.Out)
-			conformance.Golden(t, filepath.Join("testdata", tt.name, "dropped.txt"), got.DropReport())
-		})
-	}
-}
+func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestRecords(t *testing.T) {
 	const h = Header + "\n"

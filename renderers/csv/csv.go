@@ -47,13 +47,15 @@ var info = renderers.Info{
 	Types:       indicator.AllTypes(),
 	Options: []renderers.Option{
 		{Name: OptColumns, Default: strings.Join(Columns, ","), Description: "comma-separated subset of the columns, in the order wanted"},
-		{Name: OptExcelSafe, Default: "true", Description: "true prefixes ' to fields starting with = + - @ tab or CR, so spreadsheets do not run them as formulas"},
-		{Name: OptLineEnding, Default: "crlf", Description: "record terminator: crlf (RFC 4180) or lf"},
+		{Name: OptExcelSafe, Default: "true", Description: "true prefixes ' to fields starting with = + - @ tab or CR, so spreadsheets do not run them as formulas", Kind: renderers.KindBool},
+		{Name: OptLineEnding, Default: "crlf", Description: "record terminator: crlf (RFC 4180) or lf", Kind: renderers.KindEnum, Values: []string{"crlf", "lf"}},
 	},
 }
 
 // Info describes the renderer.
 func (Renderer) Info() renderers.Info { return info.Clone() }
+
+var _ renderers.OptionValidator = Renderer{}
 
 // ValidateOptions rejects unknown option names and bad values.
 func (Renderer) ValidateOptions(opts map[string]string) error {
@@ -81,10 +83,11 @@ type config struct {
 }
 
 func parseOptions(opts map[string]string) (config, error) {
-	if err := renderers.CheckOptionNames(info, opts); err != nil {
+	o, err := renderers.ParseOptions(info, opts)
+	if err != nil {
 		return config{}, err
 	}
-	c := config{crlf: true, excelSafe: true}
+	c := config{crlf: o.Enum(OptLineEnding) == "crlf", excelSafe: o.Bool(OptExcelSafe)}
 	for i := range Columns {
 		c.columns = append(c.columns, column(i))
 	}
@@ -102,22 +105,6 @@ func parseOptions(opts map[string]string) (config, error) {
 			}
 			seen[name] = true
 			c.columns = append(c.columns, column(i))
-		}
-	}
-	if v, ok := opts[OptExcelSafe]; ok {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return config{}, fmt.Errorf("renderer %s: option %s: %q is not true or false", Name, OptExcelSafe, v)
-		}
-		c.excelSafe = b
-	}
-	if v, ok := opts[OptLineEnding]; ok {
-		switch v {
-		case "crlf":
-		case "lf":
-			c.crlf = false
-		default:
-			return config{}, fmt.Errorf("renderer %s: option %s: %q is not crlf or lf", Name, OptLineEnding, v)
 		}
 	}
 	return c, nil

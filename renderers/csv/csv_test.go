@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -38,32 +38,7 @@ func full(v string) indicator.Indicator {
 	}
 }
 
-func TestGolden(t *testing.T) {
-	tricky := []indicator.Indicator{
-		full(`http://bad.example/a,b"c`),
-		{Type: indicator.EmailSubject, Value: "=HYPERLINK(\"http://x.example\")", MISPType: "email-subject"},
-		{Type: indicator.EmailSubject, Value: "-2+3", Category: "+cat"},
-		{Type: indicator.Mutex, Value: "@SUM(A1)"},
-		{Type: indicator.Yara, Value: "rule x\n{\n\tcondition: true\n}", MISPType: "yara", EventID: 7},
-	}
-	tests := []struct {
-		name string
-		opts map[string]string
-		in   []indicator.Indicator
-	}{
-		{"sample", nil, conformance.Sample()},
-		{"empty", nil, nil},
-		{"tricky-crlf", nil, tricky},
-		{"tricky-lf-excel-safe", map[string]string{"line_ending": "lf", "excel_safe": "true"}, tricky},
-		{"columns-subset", map[string]string{"columns": "timestamp, value,event_id"}, tricky},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := render(t, tt.opts, tt.in)
-			conformance.Golden(t, filepath.Join("testdata", tt.name, "out.csv"), got)
-		})
-	}
-}
+func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestRecords(t *testing.T) {
 	tests := []struct {

@@ -7,7 +7,6 @@ import (
 	"io"
 	"iter"
 	"net/netip"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -77,21 +76,23 @@ var info = renderers.Info{
 		indicator.MD5, indicator.SHA1, indicator.SHA256,
 	},
 	Options: []renderers.Option{
-		{Name: OptAction, Default: "Block", Description: "Action: Allowed, Audit, Warn, Block or BlockAndRemediate (file hashes only; network rows get Block)"},
-		{Name: OptSeverity, Default: "Medium", Description: "Severity: Informational, Low, Medium or High"},
-		{Name: OptExpireDays, Default: "30", Description: "ExpirationTime is the list's generation time plus this many days (1-3650); 0 leaves it empty (no expiry)"},
+		{Name: OptAction, Default: "Block", Description: "Action: Allowed, Audit, Warn, Block or BlockAndRemediate (file hashes only; network rows get Block)", Kind: renderers.KindEnum, Values: Actions},
+		{Name: OptSeverity, Default: "Medium", Description: "Severity: Informational, Low, Medium or High", Kind: renderers.KindEnum, Values: Severities},
+		{Name: OptExpireDays, Default: "30", Description: "ExpirationTime is the list's generation time plus this many days (1-3650); 0 leaves it empty (no expiry)", Kind: renderers.KindInt, Min: 0, Max: 3650},
 		{Name: OptTitle, Default: "", Description: "Title of every row; empty: the MISP event, else \"Cratos <feed>\""},
-		{Name: OptGenerateAlert, Default: "true", Description: "GenerateAlert: true or false"},
+		{Name: OptGenerateAlert, Default: "true", Description: "GenerateAlert: true or false", Kind: renderers.KindBool},
 		{Name: OptRecommendedActions, Default: "", Description: "RecommendedActions text of every row"},
 		{Name: OptRbacGroups, Default: "", Description: "RbacGroups: comma-separated device group names; empty: all devices"},
 		{Name: OptCategory, Default: "", Description: "Category as the portal lists it, in Pascal case (e.g. CommandAndControl); empty: none"},
-		{Name: OptMaxEntries, Default: "500", Description: "row cap, 1-500 (the portal imports 500 rows per file); the newest rows are kept, the rest reported"},
-		{Name: OptExcelSafe, Default: "true", Description: "prefix ' to fields starting with = + - @ tab or CR, so a spreadsheet does not run them as formulas"},
+		{Name: OptMaxEntries, Default: "500", Description: "row cap, 1-500 (the portal imports 500 rows per file); the newest rows are kept, the rest reported", Kind: renderers.KindInt, Min: 1, Max: MaxRows},
+		{Name: OptExcelSafe, Default: "true", Description: "prefix ' to fields starting with = + - @ tab or CR, so a spreadsheet does not run them as formulas", Kind: renderers.KindBool},
 	},
 }
 
 // Info describes the renderer.
 func (Renderer) Info() renderers.Info { return info.Clone() }
+
+var _ renderers.OptionValidator = Renderer{}
 
 // ValidateOptions rejects unknown option names and bad values.
 func (Renderer) ValidateOptions(opts map[string]string) error {
@@ -110,65 +111,23 @@ type config struct {
 }
 
 func parseOptions(opts map[string]string) (config, error) {
-	if err := renderers.CheckOptionNames(info, opts); err != nil {
+	o, err := renderers.ParseOptions(info, opts)
+	if err != nil {
 		return config{}, err
 	}
-	c := config{action: "Block", severity: "Medium", expireDays: 30, alert: "True", maxEntries: MaxRows, excelSafe: true}
-	bad := func(key, v, want string) error {
-		return fmt.Errorf("renderer %s: option %s: %q is not %s", Name, key, v, want)
+	c := config{action: o.Enum(OptAction), severity: o.Enum(OptSeverity), expireDays: o.Int(OptExpireDays), alert: "True",
+		title: o.String(OptTitle), recommended: o.String(OptRecommendedActions), rbac: o.String(OptRbacGroups),
+		categ: o.String(OptCategory), maxEntries: o.Int(OptMaxEntries), excelSafe: o.Bool(OptExcelSafe)}
+	if !o.Bool(OptGenerateAlert) {
+		c.alert = "False"
 	}
-	for k, v := range opts {
-		switch k {
-		case OptAction:
-			if !slices.Contains(Actions, v) {
-				return config{}, bad(k, v, strings.Join(Actions, ", "))
-			}
-			c.action = v
-		case OptSeverity:
-			if !slices.Contains(Severities, v) {
-				return config{}, bad(k, v, strings.Join(Severities, ", "))
-			}
-			c.severity = v
-		case OptExpireDays:
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 || n > 3650 {
-				return config{}, bad(k, v, "a whole number of days from 0 to 3650")
-			}
-			c.expireDays = n
-		case OptTitle, OptRecommendedActions, OptRbacGroups:
-			if !ioc.PlainText(v) || len(v) > 1000 {
-				return config{}, bad(k, v, "one line of text (at most 1000 bytes)")
-			}
-			switch k {
-			case OptTitle:
-				c.title = v
-			case OptRecommendedActions:
-				c.recommended = v
-			default:
-				c.rbac = v
-			}
-		case OptCategory:
-			if v != "" && (!strings.ContainsFunc(v[:1], unicode.IsUpper) || strings.ContainsFunc(v, func(r rune) bool { return r > unicode.MaxASCII || !unicode.IsLetter(r) })) {
-				return config{}, bad(k, v, "a category name in Pascal case (letters only)")
-			}
-			c.categ = v
-		case OptGenerateAlert, OptExcelSafe:
-			b, err := strconv.ParseBool(v)
-			if err != nil {
-				return config{}, bad(k, v, "true or false")
-			}
-			if k == OptExcelSafe {
-				c.excelSafe = b
-			} else if !b {
-				c.alert = "False"
-			}
-		case OptMaxEntries:
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 || n > MaxRows {
-				return config{}, bad(k, v, "a whole number from 1 to 500")
-			}
-			c.maxEntries = n
+	for _, k := range []string{OptTitle, OptRecommendedActions, OptRbacGroups} {
+		if v := o.String(k); !ioc.PlainText(v) || len(v) > 1000 {
+			return config{}, renderers.OptionError(Name, k, "one line of text (at most 1000 bytes)", v)
 		}
+	}
+	if v := c.categ; v != "" && (!strings.ContainsFunc(v[:1], unicode.IsUpper) || strings.ContainsFunc(v, func(r rune) bool { return r > unicode.MaxASCII || !unicode.IsLetter(r) })) {
+		return config{}, renderers.OptionError(Name, OptCategory, "a category name in Pascal case (letters only)", v)
 	}
 	return c, nil
 }

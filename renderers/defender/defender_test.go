@@ -3,7 +3,6 @@ package defender
 import (
 	"context"
 	"maps"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/devicecheck"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -18,26 +18,7 @@ func request(opts map[string]string) renderers.Request {
 	return renderers.Request{Site: "cti.example.org", Feed: "block", Generated: time.Date(2026, 1, 2, 10, 5, 0, 0, time.UTC), Options: opts}
 }
 
-func TestGolden(t *testing.T) {
-	sample := conformance.OfTypes(conformance.Sample(), info.Types...)
-	tests := []struct {
-		name string
-		opts map[string]string
-		in   []indicator.Indicator
-	}{
-		{"sample", nil, sample},
-		{"empty", nil, nil},
-		{"options", map[string]string{"action": "BlockAndRemediate", "severity": "High", "expire_days": "0", "title": "Cratos feed", "generate_alert": "false",
-			"recommended_actions": "Isolate the device", "rbac_groups": "Servers,Laptops", "category": "CommandAndControl", "max_entries": "20", "excel_safe": "false"}, sample},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := conformance.Render(t, Renderer{}, request(tt.opts), tt.in)
-			conformance.Golden(t, filepath.Join("testdata", tt.name, "indicators.csv"), got.Out)
-			conformance.Golden(t, filepath.Join("testdata", tt.name, "dropped.txt"), got.DropReport())
-		})
-	}
-}
+func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestRows(t *testing.T) {
 	h := strings.Join(Columns, ",") + "\r\n"

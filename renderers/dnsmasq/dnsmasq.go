@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"net/netip"
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
@@ -48,7 +47,7 @@ var info = renderers.Info{
 	Extension:   ".conf",
 	Types:       []indicator.Type{indicator.Domain, indicator.Hostname},
 	Options: []renderers.Option{
-		{Name: OptMode, Default: NXDomain, Description: "nxdomain (address=/d/), sinkhole (address=/d/ with the sinkhole addresses) or local (local=/d/)"},
+		{Name: OptMode, Default: NXDomain, Description: "nxdomain (address=/d/), sinkhole (address=/d/ with the sinkhole addresses) or local (local=/d/)", Kind: renderers.KindEnum, Values: []string{NXDomain, Sinkhole, Local}},
 		{Name: OptA, Default: "0.0.0.0", Description: "sinkhole: the IPv4 answer; empty: none"},
 		{Name: OptAAAA, Default: "::", Description: "sinkhole: the IPv6 answer; empty: none"},
 	},
@@ -56,6 +55,8 @@ var info = renderers.Info{
 
 // Info describes the renderer.
 func (Renderer) Info() renderers.Info { return info.Clone() }
+
+var _ renderers.OptionValidator = Renderer{}
 
 // ValidateOptions rejects unknown option names and bad values.
 func (Renderer) ValidateOptions(opts map[string]string) error {
@@ -69,38 +70,16 @@ type config struct {
 }
 
 func parseOptions(opts map[string]string) (config, error) {
-	if err := renderers.CheckOptionNames(info, opts); err != nil {
+	o, err := renderers.ParseOptions(info, opts)
+	if err != nil {
 		return config{}, err
 	}
-	c := config{mode: NXDomain, a: "0.0.0.0", aaaa: "::"}
-	bad := func(k, v, want string) error {
-		return fmt.Errorf("renderer %s: option %s: %q is not %s", Name, k, v, want)
+	c := config{mode: o.Enum(OptMode)}
+	if c.a, err = o.Address(OptA, false); err != nil {
+		return config{}, err
 	}
-	for k, v := range opts {
-		switch k {
-		case OptMode:
-			if v != NXDomain && v != Sinkhole && v != Local {
-				return config{}, bad(k, v, "nxdomain, sinkhole or local")
-			}
-			c.mode = v
-		case OptA, OptAAAA:
-			text := ""
-			if v != "" {
-				a, err := netip.ParseAddr(v)
-				switch {
-				case k == OptA && (err != nil || !a.Is4()):
-					return config{}, bad(k, v, "an IPv4 address")
-				case k == OptAAAA && (err != nil || !a.Is6() || a.Zone() != ""):
-					return config{}, bad(k, v, "an IPv6 address")
-				}
-				text = a.String()
-			}
-			if k == OptA {
-				c.a = text
-			} else {
-				c.aaaa = text
-			}
-		}
+	if c.aaaa, err = o.Address(OptAAAA, true); err != nil {
+		return config{}, err
 	}
 	if c.mode == Sinkhole && c.a == "" && c.aaaa == "" {
 		return config{}, fmt.Errorf("renderer %s: mode sinkhole needs %s or %s", Name, OptA, OptAAAA)

@@ -6,7 +6,6 @@ import (
 	"io"
 	"iter"
 	"slices"
-	"strconv"
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
@@ -69,17 +68,19 @@ var info = renderers.Info{
 		indicator.Domain, indicator.Hostname, indicator.URL,
 	},
 	Options: []renderers.Option{
-		{Name: OptListType, Default: "auto", Description: "auto (from the data type, else the input), ip, domain or url"},
-		{Name: OptCollapse, Default: "true", Description: "IP list: merge adjacent and contained prefixes into the minimal CIDR set"},
-		{Name: OptDomainWildcards, Default: "pair", Description: "pair: a domain gives d and *.d; exact: d only (PAN-OS 8.1 and older, or lists set to expand to subdomains)"},
-		{Name: OptURLPorts, Default: "drop", Description: "URL list: drop (and report) URLs with a port, or strip the port"},
-		{Name: OptMaxEntries, Default: "0", Description: "entry cap (0: none); the newest entries are kept, the rest reported"},
-		{Name: OptEmptySentinel, Default: "true", Description: "write one harmless entry instead of an empty list, which PAN-OS would not refresh"},
+		{Name: OptListType, Default: "auto", Description: "auto (from the data type, else the input), ip, domain or url", Kind: renderers.KindEnum, Values: listNames},
+		{Name: OptCollapse, Default: "true", Description: "IP list: merge adjacent and contained prefixes into the minimal CIDR set", Kind: renderers.KindBool},
+		{Name: OptDomainWildcards, Default: "pair", Description: "pair: a domain gives d and *.d; exact: d only (PAN-OS 8.1 and older, or lists set to expand to subdomains)", Kind: renderers.KindEnum, Values: []string{"pair", "exact"}},
+		{Name: OptURLPorts, Default: "drop", Description: "URL list: drop (and report) URLs with a port, or strip the port", Kind: renderers.KindEnum, Values: []string{"drop", "strip"}},
+		{Name: OptMaxEntries, Default: "0", Description: "entry cap (0: none); the newest entries are kept, the rest reported", Kind: renderers.KindInt},
+		{Name: OptEmptySentinel, Default: "true", Description: "write one harmless entry instead of an empty list, which PAN-OS would not refresh", Kind: renderers.KindBool},
 	},
 }
 
 // Info describes the renderer.
 func (Renderer) Info() renderers.Info { return info.Clone() }
+
+var _ renderers.OptionValidator = Renderer{}
 
 // ValidateOptions rejects unknown option names and bad values.
 func (Renderer) ValidateOptions(opts map[string]string) error {
@@ -112,50 +113,18 @@ type config struct {
 }
 
 func parseOptions(opts map[string]string) (config, error) {
-	if err := renderers.CheckOptionNames(info, opts); err != nil {
+	o, err := renderers.ParseOptions(info, opts)
+	if err != nil {
 		return config{}, err
 	}
-	c := config{collapse: true, pair: true, sentinel: true}
-	bad := func(key, v, want string) error {
-		return fmt.Errorf("renderer %s: option %s: %q is not %s", Name, key, v, want)
-	}
-	for k, v := range opts {
-		switch k {
-		case OptListType:
-			i := slices.Index(listNames, v)
-			if i < 0 {
-				return config{}, bad(k, v, "auto, ip, domain or url")
-			}
-			c.list = ListType(i)
-		case OptCollapse, OptEmptySentinel:
-			b, err := strconv.ParseBool(v)
-			if err != nil {
-				return config{}, bad(k, v, "true or false")
-			}
-			if k == OptCollapse {
-				c.collapse = b
-			} else {
-				c.sentinel = b
-			}
-		case OptDomainWildcards:
-			if v != "pair" && v != "exact" {
-				return config{}, bad(k, v, "pair or exact")
-			}
-			c.pair = v == "pair"
-		case OptURLPorts:
-			if v != "drop" && v != "strip" {
-				return config{}, bad(k, v, "drop or strip")
-			}
-			c.stripPorts = v == "strip"
-		case OptMaxEntries:
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 {
-				return config{}, bad(k, v, "a whole number ≥ 0")
-			}
-			c.maxEntries = n
-		}
-	}
-	return c, nil
+	return config{
+		list:       ListType(slices.Index(listNames, o.Enum(OptListType))),
+		collapse:   o.Bool(OptCollapse),
+		pair:       o.Enum(OptDomainWildcards) == "pair",
+		stripPorts: o.Enum(OptURLPorts) == "strip",
+		maxEntries: o.Int(OptMaxEntries),
+		sentinel:   o.Bool(OptEmptySentinel),
+	}, nil
 }
 
 // Render writes the list. The whole input is read before the first line

@@ -4,7 +4,6 @@ import (
 	"context"
 	"maps"
 	"net/netip"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/devicecheck"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 	"github.com/cratos-project/cratos/renderers/internal/feedlist"
 )
@@ -37,40 +37,7 @@ func ind(t indicator.Type, v string, ts int64) indicator.Indicator {
 	return indicator.Indicator{Type: t, Value: v, Timestamp: ts}
 }
 
-func TestGolden(t *testing.T) {
-	sample := conformance.Sample()
-	capped := []indicator.Indicator{
-		ind(indicator.IPv4, "198.51.100.1", 100),
-		ind(indicator.IPv4, "198.51.100.3", 300),
-		ind(indicator.IPv4, "198.51.100.5", 200),
-		ind(indicator.IPv4, "198.51.100.7", 300),
-		ind(indicator.IPv6, "2001:db8::1", 50),
-	}
-	tests := []struct {
-		name     string
-		dataType string
-		opts     map[string]string
-		in       []indicator.Indicator
-	}{
-		{"ip", "", nil, conformance.OfTypes(sample, ipTypes...)},
-		{"ip-no-collapse", "ipv4ext", map[string]string{"collapse": "false"}, conformance.OfTypes(sample, ipTypes...)},
-		{"domain", "domain", nil, conformance.OfTypes(sample, nameTypes...)},
-		{"domain-exact", "hostname", map[string]string{"domain_wildcards": "exact"}, conformance.OfTypes(sample, nameTypes...)},
-		{"url", "url", nil, conformance.OfTypes(sample, indicator.URL)},
-		{"url-mixed-strip-ports", "", map[string]string{"url_ports": "strip"}, conformance.OfTypes(sample, allTypes...)},
-		{"empty-ip", "ipv4", nil, nil},
-		{"empty-domain", "domain", nil, nil},
-		{"empty-url", "url", nil, nil},
-		{"empty-no-sentinel", "url", map[string]string{"empty_sentinel": "false"}, nil},
-		{"cap", "", map[string]string{"max_entries": "3", "collapse": "false"}, capped},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, _ := render(t, request(tt.dataType, tt.opts), tt.in)
-			conformance.Golden(t, filepath.Join("testdata", tt.name, "list.txt"), got)
-		})
-	}
-}
+func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestCollapse(t *testing.T) {
 	tests := []struct {

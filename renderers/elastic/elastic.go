@@ -68,6 +68,8 @@ var info = renderers.Info{
 // Info describes the renderer.
 func (Renderer) Info() renderers.Info { return info.Clone() }
 
+var _ renderers.OptionValidator = Renderer{}
+
 // ValidateOptions rejects unknown option names and bad values.
 func (Renderer) ValidateOptions(opts map[string]string) error {
 	_, err := parseOptions(opts)
@@ -79,33 +81,27 @@ type config struct {
 }
 
 func parseOptions(opts map[string]string) (config, error) {
-	if err := renderers.CheckOptionNames(info, opts); err != nil {
+	o, err := renderers.ParseOptions(info, opts)
+	if err != nil {
 		return config{}, err
 	}
-	c := config{provider: "MISP"}
-	for k, v := range opts {
-		switch k {
-		case OptProvider:
-			if v == "" || len(v) > 256 || !plainText(v) {
-				return config{}, fmt.Errorf("renderer %s: option %s: %q is not one line of text of 1 to 256 bytes", Name, k, v)
-			}
-			c.provider = v
-		case OptTLP:
-			if l, ok := tlpLevels[strings.ToLower(v)]; ok {
-				c.tlp = l
-			} else if v != "none" {
-				return config{}, fmt.Errorf("renderer %s: option %s: %q is not none, clear, white, green, amber, amber+strict or red", Name, k, v)
-			}
-		case OptReference:
-			if v == "" {
-				continue
-			}
-			u, err := url.Parse(strings.ReplaceAll(v, "{event_id}", "1"))
-			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || !plainText(v) || strings.ContainsAny(v, " \"\\") {
-				return config{}, fmt.Errorf("renderer %s: option %s: %q is not an http or https URL", Name, k, v)
-			}
-			c.reference = v
+	c := config{provider: o.String(OptProvider)}
+	if v := c.provider; v == "" || len(v) > 256 || !plainText(v) {
+		return config{}, renderers.OptionError(Name, OptProvider, "one line of text of 1 to 256 bytes", v)
+	}
+	if v := o.String(OptTLP); v != "none" {
+		l, ok := tlpLevels[strings.ToLower(v)]
+		if !ok {
+			return config{}, renderers.OptionError(Name, OptTLP, "one of none, clear, white, green, amber, amber+strict, red", v)
 		}
+		c.tlp = l
+	}
+	if v := o.String(OptReference); v != "" {
+		u, err := url.Parse(strings.ReplaceAll(v, "{event_id}", "1"))
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || !plainText(v) || strings.ContainsAny(v, " \"\\") {
+			return config{}, renderers.OptionError(Name, OptReference, "an http or https URL", v)
+		}
+		c.reference = v
 	}
 	return c, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"maps"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/devicecheck"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -19,25 +19,7 @@ func request(opts map[string]string) renderers.Request {
 	return renderers.Request{Site: "cti.example.org", Feed: "block", Generated: time.Date(2026, 1, 2, 10, 5, 0, 0, time.UTC), Options: opts}
 }
 
-func TestGolden(t *testing.T) {
-	sample := conformance.OfTypes(conformance.Sample(), info.Types...)
-	tests := []struct {
-		name string
-		opts map[string]string
-		in   []indicator.Indicator
-	}{
-		{"sample", nil, sample},
-		{"empty", nil, nil},
-		{"options", map[string]string{"provider": "CERT \"Example\"", "tlp": "amber+strict", "reference": "https://misp.example.net/events/view/{event_id}"}, sample[:12]},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := conformance.Render(t, Renderer{}, request(tt.opts), tt.in)
-			conformance.Golden(t, filepath.Join("testdata", tt.name, "indicators.ndjson"), got.Out)
-			conformance.Golden(t, filepath.Join("testdata", tt.name, "dropped.txt"), got.DropReport())
-		})
-	}
-}
+func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 const head = `{"@timestamp":"2026-01-02T10:05:00.000Z","ecs":{"version":"8.11.0"},"event":{"kind":"enrichment","category":["threat"],"type":["indicator"]},"threat":{"feed":{"name":"Cratos cti.example.org block"},"indicator":{"provider":"MISP"`
 

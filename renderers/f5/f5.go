@@ -53,15 +53,17 @@ var info = renderers.Info{
 	Extension:   ".txt",
 	Types:       []indicator.Type{indicator.IPv4, indicator.IPv4Net, indicator.IPv6, indicator.IPv6Net},
 	Options: []renderers.Option{
-		{Name: OptListType, Default: "bl", Description: "bl (blacklist) or wl (whitelist) on every line; none leaves the field empty so the feed list's default applies"},
+		{Name: OptListType, Default: "bl", Description: "bl (blacklist) or wl (whitelist) on every line; none leaves the field empty so the feed list's default applies", Kind: renderers.KindEnum, Values: []string{"bl", "wl", "none"}},
 		{Name: OptCategory, Default: "", Description: "blacklist category on every line (a predefined one such as botnets, or one created on the BIG-IP); empty: the feed list's default category"},
-		{Name: OptIPv6, Default: "true", Description: "false leaves IPv6 addresses and nets out (and reports them)"},
-		{Name: OptMaxEntries, Default: "0", Description: "line cap (0: none); the newest entries are kept, the rest reported"},
+		{Name: OptIPv6, Default: "true", Description: "false leaves IPv6 addresses and nets out (and reports them)", Kind: renderers.KindBool},
+		{Name: OptMaxEntries, Default: "0", Description: "line cap (0: none); the newest entries are kept, the rest reported", Kind: renderers.KindInt},
 	},
 }
 
 // Info describes the renderer.
 func (Renderer) Info() renderers.Info { return info.Clone() }
+
+var _ renderers.OptionValidator = Renderer{}
 
 // ValidateOptions rejects unknown option names and bad values.
 func (Renderer) ValidateOptions(opts map[string]string) error {
@@ -76,42 +78,16 @@ type config struct {
 }
 
 func parseOptions(opts map[string]string) (config, error) {
-	if err := renderers.CheckOptionNames(info, opts); err != nil {
+	o, err := renderers.ParseOptions(info, opts)
+	if err != nil {
 		return config{}, err
 	}
-	c := config{listType: "bl", ipv6: true}
-	bad := func(key, v, want string) error {
-		return fmt.Errorf("renderer %s: option %s: %q is not %s", Name, key, v, want)
+	c := config{listType: o.Enum(OptListType), category: o.String(OptCategory), ipv6: o.Bool(OptIPv6), maxEntries: o.Int(OptMaxEntries)}
+	if c.listType == "none" {
+		c.listType = ""
 	}
-	for k, v := range opts {
-		switch k {
-		case OptListType:
-			switch v {
-			case "bl", "wl":
-				c.listType = v
-			case "none":
-				c.listType = ""
-			default:
-				return config{}, bad(k, v, "bl, wl or none")
-			}
-		case OptCategory:
-			if v != "" && !categoryRE.MatchString(v) {
-				return config{}, bad(k, v, "a category name (letters, digits, _ . -; at most 63 characters, not starting with a digit, '.' or '-')")
-			}
-			c.category = v
-		case OptIPv6:
-			b, err := strconv.ParseBool(v)
-			if err != nil {
-				return config{}, bad(k, v, "true or false")
-			}
-			c.ipv6 = b
-		case OptMaxEntries:
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 {
-				return config{}, bad(k, v, "a whole number ≥ 0")
-			}
-			c.maxEntries = n
-		}
+	if c.category != "" && !categoryRE.MatchString(c.category) {
+		return config{}, renderers.OptionError(Name, OptCategory, "a category name (letters, digits, _ . -; at most 63 characters, not starting with a digit, '.' or '-')", c.category)
 	}
 	return c, nil
 }

@@ -6,7 +6,6 @@ import (
 	"io"
 	"iter"
 	"slices"
-	"strconv"
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
@@ -63,17 +62,19 @@ var info = renderers.Info{
 		indicator.MD5, indicator.SHA1, indicator.SHA256,
 	},
 	Options: []renderers.Option{
-		{Name: OptFeed, Default: "auto", Description: "auto (from the data type, else the most frequent kind), address, domain, category or malware"},
-		{Name: OptDomainWildcards, Default: "pair", Description: "pair: a domain gives d and *.d; exact: d only"},
-		{Name: OptURLScheme, Default: "keep", Description: "category feed: keep the http/https scheme or strip it"},
-		{Name: OptHashType, Default: "auto", Description: "malware feed: auto (the most frequent), md5, sha1 or sha256; other hashes are left out"},
-		{Name: OptFortiOS, Default: "7.4.4+", Description: "7.4.4+ (global caps: only max_entries applies) or pre-7.4.4 (131,072 entries and 10 MiB per feed)"},
-		{Name: OptMaxEntries, Default: "0", Description: "entry cap (0: none); the newest entries are kept, the rest reported"},
+		{Name: OptFeed, Default: "auto", Description: "auto (from the data type, else the most frequent kind), address, domain, category or malware", Kind: renderers.KindEnum, Values: feedNames},
+		{Name: OptDomainWildcards, Default: "pair", Description: "pair: a domain gives d and *.d; exact: d only", Kind: renderers.KindEnum, Values: []string{"pair", "exact"}},
+		{Name: OptURLScheme, Default: "keep", Description: "category feed: keep the http/https scheme or strip it", Kind: renderers.KindEnum, Values: []string{"keep", "strip"}},
+		{Name: OptHashType, Default: "auto", Description: "malware feed: auto (the most frequent), md5, sha1 or sha256; other hashes are left out", Kind: renderers.KindEnum, Values: []string{"auto", "md5", "sha1", "sha256"}},
+		{Name: OptFortiOS, Default: "7.4.4+", Description: "7.4.4+ (global caps: only max_entries applies) or pre-7.4.4 (131,072 entries and 10 MiB per feed)", Kind: renderers.KindEnum, Values: []string{"7.4.4+", "pre-7.4.4"}},
+		{Name: OptMaxEntries, Default: "0", Description: "entry cap (0: none); the newest entries are kept, the rest reported", Kind: renderers.KindInt},
 	},
 }
 
 // Info describes the renderer.
 func (Renderer) Info() renderers.Info { return info.Clone() }
+
+var _ renderers.OptionValidator = Renderer{}
 
 // ValidateOptions rejects unknown option names and bad values.
 func (Renderer) ValidateOptions(opts map[string]string) error {
@@ -109,52 +110,18 @@ type config struct {
 }
 
 func parseOptions(opts map[string]string) (config, error) {
-	if err := renderers.CheckOptionNames(info, opts); err != nil {
+	o, err := renderers.ParseOptions(info, opts)
+	if err != nil {
 		return config{}, err
 	}
-	c := config{pair: true}
-	bad := func(key, v, want string) error {
-		return fmt.Errorf("renderer %s: option %s: %q is not %s", Name, key, v, want)
+	c := config{
+		feed:        Feed(slices.Index(feedNames, o.Enum(OptFeed))),
+		pair:        o.Enum(OptDomainWildcards) == "pair",
+		stripScheme: o.Enum(OptURLScheme) == "strip",
+		hashType:    hashNames[o.Enum(OptHashType)],
+		maxEntries:  o.Int(OptMaxEntries),
 	}
-	pre744 := false
-	for k, v := range opts {
-		switch k {
-		case OptFeed:
-			i := slices.Index(feedNames, v)
-			if i < 0 {
-				return config{}, bad(k, v, "auto, address, domain, category or malware")
-			}
-			c.feed = Feed(i)
-		case OptDomainWildcards:
-			if v != "pair" && v != "exact" {
-				return config{}, bad(k, v, "pair or exact")
-			}
-			c.pair = v == "pair"
-		case OptURLScheme:
-			if v != "keep" && v != "strip" {
-				return config{}, bad(k, v, "keep or strip")
-			}
-			c.stripScheme = v == "strip"
-		case OptHashType:
-			t, ok := hashNames[v]
-			if !ok && v != "auto" {
-				return config{}, bad(k, v, "auto, md5, sha1 or sha256")
-			}
-			c.hashType = t
-		case OptFortiOS:
-			if v != "7.4.4+" && v != "pre-7.4.4" {
-				return config{}, bad(k, v, "7.4.4+ or pre-7.4.4")
-			}
-			pre744 = v == "pre-7.4.4"
-		case OptMaxEntries:
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 {
-				return config{}, bad(k, v, "a whole number ≥ 0")
-			}
-			c.maxEntries = n
-		}
-	}
-	if pre744 {
+	if o.Enum(OptFortiOS) == "pre-7.4.4" {
 		if c.maxEntries == 0 || c.maxEntries > Pre744MaxEntries {
 			c.maxEntries = Pre744MaxEntries
 		}

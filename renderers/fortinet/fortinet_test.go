@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/devicecheck"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -36,30 +36,7 @@ func ind(t indicator.Type, v string, ts int64) indicator.Indicator {
 	return indicator.Indicator{Type: t, Value: v, Timestamp: ts}
 }
 
-func TestGolden(t *testing.T) {
-	sample := conformance.Sample()
-	tests := []struct {
-		name     string
-		dataType string
-		opts     map[string]string
-		in       []indicator.Indicator
-	}{
-		{"address", "ipv4ext", nil, conformance.OfTypes(sample, ipTypes...)},
-		{"domain", "domain", nil, conformance.OfTypes(sample, nameTypes...)},
-		{"domain-exact", "", map[string]string{"domain_wildcards": "exact"}, conformance.OfTypes(sample, nameTypes...)},
-		{"category", "url", nil, conformance.OfTypes(sample, indicator.URL)},
-		{"category-strip", "url", map[string]string{"url_scheme": "strip"}, conformance.OfTypes(sample, indicator.URL)},
-		{"malware-auto", "", nil, conformance.OfTypes(sample, hashTypes...)},
-		{"malware-sha1", "file-sha1", map[string]string{"hash_type": "sha1"}, conformance.OfTypes(sample, hashTypes...)},
-		{"empty", "", nil, nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, _ := render(t, request(tt.dataType, tt.opts), tt.in)
-			conformance.Golden(t, filepath.Join("testdata", tt.name, "feed.txt"), got)
-		})
-	}
-}
+func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestFeeds(t *testing.T) {
 	sha := strings.Repeat("ab", 32)

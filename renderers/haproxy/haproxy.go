@@ -51,11 +51,15 @@ var info = renderers.Info{
 		Name:        OptList,
 		Default:     "auto",
 		Description: "auto (ip for IP data types, dom for domain and hostname, else from the first indicator), ip, dom (d, for -m dom) or end (.d, for -m end on a dot-prefixed host)",
+		Kind:        renderers.KindEnum,
+		Values:      []string{"auto", ListIP, ListDom, ListEnd},
 	}},
 }
 
 // Info describes the renderer.
 func (Renderer) Info() renderers.Info { return info.Clone() }
+
+var _ renderers.OptionValidator = Renderer{}
 
 // ValidateOptions rejects unknown option names and bad values.
 func (Renderer) ValidateOptions(opts map[string]string) error {
@@ -64,17 +68,14 @@ func (Renderer) ValidateOptions(opts map[string]string) error {
 }
 
 func parseOptions(opts map[string]string) (string, error) {
-	if err := renderers.CheckOptionNames(info, opts); err != nil {
+	o, err := renderers.ParseOptions(info, opts)
+	if err != nil {
 		return "", err
 	}
-	switch v, ok := opts[OptList]; {
-	case !ok || v == "auto":
-		return "", nil
-	case v == ListIP || v == ListDom || v == ListEnd:
+	if v := o.Enum(OptList); v != "auto" {
 		return v, nil
-	default:
-		return "", fmt.Errorf("renderer %s: option %s: %q is not auto, ip, dom or end", Name, OptList, v)
 	}
+	return "", nil
 }
 
 // ForDataType returns the list kind for a route data type, or "" when

@@ -3,12 +3,12 @@ package haproxy
 import (
 	"context"
 	"maps"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 	"github.com/cratos-project/cratos/renderers/internal/nameset"
 )
@@ -21,30 +21,7 @@ func ind(t indicator.Type, v string) indicator.Indicator {
 	return indicator.Indicator{Type: t, Value: v}
 }
 
-func TestGolden(t *testing.T) {
-	sample := conformance.OfTypes(conformance.Sample(), info.Types...)
-	tests := []struct {
-		name, dataType string
-		opts           map[string]string
-	}{
-		{"ipv4ext", "ipv4ext", nil},
-		{"ipv6", "ipv6", nil},
-		{"domain", "domain", nil},
-		{"hostname-end", "hostname", map[string]string{"list": "end"}},
-		{"mixed-ip", "", map[string]string{"list": "ip"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			in := sample
-			if dt, ok := indicator.LookupDataType(tt.dataType); ok {
-				in = conformance.OfTypes(sample, dt.Yields.Types()...)
-			}
-			got := conformance.Render(t, Renderer{}, request(tt.dataType, tt.opts), in)
-			conformance.Golden(t, filepath.Join("testdata", tt.name, "cratos.lst"), got.Out)
-			conformance.Golden(t, filepath.Join("testdata", tt.name, "dropped.txt"), got.DropReport())
-		})
-	}
-}
+func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestRender(t *testing.T) {
 	tests := []struct {

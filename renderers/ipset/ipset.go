@@ -61,12 +61,14 @@ var info = renderers.Info{
 	Types:       []indicator.Type{indicator.IPv4, indicator.IPv4Net, indicator.IPv6, indicator.IPv6Net},
 	Options: []renderers.Option{
 		{Name: OptSetPrefix, Default: "", Description: "set names are <prefix>-v4 and <prefix>-v6 (at most 24 characters); empty: cratos-<feed> (cratos when the feed name does not fit)"},
-		{Name: OptMaxElem, Default: strconv.Itoa(DefaultMaxElem), Description: "maxelem of every set, the most entries it holds; the newest entries are kept"},
+		{Name: OptMaxElem, Default: strconv.Itoa(DefaultMaxElem), Description: "maxelem of every set, the most entries it holds; the newest entries are kept", Kind: renderers.KindInt, Min: 1, Max: 1<<31 - 1},
 	},
 }
 
 // Info describes the renderer.
 func (Renderer) Info() renderers.Info { return info.Clone() }
+
+var _ renderers.OptionValidator = Renderer{}
 
 // ValidateOptions rejects unknown option names and bad values.
 func (Renderer) ValidateOptions(opts map[string]string) error {
@@ -80,27 +82,13 @@ type config struct {
 }
 
 func parseOptions(opts map[string]string) (config, error) {
-	if err := renderers.CheckOptionNames(info, opts); err != nil {
+	o, err := renderers.ParseOptions(info, opts)
+	if err != nil {
 		return config{}, err
 	}
-	c := config{maxElem: DefaultMaxElem}
-	bad := func(k, v, want string) error {
-		return fmt.Errorf("renderer %s: option %s: %q is not %s", Name, k, v, want)
-	}
-	for k, v := range opts {
-		switch k {
-		case OptSetPrefix:
-			if v != "" && !prefixOK(v) {
-				return config{}, bad(k, v, "a name of a-z, 0-9, '-' and '_' starting with a letter, at most 24 characters")
-			}
-			c.prefix = v
-		case OptMaxElem:
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 || n > 1<<31-1 {
-				return config{}, bad(k, v, "a whole number from 1 to 2147483647")
-			}
-			c.maxElem = n
-		}
+	c := config{prefix: o.String(OptSetPrefix), maxElem: o.Int(OptMaxElem)}
+	if c.prefix != "" && !prefixOK(c.prefix) {
+		return config{}, renderers.OptionError(Name, OptSetPrefix, "a name of a-z, 0-9, '-' and '_' starting with a letter, at most 24 characters", c.prefix)
 	}
 	return c, nil
 }

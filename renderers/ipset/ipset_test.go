@@ -3,13 +3,13 @@ package ipset
 import (
 	"context"
 	"maps"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -21,30 +21,7 @@ func ind(t indicator.Type, v string, ts int64) indicator.Indicator {
 	return indicator.Indicator{Type: t, Value: v, Timestamp: ts}
 }
 
-func TestGolden(t *testing.T) {
-	sample := conformance.OfTypes(conformance.Sample(), info.Types...)
-	tests := []struct {
-		name, feed, dataType string
-		opts                 map[string]string
-		in                   []indicator.Indicator
-	}{
-		{"sample", "block", "", nil, sample},
-		{"sample-options", "block", "", map[string]string{"set_prefix": "misp_ti", "maxelem": "4"}, sample},
-		{"ipv4ext", "block", "ipv4ext", nil, sample},
-		{"ipv6", "incident", "ipv6", nil, sample},
-		{"empty", "block", "", nil, nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := conformance.Render(t, Renderer{}, request(tt.feed, tt.dataType, tt.opts), tt.in)
-			conformance.Golden(t, filepath.Join("testdata", tt.name, "list.ipset"), got.Out)
-			conformance.Golden(t, filepath.Join("testdata", tt.name, "dropped.txt"), got.DropReport())
-			if _, err := checkRestore(string(got.Out)); err != nil {
-				t.Error(err)
-			}
-		})
-	}
-}
+func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestRender(t *testing.T) {
 	v4 := func(adds string) string {

@@ -47,13 +47,15 @@ var info = renderers.Info{
 	Extension:   ".txt",
 	Types:       []indicator.Type{indicator.IPv4, indicator.IPv4Net, indicator.IPv6, indicator.IPv6Net},
 	Options: []renderers.Option{
-		{Name: OptIPv6, Default: "true", Description: "false leaves IPv6 addresses and nets out (and reports them)"},
-		{Name: OptMaxEntries, Default: "0", Description: "line cap (0: none), e.g. the platform's dynamic address capacity; the newest entries are kept, the rest reported"},
+		{Name: OptIPv6, Default: "true", Description: "false leaves IPv6 addresses and nets out (and reports them)", Kind: renderers.KindBool},
+		{Name: OptMaxEntries, Default: "0", Description: "line cap (0: none), e.g. the platform's dynamic address capacity; the newest entries are kept, the rest reported", Kind: renderers.KindInt},
 	},
 }
 
 // Info describes the renderer.
 func (Renderer) Info() renderers.Info { return info.Clone() }
+
+var _ renderers.OptionValidator = Renderer{}
 
 // ValidateOptions rejects unknown option names and bad values.
 func (Renderer) ValidateOptions(opts map[string]string) error {
@@ -67,27 +69,11 @@ type config struct {
 }
 
 func parseOptions(opts map[string]string) (config, error) {
-	if err := renderers.CheckOptionNames(info, opts); err != nil {
+	o, err := renderers.ParseOptions(info, opts)
+	if err != nil {
 		return config{}, err
 	}
-	c := config{ipv6: true}
-	for k, v := range opts {
-		switch k {
-		case OptIPv6:
-			b, err := strconv.ParseBool(v)
-			if err != nil {
-				return config{}, fmt.Errorf("renderer %s: option %s: %q is not true or false", Name, k, v)
-			}
-			c.ipv6 = b
-		case OptMaxEntries:
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 {
-				return config{}, fmt.Errorf("renderer %s: option %s: %q is not a whole number ≥ 0", Name, k, v)
-			}
-			c.maxEntries = n
-		}
-	}
-	return c, nil
+	return config{ipv6: o.Bool(OptIPv6), maxEntries: o.Int(OptMaxEntries)}, nil
 }
 
 // Render writes one address or prefix per line. The whole input is read

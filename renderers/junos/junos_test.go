@@ -3,13 +3,13 @@ package junos
 import (
 	"context"
 	"maps"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/devicecheck"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -21,25 +21,7 @@ func ind(t indicator.Type, v string, ts int64) indicator.Indicator {
 	return indicator.Indicator{Type: t, Value: v, Timestamp: ts}
 }
 
-func TestGolden(t *testing.T) {
-	sample := conformance.OfTypes(conformance.Sample(), info.Types...)
-	tests := []struct {
-		name string
-		opts map[string]string
-		in   []indicator.Indicator
-	}{
-		{"sample", nil, sample},
-		{"empty", nil, nil},
-		{"ipv4-capped", map[string]string{"ipv6": "false", "max_entries": "5"}, sample},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := conformance.Render(t, Renderer{}, request(tt.opts), tt.in)
-			conformance.Golden(t, filepath.Join("testdata", tt.name, "feed.txt"), got.Out)
-			conformance.Golden(t, filepath.Join("testdata", tt.name, "dropped.txt"), got.DropReport())
-		})
-	}
-}
+func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestLines(t *testing.T) {
 	tests := []struct {

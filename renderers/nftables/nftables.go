@@ -53,12 +53,14 @@ var info = renderers.Info{
 	Options: []renderers.Option{
 		{Name: OptTable, Default: "cratos", Description: "name of the inet table holding the sets"},
 		{Name: OptSetPrefix, Default: "", Description: "set names are <prefix>-v4 and <prefix>-v6; empty: cratos-<feed> (cratos when the feed name does not fit)"},
-		{Name: OptSize, Default: "0", Description: "maximum elements per set, written as the set's size (0: no size, no cap); the newest elements are kept"},
+		{Name: OptSize, Default: "0", Description: "maximum elements per set, written as the set's size (0: no size, no cap); the newest elements are kept", Kind: renderers.KindInt},
 	},
 }
 
 // Info describes the renderer.
 func (Renderer) Info() renderers.Info { return info.Clone() }
+
+var _ renderers.OptionValidator = Renderer{}
 
 // ValidateOptions rejects unknown option names and bad values.
 func (Renderer) ValidateOptions(opts map[string]string) error {
@@ -72,34 +74,17 @@ type config struct {
 }
 
 func parseOptions(opts map[string]string) (config, error) {
-	if err := renderers.CheckOptionNames(info, opts); err != nil {
+	o, err := renderers.ParseOptions(info, opts)
+	if err != nil {
 		return config{}, err
 	}
-	c := config{table: "cratos"}
-	bad := func(k, v, want string) error {
-		return fmt.Errorf("renderer %s: option %s: %q is not %s", Name, k, v, want)
+	c := config{table: o.String(OptTable), prefix: o.String(OptSetPrefix), size: o.Int(OptSize)}
+	const ident = "a name of a-z, 0-9, '-' and '_' starting with a letter, at most 64 characters"
+	if !Ident(c.table) {
+		return config{}, renderers.OptionError(Name, OptTable, ident, c.table)
 	}
-	for k, v := range opts {
-		switch k {
-		case OptTable, OptSetPrefix:
-			if v == "" && k == OptSetPrefix {
-				continue
-			}
-			if !Ident(v) {
-				return config{}, bad(k, v, "a name of a-z, 0-9, '-' and '_' starting with a letter, at most 64 characters")
-			}
-			if k == OptTable {
-				c.table = v
-			} else {
-				c.prefix = v
-			}
-		case OptSize:
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 {
-				return config{}, bad(k, v, "a whole number ≥ 0")
-			}
-			c.size = n
-		}
+	if c.prefix != "" && !Ident(c.prefix) {
+		return config{}, renderers.OptionError(Name, OptSetPrefix, ident, c.prefix)
 	}
 	return c, nil
 }

@@ -3,13 +3,13 @@ package nftables
 import (
 	"context"
 	"maps"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -21,31 +21,7 @@ func ind(t indicator.Type, v string, ts int64) indicator.Indicator {
 	return indicator.Indicator{Type: t, Value: v, Timestamp: ts}
 }
 
-func TestGolden(t *testing.T) {
-	sample := conformance.OfTypes(conformance.Sample(), info.Types...)
-	tests := []struct {
-		name, feed string
-		opts       map[string]string
-		in         []indicator.Indicator
-	}{
-		{"sample", "block", nil, sample},
-		{"sample-options", "block", map[string]string{"table": "filter_ti", "set_prefix": "misp", "size": "4"}, sample},
-		{"empty", "incident", nil, nil},
-		{"ipv6-only", "block", nil, sample},
-		{"org-feed", "org:5f0c9a52-6d1e-4b7a-9c3d-2e1f0a9b8c7d", nil, sample[:2]},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			req := request(tt.feed, tt.opts)
-			if tt.name == "ipv6-only" {
-				req.DataType = "ipv6"
-			}
-			got := conformance.Render(t, Renderer{}, req, tt.in)
-			conformance.Golden(t, filepath.Join("testdata", tt.name, "list.nft"), got.Out)
-			conformance.Golden(t, filepath.Join("testdata", tt.name, "dropped.txt"), got.DropReport())
-		})
-	}
-}
+func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestRender(t *testing.T) {
 	head := "#!/usr/sbin/nft -f\n# Cratos block list: load with nft -f, one transaction.\n" +

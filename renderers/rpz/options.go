@@ -1,8 +1,6 @@
 package rpz
 
 import (
-	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -61,71 +59,61 @@ var policies = map[string]string{
 }
 
 func parseOptions(opts map[string]string) (options, error) {
-	o := options{
-		originLen: DefaultOriginLen,
-		ttl:       DefaultTTL,
-		ns:        DefaultNS,
-		rname:     DefaultRName,
-		soaTimes:  [4]uint32{DefaultRefresh, DefaultRetry, DefaultExpire, DefaultMinimum},
-		target:    ".",
+	p, err := renderers.ParseOptions(info, opts)
+	if err != nil {
+		return options{}, err
 	}
-	keys := make([]string, 0, len(opts))
-	for k := range opts {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		v := opts[k]
+	o := options{originLen: DefaultOriginLen, target: "."}
+	for _, d := range optionDocs {
+		k, v := d.Name, p.String(d.Name)
 		if v == "" && (k == "serial" || k == "origin" || k == "mname") {
 			continue
 		}
-		var err error
+		var want string
 		switch k {
 		case "serial":
 			n, perr := strconv.ParseUint(v, 10, 32)
 			if perr != nil || n == 0 {
-				err = fmt.Errorf("want an integer from 1 to 4294967295, got %q", v)
+				want = "an integer from 1 to 4294967295"
 			}
 			o.serial, o.hasSerial = uint32(n), true
 		case "origin":
 			name := strings.TrimSuffix(v, ".")
 			if !validName(name, false) || len(name) > 240 {
-				err = fmt.Errorf("want a zone name of at most 240 octets, got %q", v)
+				want = "a zone name of at most 240 octets"
 			}
 			o.originLen = len(name)
 		case "ttl":
-			o.ttl, err = parseTTL(v)
+			o.ttl, want = parseTTL(v)
 		case "refresh":
-			o.soaTimes[0], err = parseTTL(v)
+			o.soaTimes[0], want = parseTTL(v)
 		case "retry":
-			o.soaTimes[1], err = parseTTL(v)
+			o.soaTimes[1], want = parseTTL(v)
 		case "expire":
-			o.soaTimes[2], err = parseTTL(v)
+			o.soaTimes[2], want = parseTTL(v)
 		case "minimum":
-			o.soaTimes[3], err = parseTTL(v)
+			o.soaTimes[3], want = parseTTL(v)
 		case "ns":
-			o.ns, err = absName(v)
+			o.ns, want = absName(v)
 		case "mname":
-			o.mname, err = absName(v)
+			o.mname, want = absName(v)
 		case "rname":
-			o.rname, err = absName(v)
+			o.rname, want = absName(v)
 		case "policy":
 			if t, ok := policies[v]; ok {
 				o.target = t
 			} else if rest, ok := strings.CutPrefix(v, "cname:"); ok {
 				name := strings.TrimPrefix(rest, "*.")
 				if !strings.HasSuffix(rest, ".") || !validName(strings.TrimSuffix(name, "."), false) || len(rest) > 254 {
-					err = fmt.Errorf("want cname: followed by an absolute name with a trailing dot, got %q", v)
+					want = "cname: followed by an absolute name with a trailing dot"
 				}
 				o.target = rest
 			} else {
-				err = fmt.Errorf("want nxdomain, nodata, passthru, drop, tcp-only or cname:<name.>, got %q", v)
+				want = "one of nxdomain, nodata, passthru, drop, tcp-only, cname:<name.>"
 			}
-		default:
-			return o, renderers.CheckOptionNames(info, map[string]string{k: v})
 		}
-		if err != nil {
-			return o, fmt.Errorf("option %s: %w", k, err)
+		if want != "" {
+			return options{}, renderers.OptionError(info.Name, k, want, v)
 		}
 	}
 	if o.mname == "" {
@@ -134,14 +122,15 @@ func parseOptions(opts map[string]string) (options, error) {
 	return o, nil
 }
 
-// parseTTL reads seconds ("300") or BIND units ("1h30m", "1w").
-func parseTTL(v string) (uint32, error) {
-	bad := fmt.Errorf("want seconds or BIND units (s, m, h, d, w) up to 2147483647 seconds, got %q", v)
+// parseTTL reads seconds ("300") or BIND units ("1h30m", "1w"); when v is
+// neither it describes what it wants instead.
+func parseTTL(v string) (uint32, string) {
+	const bad = "seconds or BIND units (s, m, h, d, w) up to 2147483647 seconds"
 	if v == "" {
 		return 0, bad
 	}
 	if n, err := strconv.ParseUint(v, 10, 31); err == nil {
-		return uint32(n), nil
+		return uint32(n), ""
 	}
 	var total uint64
 	for s := strings.ToLower(v); s != ""; {
@@ -163,18 +152,19 @@ func parseTTL(v string) (uint32, error) {
 		}
 		s = s[i+1:]
 	}
-	return uint32(total), nil
+	return uint32(total), ""
 }
 
-// absName checks an absolute domain name written with a trailing dot.
-func absName(v string) (string, error) {
+// absName checks an absolute domain name written with a trailing dot; when
+// v is not one it describes what it wants instead.
+func absName(v string) (string, string) {
 	if v == "." {
-		return v, nil
+		return v, ""
 	}
 	if !strings.HasSuffix(v, ".") || !validName(strings.TrimSuffix(v, "."), false) || len(v) > 254 {
-		return "", fmt.Errorf("want an absolute name with a trailing dot, got %q", v)
+		return "", "an absolute name with a trailing dot"
 	}
-	return strings.ToLower(v), nil
+	return strings.ToLower(v), ""
 }
 
 // validName reports whether s is a sequence of 1-63 octet labels of

@@ -34,12 +34,12 @@ func init() { renderers.Register(Renderer{}) }
 // Info describes the renderer.
 func (Renderer) Info() renderers.Info { return info }
 
+var _ renderers.OptionValidator = Renderer{}
+
 // ValidateOptions rejects unknown option names and bad values.
 func (Renderer) ValidateOptions(opts map[string]string) error {
-	if _, err := parseOptions(opts); err != nil {
-		return fmt.Errorf("rpz: %w", err)
-	}
-	return nil
+	_, err := parseOptions(opts)
+	return err
 }
 
 // Record is one resource record of the zone, in master-file text form.

@@ -13,6 +13,7 @@ import (
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -225,26 +226,7 @@ func TestRecordsMatchRender(t *testing.T) {
 	}
 }
 
-func TestGolden(t *testing.T) {
-	cases := []struct {
-		name string
-		opts map[string]string
-	}{
-		{"sample", nil},
-		{"sample-options", map[string]string{"origin": "rpz.local", "serial": "2026010201", "policy": "cname:*.garden.example.", "ttl": "1h", "ns": "ns1.example."}},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			out, drops := renderOut(t, tc.opts, conformance.Sample())
-			conformance.Golden(t, "testdata/"+tc.name+"/zone.rpz", []byte(out))
-			var b strings.Builder
-			for _, k := range slices.Sorted(maps.Keys(drops)) {
-				b.WriteString(k + "\n")
-			}
-			conformance.Golden(t, "testdata/"+tc.name+"/drops.txt", []byte(b.String()))
-		})
-	}
-}
+func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestValidateOptions(t *testing.T) {
 	conformance.CheckOptionCases(t, Renderer{}, []conformance.OptionCase{

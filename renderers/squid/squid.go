@@ -2,7 +2,6 @@ package squid
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"iter"
 	"net/netip"
@@ -40,6 +39,8 @@ var info = renderers.Info{
 		Name:        "acl",
 		Default:     "",
 		Description: "ACL kind: dstdomain, dst or url_regex; empty: chosen from the data type, else the first indicator",
+		Kind:        renderers.KindEnum,
+		Values:      []string{DstDomain, Dst, URLRegex},
 	}},
 }
 
@@ -48,6 +49,8 @@ func init() { renderers.Register(Renderer{}) }
 // Info describes the renderer.
 func (Renderer) Info() renderers.Info { return info }
 
+var _ renderers.OptionValidator = Renderer{}
+
 // ValidateOptions rejects unknown option names and bad values.
 func (Renderer) ValidateOptions(opts map[string]string) error {
 	_, err := parseOptions(opts)
@@ -55,17 +58,11 @@ func (Renderer) ValidateOptions(opts map[string]string) error {
 }
 
 func parseOptions(opts map[string]string) (string, error) {
-	if err := renderers.CheckOptionNames(info, opts); err != nil {
-		return "", fmt.Errorf("squid: %w", err)
+	o, err := renderers.ParseOptions(info, opts)
+	if err != nil {
+		return "", err
 	}
-	k := opts["acl"]
-	if k == "" {
-		return "", nil
-	}
-	if k != DstDomain && k != Dst && k != URLRegex {
-		return "", fmt.Errorf("squid: option acl: want dstdomain, dst or url_regex, got %q", k)
-	}
-	return k, nil
+	return o.Enum("acl"), nil
 }
 
 // ForDataType returns the ACL kind for a route data type, or "" when the

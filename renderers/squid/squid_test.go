@@ -3,7 +3,6 @@ package squid
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"maps"
 	"math/rand/v2"
 	"net/netip"
@@ -15,6 +14,7 @@ import (
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -186,27 +186,14 @@ func TestCollapseEdges(t *testing.T) {
 	}
 }
 
-func TestGolden(t *testing.T) {
-	for _, dt := range []string{"domain", "hostname", "ipv4ext", "ipv6", "cidr4", "url"} {
-		t.Run(dt, func(t *testing.T) {
-			d, _ := indicator.LookupDataType(dt)
-			out, drops := renderOut(t, dt, nil, conformance.OfTypes(conformance.Sample(), d.Yields.Types()...))
-			conformance.Golden(t, "testdata/"+dt+"/acl.txt", []byte(out))
-			var b strings.Builder
-			for _, k := range slices.Sorted(maps.Keys(drops)) {
-				fmt.Fprintf(&b, "%d\t%s\n", drops[k], k)
-			}
-			conformance.Golden(t, "testdata/"+dt+"/drops.txt", []byte(b.String()))
-		})
-	}
-}
+func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestValidateOptions(t *testing.T) {
 	conformance.CheckOptionCases(t, Renderer{}, []conformance.OptionCase{
 		{Name: "none"},
 		{Name: "empty", Options: map[string]string{"acl": ""}},
 		{Name: "dst", Options: map[string]string{"acl": "dst"}},
-		{Name: "bad kind", Options: map[string]string{"acl": "dstdom_regex"}, WantErr: `option acl: want dstdomain, dst or url_regex, got "dstdom_regex"`},
+		{Name: "bad kind", Options: map[string]string{"acl": "dstdom_regex"}, WantErr: `renderer squid: option acl: want one of dstdomain, dst, url_regex; got "dstdom_regex"`},
 		{Name: "unknown", Options: map[string]string{"kind": "dst"}, WantErr: `unknown option "kind"`},
 	})
 }

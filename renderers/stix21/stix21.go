@@ -61,12 +61,14 @@ var info = renderers.Info{
 	Options: []renderers.Option{
 		{Name: OptIdentityName, Default: DefaultIdentityName, Description: "name of the producer identity referenced by created_by_ref; its id is derived from the name"},
 		{Name: OptTLP, Default: "none", Description: "TLP marking applied to every indicator: none, clear, white, green, amber, amber+strict or red"},
-		{Name: OptTLPVersion, Default: "auto", Description: "marking scheme: auto (TLP 1.0 for white/green/amber/red, TLP 2.0 for clear/amber+strict), 1 or 2"},
+		{Name: OptTLPVersion, Default: "auto", Description: "marking scheme: auto (TLP 1.0 for white/green/amber/red, TLP 2.0 for clear/amber+strict), 1 or 2", Kind: renderers.KindEnum, Values: []string{"auto", "1", "2"}},
 	},
 }
 
 // Info describes the renderer.
 func (Renderer) Info() renderers.Info { return info.Clone() }
+
+var _ renderers.OptionValidator = Renderer{}
 
 // ValidateOptions rejects unknown option names and bad values.
 func (Renderer) ValidateOptions(opts map[string]string) error {
@@ -80,33 +82,24 @@ type config struct {
 }
 
 func parseOptions(opts map[string]string) (config, error) {
-	if err := renderers.CheckOptionNames(info, opts); err != nil {
+	o, err := renderers.ParseOptions(info, opts)
+	if err != nil {
 		return config{}, err
 	}
-	c := config{identityName: DefaultIdentityName}
-	if v, ok := opts[OptIdentityName]; ok {
-		switch {
-		case strings.TrimSpace(v) == "":
-			return config{}, fmt.Errorf("renderer %s: option %s: empty name", Name, OptIdentityName)
-		case len(v) > 256:
-			return config{}, fmt.Errorf("renderer %s: option %s: longer than 256 bytes", Name, OptIdentityName)
-		case !utf8.ValidString(v) || hasControl(v):
-			return config{}, fmt.Errorf("renderer %s: option %s: %q holds control characters or invalid UTF-8", Name, OptIdentityName, v)
-		}
-		c.identityName = v
+	c := config{identityName: o.String(OptIdentityName)}
+	switch v := c.identityName; {
+	case strings.TrimSpace(v) == "":
+		return config{}, renderers.OptionError(Name, OptIdentityName, "a name", v)
+	case len(v) > 256:
+		return config{}, renderers.OptionError(Name, OptIdentityName, "at most 256 bytes", v)
+	case !utf8.ValidString(v) || hasControl(v):
+		return config{}, renderers.OptionError(Name, OptIdentityName, "UTF-8 text without control characters", v)
 	}
-	version := "auto"
-	if v, ok := opts[OptTLPVersion]; ok {
-		if v != "auto" && v != "1" && v != "2" {
-			return config{}, fmt.Errorf("renderer %s: option %s: %q is not auto, 1 or 2", Name, OptTLPVersion, v)
-		}
-		version = v
-	}
-	level := strings.ToLower(opts[OptTLP])
+	level := strings.ToLower(o.String(OptTLP))
 	if level == "" {
 		level = "none"
 	}
-	m, err := lookupMarking(level, version)
+	m, err := lookupMarking(level, o.Enum(OptTLPVersion))
 	if err != nil {
 		return config{}, fmt.Errorf("renderer %s: option %s: %w", Name, OptTLP, err)
 	}

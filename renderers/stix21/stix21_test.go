@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"maps"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -14,6 +13,7 @@ import (
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/stixschema"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -64,27 +64,7 @@ func tricky() []indicator.Indicator {
 	}
 }
 
-func TestGolden(t *testing.T) {
-	tests := []struct {
-		name string
-		opts map[string]string
-		in   []indicator.Indicator
-	}{
-		{"sample", nil, supported(conformance.Sample())},
-		{"empty", nil, nil},
-		{"empty-tlp-red", map[string]string{"tlp": "red"}, nil},
-		{"tricky", nil, tricky()},
-		{"tlp-green", map[string]string{"tlp": "green", "identity_name": `Example "CERT"`}, tricky()[:2]},
-		{"tlp-amber-strict", map[string]string{"tlp": "amber+strict"}, tricky()[:2]},
-		{"tlp2-green", map[string]string{"tlp": "green", "tlp_version": "2"}, tricky()[:2]},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, _ := render(t, request(tt.opts), tt.in)
-			conformance.Golden(t, filepath.Join("testdata", tt.name, "bundle.json"), got)
-		})
-	}
-}
+func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestNamespace(t *testing.T) {
 	if Namespace != "3a9a2047-7a4f-500b-8181-6b09cb0b31f5" {

@@ -14,6 +14,7 @@ import (
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 	"github.com/cratos-project/cratos/renderers/suricata"
 	"github.com/cratos-project/cratos/renderers/suricatadataset"
@@ -159,7 +160,7 @@ func TestCompanionsGolden(t *testing.T) {
 		t.Fatalf("%d files for the sample, want 3", len(files))
 	}
 	for _, f := range files {
-		conformance.Golden(t, "testdata/companions-sample/"+f.Name, f.Body)
+		goldentest.File(t, "testdata/companions-sample/"+f.Name, f.Body)
 	}
 }
 

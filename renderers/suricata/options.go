@@ -2,8 +2,6 @@ package suricata
 
 import (
 	"fmt"
-	"slices"
-	"sort"
 	"strconv"
 
 	"github.com/cratos-project/cratos/renderers"
@@ -24,11 +22,11 @@ const MaxIPGroupSize = 5000
 const maxTextOption = 64
 
 var optionDocs = []renderers.Option{
-	{Name: "sid_base", Default: strconv.Itoa(DefaultSIDBase), Description: "first SID of the generated range; SIDs run from sid_base to sid_base+2^26-1"},
-	{Name: "action", Default: DefaultAction, Description: "rule action: alert, drop, reject or pass"},
+	{Name: "sid_base", Default: strconv.Itoa(DefaultSIDBase), Description: "first SID of the generated range; SIDs run from sid_base to sid_base+2^26-1", Kind: renderers.KindInt, Min: 1, Max: MaxSIDBase},
+	{Name: "action", Default: DefaultAction, Description: "rule action: alert, drop, reject or pass", Kind: renderers.KindEnum, Values: actions},
 	{Name: "classtype", Default: DefaultClasstype, Description: "classtype of every rule; it must exist in Suricata's classification.config"},
 	{Name: "msg_prefix", Default: DefaultMsgPrefix, Description: "first word of every rule's msg"},
-	{Name: "ip_group_size", Default: strconv.Itoa(DefaultIPGroupSize), Description: "most IP addresses or nets in one rule header (1-5000); rule lines stay under 8192 bytes"},
+	{Name: "ip_group_size", Default: strconv.Itoa(DefaultIPGroupSize), Description: "most IP addresses or nets in one rule header (1-5000); rule lines stay under 8192 bytes", Kind: renderers.KindInt, Min: 1, Max: MaxIPGroupSize},
 }
 
 var actions = []string{"alert", "drop", "reject", "pass"}
@@ -42,51 +40,22 @@ type options struct {
 }
 
 func parseOptions(opts map[string]string) (options, error) {
+	p, err := renderers.ParseOptions(info, opts)
+	if err != nil {
+		return options{}, err
+	}
 	o := options{
-		sidBase:   DefaultSIDBase,
-		action:    DefaultAction,
-		classtype: DefaultClasstype,
-		msgPrefix: DefaultMsgPrefix,
-		groupSize: DefaultIPGroupSize,
+		sidBase:   uint32(p.Int("sid_base")),
+		action:    p.Enum("action"),
+		classtype: p.String("classtype"),
+		msgPrefix: p.String("msg_prefix"),
+		groupSize: p.Int("ip_group_size"),
 	}
-	keys := make([]string, 0, len(opts))
-	for k := range opts {
-		keys = append(keys, k)
+	if !isWord(o.classtype) {
+		return options{}, renderers.OptionError(info.Name, "classtype", fmt.Sprintf("1-%d letters, digits, '-' or '_'", maxTextOption), o.classtype)
 	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		v := opts[k]
-		switch k {
-		case "sid_base":
-			n, err := strconv.ParseUint(v, 10, 32)
-			if err != nil || n < 1 || n > MaxSIDBase {
-				return o, fmt.Errorf("option sid_base: want an integer from 1 to %d, got %q", uint64(MaxSIDBase), v)
-			}
-			o.sidBase = uint32(n)
-		case "action":
-			if !slices.Contains(actions, v) {
-				return o, fmt.Errorf("option action: want alert, drop, reject or pass, got %q", v)
-			}
-			o.action = v
-		case "classtype":
-			if !isWord(v) {
-				return o, fmt.Errorf("option classtype: want 1-%d letters, digits, '-' or '_', got %q", maxTextOption, v)
-			}
-			o.classtype = v
-		case "msg_prefix":
-			if !isPrintable(v) {
-				return o, fmt.Errorf("option msg_prefix: want 1-%d printable ASCII characters, got %q", maxTextOption, v)
-			}
-			o.msgPrefix = v
-		case "ip_group_size":
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 || n > MaxIPGroupSize {
-				return o, fmt.Errorf("option ip_group_size: want an integer from 1 to %d, got %q", MaxIPGroupSize, v)
-			}
-			o.groupSize = n
-		default:
-			return o, renderers.CheckOptionNames(info, map[string]string{k: v})
-		}
+	if !isPrintable(o.msgPrefix) {
+		return options{}, renderers.OptionError(info.Name, "msg_prefix", fmt.Sprintf("1-%d printable ASCII characters", maxTextOption), o.msgPrefix)
 	}
 	return o, nil
 }

@@ -49,12 +49,12 @@ func init() { renderers.Register(Renderer{}) }
 // Info describes the renderer.
 func (Renderer) Info() renderers.Info { return info }
 
+var _ renderers.OptionValidator = Renderer{}
+
 // ValidateOptions rejects unknown option names and bad values.
 func (Renderer) ValidateOptions(opts map[string]string) error {
-	if _, err := parseOptions(opts); err != nil {
-		return fmt.Errorf("suricata: %w", err)
-	}
-	return nil
+	_, err := parseOptions(opts)
+	return err
 }
 
 // Render writes one rule file.

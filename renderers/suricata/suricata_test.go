@@ -16,6 +16,7 @@ import (
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 	"github.com/cratos-project/cratos/renderers/suricatadataset"
 )
@@ -59,38 +60,7 @@ var sidRE = regexp.MustCompile(`; sid:(\d+); rev:1;\)$`)
 // withoutSID strips the sid so expected rules read independently of it.
 func withoutSID(r string) string { return sidRE.ReplaceAllString(r, "; sid:N; rev:1;)") }
 
-func TestGolden(t *testing.T) {
-	small := []indicator.Indicator{
-		ind(indicator.IPv4, "198.51.100.7"), ind(indicator.IPv4Net, "203.0.113.0/24"),
-		ind(indicator.IPv6, "2001:db8::7"), ind(indicator.IPv6Net, "2001:db8:1::/48"),
-		ind(indicator.Domain, "bad.example"), ind(indicator.Hostname, "login.bad.example"),
-		ind(indicator.URL, "http://bad.example/gate.php?id=1"), ind(indicator.MD5, "d41d8cd98f00b204e9800998ecf8427e"),
-	}
-	cases := []struct {
-		name string
-		opts map[string]string
-		in   []indicator.Indicator
-	}{
-		{"sample", nil, conformance.Sample()},
-		{"options", map[string]string{"sid_base": "1000000", "action": "drop", "classtype": "bad-unknown", "msg_prefix": `TI "x";`, "ip_group_size": "2"}, small},
-		{"empty", nil, nil},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			out, drops := renderOut(t, tc.opts, tc.in)
-			conformance.Golden(t, "testdata/"+tc.name+"/out.rules", []byte(out))
-			conformance.Golden(t, "testdata/"+tc.name+"/drops.txt", formatDrops(drops))
-		})
-	}
-}
-
-func formatDrops(drops map[string]int) []byte {
-	var b bytes.Buffer
-	for _, k := range slices.Sorted(maps.Keys(drops)) {
-		fmt.Fprintf(&b, "%d\t%s\n", drops[k], k)
-	}
-	return b.Bytes()
-}
+func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestRuleShapes(t *testing.T) {
 	cases := []struct {

@@ -12,7 +12,6 @@ package suricatadataset
 import (
 	"context"
 	"encoding/base64"
-	"fmt"
 	"io"
 	"iter"
 
@@ -49,6 +48,8 @@ var info = renderers.Info{
 		Name:        "type",
 		Default:     "",
 		Description: "dataset type: string, md5, sha1 (filesha1 list), sha256, ip or ipv4; empty: chosen from the data type, else the first indicator",
+		Kind:        renderers.KindEnum,
+		Values:      []string{TypeString, TypeMD5, TypeSHA1, TypeSHA256, TypeIP, TypeIPv4},
 	}},
 }
 
@@ -66,6 +67,8 @@ var fits = map[string]indicator.TypeSet{
 	TypeIPv4:   indicator.SetOf(indicator.IPv4),
 }
 
+var _ renderers.OptionValidator = Renderer{}
+
 // ValidateOptions rejects unknown option names and bad values.
 func (Renderer) ValidateOptions(opts map[string]string) error {
 	_, err := parseOptions(opts)
@@ -73,17 +76,11 @@ func (Renderer) ValidateOptions(opts map[string]string) error {
 }
 
 func parseOptions(opts map[string]string) (string, error) {
-	if err := renderers.CheckOptionNames(info, opts); err != nil {
-		return "", fmt.Errorf("suricata-dataset: %w", err)
+	o, err := renderers.ParseOptions(info, opts)
+	if err != nil {
+		return "", err
 	}
-	t := opts["type"]
-	if t == "" {
-		return "", nil
-	}
-	if _, known := fits[t]; !known {
-		return "", fmt.Errorf("suricata-dataset: option type: want string, md5, sha1, sha256, ip or ipv4, got %q", t)
-	}
-	return t, nil
+	return o.Enum("type"), nil
 }
 
 // ForDataType returns the dataset type used for a route data type, or ""

@@ -12,6 +12,7 @@ import (
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -87,22 +88,14 @@ func TestRender(t *testing.T) {
 	}
 }
 
-func TestGolden(t *testing.T) {
-	for _, dt := range []string{"domain", "url", "ipv4ext", "ipv6", "file-md5", "file-sha256", "email-address"} {
-		t.Run(dt, func(t *testing.T) {
-			d, _ := indicator.LookupDataType(dt)
-			out, _ := renderOut(t, dt, nil, conformance.OfTypes(conformance.Sample(), d.Yields.Types()...))
-			conformance.Golden(t, "testdata/"+dt+"/out.lst", []byte(out))
-		})
-	}
-}
+func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestValidateOptions(t *testing.T) {
 	conformance.CheckOptionCases(t, Renderer{}, []conformance.OptionCase{
 		{Name: "none"},
 		{Name: "empty type", Options: map[string]string{"type": ""}},
 		{Name: "each type", Options: map[string]string{"type": "sha256"}},
-		{Name: "bad type", Options: map[string]string{"type": "sha512"}, WantErr: `option type: want string, md5, sha1, sha256, ip or ipv4, got "sha512"`},
+		{Name: "bad type", Options: map[string]string{"type": "sha512"}, WantErr: `renderer suricata-dataset: option type: want one of string, md5, sha1, sha256, ip, ipv4; got "sha512"`},
 		{Name: "unknown", Options: map[string]string{"name": "x"}, WantErr: `unknown option "name"`},
 	})
 }

@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"strings"
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
@@ -41,16 +40,15 @@ func (Renderer) Info() renderers.Info {
 
 // ValidateOptions implements renderers.OptionValidator.
 func (r Renderer) ValidateOptions(opts map[string]string) error {
-	if err := renderers.CheckOptionNames(r.Info(), opts); err != nil {
-		return err
-	}
-	_, err := ParseLayout(opts)
+	_, err := ParseLayoutFor(r.Info(), opts)
 	return err
 }
 
+var _ renderers.OptionValidator = Renderer{}
+
 // Render implements renderers.Renderer.
 func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	l, err := ParseLayout(req.Options)
+	l, err := ParseLayoutFor(Renderer{}.Info(), req.Options)
 	if err != nil {
 		return fmt.Errorf("txt: render: %w", err)
 	}
@@ -90,32 +88,33 @@ type Layout struct {
 // original's layout as defaults.
 func LayoutOptions() []renderers.Option {
 	return []renderers.Option{
-		{Name: "line_ending", Default: "crlf", Description: "crlf or lf"},
-		{Name: "trailing_newline", Default: "false", Description: "true ends the last line with a line ending too"},
+		{Name: "line_ending", Default: "crlf", Description: "crlf or lf", Kind: renderers.KindEnum, Values: []string{"crlf", "lf"}, FoldCase: true},
+		{Name: "trailing_newline", Default: "false", Description: "true ends the last line with a line ending too", Kind: renderers.KindBool},
 	}
 }
 
 // ParseLayout reads the options line_ending (crlf, the default, or lf) and
 // trailing_newline (false, the default, or true), ignoring other names.
 func ParseLayout(opts map[string]string) (Layout, error) {
-	l := Layout{EOL: "\r\n"}
-	if v, ok := opts["line_ending"]; ok {
-		switch {
-		case strings.EqualFold(v, "crlf"):
-		case strings.EqualFold(v, "lf"):
-			l.EOL = "\n"
-		default:
-			return l, fmt.Errorf("option line_ending: %q is neither crlf nor lf", v)
+	layout := map[string]string{}
+	for _, d := range LayoutOptions() {
+		if v, ok := opts[d.Name]; ok {
+			layout[d.Name] = v
 		}
 	}
-	if v, ok := opts["trailing_newline"]; ok {
-		switch {
-		case strings.EqualFold(v, "false"):
-		case strings.EqualFold(v, "true"):
-			l.TrailingNewline = true
-		default:
-			return l, fmt.Errorf("option trailing_newline: %q is neither true nor false", v)
-		}
+	return ParseLayoutFor(Renderer{}.Info(), layout)
+}
+
+// ParseLayoutFor checks opts against info, whose Options are
+// LayoutOptions(), and returns the layout they give.
+func ParseLayoutFor(info renderers.Info, opts map[string]string) (Layout, error) {
+	o, err := renderers.ParseOptions(info, opts)
+	if err != nil {
+		return Layout{}, err
+	}
+	l := Layout{EOL: "\r\n", TrailingNewline: o.Bool("trailing_newline")}
+	if o.Enum("line_ending") == "lf" {
+		l.EOL = "\n"
 	}
 	return l, nil
 }

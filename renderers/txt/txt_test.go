@@ -10,6 +10,7 @@ import (
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -74,8 +75,10 @@ func TestValidateOptions(t *testing.T) {
 		{"none", nil, ""},
 		{"defaults", map[string]string{"line_ending": "crlf", "trailing_newline": "false"}, ""},
 		{"lf and true", map[string]string{"line_ending": "lf", "trailing_newline": "true"}, ""},
-		{"bad line ending", map[string]string{"line_ending": "cr"}, `option line_ending: "cr" is neither crlf nor lf`},
-		{"bad boolean", map[string]string{"trailing_newline": "yes"}, `option trailing_newline: "yes" is neither true nor false`},
+		{"bad line ending", map[string]string{"line_ending": "cr"}, `renderer txt: option line_ending: want one of crlf, lf; got "cr"`},
+		{"line ending in capitals", map[string]string{"line_ending": "LF"}, ""},
+		{"boolean spellings", map[string]string{"trailing_newline": "TRUE"}, ""},
+		{"bad boolean", map[string]string{"trailing_newline": "yes"}, `renderer txt: option trailing_newline: want true or false; got "yes"`},
 		{"unknown option", map[string]string{"colour": "x"}, `renderer txt: unknown option "colour" (valid: line_ending, trailing_newline)`},
 	}
 	for _, tt := range tests {
@@ -90,7 +93,7 @@ func TestValidateOptions(t *testing.T) {
 
 func TestRenderRejectsBadOptions(t *testing.T) {
 	err := Renderer{}.Render(context.Background(), io.Discard, renderers.Request{Options: map[string]string{"line_ending": "cr"}}, renderers.Slice(two))
-	if want := `txt: render: option line_ending: "cr" is neither crlf nor lf`; errText(err) != want {
+	if want := `txt: render: renderer txt: option line_ending: want one of crlf, lf; got "cr"`; errText(err) != want {
 		t.Fatalf("Render = %v, want %q", err, want)
 	}
 }
@@ -102,26 +105,7 @@ func errText(err error) string {
 	return err.Error()
 }
 
-func TestGolden(t *testing.T) {
-	tests := []struct {
-		name     string
-		dataType string
-		opts     map[string]string
-		in       []indicator.Indicator
-	}{
-		{"two", "ipv4", nil, two},
-		{"empty", "ipv4", nil, nil},
-		{"tricky", "email-subject", nil, conformance.Sample()},
-		{"tricky-lf-trailing", "email-subject", map[string]string{"line_ending": "lf", "trailing_newline": "true"}, conformance.Sample()},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := conformance.Render(t, Renderer{}, renderers.Request{DataType: tt.dataType, Options: tt.opts}, tt.in)
-			conformance.Golden(t, "testdata/"+tt.name+"/output.txt", got.Out)
-			conformance.Golden(t, "testdata/"+tt.name+"/dropped.txt", got.DropReport())
-		})
-	}
-}
+func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestConformance(t *testing.T) {
 	if err := conformance.Check(context.Background(), Renderer{}); err != nil {

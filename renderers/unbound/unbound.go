@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"net/netip"
-	"slices"
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
@@ -48,7 +46,7 @@ var info = renderers.Info{
 	Extension:   ".conf",
 	Types:       []indicator.Type{indicator.Domain, indicator.Hostname},
 	Options: []renderers.Option{
-		{Name: OptPolicy, Default: NXDomain, Description: "always_nxdomain, always_refuse, or redirect (answer A/AAAA with the sinkhole addresses)"},
+		{Name: OptPolicy, Default: NXDomain, Description: "always_nxdomain, always_refuse, or redirect (answer A/AAAA with the sinkhole addresses)", Kind: renderers.KindEnum, Values: []string{NXDomain, Refuse, Redirect}},
 		{Name: OptA, Default: "0.0.0.0", Description: "redirect: the IPv4 address of the A answer; empty: no A record (NODATA)"},
 		{Name: OptAAAA, Default: "::", Description: "redirect: the IPv6 address of the AAAA answer; empty: no AAAA record (NODATA)"},
 	},
@@ -56,6 +54,8 @@ var info = renderers.Info{
 
 // Info describes the renderer.
 func (Renderer) Info() renderers.Info { return info.Clone() }
+
+var _ renderers.OptionValidator = Renderer{}
 
 // ValidateOptions rejects unknown option names and bad values.
 func (Renderer) ValidateOptions(opts map[string]string) error {
@@ -69,42 +69,16 @@ type config struct {
 }
 
 func parseOptions(opts map[string]string) (config, error) {
-	if err := renderers.CheckOptionNames(info, opts); err != nil {
+	o, err := renderers.ParseOptions(info, opts)
+	if err != nil {
 		return config{}, err
 	}
-	c := config{policy: NXDomain, a: "0.0.0.0", aaaa: "::"}
-	bad := func(k, v, want string) error {
-		return fmt.Errorf("renderer %s: option %s: %q is not %s", Name, k, v, want)
+	c := config{policy: o.Enum(OptPolicy)}
+	if c.a, err = o.Address(OptA, false); err != nil {
+		return config{}, err
 	}
-	for k, v := range opts {
-		switch k {
-		case OptPolicy:
-			if !slices.Contains([]string{NXDomain, Refuse, Redirect}, v) {
-				return config{}, bad(k, v, "always_nxdomain, always_refuse or redirect")
-			}
-			c.policy = v
-		case OptA, OptAAAA:
-			if v == "" {
-				if k == OptA {
-					c.a = ""
-				} else {
-					c.aaaa = ""
-				}
-				continue
-			}
-			a, err := netip.ParseAddr(v)
-			if k == OptA && (err != nil || !a.Is4()) {
-				return config{}, bad(k, v, "an IPv4 address")
-			}
-			if k == OptAAAA && (err != nil || !a.Is6() || a.Zone() != "") {
-				return config{}, bad(k, v, "an IPv6 address")
-			}
-			if k == OptA {
-				c.a = a.String()
-			} else {
-				c.aaaa = a.String()
-			}
-		}
+	if c.aaaa, err = o.Address(OptAAAA, true); err != nil {
+		return config{}, err
 	}
 	if c.policy == Redirect && c.a == "" && c.aaaa == "" {
 		return config{}, fmt.Errorf("renderer %s: policy redirect needs %s or %s", Name, OptA, OptAAAA)

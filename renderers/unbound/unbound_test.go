@@ -3,12 +3,12 @@ package unbound
 import (
 	"context"
 	"maps"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 	"github.com/cratos-project/cratos/renderers/internal/nameset"
 )
@@ -23,32 +23,7 @@ func ind(t indicator.Type, v string) indicator.Indicator {
 
 const head = "# Cratos block list for Unbound: include: it from unbound.conf.\nserver:\n"
 
-func TestGolden(t *testing.T) {
-	sample := conformance.OfTypes(conformance.Sample(), info.Types...)
-	tests := []struct {
-		name, dataType string
-		opts           map[string]string
-	}{
-		{"domain", "domain", nil},
-		{"hostname-refuse", "hostname", map[string]string{"policy": "always_refuse"}},
-		{"redirect", "", map[string]string{"policy": "redirect"}},
-		{"redirect-a-only", "", map[string]string{"policy": "redirect", "sinkhole_a": "192.0.2.10", "sinkhole_aaaa": ""}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			in := sample
-			if dt, ok := indicator.LookupDataType(tt.dataType); ok {
-				in = conformance.OfTypes(sample, dt.Yields.Types()...)
-			}
-			got := conformance.Render(t, Renderer{}, request(tt.dataType, tt.opts), in)
-			conformance.Golden(t, filepath.Join("testdata", tt.name, "cratos.conf"), got.Out)
-			conformance.Golden(t, filepath.Join("testdata", tt.name, "dropped.txt"), got.DropReport())
-			if _, err := checkConf(string(got.Out)); err != nil {
-				t.Error(err)
-			}
-		})
-	}
-}
+func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestRender(t *testing.T) {
 	tests := []struct {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -85,24 +86,7 @@ func TestBadRoot(t *testing.T) {
 	}
 }
 
-func TestGolden(t *testing.T) {
-	tests := []struct {
-		name     string
-		dataType string
-		in       []indicator.Indicator
-	}{
-		{"two", "ipv4", two},
-		{"empty", "ipv4", nil},
-		{"tricky", "email-subject", conformance.Sample()},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := conformance.Render(t, Renderer{}, renderers.Request{DataType: tt.dataType}, tt.in)
-			conformance.Golden(t, "testdata/"+tt.name+"/output.xml", got.Out)
-			conformance.Golden(t, "testdata/"+tt.name+"/dropped.txt", got.DropReport())
-		})
-	}
-}
+func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestConformance(t *testing.T) {
 	if err := conformance.Check(context.Background(), Renderer{}); err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -58,23 +59,7 @@ func TestPyYAML(t *testing.T) {
 	}
 }
 
-func TestGolden(t *testing.T) {
-	tests := []struct {
-		name string
-		in   []indicator.Indicator
-	}{
-		{"two", two},
-		{"empty", nil},
-		{"tricky", conformance.Sample()},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := conformance.Render(t, Renderer{}, renderers.Request{DataType: "ipv4"}, tt.in)
-			conformance.Golden(t, "testdata/"+tt.name+"/output.yaml", got.Out)
-			conformance.Golden(t, "testdata/"+tt.name+"/dropped.txt", got.DropReport())
-		})
-	}
-}
+func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestConformance(t *testing.T) {
 	if err := conformance.Check(context.Background(), Renderer{}); err != nil {

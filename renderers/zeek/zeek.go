@@ -16,7 +16,6 @@ package zeek
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"iter"
 	"strings"
@@ -45,7 +44,7 @@ var info = renderers.Info{
 	},
 	Options: []renderers.Option{
 		{Name: "source", Default: "", Description: "meta.source of every row; empty: cratos-<site>-<feed>"},
-		{Name: "do_notice", Default: "", Description: "T or F adds a meta.do_notice column (needs frameworks/intel/do_notice); empty: no column"},
+		{Name: "do_notice", Default: "", Description: "T or F adds a meta.do_notice column (needs frameworks/intel/do_notice); empty: no column", Kind: renderers.KindEnum, Values: []string{"T", "F"}},
 	},
 }
 
@@ -53,6 +52,8 @@ func init() { renderers.Register(Renderer{}) }
 
 // Info describes the renderer.
 func (Renderer) Info() renderers.Info { return info }
+
+var _ renderers.OptionValidator = Renderer{}
 
 // ValidateOptions rejects unknown option names and bad values.
 func (Renderer) ValidateOptions(opts map[string]string) error {
@@ -66,23 +67,18 @@ type options struct {
 }
 
 func parseOptions(opts map[string]string) (options, error) {
-	var o options
-	if err := renderers.CheckOptionNames(info, opts); err != nil {
-		return o, fmt.Errorf("zeek: %w", err)
+	o, err := renderers.ParseOptions(info, opts)
+	if err != nil {
+		return options{}, err
 	}
-	if v := opts["do_notice"]; v != "" {
-		if v != "T" && v != "F" {
-			return o, fmt.Errorf("zeek: option do_notice: want T or F, got %q", v)
-		}
-		o.doNotice = v
-	}
-	if v := opts["source"]; v != "" {
+	opt := options{doNotice: o.Enum("do_notice")}
+	if v := o.String("source"); v != "" {
 		if v == "-" || len(v) > 256 || strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-			return o, fmt.Errorf("zeek: option source: want 1-256 characters without control characters, other than \"-\", got %q", v)
+			return options{}, renderers.OptionError(info.Name, "source", "1-256 characters without control characters, other than \"-\"", v)
 		}
-		o.source = v
+		opt.source = v
 	}
-	return o, nil
+	return opt, nil
 }
 
 // IntelType returns the Intel::Type name for t, or "" when Zeek has none.

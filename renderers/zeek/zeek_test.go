@@ -11,6 +11,7 @@ import (
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -78,24 +79,7 @@ func TestRows(t *testing.T) {
 	}
 }
 
-func TestGolden(t *testing.T) {
-	cases := []struct {
-		name string
-		opts map[string]string
-	}{
-		{"sample", nil},
-		{"sample-do-notice", map[string]string{"do_notice": "F", "source": "misp-e42"}},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			out, drops := renderOut(t, tc.opts, conformance.Sample())
-			conformance.Golden(t, "testdata/"+tc.name+"/intel.dat", []byte(out))
-			if len(drops) != 0 {
-				t.Errorf("drops %v", drops)
-			}
-		})
-	}
-}
+func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestValidateOptions(t *testing.T) {
 	conformance.CheckOptionCases(t, Renderer{}, []conformance.OptionCase{

@@ -53,7 +53,7 @@ func (Renderer) Info() renderers.Info {
 			{Name: optList, Default: defaultList, Description: "address list name (letters, digits, '_', '.', '-')"},
 			{Name: optTimeout, Default: "", Description: "entry timeout as a RouterOS duration (\"1d\", \"12h\"); empty for static entries"},
 			{Name: optComment, Default: defaultComment, Description: "comment prefix, followed by the MISP event id (\"cratos e42\"); empty for none"},
-			{Name: optMaxEntries, Default: "0", Description: "most entries in the script, 0 for no limit; the rest are dropped and reported"},
+			{Name: optMaxEntries, Default: "0", Description: "most entries in the script, 0 for no limit; the rest are dropped and reported", Kind: renderers.KindInt},
 		},
 	}
 }
@@ -64,6 +64,8 @@ type config struct {
 	maxEntries             int
 }
 
+var _ renderers.OptionValidator = Renderer{}
+
 // ValidateOptions rejects unknown options and bad values.
 func (r Renderer) ValidateOptions(opts map[string]string) error {
 	_, err := r.parse(opts)
@@ -71,34 +73,18 @@ func (r Renderer) ValidateOptions(opts map[string]string) error {
 }
 
 func (r Renderer) parse(opts map[string]string) (config, error) {
-	if err := renderers.CheckOptionNames(r.Info(), opts); err != nil {
+	o, err := renderers.ParseOptions(r.Info(), opts)
+	if err != nil {
 		return config{}, err
 	}
-	c := config{list: defaultList, comment: defaultComment}
-	if v, ok := opts[optList]; ok {
-		if !listName.MatchString(v) {
-			return config{}, fmt.Errorf("renderer routeros: option list %q: want 1 to 63 letters, digits, '_', '.' or '-'", v)
-		}
-		c.list = v
-	}
-	if v := opts[optTimeout]; v != "" {
-		if !duration.MatchString(v) {
-			return config{}, fmt.Errorf("renderer routeros: option timeout %q: want a RouterOS duration such as 1d, 12h or 01:30:00", v)
-		}
-		c.timeout = v
-	}
-	if v, ok := opts[optComment]; ok {
-		if !commentText.MatchString(v) {
-			return config{}, fmt.Errorf("renderer routeros: option comment %q: want at most 64 letters, digits, spaces or _.:/-", v)
-		}
-		c.comment = v
-	}
-	if v, ok := opts[optMaxEntries]; ok {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return config{}, fmt.Errorf("renderer routeros: option max_entries %q: want a whole number, 0 for no limit", v)
-		}
-		c.maxEntries = n
+	c := config{list: o.String(optList), timeout: o.String(optTimeout), comment: o.String(optComment), maxEntries: o.Int(optMaxEntries)}
+	switch {
+	case !listName.MatchString(c.list):
+		return config{}, renderers.OptionError("routeros", optList, "1 to 63 letters, digits, '_', '.' or '-'", c.list)
+	case c.timeout != "" && !duration.MatchString(c.timeout):
+		return config{}, renderers.OptionError("routeros", optTimeout, "a RouterOS duration such as 1d, 12h or 01:30:00", c.timeout)
+	case !commentText.MatchString(c.comment):
+		return config{}, renderers.OptionError("routeros", optComment, "at most 64 letters, digits, spaces or _.:/-", c.comment)
 	}
 	return c, nil
 }

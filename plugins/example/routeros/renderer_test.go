@@ -11,6 +11,7 @@ import (
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -61,7 +62,7 @@ func TestGolden(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			out, drops := renderDirect(t, tt.opts, tt.in)
-			conformance.Golden(t, filepath.Join("testdata", tt.name, "out.rsc"), out)
+			goldentest.File(t, filepath.Join("testdata", tt.name, "out.rsc"), out)
 			if !slices.Equal(drops, tt.wantDrops) {
 				t.Fatalf("drops = %v, want %v", drops, tt.wantDrops)
 			}
@@ -79,12 +80,12 @@ func TestValidateOptions(t *testing.T) {
 		{"all valid", map[string]string{"list": "a.b_c-1", "timeout": "1w2d3h", "comment": "misp feed 1", "max_entries": "100000"}, ""},
 		{"clock timeout", map[string]string{"timeout": "01:30:00"}, ""},
 		{"unknown", map[string]string{"colour": "red"}, `renderer routeros: unknown option "colour" (valid: list, timeout, comment, max_entries)`},
-		{"list with space", map[string]string{"list": "a b"}, `renderer routeros: option list "a b": want 1 to 63 letters, digits, '_', '.' or '-'`},
-		{"empty list", map[string]string{"list": ""}, `renderer routeros: option list "": want 1 to 63 letters, digits, '_', '.' or '-'`},
-		{"bad timeout", map[string]string{"timeout": "1 day"}, `renderer routeros: option timeout "1 day": want a RouterOS duration such as 1d, 12h or 01:30:00`},
-		{"quote in comment", map[string]string{"comment": `a"b`}, `renderer routeros: option comment "a\"b": want at most 64 letters, digits, spaces or _.:/-`},
-		{"script in comment", map[string]string{"comment": "$x"}, `renderer routeros: option comment "$x": want at most 64 letters, digits, spaces or _.:/-`},
-		{"negative cap", map[string]string{"max_entries": "-1"}, `renderer routeros: option max_entries "-1": want a whole number, 0 for no limit`},
+		{"list with space", map[string]string{"list": "a b"}, `renderer routeros: option list: want 1 to 63 letters, digits, '_', '.' or '-'; got "a b"`},
+		{"empty list", map[string]string{"list": ""}, `renderer routeros: option list: want 1 to 63 letters, digits, '_', '.' or '-'; got ""`},
+		{"bad timeout", map[string]string{"timeout": "1 day"}, `renderer routeros: option timeout: want a RouterOS duration such as 1d, 12h or 01:30:00; got "1 day"`},
+		{"quote in comment", map[string]string{"comment": `a"b`}, `renderer routeros: option comment: want at most 64 letters, digits, spaces or _.:/-; got "a\"b"`},
+		{"script in comment", map[string]string{"comment": "$x"}, `renderer routeros: option comment: want at most 64 letters, digits, spaces or _.:/-; got "$x"`},
+		{"negative cap", map[string]string{"max_entries": "-1"}, `renderer routeros: option max_entries: want a whole number ≥ 0; got "-1"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

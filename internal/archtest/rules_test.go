@@ -1,0 +1,61 @@
+package archtest
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestRulesCatchViolations feeds each rule a made-up graph that breaks it
+// and one that does not, so that a rule cannot pass by never matching.
+func TestRulesCatchViolations(t *testing.T) {
+	m := func(p string) string { return module + "/" + p }
+	tests := []struct {
+		name  string
+		check func([]pkg) []string
+		bad   []pkg
+		want  string
+		good  []pkg
+	}{
+		{"fiber in export", fiberOutsideServer,
+			[]pkg{{Path: m("core/export"), Imports: []string{"github.com/gofiber/fiber/v2"}}}, "only core/server may import Fiber",
+			[]pkg{{Path: m("core/server"), Imports: []string{"github.com/gofiber/fiber/v2"}}}},
+		{"fiber in a test", fiberOutsideServer,
+			[]pkg{{Path: m("core/cli"), TestImports: []string{"github.com/gofiber/fiber/v2/middleware/logger"}}}, "only core/server",
+			[]pkg{{Path: m("core/cli"), TestImports: []string{"net/http"}}}},
+		{"plugins reach config", pluginsTooBig,
+			[]pkg{{Path: m("plugins")}, {Path: m("core/config")}}, "must not reach core/config",
+			[]pkg{{Path: m("plugins")}, {Path: m("renderers")}}},
+		{"plugins link fiber", pluginsTooBig,
+			[]pkg{{Path: "github.com/gofiber/fiber/v2"}}, "must not link Fiber",
+			[]pkg{{Path: "github.com/hashicorp/go-plugin"}}},
+		{"cratos links testing", testCodeLinked,
+			[]pkg{{Path: m("core/export"), Imports: []string{"testing"}}}, "imports testing",
+			[]pkg{{Path: "github.com/hashicorp/go-plugin", Imports: []string{"testing"}}, {Path: m("conformance"), Imports: []string{"testing"}}}},
+		{"cratos links the golden harness", testCodeLinked,
+			[]pkg{{Path: m("internal/goldentest")}}, "is a test-kit package",
+			[]pkg{{Path: m("internal/jsonstr")}}},
+		{"indicator imports core", wrongDirection,
+			[]pkg{{Path: m("core/indicator"), Imports: []string{m("core/config")}}}, "core/indicator imports no other package",
+			[]pkg{{Path: m("core/indicator"), Imports: []string{"golang.org/x/net/idna"}}}},
+		{"renderer imports export", wrongDirection,
+			[]pkg{{Path: m("renderers/edl"), Imports: []string{m("core/export")}}}, "renderers import only",
+			[]pkg{{Path: m("renderers/edl"), Imports: []string{m("renderers/internal/feedlist"), m("core/indicator"), m("internal/jsonstr")}}}},
+		{"export imports server", wrongDirection,
+			[]pkg{{Path: m("core/export"), Imports: []string{m("core/server")}}}, "only core/cli and cmd import core/server",
+			[]pkg{{Path: m("core/cli"), Imports: []string{m("core/server")}}}},
+		{"server imports the golden harness", wrongDirection,
+			[]pkg{{Path: m("core/server"), Imports: []string{m("internal/goldentest")}}}, "the test kit is imported only",
+			[]pkg{{Path: m("conformance/realtools"), Imports: []string{m("internal/testtool")}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := tt.check(tt.bad)
+			if len(got) != 1 || !strings.Contains(got[0], tt.want) {
+				t.Errorf("violations = %q, want one containing %q", got, tt.want)
+			}
+			if got := tt.check(tt.good); len(got) != 0 {
+				t.Errorf("violations of a good graph = %q", got)
+			}
+		})
+	}
+}
