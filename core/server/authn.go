@@ -51,10 +51,10 @@ func (s *Server) identify(c *fiber.Ctx) (*caller, int, string) {
 	// failures count, and only failures are refused once past the limit.
 	fail := func(status int, msg, reason string) (*caller, int, string) {
 		if s.limiter.blocked(key, now) {
-			c.Locals("reason", "too many failed authentications")
+			setReason(c, "too many failed authentications")
 			return nil, fiber.StatusTooManyRequests, "Too many failed authentications; try again later."
 		}
-		c.Locals("reason", reason)
+		setReason(c, reason)
 		s.limiter.fail(key, now)
 		return nil, status, msg
 	}
@@ -91,6 +91,6 @@ func (s *Server) identify(c *fiber.Ctx) (*caller, int, string) {
 		return fail(fiber.StatusForbidden, ip.String()+" are not allowed to access the MISP instance.", "address "+ip.String()+" not allowed for site "+site.Name)
 	}
 	cl := &caller{token: token, fingerprint: fp, claims: claims, site: site, ip: ip}
-	c.Locals("caller", cl)
+	c.Locals(keyCaller, cl)
 	return cl, 0, ""
 }
