@@ -75,6 +75,11 @@ func (e *Error) Error() string { return "plugin " + e.Plugin + ": " + e.Err.Erro
 // Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
 
+// PluginFault implements renderers.PluginFault.
+func (e *Error) PluginFault() (string, error) { return e.Plugin, e.Err }
+
+var _ renderers.PluginFault = (*Error)(nil)
+
 // remoteError is an error a plugin reported in a Status or a
 // ValidateOptionsResponse: the renderer's own error, not a failure of the
 // plugin process.

@@ -37,7 +37,7 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 	l.str("ip", s.clientIP(c).String())
 	l.str("method", c.Method())
 	token := ""
-	if cl, ok := c.Locals("caller").(*caller); ok {
+	if cl := callerOf(c); cl != nil {
 		token = cl.token
 	}
 	l.str("path", redactRequest(c.Path(), string(c.Request().URI().QueryString()), token))
@@ -51,11 +51,11 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 	l.int("bytes", bytes)
 	l.float("ms", float64(time.Since(start).Microseconds())/1000)
 	l.str("ua", redactValue(c.Get(fiber.HeaderUserAgent), token))
-	if cl, ok := c.Locals("caller").(*caller); ok {
+	if cl := callerOf(c); cl != nil {
 		l.str("site", cl.site.Name)
 		l.str("consumer", cl.consumerID())
 	}
-	if v, ok := c.Locals("reason").(string); ok {
+	if v, ok := reasonOf(c); ok {
 		l.str("reason", v)
 	}
 	if v, ok := c.Locals("cache").(string); ok {

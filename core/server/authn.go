@@ -24,23 +24,34 @@ type caller struct {
 // consumerID is a short, stable hash of the token for logs.
 func (c *caller) consumerID() string { return c.fingerprint[:16] }
 
-// authenticate checks the token, the site and the client address in the
-// original's order. On failure it has already answered and returns nil.
-// Only failures count against the client's address (its /64 for IPv6),
-// and an address past the limit is refused only for failing requests: a
-// valid token is served whatever others behind the same address did.
-func (s *Server) authenticate(c *fiber.Ctx) (*caller, error) {
-	cl, status, msg := s.identify(c)
-	if cl != nil {
-		return cl, nil
+// refusal answers a refused authentication with its status and detail.
+type refusal func(c *fiber.Ctx, status int, msg string) error
+
+// requireCaller is the middleware of every route marked auth: it checks
+// the token, the site and the client address in the original's order and
+// runs next with the caller stored (see callerOf), before next validates
+// any parameter. A refusal is answered by refuse, {"detail": msg} when
+// nil, with WWW-Authenticate on a 401. Only failures count against the
+// client's address (its /64 for IPv6), and an address past the limit is
+// refused only for failing requests: a valid token is served whatever
+// others behind the same address did.
+func (s *Server) requireCaller(refuse refusal, next fiber.Handler) fiber.Handler {
+	if refuse == nil {
+		refuse = detail
 	}
-	if status == fiber.StatusUnauthorized {
-		c.Set(fiber.HeaderWWWAuthenticate, "Basic")
+	return func(c *fiber.Ctx) error {
+		cl, status, msg := s.identify(c)
+		if cl == nil {
+			if status == fiber.StatusUnauthorized {
+				c.Set(fiber.HeaderWWWAuthenticate, "Basic")
+			}
+			return refuse(c, status, msg)
+		}
+		return next(c)
 	}
-	return nil, detail(c, status, msg)
 }
 
-// identify is authenticate without the answer: the caller, or the status
+// identify is requireCaller without the answer: the caller, or the status
 // and detail a refusal gets. A refusal counts as a failed authentication.
 func (s *Server) identify(c *fiber.Ctx) (*caller, int, string) {
 	now := s.opts.Now()
@@ -51,10 +62,10 @@ func (s *Server) identify(c *fiber.Ctx) (*caller, int, string) {
 	// failures count, and only failures are refused once past the limit.
 	fail := func(status int, msg, reason string) (*caller, int, string) {
 		if s.limiter.blocked(key, now) {
-			c.Locals("reason", "too many failed authentications")
+			setReason(c, "too many failed authentications")
 			return nil, fiber.StatusTooManyRequests, "Too many failed authentications; try again later."
 		}
-		c.Locals("reason", reason)
+		setReason(c, reason)
 		s.limiter.fail(key, now)
 		return nil, status, msg
 	}
@@ -91,6 +102,6 @@ func (s *Server) identify(c *fiber.Ctx) (*caller, int, string) {
 		return fail(fiber.StatusForbidden, ip.String()+" are not allowed to access the MISP instance.", "address "+ip.String()+" not allowed for site "+site.Name)
 	}
 	cl := &caller{token: token, fingerprint: fp, claims: claims, site: site, ip: ip}
-	c.Locals("caller", cl)
+	c.Locals(keyCaller, cl)
 	return cl, 0, ""
 }

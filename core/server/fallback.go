@@ -8,11 +8,16 @@ import (
 )
 
 // addRoute registers r, and HEAD beside every GET (as the original's
-// framework answers HEAD wherever GET works; the body is not sent).
+// framework answers HEAD wherever GET works; the body is not sent),
+// behind requireCaller when the route is marked auth.
 func (s *Server) addRoute(r route) {
-	s.app.Add(r.method, r.path, r.handler)
+	h := r.handler
+	if r.auth {
+		h = s.requireCaller(r.refuse, h)
+	}
+	s.app.Add(r.method, r.path, h)
 	if r.method == fiber.MethodGet {
-		s.app.Add(fiber.MethodHead, r.path, r.handler)
+		s.app.Add(fiber.MethodHead, r.path, h)
 	}
 }
 

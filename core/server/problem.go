@@ -10,7 +10,7 @@ import (
 
 	"github.com/cratos-project/cratos/core/export"
 	"github.com/cratos-project/cratos/core/misp"
-	"github.com/cratos-project/cratos/plugins"
+	"github.com/cratos-project/cratos/renderers"
 )
 
 // detail answers status with the original's error body {"detail": msg}.
@@ -55,14 +55,15 @@ func (v validation) respond(c *fiber.Ctx) error {
 func upstream(err error) (int, string) {
 	var me *misp.Error
 	var re *export.RenderError
-	var pe *plugins.Error
+	var pf renderers.PluginFault
 	switch {
 	case errors.Is(err, export.ErrBuildBudget):
 		return fiber.StatusTooManyRequests, err.Error()
 	case errors.Is(err, export.ErrRenderTooLarge):
 		return fiber.StatusBadGateway, err.Error()
-	case errors.As(err, &pe):
-		return fiber.StatusBadGateway, fmt.Sprintf("renderer plugin %s failed: %v", pe.Plugin, pe.Err)
+	case errors.As(err, &pf):
+		plugin, cause := pf.PluginFault()
+		return fiber.StatusBadGateway, fmt.Sprintf("renderer plugin %s failed: %v", plugin, cause)
 	case errors.As(err, &me):
 		switch me.Kind {
 		case misp.Unreachable:

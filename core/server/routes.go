@@ -19,6 +19,8 @@ type route struct {
 	responses             []response
 	contentType           string // of the 200 answer
 	handler               fiber.Handler
+	// refuse answers a refused authentication (nil: {"detail": msg}).
+	refuse refusal
 }
 
 type param struct {

@@ -111,10 +111,7 @@ func isUUID(s string) bool {
 
 func (s *Server) listHandler(kind export.Kind) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		cl, err := s.authenticate(c)
-		if cl == nil {
-			return err
-		}
+		cl := callerOf(c)
 		var served *export.Result
 		defer func() { s.notePull(c, cl, served) }()
 		p, ok, err := s.parseList(c, cl, kind)
@@ -227,10 +224,7 @@ func acceptsGzip(header string) bool {
 
 func (s *Server) clearHandler(kind export.Kind) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		cl, err := s.authenticate(c)
-		if cl == nil {
-			return err
-		}
+		cl := callerOf(c)
 		p, ok, err := s.parseList(c, cl, kind)
 		if !ok {
 			return err
@@ -244,10 +238,7 @@ func (s *Server) clearHandler(kind export.Kind) fiber.Handler {
 
 // flushHandler clears every cache entry; only admin tokens may.
 func (s *Server) flushHandler(c *fiber.Ctx) error {
-	cl, err := s.authenticate(c)
-	if cl == nil {
-		return err
-	}
+	cl := callerOf(c)
 	if !slices.Contains(s.opts.Config.AdminTokens, cl.fingerprint) {
 		return detail(c, fiber.StatusForbidden, "This token may not flush the cache.")
 	}

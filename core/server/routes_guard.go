@@ -20,10 +20,7 @@ func setHeld(c *fiber.Ctx, h *export.Hold) {
 
 // holdsHandler lists the held lists of the token's site.
 func (s *Server) holdsHandler(c *fiber.Ctx) error {
-	cl, err := s.authenticate(c)
-	if cl == nil {
-		return err
-	}
+	cl := callerOf(c)
 	holds := s.opts.Export.Holds(cl.site.Name)
 	if holds == nil {
 		holds = []export.Hold{}
@@ -34,10 +31,7 @@ func (s *Server) holdsHandler(c *fiber.Ctx) error {
 // releaseHandler lets the held lists of the token's site (or the one named
 // by ?id=) replace their last good lists; only admin tokens may.
 func (s *Server) releaseHandler(c *fiber.Ctx) error {
-	cl, err := s.authenticate(c)
-	if cl == nil {
-		return err
-	}
+	cl := callerOf(c)
 	if !slices.Contains(s.opts.Config.AdminTokens, cl.fingerprint) {
 		return detail(c, fiber.StatusForbidden, "This token may not release held lists.")
 	}
@@ -73,10 +67,7 @@ const maxLookupValue = 2048
 // form, which lists carry it or which guard rule keeps it out, and the
 // MISP attributes it comes from.
 func (s *Server) lookupHandler(c *fiber.Ctx) error {
-	cl, err := s.authenticate(c)
-	if cl == nil {
-		return err
-	}
+	cl := callerOf(c)
 	value := c.Query("value")
 	if strings.TrimSpace(value) == "" || len(value) > maxLookupValue {
 		return detail(c, fiber.StatusUnprocessableEntity, "value: want an indicator of 1 to 2048 bytes")

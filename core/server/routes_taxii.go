@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"net/url"
 	"strconv"
 	"strings"
@@ -48,7 +47,7 @@ func (s *Server) taxiiTable() []route {
 	const base = "/taxii2/:apiRoot/collections/:collectionId"
 	mk := func(method, path, summary string, e taxiiEndpoint, params ...param) route {
 		return route{method: method, path: path, summary: summary, auth: true, params: params, responses: resp,
-			contentType: taxii.MediaType, handler: s.taxiiHandler(e)}
+			contentType: taxii.MediaType, handler: s.taxiiHandler(e), refuse: taxiiRefuse}
 	}
 	return []route{
 		mk("GET", "/taxii2/", "TAXII 2.1 discovery: the token's API root.", taxiiDiscovery),
@@ -71,23 +70,13 @@ func taxiiError(c *fiber.Ctx, e *taxii.Error) error {
 	return c.Status(e.Status).Send(e.JSON())
 }
 
-// taxiiAuthenticate authenticates as every route does and turns a
-// refusal's {"detail"} body into a TAXII error with the same status.
-func (s *Server) taxiiAuthenticate(c *fiber.Ctx) *caller {
-	cl, _ := s.authenticate(c)
-	if cl != nil {
-		return cl
+// taxiiRefuse answers a refused authentication as a TAXII error with the
+// status and detail every other route answers.
+func taxiiRefuse(c *fiber.Ctx, status int, msg string) error {
+	if msg == "" {
+		msg = "not authorized"
 	}
-	var body struct {
-		Detail string `json:"detail"`
-	}
-	_ = json.Unmarshal(c.Response().Body(), &body)
-	if body.Detail == "" {
-		body.Detail = "not authorized"
-	}
-	c.Response().ResetBody()
-	_ = taxiiError(c, &taxii.Error{Status: c.Response().StatusCode(), Title: body.Detail})
-	return nil
+	return taxiiError(c, &taxii.Error{Status: status, Title: msg})
 }
 
 // taxiiFeeds returns the feeds a site offers: the standard ones and its
@@ -128,10 +117,7 @@ func taxiiInfo(site *config.Site, feed string) taxii.Info {
 
 func (s *Server) taxiiHandler(e taxiiEndpoint) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		cl := s.taxiiAuthenticate(c)
-		if cl == nil {
-			return nil
-		}
+		cl := callerOf(c)
 		if !taxii.Acceptable(c.Get(fiber.HeaderAccept)) {
 			return taxiiError(c, &taxii.Error{Status: fiber.StatusNotAcceptable, Title: "not acceptable",
 				Description: "send Accept: " + taxii.MediaType})

@@ -1,0 +1,141 @@
+// Package mispview answers the MISP passthrough routes (check,
+// statistics, warninglists): it asks MISP with the token's key and encodes
+// MISP's answer as the original service did, with the renderers' own
+// encoders. It knows nothing of HTTP: core/server maps its errors to
+// statuses.
+package mispview
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"time"
+
+	"github.com/valyala/fastjson"
+
+	"github.com/cratos-project/cratos/core/config"
+	"github.com/cratos-project/cratos/core/misp"
+)
+
+// Source is the MISP instance of an authenticated request.
+type Source struct {
+	Site      *config.Site
+	BaseURL   string // the token's MISP URL, without a trailing slash
+	Key       string // the token's MISP API key
+	UserAgent string
+}
+
+// Answer is an encoded answer.
+type Answer struct {
+	Body        []byte
+	ContentType string
+}
+
+// AnswerError is an answer of MISP that cannot be passed on: malformed
+// JSON or a document without what the route needs. Its text names the
+// site and never holds the key.
+type AnswerError struct {
+	Site, Msg string
+}
+
+func (e *AnswerError) Error() string { return "MISP " + e.Site + ": " + e.Msg }
+
+// callBound bounds one passthrough call, retries included.
+const callBound = 2 * time.Minute
+
+func (src Source) client(timeout time.Duration) *misp.Client {
+	t := time.Duration(src.Site.MISPTimeoutSeconds) * time.Second
+	if timeout > 0 && timeout < t {
+		t = timeout
+	}
+	return misp.New(misp.Options{Site: src.Site.Name, BaseURL: src.BaseURL, Key: src.Key, Timeout: t,
+		VerifyCert: src.Site.VerifyCert(), UserAgent: src.UserAgent})
+}
+
+// get GETs a MISP path and parses its JSON answer. Errors are core/misp's
+// or an *AnswerError.
+func (src Source) get(ctx context.Context, path string, timeout time.Duration) (*fastjson.Value, error) {
+	ctx, cancel := context.WithTimeout(ctx, callBound)
+	defer cancel()
+	body, err := src.client(timeout).GetJSON(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	v, err := fastjson.ParseBytes(body)
+	if err != nil {
+		return nil, src.fault("answered with malformed JSON")
+	}
+	return v, nil
+}
+
+func (src Source) fault(msg string) error { return &AnswerError{Site: src.Site.Name, Msg: msg} }
+
+// Check answers MISP's version as seen with the token's key, with the
+// time of the answer.
+func Check(ctx context.Context, src Source, now time.Time) (Answer, error) {
+	v, err := src.get(ctx, "/servers/getVersion.json", 5*time.Second)
+	if err != nil {
+		return Answer{}, err
+	}
+	if v.Type() != fastjson.TypeObject || v.Get("version") == nil {
+		return Answer{}, src.fault("answer has no version")
+	}
+	return jsonAnswer(orderedMap{
+		{"status_code", 200}, {"encoding", "utf-8"}, {"content", rawJSON(v.MarshalTo(nil))},
+		{"misp_host", src.BaseURL}, {"unixtimestamp", now.Unix()},
+	})
+}
+
+// Statistics answers MISP's attribute counts per type.
+func Statistics(ctx context.Context, src Source) (Answer, error) {
+	v, err := src.get(ctx, "/attributes/attributeStatistics", 30*time.Second)
+	if err != nil {
+		return Answer{}, err
+	}
+	content := rawJSON(v.MarshalTo(nil))
+	switch v.Type() {
+	case fastjson.TypeObject:
+	case fastjson.TypeArray:
+		// An empty MISP answers [].
+		content = rawJSON("{}")
+	default:
+		return Answer{}, src.fault("statistics are not an object")
+	}
+	return jsonAnswer(orderedMap{{"status_code", 200}, {"encoding", "utf-8"}, {"content", content}, {"misp_host", src.BaseURL}})
+}
+
+// WarninglistOutputs are the formats Warninglist writes.
+var WarninglistOutputs = []string{"txt", "json", "xml", "yaml"}
+
+// Warninglist answers MISP warninglist id (0: the index of every list) in
+// out, one of WarninglistOutputs; the caller has validated both.
+func Warninglist(ctx context.Context, src Source, id int, out string) (Answer, error) {
+	path := "/warninglists/index"
+	if id > 0 {
+		path = "/warninglists/view/" + strconv.Itoa(id)
+	}
+	doc, err := src.get(ctx, path, 30*time.Second)
+	if err != nil {
+		return Answer{}, err
+	}
+	var a Answer
+	if id == 0 {
+		a, err = warninglistIndex(doc, out)
+	} else {
+		a, err = warninglistView(doc, out)
+	}
+	if err != nil {
+		return Answer{}, src.fault(err.Error())
+	}
+	return a, nil
+}
+
+// jsonAnswer encodes v as the server's JSON answers are encoded
+// (encoding/json, HTML characters escaped).
+func jsonAnswer(v any) (Answer, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return Answer{}, err
+	}
+	return Answer{Body: b, ContentType: "application/json"}, nil
+}

@@ -1,0 +1,118 @@
+package mispview
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/core/config"
+	"github.com/cratos-project/cratos/core/misp"
+)
+
+// fakeMISP answers each path with a fixed body and status, and records
+// the key and user agent it was sent.
+func fakeMISP(t *testing.T, answers map[string]string) (Source, *http.Header) {
+	t.Helper()
+	var got http.Header
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r.Header.Clone()
+		body, ok := answers[r.URL.Path]
+		if !ok {
+			http.Error(w, `{"message":"no"}`, http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(body))
+	}))
+	t.Cleanup(srv.Close)
+	site := &config.Site{Name: "misp.example", MISPTimeoutSeconds: 30}
+	return Source{Site: site, BaseURL: srv.URL, Key: "k3y", UserAgent: "Cratos/test"}, &got
+}
+
+func TestAnswers(t *testing.T) {
+	src, sent := fakeMISP(t, map[string]string{
+		"/servers/getVersion.json":        `{"version": "2.4.190", "note": "<a&b>"}`,
+		"/attributes/attributeStatistics": `[]`,
+		"/warninglists/index": `{"Warninglists": [{"Warninglist": {"id": "1", "name": "Liste \u00e9t\u00e9", "enabled": true,
+			"valid_attributes": null, "type": "string", "q": "it's \"x\" <y> & z", "list": [], "n": 3}}]}`,
+		"/warninglists/view/7": `{"Warninglist": {"WarninglistEntry": [{"value": "b.example"}, {"value": "a.example"},
+			{"value": "b.example"}, {"value": "yes"}, {"value": "\u00e9\ud83d\ude00"}]}}`,
+	})
+	now := time.Unix(1700000000, 0)
+	ctx := context.Background()
+	tests := []struct {
+		name     string
+		run      func() (Answer, error)
+		body, ct string
+	}{
+		{"check", func() (Answer, error) { return Check(ctx, src, now) },
+			`{"status_code":200,"encoding":"utf-8","content":{"version":"2.4.190","note":"\u003ca\u0026b\u003e"},"misp_host":"` + src.BaseURL + `","unixtimestamp":1700000000}`, "application/json"},
+		{"statistics of an empty MISP", func() (Answer, error) { return Statistics(ctx, src) },
+			`{"status_code":200,"encoding":"utf-8","content":{},"misp_host":"` + src.BaseURL + `"}`, "application/json"},
+		{"index txt", func() (Answer, error) { return Warninglist(ctx, src, 0, "txt") },
+			"id: 1\r\nname: Liste \u00e9t\u00e9\r\nenabled: True\r\nvalid_attributes: None\r\ntype: string\r\nq: it's \"x\" <y> & z\r\nlist: []\r\nn: 3\r\n\r\n", textType},
+		{"index json", func() (Answer, error) { return Warninglist(ctx, src, 0, "json") },
+			`[{"Warninglist": {"id": "1", "name": "Liste \u00e9t\u00e9", "enabled": true, "valid_attributes": null, "type": "string", "q": "it's \"x\" <y> & z", "list": [], "n": 3}}]`, jsonType},
+		{"index yaml", func() (Answer, error) { return Warninglist(ctx, src, 0, "yaml") },
+			"---\n- Warninglist:\n    enabled: true\n    id: '1'\n    list: []\n    n: 3\n    name: \"Liste \\xE9t\\xE9\"\n    q: it's \"x\" <y> & z\n    type: string\n    valid_attributes: null\n", textType},
+		{"index xml", func() (Answer, error) { return Warninglist(ctx, src, 0, "xml") },
+			xmlHead + "<item><Warninglist><id>1</id><name>Liste \u00e9t\u00e9</name><enabled>true</enabled><valid_attributes></valid_attributes><type>string</type><q>it&apos;s &quot;x&quot; &lt;y&gt; &amp; z</q><list></list><n>3</n></Warninglist></item></Warninglists>", xmlType},
+		{"view txt", func() (Answer, error) { return Warninglist(ctx, src, 7, "txt") },
+			"b.example\r\na.example\r\nb.example\r\nyes\r\n\u00e9\U0001F600\r\n", textType},
+		{"view json: sorted, distinct", func() (Answer, error) { return Warninglist(ctx, src, 7, "json") },
+			`["a.example", "b.example", "yes", "\u00e9\ud83d\ude00"]`, jsonType},
+		{"view yaml", func() (Answer, error) { return Warninglist(ctx, src, 7, "yaml") },
+			"---\n- a.example\n- b.example\n- 'yes'\n- \"\\xE9\\U0001F600\"\n", textType},
+		{"view xml", func() (Answer, error) { return Warninglist(ctx, src, 7, "xml") },
+			xmlHead + "<item><value>b.example</value></item><item><value>a.example</value></item><item><value>b.example</value></item><item><value>yes</value></item><item><value>\u00e9\U0001F600</value></item></Warninglists>", xmlType},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, err := tt.run()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(a.Body) != tt.body || a.ContentType != tt.ct {
+				t.Errorf("got %s\n%q\nwant %s\n%q", a.ContentType, a.Body, tt.ct, tt.body)
+			}
+		})
+	}
+	if sent.Get("Authorization") != "k3y" || sent.Get("User-Agent") != "Cratos/test" {
+		t.Errorf("MISP got Authorization %q, User-Agent %q", sent.Get("Authorization"), sent.Get("User-Agent"))
+	}
+}
+
+func TestFaults(t *testing.T) {
+	src, _ := fakeMISP(t, map[string]string{
+		"/servers/getVersion.json": `{"name": "MISP"}`,
+		"/warninglists/index":      `{"Warninglists": [`,
+		"/warninglists/view/3":     `{"other": 1}`,
+	})
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		run  func() (Answer, error)
+		want string // AnswerError text; "" for a MISP error
+	}{
+		{"no version", func() (Answer, error) { return Check(ctx, src, time.Now()) }, "MISP misp.example: answer has no version"},
+		{"malformed JSON", func() (Answer, error) { return Warninglist(ctx, src, 0, "txt") }, "MISP misp.example: answered with malformed JSON"},
+		{"no Warninglist", func() (Answer, error) { return Warninglist(ctx, src, 3, "json") }, "MISP misp.example: answer has no Warninglist"},
+		{"MISP error", func() (Answer, error) { return Warninglist(ctx, src, 4, "json") }, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := tt.run()
+			var ae *AnswerError
+			var me *misp.Error
+			switch {
+			case tt.want != "" && (!errors.As(err, &ae) || err.Error() != tt.want):
+				t.Errorf("error %v, want AnswerError %q", err, tt.want)
+			case tt.want == "" && !errors.As(err, &me):
+				t.Errorf("error %v (%T), want a *misp.Error", err, err)
+			}
+		})
+	}
+}

@@ -1,0 +1,103 @@
+package mispview
+
+import (
+	"errors"
+	"slices"
+
+	"github.com/valyala/fastjson"
+
+	jsonr "github.com/cratos-project/cratos/renderers/json"
+)
+
+const (
+	textType = "text/plain; charset=utf-8"
+	jsonType = "application/json"
+	xmlType  = "text/xml; charset=utf-8"
+	xmlHead  = `<?xml version="1.0" encoding="UTF-8" ?><Warninglists>`
+)
+
+// warninglistIndex writes MISP's /warninglists/index answer: each list's
+// fields as "key: value" blocks (txt), the Warninglists array (json,
+// yaml), or dicttoxml's document (xml).
+func warninglistIndex(doc *fastjson.Value, out string) (Answer, error) {
+	all := doc.Get("Warninglists")
+	if all == nil {
+		return Answer{}, errors.New("answer has no Warninglists")
+	}
+	lists := all.GetArray()
+	var b []byte
+	switch out {
+	case "txt":
+		for _, l := range lists {
+			if o, err := l.Get("Warninglist").Object(); err == nil {
+				o.Visit(func(k []byte, v *fastjson.Value) {
+					b = append(append(append(append(b, k...), ": "...), scalarText(v)...), "\r\n"...)
+				})
+			}
+			b = append(b, "\r\n"...)
+		}
+		return Answer{b, textType}, nil
+	case "json":
+		return Answer{appendPyJSON(b, all), jsonType}, nil
+	case "yaml":
+		if len(lists) == 0 {
+			b = append(b, "--- []\n"...)
+		} else {
+			b = append(b, "---\n"...)
+		}
+		return Answer{appendYAMLValue(b, all, 0), textType}, nil
+	}
+	b = append(b, xmlHead...)
+	for _, l := range lists {
+		b = append(b, "<item>"...)
+		b = appendXMLValue(b, "Warninglist", l.Get("Warninglist"))
+		b = append(b, "</item>"...)
+	}
+	return Answer{append(b, "</Warninglists>"...), xmlType}, nil
+}
+
+// warninglistView writes MISP's /warninglists/view answer: the entries'
+// values one a line (txt), dicttoxml's document of the entries (xml), or
+// the sorted distinct values (json, yaml).
+func warninglistView(doc *fastjson.Value, out string) (Answer, error) {
+	wl := doc.Get("Warninglist")
+	if wl == nil {
+		return Answer{}, errors.New("answer has no Warninglist")
+	}
+	entries := wl.GetArray("WarninglistEntry")
+	var b []byte
+	switch out {
+	case "txt":
+		for _, e := range entries {
+			b = append(append(b, e.GetStringBytes("value")...), "\r\n"...)
+		}
+		return Answer{b, textType}, nil
+	case "xml":
+		b = append(b, xmlHead...)
+		for _, e := range entries {
+			b = appendXMLValue(b, "item", e)
+		}
+		return Answer{append(b, "</Warninglists>"...), xmlType}, nil
+	}
+	seen := map[string]bool{}
+	var values []string
+	for _, e := range entries {
+		v := string(e.GetStringBytes("value"))
+		if !seen[v] {
+			seen[v] = true
+			values = append(values, v)
+		}
+	}
+	slices.Sort(values)
+	if out == "json" {
+		b = append(b, '[')
+		for i, v := range values {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = jsonr.AppendString(b, v)
+		}
+		return Answer{append(b, ']'), jsonType}, nil
+	}
+	return Answer{pyYAMLList(values), textType}, nil
+}

@@ -1,0 +1,63 @@
+package server_test
+
+import (
+	"encoding/json"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// Every route the OpenAPI document marks as needing a token refuses a
+// request without one before looking at its parameters (each is "x"
+// here): TAXII routes with a TAXII error, the others with {"detail"};
+// every route it does not mark answers without a token.
+func TestAuthFlagDrivesEveryRoute(t *testing.T) {
+	h := newHarness(t)
+	_, body := h.get("/v1/openapi.json")
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Security []any `json:"security"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal([]byte(body), &doc); err != nil {
+		t.Fatal(err)
+	}
+	param := regexp.MustCompile(`\{[^}]+\}`)
+	var paths []string
+	for p := range doc.Paths {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	authed := 0
+	for _, p := range paths {
+		for method, op := range doc.Paths[p] {
+			method = strings.ToUpper(method)
+			path := strings.ReplaceAll(param.ReplaceAllString(p, "x"), "*", "x")
+			resp, body := h.do(method, path)
+			if len(op.Security) == 0 {
+				if resp.StatusCode == 401 || resp.StatusCode == 403 && strings.Contains(body, "token") {
+					t.Errorf("%s %s (open) refused without a token: %d %s", method, path, resp.StatusCode, body)
+				}
+				continue
+			}
+			authed++
+			if resp.StatusCode != 403 {
+				t.Errorf("%s %s without a token: %d %s, want 403", method, path, resp.StatusCode, body)
+				continue
+			}
+			ct := resp.Header.Get("Content-Type")
+			if strings.HasPrefix(p, "/taxii2/") {
+				want := `{"title":"Could not validate token, or token not set.","http_status":"403"}`
+				if ct != "application/taxii+json;version=2.1" || body != want {
+					t.Errorf("%s %s: %s %s, want a TAXII error %s", method, path, ct, body, want)
+				}
+			} else if detailOf(t, body) != "Could not validate token, or token not set." || ct != "application/json" {
+				t.Errorf("%s %s: %s %s, want the detail of a missing token", method, path, ct, body)
+			}
+		}
+	}
+	if authed < 20 {
+		t.Errorf("only %d routes need a token; the document lost the auth flag", authed)
+	}
+}
