@@ -84,3 +84,30 @@ func TestTimedOutWritesFinishInTheBackground(t *testing.T) {
 		}
 	}
 }
+
+// A chunked value whose chunks take longer than the request path's
+// timeout to arrive is still read: the manifest answered, so the chunks
+// are read again with the background timeout instead of being a miss.
+func TestSlowChunksAreStillRead(t *testing.T) {
+	addr, _ := memcachedtest.Start(t)
+	direct, err := NewMemcached(Options{Servers: []string{addr}, Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer direct.Close()
+	large := bytes.Repeat([]byte("0123456789abcdef"), 3<<16) // 3 MiB: chunked
+	if err := direct.Set(context.Background(), "large", large, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	// Every 64 KiB of an answer waits 40 ms: the manifest arrives at once,
+	// the 3 MiB of chunks take about 2 s, past the 300 ms timeout.
+	m, err := NewMemcached(Options{Servers: []string{slowProxy(t, addr, 40*time.Millisecond)}, Timeout: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	got, ok, err := m.Get(context.Background(), "large")
+	if err != nil || !ok || !bytes.Equal(got, large) {
+		t.Fatalf("Get through a slow link: ok=%v err=%v, %d bytes, want %d", ok, err, len(got), len(large))
+	}
+}

@@ -205,6 +205,13 @@ func (m *Memcached) GetWithExpiry(ctx context.Context, key string) ([]byte, time
 	}
 	keys := mf.chunkKeys(ik)
 	items, err := m.client.GetMulti(keys)
+	if err != nil && isTimeout(err) && m.bg != nil && ctx.Err() == nil {
+		// The manifest answered, so memcached is up: the chunks of a
+		// large value only took longer than the request path's timeout
+		// to arrive (a loaded machine). Reading them again with the
+		// background timeout is still far cheaper than a MISP rebuild.
+		items, err = m.bg.m.client.GetMulti(keys)
+	}
 	if err != nil {
 		m.errs.Add(1)
 		return nil, time.Time{}, false, fmt.Errorf("cache: memcached get chunks: %w", err)
