@@ -122,17 +122,20 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 	if c.maxEntries > 0 {
 		keep = ioc.NewKeeper[record](c.maxEntries)
 	}
-	names := map[string]struct{}{} // Domain values: a domain and a hostname may share one
+	// A domain and a hostname may share one Domain value, and two URLs
+	// one URL value once written as Check Point takes them ("h" and
+	// "h/"): each is written once, as UNIQ-NAMEs must be unique.
+	names := map[string]struct{}{}
 	for x := range in {
 		if o.Next() != nil {
 			break
 		}
 		value, typ, reason := observable(x)
-		if reason == "" && typ == "Domain" {
-			if _, dup := names[value]; dup {
+		if reason == "" && (typ == "Domain" || typ == "URL") {
+			if _, dup := names[typ+"\x00"+value]; dup {
 				reason = DropDuplicate
 			} else {
-				names[value] = struct{}{}
+				names[typ+"\x00"+value] = struct{}{}
 			}
 		}
 		if reason != "" {
