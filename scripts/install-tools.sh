@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the external programs the conformance and integration tests run:
 # memcached, BIND (named, named-checkzone, dig), Squid, Suricata 7 (from
-# bookworm-backports), protoc, promtool, and the load tools used by the
-# benchmarks. Safe to run repeatedly; does nothing for programs already
+# bookworm-backports), nftables, ipset, Unbound, dnsmasq, HAProxy,
+# Chromium (the console's browser test), protoc, promtool, and the load
+# tools used by the benchmarks. Safe to run repeatedly; does nothing for programs already
 # present.
 #
 # What it changes on the machine: it installs the missing Debian packages
