@@ -95,17 +95,7 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 	}
 	o := renderers.NewOut(ctx, w)
 	d := feedlist.Drops{}
-	var set nameset.Set
-	for x := range in {
-		if o.Next() != nil {
-			break
-		}
-		if x.Type.IsName() {
-			set.Add(x.Value, d, Name)
-		} else {
-			d.Add(DropNotName, 1)
-		}
-	}
+	set := nameset.Collect(o, in, d, Name, DropNotName)
 	if err := o.Err(); err != nil {
 		return fmt.Errorf("dnsmasq: render: %w", err)
 	}
