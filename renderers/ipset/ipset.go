@@ -94,30 +94,13 @@ func parseOptions(opts map[string]string) (config, error) {
 }
 
 // prefixOK reports whether s is a set name prefix this renderer writes:
-// a lower-case letter, then a-z, 0-9, '-' and '_', at most MaxPrefix
-// characters, so that no name can hold a space or a line end.
-func prefixOK(s string) bool {
-	if s == "" || len(s) > MaxPrefix || s[0] < 'a' || s[0] > 'z' {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
-}
+// at most MaxPrefix characters (see feedlist.Ident).
+func prefixOK(s string) bool { return feedlist.Ident(s, MaxPrefix) }
 
 // SetPrefix returns the set name prefix for a feed when the option is
 // empty: "cratos-<feed>" for a feed name of at most 16 characters of
 // a-z, 0-9, '-' and '_', else "cratos".
-func SetPrefix(feed string) string {
-	if feed != "" && len(feed) <= 16 && prefixOK("f"+feed) {
-		return "cratos-" + feed
-	}
-	return "cratos"
-}
+func SetPrefix(feed string) string { return feedlist.SetPrefix(feed) }
 
 // Families reports which address families a route data type carries:
 // IPv4 for ipv4, ipv4ext and cidr4, IPv6 for ipv6, both for any other

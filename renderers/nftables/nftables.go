@@ -92,28 +92,12 @@ func parseOptions(opts map[string]string) (config, error) {
 // Ident reports whether s is a table or set name this renderer writes:
 // a lower-case letter, then letters, digits, '-' and '_', at most
 // MaxIdent characters. nft reads such a name as one identifier.
-func Ident(s string) bool {
-	if s == "" || len(s) > MaxIdent || s[0] < 'a' || s[0] > 'z' {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
-}
+func Ident(s string) bool { return feedlist.Ident(s, MaxIdent) }
 
 // SetPrefix returns the set name prefix for a feed when the option is
 // empty: "cratos-<feed>" for a short feed name nft can carry, else
 // "cratos".
-func SetPrefix(feed string) string {
-	if len(feed) <= 16 && Ident("f"+feed) && feed != "" {
-		return "cratos-" + feed
-	}
-	return "cratos"
-}
+func SetPrefix(feed string) string { return feedlist.SetPrefix(feed) }
 
 // Render writes the script.
 func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
