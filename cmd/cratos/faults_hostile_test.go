@@ -130,7 +130,7 @@ func TestFaultsHostileMISP(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			m.sim.SetFault(tc.fault)
 			defer m.sim.SetFault(mispsim.Fault{})
-			before := m.sim.RestSearchCount()
+			before := settledSearchCount(m)
 			resp, body := p.authed(t, fmt.Sprintf("/v1/feed/block/type/ipv4/age/%dd/output/txt", 200+i))
 			if resp.StatusCode != tc.status {
 				t.Fatalf("status %d %s, want %d", resp.StatusCode, body, tc.status)
@@ -300,4 +300,21 @@ func TestFaultsProbeNotes(t *testing.T) {
 	if strings.Contains(p.out.String(), p.token[:40]) {
 		t.Errorf("a token reached the log")
 	}
+}
+
+// settledSearchCount is the emulator's restSearch count once the requests
+// of an earlier case (a paging worker's last page may still be on its way
+// after its build stopped) have arrived: unchanged for 300 ms, or after
+// 10 s.
+func settledSearchCount(m *mispFront) int64 {
+	n := m.sim.RestSearchCount()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
+		time.Sleep(300 * time.Millisecond)
+		next := m.sim.RestSearchCount()
+		if next == n {
+			break
+		}
+		n = next
+	}
+	return n
 }
