@@ -255,7 +255,7 @@ func observable(x indicator.Indicator) (value, typ, reason string) {
 			scheme += "://"
 		}
 		host, tail := feedlist.SplitHost(rest)
-		value, typ = scheme+host+feedlist.Path(tail), "URL"
+		value, typ = scheme+host+feedlist.URIPath(tail), "URL"
 	case indicator.MD5:
 		value, typ = x.Value, "MD5"
 	case indicator.SHA1:

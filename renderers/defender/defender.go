@@ -233,7 +233,7 @@ func indicatorOf(x indicator.Indicator) (typ, value, reason string) {
 			scheme += "://"
 		}
 		host, tail := feedlist.SplitHost(rest)
-		typ, value = "Url", scheme+host+feedlist.Path(tail)
+		typ, value = "Url", scheme+host+feedlist.URIPath(tail)
 	case indicator.MD5:
 		typ, value = "FileMd5", x.Value
 	case indicator.SHA1:

@@ -140,6 +140,22 @@ func TestSplitHostPath(t *testing.T) {
 	}
 }
 
+func TestURIPath(t *testing.T) {
+	tests := []struct{ tail, want string }{
+		{"", "/"},
+		{"/a%20b", "/a%20b"},
+		{"/%", "/%25"},
+		{"/a%zz%4", "/a%25zz%254"},
+		{"?q=100%", "/?q=100%25"},
+		{"/x y%", "/x%20y%25"},
+	}
+	for _, tt := range tests {
+		if got := URIPath(tt.tail); got != tt.want {
+			t.Errorf("URIPath(%q) = %q, want %q", tt.tail, got, tt.want)
+		}
+	}
+}
+
 func TestKindOf(t *testing.T) {
 	tests := []struct {
 		dataType string

@@ -58,6 +58,30 @@ func Path(tail string) string {
 	return escapeNonASCII(tail)
 }
 
+// URIPath is Path for formats whose importers parse each entry as an
+// RFC 3986 URL: a '%' that does not start a percent-encoding is written
+// %25, so "/a%zz" becomes "/a%25zz", the same path spelled validly.
+func URIPath(tail string) string {
+	p := Path(tail)
+	if !strings.Contains(p, "%") {
+		return p
+	}
+	var b strings.Builder
+	b.Grow(len(p) + 8)
+	for i := 0; i < len(p); i++ {
+		if p[i] == '%' && !(i+2 < len(p) && isHex(p[i+1]) && isHex(p[i+2])) {
+			b.WriteString("%25")
+			continue
+		}
+		b.WriteByte(p[i])
+	}
+	return b.String()
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
 const upperHex = "0123456789ABCDEF"
 
 func escapeNonASCII(s string) string {
