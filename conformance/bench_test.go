@@ -19,5 +19,5 @@ func TestCountWriter(t *testing.T) {
 }
 
 func BenchmarkRenderLines(b *testing.B) {
-	BenchmarkRender(b, lines{}, renderers.Request{}, Generated(10_000, 1))
+	BenchmarkRender(b, linesRenderer{}, renderers.Request{}, Generated(10_000, 1))
 }

@@ -3,13 +3,12 @@ package conformance
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"maps"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/cratos-project/cratos/conformance/internal/harness"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/plugins"
 	"github.com/cratos-project/cratos/renderers"
@@ -45,10 +44,11 @@ func CheckBridge(t *testing.T, r renderers.Renderer) {
 		name string
 		ins  []indicator.Indicator
 	}{
-		{"sample", filter(Sample(), types)},
-		{"generated", generate(bridgeGenerated, 1, types)},
+		{"sample", harness.Filter(harness.Sample(), types)},
+		{"generated", harness.Generate(bridgeGenerated, 1, types)},
 	}
-	req := renderers.Request{Site: checkSite, Feed: checkFeed, Generated: checkGenerated, Options: map[string]string{}}
+	req := harness.Request("")
+	req.Options = map[string]string{}
 	for _, in := range inputs {
 		t.Run(in.name, func(t *testing.T) {
 			direct := bridgeRender(ctx, r, req, in.ins)
@@ -58,41 +58,13 @@ func CheckBridge(t *testing.T, r renderers.Renderer) {
 			}
 			if !bytes.Equal(direct.out, bridged.out) {
 				t.Errorf("conformance: bridge %s: output of %d indicators differs (direct %d bytes, bridged %d bytes)\n%s",
-					info.Name, len(in.ins), len(direct.out), len(bridged.out), FirstDifference(direct.out, bridged.out))
+					info.Name, len(in.ins), len(direct.out), len(bridged.out), harness.FirstDifference(direct.out, bridged.out))
 			}
 			if !slices.Equal(direct.drops, bridged.drops) {
 				t.Errorf("conformance: bridge %s: drop reports differ: direct %v, bridged %v", info.Name, direct.drops, bridged.drops)
 			}
 		})
 	}
-}
-
-// CheckPluginBinary launches the plugin program at path (a relative path is
-// taken from the working directory), taking its checksum from the file as it
-// is, and runs Check on it across the process boundary; a plugin that had to
-// be restarted during the check fails too. It is what
-// `cratos plugin check PATH` runs.
-func CheckPluginBinary(ctx context.Context, path string) error {
-	path, err := filepath.Abs(path)
-	if err != nil {
-		return fmt.Errorf("conformance: plugin: %w", err)
-	}
-	sum, err := plugins.SHA256File(path)
-	if err != nil {
-		return fmt.Errorf("conformance: plugin %s: %w", path, err)
-	}
-	p, err := plugins.Launch(ctx, plugins.Config{Path: path, SHA256: sum})
-	if err != nil {
-		return fmt.Errorf("conformance: plugin %s: %w", path, err)
-	}
-	defer p.Close()
-	if err := Check(ctx, p.Renderer()); err != nil {
-		return err
-	}
-	if n := p.Restarts(); n > 0 {
-		return fmt.Errorf("conformance: plugin %s: the plugin failed and was restarted %d times during the check", path, n)
-	}
-	return nil
 }
 
 type bridgeResult struct {
@@ -133,7 +105,7 @@ func checkBridgeOptions(t *testing.T, r, c renderers.Renderer, info renderers.In
 		defaults[o.Name] = o.Default
 	}
 	for _, opts := range []map[string]string{{}, defaults, {"conformance-unknown-option": "x"}} {
-		want, got := errText(safeValidate(r, opts)), errText(safeValidate(c, opts))
+		want, got := errText(harness.SafeValidate(r, opts)), errText(harness.SafeValidate(c, opts))
 		if got != want {
 			t.Errorf("conformance: bridge %s: ValidateOptions(%v) over the bridge = %q, want %q",
 				info.Name, slices.Sorted(maps.Keys(opts)), got, want)

@@ -1,9 +1,10 @@
 // Package conformance is the test kit every renderer uses, built-in or
-// third-party plugin:
+// third-party plugin, in its tests:
 //
 //   - Check runs the renderer contract (valid Info, empty input,
 //     determinism, declared types only, cancellation, write errors,
 //     concurrency, option validation) and returns every failure at once;
+//     it is contract.Check, which `cratos plugin check` runs;
 //   - Sample is a small, fixed, canonical input holding every indicator
 //     type with the values that break formats (IDN, long names, quotes,
 //     pipes, backslashes, multi-line rules, non-ASCII text);
@@ -15,13 +16,16 @@
 //   - CheckOptionCases runs a table of option sets through
 //     ValidateOptions;
 //   - Render renders into memory and records Request.Drop reports;
-//     Golden compares output with a file under testdata/, rewriting it
-//     when the test binary runs with -update;
+//     FirstDifference says where two outputs differ (the golden files are
+//     internal/goldentest's);
 //   - DataTypesFor, AddFuzzSeeds, FromRecords, FromValues and FuzzRequest
 //     build fuzz targets' inputs the way the service does;
 //   - CheckBridge runs a renderer through the plugin bridge and compares
-//     the bytes; CheckPluginBinary checks a plugin executable.
+//     the bytes.
 //
-// It depends on renderers, core/indicator and plugins (which a plugin
-// author imports anyway), never on the service itself.
+// It imports testing, so no production binary links it: the checks a
+// binary runs are in conformance/contract, and the MISP emulator of
+// `cratos demo` is conformance/mispsim; neither imports testing. It depends
+// on renderers, core/indicator and plugins (which a plugin author imports
+// anyway), never on the service itself.
 package conformance

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cratos-project/cratos/conformance/internal/harness"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
 )
@@ -39,7 +40,7 @@ func DataTypesFor(info renderers.Info) []indicator.DataType {
 // as fuzz records (see FromRecords).
 func SampleRecords(dt indicator.DataType) string {
 	var recs []string
-	for _, a := range sampleRaw {
+	for _, a := range harness.SampleAttributes() {
 		if j := slices.Index(dt.MISPTypes, a.Type); j >= 0 {
 			// j+len picks type j like j does, and is never the NUL
 			// that separates records.

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/cratos-project/cratos/conformance/internal/harness"
 	"github.com/cratos-project/cratos/core/indicator"
 )
 
@@ -52,7 +53,7 @@ func TestGeneratedSizes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ins := generate(tt.n, 1, tt.types)
+			ins := harness.Generate(tt.n, 1, tt.types)
 			if len(ins) != tt.want {
 				t.Fatalf("len = %d, want %d", len(ins), tt.want)
 			}

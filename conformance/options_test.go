@@ -3,10 +3,10 @@ package conformance
 import "testing"
 
 func TestCheckOptionCases(t *testing.T) {
-	CheckOptionCases(t, lines{}, []OptionCase{
+	CheckOptionCases(t, linesRenderer{}, []OptionCase{
 		{Name: "none"},
-		{Name: "valid", Options: map[string]string{"upper": "true"}},
-		{Name: "bad value", Options: map[string]string{"upper": "yes"}, WantErr: `option upper: "yes"`},
+		{Name: "valid", Options: map[string]string{"max": "10"}},
+		{Name: "bad value", Options: map[string]string{"max": "ten"}, WantErr: `option max "ten": want a whole number`},
 		{Name: "unknown", Options: map[string]string{"lower": "true"}, WantErr: `unknown option "lower"`},
 	})
 }

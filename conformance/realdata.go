@@ -16,6 +16,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/cratos-project/cratos/conformance/internal/harness"
 	"github.com/cratos-project/cratos/core/indicator"
 )
 
@@ -179,7 +180,7 @@ func readCorpus(dir string) (*corpus, error) {
 		plain[i] = a.Attribute
 	}
 	c := &corpus{rejected: map[string][]Rejected{}}
-	c.ins, c.stats = extractAll(plain, 32, func(i int, dataType string) {
+	c.ins, c.stats = harness.ExtractAll(plain, 32, func(i int, dataType string) {
 		a := attrs[i]
 		c.rejected[dataType] = append(c.rejected[dataType], Rejected{Source: a.source, MISPType: a.Type, Value: a.Value})
 	})
@@ -313,8 +314,8 @@ func readList(path string, types func(string) []string) ([]rawAttr, error) {
 		for _, t := range types(v) {
 			out = append(out, rawAttr{
 				Attribute: indicator.Attribute{
-					Type: t, Value: v, Category: mispCategory(t), UUID: lineUUID(src + ":" + t),
-					Timestamp: genEpoch, ToIDS: true,
+					Type: t, Value: v, Category: harness.MISPCategory(t), UUID: lineUUID(src + ":" + t),
+					Timestamp: harness.Epoch, ToIDS: true,
 				},
 				source: src,
 			})

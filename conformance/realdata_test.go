@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cratos-project/cratos/conformance/internal/harness"
 	"github.com/cratos-project/cratos/core/indicator"
 )
 
@@ -157,7 +158,7 @@ func TestReadList(t *testing.T) {
 	var summary []string
 	for _, a := range got {
 		summary = append(summary, a.source+" "+a.Type+" "+a.Value)
-		if len(a.UUID) != 36 || !a.ToIDS || a.Timestamp != genEpoch {
+		if len(a.UUID) != 36 || !a.ToIDS || a.Timestamp != harness.Epoch {
 			t.Errorf("context of %s: %+v", a.source, a.Attribute)
 		}
 	}

@@ -7,7 +7,7 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/cratos-project/cratos/conformance"
+	"github.com/cratos-project/cratos/conformance/contract"
 	"github.com/cratos-project/cratos/core/config"
 	"github.com/cratos-project/cratos/plugins"
 	"github.com/cratos-project/cratos/renderers"
@@ -66,7 +66,7 @@ func runPlugin(args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
-	if err := conformance.CheckPluginBinary(ctx, fs.Arg(0)); err != nil {
+	if err := contract.CheckPluginBinary(ctx, fs.Arg(0)); err != nil {
 		return &exitError{code: 1, msg: "plugin check: " + err.Error()}
 	}
 	fmt.Fprintln(stdout, "plugin check: OK")

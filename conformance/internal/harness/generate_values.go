@@ -1,183 +1,20 @@
-package conformance
+package harness
 
 import (
-	"math/rand/v2"
 	"net/netip"
-	"slices"
 	"strconv"
 
 	"github.com/cratos-project/cratos/core/indicator"
 )
 
-// Generated returns n distinct canonical indicators of every type, in
-// canonical order (indicator.Normalize), built deterministically from seed:
-// the same (n, seed) always gives the same slice. The mix follows a typical
-// blocklist feed (mostly addresses, names, URLs and hashes; a few rules and
-// free-text values), and every indicator carries plausible MISP context
-// (type, category, UUID, event id, timestamp, to_ids).
-//
-// Generated(1_000_000, 1) builds in about a second; it is meant for
-// benchmarks and for tests when the shared real data is absent.
-func Generated(n int, seed int64) []indicator.Indicator {
-	return generate(n, seed, indicator.SetOf(indicator.AllTypes()...))
-}
-
-// typeWeights is the per-mille share of each type in a generated corpus.
-var typeWeights = []struct {
-	t indicator.Type
-	w int
-}{
-	{indicator.IPv4, 300}, {indicator.IPv4Net, 30}, {indicator.IPv6, 40}, {indicator.IPv6Net, 10},
-	{indicator.Domain, 190}, {indicator.Hostname, 100}, {indicator.URL, 150},
-	{indicator.MD5, 40}, {indicator.SHA1, 30}, {indicator.SHA256, 40},
-	{indicator.Email, 15}, {indicator.EmailSubject, 8}, {indicator.EmailAttachment, 8},
-	{indicator.Mutex, 5}, {indicator.Snort, 3}, {indicator.Yara, 2}, {indicator.Sigma, 2},
-	{indicator.X509MD5, 2}, {indicator.X509SHA1, 2}, {indicator.X509SHA256, 2},
-	{indicator.Vulnerability, 3}, {indicator.JA3, 3}, {indicator.HASSH, 2},
-	{indicator.HASSHServer, 2}, {indicator.Imphash, 3}, {indicator.CryptoCurrency, 4},
-}
-
-// generate builds n distinct indicators of the types in types. It
-// produces the canonical order directly (the order indicator.Normalize
-// gives, which a test checks) because sorting a million Indicators is most
-// of the cost otherwise: values are drawn per type, sorted and
-// de-duplicated as compact keys or strings, topped up until each type has
-// its share, and only then given their MISP context.
-func generate(n int, seed int64, types indicator.TypeSet) []indicator.Indicator {
-	out := []indicator.Indicator{}
-	var table []indicator.Type
-	for _, tw := range typeWeights {
-		if types.Has(tw.t) {
-			for range tw.w {
-				table = append(table, tw.t)
-			}
-		}
-	}
-	if n <= 0 || len(table) == 0 {
-		return out
-	}
-	g := &generator{r: rand.New(rand.NewPCG(uint64(seed), 0x6372_6174_6f73))}
-	counts := map[indicator.Type]int{}
-	for range n {
-		counts[table[g.r.IntN(len(table))]]++
-	}
-	out = slices.Grow(out, n)
-	out = g.ipv4Group(out, counts[indicator.IPv4], counts[indicator.IPv4Net])
-	out = g.ipv6Group(out, counts[indicator.IPv6], counts[indicator.IPv6Net])
-	for _, t := range indicator.AllTypes() {
-		if !t.IsIP() && counts[t] > 0 {
-			out = g.textGroup(out, t, counts[t])
-		}
-	}
-	for i := range out {
-		g.context(&out[i])
-	}
-	return out
-}
-
-// ipv4Group appends addrs distinct addresses and nets distinct nets, in
-// numeric order (address, then prefix length).
-func (g *generator) ipv4Group(out []indicator.Indicator, addrs, nets int) []indicator.Indicator {
-	// A key is the address in the high bits and the prefix length below.
-	fill := func(keys []uint64, want int, next func() uint64) []uint64 {
-		for len(keys) < want {
-			for k := want - len(keys); k > 0; k-- {
-				keys = append(keys, next())
-			}
-			slices.Sort(keys)
-			keys = slices.Compact(keys)
-		}
-		return keys
-	}
-	keys := fill(nil, addrs, func() uint64 { return uint64(g.ipv4Bits())<<8 | 32 })
-	netKeys := fill(nil, nets, func() uint64 {
-		bits := v4Bits[g.r.IntN(len(v4Bits))]
-		a := g.ipv4Bits() &^ (1<<(32-bits) - 1)
-		return uint64(a)<<8 | uint64(bits)
-	})
-	keys = append(keys, netKeys...)
-	slices.Sort(keys)
-	for _, k := range keys {
-		v, bits := uint32(k>>8), int(k&0xff)
-		a := netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
-		if bits == 32 {
-			out = append(out, indicator.Indicator{Type: indicator.IPv4, Value: a.String()})
-		} else {
-			out = append(out, indicator.Indicator{Type: indicator.IPv4Net, Value: netip.PrefixFrom(a, bits).String()})
-		}
-	}
-	return out
-}
-
-// ipv6Group is ipv4Group for IPv6.
-func (g *generator) ipv6Group(out []indicator.Indicator, addrs, nets int) []indicator.Indicator {
-	compare := func(a, b netip.Prefix) int {
-		if c := a.Addr().Compare(b.Addr()); c != 0 {
-			return c
-		}
-		return a.Bits() - b.Bits()
-	}
-	fill := func(ps []netip.Prefix, want int, next func() netip.Prefix) []netip.Prefix {
-		for len(ps) < want {
-			for k := want - len(ps); k > 0; k-- {
-				ps = append(ps, next())
-			}
-			slices.SortFunc(ps, compare)
-			ps = slices.Compact(ps)
-		}
-		return ps
-	}
-	ps := fill(nil, addrs, func() netip.Prefix { return netip.PrefixFrom(g.ipv6(128), 128) })
-	ps = append(ps, fill(nil, nets, g.ipv6Net)...)
-	slices.SortFunc(ps, compare)
-	for _, p := range ps {
-		if p.Bits() == 128 {
-			out = append(out, indicator.Indicator{Type: indicator.IPv6, Value: p.Addr().String()})
-		} else {
-			out = append(out, indicator.Indicator{Type: indicator.IPv6Net, Value: p.String()})
-		}
-	}
-	return out
-}
-
-// textGroup appends want distinct values of t in byte order.
-func (g *generator) textGroup(out []indicator.Indicator, t indicator.Type, want int) []indicator.Indicator {
-	var vs []string
-	for len(vs) < want {
-		for k := want - len(vs); k > 0; k-- {
-			vs = append(vs, g.value(t))
-		}
-		slices.Sort(vs)
-		vs = slices.Compact(vs)
-	}
-	for _, v := range vs {
-		out = append(out, indicator.Indicator{Type: t, Value: v})
-	}
-	return out
-}
-
-// context sets the MISP context of in.
-func (g *generator) context(in *indicator.Indicator) {
-	in.MISPType = mispTypes[in.Type]
-	in.Category = categories[in.Type]
-	in.UUID = g.uuid()
-	in.EventID = 1 + g.r.Int64N(5000)
-	in.Timestamp = genEpoch - g.r.Int64N(90*86400)
-	in.ToIDS = g.r.IntN(10) != 0
-}
-
-type generator struct {
-	r *rand.Rand
-	b []byte
-}
-
+// The alphabets of generated hashes and wallet addresses.
 const (
-	genEpoch = 1767225600 // 2026-01-01T00:00:00Z
 	hexDigit = "0123456789abcdef"
 	base58   = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 	bech32   = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
 )
 
+// The words generated names, URLs and subjects are made of.
 var (
 	consonants = "bcdfghjklmnprstvwz"
 	vowels     = "aeiou"
@@ -200,35 +37,7 @@ var (
 		"urgent", "Rechnung", "Zahlung", "fällig", "Facture", "impayée", "請求書", "счёт",
 		"DHL", "parcel", "delivery", "failed", "password", "expires", "today", "re:", "fwd:",
 	}
-	attachExt  = []string{".pdf.exe", ".zip", ".docm", ".xlsm", ".iso", ".lnk", ".js", ".img", ".html"}
-	categories = map[indicator.Type]string{
-		indicator.IPv4: "Network activity", indicator.IPv4Net: "Network activity",
-		indicator.IPv6: "Network activity", indicator.IPv6Net: "Network activity",
-		indicator.Domain: "Network activity", indicator.Hostname: "Network activity",
-		indicator.URL: "Network activity", indicator.MD5: "Payload delivery",
-		indicator.SHA1: "Payload delivery", indicator.SHA256: "Payload delivery",
-		indicator.Email: "Payload delivery", indicator.EmailSubject: "Payload delivery",
-		indicator.EmailAttachment: "Payload delivery", indicator.Mutex: "Artifacts dropped",
-		indicator.Snort: "Network activity", indicator.Yara: "Payload installation",
-		indicator.Sigma: "Artifacts dropped", indicator.X509MD5: "Network activity",
-		indicator.X509SHA1: "Network activity", indicator.X509SHA256: "Network activity",
-		indicator.Vulnerability: "External analysis", indicator.JA3: "Network activity",
-		indicator.HASSH: "Network activity", indicator.HASSHServer: "Network activity",
-		indicator.Imphash: "Payload delivery", indicator.CryptoCurrency: "Financial fraud",
-	}
-	mispTypes = map[indicator.Type]string{
-		indicator.IPv4: "ip-dst", indicator.IPv4Net: "ip-dst", indicator.IPv6: "ip-dst",
-		indicator.IPv6Net: "ip-dst", indicator.Domain: "domain", indicator.Hostname: "hostname",
-		indicator.URL: "url", indicator.MD5: "md5", indicator.SHA1: "sha1", indicator.SHA256: "sha256",
-		indicator.Email: "email-src", indicator.EmailSubject: "email-subject",
-		indicator.EmailAttachment: "email-attachment", indicator.Mutex: "mutex",
-		indicator.Snort: "snort", indicator.Yara: "yara", indicator.Sigma: "sigma",
-		indicator.X509MD5: "x509-fingerprint-md5", indicator.X509SHA1: "x509-fingerprint-sha1",
-		indicator.X509SHA256: "x509-fingerprint-sha256", indicator.Vulnerability: "vulnerability",
-		indicator.JA3: "ja3-fingerprint-md5", indicator.HASSH: "hassh-md5",
-		indicator.HASSHServer: "hasshserver-md5", indicator.Imphash: "imphash",
-		indicator.CryptoCurrency: "btc",
-	}
+	attachExt = []string{".pdf.exe", ".zip", ".docm", ".xlsm", ".iso", ".lnk", ".js", ".img", ".html"}
 )
 
 // value returns a random canonical value of the non-IP type t.
