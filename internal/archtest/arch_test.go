@@ -3,6 +3,7 @@ package archtest
 import (
 	"bufio"
 	"bytes"
+	"maps"
 	"os/exec"
 	"slices"
 	"strings"
@@ -100,21 +101,33 @@ func TestPluginsStaySmall(t *testing.T) {
 	}
 }
 
-// testKit lists the module's packages that exist for tests: cmd/cratos must
-// not link them.
-var testKit = []string{"conformance", "internal/goldentest", "internal/testtool", "internal/archtest", "core/cache/memcachedtest"}
+// testKit lists the module's directories whose packages exist for tests:
+// the test kit conformance with its real-tool runners, device checkers and
+// STIX schemas, the golden harness, the tool finder, the README check, the
+// architecture test and the memcached starter.
+var testKit = []string{"conformance", "internal/goldentest", "internal/testtool", "internal/readmecheck", "internal/archtest", "core/cache/memcachedtest"}
+
+// runsInBinaries are the packages under a test-kit directory that the
+// binaries run, without testing: `cratos plugin check` runs
+// conformance/contract (with the inputs it shares with the test kit,
+// conformance/internal/harness), `cratos demo` and cmd/mispsim serve
+// conformance/mispsim.
+var runsInBinaries = []string{"conformance/contract", "conformance/internal/harness", "conformance/mispsim"}
 
 func inTestKit(path string) bool {
-	return slices.ContainsFunc(testKit, func(d string) bool { return under(path, d) })
+	in := func(d string) bool { return under(path, d) }
+	return slices.ContainsFunc(testKit, in) && !slices.ContainsFunc(runsInBinaries, in)
 }
 
-// knownTestKitInCratos are the test-kit packages cmd/cratos links today,
-// each with why. `cratos plugin check` runs the conformance checks and
-// `cratos demo` serves the MISP emulator, both through core/cli; moving
-// what they need out of the test kit removes these entries.
-var knownTestKitInCratos = map[string]string{
-	module + "/conformance":         "core/cli: cratos plugin check and cratos demo",
-	module + "/conformance/mispsim": "core/cli: cratos demo (the MISP emulator)",
+// testingDependencies are the packages outside the module, linked by
+// cmd/cratos, that import testing themselves, each with why: testing
+// cannot leave the binary while they are linked, so the rule for the
+// module is that none of its own packages linked by cmd/cratos imports
+// testing. A new entry, or one that no longer holds, fails the test, so
+// this list (and the README's Development section) stays exact.
+var testingDependencies = map[string]string{
+	"github.com/hashicorp/go-plugin":    "testing.go: in-process plugin clients and servers for tests (plugins)",
+	"github.com/gofiber/fiber/v2/utils": "assertions.go: utils.AssertEqual (core/server, through Fiber)",
 }
 
 func TestCratosLinksNoTestCode(t *testing.T) {
@@ -123,46 +136,43 @@ func TestCratosLinksNoTestCode(t *testing.T) {
 	}
 }
 
-// testCodeLinked reports the packages of the module in deps (the
-// dependencies of cmd/cratos) that import testing or belong to the test
-// kit, but for knownTestKitInCratos.
+// testCodeLinked reports, in deps (the dependencies of cmd/cratos), the
+// packages of the module that import testing or belong to the test kit,
+// and any difference between the other packages importing testing and
+// testingDependencies.
 func testCodeLinked(deps []pkg) []string {
 	var out []string
+	seen := map[string]bool{}
 	for _, p := range deps {
-		if !inModule(p.Path) {
-			continue // hashicorp/go-plugin and fiber/v2/utils import testing themselves
-		}
-		var why string
+		imports := slices.Contains(p.Imports, "testing")
 		switch {
-		case slices.Contains(p.Imports, "testing"):
-			why = "imports testing"
+		case !inModule(p.Path):
+			if !imports {
+				continue
+			}
+			seen[p.Path] = true
+			if _, known := testingDependencies[p.Path]; !known {
+				out = append(out, "cmd/cratos links "+p.Path+", a dependency that imports testing: list it in testingDependencies and the README, or drop it")
+			}
+		case imports:
+			out = append(out, "cmd/cratos links "+p.Path+", which imports testing: keep test code out of the production binary")
 		case inTestKit(p.Path):
-			why = "is a test-kit package"
-		default:
-			continue
+			out = append(out, "cmd/cratos links "+p.Path+", which is a test-kit package: keep test code out of the production binary")
 		}
-		if _, known := knownTestKitInCratos[p.Path]; known {
-			continue
+	}
+	for _, path := range slices.Sorted(maps.Keys(testingDependencies)) {
+		if !seen[path] {
+			out = append(out, "cmd/cratos no longer links testing through "+path+": remove it from testingDependencies and the README")
 		}
-		out = append(out, "cmd/cratos links "+p.Path+", which "+why+": keep test code out of the production binary")
 	}
 	return out
-}
-
-// testKitImporters are the known non-test imports of the test kit, as
-// "importer imported".
-var testKitImporters = map[string]bool{
-	module + "/core/cli " + module + "/conformance":            true, // cratos plugin check, cratos demo
-	module + "/core/cli " + module + "/conformance/mispsim":    true, // cratos demo
-	module + "/cmd/mispsim " + module + "/conformance/mispsim": true, // the emulator as a standalone server
 }
 
 // TestDependencyDirection checks the arrows of DESIGN.md that hold for
 // every package: core/indicator imports no other package of the module;
 // renderers reach only renderers, core/indicator, templates and internal
 // helpers; core/cli is imported only by cmd, core/server only by core/cli
-// and cmd; nothing outside tests imports the test kit but the known
-// exceptions.
+// and cmd; nothing outside tests imports the test kit but the test kit.
 func TestDependencyDirection(t *testing.T) {
 	for _, v := range wrongDirection(goList(t, "./...")) {
 		t.Error(v)
@@ -188,7 +198,7 @@ func wrongDirection(ps []pkg) []string {
 				rule = "only cmd imports core/cli"
 			case under(imp, "core/server") && !under(p.Path, "cmd") && !under(p.Path, "core/cli") && !under(p.Path, "core/server"):
 				rule = "only core/cli and cmd import core/server"
-			case inTestKit(imp) && !inTestKit(p.Path) && !testKitImporters[p.Path+" "+imp]:
+			case inTestKit(imp) && !inTestKit(p.Path):
 				rule = "the test kit is imported only from _test.go files and the test kit itself"
 			default:
 				continue

@@ -1,6 +1,8 @@
 package archtest
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -29,11 +31,23 @@ func TestRulesCatchViolations(t *testing.T) {
 			[]pkg{{Path: "github.com/gofiber/fiber/v2"}}, "must not link Fiber",
 			[]pkg{{Path: "github.com/hashicorp/go-plugin"}}},
 		{"cratos links testing", testCodeLinked,
-			[]pkg{{Path: m("core/export"), Imports: []string{"testing"}}}, "imports testing",
-			[]pkg{{Path: "github.com/hashicorp/go-plugin", Imports: []string{"testing"}}, {Path: m("conformance"), Imports: []string{"testing"}}}},
+			withTestingDeps(pkg{Path: m("core/export"), Imports: []string{"testing"}}), "imports testing",
+			withTestingDeps(pkg{Path: m("conformance/contract"), Imports: []string{"context"}})},
+		{"cratos links the test kit", testCodeLinked,
+			withTestingDeps(pkg{Path: m("conformance")}), "is a test-kit package",
+			withTestingDeps(pkg{Path: m("conformance/mispsim")}, pkg{Path: m("conformance/internal/harness")})},
 		{"cratos links the golden harness", testCodeLinked,
-			[]pkg{{Path: m("internal/goldentest")}}, "is a test-kit package",
-			[]pkg{{Path: m("internal/jsonstr")}}},
+			withTestingDeps(pkg{Path: m("internal/goldentest")}), "is a test-kit package",
+			withTestingDeps(pkg{Path: m("internal/jsonstr")})},
+		{"cratos links a device checker", testCodeLinked,
+			withTestingDeps(pkg{Path: m("conformance/devicecheck")}), "is a test-kit package",
+			withTestingDeps(pkg{Path: m("core/cli"), Imports: []string{m("conformance/contract")}})},
+		{"a new dependency links testing", testCodeLinked,
+			withTestingDeps(pkg{Path: "example.com/assert", Imports: []string{"testing"}}), "list it in testingDependencies",
+			withTestingDeps(pkg{Path: "example.com/assert", Imports: []string{"fmt"}})},
+		{"a dependency no longer links testing", testCodeLinked,
+			[]pkg{{Path: "github.com/hashicorp/go-plugin", Imports: []string{"testing"}}}, "no longer links testing through github.com/gofiber/fiber/v2/utils",
+			withTestingDeps()},
 		{"indicator imports core", wrongDirection,
 			[]pkg{{Path: m("core/indicator"), Imports: []string{m("core/config")}}}, "core/indicator imports no other package",
 			[]pkg{{Path: m("core/indicator"), Imports: []string{"golang.org/x/net/idna"}}}},
@@ -46,6 +60,12 @@ func TestRulesCatchViolations(t *testing.T) {
 		{"server imports the golden harness", wrongDirection,
 			[]pkg{{Path: m("core/server"), Imports: []string{m("internal/goldentest")}}}, "the test kit is imported only",
 			[]pkg{{Path: m("conformance/realtools"), Imports: []string{m("internal/testtool")}}}},
+		{"cli imports the test kit", wrongDirection,
+			[]pkg{{Path: m("core/cli"), Imports: []string{m("conformance")}}}, "the test kit is imported only",
+			[]pkg{{Path: m("core/cli"), Imports: []string{m("conformance/contract"), m("conformance/mispsim")}}}},
+		{"contract imports the test kit", wrongDirection,
+			[]pkg{{Path: m("conformance/contract"), Imports: []string{m("conformance/devicecheck")}}}, "the test kit is imported only",
+			[]pkg{{Path: m("conformance"), Imports: []string{m("conformance/contract"), m("conformance/internal/harness")}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -58,4 +78,13 @@ func TestRulesCatchViolations(t *testing.T) {
 			}
 		})
 	}
+}
+
+// withTestingDeps returns ps with the dependencies that import testing
+// themselves, as cmd/cratos links them.
+func withTestingDeps(ps ...pkg) []pkg {
+	for _, path := range slices.Sorted(maps.Keys(testingDependencies)) {
+		ps = append(ps, pkg{Path: path, Imports: []string{"testing"}})
+	}
+	return ps
 }
