@@ -18,5 +18,10 @@
 // [Namespace] builds keys that include the group's generation, stored in the
 // shared store, and [Namespace.Bump] makes every older key unreachable.
 //
+// [Leaser] lets processes sharing memcached agree on who does a piece of
+// work (rebuilding one list): a lease is an item added only when absent,
+// expiring by itself, renewed and released by compare-and-swap only by its
+// holder. Without a shared level every lease is granted.
+//
 // The memcachedtest subpackage starts a real memcached for tests.
 package cache
