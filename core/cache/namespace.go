@@ -125,14 +125,30 @@ func (n *Namespace) load(ctx context.Context, storeKey string) string {
 	case err == nil && ok && len(b) > 0:
 		v = string(b)
 	case err == nil:
-		v = rand.Text()
-		// If this fails, the next reader creates another one: a harmless
-		// extra invalidation.
-		_ = n.store.Set(ctx, storeKey, []byte(v), 0)
+		v = n.create(ctx, storeKey)
 	case v == "":
 		v = rand.Text()
 	}
 	return n.remember(storeKey, v, false, cur.version)
+}
+
+// create stores a new generation under storeKey and returns it; when the
+// store can add, processes racing to create it all get the first one
+// written. If storing fails, the next reader creates another one: a
+// harmless extra invalidation.
+func (n *Namespace) create(ctx context.Context, storeKey string) string {
+	v := rand.Text()
+	a, ok := n.store.(Adder)
+	if !ok {
+		_ = n.store.Set(ctx, storeKey, []byte(v), 0)
+		return v
+	}
+	if added, err := a.Add(ctx, storeKey, []byte(v), 0); err == nil && !added {
+		if b, ok, err := n.store.Get(ctx, storeKey); err == nil && ok && len(b) > 0 {
+			return string(b) // another process created it first
+		}
+	}
+	return v
 }
 
 // remember caches value for storeKey and returns the value now cached. A
