@@ -136,7 +136,7 @@ func (s *Service) revalidate(r Request, rd renderers.Renderer, k keys, nsArtifac
 	ch := s.flights.DoChan(nsArtifact, func() (any, error) {
 		ctx, cancel := context.WithTimeout(bctx, s.opts.BuildTimeout)
 		defer cancel()
-		return s.build(ctx, r, rd, k, nsArtifact)
+		return s.buildLeased(ctx, r, rd, k, nsArtifact) // lease.go
 	})
 	go func() {
 		res := <-ch

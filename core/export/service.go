@@ -331,7 +331,7 @@ func (s *Service) Get(ctx context.Context, r Request) (Result, error) {
 		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.BuildTimeout)
 		defer cancel()
 		s.limits.started(nsArtifact, cancel)
-		return s.build(bctx, r, rd, k, nsArtifact)
+		return s.buildLeased(bctx, r, rd, k, nsArtifact) // lease.go
 	})
 	select {
 	case <-ctx.Done():
@@ -364,18 +364,8 @@ func (s *Service) build(ctx context.Context, r Request, rd renderers.Renderer, k
 	if a, ok := s.hot.get(nsArtifact, now); ok && fresh(a.Fetched, now, r.TTL) && newer(ctx, a.Fetched) {
 		return Result{Artifact: a, Status: Hit}, nil
 	}
-	if s.opts.Shared != nil {
-		if b, ok, _ := s.opts.Shared.Get(ctx, nsArtifact); ok {
-			if a, err := decodeArtifact(b); err == nil && fresh(a.Fetched, now, r.TTL) && newer(ctx, a.Fetched) {
-				a, held := s.checkHold(r, k, a)
-				s.hot.setKeep(nsArtifact, a, now.Add(r.TTL), now.Add(keepFor(r)))
-				if held == nil {
-					s.lkg.set(k.artifact, a, time.Time{})
-					s.persist(k.artifact, a)
-				}
-				return Result{Artifact: a, Status: Hit, Held: held}, nil
-			}
-		}
+	if res, ok := s.sharedArtifact(ctx, r, k, nsArtifact, now); ok {
+		return res, nil
 	}
 	snap, err := s.snapshot(ctx, r, k)
 	if err != nil {
@@ -412,13 +402,8 @@ func (s *Service) snapshot(ctx context.Context, r Request, k keys) (*Snapshot, e
 	if snap, ok := s.snaps.get(nsKey, now); ok && fresh(snap.Fetched, now, r.TTL) && newer(ctx, snap.Fetched) {
 		return snap, nil
 	}
-	if s.opts.Shared != nil {
-		if b, ok, _ := s.opts.Shared.Get(ctx, nsKey); ok {
-			if snap, err := decodeSnapshot(b); err == nil && fresh(snap.Fetched, now, r.TTL) && newer(ctx, snap.Fetched) {
-				s.snaps.set(nsKey, snap, now.Add(r.TTL))
-				return snap, nil
-			}
-		}
+	if snap, ok := s.sharedSnapshot(ctx, r, nsKey, now); ok {
+		return snap, nil
 	}
 	v, err, _ := s.flights.Do(nsKey, func() (any, error) {
 		// A background rebuild is the service's own work, not a
@@ -426,15 +411,7 @@ func (s *Service) snapshot(ctx context.Context, r Request, k keys) (*Snapshot, e
 		if !IsBackground(ctx) && !s.limits.coldAllowed(r.Consumer, now) {
 			return nil, ErrBuildBudget
 		}
-		snap, err := s.fetch(ctx, r)
-		if err != nil {
-			return nil, err
-		}
-		s.snaps.set(nsKey, snap, now.Add(r.TTL))
-		if s.opts.Shared != nil {
-			_ = s.opts.Shared.Set(ctx, nsKey, encodeSnapshot(snap), r.TTL)
-		}
-		return snap, nil
+		return s.fetchLeased(ctx, r, nsKey) // lease.go
 	})
 	if err != nil {
 		return nil, err
