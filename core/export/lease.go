@@ -151,20 +151,24 @@ func leaseTTL(ctx context.Context) time.Duration {
 
 // buildLeased is build under the list's lease: one process among those
 // sharing memcached builds it; the others take its result from there.
+// What is taken must be fresh for r as of now, when r began to wait, not
+// as of its arrival: a pull slower than r's lifetime is still taken.
 func (s *Service) buildLeased(ctx context.Context, r Request, rd renderers.Renderer, k keys, nsArtifact string) (Result, error) {
+	now := s.opts.Now()
 	return leased(ctx, s, r.Site.Name, nsArtifact,
-		func() (Result, bool) { return s.sharedArtifact(ctx, r, k, nsArtifact, s.opts.Now()) },
+		func() (Result, bool) { return s.sharedArtifact(ctx, r, k, nsArtifact, now) },
 		func() (Result, error) { return s.build(ctx, r, rd, k, nsArtifact) })
 }
 
 // fetchLeased fetches r's snapshot from MISP under the snapshot's lease,
 // keeps it in process and writes it to the shared level; a process that
-// does not get the lease takes the holder's snapshot from there.
+// does not get the lease takes the holder's snapshot from there (fresh as
+// of now, as in buildLeased).
 func (s *Service) fetchLeased(ctx context.Context, r Request, nsKey string) (*Snapshot, error) {
+	now := s.opts.Now()
 	return leased(ctx, s, r.Site.Name, nsKey,
-		func() (*Snapshot, bool) { return s.sharedSnapshot(ctx, r, nsKey, s.opts.Now()) },
+		func() (*Snapshot, bool) { return s.sharedSnapshot(ctx, r, nsKey, now) },
 		func() (*Snapshot, error) {
-			now := s.opts.Now()
 			snap, err := s.fetch(ctx, r)
 			if err != nil {
 				return nil, err
@@ -178,9 +182,9 @@ func (s *Service) fetchLeased(ctx context.Context, r Request, nsKey string) (*Sn
 }
 
 // sharedArtifact takes r's list from the shared level when it is fresh
-// enough for r (and, for a background rebuild, newer than the list it
-// replaces), keeping it in process as a list built here would be.
-func (s *Service) sharedArtifact(ctx context.Context, r Request, k keys, nsArtifact string, now time.Time) (Result, bool) {
+// enough for r as of asOf (and, for a background rebuild, newer than the
+// list it replaces), keeping it in process as a list built here would be.
+func (s *Service) sharedArtifact(ctx context.Context, r Request, k keys, nsArtifact string, asOf time.Time) (Result, bool) {
 	if s.opts.Shared == nil {
 		return Result{}, false
 	}
@@ -189,9 +193,10 @@ func (s *Service) sharedArtifact(ctx context.Context, r Request, k keys, nsArtif
 		return Result{}, false
 	}
 	a, err := decodeArtifact(b)
-	if err != nil || !fresh(a.Fetched, now, r.TTL) || !newer(ctx, a.Fetched) {
+	if err != nil || !fresh(a.Fetched, asOf, r.TTL) || !newer(ctx, a.Fetched) {
 		return Result{}, false
 	}
+	now := s.opts.Now()
 	a, held := s.checkHold(r, k, a)
 	s.hot.setKeep(nsArtifact, a, now.Add(r.TTL), now.Add(keepFor(r)))
 	if held == nil {
@@ -202,8 +207,8 @@ func (s *Service) sharedArtifact(ctx context.Context, r Request, k keys, nsArtif
 }
 
 // sharedSnapshot takes r's snapshot from the shared level when it is
-// fresh enough for r, keeping it in process.
-func (s *Service) sharedSnapshot(ctx context.Context, r Request, nsKey string, now time.Time) (*Snapshot, bool) {
+// fresh enough for r as of asOf, keeping it in process.
+func (s *Service) sharedSnapshot(ctx context.Context, r Request, nsKey string, asOf time.Time) (*Snapshot, bool) {
 	if s.opts.Shared == nil {
 		return nil, false
 	}
@@ -212,9 +217,9 @@ func (s *Service) sharedSnapshot(ctx context.Context, r Request, nsKey string, n
 		return nil, false
 	}
 	snap, err := decodeSnapshot(b)
-	if err != nil || !fresh(snap.Fetched, now, r.TTL) || !newer(ctx, snap.Fetched) {
+	if err != nil || !fresh(snap.Fetched, asOf, r.TTL) || !newer(ctx, snap.Fetched) {
 		return nil, false
 	}
-	s.snaps.set(nsKey, snap, now.Add(r.TTL))
+	s.snaps.set(nsKey, snap, s.opts.Now().Add(r.TTL))
 	return snap, true
 }

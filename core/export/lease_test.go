@@ -228,3 +228,34 @@ func TestLeaseWithMemcachedDown(t *testing.T) {
 		t.Error("waited for a lease memcached could not grant")
 	}
 }
+
+// A MISP pull slower than the list's lifetime: the replicas that waited
+// for it take its list rather than each pulling again.
+func TestReplicasTakeASlowPull(t *testing.T) {
+	addr, _ := memcachedtest.Start(t)
+	misp := newGatedMISP(t)
+	replicas := []*replica{newReplica(t, addr), newReplica(t, addr)}
+	req := leaseRequest(misp, "txt", time.Second)
+	misp.hold()
+	held := time.Now()
+	statuses := make([]Status, len(replicas))
+	var wg sync.WaitGroup
+	for i, rp := range replicas {
+		wg.Go(func() {
+			res, err := rp.svc.Get(context.Background(), req)
+			if err != nil {
+				t.Errorf("replica %d: %v", i, err)
+			}
+			statuses[i] = res.Status
+		})
+	}
+	waitLog(t, replicas, "another process is rebuilding", 1)
+	for time.Since(held) < 3*req.TTL { // the pull outlasts the lifetime
+		time.Sleep(50 * time.Millisecond)
+	}
+	misp.release()
+	wg.Wait()
+	if n := fetchesOf(replicas); n != 1 {
+		t.Fatalf("%d MISP pulls, want 1 (statuses %v)", n, statuses)
+	}
+}
