@@ -1,0 +1,204 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/conformance/mispsim"
+	"github.com/cratos-project/cratos/core/cache/memcachedtest"
+	"github.com/cratos-project/cratos/internal/testtool"
+)
+
+// startReplicas starts n `cratos serve` processes sharing one memcached,
+// as replicas behind a load balancer are run.
+func startReplicas(t *testing.T, m *mispFront, memcachedAddr string, n int) []*cratosProc {
+	t.Helper()
+	host, port, _ := net.SplitHostPort(memcachedAddr)
+	cfg := fmt.Sprintf("memcached_host: %q\nmemcached_port: %q\n", host, port)
+	replicas := make([]*cratosProc, n)
+	for i := range replicas {
+		replicas[i] = startCratos(t, procOptions{MISP: m.URL(), Config: cfg})
+	}
+	return replicas
+}
+
+// mispStats reads the emulator's counters at GET /mispsim/stats.
+func mispStats(t *testing.T, m *mispFront) mispsim.Counters {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, m.URL()+"/mispsim/stats", nil)
+	req.Header.Set("Authorization", mispsim.DefaultKey)
+	resp, err := procClient.Do(req)
+	if err != nil {
+		t.Fatalf("mispsim stats: %v", err)
+	}
+	defer resp.Body.Close()
+	var c mispsim.Counters
+	if err := json.NewDecoder(resp.Body).Decode(&c); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("mispsim stats: %d %v", resp.StatusCode, err)
+	}
+	return c
+}
+
+// served is one answer of one replica.
+type served struct {
+	status      int
+	cache, body string
+	err         error
+}
+
+// askAll asks every replica for every path at once.
+func askAll(t *testing.T, replicas []*cratosProc, paths []string) [][]served {
+	t.Helper()
+	out := make([][]served, len(replicas))
+	var wg sync.WaitGroup
+	for i, p := range replicas {
+		out[i] = make([]served, len(paths))
+		for j, path := range paths {
+			wg.Go(func() { out[i][j] = fetchList(p, path) })
+		}
+	}
+	wg.Wait()
+	return out
+}
+
+// fetchList is get without failing the test, for use in goroutines.
+func fetchList(p *cratosProc, path string) served {
+	req, _ := http.NewRequest(http.MethodGet, p.base+path, nil)
+	req.Header.Set("token", p.token)
+	resp, err := procClient.Do(req)
+	if err != nil {
+		return served{err: err}
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	return served{status: resp.StatusCode, cache: resp.Header.Get("X-Cache"), body: string(body), err: err}
+}
+
+// TestReplicasShareLists runs three replicas against one MISP and one
+// memcached and asks each for the same lists at once, while MISP is slow:
+// MISP is queried once per snapshot, not once per replica, and every
+// replica serves the same bytes. Past the lists' lifetime, asked again at
+// once, every replica serves its list REVALIDATING and MISP is queried
+// once more per snapshot.
+func TestReplicasShareLists(t *testing.T) {
+	testtool.Require(t, "memcached", "memcached")
+	m := startMISP(t, feedEvent("block", "block fixture", blockFixture...))
+	addr, _ := memcachedtest.Start(t)
+	replicas := startReplicas(t, m, addr, 3)
+	const lifetime = 10 // seconds
+	lists := []struct {
+		path, body string
+	}{
+		{"/v1/feed/block/type/ipv4/age/1d/output/txt?cache=" + strconv.Itoa(lifetime), blockIPv4Txt},
+		{"/v1/feed/block/type/ipv4/age/1d/output/json?cache=" + strconv.Itoa(lifetime), ""}, // the same snapshot
+		{"/v1/feed/block/type/domain/age/1d/output/txt?cache=" + strconv.Itoa(lifetime), blockDomainTxt},
+	}
+	const snapshots = 2
+	paths := make([]string, len(lists))
+	for i, l := range lists {
+		paths[i] = l.path
+	}
+	// check fails unless every replica served every list in one of the
+	// wanted cache states, with the same bytes, and returns how many
+	// answers had each state.
+	check := func(t *testing.T, answers [][]served, want ...string) map[string]int {
+		t.Helper()
+		states := map[string]int{}
+		for j, l := range lists {
+			for i := range replicas {
+				a := answers[i][j]
+				if a.err != nil || a.status != http.StatusOK || (l.body != "" && a.body != l.body) || a.body != answers[0][j].body {
+					t.Fatalf("replica %d, %s: %d %v %q (replica 0 served %q)", i, l.path, a.status, a.err, a.body, answers[0][j].body)
+				}
+				states[a.cache]++
+			}
+		}
+		for s := range states {
+			if !slices.Contains(want, s) {
+				t.Fatalf("cache states %v, want only %v", states, want)
+			}
+		}
+		return states
+	}
+
+	m.sim.SetFault(mispsim.Fault{Kind: mispsim.FaultSlow, Delay: 500 * time.Millisecond, RestSearchOnly: true})
+	before := mispStats(t, m).RestSearchRequests
+	start := time.Now()
+	states := check(t, askAll(t, replicas, paths), "MISS", "HIT")
+	if n := mispStats(t, m).RestSearchRequests - before; n != snapshots {
+		t.Fatalf("MISP got %d restSearch requests for %d lists of %d snapshots on %d replicas, want %d (states %v)",
+			n, len(lists), snapshots, len(replicas), snapshots, states)
+	}
+	if states["MISS"] > len(lists) {
+		t.Errorf("%d lists built, want at most one per list (states %v)", states["MISS"], states)
+	}
+
+	// Past the lifetime (and the second the fetch time is kept to).
+	waitFor(t, "the lists' lifetime to pass", 2*lifetime*time.Second, func() bool {
+		return time.Since(start) > (lifetime+2)*time.Second
+	})
+	check(t, askAll(t, replicas, paths), "REVALIDATING")
+	// Every replica ends up serving the rebuilt lists as HITs.
+	waitFor(t, "every replica to serve the rebuilt lists", time.Minute, func() bool {
+		for _, p := range replicas {
+			for _, path := range paths {
+				if a := fetchList(p, path); a.cache != "HIT" {
+					return false
+				}
+			}
+		}
+		return true
+	})
+	if n := mispStats(t, m).RestSearchRequests - before; n != 2*snapshots {
+		t.Fatalf("MISP got %d restSearch requests after one revalidation on %d replicas, want %d", n, len(replicas), 2*snapshots)
+	}
+	for _, p := range replicas {
+		p.requireAlive(t)
+	}
+}
+
+// TestReplicaKilledHoldingTheLease kills a replica while it pulls a list
+// from MISP, holding the list's lease: another replica asked for the list
+// waits for the lease to expire (no longer than its term, although the
+// killed replica's pull had minutes left), then pulls the list itself.
+func TestReplicaKilledHoldingTheLease(t *testing.T) {
+	testtool.Require(t, "memcached", "memcached")
+	m := startMISP(t, feedEvent("block", "block fixture", blockFixture...))
+	addr, _ := memcachedtest.Start(t)
+	replicas := startReplicas(t, m, addr, 2)
+	holder, other := replicas[0], replicas[1]
+	const path = "/v1/feed/block/type/ipv4/age/1d/output/txt"
+
+	// The first pull never ends on its own; the next ones are answered.
+	m.sim.SetFault(mispsim.Fault{Kind: mispsim.FaultSlow, Delay: 10 * time.Minute, RestSearchOnly: true, Times: 1})
+	before := mispStats(t, m).RestSearchRequests
+	go fetchList(holder, path) // ends with an error when the holder is killed
+	waitFor(t, "the first replica to query MISP", time.Minute, func() bool {
+		return mispStats(t, m).RestSearchRequests-before == 1
+	})
+	holder.kill()
+
+	start := time.Now()
+	a := fetchList(other, path)
+	waited := time.Since(start)
+	if a.err != nil || a.status != http.StatusOK || a.body != blockIPv4Txt || a.cache != "MISS" {
+		t.Fatalf("after the holder was killed: %d %s %v %q", a.status, a.cache, a.err, a.body)
+	}
+	if n := mispStats(t, m).RestSearchRequests - before; n != 2 {
+		t.Fatalf("MISP got %d restSearch requests, want 2 (the killed pull and this one)", n)
+	}
+	// The lease, renewed every 5 s until the kill, had at least 10 s left;
+	// it lasts 15 s, not the 5 minutes the killed pull could have taken.
+	if waited < 5*time.Second || waited > time.Minute {
+		t.Errorf("served after %s, want after the dead holder's lease expired (5 s to a minute)", waited.Round(time.Millisecond))
+	}
+	other.requireAlive(t)
+}
