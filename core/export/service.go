@@ -522,7 +522,7 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 	// The list is dated by when its content last changed, not by when
 	// MISP was last read, so an unchanged list keeps its bytes, ETag and
 	// checksum across rebuilds and pollers get 304s.
-	since, serial := s.contentSince(k.artifact, in, snap.Fetched)
+	since, serial := s.sharedContentSince(ctx, k.artifact, in, snap.Fetched) // content_shared.go
 	if takesOption(info, "serial") && opts["serial"] == "" {
 		opts = withOption(opts, "serial", strconv.FormatUint(uint64(serial), 10))
 	}
