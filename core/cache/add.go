@@ -29,7 +29,17 @@ func (m *Memcached) Add(ctx context.Context, key string, value []byte, ttl time.
 	}
 	exp, expires := expiration(ttl, time.Now())
 	inline := append([]byte{tagInline}, value...)
-	err := m.client.Add(&memcache.Item{Key: m.itemKey(key), Value: inline, Flags: flagsFromExpiry(expires), Expiration: exp})
+	added, err := m.addItem(&memcache.Item{Key: m.itemKey(key), Value: inline, Flags: flagsFromExpiry(expires), Expiration: exp})
+	if err != nil {
+		return false, fmt.Errorf("cache: memcached add: %w", err)
+	}
+	return added, nil
+}
+
+// addItem stores it unless its key has an item, and reports whether it
+// did; only a network or server failure is an error.
+func (m *Memcached) addItem(it *memcache.Item) (bool, error) {
+	err := m.client.Add(it)
 	switch {
 	case err == nil:
 		return true, nil
@@ -37,5 +47,5 @@ func (m *Memcached) Add(ctx context.Context, key string, value []byte, ttl time.
 		return false, nil
 	}
 	m.errs.Add(1)
-	return false, fmt.Errorf("cache: memcached add: %w", err)
+	return false, err
 }

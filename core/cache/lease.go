@@ -56,15 +56,11 @@ func (m *Memcached) Lease(ctx context.Context, key, holder string, ttl time.Dura
 		return false, fmt.Errorf("cache: memcached lease: %w", err)
 	}
 	exp, _ := expiration(ttl, time.Now())
-	err := m.client.Add(&memcache.Item{Key: m.itemKey(leaseKeyPrefix + key), Value: []byte(holder), Expiration: exp})
-	switch {
-	case err == nil:
-		return true, nil
-	case errors.Is(err, memcache.ErrNotStored):
-		return false, nil
+	granted, err := m.addItem(&memcache.Item{Key: m.itemKey(leaseKeyPrefix + key), Value: []byte(holder), Expiration: exp})
+	if err != nil {
+		return false, fmt.Errorf("cache: memcached lease: %w", err)
 	}
-	m.errs.Add(1)
-	return false, fmt.Errorf("cache: memcached lease: %w", err)
+	return granted, nil
 }
 
 // RenewLease rewrites holder's lease with a new expiry, by compare-and-swap
@@ -125,25 +121,25 @@ func (m *Memcached) swapLease(key, holder string, exp int32) (bool, error) {
 // the cache, and the process's own single flights keep its work single.
 // An L2 failure is recorded for Healthy and returned.
 func (t *Tiered) Lease(ctx context.Context, key, holder string, ttl time.Duration) (bool, error) {
-	l, ok := t.L2.(Leaser)
-	if !ok {
-		return grantLocally(ctx, holder, ttl)
-	}
-	granted, err := l.Lease(ctx, key, holder, ttl)
-	t.record(ctx, err)
-	return granted, err
+	return t.leaseOp(ctx, holder, ttl, func(l Leaser) (bool, error) { return l.Lease(ctx, key, holder, ttl) })
 }
 
 // RenewLease renews holder's lease in the shared level (always granted
 // without one, as Lease).
 func (t *Tiered) RenewLease(ctx context.Context, key, holder string, ttl time.Duration) (bool, error) {
+	return t.leaseOp(ctx, holder, ttl, func(l Leaser) (bool, error) { return l.RenewLease(ctx, key, holder, ttl) })
+}
+
+// leaseOp runs op on L2 when it grants leases, recording the outcome, and
+// grants a valid lease itself otherwise.
+func (t *Tiered) leaseOp(ctx context.Context, holder string, ttl time.Duration, op func(Leaser) (bool, error)) (bool, error) {
 	l, ok := t.L2.(Leaser)
 	if !ok {
 		return grantLocally(ctx, holder, ttl)
 	}
-	renewed, err := l.RenewLease(ctx, key, holder, ttl)
+	done, err := op(l)
 	t.record(ctx, err)
-	return renewed, err
+	return done, err
 }
 
 // ReleaseLease releases holder's lease in the shared level, if any.

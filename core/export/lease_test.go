@@ -62,6 +62,26 @@ func fetchesOf(replicas []*replica) int {
 	return n
 }
 
+// getAll asks every replica for req at once, runs meanwhile while they
+// wait, and returns their results; it stops the test if one failed.
+func getAll(t *testing.T, replicas []*replica, req Request, meanwhile func()) []Result {
+	t.Helper()
+	results := make([]Result, len(replicas))
+	errs := make([]error, len(replicas))
+	var wg sync.WaitGroup
+	for i, rp := range replicas {
+		wg.Go(func() { results[i], errs[i] = rp.svc.Get(context.Background(), req) })
+	}
+	meanwhile()
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("replica %d: %v", i, err)
+		}
+	}
+	return results
+}
+
 // waitLog waits until n replicas have logged text.
 func waitLog(t *testing.T, replicas []*replica, text string, n int) {
 	t.Helper()
@@ -91,23 +111,10 @@ func TestReplicasBuildAListOnce(t *testing.T) {
 	replicas := []*replica{newReplica(t, addr), newReplica(t, addr), newReplica(t, addr)}
 	req := leaseRequest(misp, "txt", time.Hour)
 	misp.hold()
-	results := make([]Result, len(replicas))
-	var wg sync.WaitGroup
-	for i, rp := range replicas {
-		wg.Go(func() {
-			res, err := rp.svc.Get(context.Background(), req)
-			if err != nil {
-				t.Errorf("replica %d: %v", i, err)
-			}
-			results[i] = res
-		})
-	}
-	waitLog(t, replicas, "another process is rebuilding", 2)
-	misp.release()
-	wg.Wait()
-	if t.Failed() {
-		return
-	}
+	results := getAll(t, replicas, req, func() {
+		waitLog(t, replicas, "another process is rebuilding", 2)
+		misp.release()
+	})
 	if n := fetchesOf(replicas); n != 1 {
 		t.Fatalf("%d MISP pulls for one list on three replicas, want 1", n)
 	}
@@ -238,24 +245,14 @@ func TestReplicasTakeASlowPull(t *testing.T) {
 	req := leaseRequest(misp, "txt", time.Second)
 	misp.hold()
 	held := time.Now()
-	statuses := make([]Status, len(replicas))
-	var wg sync.WaitGroup
-	for i, rp := range replicas {
-		wg.Go(func() {
-			res, err := rp.svc.Get(context.Background(), req)
-			if err != nil {
-				t.Errorf("replica %d: %v", i, err)
-			}
-			statuses[i] = res.Status
-		})
-	}
-	waitLog(t, replicas, "another process is rebuilding", 1)
-	for time.Since(held) < 3*req.TTL { // the pull outlasts the lifetime
-		time.Sleep(50 * time.Millisecond)
-	}
-	misp.release()
-	wg.Wait()
+	results := getAll(t, replicas, req, func() {
+		waitLog(t, replicas, "another process is rebuilding", 1)
+		for time.Since(held) < 3*req.TTL { // the pull outlasts the lifetime
+			time.Sleep(50 * time.Millisecond)
+		}
+		misp.release()
+	})
 	if n := fetchesOf(replicas); n != 1 {
-		t.Fatalf("%d MISP pulls, want 1 (statuses %v)", n, statuses)
+		t.Fatalf("%d MISP pulls, want 1 (first status %v)", n, results[0].Status)
 	}
 }
