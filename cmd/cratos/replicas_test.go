@@ -160,6 +160,8 @@ func TestReplicasShareLists(t *testing.T) {
 	if n := mispStats(t, m).RestSearchRequests - before; n != 2*snapshots {
 		t.Fatalf("MISP got %d restSearch requests after one revalidation on %d replicas, want %d", n, len(replicas), 2*snapshots)
 	}
+	t.Logf("%d lists of %d snapshots asked of %d replicas at once, twice: %d restSearch requests (cache states of the first round %v)",
+		len(lists), snapshots, len(replicas), 2*snapshots, states)
 	for _, p := range replicas {
 		p.requireAlive(t)
 	}
@@ -197,6 +199,7 @@ func TestReplicaKilledHoldingTheLease(t *testing.T) {
 	}
 	// The lease, renewed every 5 s until the kill, had at least 10 s left;
 	// it lasts 15 s, not the 5 minutes the killed pull could have taken.
+	t.Logf("the other replica served the list %s after the holder was killed", waited.Round(time.Millisecond))
 	if waited < 5*time.Second || waited > time.Minute {
 		t.Errorf("served after %s, want after the dead holder's lease expired (5 s to a minute)", waited.Round(time.Millisecond))
 	}
