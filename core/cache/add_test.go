@@ -54,7 +54,7 @@ func TestNamespaceFirstUseRace(t *testing.T) {
 			if i > 0 {
 				mc = dial(t, addr)
 			}
-			ns := NewNamespace(&Tiered{L1: NewMemory(1 << 20), L2: mc}, time.Minute)
+			ns := NewNamespace(mc, time.Minute)
 			wg.Go(func() { keys[i] = ns.Key(context.Background(), group, "list") })
 		}
 		wg.Wait()

@@ -21,7 +21,7 @@
 // [Leaser] lets processes sharing memcached agree on who does a piece of
 // work (rebuilding one list): a lease is an item added only when absent,
 // expiring by itself, renewed and released by compare-and-swap only by its
-// holder. Without a shared level every lease is granted.
+// holder. [LeaserOf] finds the Leaser behind a shared store.
 //
 // The memcachedtest subpackage starts a real memcached for tests.
 package cache

@@ -116,47 +116,21 @@ func (m *Memcached) swapLease(key, holder string, exp int32) (bool, error) {
 	return false, err
 }
 
-// Lease claims key in the shared level. Without one (L2 nil, or a store
-// that grants no leases) every lease is granted: no other process shares
-// the cache, and the process's own single flights keep its work single.
-// An L2 failure is recorded for Healthy and returned.
-func (t *Tiered) Lease(ctx context.Context, key, holder string, ttl time.Duration) (bool, error) {
-	return t.leaseOp(ctx, holder, ttl, func(l Leaser) (bool, error) { return l.Lease(ctx, key, holder, ttl) })
-}
-
-// RenewLease renews holder's lease in the shared level (always granted
-// without one, as Lease).
-func (t *Tiered) RenewLease(ctx context.Context, key, holder string, ttl time.Duration) (bool, error) {
-	return t.leaseOp(ctx, holder, ttl, func(l Leaser) (bool, error) { return l.RenewLease(ctx, key, holder, ttl) })
-}
-
-// leaseOp runs op on L2 when it grants leases, recording the outcome, and
-// grants a valid lease itself otherwise.
-func (t *Tiered) leaseOp(ctx context.Context, holder string, ttl time.Duration, op func(Leaser) (bool, error)) (bool, error) {
-	l, ok := t.L2.(Leaser)
-	if !ok {
-		return grantLocally(ctx, holder, ttl)
+// LeaserOf returns the Leaser behind a shared store: the store itself, or
+// the store a wrapper returns from an Unwrap() Store method, followed
+// until one grants leases; nil when none does (no store, or one only this
+// process uses), in which case a caller has no other process to exclude
+// and simply does its work.
+func LeaserOf(store Store) Leaser {
+	for store != nil {
+		if l, ok := store.(Leaser); ok {
+			return l
+		}
+		w, ok := store.(interface{ Unwrap() Store })
+		if !ok {
+			return nil
+		}
+		store = w.Unwrap()
 	}
-	done, err := op(l)
-	t.record(ctx, err)
-	return done, err
-}
-
-// ReleaseLease releases holder's lease in the shared level, if any.
-func (t *Tiered) ReleaseLease(ctx context.Context, key, holder string) error {
-	l, ok := t.L2.(Leaser)
-	if !ok {
-		return nil
-	}
-	err := l.ReleaseLease(ctx, key, holder)
-	t.record(ctx, err)
-	return err
-}
-
-// grantLocally grants a valid lease when no other process can hold it.
-func grantLocally(ctx context.Context, holder string, ttl time.Duration) (bool, error) {
-	if err := checkLease(ctx, holder, ttl); err != nil {
-		return false, fmt.Errorf("cache: lease: %w", err)
-	}
-	return true, nil
+	return nil
 }

@@ -147,7 +147,6 @@ func TestMemcachedLeaseRace(t *testing.T) {
 
 func TestLeaseRefusesBadArguments(t *testing.T) {
 	m, _, _ := newTestMemcached(t)
-	local := &Tiered{L1: NewMemory(1 << 20)}
 	canceled, cancel := context.WithCancel(context.Background())
 	cancel()
 	tests := []struct {
@@ -165,57 +164,41 @@ func TestLeaseRefusesBadArguments(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			for name, l := range map[string]Leaser{"memcached": m, "in-process": local} {
-				if ok, err := l.Lease(tc.ctx, "k", tc.holder, tc.ttl); ok || !errors.Is(err, tc.want) {
-					t.Errorf("%s: Lease = %v, %v; want false, %v", name, ok, err, tc.want)
-				}
+			if ok, err := m.Lease(tc.ctx, "k", tc.holder, tc.ttl); ok || !errors.Is(err, tc.want) {
+				t.Errorf("Lease = %v, %v; want false, %v", ok, err, tc.want)
+			}
+			if ok, err := m.RenewLease(tc.ctx, "k", tc.holder, tc.ttl); ok || !errors.Is(err, tc.want) {
+				t.Errorf("RenewLease = %v, %v; want false, %v", ok, err, tc.want)
 			}
 		})
 	}
 }
 
-func TestTieredLease(t *testing.T) {
-	ctx := context.Background()
-	t.Run("in-process only: every lease is granted", func(t *testing.T) {
-		local := &Tiered{L1: NewMemory(1 << 20)}
-		for _, holder := range []string{"a", "b", "a"} {
-			if ok, err := local.Lease(ctx, "k", holder, time.Minute); !ok || err != nil {
-				t.Fatalf("Lease(%s) = %v, %v; want granted", holder, ok, err)
-			}
+// wrapped is a store wrapping another, as a back-off or metrics layer
+// around memcached would.
+type wrapped struct{ Store }
+
+func (w wrapped) Unwrap() Store { return w.Store }
+
+func TestLeaserOf(t *testing.T) {
+	m := dial(t, "127.0.0.1:"+strconv.Itoa(testtool.FreePort(t)))
+	mem := NewMemory(1 << 20)
+	tests := []struct {
+		name  string
+		store Store
+		want  Leaser
+	}{
+		{"memcached", m, m},
+		{"memcached wrapped twice", wrapped{wrapped{m}}, m},
+		{"in-process only", mem, nil},
+		{"in-process wrapped", wrapped{mem}, nil},
+		{"none", nil, nil},
+	}
+	for _, tc := range tests {
+		if got := LeaserOf(tc.store); got != tc.want {
+			t.Errorf("%s: LeaserOf = %v, want %v", tc.name, got, tc.want)
 		}
-		if ok, err := local.RenewLease(ctx, "k", "b", time.Minute); !ok || err != nil {
-			t.Fatalf("RenewLease = %v, %v; want granted", ok, err)
-		}
-		if err := local.ReleaseLease(ctx, "k", "a"); err != nil {
-			t.Fatal(err)
-		}
-	})
-	t.Run("memcached: leases are shared", func(t *testing.T) {
-		m, addr, stop := newTestMemcached(t)
-		one, two := &Tiered{L1: NewMemory(1 << 20), L2: m}, &Tiered{L1: NewMemory(1 << 20), L2: dial(t, addr)}
-		if ok, err := one.Lease(ctx, "k", "a", time.Minute); !ok || err != nil {
-			t.Fatalf("first Lease = %v, %v", ok, err)
-		}
-		if ok, err := two.Lease(ctx, "k", "b", time.Minute); ok || err != nil {
-			t.Fatalf("second process's Lease = %v, %v; want refused", ok, err)
-		}
-		if ok, err := one.RenewLease(ctx, "k", "a", time.Minute); !ok || err != nil {
-			t.Fatalf("RenewLease = %v, %v", ok, err)
-		}
-		if err := one.ReleaseLease(ctx, "k", "a"); err != nil {
-			t.Fatal(err)
-		}
-		if ok, err := two.Lease(ctx, "k", "b", time.Minute); !ok || err != nil {
-			t.Fatalf("Lease after release = %v, %v", ok, err)
-		}
-		stop()
-		if ok, err := one.Lease(ctx, "k2", "a", time.Minute); ok || err == nil {
-			t.Fatalf("Lease with memcached down = %v, %v; want an error", ok, err)
-		}
-		if one.Healthy() {
-			t.Error("a failed lease left the shared level healthy")
-		}
-	})
+	}
 }
 
 // A closed port: the lease reports the failure rather than granting.

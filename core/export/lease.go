@@ -62,8 +62,8 @@ func newHolder() string { return holderBase + "/" + strconv.FormatUint(holderSeq
 // the wait ends with ctx. Without a shared level that grants leases, or
 // when memcached cannot be asked, it just builds.
 func leased[T any](ctx context.Context, s *Service, site, key string, lookup func() (T, bool), build func() (T, error)) (T, error) {
-	l, ok := s.opts.Shared.(cache.Leaser)
-	if !ok {
+	l := cache.LeaserOf(s.opts.Shared)
+	if l == nil {
 		return build()
 	}
 	holder := newHolder()

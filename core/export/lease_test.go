@@ -38,9 +38,8 @@ func newReplica(t *testing.T, memcachedAddr string) *replica {
 	}
 	t.Cleanup(func() { _ = mc.Close() })
 	rp := &replica{mc: mc, obs: &countingObserver{}, log: &syncBuffer{}, ended: make(chan error, 16)}
-	tiered := &cache.Tiered{L1: cache.NewMemory(64 << 20), L2: mc}
 	secret := sha256.Sum256([]byte("lease test"))
-	rp.svc = New(Options{Renderers: renderers.Builtin(), Store: tiered, Shared: tiered.Shared(), Namespace: cache.NewNamespace(tiered, time.Second),
+	rp.svc = New(Options{Renderers: renderers.Builtin(), Store: cache.NewMemory(64 << 20), Shared: mc, Namespace: cache.NewNamespace(mc, time.Second),
 		KeySecret: secret[:], Observer: rp.obs, Logger: slog.New(slog.NewTextHandler(rp.log, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	rp.svc.refreshed = func(_ string, err error) { rp.ended <- err }
 	return rp
