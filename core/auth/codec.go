@@ -4,7 +4,6 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/hmac"
-	"crypto/pbkdf2"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -41,12 +40,13 @@ type Codec struct {
 
 // NewCodec derives the token key from the configured encryption key and salt
 // (PBKDF2-HMAC-SHA256, 600,000 iterations, both strings as UTF-8). This costs
-// a noticeable fraction of a second: build one Codec at start-up and share it.
+// a noticeable fraction of a second the first time a process sees the pair
+// (see deriveKey): build one Codec at start-up and share it.
 //
 // NewCodec panics only if the derivation is refused, which can happen only
 // when the runtime enforces FIPS 140-only mode and the salt is under 16 bytes.
 func NewCodec(encryptionKey, salt string) *Codec {
-	dk, err := pbkdf2.Key(sha256.New, encryptionKey, []byte(salt), kdfIterations, 32)
+	dk, err := deriveKey(encryptionKey, salt)
 	if err != nil {
 		panic(fmt.Sprintf("auth: derive token key: %v", err))
 	}
