@@ -55,6 +55,7 @@ func unitSettings(unit string) map[string][]string {
 // under 2.0) when systemd-analyze is installed. The systemd checks are
 // skipped without it, in CI too: build machines need not run systemd.
 func TestDeployUnit(t *testing.T) {
+	t.Parallel()
 	unit := deployFile(t, "cratos.service")
 	got := unitSettings(unit)
 	tests := []struct{ key, want string }{
@@ -127,6 +128,7 @@ func TestDeployUnit(t *testing.T) {
 // intact, and cratos sees the client's own address, not one the client
 // put in X-Forwarded-For.
 func TestDeployNginx(t *testing.T) {
+	t.Parallel()
 	conf := deployFile(t, "nginx-cratos.conf")
 	for _, want := range []string{
 		"listen 443 ssl;", "server 127.0.0.1:8080;", "proxy_pass http://cratos;",

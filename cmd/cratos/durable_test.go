@@ -10,6 +10,7 @@ import (
 // After kill -9 and a restart with MISP stopped, the last good list is
 // served from state_dir with the same bytes and ETag, STALE.
 func TestDurableListAfterKill(t *testing.T) {
+	t.Parallel()
 	m := startMISP(t, feedEvent("block", "block fixture", blockFixture...))
 	p := startCratos(t, procOptions{MISP: m.URL()})
 	const path = "/v1/feed/block/type/ipv4/age/1y/output/txt"

@@ -42,6 +42,7 @@ func getFrom(t testing.TB, p *cratosProc, src, path string, headers ...string) (
 // may have open files: the process stays up, one address cannot take
 // every place, and once the flood ends the service answers again.
 func TestFaultsConnectionFlood(t *testing.T) {
+	t.Parallel()
 	prlimit := testtool.Require(t, "prlimit", "util-linux")
 	m := startMISP(t, feedEvent("block", "block fixture", blockFixture...))
 	p := startCratos(t, procOptions{MISP: m.URL(), Prefix: []string{prlimit, "--nofile=512:512"},
@@ -95,6 +96,7 @@ func TestFaultsConnectionFlood(t *testing.T) {
 // answer gets a 502 naming the fault, the process stays small, and the
 // key never leaves for a redirect target.
 func TestFaultsHostileMISP(t *testing.T) {
+	t.Parallel()
 	m := startMISP(t, feedEvent("block", "block fixture", blockFixture...))
 	var leaked atomic.Int64
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -153,6 +155,7 @@ func TestFaultsHostileMISP(t *testing.T) {
 // TestFaultsAbandonedBuild: a client that gives up on a list whose MISP
 // never stops paging stops the build; MISP is not polled for minutes.
 func TestFaultsAbandonedBuild(t *testing.T) {
+	t.Parallel()
 	m := startMISP(t, feedEvent("block", "block fixture", blockFixture...))
 	site := strings.Replace(procSite(10), "page_size: 25000", "page_size: 100", 1)
 	p := startCratos(t, procOptions{MISP: m.URL(), Site: site, Config: "misp_max_pages: 100000\nmisp_max_attributes: 100000000\n"})
@@ -202,6 +205,7 @@ func mintFor(t testing.TB, p *cratosProc, mispURL, key string) string {
 // refuses cannot clear another key's lists; varying the age does not
 // turn into one MISP query per request.
 func TestFaultsSharedAddressAndCacheAbuse(t *testing.T) {
+	t.Parallel()
 	m := startMISP(t, feedEvent("block", "block fixture", blockFixture...))
 	p := startCratos(t, procOptions{MISP: m.URL(), Config: "cold_builds_per_minute: 10\n"})
 	list := "/v1/feed/block/type/ipv4/age/1d/output/txt"
@@ -249,6 +253,7 @@ func TestFaultsSharedAddressAndCacheAbuse(t *testing.T) {
 // TestFaultsFIFOInSites: a FIFO in the sites folder (named or behind a
 // symlink) blocks neither a reload nor the shutdown after it.
 func TestFaultsFIFOInSites(t *testing.T) {
+	t.Parallel()
 	m := startMISP(t, feedEvent("block", "block fixture", blockFixture...))
 	p := startCratos(t, procOptions{MISP: m.URL()})
 	dir := filepath.Dir(p.site)
@@ -280,6 +285,7 @@ func TestFaultsFIFOInSites(t *testing.T) {
 // NUL in headers are refused; a token after ';' or in the path never
 // reaches the log.
 func TestFaultsProbeNotes(t *testing.T) {
+	t.Parallel()
 	m := startMISP(t, feedEvent("block", "block fixture", blockFixture...))
 	p := startCratos(t, procOptions{MISP: m.URL(), Config: "trusted_proxies: [127.0.0.1/32]\n"})
 	list := "/v1/feed/block/type/ipv4/age/1d/output/txt"

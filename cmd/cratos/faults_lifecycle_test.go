@@ -20,6 +20,7 @@ import (
 // previous version of the site in force: the process keeps serving with
 // it and logs which file is wrong and why. A fixed file is then reloaded.
 func TestFaultsReload(t *testing.T) {
+	t.Parallel()
 	m := startMISP(t, feedEvent("block", "block fixture", blockFixture...))
 	p := startCratos(t, procOptions{MISP: m.URL()})
 	mapping := func(t *testing.T) string {
@@ -101,6 +102,7 @@ func TestFaultsReload(t *testing.T) {
 // ever rename the link): every write fails with ENOSPC, and requests still
 // succeed while the process stays up.
 func TestFaultsAccessLogFull(t *testing.T) {
+	t.Parallel()
 	if _, err := os.Stat("/dev/full"); err != nil {
 		t.Skipf("no /dev/full: %v", err)
 	}
@@ -130,6 +132,7 @@ func TestFaultsAccessLogFull(t *testing.T) {
 // the request in flight completes with 200 and its list, and the process
 // then exits with status 0.
 func TestFaultsGracefulShutdown(t *testing.T) {
+	t.Parallel()
 	m := startMISP(t, feedEvent("block", "block fixture", blockFixture...))
 	p := startCratos(t, procOptions{MISP: m.URL(), Site: procSite(20)})
 	m.sim.SetFault(mispsim.Fault{Kind: mispsim.FaultSlow, Delay: 3 * time.Second, RestSearchOnly: true})

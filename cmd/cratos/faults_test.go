@@ -46,6 +46,7 @@ func checkDetail(t *testing.T, body []byte, want string) {
 // 401/403, never an empty 200), the process stays up, and once MISP
 // recovers the cold list is built.
 func TestFaultsMISP(t *testing.T) {
+	t.Parallel()
 	const timeout = 2 // mispTimeoutSeconds
 	m := startMISP(t, feedEvent("block", "block fixture", blockFixture...))
 	// Without stale-while-revalidate, so an expired list rebuilds at once

@@ -56,6 +56,7 @@ func largeMISP(n int) ([]mispsim.Event, int) {
 // largest value (its page, the snapshot, the rendered list), not the size
 // of the whole feed.
 func TestFaultsVolume(t *testing.T) {
+	t.Parallel()
 	const huge = 50 << 20
 	hugeDomain := strings.Repeat("a", huge) + ".example.net"
 	hugeURL := "http://big.example.net/" + strings.Repeat("p", huge)
@@ -128,6 +129,7 @@ func TestFaultsVolume(t *testing.T) {
 // and /v1/status reports memcached's state: FAIL while it is unreachable,
 // OK again once it is back (and cratos writes to it again).
 func TestFaultsMemcached(t *testing.T) {
+	t.Parallel()
 	testtool.Require(t, "memcached", "memcached")
 	events, _ := largeMISP(20_000)
 	m := startMISP(t, append(events, feedEvent("block", "block fixture", blockFixture...))...)
