@@ -2,6 +2,7 @@ package suricata
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -82,13 +83,21 @@ func TestSnortHeaders(t *testing.T) {
 	if err := realtools.SuricataTest(t, strings.Join(kept, "\n")+"\n", nil); err != nil {
 		t.Errorf("kept rules do not load: %v", err)
 	}
+	// The refused rules are loaded a few at a time: Suricata names each
+	// signature it cannot parse (in two or three lines), and the error
+	// quotes its first 20 lines.
+	var refused []string
 	for i, tc := range headerCases {
-		if tc.reason == "" || tc.refusedLoads {
-			continue
+		if tc.reason != "" && !tc.refusedLoads {
+			refused = append(refused, fmt.Sprintf(`alert %s (msg:"h%d"; sid:%d;)`, tc.header, i, 100+i))
 		}
-		rule := fmt.Sprintf("alert %s (msg:\"h%d\"; sid:%d;)\n", tc.header, i, 100+i)
-		if realtools.SuricataTest(t, rule, nil) == nil {
-			t.Errorf("%s: refused, but Suricata loads it", tc.header)
+	}
+	for batch := range slices.Chunk(refused, 6) {
+		err := realtools.SuricataTest(t, strings.Join(batch, "\n")+"\n", nil)
+		for _, rule := range batch {
+			if err == nil || !strings.Contains(err.Error(), `error parsing signature "`+rule+`"`) {
+				t.Errorf("%s: refused, but Suricata loads it (%v)", rule, err)
+			}
 		}
 	}
 }
