@@ -29,7 +29,8 @@ func TestPairIDSeparatesKeyAndSalt(t *testing.T) {
 			t.Errorf("(%q, %q) and (%q, %q) share a name", tc.key1, tc.salt1, tc.key2, tc.salt2)
 		}
 	}
-	if pairID("ab", "c") != pairID("ab", "c") {
+	key, salt := "ab", "c"
+	if first, again := pairID(key, salt), pairID(key, salt); first != again {
 		t.Error("one pair has two names")
 	}
 }
