@@ -51,6 +51,9 @@ type harness struct {
 	// memcached, when set, is the address of a memcached used as the
 	// shared cache level.
 	memcached string
+	// memcachedTimeout bounds each memcached call of the next server
+	// started (default 300 ms).
+	memcachedTimeout time.Duration
 	// admin lists the harness token in admin_tokens.
 	admin bool
 	// consumer, when set, names the harness token in the site file.
@@ -118,7 +121,11 @@ func (h *harness) start() {
 	tiered := &cache.Tiered{L1: mem}
 	var shared cache.Store
 	if h.memcached != "" {
-		mc, err := cache.NewMemcached(cache.Options{Servers: []string{h.memcached}, Timeout: 300 * time.Millisecond})
+		timeout := h.memcachedTimeout
+		if timeout == 0 {
+			timeout = 300 * time.Millisecond
+		}
+		mc, err := cache.NewMemcached(cache.Options{Servers: []string{h.memcached}, Timeout: timeout})
 		if err != nil {
 			t.Fatal(err)
 		}
