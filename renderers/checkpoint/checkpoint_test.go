@@ -1,13 +1,11 @@
 package checkpoint
 
 import (
-	"context"
-	"maps"
 	"testing"
-	"time"
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/devicecheck"
+	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
@@ -15,7 +13,7 @@ import (
 )
 
 func request(dataType string, opts map[string]string) renderers.Request {
-	return renderers.Request{Site: "cti.example.org", Feed: "block", DataType: dataType, Generated: time.Date(2026, 1, 2, 10, 5, 0, 0, time.UTC), Options: opts}
+	return rendertest.Request(dataType, opts)
 }
 
 func ind(t indicator.Type, v string, ts int64) indicator.Indicator {
@@ -26,13 +24,7 @@ func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestRecords(t *testing.T) {
 	const h = Header + "\n"
-	tests := []struct {
-		name  string
-		opts  map[string]string
-		in    []indicator.Indicator
-		want  string
-		drops map[string]int
-	}{
+	rendertest.Rows(t, Renderer{}, func(opts map[string]string) renderers.Request { return request("", opts) }, []rendertest.Row{
 		{"ip", nil, []indicator.Indicator{ind(indicator.IPv4, "198.51.100.7", 1)},
 			h + uniqName("IP", "198.51.100.7") + ",198.51.100.7,IP,high,high,AB,MISP event 42; ip-dst; Network activity\n", nil},
 		{"net as range", nil, []indicator.Indicator{{Type: indicator.IPv4Net, Value: "198.51.100.0/25"}},
@@ -52,59 +44,21 @@ func TestRecords(t *testing.T) {
 			h + uniqName("Mail-subject", "=HYPERLINK(1)") + ",'=HYPERLINK(1),Mail-subject,high,high,AB,'-x\n", nil},
 		{"cap keeps newest", map[string]string{"max_entries": "1"}, []indicator.Indicator{ind(indicator.IPv4, "198.51.100.1", 1), ind(indicator.IPv4, "198.51.100.2", 2)},
 			h + uniqName("IP", "198.51.100.2") + ",198.51.100.2,IP,high,high,AB,MISP event 42; ip-dst; Network activity\n", map[string]int{DropCap: 1}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := conformance.Render(t, Renderer{}, request("", tt.opts), tt.in)
-			if string(got.Out) != tt.want {
-				t.Errorf("got\n%s\nwant\n%s", got.Out, tt.want)
-			}
-			if tt.drops == nil {
-				tt.drops = map[string]int{}
-			}
-			if !maps.Equal(got.Drops, tt.drops) {
-				t.Errorf("drops = %v, want %v", got.Drops, tt.drops)
-			}
-			if vs := devicecheck.CheckCheckPoint(got.Out, devicecheck.CheckPointLimits{}); len(vs) > 0 {
-				t.Error(devicecheck.Error(vs, 10))
-			}
-		})
-	}
+	}, func(out []byte) []devicecheck.Violation {
+		return devicecheck.CheckCheckPoint(out, devicecheck.CheckPointLimits{})
+	})
 }
 
 // TestDeviceRules renders the sample, generated and the full real data
 // and checks the feed against the Check Point rules; every indicator is
 // a record or a reported drop.
 func TestDeviceRules(t *testing.T) {
-	sets := map[string][]indicator.Indicator{
-		"sample":    conformance.Sample(),
-		"generated": conformance.Generated(100_000, 11),
-		"real data": conformance.RealIndicators(t),
-	}
-	for name, set := range sets {
-		for _, c := range []struct {
-			name string
-			opts map[string]string
-		}{{"defaults", nil}, {"capped", map[string]string{"max_entries": "1000", "excel_safe": "true"}}} {
-			opts := c.opts
-			t.Run(name+"/"+c.name, func(t *testing.T) {
-				ins := conformance.OfTypes(set, info.Types...)
-				got := conformance.Render(t, Renderer{}, request("", opts), ins)
-				lim := devicecheck.CheckPointLimits{}
-				if opts != nil {
-					lim.MaxEntries = 1000
-				}
-				if vs := devicecheck.CheckCheckPoint(got.Out, lim); len(vs) > 0 {
-					t.Fatal(devicecheck.Error(vs, 20))
-				}
-				records := len(devicecheck.Lines(got.Out)) - 1
-				if want := len(ins) - got.DropTotal(); records != want {
-					t.Errorf("%d records, want %d (inputs %d, drops %v)", records, want, len(ins), got.Drops)
-				}
-				t.Logf("%d inputs, %d records, drops %v", len(ins), records, got.Drops)
-			})
-		}
-	}
+	rendertest.Sweep(t, Renderer{}, func(opts map[string]string) renderers.Request { return request("", opts) }, rendertest.Sets(t, 100_000, 11), []rendertest.Variant{
+		{"defaults", nil},
+		{"capped", map[string]string{"max_entries": "1000", "excel_safe": "true"}},
+	}, rendertest.Counted("records", func(v rendertest.Variant, out []byte) ([]devicecheck.Violation, int) {
+		return devicecheck.CheckCheckPoint(out, devicecheck.CheckPointLimits{MaxEntries: rendertest.MaxEntries(v.Opts)}), len(devicecheck.Lines(out)) - 1
+	}))
 }
 
 func TestValidateOptions(t *testing.T) {
@@ -120,22 +74,11 @@ func TestValidateOptions(t *testing.T) {
 	})
 }
 
-func TestRegistered(t *testing.T) {
-	if _, ok := renderers.Lookup(Name); !ok {
-		t.Fatal("checkpoint is not registered")
-	}
-}
+func TestRegistered(t *testing.T) { rendertest.Registered(t, Renderer{}) }
 
-func TestConformance(t *testing.T) {
-	if err := conformance.Check(context.Background(), Renderer{}); err != nil {
-		t.Fatal(err)
-	}
-}
+func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
 
-func BenchmarkRender(b *testing.B) {
-	ins := conformance.OfTypes(conformance.Generated(1_000_000, 1), info.Types...)
-	conformance.BenchmarkRender(b, Renderer{}, request("", nil), ins)
-}
+func BenchmarkRender(b *testing.B) { rendertest.Benchmark(b, Renderer{}, request("", nil)) }
 
 // uniqName is the UNIQ-NAME the renderer gives a record.
 func uniqName(typ, value string) string { return string(ioc.AppendName(nil, "cratos-", typ, value)) }

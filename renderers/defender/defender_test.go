@@ -1,22 +1,18 @@
 package defender
 
 import (
-	"context"
-	"maps"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/devicecheck"
+	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 )
 
-func request(opts map[string]string) renderers.Request {
-	return renderers.Request{Site: "cti.example.org", Feed: "block", Generated: time.Date(2026, 1, 2, 10, 5, 0, 0, time.UTC), Options: opts}
-}
+func request(opts map[string]string) renderers.Request { return rendertest.Request("", opts) }
 
 func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
@@ -24,13 +20,7 @@ func TestRows(t *testing.T) {
 	h := strings.Join(Columns, ",") + "\r\n"
 	const tail = ",2026-02-01T10:05:00.0Z,Block,Medium,"
 	ip := indicator.Indicator{Type: indicator.IPv4, Value: "198.51.100.7", MISPType: "ip-dst", Category: "Network activity", EventID: 42, Timestamp: 5}
-	tests := []struct {
-		name  string
-		opts  map[string]string
-		in    []indicator.Indicator
-		want  string
-		drops map[string]int
-	}{
+	rendertest.Rows(t, Renderer{}, request, []rendertest.Row{
 		{"ip", nil, []indicator.Indicator{ip},
 			h + "IpAddress,198.51.100.7" + tail + "MISP event 42,MISP ip-dst; Network activity; Cratos cti.example.org feed block,,,,,True\r\n", nil},
 		{"nets and internal addresses", nil, []indicator.Indicator{
@@ -51,54 +41,19 @@ func TestRows(t *testing.T) {
 		{"cap keeps newest", map[string]string{"max_entries": "1", "expire_days": "0"}, []indicator.Indicator{
 			{Type: indicator.Hostname, Value: "a.example", Timestamp: 1}, {Type: indicator.Hostname, Value: "b.example", Timestamp: 2}},
 			h + "DomainName,b.example,,Block,Medium,Cratos block,Cratos cti.example.org feed block,,,,,True\r\n", map[string]int{DropCap: 1}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := conformance.Render(t, Renderer{}, request(tt.opts), tt.in)
-			if string(got.Out) != tt.want {
-				t.Errorf("got\n%q\nwant\n%q", got.Out, tt.want)
-			}
-			if tt.drops == nil {
-				tt.drops = map[string]int{}
-			}
-			if !maps.Equal(got.Drops, tt.drops) {
-				t.Errorf("drops = %v, want %v", got.Drops, tt.drops)
-			}
-			if vs := devicecheck.CheckDefender(got.Out); len(vs) > 0 {
-				t.Error(devicecheck.Error(vs, 10))
-			}
-		})
-	}
+	}, func(out []byte) []devicecheck.Violation { return devicecheck.CheckDefender(out) })
 }
 
 // TestDeviceRules renders the sample, generated and the full real data
 // and checks the file against Defender's columns and limits; every
 // indicator is a row or a reported drop, and the cap keeps 500 rows.
 func TestDeviceRules(t *testing.T) {
-	sets := map[string][]indicator.Indicator{
-		"sample":    conformance.Sample(),
-		"generated": conformance.Generated(100_000, 11),
-		"real data": conformance.RealIndicators(t),
-	}
-	for name, set := range sets {
-		for _, c := range []struct {
-			name string
-			opts map[string]string
-		}{{"defaults", nil}, {"hashes remediated", map[string]string{"action": "BlockAndRemediate", "max_entries": "100"}}} {
-			t.Run(name+"/"+c.name, func(t *testing.T) {
-				ins := conformance.OfTypes(set, info.Types...)
-				got := conformance.Render(t, Renderer{}, request(c.opts), ins)
-				if vs := devicecheck.CheckDefender(got.Out); len(vs) > 0 {
-					t.Fatal(devicecheck.Error(vs, 20))
-				}
-				rows := strings.Count(string(got.Out), "\r\n") - 1
-				if want := len(ins) - got.DropTotal(); rows != want {
-					t.Errorf("%d rows, want %d (inputs %d, drops %v)", rows, want, len(ins), got.Drops)
-				}
-				t.Logf("%d inputs, %d rows, drops %v", len(ins), rows, got.Drops)
-			})
-		}
-	}
+	rendertest.Sweep(t, Renderer{}, request, rendertest.Sets(t, 100_000, 11), []rendertest.Variant{
+		{"defaults", nil},
+		{"hashes remediated", map[string]string{"action": "BlockAndRemediate", "max_entries": "100"}},
+	}, rendertest.Counted("rows", func(v rendertest.Variant, out []byte) ([]devicecheck.Violation, int) {
+		return devicecheck.CheckDefender(out), strings.Count(string(out), "\r\n") - 1
+	}))
 }
 
 func TestValidateOptions(t *testing.T) {
@@ -122,22 +77,11 @@ func TestValidateOptions(t *testing.T) {
 	})
 }
 
-func TestRegistered(t *testing.T) {
-	if _, ok := renderers.Lookup(Name); !ok {
-		t.Fatal("defender is not registered")
-	}
-}
+func TestRegistered(t *testing.T) { rendertest.Registered(t, Renderer{}) }
 
-func TestConformance(t *testing.T) {
-	if err := conformance.Check(context.Background(), Renderer{}); err != nil {
-		t.Fatal(err)
-	}
-}
+func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
 
 // BenchmarkRender measures a whole input: the cap is lifted to the most
 // rows a file takes, so the cost is reading, mapping and de-duplicating
 // every indicator plus writing 500 rows.
-func BenchmarkRender(b *testing.B) {
-	ins := conformance.OfTypes(conformance.Generated(1_000_000, 1), info.Types...)
-	conformance.BenchmarkRender(b, Renderer{}, request(nil), ins)
-}
+func BenchmarkRender(b *testing.B) { rendertest.Benchmark(b, Renderer{}, request(nil)) }

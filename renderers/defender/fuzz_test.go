@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/devicecheck"
+	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/renderers/defender"
 )
 
@@ -20,21 +20,7 @@ var fuzzOptions = []map[string]string{
 // (devicecheck.CheckDefender) and that every input is a row or a
 // reported drop.
 func FuzzRender(f *testing.F) {
-	r := defender.Renderer{}
-	info := r.Info()
-	dts := conformance.DataTypesFor(info)
-	conformance.AddFuzzSeeds(f, dts, len(fuzzOptions))
-	f.Fuzz(func(t *testing.T, dtSel, optSel uint8, records string) {
-		dt := dts[int(dtSel)%len(dts)]
-		opts := fuzzOptions[int(optSel)%len(fuzzOptions)]
-		ins := conformance.FromRecords(dt, info, records)
-		got := conformance.Render(t, r, conformance.FuzzRequest(dt.Name, opts), ins)
-		if vs := devicecheck.CheckDefender(got.Out); len(vs) > 0 {
-			t.Fatalf("Defender rules broken: %v\n%s", devicecheck.Error(vs, 10), got.Out)
-		}
-		rows := strings.Count(string(got.Out), "\r\n") - 1
-		if rows+got.DropTotal() != len(ins) {
-			t.Fatalf("%d rows + %v dropped, want %d in all\n%s", rows, got.Drops, len(ins), got.Out)
-		}
+	rendertest.FuzzRules(f, defender.Renderer{}, fuzzOptions, func(opts map[string]string, out []byte) ([]devicecheck.Violation, int) {
+		return devicecheck.CheckDefender(out), strings.Count(string(out), "\r\n") - 1
 	})
 }

@@ -1,12 +1,12 @@
 package dnsmasq
 
 import (
-	"context"
 	"maps"
 	"testing"
 	"time"
 
 	"github.com/cratos-project/cratos/conformance"
+	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
@@ -82,17 +82,9 @@ func TestValidateOptions(t *testing.T) {
 	})
 }
 
-func TestRegistered(t *testing.T) {
-	if _, ok := renderers.Lookup(Name); !ok {
-		t.Fatal("dnsmasq is not registered")
-	}
-}
+func TestRegistered(t *testing.T) { rendertest.Registered(t, Renderer{}) }
 
-func TestConformance(t *testing.T) {
-	if err := conformance.Check(context.Background(), Renderer{}); err != nil {
-		t.Fatal(err)
-	}
-}
+func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
 
 func BenchmarkRender(b *testing.B) {
 	in := conformance.OfTypes(conformance.Generated(1_000_000, 1), info.Types...)

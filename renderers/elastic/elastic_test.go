@@ -1,7 +1,6 @@
 package elastic
 
 import (
-	"context"
 	"encoding/json"
 	"maps"
 	"strings"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/devicecheck"
+	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
@@ -152,19 +152,10 @@ func TestValidateOptions(t *testing.T) {
 	})
 }
 
-func TestRegistered(t *testing.T) {
-	if _, ok := renderers.Lookup(Name); !ok {
-		t.Fatal("elastic is not registered")
-	}
-}
+func TestRegistered(t *testing.T) { rendertest.Registered(t, Renderer{}) }
 
-func TestConformance(t *testing.T) {
-	if err := conformance.Check(context.Background(), Renderer{}); err != nil {
-		t.Fatal(err)
-	}
-}
+func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
 
 func BenchmarkRender(b *testing.B) {
-	ins := conformance.OfTypes(conformance.Generated(1_000_000, 1), info.Types...)
-	conformance.BenchmarkRender(b, Renderer{}, request(map[string]string{"tlp": "amber"}), ins)
+	rendertest.Benchmark(b, Renderer{}, request(map[string]string{"tlp": "amber"}))
 }

@@ -1,36 +1,24 @@
 package junos
 
 import (
-	"context"
-	"maps"
 	"testing"
-	"time"
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/devicecheck"
+	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 )
 
-func request(opts map[string]string) renderers.Request {
-	return renderers.Request{Site: "cti.example.org", Feed: "block", DataType: "ipv4ext", Generated: time.Date(2026, 1, 2, 10, 5, 0, 0, time.UTC), Options: opts}
-}
+func request(opts map[string]string) renderers.Request { return rendertest.Request("ipv4ext", opts) }
 
-func ind(t indicator.Type, v string, ts int64) indicator.Indicator {
-	return indicator.Indicator{Type: t, Value: v, Timestamp: ts}
-}
+var ind = rendertest.Ind
 
 func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestLines(t *testing.T) {
-	tests := []struct {
-		name  string
-		opts  map[string]string
-		in    []indicator.Indicator
-		want  string
-		drops map[string]int
-	}{
+	rendertest.Rows(t, Renderer{}, request, []rendertest.Row{
 		{"addresses and nets in order", nil, []indicator.Indicator{
 			ind(indicator.IPv6Net, "2001:db8::/32", 0), ind(indicator.IPv4Net, "198.51.100.0/24", 0), ind(indicator.IPv6, "2001:db8::1", 0), ind(indicator.IPv4, "192.0.2.7", 0)},
 			"192.0.2.7\n198.51.100.0/24\n2001:db8::/32\n2001:db8::1\n", nil},
@@ -42,58 +30,21 @@ func TestLines(t *testing.T) {
 			ind(indicator.IPv4, "192.0.2.7", 3), ind(indicator.IPv4, "192.0.2.8", 1), ind(indicator.IPv4Net, "198.51.100.0/24", 2)},
 			"192.0.2.7\n198.51.100.0/24\n", map[string]int{DropCap: 1}},
 		{"not an address", nil, []indicator.Indicator{ind(indicator.IPv4, "bad", 0)}, "", map[string]int{DropNotIP: 1}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := conformance.Render(t, Renderer{}, request(tt.opts), tt.in)
-			if string(got.Out) != tt.want {
-				t.Errorf("got\n%s\nwant\n%s", got.Out, tt.want)
-			}
-			if tt.drops == nil {
-				tt.drops = map[string]int{}
-			}
-			if !maps.Equal(got.Drops, tt.drops) {
-				t.Errorf("drops = %v, want %v", got.Drops, tt.drops)
-			}
-			if vs := devicecheck.CheckJunos(got.Out, devicecheck.JunosLimits{}); len(vs) > 0 {
-				t.Error(devicecheck.Error(vs, 10))
-			}
-		})
-	}
+	}, func(out []byte) []devicecheck.Violation {
+		return devicecheck.CheckJunos(out, devicecheck.JunosLimits{})
+	})
 }
 
 // TestDeviceRules renders the sample, generated and the full real data
 // and checks the file against the SRX feed format; every address or net
 // is a line or a reported drop.
 func TestDeviceRules(t *testing.T) {
-	sets := map[string][]indicator.Indicator{
-		"sample":    conformance.Sample(),
-		"generated": conformance.Generated(100_000, 11),
-		"real data": conformance.RealIndicators(t),
-	}
-	for name, set := range sets {
-		for _, c := range []struct {
-			name string
-			opts map[string]string
-			lim  devicecheck.JunosLimits
-		}{
-			{"defaults", nil, devicecheck.JunosLimits{}},
-			{"capped ipv4", map[string]string{"ipv6": "false", "max_entries": "1000"}, devicecheck.JunosLimits{MaxEntries: 1000}},
-		} {
-			t.Run(name+"/"+c.name, func(t *testing.T) {
-				ins := conformance.OfTypes(set, info.Types...)
-				got := conformance.Render(t, Renderer{}, request(c.opts), ins)
-				if vs := devicecheck.CheckJunos(got.Out, c.lim); len(vs) > 0 {
-					t.Fatal(devicecheck.Error(vs, 20))
-				}
-				lines := len(devicecheck.Lines(got.Out))
-				if want := len(ins) - got.DropTotal(); lines != want {
-					t.Errorf("%d lines, want %d (inputs %d, drops %v)", lines, want, len(ins), got.Drops)
-				}
-				t.Logf("%d inputs, %d lines, drops %v", len(ins), lines, got.Drops)
-			})
-		}
-	}
+	rendertest.Sweep(t, Renderer{}, request, rendertest.Sets(t, 100_000, 11), []rendertest.Variant{
+		{"defaults", nil},
+		{"capped ipv4", map[string]string{"ipv6": "false", "max_entries": "1000"}},
+	}, rendertest.Counted("lines", func(v rendertest.Variant, out []byte) ([]devicecheck.Violation, int) {
+		return devicecheck.CheckJunos(out, devicecheck.JunosLimits{MaxEntries: rendertest.MaxEntries(v.Opts)}), len(devicecheck.Lines(out))
+	}))
 }
 
 func TestValidateOptions(t *testing.T) {
@@ -107,19 +58,8 @@ func TestValidateOptions(t *testing.T) {
 	})
 }
 
-func TestRegistered(t *testing.T) {
-	if _, ok := renderers.Lookup(Name); !ok {
-		t.Fatal("junos is not registered")
-	}
-}
+func TestRegistered(t *testing.T) { rendertest.Registered(t, Renderer{}) }
 
-func TestConformance(t *testing.T) {
-	if err := conformance.Check(context.Background(), Renderer{}); err != nil {
-		t.Fatal(err)
-	}
-}
+func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
 
-func BenchmarkRender(b *testing.B) {
-	ins := conformance.OfTypes(conformance.Generated(1_000_000, 1), info.Types...)
-	conformance.BenchmarkRender(b, Renderer{}, request(nil), ins)
-}
+func BenchmarkRender(b *testing.B) { rendertest.Benchmark(b, Renderer{}, request(nil)) }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/realtools"
+	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
@@ -198,11 +199,7 @@ func TestValidateOptions(t *testing.T) {
 	})
 }
 
-func TestConformance(t *testing.T) {
-	if err := conformance.Check(context.Background(), Renderer{}); err != nil {
-		t.Fatal(err)
-	}
-}
+func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
 
 // TestRealTool runs squid -k parse on each list kind for the sample and
 // the real data, in input order and reversed (Squid up to 6 reacts to

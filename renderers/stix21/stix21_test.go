@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cratos-project/cratos/conformance"
+	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/conformance/stixschema"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/internal/goldentest"
@@ -462,11 +463,7 @@ func TestRegistered(t *testing.T) {
 	}
 }
 
-func TestConformance(t *testing.T) {
-	if err := conformance.Check(context.Background(), Renderer{}); err != nil {
-		t.Fatal(err)
-	}
-}
+func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
 
 func BenchmarkRender(b *testing.B) {
 	ins := supported(conformance.Generated(1_000_000, 1))

@@ -15,6 +15,7 @@ import (
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/realtools"
+	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
@@ -343,11 +344,7 @@ func TestValidateOptions(t *testing.T) {
 	})
 }
 
-func TestConformance(t *testing.T) {
-	if err := conformance.Check(context.Background(), Renderer{}); err != nil {
-		t.Fatal(err)
-	}
-}
+func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
 
 // companionFiles returns the Companions of ins, after checking that each file
 // is the suricata-dataset output of its type.

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/cratos-project/cratos/conformance"
+	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
@@ -61,11 +62,7 @@ func TestPyYAML(t *testing.T) {
 
 func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
-func TestConformance(t *testing.T) {
-	if err := conformance.Check(context.Background(), Renderer{}); err != nil {
-		t.Fatal(err)
-	}
-}
+func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
 
 func TestRegistered(t *testing.T) {
 	if r, ok := renderers.Lookup("yaml"); !ok || r != (Renderer{}) {

@@ -1,0 +1,72 @@
+// Package rendertest runs the tests that every renderer package writes
+// alike: a table of exact outputs and drops, the device-rule sweep over the
+// sample, generated and real data, and the fuzz target's frame. Each
+// renderer keeps its own cases and checks; this package holds the loops.
+package rendertest
+
+import (
+	"maps"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/conformance"
+	"github.com/cratos-project/cratos/conformance/devicecheck"
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+)
+
+// Generated is the Generated time of the requests that Request builds.
+var Generated = time.Date(2026, 1, 2, 10, 5, 0, 0, time.UTC)
+
+// Request is the request the renderer tests render with: site
+// cti.example.org, feed block, the given data type and options.
+func Request(dataType string, opts map[string]string) renderers.Request {
+	return renderers.Request{Site: "cti.example.org", Feed: "block", DataType: dataType, Generated: Generated, Options: opts}
+}
+
+// Ind is an indicator of type t with value v and timestamp ts.
+func Ind(t indicator.Type, v string, ts int64) indicator.Indicator {
+	return indicator.Indicator{Type: t, Value: v, Timestamp: ts}
+}
+
+// Expect fails t unless got is exactly want, byte for byte, and reports
+// exactly drops (nil: none).
+func Expect(t testing.TB, got conformance.Rendered, want string, drops map[string]int) {
+	t.Helper()
+	if string(got.Out) != want {
+		t.Errorf("output differs at %s\ngot\n%s\nwant\n%s", conformance.FirstDifference([]byte(want), got.Out), got.Out, want)
+	}
+	if !maps.Equal(got.Drops, drops) {
+		t.Errorf("drops = %v, want %v", got.Drops, drops)
+	}
+}
+
+// Row is one case of a table test: the options, the input, the exact
+// output and the drops (nil: none). It is an alias of an unnamed struct so
+// that tables keep their short positional rows.
+type Row = struct {
+	Name  string
+	Opts  map[string]string
+	In    []indicator.Indicator
+	Want  string
+	Drops map[string]int
+}
+
+// Rows renders each row with r and req(row.Opts), checks the output and
+// drops with Expect, and then checks the output against the device rules
+// when rules is not nil.
+func Rows(t *testing.T, r renderers.Renderer, req func(opts map[string]string) renderers.Request, rows []Row, rules func(out []byte) []devicecheck.Violation) {
+	t.Helper()
+	for _, row := range rows {
+		t.Run(row.Name, func(t *testing.T) {
+			got := conformance.Render(t, r, req(row.Opts), row.In)
+			Expect(t, got, row.Want, row.Drops)
+			if rules == nil {
+				return
+			}
+			if vs := rules(got.Out); len(vs) > 0 {
+				t.Error(devicecheck.Error(vs, 10))
+			}
+		})
+	}
+}

@@ -1,0 +1,75 @@
+package rendertest
+
+import (
+	"strconv"
+	"testing"
+
+	"github.com/cratos-project/cratos/conformance"
+	"github.com/cratos-project/cratos/conformance/devicecheck"
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+)
+
+// Sets are the indicator sets of a device-rule sweep: the sample, n
+// indicators generated from seed and the real data.
+func Sets(t testing.TB, n int, seed int64) map[string][]indicator.Indicator {
+	return map[string][]indicator.Indicator{
+		"sample":    conformance.Sample(),
+		"generated": conformance.Generated(n, seed),
+		"real data": conformance.RealIndicators(t),
+	}
+}
+
+// Variant is one option set of a sweep.
+type Variant = struct {
+	Name string
+	Opts map[string]string
+}
+
+// Sweep renders every set, kept to the types r takes, with every variant
+// (subtest "set/variant") and passes the result to check.
+func Sweep(t *testing.T, r renderers.Renderer, req func(opts map[string]string) renderers.Request, sets map[string][]indicator.Indicator, variants []Variant, check func(t *testing.T, v Variant, ins []indicator.Indicator, got conformance.Rendered)) {
+	t.Helper()
+	types := r.Info().Types
+	for name, set := range sets {
+		for _, v := range variants {
+			t.Run(name+"/"+v.Name, func(t *testing.T) {
+				ins := conformance.OfTypes(set, types...)
+				check(t, v, ins, conformance.Render(t, r, req(v.Opts), ins))
+			})
+		}
+	}
+}
+
+// Accounted fails t unless the n entries written (what names them:
+// "lines", "rows", ...) and the drops add up to the ins rendered, and logs
+// the counts.
+func Accounted(t testing.TB, what string, n int, ins []indicator.Indicator, got conformance.Rendered) {
+	t.Helper()
+	if want := len(ins) - got.DropTotal(); n != want {
+		t.Errorf("%d %s, want %d (inputs %d, drops %v)", n, what, want, len(ins), got.Drops)
+	}
+	t.Logf("%d inputs, %d %s, drops %v", len(ins), n, what, got.Drops)
+}
+
+// Counted is a Sweep check: rules checks the output of variant v against
+// the device rules and counts the entries it holds (what names them:
+// "lines", "rows", ...); a broken rule fails the test, and the entries and
+// the drops must add up to the inputs.
+func Counted(what string, rules func(v Variant, out []byte) ([]devicecheck.Violation, int)) func(t *testing.T, v Variant, ins []indicator.Indicator, got conformance.Rendered) {
+	return func(t *testing.T, v Variant, ins []indicator.Indicator, got conformance.Rendered) {
+		t.Helper()
+		vs, n := rules(v, got.Out)
+		if len(vs) > 0 {
+			t.Fatal(devicecheck.Error(vs, 20))
+		}
+		Accounted(t, what, n, ins, got)
+	}
+}
+
+// MaxEntries is the max_entries option of opts as a number, 0 when unset
+// or not a number.
+func MaxEntries(opts map[string]string) int {
+	n, _ := strconv.Atoi(opts["max_entries"])
+	return n
+}
