@@ -12,8 +12,8 @@ import (
 // Fuzz is the frame of a renderer's fuzz target: it seeds f with the
 // sample records of every data type r takes and every option set, and for
 // each fuzzed (dtSel, optSel, records) renders the records with that data
-// type and option set and passes the result to check.
-func Fuzz(f *testing.F, r renderers.Renderer, optionSets []map[string]string, check func(t *testing.T, opts map[string]string, ins []indicator.Indicator, got conformance.Rendered)) {
+// type and option set and passes the request and result to check.
+func Fuzz(f *testing.F, r renderers.Renderer, optionSets []map[string]string, check func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got conformance.Rendered)) {
 	info := r.Info()
 	dts := conformance.DataTypesFor(info)
 	conformance.AddFuzzSeeds(f, dts, len(optionSets))
@@ -21,21 +21,39 @@ func Fuzz(f *testing.F, r renderers.Renderer, optionSets []map[string]string, ch
 		dt := dts[int(dtSel)%len(dts)]
 		opts := optionSets[int(optSel)%len(optionSets)]
 		ins := conformance.FromRecords(dt, info, records)
-		check(t, opts, ins, conformance.Render(t, r, conformance.FuzzRequest(dt.Name, opts), ins))
+		req := conformance.FuzzRequest(dt.Name, opts)
+		check(t, req, ins, conformance.Render(t, r, req, ins))
 	})
 }
 
-// FuzzRules is Fuzz with the check most device formats want: rules checks
-// the output against the device rules and counts its entries, and the
-// entries and the drops must add up to the inputs.
-func FuzzRules(f *testing.F, r renderers.Renderer, optionSets []map[string]string, rules func(opts map[string]string, out []byte) ([]devicecheck.Violation, int)) {
-	Fuzz(f, r, optionSets, func(t *testing.T, opts map[string]string, ins []indicator.Indicator, got conformance.Rendered) {
-		vs, n := rules(opts, got.Out)
-		if len(vs) > 0 {
-			t.Fatalf("device rules broken: %v\n%s", devicecheck.Error(vs, 10), got.Out)
+// FuzzCounted is Fuzz with the check most formats want: count reads the
+// output rendered for req and returns how many entries it holds, or what
+// is wrong with it; the entries and the drops must add up to the inputs.
+func FuzzCounted(f *testing.F, r renderers.Renderer, optionSets []map[string]string, count func(req renderers.Request, out []byte) (int, error)) {
+	Fuzz(f, r, optionSets, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got conformance.Rendered) {
+		n, err := count(req, got.Out)
+		if err != nil {
+			t.Fatalf("%v\n%s", err, got.Out)
 		}
 		if n+got.DropTotal() != len(ins) {
 			t.Fatalf("%d entries + %v dropped, want %d in all\n%s", n, got.Drops, len(ins), got.Out)
 		}
 	})
+}
+
+// FuzzRules is FuzzCounted for a format with device rules: rules checks
+// the output against them and counts its entries.
+func FuzzRules(f *testing.F, r renderers.Renderer, optionSets []map[string]string, rules func(opts map[string]string, out []byte) ([]devicecheck.Violation, int)) {
+	FuzzCounted(f, r, optionSets, func(req renderers.Request, out []byte) (int, error) {
+		vs, n := rules(req.Options, out)
+		return n, devicecheck.Error(vs, 10)
+	})
+}
+
+// Count returns a FuzzCounted count for a format read by parse.
+func Count[E any](parse func(out string) ([]E, error)) func(req renderers.Request, out []byte) (int, error) {
+	return func(_ renderers.Request, out []byte) (int, error) {
+		es, err := parse(string(out))
+		return len(es), err
+	}
 }

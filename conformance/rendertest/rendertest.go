@@ -70,3 +70,12 @@ func Rows(t *testing.T, r renderers.Renderer, req func(opts map[string]string) r
 		})
 	}
 }
+
+// Prefixed returns rows with head put before every Want: the header a
+// format writes before its entries.
+func Prefixed(head string, rows []Row) []Row {
+	for i := range rows {
+		rows[i].Want = head + rows[i].Want
+	}
+	return rows
+}

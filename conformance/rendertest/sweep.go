@@ -2,6 +2,7 @@ package rendertest
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/cratos-project/cratos/conformance"
@@ -72,4 +73,51 @@ func Counted(what string, rules func(v Variant, out []byte) ([]devicecheck.Viola
 func MaxEntries(opts map[string]string) int {
 	n, _ := strconv.Atoi(opts["max_entries"])
 	return n
+}
+
+// Case is one input rendered with one option set.
+type Case = struct {
+	Name string
+	In   []indicator.Indicator
+	Opts map[string]string
+}
+
+// Each renders every case, kept to the types r takes, and passes the
+// result to check.
+func Each(t *testing.T, r renderers.Renderer, req func(opts map[string]string) renderers.Request, cases []Case, check func(t *testing.T, ins []indicator.Indicator, got conformance.Rendered)) {
+	t.Helper()
+	types := r.Info().Types
+	for _, c := range cases {
+		t.Run(c.Name, func(t *testing.T) {
+			ins := conformance.OfTypes(c.In, types...)
+			check(t, ins, conformance.Render(t, r, req(c.Opts), ins))
+		})
+	}
+}
+
+// Entries reads the output with parse and returns its entries; it fails
+// t when parse does, when there is none, or when they and the drops do
+// not add up to the ins rendered.
+func Entries[E any](t testing.TB, parse func(out string) ([]E, error), ins []indicator.Indicator, got conformance.Rendered) []E {
+	t.Helper()
+	es, err := parse(string(got.Out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(es) != len(ins)-got.DropTotal() || len(es) == 0 {
+		t.Fatalf("%d entries, want %d indicators minus %d dropped (%v)", len(es), len(ins), got.DropTotal(), got.Drops)
+	}
+	return es
+}
+
+// TrickyNames are names a resolver must take: the longest name and labels,
+// names with underscores and digits, an IDN and nested names.
+func TrickyNames() []indicator.Indicator {
+	l63 := strings.Repeat("a", 63)
+	return indicator.Normalize([]indicator.Indicator{
+		Ind(indicator.Domain, l63+"."+l63+"."+l63+"."+strings.Repeat("b", 61), 0), // 253 octets
+		Ind(indicator.Domain, "_dmarc.mail.example", 0), Ind(indicator.Hostname, "1-2.3.example", 0),
+		Ind(indicator.Domain, "bad.example", 0), Ind(indicator.Hostname, "www.bad.example", 0),
+		Ind(indicator.Domain, "xn--bcher-kva.example", 0), Ind(indicator.Domain, "x.internal", 0),
+	})
 }

@@ -6,6 +6,9 @@ import (
 	"testing"
 
 	"github.com/cratos-project/cratos/conformance"
+	"github.com/cratos-project/cratos/conformance/rendertest"
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
 	"github.com/cratos-project/cratos/renderers/b64"
 	"github.com/cratos-project/cratos/renderers/txt"
 )
@@ -20,15 +23,8 @@ var fuzzOptions = []map[string]string{
 // FuzzRender checks that every line is strict, padded base64 and that
 // the lines decode to the values, multi-line rules included, in order.
 func FuzzRender(f *testing.F) {
-	r := b64.Renderer{}
-	info := r.Info()
-	dts := conformance.DataTypesFor(info)
-	conformance.AddFuzzSeeds(f, dts, len(fuzzOptions))
-	f.Fuzz(func(t *testing.T, dtSel, optSel uint8, records string) {
-		dt := dts[int(dtSel)%len(dts)]
-		opts := fuzzOptions[int(optSel)%len(fuzzOptions)]
-		ins := conformance.FromRecords(dt, info, records)
-		got := conformance.Render(t, r, conformance.FuzzRequest(dt.Name, opts), ins)
+	rendertest.Fuzz(f, b64.Renderer{}, fuzzOptions, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got conformance.Rendered) {
+		opts := req.Options
 		if len(got.Drops) > 0 {
 			t.Errorf("drops %v, want none", got.Drops)
 		}

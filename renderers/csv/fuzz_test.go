@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/cratos-project/cratos/conformance"
+	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
 	ccsv "github.com/cratos-project/cratos/renderers/csv"
 )
 
@@ -27,15 +29,8 @@ var fuzzOptions = []map[string]string{
 // records encoding/csv writes no lone CR, so the expected fields are
 // adjusted the same way.
 func FuzzRender(f *testing.F) {
-	r := ccsv.Renderer{}
-	info := r.Info()
-	dts := conformance.DataTypesFor(info)
-	conformance.AddFuzzSeeds(f, dts, len(fuzzOptions))
-	f.Fuzz(func(t *testing.T, dtSel, optSel uint8, records string) {
-		dt := dts[int(dtSel)%len(dts)]
-		opts := fuzzOptions[int(optSel)%len(fuzzOptions)]
-		ins := conformance.FromRecords(dt, info, records)
-		got := conformance.Render(t, r, conformance.FuzzRequest(dt.Name, opts), ins)
+	rendertest.Fuzz(f, ccsv.Renderer{}, fuzzOptions, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got conformance.Rendered) {
+		opts := req.Options
 		if len(got.Drops) > 0 {
 			t.Errorf("drops %v, want none", got.Drops)
 		}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
-	"github.com/cratos-project/cratos/renderers/internal/feedlist"
 	"github.com/cratos-project/cratos/renderers/internal/nameset"
 )
 
@@ -18,8 +17,8 @@ const Name = "dnsmasq"
 // Option names.
 const (
 	OptMode = "mode"
-	OptA    = "sinkhole_a"
-	OptAAAA = "sinkhole_aaaa"
+	OptA    = nameset.OptA
+	OptAAAA = nameset.OptAAAA
 )
 
 // Modes, the values of the mode option.
@@ -46,11 +45,9 @@ var info = renderers.Info{
 	ContentType: "text/plain; charset=utf-8",
 	Extension:   ".conf",
 	Types:       []indicator.Type{indicator.Domain, indicator.Hostname},
-	Options: []renderers.Option{
+	Options: append([]renderers.Option{
 		{Name: OptMode, Default: NXDomain, Description: "nxdomain (address=/d/), sinkhole (address=/d/ with the sinkhole addresses) or local (local=/d/)", Kind: renderers.KindEnum, Values: []string{NXDomain, Sinkhole, Local}},
-		{Name: OptA, Default: "0.0.0.0", Description: "sinkhole: the IPv4 answer; empty: none"},
-		{Name: OptAAAA, Default: "::", Description: "sinkhole: the IPv6 answer; empty: none"},
-	},
+	}, nameset.SinkholeOptions("sinkhole: the IPv4 answer; empty: none", "sinkhole: the IPv6 answer; empty: none")...),
 }
 
 // Info describes the renderer.
@@ -65,8 +62,8 @@ func (Renderer) ValidateOptions(opts map[string]string) error {
 }
 
 type config struct {
-	mode    string
-	a, aaaa string // canonical text, "" for none
+	mode string
+	nameset.Sinkholes
 }
 
 func parseOptions(opts map[string]string) (config, error) {
@@ -75,16 +72,8 @@ func parseOptions(opts map[string]string) (config, error) {
 		return config{}, err
 	}
 	c := config{mode: o.Enum(OptMode)}
-	if c.a, err = o.Address(OptA, false); err != nil {
-		return config{}, err
-	}
-	if c.aaaa, err = o.Address(OptAAAA, true); err != nil {
-		return config{}, err
-	}
-	if c.mode == Sinkhole && c.a == "" && c.aaaa == "" {
-		return config{}, fmt.Errorf("renderer %s: mode sinkhole needs %s or %s", Name, OptA, OptAAAA)
-	}
-	return c, nil
+	c.Sinkholes, err = nameset.ParseSinkholes(o, Name, "mode "+Sinkhole, c.mode == Sinkhole)
+	return c, err
 }
 
 // Render writes the configuration file.
@@ -93,39 +82,21 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 	if err != nil {
 		return fmt.Errorf("dnsmasq: render: %w", err)
 	}
-	o := renderers.NewOut(ctx, w)
-	d := feedlist.Drops{}
-	set := nameset.Collect(o, in, d, Name, DropNotName)
-	if err := o.Err(); err != nil {
-		return fmt.Errorf("dnsmasq: render: %w", err)
-	}
-	o.WriteString("# Cratos block list for dnsmasq: conf-file= or /etc/dnsmasq.d.\n")
-	var b []byte
-	for _, n := range set.Names(d, Name) {
-		if o.Next() != nil {
-			break
-		}
-		b = b[:0]
+	return nameset.Write(ctx, w, req, in, Name, DropNotName, "# Cratos block list for dnsmasq: conf-file= or /etc/dnsmasq.d.\n", func(b []byte, n string) []byte {
 		switch c.mode {
 		case NXDomain:
-			b = appendLine(b, "address=/", n, "")
+			return appendLine(b, "address=/", n, "")
 		case Local:
-			b = appendLine(b, "local=/", n, "")
-		default:
-			if c.a != "" {
-				b = appendLine(b, "address=/", n, c.a)
-			}
-			if c.aaaa != "" {
-				b = appendLine(b, "address=/", n, c.aaaa)
-			}
+			return appendLine(b, "local=/", n, "")
 		}
-		_, _ = o.Write(b)
-	}
-	d.Report(req)
-	if err := o.Close(); err != nil {
-		return fmt.Errorf("dnsmasq: render: %w", err)
-	}
-	return nil
+		if c.A != "" {
+			b = appendLine(b, "address=/", n, c.A)
+		}
+		if c.AAAA != "" {
+			b = appendLine(b, "address=/", n, c.AAAA)
+		}
+		return b
+	})
 }
 
 func appendLine(b []byte, key, name, addr string) []byte {

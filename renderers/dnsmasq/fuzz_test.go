@@ -3,7 +3,7 @@ package dnsmasq
 import (
 	"testing"
 
-	"github.com/cratos-project/cratos/conformance"
+	"github.com/cratos-project/cratos/conformance/rendertest"
 )
 
 // fuzzOptions are the option sets the fuzz target renders with.
@@ -18,20 +18,5 @@ var fuzzOptions = []map[string]string{
 // address= and local= lines of one plain name each, none overlapping)
 // and that every input is a name or a reported drop.
 func FuzzRender(f *testing.F) {
-	r := Renderer{}
-	dts := conformance.DataTypesFor(info)
-	conformance.AddFuzzSeeds(f, dts, len(fuzzOptions))
-	f.Fuzz(func(t *testing.T, dtSel, optSel uint8, records string) {
-		dt := dts[int(dtSel)%len(dts)]
-		opts := fuzzOptions[int(optSel)%len(fuzzOptions)]
-		ins := conformance.FromRecords(dt, info, records)
-		got := conformance.Render(t, r, conformance.FuzzRequest(dt.Name, opts), ins)
-		es, err := checkConf(string(got.Out))
-		if err != nil {
-			t.Fatalf("%v\n%s", err, got.Out)
-		}
-		if n := len(es) + got.DropTotal(); n != len(ins) {
-			t.Fatalf("%d names + %v dropped, want %d indicators", len(es), got.Drops, len(ins))
-		}
-	})
+	rendertest.FuzzCounted(f, Renderer{}, fuzzOptions, rendertest.Count(checkConf))
 }

@@ -9,20 +9,10 @@ import (
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/realtools"
+	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
 )
-
-// tricky holds the longest names and labels dnsmasq must take, names
-// with underscores and digits, and nested names.
-func tricky() []indicator.Indicator {
-	l63 := strings.Repeat("a", 63)
-	return indicator.Normalize([]indicator.Indicator{
-		ind(indicator.Domain, l63+"."+l63+"."+l63+"."+strings.Repeat("b", 61)), // 253 octets
-		ind(indicator.Domain, "_dmarc.mail.example"), ind(indicator.Hostname, "1-2.3.example"),
-		ind(indicator.Domain, "bad.example"), ind(indicator.Hostname, "www.bad.example"),
-		ind(indicator.Domain, "xn--bcher-kva.example"), ind(indicator.Domain, "x.internal"),
-	})
-}
 
 // TestRealTool checks each list with dnsmasq --test, runs a real dnsmasq
 // on a loopback port with it, and asks it for every listed name (and a
@@ -31,40 +21,25 @@ func tricky() []indicator.Indicator {
 // reported drops. A name it does not hold gets REFUSED.
 func TestRealTool(t *testing.T) {
 	real, _ := conformance.RealData(t)
-	cases := []struct {
-		name string
-		in   []indicator.Indicator
-		opts map[string]string
-	}{
+	rendertest.Each(t, Renderer{}, func(opts map[string]string) renderers.Request { return request("", opts) }, []rendertest.Case{
 		{"sample", conformance.Sample(), nil},
-		{"tricky, local", tricky(), map[string]string{"mode": "local"}},
-		{"tricky, sinkhole", tricky(), map[string]string{"mode": "sinkhole", "sinkhole_a": "192.0.2.10", "sinkhole_aaaa": "2001:db8::10"}},
+		{"tricky, local", rendertest.TrickyNames(), map[string]string{"mode": "local"}},
+		{"tricky, sinkhole", rendertest.TrickyNames(), map[string]string{"mode": "sinkhole", "sinkhole_a": "192.0.2.10", "sinkhole_aaaa": "2001:db8::10"}},
 		{"real data", real, nil},
 		{"real data, sinkhole", real, map[string]string{"mode": "sinkhole"}},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			in := conformance.OfTypes(tc.in, info.Types...)
-			got := conformance.Render(t, Renderer{}, request("", tc.opts), in)
-			es, err := checkConf(string(got.Out))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(es) != len(in)-got.DropTotal() || len(es) == 0 {
-				t.Fatalf("%d names, want %d indicators minus %d dropped (%v)", len(es), len(in), got.DropTotal(), got.Drops)
-			}
-			addr, err := realtools.StartDnsmasq(t, string(got.Out))
-			if err != nil {
-				t.Fatal(err)
-			}
-			r, err := realtools.Query(t, addr, "not-listed.cratos-test.internal", dns.TypeA)
-			if err != nil || r.Rcode != dns.RcodeRefused {
-				t.Fatalf("a name outside the list: %v %v, want REFUSED", r, err)
-			}
-			askAll(t, addr, es)
-			t.Logf("%d indicators, %d names answered, drops %v", len(in), len(es), got.Drops)
-		})
-	}
+	}, func(t *testing.T, in []indicator.Indicator, got conformance.Rendered) {
+		es := rendertest.Entries(t, checkConf, in, got)
+		addr, err := realtools.StartDnsmasq(t, string(got.Out))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := realtools.Query(t, addr, "not-listed.cratos-test.internal", dns.TypeA)
+		if err != nil || r.Rcode != dns.RcodeRefused {
+			t.Fatalf("a name outside the list: %v %v, want REFUSED", r, err)
+		}
+		askAll(t, addr, es)
+		t.Logf("%d indicators, %d names answered, drops %v", len(in), len(es), got.Drops)
+	})
 }
 
 // askAll asks for every name, and a subdomain of every hundredth, with a

@@ -8,7 +8,9 @@ import (
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/devicecheck"
+	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
 	"github.com/cratos-project/cratos/renderers/edl"
 )
 
@@ -27,16 +29,9 @@ var fuzzOptions = []map[string]string{
 // input entry is either a line or a reported drop (collapsed IP lists
 // instead cover every input prefix with non-overlapping lines).
 func FuzzRender(f *testing.F) {
-	r := edl.Renderer{}
-	info := r.Info()
-	dts := conformance.DataTypesFor(info)
-	conformance.AddFuzzSeeds(f, dts, len(fuzzOptions))
-	f.Fuzz(func(t *testing.T, dtSel, optSel uint8, records string) {
-		dt := dts[int(dtSel)%len(dts)]
-		opts := fuzzOptions[int(optSel)%len(fuzzOptions)]
-		ins := conformance.FromRecords(dt, info, records)
-		got := conformance.Render(t, r, conformance.FuzzRequest(dt.Name, opts), ins)
-
+	rendertest.Fuzz(f, edl.Renderer{}, fuzzOptions, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got conformance.Rendered) {
+		opts := req.Options
+		dt, _ := indicator.LookupDataType(req.DataType)
 		list := fuzzListType(dt, opts["list_type"])
 		if vs := devicecheck.CheckPANOS(list, got.Out); len(vs) > 0 {
 			t.Fatalf("PAN-OS rules broken: %v\n%s", devicecheck.Error(vs, 10), got.Out)

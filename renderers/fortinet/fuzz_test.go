@@ -6,7 +6,9 @@ import (
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/devicecheck"
+	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
 	"github.com/cratos-project/cratos/renderers/fortinet"
 )
 
@@ -23,16 +25,9 @@ var fuzzOptions = []map[string]string{
 // type and caps (devicecheck.CheckFortiOS) and that every input entry is
 // either a line or a reported drop.
 func FuzzRender(f *testing.F) {
-	r := fortinet.Renderer{}
-	info := r.Info()
-	dts := conformance.DataTypesFor(info)
-	conformance.AddFuzzSeeds(f, dts, len(fuzzOptions))
-	f.Fuzz(func(t *testing.T, dtSel, optSel uint8, records string) {
-		dt := dts[int(dtSel)%len(dts)]
-		opts := fuzzOptions[int(optSel)%len(fuzzOptions)]
-		ins := conformance.FromRecords(dt, info, records)
-		got := conformance.Render(t, r, conformance.FuzzRequest(dt.Name, opts), ins)
-
+	rendertest.Fuzz(f, fortinet.Renderer{}, fuzzOptions, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got conformance.Rendered) {
+		opts := req.Options
+		dt, _ := indicator.LookupDataType(req.DataType)
 		feed := fuzzFeed(dt, opts["feed"])
 		lim := devicecheck.FortiLimits{}
 		if opts["fortios"] == "pre-7.4.4" {

@@ -106,7 +106,4 @@ func TestRegistered(t *testing.T) { rendertest.Registered(t, Renderer{}) }
 
 func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
 
-func BenchmarkRender(b *testing.B) {
-	in := conformance.OfTypes(conformance.Generated(1_000_000, 1), info.Types...)
-	conformance.BenchmarkRender(b, Renderer{}, request("block", "", nil), in)
-}
+func BenchmarkRender(b *testing.B) { rendertest.Benchmark(b, Renderer{}, request("block", "", nil)) }

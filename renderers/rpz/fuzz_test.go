@@ -11,7 +11,9 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/cratos-project/cratos/conformance"
+	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
 	"github.com/cratos-project/cratos/renderers/rpz"
 )
 
@@ -34,16 +36,8 @@ var fuzzLongOrigin = strings.Repeat("o", 63) + "."
 // Domain), listed once, and naming an input indicator, and that every
 // input is either a trigger or a reported drop.
 func FuzzRender(f *testing.F) {
-	r := rpz.Renderer{}
-	info := r.Info()
-	dts := conformance.DataTypesFor(info)
-	conformance.AddFuzzSeeds(f, dts, len(fuzzOptions))
-	f.Fuzz(func(t *testing.T, dtSel, optSel uint8, records string) {
-		dt := dts[int(dtSel)%len(dts)]
-		opts := fuzzOptions[int(optSel)%len(fuzzOptions)]
-		ins := conformance.FromRecords(dt, info, records)
-		got := conformance.Render(t, r, conformance.FuzzRequest(dt.Name, opts), ins)
-
+	rendertest.Fuzz(f, rpz.Renderer{}, fuzzOptions, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got conformance.Rendered) {
+		opts := req.Options
 		origin := fuzzLongOrigin
 		if o := opts["origin"]; o != "" {
 			origin = o

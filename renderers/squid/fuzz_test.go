@@ -8,7 +8,9 @@ import (
 	"testing"
 
 	"github.com/cratos-project/cratos/conformance"
+	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
 	"github.com/cratos-project/cratos/renderers/squid"
 )
 
@@ -27,19 +29,11 @@ var fuzzOptions = []map[string]string{
 // regular expressions, and every input either written or reported
 // dropped.
 func FuzzRender(f *testing.F) {
-	r := squid.Renderer{}
-	info := r.Info()
-	dts := conformance.DataTypesFor(info)
-	conformance.AddFuzzSeeds(f, dts, len(fuzzOptions))
-	f.Fuzz(func(t *testing.T, dtSel, optSel uint8, records string) {
-		dt := dts[int(dtSel)%len(dts)]
-		opts := fuzzOptions[int(optSel)%len(fuzzOptions)]
-		ins := conformance.FromRecords(dt, info, records)
-		got := conformance.Render(t, r, conformance.FuzzRequest(dt.Name, opts), ins)
-
+	rendertest.Fuzz(f, squid.Renderer{}, fuzzOptions, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got conformance.Rendered) {
+		opts := req.Options
 		kind := opts["acl"]
 		if kind == "" {
-			kind = squid.ForDataType(dt.Name)
+			kind = squid.ForDataType(req.DataType)
 		}
 		text := string(got.Out)
 		if text != "" && !strings.HasSuffix(text, "\n") {
@@ -76,7 +70,7 @@ func FuzzRender(f *testing.F) {
 				}
 			}
 		default:
-			t.Fatalf("no ACL kind for data type %s", dt.Name)
+			t.Fatalf("no ACL kind for data type %s", req.DataType)
 		}
 		if n := len(lines) + got.DropTotal(); n != len(ins) {
 			t.Fatalf("%d lines + %v dropped, want %d indicators in all\n%s", len(lines), got.Drops, len(ins), got.Out)

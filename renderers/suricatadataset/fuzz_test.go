@@ -9,7 +9,9 @@ import (
 	"testing"
 
 	"github.com/cratos-project/cratos/conformance"
+	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
 	"github.com/cratos-project/cratos/renderers/suricatadataset"
 )
 
@@ -26,19 +28,11 @@ var fuzzOptions = []map[string]string{
 // hashes, an address for ip and ipv4), that the lines are the values that
 // fit the type, in order, and that the others are reported dropped.
 func FuzzRender(f *testing.F) {
-	r := suricatadataset.Renderer{}
-	info := r.Info()
-	dts := conformance.DataTypesFor(info)
-	conformance.AddFuzzSeeds(f, dts, len(fuzzOptions))
-	f.Fuzz(func(t *testing.T, dtSel, optSel uint8, records string) {
-		dt := dts[int(dtSel)%len(dts)]
-		opts := fuzzOptions[int(optSel)%len(fuzzOptions)]
-		ins := conformance.FromRecords(dt, info, records)
-		got := conformance.Render(t, r, conformance.FuzzRequest(dt.Name, opts), ins)
-
+	rendertest.Fuzz(f, suricatadataset.Renderer{}, fuzzOptions, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got conformance.Rendered) {
+		opts := req.Options
 		typ := opts["type"]
 		if typ == "" {
-			typ = suricatadataset.ForDataType(dt.Name)
+			typ = suricatadataset.ForDataType(req.DataType)
 		}
 		text := string(got.Out)
 		if text != "" && !strings.HasSuffix(text, "\n") {

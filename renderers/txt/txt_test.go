@@ -3,7 +3,6 @@ package txt
 import (
 	"context"
 	"io"
-	"maps"
 	"strings"
 	"sync"
 	"testing"
@@ -30,13 +29,9 @@ var (
 )
 
 func TestRenderBytes(t *testing.T) {
-	tests := []struct {
-		name  string
-		opts  map[string]string
-		in    []indicator.Indicator
-		want  string
-		drops map[string]int
-	}{
+	rendertest.Rows(t, Renderer{}, func(opts map[string]string) renderers.Request {
+		return renderers.Request{DataType: "ipv4", Options: opts}
+	}, []rendertest.Row{
 		{"original two entries", nil, two, "1.2.3.4\r\n5.6.7.8", nil},
 		{"original empty", nil, nil, "", nil},
 		{"one entry", nil, ipv4("1.2.3.4"), "1.2.3.4", nil},
@@ -53,18 +48,7 @@ func TestRenderBytes(t *testing.T) {
 			{Type: indicator.EmailSubject, Value: "Ünïcödé – \"q\" <b>&amp;"},
 			{Type: indicator.EmailSubject, Value: "tab\there\x07"},
 		}, "Ünïcödé – \"q\" <b>&amp;\r\ntab\there\x07", nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := conformance.Render(t, Renderer{}, renderers.Request{DataType: "ipv4", Options: tt.opts}, tt.in)
-			if string(got.Out) != tt.want {
-				t.Errorf("output = %q, want %q", got.Out, tt.want)
-			}
-			if !maps.Equal(got.Drops, tt.drops) {
-				t.Errorf("drops = %v, want %v", got.Drops, tt.drops)
-			}
-		})
-	}
+	}, nil)
 }
 
 func TestValidateOptions(t *testing.T) {

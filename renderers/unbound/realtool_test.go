@@ -8,20 +8,10 @@ import (
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/realtools"
+	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
 )
-
-// tricky holds the longest names and labels Unbound must take, names
-// with underscores and digits, and nested names.
-func tricky() []indicator.Indicator {
-	l63 := strings.Repeat("a", 63)
-	return indicator.Normalize([]indicator.Indicator{
-		ind(indicator.Domain, l63+"."+l63+"."+l63+"."+strings.Repeat("b", 61)), // 253 octets
-		ind(indicator.Domain, "_dmarc.mail.example"), ind(indicator.Hostname, "1-2.3.example"),
-		ind(indicator.Domain, "bad.example"), ind(indicator.Hostname, "www.bad.example"),
-		ind(indicator.Domain, "xn--bcher-kva.example"), ind(indicator.Domain, "x.internal"),
-	})
-}
 
 // TestRealTool checks each list with unbound-checkconf through an
 // include:, runs a real unbound on a loopback port with it, counts the
@@ -30,58 +20,43 @@ func tricky() []indicator.Indicator {
 // it for listed names, their subdomains and a name it answers itself.
 func TestRealTool(t *testing.T) {
 	real, _ := conformance.RealData(t)
-	cases := []struct {
-		name string
-		in   []indicator.Indicator
-		opts map[string]string
-	}{
+	rendertest.Each(t, Renderer{}, func(opts map[string]string) renderers.Request { return request("", opts) }, []rendertest.Case{
 		{"sample", conformance.Sample(), nil},
-		{"tricky, refuse", tricky(), map[string]string{"policy": "always_refuse"}},
-		{"tricky, redirect", tricky(), map[string]string{"policy": "redirect", "sinkhole_a": "192.0.2.10", "sinkhole_aaaa": "2001:db8::10"}},
+		{"tricky, refuse", rendertest.TrickyNames(), map[string]string{"policy": "always_refuse"}},
+		{"tricky, redirect", rendertest.TrickyNames(), map[string]string{"policy": "redirect", "sinkhole_a": "192.0.2.10", "sinkhole_aaaa": "2001:db8::10"}},
 		{"real data", real, nil},
 		{"real data, redirect", real, map[string]string{"policy": "redirect"}},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			in := conformance.OfTypes(tc.in, info.Types...)
-			got := conformance.Render(t, Renderer{}, request("", tc.opts), in)
-			zones, err := checkConf(string(got.Out))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(zones) != len(in)-got.DropTotal() || len(zones) == 0 {
-				t.Fatalf("%d zones, want %d indicators minus %d dropped (%v)", len(zones), len(in), got.DropTotal(), got.Drops)
-			}
-			u, err := realtools.StartUnbound(t, string(got.Out))
-			if err != nil {
-				t.Fatal(err)
-			}
-			policy := zones[0].policy
-			loaded, err := u.LocalZones(t)
-			if err != nil {
-				t.Fatal(err)
-			}
-			held := heldZones(zones, loaded)
-			if held != len(zones) {
-				t.Errorf("unbound holds %d of the %d %s zones of the list", held, len(zones), policy)
-			}
-			// Ask for a few names across the list, and a subdomain of each.
-			for _, k := range []int{0, len(zones) / 3, len(zones) / 2, len(zones) - 1} {
-				z := zones[k]
-				for _, name := range []string{z.name, "deep.sub." + z.name} {
-					if len(name) > 253 {
-						continue
-					}
-					checkAnswer(t, u.Addr, name, z)
+	}, func(t *testing.T, in []indicator.Indicator, got conformance.Rendered) {
+		zones := rendertest.Entries(t, checkConf, in, got)
+		u, err := realtools.StartUnbound(t, string(got.Out))
+		if err != nil {
+			t.Fatal(err)
+		}
+		policy := zones[0].policy
+		loaded, err := u.LocalZones(t)
+		if err != nil {
+			t.Fatal(err)
+		}
+		held := heldZones(zones, loaded)
+		if held != len(zones) {
+			t.Errorf("unbound holds %d of the %d %s zones of the list", held, len(zones), policy)
+		}
+		// Ask for a few names across the list, and a subdomain of each.
+		for _, k := range []int{0, len(zones) / 3, len(zones) / 2, len(zones) - 1} {
+			z := zones[k]
+			for _, name := range []string{z.name, "deep.sub." + z.name} {
+				if len(name) > 253 {
+					continue
 				}
+				checkAnswer(t, u.Addr, name, z)
 			}
-			r, err := realtools.Query(t, u.Addr, realtools.ProbeName, dns.TypeA)
-			if err != nil || r.Rcode != dns.RcodeSuccess || len(r.Answer) != 1 {
-				t.Errorf("probe name: %v %v", r, err)
-			}
-			t.Logf("%d indicators, %d zones loaded, drops %v", len(in), held, got.Drops)
-		})
-	}
+		}
+		r, err := realtools.Query(t, u.Addr, realtools.ProbeName, dns.TypeA)
+		if err != nil || r.Rcode != dns.RcodeSuccess || len(r.Answer) != 1 {
+			t.Errorf("probe name: %v %v", r, err)
+		}
+		t.Logf("%d indicators, %d zones loaded, drops %v", len(in), held, got.Drops)
+	})
 }
 
 // heldZones counts the zones of the list that unbound lists with their

@@ -8,7 +8,6 @@ import (
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
-	"github.com/cratos-project/cratos/renderers/internal/feedlist"
 	"github.com/cratos-project/cratos/renderers/internal/nameset"
 )
 
@@ -18,8 +17,8 @@ const Name = "unbound"
 // Option names.
 const (
 	OptPolicy = "policy"
-	OptA      = "sinkhole_a"
-	OptAAAA   = "sinkhole_aaaa"
+	OptA      = nameset.OptA
+	OptAAAA   = nameset.OptAAAA
 )
 
 // Policies, the values of the policy option: Unbound local-zone types.
@@ -45,11 +44,9 @@ var info = renderers.Info{
 	ContentType: "text/plain; charset=utf-8",
 	Extension:   ".conf",
 	Types:       []indicator.Type{indicator.Domain, indicator.Hostname},
-	Options: []renderers.Option{
+	Options: append([]renderers.Option{
 		{Name: OptPolicy, Default: NXDomain, Description: "always_nxdomain, always_refuse, or redirect (answer A/AAAA with the sinkhole addresses)", Kind: renderers.KindEnum, Values: []string{NXDomain, Refuse, Redirect}},
-		{Name: OptA, Default: "0.0.0.0", Description: "redirect: the IPv4 address of the A answer; empty: no A record (NODATA)"},
-		{Name: OptAAAA, Default: "::", Description: "redirect: the IPv6 address of the AAAA answer; empty: no AAAA record (NODATA)"},
-	},
+	}, nameset.SinkholeOptions("redirect: the IPv4 address of the A answer; empty: no A record (NODATA)", "redirect: the IPv6 address of the AAAA answer; empty: no AAAA record (NODATA)")...),
 }
 
 // Info describes the renderer.
@@ -64,8 +61,8 @@ func (Renderer) ValidateOptions(opts map[string]string) error {
 }
 
 type config struct {
-	policy  string
-	a, aaaa string // canonical text, "" for none
+	policy string
+	nameset.Sinkholes
 }
 
 func parseOptions(opts map[string]string) (config, error) {
@@ -74,16 +71,8 @@ func parseOptions(opts map[string]string) (config, error) {
 		return config{}, err
 	}
 	c := config{policy: o.Enum(OptPolicy)}
-	if c.a, err = o.Address(OptA, false); err != nil {
-		return config{}, err
-	}
-	if c.aaaa, err = o.Address(OptAAAA, true); err != nil {
-		return config{}, err
-	}
-	if c.policy == Redirect && c.a == "" && c.aaaa == "" {
-		return config{}, fmt.Errorf("renderer %s: policy redirect needs %s or %s", Name, OptA, OptAAAA)
-	}
-	return c, nil
+	c.Sinkholes, err = nameset.ParseSinkholes(o, Name, "policy "+Redirect, c.policy == Redirect)
+	return c, err
 }
 
 // Render writes the include file.
@@ -92,34 +81,18 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 	if err != nil {
 		return fmt.Errorf("unbound: render: %w", err)
 	}
-	o := renderers.NewOut(ctx, w)
-	d := feedlist.Drops{}
-	set := nameset.Collect(o, in, d, Name, DropNotName)
-	if err := o.Err(); err != nil {
-		return fmt.Errorf("unbound: render: %w", err)
-	}
-	o.WriteString("# Cratos block list for Unbound: include: it from unbound.conf.\nserver:\n")
-	var b []byte
-	for _, n := range set.Names(d, Name) {
-		if o.Next() != nil {
-			break
-		}
-		b = append(b[:0], `local-zone: "`...)
+	return nameset.Write(ctx, w, req, in, Name, DropNotName, "# Cratos block list for Unbound: include: it from unbound.conf.\nserver:\n", func(b []byte, n string) []byte {
+		b = append(b, `local-zone: "`...)
 		b = append(b, n...)
 		b = append(b, `." `...)
 		b = append(b, c.policy...)
 		b = append(b, '\n')
 		if c.policy == Redirect {
-			b = appendData(b, n, "A", c.a)
-			b = appendData(b, n, "AAAA", c.aaaa)
+			b = appendData(b, n, "A", c.A)
+			b = appendData(b, n, "AAAA", c.AAAA)
 		}
-		_, _ = o.Write(b)
-	}
-	d.Report(req)
-	if err := o.Close(); err != nil {
-		return fmt.Errorf("unbound: render: %w", err)
-	}
-	return nil
+		return b
+	})
 }
 
 func appendData(b []byte, name, typ, addr string) []byte {

@@ -1,7 +1,6 @@
 package unbound
 
 import (
-	"maps"
 	"testing"
 	"time"
 
@@ -26,13 +25,7 @@ const head = "# Cratos block list for Unbound: include: it from unbound.conf.\ns
 func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestRender(t *testing.T) {
-	tests := []struct {
-		name  string
-		opts  map[string]string
-		in    []indicator.Indicator
-		want  string
-		drops map[string]int
-	}{
+	rendertest.Rows(t, Renderer{}, func(opts map[string]string) renderers.Request { return request("", opts) }, rendertest.Prefixed(head, []rendertest.Row{
 		{"nxdomain, covered names left out", nil, []indicator.Indicator{
 			ind(indicator.Domain, "bad.example"), ind(indicator.Hostname, "www.bad.example"), ind(indicator.Domain, "a.b.bad.example"),
 			ind(indicator.Hostname, "notbad.example"), ind(indicator.Hostname, "bad.example")},
@@ -53,21 +46,7 @@ local-data: "bad.example. AAAA 2001:db8::1"
 		{"limits", nil, []indicator.Indicator{ind(indicator.Domain, "com"), ind(indicator.Domain, string(make([]byte, 64))+".example")},
 			"", map[string]int{"unbound " + nameset.ReasonSingle: 1, "unbound " + nameset.ReasonSyntax: 1}},
 		{"not a name", nil, []indicator.Indicator{ind(indicator.IPv4, "192.0.2.1")}, "", map[string]int{DropNotName: 1}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := conformance.Render(t, Renderer{}, request("", tt.opts), tt.in)
-			if string(got.Out) != head+tt.want {
-				t.Errorf("got\n%s\nwant\n%s", got.Out, head+tt.want)
-			}
-			if tt.drops == nil {
-				tt.drops = map[string]int{}
-			}
-			if !maps.Equal(got.Drops, tt.drops) {
-				t.Errorf("drops %v, want %v", got.Drops, tt.drops)
-			}
-		})
-	}
+	}), nil)
 }
 
 func TestValidateOptions(t *testing.T) {
@@ -90,7 +69,4 @@ func TestRegistered(t *testing.T) { rendertest.Registered(t, Renderer{}) }
 
 func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
 
-func BenchmarkRender(b *testing.B) {
-	in := conformance.OfTypes(conformance.Generated(1_000_000, 1), info.Types...)
-	conformance.BenchmarkRender(b, Renderer{}, request("", nil), in)
-}
+func BenchmarkRender(b *testing.B) { rendertest.Benchmark(b, Renderer{}, request("", nil)) }

@@ -7,6 +7,9 @@ import (
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/realtools"
+	"github.com/cratos-project/cratos/conformance/rendertest"
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
 	"github.com/cratos-project/cratos/renderers/zeek"
 )
 
@@ -22,15 +25,7 @@ var fuzzOptions = []map[string]string{
 // either one row that Zeek reads (not a "#" comment) of the right
 // Intel::Type, or a reported drop.
 func FuzzRender(f *testing.F) {
-	r := zeek.Renderer{}
-	info := r.Info()
-	dts := conformance.DataTypesFor(info)
-	conformance.AddFuzzSeeds(f, dts, len(fuzzOptions))
-	f.Fuzz(func(t *testing.T, dtSel, optSel uint8, records string) {
-		dt := dts[int(dtSel)%len(dts)]
-		opts := fuzzOptions[int(optSel)%len(fuzzOptions)]
-		ins := conformance.FromRecords(dt, info, records)
-		got := conformance.Render(t, r, conformance.FuzzRequest(dt.Name, opts), ins)
+	rendertest.Fuzz(f, zeek.Renderer{}, fuzzOptions, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got conformance.Rendered) {
 		if err := realtools.CheckIntel(string(got.Out)); err != nil {
 			t.Fatalf("Zeek would not read the file: %v\n%s", err, got.Out)
 		}

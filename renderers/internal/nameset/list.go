@@ -1,0 +1,80 @@
+package nameset
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"iter"
+
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+	"github.com/cratos-project/cratos/renderers/internal/feedlist"
+)
+
+// The options of a resolver renderer that answers blocked names with a
+// sinkhole: the addresses of its A and AAAA answers.
+const (
+	OptA    = "sinkhole_a"
+	OptAAAA = "sinkhole_aaaa"
+)
+
+// SinkholeOptions declares OptA and OptAAAA; a and aaaa describe what an
+// empty value means in the renderer's format.
+func SinkholeOptions(a, aaaa string) []renderers.Option {
+	return []renderers.Option{
+		{Name: OptA, Default: "0.0.0.0", Description: a},
+		{Name: OptAAAA, Default: "::", Description: aaaa},
+	}
+}
+
+// Sinkholes are the answers a blocked name gets, in canonical text; ""
+// is none.
+type Sinkholes struct {
+	A, AAAA string
+}
+
+// ParseSinkholes reads OptA and OptAAAA from o. When needed is true (the
+// chosen mode or policy answers with them) at least one must be set;
+// mode names that choice ("mode sinkhole") in the error.
+func ParseSinkholes(o renderers.Options, renderer, mode string, needed bool) (Sinkholes, error) {
+	var s Sinkholes
+	var err error
+	if s.A, err = o.Address(OptA, false); err != nil {
+		return Sinkholes{}, err
+	}
+	if s.AAAA, err = o.Address(OptAAAA, true); err != nil {
+		return Sinkholes{}, err
+	}
+	if needed && s.A == "" && s.AAAA == "" {
+		return Sinkholes{}, fmt.Errorf("renderer %s: %s needs %s or %s", renderer, mode, OptA, OptAAAA)
+	}
+	return s, nil
+}
+
+// Write renders the names among in as a resolver's block list: head, then
+// what line appends for each name of the Set (in its order) to an emptied
+// buffer. An indicator that is not a name is dropped as notName, the Set's
+// refusals are reported prefixed with renderer, and every error is
+// wrapped as "renderer: render: ...".
+func Write(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator], renderer, notName, head string, line func(b []byte, name string) []byte) error {
+	o := renderers.NewOut(ctx, w)
+	d := feedlist.Drops{}
+	set := Collect(o, in, d, renderer, notName)
+	if err := o.Err(); err != nil {
+		return fmt.Errorf("%s: render: %w", renderer, err)
+	}
+	o.WriteString(head)
+	var b []byte
+	for _, n := range set.Names(d, renderer) {
+		if o.Next() != nil {
+			break
+		}
+		b = line(b[:0], n)
+		_, _ = o.Write(b)
+	}
+	d.Report(req)
+	if err := o.Close(); err != nil {
+		return fmt.Errorf("%s: render: %w", renderer, err)
+	}
+	return nil
+}
