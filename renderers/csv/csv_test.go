@@ -153,14 +153,5 @@ func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
 func BenchmarkRender(b *testing.B) {
 	ins := conformance.Generated(1_000_000, 1)
 	req := request(nil)
-	for b.Loop() {
-		if err := (Renderer{}).Render(context.Background(), discard{}, req, renderers.Slice(ins)); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(len(ins))*float64(b.N)/b.Elapsed().Seconds(), "indicators/s")
+	conformance.BenchmarkRender(b, Renderer{}, req, ins)
 }
-
-type discard struct{}
-
-func (discard) Write(p []byte) (int, error) { return len(p), nil }

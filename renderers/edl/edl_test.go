@@ -1,7 +1,6 @@
 package edl
 
 import (
-	"context"
 	"maps"
 	"net/netip"
 	"slices"
@@ -359,16 +358,7 @@ func BenchmarkRender(b *testing.B) {
 		}
 		b.Run(bc.name, func(b *testing.B) {
 			req := request(bc.dataType, nil)
-			for b.Loop() {
-				if err := (Renderer{}).Render(context.Background(), discard{}, req, renderers.Slice(ins)); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(len(ins))*float64(b.N)/b.Elapsed().Seconds(), "indicators/s")
+			conformance.BenchmarkRender(b, Renderer{}, req, ins)
 		})
 	}
 }
-
-type discard struct{}
-
-func (discard) Write(p []byte) (int, error) { return len(p), nil }

@@ -14,12 +14,10 @@ import (
 	"time"
 
 	"github.com/cratos-project/cratos/conformance"
-	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
-	"github.com/cratos-project/cratos/renderers/suricatadataset"
 )
 
 var generated = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
@@ -346,36 +344,6 @@ func TestValidateOptions(t *testing.T) {
 
 func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
 
-// companionFiles returns the Companions of ins, after checking that each file
-// is the suricata-dataset output of its type.
-func companionFiles(t *testing.T, ins []indicator.Indicator) map[string][]byte {
-	t.Helper()
-	req := renderers.Request{Generated: generated}
-	comp, err := Renderer{}.Companions(context.Background(), req, renderers.Slice(ins))
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := map[string][]byte{}
-	for _, f := range comp {
-		files[f.Name] = f.Body
-	}
-	for _, l := range []struct {
-		typ, file string
-		t         indicator.Type
-	}{{"md5", MD5List, indicator.MD5}, {"sha1", SHA1List, indicator.SHA1}, {"sha256", SHA256List, indicator.SHA256}} {
-		var buf bytes.Buffer
-		req := renderers.Request{Options: map[string]string{"type": l.typ}, Generated: generated}
-		in := renderers.Filter(renderers.Slice(ins), indicator.SetOf(l.t))
-		if err := (suricatadataset.Renderer{}).Render(context.Background(), &buf, req, in); err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(buf.Bytes(), files[l.file]) {
-			t.Fatalf("companion %s differs from the suricata-dataset output of type %s", l.file, l.typ)
-		}
-	}
-	return files
-}
-
 func TestCompanionsBasic(t *testing.T) {
 	in := []indicator.Indicator{
 		ind(indicator.Domain, "bad.example"), ind(indicator.MD5, strings.Repeat("a", 32)), ind(indicator.MD5, strings.Repeat("b", 32)),
@@ -396,92 +364,6 @@ func TestCompanionsBasic(t *testing.T) {
 	cancel()
 	if _, err := (Renderer{}).Companions(ctx, renderers.Request{}, renderers.Slice(in)); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled: got %v, want context.Canceled", err)
-	}
-}
-
-// entries counts what out lists: IP group members (ip-dst rules), one per
-// domain, hostname, URL, e-mail and JA3 indicator (their first rule), one
-// per passed-through rule, plus the hashes, which the list files hold.
-func entries(out, prefix string, hashes int) int {
-	n := hashes
-	for _, r := range rules(out) {
-		i := strings.Index(r, `msg:"`+prefix+` `)
-		if i < 0 {
-			n++ // a passed-through rule
-			continue
-		}
-		kind, _, _ := strings.Cut(r[i+len(`msg:"`+prefix+` `):], " ")
-		switch kind {
-		case "ip-dst":
-			n += strings.Count(r[:strings.Index(r, "] any")], ",") + 1
-		case "domain-dns", "hostname-dns", "url", "url-tls", "email-from", "ja3":
-			n++
-		}
-	}
-	return n
-}
-
-// tricky holds the crafted inputs of the table tests and more edge cases,
-// for the real-tool run.
-func tricky() []indicator.Indicator {
-	in := []indicator.Indicator{
-		ind(indicator.IPv4, "192.0.2.1"), ind(indicator.IPv4Net, "192.0.2.1/32"), ind(indicator.IPv4Net, "0.0.0.0/1"),
-		ind(indicator.IPv6, "::"), ind(indicator.IPv6, "::1"), ind(indicator.IPv6Net, "::/1"), ind(indicator.IPv6, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"),
-		ind(indicator.Domain, "_dmarc.bad.example"), ind(indicator.Hostname, "a-b_c.bad.example"),
-		ind(indicator.URL, "bad.example:8080/a b"), ind(indicator.URL, `http://bad.example/%41"x;y:z|w\v`),
-		ind(indicator.URL, "http://bad.example"), ind(indicator.URL, "http://[2001:db8::1]:8080/x"), ind(indicator.URL, "https://[2001:db8::1]/x"),
-		ind(indicator.URL, "https://198.51.100.9:8443/x"), ind(indicator.URL, "http://bad.example/?only=query"), ind(indicator.URL, "http://bad.example//a/./b/../c"),
-		ind(indicator.URL, "http://bad.example/"+strings.Repeat("a", 8000)), ind(indicator.URL, "http://u:p@bad.example/\x00\xff"),
-		ind(indicator.Email, `we|ird\\;"@bad.example`), ind(indicator.JA3, "e7d705a3286e19ea42f587b344ee6865"),
-		ind(indicator.Snort, `alert tcp any any -> any 443 (msg:"x \"q\"\; y"; content:"|16 03|"; sid:9000001; rev:2;)`),
-		ind(indicator.Snort, `alert tcp any any -> any any (msg:"a; b"; sid:9000002;)`),
-		ind(indicator.Snort, `alert tcp any any -> any any (msg:"c"; sid:9000001;)`),
-		ind(indicator.MD5, strings.Repeat("0", 32)), ind(indicator.SHA1, strings.Repeat("1", 40)), ind(indicator.SHA256, strings.Repeat("2", 64)),
-	}
-	for i := range 1200 {
-		in = append(in, ind(indicator.IPv6, fmt.Sprintf("2001:db8:aaaa:bbbb:cccc:dddd:%x:%x", i, i+1)))
-	}
-	return indicator.Normalize(in)
-}
-
-func TestRealTool(t *testing.T) {
-	real, _ := conformance.RealData(t)
-	cases := []struct {
-		name   string
-		in     []indicator.Indicator
-		opts   map[string]string
-		prefix string // msg_prefix as escaped in msg
-	}{
-		{"sample", conformance.Sample(), nil, "CRATOS"},
-		{"sample, drop action, groups of 3", conformance.Sample(), map[string]string{"action": "drop", "ip_group_size": "3", "msg_prefix": `x;"\`}, `x\;\"\\`},
-		{"tricky", tricky(), nil, "CRATOS"},
-		{"tricky, large groups", tricky(), map[string]string{"ip_group_size": "5000"}, "CRATOS"},
-		{"real data", real, nil, "CRATOS"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			if tc.name == "real data" && testing.Short() {
-				t.Skip("real data skipped in -short mode")
-			}
-			in := conformance.OfTypes(tc.in, info.Types...)
-			out, drops := renderOut(t, tc.opts, in)
-			if err := realtools.SuricataTest(t, out, companionFiles(t, in)); err != nil {
-				t.Fatal(err)
-			}
-			hashes, dropped := 0, 0
-			for _, i := range in {
-				if i.Type == indicator.MD5 || i.Type == indicator.SHA1 || i.Type == indicator.SHA256 {
-					hashes++
-				}
-			}
-			for _, n := range drops {
-				dropped += n
-			}
-			if got, want := entries(out, tc.prefix, hashes), len(in)-dropped; got != want {
-				t.Fatalf("%d entries, want %d (%d indicators, %d dropped: %v)", got, want, len(in), dropped, drops)
-			}
-			t.Logf("%d indicators, %d rules, drops %v", len(in), len(rules(out)), drops)
-		})
 	}
 }
 

@@ -1,8 +1,6 @@
 package yaml
 
 import (
-	"context"
-	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -134,10 +132,5 @@ func BenchmarkRender(b *testing.B) {
 	ins := benchInput()
 	req := renderers.Request{DataType: "ipv4"}
 	b.ReportAllocs()
-	for b.Loop() {
-		if err := (Renderer{}).Render(context.Background(), io.Discard, req, renderers.Slice(ins)); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(len(ins))*float64(b.N)/b.Elapsed().Seconds(), "indicators/s")
+	conformance.BenchmarkRender(b, Renderer{}, req, ins)
 }

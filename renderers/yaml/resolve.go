@@ -1,0 +1,121 @@
+package yaml
+
+import (
+	"regexp"
+	"strings"
+)
+
+// The YAML 1.1 implicit types PyYAML resolves plain scalars to, keyed by
+// the first characters each applies to.
+var (
+	floatRE = regexp.MustCompile(`^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?` +
+		`|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?` +
+		`|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*` +
+		`|[-+]?\.(?:inf|Inf|INF)` +
+		`|\.(?:nan|NaN|NAN))$`)
+	intRE = regexp.MustCompile(`^(?:[-+]?0b[0-1_]+` +
+		`|[-+]?0[0-7_]+` +
+		`|[-+]?(?:0|[1-9][0-9_]*)` +
+		`|[-+]?0x[0-9a-fA-F_]+` +
+		`|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$`)
+	timestampRE = regexp.MustCompile(`^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]` +
+		`|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?` +
+		`(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?` +
+		`(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$`)
+)
+
+// resolvesToString reports whether s, written plain, reads back as a
+// string rather than a bool, null, int, float, timestamp, merge key or
+// value key. (A plain scalar never ends with a line break, so the
+// trailing-newline leniency of the resolver's patterns does not matter.)
+func resolvesToString(s string) bool {
+	if s == "" {
+		return false // null
+	}
+	switch s[0] {
+	case 'y', 'Y', 'n', 'N', 't', 'T', 'f', 'F', 'o', 'O':
+		switch s {
+		case "yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE",
+			"false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF",
+			"null", "Null", "NULL":
+			return false
+		}
+	case '~':
+		return s != "~"
+	case '<':
+		return s != "<<"
+	case '=':
+		return s != "="
+	case '!', '&', '*':
+		return len(s) != 1
+	case '-', '+', '.', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		if !mayBeNumber(s) {
+			return true
+		}
+		// Every float has a '.', every timestamp a '-' after four digits,
+		// and an int has no letter but the b of 0b or the hex of 0x.
+		if strings.IndexByte(s, '.') >= 0 && floatRE.MatchString(s) {
+			return false
+		}
+		if s[0] != '.' && mayBeInt(s) && intRE.MatchString(s) {
+			return false
+		}
+		if len(s) >= 10 && s[4] == '-' && s[0] >= '0' && s[0] <= '9' && timestampRE.MatchString(s) {
+			return false
+		}
+	}
+	return true
+}
+
+// mayBeNumber is a quick filter before the patterns: a number or timestamp
+// has at most one '.' and only the characters the patterns allow.
+func mayBeNumber(s string) bool {
+	dots := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '.':
+			if dots++; dots > 1 {
+				return false
+			}
+		case c >= '0' && c <= '9', c >= 'a' && c <= 'f', c >= 'A' && c <= 'F',
+			c == '-', c == '+', c == '_', c == ':', c == 'x', c == 'b', c == 'T', c == 't',
+			c == ' ', c == '\t', c == 'Z', c == 'i', c == 'n', c == 'I', c == 'N':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// mayBeInt is a quick filter before intRE.
+func mayBeInt(s string) bool {
+	u := strings.TrimLeft(s, "+-")
+	if strings.HasPrefix(u, "0x") {
+		return true
+	}
+	for i := 0; i < len(u); i++ {
+		if c := u[i]; !(c >= '0' && c <= '9' || c == '_' || c == ':' || c == 'b') {
+			return false
+		}
+	}
+	return true
+}
+
+// simple reports whether s is printable ASCII without spaces, starts with
+// a letter or digit and does not end with ':': nothing in it can be an
+// indicator, so it is written plain unless it resolves to another type,
+// and never folded.
+func simple(s string) bool {
+	if s == "" || s[len(s)-1] == ':' {
+		return false
+	}
+	if c := s[0]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c > '~' {
+			return false
+		}
+	}
+	return true
+}
