@@ -125,29 +125,21 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 	// A domain and a hostname may share one Domain value, and two URLs
 	// one URL value once written as Check Point takes them ("h" and
 	// "h/"): each is written once, as UNIQ-NAMEs must be unique.
-	names := map[string]struct{}{}
-	for x := range in {
-		if o.Next() != nil {
-			break
-		}
+	names := ioc.Once{}
+	ioc.Sift(o, in, d, func(x indicator.Indicator) string {
 		value, typ, reason := observable(x)
-		if reason == "" && (typ == "Domain" || typ == "URL") {
-			if _, dup := names[typ+"\x00"+value]; dup {
-				reason = DropDuplicate
-			} else {
-				names[typ+"\x00"+value] = struct{}{}
-			}
-		}
-		if reason != "" {
-			d.Add(reason, 1)
-			continue
-		}
-		if keep != nil {
+		switch {
+		case reason != "":
+			return reason
+		case (typ == "Domain" || typ == "URL") && names.Repeat(typ+"\x00"+value):
+			return DropDuplicate
+		case keep != nil:
 			keep.Add(record{typ, value, x}, x.Timestamp)
-			continue
+		default:
+			_, _ = o.Write(e.line(typ, value, x)) // errors stay in o
 		}
-		_, _ = o.Write(e.line(typ, value, x)) // errors stay in o
-	}
+		return ""
+	})
 	if keep != nil && o.Err() == nil {
 		d.Add(DropCap, keep.Dropped())
 		for _, r := range keep.Items() {

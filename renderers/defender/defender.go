@@ -149,25 +149,17 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 	o := renderers.NewOut(ctx, w)
 	d := feedlist.Drops{}
 	keep := ioc.NewKeeper[row](c.maxEntries)
-	names := map[string]struct{}{} // DomainName values: a domain and a hostname may share one
-	for x := range in {
-		if o.Next() != nil {
-			break
-		}
+	names := ioc.Once{} // DomainName values: a domain and a hostname may share one
+	ioc.Sift(o, in, d, func(x indicator.Indicator) string {
 		typ, value, reason := indicatorOf(x)
-		if reason == "" && typ == "DomainName" {
-			if _, dup := names[value]; dup {
-				reason = DropDuplicate
-			} else {
-				names[value] = struct{}{}
-			}
+		if reason == "" && typ == "DomainName" && names.Repeat(value) {
+			reason = DropDuplicate
 		}
-		if reason != "" {
-			d.Add(reason, 1)
-			continue
+		if reason == "" {
+			keep.Add(row{typ, value, x}, x.Timestamp)
 		}
-		keep.Add(row{typ, value, x}, x.Timestamp)
-	}
+		return reason
+	})
 	if o.Err() != nil {
 		return fmt.Errorf("defender: render: %w", o.Err())
 	}

@@ -134,36 +134,27 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 	if err != nil {
 		return fmt.Errorf("edl: render: %w", err)
 	}
-	o := renderers.NewOut(ctx, w)
-	col, err := feedlist.Collect(o, in)
-	if err != nil {
-		return fmt.Errorf("edl: render: %w", err)
-	}
-	list := c.list
-	if list == ListAuto {
-		list = listFor(req.DataType, col)
-	}
-	d := feedlist.Drops{}
-	var entries []feedlist.Entry
-	switch list {
-	case ListIP:
-		entries = ipList(col, c, d)
-	case ListDomain:
-		entries = domainList(col, c, d)
-	default:
-		entries = urlList(col, c, d)
-	}
-	entries = feedlist.Newest(entries, feedlist.Caps{MaxEntries: c.maxEntries, Entries: DropCap}, d)
-	if len(entries) == 0 && c.sentinel {
-		o.WriteString(sentinel(list))
-		o.WriteString("\n")
-	}
-	feedlist.Write(o, entries)
-	d.Report(req)
-	if err := o.Close(); err != nil {
-		return fmt.Errorf("edl: render: %w", err)
-	}
-	return nil
+	return feedlist.Render(ctx, w, req, in, Name, func(o *renderers.Out, col *feedlist.Collector, d feedlist.Drops) {
+		list := c.list
+		if list == ListAuto {
+			list = listFor(req.DataType, col)
+		}
+		var entries []feedlist.Entry
+		switch list {
+		case ListIP:
+			entries = ipList(col, c, d)
+		case ListDomain:
+			entries = domainList(col, c, d)
+		default:
+			entries = urlList(col, c, d)
+		}
+		entries = feedlist.Newest(entries, feedlist.Caps{MaxEntries: c.maxEntries, Entries: DropCap}, d)
+		if len(entries) == 0 && c.sentinel {
+			o.WriteString(sentinel(list))
+			o.WriteString("\n")
+		}
+		feedlist.Write(o, entries)
+	})
 }
 
 func sentinel(l ListType) string {

@@ -99,28 +99,14 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 	if err != nil {
 		return fmt.Errorf("f5: render: %w", err)
 	}
-	o := renderers.NewOut(ctx, w)
-	col, err := feedlist.Collect(o, in)
-	if err != nil {
-		return fmt.Errorf("f5: render: %w", err)
-	}
-	d := feedlist.Drops{}
-	ips := ioc.IPList(col, c.ipv6, c.maxEntries, d, ioc.IPReasons{NotIP: DropNotIP, IPv6: DropIPv6, Duplicate: DropDuplicate, Cap: DropCap})
-	suffix := "," + c.listType + "," + c.category + "\n"
-	var buf []byte
-	for _, ip := range ips {
-		if o.Next() != nil {
-			break
-		}
-		buf = ip.P.Addr().AppendTo(buf[:0])
-		buf = append(buf, ',')
-		buf = strconv.AppendInt(buf, int64(ip.P.Bits()), 10)
-		buf = append(buf, suffix...)
-		_, _ = o.Write(buf) // errors stay in o
-	}
-	d.Report(req)
-	if err := o.Close(); err != nil {
-		return fmt.Errorf("f5: render: %w", err)
-	}
-	return nil
+	return feedlist.Render(ctx, w, req, in, Name, func(o *renderers.Out, col *feedlist.Collector, d feedlist.Drops) {
+		ips := ioc.IPList(col, c.ipv6, c.maxEntries, d, ioc.IPReasons{NotIP: DropNotIP, IPv6: DropIPv6, Duplicate: DropDuplicate, Cap: DropCap})
+		suffix := "," + c.listType + "," + c.category + "\n"
+		feedlist.WriteEach(o, ips, func(b []byte, ip feedlist.IP) []byte {
+			b = ip.P.Addr().AppendTo(b)
+			b = append(b, ',')
+			b = strconv.AppendInt(b, int64(ip.P.Bits()), 10)
+			return append(b, suffix...)
+		})
+	})
 }

@@ -137,35 +137,26 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 	if err != nil {
 		return fmt.Errorf("fortinet: render: %w", err)
 	}
-	o := renderers.NewOut(ctx, w)
-	col, err := feedlist.Collect(o, in)
-	if err != nil {
-		return fmt.Errorf("fortinet: render: %w", err)
-	}
-	feed := c.feed
-	if feed == FeedAuto {
-		feed = feedFor(req.DataType, col)
-	}
-	d := feedlist.Drops{}
-	var entries []feedlist.Entry
-	switch feed {
-	case FeedAddress:
-		entries = addressFeed(col, d)
-	case FeedDomain:
-		entries = domainFeed(col, c, d)
-	case FeedCategory:
-		entries = categoryFeed(col, c, d)
-	default:
-		entries = malwareFeed(col, c, d)
-	}
-	caps := feedlist.Caps{MaxEntries: c.maxEntries, MaxBytes: c.maxBytes, Entries: DropCap, Bytes: DropSizeCap}
-	entries = feedlist.Newest(entries, caps, d)
-	feedlist.Write(o, entries)
-	d.Report(req)
-	if err := o.Close(); err != nil {
-		return fmt.Errorf("fortinet: render: %w", err)
-	}
-	return nil
+	return feedlist.Render(ctx, w, req, in, Name, func(o *renderers.Out, col *feedlist.Collector, d feedlist.Drops) {
+		feed := c.feed
+		if feed == FeedAuto {
+			feed = feedFor(req.DataType, col)
+		}
+		var entries []feedlist.Entry
+		switch feed {
+		case FeedAddress:
+			entries = addressFeed(col, d)
+		case FeedDomain:
+			entries = domainFeed(col, c, d)
+		case FeedCategory:
+			entries = categoryFeed(col, c, d)
+		default:
+			entries = malwareFeed(col, c, d)
+		}
+		caps := feedlist.Caps{MaxEntries: c.maxEntries, MaxBytes: c.maxBytes, Entries: DropCap, Bytes: DropSizeCap}
+		entries = feedlist.Newest(entries, caps, d)
+		feedlist.Write(o, entries)
+	})
 }
 
 // feedFor picks the feed type from the data type, or else the kind with

@@ -105,17 +105,7 @@ func SetPrefix(feed string) string { return feedlist.SetPrefix(feed) }
 // Families reports which address families a route data type carries:
 // IPv4 for ipv4, ipv4ext and cidr4, IPv6 for ipv6, both for any other
 // (or no) data type. A list replaces only the sets of its families.
-func Families(dataType string) (v4, v6 bool) {
-	dt, ok := indicator.LookupDataType(dataType)
-	if ok {
-		v4 = dt.Yields&indicator.SetOf(indicator.IPv4, indicator.IPv4Net) != 0
-		v6 = dt.Yields&indicator.SetOf(indicator.IPv6, indicator.IPv6Net) != 0
-	}
-	if !v4 && !v6 {
-		return true, true
-	}
-	return v4, v6
-}
+func Families(dataType string) (v4, v6 bool) { return feedlist.Families(dataType) }
 
 // Render writes the restore input.
 func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
@@ -126,44 +116,35 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 	if c.prefix == "" {
 		c.prefix = SetPrefix(req.Feed)
 	}
-	o := renderers.NewOut(ctx, w)
-	col, err := feedlist.Collect(o, in)
-	if err != nil {
-		return fmt.Errorf("ipset: render: %w", err)
-	}
-	d := feedlist.Drops{}
-	d.Add(DropNotIP, col.Other+len(col.Names)+len(col.URLs)+len(col.Hashes))
-	var v4, v6 []feedlist.IP
-	for _, ip := range feedlist.SortIPs(col.IPs, d, DropDuplicate) {
-		switch {
-		case ip.P.Bits() == 0:
-			d.Add(DropZero, 1)
-		case ip.P.Addr().Is4():
-			v4 = append(v4, ip)
-		default:
-			v6 = append(v6, ip)
+	return feedlist.Render(ctx, w, req, in, Name, func(o *renderers.Out, col *feedlist.Collector, d feedlist.Drops) {
+		d.Add(DropNotIP, col.NotIP())
+		var v4, v6 []feedlist.IP
+		for _, ip := range feedlist.SortIPs(col.IPs, d, DropDuplicate) {
+			switch {
+			case ip.P.Bits() == 0:
+				d.Add(DropZero, 1)
+			case ip.P.Addr().Is4():
+				v4 = append(v4, ip)
+			default:
+				v6 = append(v6, ip)
+			}
 		}
-	}
-	want4, want6 := Families(req.DataType)
-	o.WriteString("# Cratos block list: load with ipset restore.\n")
-	for _, s := range []struct {
-		want   bool
-		es     []feedlist.IP
-		suffix string
-		family string
-	}{{want4, v4, "-v4", "inet"}, {want6, v6, "-v6", "inet6"}} {
-		if !s.want {
-			d.Add(DropFamily, len(s.es))
-			continue
+		want4, want6 := Families(req.DataType)
+		o.WriteString("# Cratos block list: load with ipset restore.\n")
+		for _, s := range []struct {
+			want   bool
+			es     []feedlist.IP
+			suffix string
+			family string
+		}{{want4, v4, "-v4", "inet"}, {want6, v6, "-v6", "inet6"}} {
+			if !s.want {
+				d.Add(DropFamily, len(s.es))
+				continue
+			}
+			es := newest(s.es, c.maxElem, d)
+			writeSet(o, c.prefix+s.suffix, s.family, c.maxElem, es)
 		}
-		es := newest(s.es, c.maxElem, d)
-		writeSet(o, c.prefix+s.suffix, s.family, c.maxElem, es)
-	}
-	d.Report(req)
-	if err := o.Close(); err != nil {
-		return fmt.Errorf("ipset: render: %w", err)
-	}
-	return nil
+	})
 }
 
 // writeSet fills name-new and swaps it with name, creating name first

@@ -108,64 +108,45 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 	if c.prefix == "" {
 		c.prefix = SetPrefix(req.Feed)
 	}
-	o := renderers.NewOut(ctx, w)
-	col, err := feedlist.Collect(o, in)
-	if err != nil {
-		return fmt.Errorf("nftables: render: %w", err)
-	}
-	d := feedlist.Drops{}
-	d.Add(DropNotIP, col.Other+len(col.Names)+len(col.URLs)+len(col.Hashes))
-	v4, v6 := Elements(col.IPs, d)
-	caps := feedlist.Caps{MaxEntries: c.size, Entries: DropSize}
-	v4 = feedlist.Newest(v4, caps, d)
-	v6 = feedlist.Newest(v6, caps, d)
+	return feedlist.Render(ctx, w, req, in, Name, func(o *renderers.Out, col *feedlist.Collector, d feedlist.Drops) {
+		d.Add(DropNotIP, col.NotIP())
+		v4, v6 := Elements(col.IPs, d)
+		caps := feedlist.Caps{MaxEntries: c.size, Entries: DropSize}
+		v4 = feedlist.Newest(v4, caps, d)
+		v6 = feedlist.Newest(v6, caps, d)
 
-	want4, want6 := Families(req.DataType)
-	if !want4 {
-		d.Add(DropFamily, len(v4))
-		v4 = nil
-	}
-	if !want6 {
-		d.Add(DropFamily, len(v6))
-		v6 = nil
-	}
+		want4, want6 := Families(req.DataType)
+		if !want4 {
+			d.Add(DropFamily, len(v4))
+			v4 = nil
+		}
+		if !want6 {
+			d.Add(DropFamily, len(v6))
+			v6 = nil
+		}
 
-	set4, set6 := c.prefix+"-v4", c.prefix+"-v6"
-	o.WriteString("#!/usr/sbin/nft -f\n# Cratos block list: load with nft -f, one transaction.\n")
-	o.WriteString("table inet " + c.table + " {\n")
-	declare(o, set4, "ipv4_addr", c.size)
-	declare(o, set6, "ipv6_addr", c.size)
-	o.WriteString("}\n")
-	if want4 {
-		o.WriteString("flush set inet " + c.table + " " + set4 + "\n")
-	}
-	if want6 {
-		o.WriteString("flush set inet " + c.table + " " + set6 + "\n")
-	}
-	add(o, c.table, set4, v4)
-	add(o, c.table, set6, v6)
-	d.Report(req)
-	if err := o.Close(); err != nil {
-		return fmt.Errorf("nftables: render: %w", err)
-	}
-	return nil
+		set4, set6 := c.prefix+"-v4", c.prefix+"-v6"
+		o.WriteString("#!/usr/sbin/nft -f\n# Cratos block list: load with nft -f, one transaction.\n")
+		o.WriteString("table inet " + c.table + " {\n")
+		declare(o, set4, "ipv4_addr", c.size)
+		declare(o, set6, "ipv6_addr", c.size)
+		o.WriteString("}\n")
+		if want4 {
+			o.WriteString("flush set inet " + c.table + " " + set4 + "\n")
+		}
+		if want6 {
+			o.WriteString("flush set inet " + c.table + " " + set6 + "\n")
+		}
+		add(o, c.table, set4, v4)
+		add(o, c.table, set6, v6)
+	})
 }
 
 // Families reports which address families a route data type carries:
 // IPv4 for ipv4, ipv4ext and cidr4, IPv6 for ipv6, both for any other
 // (or no) data type. A script replaces only the sets of its families, so
 // the lists of two data types can fill the two sets of one prefix.
-func Families(dataType string) (v4, v6 bool) {
-	dt, ok := indicator.LookupDataType(dataType)
-	if ok {
-		v4 = dt.Yields&indicator.SetOf(indicator.IPv4, indicator.IPv4Net) != 0
-		v6 = dt.Yields&indicator.SetOf(indicator.IPv6, indicator.IPv6Net) != 0
-	}
-	if !v4 && !v6 {
-		return true, true
-	}
-	return v4, v6
-}
+func Families(dataType string) (v4, v6 bool) { return feedlist.Families(dataType) }
 
 func declare(o *renderers.Out, name, typ string, size int) {
 	o.WriteString("\tset " + name + " {\n\t\ttype " + typ + "\n\t\tflags interval\n")

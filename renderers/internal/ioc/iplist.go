@@ -14,7 +14,7 @@ type IPReasons struct {
 // first), de-duplicated, without IPv6 unless ipv6 is set, cut to the max
 // newest (max ≤ 0: no cap). What it leaves out is counted in d.
 func IPList(c *feedlist.Collector, ipv6 bool, max int, d feedlist.Drops, r IPReasons) []feedlist.IP {
-	d.Add(r.NotIP, c.Other+len(c.Names)+len(c.URLs)+len(c.Hashes))
+	d.Add(r.NotIP, c.NotIP())
 	ips := c.IPs
 	if !ipv6 {
 		ips = make([]feedlist.IP, 0, len(c.IPs))

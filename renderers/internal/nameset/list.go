@@ -64,14 +64,7 @@ func Write(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[
 		return fmt.Errorf("%s: render: %w", renderer, err)
 	}
 	o.WriteString(head)
-	var b []byte
-	for _, n := range set.Names(d, renderer) {
-		if o.Next() != nil {
-			break
-		}
-		b = line(b[:0], n)
-		_, _ = o.Write(b)
-	}
+	feedlist.WriteEach(o, set.Names(d, renderer), line)
 	d.Report(req)
 	if err := o.Close(); err != nil {
 		return fmt.Errorf("%s: render: %w", renderer, err)
