@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 )
 
 // CheckPointHeader is the column line of a feed in the Check Point CSV
@@ -44,26 +43,18 @@ var (
 //     digits, Mail-from/-to/-cc/-reply-to an address, Mail-subject any
 //     non-empty text.
 func CheckCheckPoint(data []byte, lim CheckPointLimits) []Violation {
-	var vs []Violation
-	if strings.HasPrefix(string(data), "\ufeff") {
-		vs = append(vs, Violation{Rule: "byte order mark at the start"})
-	}
-	if len(data) > 0 && data[len(data)-1] != '\n' {
-		vs = append(vs, Violation{Rule: "no final newline"})
-	}
+	vs := fileEnds(data)
 	header := false
 	names := map[string]int{}
 	records := 0
 	for i, text := range Lines(data) {
 		n := i + 1
 		bad := func(rule string) { vs = append(vs, Violation{n, text, rule}) }
+		if rule := encodingRule(text); rule != "" {
+			bad(rule)
+			continue
+		}
 		switch {
-		case !utf8.ValidString(text):
-			bad("invalid UTF-8")
-			continue
-		case strings.HasSuffix(text, "\r"):
-			bad("CRLF line end")
-			continue
 		case strings.HasPrefix(text, "#!"):
 			continue
 		case strings.HasPrefix(text, "#"):
@@ -175,12 +166,7 @@ func checkDNSName(s string) string {
 	case isIP(s):
 		return "IP address where a name is expected"
 	}
-	for _, l := range strings.Split(s, ".") {
-		if !label(l) {
-			return "invalid name label " + quote(l)
-		}
-	}
-	return ""
+	return badLabel(s, "name")
 }
 
 // checkURL checks a URL of printable ASCII with a host (a name or an IP

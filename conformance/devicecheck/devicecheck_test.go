@@ -23,6 +23,29 @@ func match(t *testing.T, got []Violation, wants []want) {
 	}
 }
 
+// lineCase is one entry line and a part of the rule it breaks ("" when
+// valid).
+type lineCase = struct {
+	name string
+	line string
+	rule string
+}
+
+// matchLines checks each case's line, as a file of that one line, with
+// check.
+func matchLines(t *testing.T, tests []lineCase, check func(data []byte) []Violation) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var ws []want
+			if tt.rule != "" {
+				ws = []want{{1, tt.rule}}
+			}
+			match(t, check([]byte(tt.line+"\n")), ws)
+		})
+	}
+}
+
 func TestFileRules(t *testing.T) {
 	tests := []struct {
 		name string

@@ -30,16 +30,7 @@ var f5Category = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]{0,62}$`)
 // the package comment); the documents show no comment syntax, so none is
 // allowed.
 func CheckF5(data []byte, lim F5Limits) []Violation {
-	lines, vs := checkFile(data, false)
-	for _, l := range lines {
-		if rule := checkF5Entry(l.text); rule != "" {
-			vs = append(vs, Violation{l.n, l.text, rule})
-		}
-	}
-	if lim.MaxEntries > 0 && len(lines) > lim.MaxEntries {
-		vs = append(vs, Violation{Rule: fmt.Sprintf("%d entries, over the cap of %d", len(lines), lim.MaxEntries)})
-	}
-	return vs
+	return checkEntries(data, lim.MaxEntries, checkF5Entry)
 }
 
 func checkF5Entry(e string) string {

@@ -3,11 +3,7 @@ package devicecheck
 import "testing"
 
 func TestF5(t *testing.T) {
-	tests := []struct {
-		name string
-		line string
-		rule string
-	}{
+	matchLines(t, []lineCase{
 		{"full", "198.51.100.7,32,bl,botnets", ""},
 		{"net whitelist no category", "198.51.100.0,24,wl,", ""},
 		{"no mask", "198.51.100.7,,bl,spam_sources", ""},
@@ -24,16 +20,7 @@ func TestF5(t *testing.T) {
 		{"host bits", "198.51.100.7,24,bl,", "host bits"},
 		{"bad list type", "198.51.100.7,32,block,", "list type"},
 		{"bad category", "198.51.100.7,32,bl,bad category", "bad category"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var ws []want
-			if tt.rule != "" {
-				ws = []want{{1, tt.rule}}
-			}
-			match(t, CheckF5([]byte(tt.line+"\n"), F5Limits{}), ws)
-		})
-	}
+	}, func(data []byte) []Violation { return CheckF5(data, F5Limits{}) })
 	t.Run("cap", func(t *testing.T) {
 		match(t, CheckF5([]byte("198.51.100.7\n198.51.100.8\n"), F5Limits{MaxEntries: 1}), []want{{0, "2 entries, over the cap of 1"}})
 	})

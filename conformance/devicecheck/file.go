@@ -57,9 +57,9 @@ type line struct {
 	text string
 }
 
-// checkFile applies the file rules and returns the lines that carry
-// entries (not comments when comments is true), for the entry rules.
-func checkFile(data []byte, comments bool) ([]line, []Violation) {
+// fileEnds returns the violations at the ends of data: a byte order mark
+// at the start, no newline at the end.
+func fileEnds(data []byte) []Violation {
 	var vs []Violation
 	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
 		vs = append(vs, Violation{Rule: "byte order mark at the start"})
@@ -67,17 +67,35 @@ func checkFile(data []byte, comments bool) ([]line, []Violation) {
 	if len(data) > 0 && data[len(data)-1] != '\n' {
 		vs = append(vs, Violation{Rule: "no final newline"})
 	}
+	return vs
+}
+
+// encodingRule returns the rule a line breaks by its bytes, invalid
+// UTF-8 or a CR before its LF, or "".
+func encodingRule(text string) string {
+	switch {
+	case !utf8.ValidString(text):
+		return "invalid UTF-8"
+	case strings.HasSuffix(text, "\r"):
+		return "CRLF line end"
+	}
+	return ""
+}
+
+// checkFile applies the file rules and returns the lines that carry
+// entries (not comments when comments is true), for the entry rules.
+func checkFile(data []byte, comments bool) ([]line, []Violation) {
+	vs := fileEnds(data)
 	var out []line
 	seen := map[string]int{}
 	for i, text := range Lines(data) {
 		n := i + 1
 		bad := func(rule string) { vs = append(vs, Violation{n, text, rule}) }
-		switch {
-		case !utf8.ValidString(text):
-			bad("invalid UTF-8")
-			continue
-		case strings.HasSuffix(text, "\r"):
-			bad("CRLF line end")
+		if rule := encodingRule(text); rule != "" {
+			bad(rule)
+			if !utf8.ValidString(text) {
+				continue
+			}
 			text = strings.TrimSuffix(text, "\r")
 		}
 		if text == "" {
@@ -147,6 +165,37 @@ func parseAddr(s string) (netip.Addr, string) {
 
 // label reports whether s is a DNS label of letters, digits, '-' and '_'
 // (1-63 octets, no '-' at either end).
+// badLabel returns the rule the first label of name that is not a DNS
+// label breaks ("invalid <what> label ..."), or "".
+func badLabel(name, what string) string {
+	for _, l := range strings.Split(name, ".") {
+		if !label(l) {
+			return "invalid " + what + " label " + quote(l)
+		}
+	}
+	return ""
+}
+
+// checkEntries applies the file rules and entry to every line of data,
+// and the cap of max entries (0: none).
+func checkEntries(data []byte, max int, entry func(e string) string) []Violation {
+	lines, vs := checkFile(data, false)
+	for _, l := range lines {
+		if rule := entry(l.text); rule != "" {
+			vs = append(vs, Violation{l.n, l.text, rule})
+		}
+	}
+	return append(vs, entryCap(len(lines), max)...)
+}
+
+// entryCap is the violation of a cap of max entries (0: none) by n.
+func entryCap(n, max int) []Violation {
+	if max > 0 && n > max {
+		return []Violation{{Rule: fmt.Sprintf("%d entries, over the cap of %d", n, max)}}
+	}
+	return nil
+}
+
 func label(s string) bool {
 	if len(s) == 0 || len(s) > 63 || s[0] == '-' || s[len(s)-1] == '-' {
 		return false

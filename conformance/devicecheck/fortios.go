@@ -70,9 +70,7 @@ func CheckFortiOS(feed FortiFeed, data []byte, lim FortiLimits) []Violation {
 			vs = append(vs, Violation{l.n, l.text, rule})
 		}
 	}
-	if lim.MaxEntries > 0 && len(lines) > lim.MaxEntries {
-		vs = append(vs, Violation{Rule: fmt.Sprintf("%d entries, over the cap of %d", len(lines), lim.MaxEntries)})
-	}
+	vs = append(vs, entryCap(len(lines), lim.MaxEntries)...)
 	if lim.MaxBytes > 0 && len(data) > lim.MaxBytes {
 		vs = append(vs, Violation{Rule: fmt.Sprintf("%d bytes, over the cap of %d", len(data), lim.MaxBytes)})
 	}
@@ -156,12 +154,7 @@ func checkFortiURL(e string) string {
 	case isIP(host):
 		return ""
 	}
-	for _, l := range strings.Split(host, ".") {
-		if !label(l) {
-			return "invalid host label " + quote(l)
-		}
-	}
-	return ""
+	return badLabel(host, "host")
 }
 
 func checkHash(h string) string {

@@ -1,7 +1,5 @@
 package devicecheck
 
-import "fmt"
-
 // JunosLimits caps an SRX feed file; zero means no cap.
 type JunosLimits struct {
 	MaxEntries int
@@ -15,14 +13,5 @@ type JunosLimits struct {
 // file rules every list served by Cratos keeps (see the package comment)
 // and the entry cap.
 func CheckJunos(data []byte, lim JunosLimits) []Violation {
-	lines, vs := checkFile(data, false)
-	for _, l := range lines {
-		if rule := checkIPEntry(l.text); rule != "" {
-			vs = append(vs, Violation{l.n, l.text, rule})
-		}
-	}
-	if lim.MaxEntries > 0 && len(lines) > lim.MaxEntries {
-		vs = append(vs, Violation{Rule: fmt.Sprintf("%d entries, over the cap of %d", len(lines), lim.MaxEntries)})
-	}
-	return vs
+	return checkEntries(data, lim.MaxEntries, checkIPEntry)
 }

@@ -3,11 +3,7 @@ package devicecheck
 import "testing"
 
 func TestJunos(t *testing.T) {
-	tests := []struct {
-		name string
-		line string
-		rule string
-	}{
+	matchLines(t, []lineCase{
 		{"address", "198.51.100.7", ""},
 		{"prefix", "198.51.100.0/24", ""},
 		{"host prefix", "198.51.100.7/32", ""},
@@ -21,16 +17,7 @@ func TestJunos(t *testing.T) {
 		{"comment", "# blocked", "not an IP address"},
 		{"trailing comment", "198.51.100.7 c2", "not an IP address"},
 		{"zone", "fe80::1%ge-0/0/0", "zone"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var ws []want
-			if tt.rule != "" {
-				ws = []want{{1, tt.rule}}
-			}
-			match(t, CheckJunos([]byte(tt.line+"\n"), JunosLimits{}), ws)
-		})
-	}
+	}, func(data []byte) []Violation { return CheckJunos(data, JunosLimits{}) })
 	t.Run("cap", func(t *testing.T) {
 		match(t, CheckJunos([]byte("198.51.100.7\n198.51.100.8\n"), JunosLimits{MaxEntries: 1}), []want{{0, "2 entries, over the cap of 1"}})
 	})
