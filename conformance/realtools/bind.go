@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -106,13 +105,7 @@ zone %[3]q { type primary; file %[4]q; };
 				for range lines {
 				}
 			}()
-			_ = cmd.Process.Signal(syscall.SIGTERM)
-			select {
-			case <-exited:
-			case <-time.After(10 * time.Second):
-				_ = cmd.Process.Kill()
-				<-exited
-			}
+			stop(cmd, exited)
 		})
 	}
 	t.Cleanup(stop)

@@ -7,9 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/cratos-project/cratos/internal/testtool"
 )
@@ -52,26 +50,8 @@ address=/%s/%s
 		return "", fmt.Errorf("dnsmasq --test: %v:\n%s", err, clip(out))
 	}
 
-	cmd := exec.Command(dnsmasq, append([]string{"--no-daemon", "--log-facility=-"}, args...)...)
-	log := &testtool.LogBuffer{}
-	cmd.Stdout, cmd.Stderr = log, log
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start dnsmasq: %v", err)
-	}
-	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-		if t.Failed() {
-			t.Logf("dnsmasq log:\n%s", clip(log.String()))
-		}
-	})
+	d := startDaemon(t, "dnsmasq", exec.Command(dnsmasq, append([]string{"--no-daemon", "--log-facility=-"}, args...)...))
+	log, exited := d.log, d.exited
 	addr = "127.0.0.1:" + strconv.Itoa(port)
 	if err := waitDNS(addr, ProbeName, serverStart, exited); err != nil {
 		return "", fmt.Errorf("dnsmasq: %v:\n%s", err, clip(log.String()))

@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -69,26 +68,8 @@ frontend cratos
 		return nil, fmt.Errorf("haproxy -c: %v:\n%s", err, clip(out))
 	}
 
-	cmd := exec.Command(haproxy, "-db", "-f", confFile)
-	log := &testtool.LogBuffer{}
-	cmd.Stdout, cmd.Stderr = log, log
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start haproxy: %v", err)
-	}
-	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-		if t.Failed() {
-			t.Logf("haproxy log:\n%s", clip(log.String()))
-		}
-	})
+	d := startDaemon(t, "haproxy", exec.Command(haproxy, "-db", "-f", confFile))
+	log, exited := d.log, d.exited
 	h := &HAProxy{URL: "http://127.0.0.1:" + strconv.Itoa(port) + "/", sock: sock, list: list}
 	end := time.Now().Add(serverStart)
 	for {

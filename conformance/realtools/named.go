@@ -4,7 +4,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -24,37 +23,17 @@ a.root.invalid. 3600000 A  127.0.0.1
 // there), and its log is printed if the test failed.
 func StartNamed(t testing.TB, named, dir string) *testtool.LogBuffer {
 	t.Helper()
-	cmd := exec.Command(named, "-g", "-4", "-n", "1", "-c", filepath.Join(dir, "named.conf"))
-	log := &testtool.LogBuffer{}
-	cmd.Stdout, cmd.Stderr = log, log
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start named: %v", err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-		if t.Failed() {
-			t.Logf("named log:\n%s", log.String())
-		}
-	})
+	d := startDaemon(t, "named", exec.Command(named, "-g", "-4", "-n", "1", "-c", filepath.Join(dir, "named.conf")))
 	deadline := time.Now().Add(30 * time.Second)
-	for !strings.Contains(log.String(), "running") {
+	for !strings.Contains(d.log.String(), "running") {
 		select {
-		case err := <-done:
-			done <- err // for the cleanup
-			t.Fatalf("named exited: %v\n%s", err, log.String())
+		case <-d.exited:
+			t.Fatalf("named exited: %v\n%s", d.err, d.log.String())
 		case <-time.After(100 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("named did not start within 30 s:\n%s", log.String())
+			t.Fatalf("named did not start within 30 s:\n%s", d.log.String())
 		}
 	}
-	return log
+	return d.log
 }

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -80,26 +79,8 @@ remote-control:
 		return nil, fmt.Errorf("unbound-checkconf: %v:\n%s", err, clip(out))
 	}
 
-	cmd := exec.Command(unbound, "-d", "-c", confFile)
-	log := &testtool.LogBuffer{}
-	cmd.Stdout, cmd.Stderr = log, log
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start unbound: %v", err)
-	}
-	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-		if t.Failed() {
-			t.Logf("unbound log:\n%s", clip(log.String()))
-		}
-	})
+	d := startDaemon(t, "unbound", exec.Command(unbound, "-d", "-c", confFile))
+	log, exited := d.log, d.exited
 	addr := "127.0.0.1:" + strconv.Itoa(port)
 	if err := waitDNS(addr, ProbeName, serverStart, exited); err != nil {
 		return nil, fmt.Errorf("unbound: %v:\n%s", err, clip(log.String()))
