@@ -2,18 +2,20 @@ package rendertest
 
 import (
 	"context"
+	"reflect"
 	"testing"
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/renderers"
 )
 
-// Registered fails t unless r is the renderer registered under its name.
+// Registered fails t unless a renderer of r's type is registered under
+// r's name.
 func Registered(t *testing.T, r renderers.Renderer) {
 	t.Helper()
 	name := r.Info().Name
-	if got, ok := renderers.Lookup(name); !ok || got.Info().Name != name {
-		t.Fatalf("%s is not registered", name)
+	if got, ok := renderers.Lookup(name); !ok || reflect.TypeOf(got) != reflect.TypeOf(r) {
+		t.Fatalf("Lookup(%s) = %v, %v: want a %T", name, got, ok, r)
 	}
 }
 

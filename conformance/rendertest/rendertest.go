@@ -6,6 +6,7 @@ package rendertest
 
 import (
 	"maps"
+	"strings"
 	"testing"
 	"time"
 
@@ -57,9 +58,30 @@ type Row = struct {
 // when rules is not nil.
 func Rows(t *testing.T, r renderers.Renderer, req func(opts map[string]string) renderers.Request, rows []Row, rules func(out []byte) []devicecheck.Violation) {
 	t.Helper()
+	typed := make([]TypedRow, len(rows))
+	for i, row := range rows {
+		typed[i] = TypedRow{row.Name, "", row.Opts, row.In, row.Want, row.Drops}
+	}
+	TypedRows(t, r, func(_ string, opts map[string]string) renderers.Request { return req(opts) }, typed, rules)
+}
+
+// TypedRow is a Row that also names the data type of its request.
+type TypedRow = struct {
+	Name     string
+	DataType string
+	Opts     map[string]string
+	In       []indicator.Indicator
+	Want     string
+	Drops    map[string]int
+}
+
+// TypedRows is Rows for rows that name their data type: each renders with
+// req(row.DataType, row.Opts).
+func TypedRows(t *testing.T, r renderers.Renderer, req func(dataType string, opts map[string]string) renderers.Request, rows []TypedRow, rules func(out []byte) []devicecheck.Violation) {
+	t.Helper()
 	for _, row := range rows {
 		t.Run(row.Name, func(t *testing.T) {
-			got := conformance.Render(t, r, req(row.Opts), row.In)
+			got := conformance.Render(t, r, req(row.DataType, row.Opts), row.In)
 			Expect(t, got, row.Want, row.Drops)
 			if rules == nil {
 				return
@@ -78,4 +100,34 @@ func Prefixed(head string, rows []Row) []Row {
 		rows[i].Want = head + rows[i].Want
 	}
 	return rows
+}
+
+// PrefixedTyped is Prefixed for TypedRows.
+func PrefixedTyped(head string, rows []TypedRow) []TypedRow {
+	for i := range rows {
+		rows[i].Want = head + rows[i].Want
+	}
+	return rows
+}
+
+// Filtered renders ins with r and req, keeping to the types r takes first
+// as the service does, and returns the output as text and the drops.
+func Filtered(t testing.TB, r renderers.Renderer, req renderers.Request, ins []indicator.Indicator) (string, map[string]int) {
+	t.Helper()
+	got := conformance.Render(t, r, req, conformance.OfTypes(ins, r.Info().Types...))
+	return string(got.Out), got.Drops
+}
+
+// Lines returns the lines of out, nil when it is empty; it fails t when
+// out does not end with a newline.
+func Lines(t testing.TB, out []byte) []string {
+	t.Helper()
+	text := string(out)
+	if text == "" {
+		return nil
+	}
+	if !strings.HasSuffix(text, "\n") {
+		t.Fatalf("no final newline: %q", text)
+	}
+	return strings.Split(strings.TrimSuffix(text, "\n"), "\n")
 }

@@ -44,13 +44,7 @@ func TestRenderBytes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := conformance.Render(t, Renderer{}, renderers.Request{DataType: "ipv4", Options: tt.opts}, tt.in)
-			if string(got.Out) != tt.want {
-				t.Errorf("output = %q, want %q", got.Out, tt.want)
-			}
-			if len(got.Drops) != 0 {
-				t.Errorf("drops = %v, want none", got.Drops)
-			}
+			rendertest.Expect(t, conformance.Render(t, Renderer{}, renderers.Request{DataType: "ipv4", Options: tt.opts}, tt.in), tt.want, nil)
 		})
 	}
 }
@@ -88,11 +82,7 @@ func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
 
-func TestRegistered(t *testing.T) {
-	if r, ok := renderers.Lookup("b64"); !ok || r != (Renderer{}) {
-		t.Fatalf("Lookup(b64) = %v, %v", r, ok)
-	}
-}
+func TestRegistered(t *testing.T) { rendertest.Registered(t, Renderer{}) }
 
 // TestRealData renders every real indicator and decodes the lines back.
 func TestRealData(t *testing.T) {

@@ -67,13 +67,8 @@ type config struct {
 }
 
 func parseOptions(opts map[string]string) (config, error) {
-	o, err := renderers.ParseOptions(info, opts)
-	if err != nil {
-		return config{}, err
-	}
-	c := config{mode: o.Enum(OptMode)}
-	c.Sinkholes, err = nameset.ParseSinkholes(o, Name, "mode "+Sinkhole, c.mode == Sinkhole)
-	return c, err
+	mode, sinkholes, err := nameset.ParseMode(info, opts, OptMode, Sinkhole)
+	return config{mode, sinkholes}, err
 }
 
 // Render writes the configuration file.

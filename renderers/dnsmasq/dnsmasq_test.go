@@ -2,7 +2,6 @@ package dnsmasq
 
 import (
 	"testing"
-	"time"
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/rendertest"
@@ -12,9 +11,7 @@ import (
 	"github.com/cratos-project/cratos/renderers/internal/nameset"
 )
 
-func request(dataType string, opts map[string]string) renderers.Request {
-	return renderers.Request{Site: "misp.example", Feed: "block", DataType: dataType, Generated: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Options: opts}
-}
+var request = rendertest.Request
 
 func ind(t indicator.Type, v string) indicator.Indicator {
 	return indicator.Indicator{Type: t, Value: v}

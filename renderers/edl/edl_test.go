@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/devicecheck"
@@ -17,9 +16,7 @@ import (
 	"github.com/cratos-project/cratos/renderers/internal/feedlist"
 )
 
-func request(dataType string, opts map[string]string) renderers.Request {
-	return renderers.Request{Site: "cti.example.org", Feed: "block", DataType: dataType, Generated: time.Date(2026, 1, 2, 10, 5, 0, 0, time.UTC), Options: opts}
-}
+var request = rendertest.Request
 
 func render(t testing.TB, req renderers.Request, ins []indicator.Indicator) ([]byte, map[string]int) {
 	t.Helper()
@@ -33,9 +30,7 @@ var (
 	allTypes  = append(append(slices.Clone(ipTypes), nameTypes...), indicator.URL)
 )
 
-func ind(t indicator.Type, v string, ts int64) indicator.Indicator {
-	return indicator.Indicator{Type: t, Value: v, Timestamp: ts}
-}
+var ind = rendertest.Ind
 
 func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
@@ -183,14 +178,7 @@ func TestURLEntry(t *testing.T) {
 }
 
 func TestLists(t *testing.T) {
-	tests := []struct {
-		name     string
-		dataType string
-		opts     map[string]string
-		in       []indicator.Indicator
-		want     string
-		drops    map[string]int
-	}{
+	rendertest.TypedRows(t, Renderer{}, rendertest.Request, []rendertest.TypedRow{
 		{"domain pair", "domain", nil, []indicator.Indicator{ind(indicator.Domain, "bad.example", 0)},
 			"bad.example\n*.bad.example\n", nil},
 		{"domain exact", "domain", map[string]string{"domain_wildcards": "exact"}, []indicator.Indicator{ind(indicator.Domain, "bad.example", 0)},
@@ -230,21 +218,7 @@ func TestLists(t *testing.T) {
 			"a.example\n", map[string]int{DropCap: 1}},
 		{"sentinel after drops", "url", nil, []indicator.Indicator{ind(indicator.URL, "http://a.example:81/", 0)},
 			SentinelURL + "\n", map[string]int{DropPort: 1}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, drops := render(t, request(tt.dataType, tt.opts), tt.in)
-			if string(got) != tt.want {
-				t.Errorf("got\n%s\nwant\n%s", got, tt.want)
-			}
-			if tt.drops == nil {
-				tt.drops = map[string]int{}
-			}
-			if !maps.Equal(drops, tt.drops) {
-				t.Errorf("drops = %v, want %v", drops, tt.drops)
-			}
-		})
-	}
+	}, nil)
 }
 
 // potential is the number of lines an indicator gives in a list before

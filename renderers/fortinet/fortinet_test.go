@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/devicecheck"
@@ -16,9 +15,7 @@ import (
 	"github.com/cratos-project/cratos/renderers"
 )
 
-func request(dataType string, opts map[string]string) renderers.Request {
-	return renderers.Request{Site: "cti.example.org", Feed: "block", DataType: dataType, Generated: time.Date(2026, 1, 2, 10, 5, 0, 0, time.UTC), Options: opts}
-}
+var request = rendertest.Request
 
 func render(t testing.TB, req renderers.Request, ins []indicator.Indicator) ([]byte, map[string]int) {
 	t.Helper()
@@ -32,22 +29,13 @@ var (
 	hashTypes = []indicator.Type{indicator.MD5, indicator.SHA1, indicator.SHA256}
 )
 
-func ind(t indicator.Type, v string, ts int64) indicator.Indicator {
-	return indicator.Indicator{Type: t, Value: v, Timestamp: ts}
-}
+var ind = rendertest.Ind
 
 func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestFeeds(t *testing.T) {
 	sha := strings.Repeat("ab", 32)
-	tests := []struct {
-		name     string
-		dataType string
-		opts     map[string]string
-		in       []indicator.Indicator
-		want     string
-		drops    map[string]int
-	}{
+	rendertest.TypedRows(t, Renderer{}, rendertest.Request, []rendertest.TypedRow{
 		{"address", "", nil, []indicator.Indicator{ind(indicator.IPv4, "198.51.100.7", 0), ind(indicator.IPv4Net, "198.51.100.0/24", 0), ind(indicator.IPv6Net, "2001:db8::/32", 0)},
 			"198.51.100.0/24\n198.51.100.7\n2001:db8::/32\n", nil},
 		{"address /32 duplicate", "", nil, []indicator.Indicator{ind(indicator.IPv4, "192.0.2.1", 0), ind(indicator.IPv4Net, "192.0.2.1/32", 0)},
@@ -81,21 +69,7 @@ func TestFeeds(t *testing.T) {
 		{"cap keeps newest", "", map[string]string{"max_entries": "2"}, []indicator.Indicator{
 			ind(indicator.IPv4, "198.51.100.1", 1), ind(indicator.IPv4, "198.51.100.2", 3), ind(indicator.IPv4, "198.51.100.3", 2)},
 			"198.51.100.2\n198.51.100.3\n", map[string]int{DropCap: 1}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, drops := render(t, request(tt.dataType, tt.opts), tt.in)
-			if string(got) != tt.want {
-				t.Errorf("got\n%s\nwant\n%s", got, tt.want)
-			}
-			if tt.drops == nil {
-				tt.drops = map[string]int{}
-			}
-			if !maps.Equal(drops, tt.drops) {
-				t.Errorf("drops = %v, want %v", drops, tt.drops)
-			}
-		})
-	}
+	}, nil)
 }
 
 // TestPre744Caps renders more entries than FortiOS before 7.4.4 takes and

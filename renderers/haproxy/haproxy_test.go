@@ -1,21 +1,16 @@
 package haproxy
 
 import (
-	"maps"
 	"testing"
-	"time"
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/internal/goldentest"
-	"github.com/cratos-project/cratos/renderers"
 	"github.com/cratos-project/cratos/renderers/internal/nameset"
 )
 
-func request(dataType string, opts map[string]string) renderers.Request {
-	return renderers.Request{Site: "misp.example", Feed: "block", DataType: dataType, Generated: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Options: opts}
-}
+var request = rendertest.Request
 
 func ind(t indicator.Type, v string) indicator.Indicator {
 	return indicator.Indicator{Type: t, Value: v}
@@ -24,13 +19,7 @@ func ind(t indicator.Type, v string) indicator.Indicator {
 func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestRender(t *testing.T) {
-	tests := []struct {
-		name, dataType string
-		opts           map[string]string
-		in             []indicator.Indicator
-		want           string
-		drops          map[string]int
-	}{
+	rendertest.TypedRows(t, Renderer{}, request, []rendertest.TypedRow{
 		{"ip", "ipv4ext", nil, []indicator.Indicator{
 			ind(indicator.IPv4, "198.51.100.7"), ind(indicator.IPv4Net, "10.0.0.0/8"), ind(indicator.IPv4, "10.1.2.3"),
 			ind(indicator.IPv4, "198.51.100.7"), ind(indicator.IPv6Net, "2001:db8::/32"), ind(indicator.Domain, "bad.example")},
@@ -48,21 +37,7 @@ func TestRender(t *testing.T) {
 			ind(indicator.Domain, "bad.example\\")},
 			"", map[string]int{"haproxy " + nameset.ReasonSyntax: 4}},
 		{"empty", "domain", nil, nil, "", nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := conformance.Render(t, Renderer{}, request(tt.dataType, tt.opts), tt.in)
-			if string(got.Out) != tt.want {
-				t.Errorf("got\n%s\nwant\n%s", got.Out, tt.want)
-			}
-			if tt.drops == nil {
-				tt.drops = map[string]int{}
-			}
-			if !maps.Equal(got.Drops, tt.drops) {
-				t.Errorf("drops %v, want %v", got.Drops, tt.drops)
-			}
-		})
-	}
+	}, nil)
 }
 
 func TestForDataType(t *testing.T) {

@@ -1,7 +1,6 @@
 package ipset
 
 import (
-	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -17,9 +16,7 @@ func request(feed, dataType string, opts map[string]string) renderers.Request {
 	return renderers.Request{Site: "misp.example", Feed: feed, DataType: dataType, Generated: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Options: opts}
 }
 
-func ind(t indicator.Type, v string, ts int64) indicator.Indicator {
-	return indicator.Indicator{Type: t, Value: v, Timestamp: ts}
-}
+var ind = rendertest.Ind
 
 func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
@@ -28,13 +25,9 @@ func TestRender(t *testing.T) {
 		return "create cratos-block-v4-new hash:net family inet hashsize 1024 maxelem 1048576 -exist\nflush cratos-block-v4-new\n" + adds +
 			"create cratos-block-v4 hash:net family inet hashsize 1024 maxelem 1048576 -exist\nswap cratos-block-v4-new cratos-block-v4\ndestroy cratos-block-v4-new\n"
 	}
-	tests := []struct {
-		name, dataType string
-		opts           map[string]string
-		in             []indicator.Indicator
-		want           string
-		drops          map[string]int
-	}{
+	rendertest.TypedRows(t, Renderer{}, func(dataType string, opts map[string]string) renderers.Request {
+		return request("block", dataType, opts)
+	}, rendertest.PrefixedTyped("# Cratos block list: load with ipset restore.\n", []rendertest.TypedRow{
 		{"order, nets kept inside nets", "ipv4ext", nil, []indicator.Indicator{
 			ind(indicator.IPv4, "198.51.100.7", 0), ind(indicator.IPv4Net, "10.1.0.0/16", 0), ind(indicator.IPv4Net, "10.0.0.0/8", 0)},
 			v4("add cratos-block-v4-new 10.0.0.0/8\nadd cratos-block-v4-new 10.1.0.0/16\nadd cratos-block-v4-new 198.51.100.7\n"), nil},
@@ -49,22 +42,7 @@ func TestRender(t *testing.T) {
 				"create cratos-block-v4 hash:net family inet hashsize 1024 maxelem 1 -exist\nswap cratos-block-v4-new cratos-block-v4\ndestroy cratos-block-v4-new\n",
 			map[string]int{DropMaxElem: 1}},
 		{"not an ip", "ipv4", nil, []indicator.Indicator{ind(indicator.Hostname, "bad.example", 0)}, v4(""), map[string]int{DropNotIP: 1}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := conformance.Render(t, Renderer{}, request("block", tt.dataType, tt.opts), tt.in)
-			want := "# Cratos block list: load with ipset restore.\n" + tt.want
-			if string(got.Out) != want {
-				t.Errorf("got\n%s\nwant\n%s", got.Out, want)
-			}
-			if tt.drops == nil {
-				tt.drops = map[string]int{}
-			}
-			if !maps.Equal(got.Drops, tt.drops) {
-				t.Errorf("drops %v, want %v", got.Drops, tt.drops)
-			}
-		})
-	}
+	}), nil)
 }
 
 func TestHashSize(t *testing.T) {

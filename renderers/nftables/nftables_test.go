@@ -17,9 +17,7 @@ func request(feed string, opts map[string]string) renderers.Request {
 	return renderers.Request{Site: "misp.example", Feed: feed, Generated: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Options: opts}
 }
 
-func ind(t indicator.Type, v string, ts int64) indicator.Indicator {
-	return indicator.Indicator{Type: t, Value: v, Timestamp: ts}
-}
+var ind = rendertest.Ind
 
 func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 

@@ -1,6 +1,7 @@
 package squid_test
 
 import (
+	"cmp"
 	"net/netip"
 	"regexp"
 	"slices"
@@ -30,19 +31,8 @@ var fuzzOptions = []map[string]string{
 // dropped.
 func FuzzRender(f *testing.F) {
 	rendertest.Fuzz(f, squid.Renderer{}, fuzzOptions, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got conformance.Rendered) {
-		opts := req.Options
-		kind := opts["acl"]
-		if kind == "" {
-			kind = squid.ForDataType(req.DataType)
-		}
-		text := string(got.Out)
-		if text != "" && !strings.HasSuffix(text, "\n") {
-			t.Fatalf("no final newline: %q", text)
-		}
-		lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
-		if text == "" {
-			lines = nil
-		}
+		kind := cmp.Or(req.Options["acl"], squid.ForDataType(req.DataType))
+		lines := rendertest.Lines(t, got.Out)
 		seen := map[string]bool{}
 		for i, l := range lines {
 			switch {

@@ -1,6 +1,7 @@
 package suricatadataset_test
 
 import (
+	"cmp"
 	"encoding/base64"
 	"fmt"
 	"net/netip"
@@ -29,19 +30,8 @@ var fuzzOptions = []map[string]string{
 // fit the type, in order, and that the others are reported dropped.
 func FuzzRender(f *testing.F) {
 	rendertest.Fuzz(f, suricatadataset.Renderer{}, fuzzOptions, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got conformance.Rendered) {
-		opts := req.Options
-		typ := opts["type"]
-		if typ == "" {
-			typ = suricatadataset.ForDataType(req.DataType)
-		}
-		text := string(got.Out)
-		if text != "" && !strings.HasSuffix(text, "\n") {
-			t.Fatalf("no final newline: %q", text)
-		}
-		lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
-		if text == "" {
-			lines = nil
-		}
+		typ := cmp.Or(req.Options["type"], suricatadataset.ForDataType(req.DataType))
+		lines := rendertest.Lines(t, got.Out)
 		var want []string
 		for _, in := range ins {
 			if v, ok := fuzzDatasetValue(typ, in); ok {

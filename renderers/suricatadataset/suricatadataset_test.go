@@ -1,8 +1,6 @@
 package suricatadataset
 
 import (
-	"bytes"
-	"context"
 	"encoding/base64"
 	"maps"
 	"strings"
@@ -21,17 +19,7 @@ var generated = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
 func renderOut(t testing.TB, dataType string, opts map[string]string, ins []indicator.Indicator) (string, map[string]int) {
 	t.Helper()
-	drops := map[string]int{}
-	req := renderers.Request{
-		Site: "misp.example", Feed: "block", DataType: dataType, Generated: generated, Options: opts,
-		Dropped: func(reason string, n int) { drops[reason] += n },
-	}
-	var buf bytes.Buffer
-	in := renderers.Filter(renderers.Slice(ins), indicator.SetOf(info.Types...))
-	if err := (Renderer{}).Render(context.Background(), &buf, req, in); err != nil {
-		t.Fatalf("Render: %v", err)
-	}
-	return buf.String(), drops
+	return rendertest.Filtered(t, Renderer{}, renderers.Request{Site: "misp.example", Feed: "block", DataType: dataType, Generated: generated, Options: opts}, ins)
 }
 
 func ind(t indicator.Type, v string) indicator.Indicator {

@@ -94,11 +94,7 @@ func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
 
-func TestRegistered(t *testing.T) {
-	if r, ok := renderers.Lookup("txt"); !ok || r != (Renderer{}) {
-		t.Fatalf("Lookup(txt) = %v, %v", r, ok)
-	}
-}
+func TestRegistered(t *testing.T) { rendertest.Registered(t, Renderer{}) }
 
 // TestRealData renders every real indicator and reads the lines back.
 func TestRealData(t *testing.T) {

@@ -66,13 +66,8 @@ type config struct {
 }
 
 func parseOptions(opts map[string]string) (config, error) {
-	o, err := renderers.ParseOptions(info, opts)
-	if err != nil {
-		return config{}, err
-	}
-	c := config{policy: o.Enum(OptPolicy)}
-	c.Sinkholes, err = nameset.ParseSinkholes(o, Name, "policy "+Redirect, c.policy == Redirect)
-	return c, err
+	policy, sinkholes, err := nameset.ParseMode(info, opts, OptPolicy, Redirect)
+	return config{policy, sinkholes}, err
 }
 
 // Render writes the include file.

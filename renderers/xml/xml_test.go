@@ -91,11 +91,7 @@ func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
 
-func TestRegistered(t *testing.T) {
-	if r, ok := renderers.Lookup("xml"); !ok || r != (Renderer{}) {
-		t.Fatalf("Lookup(xml) = %v, %v", r, ok)
-	}
-}
+func TestRegistered(t *testing.T) { rendertest.Registered(t, Renderer{}) }
 
 // parse reads a rendered document back with encoding/xml.
 func parse(t *testing.T, doc []byte) (root string, entries []string) {

@@ -33,22 +33,26 @@ type Sinkholes struct {
 	A, AAAA string
 }
 
-// ParseSinkholes reads OptA and OptAAAA from o. When needed is true (the
-// chosen mode or policy answers with them) at least one must be set;
-// mode names that choice ("mode sinkhole") in the error.
-func ParseSinkholes(o renderers.Options, renderer, mode string, needed bool) (Sinkholes, error) {
+// ParseMode reads the options of a resolver renderer: the enum option
+// mode names how a blocked name is answered, and its value sinkhole
+// answers with the sinkholes, which it needs at least one of.
+func ParseMode(info renderers.Info, opts map[string]string, mode, sinkhole string) (string, Sinkholes, error) {
+	o, err := renderers.ParseOptions(info, opts)
+	if err != nil {
+		return "", Sinkholes{}, err
+	}
+	m := o.Enum(mode)
 	var s Sinkholes
-	var err error
 	if s.A, err = o.Address(OptA, false); err != nil {
-		return Sinkholes{}, err
+		return "", Sinkholes{}, err
 	}
 	if s.AAAA, err = o.Address(OptAAAA, true); err != nil {
-		return Sinkholes{}, err
+		return "", Sinkholes{}, err
 	}
-	if needed && s.A == "" && s.AAAA == "" {
-		return Sinkholes{}, fmt.Errorf("renderer %s: %s needs %s or %s", renderer, mode, OptA, OptAAAA)
+	if m == sinkhole && s.A == "" && s.AAAA == "" {
+		return "", Sinkholes{}, fmt.Errorf("renderer %s: %s %s needs %s or %s", info.Name, mode, sinkhole, OptA, OptAAAA)
 	}
-	return s, nil
+	return m, s, nil
 }
 
 // Write renders the names among in as a resolver's block list: head, then
