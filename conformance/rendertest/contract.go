@@ -33,3 +33,12 @@ func Benchmark(b *testing.B, r renderers.Renderer, req renderers.Request) {
 	ins := conformance.OfTypes(conformance.Generated(1_000_000, 1), r.Info().Types...)
 	conformance.BenchmarkRender(b, r, req, ins)
 }
+
+// Contract runs the checks of the renderer contract as subtests: the
+// option cases (conformance.CheckOptionCases), the registration
+// (Registered) and conformance.Check (Conforms).
+func Contract(t *testing.T, r renderers.Renderer, options []conformance.OptionCase) {
+	t.Run("options", func(t *testing.T) { conformance.CheckOptionCases(t, r, options) })
+	t.Run("registered", func(t *testing.T) { Registered(t, r) })
+	t.Run("conformance", func(t *testing.T) { Conforms(t, r) })
+}

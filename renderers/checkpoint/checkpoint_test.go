@@ -61,8 +61,9 @@ func TestDeviceRules(t *testing.T) {
 	}))
 }
 
-func TestValidateOptions(t *testing.T) {
-	conformance.CheckOptionCases(t, Renderer{}, []conformance.OptionCase{
+// TestContract checks the options, the registration and conformance.Check.
+func TestContract(t *testing.T) {
+	rendertest.Contract(t, Renderer{}, []conformance.OptionCase{
 		{Name: "none"},
 		{Name: "all", Options: map[string]string{"confidence": "low", "severity": "medium", "product": "AB", "max_entries": "2000000", "excel_safe": "true"}},
 		{Name: "unknown", Options: map[string]string{"comment": "x"}, WantErr: `unknown option "comment"`},
@@ -73,10 +74,6 @@ func TestValidateOptions(t *testing.T) {
 		{Name: "bad excel_safe", Options: map[string]string{"excel_safe": "yes"}, WantErr: "option excel_safe"},
 	})
 }
-
-func TestRegistered(t *testing.T) { rendertest.Registered(t, Renderer{}) }
-
-func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
 
 func BenchmarkRender(b *testing.B) { rendertest.Benchmark(b, Renderer{}, request("", nil)) }
 

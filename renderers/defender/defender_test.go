@@ -56,8 +56,9 @@ func TestDeviceRules(t *testing.T) {
 	}))
 }
 
-func TestValidateOptions(t *testing.T) {
-	conformance.CheckOptionCases(t, Renderer{}, []conformance.OptionCase{
+// TestContract checks the options, the registration and conformance.Check.
+func TestContract(t *testing.T) {
+	rendertest.Contract(t, Renderer{}, []conformance.OptionCase{
 		{Name: "none"},
 		{Name: "all", Options: map[string]string{"action": "Audit", "severity": "Informational", "expire_days": "3650", "title": "Cratos", "generate_alert": "false",
 			"recommended_actions": "Isolate", "rbac_groups": "A,B", "category": "InitialAccess", "max_entries": "1", "excel_safe": "false"}},
@@ -76,10 +77,6 @@ func TestValidateOptions(t *testing.T) {
 		{Name: "bad excel_safe", Options: map[string]string{"excel_safe": "on"}, WantErr: "option excel_safe"},
 	})
 }
-
-func TestRegistered(t *testing.T) { rendertest.Registered(t, Renderer{}) }
-
-func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
 
 // BenchmarkRender measures a whole input: the cap is lifted to the most
 // rows a file takes, so the cost is reading, mapping and de-duplicating

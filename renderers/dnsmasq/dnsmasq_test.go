@@ -44,8 +44,9 @@ func TestRender(t *testing.T) {
 	}), nil)
 }
 
-func TestValidateOptions(t *testing.T) {
-	conformance.CheckOptionCases(t, Renderer{}, []conformance.OptionCase{
+// TestContract checks the options, the registration and conformance.Check.
+func TestContract(t *testing.T) {
+	rendertest.Contract(t, Renderer{}, []conformance.OptionCase{
 		{Name: "none"},
 		{Name: "all", Options: map[string]string{"mode": "sinkhole", "sinkhole_a": "192.0.2.1", "sinkhole_aaaa": "2001:db8::1"}},
 		{Name: "unknown", Options: map[string]string{"address": "0.0.0.0"}, WantErr: `unknown option "address"`},
@@ -57,9 +58,5 @@ func TestValidateOptions(t *testing.T) {
 		{Name: "sinkhole to nothing", Options: map[string]string{"mode": "sinkhole", "sinkhole_a": "", "sinkhole_aaaa": ""}, WantErr: "needs"},
 	})
 }
-
-func TestRegistered(t *testing.T) { rendertest.Registered(t, Renderer{}) }
-
-func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
 
 func BenchmarkRender(b *testing.B) { rendertest.Benchmark(b, Renderer{}, request("", nil)) }

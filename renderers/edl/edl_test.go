@@ -295,8 +295,9 @@ func optString(opts map[string]string) string {
 	return strings.Join(parts, ",")
 }
 
-func TestValidateOptions(t *testing.T) {
-	conformance.CheckOptionCases(t, Renderer{}, []conformance.OptionCase{
+// TestContract checks the options, the registration and conformance.Check.
+func TestContract(t *testing.T) {
+	rendertest.Contract(t, Renderer{}, []conformance.OptionCase{
 		{Name: "none"},
 		{Name: "all", Options: map[string]string{"list_type": "url", "collapse": "false", "domain_wildcards": "exact", "url_ports": "strip", "max_entries": "50000", "empty_sentinel": "false"}},
 		{Name: "unknown", Options: map[string]string{"comments": "true"}, WantErr: `unknown option "comments"`},
@@ -309,10 +310,6 @@ func TestValidateOptions(t *testing.T) {
 		{Name: "bad empty_sentinel", Options: map[string]string{"empty_sentinel": "192.0.2.1"}, WantErr: "option empty_sentinel"},
 	})
 }
-
-func TestRegistered(t *testing.T) { rendertest.Registered(t, Renderer{}) }
-
-func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
 
 func BenchmarkRender(b *testing.B) {
 	gen := conformance.Generated(1_000_000, 1)

@@ -138,8 +138,9 @@ func TestDeviceRules(t *testing.T) {
 
 func utf8Valid(s string) bool { return strings.ToValidUTF8(s, "\ufffd") == s }
 
-func TestValidateOptions(t *testing.T) {
-	conformance.CheckOptionCases(t, Renderer{}, []conformance.OptionCase{
+// TestContract checks the options, the registration and conformance.Check.
+func TestContract(t *testing.T) {
+	rendertest.Contract(t, Renderer{}, []conformance.OptionCase{
 		{Name: "none"},
 		{Name: "all", Options: map[string]string{"provider": "CERT-EX", "tlp": "AMBER+STRICT", "reference": "http://misp.example.net/events/{event_id}"}},
 		{Name: "unknown", Options: map[string]string{"confidence": "High"}, WantErr: `unknown option "confidence"`},
@@ -151,10 +152,6 @@ func TestValidateOptions(t *testing.T) {
 		{Name: "reference with a space", Options: map[string]string{"reference": "https://misp.example.net/a b"}, WantErr: "option reference"},
 	})
 }
-
-func TestRegistered(t *testing.T) { rendertest.Registered(t, Renderer{}) }
-
-func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
 
 func BenchmarkRender(b *testing.B) {
 	rendertest.Benchmark(b, Renderer{}, request(map[string]string{"tlp": "amber"}))

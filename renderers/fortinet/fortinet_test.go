@@ -180,8 +180,9 @@ func TestDeviceRules(t *testing.T) {
 	}
 }
 
-func TestValidateOptions(t *testing.T) {
-	conformance.CheckOptionCases(t, Renderer{}, []conformance.OptionCase{
+// TestContract checks the options, the registration and conformance.Check.
+func TestContract(t *testing.T) {
+	rendertest.Contract(t, Renderer{}, []conformance.OptionCase{
 		{Name: "none"},
 		{Name: "all", Options: map[string]string{"feed": "domain", "domain_wildcards": "exact", "url_scheme": "strip", "hash_type": "sha256", "fortios": "pre-7.4.4", "max_entries": "100000"}},
 		{Name: "unknown", Options: map[string]string{"comments": "true"}, WantErr: `unknown option "comments"`},
@@ -193,10 +194,6 @@ func TestValidateOptions(t *testing.T) {
 		{Name: "bad max_entries", Options: map[string]string{"max_entries": "-5"}, WantErr: "option max_entries"},
 	})
 }
-
-func TestRegistered(t *testing.T) { rendertest.Registered(t, Renderer{}) }
-
-func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
 
 func BenchmarkRender(b *testing.B) {
 	gen := conformance.Generated(1_000_000, 1)

@@ -48,8 +48,9 @@ func TestForDataType(t *testing.T) {
 	}
 }
 
-func TestValidateOptions(t *testing.T) {
-	conformance.CheckOptionCases(t, Renderer{}, []conformance.OptionCase{
+// TestContract checks the options, the registration and conformance.Check.
+func TestContract(t *testing.T) {
+	rendertest.Contract(t, Renderer{}, []conformance.OptionCase{
 		{Name: "none"},
 		{Name: "auto", Options: map[string]string{"list": "auto"}},
 		{Name: "end", Options: map[string]string{"list": "end"}},
@@ -58,10 +59,6 @@ func TestValidateOptions(t *testing.T) {
 		{Name: "empty list", Options: map[string]string{"list": ""}, WantErr: "option list"},
 	})
 }
-
-func TestRegistered(t *testing.T) { rendertest.Registered(t, Renderer{}) }
-
-func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
 
 func BenchmarkRender(b *testing.B) {
 	gen := conformance.Generated(1_000_000, 1)

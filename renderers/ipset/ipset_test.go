@@ -65,8 +65,9 @@ func TestSetPrefix(t *testing.T) {
 	}
 }
 
-func TestValidateOptions(t *testing.T) {
-	conformance.CheckOptionCases(t, Renderer{}, []conformance.OptionCase{
+// TestContract checks the options, the registration and conformance.Check.
+func TestContract(t *testing.T) {
+	rendertest.Contract(t, Renderer{}, []conformance.OptionCase{
 		{Name: "none"},
 		{Name: "all", Options: map[string]string{"set_prefix": "ti-misp", "maxelem": "65536"}},
 		{Name: "longest prefix", Options: map[string]string{"set_prefix": strings.Repeat("p", 24)}},
@@ -79,9 +80,5 @@ func TestValidateOptions(t *testing.T) {
 		{Name: "maxelem too large", Options: map[string]string{"maxelem": "4294967296"}, WantErr: "option maxelem"},
 	})
 }
-
-func TestRegistered(t *testing.T) { rendertest.Registered(t, Renderer{}) }
-
-func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
 
 func BenchmarkRender(b *testing.B) { rendertest.Benchmark(b, Renderer{}, request("block", "", nil)) }

@@ -47,8 +47,9 @@ func TestDeviceRules(t *testing.T) {
 	}))
 }
 
-func TestValidateOptions(t *testing.T) {
-	conformance.CheckOptionCases(t, Renderer{}, []conformance.OptionCase{
+// TestContract checks the options, the registration and conformance.Check.
+func TestContract(t *testing.T) {
+	rendertest.Contract(t, Renderer{}, []conformance.OptionCase{
 		{Name: "none"},
 		{Name: "all", Options: map[string]string{"ipv6": "false", "max_entries": "100000"}},
 		{Name: "unknown", Options: map[string]string{"ranges": "true"}, WantErr: `unknown option "ranges"`},
@@ -57,9 +58,5 @@ func TestValidateOptions(t *testing.T) {
 		{Name: "text max_entries", Options: map[string]string{"max_entries": "1M"}, WantErr: "option max_entries"},
 	})
 }
-
-func TestRegistered(t *testing.T) { rendertest.Registered(t, Renderer{}) }
-
-func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
 
 func BenchmarkRender(b *testing.B) { rendertest.Benchmark(b, Renderer{}, request(nil)) }

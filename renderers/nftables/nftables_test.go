@@ -99,8 +99,9 @@ func TestSetPrefix(t *testing.T) {
 	}
 }
 
-func TestValidateOptions(t *testing.T) {
-	conformance.CheckOptionCases(t, Renderer{}, []conformance.OptionCase{
+// TestContract checks the options, the registration and conformance.Check.
+func TestContract(t *testing.T) {
+	rendertest.Contract(t, Renderer{}, []conformance.OptionCase{
 		{Name: "none"},
 		{Name: "all", Options: map[string]string{"table": "filter", "set_prefix": "ti_misp", "size": "65536"}},
 		{Name: "empty prefix", Options: map[string]string{"set_prefix": ""}},
@@ -113,9 +114,5 @@ func TestValidateOptions(t *testing.T) {
 		{Name: "text size", Options: map[string]string{"size": "1k"}, WantErr: "option size"},
 	})
 }
-
-func TestRegistered(t *testing.T) { rendertest.Registered(t, Renderer{}) }
-
-func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
 
 func BenchmarkRender(b *testing.B) { rendertest.Benchmark(b, Renderer{}, request("block", nil)) }

@@ -46,8 +46,9 @@ local-data: "bad.example. AAAA 2001:db8::1"
 	}), nil)
 }
 
-func TestValidateOptions(t *testing.T) {
-	conformance.CheckOptionCases(t, Renderer{}, []conformance.OptionCase{
+// TestContract checks the options, the registration and conformance.Check.
+func TestContract(t *testing.T) {
+	rendertest.Contract(t, Renderer{}, []conformance.OptionCase{
 		{Name: "none"},
 		{Name: "all", Options: map[string]string{"policy": "redirect", "sinkhole_a": "192.0.2.1", "sinkhole_aaaa": "2001:db8::1"}},
 		{Name: "redirect, A only", Options: map[string]string{"policy": "redirect", "sinkhole_aaaa": ""}},
@@ -61,9 +62,5 @@ func TestValidateOptions(t *testing.T) {
 		{Name: "redirect to nothing", Options: map[string]string{"policy": "redirect", "sinkhole_a": "", "sinkhole_aaaa": ""}, WantErr: "needs"},
 	})
 }
-
-func TestRegistered(t *testing.T) { rendertest.Registered(t, Renderer{}) }
-
-func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
 
 func BenchmarkRender(b *testing.B) { rendertest.Benchmark(b, Renderer{}, request("", nil)) }
