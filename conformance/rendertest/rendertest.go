@@ -131,3 +131,24 @@ func Lines(t testing.TB, out []byte) []string {
 	}
 	return strings.Split(strings.TrimSuffix(text, "\n"), "\n")
 }
+
+// Split returns the lines of out, separated by eol and, when trailing, each
+// ended by it; when empty is true out must be empty and Split returns nil.
+// It fails t when out is not so.
+func Split(t testing.TB, out []byte, eol string, trailing, empty bool) []string {
+	t.Helper()
+	body := string(out)
+	if empty {
+		if body != "" {
+			t.Fatalf("nothing to write, got %q", body)
+		}
+		return nil
+	}
+	if trailing {
+		var ok bool
+		if body, ok = strings.CutSuffix(body, eol); !ok {
+			t.Fatalf("output does not end with %q", eol)
+		}
+	}
+	return strings.Split(body, eol)
+}

@@ -27,19 +27,46 @@ type Variant = struct {
 	Opts map[string]string
 }
 
+// Across runs check on every set with every variant, as subtest
+// "set/name(variant)".
+func Across[V any](t *testing.T, sets map[string][]indicator.Indicator, variants []V, name func(V) string, check func(t *testing.T, set []indicator.Indicator, v V)) {
+	t.Helper()
+	for setName, set := range sets {
+		for _, v := range variants {
+			t.Run(setName+"/"+name(v), func(t *testing.T) { check(t, set, v) })
+		}
+	}
+}
+
+// Potential fails t unless the lines of the output are the entries the
+// inputs give (per counts those of one input before anything is dropped)
+// minus the drops, or empty lines when that is none (a format that writes
+// a placeholder into an empty list); it logs the counts.
+func Potential(t testing.TB, got conformance.Rendered, ins []indicator.Indicator, per func(indicator.Indicator) int, empty int) {
+	t.Helper()
+	want := -got.DropTotal()
+	for _, in := range ins {
+		want += per(in)
+	}
+	if want == 0 {
+		want = empty
+	}
+	lines := len(devicecheck.Lines(got.Out))
+	if lines != want {
+		t.Errorf("%d lines, want %d (inputs %d, drops %v)", lines, want, len(ins), got.Drops)
+	}
+	t.Logf("%d inputs, %d lines, drops %v", len(ins), lines, got.Drops)
+}
+
 // Sweep renders every set, kept to the types r takes, with every variant
 // (subtest "set/variant") and passes the result to check.
 func Sweep(t *testing.T, r renderers.Renderer, req func(opts map[string]string) renderers.Request, sets map[string][]indicator.Indicator, variants []Variant, check func(t *testing.T, v Variant, ins []indicator.Indicator, got conformance.Rendered)) {
 	t.Helper()
 	types := r.Info().Types
-	for name, set := range sets {
-		for _, v := range variants {
-			t.Run(name+"/"+v.Name, func(t *testing.T) {
-				ins := conformance.OfTypes(set, types...)
-				check(t, v, ins, conformance.Render(t, r, req(v.Opts), ins))
-			})
-		}
-	}
+	Across(t, sets, variants, func(v Variant) string { return v.Name }, func(t *testing.T, set []indicator.Indicator, v Variant) {
+		ins := conformance.OfTypes(set, types...)
+		check(t, v, ins, conformance.Render(t, r, req(v.Opts), ins))
+	})
 }
 
 // Accounted fails t unless the n entries written (what names them:

@@ -2,7 +2,6 @@ package b64_test
 
 import (
 	"encoding/base64"
-	"strings"
 	"testing"
 
 	"github.com/cratos-project/cratos/conformance"
@@ -32,20 +31,10 @@ func FuzzRender(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		body := string(got.Out)
-		if len(ins) == 0 {
-			if body != "" {
-				t.Fatalf("no value to write, got %q", body)
-			}
+		lines := rendertest.Split(t, got.Out, layout.EOL, layout.TrailingNewline, len(ins) == 0)
+		if lines == nil {
 			return
 		}
-		if layout.TrailingNewline {
-			var ok bool
-			if body, ok = strings.CutSuffix(body, layout.EOL); !ok {
-				t.Fatalf("output does not end with %q", layout.EOL)
-			}
-		}
-		lines := strings.Split(body, layout.EOL)
 		if len(lines) != len(ins) {
 			t.Fatalf("%d lines for %d values", len(lines), len(ins))
 		}

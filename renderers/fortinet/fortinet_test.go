@@ -130,19 +130,18 @@ func potential(feed Feed, pair bool, in indicator.Indicator) int {
 // TestDeviceRules renders Sample, generated and real data as each feed
 // type, checks the output against the FortiOS rules, and checks that every
 // input line is either written or reported as dropped.
+// feedCase is a feed type rendered from a data type, the indicators of
+// types, with opts, and checked as the FortiOS feed check.
+type feedCase struct {
+	feed     Feed
+	dataType string
+	check    devicecheck.FortiFeed
+	types    []indicator.Type
+	opts     map[string]string
+}
+
 func TestDeviceRules(t *testing.T) {
-	sets := map[string][]indicator.Indicator{
-		"sample":    conformance.Sample(),
-		"generated": conformance.Generated(100_000, 13),
-		"real data": conformance.RealIndicators(t),
-	}
-	feeds := []struct {
-		feed     Feed
-		dataType string
-		check    devicecheck.FortiFeed
-		types    []indicator.Type
-		opts     map[string]string
-	}{
+	feeds := []feedCase{
 		{FeedAddress, "ipv4ext", devicecheck.FortiAddress, ipTypes, nil},
 		{FeedAddress, "ipv6", devicecheck.FortiAddress, ipTypes, map[string]string{"fortios": "pre-7.4.4", "max_entries": "2000"}},
 		{FeedDomain, "domain", devicecheck.FortiDomain, nameTypes, nil},
@@ -152,32 +151,20 @@ func TestDeviceRules(t *testing.T) {
 		{FeedMalware, "", devicecheck.FortiMalware, hashTypes, nil},
 		{FeedMalware, "file-md5", devicecheck.FortiMalware, hashTypes, map[string]string{"hash_type": "md5"}},
 	}
-	for name, set := range sets {
-		for _, f := range feeds {
-			t.Run(fmt.Sprintf("%s/%s/%v", name, f.feed, f.opts), func(t *testing.T) {
-				ins := conformance.OfTypes(set, f.types...)
-				out, drops := render(t, request(f.dataType, f.opts), ins)
-				lim := devicecheck.FortiLimits{}
-				if f.opts["fortios"] == "pre-7.4.4" {
-					lim = devicecheck.FortiPre744
-				}
-				if vs := devicecheck.CheckFortiOS(f.check, out, lim); len(vs) > 0 {
-					t.Fatal(devicecheck.Error(vs, 20))
-				}
-				want := 0
-				for _, in := range ins {
-					want += potential(f.feed, f.opts["domain_wildcards"] != "exact", in)
-				}
-				for _, n := range drops {
-					want -= n
-				}
-				if got := len(devicecheck.Lines(out)); got != want {
-					t.Errorf("%d lines, want %d (inputs %d, drops %v)", got, want, len(ins), drops)
-				}
-				t.Logf("%d inputs, %d lines, drops %v", len(ins), len(devicecheck.Lines(out)), drops)
-			})
+	name := func(f feedCase) string { return fmt.Sprintf("%s/%v", f.feed, f.opts) }
+	rendertest.Across(t, rendertest.Sets(t, 100_000, 13), feeds, name, func(t *testing.T, set []indicator.Indicator, f feedCase) {
+		ins := conformance.OfTypes(set, f.types...)
+		got := conformance.Render(t, Renderer{}, request(f.dataType, f.opts), ins)
+		lim := devicecheck.FortiLimits{}
+		if f.opts["fortios"] == "pre-7.4.4" {
+			lim = devicecheck.FortiPre744
 		}
-	}
+		if vs := devicecheck.CheckFortiOS(f.check, got.Out, lim); len(vs) > 0 {
+			t.Fatal(devicecheck.Error(vs, 20))
+		}
+		pair := f.opts["domain_wildcards"] != "exact"
+		rendertest.Potential(t, got, ins, func(in indicator.Indicator) int { return potential(f.feed, pair, in) }, 0)
+	})
 }
 
 // TestContract checks the options, the registration and conformance.Check.

@@ -3,7 +3,6 @@ package txt_test
 import (
 	"maps"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/cratos-project/cratos/conformance"
@@ -47,20 +46,10 @@ func FuzzRender(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		body := string(got.Out)
-		if len(want) == 0 {
-			if body != "" {
-				t.Fatalf("no line to write, got %q", body)
-			}
+		lines := rendertest.Split(t, got.Out, layout.EOL, layout.TrailingNewline, len(want) == 0)
+		if lines == nil {
 			return
 		}
-		if layout.TrailingNewline {
-			var ok bool
-			if body, ok = strings.CutSuffix(body, layout.EOL); !ok {
-				t.Fatalf("output does not end with %q", layout.EOL)
-			}
-		}
-		lines := strings.Split(body, layout.EOL)
 		if !slices.Equal(lines, want) {
 			t.Fatalf("lines differ from the values:\n got %q\nwant %q", lines, want)
 		}
