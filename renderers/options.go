@@ -178,3 +178,13 @@ func (o Options) Address(name string, v6 bool) (string, error) {
 	}
 	return a.String(), nil
 }
+
+// ParseEnum is ParseOptions for a renderer whose one option is the enum
+// name: it returns that option's value, or its default when unset.
+func ParseEnum(info Info, opts map[string]string, name string) (string, error) {
+	o, err := ParseOptions(info, opts)
+	if err != nil {
+		return "", err
+	}
+	return o.Enum(name), nil
+}

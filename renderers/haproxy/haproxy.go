@@ -67,15 +67,13 @@ func (Renderer) ValidateOptions(opts map[string]string) error {
 	return err
 }
 
+// parseOptions returns the list kind the options name, "" for auto.
 func parseOptions(opts map[string]string) (string, error) {
-	o, err := renderers.ParseOptions(info, opts)
-	if err != nil {
-		return "", err
+	v, err := renderers.ParseEnum(info, opts, OptList)
+	if v == "auto" {
+		v = ""
 	}
-	if v := o.Enum(OptList); v != "auto" {
-		return v, nil
-	}
-	return "", nil
+	return v, err
 }
 
 // ForDataType returns the list kind for a route data type, or "" when
@@ -131,32 +129,22 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 	if err := o.Err(); err != nil {
 		return fmt.Errorf("haproxy: render: %w", err)
 	}
-	var b []byte
 	if kind == ListIP {
-		for _, ip := range feedlist.SortIPs(ips, d, DropDuplicate) {
-			if o.Next() != nil {
-				break
-			}
+		feedlist.WriteEach(o, feedlist.SortIPs(ips, d, DropDuplicate), func(b []byte, ip feedlist.IP) []byte {
 			if ip.P.IsSingleIP() {
-				b = ip.P.Addr().AppendTo(b[:0])
+				b = ip.P.Addr().AppendTo(b)
 			} else {
-				b = ip.P.AppendTo(b[:0])
+				b = ip.P.AppendTo(b)
 			}
-			b = append(b, '\n')
-			_, _ = o.Write(b)
-		}
+			return append(b, '\n')
+		})
 	} else {
-		for _, n := range names.Names(d, Name) {
-			if o.Next() != nil {
-				break
-			}
-			b = b[:0]
+		feedlist.WriteEach(o, names.Names(d, Name), func(b []byte, n string) []byte {
 			if kind == ListEnd {
 				b = append(b, '.')
 			}
-			b = append(append(b, n...), '\n')
-			_, _ = o.Write(b)
-		}
+			return append(append(b, n...), '\n')
+		})
 	}
 	d.Report(req)
 	if err := o.Close(); err != nil {

@@ -58,11 +58,7 @@ func (Renderer) ValidateOptions(opts map[string]string) error {
 }
 
 func parseOptions(opts map[string]string) (string, error) {
-	o, err := renderers.ParseOptions(info, opts)
-	if err != nil {
-		return "", err
-	}
-	return o.Enum("acl"), nil
+	return renderers.ParseEnum(info, opts, "acl")
 }
 
 // ForDataType returns the ACL kind for a route data type, or "" when the

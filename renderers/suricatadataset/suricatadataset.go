@@ -76,11 +76,7 @@ func (Renderer) ValidateOptions(opts map[string]string) error {
 }
 
 func parseOptions(opts map[string]string) (string, error) {
-	o, err := renderers.ParseOptions(info, opts)
-	if err != nil {
-		return "", err
-	}
-	return o.Enum("type"), nil
+	return renderers.ParseEnum(info, opts, "type")
 }
 
 // ForDataType returns the dataset type used for a route data type, or ""
