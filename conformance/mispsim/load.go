@@ -4,14 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // flexBool reads true/false, 0/1, "0"/"1" and null.
@@ -307,139 +304,4 @@ func (s *Server) convertFileEvent(fe fileEvent, file string, idx int) Event {
 		}
 	}
 	return ev
-}
-
-// Time placement of loaded events (see the package documentation).
-const (
-	youngestAnchor = 20 * time.Minute
-	oldestAnchor   = 540 * 24 * time.Hour
-	oldestAge      = 730 * 24 * time.Hour
-)
-
-// shiftEvents moves each event in time so that the data looks current. The
-// events are ranked by their newest attribute, newest first; rank r of n
-// places the event's newest attribute at age 20min·(540d/20min)^(r/(n-1)),
-// so the ranks spread evenly on a log scale from 20 minutes to 540 days. All
-// attributes of an event move by the same amount, keeping their spacing,
-// unless that would make one older than 730 days: then the event's span is
-// compressed to fit. first_seen and last_seen move with their attribute.
-func shiftEvents(events []Event, now time.Time) {
-	n := len(events)
-	if n == 0 {
-		return
-	}
-	type ranked struct {
-		i              int
-		newest, oldest int64
-	}
-	rs := make([]ranked, n)
-	for i, ev := range events {
-		r := ranked{i: i, newest: math.MinInt64, oldest: math.MaxInt64}
-		for _, a := range ev.Attributes {
-			if a.Timestamp != 0 {
-				r.newest = max(r.newest, a.Timestamp)
-				r.oldest = min(r.oldest, a.Timestamp)
-			}
-		}
-		if r.newest == math.MinInt64 {
-			r.newest, r.oldest = now.Unix(), now.Unix()
-		}
-		rs[i] = r
-	}
-	slices.SortStableFunc(rs, func(a, b ranked) int {
-		if a.newest != b.newest {
-			if a.newest > b.newest {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(events[a.i].UUID, events[b.i].UUID)
-	})
-	nowS := now.Unix()
-	for rank, r := range rs {
-		frac := 0.0
-		if n > 1 {
-			frac = float64(rank) / float64(n-1)
-		}
-		anchor := float64(youngestAnchor) * math.Pow(float64(oldestAnchor)/float64(youngestAnchor), frac)
-		anchorS := int64(anchor / float64(time.Second))
-		newest := nowS - anchorS
-		span := r.newest - r.oldest
-		scale := 1.0
-		if limit := int64(oldestAge/time.Second) - anchorS; span > limit && span > 0 {
-			scale = float64(limit) / float64(span)
-		}
-		ev := &events[r.i]
-		for j := range ev.Attributes {
-			a := &ev.Attributes[j]
-			old := a.Timestamp
-			if old == 0 {
-				old = r.newest
-			}
-			a.Timestamp = newest - int64(float64(r.newest-old)*scale)
-			delta := a.Timestamp - old
-			a.FirstSeen = shiftISO(a.FirstSeen, delta)
-			a.LastSeen = shiftISO(a.LastSeen, delta)
-		}
-	}
-}
-
-// shiftISO moves an ISO 8601 time by delta seconds, in MISP's
-// microsecond format; values it cannot read are kept.
-func shiftISO(v string, delta int64) string {
-	if v == "" {
-		return v
-	}
-	t, err := time.Parse(time.RFC3339Nano, v)
-	if err != nil {
-		return v
-	}
-	return t.Add(time.Duration(delta) * time.Second).UTC().Format("2006-01-02T15:04:05.000000-07:00")
-}
-
-// Incident classes of the classification tag, with their share in percent.
-var classes = []struct {
-	name  string
-	share int
-}{
-	{"block", 22}, {"incident", 20}, {"alert", 18}, {"hunt", 15},
-	{"cust1", 10}, {"cust2", 10}, {"false-positive", 5},
-}
-
-func classFor(h uint64) string {
-	b := int(h % 100)
-	for _, c := range classes {
-		if b < c.share {
-			return c.name
-		}
-		b -= c.share
-	}
-	return classes[0].name
-}
-
-func classTag(prefix, class string) string {
-	return prefix + ":incident-classification=" + class
-}
-
-// classifyEvent adds the event's classification tag, chosen by a hash of
-// its uuid; with publish, a third of unpublished events become published.
-func classifyEvent(ev *Event, prefix string, publish bool) {
-	h := fnv.New64a()
-	h.Write([]byte(strings.ToLower(ev.UUID)))
-	sum := h.Sum64()
-	ev.Tags = append(ev.Tags, classTag(prefix, classFor(sum)))
-	if publish && !ev.Published && (sum>>32)%3 == 0 {
-		ev.Published = true
-	}
-}
-
-// registerClassTags creates all classification tags, so that a feed whose
-// class no event carries gives an empty result rather than "unknown tag".
-func (s *Server) registerClassTags(prefix string) {
-	if prefix == "" {
-		return
-	}
-	for _, c := range classes {
-		s.st.tag(classTag(prefix, c.name), "")
-	}
 }
