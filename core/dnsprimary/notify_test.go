@@ -1,0 +1,133 @@
+package dnsprimary
+
+import (
+	"context"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/miekg/dns"
+)
+
+// fakeSecondary receives NOTIFYs on UDP and answers, for each serial, from
+// the answerFrom-th attempt on.
+type fakeSecondary struct {
+	conn     net.PacketConn
+	received chan *dns.Msg
+	from     chan net.Addr
+}
+
+func newFakeSecondary(t *testing.T, answerFrom int, secret map[string]string) *fakeSecondary {
+	t.Helper()
+	conn, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fakeSecondary{conn: conn, received: make(chan *dns.Msg, 16), from: make(chan net.Addr, 16)}
+	t.Cleanup(func() { conn.Close() })
+	go func() {
+		buf := make([]byte, dns.MaxMsgSize)
+		attempts := map[uint32]int{}
+		for {
+			k, addr, err := conn.ReadFrom(buf)
+			if err != nil {
+				return
+			}
+			m := new(dns.Msg)
+			if err := m.Unpack(buf[:k]); err != nil {
+				continue
+			}
+			if t := m.IsTsig(); t != nil && secret != nil {
+				if err := dns.TsigVerify(buf[:k], secret[t.Hdr.Name], "", false); err != nil {
+					m.Rcode = -1 // mark: bad signature
+				}
+			}
+			f.received <- m
+			f.from <- addr
+			var serial uint32
+			if soa, ok := firstSOA(m.Answer); ok {
+				serial = soa.Serial
+			}
+			attempts[serial]++
+			if attempts[serial] >= answerFrom {
+				r := new(dns.Msg).SetReply(m)
+				out, _ := r.Pack()
+				conn.WriteTo(out, addr)
+			}
+		}
+	}()
+	return f
+}
+
+func TestNotify(t *testing.T) {
+	tests := []struct {
+		name       string
+		answerFrom int // the secondary ignores the attempts before this one
+		key        *TSIGKey
+	}{
+		{"answered at once", 1, nil},
+		{"retried until answered", 2, nil},
+		{"signed with the zone key", 1, testKey()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sec := newFakeSecondary(t, tt.answerFrom, map[string]string{testKeyName: testSecret})
+			clk := newClock()
+			src := &fakeSource{text: policyZone(domainsV1)}
+			z := newTestZone(src)
+			z.Notify = []string{sec.conn.LocalAddr().String()}
+			z.TSIG = tt.key
+			s := startServer(t, clk.Now, z)
+			// The first build notifies too (secondaries may hold an old copy).
+			expectNotify(t, sec, s, testEpoch, tt.answerFrom, tt.key != nil)
+
+			src.set(policyZone(domainsV2), nil)
+			clk.set(time.Unix(testEpoch+10, 0))
+			if err := s.Refresh(context.Background(), testZone); err != nil {
+				t.Fatal(err)
+			}
+			expectNotify(t, sec, s, testEpoch+10, tt.answerFrom, tt.key != nil)
+
+			// No change: no NOTIFY.
+			if err := s.Refresh(context.Background(), testZone); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case m := <-sec.received:
+				t.Errorf("NOTIFY without a change: %v", m)
+			case <-time.After(300 * time.Millisecond):
+			}
+		})
+	}
+}
+
+// expectNotify reads attempts NOTIFYs for serial and checks them.
+func expectNotify(t *testing.T, sec *fakeSecondary, s *Server, serial uint32, attempts int, signed bool) {
+	t.Helper()
+	for i := 1; i <= attempts; i++ {
+		var m *dns.Msg
+		select {
+		case m = <-sec.received:
+		case <-time.After(5 * time.Second):
+			t.Fatalf("NOTIFY attempt %d for serial %d not received", i, serial)
+		}
+		from := <-sec.from
+		if from.String() != s.Addr() {
+			t.Errorf("NOTIFY sent from %s, want the server's address %s", from, s.Addr())
+		}
+		if m.Opcode != dns.OpcodeNotify || !m.Authoritative || len(m.Question) != 1 || m.Question[0].Name != testZone || m.Question[0].Qtype != dns.TypeSOA {
+			t.Fatalf("not a NOTIFY for %s: %v", testZone, m)
+		}
+		if soa, ok := firstSOA(m.Answer); !ok || soa.Serial != serial {
+			t.Errorf("NOTIFY answer = %v, want the SOA with serial %d", m.Answer, serial)
+		}
+		if signed && (m.IsTsig() == nil || m.Rcode == -1) {
+			t.Errorf("NOTIFY not signed with the zone key (tsig %v)", m.IsTsig())
+		}
+	}
+	select {
+	case m := <-sec.received:
+		t.Errorf("NOTIFY sent again after it was answered: %v", m)
+	case <-time.After(300 * time.Millisecond):
+	}
+}

@@ -1,0 +1,106 @@
+package dnsprimary
+
+import (
+	"slices"
+	"time"
+
+	"github.com/miekg/dns"
+)
+
+// delta is one journal entry: the change from one serial to the next.
+type delta struct {
+	from, to       *dns.SOA // the SOA as served at each serial
+	removed, added []dns.RR
+}
+
+// node holds the records of one owner name; an empty non-terminal has
+// none.
+type node struct {
+	rrs []dns.RR
+}
+
+// snapshot is an immutable served version of a zone.
+type snapshot struct {
+	soa     *dns.SOA // as served, with the server's serial
+	records []record
+	names   map[string]*node // owner (lower case) -> records; includes empty non-terminals
+	journal []*delta         // oldest first; the last one ends at soa's serial
+}
+
+// newSnapshot indexes records under soa.
+func newSnapshot(soa *dns.SOA, recs []record, journal []*delta) *snapshot {
+	s := &snapshot{soa: soa, records: recs, journal: journal, names: make(map[string]*node, len(recs))}
+	origin := soa.Hdr.Name
+	s.names[origin] = &node{}
+	for _, r := range recs {
+		name := r.rr.Header().Name
+		n := s.names[name]
+		if n == nil {
+			n = &node{}
+			s.names[name] = n
+			// Mark the ancestors up to the apex as existing (empty
+			// non-terminals answer NODATA, not NXDOMAIN).
+			for p := parent(name); p != "" && len(p) > len(origin); p = parent(p) {
+				if _, ok := s.names[p]; ok {
+					break
+				}
+				s.names[p] = &node{}
+			}
+		}
+		n.rrs = append(n.rrs, r.rr)
+	}
+	return s
+}
+
+// parent strips the leftmost label of an fqdn; it returns "" for the root.
+func parent(name string) string {
+	off, end := dns.NextLabel(name, 0)
+	if end {
+		return ""
+	}
+	return name[off:]
+}
+
+// withSerial returns a copy of soa carrying serial.
+func withSerial(soa *dns.SOA, serial uint32) *dns.SOA {
+	c := dns.Copy(soa).(*dns.SOA)
+	c.Serial = serial
+	return c
+}
+
+// next returns the snapshot following cur for the parsed text p at time
+// now, or nil when nothing changed. maxJournal bounds the journal.
+func next(cur *snapshot, p *parsed, now time.Time, maxJournal int) *snapshot {
+	if cur == nil {
+		return newSnapshot(withSerial(p.soa, uint32(now.Unix())), p.records, nil)
+	}
+	removed, added := diff(cur.records, p.records)
+	if len(removed) == 0 && len(added) == 0 && sameSOA(cur.soa, p.soa) {
+		return nil
+	}
+	soa := withSerial(p.soa, nextSerial(cur.soa.Serial, now))
+	d := &delta{from: cur.soa, to: soa, removed: removed, added: added}
+	var journal []*delta
+	// A diff as large as the new zone saves nothing over a full transfer;
+	// it is not kept, and the chain through it is broken, so older serials
+	// get a full transfer as well.
+	if maxJournal > 0 && len(removed)+len(added) <= len(p.records) {
+		keep := cur.journal
+		if len(keep) >= maxJournal {
+			keep = keep[len(keep)-maxJournal+1:]
+		}
+		journal = append(slices.Clip(keep), d)
+	}
+	return newSnapshot(soa, p.records, journal)
+}
+
+// changesSince returns the journal entries leading from serial to the
+// current serial, or false when serial is not in the journal.
+func (s *snapshot) changesSince(serial uint32) ([]*delta, bool) {
+	for i, d := range s.journal {
+		if d.from.Serial == serial {
+			return s.journal[i:], true
+		}
+	}
+	return nil, false
+}
