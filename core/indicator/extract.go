@@ -100,8 +100,6 @@ func (x *Extractor) Add(dst []Indicator, a Attribute) []Indicator {
 			return x.invalid(dst)
 		}
 		return x.addName(dst, base, left)
-	case "url":
-		return x.add(dst, base, URL, a.Value, CanonicalURL)
 	case "md5", "sha1", "sha256":
 		return x.addHash(dst, base, a.Type, a.Value)
 	case "filename|md5", "filename|sha1", "filename|sha256", "malware-sample":
@@ -114,41 +112,40 @@ func (x *Extractor) Add(dst []Indicator, a Attribute) []Indicator {
 			h = "md5"
 		}
 		return x.addHash(dst, base, h, right)
-	case "email-src", "email-dst", "email":
-		return x.add(dst, base, Email, a.Value, CanonicalEmail)
-	case "email-subject":
-		return x.add(dst, base, EmailSubject, a.Value, CanonicalLine)
-	case "email-attachment":
-		return x.add(dst, base, EmailAttachment, a.Value, CanonicalLine)
-	case "mutex":
-		return x.add(dst, base, Mutex, a.Value, CanonicalLine)
-	case "snort":
-		return x.add(dst, base, Snort, a.Value, CanonicalRule)
-	case "yara":
-		return x.add(dst, base, Yara, a.Value, CanonicalRule)
-	case "sigma":
-		return x.add(dst, base, Sigma, a.Value, CanonicalRule)
-	case "x509-fingerprint-md5":
-		return x.add(dst, base, X509MD5, a.Value, hexOf(32))
-	case "x509-fingerprint-sha1":
-		return x.add(dst, base, X509SHA1, a.Value, hexOf(40))
-	case "x509-fingerprint-sha256":
-		return x.add(dst, base, X509SHA256, a.Value, hexOf(64))
-	case "vulnerability":
-		return x.add(dst, base, Vulnerability, a.Value, CanonicalCVE)
-	case "ja3-fingerprint-md5":
-		return x.add(dst, base, JA3, a.Value, hexOf(32))
-	case "hassh-md5":
-		return x.add(dst, base, HASSH, a.Value, hexOf(32))
-	case "hasshserver-md5":
-		return x.add(dst, base, HASSHServer, a.Value, hexOf(32))
-	case "imphash":
-		return x.add(dst, base, Imphash, a.Value, hexOf(32))
 	case "btc", "xmr":
 		return x.add(dst, base, CryptoCurrency, a.Value, func(s string) (string, error) { return CanonicalCrypto(a.Type, s) })
 	}
+	if k, ok := singleKinds[a.Type]; ok {
+		return x.add(dst, base, k.t, a.Value, k.canon)
+	}
 	x.stats.Skipped++
 	return dst
+}
+
+// singleKinds maps each MISP type whose value is one indicator of a fixed
+// kind to that kind and its canonical form.
+var singleKinds = map[string]struct {
+	t     Type
+	canon func(string) (string, error)
+}{
+	"url":                     {URL, CanonicalURL},
+	"email-src":               {Email, CanonicalEmail},
+	"email-dst":               {Email, CanonicalEmail},
+	"email":                   {Email, CanonicalEmail},
+	"email-subject":           {EmailSubject, CanonicalLine},
+	"email-attachment":        {EmailAttachment, CanonicalLine},
+	"mutex":                   {Mutex, CanonicalLine},
+	"snort":                   {Snort, CanonicalRule},
+	"yara":                    {Yara, CanonicalRule},
+	"sigma":                   {Sigma, CanonicalRule},
+	"x509-fingerprint-md5":    {X509MD5, hexOf(32)},
+	"x509-fingerprint-sha1":   {X509SHA1, hexOf(40)},
+	"x509-fingerprint-sha256": {X509SHA256, hexOf(64)},
+	"vulnerability":           {Vulnerability, CanonicalCVE},
+	"ja3-fingerprint-md5":     {JA3, hexOf(32)},
+	"hassh-md5":               {HASSH, hexOf(32)},
+	"hasshserver-md5":         {HASSHServer, hexOf(32)},
+	"imphash":                 {Imphash, hexOf(32)},
 }
 
 func (x *Extractor) invalid(dst []Indicator) []Indicator {

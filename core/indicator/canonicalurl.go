@@ -1,0 +1,121 @@
+package indicator
+
+import (
+	"net/netip"
+	"strconv"
+	"strings"
+)
+
+// CanonicalURL returns the canonical form of a URL: surrounding space and
+// the #fragment removed, scheme and host lower-cased, an internationalised
+// host as A-labels, an IPv6 host in RFC 5952 form, and the path and query
+// kept byte for byte. A URL without a scheme ("evil.example/gate.php")
+// stays without one. Whitespace or control characters inside are rejected.
+func CanonicalURL(s string) (string, error) {
+	s = Refang(strings.TrimSpace(s))
+	if s == "" {
+		return "", ErrEmpty
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] == 0x7f {
+			return "", ErrSyntax
+		}
+	}
+	if i := strings.IndexByte(s, '#'); i >= 0 {
+		s = s[:i]
+	}
+	var b strings.Builder
+	rest := s
+	if i := strings.Index(s, "://"); i >= 0 {
+		scheme := s[:i]
+		if !validScheme(scheme) {
+			return "", ErrSyntax
+		}
+		b.WriteString(lowerASCII(scheme))
+		b.WriteString("://")
+		rest = s[i+3:]
+	}
+	end := strings.IndexAny(rest, "/?")
+	if end < 0 {
+		end = len(rest)
+	}
+	authority, tail := rest[:end], rest[end:]
+	if at := strings.LastIndexByte(authority, '@'); at >= 0 {
+		b.WriteString(authority[:at+1])
+		authority = authority[at+1:]
+	}
+	host, port, err := splitHostPort(authority)
+	if err != nil {
+		return "", err
+	}
+	if a, err := netip.ParseAddr(host); err == nil && a.Zone() == "" {
+		if a.Is6() {
+			b.WriteString("[" + a.String() + "]")
+		} else {
+			b.WriteString(a.String())
+		}
+	} else if strings.HasPrefix(host, "[") {
+		return "", ErrSyntax
+	} else {
+		name, err := CanonicalName(host)
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(name)
+	}
+	if port != "" {
+		b.WriteString(":" + port)
+	}
+	b.WriteString(tail)
+	return b.String(), nil
+}
+
+func splitHostPort(hp string) (host, port string, err error) {
+	if strings.HasPrefix(hp, "[") {
+		i := strings.IndexByte(hp, ']')
+		if i < 0 {
+			return "", "", ErrSyntax
+		}
+		host, hp = hp[1:i], hp[i+1:]
+		if _, perr := netip.ParseAddr(host); perr != nil {
+			return "", "", ErrSyntax
+		}
+		if hp == "" {
+			return host, "", nil
+		}
+		if hp[0] != ':' {
+			return "", "", ErrSyntax
+		}
+		port = hp[1:]
+	} else if i := strings.LastIndexByte(hp, ':'); i >= 0 {
+		host, port = hp[:i], hp[i+1:]
+	} else {
+		host = hp
+	}
+	if host == "" {
+		return "", "", ErrEmpty
+	}
+	if port != "" {
+		n, perr := strconv.Atoi(port)
+		if perr != nil || n < 1 || n > 65535 || port[0] == '+' {
+			return "", "", ErrSyntax
+		}
+		port = strconv.Itoa(n)
+	} else if strings.HasSuffix(hp, ":") {
+		return "", "", ErrSyntax
+	}
+	return host, port, nil
+}
+
+func validScheme(s string) bool {
+	if s == "" || !isLetter(s[0]) {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		if !isLetter(c) && !(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.' {
+			return false
+		}
+	}
+	return true
+}
