@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"encoding/json"
 	"regexp"
 	"sort"
 	"strings"
@@ -14,15 +13,12 @@ import (
 // every route it does not mark answers without a token.
 func TestAuthFlagDrivesEveryRoute(t *testing.T) {
 	h := newHarness(t)
-	_, body := h.get("/v1/openapi.json")
 	var doc struct {
 		Paths map[string]map[string]struct {
 			Security []any `json:"security"`
 		} `json:"paths"`
 	}
-	if err := json.Unmarshal([]byte(body), &doc); err != nil {
-		t.Fatal(err)
-	}
+	getJSON(t, h, "/v1/openapi.json", &doc)
 	param := regexp.MustCompile(`\{[^}]+\}`)
 	var paths []string
 	for p := range doc.Paths {

@@ -199,17 +199,7 @@ func (s *Server) consoleLogout(c *fiber.Ctx, sess *session) error {
 // sendConsole renders a console page with the security headers and the
 // console's stricter CSP.
 func sendConsole(c *fiber.Ctx, status int, name string, data any) error {
-	var b strings.Builder
-	if err := templates.Console.ExecuteTemplate(&b, name, data); err != nil {
-		return err
-	}
-	for _, h := range securityHeaders {
-		c.Set(h[0], h[1])
-	}
-	c.Set("Content-Security-Policy", consoleCSP)
-	c.Set(fiber.HeaderContentType, "text/html; charset=utf-8")
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Status(status).SendString(b.String())
+	return sendPage(c, status, templates.Console, name, data, consoleCSP)
 }
 
 type loginData struct {

@@ -9,20 +9,8 @@ import (
 )
 
 func TestFailuresNeverLockOutValidTokens(t *testing.T) {
-	h := newHarness(t, withConfig(func(c *config.Config) {
-		c.AuthFailLimit = 5
-		c.TrustedProxies = config.Prefixes{mustPrefix(t, "127.0.0.2/32")}
-	}))
-	bad := h.token[:len(h.token)-4] + "AAAA"
-	for i := range 8 {
-		want := 403
-		if i >= 5 {
-			want = 429
-		}
-		if resp, body := h.get(feedPath, "token", bad); resp.StatusCode != want {
-			t.Fatalf("bad token %d: %d %s, want %d", i, resp.StatusCode, body, want)
-		}
-	}
+	h, bad := newLockoutHarness(t, 5, "127.0.0.2/32")
+	failTokens(t, h, bad, 8, 5, func(int) []string { return nil })
 	// A valid token from the same address is served.
 	if resp, body := h.authed(feedPath); resp.StatusCode != 200 {
 		t.Errorf("valid token after others failed: %d %s, want 200", resp.StatusCode, body)
@@ -45,24 +33,39 @@ func TestFailuresNeverLockOutValidTokens(t *testing.T) {
 }
 
 func TestIPv6FailuresCountPer64(t *testing.T) {
-	h := newHarness(t, withConfig(func(c *config.Config) {
-		c.AuthFailLimit = 3
-		c.TrustedProxies = config.Prefixes{mustPrefix(t, "127.0.0.1/32")}
-	}))
-	bad := h.token[:len(h.token)-4] + "AAAA"
+	h, bad := newLockoutHarness(t, 3, "127.0.0.1/32")
 	// Rotating through one /64 does not get around the limit.
-	for i := range 5 {
-		want := 403
-		if i >= 3 {
-			want = 429
-		}
-		addr := fmt.Sprintf("2001:db8:0:7::%x", i+1)
-		if resp, body := h.get(feedPath, "token", bad, "X-Forwarded-For", addr); resp.StatusCode != want {
-			t.Fatalf("bad token from %s: %d %s, want %d", addr, resp.StatusCode, body, want)
-		}
-	}
+	failTokens(t, h, bad, 5, 3, func(i int) []string {
+		return []string{"X-Forwarded-For", fmt.Sprintf("2001:db8:0:7::%x", i+1)}
+	})
 	if resp, body := h.get(feedPath, "token", bad, "X-Forwarded-For", "2001:db8:0:8::1"); resp.StatusCode != 403 {
 		t.Errorf("another /64: %d %s, want 403", resp.StatusCode, body)
+	}
+}
+
+// newLockoutHarness returns a harness that answers 429 to a client after
+// limit failed tokens, behind the trusted proxy, and a token that fails.
+func newLockoutHarness(t *testing.T, limit int, proxy string) (*harness, string) {
+	h := newHarness(t, withConfig(func(c *config.Config) {
+		c.AuthFailLimit = limit
+		c.TrustedProxies = config.Prefixes{mustPrefix(t, proxy)}
+	}))
+	return h, h.token[:len(h.token)-4] + "AAAA"
+}
+
+// failTokens sends n requests with the failing token bad and the headers
+// of request i: the first limit answer 403, the rest 429.
+func failTokens(t *testing.T, h *harness, bad string, n, limit int, headers func(i int) []string) {
+	t.Helper()
+	for i := range n {
+		want := 403
+		if i >= limit {
+			want = 429
+		}
+		hdr := append([]string{"token", bad}, headers(i)...)
+		if resp, body := h.get(feedPath, hdr...); resp.StatusCode != want {
+			t.Fatalf("bad token %d %q: %d %s, want %d", i, hdr[2:], resp.StatusCode, body, want)
+		}
 	}
 }
 

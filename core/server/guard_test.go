@@ -86,16 +86,7 @@ func TestGuardIssueValues(t *testing.T) {
 			if tt.exactish != "" && body != tt.exactish {
 				t.Errorf("body\n%q\nwant\n%q", body, tt.exactish)
 			}
-			for _, w := range tt.want {
-				if !strings.Contains(body, w) {
-					t.Errorf("body lacks %q:\n%s", w, body)
-				}
-			}
-			for _, w := range tt.wantNot {
-				if strings.Contains(body, w) {
-					t.Errorf("body holds %q:\n%s", w, body)
-				}
-			}
+			checkContains(t, "body", body, tt.want, tt.wantNot)
 			if d := resp.Header.Get("X-Cratos-Dropped"); !strings.Contains(d, tt.dropped) {
 				t.Errorf("X-Cratos-Dropped = %q, want it to hold %q", d, tt.dropped)
 			}
@@ -142,7 +133,10 @@ func cutProxy(t *testing.T, sim *mispsim.Server, cut *atomic.Int32) string {
 	return srv.URL
 }
 
-func TestCircuitBreakerTenPercent(t *testing.T) {
+// cutHarness returns a harness whose MISP holds one published "block"
+// event of 1000 IPv4 addresses and is reached through cutProxy, the
+// proxy's cut, and a token for a MISP at the proxy.
+func cutHarness(t *testing.T) (*harness, *atomic.Int32, string) {
 	h := newHarness(t)
 	var attrs []mispsim.Attribute
 	for i := range 1000 {
@@ -151,11 +145,15 @@ func TestCircuitBreakerTenPercent(t *testing.T) {
 	if _, err := h.sim.AddEvent(mispsim.Event{Info: "many", Published: true, Tags: []string{"example:incident-classification=block"}, Attributes: attrs}); err != nil {
 		t.Fatal(err)
 	}
-	var cut atomic.Int32
-	proxyURL := cutProxy(t, h.sim, &cut)
+	cut := new(atomic.Int32)
+	proxyURL := cutProxy(t, h.sim, cut)
 	cl := h.claims
 	fmt.Sscanf(proxyURL[strings.LastIndexByte(proxyURL, ':')+1:], "%d", &cl.Port)
-	token := h.mint(cl)
+	return h, cut, h.mint(cl)
+}
+
+func TestCircuitBreakerTenPercent(t *testing.T) {
+	h, cut, token := cutHarness(t)
 	const path = "/v1/feed/block/type/ipv4/age/1y/output/txt"
 	get := func() (*http.Response, string) {
 		t.Helper()

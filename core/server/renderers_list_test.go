@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -13,7 +12,6 @@ import (
 // GET /v1/renderers lists every built-in renderer with its options.
 func TestRenderersList(t *testing.T) {
 	h := newHarness(t)
-	resp, body := h.get("/v1/renderers")
 	var list struct {
 		Renderers []struct {
 			Name        string `json:"name"`
@@ -23,9 +21,7 @@ func TestRenderersList(t *testing.T) {
 			} `json:"options"`
 		} `json:"renderers"`
 	}
-	if resp.StatusCode != 200 || json.Unmarshal([]byte(body), &list) != nil {
-		t.Fatalf("/v1/renderers: %d %s", resp.StatusCode, body)
-	}
+	getJSON(t, h, "/v1/renderers", &list)
 	var names []string
 	opts := map[string][]string{}
 	for _, r := range list.Renderers {

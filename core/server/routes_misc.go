@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"html/template"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -202,12 +203,21 @@ var securityHeaders = [][2]string{
 }
 
 func sendHTML(c *fiber.Ctx, status int, name string, data any) error {
+	return sendPage(c, status, templates.Pages, name, data, "")
+}
+
+// sendPage renders template name of set with the security headers; csp,
+// when not empty, replaces their Content-Security-Policy.
+func sendPage(c *fiber.Ctx, status int, set *template.Template, name string, data any, csp string) error {
 	var b strings.Builder
-	if err := templates.Pages.ExecuteTemplate(&b, name, data); err != nil {
+	if err := set.ExecuteTemplate(&b, name, data); err != nil {
 		return err
 	}
 	for _, h := range securityHeaders {
 		c.Set(h[0], h[1])
+	}
+	if csp != "" {
+		c.Set("Content-Security-Policy", csp)
 	}
 	c.Set(fiber.HeaderContentType, "text/html; charset=utf-8")
 	c.Set(fiber.HeaderCacheControl, "no-store")

@@ -51,16 +51,7 @@ func TestTAXIIGuardKeepsOut(t *testing.T) {
 		t.Run(tt.feed, func(t *testing.T) {
 			got := patterns(newPoller(h, tt.feed).poll(t))
 			all := strings.Join(got, "\n")
-			for _, w := range tt.want {
-				if !strings.Contains(all, w) {
-					t.Errorf("the collection lacks %s:\n%s", w, all)
-				}
-			}
-			for _, w := range tt.wantNot {
-				if strings.Contains(all, w) {
-					t.Errorf("the collection carries %s:\n%s", w, all)
-				}
-			}
+			checkContains(t, "the collection", all, tt.want, tt.wantNot)
 			if strings.Contains(all, "revoked") {
 				t.Errorf("revoked objects in a first poll:\n%s", all)
 			}

@@ -1,14 +1,10 @@
 package server_test
 
 import (
-	"encoding/json"
-	"fmt"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"testing"
 
-	"github.com/cratos-project/cratos/conformance/mispsim"
 	"github.com/cratos-project/cratos/core/auth"
 	"github.com/cratos-project/cratos/core/export"
 	"github.com/cratos-project/cratos/core/taxii"
@@ -63,13 +59,10 @@ func expectHeld(t *testing.T, h *harness, p *poller, reason string) {
 
 func taxiiHolds(t *testing.T, h *harness) []export.Hold {
 	t.Helper()
-	resp, body := h.get("/v1/holds", "token", h.token)
 	var out struct {
 		Held []export.Hold `json:"held"`
 	}
-	if err := json.Unmarshal([]byte(body), &out); resp.StatusCode != 200 || err != nil {
-		t.Fatalf("/v1/holds: %d %v %s", resp.StatusCode, err, body)
-	}
+	getJSON(t, h, "/v1/holds", &out, "token", h.token)
 	return out.Held
 }
 
@@ -79,19 +72,8 @@ func taxiiHolds(t *testing.T, h *harness) []export.Hold {
 // MISP answering nothing is held too, and the full data coming back ends
 // the hold by itself.
 func TestTAXIICircuitBreaker(t *testing.T) {
-	h := newHarness(t)
-	var attrs []mispsim.Attribute
-	for i := range 1000 {
-		attrs = append(attrs, mispsim.Attribute{Type: "ip-dst", Value: fmt.Sprintf("45.%d.%d.1", 10+i/200, i%200), ToIDS: true})
-	}
-	if _, err := h.sim.AddEvent(mispsim.Event{Info: "many", Published: true, Tags: []string{"example:incident-classification=block"}, Attributes: attrs}); err != nil {
-		t.Fatal(err)
-	}
-	var cut atomic.Int32
-	proxyURL := cutProxy(t, h.sim, &cut)
-	cl := h.claims
-	fmt.Sscanf(proxyURL[strings.LastIndexByte(proxyURL, ':')+1:], "%d", &cl.Port)
-	h.token = h.mint(cl)
+	h, cut, token := cutHarness(t)
+	h.token = token
 	h.cfg.AdminTokens = []string{auth.Fingerprint(h.token)}
 	// MISP answers from now on with every cut-th attribute (0: all of
 	// them); the cache is flushed, so the next request refreshes every
