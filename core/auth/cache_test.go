@@ -62,13 +62,8 @@ func TestVerifyCache(t *testing.T) {
 	t.Run("bounded", func(t *testing.T) {
 		c := testCodec(t, cfgADK)
 		c.cache = newTokenCache(3)
-		var toks []string
-		for i := range 5 {
-			tok, err := c.mintAt(validClaims(), iv16(byte(i)), testNow)
-			if err != nil {
-				t.Fatal(err)
-			}
-			toks = append(toks, tok)
+		toks := mintTokens(t, c, 5)
+		for _, tok := range toks {
 			if _, err := c.Verify(tok, testNow); err != nil {
 				t.Fatal(err)
 			}
@@ -83,6 +78,20 @@ func TestVerifyCache(t *testing.T) {
 			}
 		}
 	})
+}
+
+// mintTokens mints n different tokens of validClaims at testNow.
+func mintTokens(t *testing.T, c *Codec, n int) []string {
+	t.Helper()
+	var toks []string
+	for i := range n {
+		tok, err := c.mintAt(validClaims(), iv16(byte(i)), testNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		toks = append(toks, tok)
+	}
+	return toks
 }
 
 func TestTokenCacheEviction(t *testing.T) {
@@ -105,14 +114,7 @@ func TestTokenCacheEviction(t *testing.T) {
 func TestVerifyConcurrent(t *testing.T) {
 	c := testCodec(t, cfgADK)
 	c.cache = newTokenCache(8) // force eviction under contention
-	var toks []string
-	for i := range 32 {
-		tok, err := c.mintAt(validClaims(), iv16(byte(i)), testNow)
-		if err != nil {
-			t.Fatal(err)
-		}
-		toks = append(toks, tok)
-	}
+	toks := mintTokens(t, c, 32)
 	var wg sync.WaitGroup
 	errs := make(chan error, 8)
 	for g := range 8 {
