@@ -168,9 +168,7 @@ func (c *Config) setDefaults() {
 	} else if c.StateDir != "" && !filepath.IsAbs(c.StateDir) && c.Path != "" {
 		c.StateDir = filepath.Join(filepath.Dir(c.Path), c.StateDir)
 	}
-	if c.CacheMaxBytes == 0 {
-		c.CacheMaxBytes = 256 << 20
-	}
+	setDefault(&c.CacheMaxBytes, 256<<20)
 	if c.ReverseProxyHeader == "" {
 		c.ReverseProxyHeader = "X-Forwarded-For"
 	}
@@ -306,9 +304,7 @@ func (d *DNS) validate() []error {
 		if len(z.DataTypes) == 0 {
 			z.DataTypes = []string{"domain", "hostname", "ipv4", "ipv6"}
 		}
-		if z.RefreshSeconds == 0 {
-			z.RefreshSeconds = 300
-		}
+		setDefault(&z.RefreshSeconds, 300)
 		where := fmt.Sprintf("dns.zones[%d]", i)
 		switch {
 		case z.Name == "":
@@ -328,9 +324,7 @@ func (d *DNS) validate() []error {
 				errs = append(errs, fmt.Errorf("%s (%s): unknown data type %q", where, z.Name, dt))
 			}
 		}
-		if z.RefreshSeconds < 1 || z.RefreshSeconds > 86400 {
-			errs = append(errs, fmt.Errorf("%s (%s): refresh_seconds %d: want 1-86400", where, z.Name, z.RefreshSeconds))
-		}
+		errs = checkRange(errs, where+" ("+z.Name+"): refresh_seconds", z.RefreshSeconds, 1, 86400)
 		for _, n := range z.Notify {
 			if _, _, err := net.SplitHostPort(n); err != nil {
 				errs = append(errs, fmt.Errorf("%s (%s): notify %q: want host:port", where, z.Name, n))

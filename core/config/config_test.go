@@ -29,6 +29,20 @@ func layout(t *testing.T, cfg string, sites map[string]string) string {
 	return path
 }
 
+// loadLayout writes a layout and loads its config and sites.
+func loadLayout(t *testing.T, cfg string, sites map[string]string) (*Config, *Sites) {
+	t.Helper()
+	c, err := Load(layout(t, cfg, sites))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := LoadSites(c.SitesDir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, s
+}
+
 // originalConfig has every key of the original's config.yaml.
 const originalConfig = `debug: false
 encryption_key: "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF"
@@ -149,15 +163,7 @@ func TestStrictErrors(t *testing.T) {
 }
 
 func TestReloadKeepsLastGood(t *testing.T) {
-	path := layout(t, originalConfig, map[string]string{"a.example.yaml": originalSite, "b.example.yaml": originalSite})
-	cfg, err := Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sites, err := LoadSites(cfg.SitesDir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, sites := loadLayout(t, originalConfig, map[string]string{"a.example.yaml": originalSite, "b.example.yaml": originalSite})
 	write := func(name, body string) {
 		if err := os.WriteFile(filepath.Join(cfg.SitesDir, name), []byte(body), 0o600); err != nil {
 			t.Fatal(err)

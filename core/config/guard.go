@@ -76,31 +76,17 @@ func (g *Guard) BreakerOn() bool { return g.CircuitBreaker == nil || *g.CircuitB
 
 // setDefaults fills in the zero values and returns what is wrong.
 func (g *Guard) setDefaults() []error {
-	if g.MinPrefixV4 == 0 {
-		g.MinPrefixV4 = DefaultMinPrefixV4
-	}
-	if g.MinPrefixV6 == 0 {
-		g.MinPrefixV6 = DefaultMinPrefixV6
-	}
-	if g.HoldDropPercent == 0 {
-		g.HoldDropPercent = DefaultHoldDropPercent
-	}
-	if g.HoldMinEntries == 0 {
-		g.HoldMinEntries = DefaultHoldMinEntries
-	}
+	setDefault(&g.MinPrefixV4, DefaultMinPrefixV4)
+	setDefault(&g.MinPrefixV6, DefaultMinPrefixV6)
+	setDefault(&g.HoldDropPercent, DefaultHoldDropPercent)
+	setDefault(&g.HoldMinEntries, DefaultHoldMinEntries)
 	if len(g.SnortActions) == 0 {
 		g.SnortActions = []string{"alert"}
 	}
 	var errs []error
-	if g.MinPrefixV4 < 1 || g.MinPrefixV4 > 32 {
-		errs = append(errs, fmt.Errorf("guard.min_prefix_v4 %d: want 1-32", g.MinPrefixV4))
-	}
-	if g.MinPrefixV6 < 1 || g.MinPrefixV6 > 128 {
-		errs = append(errs, fmt.Errorf("guard.min_prefix_v6 %d: want 1-128", g.MinPrefixV6))
-	}
-	if g.HoldDropPercent < 1 || g.HoldDropPercent > 100 {
-		errs = append(errs, fmt.Errorf("guard.hold_drop_percent %d: want 1-100", g.HoldDropPercent))
-	}
+	errs = checkRange(errs, "guard.min_prefix_v4", g.MinPrefixV4, 1, 32)
+	errs = checkRange(errs, "guard.min_prefix_v6", g.MinPrefixV6, 1, 128)
+	errs = checkRange(errs, "guard.hold_drop_percent", g.HoldDropPercent, 1, 100)
 	if g.HoldMinEntries < 1 {
 		errs = append(errs, fmt.Errorf("guard.hold_min_entries %d: want 1 or more", g.HoldMinEntries))
 	}
@@ -142,10 +128,5 @@ func ParseNeverBlockCIDR(s string) (netip.Prefix, error) {
 	if p, err := netip.ParsePrefix(s); err == nil {
 		return p.Masked(), nil
 	}
-	a, err := netip.ParseAddr(s)
-	if err != nil {
-		return netip.Prefix{}, err
-	}
-	a = a.Unmap().WithZone("")
-	return netip.PrefixFrom(a, a.BitLen()), nil
+	return hostPrefix(s)
 }

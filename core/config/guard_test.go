@@ -16,17 +16,9 @@ func TestGuardKeys(t *testing.T) {
   hold_drop_percent: 80
   circuit_breaker: false
 `
-	path := layout(t, originalConfig+"never_block:\n  domains: [example.net]\n", map[string]string{"misp.example.net.yaml": good})
-	cfg, err := Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, sites := loadLayout(t, originalConfig+"never_block:\n  domains: [example.net]\n", map[string]string{"misp.example.net.yaml": good})
 	if len(cfg.NeverBlock.Domains) != 1 {
 		t.Errorf("never_block %+v", cfg.NeverBlock)
-	}
-	sites, err := LoadSites(cfg.SitesDir, nil)
-	if err != nil {
-		t.Fatal(err)
 	}
 	s, _ := sites.Get("misp.example.net")
 	g := s.Guard

@@ -48,23 +48,14 @@ const (
 
 // SetDefaults fills the zero values.
 func (l *Limits) SetDefaults() {
-	def := func(v *int, d int) {
-		if *v == 0 {
-			*v = d
-		}
-	}
-	def(&l.MaxConnections, DefaultMaxConnections)
-	def(&l.MaxConnectionsPerIP, DefaultMaxConnectionsPerIP)
-	def(&l.MaxConcurrentBuilds, DefaultMaxConcurrentBuilds)
-	def(&l.MISPMaxPages, DefaultMISPMaxPages)
-	def(&l.MISPMaxAttributes, DefaultMISPMaxAttributes)
-	def(&l.ColdBuildsPerMinute, DefaultColdBuildsPerMinute)
-	if l.MISPMaxResponseBytes == 0 {
-		l.MISPMaxResponseBytes = DefaultMISPMaxResponseBytes
-	}
-	if l.RenderMaxBytes == 0 {
-		l.RenderMaxBytes = DefaultRenderMaxBytes
-	}
+	setDefault(&l.MaxConnections, DefaultMaxConnections)
+	setDefault(&l.MaxConnectionsPerIP, DefaultMaxConnectionsPerIP)
+	setDefault(&l.MaxConcurrentBuilds, DefaultMaxConcurrentBuilds)
+	setDefault(&l.MISPMaxPages, DefaultMISPMaxPages)
+	setDefault(&l.MISPMaxAttributes, DefaultMISPMaxAttributes)
+	setDefault(&l.ColdBuildsPerMinute, DefaultColdBuildsPerMinute)
+	setDefault(&l.MISPMaxResponseBytes, DefaultMISPMaxResponseBytes)
+	setDefault(&l.RenderMaxBytes, DefaultRenderMaxBytes)
 }
 
 // validate refuses negative limits.

@@ -172,43 +172,23 @@ func LoadSite(path string, check RendererCheck) (*Site, error) {
 func (s *Site) validate(path string, data []byte, check RendererCheck) error {
 	s.Path = path
 	s.Name = strings.TrimSuffix(filepath.Base(path), ".yaml")
-	if s.MISPTimeoutSeconds == 0 {
-		s.MISPTimeoutSeconds = 30
-	}
-	if s.PageSize == 0 {
-		s.PageSize = 25000
-	}
-	if s.ExpandLimit == 0 {
-		s.ExpandLimit = 16
-	}
-	if s.ExpandMax == 0 {
-		s.ExpandMax = indicator.DefaultExpandBudget
-	}
+	setDefault(&s.MISPTimeoutSeconds, 30)
+	setDefault(&s.PageSize, 25000)
+	setDefault(&s.ExpandLimit, 16)
+	setDefault(&s.ExpandMax, indicator.DefaultExpandBudget)
 	var errs []error
 	if strings.TrimSpace(s.Tag) == "" {
 		errs = append(errs, errors.New("tag is required"))
 	}
-	if s.MISPTimeoutSeconds < 0 || s.MISPTimeoutSeconds > 3600 {
-		errs = append(errs, fmt.Errorf("mispTimeoutSeconds %d: want 1-3600", s.MISPTimeoutSeconds))
-	}
-	if s.PageSize < 1 || s.PageSize > 1000000 {
-		errs = append(errs, fmt.Errorf("page_size %d: want 1-1000000", s.PageSize))
-	}
-	if s.ExpandMax < 0 || s.ExpandMax > 1<<24 {
-		errs = append(errs, fmt.Errorf("ipv4ext_expand_max %d: want 0-16777216", s.ExpandMax))
-	}
+	errs = checkRange(errs, "mispTimeoutSeconds", s.MISPTimeoutSeconds, 1, 3600)
+	errs = checkRange(errs, "page_size", s.PageSize, 1, 1000000)
+	errs = checkRange(errs, "ipv4ext_expand_max", s.ExpandMax, 0, 1<<24)
 	if s.MaxStaleSeconds < -1 || s.MaxStaleSeconds > 30*86400 {
 		errs = append(errs, fmt.Errorf("max_stale_seconds %d: want -1 (off), 0 (default, 86400) or up to 2592000", s.MaxStaleSeconds))
 	}
-	if s.ExpandLimit < 1 || s.ExpandLimit > 32 {
-		errs = append(errs, fmt.Errorf("ipv4ext_expand_limit %d: want 1-32", s.ExpandLimit))
-	}
-	if s.TokenMaxDays < 0 || s.TokenMaxDays > 36500 {
-		errs = append(errs, fmt.Errorf("token_max_days %d: want 0-36500", s.TokenMaxDays))
-	}
-	if s.MemcachedAllTimeout < 0 || s.MemcachedAllTimeout > 86400 {
-		errs = append(errs, fmt.Errorf("memcached_all_timeout %d: want 0-86400", s.MemcachedAllTimeout))
-	}
+	errs = checkRange(errs, "ipv4ext_expand_limit", s.ExpandLimit, 1, 32)
+	errs = checkRange(errs, "token_max_days", s.TokenMaxDays, 0, 36500)
+	errs = checkRange(errs, "memcached_all_timeout", s.MemcachedAllTimeout, 0, 86400)
 	errs = append(errs, s.Guard.setDefaults()...)
 	s.revoked = make(map[string]bool, len(s.BlacklistedAPITokens))
 	lines := tokenDigestLines(data)

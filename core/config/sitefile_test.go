@@ -11,15 +11,7 @@ import (
 )
 
 func TestReloadSkipsWhatIsNotARegularFile(t *testing.T) {
-	path := layout(t, originalConfig, map[string]string{"a.example.yaml": originalSite})
-	cfg, err := Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sites, err := LoadSites(cfg.SitesDir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, sites := loadLayout(t, originalConfig, map[string]string{"a.example.yaml": originalSite})
 	fifo := filepath.Join(cfg.SitesDir, "fifo.example.yaml")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Skipf("mkfifo: %v", err)

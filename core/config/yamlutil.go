@@ -97,12 +97,7 @@ func (p *Prefixes) UnmarshalYAML(n *yaml.Node) error {
 func ParsePrefix(s string) (netip.Prefix, error) {
 	s = strings.TrimSpace(s)
 	if !strings.Contains(s, "/") {
-		a, err := netip.ParseAddr(s)
-		if err != nil {
-			return netip.Prefix{}, err
-		}
-		a = a.Unmap()
-		return netip.PrefixFrom(a, a.BitLen()), nil
+		return hostPrefix(s)
 	}
 	p, err := netip.ParsePrefix(s)
 	if err != nil {
@@ -112,6 +107,17 @@ func ParsePrefix(s string) (netip.Prefix, error) {
 		p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
 	}
 	return p.Masked(), nil
+}
+
+// hostPrefix reads a bare address as the prefix of that one address,
+// IPv4-mapped IPv6 unmapped and any zone dropped.
+func hostPrefix(s string) (netip.Prefix, error) {
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	a = a.Unmap()
+	return netip.PrefixFrom(a, a.BitLen()), nil
 }
 
 // PortString is the original's memcached_port: a string that must be

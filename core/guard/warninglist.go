@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/cratos-project/cratos/core/config"
 	"github.com/cratos-project/cratos/core/indicator"
 )
 
@@ -98,7 +99,7 @@ func NewWarninglists(lists []*List) *Warninglists {
 			}
 			switch l.Type {
 			case "cidr":
-				p, err := parseCIDR(e)
+				p, err := config.ParsePrefix(e)
 				if err != nil {
 					continue
 				}
@@ -149,25 +150,6 @@ func appendOnce(s []int32, v int32) []int32 {
 		return s
 	}
 	return append(s, v)
-}
-
-func parseCIDR(s string) (netip.Prefix, error) {
-	if strings.Contains(s, "/") {
-		p, err := netip.ParsePrefix(s)
-		if err != nil {
-			return p, err
-		}
-		if p.Addr().Is4In6() && p.Bits() >= 96 {
-			p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
-		}
-		return p.Masked(), nil
-	}
-	a, err := netip.ParseAddr(s)
-	if err != nil {
-		return netip.Prefix{}, err
-	}
-	a = a.Unmap().WithZone("")
-	return netip.PrefixFrom(a, a.BitLen()), nil
 }
 
 // compileRegex turns a PCRE pattern with delimiters ("/^abc$/i") into a
