@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,33 +19,21 @@ var (
 	fpAny = strings.Repeat("c", 64)
 )
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
-func newTracker(t *testing.T) (*Tracker, *clock, *testtool.LogBuffer) {
+func newTracker(t *testing.T) (*Tracker, *testtool.Clock, *testtool.LogBuffer) {
 	t.Helper()
 	site := &config.Site{Name: "misp.example.net", Consumers: map[string]config.Consumer{
 		fpFW:  {Name: "pa-fw-01", ExpectEvery: 5 * time.Minute},
 		fpDNS: {Name: "dns-1"},
 	}}
-	clk := &clock{t: time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)}
+	clk := testtool.NewClock(time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC))
 	logs := &testtool.LogBuffer{}
-	tr := New(Options{Sites: config.NewSites(site), Now: clk.now, Logger: slog.New(slog.NewJSONHandler(logs, nil)), MaxUnnamed: 2, MaxLists: 2})
+	tr := New(Options{Sites: config.NewSites(site), Now: clk.Now, Logger: slog.New(slog.NewJSONHandler(logs, nil)), MaxUnnamed: 2, MaxLists: 2})
 	return tr, clk, logs
 }
 
-func pull(clk *clock, fp, list string, status int) Pull {
-	return Pull{Site: "misp.example.net", Fingerprint: fp, Time: clk.now(), List: list, Status: status, Bytes: 100, ETag: `"e"`,
-		UserAgent: "PAN-OS", Addr: "192.0.2.1", Entries: 7, Size: 120, Built: clk.now().Add(-time.Minute), Cache: "MISS"}
+func pull(clk *testtool.Clock, fp, list string, status int) Pull {
+	return Pull{Site: "misp.example.net", Fingerprint: fp, Time: clk.Now(), List: list, Status: status, Bytes: 100, ETag: `"e"`,
+		UserAgent: "PAN-OS", Addr: "192.0.2.1", Entries: 7, Size: 120, Built: clk.Now().Add(-time.Minute), Cache: "MISS"}
 }
 
 func TestLateOnceAndBack(t *testing.T) {
@@ -62,11 +49,11 @@ func TestLateOnceAndBack(t *testing.T) {
 		t.Fatalf("at start: %+v", st)
 	}
 	// Never pulled: late three intervals after the start, not before.
-	clk.add(15 * time.Minute)
+	clk.Advance(15 * time.Minute)
 	if n := tr.Check(); n != 0 || byName()["pa-fw-01"].Late {
 		t.Fatalf("late at exactly 3 intervals: %d", n)
 	}
-	clk.add(time.Second)
+	clk.Advance(time.Second)
 	if n := tr.Check(); n != 1 || !byName()["pa-fw-01"].Late {
 		t.Fatalf("not late after 3 intervals and a second: %d", n)
 	}
@@ -90,11 +77,11 @@ func TestLateOnceAndBack(t *testing.T) {
 	}
 	st := byName()["pa-fw-01"]
 	if st.Late || st.Last.List != "/v1/feed/block/type/ipv4/age/1y/output/edl" || st.Last.UserAgent != "PAN-OS" || st.Last.Addr != "192.0.2.1" ||
-		!st.Due.Equal(clk.now().Add(15*time.Minute)) {
+		!st.Due.Equal(clk.Now().Add(15*time.Minute)) {
 		t.Errorf("after a pull: %+v", st)
 	}
 	// A later lapse is logged again, once.
-	clk.add(16 * time.Minute)
+	clk.Advance(16 * time.Minute)
 	tr.Check()
 	tr.Check()
 	if got := len(logs.Records("consumer late")); got != 2 {
@@ -111,7 +98,7 @@ func TestUnnamedBoundedAndLists(t *testing.T) {
 	tr, clk, _ := newTracker(t)
 	for i := range 3 {
 		tr.Record(pull(clk, fmt.Sprintf("%064x", i), "/v1/feed/block/type/domain/age/1y/output/rpz", 200))
-		clk.add(time.Second)
+		clk.Advance(time.Second)
 	}
 	tr.Record(pull(clk, fpDNS, "/v1/feed/block/type/domain/age/1y/output/rpz", 200))
 	un := tr.Unnamed()
@@ -122,7 +109,7 @@ func TestUnnamedBoundedAndLists(t *testing.T) {
 	tr, clk, _ = newTracker(t)
 	a, b, c := "/v1/feed/block/type/ipv4/age/1y/output/txt", "/v1/feed/block/type/url/age/1y/output/txt", "/v1/feed/hunt/type/url/age/1y/output/txt"
 	tr.Record(pull(clk, fpAny, a, 200))
-	clk.add(time.Second)
+	clk.Advance(time.Second)
 	p := pull(clk, fpAny, a, 304)
 	p.Cache = "STALE"
 	tr.Record(p)
@@ -130,12 +117,12 @@ func TestUnnamedBoundedAndLists(t *testing.T) {
 	bad.Entries = -1
 	tr.Record(bad)
 	lists := tr.Lists()
-	if len(lists) != 1 || lists[0].List != a || lists[0].Pulls != 2 || !lists[0].Stale() || !lists[0].LastServed.Equal(clk.now()) || lists[0].Entries != 7 {
+	if len(lists) != 1 || lists[0].List != a || lists[0].Pulls != 2 || !lists[0].Stale() || !lists[0].LastServed.Equal(clk.Now()) || lists[0].Entries != 7 {
 		t.Fatalf("lists: %+v", lists)
 	}
-	clk.add(time.Second)
+	clk.Advance(time.Second)
 	tr.Record(pull(clk, fpAny, b, 200))
-	clk.add(time.Second)
+	clk.Advance(time.Second)
 	tr.Record(pull(clk, fpAny, c, 200)) // forgets the least recently served
 	lists = tr.Lists()
 	if len(lists) != 2 || lists[0].List != b || lists[1].List != c {
@@ -163,7 +150,7 @@ func TestMetrics(t *testing.T) {
 		t.Fatal(err)
 	}
 	tr.Record(pull(clk, fpDNS, "/v1/feed/block/type/domain/age/1y/output/rpz", 200))
-	clk.add(16 * time.Minute)
+	clk.Advance(16 * time.Minute)
 	mfs, err := reg.Gather()
 	if err != nil {
 		t.Fatal(err)

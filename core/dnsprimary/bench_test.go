@@ -44,7 +44,7 @@ func BenchmarkIXFR100k(b *testing.B) {
 	src := &fakeSource{text: bigZone(50000, 0)}
 	s := startServer(b, clk.Now, newTestZone(src))
 	src.set(bigZone(50000, 50), nil) // 50 domains out, 50 in: 200 records
-	clk.set(time.Unix(testEpoch+1, 0))
+	clk.Set(time.Unix(testEpoch+1, 0))
 	if err := s.Refresh(context.Background(), testZone); err != nil {
 		b.Fatal(err)
 	}

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+
+	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -70,25 +72,8 @@ func (f *fakeSource) Source(context.Context) (string, error) {
 	return f.text, f.err
 }
 
-// clock is a settable Options.Now.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock() *clock { return &clock{now: time.Unix(testEpoch, 0)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) set(t time.Time) {
-	c.mu.Lock()
-	c.now = t
-	c.mu.Unlock()
-}
+// newClock returns a settable Options.Now at testEpoch.
+func newClock() *testtool.Clock { return testtool.NewClock(time.Unix(testEpoch, 0)) }
 
 // testLogger sends the server's log to the test log.
 func testLogger(t testing.TB) *slog.Logger {

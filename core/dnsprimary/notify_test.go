@@ -82,7 +82,7 @@ func TestNotify(t *testing.T) {
 			expectNotify(t, sec, s, testEpoch, tt.answerFrom, tt.key != nil)
 
 			src.set(policyZone(domainsV2), nil)
-			clk.set(time.Unix(testEpoch+10, 0))
+			clk.Set(time.Unix(testEpoch+10, 0))
 			if err := s.Refresh(context.Background(), testZone); err != nil {
 				t.Fatal(err)
 			}

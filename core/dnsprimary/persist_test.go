@@ -1,35 +1,22 @@
 package dnsprimary
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/miekg/dns"
 
 	"github.com/cratos-project/cratos/core/state"
+	"github.com/cratos-project/cratos/internal/testtool"
 )
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-func (l *lockedBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
 
 // startWithState starts a server over the state directory path whose log
 // also goes to logs.
-func startWithState(t *testing.T, path string, clk *clock, src *fakeSource, logs *lockedBuffer) *Server {
+func startWithState(t *testing.T, path string, clk *testtool.Clock, src *fakeSource, logs *testtool.LogBuffer) *Server {
 	t.Helper()
 	logger := slog.New(slog.NewTextHandler(logs, nil))
 	dir, err := state.Open(path, logger)
@@ -63,16 +50,16 @@ func TestZoneSurvivesRestart(t *testing.T) {
 	path := t.TempDir()
 	clk := newClock()
 	src := &fakeSource{text: policyZone(domainsV1, ipsV1...)}
-	first := startWithState(t, path, clk, src, &lockedBuffer{})
+	first := startWithState(t, path, clk, src, &testtool.LogBuffer{})
 	changeZone(t, first, src, clk)
 	axfr, ixfr := transfer(t, first, dns.TypeAXFR, 0), transfer(t, first, dns.TypeIXFR, testEpoch)
 	if err := first.Close(); err != nil {
 		t.Fatal(err)
 	}
 
-	clk.set(time.Unix(testEpoch+3600, 0))
+	clk.Set(time.Unix(testEpoch+3600, 0))
 	down := &fakeSource{err: errors.New("MISP unavailable")}
-	logs := &lockedBuffer{}
+	logs := &testtool.LogBuffer{}
 	second := startWithState(t, path, clk, down, logs)
 	if got := second.Serial(testZone); got != testEpoch+2 {
 		t.Fatalf("serial after restart %d, want %d\n%s", got, testEpoch+2, logs)
@@ -114,7 +101,7 @@ func TestZoneStateCorrupt(t *testing.T) {
 			if err := dir.Write(zoneStateName(testZone), []byte(tc.payload)); err != nil {
 				t.Fatal(err)
 			}
-			logs := &lockedBuffer{}
+			logs := &testtool.LogBuffer{}
 			s := startWithState(t, path, newClock(), &fakeSource{err: errors.New("down")}, logs)
 			if got := s.Serial(testZone); got != 0 {
 				t.Fatalf("corrupt state served with serial %d", got)

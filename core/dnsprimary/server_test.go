@@ -107,7 +107,7 @@ func TestSourceFailure(t *testing.T) {
 			{"broken text", zoneHeader + "bad.example CNAME .\nbad.example A 192.0.2.1\n", nil},
 		} {
 			src.set(tt.text, tt.err)
-			clk.set(time.Unix(testEpoch+100, 0))
+			clk.Set(time.Unix(testEpoch+100, 0))
 			err := s.Refresh(context.Background(), testZone)
 			if err == nil {
 				t.Fatalf("%s: Refresh succeeded", tt.name)
@@ -240,7 +240,7 @@ func TestBackgroundRefresh(t *testing.T) {
 	z := newTestZone(src)
 	z.Refresh = 20 * time.Millisecond
 	s := startServer(t, clk.Now, z)
-	clk.set(time.Unix(testEpoch+5, 0))
+	clk.Set(time.Unix(testEpoch+5, 0))
 	src.set(policyZone(domainsV2), nil)
 	deadline := time.Now().Add(5 * time.Second)
 	for s.Serial(testZone) != testEpoch+5 {

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+
+	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 func TestAXFR(t *testing.T) {
@@ -54,15 +56,15 @@ func TestAXFRLargeZone(t *testing.T) {
 
 // changeZone walks a zone through serials: v1 at testEpoch, then v2 and
 // v3 one second apart each.
-func changeZone(t *testing.T, s *Server, src *fakeSource, clk *clock) {
+func changeZone(t *testing.T, s *Server, src *fakeSource, clk *testtool.Clock) {
 	t.Helper()
 	src.set(policyZone(domainsV2, ipsV1...), nil)
-	clk.set(time.Unix(testEpoch+1, 0))
+	clk.Set(time.Unix(testEpoch+1, 0))
 	if err := s.Refresh(context.Background(), testZone); err != nil {
 		t.Fatal(err)
 	}
 	src.set(policyZone(domainsV2, ipsV1[:1]...), nil)
-	clk.set(time.Unix(testEpoch+2, 0))
+	clk.Set(time.Unix(testEpoch+2, 0))
 	if err := s.Refresh(context.Background(), testZone); err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +205,7 @@ func TestSerialChangesOnlyOnContentChange(t *testing.T) {
 	for _, st := range steps {
 		t.Run(st.name, func(t *testing.T) {
 			src.set(st.text, nil)
-			clk.set(time.Unix(st.clock, 0))
+			clk.Set(time.Unix(st.clock, 0))
 			if err := s.Refresh(context.Background(), "rpz.cratos"); err != nil {
 				t.Fatal(err)
 			}

@@ -12,7 +12,6 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 
 	"github.com/cratos-project/cratos/core/acl"
-
 	"github.com/cratos-project/cratos/core/misp"
 	"github.com/cratos-project/cratos/templates"
 )
