@@ -1,6 +1,7 @@
 package mispsim
 
 import (
+	"encoding/hex"
 	"fmt"
 	"hash/fnv"
 	"strings"
@@ -276,17 +277,9 @@ func hashUUID(s string) string {
 	return formatUUID(b)
 }
 
+// formatUUID writes b in the 8-4-4-4-12 form, in lower case.
 func formatUUID(b [16]byte) string {
-	var out [36]byte
-	j := 0
-	for i, c := range b {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			out[j] = '-'
-			j++
-		}
-		out[j] = hexDigits[c>>4]
-		out[j+1] = hexDigits[c&0xf]
-		j += 2
-	}
-	return string(out[:])
+	var h [32]byte
+	hex.Encode(h[:], b[:])
+	return string(h[:8]) + "-" + string(h[8:12]) + "-" + string(h[12:16]) + "-" + string(h[16:20]) + "-" + string(h[20:])
 }

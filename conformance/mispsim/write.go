@@ -138,6 +138,16 @@ func unwrapObject(v any, name string) map[string]any {
 	return m
 }
 
+// decodeObject reads the body of a write as decodeBody does and unwraps
+// the object called name; ok is false for invalid JSON.
+func decodeObject(body []byte, name string) (map[string]any, bool) {
+	doc, ok := decodeBody(body)
+	if !ok {
+		return nil, false
+	}
+	return unwrapObject(doc, name), true
+}
+
 const invalidJSON = "Invalid JSON input. Make sure that the JSON input is a correctly formatted JSON string. This request has been blocked to avoid an unfiltered request."
 
 func jsonResponse(status int, v any) response {

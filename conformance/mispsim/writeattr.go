@@ -287,11 +287,10 @@ func (s *Server) addAttributesAPI(ref string, body []byte, path string) response
 
 // editAttributeAPI answers POST /attributes/edit/{id}.
 func (s *Server) editAttributeAPI(ref string, body []byte, path string) response {
-	doc, ok := decodeBody(body)
+	in, ok := decodeObject(body, "Attribute")
 	if !ok {
 		return errorResponse(http.StatusMethodNotAllowed, invalidJSON, path)
 	}
-	in := unwrapObject(doc, "Attribute")
 	return s.write(func(st *store, now int64) (response, []int, bool) {
 		i := st.attrIndex(ref)
 		if i == -2 {
@@ -330,32 +329,16 @@ func applyAttrFields(a *Attribute, in map[string]any) {
 	if v, ok := inputString(in, "value"); ok {
 		a.Value = strings.TrimSpace(v)
 	}
-	if v, ok := inputString(in, "type"); ok {
-		a.Type = v
+	for key, dst := range map[string]*string{"type": &a.Type, "category": &a.Category, "comment": &a.Comment,
+		"distribution": &a.distribution, "first_seen": &a.FirstSeen, "last_seen": &a.LastSeen} {
+		if v, ok := inputString(in, key); ok {
+			*dst = v
+		}
 	}
-	if v, ok := inputString(in, "category"); ok {
-		a.Category = v
-	}
-	if v, ok := inputString(in, "comment"); ok {
-		a.Comment = v
-	}
-	if v, ok := inputString(in, "distribution"); ok {
-		a.distribution = v
-	}
-	if v, ok := inputString(in, "first_seen"); ok {
-		a.FirstSeen = v
-	}
-	if v, ok := inputString(in, "last_seen"); ok {
-		a.LastSeen = v
-	}
-	if v, ok := inputBool(in, "to_ids"); ok {
-		a.ToIDS = v
-	}
-	if v, ok := inputBool(in, "deleted"); ok {
-		a.Deleted = v
-	}
-	if v, ok := inputBool(in, "disable_correlation"); ok {
-		a.DisableCorrelation = v
+	for key, dst := range map[string]*bool{"to_ids": &a.ToIDS, "deleted": &a.Deleted, "disable_correlation": &a.DisableCorrelation} {
+		if v, ok := inputBool(in, key); ok {
+			*dst = v
+		}
 	}
 }
 

@@ -12,11 +12,10 @@ import (
 // for the object, "tag" or "tag_id" for the tag, optionally inside
 // {"request":…} and {"<wrapper>":…}.
 func tagRequest(body []byte, wrapper string, names []string, objRef, tagRef string) (string, string) {
-	doc, ok := decodeBody(body)
+	in, ok := decodeObject(body, wrapper)
 	if !ok {
 		return objRef, tagRef
 	}
-	in := unwrapObject(doc, wrapper)
 	for _, k := range append(names, "id") {
 		if v, ok := inputString(in, k); ok && objRef == "" {
 			objRef = v

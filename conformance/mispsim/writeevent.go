@@ -11,11 +11,10 @@ import (
 // (those inside "Object" entries get fresh object ids) are stored with the
 // request's timestamps or now; "published" publishes it at once.
 func (s *Server) addEventAPI(body []byte, path string) response {
-	doc, ok := decodeBody(body)
+	in, ok := decodeObject(body, "Event")
 	if !ok {
 		return errorResponse(http.StatusMethodNotAllowed, invalidJSON, path)
 	}
-	in := unwrapObject(doc, "Event")
 	if len(in) == 0 {
 		return errorResponse(http.StatusMethodNotAllowed, "No valid event data received.", path)
 	}
@@ -124,11 +123,10 @@ func (s *store) validateNew(a *Attribute, _ []Attribute) map[string][]string {
 // published is what the request says (absent: unpublished), and a
 // meaningful change with published set publishes again.
 func (s *Server) editEventAPI(ref string, body []byte, path string) response {
-	doc, ok := decodeBody(body)
+	in, ok := decodeObject(body, "Event")
 	if !ok {
 		return errorResponse(http.StatusMethodNotAllowed, invalidJSON, path)
 	}
-	in := unwrapObject(doc, "Event")
 	return s.write(func(st *store, now int64) (response, []int, bool) {
 		ei, found := st.eventIndex(ref)
 		if !found {

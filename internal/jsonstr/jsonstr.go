@@ -13,7 +13,14 @@ const hexDigits = "0123456789abcdef"
 // \ufffd. Everything else, '<', '>', '&' and non-ASCII text included, is
 // copied as it is, so that whatever s holds the result cannot end the
 // string or the line.
-func AppendEscaped(dst []byte, s string) []byte {
+func AppendEscaped(dst []byte, s string) []byte { return appendEscaped(dst, s, false) }
+
+// AppendEscapedPHP is AppendEscaped the way PHP's json_encode writes a
+// string with unescaped slashes and Unicode (MISP's answers): \b and \f
+// by name, and each byte of invalid UTF-8 as the character U+FFFD itself.
+func AppendEscapedPHP(dst []byte, s string) []byte { return appendEscaped(dst, s, true) }
+
+func appendEscaped(dst []byte, s string, php bool) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -23,15 +30,19 @@ func AppendEscaped(dst []byte, s string) []byte {
 				continue
 			}
 			dst = append(dst, s[start:i]...)
-			switch c {
-			case '"', '\\':
+			switch {
+			case c == '"' || c == '\\':
 				dst = append(dst, '\\', c)
-			case '\n':
+			case c == '\n':
 				dst = append(dst, '\\', 'n')
-			case '\r':
+			case c == '\r':
 				dst = append(dst, '\\', 'r')
-			case '\t':
+			case c == '\t':
 				dst = append(dst, '\\', 't')
+			case php && c == '\b':
+				dst = append(dst, '\\', 'b')
+			case php && c == '\f':
+				dst = append(dst, '\\', 'f')
 			default:
 				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
 			}
@@ -43,7 +54,11 @@ func AppendEscaped(dst []byte, s string) []byte {
 		switch {
 		case r == utf8.RuneError && size == 1:
 			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
+			if php {
+				dst = append(dst, "\ufffd"...)
+			} else {
+				dst = append(dst, `\ufffd`...)
+			}
 		case r == '\u2028' || r == '\u2029':
 			dst = append(dst, s[start:i]...)
 			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
@@ -60,4 +75,9 @@ func AppendEscaped(dst []byte, s string) []byte {
 // Append appends s as a quoted JSON string.
 func Append(dst []byte, s string) []byte {
 	return append(AppendEscaped(append(dst, '"'), s), '"')
+}
+
+// AppendPHP appends s as a quoted JSON string as AppendEscapedPHP writes it.
+func AppendPHP(dst []byte, s string) []byte {
+	return append(AppendEscapedPHP(append(dst, '"'), s), '"')
 }

@@ -36,3 +36,21 @@ func TestAppend(t *testing.T) {
 		})
 	}
 }
+
+// AppendPHP differs from Append only in \b, \f and invalid UTF-8.
+func TestAppendPHP(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"plain", "abc /v1/feed?x=1", `"abc /v1/feed?x=1"`},
+		{"quotes and backslash", `a"b\c`, `"a\"b\\c"`},
+		{"controls", "\x00\x07\b\f\t\n\r\x1f\x7f", `"\u0000\u0007\b\f\t\n\r\u001f` + "\x7f\""},
+		{"unicode and separators", "Ünï 日本 🎉 a\u2028b\u2029c", `"Ünï 日本 🎉 a\u2028b\u2029c"`},
+		{"invalid UTF-8", "a\xffb, cut \xe2\x9c", "\"a\ufffdb, cut \ufffd\ufffd\""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := string(AppendPHP(nil, tt.in)); got != tt.want {
+				t.Errorf("AppendPHP(%q) = %s, want %s", tt.in, got, tt.want)
+			}
+		})
+	}
+}
