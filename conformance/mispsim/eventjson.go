@@ -25,16 +25,7 @@ func (s *store) eventIndex(ref string) (int32, bool) {
 func (s *store) appendPlainAttr(b []byte, i int) []byte {
 	a := s.attrData(i)
 	b = encodeAttrFields(b, &a, s.events[s.attrs[i].event].id)
-	if tags := s.tagSets[s.attrs[i].tagSet]; len(tags) > 0 {
-		b = append(b, `,"Tag":[`...)
-		for k, t := range tags {
-			if k > 0 {
-				b = append(b, ',')
-			}
-			b = s.appendTag(b, t)
-		}
-		b = append(b, ']')
-	}
+	b = s.appendTagList(b, s.tagSets[s.attrs[i].tagSet])
 	return append(b, '}')
 }
 
@@ -49,20 +40,15 @@ func (s *store) addedAttrJSON(i int) []byte {
 		if k > 0 {
 			b = append(b, ',')
 		}
-		tr := &s.tags[t]
 		b = append(b, `{"attribute_id":`...)
 		b = appendQuotedInt(b, a.ID)
 		b = append(b, `,"event_id":`...)
 		b = appendQuotedInt(b, ev.id)
 		b = append(b, `,"tag_id":`...)
-		b = appendQuotedInt(b, tr.id)
-		b = append(b, `,"local":false,"relationship_type":null,"Tag":{"id":`...)
-		b = appendQuotedInt(b, tr.id)
-		b = append(b, `,"name":`...)
-		b = appendJSONString(b, tr.name)
-		b = append(b, `,"colour":`...)
-		b = appendJSONString(b, tr.colour)
-		b = append(b, `,"numerical_value":null}}`...)
+		b = appendQuotedInt(b, s.tags[t].id)
+		b = append(b, `,"local":false,"relationship_type":null,"Tag":`...)
+		b = s.appendTagHead(b, t)
+		b = append(b, "}}"...)
 	}
 	return append(b, "]}"...)
 }
@@ -162,16 +148,7 @@ func (s *store) eventJSON(ei int32) []byte {
 		b = append(b, "]}"...)
 	}
 	b = append(b, `],"EventReport":[]`...)
-	if len(e.tags) > 0 {
-		b = append(b, `,"Tag":[`...)
-		for k, t := range e.tags {
-			if k > 0 {
-				b = append(b, ',')
-			}
-			b = s.appendTag(b, t)
-		}
-		b = append(b, ']')
-	}
+	b = s.appendTagList(b, e.tags)
 	return append(b, "}}"...)
 }
 

@@ -58,14 +58,8 @@ func (s *store) encodeEventTags(tags []int32) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		tr := &s.tags[t]
-		b = append(b, `{"id":`...)
-		b = appendQuotedInt(b, tr.id)
-		b = append(b, `,"name":`...)
-		b = appendJSONString(b, tr.name)
-		b = append(b, `,"colour":`...)
-		b = appendJSONString(b, tr.colour)
-		b = append(b, `,"numerical_value":null,"inherited":1}`...)
+		b = s.appendTagHead(b, t)
+		b = append(b, `,"inherited":1}`...)
 	}
 	return b
 }

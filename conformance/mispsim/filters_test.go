@@ -16,13 +16,9 @@ import (
 //	event 3 (published; ts and published now-1d; tag t:b): 31 url now-30d
 func timesFixture(t testing.TB) *Server {
 	t.Helper()
-	s, err := New(Options{Now: fixedNow})
-	if err != nil {
-		t.Fatal(err)
-	}
 	now := testNow.Unix()
 	const h, d = 3600, 86400
-	events := []Event{
+	return serverWith(t, []Event{
 		{ID: 1, Info: "One", Published: true, Timestamp: now - 2*h, PublishTimestamp: now - 3*h, Tags: []string{"tlp:white"},
 			Attributes: []Attribute{
 				{ID: 11, Type: "ip-dst", Value: "192.0.2.1", ToIDS: true, Timestamp: now - h, Tags: []string{"t:a"}},
@@ -33,20 +29,14 @@ func timesFixture(t testing.TB) *Server {
 		{ID: 2, Info: "Two", Attributes: []Attribute{{ID: 21, Type: "ip-src", Value: "198.51.100.1", Timestamp: now - 10*d}}},
 		{ID: 3, Info: "Three", Published: true, Timestamp: now - d, Tags: []string{"t:b"},
 			Attributes: []Attribute{{ID: 31, Type: "url", Value: "http://x.example/", Timestamp: now - 30*d}}},
-	}
-	for _, ev := range events {
-		if _, err := s.AddEvent(ev); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return s
+	})
 }
 
 func TestRestSearchTimeAndDeletedFilters(t *testing.T) {
 	s := timesFixture(t)
 	now := testNow.Unix()
 	const h, d = 3600, 86400
-	cases := []struct{ name, body, want string }{
+	checkSearches(t, s, []searchCase{
 		{"default excludes deleted", `{"returnFormat":"json"}`, "11,13,21,31"},
 		{"deleted 1 (object attributes fail Object.deleted)", `{"deleted":1}`, "12"},
 		{"deleted true", `{"deleted":true}`, "12"},
@@ -83,14 +73,7 @@ func TestRestSearchTimeAndDeletedFilters(t *testing.T) {
 		{"published 0", `{"published":0}`, "21"},
 		{"published with publish_timestamp", fmt.Sprintf(`{"published":1,"publish_timestamp":%d}`, now-2*d), "11,13,31"},
 		{"event tag", `{"tags":"tlp:white"}`, "11,13"},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			if got := ids(search(t, s, c.body)); got != c.want {
-				t.Errorf("%s: got %q, want %q", c.body, got, c.want)
-			}
-		})
-	}
+	})
 }
 
 func TestRestSearchPagedEventTimestamp(t *testing.T) {

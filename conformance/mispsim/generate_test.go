@@ -119,15 +119,7 @@ var allTypes = `["ip-src","ip-dst","domain","hostname","url","uri","domain|ip","
 // BenchmarkServe1M serves 1,000,000 generated attributes over loopback HTTP
 // in pages of 100,000, as the Cratos client pages through restSearch.
 func BenchmarkServe1M(b *testing.B) {
-	s, err := New(Options{Generate: 1_000_000, Seed: 1, Now: fixedNow})
-	if err != nil {
-		b.Fatal(err)
-	}
-	url, err := s.Start("")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	url := serve(b, newServer(b, Options{Generate: 1_000_000, Seed: 1, Now: fixedNow}))
 	client := &http.Client{}
 	var total int64
 	b.ResetTimer()

@@ -87,6 +87,54 @@ func search(t testing.TB, h http.Handler, body string) []gotAttr {
 	return doc.Response.Attribute
 }
 
+// newServer returns a Server with opts.
+func newServer(tb testing.TB, opts Options) *Server {
+	tb.Helper()
+	s, err := New(opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}
+
+// serve starts s on loopback until the test ends and returns its URL.
+func serve(tb testing.TB, s *Server) string {
+	tb.Helper()
+	url, err := s.Start("")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = s.Close() })
+	return url
+}
+
+// serverWith returns an emulator at testNow holding events.
+func serverWith(t testing.TB, events []Event) *Server {
+	t.Helper()
+	s := newServer(t, Options{Now: fixedNow})
+	for _, ev := range events {
+		if _, err := s.AddEvent(ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s
+}
+
+// searchCase is a restSearch body and the ids of the attributes it finds.
+type searchCase struct{ name, body, want string }
+
+// checkSearches runs each case as a subtest.
+func checkSearches(t *testing.T, s *Server, cases []searchCase) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := ids(search(t, s, c.body)); got != c.want {
+				t.Errorf("restSearch %s\n got  %q\n want %q", c.body, got, c.want)
+			}
+		})
+	}
+}
+
 func ids(attrs []gotAttr) string {
 	var out []string
 	for _, a := range attrs {

@@ -37,15 +37,8 @@ func post(t *testing.T, url, path, body string) (*http.Response, string) {
 }
 
 func TestDelayAndHostileFaults(t *testing.T) {
-	s, err := New(Options{Delay: 300 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	url, err := s.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := newServer(t, Options{Delay: 300 * time.Millisecond})
+	url := serve(t, s)
 	start := time.Now()
 	if resp, _ := post(t, url, "/attributes/restSearch", `{"returnFormat":"json"}`); resp.StatusCode != 200 || time.Since(start) < 300*time.Millisecond {
 		t.Errorf("restSearch with --delay: %d after %s", resp.StatusCode, time.Since(start))

@@ -236,6 +236,21 @@ func isDir(p string) bool {
 	return err == nil && st.IsDir()
 }
 
+// fileTags creates the named tags of a file, with their colours, and
+// returns their names.
+func (s *Server) fileTags(tags []fileTag) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var names []string
+	for _, t := range tags {
+		if t.Name != "" {
+			s.st.tag(t.Name, t.Colour)
+			names = append(names, t.Name)
+		}
+	}
+	return names
+}
+
 // convertFileEvent turns a decoded file event into an Event. Object
 // attributes get a provisional object id per object (made unique on load).
 func (s *Server) convertFileEvent(fe fileEvent, file string, idx int) Event {
@@ -251,14 +266,7 @@ func (s *Server) convertFileEvent(fe fileEvent, file string, idx int) Event {
 	if fe.Orgc != nil {
 		ev.OrgName, ev.OrgUUID = fe.Orgc.Name, fe.Orgc.UUID
 	}
-	s.mu.Lock()
-	for _, t := range fe.Tag {
-		if t.Name != "" {
-			s.st.tag(t.Name, t.Colour)
-			ev.Tags = append(ev.Tags, t.Name)
-		}
-	}
-	s.mu.Unlock()
+	ev.Tags = s.fileTags(fe.Tag)
 	conv := func(fa fileAttr, objectID int64, deletedObject bool) Attribute {
 		a := Attribute{
 			UUID:               fa.UUID,
@@ -281,14 +289,7 @@ func (s *Server) convertFileEvent(fe fileEvent, file string, idx int) Event {
 			a.ObjectID = objectID
 			a.ObjectRelation = string(fa.ObjectRelation)
 		}
-		s.mu.Lock()
-		for _, t := range fa.Tag {
-			if t.Name != "" {
-				s.st.tag(t.Name, t.Colour)
-				a.Tags = append(a.Tags, t.Name)
-			}
-		}
-		s.mu.Unlock()
+		a.Tags = s.fileTags(fa.Tag)
 		return a
 	}
 	for _, fa := range fe.Attribute {

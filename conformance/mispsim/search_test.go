@@ -22,13 +22,9 @@ const (
 //	event 3 (published, CIRCL, fp): 301 ip-dst
 func fixture(t testing.TB) *Server {
 	t.Helper()
-	s, err := New(Options{Now: fixedNow})
-	if err != nil {
-		t.Fatal(err)
-	}
 	now := testNow.Unix()
 	const h, d = 3600, 86400
-	events := []Event{
+	return serverWith(t, []Event{
 		{ID: 1, UUID: "11111111-1111-4111-8111-111111111111", Info: "Alpha", Published: true, OrgName: "CIRCL", OrgUUID: circlUUID,
 			Tags: []string{"tlp:white", blockTag}, Attributes: []Attribute{
 				{ID: 101, Type: "ip-dst", Value: "1.2.3.4", ToIDS: true, Timestamp: now - h},
@@ -46,21 +42,13 @@ func fixture(t testing.TB) *Server {
 			Tags: []string{fpTag}, Attributes: []Attribute{
 				{ID: 301, Type: "ip-dst", Value: "10.0.0.1", ToIDS: true, Timestamp: now - 5*h},
 			}},
-	}
-	for _, ev := range events {
-		if _, err := s.AddEvent(ev); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return s
+	})
 }
 
 func TestRestSearchFilters(t *testing.T) {
 	s := fixture(t)
 	sixHoursAgo := testNow.Unix() - 6*3600
-	cases := []struct {
-		name, body, want string
-	}{
+	checkSearches(t, s, []searchCase{
 		{"no filter excludes deleted", `{"returnFormat":"json"}`, "101,102,103,201,202,203,301"},
 		{"type list", `{"type":["ip-dst","ip-src"]}`, "101,201,301"},
 		{"type string", `{"type":"domain"}`, "102"},
@@ -132,14 +120,7 @@ func TestRestSearchFilters(t *testing.T) {
 			`"published":true,"enforceWarninglist":1,"to_ids":true,"includeEventUuid":0}`, "101"},
 		{"feed incident ipv4", `{"type":["ip-src","ip-dst","domain|ip"],"tags":["!` + fpTag + `","` + incTag + `"],` +
 			`"published":false,"to_ids":true}`, "201,202"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := ids(search(t, s, tc.body)); got != tc.want {
-				t.Errorf("restSearch %s\n got  %q\n want %q", tc.body, got, tc.want)
-			}
-		})
-	}
+	})
 }
 
 // TestRestSearchShape checks the bytes of one attribute: key order, strings

@@ -223,11 +223,7 @@ func TestRequestLog(t *testing.T) {
 // TestFaults runs each fault against a real loopback server.
 func TestFaults(t *testing.T) {
 	s := fixture(t)
-	url, err := s.Start("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	url := serve(t, s)
 	client := &http.Client{Timeout: 5 * time.Second}
 	do := func(path, body string) (*http.Response, []byte, error) {
 		method := http.MethodGet

@@ -208,24 +208,20 @@ func (s *store) org(name, uuid string) int32 {
 }
 
 // typeID returns the index of an attribute type name, adding it when new.
-func (s *store) typeID(name string) uint16 {
-	if i, ok := s.typeByKey[name]; ok {
-		return i
-	}
-	i := uint16(len(s.typeNames))
-	s.typeNames = append(s.typeNames, name)
-	s.typeByKey[name] = i
-	return i
-}
+func (s *store) typeID(name string) uint16 { return intern(&s.typeNames, s.typeByKey, name) }
 
 // catID returns the index of a category name, adding it when new.
-func (s *store) catID(name string) uint16 {
-	if i, ok := s.catByKey[name]; ok {
+func (s *store) catID(name string) uint16 { return intern(&s.catNames, s.catByKey, name) }
+
+// intern returns the index of name in *names, appending it when new;
+// index maps each name to its index.
+func intern(names *[]string, index map[string]uint16, name string) uint16 {
+	if i, ok := index[name]; ok {
 		return i
 	}
-	i := uint16(len(s.catNames))
-	s.catNames = append(s.catNames, name)
-	s.catByKey[name] = i
+	i := uint16(len(*names))
+	*names = append(*names, name)
+	index[name] = i
 	return i
 }
 

@@ -27,16 +27,7 @@ func (s *store) encodeAttr(b []byte, a *Attribute, e *eventRec, tags []int32) []
 	b = encodeAttrFields(b, a, e.id)
 	b = append(b, `,"Event":`...)
 	b = append(b, e.json...)
-	if len(tags) > 0 {
-		b = append(b, `,"Tag":[`...)
-		for i, t := range tags {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = s.appendTag(b, t)
-		}
-		b = append(b, ']')
-	}
+	b = s.appendTagList(b, tags)
 	return append(b, '}')
 }
 
@@ -81,7 +72,33 @@ func encodeAttrFields(b []byte, a *Attribute, eventID int64) []byte {
 	return appendJSONString(b, a.Value)
 }
 
+// appendTagList appends `,"Tag":[…]` with the tags, or nothing when
+// there are none.
+func (s *store) appendTagList(b []byte, tags []int32) []byte {
+	if len(tags) == 0 {
+		return b
+	}
+	b = append(b, `,"Tag":[`...)
+	for i, t := range tags {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = s.appendTag(b, t)
+	}
+	return append(b, ']')
+}
+
+// appendTag appends a tag as an attribute or event carries it.
 func (s *store) appendTag(b []byte, t int32) []byte {
+	b = s.appendTagHead(b, t)
+	b = append(b, `,"is_galaxy":`...)
+	b = appendBool(b, s.tags[t].isGalaxy)
+	return append(b, `,"local":0}`...)
+}
+
+// appendTagHead opens a tag object with the fields every form of it has,
+// up to numerical_value.
+func (s *store) appendTagHead(b []byte, t int32) []byte {
 	tr := &s.tags[t]
 	b = append(b, `{"id":`...)
 	b = appendQuotedInt(b, tr.id)
@@ -89,9 +106,7 @@ func (s *store) appendTag(b []byte, t int32) []byte {
 	b = appendJSONString(b, tr.name)
 	b = append(b, `,"colour":`...)
 	b = appendJSONString(b, tr.colour)
-	b = append(b, `,"numerical_value":null,"is_galaxy":`...)
-	b = appendBool(b, tr.isGalaxy)
-	return append(b, `,"local":0}`...)
+	return append(b, `,"numerical_value":null`...)
 }
 
 // attrUUID reads an attribute's uuid back from its encoded JSON: the first
