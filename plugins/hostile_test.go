@@ -32,18 +32,10 @@ func TestPluginDeadlineIsWithinTheRenderDeadline(t *testing.T) {
 // the service's render deadline, and the plugin is restarted.
 func TestHungPluginAnswersWithinRenderDeadline(t *testing.T) {
 	p, rec := launch(t, Config{Name: "faulty", Path: binary(t, "faulty"), RenderTimeout: 2 * time.Second})
-	reg := renderers.Builtin().Clone()
-	if err := reg.Add(p.Renderer()); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = w.Write([]byte(`{"response":{"Attribute":[{"type":"ip-dst","value":"198.51.100.7","to_ids":1}]}}`))
-	}))
-	defer srv.Close()
-	svc := export.New(export.Options{Renderers: reg, Store: cache.NewMemory(1 << 20), KeySecret: []byte("k"), RenderTimeout: 6 * time.Second})
+	svc, mispURL := serviceWith(t, p, export.Options{RenderTimeout: 6 * time.Second})
 	ipv4, _ := indicator.LookupDataType("ipv4")
 	hang := &config.Site{Name: "fault-hang", Tag: "t", MISPTimeoutSeconds: 10}
-	req := export.Request{Site: hang, MISPURL: srv.URL, MISPKey: "k", Kind: export.KindFeed, Feed: "any", DataType: ipv4, Age: "1d", Output: "faulty", TTL: time.Minute}
+	req := export.Request{Site: hang, MISPURL: mispURL, MISPKey: "k", Kind: export.KindFeed, Feed: "any", DataType: ipv4, Age: "1d", Output: "faulty", TTL: time.Minute}
 	start := time.Now()
 	_, err := svc.Get(context.Background(), req)
 	took := time.Since(start)
@@ -69,6 +61,22 @@ func TestHungPluginAnswersWithinRenderDeadline(t *testing.T) {
 // stays bounded.
 func TestPluginOutputIsBounded(t *testing.T) {
 	p, _ := launch(t, Config{Name: "faulty", Path: binary(t, "faulty")})
+	svc, mispURL := serviceWith(t, p, export.Options{Limits: export.Limits{RenderMaxBytes: 4 << 20}})
+	ipv4, _ := indicator.LookupDataType("ipv4")
+	req := export.Request{Site: &config.Site{Name: "fault-flood", Tag: "t", MISPTimeoutSeconds: 10}, MISPURL: mispURL, MISPKey: "k",
+		Kind: export.KindFeed, Feed: "any", DataType: ipv4, Age: "1d", Output: "faulty", TTL: time.Minute}
+	for range 2 {
+		if _, err := svc.Get(context.Background(), req); !errors.Is(err, export.ErrRenderTooLarge) {
+			t.Fatalf("endless plugin output: %v, want ErrRenderTooLarge", err)
+		}
+	}
+}
+
+// serviceWith returns an export service with opts that renders with the
+// built-in renderers and p, and the URL of a MISP whose restSearch answers
+// one IPv4 attribute.
+func serviceWith(t *testing.T, p *Plugin, opts export.Options) (*export.Service, string) {
+	t.Helper()
 	reg := renderers.Builtin().Clone()
 	if err := reg.Add(p.Renderer()); err != nil {
 		t.Fatal(err)
@@ -76,17 +84,9 @@ func TestPluginOutputIsBounded(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte(`{"response":{"Attribute":[{"type":"ip-dst","value":"198.51.100.7","to_ids":1}]}}`))
 	}))
-	defer srv.Close()
-	svc := export.New(export.Options{Renderers: reg, Store: cache.NewMemory(1 << 20), KeySecret: []byte("k"),
-		Limits: export.Limits{RenderMaxBytes: 4 << 20}})
-	ipv4, _ := indicator.LookupDataType("ipv4")
-	req := export.Request{Site: &config.Site{Name: "fault-flood", Tag: "t", MISPTimeoutSeconds: 10}, MISPURL: srv.URL, MISPKey: "k",
-		Kind: export.KindFeed, Feed: "any", DataType: ipv4, Age: "1d", Output: "faulty", TTL: time.Minute}
-	for range 2 {
-		if _, err := svc.Get(context.Background(), req); !errors.Is(err, export.ErrRenderTooLarge) {
-			t.Fatalf("endless plugin output: %v, want ErrRenderTooLarge", err)
-		}
-	}
+	t.Cleanup(srv.Close)
+	opts.Renderers, opts.Store, opts.KeySecret = reg, cache.NewMemory(1<<20), []byte("k")
+	return export.New(opts), srv.URL
 }
 
 // pluginPid returns the pid of p's running process.

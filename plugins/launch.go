@@ -1,14 +1,11 @@
 package plugins
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
-	"iter"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -19,11 +16,11 @@ import (
 	"sync"
 	"time"
 
-	"github.com/cratos-project/cratos/core/indicator"
-	"github.com/cratos-project/cratos/plugins/proto"
-	"github.com/cratos-project/cratos/renderers"
 	"github.com/hashicorp/go-hclog"
 	goplugin "github.com/hashicorp/go-plugin"
+
+	"github.com/cratos-project/cratos/plugins/proto"
+	"github.com/cratos-project/cratos/renderers"
 )
 
 // Defaults for the zero values of Config.
@@ -346,80 +343,6 @@ func (p *Plugin) Close() error {
 	return nil
 }
 
-// Renderer returns the plugin as a renderers.Renderer (and
-// renderers.OptionValidator). Its Info().Name is the configured name. Every
-// failure of the plugin is an *Error; a failure of the caller's writer or
-// the end of the caller's ctx is returned as it is.
-func (p *Plugin) Renderer() renderers.Renderer { return pluginRenderer{p} }
-
-type pluginRenderer struct{ p *Plugin }
-
-func (r pluginRenderer) Info() renderers.Info { return r.p.Info() }
-
-func (r pluginRenderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	return r.p.render(ctx, w, req, in)
-}
-
-func (r pluginRenderer) ValidateOptions(opts map[string]string) error {
-	return r.p.validateOptions(opts)
-}
-
-func (p *Plugin) render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	inst, err := p.acquire(ctx)
-	if err != nil {
-		if ctx.Err() != nil {
-			return fmt.Errorf("plugins: render %s: %w", p.cfg.Name, err)
-		}
-		return &Error{Plugin: p.cfg.Name, Err: err}
-	}
-	rctx, cancel := context.WithTimeoutCause(ctx, p.cfg.RenderTimeout,
-		fmt.Errorf("%w (%v)", ErrRenderTimeout, p.cfg.RenderTimeout))
-	defer cancel()
-	return p.classify(ctx, inst, inst.rc.Render(rctx, w, req, in))
-}
-
-func (p *Plugin) validateOptions(opts map[string]string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), p.cfg.StartTimeout+callTimeout)
-	defer cancel()
-	inst, err := p.acquire(ctx)
-	if err != nil {
-		return &Error{Plugin: p.cfg.Name, Err: err}
-	}
-	err = inst.rc.validateOptions(ctx, opts)
-	var remote *remoteError
-	if errors.As(err, &remote) {
-		return fmt.Errorf("plugin %s: %w", p.cfg.Name, err)
-	}
-	return p.classify(ctx, inst, err)
-}
-
-// classify turns the outcome of a call on inst into the error the caller
-// sees, and retires inst when the plugin itself failed.
-func (p *Plugin) classify(ctx context.Context, inst *instance, err error) error {
-	var (
-		out    *outputError
-		bad    *inputError
-		remote *remoteError
-	)
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &out), errors.As(err, &bad):
-		return err // the caller's writer or input failed
-	case ctx.Err() != nil:
-		return err // the caller gave up; the plugin is not at fault
-	case errors.As(err, &remote):
-		return &Error{Plugin: p.cfg.Name, Err: err}
-	case errors.Is(err, ErrRenderTimeout), errors.Is(err, ErrProtocol):
-	default:
-		if p.waitExit(inst) {
-			err = fmt.Errorf("%w: %w", ErrExited, err)
-		}
-	}
-	p.fail(inst, err)
-	return &Error{Plugin: p.cfg.Name, Err: err}
-}
-
 // waitExit reports whether inst's process has exited, giving go-plugin up
 // to two seconds to notice an exit that broke the connection.
 func (p *Plugin) waitExit(inst *instance) bool {
@@ -452,71 +375,4 @@ func CheckName(name string, builtin *renderers.Registry) error {
 		return fmt.Errorf("plugins: name %q is taken by a built-in renderer", name)
 	}
 	return nil
-}
-
-// maxLogLine caps one logged line of plugin output.
-const maxLogLine = 8 << 10
-
-// lineLog writes what a plugin prints to a logger, one record per line.
-type lineLog struct {
-	log            *slog.Logger
-	plugin, stream string
-
-	mu  sync.Mutex
-	buf []byte
-	cut bool // the current line was logged cut; skip to its end
-}
-
-func newLineLog(log *slog.Logger, plugin, stream string) *lineLog {
-	return &lineLog{log: log, plugin: plugin, stream: stream}
-}
-
-// Write logs every complete line in p and keeps the rest for later. A line
-// longer than maxLogLine is logged cut at that length.
-func (l *lineLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	n := len(p)
-	for len(p) > 0 {
-		seg := p
-		i := bytes.IndexByte(p, '\n')
-		if i >= 0 {
-			seg = p[:i]
-		}
-		if !l.cut {
-			room := maxLogLine - len(l.buf)
-			l.buf = append(l.buf, seg[:min(len(seg), room)]...)
-			if len(seg) > room {
-				l.emit()
-				l.cut = true
-			}
-		}
-		if i < 0 {
-			break
-		}
-		if !l.cut {
-			l.emit()
-		}
-		l.cut = false
-		p = p[i+1:]
-	}
-	return n, nil
-}
-
-// Flush logs a last unfinished line.
-func (l *lineLog) Flush() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.buf) > 0 {
-		l.emit()
-	}
-}
-
-func (l *lineLog) emit() {
-	line := strings.TrimRight(string(l.buf), "\r")
-	l.buf = l.buf[:0]
-	if line == "" {
-		return
-	}
-	l.log.Info("plugin output", "plugin", l.plugin, "stream", l.stream, "line", line)
 }

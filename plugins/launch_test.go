@@ -1,14 +1,11 @@
 package plugins
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -19,135 +16,6 @@ import (
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
 )
-
-var (
-	buildOnce sync.Once
-	binDir    string
-	buildErr  error
-)
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
-	os.Exit(code)
-}
-
-// binary returns the path of a test plugin binary (routeros, faulty,
-// garbage), building all of them once per test run.
-func binary(t testing.TB, name string) string {
-	t.Helper()
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("the go command is not on PATH: cannot build the test plugins")
-	}
-	buildOnce.Do(func() {
-		binDir, buildErr = os.MkdirTemp("", "cratos-plugins-")
-		if buildErr != nil {
-			return
-		}
-		cmd := exec.Command(goTool, "build", "-o", binDir+string(filepath.Separator),
-			"./example/routeros", "./testdata/faulty", "./testdata/garbage")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return filepath.Join(binDir, name)
-}
-
-// copyBinary copies the binary to dir under a new name.
-func copyBinary(t *testing.T, src, name string) string {
-	t.Helper()
-	b, err := os.ReadFile(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dst := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(dst, b, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return dst
-}
-
-// logRecorder keeps log records as attribute maps.
-type logRecorder struct {
-	mu      sync.Mutex
-	records []map[string]string
-}
-
-func (l *logRecorder) Enabled(context.Context, slog.Level) bool { return true }
-func (l *logRecorder) WithAttrs([]slog.Attr) slog.Handler       { return l }
-func (l *logRecorder) WithGroup(string) slog.Handler            { return l }
-func (l *logRecorder) Handle(_ context.Context, r slog.Record) error {
-	m := map[string]string{"msg": r.Message, "level": r.Level.String()}
-	r.Attrs(func(a slog.Attr) bool { m[a.Key] = a.Value.String(); return true })
-	l.mu.Lock()
-	l.records = append(l.records, m)
-	l.mu.Unlock()
-	return nil
-}
-
-// waitFor polls until some record has all of want's attributes.
-func (l *logRecorder) waitFor(t *testing.T, want map[string]string) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		l.mu.Lock()
-		found := slices.ContainsFunc(l.records, func(m map[string]string) bool {
-			for k, v := range want {
-				if m[k] != v {
-					return false
-				}
-			}
-			return true
-		})
-		l.mu.Unlock()
-		if found {
-			return
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	t.Fatalf("no log record with %v among %v", want, l.records)
-}
-
-func launch(t *testing.T, cfg Config) (*Plugin, *logRecorder) {
-	t.Helper()
-	rec := &logRecorder{}
-	if cfg.SHA256 == "" {
-		sum, err := SHA256File(cfg.Path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cfg.SHA256 = sum
-	}
-	cfg.Logger = slog.New(rec)
-	p, err := Launch(context.Background(), cfg)
-	if err != nil {
-		t.Fatalf("Launch: %v", err)
-	}
-	t.Cleanup(func() { p.Close() })
-	return p, rec
-}
-
-func ips(n int) []indicator.Indicator {
-	out := make([]indicator.Indicator, n)
-	for i := range out {
-		out[i] = indicator.Indicator{Type: indicator.IPv4, Value: fmt.Sprintf("198.51.%d.%d", i/256%256, i%256), EventID: int64(i + 1)}
-	}
-	return out
-}
-
-func render(r renderers.Renderer, feed string, in []indicator.Indicator) (string, error) {
-	var buf bytes.Buffer
-	err := r.Render(context.Background(), &buf, renderers.Request{Site: "misp.example", Feed: feed, Generated: time.Unix(1_800_000_000, 0).UTC()}, renderers.Slice(in))
-	return buf.String(), err
-}
 
 func TestLaunchRendersFeed(t *testing.T) {
 	p, _ := launch(t, Config{Name: "routeros", Path: binary(t, "routeros")})
@@ -438,42 +306,4 @@ func TestClose(t *testing.T) {
 		t.Fatalf("Render after Close = %v, want ErrClosed", err)
 	}
 	rec.waitFor(t, map[string]string{"msg": "plugin stopped", "plugin": "faulty"})
-}
-
-func TestLineLog(t *testing.T) {
-	long := strings.Repeat("x", maxLogLine+10)
-	tests := []struct {
-		name   string
-		writes []string
-		want   []string
-	}{
-		{"one line", []string{"hello\n"}, []string{"hello"}},
-		{"split across writes", []string{"hel", "lo\nwor", "ld\n"}, []string{"hello", "world"}},
-		{"crlf and blank lines", []string{"a\r\n\n\nb\n"}, []string{"a", "b"}},
-		{"unfinished line flushed", []string{"tail"}, []string{"tail"}},
-		{"over-long line cut", []string{long + "\nnext\n"}, []string{long[:maxLogLine], "next"}},
-		{"over-long line over writes", []string{long[:maxLogLine], "yy", "zz\nnext"}, []string{long[:maxLogLine], "next"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			rec := &logRecorder{}
-			l := newLineLog(slog.New(rec), "p", "stderr")
-			for _, w := range tt.writes {
-				if n, err := l.Write([]byte(w)); n != len(w) || err != nil {
-					t.Fatalf("Write = %d, %v", n, err)
-				}
-			}
-			l.Flush()
-			var got []string
-			for _, r := range rec.records {
-				if r["plugin"] != "p" || r["stream"] != "stderr" {
-					t.Fatalf("record %v lacks the plugin tags", r)
-				}
-				got = append(got, r["line"])
-			}
-			if !slices.Equal(got, tt.want) {
-				t.Fatalf("%d lines (%d bytes first), want %d (%d bytes first)", len(got), len(slices.Concat(got, []string{""})[0]), len(tt.want), len(tt.want[0]))
-			}
-		})
-	}
 }

@@ -1,0 +1,86 @@
+package plugins
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+)
+
+// Renderer returns the plugin as a renderers.Renderer (and
+// renderers.OptionValidator). Its Info().Name is the configured name. Every
+// failure of the plugin is an *Error; a failure of the caller's writer or
+// the end of the caller's ctx is returned as it is.
+func (p *Plugin) Renderer() renderers.Renderer { return pluginRenderer{p} }
+
+type pluginRenderer struct{ p *Plugin }
+
+func (r pluginRenderer) Info() renderers.Info { return r.p.Info() }
+
+func (r pluginRenderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	return r.p.render(ctx, w, req, in)
+}
+
+func (r pluginRenderer) ValidateOptions(opts map[string]string) error {
+	return r.p.validateOptions(opts)
+}
+
+func (p *Plugin) render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	inst, err := p.acquire(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("plugins: render %s: %w", p.cfg.Name, err)
+		}
+		return &Error{Plugin: p.cfg.Name, Err: err}
+	}
+	rctx, cancel := context.WithTimeoutCause(ctx, p.cfg.RenderTimeout,
+		fmt.Errorf("%w (%v)", ErrRenderTimeout, p.cfg.RenderTimeout))
+	defer cancel()
+	return p.classify(ctx, inst, inst.rc.Render(rctx, w, req, in))
+}
+
+func (p *Plugin) validateOptions(opts map[string]string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), p.cfg.StartTimeout+callTimeout)
+	defer cancel()
+	inst, err := p.acquire(ctx)
+	if err != nil {
+		return &Error{Plugin: p.cfg.Name, Err: err}
+	}
+	err = inst.rc.validateOptions(ctx, opts)
+	var remote *remoteError
+	if errors.As(err, &remote) {
+		return fmt.Errorf("plugin %s: %w", p.cfg.Name, err)
+	}
+	return p.classify(ctx, inst, err)
+}
+
+// classify turns the outcome of a call on inst into the error the caller
+// sees, and retires inst when the plugin itself failed.
+func (p *Plugin) classify(ctx context.Context, inst *instance, err error) error {
+	var (
+		out    *outputError
+		bad    *inputError
+		remote *remoteError
+	)
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &out), errors.As(err, &bad):
+		return err // the caller's writer or input failed
+	case ctx.Err() != nil:
+		return err // the caller gave up; the plugin is not at fault
+	case errors.As(err, &remote):
+		return &Error{Plugin: p.cfg.Name, Err: err}
+	case errors.Is(err, ErrRenderTimeout), errors.Is(err, ErrProtocol):
+	default:
+		if p.waitExit(inst) {
+			err = fmt.Errorf("%w: %w", ErrExited, err)
+		}
+	}
+	p.fail(inst, err)
+	return &Error{Plugin: p.cfg.Name, Err: err}
+}
