@@ -93,6 +93,29 @@ func moduleRoot(t *testing.T) string {
 	return root
 }
 
+// awaitLine hands each line of out to done, in a goroutine, until done
+// returns true, and then discards the rest of out. It reports whether done
+// returned true within 5 minutes.
+func awaitLine(out io.Reader, done func(line string) bool) bool {
+	found := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if done(sc.Text()) {
+				close(found)
+				break
+			}
+		}
+		_, _ = io.Copy(io.Discard, out)
+	}()
+	select {
+	case <-found:
+		return true
+	case <-time.After(5 * time.Minute):
+		return false
+	}
+}
+
 // startDemo runs the built cratos demo on a free loopback port and
 // returns its base URL and token.
 func startDemo(t *testing.T, root, cratos string) (base, token string) {
@@ -108,28 +131,17 @@ func startDemo(t *testing.T, root, cratos string) (base, token string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
-	found := make(chan struct{})
 	baseRE := regexp.MustCompile(`^Cratos demo on (http://127\.0\.0\.1:\d+)`)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			line := sc.Text()
-			if m := baseRE.FindStringSubmatch(line); m != nil {
-				base = m[1]
-			}
-			if tok, ok := strings.CutPrefix(line, "token: "); ok {
-				token = tok
-			}
-			if strings.HasPrefix(line, "Stop with") {
-				close(found)
-				break
-			}
+	started := awaitLine(out, func(line string) bool {
+		if m := baseRE.FindStringSubmatch(line); m != nil {
+			base = m[1]
 		}
-		_, _ = io.Copy(io.Discard, out)
-	}()
-	select {
-	case <-found:
-	case <-time.After(5 * time.Minute):
+		if tok, ok := strings.CutPrefix(line, "token: "); ok {
+			token = tok
+		}
+		return strings.HasPrefix(line, "Stop with")
+	})
+	if !started {
 		t.Fatal("the demo did not start within 5 minutes")
 	}
 	if base == "" || token == "" {
@@ -290,23 +302,13 @@ func TestMakeDemo(t *testing.T) {
 		mu   sync.Mutex
 		seen []string
 	)
-	ready := make(chan struct{})
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			mu.Lock()
-			seen = append(seen, sc.Text())
-			mu.Unlock()
-			if strings.HasPrefix(sc.Text(), "Cratos demo on http://"+addr) {
-				close(ready)
-				break
-			}
-		}
-		_, _ = io.Copy(io.Discard, out)
-	}()
-	select {
-	case <-ready:
-	case <-time.After(5 * time.Minute):
+	ready := awaitLine(out, func(line string) bool {
+		mu.Lock()
+		seen = append(seen, line)
+		mu.Unlock()
+		return strings.HasPrefix(line, "Cratos demo on http://"+addr)
+	})
+	if !ready {
 		mu.Lock()
 		defer mu.Unlock()
 		t.Fatalf("make demo LISTEN=%s did not start on that address; output:\n%s", addr, strings.Join(seen, "\n"))

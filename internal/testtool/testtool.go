@@ -85,13 +85,10 @@ func SharedData() string {
 			return p
 		}
 	}
-	root, err := moduleRoot()
-	if err != nil {
-		return ""
-	}
-	p := root + "/../shared/data"
-	if st, err := os.Stat(p); err == nil && st.IsDir() {
-		return p
+	if d := SharedDir(); d != "" {
+		if st, err := os.Stat(d + "/data"); err == nil && st.IsDir() {
+			return d + "/data"
+		}
 	}
 	return ""
 }
