@@ -158,17 +158,8 @@ func (s *Server) loadDir(dir string) error {
 	if isDir(filepath.Join(dir, "misp-events")) {
 		evDir = filepath.Join(dir, "misp-events")
 	}
-	files, err := filepath.Glob(filepath.Join(evDir, "*.json"))
-	if err != nil {
-		return fmt.Errorf("mispsim: data dir: %w", err)
-	}
-	slices.Sort(files)
 	var events []Event
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return fmt.Errorf("mispsim: read %s: %w", f, err)
-		}
+	err = eachJSONFile(evDir, "data dir", func(f string, data []byte) error {
 		fevs, err := parseEventFile(data)
 		if err != nil {
 			return fmt.Errorf("mispsim: parse %s: %w", f, err)
@@ -176,6 +167,10 @@ func (s *Server) loadDir(dir string) error {
 		for i, fe := range fevs {
 			events = append(events, s.convertFileEvent(fe, filepath.Base(f), i))
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	shiftEvents(events, s.opts.Now())
 	if s.opts.TagPrefix != "" {
@@ -205,27 +200,40 @@ func (s *Server) loadDir(dir string) error {
 	}
 
 	wlDir := filepath.Join(dir, "warninglists")
-	if isDir(wlDir) {
-		wfiles, err := filepath.Glob(filepath.Join(wlDir, "*.json"))
+	if !isDir(wlDir) {
+		return nil
+	}
+	return eachJSONFile(wlDir, "warninglists", func(f string, data []byte) error {
+		w, err := parseWarninglistFile(data)
 		if err != nil {
-			return fmt.Errorf("mispsim: warninglists: %w", err)
+			if !json.Valid(data) {
+				return fmt.Errorf("mispsim: parse %s: %w", f, err)
+			}
+			return nil // some other JSON document
 		}
-		slices.Sort(wfiles)
-		for _, f := range wfiles {
-			data, err := os.ReadFile(f)
-			if err != nil {
-				return fmt.Errorf("mispsim: read %s: %w", f, err)
-			}
-			w, err := parseWarninglistFile(data)
-			if err != nil {
-				if !json.Valid(data) {
-					return fmt.Errorf("mispsim: parse %s: %w", f, err)
-				}
-				continue // some other JSON document
-			}
-			if _, err := s.st.addWarninglist(w); err != nil {
-				return fmt.Errorf("mispsim: load %s: %w", f, err)
-			}
+		if _, err := s.st.addWarninglist(w); err != nil {
+			return fmt.Errorf("mispsim: load %s: %w", f, err)
+		}
+		return nil
+	})
+}
+
+// eachJSONFile calls fn with the path and contents of each *.json file of
+// dir, in name order, and stops at the first error; what names dir in an
+// error listing it.
+func eachJSONFile(dir, what string, fn func(path string, data []byte) error) error {
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil {
+		return fmt.Errorf("mispsim: %s: %w", what, err)
+	}
+	slices.Sort(files)
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return fmt.Errorf("mispsim: read %s: %w", f, err)
+		}
+		if err := fn(f, data); err != nil {
+			return err
 		}
 	}
 	return nil
