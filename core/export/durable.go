@@ -180,14 +180,14 @@ func (s *Service) readDurable(key string) (durableRecord, bool) {
 // lastGood returns the last good list of an artifact key: from memory,
 // else from the state directory (kept in memory from then on).
 func (s *Service) lastGood(key string) (*Artifact, bool) {
-	if a, ok := s.lkg.get(key, time.Time{}); ok {
+	if a, ok := s.lkg.Get(key); ok {
 		return a, true
 	}
 	rec, ok := s.readDurable(key)
 	if !ok {
 		return nil, false
 	}
-	s.lkg.set(key, rec.a, time.Time{})
+	s.lkg.Set(key, rec.a, 0)
 	s.restoreContent(key, rec)
 	return rec.a, true
 }

@@ -166,5 +166,5 @@ func (s *Service) keepServing(r Request, nsArtifact string, a *Artifact, err err
 	t := s.tracks.get(nsArtifact)
 	t.lastErr.Store(&err)
 	t.failedAt.Store(now.UnixNano())
-	s.hot.setKeep(nsArtifact, a, now, a.Fetched.Add(keepFor(r)))
+	s.hot.SetUntil(nsArtifact, a, now, a.Fetched.Add(keepFor(r)))
 }

@@ -161,9 +161,9 @@ type Observer interface {
 // Service builds and caches artifacts. It is safe for concurrent use.
 type Service struct {
 	opts       Options
-	hot        *lru[*Artifact]
-	lkg        *lru[*Artifact]
-	snaps      *lru[*Snapshot]
+	hot        *cache.LRU[string, *Artifact]
+	lkg        *cache.LRU[string, *Artifact]
+	snaps      *cache.LRU[string, *Snapshot]
 	flights    singleflight.Group
 	content    sync.Map // lkg key -> *contentState
 	keyIDs     sync.Map // identity -> keyed hash
@@ -214,9 +214,10 @@ func New(opts Options) *Service {
 	if opts.Namespace == nil {
 		opts.Namespace = cache.NewNamespace(opts.Store, time.Second)
 	}
-	lkg := newLRU(opts.StaleBytes, artifactSize)
-	lkg.keepLast = true
-	return &Service{opts: opts, hot: newLRU(opts.HotBytes, artifactSize), lkg: lkg, snaps: newLRU(opts.HotBytes, snapshotSize), guard: newGuardState(opts),
+	hot := cache.NewLRU(cache.LRUOptions[string, *Artifact]{MaxBytes: opts.HotBytes, SizeOf: artifactSize, Clock: opts.Now})
+	lkg := cache.NewLRU(cache.LRUOptions[string, *Artifact]{MaxBytes: opts.StaleBytes, SizeOf: artifactSize, KeepLast: true})
+	snaps := cache.NewLRU(cache.LRUOptions[string, *Snapshot]{MaxBytes: opts.HotBytes, SizeOf: snapshotSize, Clock: opts.Now})
+	return &Service{opts: opts, hot: hot, lkg: lkg, snaps: snaps, guard: newGuardState(opts),
 		limits: newBuildLimiter(opts.Limits), durable: newDurable(opts.State)}
 }
 
@@ -315,7 +316,7 @@ func (s *Service) Get(ctx context.Context, r Request) (Result, error) {
 	k := s.keysFor(r)
 	nsArtifact := s.opts.Namespace.Key(ctx, k.group, k.artifact)
 	now := s.opts.Now()
-	a, expires, ok := s.hot.peek(nsArtifact, now)
+	a, expires, ok := s.hot.Peek(nsArtifact)
 	s.noteRequest(r, rd, k, nsArtifact, a, expires, now)
 	if ok && now.Before(expires) && fresh(a.Fetched, now, r.TTL) {
 		return s.result(Result{Artifact: a, Status: Hit, Held: s.holdOf(k.artifact)}), nil
@@ -361,16 +362,16 @@ func (s *Service) result(r Result) Result {
 // build runs once per artifact key at a time.
 func (s *Service) build(ctx context.Context, r Request, rd renderers.Renderer, k keys, nsArtifact string) (Result, error) {
 	now := s.opts.Now()
-	if a, ok := s.hot.get(nsArtifact, now); ok && fresh(a.Fetched, now, r.TTL) && newer(ctx, a.Fetched) {
+	if a, ok := s.hot.Get(nsArtifact); ok && fresh(a.Fetched, now, r.TTL) && newer(ctx, a.Fetched) {
 		return Result{Artifact: a, Status: Hit}, nil
 	}
 	if s.opts.Shared != nil {
 		if b, ok, _ := s.opts.Shared.Get(ctx, nsArtifact); ok {
 			if a, err := decodeArtifact(b); err == nil && fresh(a.Fetched, now, r.TTL) && newer(ctx, a.Fetched) {
 				a, held := s.checkHold(r, k, a)
-				s.hot.setKeep(nsArtifact, a, now.Add(r.TTL), now.Add(keepFor(r)))
+				s.hot.SetUntil(nsArtifact, a, now.Add(r.TTL), now.Add(keepFor(r)))
 				if held == nil {
-					s.lkg.set(k.artifact, a, time.Time{})
+					s.lkg.Set(k.artifact, a, 0)
 					s.persist(k.artifact, a)
 				}
 				return Result{Artifact: a, Status: Hit, Held: held}, nil
@@ -390,11 +391,11 @@ func (s *Service) build(ctx context.Context, r Request, rd renderers.Renderer, k
 		observeBuilt(s.opts.Observer, r, rd.Info().Name, time.Since(start), a.Entries, a.Invalid)
 	}
 	if last, held := s.checkHold(r, k, a); held != nil {
-		s.hot.setKeep(nsArtifact, last, now.Add(r.TTL), now.Add(keepFor(r)))
+		s.hot.SetUntil(nsArtifact, last, now.Add(r.TTL), now.Add(keepFor(r)))
 		return Result{Artifact: last, Status: Miss, Held: held}, nil
 	}
-	s.hot.setKeep(nsArtifact, a, now.Add(r.TTL), now.Add(keepFor(r)))
-	s.lkg.set(k.artifact, a, time.Time{})
+	s.hot.SetUntil(nsArtifact, a, now.Add(r.TTL), now.Add(keepFor(r)))
+	s.lkg.Set(k.artifact, a, 0)
 	s.persist(k.artifact, a)
 	if s.opts.Shared != nil {
 		_ = s.opts.Shared.Set(ctx, nsArtifact, encodeArtifact(a), r.TTL)
@@ -409,13 +410,13 @@ func (s *Service) build(ctx context.Context, r Request, rd renderers.Renderer, k
 func (s *Service) snapshot(ctx context.Context, r Request, k keys) (*Snapshot, error) {
 	nsKey := s.opts.Namespace.Key(ctx, k.group, k.snapshot)
 	now := s.opts.Now()
-	if snap, ok := s.snaps.get(nsKey, now); ok && fresh(snap.Fetched, now, r.TTL) && newer(ctx, snap.Fetched) {
+	if snap, ok := s.snaps.Get(nsKey); ok && fresh(snap.Fetched, now, r.TTL) && newer(ctx, snap.Fetched) {
 		return snap, nil
 	}
 	if s.opts.Shared != nil {
 		if b, ok, _ := s.opts.Shared.Get(ctx, nsKey); ok {
 			if snap, err := decodeSnapshot(b); err == nil && fresh(snap.Fetched, now, r.TTL) && newer(ctx, snap.Fetched) {
-				s.snaps.set(nsKey, snap, now.Add(r.TTL))
+				s.snaps.SetUntil(nsKey, snap, now.Add(r.TTL), now.Add(r.TTL))
 				return snap, nil
 			}
 		}
@@ -430,7 +431,7 @@ func (s *Service) snapshot(ctx context.Context, r Request, k keys) (*Snapshot, e
 		if err != nil {
 			return nil, err
 		}
-		s.snaps.set(nsKey, snap, now.Add(r.TTL))
+		s.snaps.SetUntil(nsKey, snap, now.Add(r.TTL), now.Add(r.TTL))
 		if s.opts.Shared != nil {
 			_ = s.opts.Shared.Set(ctx, nsKey, encodeSnapshot(snap), r.TTL)
 		}
@@ -697,7 +698,7 @@ func (s *Service) Clear(ctx context.Context, r Request) error {
 
 // Flush forgets every cached entry of every site.
 func (s *Service) Flush(ctx context.Context) error {
-	s.hot.clear()
-	s.snaps.clear()
+	s.hot.Clear()
+	s.snaps.Clear()
 	return s.opts.Namespace.Flush(ctx)
 }
