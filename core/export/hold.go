@@ -55,7 +55,7 @@ func holdID(artifactKey string) string {
 // one. It returns the artifact to serve: a, or the last good one when the
 // circuit breaker holds a.
 func (s *Service) checkHold(r Request, k keys, a *Artifact) (*Artifact, *Hold) {
-	prev, ok := s.lkg.Get(k.artifact)
+	prev, ok := s.arts.LastGood(k.artifact)
 	v, _ := s.guard.holds.Load(k.artifact)
 	st, _ := v.(*holdState)
 	if !ok || prev == a {

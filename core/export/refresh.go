@@ -133,7 +133,7 @@ func (s *Service) revalidate(r Request, rd renderers.Renderer, k keys, nsArtifac
 		return res
 	}
 	bctx := context.WithValue(context.Background(), backgroundKey{}, &background{after: a.Fetched})
-	ch := s.flights.DoChan(nsArtifact, func() (any, error) {
+	ch := s.arts.DoChan(nsArtifact, func() (any, error) {
 		ctx, cancel := context.WithTimeout(bctx, s.opts.BuildTimeout)
 		defer cancel()
 		return s.build(ctx, r, rd, k, nsArtifact)
@@ -166,5 +166,5 @@ func (s *Service) keepServing(r Request, nsArtifact string, a *Artifact, err err
 	t := s.tracks.get(nsArtifact)
 	t.lastErr.Store(&err)
 	t.failedAt.Store(now.UnixNano())
-	s.hot.SetUntil(nsArtifact, a, now, a.Fetched.Add(keepFor(r)))
+	s.arts.Keep(nsArtifact, a, now, a.Fetched.Add(keepFor(r)))
 }
