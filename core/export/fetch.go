@@ -119,7 +119,7 @@ func (s *Service) fetch(ctx context.Context, r Request) (*Snapshot, error) {
 		ins, refused = s.guardNets(r, ins)
 		ins, st.Expanded, st.KeptNets = indicator.ExpandNets(ins, r.Site.ExpandLimit, expandBudget(r.Site))
 	}
-	s.sites.Store(r.Site.Name, SiteState{LastBuild: now, LastURL: r.MISPURL})
+	s.sites.Set(r.Site.Name, SiteState{LastBuild: now, LastURL: r.MISPURL}, 0)
 	s.opts.Logger.Info("fetched", "site", r.Site.Name, "kind", string(r.Kind), "feed", r.Feed, "type", r.DataType.Name,
 		"age", r.Age, "attributes", n, "indicators", len(ins), "invalid", st.Invalid, "skipped", st.Skipped,
 		"kept_nets", st.KeptNets, "ms", millis(time.Since(start)))

@@ -118,17 +118,13 @@ func (s *Service) keysFor(r Request) keys {
 // keyID returns the keyed hash naming a (site, MISP URL, MISP key) in
 // cache keys, remembered so a hit costs no HMAC. The table is bounded.
 func (s *Service) keyID(ident string) string {
-	if v, ok := s.keyIDs.Load(ident); ok {
-		return v.(string)
+	if id, ok := s.keyIDs.Get(ident); ok {
+		return id
 	}
 	mac := hmac.New(sha256.New, s.opts.KeySecret)
 	mac.Write([]byte(ident))
 	id := hex.EncodeToString(mac.Sum(nil)[:12])
-	if s.keyIDCount.Add(1) > 10000 {
-		s.keyIDs.Clear()
-		s.keyIDCount.Store(0)
-	}
-	s.keyIDs.Store(ident, id)
+	s.keyIDs.Set(ident, id, 0)
 	return id
 }
 

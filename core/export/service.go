@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/cratos-project/cratos/core/cache"
@@ -93,17 +91,22 @@ type Service struct {
 	arts *cache.Tier[*Artifact]
 	// snaps are the indicator snapshots: in process and in the shared
 	// store, one MISP query at a time per snapshot.
-	snaps      *cache.Tier[*Snapshot]
-	content    *cache.LRU[string, *contentState] // artifact key -> content
-	keyIDs     sync.Map                          // identity -> keyed hash
-	keyIDCount atomic.Int64
-	sites      sync.Map // site name -> SiteState
-	guard      *guardState
-	limits     *buildLimiter
-	tracks     trackTable // refresh.go
-	durable    *durable
-	refreshed  func(nsArtifact string, err error) // tests: a background rebuild ended
+	snaps     *cache.Tier[*Snapshot]
+	content   *cache.LRU[string, *contentState] // artifact key -> content
+	keyIDs    *cache.LRU[string, string]        // identity -> keyed hash
+	sites     *cache.LRU[string, SiteState]     // site name -> what was last seen
+	guard     *guardState
+	limits    *buildLimiter
+	tracks    *cache.LRU[string, *tracked] // namespaced artifact key -> requests (refresh.go)
+	durable   *durable
+	refreshed func(nsArtifact string, err error) // tests: a background rebuild ended
 }
+
+// Bounds of the tables kept per MISP key identity and per site.
+const (
+	maxKeyIDs = 10000
+	maxSites  = 4096
+)
 
 // SiteState is what the service last saw of a site.
 type SiteState struct {
@@ -115,8 +118,7 @@ type SiteState struct {
 
 // SiteState returns what the service last saw of site.
 func (s *Service) SiteState(site string) SiteState {
-	v, _ := s.sites.Load(site)
-	st, _ := v.(SiteState)
+	st, _ := s.sites.Get(site)
 	return st
 }
 
@@ -150,6 +152,9 @@ func New(opts Options) *Service {
 		snaps: cache.NewTier(cache.TierOptions[*Snapshot]{LocalBytes: opts.HotBytes, SizeOf: snapshotSize,
 			Encode: encodeSnapshot, Decode: decodeSnapshot, Shared: shared, Clock: opts.Now}),
 		content: cache.NewLRU(cache.LRUOptions[string, *contentState]{MaxItems: maxLists}),
+		tracks:  cache.NewLRU(cache.LRUOptions[string, *tracked]{MaxItems: maxLists}),
+		keyIDs:  cache.NewLRU(cache.LRUOptions[string, string]{MaxItems: maxKeyIDs}),
+		sites:   cache.NewLRU(cache.LRUOptions[string, SiteState]{MaxItems: maxSites}),
 	}
 }
 
