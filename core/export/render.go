@@ -3,8 +3,6 @@ package export
 import (
 	"context"
 	"iter"
-	"slices"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -31,9 +29,6 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 	// MISP was last read, so an unchanged list keeps its bytes, ETag and
 	// checksum across rebuilds and pollers get 304s.
 	since, serial := s.contentSince(k.artifact, in, snap.Fetched)
-	if takesOption(info, "serial") && opts["serial"] == "" {
-		opts = withOption(opts, "serial", strconv.FormatUint(uint64(serial), 10))
-	}
 	entries := 0
 	counted := func(yield func(indicator.Indicator) bool) {
 		for i := range in {
@@ -56,6 +51,7 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 		Feed:      feedLabel(r),
 		DataType:  r.DataType.Name,
 		Generated: since,
+		Serial:    serial,
 		Options:   opts,
 		Dropped: func(reason string, n int) {
 			mu.Lock()
@@ -96,19 +92,6 @@ func feedLabel(r Request) string {
 		return "org:" + r.Org
 	}
 	return r.Feed
-}
-
-func takesOption(info renderers.Info, name string) bool {
-	return slices.ContainsFunc(info.Options, func(o renderers.Option) bool { return o.Name == name })
-}
-
-func withOption(opts map[string]string, k, v string) map[string]string {
-	out := make(map[string]string, len(opts)+1)
-	for kk, vv := range opts {
-		out[kk] = vv
-	}
-	out[k] = v
-	return out
 }
 
 // stripSchemes removes the URL scheme before de-duplication, as a Palo
