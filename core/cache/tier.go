@@ -63,7 +63,9 @@ func (t *Tier[V]) Peek(key string) (V, time.Time, bool) { return t.local.Peek(ke
 
 // Keep stores v as the local copy of key, live until expires and kept for
 // Peek until keep.
-func (t *Tier[V]) Keep(key string, v V, expires, keep time.Time) { t.local.SetUntil(key, v, expires, keep) }
+func (t *Tier[V]) Keep(key string, v V, expires, keep time.Time) {
+	t.local.SetUntil(key, v, expires, keep)
+}
 
 // FromShared returns the shared store's copy of key, decoded. Nothing
 // there, a store failure or a copy that does not decode is a miss.
