@@ -13,16 +13,19 @@ import (
 // Backoff.RetryAfter is zero.
 const DefaultRetryAfter = time.Second
 
-// ErrBackingOff is returned, without trying the store, while a Backoff
-// leaves a failed shared store alone.
+// ErrBackingOff is returned by Get, without trying the store, while a
+// Backoff leaves a failed shared store alone.
 var ErrBackingOff = errors.New("cache: shared store unavailable; retried later")
 
-// Backoff is a shared store (memcached) that a failure takes out of use
-// for RetryAfter, so that a dead server costs at most one failed call per
-// interval rather than one per request. While it is out of use, Get and
-// Set return ErrBackingOff at once; callers treat any error as a miss. A
-// failure caused by the caller's context ending says nothing about the
-// store and is not counted. Create it with NewBackoff.
+// Backoff is a shared store (memcached) whose reads a failure stops for
+// RetryAfter, so that a dead server costs at most one failed read per
+// interval rather than one per request: meanwhile Get returns
+// ErrBackingOff at once, and callers treat any error as a miss. Writes
+// are always tried, since a value not written is lost to the other
+// processes (a slow write is finished in the background by Memcached); a
+// write that succeeds ends the pause. A failure caused by the caller's
+// context ending says nothing about the store and is not counted. Create
+// it with NewBackoff.
 type Backoff struct {
 	store      Store
 	retryAfter time.Duration
@@ -58,11 +61,8 @@ func (b *Backoff) Get(ctx context.Context, key string) ([]byte, bool, error) {
 	return v, ok, err
 }
 
-// Set writes the store unless it is out of use.
+// Set writes the store, and records the outcome.
 func (b *Backoff) Set(ctx context.Context, key string, value []byte, ttl time.Duration) error {
-	if !b.inUse() {
-		return ErrBackingOff
-	}
 	err := b.store.Set(ctx, key, value, ttl)
 	b.record(ctx, err)
 	return err
@@ -102,7 +102,7 @@ func (b *Backoff) LastError() error {
 	return b.lastErr
 }
 
-// inUse reports whether the store should be tried now.
+// inUse reports whether the store should be read now.
 func (b *Backoff) inUse() bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()

@@ -99,6 +99,18 @@ func TestBackoffDegradesAndRecovers(t *testing.T) {
 	if !b.Healthy() {
 		t.Errorf("still unhealthy after the store came back: %v", b.LastError())
 	}
+
+	// Writes are tried while reads pause; one that succeeds ends the pause.
+	store.setDown(true)
+	_, _, _ = b.Get(ctx, "a")
+	store.setDown(false)
+	calls = store.count()
+	if err := b.Set(ctx, "c", []byte("3"), time.Minute); err != nil || store.count() != calls+1 {
+		t.Fatalf("set while reads pause: %v, %d calls", err, store.count()-calls)
+	}
+	if v, ok, err := b.Get(ctx, "c"); !ok || err != nil || string(v) != "3" {
+		t.Fatalf("get after a successful write: %q %v %v", v, ok, err)
+	}
 }
 
 func TestBackoffIgnoresCallerCancellation(t *testing.T) {

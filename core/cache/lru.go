@@ -81,24 +81,12 @@ func (c *LRU[K, V]) Get(key K) (V, bool) {
 func (c *LRU[K, V]) GetWithExpiry(key K) (V, time.Time, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	var zero V
-	el, ok := c.byKey[key]
+	e, ok := c.find(key, false)
 	if !ok {
 		c.stats.Misses++
+		var zero V
 		return zero, time.Time{}, false
 	}
-	e := el.Value.(*lruEntry[K, V])
-	if !e.expires.IsZero() {
-		if now := c.opts.Clock(); !now.Before(e.expires) {
-			if !now.Before(e.keep) {
-				c.remove(el)
-				c.stats.Expired++
-			}
-			c.stats.Misses++
-			return zero, time.Time{}, false
-		}
-	}
-	c.ll.MoveToFront(el)
 	c.stats.Hits++
 	return e.v, e.expires, true
 }
@@ -108,19 +96,36 @@ func (c *LRU[K, V]) GetWithExpiry(key K) (V, time.Time, bool) {
 func (c *LRU[K, V]) Peek(key K) (V, time.Time, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	var zero V
+	e, ok := c.find(key, true)
+	if !ok {
+		var zero V
+		return zero, time.Time{}, false
+	}
+	return e.v, e.expires, true
+}
+
+// find returns the entry of key, made the most recently used: a live one,
+// or with expired also one past its expiry but within its keep time. An
+// entry past its keep time is removed. The caller holds c.mu.
+func (c *LRU[K, V]) find(key K, expired bool) (*lruEntry[K, V], bool) {
 	el, ok := c.byKey[key]
 	if !ok {
-		return zero, time.Time{}, false
+		return nil, false
 	}
 	e := el.Value.(*lruEntry[K, V])
-	if !e.keep.IsZero() && !c.opts.Clock().Before(e.keep) {
-		c.remove(el)
-		c.stats.Expired++
-		return zero, time.Time{}, false
+	if !e.expires.IsZero() {
+		now := c.opts.Clock()
+		if !now.Before(e.keep) {
+			c.remove(el)
+			c.stats.Expired++
+			return nil, false
+		}
+		if !expired && !now.Before(e.expires) {
+			return nil, false
+		}
 	}
 	c.ll.MoveToFront(el)
-	return e.v, e.expires, true
+	return e, true
 }
 
 // Set stores v under key for ttl (<= 0: no expiry). It reports whether v

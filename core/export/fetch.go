@@ -52,15 +52,9 @@ func (s *Service) fetch(ctx context.Context, r Request) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	client := misp.New(s.limits.mispOptions(misp.Options{
-		Site:       r.Site.Name,
-		BaseURL:    r.MISPURL,
-		Key:        r.MISPKey,
-		Timeout:    time.Duration(r.Site.MISPTimeoutSeconds) * time.Second,
-		VerifyCert: r.Site.VerifyCert(),
-		UserAgent:  s.opts.UserAgent,
-		Logger:     s.opts.Logger,
-	}))
+	opts := s.clientOptions(r)
+	opts.Logger = s.opts.Logger
+	client := misp.New(s.limits.mispOptions(opts))
 	// Each paging worker extracts into its own slice; they are merged and
 	// sorted once at the end.
 	type part struct {
@@ -124,4 +118,16 @@ func (s *Service) fetch(ctx context.Context, r Request) (*Snapshot, error) {
 		"age", r.Age, "attributes", n, "indicators", len(ins), "invalid", st.Invalid, "skipped", st.Skipped,
 		"kept_nets", st.KeptNets, "ms", millis(time.Since(start)))
 	return &Snapshot{Fetched: now.UTC().Truncate(time.Second), Indicators: ins, Stats: st, Refused: refused}, nil
+}
+
+// clientOptions are the options of a MISP client for r's site and key.
+func (s *Service) clientOptions(r Request) misp.Options {
+	return misp.Options{
+		Site:       r.Site.Name,
+		BaseURL:    r.MISPURL,
+		Key:        r.MISPKey,
+		Timeout:    time.Duration(r.Site.MISPTimeoutSeconds) * time.Second,
+		VerifyCert: r.Site.VerifyCert(),
+		UserAgent:  s.opts.UserAgent,
+	}
 }

@@ -3,7 +3,6 @@ package export
 import (
 	"context"
 	"iter"
-	"time"
 
 	"github.com/cratos-project/cratos/core/cache"
 	"github.com/cratos-project/cratos/core/config"
@@ -61,14 +60,7 @@ func (s *Service) policyParts(ctx context.Context, r Request) (*guard.Policy, *g
 	if !r.Site.Guard.WarninglistsOn() || (r.Kind != KindOrg && r.Feed == "42") {
 		return p, nil
 	}
-	client := misp.New(misp.Options{
-		Site:       r.Site.Name,
-		BaseURL:    r.MISPURL,
-		Key:        r.MISPKey,
-		Timeout:    time.Duration(r.Site.MISPTimeoutSeconds) * time.Second,
-		VerifyCert: r.Site.VerifyCert(),
-		UserAgent:  s.opts.UserAgent,
-	})
+	client := misp.New(s.clientOptions(r))
 	w, err := g.wl.Get(ctx, s.keyID(r.Site.Name+"\x00"+r.MISPURL+"\x00"+r.MISPKey), client)
 	if err != nil {
 		s.opts.Logger.Warn("MISP warninglists unavailable; MISP's own enforcement only", "site", r.Site.Name, "have_previous", w != nil, "error", err)
