@@ -3,6 +3,8 @@ package export
 import (
 	"context"
 	"iter"
+	"sync"
+	"sync/atomic"
 
 	"github.com/cratos-project/cratos/core/cache"
 	"github.com/cratos-project/cratos/core/config"
@@ -25,6 +27,8 @@ type guardState struct {
 	policies *cache.LRU[policyKey, *guard.Policy]
 	wl       *guard.WarninglistCache
 	holds    *cache.LRU[string, *holdState] // artifact key -> hold
+	holdsMu  sync.Mutex                     // orders changes of holds and nholds
+	nholds   atomic.Int64                   // holds.Len(), read without a lock
 }
 
 type policyKey struct {

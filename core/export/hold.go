@@ -70,7 +70,7 @@ func (s *Service) checkHold(r Request, k keys, a *Artifact) (*Artifact, *Hold) {
 		if st != nil {
 			h.Since = st.Since
 		}
-		s.guard.holds.Set(k.artifact, &holdState{Hold: h, group: k.group}, 0)
+		s.guard.setHold(k.artifact, &holdState{Hold: h, group: k.group})
 		if st == nil {
 			s.opts.Logger.Warn("list held: serving the last good list", "site", h.Site, "feed", h.Feed, "type", h.DataType,
 				"output", h.Output, "hold", h.ID, "previous", h.Previous, "rebuilt", h.Current, "reason", why)
@@ -89,7 +89,7 @@ func (s *Service) checkHold(r Request, k keys, a *Artifact) (*Artifact, *Hold) {
 // endHold forgets the hold st of key: a build or refresh of entries
 // entries replaced what it held.
 func (s *Service) endHold(key string, st *holdState, entries int) {
-	s.guard.holds.Delete(key)
+	s.guard.dropHold(key)
 	s.opts.Logger.Info("list hold ended", "site", st.Site, "feed", st.Feed, "type", st.DataType, "output", st.Output,
 		"hold", st.ID, "released", st.released.Load(), "entries", entries)
 	if o, ok := s.opts.Observer.(HoldObserver); ok {
@@ -99,6 +99,9 @@ func (s *Service) endHold(key string, st *holdState, entries int) {
 
 // holdOf returns the hold of an artifact key, if any.
 func (s *Service) holdOf(artifactKey string) *Hold {
+	if s.guard.nholds.Load() == 0 {
+		return nil
+	}
 	st, ok := s.guard.holds.Get(artifactKey)
 	if !ok {
 		return nil
@@ -149,4 +152,20 @@ func (s *Service) Release(ctx context.Context, site, id string) ([]Hold, error) 
 	}
 	s.opts.Logger.Warn("held lists released", "site", site, "count", len(out))
 	return out, nil
+}
+
+// setHold records the hold st of key.
+func (g *guardState) setHold(key string, st *holdState) {
+	g.holdsMu.Lock()
+	defer g.holdsMu.Unlock()
+	g.holds.Set(key, st, 0)
+	g.nholds.Store(int64(g.holds.Len()))
+}
+
+// dropHold forgets the hold of key.
+func (g *guardState) dropHold(key string) {
+	g.holdsMu.Lock()
+	defer g.holdsMu.Unlock()
+	g.holds.Delete(key)
+	g.nholds.Store(int64(g.holds.Len()))
 }

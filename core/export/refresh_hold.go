@@ -44,7 +44,7 @@ func (s *Service) HoldRefresh(r Request, f Refresh) *Hold {
 		if st != nil {
 			h.Since = st.Since
 		}
-		s.guard.holds.Set(key, &holdState{Hold: h}, 0)
+		s.guard.setHold(key, &holdState{Hold: h})
 		if st == nil {
 			s.opts.Logger.Warn("refresh held: nothing revoked", "site", h.Site, "feed", h.Feed, "output", h.Output,
 				"path", h.Path, "hold", h.ID, "previous", h.Previous, "kept", f.Kept, "refreshed", h.Current, "reason", why)
