@@ -3,6 +3,9 @@ package export
 import (
 	"strconv"
 	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/core/cache/memcachedtest"
 )
 
 // The caches hold at most HotBytes of lists, HotBytes of snapshots and
@@ -49,4 +52,55 @@ func TestCachesStayWithinTheirBudget(t *testing.T) {
 	if got := rig.obs.fetches.Load(); got != lists {
 		t.Fatalf("%d MISP queries, want %d", got, lists)
 	}
+}
+
+// Replicas sharing memcached, asked for the same lists at once: the lease
+// makes one of them query MISP per list, and what the others take from
+// memcached (waiting for the holder or not) is charged to their caches
+// like a list built in process, so each replica stays within the bound.
+func TestReplicasStayWithinTheirBudget(t *testing.T) {
+	const hot, stale = 2 << 10, 512 // the lists of the last days are small
+	addr, _ := memcachedtest.Start(t)
+	misp := newGatedMISP(t)
+	budget := func(o *Options) { o.HotBytes, o.StaleBytes = hot, stale }
+	replicas := []*replica{newReplica(t, addr, budget), newReplica(t, addr, budget)}
+	const lists = 20
+	req := leaseRequest(misp, "txt", time.Hour)
+	var listBytes, snapBytes int64
+	for day := 1; day <= lists; day++ {
+		req.Age = strconv.Itoa(day) + "d"
+		results := getAll(t, replicas, req, func() {})
+		listBytes += artifactSize("", results[0].Artifact)
+		snapBytes += heldSnapshotSize(t, replicas, req)
+		if results[0].ETag != results[1].ETag {
+			t.Fatalf("list %d: the replicas serve ETags %s and %s", day, results[0].ETag, results[1].ETag)
+		}
+		for i, rp := range replicas {
+			arts, snaps := rp.svc.arts.Bytes(), rp.svc.snaps.Bytes()
+			if arts.Local > hot || snaps.Local > hot || arts.LastGood > stale || snaps.LastGood != 0 {
+				t.Fatalf("replica %d after %d lists: lists %d, snapshots %d (budget %d each), last good %d (budget %d)",
+					i, day, arts.Local, snaps.Local, hot, arts.LastGood, stale)
+			}
+		}
+	}
+	if n := fetchesOf(replicas); n != lists {
+		t.Fatalf("%d MISP queries for %d lists on two replicas, want %d", n, lists, lists)
+	}
+	if listBytes <= hot+stale || snapBytes <= hot {
+		t.Fatalf("built %d bytes of lists and %d of snapshots: not past the budgets", listBytes, snapBytes)
+	}
+}
+
+// heldSnapshotSize is the size of req's snapshot, held by the replica
+// that fetched it.
+func heldSnapshotSize(t *testing.T, replicas []*replica, req Request) int64 {
+	t.Helper()
+	for _, rp := range replicas {
+		k := rp.svc.keysFor(req)
+		if snap, ok := rp.svc.snaps.Get(rp.svc.opts.Namespace.Key(t.Context(), k.group, k.snapshot)); ok {
+			return snapshotSize("", snap)
+		}
+	}
+	t.Fatal("no replica holds the snapshot")
+	return 0
 }
