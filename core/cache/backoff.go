@@ -132,7 +132,3 @@ func (b *Backoff) record(ctx context.Context, err error) {
 	}
 }
 
-// Unwrap returns the store behind the back-off, so that LeaserOf finds
-// the leases of a memcached behind it. Leases go to that store directly,
-// not through the back-off.
-func (b *Backoff) Unwrap() Store { return b.store }

@@ -60,9 +60,10 @@ func newHolder() string { return holderBase + "/" + strconv.FormatUint(holderSeq
 // lease, it polls lookup with back-off until the result appears, or takes
 // the lease itself once it is free again (the holder failed or died);
 // the wait ends with ctx. Without a shared level that grants leases, or
-// when memcached cannot be asked, it just builds.
+// when memcached cannot be asked (it fails, or its back-off pauses it
+// after a failure), it just builds.
 func leased[T any](ctx context.Context, s *Service, site, key string, lookup func() (T, bool), build func() (T, error)) (T, error) {
-	l := cache.LeaserOf(s.opts.Shared)
+	l := s.shared.Leaser() // nil without memcached
 	if l == nil {
 		return build()
 	}
