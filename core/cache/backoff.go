@@ -131,4 +131,3 @@ func (b *Backoff) record(ctx context.Context, err error) {
 		b.logger.Info("shared cache available again")
 	}
 }
-
