@@ -28,7 +28,8 @@
 // [Leaser] lets processes sharing memcached agree on who does a piece of
 // work (rebuilding one list): a lease is an item added only when absent,
 // expiring by itself, renewed and released by compare-and-swap only by its
-// holder. [LeaserOf] finds the Leaser behind a shared store.
+// holder. [LeaserOf] finds the Leaser behind a shared store;
+// [Backoff.Leaser] pauses leases with the reads after a failure.
 //
 // The memcachedtest subpackage starts a real memcached for tests.
 package cache

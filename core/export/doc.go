@@ -8,7 +8,10 @@
 //
 // Caching is cache.Tier's: snapshots and artifacts are each one tier (in
 // process, in memcached, one build at a time per key, and the last good
-// artifact of every list for when MISP fails). This package decides what
+// artifact of every list for when MISP fails). Processes sharing memcached
+// also take a lease in it before a build or a MISP query, so one of them
+// does it and the others take its result (lease.go), and share each list's
+// content state (content_shared.go). This package decides what
 // may be served (get.go, refresh.go for lists served while rebuilt, hold.go
 // for the circuit breaker, durable.go for last good lists on disk).
 package export
