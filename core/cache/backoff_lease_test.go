@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 // leasingStore is a switchStore that grants every lease while it is up.
@@ -38,7 +40,7 @@ func TestBackoffLeaserOf(t *testing.T) {
 // store.
 func TestBackoffPausesLeases(t *testing.T) {
 	ctx := context.Background()
-	clock := &lruClock{now: time.Unix(1_700_000_000, 0)}
+	clock := testtool.NewClock(time.Unix(1_700_000_000, 0))
 	store := leasingStore{&switchStore{inner: NewMemory(1 << 20)}}
 	b := newTestBackoff(store, clock)
 	l := b.Leaser()
@@ -61,7 +63,7 @@ func TestBackoffPausesLeases(t *testing.T) {
 	}
 	for _, s := range steps {
 		store.setDown(s.down)
-		clock.advance(s.advance)
+		clock.Advance(s.advance)
 		before := store.count()
 		got, err := s.op()
 		if got != s.want || !errors.Is(err, s.wantErr) || (err == nil) != (s.wantErr == nil) {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cratos-project/cratos/core/cache/memcachedtest"
+	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 var errDown = errors.New("backend down")
@@ -55,7 +56,7 @@ func (s *switchStore) Delete(ctx context.Context, key string) error {
 	return s.inner.Delete(ctx, key)
 }
 
-func newTestBackoff(store Store, clock *lruClock) *Backoff {
+func newTestBackoff(store Store, clock *testtool.Clock) *Backoff {
 	b := NewBackoff(store, time.Second, nil)
 	b.now = clock.Now
 	return b
@@ -63,7 +64,7 @@ func newTestBackoff(store Store, clock *lruClock) *Backoff {
 
 func TestBackoffDegradesAndRecovers(t *testing.T) {
 	ctx := context.Background()
-	clock := &lruClock{now: time.Unix(1_700_000_000, 0)}
+	clock := testtool.NewClock(time.Unix(1_700_000_000, 0))
 	store := &switchStore{inner: NewMemory(1 << 20)}
 	b := newTestBackoff(store, clock)
 	if NewBackoff(b, 0, nil) != b || NewBackoff(nil, 0, nil) != nil {
@@ -92,7 +93,7 @@ func TestBackoffDegradesAndRecovers(t *testing.T) {
 		t.Errorf("Delete hid a failure: %v", err)
 	}
 	store.setDown(false)
-	clock.advance(time.Second)
+	clock.Advance(time.Second)
 	if v, ok, err := b.Get(ctx, "a"); !ok || err != nil || string(v) != "1" {
 		t.Fatalf("get after RetryAfter: %q %v %v", v, ok, err)
 	}

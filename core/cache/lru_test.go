@@ -5,20 +5,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/cratos-project/cratos/internal/testtool"
 )
-
-// lruClock is a settable clock for LRU tests.
-type lruClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *lruClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *lruClock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 func keysOf[V any](c *LRU[string, V]) []string {
 	var out []string
@@ -81,7 +70,7 @@ func TestLRUBudgets(t *testing.T) {
 }
 
 func TestLRUExpiryAndKeep(t *testing.T) {
-	clock := &lruClock{now: time.Unix(1_700_000_000, 0)}
+	clock := testtool.NewClock(time.Unix(1_700_000_000, 0))
 	c := NewLRU(LRUOptions[string, int]{MaxItems: 10, Clock: clock.Now})
 	t0 := clock.Now()
 	c.SetUntil("list", 1, t0.Add(time.Minute), t0.Add(time.Hour))
@@ -89,7 +78,7 @@ func TestLRUExpiryAndKeep(t *testing.T) {
 	if v, exp, ok := c.GetWithExpiry("list"); !ok || v != 1 || !exp.Equal(t0.Add(time.Minute)) {
 		t.Fatalf("live entry: %d %v %v", v, exp, ok)
 	}
-	clock.advance(time.Minute)
+	clock.Advance(time.Minute)
 	if _, ok := c.Get("list"); ok {
 		t.Fatal("expired entry served by Get")
 	}
@@ -102,7 +91,7 @@ func TestLRUExpiryAndKeep(t *testing.T) {
 	if _, _, ok := c.Peek("ttl"); ok {
 		t.Fatal("entry past its ttl (kept no longer) peeked")
 	}
-	clock.advance(time.Hour)
+	clock.Advance(time.Hour)
 	if _, _, ok := c.Peek("list"); ok {
 		t.Fatal("entry past its keep time peeked")
 	}

@@ -8,9 +8,11 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/cratos-project/cratos/internal/testtool"
 )
 
-func newTestTier(shared Store, clock *lruClock, lastGood int64) *Tier[string] {
+func newTestTier(shared Store, clock *testtool.Clock, lastGood int64) *Tier[string] {
 	return NewTier(TierOptions[string]{
 		LocalBytes: 1 << 10, LastGoodBytes: lastGood,
 		SizeOf: func(_ string, v string) int64 { return int64(len(v)) },
@@ -35,7 +37,7 @@ func built(v string, err error) func() (string, bool, error) {
 // built it) does not write it back; one that built it does.
 func TestTierLoadPublishesOnlyBuilds(t *testing.T) {
 	ctx := context.Background()
-	clock := &lruClock{now: time.Unix(1_700_000_000, 0)}
+	clock := testtool.NewClock(time.Unix(1_700_000_000, 0))
 	tests := []struct {
 		name       string
 		fromShared bool
@@ -65,7 +67,7 @@ func TestTierLoadPublishesOnlyBuilds(t *testing.T) {
 
 func TestTierLoadOneFillAtATime(t *testing.T) {
 	ctx := context.Background()
-	clock := &lruClock{now: time.Unix(1_700_000_000, 0)}
+	clock := testtool.NewClock(time.Unix(1_700_000_000, 0))
 	shared := NewMemory(1 << 20)
 	tier := newTestTier(shared, clock, 0)
 	var fills atomic.Int32
@@ -112,7 +114,7 @@ func TestTierLoadOneFillAtATime(t *testing.T) {
 		t.Fatalf("refused copy: %q %v", v, err)
 	}
 	// Expired locally: read again.
-	clock.advance(time.Minute)
+	clock.Advance(time.Minute)
 	if _, ok := tier.Get("k"); ok {
 		t.Fatal("local copy served past its ttl")
 	}
@@ -120,7 +122,7 @@ func TestTierLoadOneFillAtATime(t *testing.T) {
 
 func TestTierSharedFailureIsAMiss(t *testing.T) {
 	ctx := context.Background()
-	clock := &lruClock{now: time.Unix(1_700_000_000, 0)}
+	clock := testtool.NewClock(time.Unix(1_700_000_000, 0))
 	store := &switchStore{inner: NewMemory(1 << 20)}
 	tier := newTestTier(store, clock, 0)
 	_ = store.inner.Set(ctx, "corrupt", []byte("garbage"), 0)
@@ -139,7 +141,7 @@ func TestTierSharedFailureIsAMiss(t *testing.T) {
 }
 
 func TestTierLastGoodAndKeep(t *testing.T) {
-	clock := &lruClock{now: time.Unix(1_700_000_000, 0)}
+	clock := testtool.NewClock(time.Unix(1_700_000_000, 0))
 	tier := newTestTier(nil, clock, 10)
 	for i := range 5 {
 		tier.SetLastGood("k"+strconv.Itoa(i), "12345")
@@ -156,7 +158,7 @@ func TestTierLastGoodAndKeep(t *testing.T) {
 	}
 	now := clock.Now()
 	tier.Keep("list", "v1", now.Add(time.Minute), now.Add(time.Hour))
-	clock.advance(2 * time.Minute)
+	clock.Advance(2 * time.Minute)
 	if _, ok := tier.Get("list"); ok {
 		t.Fatal("expired copy served by Get")
 	}
