@@ -108,6 +108,10 @@ type Request struct {
 	DataType string
 	// Generated is the only clock a renderer may read.
 	Generated time.Time
+	// Serial, when not zero, is the list's content serial: it grows
+	// exactly when the content changes, which a pure renderer cannot
+	// know (a zone's SOA serial).
+	Serial uint32
 	// Options are the per-site options for this renderer.
 	Options map[string]string
 	// Dropped, when set, is told of entries the renderer left out and why

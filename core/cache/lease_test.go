@@ -190,6 +190,8 @@ func TestLeaserOf(t *testing.T) {
 	}{
 		{"memcached", m, m},
 		{"memcached wrapped twice", wrapped{wrapped{m}}, m},
+		{"memcached behind a back-off", NewBackoff(m, 0, nil), m},
+		{"in-process behind a back-off", NewBackoff(mem, 0, nil), nil},
 		{"in-process only", mem, nil},
 		{"in-process wrapped", wrapped{mem}, nil},
 		{"none", nil, nil},

@@ -1,9 +1,7 @@
 package cache
 
 import (
-	"container/list"
 	"context"
-	"sync"
 	"time"
 )
 
@@ -15,26 +13,14 @@ const DefaultMemoryBytes int64 = 64 << 20
 // and value, so that many tiny entries cannot exceed the budget unnoticed.
 const entryOverhead = 96
 
-// Memory is the in-process cache: an LRU bounded by a total byte budget, with
-// a TTL per entry checked on Get. Every operation is O(1) (eviction is O(1)
-// per evicted entry). The zero value is not usable; call NewMemory.
+// Memory is the in-process byte cache: the byte-slice form of LRU, bounded
+// by a total byte budget, with a TTL per entry checked on Get. Every
+// operation is O(1) (eviction is O(1) per evicted entry). The zero value is
+// not usable; call NewMemory.
 type Memory struct {
-	mu       sync.Mutex
+	lru      *LRU[string, []byte]
 	maxBytes int64
-	bytes    int64
-	items    map[string]*list.Element // of *memEntry
-	lru      *list.List               // front = most recently used
-
-	hits, misses, evictions, expired, rejected uint64
 }
-
-type memEntry struct {
-	key     string
-	value   []byte
-	expires time.Time // zero: never
-}
-
-func (e *memEntry) size() int64 { return int64(len(e.key)+len(e.value)) + entryOverhead }
 
 // MemoryStats is a snapshot of a Memory's counters.
 type MemoryStats struct {
@@ -55,8 +41,10 @@ func NewMemory(maxBytes int64) *Memory {
 	if maxBytes <= 0 {
 		maxBytes = DefaultMemoryBytes
 	}
-	return &Memory{maxBytes: maxBytes, items: make(map[string]*list.Element), lru: list.New()}
+	return &Memory{maxBytes: maxBytes, lru: NewLRU(LRUOptions[string, []byte]{MaxBytes: maxBytes, SizeOf: memorySize})}
 }
+
+func memorySize(key string, value []byte) int64 { return int64(len(key)+len(value)) + entryOverhead }
 
 // Get returns the value stored under key. The returned slice is shared with
 // the cache and must not be modified.
@@ -67,74 +55,29 @@ func (m *Memory) Get(ctx context.Context, key string) ([]byte, bool, error) {
 
 // GetWithExpiry is Get that also returns the entry's expiry (zero: never).
 func (m *Memory) GetWithExpiry(_ context.Context, key string) ([]byte, time.Time, bool, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	el, ok := m.items[key]
-	if !ok {
-		m.misses++
-		return nil, time.Time{}, false, nil
-	}
-	e := el.Value.(*memEntry)
-	if !e.expires.IsZero() && !time.Now().Before(e.expires) {
-		m.remove(el)
-		m.expired++
-		m.misses++
-		return nil, time.Time{}, false, nil
-	}
-	m.lru.MoveToFront(el)
-	m.hits++
-	return e.value, e.expires, true, nil
+	v, expires, ok := m.lru.GetWithExpiry(key)
+	return v, expires, ok, nil
 }
 
 // Set stores a copy of value under key for ttl (<= 0: no expiry), evicting
 // least recently used entries as needed. An entry larger than the whole
 // budget is not stored (and any older value under key is dropped).
 func (m *Memory) Set(_ context.Context, key string, value []byte, ttl time.Duration) error {
-	e := &memEntry{key: key, value: append([]byte(nil), value...)}
-	if ttl > 0 {
-		e.expires = time.Now().Add(ttl)
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if old, ok := m.items[key]; ok {
-		m.remove(old)
-	}
-	if e.size() > m.maxBytes {
-		m.rejected++
-		return nil
-	}
-	m.items[key] = m.lru.PushFront(e)
-	m.bytes += e.size()
-	for m.bytes > m.maxBytes {
-		m.remove(m.lru.Back())
-		m.evictions++
-	}
+	m.lru.Set(key, append([]byte(nil), value...), ttl)
 	return nil
 }
 
 // Delete removes key; deleting a missing key is not an error.
 func (m *Memory) Delete(_ context.Context, key string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if el, ok := m.items[key]; ok {
-		m.remove(el)
-	}
+	m.lru.Delete(key)
 	return nil
 }
 
 // Stats returns the current counters.
 func (m *Memory) Stats() MemoryStats {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	st := m.lru.Stats()
 	return MemoryStats{
-		Hits: m.hits, Misses: m.misses, Evictions: m.evictions, Expired: m.expired, Rejected: m.rejected,
-		Entries: len(m.items), Bytes: m.bytes, MaxBytes: m.maxBytes,
+		Hits: st.Hits, Misses: st.Misses, Evictions: st.Evictions, Expired: st.Expired, Rejected: st.Rejected,
+		Entries: st.Entries, Bytes: st.Bytes, MaxBytes: m.maxBytes,
 	}
-}
-
-// remove unlinks el; the caller holds m.mu.
-func (m *Memory) remove(el *list.Element) {
-	e := m.lru.Remove(el).(*memEntry)
-	delete(m.items, e.key)
-	m.bytes -= e.size()
 }

@@ -51,14 +51,11 @@ type generation struct {
 	version uint64 // when it was remembered, to detect later changes
 }
 
-// NewNamespace returns a Namespace keeping its generations in store. A store
-// with a Shared method (a *Tiered) is replaced by its shared level, so that
+// NewNamespace returns a Namespace keeping its generations in store: the
+// store shared by every process (memcached) when there is one, so that
 // every process sees the same generations. maxAge <= 0 means
 // DefaultGenerationMaxAge.
 func NewNamespace(store Store, maxAge time.Duration) *Namespace {
-	if s, ok := store.(interface{ Shared() Store }); ok {
-		store = s.Shared()
-	}
 	if maxAge <= 0 {
 		maxAge = DefaultGenerationMaxAge
 	}

@@ -64,8 +64,8 @@ func TestNamespaceAcrossProcesses(t *testing.T) {
 	mcA, addr, _ := newTestMemcached(t)
 	mcB := dial(t, addr)
 	const maxAge = 100 * time.Millisecond
-	a := NewNamespace(&Tiered{L1: NewMemory(1 << 20), L2: mcA}, maxAge)
-	b := NewNamespace(&Tiered{L1: NewMemory(1 << 20), L2: mcB}, maxAge)
+	a := NewNamespace(mcA, maxAge)
+	b := NewNamespace(mcB, maxAge)
 
 	ka, kb := a.Key(ctx, "site/feed", "edl"), b.Key(ctx, "site/feed", "edl")
 	if ka != kb {

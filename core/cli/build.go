@@ -58,9 +58,12 @@ func assemble(cfg *config.Config, sites *config.Sites, registry *renderers.Regis
 	logger.Info("token key derived", "ms", time.Since(start).Milliseconds())
 
 	mem := cache.NewMemory(cfg.CacheMaxBytes)
-	tiered := &cache.Tiered{L1: mem, Logger: logger}
 	cacheKind := "memory"
+	// Generations live in the store every process shares: memcached when
+	// set, else this process's memory.
+	var generations cache.Store = mem
 	var shared cache.Store
+	var pinger cache.Pinger
 	if addrs := cfg.MemcachedAddrs(); len(addrs) > 0 {
 		if err := cache.CheckCredentials(cfg.MemcachedUser, cfg.MemcachedPass); err != nil {
 			logger.Warn("memcached credentials ignored", "error", err)
@@ -70,8 +73,8 @@ func assemble(cfg *config.Config, sites *config.Sites, registry *renderers.Regis
 			return nil, fmt.Errorf("memcached: %w", err)
 		}
 		svc.closers = append(svc.closers, func() { _ = mc.Close() })
-		tiered.L2 = mc
-		shared = tiered.Shared()
+		backoff := cache.NewBackoff(mc, 0, logger)
+		generations, shared, pinger = mc, backoff, backoff
 		cacheKind = "memcached"
 	}
 	m := metrics.New()
@@ -79,9 +82,9 @@ func assemble(cfg *config.Config, sites *config.Sites, registry *renderers.Regis
 	keySecret := sha256.Sum256([]byte("cratos cache key identity\x00" + cfg.EncryptionKey + "\x00" + cfg.Salt))
 	svc.export = export.New(export.Options{
 		Renderers: registry,
-		Store:     tiered,
+		Store:     mem,
 		Shared:    shared,
-		Namespace: cache.NewNamespace(tiered, time.Second),
+		Namespace: cache.NewNamespace(generations, time.Second),
 		KeySecret: keySecret[:],
 		HotBytes:  cfg.CacheMaxBytes,
 		UserAgent: "Cratos/" + version(),
@@ -113,7 +116,7 @@ func assemble(cfg *config.Config, sites *config.Sites, registry *renderers.Regis
 		Codec:     svc.codec,
 		Export:    svc.export,
 		Renderers: registry,
-		Cache:     tiered,
+		Cache:     pinger,
 		CacheKind: cacheKind,
 		Logger:    logger,
 		AccessLog: access,

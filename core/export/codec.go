@@ -262,3 +262,13 @@ func fetchedNano(t time.Time) int64 {
 	}
 	return t.UnixNano()
 }
+
+// snapshotSize estimates the memory a snapshot holds.
+func snapshotSize(_ string, s *Snapshot) int64 {
+	n := int64(256)
+	for i := range s.Indicators {
+		in := &s.Indicators[i]
+		n += int64(len(in.Value)+len(in.UUID)) + 112
+	}
+	return n
+}

@@ -60,31 +60,18 @@ func decodeContent(b []byte) (sharedContent, bool) {
 // serial) replaces the process's own before the content is compared, and
 // the result is written back when it changed.
 func (s *Service) sharedContentSince(ctx context.Context, key string, in iter.Seq[indicator.Indicator], fetched time.Time) (time.Time, uint32) {
-	if s.opts.Shared == nil {
+	if s.shared == nil {
 		return s.contentSince(key, in, fetched)
 	}
-	b, found, _ := s.opts.Shared.Get(ctx, contentKey(key))
+	st := s.contentOf(key)
+	b, found, _ := s.shared.Get(ctx, contentKey(key))
 	shared, ok := decodeContent(b)
 	if found && ok {
-		if _, known := s.content.Load(key); !known && s.durable != nil {
-			s.lastGood(key) // the state kept on disk first, as contentSince does
-		}
-		v, _ := s.content.LoadOrStore(key, &contentState{})
-		st := v.(*contentState)
-		st.mu.Lock()
-		if shared.serial > st.serial {
-			st.digest, st.since, st.serial = shared.digest, shared.since, shared.serial
-		}
-		st.mu.Unlock()
+		st.adopt(shared)
 	}
-	since, serial := s.contentSince(key, in, fetched)
-	if !ok || serial != shared.serial {
-		v, _ := s.content.Load(key)
-		st := v.(*contentState)
-		st.mu.Lock()
-		c := sharedContent{digest: st.digest, since: st.since, serial: st.serial}
-		st.mu.Unlock()
-		_ = s.opts.Shared.Set(ctx, contentKey(key), encodeContent(c), contentStateTTL)
+	c := st.advance(contentDigest(in), fetched)
+	if !ok || c.serial != shared.serial {
+		_ = s.shared.Set(ctx, contentKey(key), encodeContent(c), contentStateTTL)
 	}
-	return since, serial
+	return c.since, c.serial
 }

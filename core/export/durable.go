@@ -97,8 +97,7 @@ func (s *Service) persist(key string, a *Artifact) {
 		return
 	}
 	rec := durableRecord{key: key, a: a}
-	if v, ok := s.content.Load(key); ok {
-		st := v.(*contentState)
+	if st, ok := s.content.Get(key); ok {
 		st.mu.Lock()
 		rec.digest, rec.since, rec.serial = st.digest, st.since, st.serial
 		st.mu.Unlock()
@@ -180,14 +179,14 @@ func (s *Service) readDurable(key string) (durableRecord, bool) {
 // lastGood returns the last good list of an artifact key: from memory,
 // else from the state directory (kept in memory from then on).
 func (s *Service) lastGood(key string) (*Artifact, bool) {
-	if a, ok := s.lkg.get(key, time.Time{}); ok {
+	if a, ok := s.arts.LastGood(key); ok {
 		return a, true
 	}
 	rec, ok := s.readDurable(key)
 	if !ok {
 		return nil, false
 	}
-	s.lkg.set(key, rec.a, time.Time{})
+	s.arts.SetLastGood(key, rec.a)
 	s.restoreContent(key, rec)
 	return rec.a, true
 }
@@ -199,8 +198,7 @@ func (s *Service) restoreContent(key string, rec durableRecord) {
 	if rec.serial == 0 {
 		return
 	}
-	v, _ := s.content.LoadOrStore(key, &contentState{})
-	st := v.(*contentState)
+	st, _ := s.content.LoadOrStore(key, &contentState{})
 	st.mu.Lock()
 	if st.serial == 0 {
 		st.digest, st.since, st.serial = rec.digest, rec.since, rec.serial

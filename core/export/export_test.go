@@ -127,7 +127,7 @@ func TestCodecRoundTrip(t *testing.T) {
 }
 
 func TestContentSince(t *testing.T) {
-	s := &Service{}
+	s := New(Options{})
 	list := func(vals ...string) []indicator.Indicator {
 		var out []indicator.Indicator
 		for _, v := range vals {

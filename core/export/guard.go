@@ -5,8 +5,8 @@ import (
 	"iter"
 	"sync"
 	"sync/atomic"
-	"time"
 
+	"github.com/cratos-project/cratos/core/cache"
 	"github.com/cratos-project/cratos/core/config"
 	"github.com/cratos-project/cratos/core/guard"
 	"github.com/cratos-project/cratos/core/indicator"
@@ -17,14 +17,18 @@ import (
 // and MISP URL).
 const maxPolicies = 1024
 
+// maxHolds bounds the held lists remembered. A list whose hold is
+// forgotten is held again at its next build if the breaker still trips.
+const maxHolds = 10000
+
 // guardState is the Service's guard stage: policies per site and MISP
 // URL, MISP's warninglists per MISP instance and key, and held lists.
 type guardState struct {
-	mu       sync.Mutex
-	policies map[policyKey]*guard.Policy
+	policies *cache.LRU[policyKey, *guard.Policy]
 	wl       *guard.WarninglistCache
-	holds    sync.Map // artifact key -> *holdState
-	nholds   atomic.Int64
+	holds    *cache.LRU[string, *holdState] // artifact key -> hold
+	holdsMu  sync.Mutex                     // orders changes of holds and nholds
+	nholds   atomic.Int64                   // holds.Len(), read without a lock
 }
 
 type policyKey struct {
@@ -33,7 +37,11 @@ type policyKey struct {
 }
 
 func newGuardState(opts Options) *guardState {
-	return &guardState{policies: map[policyKey]*guard.Policy{}, wl: guard.NewWarninglistCache(opts.WarninglistTTL, opts.Now)}
+	return &guardState{
+		policies: cache.NewLRU(cache.LRUOptions[policyKey, *guard.Policy]{MaxItems: maxPolicies}),
+		wl:       guard.NewWarninglistCache(opts.WarninglistTTL, opts.Now),
+		holds:    cache.NewLRU(cache.LRUOptions[string, *holdState]{MaxItems: maxHolds}),
+	}
 }
 
 // Policy returns the guard policy a request's lists go through: the site's
@@ -56,14 +64,7 @@ func (s *Service) policyParts(ctx context.Context, r Request) (*guard.Policy, *g
 	if !r.Site.Guard.WarninglistsOn() || (r.Kind != KindOrg && r.Feed == "42") {
 		return p, nil
 	}
-	client := misp.New(misp.Options{
-		Site:       r.Site.Name,
-		BaseURL:    r.MISPURL,
-		Key:        r.MISPKey,
-		Timeout:    time.Duration(r.Site.MISPTimeoutSeconds) * time.Second,
-		VerifyCert: r.Site.VerifyCert(),
-		UserAgent:  s.opts.UserAgent,
-	})
+	client := misp.New(s.clientOptions(r))
 	w, err := g.wl.Get(ctx, s.keyID(r.Site.Name+"\x00"+r.MISPURL+"\x00"+r.MISPKey), client)
 	if err != nil {
 		s.opts.Logger.Warn("MISP warninglists unavailable; MISP's own enforcement only", "site", r.Site.Name, "have_previous", w != nil, "error", err)
@@ -73,18 +74,11 @@ func (s *Service) policyParts(ctx context.Context, r Request) (*guard.Policy, *g
 
 // basePolicy returns the request's policy without MISP's warninglists.
 func (s *Service) basePolicy(r Request) *guard.Policy {
-	g := s.guard
 	pk := policyKey{r.Site, r.MISPURL}
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	p, ok := g.policies[pk]
-	if !ok {
-		if len(g.policies) >= maxPolicies {
-			clear(g.policies)
-		}
-		p = guard.New(r.Site, s.opts.NeverBlock, r.Site.MISPURL, r.MISPURL)
-		g.policies[pk] = p
+	if p, ok := s.guard.policies.Get(pk); ok {
+		return p
 	}
+	p, _ := s.guard.policies.LoadOrStore(pk, guard.New(r.Site, s.opts.NeverBlock, r.Site.MISPURL, r.MISPURL))
 	return p
 }
 

@@ -55,9 +55,8 @@ func holdID(artifactKey string) string {
 // one. It returns the artifact to serve: a, or the last good one when the
 // circuit breaker holds a.
 func (s *Service) checkHold(r Request, k keys, a *Artifact) (*Artifact, *Hold) {
-	prev, ok := s.lkg.get(k.artifact, time.Time{})
-	v, _ := s.guard.holds.Load(k.artifact)
-	st, _ := v.(*holdState)
+	prev, ok := s.arts.LastGood(k.artifact)
+	st, _ := s.guard.holds.Get(k.artifact)
 	if !ok || prev == a {
 		return a, nil
 	}
@@ -71,9 +70,8 @@ func (s *Service) checkHold(r Request, k keys, a *Artifact) (*Artifact, *Hold) {
 		if st != nil {
 			h.Since = st.Since
 		}
-		s.guard.holds.Store(k.artifact, &holdState{Hold: h, group: k.group})
+		s.guard.setHold(k.artifact, &holdState{Hold: h, group: k.group})
 		if st == nil {
-			s.guard.nholds.Add(1)
 			s.opts.Logger.Warn("list held: serving the last good list", "site", h.Site, "feed", h.Feed, "type", h.DataType,
 				"output", h.Output, "hold", h.ID, "previous", h.Previous, "rebuilt", h.Current, "reason", why)
 			if o, ok := s.opts.Observer.(HoldObserver); ok {
@@ -91,9 +89,7 @@ func (s *Service) checkHold(r Request, k keys, a *Artifact) (*Artifact, *Hold) {
 // endHold forgets the hold st of key: a build or refresh of entries
 // entries replaced what it held.
 func (s *Service) endHold(key string, st *holdState, entries int) {
-	if _, loaded := s.guard.holds.LoadAndDelete(key); loaded {
-		s.guard.nholds.Add(-1)
-	}
+	s.guard.dropHold(key)
 	s.opts.Logger.Info("list hold ended", "site", st.Site, "feed", st.Feed, "type", st.DataType, "output", st.Output,
 		"hold", st.ID, "released", st.released.Load(), "entries", entries)
 	if o, ok := s.opts.Observer.(HoldObserver); ok {
@@ -106,24 +102,22 @@ func (s *Service) holdOf(artifactKey string) *Hold {
 	if s.guard.nholds.Load() == 0 {
 		return nil
 	}
-	v, ok := s.guard.holds.Load(artifactKey)
+	st, ok := s.guard.holds.Get(artifactKey)
 	if !ok {
 		return nil
 	}
-	h := v.(*holdState).Hold
+	h := st.Hold
 	return &h
 }
 
 // Holds lists the held lists of site ("" for every site), oldest first.
 func (s *Service) Holds(site string) []Hold {
 	var out []Hold
-	s.guard.holds.Range(func(_, v any) bool {
-		st := v.(*holdState)
+	for _, st := range s.guard.holds.All() {
 		if (site == "" || strings.EqualFold(st.Site, site)) && !st.released.Load() {
 			out = append(out, st.Hold)
 		}
-		return true
-	})
+	}
 	slices.SortFunc(out, func(a, b Hold) int {
 		if c := a.Since.Compare(b.Since); c != 0 {
 			return c
@@ -139,14 +133,12 @@ func (s *Service) Holds(site string) []Hold {
 func (s *Service) Release(ctx context.Context, site, id string) ([]Hold, error) {
 	var out []Hold
 	var groups []string
-	s.guard.holds.Range(func(_, v any) bool {
-		st := v.(*holdState)
+	for _, st := range s.guard.holds.All() {
 		if strings.EqualFold(st.Site, site) && (id == "" || st.ID == id) && st.released.CompareAndSwap(false, true) {
 			out = append(out, st.Hold)
 			groups = append(groups, st.group)
 		}
-		return true
-	})
+	}
 	if len(out) == 0 {
 		return nil, ErrNoHold
 	}
@@ -160,4 +152,20 @@ func (s *Service) Release(ctx context.Context, site, id string) ([]Hold, error) 
 	}
 	s.opts.Logger.Warn("held lists released", "site", site, "count", len(out))
 	return out, nil
+}
+
+// setHold records the hold st of key.
+func (g *guardState) setHold(key string, st *holdState) {
+	g.holdsMu.Lock()
+	defer g.holdsMu.Unlock()
+	g.holds.Set(key, st, 0)
+	g.nholds.Store(int64(g.holds.Len()))
+}
+
+// dropHold forgets the hold of key.
+func (g *guardState) dropHold(key string) {
+	g.holdsMu.Lock()
+	defer g.holdsMu.Unlock()
+	g.holds.Delete(key)
+	g.nholds.Store(int64(g.holds.Len()))
 }

@@ -60,9 +60,10 @@ func newHolder() string { return holderBase + "/" + strconv.FormatUint(holderSeq
 // lease, it polls lookup with back-off until the result appears, or takes
 // the lease itself once it is free again (the holder failed or died);
 // the wait ends with ctx. Without a shared level that grants leases, or
-// when memcached cannot be asked, it just builds.
+// when memcached cannot be asked (it fails, or its back-off pauses it
+// after a failure), it just builds.
 func leased[T any](ctx context.Context, s *Service, site, key string, lookup func() (T, bool), build func() (T, error)) (T, error) {
-	l := cache.LeaserOf(s.opts.Shared)
+	l := s.shared.Leaser() // nil without memcached
 	if l == nil {
 		return build()
 	}
@@ -160,66 +161,40 @@ func (s *Service) buildLeased(ctx context.Context, r Request, rd renderers.Rende
 		func() (Result, error) { return s.build(ctx, r, rd, k, nsArtifact) })
 }
 
-// fetchLeased fetches r's snapshot from MISP under the snapshot's lease,
-// keeps it in process and writes it to the shared level; a process that
-// does not get the lease takes the holder's snapshot from there (fresh as
-// of now, as in buildLeased).
-func (s *Service) fetchLeased(ctx context.Context, r Request, nsKey string) (*Snapshot, error) {
-	now := s.opts.Now()
-	return leased(ctx, s, r.Site.Name, nsKey,
-		func() (*Snapshot, bool) { return s.sharedSnapshot(ctx, r, nsKey, now) },
-		func() (*Snapshot, error) {
+// fetchLeased fetches r's snapshot from MISP under the snapshot's lease;
+// a process that does not get the lease takes the holder's snapshot from
+// the shared level, when usable accepts it, and reports that it did (so
+// it is not written back).
+func (s *Service) fetchLeased(ctx context.Context, r Request, nsKey string, usable func(*Snapshot) bool) (*Snapshot, bool, error) {
+	type got struct {
+		snap       *Snapshot
+		fromShared bool
+	}
+	g, err := leased(ctx, s, r.Site.Name, nsKey,
+		func() (got, bool) {
+			snap, ok := s.snaps.FromShared(ctx, nsKey)
+			return got{snap, true}, ok && usable(snap)
+		},
+		func() (got, error) {
 			snap, err := s.fetch(ctx, r)
-			if err != nil {
-				return nil, err
-			}
-			s.snaps.set(nsKey, snap, now.Add(r.TTL))
-			if s.opts.Shared != nil {
-				_ = s.opts.Shared.Set(ctx, nsKey, encodeSnapshot(snap), r.TTL)
-			}
-			return snap, nil
+			return got{snap, false}, err
 		})
+	return g.snap, g.fromShared, err
 }
 
 // sharedArtifact takes r's list from the shared level when it is fresh
 // enough for r as of asOf (and, for a background rebuild, newer than the
 // list it replaces), keeping it in process as a list built here would be.
 func (s *Service) sharedArtifact(ctx context.Context, r Request, k keys, nsArtifact string, asOf time.Time) (Result, bool) {
-	if s.opts.Shared == nil {
-		return Result{}, false
-	}
-	b, ok, _ := s.opts.Shared.Get(ctx, nsArtifact)
-	if !ok {
-		return Result{}, false
-	}
-	a, err := decodeArtifact(b)
-	if err != nil || !fresh(a.Fetched, asOf, r.TTL) || !newer(ctx, a.Fetched) {
+	a, ok := s.arts.FromShared(ctx, nsArtifact)
+	if !ok || !fresh(a.Fetched, asOf, r.TTL) || !newer(ctx, a.Fetched) {
 		return Result{}, false
 	}
 	now := s.opts.Now()
 	a, held := s.checkHold(r, k, a)
-	s.hot.setKeep(nsArtifact, a, now.Add(r.TTL), now.Add(keepFor(r)))
+	s.arts.Keep(nsArtifact, a, now.Add(r.TTL), now.Add(keepFor(r)))
 	if held == nil {
-		s.lkg.set(k.artifact, a, time.Time{})
-		s.persist(k.artifact, a)
+		s.keepGood(k.artifact, a)
 	}
 	return Result{Artifact: a, Status: Hit, Held: held}, true
-}
-
-// sharedSnapshot takes r's snapshot from the shared level when it is
-// fresh enough for r as of asOf, keeping it in process.
-func (s *Service) sharedSnapshot(ctx context.Context, r Request, nsKey string, asOf time.Time) (*Snapshot, bool) {
-	if s.opts.Shared == nil {
-		return nil, false
-	}
-	b, ok, _ := s.opts.Shared.Get(ctx, nsKey)
-	if !ok {
-		return nil, false
-	}
-	snap, err := decodeSnapshot(b)
-	if err != nil || !fresh(snap.Fetched, asOf, r.TTL) || !newer(ctx, snap.Fetched) {
-		return nil, false
-	}
-	s.snaps.set(nsKey, snap, s.opts.Now().Add(r.TTL))
-	return snap, true
 }

@@ -30,7 +30,7 @@ type replica struct {
 	ended chan error
 }
 
-func newReplica(t *testing.T, memcachedAddr string) *replica {
+func newReplica(t *testing.T, memcachedAddr string, tweaks ...func(*Options)) *replica {
 	t.Helper()
 	mc, err := cache.NewMemcached(cache.Options{Servers: []string{memcachedAddr}, Timeout: 2 * time.Second})
 	if err != nil {
@@ -39,8 +39,14 @@ func newReplica(t *testing.T, memcachedAddr string) *replica {
 	t.Cleanup(func() { _ = mc.Close() })
 	rp := &replica{mc: mc, obs: &countingObserver{}, log: &syncBuffer{}, ended: make(chan error, 16)}
 	secret := sha256.Sum256([]byte("lease test"))
-	rp.svc = New(Options{Renderers: renderers.Builtin(), Store: cache.NewMemory(64 << 20), Shared: mc, Namespace: cache.NewNamespace(mc, time.Second),
-		KeySecret: secret[:], Observer: rp.obs, Logger: slog.New(slog.NewTextHandler(rp.log, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	// The shared level behind a back-off, as cratos serve has it.
+	opts := Options{Renderers: renderers.Builtin(), Store: cache.NewMemory(64 << 20), Shared: cache.NewBackoff(mc, 0, nil),
+		Namespace: cache.NewNamespace(mc, time.Second), KeySecret: secret[:], Observer: rp.obs,
+		Logger: slog.New(slog.NewTextHandler(rp.log, &slog.HandlerOptions{Level: slog.LevelDebug}))}
+	for _, tweak := range tweaks {
+		tweak(&opts)
+	}
+	rp.svc = New(opts)
 	rp.svc.refreshed = func(_ string, err error) { rp.ended <- err }
 	return rp
 }

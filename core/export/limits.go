@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cratos-project/cratos/core/cache"
 	"github.com/cratos-project/cratos/core/misp"
 )
 
@@ -47,11 +48,12 @@ type buildLimiter struct {
 	lim   Limits
 	slots chan struct{}
 
+	// waiting has an entry per build running: it is bounded by them.
 	mu      sync.Mutex
 	waiting map[string]*waiters
 
 	coldMu sync.Mutex
-	cold   map[string]*bucket
+	cold   *cache.LRU[string, *bucket] // consumer -> budget
 }
 
 func newBuildLimiter(l Limits) *buildLimiter {
@@ -61,7 +63,8 @@ func newBuildLimiter(l Limits) *buildLimiter {
 	if l.RenderMaxBytes <= 0 {
 		l.RenderMaxBytes = 256 << 20
 	}
-	return &buildLimiter{lim: l, slots: make(chan struct{}, l.MaxBuilds), waiting: map[string]*waiters{}, cold: map[string]*bucket{}}
+	return &buildLimiter{lim: l, slots: make(chan struct{}, l.MaxBuilds), waiting: map[string]*waiters{},
+		cold: cache.NewLRU(cache.LRUOptions[string, *bucket]{MaxItems: coldBudgetMaxConsumers})}
 }
 
 // acquire takes a build slot, waiting at most until ctx ends.
@@ -139,14 +142,7 @@ func (b *buildLimiter) coldAllowed(consumer string, now time.Time) bool {
 	}
 	b.coldMu.Lock()
 	defer b.coldMu.Unlock()
-	k := b.cold[consumer]
-	if k == nil {
-		if len(b.cold) >= coldBudgetMaxConsumers {
-			clear(b.cold)
-		}
-		k = &bucket{tokens: float64(per), at: now}
-		b.cold[consumer] = k
-	}
+	k, _ := b.cold.LoadOrStore(consumer, &bucket{tokens: float64(per), at: now})
 	k.tokens = min(float64(per), k.tokens+now.Sub(k.at).Minutes()*float64(per))
 	k.at = now
 	if k.tokens < 1 {

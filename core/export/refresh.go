@@ -2,7 +2,6 @@ package export
 
 import (
 	"context"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -21,9 +20,6 @@ const DefaultMaxStale = 24 * time.Hour
 // refreshRetry is how long after a failed background rebuild of a list
 // the next one may start.
 const refreshRetry = 10 * time.Second
-
-// maxTracked bounds the per-list request records.
-const maxTracked = 10000
 
 // MaxStale returns the site's maximum staleness; zero when a list past
 // its lifetime is never served without a rebuild.
@@ -68,21 +64,13 @@ type tracked struct {
 	lastErr     atomic.Pointer[error]
 }
 
-type trackTable struct {
-	m sync.Map // namespaced artifact key -> *tracked
-	n atomic.Int64
-}
-
-func (t *trackTable) get(key string) *tracked {
-	if v, ok := t.m.Load(key); ok {
-		return v.(*tracked)
+// track returns the request record of a namespaced artifact key.
+func (s *Service) track(key string) *tracked {
+	if t, ok := s.tracks.Get(key); ok {
+		return t
 	}
-	if t.n.Add(1) > maxTracked {
-		t.m.Clear()
-		t.n.Store(0)
-	}
-	v, _ := t.m.LoadOrStore(key, &tracked{})
-	return v.(*tracked)
+	t, _ := s.tracks.LoadOrStore(key, &tracked{})
+	return t
 }
 
 // servable reports whether a, past its lifetime for r, may still be
@@ -102,7 +90,7 @@ func keepFor(r Request) time.Duration { return r.TTL + MaxStale(r.Site) }
 // a schedule), starts its background rebuild so the next pull does not
 // wait.
 func (s *Service) noteRequest(r Request, rd renderers.Renderer, k keys, nsArtifact string, a *Artifact, expires, now time.Time) {
-	t := s.tracks.get(nsArtifact)
+	t := s.track(nsArtifact)
 	prev := time.Unix(0, t.lastRequest.Swap(now.UnixNano()))
 	if a == nil || a.Fetched.IsZero() || r.TTL <= 0 || !now.Before(expires) || !fresh(a.Fetched, now, r.TTL) {
 		return
@@ -119,7 +107,7 @@ func (s *Service) noteRequest(r Request, rd renderers.Renderer, k keys, nsArtifa
 // build like any other: the same single flight, hold check and build
 // timeout, detached from the request.
 func (s *Service) revalidate(r Request, rd renderers.Renderer, k keys, nsArtifact string, a *Artifact, now time.Time) Result {
-	t := s.tracks.get(nsArtifact)
+	t := s.track(nsArtifact)
 	res := Result{Artifact: a, Status: Revalidating}
 	if failed := time.Unix(0, t.failedAt.Load()); failed.After(a.Fetched) {
 		if err := t.lastErr.Load(); err != nil {
@@ -133,7 +121,7 @@ func (s *Service) revalidate(r Request, rd renderers.Renderer, k keys, nsArtifac
 		return res
 	}
 	bctx := context.WithValue(context.Background(), backgroundKey{}, &background{after: a.Fetched})
-	ch := s.flights.DoChan(nsArtifact, func() (any, error) {
+	ch := s.arts.DoChan(nsArtifact, func() (any, error) {
 		ctx, cancel := context.WithTimeout(bctx, s.opts.BuildTimeout)
 		defer cancel()
 		return s.buildLeased(ctx, r, rd, k, nsArtifact) // lease.go
@@ -163,8 +151,8 @@ func (s *Service) keepServing(r Request, nsArtifact string, a *Artifact, err err
 	if !servable(r, a, now) {
 		return
 	}
-	t := s.tracks.get(nsArtifact)
+	t := s.track(nsArtifact)
 	t.lastErr.Store(&err)
 	t.failedAt.Store(now.UnixNano())
-	s.hot.setKeep(nsArtifact, a, now, a.Fetched.Add(keepFor(r)))
+	s.arts.Keep(nsArtifact, a, now, a.Fetched.Add(keepFor(r)))
 }

@@ -36,8 +36,7 @@ func refreshHoldKey(key string) string { return "refresh|" + key }
 // Holds and released by Release like held lists.
 func (s *Service) HoldRefresh(r Request, f Refresh) *Hold {
 	key := refreshHoldKey(f.Key)
-	v, _ := s.guard.holds.Load(key)
-	st, _ := v.(*holdState)
+	st, _ := s.guard.holds.Get(key)
 	why, hold := refreshBreaks(guard.BreakerOf(r.Site), f)
 	if hold && (st == nil || !st.released.Load()) {
 		h := Hold{ID: holdID(key), Site: r.Site.Name, Feed: feedLabel(r), DataType: f.DataType, Age: r.Age, Output: f.Output,
@@ -45,9 +44,8 @@ func (s *Service) HoldRefresh(r Request, f Refresh) *Hold {
 		if st != nil {
 			h.Since = st.Since
 		}
-		s.guard.holds.Store(key, &holdState{Hold: h})
+		s.guard.setHold(key, &holdState{Hold: h})
 		if st == nil {
-			s.guard.nholds.Add(1)
 			s.opts.Logger.Warn("refresh held: nothing revoked", "site", h.Site, "feed", h.Feed, "output", h.Output,
 				"path", h.Path, "hold", h.ID, "previous", h.Previous, "kept", f.Kept, "refreshed", h.Current, "reason", why)
 			if o, ok := s.opts.Observer.(HoldObserver); ok {

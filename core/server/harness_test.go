@@ -118,8 +118,9 @@ func newHarness(t testing.TB, opts ...harnessOption) *harness {
 func (h *harness) start() {
 	t := h.t
 	mem := cache.NewMemory(h.cfg.CacheMaxBytes)
-	tiered := &cache.Tiered{L1: mem}
+	var generations cache.Store = mem
 	var shared cache.Store
+	var pinger cache.Pinger
 	if h.memcached != "" {
 		timeout := h.memcachedTimeout
 		if timeout == 0 {
@@ -131,20 +132,20 @@ func (h *harness) start() {
 		}
 		t.Cleanup(func() { mc.Close() })
 		h.mcs = append(h.mcs, mc)
-		tiered.L2 = mc
-		shared = tiered.Shared()
+		backoff := cache.NewBackoff(mc, 0, nil)
+		generations, shared, pinger = mc, backoff, backoff
 	}
 	secret := sha256.Sum256([]byte("test"))
 	logger := slog.New(slog.NewJSONHandler(h.logs, nil))
 	m := metrics.New()
-	exp := export.New(export.Options{Renderers: renderers.Builtin(), Store: tiered, Shared: shared, Namespace: cache.NewNamespace(tiered, time.Second),
+	exp := export.New(export.Options{Renderers: renderers.Builtin(), Store: mem, Shared: shared, Namespace: cache.NewNamespace(generations, time.Second),
 		KeySecret: secret[:], Logger: logger, Observer: m, NeverBlock: h.cfg.NeverBlock})
 	failLimit := 1 << 20
 	if h.cfg.AuthFailLimit > 0 {
 		failLimit = h.cfg.AuthFailLimit
 	}
 	srv := server.New(server.Options{Config: h.cfg, Sites: config.NewSites(h.site), Codec: codec, Export: exp,
-		Renderers: renderers.Builtin(), Cache: tiered, CacheKind: "memory", Logger: logger, AccessLog: h.logs, FailLimit: failLimit, Metrics: m,
+		Renderers: renderers.Builtin(), Cache: pinger, CacheKind: "memory", Logger: logger, AccessLog: h.logs, FailLimit: failLimit, Metrics: m,
 		Holds: h.holds, Lookup: h.lookup, TAXII: h.taxii})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

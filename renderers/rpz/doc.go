@@ -13,11 +13,12 @@
 // # Serial
 //
 // The renderer is pure, so it cannot know whether the content changed
-// since the last build. The caller that serves the zone (the export layer
-// or the zone-transfer server) tracks a content digest and passes a serial
-// that grows exactly when the digest changes as the option "serial"
-// (1..4294967295). Without it the serial is FallbackSerial(req.Generated),
-// the unix time of the snapshot, which grows with every build.
+// since the last build. The caller that serves the zone (the export layer)
+// tracks a content digest and passes a serial that grows exactly when the
+// digest changes as renderers.Request.Serial. A site may fix the serial
+// with the option "serial" (1..4294967295), which wins. Without either the
+// serial is FallbackSerial(req.Generated), the unix time of the snapshot,
+// which grows with every build.
 //
 // # Structured records
 //

@@ -25,7 +25,7 @@ const (
 const DefaultOriginLen = 63
 
 var optionDocs = []renderers.Option{
-	{Name: "serial", Default: "", Description: "SOA serial, 1-4294967295, that grows exactly when the content changes (the caller tracks it); empty: the unix time of Generated"},
+	{Name: "serial", Default: "", Description: "SOA serial, 1-4294967295, fixed by the site; empty: the content serial the caller passes (it grows exactly when the content changes), else the unix time of Generated"},
 	{Name: "origin", Default: "", Description: "zone name the file is loaded under, used only to drop owner names too long for it; empty: budget for a 63-octet origin"},
 	{Name: "ttl", Default: strconv.Itoa(DefaultTTL), Description: "$TTL of every record (seconds, or BIND units such as 5m)"},
 	{Name: "ns", Default: DefaultNS, Description: "NS record of the apex, an absolute name"},

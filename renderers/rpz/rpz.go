@@ -150,7 +150,11 @@ func newZone(req renderers.Request) (*zone, error) {
 		return nil, fmt.Errorf("rpz: %w", err)
 	}
 	z := &zone{req: req, o: o, serial: o.serial}
-	if !o.hasSerial {
+	switch {
+	case o.hasSerial:
+	case req.Serial != 0:
+		z.serial = req.Serial
+	default:
 		z.serial = FallbackSerial(req.Generated)
 	}
 	// A relative owner of n octets plus the origin takes n+1+len(origin)+2
@@ -159,10 +163,10 @@ func newZone(req renderers.Request) (*zone, error) {
 	return z, nil
 }
 
-// FallbackSerial is the SOA serial used when the option serial is not set:
-// the unix time of generated, kept within 1..4294967295. It changes with
-// every build, content changed or not, so a caller that serves zone
-// transfers should pass its own serial.
+// FallbackSerial is the SOA serial used when neither the option serial nor
+// Request.Serial is set: the unix time of generated, kept within
+// 1..4294967295. It changes with every build, content changed or not, so a
+// caller that serves zone transfers should pass its own serial.
 func FallbackSerial(generated time.Time) uint32 {
 	s := generated.Unix()
 	if s < 1 || s > 1<<32-1 {

@@ -1,0 +1,84 @@
+package export
+
+import (
+	"crypto/sha256"
+	"iter"
+	"sync"
+	"time"
+
+	"github.com/cratos-project/cratos/core/indicator"
+)
+
+// maxLists bounds the records kept per list (content states, request
+// records): far more lists than a deployment serves, so only lists no one
+// asks for any more are forgotten.
+const maxLists = 10000
+
+// contentState remembers the content of one list: its digest, since when
+// it has been unchanged, and its zone serial.
+type contentState struct {
+	mu     sync.Mutex
+	digest [32]byte
+	since  time.Time
+	serial uint32
+}
+
+// contentSince returns since when the list in has had this content, and a
+// zone serial for it (contentState.advance).
+func (s *Service) contentSince(key string, in iter.Seq[indicator.Indicator], fetched time.Time) (time.Time, uint32) {
+	c := s.contentOf(key).advance(contentDigest(in), fetched)
+	return c.since, c.serial
+}
+
+// contentOf returns the content state of the list key, after a restart
+// first the one kept on disk.
+func (s *Service) contentOf(key string) *contentState {
+	if st, ok := s.content.Get(key); ok {
+		return st
+	}
+	if s.durable != nil {
+		s.lastGood(key) // restores the content state kept on disk
+	}
+	st, _ := s.content.LoadOrStore(key, &contentState{})
+	return st
+}
+
+// contentDigest is the digest of a list's content.
+func contentDigest(in iter.Seq[indicator.Indicator]) [32]byte {
+	h := sha256.New()
+	for i := range in {
+		h.Write([]byte{byte(i.Type)})
+		h.Write([]byte(i.Value))
+		h.Write([]byte{0})
+	}
+	var d [32]byte
+	copy(d[:], h.Sum(nil))
+	return d
+}
+
+// advance records the content with digest d fetched at fetched, and
+// returns the state after it: since and serial unchanged while the
+// content is unchanged; on a change, the fetch time and the larger of the
+// previous serial plus one and the fetch time, so the serial only ever
+// grows.
+func (st *contentState) advance(d [32]byte, fetched time.Time) sharedContent {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.serial == 0 || st.digest != d {
+		next := uint32(fetched.Unix())
+		if next <= st.serial {
+			next = st.serial + 1
+		}
+		st.digest, st.since, st.serial = d, fetched, next
+	}
+	return sharedContent{digest: st.digest, since: st.since, serial: st.serial}
+}
+
+// adopt takes c when it is newer (a higher serial) than st.
+func (st *contentState) adopt(c sharedContent) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if c.serial > st.serial {
+		st.digest, st.since, st.serial = c.digest, c.since, c.serial
+	}
+}

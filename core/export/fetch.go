@@ -1,0 +1,134 @@
+package export
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/cratos-project/cratos/core/config"
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/core/misp"
+)
+
+// expandBudget is the site's ipv4ext budget (the zero Site in tests has
+// the default).
+func expandBudget(site *config.Site) int {
+	if site.ExpandMax == 0 {
+		return indicator.DefaultExpandBudget
+	}
+	return site.ExpandMax
+}
+
+// fetchParallel is how many restSearch pages are fetched and decoded at
+// once for one feed.
+const fetchParallel = 2
+
+// snapshot returns the cached snapshot of r's query, or fetches it from
+// MISP, once at a time per key (and, with processes sharing memcached,
+// once among them: lease.go). Snapshots are kept decoded in process;
+// with a shared level (memcached) they are also written there, encoded,
+// for the other processes.
+func (s *Service) snapshot(ctx context.Context, r Request, k keys) (*Snapshot, error) {
+	nsKey := s.opts.Namespace.Key(ctx, k.group, k.snapshot)
+	now := s.opts.Now()
+	usable := func(snap *Snapshot) bool { return fresh(snap.Fetched, now, r.TTL) && newer(ctx, snap.Fetched) }
+	return s.snaps.Load(ctx, nsKey, r.TTL, usable, func() (*Snapshot, bool, error) {
+		// A background rebuild is the service's own work, not a
+		// consumer's: it takes nothing from the cold-build budget.
+		if !IsBackground(ctx) && !s.limits.coldAllowed(r.Consumer, now) {
+			return nil, false, ErrBuildBudget
+		}
+		return s.fetchLeased(ctx, r, nsKey, usable) // lease.go
+	})
+}
+
+// fetch queries MISP and canonicalises what it returns.
+func (s *Service) fetch(ctx context.Context, r Request) (*Snapshot, error) {
+	now := s.opts.Now()
+	since, err := Since(r.Age, now)
+	if err != nil {
+		return nil, err
+	}
+	q, err := BuildQuery(r.Site, r.Kind, r.Feed, r.Org, r.DataType, since)
+	if err != nil {
+		return nil, err
+	}
+	opts := s.clientOptions(r)
+	opts.Logger = s.opts.Logger
+	client := misp.New(s.limits.mispOptions(opts))
+	// Each paging worker extracts into its own slice; they are merged and
+	// sorted once at the end.
+	type part struct {
+		x   *indicator.Extractor
+		ins []indicator.Indicator
+	}
+	var (
+		partsMu sync.Mutex
+		parts   []*part
+	)
+	// Nets are expanded after the merge, under the site's total budget,
+	// so the result does not depend on which page a net came in.
+	expandLater := r.DataType.Yields.Has(indicator.IPv4) && r.DataType.Yields.Has(indicator.IPv4Net)
+	limit := r.Site.ExpandLimit
+	if expandLater {
+		limit = -1
+	}
+	newSink := func() func(indicator.Attribute) {
+		p := &part{x: indicator.NewExtractor(r.DataType, limit)}
+		partsMu.Lock()
+		parts = append(parts, p)
+		partsMu.Unlock()
+		return func(a indicator.Attribute) { p.ins = p.x.Add(p.ins, a) }
+	}
+	release, err := s.limits.acquire(ctx, r.Site.Name)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	start := time.Now()
+	s.opts.Logger.Info("MISP pull started", "site", r.Site.Name, "kind", string(r.Kind), "feed", r.Feed, "type", r.DataType.Name,
+		"age", r.Age, "page_size", r.Site.PageSize)
+	n, err := client.SearchAttributes(ctx, q, r.Site.PageSize, fetchParallel, newSink)
+	if s.opts.Observer != nil {
+		s.opts.Observer.Fetched(r.Site.Name, time.Since(start), n, err)
+	}
+	if err != nil {
+		s.opts.Logger.Warn("MISP pull failed", "site", r.Site.Name, "kind", string(r.Kind), "feed", r.Feed, "type", r.DataType.Name,
+			"attributes", n, "ms", millis(time.Since(start)), "error", err)
+		return nil, err
+	}
+	total := 0
+	for _, p := range parts {
+		total += len(p.ins)
+	}
+	ins := make([]indicator.Indicator, 0, total)
+	var st indicator.Stats
+	for _, p := range parts {
+		ins = append(ins, p.ins...)
+		st.Add(p.x.Stats())
+	}
+	parts = nil
+	ins = indicator.Normalize(ins)
+	var refused []indicator.Indicator
+	if expandLater {
+		ins, refused = s.guardNets(r, ins)
+		ins, st.Expanded, st.KeptNets = indicator.ExpandNets(ins, r.Site.ExpandLimit, expandBudget(r.Site))
+	}
+	s.sites.Set(r.Site.Name, SiteState{LastBuild: now, LastURL: r.MISPURL}, 0)
+	s.opts.Logger.Info("fetched", "site", r.Site.Name, "kind", string(r.Kind), "feed", r.Feed, "type", r.DataType.Name,
+		"age", r.Age, "attributes", n, "indicators", len(ins), "invalid", st.Invalid, "skipped", st.Skipped,
+		"kept_nets", st.KeptNets, "ms", millis(time.Since(start)))
+	return &Snapshot{Fetched: now.UTC().Truncate(time.Second), Indicators: ins, Stats: st, Refused: refused}, nil
+}
+
+// clientOptions are the options of a MISP client for r's site and key.
+func (s *Service) clientOptions(r Request) misp.Options {
+	return misp.Options{
+		Site:       r.Site.Name,
+		BaseURL:    r.MISPURL,
+		Key:        r.MISPKey,
+		Timeout:    time.Duration(r.Site.MISPTimeoutSeconds) * time.Second,
+		VerifyCert: r.Site.VerifyCert(),
+		UserAgent:  s.opts.UserAgent,
+	}
+}

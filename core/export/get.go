@@ -1,0 +1,103 @@
+package export
+
+import (
+	"context"
+	"time"
+
+	"github.com/cratos-project/cratos/renderers"
+)
+
+// Get returns the artifact for r: from cache (HIT), freshly built (MISS),
+// or, when building fails, the last good one (STALE).
+func (s *Service) Get(ctx context.Context, r Request) (Result, error) {
+	rd, err := s.Renderer(r)
+	if err != nil {
+		return Result{}, err
+	}
+	if _, err := Since(r.Age, s.opts.Now()); err != nil {
+		return Result{}, err
+	}
+	k := s.keysFor(r)
+	nsArtifact := s.opts.Namespace.Key(ctx, k.group, k.artifact)
+	now := s.opts.Now()
+	a, expires, ok := s.arts.Peek(nsArtifact)
+	s.noteRequest(r, rd, k, nsArtifact, a, expires, now)
+	if ok && now.Before(expires) && fresh(a.Fetched, now, r.TTL) {
+		return s.result(Result{Artifact: a, Status: Hit, Held: s.holdOf(k.artifact)}), nil
+	}
+	if ok && servable(r, a, now) && s.holdOf(k.artifact) == nil {
+		// Stale-while-revalidate: the old list now, one rebuild behind it.
+		return s.result(s.revalidate(r, rd, k, nsArtifact, a, now)), nil
+	}
+	// The build outlives the request that started it, but is cancelled
+	// when every request waiting for it has left.
+	w := s.limits.join(nsArtifact)
+	ch := s.arts.DoChan(nsArtifact, func() (any, error) {
+		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.BuildTimeout)
+		defer cancel()
+		s.limits.started(nsArtifact, cancel)
+		return s.buildLeased(bctx, r, rd, k, nsArtifact) // lease.go
+	})
+	select {
+	case <-ctx.Done():
+		s.limits.leave(nsArtifact, w, true)
+		return Result{}, ctx.Err()
+	case res := <-ch:
+		s.limits.leave(nsArtifact, w, false)
+		if res.Err == nil {
+			return s.result(res.Val.(Result)), nil
+		}
+		if stale, ok := s.lastGood(k.artifact); ok {
+			s.opts.Logger.Warn("serving last good list", "site", r.Site.Name, "feed", r.Feed, "output", r.Output, "since", stale.Generated, "error", res.Err)
+			s.keepServing(r, nsArtifact, stale, res.Err, s.opts.Now())
+			return s.result(Result{Artifact: stale, Status: Stale, Upstream: res.Err}), nil
+		}
+		return Result{}, res.Err
+	}
+}
+
+func (s *Service) result(r Result) Result {
+	if s.opts.Observer != nil {
+		s.opts.Observer.CacheResult(r.Status)
+	}
+	return r
+}
+
+// build runs once per artifact key at a time.
+func (s *Service) build(ctx context.Context, r Request, rd renderers.Renderer, k keys, nsArtifact string) (Result, error) {
+	now := s.opts.Now()
+	usable := func(a *Artifact) bool { return fresh(a.Fetched, now, r.TTL) && newer(ctx, a.Fetched) }
+	if a, ok := s.arts.Get(nsArtifact); ok && usable(a) {
+		return Result{Artifact: a, Status: Hit}, nil
+	}
+	if res, ok := s.sharedArtifact(ctx, r, k, nsArtifact, now); ok { // lease.go
+		return res, nil
+	}
+	snap, err := s.snapshot(ctx, r, k)
+	if err != nil {
+		return Result{}, err
+	}
+	start := time.Now()
+	a, err := s.render(ctx, r, rd, k, snap)
+	if err != nil {
+		return Result{}, err
+	}
+	if s.opts.Observer != nil {
+		observeBuilt(s.opts.Observer, r, rd.Info().Name, time.Since(start), a.Entries, a.Invalid)
+	}
+	if last, held := s.checkHold(r, k, a); held != nil {
+		s.arts.Keep(nsArtifact, last, now.Add(r.TTL), now.Add(keepFor(r)))
+		return Result{Artifact: last, Status: Miss, Held: held}, nil
+	}
+	s.arts.Keep(nsArtifact, a, now.Add(r.TTL), now.Add(keepFor(r)))
+	s.keepGood(k.artifact, a)
+	s.arts.Publish(ctx, nsArtifact, a, r.TTL)
+	return Result{Artifact: a, Status: Miss}, nil
+}
+
+// keepGood makes a the last good list of its artifact key, in memory and
+// on disk.
+func (s *Service) keepGood(key string, a *Artifact) {
+	s.arts.SetLastGood(key, a)
+	s.persist(key, a)
+}

@@ -1,0 +1,145 @@
+package export
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cratos-project/cratos/core/config"
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+)
+
+// Request is one list request, already authenticated.
+type Request struct {
+	Site             *config.Site
+	MISPURL, MISPKey string
+	Kind             Kind
+	Feed             string // feed name (feed and vendor routes)
+	Org              string // organisation uuid (uuid route)
+	Vendor           string // paloalto or cisco (vendor route)
+	DataType         indicator.DataType
+	Age              string
+	Output           string // renderer name (feed and uuid routes)
+	TTL              time.Duration
+	// RendererOptions override the site's options for this renderer.
+	RendererOptions map[string]string
+	// Package, when set, wraps the list (PackageTarGz).
+	Package string
+	// Consumer identifies the caller for the cold-build budget.
+	Consumer string
+	// WaitFresh makes a list past its lifetime wait for its rebuild
+	// rather than be served while it is rebuilt (refresh.go).
+	WaitFresh bool
+}
+
+// rendererOptions returns the site's options for renderer name with the
+// request's overrides applied.
+func (r Request) rendererOptions(name string) map[string]string {
+	site := r.Site.Renderers[name]
+	if len(r.RendererOptions) == 0 {
+		return site
+	}
+	out := make(map[string]string, len(site)+len(r.RendererOptions))
+	for k, v := range site {
+		out[k] = v
+	}
+	for k, v := range r.RendererOptions {
+		out[k] = v
+	}
+	return out
+}
+
+// Result is a served artifact.
+type Result struct {
+	*Artifact
+	Status Status
+	// Upstream is the failure that made a STALE result necessary.
+	Upstream error
+	// Held, when set, says that the circuit breaker held the rebuilt list
+	// and this is the last good one.
+	Held *Hold
+}
+
+// Renderer resolves the renderer a request names and checks that it can
+// carry the data type.
+func (s *Service) Renderer(r Request) (renderers.Renderer, error) {
+	name := r.Output
+	if r.Kind == KindVendor {
+		switch r.Vendor {
+		case "paloalto", "cisco":
+			name = "txt"
+		default:
+			return nil, fmt.Errorf("vendor %q: %w", r.Vendor, ErrUnknownVendor)
+		}
+	}
+	if r.Package != "" && r.Package != PackageTarGz {
+		return nil, fmt.Errorf("package %q: %w", r.Package, ErrUnknownPackage)
+	}
+	rd, ok := s.opts.Renderers.Lookup(name)
+	if !ok {
+		return nil, fmt.Errorf("output %q: %w (valid: %s)", name, ErrUnknownOutput, strings.Join(s.opts.Renderers.Names(), ", "))
+	}
+	info := rd.Info()
+	if !slices.ContainsFunc(info.Types, r.DataType.Yields.Has) {
+		return nil, fmt.Errorf("output %q cannot carry data type %q: %w", name, r.DataType.Name, ErrUnsupportedType)
+	}
+	return rd, nil
+}
+
+// keys names a request's cache entries. group gathers every output of
+// one feed for one site and one MISP key identity, for clearing.
+type keys struct {
+	group, snapshot, artifact string
+}
+
+func (s *Service) keysFor(r Request) keys {
+	keyID := s.keyID(r.Site.Name + "\x00" + r.MISPURL + "\x00" + r.MISPKey)
+	selector := r.Feed
+	kind := KindFeed
+	if r.Kind == KindOrg {
+		selector, kind = r.Org, KindOrg
+	}
+	group := strings.Join([]string{keyID, r.Site.Name, string(kind), selector, r.DataType.Name, r.Age}, "|")
+	snapshot := "snap|" + keyID + "|" + group + "|" + strings.Join(r.DataType.MISPTypes, ",") + "|" + strconv.Itoa(r.Site.ExpandLimit) + "/" + strconv.Itoa(r.Site.ExpandMax)
+	out := "out:" + r.Output
+	if r.Kind == KindVendor {
+		out = "vendor:" + r.Vendor
+	}
+	artifact := "art|" + snapshot + "|" + out + "|" + optionsDigest(r.rendererOptions(r.Output)) + "|" + r.Package
+	return keys{group: group, snapshot: snapshot, artifact: artifact}
+}
+
+// keyID returns the keyed hash naming a (site, MISP URL, MISP key) in
+// cache keys, remembered so a hit costs no HMAC. The table is bounded.
+func (s *Service) keyID(ident string) string {
+	if id, ok := s.keyIDs.Get(ident); ok {
+		return id
+	}
+	mac := hmac.New(sha256.New, s.opts.KeySecret)
+	mac.Write([]byte(ident))
+	id := hex.EncodeToString(mac.Sum(nil)[:12])
+	s.keyIDs.Set(ident, id, 0)
+	return id
+}
+
+func optionsDigest(opts map[string]string) string {
+	if len(opts) == 0 {
+		return "-"
+	}
+	keys := make([]string, 0, len(opts))
+	for k := range opts {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	h := sha256.New()
+	for _, k := range keys {
+		h.Write([]byte(k + "\x00" + opts[k] + "\x00"))
+	}
+	return hex.EncodeToString(h.Sum(nil)[:8])
+}
