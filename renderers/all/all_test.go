@@ -30,3 +30,14 @@ func TestEveryBuiltinConforms(t *testing.T) {
 		})
 	}
 }
+
+// TestEveryBuiltinWithOptionsValidatesThem holds each built-in renderer
+// that declares options to renderers.OptionValidator: without it a site
+// file's bad value would pass the load-time check and fail every request.
+func TestEveryBuiltinWithOptionsValidatesThem(t *testing.T) {
+	for _, r := range renderers.All() {
+		if _, ok := r.(renderers.OptionValidator); !ok && len(r.Info().Options) > 0 {
+			t.Errorf("%s declares options but has no ValidateOptions", r.Info().Name)
+		}
+	}
+}

@@ -42,8 +42,6 @@ func (r Renderer) ValidateOptions(opts map[string]string) error {
 	return err
 }
 
-var _ renderers.OptionValidator = Renderer{}
-
 // Render implements renderers.Renderer.
 func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
 	l, err := txt.ParseLayoutFor(Renderer{}.Info(), req.Options)

@@ -80,12 +80,9 @@ var info = renderers.Info{
 // Info describes the renderer.
 func (Renderer) Info() renderers.Info { return info.Clone() }
 
-var _ renderers.OptionValidator = Renderer{}
-
 // ValidateOptions rejects unknown option names and bad values.
 func (Renderer) ValidateOptions(opts map[string]string) error {
-	_, err := parseOptions(opts)
-	return err
+	return renderers.ValidateWith(parseOptions, opts)
 }
 
 // ListType is a PAN-OS list type.

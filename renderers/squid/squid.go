@@ -49,12 +49,9 @@ func init() { renderers.Register(Renderer{}) }
 // Info describes the renderer.
 func (Renderer) Info() renderers.Info { return info }
 
-var _ renderers.OptionValidator = Renderer{}
-
 // ValidateOptions rejects unknown option names and bad values.
 func (Renderer) ValidateOptions(opts map[string]string) error {
-	_, err := parseOptions(opts)
-	return err
+	return renderers.ValidateWith(parseOptions, opts)
 }
 
 func parseOptions(opts map[string]string) (string, error) {

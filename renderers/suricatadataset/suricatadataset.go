@@ -67,12 +67,9 @@ var fits = map[string]indicator.TypeSet{
 	TypeIPv4:   indicator.SetOf(indicator.IPv4),
 }
 
-var _ renderers.OptionValidator = Renderer{}
-
 // ValidateOptions rejects unknown option names and bad values.
 func (Renderer) ValidateOptions(opts map[string]string) error {
-	_, err := parseOptions(opts)
-	return err
+	return renderers.ValidateWith(parseOptions, opts)
 }
 
 func parseOptions(opts map[string]string) (string, error) {
