@@ -25,6 +25,14 @@ func Request(dataType string, opts map[string]string) renderers.Request {
 	return renderers.Request{Site: "cti.example.org", Feed: "block", DataType: dataType, Generated: Generated, Options: opts}
 }
 
+// The indicator types of the usual list kinds, for tests that keep an
+// input to one kind.
+var (
+	IPTypes   = []indicator.Type{indicator.IPv4, indicator.IPv4Net, indicator.IPv6, indicator.IPv6Net}
+	NameTypes = []indicator.Type{indicator.Domain, indicator.Hostname}
+	HashTypes = []indicator.Type{indicator.MD5, indicator.SHA1, indicator.SHA256}
+)
+
 // Ind is an indicator of type t with value v and timestamp ts.
 func Ind(t indicator.Type, v string, ts int64) indicator.Indicator {
 	return indicator.Indicator{Type: t, Value: v, Timestamp: ts}
@@ -151,4 +159,12 @@ func Split(t testing.TB, out []byte, eol string, trailing, empty bool) []string 
 		}
 	}
 	return strings.Split(body, eol)
+}
+
+// Output renders ins with r and req (conformance.Render) and returns the
+// output and the drops.
+func Output(t testing.TB, r renderers.Renderer, req renderers.Request, ins []indicator.Indicator) ([]byte, map[string]int) {
+	t.Helper()
+	got := conformance.Render(t, r, req, ins)
+	return got.Out, got.Drops
 }

@@ -12,23 +12,13 @@ import (
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/internal/goldentest"
-	"github.com/cratos-project/cratos/renderers"
 	"github.com/cratos-project/cratos/renderers/internal/feedlist"
 )
 
 var request = rendertest.Request
 
-func render(t testing.TB, req renderers.Request, ins []indicator.Indicator) ([]byte, map[string]int) {
-	t.Helper()
-	got := conformance.Render(t, Renderer{}, req, ins)
-	return got.Out, got.Drops
-}
-
-var (
-	ipTypes   = []indicator.Type{indicator.IPv4, indicator.IPv4Net, indicator.IPv6, indicator.IPv6Net}
-	nameTypes = []indicator.Type{indicator.Domain, indicator.Hostname}
-	allTypes  = append(append(slices.Clone(ipTypes), nameTypes...), indicator.URL)
-)
+// allTypes are the types a URL list may be given.
+var allTypes = append(append(slices.Clone(rendertest.IPTypes), rendertest.NameTypes...), indicator.URL)
 
 var ind = rendertest.Ind
 
@@ -119,9 +109,9 @@ func parseList(t *testing.T, out []byte) []netip.Prefix {
 // addresses of its input and is no longer than the uncollapsed one.
 func TestCollapseCoverage(t *testing.T) {
 	sets := map[string][]indicator.Indicator{
-		"sample":    conformance.OfTypes(conformance.Sample(), ipTypes...),
-		"generated": conformance.OfTypes(conformance.Generated(200_000, 9), ipTypes...),
-		"real data": conformance.OfTypes(conformance.RealIndicators(t), ipTypes...),
+		"sample":    conformance.OfTypes(conformance.Sample(), rendertest.IPTypes...),
+		"generated": conformance.OfTypes(conformance.Generated(200_000, 9), rendertest.IPTypes...),
+		"real data": conformance.OfTypes(conformance.RealIndicators(t), rendertest.IPTypes...),
 	}
 	for name, ins := range sets {
 		t.Run(name, func(t *testing.T) {
@@ -130,8 +120,8 @@ func TestCollapseCoverage(t *testing.T) {
 				p, _ := i.Prefix()
 				in = append(in, p)
 			}
-			out, _ := render(t, request("", nil), ins)
-			plain, _ := render(t, request("", map[string]string{"collapse": "false"}), ins)
+			out, _ := rendertest.Output(t, Renderer{}, request("", nil), ins)
+			plain, _ := rendertest.Output(t, Renderer{}, request("", map[string]string{"collapse": "false"}), ins)
 			got := parseList(t, out)
 			if !slices.Equal(spans(got), spans(in)) {
 				t.Error("collapsed list does not cover exactly the input addresses")
@@ -246,10 +236,10 @@ type listCase struct {
 
 func TestDeviceRules(t *testing.T) {
 	lists := []listCase{
-		{ListIP, "ipv4ext", devicecheck.PANIP, ipTypes, nil},
-		{ListIP, "ipv6", devicecheck.PANIP, ipTypes, map[string]string{"max_entries": "1000"}},
-		{ListDomain, "domain", devicecheck.PANDomain, nameTypes, nil},
-		{ListDomain, "hostname", devicecheck.PANDomain, nameTypes, map[string]string{"domain_wildcards": "exact"}},
+		{ListIP, "ipv4ext", devicecheck.PANIP, rendertest.IPTypes, nil},
+		{ListIP, "ipv6", devicecheck.PANIP, rendertest.IPTypes, map[string]string{"max_entries": "1000"}},
+		{ListDomain, "domain", devicecheck.PANDomain, rendertest.NameTypes, nil},
+		{ListDomain, "hostname", devicecheck.PANDomain, rendertest.NameTypes, map[string]string{"domain_wildcards": "exact"}},
 		{ListURL, "url", devicecheck.PANURL, allTypes, nil},
 		{ListURL, "url", devicecheck.PANURL, allTypes, map[string]string{"url_ports": "strip", "max_entries": "5000"}},
 	}
@@ -304,8 +294,8 @@ func BenchmarkRender(b *testing.B) {
 		types    []indicator.Type
 	}{
 		{"mixed-1M", "", nil}, // a URL list: URLs, names and addresses
-		{"ip", "ipv4ext", ipTypes},
-		{"domain", "domain", nameTypes},
+		{"ip", "ipv4ext", rendertest.IPTypes},
+		{"domain", "domain", rendertest.NameTypes},
 		{"url", "url", []indicator.Type{indicator.URL}},
 	} {
 		ins := gen

@@ -12,22 +12,9 @@ import (
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/internal/goldentest"
-	"github.com/cratos-project/cratos/renderers"
 )
 
 var request = rendertest.Request
-
-func render(t testing.TB, req renderers.Request, ins []indicator.Indicator) ([]byte, map[string]int) {
-	t.Helper()
-	got := conformance.Render(t, Renderer{}, req, ins)
-	return got.Out, got.Drops
-}
-
-var (
-	ipTypes   = []indicator.Type{indicator.IPv4, indicator.IPv4Net, indicator.IPv6, indicator.IPv6Net}
-	nameTypes = []indicator.Type{indicator.Domain, indicator.Hostname}
-	hashTypes = []indicator.Type{indicator.MD5, indicator.SHA1, indicator.SHA256}
-)
 
 var ind = rendertest.Ind
 
@@ -100,7 +87,7 @@ func TestPre744Caps(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, drops := render(t, request("", tt.opts), tt.in)
+			out, drops := rendertest.Output(t, Renderer{}, request("", tt.opts), tt.in)
 			lim := devicecheck.FortiLimits{}
 			if tt.opts["fortios"] == "pre-7.4.4" {
 				lim = devicecheck.FortiPre744
@@ -142,14 +129,14 @@ type feedCase struct {
 
 func TestDeviceRules(t *testing.T) {
 	feeds := []feedCase{
-		{FeedAddress, "ipv4ext", devicecheck.FortiAddress, ipTypes, nil},
-		{FeedAddress, "ipv6", devicecheck.FortiAddress, ipTypes, map[string]string{"fortios": "pre-7.4.4", "max_entries": "2000"}},
-		{FeedDomain, "domain", devicecheck.FortiDomain, nameTypes, nil},
-		{FeedDomain, "hostname", devicecheck.FortiDomain, nameTypes, map[string]string{"domain_wildcards": "exact"}},
+		{FeedAddress, "ipv4ext", devicecheck.FortiAddress, rendertest.IPTypes, nil},
+		{FeedAddress, "ipv6", devicecheck.FortiAddress, rendertest.IPTypes, map[string]string{"fortios": "pre-7.4.4", "max_entries": "2000"}},
+		{FeedDomain, "domain", devicecheck.FortiDomain, rendertest.NameTypes, nil},
+		{FeedDomain, "hostname", devicecheck.FortiDomain, rendertest.NameTypes, map[string]string{"domain_wildcards": "exact"}},
 		{FeedCategory, "url", devicecheck.FortiCategory, []indicator.Type{indicator.URL}, nil},
 		{FeedCategory, "url", devicecheck.FortiCategory, []indicator.Type{indicator.URL}, map[string]string{"url_scheme": "strip"}},
-		{FeedMalware, "", devicecheck.FortiMalware, hashTypes, nil},
-		{FeedMalware, "file-md5", devicecheck.FortiMalware, hashTypes, map[string]string{"hash_type": "md5"}},
+		{FeedMalware, "", devicecheck.FortiMalware, rendertest.HashTypes, nil},
+		{FeedMalware, "file-md5", devicecheck.FortiMalware, rendertest.HashTypes, map[string]string{"hash_type": "md5"}},
 	}
 	name := func(f feedCase) string { return fmt.Sprintf("%s/%v", f.feed, f.opts) }
 	rendertest.Across(t, rendertest.Sets(t, 100_000, 13), feeds, name, func(t *testing.T, set []indicator.Indicator, f feedCase) {
@@ -190,10 +177,10 @@ func BenchmarkRender(b *testing.B) {
 		types    []indicator.Type
 	}{
 		{"mixed-1M", "", nil}, // the address feed of the majority kind
-		{"address", "ipv4ext", ipTypes},
-		{"domain", "domain", nameTypes},
+		{"address", "ipv4ext", rendertest.IPTypes},
+		{"domain", "domain", rendertest.NameTypes},
 		{"category", "url", []indicator.Type{indicator.URL}},
-		{"malware", "file-sha256", hashTypes},
+		{"malware", "file-sha256", rendertest.HashTypes},
 	} {
 		ins := gen
 		if bc.types != nil {

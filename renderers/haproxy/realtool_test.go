@@ -6,6 +6,7 @@ import (
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/realtools"
+	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
 )
 
@@ -33,8 +34,6 @@ func tricky() []indicator.Indicator {
 // only ends like it.
 func TestRealTool(t *testing.T) {
 	real, _ := conformance.RealData(t)
-	ipTypes := []indicator.Type{indicator.IPv4, indicator.IPv4Net, indicator.IPv6, indicator.IPv6Net}
-	nameTypes := []indicator.Type{indicator.Domain, indicator.Hostname}
 	inputs := []struct {
 		name string
 		in   []indicator.Indicator
@@ -42,9 +41,9 @@ func TestRealTool(t *testing.T) {
 	for _, input := range inputs {
 		for _, kind := range []string{ListIP, ListDom, ListEnd} {
 			t.Run(input.name+"/"+kind, func(t *testing.T) {
-				types := nameTypes
+				types := rendertest.NameTypes
 				if kind == ListIP {
-					types = ipTypes
+					types = rendertest.IPTypes
 				}
 				in := conformance.OfTypes(input.in, types...)
 				got := conformance.Render(t, Renderer{}, request("", map[string]string{"list": kind}), in)
