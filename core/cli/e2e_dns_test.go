@@ -2,8 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -105,12 +103,14 @@ func TestE2EDNSZoneTransfer(t *testing.T) {
 		t.Errorf("\"dns primary listening\" logged %d times, want once", n)
 	}
 
-	d := e2eDig{t: t, dig: dig, primaryPort: primaryPort, namedPort: namedPort}
+	d := e2eDig{realtools.Dig{T: t, Path: dig}, primaryPort, namedPort}
 	serial1 := d.soa(primaryPort)
 	if serial1 == 0 {
 		t.Fatalf("the primary serves no rpz.cratos SOA:\n%s", e.log.String())
 	}
-	namedLog := startE2ENamed(t, named, namedPort, primaryPort)
+	namedLog := realtools.StartRPZSecondary(t, named, realtools.RPZSecondary{
+		Port: namedPort, PrimaryPort: primaryPort, KeyName: e2eTSIGName, Secret: e2eTSIGSecret, LocalZone: e2eLocalZone,
+	})
 	dump := func() string { return "named log:\n" + namedLog.String() + "\nservice log:\n" + e.log.String() }
 	e2eWaitFor(t, "named to transfer rpz.cratos at serial "+strconv.Itoa(int(serial1)), 30*time.Second,
 		func() bool { return d.soa(namedPort) == serial1 }, dump)
@@ -146,7 +146,7 @@ func TestE2EDNSZoneTransfer(t *testing.T) {
 	})
 
 	t.Run("transfer without the key is refused", func(t *testing.T) {
-		out := d.run("@127.0.0.1", "-p", strconv.Itoa(primaryPort), "rpz.cratos", "AXFR")
+		out := d.Run("@127.0.0.1", "-p", strconv.Itoa(primaryPort), "rpz.cratos", "AXFR")
 		if !strings.Contains(out, "Transfer failed.") || strings.Contains(out, "CNAME") {
 			t.Errorf("unsigned AXFR was not refused:\n%s", out)
 		}
@@ -154,7 +154,7 @@ func TestE2EDNSZoneTransfer(t *testing.T) {
 		if len(refused) == 0 || refused[len(refused)-1]["type"] != "AXFR" {
 			t.Errorf("no refused AXFR logged: %v", refused)
 		}
-		out = d.run("@127.0.0.1", "-p", strconv.Itoa(primaryPort), "-y", "hmac-sha256:"+e2eTSIGName+":"+e2eTSIGSecret, "rpz.cratos", "AXFR")
+		out = d.Run("@127.0.0.1", "-p", strconv.Itoa(primaryPort), "-y", "hmac-sha256:"+e2eTSIGName+":"+e2eTSIGSecret, "rpz.cratos", "AXFR")
 		// 3 domains and subdomains (blocked, removed) + 1 hostname +
 		// 3 rpz-ip triggers.
 		if n := len(regexp.MustCompile(`\sCNAME\s+\.\n`).FindAllString(out, -1)); n != 2*2+1+3 {
@@ -254,77 +254,14 @@ func num(v any) int64 {
 // serialAfter reports whether a follows b in RFC 1982 serial arithmetic.
 func serialAfter(a, b uint32) bool { return a != b && a-b < 1<<31 }
 
-// startE2ENamed runs named in the foreground as a secondary of the
-// primary for rpz.cratos, with that zone as its response policy.
-func startE2ENamed(t *testing.T, named string, port, primaryPort int) *e2eBuffer {
-	t.Helper()
-	dir := t.TempDir()
-	conf := fmt.Sprintf(`key "%[1]s" { algorithm hmac-sha256; secret "%[2]s"; };
-controls { };
-options {
-	directory "%[3]s";
-	pid-file "%[3]s/named.pid";
-	session-keyfile "%[3]s/session.key";
-	managed-keys-directory "%[3]s";
-	recursion yes;
-	allow-query { 127.0.0.1; };
-	allow-recursion { 127.0.0.1; };
-	dnssec-validation no;
-	notify no;
-	listen-on port %[4]d { 127.0.0.1; };
-	listen-on-v6 { none; };
-	response-policy { zone "rpz.cratos"; } min-update-interval 0 qname-wait-recurse no;
-};
-zone "." { type hint; file "root.hint"; };
-zone "example.test" { type primary; file "example.test.db"; };
-zone "rpz.cratos" {
-	type secondary;
-	primaries { 127.0.0.1 port %[5]d key "%[1]s"; };
-	file "rpz.cratos.db";
-	allow-query { 127.0.0.1; };
-};
-`, e2eTSIGName, e2eTSIGSecret, dir, port, primaryPort)
-	for name, text := range map[string]string{"named.conf": conf, "example.test.db": e2eLocalZone, "root.hint": realtools.LoopbackRootHint} {
-		writeE2EFile(t, filepath.Join(dir, name), text)
-	}
-	return realtools.StartNamed(t, named, dir)
-}
-
-// e2eDig runs dig against the primary and named.
+// e2eDig asks the primary and named.
 type e2eDig struct {
-	t                      *testing.T
-	dig                    string
+	realtools.Dig
 	primaryPort, namedPort int
 }
 
-func (d e2eDig) run(args ...string) string {
-	d.t.Helper()
-	out, _ := exec.Command(d.dig, append([]string{"+tries=1", "+time=3"}, args...)...).CombinedOutput()
-	return string(out)
-}
-
-var e2eStatusRE = regexp.MustCompile(`status: ([A-Z]+)`)
-
 // status returns named's RCODE for name and type.
-func (d e2eDig) status(name, qtype string) string {
-	d.t.Helper()
-	out := d.run("@127.0.0.1", "-p", strconv.Itoa(d.namedPort), name, qtype)
-	if m := e2eStatusRE.FindStringSubmatch(out); m != nil {
-		return m[1]
-	}
-	return "no answer: " + out
-}
+func (d e2eDig) status(name, qtype string) string { return d.Status(d.namedPort, name, qtype) }
 
 // soa returns the serial of rpz.cratos served on port, or 0.
-func (d e2eDig) soa(port int) uint32 {
-	d.t.Helper()
-	f := strings.Fields(d.run("@127.0.0.1", "-p", strconv.Itoa(port), "+short", "rpz.cratos", "SOA"))
-	if len(f) < 3 {
-		return 0
-	}
-	n, err := strconv.ParseUint(f[2], 10, 32)
-	if err != nil {
-		return 0
-	}
-	return uint32(n)
-}
+func (d e2eDig) soa(port int) uint32 { return d.SOASerial(port, "rpz.cratos") }

@@ -7,9 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/netip"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -74,9 +71,10 @@ func TestBINDSecondary(t *testing.T) {
 	t.Cleanup(func() { s.Close() })
 	serial1 := s.Serial("rpz.cratos")
 
-	dir := t.TempDir()
-	log := startNamed(t, named, dir, namedPort, primaryPort)
-	d := digger{t: t, dig: dig, port: namedPort}
+	log := realtools.StartRPZSecondary(t, named, realtools.RPZSecondary{
+		Port: namedPort, PrimaryPort: primaryPort, KeyName: "k", Secret: testSecret, LocalZone: exampleTestZone,
+	})
+	d := digger{realtools.Dig{T: t, Path: dig}, namedPort}
 
 	waitFor(t, "named to load rpz.cratos at serial "+strconv.Itoa(int(serial1)), func() bool {
 		return d.soaSerial() == serial1
@@ -104,11 +102,11 @@ func TestBINDSecondary(t *testing.T) {
 	})
 
 	t.Run("transfer without the key is refused", func(t *testing.T) {
-		out := d.run("@127.0.0.1", "-p", strconv.Itoa(primaryPort), "rpz.cratos", "AXFR")
+		out := d.Run("@127.0.0.1", "-p", strconv.Itoa(primaryPort), "rpz.cratos", "AXFR")
 		if !strings.Contains(out, "Transfer failed.") || strings.Contains(out, "CNAME") {
 			t.Errorf("unsigned AXFR was not refused:\n%s", out)
 		}
-		out = d.run("@127.0.0.1", "-p", strconv.Itoa(primaryPort), "-y", "hmac-sha256:k:"+testSecret, "rpz.cratos", "AXFR")
+		out = d.Run("@127.0.0.1", "-p", strconv.Itoa(primaryPort), "-y", "hmac-sha256:k:"+testSecret, "rpz.cratos", "AXFR")
 		if n := len(regexp.MustCompile(`\sCNAME\s+\.\n`).FindAllString(out, -1)); n != 2*len(bindDomainsV1)+len(bindIPs) {
 			t.Errorf("signed AXFR returned %d policy records, want %d:\n%s", n, 2*len(bindDomainsV1)+len(bindIPs), out)
 		}
@@ -176,43 +174,6 @@ func TestBINDSecondary(t *testing.T) {
 	}
 }
 
-// startNamed writes a configuration in dir and runs named in the
-// foreground, stopping it at the end of the test.
-func startNamed(t *testing.T, named, dir string, port, primaryPort int) *testtool.LogBuffer {
-	t.Helper()
-	conf := fmt.Sprintf(`key "k" { algorithm hmac-sha256; secret "%s"; };
-controls { };
-options {
-	directory "%[2]s";
-	pid-file "%[2]s/named.pid";
-	session-keyfile "%[2]s/session.key";
-	managed-keys-directory "%[2]s";
-	recursion yes;
-	allow-query { 127.0.0.1; };
-	allow-recursion { 127.0.0.1; };
-	dnssec-validation no;
-	notify no;
-	listen-on port %d { 127.0.0.1; };
-	listen-on-v6 { none; };
-	response-policy { zone "rpz.cratos"; } min-update-interval 0 qname-wait-recurse no;
-};
-zone "." { type hint; file "root.hint"; };
-zone "example.test" { type primary; file "example.test.db"; };
-zone "rpz.cratos" {
-	type secondary;
-	primaries { 127.0.0.1 port %d key "k"; };
-	file "rpz.cratos.db";
-};
-`, testSecret, dir, port, primaryPort)
-	files := map[string]string{"named.conf": conf, "example.test.db": exampleTestZone, "root.hint": realtools.LoopbackRootHint}
-	for name, text := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return realtools.StartNamed(t, named, dir)
-}
-
 // waitFor polls cond until it holds or 30 seconds pass.
 func waitFor(t *testing.T, what string, cond func() bool, log fmt.Stringer) {
 	t.Helper()
@@ -225,44 +186,14 @@ func waitFor(t *testing.T, what string, cond func() bool, log fmt.Stringer) {
 	}
 }
 
-// digger runs dig against named.
+// digger asks named on port.
 type digger struct {
-	t    *testing.T
-	dig  string
+	realtools.Dig
 	port int
 }
 
-func (d digger) run(args ...string) string {
-	d.t.Helper()
-	args = append([]string{"+tries=1", "+time=3"}, args...)
-	out, _ := exec.Command(d.dig, args...).CombinedOutput()
-	return string(out)
-}
-
-var statusRE = regexp.MustCompile(`status: ([A-Z]+)`)
-
 // status returns the RCODE named answers for name and type.
-func (d digger) status(name, qtype string) string {
-	d.t.Helper()
-	out := d.run("@127.0.0.1", "-p", strconv.Itoa(d.port), name, qtype)
-	m := statusRE.FindStringSubmatch(out)
-	if m == nil {
-		return "no answer: " + out
-	}
-	return m[1]
-}
+func (d digger) status(name, qtype string) string { return d.Status(d.port, name, qtype) }
 
 // soaSerial returns named's serial of rpz.cratos, or 0.
-func (d digger) soaSerial() uint32 {
-	d.t.Helper()
-	out := d.run("@127.0.0.1", "-p", strconv.Itoa(d.port), "+short", "rpz.cratos", "SOA")
-	f := strings.Fields(out)
-	if len(f) < 3 {
-		return 0
-	}
-	n, err := strconv.ParseUint(f[2], 10, 32)
-	if err != nil {
-		return 0
-	}
-	return uint32(n)
-}
+func (d digger) soaSerial() uint32 { return d.SOASerial(d.port, "rpz.cratos") }
