@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cratos-project/cratos/conformance/mispsim"
+	"github.com/cratos-project/cratos/internal/testtool/misptest"
 )
 
 // mispFront serves a MISP emulator on a fixed loopback port that the test
@@ -22,15 +23,7 @@ type mispFront struct {
 // startMISP starts an emulator holding events on a free loopback port.
 func startMISP(t testing.TB, events ...mispsim.Event) *mispFront {
 	t.Helper()
-	sim, err := mispsim.New(mispsim.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, ev := range events {
-		if _, err := sim.AddEvent(ev); err != nil {
-			t.Fatal(err)
-		}
-	}
+	sim := misptest.Emulator(t, events...)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/cratos-project/cratos/internal/testtool"
+	"github.com/cratos-project/cratos/internal/testtool/misptest"
 	"io"
 	"log/slog"
 	"net"
@@ -184,15 +185,7 @@ func (e *e2eService) get(t *testing.T, method, path string, headers ...string) (
 // startSim starts a MISP emulator on loopback holding events.
 func startSim(t *testing.T, events ...mispsim.Event) (*mispsim.Server, string) {
 	t.Helper()
-	sim, err := mispsim.New(mispsim.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, ev := range events {
-		if _, err := sim.AddEvent(ev); err != nil {
-			t.Fatal(err)
-		}
-	}
+	sim := misptest.Emulator(t, events...)
 	simURL, err := sim.Start("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

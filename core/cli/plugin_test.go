@@ -17,6 +17,7 @@ import (
 	"github.com/cratos-project/cratos/conformance/mispsim"
 	"github.com/cratos-project/cratos/core/auth"
 	"github.com/cratos-project/cratos/internal/testtool"
+	"github.com/cratos-project/cratos/internal/testtool/misptest"
 )
 
 // buildExamplePlugin compiles plugins/example/routeros and returns its
@@ -43,14 +44,8 @@ func TestServeWithExamplePlugin(t *testing.T) {
 		t.Skip("builds a plugin binary")
 	}
 	bin, sum := buildExamplePlugin(t)
-	sim, err := mispsim.New(mispsim.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := sim.AddEvent(mispsim.Event{Info: "e", Published: true, Tags: []string{"example:incident-classification=block"},
-		Attributes: []mispsim.Attribute{{Type: "ip-dst", Value: "198.51.100.7", ToIDS: true}, {Type: "ip-dst", Value: "2001:db8::/32", ToIDS: true}}}); err != nil {
-		t.Fatal(err)
-	}
+	sim := misptest.Emulator(t, mispsim.Event{Info: "e", Published: true, Tags: []string{"example:incident-classification=block"},
+		Attributes: []mispsim.Attribute{{Type: "ip-dst", Value: "198.51.100.7", ToIDS: true}, {Type: "ip-dst", Value: "2001:db8::/32", ToIDS: true}}})
 	simURL, err := sim.Start("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

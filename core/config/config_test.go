@@ -5,28 +5,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 // layout writes config/config.yaml and sites/*.yaml under a temp dir as
 // the original lays them out, and returns the config path.
 func layout(t *testing.T, cfg string, sites map[string]string) string {
 	t.Helper()
-	dir := t.TempDir()
-	for _, d := range []string{"config", "sites"} {
-		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	path := filepath.Join(dir, "config", "config.yaml")
-	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	for name, body := range sites {
-		if err := os.WriteFile(filepath.Join(dir, "sites", name), []byte(body), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return path
+	return testtool.ConfigLayout(t, cfg, sites)
 }
 
 // loadLayout writes a layout and loads its config and sites.
