@@ -57,3 +57,14 @@ func Count[E any](parse func(out string) ([]E, error)) func(req renderers.Reques
 		return len(es), err
 	}
 }
+
+// ValuesAsUTF8 returns the values of ins with each byte that is not UTF-8
+// replaced by U+FFFD: what a parser of a format that escapes every
+// non-ASCII character reads back.
+func ValuesAsUTF8(ins []indicator.Indicator) []string {
+	values := make([]string, len(ins))
+	for i, in := range ins {
+		values[i] = string([]rune(in.Value))
+	}
+	return values
+}

@@ -6,6 +6,9 @@ import (
 	"testing"
 
 	"github.com/cratos-project/cratos/conformance"
+	"github.com/cratos-project/cratos/conformance/rendertest"
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
 	cjson "github.com/cratos-project/cratos/renderers/json"
 )
 
@@ -13,14 +16,7 @@ import (
 // parses back to the values, in order. Bytes that are not UTF-8 come back
 // as U+FFFD, one per byte, as the original's json.dumps never saw them.
 func FuzzRender(f *testing.F) {
-	r := cjson.Renderer{}
-	info := r.Info()
-	dts := conformance.DataTypesFor(info)
-	conformance.AddFuzzSeeds(f, dts, 1)
-	f.Fuzz(func(t *testing.T, dtSel, _ uint8, records string) {
-		dt := dts[int(dtSel)%len(dts)]
-		ins := conformance.FromRecords(dt, info, records)
-		got := conformance.Render(t, r, conformance.FuzzRequest(dt.Name, nil), ins)
+	rendertest.Fuzz(f, cjson.Renderer{}, []map[string]string{nil}, func(t *testing.T, _ renderers.Request, ins []indicator.Indicator, got conformance.Rendered) {
 		if len(got.Drops) > 0 {
 			t.Errorf("drops %v, want none", got.Drops)
 		}
@@ -33,10 +29,7 @@ func FuzzRender(f *testing.F) {
 		if err := json.Unmarshal(got.Out, &values); err != nil {
 			t.Fatalf("output does not parse: %v\n%s", err, got.Out)
 		}
-		want := make([]string, len(ins))
-		for i, in := range ins {
-			want[i] = string([]rune(in.Value))
-		}
+		want := rendertest.ValuesAsUTF8(ins)
 		if !slices.Equal(values, want) && !(len(values) == 0 && len(want) == 0) {
 			t.Fatalf("parsed values differ:\n got %q\nwant %q", values, want)
 		}

@@ -11,6 +11,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/cratos-project/cratos/conformance"
+	"github.com/cratos-project/cratos/conformance/rendertest"
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
 	cxml "github.com/cratos-project/cratos/renderers/xml"
 )
 
@@ -19,15 +22,7 @@ import (
 // in order, with exactly the text of the value; values XML 1.0 cannot
 // carry are reported as dropped instead.
 func FuzzRender(f *testing.F) {
-	r := cxml.Renderer{}
-	info := r.Info()
-	dts := conformance.DataTypesFor(info)
-	conformance.AddFuzzSeeds(f, dts, 1)
-	f.Fuzz(func(t *testing.T, dtSel, _ uint8, records string) {
-		dt := dts[int(dtSel)%len(dts)]
-		ins := conformance.FromRecords(dt, info, records)
-		got := conformance.Render(t, r, conformance.FuzzRequest(dt.Name, nil), ins)
-
+	rendertest.Fuzz(f, cxml.Renderer{}, []map[string]string{nil}, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got conformance.Rendered) {
 		var want []string
 		wantDrops := map[string]int{}
 		for _, in := range ins {
@@ -47,8 +42,8 @@ func FuzzRender(f *testing.F) {
 		if err != nil {
 			t.Fatalf("output does not parse: %v\n%q", err, got.Out)
 		}
-		if root != dt.Name {
-			t.Errorf("root element %q, want %q", root, dt.Name)
+		if root != req.DataType {
+			t.Errorf("root element %q, want %q", root, req.DataType)
 		}
 		if !slices.Equal(entries, want) {
 			t.Fatalf("entries differ from the values:\n got %q\nwant %q", entries, want)

@@ -8,6 +8,9 @@ import (
 	yamlv3 "gopkg.in/yaml.v3"
 
 	"github.com/cratos-project/cratos/conformance"
+	"github.com/cratos-project/cratos/conformance/rendertest"
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
 	"github.com/cratos-project/cratos/renderers/yaml"
 )
 
@@ -18,21 +21,11 @@ import (
 // and YAML 1.2 differ). Bytes that are not UTF-8 come back as U+FFFD, one
 // per byte, as the original's PyYAML never saw them.
 func FuzzRender(f *testing.F) {
-	r := yaml.Renderer{}
-	info := r.Info()
-	dts := conformance.DataTypesFor(info)
-	conformance.AddFuzzSeeds(f, dts, 1)
-	f.Fuzz(func(t *testing.T, dtSel, _ uint8, records string) {
-		dt := dts[int(dtSel)%len(dts)]
-		ins := conformance.FromRecords(dt, info, records)
-		got := conformance.Render(t, r, conformance.FuzzRequest(dt.Name, nil), ins)
+	rendertest.Fuzz(f, yaml.Renderer{}, []map[string]string{nil}, func(t *testing.T, _ renderers.Request, ins []indicator.Indicator, got conformance.Rendered) {
 		if len(got.Drops) > 0 {
 			t.Errorf("drops %v, want none", got.Drops)
 		}
-		want := make([]string, len(ins))
-		for i, in := range ins {
-			want[i] = string([]rune(in.Value))
-		}
+		want := rendertest.ValuesAsUTF8(ins)
 
 		var values []string
 		if err := yamlv3.Unmarshal(got.Out, &values); err != nil {
