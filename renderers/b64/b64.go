@@ -48,26 +48,7 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 	if err != nil {
 		return fmt.Errorf("b64: render: %w", err)
 	}
-	o := renderers.NewOut(ctx, w)
-	var buf []byte
-	lines := 0
-	for i := range in {
-		if o.Next() != nil {
-			break
-		}
-		buf = buf[:0]
-		if lines > 0 {
-			buf = append(buf, l.EOL...)
-		}
-		buf = base64.StdEncoding.AppendEncode(buf, []byte(i.Value))
-		_, _ = o.Write(buf)
-		lines++
-	}
-	if lines > 0 && l.TrailingNewline {
-		o.WriteString(l.EOL)
-	}
-	if err := o.Close(); err != nil {
-		return fmt.Errorf("b64: render: %w", err)
-	}
-	return nil
+	return renderers.WriteList(ctx, w, "b64", in, "", func(b []byte, n int, x indicator.Indicator) ([]byte, bool) {
+		return base64.StdEncoding.AppendEncode(l.Separate(b, n), []byte(x.Value)), true
+	}, l.End)
 }

@@ -7,7 +7,6 @@ package json
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"iter"
 	"unicode/utf16"
@@ -36,27 +35,12 @@ func (Renderer) Info() renderers.Info {
 
 // Render implements renderers.Renderer.
 func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	o := renderers.NewOut(ctx, w)
-	o.WriteString("[")
-	var buf []byte
-	n := 0
-	for i := range in {
-		if o.Next() != nil {
-			break
-		}
-		buf = buf[:0]
+	return renderers.WriteList(ctx, w, "json", in, "[", func(b []byte, n int, x indicator.Indicator) ([]byte, bool) {
 		if n > 0 {
-			buf = append(buf, ", "...)
+			b = append(b, ", "...)
 		}
-		buf = AppendString(buf, i.Value)
-		_, _ = o.Write(buf)
-		n++
-	}
-	o.WriteString("]")
-	if err := o.Close(); err != nil {
-		return fmt.Errorf("json: render: %w", err)
-	}
-	return nil
+		return AppendString(b, x.Value), true
+	}, func(int) string { return "]" })
 }
 
 const hexDigits = "0123456789abcdef"

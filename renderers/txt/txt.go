@@ -50,27 +50,16 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 	if err != nil {
 		return fmt.Errorf("txt: render: %w", err)
 	}
-	o := renderers.NewOut(ctx, w)
-	lines, multi := 0, 0
-	for i := range in {
-		if o.Next() != nil {
-			break
-		}
-		if i.MultiLine() {
+	multi := 0
+	err = renderers.WriteList(ctx, w, "txt", in, "", func(b []byte, n int, x indicator.Indicator) ([]byte, bool) {
+		if x.MultiLine() {
 			multi++
-			continue
+			return b, false
 		}
-		if lines > 0 {
-			o.WriteString(l.EOL)
-		}
-		o.WriteString(i.Value)
-		lines++
-	}
-	if lines > 0 && l.TrailingNewline {
-		o.WriteString(l.EOL)
-	}
-	if err := o.Close(); err != nil {
-		return fmt.Errorf("txt: render: %w", err)
+		return append(l.Separate(b, n), x.Value...), true
+	}, l.End)
+	if err != nil {
+		return err
 	}
 	req.Drop(DropMultiLine, multi)
 	return nil
@@ -80,6 +69,24 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 type Layout struct {
 	EOL             string // "\r\n" or "\n"
 	TrailingNewline bool   // end the last line with EOL too
+}
+
+// Separate appends to dst the line end that comes before line n (none
+// before the first, line 0).
+func (l Layout) Separate(dst []byte, n int) []byte {
+	if n > 0 {
+		dst = append(dst, l.EOL...)
+	}
+	return dst
+}
+
+// End returns what follows the last of n lines: its line end when
+// TrailingNewline is set and there is a line.
+func (l Layout) End(n int) string {
+	if n > 0 && l.TrailingNewline {
+		return l.EOL
+	}
+	return ""
 }
 
 // LayoutOptions declares the options ParseLayout reads, with the

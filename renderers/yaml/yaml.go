@@ -2,7 +2,6 @@ package yaml
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"iter"
 
@@ -29,27 +28,17 @@ func (Renderer) Info() renderers.Info {
 
 // Render implements renderers.Renderer.
 func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	o := renderers.NewOut(ctx, w)
-	o.WriteString("---")
 	var e emitter
-	n := 0
-	for i := range in {
-		if o.Next() != nil {
-			break
+	return renderers.WriteList(ctx, w, "yaml", in, "---", func(b []byte, _ int, x indicator.Indicator) ([]byte, bool) {
+		e.buf = b
+		e.item(x.Value)
+		return e.buf, true
+	}, func(n int) string {
+		if n == 0 {
+			return " []\n"
 		}
-		e.buf = e.buf[:0]
-		e.item(i.Value)
-		_, _ = o.Write(e.buf)
-		n++
-	}
-	if n == 0 {
-		o.WriteString(" []")
-	}
-	o.WriteString("\n")
-	if err := o.Close(); err != nil {
-		return fmt.Errorf("yaml: render: %w", err)
-	}
-	return nil
+		return "\n"
+	})
 }
 
 // AppendItem appends one block sequence entry, "\n- " and the value as
