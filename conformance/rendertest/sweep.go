@@ -148,3 +148,22 @@ func TrickyNames() []indicator.Indicator {
 		Ind(indicator.Domain, "xn--bcher-kva.example", 0), Ind(indicator.Domain, "x.internal", 0),
 	})
 }
+
+// IPs returns an indicator for each address or net of values, its type
+// told from the text (':' for IPv6, '/' for a net), normalised.
+func IPs(values ...string) []indicator.Indicator {
+	in := make([]indicator.Indicator, 0, len(values))
+	for _, v := range values {
+		tp := indicator.IPv4
+		switch {
+		case strings.Contains(v, ":") && strings.Contains(v, "/"):
+			tp = indicator.IPv6Net
+		case strings.Contains(v, ":"):
+			tp = indicator.IPv6
+		case strings.Contains(v, "/"):
+			tp = indicator.IPv4Net
+		}
+		in = append(in, Ind(tp, v, 0))
+	}
+	return indicator.Normalize(in)
+}

@@ -2,31 +2,19 @@ package ipset
 
 import (
 	"maps"
-	"strings"
 	"testing"
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/realtools"
+	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
 )
 
 // tricky holds the edges of both address spaces, nets inside nets and
 // whole-space prefixes.
 func tricky() []indicator.Indicator {
-	var in []indicator.Indicator
-	for _, v := range []string{"0.0.0.0", "255.255.255.255", "0.0.0.0/0", "0.0.0.0/1", "10.0.0.0/8", "10.1.0.0/16", "198.51.100.7", "::", "::/0", "8000::/1", "2001:db8::/32", "2001:db8::1", "fe80::/10"} {
-		tp := indicator.IPv4
-		switch {
-		case strings.Contains(v, ":") && strings.Contains(v, "/"):
-			tp = indicator.IPv6Net
-		case strings.Contains(v, ":"):
-			tp = indicator.IPv6
-		case strings.Contains(v, "/"):
-			tp = indicator.IPv4Net
-		}
-		in = append(in, ind(tp, v, 0))
-	}
-	return indicator.Normalize(in)
+	return rendertest.IPs("0.0.0.0", "255.255.255.255", "0.0.0.0/0", "0.0.0.0/1", "10.0.0.0/8", "10.1.0.0/16", "198.51.100.7",
+		"::", "::/0", "8000::/1", "2001:db8::/32", "2001:db8::1", "fe80::/10")
 }
 
 // TestRealTool feeds each list to a real ipset restore twice (a first

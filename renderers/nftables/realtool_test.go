@@ -1,33 +1,19 @@
 package nftables
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/realtools"
+	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
 )
 
 // tricky holds the edges of both address spaces, nets inside nets,
 // adjacent nets and whole-space prefixes.
 func tricky() []indicator.Indicator {
-	var in []indicator.Indicator
-	for _, v := range []string{"0.0.0.0", "255.255.255.255", "255.255.255.254/31", "0.0.0.0/1", "10.0.0.0/8", "10.1.0.0/16", "198.51.100.7", "198.51.100.6"} {
-		tp := indicator.IPv4
-		if strings.Contains(v, "/") {
-			tp = indicator.IPv4Net
-		}
-		in = append(in, ind(tp, v, 0))
-	}
-	for _, v := range []string{"::", "::1", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "8000::/1", "2001:db8::/32", "2001:db8::1", "64:ff9b::c000:221", "fe80::/10"} {
-		tp := indicator.IPv6
-		if strings.Contains(v, "/") {
-			tp = indicator.IPv6Net
-		}
-		in = append(in, ind(tp, v, 0))
-	}
-	return indicator.Normalize(in)
+	return rendertest.IPs("0.0.0.0", "255.255.255.255", "255.255.255.254/31", "0.0.0.0/1", "10.0.0.0/8", "10.1.0.0/16", "198.51.100.7", "198.51.100.6",
+		"::", "::1", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "8000::/1", "2001:db8::/32", "2001:db8::1", "64:ff9b::c000:221", "fe80::/10")
 }
 
 // TestRealTool loads each script into a real nftables ruleset twice (the
