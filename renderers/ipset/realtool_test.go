@@ -54,9 +54,7 @@ func TestRealTool(t *testing.T) {
 			if !maps.Equal(loaded, want) {
 				t.Errorf("sets after two loads %v, want %v", loaded, want)
 			}
-			if n := total(written); n != len(in)-got.DropTotal() {
-				t.Errorf("%d entries, want %d indicators minus %d dropped (%v)", n, len(in), got.DropTotal(), got.Drops)
-			}
+			rendertest.Accounted(t, "entries", total(written), in, got)
 			t.Logf("%d indicators, loaded %v, drops %v", len(in), loaded, got.Drops)
 		})
 	}

@@ -53,9 +53,7 @@ func TestRealTool(t *testing.T) {
 					t.Errorf("set %s holds %d elements, the script %d", set, n, len(p.elems[set]))
 				}
 			}
-			if n := counts[prefix+"-v4"] + counts[prefix+"-v6"]; n != len(in)-got.DropTotal() {
-				t.Errorf("%d elements loaded, want %d indicators minus %d dropped (%v)", n, len(in), got.DropTotal(), got.Drops)
-			}
+			rendertest.Accounted(t, "elements loaded", counts[prefix+"-v4"]+counts[prefix+"-v6"], in, got)
 			t.Logf("%d indicators, loaded %v, drops %v", len(in), counts, got.Drops)
 		})
 	}
