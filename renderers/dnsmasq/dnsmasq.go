@@ -58,14 +58,8 @@ func (Renderer) ValidateOptions(opts map[string]string) error {
 	return renderers.ValidateWith(parseOptions, opts)
 }
 
-type config struct {
-	mode string
-	nameset.Sinkholes
-}
-
-func parseOptions(opts map[string]string) (config, error) {
-	mode, sinkholes, err := nameset.ParseMode(info, opts, OptMode, Sinkhole)
-	return config{mode, sinkholes}, err
+func parseOptions(opts map[string]string) (nameset.Answer, error) {
+	return nameset.ParseMode(info, opts, OptMode, Sinkhole)
 }
 
 // Render writes the configuration file.
@@ -75,7 +69,7 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 		return fmt.Errorf("dnsmasq: render: %w", err)
 	}
 	return nameset.Write(ctx, w, req, in, Name, DropNotName, "# Cratos block list for dnsmasq: conf-file= or /etc/dnsmasq.d.\n", func(b []byte, n string) []byte {
-		switch c.mode {
+		switch c.Mode {
 		case NXDomain:
 			return appendLine(b, "address=/", n, "")
 		case Local:

@@ -57,14 +57,8 @@ func (Renderer) ValidateOptions(opts map[string]string) error {
 	return renderers.ValidateWith(parseOptions, opts)
 }
 
-type config struct {
-	policy string
-	nameset.Sinkholes
-}
-
-func parseOptions(opts map[string]string) (config, error) {
-	policy, sinkholes, err := nameset.ParseMode(info, opts, OptPolicy, Redirect)
-	return config{policy, sinkholes}, err
+func parseOptions(opts map[string]string) (nameset.Answer, error) {
+	return nameset.ParseMode(info, opts, OptPolicy, Redirect)
 }
 
 // Render writes the include file.
@@ -77,9 +71,9 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 		b = append(b, `local-zone: "`...)
 		b = append(b, n...)
 		b = append(b, `." `...)
-		b = append(b, c.policy...)
+		b = append(b, c.Mode...)
 		b = append(b, '\n')
-		if c.policy == Redirect {
+		if c.Mode == Redirect {
 			b = appendData(b, n, "A", c.A)
 			b = appendData(b, n, "AAAA", c.AAAA)
 		}

@@ -33,26 +33,32 @@ type Sinkholes struct {
 	A, AAAA string
 }
 
+// Answer is how a resolver renderer answers a blocked name: the value of
+// its mode option and the sinkhole addresses.
+type Answer struct {
+	Mode string
+	Sinkholes
+}
+
 // ParseMode reads the options of a resolver renderer: the enum option
 // mode names how a blocked name is answered, and its value sinkhole
 // answers with the sinkholes, which it needs at least one of.
-func ParseMode(info renderers.Info, opts map[string]string, mode, sinkhole string) (string, Sinkholes, error) {
+func ParseMode(info renderers.Info, opts map[string]string, mode, sinkhole string) (Answer, error) {
 	o, err := renderers.ParseOptions(info, opts)
 	if err != nil {
-		return "", Sinkholes{}, err
+		return Answer{}, err
 	}
-	m := o.Enum(mode)
-	var s Sinkholes
-	if s.A, err = o.Address(OptA, false); err != nil {
-		return "", Sinkholes{}, err
+	a := Answer{Mode: o.Enum(mode)}
+	if a.A, err = o.Address(OptA, false); err != nil {
+		return Answer{}, err
 	}
-	if s.AAAA, err = o.Address(OptAAAA, true); err != nil {
-		return "", Sinkholes{}, err
+	if a.AAAA, err = o.Address(OptAAAA, true); err != nil {
+		return Answer{}, err
 	}
-	if m == sinkhole && s.A == "" && s.AAAA == "" {
-		return "", Sinkholes{}, fmt.Errorf("renderer %s: %s %s needs %s or %s", info.Name, mode, sinkhole, OptA, OptAAAA)
+	if a.Mode == sinkhole && a.A == "" && a.AAAA == "" {
+		return Answer{}, fmt.Errorf("renderer %s: %s %s needs %s or %s", info.Name, mode, sinkhole, OptA, OptAAAA)
 	}
-	return m, s, nil
+	return a, nil
 }
 
 // Write renders the names among in as a resolver's block list: head, then
