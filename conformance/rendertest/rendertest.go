@@ -25,6 +25,17 @@ func Request(dataType string, opts map[string]string) renderers.Request {
 	return renderers.Request{Site: "cti.example.org", Feed: "block", DataType: dataType, Generated: Generated, Options: opts}
 }
 
+// BlockGenerated is the Generated time of the requests that BlockRequest
+// builds.
+var BlockGenerated = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+
+// BlockRequest is the request of the tests written against site
+// misp.example: feed block, the given data type and options, generated
+// at BlockGenerated.
+func BlockRequest(dataType string, opts map[string]string) renderers.Request {
+	return renderers.Request{Site: "misp.example", Feed: "block", DataType: dataType, Generated: BlockGenerated, Options: opts}
+}
+
 // The indicator types of the usual list kinds, for tests that keep an
 // input to one kind.
 var (

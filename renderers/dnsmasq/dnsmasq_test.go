@@ -13,9 +13,7 @@ import (
 
 var request = rendertest.Request
 
-func ind(t indicator.Type, v string) indicator.Indicator {
-	return indicator.Indicator{Type: t, Value: v}
-}
+func ind(t indicator.Type, v string) indicator.Indicator { return rendertest.Ind(t, v, 0) }
 
 const head = "# Cratos block list for dnsmasq: conf-file= or /etc/dnsmasq.d.\n"
 

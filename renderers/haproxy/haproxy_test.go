@@ -12,9 +12,7 @@ import (
 
 var request = rendertest.Request
 
-func ind(t indicator.Type, v string) indicator.Indicator {
-	return indicator.Indicator{Type: t, Value: v}
-}
+func ind(t indicator.Type, v string) indicator.Indicator { return rendertest.Ind(t, v, 0) }
 
 func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 

@@ -1,7 +1,6 @@
 package rpz
 
 import (
-	"bytes"
 	"context"
 	"maps"
 	"net/netip"
@@ -18,29 +17,18 @@ import (
 	"github.com/cratos-project/cratos/renderers"
 )
 
-var generated = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-
 func request(opts map[string]string, drops map[string]int) renderers.Request {
-	return renderers.Request{
-		Site: "misp.example", Feed: "block", DataType: "domain", Generated: generated, Options: opts,
-		Dropped: func(reason string, n int) { drops[reason] += n },
-	}
+	req := rendertest.BlockRequest("domain", opts)
+	req.Dropped = func(reason string, n int) { drops[reason] += n }
+	return req
 }
 
 func renderOut(t testing.TB, opts map[string]string, ins []indicator.Indicator) (string, map[string]int) {
 	t.Helper()
-	drops := map[string]int{}
-	var buf bytes.Buffer
-	in := renderers.Filter(renderers.Slice(ins), indicator.SetOf(info.Types...))
-	if err := (Renderer{}).Render(context.Background(), &buf, request(opts, drops), in); err != nil {
-		t.Fatalf("Render: %v", err)
-	}
-	return buf.String(), drops
+	return rendertest.Filtered(t, Renderer{}, rendertest.BlockRequest("domain", opts), ins)
 }
 
-func ind(t indicator.Type, v string) indicator.Indicator {
-	return indicator.Indicator{Type: t, Value: v}
-}
+func ind(t indicator.Type, v string) indicator.Indicator { return rendertest.Ind(t, v, 0) }
 
 // triggers returns the lines after the SOA and NS records.
 func triggers(out string) []string {
@@ -184,7 +172,7 @@ func TestFallbackSerial(t *testing.T) {
 		at   time.Time
 		want uint32
 	}{
-		{"unix time", generated, 1767323045},
+		{"unix time", rendertest.BlockGenerated, 1767323045},
 		{"zero time", time.Time{}, 1},
 		{"after 2106", time.Date(2107, 1, 1, 0, 0, 0, 0, time.UTC), 1},
 	}
@@ -328,6 +316,6 @@ func TestRealTool(t *testing.T) {
 
 func BenchmarkRender(b *testing.B) {
 	in := conformance.OfTypes(conformance.Generated(1_000_000, 1), info.Types...)
-	req := renderers.Request{Site: "misp.example", Feed: "block", Generated: generated}
+	req := renderers.Request{Site: "misp.example", Feed: "block", Generated: rendertest.BlockGenerated}
 	conformance.BenchmarkRender(b, Renderer{}, req, in)
 }

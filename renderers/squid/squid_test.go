@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/realtools"
@@ -17,16 +16,12 @@ import (
 	"github.com/cratos-project/cratos/renderers"
 )
 
-var generated = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-
 func renderOut(t testing.TB, dataType string, opts map[string]string, ins []indicator.Indicator) (string, map[string]int) {
 	t.Helper()
-	return rendertest.Filtered(t, Renderer{}, renderers.Request{Site: "misp.example", Feed: "block", DataType: dataType, Generated: generated, Options: opts}, ins)
+	return rendertest.Filtered(t, Renderer{}, rendertest.BlockRequest(dataType, opts), ins)
 }
 
-func ind(t indicator.Type, v string) indicator.Indicator {
-	return indicator.Indicator{Type: t, Value: v}
-}
+func ind(t indicator.Type, v string) indicator.Indicator { return rendertest.Ind(t, v, 0) }
 
 func lines(out string) []string { return strings.Split(strings.TrimSuffix(out, "\n"), "\n") }
 
@@ -266,7 +261,7 @@ func BenchmarkRender(b *testing.B) {
 	} {
 		in := conformance.OfTypes(all, k.types...)
 		b.Run(k.kind, func(b *testing.B) {
-			req := renderers.Request{Options: map[string]string{"acl": k.kind}, Generated: generated}
+			req := renderers.Request{Options: map[string]string{"acl": k.kind}, Generated: rendertest.BlockGenerated}
 			conformance.BenchmarkRender(b, Renderer{}, req, in)
 		})
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/realtools"
+	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
 	"github.com/cratos-project/cratos/renderers/suricatadataset"
@@ -18,7 +19,7 @@ import (
 // is the suricata-dataset output of its type.
 func companionFiles(t *testing.T, ins []indicator.Indicator) map[string][]byte {
 	t.Helper()
-	req := renderers.Request{Generated: generated}
+	req := renderers.Request{Generated: rendertest.BlockGenerated}
 	comp, err := Renderer{}.Companions(context.Background(), req, renderers.Slice(ins))
 	if err != nil {
 		t.Fatal(err)
@@ -32,7 +33,7 @@ func companionFiles(t *testing.T, ins []indicator.Indicator) map[string][]byte {
 		t         indicator.Type
 	}{{"md5", MD5List, indicator.MD5}, {"sha1", SHA1List, indicator.SHA1}, {"sha256", SHA256List, indicator.SHA256}} {
 		var buf bytes.Buffer
-		req := renderers.Request{Options: map[string]string{"type": l.typ}, Generated: generated}
+		req := renderers.Request{Options: map[string]string{"type": l.typ}, Generated: rendertest.BlockGenerated}
 		in := renderers.Filter(renderers.Slice(ins), indicator.SetOf(l.t))
 		if err := (suricatadataset.Renderer{}).Render(context.Background(), &buf, req, in); err != nil {
 			t.Fatal(err)

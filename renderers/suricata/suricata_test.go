@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/rendertest"
@@ -20,18 +19,14 @@ import (
 	"github.com/cratos-project/cratos/renderers"
 )
 
-var generated = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-
 // render renders ins (filtered to the renderer's types) and returns the
 // output and the drops by reason.
 func renderOut(t testing.TB, opts map[string]string, ins []indicator.Indicator) (string, map[string]int) {
 	t.Helper()
-	return rendertest.Filtered(t, Renderer{}, renderers.Request{Site: "misp.example", Feed: "block", DataType: "", Generated: generated, Options: opts}, ins)
+	return rendertest.Filtered(t, Renderer{}, rendertest.BlockRequest("", opts), ins)
 }
 
-func ind(t indicator.Type, v string) indicator.Indicator {
-	return indicator.Indicator{Type: t, Value: v}
-}
+func ind(t indicator.Type, v string) indicator.Indicator { return rendertest.Ind(t, v, 0) }
 
 // rules returns the rule lines of out.
 func rules(out string) []string {
@@ -359,6 +354,6 @@ func TestCompanionsBasic(t *testing.T) {
 
 func BenchmarkRender(b *testing.B) {
 	in := conformance.OfTypes(conformance.Generated(1_000_000, 1), info.Types...)
-	req := renderers.Request{Site: "misp.example", Feed: "block", Generated: generated}
+	req := renderers.Request{Site: "misp.example", Feed: "block", Generated: rendertest.BlockGenerated}
 	conformance.BenchmarkRender(b, Renderer{}, req, in)
 }

@@ -5,7 +5,6 @@ import (
 	"maps"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/realtools"
@@ -15,16 +14,12 @@ import (
 	"github.com/cratos-project/cratos/renderers"
 )
 
-var generated = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-
 func renderOut(t testing.TB, dataType string, opts map[string]string, ins []indicator.Indicator) (string, map[string]int) {
 	t.Helper()
-	return rendertest.Filtered(t, Renderer{}, renderers.Request{Site: "misp.example", Feed: "block", DataType: dataType, Generated: generated, Options: opts}, ins)
+	return rendertest.Filtered(t, Renderer{}, rendertest.BlockRequest(dataType, opts), ins)
 }
 
-func ind(t indicator.Type, v string) indicator.Indicator {
-	return indicator.Indicator{Type: t, Value: v}
-}
+func ind(t indicator.Type, v string) indicator.Indicator { return rendertest.Ind(t, v, 0) }
 
 func TestRender(t *testing.T) {
 	mixed := []indicator.Indicator{
@@ -156,7 +151,7 @@ func BenchmarkRender(b *testing.B) {
 	}{{TypeString, []indicator.Type{indicator.Domain, indicator.Hostname, indicator.URL}}, {TypeIP, []indicator.Type{indicator.IPv4, indicator.IPv6}}} {
 		in := conformance.OfTypes(all, k.types...)
 		b.Run(k.typ, func(b *testing.B) {
-			req := renderers.Request{Options: map[string]string{"type": k.typ}, Generated: generated}
+			req := renderers.Request{Options: map[string]string{"type": k.typ}, Generated: rendertest.BlockGenerated}
 			conformance.BenchmarkRender(b, Renderer{}, req, in)
 		})
 	}

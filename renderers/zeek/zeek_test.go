@@ -6,7 +6,6 @@ import (
 	"maps"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/realtools"
@@ -16,26 +15,12 @@ import (
 	"github.com/cratos-project/cratos/renderers"
 )
 
-var generated = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-
 func renderOut(t testing.TB, opts map[string]string, ins []indicator.Indicator) (string, map[string]int) {
 	t.Helper()
-	drops := map[string]int{}
-	req := renderers.Request{
-		Site: "misp.example", Feed: "block", Generated: generated, Options: opts,
-		Dropped: func(reason string, n int) { drops[reason] += n },
-	}
-	var buf bytes.Buffer
-	in := renderers.Filter(renderers.Slice(ins), indicator.SetOf(info.Types...))
-	if err := (Renderer{}).Render(context.Background(), &buf, req, in); err != nil {
-		t.Fatalf("Render: %v", err)
-	}
-	return buf.String(), drops
+	return rendertest.Filtered(t, Renderer{}, rendertest.BlockRequest("", opts), ins)
 }
 
-func ind(t indicator.Type, v string) indicator.Indicator {
-	return indicator.Indicator{Type: t, Value: v}
-}
+func ind(t indicator.Type, v string) indicator.Indicator { return rendertest.Ind(t, v, 0) }
 
 func TestRows(t *testing.T) {
 	const src = "\tcratos-misp.example-block\t"
@@ -140,12 +125,12 @@ func TestRealTool(t *testing.T) {
 
 func BenchmarkRender(b *testing.B) {
 	in := conformance.OfTypes(conformance.Generated(1_000_000, 1), info.Types...)
-	req := renderers.Request{Site: "misp.example", Feed: "block", Generated: generated}
+	req := renderers.Request{Site: "misp.example", Feed: "block", Generated: rendertest.BlockGenerated}
 	conformance.BenchmarkRender(b, Renderer{}, req, in)
 }
 
 func TestDefaultSourceCleaned(t *testing.T) {
-	req := renderers.Request{Site: "misp\texample", Feed: "bl\r\nock", Generated: generated}
+	req := renderers.Request{Site: "misp\texample", Feed: "bl\r\nock", Generated: rendertest.BlockGenerated}
 	var buf bytes.Buffer
 	if err := (Renderer{}).Render(context.Background(), &buf, req, renderers.Slice([]indicator.Indicator{ind(indicator.IPv4, "198.51.100.7")})); err != nil {
 		t.Fatal(err)
