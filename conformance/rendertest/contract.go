@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/cratos-project/cratos/conformance"
+	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -41,4 +42,26 @@ func Contract(t *testing.T, r renderers.Renderer, options []conformance.OptionCa
 	t.Run("options", func(t *testing.T) { conformance.CheckOptionCases(t, r, options) })
 	t.Run("registered", func(t *testing.T) { Registered(t, r) })
 	t.Run("conformance", func(t *testing.T) { Conforms(t, r) })
+}
+
+// BenchCase is one sub-benchmark of BenchmarkEach: its name, the value
+// its request is built from, and the types of the generated input it
+// keeps (nil: all).
+type BenchCase = struct {
+	Name  string
+	Param string
+	Types []indicator.Type
+}
+
+// BenchmarkEach renders a million generated indicators, kept to each
+// case's types, with req(case.Param), one sub-benchmark a case.
+func BenchmarkEach(b *testing.B, r renderers.Renderer, req func(param string) renderers.Request, cases []BenchCase) {
+	gen := conformance.Generated(1_000_000, 1)
+	for _, c := range cases {
+		ins := gen
+		if c.Types != nil {
+			ins = conformance.OfTypes(gen, c.Types...)
+		}
+		b.Run(c.Name, func(b *testing.B) { conformance.BenchmarkRender(b, r, req(c.Param), ins) })
+	}
 }

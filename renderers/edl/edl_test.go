@@ -12,6 +12,7 @@ import (
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/internal/goldentest"
+	"github.com/cratos-project/cratos/renderers"
 	"github.com/cratos-project/cratos/renderers/internal/feedlist"
 )
 
@@ -287,24 +288,10 @@ func TestContract(t *testing.T) {
 }
 
 func BenchmarkRender(b *testing.B) {
-	gen := conformance.Generated(1_000_000, 1)
-	for _, bc := range []struct {
-		name     string
-		dataType string
-		types    []indicator.Type
-	}{
+	rendertest.BenchmarkEach(b, Renderer{}, func(dataType string) renderers.Request { return request(dataType, nil) }, []rendertest.BenchCase{
 		{"mixed-1M", "", nil}, // a URL list: URLs, names and addresses
 		{"ip", "ipv4ext", rendertest.IPTypes},
 		{"domain", "domain", rendertest.NameTypes},
 		{"url", "url", []indicator.Type{indicator.URL}},
-	} {
-		ins := gen
-		if bc.types != nil {
-			ins = conformance.OfTypes(gen, bc.types...)
-		}
-		b.Run(bc.name, func(b *testing.B) {
-			req := request(bc.dataType, nil)
-			conformance.BenchmarkRender(b, Renderer{}, req, ins)
-		})
-	}
+	})
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/internal/goldentest"
+	"github.com/cratos-project/cratos/renderers"
 )
 
 var request = rendertest.Request
@@ -170,25 +171,11 @@ func TestContract(t *testing.T) {
 }
 
 func BenchmarkRender(b *testing.B) {
-	gen := conformance.Generated(1_000_000, 1)
-	for _, bc := range []struct {
-		name     string
-		dataType string
-		types    []indicator.Type
-	}{
+	rendertest.BenchmarkEach(b, Renderer{}, func(dataType string) renderers.Request { return request(dataType, nil) }, []rendertest.BenchCase{
 		{"mixed-1M", "", nil}, // the address feed of the majority kind
 		{"address", "ipv4ext", rendertest.IPTypes},
 		{"domain", "domain", rendertest.NameTypes},
 		{"category", "url", []indicator.Type{indicator.URL}},
 		{"malware", "file-sha256", rendertest.HashTypes},
-	} {
-		ins := gen
-		if bc.types != nil {
-			ins = conformance.OfTypes(gen, bc.types...)
-		}
-		b.Run(bc.name, func(b *testing.B) {
-			req := request(bc.dataType, nil)
-			conformance.BenchmarkRender(b, Renderer{}, req, ins)
-		})
-	}
+	})
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/internal/goldentest"
+	"github.com/cratos-project/cratos/renderers"
 	"github.com/cratos-project/cratos/renderers/internal/nameset"
 )
 
@@ -59,18 +60,8 @@ func TestContract(t *testing.T) {
 }
 
 func BenchmarkRender(b *testing.B) {
-	gen := conformance.Generated(1_000_000, 1)
-	for _, bc := range []struct {
-		name     string
-		dataType string
-		types    []indicator.Type
-	}{
-		{"ip", "ipv4ext", []indicator.Type{indicator.IPv4, indicator.IPv4Net, indicator.IPv6, indicator.IPv6Net}},
-		{"dom", "domain", []indicator.Type{indicator.Domain, indicator.Hostname}},
-	} {
-		in := conformance.OfTypes(gen, bc.types...)
-		b.Run(bc.name, func(b *testing.B) {
-			conformance.BenchmarkRender(b, Renderer{}, request(bc.dataType, nil), in)
-		})
-	}
+	rendertest.BenchmarkEach(b, Renderer{}, func(dataType string) renderers.Request { return request(dataType, nil) }, []rendertest.BenchCase{
+		{"ip", "ipv4ext", rendertest.IPTypes},
+		{"dom", "domain", rendertest.NameTypes},
+	})
 }

@@ -250,19 +250,11 @@ func TestRealTool(t *testing.T) {
 }
 
 func BenchmarkRender(b *testing.B) {
-	all := conformance.Generated(1_000_000, 1)
-	for _, k := range []struct {
-		kind  string
-		types []indicator.Type
-	}{
-		{DstDomain, []indicator.Type{indicator.Domain, indicator.Hostname}},
-		{Dst, []indicator.Type{indicator.IPv4, indicator.IPv4Net, indicator.IPv6, indicator.IPv6Net}},
-		{URLRegex, []indicator.Type{indicator.URL}},
-	} {
-		in := conformance.OfTypes(all, k.types...)
-		b.Run(k.kind, func(b *testing.B) {
-			req := renderers.Request{Options: map[string]string{"acl": k.kind}, Generated: rendertest.BlockGenerated}
-			conformance.BenchmarkRender(b, Renderer{}, req, in)
-		})
-	}
+	rendertest.BenchmarkEach(b, Renderer{}, func(kind string) renderers.Request {
+		return renderers.Request{Options: map[string]string{"acl": kind}, Generated: rendertest.BlockGenerated}
+	}, []rendertest.BenchCase{
+		{DstDomain, DstDomain, rendertest.NameTypes},
+		{Dst, Dst, rendertest.IPTypes},
+		{URLRegex, URLRegex, []indicator.Type{indicator.URL}},
+	})
 }

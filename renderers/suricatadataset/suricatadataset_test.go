@@ -144,15 +144,10 @@ func TestRealTool(t *testing.T) {
 }
 
 func BenchmarkRender(b *testing.B) {
-	all := conformance.Generated(1_000_000, 1)
-	for _, k := range []struct {
-		typ   string
-		types []indicator.Type
-	}{{TypeString, []indicator.Type{indicator.Domain, indicator.Hostname, indicator.URL}}, {TypeIP, []indicator.Type{indicator.IPv4, indicator.IPv6}}} {
-		in := conformance.OfTypes(all, k.types...)
-		b.Run(k.typ, func(b *testing.B) {
-			req := renderers.Request{Options: map[string]string{"type": k.typ}, Generated: rendertest.BlockGenerated}
-			conformance.BenchmarkRender(b, Renderer{}, req, in)
-		})
-	}
+	rendertest.BenchmarkEach(b, Renderer{}, func(typ string) renderers.Request {
+		return renderers.Request{Options: map[string]string{"type": typ}, Generated: rendertest.BlockGenerated}
+	}, []rendertest.BenchCase{
+		{TypeString, TypeString, []indicator.Type{indicator.Domain, indicator.Hostname, indicator.URL}},
+		{TypeIP, TypeIP, []indicator.Type{indicator.IPv4, indicator.IPv6}},
+	})
 }
