@@ -129,14 +129,7 @@ func TestDemo(t *testing.T) {
 		resp.Body.Close()
 	}
 	for _, p := range []string{"/v1/feed/block/type/ipv4/age/1y/output/txt", "/v1/feed/any/type/domain/age/10y/output/rpz"} {
-		req, _ := http.NewRequest("GET", base+p, nil)
-		req.Header.Set("token", token)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		resp, body := pull(t, base+p, token)
 		if resp.StatusCode != 200 || len(body) == 0 || resp.Header.Get("X-Cratos-Entries") == "0" {
 			t.Errorf("%s: %d, %d bytes, %s entries", p, resp.StatusCode, len(body), resp.Header.Get("X-Cratos-Entries"))
 		}
@@ -172,4 +165,22 @@ func TestBufferedLog(t *testing.T) {
 	if !strings.HasPrefix(out.String(), "line 0\nline 1\n") {
 		t.Errorf("lines out of order: %q", out.String()[:20])
 	}
+}
+
+// pull GETs url as a device does, with the token header, and returns the
+// response and its body.
+func pull(t *testing.T, url, token string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest("GET", url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("token", token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp, body
 }

@@ -5,7 +5,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -74,14 +73,7 @@ func TestInitThenDevicePull(t *testing.T) {
 		defer cancel()
 		_ = svc.server.Shutdown(ctx)
 	}()
-	req, _ := http.NewRequest("GET", edlURL, nil)
-	req.Header.Set("token", token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	resp, body := pull(t, edlURL, token)
 	if resp.StatusCode != 200 || string(body) != "198.51.100.7\n" {
 		t.Errorf("device pull: %d %q", resp.StatusCode, body)
 	}

@@ -70,14 +70,7 @@ func TestServeWithExamplePlugin(t *testing.T) {
 	go func() { done <- Run([]string{"serve", "--config", cfg}, io.Discard, &stderr) }()
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	waitUp(t, base)
-	req, _ := http.NewRequest("GET", base+"/v1/feed/block/type/ipv4ext/age/1y/output/routeros", nil)
-	req.Header.Set("token", token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	resp, body := pull(t, base+"/v1/feed/block/type/ipv4ext/age/1y/output/routeros", token)
 	if resp.StatusCode != 200 || !strings.Contains(string(body), `add list="cratos" address=198.51.100.7`) {
 		t.Errorf("plugin feed: %d\n%s", resp.StatusCode, body)
 	}
