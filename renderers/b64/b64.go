@@ -36,6 +36,9 @@ func (Renderer) Info() renderers.Info {
 	}
 }
 
+// Options are checked when a site file is loaded.
+var _ renderers.OptionValidator = Renderer{}
+
 // ValidateOptions implements renderers.OptionValidator.
 func (r Renderer) ValidateOptions(opts map[string]string) error {
 	_, err := txt.ParseLayoutFor(r.Info(), opts)

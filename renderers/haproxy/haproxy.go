@@ -59,6 +59,9 @@ var info = renderers.Info{
 // Info describes the renderer.
 func (Renderer) Info() renderers.Info { return info.Clone() }
 
+// Options are checked when a site file is loaded.
+var _ renderers.OptionValidator = Renderer{}
+
 // ValidateOptions rejects unknown option names and bad values.
 func (Renderer) ValidateOptions(opts map[string]string) error {
 	return renderers.ValidateWith(parseOptions, opts)

@@ -34,6 +34,9 @@ func init() { renderers.Register(Renderer{}) }
 // Info describes the renderer.
 func (Renderer) Info() renderers.Info { return info }
 
+// Options are checked when a site file is loaded.
+var _ renderers.OptionValidator = Renderer{}
+
 // ValidateOptions rejects unknown option names and bad values.
 func (Renderer) ValidateOptions(opts map[string]string) error {
 	return renderers.ValidateWith(parseOptions, opts)

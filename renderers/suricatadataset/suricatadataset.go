@@ -67,6 +67,9 @@ var fits = map[string]indicator.TypeSet{
 	TypeIPv4:   indicator.SetOf(indicator.IPv4),
 }
 
+// Options are checked when a site file is loaded.
+var _ renderers.OptionValidator = Renderer{}
+
 // ValidateOptions rejects unknown option names and bad values.
 func (Renderer) ValidateOptions(opts map[string]string) error {
 	return renderers.ValidateWith(parseOptions, opts)
