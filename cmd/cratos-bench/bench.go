@@ -36,7 +36,8 @@ type bench struct {
 	nginx   string
 	client  *http.Client
 	ng      *proc
-	ngURL   string
+	ngURL   string // access log on, as deployed
+	ngQuiet string // the same files with access_log off
 	ngHTML  string
 	procs   []*proc
 }
@@ -115,7 +116,12 @@ func (b *bench) close() {
 }
 
 func (b *bench) start(name, path, dir string, args ...string) (*proc, error) {
-	p, err := startProc(name, path, dir, args...)
+	return b.startTo(name, path, dir, nil, args...)
+}
+
+// startTo is start with the process's output going to out (see startProc).
+func (b *bench) startTo(name, path, dir string, out *os.File, args ...string) (*proc, error) {
+	p, err := startProc(name, path, dir, out, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -169,8 +175,15 @@ type cratosConfig struct {
 }
 
 // newConfig writes config/config.yaml and sites/127.0.0.1.yaml under a new
-// directory name; extra is appended to config.yaml.
+// directory name; extra is appended to config.yaml. The access log goes to
+// log/access.log there, as in a deployment (see newConfigLog).
 func (b *bench) newConfig(name, extra string) (cratosConfig, error) {
+	return b.newConfigLog(name, extra, true)
+}
+
+// newConfigLog is newConfig; without accessFile, access lines go to
+// cratos' standard error with its service log.
+func (b *bench) newConfigLog(name, extra string, accessFile bool) (cratosConfig, error) {
 	port, err := freePort()
 	if err != nil {
 		return cratosConfig{}, err
@@ -188,6 +201,9 @@ allways_allowed_ips: [127.0.0.0/8]
 listen: ` + cc.addr + `
 cache_max_bytes: 4294967296
 ` + extra
+	if accessFile {
+		cfg += "access_log: " + filepath.Join(dir, "log", "access.log") + "\n"
+	}
 	// The site file is named after the MISP host in the tokens. Lists live
 	// an hour, so that no cache-hit run meets an expiry and a rebuild.
 	site := "tag: cratos\nmispTimeoutSeconds: 600\npage_size: 50000\nmemcached_all_timeout: 3600\n"
@@ -226,7 +242,13 @@ type cratosInst struct {
 // startCratos starts cratos serve with the configuration and waits until
 // it answers.
 func (b *bench) startCratos(ctx context.Context, cc cratosConfig) (*cratosInst, error) {
-	p, err := b.start("cratos", b.cratos, filepath.Dir(cc.path), "serve", "--config", cc.path)
+	return b.startCratosTo(ctx, cc, nil)
+}
+
+// startCratosTo is startCratos with cratos' standard output and error
+// going to out rather than through a pipe to this process.
+func (b *bench) startCratosTo(ctx context.Context, cc cratosConfig, out *os.File) (*cratosInst, error) {
+	p, err := b.startTo("cratos", b.cratos, filepath.Dir(cc.path), out, "serve", "--config", cc.path)
 	if err != nil {
 		return nil, err
 	}
@@ -309,91 +331,4 @@ func (c *cratosInst) lastFetch(n int) (attrs int, took time.Duration, ok bool) {
 		return attrs, time.Duration(ms * float64(time.Millisecond)), err == nil
 	}
 	return 0, 0, false
-}
-
-// startNginx serves b.ngHTML on a loopback port, gzip_static on, without
-// touching any system path.
-func (b *bench) startNginx(ctx context.Context) error {
-	port, err := freePort()
-	if err != nil {
-		return err
-	}
-	prefix := filepath.Join(b.tmp, "nginx")
-	b.ngHTML = filepath.Join(prefix, "html")
-	if err := os.MkdirAll(b.ngHTML, 0o755); err != nil {
-		return fmt.Errorf("start nginx: %w", err)
-	}
-	conf := fmt.Sprintf(`daemon off;
-worker_processes auto;
-pid %[1]s/nginx.pid;
-error_log %[1]s/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path %[1]s/body;
-  proxy_temp_path %[1]s/proxy;
-  fastcgi_temp_path %[1]s/fastcgi;
-  uwsgi_temp_path %[1]s/uwsgi;
-  scgi_temp_path %[1]s/scgi;
-  default_type text/plain;
-  sendfile on;
-  tcp_nopush on;
-  keepalive_requests 100000000;
-  keepalive_timeout 300s;
-  server {
-    listen 127.0.0.1:%[2]d;
-    root %[3]s;
-    gzip_static on;
-  }
-}
-`, prefix, port, b.ngHTML)
-	confPath := filepath.Join(prefix, "nginx.conf")
-	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
-		return fmt.Errorf("start nginx: %w", err)
-	}
-	if err := os.WriteFile(filepath.Join(b.ngHTML, "ready.txt"), []byte("ok\n"), 0o644); err != nil {
-		return fmt.Errorf("start nginx: %w", err)
-	}
-	p, err := b.start("nginx", b.nginx, prefix, "-p", prefix, "-c", confPath, "-e", filepath.Join(prefix, "error.log"))
-	if err != nil {
-		return err
-	}
-	b.ng, b.ngURL = p, "http://127.0.0.1:"+strconv.Itoa(port)
-	return waitFor(ctx, p, 30*time.Second, func(ctx context.Context) error {
-		r, err := do(ctx, b.client, "GET", b.ngURL+"/ready.txt", nil)
-		if err == nil && r.status != http.StatusOK {
-			err = fmt.Errorf("status %d", r.status)
-		}
-		return err
-	})
-}
-
-// serveStatic writes body (and its gzip form) for nginx under name and
-// checks that nginx answers with exactly those bytes. It returns nginx's
-// ETag of the identity file.
-func (b *bench) serveStatic(ctx context.Context, name string, body, gz []byte) (string, error) {
-	path := filepath.Join(b.ngHTML, name)
-	if err := os.WriteFile(path, body, 0o644); err != nil {
-		return "", fmt.Errorf("write static file: %w", err)
-	}
-	if err := os.WriteFile(path+".gz", gz, 0o644); err != nil {
-		return "", fmt.Errorf("write static file: %w", err)
-	}
-	plain, err := do(ctx, b.client, "GET", b.ngURL+"/"+name, nil)
-	if err != nil {
-		return "", b.ng.failure(err)
-	}
-	zipped, err := do(ctx, b.client, "GET", b.ngURL+"/"+name, map[string]string{"Accept-Encoding": "gzip"})
-	if err != nil {
-		return "", b.ng.failure(err)
-	}
-	switch {
-	case plain.status != http.StatusOK || !bytes.Equal(plain.body, body):
-		return "", fmt.Errorf("nginx %s: status %d, %d bytes: not the bytes cratos served", name, plain.status, len(plain.body))
-	case zipped.status != http.StatusOK || zipped.header.Get("Content-Encoding") != "gzip" || !bytes.Equal(zipped.body, gz):
-		return "", fmt.Errorf("nginx %s with gzip: status %d, encoding %q: not the bytes cratos served", name, zipped.status, zipped.header.Get("Content-Encoding"))
-	case plain.header.Get("ETag") == "":
-		return "", fmt.Errorf("nginx %s: no ETag", name)
-	}
-	return plain.header.Get("ETag"), nil
 }

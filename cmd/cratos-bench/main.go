@@ -31,6 +31,7 @@ type options struct {
 	small       int           // MISP size the ~10k-entry feed comes from
 	large       int           // MISP size the ~1M-entry feed comes from
 	duration    time.Duration // of each throughput run
+	wrkDuration time.Duration // of each run comparing logging set-ups
 	connections int           // of each throughput run
 	concurrency []int         // concurrent cold requests of the memory table
 	coldRepeats int           // cold builds per cell; the median is reported
@@ -57,6 +58,8 @@ Flags:
                       largest of --sizes)
   --duration D        length of each throughput run (default 10s)
   --connections N     connections of each throughput run (default 50)
+  --wrk-duration D    length of each run comparing logging set-ups
+                      (default 5s)
   --concurrency LIST  concurrent cold requests for the memory table
                       (default 1,10,100,500)
   --invalid N         requests with invalid tokens (default 10000)
@@ -84,6 +87,7 @@ func parseOptions(args []string) (options, error) {
 	large := fs.String("large", "6M", "")
 	duration := fs.Duration("duration", 10*time.Second, "")
 	connections := fs.Int("connections", 50, "")
+	wrkDuration := fs.Duration("wrk-duration", 5*time.Second, "")
 	concurrency := fs.String("concurrency", "1,10,100,500", "")
 	invalid := fs.String("invalid", "10000", "")
 	out := fs.String("out", "", "")
@@ -102,13 +106,14 @@ func parseOptions(args []string) (options, error) {
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if *quick {
 		quickDefaults := map[string]func(){
-			"sizes":       func() { *sizes = "5k,20k" },
-			"small":       func() { *small = "5k" },
-			"large":       func() { *large = "0" },
-			"duration":    func() { *duration = time.Second },
-			"connections": func() { *connections = 16 },
-			"concurrency": func() { *concurrency = "1,10,50" },
-			"invalid":     func() { *invalid = "2000" },
+			"sizes":        func() { *sizes = "5k,20k" },
+			"small":        func() { *small = "5k" },
+			"large":        func() { *large = "0" },
+			"duration":     func() { *duration = time.Second },
+			"wrk-duration": func() { *wrkDuration = time.Second },
+			"connections":  func() { *connections = 16 },
+			"concurrency":  func() { *concurrency = "1,10,50" },
+			"invalid":      func() { *invalid = "2000" },
 		}
 		for name, apply := range quickDefaults {
 			if !set[name] {
@@ -117,7 +122,7 @@ func parseOptions(args []string) (options, error) {
 		}
 	}
 	o := options{
-		duration: *duration, connections: *connections, out: *out, quick: *quick,
+		duration: *duration, wrkDuration: *wrkDuration, connections: *connections, out: *out, quick: *quick,
 		cratosBin: *cratosBin, mispsimBin: *mispsimBin, dataDir: *dataDir, seed: *seed,
 		coldRepeats: 3, tokens: 10, args: args,
 	}
@@ -142,6 +147,9 @@ func parseOptions(args []string) (options, error) {
 	}
 	if o.duration < time.Second || o.duration > 10*time.Minute {
 		return options{}, fmt.Errorf("--duration %s: want 1s to 10m", o.duration)
+	}
+	if o.wrkDuration < time.Second || o.wrkDuration > 10*time.Minute {
+		return options{}, fmt.Errorf("--wrk-duration %s: want 1s to 10m", o.wrkDuration)
 	}
 	if o.connections < 1 || o.connections > 10000 {
 		return options{}, fmt.Errorf("--connections %d: want 1 to 10000", o.connections)

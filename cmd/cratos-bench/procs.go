@@ -26,12 +26,16 @@ type proc struct {
 	err  error // valid once done is closed
 }
 
-// startProc starts path with args in dir; its output goes to a logTail.
-func startProc(name, path, dir string, args ...string) (*proc, error) {
+// startProc starts path with args in dir; its output goes to a logTail,
+// or to out when out is set (then the tail stays empty).
+func startProc(name, path, dir string, out *os.File, args ...string) (*proc, error) {
 	cmd := exec.Command(path, args...)
 	cmd.Dir = dir
 	lt := newLogTail(40)
 	cmd.Stdout, cmd.Stderr = lt, lt
+	if out != nil {
+		cmd.Stdout, cmd.Stderr = out, out
+	}
 	setParentDeathSignal(cmd)
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)
