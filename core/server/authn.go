@@ -19,6 +19,8 @@ type caller struct {
 	claims      auth.Claims
 	site        *config.Site
 	ip          netip.Addr
+	// served is filled in by a list route for the access log.
+	served servedList
 }
 
 // consumerID is a short, stable hash of the token for logs.

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"net"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -13,10 +14,13 @@ const clientGonePoll = 500 * time.Millisecond
 
 // watchClient returns the request's context, cancelled when the client
 // closes its connection while the handler still works, so a list build
-// nobody waits for any more is stopped. stop must be called when the
+// nobody waits for any more is stopped. Stop must be called when the
 // handler is done.
-func (s *Server) watchClient(c *fiber.Ctx) (ctx context.Context, stop func()) {
-	ctx, cancel := context.WithCancel(c.UserContext())
+//
+// The watch starts only when something waits on the context (Done or
+// Err): a cache hit never does, and then costs no timer, no cancel
+// context and no goroutine.
+func (s *Server) watchClient(c *fiber.Ctx) *clientCtx {
 	conn := c.Context().Conn()
 	for {
 		u, ok := conn.(interface{ NetConn() net.Conn })
@@ -25,21 +29,74 @@ func (s *Server) watchClient(c *fiber.Ctx) (ctx context.Context, stop func()) {
 		}
 		conn = u.NetConn()
 	}
-	done := make(chan struct{})
-	go func() {
-		t := time.NewTicker(clientGonePoll)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				if peerClosed(conn) {
-					cancel()
-					return
-				}
-			}
+	return &clientCtx{Context: c.UserContext(), conn: conn}
+}
+
+// cancelledContext is done from the start.
+var cancelledContext = func() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	return ctx
+}()
+
+// clientCtx is a request context that is cancelled once its client is
+// gone, watched from the first Done or Err on.
+type clientCtx struct {
+	context.Context // the request's own; its values and deadline
+	conn            net.Conn
+
+	once    sync.Once
+	watched context.Context
+	cancel  context.CancelFunc
+
+	mu      sync.Mutex
+	stopped bool
+	timer   *time.Timer
+}
+
+// watch starts checking the connection every clientGonePoll.
+func (w *clientCtx) watch() context.Context {
+	w.once.Do(func() {
+		w.watched, w.cancel = context.WithCancel(w.Context)
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		if !w.stopped {
+			w.timer = time.AfterFunc(clientGonePoll, w.check)
 		}
-	}()
-	return ctx, func() { close(done); cancel() }
+	})
+	return w.watched
+}
+
+// Done implements context.Context.
+func (w *clientCtx) Done() <-chan struct{} { return w.watch().Done() }
+
+// Err implements context.Context.
+func (w *clientCtx) Err() error { return w.watch().Err() }
+
+func (w *clientCtx) check() {
+	if peerClosed(w.conn) {
+		w.cancel()
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.stopped {
+		w.timer.Reset(clientGonePoll)
+	}
+}
+
+// Stop ends the watch and cancels the context, if it was ever watched.
+func (w *clientCtx) Stop() {
+	w.mu.Lock()
+	w.stopped = true
+	if w.timer != nil {
+		w.timer.Stop()
+	}
+	w.mu.Unlock()
+	// Never watched: a later Done or Err sees a cancelled context, as
+	// after a watch, and starts none.
+	w.once.Do(func() { w.watched = cancelledContext })
+	if w.cancel != nil {
+		w.cancel()
+	}
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"net/netip"
 	"strconv"
 	"time"
 
@@ -31,6 +32,19 @@ func (l *jsonLine) key(k string) {
 func (l *jsonLine) str(k, v string) {
 	l.key(k)
 	l.b = jsonstr.Append(l.b, v)
+}
+
+// addr adds an address attribute, appended without a string in between;
+// an IPv6 zone (which may hold any byte) goes through str's escaping.
+func (l *jsonLine) addr(k string, a netip.Addr) {
+	if a.Zone() != "" || !a.IsValid() {
+		l.str(k, a.String())
+		return
+	}
+	l.key(k)
+	l.b = append(l.b, '"')
+	l.b = a.AppendTo(l.b)
+	l.b = append(l.b, '"')
 }
 
 func (l *jsonLine) int(k string, v int) {

@@ -24,6 +24,20 @@ func redactRequest(path, query, token string) string {
 }
 
 func redactPath(path, token string) string {
+	// Most paths hold nothing to redact: check each segment in place and
+	// only split and join when one changes.
+	clean := true
+	for rest := path; clean; {
+		seg, tail, more := strings.Cut(rest, "/")
+		clean = redactValue(seg, token) == seg
+		if !more {
+			break
+		}
+		rest = tail
+	}
+	if clean {
+		return path
+	}
 	segs := strings.Split(path, "/")
 	for i, s := range segs {
 		segs[i] = redactValue(s, token)

@@ -118,9 +118,9 @@ func (s *Server) listHandler(kind export.Kind) fiber.Handler {
 		if !ok {
 			return err
 		}
-		ctx, stop := s.watchClient(c)
+		ctx := s.watchClient(c)
 		res, err := s.opts.Export.Get(ctx, p)
-		stop()
+		ctx.Stop()
 		if err == nil {
 			served = &res
 		}
@@ -132,9 +132,7 @@ func (s *Server) listHandler(kind export.Kind) fiber.Handler {
 			}
 			return detail(c, status, msg)
 		}
-		c.Locals("entries", res.Entries)
-		c.Locals("output", p.Output)
-		c.Locals("cache", string(res.Status))
+		cl.served = servedList{set: true, output: p.Output, cache: string(res.Status), entries: res.Entries}
 		if sum, _ := c.Locals("checksum").(bool); sum {
 			// A checksum URL (<list URL>.md5) lets suricata-update and
 			// Cisco FMC skip downloading an unchanged list.
