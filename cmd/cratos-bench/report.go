@@ -157,8 +157,8 @@ func (r *report) write(w io.Writer) error {
 
 	p("#### Cache hits against nginx\n\n")
 	p("The small feed comes from a MISP of %s attributes, the large one from %s. ", fmtCount(o.small), fmtCount(largeSize(o)))
-	p("wrk, %d connections, %d threads, %s per run, cratos then nginx, each writing an access log line per request to a file as deployed (cratos' `access_log`, nginx's `access_log` in the combined format; nginx with `sendfile` and `tcp_nopush`); the txt list of the feed above, which nginx serves as a static file holding the same bytes (checked), with `gzip_static` for gzip and its own ETag for 304. p50/p99 are wrk's latency percentiles. Peak RSS includes heap the Go runtime kept from building the list.\n\n",
-		o.connections, min(o.connections, 2), o.duration)
+	p("wrk, %d connections, %d threads, %s per server in turns of %s (cratos, nginx, cratos, …, so that the machine's changing load falls on both alike; req/s over the whole time, p50 and p99 the median turn's), each writing an access log line per request to a file as deployed (cratos' `access_log`, nginx's `access_log` in the combined format; nginx with `sendfile` and `tcp_nopush`); the txt list of the feed above, which nginx serves as a static file holding the same bytes (checked), with `gzip_static` for gzip and its own ETag for 304. p50/p99 are wrk's latency percentiles. Peak RSS includes heap the Go runtime kept from building the list.\n\n",
+		o.connections, min(o.connections, 2), o.duration, min(o.duration, pairRound))
 	p("| feed | MISP attributes | entries | variant | body | cratos req/s | nginx req/s | cratos/nginx | cratos p50, p99 | nginx p50, p99 | cratos peak RSS | errors |\n")
 	p("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, h := range r.Hits {

@@ -185,15 +185,13 @@ func (b *bench) hits(ctx context.Context, label string, size int, c *cratosInst,
 	}
 	var rows []hitRow
 	for _, v := range variants {
-		b.logf("cache hits %s %s: cratos then nginx, %s each", label, v.name, b.o.duration)
+		b.logf("cache hits %s %s: cratos and nginx in turns, %s each", label, v.name, b.o.duration)
 		row := hitRow{Feed: label, Size: size, Entries: entries(plain), Variant: v.name, Bytes: v.bytes}
 		probe := startRSS(c.pid())
-		row.Cratos, err = runWrk(ctx, b.wrk, cratosURL, append([]string{"token: " + tok}, v.cratos...), b.o.connections, b.o.duration)
+		row.Cratos, row.Nginx, err = runPair(ctx, b.wrk, wrkTarget{cratosURL, append([]string{"token: " + tok}, v.cratos...)}, wrkTarget{ngURL, v.ng},
+			b.o.connections, b.o.duration)
 		row.RSS = probe.peak()
 		if err != nil {
-			return rows, err
-		}
-		if row.Nginx, err = runWrk(ctx, b.wrk, ngURL, v.ng, b.o.connections, b.o.duration); err != nil {
 			return rows, err
 		}
 		rows = append(rows, row)

@@ -115,12 +115,11 @@ func (b *bench) compareSetup(ctx context.Context, m *mispInst, i int, st setup) 
 		{"identity", nil, nil},
 		{"gzip", []string{"Accept-Encoding: gzip"}, []string{"Accept-Encoding: gzip"}},
 	} {
-		b.logf("wrk %s, %s: cratos then nginx, %s each", st.name, v.name, b.o.wrkDuration)
+		b.logf("wrk %s, %s: cratos and nginx in turns, %s each", st.name, v.name, b.o.wrkDuration)
 		row := setupRow{Setup: st.name, Variant: v.name}
-		if row.Cratos, err = runWrk(ctx, b.wrk, c.base+feedPrefix+"txt", append([]string{"token: " + tok}, v.cratos...), b.o.connections, b.o.wrkDuration); err != nil {
-			return rows, err
-		}
-		if row.Nginx, err = runWrk(ctx, b.wrk, ngBase+"/"+name, v.ng, b.o.connections, b.o.wrkDuration); err != nil {
+		row.Cratos, row.Nginx, err = runPair(ctx, b.wrk, wrkTarget{c.base + feedPrefix + "txt", append([]string{"token: " + tok}, v.cratos...)},
+			wrkTarget{ngBase + "/" + name, v.ng}, b.o.connections, b.o.wrkDuration)
+		if err != nil {
 			return rows, err
 		}
 		rows = append(rows, row)
@@ -136,11 +135,11 @@ func (r *report) writeSetups(p func(string, ...any)) {
 		return
 	}
 	o := r.Options
-	p("wrk, %d connections, %d threads, %s per run, cratos then nginx, a fresh cratos per set-up; nginx with `sendfile` and `tcp_nopush` in every set-up. "+
+	p("wrk, %d connections, %d threads, %s per server in turns of %s (cratos, nginx, cratos, …), a fresh cratos per set-up; nginx with `sendfile` and `tcp_nopush` in every set-up. "+
 		"*Deployed*: cratos' `access_log` names a file, nginx logs each request in the combined format to a file. "+
 		"*Standard error*: cratos writes its access lines with its service log to standard error, a file. "+
 		"*Earlier*: how this command measured before: nginx with `access_log off`, cratos' standard error a pipe to this command, which reads every line.\n\n",
-		o.connections, min(o.connections, 2), o.wrkDuration)
+		o.connections, min(o.connections, 2), o.wrkDuration, min(o.wrkDuration, pairRound))
 	p("| set-up | variant | cratos req/s | nginx req/s | cratos/nginx | cratos p50, p99 | nginx p50, p99 | errors |\n")
 	p("|---|---|---:|---:|---:|---:|---:|---:|\n")
 	for _, s := range r.Setups {

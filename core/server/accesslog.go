@@ -68,7 +68,13 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 	}
 	l.int("bytes", bytes)
 	l.float("ms", float64(time.Since(start).Microseconds())/1000)
-	l.str("ua", redactValue(c.Get(fiber.HeaderUserAgent), token))
+	ua := ""
+	if cl != nil {
+		ua = cl.userAgent(c)
+	} else {
+		ua = c.Get(fiber.HeaderUserAgent)
+	}
+	l.str("ua", redactValue(ua, token))
 	if cl != nil {
 		l.str("site", cl.site.Name)
 		l.str("consumer", cl.consumerID())

@@ -1,8 +1,6 @@
 package server
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/cratos-project/cratos/core/export"
@@ -18,5 +16,5 @@ func (s *Server) setAge(c *fiber.Ctx, res export.Result) {
 	if age < 0 {
 		age = 0
 	}
-	c.Set(fiber.HeaderAge, strconv.FormatInt(age, 10))
+	setIntHeader(c, headerAge, "", age)
 }

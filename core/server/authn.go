@@ -21,6 +21,8 @@ type caller struct {
 	ip          netip.Addr
 	// served is filled in by a list route for the access log.
 	served servedList
+	ua     string // see userAgent
+	uaRead bool
 }
 
 // consumerID is a short, stable hash of the token for logs.

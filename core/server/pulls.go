@@ -22,8 +22,8 @@ func (s *Server) notePull(c *fiber.Ctx, cl *caller, res *export.Result) {
 		List:        c.Path(),
 		Status:      status,
 		Bytes:       bytes,
-		ETag:        string(c.Response().Header.Peek(fiber.HeaderETag)),
-		UserAgent:   c.Get(fiber.HeaderUserAgent),
+		ETag:        sentETag(c, res),
+		UserAgent:   cl.userAgent(c),
 		Addr:        cl.ip.String(),
 		Entries:     -1,
 	}
@@ -31,4 +31,14 @@ func (s *Server) notePull(c *fiber.Ctx, cl *caller, res *export.Result) {
 		p.Entries, p.Size, p.Built, p.Cache = res.Entries, len(res.Body), res.Generated, string(res.Status)
 	}
 	s.opts.Consumers.Record(p)
+}
+
+// sentETag returns the ETag header of the answer, without a copy when it
+// is the served artifact's own.
+func sentETag(c *fiber.Ctx, res *export.Result) string {
+	h := c.Response().Header.Peek(fiber.HeaderETag)
+	if res != nil && res.Artifact != nil && string(h) == res.ETag {
+		return res.ETag
+	}
+	return string(h)
 }

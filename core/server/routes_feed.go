@@ -155,7 +155,7 @@ func (s *Server) sendArtifact(c *fiber.Ctx, res export.Result, ttl time.Duration
 	s.setAge(c, res)
 	c.Set(fiber.HeaderETag, a.ETag)
 	c.Set(fiber.HeaderLastModified, h.LastModified)
-	c.Set(fiber.HeaderCacheControl, "private, max-age="+strconv.Itoa(int(ttl.Seconds())))
+	setIntHeader(c, headerCacheControl, "private, max-age=", int64(ttl.Seconds()))
 	c.Set(fiber.HeaderVary, "Accept-Encoding")
 	c.Set("X-Cratos-Entries", h.Entries)
 	c.Set("X-Cratos-Invalid", h.Invalid)
@@ -176,7 +176,7 @@ func (s *Server) sendArtifact(c *fiber.Ctx, res export.Result, ttl time.Duration
 	if res.Held != nil {
 		setHeld(c, res.Held)
 	}
-	if etagMatch(c.Get(fiber.HeaderIfNoneMatch), a.ETag) {
+	if notModified(c, a.ETag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	c.Set(fiber.HeaderContentType, a.ContentType)
