@@ -3,7 +3,13 @@
 //
 //   - cold feed builds per generated MISP size and per output;
 //   - cache-hit, gzip and 304 throughput and p99 latency for a ~10k-entry and
-//     a ~1M-entry feed, against nginx serving the same bytes as a static file;
+//     a ~1M-entry feed, against nginx serving the same bytes as a static file,
+//     both logging every request to a file as deployed (cratos' access_log,
+//     nginx's access_log with sendfile and tcp_nopush), the two servers
+//     taking turns of 2 s so that the machine's other load falls on both;
+//   - the same wrk runs on the small feed under three logging set-ups
+//     (access logs to files; cratos' on standard error; nginx without one
+//     and cratos' read through a pipe), to show which set-up favours whom;
 //   - peak resident memory of cratos per scenario, and its growth with the
 //     number of concurrent cold requests for one feed;
 //   - the cost of token verification, and the latency of valid requests
@@ -12,7 +18,7 @@
 // Usage:
 //
 //	go run ./cmd/cratos-bench [--quick] [--out FILE] [--sizes 10k,100k,1M]
-//	    [--duration 10s] [--connections 50]
+//	    [--duration 10s] [--wrk-duration 5s] [--connections 50]
 //
 // It builds cmd/cratos and cmd/mispsim from the module it runs in (or takes
 // --cratos and --mispsim), starts mispsim with generated data, writes a

@@ -1,0 +1,88 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"net"
+	"testing"
+	"time"
+)
+
+// connPair returns both ends of a loopback TCP connection.
+func connPair(t *testing.T) (server, client net.Conn) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	client, err = net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	server, err = ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { server.Close(); client.Close() })
+	return server, client
+}
+
+func TestClientCtx(t *testing.T) {
+	cases := []struct {
+		name string
+		run  func(t *testing.T, w *clientCtx, client net.Conn)
+	}{
+		{"stopped unwatched is cancelled", func(t *testing.T, w *clientCtx, _ net.Conn) {
+			w.Stop()
+			if !errors.Is(w.Err(), context.Canceled) {
+				t.Errorf("Err after Stop: %v, want context.Canceled", w.Err())
+			}
+			select {
+			case <-w.Done():
+			default:
+				t.Error("Done not closed after Stop")
+			}
+			if w.timer != nil {
+				t.Error("a watch started after Stop")
+			}
+		}},
+		{"watched while the client stays", func(t *testing.T, w *clientCtx, _ net.Conn) {
+			if err := w.Err(); err != nil {
+				t.Errorf("Err with the client connected: %v", err)
+			}
+			w.Stop()
+			if !errors.Is(w.Err(), context.Canceled) {
+				t.Errorf("Err after Stop: %v, want context.Canceled", w.Err())
+			}
+		}},
+		{"watched until the client leaves", func(t *testing.T, w *clientCtx, client net.Conn) {
+			done := w.Done()
+			client.Close()
+			select {
+			case <-done:
+			case <-time.After(30 * clientGonePoll):
+				t.Fatal("context not cancelled after the client closed")
+			}
+			if !errors.Is(w.Err(), context.Canceled) {
+				t.Errorf("Err: %v, want context.Canceled", w.Err())
+			}
+			w.Stop()
+		}},
+		{"values of the request's context", func(t *testing.T, w *clientCtx, _ net.Conn) {
+			if got := w.Value(ctxKeyTest{}); got != "v" {
+				t.Errorf("Value: %v, want v", got)
+			}
+			w.Stop()
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			server, client := connPair(t)
+			parent := context.WithValue(context.Background(), ctxKeyTest{}, "v")
+			tc.run(t, &clientCtx{Context: parent, conn: server}, client)
+		})
+	}
+}
+
+type ctxKeyTest struct{}
