@@ -27,6 +27,7 @@ const (
 	mEventID
 	mTimestamp
 	mToIDS
+	mTag
 	members
 )
 
@@ -47,6 +48,8 @@ func member(k []byte) int {
 		return mTimestamp
 	case "to_ids":
 		return mToIDS
+	case "Tag":
+		return mTag
 	}
 	return -1
 }
@@ -74,6 +77,8 @@ type attrScanner struct {
 	// raw holds the first member whose key, as written, is the name;
 	// plain the first whose key, unescaped, is the name.
 	raw, plain [members]span
+	// found is what the last build resolved.
+	found [members]span
 }
 
 // attribute reads the attribute object at b[i] (which is '{') and returns
@@ -118,7 +123,7 @@ func (s *attrScanner) attribute(i int) (a indicator.Attribute, next int, ok bool
 			}
 			switch b[vStart] {
 			case '{', '[', 'f':
-				v.kind = kOther
+				v = span{kind: kOther, start: vStart, end: i}
 			case 't':
 				v.kind = kTrue
 			case 'n':
@@ -179,6 +184,7 @@ func (s *attrScanner) build() indicator.Attribute {
 		unescaped = true
 		v[m] = s.plain[m]
 	}
+	s.found = v
 	// One statement a field: text's result is valid only until the next
 	// call, and the order of conversions within one expression is not
 	// fixed.
