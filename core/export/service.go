@@ -149,6 +149,9 @@ type Options struct {
 	Limits Limits
 	// State, when set, keeps every last good list on disk (durable.go).
 	State *state.Dir
+	// ReconcileEvery is how often feed snapshots are read in full rather
+	// than refreshed (default DefaultReconcileEvery).
+	ReconcileEvery time.Duration
 }
 
 // Observer receives what the Service does, for metrics.
@@ -174,6 +177,7 @@ type Service struct {
 	tracks     trackTable // refresh.go
 	durable    *durable
 	refreshed  func(nsArtifact string, err error) // tests: a background rebuild ended
+	feeds      feedTable                          // feedsnap.go
 }
 
 // SiteState is what the service last saw of a site.
@@ -444,6 +448,9 @@ func (s *Service) snapshot(ctx context.Context, r Request, k keys) (*Snapshot, e
 
 // fetch queries MISP and canonicalises what it returns.
 func (s *Service) fetch(ctx context.Context, r Request) (*Snapshot, error) {
+	if snap, ok, err := s.fetchFromFeed(ctx, r); ok {
+		return snap, err
+	}
 	now := s.opts.Now()
 	since, err := Since(r.Age, now)
 	if err != nil {
@@ -692,6 +699,7 @@ func (s *Service) contentSince(key string, in iter.Seq[indicator.Indicator], fet
 // The last good lists are kept for MISP outages.
 func (s *Service) Clear(ctx context.Context, r Request) error {
 	k := s.keysFor(r)
+	s.forgetFeed(r)
 	return s.opts.Namespace.Bump(ctx, k.group)
 }
 
@@ -699,5 +707,6 @@ func (s *Service) Clear(ctx context.Context, r Request) error {
 func (s *Service) Flush(ctx context.Context) error {
 	s.hot.clear()
 	s.snaps.clear()
+	s.feeds.m.Clear()
 	return s.opts.Namespace.Flush(ctx)
 }

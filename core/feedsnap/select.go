@@ -56,11 +56,13 @@ func Covers(snapshotTypes, types []string) bool {
 }
 
 // Select calls fn for every attribute of s that sel selects, by event id
-// then uuid.
+// then uuid. MISP always stamps attributes; one read without a timestamp
+// (0) is kept at every age, as a search with the age would have left the
+// choice to MISP.
 func (s *Snapshot) Select(sel Selection, fn func(indicator.Attribute)) {
 	match := typeMatcher(sel.Types)
 	s.Each(func(a indicator.Attribute) {
-		if match(a.Type) && (!sel.ToIDS || a.ToIDS) && a.Timestamp >= sel.Since {
+		if match(a.Type) && (!sel.ToIDS || a.ToIDS) && (a.Timestamp >= sel.Since || a.Timestamp == 0) {
 			fn(a)
 		}
 	})

@@ -64,7 +64,8 @@ func Full(ctx context.Context, search Search, q misp.Query, started time.Time) (
 }
 
 // newSnapshot sorts each event's attributes, drops repeated uuids (a page
-// read twice while MISP changed) and counts them.
+// read twice while MISP changed; attributes without one are all kept) and
+// counts them.
 func newSnapshot(events map[int64][]indicator.Attribute, read time.Time) *Snapshot {
 	s := &Snapshot{events: events, Read: read}
 	for id, attrs := range events {
@@ -81,7 +82,7 @@ func newSnapshot(events map[int64][]indicator.Attribute, read time.Time) *Snapsh
 
 func sortUnique(attrs []indicator.Attribute) []indicator.Attribute {
 	slices.SortStableFunc(attrs, func(a, b indicator.Attribute) int { return cmp.Compare(a.UUID, b.UUID) })
-	return slices.CompactFunc(attrs, func(a, b indicator.Attribute) bool { return a.UUID == b.UUID })
+	return slices.CompactFunc(attrs, func(a, b indicator.Attribute) bool { return a.UUID != "" && a.UUID == b.UUID })
 }
 
 // collect runs q and returns every row read.

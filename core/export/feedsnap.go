@@ -1,0 +1,199 @@
+package export
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/cratos-project/cratos/core/feedsnap"
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/core/misp"
+)
+
+// DefaultReconcileEvery is how often a feed snapshot is read from MISP in
+// full, compared with the refreshed one and replaced.
+const DefaultReconcileEvery = time.Hour
+
+// FeedObserver is an Observer that also wants to know how a full read
+// differed from the refreshed feed snapshot it replaced.
+type FeedObserver interface {
+	Reconciled(site, feed string, d feedsnap.Difference)
+}
+
+// feedTable holds the feed snapshots: one per site, MISP URL, key
+// identity and feed.
+type feedTable struct {
+	m sync.Map // key -> *feedState
+	// differences counts attributes in which full reads differed from
+	// refreshed snapshots.
+	differences atomic.Int64
+}
+
+// feedState is one feed's snapshot; mu makes one read of the feed at a
+// time, which every data type waiting for it shares.
+type feedState struct {
+	mu     sync.Mutex
+	snap   *feedsnap.Snapshot
+	fullAt time.Time // when the last full read started
+}
+
+// ReconcileDifferences is the number of attributes in which periodic full
+// reads have found refreshed feed snapshots wrong since start.
+func (s *Service) ReconcileDifferences() int64 { return s.feeds.differences.Load() }
+
+// feedTypes are the MISP types of every data type: what a feed snapshot
+// holds.
+var feedTypes = func() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, dt := range indicator.DataTypes() {
+		for _, t := range dt.MISPTypes {
+			if !seen[t] {
+				seen[t] = true
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}()
+
+func (s *Service) feedKey(r Request) string {
+	return s.keyID(r.Site.Name+"\x00"+r.MISPURL+"\x00"+r.MISPKey) + "|" + r.Site.Name + "|" + r.Feed
+}
+
+// forgetFeed drops r's feed snapshot: the next request reads it in full.
+func (s *Service) forgetFeed(r Request) {
+	if r.Kind != KindOrg {
+		s.feeds.m.Delete(s.feedKey(r))
+	}
+}
+
+// fetchFromFeed makes r's snapshot from its feed's snapshot, reading or
+// refreshing that first when it is older than r accepts. ok is false when
+// r is not served so (the uuid route, types the feed search lacks).
+func (s *Service) fetchFromFeed(ctx context.Context, r Request) (snap *Snapshot, ok bool, err error) {
+	if r.Kind == KindOrg || !feedsnap.Selectable(r.DataType.MISPTypes) || !feedsnap.Covers(feedTypes, r.DataType.MISPTypes) {
+		return nil, false, nil
+	}
+	q, err := BuildQuery(r.Site, KindFeed, r.Feed, "", indicator.DataType{MISPTypes: feedTypes}, time.Unix(0, 0))
+	if err != nil {
+		return nil, true, err
+	}
+	q.Timestamp, q.ToIDS = 0, false
+	v, _ := s.feeds.m.LoadOrStore(s.feedKey(r), &feedState{})
+	st := v.(*feedState)
+	st.mu.Lock()
+	feed, err := s.feedSnapshot(ctx, r, q, st)
+	st.mu.Unlock()
+	if err != nil {
+		return nil, true, err
+	}
+	now := s.opts.Now()
+	since, err := Since(r.Age, now)
+	if err != nil {
+		return nil, true, err
+	}
+	sel := feedsnap.Selection{Types: r.DataType.MISPTypes, ToIDS: !ignoresToIDS(r.Site, r.DataType), Since: since.Unix()}
+	return s.extractFeed(r, feed, sel), true, nil
+}
+
+// feedSnapshot returns st's snapshot, read or refreshed when r needs a
+// newer one. st.mu is held.
+func (s *Service) feedSnapshot(ctx context.Context, r Request, q misp.Query, st *feedState) (*feedsnap.Snapshot, error) {
+	now := s.opts.Now()
+	// The feed's read time is exact: a read older than r's lifetime is
+	// not reused, even within the second the lists' times are kept to.
+	if st.snap != nil && (r.TTL <= 0 || now.Sub(st.snap.Read) < r.TTL) && newer(ctx, st.snap.Read.Truncate(time.Second)) {
+		return st.snap, nil
+	}
+	release, err := s.limits.acquire(ctx, r.Site.Name)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	client := misp.New(s.limits.mispOptions(misp.Options{
+		Site:       r.Site.Name,
+		BaseURL:    r.MISPURL,
+		Key:        r.MISPKey,
+		Timeout:    time.Duration(r.Site.MISPTimeoutSeconds) * time.Second,
+		VerifyCert: r.Site.VerifyCert(),
+		UserAgent:  s.opts.UserAgent,
+		Logger:     s.opts.Logger,
+	}))
+	search := func(ctx context.Context, q misp.Query, newSink func() func(misp.Row)) (int, error) {
+		return client.SearchRows(ctx, q, r.Site.PageSize, fetchParallel, newSink)
+	}
+	every := s.opts.ReconcileEvery
+	if every <= 0 {
+		every = DefaultReconcileEvery
+	}
+	start := time.Now()
+	full := st.snap == nil || now.Sub(st.fullAt) >= every
+	var (
+		next *feedsnap.Snapshot
+		cost feedsnap.Cost
+	)
+	if !full {
+		next, cost, err = feedsnap.Refresh(ctx, search, q, st.snap, now, feedsnap.DefaultMargin)
+		full = errors.Is(err, feedsnap.ErrNotIncremental)
+	}
+	if full {
+		next, cost, err = feedsnap.Full(ctx, search, q, now)
+	}
+	if s.opts.Observer != nil {
+		s.opts.Observer.Fetched(r.Site.Name, time.Since(start), cost.Attributes, err)
+	}
+	if err != nil {
+		s.opts.Logger.Warn("MISP pull failed", "site", r.Site.Name, "feed", r.Feed, "full", full, "attributes", cost.Attributes,
+			"ms", millis(time.Since(start)), "error", err)
+		return nil, err
+	}
+	if full && st.snap != nil {
+		s.reconciled(r, feedsnap.Diff(st.snap, next))
+	}
+	if full {
+		st.fullAt = now
+	}
+	st.snap = next
+	s.sites.Store(r.Site.Name, SiteState{LastBuild: now, LastURL: r.MISPURL})
+	s.opts.Logger.Info("feed read", "site", r.Site.Name, "feed", r.Feed, "full", full, "searches", cost.Searches,
+		"attributes_read", cost.Attributes, "attributes", next.Attributes, "ms", millis(time.Since(start)))
+	return next, nil
+}
+
+// reconciled logs and counts how a full read differed from the refreshed
+// snapshot it replaces.
+func (s *Service) reconciled(r Request, d feedsnap.Difference) {
+	if d.Total() == 0 {
+		return
+	}
+	s.feeds.differences.Add(int64(d.Total()))
+	s.opts.Logger.Warn("full read differs from the refreshed feed snapshot", "site", r.Site.Name, "feed", r.Feed,
+		"missing", d.Missing, "extra", d.Extra, "changed", d.Changed)
+	if o, ok := s.opts.Observer.(FeedObserver); ok {
+		o.Reconciled(r.Site.Name, r.Feed, d)
+	}
+}
+
+// extractFeed selects r's attributes from feed and canonicalises them as
+// fetch does those of a search.
+func (s *Service) extractFeed(r Request, feed *feedsnap.Snapshot, sel feedsnap.Selection) *Snapshot {
+	expandLater := r.DataType.Yields.Has(indicator.IPv4) && r.DataType.Yields.Has(indicator.IPv4Net)
+	limit := r.Site.ExpandLimit
+	if expandLater {
+		limit = -1
+	}
+	x := indicator.NewExtractor(r.DataType, limit)
+	var ins []indicator.Indicator
+	feed.Select(sel, func(a indicator.Attribute) { ins = x.Add(ins, a) })
+	st := x.Stats()
+	ins = indicator.Normalize(ins)
+	var refused []indicator.Indicator
+	if expandLater {
+		ins, refused = s.guardNets(r, ins)
+		ins, st.Expanded, st.KeptNets = indicator.ExpandNets(ins, r.Site.ExpandLimit, expandBudget(r.Site))
+	}
+	return &Snapshot{Fetched: feed.Read.UTC().Truncate(time.Second), Indicators: ins, Stats: st, Refused: refused}
+}
