@@ -2,7 +2,6 @@ package export
 
 import (
 	"context"
-	"errors"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -122,8 +121,8 @@ func (s *Service) feedSnapshot(ctx context.Context, r Request, q misp.Query, st 
 		UserAgent:  s.opts.UserAgent,
 		Logger:     s.opts.Logger,
 	}))
-	search := func(ctx context.Context, q misp.Query, newSink func() func(misp.Row)) (int, error) {
-		return client.SearchRows(ctx, q, r.Site.PageSize, fetchParallel, newSink)
+	search := func(ctx context.Context, q misp.Query, newSink func() func(indicator.Attribute)) (int, error) {
+		return client.SearchAttributes(ctx, q, r.Site.PageSize, fetchParallel, newSink)
 	}
 	every := s.opts.ReconcileEvery
 	if every <= 0 {
@@ -137,7 +136,6 @@ func (s *Service) feedSnapshot(ctx context.Context, r Request, q misp.Query, st 
 	)
 	if !full {
 		next, cost, err = feedsnap.Refresh(ctx, search, q, st.snap, now, feedsnap.DefaultMargin)
-		full = errors.Is(err, feedsnap.ErrNotIncremental)
 	}
 	if full {
 		next, cost, err = feedsnap.Full(ctx, search, q, now)

@@ -69,8 +69,8 @@ func newWorld(t testing.TB, seed uint64) *world {
 	t.Cleanup(w.srv.Close)
 	client := misp.New(misp.Options{Site: "s", BaseURL: w.srv.URL, Key: mispsim.DefaultKey, Timeout: time.Minute})
 	pageSize := 1 + w.rng.IntN(6) // small pages: paging is part of what is tested
-	w.search = func(ctx context.Context, q misp.Query, newSink func() func(misp.Row)) (int, error) {
-		return client.SearchRows(ctx, q, pageSize, 2, newSink)
+	w.search = func(ctx context.Context, q misp.Query, newSink func() func(indicator.Attribute)) (int, error) {
+		return client.SearchAttributes(ctx, q, pageSize, 2, newSink)
 	}
 	// Tags must exist before addTag can attach them.
 	w.post("/events/add", map[string]any{"info": "tags", "Tag": []map[string]string{{"name": tagBlock}, {"name": tagIncident}, {"name": tagFP}}})

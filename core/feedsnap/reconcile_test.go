@@ -41,8 +41,8 @@ func TestFullReadFindsBackdatedWrites(t *testing.T) {
 	}
 }
 
-// Refreshing the same window again changes nothing. A refresh costs two
-// searches, and a published-only feed's one or two more.
+// Refreshing the same window again changes nothing, and a refresh costs
+// the searches Refresh names.
 func TestRefreshIsIdempotent(t *testing.T) {
 	ctx := context.Background()
 	for _, feed := range []string{"block", "incident"} {
@@ -69,15 +69,14 @@ func TestRefreshIsIdempotent(t *testing.T) {
 		if d := feedsnap.Diff(twice, once); d.Total() != 0 {
 			t.Errorf("%s: a second refresh changed %+v", feed, d)
 		}
-		want := 2
+		// Searches 1 to 6 of Refresh, each once with fewer than 5,000
+		// events held.
+		most := 5
 		if q.Published {
-			want = 3 // and one per 5,000 events held, for unpublished ones
-			if len(once.Events()) > 0 {
-				want++
-			}
+			most = 7
 		}
-		if c1.Searches != want {
-			t.Errorf("%s: %d searches, want %d", feed, c1.Searches, want)
+		if c1.Searches < 2 || c1.Searches > most {
+			t.Errorf("%s: %d searches, want 2 to %d", feed, c1.Searches, most)
 		}
 	}
 }

@@ -20,8 +20,9 @@ import (
 
 // Search runs one restSearch, paged, and gives every attribute it reads to
 // a sink; each paging worker calls newSink once. It returns the number of
-// attributes read. (*misp.Client).SearchRows with a page size fits it.
-type Search func(ctx context.Context, q misp.Query, newSink func() func(misp.Row)) (int, error)
+// attributes read. (*misp.Client).SearchAttributes with a page size fits
+// it.
+type Search func(ctx context.Context, q misp.Query, newSink func() func(indicator.Attribute)) (int, error)
 
 // Snapshot is the attributes of one feed, grouped by event. It is never
 // changed once made: a refresh makes a new one.
@@ -57,8 +58,8 @@ func Full(ctx context.Context, search Search, q misp.Query, started time.Time) (
 		return nil, c, err
 	}
 	events := map[int64][]indicator.Attribute{}
-	for _, r := range rows {
-		events[r.EventID] = append(events[r.EventID], r.Attribute)
+	for _, a := range rows {
+		events[a.EventID] = append(events[a.EventID], a)
 	}
 	return newSnapshot(events, started), c, nil
 }
@@ -86,22 +87,22 @@ func sortUnique(attrs []indicator.Attribute) []indicator.Attribute {
 }
 
 // collect runs q and returns every row read.
-func collect(ctx context.Context, search Search, q misp.Query) ([]misp.Row, int, error) {
+func collect(ctx context.Context, search Search, q misp.Query) ([]indicator.Attribute, int, error) {
 	var (
 		mu    sync.Mutex
-		parts []*[]misp.Row
+		parts []*[]indicator.Attribute
 	)
-	n, err := search(ctx, q, func() func(misp.Row) {
-		mine := new([]misp.Row)
+	n, err := search(ctx, q, func() func(indicator.Attribute) {
+		mine := new([]indicator.Attribute)
 		mu.Lock()
 		parts = append(parts, mine)
 		mu.Unlock()
-		return func(r misp.Row) { *mine = append(*mine, r) }
+		return func(a indicator.Attribute) { *mine = append(*mine, a) }
 	})
 	if err != nil {
 		return nil, n, err
 	}
-	var rows []misp.Row
+	var rows []indicator.Attribute
 	for _, p := range parts {
 		rows = append(rows, *p...)
 	}

@@ -27,7 +27,6 @@ const (
 	mEventID
 	mTimestamp
 	mToIDS
-	mTag
 	members
 )
 
@@ -48,8 +47,6 @@ func member(k []byte) int {
 		return mTimestamp
 	case "to_ids":
 		return mToIDS
-	case "Tag":
-		return mTag
 	}
 	return -1
 }
@@ -77,8 +74,6 @@ type attrScanner struct {
 	// raw holds the first member whose key, as written, is the name;
 	// plain the first whose key, unescaped, is the name.
 	raw, plain [members]span
-	// found is what the last build resolved.
-	found [members]span
 }
 
 // attribute reads the attribute object at b[i] (which is '{') and returns
@@ -123,7 +118,7 @@ func (s *attrScanner) attribute(i int) (a indicator.Attribute, next int, ok bool
 			}
 			switch b[vStart] {
 			case '{', '[', 'f':
-				v = span{kind: kOther, start: vStart, end: i}
+				v.kind = kOther
 			case 't':
 				v.kind = kTrue
 			case 'n':
@@ -184,7 +179,6 @@ func (s *attrScanner) build() indicator.Attribute {
 		unescaped = true
 		v[m] = s.plain[m]
 	}
-	s.found = v
 	// One statement a field: text's result is valid only until the next
 	// call, and the order of conversions within one expression is not
 	// fixed.

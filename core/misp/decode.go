@@ -15,16 +15,7 @@ import (
 // memory is one attribute's, not a whole page's. p is not used: callers
 // keep a parser for each page they decode.
 func decodePage(_ *fastjson.Parser, body []byte, fn func(indicator.Attribute)) (int, error) {
-	return (&outline{b: body}).page(fn)
-}
-
-// decodeRows reads a page as decodePage does and gives row each attribute
-// with the names in its "Tag" list.
-func decodeRows(body []byte, row func(Row)) (int, error) {
-	return (&outline{b: body, row: row}).page(nil)
-}
-
-func (s *outline) page(fn func(indicator.Attribute)) (int, error) {
+	s := &outline{b: body}
 	s.ws()
 	switch s.peek() {
 	case '[':
@@ -44,7 +35,7 @@ func (s *outline) page(fn func(indicator.Attribute)) (int, error) {
 		return 0, err
 	}
 	if !found {
-		return 0, errorShape(s.b)
+		return 0, errorShape(body)
 	}
 	n := 0
 	switch s.peek() {
@@ -93,9 +84,8 @@ func errorShape(body []byte) error {
 // outline is a cursor over a JSON document that skips values without
 // building them.
 type outline struct {
-	b   []byte
-	i   int
-	row func(Row) // when set, attributes go here with their tags
+	b []byte
+	i int
 }
 
 func (s *outline) ws() {
@@ -348,11 +338,7 @@ func (s *outline) attributes(fn func(indicator.Attribute)) (int, error) {
 			return n, errMalformed
 		}
 		s.i = next
-		if s.row != nil {
-			s.row(Row{Attribute: attr, Tags: a.tags()})
-		} else {
-			fn(attr)
-		}
+		fn(attr)
 		n++
 		s.ws()
 		switch s.peek() {

@@ -40,9 +40,6 @@ type Query struct {
 	EventTimestamp, PublishTimestamp int64
 	// EventIDs, when set, restricts to these events.
 	EventIDs []int64
-	// IncludeEventTags lists each attribute's event tags with its own
-	// (read by SearchRows).
-	IncludeEventTags bool
 	// WithDeleted sends "deleted": [0, 1]: live and soft-deleted
 	// attributes, those inside objects included.
 	WithDeleted bool
@@ -79,11 +76,7 @@ func (q Query) Body(limit, page int) []byte {
 		b.WriteString(`,"to_ids":true`)
 	}
 	q.writeDelta(&b)
-	b.WriteString(`,"includeEventUuid":0`)
-	if !q.IncludeEventTags {
-		b.WriteString(`,"includeEventTags":0`)
-	}
-	b.WriteString(`,"sgReferenceOnly":0,"includeContext":0,"headerless":0,"includeSightings":0,"includeDecayScore":0,"includeCorrelations":0,"excludeDecayed":0`)
+	b.WriteString(`,"includeEventUuid":0,"includeEventTags":0,"sgReferenceOnly":0,"includeContext":0,"headerless":0,"includeSightings":0,"includeDecayScore":0,"includeCorrelations":0,"excludeDecayed":0`)
 	if limit > 0 {
 		b.WriteString(`,"limit":`)
 		b.WriteString(strconv.Itoa(limit))
@@ -119,17 +112,6 @@ var parsers = sync.Pool{New: func() any { return new(fastjson.Parser) }}
 // is bounded by the pages in flight. It returns the number of attributes
 // read.
 func (c *Client) SearchAttributes(ctx context.Context, q Query, pageSize, parallel int, newSink func() func(indicator.Attribute)) (int, error) {
-	return c.search(ctx, q, pageSize, parallel, func() sink { return sink{attr: newSink()} })
-}
-
-// sink receives the attributes one paging worker decodes: attr, or row
-// when set.
-type sink struct {
-	attr func(indicator.Attribute)
-	row  func(Row)
-}
-
-func (c *Client) search(ctx context.Context, q Query, pageSize, parallel int, newSink func() sink) (int, error) {
 	if pageSize <= 0 {
 		n, _, err := c.searchPage(ctx, q, 0, 0, new(bytes.Buffer), new(fastjson.Parser), newSink())
 		if err == nil && n > c.opts.MaxAttributes {
@@ -218,17 +200,13 @@ func (c *Client) search(ctx context.Context, q Query, pageSize, parallel int, ne
 // page is the last one only when the rows it considered (returned plus
 // X-Skipped-Elements-Count) fall short of the limit; without that header,
 // a warninglisted search ends at an empty page.
-func (c *Client) searchPage(ctx context.Context, q Query, pageSize, page int, buf *bytes.Buffer, p *fastjson.Parser, fn sink) (n int, done bool, err error) {
+func (c *Client) searchPage(ctx context.Context, q Query, pageSize, page int, buf *bytes.Buffer, p *fastjson.Parser, fn func(indicator.Attribute)) (n int, done bool, err error) {
 	start := time.Now()
 	body, hdr, err := c.do(ctx, http.MethodPost, "/attributes/restSearch", q.Body(pageSize, page), buf)
 	if err != nil {
 		return 0, false, err
 	}
-	if fn.row != nil {
-		n, err = decodeRows(body, fn.row)
-	} else {
-		n, err = decodePage(p, body, fn.attr)
-	}
+	n, err = decodePage(p, body, fn)
 	if err != nil {
 		return 0, false, &Error{Kind: BadResponse, Site: c.opts.Site, Detail: err.Error()}
 	}
