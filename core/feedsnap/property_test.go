@@ -138,12 +138,24 @@ func (w *world) eventTags() []map[string]string {
 	return tags
 }
 
-func (w *world) addEvent() {
+// addEvent adds an event; a backdated one (as another MISP's event comes
+// in by synchronisation) has an old event timestamp but attributes
+// stamped now, or no refresh could see it.
+func (w *world) addEvent(backdated bool) {
 	var attrs []map[string]any
 	for range w.rng.IntN(4) {
-		attrs = append(attrs, w.newAttribute())
+		a := w.newAttribute()
+		if backdated {
+			delete(a, "timestamp")
+		}
+		attrs = append(attrs, a)
 	}
-	out := w.post("/events/add", map[string]any{"info": "e", "published": w.rng.IntN(2) == 0, "Tag": w.eventTags(), "Attribute": attrs})
+	event := map[string]any{"info": "e", "published": w.rng.IntN(2) == 0, "Tag": w.eventTags(), "Attribute": attrs}
+	if backdated {
+		event["timestamp"] = w.clock.Load() - 86400
+		event["published"] = false
+	}
+	out := w.post("/events/add", event)
 	ev, _ := out["Event"].(map[string]any)
 	if ev == nil {
 		return
@@ -155,6 +167,21 @@ func (w *world) addEvent() {
 	}
 }
 
+// eventTimestamp reads an event's timestamp.
+func (w *world) eventTimestamp(id int64) int64 {
+	req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("%s/events/view/%d", w.srv.URL, id), nil)
+	req.Header.Set("Authorization", mispsim.DefaultKey)
+	req.Header.Set("Accept", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var doc struct{ Event struct{ Timestamp any } }
+	_ = json.NewDecoder(resp.Body).Decode(&doc)
+	return idOf(doc.Event.Timestamp)
+}
+
 func idOf(v any) int64 {
 	var n int64
 	fmt.Sscan(fmt.Sprint(v), &n)
@@ -164,14 +191,19 @@ func idOf(v any) int64 {
 // step makes one random MISP write (or moves the clock).
 func (w *world) step() {
 	if len(w.events) == 0 {
-		w.addEvent()
+		w.addEvent(false)
 		return
 	}
 	ev := w.events[w.rng.IntN(len(w.events))]
 	tag := w.pick([]string{tagBlock, tagIncident, tagFP})
-	switch w.rng.IntN(12) {
+	switch w.rng.IntN(14) {
 	case 0:
-		w.addEvent()
+		w.addEvent(false)
+	case 12:
+		w.addEvent(true)
+	case 13: // an edit that keeps the event's timestamp old: a new attribute, stamped now
+		w.post(fmt.Sprintf("/events/edit/%d", ev), map[string]any{"timestamp": w.eventTimestamp(ev) + 1, "published": false,
+			"Attribute": []map[string]any{w.newAttribute()}})
 	case 1:
 		out := w.post(fmt.Sprintf("/attributes/add/%d", ev), w.newAttribute())
 		if a, ok := out["Attribute"].(map[string]any); ok {
