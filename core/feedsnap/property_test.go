@@ -79,22 +79,25 @@ func newWorld(t testing.TB, seed uint64) *world {
 
 func (w *world) now() time.Time { return time.Unix(w.clock.Load(), 0) }
 
+// post sends one write to the emulator's HTTP API, in process.
 func (w *world) post(path string, body any) map[string]any {
 	w.t.Helper()
 	b, _ := json.Marshal(body)
-	req, _ := http.NewRequest(http.MethodPost, w.srv.URL+path, bytes.NewReader(b))
+	rec := w.call(http.MethodPost, path, b)
+	var out map[string]any
+	_ = json.Unmarshal(rec.Body.Bytes(), &out)
+	w.log = append(w.log, fmt.Sprintf("t=%d %s %s -> %d", w.clock.Load(), path, b, rec.Code))
+	return out
+}
+
+func (w *world) call(method, path string, body []byte) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(method, path, bytes.NewReader(body))
 	req.Header.Set("Authorization", mispsim.DefaultKey)
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out map[string]any
-	_ = json.NewDecoder(resp.Body).Decode(&out)
-	w.log = append(w.log, fmt.Sprintf("t=%d %s %s -> %d", w.clock.Load(), path, b, resp.StatusCode))
-	return out
+	rec := httptest.NewRecorder()
+	w.sim.ServeHTTP(rec, req)
+	return rec
 }
 
 var values = map[string][]string{
@@ -169,16 +172,8 @@ func (w *world) addEvent(backdated bool) {
 
 // eventTimestamp reads an event's timestamp.
 func (w *world) eventTimestamp(id int64) int64 {
-	req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("%s/events/view/%d", w.srv.URL, id), nil)
-	req.Header.Set("Authorization", mispsim.DefaultKey)
-	req.Header.Set("Accept", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	defer resp.Body.Close()
 	var doc struct{ Event struct{ Timestamp any } }
-	_ = json.NewDecoder(resp.Body).Decode(&doc)
+	_ = json.Unmarshal(w.call(http.MethodGet, fmt.Sprintf("/events/view/%d", id), nil).Body.Bytes(), &doc)
 	return idOf(doc.Event.Timestamp)
 }
 
