@@ -28,6 +28,7 @@ type feedTable struct {
 	// differences counts attributes in which full reads differed from
 	// refreshed snapshots.
 	differences atomic.Int64
+	lookups     atomic.Int64
 }
 
 // feedState is one feed's snapshot; mu makes one read of the feed at a
@@ -35,7 +36,22 @@ type feedTable struct {
 type feedState struct {
 	mu     sync.Mutex
 	snap   *feedsnap.Snapshot
-	fullAt time.Time // when the last full read started
+	fullAt time.Time    // when the last full read started
+	used   atomic.Int64 // unix seconds of the last list made from it
+}
+
+// sweep drops the feed snapshots no list was made from for two
+// reconciliation periods: the next request would read them in full anyway.
+func (t *feedTable) sweep(now time.Time, every time.Duration) {
+	if t.lookups.Add(1)%256 != 0 {
+		return
+	}
+	t.m.Range(func(k, v any) bool {
+		if now.Unix()-v.(*feedState).used.Load() > int64(2*every/time.Second) {
+			t.m.Delete(k)
+		}
+		return true
+	})
 }
 
 // ReconcileDifferences is the number of attributes in which periodic full
@@ -81,21 +97,30 @@ func (s *Service) fetchFromFeed(ctx context.Context, r Request) (snap *Snapshot,
 		return nil, true, err
 	}
 	q.Timestamp, q.ToIDS = 0, false
+	now := s.opts.Now()
+	s.feeds.sweep(now, s.reconcileEvery())
 	v, _ := s.feeds.m.LoadOrStore(s.feedKey(r), &feedState{})
 	st := v.(*feedState)
+	st.used.Store(now.Unix())
 	st.mu.Lock()
 	feed, err := s.feedSnapshot(ctx, r, q, st)
 	st.mu.Unlock()
 	if err != nil {
 		return nil, true, err
 	}
-	now := s.opts.Now()
-	since, err := Since(r.Age, now)
+	since, err := Since(r.Age, s.opts.Now())
 	if err != nil {
 		return nil, true, err
 	}
 	sel := feedsnap.Selection{Types: r.DataType.MISPTypes, ToIDS: !ignoresToIDS(r.Site, r.DataType), Since: since.Unix()}
 	return s.extractFeed(r, feed, sel), true, nil
+}
+
+func (s *Service) reconcileEvery() time.Duration {
+	if s.opts.ReconcileEvery <= 0 {
+		return DefaultReconcileEvery
+	}
+	return s.opts.ReconcileEvery
 }
 
 // feedSnapshot returns st's snapshot, read or refreshed when r needs a
@@ -124,12 +149,8 @@ func (s *Service) feedSnapshot(ctx context.Context, r Request, q misp.Query, st 
 	search := func(ctx context.Context, q misp.Query, newSink func() func(indicator.Attribute)) (int, error) {
 		return client.SearchAttributes(ctx, q, r.Site.PageSize, fetchParallel, newSink)
 	}
-	every := s.opts.ReconcileEvery
-	if every <= 0 {
-		every = DefaultReconcileEvery
-	}
 	start := time.Now()
-	full := st.snap == nil || now.Sub(st.fullAt) >= every
+	full := st.snap == nil || now.Sub(st.fullAt) >= s.reconcileEvery()
 	var (
 		next *feedsnap.Snapshot
 		cost feedsnap.Cost
