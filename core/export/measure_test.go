@@ -18,6 +18,7 @@ import (
 	"github.com/cratos-project/cratos/core/cache"
 	"github.com/cratos-project/cratos/core/config"
 	"github.com/cratos-project/cratos/core/export"
+	"github.com/cratos-project/cratos/core/feedsnap"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/core/misp"
 	"github.com/cratos-project/cratos/renderers"
@@ -90,7 +91,8 @@ func TestMeasureFeedReads(t *testing.T) {
 		report(feed+": first fill, 26 data types x 3 ages", start, get(feed, indicator.DataTypes(), []string{"1d", "1m", "1y"}))
 		if feed == "incident" {
 			start = time.Now()
-			report(feed+": the same lists with one search each (the previous design)", start, perList(t, site, url, feed, now()))
+			read := perList(t, site, url, feed, now())
+			report(feed+fmt.Sprintf(": the same lists with one search each (the previous design; %d attributes read)", read), start, 0)
 		}
 		rng := rand.New(rand.NewPCG(1, 2))
 		spread := make([]int64, 1000)
@@ -105,12 +107,41 @@ func TestMeasureFeedReads(t *testing.T) {
 			name string
 			ids  []int64
 		}{{"1,000 edits spread over the store", spread}, {"1,000 edits in one event", concentrated}} {
-			clock.Add(600) // past the previous refresh's margin
 			edit(c.ids)
+			clock.Add(600) // the next refresh's window starts after these edits
 			sim.ResetCounters()
 			start = time.Now()
 			report(feed+": refresh after "+c.name, start, get(feed, indicator.DataTypes()[1:2], []string{"1d"}))
 		}
+	}
+	// Each search of one refresh of the incident feed, after 1,000 more
+	// edits spread over the store.
+	client := misp.New(misp.Options{Site: site.Name, BaseURL: url, Key: mispsim.DefaultKey, Timeout: 10 * time.Minute, MaxAttributes: 10_000_000})
+	search := func(ctx context.Context, q misp.Query, newSink func() func(indicator.Attribute)) (int, error) {
+		n, err := client.SearchAttributes(ctx, q, site.PageSize, 2, newSink)
+		body := string(q.Body(0, 0))
+		if len(body) > 300 {
+			body = body[:300] + "…"
+		}
+		t.Logf("  %d attributes: %s", n, body)
+		return n, err
+	}
+	q, _ := export.BuildQuery(site, export.KindFeed, "incident", "", indicator.DataType{MISPTypes: []string{"ip-dst", "domain", "url"}}, time.Unix(0, 0))
+	q.Timestamp, q.ToIDS = 0, false
+	snap, _, err := feedsnap.Full(context.Background(), search, q, now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	more := make([]int64, 1000)
+	for i := range more {
+		more[i] = 1 + rng.Int64N(int64(n))
+	}
+	edit(more)
+	clock.Add(600)
+	t.Log("searches of one refresh (types ip-dst, domain, url):")
+	if _, _, err := feedsnap.Refresh(context.Background(), search, q, snap, now(), feedsnap.DefaultMargin); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -28,7 +28,8 @@ const eventIDChunk = 5000
 // Only the feed's own search decides what an event holds: the other
 // searches only say which events to read again.
 //
-// The searches, in order (core/misp/README.md says why):
+// When search 1 shows that most events held changed, the feed is read in
+// full instead. The searches, in order (core/misp/README.md says why):
 //  1. attributes stamped since the window start, live or soft-deleted, of
 //     any type: events whose attributes changed (edits, to_ids flips,
 //     deletions, type changes, values now on a warninglist);
@@ -58,6 +59,12 @@ func Refresh(ctx context.Context, search Search, q misp.Query, old *Snapshot, st
 	}
 	if err := mark(misp.Query{Org: q.Org, Timestamp: from, WithDeleted: true}); err != nil {
 		return nil, c, err
+	}
+	if changedMost(touched, old) {
+		// Reading most events again costs more than reading the feed.
+		s, cf, err := Full(ctx, search, q, started)
+		c.Searches, c.Attributes = c.Searches+cf.Searches, c.Attributes+cf.Attributes
+		return s, c, err
 	}
 	for _, tags := range leavingTags(q.Tags) {
 		err := inChunks(held, func(ids []int64) error {
@@ -123,6 +130,18 @@ func Refresh(ctx context.Context, search Search, q misp.Query, old *Snapshot, st
 		}
 	}
 	return rebuilt(events, touched, started), c, nil
+}
+
+// changedMost reports whether more than half the events held have
+// attributes written since the window start.
+func changedMost(touched map[int64][]indicator.Attribute, old *Snapshot) bool {
+	n := 0
+	for id := range touched {
+		if _, held := old.events[id]; held {
+			n++
+		}
+	}
+	return len(old.events) >= 8 && 2*n > len(old.events)
 }
 
 // leavingTags returns the tag filters that find attributes a feed's tags
