@@ -116,6 +116,19 @@ func (s *Service) fetchFromFeed(ctx context.Context, r Request) (snap *Snapshot,
 	return s.extractFeed(r, feed, sel), true, nil
 }
 
+// mispClient is the client of r's MISP, within the build limits.
+func (s *Service) mispClient(r Request) *misp.Client {
+	return misp.New(s.limits.mispOptions(misp.Options{
+		Site:       r.Site.Name,
+		BaseURL:    r.MISPURL,
+		Key:        r.MISPKey,
+		Timeout:    time.Duration(r.Site.MISPTimeoutSeconds) * time.Second,
+		VerifyCert: r.Site.VerifyCert(),
+		UserAgent:  s.opts.UserAgent,
+		Logger:     s.opts.Logger,
+	}))
+}
+
 func (s *Service) reconcileEvery() time.Duration {
 	if s.opts.ReconcileEvery <= 0 {
 		return DefaultReconcileEvery
@@ -137,15 +150,7 @@ func (s *Service) feedSnapshot(ctx context.Context, r Request, q misp.Query, st 
 		return nil, err
 	}
 	defer release()
-	client := misp.New(s.limits.mispOptions(misp.Options{
-		Site:       r.Site.Name,
-		BaseURL:    r.MISPURL,
-		Key:        r.MISPKey,
-		Timeout:    time.Duration(r.Site.MISPTimeoutSeconds) * time.Second,
-		VerifyCert: r.Site.VerifyCert(),
-		UserAgent:  s.opts.UserAgent,
-		Logger:     s.opts.Logger,
-	}))
+	client := s.mispClient(r)
 	search := func(ctx context.Context, q misp.Query, newSink func() func(indicator.Attribute)) (int, error) {
 		return client.SearchAttributes(ctx, q, r.Site.PageSize, fetchParallel, newSink)
 	}

@@ -18,33 +18,54 @@ import (
 	_ "github.com/cratos-project/cratos/renderers/txt"
 )
 
+// emulated is a MISP emulator on a settable clock, served on loopback,
+// and a site reading it.
+type emulated struct {
+	clock atomic.Int64
+	sim   *mispsim.Server
+	url   string
+	site  *config.Site
+}
+
+func newEmulated(t *testing.T, generate, pageSize int) *emulated {
+	e := &emulated{}
+	e.clock.Store(time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC).Unix())
+	sim, err := mispsim.New(mispsim.Options{Generate: generate, Seed: 1, Now: e.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.url, err = sim.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sim.Close() })
+	e.sim = sim
+	host, _, _ := net.SplitHostPort(strings.TrimPrefix(e.url, "http://"))
+	off := false
+	e.site = &config.Site{Name: host, Tag: "cratos", MISPTimeoutSeconds: 600, PageSize: pageSize, ExpandLimit: 16, Guard: config.Guard{Warninglists: &off}}
+	return e
+}
+
+func (e *emulated) now() time.Time { return time.Unix(e.clock.Load(), 0) }
+
+// service is a Service over an in-memory cache on the emulator's clock.
+func (e *emulated) service(opts export.Options) *export.Service {
+	secret := sha256.Sum256([]byte("t"))
+	opts.Renderers, opts.Store, opts.KeySecret, opts.Now = renderers.Builtin(), cache.NewMemory(1<<30), secret[:], e.now
+	return export.New(opts)
+}
+
 // Lists of one feed come from one read; a refresh brings a new attribute;
 // the periodic full read finds a write the refresh could not see (stamped
 // long before it) and counts it.
 func TestFeedSnapshotRefreshAndReconcile(t *testing.T) {
-	var clock atomic.Int64
-	clock.Store(time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC).Unix())
-	now := func() time.Time { return time.Unix(clock.Load(), 0) }
-	sim, err := mispsim.New(mispsim.Options{Now: now})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := newEmulated(t, 0, 1000)
+	clock, sim, url, site := &e.clock, e.sim, e.url, e.site
 	block := []string{"cratos:incident-classification=block"}
 	if _, err := sim.AddEvent(mispsim.Event{Info: "a", Published: true, Tags: block, Attributes: []mispsim.Attribute{
 		{Type: "ip-dst", Value: "100.64.0.1", ToIDS: true}, {Type: "domain", Value: "a.example", ToIDS: true}}}); err != nil {
 		t.Fatal(err)
 	}
-	url, err := sim.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sim.Close()
-	host, _, _ := net.SplitHostPort(strings.TrimPrefix(url, "http://"))
-	off := false
-	site := &config.Site{Name: host, Tag: "cratos", MISPTimeoutSeconds: 60, PageSize: 1000, ExpandLimit: 16, Guard: config.Guard{Warninglists: &off}}
-	secret := sha256.Sum256([]byte("t"))
-	svc := export.New(export.Options{Renderers: renderers.Builtin(), Store: cache.NewMemory(1 << 20), KeySecret: secret[:], Now: now,
-		ReconcileEvery: time.Hour})
+	svc := e.service(export.Options{ReconcileEvery: time.Hour})
 	get := func(dt string) string {
 		t.Helper()
 		d, _ := indicator.LookupDataType(dt)

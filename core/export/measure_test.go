@@ -2,26 +2,21 @@ package export_test
 
 import (
 	"context"
-	"crypto/sha256"
 	"fmt"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"os"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/cratos-project/cratos/conformance/mispsim"
-	"github.com/cratos-project/cratos/core/cache"
 	"github.com/cratos-project/cratos/core/config"
 	"github.com/cratos-project/cratos/core/export"
 	"github.com/cratos-project/cratos/core/feedsnap"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/core/misp"
-	"github.com/cratos-project/cratos/renderers"
 	_ "github.com/cratos-project/cratos/renderers/json"
 )
 
@@ -36,24 +31,9 @@ func TestMeasureFeedReads(t *testing.T) {
 	if n <= 0 {
 		t.Skip("set CRATOS_MEASURE_ATTRS to the number of generated attributes to measure")
 	}
-	var clock atomic.Int64
-	clock.Store(time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC).Unix())
-	now := func() time.Time { return time.Unix(clock.Load(), 0) }
-	sim, err := mispsim.New(mispsim.Options{Generate: n, Seed: 1, Now: now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	url, err := sim.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sim.Close()
-	host, _, _ := net.SplitHostPort(strings.TrimPrefix(url, "http://"))
-	off := false
-	site := &config.Site{Name: host, Tag: "cratos", MISPTimeoutSeconds: 600, PageSize: 25000, ExpandLimit: 16, Guard: config.Guard{Warninglists: &off}}
-	secret := sha256.Sum256([]byte("measure"))
-	svc := export.New(export.Options{Renderers: renderers.Builtin(), Store: cache.NewMemory(1 << 30), KeySecret: secret[:], Now: now,
-		Limits: export.Limits{ColdBuildsPerMinute: 1 << 20, MISPMaxAttributes: 10_000_000}})
+	e := newEmulated(t, n, 25000)
+	clock, sim, url, site, now := &e.clock, e.sim, e.url, e.site, e.now
+	svc := e.service(export.Options{Limits: export.Limits{ColdBuildsPerMinute: 1 << 20, MISPMaxAttributes: 10_000_000}})
 	get := func(feed string, types []indicator.DataType, ages []string) (entries int) {
 		for _, dt := range types {
 			for _, age := range ages {

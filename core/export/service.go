@@ -21,7 +21,6 @@ import (
 	"github.com/cratos-project/cratos/core/cache"
 	"github.com/cratos-project/cratos/core/config"
 	"github.com/cratos-project/cratos/core/indicator"
-	"github.com/cratos-project/cratos/core/misp"
 	"github.com/cratos-project/cratos/core/state"
 	"github.com/cratos-project/cratos/renderers"
 )
@@ -460,15 +459,7 @@ func (s *Service) fetch(ctx context.Context, r Request) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	client := misp.New(s.limits.mispOptions(misp.Options{
-		Site:       r.Site.Name,
-		BaseURL:    r.MISPURL,
-		Key:        r.MISPKey,
-		Timeout:    time.Duration(r.Site.MISPTimeoutSeconds) * time.Second,
-		VerifyCert: r.Site.VerifyCert(),
-		UserAgent:  s.opts.UserAgent,
-		Logger:     s.opts.Logger,
-	}))
+	client := s.mispClient(r)
 	// Each paging worker extracts into its own slice; they are merged and
 	// sorted once at the end.
 	type part struct {
