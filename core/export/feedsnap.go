@@ -156,6 +156,8 @@ func (s *Service) feedSnapshot(ctx context.Context, r Request, q misp.Query, st 
 	}
 	start := time.Now()
 	full := st.snap == nil || now.Sub(st.fullAt) >= s.reconcileEvery()
+	s.opts.Logger.Info("MISP pull started", "site", r.Site.Name, "kind", string(r.Kind), "feed", r.Feed, "full", full,
+		"page_size", r.Site.PageSize)
 	var (
 		next *feedsnap.Snapshot
 		cost feedsnap.Cost
@@ -182,8 +184,8 @@ func (s *Service) feedSnapshot(ctx context.Context, r Request, q misp.Query, st 
 	}
 	st.snap = next
 	s.sites.Store(r.Site.Name, SiteState{LastBuild: now, LastURL: r.MISPURL})
-	s.opts.Logger.Info("feed read", "site", r.Site.Name, "feed", r.Feed, "full", full, "searches", cost.Searches,
-		"attributes_read", cost.Attributes, "attributes", next.Attributes, "ms", millis(time.Since(start)))
+	s.opts.Logger.Info("fetched", "site", r.Site.Name, "kind", string(r.Kind), "feed", r.Feed, "full", full,
+		"searches", cost.Searches, "attributes", cost.Attributes, "held", next.Attributes, "ms", millis(time.Since(start)))
 	return next, nil
 }
 
