@@ -38,6 +38,24 @@ type feedState struct {
 	snap   *feedsnap.Snapshot
 	fullAt time.Time    // when the last full read started
 	used   atomic.Int64 // unix seconds of the last list made from it
+	read   atomic.Int64 // snap.Read in unix nanoseconds, read without mu
+}
+
+// feedNewer reports whether r's feed has been read since a snapshot
+// fetched at fetched was made from it: that snapshot is not reused, so the
+// lists and views of one feed show one read of it. A feed is read again
+// only a whole lifetime (a second at least) after its last read, so
+// comparing whole seconds suffices.
+func (s *Service) feedNewer(r Request, fetched time.Time) bool {
+	if r.Kind == KindOrg {
+		return false
+	}
+	v, ok := s.feeds.m.Load(s.feedKey(r))
+	if !ok {
+		return false
+	}
+	read := v.(*feedState).read.Load()
+	return read != 0 && time.Unix(0, read).Truncate(time.Second).After(fetched)
 }
 
 // sweep drops the feed snapshots no list was made from for two
@@ -183,6 +201,7 @@ func (s *Service) feedSnapshot(ctx context.Context, r Request, q misp.Query, st 
 		st.fullAt = now
 	}
 	st.snap = next
+	st.read.Store(next.Read.UnixNano())
 	s.sites.Store(r.Site.Name, SiteState{LastBuild: now, LastURL: r.MISPURL})
 	s.opts.Logger.Info("fetched", "site", r.Site.Name, "kind", string(r.Kind), "feed", r.Feed, "full", full,
 		"searches", cost.Searches, "attributes", cost.Attributes, "held", next.Attributes, "ms", millis(time.Since(start)))

@@ -412,12 +412,12 @@ func (s *Service) build(ctx context.Context, r Request, rd renderers.Renderer, k
 func (s *Service) snapshot(ctx context.Context, r Request, k keys) (*Snapshot, error) {
 	nsKey := s.opts.Namespace.Key(ctx, k.group, k.snapshot)
 	now := s.opts.Now()
-	if snap, ok := s.snaps.get(nsKey, now); ok && fresh(snap.Fetched, now, r.TTL) && newer(ctx, snap.Fetched) {
+	if snap, ok := s.snaps.get(nsKey, now); ok && fresh(snap.Fetched, now, r.TTL) && newer(ctx, snap.Fetched) && !s.feedNewer(r, snap.Fetched) {
 		return snap, nil
 	}
 	if s.opts.Shared != nil {
 		if b, ok, _ := s.opts.Shared.Get(ctx, nsKey); ok {
-			if snap, err := decodeSnapshot(b); err == nil && fresh(snap.Fetched, now, r.TTL) && newer(ctx, snap.Fetched) {
+			if snap, err := decodeSnapshot(b); err == nil && fresh(snap.Fetched, now, r.TTL) && newer(ctx, snap.Fetched) && !s.feedNewer(r, snap.Fetched) {
 				s.snaps.set(nsKey, snap, now.Add(r.TTL))
 				return snap, nil
 			}
