@@ -3,7 +3,6 @@ package server_test
 import (
 	"bytes"
 	"compress/gzip"
-	"encoding/json"
 	"io"
 	"strings"
 	"sync"
@@ -74,8 +73,6 @@ func TestFeedTxtAndMISPQuery(t *testing.T) {
 		t.Errorf("MISP request headers %v", r.Header)
 	}
 }
-
-func jsonInt(n int64) string { b, _ := json.Marshal(n); return string(b) }
 
 func TestFeedQueryVariants(t *testing.T) {
 	h := newHarness(t)
