@@ -82,7 +82,7 @@ func TestFaultsMISP(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			// Each case has its own age, so its own lists and last good copy.
 			warm := fmt.Sprintf("/v1/feed/block/type/ipv4/age/%dd/output/txt?cache=1", 100+i)
-			cold := fmt.Sprintf("/v1/feed/block/type/domain/age/%dd/output/txt", 100+i)
+			cold := fmt.Sprintf("/v1/feed/block/type/domain/age/%dd/output/txt?cache=1", 100+i) // the feed read for warm is too old for it too
 
 			resp, good := p.authed(t, warm)
 			if resp.StatusCode != http.StatusOK || string(good) != blockIPv4Txt || resp.Header.Get("X-Cache") != "MISS" {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -84,10 +85,13 @@ func fetchList(p *cratosProc, path string) served {
 
 // TestReplicasShareLists runs three replicas against one MISP and one
 // memcached and asks each for the same lists at once, while MISP is slow:
-// MISP is queried once per snapshot, not once per replica, and every
-// replica serves the same bytes. Past the lists' lifetime, asked again at
-// once, every replica serves its list REVALIDATING and MISP is queried
-// once more per snapshot.
+// only the replica holding a snapshot's lease reads the feed from MISP
+// (so at most one read per snapshot, not one per replica, and one per
+// replica at most, every data type selected from it), and every replica
+// serves the same bytes. Past the lists' lifetime, asked again at once,
+// every replica serves its list REVALIDATING and the feed is read again
+// as often at most. Feed snapshots are each replica's own: the holder of
+// a later lease reads the feed itself rather than taking it from another.
 func TestReplicasShareLists(t *testing.T) {
 	testtool.Require(t, "memcached", "memcached")
 	m := startMISP(t, feedEvent("block", "block fixture", blockFixture...))
@@ -130,17 +134,18 @@ func TestReplicasShareLists(t *testing.T) {
 	}
 
 	m.sim.SetFault(mispsim.Fault{Kind: mispsim.FaultSlow, Delay: 500 * time.Millisecond, RestSearchOnly: true})
-	before := mispStats(t, m).RestSearchRequests
+	before, readsBefore := mispStats(t, m).RestSearchRequests, feedReadsOf(replicas)
 	start := time.Now()
 	states := check(t, askAll(t, replicas, paths), "MISS", "HIT")
-	if n := mispStats(t, m).RestSearchRequests - before; n != snapshots {
-		t.Fatalf("MISP got %d restSearch requests for %d lists of %d snapshots on %d replicas, want %d (states %v)",
-			n, len(lists), snapshots, len(replicas), snapshots, states)
+	reads := checkFeedReads(t, replicas, readsBefore, snapshots)
+	if n := mispStats(t, m).RestSearchRequests - before; n != int64(reads) {
+		t.Fatalf("MISP got %d restSearch requests for %d full reads of a one-event feed, want %d (states %v)", n, reads, reads, states)
 	}
 	if states["MISS"] > len(lists) {
 		t.Errorf("%d lists built, want at most one per list (states %v)", states["MISS"], states)
 	}
 
+	readsBefore = feedReadsOf(replicas)
 	// Past the lifetime (and the second the fetch time is kept to).
 	waitFor(t, "the lists' lifetime to pass", 2*lifetime*time.Second, func() bool {
 		return time.Since(start) > (lifetime+2)*time.Second
@@ -157,11 +162,9 @@ func TestReplicasShareLists(t *testing.T) {
 		}
 		return true
 	})
-	if n := mispStats(t, m).RestSearchRequests - before; n != 2*snapshots {
-		t.Fatalf("MISP got %d restSearch requests after one revalidation on %d replicas, want %d", n, len(replicas), 2*snapshots)
-	}
+	checkFeedReads(t, replicas, readsBefore, snapshots)
 	t.Logf("%d lists of %d snapshots asked of %d replicas at once, twice: %d restSearch requests (cache states of the first round %v)",
-		len(lists), snapshots, len(replicas), 2*snapshots, states)
+		len(lists), snapshots, len(replicas), mispStats(t, m).RestSearchRequests-before, states)
 	for _, p := range replicas {
 		p.requireAlive(t)
 	}
@@ -204,4 +207,31 @@ func TestReplicaKilledHoldingTheLease(t *testing.T) {
 		t.Errorf("served after %s, want after the dead holder's lease expired (5 s to a minute)", waited.Round(time.Millisecond))
 	}
 	other.requireAlive(t)
+}
+
+// feedReadsOf is how many times each replica has begun a MISP pull.
+func feedReadsOf(replicas []*cratosProc) []int {
+	n := make([]int, len(replicas))
+	for i, p := range replicas {
+		n[i] = strings.Count(p.out.String(), `"msg":"MISP pull started"`)
+	}
+	return n
+}
+
+// checkFeedReads fails unless, since before, the replicas read the feed
+// at least once and at most once per snapshot, each at most once; it
+// returns how many reads there were.
+func checkFeedReads(t *testing.T, replicas []*cratosProc, before []int, snapshots int) int {
+	t.Helper()
+	total := 0
+	for i, n := range feedReadsOf(replicas) {
+		if n-before[i] > 1 {
+			t.Fatalf("replica %d read the feed %d times, want at most once", i, n-before[i])
+		}
+		total += n - before[i]
+	}
+	if total < 1 || total > snapshots {
+		t.Fatalf("the replicas read the feed %d times, want 1 to %d (one per snapshot at most)", total, snapshots)
+	}
+	return total
 }

@@ -100,7 +100,8 @@ func assemble(cfg *config.Config, sites *config.Sites, registry *renderers.Regis
 			RenderMaxBytes:       cfg.RenderMaxBytes,
 			ColdBuildsPerMinute:  cfg.ColdBuildsPerMinute,
 		},
-		State: openListState(cfg, logger),
+		State:          openListState(cfg, logger),
+		ReconcileEvery: time.Duration(cfg.ReconcileSeconds) * time.Second,
 	})
 	svc.closers = append(svc.closers, svc.export.WaitDurable)
 	// Late consumers are looked for every 30 s and logged once each.

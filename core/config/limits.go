@@ -32,6 +32,9 @@ type Limits struct {
 	// ColdBuildsPerMinute is how many lists one token may have built from
 	// MISP per minute; cache hits are free (default 30).
 	ColdBuildsPerMinute int `yaml:"cold_builds_per_minute"`
+	// ReconcileSeconds is how often each feed is read from MISP in full
+	// rather than refreshed with what changed (default 3600).
+	ReconcileSeconds int `yaml:"reconcile_seconds"`
 }
 
 // Limit defaults.
@@ -44,6 +47,7 @@ const (
 	DefaultMISPMaxAttributes    = 5_000_000
 	DefaultRenderMaxBytes       = 256 << 20
 	DefaultColdBuildsPerMinute  = 30
+	DefaultReconcileSeconds     = 3600
 )
 
 // SetDefaults fills the zero values.
@@ -54,6 +58,7 @@ func (l *Limits) SetDefaults() {
 	setDefault(&l.MISPMaxPages, DefaultMISPMaxPages)
 	setDefault(&l.MISPMaxAttributes, DefaultMISPMaxAttributes)
 	setDefault(&l.ColdBuildsPerMinute, DefaultColdBuildsPerMinute)
+	setDefault(&l.ReconcileSeconds, DefaultReconcileSeconds)
 	setDefault(&l.MISPMaxResponseBytes, DefaultMISPMaxResponseBytes)
 	setDefault(&l.RenderMaxBytes, DefaultRenderMaxBytes)
 }
@@ -73,6 +78,7 @@ func (l *Limits) validate() []error {
 		{"misp_max_attributes", int64(l.MISPMaxAttributes)},
 		{"render_max_bytes", l.RenderMaxBytes},
 		{"cold_builds_per_minute", int64(l.ColdBuildsPerMinute)},
+		{"reconcile_seconds", int64(l.ReconcileSeconds)},
 	} {
 		if f.v < 0 {
 			errs = append(errs, fmt.Errorf("%s must not be negative", f.name))

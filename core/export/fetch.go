@@ -31,7 +31,9 @@ const fetchParallel = 2
 func (s *Service) snapshot(ctx context.Context, r Request, k keys) (*Snapshot, error) {
 	nsKey := s.opts.Namespace.Key(ctx, k.group, k.snapshot)
 	now := s.opts.Now()
-	usable := func(snap *Snapshot) bool { return fresh(snap.Fetched, now, r.TTL) && newer(ctx, snap.Fetched) }
+	usable := func(snap *Snapshot) bool {
+		return fresh(snap.Fetched, now, r.TTL) && newer(ctx, snap.Fetched) && !s.feedNewer(r, snap.Fetched)
+	}
 	return s.snaps.Load(ctx, nsKey, r.TTL, usable, func() (*Snapshot, bool, error) {
 		// A background rebuild is the service's own work, not a
 		// consumer's: it takes nothing from the cold-build budget.
@@ -42,8 +44,13 @@ func (s *Service) snapshot(ctx context.Context, r Request, k keys) (*Snapshot, e
 	})
 }
 
-// fetch queries MISP and canonicalises what it returns.
+// fetch queries MISP and canonicalises what it returns. A feed's data
+// types and ages are selected from its feed snapshot (feedsnap.go); only
+// what that cannot serve is searched for here.
 func (s *Service) fetch(ctx context.Context, r Request) (*Snapshot, error) {
+	if snap, ok, err := s.fetchFromFeed(ctx, r); ok {
+		return snap, err
+	}
 	now := s.opts.Now()
 	since, err := Since(r.Age, now)
 	if err != nil {
@@ -53,9 +60,7 @@ func (s *Service) fetch(ctx context.Context, r Request) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := s.clientOptions(r)
-	opts.Logger = s.opts.Logger
-	client := misp.New(s.limits.mispOptions(opts))
+	client := s.mispClient(r)
 	// Each paging worker extracts into its own slice; they are merged and
 	// sorted once at the end.
 	type part struct {
@@ -119,6 +124,14 @@ func (s *Service) fetch(ctx context.Context, r Request) (*Snapshot, error) {
 		"age", r.Age, "attributes", n, "indicators", len(ins), "invalid", st.Invalid, "skipped", st.Skipped,
 		"kept_nets", st.KeptNets, "ms", millis(time.Since(start)))
 	return &Snapshot{Fetched: now.UTC().Truncate(time.Second), Indicators: ins, Stats: st, Refused: refused}, nil
+}
+
+// mispClient is the client of r's MISP for a list build or a feed read,
+// within the build limits.
+func (s *Service) mispClient(r Request) *misp.Client {
+	opts := s.clientOptions(r)
+	opts.Logger = s.opts.Logger
+	return misp.New(s.limits.mispOptions(opts))
 }
 
 // clientOptions are the options of a MISP client for r's site and key.

@@ -73,6 +73,9 @@ type Options struct {
 	Limits Limits
 	// State, when set, keeps every last good list on disk (durable.go).
 	State *state.Dir
+	// ReconcileEvery is how often feed snapshots are read in full rather
+	// than refreshed (default DefaultReconcileEvery).
+	ReconcileEvery time.Duration
 }
 
 // Observer receives what the Service does, for metrics.
@@ -103,6 +106,7 @@ type Service struct {
 	tracks    *cache.LRU[string, *tracked] // namespaced artifact key -> requests (refresh.go)
 	durable   *durable
 	refreshed func(nsArtifact string, err error) // tests: a background rebuild ended
+	feeds     *feedTable                         // feedsnap.go
 }
 
 // Bounds of the tables kept per MISP key identity and per site.
@@ -158,6 +162,7 @@ func New(opts Options) *Service {
 		tracks:  cache.NewLRU(cache.LRUOptions[string, *tracked]{MaxItems: maxLists}),
 		keyIDs:  cache.NewLRU(cache.LRUOptions[string, string]{MaxItems: maxKeyIDs}),
 		sites:   cache.NewLRU(cache.LRUOptions[string, SiteState]{MaxItems: maxSites}),
+		feeds:   newFeedTable(),
 	}
 }
 
@@ -166,6 +171,7 @@ func New(opts Options) *Service {
 // The last good lists are kept for MISP outages.
 func (s *Service) Clear(ctx context.Context, r Request) error {
 	k := s.keysFor(r)
+	s.forgetFeed(r)
 	return s.opts.Namespace.Bump(ctx, k.group)
 }
 
@@ -173,5 +179,6 @@ func (s *Service) Clear(ctx context.Context, r Request) error {
 func (s *Service) Flush(ctx context.Context) error {
 	s.arts.Clear()
 	s.snaps.Clear()
+	s.feeds.clear()
 	return s.opts.Namespace.Flush(ctx)
 }

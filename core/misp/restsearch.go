@@ -30,6 +30,19 @@ type Query struct {
 	EnforceWarninglist bool
 	// ToIDS true sends "to_ids": true; false leaves the key out.
 	ToIDS bool
+	// Unpublished sends "published": 0 (events not published), in place
+	// of Published.
+	Unpublished bool
+	// EventTimestamp and PublishTimestamp, when not 0, select events whose
+	// timestamp (any change to the event or its attributes) or
+	// publish_timestamp (its last publication) is at least this (unix
+	// seconds).
+	EventTimestamp, PublishTimestamp int64
+	// EventIDs, when set, restricts to these events.
+	EventIDs []int64
+	// WithDeleted sends "deleted": [0, 1]: live and soft-deleted
+	// attributes, those inside objects included.
+	WithDeleted bool
 }
 
 // Body returns the JSON body of page page (1-based) of size limit; limit
@@ -48,7 +61,11 @@ func (q Query) Body(limit, page int) []byte {
 	b.WriteString(`,"withAttachments":0,"metadata":1,"timestamp":`)
 	b.WriteString(strconv.FormatInt(q.Timestamp, 10))
 	b.WriteString(`,"published":`)
-	b.WriteString(strconv.FormatBool(q.Published))
+	if q.Unpublished {
+		b.WriteString("0")
+	} else {
+		b.WriteString(strconv.FormatBool(q.Published))
+	}
 	b.WriteString(`,"enforceWarninglist":`)
 	if q.EnforceWarninglist {
 		b.WriteString("1")
@@ -58,6 +75,7 @@ func (q Query) Body(limit, page int) []byte {
 	if q.ToIDS {
 		b.WriteString(`,"to_ids":true`)
 	}
+	q.writeDelta(&b)
 	b.WriteString(`,"includeEventUuid":0,"includeEventTags":0,"sgReferenceOnly":0,"includeContext":0,"headerless":0,"includeSightings":0,"includeDecayScore":0,"includeCorrelations":0,"excludeDecayed":0`)
 	if limit > 0 {
 		b.WriteString(`,"limit":`)

@@ -1,0 +1,242 @@
+package export
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/cratos-project/cratos/core/cache"
+	"github.com/cratos-project/cratos/core/feedsnap"
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/core/misp"
+)
+
+// DefaultReconcileEvery is how often a feed snapshot is read from MISP in
+// full, compared with the refreshed one and replaced.
+const DefaultReconcileEvery = time.Hour
+
+// FeedObserver is an Observer that also wants to know how a full read
+// differed from the refreshed feed snapshot it replaced.
+type FeedObserver interface {
+	Reconciled(site, feed string, d feedsnap.Difference)
+}
+
+// maxFeeds bounds the feed snapshots kept: one per site, MISP URL, key
+// identity and feed. The least recently used is dropped first; its next
+// request reads that feed in full.
+const maxFeeds = 1024
+
+// feedTable holds the feed snapshots: one per site, MISP URL, key
+// identity and feed, at most maxFeeds.
+type feedTable struct {
+	m *cache.LRU[string, *feedState] // feedKey -> state
+	// differences counts attributes in which full reads differed from
+	// refreshed snapshots.
+	differences atomic.Int64
+	lookups     atomic.Int64
+}
+
+func newFeedTable() *feedTable {
+	return &feedTable{m: cache.NewLRU(cache.LRUOptions[string, *feedState]{MaxItems: maxFeeds})}
+}
+
+// clear drops every feed snapshot.
+func (t *feedTable) clear() { t.m.Clear() }
+
+// feedState is one feed's snapshot; mu makes one read of the feed at a
+// time, which every data type waiting for it shares.
+type feedState struct {
+	mu     sync.Mutex
+	snap   *feedsnap.Snapshot
+	fullAt time.Time    // when the last full read started
+	used   atomic.Int64 // unix seconds of the last list made from it
+	read   atomic.Int64 // snap.Read in unix nanoseconds, read without mu
+}
+
+// feedNewer reports whether r's feed has been read since a snapshot
+// fetched at fetched was made from it: that snapshot is not reused, so the
+// lists and views of one feed show one read of it. A feed is read again
+// only a whole lifetime (a second at least) after its last read, so
+// comparing whole seconds suffices.
+func (s *Service) feedNewer(r Request, fetched time.Time) bool {
+	if r.Kind == KindOrg {
+		return false
+	}
+	st, ok := s.feeds.m.Get(s.feedKey(r))
+	if !ok {
+		return false
+	}
+	read := st.read.Load()
+	return read != 0 && time.Unix(0, read).Truncate(time.Second).After(fetched)
+}
+
+// sweep drops the feed snapshots no list was made from for two
+// reconciliation periods: the next request would read them in full anyway.
+func (t *feedTable) sweep(now time.Time, every time.Duration) {
+	if t.lookups.Add(1)%256 != 0 {
+		return
+	}
+	for k, st := range t.m.All() {
+		if now.Unix()-st.used.Load() > int64(2*every/time.Second) {
+			t.m.Delete(k)
+		}
+	}
+}
+
+// ReconcileDifferences is the number of attributes in which periodic full
+// reads have found refreshed feed snapshots wrong since start.
+func (s *Service) ReconcileDifferences() int64 { return s.feeds.differences.Load() }
+
+// feedTypes are the MISP types of every data type: what a feed snapshot
+// holds.
+var feedTypes = func() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, dt := range indicator.DataTypes() {
+		for _, t := range dt.MISPTypes {
+			if !seen[t] {
+				seen[t] = true
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}()
+
+func (s *Service) feedKey(r Request) string {
+	return s.keyID(r.Site.Name+"\x00"+r.MISPURL+"\x00"+r.MISPKey) + "|" + r.Site.Name + "|" + r.Feed
+}
+
+// forgetFeed drops r's feed snapshot: the next request reads it in full.
+func (s *Service) forgetFeed(r Request) {
+	if r.Kind != KindOrg {
+		s.feeds.m.Delete(s.feedKey(r))
+	}
+}
+
+// fetchFromFeed makes r's snapshot from its feed's snapshot, reading or
+// refreshing that first when it is older than r accepts. ok is false when
+// r is not served so (the uuid route, types the feed search lacks).
+func (s *Service) fetchFromFeed(ctx context.Context, r Request) (snap *Snapshot, ok bool, err error) {
+	if r.Kind == KindOrg || !feedsnap.Selectable(r.DataType.MISPTypes) || !feedsnap.Covers(feedTypes, r.DataType.MISPTypes) {
+		return nil, false, nil
+	}
+	q, err := BuildQuery(r.Site, KindFeed, r.Feed, "", indicator.DataType{MISPTypes: feedTypes}, time.Unix(0, 0))
+	if err != nil {
+		return nil, true, err
+	}
+	q.Timestamp, q.ToIDS = 0, false
+	now := s.opts.Now()
+	s.feeds.sweep(now, s.reconcileEvery())
+	st, _ := s.feeds.m.LoadOrStore(s.feedKey(r), &feedState{})
+	st.used.Store(now.Unix())
+	st.mu.Lock()
+	feed, err := s.feedSnapshot(ctx, r, q, st)
+	st.mu.Unlock()
+	if err != nil {
+		return nil, true, err
+	}
+	since, err := Since(r.Age, s.opts.Now())
+	if err != nil {
+		return nil, true, err
+	}
+	sel := feedsnap.Selection{Types: r.DataType.MISPTypes, ToIDS: !ignoresToIDS(r.Site, r.DataType), Since: since.Unix()}
+	return s.extractFeed(r, feed, sel), true, nil
+}
+
+func (s *Service) reconcileEvery() time.Duration {
+	if s.opts.ReconcileEvery <= 0 {
+		return DefaultReconcileEvery
+	}
+	return s.opts.ReconcileEvery
+}
+
+// feedSnapshot returns st's snapshot, read or refreshed when r needs a
+// newer one. st.mu is held.
+func (s *Service) feedSnapshot(ctx context.Context, r Request, q misp.Query, st *feedState) (*feedsnap.Snapshot, error) {
+	now := s.opts.Now()
+	// The feed's read time is exact: a read older than r's lifetime is
+	// not reused, even within the second the lists' times are kept to.
+	if st.snap != nil && (r.TTL <= 0 || now.Sub(st.snap.Read) < r.TTL) && newer(ctx, st.snap.Read.Truncate(time.Second)) {
+		return st.snap, nil
+	}
+	release, err := s.limits.acquire(ctx, r.Site.Name)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	client := s.mispClient(r)
+	search := func(ctx context.Context, q misp.Query, newSink func() func(indicator.Attribute)) (int, error) {
+		return client.SearchAttributes(ctx, q, r.Site.PageSize, fetchParallel, newSink)
+	}
+	start := time.Now()
+	full := st.snap == nil || now.Sub(st.fullAt) >= s.reconcileEvery()
+	s.opts.Logger.Info("MISP pull started", "site", r.Site.Name, "kind", string(r.Kind), "feed", r.Feed, "full", full,
+		"page_size", r.Site.PageSize)
+	var (
+		next *feedsnap.Snapshot
+		cost feedsnap.Cost
+	)
+	if !full {
+		next, cost, err = feedsnap.Refresh(ctx, search, q, st.snap, now, feedsnap.DefaultMargin)
+	}
+	if full {
+		next, cost, err = feedsnap.Full(ctx, search, q, now)
+	}
+	if s.opts.Observer != nil {
+		s.opts.Observer.Fetched(r.Site.Name, time.Since(start), cost.Attributes, err)
+	}
+	if err != nil {
+		s.opts.Logger.Warn("MISP pull failed", "site", r.Site.Name, "feed", r.Feed, "full", full, "attributes", cost.Attributes,
+			"ms", millis(time.Since(start)), "error", err)
+		return nil, err
+	}
+	if full && st.snap != nil {
+		s.reconciled(r, feedsnap.Diff(st.snap, next))
+	}
+	if full {
+		st.fullAt = now
+	}
+	st.snap = next
+	st.read.Store(next.Read.UnixNano())
+	s.sites.Set(r.Site.Name, SiteState{LastBuild: now, LastURL: r.MISPURL}, 0)
+	s.opts.Logger.Info("fetched", "site", r.Site.Name, "kind", string(r.Kind), "feed", r.Feed, "full", full,
+		"searches", cost.Searches, "attributes", cost.Attributes, "held", next.Attributes, "ms", millis(time.Since(start)))
+	return next, nil
+}
+
+// reconciled logs and counts how a full read differed from the refreshed
+// snapshot it replaces.
+func (s *Service) reconciled(r Request, d feedsnap.Difference) {
+	if d.Total() == 0 {
+		return
+	}
+	s.feeds.differences.Add(int64(d.Total()))
+	s.opts.Logger.Warn("full read differs from the refreshed feed snapshot", "site", r.Site.Name, "feed", r.Feed,
+		"missing", d.Missing, "extra", d.Extra, "changed", d.Changed)
+	if o, ok := s.opts.Observer.(FeedObserver); ok {
+		o.Reconciled(r.Site.Name, r.Feed, d)
+	}
+}
+
+// extractFeed selects r's attributes from feed and canonicalises them as
+// fetch does those of a search.
+func (s *Service) extractFeed(r Request, feed *feedsnap.Snapshot, sel feedsnap.Selection) *Snapshot {
+	expandLater := r.DataType.Yields.Has(indicator.IPv4) && r.DataType.Yields.Has(indicator.IPv4Net)
+	limit := r.Site.ExpandLimit
+	if expandLater {
+		limit = -1
+	}
+	x := indicator.NewExtractor(r.DataType, limit)
+	var ins []indicator.Indicator
+	feed.Select(sel, func(a indicator.Attribute) { ins = x.Add(ins, a) })
+	st := x.Stats()
+	ins = indicator.Normalize(ins)
+	var refused []indicator.Indicator
+	if expandLater {
+		ins, refused = s.guardNets(r, ins)
+		ins, st.Expanded, st.KeptNets = indicator.ExpandNets(ins, r.Site.ExpandLimit, expandBudget(r.Site))
+	}
+	return &Snapshot{Fetched: feed.Read.UTC().Truncate(time.Second), Indicators: ins, Stats: st, Refused: refused}
+}

@@ -1,0 +1,106 @@
+package export_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"net"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/conformance/mispsim"
+	"github.com/cratos-project/cratos/core/cache"
+	"github.com/cratos-project/cratos/core/config"
+	"github.com/cratos-project/cratos/core/export"
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+	_ "github.com/cratos-project/cratos/renderers/txt"
+)
+
+// emulated is a MISP emulator on a settable clock, served on loopback,
+// and a site reading it.
+type emulated struct {
+	clock atomic.Int64
+	sim   *mispsim.Server
+	url   string
+	site  *config.Site
+}
+
+func newEmulated(t *testing.T, generate, pageSize int) *emulated {
+	e := &emulated{}
+	e.clock.Store(time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC).Unix())
+	sim, err := mispsim.New(mispsim.Options{Generate: generate, Seed: 1, Now: e.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.url, err = sim.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sim.Close() })
+	e.sim = sim
+	host, _, _ := net.SplitHostPort(strings.TrimPrefix(e.url, "http://"))
+	off := false
+	e.site = &config.Site{Name: host, Tag: "cratos", MISPTimeoutSeconds: 600, PageSize: pageSize, ExpandLimit: 16, Guard: config.Guard{Warninglists: &off}}
+	return e
+}
+
+func (e *emulated) now() time.Time { return time.Unix(e.clock.Load(), 0) }
+
+// service is a Service over an in-memory cache on the emulator's clock.
+func (e *emulated) service(opts export.Options) *export.Service {
+	secret := sha256.Sum256([]byte("t"))
+	opts.Renderers, opts.Store, opts.KeySecret, opts.Now = renderers.Builtin(), cache.NewMemory(1<<30), secret[:], e.now
+	return export.New(opts)
+}
+
+// Lists of one feed come from one read; a refresh brings a new attribute;
+// the periodic full read finds a write the refresh could not see (stamped
+// long before it) and counts it.
+func TestFeedSnapshotRefreshAndReconcile(t *testing.T) {
+	e := newEmulated(t, 0, 1000)
+	clock, sim, url, site := &e.clock, e.sim, e.url, e.site
+	block := []string{"cratos:incident-classification=block"}
+	if _, err := sim.AddEvent(mispsim.Event{Info: "a", Published: true, Tags: block, Attributes: []mispsim.Attribute{
+		{Type: "ip-dst", Value: "100.64.0.1", ToIDS: true}, {Type: "domain", Value: "a.example", ToIDS: true}}}); err != nil {
+		t.Fatal(err)
+	}
+	svc := e.service(export.Options{ReconcileEvery: time.Hour})
+	get := func(dt string) string {
+		t.Helper()
+		d, _ := indicator.LookupDataType(dt)
+		res, err := svc.Get(context.Background(), export.Request{Site: site, MISPURL: url, MISPKey: mispsim.DefaultKey, Kind: export.KindFeed,
+			Feed: "block", DataType: d, Age: "1y", Output: "txt", TTL: time.Minute, WaitFresh: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.TrimSpace(strings.ReplaceAll(string(res.Body), "\r", ""))
+	}
+	if got := get("ipv4") + "|" + get("domain"); got != "100.64.0.1|a.example" || sim.ResetCounters().RestSearchRequests != 1 {
+		t.Fatalf("first lists %q, want one search", got)
+	}
+	clock.Add(120)
+	if _, err := sim.AddEvent(mispsim.Event{Info: "b", Published: true, Tags: block, Attributes: []mispsim.Attribute{
+		{Type: "ip-dst", Value: "100.64.0.2", ToIDS: true}}}); err != nil {
+		t.Fatal(err)
+	}
+	// Stamped a day ago, as a synchronised event may be: no refresh sees it.
+	old := clock.Load() - 86400
+	if _, err := sim.AddEvent(mispsim.Event{Info: "c", Published: true, Timestamp: old, Tags: block, Attributes: []mispsim.Attribute{
+		{Type: "domain", Value: "synced.example", ToIDS: true, Timestamp: old}}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := get("ipv4") + "|" + get("domain"); got != "100.64.0.1\n100.64.0.2|a.example" {
+		t.Errorf("refreshed lists %q", got)
+	}
+	if n := svc.ReconcileDifferences(); n != 0 {
+		t.Errorf("%d differences before any full read", n)
+	}
+	clock.Add(3600)
+	if got := get("domain"); got != "a.example\nsynced.example" {
+		t.Errorf("after the full read %q", got)
+	}
+	if n := svc.ReconcileDifferences(); n != 1 {
+		t.Errorf("%d differences counted, want 1", n)
+	}
+}

@@ -1,0 +1,61 @@
+package feedsnap_test
+
+import (
+	"bytes"
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/core/feedsnap"
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+)
+
+// listed is what a data type's list holds when selected from s.
+func listed(s *feedsnap.Snapshot, dt indicator.DataType, sel feedsnap.Selection) []indicator.Indicator {
+	x := indicator.NewExtractor(dt, indicator.DefaultExpandLimit)
+	var ins []indicator.Indicator
+	s.Select(sel, func(a indicator.Attribute) { ins = x.Add(ins, a) })
+	return indicator.Normalize(ins)
+}
+
+// compareRendered renders both snapshots for a few data types, ages,
+// to_ids rules and renderers, and fails on any byte that differs.
+func compareRendered(t *testing.T, now time.Time, have, want *feedsnap.Snapshot) {
+	t.Helper()
+	for _, name := range []string{"ipv4", "ipv4ext", "domain", "hostname", "url", "file-md5"} {
+		dt, ok := indicator.LookupDataType(name)
+		if !ok {
+			t.Fatalf("no data type %s", name)
+		}
+		for _, age := range []time.Duration{time.Hour, 24 * time.Hour, 10 * 365 * 24 * time.Hour} {
+			for _, toIDS := range []bool{true, false} {
+				sel := feedsnap.Selection{Types: dt.MISPTypes, ToIDS: toIDS, Since: now.Add(-age).Unix()}
+				a, b := listed(have, dt, sel), listed(want, dt, sel)
+				for _, out := range []string{"txt", "edl", "rpz"} {
+					rd, _ := renderers.Builtin().Lookup(out)
+					if !slices.ContainsFunc(rd.Info().Types, dt.Yields.Has) {
+						continue
+					}
+					if ra, rb := render(t, rd, name, a), render(t, rd, name, b); !bytes.Equal(ra, rb) {
+						t.Fatalf("%s %s age %s to_ids %v: refreshed renders\n%s\nfull read renders\n%s", out, name, age, toIDS, ra, rb)
+					}
+				}
+			}
+		}
+	}
+}
+
+func render(t *testing.T, rd renderers.Renderer, dataType string, in []indicator.Indicator) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	req := renderers.Request{Site: "s", Feed: "f", DataType: dataType, Generated: time.Unix(0, 0).UTC()}
+	if rd.Info().Name == "rpz" {
+		req.Options = map[string]string{"serial": "1"}
+	}
+	if err := rd.Render(context.Background(), &buf, req, slices.Values(in)); err != nil {
+		t.Fatalf("%s: %v", rd.Info().Name, err)
+	}
+	return buf.Bytes()
+}

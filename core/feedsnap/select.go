@@ -1,0 +1,69 @@
+package feedsnap
+
+import (
+	"strings"
+
+	"github.com/cratos-project/cratos/core/indicator"
+)
+
+// Selection is what one data type's search asked MISP for, applied to a
+// feed snapshot instead.
+type Selection struct {
+	// Types are the MISP attribute types of the data type.
+	Types []string
+	// ToIDS keeps only attributes flagged to_ids.
+	ToIDS bool
+	// Since keeps attributes whose timestamp is at least this (unix
+	// seconds), as MISP's timestamp filter does.
+	Since int64
+}
+
+// Selectable reports whether types can be selected locally: names only,
+// no SQL patterns, as restSearch's type filter compares them.
+func Selectable(types []string) bool {
+	for _, t := range types {
+		if t == "" || strings.ContainsAny(t, "%!&") {
+			return false
+		}
+	}
+	return true
+}
+
+// typeMatcher compares types as MISP's type filter does: without case,
+// and asking for email-src or email-dst asks for email too.
+func typeMatcher(types []string) func(string) bool {
+	want := map[string]bool{}
+	for _, t := range types {
+		t = strings.ToLower(t)
+		want[t] = true
+		if t == "email-src" || t == "email-dst" {
+			want["email"] = true
+		}
+	}
+	return func(t string) bool { return want[strings.ToLower(t)] }
+}
+
+// Covers reports whether every type of types is among the snapshot
+// search's types.
+func Covers(snapshotTypes, types []string) bool {
+	has := typeMatcher(snapshotTypes)
+	for _, t := range types {
+		if !has(t) {
+			return false
+		}
+	}
+	return true
+}
+
+// Select calls fn for every attribute of s that sel selects, by event id
+// then uuid. MISP always stamps attributes; one read without a timestamp
+// (0) is kept at every age, as a search with the age would have left the
+// choice to MISP.
+func (s *Snapshot) Select(sel Selection, fn func(indicator.Attribute)) {
+	match := typeMatcher(sel.Types)
+	s.Each(func(a indicator.Attribute) {
+		if match(a.Type) && (!sel.ToIDS || a.ToIDS) && (a.Timestamp >= sel.Since || a.Timestamp == 0) {
+			fn(a)
+		}
+	})
+}

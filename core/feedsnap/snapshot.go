@@ -1,0 +1,129 @@
+// Package feedsnap keeps one snapshot per feed: every attribute of the feed
+// that any data type can need, read from MISP with one search, so that each
+// data type and age is selected locally rather than by a search of its own.
+// After the first full read a snapshot is refreshed with what changed in
+// MISP since the previous read (refresh.go); a periodic full read
+// reconciles it (reconcile.go). core/misp/README.md explains which MISP
+// writes move which timestamps and why the refresh searches as it does.
+package feedsnap
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/core/misp"
+)
+
+// Search runs one restSearch, paged, and gives every attribute it reads to
+// a sink; each paging worker calls newSink once. It returns the number of
+// attributes read. (*misp.Client).SearchAttributes with a page size fits
+// it.
+type Search func(ctx context.Context, q misp.Query, newSink func() func(indicator.Attribute)) (int, error)
+
+// Snapshot is the attributes of one feed, grouped by event. It is never
+// changed once made: a refresh makes a new one.
+type Snapshot struct {
+	// events holds each event's attributes, sorted by uuid.
+	events map[int64][]indicator.Attribute
+	// Read is when the read this snapshot reflects started (the reader's
+	// clock): every MISP change stamped before it, less the clock margin,
+	// is in it.
+	Read time.Time
+	// Attributes counts the attributes held.
+	Attributes int
+}
+
+// Cost is what reading from MISP cost: searches run and attributes read.
+type Cost struct {
+	Searches, Attributes int
+}
+
+func (c *Cost) add(n int) {
+	c.Searches++
+	c.Attributes += n
+}
+
+// Full reads the whole feed: q as it is, which is the feed's search (its
+// types, tags, published rule and warninglists) without to_ids or
+// timestamp bounds. started is the time the read starts.
+func Full(ctx context.Context, search Search, q misp.Query, started time.Time) (*Snapshot, Cost, error) {
+	var c Cost
+	rows, n, err := collect(ctx, search, q)
+	c.add(n)
+	if err != nil {
+		return nil, c, err
+	}
+	events := map[int64][]indicator.Attribute{}
+	for _, a := range rows {
+		events[a.EventID] = append(events[a.EventID], a)
+	}
+	return newSnapshot(events, started), c, nil
+}
+
+// newSnapshot sorts each event's attributes, drops repeated uuids (a page
+// read twice while MISP changed; attributes without one are all kept) and
+// counts them.
+func newSnapshot(events map[int64][]indicator.Attribute, read time.Time) *Snapshot {
+	s := &Snapshot{events: events, Read: read}
+	for id, attrs := range events {
+		attrs = sortUnique(attrs)
+		if len(attrs) == 0 {
+			delete(events, id)
+			continue
+		}
+		events[id] = attrs
+		s.Attributes += len(attrs)
+	}
+	return s
+}
+
+func sortUnique(attrs []indicator.Attribute) []indicator.Attribute {
+	slices.SortStableFunc(attrs, func(a, b indicator.Attribute) int { return cmp.Compare(a.UUID, b.UUID) })
+	return slices.CompactFunc(attrs, func(a, b indicator.Attribute) bool { return a.UUID != "" && a.UUID == b.UUID })
+}
+
+// collect runs q and returns every row read.
+func collect(ctx context.Context, search Search, q misp.Query) ([]indicator.Attribute, int, error) {
+	var (
+		mu    sync.Mutex
+		parts []*[]indicator.Attribute
+	)
+	n, err := search(ctx, q, func() func(indicator.Attribute) {
+		mine := new([]indicator.Attribute)
+		mu.Lock()
+		parts = append(parts, mine)
+		mu.Unlock()
+		return func(a indicator.Attribute) { *mine = append(*mine, a) }
+	})
+	if err != nil {
+		return nil, n, err
+	}
+	var rows []indicator.Attribute
+	for _, p := range parts {
+		rows = append(rows, *p...)
+	}
+	return rows, n, nil
+}
+
+// Events returns the ids of the events held, in order.
+func (s *Snapshot) Events() []int64 {
+	ids := make([]int64, 0, len(s.events))
+	for id := range s.events {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// Each calls fn for every attribute held, by event id then uuid.
+func (s *Snapshot) Each(fn func(indicator.Attribute)) {
+	for _, id := range s.Events() {
+		for _, a := range s.events[id] {
+			fn(a)
+		}
+	}
+}
