@@ -68,7 +68,7 @@ func newWorld(t testing.TB, seed uint64) *world {
 		t.Fatal(err)
 	}
 	w.sim, w.srv = sim, httptest.NewServer(sim)
-	t.Cleanup(w.srv.Close)
+	t.Cleanup(w.close)
 	client := misp.New(misp.Options{Site: "s", BaseURL: w.srv.URL, Key: mispsim.DefaultKey, Timeout: time.Minute})
 	pageSize := 1 + w.rng.IntN(6) // small pages: paging is part of what is tested
 	w.search = func(ctx context.Context, q misp.Query, newSink func() func(indicator.Attribute)) (int, error) {
@@ -80,6 +80,16 @@ func newWorld(t testing.TB, seed uint64) *world {
 }
 
 func (w *world) now() time.Time { return time.Unix(w.clock.Load(), 0) }
+
+// close stops the world's emulator and lets it go: a test running
+// thousands of sequences closes each as it ends rather than holding every
+// emulator until the test does. Closing twice is harmless.
+func (w *world) close() {
+	if w.srv != nil {
+		w.srv.Close()
+		w.srv, w.sim = nil, nil
+	}
+}
 
 // post sends one write to the emulator's HTTP API, in process.
 func (w *world) post(path string, body any) map[string]any {
@@ -300,6 +310,7 @@ func TestRefreshEqualsFullRead(t *testing.T) {
 			}
 			compareRendered(t, w.now(), snaps[name], full)
 		}
+		w.close()
 	}
 }
 
