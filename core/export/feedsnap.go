@@ -223,20 +223,10 @@ func (s *Service) reconciled(r Request, d feedsnap.Difference) {
 // extractFeed selects r's attributes from feed and canonicalises them as
 // fetch does those of a search.
 func (s *Service) extractFeed(r Request, feed *feedsnap.Snapshot, sel feedsnap.Selection) *Snapshot {
-	expandLater := r.DataType.Yields.Has(indicator.IPv4) && r.DataType.Yields.Has(indicator.IPv4Net)
-	limit := r.Site.ExpandLimit
-	if expandLater {
-		limit = -1
-	}
-	x := indicator.NewExtractor(r.DataType, limit)
+	x := indicator.NewExtractor(r.DataType, extractLimit(r))
 	var ins []indicator.Indicator
 	feed.Select(sel, func(a indicator.Attribute) { ins = x.Add(ins, a) })
 	st := x.Stats()
-	ins = indicator.Normalize(ins)
-	var refused []indicator.Indicator
-	if expandLater {
-		ins, refused = s.guardNets(r, ins)
-		ins, st.Expanded, st.KeptNets = indicator.ExpandNets(ins, r.Site.ExpandLimit, expandBudget(r.Site))
-	}
+	ins, refused := s.finishExtract(r, ins, &st)
 	return &Snapshot{Fetched: feed.Read.UTC().Truncate(time.Second), Indicators: ins, Stats: st, Refused: refused}
 }

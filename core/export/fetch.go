@@ -71,13 +71,7 @@ func (s *Service) fetch(ctx context.Context, r Request) (*Snapshot, error) {
 		partsMu sync.Mutex
 		parts   []*part
 	)
-	// Nets are expanded after the merge, under the site's total budget,
-	// so the result does not depend on which page a net came in.
-	expandLater := r.DataType.Yields.Has(indicator.IPv4) && r.DataType.Yields.Has(indicator.IPv4Net)
-	limit := r.Site.ExpandLimit
-	if expandLater {
-		limit = -1
-	}
+	limit := extractLimit(r)
 	newSink := func() func(indicator.Attribute) {
 		p := &part{x: indicator.NewExtractor(r.DataType, limit)}
 		partsMu.Lock()
@@ -113,12 +107,7 @@ func (s *Service) fetch(ctx context.Context, r Request) (*Snapshot, error) {
 		st.Add(p.x.Stats())
 	}
 	parts = nil
-	ins = indicator.Normalize(ins)
-	var refused []indicator.Indicator
-	if expandLater {
-		ins, refused = s.guardNets(r, ins)
-		ins, st.Expanded, st.KeptNets = indicator.ExpandNets(ins, r.Site.ExpandLimit, expandBudget(r.Site))
-	}
+	ins, refused := s.finishExtract(r, ins, &st)
 	s.sites.Set(r.Site.Name, SiteState{LastBuild: now, LastURL: r.MISPURL}, 0)
 	s.opts.Logger.Info("fetched", "site", r.Site.Name, "kind", string(r.Kind), "feed", r.Feed, "type", r.DataType.Name,
 		"age", r.Age, "attributes", n, "indicators", len(ins), "invalid", st.Invalid, "skipped", st.Skipped,
@@ -144,4 +133,32 @@ func (s *Service) clientOptions(r Request) misp.Options {
 		VerifyCert: r.Site.VerifyCert(),
 		UserAgent:  s.opts.UserAgent,
 	}
+}
+
+// expandsLater reports whether r's nets are expanded after extraction,
+// under the site's total budget, so that the result does not depend on
+// which page (or which read) a net came in.
+func expandsLater(r Request) bool {
+	return r.DataType.Yields.Has(indicator.IPv4) && r.DataType.Yields.Has(indicator.IPv4Net)
+}
+
+// extractLimit is the per-net expansion limit of r's extractor: none when
+// the nets are expanded later.
+func extractLimit(r Request) int {
+	if expandsLater(r) {
+		return -1
+	}
+	return r.Site.ExpandLimit
+}
+
+// finishExtract sorts and de-duplicates extracted indicators and, where
+// nets are expanded later, moves the nets the address rules refuse out
+// and expands the rest under the site's budget, recording it in st.
+func (s *Service) finishExtract(r Request, ins []indicator.Indicator, st *indicator.Stats) (kept, refused []indicator.Indicator) {
+	ins = indicator.Normalize(ins)
+	if expandsLater(r) {
+		ins, refused = s.guardNets(r, ins)
+		ins, st.Expanded, st.KeptNets = indicator.ExpandNets(ins, r.Site.ExpandLimit, expandBudget(r.Site))
+	}
+	return ins, refused
 }
