@@ -9,6 +9,8 @@ import (
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
+	"github.com/cratos-project/cratos/renderers/internal/feedlist"
+	"github.com/cratos-project/cratos/renderers/internal/nameset"
 )
 
 // ACL kinds, the value of the option acl.
@@ -220,24 +222,12 @@ func (s *nameSet) add(req renderers.Request, v string, domain bool) {
 	s.order = append(s.order, v)
 }
 
-// covered reports whether a listed Domain is a proper parent of v.
-func (s *nameSet) covered(v string) bool {
-	for i := 0; i < len(v); i++ {
-		if v[i] == '.' {
-			if _, ok := s.domains[v[i+1:]]; ok {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // write writes the entries that no listed Domain covers, so that no two
 // entries overlap in any order (which Squid up to 6 refuses to load).
 func (s *nameSet) write(out *renderers.Out, req renderers.Request) {
 	var b []byte
 	for _, d := range s.order {
-		if s.covered(d) {
+		if nameset.UnderAny(s.domains, d) {
 			req.Drop("domain covered by a listed parent domain", 1)
 			continue
 		}
@@ -245,7 +235,7 @@ func (s *nameSet) write(out *renderers.Out, req renderers.Request) {
 		out.Write(b)
 	}
 	for _, h := range s.hostnames {
-		if _, same := s.domains[h]; same || s.covered(h) {
+		if _, same := s.domains[h]; same || nameset.UnderAny(s.domains, h) {
 			req.Drop("hostname covered by a listed domain", 1)
 			continue
 		}
@@ -268,14 +258,7 @@ func appendURLRegex(dst []byte, v string) ([]byte, string) {
 	if !found {
 		scheme, rest = "", v
 	}
-	end := strings.IndexAny(rest, "/?")
-	if end < 0 {
-		end = len(rest)
-	}
-	host, path := rest[:end], rest[end:]
-	if at := strings.LastIndexByte(host, '@'); at >= 0 {
-		host = host[at+1:]
-	}
+	host, path := feedlist.SplitHost(rest)
 	switch {
 	case scheme == "http" || scheme == "":
 		host = strings.TrimSuffix(host, ":80")
