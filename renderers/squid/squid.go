@@ -1,6 +1,7 @@
 package squid
 
 import (
+	"cmp"
 	"context"
 	"io"
 	"iter"
@@ -10,6 +11,7 @@ import (
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
 	"github.com/cratos-project/cratos/renderers/internal/feedlist"
+	"github.com/cratos-project/cratos/renderers/internal/listkind"
 	"github.com/cratos-project/cratos/renderers/internal/nameset"
 )
 
@@ -87,14 +89,11 @@ func forType(t indicator.Type) string {
 	return URLRegex
 }
 
-func fits(kind string, t indicator.Type) bool {
-	switch kind {
-	case Dst:
-		return t.IsIP()
-	case DstDomain:
-		return t.IsName()
-	}
-	return t == indicator.URL
+// holds maps each ACL kind to the types its file holds.
+var holds = map[string]indicator.TypeSet{
+	Dst:       listkind.IPs,
+	DstDomain: listkind.Names,
+	URLRegex:  indicator.SetOf(indicator.URL),
 }
 
 // Render writes the ACL file.
@@ -103,9 +102,7 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 	if err != nil {
 		return err
 	}
-	if kind == "" {
-		kind = ForDataType(req.DataType)
-	}
+	acl := listkind.Choice{Kind: cmp.Or(kind, ForDataType(req.DataType)), ForType: forType, Holds: holds}
 	out := renderers.NewOut(ctx, w)
 	var (
 		names   nameSet
@@ -117,14 +114,11 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 		if err := out.Next(); err != nil {
 			return err
 		}
-		if kind == "" {
-			kind = forType(ind.Type)
-		}
-		if !fits(kind, ind.Type) {
-			req.Drop(ind.Type.String()+" value in a "+kind+" list", 1)
+		if !acl.Take(ind.Type) {
+			req.Drop(ind.Type.String()+" value in a "+acl.Kind+" list", 1)
 			continue
 		}
-		switch kind {
+		switch acl.Kind {
 		case Dst:
 			p, ok := ind.Prefix()
 			switch {
@@ -160,7 +154,7 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 			out.Write(pattern)
 		}
 	}
-	switch kind {
+	switch acl.Kind {
 	case Dst:
 		writePrefixes(out, req, v4, true)
 		writePrefixes(out, req, v6, false)
