@@ -66,14 +66,7 @@ func parseOptions(opts map[string]string) (nameset.Answer, error) {
 
 // Render writes the configuration file.
 func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	return blockList.Render(ctx, w, req, in)
-}
-
-var blockList = nameset.BlockList{
-	Renderer: Name,
-	Head:     "# Cratos block list for dnsmasq: conf-file= or /etc/dnsmasq.d.\n",
-	Parse:    parseOptions,
-	Line:     appendLines,
+	return nameset.Render(ctx, w, req, in, Name, "# Cratos block list for dnsmasq: conf-file= or /etc/dnsmasq.d.\n", parseOptions, appendLines)
 }
 
 // appendLines appends the lines that block name as c says.

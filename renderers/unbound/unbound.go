@@ -65,14 +65,7 @@ func parseOptions(opts map[string]string) (nameset.Answer, error) {
 
 // Render writes the include file.
 func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	return blockList.Render(ctx, w, req, in)
-}
-
-var blockList = nameset.BlockList{
-	Renderer: Name,
-	Head:     "# Cratos block list for Unbound: include: it from unbound.conf.\nserver:\n",
-	Parse:    parseOptions,
-	Line:     appendZone,
+	return nameset.Render(ctx, w, req, in, Name, "# Cratos block list for Unbound: include: it from unbound.conf.\nserver:\n", parseOptions, appendZone)
 }
 
 // appendZone appends the local-zone of name and, for Redirect, its

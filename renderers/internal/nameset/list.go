@@ -65,38 +65,30 @@ func ParseMode(info renderers.Info, opts map[string]string, mode, sinkhole strin
 // indicator that is not a name: "<renderer> value that is not a DNS name".
 const NotName = "value that is not a DNS name"
 
-// BlockList is a resolver's block list format: the names among the input,
-// each answered as the options say.
-type BlockList struct {
-	Renderer string                                       // prefixes drop reasons and errors
-	Head     string                                       // the text before the first name
-	Parse    func(opts map[string]string) (Answer, error) // reads Request.Options
-	// Line appends the lines of one name to b.
-	Line func(b []byte, name string, a Answer) []byte
-}
-
-// Render writes the block list: Head, then the lines of each name of the
-// Set (in its order). An indicator that is not a name is dropped as
-// "Renderer NotName", the Set's refusals are reported prefixed with
-// Renderer, and every error is wrapped as "Renderer: render: ...".
-func (l BlockList) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	a, err := l.Parse(req.Options)
+// Render writes a resolver's block list: head, then what line appends
+// for each name of the Set (in its order), answered as parse reads
+// req.Options. An indicator that is not a name is dropped as "renderer
+// NotName", the Set's refusals are reported prefixed with renderer, and
+// every error is wrapped as "renderer: render: ...".
+func Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator], renderer, head string,
+	parse func(opts map[string]string) (Answer, error), line func(b []byte, name string, a Answer) []byte) error {
+	a, err := parse(req.Options)
 	if err != nil {
-		return fmt.Errorf("%s: render: %w", l.Renderer, err)
+		return fmt.Errorf("%s: render: %w", renderer, err)
 	}
 	o := renderers.NewOut(ctx, w)
 	d := feedlist.Drops{}
-	set := Collect(o, in, d, l.Renderer, l.Renderer+" "+NotName)
+	set := Collect(o, in, d, renderer, renderer+" "+NotName)
 	if err := o.Err(); err != nil {
-		return fmt.Errorf("%s: render: %w", l.Renderer, err)
+		return fmt.Errorf("%s: render: %w", renderer, err)
 	}
-	o.WriteString(l.Head)
-	feedlist.WriteEach(o, set.Names(d, l.Renderer), func(b []byte, name string) []byte {
-		return l.Line(b, name, a)
+	o.WriteString(head)
+	feedlist.WriteEach(o, set.Names(d, renderer), func(b []byte, name string) []byte {
+		return line(b, name, a)
 	})
 	d.Report(req)
 	if err := o.Close(); err != nil {
-		return fmt.Errorf("%s: render: %w", l.Renderer, err)
+		return fmt.Errorf("%s: render: %w", renderer, err)
 	}
 	return nil
 }
