@@ -2,7 +2,8 @@
 // haproxy) share: every name, Domain or Hostname, stands for itself and
 // all of its subdomains, as those programs match it; names that are not
 // plain DNS names are refused, duplicates and names under a listed parent
-// are left out, each with a reason the renderer reports.
+// are left out, each with a reason the renderer reports. UnderAny, the
+// test for a listed parent, also serves squid's dstdomain lists.
 package nameset
 
 import "github.com/cratos-project/cratos/renderers/internal/feedlist"
