@@ -9,7 +9,6 @@ package b64
 import (
 	"context"
 	"encoding/base64"
-	"fmt"
 	"io"
 	"iter"
 
@@ -47,11 +46,7 @@ func (r Renderer) ValidateOptions(opts map[string]string) error {
 
 // Render implements renderers.Renderer.
 func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	l, err := txt.ParseLayoutFor(Renderer{}.Info(), req.Options)
-	if err != nil {
-		return fmt.Errorf("b64: render: %w", err)
-	}
-	return renderers.WriteList(ctx, w, "b64", in, "", func(b []byte, n int, x indicator.Indicator) ([]byte, bool) {
-		return base64.StdEncoding.AppendEncode(l.Separate(b, n), []byte(x.Value)), true
-	}, l.End)
+	return txt.WriteLines(ctx, w, req, in, Renderer{}.Info(), func(b []byte, x indicator.Indicator) ([]byte, bool) {
+		return base64.StdEncoding.AppendEncode(b, []byte(x.Value)), true
+	})
 }

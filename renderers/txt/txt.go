@@ -49,23 +49,35 @@ func (r Renderer) ValidateOptions(opts map[string]string) error {
 
 // Render implements renderers.Renderer.
 func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	l, err := ParseLayoutFor(Renderer{}.Info(), req.Options)
-	if err != nil {
-		return fmt.Errorf("txt: render: %w", err)
-	}
 	multi := 0
-	err = renderers.WriteList(ctx, w, "txt", in, "", func(b []byte, n int, x indicator.Indicator) ([]byte, bool) {
+	err := WriteLines(ctx, w, req, in, Renderer{}.Info(), func(b []byte, x indicator.Indicator) ([]byte, bool) {
 		if x.MultiLine() {
 			multi++
 			return b, false
 		}
-		return append(l.Separate(b, n), x.Value...), true
-	}, l.End)
+		return append(b, x.Value...), true
+	})
 	if err != nil {
 		return err
 	}
 	req.Drop(DropMultiLine, multi)
 	return nil
+}
+
+// WriteLines writes a line for each indicator that line keeps, laid out
+// as the options of req say (info declares LayoutOptions): line appends
+// the line's text, without its end, to b, and returns false to leave the
+// indicator out. Errors are wrapped as "NAME: render: ...", NAME being
+// info.Name.
+func WriteLines(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator], info renderers.Info,
+	line func(b []byte, x indicator.Indicator) ([]byte, bool)) error {
+	l, err := ParseLayoutFor(info, req.Options)
+	if err != nil {
+		return fmt.Errorf("%s: render: %w", info.Name, err)
+	}
+	return renderers.WriteList(ctx, w, info.Name, in, "", func(b []byte, n int, x indicator.Indicator) ([]byte, bool) {
+		return line(l.Separate(b, n), x)
+	}, l.End)
 }
 
 // Layout is how a line format separates and ends its lines.
