@@ -6,12 +6,10 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -98,14 +96,7 @@ func TestFaultsConnectionFlood(t *testing.T) {
 func TestFaultsHostileMISP(t *testing.T) {
 	t.Parallel()
 	m := startMISP(t, feedEvent("block", "block fixture", blockFixture...))
-	var leaked atomic.Int64
-	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Authorization") != "" {
-			leaked.Add(1)
-		}
-		_, _ = w.Write([]byte(`{"response":{"Attribute":[]}}`))
-	}))
-	defer other.Close()
+	sinkURL, leaked := testtool.KeySink(t)
 	site := strings.Replace(procSite(10), "page_size: 25000", "page_size: 1000", 1)
 	p := startCratos(t, procOptions{MISP: m.URL(), Site: site,
 		Config: "misp_max_response_bytes: 16777216\nmisp_max_pages: 20\n"})
@@ -125,7 +116,7 @@ func TestFaultsHostileMISP(t *testing.T) {
 			"MISP 127.0.0.1: response larger than 16777216 bytes", 1, 200, 0},
 		{"never a short page", mispsim.Fault{Kind: mispsim.FaultEndlessPages, RestSearchOnly: true}, 502,
 			"MISP 127.0.0.1: answered more than 20 pages for one list (misp_max_pages, misp_max_attributes)", 22, 200, 0},
-		{"redirect", mispsim.Fault{Kind: mispsim.FaultRedirect, Location: other.URL, RestSearchOnly: true}, 502,
+		{"redirect", mispsim.Fault{Kind: mispsim.FaultRedirect, Location: sinkURL, RestSearchOnly: true}, 502,
 			"MISP 127.0.0.1: answered HTTP 307 (a redirect, not followed: point the token at the final MISP URL)", 1, 200, 0},
 	}
 	for i, tc := range tests {
