@@ -171,25 +171,32 @@ func TestE2ESuricataUpdate(t *testing.T) {
 		return all
 	}
 
-	t.Run("first run downloads every archive and installs loadable rules", func(t *testing.T) {
-		mark := len(e.requests())
-		out := su.run("--no-reload")
-		var got []string
+	// checkRequests fails t unless the requests after the first mark are
+	// suricata-update's, one GET of each source's list URL with suffix,
+	// each answered 200.
+	checkRequests := func(t *testing.T, mark int, suffix string) {
+		t.Helper()
+		var got, want []string
 		for _, r := range e.requests()[mark:] {
 			if !strings.HasPrefix(r.UA, "Suricata-Update/") {
 				t.Errorf("request %s %s with user agent %q", r.Method, r.Path, r.UA)
 			}
 			got = append(got, fmt.Sprintf("%s %s %d", r.Method, r.Path, r.Status))
 		}
-		var want []string
 		for _, s := range sources {
-			want = append(want, fmt.Sprintf("GET %s.tar.gz 200", listPath(s.dataType)))
+			want = append(want, fmt.Sprintf("GET %s%s 200", listPath(s.dataType), suffix))
 		}
 		slices.Sort(got)
 		slices.Sort(want)
 		if !slices.Equal(got, want) {
 			t.Errorf("requests:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
+	}
+
+	t.Run("first run downloads every archive and installs loadable rules", func(t *testing.T) {
+		mark := len(e.requests())
+		out := su.run("--no-reload")
+		checkRequests(t, mark, ".tar.gz")
 		if !strings.Contains(out, "Testing with suricata -T.") || strings.Contains(out, "Suricata test failed") {
 			t.Errorf("suricata-update did not test the rules successfully:\n%s", out)
 		}
@@ -243,18 +250,7 @@ func TestE2ESuricataUpdate(t *testing.T) {
 		su.ageCache()
 		mark := len(e.requests())
 		out := su.run("--no-reload")
-		var got, want []string
-		for _, r := range e.requests()[mark:] {
-			got = append(got, fmt.Sprintf("%s %s %d", r.Method, r.Path, r.Status))
-		}
-		for _, s := range sources {
-			want = append(want, fmt.Sprintf("GET %s.tar.gz.md5 200", listPath(s.dataType)))
-		}
-		slices.Sort(got)
-		slices.Sort(want)
-		if !slices.Equal(got, want) {
-			t.Errorf("requests:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-		}
+		checkRequests(t, mark, ".tar.gz.md5")
 		if n := strings.Count(out, "Remote checksum has not changed"); n != len(sources) {
 			t.Errorf("%d unchanged checksums reported, want %d:\n%s", n, len(sources), out)
 		}
