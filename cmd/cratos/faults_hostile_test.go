@@ -42,7 +42,7 @@ func getFrom(t testing.TB, p *cratosProc, src, path string, headers ...string) (
 func TestFaultsConnectionFlood(t *testing.T) {
 	t.Parallel()
 	prlimit := testtool.Require(t, "prlimit", "util-linux")
-	m := startMISP(t, feedEvent("block", "block fixture", blockFixture...))
+	m := startBlockMISP(t)
 	p := startCratos(t, procOptions{MISP: m.URL(), Prefix: []string{prlimit, "--nofile=512:512"},
 		Config: "max_connections_per_ip: 100\n"})
 
@@ -95,7 +95,7 @@ func TestFaultsConnectionFlood(t *testing.T) {
 // key never leaves for a redirect target.
 func TestFaultsHostileMISP(t *testing.T) {
 	t.Parallel()
-	m := startMISP(t, feedEvent("block", "block fixture", blockFixture...))
+	m := startBlockMISP(t)
 	sinkURL, leaked := testtool.KeySink(t)
 	site := strings.Replace(procSite(10), "page_size: 25000", "page_size: 1000", 1)
 	p := startCratos(t, procOptions{MISP: m.URL(), Site: site,
@@ -147,7 +147,7 @@ func TestFaultsHostileMISP(t *testing.T) {
 // never stops paging stops the build; MISP is not polled for minutes.
 func TestFaultsAbandonedBuild(t *testing.T) {
 	t.Parallel()
-	m := startMISP(t, feedEvent("block", "block fixture", blockFixture...))
+	m := startBlockMISP(t)
 	site := strings.Replace(procSite(10), "page_size: 25000", "page_size: 100", 1)
 	p := startCratos(t, procOptions{MISP: m.URL(), Site: site, Config: "misp_max_pages: 100000\nmisp_max_attributes: 100000000\n"})
 	m.sim.SetFault(mispsim.Fault{Kind: mispsim.FaultEndlessPages, RestSearchOnly: true})
@@ -197,7 +197,7 @@ func mintFor(t testing.TB, p *cratosProc, mispURL, key string) string {
 // turn into one MISP query per request.
 func TestFaultsSharedAddressAndCacheAbuse(t *testing.T) {
 	t.Parallel()
-	m := startMISP(t, feedEvent("block", "block fixture", blockFixture...))
+	m := startBlockMISP(t)
 	p := startCratos(t, procOptions{MISP: m.URL(), Config: "cold_builds_per_minute: 10\n"})
 	list := "/v1/feed/block/type/ipv4/age/1d/output/txt"
 
@@ -245,7 +245,7 @@ func TestFaultsSharedAddressAndCacheAbuse(t *testing.T) {
 // symlink) blocks neither a reload nor the shutdown after it.
 func TestFaultsFIFOInSites(t *testing.T) {
 	t.Parallel()
-	m := startMISP(t, feedEvent("block", "block fixture", blockFixture...))
+	m := startBlockMISP(t)
 	p := startCratos(t, procOptions{MISP: m.URL()})
 	dir := filepath.Dir(p.site)
 	fifo := filepath.Join(dir, "stuck.example.yaml")
@@ -277,7 +277,7 @@ func TestFaultsFIFOInSites(t *testing.T) {
 // reaches the log.
 func TestFaultsProbeNotes(t *testing.T) {
 	t.Parallel()
-	m := startMISP(t, feedEvent("block", "block fixture", blockFixture...))
+	m := startBlockMISP(t)
 	p := startCratos(t, procOptions{MISP: m.URL(), Config: "trusted_proxies: [127.0.0.1/32]\n"})
 	list := "/v1/feed/block/type/ipv4/age/1d/output/txt"
 	for _, v := range []string{"garbage", "", "unknown"} {
