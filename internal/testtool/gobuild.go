@@ -29,17 +29,10 @@ type GoBuild struct {
 // when the build failed.
 func (b *GoBuild) Dir(t testing.TB) string {
 	t.Helper()
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("the go command is not on PATH: cannot build " + strings.Join(b.Packages, " "))
-	}
+	goTool := goCommand(t, b.Packages)
 	b.once.Do(func() {
-		if b.dir, b.err = os.MkdirTemp("", "cratos-build-"); b.err != nil {
-			return
-		}
-		args := append([]string{"build", "-o", b.dir + string(filepath.Separator)}, b.Packages...)
-		if out, err := exec.Command(goTool, args...).CombinedOutput(); err != nil {
-			b.err = fmt.Errorf("go build %s: %v\n%s", strings.Join(b.Packages, " "), err, out)
+		if b.dir, b.err = os.MkdirTemp("", "cratos-build-"); b.err == nil {
+			b.err = goBuild(goTool, b.dir, b.Packages)
 		}
 	})
 	if b.err != nil {
@@ -53,4 +46,33 @@ func (b *GoBuild) Remove() {
 	if b.dir != "" {
 		_ = os.RemoveAll(b.dir)
 	}
+}
+
+// GoBuildTo builds pkgs into dir, one binary a main package, named after
+// it. It skips t without the go command and fails t when the build fails.
+func GoBuildTo(t testing.TB, dir string, pkgs ...string) {
+	t.Helper()
+	if err := goBuild(goCommand(t, pkgs), dir, pkgs); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// goCommand returns the path of the go command, skipping t without it.
+func goCommand(t testing.TB, pkgs []string) string {
+	t.Helper()
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("the go command is not on PATH: cannot build " + strings.Join(pkgs, " "))
+	}
+	return goTool
+}
+
+// goBuild runs go build -o dir/ pkgs and returns its output with the
+// error when it fails.
+func goBuild(goTool, dir string, pkgs []string) error {
+	args := append([]string{"build", "-o", dir + string(filepath.Separator)}, pkgs...)
+	if out, err := exec.Command(goTool, args...).CombinedOutput(); err != nil {
+		return fmt.Errorf("go build %s: %v\n%s", strings.Join(pkgs, " "), err, out)
+	}
+	return nil
 }
