@@ -67,7 +67,9 @@ func (s *Service) sharedFeedSnapshot(ctx context.Context, r Request, q misp.Quer
 	now := s.opts.Now()
 	take := func() (*feedsnap.Snapshot, bool) {
 		h, ok := s.feedHeadOf(ctx, key)
-		if !ok || !feedUsable(ctx, r, now, h.read) || h.id() == st.badHead {
+		// A read that began after r began to wait is as fresh as r can
+		// get, even if it took longer than r's lifetime.
+		if !ok || !(feedUsable(ctx, r, now, h.read) || !h.read.Before(now) && newer(ctx, h.read.Truncate(time.Second))) || h.id() == st.badHead {
 			return nil, false
 		}
 		if err := s.adoptFeed(ctx, r, key, h, st); err != nil {
