@@ -2,7 +2,6 @@ package export
 
 import (
 	"crypto/sha256"
-	"encoding/binary"
 	"time"
 )
 
@@ -52,19 +51,18 @@ func (h feedHead) deltaBytes() int {
 }
 
 func (h feedHead) encode() []byte {
-	b := append([]byte(nil), feedHeadMagic...)
-	b = binary.AppendUvarint(b, h.generation)
-	b = binary.AppendVarint(b, h.read.UnixNano())
-	b = binary.AppendVarint(b, h.fullAt.UnixNano())
-	b = binary.AppendUvarint(b, uint64(h.attributes))
-	b = binary.AppendUvarint(b, uint64(len(h.pieces)))
+	e := encoder{b: []byte(feedHeadMagic)}
+	e.uvarint(h.generation)
+	e.varint(h.read.UnixNano())
+	e.varint(h.fullAt.UnixNano())
+	e.uvarint(uint64(h.attributes))
+	e.uvarint(uint64(len(h.pieces)))
 	for _, p := range h.pieces {
-		b = binary.AppendUvarint(b, uint64(len(p.id)))
-		b = append(b, p.id...)
-		b = binary.AppendUvarint(b, uint64(p.size))
-		b = append(b, p.sum[:]...)
+		e.str(p.id)
+		e.uvarint(uint64(p.size))
+		e.str(string(p.sum[:]))
 	}
-	return b
+	return e.b
 }
 
 // decodeFeedHead parses a head item; anything malformed is refused.
@@ -72,61 +70,24 @@ func decodeFeedHead(b []byte) (feedHead, bool) {
 	if len(b) < len(feedHeadMagic) || string(b[:len(feedHeadMagic)]) != feedHeadMagic {
 		return feedHead{}, false
 	}
-	d := headDecoder{b: b[len(feedHeadMagic):], ok: true}
+	d := decoder{b: b[len(feedHeadMagic):]}
 	h := feedHead{generation: d.uvarint(), read: time.Unix(0, d.varint()), fullAt: time.Unix(0, d.varint()), attributes: int(d.uvarint())}
 	n := d.uvarint()
 	if n == 0 || n > maxFeedPieces {
 		return feedHead{}, false
 	}
 	for range n {
-		p := feedPiece{id: string(d.bytes(int(d.uvarint()))), size: int(d.uvarint())}
-		copy(p.sum[:], d.bytes(sha256.Size))
-		h.pieces = append(h.pieces, p)
-	}
-	if !d.ok || len(d.b) != 0 || h.attributes < 0 {
-		return feedHead{}, false
-	}
-	for _, p := range h.pieces {
-		if p.id == "" || p.size <= 0 {
+		p := feedPiece{id: d.str(), size: int(d.uvarint())}
+		if sum := d.bytes(); copy(p.sum[:], sum) != sha256.Size || len(sum) != sha256.Size {
 			return feedHead{}, false
 		}
+		if d.err != nil || p.id == "" || p.size <= 0 {
+			return feedHead{}, false
+		}
+		h.pieces = append(h.pieces, p)
+	}
+	if d.err != nil || len(d.b) != 0 || h.attributes < 0 {
+		return feedHead{}, false
 	}
 	return h, true
-}
-
-// headDecoder reads a head item; ok turns false at the first error, after
-// which every read gives zero values.
-type headDecoder struct {
-	b  []byte
-	ok bool
-}
-
-func (d *headDecoder) uvarint() uint64 {
-	v, n := binary.Uvarint(d.b)
-	if n <= 0 || v > 1<<40 {
-		d.ok, d.b = false, nil
-		return 0
-	}
-	d.b = d.b[n:]
-	return v
-}
-
-func (d *headDecoder) varint() int64 {
-	v, n := binary.Varint(d.b)
-	if n <= 0 {
-		d.ok, d.b = false, nil
-		return 0
-	}
-	d.b = d.b[n:]
-	return v
-}
-
-func (d *headDecoder) bytes(n int) []byte {
-	if n < 0 || n > len(d.b) {
-		d.ok, d.b = false, nil
-		return nil
-	}
-	out := d.b[:n]
-	d.b = d.b[n:]
-	return out
 }

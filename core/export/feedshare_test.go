@@ -223,3 +223,24 @@ func TestDeadFeedHolderExpires(t *testing.T) {
 		t.Errorf("%d feed reads, want 1", n)
 	}
 }
+
+// A head survives its encoding; a cut, extended or altered one is refused.
+func TestFeedHeadEncoding(t *testing.T) {
+	h := feedHead{generation: 7, read: time.Unix(1800000000, 5), fullAt: time.Unix(1799990000, 0), attributes: 1000,
+		pieces: []feedPiece{{id: "5-a1", size: 900000}, {id: "7-b2", size: 40}}}
+	h.pieces[1].sum[0] = 9
+	b := h.encode()
+	got, ok := decodeFeedHead(b)
+	if !ok || got.id() != "7-b2" || got.generation != 7 || !got.read.Equal(h.read) || got.pieces[1].sum != h.pieces[1].sum || got.attributes != 1000 {
+		t.Fatalf("round trip: %+v %v", got, ok)
+	}
+	bad := map[string][]byte{
+		"empty": nil, "cut": b[:len(b)-1], "extended": append(append([]byte(nil), b...), 0),
+		"magic": append([]byte("XXXX"), b[4:]...), "no pieces": feedHead{generation: 1}.encode(),
+	}
+	for name, b := range bad {
+		if _, ok := decodeFeedHead(b); ok {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package feedsnap
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -88,12 +89,4 @@ func (s *Snapshot) Apply(d Delta) (*Snapshot, error) {
 	return out, nil
 }
 
-func byUUID(a, b indicator.Attribute) int {
-	switch {
-	case a.UUID < b.UUID:
-		return -1
-	case a.UUID > b.UUID:
-		return 1
-	}
-	return 0
-}
+func byUUID(a, b indicator.Attribute) int { return cmp.Compare(a.UUID, b.UUID) }

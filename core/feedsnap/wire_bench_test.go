@@ -27,7 +27,7 @@ func wholeDelta(n int) feedsnap.Delta {
 			value = fmt.Sprintf("host%d.example%d.net", rng.IntN(1e6), rng.IntN(100))
 		}
 		d.Events[ev] = append(d.Events[ev], indicator.Attribute{Type: typ, Value: value, Category: "Network activity",
-			UUID: fmt.Sprintf("%08x-%04x-4%03x-%04x-%012x", rng.Uint32(), rng.IntN(1<<16), rng.IntN(1<<12), rng.IntN(1<<16), rng.Int64N(1<<48)),
+			UUID:    fmt.Sprintf("%08x-%04x-4%03x-%04x-%012x", rng.Uint32(), rng.IntN(1<<16), rng.IntN(1<<12), rng.IntN(1<<16), rng.Int64N(1<<48)),
 			EventID: ev, Timestamp: 1700000000 + rng.Int64N(1e8), ToIDS: rng.IntN(4) > 0})
 	}
 	for ev, attrs := range d.Events {
