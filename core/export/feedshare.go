@@ -159,6 +159,7 @@ func (s *Service) loadFeedPieces(ctx context.Context, key string, h feedHead, st
 // The piece goes first, the head naming it last. A failed write leaves
 // the snapshot unshared: the next read publishes it whole.
 func (s *Service) publishFeed(ctx context.Context, r Request, key string, prev feedHead, baseID string, old *feedsnap.Snapshot, full bool, st *feedState) {
+	ctx = context.WithoutCancel(ctx) // a client leaving does not undo the read's sharing
 	start := time.Now()
 	next := st.snap
 	asDelta := !full && baseID != "" && baseID == prev.id() && len(prev.pieces) < maxFeedPieces
