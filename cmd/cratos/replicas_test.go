@@ -173,42 +173,53 @@ func TestReplicasShareLists(t *testing.T) {
 }
 
 // TestReplicaKilledHoldingTheLease kills a replica while it pulls a list
-// from MISP, holding the list's lease: another replica asked for the list
-// waits for the lease to expire (no longer than its term, although the
-// killed replica's pull had minutes left), then pulls the list itself.
+// from MISP, holding the list's lease and its feed's: another replica
+// asked for the same list, or for another list of the feed, waits for the
+// lease to expire (no longer than its term, although the killed replica's
+// pull had minutes left), then reads MISP itself.
 func TestReplicaKilledHoldingTheLease(t *testing.T) {
 	testtool.Require(t, "memcached", "memcached")
-	m := startBlockMISP(t)
-	addr, _ := memcachedtest.Start(t)
-	replicas := startReplicas(t, m, addr, 2)
-	holder, other := replicas[0], replicas[1]
 	const path = "/v1/feed/block/type/ipv4/age/1d/output/txt"
+	cases := []struct {
+		name, otherPath, want string
+	}{
+		{"the same list", path, blockIPv4Txt},
+		{"another list of the feed", "/v1/feed/block/type/domain/age/1d/output/txt", blockDomainTxt},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			m := startBlockMISP(t)
+			addr, _ := memcachedtest.Start(t)
+			replicas := startReplicas(t, m, addr, 2)
+			holder, other := replicas[0], replicas[1]
+			// The first pull never ends on its own; the next ones are answered.
+			m.sim.SetFault(mispsim.Fault{Kind: mispsim.FaultSlow, Delay: 10 * time.Minute, RestSearchOnly: true, Times: 1})
+			before := mispStats(t, m).RestSearchRequests
+			go fetchList(holder, path) // ends with an error when the holder is killed
+			waitFor(t, "the first replica to query MISP", time.Minute, func() bool {
+				return mispStats(t, m).RestSearchRequests-before == 1
+			})
+			holder.kill()
 
-	// The first pull never ends on its own; the next ones are answered.
-	m.sim.SetFault(mispsim.Fault{Kind: mispsim.FaultSlow, Delay: 10 * time.Minute, RestSearchOnly: true, Times: 1})
-	before := mispStats(t, m).RestSearchRequests
-	go fetchList(holder, path) // ends with an error when the holder is killed
-	waitFor(t, "the first replica to query MISP", time.Minute, func() bool {
-		return mispStats(t, m).RestSearchRequests-before == 1
-	})
-	holder.kill()
-
-	start := time.Now()
-	a := fetchList(other, path)
-	waited := time.Since(start)
-	if a.err != nil || a.status != http.StatusOK || a.body != blockIPv4Txt || a.cache != "MISS" {
-		t.Fatalf("after the holder was killed: %d %s %v %q", a.status, a.cache, a.err, a.body)
+			start := time.Now()
+			a := fetchList(other, tc.otherPath)
+			waited := time.Since(start)
+			if a.err != nil || a.status != http.StatusOK || a.body != tc.want || a.cache != "MISS" {
+				t.Fatalf("after the holder was killed: %d %s %v %q", a.status, a.cache, a.err, a.body)
+			}
+			if n := mispStats(t, m).RestSearchRequests - before; n != 2 {
+				t.Fatalf("MISP got %d restSearch requests, want 2 (the killed pull and this one)", n)
+			}
+			// The lease, renewed every 5 s until the kill, had at least 10 s
+			// left; it lasts 15 s, not the 5 minutes the killed pull could
+			// have taken.
+			t.Logf("the other replica served the list %s after the holder was killed", waited.Round(time.Millisecond))
+			if waited < 5*time.Second || waited > time.Minute {
+				t.Errorf("served after %s, want after the dead holder's lease expired (5 s to a minute)", waited.Round(time.Millisecond))
+			}
+			other.requireAlive(t)
+		})
 	}
-	if n := mispStats(t, m).RestSearchRequests - before; n != 2 {
-		t.Fatalf("MISP got %d restSearch requests, want 2 (the killed pull and this one)", n)
-	}
-	// The lease, renewed every 5 s until the kill, had at least 10 s left;
-	// it lasts 15 s, not the 5 minutes the killed pull could have taken.
-	t.Logf("the other replica served the list %s after the holder was killed", waited.Round(time.Millisecond))
-	if waited < 5*time.Second || waited > time.Minute {
-		t.Errorf("served after %s, want after the dead holder's lease expired (5 s to a minute)", waited.Round(time.Millisecond))
-	}
-	other.requireAlive(t)
 }
 
 // feedReadsOf is how many times each replica has begun a MISP pull.
@@ -256,7 +267,7 @@ func feedPaths(lifetime int) []string {
 // take the feed from memcached.
 func TestReplicasShareFeedRefreshes(t *testing.T) {
 	testtool.Require(t, "memcached", "memcached")
-	m := startMISP(t, feedEvent("block", "block fixture", blockFixture...))
+	m := startBlockMISP(t)
 	addr, _ := memcachedtest.Start(t)
 	replicas := startReplicas(t, m, addr, 3, "cold_builds_per_minute: 10000\n")
 	const lifetime = 8 // seconds
@@ -302,35 +313,4 @@ func allLogs(replicas []*cratosProc) string {
 		b.WriteString(p.out.String())
 	}
 	return b.String()
-}
-
-// TestReplicaKilledHoldingTheFeedLease kills a replica while it reads a
-// feed from MISP, holding the feed's lease: another replica asked for
-// another list of that feed waits for the lease to expire, then reads the
-// feed itself.
-func TestReplicaKilledHoldingTheFeedLease(t *testing.T) {
-	testtool.Require(t, "memcached", "memcached")
-	m := startMISP(t, feedEvent("block", "block fixture", blockFixture...))
-	addr, _ := memcachedtest.Start(t)
-	replicas := startReplicas(t, m, addr, 2)
-	holder, other := replicas[0], replicas[1]
-	m.sim.SetFault(mispsim.Fault{Kind: mispsim.FaultSlow, Delay: 10 * time.Minute, RestSearchOnly: true, Times: 1})
-	before := mispStats(t, m).RestSearchRequests
-	go fetchList(holder, "/v1/feed/block/type/ipv4/age/1d/output/txt")
-	waitFor(t, "the first replica to read the feed", time.Minute, func() bool { return mispStats(t, m).RestSearchRequests-before == 1 })
-	holder.kill()
-	start := time.Now()
-	a := fetchList(other, "/v1/feed/block/type/domain/age/1d/output/txt")
-	waited := time.Since(start)
-	if a.err != nil || a.status != http.StatusOK || a.body != blockDomainTxt {
-		t.Fatalf("after the holder was killed: %d %v %q", a.status, a.err, a.body)
-	}
-	if n := mispStats(t, m).RestSearchRequests - before; n != 2 {
-		t.Fatalf("MISP got %d restSearch requests, want 2 (the killed read and this one)", n)
-	}
-	t.Logf("the other replica served another list of the feed %s after the holder was killed", waited.Round(time.Millisecond))
-	if waited < 5*time.Second || waited > time.Minute {
-		t.Errorf("served after %s, want after the dead holder's feed lease expired (5 s to a minute)", waited.Round(time.Millisecond))
-	}
-	other.requireAlive(t)
 }
