@@ -43,7 +43,7 @@ func FuzzCounted(f *testing.F, r renderers.Renderer, optionSets []map[string]str
 
 // FuzzRules is FuzzCounted for a format with device rules: rules checks
 // the output against them and counts its entries.
-func FuzzRules(f *testing.F, r renderers.Renderer, optionSets []map[string]string, rules func(opts map[string]string, out []byte) ([]devicecheck.Violation, int)) {
+func FuzzRules(f *testing.F, r renderers.Renderer, optionSets []map[string]string, rules Rules) {
 	FuzzCounted(f, r, optionSets, func(req renderers.Request, out []byte) (int, error) {
 		vs, n := rules(req.Options, out)
 		return n, devicecheck.Error(vs, 10)

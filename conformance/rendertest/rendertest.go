@@ -25,6 +25,16 @@ func Request(dataType string, opts map[string]string) renderers.Request {
 	return renderers.Request{Site: "cti.example.org", Feed: "block", DataType: dataType, Generated: Generated, Options: opts}
 }
 
+// WithOptions is Request for the renderer's default data type ("") with
+// opts: the request of the tests that vary only the options.
+func WithOptions(opts map[string]string) renderers.Request { return Request("", opts) }
+
+// OfDataType returns the request builder of Rows for data type
+// dataType: Request(dataType, opts).
+func OfDataType(dataType string) func(opts map[string]string) renderers.Request {
+	return func(opts map[string]string) renderers.Request { return Request(dataType, opts) }
+}
+
 // BlockGenerated is the Generated time of the requests that BlockRequest
 // builds.
 var BlockGenerated = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
@@ -47,6 +57,19 @@ var (
 // Ind is an indicator of type t with value v and timestamp ts.
 func Ind(t indicator.Type, v string, ts int64) indicator.Indicator {
 	return indicator.Indicator{Type: t, Value: v, Timestamp: ts}
+}
+
+// Of is an indicator of type t with value v and no timestamp.
+func Of(t indicator.Type, v string) indicator.Indicator { return Ind(t, v, 0) }
+
+// BlockOutput returns a function that renders ins with r and
+// BlockRequest(dataType, opts), keeping to the types r takes first
+// (Filtered), and returns the output as text and the drops.
+func BlockOutput(r renderers.Renderer) func(t testing.TB, dataType string, opts map[string]string, ins []indicator.Indicator) (string, map[string]int) {
+	return func(t testing.TB, dataType string, opts map[string]string, ins []indicator.Indicator) (string, map[string]int) {
+		t.Helper()
+		return Filtered(t, r, BlockRequest(dataType, opts), ins)
+	}
 }
 
 // Expect fails t unless got is exactly want, byte for byte, and reports

@@ -80,14 +80,27 @@ func Accounted(t testing.TB, what string, n int, ins []indicator.Indicator, got 
 	t.Logf("%d inputs, %d %s, drops %v", len(ins), n, what, got.Drops)
 }
 
+// Rules checks out, rendered with opts, against a format's device rules
+// and counts the entries it holds. A renderer's device-rule test and its
+// fuzz target (FuzzRules) check with the same Rules.
+type Rules = func(opts map[string]string, out []byte) ([]devicecheck.Violation, int)
+
+// DeviceRules renders the sample, 100,000 generated indicators and the
+// real data (Sets), kept to the types r takes, with every variant, and
+// checks each output with Counted(what, rules).
+func DeviceRules(t *testing.T, r renderers.Renderer, req func(opts map[string]string) renderers.Request, variants []Variant, what string, rules Rules) {
+	t.Helper()
+	Sweep(t, r, req, Sets(t, 100_000, 11), variants, Counted(what, rules))
+}
+
 // Counted is a Sweep check: rules checks the output of variant v against
 // the device rules and counts the entries it holds (what names them:
 // "lines", "rows", ...); a broken rule fails the test, and the entries and
 // the drops must add up to the inputs.
-func Counted(what string, rules func(v Variant, out []byte) ([]devicecheck.Violation, int)) func(t *testing.T, v Variant, ins []indicator.Indicator, got conformance.Rendered) {
+func Counted(what string, rules Rules) func(t *testing.T, v Variant, ins []indicator.Indicator, got conformance.Rendered) {
 	return func(t *testing.T, v Variant, ins []indicator.Indicator, got conformance.Rendered) {
 		t.Helper()
-		vs, n := rules(v, got.Out)
+		vs, n := rules(v.Opts, got.Out)
 		if len(vs) > 0 {
 			t.Fatal(devicecheck.Error(vs, 20))
 		}
@@ -149,6 +162,23 @@ func TrickyNames() []indicator.Indicator {
 	})
 }
 
+// ResolverCases are the inputs of a DNS resolver's real-tool test: the
+// sample with the default options; the tricky names (TrickyNames) with
+// option key set to block, and set to redirect with the sinkhole
+// addresses 192.0.2.10 and 2001:db8::10; the real data with the defaults
+// and with key set to redirect.
+func ResolverCases(t testing.TB, key, block, redirect string) []Case {
+	t.Helper()
+	real, _ := conformance.RealData(t)
+	return []Case{
+		{"sample", conformance.Sample(), nil},
+		{"tricky, " + block, TrickyNames(), map[string]string{key: block}},
+		{"tricky, " + redirect, TrickyNames(), map[string]string{key: redirect, "sinkhole_a": "192.0.2.10", "sinkhole_aaaa": "2001:db8::10"}},
+		{"real data", real, nil},
+		{"real data, " + redirect, real, map[string]string{key: redirect}},
+	}
+}
+
 // IPs returns an indicator for each address or net of values, its type
 // told from the text (':' for IPv6, '/' for a net), normalised.
 func IPs(values ...string) []indicator.Indicator {
@@ -166,4 +196,14 @@ func IPs(values ...string) []indicator.Indicator {
 		in = append(in, Ind(tp, v, 0))
 	}
 	return indicator.Normalize(in)
+}
+
+// Subjects returns an email-subject indicator for each of values, in
+// their order: values that any text format must carry as they are.
+func Subjects(values ...string) []indicator.Indicator {
+	in := make([]indicator.Indicator, len(values))
+	for i, v := range values {
+		in[i] = indicator.Indicator{Type: indicator.EmailSubject, Value: v}
+	}
+	return in
 }

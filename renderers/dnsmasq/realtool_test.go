@@ -11,7 +11,6 @@ import (
 	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
-	"github.com/cratos-project/cratos/renderers"
 )
 
 // TestRealTool checks each list with dnsmasq --test, runs a real dnsmasq
@@ -20,14 +19,7 @@ import (
 // dnsmasq holds are the names written, one per indicator minus the
 // reported drops. A name it does not hold gets REFUSED.
 func TestRealTool(t *testing.T) {
-	real, _ := conformance.RealData(t)
-	rendertest.Each(t, Renderer{}, func(opts map[string]string) renderers.Request { return request("", opts) }, []rendertest.Case{
-		{"sample", conformance.Sample(), nil},
-		{"tricky, local", rendertest.TrickyNames(), map[string]string{"mode": "local"}},
-		{"tricky, sinkhole", rendertest.TrickyNames(), map[string]string{"mode": "sinkhole", "sinkhole_a": "192.0.2.10", "sinkhole_aaaa": "2001:db8::10"}},
-		{"real data", real, nil},
-		{"real data, sinkhole", real, map[string]string{"mode": "sinkhole"}},
-	}, func(t *testing.T, in []indicator.Indicator, got conformance.Rendered) {
+	rendertest.Each(t, Renderer{}, rendertest.WithOptions, rendertest.ResolverCases(t, "mode", "local", "sinkhole"), func(t *testing.T, in []indicator.Indicator, got conformance.Rendered) {
 		es := rendertest.Entries(t, checkConf, in, got)
 		addr, err := realtools.StartDnsmasq(t, string(got.Out))
 		if err != nil {

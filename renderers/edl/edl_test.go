@@ -273,17 +273,17 @@ func optString(opts map[string]string) string {
 
 // TestContract checks the options, the registration and conformance.Check.
 func TestContract(t *testing.T) {
-	rendertest.Contract(t, Renderer{}, []conformance.OptionCase{
-		{Name: "none"},
-		{Name: "all", Options: map[string]string{"list_type": "url", "collapse": "false", "domain_wildcards": "exact", "url_ports": "strip", "max_entries": "50000", "empty_sentinel": "false"}},
-		{Name: "unknown", Options: map[string]string{"comments": "true"}, WantErr: `unknown option "comments"`},
-		{Name: "bad list_type", Options: map[string]string{"list_type": "imsi"}, WantErr: "option list_type"},
-		{Name: "bad collapse", Options: map[string]string{"collapse": "maybe"}, WantErr: "option collapse"},
-		{Name: "bad domain_wildcards", Options: map[string]string{"domain_wildcards": "star"}, WantErr: "option domain_wildcards"},
-		{Name: "bad url_ports", Options: map[string]string{"url_ports": "keep"}, WantErr: "option url_ports"},
-		{Name: "negative max_entries", Options: map[string]string{"max_entries": "-1"}, WantErr: "option max_entries"},
-		{Name: "text max_entries", Options: map[string]string{"max_entries": "50k"}, WantErr: "option max_entries"},
-		{Name: "bad empty_sentinel", Options: map[string]string{"empty_sentinel": "192.0.2.1"}, WantErr: "option empty_sentinel"},
+	rendertest.Contract(t, Renderer{}, rendertest.Options{
+		All:     map[string]string{"list_type": "url", "collapse": "false", "domain_wildcards": "exact", "url_ports": "strip", "max_entries": "50000", "empty_sentinel": "false"},
+		Unknown: "comments",
+		Bad: map[string][]string{
+			"list_type":        {"imsi"},
+			"collapse":         {"maybe"},
+			"domain_wildcards": {"star"},
+			"url_ports":        {"keep"},
+			"max_entries":      {"-1", "50k"},
+			"empty_sentinel":   {"192.0.2.1"},
+		},
 	})
 }
 

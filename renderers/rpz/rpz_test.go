@@ -23,12 +23,9 @@ func request(opts map[string]string, drops map[string]int) renderers.Request {
 	return req
 }
 
-func renderOut(t testing.TB, opts map[string]string, ins []indicator.Indicator) (string, map[string]int) {
-	t.Helper()
-	return rendertest.Filtered(t, Renderer{}, rendertest.BlockRequest("domain", opts), ins)
-}
+var renderOut = rendertest.BlockOutput(Renderer{})
 
-func ind(t indicator.Type, v string) indicator.Indicator { return rendertest.Ind(t, v, 0) }
+var ind = rendertest.Of
 
 // triggers returns the lines after the SOA and NS records.
 func triggers(out string) []string {
@@ -98,7 +95,7 @@ func TestRender(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			out, drops := renderOut(t, tc.opts, tc.in)
+			out, drops := renderOut(t, "domain", tc.opts, tc.in)
 			if got := triggers(out); !slices.Equal(got, tc.want) {
 				t.Errorf("triggers:\n got %q\nwant %q", got, tc.want)
 			}
@@ -130,7 +127,7 @@ func TestNameBudget(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name+" "+tc.origin, func(t *testing.T) {
-			out, drops := renderOut(t, map[string]string{"origin": tc.origin}, []indicator.Indicator{ind(tc.t, name)})
+			out, drops := renderOut(t, "domain", map[string]string{"origin": tc.origin}, []indicator.Indicator{ind(tc.t, name)})
 			if got := len(triggers(out)); got != tc.lines {
 				t.Fatalf("%d lines, want %d (drops %v)", got, tc.lines, drops)
 			}
@@ -158,7 +155,7 @@ func TestHeader(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			out, _ := renderOut(t, tc.opts, nil)
+			out, _ := renderOut(t, "domain", tc.opts, nil)
 			if out != tc.want {
 				t.Fatalf("got\n%s\nwant\n%s", out, tc.want)
 			}
@@ -188,7 +185,7 @@ func TestFallbackSerial(t *testing.T) {
 func TestRecordsMatchRender(t *testing.T) {
 	in := conformance.Sample()
 	opts := map[string]string{"serial": "7", "policy": "drop"}
-	out, rdrops := renderOut(t, opts, in)
+	out, rdrops := renderOut(t, "domain", opts, in)
 	drops := map[string]int{}
 	recs, err := Records(context.Background(), request(opts, drops), renderers.Filter(renderers.Slice(in), indicator.SetOf(info.Types...)))
 	if err != nil {
@@ -291,7 +288,7 @@ func TestRealTool(t *testing.T) {
 				t.Skip("real data skipped in -short mode")
 			}
 			in := conformance.OfTypes(tc.in, info.Types...)
-			out, drops := renderOut(t, tc.opts, in)
+			out, drops := renderOut(t, "domain", tc.opts, in)
 			if err := realtools.CheckZone(t, tc.origin, out); err != nil {
 				t.Fatal(err)
 			}

@@ -62,7 +62,7 @@ func TestSnortHeaders(t *testing.T) {
 	var kept []string
 	for i, tc := range headerCases {
 		rule := fmt.Sprintf(`alert %s (msg:"h%d"; sid:%d;)`, tc.header, i, 100+i)
-		out, drops := renderOut(t, nil, []indicator.Indicator{ind(indicator.Snort, rule)})
+		out, drops := renderOut(t, "", nil, []indicator.Indicator{ind(indicator.Snort, rule)})
 		got := ""
 		for reason := range drops {
 			got = reason

@@ -110,7 +110,7 @@ func TestRealTool(t *testing.T) {
 				t.Skip("real data skipped in -short mode")
 			}
 			in := conformance.OfTypes(tc.in, info.Types...)
-			out, drops := renderOut(t, tc.opts, in)
+			out, drops := renderOut(t, "", tc.opts, in)
 			if err := realtools.SuricataTest(t, out, companionFiles(t, in)); err != nil {
 				t.Fatal(err)
 			}

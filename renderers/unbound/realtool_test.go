@@ -10,7 +10,6 @@ import (
 	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
-	"github.com/cratos-project/cratos/renderers"
 )
 
 // TestRealTool checks each list with unbound-checkconf through an
@@ -19,14 +18,7 @@ import (
 // the names written and the indicators minus the reported drops, and asks
 // it for listed names, their subdomains and a name it answers itself.
 func TestRealTool(t *testing.T) {
-	real, _ := conformance.RealData(t)
-	rendertest.Each(t, Renderer{}, func(opts map[string]string) renderers.Request { return request("", opts) }, []rendertest.Case{
-		{"sample", conformance.Sample(), nil},
-		{"tricky, refuse", rendertest.TrickyNames(), map[string]string{"policy": "always_refuse"}},
-		{"tricky, redirect", rendertest.TrickyNames(), map[string]string{"policy": "redirect", "sinkhole_a": "192.0.2.10", "sinkhole_aaaa": "2001:db8::10"}},
-		{"real data", real, nil},
-		{"real data, redirect", real, map[string]string{"policy": "redirect"}},
-	}, func(t *testing.T, in []indicator.Indicator, got conformance.Rendered) {
+	rendertest.Each(t, Renderer{}, rendertest.WithOptions, rendertest.ResolverCases(t, "policy", "always_refuse", "redirect"), func(t *testing.T, in []indicator.Indicator, got conformance.Rendered) {
 		zones := rendertest.Entries(t, checkConf, in, got)
 		u, err := realtools.StartUnbound(t, string(got.Out))
 		if err != nil {

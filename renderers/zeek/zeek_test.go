@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -15,12 +16,9 @@ import (
 	"github.com/cratos-project/cratos/renderers"
 )
 
-func renderOut(t testing.TB, opts map[string]string, ins []indicator.Indicator) (string, map[string]int) {
-	t.Helper()
-	return rendertest.Filtered(t, Renderer{}, rendertest.BlockRequest("", opts), ins)
-}
+var renderOut = rendertest.BlockOutput(Renderer{})
 
-func ind(t indicator.Type, v string) indicator.Indicator { return rendertest.Ind(t, v, 0) }
+var ind = rendertest.Of
 
 func TestRows(t *testing.T) {
 	const src = "\tcratos-misp.example-block\t"
@@ -47,7 +45,7 @@ func TestRows(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			out, drops := renderOut(t, tc.opts, []indicator.Indicator{tc.in})
+			out, drops := renderOut(t, "", tc.opts, []indicator.Indicator{tc.in})
 			header := Header + "\n"
 			if tc.opts["do_notice"] != "" {
 				header = Header + "\tmeta.do_notice\n"
@@ -105,7 +103,7 @@ func TestRealTool(t *testing.T) {
 				t.Skip("real data skipped in -short mode")
 			}
 			in := conformance.OfTypes(tc.in, info.Types...)
-			out, drops := renderOut(t, tc.opts, in)
+			out, drops := renderOut(t, "", tc.opts, in)
 			if err := realtools.ZeekCheck(t, out); err != nil {
 				t.Fatal(err)
 			}
@@ -139,4 +137,43 @@ func TestDefaultSourceCleaned(t *testing.T) {
 	if buf.String() != want {
 		t.Fatalf("got %q, want %q", buf.String(), want)
 	}
+}
+
+// fuzzOptions are the option sets the fuzz target renders with.
+var fuzzOptions = []map[string]string{
+	nil,
+	{"source": "feed\\block #1", "do_notice": "T"},
+	{"do_notice": "F"},
+}
+
+// FuzzRender checks the output with realtools.CheckIntel (Zeek's ASCII
+// reader rules for an Intel::read_files file) and that every input is
+// either one row that Zeek reads (not a "#" comment) of the right
+// Intel::Type, or a reported drop.
+func FuzzRender(f *testing.F) {
+	rendertest.Fuzz(f, Renderer{}, fuzzOptions, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got conformance.Rendered) {
+		if err := realtools.CheckIntel(string(got.Out)); err != nil {
+			t.Fatalf("Zeek would not read the file: %v\n%s", err, got.Out)
+		}
+		var types []string
+		for line := range strings.Lines(string(got.Out)) {
+			if line == "\n" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			fields := strings.Split(strings.TrimSuffix(line, "\n"), "\t")
+			types = append(types, fields[1])
+		}
+		if n := len(types) + got.DropTotal(); n != len(ins) {
+			t.Fatalf("%d rows + %v dropped, want %d indicators in all\n%s", len(types), got.Drops, len(ins), got.Out)
+		}
+		var want []string
+		for _, in := range ins {
+			want = append(want, IntelType(in.Type))
+		}
+		for _, typ := range types {
+			if !slices.Contains(want, typ) {
+				t.Fatalf("row of type %s, which no input has", typ)
+			}
+		}
+	})
 }
