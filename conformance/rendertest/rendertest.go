@@ -79,8 +79,15 @@ func Expect(t testing.TB, got conformance.Rendered, want string, drops map[strin
 	if string(got.Out) != want {
 		t.Errorf("output differs at %s\ngot\n%s\nwant\n%s", conformance.FirstDifference([]byte(want), got.Out), got.Out, want)
 	}
-	if !maps.Equal(got.Drops, drops) {
-		t.Errorf("drops = %v, want %v", got.Drops, drops)
+	ExpectDrops(t, got.Drops, drops)
+}
+
+// ExpectDrops fails t unless the drops reported are exactly want (nil:
+// none).
+func ExpectDrops(t testing.TB, drops, want map[string]int) {
+	t.Helper()
+	if !maps.Equal(drops, want) {
+		t.Errorf("drops = %v, want %v", drops, want)
 	}
 }
 

@@ -162,20 +162,37 @@ func TrickyNames() []indicator.Indicator {
 	})
 }
 
-// ResolverCases are the inputs of a DNS resolver's real-tool test: the
+// Resolver runs a DNS resolver's real-tool test, one subtest a case: the
 // sample with the default options; the tricky names (TrickyNames) with
 // option key set to block, and set to redirect with the sinkhole
 // addresses 192.0.2.10 and 2001:db8::10; the real data with the defaults
-// and with key set to redirect.
-func ResolverCases(t testing.TB, key, block, redirect string) []Case {
+// and with key set to redirect. Each output is read back with parse
+// (Entries), and serve loads the output into the real resolver and checks
+// its answers for the entries.
+func Resolver[E any](t *testing.T, r renderers.Renderer, key, block, redirect string, parse func(out string) ([]E, error), serve func(t *testing.T, es []E, got conformance.Rendered)) {
 	t.Helper()
 	real, _ := conformance.RealData(t)
-	return []Case{
+	cases := []Case{
 		{"sample", conformance.Sample(), nil},
 		{"tricky, " + block, TrickyNames(), map[string]string{key: block}},
 		{"tricky, " + redirect, TrickyNames(), map[string]string{key: redirect, "sinkhole_a": "192.0.2.10", "sinkhole_aaaa": "2001:db8::10"}},
 		{"real data", real, nil},
 		{"real data, " + redirect, real, map[string]string{key: redirect}},
+	}
+	Each(t, r, WithOptions, cases, func(t *testing.T, ins []indicator.Indicator, got conformance.Rendered) {
+		es := Entries(t, parse, ins, got)
+		serve(t, es, got)
+		t.Logf("%d indicators, %d entries, drops %v", len(ins), len(es), got.Drops)
+	})
+}
+
+// CoveredNames are five names a DNS list writes as two, bad.example and
+// notbad.example: www.bad.example and a.b.bad.example are covered by
+// bad.example, and the hostname bad.example repeats the domain.
+func CoveredNames() []indicator.Indicator {
+	return []indicator.Indicator{
+		Of(indicator.Domain, "bad.example"), Of(indicator.Hostname, "www.bad.example"), Of(indicator.Domain, "a.b.bad.example"),
+		Of(indicator.Hostname, "notbad.example"), Of(indicator.Hostname, "bad.example"),
 	}
 }
 

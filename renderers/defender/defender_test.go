@@ -8,10 +8,9 @@ import (
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/internal/goldentest"
-	"github.com/cratos-project/cratos/renderers"
 )
 
-func request(opts map[string]string) renderers.Request { return rendertest.Request("", opts) }
+var request = rendertest.WithOptions
 
 func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 

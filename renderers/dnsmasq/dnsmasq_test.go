@@ -21,9 +21,7 @@ func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestRender(t *testing.T) {
 	rendertest.Rows(t, Renderer{}, rendertest.WithOptions, rendertest.Prefixed(head, []rendertest.Row{
-		{"nxdomain, covered names left out", nil, []indicator.Indicator{
-			ind(indicator.Domain, "bad.example"), ind(indicator.Hostname, "www.bad.example"), ind(indicator.Domain, "a.b.bad.example"),
-			ind(indicator.Hostname, "notbad.example"), ind(indicator.Hostname, "bad.example")},
+		{"nxdomain, covered names left out", nil, rendertest.CoveredNames(),
 			"address=/bad.example/\naddress=/notbad.example/\n",
 			map[string]int{"dnsmasq " + nameset.ReasonCovered: 2, "dnsmasq " + nameset.ReasonDuplicate: 1}},
 		{"local", map[string]string{"mode": "local"}, []indicator.Indicator{ind(indicator.Domain, "_dmarc.bad.example")},

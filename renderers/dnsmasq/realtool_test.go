@@ -10,7 +10,6 @@ import (
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/conformance/rendertest"
-	"github.com/cratos-project/cratos/core/indicator"
 )
 
 // TestRealTool checks each list with dnsmasq --test, runs a real dnsmasq
@@ -19,8 +18,7 @@ import (
 // dnsmasq holds are the names written, one per indicator minus the
 // reported drops. A name it does not hold gets REFUSED.
 func TestRealTool(t *testing.T) {
-	rendertest.Each(t, Renderer{}, rendertest.WithOptions, rendertest.ResolverCases(t, "mode", "local", "sinkhole"), func(t *testing.T, in []indicator.Indicator, got conformance.Rendered) {
-		es := rendertest.Entries(t, checkConf, in, got)
+	rendertest.Resolver(t, Renderer{}, "mode", "local", "sinkhole", checkConf, func(t *testing.T, es []entry, got conformance.Rendered) {
 		addr, err := realtools.StartDnsmasq(t, string(got.Out))
 		if err != nil {
 			t.Fatal(err)
@@ -30,7 +28,6 @@ func TestRealTool(t *testing.T) {
 			t.Fatalf("a name outside the list: %v %v, want REFUSED", r, err)
 		}
 		askAll(t, addr, es)
-		t.Logf("%d indicators, %d names answered, drops %v", len(in), len(es), got.Drops)
 	})
 }
 

@@ -16,8 +16,6 @@ import (
 	"github.com/cratos-project/cratos/renderers/internal/feedlist"
 )
 
-var request = rendertest.Request
-
 // allTypes are the types a URL list may be given.
 var allTypes = append(append(slices.Clone(rendertest.IPTypes), rendertest.NameTypes...), indicator.URL)
 
@@ -121,8 +119,8 @@ func TestCollapseCoverage(t *testing.T) {
 				p, _ := i.Prefix()
 				in = append(in, p)
 			}
-			out, _ := rendertest.Output(t, Renderer{}, request("", nil), ins)
-			plain, _ := rendertest.Output(t, Renderer{}, request("", map[string]string{"collapse": "false"}), ins)
+			out, _ := rendertest.Output(t, Renderer{}, rendertest.Request("", nil), ins)
+			plain, _ := rendertest.Output(t, Renderer{}, rendertest.Request("", map[string]string{"collapse": "false"}), ins)
 			got := parseList(t, out)
 			if !slices.Equal(spans(got), spans(in)) {
 				t.Error("collapsed list does not cover exactly the input addresses")
@@ -250,7 +248,7 @@ func TestDeviceRules(t *testing.T) {
 		opts := map[string]string{"collapse": "false"}
 		maps.Copy(opts, l.opts)
 		ins := conformance.OfTypes(set, l.types...)
-		got := conformance.Render(t, Renderer{}, request(l.dataType, opts), ins)
+		got := conformance.Render(t, Renderer{}, rendertest.Request(l.dataType, opts), ins)
 		if vs := devicecheck.CheckPANOS(l.check, got.Out); len(vs) > 0 {
 			t.Fatal(devicecheck.Error(vs, 20))
 		}
@@ -288,7 +286,7 @@ func TestContract(t *testing.T) {
 }
 
 func BenchmarkRender(b *testing.B) {
-	rendertest.BenchmarkEach(b, Renderer{}, func(dataType string) renderers.Request { return request(dataType, nil) }, []rendertest.BenchCase{
+	rendertest.BenchmarkEach(b, Renderer{}, func(dataType string) renderers.Request { return rendertest.Request(dataType, nil) }, []rendertest.BenchCase{
 		{"mixed-1M", "", nil}, // a URL list: URLs, names and addresses
 		{"ip", "ipv4ext", rendertest.IPTypes},
 		{"domain", "domain", rendertest.NameTypes},

@@ -4,19 +4,15 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/devicecheck"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/internal/goldentest"
-	"github.com/cratos-project/cratos/renderers"
 )
 
-func request(opts map[string]string) renderers.Request {
-	return renderers.Request{Site: "cti.example.org", Feed: "block", Generated: time.Date(2026, 1, 2, 10, 5, 0, 0, time.UTC), Options: opts}
-}
+var request = rendertest.WithOptions
 
 func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 

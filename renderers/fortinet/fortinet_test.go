@@ -15,8 +15,6 @@ import (
 	"github.com/cratos-project/cratos/renderers"
 )
 
-var request = rendertest.Request
-
 var ind = rendertest.Ind
 
 func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
@@ -88,7 +86,7 @@ func TestPre744Caps(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, drops := rendertest.Output(t, Renderer{}, request("", tt.opts), tt.in)
+			out, drops := rendertest.Output(t, Renderer{}, rendertest.Request("", tt.opts), tt.in)
 			lim := devicecheck.FortiLimits{}
 			if tt.opts["fortios"] == "pre-7.4.4" {
 				lim = devicecheck.FortiPre744
@@ -142,7 +140,7 @@ func TestDeviceRules(t *testing.T) {
 	name := func(f feedCase) string { return fmt.Sprintf("%s/%v", f.feed, f.opts) }
 	rendertest.Across(t, rendertest.Sets(t, 100_000, 13), feeds, name, func(t *testing.T, set []indicator.Indicator, f feedCase) {
 		ins := conformance.OfTypes(set, f.types...)
-		got := conformance.Render(t, Renderer{}, request(f.dataType, f.opts), ins)
+		got := conformance.Render(t, Renderer{}, rendertest.Request(f.dataType, f.opts), ins)
 		lim := devicecheck.FortiLimits{}
 		if f.opts["fortios"] == "pre-7.4.4" {
 			lim = devicecheck.FortiPre744
@@ -172,7 +170,7 @@ func TestContract(t *testing.T) {
 }
 
 func BenchmarkRender(b *testing.B) {
-	rendertest.BenchmarkEach(b, Renderer{}, func(dataType string) renderers.Request { return request(dataType, nil) }, []rendertest.BenchCase{
+	rendertest.BenchmarkEach(b, Renderer{}, func(dataType string) renderers.Request { return rendertest.Request(dataType, nil) }, []rendertest.BenchCase{
 		{"mixed-1M", "", nil}, // the address feed of the majority kind
 		{"address", "ipv4ext", rendertest.IPTypes},
 		{"domain", "domain", rendertest.NameTypes},

@@ -14,14 +14,12 @@ import (
 	"github.com/cratos-project/cratos/renderers/internal/nameset"
 )
 
-var request = rendertest.Request
-
 var ind = rendertest.Of
 
 func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestRender(t *testing.T) {
-	rendertest.TypedRows(t, Renderer{}, request, []rendertest.TypedRow{
+	rendertest.TypedRows(t, Renderer{}, rendertest.Request, []rendertest.TypedRow{
 		{"ip", "ipv4ext", nil, []indicator.Indicator{
 			ind(indicator.IPv4, "198.51.100.7"), ind(indicator.IPv4Net, "10.0.0.0/8"), ind(indicator.IPv4, "10.1.2.3"),
 			ind(indicator.IPv4, "198.51.100.7"), ind(indicator.IPv6Net, "2001:db8::/32"), ind(indicator.Domain, "bad.example")},
@@ -61,31 +59,19 @@ func TestContract(t *testing.T) {
 }
 
 func BenchmarkRender(b *testing.B) {
-	rendertest.BenchmarkEach(b, Renderer{}, func(dataType string) renderers.Request { return request(dataType, nil) }, []rendertest.BenchCase{
+	rendertest.BenchmarkEach(b, Renderer{}, func(dataType string) renderers.Request { return rendertest.Request(dataType, nil) }, []rendertest.BenchCase{
 		{"ip", "ipv4ext", rendertest.IPTypes},
 		{"dom", "domain", rendertest.NameTypes},
 	})
-}
-
-// fuzzOptions are the option sets the fuzz target renders with.
-var fuzzOptions = []map[string]string{
-	nil,
-	{"list": "end"},
-	{"list": "ip"},
-	{"list": "dom"},
 }
 
 // FuzzRender checks that every output reads under checkPatterns for its
 // list kind (one pattern a line, nothing HAProxy would skip or trim) and
 // that every input is a pattern or a reported drop.
 func FuzzRender(f *testing.F) {
-	rendertest.FuzzCounted(f, Renderer{}, fuzzOptions, func(req renderers.Request, out []byte) (int, error) {
-		kind := req.Options["list"]
-		if kind == "" {
-			kind = ForDataType(req.DataType)
-		}
-		ps, err := checkPatterns(kind, string(out))
-		return len(ps), err
+	rendertest.FuzzKinds(f, Renderer{}, "list", []string{"end", "ip", "dom"}, ForDataType, func(t *testing.T, kind string, ins []indicator.Indicator, got conformance.Rendered) {
+		ps, err := checkPatterns(kind, string(got.Out))
+		rendertest.AddsUp(t, len(ps), err, ins, got)
 	})
 }
 

@@ -46,7 +46,7 @@ func TestRealTool(t *testing.T) {
 					types = rendertest.IPTypes
 				}
 				in := conformance.OfTypes(input.in, types...)
-				got := conformance.Render(t, Renderer{}, request("", map[string]string{"list": kind}), in)
+				got := conformance.Render(t, Renderer{}, rendertest.Request("", map[string]string{"list": kind}), in)
 				ps, err := checkPatterns(kind, string(got.Out))
 				if err != nil {
 					t.Fatal(err)

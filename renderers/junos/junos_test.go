@@ -7,10 +7,9 @@ import (
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/internal/goldentest"
-	"github.com/cratos-project/cratos/renderers"
 )
 
-func request(opts map[string]string) renderers.Request { return rendertest.Request("ipv4ext", opts) }
+var request = rendertest.OfDataType("ipv4ext")
 
 var ind = rendertest.Ind
 

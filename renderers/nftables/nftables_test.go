@@ -2,7 +2,6 @@ package nftables
 
 import (
 	"fmt"
-	"maps"
 	"net/netip"
 	"strings"
 	"testing"
@@ -59,12 +58,7 @@ func TestRender(t *testing.T) {
 			if _, err := checkScript(string(got.Out), "cratos"); err != nil {
 				t.Errorf("checkScript: %v", err)
 			}
-			if tt.drops == nil {
-				tt.drops = map[string]int{}
-			}
-			if !maps.Equal(got.Drops, tt.drops) {
-				t.Errorf("drops %v, want %v", got.Drops, tt.drops)
-			}
+			rendertest.ExpectDrops(t, got.Drops, tt.drops)
 		})
 	}
 }

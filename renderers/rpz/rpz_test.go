@@ -99,12 +99,7 @@ func TestRender(t *testing.T) {
 			if got := triggers(out); !slices.Equal(got, tc.want) {
 				t.Errorf("triggers:\n got %q\nwant %q", got, tc.want)
 			}
-			if tc.drops == nil {
-				tc.drops = map[string]int{}
-			}
-			if !maps.Equal(drops, tc.drops) {
-				t.Errorf("drops: got %v, want %v", drops, tc.drops)
-			}
+			rendertest.ExpectDrops(t, drops, tc.drops)
 		})
 	}
 }

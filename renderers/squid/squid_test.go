@@ -1,7 +1,6 @@
 package squid
 
 import (
-	"cmp"
 	"maps"
 	"math/rand/v2"
 	"net/netip"
@@ -83,12 +82,7 @@ func TestRender(t *testing.T) {
 			if out != tc.want {
 				t.Errorf("output:\n got %q\nwant %q", out, tc.want)
 			}
-			if tc.drops == nil {
-				tc.drops = map[string]int{}
-			}
-			if !maps.Equal(drops, tc.drops) {
-				t.Errorf("drops: got %v, want %v", drops, tc.drops)
-			}
+			rendertest.ExpectDrops(t, drops, tc.drops)
 		})
 	}
 }
@@ -258,14 +252,6 @@ func BenchmarkRender(b *testing.B) {
 	})
 }
 
-// fuzzOptions are the option sets the fuzz target renders with.
-var fuzzOptions = []map[string]string{
-	nil,
-	{"acl": DstDomain},
-	{"acl": Dst},
-	{"acl": URLRegex},
-}
-
 // FuzzRender checks what makes Squid (up to 6) load an ACL file as meant:
 // lines shorter than its 2,048-byte line buffer, no empty line, no
 // duplicate, no two entries that overlap (a ".d" entry covering another
@@ -273,8 +259,7 @@ var fuzzOptions = []map[string]string{
 // regular expressions, and every input either written or reported
 // dropped.
 func FuzzRender(f *testing.F) {
-	rendertest.Fuzz(f, Renderer{}, fuzzOptions, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got conformance.Rendered) {
-		kind := cmp.Or(req.Options["acl"], ForDataType(req.DataType))
+	rendertest.FuzzKinds(f, Renderer{}, "acl", []string{DstDomain, Dst, URLRegex}, ForDataType, func(t *testing.T, kind string, ins []indicator.Indicator, got conformance.Rendered) {
 		lines := rendertest.Lines(t, got.Out)
 		seen := map[string]bool{}
 		for i, l := range lines {
@@ -303,11 +288,9 @@ func FuzzRender(f *testing.F) {
 				}
 			}
 		default:
-			t.Fatalf("no ACL kind for data type %s", req.DataType)
+			t.Fatalf("no ACL kind: %q", kind)
 		}
-		if n := len(lines) + got.DropTotal(); n != len(ins) {
-			t.Fatalf("%d lines + %v dropped, want %d indicators in all\n%s", len(lines), got.Drops, len(ins), got.Out)
-		}
+		rendertest.AddsUp(t, len(lines), nil, ins, got)
 	})
 }
 

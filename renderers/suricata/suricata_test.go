@@ -119,12 +119,7 @@ func TestRuleShapes(t *testing.T) {
 			if !slices.Equal(got, tc.want) {
 				t.Errorf("rules:\n got %q\nwant %q", got, tc.want)
 			}
-			if tc.drops == nil {
-				tc.drops = map[string]int{}
-			}
-			if !maps.Equal(drops, tc.drops) {
-				t.Errorf("drops: got %v, want %v", drops, tc.drops)
-			}
+			rendertest.ExpectDrops(t, drops, tc.drops)
 		})
 	}
 }

@@ -1,10 +1,8 @@
 package suricatadataset
 
 import (
-	"cmp"
 	"encoding/base64"
 	"fmt"
-	"maps"
 	"net/netip"
 	"slices"
 	"strings"
@@ -63,12 +61,7 @@ func TestRender(t *testing.T) {
 			if out != tc.want {
 				t.Errorf("output:\n got %q\nwant %q", out, tc.want)
 			}
-			if tc.drops == nil {
-				tc.drops = map[string]int{}
-			}
-			if !maps.Equal(drops, tc.drops) {
-				t.Errorf("drops: got %v, want %v", drops, tc.drops)
-			}
+			rendertest.ExpectDrops(t, drops, tc.drops)
 		})
 	}
 }
@@ -153,21 +146,12 @@ func BenchmarkRender(b *testing.B) {
 	})
 }
 
-// fuzzOptions are the option sets the fuzz target renders with.
-var fuzzOptions = []map[string]string{
-	nil,
-	{"type": TypeString},
-	{"type": TypeIP},
-	{"type": TypeSHA256},
-}
-
 // FuzzRender checks that every line is a value Suricata's dataset of that
 // type loads (base64 for string, lower-case hex of the right length for
 // hashes, an address for ip and ipv4), that the lines are the values that
 // fit the type, in order, and that the others are reported dropped.
 func FuzzRender(f *testing.F) {
-	rendertest.Fuzz(f, Renderer{}, fuzzOptions, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got conformance.Rendered) {
-		typ := cmp.Or(req.Options["type"], ForDataType(req.DataType))
+	rendertest.FuzzKinds(f, Renderer{}, "type", []string{TypeString, TypeIP, TypeSHA256}, ForDataType, func(t *testing.T, typ string, ins []indicator.Indicator, got conformance.Rendered) {
 		lines := rendertest.Lines(t, got.Out)
 		var want []string
 		for _, in := range ins {
@@ -183,9 +167,7 @@ func FuzzRender(f *testing.F) {
 		if !slices.Equal(lines, want) {
 			t.Fatalf("lines differ:\n got %q\nwant %q", lines, want)
 		}
-		if n := len(lines) + got.DropTotal(); n != len(ins) {
-			t.Fatalf("%d lines + %v dropped, want %d indicators in all", len(lines), got.Drops, len(ins))
-		}
+		rendertest.AddsUp(t, len(lines), nil, ins, got)
 	})
 }
 

@@ -21,9 +21,7 @@ func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestRender(t *testing.T) {
 	rendertest.Rows(t, Renderer{}, rendertest.WithOptions, rendertest.Prefixed(head, []rendertest.Row{
-		{"nxdomain, covered names left out", nil, []indicator.Indicator{
-			ind(indicator.Domain, "bad.example"), ind(indicator.Hostname, "www.bad.example"), ind(indicator.Domain, "a.b.bad.example"),
-			ind(indicator.Hostname, "notbad.example"), ind(indicator.Hostname, "bad.example")},
+		{"nxdomain, covered names left out", nil, rendertest.CoveredNames(),
 			`local-zone: "bad.example." always_nxdomain
 local-zone: "notbad.example." always_nxdomain
 `, map[string]int{"unbound " + nameset.ReasonCovered: 2, "unbound " + nameset.ReasonDuplicate: 1}},
