@@ -1,6 +1,7 @@
 package rendertest
 
 import (
+	"maps"
 	"strconv"
 	"strings"
 	"testing"
@@ -122,17 +123,54 @@ type Case = struct {
 	Opts map[string]string
 }
 
-// Each renders every case, kept to the types r takes, and passes the
-// result to check.
-func Each(t *testing.T, r renderers.Renderer, req func(opts map[string]string) renderers.Request, cases []Case, check func(t *testing.T, ins []indicator.Indicator, got conformance.Rendered)) {
+// Each renders every case, kept to the types r takes, with
+// req(case.Opts), and passes the options and the result to check.
+func Each(t *testing.T, r renderers.Renderer, req func(opts map[string]string) renderers.Request, cases []Case, check func(t *testing.T, opts map[string]string, ins []indicator.Indicator, got conformance.Rendered)) {
 	t.Helper()
 	types := r.Info().Types
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
 			ins := conformance.OfTypes(c.In, types...)
-			check(t, ins, conformance.Render(t, r, req(c.Opts), ins))
+			check(t, c.Opts, ins, conformance.Render(t, r, req(c.Opts), ins))
 		})
 	}
+}
+
+// Kind is a value of the option that picks a format's kind of output,
+// and the indicator types a list of that kind takes.
+type Kind = struct {
+	Kind  string
+	Types []indicator.Type
+}
+
+// Kinds renders every case, kept to each kind's types, with its options
+// and option key set to the kind, as subtest "case/kind", and passes the
+// kind and the result to check.
+func Kinds(t *testing.T, r renderers.Renderer, req func(opts map[string]string) renderers.Request, key string, kinds []Kind, cases []Case, check func(t *testing.T, kind string, ins []indicator.Indicator, got conformance.Rendered)) {
+	t.Helper()
+	for _, c := range cases {
+		for _, k := range kinds {
+			t.Run(c.Name+"/"+k.Kind, func(t *testing.T) {
+				opts := maps.Clone(c.Opts)
+				if opts == nil {
+					opts = map[string]string{}
+				}
+				opts[key] = k.Kind
+				ins := conformance.OfTypes(c.In, k.Types...)
+				check(t, k.Kind, ins, conformance.Render(t, r, req(opts), ins))
+			})
+		}
+	}
+}
+
+// AndRealData returns cases and, last, the real data rendered with opts,
+// named "real data"; in -short mode only cases.
+func AndRealData(t testing.TB, opts map[string]string, cases ...Case) []Case {
+	t.Helper()
+	if testing.Short() {
+		return cases
+	}
+	return append(cases, Case{"real data", conformance.RealIndicators(t), opts})
 }
 
 // Entries reads the output with parse and returns its entries; it fails
@@ -179,7 +217,7 @@ func Resolver[E any](t *testing.T, r renderers.Renderer, key, block, redirect st
 		{"real data", real, nil},
 		{"real data, " + redirect, real, map[string]string{key: redirect}},
 	}
-	Each(t, r, WithOptions, cases, func(t *testing.T, ins []indicator.Indicator, got conformance.Rendered) {
+	Each(t, r, WithOptions, cases, func(t *testing.T, _ map[string]string, ins []indicator.Indicator, got conformance.Rendered) {
 		es := Entries(t, parse, ins, got)
 		serve(t, es, got)
 		t.Logf("%d indicators, %d entries, drops %v", len(ins), len(es), got.Drops)

@@ -34,52 +34,42 @@ func tricky() []indicator.Indicator {
 // only ends like it.
 func TestRealTool(t *testing.T) {
 	real, _ := conformance.RealData(t)
-	inputs := []struct {
-		name string
-		in   []indicator.Indicator
-	}{{"sample", conformance.Sample()}, {"tricky", tricky()}, {"real data", real}}
-	for _, input := range inputs {
-		for _, kind := range []string{ListIP, ListDom, ListEnd} {
-			t.Run(input.name+"/"+kind, func(t *testing.T) {
-				types := rendertest.NameTypes
-				if kind == ListIP {
-					types = rendertest.IPTypes
-				}
-				in := conformance.OfTypes(input.in, types...)
-				got := conformance.Render(t, Renderer{}, rendertest.Request("", map[string]string{"list": kind}), in)
-				ps, err := checkPatterns(kind, string(got.Out))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if len(ps) != len(in)-got.DropTotal() || len(ps) == 0 {
-					t.Fatalf("%d patterns, want %d indicators minus %d dropped (%v)", len(ps), len(in), got.DropTotal(), got.Drops)
-				}
-				h, err := realtools.StartHAProxy(t, kind, string(got.Out))
-				if err != nil {
-					t.Fatal(err)
-				}
-				n, err := h.Entries()
-				if err != nil {
-					t.Fatal(err)
-				}
-				if n != len(ps) {
-					t.Errorf("haproxy loaded %d patterns, the file holds %d", n, len(ps))
-				}
-				if kind != ListIP {
-					for _, k := range []int{0, len(ps) / 2, len(ps) - 1} {
-						name := strings.TrimPrefix(ps[k], ".")
-						expect(t, h, name, 403)
-						if len(name) < 240 {
-							expect(t, h, "www."+name+":8443", 403)
-							expect(t, h, "x"+name, 200)
-						}
-					}
-					expect(t, h, "not-listed.cratos-test.internal", 200)
-				}
-				t.Logf("%d indicators, %d patterns loaded, drops %v", len(in), n, got.Drops)
-			})
+	rendertest.Kinds(t, Renderer{}, rendertest.WithOptions, "list", []rendertest.Kind{
+		{ListIP, rendertest.IPTypes}, {ListDom, rendertest.NameTypes}, {ListEnd, rendertest.NameTypes},
+	}, []rendertest.Case{
+		{"sample", conformance.Sample(), nil}, {"tricky", tricky(), nil}, {"real data", real, nil},
+	}, func(t *testing.T, kind string, in []indicator.Indicator, got conformance.Rendered) {
+		ps, err := checkPatterns(kind, string(got.Out))
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
+		if len(ps) != len(in)-got.DropTotal() || len(ps) == 0 {
+			t.Fatalf("%d patterns, want %d indicators minus %d dropped (%v)", len(ps), len(in), got.DropTotal(), got.Drops)
+		}
+		h, err := realtools.StartHAProxy(t, kind, string(got.Out))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := h.Entries()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != len(ps) {
+			t.Errorf("haproxy loaded %d patterns, the file holds %d", n, len(ps))
+		}
+		if kind != ListIP {
+			for _, k := range []int{0, len(ps) / 2, len(ps) - 1} {
+				name := strings.TrimPrefix(ps[k], ".")
+				expect(t, h, name, 403)
+				if len(name) < 240 {
+					expect(t, h, "www."+name+":8443", 403)
+					expect(t, h, "x"+name, 200)
+				}
+			}
+			expect(t, h, "not-listed.cratos-test.internal", 200)
+		}
+		t.Logf("%d indicators, %d patterns loaded, drops %v", len(in), n, got.Drops)
+	})
 }
 
 func expect(t *testing.T, h *realtools.HAProxy, host string, want int) {

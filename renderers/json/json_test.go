@@ -1,7 +1,6 @@
 package json
 
 import (
-	"encoding/json"
 	stdjson "encoding/json"
 	"slices"
 	"testing"
@@ -101,7 +100,7 @@ func FuzzRender(f *testing.F) {
 			}
 		}
 		var values []string
-		if err := json.Unmarshal(got.Out, &values); err != nil {
+		if err := stdjson.Unmarshal(got.Out, &values); err != nil {
 			t.Fatalf("output does not parse: %v\n%s", err, got.Out)
 		}
 		want := rendertest.ValuesAsUTF8(ins)

@@ -7,6 +7,7 @@ import (
 	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
 )
 
 // tricky holds the edges of both address spaces, nets inside nets,
@@ -22,41 +23,33 @@ func tricky() []indicator.Indicator {
 // reported drops.
 func TestRealTool(t *testing.T) {
 	real, _ := conformance.RealData(t)
-	cases := []struct {
-		name string
-		in   []indicator.Indicator
-		opts map[string]string
-	}{
+	block := func(opts map[string]string) renderers.Request { return request("block", opts) }
+	rendertest.Each(t, Renderer{}, block, []rendertest.Case{
 		{"sample", conformance.Sample(), nil},
 		{"tricky", tricky(), nil},
 		{"tricky, size", tricky(), map[string]string{"size": "3", "table": "filter_ti", "set_prefix": "ti"}},
 		{"real data", real, nil},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			in := conformance.OfTypes(tc.in, info.Types...)
-			got := conformance.Render(t, Renderer{}, request("block", tc.opts), in)
-			table, prefix := "cratos", "cratos-block"
-			if tc.opts["table"] != "" {
-				table, prefix = tc.opts["table"], tc.opts["set_prefix"]
+	}, func(t *testing.T, opts map[string]string, in []indicator.Indicator, got conformance.Rendered) {
+		table, prefix := "cratos", "cratos-block"
+		if opts["table"] != "" {
+			table, prefix = opts["table"], opts["set_prefix"]
+		}
+		p, err := checkScript(string(got.Out), table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts, err := realtools.NftLoad(t, string(got.Out), table, prefix+"-v4", prefix+"-v6")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for set, n := range counts {
+			if n != len(p.elems[set]) {
+				t.Errorf("set %s holds %d elements, the script %d", set, n, len(p.elems[set]))
 			}
-			p, err := checkScript(string(got.Out), table)
-			if err != nil {
-				t.Fatal(err)
-			}
-			counts, err := realtools.NftLoad(t, string(got.Out), table, prefix+"-v4", prefix+"-v6")
-			if err != nil {
-				t.Fatal(err)
-			}
-			for set, n := range counts {
-				if n != len(p.elems[set]) {
-					t.Errorf("set %s holds %d elements, the script %d", set, n, len(p.elems[set]))
-				}
-			}
-			rendertest.Accounted(t, "elements loaded", counts[prefix+"-v4"]+counts[prefix+"-v6"], in, got)
-			t.Logf("%d indicators, loaded %v, drops %v", len(in), counts, got.Drops)
-		})
-	}
+		}
+		rendertest.Accounted(t, "elements loaded", counts[prefix+"-v4"]+counts[prefix+"-v6"], in, got)
+		t.Logf("%d indicators, loaded %v, drops %v", len(in), counts, got.Drops)
+	})
 	// The ipv4ext and ipv6 lists each replace their own set: loaded one
 	// after the other, both sets stay full.
 	t.Run("real data, two data types", func(t *testing.T) {

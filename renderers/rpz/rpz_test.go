@@ -1,6 +1,7 @@
 package rpz
 
 import (
+	"cmp"
 	"context"
 	"maps"
 	"net/netip"
@@ -258,52 +259,38 @@ func tricky() []indicator.Indicator {
 }
 
 func TestRealTool(t *testing.T) {
-	real, _ := conformance.RealData(t)
 	long := "rpz." + strings.Repeat("z", 50) + ".example"
-	cases := []struct {
-		name, origin string
-		in           []indicator.Indicator
-		opts         map[string]string
-	}{
-		{"sample", "rpz.local", conformance.Sample(), nil},
-		{"sample, origin budget", "rpz.local", conformance.Sample(), map[string]string{"origin": "rpz.local"}},
-		{"sample, long origin budget", long, conformance.Sample(), map[string]string{"origin": long}},
-		{"sample, nodata", "rpz.local", conformance.Sample(), map[string]string{"policy": "nodata"}},
-		{"sample, passthru", "rpz.local", conformance.Sample(), map[string]string{"policy": "passthru"}},
-		{"sample, drop", "rpz.local", conformance.Sample(), map[string]string{"policy": "drop"}},
-		{"sample, tcp-only", "rpz.local", conformance.Sample(), map[string]string{"policy": "tcp-only"}},
-		{"sample, cname", "rpz.local", conformance.Sample(), map[string]string{"policy": "cname:*.garden.example.", "serial": "4294967295"}},
-		{"tricky", "rpz.local", tricky(), map[string]string{"origin": "rpz.local"}},
-		{"tricky, cname", "rpz.local", tricky(), map[string]string{"origin": "rpz.local", "policy": "cname:garden.example."}},
-		{"real data", "rpz.local", real, map[string]string{"origin": "rpz.local"}},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			if tc.name == "real data" && testing.Short() {
-				t.Skip("real data skipped in -short mode")
+	sample := conformance.Sample()
+	block := func(opts map[string]string) renderers.Request { return rendertest.BlockRequest("domain", opts) }
+	rendertest.Each(t, Renderer{}, block, rendertest.AndRealData(t, map[string]string{"origin": "rpz.local"},
+		rendertest.Case{Name: "sample", In: sample},
+		rendertest.Case{Name: "sample, origin budget", In: sample, Opts: map[string]string{"origin": "rpz.local"}},
+		rendertest.Case{Name: "sample, long origin budget", In: sample, Opts: map[string]string{"origin": long}},
+		rendertest.Case{Name: "sample, nodata", In: sample, Opts: map[string]string{"policy": "nodata"}},
+		rendertest.Case{Name: "sample, passthru", In: sample, Opts: map[string]string{"policy": "passthru"}},
+		rendertest.Case{Name: "sample, drop", In: sample, Opts: map[string]string{"policy": "drop"}},
+		rendertest.Case{Name: "sample, tcp-only", In: sample, Opts: map[string]string{"policy": "tcp-only"}},
+		rendertest.Case{Name: "sample, cname", In: sample, Opts: map[string]string{"policy": "cname:*.garden.example.", "serial": "4294967295"}},
+		rendertest.Case{Name: "tricky", In: tricky(), Opts: map[string]string{"origin": "rpz.local"}},
+		rendertest.Case{Name: "tricky, cname", In: tricky(), Opts: map[string]string{"origin": "rpz.local", "policy": "cname:garden.example."}},
+	), func(t *testing.T, opts map[string]string, in []indicator.Indicator, got conformance.Rendered) {
+		out := string(got.Out)
+		if err := realtools.CheckZone(t, cmp.Or(opts["origin"], "rpz.local"), out); err != nil {
+			t.Fatal(err)
+		}
+		domains := 0
+		for _, i := range in {
+			if i.Type == indicator.Domain {
+				domains++
 			}
-			in := conformance.OfTypes(tc.in, info.Types...)
-			out, drops := renderOut(t, "domain", tc.opts, in)
-			if err := realtools.CheckZone(t, tc.origin, out); err != nil {
-				t.Fatal(err)
-			}
-			domains, dropped := 0, 0
-			for _, i := range in {
-				if i.Type == indicator.Domain {
-					domains++
-				}
-			}
-			for _, n := range drops {
-				dropped += n
-			}
-			// Dropped domains lose their wildcard too.
-			wild := strings.Count(out, "\n*.")
-			if got, want := len(triggers(out))-wild, len(in)-dropped; got != want || wild > domains {
-				t.Fatalf("%d triggers and %d wildcards, want %d triggers and at most %d wildcards (drops %v)", got, wild, want, domains, drops)
-			}
-			t.Logf("%d indicators, %d records, drops %v", len(in), len(triggers(out)), drops)
-		})
-	}
+		}
+		// Dropped domains lose their wildcard too.
+		wild := strings.Count(out, "\n*.")
+		if n, want := len(triggers(out))-wild, len(in)-got.DropTotal(); n != want || wild > domains {
+			t.Fatalf("%d triggers and %d wildcards, want %d triggers and at most %d wildcards (drops %v)", n, wild, want, domains, got.Drops)
+		}
+		t.Logf("%d indicators, %d records, drops %v", len(in), len(triggers(out)), got.Drops)
+	})
 }
 
 func BenchmarkRender(b *testing.B) {

@@ -200,46 +200,23 @@ func tricky() []indicator.Indicator {
 }
 
 func TestRealTool(t *testing.T) {
-	real, _ := conformance.RealData(t)
-	inputs := []struct {
-		name string
-		in   []indicator.Indicator
-	}{{"sample", conformance.Sample()}, {"tricky", tricky()}, {"real data", real}}
-	kinds := []struct {
-		kind  string
-		types []indicator.Type
-	}{
-		{DstDomain, []indicator.Type{indicator.Domain, indicator.Hostname}},
-		{Dst, []indicator.Type{indicator.IPv4, indicator.IPv4Net, indicator.IPv6, indicator.IPv6Net}},
-		{URLRegex, []indicator.Type{indicator.URL}},
-	}
-	for _, input := range inputs {
-		for _, k := range kinds {
-			t.Run(input.name+"/"+k.kind, func(t *testing.T) {
-				if input.name == "real data" && testing.Short() {
-					t.Skip("real data skipped in -short mode")
-				}
-				in := conformance.OfTypes(input.in, k.types...)
-				out, drops := renderOut(t, "", map[string]string{"acl": k.kind}, in)
-				if err := realtools.SquidParse(t, k.kind, out); err != nil {
-					t.Fatal(err)
-				}
-				ls := lines(out)
-				slices.Reverse(ls)
-				if err := realtools.SquidParse(t, k.kind, strings.Join(ls, "\n")+"\n"); err != nil {
-					t.Fatalf("reversed: %v", err)
-				}
-				dropped := 0
-				for _, n := range drops {
-					dropped += n
-				}
-				if got := strings.Count(out, "\n"); got != len(in)-dropped {
-					t.Fatalf("%d lines, want %d indicators minus %d dropped (%v)", got, len(in), dropped, drops)
-				}
-				t.Logf("%d indicators, %d lines, drops %v", len(in), strings.Count(out, "\n"), drops)
-			})
+	block := func(opts map[string]string) renderers.Request { return rendertest.BlockRequest("", opts) }
+	rendertest.Kinds(t, Renderer{}, block, "acl", []rendertest.Kind{
+		{DstDomain, rendertest.NameTypes}, {Dst, rendertest.IPTypes}, {URLRegex, []indicator.Type{indicator.URL}},
+	}, rendertest.AndRealData(t, nil,
+		rendertest.Case{Name: "sample", In: conformance.Sample()}, rendertest.Case{Name: "tricky", In: tricky()},
+	), func(t *testing.T, kind string, in []indicator.Indicator, got conformance.Rendered) {
+		out := string(got.Out)
+		if err := realtools.SquidParse(t, kind, out); err != nil {
+			t.Fatal(err)
 		}
-	}
+		ls := lines(out)
+		slices.Reverse(ls)
+		if err := realtools.SquidParse(t, kind, strings.Join(ls, "\n")+"\n"); err != nil {
+			t.Fatalf("reversed: %v", err)
+		}
+		rendertest.Accounted(t, "lines", strings.Count(out, "\n"), in, got)
+	})
 }
 
 func BenchmarkRender(b *testing.B) {

@@ -3,7 +3,6 @@ package zeek
 import (
 	"bytes"
 	"context"
-	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -82,43 +81,21 @@ func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
 // TestRealTool checks the sample and the real data with the intel file
 // reader and counts one row per indicator minus the reported drops.
 func TestRealTool(t *testing.T) {
-	real, _ := conformance.RealData(t)
-	cases := []struct {
-		name string
-		in   []indicator.Indicator
-		opts map[string]string
-	}{
-		{"sample", conformance.Sample(), nil},
-		{"sample, do_notice", conformance.Sample(), map[string]string{"do_notice": "T"}},
-		{"tricky", indicator.Normalize([]indicator.Indicator{
+	block := func(opts map[string]string) renderers.Request { return rendertest.BlockRequest("", opts) }
+	rendertest.Each(t, Renderer{}, block, rendertest.AndRealData(t, nil,
+		rendertest.Case{Name: "sample", In: conformance.Sample()},
+		rendertest.Case{Name: "sample, do_notice", In: conformance.Sample(), Opts: map[string]string{"do_notice": "T"}},
+		rendertest.Case{Name: "tricky", In: indicator.Normalize([]indicator.Indicator{
 			ind(indicator.URL, `http://bad.example/a\xb`), ind(indicator.URL, "http://u@bad.example/\t"),
 			ind(indicator.EmailAttachment, "a\tb\r\nc"), ind(indicator.EmailAttachment, "-"), ind(indicator.EmailAttachment, "(empty)"),
 			ind(indicator.IPv4Net, "0.0.0.0/0"), ind(indicator.IPv6, "::"), ind(indicator.Email, "a\\b@bad.example"),
-		}), map[string]string{"source": `x\y`}},
-		{"real data", real, nil},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			if tc.name == "real data" && testing.Short() {
-				t.Skip("real data skipped in -short mode")
-			}
-			in := conformance.OfTypes(tc.in, info.Types...)
-			out, drops := renderOut(t, "", tc.opts, in)
-			if err := realtools.ZeekCheck(t, out); err != nil {
-				t.Fatal(err)
-			}
-			dropped := 0
-			for _, n := range drops {
-				dropped += n
-			}
-			if got := strings.Count(out, "\n") - 1; got != len(in)-dropped {
-				t.Fatalf("%d rows, want %d indicators minus %d dropped (%v)", got, len(in), dropped, drops)
-			}
-			if !maps.Equal(drops, map[string]int{}) {
-				t.Logf("drops %v", drops)
-			}
-		})
-	}
+		}), Opts: map[string]string{"source": `x\y`}},
+	), func(t *testing.T, _ map[string]string, in []indicator.Indicator, got conformance.Rendered) {
+		if err := realtools.ZeekCheck(t, string(got.Out)); err != nil {
+			t.Fatal(err)
+		}
+		rendertest.Accounted(t, "rows", strings.Count(string(got.Out), "\n")-1, in, got)
+	})
 }
 
 func BenchmarkRender(b *testing.B) {
