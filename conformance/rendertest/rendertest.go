@@ -5,6 +5,7 @@
 package rendertest
 
 import (
+	"errors"
 	"maps"
 	"strings"
 	"testing"
@@ -208,4 +209,18 @@ func Output(t testing.TB, r renderers.Renderer, req renderers.Request, ins []ind
 	t.Helper()
 	got := conformance.Render(t, r, req, ins)
 	return got.Out, got.Drops
+}
+
+// CommentedLines returns the lines of text, a file written as lines, and
+// the index of the first line after its leading '#' comment lines; an
+// error when text does not end with a newline (an empty text included).
+func CommentedLines(text string) (lines []string, body int, err error) {
+	if !strings.HasSuffix(text, "\n") {
+		return nil, 0, errors.New("no final newline")
+	}
+	lines = strings.Split(strings.TrimSuffix(text, "\n"), "\n")
+	for body < len(lines) && strings.HasPrefix(lines[body], "#") {
+		body++
+	}
+	return lines, body, nil
 }

@@ -2,7 +2,6 @@ package b64
 
 import (
 	"encoding/base64"
-	"strings"
 	"testing"
 
 	"github.com/cratos-project/cratos/conformance"
@@ -49,17 +48,7 @@ func TestRegistered(t *testing.T) { rendertest.Registered(t, Renderer{}) }
 // TestRealData renders every real indicator and decodes the lines back.
 func TestRealData(t *testing.T) {
 	ins := append(conformance.RealIndicators(t), conformance.Sample()...)
-	got := conformance.Render(t, Renderer{}, renderers.Request{}, ins)
-	lines := strings.Split(string(got.Out), "\r\n")
-	if len(lines) != len(ins) {
-		t.Fatalf("%d lines, want %d", len(lines), len(ins))
-	}
-	for i, line := range lines {
-		v, err := base64.StdEncoding.DecodeString(line)
-		if err != nil || string(v) != ins[i].Value {
-			t.Fatalf("line %d = %q decodes to %q, %v; want %q", i+1, line, v, err, ins[i].Value)
-		}
-	}
+	checkDecoded(t, nil, ins, conformance.Render(t, Renderer{}, renderers.Request{}, ins))
 }
 
 func BenchmarkRender(b *testing.B) {
@@ -77,29 +66,36 @@ var fuzzOptions = []map[string]string{
 // the lines decode to the values, multi-line rules included, in order.
 func FuzzRender(f *testing.F) {
 	rendertest.Fuzz(f, Renderer{}, fuzzOptions, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got conformance.Rendered) {
-		opts := req.Options
-		if len(got.Drops) > 0 {
-			t.Errorf("drops %v, want none", got.Drops)
-		}
-		layout, err := txt.ParseLayout(opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		lines := rendertest.Split(t, got.Out, layout.EOL, layout.TrailingNewline, len(ins) == 0)
-		if lines == nil {
-			return
-		}
-		if len(lines) != len(ins) {
-			t.Fatalf("%d lines for %d values", len(lines), len(ins))
-		}
-		for i, line := range lines {
-			dec, err := base64.StdEncoding.Strict().DecodeString(line)
-			if err != nil {
-				t.Fatalf("line %d %q: %v", i+1, line, err)
-			}
-			if string(dec) != ins[i].Value {
-				t.Fatalf("line %d decodes to %q, want %q", i+1, dec, ins[i].Value)
-			}
-		}
+		checkDecoded(t, req.Options, ins, got)
 	})
+}
+
+// checkDecoded fails t unless got, rendered from ins with opts, reports
+// no drop and holds one line of strict, padded base64 a value, decoding
+// to the value, in order.
+func checkDecoded(t *testing.T, opts map[string]string, ins []indicator.Indicator, got conformance.Rendered) {
+	t.Helper()
+	if len(got.Drops) > 0 {
+		t.Errorf("drops %v, want none", got.Drops)
+	}
+	layout, err := txt.ParseLayout(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := rendertest.Split(t, got.Out, layout.EOL, layout.TrailingNewline, len(ins) == 0)
+	if lines == nil {
+		return
+	}
+	if len(lines) != len(ins) {
+		t.Fatalf("%d lines for %d values", len(lines), len(ins))
+	}
+	for i, line := range lines {
+		dec, err := base64.StdEncoding.Strict().DecodeString(line)
+		if err != nil {
+			t.Fatalf("line %d %q: %v", i+1, line, err)
+		}
+		if string(dec) != ins[i].Value {
+			t.Fatalf("line %d decodes to %q, want %q", i+1, dec, ins[i].Value)
+		}
+	}
 }

@@ -91,13 +91,9 @@ type entry struct {
 // under another listed name. Any other line is an error, so no value can
 // have added a directive, a second domain or a "#" (every domain).
 func checkConf(text string) ([]entry, error) {
-	if text == "" || !strings.HasSuffix(text, "\n") {
-		return nil, fmt.Errorf("empty or no final newline")
-	}
-	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
-	i := 0
-	for i < len(lines) && strings.HasPrefix(lines[i], "#") {
-		i++
+	lines, i, err := rendertest.CommentedLines(text)
+	if err != nil {
+		return nil, err
 	}
 	var out []entry
 	seen := map[string]bool{}

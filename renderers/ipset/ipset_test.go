@@ -120,13 +120,9 @@ var (
 // per live set name.
 func checkRestore(text string) (map[string][]netip.Prefix, error) {
 	out := map[string][]netip.Prefix{}
-	if !strings.HasSuffix(text, "\n") {
-		return nil, fmt.Errorf("no final newline")
-	}
-	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
-	i := 0
-	for i < len(lines) && strings.HasPrefix(lines[i], "#") {
-		i++
+	lines, i, err := rendertest.CommentedLines(text)
+	if err != nil {
+		return nil, err
 	}
 	for i < len(lines) {
 		m := createRE.FindStringSubmatch(lines[i])

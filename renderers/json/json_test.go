@@ -62,24 +62,7 @@ func TestRegistered(t *testing.T) { rendertest.Registered(t, Renderer{}) }
 // TestRealData renders every real indicator and decodes the array back.
 func TestRealData(t *testing.T) {
 	ins := append(conformance.RealIndicators(t), conformance.Sample()...)
-	got := conformance.Render(t, Renderer{}, renderers.Request{}, ins)
-	var vs []string
-	if err := stdjson.Unmarshal(got.Out, &vs); err != nil {
-		t.Fatal(err)
-	}
-	if len(vs) != len(ins) {
-		t.Fatalf("%d values, want %d", len(vs), len(ins))
-	}
-	for i, v := range vs {
-		if v != ins[i].Value {
-			t.Fatalf("value %d = %q, want %q", i, v, ins[i].Value)
-		}
-	}
-	for i, c := range got.Out {
-		if c >= 0x80 || c < 0x20 {
-			t.Fatalf("byte %d is %#x: output must be printable ASCII", i, c)
-		}
-	}
+	checkParsed(t, ins, conformance.Render(t, Renderer{}, renderers.Request{}, ins))
 }
 
 func BenchmarkRender(b *testing.B) {
@@ -91,21 +74,29 @@ func BenchmarkRender(b *testing.B) {
 // as U+FFFD, one per byte, as the original's json.dumps never saw them.
 func FuzzRender(f *testing.F) {
 	rendertest.Fuzz(f, Renderer{}, []map[string]string{nil}, func(t *testing.T, _ renderers.Request, ins []indicator.Indicator, got conformance.Rendered) {
-		if len(got.Drops) > 0 {
-			t.Errorf("drops %v, want none", got.Drops)
-		}
-		for i, c := range got.Out {
-			if c < 0x20 || c > 0x7e {
-				t.Fatalf("byte %d is %#x, want printable ASCII only", i, c)
-			}
-		}
-		var values []string
-		if err := stdjson.Unmarshal(got.Out, &values); err != nil {
-			t.Fatalf("output does not parse: %v\n%s", err, got.Out)
-		}
-		want := rendertest.ValuesAsUTF8(ins)
-		if !slices.Equal(values, want) && !(len(values) == 0 && len(want) == 0) {
-			t.Fatalf("parsed values differ:\n got %q\nwant %q", values, want)
-		}
+		checkParsed(t, ins, got)
 	})
+}
+
+// checkParsed fails t unless got, rendered from ins, reports no drop and
+// is printable ASCII that encoding/json parses back to the values (bytes
+// that are not UTF-8 as U+FFFD), in order.
+func checkParsed(t *testing.T, ins []indicator.Indicator, got conformance.Rendered) {
+	t.Helper()
+	if len(got.Drops) > 0 {
+		t.Errorf("drops %v, want none", got.Drops)
+	}
+	for i, c := range got.Out {
+		if c < 0x20 || c > 0x7e {
+			t.Fatalf("byte %d is %#x, want printable ASCII only", i, c)
+		}
+	}
+	var values []string
+	if err := stdjson.Unmarshal(got.Out, &values); err != nil {
+		t.Fatalf("output does not parse: %v\n%s", err, got.Out)
+	}
+	want := rendertest.ValuesAsUTF8(ins)
+	if !slices.Equal(values, want) && !(len(values) == 0 && len(want) == 0) {
+		t.Fatalf("parsed values differ:\n got %q\nwant %q", values, want)
+	}
 }

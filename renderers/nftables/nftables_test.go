@@ -153,13 +153,9 @@ type parsed struct {
 // can have added a statement.
 func checkScript(text, table string) (parsed, error) {
 	p := parsed{sets: map[string]string{}, elems: map[string][]netip.Prefix{}}
-	if !strings.HasSuffix(text, "\n") {
-		return p, fmt.Errorf("no final newline")
-	}
-	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
-	i := 0
-	for i < len(lines) && strings.HasPrefix(lines[i], "#") {
-		i++
+	lines, i, err := rendertest.CommentedLines(text)
+	if err != nil {
+		return p, err
 	}
 	next := func() (string, bool) {
 		if i >= len(lines) {

@@ -93,13 +93,9 @@ type zone struct {
 // listed twice or under another listed name. Any other line is an error,
 // so no value can have added a directive.
 func checkConf(text string) ([]zone, error) {
-	if !strings.HasSuffix(text, "\n") {
-		return nil, fmt.Errorf("no final newline")
-	}
-	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
-	i := 0
-	for i < len(lines) && strings.HasPrefix(lines[i], "#") {
-		i++
+	lines, i, err := rendertest.CommentedLines(text)
+	if err != nil {
+		return nil, err
 	}
 	if i >= len(lines) || lines[i] != "server:" {
 		return nil, fmt.Errorf("no server: clause")
