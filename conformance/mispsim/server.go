@@ -236,6 +236,8 @@ func (s *Server) dispatch(route string, r *http.Request, body []byte) response {
 	switch {
 	case route == "attributes/restsearch":
 		return s.restSearch(r, body)
+	case route == "events/index" || route == "events":
+		return s.eventsIndex(r, body)
 	case route == "servers/getversion":
 		return bytesResponse(http.StatusOK, jsonType, versionJSON())
 	case route == "servers/getpymispversion":

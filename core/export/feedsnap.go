@@ -202,6 +202,7 @@ func (s *Service) readFeed(ctx context.Context, r Request, q misp.Query, st *fee
 	search := func(ctx context.Context, q misp.Query, newSink func() func(indicator.Attribute)) (int, error) {
 		return client.SearchAttributes(ctx, q, r.Site.PageSize, fetchParallel, newSink)
 	}
+	src := feedsnap.Source{Search: search, Events: client.Events}
 	start := time.Now()
 	full = st.snap == nil || now.Sub(st.fullAt) >= s.reconcileEvery()
 	s.opts.Logger.Info("MISP pull started", "site", r.Site.Name, "kind", string(r.Kind), "feed", r.Feed, "full", full,
@@ -211,10 +212,10 @@ func (s *Service) readFeed(ctx context.Context, r Request, q misp.Query, st *fee
 		cost feedsnap.Cost
 	)
 	if !full {
-		next, cost, err = feedsnap.Refresh(ctx, search, q, st.snap, now, feedsnap.DefaultMargin)
+		next, cost, err = feedsnap.Refresh(ctx, src, q, st.snap, now, feedsnap.DefaultMargin)
 	}
 	if full {
-		next, cost, err = feedsnap.Full(ctx, search, q, now)
+		next, cost, err = feedsnap.Full(ctx, src, q, now)
 	}
 	if s.opts.Observer != nil {
 		s.opts.Observer.Fetched(r.Site.Name, time.Since(start), cost.Attributes, err)

@@ -49,8 +49,8 @@ func TestMeasureFeedReads(t *testing.T) {
 	}
 	report := func(what string, start time.Time, entries int) {
 		c := sim.ResetCounters()
-		t.Logf("%s: %d restSearch requests, %d attributes returned, %d list entries, %.1f s", what, c.RestSearchRequests,
-			c.AttributesReturned, entries, time.Since(start).Seconds())
+		t.Logf("%s: %d restSearch requests, %d event index requests, %d attributes returned, %d list entries, %.1f s", what,
+			c.RestSearchRequests, c.Paths["/events/index"], c.AttributesReturned, entries, time.Since(start).Seconds())
 	}
 	edit := func(ids []int64) {
 		client := &http.Client{}
@@ -108,7 +108,17 @@ func TestMeasureFeedReads(t *testing.T) {
 	}
 	q, _ := export.BuildQuery(site, export.KindFeed, "incident", "", indicator.DataType{MISPTypes: []string{"ip-dst", "domain", "url"}}, time.Unix(0, 0))
 	q.Timestamp, q.ToIDS = 0, false
-	snap, _, err := feedsnap.Full(context.Background(), search, q, now())
+	events := func(ctx context.Context, f misp.EventFilter) ([]misp.EventState, error) {
+		seen, err := client.Events(ctx, f)
+		body := string(f.Body())
+		if len(body) > 300 {
+			body = body[:300] + "…"
+		}
+		t.Logf("  %d events: /events/index %s", len(seen), body)
+		return seen, err
+	}
+	src := feedsnap.Source{Search: search, Events: events}
+	snap, _, err := feedsnap.Full(context.Background(), src, q, now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +130,7 @@ func TestMeasureFeedReads(t *testing.T) {
 	edit(more)
 	clock.Add(600)
 	t.Log("searches of one refresh (types ip-dst, domain, url):")
-	if _, _, err := feedsnap.Refresh(context.Background(), search, q, snap, now(), feedsnap.DefaultMargin); err != nil {
+	if _, _, err := feedsnap.Refresh(context.Background(), src, q, snap, now(), feedsnap.DefaultMargin); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -14,7 +14,7 @@ func TestFullReadFindsBackdatedWrites(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t, 1)
 	q := feedQueries["incident"]
-	snap, _, err := feedsnap.Full(ctx, w.search, q, w.now())
+	snap, _, err := feedsnap.Full(ctx, w.src, q, w.now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,11 +25,11 @@ func TestFullReadFindsBackdatedWrites(t *testing.T) {
 			{"type": "ip-dst", "value": "192.0.2.1", "to_ids": true, "category": "Network activity", "timestamp": old},
 			{"type": "domain", "value": "bad.example", "to_ids": true, "category": "Network activity", "timestamp": old},
 		}})
-	refreshed, _, err := feedsnap.Refresh(ctx, w.search, q, snap, w.now(), feedsnap.DefaultMargin)
+	refreshed, _, err := feedsnap.Refresh(ctx, w.src, q, snap, w.now(), feedsnap.DefaultMargin)
 	if err != nil {
 		t.Fatal(err)
 	}
-	full, _, err := feedsnap.Full(ctx, w.search, q, w.now())
+	full, _, err := feedsnap.Full(ctx, w.src, q, w.now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,18 +51,18 @@ func TestRefreshIsIdempotent(t *testing.T) {
 			w.step()
 		}
 		q := feedQueries[feed]
-		snap, _, err := feedsnap.Full(ctx, w.search, q, w.now())
+		snap, _, err := feedsnap.Full(ctx, w.src, q, w.now())
 		if err != nil {
 			t.Fatal(err)
 		}
 		for range 20 {
 			w.step()
 		}
-		once, c1, err := feedsnap.Refresh(ctx, w.search, q, snap, w.now(), feedsnap.DefaultMargin)
+		once, c1, err := feedsnap.Refresh(ctx, w.src, q, snap, w.now(), feedsnap.DefaultMargin)
 		if err != nil {
 			t.Fatal(err)
 		}
-		twice, _, err := feedsnap.Refresh(ctx, w.search, q, once, once.Read, feedsnap.DefaultMargin)
+		twice, _, err := feedsnap.Refresh(ctx, w.src, q, once, once.Read, feedsnap.DefaultMargin)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -16,153 +16,220 @@ import (
 // stamped but not yet committed when that read ran.
 const DefaultMargin = 5 * time.Minute
 
-// eventIDChunk bounds the event ids one search names.
-const eventIDChunk = 5000
+// eventIDChunk bounds the event ids, and uuidChunk the uuids, one request
+// names.
+const (
+	eventIDChunk = 5000
+	uuidChunk    = 5000
+)
 
 // Refresh returns old brought up to date with what changed in MISP since
-// old was read, less margin. q is the feed's search, as given to Full.
-// Every event touched since then is read again whole, by the feed's own
-// search, and replaces what old held of it (or is dropped when that search
-// returns nothing of it); published-only feeds also drop events unpublished
-// since. Running it again over the same window gives the same snapshot.
-// Only the feed's own search decides what an event holds: the other
-// searches only say which events to read again.
+// old was read, less margin, attribute by attribute. q is the feed's
+// search, as given to Full. Only the feed's own search decides what the
+// feed holds: the other requests only say which attributes and events to
+// ask it about. Running it again over the same window gives the same
+// snapshot. core/misp/README.md explains each request; in order:
 //
-// When search 1 shows that most events held changed, the feed is read in
-// full instead. The searches, in order (core/misp/README.md says why):
-//  1. attributes stamped since the window start, live or soft-deleted, of
-//     any type: events whose attributes changed (edits, to_ids flips,
-//     deletions, type changes, values now on a warninglist);
-//  2. of the events held and stamped since then, attributes of the feed's
-//     types without the feed's tags, and with a tag the feed excludes:
-//     events that lost the feed tag or gained the false-positive one;
-//  3. the feed's search over events stamped since then: their attributes
-//     now;
-//  4. published-only feeds: the same over events published since then
-//     (publishing moves no event timestamp);
-//  5. the feed's search over the events 1 and 2 found that 3 and 4 did not
-//     return (when there are any);
-//  6. published-only feeds: attributes of the events held that are now
-//     unpublished (unpublishing moves no timestamp at all).
-func Refresh(ctx context.Context, search Search, q misp.Query, old *Snapshot, started time.Time, margin time.Duration) (*Snapshot, Cost, error) {
+//  1. the event index over events stamped since the window start
+//     (published-only feeds: published since then), with their tags;
+//  2. the attributes stamped since then, live or soft-deleted, of any
+//     type: which attributes changed;
+//  3. the feed's search restricted (uuid) to the attributes 2 returned
+//     and to the events to read whole: those 1 returned that the feed
+//     does not hold (they may enter it), and those held whose tags
+//     changed or whose timestamp moved with no attribute in 2 (a hard
+//     delete). Every attribute 2 returned is replaced by what 3 returned
+//     of it, or dropped; every event read whole is replaced;
+//  4. published-only feeds: the event index over the events held that are
+//     now unpublished (unpublishing moves no timestamp); they are dropped.
+//
+// When more than half the events held are to be read whole, the feed is
+// read in full instead.
+func Refresh(ctx context.Context, src Source, q misp.Query, old *Snapshot, started time.Time, margin time.Duration) (*Snapshot, Cost, error) {
 	var c Cost
+	if src.Events == nil {
+		return fullInstead(ctx, src, q, started, c)
+	}
 	from := max(old.Read.Add(-margin).Unix(), 1)
-	held := old.Events()
-	touched := map[int64][]indicator.Attribute{}
-	mark := func(q misp.Query) error {
-		rows, n, err := collect(ctx, search, q)
-		c.add(n)
-		for _, r := range rows {
-			touched[r.EventID] = nil
-		}
-		return err
+	f := misp.EventFilter{Timestamp: from}
+	if q.Published {
+		f = misp.EventFilter{PublishTimestamp: from}
 	}
-	if err := mark(misp.Query{Org: q.Org, Timestamp: from, WithDeleted: true}); err != nil {
+	seen, err := readEvents(ctx, src, f, &c)
+	if err != nil {
 		return nil, c, err
 	}
-	if changedMost(touched, old) {
+	written, n, err := collect(ctx, src.Search, misp.Query{Org: q.Org, Timestamp: from, WithDeleted: true})
+	c.add(n)
+	if err != nil {
+		return nil, c, err
+	}
+	changed := map[string]int64{} // attribute uuid -> event id
+	perEvent := map[int64]int{}
+	for _, a := range written {
+		if a.UUID == "" {
+			return fullInstead(ctx, src, q, started, c)
+		}
+		changed[a.UUID] = a.EventID
+		perEvent[a.EventID]++
+	}
+	whole := map[int64]string{} // event id -> uuid
+	wholeHeld := 0
+	for _, ev := range seen {
+		if q.Published && !ev.Published {
+			continue // published and unpublished again: not in the feed
+		}
+		if mustReadWhole(old, ev, from, perEvent[ev.ID] > 0) && ev.UUID != "" {
+			whole[ev.ID] = ev.UUID
+			if _, held := old.events[ev.ID]; held {
+				wholeHeld++
+			}
+		}
+	}
+	if len(old.events) >= 8 && 2*wholeHeld > len(old.events) {
 		// Reading most events again costs more than reading the feed.
-		s, cf, err := Full(ctx, search, q, started)
-		c.Searches, c.Attributes = c.Searches+cf.Searches, c.Attributes+cf.Attributes
-		return s, c, err
+		return fullInstead(ctx, src, q, started, c)
 	}
-	for _, tags := range leavingTags(q.Tags) {
-		err := inChunks(held, func(ids []int64) error {
-			return mark(misp.Query{Types: q.Types, Org: q.Org, Tags: tags, EventTimestamp: from, EventIDs: ids})
-		})
-		if err != nil {
-			return nil, c, err
-		}
-	}
-	whole := q
-	whole.Timestamp, whole.ToIDS = 0, false
-	windows := []misp.Query{whole, whole}
-	windows[0].EventTimestamp = from
-	windows[1].PublishTimestamp = from
-	if !q.Published {
-		windows = windows[:1]
-	}
-	read := map[int64]bool{}
-	fill := func(w misp.Query) error {
-		rows, n, err := collect(ctx, search, w)
-		c.add(n)
-		seen := map[int64][]indicator.Attribute{}
-		for _, a := range rows {
-			seen[a.EventID] = append(seen[a.EventID], a)
-			read[a.EventID] = true
-		}
-		maps.Copy(touched, seen)
-		return err
-	}
-	for _, w := range windows {
-		if err := fill(w); err != nil {
-			return nil, c, err
-		}
-	}
-	// Events seen changed that the windows did not return are asked for
-	// by id: an event stamped before the window (MISP keeps a writer's
-	// timestamps) is not dropped for that.
-	var unread []int64
-	for id := range touched {
-		if !read[id] {
-			unread = append(unread, id)
-		}
-	}
-	slices.Sort(unread)
-	if err := inChunks(unread, func(ids []int64) error {
-		w := whole
-		w.EventIDs = ids
-		return fill(w)
-	}); err != nil {
+	got, err := readNamed(ctx, src.Search, q, changed, whole, &c)
+	if err != nil {
 		return nil, c, err
 	}
-	events := maps.Clone(old.events)
-	for id, attrs := range touched {
-		if len(attrs) == 0 {
-			delete(events, id)
-		} else {
-			events[id] = attrs
-		}
+	events := merge(old.events, changed, whole, got)
+	states := maps.Clone(old.states)
+	if states == nil {
+		states = map[int64]eventState{}
+	}
+	for _, ev := range seen {
+		states[ev.ID] = stateOf(ev, false)
 	}
 	if q.Published {
-		if err := dropUnpublished(ctx, search, q, events, &c); err != nil {
+		if err := dropUnpublished(ctx, src, events, &c); err != nil {
 			return nil, c, err
 		}
 	}
-	return rebuilt(events, touched, started), c, nil
+	touched := map[int64]bool{}
+	for _, id := range changed {
+		touched[id] = true
+	}
+	for id := range whole {
+		touched[id] = true
+	}
+	return rebuilt(events, states, touched, started), c, nil
 }
 
-// changedMost reports whether more than half the events held have
-// attributes written since the window start.
-func changedMost(touched map[int64][]indicator.Attribute, old *Snapshot) bool {
-	n := 0
-	for id := range touched {
-		if _, held := old.events[id]; held {
-			n++
-		}
-	}
-	return len(old.events) >= 8 && 2*n > len(old.events)
+// fullInstead reads the feed in full, adding the cost so far.
+func fullInstead(ctx context.Context, src Source, q misp.Query, started time.Time, c Cost) (*Snapshot, Cost, error) {
+	s, cf, err := Full(ctx, src, q, started)
+	c.Searches, c.Attributes, c.EventReads = c.Searches+cf.Searches, c.Attributes+cf.Attributes, c.EventReads+cf.EventReads
+	return s, c, err
 }
 
-// leavingTags returns the tag filters that find attributes a feed's tags
-// leave out: those with none of its tags, and those with a tag it
-// excludes.
-func leavingTags(tags []string) [][]string {
-	var lacking, excluded []string
-	for _, t := range tags {
-		if rest, ok := strings.CutPrefix(t, "!"); ok {
-			excluded = append(excluded, rest)
-		} else {
-			lacking = append(lacking, "!"+t)
-		}
+// mustReadWhole reports whether event ev, seen changed by the event index,
+// is read whole by the feed's search: when the feed does not hold it (it
+// may enter), or holds it but does not know its tags then, or its tags
+// changed, or its timestamp moved with no attribute stamped since from
+// (an attribute deleted for good, or a change only the event shows).
+func mustReadWhole(old *Snapshot, ev misp.EventState, from int64, attrsWritten bool) bool {
+	if _, held := old.events[ev.ID]; !held {
+		return true
 	}
-	var out [][]string
-	for _, f := range [][]string{lacking, excluded} {
-		if len(f) > 0 {
-			out = append(out, f)
-		}
+	st, known := old.states[ev.ID]
+	switch {
+	case !known, st.afterRead && st.ts >= from, st.tags != tagKey(ev.Tags):
+		return true
 	}
-	return out
+	return ev.Timestamp >= from && !attrsWritten
+}
+
+// readNamed runs the feed's search over the attributes changed and the
+// events to read whole, uuidChunk uuids at a time.
+func readNamed(ctx context.Context, search Search, q misp.Query, changed map[string]int64, whole map[int64]string, c *Cost) ([]indicator.Attribute, error) {
+	uuids := slices.Collect(maps.Keys(changed))
+	for _, u := range whole {
+		uuids = append(uuids, u)
+	}
+	slices.Sort(uuids)
+	named := q
+	named.Timestamp, named.ToIDS = 0, false
+	var out []indicator.Attribute
+	for len(uuids) > 0 {
+		chunk := uuids[:min(len(uuids), uuidChunk)]
+		uuids = uuids[len(chunk):]
+		named.UUIDs = chunk
+		rows, n, err := collect(ctx, search, named)
+		c.add(n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rows...)
+	}
+	return out, nil
+}
+
+// merge applies what the feed's search returned: events read whole are
+// replaced, each changed attribute of the others is replaced or dropped.
+// old is not modified.
+func merge(old map[int64][]indicator.Attribute, changed map[string]int64, whole map[int64]string, got []indicator.Attribute) map[int64][]indicator.Attribute {
+	events := maps.Clone(old)
+	fresh := map[int64][]indicator.Attribute{}
+	for _, a := range got {
+		fresh[a.EventID] = append(fresh[a.EventID], a)
+	}
+	for id := range whole {
+		events[id] = fresh[id]
+	}
+	gone := map[int64]map[string]bool{}
+	for u, id := range changed {
+		if _, isWhole := whole[id]; isWhole {
+			continue
+		}
+		if gone[id] == nil {
+			gone[id] = map[string]bool{}
+		}
+		gone[id][u] = true
+	}
+	for id, uuids := range gone {
+		var attrs []indicator.Attribute
+		for _, a := range old[id] {
+			if !uuids[a.UUID] {
+				attrs = append(attrs, a)
+			}
+		}
+		for _, a := range fresh[id] {
+			if uuids[a.UUID] {
+				attrs = append(attrs, a)
+			}
+		}
+		events[id] = attrs
+	}
+	return events
+}
+
+// readEvents runs one event index request.
+func readEvents(ctx context.Context, src Source, f misp.EventFilter, c *Cost) ([]misp.EventState, error) {
+	c.EventReads++
+	return src.Events(ctx, f)
+}
+
+// eventState is what the event index said of a held event.
+type eventState struct {
+	tags string // tagKey of its tags
+	ts   int64  // its timestamp then
+	// afterRead: read after the attributes held (by Full), so a change
+	// between the two reads would make the tags newer than the
+	// attributes.
+	afterRead bool
+}
+
+func stateOf(ev misp.EventState, afterRead bool) eventState {
+	return eventState{tags: tagKey(ev.Tags), ts: ev.Timestamp, afterRead: afterRead}
+}
+
+// tagKey is a set of tag names as one comparable string.
+func tagKey(tags []string) string {
+	s := slices.Clone(tags)
+	slices.Sort(s)
+	return strings.Join(slices.Compact(s), "\x00")
 }
 
 // inChunks calls fn with the ids, eventIDChunk at a time.
@@ -178,32 +245,45 @@ func inChunks(ids []int64, fn func([]int64) error) error {
 }
 
 // dropUnpublished removes the events that are no longer published.
-func dropUnpublished(ctx context.Context, search Search, q misp.Query, events map[int64][]indicator.Attribute, c *Cost) error {
+func dropUnpublished(ctx context.Context, src Source, events map[int64][]indicator.Attribute, c *Cost) error {
 	ids := make([]int64, 0, len(events))
-	for id := range events {
-		ids = append(ids, id)
+	for id, attrs := range events {
+		if len(attrs) > 0 {
+			ids = append(ids, id)
+		}
 	}
 	slices.Sort(ids)
 	return inChunks(ids, func(chunk []int64) error {
-		rows, n, err := collect(ctx, search, misp.Query{Org: q.Org, Unpublished: true, EventIDs: chunk})
-		c.add(n)
-		for _, r := range rows {
-			delete(events, r.EventID)
+		seen, err := readEvents(ctx, src, misp.EventFilter{Minimal: true, Unpublished: true, EventIDs: chunk}, c)
+		for _, ev := range seen {
+			if !ev.Published {
+				delete(events, ev.ID)
+			}
 		}
 		return err
 	})
 }
 
-// rebuilt makes the refreshed snapshot: events read again are sorted and
-// counted anew, the others are shared with the previous snapshot.
-func rebuilt(events, touched map[int64][]indicator.Attribute, read time.Time) *Snapshot {
-	s := &Snapshot{events: events, Read: read}
+// rebuilt makes the refreshed snapshot: events changed are sorted and
+// counted anew, the others are shared with the previous snapshot; events
+// left empty are dropped, with the states of events no longer held.
+func rebuilt(events map[int64][]indicator.Attribute, states map[int64]eventState, touched map[int64]bool, read time.Time) *Snapshot {
+	s := &Snapshot{events: events, states: states, Read: read}
 	for id, attrs := range events {
-		if _, again := touched[id]; again {
+		if touched[id] {
 			attrs = sortUnique(attrs)
 			events[id] = attrs
 		}
+		if len(attrs) == 0 {
+			delete(events, id)
+			continue
+		}
 		s.Attributes += len(attrs)
+	}
+	for id := range states {
+		if _, held := events[id]; !held {
+			delete(states, id)
+		}
 	}
 	return s
 }

@@ -24,11 +24,23 @@ import (
 // it.
 type Search func(ctx context.Context, q misp.Query, newSink func() func(indicator.Attribute)) (int, error)
 
+// Events runs one /events/index request. (*misp.Client).Events fits it.
+type Events func(ctx context.Context, f misp.EventFilter) ([]misp.EventState, error)
+
+// Source is the MISP a feed is read from: its attribute search and its
+// event index. Without Events, every refresh is a full read.
+type Source struct {
+	Search Search
+	Events Events
+}
+
 // Snapshot is the attributes of one feed, grouped by event. It is never
 // changed once made: a refresh makes a new one.
 type Snapshot struct {
 	// events holds each event's attributes, sorted by uuid.
 	events map[int64][]indicator.Attribute
+	// states holds what the event index said of events held, when read.
+	states map[int64]eventState
 	// Read is when the read this snapshot reflects started (the reader's
 	// clock): every MISP change stamped before it, less the clock margin,
 	// is in it.
@@ -37,9 +49,10 @@ type Snapshot struct {
 	Attributes int
 }
 
-// Cost is what reading from MISP cost: searches run and attributes read.
+// Cost is what reading from MISP cost: attribute searches run, attributes
+// they read, and event index requests.
 type Cost struct {
-	Searches, Attributes int
+	Searches, Attributes, EventReads int
 }
 
 func (c *Cost) add(n int) {
@@ -49,10 +62,12 @@ func (c *Cost) add(n int) {
 
 // Full reads the whole feed: q as it is, which is the feed's search (its
 // types, tags, published rule and warninglists) without to_ids or
-// timestamp bounds. started is the time the read starts.
-func Full(ctx context.Context, search Search, q misp.Query, started time.Time) (*Snapshot, Cost, error) {
+// timestamp bounds, then the tags of the events it holds (one event index
+// request per eventIDChunk events), which the next refresh compares with
+// theirs then. started is the time the read starts.
+func Full(ctx context.Context, src Source, q misp.Query, started time.Time) (*Snapshot, Cost, error) {
 	var c Cost
-	rows, n, err := collect(ctx, search, q)
+	rows, n, err := collect(ctx, src.Search, q)
 	c.add(n)
 	if err != nil {
 		return nil, c, err
@@ -61,14 +76,32 @@ func Full(ctx context.Context, search Search, q misp.Query, started time.Time) (
 	for _, a := range rows {
 		events[a.EventID] = append(events[a.EventID], a)
 	}
-	return newSnapshot(events, started), c, nil
+	s := newSnapshot(events, started)
+	if src.Events != nil {
+		err = inChunks(s.Events(), func(ids []int64) error {
+			seen, err := readEvents(ctx, src, misp.EventFilter{EventIDs: ids}, &c)
+			for _, ev := range seen {
+				if _, held := s.events[ev.ID]; held {
+					// Read after the attributes: a change between the two
+					// reads would hide here; Refresh does not trust a
+					// state stamped inside its window.
+					s.states[ev.ID] = stateOf(ev, true)
+				}
+			}
+			return err
+		})
+	}
+	if err != nil {
+		return nil, c, err
+	}
+	return s, c, nil
 }
 
 // newSnapshot sorts each event's attributes, drops repeated uuids (a page
 // read twice while MISP changed; attributes without one are all kept) and
 // counts them.
 func newSnapshot(events map[int64][]indicator.Attribute, read time.Time) *Snapshot {
-	s := &Snapshot{events: events, Read: read}
+	s := &Snapshot{events: events, states: map[int64]eventState{}, Read: read}
 	for id, attrs := range events {
 		attrs = sortUnique(attrs)
 		if len(attrs) == 0 {

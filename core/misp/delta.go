@@ -26,6 +26,10 @@ func (q Query) writeDelta(b *bytes.Buffer) {
 		}
 		b.WriteByte(']')
 	}
+	if len(q.UUIDs) > 0 {
+		b.WriteString(`,"uuid":`)
+		writeJSON(b, q.UUIDs)
+	}
 	if q.WithDeleted {
 		b.WriteString(`,"deleted":[0,1]`)
 	}

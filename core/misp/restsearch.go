@@ -43,6 +43,9 @@ type Query struct {
 	// WithDeleted sends "deleted": [0, 1]: live and soft-deleted
 	// attributes, those inside objects included.
 	WithDeleted bool
+	// UUIDs, when set, restricts to the attributes with these uuids and
+	// the attributes of the events with these uuids.
+	UUIDs []string
 }
 
 // Body returns the JSON body of page page (1-based) of size limit; limit

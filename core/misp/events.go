@@ -1,0 +1,129 @@
+package misp
+
+import (
+	"bytes"
+	"context"
+	"strconv"
+
+	"github.com/valyala/fastjson"
+)
+
+// EventFilter is one /events/index request. MISP combines its filters
+// with AND; zero values send no filter.
+type EventFilter struct {
+	// Timestamp and PublishTimestamp select events whose timestamp (any
+	// change to the event, its tags or its attributes) or
+	// publish_timestamp (its last publication) is at least this (unix
+	// seconds).
+	Timestamp, PublishTimestamp int64
+	// Unpublished selects events not published.
+	Unpublished bool
+	// EventIDs restricts to these events.
+	EventIDs []int64
+	// Minimal asks for id, timestamp, published and uuid only: no tags.
+	Minimal bool
+}
+
+// Body returns the JSON body of the request.
+func (f EventFilter) Body() []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"minimal":`)
+	if f.Minimal {
+		b.WriteString("1")
+	} else {
+		b.WriteString("0")
+	}
+	if f.Timestamp != 0 {
+		b.WriteString(`,"timestamp":`)
+		b.WriteString(strconv.FormatInt(f.Timestamp, 10))
+	}
+	if f.PublishTimestamp != 0 {
+		b.WriteString(`,"publish_timestamp":`)
+		b.WriteString(strconv.FormatInt(f.PublishTimestamp, 10))
+	}
+	if f.Unpublished {
+		b.WriteString(`,"published":0`)
+	}
+	if len(f.EventIDs) > 0 {
+		b.WriteString(`,"eventid":[`)
+		for i, id := range f.EventIDs {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(strconv.FormatInt(id, 10))
+		}
+		b.WriteByte(']')
+	}
+	b.WriteByte('}')
+	return b.Bytes()
+}
+
+// EventState is what /events/index says of one event.
+type EventState struct {
+	ID               int64
+	UUID             string
+	Timestamp        int64
+	PublishTimestamp int64
+	Published        bool
+	// Tags are the names of the event's tags (none with Minimal).
+	Tags []string
+}
+
+// Events runs one /events/index request and returns the events it lists.
+func (c *Client) Events(ctx context.Context, f EventFilter) ([]EventState, error) {
+	body, err := c.PostJSON(ctx, "/events/index", f.Body())
+	if err != nil {
+		return nil, err
+	}
+	out, err := decodeEvents(body)
+	if err != nil {
+		return nil, &Error{Kind: BadResponse, Site: c.opts.Site, Detail: "events index: " + err.Error()}
+	}
+	return out, nil
+}
+
+// decodeEvents reads an /events/index answer: a list of events, each
+// bare or wrapped in {"Event": …}, tags under EventTag[].Tag.name (or
+// Tag[].name).
+func decodeEvents(body []byte) ([]EventState, error) {
+	var p fastjson.Parser
+	v, err := p.ParseBytes(body)
+	if err != nil {
+		return nil, err
+	}
+	list, err := v.Array()
+	if err != nil {
+		return nil, shapeError("not a list of events")
+	}
+	out := make([]EventState, 0, len(list))
+	for _, e := range list {
+		if inner := e.Get("Event"); inner != nil && inner.Type() == fastjson.TypeObject {
+			e = inner
+		}
+		if e.Type() != fastjson.TypeObject {
+			return nil, shapeError("an event is not an object")
+		}
+		ev := EventState{
+			ID:               intOf(e.Get("id")),
+			UUID:             string(e.GetStringBytes("uuid")),
+			Timestamp:        intOf(e.Get("timestamp")),
+			PublishTimestamp: intOf(e.Get("publish_timestamp")),
+			Published:        boolOf(e.Get("published")),
+		}
+		if ev.ID <= 0 {
+			return nil, shapeError("an event without an id")
+		}
+		for _, t := range e.GetArray("EventTag") {
+			if name := t.GetStringBytes("Tag", "name"); name != nil {
+				ev.Tags = append(ev.Tags, string(name))
+			}
+		}
+		for _, t := range e.GetArray("Tag") {
+			if name := t.GetStringBytes("name"); name != nil {
+				ev.Tags = append(ev.Tags, string(name))
+			}
+		}
+		out = append(out, ev)
+	}
+	return out, nil
+}
