@@ -235,9 +235,11 @@ func (w *world) step() {
 		}
 		edit := w.newAttribute()
 		delete(edit, "category")
-		switch w.rng.IntN(4) {
+		switch w.rng.IntN(5) {
 		case 0:
 			edit = map[string]any{"to_ids": w.rng.IntN(2) == 0}
+		case 4: // out of every data type's MISP types
+			edit = map[string]any{"type": "comment", "value": "now a comment"}
 		case 1:
 			edit = map[string]any{"value": edit["value"], "type": edit["type"]}
 			if edit["type"] == "md5" || edit["type"] == "comment" {
