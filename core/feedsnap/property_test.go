@@ -145,6 +145,17 @@ func (w *world) newAttribute() map[string]any {
 	return a
 }
 
+// notBackdated moves an explicit timestamp of a to now or later: an
+// attribute of an existing event added or edited with a timestamp before
+// the refresh window is a write only the full read catches
+// (core/misp/README.md).
+func (w *world) notBackdated(a map[string]any) map[string]any {
+	if _, dated := a["timestamp"]; dated {
+		a["timestamp"] = w.clock.Load() + int64(w.rng.IntN(100))
+	}
+	return a
+}
+
 func (w *world) eventTags() []map[string]string {
 	var tags []map[string]string
 	for _, t := range []string{tagBlock, tagIncident, tagFP} {
@@ -218,14 +229,7 @@ func (w *world) step() {
 		w.post(fmt.Sprintf("/events/edit/%d", ev), map[string]any{"timestamp": w.eventTimestamp(ev) + 1, "published": false,
 			"Attribute": []map[string]any{a}})
 	case 1:
-		// An attribute added to an existing event is stamped now or later:
-		// one stamped before the refresh window is a write only the full
-		// read catches (core/misp/README.md).
-		a := w.newAttribute()
-		if _, dated := a["timestamp"]; dated {
-			a["timestamp"] = w.clock.Load() + int64(w.rng.IntN(100))
-		}
-		out := w.post(fmt.Sprintf("/attributes/add/%d", ev), a)
+		out := w.post(fmt.Sprintf("/attributes/add/%d", ev), w.notBackdated(w.newAttribute()))
 		if a, ok := out["Attribute"].(map[string]any); ok {
 			w.attrs = append(w.attrs, idOf(a["id"]))
 		}
@@ -233,7 +237,7 @@ func (w *world) step() {
 		if len(w.attrs) == 0 {
 			return
 		}
-		edit := w.newAttribute()
+		edit := w.notBackdated(w.newAttribute())
 		delete(edit, "category")
 		switch w.rng.IntN(5) {
 		case 0:

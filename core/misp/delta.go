@@ -17,14 +17,8 @@ func (q Query) writeDelta(b *bytes.Buffer) {
 		b.WriteString(strconv.FormatInt(q.PublishTimestamp, 10))
 	}
 	if len(q.EventIDs) > 0 {
-		b.WriteString(`,"eventid":[`)
-		for i, id := range q.EventIDs {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString(strconv.FormatInt(id, 10))
-		}
-		b.WriteByte(']')
+		b.WriteString(`,"eventid":`)
+		writeIDs(b, q.EventIDs)
 	}
 	if len(q.UUIDs) > 0 {
 		b.WriteString(`,"uuid":`)

@@ -45,17 +45,23 @@ func (f EventFilter) Body() []byte {
 		b.WriteString(`,"published":0`)
 	}
 	if len(f.EventIDs) > 0 {
-		b.WriteString(`,"eventid":[`)
-		for i, id := range f.EventIDs {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString(strconv.FormatInt(id, 10))
-		}
-		b.WriteByte(']')
+		b.WriteString(`,"eventid":`)
+		writeIDs(&b, f.EventIDs)
 	}
 	b.WriteByte('}')
 	return b.Bytes()
+}
+
+// writeIDs writes ids as a JSON list of numbers.
+func writeIDs(b *bytes.Buffer, ids []int64) {
+	b.WriteByte('[')
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.FormatInt(id, 10))
+	}
+	b.WriteByte(']')
 }
 
 // EventState is what /events/index says of one event.
