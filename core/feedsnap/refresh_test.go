@@ -1,0 +1,83 @@
+package feedsnap_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/cratos-project/cratos/core/feedsnap"
+	"github.com/cratos-project/cratos/core/misp"
+)
+
+// addTaggedEvent adds an event with the incident tag and two attributes
+// of the feed's types, and returns the attribute ids.
+func addTaggedEvent(t *testing.T, w *world) []int64 {
+	t.Helper()
+	out := w.post("/events/add", map[string]any{"info": "e", "Tag": []map[string]string{{"name": tagIncident}},
+		"Attribute": []map[string]any{
+			{"type": "ip-dst", "value": "192.0.2.1", "to_ids": true, "category": "Network activity"},
+			{"type": "domain", "value": "bad.example", "to_ids": true, "category": "Network activity"},
+		}})
+	ev, _ := out["Event"].(map[string]any)
+	list, _ := ev["Attribute"].([]any)
+	if len(list) != 2 {
+		t.Fatalf("event not added: %v", out)
+	}
+	return []int64{idOf(list[0].(map[string]any)["id"]), idOf(list[1].(map[string]any)["id"])}
+}
+
+func TestRefreshSeesWhatOnlyTheEventShows(t *testing.T) {
+	ctx := context.Background()
+	q := feedQueries["incident"]
+	tests := []struct {
+		name string
+		// during, when set, runs between the full read's attribute search
+		// and its event index request.
+		during func(w *world)
+		after  func(w *world, attrs []int64)
+		held   int
+	}{
+		{"a tag change between the full read's two requests", func(w *world) {
+			w.post("/events/addTag", map[string]any{"event": 2, "tag": tagFP})
+		}, func(w *world, attrs []int64) {
+			w.post(fmt.Sprintf("/attributes/edit/%d", attrs[1]), map[string]any{"to_ids": false})
+		}, 0},
+		{"an attribute deleted for good", nil, func(w *world, attrs []int64) {
+			w.post(fmt.Sprintf("/attributes/delete/%d/hard:1", attrs[0]), nil)
+		}, 1},
+		{"the feed tag removed", nil, func(w *world, _ []int64) {
+			w.post("/events/removeTag", map[string]any{"event": 2, "tag": tagIncident})
+		}, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newWorld(t, 1)
+			attrs := addTaggedEvent(t, w)
+			w.clock.Add(3600)
+			src := w.src
+			if tc.during != nil {
+				src.Events = func(ctx context.Context, f misp.EventFilter) ([]misp.EventState, error) {
+					tc.during(w)
+					return w.src.Events(ctx, f)
+				}
+			}
+			snap, _, err := feedsnap.Full(ctx, src, q, w.now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if snap.Attributes != 2 {
+				t.Fatalf("full read holds %d attributes, want 2", snap.Attributes)
+			}
+			w.clock.Add(60)
+			if tc.after != nil {
+				tc.after(w, attrs)
+			}
+			refreshed, full := refreshAndRead(t, w, q, snap)
+			if d := feedsnap.Diff(refreshed, full); d.Total() != 0 || refreshed.Attributes != tc.held {
+				t.Errorf("refreshed holds %d attributes (want %d), differs from a full read by %+v\n%s",
+					refreshed.Attributes, tc.held, d, strings.Join(w.log, "\n"))
+			}
+		})
+	}
+}
