@@ -43,8 +43,8 @@ const (
 //  4. published-only feeds: the event index over the events held that are
 //     now unpublished (unpublishing moves no timestamp); they are dropped.
 //
-// When more than half the events held are to be read whole, the feed is
-// read in full instead.
+// When more than half the events held are to be read whole, or request 1
+// fails, the feed is read in full instead.
 func Refresh(ctx context.Context, src Source, q misp.Query, old *Snapshot, started time.Time, margin time.Duration) (*Snapshot, Cost, error) {
 	var c Cost
 	if src.Events == nil {
@@ -57,7 +57,8 @@ func Refresh(ctx context.Context, src Source, q misp.Query, old *Snapshot, start
 	}
 	seen, err := readEvents(ctx, src, f, &c)
 	if err != nil {
-		return nil, c, err
+		// Without the event index, only a full read sees every change.
+		return fullInstead(ctx, src, q, started, c)
 	}
 	written, n, err := collect(ctx, src.Search, misp.Query{Org: q.Org, Timestamp: from, WithDeleted: true})
 	c.add(n)

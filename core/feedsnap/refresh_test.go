@@ -81,3 +81,29 @@ func TestRefreshSeesWhatOnlyTheEventShows(t *testing.T) {
 		})
 	}
 }
+
+// A MISP whose event index fails still gives the right feed: the full
+// read keeps its attributes, and a refresh reads the feed in full.
+func TestEventIndexFailureFallsBackToFullReads(t *testing.T) {
+	ctx := context.Background()
+	q := feedQueries["block"]
+	w := newWorld(t, 1)
+	addTaggedEvent(t, w)
+	w.post("/events/addTag", map[string]any{"event": 2, "tag": tagBlock})
+	w.post("/events/publish/2", nil)
+	src := w.src
+	src.Events = func(context.Context, misp.EventFilter) ([]misp.EventState, error) {
+		return nil, &misp.Error{Kind: misp.BadResponse, Site: "s", Detail: "events index: not a list of events"}
+	}
+	snap, c, err := feedsnap.Full(ctx, src, q, w.now())
+	if err != nil || snap.Attributes != 2 || c.Searches != 1 || c.EventReads != 1 {
+		t.Fatalf("full read: %d attributes, cost %+v, error %v; want 2, 1 search and 1 event read", snap.Attributes, c, err)
+	}
+	w.clock.Add(60)
+	w.post("/events/unpublish/2", nil)
+	refreshed, c, err := feedsnap.Refresh(ctx, src, q, snap, w.now(), feedsnap.DefaultMargin)
+	// One failed event read; the full read then holds no event to ask about.
+	if err != nil || refreshed.Attributes != 0 || c.Searches != 1 || c.EventReads != 1 {
+		t.Errorf("refresh: %d attributes, cost %+v, error %v; want 0, one full search, 1 event read", refreshed.Attributes, c, err)
+	}
+}

@@ -64,7 +64,9 @@ func (c *Cost) add(n int) {
 // types, tags, published rule and warninglists) without to_ids or
 // timestamp bounds, then the tags of the events it holds (one event index
 // request per eventIDChunk events), which the next refresh compares with
-// theirs then. started is the time the read starts.
+// theirs then. When the event index fails, the snapshot knows no tags and
+// its first refresh reads every held event it sees changed whole. started
+// is the time the read starts.
 func Full(ctx context.Context, src Source, q misp.Query, started time.Time) (*Snapshot, Cost, error) {
 	var c Cost
 	rows, n, err := collect(ctx, src.Search, q)
@@ -78,7 +80,7 @@ func Full(ctx context.Context, src Source, q misp.Query, started time.Time) (*Sn
 	}
 	s := newSnapshot(events, started)
 	if src.Events != nil {
-		err = inChunks(s.Events(), func(ids []int64) error {
+		_ = inChunks(s.Events(), func(ids []int64) error {
 			seen, err := readEvents(ctx, src, misp.EventFilter{EventIDs: ids}, &c)
 			for _, ev := range seen {
 				if _, held := s.events[ev.ID]; held {
@@ -90,9 +92,6 @@ func Full(ctx context.Context, src Source, q misp.Query, started time.Time) (*Sn
 			}
 			return err
 		})
-	}
-	if err != nil {
-		return nil, c, err
 	}
 	return s, c, nil
 }
