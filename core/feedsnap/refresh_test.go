@@ -49,6 +49,14 @@ func TestRefreshSeesWhatOnlyTheEventShows(t *testing.T) {
 		{"the feed tag removed", nil, func(w *world, _ []int64) {
 			w.post("/events/removeTag", map[string]any{"event": 2, "tag": tagIncident})
 		}, 0},
+		{"the false-positive tag added in the second an attribute is edited", nil, func(w *world, attrs []int64) {
+			w.post(fmt.Sprintf("/attributes/edit/%d", attrs[1]), map[string]any{"to_ids": false})
+			w.post("/events/addTag", map[string]any{"event": 2, "tag": tagFP})
+		}, 0},
+		{"the feed tag given to an attribute of an event that lost it", nil, func(w *world, attrs []int64) {
+			w.post("/events/removeTag", map[string]any{"event": 2, "tag": tagIncident})
+			w.post("/attributes/addTag", map[string]any{"attribute": attrs[0], "tag": tagIncident})
+		}, 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
