@@ -23,6 +23,8 @@
 //     sorted by key; [] when the store is empty
 //   - GET /warninglists/index and /warninglists/view/{id}
 //   - GET /events/view/{id|uuid}: the full event
+//   - GET or POST /events/index: events by published, eventid, timestamp
+//     and publish_timestamp, full rows with EventTag or minimal rows
 //   - MISP's writes, with its timestamp and soft-delete rules (see
 //     README.md): POST /events/add, /events/edit/{id}, /events/publish/{id},
 //     /events/unpublish/{id}, /events/addTag, /events/removeTag,
