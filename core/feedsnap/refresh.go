@@ -34,14 +34,14 @@ const (
 //     (published-only feeds: published since then), with their tags;
 //  2. the attributes stamped since then, live or soft-deleted, of any
 //     type: which attributes changed;
-//  3. the feed's search restricted (uuid) to the attributes 2 returned
+//  3. published-only feeds: the event index over the events held that are
+//     now unpublished (unpublishing moves no timestamp); they are dropped;
+//  4. the feed's search restricted (uuid) to the attributes 2 returned
 //     and to the events to read whole: those 1 returned that the feed
 //     does not hold (they may enter it), and those held whose tags
 //     changed or whose timestamp moved with no attribute in 2 (a hard
-//     delete). Every attribute 2 returned is replaced by what 3 returned
-//     of it, or dropped; every event read whole is replaced;
-//  4. published-only feeds: the event index over the events held that are
-//     now unpublished (unpublishing moves no timestamp); they are dropped.
+//     delete). Every attribute 2 returned is replaced by what 4 returned
+//     of it, or dropped; every event read whole is replaced.
 //
 // When more than half the events held are to be read whole, or request 1
 // fails, the feed is read in full instead.
@@ -74,10 +74,21 @@ func Refresh(ctx context.Context, src Source, q misp.Query, old *Snapshot, start
 		changed[a.UUID] = a.EventID
 		perEvent[a.EventID]++
 	}
+	var unpublished map[int64]bool
+	if q.Published {
+		// Before the feed's search: an event published between the two
+		// requests is dropped now and, not held, read whole next time;
+		// dropped after, it could keep attributes the search left out
+		// while it was unpublished.
+		if unpublished, err = unpublishedHeld(ctx, src, old.Events(), &c); err != nil {
+			return nil, c, err
+		}
+		maps.DeleteFunc(changed, func(_ string, id int64) bool { return unpublished[id] })
+	}
 	whole := map[int64]string{} // event id -> uuid
 	wholeHeld := 0
 	for _, ev := range seen {
-		if q.Published && !ev.Published {
+		if q.Published && (!ev.Published || unpublished[ev.ID]) {
 			continue // published and unpublished again: not in the feed
 		}
 		if mustReadWhole(old, ev, from, perEvent[ev.ID] > 0) && ev.UUID != "" {
@@ -96,17 +107,15 @@ func Refresh(ctx context.Context, src Source, q misp.Query, old *Snapshot, start
 		return nil, c, err
 	}
 	events := merge(old.events, changed, whole, got)
+	for id := range unpublished {
+		delete(events, id)
+	}
 	states := maps.Clone(old.states)
 	if states == nil {
 		states = map[int64]eventState{}
 	}
 	for _, ev := range seen {
 		states[ev.ID] = stateOf(ev, false)
-	}
-	if q.Published {
-		if err := dropUnpublished(ctx, src, events, &c); err != nil {
-			return nil, c, err
-		}
 	}
 	touched := map[int64]bool{}
 	for _, id := range changed {
@@ -245,24 +254,20 @@ func inChunks(ids []int64, fn func([]int64) error) error {
 	return nil
 }
 
-// dropUnpublished removes the events that are no longer published.
-func dropUnpublished(ctx context.Context, src Source, events map[int64][]indicator.Attribute, c *Cost) error {
-	ids := make([]int64, 0, len(events))
-	for id, attrs := range events {
-		if len(attrs) > 0 {
-			ids = append(ids, id)
-		}
-	}
-	slices.Sort(ids)
-	return inChunks(ids, func(chunk []int64) error {
+// unpublishedHeld returns which of the events held are no longer
+// published.
+func unpublishedHeld(ctx context.Context, src Source, held []int64, c *Cost) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	err := inChunks(held, func(chunk []int64) error {
 		seen, err := readEvents(ctx, src, misp.EventFilter{Minimal: true, Unpublished: true, EventIDs: chunk}, c)
 		for _, ev := range seen {
 			if !ev.Published {
-				delete(events, ev.ID)
+				out[ev.ID] = true
 			}
 		}
 		return err
 	})
+	return out, err
 }
 
 // rebuilt makes the refreshed snapshot: events changed are sorted and

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/cratos-project/cratos/core/feedsnap"
+	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/core/misp"
 )
 
@@ -113,5 +114,50 @@ func TestEventIndexFailureFallsBackToFullReads(t *testing.T) {
 	// One failed event read; the full read then holds no event to ask about.
 	if err != nil || refreshed.Attributes != 0 || c.Searches != 1 || c.EventReads != 1 {
 		t.Errorf("refresh: %d attributes, cost %+v, error %v; want 0, one full search, 1 event read", refreshed.Attributes, c, err)
+	}
+}
+
+// An event edited (so unpublished) and published again while a refresh
+// runs, just after the feed's search over the changed attributes: the
+// refresh drops it and the next one reads it whole, rather than keeping
+// it without the attribute the search left out while it was unpublished.
+func TestPublishDuringARefresh(t *testing.T) {
+	ctx := context.Background()
+	q := feedQueries["block"]
+	w := newWorld(t, 1)
+	attrs := addTaggedEvent(t, w)
+	other := addTaggedEvent(t, w)
+	for _, ev := range []int{2, 3} {
+		w.post("/events/addTag", map[string]any{"event": ev, "tag": tagBlock})
+		w.post(fmt.Sprintf("/events/publish/%d", ev), nil)
+	}
+	w.clock.Add(3600)
+	snap, _, err := feedsnap.Full(ctx, w.src, q, w.now())
+	if err != nil || snap.Attributes != 4 {
+		t.Fatalf("full read: %d attributes, %v; want 4", snap.Attributes, err)
+	}
+	w.clock.Add(3600)
+	w.post(fmt.Sprintf("/attributes/edit/%d", attrs[1]), map[string]any{"value": "evil.example"})
+	// Event 3 is edited and published again before the refresh, so that
+	// the feed's search runs.
+	w.post(fmt.Sprintf("/attributes/edit/%d", other[1]), map[string]any{"to_ids": false})
+	w.post("/events/publish/3", nil)
+	w.clock.Add(600) // the edits fall before the next refresh's window
+	src := w.src
+	src.Search = func(ctx context.Context, sq misp.Query, newSink func() func(indicator.Attribute)) (int, error) {
+		n, err := w.search(ctx, sq, newSink)
+		if len(sq.UUIDs) > 0 {
+			w.post("/events/publish/2", nil)
+		}
+		return n, err
+	}
+	snap, _, err = feedsnap.Refresh(ctx, src, q, snap, w.now(), feedsnap.DefaultMargin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.clock.Add(3600)
+	refreshed, full := refreshAndRead(t, w, q, snap)
+	if d := feedsnap.Diff(refreshed, full); d.Total() != 0 || full.Attributes != 4 {
+		t.Errorf("refreshed differs from a full read of %d attributes by %+v\n%s", full.Attributes, d, strings.Join(w.log, "\n"))
 	}
 }
