@@ -27,6 +27,12 @@ type Delta struct {
 	// Attributes is how many attributes the later snapshot holds, which
 	// Apply checks.
 	Attributes int
+	// States are what the event index said of events (their tags and
+	// timestamp), where the later snapshot's differ from the earlier's;
+	// StatesDropped the ids of the events whose state it no longer has,
+	// in order. A refresh compares them with the index's next answer.
+	States        map[int64]eventState
+	StatesDropped []int64
 }
 
 // Changes returns the delta that turns old into next. A nil old is an
@@ -46,7 +52,31 @@ func Changes(old, next *Snapshot) Delta {
 		}
 	}
 	slices.Sort(d.Dropped)
+	d.States, d.StatesDropped = stateChanges(old, next)
 	return d
+}
+
+// stateChanges returns the event states next has that old has not (or
+// has otherwise), and the ids of those old has that next has not.
+func stateChanges(old, next *Snapshot) (map[int64]eventState, []int64) {
+	var oldStates map[int64]eventState
+	if old != nil {
+		oldStates = old.states
+	}
+	changed := map[int64]eventState{}
+	for id, st := range next.states {
+		if was, ok := oldStates[id]; !ok || was != st {
+			changed[id] = st
+		}
+	}
+	var dropped []int64
+	for id := range oldStates {
+		if _, ok := next.states[id]; !ok {
+			dropped = append(dropped, id)
+		}
+	}
+	slices.Sort(dropped)
+	return changed, dropped
 }
 
 // sameEvent reports whether two attribute lists of an event are equal:
@@ -79,7 +109,15 @@ func (s *Snapshot) Apply(d Delta) (*Snapshot, error) {
 		}
 		events[id] = attrs
 	}
-	out := &Snapshot{events: events, Read: d.Read}
+	states := map[int64]eventState{}
+	if s != nil {
+		states = maps.Clone(s.states)
+	}
+	for _, id := range d.StatesDropped {
+		delete(states, id)
+	}
+	maps.Copy(states, d.States)
+	out := &Snapshot{events: events, states: states, Read: d.Read}
 	for _, attrs := range events {
 		out.Attributes += len(attrs)
 	}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"time"
 
@@ -29,10 +30,15 @@ import (
 //	             byte flags (1: to_ids, 2: uuid as 16 bytes),
 //	             uuid (16 bytes, or uvarint length and bytes), value (uvarint
 //	             length and bytes), varint timestamp
+//	states     uvarint count of states dropped, then each id as a varint
+//	           difference from the previous; uvarint count of states, then by
+//	           id: varint difference from the previous id, tags (uvarint length
+//	           and bytes), varint timestamp, byte 1 when read after the
+//	           attributes, else 0
 //
 // A uuid in MISP's lowercase 8-4-4-4-12 form takes 16 bytes; any other is
 // kept as it is.
-const wireMagic = "CFD1"
+const wireMagic = "CFD2"
 
 // maxWireBytes bounds what a wire form decompresses to.
 const maxWireBytes = 4 << 30
@@ -70,19 +76,8 @@ func (d Delta) writeRaw(w *bytes.Buffer) error {
 	b = append(b, wireMagic...)
 	b = binary.AppendVarint(b, d.Read.UnixNano())
 	b = binary.AppendUvarint(b, uint64(d.Attributes))
-	b = binary.AppendUvarint(b, uint64(len(d.Dropped)))
-	prev := int64(0)
-	for _, id := range d.Dropped {
-		b = binary.AppendVarint(b, id-prev)
-		prev = id
-	}
-	ids := slices.Sorted(func(yield func(int64) bool) {
-		for id := range d.Events {
-			if !yield(id) {
-				return
-			}
-		}
-	})
+	b = appendIDs(b, d.Dropped)
+	ids := slices.Sorted(maps.Keys(d.Events))
 	index := map[string]uint64{}
 	var names []string
 	for _, id := range ids {
@@ -100,7 +95,7 @@ func (d Delta) writeRaw(w *bytes.Buffer) error {
 		b = appendString(b, s)
 	}
 	b = binary.AppendUvarint(b, uint64(len(ids)))
-	prev = 0
+	prev := int64(0)
 	for _, id := range ids {
 		attrs := d.Events[id]
 		b = binary.AppendVarint(b, id-prev)
@@ -118,8 +113,39 @@ func (d Delta) writeRaw(w *bytes.Buffer) error {
 			b = b[:0]
 		}
 	}
-	w.Write(b)
+	w.Write(appendStates(b, d))
 	return nil
+}
+
+func appendStates(b []byte, d Delta) []byte {
+	b = appendIDs(b, d.StatesDropped)
+	b = binary.AppendUvarint(b, uint64(len(d.States)))
+	prev := int64(0)
+	for _, id := range slices.Sorted(maps.Keys(d.States)) {
+		st := d.States[id]
+		b = binary.AppendVarint(b, id-prev)
+		prev = id
+		b = appendString(b, st.tags)
+		b = binary.AppendVarint(b, st.ts)
+		afterRead := byte(0)
+		if st.afterRead {
+			afterRead = 1
+		}
+		b = append(b, afterRead)
+	}
+	return b
+}
+
+// appendIDs appends a count and ids in order, each as the difference
+// from the previous.
+func appendIDs(b []byte, ids []int64) []byte {
+	b = binary.AppendUvarint(b, uint64(len(ids)))
+	prev := int64(0)
+	for _, id := range ids {
+		b = binary.AppendVarint(b, id-prev)
+		prev = id
+	}
+	return b
 }
 
 func appendString(b []byte, s string) []byte {
@@ -179,11 +205,7 @@ func UnmarshalDelta(wire []byte) (Delta, error) {
 	} else {
 		r.fail()
 	}
-	prev := int64(0)
-	for range r.count() {
-		prev += r.varint()
-		d.Dropped = append(d.Dropped, prev)
-	}
+	d.Dropped = r.ids()
 	names := make([]string, r.count())
 	for i := range names {
 		names[i] = r.str()
@@ -196,7 +218,7 @@ func UnmarshalDelta(wire []byte) (Delta, error) {
 		}
 		return names[i]
 	}
-	prev = 0
+	prev := int64(0)
 	for range r.count() {
 		prev += r.varint()
 		attrs := make([]indicator.Attribute, r.count())
@@ -217,6 +239,20 @@ func UnmarshalDelta(wire []byte) (Delta, error) {
 			break
 		}
 		d.Events[prev] = attrs
+	}
+	d.StatesDropped, d.States = r.ids(), map[int64]eventState{}
+	prev = 0
+	for range r.count() {
+		prev += r.varint()
+		st := eventState{tags: r.str(), ts: r.varint()}
+		switch r.byte() {
+		case 0:
+		case 1:
+			st.afterRead = true
+		default:
+			r.fail()
+		}
+		d.States[prev] = st
 	}
 	if r.err != nil || len(r.b) != 0 {
 		return Delta{}, fmt.Errorf("%w: truncated or trailing bytes", errWire)
@@ -284,3 +320,14 @@ func (r *reader) byte() byte {
 }
 
 func (r *reader) str() string { return string(r.bytes(r.count())) }
+
+// ids reads what appendIDs wrote.
+func (r *reader) ids() []int64 {
+	var ids []int64
+	prev := int64(0)
+	for range r.count() {
+		prev += r.varint()
+		ids = append(ids, prev)
+	}
+	return ids
+}

@@ -25,7 +25,7 @@ func TestDeltaWireRoundTrip(t *testing.T) {
 			w.step()
 		}
 		q := feedQueries[feed]
-		snap, _, err := feedsnap.Full(ctx, w.search, q, w.now())
+		snap, _, err := feedsnap.Full(ctx, w.src, q, w.now())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -34,7 +34,7 @@ func TestDeltaWireRoundTrip(t *testing.T) {
 			for range 10 {
 				w.step()
 			}
-			next, _, err := feedsnap.Refresh(ctx, w.search, q, snap, w.now(), feedsnap.DefaultMargin)
+			next, _, err := feedsnap.Refresh(ctx, w.src, q, snap, w.now(), feedsnap.DefaultMargin)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,0 +1,60 @@
+package feedsnap
+
+import (
+	"maps"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/core/indicator"
+)
+
+// What the event index said of each event travels with a delta, so a
+// process that loads a shared snapshot refreshes it as its reader would:
+// states added, changed and dropped arrive; unchanged ones are not sent.
+func TestDeltaCarriesEventStates(t *testing.T) {
+	attr := func(event int64, uuid string) indicator.Attribute {
+		return indicator.Attribute{Type: "ip-dst", Value: "192.0.2.1", UUID: uuid, EventID: event, Timestamp: 1}
+	}
+	old := &Snapshot{
+		events: map[int64][]indicator.Attribute{1: {attr(1, "a")}, 2: {attr(2, "b")}, 3: {attr(3, "c")}},
+		states: map[int64]eventState{1: {tags: "t1", ts: 10}, 2: {tags: "t2", ts: 20, afterRead: true}, 3: {tags: "t3", ts: 30}},
+		Read:   time.Unix(100, 0), Attributes: 3,
+	}
+	next := &Snapshot{
+		events: map[int64][]indicator.Attribute{1: {attr(1, "a")}, 2: {attr(2, "b")}, 4: {attr(4, "d")}},
+		states: map[int64]eventState{1: {tags: "t1", ts: 10}, 2: {tags: "t2,new", ts: 25}, 4: {tags: "t4", ts: 40, afterRead: true}},
+		Read:   time.Unix(200, 0), Attributes: 3,
+	}
+	tests := []struct {
+		name     string
+		from, to *Snapshot
+		sent     int
+	}{
+		{"whole", nil, next, 3},
+		{"changes", old, next, 2},
+		{"nothing changed", next, next, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d := Changes(tc.from, tc.to)
+			if len(d.States) != tc.sent {
+				t.Errorf("delta sends %d states, want %d", len(d.States), tc.sent)
+			}
+			wire, err := d.MarshalBinary()
+			if err != nil {
+				t.Fatal(err)
+			}
+			back, err := UnmarshalDelta(wire)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := tc.from.Apply(back)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !maps.Equal(got.states, tc.to.states) {
+				t.Fatalf("states after the delta %v, want %v", got.states, tc.to.states)
+			}
+		})
+	}
+}
