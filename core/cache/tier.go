@@ -2,6 +2,7 @@ package cache
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -163,6 +164,20 @@ func (t *Tier[V]) Load(ctx context.Context, key string, ttl time.Duration, usabl
 
 // Clear forgets every local copy; last good copies are kept.
 func (t *Tier[V]) Clear() { t.local.Clear() }
+
+// DropLocal forgets the local copies whose key starts with prefix, and
+// returns how many it forgot; last good copies are kept. A caller that has
+// made keys unreachable (Namespace.Bump) frees their memory with it rather
+// than waiting for the budget to push them out.
+func (t *Tier[V]) DropLocal(prefix string) int {
+	n := 0
+	for k := range t.local.All() {
+		if strings.HasPrefix(k, prefix) && t.local.Delete(k) {
+			n++
+		}
+	}
+	return n
+}
 
 // TierBytes are what a Tier's budgets are charged now.
 type TierBytes struct {

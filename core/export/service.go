@@ -174,7 +174,7 @@ func (s *Service) Clear(ctx context.Context, r Request) error {
 	if err := s.forgetFeed(ctx, r); err != nil {
 		return err
 	}
-	return s.opts.Namespace.Bump(ctx, k.group)
+	return s.clearGroup(ctx, k.group) // clear.go
 }
 
 // Flush forgets every cached entry of every site.
