@@ -1,11 +1,9 @@
 package export
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"sync"
 	"time"
 
@@ -158,52 +156,4 @@ func (b *buildLimiter) mispOptions(o misp.Options) misp.Options {
 	o.MaxPages = b.lim.MISPMaxPages
 	o.MaxAttributes = b.lim.MISPMaxAttributes
 	return o
-}
-
-// boundedBuffer is a bytes.Buffer that refuses to grow past max.
-type boundedBuffer struct {
-	bytes.Buffer
-	max int64
-}
-
-func (b *boundedBuffer) Write(p []byte) (int, error) {
-	if int64(b.Len())+int64(len(p)) > b.max {
-		return 0, ErrRenderTooLarge
-	}
-	return b.Buffer.Write(p)
-}
-
-func (b *boundedBuffer) WriteString(s string) (int, error) {
-	if int64(b.Len())+int64(len(s)) > b.max {
-		return 0, ErrRenderTooLarge
-	}
-	return b.Buffer.WriteString(s)
-}
-
-func (b *boundedBuffer) WriteByte(c byte) error {
-	if int64(b.Len())+1 > b.max {
-		return ErrRenderTooLarge
-	}
-	return b.Buffer.WriteByte(c)
-}
-
-// ReadFrom reads through Write so the bound holds.
-func (b *boundedBuffer) ReadFrom(r io.Reader) (int64, error) {
-	var total int64
-	p := make([]byte, 32<<10)
-	for {
-		n, err := r.Read(p)
-		if n > 0 {
-			if _, werr := b.Write(p[:n]); werr != nil {
-				return total, werr
-			}
-			total += int64(n)
-		}
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				return total, nil
-			}
-			return total, err
-		}
-	}
 }

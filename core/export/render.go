@@ -61,7 +61,7 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 	}
 	rctx, cancel := context.WithTimeout(ctx, s.opts.RenderTimeout)
 	defer cancel()
-	buf := boundedBuffer{max: s.limits.lim.RenderMaxBytes}
+	buf := listBuffer{max: s.limits.lim.RenderMaxBytes} // listbuf.go
 	if err := rd.Render(rctx, &buf, req, counted); err != nil {
 		return nil, &RenderError{Renderer: info.Name, Err: err}
 	}

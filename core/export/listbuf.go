@@ -1,0 +1,115 @@
+package export
+
+import (
+	"errors"
+	"io"
+)
+
+// Chunk sizes of a listBuffer: the first chunk is small so that small lists
+// stay small; each next one doubles, up to the largest.
+const (
+	firstChunk = 4 << 10
+	maxChunk   = 4 << 20
+)
+
+// listBuffer collects a rendered list, refusing to grow past max (a write
+// that would is refused whole, with ErrRenderTooLarge). It holds the list
+// in chunks that are never copied while it grows, and Bytes hands it over
+// as one slice of exactly its length: a growing bytes.Buffer copies its
+// contents at every growth, holds the old and the new array during each
+// copy, and keeps up to a quarter or more of spare capacity afterwards,
+// which a cached list would hold for its whole life.
+type listBuffer struct {
+	full [][]byte // filled chunks, in order
+	cur  []byte   // the chunk being filled
+	n    int64    // bytes held
+	max  int64
+}
+
+func (b *listBuffer) room(n int) error {
+	if b.n+int64(n) > b.max {
+		return ErrRenderTooLarge
+	}
+	return nil
+}
+
+// next makes a new chunk for at least n more bytes.
+func (b *listBuffer) next(n int) {
+	size := firstChunk
+	if b.cur != nil {
+		b.full = append(b.full, b.cur)
+		size = min(2*cap(b.cur), maxChunk)
+	}
+	b.cur = make([]byte, 0, max(size, n))
+}
+
+func (b *listBuffer) Write(p []byte) (int, error) { return write(b, p) }
+
+func (b *listBuffer) WriteString(s string) (int, error) { return write(b, s) }
+
+// write appends p, filling the current chunk and making new ones as it
+// goes.
+func write[T string | []byte](b *listBuffer, p T) (int, error) {
+	if err := b.room(len(p)); err != nil {
+		return 0, err
+	}
+	for rest := p; len(rest) > 0; {
+		if len(b.cur) == cap(b.cur) {
+			b.next(0)
+		}
+		k := min(len(rest), cap(b.cur)-len(b.cur))
+		b.cur = append(b.cur, rest[:k]...)
+		rest = rest[k:]
+	}
+	b.n += int64(len(p))
+	return len(p), nil
+}
+
+func (b *listBuffer) WriteByte(c byte) error {
+	if err := b.room(1); err != nil {
+		return err
+	}
+	if len(b.cur) == cap(b.cur) {
+		b.next(1)
+	}
+	b.cur = append(b.cur, c)
+	b.n++
+	return nil
+}
+
+// ReadFrom reads through Write so the bound holds.
+func (b *listBuffer) ReadFrom(r io.Reader) (int64, error) {
+	var total int64
+	p := make([]byte, 32<<10)
+	for {
+		n, err := r.Read(p)
+		if n > 0 {
+			if _, werr := b.Write(p[:n]); werr != nil {
+				return total, werr
+			}
+			total += int64(n)
+		}
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return total, nil
+			}
+			return total, err
+		}
+	}
+}
+
+// Len returns the bytes held.
+func (b *listBuffer) Len() int { return int(b.n) }
+
+// Bytes returns the list as one slice of exactly its length and empties
+// the buffer; the chunks are let go as they are copied.
+func (b *listBuffer) Bytes() []byte {
+	out := make([]byte, 0, b.n)
+	for i, c := range b.full {
+		out = append(out, c...)
+		b.full[i] = nil
+	}
+	out = append(out, b.cur...)
+	b.full, b.cur, b.n = nil, nil, 0
+	return out
+}

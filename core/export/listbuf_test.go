@@ -1,0 +1,89 @@
+package export
+
+import (
+	"bytes"
+	"errors"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// TestListBuffer: whatever mix of writes, the list comes back byte for byte
+// as written, in a slice of exactly its length, and a write past the bound
+// is refused whole.
+func TestListBuffer(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		writes int
+		size   int // largest write
+	}{
+		{"empty", 0, 1},
+		{"one byte", 1, 1},
+		{"small writes", 5000, 40},
+		{"writes across chunks", 300, 100 << 10},
+		{"larger than the largest chunk", 3, 9 << 20},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := rand.New(rand.NewPCG(1, uint64(tc.writes)))
+			b := listBuffer{max: 1 << 40}
+			var want bytes.Buffer
+			for i := range tc.writes {
+				p := bytes.Repeat([]byte{byte('a' + i%26)}, 1+r.IntN(tc.size))
+				want.Write(p)
+				var err error
+				switch i % 4 {
+				case 0:
+					_, err = b.Write(p)
+				case 1:
+					_, err = b.WriteString(string(p))
+				case 2:
+					err = b.WriteByte(p[0])
+					want.Truncate(want.Len() - len(p) + 1)
+				case 3:
+					_, err = b.ReadFrom(bytes.NewReader(p))
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			if b.Len() != want.Len() {
+				t.Fatalf("Len %d, want %d", b.Len(), want.Len())
+			}
+			got := b.Bytes()
+			if !bytes.Equal(got, want.Bytes()) {
+				t.Fatalf("%d bytes back differ from the %d written", len(got), want.Len())
+			}
+			if cap(got) != len(got) {
+				t.Errorf("cap %d for %d bytes, want exactly the length", cap(got), len(got))
+			}
+			if b.Len() != 0 {
+				t.Errorf("Len %d after Bytes, want 0", b.Len())
+			}
+		})
+	}
+}
+
+func TestListBufferBound(t *testing.T) {
+	b := listBuffer{max: 10}
+	if _, err := b.WriteString("12345678"); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := b.Write([]byte("abc")); n != 0 || !errors.Is(err, ErrRenderTooLarge) {
+		t.Errorf("Write past the bound: %d, %v; want 0, ErrRenderTooLarge", n, err)
+	}
+	if n, err := b.WriteString("abc"); n != 0 || !errors.Is(err, ErrRenderTooLarge) {
+		t.Errorf("WriteString past the bound: %d, %v", n, err)
+	}
+	if _, err := b.ReadFrom(strings.NewReader("abc")); !errors.Is(err, ErrRenderTooLarge) {
+		t.Errorf("ReadFrom past the bound: %v", err)
+	}
+	for _, c := range []byte("90!") {
+		err := b.WriteByte(c)
+		if c != '!' && err != nil || c == '!' && !errors.Is(err, ErrRenderTooLarge) {
+			t.Errorf("WriteByte %q: %v", c, err)
+		}
+	}
+	if got := string(b.Bytes()); got != "1234567890" {
+		t.Errorf("kept %q, want the writes within the bound", got)
+	}
+}
