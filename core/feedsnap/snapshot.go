@@ -69,14 +69,30 @@ func (c *Cost) add(n int) {
 // is the time the read starts.
 func Full(ctx context.Context, src Source, q misp.Query, started time.Time) (*Snapshot, Cost, error) {
 	var c Cost
-	rows, n, err := collect(ctx, src.Search, q)
+	parts, n, err := collectParts(ctx, src.Search, q)
 	c.add(n)
 	if err != nil {
 		return nil, c, err
 	}
-	events := map[int64][]indicator.Attribute{}
-	for _, a := range rows {
-		events[a.EventID] = append(events[a.EventID], a)
+	// Each event's slice is made at its final size and the rows are
+	// moved into them part by part, letting each part go once moved: a
+	// large feed is held once, plus one part, rather than three times.
+	sizes := map[int64]int{}
+	for _, p := range parts {
+		for _, a := range p {
+			sizes[a.EventID]++
+		}
+	}
+	events := make(map[int64][]indicator.Attribute, len(sizes))
+	for i, p := range parts {
+		for _, a := range p {
+			e := events[a.EventID]
+			if e == nil {
+				e = make([]indicator.Attribute, 0, sizes[a.EventID])
+			}
+			events[a.EventID] = append(e, a)
+		}
+		parts[i] = nil
 	}
 	s := newSnapshot(events, started)
 	if src.Events != nil {
@@ -120,6 +136,20 @@ func sortUnique(attrs []indicator.Attribute) []indicator.Attribute {
 
 // collect runs q and returns every row read.
 func collect(ctx context.Context, search Search, q misp.Query) ([]indicator.Attribute, int, error) {
+	parts, n, err := collectParts(ctx, search, q)
+	if err != nil {
+		return nil, n, err
+	}
+	var rows []indicator.Attribute
+	for _, p := range parts {
+		rows = append(rows, p...)
+	}
+	return rows, n, nil
+}
+
+// collectParts runs q and returns the rows each paging worker read, in
+// the order the workers started.
+func collectParts(ctx context.Context, search Search, q misp.Query) ([][]indicator.Attribute, int, error) {
 	var (
 		mu    sync.Mutex
 		parts []*[]indicator.Attribute
@@ -134,11 +164,11 @@ func collect(ctx context.Context, search Search, q misp.Query) ([]indicator.Attr
 	if err != nil {
 		return nil, n, err
 	}
-	var rows []indicator.Attribute
-	for _, p := range parts {
-		rows = append(rows, *p...)
+	out := make([][]indicator.Attribute, len(parts))
+	for i, p := range parts {
+		out[i] = *p
 	}
-	return rows, n, nil
+	return out, n, nil
 }
 
 // Events returns the ids of the events held, in order.
