@@ -33,6 +33,20 @@ func (b *listBuffer) room(n int) error {
 	return nil
 }
 
+// expect makes the first chunk large enough for a list of about n bytes
+// (the size of the list's previous build), so that a list as large as
+// its previous one, or a little smaller, is written in one chunk and
+// handed over without a copy.
+func (b *listBuffer) expect(n int) {
+	if b.cur == nil && n > firstChunk && int64(n) <= b.max {
+		b.cur = make([]byte, 0, n+n/(2*spare))
+	}
+}
+
+// spare bounds the unused capacity a list may keep, as a fraction of its
+// length (1/spare), when Bytes hands its one chunk over without a copy.
+const spare = 128
+
 // next makes a new chunk for at least n more bytes.
 func (b *listBuffer) next(n int) {
 	size := firstChunk
@@ -101,9 +115,16 @@ func (b *listBuffer) ReadFrom(r io.Reader) (int64, error) {
 // Len returns the bytes held.
 func (b *listBuffer) Len() int { return int(b.n) }
 
-// Bytes returns the list as one slice of exactly its length and empties
-// the buffer; the chunks are let go as they are copied.
+// Bytes returns the list as one slice of its length (with at most
+// 1/spare of it unused beyond, when the first chunk was made from a
+// size expected and the list filled it) and empties the buffer; the
+// chunks are let go as they are copied.
 func (b *listBuffer) Bytes() []byte {
+	if len(b.full) == 0 && cap(b.cur)-len(b.cur) <= len(b.cur)/spare {
+		out := b.cur
+		b.cur, b.n = nil, 0
+		return out
+	}
 	out := make([]byte, 0, b.n)
 	for i, c := range b.full {
 		out = append(out, c...)

@@ -87,3 +87,42 @@ func TestListBufferBound(t *testing.T) {
 		t.Errorf("kept %q, want the writes within the bound", got)
 	}
 }
+
+// TestListBufferExpected: a list about as large as expected is handed over
+// in its one chunk, with little spare room; a much smaller or a larger one
+// is copied to its exact length.
+func TestListBufferExpected(t *testing.T) {
+	for _, tc := range []struct {
+		name            string
+		expected, wrote int
+		exact           bool
+	}{
+		{"as expected", 1 << 20, 1 << 20, false},
+		{"a little smaller", 1 << 20, 1<<20 - 100, false},
+		{"half", 1 << 20, 1 << 19, true},
+		{"larger", 1 << 20, 1<<20 + 1<<14, true},
+		{"small lists ignore it", 100, 100, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := listBuffer{max: 1 << 30}
+			b.expect(tc.expected)
+			want := bytes.Repeat([]byte("0123456789\n"), tc.wrote/11+1)[:tc.wrote]
+			if _, err := b.Write(want[:tc.wrote/2]); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := b.WriteString(string(want[tc.wrote/2:])); err != nil {
+				t.Fatal(err)
+			}
+			got := b.Bytes()
+			if !bytes.Equal(got, want) {
+				t.Fatalf("%d bytes back differ from the %d written", len(got), len(want))
+			}
+			if tc.exact && cap(got) != len(got) || cap(got)-len(got) > len(got)/spare {
+				t.Errorf("cap %d for %d bytes (exact: %v)", cap(got), len(got), tc.exact)
+			}
+			if !tc.exact && cap(got) == len(got) {
+				t.Errorf("a list of the expected size was copied (cap %d)", cap(got))
+			}
+		})
+	}
+}

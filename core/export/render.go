@@ -62,6 +62,9 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 	rctx, cancel := context.WithTimeout(ctx, s.opts.RenderTimeout)
 	defer cancel()
 	buf := listBuffer{max: s.limits.lim.RenderMaxBytes} // listbuf.go
+	if last, ok := s.arts.LastGood(k.artifact); ok && r.Package != PackageTarGz {
+		buf.expect(len(last.Body))
+	}
 	if err := rd.Render(rctx, &buf, req, counted); err != nil {
 		return nil, &RenderError{Renderer: info.Name, Err: err}
 	}
