@@ -42,9 +42,16 @@ const (
 )
 
 // Renderer renders Check Point IoC feeds. The zero value is ready to use.
-type Renderer struct{}
+type Renderer struct{ spec }
+
+// spec gives Renderer the Info, ValidateOptions and Parse that def
+// declares.
+type spec = renderers.Spec[def, config]
 
 func init() { renderers.Register(Renderer{}) }
+
+// Options are checked when a site file is loaded.
+var _ renderers.OptionValidator = Renderer{}
 
 var levels = []string{"low", "medium", "high"}
 
@@ -69,16 +76,11 @@ var info = renderers.Info{
 	},
 }
 
+// def declares the renderer for renderers.Spec.
+type def struct{}
+
 // Info describes the renderer.
-func (Renderer) Info() renderers.Info { return info.Clone() }
-
-// Options are checked when a site file is loaded.
-var _ renderers.OptionValidator = Renderer{}
-
-// ValidateOptions rejects unknown option names and bad values.
-func (Renderer) ValidateOptions(opts map[string]string) error {
-	return renderers.ValidateWith(parseOptions, opts)
-}
+func (def) Info() renderers.Info { return info }
 
 type config struct {
 	confidence, severity string
@@ -87,11 +89,8 @@ type config struct {
 	excelSafe            bool
 }
 
-func parseOptions(opts map[string]string) (config, error) {
-	o, err := renderers.ParseOptions(info, opts)
-	if err != nil {
-		return config{}, err
-	}
+// Config reads the options.
+func (def) Config(o renderers.Options) (config, error) {
 	c := config{confidence: o.Enum(OptConfidence), severity: o.Enum(OptSeverity), product: o.Enum(OptProduct),
 		maxEntries: o.Int(OptMaxEntries), excelSafe: o.Bool(OptExcelSafe)}
 	if c.product == "auto" {
@@ -109,8 +108,8 @@ type record struct {
 // Render writes the header and one record per observable, in input
 // order. Without a cap each record is written as it comes; with one, the
 // newest are kept as the input is read and written at the end.
-func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	c, err := parseOptions(req.Options)
+func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	c, err := r.Parse(req.Options)
 	if err != nil {
 		return fmt.Errorf("checkpoint: render: %w", err)
 	}

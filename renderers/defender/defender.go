@@ -60,9 +60,16 @@ var (
 )
 
 // Renderer renders Defender import files. The zero value is ready to use.
-type Renderer struct{}
+type Renderer struct{ spec }
+
+// spec gives Renderer the Info, ValidateOptions and Parse that def
+// declares.
+type spec = renderers.Spec[def, config]
 
 func init() { renderers.Register(Renderer{}) }
+
+// Options are checked when a site file is loaded.
+var _ renderers.OptionValidator = Renderer{}
 
 var info = renderers.Info{
 	Name:        Name,
@@ -89,16 +96,11 @@ var info = renderers.Info{
 	},
 }
 
+// def declares the renderer for renderers.Spec.
+type def struct{}
+
 // Info describes the renderer.
-func (Renderer) Info() renderers.Info { return info.Clone() }
-
-// Options are checked when a site file is loaded.
-var _ renderers.OptionValidator = Renderer{}
-
-// ValidateOptions rejects unknown option names and bad values.
-func (Renderer) ValidateOptions(opts map[string]string) error {
-	return renderers.ValidateWith(parseOptions, opts)
-}
+func (def) Info() renderers.Info { return info }
 
 type config struct {
 	action, severity         string
@@ -110,11 +112,8 @@ type config struct {
 	excelSafe                bool
 }
 
-func parseOptions(opts map[string]string) (config, error) {
-	o, err := renderers.ParseOptions(info, opts)
-	if err != nil {
-		return config{}, err
-	}
+// Config reads the options.
+func (def) Config(o renderers.Options) (config, error) {
 	c := config{action: o.Enum(OptAction), severity: o.Enum(OptSeverity), expireDays: o.Int(OptExpireDays), alert: "True",
 		title: o.String(OptTitle), recommended: o.String(OptRecommendedActions), rbac: o.String(OptRbacGroups),
 		categ: o.String(OptCategory), maxEntries: o.Int(OptMaxEntries), excelSafe: o.Bool(OptExcelSafe)}
@@ -141,8 +140,8 @@ type row struct {
 // Render writes the header row and one row per indicator, in input order,
 // with CRLF line ends. The newest max_entries rows are kept as the input
 // is read, in a bounded heap, and written at the end.
-func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	c, err := parseOptions(req.Options)
+func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	c, err := r.Parse(req.Options)
 	if err != nil {
 		return fmt.Errorf("defender: render: %w", err)
 	}

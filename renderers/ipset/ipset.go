@@ -48,9 +48,16 @@ const (
 )
 
 // Renderer renders ipset restore input. The zero value is ready to use.
-type Renderer struct{}
+type Renderer struct{ spec }
+
+// spec gives Renderer the Info, ValidateOptions and Parse that def
+// declares.
+type spec = renderers.Spec[def, config]
 
 func init() { renderers.Register(Renderer{}) }
+
+// Options are checked when a site file is loaded.
+var _ renderers.OptionValidator = Renderer{}
 
 var info = renderers.Info{
 	Name:        Name,
@@ -65,27 +72,19 @@ var info = renderers.Info{
 	},
 }
 
+// def declares the renderer for renderers.Spec.
+type def struct{}
+
 // Info describes the renderer.
-func (Renderer) Info() renderers.Info { return info.Clone() }
-
-// Options are checked when a site file is loaded.
-var _ renderers.OptionValidator = Renderer{}
-
-// ValidateOptions rejects unknown option names and bad values.
-func (Renderer) ValidateOptions(opts map[string]string) error {
-	return renderers.ValidateWith(parseOptions, opts)
-}
+func (def) Info() renderers.Info { return info }
 
 type config struct {
 	prefix  string
 	maxElem int
 }
 
-func parseOptions(opts map[string]string) (config, error) {
-	o, err := renderers.ParseOptions(info, opts)
-	if err != nil {
-		return config{}, err
-	}
+// Config reads the options.
+func (def) Config(o renderers.Options) (config, error) {
 	c := config{prefix: o.String(OptSetPrefix), maxElem: o.Int(OptMaxElem)}
 	if c.prefix != "" && !prefixOK(c.prefix) {
 		return config{}, renderers.OptionError(Name, OptSetPrefix, "a name of a-z, 0-9, '-' and '_' starting with a letter, at most 24 characters", c.prefix)
@@ -108,8 +107,8 @@ func SetPrefix(feed string) string { return feedlist.SetPrefix(feed) }
 func Families(dataType string) (v4, v6 bool) { return feedlist.Families(dataType) }
 
 // Render writes the restore input.
-func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	c, err := parseOptions(req.Options)
+func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	c, err := r.Parse(req.Options)
 	if err != nil {
 		return fmt.Errorf("ipset: render: %w", err)
 	}

@@ -20,36 +20,37 @@ import (
 func init() { renderers.Register(Renderer{}) }
 
 // Renderer is the txt renderer.
-type Renderer struct{}
+type Renderer struct{ spec }
+
+// spec gives Renderer the Info, ValidateOptions and Parse that def
+// declares.
+type spec = renderers.Spec[def, Layout]
 
 // DropMultiLine is the Request.Drop reason for values spanning lines.
 const DropMultiLine = "multi-line value"
 
-// Info implements renderers.Renderer.
-func (Renderer) Info() renderers.Info {
-	return renderers.Info{
-		Name:        "txt",
-		Reads:       renderers.FieldValue,
-		Description: "one value per line; CRLF-joined without a final line end by default, as the original",
-		ContentType: "text/plain; charset=utf-8",
-		Extension:   ".txt",
-		Types:       indicator.AllTypes(),
-		Options:     LayoutOptions(),
-	}
+var info = renderers.Info{
+	Name:        "txt",
+	Reads:       renderers.FieldValue,
+	Description: "one value per line; CRLF-joined without a final line end by default, as the original",
+	ContentType: "text/plain; charset=utf-8",
+	Extension:   ".txt",
+	Types:       indicator.AllTypes(),
+	Options:     LayoutOptions(),
 }
+
+// def declares the renderer for renderers.Spec.
+type def struct{ LayoutConfig }
+
+// Info describes the renderer.
+func (def) Info() renderers.Info { return info }
 
 // Options are checked when a site file is loaded.
 var _ renderers.OptionValidator = Renderer{}
 
-// ValidateOptions implements renderers.OptionValidator.
-func (r Renderer) ValidateOptions(opts map[string]string) error {
-	_, err := ParseLayoutFor(r.Info(), opts)
-	return err
-}
-
 // Render implements renderers.Renderer.
-func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	l, err := ParseLayoutFor(Renderer{}.Info(), req.Options)
+func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	l, err := r.Parse(req.Options)
 	if err != nil {
 		return fmt.Errorf("txt: render: %w", err)
 	}
@@ -110,16 +111,16 @@ func ParseLayout(opts map[string]string) (Layout, error) {
 			layout[d.Name] = v
 		}
 	}
-	return ParseLayoutFor(Renderer{}.Info(), layout)
+	return Renderer{}.Parse(layout)
 }
 
-// ParseLayoutFor checks opts against info, whose Options are
-// LayoutOptions(), and returns the layout they give.
-func ParseLayoutFor(info renderers.Info, opts map[string]string) (Layout, error) {
-	o, err := renderers.ParseOptions(info, opts)
-	if err != nil {
-		return Layout{}, err
-	}
+// LayoutConfig is the Config of a renderer whose options are
+// LayoutOptions(): embedded in its renderers.Definition, it reads them
+// into a Layout.
+type LayoutConfig struct{}
+
+// Config returns the layout the options give.
+func (LayoutConfig) Config(o renderers.Options) (Layout, error) {
 	l := Layout{EOL: "\r\n", TrailingNewline: o.Bool("trailing_newline")}
 	if o.Enum("line_ending") == "lf" {
 		l.EOL = "\n"
