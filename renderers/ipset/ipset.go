@@ -1,18 +1,17 @@
 package ipset
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"iter"
 	"math/bits"
-	"slices"
 	"strconv"
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
 	"github.com/cratos-project/cratos/renderers/internal/feedlist"
+	"github.com/cratos-project/cratos/renderers/internal/ioc"
 )
 
 // Name is the renderer's URL segment.
@@ -140,7 +139,8 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 				d.Add(DropFamily, len(s.es))
 				continue
 			}
-			es := newest(s.es, c.maxElem, d)
+			es, n := ioc.Newest(s.es, c.maxElem, func(ip feedlist.IP) int64 { return ip.TS })
+			d.Add(DropMaxElem, n)
 			writeSet(o, c.prefix+s.suffix, s.family, c.maxElem, es)
 		}
 	})
@@ -170,31 +170,6 @@ func writeSet(o *renderers.Out, name, family string, maxElem int, es []feedlist.
 	o.WriteString("create " + name + create)
 	o.WriteString("swap " + tmp + " " + name + "\n")
 	o.WriteString("destroy " + tmp + "\n")
-}
-
-// newest returns the limit newest entries of es (ties: the earlier one), in
-// their order, and counts the others in d.
-func newest(es []feedlist.IP, limit int, d feedlist.Drops) []feedlist.IP {
-	if len(es) <= limit {
-		return es
-	}
-	idx := make([]int, len(es))
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(es[b].TS, es[a].TS) })
-	keep := make([]bool, len(es))
-	for _, i := range idx[:limit] {
-		keep[i] = true
-	}
-	out := make([]feedlist.IP, 0, limit)
-	for i, e := range es {
-		if keep[i] {
-			out = append(out, e)
-		}
-	}
-	d.Add(DropMaxElem, len(es)-limit)
-	return out
 }
 
 // HashSize is the hashsize written for n entries: the smallest power of
