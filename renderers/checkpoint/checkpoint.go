@@ -148,11 +148,7 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 			_, _ = o.Write(e.line(r.typ, r.value, r.x))
 		}
 	}
-	d.Report(req)
-	if err := o.Close(); err != nil {
-		return fmt.Errorf("checkpoint: render: %w", err)
-	}
-	return nil
+	return feedlist.Finish(o, req, d, Name)
 }
 
 // encoder builds record lines in a reused buffer.
@@ -239,14 +235,7 @@ func observable(x indicator.Indicator) (value, typ, reason string) {
 	case indicator.Domain, indicator.Hostname:
 		value, typ = x.Value, "Domain"
 	case indicator.URL:
-		scheme, rest, ok := strings.Cut(x.Value, "://")
-		if !ok {
-			scheme, rest = "", x.Value
-		} else {
-			scheme += "://"
-		}
-		host, tail := feedlist.SplitHost(rest)
-		value, typ = scheme+host+feedlist.URIPath(tail), "URL"
+		value, typ = feedlist.URIValue(x.Value), "URL"
 	case indicator.MD5:
 		value, typ = x.Value, "MD5"
 	case indicator.SHA1:

@@ -16,6 +16,7 @@ import (
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
+	"github.com/cratos-project/cratos/renderers/internal/ioc"
 )
 
 // Name is the renderer's URL segment.
@@ -159,7 +160,7 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 				}
 			}
 			if c.excelSafe {
-				f = excelSafe(f)
+				f = ioc.SpreadsheetSafe(f)
 			}
 			rec[i] = f
 		}
@@ -170,15 +171,4 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 		return fmt.Errorf("csv: render: %w", err)
 	}
 	return nil
-}
-
-// excelSafe prefixes ' to a field a spreadsheet would run as a formula.
-func excelSafe(f string) string {
-	if f != "" {
-		switch f[0] {
-		case '=', '+', '-', '@', '\t', '\r':
-			return "'" + f
-		}
-	}
-	return f
 }

@@ -189,11 +189,7 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 		_ = cw.Write(f)
 	}
 	cw.Flush()
-	d.Report(req)
-	if err := o.Close(); err != nil {
-		return fmt.Errorf("defender: render: %w", err)
-	}
-	return nil
+	return feedlist.Finish(o, req, d, Name)
 }
 
 // shared is 100.64.0.0/10, carrier-grade NAT space (RFC 6598).
@@ -217,14 +213,7 @@ func indicatorOf(x indicator.Indicator) (typ, value, reason string) {
 	case indicator.Domain, indicator.Hostname:
 		typ, value = "DomainName", x.Value
 	case indicator.URL:
-		scheme, rest, ok := strings.Cut(x.Value, "://")
-		if !ok {
-			scheme, rest = "", x.Value
-		} else {
-			scheme += "://"
-		}
-		host, tail := feedlist.SplitHost(rest)
-		typ, value = "Url", scheme+host+feedlist.URIPath(tail)
+		typ, value = "Url", feedlist.URIValue(x.Value)
 	case indicator.MD5:
 		typ, value = "FileMd5", x.Value
 	case indicator.SHA1:

@@ -8,12 +8,12 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
 	"github.com/cratos-project/cratos/renderers/internal/feedlist"
+	"github.com/cratos-project/cratos/renderers/internal/ioc"
 )
 
 // Name is the renderer's URL segment.
@@ -85,7 +85,7 @@ type config struct {
 // Config reads the options.
 func (def) Config(o renderers.Options) (config, error) {
 	c := config{provider: o.String(OptProvider)}
-	if v := c.provider; v == "" || len(v) > 256 || !plainText(v) {
+	if v := c.provider; v == "" || len(v) > 256 || !ioc.PlainText(v) {
 		return config{}, renderers.OptionError(Name, OptProvider, "one line of text of 1 to 256 bytes", v)
 	}
 	if v := o.String(OptTLP); v != "none" {
@@ -97,16 +97,12 @@ func (def) Config(o renderers.Options) (config, error) {
 	}
 	if v := o.String(OptReference); v != "" {
 		u, err := url.Parse(strings.ReplaceAll(v, "{event_id}", "1"))
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || !plainText(v) || strings.ContainsAny(v, " \"\\") {
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || !ioc.PlainText(v) || strings.ContainsAny(v, " \"\\") {
 			return config{}, renderers.OptionError(Name, OptReference, "an http or https URL", v)
 		}
 		c.reference = v
 	}
 	return c, nil
-}
-
-func plainText(s string) bool {
-	return utf8.ValidString(s) && !strings.ContainsFunc(s, unicode.IsControl)
 }
 
 // Render writes one document per indicator, in input order.
@@ -132,11 +128,7 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 		}
 		_, _ = o.Write(e.document(x)) // errors stay in o
 	}
-	d.Report(req)
-	if err := o.Close(); err != nil {
-		return fmt.Errorf("elastic: render: %w", err)
-	}
-	return nil
+	return feedlist.Finish(o, req, d, Name)
 }
 
 // splitURL returns the scheme (without "://"), the host without brackets

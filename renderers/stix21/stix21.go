@@ -8,13 +8,13 @@ import (
 	"hash"
 	"io"
 	"iter"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
+	"github.com/cratos-project/cratos/renderers/internal/feedlist"
 )
 
 // Name is the renderer's URL segment.
@@ -126,14 +126,14 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 	if c.marking != nil {
 		emit([]byte(",\n" + c.marking.json))
 	}
-	dropped := map[string]int{}
+	d := feedlist.Drops{}
 	for ind := range in {
 		if o.Next() != nil {
 			break
 		}
 		b, reason := e.indicator(ind)
 		if reason != "" {
-			dropped[reason]++
+			d.Add(reason, 1)
 			continue
 		}
 		emit(b)
@@ -141,13 +141,7 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 	o.WriteString("\n],\"id\":\"bundle--")
 	o.WriteString(bundleID(req, digest).String())
 	o.WriteString("\"}\n")
-	for _, reason := range sortedKeys(dropped) {
-		req.Drop(reason, dropped[reason])
-	}
-	if err := o.Close(); err != nil {
-		return fmt.Errorf("stix21: render: %w", err)
-	}
-	return nil
+	return feedlist.Finish(o, req, d, Name)
 }
 
 // bundleID derives the bundle id from the request and the digest of the
@@ -159,15 +153,6 @@ func bundleID(req renderers.Request, digest hash.Hash) uuid {
 		hex.EncodeToString(digest.Sum(nil)),
 	}, "\n")
 	return newUUID5(namespace, []byte(name))
-}
-
-func sortedKeys(m map[string]int) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 func hasControl(s string) bool {

@@ -78,6 +78,20 @@ func URIPath(tail string) string {
 	return b.String()
 }
 
+// URIValue turns a canonical URL into the value of an importer that
+// parses it as an RFC 3986 URL: its scheme kept, user info removed, and
+// its path as URIPath writes it.
+func URIValue(v string) string {
+	scheme, rest, ok := strings.Cut(v, "://")
+	if ok {
+		scheme += "://"
+	} else {
+		scheme, rest = "", v
+	}
+	host, tail := SplitHost(rest)
+	return scheme + host + URIPath(tail)
+}
+
 func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }

@@ -72,9 +72,5 @@ func Write(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[
 	}
 	o.WriteString(head)
 	feedlist.WriteEach(o, set.Names(d, renderer), line)
-	d.Report(req)
-	if err := o.Close(); err != nil {
-		return fmt.Errorf("%s: render: %w", renderer, err)
-	}
-	return nil
+	return feedlist.Finish(o, req, d, renderer)
 }
