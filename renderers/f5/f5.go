@@ -36,6 +36,9 @@ const (
 	DropNotIP     = "f5 not an IP address or net"
 )
 
+// reasons are the address list's drop reasons.
+var reasons = ioc.IPReasons{NotIP: DropNotIP, IPv6: DropIPv6, Duplicate: DropDuplicate, Cap: DropCap}
+
 // categoryRE is a BIG-IP object name usable as a category.
 var categoryRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]{0,62}$`)
 
@@ -98,14 +101,11 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 	if err != nil {
 		return fmt.Errorf("f5: render: %w", err)
 	}
-	return feedlist.Render(ctx, w, req, in, Name, func(o *renderers.Out, col *feedlist.Collector, d feedlist.Drops) {
-		ips := ioc.IPList(col, c.ipv6, c.maxEntries, d, ioc.IPReasons{NotIP: DropNotIP, IPv6: DropIPv6, Duplicate: DropDuplicate, Cap: DropCap})
-		suffix := "," + c.listType + "," + c.category + "\n"
-		feedlist.WriteEach(o, ips, func(b []byte, ip feedlist.IP) []byte {
-			b = ip.P.Addr().AppendTo(b)
-			b = append(b, ',')
-			b = strconv.AppendInt(b, int64(ip.P.Bits()), 10)
-			return append(b, suffix...)
-		})
+	suffix := "," + c.listType + "," + c.category + "\n"
+	return ioc.RenderIPList(ctx, w, req, in, Name, c.ipv6, c.maxEntries, reasons, func(b []byte, ip feedlist.IP) []byte {
+		b = ip.P.Addr().AppendTo(b)
+		b = append(b, ',')
+		b = strconv.AppendInt(b, int64(ip.P.Bits()), 10)
+		return append(b, suffix...)
 	})
 }

@@ -33,6 +33,9 @@ const (
 	DropNotIP     = "junos not an IP address or net"
 )
 
+// reasons are the address list's drop reasons.
+var reasons = ioc.IPReasons{NotIP: DropNotIP, IPv6: DropIPv6, Duplicate: DropDuplicate, Cap: DropCap}
+
 // Renderer renders SRX dynamic address feed files. The zero value is
 // ready to use.
 type Renderer struct{ spec }
@@ -82,15 +85,12 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 	if err != nil {
 		return fmt.Errorf("junos: render: %w", err)
 	}
-	return feedlist.Render(ctx, w, req, in, Name, func(o *renderers.Out, col *feedlist.Collector, d feedlist.Drops) {
-		ips := ioc.IPList(col, c.ipv6, c.maxEntries, d, ioc.IPReasons{NotIP: DropNotIP, IPv6: DropIPv6, Duplicate: DropDuplicate, Cap: DropCap})
-		feedlist.WriteEach(o, ips, func(b []byte, ip feedlist.IP) []byte {
-			b = ip.P.Addr().AppendTo(b)
-			if !ip.P.IsSingleIP() {
-				b = append(b, '/')
-				b = strconv.AppendInt(b, int64(ip.P.Bits()), 10)
-			}
-			return append(b, '\n')
-		})
+	return ioc.RenderIPList(ctx, w, req, in, Name, c.ipv6, c.maxEntries, reasons, func(b []byte, ip feedlist.IP) []byte {
+		b = ip.P.Addr().AppendTo(b)
+		if !ip.P.IsSingleIP() {
+			b = append(b, '/')
+			b = strconv.AppendInt(b, int64(ip.P.Bits()), 10)
+		}
+		return append(b, '\n')
 	})
 }

@@ -172,6 +172,15 @@ func ComparePrefix(a, b netip.Prefix) int {
 	return a.Bits() - b.Bits()
 }
 
+// IPEntries returns one entry per IP, its prefix as PrefixText writes it.
+func IPEntries(ips []IP) []Entry {
+	es := make([]Entry, len(ips))
+	for i, ip := range ips {
+		es[i] = Entry{Key: PrefixText(ip.P), TS: ip.TS}
+	}
+	return es
+}
+
 // PrefixText writes a full-length prefix as a bare address.
 func PrefixText(p netip.Prefix) string {
 	if p.IsSingleIP() {
