@@ -99,12 +99,6 @@ func (def) Config(o renderers.Options) (config, error) {
 	return c, nil
 }
 
-// record is one observable: its TYPE, VALUE and the indicator behind it.
-type record struct {
-	typ, value string
-	x          indicator.Indicator
-}
-
 // Render writes the header and one record per observable, in input
 // order. Without a cap each record is written as it comes; with one, the
 // newest are kept as the input is read and written at the end.
@@ -117,36 +111,20 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 	o.WriteString(Header + "\n")
 	d := feedlist.Drops{}
 	e := encoder{c: c, req: req}
-	var keep *ioc.Keeper[record]
+	emit := func(r ioc.Record) { _, _ = o.Write(e.line(r.Type, r.Value, r.X)) } // errors stay in o
+	var keep *ioc.Keeper[ioc.Record]
 	if c.maxEntries > 0 {
-		keep = ioc.NewKeeper[record](c.maxEntries)
+		keep = ioc.NewKeeper[ioc.Record](c.maxEntries)
 	}
 	// A domain and a hostname may share one Domain value, and two URLs
 	// one URL value once written as Check Point takes them ("h" and
 	// "h/"): each is written once, as UNIQ-NAMEs must be unique.
-	names := ioc.Once{}
-	ioc.Sift(o, in, d, func(x indicator.Indicator) string {
+	ioc.SiftRecords(o, in, d, func(x indicator.Indicator) (ioc.Record, string) {
 		value, typ, reason := observable(x)
-		switch {
-		case reason != "":
-			return reason
-		case (typ == "Domain" || typ == "URL") && names.Repeat(typ+"\x00"+value):
-			return DropDuplicate
-		case keep != nil:
-			keep.Add(record{typ, value, x}, x.Timestamp)
-		default:
-			_, _ = o.Write(e.line(typ, value, x)) // errors stay in o
-		}
-		return ""
-	})
+		return ioc.Record{Type: typ, Value: value, X: x}, reason
+	}, func(typ string) bool { return typ == "Domain" || typ == "URL" }, DropDuplicate, keep, emit)
 	if keep != nil && o.Err() == nil {
-		d.Add(DropCap, keep.Dropped())
-		for _, r := range keep.Items() {
-			if o.Next() != nil {
-				break
-			}
-			_, _ = o.Write(e.line(r.typ, r.value, r.x))
-		}
+		keep.Emit(o, d, DropCap, emit)
 	}
 	return feedlist.Finish(o, req, d, Name)
 }

@@ -131,12 +131,6 @@ func (def) Config(o renderers.Options) (config, error) {
 	return c, nil
 }
 
-// row is one indicator kept for the file.
-type row struct {
-	typ, value string
-	x          indicator.Indicator
-}
-
 // Render writes the header row and one row per indicator, in input order,
 // with CRLF line ends. The newest max_entries rows are kept as the input
 // is read, in a bounded heap, and written at the end.
@@ -147,22 +141,14 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 	}
 	o := renderers.NewOut(ctx, w)
 	d := feedlist.Drops{}
-	keep := ioc.NewKeeper[row](c.maxEntries)
-	names := ioc.Once{} // DomainName values: a domain and a hostname may share one
-	ioc.Sift(o, in, d, func(x indicator.Indicator) string {
+	keep := ioc.NewKeeper[ioc.Record](c.maxEntries)
+	ioc.SiftRecords(o, in, d, func(x indicator.Indicator) (ioc.Record, string) {
 		typ, value, reason := indicatorOf(x)
-		if reason == "" && typ == "DomainName" && names.Repeat(value) {
-			reason = DropDuplicate
-		}
-		if reason == "" {
-			keep.Add(row{typ, value, x}, x.Timestamp)
-		}
-		return reason
-	})
+		return ioc.Record{Type: typ, Value: value, X: x}, reason
+	}, func(typ string) bool { return typ == "DomainName" }, DropDuplicate, keep, nil)
 	if o.Err() != nil {
 		return fmt.Errorf("defender: render: %w", o.Err())
 	}
-	d.Add(DropCap, keep.Dropped())
 
 	expires := ""
 	if c.expireDays > 0 {
@@ -172,22 +158,19 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 	cw.UseCRLF = true
 	_ = cw.Write(Columns) // errors stay in o
 	f := make([]string, len(Columns))
-	for _, r := range keep.Items() {
-		if o.Next() != nil {
-			break
-		}
+	keep.Emit(o, d, DropCap, func(r ioc.Record) {
 		action := c.action
-		if action == "BlockAndRemediate" && !strings.HasPrefix(r.typ, "File") {
+		if action == "BlockAndRemediate" && !strings.HasPrefix(r.Type, "File") {
 			action = "Block"
 		}
-		f = append(f[:0], r.typ, r.value, expires, action, c.severity, title(r.x, req, c), description(r.x, req), c.recommended, c.rbac, c.categ, "", c.alert)
+		f = append(f[:0], r.Type, r.Value, expires, action, c.severity, title(r.X, req, c), description(r.X, req), c.recommended, c.rbac, c.categ, "", c.alert)
 		if c.excelSafe {
 			for i := range f {
 				f[i] = ioc.SpreadsheetSafe(f[i])
 			}
 		}
 		_ = cw.Write(f)
-	}
+	})
 	cw.Flush()
 	return feedlist.Finish(o, req, d, Name)
 }
