@@ -50,10 +50,3 @@ func (s Spec[D, C]) ValidateOptions(opts map[string]string) error {
 	_, err := s.Parse(opts)
 	return err
 }
-
-// NoConfig is the Config of a renderer that takes no options: embedded
-// in its Definition, it gives the configuration struct{}.
-type NoConfig struct{}
-
-// Config returns the empty configuration.
-func (NoConfig) Config(Options) (struct{}, error) { return struct{}{}, nil }

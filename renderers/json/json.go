@@ -19,26 +19,19 @@ import (
 func init() { renderers.Register(Renderer{}) }
 
 // Renderer is the json renderer.
-type Renderer struct{ spec }
+type Renderer struct{}
 
-// spec gives Renderer the Info, ValidateOptions and Parse that def
-// declares.
-type spec = renderers.Spec[def, struct{}]
-
-var info = renderers.Info{
-	Name:        "json",
-	Reads:       renderers.FieldValue,
-	Description: "JSON array of the values, byte-compatible with the original (ASCII-only, \", \" separators)",
-	ContentType: "application/json",
-	Extension:   ".json",
-	Types:       indicator.AllTypes(),
+// Info implements renderers.Renderer.
+func (Renderer) Info() renderers.Info {
+	return renderers.Info{
+		Name:        "json",
+		Reads:       renderers.FieldValue,
+		Description: "JSON array of the values, byte-compatible with the original (ASCII-only, \", \" separators)",
+		ContentType: "application/json",
+		Extension:   ".json",
+		Types:       indicator.AllTypes(),
+	}
 }
-
-// def declares the renderer for renderers.Spec; it takes no options.
-type def struct{ renderers.NoConfig }
-
-// Info describes the renderer.
-func (def) Info() renderers.Info { return info }
 
 // Render implements renderers.Renderer.
 func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {

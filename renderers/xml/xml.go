@@ -32,11 +32,7 @@ import (
 func init() { renderers.Register(Renderer{}) }
 
 // Renderer is the xml renderer.
-type Renderer struct{ spec }
-
-// spec gives Renderer the Info, ValidateOptions and Parse that def
-// declares.
-type spec = renderers.Spec[def, struct{}]
+type Renderer struct{}
 
 // Request.Drop reasons.
 const (
@@ -56,20 +52,17 @@ const Header = "<?xml version='1.0' encoding='utf8'?>\n"
 // HeaderUTF8 is the declaration of a document with a non-ASCII value.
 const HeaderUTF8 = "<?xml version='1.0' encoding='UTF-8'?>\n"
 
-var info = renderers.Info{
-	Name:        "xml",
-	Reads:       renderers.FieldValue,
-	Description: "XML document with one <entry> per value under a root named after the data type, as the original",
-	ContentType: "text/xml; charset=utf-8",
-	Extension:   ".xml",
-	Types:       indicator.AllTypes(),
+// Info implements renderers.Renderer.
+func (Renderer) Info() renderers.Info {
+	return renderers.Info{
+		Name:        "xml",
+		Reads:       renderers.FieldValue,
+		Description: "XML document with one <entry> per value under a root named after the data type, as the original",
+		ContentType: "text/xml; charset=utf-8",
+		Extension:   ".xml",
+		Types:       indicator.AllTypes(),
+	}
 }
-
-// def declares the renderer for renderers.Spec; it takes no options.
-type def struct{ renderers.NoConfig }
-
-// Info describes the renderer.
-func (def) Info() renderers.Info { return info }
 
 // Render implements renderers.Renderer.
 func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {

@@ -12,26 +12,19 @@ import (
 func init() { renderers.Register(Renderer{}) }
 
 // Renderer is the yaml renderer.
-type Renderer struct{ spec }
+type Renderer struct{}
 
-// spec gives Renderer the Info, ValidateOptions and Parse that def
-// declares.
-type spec = renderers.Spec[def, struct{}]
-
-var info = renderers.Info{
-	Name:        "yaml",
-	Reads:       renderers.FieldValue,
-	Description: "YAML block sequence of the values, byte-compatible with the original (PyYAML, ASCII-only)",
-	ContentType: "text/plain; charset=utf-8",
-	Extension:   ".yaml",
-	Types:       indicator.AllTypes(),
+// Info implements renderers.Renderer.
+func (Renderer) Info() renderers.Info {
+	return renderers.Info{
+		Name:        "yaml",
+		Reads:       renderers.FieldValue,
+		Description: "YAML block sequence of the values, byte-compatible with the original (PyYAML, ASCII-only)",
+		ContentType: "text/plain; charset=utf-8",
+		Extension:   ".yaml",
+		Types:       indicator.AllTypes(),
+	}
 }
-
-// def declares the renderer for renderers.Spec; it takes no options.
-type def struct{ renderers.NoConfig }
-
-// Info describes the renderer.
-func (def) Info() renderers.Info { return info }
 
 // Render implements renderers.Renderer.
 func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
