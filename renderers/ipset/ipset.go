@@ -111,13 +111,9 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 	if err != nil {
 		return fmt.Errorf("ipset: render: %w", err)
 	}
-	if c.prefix == "" {
-		c.prefix = SetPrefix(req.Feed)
-	}
-	return feedlist.Render(ctx, w, req, in, Name, func(o *renderers.Out, col *feedlist.Collector, d feedlist.Drops) {
-		d.Add(DropNotIP, col.NotIP())
+	return feedlist.RenderSets(ctx, w, req, in, Name, c.prefix, DropNotIP, func(o *renderers.Out, sets feedlist.Sets, d feedlist.Drops) {
 		var v4, v6 []feedlist.IP
-		for _, ip := range feedlist.SortIPs(col.IPs, d, DropDuplicate) {
+		for _, ip := range feedlist.SortIPs(sets.IPs, d, DropDuplicate) {
 			switch {
 			case ip.P.Bits() == 0:
 				d.Add(DropZero, 1)
@@ -127,21 +123,20 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 				v6 = append(v6, ip)
 			}
 		}
-		want4, want6 := Families(req.DataType)
 		o.WriteString("# Cratos block list: load with ipset restore.\n")
 		for _, s := range []struct {
 			want   bool
 			es     []feedlist.IP
 			suffix string
 			family string
-		}{{want4, v4, "-v4", "inet"}, {want6, v6, "-v6", "inet6"}} {
+		}{{sets.Want4, v4, "-v4", "inet"}, {sets.Want6, v6, "-v6", "inet6"}} {
 			if !s.want {
 				d.Add(DropFamily, len(s.es))
 				continue
 			}
 			es, n := ioc.Newest(s.es, c.maxElem, func(ip feedlist.IP) int64 { return ip.TS })
 			d.Add(DropMaxElem, n)
-			writeSet(o, c.prefix+s.suffix, s.family, c.maxElem, es)
+			writeSet(o, sets.Prefix+s.suffix, s.family, c.maxElem, es)
 		}
 	})
 }

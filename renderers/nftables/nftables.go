@@ -104,36 +104,31 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 	if err != nil {
 		return fmt.Errorf("nftables: render: %w", err)
 	}
-	if c.prefix == "" {
-		c.prefix = SetPrefix(req.Feed)
-	}
-	return feedlist.Render(ctx, w, req, in, Name, func(o *renderers.Out, col *feedlist.Collector, d feedlist.Drops) {
-		d.Add(DropNotIP, col.NotIP())
-		v4, v6 := Elements(col.IPs, d)
+	return feedlist.RenderSets(ctx, w, req, in, Name, c.prefix, DropNotIP, func(o *renderers.Out, sets feedlist.Sets, d feedlist.Drops) {
+		v4, v6 := Elements(sets.IPs, d)
 		caps := feedlist.Caps{MaxEntries: c.size, Entries: DropSize}
 		v4 = feedlist.Newest(v4, caps, d)
 		v6 = feedlist.Newest(v6, caps, d)
 
-		want4, want6 := Families(req.DataType)
-		if !want4 {
+		if !sets.Want4 {
 			d.Add(DropFamily, len(v4))
 			v4 = nil
 		}
-		if !want6 {
+		if !sets.Want6 {
 			d.Add(DropFamily, len(v6))
 			v6 = nil
 		}
 
-		set4, set6 := c.prefix+"-v4", c.prefix+"-v6"
+		set4, set6 := sets.Prefix+"-v4", sets.Prefix+"-v6"
 		o.WriteString("#!/usr/sbin/nft -f\n# Cratos block list: load with nft -f, one transaction.\n")
 		o.WriteString("table inet " + c.table + " {\n")
 		declare(o, set4, "ipv4_addr", c.size)
 		declare(o, set6, "ipv6_addr", c.size)
 		o.WriteString("}\n")
-		if want4 {
+		if sets.Want4 {
 			o.WriteString("flush set inet " + c.table + " " + set4 + "\n")
 		}
-		if want6 {
+		if sets.Want6 {
 			o.WriteString("flush set inet " + c.table + " " + set6 + "\n")
 		}
 		add(o, c.table, set4, v4)
