@@ -111,7 +111,7 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 	o.WriteString(Header + "\n")
 	d := feedlist.Drops{}
 	e := encoder{c: c, req: req}
-	emit := func(r ioc.Record) { _, _ = o.Write(e.line(r.Type, r.Value, r.X)) } // errors stay in o
+	emit := func(rec ioc.Record) { _, _ = o.Write(e.line(rec.Type, rec.Value, rec.X)) } // errors stay in o
 	var keep *ioc.Keeper[ioc.Record]
 	if c.maxEntries > 0 {
 		keep = ioc.NewKeeper[ioc.Record](c.maxEntries)

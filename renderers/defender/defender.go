@@ -158,12 +158,12 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 	cw.UseCRLF = true
 	_ = cw.Write(Columns) // errors stay in o
 	f := make([]string, len(Columns))
-	keep.Emit(o, d, DropCap, func(r ioc.Record) {
+	keep.Emit(o, d, DropCap, func(rec ioc.Record) {
 		action := c.action
-		if action == "BlockAndRemediate" && !strings.HasPrefix(r.Type, "File") {
+		if action == "BlockAndRemediate" && !strings.HasPrefix(rec.Type, "File") {
 			action = "Block"
 		}
-		f = append(f[:0], r.Type, r.Value, expires, action, c.severity, title(r.X, req, c), description(r.X, req), c.recommended, c.rbac, c.categ, "", c.alert)
+		f = append(f[:0], rec.Type, rec.Value, expires, action, c.severity, title(rec.X, req, c), description(rec.X, req), c.recommended, c.rbac, c.categ, "", c.alert)
 		if c.excelSafe {
 			for i := range f {
 				f[i] = ioc.SpreadsheetSafe(f[i])
