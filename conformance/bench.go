@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/testtool"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -15,7 +16,7 @@ import (
 // less; left out where CPU time is unavailable).
 func BenchmarkRender(b *testing.B, r renderers.Renderer, req renderers.Request, in []indicator.Indicator) {
 	b.Helper()
-	cpu0 := cpuTime()
+	cpu0 := testtool.CPUTime()
 	for b.Loop() {
 		var n countWriter
 		if err := r.Render(context.Background(), &n, req, renderers.Slice(in)); err != nil {
@@ -25,7 +26,7 @@ func BenchmarkRender(b *testing.B, r renderers.Renderer, req renderers.Request, 
 	}
 	total := float64(len(in)) * float64(b.N)
 	b.ReportMetric(total/b.Elapsed().Seconds(), "indicators/s")
-	if cpu := cpuTime() - cpu0; cpu0 > 0 && cpu > 0 {
+	if cpu := testtool.CPUTime() - cpu0; cpu0 > 0 && cpu > 0 {
 		b.ReportMetric(total/cpu.Seconds(), "indicators/cpu-s")
 	}
 }

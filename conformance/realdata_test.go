@@ -86,6 +86,17 @@ func firstLine(t *testing.T, list string) string {
 	return line
 }
 
+// eventFile writes doc as ev.json in a temporary directory and returns
+// its path.
+func eventFile(t *testing.T, doc string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "ev.json")
+	if err := os.WriteFile(p, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 func TestReadEventWrappers(t *testing.T) {
 	const attrs = `"Attribute":[{"type":"ip-dst","value":"198.51.100.7","category":"Network activity","uuid":"u1","timestamp":"1700000000","to_ids":true}],
 		"Object":[{"Attribute":[{"type":"domain","value":"evil.example","event_id":"9","timestamp":1700000001,"to_ids":"0"}]}]`
@@ -102,10 +113,7 @@ func TestReadEventWrappers(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := filepath.Join(t.TempDir(), "ev.json")
-			if err := os.WriteFile(p, []byte(tt.doc), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			p := eventFile(t, tt.doc)
 			got, err := readEvent(p)
 			if err != nil {
 				t.Fatal(err)
@@ -134,10 +142,7 @@ func TestReadEventErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := filepath.Join(t.TempDir(), "ev.json")
-			if err := os.WriteFile(p, []byte(tt.doc), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			p := eventFile(t, tt.doc)
 			_, err := readEvent(p)
 			if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
 				t.Fatalf("readEvent = %v, want an error starting %q", err, tt.want)

@@ -4,13 +4,13 @@ import (
 	"context"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/testtool"
 	"github.com/cratos-project/cratos/plugins"
 	"github.com/cratos-project/cratos/renderers"
 	_ "github.com/cratos-project/cratos/renderers/all"
@@ -20,15 +20,9 @@ import (
 // (conformance.Generated(1_000_000, 1) restricted to each renderer's types)
 // with built-in renderers called in process and served as plugins.
 func BenchmarkBuiltinOutOfProcess(b *testing.B) {
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		b.Skip("the go command is not on PATH")
-	}
 	dir := b.TempDir()
+	testtool.GoBuildTo(b, dir, "./testdata/builtin")
 	bin := filepath.Join(dir, "builtin")
-	if out, err := exec.Command(goTool, "build", "-o", bin, "./testdata/builtin").CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, out)
-	}
 	all := conformance.Generated(1_000_000, 1)
 	req := renderers.Request{Site: "misp.example", Feed: "block", Generated: time.Unix(1_800_000_000, 0).UTC()}
 	for _, name := range []string{"txt", "csv", "stix21"} {

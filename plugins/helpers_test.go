@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -14,20 +13,16 @@ import (
 	"time"
 
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/testtool"
 	"github.com/cratos-project/cratos/renderers"
 )
 
-var (
-	buildOnce sync.Once
-	binDir    string
-	buildErr  error
-)
+// testPlugins builds the test plugin binaries once per test run.
+var testPlugins = testtool.GoBuild{Packages: []string{"./example/routeros", "./testdata/faulty", "./testdata/garbage"}}
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
+	testPlugins.Remove()
 	os.Exit(code)
 }
 
@@ -35,25 +30,7 @@ func TestMain(m *testing.M) {
 // garbage), building all of them once per test run.
 func binary(t testing.TB, name string) string {
 	t.Helper()
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("the go command is not on PATH: cannot build the test plugins")
-	}
-	buildOnce.Do(func() {
-		binDir, buildErr = os.MkdirTemp("", "cratos-plugins-")
-		if buildErr != nil {
-			return
-		}
-		cmd := exec.Command(goTool, "build", "-o", binDir+string(filepath.Separator),
-			"./example/routeros", "./testdata/faulty", "./testdata/garbage")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return filepath.Join(binDir, name)
+	return filepath.Join(testPlugins.Dir(t), name)
 }
 
 // copyBinary copies the binary to dir under a new name.

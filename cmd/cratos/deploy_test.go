@@ -181,7 +181,7 @@ func TestDeployNginx(t *testing.T) {
 	})
 
 	t.Run("proxied request", func(t *testing.T) {
-		m := startMISP(t, feedEvent("block", "block fixture", blockFixture...))
+		m := startBlockMISP(t)
 		p := startCratos(t, procOptions{MISP: m.URL(), Config: "trusted_proxies: [127.0.0.1/32]\n"})
 		port := testtool.FreePort(t)
 		writeFile(t, filepath.Join(dir, "server-run.conf"), localConf("127.0.0.1:"+strconv.Itoa(port), p.addr))

@@ -107,7 +107,7 @@ func invalidTokens(t testing.TB, valid string, n int) []string {
 // request can carry its own client address in X-Forwarded-For.
 func TestFaultsAbuse(t *testing.T) {
 	t.Parallel()
-	m := startMISP(t, feedEvent("block", "block fixture", blockFixture...))
+	m := startBlockMISP(t)
 	const limit = 5
 	site := strings.Replace(procSite(5), "allowed_ips: [127.0.0.0/8]", "allowed_ips: [0.0.0.0/0]", 1)
 	p := startCratos(t, procOptions{MISP: m.URL(), Site: site,

@@ -6,12 +6,10 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -44,7 +42,7 @@ func getFrom(t testing.TB, p *cratosProc, src, path string, headers ...string) (
 func TestFaultsConnectionFlood(t *testing.T) {
 	t.Parallel()
 	prlimit := testtool.Require(t, "prlimit", "util-linux")
-	m := startMISP(t, feedEvent("block", "block fixture", blockFixture...))
+	m := startBlockMISP(t)
 	p := startCratos(t, procOptions{MISP: m.URL(), Prefix: []string{prlimit, "--nofile=512:512"},
 		Config: "max_connections_per_ip: 100\n"})
 
@@ -97,15 +95,8 @@ func TestFaultsConnectionFlood(t *testing.T) {
 // key never leaves for a redirect target.
 func TestFaultsHostileMISP(t *testing.T) {
 	t.Parallel()
-	m := startMISP(t, feedEvent("block", "block fixture", blockFixture...))
-	var leaked atomic.Int64
-	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Authorization") != "" {
-			leaked.Add(1)
-		}
-		_, _ = w.Write([]byte(`{"response":{"Attribute":[]}}`))
-	}))
-	defer other.Close()
+	m := startBlockMISP(t)
+	sinkURL, leaked := testtool.KeySink(t)
 	site := strings.Replace(procSite(10), "page_size: 25000", "page_size: 1000", 1)
 	p := startCratos(t, procOptions{MISP: m.URL(), Site: site,
 		Config: "misp_max_response_bytes: 16777216\nmisp_max_pages: 20\n"})
@@ -125,7 +116,7 @@ func TestFaultsHostileMISP(t *testing.T) {
 			"MISP 127.0.0.1: response larger than 16777216 bytes", 1, 200, 0},
 		{"never a short page", mispsim.Fault{Kind: mispsim.FaultEndlessPages, RestSearchOnly: true}, 502,
 			"MISP 127.0.0.1: answered more than 20 pages for one list (misp_max_pages, misp_max_attributes)", 22, 200, 0},
-		{"redirect", mispsim.Fault{Kind: mispsim.FaultRedirect, Location: other.URL, RestSearchOnly: true}, 502,
+		{"redirect", mispsim.Fault{Kind: mispsim.FaultRedirect, Location: sinkURL, RestSearchOnly: true}, 502,
 			"MISP 127.0.0.1: answered HTTP 307 (a redirect, not followed: point the token at the final MISP URL)", 1, 200, 0},
 	}
 	for i, tc := range tests {
@@ -156,7 +147,7 @@ func TestFaultsHostileMISP(t *testing.T) {
 // never stops paging stops the build; MISP is not polled for minutes.
 func TestFaultsAbandonedBuild(t *testing.T) {
 	t.Parallel()
-	m := startMISP(t, feedEvent("block", "block fixture", blockFixture...))
+	m := startBlockMISP(t)
 	site := strings.Replace(procSite(10), "page_size: 25000", "page_size: 100", 1)
 	p := startCratos(t, procOptions{MISP: m.URL(), Site: site, Config: "misp_max_pages: 100000\nmisp_max_attributes: 100000000\n"})
 	m.sim.SetFault(mispsim.Fault{Kind: mispsim.FaultEndlessPages, RestSearchOnly: true})
@@ -206,7 +197,7 @@ func mintFor(t testing.TB, p *cratosProc, mispURL, key string) string {
 // turn into one MISP query per request.
 func TestFaultsSharedAddressAndCacheAbuse(t *testing.T) {
 	t.Parallel()
-	m := startMISP(t, feedEvent("block", "block fixture", blockFixture...))
+	m := startBlockMISP(t)
 	p := startCratos(t, procOptions{MISP: m.URL(), Config: "cold_builds_per_minute: 10\n"})
 	list := "/v1/feed/block/type/ipv4/age/1d/output/txt"
 
@@ -254,7 +245,7 @@ func TestFaultsSharedAddressAndCacheAbuse(t *testing.T) {
 // symlink) blocks neither a reload nor the shutdown after it.
 func TestFaultsFIFOInSites(t *testing.T) {
 	t.Parallel()
-	m := startMISP(t, feedEvent("block", "block fixture", blockFixture...))
+	m := startBlockMISP(t)
 	p := startCratos(t, procOptions{MISP: m.URL()})
 	dir := filepath.Dir(p.site)
 	fifo := filepath.Join(dir, "stuck.example.yaml")
@@ -286,7 +277,7 @@ func TestFaultsFIFOInSites(t *testing.T) {
 // reaches the log.
 func TestFaultsProbeNotes(t *testing.T) {
 	t.Parallel()
-	m := startMISP(t, feedEvent("block", "block fixture", blockFixture...))
+	m := startBlockMISP(t)
 	p := startCratos(t, procOptions{MISP: m.URL(), Config: "trusted_proxies: [127.0.0.1/32]\n"})
 	list := "/v1/feed/block/type/ipv4/age/1d/output/txt"
 	for _, v := range []string{"garbage", "", "unknown"} {

@@ -22,6 +22,13 @@ var blockFixture = []mispsim.Attribute{
 	idsAttr("url", "http://evil.example.net/gate.php"),
 }
 
+// startBlockMISP starts an emulator whose one event carries blockFixture
+// in the block feed.
+func startBlockMISP(t testing.TB) *mispFront {
+	t.Helper()
+	return startMISP(t, feedEvent("block", "block fixture", blockFixture...))
+}
+
 const (
 	blockIPv4Txt   = "192.0.2.44\r\n198.51.100.7\r\n203.0.113.9"
 	blockDomainTxt = "evil.example.net\r\nmalware.example.org"
@@ -48,7 +55,7 @@ func checkDetail(t *testing.T, body []byte, want string) {
 func TestFaultsMISP(t *testing.T) {
 	t.Parallel()
 	const timeout = 2 // mispTimeoutSeconds
-	m := startMISP(t, feedEvent("block", "block fixture", blockFixture...))
+	m := startBlockMISP(t)
 	// Without stale-while-revalidate, so an expired list rebuilds at once
 	// (durable_test.go covers the background rebuilds).
 	p := startCratos(t, procOptions{MISP: m.URL(), Site: procSite(timeout) + "max_stale_seconds: -1\n"})

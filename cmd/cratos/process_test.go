@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -31,48 +30,22 @@ const (
 	procTag           = "example"
 )
 
-// The cratos binary, built once per test binary by cratosBinary.
-var build struct {
-	once sync.Once
-	dir  string
-	path string
-	err  error
-}
+// cratosBuild builds this package once per test binary, with the default
+// build settings, as `make build` and the README check use: the packages
+// compiled for one serve the others.
+var cratosBuild = testtool.GoBuild{Packages: []string{"."}}
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if build.dir != "" {
-		_ = os.RemoveAll(build.dir)
-	}
+	cratosBuild.Remove()
 	os.Exit(code)
 }
 
-// cratosBinary builds this package into a temporary directory the first
-// time it is called and returns the binary's path.
+// cratosBinary builds this package the first time it is called and
+// returns the binary's path.
 func cratosBinary(t testing.TB) string {
 	t.Helper()
-	build.once.Do(func() {
-		goTool, err := exec.LookPath("go")
-		if err != nil {
-			build.err = fmt.Errorf("build cratos: %w", err)
-			return
-		}
-		if build.dir, err = os.MkdirTemp("", "cratos-bin-"); err != nil {
-			build.err = fmt.Errorf("build cratos: %w", err)
-			return
-		}
-		build.path = filepath.Join(build.dir, "cratos")
-		// The default build settings, as `make build` and the README
-		// check use: the packages compiled for one serve the others.
-		cmd := exec.Command(goTool, "build", "-o", build.path, ".")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			build.err = fmt.Errorf("build cratos: %w\n%s", err, out)
-		}
-	})
-	if build.err != nil {
-		t.Fatal(build.err)
-	}
-	return build.path
+	return filepath.Join(cratosBuild.Dir(t), "cratos")
 }
 
 // logBuffer collects a process's output; see testtool.LogBuffer.

@@ -94,7 +94,7 @@ func fetchList(p *cratosProc, path string) served {
 // a later lease reads the feed itself rather than taking it from another.
 func TestReplicasShareLists(t *testing.T) {
 	testtool.Require(t, "memcached", "memcached")
-	m := startMISP(t, feedEvent("block", "block fixture", blockFixture...))
+	m := startBlockMISP(t)
 	addr, _ := memcachedtest.Start(t)
 	replicas := startReplicas(t, m, addr, 3)
 	const lifetime = 10 // seconds
@@ -176,7 +176,7 @@ func TestReplicasShareLists(t *testing.T) {
 // killed replica's pull had minutes left), then pulls the list itself.
 func TestReplicaKilledHoldingTheLease(t *testing.T) {
 	testtool.Require(t, "memcached", "memcached")
-	m := startMISP(t, feedEvent("block", "block fixture", blockFixture...))
+	m := startBlockMISP(t)
 	addr, _ := memcachedtest.Start(t)
 	replicas := startReplicas(t, m, addr, 2)
 	holder, other := replicas[0], replicas[1]

@@ -2,25 +2,21 @@ package contract
 
 import (
 	"context"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 func TestCheckPluginBinary(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the example plugin")
 	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("the go command is not on PATH: cannot build the example plugin")
-	}
-	bin := filepath.Join(t.TempDir(), "routeros")
-	if out, err := exec.Command(goTool, "build", "-o", bin, "../../plugins/example/routeros").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	dir := t.TempDir()
+	testtool.GoBuildTo(t, dir, "../../plugins/example/routeros")
+	bin := filepath.Join(dir, "routeros")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	if err := CheckPluginBinary(ctx, bin); err != nil {

@@ -24,6 +24,26 @@ type RPZSecondary struct {
 	LocalZone         string
 }
 
+// ExampleTestZone is a master file for example.test that an RPZSecondary
+// can serve as LocalZone: the policy rewrites its answers. Besides plain
+// names (blocked, its www, removed, clean, incident, host) it has addr4,
+// ipv4 and ipv6 pointing at 198.51.100.7, 203.0.113.45 and 2001:db8:1::5,
+// inside an address, an IPv4 prefix and an IPv6 prefix a policy may block.
+const ExampleTestZone = `$TTL 60
+@           SOA  ns.example.test. hostmaster.example.test. 1 3600 600 86400 60
+            NS   ns.example.test.
+ns          A    127.0.0.1
+blocked     A    192.0.2.1
+www.blocked A    192.0.2.1
+removed     A    192.0.2.2
+clean       A    192.0.2.3
+incident    A    192.0.2.4
+host        A    192.0.2.5
+addr4       A    198.51.100.7
+ipv4        A    203.0.113.45
+ipv6        AAAA 2001:db8:1::5
+`
+
 // StartRPZSecondary writes the configuration of s in a temporary
 // directory and runs named with it (StartNamed).
 func StartRPZSecondary(t testing.TB, named string, s RPZSecondary) *testtool.LogBuffer {

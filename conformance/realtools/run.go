@@ -17,8 +17,9 @@ import (
 )
 
 // toolTimeout bounds one run of a tool; loading a large list can take a
-// while on a shared machine.
-const toolTimeout = 5 * time.Minute
+// while on a shared machine (suricata -T over the full real data takes
+// minutes when the cores are busy).
+const toolTimeout = 12 * time.Minute
 
 // run runs prog with args and returns its combined output and exit error.
 func run(t testing.TB, prog string, args ...string) (string, error) {

@@ -17,7 +17,8 @@ const RulesFile = "cratos.rules"
 // suricataYAML is the smallest configuration under which Suricata 7 loads
 // rules of every shape Cratos writes: the address and port variables,
 // the classification and reference files, the rule directory, and the
-// application layer parsers the rules name (ja3 fingerprints on).
+// application layer parsers the rules name (ja3 fingerprints on). Its
+// arguments are those of SuricataConfig.
 const suricataYAML = `%%YAML 1.1
 ---
 vars:
@@ -63,7 +64,7 @@ stats:
   enabled: no
 outputs: []
 logging:
-  default-log-level: notice
+  default-log-level: %[6]s
   outputs:
     - console:
         enabled: yes
@@ -104,6 +105,25 @@ const references = `config reference: url http://
 config reference: cve http://cve.mitre.org/cgi-bin/cvename.cgi?name=
 `
 
+// SuricataConfig writes into dir the smallest suricata.yaml under which
+// Suricata 7 loads rules of every shape Cratos writes: the rules file
+// rulesFile of ruleDir, logged at logLevel to the console and into logDir.
+// Suricata's own classification and reference files are used, or written
+// into dir where they are not installed. It returns the path of
+// suricata.yaml.
+func SuricataConfig(t testing.TB, dir, ruleDir, rulesFile, logDir, logLevel string) string {
+	t.Helper()
+	classFile := "/etc/suricata/classification.config"
+	refFile := "/etc/suricata/reference.config"
+	if _, err := os.Stat(classFile); err != nil {
+		classFile = writeFile(t, dir, "classification.config", []byte(classification))
+	}
+	if _, err := os.Stat(refFile); err != nil {
+		refFile = writeFile(t, dir, "reference.config", []byte(references))
+	}
+	return writeFile(t, dir, "suricata.yaml", fmt.Appendf(nil, suricataYAML, ruleDir, rulesFile, classFile, refFile, logDir, logLevel))
+}
+
 // SuricataTest writes rulesText as RulesFile and extraFiles (list and
 // dataset files, by base name) into a temporary rule directory and runs
 // suricata -T with a minimal configuration. Any error, any warning from
@@ -123,15 +143,7 @@ func SuricataTest(t testing.TB, rulesText string, extraFiles map[string][]byte) 
 		}
 		writeFile(t, dir, name, data)
 	}
-	classFile := "/etc/suricata/classification.config"
-	refFile := "/etc/suricata/reference.config"
-	if _, err := os.Stat(classFile); err != nil {
-		classFile = writeFile(t, dir, "classification.config", []byte(classification))
-	}
-	if _, err := os.Stat(refFile); err != nil {
-		refFile = writeFile(t, dir, "reference.config", []byte(references))
-	}
-	conf := writeFile(t, dir, "suricata.yaml", fmt.Appendf(nil, suricataYAML, dir, RulesFile, classFile, refFile, logDir))
+	conf := SuricataConfig(t, dir, dir, RulesFile, logDir, "notice")
 
 	out, err := run(t, suricata, "-T", "-c", conf, "-l", logDir)
 	p := &problems{tool: "suricata -T"}

@@ -64,6 +64,17 @@ var keywords = map[string]tokKind{
 	"REPEATS": tRepeats, "TIMES": tTimes, "TRUE": tBool, "FALSE": tBool,
 }
 
+// operators are the punctuation tokens, each two-character one before
+// the one-character token it starts with.
+var operators = []struct {
+	text string
+	kind tokKind
+}{
+	{"==", tEQ}, {"!=", tNEQ}, {"<>", tNEQ}, {"<=", tLE}, {">=", tGE},
+	{".", tDot}, {"=", tEQ}, {"<", tLT}, {">", tGT}, {":", tColon}, {",", tComma},
+	{"(", tLParen}, {")", tRParen}, {"[", tLBrack}, {"]", tRBrack}, {"*", tStar},
+}
+
 type token struct {
 	kind tokKind
 	text string
@@ -157,38 +168,11 @@ func (l *lexer) next() token {
 		return tok(tIdent, end-l.pos)
 	case isDigit(c), (c == '.' || c == '+' || c == '-') && l.pos+1 < len(l.src) && (isDigit(l.src[l.pos+1]) || l.src[l.pos+1] == '.'):
 		return l.number(start)
-	case c == '.':
-		return tok(tDot, 1)
-	case two == "==":
-		return tok(tEQ, 2)
-	case two == "!=", two == "<>":
-		return tok(tNEQ, 2)
-	case two == "<=":
-		return tok(tLE, 2)
-	case two == ">=":
-		return tok(tGE, 2)
 	}
-	switch c {
-	case '=':
-		return tok(tEQ, 1)
-	case '<':
-		return tok(tLT, 1)
-	case '>':
-		return tok(tGT, 1)
-	case ':':
-		return tok(tColon, 1)
-	case ',':
-		return tok(tComma, 1)
-	case '(':
-		return tok(tLParen, 1)
-	case ')':
-		return tok(tRParen, 1)
-	case '[':
-		return tok(tLBrack, 1)
-	case ']':
-		return tok(tRBrack, 1)
-	case '*':
-		return tok(tStar, 1)
+	for _, op := range operators {
+		if strings.HasPrefix(l.src[l.pos:], op.text) {
+			return tok(op.kind, len(op.text))
+		}
 	}
 	r, _ := utf8.DecodeRuneInString(l.src[l.pos:])
 	return token{err: fmt.Errorf("at offset %d: unexpected character %q", start, r), pos: start}

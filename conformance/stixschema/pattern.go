@@ -51,38 +51,27 @@ func (p *parser) expect(k tokKind, want string) error {
 }
 
 // observations parses observationExpressions: or-expressions joined by
-// FOLLOWEDBY.
+// FOLLOWEDBY, of and-expressions joined by OR, of observations joined by
+// AND.
 func (p *parser) observations() error {
-	for {
-		if err := p.observationOr(); err != nil {
-			return err
-		}
-		if p.tok.kind != tFollowedBy || p.tok.err != nil {
-			return nil
-		}
-		p.next()
-	}
+	and := func() ([]string, error) { return nil, p.observation() }
+	or := func() ([]string, error) { return p.joined(tAnd, and) }
+	_, err := p.joined(tFollowedBy, func() ([]string, error) { return p.joined(tOr, or) })
+	return err
 }
 
-func (p *parser) observationOr() error {
+// joined parses operands separated by the operator op and returns the
+// union of the object types they name.
+func (p *parser) joined(op tokKind, operand func() ([]string, error)) ([]string, error) {
+	var types []string
 	for {
-		if err := p.observationAnd(); err != nil {
-			return err
+		t, err := operand()
+		if err != nil {
+			return nil, err
 		}
-		if p.tok.kind != tOr || p.tok.err != nil {
-			return nil
-		}
-		p.next()
-	}
-}
-
-func (p *parser) observationAnd() error {
-	for {
-		if err := p.observation(); err != nil {
-			return err
-		}
-		if p.tok.kind != tAnd || p.tok.err != nil {
-			return nil
+		types = union(types, t)
+		if p.tok.kind != op || p.tok.err != nil {
+			return types, nil
 		}
 		p.next()
 	}
@@ -153,35 +142,16 @@ func (p *parser) observation() error {
 // comparisonOr parses comparisons joined by OR and returns the object
 // types they name.
 func (p *parser) comparisonOr() ([]string, error) {
-	var types []string
-	for {
-		t, err := p.comparisonAnd()
-		if err != nil {
-			return nil, err
-		}
-		types = union(types, t)
-		if p.tok.kind != tOr || p.tok.err != nil {
-			return types, nil
-		}
-		p.next()
-	}
+	return p.joined(tOr, p.comparisonAnd)
 }
 
 // comparisonAnd parses comparisons joined by AND, which must all name one
 // object type.
 func (p *parser) comparisonAnd() ([]string, error) {
-	var types []string
 	start := p.tok.pos
-	for {
-		t, err := p.propTest()
-		if err != nil {
-			return nil, err
-		}
-		types = union(types, t)
-		if p.tok.kind != tAnd || p.tok.err != nil {
-			break
-		}
-		p.next()
+	types, err := p.joined(tAnd, p.propTest)
+	if err != nil {
+		return nil, err
 	}
 	if len(types) > 1 {
 		return nil, fmt.Errorf("at offset %d: comparisons joined by AND name different object types (%s)", start, strings.Join(types, ", "))

@@ -23,6 +23,12 @@ type TierOptions[V any] struct {
 	Shared *Backoff
 	// Clock is the time local expiries are compared with (nil: time.Now).
 	Clock func() time.Time
+	// SharedFloor is the least time a copy is kept in the shared store,
+	// whatever its own lifetime: other processes waiting for a build
+	// poll for its result and must still find it when the build took
+	// longer than that lifetime. Readers of the shared store judge what
+	// they find with their own usable check, never by its presence.
+	SharedFloor time.Duration
 }
 
 // Tier is one kind of cached value at every level: a decoded copy in
@@ -38,6 +44,7 @@ type Tier[V any] struct {
 	encode   func(V) []byte
 	decode   func([]byte) (V, error)
 	now      func() time.Time
+	floor    time.Duration
 	flights  singleflight.Group
 }
 
@@ -46,7 +53,7 @@ func NewTier[V any](o TierOptions[V]) *Tier[V] {
 	if o.Clock == nil {
 		o.Clock = time.Now
 	}
-	t := &Tier[V]{shared: o.Shared, encode: o.Encode, decode: o.Decode, now: o.Clock,
+	t := &Tier[V]{shared: o.Shared, encode: o.Encode, decode: o.Decode, now: o.Clock, floor: o.SharedFloor,
 		local: NewLRU(LRUOptions[string, V]{MaxBytes: o.LocalBytes, SizeOf: o.SizeOf, Clock: o.Clock})}
 	if o.LastGoodBytes > 0 {
 		t.lastGood = NewLRU(LRUOptions[string, V]{MaxBytes: o.LastGoodBytes, SizeOf: o.SizeOf, KeepLast: true})
@@ -85,11 +92,11 @@ func (t *Tier[V]) FromShared(ctx context.Context, key string) (V, bool) {
 	return v, true
 }
 
-// Publish writes v, encoded, to the shared store under key for ttl. A
-// store failure is left to the Backoff.
+// Publish writes v, encoded, to the shared store under key for ttl (at
+// least the tier's SharedFloor). A store failure is left to the Backoff.
 func (t *Tier[V]) Publish(ctx context.Context, key string, v V, ttl time.Duration) {
 	if t.shared != nil {
-		_ = t.shared.Set(ctx, key, t.encode(v), ttl)
+		_ = t.shared.Set(ctx, key, t.encode(v), max(ttl, t.floor))
 	}
 }
 

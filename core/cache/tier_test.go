@@ -181,3 +181,40 @@ func TestTierLastGoodAndKeep(t *testing.T) {
 		t.Fatal("a tier without last good copies kept one")
 	}
 }
+
+// ttlRecorder is a shared store that remembers the lifetime of each write.
+type ttlRecorder struct {
+	*Memory
+	ttls map[string]time.Duration
+}
+
+func (r *ttlRecorder) Set(ctx context.Context, key string, b []byte, ttl time.Duration) error {
+	r.ttls[key] = ttl
+	return r.Memory.Set(ctx, key, b, ttl)
+}
+
+// A copy is written to the shared store for its own lifetime, but never
+// for less than the tier's floor, so processes polling for a slow build's
+// result still find it.
+func TestTierPublishKeepsTheFloor(t *testing.T) {
+	tests := []struct {
+		name       string
+		floor, ttl time.Duration
+		want       time.Duration
+	}{
+		{"lifetime above the floor", 10 * time.Second, time.Minute, time.Minute},
+		{"lifetime below the floor", 10 * time.Second, time.Second, 10 * time.Second},
+		{"no floor", 0, time.Second, time.Second},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			shared := &ttlRecorder{Memory: NewMemory(1 << 20), ttls: map[string]time.Duration{}}
+			tier := NewTier(TierOptions[string]{LocalBytes: 1 << 10, Encode: func(v string) []byte { return []byte(v) },
+				Shared: NewBackoff(shared, time.Minute, nil), SharedFloor: tc.floor})
+			tier.Publish(context.Background(), "k", "v", tc.ttl)
+			if got := shared.ttls["k"]; got != tc.want {
+				t.Fatalf("written for %s, want %s", got, tc.want)
+			}
+		})
+	}
+}

@@ -21,15 +21,12 @@ import (
 func runCheck(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("check", "check --config FILE", stderr)
 	cfgPath := fs.String("config", "config/config.yaml", "configuration file (sites from its sites_dir)")
-	if err := parse(fs, args, stdout); err != nil {
+	if err := parseNoArgs(fs, args, stdout); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return usageError("check: unexpected argument %q", fs.Arg(0))
-	}
-	cfg, err := config.Load(*cfgPath)
+	cfg, err := loadConfig(*cfgPath)
 	if err != nil {
-		return usageError("%v", err)
+		return err
 	}
 	registry := renderers.Builtin().Clone()
 	sites, err := config.LoadSites(cfg.SitesDir, rendererCheck(registry))

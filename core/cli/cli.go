@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/cratos-project/cratos/core/config"
 )
 
 // exitError carries a process exit status.
@@ -118,6 +120,28 @@ func parse(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 		return usageError("%s: %s", fs.Name(), strings.TrimSpace(err.Error()))
 	}
 	return nil
+}
+
+// parseNoArgs parses args as parse does for a command that takes no
+// arguments besides its flags.
+func parseNoArgs(fs *flag.FlagSet, args []string, stdout io.Writer) error {
+	if err := parse(fs, args, stdout); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
+	}
+	return nil
+}
+
+// loadConfig reads the configuration file at path; one that does not
+// load is a usage error.
+func loadConfig(path string) (*config.Config, error) {
+	cfg, err := config.Load(path)
+	if err != nil {
+		return nil, usageError("%v", err)
+	}
+	return cfg, nil
 }
 
 func runVersion(args []string, stdout, stderr io.Writer) error {

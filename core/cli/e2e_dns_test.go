@@ -19,24 +19,6 @@ const (
 	e2eTSIGSecret = "ZTJlLXRzaWctc2VjcmV0LWZvci10ZXN0cy1vbmx5ISE="
 )
 
-// e2eLocalZone is served by named itself; the response policy rewrites
-// its answers. addr4, ipv4 and ipv6 point at addresses inside the
-// blocked address, IPv4 prefix and IPv6 prefix.
-const e2eLocalZone = `$TTL 60
-@           SOA  ns.example.test. hostmaster.example.test. 1 3600 600 86400 60
-            NS   ns.example.test.
-ns          A    127.0.0.1
-blocked     A    192.0.2.1
-www.blocked A    192.0.2.1
-removed     A    192.0.2.2
-clean       A    192.0.2.3
-incident    A    192.0.2.4
-host        A    192.0.2.5
-addr4       A    198.51.100.7
-ipv4        A    203.0.113.45
-ipv6        AAAA 2001:db8:1::5
-`
-
 // dnsEvents is the MISP content: the block feed's names and addresses,
 // and an incident event the zone must not carry. With removed set, the
 // attribute of removed.example.test is soft-deleted, as MISP keeps it.
@@ -76,14 +58,7 @@ func TestE2EDNSZoneTransfer(t *testing.T) {
 	}
 	// The dns: section as the README documents it; refresh_seconds is
 	// also the zone's cache lifetime.
-	e := startE2E(t, misp.URL, func(token string) string {
-		return fmt.Sprintf(`dns:
-  listen: "127.0.0.1:%d"
-  zones:
-    - name: rpz.cratos
-      token: %q
-      feed: block
-      data_types: [domain, hostname, ipv4, cidr4, ipv6]
+	e := startDNSE2E(t, misp.URL, primaryPort, fmt.Sprintf(`      data_types: [domain, hostname, ipv4, cidr4, ipv6]
       age: 1y
       refresh_seconds: 1
       allow_transfer: [127.0.0.1/32]
@@ -92,13 +67,7 @@ func TestE2EDNSZoneTransfer(t *testing.T) {
         name: %s
         algorithm: hmac-sha256
         secret: %q
-`, primaryPort, token, namedPort, e2eTSIGName, e2eTSIGSecret)
-	})
-	stop, err := startDNS(e.cfg, e.svc, newLogger(e.log, true))
-	if err != nil {
-		t.Fatalf("startDNS: %v", err)
-	}
-	t.Cleanup(stop)
+`, namedPort, e2eTSIGName, e2eTSIGSecret))
 	if n := strings.Count(e.log.String(), "dns primary listening"); n != 1 {
 		t.Errorf("\"dns primary listening\" logged %d times, want once", n)
 	}
@@ -109,7 +78,7 @@ func TestE2EDNSZoneTransfer(t *testing.T) {
 		t.Fatalf("the primary serves no rpz.cratos SOA:\n%s", e.log.String())
 	}
 	namedLog := realtools.StartRPZSecondary(t, named, realtools.RPZSecondary{
-		Port: namedPort, PrimaryPort: primaryPort, KeyName: e2eTSIGName, Secret: e2eTSIGSecret, LocalZone: e2eLocalZone,
+		Port: namedPort, PrimaryPort: primaryPort, KeyName: e2eTSIGName, Secret: e2eTSIGSecret, LocalZone: realtools.ExampleTestZone,
 	})
 	dump := func() string { return "named log:\n" + namedLog.String() + "\nservice log:\n" + e.log.String() }
 	e2eWaitFor(t, "named to transfer rpz.cratos at serial "+strconv.Itoa(int(serial1)), 30*time.Second,

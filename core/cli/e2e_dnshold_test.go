@@ -27,23 +27,10 @@ func TestE2EDNSZoneHeld(t *testing.T) {
 	_, tenth := startSim(t, names(20))
 	misp := newMISPSwitch(t, full)
 	port := testtool.FreeUDPAndTCPPort(t)
-	e := startE2E(t, misp.URL, func(token string) string {
-		return fmt.Sprintf(`dns:
-  listen: "127.0.0.1:%d"
-  zones:
-    - name: rpz.cratos
-      token: %q
-      feed: block
-      data_types: [domain]
+	e := startDNSE2E(t, misp.URL, port, `      data_types: [domain]
       refresh_seconds: 1
       allow_transfer: [127.0.0.1/32]
-`, port, token)
-	})
-	stop, err := startDNS(e.cfg, e.svc, newLogger(e.log, true))
-	if err != nil {
-		t.Fatalf("startDNS: %v", err)
-	}
-	t.Cleanup(stop)
+`)
 	addr := "127.0.0.1:" + strconv.Itoa(port)
 	query := func(name string, qtype uint16) *dns.Msg {
 		t.Helper()

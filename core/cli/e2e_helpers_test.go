@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/cratos-project/cratos/internal/testtool"
-	"github.com/cratos-project/cratos/internal/testtool/misptest"
 	"io"
 	"log/slog"
 	"net"
@@ -19,6 +17,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/cratos-project/cratos/internal/testtool"
+	"github.com/cratos-project/cratos/internal/testtool/misptest"
 
 	"github.com/cratos-project/cratos/conformance/mispsim"
 	"github.com/cratos-project/cratos/core/auth"
@@ -248,4 +249,27 @@ func blockEvent(info string, attrs ...mispsim.Attribute) mispsim.Event {
 // attr is a to_ids attribute.
 func attr(typ, value string) mispsim.Attribute {
 	return mispsim.Attribute{Type: typ, Value: value, ToIDS: true}
+}
+
+// startDNSE2E starts the end-to-end service with a dns: section serving
+// the zone rpz.cratos of the feed block on 127.0.0.1:port, whose further
+// settings are zone (YAML lines indented as the zone's keys), and starts
+// its DNS primary until t ends.
+func startDNSE2E(t *testing.T, mispURL string, port int, zone string) *e2eService {
+	t.Helper()
+	e := startE2E(t, mispURL, func(token string) string {
+		return fmt.Sprintf(`dns:
+  listen: "127.0.0.1:%d"
+  zones:
+    - name: rpz.cratos
+      token: %q
+      feed: block
+`, port, token) + zone
+	})
+	stop, err := startDNS(e.cfg, e.svc, newLogger(e.log, true))
+	if err != nil {
+		t.Fatalf("startDNS: %v", err)
+	}
+	t.Cleanup(stop)
+	return e
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/cratos-project/cratos/conformance/mispsim"
+	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/internal/testtool"
 	"github.com/cratos-project/cratos/renderers/suricata"
 )
@@ -46,47 +47,6 @@ func suricataEvents() []mispsim.Event {
 	}
 }
 
-// e2eSuricataYAML is the smallest suricata.yaml that suricata-update
-// (which reads it through suricata --dump-config) and suricata -T accept
-// for the rules Cratos writes. %[1]s is the rule directory.
-const e2eSuricataYAML = `%%YAML 1.1
----
-vars:
-  address-groups:
-    HOME_NET: "[10.0.0.0/8,172.16.0.0/12,192.168.0.0/16]"
-    EXTERNAL_NET: "!$HOME_NET"
-  port-groups:
-    HTTP_PORTS: "80"
-default-rule-path: %[1]s
-rule-files:
-  - suricata.rules
-classification-file: %[2]s
-reference-config-file: %[3]s
-stats:
-  enabled: no
-outputs: []
-logging:
-  default-log-level: info
-  outputs:
-    - console:
-        enabled: yes
-app-layer:
-  protocols:
-    tls:
-      enabled: yes
-    http:
-      enabled: yes
-    dns:
-      tcp:
-        enabled: yes
-      udp:
-        enabled: yes
-`
-
-// e2eClassification is used when Suricata's own file is not installed.
-const e2eClassification = `config classification: trojan-activity,A Network Trojan was detected, 1
-`
-
 // suricataUpdate runs suricata-update against a data directory of its
 // own: no system paths, no index download, no reload.
 type suricataUpdate struct {
@@ -101,19 +61,10 @@ type suricataUpdate struct {
 func newSuricataUpdate(t *testing.T, bin, suricataBin string) *suricataUpdate {
 	t.Helper()
 	dir := t.TempDir()
-	rules := filepath.Join(dir, "rules")
-	class, ref := "/etc/suricata/classification.config", "/etc/suricata/reference.config"
-	if _, err := os.Stat(class); err != nil {
-		class = filepath.Join(dir, "classification.config")
-		writeE2EFile(t, class, e2eClassification)
-	}
-	if _, err := os.Stat(ref); err != nil {
-		ref = filepath.Join(dir, "reference.config")
-		writeE2EFile(t, ref, "config reference: url http://\n")
-	}
+	// Logged at info, where suricata -T counts the rules it loaded.
+	conf := realtools.SuricataConfig(t, dir, filepath.Join(dir, "rules"), "suricata.rules", t.TempDir(), "info")
 	su := &suricataUpdate{t: t, bin: bin, suricata: suricataBin, dir: dir,
-		conf: filepath.Join(dir, "suricata.yaml"), update: filepath.Join(dir, "update.yaml")}
-	writeE2EFile(t, su.conf, fmt.Sprintf(e2eSuricataYAML, rules, class, ref))
+		conf: conf, update: filepath.Join(dir, "update.yaml")}
 	// An empty distribution rule directory keeps the rules installed
 	// with Suricata out of the merged file; the test is the default
 	// suricata -T with this suricata.yaml.
@@ -220,25 +171,32 @@ func TestE2ESuricataUpdate(t *testing.T) {
 		return all
 	}
 
-	t.Run("first run downloads every archive and installs loadable rules", func(t *testing.T) {
-		mark := len(e.requests())
-		out := su.run("--no-reload")
-		var got []string
+	// checkRequests fails t unless the requests after the first mark are
+	// suricata-update's, one GET of each source's list URL with suffix,
+	// each answered 200.
+	checkRequests := func(t *testing.T, mark int, suffix string) {
+		t.Helper()
+		var got, want []string
 		for _, r := range e.requests()[mark:] {
 			if !strings.HasPrefix(r.UA, "Suricata-Update/") {
 				t.Errorf("request %s %s with user agent %q", r.Method, r.Path, r.UA)
 			}
 			got = append(got, fmt.Sprintf("%s %s %d", r.Method, r.Path, r.Status))
 		}
-		var want []string
 		for _, s := range sources {
-			want = append(want, fmt.Sprintf("GET %s.tar.gz 200", listPath(s.dataType)))
+			want = append(want, fmt.Sprintf("GET %s%s 200", listPath(s.dataType), suffix))
 		}
 		slices.Sort(got)
 		slices.Sort(want)
 		if !slices.Equal(got, want) {
 			t.Errorf("requests:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
+	}
+
+	t.Run("first run downloads every archive and installs loadable rules", func(t *testing.T) {
+		mark := len(e.requests())
+		out := su.run("--no-reload")
+		checkRequests(t, mark, ".tar.gz")
 		if !strings.Contains(out, "Testing with suricata -T.") || strings.Contains(out, "Suricata test failed") {
 			t.Errorf("suricata-update did not test the rules successfully:\n%s", out)
 		}
@@ -292,18 +250,7 @@ func TestE2ESuricataUpdate(t *testing.T) {
 		su.ageCache()
 		mark := len(e.requests())
 		out := su.run("--no-reload")
-		var got, want []string
-		for _, r := range e.requests()[mark:] {
-			got = append(got, fmt.Sprintf("%s %s %d", r.Method, r.Path, r.Status))
-		}
-		for _, s := range sources {
-			want = append(want, fmt.Sprintf("GET %s.tar.gz.md5 200", listPath(s.dataType)))
-		}
-		slices.Sort(got)
-		slices.Sort(want)
-		if !slices.Equal(got, want) {
-			t.Errorf("requests:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-		}
+		checkRequests(t, mark, ".tar.gz.md5")
 		if n := strings.Count(out, "Remote checksum has not changed"); n != len(sources) {
 			t.Errorf("%d unchanged checksums reported, want %d:\n%s", n, len(sources), out)
 		}

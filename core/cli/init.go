@@ -35,11 +35,8 @@ func runInit(args []string, stdout, stderr io.Writer) error {
 	insecure := fs.Bool("insecure", false, "do not verify MISP's TLS certificate (mispVerifyCert: false)")
 	var allow multiFlag
 	fs.Var(&allow, "allow", "CIDR of devices allowed to read the site (repeatable; default loopback only)")
-	if err := parse(fs, args, stdout); err != nil {
+	if err := parseNoArgs(fs, args, stdout); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usageError("init: unexpected argument %q", fs.Arg(0))
 	}
 	if *mispURL == "" || *key == "" {
 		return usageError("init: --misp and --key are required")

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -24,11 +23,9 @@ import (
 // path and sha256.
 func buildExamplePlugin(t *testing.T) (string, string) {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "cratos-routeros")
-	cmd := exec.Command("go", "build", "-o", bin, "github.com/cratos-project/cratos/plugins/example/routeros")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("build the example plugin: %v\n%s", err, out)
-	}
+	dir := t.TempDir()
+	testtool.GoBuildTo(t, dir, "github.com/cratos-project/cratos/plugins/example/routeros")
+	bin := filepath.Join(dir, "routeros")
 	b, err := os.ReadFile(bin)
 	if err != nil {
 		t.Fatal(err)

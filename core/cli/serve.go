@@ -13,7 +13,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/cratos-project/cratos/core/config"
 	"github.com/cratos-project/cratos/core/server"
 	"github.com/cratos-project/cratos/renderers"
 )
@@ -22,15 +21,12 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("serve", "serve --config FILE [--listen ADDR]", stderr)
 	cfgPath := fs.String("config", "config/config.yaml", "configuration file (the sites directory is sites_dir, by default sites/ next to config/)")
 	listen := fs.String("listen", "", "listen address, overriding the configuration's listen")
-	if err := parse(fs, args, stdout); err != nil {
+	if err := parseNoArgs(fs, args, stdout); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return usageError("serve: unexpected argument %q", fs.Arg(0))
-	}
-	cfg, err := config.Load(*cfgPath)
+	cfg, err := loadConfig(*cfgPath)
 	if err != nil {
-		return usageError("%v", err)
+		return err
 	}
 	if *listen != "" {
 		cfg.Listen = *listen

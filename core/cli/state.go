@@ -16,41 +16,36 @@ import (
 // kept in memory and the log says why: serving lists matters more than
 // remembering TAXII history across restarts.
 func openCollections(cfg *config.Config, logger *slog.Logger) *taxii.Manager {
-	if cfg.StateDir == "" {
-		return taxii.NewManager(nil, logger)
-	}
-	dir, err := state.Open(cfg.StateDir, logger)
-	if err != nil {
-		logger.Error("state_dir unusable; TAXII collections are kept in memory until it is fixed", "state_dir", cfg.StateDir, "error", err)
-		return taxii.NewManager(nil, logger)
-	}
-	return taxii.NewManager(dir, logger)
+	return taxii.NewManager(openStateDir(cfg, logger, "", "TAXII collections are kept in memory until it is fixed"), logger)
 }
 
 // openListState returns the directory (state_dir/lists) where the last
 // good lists are kept across restarts, or nil, logged, when there is
 // none: lists are then kept in memory only.
 func openListState(cfg *config.Config, logger *slog.Logger) *state.Dir {
-	if cfg.StateDir == "" {
-		return nil
-	}
-	dir, err := state.Open(filepath.Join(cfg.StateDir, "lists"), logger)
-	if err != nil {
-		logger.Error("state_dir unusable; last good lists are kept in memory only", "state_dir", cfg.StateDir, "error", err)
-		return nil
-	}
-	return dir
+	return openStateDir(cfg, logger, "lists", "last good lists are kept in memory only")
 }
 
 // openZoneState returns where the DNS zones are kept across restarts
 // (state_dir/zones), or nil, logged, when there is none.
 func openZoneState(cfg *config.Config, logger *slog.Logger) dnsprimary.StateStore {
+	if dir := openStateDir(cfg, logger, "zones", "DNS zones start from MISP after a restart"); dir != nil {
+		return dir
+	}
+	return nil
+}
+
+// openStateDir opens the directory sub of state_dir (state_dir itself
+// when sub is empty). Without a state_dir it returns nil; when the
+// directory cannot be opened it logs that state_dir is unusable and what
+// follows (without), and returns nil.
+func openStateDir(cfg *config.Config, logger *slog.Logger, sub, without string) *state.Dir {
 	if cfg.StateDir == "" {
 		return nil
 	}
-	dir, err := state.Open(filepath.Join(cfg.StateDir, "zones"), logger)
+	dir, err := state.Open(filepath.Join(cfg.StateDir, sub), logger)
 	if err != nil {
-		logger.Error("state_dir unusable; DNS zones start from MISP after a restart", "state_dir", cfg.StateDir, "error", err)
+		logger.Error("state_dir unusable; "+without, "state_dir", cfg.StateDir, "error", err)
 		return nil
 	}
 	return dir

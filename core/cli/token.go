@@ -42,9 +42,9 @@ func runTokenMint(args []string, stdout, stderr io.Writer) error {
 	if *mispURL == "" || *key == "" || *expires == "" {
 		return usageError("token mint: --misp, --key and --expires are required")
 	}
-	cfg, err := config.Load(*cfgPath)
+	cfg, err := loadConfig(*cfgPath)
 	if err != nil {
-		return usageError("%v", err)
+		return err
 	}
 	cl, err := claimsFromURL(*mispURL, *key, *expires)
 	if err != nil {
@@ -93,9 +93,9 @@ func runTokenInspect(args []string, stdout, stderr io.Writer) (err error) {
 	if fs.NArg() != 1 {
 		return usageError("token inspect: want exactly one TOKEN")
 	}
-	cfg, err := config.Load(*cfgPath)
+	cfg, err := loadConfig(*cfgPath)
 	if err != nil {
-		return usageError("%v", err)
+		return err
 	}
 	tok := strings.TrimSpace(fs.Arg(0))
 	codec := auth.NewCodec(cfg.EncryptionKey, cfg.Salt)

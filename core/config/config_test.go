@@ -16,6 +16,17 @@ func layout(t *testing.T, cfg string, sites map[string]string) string {
 	return testtool.ConfigLayout(t, cfg, sites)
 }
 
+// loadSite loads originalConfig with site as the site file of
+// misp.example.net, failing t on an error.
+func loadSite(t *testing.T, site string) *Config {
+	t.Helper()
+	cfg, err := Load(layout(t, originalConfig, map[string]string{"misp.example.net.yaml": site}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
 // loadLayout writes a layout and loads its config and sites.
 func loadLayout(t *testing.T, cfg string, sites map[string]string) (*Config, *Sites) {
 	t.Helper()
@@ -182,18 +193,14 @@ func TestReloadKeepsLastGood(t *testing.T) {
 
 func TestRendererOptionsChecked(t *testing.T) {
 	site := originalSite + "renderers:\n  edl:\n    max_entries: lots\n"
-	path := layout(t, originalConfig, map[string]string{"misp.example.net.yaml": site})
-	cfg, err := Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := loadSite(t, site)
 	check := func(name string, opts map[string]string) error {
 		if opts["max_entries"] == "lots" {
 			return os.ErrInvalid
 		}
 		return nil
 	}
-	_, err = LoadSites(cfg.SitesDir, check)
+	_, err := LoadSites(cfg.SitesDir, check)
 	if err == nil || !strings.Contains(err.Error(), "renderers.edl") || !strings.Contains(err.Error(), "misp.example.net.yaml") {
 		t.Fatalf("error %v should name the file and renderers.edl", err)
 	}

@@ -47,18 +47,14 @@ func TestOriginalExampleSiteLoads(t *testing.T) {
 // Renderer option errors point at the renderer's line.
 func TestRendererOptionErrorLine(t *testing.T) {
 	site := originalSite + "renderers:\n  edl:\n    max_entries: \"50\"\n  rpz:\n    policy: maybe\n"
-	path := layout(t, originalConfig, map[string]string{"misp.example.net.yaml": site})
-	cfg, err := Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := loadSite(t, site)
 	check := func(name string, opts map[string]string) error {
 		if name == "rpz" {
 			return errors.New(`option policy "maybe": want nxdomain, nodata, drop or passthru`)
 		}
 		return nil
 	}
-	_, err = LoadSites(cfg.SitesDir, check)
+	_, err := LoadSites(cfg.SitesDir, check)
 	if err == nil || !strings.Contains(err.Error(), "misp.example.net.yaml:25: renderers.rpz: option policy") {
 		t.Fatalf("error %v, want it at line 25", err)
 	}

@@ -17,20 +17,6 @@ import (
 	"github.com/cratos-project/cratos/internal/testtool"
 )
 
-// The local zone named serves itself; RPZ rewrites its answers. The A and
-// AAAA records of ipv4 and ipv6 point into the blocked prefixes.
-const exampleTestZone = `$TTL 60
-@        SOA  ns.example.test. hostmaster.example.test. 1 3600 600 86400 60
-         NS   ns.example.test.
-ns       A    127.0.0.1
-blocked  A    192.0.2.1
-www.blocked A 192.0.2.1
-removed  A    192.0.2.2
-clean    A    192.0.2.3
-ipv4     A    203.0.113.45
-ipv6     AAAA 2001:db8:1::5
-`
-
 var (
 	bindDomainsV1 = []string{"blocked.example.test", "removed.example.test"}
 	bindDomainsV2 = []string{"blocked.example.test"}
@@ -72,7 +58,7 @@ func TestBINDSecondary(t *testing.T) {
 	serial1 := s.Serial("rpz.cratos")
 
 	log := realtools.StartRPZSecondary(t, named, realtools.RPZSecondary{
-		Port: namedPort, PrimaryPort: primaryPort, KeyName: "k", Secret: testSecret, LocalZone: exampleTestZone,
+		Port: namedPort, PrimaryPort: primaryPort, KeyName: "k", Secret: testSecret, LocalZone: realtools.ExampleTestZone,
 	})
 	d := digger{realtools.Dig{T: t, Path: dig}, namedPort}
 

@@ -38,6 +38,11 @@ const (
 	// leaseReleaseTimeout bounds the release of a lease after the build,
 	// whose own context may have ended.
 	leaseReleaseTimeout = 2 * time.Second
+	// sharedFloor is the least time a list or snapshot stays in memcached:
+	// several polls of the processes that waited for it, even when its
+	// own lifetime is shorter than the build took. Whether it is still
+	// fresh is judged by its date when it is read.
+	sharedFloor = 10 * leasePollMax
 )
 
 // holderBase names this process in the leases it holds (host, process id

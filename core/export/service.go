@@ -155,9 +155,9 @@ func New(opts Options) *Service {
 	shared := cache.NewBackoff(opts.Shared, 0, opts.Logger)
 	return &Service{opts: opts, shared: shared, guard: newGuardState(opts), limits: newBuildLimiter(opts.Limits), durable: newDurable(opts.State),
 		arts: cache.NewTier(cache.TierOptions[*Artifact]{LocalBytes: opts.HotBytes, LastGoodBytes: opts.StaleBytes, SizeOf: artifactSize,
-			Encode: encodeArtifact, Decode: decodeArtifact, Shared: shared, Clock: opts.Now}),
+			Encode: encodeArtifact, Decode: decodeArtifact, Shared: shared, Clock: opts.Now, SharedFloor: sharedFloor}),
 		snaps: cache.NewTier(cache.TierOptions[*Snapshot]{LocalBytes: opts.HotBytes, SizeOf: snapshotSize,
-			Encode: encodeSnapshot, Decode: decodeSnapshot, Shared: shared, Clock: opts.Now}),
+			Encode: encodeSnapshot, Decode: decodeSnapshot, Shared: shared, Clock: opts.Now, SharedFloor: sharedFloor}),
 		content: cache.NewLRU(cache.LRUOptions[string, *contentState]{MaxItems: maxLists}),
 		tracks:  cache.NewLRU(cache.LRUOptions[string, *tracked]{MaxItems: maxLists}),
 		keyIDs:  cache.NewLRU(cache.LRUOptions[string, string]{MaxItems: maxKeyIDs}),

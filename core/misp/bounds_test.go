@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 // allocated returns the bytes allocated while f runs.
@@ -128,16 +129,9 @@ func TestSearchBounds(t *testing.T) {
 }
 
 func TestRedirectIsNotFollowed(t *testing.T) {
-	var leaked atomic.Int64
-	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Authorization") != "" {
-			leaked.Add(1)
-		}
-		_, _ = w.Write([]byte(`{"response":{"Attribute":[]}}`))
-	}))
-	defer other.Close()
+	sinkURL, leaked := testtool.KeySink(t)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
+		http.Redirect(w, r, sinkURL+r.URL.Path, http.StatusTemporaryRedirect)
 	}))
 	defer srv.Close()
 	c := New(Options{Site: "misp.example", BaseURL: srv.URL, Key: testKey, Timeout: 10 * time.Second})

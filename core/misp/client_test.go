@@ -175,14 +175,24 @@ func TestUnreachable(t *testing.T) {
 
 func discard() func(indicator.Attribute) { return func(indicator.Attribute) {} }
 
-func TestParallelPagingStopsAfterShortPage(t *testing.T) {
-	var mu sync.Mutex
-	asked := map[string]bool{}
+// pagedMISP starts a MISP that hands each restSearch request's page
+// number, as the request body names it, to answer, and returns its URL.
+func pagedMISP(t *testing.T, answer func(w http.ResponseWriter, page string)) string {
+	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		buf := make([]byte, 4096)
 		n, _ := r.Body.Read(buf)
 		body := string(buf[:n])
-		page := body[strings.Index(body, `"page":`)+7 : len(body)-1]
+		answer(w, body[strings.Index(body, `"page":`)+7:len(body)-1])
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+func TestParallelPagingStopsAfterShortPage(t *testing.T) {
+	var mu sync.Mutex
+	asked := map[string]bool{}
+	base := pagedMISP(t, func(w http.ResponseWriter, page string) {
 		mu.Lock()
 		asked[page] = true
 		mu.Unlock()
@@ -194,9 +204,8 @@ func TestParallelPagingStopsAfterShortPage(t *testing.T) {
 		default:
 			w.Write([]byte(`{"response":{"Attribute":[]}}`))
 		}
-	}))
-	defer srv.Close()
-	c := New(Options{Site: "s", BaseURL: srv.URL, Key: testKey})
+	})
+	c := New(Options{Site: "s", BaseURL: base, Key: testKey})
 	var got []string
 	n, err := c.SearchAttributes(context.Background(), Query{}, 2, 3, func() func(indicator.Attribute) {
 		return func(a indicator.Attribute) {
@@ -234,11 +243,7 @@ func TestPagingPastWarninglistedRows(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var mu sync.Mutex
 			pages := 0
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				buf := make([]byte, 4096)
-				n, _ := r.Body.Read(buf)
-				body := string(buf[:n])
-				page := body[strings.Index(body, `"page":`)+7 : len(body)-1]
+			base := pagedMISP(t, func(w http.ResponseWriter, page string) {
 				mu.Lock()
 				pages++
 				mu.Unlock()
@@ -259,9 +264,8 @@ func TestPagingPastWarninglistedRows(t *testing.T) {
 					}
 					w.Write([]byte(`{"response":{"Attribute":[]}}`))
 				}
-			}))
-			defer srv.Close()
-			c := New(Options{Site: "s", BaseURL: srv.URL, Key: testKey})
+			})
+			c := New(Options{Site: "s", BaseURL: base, Key: testKey})
 			n, err := c.SearchAttributes(context.Background(), Query{EnforceWarninglist: tc.enforce}, 2, 1, discard)
 			if err != nil {
 				t.Fatal(err)

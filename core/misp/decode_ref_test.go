@@ -49,15 +49,7 @@ func decodePageTree(p *fastjson.Parser, body []byte, fn func(indicator.Attribute
 		if a.Type() != fastjson.TypeObject {
 			return 0, shapeError("an attribute is not an object")
 		}
-		fn(indicator.Attribute{
-			Type:      intern(a.GetStringBytes("type")),
-			Value:     string(a.GetStringBytes("value")),
-			Category:  intern(a.GetStringBytes("category")),
-			UUID:      string(a.GetStringBytes("uuid")),
-			EventID:   intOf(a.Get("event_id")),
-			Timestamp: intOf(a.Get("timestamp")),
-			ToIDS:     boolOf(a.Get("to_ids")),
-		})
+		fn(fastjsonFields(a))
 	}
 	return len(list), nil
 }

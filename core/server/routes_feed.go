@@ -179,14 +179,20 @@ func (s *Server) sendArtifact(c *fiber.Ctx, res export.Result, ttl time.Duration
 	if notModified(c, a.ETag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
-	c.Set(fiber.HeaderContentType, a.ContentType)
+	return sendBody(c, a.ContentType, a.Body, a.Gzip)
+}
+
+// sendBody sends body as contentType or, to a client that accepts gzip,
+// its gzip form as gz gives it (nil when there is none).
+func sendBody(c *fiber.Ctx, contentType string, body []byte, gz func() []byte) error {
+	c.Set(fiber.HeaderContentType, contentType)
 	if acceptsGzip(c.Get(fiber.HeaderAcceptEncoding)) {
-		if gz := a.Gzip(); gz != nil {
+		if z := gz(); z != nil {
 			c.Set(fiber.HeaderContentEncoding, "gzip")
-			return c.Send(gz)
+			return c.Send(z)
 		}
 	}
-	return c.Send(a.Body)
+	return c.Send(body)
 }
 
 // etagMatch implements If-None-Match's weak comparison for a strong tag.

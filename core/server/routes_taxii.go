@@ -248,12 +248,5 @@ func (s *Server) taxiiSend(c *fiber.Ctx, res *taxii.Response, body []byte) error
 	if etagMatch(c.Get(fiber.HeaderIfNoneMatch), res.ETag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
-	c.Set(fiber.HeaderContentType, taxii.MediaType)
-	if acceptsGzip(c.Get(fiber.HeaderAcceptEncoding)) {
-		if gz := res.Gzip(); gz != nil {
-			c.Set(fiber.HeaderContentEncoding, "gzip")
-			return c.Send(gz)
-		}
-	}
-	return c.Send(res.Body)
+	return sendBody(c, taxii.MediaType, res.Body, res.Gzip)
 }

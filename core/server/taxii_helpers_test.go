@@ -11,6 +11,7 @@ import (
 
 	"github.com/cratos-project/cratos/conformance/stixschema"
 	"github.com/cratos-project/cratos/core/taxii"
+	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 const taxiiAccept = "application/taxii+json;version=2.1"
@@ -25,32 +26,13 @@ func (h *harness) taxiiGet(path string, headers ...string) (*http.Response, stri
 
 var taxiiStamp = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$`)
 
-// taxiiEnvelope is an envelope, manifest or versions resource.
-type taxiiEnvelope struct {
-	More     bool              `json:"more"`
-	Next     string            `json:"next"`
-	Objects  []json.RawMessage `json:"objects"`
-	Versions []string          `json:"versions"`
-}
-
-type taxiiObject struct {
-	Type      string `json:"type"`
-	ID        string `json:"id"`
-	Modified  string `json:"modified"`
-	Revoked   bool   `json:"revoked"`
-	Pattern   string `json:"pattern"`
-	DateAdded string `json:"date_added"`
-	Version   string `json:"version"`
-	MediaType string `json:"media_type"`
-}
-
 // checkTAXII applies the TAXII 2.1 rules to a response: the media type,
 // an error message for every failure, and for envelopes and manifests
 // their properties, with each STIX object valid against the OASIS schemas.
-func checkTAXII(t *testing.T, resp *http.Response, body string) (taxiiEnvelope, []taxiiObject) {
+func checkTAXII(t *testing.T, resp *http.Response, body string) (testtool.TAXIIEnvelope, []testtool.TAXIIObject) {
 	t.Helper()
 	if resp.StatusCode == http.StatusNotModified {
-		return taxiiEnvelope{}, nil
+		return testtool.TAXIIEnvelope{}, nil
 	}
 	if ct := resp.Header.Get("Content-Type"); ct != taxii.MediaType {
 		t.Fatalf("%d: Content-Type %q: %s", resp.StatusCode, ct, body)
@@ -73,9 +55,9 @@ func checkTAXII(t *testing.T, resp *http.Response, body string) (taxiiEnvelope, 
 				t.Fatalf("error message property %q", k)
 			}
 		}
-		return taxiiEnvelope{}, nil
+		return testtool.TAXIIEnvelope{}, nil
 	}
-	var env taxiiEnvelope
+	var env testtool.TAXIIEnvelope
 	if _, ok := top["more"]; !ok {
 		return env, nil // a discovery, api root or collection resource
 	}
@@ -95,9 +77,9 @@ func checkTAXII(t *testing.T, resp *http.Response, body string) (taxiiEnvelope, 
 		t.Fatalf("X-TAXII-Date-Added-First %q with %d entries", h, len(env.Objects)+len(env.Versions))
 	}
 	v := stixschema.ForTest(t)
-	var objs []taxiiObject
+	var objs []testtool.TAXIIObject
 	for _, raw := range env.Objects {
-		var o taxiiObject
+		var o testtool.TAXIIObject
 		if err := json.Unmarshal(raw, &o); err != nil {
 			t.Fatal(err)
 		}

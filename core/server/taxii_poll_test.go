@@ -10,6 +10,7 @@ import (
 	"github.com/cratos-project/cratos/conformance/mispsim"
 	"github.com/cratos-project/cratos/core/config"
 	"github.com/cratos-project/cratos/core/taxii"
+	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 // poller is a TAXII client polling one collection with added_after.
@@ -24,9 +25,9 @@ func newPoller(h *harness, feed string) *poller {
 }
 
 // poll fetches every page of what was added since the last poll.
-func (p *poller) poll(t *testing.T) []taxiiObject {
+func (p *poller) poll(t *testing.T) []testtool.TAXIIObject {
 	t.Helper()
-	var out []taxiiObject
+	var out []testtool.TAXIIObject
 	next := ""
 	for {
 		q := url.Values{"limit": {"2"}}
@@ -54,7 +55,7 @@ func (p *poller) poll(t *testing.T) []taxiiObject {
 
 // pollUntil polls until something new arrives (the feed's cache lifetime
 // is one second), within a generous deadline.
-func (p *poller) pollUntil(t *testing.T) []taxiiObject {
+func (p *poller) pollUntil(t *testing.T) []testtool.TAXIIObject {
 	t.Helper()
 	deadline := time.Now().Add(45 * time.Second)
 	for time.Now().Before(deadline) {
@@ -67,7 +68,7 @@ func (p *poller) pollUntil(t *testing.T) []taxiiObject {
 	return nil
 }
 
-func patterns(objs []taxiiObject) []string {
+func patterns(objs []testtool.TAXIIObject) []string {
 	var out []string
 	for _, o := range objs {
 		s := o.Pattern

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/cratos-project/cratos/core/taxii"
+	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 func TestTAXIIDiscoveryAndCollections(t *testing.T) {
@@ -187,7 +188,7 @@ func TestTAXIIObjectsPagingAndETag(t *testing.T) {
 		t.Fatalf("manifest %d records", len(recs))
 	}
 	// One object, its versions, and filters.
-	var ind taxiiObject
+	var ind testtool.TAXIIObject
 	for _, o := range objs {
 		if o.Type == "indicator" {
 			ind = o

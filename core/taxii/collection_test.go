@@ -11,26 +11,9 @@ import (
 
 	"github.com/cratos-project/cratos/conformance/stixschema"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/testtool"
 	"github.com/cratos-project/cratos/renderers/stix21"
 )
-
-type envelope struct {
-	More     bool              `json:"more"`
-	Next     string            `json:"next"`
-	Objects  []json.RawMessage `json:"objects"`
-	Versions []string          `json:"versions"`
-}
-
-type stixObj struct {
-	Type     string `json:"type"`
-	ID       string `json:"id"`
-	Created  string `json:"created"`
-	Modified string `json:"modified"`
-	Revoked  bool   `json:"revoked"`
-	Pattern  string `json:"pattern"`
-	Version  string `json:"version"`
-	Added    string `json:"date_added"`
-}
 
 func ind(t indicator.Type, v string, ts int64) indicator.Indicator {
 	return indicator.Indicator{Type: t, Value: v, Timestamp: ts}
@@ -49,15 +32,15 @@ func mustQuery(t *testing.T, raw string) Query {
 	return q
 }
 
-func decode(t *testing.T, p Page) (envelope, []stixObj) {
+func decode(t *testing.T, p Page) (testtool.TAXIIEnvelope, []testtool.TAXIIObject) {
 	t.Helper()
-	var e envelope
+	var e testtool.TAXIIEnvelope
 	if err := json.Unmarshal(p.Body, &e); err != nil {
 		t.Fatalf("body %s: %v", p.Body, err)
 	}
-	var objs []stixObj
+	var objs []testtool.TAXIIObject
 	for _, raw := range e.Objects {
-		var o stixObj
+		var o testtool.TAXIIObject
 		if err := json.Unmarshal(raw, &o); err != nil {
 			t.Fatal(err)
 		}
@@ -102,7 +85,7 @@ func TestAddRevokeReturn(t *testing.T) {
 	if len(objs) != 2 {
 		t.Fatalf("second poll: %v", objs)
 	}
-	got := map[string]stixObj{}
+	got := map[string]testtool.TAXIIObject{}
 	for _, o := range objs {
 		got[o.ID] = o
 	}
@@ -117,7 +100,7 @@ func TestAddRevokeReturn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var env envelope
+	var env testtool.TAXIIEnvelope
 	_ = json.Unmarshal(e.Body, &env)
 	for _, raw := range env.Objects {
 		if err := v.ValidateObject(raw); err != nil {
@@ -167,9 +150,9 @@ func TestAddRevokeReturn(t *testing.T) {
 	if len(me.Objects) != 2 {
 		t.Fatalf("manifest %v", me)
 	}
-	var m stixObj
+	var m testtool.TAXIIObject
 	_ = json.Unmarshal(me.Objects[1], &m)
-	if m.Version != "2026-05-01T10:01:00.000Z" || m.Added != "2026-05-01T10:01:00.000Z" {
+	if m.Version != "2026-05-01T10:01:00.000Z" || m.DateAdded != "2026-05-01T10:01:00.000Z" {
 		t.Fatalf("manifest entry %+v", m)
 	}
 }

@@ -25,6 +25,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 const skipMark = "cratos:offline-skip"
@@ -173,11 +175,7 @@ func TestREADMECommands(t *testing.T) {
 
 	tmp := t.TempDir()
 	bin := filepath.Join(tmp, "bin")
-	build := exec.Command("go", "build", "-o", bin+"/", "./cmd/cratos", "./cmd/mispsim")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	testtool.GoBuildTo(t, bin, "github.com/cratos-project/cratos/cmd/cratos", "github.com/cratos-project/cratos/cmd/mispsim")
 	base, token := startDemo(t, root, filepath.Join(bin, "cratos"))
 	opt := filepath.Join(tmp, "opt")
 	if err := os.MkdirAll(filepath.Join(opt, "cratos", "plugins"), 0o755); err != nil {

@@ -9,7 +9,6 @@ package b64
 import (
 	"context"
 	"encoding/base64"
-	"fmt"
 	"io"
 	"iter"
 
@@ -48,11 +47,7 @@ var _ renderers.OptionValidator = Renderer{}
 
 // Render implements renderers.Renderer.
 func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	l, err := r.Parse(req.Options)
-	if err != nil {
-		return fmt.Errorf("b64: render: %w", err)
-	}
-	return renderers.WriteList(ctx, w, "b64", in, "", func(b []byte, n int, x indicator.Indicator) ([]byte, bool) {
-		return base64.StdEncoding.AppendEncode(l.Separate(b, n), []byte(x.Value)), true
-	}, l.End)
+	return txt.WriteLines(ctx, w, req, in, info.Name, r.Parse, func(b []byte, x indicator.Indicator) ([]byte, bool) {
+		return base64.StdEncoding.AppendEncode(b, []byte(x.Value)), true
+	})
 }

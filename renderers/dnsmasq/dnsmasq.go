@@ -2,7 +2,6 @@ package dnsmasq
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"iter"
 
@@ -30,7 +29,7 @@ const (
 
 // DropNotName is the reason passed to Request.Drop for an indicator that
 // is not a name. Others come from nameset, prefixed with "dnsmasq".
-const DropNotName = "dnsmasq value that is not a DNS name"
+const DropNotName = Name + " " + nameset.NotName
 
 // Renderer renders dnsmasq configuration files. The zero value is ready
 // to use.
@@ -70,25 +69,24 @@ func (def) Config(o renderers.Options) (nameset.Answer, error) {
 
 // Render writes the configuration file.
 func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	c, err := r.Parse(req.Options)
-	if err != nil {
-		return fmt.Errorf("dnsmasq: render: %w", err)
+	return nameset.Render(ctx, w, req, in, Name, "# Cratos block list for dnsmasq: conf-file= or /etc/dnsmasq.d.\n", r.Parse, appendLines)
+}
+
+// appendLines appends the lines that block name as c says.
+func appendLines(b []byte, name string, c nameset.Answer) []byte {
+	switch c.Mode {
+	case NXDomain:
+		return appendLine(b, "address=/", name, "")
+	case Local:
+		return appendLine(b, "local=/", name, "")
 	}
-	return nameset.Write(ctx, w, req, in, Name, DropNotName, "# Cratos block list for dnsmasq: conf-file= or /etc/dnsmasq.d.\n", func(b []byte, n string) []byte {
-		switch c.Mode {
-		case NXDomain:
-			return appendLine(b, "address=/", n, "")
-		case Local:
-			return appendLine(b, "local=/", n, "")
-		}
-		if c.A != "" {
-			b = appendLine(b, "address=/", n, c.A)
-		}
-		if c.AAAA != "" {
-			b = appendLine(b, "address=/", n, c.AAAA)
-		}
-		return b
-	})
+	if c.A != "" {
+		b = appendLine(b, "address=/", name, c.A)
+	}
+	if c.AAAA != "" {
+		b = appendLine(b, "address=/", name, c.AAAA)
+	}
+	return b
 }
 
 func appendLine(b []byte, key, name, addr string) []byte {

@@ -1,6 +1,7 @@
 package haproxy
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
 	"github.com/cratos-project/cratos/renderers/internal/feedlist"
+	"github.com/cratos-project/cratos/renderers/internal/listkind"
 	"github.com/cratos-project/cratos/renderers/internal/nameset"
 )
 
@@ -90,15 +92,24 @@ func ForDataType(dataType string) string {
 	return ""
 }
 
+// forType returns the list kind for a first indicator of type t.
+func forType(t indicator.Type) string {
+	if t.IsIP() {
+		return ListIP
+	}
+	return ListDom
+}
+
+// holds maps each list kind to the types its file holds.
+var holds = map[string]indicator.TypeSet{ListIP: listkind.IPs, ListDom: listkind.Names, ListEnd: listkind.Names}
+
 // Render writes the pattern file.
 func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
 	kind, err := r.Parse(req.Options)
 	if err != nil {
 		return fmt.Errorf("haproxy: render: %w", err)
 	}
-	if kind == "" {
-		kind = ForDataType(req.DataType)
-	}
+	list := listkind.Choice{Kind: cmp.Or(kind, ForDataType(req.DataType)), ForType: forType, Holds: holds}
 	o := renderers.NewOut(ctx, w)
 	d := feedlist.Drops{}
 	var (
@@ -109,29 +120,24 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 		if o.Next() != nil {
 			break
 		}
-		if kind == "" {
-			kind = ListDom
-			if x.Type.IsIP() {
-				kind = ListIP
-			}
-		}
-		switch {
-		case kind == ListIP && x.Type.IsIP():
-			if p, ok := x.Prefix(); ok {
-				ips = append(ips, feedlist.IP{P: p.Masked()})
-				continue
-			}
+		if !list.Take(x.Type) {
 			d.Add(DropWrongList, 1)
-		case kind != ListIP && x.Type.IsName():
+			continue
+		}
+		if list.Kind != ListIP {
 			names.Add(x.Value, d, Name)
-		default:
-			d.Add(DropWrongList, 1)
+			continue
 		}
+		if p, ok := x.Prefix(); ok {
+			ips = append(ips, feedlist.IP{P: p.Masked()})
+			continue
+		}
+		d.Add(DropWrongList, 1)
 	}
 	if err := o.Err(); err != nil {
 		return fmt.Errorf("haproxy: render: %w", err)
 	}
-	if kind == ListIP {
+	if list.Kind == ListIP {
 		feedlist.WriteEach(o, feedlist.SortIPs(ips, d, DropDuplicate), func(b []byte, ip feedlist.IP) []byte {
 			if ip.P.IsSingleIP() {
 				b = ip.P.Addr().AppendTo(b)
@@ -142,7 +148,7 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 		})
 	} else {
 		feedlist.WriteEach(o, names.Names(d, Name), func(b []byte, n string) []byte {
-			if kind == ListEnd {
+			if list.Kind == ListEnd {
 				b = append(b, '.')
 			}
 			return append(append(b, n...), '\n')

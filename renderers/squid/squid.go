@@ -1,6 +1,7 @@
 package squid
 
 import (
+	"cmp"
 	"context"
 	"io"
 	"iter"
@@ -9,6 +10,9 @@ import (
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
+	"github.com/cratos-project/cratos/renderers/internal/feedlist"
+	"github.com/cratos-project/cratos/renderers/internal/listkind"
+	"github.com/cratos-project/cratos/renderers/internal/nameset"
 )
 
 // ACL kinds, the value of the option acl.
@@ -86,14 +90,11 @@ func forType(t indicator.Type) string {
 	return URLRegex
 }
 
-func fits(kind string, t indicator.Type) bool {
-	switch kind {
-	case Dst:
-		return t.IsIP()
-	case DstDomain:
-		return t.IsName()
-	}
-	return t == indicator.URL
+// holds maps each ACL kind to the types its file holds.
+var holds = map[string]indicator.TypeSet{
+	Dst:       listkind.IPs,
+	DstDomain: listkind.Names,
+	URLRegex:  indicator.SetOf(indicator.URL),
 }
 
 // Render writes the ACL file.
@@ -102,9 +103,7 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 	if err != nil {
 		return err
 	}
-	if kind == "" {
-		kind = ForDataType(req.DataType)
-	}
+	acl := listkind.Choice{Kind: cmp.Or(kind, ForDataType(req.DataType)), ForType: forType, Holds: holds}
 	out := renderers.NewOut(ctx, w)
 	var (
 		names   nameSet
@@ -116,14 +115,11 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 		if err := out.Next(); err != nil {
 			return err
 		}
-		if kind == "" {
-			kind = forType(ind.Type)
-		}
-		if !fits(kind, ind.Type) {
-			req.Drop(ind.Type.String()+" value in a "+kind+" list", 1)
+		if !acl.Take(ind.Type) {
+			req.Drop(ind.Type.String()+" value in a "+acl.Kind+" list", 1)
 			continue
 		}
-		switch kind {
+		switch acl.Kind {
 		case Dst:
 			p, ok := ind.Prefix()
 			switch {
@@ -159,7 +155,7 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 			out.Write(pattern)
 		}
 	}
-	switch kind {
+	switch acl.Kind {
 	case Dst:
 		writePrefixes(out, req, v4, true)
 		writePrefixes(out, req, v6, false)
@@ -221,24 +217,12 @@ func (s *nameSet) add(req renderers.Request, v string, domain bool) {
 	s.order = append(s.order, v)
 }
 
-// covered reports whether a listed Domain is a proper parent of v.
-func (s *nameSet) covered(v string) bool {
-	for i := 0; i < len(v); i++ {
-		if v[i] == '.' {
-			if _, ok := s.domains[v[i+1:]]; ok {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // write writes the entries that no listed Domain covers, so that no two
 // entries overlap in any order (which Squid up to 6 refuses to load).
 func (s *nameSet) write(out *renderers.Out, req renderers.Request) {
 	var b []byte
 	for _, d := range s.order {
-		if s.covered(d) {
+		if nameset.UnderAny(s.domains, d) {
 			req.Drop("domain covered by a listed parent domain", 1)
 			continue
 		}
@@ -246,7 +230,7 @@ func (s *nameSet) write(out *renderers.Out, req renderers.Request) {
 		out.Write(b)
 	}
 	for _, h := range s.hostnames {
-		if _, same := s.domains[h]; same || s.covered(h) {
+		if _, same := s.domains[h]; same || nameset.UnderAny(s.domains, h) {
 			req.Drop("hostname covered by a listed domain", 1)
 			continue
 		}
@@ -269,14 +253,7 @@ func appendURLRegex(dst []byte, v string) ([]byte, string) {
 	if !found {
 		scheme, rest = "", v
 	}
-	end := strings.IndexAny(rest, "/?")
-	if end < 0 {
-		end = len(rest)
-	}
-	host, path := rest[:end], rest[end:]
-	if at := strings.LastIndexByte(host, '@'); at >= 0 {
-		host = host[at+1:]
-	}
+	host, path := feedlist.SplitHost(rest)
 	switch {
 	case scheme == "http" || scheme == "":
 		host = strings.TrimSuffix(host, ":80")

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers/internal/feedlist"
 )
 
 // urlParts is a canonical URL split into what the rules match.
@@ -23,15 +24,8 @@ func splitURL(v string) (urlParts, bool) {
 	if i := strings.Index(v, "://"); i >= 0 {
 		u.scheme, rest = v[:i], v[i+3:]
 	}
-	end := strings.IndexAny(rest, "/?")
-	if end < 0 {
-		end = len(rest)
-	}
-	auth := rest[:end]
-	u.path = rest[end:]
-	if at := strings.LastIndexByte(auth, '@'); at >= 0 {
-		auth = auth[at+1:]
-	}
+	var auth string
+	auth, u.path = feedlist.SplitHost(rest)
 	if strings.HasPrefix(auth, "[") {
 		i := strings.IndexByte(auth, ']')
 		if i < 0 {

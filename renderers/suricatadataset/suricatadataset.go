@@ -10,6 +10,7 @@
 package suricatadataset
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"io"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
+	"github.com/cratos-project/cratos/renderers/internal/listkind"
 )
 
 // Dataset types. Suricata has no sha1 dataset type; "sha1" gives the hex
@@ -121,23 +123,18 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 	if err != nil {
 		return err
 	}
-	if typ == "" {
-		typ = ForDataType(req.DataType)
-	}
+	dataset := listkind.Choice{Kind: cmp.Or(typ, ForDataType(req.DataType)), ForType: forType, Holds: fits}
 	out := renderers.NewOut(ctx, w)
 	var buf []byte
 	for ind := range in {
 		if err := out.Next(); err != nil {
 			return err
 		}
-		if typ == "" {
-			typ = forType(ind.Type)
-		}
-		if !fits[typ].Has(ind.Type) {
-			req.Drop(dropReason(typ, ind.Type), 1)
+		if !dataset.Take(ind.Type) {
+			req.Drop(dropReason(dataset.Kind, ind.Type), 1)
 			continue
 		}
-		if typ == TypeString {
+		if dataset.Kind == TypeString {
 			buf = base64.StdEncoding.AppendEncode(buf[:0], []byte(ind.Value))
 			buf = append(buf, '\n')
 			out.Write(buf)

@@ -50,23 +50,35 @@ var _ renderers.OptionValidator = Renderer{}
 
 // Render implements renderers.Renderer.
 func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	l, err := r.Parse(req.Options)
-	if err != nil {
-		return fmt.Errorf("txt: render: %w", err)
-	}
 	multi := 0
-	err = renderers.WriteList(ctx, w, "txt", in, "", func(b []byte, n int, x indicator.Indicator) ([]byte, bool) {
+	err := WriteLines(ctx, w, req, in, info.Name, r.Parse, func(b []byte, x indicator.Indicator) ([]byte, bool) {
 		if x.MultiLine() {
 			multi++
 			return b, false
 		}
-		return append(l.Separate(b, n), x.Value...), true
-	}, l.End)
+		return append(b, x.Value...), true
+	})
 	if err != nil {
 		return err
 	}
 	req.Drop(DropMultiLine, multi)
 	return nil
+}
+
+// WriteLines writes a line for each indicator that line keeps, laid out
+// as parse reads the options of req (the renderer declares
+// LayoutOptions): line appends the line's text, without its end, to b,
+// and returns false to leave the indicator out. Errors are wrapped as
+// "name: render: ...".
+func WriteLines(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator], name string,
+	parse func(opts map[string]string) (Layout, error), line func(b []byte, x indicator.Indicator) ([]byte, bool)) error {
+	l, err := parse(req.Options)
+	if err != nil {
+		return fmt.Errorf("%s: render: %w", name, err)
+	}
+	return renderers.WriteList(ctx, w, name, in, "", func(b []byte, n int, x indicator.Indicator) ([]byte, bool) {
+		return line(l.Separate(b, n), x)
+	}, l.End)
 }
 
 // Layout is how a line format separates and ends its lines.

@@ -2,7 +2,6 @@ package unbound
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"iter"
 
@@ -30,7 +29,7 @@ const (
 
 // Reasons passed to Request.Drop, counted in names. Others come from
 // nameset, prefixed with "unbound".
-const DropNotName = "unbound value that is not a DNS name"
+const DropNotName = Name + " " + nameset.NotName
 
 // Renderer renders Unbound local-zone files. The zero value is ready to use.
 type Renderer struct{ spec }
@@ -69,22 +68,22 @@ func (def) Config(o renderers.Options) (nameset.Answer, error) {
 
 // Render writes the include file.
 func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	c, err := r.Parse(req.Options)
-	if err != nil {
-		return fmt.Errorf("unbound: render: %w", err)
+	return nameset.Render(ctx, w, req, in, Name, "# Cratos block list for Unbound: include: it from unbound.conf.\nserver:\n", r.Parse, appendZone)
+}
+
+// appendZone appends the local-zone of name and, for Redirect, its
+// local-data answers.
+func appendZone(b []byte, name string, c nameset.Answer) []byte {
+	b = append(b, `local-zone: "`...)
+	b = append(b, name...)
+	b = append(b, `." `...)
+	b = append(b, c.Mode...)
+	b = append(b, '\n')
+	if c.Mode == Redirect {
+		b = appendData(b, name, "A", c.A)
+		b = appendData(b, name, "AAAA", c.AAAA)
 	}
-	return nameset.Write(ctx, w, req, in, Name, DropNotName, "# Cratos block list for Unbound: include: it from unbound.conf.\nserver:\n", func(b []byte, n string) []byte {
-		b = append(b, `local-zone: "`...)
-		b = append(b, n...)
-		b = append(b, `." `...)
-		b = append(b, c.Mode...)
-		b = append(b, '\n')
-		if c.Mode == Redirect {
-			b = appendData(b, n, "A", c.A)
-			b = appendData(b, n, "AAAA", c.AAAA)
-		}
-		return b
-	})
+	return b
 }
 
 func appendData(b []byte, name, typ, addr string) []byte {

@@ -76,42 +76,34 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 	// The body is held until its end: the declaration depends on whether
 	// any value is not ASCII.
 	var body bytes.Buffer
-	o := renderers.NewOut(ctx, &body)
 	ascii := true
-	var buf []byte
-	n, forbidden, invalid := 0, 0, 0
-	for i := range in {
-		if o.Next() != nil {
-			break
-		}
-		switch check(i.Value) {
+	forbidden, invalid := 0, 0
+	err := renderers.WriteList(ctx, &body, "xml", in, "", func(b []byte, n int, x indicator.Indicator) ([]byte, bool) {
+		switch check(x.Value) {
 		case forbiddenChar:
 			forbidden++
-			continue
+			return b, false
 		case badUTF8:
 			invalid++
-			continue
+			return b, false
 		}
-		buf = buf[:0]
 		if n == 0 {
-			buf = append(buf, '<')
-			buf = append(buf, root...)
-			buf = append(buf, '>')
+			b = append(b, '<')
+			b = append(b, root...)
+			b = append(b, '>')
 		}
-		buf = append(buf, "<entry>"...)
-		ascii = ascii && isASCII(i.Value)
-		buf = AppendText(buf, i.Value)
-		buf = append(buf, "</entry>"...)
-		_, _ = o.Write(buf)
-		n++
-	}
-	if n == 0 {
-		o.WriteString("<" + root + " />")
-	} else {
-		o.WriteString("</" + root + ">")
-	}
-	if err := o.Close(); err != nil {
-		return fmt.Errorf("xml: render: %w", err)
+		ascii = ascii && isASCII(x.Value)
+		b = append(b, "<entry>"...)
+		b = AppendText(b, x.Value)
+		return append(b, "</entry>"...), true
+	}, func(n int) string {
+		if n == 0 {
+			return "<" + root + " />"
+		}
+		return "</" + root + ">"
+	})
+	if err != nil {
+		return err
 	}
 	header := Header
 	if !ascii {

@@ -180,12 +180,8 @@ func (e *emitter) plain(s string) {
 	e.whitespace, e.indention = false, false
 	spaces := false
 	start := 0
-	for end := 0; end <= len(s); end++ {
+	for end, c := range bytesThenEnd(s) {
 		atEnd := end == len(s)
-		var c byte
-		if !atEnd {
-			c = s[end]
-		}
 		if spaces {
 			if atEnd || c != ' ' {
 				if start+1 == end && e.column > bestWidth {

@@ -1,5 +1,7 @@
 package yaml
 
+import "iter"
+
 // singleQuoted writes s (printable ASCII and '\n') in single quotes,
 // doubling quotes, folding at single spaces past the width, and writing a
 // line break as an empty line.
@@ -7,12 +9,8 @@ func (e *emitter) singleQuoted(s string) {
 	e.indicator("'", true)
 	spaces, breaks := false, false
 	start := 0
-	for end := 0; end <= len(s); end++ {
+	for end, c := range bytesThenEnd(s) {
 		atEnd := end == len(s)
-		var c byte
-		if !atEnd {
-			c = s[end]
-		}
 		switch {
 		case spaces:
 			if atEnd || c != ' ' {
@@ -49,6 +47,19 @@ func (e *emitter) singleQuoted(s string) {
 		}
 	}
 	e.indicator("'", false)
+}
+
+// bytesThenEnd yields each index of s with its byte, then len(s) with 0:
+// PyYAML's scalar writers act on the end of the text as on one more byte.
+func bytesThenEnd(s string) iter.Seq2[int, byte] {
+	return func(yield func(int, byte) bool) {
+		for i := 0; i < len(s); i++ {
+			if !yield(i, s[i]) {
+				return
+			}
+		}
+		yield(len(s), 0)
+	}
 }
 
 // escapes are the short escapes of double-quoted scalars.

@@ -22,6 +22,7 @@ import (
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
+	"github.com/cratos-project/cratos/renderers/internal/feedlist"
 )
 
 // Header is the "#fields" line without meta.do_notice.
@@ -169,14 +170,8 @@ func stripScheme(v string) string {
 	if i := strings.Index(v, "://"); i >= 0 {
 		v = v[i+3:]
 	}
-	end := strings.IndexAny(v, "/?")
-	if end < 0 {
-		end = len(v)
-	}
-	if at := strings.LastIndexByte(v[:end], '@'); at >= 0 {
-		v = v[at+1:]
-	}
-	return v
+	host, tail := feedlist.SplitHost(v)
+	return host + tail
 }
 
 func hasSpaceOrControl(s string) bool {

@@ -4,50 +4,28 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"sync"
 	"testing"
 
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/testtool"
 	"github.com/cratos-project/cratos/plugins"
 	"github.com/cratos-project/cratos/renderers"
 )
 
-var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
-)
+// build builds this plugin once per test binary.
+var build = testtool.GoBuild{Packages: []string{"."}}
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if binPath != "" {
-		os.RemoveAll(filepath.Dir(binPath))
-	}
+	build.Remove()
 	os.Exit(code)
 }
 
 // launch builds this plugin once per test binary and starts it.
 func launch(tb testing.TB) *plugins.Plugin {
 	tb.Helper()
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		tb.Skip("the go command is not on PATH: cannot build the plugin")
-	}
-	buildOnce.Do(func() {
-		var dir string
-		if dir, buildErr = os.MkdirTemp("", "cratos-routeros-"); buildErr != nil {
-			return
-		}
-		binPath = filepath.Join(dir, "routeros")
-		if out, err := exec.Command(goTool, "build", "-o", binPath, ".").CombinedOutput(); err != nil {
-			buildErr = &buildError{err: err, out: out}
-		}
-	})
-	if buildErr != nil {
-		tb.Fatal(buildErr)
-	}
+	binPath := filepath.Join(build.Dir(tb), "routeros")
 	sum, err := plugins.SHA256File(binPath)
 	if err != nil {
 		tb.Fatal(err)
@@ -59,13 +37,6 @@ func launch(tb testing.TB) *plugins.Plugin {
 	tb.Cleanup(func() { p.Close() })
 	return p
 }
-
-type buildError struct {
-	err error
-	out []byte
-}
-
-func (e *buildError) Error() string { return "go build: " + e.err.Error() + "\n" + string(e.out) }
 
 // TestPluginProcessMatchesDirect renders through the built plugin process
 // and in process, and wants the same bytes and drop reports.

@@ -58,19 +58,30 @@ func ReadMode(o renderers.Options, mode, sinkhole string) (Answer, error) {
 	return a, nil
 }
 
-// Write renders the names among in as a resolver's block list: head, then
-// what line appends for each name of the Set (in its order) to an emptied
-// buffer. An indicator that is not a name is dropped as notName, the Set's
-// refusals are reported prefixed with renderer, and every error is
-// wrapped as "renderer: render: ...".
-func Write(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator], renderer, notName, head string, line func(b []byte, name string) []byte) error {
+// NotName ends the reason under which a resolver renderer drops an
+// indicator that is not a name: "<renderer> value that is not a DNS name".
+const NotName = "value that is not a DNS name"
+
+// Render writes a resolver's block list: head, then what line appends
+// for each name of the Set (in its order), answered as parse reads
+// req.Options. An indicator that is not a name is dropped as "renderer
+// NotName", the Set's refusals are reported prefixed with renderer, and
+// every error is wrapped as "renderer: render: ...".
+func Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator], renderer, head string,
+	parse func(opts map[string]string) (Answer, error), line func(b []byte, name string, a Answer) []byte) error {
+	a, err := parse(req.Options)
+	if err != nil {
+		return fmt.Errorf("%s: render: %w", renderer, err)
+	}
 	o := renderers.NewOut(ctx, w)
 	d := feedlist.Drops{}
-	set := Collect(o, in, d, renderer, notName)
+	set := Collect(o, in, d, renderer, renderer+" "+NotName)
 	if err := o.Err(); err != nil {
 		return fmt.Errorf("%s: render: %w", renderer, err)
 	}
 	o.WriteString(head)
-	feedlist.WriteEach(o, set.Names(d, renderer), line)
+	feedlist.WriteEach(o, set.Names(d, renderer), func(b []byte, name string) []byte {
+		return line(b, name, a)
+	})
 	return feedlist.Finish(o, req, d, renderer)
 }

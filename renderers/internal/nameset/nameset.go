@@ -2,7 +2,8 @@
 // haproxy) share: every name, Domain or Hostname, stands for itself and
 // all of its subdomains, as those programs match it; names that are not
 // plain DNS names are refused, duplicates and names under a listed parent
-// are left out, each with a reason the renderer reports.
+// are left out, each with a reason the renderer reports. UnderAny, the
+// test for a listed parent, also serves squid's dstdomain lists.
 package nameset
 
 import "github.com/cratos-project/cratos/renderers/internal/feedlist"
@@ -107,10 +108,14 @@ func (s *Set) Names(d feedlist.Drops, prefix string) []string {
 }
 
 // covered reports whether a proper parent of v was added.
-func (s *Set) covered(v string) bool {
+func (s *Set) covered(v string) bool { return UnderAny(s.seen, v) }
+
+// UnderAny reports whether a proper parent of the name v is one of names:
+// "b.example" or "example" for "a.b.example".
+func UnderAny(names map[string]struct{}, v string) bool {
 	for i := 0; i < len(v); i++ {
 		if v[i] == '.' {
-			if _, ok := s.seen[v[i+1:]]; ok {
+			if _, ok := names[v[i+1:]]; ok {
 				return true
 			}
 		}

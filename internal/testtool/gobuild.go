@@ -1,0 +1,78 @@
+package testtool
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// GoBuild is a go build run at most once per test binary, for tests that
+// run the programs it builds: they call Dir, and TestMain calls Remove
+// once the tests are done.
+type GoBuild struct {
+	// Packages are what go build builds, as its arguments name them
+	// (relative to the test's package directory).
+	Packages []string
+
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// Dir builds Packages into a temporary directory the first time it is
+// called and returns that directory, which holds one binary a main
+// package, named after it. It skips t without the go command and fails t
+// when the build failed.
+func (b *GoBuild) Dir(t testing.TB) string {
+	t.Helper()
+	goTool := goCommand(t, b.Packages)
+	b.once.Do(func() {
+		if b.dir, b.err = os.MkdirTemp("", "cratos-build-"); b.err == nil {
+			b.err = goBuild(goTool, b.dir, b.Packages)
+		}
+	})
+	if b.err != nil {
+		t.Fatal(b.err)
+	}
+	return b.dir
+}
+
+// Remove deletes what Dir built.
+func (b *GoBuild) Remove() {
+	if b.dir != "" {
+		_ = os.RemoveAll(b.dir)
+	}
+}
+
+// GoBuildTo builds pkgs into dir, one binary a main package, named after
+// it. It skips t without the go command and fails t when the build fails.
+func GoBuildTo(t testing.TB, dir string, pkgs ...string) {
+	t.Helper()
+	if err := goBuild(goCommand(t, pkgs), dir, pkgs); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// goCommand returns the path of the go command, skipping t without it.
+func goCommand(t testing.TB, pkgs []string) string {
+	t.Helper()
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("the go command is not on PATH: cannot build " + strings.Join(pkgs, " "))
+	}
+	return goTool
+}
+
+// goBuild runs go build -o dir/ pkgs and returns its output with the
+// error when it fails.
+func goBuild(goTool, dir string, pkgs []string) error {
+	args := append([]string{"build", "-o", dir + string(filepath.Separator)}, pkgs...)
+	if out, err := exec.Command(goTool, args...).CombinedOutput(); err != nil {
+		return fmt.Errorf("go build %s: %v\n%s", strings.Join(pkgs, " "), err, out)
+	}
+	return nil
+}
