@@ -44,6 +44,11 @@ type options struct {
 	dataDir     string
 	seed        int64
 	args        []string // as given, for the report
+	// mispLoad runs only the MISP-load scenario (mispload.go), which the
+	// full run includes.
+	mispLoad         bool
+	mispLoadSize     int           // generated MISP size of that scenario
+	mispLoadInterval time.Duration // its lists' lifetime: one refresh interval
 }
 
 const usage = `Usage: cratos-bench [flags]
@@ -70,6 +75,13 @@ Flags:
   --data DIR          give mispsim real data (warninglists, value pools);
                       default: generated data only, as on a fresh clone
   --seed S            seed of the generated data (default 1)
+  --misp-load         run only the MISP-load scenario: 3 replicas sharing
+                      memcached, restSearch requests and attributes MISP
+                      returned per step, refresh latency (the full run
+                      includes it; needs memcached)
+  --misp-load-size N  MISP size of that scenario (default 1M)
+  --misp-load-interval D
+                      its refresh interval, the lists' lifetime (default 60s)
   --version           print the version
   --help              show this help
 
@@ -96,6 +108,9 @@ func parseOptions(args []string) (options, error) {
 	mispsimBin := fs.String("mispsim", "", "")
 	dataDir := fs.String("data", "", "")
 	seed := fs.Int64("seed", 1, "")
+	mispLoad := fs.Bool("misp-load", false, "")
+	mispLoadSize := fs.String("misp-load-size", "1M", "")
+	mispLoadInterval := fs.Duration("misp-load-interval", time.Minute, "")
 	if err := fs.Parse(args); err != nil {
 		return options{}, err
 	}
@@ -106,14 +121,16 @@ func parseOptions(args []string) (options, error) {
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if *quick {
 		quickDefaults := map[string]func(){
-			"sizes":        func() { *sizes = "5k,20k" },
-			"small":        func() { *small = "5k" },
-			"large":        func() { *large = "0" },
-			"duration":     func() { *duration = time.Second },
-			"wrk-duration": func() { *wrkDuration = time.Second },
-			"connections":  func() { *connections = 16 },
-			"concurrency":  func() { *concurrency = "1,10,50" },
-			"invalid":      func() { *invalid = "2000" },
+			"sizes":              func() { *sizes = "5k,20k" },
+			"small":              func() { *small = "5k" },
+			"large":              func() { *large = "0" },
+			"duration":           func() { *duration = time.Second },
+			"wrk-duration":       func() { *wrkDuration = time.Second },
+			"connections":        func() { *connections = 16 },
+			"concurrency":        func() { *concurrency = "1,10,50" },
+			"invalid":            func() { *invalid = "2000" },
+			"misp-load-size":     func() { *mispLoadSize = "20k" },
+			"misp-load-interval": func() { *mispLoadInterval = 3 * time.Second },
 		}
 		for name, apply := range quickDefaults {
 			if !set[name] {
@@ -124,7 +141,7 @@ func parseOptions(args []string) (options, error) {
 	o := options{
 		duration: *duration, wrkDuration: *wrkDuration, connections: *connections, out: *out, quick: *quick,
 		cratosBin: *cratosBin, mispsimBin: *mispsimBin, dataDir: *dataDir, seed: *seed,
-		coldRepeats: 3, tokens: 10, args: args,
+		coldRepeats: 3, tokens: 10, args: args, mispLoad: *mispLoad, mispLoadInterval: *mispLoadInterval,
 	}
 	if *quick {
 		o.coldRepeats, o.tokens = 1, 3
@@ -141,6 +158,12 @@ func parseOptions(args []string) (options, error) {
 	}
 	if o.concurrency, err = parseCounts(*concurrency, 1); err != nil {
 		return options{}, fmt.Errorf("--concurrency: %w", err)
+	}
+	if o.mispLoadSize, err = parseCount(*mispLoadSize, 1000); err != nil {
+		return options{}, fmt.Errorf("--misp-load-size: %w", err)
+	}
+	if o.mispLoadInterval < time.Second || o.mispLoadInterval > time.Hour || o.mispLoadInterval%time.Second != 0 {
+		return options{}, fmt.Errorf("--misp-load-interval %s: want whole seconds, 1s to 1h", o.mispLoadInterval)
 	}
 	if o.invalid, err = parseCount(*invalid, 1); err != nil {
 		return options{}, fmt.Errorf("--invalid: %w", err)

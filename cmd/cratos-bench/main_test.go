@@ -59,12 +59,18 @@ func TestParseOptions(t *testing.T) {
 			o.quick, o.sizes, o.small, o.large = true, []int{5_000, 20_000}, 5_000, 0
 			o.duration, o.wrkDuration, o.connections, o.concurrency, o.invalid = time.Second, time.Second, 16, []int{1, 10, 50}, 2000
 			o.coldRepeats, o.tokens = 1, 3
+			o.mispLoadSize, o.mispLoadInterval = 20_000, 3*time.Second
 		}, ""},
 		{"quick keeps given flags", []string{"--quick", "--sizes", "1k", "--connections", "4"}, func(o *options) {
 			o.quick, o.sizes, o.small, o.large = true, []int{1_000}, 5_000, 0
 			o.duration, o.wrkDuration, o.connections, o.concurrency, o.invalid = time.Second, time.Second, 4, []int{1, 10, 50}, 2000
 			o.coldRepeats, o.tokens = 1, 3
+			o.mispLoadSize, o.mispLoadInterval = 20_000, 3*time.Second
 		}, ""},
+		{"misp load only", []string{"--misp-load", "--misp-load-size", "100k", "--misp-load-interval", "30s"}, func(o *options) {
+			o.mispLoad, o.mispLoadSize, o.mispLoadInterval = true, 100_000, 30*time.Second
+		}, ""},
+		{"misp load interval", []string{"--misp-load-interval", "1500ms"}, nil, "--misp-load-interval"},
 		{"full flags", []string{"--sizes", "10k,1M", "--duration", "3s", "--out", "r.md", "--large", "2M", "--seed", "7"}, func(o *options) {
 			o.sizes, o.duration, o.out, o.large, o.seed = []int{10_000, 1_000_000}, 3*time.Second, "r.md", 2_000_000, 7
 		}, ""},
@@ -90,7 +96,8 @@ func TestParseOptions(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := options{sizes: []int{10_000, 100_000, 1_000_000}, small: 50_000, large: 6_000_000, duration: 10 * time.Second,
-				wrkDuration: 5 * time.Second, connections: 50, concurrency: []int{1, 10, 100, 500}, coldRepeats: 3, tokens: 10, invalid: 10_000, seed: 1, args: tc.args}
+				wrkDuration: 5 * time.Second, connections: 50, concurrency: []int{1, 10, 100, 500}, coldRepeats: 3, tokens: 10, invalid: 10_000, seed: 1, args: tc.args,
+				mispLoadSize: 1_000_000, mispLoadInterval: time.Minute}
 			tc.want(&want)
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("got  %+v\nwant %+v", got, want)
@@ -319,6 +326,7 @@ func TestQuickRun(t *testing.T) {
 	}
 	testtool.Require(t, "wrk", "wrk")
 	testtool.Require(t, "nginx", "nginx-light")
+	testtool.Require(t, "memcached", "memcached")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	out := filepath.Join(t.TempDir(), "run.md")
@@ -332,7 +340,8 @@ func TestQuickRun(t *testing.T) {
 	}
 	rep := string(data)
 	for _, section := range []string{"| CPU |", "go run ./cmd/cratos-bench --quick --out", "#### Targets", "#### Cold feed builds",
-		"#### Cache hits against nginx", "#### Logging set-ups (wrk, small feed)", "#### Memory under concurrent cold requests", "#### Token verification"} {
+		"#### Cache hits against nginx", "#### Logging set-ups (wrk, small feed)", "#### Memory under concurrent cold requests", "#### Token verification",
+		"#### MISP load with 3 replicas sharing memcached", "| first full read | "} {
 		if !strings.Contains(rep, section) {
 			t.Errorf("report lacks %q", section)
 		}

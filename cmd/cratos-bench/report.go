@@ -24,7 +24,9 @@ type report struct {
 	Mem     []memRow
 	Token   *tokenResult
 	Setups  []setupRow
-	Errors  []string
+	// MISPLoad is the MISP-load scenario's outcome (mispload.go).
+	MISPLoad *mispLoadResult
+	Errors   []string
 }
 
 // fail records a scenario's error; nil is ignored.
@@ -207,6 +209,10 @@ func (r *report) write(w io.Writer) error {
 		p("| cratos peak RSS | %s |\n", fmtBytes(tr.RSS))
 	} else {
 		p("Not measured.\n")
+	}
+	if r.MISPLoad != nil {
+		p("\n")
+		r.writeMISPLoad(p)
 	}
 	if len(r.Errors) > 0 {
 		p("\n#### Errors\n\n")

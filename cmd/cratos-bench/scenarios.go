@@ -20,6 +20,10 @@ func (b *bench) runAll(ctx context.Context) *report {
 		rep.Took = time.Since(rep.Started)
 		rep.Machine.LoadAfter = loadAverage()
 	}()
+	if b.o.mispLoad {
+		b.mispLoadPhase(ctx, rep)
+		return rep
+	}
 	for _, size := range b.o.sizes {
 		if ctx.Err() != nil {
 			break
@@ -42,6 +46,9 @@ func (b *bench) runAll(ctx context.Context) *report {
 	}
 	if ctx.Err() == nil {
 		b.largePhase(ctx, rep)
+	}
+	if ctx.Err() == nil {
+		b.mispLoadPhase(ctx, rep)
 	}
 	if ctx.Err() != nil {
 		rep.fail("run", fmt.Errorf("interrupted: %w", ctx.Err()))

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,15 +16,17 @@ import (
 
 	"github.com/cratos-project/cratos/conformance/mispsim"
 	"github.com/cratos-project/cratos/core/cache/memcachedtest"
+	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 // startReplicas starts n `cratos serve` processes sharing one memcached,
-// as replicas behind a load balancer are run.
-func startReplicas(t *testing.T, m *mispFront, memcachedAddr string, n int) []*cratosProc {
+// as replicas behind a load balancer are run; extra is added to their
+// config.yaml.
+func startReplicas(t *testing.T, m *mispFront, memcachedAddr string, n int, extra ...string) []*cratosProc {
 	t.Helper()
 	host, port, _ := net.SplitHostPort(memcachedAddr)
-	cfg := fmt.Sprintf("memcached_host: %q\nmemcached_port: %q\n", host, port)
+	cfg := fmt.Sprintf("memcached_host: %q\nmemcached_port: %q\n", host, port) + strings.Join(extra, "")
 	replicas := make([]*cratosProc, n)
 	for i := range replicas {
 		replicas[i] = startCratos(t, procOptions{MISP: m.URL(), Config: cfg})
@@ -90,8 +93,7 @@ func fetchList(p *cratosProc, path string) served {
 // replica at most, every data type selected from it), and every replica
 // serves the same bytes. Past the lists' lifetime, asked again at once,
 // every replica serves its list REVALIDATING and the feed is read again
-// as often at most. Feed snapshots are each replica's own: the holder of
-// a later lease reads the feed itself rather than taking it from another.
+// as often at most.
 func TestReplicasShareLists(t *testing.T) {
 	testtool.Require(t, "memcached", "memcached")
 	m := startBlockMISP(t)
@@ -171,42 +173,53 @@ func TestReplicasShareLists(t *testing.T) {
 }
 
 // TestReplicaKilledHoldingTheLease kills a replica while it pulls a list
-// from MISP, holding the list's lease: another replica asked for the list
-// waits for the lease to expire (no longer than its term, although the
-// killed replica's pull had minutes left), then pulls the list itself.
+// from MISP, holding the list's lease and its feed's: another replica
+// asked for the same list, or for another list of the feed, waits for the
+// lease to expire (no longer than its term, although the killed replica's
+// pull had minutes left), then reads MISP itself.
 func TestReplicaKilledHoldingTheLease(t *testing.T) {
 	testtool.Require(t, "memcached", "memcached")
-	m := startBlockMISP(t)
-	addr, _ := memcachedtest.Start(t)
-	replicas := startReplicas(t, m, addr, 2)
-	holder, other := replicas[0], replicas[1]
 	const path = "/v1/feed/block/type/ipv4/age/1d/output/txt"
+	cases := []struct {
+		name, otherPath, want string
+	}{
+		{"the same list", path, blockIPv4Txt},
+		{"another list of the feed", "/v1/feed/block/type/domain/age/1d/output/txt", blockDomainTxt},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			m := startBlockMISP(t)
+			addr, _ := memcachedtest.Start(t)
+			replicas := startReplicas(t, m, addr, 2)
+			holder, other := replicas[0], replicas[1]
+			// The first pull never ends on its own; the next ones are answered.
+			m.sim.SetFault(mispsim.Fault{Kind: mispsim.FaultSlow, Delay: 10 * time.Minute, RestSearchOnly: true, Times: 1})
+			before := mispStats(t, m).RestSearchRequests
+			go fetchList(holder, path) // ends with an error when the holder is killed
+			waitFor(t, "the first replica to query MISP", time.Minute, func() bool {
+				return mispStats(t, m).RestSearchRequests-before == 1
+			})
+			holder.kill()
 
-	// The first pull never ends on its own; the next ones are answered.
-	m.sim.SetFault(mispsim.Fault{Kind: mispsim.FaultSlow, Delay: 10 * time.Minute, RestSearchOnly: true, Times: 1})
-	before := mispStats(t, m).RestSearchRequests
-	go fetchList(holder, path) // ends with an error when the holder is killed
-	waitFor(t, "the first replica to query MISP", time.Minute, func() bool {
-		return mispStats(t, m).RestSearchRequests-before == 1
-	})
-	holder.kill()
-
-	start := time.Now()
-	a := fetchList(other, path)
-	waited := time.Since(start)
-	if a.err != nil || a.status != http.StatusOK || a.body != blockIPv4Txt || a.cache != "MISS" {
-		t.Fatalf("after the holder was killed: %d %s %v %q", a.status, a.cache, a.err, a.body)
+			start := time.Now()
+			a := fetchList(other, tc.otherPath)
+			waited := time.Since(start)
+			if a.err != nil || a.status != http.StatusOK || a.body != tc.want || a.cache != "MISS" {
+				t.Fatalf("after the holder was killed: %d %s %v %q", a.status, a.cache, a.err, a.body)
+			}
+			if n := mispStats(t, m).RestSearchRequests - before; n != 2 {
+				t.Fatalf("MISP got %d restSearch requests, want 2 (the killed pull and this one)", n)
+			}
+			// The lease, renewed every 5 s until the kill, had at least 10 s
+			// left; it lasts 15 s, not the 5 minutes the killed pull could
+			// have taken.
+			t.Logf("the other replica served the list %s after the holder was killed", waited.Round(time.Millisecond))
+			if waited < 5*time.Second || waited > time.Minute {
+				t.Errorf("served after %s, want after the dead holder's lease expired (5 s to a minute)", waited.Round(time.Millisecond))
+			}
+			other.requireAlive(t)
+		})
 	}
-	if n := mispStats(t, m).RestSearchRequests - before; n != 2 {
-		t.Fatalf("MISP got %d restSearch requests, want 2 (the killed pull and this one)", n)
-	}
-	// The lease, renewed every 5 s until the kill, had at least 10 s left;
-	// it lasts 15 s, not the 5 minutes the killed pull could have taken.
-	t.Logf("the other replica served the list %s after the holder was killed", waited.Round(time.Millisecond))
-	if waited < 5*time.Second || waited > time.Minute {
-		t.Errorf("served after %s, want after the dead holder's lease expired (5 s to a minute)", waited.Round(time.Millisecond))
-	}
-	other.requireAlive(t)
 }
 
 // feedReadsOf is how many times each replica has begun a MISP pull.
@@ -234,4 +247,70 @@ func checkFeedReads(t *testing.T, replicas []*cratosProc, before []int, snapshot
 		t.Fatalf("the replicas read the feed %d times, want 1 to %d (one per snapshot at most)", total, snapshots)
 	}
 	return total
+}
+
+// feedPaths are the JSON lists of every data type at three ages of the
+// block feed, living lifetime seconds.
+func feedPaths(lifetime int) []string {
+	var paths []string
+	for _, dt := range indicator.DataTypes() {
+		for _, age := range []string{"1d", "30d", "10y"} {
+			paths = append(paths, "/v1/feed/block/type/"+dt.Name+"/age/"+age+"/output/json?cache="+strconv.Itoa(lifetime))
+		}
+	}
+	return paths
+}
+
+// TestReplicasShareFeedRefreshes asks three replicas for the 78 lists of
+// one feed, twice, a lifetime apart: MISP sees one read of the feed, then
+// the searches of one refresh, not one per replica; the other replicas
+// take the feed from memcached.
+func TestReplicasShareFeedRefreshes(t *testing.T) {
+	testtool.Require(t, "memcached", "memcached")
+	m := startBlockMISP(t)
+	addr, _ := memcachedtest.Start(t)
+	replicas := startReplicas(t, m, addr, 3, "cold_builds_per_minute: 10000\n")
+	const lifetime = 8 // seconds
+	paths := feedPaths(lifetime)
+	allServed := func(want ...string) bool {
+		for i, answers := range askAll(t, replicas, paths) {
+			for j, a := range answers {
+				if a.err != nil || a.status != http.StatusOK {
+					t.Fatalf("replica %d, %s: %d %v %q", i, paths[j], a.status, a.err, a.body)
+				}
+				if !slices.Contains(want, a.cache) {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	before := mispStats(t, m).RestSearchRequests
+	start := time.Now()
+	allServed("MISS", "HIT")
+	if n := mispStats(t, m).RestSearchRequests - before; n != 1 || strings.Count(allLogs(replicas), `"msg":"MISP pull started"`) != 1 {
+		t.Fatalf("%d restSearch requests for %d lists of a one-event feed on 3 replicas, want one read", n, len(paths))
+	}
+	waitFor(t, "the lists' lifetime to pass", 4*lifetime*time.Second, func() bool { return time.Since(start) > (lifetime+2)*time.Second })
+	before = mispStats(t, m).RestSearchRequests
+	waitFor(t, "every replica to serve the refreshed lists", 2*time.Minute, func() bool { return allServed("HIT") })
+	logs := allLogs(replicas)
+	refreshes := regexp.MustCompile(`"msg":"fetched".*"full":false,"searches":([0-9]+)`).FindAllStringSubmatch(logs, -1)
+	if len(refreshes) != 1 || strings.Count(logs, `"msg":"MISP pull started"`) != 2 {
+		t.Fatalf("%d refreshes after the lifetime, want 1:\n%s", len(refreshes), logs)
+	}
+	if n := mispStats(t, m).RestSearchRequests - before; strconv.FormatInt(n, 10) != refreshes[0][1] {
+		t.Errorf("%d restSearch requests after the lifetime, want the one refresh's %s searches", n, refreshes[0][1])
+	}
+	if !strings.Contains(logs, "feed snapshot taken from memcached") {
+		t.Error("no replica took the feed snapshot from memcached")
+	}
+}
+
+func allLogs(replicas []*cratosProc) string {
+	var b strings.Builder
+	for _, p := range replicas {
+		b.WriteString(p.out.String())
+	}
+	return b.String()
 }

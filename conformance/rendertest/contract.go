@@ -2,7 +2,10 @@ package rendertest
 
 import (
 	"context"
+	"maps"
 	"reflect"
+	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/cratos-project/cratos/conformance"
@@ -29,19 +32,48 @@ func Conforms(t *testing.T, r renderers.Renderer) {
 }
 
 // Benchmark renders a million generated indicators of the types r takes
-// with req.
+// with req, and reports the allocations.
 func Benchmark(b *testing.B, r renderers.Renderer, req renderers.Request) {
 	ins := conformance.OfTypes(conformance.Generated(1_000_000, 1), r.Info().Types...)
+	b.ReportAllocs()
 	conformance.BenchmarkRender(b, r, req, ins)
 }
 
 // Contract runs the checks of the renderer contract as subtests: the
-// option cases (conformance.CheckOptionCases), the registration
-// (Registered) and conformance.Check (Conforms).
-func Contract(t *testing.T, r renderers.Renderer, options []conformance.OptionCase) {
-	t.Run("options", func(t *testing.T) { conformance.CheckOptionCases(t, r, options) })
+// option cases of the table (conformance.CheckOptionCases), the
+// registration (Registered) and conformance.Check (Conforms).
+func Contract(t *testing.T, r renderers.Renderer, options Options) {
+	t.Run("options", func(t *testing.T) { conformance.CheckOptionCases(t, r, options.Cases()) })
 	t.Run("registered", func(t *testing.T) { Registered(t, r) })
 	t.Run("conformance", func(t *testing.T) { Conforms(t, r) })
+}
+
+// Options is the option table of a renderer's contract: a set of valid
+// options that names every one, an option the renderer does not take,
+// the values it refuses for each option, and cases of their own.
+type Options struct {
+	All     map[string]string
+	Unknown string
+	Bad     map[string][]string
+	More    []conformance.OptionCase
+}
+
+// Cases returns the table as option cases: none and All must be taken;
+// Unknown must be refused as an unknown option; each value of Bad must be
+// refused with an error naming its option (a case named "bad KEY=VALUE",
+// in the order of the keys); then More.
+func (o Options) Cases() []conformance.OptionCase {
+	cases := []conformance.OptionCase{
+		{Name: "none"},
+		{Name: "all", Options: o.All},
+		{Name: "unknown", Options: map[string]string{o.Unknown: "x"}, WantErr: "unknown option " + strconv.Quote(o.Unknown)},
+	}
+	for _, key := range slices.Sorted(maps.Keys(o.Bad)) {
+		for _, v := range o.Bad[key] {
+			cases = append(cases, conformance.OptionCase{Name: "bad " + key + "=" + strconv.Quote(v), Options: map[string]string{key: v}, WantErr: "option " + key})
+		}
+	}
+	return append(cases, o.More...)
 }
 
 // BenchCase is one sub-benchmark of BenchmarkEach: its name, the value

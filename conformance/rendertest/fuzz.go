@@ -26,24 +26,49 @@ func Fuzz(f *testing.F, r renderers.Renderer, optionSets []map[string]string, ch
 	})
 }
 
+// FuzzKinds is Fuzz for a format whose option key picks the kind of
+// output among kinds, and whose kind without it is forDataType of the
+// request's data type: it renders with no options and with each kind in
+// turn, and passes the kind rendered to check.
+func FuzzKinds(f *testing.F, r renderers.Renderer, key string, kinds []string, forDataType func(dataType string) string, check func(t *testing.T, kind string, ins []indicator.Indicator, got conformance.Rendered)) {
+	optionSets := []map[string]string{nil}
+	for _, k := range kinds {
+		optionSets = append(optionSets, map[string]string{key: k})
+	}
+	Fuzz(f, r, optionSets, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got conformance.Rendered) {
+		kind := req.Options[key]
+		if kind == "" {
+			kind = forDataType(req.DataType)
+		}
+		check(t, kind, ins, got)
+	})
+}
+
 // FuzzCounted is Fuzz with the check most formats want: count reads the
 // output rendered for req and returns how many entries it holds, or what
 // is wrong with it; the entries and the drops must add up to the inputs.
 func FuzzCounted(f *testing.F, r renderers.Renderer, optionSets []map[string]string, count func(req renderers.Request, out []byte) (int, error)) {
 	Fuzz(f, r, optionSets, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got conformance.Rendered) {
 		n, err := count(req, got.Out)
-		if err != nil {
-			t.Fatalf("%v\n%s", err, got.Out)
-		}
-		if n+got.DropTotal() != len(ins) {
-			t.Fatalf("%d entries + %v dropped, want %d in all\n%s", n, got.Drops, len(ins), got.Out)
-		}
+		AddsUp(t, n, err, ins, got)
 	})
+}
+
+// AddsUp fails t when err, what reading the output found wrong, is not
+// nil, or when the n entries read and the drops do not add up to ins.
+func AddsUp(t testing.TB, n int, err error, ins []indicator.Indicator, got conformance.Rendered) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, got.Out)
+	}
+	if n+got.DropTotal() != len(ins) {
+		t.Fatalf("%d entries + %v dropped, want %d in all\n%s", n, got.Drops, len(ins), got.Out)
+	}
 }
 
 // FuzzRules is FuzzCounted for a format with device rules: rules checks
 // the output against them and counts its entries.
-func FuzzRules(f *testing.F, r renderers.Renderer, optionSets []map[string]string, rules func(opts map[string]string, out []byte) ([]devicecheck.Violation, int)) {
+func FuzzRules(f *testing.F, r renderers.Renderer, optionSets []map[string]string, rules Rules) {
 	FuzzCounted(f, r, optionSets, func(req renderers.Request, out []byte) (int, error) {
 		vs, n := rules(req.Options, out)
 		return n, devicecheck.Error(vs, 10)

@@ -5,6 +5,7 @@
 package rendertest
 
 import (
+	"errors"
 	"maps"
 	"strings"
 	"testing"
@@ -23,6 +24,16 @@ var Generated = time.Date(2026, 1, 2, 10, 5, 0, 0, time.UTC)
 // cti.example.org, feed block, the given data type and options.
 func Request(dataType string, opts map[string]string) renderers.Request {
 	return renderers.Request{Site: "cti.example.org", Feed: "block", DataType: dataType, Generated: Generated, Options: opts}
+}
+
+// WithOptions is Request for the renderer's default data type ("") with
+// opts: the request of the tests that vary only the options.
+func WithOptions(opts map[string]string) renderers.Request { return Request("", opts) }
+
+// OfDataType returns the request builder of Rows for data type
+// dataType: Request(dataType, opts).
+func OfDataType(dataType string) func(opts map[string]string) renderers.Request {
+	return func(opts map[string]string) renderers.Request { return Request(dataType, opts) }
 }
 
 // BlockGenerated is the Generated time of the requests that BlockRequest
@@ -49,6 +60,19 @@ func Ind(t indicator.Type, v string, ts int64) indicator.Indicator {
 	return indicator.Indicator{Type: t, Value: v, Timestamp: ts}
 }
 
+// Of is an indicator of type t with value v and no timestamp.
+func Of(t indicator.Type, v string) indicator.Indicator { return Ind(t, v, 0) }
+
+// BlockOutput returns a function that renders ins with r and
+// BlockRequest(dataType, opts), keeping to the types r takes first
+// (Filtered), and returns the output as text and the drops.
+func BlockOutput(r renderers.Renderer) func(t testing.TB, dataType string, opts map[string]string, ins []indicator.Indicator) (string, map[string]int) {
+	return func(t testing.TB, dataType string, opts map[string]string, ins []indicator.Indicator) (string, map[string]int) {
+		t.Helper()
+		return Filtered(t, r, BlockRequest(dataType, opts), ins)
+	}
+}
+
 // Expect fails t unless got is exactly want, byte for byte, and reports
 // exactly drops (nil: none).
 func Expect(t testing.TB, got conformance.Rendered, want string, drops map[string]int) {
@@ -56,8 +80,15 @@ func Expect(t testing.TB, got conformance.Rendered, want string, drops map[strin
 	if string(got.Out) != want {
 		t.Errorf("output differs at %s\ngot\n%s\nwant\n%s", conformance.FirstDifference([]byte(want), got.Out), got.Out, want)
 	}
-	if !maps.Equal(got.Drops, drops) {
-		t.Errorf("drops = %v, want %v", got.Drops, drops)
+	ExpectDrops(t, got.Drops, drops)
+}
+
+// ExpectDrops fails t unless the drops reported are exactly want (nil:
+// none).
+func ExpectDrops(t testing.TB, drops, want map[string]int) {
+	t.Helper()
+	if !maps.Equal(drops, want) {
+		t.Errorf("drops = %v, want %v", drops, want)
 	}
 }
 
@@ -178,4 +209,18 @@ func Output(t testing.TB, r renderers.Renderer, req renderers.Request, ins []ind
 	t.Helper()
 	got := conformance.Render(t, r, req, ins)
 	return got.Out, got.Drops
+}
+
+// CommentedLines returns the lines of text, a file written as lines, and
+// the index of the first line after its leading '#' comment lines; an
+// error when text does not end with a newline (an empty text included).
+func CommentedLines(text string) (lines []string, body int, err error) {
+	if !strings.HasSuffix(text, "\n") {
+		return nil, 0, errors.New("no final newline")
+	}
+	lines = strings.Split(strings.TrimSuffix(text, "\n"), "\n")
+	for body < len(lines) && strings.HasPrefix(lines[body], "#") {
+		body++
+	}
+	return lines, body, nil
 }

@@ -1,6 +1,7 @@
 package rendertest
 
 import (
+	"maps"
 	"strconv"
 	"strings"
 	"testing"
@@ -80,14 +81,27 @@ func Accounted(t testing.TB, what string, n int, ins []indicator.Indicator, got 
 	t.Logf("%d inputs, %d %s, drops %v", len(ins), n, what, got.Drops)
 }
 
+// Rules checks out, rendered with opts, against a format's device rules
+// and counts the entries it holds. A renderer's device-rule test and its
+// fuzz target (FuzzRules) check with the same Rules.
+type Rules = func(opts map[string]string, out []byte) ([]devicecheck.Violation, int)
+
+// DeviceRules renders the sample, 100,000 generated indicators and the
+// real data (Sets), kept to the types r takes, with every variant, and
+// checks each output with Counted(what, rules).
+func DeviceRules(t *testing.T, r renderers.Renderer, req func(opts map[string]string) renderers.Request, variants []Variant, what string, rules Rules) {
+	t.Helper()
+	Sweep(t, r, req, Sets(t, 100_000, 11), variants, Counted(what, rules))
+}
+
 // Counted is a Sweep check: rules checks the output of variant v against
 // the device rules and counts the entries it holds (what names them:
 // "lines", "rows", ...); a broken rule fails the test, and the entries and
 // the drops must add up to the inputs.
-func Counted(what string, rules func(v Variant, out []byte) ([]devicecheck.Violation, int)) func(t *testing.T, v Variant, ins []indicator.Indicator, got conformance.Rendered) {
+func Counted(what string, rules Rules) func(t *testing.T, v Variant, ins []indicator.Indicator, got conformance.Rendered) {
 	return func(t *testing.T, v Variant, ins []indicator.Indicator, got conformance.Rendered) {
 		t.Helper()
-		vs, n := rules(v, got.Out)
+		vs, n := rules(v.Opts, got.Out)
 		if len(vs) > 0 {
 			t.Fatal(devicecheck.Error(vs, 20))
 		}
@@ -109,17 +123,54 @@ type Case = struct {
 	Opts map[string]string
 }
 
-// Each renders every case, kept to the types r takes, and passes the
-// result to check.
-func Each(t *testing.T, r renderers.Renderer, req func(opts map[string]string) renderers.Request, cases []Case, check func(t *testing.T, ins []indicator.Indicator, got conformance.Rendered)) {
+// Each renders every case, kept to the types r takes, with
+// req(case.Opts), and passes the options and the result to check.
+func Each(t *testing.T, r renderers.Renderer, req func(opts map[string]string) renderers.Request, cases []Case, check func(t *testing.T, opts map[string]string, ins []indicator.Indicator, got conformance.Rendered)) {
 	t.Helper()
 	types := r.Info().Types
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
 			ins := conformance.OfTypes(c.In, types...)
-			check(t, ins, conformance.Render(t, r, req(c.Opts), ins))
+			check(t, c.Opts, ins, conformance.Render(t, r, req(c.Opts), ins))
 		})
 	}
+}
+
+// Kind is a value of the option that picks a format's kind of output,
+// and the indicator types a list of that kind takes.
+type Kind = struct {
+	Kind  string
+	Types []indicator.Type
+}
+
+// Kinds renders every case, kept to each kind's types, with its options
+// and option key set to the kind, as subtest "case/kind", and passes the
+// kind and the result to check.
+func Kinds(t *testing.T, r renderers.Renderer, req func(opts map[string]string) renderers.Request, key string, kinds []Kind, cases []Case, check func(t *testing.T, kind string, ins []indicator.Indicator, got conformance.Rendered)) {
+	t.Helper()
+	for _, c := range cases {
+		for _, k := range kinds {
+			t.Run(c.Name+"/"+k.Kind, func(t *testing.T) {
+				opts := maps.Clone(c.Opts)
+				if opts == nil {
+					opts = map[string]string{}
+				}
+				opts[key] = k.Kind
+				ins := conformance.OfTypes(c.In, k.Types...)
+				check(t, k.Kind, ins, conformance.Render(t, r, req(opts), ins))
+			})
+		}
+	}
+}
+
+// AndRealData returns cases and, last, the real data rendered with opts,
+// named "real data"; in -short mode only cases.
+func AndRealData(t testing.TB, opts map[string]string, cases ...Case) []Case {
+	t.Helper()
+	if testing.Short() {
+		return cases
+	}
+	return append(cases, Case{"real data", conformance.RealIndicators(t), opts})
 }
 
 // Entries reads the output with parse and returns its entries; it fails
@@ -149,6 +200,40 @@ func TrickyNames() []indicator.Indicator {
 	})
 }
 
+// Resolver runs a DNS resolver's real-tool test, one subtest a case: the
+// sample with the default options; the tricky names (TrickyNames) with
+// option key set to block, and set to redirect with the sinkhole
+// addresses 192.0.2.10 and 2001:db8::10; the real data with the defaults
+// and with key set to redirect. Each output is read back with parse
+// (Entries), and serve loads the output into the real resolver and checks
+// its answers for the entries.
+func Resolver[E any](t *testing.T, r renderers.Renderer, key, block, redirect string, parse func(out string) ([]E, error), serve func(t *testing.T, es []E, got conformance.Rendered)) {
+	t.Helper()
+	real, _ := conformance.RealData(t)
+	cases := []Case{
+		{"sample", conformance.Sample(), nil},
+		{"tricky, " + block, TrickyNames(), map[string]string{key: block}},
+		{"tricky, " + redirect, TrickyNames(), map[string]string{key: redirect, "sinkhole_a": "192.0.2.10", "sinkhole_aaaa": "2001:db8::10"}},
+		{"real data", real, nil},
+		{"real data, " + redirect, real, map[string]string{key: redirect}},
+	}
+	Each(t, r, WithOptions, cases, func(t *testing.T, _ map[string]string, ins []indicator.Indicator, got conformance.Rendered) {
+		es := Entries(t, parse, ins, got)
+		serve(t, es, got)
+		t.Logf("%d indicators, %d entries, drops %v", len(ins), len(es), got.Drops)
+	})
+}
+
+// CoveredNames are five names a DNS list writes as two, bad.example and
+// notbad.example: www.bad.example and a.b.bad.example are covered by
+// bad.example, and the hostname bad.example repeats the domain.
+func CoveredNames() []indicator.Indicator {
+	return []indicator.Indicator{
+		Of(indicator.Domain, "bad.example"), Of(indicator.Hostname, "www.bad.example"), Of(indicator.Domain, "a.b.bad.example"),
+		Of(indicator.Hostname, "notbad.example"), Of(indicator.Hostname, "bad.example"),
+	}
+}
+
 // IPs returns an indicator for each address or net of values, its type
 // told from the text (':' for IPv6, '/' for a net), normalised.
 func IPs(values ...string) []indicator.Indicator {
@@ -166,4 +251,14 @@ func IPs(values ...string) []indicator.Indicator {
 		in = append(in, Ind(tp, v, 0))
 	}
 	return indicator.Normalize(in)
+}
+
+// Subjects returns an email-subject indicator for each of values, in
+// their order: values that any text format must carry as they are.
+func Subjects(values ...string) []indicator.Indicator {
+	in := make([]indicator.Indicator, len(values))
+	for i, v := range values {
+		in[i] = indicator.Indicator{Type: indicator.EmailSubject, Value: v}
+	}
+	return in
 }

@@ -52,6 +52,17 @@ type feedState struct {
 	fullAt time.Time    // when the last full read started
 	used   atomic.Int64 // unix seconds of the last list made from it
 	read   atomic.Int64 // snap.Read in unix nanoseconds, read without mu
+	// shareID names the piece of the feed's shared snapshot that snap is
+	// (feedshare.go); empty when snap is not shared.
+	shareID string
+	// badHead names a shared snapshot found unusable, not loaded again.
+	badHead string
+}
+
+// keep makes snap st's snapshot, shared as shareID.
+func (st *feedState) keep(snap *feedsnap.Snapshot, shareID string) {
+	st.snap, st.shareID = snap, shareID
+	st.read.Store(snap.Read.UnixNano())
 }
 
 // feedNewer reports whether r's feed has been read since a snapshot
@@ -108,11 +119,14 @@ func (s *Service) feedKey(r Request) string {
 	return s.keyID(r.Site.Name+"\x00"+r.MISPURL+"\x00"+r.MISPKey) + "|" + r.Site.Name + "|" + r.Feed
 }
 
-// forgetFeed drops r's feed snapshot: the next request reads it in full.
-func (s *Service) forgetFeed(r Request) {
-	if r.Kind != KindOrg {
-		s.feeds.m.Delete(s.feedKey(r))
+// forgetFeed drops r's feed snapshot, here and in the shared level: the
+// next request reads it in full.
+func (s *Service) forgetFeed(ctx context.Context, r Request) error {
+	if r.Kind == KindOrg {
+		return nil
 	}
+	s.feeds.m.Delete(s.feedKey(r))
+	return s.opts.Namespace.Bump(ctx, feedGroup(s.feedKey(r)))
 }
 
 // fetchFromFeed makes r's snapshot from its feed's snapshot, reading or
@@ -153,17 +167,35 @@ func (s *Service) reconcileEvery() time.Duration {
 }
 
 // feedSnapshot returns st's snapshot, read or refreshed when r needs a
-// newer one. st.mu is held.
+// newer one. st.mu is held. Processes sharing memcached share the feed's
+// reads (feedshare.go).
 func (s *Service) feedSnapshot(ctx context.Context, r Request, q misp.Query, st *feedState) (*feedsnap.Snapshot, error) {
 	now := s.opts.Now()
 	// The feed's read time is exact: a read older than r's lifetime is
 	// not reused, even within the second the lists' times are kept to.
-	if st.snap != nil && (r.TTL <= 0 || now.Sub(st.snap.Read) < r.TTL) && newer(ctx, st.snap.Read.Truncate(time.Second)) {
+	if st.snap != nil && feedUsable(ctx, r, now, st.snap.Read) {
 		return st.snap, nil
 	}
+	if l := s.shared.Leaser(); l != nil {
+		return s.sharedFeedSnapshot(ctx, r, q, st)
+	}
+	_, _, err := s.readFeed(ctx, r, q, st)
+	return st.snap, err
+}
+
+// feedUsable reports whether a feed read at read may serve r at now.
+func feedUsable(ctx context.Context, r Request, now, read time.Time) bool {
+	return (r.TTL <= 0 || now.Sub(read) < r.TTL) && newer(ctx, read.Truncate(time.Second))
+}
+
+// readFeed reads st's feed from MISP, in full or as a refresh of st.snap,
+// and makes the result st's snapshot. It returns the snapshot replaced
+// and whether the read was full. st.mu is held.
+func (s *Service) readFeed(ctx context.Context, r Request, q misp.Query, st *feedState) (old *feedsnap.Snapshot, full bool, err error) {
+	now := s.opts.Now()
 	release, err := s.limits.acquire(ctx, r.Site.Name)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	defer release()
 	client := s.mispClient(r)
@@ -171,7 +203,7 @@ func (s *Service) feedSnapshot(ctx context.Context, r Request, q misp.Query, st 
 		return client.SearchAttributes(ctx, q, r.Site.PageSize, fetchParallel, newSink)
 	}
 	start := time.Now()
-	full := st.snap == nil || now.Sub(st.fullAt) >= s.reconcileEvery()
+	full = st.snap == nil || now.Sub(st.fullAt) >= s.reconcileEvery()
 	s.opts.Logger.Info("MISP pull started", "site", r.Site.Name, "kind", string(r.Kind), "feed", r.Feed, "full", full,
 		"page_size", r.Site.PageSize)
 	var (
@@ -190,7 +222,7 @@ func (s *Service) feedSnapshot(ctx context.Context, r Request, q misp.Query, st 
 	if err != nil {
 		s.opts.Logger.Warn("MISP pull failed", "site", r.Site.Name, "feed", r.Feed, "full", full, "attributes", cost.Attributes,
 			"ms", millis(time.Since(start)), "error", err)
-		return nil, err
+		return nil, full, err
 	}
 	if full && st.snap != nil {
 		s.reconciled(r, feedsnap.Diff(st.snap, next))
@@ -198,12 +230,12 @@ func (s *Service) feedSnapshot(ctx context.Context, r Request, q misp.Query, st 
 	if full {
 		st.fullAt = now
 	}
-	st.snap = next
-	st.read.Store(next.Read.UnixNano())
+	old = st.snap
+	st.keep(next, "")
 	s.sites.Set(r.Site.Name, SiteState{LastBuild: now, LastURL: r.MISPURL}, 0)
 	s.opts.Logger.Info("fetched", "site", r.Site.Name, "kind", string(r.Kind), "feed", r.Feed, "full", full,
 		"searches", cost.Searches, "attributes", cost.Attributes, "held", next.Attributes, "ms", millis(time.Since(start)))
-	return next, nil
+	return old, full, nil
 }
 
 // reconciled logs and counts how a full read differed from the refreshed

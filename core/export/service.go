@@ -171,7 +171,9 @@ func New(opts Options) *Service {
 // The last good lists are kept for MISP outages.
 func (s *Service) Clear(ctx context.Context, r Request) error {
 	k := s.keysFor(r)
-	s.forgetFeed(r)
+	if err := s.forgetFeed(ctx, r); err != nil {
+		return err
+	}
 	return s.opts.Namespace.Bump(ctx, k.group)
 }
 

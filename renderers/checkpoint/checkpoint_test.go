@@ -3,18 +3,12 @@ package checkpoint
 import (
 	"testing"
 
-	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/devicecheck"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/internal/goldentest"
-	"github.com/cratos-project/cratos/renderers"
 	"github.com/cratos-project/cratos/renderers/internal/ioc"
 )
-
-func request(dataType string, opts map[string]string) renderers.Request {
-	return rendertest.Request(dataType, opts)
-}
 
 func ind(t indicator.Type, v string, ts int64) indicator.Indicator {
 	return indicator.Indicator{Type: t, Value: v, MISPType: "ip-dst", Category: "Network activity", EventID: 42, Timestamp: ts}
@@ -24,7 +18,7 @@ func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestRecords(t *testing.T) {
 	const h = Header + "\n"
-	rendertest.Rows(t, Renderer{}, func(opts map[string]string) renderers.Request { return request("", opts) }, []rendertest.Row{
+	rendertest.Rows(t, Renderer{}, rendertest.WithOptions, []rendertest.Row{
 		{"ip", nil, []indicator.Indicator{ind(indicator.IPv4, "198.51.100.7", 1)},
 			h + uniqName("IP", "198.51.100.7") + ",198.51.100.7,IP,high,high,AB,MISP event 42; ip-dst; Network activity\n", nil},
 		{"net as range", nil, []indicator.Indicator{{Type: indicator.IPv4Net, Value: "198.51.100.0/25"}},
@@ -53,29 +47,44 @@ func TestRecords(t *testing.T) {
 // and checks the feed against the Check Point rules; every indicator is
 // a record or a reported drop.
 func TestDeviceRules(t *testing.T) {
-	rendertest.Sweep(t, Renderer{}, func(opts map[string]string) renderers.Request { return request("", opts) }, rendertest.Sets(t, 100_000, 11), []rendertest.Variant{
+	rendertest.DeviceRules(t, Renderer{}, rendertest.WithOptions, []rendertest.Variant{
 		{"defaults", nil},
 		{"capped", map[string]string{"max_entries": "1000", "excel_safe": "true"}},
-	}, rendertest.Counted("records", func(v rendertest.Variant, out []byte) ([]devicecheck.Violation, int) {
-		return devicecheck.CheckCheckPoint(out, devicecheck.CheckPointLimits{MaxEntries: rendertest.MaxEntries(v.Opts)}), len(devicecheck.Lines(out)) - 1
-	}))
+	}, "records", rules)
+}
+
+// rules checks the feed against the Check Point rules
+// (devicecheck.CheckCheckPoint) and counts its records.
+func rules(opts map[string]string, out []byte) ([]devicecheck.Violation, int) {
+	return devicecheck.CheckCheckPoint(out, devicecheck.CheckPointLimits{MaxEntries: rendertest.MaxEntries(opts)}), len(devicecheck.Lines(out)) - 1
+}
+
+// FuzzRender checks the feed against the Check Point rules and that
+// every input is a record or a reported drop.
+func FuzzRender(f *testing.F) {
+	rendertest.FuzzRules(f, Renderer{}, []map[string]string{
+		nil,
+		{"excel_safe": "true", "product": "AV"},
+		{"max_entries": "3", "confidence": "low"},
+	}, rules)
 }
 
 // TestContract checks the options, the registration and conformance.Check.
 func TestContract(t *testing.T) {
-	rendertest.Contract(t, Renderer{}, []conformance.OptionCase{
-		{Name: "none"},
-		{Name: "all", Options: map[string]string{"confidence": "low", "severity": "medium", "product": "AB", "max_entries": "2000000", "excel_safe": "true"}},
-		{Name: "unknown", Options: map[string]string{"comment": "x"}, WantErr: `unknown option "comment"`},
-		{Name: "bad confidence", Options: map[string]string{"confidence": "High"}, WantErr: "option confidence"},
-		{Name: "bad severity", Options: map[string]string{"severity": "critical"}, WantErr: "option severity"},
-		{Name: "bad product", Options: map[string]string{"product": "FW"}, WantErr: "option product"},
-		{Name: "negative max_entries", Options: map[string]string{"max_entries": "-1"}, WantErr: "option max_entries"},
-		{Name: "bad excel_safe", Options: map[string]string{"excel_safe": "yes"}, WantErr: "option excel_safe"},
+	rendertest.Contract(t, Renderer{}, rendertest.Options{
+		All:     map[string]string{"confidence": "low", "severity": "medium", "product": "AB", "max_entries": "2000000", "excel_safe": "true"},
+		Unknown: "comment",
+		Bad: map[string][]string{
+			"confidence":  {"High"},
+			"severity":    {"critical"},
+			"product":     {"FW"},
+			"max_entries": {"-1"},
+			"excel_safe":  {"yes"},
+		},
 	})
 }
 
-func BenchmarkRender(b *testing.B) { rendertest.Benchmark(b, Renderer{}, request("", nil)) }
+func BenchmarkRender(b *testing.B) { rendertest.Benchmark(b, Renderer{}, rendertest.WithOptions(nil)) }
 
 // uniqName is the UNIQ-NAME the renderer gives a record.
 func uniqName(typ, value string) string { return string(ioc.AppendName(nil, "cratos-", typ, value)) }

@@ -4,15 +4,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/devicecheck"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/internal/goldentest"
-	"github.com/cratos-project/cratos/renderers"
 )
 
-func request(opts map[string]string) renderers.Request { return rendertest.Request("", opts) }
+var request = rendertest.WithOptions
 
 func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
@@ -41,40 +39,52 @@ func TestRows(t *testing.T) {
 		{"cap keeps newest", map[string]string{"max_entries": "1", "expire_days": "0"}, []indicator.Indicator{
 			{Type: indicator.Hostname, Value: "a.example", Timestamp: 1}, {Type: indicator.Hostname, Value: "b.example", Timestamp: 2}},
 			h + "DomainName,b.example,,Block,Medium,Cratos block,Cratos cti.example.org feed block,,,,,True\r\n", map[string]int{DropCap: 1}},
-	}, func(out []byte) []devicecheck.Violation { return devicecheck.CheckDefender(out) })
+	}, devicecheck.CheckDefender)
 }
 
 // TestDeviceRules renders the sample, generated and the full real data
 // and checks the file against Defender's columns and limits; every
 // indicator is a row or a reported drop, and the cap keeps 500 rows.
 func TestDeviceRules(t *testing.T) {
-	rendertest.Sweep(t, Renderer{}, request, rendertest.Sets(t, 100_000, 11), []rendertest.Variant{
+	rendertest.DeviceRules(t, Renderer{}, request, []rendertest.Variant{
 		{"defaults", nil},
 		{"hashes remediated", map[string]string{"action": "BlockAndRemediate", "max_entries": "100"}},
-	}, rendertest.Counted("rows", func(v rendertest.Variant, out []byte) ([]devicecheck.Violation, int) {
-		return devicecheck.CheckDefender(out), strings.Count(string(out), "\r\n") - 1
-	}))
+	}, "rows", rules)
+}
+
+// rules checks the file against Defender's columns and limits
+// (devicecheck.CheckDefender) and counts its rows.
+func rules(_ map[string]string, out []byte) ([]devicecheck.Violation, int) {
+	return devicecheck.CheckDefender(out), strings.Count(string(out), "\r\n") - 1
+}
+
+// FuzzRender checks the file against Defender's columns and limits and
+// that every input is a row or a reported drop.
+func FuzzRender(f *testing.F) {
+	rendertest.FuzzRules(f, Renderer{}, []map[string]string{
+		nil,
+		{"action": "BlockAndRemediate", "max_entries": "3"},
+		{"excel_safe": "false", "expire_days": "0", "title": "Cratos"},
+	}, rules)
 }
 
 // TestContract checks the options, the registration and conformance.Check.
 func TestContract(t *testing.T) {
-	rendertest.Contract(t, Renderer{}, []conformance.OptionCase{
-		{Name: "none"},
-		{Name: "all", Options: map[string]string{"action": "Audit", "severity": "Informational", "expire_days": "3650", "title": "Cratos", "generate_alert": "false",
-			"recommended_actions": "Isolate", "rbac_groups": "A,B", "category": "InitialAccess", "max_entries": "1", "excel_safe": "false"}},
-		{Name: "unknown", Options: map[string]string{"application": "x"}, WantErr: `unknown option "application"`},
-		{Name: "legacy action", Options: map[string]string{"action": "AlertAndBlock"}, WantErr: "option action"},
-		{Name: "bad severity", Options: map[string]string{"severity": "high"}, WantErr: "option severity"},
-		{Name: "negative expire_days", Options: map[string]string{"expire_days": "-1"}, WantErr: "option expire_days"},
-		{Name: "huge expire_days", Options: map[string]string{"expire_days": "3651"}, WantErr: "option expire_days"},
-		{Name: "title with a line break", Options: map[string]string{"title": "a\nb"}, WantErr: "option title"},
-		{Name: "rbac with a tab", Options: map[string]string{"rbac_groups": "a\tb"}, WantErr: "option rbac_groups"},
-		{Name: "lower-case category", Options: map[string]string{"category": "malware"}, WantErr: "option category"},
-		{Name: "category with a space", Options: map[string]string{"category": "Command Control"}, WantErr: "option category"},
-		{Name: "bad generate_alert", Options: map[string]string{"generate_alert": "yes"}, WantErr: "option generate_alert"},
-		{Name: "zero max_entries", Options: map[string]string{"max_entries": "0"}, WantErr: "option max_entries"},
-		{Name: "max_entries over 500", Options: map[string]string{"max_entries": "501"}, WantErr: "option max_entries"},
-		{Name: "bad excel_safe", Options: map[string]string{"excel_safe": "on"}, WantErr: "option excel_safe"},
+	rendertest.Contract(t, Renderer{}, rendertest.Options{
+		All: map[string]string{"action": "Audit", "severity": "Informational", "expire_days": "3650", "title": "Cratos", "generate_alert": "false",
+			"recommended_actions": "Isolate", "rbac_groups": "A,B", "category": "InitialAccess", "max_entries": "1", "excel_safe": "false"},
+		Unknown: "application",
+		Bad: map[string][]string{
+			"action":         {"AlertAndBlock"}, // the legacy action
+			"severity":       {"high"},
+			"expire_days":    {"-1", "3651"},
+			"title":          {"a\nb"},
+			"rbac_groups":    {"a\tb"},
+			"category":       {"malware", "Command Control"},
+			"generate_alert": {"yes"},
+			"max_entries":    {"0", "501"},
+			"excel_safe":     {"on"},
+		},
 	})
 }
 

@@ -16,8 +16,6 @@ import (
 	"github.com/cratos-project/cratos/renderers/internal/feedlist"
 )
 
-var request = rendertest.Request
-
 // allTypes are the types a URL list may be given.
 var allTypes = append(append(slices.Clone(rendertest.IPTypes), rendertest.NameTypes...), indicator.URL)
 
@@ -121,8 +119,8 @@ func TestCollapseCoverage(t *testing.T) {
 				p, _ := i.Prefix()
 				in = append(in, p)
 			}
-			out, _ := rendertest.Output(t, Renderer{}, request("", nil), ins)
-			plain, _ := rendertest.Output(t, Renderer{}, request("", map[string]string{"collapse": "false"}), ins)
+			out, _ := rendertest.Output(t, Renderer{}, rendertest.Request("", nil), ins)
+			plain, _ := rendertest.Output(t, Renderer{}, rendertest.Request("", map[string]string{"collapse": "false"}), ins)
 			got := parseList(t, out)
 			if !slices.Equal(spans(got), spans(in)) {
 				t.Error("collapsed list does not cover exactly the input addresses")
@@ -250,7 +248,7 @@ func TestDeviceRules(t *testing.T) {
 		opts := map[string]string{"collapse": "false"}
 		maps.Copy(opts, l.opts)
 		ins := conformance.OfTypes(set, l.types...)
-		got := conformance.Render(t, Renderer{}, request(l.dataType, opts), ins)
+		got := conformance.Render(t, Renderer{}, rendertest.Request(l.dataType, opts), ins)
 		if vs := devicecheck.CheckPANOS(l.check, got.Out); len(vs) > 0 {
 			t.Fatal(devicecheck.Error(vs, 20))
 		}
@@ -273,22 +271,22 @@ func optString(opts map[string]string) string {
 
 // TestContract checks the options, the registration and conformance.Check.
 func TestContract(t *testing.T) {
-	rendertest.Contract(t, Renderer{}, []conformance.OptionCase{
-		{Name: "none"},
-		{Name: "all", Options: map[string]string{"list_type": "url", "collapse": "false", "domain_wildcards": "exact", "url_ports": "strip", "max_entries": "50000", "empty_sentinel": "false"}},
-		{Name: "unknown", Options: map[string]string{"comments": "true"}, WantErr: `unknown option "comments"`},
-		{Name: "bad list_type", Options: map[string]string{"list_type": "imsi"}, WantErr: "option list_type"},
-		{Name: "bad collapse", Options: map[string]string{"collapse": "maybe"}, WantErr: "option collapse"},
-		{Name: "bad domain_wildcards", Options: map[string]string{"domain_wildcards": "star"}, WantErr: "option domain_wildcards"},
-		{Name: "bad url_ports", Options: map[string]string{"url_ports": "keep"}, WantErr: "option url_ports"},
-		{Name: "negative max_entries", Options: map[string]string{"max_entries": "-1"}, WantErr: "option max_entries"},
-		{Name: "text max_entries", Options: map[string]string{"max_entries": "50k"}, WantErr: "option max_entries"},
-		{Name: "bad empty_sentinel", Options: map[string]string{"empty_sentinel": "192.0.2.1"}, WantErr: "option empty_sentinel"},
+	rendertest.Contract(t, Renderer{}, rendertest.Options{
+		All:     map[string]string{"list_type": "url", "collapse": "false", "domain_wildcards": "exact", "url_ports": "strip", "max_entries": "50000", "empty_sentinel": "false"},
+		Unknown: "comments",
+		Bad: map[string][]string{
+			"list_type":        {"imsi"},
+			"collapse":         {"maybe"},
+			"domain_wildcards": {"star"},
+			"url_ports":        {"keep"},
+			"max_entries":      {"-1", "50k"},
+			"empty_sentinel":   {"192.0.2.1"},
+		},
 	})
 }
 
 func BenchmarkRender(b *testing.B) {
-	rendertest.BenchmarkEach(b, Renderer{}, func(dataType string) renderers.Request { return request(dataType, nil) }, []rendertest.BenchCase{
+	rendertest.BenchmarkEach(b, Renderer{}, func(dataType string) renderers.Request { return rendertest.Request(dataType, nil) }, []rendertest.BenchCase{
 		{"mixed-1M", "", nil}, // a URL list: URLs, names and addresses
 		{"ip", "ipv4ext", rendertest.IPTypes},
 		{"domain", "domain", rendertest.NameTypes},

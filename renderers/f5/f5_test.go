@@ -3,15 +3,13 @@ package f5
 import (
 	"testing"
 
-	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/devicecheck"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/internal/goldentest"
-	"github.com/cratos-project/cratos/renderers"
 )
 
-func request(opts map[string]string) renderers.Request { return rendertest.Request("ipv4ext", opts) }
+var request = rendertest.OfDataType("ipv4ext")
 
 var ind = rendertest.Ind
 
@@ -41,26 +39,39 @@ func TestLines(t *testing.T) {
 // and checks the file against F5's feed file format; every address or
 // net is a line or a reported drop.
 func TestDeviceRules(t *testing.T) {
-	rendertest.Sweep(t, Renderer{}, request, rendertest.Sets(t, 100_000, 11), []rendertest.Variant{
+	rendertest.DeviceRules(t, Renderer{}, request, []rendertest.Variant{
 		{"defaults", nil},
 		{"capped ipv4 category", map[string]string{"ipv6": "false", "category": "botnets", "max_entries": "1000"}},
-	}, rendertest.Counted("lines", func(v rendertest.Variant, out []byte) ([]devicecheck.Violation, int) {
-		return devicecheck.CheckF5(out, devicecheck.F5Limits{MaxEntries: rendertest.MaxEntries(v.Opts)}), len(devicecheck.Lines(out))
-	}))
+	}, "lines", rules)
+}
+
+// rules checks the file against F5's feed file format
+// (devicecheck.CheckF5) and counts its lines.
+func rules(opts map[string]string, out []byte) ([]devicecheck.Violation, int) {
+	return devicecheck.CheckF5(out, devicecheck.F5Limits{MaxEntries: rendertest.MaxEntries(opts)}), len(devicecheck.Lines(out))
+}
+
+// FuzzRender checks the file against F5's feed file format and that
+// every input is a line or a reported drop.
+func FuzzRender(f *testing.F) {
+	rendertest.FuzzRules(f, Renderer{}, []map[string]string{
+		nil,
+		{"ipv6": "false", "category": "botnets"},
+		{"max_entries": "3", "list_type": "none"},
+	}, rules)
 }
 
 // TestContract checks the options, the registration and conformance.Check.
 func TestContract(t *testing.T) {
-	rendertest.Contract(t, Renderer{}, []conformance.OptionCase{
-		{Name: "none"},
-		{Name: "all", Options: map[string]string{"list_type": "wl", "category": "spam_sources", "ipv6": "false", "max_entries": "100000"}},
-		{Name: "unknown", Options: map[string]string{"mask": "24"}, WantErr: `unknown option "mask"`},
-		{Name: "bad list_type", Options: map[string]string{"list_type": "blacklist"}, WantErr: "option list_type"},
-		{Name: "category with a space", Options: map[string]string{"category": "bad ips"}, WantErr: "option category"},
-		{Name: "category with a comma", Options: map[string]string{"category": "a,b"}, WantErr: "option category"},
-		{Name: "category starting with a digit", Options: map[string]string{"category": "1abc"}, WantErr: "option category"},
-		{Name: "bad ipv6", Options: map[string]string{"ipv6": "maybe"}, WantErr: "option ipv6"},
-		{Name: "negative max_entries", Options: map[string]string{"max_entries": "-5"}, WantErr: "option max_entries"},
+	rendertest.Contract(t, Renderer{}, rendertest.Options{
+		All:     map[string]string{"list_type": "wl", "category": "spam_sources", "ipv6": "false", "max_entries": "100000"},
+		Unknown: "mask",
+		Bad: map[string][]string{
+			"list_type":   {"blacklist"},
+			"category":    {"bad ips", "a,b", "1abc"},
+			"ipv6":        {"maybe"},
+			"max_entries": {"-5"},
+		},
 	})
 }
 

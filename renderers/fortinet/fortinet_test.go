@@ -15,8 +15,6 @@ import (
 	"github.com/cratos-project/cratos/renderers"
 )
 
-var request = rendertest.Request
-
 var ind = rendertest.Ind
 
 func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
@@ -88,7 +86,7 @@ func TestPre744Caps(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, drops := rendertest.Output(t, Renderer{}, request("", tt.opts), tt.in)
+			out, drops := rendertest.Output(t, Renderer{}, rendertest.Request("", tt.opts), tt.in)
 			lim := devicecheck.FortiLimits{}
 			if tt.opts["fortios"] == "pre-7.4.4" {
 				lim = devicecheck.FortiPre744
@@ -142,7 +140,7 @@ func TestDeviceRules(t *testing.T) {
 	name := func(f feedCase) string { return fmt.Sprintf("%s/%v", f.feed, f.opts) }
 	rendertest.Across(t, rendertest.Sets(t, 100_000, 13), feeds, name, func(t *testing.T, set []indicator.Indicator, f feedCase) {
 		ins := conformance.OfTypes(set, f.types...)
-		got := conformance.Render(t, Renderer{}, request(f.dataType, f.opts), ins)
+		got := conformance.Render(t, Renderer{}, rendertest.Request(f.dataType, f.opts), ins)
 		lim := devicecheck.FortiLimits{}
 		if f.opts["fortios"] == "pre-7.4.4" {
 			lim = devicecheck.FortiPre744
@@ -157,25 +155,87 @@ func TestDeviceRules(t *testing.T) {
 
 // TestContract checks the options, the registration and conformance.Check.
 func TestContract(t *testing.T) {
-	rendertest.Contract(t, Renderer{}, []conformance.OptionCase{
-		{Name: "none"},
-		{Name: "all", Options: map[string]string{"feed": "domain", "domain_wildcards": "exact", "url_scheme": "strip", "hash_type": "sha256", "fortios": "pre-7.4.4", "max_entries": "100000"}},
-		{Name: "unknown", Options: map[string]string{"comments": "true"}, WantErr: `unknown option "comments"`},
-		{Name: "bad feed", Options: map[string]string{"feed": "mac-address"}, WantErr: "option feed"},
-		{Name: "bad domain_wildcards", Options: map[string]string{"domain_wildcards": "any"}, WantErr: "option domain_wildcards"},
-		{Name: "bad url_scheme", Options: map[string]string{"url_scheme": "https"}, WantErr: "option url_scheme"},
-		{Name: "bad hash_type", Options: map[string]string{"hash_type": "sha512"}, WantErr: "option hash_type"},
-		{Name: "bad fortios", Options: map[string]string{"fortios": "7.2"}, WantErr: "option fortios"},
-		{Name: "bad max_entries", Options: map[string]string{"max_entries": "-5"}, WantErr: "option max_entries"},
+	rendertest.Contract(t, Renderer{}, rendertest.Options{
+		All:     map[string]string{"feed": "domain", "domain_wildcards": "exact", "url_scheme": "strip", "hash_type": "sha256", "fortios": "pre-7.4.4", "max_entries": "100000"},
+		Unknown: "comments",
+		Bad: map[string][]string{
+			"feed":             {"mac-address"},
+			"domain_wildcards": {"any"},
+			"url_scheme":       {"https"},
+			"hash_type":        {"sha512"},
+			"fortios":          {"7.2"},
+			"max_entries":      {"-5"},
+		},
 	})
 }
 
 func BenchmarkRender(b *testing.B) {
-	rendertest.BenchmarkEach(b, Renderer{}, func(dataType string) renderers.Request { return request(dataType, nil) }, []rendertest.BenchCase{
+	rendertest.BenchmarkEach(b, Renderer{}, func(dataType string) renderers.Request { return rendertest.Request(dataType, nil) }, []rendertest.BenchCase{
 		{"mixed-1M", "", nil}, // the address feed of the majority kind
 		{"address", "ipv4ext", rendertest.IPTypes},
 		{"domain", "domain", rendertest.NameTypes},
 		{"category", "url", []indicator.Type{indicator.URL}},
 		{"malware", "file-sha256", rendertest.HashTypes},
 	})
+}
+
+// fuzzOptions are the option sets the fuzz target renders with.
+var fuzzOptions = []map[string]string{
+	nil,
+	{"domain_wildcards": "exact", "url_scheme": "strip"},
+	{"fortios": "pre-7.4.4", "max_entries": "3"},
+	{"feed": "malware", "hash_type": "md5"},
+	{"feed": "category"},
+}
+
+// FuzzRender checks the output against the FortiOS rules for its feed
+// type and caps (devicecheck.CheckFortiOS) and that every input entry is
+// either a line or a reported drop.
+func FuzzRender(f *testing.F) {
+	rendertest.Fuzz(f, Renderer{}, fuzzOptions, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got conformance.Rendered) {
+		opts := req.Options
+		dt, _ := indicator.LookupDataType(req.DataType)
+		feed := fuzzFeed(dt, opts["feed"])
+		lim := devicecheck.FortiLimits{}
+		if opts["fortios"] == "pre-7.4.4" {
+			lim = devicecheck.FortiPre744
+		}
+		if vs := devicecheck.CheckFortiOS(feed, got.Out, lim); len(vs) > 0 {
+			t.Fatalf("FortiOS rules broken: %v\n%s", devicecheck.Error(vs, 10), got.Out)
+		}
+		lines := devicecheck.Lines(got.Out)
+		want := 0
+		for _, in := range ins {
+			want++
+			if feed == devicecheck.FortiDomain && in.Type == indicator.Domain && opts["domain_wildcards"] != "exact" {
+				want++
+			}
+		}
+		if n := len(lines) + got.DropTotal(); n != want {
+			t.Fatalf("%d lines + %v dropped, want %d entries in all\n%s", len(lines), got.Drops, want, got.Out)
+		}
+		if feed == devicecheck.FortiMalware && opts["hash_type"] == "md5" {
+			if i := slices.IndexFunc(lines, func(l string) bool { return len(l) != 32 }); i >= 0 {
+				t.Fatalf("line %q in an md5 feed", lines[i])
+			}
+		}
+		if feed == devicecheck.FortiCategory && opts["url_scheme"] == "strip" {
+			if i := slices.IndexFunc(lines, func(l string) bool { return devicecheck.SchemeEnd(l) >= 0 }); i >= 0 {
+				t.Fatalf("line %q keeps its scheme", lines[i])
+			}
+		}
+	})
+}
+
+// fuzzFeed is the feed type the renderer picks for dt or the option.
+func fuzzFeed(dt indicator.DataType, option string) devicecheck.FortiFeed {
+	switch {
+	case option == "category" || option == "" && dt.Yields.Has(indicator.URL):
+		return devicecheck.FortiCategory
+	case option == "domain" || option == "" && (dt.Yields.Has(indicator.Domain) || dt.Yields.Has(indicator.Hostname)):
+		return devicecheck.FortiDomain
+	case option == "malware" || option == "" && dt.Yields&indicator.SetOf(indicator.MD5, indicator.SHA1, indicator.SHA256) != 0:
+		return devicecheck.FortiMalware
+	}
+	return devicecheck.FortiAddress
 }

@@ -2,7 +2,7 @@ package json
 
 import (
 	stdjson "encoding/json"
-	"sync"
+	"slices"
 	"testing"
 
 	"github.com/cratos-project/cratos/conformance"
@@ -12,24 +12,15 @@ import (
 	"github.com/cratos-project/cratos/renderers"
 )
 
-var two = []indicator.Indicator{{Type: indicator.IPv4, Value: "1.2.3.4"}, {Type: indicator.IPv4, Value: "5.6.7.8"}}
+var two = rendertest.IPs("1.2.3.4", "5.6.7.8")
 
 func TestRenderBytes(t *testing.T) {
-	tests := []struct {
-		name string
-		in   []indicator.Indicator
-		want string
-	}{
-		{"original two entries", two, `["1.2.3.4", "5.6.7.8"]`},
-		{"original empty", nil, `[]`},
-		{"one entry", two[:1], `["1.2.3.4"]`},
-		{"multi-line rule carried", []indicator.Indicator{{Type: indicator.Yara, Value: "rule a\n{\n\tcondition: true\n}"}}, `["rule a\n{\n\tcondition: true\n}"]`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			rendertest.Expect(t, conformance.Render(t, Renderer{}, renderers.Request{DataType: "ipv4"}, tt.in), tt.want, nil)
-		})
-	}
+	rendertest.Rows(t, Renderer{}, rendertest.OfDataType("ipv4"), []rendertest.Row{
+		{"original two entries", nil, two, `["1.2.3.4", "5.6.7.8"]`, nil},
+		{"original empty", nil, nil, `[]`, nil},
+		{"one entry", nil, two[:1], `["1.2.3.4"]`, nil},
+		{"multi-line rule carried", nil, []indicator.Indicator{{Type: indicator.Yara, Value: "rule a\n{\n\tcondition: true\n}"}}, `["rule a\n{\n\tcondition: true\n}"]`, nil},
+	}, nil)
 }
 
 // TestAppendString compares with Python's json.dumps of the same strings.
@@ -71,31 +62,41 @@ func TestRegistered(t *testing.T) { rendertest.Registered(t, Renderer{}) }
 // TestRealData renders every real indicator and decodes the array back.
 func TestRealData(t *testing.T) {
 	ins := append(conformance.RealIndicators(t), conformance.Sample()...)
-	got := conformance.Render(t, Renderer{}, renderers.Request{}, ins)
-	var vs []string
-	if err := stdjson.Unmarshal(got.Out, &vs); err != nil {
-		t.Fatal(err)
-	}
-	if len(vs) != len(ins) {
-		t.Fatalf("%d values, want %d", len(vs), len(ins))
-	}
-	for i, v := range vs {
-		if v != ins[i].Value {
-			t.Fatalf("value %d = %q, want %q", i, v, ins[i].Value)
-		}
-	}
-	for i, c := range got.Out {
-		if c >= 0x80 || c < 0x20 {
-			t.Fatalf("byte %d is %#x: output must be printable ASCII", i, c)
-		}
-	}
+	checkParsed(t, ins, conformance.Render(t, Renderer{}, renderers.Request{}, ins))
 }
 
-var benchInput = sync.OnceValue(func() []indicator.Indicator { return conformance.Generated(1_000_000, 1) })
-
 func BenchmarkRender(b *testing.B) {
-	ins := benchInput()
-	req := renderers.Request{DataType: "ipv4"}
-	b.ReportAllocs()
-	conformance.BenchmarkRender(b, Renderer{}, req, ins)
+	rendertest.Benchmark(b, Renderer{}, renderers.Request{DataType: "ipv4"})
+}
+
+// FuzzRender checks that the output is ASCII-only JSON that encoding/json
+// parses back to the values, in order. Bytes that are not UTF-8 come back
+// as U+FFFD, one per byte, as the original's json.dumps never saw them.
+func FuzzRender(f *testing.F) {
+	rendertest.Fuzz(f, Renderer{}, []map[string]string{nil}, func(t *testing.T, _ renderers.Request, ins []indicator.Indicator, got conformance.Rendered) {
+		checkParsed(t, ins, got)
+	})
+}
+
+// checkParsed fails t unless got, rendered from ins, reports no drop and
+// is printable ASCII that encoding/json parses back to the values (bytes
+// that are not UTF-8 as U+FFFD), in order.
+func checkParsed(t *testing.T, ins []indicator.Indicator, got conformance.Rendered) {
+	t.Helper()
+	if len(got.Drops) > 0 {
+		t.Errorf("drops %v, want none", got.Drops)
+	}
+	for i, c := range got.Out {
+		if c < 0x20 || c > 0x7e {
+			t.Fatalf("byte %d is %#x, want printable ASCII only", i, c)
+		}
+	}
+	var values []string
+	if err := stdjson.Unmarshal(got.Out, &values); err != nil {
+		t.Fatalf("output does not parse: %v\n%s", err, got.Out)
+	}
+	want := rendertest.ValuesAsUTF8(ins)
+	if !slices.Equal(values, want) && !(len(values) == 0 && len(want) == 0) {
+		t.Fatalf("parsed values differ:\n got %q\nwant %q", values, want)
+	}
 }

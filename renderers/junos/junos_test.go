@@ -3,15 +3,13 @@ package junos
 import (
 	"testing"
 
-	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/devicecheck"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/internal/goldentest"
-	"github.com/cratos-project/cratos/renderers"
 )
 
-func request(opts map[string]string) renderers.Request { return rendertest.Request("ipv4ext", opts) }
+var request = rendertest.OfDataType("ipv4ext")
 
 var ind = rendertest.Ind
 
@@ -39,23 +37,37 @@ func TestLines(t *testing.T) {
 // and checks the file against the SRX feed format; every address or net
 // is a line or a reported drop.
 func TestDeviceRules(t *testing.T) {
-	rendertest.Sweep(t, Renderer{}, request, rendertest.Sets(t, 100_000, 11), []rendertest.Variant{
+	rendertest.DeviceRules(t, Renderer{}, request, []rendertest.Variant{
 		{"defaults", nil},
 		{"capped ipv4", map[string]string{"ipv6": "false", "max_entries": "1000"}},
-	}, rendertest.Counted("lines", func(v rendertest.Variant, out []byte) ([]devicecheck.Violation, int) {
-		return devicecheck.CheckJunos(out, devicecheck.JunosLimits{MaxEntries: rendertest.MaxEntries(v.Opts)}), len(devicecheck.Lines(out))
-	}))
+	}, "lines", rules)
+}
+
+// rules checks the file against the SRX feed format
+// (devicecheck.CheckJunos) and counts its lines.
+func rules(opts map[string]string, out []byte) ([]devicecheck.Violation, int) {
+	return devicecheck.CheckJunos(out, devicecheck.JunosLimits{MaxEntries: rendertest.MaxEntries(opts)}), len(devicecheck.Lines(out))
+}
+
+// FuzzRender checks the file against the SRX feed format and that every
+// input is a line or a reported drop.
+func FuzzRender(f *testing.F) {
+	rendertest.FuzzRules(f, Renderer{}, []map[string]string{
+		nil,
+		{"ipv6": "false"},
+		{"max_entries": "3"},
+	}, rules)
 }
 
 // TestContract checks the options, the registration and conformance.Check.
 func TestContract(t *testing.T) {
-	rendertest.Contract(t, Renderer{}, []conformance.OptionCase{
-		{Name: "none"},
-		{Name: "all", Options: map[string]string{"ipv6": "false", "max_entries": "100000"}},
-		{Name: "unknown", Options: map[string]string{"ranges": "true"}, WantErr: `unknown option "ranges"`},
-		{Name: "bad ipv6", Options: map[string]string{"ipv6": "v6"}, WantErr: "option ipv6"},
-		{Name: "negative max_entries", Options: map[string]string{"max_entries": "-1"}, WantErr: "option max_entries"},
-		{Name: "text max_entries", Options: map[string]string{"max_entries": "1M"}, WantErr: "option max_entries"},
+	rendertest.Contract(t, Renderer{}, rendertest.Options{
+		All:     map[string]string{"ipv6": "false", "max_entries": "100000"},
+		Unknown: "ranges",
+		Bad: map[string][]string{
+			"ipv6":        {"v6"},
+			"max_entries": {"-1", "1M"},
+		},
 	})
 }
 

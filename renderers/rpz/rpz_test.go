@@ -1,6 +1,7 @@
 package rpz
 
 import (
+	"cmp"
 	"context"
 	"maps"
 	"net/netip"
@@ -23,12 +24,9 @@ func request(opts map[string]string, drops map[string]int) renderers.Request {
 	return req
 }
 
-func renderOut(t testing.TB, opts map[string]string, ins []indicator.Indicator) (string, map[string]int) {
-	t.Helper()
-	return rendertest.Filtered(t, Renderer{}, rendertest.BlockRequest("domain", opts), ins)
-}
+var renderOut = rendertest.BlockOutput(Renderer{})
 
-func ind(t indicator.Type, v string) indicator.Indicator { return rendertest.Ind(t, v, 0) }
+var ind = rendertest.Of
 
 // triggers returns the lines after the SOA and NS records.
 func triggers(out string) []string {
@@ -98,16 +96,11 @@ func TestRender(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			out, drops := renderOut(t, tc.opts, tc.in)
+			out, drops := renderOut(t, "domain", tc.opts, tc.in)
 			if got := triggers(out); !slices.Equal(got, tc.want) {
 				t.Errorf("triggers:\n got %q\nwant %q", got, tc.want)
 			}
-			if tc.drops == nil {
-				tc.drops = map[string]int{}
-			}
-			if !maps.Equal(drops, tc.drops) {
-				t.Errorf("drops: got %v, want %v", drops, tc.drops)
-			}
+			rendertest.ExpectDrops(t, drops, tc.drops)
 		})
 	}
 }
@@ -130,7 +123,7 @@ func TestNameBudget(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name+" "+tc.origin, func(t *testing.T) {
-			out, drops := renderOut(t, map[string]string{"origin": tc.origin}, []indicator.Indicator{ind(tc.t, name)})
+			out, drops := renderOut(t, "domain", map[string]string{"origin": tc.origin}, []indicator.Indicator{ind(tc.t, name)})
 			if got := len(triggers(out)); got != tc.lines {
 				t.Fatalf("%d lines, want %d (drops %v)", got, tc.lines, drops)
 			}
@@ -158,7 +151,7 @@ func TestHeader(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			out, _ := renderOut(t, tc.opts, nil)
+			out, _ := renderOut(t, "domain", tc.opts, nil)
 			if out != tc.want {
 				t.Fatalf("got\n%s\nwant\n%s", out, tc.want)
 			}
@@ -188,7 +181,7 @@ func TestFallbackSerial(t *testing.T) {
 func TestRecordsMatchRender(t *testing.T) {
 	in := conformance.Sample()
 	opts := map[string]string{"serial": "7", "policy": "drop"}
-	out, rdrops := renderOut(t, opts, in)
+	out, rdrops := renderOut(t, "domain", opts, in)
 	drops := map[string]int{}
 	recs, err := Records(context.Background(), request(opts, drops), renderers.Filter(renderers.Slice(in), indicator.SetOf(info.Types...)))
 	if err != nil {
@@ -266,52 +259,38 @@ func tricky() []indicator.Indicator {
 }
 
 func TestRealTool(t *testing.T) {
-	real, _ := conformance.RealData(t)
 	long := "rpz." + strings.Repeat("z", 50) + ".example"
-	cases := []struct {
-		name, origin string
-		in           []indicator.Indicator
-		opts         map[string]string
-	}{
-		{"sample", "rpz.local", conformance.Sample(), nil},
-		{"sample, origin budget", "rpz.local", conformance.Sample(), map[string]string{"origin": "rpz.local"}},
-		{"sample, long origin budget", long, conformance.Sample(), map[string]string{"origin": long}},
-		{"sample, nodata", "rpz.local", conformance.Sample(), map[string]string{"policy": "nodata"}},
-		{"sample, passthru", "rpz.local", conformance.Sample(), map[string]string{"policy": "passthru"}},
-		{"sample, drop", "rpz.local", conformance.Sample(), map[string]string{"policy": "drop"}},
-		{"sample, tcp-only", "rpz.local", conformance.Sample(), map[string]string{"policy": "tcp-only"}},
-		{"sample, cname", "rpz.local", conformance.Sample(), map[string]string{"policy": "cname:*.garden.example.", "serial": "4294967295"}},
-		{"tricky", "rpz.local", tricky(), map[string]string{"origin": "rpz.local"}},
-		{"tricky, cname", "rpz.local", tricky(), map[string]string{"origin": "rpz.local", "policy": "cname:garden.example."}},
-		{"real data", "rpz.local", real, map[string]string{"origin": "rpz.local"}},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			if tc.name == "real data" && testing.Short() {
-				t.Skip("real data skipped in -short mode")
+	sample := conformance.Sample()
+	block := func(opts map[string]string) renderers.Request { return rendertest.BlockRequest("domain", opts) }
+	rendertest.Each(t, Renderer{}, block, rendertest.AndRealData(t, map[string]string{"origin": "rpz.local"},
+		rendertest.Case{Name: "sample", In: sample},
+		rendertest.Case{Name: "sample, origin budget", In: sample, Opts: map[string]string{"origin": "rpz.local"}},
+		rendertest.Case{Name: "sample, long origin budget", In: sample, Opts: map[string]string{"origin": long}},
+		rendertest.Case{Name: "sample, nodata", In: sample, Opts: map[string]string{"policy": "nodata"}},
+		rendertest.Case{Name: "sample, passthru", In: sample, Opts: map[string]string{"policy": "passthru"}},
+		rendertest.Case{Name: "sample, drop", In: sample, Opts: map[string]string{"policy": "drop"}},
+		rendertest.Case{Name: "sample, tcp-only", In: sample, Opts: map[string]string{"policy": "tcp-only"}},
+		rendertest.Case{Name: "sample, cname", In: sample, Opts: map[string]string{"policy": "cname:*.garden.example.", "serial": "4294967295"}},
+		rendertest.Case{Name: "tricky", In: tricky(), Opts: map[string]string{"origin": "rpz.local"}},
+		rendertest.Case{Name: "tricky, cname", In: tricky(), Opts: map[string]string{"origin": "rpz.local", "policy": "cname:garden.example."}},
+	), func(t *testing.T, opts map[string]string, in []indicator.Indicator, got conformance.Rendered) {
+		out := string(got.Out)
+		if err := realtools.CheckZone(t, cmp.Or(opts["origin"], "rpz.local"), out); err != nil {
+			t.Fatal(err)
+		}
+		domains := 0
+		for _, i := range in {
+			if i.Type == indicator.Domain {
+				domains++
 			}
-			in := conformance.OfTypes(tc.in, info.Types...)
-			out, drops := renderOut(t, tc.opts, in)
-			if err := realtools.CheckZone(t, tc.origin, out); err != nil {
-				t.Fatal(err)
-			}
-			domains, dropped := 0, 0
-			for _, i := range in {
-				if i.Type == indicator.Domain {
-					domains++
-				}
-			}
-			for _, n := range drops {
-				dropped += n
-			}
-			// Dropped domains lose their wildcard too.
-			wild := strings.Count(out, "\n*.")
-			if got, want := len(triggers(out))-wild, len(in)-dropped; got != want || wild > domains {
-				t.Fatalf("%d triggers and %d wildcards, want %d triggers and at most %d wildcards (drops %v)", got, wild, want, domains, drops)
-			}
-			t.Logf("%d indicators, %d records, drops %v", len(in), len(triggers(out)), drops)
-		})
-	}
+		}
+		// Dropped domains lose their wildcard too.
+		wild := strings.Count(out, "\n*.")
+		if n, want := len(triggers(out))-wild, len(in)-got.DropTotal(); n != want || wild > domains {
+			t.Fatalf("%d triggers and %d wildcards, want %d triggers and at most %d wildcards (drops %v)", n, wild, want, domains, got.Drops)
+		}
+		t.Logf("%d indicators, %d records, drops %v", len(in), len(triggers(out)), got.Drops)
+	})
 }
 
 func BenchmarkRender(b *testing.B) {

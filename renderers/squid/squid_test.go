@@ -4,6 +4,7 @@ import (
 	"maps"
 	"math/rand/v2"
 	"net/netip"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -16,12 +17,9 @@ import (
 	"github.com/cratos-project/cratos/renderers"
 )
 
-func renderOut(t testing.TB, dataType string, opts map[string]string, ins []indicator.Indicator) (string, map[string]int) {
-	t.Helper()
-	return rendertest.Filtered(t, Renderer{}, rendertest.BlockRequest(dataType, opts), ins)
-}
+var renderOut = rendertest.BlockOutput(Renderer{})
 
-func ind(t indicator.Type, v string) indicator.Indicator { return rendertest.Ind(t, v, 0) }
+var ind = rendertest.Of
 
 func lines(out string) []string { return strings.Split(strings.TrimSuffix(out, "\n"), "\n") }
 
@@ -84,12 +82,7 @@ func TestRender(t *testing.T) {
 			if out != tc.want {
 				t.Errorf("output:\n got %q\nwant %q", out, tc.want)
 			}
-			if tc.drops == nil {
-				tc.drops = map[string]int{}
-			}
-			if !maps.Equal(drops, tc.drops) {
-				t.Errorf("drops: got %v, want %v", drops, tc.drops)
-			}
+			rendertest.ExpectDrops(t, drops, tc.drops)
 		})
 	}
 }
@@ -207,46 +200,23 @@ func tricky() []indicator.Indicator {
 }
 
 func TestRealTool(t *testing.T) {
-	real, _ := conformance.RealData(t)
-	inputs := []struct {
-		name string
-		in   []indicator.Indicator
-	}{{"sample", conformance.Sample()}, {"tricky", tricky()}, {"real data", real}}
-	kinds := []struct {
-		kind  string
-		types []indicator.Type
-	}{
-		{DstDomain, []indicator.Type{indicator.Domain, indicator.Hostname}},
-		{Dst, []indicator.Type{indicator.IPv4, indicator.IPv4Net, indicator.IPv6, indicator.IPv6Net}},
-		{URLRegex, []indicator.Type{indicator.URL}},
-	}
-	for _, input := range inputs {
-		for _, k := range kinds {
-			t.Run(input.name+"/"+k.kind, func(t *testing.T) {
-				if input.name == "real data" && testing.Short() {
-					t.Skip("real data skipped in -short mode")
-				}
-				in := conformance.OfTypes(input.in, k.types...)
-				out, drops := renderOut(t, "", map[string]string{"acl": k.kind}, in)
-				if err := realtools.SquidParse(t, k.kind, out); err != nil {
-					t.Fatal(err)
-				}
-				ls := lines(out)
-				slices.Reverse(ls)
-				if err := realtools.SquidParse(t, k.kind, strings.Join(ls, "\n")+"\n"); err != nil {
-					t.Fatalf("reversed: %v", err)
-				}
-				dropped := 0
-				for _, n := range drops {
-					dropped += n
-				}
-				if got := strings.Count(out, "\n"); got != len(in)-dropped {
-					t.Fatalf("%d lines, want %d indicators minus %d dropped (%v)", got, len(in), dropped, drops)
-				}
-				t.Logf("%d indicators, %d lines, drops %v", len(in), strings.Count(out, "\n"), drops)
-			})
+	block := func(opts map[string]string) renderers.Request { return rendertest.BlockRequest("", opts) }
+	rendertest.Kinds(t, Renderer{}, block, "acl", []rendertest.Kind{
+		{DstDomain, rendertest.NameTypes}, {Dst, rendertest.IPTypes}, {URLRegex, []indicator.Type{indicator.URL}},
+	}, rendertest.AndRealData(t, nil,
+		rendertest.Case{Name: "sample", In: conformance.Sample()}, rendertest.Case{Name: "tricky", In: tricky()},
+	), func(t *testing.T, kind string, in []indicator.Indicator, got conformance.Rendered) {
+		out := string(got.Out)
+		if err := realtools.SquidParse(t, kind, out); err != nil {
+			t.Fatal(err)
 		}
-	}
+		ls := lines(out)
+		slices.Reverse(ls)
+		if err := realtools.SquidParse(t, kind, strings.Join(ls, "\n")+"\n"); err != nil {
+			t.Fatalf("reversed: %v", err)
+		}
+		rendertest.Accounted(t, "lines", strings.Count(out, "\n"), in, got)
+	})
 }
 
 func BenchmarkRender(b *testing.B) {
@@ -257,4 +227,107 @@ func BenchmarkRender(b *testing.B) {
 		{Dst, Dst, rendertest.IPTypes},
 		{URLRegex, URLRegex, []indicator.Type{indicator.URL}},
 	})
+}
+
+// FuzzRender checks what makes Squid (up to 6) load an ACL file as meant:
+// lines shorter than its 2,048-byte line buffer, no empty line, no
+// duplicate, no two entries that overlap (a ".d" entry covering another
+// name, a prefix inside another), url_regex lines that are anchored
+// regular expressions, and every input either written or reported
+// dropped.
+func FuzzRender(f *testing.F) {
+	rendertest.FuzzKinds(f, Renderer{}, "acl", []string{DstDomain, Dst, URLRegex}, ForDataType, func(t *testing.T, kind string, ins []indicator.Indicator, got conformance.Rendered) {
+		lines := rendertest.Lines(t, got.Out)
+		seen := map[string]bool{}
+		for i, l := range lines {
+			switch {
+			case len(l)+1 >= 2048:
+				t.Fatalf("line %d is %d bytes, want < 2048 with its newline", i+1, len(l)+1)
+			case l == "":
+				t.Fatalf("line %d is empty", i+1)
+			case seen[l]:
+				t.Fatalf("line %d %q repeats an earlier line", i+1, l)
+			}
+			seen[l] = true
+		}
+		switch kind {
+		case DstDomain:
+			fuzzCheckDomains(t, lines)
+		case Dst:
+			fuzzCheckPrefixes(t, ins, lines)
+		case URLRegex:
+			for _, l := range lines {
+				if !strings.HasPrefix(l, "^") {
+					t.Fatalf("url_regex line %q is not anchored", l)
+				}
+				if _, err := regexp.CompilePOSIX(l); err != nil {
+					t.Fatalf("url_regex line %q: %v", l, err)
+				}
+			}
+		default:
+			t.Fatalf("no ACL kind: %q", kind)
+		}
+		rendertest.AddsUp(t, len(lines), nil, ins, got)
+	})
+}
+
+// fuzzCheckDomains checks dstdomain lines: names of letters, digits, '-',
+// '_' and '.', and no ".d" line covering another line (d itself or a
+// subdomain of d).
+func fuzzCheckDomains(t *testing.T, lines []string) {
+	t.Helper()
+	for _, l := range lines {
+		name := strings.TrimPrefix(l, ".")
+		if name == "" || strings.Trim(name, "abcdefghijklmnopqrstuvwxyz0123456789-_.") != "" {
+			t.Fatalf("dstdomain line %q holds other characters", l)
+		}
+	}
+	for _, parent := range lines {
+		d, ok := strings.CutPrefix(parent, ".")
+		if !ok {
+			continue
+		}
+		for _, other := range lines {
+			name := strings.TrimPrefix(other, ".")
+			if other != parent && (name == d || strings.HasSuffix(name, "."+d)) {
+				t.Fatalf("dstdomain lines %q and %q overlap", parent, other)
+			}
+		}
+	}
+}
+
+// fuzzCheckPrefixes checks dst lines: addresses or masked prefixes, none
+// overlapping another, together covering every input address or net.
+func fuzzCheckPrefixes(t *testing.T, ins []indicator.Indicator, lines []string) {
+	t.Helper()
+	var out []netip.Prefix
+	for _, l := range lines {
+		p, err := netip.ParsePrefix(l)
+		if err != nil {
+			a, aerr := netip.ParseAddr(l)
+			if aerr != nil {
+				t.Fatalf("dst line %q is neither a prefix nor an address", l)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		} else if p.Masked() != p {
+			t.Fatalf("dst line %q has host bits set", l)
+		}
+		out = append(out, p)
+	}
+	for i := range out {
+		for j := i + 1; j < len(out); j++ {
+			if out[i].Overlaps(out[j]) {
+				t.Fatalf("dst lines %s and %s overlap", out[i], out[j])
+			}
+		}
+	}
+	for _, in := range ins {
+		p, ok := in.Prefix()
+		if !ok || p.Bits() == 0 {
+			continue
+		}
+		if !slices.ContainsFunc(out, func(q netip.Prefix) bool { return q.Bits() <= p.Bits() && q.Contains(p.Addr()) }) {
+			t.Fatalf("input %s is covered by no dst line", in.Value)
+		}
+	}
 }

@@ -2,7 +2,9 @@ package suricatadataset
 
 import (
 	"encoding/base64"
-	"maps"
+	"fmt"
+	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 
@@ -14,12 +16,9 @@ import (
 	"github.com/cratos-project/cratos/renderers"
 )
 
-func renderOut(t testing.TB, dataType string, opts map[string]string, ins []indicator.Indicator) (string, map[string]int) {
-	t.Helper()
-	return rendertest.Filtered(t, Renderer{}, rendertest.BlockRequest(dataType, opts), ins)
-}
+var renderOut = rendertest.BlockOutput(Renderer{})
 
-func ind(t indicator.Type, v string) indicator.Indicator { return rendertest.Ind(t, v, 0) }
+var ind = rendertest.Of
 
 func TestRender(t *testing.T) {
 	mixed := []indicator.Indicator{
@@ -62,12 +61,7 @@ func TestRender(t *testing.T) {
 			if out != tc.want {
 				t.Errorf("output:\n got %q\nwant %q", out, tc.want)
 			}
-			if tc.drops == nil {
-				tc.drops = map[string]int{}
-			}
-			if !maps.Equal(drops, tc.drops) {
-				t.Errorf("drops: got %v, want %v", drops, tc.drops)
-			}
+			rendertest.ExpectDrops(t, drops, tc.drops)
 		})
 	}
 }
@@ -150,4 +144,75 @@ func BenchmarkRender(b *testing.B) {
 		{TypeString, TypeString, []indicator.Type{indicator.Domain, indicator.Hostname, indicator.URL}},
 		{TypeIP, TypeIP, []indicator.Type{indicator.IPv4, indicator.IPv6}},
 	})
+}
+
+// FuzzRender checks that every line is a value Suricata's dataset of that
+// type loads (base64 for string, lower-case hex of the right length for
+// hashes, an address for ip and ipv4), that the lines are the values that
+// fit the type, in order, and that the others are reported dropped.
+func FuzzRender(f *testing.F) {
+	rendertest.FuzzKinds(f, Renderer{}, "type", []string{TypeString, TypeIP, TypeSHA256}, ForDataType, func(t *testing.T, typ string, ins []indicator.Indicator, got conformance.Rendered) {
+		lines := rendertest.Lines(t, got.Out)
+		var want []string
+		for _, in := range ins {
+			if v, ok := fuzzDatasetValue(typ, in); ok {
+				want = append(want, v)
+			}
+		}
+		for i, l := range lines {
+			if err := fuzzDatasetLine(typ, l); err != nil {
+				t.Fatalf("line %d %q: %v", i+1, l, err)
+			}
+		}
+		if !slices.Equal(lines, want) {
+			t.Fatalf("lines differ:\n got %q\nwant %q", lines, want)
+		}
+		rendertest.AddsUp(t, len(lines), nil, ins, got)
+	})
+}
+
+// fuzzDatasetValue is the line in gives in a dataset of type typ, if it
+// fits.
+func fuzzDatasetValue(typ string, in indicator.Indicator) (string, bool) {
+	switch typ {
+	case TypeString:
+		switch in.Type {
+		case indicator.Domain, indicator.Hostname, indicator.URL, indicator.Email, indicator.JA3:
+			return base64.StdEncoding.EncodeToString([]byte(in.Value)), true
+		}
+	case TypeMD5:
+		return in.Value, in.Type == indicator.MD5
+	case TypeSHA1:
+		return in.Value, in.Type == indicator.SHA1
+	case TypeSHA256:
+		return in.Value, in.Type == indicator.SHA256
+	case TypeIP:
+		return in.Value, in.Type == indicator.IPv4 || in.Type == indicator.IPv6
+	case TypeIPv4:
+		return in.Value, in.Type == indicator.IPv4
+	}
+	return "", false
+}
+
+// fuzzDatasetLine checks one line as Suricata parses a value of typ.
+func fuzzDatasetLine(typ, line string) error {
+	hexLen := map[string]int{TypeMD5: 32, TypeSHA1: 40, TypeSHA256: 64}
+	switch typ {
+	case TypeString:
+		_, err := base64.StdEncoding.Strict().DecodeString(line)
+		return err
+	case TypeIP, TypeIPv4:
+		a, err := netip.ParseAddr(line)
+		if err != nil {
+			return err
+		}
+		if typ == TypeIPv4 && !a.Is4() {
+			return fmt.Errorf("not an IPv4 address")
+		}
+		return nil
+	}
+	if len(line) != hexLen[typ] || strings.Trim(line, "0123456789abcdef") != "" {
+		return fmt.Errorf("not %d lower-case hex digits", hexLen[typ])
+	}
+	return nil
 }

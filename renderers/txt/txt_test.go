@@ -1,10 +1,8 @@
 package txt
 
 import (
-	"context"
-	"io"
-	"strings"
-	"sync"
+	"maps"
+	"slices"
 	"testing"
 
 	"github.com/cratos-project/cratos/conformance"
@@ -14,34 +12,24 @@ import (
 	"github.com/cratos-project/cratos/renderers"
 )
 
-func ipv4(vs ...string) []indicator.Indicator {
-	out := make([]indicator.Indicator, len(vs))
-	for i, v := range vs {
-		out[i] = indicator.Indicator{Type: indicator.IPv4, Value: v}
-	}
-	return out
-}
-
 var (
-	two  = ipv4("1.2.3.4", "5.6.7.8")
+	two  = rendertest.IPs("1.2.3.4", "5.6.7.8")
 	rule = indicator.Indicator{Type: indicator.Yara, Value: "rule a\n{\ncondition: true\n}"}
 	cr   = indicator.Indicator{Type: indicator.Yara, Value: "rule b\r{ condition: true }"}
 )
 
 func TestRenderBytes(t *testing.T) {
-	rendertest.Rows(t, Renderer{}, func(opts map[string]string) renderers.Request {
-		return renderers.Request{DataType: "ipv4", Options: opts}
-	}, []rendertest.Row{
+	rendertest.Rows(t, Renderer{}, rendertest.OfDataType("ipv4"), []rendertest.Row{
 		{"original two entries", nil, two, "1.2.3.4\r\n5.6.7.8", nil},
 		{"original empty", nil, nil, "", nil},
-		{"one entry", nil, ipv4("1.2.3.4"), "1.2.3.4", nil},
+		{"one entry", nil, rendertest.IPs("1.2.3.4"), "1.2.3.4", nil},
 		{"explicit defaults", map[string]string{"line_ending": "crlf", "trailing_newline": "false"}, two, "1.2.3.4\r\n5.6.7.8", nil},
 		{"lf", map[string]string{"line_ending": "lf"}, two, "1.2.3.4\n5.6.7.8", nil},
 		{"lf with trailing newline", map[string]string{"line_ending": "lf", "trailing_newline": "true"}, two, "1.2.3.4\n5.6.7.8\n", nil},
 		{"crlf with trailing newline", map[string]string{"trailing_newline": "true"}, two, "1.2.3.4\r\n5.6.7.8\r\n", nil},
 		{"empty with trailing newline", map[string]string{"trailing_newline": "true"}, nil, "", nil},
 		{"option values ignore case", map[string]string{"line_ending": "LF", "trailing_newline": "True"}, two, "1.2.3.4\n5.6.7.8\n", nil},
-		{"multi-line rule dropped", nil, append(ipv4("1.2.3.4"), rule, two[1]), "1.2.3.4\r\n5.6.7.8", map[string]int{DropMultiLine: 1}},
+		{"multi-line rule dropped", nil, append(rendertest.IPs("1.2.3.4"), rule, two[1]), "1.2.3.4\r\n5.6.7.8", map[string]int{DropMultiLine: 1}},
 		{"lone CR counts as a line break", nil, []indicator.Indicator{cr, two[0]}, "1.2.3.4", map[string]int{DropMultiLine: 1}},
 		{"only multi-line values", map[string]string{"trailing_newline": "true"}, []indicator.Indicator{rule, cr}, "", map[string]int{DropMultiLine: 2}},
 		{"values kept byte for byte", nil, []indicator.Indicator{
@@ -52,11 +40,7 @@ func TestRenderBytes(t *testing.T) {
 }
 
 func TestValidateOptions(t *testing.T) {
-	tests := []struct {
-		name string
-		opts map[string]string
-		want string // error text, "" for none
-	}{
+	rendertest.OptionErrors(t, Renderer{}, []rendertest.OptionError{
 		{"none", nil, ""},
 		{"defaults", map[string]string{"line_ending": "crlf", "trailing_newline": "false"}, ""},
 		{"lf and true", map[string]string{"line_ending": "lf", "trailing_newline": "true"}, ""},
@@ -65,29 +49,9 @@ func TestValidateOptions(t *testing.T) {
 		{"boolean spellings", map[string]string{"trailing_newline": "TRUE"}, ""},
 		{"bad boolean", map[string]string{"trailing_newline": "yes"}, `renderer txt: option trailing_newline: want true or false; got "yes"`},
 		{"unknown option", map[string]string{"colour": "x"}, `renderer txt: unknown option "colour" (valid: line_ending, trailing_newline)`},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := renderers.ValidateOptions(Renderer{}, tt.opts)
-			if got := errText(err); got != tt.want {
-				t.Errorf("ValidateOptions = %q, want %q", got, tt.want)
-			}
-		})
-	}
-}
-
-func TestRenderRejectsBadOptions(t *testing.T) {
-	err := Renderer{}.Render(context.Background(), io.Discard, renderers.Request{Options: map[string]string{"line_ending": "cr"}}, renderers.Slice(two))
-	if want := `txt: render: renderer txt: option line_ending: want one of crlf, lf; got "cr"`; errText(err) != want {
-		t.Fatalf("Render = %v, want %q", err, want)
-	}
-}
-
-func errText(err error) string {
-	if err == nil {
-		return ""
-	}
-	return err.Error()
+	})
+	rendertest.RenderError(t, Renderer{}, renderers.Request{Options: map[string]string{"line_ending": "cr"}},
+		`txt: render: renderer txt: option line_ending: want one of crlf, lf; got "cr"`)
 }
 
 func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
@@ -99,6 +63,38 @@ func TestRegistered(t *testing.T) { rendertest.Registered(t, Renderer{}) }
 // TestRealData renders every real indicator and reads the lines back.
 func TestRealData(t *testing.T) {
 	ins := conformance.RealIndicators(t)
+	opts := map[string]string{"line_ending": "lf"}
+	got := conformance.Render(t, Renderer{}, renderers.Request{Options: opts}, ins)
+	checkValues(t, opts, ins, got)
+	t.Logf("%d indicators, drops %v", len(ins), got.Drops)
+}
+
+func BenchmarkRender(b *testing.B) {
+	rendertest.Benchmark(b, Renderer{}, renderers.Request{DataType: "ipv4"})
+}
+
+// fuzzOptions are the option sets the fuzz target renders with.
+var fuzzOptions = []map[string]string{
+	nil,
+	{"line_ending": "lf", "trailing_newline": "true"},
+	{"line_ending": "lf"},
+	{"trailing_newline": "true"},
+}
+
+// FuzzRender checks that every single-line value comes back as exactly
+// one line, in order, and that every multi-line value is reported as
+// dropped.
+func FuzzRender(f *testing.F) {
+	rendertest.Fuzz(f, Renderer{}, fuzzOptions, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got conformance.Rendered) {
+		checkValues(t, req.Options, ins, got)
+	})
+}
+
+// checkValues fails t unless got, rendered from ins with opts, holds
+// every single-line value as exactly one line, in order, and reports
+// every multi-line value dropped.
+func checkValues(t *testing.T, opts map[string]string, ins []indicator.Indicator, got conformance.Rendered) {
+	t.Helper()
 	var want []string
 	multi := 0
 	for _, in := range ins {
@@ -108,27 +104,22 @@ func TestRealData(t *testing.T) {
 		}
 		want = append(want, in.Value)
 	}
-	got := conformance.Render(t, Renderer{}, renderers.Request{Options: map[string]string{"line_ending": "lf"}}, ins)
-	lines := strings.Split(string(got.Out), "\n")
-	if len(lines) != len(want) {
-		t.Fatalf("%d lines, want %d", len(lines), len(want))
+	wantDrops := map[string]int{}
+	if multi > 0 {
+		wantDrops[DropMultiLine] = multi
 	}
-	for i := range lines {
-		if lines[i] != want[i] {
-			t.Fatalf("line %d = %q, want %q", i+1, lines[i], want[i])
-		}
+	if !maps.Equal(got.Drops, wantDrops) {
+		t.Errorf("drops %v, want %v", got.Drops, wantDrops)
 	}
-	if got.Drops[DropMultiLine] != multi {
-		t.Errorf("dropped %d multi-line values, want %d", got.Drops[DropMultiLine], multi)
+	layout, err := ParseLayout(opts)
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Logf("%d indicators, %d lines, %d multi-line values dropped", len(ins), len(lines), multi)
-}
-
-var benchInput = sync.OnceValue(func() []indicator.Indicator { return conformance.Generated(1_000_000, 1) })
-
-func BenchmarkRender(b *testing.B) {
-	ins := benchInput()
-	req := renderers.Request{DataType: "ipv4"}
-	b.ReportAllocs()
-	conformance.BenchmarkRender(b, Renderer{}, req, ins)
+	lines := rendertest.Split(t, got.Out, layout.EOL, layout.TrailingNewline, len(want) == 0)
+	if lines == nil {
+		return
+	}
+	if !slices.Equal(lines, want) {
+		t.Fatalf("lines differ from the values:\n got %q\nwant %q", lines, want)
+	}
 }

@@ -1,9 +1,11 @@
 package yaml
 
 import (
+	"slices"
 	"strings"
-	"sync"
 	"testing"
+
+	yamlv3 "gopkg.in/yaml.v3"
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/rendertest"
@@ -12,27 +14,18 @@ import (
 	"github.com/cratos-project/cratos/renderers"
 )
 
-var two = []indicator.Indicator{{Type: indicator.IPv4, Value: "1.2.3.4"}, {Type: indicator.IPv4, Value: "5.6.7.8"}}
+var two = rendertest.IPs("1.2.3.4", "5.6.7.8")
 
 func TestRenderBytes(t *testing.T) {
-	tests := []struct {
-		name string
-		in   []indicator.Indicator
-		want string
-	}{
-		{"original two entries", two, "---\n- 1.2.3.4\n- 5.6.7.8\n"},
-		{"original empty", nil, "--- []\n"},
-		{"scalars that need quotes", []indicator.Indicator{
+	rendertest.Rows(t, Renderer{}, rendertest.OfDataType("ipv4"), []rendertest.Row{
+		{"original two entries", nil, two, "---\n- 1.2.3.4\n- 5.6.7.8\n", nil},
+		{"original empty", nil, nil, "--- []\n", nil},
+		{"scalars that need quotes", nil, []indicator.Indicator{
 			{Type: indicator.EmailSubject, Value: "1.0"},
 			{Type: indicator.EmailSubject, Value: "yes"},
 			{Type: indicator.EmailSubject, Value: "é"},
-		}, "---\n- '1.0'\n- 'yes'\n- \"\\xE9\"\n"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			rendertest.Expect(t, conformance.Render(t, Renderer{}, renderers.Request{DataType: "ipv4"}, tt.in), tt.want, nil)
-		})
-	}
+		}, "---\n- '1.0'\n- 'yes'\n- \"\\xE9\"\n", nil},
+	}, nil)
 }
 
 // TestPyYAML compares with the documents PyYAML writes for one-element
@@ -116,11 +109,56 @@ func TestResolvesToString(t *testing.T) {
 	}
 }
 
-var benchInput = sync.OnceValue(func() []indicator.Indicator { return conformance.Generated(1_000_000, 1) })
-
 func BenchmarkRender(b *testing.B) {
-	ins := benchInput()
-	req := renderers.Request{DataType: "ipv4"}
-	b.ReportAllocs()
-	conformance.BenchmarkRender(b, Renderer{}, req, ins)
+	rendertest.Benchmark(b, Renderer{}, renderers.Request{DataType: "ipv4"})
+}
+
+// FuzzRender checks that gopkg.in/v3 reads the output as one
+// document holding a sequence of strings equal to the values, in order,
+// each a scalar that never resolves to a bool, null or timestamp (numbers
+// are allowed where YAML 1.1, which the original's PyYAML bytes follow,
+// and YAML 1.2 differ). Bytes that are not UTF-8 come back as U+FFFD, one
+// per byte, as the original's PyYAML never saw them.
+func FuzzRender(f *testing.F) {
+	rendertest.Fuzz(f, Renderer{}, []map[string]string{nil}, func(t *testing.T, _ renderers.Request, ins []indicator.Indicator, got conformance.Rendered) {
+		if len(got.Drops) > 0 {
+			t.Errorf("drops %v, want none", got.Drops)
+		}
+		want := rendertest.ValuesAsUTF8(ins)
+
+		var values []string
+		if err := yamlv3.Unmarshal(got.Out, &values); err != nil {
+			t.Fatalf("output does not parse: %v\n%q", err, got.Out)
+		}
+		if !slices.Equal(values, want) {
+			t.Fatalf("parsed values differ:\n got %q\nwant %q\n%s", values, want, got.Out)
+		}
+		var doc yamlv3.Node
+		if err := yamlv3.Unmarshal(got.Out, &doc); err != nil {
+			t.Fatal(err)
+		}
+		if doc.Kind != yamlv3.DocumentNode || len(doc.Content) != 1 || doc.Content[0].Kind != yamlv3.SequenceNode {
+			t.Fatalf("output is not one document holding a sequence:\n%s", got.Out)
+		}
+		for i, n := range doc.Content[0].Content {
+			if n.Kind != yamlv3.ScalarNode {
+				t.Fatalf("entry %d is not a scalar", i+1)
+			}
+			switch n.ShortTag() {
+			case "!!str":
+			case "!!int", "!!float":
+				// A plain "0008", "0o17" or "1e3" is a string to PyYAML
+				// (YAML 1.1), which the original's output follows byte
+				// for byte, and a number to YAML 1.2 parsers.
+				if n.Style != 0 {
+					t.Errorf("entry %d (%q) is a quoted %s", i+1, n.Value, n.ShortTag())
+				}
+			default:
+				t.Errorf("entry %d (%q) is a %s, want a string scalar", i+1, n.Value, n.ShortTag())
+			}
+		}
+		if !strings.HasPrefix(string(got.Out), "---") {
+			t.Errorf("output does not start with an explicit document start")
+		}
+	})
 }

@@ -3,7 +3,7 @@ package zeek
 import (
 	"bytes"
 	"context"
-	"maps"
+	"slices"
 	"strings"
 	"testing"
 
@@ -15,12 +15,9 @@ import (
 	"github.com/cratos-project/cratos/renderers"
 )
 
-func renderOut(t testing.TB, opts map[string]string, ins []indicator.Indicator) (string, map[string]int) {
-	t.Helper()
-	return rendertest.Filtered(t, Renderer{}, rendertest.BlockRequest("", opts), ins)
-}
+var renderOut = rendertest.BlockOutput(Renderer{})
 
-func ind(t indicator.Type, v string) indicator.Indicator { return rendertest.Ind(t, v, 0) }
+var ind = rendertest.Of
 
 func TestRows(t *testing.T) {
 	const src = "\tcratos-misp.example-block\t"
@@ -47,7 +44,7 @@ func TestRows(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			out, drops := renderOut(t, tc.opts, []indicator.Indicator{tc.in})
+			out, drops := renderOut(t, "", tc.opts, []indicator.Indicator{tc.in})
 			header := Header + "\n"
 			if tc.opts["do_notice"] != "" {
 				header = Header + "\tmeta.do_notice\n"
@@ -84,43 +81,21 @@ func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
 // TestRealTool checks the sample and the real data with the intel file
 // reader and counts one row per indicator minus the reported drops.
 func TestRealTool(t *testing.T) {
-	real, _ := conformance.RealData(t)
-	cases := []struct {
-		name string
-		in   []indicator.Indicator
-		opts map[string]string
-	}{
-		{"sample", conformance.Sample(), nil},
-		{"sample, do_notice", conformance.Sample(), map[string]string{"do_notice": "T"}},
-		{"tricky", indicator.Normalize([]indicator.Indicator{
+	block := func(opts map[string]string) renderers.Request { return rendertest.BlockRequest("", opts) }
+	rendertest.Each(t, Renderer{}, block, rendertest.AndRealData(t, nil,
+		rendertest.Case{Name: "sample", In: conformance.Sample()},
+		rendertest.Case{Name: "sample, do_notice", In: conformance.Sample(), Opts: map[string]string{"do_notice": "T"}},
+		rendertest.Case{Name: "tricky", In: indicator.Normalize([]indicator.Indicator{
 			ind(indicator.URL, `http://bad.example/a\xb`), ind(indicator.URL, "http://u@bad.example/\t"),
 			ind(indicator.EmailAttachment, "a\tb\r\nc"), ind(indicator.EmailAttachment, "-"), ind(indicator.EmailAttachment, "(empty)"),
 			ind(indicator.IPv4Net, "0.0.0.0/0"), ind(indicator.IPv6, "::"), ind(indicator.Email, "a\\b@bad.example"),
-		}), map[string]string{"source": `x\y`}},
-		{"real data", real, nil},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			if tc.name == "real data" && testing.Short() {
-				t.Skip("real data skipped in -short mode")
-			}
-			in := conformance.OfTypes(tc.in, info.Types...)
-			out, drops := renderOut(t, tc.opts, in)
-			if err := realtools.ZeekCheck(t, out); err != nil {
-				t.Fatal(err)
-			}
-			dropped := 0
-			for _, n := range drops {
-				dropped += n
-			}
-			if got := strings.Count(out, "\n") - 1; got != len(in)-dropped {
-				t.Fatalf("%d rows, want %d indicators minus %d dropped (%v)", got, len(in), dropped, drops)
-			}
-			if !maps.Equal(drops, map[string]int{}) {
-				t.Logf("drops %v", drops)
-			}
-		})
-	}
+		}), Opts: map[string]string{"source": `x\y`}},
+	), func(t *testing.T, _ map[string]string, in []indicator.Indicator, got conformance.Rendered) {
+		if err := realtools.ZeekCheck(t, string(got.Out)); err != nil {
+			t.Fatal(err)
+		}
+		rendertest.Accounted(t, "rows", strings.Count(string(got.Out), "\n")-1, in, got)
+	})
 }
 
 func BenchmarkRender(b *testing.B) {
@@ -139,4 +114,43 @@ func TestDefaultSourceCleaned(t *testing.T) {
 	if buf.String() != want {
 		t.Fatalf("got %q, want %q", buf.String(), want)
 	}
+}
+
+// fuzzOptions are the option sets the fuzz target renders with.
+var fuzzOptions = []map[string]string{
+	nil,
+	{"source": "feed\\block #1", "do_notice": "T"},
+	{"do_notice": "F"},
+}
+
+// FuzzRender checks the output with realtools.CheckIntel (Zeek's ASCII
+// reader rules for an Intel::read_files file) and that every input is
+// either one row that Zeek reads (not a "#" comment) of the right
+// Intel::Type, or a reported drop.
+func FuzzRender(f *testing.F) {
+	rendertest.Fuzz(f, Renderer{}, fuzzOptions, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got conformance.Rendered) {
+		if err := realtools.CheckIntel(string(got.Out)); err != nil {
+			t.Fatalf("Zeek would not read the file: %v\n%s", err, got.Out)
+		}
+		var types []string
+		for line := range strings.Lines(string(got.Out)) {
+			if line == "\n" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			fields := strings.Split(strings.TrimSuffix(line, "\n"), "\t")
+			types = append(types, fields[1])
+		}
+		if n := len(types) + got.DropTotal(); n != len(ins) {
+			t.Fatalf("%d rows + %v dropped, want %d indicators in all\n%s", len(types), got.Drops, len(ins), got.Out)
+		}
+		var want []string
+		for _, in := range ins {
+			want = append(want, IntelType(in.Type))
+		}
+		for _, typ := range types {
+			if !slices.Contains(want, typ) {
+				t.Fatalf("row of type %s, which no input has", typ)
+			}
+		}
+	})
 }
