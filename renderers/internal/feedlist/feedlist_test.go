@@ -140,18 +140,28 @@ func TestSplitHostPath(t *testing.T) {
 	}
 }
 
-func TestURIPath(t *testing.T) {
-	tests := []struct{ tail, want string }{
-		{"", "/"},
-		{"/a%20b", "/a%20b"},
-		{"/%", "/%25"},
-		{"/a%zz%4", "/a%25zz%254"},
-		{"?q=100%", "/?q=100%25"},
-		{"/x y%", "/x%20y%25"},
+// URIPath writes a URL tail, URIValue a whole URL, as RFC 3986 importers
+// take them.
+func TestURIPathAndValue(t *testing.T) {
+	tests := []struct {
+		name     string
+		f        func(string) string
+		in, want string
+	}{
+		{"URIPath", URIPath, "", "/"},
+		{"URIPath", URIPath, "/a%20b", "/a%20b"},
+		{"URIPath", URIPath, "/%", "/%25"},
+		{"URIPath", URIPath, "/a%zz%4", "/a%25zz%254"},
+		{"URIPath", URIPath, "?q=100%", "/?q=100%25"},
+		{"URIPath", URIPath, "/x y%", "/x%20y%25"},
+		{"URIValue", URIValue, "http://bad.example", "http://bad.example/"},
+		{"URIValue", URIValue, "https://u:p@Bad.Example:8443/a b?q=100%", "https://Bad.Example:8443/a%20b?q=100%25"},
+		{"URIValue", URIValue, "bad.example/x?y", "bad.example/x?y"},
+		{"URIValue", URIValue, "ftp://a@b@ftp.example", "ftp://ftp.example/"},
 	}
 	for _, tt := range tests {
-		if got := URIPath(tt.tail); got != tt.want {
-			t.Errorf("URIPath(%q) = %q, want %q", tt.tail, got, tt.want)
+		if got := tt.f(tt.in); got != tt.want {
+			t.Errorf("%s(%q) = %q, want %q", tt.name, tt.in, got, tt.want)
 		}
 	}
 }
@@ -235,20 +245,6 @@ func TestSortEntriesRuns(t *testing.T) {
 		got := sortEntries(mk(keys...))
 		if !slices.IsSortedFunc(got, compareEntries) || len(got) != len(keys) {
 			t.Errorf("%v: got %v", keys, got)
-		}
-	}
-}
-
-func TestURIValue(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"http://bad.example", "http://bad.example/"},
-		{"https://u:p@Bad.Example:8443/a b?q=100%", "https://Bad.Example:8443/a%20b?q=100%25"},
-		{"bad.example/x?y", "bad.example/x?y"},
-		{"ftp://a@b@ftp.example", "ftp://ftp.example/"},
-	}
-	for _, tt := range tests {
-		if got := URIValue(tt.in); got != tt.want {
-			t.Errorf("URIValue(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }
