@@ -135,6 +135,10 @@ func (o Options) value(name string, k Kind) string {
 	return o.vals[name]
 }
 
+// Renderer is the name of the renderer the options are for, as errors
+// about them name it.
+func (o Options) Renderer() string { return o.renderer }
+
 // String returns the value of a KindString option.
 func (o Options) String(name string) string { return o.value(name, KindString) }
 
@@ -177,14 +181,4 @@ func (o Options) Address(name string, v6 bool) (string, error) {
 		return "", OptionError(o.renderer, name, "an IPv6 address", v)
 	}
 	return a.String(), nil
-}
-
-// ParseEnum is ParseOptions for a renderer whose one option is the enum
-// name: it returns that option's value, or its default when unset.
-func ParseEnum(info Info, opts map[string]string, name string) (string, error) {
-	o, err := ParseOptions(info, opts)
-	if err != nil {
-		return "", err
-	}
-	return o.Enum(name), nil
 }

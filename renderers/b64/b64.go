@@ -20,33 +20,34 @@ import (
 func init() { renderers.Register(Renderer{}) }
 
 // Renderer is the b64 renderer.
-type Renderer struct{}
+type Renderer struct{ spec }
 
-// Info implements renderers.Renderer.
-func (Renderer) Info() renderers.Info {
-	return renderers.Info{
-		Name:        "b64",
-		Reads:       renderers.FieldValue,
-		Description: "base64 of each value, one per line, for Suricata string datasets; CRLF-joined by default, as the original",
-		ContentType: "text/plain; charset=utf-8",
-		Extension:   ".b64",
-		Types:       indicator.AllTypes(),
-		Options:     txt.LayoutOptions(),
-	}
+// spec gives Renderer the Info, ValidateOptions and Parse that def
+// declares.
+type spec = renderers.Spec[def, txt.Layout]
+
+var info = renderers.Info{
+	Name:        "b64",
+	Reads:       renderers.FieldValue,
+	Description: "base64 of each value, one per line, for Suricata string datasets; CRLF-joined by default, as the original",
+	ContentType: "text/plain; charset=utf-8",
+	Extension:   ".b64",
+	Types:       indicator.AllTypes(),
+	Options:     txt.LayoutOptions(),
 }
+
+// def declares the renderer for renderers.Spec.
+type def struct{ txt.LayoutConfig }
+
+// Info describes the renderer.
+func (def) Info() renderers.Info { return info }
 
 // Options are checked when a site file is loaded.
 var _ renderers.OptionValidator = Renderer{}
 
-// ValidateOptions implements renderers.OptionValidator.
-func (r Renderer) ValidateOptions(opts map[string]string) error {
-	_, err := txt.ParseLayoutFor(r.Info(), opts)
-	return err
-}
-
 // Render implements renderers.Renderer.
-func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	return txt.WriteLines(ctx, w, req, in, Renderer{}.Info(), func(b []byte, x indicator.Indicator) ([]byte, bool) {
+func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	return txt.WriteLines(ctx, w, req, in, info.Name, r.Parse, func(b []byte, x indicator.Indicator) ([]byte, bool) {
 		return base64.StdEncoding.AppendEncode(b, []byte(x.Value)), true
 	})
 }

@@ -42,9 +42,16 @@ const (
 )
 
 // Renderer renders Check Point IoC feeds. The zero value is ready to use.
-type Renderer struct{}
+type Renderer struct{ spec }
+
+// spec gives Renderer the Info, ValidateOptions and Parse that def
+// declares.
+type spec = renderers.Spec[def, config]
 
 func init() { renderers.Register(Renderer{}) }
+
+// Options are checked when a site file is loaded.
+var _ renderers.OptionValidator = Renderer{}
 
 var levels = []string{"low", "medium", "high"}
 
@@ -69,16 +76,11 @@ var info = renderers.Info{
 	},
 }
 
+// def declares the renderer for renderers.Spec.
+type def struct{}
+
 // Info describes the renderer.
-func (Renderer) Info() renderers.Info { return info.Clone() }
-
-// Options are checked when a site file is loaded.
-var _ renderers.OptionValidator = Renderer{}
-
-// ValidateOptions rejects unknown option names and bad values.
-func (Renderer) ValidateOptions(opts map[string]string) error {
-	return renderers.ValidateWith(parseOptions, opts)
-}
+func (def) Info() renderers.Info { return info }
 
 type config struct {
 	confidence, severity string
@@ -87,11 +89,8 @@ type config struct {
 	excelSafe            bool
 }
 
-func parseOptions(opts map[string]string) (config, error) {
-	o, err := renderers.ParseOptions(info, opts)
-	if err != nil {
-		return config{}, err
-	}
+// Config reads the options.
+func (def) Config(o renderers.Options) (config, error) {
 	c := config{confidence: o.Enum(OptConfidence), severity: o.Enum(OptSeverity), product: o.Enum(OptProduct),
 		maxEntries: o.Int(OptMaxEntries), excelSafe: o.Bool(OptExcelSafe)}
 	if c.product == "auto" {
@@ -100,17 +99,11 @@ func parseOptions(opts map[string]string) (config, error) {
 	return c, nil
 }
 
-// record is one observable: its TYPE, VALUE and the indicator behind it.
-type record struct {
-	typ, value string
-	x          indicator.Indicator
-}
-
 // Render writes the header and one record per observable, in input
 // order. Without a cap each record is written as it comes; with one, the
 // newest are kept as the input is read and written at the end.
-func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	c, err := parseOptions(req.Options)
+func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	c, err := r.Parse(req.Options)
 	if err != nil {
 		return fmt.Errorf("checkpoint: render: %w", err)
 	}
@@ -118,42 +111,22 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 	o.WriteString(Header + "\n")
 	d := feedlist.Drops{}
 	e := encoder{c: c, req: req}
-	var keep *ioc.Keeper[record]
+	emit := func(rec ioc.Record) { _, _ = o.Write(e.line(rec.Type, rec.Value, rec.X)) } // errors stay in o
+	var keep *ioc.Keeper[ioc.Record]
 	if c.maxEntries > 0 {
-		keep = ioc.NewKeeper[record](c.maxEntries)
+		keep = ioc.NewKeeper[ioc.Record](c.maxEntries)
 	}
 	// A domain and a hostname may share one Domain value, and two URLs
 	// one URL value once written as Check Point takes them ("h" and
 	// "h/"): each is written once, as UNIQ-NAMEs must be unique.
-	names := ioc.Once{}
-	ioc.Sift(o, in, d, func(x indicator.Indicator) string {
+	ioc.SiftRecords(o, in, d, func(x indicator.Indicator) (ioc.Record, string) {
 		value, typ, reason := observable(x)
-		switch {
-		case reason != "":
-			return reason
-		case (typ == "Domain" || typ == "URL") && names.Repeat(typ+"\x00"+value):
-			return DropDuplicate
-		case keep != nil:
-			keep.Add(record{typ, value, x}, x.Timestamp)
-		default:
-			_, _ = o.Write(e.line(typ, value, x)) // errors stay in o
-		}
-		return ""
-	})
+		return ioc.Record{Type: typ, Value: value, X: x}, reason
+	}, func(typ string) bool { return typ == "Domain" || typ == "URL" }, DropDuplicate, keep, emit)
 	if keep != nil && o.Err() == nil {
-		d.Add(DropCap, keep.Dropped())
-		for _, r := range keep.Items() {
-			if o.Next() != nil {
-				break
-			}
-			_, _ = o.Write(e.line(r.typ, r.value, r.x))
-		}
+		keep.Emit(o, d, DropCap, emit)
 	}
-	d.Report(req)
-	if err := o.Close(); err != nil {
-		return fmt.Errorf("checkpoint: render: %w", err)
-	}
-	return nil
+	return feedlist.Finish(o, req, d, Name)
 }
 
 // encoder builds record lines in a reused buffer.
@@ -240,14 +213,7 @@ func observable(x indicator.Indicator) (value, typ, reason string) {
 	case indicator.Domain, indicator.Hostname:
 		value, typ = x.Value, "Domain"
 	case indicator.URL:
-		scheme, rest, ok := strings.Cut(x.Value, "://")
-		if !ok {
-			scheme, rest = "", x.Value
-		} else {
-			scheme += "://"
-		}
-		host, tail := feedlist.SplitHost(rest)
-		value, typ = scheme+host+feedlist.URIPath(tail), "URL"
+		value, typ = feedlist.URIValue(x.Value), "URL"
 	case indicator.MD5:
 		value, typ = x.Value, "MD5"
 	case indicator.SHA1:

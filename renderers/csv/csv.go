@@ -16,6 +16,7 @@ import (
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
+	"github.com/cratos-project/cratos/renderers/internal/ioc"
 )
 
 // Name is the renderer's URL segment.
@@ -35,9 +36,16 @@ const (
 var Columns = []string{"value", "type", "misp_type", "category", "to_ids", "event_id", "attribute_uuid", "timestamp"}
 
 // Renderer renders CSV. The zero value is ready to use.
-type Renderer struct{}
+type Renderer struct{ spec }
+
+// spec gives Renderer the Info, ValidateOptions and Parse that def
+// declares.
+type spec = renderers.Spec[def, config]
 
 func init() { renderers.Register(Renderer{}) }
+
+// Options are checked when a site file is loaded.
+var _ renderers.OptionValidator = Renderer{}
 
 var info = renderers.Info{
 	Name:        Name,
@@ -52,16 +60,11 @@ var info = renderers.Info{
 	},
 }
 
+// def declares the renderer for renderers.Spec.
+type def struct{}
+
 // Info describes the renderer.
-func (Renderer) Info() renderers.Info { return info.Clone() }
-
-// Options are checked when a site file is loaded.
-var _ renderers.OptionValidator = Renderer{}
-
-// ValidateOptions rejects unknown option names and bad values.
-func (Renderer) ValidateOptions(opts map[string]string) error {
-	return renderers.ValidateWith(parseOptions, opts)
-}
+func (def) Info() renderers.Info { return info }
 
 type column uint8
 
@@ -82,30 +85,21 @@ type config struct {
 	crlf      bool
 }
 
-func parseOptions(opts map[string]string) (config, error) {
-	o, err := renderers.ParseOptions(info, opts)
-	if err != nil {
-		return config{}, err
-	}
+// Config reads the options.
+func (def) Config(o renderers.Options) (config, error) {
 	c := config{crlf: o.Enum(OptLineEnding) == "crlf", excelSafe: o.Bool(OptExcelSafe)}
-	for i := range Columns {
-		c.columns = append(c.columns, column(i))
-	}
-	if v, ok := opts[OptColumns]; ok {
-		c.columns = c.columns[:0]
-		seen := map[string]bool{}
-		for _, name := range strings.Split(v, ",") {
-			name = strings.TrimSpace(name)
-			i := slices.Index(Columns, name)
-			switch {
-			case i < 0:
-				return config{}, fmt.Errorf("renderer %s: option %s: unknown column %q (valid: %s)", Name, OptColumns, name, strings.Join(Columns, ", "))
-			case seen[name]:
-				return config{}, fmt.Errorf("renderer %s: option %s: column %q listed twice", Name, OptColumns, name)
-			}
-			seen[name] = true
-			c.columns = append(c.columns, column(i))
+	seen := map[string]bool{}
+	for _, name := range strings.Split(o.String(OptColumns), ",") {
+		name = strings.TrimSpace(name)
+		i := slices.Index(Columns, name)
+		switch {
+		case i < 0:
+			return config{}, fmt.Errorf("renderer %s: option %s: unknown column %q (valid: %s)", Name, OptColumns, name, strings.Join(Columns, ", "))
+		case seen[name]:
+			return config{}, fmt.Errorf("renderer %s: option %s: column %q listed twice", Name, OptColumns, name)
 		}
+		seen[name] = true
+		c.columns = append(c.columns, column(i))
 	}
 	return c, nil
 }
@@ -114,8 +108,8 @@ func parseOptions(opts map[string]string) (config, error) {
 // holding a comma, a double quote, CR or LF are quoted; with line_ending
 // crlf a line break inside a quoted field (a multi-line rule) is written
 // as CRLF too, which CSV readers return as LF.
-func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	c, err := parseOptions(req.Options)
+func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	c, err := r.Parse(req.Options)
 	if err != nil {
 		return fmt.Errorf("csv: render: %w", err)
 	}
@@ -166,7 +160,7 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 				}
 			}
 			if c.excelSafe {
-				f = excelSafe(f)
+				f = ioc.SpreadsheetSafe(f)
 			}
 			rec[i] = f
 		}
@@ -177,15 +171,4 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 		return fmt.Errorf("csv: render: %w", err)
 	}
 	return nil
-}
-
-// excelSafe prefixes ' to a field a spreadsheet would run as a formula.
-func excelSafe(f string) string {
-	if f != "" {
-		switch f[0] {
-		case '=', '+', '-', '@', '\t', '\r':
-			return "'" + f
-		}
-	}
-	return f
 }

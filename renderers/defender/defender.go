@@ -60,9 +60,16 @@ var (
 )
 
 // Renderer renders Defender import files. The zero value is ready to use.
-type Renderer struct{}
+type Renderer struct{ spec }
+
+// spec gives Renderer the Info, ValidateOptions and Parse that def
+// declares.
+type spec = renderers.Spec[def, config]
 
 func init() { renderers.Register(Renderer{}) }
+
+// Options are checked when a site file is loaded.
+var _ renderers.OptionValidator = Renderer{}
 
 var info = renderers.Info{
 	Name:        Name,
@@ -89,16 +96,11 @@ var info = renderers.Info{
 	},
 }
 
+// def declares the renderer for renderers.Spec.
+type def struct{}
+
 // Info describes the renderer.
-func (Renderer) Info() renderers.Info { return info.Clone() }
-
-// Options are checked when a site file is loaded.
-var _ renderers.OptionValidator = Renderer{}
-
-// ValidateOptions rejects unknown option names and bad values.
-func (Renderer) ValidateOptions(opts map[string]string) error {
-	return renderers.ValidateWith(parseOptions, opts)
-}
+func (def) Info() renderers.Info { return info }
 
 type config struct {
 	action, severity         string
@@ -110,11 +112,8 @@ type config struct {
 	excelSafe                bool
 }
 
-func parseOptions(opts map[string]string) (config, error) {
-	o, err := renderers.ParseOptions(info, opts)
-	if err != nil {
-		return config{}, err
-	}
+// Config reads the options.
+func (def) Config(o renderers.Options) (config, error) {
 	c := config{action: o.Enum(OptAction), severity: o.Enum(OptSeverity), expireDays: o.Int(OptExpireDays), alert: "True",
 		title: o.String(OptTitle), recommended: o.String(OptRecommendedActions), rbac: o.String(OptRbacGroups),
 		categ: o.String(OptCategory), maxEntries: o.Int(OptMaxEntries), excelSafe: o.Bool(OptExcelSafe)}
@@ -132,38 +131,24 @@ func parseOptions(opts map[string]string) (config, error) {
 	return c, nil
 }
 
-// row is one indicator kept for the file.
-type row struct {
-	typ, value string
-	x          indicator.Indicator
-}
-
 // Render writes the header row and one row per indicator, in input order,
 // with CRLF line ends. The newest max_entries rows are kept as the input
 // is read, in a bounded heap, and written at the end.
-func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	c, err := parseOptions(req.Options)
+func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	c, err := r.Parse(req.Options)
 	if err != nil {
 		return fmt.Errorf("defender: render: %w", err)
 	}
 	o := renderers.NewOut(ctx, w)
 	d := feedlist.Drops{}
-	keep := ioc.NewKeeper[row](c.maxEntries)
-	names := ioc.Once{} // DomainName values: a domain and a hostname may share one
-	ioc.Sift(o, in, d, func(x indicator.Indicator) string {
+	keep := ioc.NewKeeper[ioc.Record](c.maxEntries)
+	ioc.SiftRecords(o, in, d, func(x indicator.Indicator) (ioc.Record, string) {
 		typ, value, reason := indicatorOf(x)
-		if reason == "" && typ == "DomainName" && names.Repeat(value) {
-			reason = DropDuplicate
-		}
-		if reason == "" {
-			keep.Add(row{typ, value, x}, x.Timestamp)
-		}
-		return reason
-	})
+		return ioc.Record{Type: typ, Value: value, X: x}, reason
+	}, func(typ string) bool { return typ == "DomainName" }, DropDuplicate, keep, nil)
 	if o.Err() != nil {
 		return fmt.Errorf("defender: render: %w", o.Err())
 	}
-	d.Add(DropCap, keep.Dropped())
 
 	expires := ""
 	if c.expireDays > 0 {
@@ -173,28 +158,21 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 	cw.UseCRLF = true
 	_ = cw.Write(Columns) // errors stay in o
 	f := make([]string, len(Columns))
-	for _, r := range keep.Items() {
-		if o.Next() != nil {
-			break
-		}
+	keep.Emit(o, d, DropCap, func(rec ioc.Record) {
 		action := c.action
-		if action == "BlockAndRemediate" && !strings.HasPrefix(r.typ, "File") {
+		if action == "BlockAndRemediate" && !strings.HasPrefix(rec.Type, "File") {
 			action = "Block"
 		}
-		f = append(f[:0], r.typ, r.value, expires, action, c.severity, title(r.x, req, c), description(r.x, req), c.recommended, c.rbac, c.categ, "", c.alert)
+		f = append(f[:0], rec.Type, rec.Value, expires, action, c.severity, title(rec.X, req, c), description(rec.X, req), c.recommended, c.rbac, c.categ, "", c.alert)
 		if c.excelSafe {
 			for i := range f {
 				f[i] = ioc.SpreadsheetSafe(f[i])
 			}
 		}
 		_ = cw.Write(f)
-	}
+	})
 	cw.Flush()
-	d.Report(req)
-	if err := o.Close(); err != nil {
-		return fmt.Errorf("defender: render: %w", err)
-	}
-	return nil
+	return feedlist.Finish(o, req, d, Name)
 }
 
 // shared is 100.64.0.0/10, carrier-grade NAT space (RFC 6598).
@@ -218,14 +196,7 @@ func indicatorOf(x indicator.Indicator) (typ, value, reason string) {
 	case indicator.Domain, indicator.Hostname:
 		typ, value = "DomainName", x.Value
 	case indicator.URL:
-		scheme, rest, ok := strings.Cut(x.Value, "://")
-		if !ok {
-			scheme, rest = "", x.Value
-		} else {
-			scheme += "://"
-		}
-		host, tail := feedlist.SplitHost(rest)
-		typ, value = "Url", scheme+host+feedlist.URIPath(tail)
+		typ, value = "Url", feedlist.URIValue(x.Value)
 	case indicator.MD5:
 		typ, value = "FileMd5", x.Value
 	case indicator.SHA1:

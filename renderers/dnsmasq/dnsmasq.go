@@ -33,7 +33,11 @@ const DropNotName = Name + " " + nameset.NotName
 
 // Renderer renders dnsmasq configuration files. The zero value is ready
 // to use.
-type Renderer struct{}
+type Renderer struct{ spec }
+
+// spec gives Renderer the Info, ValidateOptions and Parse that def
+// declares.
+type spec = renderers.Spec[def, nameset.Answer]
 
 func init() { renderers.Register(Renderer{}) }
 
@@ -49,24 +53,23 @@ var info = renderers.Info{
 	}, nameset.SinkholeOptions("sinkhole: the IPv4 answer; empty: none", "sinkhole: the IPv6 answer; empty: none")...),
 }
 
+// def declares the renderer for renderers.Spec.
+type def struct{}
+
 // Info describes the renderer.
-func (Renderer) Info() renderers.Info { return info.Clone() }
+func (def) Info() renderers.Info { return info }
 
 // Options are checked when a site file is loaded.
 var _ renderers.OptionValidator = Renderer{}
 
-// ValidateOptions rejects unknown option names and bad values.
-func (Renderer) ValidateOptions(opts map[string]string) error {
-	return renderers.ValidateWith(parseOptions, opts)
-}
-
-func parseOptions(opts map[string]string) (nameset.Answer, error) {
-	return nameset.ParseMode(info, opts, OptMode, Sinkhole)
+// Config reads the options.
+func (def) Config(o renderers.Options) (nameset.Answer, error) {
+	return nameset.ReadMode(o, OptMode, Sinkhole)
 }
 
 // Render writes the configuration file.
-func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	return nameset.Render(ctx, w, req, in, Name, "# Cratos block list for dnsmasq: conf-file= or /etc/dnsmasq.d.\n", parseOptions, appendLines)
+func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	return nameset.Render(ctx, w, req, in, Name, "# Cratos block list for dnsmasq: conf-file= or /etc/dnsmasq.d.\n", r.Parse, appendLines)
 }
 
 // appendLines appends the lines that block name as c says.

@@ -18,11 +18,7 @@ func ipList(c *feedlist.Collector, cfg config, d feedlist.Drops) []feedlist.Entr
 	if cfg.collapse {
 		ips = collapse(ips)
 	}
-	es := make([]feedlist.Entry, len(ips))
-	for i, ip := range ips {
-		es[i] = feedlist.Entry{Key: feedlist.PrefixText(ip.P), TS: ip.TS}
-	}
-	return es
+	return feedlist.IPEntries(ips)
 }
 
 // collapse returns the minimal set of prefixes covering exactly the
@@ -77,10 +73,7 @@ func dropLong(es []feedlist.Entry, d feedlist.Drops) []feedlist.Entry {
 // domainList builds a domain list from Domains and Hostnames.
 func domainList(c *feedlist.Collector, cfg config, d feedlist.Drops) []feedlist.Entry {
 	d.Add(DropWrongList, len(c.IPs)+len(c.URLs)+other(c))
-	es := make([]feedlist.Entry, 0, 2*len(c.Names))
-	for _, n := range c.Names {
-		es = feedlist.AddName(es, n, "", cfg.pair, d, DropSuffixWildcard)
-	}
+	es := feedlist.AddNames(make([]feedlist.Entry, 0, 2*len(c.Names)), c.Names, "", cfg.pair, d, DropSuffixWildcard)
 	return sortDedup(es, d)
 }
 
@@ -88,17 +81,8 @@ func domainList(c *feedlist.Collector, cfg config, d feedlist.Drops) []feedlist.
 func urlList(c *feedlist.Collector, cfg config, d feedlist.Drops) []feedlist.Entry {
 	d.Add(DropWrongList, other(c))
 	es := make([]feedlist.Entry, 0, len(c.URLs)+2*len(c.Names)+len(c.IPs))
-	for _, u := range c.URLs {
-		key, reason := urlEntry(u.Value, cfg.stripPorts)
-		if reason != "" {
-			d.Add(reason, 1)
-			continue
-		}
-		es = append(es, feedlist.Entry{Key: key, TS: u.TS})
-	}
-	for _, n := range c.Names {
-		es = feedlist.AddName(es, n, "/", cfg.pair, d, DropSuffixWildcard)
-	}
+	es = feedlist.AddURLs(es, c.URLs, d, func(v string) (string, string) { return urlEntry(v, cfg.stripPorts) })
+	es = feedlist.AddNames(es, c.Names, "/", cfg.pair, d, DropSuffixWildcard)
 	for _, ip := range c.IPs {
 		if ip.P.Addr().Is4() && ip.P.IsSingleIP() {
 			es = append(es, feedlist.Entry{Key: ip.P.Addr().String() + "/", TS: ip.TS})

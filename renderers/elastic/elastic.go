@@ -8,12 +8,12 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
 	"github.com/cratos-project/cratos/renderers/internal/feedlist"
+	"github.com/cratos-project/cratos/renderers/internal/ioc"
 )
 
 // Name is the renderer's URL segment.
@@ -43,9 +43,16 @@ var tlpLevels = map[string]string{"clear": "CLEAR", "white": "WHITE", "green": "
 
 // Renderer renders ECS threat indicator documents. The zero value is
 // ready to use.
-type Renderer struct{}
+type Renderer struct{ spec }
+
+// spec gives Renderer the Info, ValidateOptions and Parse that def
+// declares.
+type spec = renderers.Spec[def, config]
 
 func init() { renderers.Register(Renderer{}) }
+
+// Options are checked when a site file is loaded.
+var _ renderers.OptionValidator = Renderer{}
 
 var info = renderers.Info{
 	Name:        Name,
@@ -65,28 +72,20 @@ var info = renderers.Info{
 	},
 }
 
+// def declares the renderer for renderers.Spec.
+type def struct{}
+
 // Info describes the renderer.
-func (Renderer) Info() renderers.Info { return info.Clone() }
-
-// Options are checked when a site file is loaded.
-var _ renderers.OptionValidator = Renderer{}
-
-// ValidateOptions rejects unknown option names and bad values.
-func (Renderer) ValidateOptions(opts map[string]string) error {
-	return renderers.ValidateWith(parseOptions, opts)
-}
+func (def) Info() renderers.Info { return info }
 
 type config struct {
 	provider, tlp, reference string
 }
 
-func parseOptions(opts map[string]string) (config, error) {
-	o, err := renderers.ParseOptions(info, opts)
-	if err != nil {
-		return config{}, err
-	}
+// Config reads the options.
+func (def) Config(o renderers.Options) (config, error) {
 	c := config{provider: o.String(OptProvider)}
-	if v := c.provider; v == "" || len(v) > 256 || !plainText(v) {
+	if v := c.provider; v == "" || len(v) > 256 || !ioc.PlainText(v) {
 		return config{}, renderers.OptionError(Name, OptProvider, "one line of text of 1 to 256 bytes", v)
 	}
 	if v := o.String(OptTLP); v != "none" {
@@ -98,7 +97,7 @@ func parseOptions(opts map[string]string) (config, error) {
 	}
 	if v := o.String(OptReference); v != "" {
 		u, err := url.Parse(strings.ReplaceAll(v, "{event_id}", "1"))
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || !plainText(v) || strings.ContainsAny(v, " \"\\") {
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || !ioc.PlainText(v) || strings.ContainsAny(v, " \"\\") {
 			return config{}, renderers.OptionError(Name, OptReference, "an http or https URL", v)
 		}
 		c.reference = v
@@ -106,13 +105,9 @@ func parseOptions(opts map[string]string) (config, error) {
 	return c, nil
 }
 
-func plainText(s string) bool {
-	return utf8.ValidString(s) && !strings.ContainsFunc(s, unicode.IsControl)
-}
-
 // Render writes one document per indicator, in input order.
-func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	c, err := parseOptions(req.Options)
+func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	c, err := r.Parse(req.Options)
 	if err != nil {
 		return fmt.Errorf("elastic: render: %w", err)
 	}
@@ -133,11 +128,7 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 		}
 		_, _ = o.Write(e.document(x)) // errors stay in o
 	}
-	d.Report(req)
-	if err := o.Close(); err != nil {
-		return fmt.Errorf("elastic: render: %w", err)
-	}
-	return nil
+	return feedlist.Finish(o, req, d, Name)
 }
 
 // splitURL returns the scheme (without "://"), the host without brackets

@@ -36,14 +36,24 @@ const (
 	DropNotIP     = "f5 not an IP address or net"
 )
 
+// reasons are the address list's drop reasons.
+var reasons = ioc.IPReasons{NotIP: DropNotIP, IPv6: DropIPv6, Duplicate: DropDuplicate, Cap: DropCap}
+
 // categoryRE is a BIG-IP object name usable as a category.
 var categoryRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]{0,62}$`)
 
 // Renderer renders IP Intelligence feed files. The zero value is ready to
 // use.
-type Renderer struct{}
+type Renderer struct{ spec }
+
+// spec gives Renderer the Info, ValidateOptions and Parse that def
+// declares.
+type spec = renderers.Spec[def, config]
 
 func init() { renderers.Register(Renderer{}) }
+
+// Options are checked when a site file is loaded.
+var _ renderers.OptionValidator = Renderer{}
 
 var info = renderers.Info{
 	Name:        Name,
@@ -60,16 +70,11 @@ var info = renderers.Info{
 	},
 }
 
+// def declares the renderer for renderers.Spec.
+type def struct{}
+
 // Info describes the renderer.
-func (Renderer) Info() renderers.Info { return info.Clone() }
-
-// Options are checked when a site file is loaded.
-var _ renderers.OptionValidator = Renderer{}
-
-// ValidateOptions rejects unknown option names and bad values.
-func (Renderer) ValidateOptions(opts map[string]string) error {
-	return renderers.ValidateWith(parseOptions, opts)
-}
+func (def) Info() renderers.Info { return info }
 
 type config struct {
 	listType, category string
@@ -77,11 +82,8 @@ type config struct {
 	maxEntries         int
 }
 
-func parseOptions(opts map[string]string) (config, error) {
-	o, err := renderers.ParseOptions(info, opts)
-	if err != nil {
-		return config{}, err
-	}
+// Config reads the options.
+func (def) Config(o renderers.Options) (config, error) {
 	c := config{listType: o.Enum(OptListType), category: o.String(OptCategory), ipv6: o.Bool(OptIPv6), maxEntries: o.Int(OptMaxEntries)}
 	if c.listType == "none" {
 		c.listType = ""
@@ -94,19 +96,16 @@ func parseOptions(opts map[string]string) (config, error) {
 
 // Render writes one line per address or net. The whole input is read
 // before the first line: ordering, de-duplication and the cap need it.
-func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	c, err := parseOptions(req.Options)
+func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	c, err := r.Parse(req.Options)
 	if err != nil {
 		return fmt.Errorf("f5: render: %w", err)
 	}
-	return feedlist.Render(ctx, w, req, in, Name, func(o *renderers.Out, col *feedlist.Collector, d feedlist.Drops) {
-		ips := ioc.IPList(col, c.ipv6, c.maxEntries, d, ioc.IPReasons{NotIP: DropNotIP, IPv6: DropIPv6, Duplicate: DropDuplicate, Cap: DropCap})
-		suffix := "," + c.listType + "," + c.category + "\n"
-		feedlist.WriteEach(o, ips, func(b []byte, ip feedlist.IP) []byte {
-			b = ip.P.Addr().AppendTo(b)
-			b = append(b, ',')
-			b = strconv.AppendInt(b, int64(ip.P.Bits()), 10)
-			return append(b, suffix...)
-		})
+	suffix := "," + c.listType + "," + c.category + "\n"
+	return ioc.RenderIPList(ctx, w, req, in, Name, c.ipv6, c.maxEntries, reasons, func(b []byte, ip feedlist.IP) []byte {
+		b = ip.P.Addr().AppendTo(b)
+		b = append(b, ',')
+		b = strconv.AppendInt(b, int64(ip.P.Bits()), 10)
+		return append(b, suffix...)
 	})
 }

@@ -11,36 +11,21 @@ import (
 func addressFeed(c *feedlist.Collector, d feedlist.Drops) []feedlist.Entry {
 	d.Add(DropWrongFeed, len(c.Names)+len(c.URLs)+len(c.Hashes)+c.Other)
 	ips := feedlist.SortIPs(c.IPs, d, DropDuplicate)
-	es := make([]feedlist.Entry, len(ips))
-	for i, ip := range ips {
-		es[i] = feedlist.Entry{Key: feedlist.PrefixText(ip.P), TS: ip.TS}
-	}
-	return es
+	return feedlist.IPEntries(ips)
 }
 
 // domainFeed lists Domains as "d" and "*.d" (or "d" alone) and Hostnames
 // as "d".
 func domainFeed(c *feedlist.Collector, cfg config, d feedlist.Drops) []feedlist.Entry {
 	d.Add(DropWrongFeed, len(c.IPs)+len(c.URLs)+len(c.Hashes)+c.Other)
-	es := make([]feedlist.Entry, 0, 2*len(c.Names))
-	for _, n := range c.Names {
-		es = feedlist.AddName(es, n, "", cfg.pair, d, DropSuffixWildcard)
-	}
+	es := feedlist.AddNames(make([]feedlist.Entry, 0, 2*len(c.Names)), c.Names, "", cfg.pair, d, DropSuffixWildcard)
 	return feedlist.SortDedup(es, d, DropDuplicate)
 }
 
 // categoryFeed lists URLs for a web-filter category.
 func categoryFeed(c *feedlist.Collector, cfg config, d feedlist.Drops) []feedlist.Entry {
 	d.Add(DropWrongFeed, len(c.IPs)+len(c.Names)+len(c.Hashes)+c.Other)
-	es := make([]feedlist.Entry, 0, len(c.URLs))
-	for _, u := range c.URLs {
-		key, reason := urlEntry(u.Value, cfg.stripScheme)
-		if reason != "" {
-			d.Add(reason, 1)
-			continue
-		}
-		es = append(es, feedlist.Entry{Key: key, TS: u.TS})
-	}
+	es := feedlist.AddURLs(make([]feedlist.Entry, 0, len(c.URLs)), c.URLs, d, func(v string) (string, string) { return urlEntry(v, cfg.stripScheme) })
 	return feedlist.SortDedup(es, d, DropDuplicate)
 }
 

@@ -35,7 +35,11 @@ const (
 )
 
 // Renderer renders HAProxy pattern files. The zero value is ready to use.
-type Renderer struct{}
+type Renderer struct{ spec }
+
+// spec gives Renderer the Info, ValidateOptions and Parse that def
+// declares.
+type spec = renderers.Spec[def, string]
 
 func init() { renderers.Register(Renderer{}) }
 
@@ -58,24 +62,22 @@ var info = renderers.Info{
 	}},
 }
 
+// def declares the renderer for renderers.Spec.
+type def struct{}
+
 // Info describes the renderer.
-func (Renderer) Info() renderers.Info { return info.Clone() }
+func (def) Info() renderers.Info { return info }
 
 // Options are checked when a site file is loaded.
 var _ renderers.OptionValidator = Renderer{}
 
-// ValidateOptions rejects unknown option names and bad values.
-func (Renderer) ValidateOptions(opts map[string]string) error {
-	return renderers.ValidateWith(parseOptions, opts)
-}
-
-// parseOptions returns the list kind the options name, "" for auto.
-func parseOptions(opts map[string]string) (string, error) {
-	v, err := renderers.ParseEnum(info, opts, OptList)
+// Config returns the list kind the options name, "" for auto.
+func (def) Config(o renderers.Options) (string, error) {
+	v := o.Enum(OptList)
 	if v == "auto" {
 		v = ""
 	}
-	return v, err
+	return v, nil
 }
 
 // ForDataType returns the list kind for a route data type, or "" when
@@ -102,8 +104,8 @@ func forType(t indicator.Type) string {
 var holds = map[string]indicator.TypeSet{ListIP: listkind.IPs, ListDom: listkind.Names, ListEnd: listkind.Names}
 
 // Render writes the pattern file.
-func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	kind, err := parseOptions(req.Options)
+func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	kind, err := r.Parse(req.Options)
 	if err != nil {
 		return fmt.Errorf("haproxy: render: %w", err)
 	}

@@ -1,18 +1,17 @@
 package ipset
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"iter"
 	"math/bits"
-	"slices"
 	"strconv"
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
 	"github.com/cratos-project/cratos/renderers/internal/feedlist"
+	"github.com/cratos-project/cratos/renderers/internal/ioc"
 )
 
 // Name is the renderer's URL segment.
@@ -48,9 +47,16 @@ const (
 )
 
 // Renderer renders ipset restore input. The zero value is ready to use.
-type Renderer struct{}
+type Renderer struct{ spec }
+
+// spec gives Renderer the Info, ValidateOptions and Parse that def
+// declares.
+type spec = renderers.Spec[def, config]
 
 func init() { renderers.Register(Renderer{}) }
+
+// Options are checked when a site file is loaded.
+var _ renderers.OptionValidator = Renderer{}
 
 var info = renderers.Info{
 	Name:        Name,
@@ -65,27 +71,19 @@ var info = renderers.Info{
 	},
 }
 
+// def declares the renderer for renderers.Spec.
+type def struct{}
+
 // Info describes the renderer.
-func (Renderer) Info() renderers.Info { return info.Clone() }
-
-// Options are checked when a site file is loaded.
-var _ renderers.OptionValidator = Renderer{}
-
-// ValidateOptions rejects unknown option names and bad values.
-func (Renderer) ValidateOptions(opts map[string]string) error {
-	return renderers.ValidateWith(parseOptions, opts)
-}
+func (def) Info() renderers.Info { return info }
 
 type config struct {
 	prefix  string
 	maxElem int
 }
 
-func parseOptions(opts map[string]string) (config, error) {
-	o, err := renderers.ParseOptions(info, opts)
-	if err != nil {
-		return config{}, err
-	}
+// Config reads the options.
+func (def) Config(o renderers.Options) (config, error) {
 	c := config{prefix: o.String(OptSetPrefix), maxElem: o.Int(OptMaxElem)}
 	if c.prefix != "" && !prefixOK(c.prefix) {
 		return config{}, renderers.OptionError(Name, OptSetPrefix, "a name of a-z, 0-9, '-' and '_' starting with a letter, at most 24 characters", c.prefix)
@@ -108,18 +106,14 @@ func SetPrefix(feed string) string { return feedlist.SetPrefix(feed) }
 func Families(dataType string) (v4, v6 bool) { return feedlist.Families(dataType) }
 
 // Render writes the restore input.
-func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	c, err := parseOptions(req.Options)
+func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	c, err := r.Parse(req.Options)
 	if err != nil {
 		return fmt.Errorf("ipset: render: %w", err)
 	}
-	if c.prefix == "" {
-		c.prefix = SetPrefix(req.Feed)
-	}
-	return feedlist.Render(ctx, w, req, in, Name, func(o *renderers.Out, col *feedlist.Collector, d feedlist.Drops) {
-		d.Add(DropNotIP, col.NotIP())
+	return feedlist.RenderSets(ctx, w, req, in, Name, c.prefix, DropNotIP, func(o *renderers.Out, sets feedlist.Sets, d feedlist.Drops) {
 		var v4, v6 []feedlist.IP
-		for _, ip := range feedlist.SortIPs(col.IPs, d, DropDuplicate) {
+		for _, ip := range feedlist.SortIPs(sets.IPs, d, DropDuplicate) {
 			switch {
 			case ip.P.Bits() == 0:
 				d.Add(DropZero, 1)
@@ -129,20 +123,20 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 				v6 = append(v6, ip)
 			}
 		}
-		want4, want6 := Families(req.DataType)
 		o.WriteString("# Cratos block list: load with ipset restore.\n")
 		for _, s := range []struct {
 			want   bool
 			es     []feedlist.IP
 			suffix string
 			family string
-		}{{want4, v4, "-v4", "inet"}, {want6, v6, "-v6", "inet6"}} {
+		}{{sets.Want4, v4, "-v4", "inet"}, {sets.Want6, v6, "-v6", "inet6"}} {
 			if !s.want {
 				d.Add(DropFamily, len(s.es))
 				continue
 			}
-			es := newest(s.es, c.maxElem, d)
-			writeSet(o, c.prefix+s.suffix, s.family, c.maxElem, es)
+			es, n := ioc.Newest(s.es, c.maxElem, func(ip feedlist.IP) int64 { return ip.TS })
+			d.Add(DropMaxElem, n)
+			writeSet(o, sets.Prefix+s.suffix, s.family, c.maxElem, es)
 		}
 	})
 }
@@ -171,31 +165,6 @@ func writeSet(o *renderers.Out, name, family string, maxElem int, es []feedlist.
 	o.WriteString("create " + name + create)
 	o.WriteString("swap " + tmp + " " + name + "\n")
 	o.WriteString("destroy " + tmp + "\n")
-}
-
-// newest returns the limit newest entries of es (ties: the earlier one), in
-// their order, and counts the others in d.
-func newest(es []feedlist.IP, limit int, d feedlist.Drops) []feedlist.IP {
-	if len(es) <= limit {
-		return es
-	}
-	idx := make([]int, len(es))
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(es[b].TS, es[a].TS) })
-	keep := make([]bool, len(es))
-	for _, i := range idx[:limit] {
-		keep[i] = true
-	}
-	out := make([]feedlist.IP, 0, limit)
-	for i, e := range es {
-		if keep[i] {
-			out = append(out, e)
-		}
-	}
-	d.Add(DropMaxElem, len(es)-limit)
-	return out
 }
 
 // HashSize is the hashsize written for n entries: the smallest power of

@@ -33,11 +33,21 @@ const (
 	DropNotIP     = "junos not an IP address or net"
 )
 
+// reasons are the address list's drop reasons.
+var reasons = ioc.IPReasons{NotIP: DropNotIP, IPv6: DropIPv6, Duplicate: DropDuplicate, Cap: DropCap}
+
 // Renderer renders SRX dynamic address feed files. The zero value is
 // ready to use.
-type Renderer struct{}
+type Renderer struct{ spec }
+
+// spec gives Renderer the Info, ValidateOptions and Parse that def
+// declares.
+type spec = renderers.Spec[def, config]
 
 func init() { renderers.Register(Renderer{}) }
+
+// Options are checked when a site file is loaded.
+var _ renderers.OptionValidator = Renderer{}
 
 var info = renderers.Info{
 	Name:        Name,
@@ -52,46 +62,35 @@ var info = renderers.Info{
 	},
 }
 
+// def declares the renderer for renderers.Spec.
+type def struct{}
+
 // Info describes the renderer.
-func (Renderer) Info() renderers.Info { return info.Clone() }
-
-// Options are checked when a site file is loaded.
-var _ renderers.OptionValidator = Renderer{}
-
-// ValidateOptions rejects unknown option names and bad values.
-func (Renderer) ValidateOptions(opts map[string]string) error {
-	return renderers.ValidateWith(parseOptions, opts)
-}
+func (def) Info() renderers.Info { return info }
 
 type config struct {
 	ipv6       bool
 	maxEntries int
 }
 
-func parseOptions(opts map[string]string) (config, error) {
-	o, err := renderers.ParseOptions(info, opts)
-	if err != nil {
-		return config{}, err
-	}
+// Config reads the options.
+func (def) Config(o renderers.Options) (config, error) {
 	return config{ipv6: o.Bool(OptIPv6), maxEntries: o.Int(OptMaxEntries)}, nil
 }
 
 // Render writes one address or prefix per line. The whole input is read
 // before the first line: ordering, de-duplication and the cap need it.
-func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	c, err := parseOptions(req.Options)
+func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	c, err := r.Parse(req.Options)
 	if err != nil {
 		return fmt.Errorf("junos: render: %w", err)
 	}
-	return feedlist.Render(ctx, w, req, in, Name, func(o *renderers.Out, col *feedlist.Collector, d feedlist.Drops) {
-		ips := ioc.IPList(col, c.ipv6, c.maxEntries, d, ioc.IPReasons{NotIP: DropNotIP, IPv6: DropIPv6, Duplicate: DropDuplicate, Cap: DropCap})
-		feedlist.WriteEach(o, ips, func(b []byte, ip feedlist.IP) []byte {
-			b = ip.P.Addr().AppendTo(b)
-			if !ip.P.IsSingleIP() {
-				b = append(b, '/')
-				b = strconv.AppendInt(b, int64(ip.P.Bits()), 10)
-			}
-			return append(b, '\n')
-		})
+	return ioc.RenderIPList(ctx, w, req, in, Name, c.ipv6, c.maxEntries, reasons, func(b []byte, ip feedlist.IP) []byte {
+		b = ip.P.Addr().AppendTo(b)
+		if !ip.P.IsSingleIP() {
+			b = append(b, '/')
+			b = strconv.AppendInt(b, int64(ip.P.Bits()), 10)
+		}
+		return append(b, '\n')
 	})
 }

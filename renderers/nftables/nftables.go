@@ -39,9 +39,16 @@ const MaxIdent = 64
 const chunk = 4096
 
 // Renderer renders nftables scripts. The zero value is ready to use.
-type Renderer struct{}
+type Renderer struct{ spec }
+
+// spec gives Renderer the Info, ValidateOptions and Parse that def
+// declares.
+type spec = renderers.Spec[def, config]
 
 func init() { renderers.Register(Renderer{}) }
+
+// Options are checked when a site file is loaded.
+var _ renderers.OptionValidator = Renderer{}
 
 var info = renderers.Info{
 	Name:        Name,
@@ -57,27 +64,19 @@ var info = renderers.Info{
 	},
 }
 
+// def declares the renderer for renderers.Spec.
+type def struct{}
+
 // Info describes the renderer.
-func (Renderer) Info() renderers.Info { return info.Clone() }
-
-// Options are checked when a site file is loaded.
-var _ renderers.OptionValidator = Renderer{}
-
-// ValidateOptions rejects unknown option names and bad values.
-func (Renderer) ValidateOptions(opts map[string]string) error {
-	return renderers.ValidateWith(parseOptions, opts)
-}
+func (def) Info() renderers.Info { return info }
 
 type config struct {
 	table, prefix string
 	size          int
 }
 
-func parseOptions(opts map[string]string) (config, error) {
-	o, err := renderers.ParseOptions(info, opts)
-	if err != nil {
-		return config{}, err
-	}
+// Config reads the options.
+func (def) Config(o renderers.Options) (config, error) {
 	c := config{table: o.String(OptTable), prefix: o.String(OptSetPrefix), size: o.Int(OptSize)}
 	const ident = "a name of a-z, 0-9, '-' and '_' starting with a letter, at most 64 characters"
 	if !Ident(c.table) {
@@ -100,41 +99,36 @@ func Ident(s string) bool { return feedlist.Ident(s, MaxIdent) }
 func SetPrefix(feed string) string { return feedlist.SetPrefix(feed) }
 
 // Render writes the script.
-func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	c, err := parseOptions(req.Options)
+func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	c, err := r.Parse(req.Options)
 	if err != nil {
 		return fmt.Errorf("nftables: render: %w", err)
 	}
-	if c.prefix == "" {
-		c.prefix = SetPrefix(req.Feed)
-	}
-	return feedlist.Render(ctx, w, req, in, Name, func(o *renderers.Out, col *feedlist.Collector, d feedlist.Drops) {
-		d.Add(DropNotIP, col.NotIP())
-		v4, v6 := Elements(col.IPs, d)
+	return feedlist.RenderSets(ctx, w, req, in, Name, c.prefix, DropNotIP, func(o *renderers.Out, sets feedlist.Sets, d feedlist.Drops) {
+		v4, v6 := Elements(sets.IPs, d)
 		caps := feedlist.Caps{MaxEntries: c.size, Entries: DropSize}
 		v4 = feedlist.Newest(v4, caps, d)
 		v6 = feedlist.Newest(v6, caps, d)
 
-		want4, want6 := Families(req.DataType)
-		if !want4 {
+		if !sets.Want4 {
 			d.Add(DropFamily, len(v4))
 			v4 = nil
 		}
-		if !want6 {
+		if !sets.Want6 {
 			d.Add(DropFamily, len(v6))
 			v6 = nil
 		}
 
-		set4, set6 := c.prefix+"-v4", c.prefix+"-v6"
+		set4, set6 := sets.Prefix+"-v4", sets.Prefix+"-v6"
 		o.WriteString("#!/usr/sbin/nft -f\n# Cratos block list: load with nft -f, one transaction.\n")
 		o.WriteString("table inet " + c.table + " {\n")
 		declare(o, set4, "ipv4_addr", c.size)
 		declare(o, set6, "ipv6_addr", c.size)
 		o.WriteString("}\n")
-		if want4 {
+		if sets.Want4 {
 			o.WriteString("flush set inet " + c.table + " " + set4 + "\n")
 		}
-		if want6 {
+		if sets.Want6 {
 			o.WriteString("flush set inet " + c.table + " " + set6 + "\n")
 		}
 		add(o, c.table, set4, v4)

@@ -58,11 +58,8 @@ var policies = map[string]string{
 	"tcp-only": "rpz-tcp-only.",
 }
 
-func parseOptions(opts map[string]string) (options, error) {
-	p, err := renderers.ParseOptions(info, opts)
-	if err != nil {
-		return options{}, err
-	}
+// Config reads the options.
+func (def) Config(p renderers.Options) (options, error) {
 	o := options{originLen: DefaultOriginLen, target: "."}
 	for _, d := range optionDocs {
 		k, v := d.Name, p.String(d.Name)

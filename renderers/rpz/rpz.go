@@ -15,7 +15,11 @@ import (
 )
 
 // Renderer renders a response policy zone. The zero value is ready to use.
-type Renderer struct{}
+type Renderer struct{ spec }
+
+// spec gives Renderer the Info, ValidateOptions and Parse that def
+// declares.
+type spec = renderers.Spec[def, options]
 
 var info = renderers.Info{
 	Name:        "rpz",
@@ -32,16 +36,14 @@ var info = renderers.Info{
 
 func init() { renderers.Register(Renderer{}) }
 
+// def declares the renderer for renderers.Spec.
+type def struct{}
+
 // Info describes the renderer.
-func (Renderer) Info() renderers.Info { return info }
+func (def) Info() renderers.Info { return info }
 
 // Options are checked when a site file is loaded.
 var _ renderers.OptionValidator = Renderer{}
-
-// ValidateOptions rejects unknown option names and bad values.
-func (Renderer) ValidateOptions(opts map[string]string) error {
-	return renderers.ValidateWith(parseOptions, opts)
-}
 
 // Record is one resource record of the zone, in master-file text form.
 type Record struct {
@@ -131,7 +133,7 @@ type zone struct {
 }
 
 func newZone(req renderers.Request) (*zone, error) {
-	o, err := parseOptions(req.Options)
+	o, err := Renderer{}.Parse(req.Options)
 	if err != nil {
 		return nil, fmt.Errorf("rpz: %w", err)
 	}

@@ -27,7 +27,11 @@ const (
 const MaxLine = 2046
 
 // Renderer renders a Squid ACL file. The zero value is ready to use.
-type Renderer struct{}
+type Renderer struct{ spec }
+
+// spec gives Renderer the Info, ValidateOptions and Parse that def
+// declares.
+type spec = renderers.Spec[def, string]
 
 var info = renderers.Info{
 	Name:        "squid",
@@ -50,20 +54,17 @@ var info = renderers.Info{
 
 func init() { renderers.Register(Renderer{}) }
 
+// def declares the renderer for renderers.Spec.
+type def struct{}
+
 // Info describes the renderer.
-func (Renderer) Info() renderers.Info { return info }
+func (def) Info() renderers.Info { return info }
 
 // Options are checked when a site file is loaded.
 var _ renderers.OptionValidator = Renderer{}
 
-// ValidateOptions rejects unknown option names and bad values.
-func (Renderer) ValidateOptions(opts map[string]string) error {
-	return renderers.ValidateWith(parseOptions, opts)
-}
-
-func parseOptions(opts map[string]string) (string, error) {
-	return renderers.ParseEnum(info, opts, "acl")
-}
+// Config returns the ACL kind the options name, "" when unset.
+func (def) Config(o renderers.Options) (string, error) { return o.Enum("acl"), nil }
 
 // ForDataType returns the ACL kind for a route data type, or "" when the
 // data type does not decide it.
@@ -97,8 +98,8 @@ var holds = map[string]indicator.TypeSet{
 }
 
 // Render writes the ACL file.
-func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	kind, err := parseOptions(req.Options)
+func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	kind, err := r.Parse(req.Options)
 	if err != nil {
 		return err
 	}

@@ -120,7 +120,7 @@ func TestFastMatchesGeneral(t *testing.T) {
 		{OptTLP: "green"},
 		{OptTLP: "clear", OptTLPVersion: "2", OptIdentityName: `Example "CERT" é`},
 	} {
-		c, err := parseOptions(opts)
+		c, err := Renderer{}.Parse(opts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -149,7 +149,7 @@ func FuzzFastMatchesGeneral(f *testing.F) {
 		f.Add(uint8(in.Type), in.Value, in.Timestamp)
 	}
 	f.Add(uint8(indicator.URL), "example.com/a?u=http://x", int64(951782400))
-	c, err := parseOptions(map[string]string{OptTLP: "amber"})
+	c, err := Renderer{}.Parse(map[string]string{OptTLP: "amber"})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -18,7 +18,7 @@ type Objects struct {
 // site's stix21 options). generated dates indicators whose timestamp is
 // unknown, as Request.Generated does for Render.
 func NewObjects(opts map[string]string, generated time.Time) (*Objects, error) {
-	c, err := parseOptions(opts)
+	c, err := Renderer{}.Parse(opts)
 	if err != nil {
 		return nil, fmt.Errorf("stix21: %w", err)
 	}

@@ -8,13 +8,13 @@ import (
 	"hash"
 	"io"
 	"iter"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
+	"github.com/cratos-project/cratos/renderers/internal/feedlist"
 )
 
 // Name is the renderer's URL segment.
@@ -40,9 +40,16 @@ const identityEpoch = "2026-01-01T00:00:00.000Z"
 const maxNameRunes = 120
 
 // Renderer renders a STIX 2.1 bundle. The zero value is ready to use.
-type Renderer struct{}
+type Renderer struct{ spec }
+
+// spec gives Renderer the Info, ValidateOptions and Parse that def
+// declares.
+type spec = renderers.Spec[def, config]
 
 func init() { renderers.Register(Renderer{}) }
+
+// Options are checked when a site file is loaded.
+var _ renderers.OptionValidator = Renderer{}
 
 var info = renderers.Info{
 	Name:        Name,
@@ -65,27 +72,19 @@ var info = renderers.Info{
 	},
 }
 
+// def declares the renderer for renderers.Spec.
+type def struct{}
+
 // Info describes the renderer.
-func (Renderer) Info() renderers.Info { return info.Clone() }
-
-// Options are checked when a site file is loaded.
-var _ renderers.OptionValidator = Renderer{}
-
-// ValidateOptions rejects unknown option names and bad values.
-func (Renderer) ValidateOptions(opts map[string]string) error {
-	return renderers.ValidateWith(parseOptions, opts)
-}
+func (def) Info() renderers.Info { return info }
 
 type config struct {
 	identityName string
 	marking      *marking
 }
 
-func parseOptions(opts map[string]string) (config, error) {
-	o, err := renderers.ParseOptions(info, opts)
-	if err != nil {
-		return config{}, err
-	}
+// Config reads the options.
+func (def) Config(o renderers.Options) (config, error) {
 	c := config{identityName: o.String(OptIdentityName)}
 	switch v := c.identityName; {
 	case strings.TrimSpace(v) == "":
@@ -110,8 +109,8 @@ func parseOptions(opts map[string]string) (config, error) {
 // Render writes the bundle. Indicators of types STIX cannot express, and
 // values a pattern cannot carry (control characters, invalid UTF-8), are
 // left out and reported through req.Drop.
-func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	c, err := parseOptions(req.Options)
+func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	c, err := r.Parse(req.Options)
 	if err != nil {
 		return fmt.Errorf("stix21: render: %w", err)
 	}
@@ -127,14 +126,14 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 	if c.marking != nil {
 		emit([]byte(",\n" + c.marking.json))
 	}
-	dropped := map[string]int{}
+	d := feedlist.Drops{}
 	for ind := range in {
 		if o.Next() != nil {
 			break
 		}
 		b, reason := e.indicator(ind)
 		if reason != "" {
-			dropped[reason]++
+			d.Add(reason, 1)
 			continue
 		}
 		emit(b)
@@ -142,13 +141,7 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 	o.WriteString("\n],\"id\":\"bundle--")
 	o.WriteString(bundleID(req, digest).String())
 	o.WriteString("\"}\n")
-	for _, reason := range sortedKeys(dropped) {
-		req.Drop(reason, dropped[reason])
-	}
-	if err := o.Close(); err != nil {
-		return fmt.Errorf("stix21: render: %w", err)
-	}
-	return nil
+	return feedlist.Finish(o, req, d, Name)
 }
 
 // bundleID derives the bundle id from the request and the digest of the
@@ -160,15 +153,6 @@ func bundleID(req renderers.Request, digest hash.Hash) uuid {
 		hex.EncodeToString(digest.Sum(nil)),
 	}, "\n")
 	return newUUID5(namespace, []byte(name))
-}
-
-func sortedKeys(m map[string]int) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 func hasControl(s string) bool {

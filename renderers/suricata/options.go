@@ -39,11 +39,8 @@ type options struct {
 	groupSize int
 }
 
-func parseOptions(opts map[string]string) (options, error) {
-	p, err := renderers.ParseOptions(info, opts)
-	if err != nil {
-		return options{}, err
-	}
+// Config reads the options.
+func (def) Config(p renderers.Options) (options, error) {
 	o := options{
 		sidBase:   uint32(p.Int("sid_base")),
 		action:    p.Enum("action"),

@@ -27,7 +27,11 @@ const (
 const MaxRuleLine = 8191
 
 // Renderer renders Suricata rules. The zero value is ready to use.
-type Renderer struct{}
+type Renderer struct{ spec }
+
+// spec gives Renderer the Info, ValidateOptions and Parse that def
+// declares.
+type spec = renderers.Spec[def, options]
 
 var info = renderers.Info{
 	Name:        "suricata",
@@ -46,20 +50,18 @@ var info = renderers.Info{
 
 func init() { renderers.Register(Renderer{}) }
 
+// def declares the renderer for renderers.Spec.
+type def struct{}
+
 // Info describes the renderer.
-func (Renderer) Info() renderers.Info { return info }
+func (def) Info() renderers.Info { return info }
 
 // Options are checked when a site file is loaded.
 var _ renderers.OptionValidator = Renderer{}
 
-// ValidateOptions rejects unknown option names and bad values.
-func (Renderer) ValidateOptions(opts map[string]string) error {
-	return renderers.ValidateWith(parseOptions, opts)
-}
-
 // Render writes one rule file.
 func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	o, err := parseOptions(req.Options)
+	o, err := Renderer{}.Parse(req.Options)
 	if err != nil {
 		return fmt.Errorf("suricata: %w", err)
 	}

@@ -33,7 +33,11 @@ const (
 )
 
 // Renderer renders a Suricata dataset file. The zero value is ready to use.
-type Renderer struct{}
+type Renderer struct{ spec }
+
+// spec gives Renderer the Info, ValidateOptions and Parse that def
+// declares.
+type spec = renderers.Spec[def, string]
 
 var info = renderers.Info{
 	Name:        "suricata-dataset",
@@ -57,8 +61,11 @@ var info = renderers.Info{
 
 func init() { renderers.Register(Renderer{}) }
 
+// def declares the renderer for renderers.Spec.
+type def struct{}
+
 // Info describes the renderer.
-func (Renderer) Info() renderers.Info { return info }
+func (def) Info() renderers.Info { return info }
 
 var fits = map[string]indicator.TypeSet{
 	TypeString: indicator.SetOf(indicator.Domain, indicator.Hostname, indicator.URL, indicator.Email, indicator.JA3),
@@ -72,14 +79,8 @@ var fits = map[string]indicator.TypeSet{
 // Options are checked when a site file is loaded.
 var _ renderers.OptionValidator = Renderer{}
 
-// ValidateOptions rejects unknown option names and bad values.
-func (Renderer) ValidateOptions(opts map[string]string) error {
-	return renderers.ValidateWith(parseOptions, opts)
-}
-
-func parseOptions(opts map[string]string) (string, error) {
-	return renderers.ParseEnum(info, opts, "type")
-}
+// Config returns the dataset type the options name, "" when unset.
+func (def) Config(o renderers.Options) (string, error) { return o.Enum("type"), nil }
 
 // ForDataType returns the dataset type used for a route data type, or ""
 // when the data type does not decide it.
@@ -117,8 +118,8 @@ func forType(t indicator.Type) string {
 }
 
 // Render writes the dataset file.
-func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	typ, err := parseOptions(req.Options)
+func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	typ, err := r.Parse(req.Options)
 	if err != nil {
 		return err
 	}

@@ -20,37 +20,38 @@ import (
 func init() { renderers.Register(Renderer{}) }
 
 // Renderer is the txt renderer.
-type Renderer struct{}
+type Renderer struct{ spec }
+
+// spec gives Renderer the Info, ValidateOptions and Parse that def
+// declares.
+type spec = renderers.Spec[def, Layout]
 
 // DropMultiLine is the Request.Drop reason for values spanning lines.
 const DropMultiLine = "multi-line value"
 
-// Info implements renderers.Renderer.
-func (Renderer) Info() renderers.Info {
-	return renderers.Info{
-		Name:        "txt",
-		Reads:       renderers.FieldValue,
-		Description: "one value per line; CRLF-joined without a final line end by default, as the original",
-		ContentType: "text/plain; charset=utf-8",
-		Extension:   ".txt",
-		Types:       indicator.AllTypes(),
-		Options:     LayoutOptions(),
-	}
+var info = renderers.Info{
+	Name:        "txt",
+	Reads:       renderers.FieldValue,
+	Description: "one value per line; CRLF-joined without a final line end by default, as the original",
+	ContentType: "text/plain; charset=utf-8",
+	Extension:   ".txt",
+	Types:       indicator.AllTypes(),
+	Options:     LayoutOptions(),
 }
+
+// def declares the renderer for renderers.Spec.
+type def struct{ LayoutConfig }
+
+// Info describes the renderer.
+func (def) Info() renderers.Info { return info }
 
 // Options are checked when a site file is loaded.
 var _ renderers.OptionValidator = Renderer{}
 
-// ValidateOptions implements renderers.OptionValidator.
-func (r Renderer) ValidateOptions(opts map[string]string) error {
-	_, err := ParseLayoutFor(r.Info(), opts)
-	return err
-}
-
 // Render implements renderers.Renderer.
-func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
 	multi := 0
-	err := WriteLines(ctx, w, req, in, Renderer{}.Info(), func(b []byte, x indicator.Indicator) ([]byte, bool) {
+	err := WriteLines(ctx, w, req, in, info.Name, r.Parse, func(b []byte, x indicator.Indicator) ([]byte, bool) {
 		if x.MultiLine() {
 			multi++
 			return b, false
@@ -65,17 +66,17 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 }
 
 // WriteLines writes a line for each indicator that line keeps, laid out
-// as the options of req say (info declares LayoutOptions): line appends
-// the line's text, without its end, to b, and returns false to leave the
-// indicator out. Errors are wrapped as "NAME: render: ...", NAME being
-// info.Name.
-func WriteLines(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator], info renderers.Info,
-	line func(b []byte, x indicator.Indicator) ([]byte, bool)) error {
-	l, err := ParseLayoutFor(info, req.Options)
+// as parse reads the options of req (the renderer declares
+// LayoutOptions): line appends the line's text, without its end, to b,
+// and returns false to leave the indicator out. Errors are wrapped as
+// "name: render: ...".
+func WriteLines(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator], name string,
+	parse func(opts map[string]string) (Layout, error), line func(b []byte, x indicator.Indicator) ([]byte, bool)) error {
+	l, err := parse(req.Options)
 	if err != nil {
-		return fmt.Errorf("%s: render: %w", info.Name, err)
+		return fmt.Errorf("%s: render: %w", name, err)
 	}
-	return renderers.WriteList(ctx, w, info.Name, in, "", func(b []byte, n int, x indicator.Indicator) ([]byte, bool) {
+	return renderers.WriteList(ctx, w, name, in, "", func(b []byte, n int, x indicator.Indicator) ([]byte, bool) {
 		return line(l.Separate(b, n), x)
 	}, l.End)
 }
@@ -122,16 +123,16 @@ func ParseLayout(opts map[string]string) (Layout, error) {
 			layout[d.Name] = v
 		}
 	}
-	return ParseLayoutFor(Renderer{}.Info(), layout)
+	return Renderer{}.Parse(layout)
 }
 
-// ParseLayoutFor checks opts against info, whose Options are
-// LayoutOptions(), and returns the layout they give.
-func ParseLayoutFor(info renderers.Info, opts map[string]string) (Layout, error) {
-	o, err := renderers.ParseOptions(info, opts)
-	if err != nil {
-		return Layout{}, err
-	}
+// LayoutConfig is the Config of a renderer whose options are
+// LayoutOptions(): embedded in its renderers.Definition, it reads them
+// into a Layout.
+type LayoutConfig struct{}
+
+// Config returns the layout the options give.
+func (LayoutConfig) Config(o renderers.Options) (Layout, error) {
 	l := Layout{EOL: "\r\n", TrailingNewline: o.Bool("trailing_newline")}
 	if o.Enum("line_ending") == "lf" {
 		l.EOL = "\n"

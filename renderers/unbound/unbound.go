@@ -32,7 +32,11 @@ const (
 const DropNotName = Name + " " + nameset.NotName
 
 // Renderer renders Unbound local-zone files. The zero value is ready to use.
-type Renderer struct{}
+type Renderer struct{ spec }
+
+// spec gives Renderer the Info, ValidateOptions and Parse that def
+// declares.
+type spec = renderers.Spec[def, nameset.Answer]
 
 func init() { renderers.Register(Renderer{}) }
 
@@ -48,24 +52,23 @@ var info = renderers.Info{
 	}, nameset.SinkholeOptions("redirect: the IPv4 address of the A answer; empty: no A record (NODATA)", "redirect: the IPv6 address of the AAAA answer; empty: no AAAA record (NODATA)")...),
 }
 
+// def declares the renderer for renderers.Spec.
+type def struct{}
+
 // Info describes the renderer.
-func (Renderer) Info() renderers.Info { return info.Clone() }
+func (def) Info() renderers.Info { return info }
 
 // Options are checked when a site file is loaded.
 var _ renderers.OptionValidator = Renderer{}
 
-// ValidateOptions rejects unknown option names and bad values.
-func (Renderer) ValidateOptions(opts map[string]string) error {
-	return renderers.ValidateWith(parseOptions, opts)
-}
-
-func parseOptions(opts map[string]string) (nameset.Answer, error) {
-	return nameset.ParseMode(info, opts, OptPolicy, Redirect)
+// Config reads the options.
+func (def) Config(o renderers.Options) (nameset.Answer, error) {
+	return nameset.ReadMode(o, OptPolicy, Redirect)
 }
 
 // Render writes the include file.
-func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	return nameset.Render(ctx, w, req, in, Name, "# Cratos block list for Unbound: include: it from unbound.conf.\nserver:\n", parseOptions, appendZone)
+func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	return nameset.Render(ctx, w, req, in, Name, "# Cratos block list for Unbound: include: it from unbound.conf.\nserver:\n", r.Parse, appendZone)
 }
 
 // appendZone appends the local-zone of name and, for Redirect, its

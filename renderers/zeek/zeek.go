@@ -29,7 +29,11 @@ import (
 const Header = "#fields\tindicator\tindicator_type\tmeta.source\tmeta.desc\tmeta.url"
 
 // Renderer renders a Zeek intel file. The zero value is ready to use.
-type Renderer struct{}
+type Renderer struct{ spec }
+
+// spec gives Renderer the Info, ValidateOptions and Parse that def
+// declares.
+type spec = renderers.Spec[def, options]
 
 var info = renderers.Info{
 	Name:        "zeek",
@@ -51,27 +55,22 @@ var info = renderers.Info{
 
 func init() { renderers.Register(Renderer{}) }
 
+// def declares the renderer for renderers.Spec.
+type def struct{}
+
 // Info describes the renderer.
-func (Renderer) Info() renderers.Info { return info }
+func (def) Info() renderers.Info { return info }
 
 // Options are checked when a site file is loaded.
 var _ renderers.OptionValidator = Renderer{}
-
-// ValidateOptions rejects unknown option names and bad values.
-func (Renderer) ValidateOptions(opts map[string]string) error {
-	return renderers.ValidateWith(parseOptions, opts)
-}
 
 type options struct {
 	source   string
 	doNotice string
 }
 
-func parseOptions(opts map[string]string) (options, error) {
-	o, err := renderers.ParseOptions(info, opts)
-	if err != nil {
-		return options{}, err
-	}
+// Config reads the options.
+func (def) Config(o renderers.Options) (options, error) {
 	opt := options{doNotice: o.Enum("do_notice")}
 	if v := o.String("source"); v != "" {
 		if v == "-" || len(v) > 256 || strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
@@ -106,8 +105,8 @@ func IntelType(t indicator.Type) string {
 }
 
 // Render writes the intel file.
-func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	o, err := parseOptions(req.Options)
+func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	o, err := r.Parse(req.Options)
 	if err != nil {
 		return err
 	}

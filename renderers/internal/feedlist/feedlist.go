@@ -172,6 +172,15 @@ func ComparePrefix(a, b netip.Prefix) int {
 	return a.Bits() - b.Bits()
 }
 
+// IPEntries returns one entry per IP, its prefix as PrefixText writes it.
+func IPEntries(ips []IP) []Entry {
+	es := make([]Entry, len(ips))
+	for i, ip := range ips {
+		es[i] = Entry{Key: PrefixText(ip.P), TS: ip.TS}
+	}
+	return es
+}
+
 // PrefixText writes a full-length prefix as a bare address.
 func PrefixText(p netip.Prefix) string {
 	if p.IsSingleIP() {
@@ -275,11 +284,7 @@ func Newest(es []Entry, c Caps, d Drops) []Entry {
 	if (c.MaxEntries <= 0 || len(es) <= c.MaxEntries) && (c.MaxBytes <= 0 || total <= c.MaxBytes) {
 		return es
 	}
-	idx := make([]int, len(es))
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(es[b].TS, es[a].TS) })
+	idx := NewestFirst(len(es), func(i int) int64 { return es[i].TS })
 	keep := make([]bool, len(es))
 	n, size := 0, 0
 	for k, i := range idx {
@@ -302,6 +307,18 @@ func Newest(es []Entry, c Caps, d Drops) []Entry {
 		}
 	}
 	return out
+}
+
+// NewestFirst returns the indexes of n items, newest first by ts, items
+// as new as each other in index order: the order in which the caps of a
+// list keep them.
+func NewestFirst(n int, ts func(i int) int64) []int {
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(ts(b), ts(a)) })
+	return idx
 }
 
 // Write writes one line per entry, stopping when o reports cancellation

@@ -140,18 +140,28 @@ func TestSplitHostPath(t *testing.T) {
 	}
 }
 
-func TestURIPath(t *testing.T) {
-	tests := []struct{ tail, want string }{
-		{"", "/"},
-		{"/a%20b", "/a%20b"},
-		{"/%", "/%25"},
-		{"/a%zz%4", "/a%25zz%254"},
-		{"?q=100%", "/?q=100%25"},
-		{"/x y%", "/x%20y%25"},
+// URIPath writes a URL tail, URIValue a whole URL, as RFC 3986 importers
+// take them.
+func TestURIPathAndValue(t *testing.T) {
+	tests := []struct {
+		name     string
+		f        func(string) string
+		in, want string
+	}{
+		{"URIPath", URIPath, "", "/"},
+		{"URIPath", URIPath, "/a%20b", "/a%20b"},
+		{"URIPath", URIPath, "/%", "/%25"},
+		{"URIPath", URIPath, "/a%zz%4", "/a%25zz%254"},
+		{"URIPath", URIPath, "?q=100%", "/?q=100%25"},
+		{"URIPath", URIPath, "/x y%", "/x%20y%25"},
+		{"URIValue", URIValue, "http://bad.example", "http://bad.example/"},
+		{"URIValue", URIValue, "https://u:p@Bad.Example:8443/a b?q=100%", "https://Bad.Example:8443/a%20b?q=100%25"},
+		{"URIValue", URIValue, "bad.example/x?y", "bad.example/x?y"},
+		{"URIValue", URIValue, "ftp://a@b@ftp.example", "ftp://ftp.example/"},
 	}
 	for _, tt := range tests {
-		if got := URIPath(tt.tail); got != tt.want {
-			t.Errorf("URIPath(%q) = %q, want %q", tt.tail, got, tt.want)
+		if got := tt.f(tt.in); got != tt.want {
+			t.Errorf("%s(%q) = %q, want %q", tt.name, tt.in, got, tt.want)
 		}
 	}
 }
@@ -236,5 +246,39 @@ func TestSortEntriesRuns(t *testing.T) {
 		if !slices.IsSortedFunc(got, compareEntries) || len(got) != len(keys) {
 			t.Errorf("%v: got %v", keys, got)
 		}
+	}
+}
+
+func TestNewestFirst(t *testing.T) {
+	tests := []struct {
+		name string
+		ts   []int64
+		want []int
+	}{
+		{"empty", nil, []int{}},
+		{"newest first", []int64{1, 3, 2}, []int{1, 2, 0}},
+		{"ties in index order", []int64{2, 5, 2, 5}, []int{1, 3, 0, 2}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := NewestFirst(len(tt.ts), func(i int) int64 { return tt.ts[i] }); !slices.Equal(got, tt.want) {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestAddURLs(t *testing.T) {
+	urls := []Value{{Value: "a", TS: 1}, {Value: "bad", TS: 2}, {Value: "c", TS: 3}}
+	d := Drops{}
+	got := AddURLs([]Entry{{Key: "x"}}, urls, d, func(v string) (string, string) {
+		if v == "bad" {
+			return "", "refused"
+		}
+		return v + "/", ""
+	})
+	want := []Entry{{Key: "x"}, {Key: "a/", TS: 1}, {Key: "c/", TS: 3}}
+	if !slices.Equal(got, want) || d["refused"] != 1 || len(d) != 1 {
+		t.Errorf("got %v %v, want %v and one refused", got, d, want)
 	}
 }

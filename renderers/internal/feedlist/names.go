@@ -30,6 +30,29 @@ func AddName(es []Entry, n Name, suffix string, pair bool, d Drops, suffixReason
 	return es
 }
 
+// AddNames appends the entries of names as AddName does for each.
+func AddNames(es []Entry, names []Name, suffix string, pair bool, d Drops, suffixReason string) []Entry {
+	for _, n := range names {
+		es = AddName(es, n, suffix, pair, d, suffixReason)
+	}
+	return es
+}
+
+// AddURLs appends the entry that entry makes of each URL's value, with
+// the URL's timestamp, or counts the URL in d under the reason entry
+// gives instead.
+func AddURLs(es []Entry, urls []Value, d Drops, entry func(v string) (key, reason string)) []Entry {
+	for _, u := range urls {
+		key, reason := entry(u.Value)
+		if reason != "" {
+			d.Add(reason, 1)
+			continue
+		}
+		es = append(es, Entry{Key: key, TS: u.TS})
+	}
+	return es
+}
+
 // SplitHost splits a URL without its scheme into the host (with any
 // port, without user info) and the tail: path, query and fragment, ""
 // or starting with '/' or '?'.
@@ -76,6 +99,20 @@ func URIPath(tail string) string {
 		b.WriteByte(p[i])
 	}
 	return b.String()
+}
+
+// URIValue turns a canonical URL into the value of an importer that
+// parses it as an RFC 3986 URL: its scheme kept, user info removed, and
+// its path as URIPath writes it.
+func URIValue(v string) string {
+	scheme, rest, ok := strings.Cut(v, "://")
+	if ok {
+		scheme += "://"
+	} else {
+		scheme, rest = "", v
+	}
+	host, tail := SplitHost(rest)
+	return scheme + host + URIPath(tail)
 }
 
 func isHex(c byte) bool {

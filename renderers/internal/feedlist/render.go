@@ -22,6 +22,12 @@ func Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq
 	}
 	d := Drops{}
 	write(o, col, d)
+	return Finish(o, req, d, name)
+}
+
+// Finish ends a renderer that counts what it leaves out: it reports the
+// drops d to req and closes o, wrapping its error as "name: render: ...".
+func Finish(o *renderers.Out, req renderers.Request, d Drops, name string) error {
 	d.Report(req)
 	if err := o.Close(); err != nil {
 		return fmt.Errorf("%s: render: %w", name, err)

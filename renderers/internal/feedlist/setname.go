@@ -1,5 +1,14 @@
 package feedlist
 
+import (
+	"context"
+	"io"
+	"iter"
+
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+)
+
 // Ident reports whether s is a firewall set or table name of at most max
 // characters: a lower-case letter, then a-z, 0-9, '-' and '_'. Such a
 // name is one word to nft and ipset and cannot carry a space or a line
@@ -25,4 +34,27 @@ func SetPrefix(feed string) string {
 		return "cratos-" + feed
 	}
 	return "cratos"
+}
+
+// Sets is what a firewall set renderer (ipset, nftables) fills its sets
+// from.
+type Sets struct {
+	Prefix       string // set name prefix: the option, else SetPrefix of the feed
+	IPs          []IP   // the input's addresses and nets, in input order
+	Want4, Want6 bool   // the families the route's data type carries (Families)
+}
+
+// RenderSets is the frame of a firewall set renderer: Render, with the
+// indicators that are not addresses or nets counted under notIP, and
+// write given the Sets of the request; prefix is the configured set name
+// prefix, "" for the feed's.
+func RenderSets(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator], name, prefix, notIP string, write func(o *renderers.Out, s Sets, d Drops)) error {
+	if prefix == "" {
+		prefix = SetPrefix(req.Feed)
+	}
+	want4, want6 := Families(req.DataType)
+	return Render(ctx, w, req, in, name, func(o *renderers.Out, col *Collector, d Drops) {
+		d.Add(notIP, col.NotIP())
+		write(o, Sets{Prefix: prefix, IPs: col.IPs, Want4: want4, Want6: want6}, d)
+	})
 }

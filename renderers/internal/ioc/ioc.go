@@ -1,13 +1,15 @@
 // Package ioc holds what the indicator-import renderers (checkpoint,
 // defender, f5, junos, elastic) share: CSV fields (quoting, spreadsheet
 // safety), one-line text checks, stable record names, the newest-first
-// entry caps (Newest over a slice, Keeper over a stream) and the address
-// lists of f5 and junos.
+// entry caps (Newest over a slice, which ipset uses too, Keeper over a
+// stream) and the address lists of f5 and junos.
 package ioc
 
 import (
 	"cmp"
 	"slices"
+
+	"github.com/cratos-project/cratos/renderers/internal/feedlist"
 )
 
 // SpreadsheetSafe prefixes ' to a field a spreadsheet would run as a
@@ -34,12 +36,7 @@ func Newest[T any](xs []T, max int, ts func(T) int64) ([]T, int) {
 	if max <= 0 || len(xs) <= max {
 		return xs, 0
 	}
-	idx := make([]int, len(xs))
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(ts(xs[b]), ts(xs[a])) })
-	idx = idx[:max]
+	idx := feedlist.NewestFirst(len(xs), func(i int) int64 { return ts(xs[i]) })[:max]
 	slices.Sort(idx)
 	out := make([]T, len(idx))
 	for i, j := range idx {

@@ -1,6 +1,14 @@
 package ioc
 
-import "github.com/cratos-project/cratos/renderers/internal/feedlist"
+import (
+	"context"
+	"io"
+	"iter"
+
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+	"github.com/cratos-project/cratos/renderers/internal/feedlist"
+)
 
 // IPReasons are the drop reasons of IPList.
 type IPReasons struct {
@@ -29,4 +37,13 @@ func IPList(c *feedlist.Collector, ipv6 bool, max int, d feedlist.Drops, r IPRea
 	ips, n := Newest(ips, max, func(ip feedlist.IP) int64 { return ip.TS })
 	d.Add(r.Cap, n)
 	return ips
+}
+
+// RenderIPList renders an address list in feedlist.Render's frame: the
+// IPList of the whole input, then what line appends for each address or
+// net to an emptied buffer.
+func RenderIPList(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator], name string, ipv6 bool, max int, r IPReasons, line func(b []byte, ip feedlist.IP) []byte) error {
+	return feedlist.Render(ctx, w, req, in, name, func(o *renderers.Out, col *feedlist.Collector, d feedlist.Drops) {
+		feedlist.WriteEach(o, IPList(col, ipv6, max, d, r), line)
+	})
 }

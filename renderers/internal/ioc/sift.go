@@ -33,3 +33,46 @@ func (s Once) Repeat(key string) bool {
 	s[key] = struct{}{}
 	return false
 }
+
+// Record is one indicator as an import file lists it: the file's type
+// and value for it, and the indicator.
+type Record struct {
+	Type, Value string
+	X           indicator.Indicator
+}
+
+// SiftRecords sifts in (Sift) through classify, which returns the Record
+// of an indicator or the reason it is left out. A record of a type unique
+// accepts whose type and value an earlier record had is left out as dup:
+// a domain and a hostname may share one value. keep, when not nil, keeps
+// the other records; without it they go to emit as they come.
+func SiftRecords(o *renderers.Out, in iter.Seq[indicator.Indicator], d feedlist.Drops, classify func(x indicator.Indicator) (Record, string), unique func(typ string) bool, dup string, keep *Keeper[Record], emit func(Record)) {
+	seen := Once{}
+	Sift(o, in, d, func(x indicator.Indicator) string {
+		r, reason := classify(x)
+		switch {
+		case reason != "":
+			return reason
+		case unique(r.Type) && seen.Repeat(r.Type+"\x00"+r.Value):
+			return dup
+		case keep != nil:
+			keep.Add(r, x.Timestamp)
+		default:
+			emit(r)
+		}
+		return ""
+	})
+}
+
+// Emit counts the items k left out under reason in d and passes the kept
+// ones to emit, in the order they were offered, stopping when o reports
+// cancellation or a write error.
+func (k *Keeper[T]) Emit(o *renderers.Out, d feedlist.Drops, reason string, emit func(T)) {
+	d.Add(reason, k.Dropped())
+	for _, x := range k.Items() {
+		if o.Next() != nil {
+			break
+		}
+		emit(x)
+	}
+}

@@ -40,15 +40,12 @@ type Answer struct {
 	Sinkholes
 }
 
-// ParseMode reads the options of a resolver renderer: the enum option
+// ReadMode reads the options of a resolver renderer: the enum option
 // mode names how a blocked name is answered, and its value sinkhole
 // answers with the sinkholes, which it needs at least one of.
-func ParseMode(info renderers.Info, opts map[string]string, mode, sinkhole string) (Answer, error) {
-	o, err := renderers.ParseOptions(info, opts)
-	if err != nil {
-		return Answer{}, err
-	}
+func ReadMode(o renderers.Options, mode, sinkhole string) (Answer, error) {
 	a := Answer{Mode: o.Enum(mode)}
+	var err error
 	if a.A, err = o.Address(OptA, false); err != nil {
 		return Answer{}, err
 	}
@@ -56,7 +53,7 @@ func ParseMode(info renderers.Info, opts map[string]string, mode, sinkhole strin
 		return Answer{}, err
 	}
 	if a.Mode == sinkhole && a.A == "" && a.AAAA == "" {
-		return Answer{}, fmt.Errorf("renderer %s: %s %s needs %s or %s", info.Name, mode, sinkhole, OptA, OptAAAA)
+		return Answer{}, fmt.Errorf("renderer %s: %s %s needs %s or %s", o.Renderer(), mode, sinkhole, OptA, OptAAAA)
 	}
 	return a, nil
 }
@@ -86,9 +83,5 @@ func Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq
 	feedlist.WriteEach(o, set.Names(d, renderer), func(b []byte, name string) []byte {
 		return line(b, name, a)
 	})
-	d.Report(req)
-	if err := o.Close(); err != nil {
-		return fmt.Errorf("%s: render: %w", renderer, err)
-	}
-	return nil
+	return feedlist.Finish(o, req, d, renderer)
 }
