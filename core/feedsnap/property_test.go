@@ -324,7 +324,7 @@ func TestRefreshEqualsFullRead(t *testing.T) {
 			if d := feedsnap.Diff(snaps[name], full); d.Total() != 0 {
 				t.Fatalf("sequence %d, feed %s: refreshed snapshot differs from a full read: %+v\n%s", seq, name, d, strings.Join(w.log, "\n"))
 			}
-			compareRendered(t, w.now(), snaps[name], full)
+			compareRendered(t, seq, w.now(), snaps[name], full)
 		}
 		w.close()
 	}

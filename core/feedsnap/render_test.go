@@ -20,10 +20,14 @@ func listed(s *feedsnap.Snapshot, dt indicator.DataType, sel feedsnap.Selection)
 	return indicator.Normalize(ins)
 }
 
-// compareRendered renders both snapshots for a few data types, ages,
-// to_ids rules and renderers, and fails on any byte that differs.
-func compareRendered(t *testing.T, now time.Time, have, want *feedsnap.Snapshot) {
+// compareRendered renders both snapshots for a few data types, ages and
+// to_ids rules with txt, edl and rpz, and for one of those selections,
+// chosen by seq in turn, with every built-in output; it fails on any byte
+// that differs.
+func compareRendered(t *testing.T, seq int, now time.Time, have, want *feedsnap.Snapshot) {
 	t.Helper()
+	every := renderers.Builtin().Names()
+	combo := 0
 	for _, name := range []string{"ipv4", "ipv4ext", "domain", "hostname", "url", "file-md5"} {
 		dt, ok := indicator.LookupDataType(name)
 		if !ok {
@@ -33,7 +37,12 @@ func compareRendered(t *testing.T, now time.Time, have, want *feedsnap.Snapshot)
 			for _, toIDS := range []bool{true, false} {
 				sel := feedsnap.Selection{Types: dt.MISPTypes, ToIDS: toIDS, Since: now.Add(-age).Unix()}
 				a, b := listed(have, dt, sel), listed(want, dt, sel)
-				for _, out := range []string{"txt", "edl", "rpz"} {
+				outputs := []string{"txt", "edl", "rpz"}
+				if combo%36 == seq%36 {
+					outputs = every
+				}
+				combo++
+				for _, out := range outputs {
 					rd, _ := renderers.Builtin().Lookup(out)
 					if !slices.ContainsFunc(rd.Info().Types, dt.Yields.Has) {
 						continue
