@@ -1,6 +1,7 @@
 package state
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -70,13 +71,20 @@ func (d *Dir) lock(name string) *sync.Mutex {
 
 // Write replaces the content of name with payload atomically and durably.
 func (d *Dir) Write(name string, payload []byte) error {
+	return d.WriteParts(name, payload)
+}
+
+// WriteParts is Write of the concatenation of parts without making it:
+// each part is written from where it lies, so a large payload is never
+// copied. The file is byte for byte the one Write makes of the
+// concatenation. The parts must not change until WriteParts returns.
+func (d *Dir) WriteParts(name string, parts ...[]byte) error {
 	if !validName(name) {
 		return ErrBadName
 	}
 	m := d.lock(name)
 	m.Lock()
 	defer m.Unlock()
-	sum := sha256.Sum256(payload)
 	f, err := os.CreateTemp(d.path, "."+name+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("state: write %s: %w", name, err)
@@ -87,10 +95,13 @@ func (d *Dir) Write(name string, payload []byte) error {
 		_ = os.Remove(tmp)
 		return fmt.Errorf("state: write %s: %w", name, err)
 	}
-	if _, err := f.WriteString(magic + hex.EncodeToString(sum[:]) + "\n"); err != nil {
-		return fail(err)
+	w := bufio.NewWriter(f)
+	_, _ = w.Write(header(parts))
+	for _, p := range parts {
+		// A part larger than the buffer goes to the file directly.
+		_, _ = w.Write(p)
 	}
-	if _, err := f.Write(payload); err != nil {
+	if err := w.Flush(); err != nil {
 		return fail(err)
 	}
 	if err := f.Sync(); err != nil {
@@ -109,6 +120,20 @@ func (d *Dir) Write(name string, payload []byte) error {
 		_ = dir.Close()
 	}
 	return nil
+}
+
+// header is the first line of a state file whose payload is the
+// concatenation of parts: magic, the payload's SHA-256 in hex, newline.
+func header(parts [][]byte) []byte {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write(p)
+	}
+	line := make([]byte, len(magic)+2*sha256.Size+1)
+	n := copy(line, magic)
+	hex.Encode(line[n:], h.Sum(nil))
+	line[len(line)-1] = '\n'
+	return line
 }
 
 // Read returns the payload last written under name. A missing file is

@@ -41,6 +41,43 @@ func TestWriteRead(t *testing.T) {
 	}
 }
 
+func TestWritePartsIsWriteOfTheConcatenation(t *testing.T) {
+	large := bytes.Repeat([]byte("0123456789abcdef"), 1<<14) // past the write buffer
+	for _, tc := range []struct {
+		name  string
+		parts [][]byte
+	}{
+		{"none", nil},
+		{"empty parts", [][]byte{{}, nil}},
+		{"one", [][]byte{[]byte("payload")}},
+		{"head and large body", [][]byte{[]byte("head\n"), large}},
+		{"large between small", [][]byte{[]byte("a"), large, []byte("z")}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			d, _ := Open(dir, nil)
+			whole := bytes.Join(tc.parts, nil)
+			if err := d.Write("whole", whole); err != nil {
+				t.Fatal(err)
+			}
+			if err := d.WriteParts("parts", tc.parts...); err != nil {
+				t.Fatal(err)
+			}
+			want, _ := os.ReadFile(filepath.Join(dir, "whole"))
+			got, _ := os.ReadFile(filepath.Join(dir, "parts"))
+			if !bytes.Equal(got, want) {
+				t.Fatalf("WriteParts wrote %d bytes, Write %d; they differ", len(got), len(want))
+			}
+			if payload, ok, err := d.Read("parts"); !ok || err != nil || !bytes.Equal(payload, whole) {
+				t.Fatalf("Read = %d bytes %v %v, want the %d bytes of the parts", len(payload), ok, err, len(whole))
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+				t.Fatalf("temporary files left: %v", entries)
+			}
+		})
+	}
+}
+
 func TestCorruptIgnored(t *testing.T) {
 	dir := t.TempDir()
 	logs := &testtool.LogBuffer{}
@@ -78,6 +115,9 @@ func TestBadNames(t *testing.T) {
 	for _, name := range []string{"", ".", "..", "../x", "a/b", ".hidden", "a b", strings.Repeat("a", 201)} {
 		if err := d.Write(name, nil); err != ErrBadName {
 			t.Errorf("Write(%q) = %v, want ErrBadName", name, err)
+		}
+		if err := d.WriteParts(name, []byte("x")); err != ErrBadName {
+			t.Errorf("WriteParts(%q) = %v, want ErrBadName", name, err)
 		}
 		if _, _, err := d.Read(name); err != ErrBadName {
 			t.Errorf("Read(%q) = %v, want ErrBadName", name, err)
