@@ -1,10 +1,12 @@
-// Package state keeps small named files in the state directory (by
+// Package state keeps named files in the state directory (by
 // default state/ beside config/) that must survive a restart: TAXII
-// collection histories today, last good lists later.
+// collection histories, last good lists and DNS zones.
 //
 // A write goes to a temporary file in the same directory, is synced and
 // renamed over the old file, and the directory is synced, so a crash
 // leaves either the old or the new content. Each file carries a SHA-256
 // of its payload; a file that is truncated, corrupt or of another format
-// is logged and treated as absent, never returned.
+// is logged and treated as absent, never returned. WriteParts writes a
+// payload given in pieces (a small head and a large body) from where
+// they lie, without joining them first.
 package state
