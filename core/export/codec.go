@@ -205,6 +205,15 @@ func (d *decoder) list(shared map[string]string) ([]indicator.Indicator, error) 
 
 func encodeArtifact(a *Artifact) []byte {
 	e := encoder{b: make([]byte, 0, 128+len(a.Body))}
+	e.artifactHead(a)
+	e.uvarint(uint64(len(a.Body)))
+	e.b = append(e.b, a.Body...)
+	return e.b
+}
+
+// artifactHead appends what an encoded artifact holds before its body's
+// length and bytes.
+func (e *encoder) artifactHead(a *Artifact) {
 	e.b = append(e.b, artifactMagic...)
 	e.str(a.ETag)
 	e.str(a.ContentType)
@@ -218,11 +227,23 @@ func encodeArtifact(a *Artifact) []byte {
 		e.str(k)
 		e.uvarint(uint64(a.Dropped[k]))
 	}
-	e.str(string(a.Body))
-	return e.b
 }
 
+// decodeArtifact reads what encodeArtifact wrote; the artifact's body is
+// a copy, so b may be reused.
 func decodeArtifact(b []byte) (*Artifact, error) {
+	a, err := decodeArtifactIn(b)
+	if err != nil {
+		return nil, err
+	}
+	a.Body = append([]byte(nil), a.Body...)
+	return a, nil
+}
+
+// decodeArtifactIn is decodeArtifact with a body that is part of b (its
+// capacity cut to its length), for a caller that owns b and leaves it
+// unchanged: the body is not copied.
+func decodeArtifactIn(b []byte) (*Artifact, error) {
 	if len(b) < 4 || string(b[:4]) != artifactMagic && string(b[:4]) != artifactMagicV2 {
 		return nil, errCorrupt
 	}
@@ -252,7 +273,7 @@ func decodeArtifact(b []byte) (*Artifact, error) {
 	if d.err != nil || len(d.b) != 0 {
 		return nil, errCorrupt
 	}
-	a.Body = append([]byte(nil), body...)
+	a.Body = body[:len(body):len(body)]
 	return a, nil
 }
 

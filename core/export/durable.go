@@ -52,44 +52,6 @@ func durableName(key string) string {
 	return "list-" + hex.EncodeToString(sum[:16])
 }
 
-func encodeRecord(rec durableRecord) []byte {
-	art := encodeArtifact(rec.a)
-	e := encoder{b: make([]byte, 0, 64+len(rec.key)+len(art))}
-	e.b = append(e.b, durableMagic...)
-	e.str(rec.key)
-	e.str(string(rec.digest[:]))
-	e.varint(fetchedNano(rec.since))
-	e.uvarint(uint64(rec.serial))
-	e.str(string(art))
-	return e.b
-}
-
-func decodeRecord(key string, b []byte) (durableRecord, error) {
-	if len(b) < 4 || string(b[:4]) != durableMagic {
-		return durableRecord{}, errCorrupt
-	}
-	d := decoder{b: b[4:]}
-	rec := durableRecord{key: d.str()}
-	digest := d.bytes()
-	since := d.varint()
-	serial := d.uvarint()
-	art := d.bytes()
-	if d.err != nil || len(d.b) != 0 || rec.key != key || len(digest) != len(rec.digest) || serial > 1<<32-1 {
-		return durableRecord{}, errCorrupt
-	}
-	copy(rec.digest[:], digest)
-	if since != 0 {
-		rec.since = time.Unix(0, since)
-	}
-	rec.serial = uint32(serial)
-	a, err := decodeArtifact(art)
-	if err != nil || a.ETag != ETagOf(a.Body) {
-		return durableRecord{}, errCorrupt
-	}
-	rec.a = a
-	return rec, nil
-}
-
 // persist queues a, the new last good list of key, for writing.
 func (s *Service) persist(key string, a *Artifact) {
 	d := s.durable
@@ -128,7 +90,7 @@ func (s *Service) writeDurable() {
 		}
 		delete(d.pending, name)
 		d.mu.Unlock()
-		if err := d.dir.Write(name, encodeRecord(rec)); err != nil {
+		if err := writeRecord(d.dir, name, rec); err != nil {
 			s.opts.Logger.Warn("last good list not written", "error", err)
 		}
 		d.mu.Lock()
