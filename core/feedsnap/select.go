@@ -2,6 +2,7 @@ package feedsnap
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/cratos-project/cratos/core/indicator"
 )
@@ -30,7 +31,10 @@ func Selectable(types []string) bool {
 }
 
 // typeMatcher compares types as MISP's type filter does: without case,
-// and asking for email-src or email-dst asks for email too.
+// and asking for email-src or email-dst asks for email too. A type in
+// ASCII, which MISP's are, is compared in place with each type wanted
+// when there are few of them, rather than lower-cased for a map lookup;
+// the answer is the same.
 func typeMatcher(types []string) func(string) bool {
 	want := map[string]bool{}
 	for _, t := range types {
@@ -40,7 +44,45 @@ func typeMatcher(types []string) func(string) bool {
 			want["email"] = true
 		}
 	}
-	return func(t string) bool { return want[strings.ToLower(t)] }
+	lookup := func(t string) bool { return want[strings.ToLower(t)] }
+	if len(want) > fewTypes {
+		return lookup
+	}
+	few := make([]string, 0, len(want))
+	for t := range want {
+		few = append(few, t)
+	}
+	return func(t string) bool {
+		for i := 0; i < len(t); i++ {
+			if t[i] >= utf8.RuneSelf {
+				return lookup(t)
+			}
+		}
+		for _, w := range few {
+			if len(w) == len(t) && asciiLowerEqual(t, w) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// fewTypes is the most types wanted that typeMatcher compares one by one.
+const fewTypes = 8
+
+// asciiLowerEqual reports whether lower-casing t, all ASCII, gives w, of
+// the same length.
+func asciiLowerEqual(t, w string) bool {
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != w[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // Covers reports whether every type of types is among the snapshot
@@ -61,9 +103,11 @@ func Covers(snapshotTypes, types []string) bool {
 // choice to MISP.
 func (s *Snapshot) Select(sel Selection, fn func(indicator.Attribute)) {
 	match := typeMatcher(sel.Types)
-	s.Each(func(a indicator.Attribute) {
-		if match(a.Type) && (!sel.ToIDS || a.ToIDS) && (a.Timestamp >= sel.Since || a.Timestamp == 0) {
-			fn(a)
+	for _, id := range s.Events() {
+		for _, a := range s.events[id] {
+			if match(a.Type) && (!sel.ToIDS || a.ToIDS) && (a.Timestamp >= sel.Since || a.Timestamp == 0) {
+				fn(a)
+			}
 		}
-	})
+	}
 }
