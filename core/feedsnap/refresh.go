@@ -275,9 +275,10 @@ func unpublishedHeld(ctx context.Context, src Source, held []int64, c *Cost) (ma
 // left empty are dropped, with the states of events no longer held.
 func rebuilt(events map[int64][]indicator.Attribute, states map[int64]eventState, touched map[int64]bool, read time.Time) *Snapshot {
 	s := &Snapshot{events: events, states: states, Read: read}
+	var sorter uuidSorter
 	for id, attrs := range events {
 		if touched[id] {
-			attrs = sortUnique(attrs)
+			attrs = sorter.sortUnique(attrs)
 			events[id] = attrs
 		}
 		if len(attrs) == 0 {

@@ -8,7 +8,6 @@
 package feedsnap
 
 import (
-	"cmp"
 	"context"
 	"slices"
 	"sync"
@@ -117,8 +116,9 @@ func Full(ctx context.Context, src Source, q misp.Query, started time.Time) (*Sn
 // counts them.
 func newSnapshot(events map[int64][]indicator.Attribute, read time.Time) *Snapshot {
 	s := &Snapshot{events: events, states: map[int64]eventState{}, Read: read}
+	var sorter uuidSorter
 	for id, attrs := range events {
-		attrs = sortUnique(attrs)
+		attrs = sorter.sortUnique(attrs)
 		if len(attrs) == 0 {
 			delete(events, id)
 			continue
@@ -127,11 +127,6 @@ func newSnapshot(events map[int64][]indicator.Attribute, read time.Time) *Snapsh
 		s.Attributes += len(attrs)
 	}
 	return s
-}
-
-func sortUnique(attrs []indicator.Attribute) []indicator.Attribute {
-	slices.SortStableFunc(attrs, func(a, b indicator.Attribute) int { return cmp.Compare(a.UUID, b.UUID) })
-	return slices.CompactFunc(attrs, func(a, b indicator.Attribute) bool { return a.UUID != "" && a.UUID == b.UUID })
 }
 
 // collect runs q and returns every row read.

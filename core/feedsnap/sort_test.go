@@ -1,0 +1,52 @@
+package feedsnap
+
+import (
+	"cmp"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/cratos-project/cratos/core/indicator"
+)
+
+// stableSortUnique is what uuidSorter.sortUnique must give: a stable sort
+// by uuid, then the first of each run of equal non-empty uuids.
+func stableSortUnique(attrs []indicator.Attribute) []indicator.Attribute {
+	slices.SortStableFunc(attrs, func(a, b indicator.Attribute) int { return cmp.Compare(a.UUID, b.UUID) })
+	return slices.CompactFunc(attrs, func(a, b indicator.Attribute) bool { return a.UUID != "" && a.UUID == b.UUID })
+}
+
+func TestSortUniqueAsStableSort(t *testing.T) {
+	uuids := map[string]func(r *rand.Rand) string{
+		"random": func(r *rand.Rand) string {
+			return fmt.Sprintf("%08x-%04x-4%03x-%04x-%012x", r.Uint32(), r.IntN(1<<16), r.IntN(1<<12), r.IntN(1<<16), r.Int64N(1<<48))
+		},
+		"repeated":    func(r *rand.Rand) string { return fmt.Sprintf("%08x-0000", r.IntN(8)) },
+		"empty":       func(r *rand.Rand) string { return []string{"", "b", "a"}[r.IntN(3)] },
+		"same head":   func(r *rand.Rand) string { return fmt.Sprintf("00000000-%d", r.IntN(20)) },
+		"short":       func(r *rand.Rand) string { return []string{"", "a", "a\x00", "a\x00\x00", "ab", "\xff", "abcdefgh", "abcdefgh\x00"}[r.IntN(8)] },
+		"long prefix": func(r *rand.Rand) string { return fmt.Sprintf("abcdefghijklmnop%d", r.IntN(5)) },
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	var sorter uuidSorter
+	for name, uuid := range uuids {
+		for _, n := range []int{0, 1, 2, 3, 7, 20, 100, 1000} {
+			for _, presorted := range []bool{false, true} {
+				t.Run(fmt.Sprintf("%s/%d/presorted=%v", name, n, presorted), func(t *testing.T) {
+					attrs := make([]indicator.Attribute, n)
+					for i := range attrs {
+						attrs[i] = indicator.Attribute{UUID: uuid(rng), Value: fmt.Sprint(i), Timestamp: int64(i)}
+					}
+					if presorted {
+						attrs = stableSortUnique(attrs)
+					}
+					want := stableSortUnique(slices.Clone(attrs))
+					if got := sorter.sortUnique(attrs); !slices.Equal(got, want) {
+						t.Errorf("sortUnique gave\n%v\nwant\n%v", got, want)
+					}
+				})
+			}
+		}
+	}
+}
