@@ -22,10 +22,12 @@ func TestSortUniqueAsStableSort(t *testing.T) {
 		"random": func(r *rand.Rand) string {
 			return fmt.Sprintf("%08x-%04x-4%03x-%04x-%012x", r.Uint32(), r.IntN(1<<16), r.IntN(1<<12), r.IntN(1<<16), r.Int64N(1<<48))
 		},
-		"repeated":    func(r *rand.Rand) string { return fmt.Sprintf("%08x-0000", r.IntN(8)) },
-		"empty":       func(r *rand.Rand) string { return []string{"", "b", "a"}[r.IntN(3)] },
-		"same head":   func(r *rand.Rand) string { return fmt.Sprintf("00000000-%d", r.IntN(20)) },
-		"short":       func(r *rand.Rand) string { return []string{"", "a", "a\x00", "a\x00\x00", "ab", "\xff", "abcdefgh", "abcdefgh\x00"}[r.IntN(8)] },
+		"repeated":  func(r *rand.Rand) string { return fmt.Sprintf("%08x-0000", r.IntN(8)) },
+		"empty":     func(r *rand.Rand) string { return []string{"", "b", "a"}[r.IntN(3)] },
+		"same head": func(r *rand.Rand) string { return fmt.Sprintf("00000000-%d", r.IntN(20)) },
+		"short": func(r *rand.Rand) string {
+			return []string{"", "a", "a\x00", "a\x00\x00", "ab", "\xff", "abcdefgh", "abcdefgh\x00"}[r.IntN(8)]
+		},
 		"long prefix": func(r *rand.Rand) string { return fmt.Sprintf("abcdefghijklmnop%d", r.IntN(5)) },
 	}
 	rng := rand.New(rand.NewPCG(5, 6))
