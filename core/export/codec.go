@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/binread"
 )
 
 // Snapshot is the canonical, sorted, de-duplicated indicator list of one
@@ -56,50 +57,15 @@ type encoder struct{ b []byte }
 
 func (e *encoder) uvarint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
 func (e *encoder) varint(v int64)   { e.b = binary.AppendVarint(e.b, v) }
-func (e *encoder) str(s string)     { e.uvarint(uint64(len(s))); e.b = append(e.b, s...) }
+func (e *encoder) str(s string)     { e.b = binread.AppendString(e.b, s) }
 
-type decoder struct {
-	b   []byte
-	err error
-}
-
-func (d *decoder) uvarint() uint64 {
-	v, n := binary.Uvarint(d.b)
-	if n <= 0 {
-		d.err = errCorrupt
-		return 0
-	}
-	d.b = d.b[n:]
-	return v
-}
-
-func (d *decoder) varint() int64 {
-	v, n := binary.Varint(d.b)
-	if n <= 0 {
-		d.err = errCorrupt
-		return 0
-	}
-	d.b = d.b[n:]
-	return v
-}
-
-func (d *decoder) bytes() []byte {
-	n := d.uvarint()
-	if d.err != nil || n > uint64(len(d.b)) {
-		d.err = errCorrupt
-		return nil
-	}
-	v := d.b[:n]
-	d.b = d.b[n:]
-	return v
-}
-
-func (d *decoder) str() string { return string(d.bytes()) }
+// decoder reads what encoder wrote.
+type decoder struct{ binread.Reader }
 
 // internStr returns a shared copy of short repeated strings (MISP types
 // and categories).
 func (d *decoder) internStr(m map[string]string) string {
-	b := d.bytes()
+	b := d.Bytes()
 	if s, ok := m[string(b)]; ok {
 		return s
 	}
@@ -147,11 +113,11 @@ func decodeSnapshot(b []byte) (*Snapshot, error) {
 	if len(b) < 4 || string(b[:4]) != snapshotMagic {
 		return nil, errCorrupt
 	}
-	d := decoder{b: b[4:]}
-	s := &Snapshot{Fetched: time.Unix(0, d.varint())}
+	d := decoder{binread.New(b[4:])}
+	s := &Snapshot{Fetched: time.Unix(0, d.Varint())}
 	vals := make([]int, 5)
 	for i := range vals {
-		vals[i] = int(d.uvarint())
+		vals[i] = int(d.Uvarint())
 	}
 	s.Stats = indicator.Stats{Attributes: vals[0], Invalid: vals[1], Skipped: vals[2], Expanded: vals[3], KeptNets: vals[4]}
 	shared := map[string]string{}
@@ -165,7 +131,7 @@ func decodeSnapshot(b []byte) (*Snapshot, error) {
 	if len(s.Refused) == 0 {
 		s.Refused = nil
 	}
-	if d.err != nil || len(d.b) != 0 {
+	if d.Failed() || d.Len() != 0 {
 		return nil, errCorrupt
 	}
 	return s, nil
@@ -173,32 +139,23 @@ func decodeSnapshot(b []byte) (*Snapshot, error) {
 
 // list reads what encoder.list wrote.
 func (d *decoder) list(shared map[string]string) ([]indicator.Indicator, error) {
-	n := d.uvarint()
-	if d.err != nil || n > uint64(len(d.b)) {
-		return nil, errCorrupt
-	}
-	out := make([]indicator.Indicator, n)
+	out := make([]indicator.Indicator, d.Count())
 	for i := range out {
-		if len(d.b) == 0 {
-			return nil, errCorrupt
-		}
 		in := &out[i]
-		in.Type = indicator.Type(d.b[0])
-		d.b = d.b[1:]
-		in.Value = d.str()
+		in.Type = indicator.Type(d.Byte())
+		in.Value = d.String()
 		in.MISPType = d.internStr(shared)
 		in.Category = d.internStr(shared)
-		in.UUID = d.str()
-		in.EventID = d.varint()
-		in.Timestamp = d.varint()
-		if len(d.b) == 0 {
+		in.UUID = d.String()
+		in.EventID = d.Varint()
+		in.Timestamp = d.Varint()
+		in.ToIDS = d.Byte() == 1
+		if d.Failed() {
 			return nil, errCorrupt
 		}
-		in.ToIDS = d.b[0] == 1
-		d.b = d.b[1:]
-		if d.err != nil {
-			return nil, d.err
-		}
+	}
+	if d.Failed() {
+		return nil, errCorrupt
 	}
 	return out, nil
 }
@@ -247,30 +204,30 @@ func decodeArtifactIn(b []byte) (*Artifact, error) {
 	if len(b) < 4 || string(b[:4]) != artifactMagic && string(b[:4]) != artifactMagicV2 {
 		return nil, errCorrupt
 	}
-	d := decoder{b: b[4:]}
-	a := &Artifact{ETag: d.str(), ContentType: d.str(), Generated: time.Unix(0, d.varint())}
+	d := decoder{binread.New(b[4:])}
+	a := &Artifact{ETag: d.String(), ContentType: d.String(), Generated: time.Unix(0, d.Varint())}
 	if string(b[:4]) == artifactMagic {
-		if ns := d.varint(); ns != 0 {
+		if ns := d.Varint(); ns != 0 {
 			a.Fetched = time.Unix(0, ns)
 		}
 	}
-	a.Entries = int(d.uvarint())
-	a.Invalid = int(d.uvarint())
-	a.KeptNets = int(d.uvarint())
-	n := d.uvarint()
+	a.Entries = int(d.Uvarint())
+	a.Invalid = int(d.Uvarint())
+	a.KeptNets = int(d.Uvarint())
+	n := d.Uvarint()
 	if n > 1024 {
 		return nil, errCorrupt
 	}
 	for range n {
-		k := d.str()
-		v := int(d.uvarint())
+		k := d.String()
+		v := int(d.Uvarint())
 		if a.Dropped == nil {
 			a.Dropped = map[string]int{}
 		}
 		a.Dropped[k] = v
 	}
-	body := d.bytes()
-	if d.err != nil || len(d.b) != 0 {
+	body := d.Bytes()
+	if d.Failed() || d.Len() != 0 {
 		return nil, errCorrupt
 	}
 	a.Body = body[:len(body):len(body)]

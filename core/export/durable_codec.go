@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/cratos-project/cratos/core/state"
+	"github.com/cratos-project/cratos/internal/binread"
 )
 
 // A last good list's state file payload is durableMagic, then the
@@ -45,13 +46,13 @@ func decodeRecord(key string, b []byte) (durableRecord, error) {
 	if len(b) < 4 || string(b[:4]) != durableMagic {
 		return durableRecord{}, errCorrupt
 	}
-	d := decoder{b: b[4:]}
-	fileKey := d.bytes()
-	digest := d.bytes()
-	since := d.varint()
-	serial := d.uvarint()
-	art := d.bytes()
-	if d.err != nil || len(d.b) != 0 || string(fileKey) != key || len(digest) != len(durableRecord{}.digest) || serial > 1<<32-1 {
+	d := decoder{binread.New(b[4:])}
+	fileKey := d.Bytes()
+	digest := d.Bytes()
+	since := d.Varint()
+	serial := d.Uvarint()
+	art := d.Bytes()
+	if d.Failed() || d.Len() != 0 || string(fileKey) != key || len(digest) != len(durableRecord{}.digest) || serial > 1<<32-1 {
 		return durableRecord{}, errCorrupt
 	}
 	rec := durableRecord{key: key, serial: uint32(serial)}

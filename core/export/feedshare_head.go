@@ -3,6 +3,8 @@ package export
 import (
 	"crypto/sha256"
 	"time"
+
+	"github.com/cratos-project/cratos/internal/binread"
 )
 
 // feedHead is what memcached's head item of a feed says of the feed's
@@ -70,23 +72,23 @@ func decodeFeedHead(b []byte) (feedHead, bool) {
 	if len(b) < len(feedHeadMagic) || string(b[:len(feedHeadMagic)]) != feedHeadMagic {
 		return feedHead{}, false
 	}
-	d := decoder{b: b[len(feedHeadMagic):]}
-	h := feedHead{generation: d.uvarint(), read: time.Unix(0, d.varint()), fullAt: time.Unix(0, d.varint()), attributes: int(d.uvarint())}
-	n := d.uvarint()
+	d := decoder{binread.New(b[len(feedHeadMagic):])}
+	h := feedHead{generation: d.Uvarint(), read: time.Unix(0, d.Varint()), fullAt: time.Unix(0, d.Varint()), attributes: int(d.Uvarint())}
+	n := d.Uvarint()
 	if n == 0 || n > maxFeedPieces {
 		return feedHead{}, false
 	}
 	for range n {
-		p := feedPiece{id: d.str(), size: int(d.uvarint())}
-		if sum := d.bytes(); copy(p.sum[:], sum) != sha256.Size || len(sum) != sha256.Size {
+		p := feedPiece{id: d.String(), size: int(d.Uvarint())}
+		if sum := d.Bytes(); copy(p.sum[:], sum) != sha256.Size || len(sum) != sha256.Size {
 			return feedHead{}, false
 		}
-		if d.err != nil || p.id == "" || p.size <= 0 {
+		if d.Failed() || p.id == "" || p.size <= 0 {
 			return feedHead{}, false
 		}
 		h.pieces = append(h.pieces, p)
 	}
-	if d.err != nil || len(d.b) != 0 || h.attributes < 0 {
+	if d.Failed() || d.Len() != 0 || h.attributes < 0 {
 		return feedHead{}, false
 	}
 	return h, true

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/binread"
 )
 
 // The wire form of a Delta is binary, then compressed with DEFLATE at its
@@ -92,7 +93,7 @@ func (d Delta) writeRaw(w *bytes.Buffer) error {
 	}
 	b = binary.AppendUvarint(b, uint64(len(names)))
 	for _, s := range names {
-		b = appendString(b, s)
+		b = binread.AppendString(b, s)
 	}
 	b = binary.AppendUvarint(b, uint64(len(ids)))
 	prev := int64(0)
@@ -105,7 +106,7 @@ func (d Delta) writeRaw(w *bytes.Buffer) error {
 			b = binary.AppendUvarint(b, index[a.Type])
 			b = binary.AppendUvarint(b, index[a.Category])
 			b = appendUUIDAndFlags(b, a)
-			b = appendString(b, a.Value)
+			b = binread.AppendString(b, a.Value)
 			b = binary.AppendVarint(b, a.Timestamp)
 		}
 		if len(b) > 1<<20 {
@@ -125,7 +126,7 @@ func appendStates(b []byte, d Delta) []byte {
 		st := d.States[id]
 		b = binary.AppendVarint(b, id-prev)
 		prev = id
-		b = appendString(b, st.tags)
+		b = binread.AppendString(b, st.tags)
 		b = binary.AppendVarint(b, st.ts)
 		afterRead := byte(0)
 		if st.afterRead {
@@ -148,11 +149,6 @@ func appendIDs(b []byte, ids []int64) []byte {
 	return b
 }
 
-func appendString(b []byte, s string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(s)))
-	return append(b, s...)
-}
-
 func appendUUIDAndFlags(b []byte, a indicator.Attribute) []byte {
 	var flags byte
 	if a.ToIDS {
@@ -161,7 +157,7 @@ func appendUUIDAndFlags(b []byte, a indicator.Attribute) []byte {
 	if packed, ok := packUUID(a.UUID); ok {
 		return append(append(b, flags|flagPackedUUID), packed[:]...)
 	}
-	return appendString(append(b, flags), a.UUID)
+	return binread.AppendString(append(b, flags), a.UUID)
 }
 
 // packUUID returns the 16 bytes of a lowercase 8-4-4-4-12 uuid.
@@ -195,138 +191,77 @@ func UnmarshalDelta(wire []byte) (Delta, error) {
 	if err != nil || len(raw) > maxWireBytes || in.Len() != 0 {
 		return Delta{}, fmt.Errorf("%w: bad compressed stream", errWire)
 	}
-	r := &reader{b: raw}
-	if string(r.bytes(len(wireMagic))) != wireMagic {
+	r := binread.New(raw)
+	if string(r.Next(len(wireMagic))) != wireMagic {
 		return Delta{}, fmt.Errorf("%w: bad magic", errWire)
 	}
-	d := Delta{Read: time.Unix(0, r.varint()), Events: map[int64][]indicator.Attribute{}}
-	if n := r.uvarint(); n <= maxWireBytes {
+	d := Delta{Read: time.Unix(0, r.Varint()), Events: map[int64][]indicator.Attribute{}}
+	if n := r.Uvarint(); n <= maxWireBytes {
 		d.Attributes = int(n)
 	} else {
-		r.fail()
+		r.Fail()
 	}
-	d.Dropped = r.ids()
-	names := make([]string, r.count())
+	d.Dropped = readIDs(&r)
+	names := make([]string, r.Count())
 	for i := range names {
-		names[i] = r.str()
+		names[i] = r.String()
 	}
 	name := func() string {
-		i := r.uvarint()
+		i := r.Uvarint()
 		if i >= uint64(len(names)) {
-			r.fail()
+			r.Fail()
 			return ""
 		}
 		return names[i]
 	}
 	prev := int64(0)
-	for range r.count() {
-		prev += r.varint()
-		attrs := make([]indicator.Attribute, r.count())
+	for range r.Count() {
+		prev += r.Varint()
+		attrs := make([]indicator.Attribute, r.Count())
 		for i := range attrs {
 			a := indicator.Attribute{EventID: prev, Type: name(), Category: name()}
-			flags := r.byte()
+			flags := r.Byte()
 			a.ToIDS = flags&flagToIDS != 0
 			if flags&flagPackedUUID != 0 {
-				a.UUID = unpackUUID(r.bytes(16))
+				a.UUID = unpackUUID(r.Next(16))
 			} else {
-				a.UUID = r.str()
+				a.UUID = r.String()
 			}
-			a.Value = r.str()
-			a.Timestamp = r.varint()
+			a.Value = r.String()
+			a.Timestamp = r.Varint()
 			attrs[i] = a
 		}
-		if r.err != nil {
+		if r.Failed() {
 			break
 		}
 		d.Events[prev] = attrs
 	}
-	d.StatesDropped, d.States = r.ids(), map[int64]eventState{}
+	d.StatesDropped, d.States = readIDs(&r), map[int64]eventState{}
 	prev = 0
-	for range r.count() {
-		prev += r.varint()
-		st := eventState{tags: r.str(), ts: r.varint()}
-		switch r.byte() {
+	for range r.Count() {
+		prev += r.Varint()
+		st := eventState{tags: r.String(), ts: r.Varint()}
+		switch r.Byte() {
 		case 0:
 		case 1:
 			st.afterRead = true
 		default:
-			r.fail()
+			r.Fail()
 		}
 		d.States[prev] = st
 	}
-	if r.err != nil || len(r.b) != 0 {
+	if r.Failed() || r.Len() != 0 {
 		return Delta{}, fmt.Errorf("%w: truncated or trailing bytes", errWire)
 	}
 	return d, nil
 }
 
-// reader decodes the raw wire form; after the first error every read
-// returns zero values and err stays set.
-type reader struct {
-	b   []byte
-	err error
-}
-
-func (r *reader) fail() {
-	r.err, r.b = errWire, nil
-}
-
-func (r *reader) uvarint() uint64 {
-	v, n := binary.Uvarint(r.b)
-	if n <= 0 {
-		r.fail()
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
-
-func (r *reader) varint() int64 {
-	v, n := binary.Varint(r.b)
-	if n <= 0 {
-		r.fail()
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
-
-// count reads a length that the remaining bytes can hold, one byte per
-// item at least, so a corrupt count allocates nothing large.
-func (r *reader) count() int {
-	v := r.uvarint()
-	if v > uint64(len(r.b)) {
-		r.fail()
-		return 0
-	}
-	return int(v)
-}
-
-func (r *reader) bytes(n int) []byte {
-	if n > len(r.b) {
-		r.fail()
-		return nil
-	}
-	out := r.b[:n]
-	r.b = r.b[n:]
-	return out
-}
-
-func (r *reader) byte() byte {
-	if b := r.bytes(1); b != nil {
-		return b[0]
-	}
-	return 0
-}
-
-func (r *reader) str() string { return string(r.bytes(r.count())) }
-
-// ids reads what appendIDs wrote.
-func (r *reader) ids() []int64 {
+// readIDs reads what appendIDs wrote.
+func readIDs(r *binread.Reader) []int64 {
 	var ids []int64
 	prev := int64(0)
-	for range r.count() {
-		prev += r.varint()
+	for range r.Count() {
+		prev += r.Varint()
 		ids = append(ids, prev)
 	}
 	return ids
