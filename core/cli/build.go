@@ -31,6 +31,10 @@ type service struct {
 	closers  []func()
 }
 
+// durableStopWait bounds how long stopping waits for last good lists
+// still queued for writing to state_dir.
+const durableStopWait = 10 * time.Second
+
 func (s *service) close() {
 	for i := len(s.closers) - 1; i >= 0; i-- {
 		s.closers[i]()
@@ -103,7 +107,11 @@ func assemble(cfg *config.Config, sites *config.Sites, registry *renderers.Regis
 		State:          openListState(cfg, logger),
 		ReconcileEvery: time.Duration(cfg.ReconcileSeconds) * time.Second,
 	})
-	svc.closers = append(svc.closers, svc.export.WaitDurable)
+	svc.closers = append(svc.closers, func() {
+		if left := svc.export.WaitDurableFor(durableStopWait); left > 0 {
+			logger.Warn("last good lists not written before stopping; their files keep the versions written before", "lists", left)
+		}
+	})
 	// Late consumers are looked for every 30 s and logged once each.
 	tracker := consumers.New(consumers.Options{Sites: sites, Logger: logger})
 	watchCtx, stopWatch := context.WithCancel(context.Background())

@@ -114,6 +114,33 @@ func (s *Service) WaitDurable() {
 	d.mu.Unlock()
 }
 
+// WaitDurableFor is WaitDurable for at most limit (at shutdown: a slow
+// disk must not hold up the stop). It returns how many lists were still
+// to be written then; their files keep the versions written before.
+func (s *Service) WaitDurableFor(limit time.Duration) (left int) {
+	d := s.durable
+	if d == nil {
+		return 0
+	}
+	done := make(chan struct{})
+	go func() {
+		s.WaitDurable()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return 0
+	case <-time.After(limit):
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	left = len(d.pending)
+	if d.running {
+		left++ // the one being written
+	}
+	return left
+}
+
 // readDurable returns the record of key kept on disk. A corrupt or
 // foreign file is logged and ignored.
 func (s *Service) readDurable(key string) (durableRecord, bool) {

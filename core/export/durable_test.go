@@ -91,3 +91,34 @@ func TestDurableLastGood(t *testing.T) {
 		})
 	}
 }
+
+// Stopping waits for the last good lists queued for writing only so long:
+// with a write that does not end, WaitDurableFor returns after its limit
+// with the count of lists left; once the writes are done it returns 0.
+func TestWaitDurableForIsBounded(t *testing.T) {
+	dir, err := state.Open(t.TempDir(), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Service{durable: newDurable(dir)}
+	d := s.durable
+	d.mu.Lock()
+	d.running = true // a write in progress that has not ended
+	d.pending["list-a"] = durableRecord{key: "a"}
+	d.mu.Unlock()
+	start := time.Now()
+	if left := s.WaitDurableFor(100 * time.Millisecond); left != 2 {
+		t.Fatalf("left %d, want 2 (one pending, one being written)", left)
+	}
+	if waited := time.Since(start); waited < 100*time.Millisecond {
+		t.Fatalf("returned after %s, before its limit", waited)
+	}
+	d.mu.Lock()
+	d.running = false
+	clear(d.pending)
+	d.idle.Broadcast()
+	d.mu.Unlock()
+	if left := s.WaitDurableFor(time.Minute); left != 0 {
+		t.Fatalf("left %d after the writes ended, want 0", left)
+	}
+}
