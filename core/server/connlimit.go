@@ -41,12 +41,14 @@ type limitListener struct {
 	mu      sync.Mutex
 	open    int
 	byAddr  map[netip.Addr]int
+	silent  map[*limitConn]time.Time // accepted, nothing read yet: when accepted
 	refused atomic.Int64
 	lastLog time.Time
 }
 
 func newLimitListener(ln net.Listener, total, perAddr int, exempt func(netip.Addr) bool, log *slog.Logger) *limitListener {
-	return &limitListener{Listener: ln, total: total, perAddr: perAddr, exempt: exempt, log: log, byAddr: map[netip.Addr]int{}}
+	return &limitListener{Listener: ln, total: total, perAddr: perAddr, exempt: exempt, log: log,
+		byAddr: map[netip.Addr]int{}, silent: map[*limitConn]time.Time{}}
 }
 
 // addrKey is the address a per-address cap counts: an IPv4 address, or
@@ -84,8 +86,40 @@ func (l *limitListener) Accept() (net.Conn, error) {
 			l.warn("connection refused: over the connection cap", "addr", key.String(), "max_connections", l.total, "max_connections_per_ip", l.perAddr)
 			continue
 		}
-		return &limitConn{Conn: c, l: l, key: key}, nil
+		lc := &limitConn{Conn: c, l: l, key: key}
+		l.mu.Lock()
+		l.silent[lc] = time.Now()
+		l.mu.Unlock()
+		return lc, nil
 	}
+}
+
+// closeSilent closes the connections accepted before cutoff that have
+// sent nothing yet. The HTTP server counts a new connection as busy from
+// the start, so at shutdown one opened ahead of use (a client's or a
+// proxy's pool, a health check that never spoke) would hold up the stop
+// until its read timeout. It returns how many it closed.
+func (l *limitListener) closeSilent(cutoff time.Time) int {
+	l.mu.Lock()
+	var quiet []*limitConn
+	for c, accepted := range l.silent {
+		if accepted.Before(cutoff) {
+			quiet = append(quiet, c)
+			delete(l.silent, c)
+		}
+	}
+	l.mu.Unlock()
+	for _, c := range quiet {
+		_ = c.Close()
+	}
+	return len(quiet)
+}
+
+// heard forgets c among the silent connections.
+func (l *limitListener) heard(c *limitConn) {
+	l.mu.Lock()
+	delete(l.silent, c)
+	l.mu.Unlock()
 }
 
 func (l *limitListener) admit(key netip.Addr) bool {
@@ -135,14 +169,27 @@ func (l *limitListener) warn(msg string, args ...any) {
 // limitConn releases its place when closed.
 type limitConn struct {
 	net.Conn
-	l    *limitListener
-	key  netip.Addr
-	once sync.Once
+	l     *limitListener
+	key   netip.Addr
+	once  sync.Once
+	spoke atomic.Bool // something was read
+}
+
+func (c *limitConn) Read(b []byte) (int, error) {
+	n, err := c.Conn.Read(b)
+	if n > 0 && !c.spoke.Load() {
+		c.spoke.Store(true)
+		c.l.heard(c)
+	}
+	return n, err
 }
 
 func (c *limitConn) Close() error {
 	err := c.Conn.Close()
-	c.once.Do(func() { c.l.release(c.key) })
+	c.once.Do(func() {
+		c.l.heard(c)
+		c.l.release(c.key)
+	})
 	return err
 }
 
@@ -150,7 +197,7 @@ func (c *limitConn) Close() error {
 func (c *limitConn) NetConn() net.Conn { return c.Conn }
 
 // limitListener wraps ln with the configured connection caps.
-func (s *Server) limitListener(ln net.Listener) net.Listener {
+func (s *Server) limitListener(ln net.Listener) *limitListener {
 	lim := s.opts.Config.Limits
 	lim.SetDefaults()
 	trusted := s.opts.Config.TrustedProxies

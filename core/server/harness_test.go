@@ -40,6 +40,7 @@ var codec = auth.NewCodec(testEncKey, testSalt)
 type harness struct {
 	t      testing.TB
 	app    *fiber.App
+	srv    *server.Server
 	sim    *mispsim.Server
 	simURL string
 	site   *config.Site
@@ -151,7 +152,7 @@ func (h *harness) start() {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.app = srv.App()
+	h.app, h.srv = srv.App(), srv
 	go srv.Serve(ln)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

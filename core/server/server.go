@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -70,6 +71,7 @@ type Server struct {
 	probes   statusCache
 	proxy    proxyWatch
 	sessions *sessionStore
+	lis      atomic.Pointer[limitListener] // set by Serve
 }
 
 // New builds the server and its routes.
@@ -132,11 +134,33 @@ func New(opts Options) *Server {
 func (s *Server) App() *fiber.App { return s.app }
 
 // Serve accepts connections on ln until Shutdown.
-func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(s.limitListener(ln)) }
+func (s *Server) Serve(ln net.Listener) error {
+	l := s.limitListener(ln)
+	s.lis.Store(l)
+	return s.app.Listener(l)
+}
 
-// Shutdown stops accepting connections and waits for in-flight requests
-// until ctx is done.
-func (s *Server) Shutdown(ctx context.Context) error { return s.app.ShutdownWithContext(ctx) }
+// Shutdown stops accepting connections, closes those that have sent
+// nothing for a second, and waits for in-flight requests until ctx is
+// done.
+func (s *Server) Shutdown(ctx context.Context) error {
+	done := make(chan error, 1)
+	go func() { done <- s.app.ShutdownWithContext(ctx) }()
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-done:
+			return err
+		case now := <-tick.C:
+			// Connections that have said nothing for a second are not
+			// requests in flight: close them rather than wait for them.
+			if l := s.lis.Load(); l != nil {
+				l.closeSilent(now.Add(-time.Second))
+			}
+		}
+	}
+}
 
 // errorHandler answers errors that escape a handler: Fiber's own (404,
 // 405, body too large) keep their status; anything else is a 500 whose
