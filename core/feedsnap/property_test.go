@@ -342,3 +342,19 @@ func envInt(t *testing.T, name string, def int) int {
 	}
 	return n
 }
+
+// readAfter makes a world from seed, runs 30 random writes and reads
+// feed in full: the start of the tests that refresh it.
+func readAfter(t *testing.T, seed uint64, feed string) (*world, misp.Query, *feedsnap.Snapshot) {
+	t.Helper()
+	w := newWorld(t, seed)
+	for range 30 {
+		w.step()
+	}
+	q := feedQueries[feed]
+	snap, _, err := feedsnap.Full(context.Background(), w.src, q, w.now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w, q, snap
+}

@@ -42,15 +42,7 @@ func TestFullReadFindsBackdatedWrites(t *testing.T) {
 func TestRefreshIsIdempotent(t *testing.T) {
 	ctx := context.Background()
 	for _, feed := range []string{"block", "incident"} {
-		w := newWorld(t, 2)
-		for range 30 {
-			w.step()
-		}
-		q := feedQueries[feed]
-		snap, _, err := feedsnap.Full(ctx, w.src, q, w.now())
-		if err != nil {
-			t.Fatal(err)
-		}
+		w, q, snap := readAfter(t, 2, feed)
 		for range 20 {
 			w.step()
 		}

@@ -20,15 +20,7 @@ func attributesOf(s *feedsnap.Snapshot) []indicator.Attribute {
 func TestDeltaWireRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	for _, feed := range []string{"block", "incident", "42"} {
-		w := newWorld(t, 3)
-		for range 30 {
-			w.step()
-		}
-		q := feedQueries[feed]
-		snap, _, err := feedsnap.Full(ctx, w.src, q, w.now())
-		if err != nil {
-			t.Fatal(err)
-		}
+		w, q, snap := readAfter(t, 3, feed)
 		copied := roundTrip(t, nil, feedsnap.Changes(nil, snap))
 		for round := range 5 {
 			for range 10 {
