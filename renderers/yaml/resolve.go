@@ -3,6 +3,7 @@ package yaml
 import (
 	"regexp"
 	"strings"
+	"time"
 )
 
 // The YAML 1.1 implicit types PyYAML resolves plain scalars to, keyed by
@@ -60,11 +61,38 @@ func resolvesToString(s string) bool {
 		if s[0] != '.' && mayBeInt(s) && intRE.MatchString(s) {
 			return false
 		}
-		if len(s) >= 10 && s[4] == '-' && s[0] >= '0' && s[0] <= '9' && timestampRE.MatchString(s) {
+		if len(s) >= 8 && s[4] == '-' && s[0] >= '0' && s[0] <= '9' &&
+			(timestampRE.MatchString(s) || readsAsDate(s)) {
 			return false
 		}
 	}
 	return true
+}
+
+// looseDateLayouts are the dates and times other YAML readers accept
+// with one-digit fields (gopkg.in/yaml.v3, Ruby's Psych): "2024-1-5" is a
+// string to PyYAML but a timestamp to them, so it is quoted.
+var looseDateLayouts = []string{
+	"2006-1-2T15:4:5.999999999Z07:00",
+	"2006-1-2t15:4:5.999999999Z07:00",
+	"2006-1-2 15:4:5.999999999",
+	"2006-1-2",
+}
+
+// readsAsDate reports whether a reader with one-digit date fields takes
+// s for a timestamp.
+func readsAsDate(s string) bool {
+	for _, c := range s[:4] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	for _, layout := range looseDateLayouts {
+		if _, err := time.Parse(layout, s); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // mayBeNumber is a quick filter before the patterns: a number or timestamp

@@ -94,7 +94,7 @@ func TestResolvesToString(t *testing.T) {
 		{"198.51.100.7", true}, {"2001:db8::1", true}, {"1.0", false}, {"1.", false}, {".5", false},
 		{"1e5", true}, {"1.5e+5", false}, {"012", false}, {"0o17", true}, {"0x1F", false}, {"0b10", false},
 		{"1_000", false}, {"+1", false}, {"-", true}, {"1:30", false}, {"1:60", true}, {"12:30:00", false},
-		{"2024-01-15", false}, {"2024-1-5", true}, {"2024-1-5 1:02:03", false}, {"2024-01-15T10:30:00Z", false},
+		{"2024-01-15", false}, {"2024-1-5", false}, {"0000-1-1", false}, {"2024-13-5", true}, {"2024-1-5x", true}, {"2024-1-5 1:02:03", false}, {"2024-01-15T10:30:00Z", false},
 		{".inf", false}, {"-.Inf", false}, {".NaN", false}, {"nan", true}, {"yes", false}, {"yES", true},
 		{"y", true}, {"~", false}, {"~a", true}, {"", false}, {"<<", false}, {"=", false}, {"==", true},
 		{"00000000000000000000000000000000", false}, {"12345678901234567890123456789012", false},
