@@ -142,10 +142,13 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 	o := renderers.NewOut(ctx, w)
 	d := feedlist.Drops{}
 	keep := ioc.NewKeeper[ioc.Record](c.maxEntries)
+	// A domain and a hostname may share one DomainName value, and two URLs
+	// one Url value once written as Defender takes them ("h" and "h/"):
+	// each is written once, as an indicator is imported once.
 	ioc.SiftRecords(o, in, d, func(x indicator.Indicator) (ioc.Record, string) {
 		typ, value, reason := indicatorOf(x)
 		return ioc.Record{Type: typ, Value: value, X: x}, reason
-	}, func(typ string) bool { return typ == "DomainName" }, DropDuplicate, keep, nil)
+	}, func(typ string) bool { return typ == "DomainName" || typ == "Url" }, DropDuplicate, keep, nil)
 	if o.Err() != nil {
 		return fmt.Errorf("defender: render: %w", o.Err())
 	}

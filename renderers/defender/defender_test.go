@@ -32,6 +32,8 @@ func TestRows(t *testing.T) {
 				"Url,https://bad.example/x,2026-01-03T10:05:00.0Z,Block,Medium,Cratos block,Cratos cti.example.org feed block,,,,,True\r\n", nil},
 		{"domain and hostname merge", map[string]string{"expire_days": "0"}, []indicator.Indicator{{Type: indicator.Domain, Value: "bad.example"}, {Type: indicator.Hostname, Value: "bad.example"}},
 			h + "DomainName,bad.example,,Block,Medium,Cratos block,Cratos cti.example.org feed block,,,,,True\r\n", map[string]int{DropDuplicate: 1}},
+		{"URLs that Defender takes as one merge", map[string]string{"expire_days": "0"}, []indicator.Indicator{{Type: indicator.URL, Value: "h://e.e"}, {Type: indicator.URL, Value: "h://e.e/"}},
+			h + "Url,h://e.e/,,Block,Medium,Cratos block,Cratos cti.example.org feed block,,,,,True\r\n", map[string]int{DropDuplicate: 1}},
 		{"formula neutralised", map[string]string{"expire_days": "0", "title": "=cmd|' /C calc'!A0", "rbac_groups": "@group"}, []indicator.Indicator{{Type: indicator.Hostname, Value: "bad.example", Category: "+x"}},
 			h + "DomainName,bad.example,,Block,Medium,'=cmd|' /C calc'!A0,'+x; Cratos cti.example.org feed block,,'@group,,,True\r\n", nil},
 		{"url encoded and quoted", map[string]string{"expire_days": "0"}, []indicator.Indicator{{Type: indicator.URL, Value: "http://bad.example/a,b/ü"}},
