@@ -12,16 +12,20 @@ import (
 // process that loads a shared snapshot refreshes it as its reader would:
 // states added, changed and dropped arrive; unchanged ones are not sent.
 func TestDeltaCarriesEventStates(t *testing.T) {
-	attr := func(event int64, uuid string) indicator.Attribute {
-		return indicator.Attribute{Type: "ip-dst", Value: "192.0.2.1", UUID: uuid, EventID: event, Timestamp: 1}
+	attr := func(event int64, uuid string) Event {
+		e, err := NewEvent([]indicator.Attribute{{Type: "ip-dst", Value: "192.0.2.1", UUID: uuid, EventID: event, Timestamp: 1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
 	}
 	old := &Snapshot{
-		events: map[int64][]indicator.Attribute{1: {attr(1, "a")}, 2: {attr(2, "b")}, 3: {attr(3, "c")}},
+		events: map[int64]Event{1: attr(1, "a"), 2: attr(2, "b"), 3: attr(3, "c")},
 		states: map[int64]eventState{1: {tags: "t1", ts: 10}, 2: {tags: "t2", ts: 20, afterRead: true}, 3: {tags: "t3", ts: 30}},
 		Read:   time.Unix(100, 0), Attributes: 3,
 	}
 	next := &Snapshot{
-		events: map[int64][]indicator.Attribute{1: {attr(1, "a")}, 2: {attr(2, "b")}, 4: {attr(4, "d")}},
+		events: map[int64]Event{1: attr(1, "a"), 2: attr(2, "b"), 4: attr(4, "d")},
 		states: map[int64]eventState{1: {tags: "t1", ts: 10}, 2: {tags: "t2,new", ts: 25}, 4: {tags: "t4", ts: 40, afterRead: true}},
 		Read:   time.Unix(200, 0), Attributes: 3,
 	}

@@ -106,7 +106,10 @@ func Refresh(ctx context.Context, src Source, q misp.Query, old *Snapshot, start
 	if err != nil {
 		return nil, c, err
 	}
-	events := merge(old.events, changed, whole, got)
+	events, err := merge(old.events, changed, whole, got)
+	if err != nil {
+		return nil, c, err
+	}
 	for id := range unpublished {
 		delete(events, id)
 	}
@@ -117,14 +120,7 @@ func Refresh(ctx context.Context, src Source, q misp.Query, old *Snapshot, start
 	for _, ev := range seen {
 		states[ev.ID] = stateOf(ev, false)
 	}
-	touched := map[int64]bool{}
-	for _, id := range changed {
-		touched[id] = true
-	}
-	for id := range whole {
-		touched[id] = true
-	}
-	return rebuilt(events, states, touched, started), c, nil
+	return rebuilt(events, states, started), c, nil
 }
 
 // fullInstead reads the feed in full, adding the cost so far.
@@ -178,15 +174,16 @@ func readNamed(ctx context.Context, search Search, q misp.Query, changed map[str
 
 // merge applies what the feed's search returned: events read whole are
 // replaced, each changed attribute of the others is replaced or dropped.
+// The events changed are made anew, sorted; those left empty are dropped.
 // old is not modified.
-func merge(old map[int64][]indicator.Attribute, changed map[string]int64, whole map[int64]string, got []indicator.Attribute) map[int64][]indicator.Attribute {
-	events := maps.Clone(old)
+func merge(old map[int64]Event, changed map[string]int64, whole map[int64]string, got []indicator.Attribute) (map[int64]Event, error) {
 	fresh := map[int64][]indicator.Attribute{}
 	for _, a := range got {
 		fresh[a.EventID] = append(fresh[a.EventID], a)
 	}
+	touched := map[int64][]indicator.Attribute{}
 	for id := range whole {
-		events[id] = fresh[id]
+		touched[id] = fresh[id]
 	}
 	gone := map[int64]map[string]bool{}
 	for u, id := range changed {
@@ -200,9 +197,10 @@ func merge(old map[int64][]indicator.Attribute, changed map[string]int64, whole 
 	}
 	for id, uuids := range gone {
 		var attrs []indicator.Attribute
-		for _, a := range old[id] {
-			if !uuids[a.UUID] {
-				attrs = append(attrs, a)
+		e := old[id]
+		for i := range e.recs {
+			if !uuids[e.uuid(i)] {
+				attrs = append(attrs, e.Attr(id, i))
 			}
 		}
 		for _, a := range fresh[id] {
@@ -210,9 +208,21 @@ func merge(old map[int64][]indicator.Attribute, changed map[string]int64, whole 
 				attrs = append(attrs, a)
 			}
 		}
-		events[id] = attrs
+		touched[id] = attrs
 	}
-	return events
+	events := maps.Clone(old)
+	for id, attrs := range touched {
+		if len(attrs) == 0 {
+			delete(events, id)
+			continue
+		}
+		e, err := NewEvent(attrs)
+		if err != nil {
+			return nil, err
+		}
+		events[id] = e
+	}
+	return events, nil
 }
 
 // readEvents runs one event index request.
@@ -270,22 +280,12 @@ func unpublishedHeld(ctx context.Context, src Source, held []int64, c *Cost) (ma
 	return out, err
 }
 
-// rebuilt makes the refreshed snapshot: events changed are sorted and
-// counted anew, the others are shared with the previous snapshot; events
-// left empty are dropped, with the states of events no longer held.
-func rebuilt(events map[int64][]indicator.Attribute, states map[int64]eventState, touched map[int64]bool, read time.Time) *Snapshot {
+// rebuilt makes the refreshed snapshot, dropping the states of events no
+// longer held.
+func rebuilt(events map[int64]Event, states map[int64]eventState, read time.Time) *Snapshot {
 	s := &Snapshot{events: events, states: states, Read: read}
-	var sorter uuidSorter
-	for id, attrs := range events {
-		if touched[id] {
-			attrs = sorter.sortUnique(attrs)
-			events[id] = attrs
-		}
-		if len(attrs) == 0 {
-			delete(events, id)
-			continue
-		}
-		s.Attributes += len(attrs)
+	for _, e := range events {
+		s.Attributes += e.Len()
 	}
 	for id := range states {
 		if _, held := events[id]; !held {

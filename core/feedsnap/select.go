@@ -103,10 +103,24 @@ func Covers(snapshotTypes, types []string) bool {
 // choice to MISP.
 func (s *Snapshot) Select(sel Selection, fn func(indicator.Attribute)) {
 	match := typeMatcher(sel.Types)
+	// Whether each of a store's names is a type selected, worked out once
+	// a store.
+	var (
+		named   *store
+		matches []bool
+	)
 	for _, id := range s.Events() {
-		for _, a := range s.events[id] {
-			if match(a.Type) && (!sel.ToIDS || a.ToIDS) && (a.Timestamp >= sel.Since || a.Timestamp == 0) {
-				fn(a)
+		e := s.events[id]
+		if e.st != named {
+			named, matches = e.st, matches[:0]
+			for _, name := range e.st.names {
+				matches = append(matches, match(name))
+			}
+		}
+		for i := range e.recs {
+			r := &e.recs[i]
+			if matches[r.typ] && (!sel.ToIDS || r.toIDS) && (r.ts >= sel.Since || r.ts == 0) {
+				fn(e.Attr(id, i))
 			}
 		}
 	}

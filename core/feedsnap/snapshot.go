@@ -34,10 +34,11 @@ type Source struct {
 }
 
 // Snapshot is the attributes of one feed, grouped by event. It is never
-// changed once made: a refresh makes a new one.
+// changed once made: a refresh makes a new one, sharing the events that
+// did not change.
 type Snapshot struct {
-	// events holds each event's attributes, sorted by uuid.
-	events map[int64][]indicator.Attribute
+	// events holds each event's attributes.
+	events map[int64]Event
 	// states holds what the event index said of events held, when read.
 	states map[int64]eventState
 	// Read is when the read this snapshot reflects started (the reader's
@@ -68,30 +69,10 @@ func (c *Cost) add(n int) {
 // is the time the read starts.
 func Full(ctx context.Context, src Source, q misp.Query, started time.Time) (*Snapshot, Cost, error) {
 	var c Cost
-	parts, n, err := collectParts(ctx, src.Search, q)
+	events, n, err := readPacked(ctx, src.Search, q)
 	c.add(n)
 	if err != nil {
 		return nil, c, err
-	}
-	// Each event's slice is made at its final size and the rows are
-	// moved into them part by part, letting each part go once moved: a
-	// large feed is held once, plus one part, rather than three times.
-	sizes := map[int64]int{}
-	for _, p := range parts {
-		for _, a := range p {
-			sizes[a.EventID]++
-		}
-	}
-	events := make(map[int64][]indicator.Attribute, len(sizes))
-	for i, p := range parts {
-		for _, a := range p {
-			e := events[a.EventID]
-			if e == nil {
-				e = make([]indicator.Attribute, 0, sizes[a.EventID])
-			}
-			events[a.EventID] = append(e, a)
-		}
-		parts[i] = nil
 	}
 	s := newSnapshot(events, started)
 	if src.Events != nil {
@@ -111,40 +92,18 @@ func Full(ctx context.Context, src Source, q misp.Query, started time.Time) (*Sn
 	return s, c, nil
 }
 
-// newSnapshot sorts each event's attributes, drops repeated uuids (a page
-// read twice while MISP changed; attributes without one are all kept) and
-// counts them.
-func newSnapshot(events map[int64][]indicator.Attribute, read time.Time) *Snapshot {
+// newSnapshot counts the attributes of events, all sorted.
+func newSnapshot(events map[int64]Event, read time.Time) *Snapshot {
 	s := &Snapshot{events: events, states: map[int64]eventState{}, Read: read}
-	var sorter uuidSorter
-	for id, attrs := range events {
-		attrs = sorter.sortUnique(attrs)
-		if len(attrs) == 0 {
-			delete(events, id)
-			continue
-		}
-		events[id] = attrs
-		s.Attributes += len(attrs)
+	for _, e := range events {
+		s.Attributes += e.Len()
 	}
 	return s
 }
 
-// collect runs q and returns every row read.
-func collect(ctx context.Context, search Search, q misp.Query) ([]indicator.Attribute, int, error) {
-	parts, n, err := collectParts(ctx, search, q)
-	if err != nil {
-		return nil, n, err
-	}
-	var rows []indicator.Attribute
-	for _, p := range parts {
-		rows = append(rows, p...)
-	}
-	return rows, n, nil
-}
-
-// collectParts runs q and returns the rows each paging worker read, in
+// collect runs q and returns every row read, each paging worker's in
 // the order the workers started.
-func collectParts(ctx context.Context, search Search, q misp.Query) ([][]indicator.Attribute, int, error) {
+func collect(ctx context.Context, search Search, q misp.Query) ([]indicator.Attribute, int, error) {
 	var (
 		mu    sync.Mutex
 		parts []*[]indicator.Attribute
@@ -159,11 +118,11 @@ func collectParts(ctx context.Context, search Search, q misp.Query) ([][]indicat
 	if err != nil {
 		return nil, n, err
 	}
-	out := make([][]indicator.Attribute, len(parts))
-	for i, p := range parts {
-		out[i] = *p
+	var rows []indicator.Attribute
+	for _, p := range parts {
+		rows = append(rows, *p...)
 	}
-	return out, n, nil
+	return rows, n, nil
 }
 
 // Events returns the ids of the events held, in order.
@@ -179,8 +138,9 @@ func (s *Snapshot) Events() []int64 {
 // Each calls fn for every attribute held, by event id then uuid.
 func (s *Snapshot) Each(fn func(indicator.Attribute)) {
 	for _, id := range s.Events() {
-		for _, a := range s.events[id] {
-			fn(a)
+		e := s.events[id]
+		for i := range e.recs {
+			fn(e.Attr(id, i))
 		}
 	}
 }

@@ -4,15 +4,13 @@ import (
 	"cmp"
 	"slices"
 	"strings"
-
-	"github.com/cratos-project/cratos/core/indicator"
 )
 
 // uuidSorter sorts events' attributes by uuid as a stable sort would,
-// without moving the attributes (88 bytes each) more than once: it sorts
-// small keys, each the uuid, its first eight bytes as a number compared
-// first and the attribute's place, then puts each attribute in its place.
-// Its keys are reused from one event to the next.
+// without moving the records more than once: it sorts small keys, each
+// the uuid, its first eight bytes as a number compared first and the
+// record's place, then puts each record in its place. Its keys are reused
+// from one event to the next.
 type uuidSorter struct {
 	keys []uuidKey
 }
@@ -23,43 +21,56 @@ type uuidKey struct {
 	at   int
 }
 
-// sortUnique sorts attrs by uuid, keeping the order of attributes with
-// equal uuids, then drops every attribute whose uuid, not empty, is the
-// one before it: of the copies of a row read twice (a page read again
-// while MISP changed), the one read first is kept. Attributes without a
-// uuid are all kept. Attributes already in order are not moved.
-func (s *uuidSorter) sortUnique(attrs []indicator.Attribute) []indicator.Attribute {
-	if !slices.IsSortedFunc(attrs, byUUID) {
-		s.sort(attrs)
+// sortUnique sorts e by uuid, keeping the order of attributes with equal
+// uuids, then drops every attribute whose uuid, not empty, is the one
+// before it: of the copies of a row read twice (a page read again while
+// MISP changed), the one read first is kept. Attributes without a uuid
+// are all kept. Records already in order are not moved.
+func (s *uuidSorter) sortUnique(e Event) Event {
+	if !e.sortedByUUID() {
+		s.sort(e)
 	}
-	return slices.CompactFunc(attrs, func(a, b indicator.Attribute) bool { return a.UUID != "" && a.UUID == b.UUID })
+	kept := 0
+	for i := range e.recs {
+		if kept > 0 {
+			if u := e.uuid(i); u != "" && u == e.uuid(kept-1) {
+				continue
+			}
+		}
+		e.recs[kept] = e.recs[i]
+		kept++
+	}
+	e.recs = e.recs[:kept]
+	return e
 }
 
-func (s *uuidSorter) sort(attrs []indicator.Attribute) {
+func (s *uuidSorter) sort(e Event) {
+	recs := e.recs
 	keys := s.keys[:0]
-	for i, a := range attrs {
-		keys = append(keys, uuidKey{head: uuidHead(a.UUID), uuid: a.UUID, at: i})
+	for i := range recs {
+		u := e.uuid(i)
+		keys = append(keys, uuidKey{head: uuidHead(u), uuid: u, at: i})
 	}
 	slices.SortFunc(keys, compareKeys)
-	// keys[i].at is where the attribute to put at i is now. Each cycle
-	// of that permutation is followed once, marking each place done.
+	// keys[i].at is where the record to put at i is now. Each cycle of
+	// that permutation is followed once, marking each place done.
 	for i := range keys {
 		if keys[i].at == i {
 			continue
 		}
-		first, j := attrs[i], i
+		first, j := recs[i], i
 		for {
 			from := keys[j].at
 			keys[j].at = j
 			if from == i {
-				attrs[j] = first
+				recs[j] = first
 				break
 			}
-			attrs[j] = attrs[from]
+			recs[j] = recs[from]
 			j = from
 		}
 	}
-	clear(keys) // let the uuids go with their snapshot
+	clear(keys) // the uuids point into the event's store
 	s.keys = keys
 }
 

@@ -44,7 +44,11 @@ func TestSortUniqueAsStableSort(t *testing.T) {
 						attrs = stableSortUnique(attrs)
 					}
 					want := stableSortUnique(slices.Clone(attrs))
-					if got := sorter.sortUnique(attrs); !slices.Equal(got, want) {
+					e, err := packEvent(attrs)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if got := sorter.sortUnique(e).Attributes(0); !slices.Equal(got, want) {
 						t.Errorf("sortUnique gave\n%v\nwant\n%v", got, want)
 					}
 				})

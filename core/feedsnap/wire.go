@@ -12,7 +12,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/internal/binread"
 )
 
@@ -82,8 +81,9 @@ func (d Delta) writeRaw(w *bytes.Buffer) error {
 	index := map[string]uint64{}
 	var names []string
 	for _, id := range ids {
-		for _, a := range d.Events[id] {
-			for _, s := range []string{a.Type, a.Category} {
+		e := d.Events[id]
+		for i := range e.recs {
+			for _, s := range []string{e.st.names[e.recs[i].typ], e.st.names[e.recs[i].cat]} {
 				if _, ok := index[s]; !ok {
 					index[s] = uint64(len(names))
 					names = append(names, s)
@@ -98,16 +98,18 @@ func (d Delta) writeRaw(w *bytes.Buffer) error {
 	b = binary.AppendUvarint(b, uint64(len(ids)))
 	prev := int64(0)
 	for _, id := range ids {
-		attrs := d.Events[id]
+		e := d.Events[id]
 		b = binary.AppendVarint(b, id-prev)
 		prev = id
-		b = binary.AppendUvarint(b, uint64(len(attrs)))
-		for _, a := range attrs {
-			b = binary.AppendUvarint(b, index[a.Type])
-			b = binary.AppendUvarint(b, index[a.Category])
-			b = appendUUIDAndFlags(b, a)
-			b = binread.AppendString(b, a.Value)
-			b = binary.AppendVarint(b, a.Timestamp)
+		b = binary.AppendUvarint(b, uint64(e.Len()))
+		for i := range e.recs {
+			r := &e.recs[i]
+			value, uuid := e.text(i)
+			b = binary.AppendUvarint(b, index[e.st.names[r.typ]])
+			b = binary.AppendUvarint(b, index[e.st.names[r.cat]])
+			b = appendUUIDAndFlags(b, uuid, r.toIDS)
+			b = binread.AppendString(b, value)
+			b = binary.AppendVarint(b, r.ts)
 		}
 		if len(b) > 1<<20 {
 			w.Write(b)
@@ -149,15 +151,15 @@ func appendIDs(b []byte, ids []int64) []byte {
 	return b
 }
 
-func appendUUIDAndFlags(b []byte, a indicator.Attribute) []byte {
+func appendUUIDAndFlags(b []byte, uuid string, toIDS bool) []byte {
 	var flags byte
-	if a.ToIDS {
+	if toIDS {
 		flags |= flagToIDS
 	}
-	if packed, ok := packUUID(a.UUID); ok {
+	if packed, ok := packUUID(uuid); ok {
 		return append(append(b, flags|flagPackedUUID), packed[:]...)
 	}
-	return binread.AppendString(append(b, flags), a.UUID)
+	return binread.AppendString(append(b, flags), uuid)
 }
 
 // packUUID returns the 16 bytes of a lowercase 8-4-4-4-12 uuid.
@@ -175,12 +177,22 @@ func packUUID(s string) (out [16]byte, ok bool) {
 	return out, err == nil
 }
 
-func unpackUUID(b []byte) string {
+// unpackUUID writes the 8-4-4-4-12 form of 16 bytes into buf and returns
+// it; other than 16 bytes give nothing.
+func unpackUUID(buf *[36]byte, b []byte) []byte {
 	if len(b) != 16 {
-		return ""
+		return nil
 	}
-	h := hex.EncodeToString(b)
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+	at := 0
+	for i, c := range b {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			buf[at] = '-'
+			at++
+		}
+		hex.Encode(buf[at:at+2], []byte{c})
+		at += 2
+	}
+	return buf[:]
 }
 
 // UnmarshalDelta decodes a wire form made by MarshalBinary. Bad input is
@@ -195,47 +207,54 @@ func UnmarshalDelta(wire []byte) (Delta, error) {
 	if string(r.Next(len(wireMagic))) != wireMagic {
 		return Delta{}, fmt.Errorf("%w: bad magic", errWire)
 	}
-	d := Delta{Read: time.Unix(0, r.Varint()), Events: map[int64][]indicator.Attribute{}}
+	d := Delta{Read: time.Unix(0, r.Varint()), Events: map[int64]Event{}}
 	if n := r.Uvarint(); n <= maxWireBytes {
 		d.Attributes = int(n)
 	} else {
 		r.Fail()
 	}
 	d.Dropped = readIDs(&r)
-	names := make([]string, r.Count())
+	w := newWriter()
+	names := make([]uint16, r.Count())
 	for i := range names {
-		names[i] = r.String()
+		names[i] = w.name(r.String())
 	}
-	name := func() string {
+	name := func() uint16 {
 		i := r.Uvarint()
 		if i >= uint64(len(names)) {
 			r.Fail()
-			return ""
+			return 0
 		}
 		return names[i]
 	}
 	prev := int64(0)
 	for range r.Count() {
 		prev += r.Varint()
-		attrs := make([]indicator.Attribute, r.Count())
-		for i := range attrs {
-			a := indicator.Attribute{EventID: prev, Type: name(), Category: name()}
+		recs := make([]rec, r.Count())
+		for i := range recs {
+			x := rec{typ: name(), cat: name()}
 			flags := r.Byte()
-			a.ToIDS = flags&flagToIDS != 0
+			x.toIDS = flags&flagToIDS != 0
+			var (
+				buf  [36]byte
+				uuid []byte
+			)
 			if flags&flagPackedUUID != 0 {
-				a.UUID = unpackUUID(r.Next(16))
+				uuid = unpackUUID(&buf, r.Next(16))
 			} else {
-				a.UUID = r.String()
+				uuid = r.Bytes()
 			}
-			a.Value = r.String()
-			a.Timestamp = r.Varint()
-			attrs[i] = a
+			value := r.Bytes()
+			x.ts = r.Varint()
+			recs[i] = w.put(x, inPlace(value), inPlace(uuid))
 		}
-		if r.Failed() {
+		if r.Failed() || w.err != nil {
+			r.Fail()
 			break
 		}
-		d.Events[prev] = attrs
+		d.Events[prev] = Event{recs: recs, st: w.st}
 	}
+	w.trim()
 	d.StatesDropped, d.States = readIDs(&r), map[int64]eventState{}
 	prev = 0
 	for range r.Count() {

@@ -9,6 +9,19 @@ import (
 	"github.com/cratos-project/cratos/core/indicator"
 )
 
+// deltaOf is the delta that adds events, holding attributes in all.
+func deltaOf(tb testing.TB, events map[int64][]indicator.Attribute, attributes int) feedsnap.Delta {
+	d := feedsnap.Delta{Events: map[int64]feedsnap.Event{}, Attributes: attributes}
+	for id, attrs := range events {
+		e, err := feedsnap.NewEvent(attrs)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		d.Events[id] = e
+	}
+	return d
+}
+
 func attributesOf(s *feedsnap.Snapshot) []indicator.Attribute {
 	var out []indicator.Attribute
 	s.Each(func(a indicator.Attribute) { out = append(out, a) })
@@ -64,7 +77,7 @@ func TestDeltaRefusesWhatDoesNotFit(t *testing.T) {
 	a := indicator.Attribute{Type: "ip-dst", Value: "192.0.2.1", Category: "Network activity",
 		UUID: "5f0c7c4e-1c2b-4d3e-9f00-0123456789ab", EventID: 7, Timestamp: 1700000000, ToIDS: true}
 	b := indicator.Attribute{Type: "domain", Value: "bad.example", Category: "Network activity", UUID: "not-a-uuid", EventID: 9, Timestamp: 1}
-	whole := feedsnap.Delta{Events: map[int64][]indicator.Attribute{7: {a}, 9: {b}}, Attributes: 2}
+	whole := deltaOf(t, map[int64][]indicator.Attribute{7: {a}, 9: {b}}, 2)
 	snap, err := (*feedsnap.Snapshot)(nil).Apply(whole)
 	if err != nil {
 		t.Fatal(err)
@@ -100,7 +113,7 @@ func flip(b []byte, i int) []byte {
 
 // FuzzUnmarshalDelta: any bytes decode or fail, never panic.
 func FuzzUnmarshalDelta(f *testing.F) {
-	wire, _ := feedsnap.Delta{Events: map[int64][]indicator.Attribute{1: {{Type: "ip-dst", Value: "192.0.2.1", UUID: "x"}}}, Attributes: 1}.MarshalBinary()
+	wire, _ := deltaOf(f, map[int64][]indicator.Attribute{1: {{Type: "ip-dst", Value: "192.0.2.1", UUID: "x"}}}, 1).MarshalBinary()
 	f.Add(wire)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if d, err := feedsnap.UnmarshalDelta(b); err == nil {
