@@ -19,11 +19,22 @@ const (
 // contents at every growth, holds the old and the new array during each
 // copy, and keeps up to a quarter or more of spare capacity afterwards,
 // which a cached list would hold for its whole life.
+//
+// Given the list's previous build (reuse), it holds nothing while what is
+// written is that list's start, and hands the previous list itself over
+// when the new one is the same: a rebuild that changes nothing, the common
+// case, then costs no second copy of a list that may be tens of
+// megabytes.
 type listBuffer struct {
 	full [][]byte // filled chunks, in order
 	cur  []byte   // the chunk being filled
-	n    int64    // bytes held
+	n    int64    // bytes held, or matched in prev
 	max  int64
+	// prev is the previous build while every byte written equals it;
+	// nil once one differs, or without one.
+	prev []byte
+	// expected is the size the first chunk is made for.
+	expected int
 }
 
 func (b *listBuffer) room(n int) error {
@@ -33,14 +44,34 @@ func (b *listBuffer) room(n int) error {
 	return nil
 }
 
-// expect makes the first chunk large enough for a list of about n bytes
-// (the size of the list's previous build), so that a list as large as
-// its previous one, or a little smaller, is written in one chunk and
-// handed over without a copy.
-func (b *listBuffer) expect(n int) {
-	if b.cur == nil && n > firstChunk && int64(n) <= b.max {
+// reuse gives the list's previous build. Bytes returns prev itself when
+// the same bytes were written. Otherwise the first chunk is made large
+// enough for a list of about its size, so that a list as large as its
+// previous one, or a little smaller, is written in one chunk and handed
+// over without a copy.
+func (b *listBuffer) reuse(prev []byte) {
+	if b.cur == nil && b.n == 0 {
+		b.prev, b.expected = prev, len(prev)
+	}
+}
+
+// matches reports whether p, written next, continues prev; if it does
+// not, the part of prev matched so far becomes the start of the list.
+func matches[T string | []byte](b *listBuffer, p T) bool {
+	if b.prev == nil {
+		return false
+	}
+	end := b.n + int64(len(p))
+	if end <= int64(len(b.prev)) && string(b.prev[b.n:end]) == string(p) {
+		return true
+	}
+	matched := b.prev[:b.n]
+	b.prev, b.n = nil, 0
+	if n := b.expected; n > firstChunk && int64(n) <= b.max {
 		b.cur = make([]byte, 0, n+n/(2*spare))
 	}
+	_, _ = write(b, matched) // within max: it was counted once
+	return false
 }
 
 // spare bounds the unused capacity a list may keep, as a fraction of its
@@ -67,6 +98,10 @@ func write[T string | []byte](b *listBuffer, p T) (int, error) {
 	if err := b.room(len(p)); err != nil {
 		return 0, err
 	}
+	if matches(b, p) {
+		b.n += int64(len(p))
+		return len(p), nil
+	}
 	for rest := p; len(rest) > 0; {
 		if len(b.cur) == cap(b.cur) {
 			b.next(0)
@@ -82,6 +117,10 @@ func write[T string | []byte](b *listBuffer, p T) (int, error) {
 func (b *listBuffer) WriteByte(c byte) error {
 	if err := b.room(1); err != nil {
 		return err
+	}
+	if matches(b, []byte{c}) {
+		b.n++
+		return nil
 	}
 	if len(b.cur) == cap(b.cur) {
 		b.next(1)
@@ -117,9 +156,18 @@ func (b *listBuffer) Len() int { return int(b.n) }
 
 // Bytes returns the list as one slice of its length (with at most
 // 1/spare of it unused beyond, when the first chunk was made from a
-// size expected and the list filled it) and empties the buffer; the
-// chunks are let go as they are copied.
+// size expected and the list filled it), or the previous build when it
+// is the same, and empties the buffer; the chunks are let go as they are
+// copied.
 func (b *listBuffer) Bytes() []byte {
+	if b.prev != nil {
+		out := b.prev[:b.n:b.n]
+		if len(out) < len(b.prev) {
+			out = append(make([]byte, 0, len(out)), out...) // a shorter list: its own copy
+		}
+		b.prev, b.n = nil, 0
+		return out
+	}
 	if len(b.full) == 0 && cap(b.cur)-len(b.cur) <= len(b.cur)/spare {
 		out := b.cur
 		b.cur, b.n = nil, 0

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -105,7 +106,7 @@ func TestListBufferExpected(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := listBuffer{max: 1 << 30}
-			b.expect(tc.expected)
+			b.reuse(bytes.Repeat([]byte("x"), tc.expected)) // a previous build that differs
 			want := bytes.Repeat([]byte("0123456789\n"), tc.wrote/11+1)[:tc.wrote]
 			if _, err := b.Write(want[:tc.wrote/2]); err != nil {
 				t.Fatal(err)
@@ -122,6 +123,62 @@ func TestListBufferExpected(t *testing.T) {
 			}
 			if !tc.exact && cap(got) == len(got) {
 				t.Errorf("a list of the expected size was copied (cap %d)", cap(got))
+			}
+		})
+	}
+}
+
+// TestListBufferReuse: a rebuild that writes its previous build's bytes
+// gets that build back, not a copy; any other list comes back as written,
+// in a slice of its own.
+func TestListBufferReuse(t *testing.T) {
+	prev := bytes.Repeat([]byte("192.0.2.1\n"), 10_000)
+	changed := slices.Clone(prev)
+	changed[len(changed)/2] = '7'
+	for _, tc := range []struct {
+		name   string
+		prev   []byte
+		write  []byte
+		shared bool
+	}{
+		{"the same", prev, prev, true},
+		{"a byte changed", prev, changed, false},
+		{"shorter", prev, prev[:len(prev)-10], false},
+		{"longer", prev, append(slices.Clone(prev), "x\n"...), false},
+		{"different from the first byte", prev, bytes.ReplaceAll(prev, []byte("1"), []byte("3")), false},
+		{"empty, as before", []byte{}, nil, false},
+		{"small", []byte("a\n"), []byte("a\n"), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := listBuffer{max: 1 << 30}
+			b.reuse(tc.prev)
+			r := rand.New(rand.NewPCG(2, 3))
+			for rest := tc.write; len(rest) > 0; {
+				k := min(len(rest), 1+r.IntN(5000))
+				switch r.IntN(3) {
+				case 0:
+					_, _ = b.Write(rest[:k])
+				case 1:
+					_, _ = b.WriteString(string(rest[:k]))
+				case 2:
+					k = 1
+					_ = b.WriteByte(rest[0])
+				}
+				rest = rest[k:]
+			}
+			if b.Len() != len(tc.write) {
+				t.Fatalf("Len %d, want %d", b.Len(), len(tc.write))
+			}
+			got := b.Bytes()
+			if !bytes.Equal(got, tc.write) {
+				t.Fatalf("%d bytes back differ from the %d written", len(got), len(tc.write))
+			}
+			shared := len(got) > 0 && &got[0] == &tc.prev[0]
+			if shared != tc.shared {
+				t.Errorf("shares the previous build: %v, want %v", shared, tc.shared)
+			}
+			if cap(got)-len(got) > len(got)/spare {
+				t.Errorf("cap %d for %d bytes", cap(got), len(got))
 			}
 		})
 	}

@@ -63,7 +63,7 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 	defer cancel()
 	buf := listBuffer{max: s.limits.lim.RenderMaxBytes} // listbuf.go
 	if last, ok := s.arts.LastGood(k.artifact); ok && r.Package != PackageTarGz {
-		buf.expect(len(last.Body))
+		buf.reuse(last.Body)
 	}
 	if err := rd.Render(rctx, &buf, req, counted); err != nil {
 		return nil, &RenderError{Renderer: info.Name, Err: err}
