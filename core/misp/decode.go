@@ -272,6 +272,19 @@ func (s *outline) restOfObject() error {
 // elements calls each for every element of the array at the cursor with
 // the element's bytes.
 func (s *outline) elements(each func([]byte) error) (int, error) {
+	return s.array(func() error {
+		start := s.i
+		if err := s.value(); err != nil {
+			return err
+		}
+		return each(s.b[start:s.i])
+	})
+}
+
+// array reads the array at the cursor, calling item with the cursor at
+// each element; item leaves the cursor after the element. It returns how
+// many elements were read.
+func (s *outline) array(item func() error) (int, error) {
 	if s.peek() != '[' {
 		return 0, errMalformed
 	}
@@ -284,11 +297,7 @@ func (s *outline) elements(each func([]byte) error) (int, error) {
 	n := 0
 	for {
 		s.ws()
-		start := s.i
-		if err := s.value(); err != nil {
-			return n, err
-		}
-		if err := each(s.b[start:s.i]); err != nil {
+		if err := item(); err != nil {
 			return n, err
 		}
 		n++
@@ -314,41 +323,20 @@ func (s *outline) count() (int, error) {
 // object is read by an attrScanner in one pass; anything else in the list
 // is skipped as the outline skips values and refused.
 func (s *outline) attributes(fn func(indicator.Attribute)) (int, error) {
-	if s.peek() != '[' {
-		return 0, errMalformed
-	}
-	s.i++
-	s.ws()
-	if s.peek() == ']' {
-		s.i++
-		return 0, nil
-	}
 	a := attrScanner{b: s.b}
-	n := 0
-	for {
-		s.ws()
+	return s.array(func() error {
 		if s.peek() != '{' {
 			if err := s.value(); err != nil {
-				return n, err
+				return err
 			}
-			return n, shapeError("an attribute is not an object")
+			return shapeError("an attribute is not an object")
 		}
 		attr, next, ok := a.attribute(s.i)
 		if !ok {
-			return n, errMalformed
+			return errMalformed
 		}
 		s.i = next
 		fn(attr)
-		n++
-		s.ws()
-		switch s.peek() {
-		case ',':
-			s.i++
-		case ']':
-			s.i++
-			return n, nil
-		default:
-			return n, errMalformed
-		}
-	}
+		return nil
+	})
 }

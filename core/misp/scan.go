@@ -92,6 +92,28 @@ func hasPrefixFold(b []byte, i int, word string) bool {
 	return true
 }
 
+// afterElement reads what follows an element of an object or array ending
+// in closer, the element ending before b[i] (i is -1 when it is malformed).
+// It returns the index of the next element, or with done set the index
+// after the closer, or -1 when the container is malformed.
+func afterElement(b []byte, i int, closer byte) (next int, done bool) {
+	if i < 0 {
+		return -1, true
+	}
+	i = skipWS(b, i)
+	if i >= len(b) {
+		return -1, true
+	}
+	switch b[i] {
+	case ',':
+		return skipWS(b, i+1), false
+	case closer:
+		return i + 1, true
+	default:
+		return -1, true
+	}
+}
+
 // hasPrefix reports whether b[i:] starts with word.
 func hasPrefix(b []byte, i int, word string) bool {
 	return len(b)-i >= len(word) && string(b[i:i+len(word)]) == word
@@ -121,20 +143,9 @@ func skipValue(b []byte, i, depth int) int {
 			if i >= len(b) || b[i] != ':' {
 				return -1
 			}
-			if i = skipValue(b, skipWS(b, i+1), depth+1); i < 0 {
-				return -1
-			}
-			i = skipWS(b, i)
-			if i >= len(b) {
-				return -1
-			}
-			switch b[i] {
-			case ',':
-				i = skipWS(b, i+1)
-			case '}':
-				return i + 1
-			default:
-				return -1
+			var done bool
+			if i, done = afterElement(b, skipValue(b, skipWS(b, i+1), depth+1), '}'); done {
+				return i
 			}
 		}
 	case '[':
@@ -143,20 +154,9 @@ func skipValue(b []byte, i, depth int) int {
 			return i + 1
 		}
 		for {
-			if i = skipValue(b, i, depth+1); i < 0 {
-				return -1
-			}
-			i = skipWS(b, i)
-			if i >= len(b) {
-				return -1
-			}
-			switch b[i] {
-			case ',':
-				i = skipWS(b, i+1)
-			case ']':
-				return i + 1
-			default:
-				return -1
+			var done bool
+			if i, done = afterElement(b, skipValue(b, i, depth+1), ']'); done {
+				return i
 			}
 		}
 	case '"':
