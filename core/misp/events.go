@@ -33,23 +33,30 @@ func (f EventFilter) Body() []byte {
 	} else {
 		b.WriteString("0")
 	}
-	if f.Timestamp != 0 {
-		b.WriteString(`,"timestamp":`)
-		b.WriteString(strconv.FormatInt(f.Timestamp, 10))
-	}
-	if f.PublishTimestamp != 0 {
-		b.WriteString(`,"publish_timestamp":`)
-		b.WriteString(strconv.FormatInt(f.PublishTimestamp, 10))
-	}
+	writeNonZero(&b, `,"timestamp":`, f.Timestamp)
+	writeNonZero(&b, `,"publish_timestamp":`, f.PublishTimestamp)
 	if f.Unpublished {
 		b.WriteString(`,"published":0`)
 	}
-	if len(f.EventIDs) > 0 {
-		b.WriteString(`,"eventid":`)
-		writeIDs(&b, f.EventIDs)
-	}
+	writeEventIDs(&b, f.EventIDs)
 	b.WriteByte('}')
 	return b.Bytes()
+}
+
+// writeNonZero writes key and n when n is not zero.
+func writeNonZero(b *bytes.Buffer, key string, n int64) {
+	if n != 0 {
+		b.WriteString(key)
+		b.WriteString(strconv.FormatInt(n, 10))
+	}
+}
+
+// writeEventIDs writes the "eventid" key with ids when there are any.
+func writeEventIDs(b *bytes.Buffer, ids []int64) {
+	if len(ids) > 0 {
+		b.WriteString(`,"eventid":`)
+		writeIDs(b, ids)
+	}
 }
 
 // writeIDs writes ids as a JSON list of numbers.
