@@ -17,6 +17,13 @@ func TestMemoryLRUEvictionByBytes(t *testing.T) {
 	val := []byte(strings.Repeat("v", 100))
 	one := entrySize("k1", val)
 
+	// set stores val under each key in turn.
+	set := func(m *Memory, keys ...string) {
+		for _, k := range keys {
+			_ = m.Set(ctx, k, val, 0)
+		}
+	}
+
 	tests := []struct {
 		name      string
 		budget    int64
@@ -26,24 +33,18 @@ func TestMemoryLRUEvictionByBytes(t *testing.T) {
 		evictions uint64
 	}{
 		{
-			name:   "oldest goes first",
-			budget: 3 * one,
-			ops: func(m *Memory) {
-				for _, k := range []string{"k1", "k2", "k3", "k4"} {
-					_ = m.Set(ctx, k, val, 0)
-				}
-			},
+			name:    "oldest goes first",
+			budget:  3 * one,
+			ops:     func(m *Memory) { set(m, "k1", "k2", "k3", "k4") },
 			present: []string{"k2", "k3", "k4"}, absent: []string{"k1"}, evictions: 1,
 		},
 		{
 			name:   "get refreshes recency",
 			budget: 3 * one,
 			ops: func(m *Memory) {
-				_ = m.Set(ctx, "k1", val, 0)
-				_ = m.Set(ctx, "k2", val, 0)
-				_ = m.Set(ctx, "k3", val, 0)
+				set(m, "k1", "k2", "k3")
 				_, _, _ = m.Get(ctx, "k1")
-				_ = m.Set(ctx, "k4", val, 0)
+				set(m, "k4")
 			},
 			present: []string{"k1", "k3", "k4"}, absent: []string{"k2"}, evictions: 1,
 		},
@@ -51,9 +52,7 @@ func TestMemoryLRUEvictionByBytes(t *testing.T) {
 			name:   "a large value evicts several",
 			budget: 3 * one,
 			ops: func(m *Memory) {
-				_ = m.Set(ctx, "k1", val, 0)
-				_ = m.Set(ctx, "k2", val, 0)
-				_ = m.Set(ctx, "k3", val, 0)
+				set(m, "k1", "k2", "k3")
 				_ = m.Set(ctx, "k9", make([]byte, 2*len(val)+entryOverhead), 0)
 			},
 			present: []string{"k3", "k9"}, absent: []string{"k1", "k2"}, evictions: 2,
@@ -62,8 +61,7 @@ func TestMemoryLRUEvictionByBytes(t *testing.T) {
 			name:   "a value above the budget is not stored and drops the old one",
 			budget: 3 * one,
 			ops: func(m *Memory) {
-				_ = m.Set(ctx, "k1", val, 0)
-				_ = m.Set(ctx, "k2", val, 0)
+				set(m, "k1", "k2")
 				_ = m.Set(ctx, "k1", make([]byte, 4*one), 0)
 			},
 			present: []string{"k2"}, absent: []string{"k1"},
@@ -73,10 +71,9 @@ func TestMemoryLRUEvictionByBytes(t *testing.T) {
 			budget: 3 * one,
 			ops: func(m *Memory) {
 				for range 10 {
-					_ = m.Set(ctx, "k1", val, 0)
+					set(m, "k1")
 				}
-				_ = m.Set(ctx, "k2", val, 0)
-				_ = m.Set(ctx, "k3", val, 0)
+				set(m, "k2", "k3")
 			},
 			present: []string{"k1", "k2", "k3"},
 		},
