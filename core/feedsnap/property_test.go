@@ -19,6 +19,7 @@ import (
 	"github.com/cratos-project/cratos/core/feedsnap"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/core/misp"
+	"github.com/cratos-project/cratos/internal/testtool/misptest"
 	_ "github.com/cratos-project/cratos/renderers/all"
 )
 
@@ -61,10 +62,7 @@ type world struct {
 func newWorld(t testing.TB, seed uint64) *world {
 	w := &world{t: t, rng: rand.New(rand.NewPCG(seed, 7))}
 	w.clock.Store(time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC).Unix())
-	sim, err := mispsim.New(mispsim.Options{Now: w.now})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sim := misptest.New(t, mispsim.Options{Now: w.now})
 	if _, err := sim.AddWarninglist(mispsim.Warninglist{Name: "known", Type: "string", List: []string{"198.51.100.7", "warn.example"}}); err != nil {
 		t.Fatal(err)
 	}

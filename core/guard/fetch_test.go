@@ -13,6 +13,7 @@ import (
 	"github.com/cratos-project/cratos/core/guard"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/core/misp"
+	"github.com/cratos-project/cratos/internal/testtool/misptest"
 )
 
 // realWarninglists reads the shared data's warninglists through the MISP
@@ -26,15 +27,7 @@ func realWarninglists(tb testing.TB) *guard.Warninglists {
 	if _, err := os.Stat(filepath.Join(dir, "warninglists")); err != nil {
 		tb.Skip("no shared data (../shared/data)")
 	}
-	sim, err := mispsim.New(mispsim.Options{DataDir: dir})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	url, err := sim.Start("127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { sim.Close() })
+	sim, url := misptest.Start(tb, mispsim.Options{DataDir: dir})
 	c := misp.New(misp.Options{Site: "sim", BaseURL: url, Key: mispsim.DefaultKey, Timeout: 30 * time.Second})
 	wc := guard.NewWarninglistCache(time.Hour, nil)
 	w, err := wc.Get(context.Background(), "sim", c)
@@ -91,18 +84,11 @@ func BenchmarkCheckRealData(b *testing.B) {
 // A MISP whose warninglists fail is not asked again for a while, and
 // the last lists read keep being used.
 func TestWarninglistCacheFailure(t *testing.T) {
-	sim, err := mispsim.New(mispsim.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sim := misptest.New(t, mispsim.Options{})
 	if _, err := sim.AddWarninglist(mispsim.Warninglist{Name: "dns", Type: "cidr", List: []string{"8.8.4.4"}}); err != nil {
 		t.Fatal(err)
 	}
-	url, err := sim.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sim.Close() })
+	url := misptest.Serve(t, sim)
 	now := time.Unix(1_800_000_000, 0)
 	wc := guard.NewWarninglistCache(time.Hour, func() time.Time { return now })
 	c := misp.New(misp.Options{Site: "sim", BaseURL: url, Key: mispsim.DefaultKey, Timeout: 30 * time.Second})

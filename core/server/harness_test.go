@@ -24,6 +24,7 @@ import (
 	"github.com/cratos-project/cratos/core/server"
 	"github.com/cratos-project/cratos/core/taxii"
 	"github.com/cratos-project/cratos/internal/testtool"
+	"github.com/cratos-project/cratos/internal/testtool/misptest"
 	"github.com/cratos-project/cratos/renderers"
 	_ "github.com/cratos-project/cratos/renderers/all"
 )
@@ -78,17 +79,10 @@ func withConsumer(name string) harnessOption          { return func(h *harness) 
 
 func newHarness(t testing.TB, opts ...harnessOption) *harness {
 	t.Helper()
-	sim, err := mispsim.New(mispsim.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sim := misptest.New(t, mispsim.Options{})
 	h := &harness{t: t, sim: sim, logs: &testtool.LogBuffer{}}
 	addFixture(t, sim)
-	simURL, err := sim.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sim.Close() })
+	simURL := misptest.Serve(t, sim)
 	h.simURL = simURL
 	hostPort := strings.TrimPrefix(simURL, "http://")
 	host, port, _ := net.SplitHostPort(hostPort)
