@@ -10,8 +10,8 @@ import (
 
 	"github.com/cratos-project/cratos/conformance/mispsim"
 	"github.com/cratos-project/cratos/core/cache/memcachedtest"
-	"github.com/cratos-project/cratos/core/config"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/testtool/misptest"
 )
 
 // sharedFeed is an emulator on a settable clock and replicas sharing one
@@ -28,15 +28,7 @@ func newSharedFeed(t *testing.T, n int) *sharedFeed {
 	f := &sharedFeed{}
 	f.clock.Store(time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC).Unix())
 	now := func() time.Time { return time.Unix(f.clock.Load(), 0) }
-	sim, err := mispsim.New(mispsim.Options{Generate: 3000, Seed: 5, Now: now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if f.url, err = sim.Start("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = sim.Close() })
-	f.sim = sim
+	f.sim, f.url = misptest.Start(t, mispsim.Options{Generate: 3000, Seed: 5, Now: now})
 	addr, _ := memcachedtest.Start(t)
 	for range n {
 		f.replicas = append(f.replicas, newReplica(t, addr, func(o *Options) { o.Now = now }))
@@ -55,12 +47,10 @@ var sharedFeedTypes = func() []string {
 
 // request asks for one list of the "any" feed, fresh as of now.
 func (f *sharedFeed) request(dataType, age string) Request {
-	dt, _ := indicator.LookupDataType(dataType)
+	req := anyFeedRequest(f.url, dataType, age, "json", time.Minute)
 	off := false
-	site := &config.Site{Name: "misp.test", Tag: "cratos", MISPTimeoutSeconds: 60, PageSize: 500, ExpandLimit: 16,
-		Guard: config.Guard{Warninglists: &off}}
-	return Request{Site: site, MISPURL: f.url, MISPKey: mispsim.DefaultKey, Kind: KindFeed, Feed: "any", DataType: dt,
-		Age: age, Output: "json", TTL: time.Minute, WaitFresh: true}
+	req.Site.PageSize, req.Site.Guard.Warninglists, req.WaitFresh = 500, &off, true
+	return req
 }
 
 // askAll has every replica ask for every data type at every age at once,

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"net"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/cratos-project/cratos/core/config"
 	"github.com/cratos-project/cratos/core/export"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/testtool/misptest"
 	"github.com/cratos-project/cratos/renderers"
 	_ "github.com/cratos-project/cratos/renderers/txt"
 )
@@ -30,27 +32,32 @@ type emulated struct {
 func newEmulated(t *testing.T, generate, pageSize int) *emulated {
 	e := &emulated{}
 	e.clock.Store(time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC).Unix())
-	sim, err := mispsim.New(mispsim.Options{Generate: generate, Seed: 1, Now: e.now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if e.url, err = sim.Start("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = sim.Close() })
-	e.sim = sim
-	host, _, _ := net.SplitHostPort(strings.TrimPrefix(e.url, "http://"))
+	e.sim, e.url = misptest.Start(t, mispsim.Options{Generate: generate, Seed: 1, Now: e.now})
 	off := false
-	e.site = &config.Site{Name: host, Tag: "cratos", MISPTimeoutSeconds: 600, PageSize: pageSize, ExpandLimit: 16, Guard: config.Guard{Warninglists: &off}}
+	e.site = emulatorSite(e.url, 600, pageSize)
+	e.site.Guard.Warninglists = &off
 	return e
+}
+
+// emulatorSite is a site reading the emulator at url.
+func emulatorSite(url string, timeoutSeconds, pageSize int) *config.Site {
+	host, _, _ := net.SplitHostPort(strings.TrimPrefix(url, "http://"))
+	return &config.Site{Name: host, Tag: "cratos", MISPTimeoutSeconds: timeoutSeconds, PageSize: pageSize, ExpandLimit: 16}
 }
 
 func (e *emulated) now() time.Time { return time.Unix(e.clock.Load(), 0) }
 
 // service is a Service over an in-memory cache on the emulator's clock.
 func (e *emulated) service(opts export.Options) *export.Service {
+	opts.Now = e.now
+	return memoryService(opts)
+}
+
+// memoryService is a Service with the built-in renderers over a new
+// in-memory cache of 1 GiB.
+func memoryService(opts export.Options) *export.Service {
 	secret := sha256.Sum256([]byte("t"))
-	opts.Renderers, opts.Store, opts.KeySecret, opts.Now = renderers.Builtin(), cache.NewMemory(1<<30), secret[:], e.now
+	opts.Renderers, opts.Store, opts.KeySecret = renderers.Builtin(), cache.NewMemory(1<<30), secret[:]
 	return export.New(opts)
 }
 
@@ -102,5 +109,47 @@ func TestFeedSnapshotRefreshAndReconcile(t *testing.T) {
 	}
 	if n := svc.ReconcileDifferences(); n != 1 {
 		t.Errorf("%d differences counted, want 1", n)
+	}
+}
+
+var (
+	bigSimOnce sync.Once
+	bigSimURL  string
+)
+
+// bigSim serves 1,000,000 generated IP attributes on loopback for the
+// rest of the test binary.
+func bigSim(b *testing.B) string {
+	bigSimOnce.Do(func() {
+		sim := misptest.New(b, mispsim.Options{Generate: 1_000_000, Seed: 1, GenerateTypes: []string{"ip-dst", "ip-src", "ip-dst|port", "domain|ip"}})
+		var err error
+		if bigSimURL, err = sim.Start("127.0.0.1:0"); err != nil {
+			b.Fatal(err)
+		}
+	})
+	return bigSimURL
+}
+
+// BenchmarkColdBuild1M measures one cold feed build over 1,000,000 MISP
+// attributes of the ipv4 data type's MISP types (the "any" feed) to txt:
+// restSearch paging, decoding, canonicalisation, sorting and rendering.
+func BenchmarkColdBuild1M(b *testing.B) {
+	for _, dt := range []string{"ipv4"} {
+		b.Run(dt, func(b *testing.B) {
+			url := bigSim(b)
+			site := emulatorSite(url, 120, 50000)
+			d, _ := indicator.LookupDataType(dt)
+			b.ResetTimer()
+			for range b.N {
+				svc := memoryService(export.Options{})
+				res, err := svc.Get(context.Background(), export.Request{Site: site, MISPURL: url, MISPKey: mispsim.DefaultKey,
+					Kind: export.KindFeed, Feed: "any", DataType: d, Age: "10y", Output: "txt", TTL: time.Minute})
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric(float64(res.Entries), "entries")
+				b.ReportMetric(float64(res.Invalid), "invalid")
+			}
+		})
 	}
 }

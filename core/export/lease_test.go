@@ -3,7 +3,6 @@ package export
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -11,13 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cratos-project/cratos/conformance/mispsim"
 	"github.com/cratos-project/cratos/core/cache"
 	"github.com/cratos-project/cratos/core/cache/memcachedtest"
-	"github.com/cratos-project/cratos/core/config"
-	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/internal/testtool"
-	"github.com/cratos-project/cratos/renderers"
 )
 
 // replica is one Service as a separate process would have it: its own
@@ -38,11 +33,9 @@ func newReplica(t *testing.T, memcachedAddr string, tweaks ...func(*Options)) *r
 	}
 	t.Cleanup(func() { _ = mc.Close() })
 	rp := &replica{mc: mc, obs: &countingObserver{}, log: &syncBuffer{}, ended: make(chan error, 16)}
-	secret := sha256.Sum256([]byte("lease test"))
 	// The shared level behind a back-off, as cratos serve has it.
-	opts := Options{Renderers: renderers.Builtin(), Store: cache.NewMemory(64 << 20), Shared: cache.NewBackoff(mc, 0, nil),
-		Namespace: cache.NewNamespace(mc, time.Second), KeySecret: secret[:], Observer: rp.obs,
-		Logger: slog.New(slog.NewTextHandler(rp.log, &slog.HandlerOptions{Level: slog.LevelDebug}))}
+	opts := inMemory(Options{Shared: cache.NewBackoff(mc, 0, nil), Namespace: cache.NewNamespace(mc, time.Second), Observer: rp.obs,
+		Logger: slog.New(slog.NewTextHandler(rp.log, &slog.HandlerOptions{Level: slog.LevelDebug}))}, "lease test")
 	for _, tweak := range tweaks {
 		tweak(&opts)
 	}
@@ -53,10 +46,7 @@ func newReplica(t *testing.T, memcachedAddr string, tweaks ...func(*Options)) *r
 
 // leaseRequest asks for the "any" feed's IPv4 list of the gated MISP.
 func leaseRequest(misp *gatedMISP, output string, ttl time.Duration) Request {
-	dt, _ := indicator.LookupDataType("ipv4")
-	site := &config.Site{Name: "misp.test", Tag: "cratos", MISPTimeoutSeconds: 60, PageSize: 1000, ExpandLimit: 16}
-	return Request{Site: site, MISPURL: misp.url, MISPKey: mispsim.DefaultKey, Kind: KindFeed, Feed: "any", DataType: dt,
-		Age: "10y", Output: output, TTL: ttl}
+	return anyFeedRequest(misp.url, "ipv4", "10y", output, ttl)
 }
 
 func fetchesOf(replicas []*replica) int {

@@ -13,15 +13,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cratos-project/cratos/core/cache"
 	"github.com/cratos-project/cratos/core/config"
 	"github.com/cratos-project/cratos/core/indicator"
-	"github.com/cratos-project/cratos/renderers"
 )
 
 // limitsService is a Service over an in-memory cache.
 func limitsService(l Limits) *Service {
-	return New(Options{Renderers: renderers.Builtin(), Store: cache.NewMemory(64 << 20), KeySecret: []byte("test"), Limits: l})
+	return New(inMemory(Options{Limits: l}, "limits test"))
 }
 
 func limitsRequest(url, key, age string) Request {

@@ -3,7 +3,6 @@ package export
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -14,10 +13,7 @@ import (
 	"time"
 
 	"github.com/cratos-project/cratos/conformance/mispsim"
-	"github.com/cratos-project/cratos/core/cache"
-	"github.com/cratos-project/cratos/core/config"
-	"github.com/cratos-project/cratos/core/indicator"
-	"github.com/cratos-project/cratos/renderers"
+	"github.com/cratos-project/cratos/internal/testtool/misptest"
 	_ "github.com/cratos-project/cratos/renderers/txt"
 )
 
@@ -32,10 +28,7 @@ type gatedMISP struct {
 
 func newGatedMISP(t *testing.T) *gatedMISP {
 	t.Helper()
-	sim, err := mispsim.New(mispsim.Options{Generate: 300, Seed: 7, GenerateTypes: []string{"ip-dst"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sim := misptest.New(t, mispsim.Options{Generate: 300, Seed: 7, GenerateTypes: []string{"ip-dst"}})
 	g := &gatedMISP{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/attributes/restSearch" {
@@ -119,19 +112,13 @@ func newSWRRig(t *testing.T, misp *gatedMISP, opts Options) *swrRig {
 	t.Helper()
 	rig := &swrRig{misp: misp, clock: &fakeClock{now: time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)}, obs: &countingObserver{},
 		ended: make(chan error, 16), logbuf: &syncBuffer{}}
-	secret := sha256.Sum256([]byte("swr test"))
-	opts.Renderers = renderers.Builtin()
-	opts.Store = cache.NewMemory(64 << 20)
-	opts.KeySecret = secret[:]
+	opts = inMemory(opts, "swr test")
 	opts.Now = rig.clock.Now
 	opts.Observer = rig.obs
 	opts.Logger = slog.New(slog.NewTextHandler(rig.logbuf, nil))
 	rig.svc = New(opts)
 	rig.svc.refreshed = func(_ string, err error) { rig.ended <- err }
-	dt, _ := indicator.LookupDataType("ipv4")
-	site := &config.Site{Name: "misp.test", Tag: "cratos", MISPTimeoutSeconds: 60, PageSize: 1000, ExpandLimit: 16}
-	rig.req = Request{Site: site, MISPURL: misp.url, MISPKey: mispsim.DefaultKey, Kind: KindFeed, Feed: "any", DataType: dt,
-		Age: "10y", Output: "txt", TTL: 100 * time.Second}
+	rig.req = anyFeedRequest(misp.url, "ipv4", "10y", "txt", 100*time.Second)
 	return rig
 }
 
