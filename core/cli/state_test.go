@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,8 +14,7 @@ import (
 
 func TestOpenCollectionsCreatesStateDir(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "state")
-	logs := &testtool.LogBuffer{}
-	logger := slog.New(slog.NewJSONHandler(logs, nil))
+	logger, logs := testtool.JSONLogger()
 	m := openCollections(&config.Config{StateDir: dir}, logger)
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		t.Fatalf("state dir not created: %v", err)
@@ -42,8 +40,7 @@ func TestOpenCollectionsCreatesStateDir(t *testing.T) {
 // memory only and the log says so.
 func TestOpenListAndZoneState(t *testing.T) {
 	root := filepath.Join(t.TempDir(), "state")
-	logs := &testtool.LogBuffer{}
-	logger := slog.New(slog.NewJSONHandler(logs, nil))
+	logger, logs := testtool.JSONLogger()
 	cfg := &config.Config{StateDir: root}
 	lists, zones := openListState(cfg, logger), openZoneState(cfg, logger)
 	if lists == nil || zones == nil {

@@ -2,7 +2,6 @@ package consumers
 
 import (
 	"fmt"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -26,8 +25,8 @@ func newTracker(t *testing.T) (*Tracker, *testtool.Clock, *testtool.LogBuffer) {
 		fpDNS: {Name: "dns-1"},
 	}}
 	clk := testtool.NewClock(time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC))
-	logs := &testtool.LogBuffer{}
-	tr := New(Options{Sites: config.NewSites(site), Now: clk.Now, Logger: slog.New(slog.NewJSONHandler(logs, nil)), MaxUnnamed: 2, MaxLists: 2})
+	logger, logs := testtool.JSONLogger()
+	tr := New(Options{Sites: config.NewSites(site), Now: clk.Now, Logger: logger, MaxUnnamed: 2, MaxLists: 2})
 	return tr, clk, logs
 }
 

@@ -2,7 +2,6 @@ package state
 
 import (
 	"bytes"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -80,8 +79,8 @@ func TestWritePartsIsWriteOfTheConcatenation(t *testing.T) {
 
 func TestCorruptIgnored(t *testing.T) {
 	dir := t.TempDir()
-	logs := &testtool.LogBuffer{}
-	d, _ := Open(dir, slog.New(slog.NewJSONHandler(logs, nil)))
+	logger, logs := testtool.JSONLogger()
+	d, _ := Open(dir, logger)
 	if err := d.Write("c", []byte("payload")); err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package taxii
 
 import (
 	"bytes"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,8 +17,7 @@ import (
 // corrupt state file starts the collection afresh rather than serving it.
 func TestManagerRestart(t *testing.T) {
 	dirPath := t.TempDir()
-	logs := &testtool.LogBuffer{}
-	logger := slog.New(slog.NewJSONHandler(logs, nil))
+	logger, logs := testtool.JSONLogger()
 	dir, err := state.Open(dirPath, logger)
 	if err != nil {
 		t.Fatal(err)
