@@ -188,13 +188,21 @@ func TestMemoryConcurrent(t *testing.T) {
 	}
 }
 
-func BenchmarkMemoryGet(b *testing.B) {
-	ctx := context.Background()
-	m := NewMemory(256 << 20)
+// benchKeys returns 1024 keys shaped like the service's.
+func benchKeys() []string {
 	keys := make([]string, 1024)
 	for i := range keys {
 		keys[i] = fmt.Sprintf("site/feed/%d", i)
-		_ = m.Set(ctx, keys[i], make([]byte, 10<<10), time.Hour)
+	}
+	return keys
+}
+
+func BenchmarkMemoryGet(b *testing.B) {
+	ctx := context.Background()
+	m := NewMemory(256 << 20)
+	keys := benchKeys()
+	for _, k := range keys {
+		_ = m.Set(ctx, k, make([]byte, 10<<10), time.Hour)
 	}
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
@@ -211,10 +219,7 @@ func BenchmarkMemoryGet(b *testing.B) {
 func BenchmarkMemorySet(b *testing.B) {
 	ctx := context.Background()
 	m := NewMemory(64 << 20)
-	keys := make([]string, 1024)
-	for i := range keys {
-		keys[i] = fmt.Sprintf("site/feed/%d", i)
-	}
+	keys := benchKeys()
 	val := make([]byte, 10<<10)
 	b.ReportAllocs()
 	b.SetBytes(int64(len(val)))
