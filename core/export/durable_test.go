@@ -10,12 +10,13 @@ import (
 	"time"
 
 	"github.com/cratos-project/cratos/core/state"
+	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 func TestDurableLastGood(t *testing.T) {
 	misp := newGatedMISP(t)
 	dirPath := t.TempDir()
-	stateLog := &syncBuffer{}
+	stateLog := &testtool.LogBuffer{}
 	open := func() *state.Dir {
 		d, err := state.Open(dirPath, slog.New(slog.NewTextHandler(stateLog, nil)))
 		if err != nil {

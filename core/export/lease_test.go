@@ -21,7 +21,7 @@ type replica struct {
 	svc   *Service
 	mc    *cache.Memcached
 	obs   *countingObserver
-	log   *syncBuffer
+	log   *testtool.LogBuffer
 	ended chan error
 }
 
@@ -32,7 +32,7 @@ func newReplica(t *testing.T, memcachedAddr string, tweaks ...func(*Options)) *r
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = mc.Close() })
-	rp := &replica{mc: mc, obs: &countingObserver{}, log: &syncBuffer{}, ended: make(chan error, 16)}
+	rp := &replica{mc: mc, obs: &countingObserver{}, log: &testtool.LogBuffer{}, ended: make(chan error, 16)}
 	// The shared level behind a back-off, as cratos serve has it.
 	opts := inMemory(Options{Shared: cache.NewBackoff(mc, 0, nil), Namespace: cache.NewNamespace(mc, time.Second), Observer: rp.obs,
 		Logger: slog.New(slog.NewTextHandler(rp.log, &slog.HandlerOptions{Level: slog.LevelDebug}))}, "lease test")

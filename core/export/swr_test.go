@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cratos-project/cratos/conformance/mispsim"
+	"github.com/cratos-project/cratos/internal/testtool"
 	"github.com/cratos-project/cratos/internal/testtool/misptest"
 	_ "github.com/cratos-project/cratos/renderers/txt"
 )
@@ -86,18 +87,6 @@ func (c *fakeClock) advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-func (b *syncBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return b.b.String() }
-
 type swrRig struct {
 	misp   *gatedMISP
 	clock  *fakeClock
@@ -105,13 +94,13 @@ type swrRig struct {
 	svc    *Service
 	ended  chan error
 	req    Request
-	logbuf *syncBuffer
+	logbuf *testtool.LogBuffer
 }
 
 func newSWRRig(t *testing.T, misp *gatedMISP, opts Options) *swrRig {
 	t.Helper()
 	rig := &swrRig{misp: misp, clock: &fakeClock{now: time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)}, obs: &countingObserver{},
-		ended: make(chan error, 16), logbuf: &syncBuffer{}}
+		ended: make(chan error, 16), logbuf: &testtool.LogBuffer{}}
 	opts = inMemory(opts, "swr test")
 	opts.Now = rig.clock.Now
 	opts.Observer = rig.obs
