@@ -9,6 +9,7 @@ package feedsnap
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -127,12 +128,7 @@ func collect(ctx context.Context, search Search, q misp.Query) ([]indicator.Attr
 
 // Events returns the ids of the events held, in order.
 func (s *Snapshot) Events() []int64 {
-	ids := make([]int64, 0, len(s.events))
-	for id := range s.events {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	return ids
+	return slices.Sorted(maps.Keys(s.events))
 }
 
 // Each calls fn for every attribute held, by event id then uuid.
