@@ -32,6 +32,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		cfg.Listen = *listen
 	}
 	logger := newLogger(stderr, cfg.Debug)
+	applyMemoryLimit(cfg, os.Getenv, logger)
 	if n, err := server.RaiseFileLimit(); err != nil {
 		logger.Warn("open-file limit not raised", "limit", n, "error", err)
 	}

@@ -52,6 +52,9 @@ type Config struct {
 	MemcachedServers []string `yaml:"memcached_servers"`
 	// CacheMaxBytes bounds the in-process cache (default 256 MiB).
 	CacheMaxBytes int64 `yaml:"cache_max_bytes"`
+	// MemoryLimitBytes is the process's soft memory limit, as GOMEMLIMIT
+	// sets it (which wins when set); 0: none.
+	MemoryLimitBytes int64 `yaml:"memory_limit_bytes"`
 	// AdminTokens are sha256 fingerprints of tokens allowed to flush the
 	// whole cache.
 	AdminTokens []string `yaml:"admin_tokens"`
@@ -71,6 +74,10 @@ type Config struct {
 	// that file exists next to config.yaml.
 	Mappings map[string][]string `yaml:"-"`
 }
+
+// MinMemoryLimitBytes is the smallest memory_limit_bytes: below it the
+// collector would run without pause.
+const MinMemoryLimitBytes = 64 << 20
 
 // Plugin configures one out-of-process renderer.
 type Plugin struct {
@@ -200,6 +207,9 @@ func (c *Config) Validate() error {
 	}
 	if c.CacheMaxBytes < 0 {
 		errs = append(errs, errors.New("cache_max_bytes must not be negative"))
+	}
+	if c.MemoryLimitBytes != 0 && c.MemoryLimitBytes < MinMemoryLimitBytes {
+		errs = append(errs, fmt.Errorf("memory_limit_bytes must be 0 (none) or at least %d (64 MiB)", MinMemoryLimitBytes))
 	}
 	for _, f := range c.AdminTokens {
 		if !isHex(f, 64) {

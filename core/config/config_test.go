@@ -141,6 +141,7 @@ func TestStrictErrors(t *testing.T) {
 		{"site unknown custom feed", originalConfig, strings.Replace(originalSite, "cust2:", "cust9:", 1), "misp.example.net.yaml:15: custom feed \"cust9\""},
 		{"site missing tag", originalConfig, strings.Replace(originalSite, `tag: "example"`, "", 1), "tag is required"},
 		{"empty site", originalConfig, "\n", "file is empty"},
+		{"memory limit too small", originalConfig + "memory_limit_bytes: 1000000\n", "", "memory_limit_bytes must be 0 (none) or at least 67108864"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
