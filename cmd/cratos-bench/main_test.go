@@ -17,6 +17,23 @@ import (
 	"github.com/cratos-project/cratos/internal/testtool"
 )
 
+// checkError fails the test unless err matches want: nil when want is
+// empty, else an error containing want. It reports whether an error was
+// wanted, so that the caller stops there.
+func checkError(t *testing.T, err error, want string) bool {
+	t.Helper()
+	if want == "" {
+		if err != nil {
+			t.Fatal(err)
+		}
+		return false
+	}
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("error %v, want one containing %q", err, want)
+	}
+	return true
+}
+
 func TestParseCount(t *testing.T) {
 	cases := []struct {
 		name  string
@@ -86,14 +103,8 @@ func TestParseOptions(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := parseOptions(tc.args)
-			if tc.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.err) {
-					t.Fatalf("error %v, want one containing %q", err, tc.err)
-				}
+			if checkError(t, err, tc.err) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			want := options{sizes: []int{10_000, 100_000, 1_000_000}, small: 50_000, large: 6_000_000, duration: 10 * time.Second,
 				wrkDuration: 5 * time.Second, connections: 50, concurrency: []int{1, 10, 100, 500}, coldRepeats: 3, tokens: 10, invalid: 10_000, seed: 1, args: tc.args,
@@ -157,14 +168,8 @@ func TestParseWrk(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := parseWrk(tc.out)
-			if tc.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.err) {
-					t.Fatalf("error %v, want one containing %q", err, tc.err)
-				}
+			if checkError(t, err, tc.err) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if got != tc.want {
 				t.Errorf("got %+v, want %+v", got, tc.want)
