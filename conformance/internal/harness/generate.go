@@ -146,8 +146,7 @@ func (g *generator) textGroup(out []indicator.Indicator, t indicator.Type, want 
 
 // context sets the MISP context of in.
 func (g *generator) context(in *indicator.Indicator) {
-	in.MISPType = mispTypes[in.Type]
-	in.Category = categories[in.Type]
+	in.MISPType, in.Category = mispAttrs[in.Type].typ, mispAttrs[in.Type].category
 	in.UUID = g.uuid()
 	in.EventID = 1 + g.r.Int64N(5000)
 	in.Timestamp = Epoch - g.r.Int64N(90*86400)
@@ -163,33 +162,32 @@ type generator struct {
 // 2026-01-01T00:00:00Z.
 const Epoch = 1767225600
 
-var (
-	categories = map[indicator.Type]string{
-		indicator.IPv4: "Network activity", indicator.IPv4Net: "Network activity",
-		indicator.IPv6: "Network activity", indicator.IPv6Net: "Network activity",
-		indicator.Domain: "Network activity", indicator.Hostname: "Network activity",
-		indicator.URL: "Network activity", indicator.MD5: "Payload delivery",
-		indicator.SHA1: "Payload delivery", indicator.SHA256: "Payload delivery",
-		indicator.Email: "Payload delivery", indicator.EmailSubject: "Payload delivery",
-		indicator.EmailAttachment: "Payload delivery", indicator.Mutex: "Artifacts dropped",
-		indicator.Snort: "Network activity", indicator.Yara: "Payload installation",
-		indicator.Sigma: "Artifacts dropped", indicator.X509MD5: "Network activity",
-		indicator.X509SHA1: "Network activity", indicator.X509SHA256: "Network activity",
-		indicator.Vulnerability: "External analysis", indicator.JA3: "Network activity",
-		indicator.HASSH: "Network activity", indicator.HASSHServer: "Network activity",
-		indicator.Imphash: "Payload delivery", indicator.CryptoCurrency: "Financial fraud",
-	}
-	mispTypes = map[indicator.Type]string{
-		indicator.IPv4: "ip-dst", indicator.IPv4Net: "ip-dst", indicator.IPv6: "ip-dst",
-		indicator.IPv6Net: "ip-dst", indicator.Domain: "domain", indicator.Hostname: "hostname",
-		indicator.URL: "url", indicator.MD5: "md5", indicator.SHA1: "sha1", indicator.SHA256: "sha256",
-		indicator.Email: "email-src", indicator.EmailSubject: "email-subject",
-		indicator.EmailAttachment: "email-attachment", indicator.Mutex: "mutex",
-		indicator.Snort: "snort", indicator.Yara: "yara", indicator.Sigma: "sigma",
-		indicator.X509MD5: "x509-fingerprint-md5", indicator.X509SHA1: "x509-fingerprint-sha1",
-		indicator.X509SHA256: "x509-fingerprint-sha256", indicator.Vulnerability: "vulnerability",
-		indicator.JA3: "ja3-fingerprint-md5", indicator.HASSH: "hassh-md5",
-		indicator.HASSHServer: "hasshserver-md5", indicator.Imphash: "imphash",
-		indicator.CryptoCurrency: "btc",
-	}
-)
+// mispAttrs are the MISP type and category of each generated indicator type.
+var mispAttrs = map[indicator.Type]struct{ typ, category string }{
+	indicator.IPv4:            {"ip-dst", "Network activity"},
+	indicator.IPv4Net:         {"ip-dst", "Network activity"},
+	indicator.IPv6:            {"ip-dst", "Network activity"},
+	indicator.IPv6Net:         {"ip-dst", "Network activity"},
+	indicator.Domain:          {"domain", "Network activity"},
+	indicator.Hostname:        {"hostname", "Network activity"},
+	indicator.URL:             {"url", "Network activity"},
+	indicator.MD5:             {"md5", "Payload delivery"},
+	indicator.SHA1:            {"sha1", "Payload delivery"},
+	indicator.SHA256:          {"sha256", "Payload delivery"},
+	indicator.Email:           {"email-src", "Payload delivery"},
+	indicator.EmailSubject:    {"email-subject", "Payload delivery"},
+	indicator.EmailAttachment: {"email-attachment", "Payload delivery"},
+	indicator.Mutex:           {"mutex", "Artifacts dropped"},
+	indicator.Snort:           {"snort", "Network activity"},
+	indicator.Yara:            {"yara", "Payload installation"},
+	indicator.Sigma:           {"sigma", "Artifacts dropped"},
+	indicator.X509MD5:         {"x509-fingerprint-md5", "Network activity"},
+	indicator.X509SHA1:        {"x509-fingerprint-sha1", "Network activity"},
+	indicator.X509SHA256:      {"x509-fingerprint-sha256", "Network activity"},
+	indicator.Vulnerability:   {"vulnerability", "External analysis"},
+	indicator.JA3:             {"ja3-fingerprint-md5", "Network activity"},
+	indicator.HASSH:           {"hassh-md5", "Network activity"},
+	indicator.HASSHServer:     {"hasshserver-md5", "Network activity"},
+	indicator.Imphash:         {"imphash", "Payload delivery"},
+	indicator.CryptoCurrency:  {"btc", "Financial fraud"},
+}
