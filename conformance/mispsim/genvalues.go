@@ -47,16 +47,28 @@ var idnLabels = []string{"bücher", "пример", "例え", "münchen", "stra�
 var junkDomains = []string{"localhost", "exa mple.com", "-bad-.com", "a..b.com", "*.evil.com", "", "example", "_dmarc.evil.com", "N/A",
 	"thislabeliswaytoolongtobeavaliddnslabelbecauseithasmorethansixtythreecharacters.com", "evil.com/", "http://", "evil_com"}
 
-func (g *gen) domain(hostname bool) string {
-	if v := g.pick(g.pools.domains, 450); v != "" {
-		return v
+// pooledJunkOrBenign draws what domain and ip begin with: a pooled value
+// 450 times in 1000, else a junk value for a draw p below junkBelow or a
+// benign one below benignBelow. ok is false when none was chosen; the
+// caller then makes a value from p.
+func (g *gen) pooledJunkOrBenign(pool, junk, benign []string, junkBelow, benignBelow int) (v string, p int, ok bool) {
+	if v := g.pick(pool, 450); v != "" {
+		return v, 0, true
 	}
-	p := g.r.IntN(1000)
+	p = g.r.IntN(1000)
 	switch {
-	case p < 15:
-		return g.oneOf(junkDomains)
-	case p < 30:
-		return g.oneOf(g.benign.hosts)
+	case p < junkBelow:
+		return g.oneOf(junk), p, true
+	case p < benignBelow:
+		return g.oneOf(benign), p, true
+	}
+	return "", p, false
+}
+
+func (g *gen) domain(hostname bool) string {
+	v, p, ok := g.pooledJunkOrBenign(g.pools.domains, junkDomains, g.benign.hosts, 15, 30)
+	if ok {
+		return v
 	}
 	name := g.word() + "." + g.oneOf(tlds)
 	if p < 45 {
@@ -98,15 +110,11 @@ var junkIPs = []string{"999.12.3.4", "10.0.0", "1.2.3.4.5", "N/A", "-", "256.256
 	"127.1", "::ffff:1.2.3.4", "fe80::1%eth0", "[2001:db8::1]:443", "1.2.3.4:8080", "01.02.03.04", "1.2.3.0/33"}
 
 func (g *gen) ip() string {
-	if v := g.pick(g.pools.ips, 450); v != "" {
+	v, p, ok := g.pooledJunkOrBenign(g.pools.ips, junkIPs, g.benign.ips, 20, 45)
+	if ok {
 		return v
 	}
-	p := g.r.IntN(1000)
 	switch {
-	case p < 20:
-		return g.oneOf(junkIPs)
-	case p < 45:
-		return g.oneOf(g.benign.ips)
 	case p < 110:
 		var a [16]byte
 		a[0], a[1] = 0x20, byte(0x01+g.r.IntN(0x0f))
