@@ -196,17 +196,14 @@ func entryCap(n, max int) []Violation {
 	return nil
 }
 
+// labelChars are the characters of a DNS label, with the underscore of
+// service labels.
+const labelChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
+
+// label reports whether s is a DNS label: 1-63 of labelChars, no hyphen
+// at either end.
 func label(s string) bool {
-	if len(s) == 0 || len(s) > 63 || s[0] == '-' || s[len(s)-1] == '-' {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
+	return len(s) > 0 && len(s) <= 63 && s[0] != '-' && s[len(s)-1] != '-' && strings.Trim(s, labelChars) == ""
 }
 
 func isASCIIPrintable(s string) bool {
