@@ -23,6 +23,15 @@ func match(t *testing.T, got []Violation, wants []want) {
 	}
 }
 
+// lineWants is what a file of one line must give: nothing when rule is
+// "", else a violation of rule on line 1.
+func lineWants(rule string) []want {
+	if rule == "" {
+		return nil
+	}
+	return []want{{1, rule}}
+}
+
 // lineCase is one entry line and a part of the rule it breaks ("" when
 // valid).
 type lineCase = struct {
@@ -37,11 +46,7 @@ func matchLines(t *testing.T, tests []lineCase, check func(data []byte) []Violat
 	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var ws []want
-			if tt.rule != "" {
-				ws = []want{{1, tt.rule}}
-			}
-			match(t, check([]byte(tt.line+"\n")), ws)
+			match(t, check([]byte(tt.line+"\n")), lineWants(tt.rule))
 		})
 	}
 }
@@ -133,11 +138,7 @@ func TestPANOS(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var ws []want
-			if tt.rule != "" {
-				ws = []want{{1, tt.rule}}
-			}
-			match(t, CheckPANOS(tt.list, []byte(tt.line+"\n")), ws)
+			match(t, CheckPANOS(tt.list, []byte(tt.line+"\n")), lineWants(tt.rule))
 		})
 	}
 }
@@ -189,11 +190,7 @@ func TestFortiOS(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var ws []want
-			if tt.rule != "" {
-				ws = []want{{1, tt.rule}}
-			}
-			match(t, CheckFortiOS(tt.feed, []byte(tt.line+"\n"), FortiLimits{}), ws)
+			match(t, CheckFortiOS(tt.feed, []byte(tt.line+"\n"), FortiLimits{}), lineWants(tt.rule))
 		})
 	}
 }

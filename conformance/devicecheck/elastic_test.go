@@ -48,11 +48,7 @@ func TestElastic(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var ws []want
-			if tt.rule != "" {
-				ws = []want{{1, tt.rule}}
-			}
-			match(t, CheckElastic([]byte(tt.data)), ws)
+			match(t, CheckElastic([]byte(tt.data)), lineWants(tt.rule))
 		})
 	}
 	t.Run("no final newline", func(t *testing.T) {
