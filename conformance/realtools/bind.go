@@ -105,7 +105,7 @@ zone %[3]q { type primary; file %[4]q; };
 				for range lines {
 				}
 			}()
-			stop(cmd, exited)
+			testtool.Terminate(cmd, exited)
 		})
 	}
 	t.Cleanup(stop)

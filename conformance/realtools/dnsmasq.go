@@ -47,14 +47,14 @@ address=/%s/%s
 	}
 	out, err := run(t, dnsmasq, append([]string{"--test"}, args...)...)
 	if err != nil || !strings.Contains(out, "syntax check OK") {
-		return "", fmt.Errorf("dnsmasq --test: %v:\n%s", err, clip(out))
+		return "", fmt.Errorf("dnsmasq --test: %v:\n%s", err, testtool.Clip(out))
 	}
 
-	d := startDaemon(t, "dnsmasq", exec.Command(dnsmasq, append([]string{"--no-daemon", "--log-facility=-"}, args...)...))
-	log, exited := d.log, d.exited
+	d := testtool.StartDaemon(t, "dnsmasq", exec.Command(dnsmasq, append([]string{"--no-daemon", "--log-facility=-"}, args...)...))
+	log, exited := d.Log, d.Exited
 	addr = "127.0.0.1:" + strconv.Itoa(port)
 	if err := waitDNS(addr, ProbeName, serverStart, exited); err != nil {
-		return "", fmt.Errorf("dnsmasq: %v:\n%s", err, clip(log.String()))
+		return "", fmt.Errorf("dnsmasq: %v:\n%s", err, testtool.Clip(log.String()))
 	}
 	p := &problems{tool: "dnsmasq"}
 	for line := range strings.Lines(log.String()) {

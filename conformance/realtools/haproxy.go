@@ -65,11 +65,11 @@ frontend cratos
 
 	out, err := run(t, haproxy, "-c", "-f", confFile)
 	if err != nil || !strings.Contains(out, "Configuration file is valid") || strings.Contains(out, "WARNING") || strings.Contains(out, "ALERT") {
-		return nil, fmt.Errorf("haproxy -c: %v:\n%s", err, clip(out))
+		return nil, fmt.Errorf("haproxy -c: %v:\n%s", err, testtool.Clip(out))
 	}
 
-	d := startDaemon(t, "haproxy", exec.Command(haproxy, "-db", "-f", confFile))
-	log, exited := d.log, d.exited
+	d := testtool.StartDaemon(t, "haproxy", exec.Command(haproxy, "-db", "-f", confFile))
+	log, exited := d.Log, d.Exited
 	h := &HAProxy{URL: "http://127.0.0.1:" + strconv.Itoa(port) + "/", sock: sock, list: list}
 	end := time.Now().Add(serverStart)
 	for {
@@ -77,11 +77,11 @@ frontend cratos
 			break
 		}
 		if time.Now().After(end) {
-			return nil, fmt.Errorf("haproxy did not answer within %v:\n%s", serverStart, clip(log.String()))
+			return nil, fmt.Errorf("haproxy did not answer within %v:\n%s", serverStart, testtool.Clip(log.String()))
 		}
 		select {
 		case <-exited:
-			return nil, fmt.Errorf("haproxy exited:\n%s", clip(log.String()))
+			return nil, fmt.Errorf("haproxy exited:\n%s", testtool.Clip(log.String()))
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
@@ -130,5 +130,5 @@ func (h *HAProxy) Entries() (int, error) {
 			}
 		}
 	}
-	return 0, fmt.Errorf("haproxy show acl does not list %s:\n%s", h.list, clip(string(out)))
+	return 0, fmt.Errorf("haproxy show acl does not list %s:\n%s", h.list, testtool.Clip(string(out)))
 }

@@ -22,11 +22,11 @@ func IpsetRestore(t testing.TB, text string) (map[string]int, error) {
 	script := fmt.Sprintf("%[1]s restore < list.ipset\n%[1]s restore < list.ipset\necho '--- list'\n%[1]s list -t\n", ipset)
 	out, err := inNetns(t, dir, script)
 	if err != nil {
-		return nil, fmt.Errorf("ipset restore: %v:\n%s", err, clip(out))
+		return nil, fmt.Errorf("ipset restore: %v:\n%s", err, testtool.Clip(out))
 	}
 	before, list, _ := strings.Cut(out, "--- list\n")
 	if strings.TrimSpace(before) != "" {
-		return nil, fmt.Errorf("ipset restore printed:\n%s", clip(before))
+		return nil, fmt.Errorf("ipset restore printed:\n%s", testtool.Clip(before))
 	}
 	counts := map[string]int{}
 	name := ""

@@ -23,17 +23,17 @@ a.root.invalid. 3600000 A  127.0.0.1
 // there), and its log is printed if the test failed.
 func StartNamed(t testing.TB, named, dir string) *testtool.LogBuffer {
 	t.Helper()
-	d := startDaemon(t, "named", exec.Command(named, "-g", "-4", "-n", "1", "-c", filepath.Join(dir, "named.conf")))
+	d := testtool.StartDaemon(t, "named", exec.Command(named, "-g", "-4", "-n", "1", "-c", filepath.Join(dir, "named.conf")))
 	deadline := time.Now().Add(30 * time.Second)
-	for !strings.Contains(d.log.String(), "running") {
+	for !strings.Contains(d.Log.String(), "running") {
 		select {
-		case <-d.exited:
-			t.Fatalf("named exited: %v\n%s", d.err, d.log.String())
+		case <-d.Exited:
+			t.Fatalf("named exited: %v\n%s", d.Err, d.Log.String())
 		case <-time.After(100 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("named did not start within 30 s:\n%s", d.log.String())
+			t.Fatalf("named did not start within 30 s:\n%s", d.Log.String())
 		}
 	}
-	return d.log
+	return d.Log
 }

@@ -26,12 +26,12 @@ func NftLoad(t testing.TB, script, table string, sets ...string) (map[string]int
 	}
 	out, err := inNetns(t, dir, sh.String())
 	if err != nil {
-		return nil, fmt.Errorf("nft: %v:\n%s", err, clip(out))
+		return nil, fmt.Errorf("nft: %v:\n%s", err, testtool.Clip(out))
 	}
 	counts := map[string]int{}
 	parts := strings.Split(out, "--- ")
 	if strings.TrimSpace(parts[0]) != "" {
-		return nil, fmt.Errorf("nft -f printed:\n%s", clip(parts[0]))
+		return nil, fmt.Errorf("nft -f printed:\n%s", testtool.Clip(parts[0]))
 	}
 	for _, part := range parts[1:] {
 		name, body, _ := strings.Cut(part, "\n")
@@ -57,13 +57,4 @@ func NftLoad(t testing.TB, script, table string, sets ...string) (map[string]int
 		}
 	}
 	return counts, nil
-}
-
-// clip shortens a tool's output for an error message.
-func clip(s string) string {
-	const max = 4000
-	if len(s) > max {
-		return s[:max] + fmt.Sprintf("\n... (%d more bytes)", len(s)-max)
-	}
-	return s
 }

@@ -9,11 +9,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
-
-	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 // toolTimeout bounds one run of a tool; loading a large list can take a
@@ -73,43 +70,4 @@ func (p *problems) err() error {
 		quoted = quoted[:maxQuoted]
 	}
 	return fmt.Errorf("%s: %d problem(s):\n%s%s", p.tool, len(p.lines), strings.Join(quoted, "\n"), more)
-}
-
-// daemon is a tool started to serve for the length of a test.
-type daemon struct {
-	cmd    *exec.Cmd
-	log    *testtool.LogBuffer
-	exited chan struct{} // closed once the process has exited
-	err    error         // Wait's error, set before exited is closed
-}
-
-// startDaemon starts cmd with its output in a log and stops it when the
-// test ends, quoting the log when the test failed; what names the tool.
-func startDaemon(t testing.TB, what string, cmd *exec.Cmd) *daemon {
-	t.Helper()
-	d := &daemon{cmd: cmd, log: &testtool.LogBuffer{}, exited: make(chan struct{})}
-	cmd.Stdout, cmd.Stderr = d.log, d.log
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start %s: %v", what, err)
-	}
-	go func() { d.err = cmd.Wait(); close(d.exited) }()
-	t.Cleanup(func() {
-		stop(cmd, d.exited)
-		if t.Failed() {
-			t.Logf("%s log:\n%s", what, clip(d.log.String()))
-		}
-	})
-	return d
-}
-
-// stop asks the process of cmd to end, kills it after 10 seconds, and
-// returns once it has exited (exited closed).
-func stop(cmd *exec.Cmd, exited <-chan struct{}) {
-	_ = cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-exited:
-	case <-time.After(10 * time.Second):
-		_ = cmd.Process.Kill()
-		<-exited
-	}
 }

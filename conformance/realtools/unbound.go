@@ -76,17 +76,17 @@ remote-control:
 
 	out, err := run(t, checkconf, confFile)
 	if err != nil || !strings.Contains(out, "no errors") {
-		return nil, fmt.Errorf("unbound-checkconf: %v:\n%s", err, clip(out))
+		return nil, fmt.Errorf("unbound-checkconf: %v:\n%s", err, testtool.Clip(out))
 	}
 
-	d := startDaemon(t, "unbound", exec.Command(unbound, "-d", "-c", confFile))
-	log, exited := d.log, d.exited
+	d := testtool.StartDaemon(t, "unbound", exec.Command(unbound, "-d", "-c", confFile))
+	log, exited := d.Log, d.Exited
 	addr := "127.0.0.1:" + strconv.Itoa(port)
 	if err := waitDNS(addr, ProbeName, serverStart, exited); err != nil {
-		return nil, fmt.Errorf("unbound: %v:\n%s", err, clip(log.String()))
+		return nil, fmt.Errorf("unbound: %v:\n%s", err, testtool.Clip(log.String()))
 	}
 	if s := log.String(); strings.Contains(s, "error") || strings.Contains(s, "warning") {
-		return nil, fmt.Errorf("unbound logged problems:\n%s", clip(s))
+		return nil, fmt.Errorf("unbound logged problems:\n%s", testtool.Clip(s))
 	}
 	return &Unbound{Addr: addr, conf: confFile, ctl: ctl}, nil
 }
@@ -99,7 +99,7 @@ func (u *Unbound) LocalZones(t testing.TB) (map[string]string, error) {
 	t.Helper()
 	out, err := run(t, u.ctl, "-c", u.conf, "list_local_zones")
 	if err != nil {
-		return nil, fmt.Errorf("unbound-control list_local_zones: %v:\n%s", err, clip(out))
+		return nil, fmt.Errorf("unbound-control list_local_zones: %v:\n%s", err, testtool.Clip(out))
 	}
 	zones := map[string]string{}
 	for line := range strings.Lines(out) {
