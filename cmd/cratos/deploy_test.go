@@ -2,11 +2,9 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"crypto/tls"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -186,30 +184,14 @@ func TestDeployNginx(t *testing.T) {
 		port := testtool.FreePort(t)
 		writeFile(t, filepath.Join(dir, "server-run.conf"), localConf("127.0.0.1:"+strconv.Itoa(port), p.addr))
 		writeFile(t, filepath.Join(dir, "run.conf"), mainConf("server-run.conf"))
-		ctx, cancel := context.WithCancel(context.Background())
-		cmd := exec.CommandContext(ctx, nginx, "-p", dir, "-c", filepath.Join(dir, "run.conf"))
-		out := &logBuffer{}
-		cmd.Stdout, cmd.Stderr = out, out
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			cancel()
-			_ = cmd.Wait()
-		})
-		waitFor(t, "nginx to listen", 10*time.Second, func() bool {
-			c, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(port), 200*time.Millisecond)
-			if err == nil {
-				c.Close()
-			}
-			return err == nil
-		})
+		out := testtool.StartDaemon(t, "nginx", exec.Command(nginx, "-p", dir, "-c", filepath.Join(dir, "run.conf"))).Log
+		waitFor(t, "nginx to listen", 10*time.Second, func() bool { return accepts("127.0.0.1:" + strconv.Itoa(port)) })
 
 		// The client connects from 127.0.0.3 and claims to be 203.0.113.5.
 		client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
 			DisableCompression: true,
 			TLSClientConfig:    &tls.Config{InsecureSkipVerify: true, ServerName: "cratos.example.net"},
-			DialContext:        (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 3)}, Timeout: 5 * time.Second}).DialContext,
+			DialContext:        dialerFrom("127.0.0.3", 5*time.Second).DialContext,
 		}}
 		req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("https://127.0.0.1:%d/v1/feed/block/type/ipv4/age/1d/output/txt", port), nil)
 		req.Header.Set("token", p.token)

@@ -9,7 +9,6 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -48,15 +47,7 @@ func foreignToken(t testing.TB) string {
 	t.Helper()
 	cfg := filepath.Join(t.TempDir(), "config", "config.yaml")
 	writeFile(t, cfg, fmt.Sprintf("encryption_key: %q\nsalt: %q\n", strings.Repeat("0BAD", 16), "another-salt-0123456789abcdef012"))
-	cmd := exec.Command(cratosBinary(t), "token", "mint", "--config", cfg, "--misp", "http://127.0.0.1",
-		"--key", mispsim.DefaultKey, "--expires", "2099-01-01")
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("cratos token mint: %v\n%s", err, stderr.String())
-	}
-	return strings.TrimSpace(string(out))
+	return mintToken(t, cfg, "http://127.0.0.1", mispsim.DefaultKey)
 }
 
 // invalidTokens returns n tokens that must all be refused, of the kinds an

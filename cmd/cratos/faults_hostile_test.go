@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -21,7 +20,7 @@ import (
 // getFrom sends GET path to the process from the loopback address src.
 func getFrom(t testing.TB, p *cratosProc, src, path string, headers ...string) (int, string, error) {
 	t.Helper()
-	tr := &http.Transport{DialContext: (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(src)}, Timeout: 10 * time.Second}).DialContext}
+	tr := &http.Transport{DialContext: dialerFrom(src, 10*time.Second).DialContext}
 	defer tr.CloseIdleConnections()
 	req, _ := http.NewRequest("GET", p.base+path, nil)
 	for i := 0; i+1 < len(headers); i += 2 {
@@ -53,7 +52,7 @@ func TestFaultsConnectionFlood(t *testing.T) {
 		}
 	}()
 	flood := func(src string, n int) {
-		d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(src)}, Timeout: 5 * time.Second}
+		d := dialerFrom(src, 5*time.Second)
 		for range n {
 			if c, err := d.Dial("tcp", p.addr); err == nil {
 				conns = append(conns, c)
@@ -180,17 +179,6 @@ func TestFaultsAbandonedBuild(t *testing.T) {
 	p.requireAlive(t)
 }
 
-// mintFor mints a token for the process's MISP with another key.
-func mintFor(t testing.TB, p *cratosProc, mispURL, key string) string {
-	t.Helper()
-	out, err := exec.Command(cratosBinary(t), "token", "mint", "--config", filepath.Join(p.dir, "config", "config.yaml"),
-		"--misp", mispURL, "--key", key, "--expires", "2099-01-01").CombinedOutput()
-	if err != nil {
-		t.Fatalf("cratos token mint: %v\n%s", err, out)
-	}
-	return strings.TrimSpace(string(out))
-}
-
 // TestFaultsSharedAddressAndCacheAbuse: one failing client behind a NAT
 // does not lock out the valid tokens behind it; a token whose key MISP
 // refuses cannot clear another key's lists; varying the age does not
@@ -212,7 +200,7 @@ func TestFaultsSharedAddressAndCacheAbuse(t *testing.T) {
 		t.Fatalf("valid token behind the same address: %d %q, want 200", resp.StatusCode, body)
 	}
 
-	rejected := mintFor(t, p, m.URL(), strings.Repeat("x", 40))
+	rejected := mintToken(t, filepath.Join(p.dir, "config", "config.yaml"), m.URL(), strings.Repeat("x", 40))
 	req, _ := http.NewRequest("DELETE", p.base+"/v1/clear_cache/feed/block/type/ipv4/age/1d/output/txt", nil)
 	req.Header.Set("token", rejected)
 	if r, err := procClient.Do(req); err != nil || r.StatusCode != 200 {

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -160,13 +159,7 @@ func TestFaultsGracefulShutdown(t *testing.T) {
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the listener to close", 2*time.Second, func() bool {
-		c, err := net.DialTimeout("tcp", p.addr, 200*time.Millisecond)
-		if err == nil {
-			c.Close()
-		}
-		return err != nil
-	})
+	waitFor(t, "the listener to close", 2*time.Second, func() bool { return !accepts(p.addr) })
 	if !p.running() {
 		t.Fatal("cratos exited before the request in flight completed")
 	}

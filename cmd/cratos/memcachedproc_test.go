@@ -16,7 +16,7 @@ import (
 )
 
 // startMemcached runs memcached with extra arguments on a free loopback
-// port and returns its address; it is killed when the test ends. A
+// port and returns its address; it is stopped when the test ends. A
 // missing memcached skips the test, or fails it under CI.
 func startMemcached(t testing.TB, args ...string) string {
 	t.Helper()
@@ -27,22 +27,11 @@ func startMemcached(t testing.TB, args ...string) string {
 	if os.Geteuid() == 0 {
 		args = append(args, "-u", "root") // memcached refuses to run as root otherwise
 	}
-	cmd := exec.Command(bin, args...)
-	out := &logBuffer{}
-	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start memcached: %v", err)
-	}
-	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		<-exited
-	})
+	d := testtool.StartDaemon(t, "memcached", exec.Command(bin, args...))
 	waitFor(t, "memcached to answer", 10*time.Second, func() bool {
 		select {
-		case <-exited:
-			t.Fatalf("memcached exited: %s", out.String())
+		case <-d.Exited:
+			t.Fatalf("memcached exited: %s", d.Log.String())
 		default:
 		}
 		_, err := memcachedCommand(addr, "version\r\n", "VERSION ")

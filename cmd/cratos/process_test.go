@@ -48,9 +48,6 @@ func cratosBinary(t testing.TB) string {
 	return filepath.Join(cratosBuild.Dir(t), "cratos")
 }
 
-// logBuffer collects a process's output; see testtool.LogBuffer.
-type logBuffer = testtool.LogBuffer
-
 // procOptions configure one cratos process.
 type procOptions struct {
 	// MISP is the base URL the token names; its host names the site file.
@@ -82,7 +79,7 @@ type cratosProc struct {
 	base   string // http://127.0.0.1:port
 	addr   string // 127.0.0.1:port
 	token  string // names opts.MISP with mispsim.DefaultKey
-	out    *logBuffer
+	out    *testtool.LogBuffer
 	cmd    *exec.Cmd
 	exited chan struct{} // closed when the process has exited
 	prefix []string
@@ -114,12 +111,7 @@ func startCratos(t testing.TB, opts procOptions) *cratosProc {
 		procEncryptionKey, procSalt, opts.Config))
 	writeFile(t, p.site, opts.Site)
 	if opts.MISP != "" {
-		out, err := exec.Command(bin, "token", "mint", "--config", cfg, "--misp", opts.MISP,
-			"--key", mispsim.DefaultKey, "--expires", "2099-01-01").CombinedOutput()
-		if err != nil {
-			t.Fatalf("cratos token mint: %v\n%s", err, out)
-		}
-		p.token = strings.TrimSpace(string(out))
+		p.token = mintToken(t, cfg, opts.MISP, mispsim.DefaultKey)
 		// The token is an admin token too, so status() sees the detail.
 		sum := sha256.Sum256([]byte(p.token))
 		appendFile(t, cfg, fmt.Sprintf("\nadmin_tokens: [%q]\n", hex.EncodeToString(sum[:])))
@@ -143,13 +135,28 @@ func startCratos(t testing.TB, opts procOptions) *cratosProc {
 	return p
 }
 
+// mintToken runs `cratos token mint` with the configuration file cfg for
+// the MISP at mispURL and its API key, and returns the token.
+func mintToken(t testing.TB, cfg, mispURL, key string) string {
+	t.Helper()
+	cmd := exec.Command(cratosBinary(t), "token", "mint", "--config", cfg, "--misp", mispURL,
+		"--key", key, "--expires", "2099-01-01")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("cratos token mint: %v\n%s", err, stderr.String())
+	}
+	return strings.TrimSpace(string(out))
+}
+
 // start runs the process and waits up to a minute for /v1/status (the
 // token key derivation takes a moment on a busy machine).
 func (p *cratosProc) start(t testing.TB, bin, cfg string) error {
 	t.Helper()
 	p.addr = "127.0.0.1:" + strconv.Itoa(testtool.FreePort(t))
 	p.base = "http://" + p.addr
-	p.out = &logBuffer{}
+	p.out = &testtool.LogBuffer{}
 	p.exited = make(chan struct{})
 	args := append(append([]string{}, p.prefix...), bin, "serve", "--config", cfg, "--listen", p.addr)
 	p.cmd = exec.Command(args[0], args[1:]...)
@@ -313,6 +320,21 @@ func waitFor(t testing.TB, what string, timeout time.Duration, cond func() bool)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// dialerFrom dials from the loopback address src, so that one test can
+// stand for several clients.
+func dialerFrom(src string, timeout time.Duration) *net.Dialer {
+	return &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(src)}, Timeout: timeout}
+}
+
+// accepts reports whether a TCP connection to addr is accepted.
+func accepts(addr string) bool {
+	c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+	if err == nil {
+		c.Close()
+	}
+	return err == nil
 }
 
 func writeFile(t testing.TB, path, text string) {
