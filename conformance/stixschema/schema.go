@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -89,12 +90,7 @@ func Load(dir string) (*Validator, error) {
 
 // Types returns the object types the validator has a schema for, sorted.
 func (v *Validator) Types() []string {
-	out := make([]string, 0, len(v.byType))
-	for t := range v.byType {
-		out = append(out, t)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(v.byType))
 }
 
 // ValidateObject validates one STIX object (JSON) against the schema of its
