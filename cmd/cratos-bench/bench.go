@@ -154,13 +154,7 @@ func (b *bench) startMISP(ctx context.Context, size int) (*mispInst, error) {
 		return nil, err
 	}
 	m := &mispInst{p: p, url: "http://" + addr, size: size}
-	err = waitFor(ctx, p, 30*time.Minute, func(ctx context.Context) error {
-		r, err := do(ctx, b.client, "GET", m.url+"/servers/getVersion", map[string]string{"Authorization": mispKey, "Accept": "application/json"})
-		if err == nil && r.status != http.StatusOK {
-			err = fmt.Errorf("getVersion: status %d", r.status)
-		}
-		return err
-	})
+	err = b.waitOK(ctx, p, 30*time.Minute, m.url+"/servers/getVersion", map[string]string{"Authorization": mispKey, "Accept": "application/json"})
 	if err != nil {
 		p.stop(5 * time.Second)
 		return nil, fmt.Errorf("start mispsim: %w", err)
@@ -253,14 +247,7 @@ func (b *bench) startCratosTo(ctx context.Context, cc cratosConfig, out *os.File
 		return nil, err
 	}
 	c := &cratosInst{p: p, base: "http://" + cc.addr}
-	err = waitFor(ctx, p, time.Minute, func(ctx context.Context) error {
-		r, err := do(ctx, b.client, "GET", c.base+"/", nil)
-		if err == nil && r.status != http.StatusOK {
-			err = fmt.Errorf("GET /: status %d", r.status)
-		}
-		return err
-	})
-	if err != nil {
+	if err := b.waitOK(ctx, p, time.Minute, c.base+"/", nil); err != nil {
 		p.stop(5 * time.Second)
 		return nil, fmt.Errorf("start cratos: %w", err)
 	}

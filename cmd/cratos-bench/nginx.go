@@ -71,13 +71,7 @@ http {
 		return err
 	}
 	b.ng, b.ngURL, b.ngQuiet = p, "http://127.0.0.1:"+strconv.Itoa(port), "http://127.0.0.1:"+strconv.Itoa(quiet)
-	return waitFor(ctx, p, 30*time.Second, func(ctx context.Context) error {
-		r, err := do(ctx, b.client, "GET", b.ngURL+"/ready.txt", nil)
-		if err == nil && r.status != http.StatusOK {
-			err = fmt.Errorf("status %d", r.status)
-		}
-		return err
-	})
+	return b.waitOK(ctx, p, 30*time.Second, b.ngURL+"/ready.txt", nil)
 }
 
 // serveStatic writes body (and its gzip form) for nginx under name and

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -305,4 +306,16 @@ func waitFor(ctx context.Context, p *proc, timeout time.Duration, check func(con
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// waitOK waits, as waitFor does, until GET url with the headers hdr
+// answers 200.
+func (b *bench) waitOK(ctx context.Context, p *proc, timeout time.Duration, url string, hdr map[string]string) error {
+	return waitFor(ctx, p, timeout, func(ctx context.Context) error {
+		r, err := do(ctx, b.client, "GET", url, hdr)
+		if err == nil && r.status != http.StatusOK {
+			err = fmt.Errorf("GET %s: status %d", url, r.status)
+		}
+		return err
+	})
 }
