@@ -2,9 +2,7 @@ package realtools
 
 import (
 	"fmt"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -75,9 +73,7 @@ zone "rpz.cratos" {
 };
 `, s.KeyName, s.Secret, dir, s.Port, s.PrimaryPort)
 	for name, text := range map[string]string{"named.conf": conf, "example.test.db": s.LocalZone, "root.hint": LoopbackRootHint} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeFile(t, dir, name, []byte(text))
 	}
 	return StartNamed(t, named, dir)
 }
