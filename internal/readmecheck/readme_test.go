@@ -13,7 +13,6 @@ import (
 	"bufio"
 	"context"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -275,12 +274,7 @@ func TestMakeDemo(t *testing.T) {
 		t.Skip("make not found")
 	}
 	root := moduleRoot(t)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := "127.0.0.1:" + itoa(testtool.FreePort(t))
 	cmd := exec.Command("make", "--no-print-directory", "demo", "LISTEN="+addr)
 	cmd.Dir = root
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
