@@ -10,6 +10,7 @@ import (
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -39,13 +40,21 @@ func Benchmark(b *testing.B, r renderers.Renderer, req renderers.Request) {
 	conformance.BenchmarkRender(b, r, req, ins)
 }
 
-// Contract runs the checks of the renderer contract as subtests: the
-// option cases of the table (conformance.CheckOptionCases), the
-// registration (Registered) and conformance.Check (Conforms).
-func Contract(t *testing.T, r renderers.Renderer, options Options) {
-	t.Run("options", func(t *testing.T) { conformance.CheckOptionCases(t, r, options.Cases()) })
+// Standard runs, as subtests, the checks every renderer passes alike: its
+// golden cases under testdata (goldentest.Run), the registration
+// (Registered) and conformance.Check (Conforms).
+func Standard(t *testing.T, r renderers.Renderer) {
+	t.Run("golden", func(t *testing.T) { goldentest.Run(t, r) })
 	t.Run("registered", func(t *testing.T) { Registered(t, r) })
 	t.Run("conformance", func(t *testing.T) { Conforms(t, r) })
+}
+
+// Contract runs the checks of the renderer contract as subtests: the
+// option cases of the table (conformance.CheckOptionCases), then the
+// Standard set (golden cases, registration, conformance.Check).
+func Contract(t *testing.T, r renderers.Renderer, options Options) {
+	t.Run("options", func(t *testing.T) { conformance.CheckOptionCases(t, r, options.Cases()) })
+	Standard(t, r)
 }
 
 // Options is the option table of a renderer's contract: a set of valid

@@ -1,5 +1,6 @@
 // Package rendertest runs the tests that every renderer package writes
-// alike: a table of exact outputs and drops, the device-rule sweep over the
+// alike: the standard set (golden cases, registration, conformance.Check),
+// a table of exact outputs and drops, the device-rule sweep over the
 // sample, generated and real data, and the fuzz target's frame. Each
 // renderer keeps its own cases and checks; this package holds the loops.
 package rendertest

@@ -7,7 +7,6 @@ import (
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
-	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 	"github.com/cratos-project/cratos/renderers/txt"
 )
@@ -39,11 +38,7 @@ func TestValidateOptions(t *testing.T) {
 		`b64: render: renderer b64: option trailing_newline: want true or false; got "on"`)
 }
 
-func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
-
-func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
-
-func TestRegistered(t *testing.T) { rendertest.Registered(t, Renderer{}) }
+func TestStandard(t *testing.T) { rendertest.Standard(t, Renderer{}) }
 
 // TestRealData renders every real indicator and decodes the lines back.
 func TestRealData(t *testing.T) {

@@ -6,15 +6,12 @@ import (
 	"github.com/cratos-project/cratos/conformance/devicecheck"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
-	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers/internal/ioc"
 )
 
 func ind(t indicator.Type, v string, ts int64) indicator.Indicator {
 	return indicator.Indicator{Type: t, Value: v, MISPType: "ip-dst", Category: "Network activity", EventID: 42, Timestamp: ts}
 }
-
-func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestRecords(t *testing.T) {
 	const h = Header + "\n"
@@ -69,7 +66,8 @@ func FuzzRender(f *testing.F) {
 	}, rules)
 }
 
-// TestContract checks the options, the registration and conformance.Check.
+// TestContract checks the options, the golden cases, the registration and
+// conformance.Check.
 func TestContract(t *testing.T) {
 	rendertest.Contract(t, Renderer{}, rendertest.Options{
 		All:     map[string]string{"confidence": "low", "severity": "medium", "product": "AB", "max_entries": "2000000", "excel_safe": "true"},

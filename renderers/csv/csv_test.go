@@ -13,7 +13,6 @@ import (
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
-	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -39,7 +38,14 @@ func full(v string) indicator.Indicator {
 	}
 }
 
-func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
+// TestStandard runs the golden cases, the registration and
+// conformance.Check, and checks the content type.
+func TestStandard(t *testing.T) {
+	rendertest.Standard(t, Renderer{})
+	if got := (Renderer{}).Info().ContentType; got != "text/csv; charset=utf-8; header=present" {
+		t.Errorf("ContentType = %q", got)
+	}
+}
 
 func TestRecords(t *testing.T) {
 	tests := []struct {
@@ -137,18 +143,6 @@ func TestValidateOptions(t *testing.T) {
 		{Name: "bad line_ending", Options: map[string]string{"line_ending": "cr"}, WantErr: "option line_ending"},
 	})
 }
-
-func TestRegistered(t *testing.T) {
-	r, ok := renderers.Lookup(Name)
-	if !ok {
-		t.Fatal("csv is not registered")
-	}
-	if got := r.Info().ContentType; got != "text/csv; charset=utf-8; header=present" {
-		t.Errorf("ContentType = %q", got)
-	}
-}
-
-func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
 
 func BenchmarkRender(b *testing.B) {
 	ins := conformance.Generated(1_000_000, 1)

@@ -7,12 +7,9 @@ import (
 	"github.com/cratos-project/cratos/conformance/devicecheck"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
-	"github.com/cratos-project/cratos/internal/goldentest"
 )
 
 var request = rendertest.WithOptions
-
-func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestRows(t *testing.T) {
 	h := strings.Join(Columns, ",") + "\r\n"
@@ -70,7 +67,8 @@ func FuzzRender(f *testing.F) {
 	}, rules)
 }
 
-// TestContract checks the options, the registration and conformance.Check.
+// TestContract checks the options, the golden cases, the registration and
+// conformance.Check.
 func TestContract(t *testing.T) {
 	rendertest.Contract(t, Renderer{}, rendertest.Options{
 		All: map[string]string{"action": "Audit", "severity": "Informational", "expire_days": "3650", "title": "Cratos", "generate_alert": "false",

@@ -13,15 +13,12 @@ import (
 	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
-	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers/internal/nameset"
 )
 
 var ind = rendertest.Of
 
 const head = "# Cratos block list for dnsmasq: conf-file= or /etc/dnsmasq.d.\n"
-
-func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestRender(t *testing.T) {
 	rendertest.Rows(t, Renderer{}, rendertest.WithOptions, rendertest.Prefixed(head, []rendertest.Row{
@@ -44,7 +41,8 @@ func TestRender(t *testing.T) {
 	}), nil)
 }
 
-// TestContract checks the options, the registration and conformance.Check.
+// TestContract checks the options, the golden cases, the registration and
+// conformance.Check.
 func TestContract(t *testing.T) {
 	rendertest.Contract(t, Renderer{}, rendertest.Options{
 		All:     map[string]string{"mode": "sinkhole", "sinkhole_a": "192.0.2.1", "sinkhole_aaaa": "2001:db8::1"},

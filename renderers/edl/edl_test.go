@@ -11,7 +11,6 @@ import (
 	"github.com/cratos-project/cratos/conformance/devicecheck"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
-	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 	"github.com/cratos-project/cratos/renderers/internal/feedlist"
 )
@@ -20,8 +19,6 @@ import (
 var allTypes = append(append(slices.Clone(rendertest.IPTypes), rendertest.NameTypes...), indicator.URL)
 
 var ind = rendertest.Ind
-
-func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestCollapse(t *testing.T) {
 	tests := []struct {
@@ -269,7 +266,8 @@ func optString(opts map[string]string) string {
 	return strings.Join(parts, ",")
 }
 
-// TestContract checks the options, the registration and conformance.Check.
+// TestContract checks the options, the golden cases, the registration and
+// conformance.Check.
 func TestContract(t *testing.T) {
 	rendertest.Contract(t, Renderer{}, rendertest.Options{
 		All:     map[string]string{"list_type": "url", "collapse": "false", "domain_wildcards": "exact", "url_ports": "strip", "max_entries": "50000", "empty_sentinel": "false"},

@@ -9,12 +9,9 @@ import (
 	"github.com/cratos-project/cratos/conformance/devicecheck"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
-	"github.com/cratos-project/cratos/internal/goldentest"
 )
 
 var request = rendertest.WithOptions
-
-func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 const head = `{"@timestamp":"2026-01-02T10:05:00.000Z","ecs":{"version":"8.11.0"},"event":{"kind":"enrichment","category":["threat"],"type":["indicator"]},"threat":{"feed":{"name":"Cratos cti.example.org block"},"indicator":{"provider":"MISP"`
 
@@ -115,7 +112,8 @@ func FuzzRender(f *testing.F) {
 
 func utf8Valid(s string) bool { return strings.ToValidUTF8(s, "\ufffd") == s }
 
-// TestContract checks the options, the registration and conformance.Check.
+// TestContract checks the options, the golden cases, the registration and
+// conformance.Check.
 func TestContract(t *testing.T) {
 	rendertest.Contract(t, Renderer{}, rendertest.Options{
 		All:     map[string]string{"provider": "CERT-EX", "tlp": "AMBER+STRICT", "reference": "http://misp.example.net/events/{event_id}"},

@@ -6,14 +6,11 @@ import (
 	"github.com/cratos-project/cratos/conformance/devicecheck"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
-	"github.com/cratos-project/cratos/internal/goldentest"
 )
 
 var request = rendertest.OfDataType("ipv4ext")
 
 var ind = rendertest.Ind
-
-func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestLines(t *testing.T) {
 	rendertest.Rows(t, Renderer{}, request, []rendertest.Row{
@@ -61,7 +58,8 @@ func FuzzRender(f *testing.F) {
 	}, rules)
 }
 
-// TestContract checks the options, the registration and conformance.Check.
+// TestContract checks the options, the golden cases, the registration and
+// conformance.Check.
 func TestContract(t *testing.T) {
 	rendertest.Contract(t, Renderer{}, rendertest.Options{
 		All:     map[string]string{"list_type": "wl", "category": "spam_sources", "ipv6": "false", "max_entries": "100000"},

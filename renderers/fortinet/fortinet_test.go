@@ -11,13 +11,10 @@ import (
 	"github.com/cratos-project/cratos/conformance/devicecheck"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
-	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 )
 
 var ind = rendertest.Ind
-
-func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestFeeds(t *testing.T) {
 	sha := strings.Repeat("ab", 32)
@@ -153,7 +150,8 @@ func TestDeviceRules(t *testing.T) {
 	})
 }
 
-// TestContract checks the options, the registration and conformance.Check.
+// TestContract checks the options, the golden cases, the registration and
+// conformance.Check.
 func TestContract(t *testing.T) {
 	rendertest.Contract(t, Renderer{}, rendertest.Options{
 		All:     map[string]string{"feed": "domain", "domain_wildcards": "exact", "url_scheme": "strip", "hash_type": "sha256", "fortios": "pre-7.4.4", "max_entries": "100000"},

@@ -10,14 +10,11 @@ import (
 	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
-	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 	"github.com/cratos-project/cratos/renderers/internal/nameset"
 )
 
 var ind = rendertest.Of
-
-func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestRender(t *testing.T) {
 	rendertest.TypedRows(t, Renderer{}, rendertest.Request, []rendertest.TypedRow{
@@ -49,7 +46,8 @@ func TestForDataType(t *testing.T) {
 	}
 }
 
-// TestContract checks the options, the registration and conformance.Check.
+// TestContract checks the options, the golden cases, the registration and
+// conformance.Check.
 func TestContract(t *testing.T) {
 	rendertest.Contract(t, Renderer{}, rendertest.Options{
 		All:     map[string]string{"list": "end"},

@@ -14,7 +14,6 @@ import (
 	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
-	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -23,8 +22,6 @@ func request(feed, dataType string, opts map[string]string) renderers.Request {
 }
 
 var ind = rendertest.Ind
-
-func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestRender(t *testing.T) {
 	v4 := func(adds string) string {
@@ -71,7 +68,8 @@ func TestSetPrefix(t *testing.T) {
 	}
 }
 
-// TestContract checks the options, the registration and conformance.Check.
+// TestContract checks the options, the golden cases, the registration and
+// conformance.Check.
 func TestContract(t *testing.T) {
 	rendertest.Contract(t, Renderer{}, rendertest.Options{
 		All:     map[string]string{"set_prefix": "ti-misp", "maxelem": "65536"},

@@ -11,7 +11,6 @@ import (
 	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
-	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -20,8 +19,6 @@ func request(feed string, opts map[string]string) renderers.Request {
 }
 
 var ind = rendertest.Ind
-
-func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestRender(t *testing.T) {
 	head := "#!/usr/sbin/nft -f\n# Cratos block list: load with nft -f, one transaction.\n" +
@@ -96,7 +93,8 @@ func TestSetPrefix(t *testing.T) {
 	}
 }
 
-// TestContract checks the options, the registration and conformance.Check.
+// TestContract checks the options, the golden cases, the registration and
+// conformance.Check.
 func TestContract(t *testing.T) {
 	rendertest.Contract(t, Renderer{}, rendertest.Options{
 		All:     map[string]string{"table": "filter", "set_prefix": "ti_misp", "size": "65536"},

@@ -14,7 +14,6 @@ import (
 	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
-	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -208,7 +207,7 @@ func TestRecordsMatchRender(t *testing.T) {
 	}
 }
 
-func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
+func TestStandard(t *testing.T) { rendertest.Standard(t, Renderer{}) }
 
 func TestValidateOptions(t *testing.T) {
 	conformance.CheckOptionCases(t, Renderer{}, []conformance.OptionCase{
@@ -232,8 +231,6 @@ func TestValidateOptions(t *testing.T) {
 		{Name: "unknown", Options: map[string]string{"zone": "x"}, WantErr: `unknown option "zone"`},
 	})
 }
-
-func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
 
 // TestRealTool loads zones into named-checkzone and a real named as a
 // response-policy zone, and checks that the zone holds one trigger per

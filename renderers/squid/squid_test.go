@@ -13,7 +13,6 @@ import (
 	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
-	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -163,7 +162,7 @@ func TestCollapseEdges(t *testing.T) {
 	}
 }
 
-func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
+func TestStandard(t *testing.T) { rendertest.Standard(t, Renderer{}) }
 
 func TestValidateOptions(t *testing.T) {
 	conformance.CheckOptionCases(t, Renderer{}, []conformance.OptionCase{
@@ -174,8 +173,6 @@ func TestValidateOptions(t *testing.T) {
 		{Name: "unknown", Options: map[string]string{"kind": "dst"}, WantErr: `unknown option "kind"`},
 	})
 }
-
-func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
 
 // TestRealTool runs squid -k parse on each list kind for the sample and
 // the real data, in input order and reversed (Squid up to 6 reacts to

@@ -14,7 +14,6 @@ import (
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/conformance/stixschema"
 	"github.com/cratos-project/cratos/core/indicator"
-	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -65,7 +64,14 @@ func tricky() []indicator.Indicator {
 	}
 }
 
-func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
+// TestStandard runs the golden cases, the registration and
+// conformance.Check, and checks the content type.
+func TestStandard(t *testing.T) {
+	rendertest.Standard(t, Renderer{})
+	if got := (Renderer{}).Info().ContentType; got != "application/stix+json;version=2.1" {
+		t.Errorf("ContentType = %q", got)
+	}
+}
 
 func TestNamespace(t *testing.T) {
 	if Namespace != "3a9a2047-7a4f-500b-8181-6b09cb0b31f5" {
@@ -351,18 +357,6 @@ func TestValidateOptions(t *testing.T) {
 		})
 	}
 }
-
-func TestRegistered(t *testing.T) {
-	r, ok := renderers.Lookup(Name)
-	if !ok {
-		t.Fatal("stix21 is not registered")
-	}
-	if got := r.Info().ContentType; got != "application/stix+json;version=2.1" {
-		t.Errorf("ContentType = %q", got)
-	}
-}
-
-func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
 
 func BenchmarkRender(b *testing.B) {
 	ins := supported(conformance.Generated(1_000_000, 1))

@@ -15,7 +15,6 @@ import (
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
-	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -39,7 +38,7 @@ var sidRE = regexp.MustCompile(`; sid:(\d+); rev:1;\)$`)
 // withoutSID strips the sid so expected rules read independently of it.
 func withoutSID(r string) string { return sidRE.ReplaceAllString(r, "; sid:N; rev:1;)") }
 
-func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
+func TestStandard(t *testing.T) { rendertest.Standard(t, Renderer{}) }
 
 func TestRuleShapes(t *testing.T) {
 	cases := []struct {
@@ -316,8 +315,6 @@ func TestValidateOptions(t *testing.T) {
 		{Name: "unknown", Options: map[string]string{"sid": "1"}, WantErr: `unknown option "sid"`},
 	})
 }
-
-func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
 
 func TestCompanionsBasic(t *testing.T) {
 	in := []indicator.Indicator{

@@ -12,7 +12,6 @@ import (
 	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
-	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -66,7 +65,7 @@ func TestRender(t *testing.T) {
 	}
 }
 
-func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
+func TestStandard(t *testing.T) { rendertest.Standard(t, Renderer{}) }
 
 func TestValidateOptions(t *testing.T) {
 	conformance.CheckOptionCases(t, Renderer{}, []conformance.OptionCase{
@@ -77,8 +76,6 @@ func TestValidateOptions(t *testing.T) {
 		{Name: "unknown", Options: map[string]string{"name": "x"}, WantErr: `unknown option "name"`},
 	})
 }
-
-func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
 
 // TestRealTool loads each dataset type through a Suricata rule, for the
 // sample and the real data, and checks that every value fitting the type

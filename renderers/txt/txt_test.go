@@ -8,7 +8,6 @@ import (
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
-	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -54,11 +53,7 @@ func TestValidateOptions(t *testing.T) {
 		`txt: render: renderer txt: option line_ending: want one of crlf, lf; got "cr"`)
 }
 
-func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
-
-func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
-
-func TestRegistered(t *testing.T) { rendertest.Registered(t, Renderer{}) }
+func TestStandard(t *testing.T) { rendertest.Standard(t, Renderer{}) }
 
 // TestRealData renders every real indicator and reads the lines back.
 func TestRealData(t *testing.T) {

@@ -12,15 +12,12 @@ import (
 	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
-	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers/internal/nameset"
 )
 
 var ind = rendertest.Of
 
 const head = "# Cratos block list for Unbound: include: it from unbound.conf.\nserver:\n"
-
-func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
 
 func TestRender(t *testing.T) {
 	rendertest.Rows(t, Renderer{}, rendertest.WithOptions, rendertest.Prefixed(head, []rendertest.Row{
@@ -45,7 +42,8 @@ local-data: "bad.example. AAAA 2001:db8::1"
 	}), nil)
 }
 
-// TestContract checks the options, the registration and conformance.Check.
+// TestContract checks the options, the golden cases, the registration and
+// conformance.Check.
 func TestContract(t *testing.T) {
 	rendertest.Contract(t, Renderer{}, rendertest.Options{
 		All:     map[string]string{"policy": "redirect", "sinkhole_a": "192.0.2.1", "sinkhole_aaaa": "2001:db8::1"},

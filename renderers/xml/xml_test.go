@@ -14,7 +14,6 @@ import (
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
-	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -59,11 +58,7 @@ func TestBadRoot(t *testing.T) {
 	}
 }
 
-func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
-
-func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
-
-func TestRegistered(t *testing.T) { rendertest.Registered(t, Renderer{}) }
+func TestStandard(t *testing.T) { rendertest.Standard(t, Renderer{}) }
 
 // parse reads a rendered document back with encoding/xml.
 func parse(t *testing.T, doc []byte) (root string, entries []string) {

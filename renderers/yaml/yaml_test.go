@@ -10,7 +10,6 @@ import (
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
-	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -45,11 +44,7 @@ func TestPyYAML(t *testing.T) {
 	}
 }
 
-func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
-
-func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
-
-func TestRegistered(t *testing.T) { rendertest.Registered(t, Renderer{}) }
+func TestStandard(t *testing.T) { rendertest.Standard(t, Renderer{}) }
 
 // TestRealData renders every real indicator and the sample and checks the
 // document's shape: ASCII only, one "- " entry per value at column 0, every

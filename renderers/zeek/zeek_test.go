@@ -11,7 +11,6 @@ import (
 	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
-	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -62,7 +61,7 @@ func TestRows(t *testing.T) {
 	}
 }
 
-func TestGolden(t *testing.T) { goldentest.Run(t, Renderer{}) }
+func TestStandard(t *testing.T) { rendertest.Standard(t, Renderer{}) }
 
 func TestValidateOptions(t *testing.T) {
 	conformance.CheckOptionCases(t, Renderer{}, []conformance.OptionCase{
@@ -75,8 +74,6 @@ func TestValidateOptions(t *testing.T) {
 		{Name: "unknown", Options: map[string]string{"desc": "x"}, WantErr: `unknown option "desc"`},
 	})
 }
-
-func TestConformance(t *testing.T) { rendertest.Conforms(t, Renderer{}) }
 
 // TestRealTool checks the sample and the real data with the intel file
 // reader and counts one row per indicator minus the reported drops.
