@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"testing"
 
-	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
@@ -42,8 +41,8 @@ func TestStandard(t *testing.T) { rendertest.Standard(t, Renderer{}) }
 
 // TestRealData renders every real indicator and decodes the lines back.
 func TestRealData(t *testing.T) {
-	ins := append(conformance.RealIndicators(t), conformance.Sample()...)
-	checkDecoded(t, nil, ins, conformance.Render(t, Renderer{}, renderers.Request{}, ins))
+	ins := append(rendertest.RealIndicators(t), rendertest.Sample()...)
+	checkDecoded(t, nil, ins, rendertest.Render(t, Renderer{}, renderers.Request{}, ins))
 }
 
 func BenchmarkRender(b *testing.B) {
@@ -60,7 +59,7 @@ var fuzzOptions = []map[string]string{
 // FuzzRender checks that every line is strict, padded base64 and that
 // the lines decode to the values, multi-line rules included, in order.
 func FuzzRender(f *testing.F) {
-	rendertest.Fuzz(f, Renderer{}, fuzzOptions, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got conformance.Rendered) {
+	rendertest.Fuzz(f, Renderer{}, fuzzOptions, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got rendertest.Rendered) {
 		checkDecoded(t, req.Options, ins, got)
 	})
 }
@@ -68,7 +67,7 @@ func FuzzRender(f *testing.F) {
 // checkDecoded fails t unless got, rendered from ins with opts, reports
 // no drop and holds one line of strict, padded base64 a value, decoding
 // to the value, in order.
-func checkDecoded(t *testing.T, opts map[string]string, ins []indicator.Indicator, got conformance.Rendered) {
+func checkDecoded(t *testing.T, opts map[string]string, ins []indicator.Indicator, got rendertest.Rendered) {
 	t.Helper()
 	if len(got.Drops) > 0 {
 		t.Errorf("drops %v, want none", got.Drops)

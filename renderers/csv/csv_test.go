@@ -145,9 +145,7 @@ func TestValidateOptions(t *testing.T) {
 }
 
 func BenchmarkRender(b *testing.B) {
-	ins := conformance.Generated(1_000_000, 1)
-	req := request(nil)
-	conformance.BenchmarkRender(b, Renderer{}, req, ins)
+	rendertest.Benchmark(b, Renderer{}, request(nil))
 }
 
 // fuzzOptions are the option sets the fuzz target renders with.

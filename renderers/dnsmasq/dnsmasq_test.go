@@ -9,7 +9,6 @@ import (
 
 	"github.com/miekg/dns"
 
-	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
@@ -52,7 +51,7 @@ func TestContract(t *testing.T) {
 			"sinkhole_a":    {"::", "0.0.0.0/x"},
 			"sinkhole_aaaa": {"0.0.0.0", "fe80::1%eth0"},
 		},
-		More: []conformance.OptionCase{
+		More: []rendertest.OptionCase{
 			{Name: "sinkhole to nothing", Options: map[string]string{"mode": "sinkhole", "sinkhole_a": "", "sinkhole_aaaa": ""}, WantErr: "needs"},
 		},
 	})
@@ -139,7 +138,7 @@ func checkConf(text string) ([]entry, error) {
 // dnsmasq holds are the names written, one per indicator minus the
 // reported drops. A name it does not hold gets REFUSED.
 func TestRealTool(t *testing.T) {
-	rendertest.Resolver(t, Renderer{}, "mode", "local", "sinkhole", checkConf, func(t *testing.T, es []entry, got conformance.Rendered) {
+	rendertest.Resolver(t, Renderer{}, "mode", "local", "sinkhole", checkConf, func(t *testing.T, es []entry, got rendertest.Rendered) {
 		addr, err := realtools.StartDnsmasq(t, string(got.Out))
 		if err != nil {
 			t.Fatal(err)

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/devicecheck"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
@@ -29,7 +28,7 @@ var fuzzOptions = []map[string]string{
 // input entry is either a line or a reported drop (collapsed IP lists
 // instead cover every input prefix with non-overlapping lines).
 func FuzzRender(f *testing.F) {
-	rendertest.Fuzz(f, edl.Renderer{}, fuzzOptions, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got conformance.Rendered) {
+	rendertest.Fuzz(f, edl.Renderer{}, fuzzOptions, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got rendertest.Rendered) {
 		opts := req.Options
 		dt, _ := indicator.LookupDataType(req.DataType)
 		list := fuzzListType(dt, opts["list_type"])

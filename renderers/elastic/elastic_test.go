@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/devicecheck"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
@@ -72,7 +71,7 @@ func indicatorValue(doc map[string]any) string {
 func TestDeviceRules(t *testing.T) {
 	rendertest.Sweep(t, Renderer{}, request, rendertest.Sets(t, 100_000, 11), []rendertest.Variant{
 		{"tlp and reference", map[string]string{"tlp": "green", "reference": "https://misp.example.net/events/view/{event_id}"}},
-	}, func(t *testing.T, v rendertest.Variant, ins []indicator.Indicator, got conformance.Rendered) {
+	}, func(t *testing.T, v rendertest.Variant, ins []indicator.Indicator, got rendertest.Rendered) {
 		rendertest.Counted("documents", rules)(t, v, ins, got)
 		if t.Failed() {
 			return

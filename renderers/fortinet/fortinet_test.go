@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/devicecheck"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
@@ -136,8 +135,8 @@ func TestDeviceRules(t *testing.T) {
 	}
 	name := func(f feedCase) string { return fmt.Sprintf("%s/%v", f.feed, f.opts) }
 	rendertest.Across(t, rendertest.Sets(t, 100_000, 13), feeds, name, func(t *testing.T, set []indicator.Indicator, f feedCase) {
-		ins := conformance.OfTypes(set, f.types...)
-		got := conformance.Render(t, Renderer{}, rendertest.Request(f.dataType, f.opts), ins)
+		ins := rendertest.OfTypes(set, f.types...)
+		got := rendertest.Render(t, Renderer{}, rendertest.Request(f.dataType, f.opts), ins)
 		lim := devicecheck.FortiLimits{}
 		if f.opts["fortios"] == "pre-7.4.4" {
 			lim = devicecheck.FortiPre744
@@ -190,7 +189,7 @@ var fuzzOptions = []map[string]string{
 // type and caps (devicecheck.CheckFortiOS) and that every input entry is
 // either a line or a reported drop.
 func FuzzRender(f *testing.F) {
-	rendertest.Fuzz(f, Renderer{}, fuzzOptions, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got conformance.Rendered) {
+	rendertest.Fuzz(f, Renderer{}, fuzzOptions, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got rendertest.Rendered) {
 		opts := req.Options
 		dt, _ := indicator.LookupDataType(req.DataType)
 		feed := fuzzFeed(dt, opts["feed"])

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
@@ -53,7 +52,7 @@ func TestContract(t *testing.T) {
 		All:     map[string]string{"list": "end"},
 		Unknown: "match",
 		Bad:     map[string][]string{"list": {"reg", ""}},
-		More:    []conformance.OptionCase{{Name: "auto", Options: map[string]string{"list": "auto"}}},
+		More:    []rendertest.OptionCase{{Name: "auto", Options: map[string]string{"list": "auto"}}},
 	})
 }
 
@@ -68,7 +67,7 @@ func BenchmarkRender(b *testing.B) {
 // list kind (one pattern a line, nothing HAProxy would skip or trim) and
 // that every input is a pattern or a reported drop.
 func FuzzRender(f *testing.F) {
-	rendertest.FuzzKinds(f, Renderer{}, "list", []string{"end", "ip", "dom"}, ForDataType, func(t *testing.T, kind string, ins []indicator.Indicator, got conformance.Rendered) {
+	rendertest.FuzzKinds(f, Renderer{}, "list", []string{"end", "ip", "dom"}, ForDataType, func(t *testing.T, kind string, ins []indicator.Indicator, got rendertest.Rendered) {
 		ps, err := checkPatterns(kind, string(got.Out))
 		rendertest.AddsUp(t, len(ps), err, ins, got)
 	})
@@ -164,12 +163,12 @@ func tricky() []indicator.Indicator {
 // requests whose Host is a listed name, a subdomain of it, or a name that
 // only ends like it.
 func TestRealTool(t *testing.T) {
-	real, _ := conformance.RealData(t)
+	real, _ := rendertest.RealData(t)
 	rendertest.Kinds(t, Renderer{}, rendertest.WithOptions, "list", []rendertest.Kind{
 		{ListIP, rendertest.IPTypes}, {ListDom, rendertest.NameTypes}, {ListEnd, rendertest.NameTypes},
 	}, []rendertest.Case{
-		{"sample", conformance.Sample(), nil}, {"tricky", tricky(), nil}, {"real data", real, nil},
-	}, func(t *testing.T, kind string, in []indicator.Indicator, got conformance.Rendered) {
+		{"sample", rendertest.Sample(), nil}, {"tricky", tricky(), nil}, {"real data", real, nil},
+	}, func(t *testing.T, kind string, in []indicator.Indicator, got rendertest.Rendered) {
 		ps, err := checkPatterns(kind, string(got.Out))
 		if err != nil {
 			t.Fatal(err)

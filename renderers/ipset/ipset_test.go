@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
@@ -78,7 +77,7 @@ func TestContract(t *testing.T) {
 			"set_prefix": {strings.Repeat("p", 25), "x\ndestroy", "TI"},
 			"maxelem":    {"0", "lots", "4294967296"},
 		},
-		More: []conformance.OptionCase{
+		More: []rendertest.OptionCase{
 			{Name: "longest prefix", Options: map[string]string{"set_prefix": strings.Repeat("p", 24)}},
 		},
 	})
@@ -214,13 +213,13 @@ func tricky() []indicator.Indicator {
 // and checks that only the live sets remain, each holding one entry per
 // indicator of its family minus the reported drops.
 func TestRealTool(t *testing.T) {
-	real, _ := conformance.RealData(t)
+	real, _ := rendertest.RealData(t)
 	cases := []struct {
 		name, dataType string
 		in             []indicator.Indicator
 		opts           map[string]string
 	}{
-		{"sample", "", conformance.Sample(), nil},
+		{"sample", "", rendertest.Sample(), nil},
 		{"tricky", "", tricky(), nil},
 		{"tricky, maxelem", "", tricky(), map[string]string{"maxelem": "3", "set_prefix": "ti"}},
 		{"real data", "", real, nil},
@@ -229,8 +228,8 @@ func TestRealTool(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			in := conformance.OfTypes(tc.in, info.Types...)
-			got := conformance.Render(t, Renderer{}, request("block", tc.dataType, tc.opts), in)
+			in := rendertest.OfTypes(tc.in, info.Types...)
+			got := rendertest.Render(t, Renderer{}, request("block", tc.dataType, tc.opts), in)
 			written, err := checkRestore(string(got.Out))
 			if err != nil {
 				t.Fatal(err)

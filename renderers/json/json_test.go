@@ -5,7 +5,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
@@ -56,8 +55,8 @@ func TestStandard(t *testing.T) { rendertest.Standard(t, Renderer{}) }
 
 // TestRealData renders every real indicator and decodes the array back.
 func TestRealData(t *testing.T) {
-	ins := append(conformance.RealIndicators(t), conformance.Sample()...)
-	checkParsed(t, ins, conformance.Render(t, Renderer{}, renderers.Request{}, ins))
+	ins := append(rendertest.RealIndicators(t), rendertest.Sample()...)
+	checkParsed(t, ins, rendertest.Render(t, Renderer{}, renderers.Request{}, ins))
 }
 
 func BenchmarkRender(b *testing.B) {
@@ -68,7 +67,7 @@ func BenchmarkRender(b *testing.B) {
 // parses back to the values, in order. Bytes that are not UTF-8 come back
 // as U+FFFD, one per byte, as the original's json.dumps never saw them.
 func FuzzRender(f *testing.F) {
-	rendertest.Fuzz(f, Renderer{}, []map[string]string{nil}, func(t *testing.T, _ renderers.Request, ins []indicator.Indicator, got conformance.Rendered) {
+	rendertest.Fuzz(f, Renderer{}, []map[string]string{nil}, func(t *testing.T, _ renderers.Request, ins []indicator.Indicator, got rendertest.Rendered) {
 		checkParsed(t, ins, got)
 	})
 }
@@ -76,7 +75,7 @@ func FuzzRender(f *testing.F) {
 // checkParsed fails t unless got, rendered from ins, reports no drop and
 // is printable ASCII that encoding/json parses back to the values (bytes
 // that are not UTF-8 as U+FFFD), in order.
-func checkParsed(t *testing.T, ins []indicator.Indicator, got conformance.Rendered) {
+func checkParsed(t *testing.T, ins []indicator.Indicator, got rendertest.Rendered) {
 	t.Helper()
 	if len(got.Drops) > 0 {
 		t.Errorf("drops %v, want none", got.Drops)

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
@@ -49,7 +48,7 @@ func TestRender(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := conformance.Render(t, Renderer{}, request("block", tt.opts), tt.in)
+			got := rendertest.Render(t, Renderer{}, request("block", tt.opts), tt.in)
 			if tt.want != "" && string(got.Out) != tt.want {
 				t.Errorf("got\n%s\nwant\n%s", got.Out, tt.want)
 			}
@@ -72,7 +71,7 @@ func TestFamilies(t *testing.T) {
 		}
 	}
 	// An ipv4 list replaces only the IPv4 set.
-	got := conformance.Render(t, Renderer{}, renderers.Request{Feed: "block", DataType: "ipv4"}, []indicator.Indicator{
+	got := rendertest.Render(t, Renderer{}, renderers.Request{Feed: "block", DataType: "ipv4"}, []indicator.Indicator{
 		ind(indicator.IPv4, "192.0.2.1", 0), ind(indicator.IPv6, "2001:db8::1", 0)})
 	if strings.Contains(string(got.Out), "flush set inet cratos cratos-block-v6") || strings.Contains(string(got.Out), "2001:db8::1") {
 		t.Errorf("ipv4 list touches the IPv6 set:\n%s", got.Out)
@@ -104,7 +103,7 @@ func TestContract(t *testing.T) {
 			"set_prefix": {"1ti"},
 			"size":       {"-1", "1k"},
 		},
-		More: []conformance.OptionCase{
+		More: []rendertest.OptionCase{
 			{Name: "empty prefix", Options: map[string]string{"set_prefix": ""}},
 		},
 	})
@@ -287,14 +286,14 @@ func tricky() []indicator.Indicator {
 // own, and checks that the sets hold one element per indicator minus the
 // reported drops.
 func TestRealTool(t *testing.T) {
-	real, _ := conformance.RealData(t)
+	real, _ := rendertest.RealData(t)
 	block := func(opts map[string]string) renderers.Request { return request("block", opts) }
 	rendertest.Each(t, Renderer{}, block, []rendertest.Case{
-		{"sample", conformance.Sample(), nil},
+		{"sample", rendertest.Sample(), nil},
 		{"tricky", tricky(), nil},
 		{"tricky, size", tricky(), map[string]string{"size": "3", "table": "filter_ti", "set_prefix": "ti"}},
 		{"real data", real, nil},
-	}, func(t *testing.T, opts map[string]string, in []indicator.Indicator, got conformance.Rendered) {
+	}, func(t *testing.T, opts map[string]string, in []indicator.Indicator, got rendertest.Rendered) {
 		table, prefix := "cratos", "cratos-block"
 		if opts["table"] != "" {
 			table, prefix = opts["table"], opts["set_prefix"]
@@ -322,10 +321,10 @@ func TestRealTool(t *testing.T) {
 		want, dropped := 0, 0
 		for _, dt := range []string{"ipv4ext", "ipv6"} {
 			d, _ := indicator.LookupDataType(dt)
-			in := conformance.OfTypes(real, d.Yields.Types()...)
+			in := rendertest.OfTypes(real, d.Yields.Types()...)
 			req := request("block", nil)
 			req.DataType = dt
-			got := conformance.Render(t, Renderer{}, req, in)
+			got := rendertest.Render(t, Renderer{}, req, in)
 			script += string(got.Out)
 			want += len(in)
 			dropped += got.DropTotal()

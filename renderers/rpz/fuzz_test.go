@@ -10,7 +10,6 @@ import (
 
 	"github.com/miekg/dns"
 
-	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
@@ -36,7 +35,7 @@ var fuzzLongOrigin = strings.Repeat("o", 63) + "."
 // Domain), listed once, and naming an input indicator, and that every
 // input is either a trigger or a reported drop.
 func FuzzRender(f *testing.F) {
-	rendertest.Fuzz(f, rpz.Renderer{}, fuzzOptions, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got conformance.Rendered) {
+	rendertest.Fuzz(f, rpz.Renderer{}, fuzzOptions, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got rendertest.Rendered) {
 		opts := req.Options
 		origin := fuzzLongOrigin
 		if o := opts["origin"]; o != "" {

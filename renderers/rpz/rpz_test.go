@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
@@ -178,7 +177,7 @@ func TestFallbackSerial(t *testing.T) {
 }
 
 func TestRecordsMatchRender(t *testing.T) {
-	in := conformance.Sample()
+	in := rendertest.Sample()
 	opts := map[string]string{"serial": "7", "policy": "drop"}
 	out, rdrops := renderOut(t, "domain", opts, in)
 	drops := map[string]int{}
@@ -210,7 +209,7 @@ func TestRecordsMatchRender(t *testing.T) {
 func TestStandard(t *testing.T) { rendertest.Standard(t, Renderer{}) }
 
 func TestValidateOptions(t *testing.T) {
-	conformance.CheckOptionCases(t, Renderer{}, []conformance.OptionCase{
+	rendertest.CheckOptionCases(t, Renderer{}, []rendertest.OptionCase{
 		{Name: "none"},
 		{Name: "empty optional values", Options: map[string]string{"serial": "", "origin": "", "mname": ""}},
 		{Name: "serial max", Options: map[string]string{"serial": "4294967295"}},
@@ -257,7 +256,7 @@ func tricky() []indicator.Indicator {
 
 func TestRealTool(t *testing.T) {
 	long := "rpz." + strings.Repeat("z", 50) + ".example"
-	sample := conformance.Sample()
+	sample := rendertest.Sample()
 	block := func(opts map[string]string) renderers.Request { return rendertest.BlockRequest("domain", opts) }
 	rendertest.Each(t, Renderer{}, block, rendertest.AndRealData(t, map[string]string{"origin": "rpz.local"},
 		rendertest.Case{Name: "sample", In: sample},
@@ -270,7 +269,7 @@ func TestRealTool(t *testing.T) {
 		rendertest.Case{Name: "sample, cname", In: sample, Opts: map[string]string{"policy": "cname:*.garden.example.", "serial": "4294967295"}},
 		rendertest.Case{Name: "tricky", In: tricky(), Opts: map[string]string{"origin": "rpz.local"}},
 		rendertest.Case{Name: "tricky, cname", In: tricky(), Opts: map[string]string{"origin": "rpz.local", "policy": "cname:garden.example."}},
-	), func(t *testing.T, opts map[string]string, in []indicator.Indicator, got conformance.Rendered) {
+	), func(t *testing.T, opts map[string]string, in []indicator.Indicator, got rendertest.Rendered) {
 		out := string(got.Out)
 		if err := realtools.CheckZone(t, cmp.Or(opts["origin"], "rpz.local"), out); err != nil {
 			t.Fatal(err)

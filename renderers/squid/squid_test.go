@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
@@ -165,7 +164,7 @@ func TestCollapseEdges(t *testing.T) {
 func TestStandard(t *testing.T) { rendertest.Standard(t, Renderer{}) }
 
 func TestValidateOptions(t *testing.T) {
-	conformance.CheckOptionCases(t, Renderer{}, []conformance.OptionCase{
+	rendertest.CheckOptionCases(t, Renderer{}, []rendertest.OptionCase{
 		{Name: "none"},
 		{Name: "empty", Options: map[string]string{"acl": ""}},
 		{Name: "dst", Options: map[string]string{"acl": "dst"}},
@@ -201,8 +200,8 @@ func TestRealTool(t *testing.T) {
 	rendertest.Kinds(t, Renderer{}, block, "acl", []rendertest.Kind{
 		{DstDomain, rendertest.NameTypes}, {Dst, rendertest.IPTypes}, {URLRegex, []indicator.Type{indicator.URL}},
 	}, rendertest.AndRealData(t, nil,
-		rendertest.Case{Name: "sample", In: conformance.Sample()}, rendertest.Case{Name: "tricky", In: tricky()},
-	), func(t *testing.T, kind string, in []indicator.Indicator, got conformance.Rendered) {
+		rendertest.Case{Name: "sample", In: rendertest.Sample()}, rendertest.Case{Name: "tricky", In: tricky()},
+	), func(t *testing.T, kind string, in []indicator.Indicator, got rendertest.Rendered) {
 		out := string(got.Out)
 		if err := realtools.SquidParse(t, kind, out); err != nil {
 			t.Fatal(err)
@@ -233,7 +232,7 @@ func BenchmarkRender(b *testing.B) {
 // regular expressions, and every input either written or reported
 // dropped.
 func FuzzRender(f *testing.F) {
-	rendertest.FuzzKinds(f, Renderer{}, "acl", []string{DstDomain, Dst, URLRegex}, ForDataType, func(t *testing.T, kind string, ins []indicator.Indicator, got conformance.Rendered) {
+	rendertest.FuzzKinds(f, Renderer{}, "acl", []string{DstDomain, Dst, URLRegex}, ForDataType, func(t *testing.T, kind string, ins []indicator.Indicator, got rendertest.Rendered) {
 		lines := rendertest.Lines(t, got.Out)
 		seen := map[string]bool{}
 		for i, l := range lines {

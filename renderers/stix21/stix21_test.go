@@ -359,7 +359,5 @@ func TestValidateOptions(t *testing.T) {
 }
 
 func BenchmarkRender(b *testing.B) {
-	ins := supported(conformance.Generated(1_000_000, 1))
-	req := request(map[string]string{"tlp": "green"})
-	conformance.BenchmarkRender(b, Renderer{}, req, ins)
+	rendertest.Benchmark(b, Renderer{}, request(map[string]string{"tlp": "green"}))
 }

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
@@ -92,15 +91,15 @@ func tricky() []indicator.Indicator {
 }
 
 func TestRealTool(t *testing.T) {
-	real, _ := conformance.RealData(t)
+	real, _ := rendertest.RealData(t)
 	cases := []struct {
 		name   string
 		in     []indicator.Indicator
 		opts   map[string]string
 		prefix string // msg_prefix as escaped in msg
 	}{
-		{"sample", conformance.Sample(), nil, "CRATOS"},
-		{"sample, drop action, groups of 3", conformance.Sample(), map[string]string{"action": "drop", "ip_group_size": "3", "msg_prefix": `x;"\`}, `x\;\"\\`},
+		{"sample", rendertest.Sample(), nil, "CRATOS"},
+		{"sample, drop action, groups of 3", rendertest.Sample(), map[string]string{"action": "drop", "ip_group_size": "3", "msg_prefix": `x;"\`}, `x\;\"\\`},
 		{"tricky", tricky(), nil, "CRATOS"},
 		{"tricky, large groups", tricky(), map[string]string{"ip_group_size": "5000"}, "CRATOS"},
 		{"real data", real, nil, "CRATOS"},
@@ -110,7 +109,7 @@ func TestRealTool(t *testing.T) {
 			if tc.name == "real data" && testing.Short() {
 				t.Skip("real data skipped in -short mode")
 			}
-			in := conformance.OfTypes(tc.in, info.Types...)
+			in := rendertest.OfTypes(tc.in, info.Types...)
 			out, drops := renderOut(t, "", tc.opts, in)
 			if err := realtools.SuricataTest(t, out, companionFiles(t, in)); err != nil {
 				t.Fatal(err)

@@ -340,7 +340,5 @@ func TestCompanionsBasic(t *testing.T) {
 }
 
 func BenchmarkRender(b *testing.B) {
-	in := conformance.OfTypes(conformance.Generated(1_000_000, 1), info.Types...)
-	req := renderers.Request{Site: "misp.example", Feed: "block", Generated: rendertest.BlockGenerated}
-	conformance.BenchmarkRender(b, Renderer{}, req, in)
+	rendertest.Benchmark(b, Renderer{}, renderers.Request{Site: "misp.example", Feed: "block", Generated: rendertest.BlockGenerated})
 }

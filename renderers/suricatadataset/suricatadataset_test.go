@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
@@ -68,7 +67,7 @@ func TestRender(t *testing.T) {
 func TestStandard(t *testing.T) { rendertest.Standard(t, Renderer{}) }
 
 func TestValidateOptions(t *testing.T) {
-	conformance.CheckOptionCases(t, Renderer{}, []conformance.OptionCase{
+	rendertest.CheckOptionCases(t, Renderer{}, []rendertest.OptionCase{
 		{Name: "none"},
 		{Name: "empty type", Options: map[string]string{"type": ""}},
 		{Name: "each type", Options: map[string]string{"type": "sha256"}},
@@ -81,11 +80,11 @@ func TestValidateOptions(t *testing.T) {
 // sample and the real data, and checks that every value fitting the type
 // is listed once.
 func TestRealTool(t *testing.T) {
-	real, _ := conformance.RealData(t)
+	real, _ := rendertest.RealData(t)
 	inputs := []struct {
 		name string
 		in   []indicator.Indicator
-	}{{"sample", conformance.Sample()}, {"tricky", indicator.Normalize([]indicator.Indicator{
+	}{{"sample", rendertest.Sample()}, {"tricky", indicator.Normalize([]indicator.Indicator{
 		ind(indicator.URL, "http://bad.example/straße?q=\"x\";|"), ind(indicator.Domain, "xn--bcher-kva.example"),
 		ind(indicator.IPv4, "0.0.0.0"), ind(indicator.IPv4, "255.255.255.255"), ind(indicator.IPv6, "::"), ind(indicator.IPv6, "::ffff:0:c000:201"),
 		ind(indicator.IPv4Net, "10.0.0.0/8"), ind(indicator.MD5, strings.Repeat("0", 32)), ind(indicator.SHA256, strings.Repeat("f", 64)),
@@ -107,7 +106,7 @@ func TestRealTool(t *testing.T) {
 				if input.name == "real data" && testing.Short() {
 					t.Skip("real data skipped in -short mode")
 				}
-				in := conformance.OfTypes(input.in, info.Types...)
+				in := rendertest.OfTypes(input.in, info.Types...)
 				out, drops := renderOut(t, "", map[string]string{"type": k.typ}, in)
 				rules := "alert " + k.rule + " classtype:trojan-activity; sid:1; rev:1;)\n"
 				if err := realtools.SuricataTest(t, rules, map[string][]byte{"set.lst": []byte(out)}); err != nil {
@@ -117,7 +116,7 @@ func TestRealTool(t *testing.T) {
 				for _, n := range drops {
 					dropped += n
 				}
-				fit := len(conformance.OfTypes(in, k.types...))
+				fit := len(rendertest.OfTypes(in, k.types...))
 				if lines := strings.Count(out, "\n"); lines != fit || lines != len(in)-dropped {
 					t.Fatalf("%d lines, want %d values of the type and %d indicators minus %d dropped", lines, fit, len(in), dropped)
 				}
@@ -148,7 +147,7 @@ func BenchmarkRender(b *testing.B) {
 // hashes, an address for ip and ipv4), that the lines are the values that
 // fit the type, in order, and that the others are reported dropped.
 func FuzzRender(f *testing.F) {
-	rendertest.FuzzKinds(f, Renderer{}, "type", []string{TypeString, TypeIP, TypeSHA256}, ForDataType, func(t *testing.T, typ string, ins []indicator.Indicator, got conformance.Rendered) {
+	rendertest.FuzzKinds(f, Renderer{}, "type", []string{TypeString, TypeIP, TypeSHA256}, ForDataType, func(t *testing.T, typ string, ins []indicator.Indicator, got rendertest.Rendered) {
 		lines := rendertest.Lines(t, got.Out)
 		var want []string
 		for _, in := range ins {

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
@@ -57,9 +56,9 @@ func TestStandard(t *testing.T) { rendertest.Standard(t, Renderer{}) }
 
 // TestRealData renders every real indicator and reads the lines back.
 func TestRealData(t *testing.T) {
-	ins := conformance.RealIndicators(t)
+	ins := rendertest.RealIndicators(t)
 	opts := map[string]string{"line_ending": "lf"}
-	got := conformance.Render(t, Renderer{}, renderers.Request{Options: opts}, ins)
+	got := rendertest.Render(t, Renderer{}, renderers.Request{Options: opts}, ins)
 	checkValues(t, opts, ins, got)
 	t.Logf("%d indicators, drops %v", len(ins), got.Drops)
 }
@@ -80,7 +79,7 @@ var fuzzOptions = []map[string]string{
 // one line, in order, and that every multi-line value is reported as
 // dropped.
 func FuzzRender(f *testing.F) {
-	rendertest.Fuzz(f, Renderer{}, fuzzOptions, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got conformance.Rendered) {
+	rendertest.Fuzz(f, Renderer{}, fuzzOptions, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got rendertest.Rendered) {
 		checkValues(t, req.Options, ins, got)
 	})
 }
@@ -88,7 +87,7 @@ func FuzzRender(f *testing.F) {
 // checkValues fails t unless got, rendered from ins with opts, holds
 // every single-line value as exactly one line, in order, and reports
 // every multi-line value dropped.
-func checkValues(t *testing.T, opts map[string]string, ins []indicator.Indicator, got conformance.Rendered) {
+func checkValues(t *testing.T, opts map[string]string, ins []indicator.Indicator, got rendertest.Rendered) {
 	t.Helper()
 	var want []string
 	multi := 0

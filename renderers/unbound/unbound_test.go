@@ -8,7 +8,6 @@ import (
 
 	"github.com/miekg/dns"
 
-	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
@@ -53,7 +52,7 @@ func TestContract(t *testing.T) {
 			"sinkhole_a":    {"::1", "0.0.0.0\"\nlocal-zone"},
 			"sinkhole_aaaa": {"192.0.2.1", "fe80::1%eth0"},
 		},
-		More: []conformance.OptionCase{
+		More: []rendertest.OptionCase{
 			{Name: "redirect, A only", Options: map[string]string{"policy": "redirect", "sinkhole_aaaa": ""}},
 			{Name: "AAAA mapped", Options: map[string]string{"sinkhole_aaaa": "::ffff:192.0.2.1"}},
 			{Name: "redirect to nothing", Options: map[string]string{"policy": "redirect", "sinkhole_a": "", "sinkhole_aaaa": ""}, WantErr: "needs"},
@@ -147,7 +146,7 @@ func checkConf(text string) ([]zone, error) {
 // the names written and the indicators minus the reported drops, and asks
 // it for listed names, their subdomains and a name it answers itself.
 func TestRealTool(t *testing.T) {
-	rendertest.Resolver(t, Renderer{}, "policy", "always_refuse", "redirect", checkConf, func(t *testing.T, zones []zone, got conformance.Rendered) {
+	rendertest.Resolver(t, Renderer{}, "policy", "always_refuse", "redirect", checkConf, func(t *testing.T, zones []zone, got rendertest.Rendered) {
 		u, err := realtools.StartUnbound(t, string(got.Out))
 		if err != nil {
 			t.Fatal(err)

@@ -11,7 +11,6 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
@@ -83,8 +82,8 @@ func parse(t *testing.T, doc []byte) (root string, entries []string) {
 // TestRealData renders every real indicator and the sample, parses the
 // document and compares the entries with the values that were kept.
 func TestRealData(t *testing.T) {
-	ins := append(conformance.RealIndicators(t), conformance.Sample()...)
-	got := conformance.Render(t, Renderer{}, renderers.Request{DataType: "url"}, ins)
+	ins := append(rendertest.RealIndicators(t), rendertest.Sample()...)
+	got := rendertest.Render(t, Renderer{}, renderers.Request{DataType: "url"}, ins)
 	var want []string
 	for _, in := range ins {
 		if check(in.Value) == ok {
@@ -114,7 +113,7 @@ func BenchmarkRender(b *testing.B) {
 // in order, with exactly the text of the value; values XML 1.0 cannot
 // carry are reported as dropped instead.
 func FuzzRender(f *testing.F) {
-	rendertest.Fuzz(f, Renderer{}, []map[string]string{nil}, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got conformance.Rendered) {
+	rendertest.Fuzz(f, Renderer{}, []map[string]string{nil}, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got rendertest.Rendered) {
 		var want []string
 		wantDrops := map[string]int{}
 		for _, in := range ins {

@@ -7,7 +7,6 @@ import (
 
 	yamlv3 "gopkg.in/yaml.v3"
 
-	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
@@ -51,8 +50,8 @@ func TestStandard(t *testing.T) { rendertest.Standard(t, Renderer{}) }
 // other line a continuation indented by two spaces, plain entries equal to
 // their value.
 func TestRealData(t *testing.T) {
-	ins := append(conformance.RealIndicators(t), conformance.Sample()...)
-	got := conformance.Render(t, Renderer{}, renderers.Request{}, ins)
+	ins := append(rendertest.RealIndicators(t), rendertest.Sample()...)
+	got := rendertest.Render(t, Renderer{}, renderers.Request{}, ins)
 	doc := string(got.Out)
 	if !strings.HasPrefix(doc, "---\n") || !strings.HasSuffix(doc, "\n") {
 		t.Fatalf("document starts %q and ends %q", doc[:min(8, len(doc))], doc[max(0, len(doc)-8):])
@@ -115,7 +114,7 @@ func BenchmarkRender(b *testing.B) {
 // and YAML 1.2 differ). Bytes that are not UTF-8 come back as U+FFFD, one
 // per byte, as the original's PyYAML never saw them.
 func FuzzRender(f *testing.F) {
-	rendertest.Fuzz(f, Renderer{}, []map[string]string{nil}, func(t *testing.T, _ renderers.Request, ins []indicator.Indicator, got conformance.Rendered) {
+	rendertest.Fuzz(f, Renderer{}, []map[string]string{nil}, func(t *testing.T, _ renderers.Request, ins []indicator.Indicator, got rendertest.Rendered) {
 		if len(got.Drops) > 0 {
 			t.Errorf("drops %v, want none", got.Drops)
 		}

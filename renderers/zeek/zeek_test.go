@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
@@ -64,7 +63,7 @@ func TestRows(t *testing.T) {
 func TestStandard(t *testing.T) { rendertest.Standard(t, Renderer{}) }
 
 func TestValidateOptions(t *testing.T) {
-	conformance.CheckOptionCases(t, Renderer{}, []conformance.OptionCase{
+	rendertest.CheckOptionCases(t, Renderer{}, []rendertest.OptionCase{
 		{Name: "none"},
 		{Name: "empty values", Options: map[string]string{"source": "", "do_notice": ""}},
 		{Name: "both", Options: map[string]string{"source": "misp", "do_notice": "F"}},
@@ -80,14 +79,14 @@ func TestValidateOptions(t *testing.T) {
 func TestRealTool(t *testing.T) {
 	block := func(opts map[string]string) renderers.Request { return rendertest.BlockRequest("", opts) }
 	rendertest.Each(t, Renderer{}, block, rendertest.AndRealData(t, nil,
-		rendertest.Case{Name: "sample", In: conformance.Sample()},
-		rendertest.Case{Name: "sample, do_notice", In: conformance.Sample(), Opts: map[string]string{"do_notice": "T"}},
+		rendertest.Case{Name: "sample", In: rendertest.Sample()},
+		rendertest.Case{Name: "sample, do_notice", In: rendertest.Sample(), Opts: map[string]string{"do_notice": "T"}},
 		rendertest.Case{Name: "tricky", In: indicator.Normalize([]indicator.Indicator{
 			ind(indicator.URL, `http://bad.example/a\xb`), ind(indicator.URL, "http://u@bad.example/\t"),
 			ind(indicator.EmailAttachment, "a\tb\r\nc"), ind(indicator.EmailAttachment, "-"), ind(indicator.EmailAttachment, "(empty)"),
 			ind(indicator.IPv4Net, "0.0.0.0/0"), ind(indicator.IPv6, "::"), ind(indicator.Email, "a\\b@bad.example"),
 		}), Opts: map[string]string{"source": `x\y`}},
-	), func(t *testing.T, _ map[string]string, in []indicator.Indicator, got conformance.Rendered) {
+	), func(t *testing.T, _ map[string]string, in []indicator.Indicator, got rendertest.Rendered) {
 		if err := realtools.ZeekCheck(t, string(got.Out)); err != nil {
 			t.Fatal(err)
 		}
@@ -96,9 +95,7 @@ func TestRealTool(t *testing.T) {
 }
 
 func BenchmarkRender(b *testing.B) {
-	in := conformance.OfTypes(conformance.Generated(1_000_000, 1), info.Types...)
-	req := renderers.Request{Site: "misp.example", Feed: "block", Generated: rendertest.BlockGenerated}
-	conformance.BenchmarkRender(b, Renderer{}, req, in)
+	rendertest.Benchmark(b, Renderer{}, renderers.Request{Site: "misp.example", Feed: "block", Generated: rendertest.BlockGenerated})
 }
 
 func TestDefaultSourceCleaned(t *testing.T) {
@@ -125,7 +122,7 @@ var fuzzOptions = []map[string]string{
 // either one row that Zeek reads (not a "#" comment) of the right
 // Intel::Type, or a reported drop.
 func FuzzRender(f *testing.F) {
-	rendertest.Fuzz(f, Renderer{}, fuzzOptions, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got conformance.Rendered) {
+	rendertest.Fuzz(f, Renderer{}, fuzzOptions, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got rendertest.Rendered) {
 		if err := realtools.CheckIntel(string(got.Out)); err != nil {
 			t.Fatalf("Zeek would not read the file: %v\n%s", err, got.Out)
 		}
