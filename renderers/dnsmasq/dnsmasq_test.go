@@ -93,7 +93,7 @@ func checkConf(text string) ([]entry, error) {
 		return nil, err
 	}
 	var out []entry
-	seen := map[string]bool{}
+	seen := rendertest.NameSet{}
 	for ; i < len(lines); i++ {
 		l := lines[i]
 		key, rest, ok := strings.Cut(l, "=/")
@@ -112,22 +112,17 @@ func checkConf(text string) ([]entry, error) {
 				continue
 			}
 		}
-		if seen[name] {
-			return nil, fmt.Errorf("line %d: %s listed twice", i+1, name)
+		if err := seen.Add(name); err != nil {
+			return nil, fmt.Errorf("line %d: %w", i+1, err)
 		}
-		seen[name] = true
 		e := entry{name: name, key: key}
 		if addr != "" {
 			e.addrs = []string{addr}
 		}
 		out = append(out, e)
 	}
-	for _, e := range out {
-		for j := 0; j < len(e.name); j++ {
-			if e.name[j] == '.' && seen[e.name[j+1:]] {
-				return nil, fmt.Errorf("%s is under the listed %s", e.name, e.name[j+1:])
-			}
-		}
+	if err := seen.Nested(); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

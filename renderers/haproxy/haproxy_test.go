@@ -89,7 +89,7 @@ func checkPatterns(kind, text string) ([]string, error) {
 		return nil, fmt.Errorf("no final newline")
 	}
 	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
-	seen := map[string]bool{}
+	seen := rendertest.NameSet{}
 	var last netip.Prefix
 	for i, l := range lines {
 		if l == "" || l[0] == '#' || strings.TrimSpace(l) != l {
@@ -122,20 +122,15 @@ func checkPatterns(kind, text string) ([]string, error) {
 			if r := nameset.Check(name); r != "" {
 				return nil, fmt.Errorf("line %d: %q: %s", i+1, l, r)
 			}
-			if seen[name] {
-				return nil, fmt.Errorf("line %d: %s listed twice", i+1, name)
+			if err := seen.Add(name); err != nil {
+				return nil, fmt.Errorf("line %d: %w", i+1, err)
 			}
-			seen[name] = true
 		default:
 			return nil, fmt.Errorf("unknown kind %q", kind)
 		}
 	}
-	for n := range seen {
-		for j := 0; j < len(n); j++ {
-			if n[j] == '.' && seen[n[j+1:]] {
-				return nil, fmt.Errorf("%s is under the listed %s", n, n[j+1:])
-			}
-		}
+	if err := seen.Nested(); err != nil {
+		return nil, err
 	}
 	return lines, nil
 }

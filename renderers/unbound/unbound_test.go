@@ -98,7 +98,7 @@ func checkConf(text string) ([]zone, error) {
 		return nil, fmt.Errorf("no server: clause")
 	}
 	var zones []zone
-	seen := map[string]bool{}
+	seen := rendertest.NameSet{}
 	for i++; i < len(lines); i++ {
 		l := lines[i]
 		if rest, ok := strings.CutPrefix(l, "local-data: \""); ok {
@@ -121,21 +121,18 @@ func checkConf(text string) ([]zone, error) {
 		if !ok || !ok2 || nameset.Check(name) != "" || (policy != NXDomain && policy != Refuse && policy != Redirect) {
 			return nil, fmt.Errorf("line %d: %q is not a local-zone this renderer writes", i+1, l)
 		}
-		if seen[name] {
-			return nil, fmt.Errorf("line %d: %s listed twice", i+1, name)
+		if err := seen.Add(name); err != nil {
+			return nil, fmt.Errorf("line %d: %w", i+1, err)
 		}
-		seen[name] = true
 		zones = append(zones, zone{name: name, policy: policy})
 	}
 	for _, z := range zones {
 		if z.policy == Redirect && len(z.data) == 0 {
 			return nil, fmt.Errorf("redirect zone %s without local-data", z.name)
 		}
-		for j := 0; j < len(z.name); j++ {
-			if z.name[j] == '.' && seen[z.name[j+1:]] {
-				return nil, fmt.Errorf("%s is under the listed %s", z.name, z.name[j+1:])
-			}
-		}
+	}
+	if err := seen.Nested(); err != nil {
+		return nil, err
 	}
 	return zones, nil
 }
