@@ -144,6 +144,17 @@ func TypedRows(t *testing.T, r renderers.Renderer, req func(dataType string, opt
 	}
 }
 
+// BlockRows is TypedRows for the tests written against site misp.example:
+// each row renders with BlockRequest, its input kept to the types r takes
+// first, as the service does.
+func BlockRows(t *testing.T, r renderers.Renderer, rows []TypedRow) {
+	t.Helper()
+	for i := range rows {
+		rows[i].In = conformance.OfTypes(rows[i].In, r.Info().Types...)
+	}
+	TypedRows(t, r, BlockRequest, rows, nil)
+}
+
 // Prefixed returns rows with head put before every Want: the header a
 // format writes before its entries.
 func Prefixed(head string, rows []Row) []Row {

@@ -15,21 +15,12 @@ import (
 	"github.com/cratos-project/cratos/renderers"
 )
 
-var renderOut = rendertest.BlockOutput(Renderer{})
-
 var ind = rendertest.Of
 
 func lines(out string) []string { return strings.Split(strings.TrimSuffix(out, "\n"), "\n") }
 
 func TestRender(t *testing.T) {
-	cases := []struct {
-		name     string
-		dataType string
-		opts     map[string]string
-		in       []indicator.Indicator
-		want     string
-		drops    map[string]int
-	}{
+	rendertest.BlockRows(t, Renderer{}, []rendertest.TypedRow{
 		{"domains and hostnames", "", nil, []indicator.Indicator{
 			ind(indicator.Domain, "bad.example"), ind(indicator.Domain, "other.example"),
 			ind(indicator.Hostname, "login.site.example"),
@@ -73,16 +64,7 @@ func TestRender(t *testing.T) {
 		{"kind from the first indicator", "", nil, []indicator.Indicator{ind(indicator.IPv4, "198.51.100.7"), ind(indicator.Domain, "bad.example")},
 			"198.51.100.7\n", map[string]int{"domain value in a dst list": 1}},
 		{"empty", "domain", nil, nil, "", nil},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			out, drops := renderOut(t, tc.dataType, tc.opts, tc.in)
-			if out != tc.want {
-				t.Errorf("output:\n got %q\nwant %q", out, tc.want)
-			}
-			rendertest.ExpectDrops(t, drops, tc.drops)
-		})
-	}
+	})
 }
 
 // TestCollapseProperty checks collapse against a brute-force set of

@@ -24,14 +24,7 @@ func TestRender(t *testing.T) {
 		ind(indicator.IPv6, "2001:db8::7"), ind(indicator.Domain, "bad.example"),
 		ind(indicator.MD5, "d41d8cd98f00b204e9800998ecf8427e"),
 	}
-	cases := []struct {
-		name     string
-		dataType string
-		opts     map[string]string
-		in       []indicator.Indicator
-		want     string
-		drops    map[string]int
-	}{
+	rendertest.BlockRows(t, Renderer{}, []rendertest.TypedRow{
 		{"string vector", "domain", nil, []indicator.Indicator{ind(indicator.Domain, "bad.example")}, "YmFkLmV4YW1wbGU=\n", nil},
 		{"string of UTF-8", "url", nil, []indicator.Indicator{ind(indicator.URL, "http://b.example/straße")}, "aHR0cDovL2IuZXhhbXBsZS9zdHJhw59l\n", nil},
 		{"ipv4 from the data type", "ipv4", nil, mixed[:2], "198.51.100.7\n",
@@ -52,16 +45,7 @@ func TestRender(t *testing.T) {
 		{"sha1 list", "file-sha1", nil, []indicator.Indicator{ind(indicator.SHA1, strings.Repeat("a", 40))}, strings.Repeat("a", 40) + "\n", nil},
 		{"ja3 as string", "ja3", nil, []indicator.Indicator{ind(indicator.JA3, "e7d705a3286e19ea42f587b344ee6865")}, "ZTdkNzA1YTMyODZlMTllYTQyZjU4N2IzNDRlZTY4NjU=\n", nil},
 		{"empty", "domain", nil, nil, "", nil},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			out, drops := renderOut(t, tc.dataType, tc.opts, tc.in)
-			if out != tc.want {
-				t.Errorf("output:\n got %q\nwant %q", out, tc.want)
-			}
-			rendertest.ExpectDrops(t, drops, tc.drops)
-		})
-	}
+	})
 }
 
 func TestStandard(t *testing.T) { rendertest.Standard(t, Renderer{}) }
