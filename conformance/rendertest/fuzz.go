@@ -26,6 +26,27 @@ func Fuzz(f *testing.F, r renderers.Renderer, optionSets []map[string]string, ch
 	})
 }
 
+// Seed is the input of the fuzz seeds of one data type: the sample records
+// of that type read as Fuzz reads its records.
+type Seed = struct {
+	DataType string
+	In       []indicator.Indicator
+}
+
+// Seeds returns the seed input of every data type r takes, for the tests
+// that check the seeds of a fuzz target with a real tool or a schema.
+func Seeds(r renderers.Renderer) []Seed {
+	info := r.Info()
+	var seeds []Seed
+	for _, dt := range conformance.DataTypesFor(info) {
+		seeds = append(seeds, Seed{dt.Name, conformance.FromRecords(dt, info, conformance.SampleRecords(dt))})
+	}
+	return seeds
+}
+
+// FuzzRequest is conformance.FuzzRequest: the request Fuzz renders with.
+var FuzzRequest = conformance.FuzzRequest
+
 // FuzzKinds is Fuzz for a format whose option key picks the kind of
 // output among kinds, and whose kind without it is forDataType of the
 // request's data type: it renders with no options and with each kind in

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/conformance/stixschema"
 	"github.com/cratos-project/cratos/core/indicator"
@@ -42,7 +41,7 @@ type fuzzBundle struct {
 // every bundle against the OASIS schemas is too slow for fuzzing:
 // TestFuzzSeedsSchema does it for the seeds.
 func FuzzRender(f *testing.F) {
-	rendertest.Fuzz(f, stix21.Renderer{}, fuzzOptions, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got conformance.Rendered) {
+	rendertest.Fuzz(f, stix21.Renderer{}, fuzzOptions, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got rendertest.Rendered) {
 		if !json.Valid(got.Out) {
 			t.Fatalf("output is not valid JSON:\n%s", got.Out)
 		}
@@ -126,12 +125,10 @@ func fuzzLiteral(p string) (string, error) {
 func TestFuzzSeedsSchema(t *testing.T) {
 	v := stixschema.ForTest(t)
 	r := stix21.Renderer{}
-	info := r.Info()
-	for _, dt := range conformance.DataTypesFor(info) {
-		ins := conformance.FromRecords(dt, info, conformance.SampleRecords(dt))
+	for _, seed := range rendertest.Seeds(r) {
 		for i, opts := range fuzzOptions {
-			t.Run(fmt.Sprintf("%s/%d", dt.Name, i), func(t *testing.T) {
-				got := conformance.Render(t, r, conformance.FuzzRequest(dt.Name, opts), ins)
+			t.Run(fmt.Sprintf("%s/%d", seed.DataType, i), func(t *testing.T) {
+				got := rendertest.Render(t, r, rendertest.FuzzRequest(seed.DataType, opts), seed.In)
 				if err := v.ValidateBundle(got.Out); err != nil {
 					t.Fatal(err)
 				}

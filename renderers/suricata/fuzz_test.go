@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
@@ -36,7 +35,7 @@ var fuzzOptions = []map[string]string{
 // also escape exactly as the renderer does: no backslash in content, only
 // \\ \; \" in msg, printable ASCII only.
 func FuzzRender(f *testing.F) {
-	rendertest.Fuzz(f, suricata.Renderer{}, fuzzOptions, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got conformance.Rendered) {
+	rendertest.Fuzz(f, suricata.Renderer{}, fuzzOptions, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got rendertest.Rendered) {
 		opts := req.Options
 		base := uint64(suricata.DefaultSIDBase)
 		if v := opts["sid_base"]; v != "" {
@@ -307,16 +306,15 @@ func fuzzPort(m string) bool {
 // rules read beside it.
 func TestFuzzSeedsLoad(t *testing.T) {
 	r := suricata.Renderer{}
-	info := r.Info()
 	var all []indicator.Indicator
-	for _, dt := range conformance.DataTypesFor(info) {
-		all = append(all, conformance.FromRecords(dt, info, conformance.SampleRecords(dt))...)
+	for _, seed := range rendertest.Seeds(r) {
+		all = append(all, seed.In...)
 	}
 	all = indicator.Normalize(all)
 	for i, opts := range fuzzOptions {
 		t.Run(strconv.Itoa(i), func(t *testing.T) {
-			req := conformance.FuzzRequest("", opts)
-			got := conformance.Render(t, r, req, all)
+			req := rendertest.FuzzRequest("", opts)
+			got := rendertest.Render(t, r, req, all)
 			files, err := r.Companions(context.Background(), req, renderers.Slice(all))
 			if err != nil {
 				t.Fatal(err)
