@@ -148,7 +148,7 @@ func checkRestore(text string) (map[string][]netip.Prefix, error) {
 			if !ok {
 				return nil, fmt.Errorf("line %d: %q adds to another set", i+1, lines[i])
 			}
-			p, err := parseEntry(v)
+			p, err := rendertest.ListEntry(v, 1)
 			if err != nil {
 				return nil, fmt.Errorf("line %d: %v", i+1, err)
 			}
@@ -175,22 +175,6 @@ func checkRestore(text string) (map[string][]netip.Prefix, error) {
 		out[name] = es
 	}
 	return out, nil
-}
-
-// parseEntry reads an address or a masked prefix of length > 0.
-func parseEntry(v string) (netip.Prefix, error) {
-	if strings.Contains(v, "/") {
-		p, err := netip.ParsePrefix(v)
-		if err != nil || p.Masked() != p || p.IsSingleIP() || p.Bits() == 0 {
-			return p, fmt.Errorf("entry %q is not a masked prefix of length 1 or more", v)
-		}
-		return p, nil
-	}
-	a, err := netip.ParseAddr(v)
-	if err != nil || a.Zone() != "" || a.Is4In6() {
-		return netip.Prefix{}, fmt.Errorf("entry %q is not an address", v)
-	}
-	return netip.PrefixFrom(a, a.BitLen()), nil
 }
 
 func total(sets map[string][]netip.Prefix) int {

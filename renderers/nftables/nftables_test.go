@@ -228,7 +228,7 @@ func checkScript(text, table string) (parsed, error) {
 			if !ok || !ok2 {
 				return p, fmt.Errorf("line %d: %q, want an element", i, l)
 			}
-			pr, err := parseElem(v)
+			pr, err := rendertest.ListEntry(v, 0)
 			if err != nil {
 				return p, fmt.Errorf("line %d: %v", i, err)
 			}
@@ -247,22 +247,6 @@ func checkScript(text, table string) (parsed, error) {
 		}
 	}
 	return p, nil
-}
-
-// parseElem reads an address or a masked prefix written as nft lists it.
-func parseElem(v string) (netip.Prefix, error) {
-	if strings.Contains(v, "/") {
-		p, err := netip.ParsePrefix(v)
-		if err != nil || p.Masked() != p || p.IsSingleIP() {
-			return p, fmt.Errorf("element %q is not a masked prefix", v)
-		}
-		return p, nil
-	}
-	a, err := netip.ParseAddr(v)
-	if err != nil || a.Zone() != "" || a.Is4In6() {
-		return netip.Prefix{}, fmt.Errorf("element %q is not an address", v)
-	}
-	return netip.PrefixFrom(a, a.BitLen()), nil
 }
 
 // count is the number of elements of every set.
