@@ -8,32 +8,62 @@ import (
 	"github.com/cratos-project/cratos/core/misp"
 )
 
-// part is what one paging worker of a full read read: a record a row,
-// with the row's event, and the store of their text.
+// blockRecs is how many records a block of a full read holds. An event's
+// records that lie in one block stay there; the block is never grown, so
+// it holds no spare room beyond its last one.
+const blockRecs = 1 << 16
+
+// part is what one paging worker of a full read read: its records in
+// blocks, in the order read, each naming its event by place in ids, and
+// the store of their text.
 type part struct {
-	w    *writer
-	recs []partRec
+	w      *writer
+	blocks [][]rec
+	ids    []int64 // event ids by place
+	places map[int64]uint32
+	lastID int64
+	last   uint32
 }
 
-type partRec struct {
-	rec
-	event int64 // the event's id; while joining, its place
+func newPart() *part {
+	return &part{w: newWriter(), places: map[int64]uint32{}, last: ^uint32(0)}
+}
+
+// add writes a's record into the part.
+func (p *part) add(a indicator.Attribute) {
+	r := p.w.rec(a)
+	if p.last == ^uint32(0) || a.EventID != p.lastID {
+		at, ok := p.places[a.EventID]
+		if !ok {
+			at = uint32(len(p.ids))
+			p.places[a.EventID] = at
+			p.ids = append(p.ids, a.EventID)
+		}
+		p.lastID, p.last = a.EventID, at
+	}
+	r.ev = p.last
+	k := len(p.blocks) - 1
+	if k < 0 || len(p.blocks[k]) == cap(p.blocks[k]) {
+		p.blocks = append(p.blocks, make([]rec, 0, blockRecs))
+		k++
+	}
+	p.blocks[k] = append(p.blocks[k], r)
 }
 
 // readPacked runs q and holds what it reads as events sorted by uuid. Each
-// row is written in compact form as it is read, so a large feed is held
-// once, plus the records of one worker while they move to their event.
+// row is written in compact form as it is read and most stay where they
+// were written, so a large feed is held about once.
 func readPacked(ctx context.Context, search Search, q misp.Query) (map[int64]Event, int, error) {
 	var (
 		mu    sync.Mutex
 		parts []*part
 	)
 	n, err := search(ctx, q, func() func(indicator.Attribute) {
-		p := &part{w: newWriter()}
+		p := newPart()
 		mu.Lock()
 		parts = append(parts, p)
 		mu.Unlock()
-		return func(a indicator.Attribute) { p.recs = append(p.recs, partRec{p.w.rec(a), a.EventID}) }
+		return p.add
 	})
 	if err != nil {
 		return nil, n, err
@@ -43,26 +73,81 @@ func readPacked(ctx context.Context, search Search, q misp.Query) (map[int64]Eve
 }
 
 // joinParts makes the workers' parts, in the order the workers started,
-// one store and its events: each event's records are moved into a slice
-// of their final size, part by part, then sorted by uuid; of the copies
-// of a row read twice (a page read again while MISP changed), the one
-// read first is kept.
+// one store and its events. An event whose records lie in one stretch of
+// one block keeps them there (most do when MISP answers event by event);
+// the records of any other are copied, in the order read, into a slice of
+// their own. Each event is then sorted by
+// uuid; of the copies of a row read twice (a page read again while MISP
+// changed), the one read first is kept.
 func joinParts(parts []*part) (map[int64]Event, error) {
+	st, err := joinStores(parts)
+	if err != nil {
+		return nil, err
+	}
+	runs := map[int64][][]rec{} // each a stretch of one block
+	var order []int64
+	for _, p := range parts {
+		for _, block := range p.blocks {
+			for lo := 0; lo < len(block); {
+				hi := lo + 1
+				for hi < len(block) && block[hi].ev == block[lo].ev {
+					hi++
+				}
+				id := p.ids[block[lo].ev]
+				if _, seen := runs[id]; !seen {
+					order = append(order, id)
+				}
+				runs[id] = append(runs[id], block[lo:hi:hi])
+				lo = hi
+			}
+		}
+		p.blocks = nil
+	}
+	// A stretch copied out of a block is held twice while the block is
+	// held by other events. When that is more than an eighth of the
+	// records (rows of many events interleaved), every event gets its own
+	// slice and the blocks go.
+	total, split := 0, 0
+	for _, rs := range runs {
+		for _, r := range rs {
+			total += len(r)
+			if len(rs) > 1 {
+				split += len(r)
+			}
+		}
+	}
+	copyAll := 8*split > total
+	events := make(map[int64]Event, len(order))
+	var sorter uuidSorter
+	for _, id := range order {
+		rs := runs[id]
+		recs := rs[0]
+		if len(rs) > 1 || copyAll {
+			n := 0
+			for _, r := range rs {
+				n += len(r)
+			}
+			recs = make([]rec, 0, n)
+			for _, r := range rs {
+				recs = append(recs, r...)
+			}
+		}
+		events[id] = sorter.sortUnique(Event{recs: recs, st: st})
+	}
+	return events, nil
+}
+
+// joinStores makes one store of the parts' stores and points every record
+// at it: names are merged, slabs put one after the other.
+func joinStores(parts []*part) (*store, error) {
 	st := &store{}
 	index := map[string]uint16{}
-	remaps := make([][]uint16, len(parts))
-	bases := make([]uint16, len(parts))
-	places := map[int64]int{}
-	var (
-		ids    []int64
-		counts []int
-	)
-	for k, p := range parts {
+	for _, p := range parts {
 		if p.w.err != nil {
 			return nil, p.w.err
 		}
 		p.w.trim()
-		remaps[k] = make([]uint16, len(p.w.st.names))
+		remap := make([]uint16, len(p.w.st.names))
 		for i, name := range p.w.st.names {
 			j, ok := index[name]
 			if !ok {
@@ -73,45 +158,22 @@ func joinParts(parts []*part) (map[int64]Event, error) {
 				st.names = append(st.names, name)
 				index[name] = j
 			}
-			remaps[k][i] = j
+			remap[i] = j
 		}
 		if len(st.slabs)+len(p.w.st.slabs) > 0x10000 {
 			return nil, errTooLarge
 		}
-		bases[k] = uint16(len(st.slabs))
+		base := uint16(len(st.slabs))
 		st.slabs = append(st.slabs, p.w.st.slabs...)
-		for i := range p.recs {
-			r := &p.recs[i]
-			at, ok := places[r.event]
-			if !ok {
-				at = len(ids)
-				places[r.event] = at
-				ids = append(ids, r.event)
-				counts = append(counts, 0)
+		for _, block := range p.blocks {
+			for i := range block {
+				r := &block[i]
+				r.typ, r.cat = remap[r.typ], remap[r.cat]
+				if r.vlen+r.ulen > 0 {
+					r.slab += base
+				}
 			}
-			counts[at]++
-			r.event = int64(at)
 		}
 	}
-	recs := make([][]rec, len(ids))
-	for at, n := range counts {
-		recs[at] = make([]rec, 0, n)
-	}
-	for k, p := range parts {
-		for _, r := range p.recs {
-			x := r.rec
-			x.typ, x.cat = remaps[k][x.typ], remaps[k][x.cat]
-			if x.vlen+x.ulen > 0 {
-				x.slab += bases[k]
-			}
-			recs[r.event] = append(recs[r.event], x)
-		}
-		p.recs = nil
-	}
-	events := make(map[int64]Event, len(ids))
-	var sorter uuidSorter
-	for at, id := range ids {
-		events[id] = sorter.sortUnique(Event{recs: recs[at], st: st})
-	}
-	return events, nil
+	return st, nil
 }

@@ -25,6 +25,7 @@ type rec struct {
 	off      uint32
 	vlen     uint32
 	ulen     uint32
+	ev       uint32 // while a full read is joined: the event's place in its part
 	slab     uint16
 	typ, cat uint16 // indexes into the store's names
 	toIDS    bool
