@@ -2,6 +2,7 @@ package feedsnap
 
 import (
 	"errors"
+	"strings"
 	"unsafe"
 
 	"github.com/cratos-project/cratos/core/indicator"
@@ -19,7 +20,8 @@ type Event struct {
 }
 
 // rec is one attribute. Its value and uuid lie one after the other in
-// slab slab of its store, from off.
+// slab slab of its store, from off; a uuid in MISP's lowercase
+// 8-4-4-4-12 form is held as its 16 bytes (packed), any other as it is.
 type rec struct {
 	ts       int64
 	off      uint32
@@ -29,6 +31,7 @@ type rec struct {
 	slab     uint16
 	typ, cat uint16 // indexes into the store's names
 	toIDS    bool
+	packed   bool
 }
 
 // store holds the text of the attributes of one or more events: the type
@@ -81,7 +84,11 @@ func (w *writer) rec(a indicator.Attribute) rec {
 
 // put copies value and uuid into the store and returns r holding them.
 func (w *writer) put(r rec, value, uuid string) rec {
-	r.vlen, r.ulen = uint32(len(value)), uint32(len(uuid))
+	packed, ok := packUUID(uuid)
+	if ok {
+		uuid = inPlace(packed[:])
+	}
+	r.vlen, r.ulen, r.packed = uint32(len(value)), uint32(len(uuid)), ok
 	n := len(value) + len(uuid)
 	if n == 0 {
 		return r
@@ -152,9 +159,10 @@ func inPlace(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)
 // Len is the number of attributes.
 func (e Event) Len() int { return len(e.recs) }
 
-// text returns attribute i's value and uuid, one after the other, in
-// place: valid as long as the store, never to be kept or changed.
-func (e Event) text(i int) (value, uuid string) {
+// raw returns attribute i's value and uuid as held (a packed uuid as its
+// 16 bytes), in place: valid as long as the store, never to be kept or
+// changed.
+func (e Event) raw(i int) (value, uuid string) {
 	r := &e.recs[i]
 	if r.vlen+r.ulen == 0 {
 		return "", ""
@@ -163,22 +171,52 @@ func (e Event) text(i int) (value, uuid string) {
 	return s[:r.vlen], s[r.vlen:]
 }
 
-// uuid returns attribute i's uuid in place (see text).
-func (e Event) uuid(i int) string {
-	_, u := e.text(i)
+// uuid returns attribute i's uuid, in place or written into buf when
+// packed: valid as long as the store and buf, never to be kept.
+func (e Event) uuid(i int, buf *[36]byte) string {
+	_, u := e.raw(i)
+	if e.recs[i].packed {
+		return inPlace(formatUUID(buf, []byte(u)))
+	}
 	return u
+}
+
+// compareUUIDs compares the uuids of attributes i and j as strings.
+// Packed uuids compare as their bytes: lowercase hex digits sort as the
+// nibbles they write, and the dashes stand at the same places.
+func (e Event) compareUUIDs(i, j int) int {
+	if e.recs[i].packed && e.recs[j].packed {
+		_, a := e.raw(i)
+		_, b := e.raw(j)
+		return strings.Compare(a, b)
+	}
+	var a, b [36]byte
+	return strings.Compare(e.uuid(i, &a), e.uuid(j, &b))
+}
+
+// sameUUID reports whether attributes i and j have the same uuid, not
+// empty. A uuid is packed or not by its form, so two equal ones are held
+// alike.
+func (e Event) sameUUID(i, j int) bool {
+	_, a := e.raw(i)
+	_, b := e.raw(j)
+	return a != "" && e.recs[i].packed == e.recs[j].packed && a == b
 }
 
 // Attr returns attribute i of event id, with strings of its own.
 func (e Event) Attr(id int64, i int) indicator.Attribute {
 	r := &e.recs[i]
-	var both string
-	if r.vlen+r.ulen > 0 {
-		both = string(e.st.slabs[r.slab][r.off : r.off+r.vlen+r.ulen]) // a copy
-	}
+	value, _ := e.raw(i)
+	var buf [36]byte
+	uuid := e.uuid(i, &buf)
+	var both strings.Builder
+	both.Grow(len(value) + len(uuid))
+	both.WriteString(value)
+	both.WriteString(uuid)
+	s := both.String() // one allocation for both
 	return indicator.Attribute{
 		Type: e.st.names[r.typ], Category: e.st.names[r.cat],
-		Value: both[:r.vlen], UUID: both[r.vlen:],
+		Value: s[:len(value)], UUID: s[len(value):],
 		EventID: id, Timestamp: r.ts, ToIDS: r.toIDS,
 	}
 }
@@ -195,12 +233,12 @@ func (e Event) Attributes(id int64) []indicator.Attribute {
 // sameAttr reports whether attribute i of e and j of f are equal.
 func sameAttr(e Event, i int, f Event, j int) bool {
 	r, q := &e.recs[i], &f.recs[j]
-	if r.ts != q.ts || r.toIDS != q.toIDS || r.vlen != q.vlen || r.ulen != q.ulen ||
+	if r.ts != q.ts || r.toIDS != q.toIDS || r.packed != q.packed || r.vlen != q.vlen || r.ulen != q.ulen ||
 		e.st.names[r.typ] != f.st.names[q.typ] || e.st.names[r.cat] != f.st.names[q.cat] {
 		return false
 	}
-	ev, eu := e.text(i)
-	fv, fu := f.text(j)
+	ev, eu := e.raw(i)
+	fv, fu := f.raw(j)
 	return ev == fv && eu == fu
 }
 
@@ -224,9 +262,80 @@ func sameEvent(a, b Event) bool {
 // sortedByUUID reports whether e's attributes are in uuid order.
 func (e Event) sortedByUUID() bool {
 	for i := 1; i < len(e.recs); i++ {
-		if e.uuid(i-1) > e.uuid(i) {
+		if e.compareUUIDs(i-1, i) > 0 {
 			return false
 		}
 	}
 	return true
+}
+
+// packUUID returns the 16 bytes of a lowercase 8-4-4-4-12 uuid.
+func packUUID(s string) (out [16]byte, ok bool) {
+	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
+		return out, false
+	}
+	bad := byte(0)
+	for k, at := range uuidDigitPairs {
+		hi, lo := nibbles[s[at]], nibbles[s[at+1]]
+		bad |= hi | lo
+		out[k] = hi<<4 | lo&0xf
+	}
+	return out, bad&0x10 == 0
+}
+
+// uuidDigitPairs are where each byte's two hex digits start in a uuid's
+// 8-4-4-4-12 form.
+var uuidDigitPairs = [16]int{0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34}
+
+// nibbles holds the value of each lowercase hex digit, and 0x10 for every
+// other byte.
+var nibbles = func() (t [256]byte) {
+	for c := range t {
+		t[c] = 0x10
+	}
+	for i := range 16 {
+		t[hexDigits[i]] = byte(i)
+	}
+	return t
+}()
+
+// formatUUID writes the 8-4-4-4-12 form of 16 bytes into buf and returns
+// it; other than 16 bytes give nothing.
+func formatUUID(buf *[36]byte, b []byte) []byte {
+	if len(b) != 16 {
+		return nil
+	}
+	at := 0
+	for i, c := range b {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			buf[at] = '-'
+			at++
+		}
+		buf[at], buf[at+1] = hexDigits[c>>4], hexDigits[c&0xf]
+		at += 2
+	}
+	return buf[:]
+}
+
+const hexDigits = "0123456789abcdef"
+
+// uuidHead is the first eight bytes of attribute i's uuid, zero-padded,
+// as a number: of two uuids, the one with the smaller head is the
+// smaller.
+func (e Event) uuidHead(i int) uint64 {
+	_, u := e.raw(i)
+	var h uint64
+	if e.recs[i].packed {
+		for _, c := range []byte(u[:4]) {
+			h = h<<16 | uint64(hexDigits[c>>4])<<8 | uint64(hexDigits[c&0xf])
+		}
+		return h
+	}
+	for i := range 8 {
+		h <<= 8
+		if i < len(u) {
+			h |= uint64(u[i])
+		}
+	}
+	return h
 }

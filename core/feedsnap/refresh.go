@@ -198,8 +198,9 @@ func merge(old map[int64]Event, changed map[string]int64, whole map[int64]string
 	for id, uuids := range gone {
 		var attrs []indicator.Attribute
 		e := old[id]
+		var buf [36]byte
 		for i := range e.recs {
-			if !uuids[e.uuid(i)] {
+			if !uuids[e.uuid(i, &buf)] {
 				attrs = append(attrs, e.Attr(id, i))
 			}
 		}

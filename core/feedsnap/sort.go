@@ -3,21 +3,20 @@ package feedsnap
 import (
 	"cmp"
 	"slices"
-	"strings"
 )
 
 // uuidSorter sorts events' attributes by uuid as a stable sort would,
 // without moving the records more than once: it sorts small keys, each
-// the uuid, its first eight bytes as a number compared first and the
-// record's place, then puts each record in its place. Its keys are reused
-// from one event to the next.
+// the first eight bytes of the uuid as a number, compared first, and the
+// record's place (the uuids compared next, then the places), then puts
+// each record in its place. Its keys are reused from one event to the
+// next.
 type uuidSorter struct {
 	keys []uuidKey
 }
 
 type uuidKey struct {
 	head uint64
-	uuid string
 	at   int
 }
 
@@ -32,10 +31,8 @@ func (s *uuidSorter) sortUnique(e Event) Event {
 	}
 	kept := 0
 	for i := range e.recs {
-		if kept > 0 {
-			if u := e.uuid(i); u != "" && u == e.uuid(kept-1) {
-				continue
-			}
+		if kept > 0 && e.sameUUID(i, kept-1) {
+			continue
 		}
 		e.recs[kept] = e.recs[i]
 		kept++
@@ -48,10 +45,17 @@ func (s *uuidSorter) sort(e Event) {
 	recs := e.recs
 	keys := s.keys[:0]
 	for i := range recs {
-		u := e.uuid(i)
-		keys = append(keys, uuidKey{head: uuidHead(u), uuid: u, at: i})
+		keys = append(keys, uuidKey{head: e.uuidHead(i), at: i})
 	}
-	slices.SortFunc(keys, compareKeys)
+	slices.SortFunc(keys, func(a, b uuidKey) int {
+		if a.head != b.head {
+			return cmp.Compare(a.head, b.head)
+		}
+		if c := e.compareUUIDs(a.at, b.at); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.at, b.at)
+	})
 	// keys[i].at is where the record to put at i is now. Each cycle of
 	// that permutation is followed once, marking each place done.
 	for i := range keys {
@@ -70,29 +74,5 @@ func (s *uuidSorter) sort(e Event) {
 			j = from
 		}
 	}
-	clear(keys) // the uuids point into the event's store
 	s.keys = keys
-}
-
-// uuidHead is the first eight bytes of uuid, zero-padded, as a number: of
-// two uuids, the one with the smaller head is the smaller.
-func uuidHead(uuid string) uint64 {
-	var h uint64
-	for i := range 8 {
-		h <<= 8
-		if i < len(uuid) {
-			h |= uint64(uuid[i])
-		}
-	}
-	return h
-}
-
-func compareKeys(a, b uuidKey) int {
-	if a.head != b.head {
-		return cmp.Compare(a.head, b.head)
-	}
-	if c := strings.Compare(a.uuid, b.uuid); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.at, b.at)
 }

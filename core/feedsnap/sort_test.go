@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/cratos-project/cratos/core/indicator"
@@ -29,6 +30,19 @@ func TestSortUniqueAsStableSort(t *testing.T) {
 			return []string{"", "a", "a\x00", "a\x00\x00", "ab", "\xff", "abcdefgh", "abcdefgh\x00"}[r.IntN(8)]
 		},
 		"long prefix": func(r *rand.Rand) string { return fmt.Sprintf("abcdefghijklmnop%d", r.IntN(5)) },
+		// Held packed (lowercase 8-4-4-4-12) or as they are, side by side.
+		"mixed forms": func(r *rand.Rand) string {
+			u := fmt.Sprintf("%08x-0000-4000-8000-%012x", r.IntN(4), r.IntN(3))
+			switch r.IntN(4) {
+			case 0:
+				return strings.ToUpper(u)
+			case 1:
+				return u[:35] + "g"
+			case 2:
+				return u + "0"
+			}
+			return u
+		},
 	}
 	rng := rand.New(rand.NewPCG(5, 6))
 	var sorter uuidSorter
@@ -54,5 +68,41 @@ func TestSortUniqueAsStableSort(t *testing.T) {
 				})
 			}
 		}
+	}
+}
+
+// A uuid is held as 16 bytes only in MISP's lowercase 8-4-4-4-12 form,
+// and comes back as it was.
+func TestPackUUID(t *testing.T) {
+	for _, tc := range []struct {
+		in     string
+		packed bool
+	}{
+		{"5f0c7c4e-1c2b-4d3e-9f00-0123456789ab", true},
+		{"00000000-0000-0000-0000-000000000000", true},
+		{"ffffffff-ffff-ffff-ffff-ffffffffffff", true},
+		{"5F0C7C4E-1C2B-4D3E-9F00-0123456789AB", false},
+		{"5f0c7c4e-1c2b-4d3e-9f00-0123456789ag", false},
+		{"5f0c7c4e1c2b-4d3e-9f00-0123456789abc", false},
+		{"5f0c7c4e-1c2b-4d3e-9f00-0123456789a", false},
+		{"", false},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			b, ok := packUUID(tc.in)
+			if ok != tc.packed {
+				t.Fatalf("packed %v, want %v", ok, tc.packed)
+			}
+			var buf [36]byte
+			if ok && string(formatUUID(&buf, b[:])) != tc.in {
+				t.Errorf("comes back as %q", formatUUID(&buf, b[:]))
+			}
+			e, err := packEvent([]indicator.Attribute{{Value: "v", UUID: tc.in}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := e.Attr(1, 0); got.UUID != tc.in || got.Value != "v" || e.recs[0].packed != tc.packed {
+				t.Errorf("held and read back as %+v (packed %v)", got, e.recs[0].packed)
+			}
+		})
 	}
 }

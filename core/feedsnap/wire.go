@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/flate"
 	"encoding/binary"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -104,10 +103,10 @@ func (d Delta) writeRaw(w *bytes.Buffer) error {
 		b = binary.AppendUvarint(b, uint64(e.Len()))
 		for i := range e.recs {
 			r := &e.recs[i]
-			value, uuid := e.text(i)
+			value, uuid := e.raw(i)
 			b = binary.AppendUvarint(b, index[e.st.names[r.typ]])
 			b = binary.AppendUvarint(b, index[e.st.names[r.cat]])
-			b = appendUUIDAndFlags(b, uuid, r.toIDS)
+			b = appendUUIDAndFlags(b, uuid, r.packed, r.toIDS)
 			b = binread.AppendString(b, value)
 			b = binary.AppendVarint(b, r.ts)
 		}
@@ -151,48 +150,17 @@ func appendIDs(b []byte, ids []int64) []byte {
 	return b
 }
 
-func appendUUIDAndFlags(b []byte, uuid string, toIDS bool) []byte {
+// appendUUIDAndFlags appends the flags byte and a uuid held as it is, or
+// packed as 16 bytes.
+func appendUUIDAndFlags(b []byte, uuid string, packed, toIDS bool) []byte {
 	var flags byte
 	if toIDS {
 		flags |= flagToIDS
 	}
-	if packed, ok := packUUID(uuid); ok {
-		return append(append(b, flags|flagPackedUUID), packed[:]...)
+	if packed {
+		return append(append(b, flags|flagPackedUUID), uuid...)
 	}
 	return binread.AppendString(append(b, flags), uuid)
-}
-
-// packUUID returns the 16 bytes of a lowercase 8-4-4-4-12 uuid.
-func packUUID(s string) (out [16]byte, ok bool) {
-	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
-		return out, false
-	}
-	hexDigits := s[0:8] + s[9:13] + s[14:18] + s[19:23] + s[24:]
-	for i := 0; i < len(hexDigits); i++ {
-		if c := hexDigits[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
-			return out, false
-		}
-	}
-	_, err := hex.Decode(out[:], []byte(hexDigits))
-	return out, err == nil
-}
-
-// unpackUUID writes the 8-4-4-4-12 form of 16 bytes into buf and returns
-// it; other than 16 bytes give nothing.
-func unpackUUID(buf *[36]byte, b []byte) []byte {
-	if len(b) != 16 {
-		return nil
-	}
-	at := 0
-	for i, c := range b {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			buf[at] = '-'
-			at++
-		}
-		hex.Encode(buf[at:at+2], []byte{c})
-		at += 2
-	}
-	return buf[:]
 }
 
 // UnmarshalDelta decodes a wire form made by MarshalBinary. Bad input is
@@ -240,7 +208,7 @@ func UnmarshalDelta(wire []byte) (Delta, error) {
 				uuid []byte
 			)
 			if flags&flagPackedUUID != 0 {
-				uuid = unpackUUID(&buf, r.Next(16))
+				uuid = formatUUID(&buf, r.Next(16))
 			} else {
 				uuid = r.Bytes()
 			}
