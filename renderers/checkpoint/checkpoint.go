@@ -50,9 +50,6 @@ type spec = renderers.Spec[def, config]
 
 func init() { renderers.Register(Renderer{}) }
 
-// Options are checked when a site file is loaded.
-var _ renderers.OptionValidator = Renderer{}
-
 var levels = []string{"low", "medium", "high"}
 
 var info = renderers.Info{

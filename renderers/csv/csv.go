@@ -44,9 +44,6 @@ type spec = renderers.Spec[def, config]
 
 func init() { renderers.Register(Renderer{}) }
 
-// Options are checked when a site file is loaded.
-var _ renderers.OptionValidator = Renderer{}
-
 var info = renderers.Info{
 	Name:        Name,
 	Description: "RFC 4180 CSV with a header row: value, type and MISP context per indicator",

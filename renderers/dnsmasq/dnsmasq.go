@@ -59,9 +59,6 @@ type def struct{}
 // Info describes the renderer.
 func (def) Info() renderers.Info { return info }
 
-// Options are checked when a site file is loaded.
-var _ renderers.OptionValidator = Renderer{}
-
 // Config reads the options.
 func (def) Config(o renderers.Options) (nameset.Answer, error) {
 	return nameset.ReadMode(o, OptMode, Sinkhole)

@@ -61,9 +61,6 @@ type spec = renderers.Spec[def, config]
 
 func init() { renderers.Register(Renderer{}) }
 
-// Options are checked when a site file is loaded.
-var _ renderers.OptionValidator = Renderer{}
-
 var info = renderers.Info{
 	Name:        Name,
 	Reads:       renderers.FieldValue | renderers.FieldTimestamp,

@@ -51,9 +51,6 @@ type spec = renderers.Spec[def, config]
 
 func init() { renderers.Register(Renderer{}) }
 
-// Options are checked when a site file is loaded.
-var _ renderers.OptionValidator = Renderer{}
-
 var info = renderers.Info{
 	Name:        Name,
 	Description: "Elastic Common Schema threat.indicator documents, one JSON object per line (NDJSON)",

@@ -68,9 +68,6 @@ type def struct{}
 // Info describes the renderer.
 func (def) Info() renderers.Info { return info }
 
-// Options are checked when a site file is loaded.
-var _ renderers.OptionValidator = Renderer{}
-
 // Config returns the list kind the options name, "" for auto.
 func (def) Config(o renderers.Options) (string, error) {
 	v := o.Enum(OptList)

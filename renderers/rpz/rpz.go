@@ -42,9 +42,6 @@ type def struct{}
 // Info describes the renderer.
 func (def) Info() renderers.Info { return info }
 
-// Options are checked when a site file is loaded.
-var _ renderers.OptionValidator = Renderer{}
-
 // Record is one resource record of the zone, in master-file text form.
 type Record struct {
 	Owner string // relative to the zone origin; "@" is the apex

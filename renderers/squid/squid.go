@@ -60,9 +60,6 @@ type def struct{}
 // Info describes the renderer.
 func (def) Info() renderers.Info { return info }
 
-// Options are checked when a site file is loaded.
-var _ renderers.OptionValidator = Renderer{}
-
 // Config returns the ACL kind the options name, "" when unset.
 func (def) Config(o renderers.Options) (string, error) { return o.Enum("acl"), nil }
 

@@ -56,9 +56,6 @@ type def struct{}
 // Info describes the renderer.
 func (def) Info() renderers.Info { return info }
 
-// Options are checked when a site file is loaded.
-var _ renderers.OptionValidator = Renderer{}
-
 // Render writes one rule file.
 func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
 	o, err := Renderer{}.Parse(req.Options)

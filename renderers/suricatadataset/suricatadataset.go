@@ -76,9 +76,6 @@ var fits = map[string]indicator.TypeSet{
 	TypeIPv4:   indicator.SetOf(indicator.IPv4),
 }
 
-// Options are checked when a site file is loaded.
-var _ renderers.OptionValidator = Renderer{}
-
 // Config returns the dataset type the options name, "" when unset.
 func (def) Config(o renderers.Options) (string, error) { return o.Enum("type"), nil }
 

@@ -45,9 +45,6 @@ type def struct{ LayoutConfig }
 // Info describes the renderer.
 func (def) Info() renderers.Info { return info }
 
-// Options are checked when a site file is loaded.
-var _ renderers.OptionValidator = Renderer{}
-
 // Render implements renderers.Renderer.
 func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
 	multi := 0
