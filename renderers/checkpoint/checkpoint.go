@@ -2,7 +2,6 @@ package checkpoint
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"iter"
 	"net/netip"
@@ -100,30 +99,26 @@ func (def) Config(o renderers.Options) (config, error) {
 // order. Without a cap each record is written as it comes; with one, the
 // newest are kept as the input is read and written at the end.
 func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	c, err := r.Parse(req.Options)
-	if err != nil {
-		return fmt.Errorf("checkpoint: render: %w", err)
-	}
-	o := renderers.NewOut(ctx, w)
-	o.WriteString(Header + "\n")
-	d := feedlist.Drops{}
-	e := encoder{c: c, req: req}
-	emit := func(rec ioc.Record) { _, _ = o.Write(e.line(rec.Type, rec.Value, rec.X)) } // errors stay in o
-	var keep *ioc.Keeper[ioc.Record]
-	if c.maxEntries > 0 {
-		keep = ioc.NewKeeper[ioc.Record](c.maxEntries)
-	}
-	// A domain and a hostname may share one Domain value, and two URLs
-	// one URL value once written as Check Point takes them ("h" and
-	// "h/"): each is written once, as UNIQ-NAMEs must be unique.
-	ioc.SiftRecords(o, in, d, func(x indicator.Indicator) (ioc.Record, string) {
-		value, typ, reason := observable(x)
-		return ioc.Record{Type: typ, Value: value, X: x}, reason
-	}, func(typ string) bool { return typ == "Domain" || typ == "URL" }, DropDuplicate, keep, emit)
-	if keep != nil && o.Err() == nil {
-		keep.Emit(o, d, DropCap, emit)
-	}
-	return feedlist.Finish(o, req, d, Name)
+	return feedlist.Stream(ctx, w, req, Name, r.Parse, func(o *renderers.Out, c config, d feedlist.Drops) error {
+		o.WriteString(Header + "\n")
+		e := encoder{c: c, req: req}
+		emit := func(rec ioc.Record) { _, _ = o.Write(e.line(rec.Type, rec.Value, rec.X)) } // errors stay in o
+		var keep *ioc.Keeper[ioc.Record]
+		if c.maxEntries > 0 {
+			keep = ioc.NewKeeper[ioc.Record](c.maxEntries)
+		}
+		// A domain and a hostname may share one Domain value, and two URLs
+		// one URL value once written as Check Point takes them ("h" and
+		// "h/"): each is written once, as UNIQ-NAMEs must be unique.
+		ioc.SiftRecords(o, in, d, func(x indicator.Indicator) (ioc.Record, string) {
+			value, typ, reason := observable(x)
+			return ioc.Record{Type: typ, Value: value, X: x}, reason
+		}, func(typ string) bool { return typ == "Domain" || typ == "URL" }, DropDuplicate, keep, emit)
+		if keep != nil && o.Err() == nil {
+			keep.Emit(o, d, DropCap, emit)
+		}
+		return nil
+	})
 }
 
 // encoder builds record lines in a reused buffer.

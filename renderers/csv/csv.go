@@ -16,6 +16,7 @@ import (
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
+	"github.com/cratos-project/cratos/renderers/internal/feedlist"
 	"github.com/cratos-project/cratos/renderers/internal/ioc"
 )
 
@@ -106,11 +107,14 @@ func (def) Config(o renderers.Options) (config, error) {
 // crlf a line break inside a quoted field (a multi-line rule) is written
 // as CRLF too, which CSV readers return as LF.
 func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	c, err := r.Parse(req.Options)
-	if err != nil {
-		return fmt.Errorf("csv: render: %w", err)
-	}
-	o := renderers.NewOut(ctx, w)
+	return feedlist.Stream(ctx, w, req, Name, r.Parse, func(o *renderers.Out, c config, _ feedlist.Drops) error {
+		writeRows(o, c, in)
+		return nil
+	})
+}
+
+// writeRows writes the header row and one row per indicator.
+func writeRows(o *renderers.Out, c config, in iter.Seq[indicator.Indicator]) {
 	cw := csv.NewWriter(o)
 	cw.UseCRLF = c.crlf
 	rec := make([]string, len(c.columns))
@@ -164,8 +168,4 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 		_ = cw.Write(rec)
 	}
 	cw.Flush()
-	if err := o.Close(); err != nil {
-		return fmt.Errorf("csv: render: %w", err)
-	}
-	return nil
 }

@@ -3,7 +3,6 @@ package defender
 import (
 	"context"
 	"encoding/csv"
-	"fmt"
 	"io"
 	"iter"
 	"net/netip"
@@ -132,47 +131,43 @@ func (def) Config(o renderers.Options) (config, error) {
 // with CRLF line ends. The newest max_entries rows are kept as the input
 // is read, in a bounded heap, and written at the end.
 func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	c, err := r.Parse(req.Options)
-	if err != nil {
-		return fmt.Errorf("defender: render: %w", err)
-	}
-	o := renderers.NewOut(ctx, w)
-	d := feedlist.Drops{}
-	keep := ioc.NewKeeper[ioc.Record](c.maxEntries)
-	// A domain and a hostname may share one DomainName value, and two URLs
-	// one Url value once written as Defender takes them ("h" and "h/"):
-	// each is written once, as an indicator is imported once.
-	ioc.SiftRecords(o, in, d, func(x indicator.Indicator) (ioc.Record, string) {
-		typ, value, reason := indicatorOf(x)
-		return ioc.Record{Type: typ, Value: value, X: x}, reason
-	}, func(typ string) bool { return typ == "DomainName" || typ == "Url" }, DropDuplicate, keep, nil)
-	if o.Err() != nil {
-		return fmt.Errorf("defender: render: %w", o.Err())
-	}
+	return feedlist.Stream(ctx, w, req, Name, r.Parse, func(o *renderers.Out, c config, d feedlist.Drops) error {
+		keep := ioc.NewKeeper[ioc.Record](c.maxEntries)
+		// A domain and a hostname may share one DomainName value, and two
+		// URLs one Url value once written as Defender takes them ("h" and
+		// "h/"): each is written once, as an indicator is imported once.
+		ioc.SiftRecords(o, in, d, func(x indicator.Indicator) (ioc.Record, string) {
+			typ, value, reason := indicatorOf(x)
+			return ioc.Record{Type: typ, Value: value, X: x}, reason
+		}, func(typ string) bool { return typ == "DomainName" || typ == "Url" }, DropDuplicate, keep, nil)
+		if err := o.Err(); err != nil {
+			return err
+		}
 
-	expires := ""
-	if c.expireDays > 0 {
-		expires = req.Generated.UTC().Truncate(time.Second).AddDate(0, 0, c.expireDays).Format("2006-01-02T15:04:05.0Z")
-	}
-	cw := csv.NewWriter(o)
-	cw.UseCRLF = true
-	_ = cw.Write(Columns) // errors stay in o
-	f := make([]string, len(Columns))
-	keep.Emit(o, d, DropCap, func(rec ioc.Record) {
-		action := c.action
-		if action == "BlockAndRemediate" && !strings.HasPrefix(rec.Type, "File") {
-			action = "Block"
+		expires := ""
+		if c.expireDays > 0 {
+			expires = req.Generated.UTC().Truncate(time.Second).AddDate(0, 0, c.expireDays).Format("2006-01-02T15:04:05.0Z")
 		}
-		f = append(f[:0], rec.Type, rec.Value, expires, action, c.severity, title(rec.X, req, c), description(rec.X, req), c.recommended, c.rbac, c.categ, "", c.alert)
-		if c.excelSafe {
-			for i := range f {
-				f[i] = ioc.SpreadsheetSafe(f[i])
+		cw := csv.NewWriter(o)
+		cw.UseCRLF = true
+		_ = cw.Write(Columns) // errors stay in o
+		f := make([]string, len(Columns))
+		keep.Emit(o, d, DropCap, func(rec ioc.Record) {
+			action := c.action
+			if action == "BlockAndRemediate" && !strings.HasPrefix(rec.Type, "File") {
+				action = "Block"
 			}
-		}
-		_ = cw.Write(f)
+			f = append(f[:0], rec.Type, rec.Value, expires, action, c.severity, title(rec.X, req, c), description(rec.X, req), c.recommended, c.rbac, c.categ, "", c.alert)
+			if c.excelSafe {
+				for i := range f {
+					f[i] = ioc.SpreadsheetSafe(f[i])
+				}
+			}
+			_ = cw.Write(f)
+		})
+		cw.Flush()
+		return nil
 	})
-	cw.Flush()
-	return feedlist.Finish(o, req, d, Name)
 }
 
 // shared is 100.64.0.0/10, carrier-grade NAT space (RFC 6598).

@@ -2,7 +2,6 @@ package edl
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"iter"
 	"slices"
@@ -126,11 +125,7 @@ func (def) Config(o renderers.Options) (config, error) {
 // Render writes the list. The whole input is read before the first line
 // is written: the list type, de-duplication and the cap need all of it.
 func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	c, err := r.Parse(req.Options)
-	if err != nil {
-		return fmt.Errorf("edl: render: %w", err)
-	}
-	return feedlist.Render(ctx, w, req, in, Name, func(o *renderers.Out, col *feedlist.Collector, d feedlist.Drops) {
+	return feedlist.Render(ctx, w, req, in, Name, r.Parse, func(o *renderers.Out, c config, col *feedlist.Collector, d feedlist.Drops) {
 		list := c.list
 		if list == ListAuto {
 			list = listFor(req.DataType, col)

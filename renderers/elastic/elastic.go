@@ -2,7 +2,6 @@ package elastic
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"iter"
 	"net/url"
@@ -104,28 +103,24 @@ func (def) Config(o renderers.Options) (config, error) {
 
 // Render writes one document per indicator, in input order.
 func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	c, err := r.Parse(req.Options)
-	if err != nil {
-		return fmt.Errorf("elastic: render: %w", err)
-	}
-	o := renderers.NewOut(ctx, w)
-	d := feedlist.Drops{}
-	e := newEncoder(c, req)
-	for x := range in {
-		if o.Next() != nil {
-			break
+	return feedlist.Stream(ctx, w, req, Name, r.Parse, func(o *renderers.Out, c config, d feedlist.Drops) error {
+		e := newEncoder(c, req)
+		for x := range in {
+			if o.Next() != nil {
+				break
+			}
+			switch {
+			case x.Type == indicator.IPv4Net || x.Type == indicator.IPv6Net:
+				d.Add(DropNet, 1)
+				continue
+			case !utf8.ValidString(x.Value):
+				d.Add(DropUTF8, 1)
+				continue
+			}
+			_, _ = o.Write(e.document(x)) // errors stay in o
 		}
-		switch {
-		case x.Type == indicator.IPv4Net || x.Type == indicator.IPv6Net:
-			d.Add(DropNet, 1)
-			continue
-		case !utf8.ValidString(x.Value):
-			d.Add(DropUTF8, 1)
-			continue
-		}
-		_, _ = o.Write(e.document(x)) // errors stay in o
-	}
-	return feedlist.Finish(o, req, d, Name)
+		return nil
+	})
 }
 
 // splitURL returns the scheme (without "://"), the host without brackets

@@ -2,7 +2,6 @@ package f5
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"iter"
 	"regexp"
@@ -75,13 +74,12 @@ func (def) Info() renderers.Info { return info }
 
 type config struct {
 	listType, category string
-	ipv6               bool
-	maxEntries         int
+	ioc.IPOptions
 }
 
 // Config reads the options.
 func (def) Config(o renderers.Options) (config, error) {
-	c := config{listType: o.Enum(OptListType), category: o.String(OptCategory), ipv6: o.Bool(OptIPv6), maxEntries: o.Int(OptMaxEntries)}
+	c := config{listType: o.Enum(OptListType), category: o.String(OptCategory), IPOptions: ioc.IPOptions{IPv6: o.Bool(OptIPv6), MaxEntries: o.Int(OptMaxEntries)}}
 	if c.listType == "none" {
 		c.listType = ""
 	}
@@ -94,15 +92,14 @@ func (def) Config(o renderers.Options) (config, error) {
 // Render writes one line per address or net. The whole input is read
 // before the first line: ordering, de-duplication and the cap need it.
 func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	c, err := r.Parse(req.Options)
-	if err != nil {
-		return fmt.Errorf("f5: render: %w", err)
-	}
-	suffix := "," + c.listType + "," + c.category + "\n"
-	return ioc.RenderIPList(ctx, w, req, in, Name, c.ipv6, c.maxEntries, reasons, func(b []byte, ip feedlist.IP) []byte {
+	return ioc.RenderIPList(ctx, w, req, in, Name, r.Parse, reasons, func(b []byte, c config, ip feedlist.IP) []byte {
 		b = ip.P.Addr().AppendTo(b)
 		b = append(b, ',')
 		b = strconv.AppendInt(b, int64(ip.P.Bits()), 10)
-		return append(b, suffix...)
+		b = append(b, ',')
+		b = append(b, c.listType...)
+		b = append(b, ',')
+		b = append(b, c.category...)
+		return append(b, '\n')
 	})
 }

@@ -2,7 +2,6 @@ package fortinet
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"iter"
 	"slices"
@@ -129,11 +128,7 @@ func (def) Config(o renderers.Options) (config, error) {
 // Render writes the feed. The whole input is read before the first line
 // is written: the feed type, de-duplication and the caps need all of it.
 func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	c, err := r.Parse(req.Options)
-	if err != nil {
-		return fmt.Errorf("fortinet: render: %w", err)
-	}
-	return feedlist.Render(ctx, w, req, in, Name, func(o *renderers.Out, col *feedlist.Collector, d feedlist.Drops) {
+	return feedlist.Render(ctx, w, req, in, Name, r.Parse, func(o *renderers.Out, c config, col *feedlist.Collector, d feedlist.Drops) {
 		feed := c.feed
 		if feed == FeedAuto {
 			feed = feedFor(req.DataType, col)

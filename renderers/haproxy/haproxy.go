@@ -3,7 +3,6 @@ package haproxy
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"io"
 	"iter"
 
@@ -102,58 +101,50 @@ var holds = map[string]indicator.TypeSet{ListIP: listkind.IPs, ListDom: listkind
 
 // Render writes the pattern file.
 func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	kind, err := r.Parse(req.Options)
-	if err != nil {
-		return fmt.Errorf("haproxy: render: %w", err)
-	}
-	list := listkind.Choice{Kind: cmp.Or(kind, ForDataType(req.DataType)), ForType: forType, Holds: holds}
-	o := renderers.NewOut(ctx, w)
-	d := feedlist.Drops{}
-	var (
-		ips   []feedlist.IP
-		names nameset.Set
-	)
-	for x := range in {
-		if o.Next() != nil {
-			break
-		}
-		if !list.Take(x.Type) {
+	return feedlist.Stream(ctx, w, req, Name, r.Parse, func(o *renderers.Out, kind string, d feedlist.Drops) error {
+		list := listkind.Choice{Kind: cmp.Or(kind, ForDataType(req.DataType)), ForType: forType, Holds: holds}
+		var (
+			ips   []feedlist.IP
+			names nameset.Set
+		)
+		for x := range in {
+			if o.Next() != nil {
+				break
+			}
+			if !list.Take(x.Type) {
+				d.Add(DropWrongList, 1)
+				continue
+			}
+			if list.Kind != ListIP {
+				names.Add(x.Value, d, Name)
+				continue
+			}
+			if p, ok := x.Prefix(); ok {
+				ips = append(ips, feedlist.IP{P: p.Masked()})
+				continue
+			}
 			d.Add(DropWrongList, 1)
-			continue
 		}
-		if list.Kind != ListIP {
-			names.Add(x.Value, d, Name)
-			continue
+		if err := o.Err(); err != nil {
+			return err
 		}
-		if p, ok := x.Prefix(); ok {
-			ips = append(ips, feedlist.IP{P: p.Masked()})
-			continue
+		if list.Kind == ListIP {
+			feedlist.WriteEach(o, feedlist.SortIPs(ips, d, DropDuplicate), func(b []byte, ip feedlist.IP) []byte {
+				if ip.P.IsSingleIP() {
+					b = ip.P.Addr().AppendTo(b)
+				} else {
+					b = ip.P.AppendTo(b)
+				}
+				return append(b, '\n')
+			})
+		} else {
+			feedlist.WriteEach(o, names.Names(d, Name), func(b []byte, n string) []byte {
+				if list.Kind == ListEnd {
+					b = append(b, '.')
+				}
+				return append(append(b, n...), '\n')
+			})
 		}
-		d.Add(DropWrongList, 1)
-	}
-	if err := o.Err(); err != nil {
-		return fmt.Errorf("haproxy: render: %w", err)
-	}
-	if list.Kind == ListIP {
-		feedlist.WriteEach(o, feedlist.SortIPs(ips, d, DropDuplicate), func(b []byte, ip feedlist.IP) []byte {
-			if ip.P.IsSingleIP() {
-				b = ip.P.Addr().AppendTo(b)
-			} else {
-				b = ip.P.AppendTo(b)
-			}
-			return append(b, '\n')
-		})
-	} else {
-		feedlist.WriteEach(o, names.Names(d, Name), func(b []byte, n string) []byte {
-			if list.Kind == ListEnd {
-				b = append(b, '.')
-			}
-			return append(append(b, n...), '\n')
-		})
-	}
-	d.Report(req)
-	if err := o.Close(); err != nil {
-		return fmt.Errorf("haproxy: render: %w", err)
-	}
-	return nil
+		return nil
+	})
 }

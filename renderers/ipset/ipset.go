@@ -2,7 +2,6 @@ package ipset
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"iter"
 	"math/bits"
@@ -104,11 +103,8 @@ func Families(dataType string) (v4, v6 bool) { return feedlist.Families(dataType
 
 // Render writes the restore input.
 func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	c, err := r.Parse(req.Options)
-	if err != nil {
-		return fmt.Errorf("ipset: render: %w", err)
-	}
-	return feedlist.RenderSets(ctx, w, req, in, Name, c.prefix, DropNotIP, func(o *renderers.Out, sets feedlist.Sets, d feedlist.Drops) {
+	prefix := func(c config) string { return c.prefix }
+	return feedlist.RenderSets(ctx, w, req, in, Name, DropNotIP, r.Parse, prefix, func(o *renderers.Out, c config, sets feedlist.Sets, d feedlist.Drops) {
 		var v4, v6 []feedlist.IP
 		for _, ip := range feedlist.SortIPs(sets.IPs, d, DropDuplicate) {
 			switch {

@@ -2,7 +2,6 @@ package junos
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"iter"
 	"strconv"
@@ -65,24 +64,17 @@ type def struct{}
 // Info describes the renderer.
 func (def) Info() renderers.Info { return info }
 
-type config struct {
-	ipv6       bool
-	maxEntries int
-}
+type config struct{ ioc.IPOptions }
 
 // Config reads the options.
 func (def) Config(o renderers.Options) (config, error) {
-	return config{ipv6: o.Bool(OptIPv6), maxEntries: o.Int(OptMaxEntries)}, nil
+	return config{ioc.IPOptions{IPv6: o.Bool(OptIPv6), MaxEntries: o.Int(OptMaxEntries)}}, nil
 }
 
 // Render writes one address or prefix per line. The whole input is read
 // before the first line: ordering, de-duplication and the cap need it.
 func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	c, err := r.Parse(req.Options)
-	if err != nil {
-		return fmt.Errorf("junos: render: %w", err)
-	}
-	return ioc.RenderIPList(ctx, w, req, in, Name, c.ipv6, c.maxEntries, reasons, func(b []byte, ip feedlist.IP) []byte {
+	return ioc.RenderIPList(ctx, w, req, in, Name, r.Parse, reasons, func(b []byte, _ config, ip feedlist.IP) []byte {
 		b = ip.P.Addr().AppendTo(b)
 		if !ip.P.IsSingleIP() {
 			b = append(b, '/')

@@ -2,7 +2,6 @@ package nftables
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"iter"
 	"net/netip"
@@ -97,11 +96,8 @@ func SetPrefix(feed string) string { return feedlist.SetPrefix(feed) }
 
 // Render writes the script.
 func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	c, err := r.Parse(req.Options)
-	if err != nil {
-		return fmt.Errorf("nftables: render: %w", err)
-	}
-	return feedlist.RenderSets(ctx, w, req, in, Name, c.prefix, DropNotIP, func(o *renderers.Out, sets feedlist.Sets, d feedlist.Drops) {
+	prefix := func(c config) string { return c.prefix }
+	return feedlist.RenderSets(ctx, w, req, in, Name, DropNotIP, r.Parse, prefix, func(o *renderers.Out, c config, sets feedlist.Sets, d feedlist.Drops) {
 		v4, v6 := Elements(sets.IPs, d)
 		caps := feedlist.Caps{MaxEntries: c.size, Entries: DropSize}
 		v4 = feedlist.Newest(v4, caps, d)

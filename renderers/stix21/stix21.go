@@ -107,38 +107,34 @@ func (def) Config(o renderers.Options) (config, error) {
 // values a pattern cannot carry (control characters, invalid UTF-8), are
 // left out and reported through req.Drop.
 func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	c, err := r.Parse(req.Options)
-	if err != nil {
-		return fmt.Errorf("stix21: render: %w", err)
-	}
-	o := renderers.NewOut(ctx, w)
-	e := newEncoder(c, req.Generated)
-	digest := sha256.New()
-	emit := func(b []byte) {
-		o.Write(b)
-		digest.Write(b)
-	}
-	o.WriteString(`{"type":"bundle","objects":[` + "\n")
-	emit(e.identity())
-	if c.marking != nil {
-		emit([]byte(",\n" + c.marking.json))
-	}
-	d := feedlist.Drops{}
-	for ind := range in {
-		if o.Next() != nil {
-			break
+	return feedlist.Stream(ctx, w, req, Name, r.Parse, func(o *renderers.Out, c config, d feedlist.Drops) error {
+		e := newEncoder(c, req.Generated)
+		digest := sha256.New()
+		emit := func(b []byte) {
+			o.Write(b)
+			digest.Write(b)
 		}
-		b, reason := e.indicator(ind)
-		if reason != "" {
-			d.Add(reason, 1)
-			continue
+		o.WriteString(`{"type":"bundle","objects":[` + "\n")
+		emit(e.identity())
+		if c.marking != nil {
+			emit([]byte(",\n" + c.marking.json))
 		}
-		emit(b)
-	}
-	o.WriteString("\n],\"id\":\"bundle--")
-	o.WriteString(bundleID(req, digest).String())
-	o.WriteString("\"}\n")
-	return feedlist.Finish(o, req, d, Name)
+		for ind := range in {
+			if o.Next() != nil {
+				break
+			}
+			b, reason := e.indicator(ind)
+			if reason != "" {
+				d.Add(reason, 1)
+				continue
+			}
+			emit(b)
+		}
+		o.WriteString("\n],\"id\":\"bundle--")
+		o.WriteString(bundleID(req, digest).String())
+		o.WriteString("\"}\n")
+		return nil
+	})
 }
 
 // bundleID derives the bundle id from the request and the digest of the

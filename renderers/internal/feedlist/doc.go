@@ -3,6 +3,7 @@
 // input sorted by kind (Collector), list lines (Entry), drop counts
 // (Drops), IP de-duplication, name and URL entry helpers, sorting with
 // de-duplication, the newest-first caps, and the frames of a render
-// (Render, RenderSets, Finish). Each renderer keeps its own rules: which
-// kinds a list takes, its drop reasons and its URL form.
+// (Stream, which reads the options, Render, RenderSets, Finish). Each
+// renderer keeps its own rules: which kinds a list takes, its drop
+// reasons and its URL form.
 package feedlist

@@ -10,19 +10,35 @@ import (
 	"github.com/cratos-project/cratos/renderers"
 )
 
-// Render is the frame of a renderer that reads its whole input before it
-// writes: it collects in, lets write write the output from what was
-// collected (counting what it leaves out in d), reports the drops to req
-// and closes the output. Errors are wrapped as "name: render: ...".
-func Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator], name string, write func(o *renderers.Out, col *Collector, d Drops)) error {
-	o := renderers.NewOut(ctx, w)
-	col, err := Collect(o, in)
-	if err != nil {
-		return fmt.Errorf("%s: render: %w", name, err)
+// Stream is the frame of a renderer: it reads the configuration from
+// req's options with parse (the renderer's Spec.Parse), lets write write
+// the output (counting what it leaves out in d), reports the drops to req
+// and closes the output. An error from write ends the render there,
+// without reporting drops. Errors are wrapped as "name: render: ...".
+func Stream[C any](ctx context.Context, w io.Writer, req renderers.Request, name string,
+	parse func(opts map[string]string) (C, error), write func(o *renderers.Out, c C, d Drops) error) error {
+	c, err := parse(req.Options)
+	if err == nil {
+		o := renderers.NewOut(ctx, w)
+		d := Drops{}
+		if err = write(o, c, d); err == nil {
+			return Finish(o, req, d, name)
+		}
 	}
-	d := Drops{}
-	write(o, col, d)
-	return Finish(o, req, d, name)
+	return fmt.Errorf("%s: render: %w", name, err)
+}
+
+// Render is the frame of a renderer that reads its whole input before it
+// writes: Stream, with write given the Collector of in.
+func Render[C any](ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator], name string,
+	parse func(opts map[string]string) (C, error), write func(o *renderers.Out, c C, col *Collector, d Drops)) error {
+	return Stream(ctx, w, req, name, parse, func(o *renderers.Out, c C, d Drops) error {
+		col, err := Collect(o, in)
+		if err == nil {
+			write(o, c, col, d)
+		}
+		return err
+	})
 }
 
 // Finish ends a renderer that counts what it leaves out: it reports the

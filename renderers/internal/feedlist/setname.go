@@ -46,15 +46,17 @@ type Sets struct {
 
 // RenderSets is the frame of a firewall set renderer: Render, with the
 // indicators that are not addresses or nets counted under notIP, and
-// write given the Sets of the request; prefix is the configured set name
-// prefix, "" for the feed's.
-func RenderSets(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator], name, prefix, notIP string, write func(o *renderers.Out, s Sets, d Drops)) error {
-	if prefix == "" {
-		prefix = SetPrefix(req.Feed)
-	}
+// write given the Sets of the request; prefix returns the configured set
+// name prefix, "" for the feed's.
+func RenderSets[C any](ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator], name, notIP string,
+	parse func(opts map[string]string) (C, error), prefix func(C) string, write func(o *renderers.Out, c C, s Sets, d Drops)) error {
 	want4, want6 := Families(req.DataType)
-	return Render(ctx, w, req, in, name, func(o *renderers.Out, col *Collector, d Drops) {
+	return Render(ctx, w, req, in, name, parse, func(o *renderers.Out, c C, col *Collector, d Drops) {
 		d.Add(notIP, col.NotIP())
-		write(o, Sets{Prefix: prefix, IPs: col.IPs, Want4: want4, Want6: want6}, d)
+		p := prefix(c)
+		if p == "" {
+			p = SetPrefix(req.Feed)
+		}
+		write(o, c, Sets{Prefix: p, IPs: col.IPs, Want4: want4, Want6: want6}, d)
 	})
 }

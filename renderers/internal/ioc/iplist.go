@@ -39,11 +39,28 @@ func IPList(c *feedlist.Collector, ipv6 bool, max int, d feedlist.Drops, r IPRea
 	return ips
 }
 
+// IPOptions are the options every address list has. A renderer's
+// configuration embeds them, which makes it an IPConfig.
+type IPOptions struct {
+	IPv6       bool // keep IPv6 addresses and nets
+	MaxEntries int  // the line cap; 0: none
+}
+
+// IPListOptions returns o.
+func (o IPOptions) IPListOptions() IPOptions { return o }
+
+// IPConfig is the configuration of an address list renderer.
+type IPConfig interface{ IPListOptions() IPOptions }
+
 // RenderIPList renders an address list in feedlist.Render's frame: the
-// IPList of the whole input, then what line appends for each address or
-// net to an emptied buffer.
-func RenderIPList(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator], name string, ipv6 bool, max int, r IPReasons, line func(b []byte, ip feedlist.IP) []byte) error {
-	return feedlist.Render(ctx, w, req, in, name, func(o *renderers.Out, col *feedlist.Collector, d feedlist.Drops) {
-		feedlist.WriteEach(o, IPList(col, ipv6, max, d, r), line)
+// IPList of the whole input as the configuration parse reads says, then
+// what line appends for each address or net to an emptied buffer.
+func RenderIPList[C IPConfig](ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator], name string,
+	parse func(opts map[string]string) (C, error), r IPReasons, line func(b []byte, c C, ip feedlist.IP) []byte) error {
+	return feedlist.Render(ctx, w, req, in, name, parse, func(o *renderers.Out, c C, col *feedlist.Collector, d feedlist.Drops) {
+		opts := c.IPListOptions()
+		feedlist.WriteEach(o, IPList(col, opts.IPv6, opts.MaxEntries, d, r), func(b []byte, ip feedlist.IP) []byte {
+			return line(b, c, ip)
+		})
 	})
 }

@@ -69,19 +69,15 @@ const NotName = "value that is not a DNS name"
 // every error is wrapped as "renderer: render: ...".
 func Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator], renderer, head string,
 	parse func(opts map[string]string) (Answer, error), line func(b []byte, name string, a Answer) []byte) error {
-	a, err := parse(req.Options)
-	if err != nil {
-		return fmt.Errorf("%s: render: %w", renderer, err)
-	}
-	o := renderers.NewOut(ctx, w)
-	d := feedlist.Drops{}
-	set := Collect(o, in, d, renderer, renderer+" "+NotName)
-	if err := o.Err(); err != nil {
-		return fmt.Errorf("%s: render: %w", renderer, err)
-	}
-	o.WriteString(head)
-	feedlist.WriteEach(o, set.Names(d, renderer), func(b []byte, name string) []byte {
-		return line(b, name, a)
+	return feedlist.Stream(ctx, w, req, renderer, parse, func(o *renderers.Out, a Answer, d feedlist.Drops) error {
+		set := Collect(o, in, d, renderer, renderer+" "+NotName)
+		if err := o.Err(); err != nil {
+			return err
+		}
+		o.WriteString(head)
+		feedlist.WriteEach(o, set.Names(d, renderer), func(b []byte, name string) []byte {
+			return line(b, name, a)
+		})
+		return nil
 	})
-	return feedlist.Finish(o, req, d, renderer)
 }
