@@ -9,6 +9,21 @@ import (
 	"github.com/cratos-project/cratos/core/indicator"
 )
 
+// ListInfo returns the Info of a renderer that writes a list of the
+// values (WriteList), as the original service did: it takes every type
+// and reads only the values.
+func ListInfo(name, description, contentType, extension string, options ...Option) Info {
+	return Info{
+		Name:        name,
+		Reads:       FieldValue,
+		Description: description,
+		ContentType: contentType,
+		Extension:   extension,
+		Types:       indicator.AllTypes(),
+		Options:     options,
+	}
+}
+
 // WriteList writes a document that is a list of the values: head, then
 // the bytes item appends to dst for each indicator (n is how many items
 // stand before it; item returns false to leave the indicator out), then

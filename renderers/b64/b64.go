@@ -26,15 +26,9 @@ type Renderer struct{ spec }
 // declares.
 type spec = renderers.Spec[def, txt.Layout]
 
-var info = renderers.Info{
-	Name:        "b64",
-	Reads:       renderers.FieldValue,
-	Description: "base64 of each value, one per line, for Suricata string datasets; CRLF-joined by default, as the original",
-	ContentType: "text/plain; charset=utf-8",
-	Extension:   ".b64",
-	Types:       indicator.AllTypes(),
-	Options:     txt.LayoutOptions(),
-}
+var info = renderers.ListInfo("b64",
+	"base64 of each value, one per line, for Suricata string datasets; CRLF-joined by default, as the original",
+	"text/plain; charset=utf-8", ".b64", txt.LayoutOptions()...)
 
 // def declares the renderer for renderers.Spec.
 type def struct{ txt.LayoutConfig }

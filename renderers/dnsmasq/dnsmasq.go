@@ -41,17 +41,10 @@ type spec = renderers.Spec[def, nameset.Answer]
 
 func init() { renderers.Register(Renderer{}) }
 
-var info = renderers.Info{
-	Name:        Name,
-	Reads:       renderers.FieldValue,
-	Description: "dnsmasq and Pi-hole configuration: address=/d/ (NXDOMAIN), a sinkhole address or local=/d/ per name, for the name and its subdomains",
-	ContentType: "text/plain; charset=utf-8",
-	Extension:   ".conf",
-	Types:       []indicator.Type{indicator.Domain, indicator.Hostname},
-	Options: append([]renderers.Option{
-		{Name: OptMode, Default: NXDomain, Description: "nxdomain (address=/d/), sinkhole (address=/d/ with the sinkhole addresses) or local (local=/d/)", Kind: renderers.KindEnum, Values: []string{NXDomain, Sinkhole, Local}},
-	}, nameset.SinkholeOptions("sinkhole: the IPv4 answer; empty: none", "sinkhole: the IPv6 answer; empty: none")...),
-}
+var info = nameset.Info(Name,
+	"dnsmasq and Pi-hole configuration: address=/d/ (NXDOMAIN), a sinkhole address or local=/d/ per name, for the name and its subdomains",
+	renderers.Option{Name: OptMode, Default: NXDomain, Description: "nxdomain (address=/d/), sinkhole (address=/d/ with the sinkhole addresses) or local (local=/d/)", Kind: renderers.KindEnum, Values: []string{NXDomain, Sinkhole, Local}},
+	"sinkhole: the IPv4 answer; empty: none", "sinkhole: the IPv6 answer; empty: none")
 
 // def declares the renderer for renderers.Spec.
 type def struct{}

@@ -23,14 +23,9 @@ type Renderer struct{}
 
 // Info implements renderers.Renderer.
 func (Renderer) Info() renderers.Info {
-	return renderers.Info{
-		Name:        "json",
-		Reads:       renderers.FieldValue,
-		Description: "JSON array of the values, byte-compatible with the original (ASCII-only, \", \" separators)",
-		ContentType: "application/json",
-		Extension:   ".json",
-		Types:       indicator.AllTypes(),
-	}
+	return renderers.ListInfo("json",
+		"JSON array of the values, byte-compatible with the original (ASCII-only, \", \" separators)",
+		"application/json", ".json")
 }
 
 // Render implements renderers.Renderer.

@@ -29,15 +29,9 @@ type spec = renderers.Spec[def, Layout]
 // DropMultiLine is the Request.Drop reason for values spanning lines.
 const DropMultiLine = "multi-line value"
 
-var info = renderers.Info{
-	Name:        "txt",
-	Reads:       renderers.FieldValue,
-	Description: "one value per line; CRLF-joined without a final line end by default, as the original",
-	ContentType: "text/plain; charset=utf-8",
-	Extension:   ".txt",
-	Types:       indicator.AllTypes(),
-	Options:     LayoutOptions(),
-}
+var info = renderers.ListInfo("txt",
+	"one value per line; CRLF-joined without a final line end by default, as the original",
+	"text/plain; charset=utf-8", ".txt", LayoutOptions()...)
 
 // def declares the renderer for renderers.Spec.
 type def struct{ LayoutConfig }

@@ -40,17 +40,10 @@ type spec = renderers.Spec[def, nameset.Answer]
 
 func init() { renderers.Register(Renderer{}) }
 
-var info = renderers.Info{
-	Name:        Name,
-	Reads:       renderers.FieldValue,
-	Description: "Unbound include file: one local-zone per name (the name and its subdomains), always_nxdomain, always_refuse or redirect to a sinkhole",
-	ContentType: "text/plain; charset=utf-8",
-	Extension:   ".conf",
-	Types:       []indicator.Type{indicator.Domain, indicator.Hostname},
-	Options: append([]renderers.Option{
-		{Name: OptPolicy, Default: NXDomain, Description: "always_nxdomain, always_refuse, or redirect (answer A/AAAA with the sinkhole addresses)", Kind: renderers.KindEnum, Values: []string{NXDomain, Refuse, Redirect}},
-	}, nameset.SinkholeOptions("redirect: the IPv4 address of the A answer; empty: no A record (NODATA)", "redirect: the IPv6 address of the AAAA answer; empty: no AAAA record (NODATA)")...),
-}
+var info = nameset.Info(Name,
+	"Unbound include file: one local-zone per name (the name and its subdomains), always_nxdomain, always_refuse or redirect to a sinkhole",
+	renderers.Option{Name: OptPolicy, Default: NXDomain, Description: "always_nxdomain, always_refuse, or redirect (answer A/AAAA with the sinkhole addresses)", Kind: renderers.KindEnum, Values: []string{NXDomain, Refuse, Redirect}},
+	"redirect: the IPv4 address of the A answer; empty: no A record (NODATA)", "redirect: the IPv6 address of the AAAA answer; empty: no AAAA record (NODATA)")
 
 // def declares the renderer for renderers.Spec.
 type def struct{}

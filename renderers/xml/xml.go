@@ -54,14 +54,9 @@ const HeaderUTF8 = "<?xml version='1.0' encoding='UTF-8'?>\n"
 
 // Info implements renderers.Renderer.
 func (Renderer) Info() renderers.Info {
-	return renderers.Info{
-		Name:        "xml",
-		Reads:       renderers.FieldValue,
-		Description: "XML document with one <entry> per value under a root named after the data type, as the original",
-		ContentType: "text/xml; charset=utf-8",
-		Extension:   ".xml",
-		Types:       indicator.AllTypes(),
-	}
+	return renderers.ListInfo("xml",
+		"XML document with one <entry> per value under a root named after the data type, as the original",
+		"text/xml; charset=utf-8", ".xml")
 }
 
 // Render implements renderers.Renderer.

@@ -16,14 +16,9 @@ type Renderer struct{}
 
 // Info implements renderers.Renderer.
 func (Renderer) Info() renderers.Info {
-	return renderers.Info{
-		Name:        "yaml",
-		Reads:       renderers.FieldValue,
-		Description: "YAML block sequence of the values, byte-compatible with the original (PyYAML, ASCII-only)",
-		ContentType: "text/plain; charset=utf-8",
-		Extension:   ".yaml",
-		Types:       indicator.AllTypes(),
-	}
+	return renderers.ListInfo("yaml",
+		"YAML block sequence of the values, byte-compatible with the original (PyYAML, ASCII-only)",
+		"text/plain; charset=utf-8", ".yaml")
 }
 
 // Render implements renderers.Renderer.

@@ -18,12 +18,23 @@ const (
 	OptAAAA = "sinkhole_aaaa"
 )
 
-// SinkholeOptions declares OptA and OptAAAA; a and aaaa describe what an
-// empty value means in the renderer's format.
-func SinkholeOptions(a, aaaa string) []renderers.Option {
-	return []renderers.Option{
-		{Name: OptA, Default: "0.0.0.0", Description: a},
-		{Name: OptAAAA, Default: "::", Description: aaaa},
+// Info returns the Info of a resolver renderer: a .conf text file of the
+// names (Domain and Hostname values) it blocks, with the enum option mode
+// that says how it answers them and the options OptA and OptAAAA, which a
+// and aaaa describe (what an empty value means in its format).
+func Info(name, description string, mode renderers.Option, a, aaaa string) renderers.Info {
+	return renderers.Info{
+		Name:        name,
+		Reads:       renderers.FieldValue,
+		Description: description,
+		ContentType: "text/plain; charset=utf-8",
+		Extension:   ".conf",
+		Types:       []indicator.Type{indicator.Domain, indicator.Hostname},
+		Options: []renderers.Option{
+			mode,
+			{Name: OptA, Default: "0.0.0.0", Description: a},
+			{Name: OptAAAA, Default: "::", Description: aaaa},
+		},
 	}
 }
 
