@@ -23,8 +23,8 @@ const ContentType = "text/plain; charset=utf-8"
 const (
 	OptListType   = "list_type"
 	OptCategory   = "category"
-	OptIPv6       = "ipv6"
-	OptMaxEntries = "max_entries"
+	OptIPv6       = ioc.OptIPv6
+	OptMaxEntries = ioc.OptMaxEntries
 )
 
 // Reasons passed to Request.Drop; each count is in lines.
@@ -58,12 +58,10 @@ var info = renderers.Info{
 	ContentType: ContentType,
 	Extension:   ".txt",
 	Types:       []indicator.Type{indicator.IPv4, indicator.IPv4Net, indicator.IPv6, indicator.IPv6Net},
-	Options: []renderers.Option{
+	Options: append([]renderers.Option{
 		{Name: OptListType, Default: "bl", Description: "bl (blacklist) or wl (whitelist) on every line; none leaves the field empty so the feed list's default applies", Kind: renderers.KindEnum, Values: []string{"bl", "wl", "none"}},
 		{Name: OptCategory, Default: "", Description: "blacklist category on every line (a predefined one such as botnets, or one created on the BIG-IP); empty: the feed list's default category"},
-		{Name: OptIPv6, Default: "true", Description: "false leaves IPv6 addresses and nets out (and reports them)", Kind: renderers.KindBool},
-		{Name: OptMaxEntries, Default: "0", Description: "line cap (0: none); the newest entries are kept, the rest reported", Kind: renderers.KindInt},
-	},
+	}, ioc.IPListOptions("line cap (0: none); the newest entries are kept, the rest reported")...),
 }
 
 // def declares the renderer for renderers.Spec.
@@ -79,7 +77,7 @@ type config struct {
 
 // Config reads the options.
 func (def) Config(o renderers.Options) (config, error) {
-	c := config{listType: o.Enum(OptListType), category: o.String(OptCategory), IPOptions: ioc.IPOptions{IPv6: o.Bool(OptIPv6), MaxEntries: o.Int(OptMaxEntries)}}
+	c := config{listType: o.Enum(OptListType), category: o.String(OptCategory), IPOptions: ioc.ReadIPOptions(o)}
 	if c.listType == "none" {
 		c.listType = ""
 	}

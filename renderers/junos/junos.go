@@ -20,8 +20,8 @@ const ContentType = "text/plain; charset=utf-8"
 
 // Option names.
 const (
-	OptIPv6       = "ipv6"
-	OptMaxEntries = "max_entries"
+	OptIPv6       = ioc.OptIPv6
+	OptMaxEntries = ioc.OptMaxEntries
 )
 
 // Reasons passed to Request.Drop; each count is in lines.
@@ -52,10 +52,7 @@ var info = renderers.Info{
 	ContentType: ContentType,
 	Extension:   ".txt",
 	Types:       []indicator.Type{indicator.IPv4, indicator.IPv4Net, indicator.IPv6, indicator.IPv6Net},
-	Options: []renderers.Option{
-		{Name: OptIPv6, Default: "true", Description: "false leaves IPv6 addresses and nets out (and reports them)", Kind: renderers.KindBool},
-		{Name: OptMaxEntries, Default: "0", Description: "line cap (0: none), e.g. the platform's dynamic address capacity; the newest entries are kept, the rest reported", Kind: renderers.KindInt},
-	},
+	Options:     ioc.IPListOptions("line cap (0: none), e.g. the platform's dynamic address capacity; the newest entries are kept, the rest reported"),
 }
 
 // def declares the renderer for renderers.Spec.
@@ -68,7 +65,7 @@ type config struct{ ioc.IPOptions }
 
 // Config reads the options.
 func (def) Config(o renderers.Options) (config, error) {
-	return config{ioc.IPOptions{IPv6: o.Bool(OptIPv6), MaxEntries: o.Int(OptMaxEntries)}}, nil
+	return config{ioc.ReadIPOptions(o)}, nil
 }
 
 // Render writes one address or prefix per line. The whole input is read

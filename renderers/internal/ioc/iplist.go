@@ -39,6 +39,26 @@ func IPList(c *feedlist.Collector, ipv6 bool, max int, d feedlist.Drops, r IPRea
 	return ips
 }
 
+// The options every address list has.
+const (
+	OptIPv6       = "ipv6"
+	OptMaxEntries = "max_entries"
+)
+
+// IPListOptions declares OptIPv6 and OptMaxEntries; max describes the
+// cap in the renderer's terms.
+func IPListOptions(max string) []renderers.Option {
+	return []renderers.Option{
+		{Name: OptIPv6, Default: "true", Description: "false leaves IPv6 addresses and nets out (and reports them)", Kind: renderers.KindBool},
+		{Name: OptMaxEntries, Default: "0", Description: max, Kind: renderers.KindInt},
+	}
+}
+
+// ReadIPOptions reads OptIPv6 and OptMaxEntries.
+func ReadIPOptions(o renderers.Options) IPOptions {
+	return IPOptions{IPv6: o.Bool(OptIPv6), MaxEntries: o.Int(OptMaxEntries)}
+}
+
 // IPOptions are the options every address list has. A renderer's
 // configuration embeds them, which makes it an IPConfig.
 type IPOptions struct {
