@@ -70,19 +70,31 @@ type ruleOption struct {
 func splitOptions(body string) iter.Seq[ruleOption] {
 	return func(yield func(ruleOption) bool) {
 		start := 0
-		for i := 0; i < len(body); i++ {
-			switch body[i] {
-			case '\\':
-				i++
-			case ';':
-				if !yield(makeOption(body[start:i])) {
-					return
-				}
-				start = i + 1
+		for i := range unescaped(body, ';') {
+			if !yield(makeOption(body[start:i])) {
+				return
 			}
+			start = i + 1
 		}
 		if strings.TrimSpace(body[start:]) != "" {
 			yield(ruleOption{err: true})
+		}
+	}
+}
+
+// unescaped yields the index of each byte c of s that no backslash
+// escapes; a backslash escapes the byte after it, whatever it is.
+func unescaped(s string, c byte) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		for i := 0; i < len(s); i++ {
+			switch s[i] {
+			case '\\':
+				i++
+			case c:
+				if !yield(i) {
+					return
+				}
+			}
 		}
 	}
 }
@@ -97,13 +109,8 @@ func makeOption(s string) ruleOption {
 		return ruleOption{err: true}
 	}
 	quotes := 0
-	for i := 0; i < len(value); i++ {
-		switch value[i] {
-		case '\\':
-			i++
-		case '"':
-			quotes++
-		}
+	for range unescaped(value, '"') {
+		quotes++
 	}
 	if quotes != 0 {
 		v := strings.TrimPrefix(value, "!")
