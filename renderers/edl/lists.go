@@ -7,13 +7,10 @@ import (
 	"github.com/cratos-project/cratos/renderers/internal/feedlist"
 )
 
-// other counts the indicators no list takes.
-func other(c *feedlist.Collector) int { return c.Other + len(c.Hashes) }
-
 // ipList builds an IP list: prefixes in numeric order (IPv4 first),
 // duplicates merged, collapsed when asked. Names and URLs are dropped.
 func ipList(c *feedlist.Collector, cfg config, d feedlist.Drops) []feedlist.Entry {
-	d.Add(DropWrongList, len(c.Names)+len(c.URLs)+other(c))
+	d.Add(DropWrongList, c.Outside(feedlist.KindIP))
 	ips := feedlist.SortIPs(c.IPs, d, DropDuplicate)
 	if cfg.collapse {
 		ips = collapse(ips)
@@ -72,14 +69,14 @@ func dropLong(es []feedlist.Entry, d feedlist.Drops) []feedlist.Entry {
 
 // domainList builds a domain list from Domains and Hostnames.
 func domainList(c *feedlist.Collector, cfg config, d feedlist.Drops) []feedlist.Entry {
-	d.Add(DropWrongList, len(c.IPs)+len(c.URLs)+other(c))
+	d.Add(DropWrongList, c.Outside(feedlist.KindName))
 	es := feedlist.AddNames(make([]feedlist.Entry, 0, 2*len(c.Names)), c.Names, "", cfg.pair, d, DropSuffixWildcard)
 	return sortDedup(es, d)
 }
 
 // urlList builds a URL list from URLs, names and IPv4 addresses.
 func urlList(c *feedlist.Collector, cfg config, d feedlist.Drops) []feedlist.Entry {
-	d.Add(DropWrongList, other(c))
+	d.Add(DropWrongList, c.Other+len(c.Hashes)) // what no list takes
 	es := make([]feedlist.Entry, 0, len(c.URLs)+2*len(c.Names)+len(c.IPs))
 	es = feedlist.AddURLs(es, c.URLs, d, func(v string) (string, string) { return urlEntry(v, cfg.stripPorts) })
 	es = feedlist.AddNames(es, c.Names, "/", cfg.pair, d, DropSuffixWildcard)

@@ -9,7 +9,7 @@ import (
 
 // addressFeed lists addresses and prefixes in numeric order.
 func addressFeed(c *feedlist.Collector, d feedlist.Drops) []feedlist.Entry {
-	d.Add(DropWrongFeed, len(c.Names)+len(c.URLs)+len(c.Hashes)+c.Other)
+	d.Add(DropWrongFeed, c.Outside(feedlist.KindIP))
 	ips := feedlist.SortIPs(c.IPs, d, DropDuplicate)
 	return feedlist.IPEntries(ips)
 }
@@ -17,14 +17,14 @@ func addressFeed(c *feedlist.Collector, d feedlist.Drops) []feedlist.Entry {
 // domainFeed lists Domains as "d" and "*.d" (or "d" alone) and Hostnames
 // as "d".
 func domainFeed(c *feedlist.Collector, cfg config, d feedlist.Drops) []feedlist.Entry {
-	d.Add(DropWrongFeed, len(c.IPs)+len(c.URLs)+len(c.Hashes)+c.Other)
+	d.Add(DropWrongFeed, c.Outside(feedlist.KindName))
 	es := feedlist.AddNames(make([]feedlist.Entry, 0, 2*len(c.Names)), c.Names, "", cfg.pair, d, DropSuffixWildcard)
 	return feedlist.SortDedup(es, d, DropDuplicate)
 }
 
 // categoryFeed lists URLs for a web-filter category.
 func categoryFeed(c *feedlist.Collector, cfg config, d feedlist.Drops) []feedlist.Entry {
-	d.Add(DropWrongFeed, len(c.IPs)+len(c.Names)+len(c.Hashes)+c.Other)
+	d.Add(DropWrongFeed, c.Outside(feedlist.KindURL))
 	es := feedlist.AddURLs(make([]feedlist.Entry, 0, len(c.URLs)), c.URLs, d, func(v string) (string, string) { return urlEntry(v, cfg.stripScheme) })
 	return feedlist.SortDedup(es, d, DropDuplicate)
 }
@@ -32,7 +32,7 @@ func categoryFeed(c *feedlist.Collector, cfg config, d feedlist.Drops) []feedlis
 // malwareFeed lists the hashes of one type: hash_type, or else the most
 // frequent (ties: the longer hash).
 func malwareFeed(c *feedlist.Collector, cfg config, d feedlist.Drops) []feedlist.Entry {
-	d.Add(DropWrongFeed, len(c.IPs)+len(c.Names)+len(c.URLs)+c.Other)
+	d.Add(DropWrongFeed, c.Outside(feedlist.KindHash))
 	want := cfg.hashType
 	if want == indicator.Invalid {
 		counts := map[indicator.Type]int{}

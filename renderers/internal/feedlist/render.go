@@ -65,9 +65,17 @@ func WriteEach[T any](o *renderers.Out, xs []T, line func(b []byte, x T) []byte)
 	}
 }
 
-// NotIP is how many of the collected indicators are not an address or a
-// net.
-func (c *Collector) NotIP() int { return c.Other + len(c.Names) + len(c.URLs) + len(c.Hashes) }
+// Outside is how many of the collected indicators are not of kind k:
+// all of them for KindNone.
+func (c *Collector) Outside(k Kind) int {
+	n := c.Other
+	for kind, count := range [...]int{KindURL: len(c.URLs), KindName: len(c.Names), KindIP: len(c.IPs), KindHash: len(c.Hashes)} {
+		if Kind(kind) != k {
+			n += count
+		}
+	}
+	return n
+}
 
 // Families reports which address families a route data type carries:
 // IPv4 for ipv4, ipv4ext and cidr4, IPv6 for ipv6, both for any other

@@ -52,7 +52,7 @@ func RenderSets[C any](ctx context.Context, w io.Writer, req renderers.Request, 
 	parse func(opts map[string]string) (C, error), prefix func(C) string, write func(o *renderers.Out, c C, s Sets, d Drops)) error {
 	want4, want6 := Families(req.DataType)
 	return Render(ctx, w, req, in, name, parse, func(o *renderers.Out, c C, col *Collector, d Drops) {
-		d.Add(notIP, col.NotIP())
+		d.Add(notIP, col.Outside(KindIP))
 		p := prefix(c)
 		if p == "" {
 			p = SetPrefix(req.Feed)

@@ -22,7 +22,7 @@ type IPReasons struct {
 // first), de-duplicated, without IPv6 unless ipv6 is set, cut to the max
 // newest (max ≤ 0: no cap). What it leaves out is counted in d.
 func IPList(c *feedlist.Collector, ipv6 bool, max int, d feedlist.Drops, r IPReasons) []feedlist.IP {
-	d.Add(r.NotIP, c.NotIP())
+	d.Add(r.NotIP, c.Outside(feedlist.KindIP))
 	ips := c.IPs
 	if !ipv6 {
 		ips = make([]feedlist.IP, 0, len(c.IPs))
