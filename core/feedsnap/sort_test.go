@@ -2,6 +2,7 @@ package feedsnap
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -104,5 +105,27 @@ func TestPackUUID(t *testing.T) {
 				t.Errorf("held and read back as %+v (packed %v)", got, e.recs[0].packed)
 			}
 		})
+	}
+}
+
+// A read whose attributes name more types and categories than records can
+// index is refused whole, not held wrong.
+func TestTooManyNamesRefused(t *testing.T) {
+	attrs := make([]indicator.Attribute, 1<<16+1)
+	for i := range attrs {
+		attrs[i] = indicator.Attribute{Type: fmt.Sprint("t", i), Category: "c", UUID: fmt.Sprint(i), Value: "v"}
+	}
+	if _, err := NewEvent(attrs); !errors.Is(err, errTooLarge) {
+		t.Fatalf("error %v, want errTooLarge", err)
+	}
+	p := newPart()
+	for _, a := range attrs {
+		p.add(a)
+	}
+	if _, err := joinParts([]*part{p}); !errors.Is(err, errTooLarge) {
+		t.Fatalf("full read: error %v, want errTooLarge", err)
+	}
+	if _, err := NewEvent(attrs[:1<<15]); err != nil {
+		t.Fatalf("32,768 names: %v", err)
 	}
 }
