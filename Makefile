@@ -26,8 +26,8 @@ demo:
 # every other package once. The tests that check only a sample of their
 # data under the race detector (it slows them twenty-fold) then check all
 # of it without.
-TEST_FIRST := ./core/server/ ./cmd/cratos/ ./core/cli/ ./renderers/suricata/ ./core/misp/ \
-	./renderers/elastic/ ./conformance/mispsim/ ./renderers/stix21/ ./plugins/ ./internal/readmecheck/
+TEST_FIRST := ./cmd/cratos/ ./core/feedsnap/ ./core/server/ ./core/misp/ ./renderers/suricata/ \
+	./conformance/mispsim/ ./renderers/elastic/ ./cmd/cratos-bench/ ./renderers/stix21/ ./plugins/ ./core/cli/ ./internal/readmecheck/
 test: tools
 	$(GO) test -race -timeout 20m $(TEST_FIRST) ./...
 	$(GO) test -timeout 20m -run '^(TestSchemaValid|TestTimestampMatchesTime)$$' ./renderers/stix21/
