@@ -31,6 +31,7 @@ TEST_FIRST := ./cmd/cratos/ ./core/feedsnap/ ./core/server/ ./core/misp/ ./rende
 test: tools
 	$(GO) test -race -timeout 20m $(TEST_FIRST) ./...
 	$(GO) test -timeout 20m -run '^(TestSchemaValid|TestTimestampMatchesTime)$$' ./renderers/stix21/
+	$(GO) test -timeout 20m -run '^TestRefreshEqualsFullRead$$' ./core/feedsnap/
 
 # Tests without the race detector, for a quick local check.
 test-short:

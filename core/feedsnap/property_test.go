@@ -19,6 +19,7 @@ import (
 	"github.com/cratos-project/cratos/core/feedsnap"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/core/misp"
+	"github.com/cratos-project/cratos/internal/testtool"
 	"github.com/cratos-project/cratos/internal/testtool/misptest"
 	_ "github.com/cratos-project/cratos/renderers/all"
 )
@@ -280,8 +281,11 @@ func (w *world) step() {
 // the same bytes.
 func TestRefreshEqualsFullRead(t *testing.T) {
 	sequences := 1000
-	if testing.Short() {
+	switch {
+	case testing.Short():
 		sequences = 50
+	case testtool.RaceEnabled:
+		sequences = 100 // make test runs the 1,000 again without the race detector
 	}
 	// CRATOS_PROPERTY_SEQUENCES and CRATOS_PROPERTY_FIRST run other seeds
 	// (sequence n is seeded n) and more of them than the suite does.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 // isPlainBytewise is isPlain one byte at a time.
@@ -73,7 +74,7 @@ func TestTimestampMatchesTime(t *testing.T) {
 		}
 	}
 	step := int64(1)
-	if raceEnabled {
+	if testtool.RaceEnabled {
 		step = 29 // every day of the month and of the week still comes up
 	}
 	for day := int64(0); day*86400 <= last; day += step {

@@ -7,6 +7,7 @@ import (
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/stixschema"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 // TestSchemaValid validates whole bundles against the OASIS schemas and
@@ -28,7 +29,7 @@ func TestSchemaValid(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if raceEnabled && len(tc.in) > 1000 {
+			if testtool.RaceEnabled && len(tc.in) > 1000 {
 				// Validation is single-threaded work the race detector
 				// slows twenty-fold; the full set runs without -race.
 				tc.in = everyNth(tc.in, 50)
