@@ -140,6 +140,9 @@ func packEvent(attrs []indicator.Attribute) (Event, error) {
 	text := 0
 	for _, a := range attrs {
 		text += len(a.Value) + len(a.UUID)
+		if _, ok := packUUID(a.UUID); ok {
+			text -= len(a.UUID) - 16 // held as its 16 bytes
+		}
 	}
 	if text > 0 && text <= 1<<32-1 {
 		slab := make([]byte, text)

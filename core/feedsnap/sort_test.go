@@ -129,3 +129,18 @@ func TestTooManyNamesRefused(t *testing.T) {
 		t.Fatalf("32,768 names: %v", err)
 	}
 }
+
+// An event made from attributes holds their text in one slab of exactly
+// its size, packed uuids counted as 16 bytes.
+func TestPackEventSlabExact(t *testing.T) {
+	e, err := packEvent([]indicator.Attribute{
+		{Value: "192.0.2.1", UUID: "5f0c7c4e-1c2b-4d3e-9f00-0123456789ab"},
+		{Value: "bad.example", UUID: "not-a-uuid"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := len("192.0.2.1") + 16 + len("bad.example") + len("not-a-uuid"); len(e.st.slabs) != 1 || cap(e.st.slabs[0]) != want {
+		t.Errorf("slabs %d, first of %d bytes; want one of %d", len(e.st.slabs), cap(e.st.slabs[0]), want)
+	}
+}
