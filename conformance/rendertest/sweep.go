@@ -9,16 +9,20 @@ import (
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/devicecheck"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/testtool"
 	"github.com/cratos-project/cratos/renderers"
 )
 
 // Sets are the indicator sets of a device-rule sweep: the sample, n
-// indicators generated from seed and the real data.
+// indicators generated from seed and the real data. Under the race
+// detector the generated and real sets are every fifth indicator
+// (testtool.RaceSample): the sweep is single-threaded, and `make test`
+// runs it on the full sets once more without the detector.
 func Sets(t testing.TB, n int, seed int64) map[string][]indicator.Indicator {
 	return map[string][]indicator.Indicator{
 		"sample":    conformance.Sample(),
-		"generated": conformance.Generated(n, seed),
-		"real data": conformance.RealIndicators(t),
+		"generated": testtool.RaceSample(t, conformance.Generated(n, seed), 5),
+		"real data": testtool.RaceSample(t, conformance.RealIndicators(t), 5),
 	}
 }
 
