@@ -67,6 +67,8 @@ type harness struct {
 	mcs []*cache.Memcached
 	// taxii, when set, keeps the TAXII collections across start calls.
 	taxii *taxii.Manager
+	// accessLog, when set, receives the access log instead of logs.
+	accessLog io.Writer
 }
 
 type harnessOption func(*harness)
@@ -74,6 +76,7 @@ type harnessOption func(*harness)
 func withSite(f func(*config.Site)) harnessOption     { return func(h *harness) { f(h.site) } }
 func withConfig(f func(*config.Config)) harnessOption { return func(h *harness) { f(h.cfg) } }
 func withMemcached(addr string) harnessOption         { return func(h *harness) { h.memcached = addr } }
+func withAccessLog(w io.Writer) harnessOption         { return func(h *harness) { h.accessLog = w } }
 func asAdmin() harnessOption                          { return func(h *harness) { h.admin = true } }
 func withConsumer(name string) harnessOption          { return func(h *harness) { h.consumer = name } }
 
@@ -135,12 +138,16 @@ func (h *harness) start() {
 	m := metrics.New()
 	exp := export.New(export.Options{Renderers: renderers.Builtin(), Store: mem, Shared: shared, Namespace: cache.NewNamespace(generations, time.Second),
 		KeySecret: secret[:], Logger: logger, Observer: m, NeverBlock: h.cfg.NeverBlock})
+	var accessLog io.Writer = h.logs
+	if h.accessLog != nil {
+		accessLog = h.accessLog
+	}
 	failLimit := 1 << 20
 	if h.cfg.AuthFailLimit > 0 {
 		failLimit = h.cfg.AuthFailLimit
 	}
 	srv := server.New(server.Options{Config: h.cfg, Sites: config.NewSites(h.site), Codec: codec, Export: exp,
-		Renderers: renderers.Builtin(), Cache: pinger, CacheKind: "memory", Logger: logger, AccessLog: h.logs, FailLimit: failLimit, Metrics: m,
+		Renderers: renderers.Builtin(), Cache: pinger, CacheKind: "memory", Logger: logger, AccessLog: accessLog, FailLimit: failLimit, Metrics: m,
 		Holds: h.holds, Lookup: h.lookup, TAXII: h.taxii})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
