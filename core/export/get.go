@@ -14,10 +14,10 @@ func (s *Service) Get(ctx context.Context, r Request) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	if _, err := Since(r.Age, s.opts.Now()); err != nil {
+	if err := CheckAge(r.Age, s.opts.Now); err != nil {
 		return Result{}, err
 	}
-	k := s.keysFor(r)
+	k := s.keyMemo.keysFor(r, s.keysFor) // keymemo.go
 	nsArtifact := s.opts.Namespace.Key(ctx, k.group, k.artifact)
 	now := s.opts.Now()
 	a, expires, ok := s.arts.Peek(nsArtifact)

@@ -100,6 +100,7 @@ type Service struct {
 	shared    *cache.Backoff
 	content   *cache.LRU[string, *contentState] // artifact key -> content
 	keyIDs    *cache.LRU[string, string]        // identity -> keyed hash
+	keyMemo   *keyMemo                          // request -> cache keys
 	sites     *cache.LRU[string, SiteState]     // site name -> what was last seen
 	guard     *guardState
 	limits    *buildLimiter
@@ -163,6 +164,7 @@ func New(opts Options) *Service {
 		keyIDs:  cache.NewLRU(cache.LRUOptions[string, string]{MaxItems: maxKeyIDs}),
 		sites:   cache.NewLRU(cache.LRUOptions[string, SiteState]{MaxItems: maxSites}),
 		feeds:   newFeedTable(),
+		keyMemo: newKeyMemo(),
 	}
 }
 

@@ -58,7 +58,7 @@ func (s *Server) parseList(c *fiber.Ctx, cl *caller, kind export.Kind) (export.R
 			c.Locals("checksum", true)
 		}
 	}
-	if _, err := export.Since(r.Age, s.opts.Now()); err != nil {
+	if err := export.CheckAge(r.Age, s.opts.Now); err != nil {
 		v.add("path", "dataAge", "value_error", "Value error, "+err.Error()+" (e.g. "+strings.Join(export.LegacyAges[:6], ", ")+")", r.Age)
 	}
 	var checksum bool
