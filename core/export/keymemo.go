@@ -1,10 +1,9 @@
 package export
 
 import (
+	"maps"
 	"slices"
 	"sync"
-
-	"github.com/cratos-project/cratos/core/config"
 )
 
 // maxKeyMemo bounds the remembered cache keys of requests. Keys are
@@ -13,23 +12,31 @@ import (
 // can grow it.
 const maxKeyMemo = 4096
 
-// keyMemoKey is every field of a Request that keysFor reads, except the
-// data type's MISP types (a slice, compared on a hit) and renderer
-// options given per request (such requests are not remembered). A site
-// is immutable once loaded and a reload builds new ones, so its address
-// stands for its name, expansion limits and renderer options; the memo
-// holds the site, so the address is never reused while remembered.
+// keyMemoKey is the fields of a Request that keysFor reads and that
+// compare cheaply. The rest (the data type's MISP types, the site's
+// expansion limits and renderer options) are kept in the entry as copies
+// and compared on a hit, so a site reloaded or changed in place, or a
+// changed mapping, gets new keys. Requests with renderer options of
+// their own are not remembered.
 type keyMemoKey struct {
-	site                          *config.Site
-	mispURL, mispKey              string
+	site, mispURL, mispKey        string
 	kind                          Kind
 	feed, org, vendor             string
 	dataType, age, output, pkgTag string
 }
 
 type keyMemoEntry struct {
-	mispTypes []string
-	keys      keys
+	mispTypes              []string
+	expandLimit, expandMax int
+	options                map[string]string
+	keys                   keys
+}
+
+// matches reports whether the parts of r the key leaves out are those
+// the entry was built from.
+func (e *keyMemoEntry) matches(r Request) bool {
+	return e.expandLimit == r.Site.ExpandLimit && e.expandMax == r.Site.ExpandMax &&
+		slices.Equal(e.mispTypes, r.DataType.MISPTypes) && maps.Equal(e.options, r.Site.Renderers[r.Output])
 }
 
 // keyMemo remembers the cache keys of recent requests so that a cache hit
@@ -46,12 +53,12 @@ func (km *keyMemo) keysFor(r Request, build func(Request) keys) keys {
 	if len(r.RendererOptions) > 0 {
 		return build(r)
 	}
-	mk := keyMemoKey{site: r.Site, mispURL: r.MISPURL, mispKey: r.MISPKey, kind: r.Kind, feed: r.Feed, org: r.Org,
+	mk := keyMemoKey{site: r.Site.Name, mispURL: r.MISPURL, mispKey: r.MISPKey, kind: r.Kind, feed: r.Feed, org: r.Org,
 		vendor: r.Vendor, dataType: r.DataType.Name, age: r.Age, output: r.Output, pkgTag: r.Package}
 	km.mu.RLock()
 	e, ok := km.m[mk]
 	km.mu.RUnlock()
-	if ok && slices.Equal(e.mispTypes, r.DataType.MISPTypes) {
+	if ok && e.matches(r) {
 		return e.keys
 	}
 	k := build(r)
@@ -59,7 +66,8 @@ func (km *keyMemo) keysFor(r Request, build func(Request) keys) keys {
 	if len(km.m) >= maxKeyMemo {
 		clear(km.m)
 	}
-	km.m[mk] = keyMemoEntry{mispTypes: slices.Clone(r.DataType.MISPTypes), keys: k}
+	km.m[mk] = keyMemoEntry{mispTypes: slices.Clone(r.DataType.MISPTypes), expandLimit: r.Site.ExpandLimit,
+		expandMax: r.Site.ExpandMax, options: maps.Clone(r.Site.Renderers[r.Output]), keys: k}
 	km.mu.Unlock()
 	return k
 }

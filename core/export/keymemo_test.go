@@ -55,6 +55,11 @@ func TestKeyMemoMatchesKeysFor(t *testing.T) {
 			}
 		})
 	}
+	// A site replaced in place (the same address, new contents).
+	*base.Site = withOptions
+	if got, want := s.keyMemo.keysFor(base, s.keysFor), s.keysFor(base); got != want || got == first {
+		t.Errorf("site changed in place: keys %+v, want %+v", got, want)
+	}
 }
 
 // TestKeyMemoBounded: requests with as many distinct organisations as a
