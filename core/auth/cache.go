@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"strings"
 	"sync"
 	"time"
 )
@@ -13,28 +14,33 @@ type cacheEntry struct {
 	fingerprint string
 }
 
-// tokenCache maps token digests to verified claims. It holds at most max
-// entries and evicts the oldest insertion first.
+// tokenCache maps verified tokens to their claims. It holds at most max
+// entries and evicts the oldest insertion first. A token is its own key:
+// a map hashes it faster than sha256 can, and the claims it maps to
+// (MISP key included) are what the token carries anyway.
 type tokenCache struct {
 	mu    sync.RWMutex
-	m     map[[32]byte]cacheEntry
-	order [][32]byte // ring of keys in insertion order
-	next  int        // oldest key once the ring is full
+	m     map[string]cacheEntry
+	order []string // ring of keys in insertion order
+	next  int      // oldest key once the ring is full
 	max   int
 }
 
 func newTokenCache(maxEntries int) *tokenCache {
-	return &tokenCache{m: make(map[[32]byte]cacheEntry), max: maxEntries}
+	return &tokenCache{m: make(map[string]cacheEntry), max: maxEntries}
 }
 
-func (c *tokenCache) get(k [32]byte) (cacheEntry, bool) {
+func (c *tokenCache) get(k string) (cacheEntry, bool) {
 	c.mu.RLock()
 	e, ok := c.m[k]
 	c.mu.RUnlock()
 	return e, ok
 }
 
-func (c *tokenCache) put(k [32]byte, e cacheEntry) {
+// put remembers e for k; k is copied, so it may point into a buffer the
+// caller reuses.
+func (c *tokenCache) put(k string, e cacheEntry) {
+	k = strings.Clone(k) // an existing key is replaced too
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.m[k]; ok {

@@ -116,8 +116,8 @@ func (c *Codec) seal(plaintext []byte, iv [ivLen]byte, ts int64) string {
 // local wall clock, as the original did, which only matters on a day whose
 // midnight a daylight-saving change skips.
 //
-// Claims of verified tokens are cached by the token's sha256, so repeating a
-// token costs a hash and a map look-up; the expiry is checked on every call.
+// Claims of verified tokens are cached by token, so repeating a token costs
+// a map look-up; the expiry is checked on every call.
 func (c *Codec) Verify(token string, now time.Time) (Claims, error) {
 	cl, _, err := c.VerifyFingerprint(token, now)
 	return cl, err
@@ -129,8 +129,7 @@ func (c *Codec) VerifyFingerprint(token string, now time.Time) (Claims, string, 
 	if token == "" {
 		return Claims{}, "", fmt.Errorf("auth: verify: %w", ErrNoToken)
 	}
-	sum := sha256.Sum256([]byte(token))
-	e, ok := c.cache.get(sum)
+	e, ok := c.cache.get(token)
 	if !ok {
 		raw, err := decodeCanonical(token)
 		if err != nil {
@@ -145,14 +144,20 @@ func (c *Codec) VerifyFingerprint(token string, now time.Time) (Claims, string, 
 			return Claims{}, "", err
 		}
 		exp, _ := time.Parse(time.DateOnly, cl.Expires) // validated by ParsePlaintext
-		e = cacheEntry{claims: cl, expires: exp, fingerprint: hex.EncodeToString(sum[:])}
-		c.cache.put(sum, e)
+		e = cacheEntry{claims: cl, expires: exp, fingerprint: Fingerprint(token)}
+		c.cache.put(token, e)
 	}
-	if expired(e.expires, now.In(c.loc)) {
+	if !now.Before(e.expires.Add(-maxZoneAhead)) && expired(e.expires, now.In(c.loc)) {
 		return Claims{}, "", fmt.Errorf("auth: verify: %w", ErrExpired)
 	}
 	return e.claims, e.fingerprint, nil
 }
+
+// maxZoneAhead is more than any offset ahead of UTC a time zone can have
+// in Go (a TZ rule may say up to a week): until an expiry date's UTC
+// midnight minus this, no local wall clock has reached the date, so a
+// token that far from its expiry needs no calendar arithmetic to be valid.
+const maxZoneAhead = 7*24*time.Hour + time.Hour
 
 // expired reports whether the local wall-clock time now is past midnight at
 // the start of the date exp (a UTC midnight standing for a calendar date).
