@@ -37,6 +37,7 @@ type Metrics struct {
 	authFailures *prometheus.CounterVec
 	lists        *listAges
 	guard        guardMetrics
+	children     *children // children.go
 }
 
 // New returns Metrics registered in a fresh registry, with the Go runtime
@@ -62,7 +63,8 @@ func New() *Metrics {
 			Help: "MISP values dropped as invalid in the last list built, by site, feed, data type and output."}, listLabelNames),
 		authFailures: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "cratos_auth_failures_total",
 			Help: "Refused requests by HTTP status (401, 403, 429)."}, []string{"status"}),
-		lists: newListAges(time.Now),
+		lists:    newListAges(time.Now),
+		children: newChildren(),
 	}
 	m.reg.MustRegister(m.requests, m.duration, m.cache, m.mispLatency, m.mispErrors, m.buildSeconds, m.entries, m.invalid, m.authFailures, m.lists,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -89,15 +91,15 @@ func (m *Metrics) WatchPlugin(name string, restarts func() int) error {
 
 // Request records one HTTP request.
 func (m *Metrics) Request(route string, status int, output string, d time.Duration) {
-	m.requests.WithLabelValues(route, strconv.Itoa(status), output).Inc()
-	m.duration.WithLabelValues(route).Observe(d.Seconds())
+	m.requestCounter(route, status, output).Inc()
+	m.durationObserver(route).Observe(d.Seconds())
 	if status == 401 || status == 403 || status == 429 {
 		m.authFailures.WithLabelValues(strconv.Itoa(status)).Inc()
 	}
 }
 
 // CacheResult implements export.Observer.
-func (m *Metrics) CacheResult(status export.Status) { m.cache.WithLabelValues(string(status)).Inc() }
+func (m *Metrics) CacheResult(status export.Status) { m.cacheCounter(string(status)).Inc() }
 
 // Fetched implements export.Observer.
 func (m *Metrics) Fetched(site string, d time.Duration, _ int, err error) {
