@@ -29,6 +29,12 @@ func (s *Service) Get(ctx context.Context, r Request) (Result, error) {
 		// Stale-while-revalidate: the old list now, one rebuild behind it.
 		return s.result(s.revalidate(r, rd, k, nsArtifact, a, now)), nil
 	}
+	return s.getBuilt(ctx, r, rd, k, nsArtifact)
+}
+
+// getBuilt is Get for a list that has to be built (or waited for): apart
+// from Get, so that a cache hit does not move its request to the heap.
+func (s *Service) getBuilt(ctx context.Context, r Request, rd renderers.Renderer, k keys, nsArtifact string) (Result, error) {
 	// The build outlives the request that started it, but is cancelled
 	// when every request waiting for it has left.
 	w := s.limits.join(nsArtifact)
