@@ -8,10 +8,8 @@ import (
 
 // cacheEntry is what a verified token maps to.
 type cacheEntry struct {
-	claims  Claims
-	expires time.Time // the expiry date at 00:00 UTC, standing for the local date
-	// fingerprint is the token's Fingerprint.
-	fingerprint string
+	verified Verified
+	expires  time.Time // the expiry date at 00:00 UTC, standing for the local date
 }
 
 // tokenCache maps verified tokens to their claims. It holds at most max

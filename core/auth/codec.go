@@ -126,31 +126,45 @@ func (c *Codec) Verify(token string, now time.Time) (Claims, error) {
 // VerifyFingerprint is Verify that also returns the token's Fingerprint,
 // remembered with the cached claims so that a repeat costs no second hash.
 func (c *Codec) VerifyFingerprint(token string, now time.Time) (Claims, string, error) {
+	v, err := c.VerifyToken(token, now)
+	return v.Claims, v.Fingerprint, err
+}
+
+// Verified is what a verified token yields, worked out once per token
+// and remembered with it.
+type Verified struct {
+	Claims      Claims
+	Fingerprint string // Fingerprint of the token
+	BaseURL     string // Claims.BaseURL
+}
+
+// VerifyToken is Verify returning the Verified form of the token.
+func (c *Codec) VerifyToken(token string, now time.Time) (Verified, error) {
 	if token == "" {
-		return Claims{}, "", fmt.Errorf("auth: verify: %w", ErrNoToken)
+		return Verified{}, fmt.Errorf("auth: verify: %w", ErrNoToken)
 	}
 	e, ok := c.cache.get(token)
 	if !ok {
 		raw, err := decodeCanonical(token)
 		if err != nil {
-			return Claims{}, "", err
+			return Verified{}, err
 		}
 		pt, err := c.open(raw)
 		if err != nil {
-			return Claims{}, "", err
+			return Verified{}, err
 		}
 		cl, err := ParsePlaintext(string(pt))
 		if err != nil {
-			return Claims{}, "", err
+			return Verified{}, err
 		}
 		exp, _ := time.Parse(time.DateOnly, cl.Expires) // validated by ParsePlaintext
-		e = cacheEntry{claims: cl, expires: exp, fingerprint: Fingerprint(token)}
+		e = cacheEntry{verified: Verified{Claims: cl, Fingerprint: Fingerprint(token), BaseURL: cl.BaseURL()}, expires: exp}
 		c.cache.put(token, e)
 	}
 	if !now.Before(e.expires.Add(-maxZoneAhead)) && expired(e.expires, now.In(c.loc)) {
-		return Claims{}, "", fmt.Errorf("auth: verify: %w", ErrExpired)
+		return Verified{}, fmt.Errorf("auth: verify: %w", ErrExpired)
 	}
-	return e.claims, e.fingerprint, nil
+	return e.verified, nil
 }
 
 // maxZoneAhead is more than any offset ahead of UTC a time zone can have

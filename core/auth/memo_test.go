@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -70,5 +71,25 @@ func TestCacheCopiesToken(t *testing.T) {
 	}
 	if _, ok := c.cache.get(string(buf)); ok {
 		t.Error("the buffer's new bytes are cached as a token")
+	}
+}
+
+// TestVerifyToken: the verified form of a token carries the claims, the
+// fingerprint and the base URL Verify, Fingerprint and BaseURL give, on
+// the first call and from the cache.
+func TestVerifyToken(t *testing.T) {
+	c := testCodec(t, cfgADK)
+	want, err := c.Verify(docToken, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		v, err := c.VerifyToken(docToken, testNow)
+		if err != nil || v.Claims != want || v.Fingerprint != Fingerprint(docToken) || v.BaseURL != want.BaseURL() {
+			t.Errorf("call %d: %+v %v", i, v, err)
+		}
+	}
+	if _, err := c.VerifyToken("", testNow); !errors.Is(err, ErrNoToken) {
+		t.Errorf("empty token: %v, want ErrNoToken", err)
 	}
 }

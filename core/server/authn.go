@@ -17,6 +17,7 @@ type caller struct {
 	token       string
 	fingerprint string // auth.Fingerprint(token)
 	claims      auth.Claims
+	baseURL     string // claims.BaseURL()
 	site        *config.Site
 	ip          netip.Addr
 	// served is filled in by a list route for the access log.
@@ -81,7 +82,8 @@ func (s *Server) identify(c *fiber.Ctx) (*caller, int, string) {
 		}
 		return fail(fiber.StatusForbidden, msg, "no token")
 	}
-	claims, fp, err := s.opts.Codec.VerifyFingerprint(token, now)
+	v, err := s.opts.Codec.VerifyToken(token, now)
+	claims, fp := v.Claims, v.Fingerprint
 	if err != nil {
 		msg, ok := auth.Detail(err)
 		if !ok {
@@ -105,7 +107,7 @@ func (s *Server) identify(c *fiber.Ctx) (*caller, int, string) {
 	if !acl.Allowed(ip, s.opts.Config.AlwaysAllowedIPs, site.AllowedIPs) {
 		return fail(fiber.StatusForbidden, ip.String()+" are not allowed to access the MISP instance.", "address "+ip.String()+" not allowed for site "+site.Name)
 	}
-	cl := &caller{token: token, fingerprint: fp, claims: claims, site: site, ip: ip}
+	cl := &caller{token: token, fingerprint: fp, claims: claims, baseURL: v.BaseURL, site: site, ip: ip}
 	c.Locals(keyCaller, cl)
 	return cl, 0, ""
 }

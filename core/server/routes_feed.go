@@ -23,7 +23,7 @@ var (
 // (after authentication, as in the original) and builds the request.
 func (s *Server) parseList(c *fiber.Ctx, cl *caller, kind export.Kind) (export.Request, bool, error) {
 	var v validation
-	r := export.Request{Site: cl.site, MISPURL: cl.claims.BaseURL(), MISPKey: cl.claims.Key, Kind: kind, Consumer: cl.fingerprint}
+	r := export.Request{Site: cl.site, MISPURL: cl.baseURL, MISPKey: cl.claims.Key, Kind: kind, Consumer: cl.fingerprint}
 	switch kind {
 	case export.KindOrg:
 		r.Org = c.Params("orgUUID")
