@@ -35,6 +35,7 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 		sv = &cl.served
 	}
 	status := c.Response().StatusCode()
+	end := time.Now() // one clock read for the metrics and the line
 	if s.opts.Metrics != nil {
 		output := ""
 		if sv != nil && sv.output != "" {
@@ -42,14 +43,14 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 		} else {
 			output, _ = c.Locals("output").(string)
 		}
-		s.opts.Metrics.Request(c.Route().Path, status, output, time.Since(start))
+		s.opts.Metrics.Request(c.Route().Path, status, output, end.Sub(start))
 	}
 	if s.opts.AccessLog == nil {
 		return nil
 	}
 	l := linePool.Get().(*jsonLine)
 	defer linePool.Put(l)
-	l.start(time.Now(), "request")
+	l.start(end, "request")
 	var ip netip.Addr
 	token := ""
 	if cl != nil {
@@ -67,7 +68,7 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 		bytes = 0 // no body goes out
 	}
 	l.int("bytes", bytes)
-	l.float("ms", float64(time.Since(start).Microseconds())/1000)
+	l.float("ms", float64(end.Sub(start).Microseconds())/1000)
 	ua := ""
 	if cl != nil {
 		ua = cl.userAgent(c)

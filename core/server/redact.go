@@ -77,14 +77,17 @@ func redactParam(p, token string) string {
 // redactValue returns ANONYMIZED for a token, else v with the request's
 // token cut out of it.
 func redactValue(v, token string) string {
-	dec := v
-	if d, err := url.QueryUnescape(v); err == nil {
-		dec = d
+	// Without escapes, v is its own decoded form: check it once.
+	dec, escaped := v, strings.ContainsAny(v, "%+")
+	if escaped {
+		if d, err := url.QueryUnescape(v); err == nil {
+			dec = d
+		}
 	}
-	if looksLikeToken(dec) || looksLikeToken(v) {
+	if looksLikeToken(v) || escaped && looksLikeToken(dec) {
 		return "ANONYMIZED"
 	}
-	if token != "" && (strings.Contains(v, token) || strings.Contains(dec, token)) {
+	if token != "" && (strings.Contains(v, token) || escaped && strings.Contains(dec, token)) {
 		return "ANONYMIZED"
 	}
 	return v
