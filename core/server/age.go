@@ -1,18 +1,20 @@
 package server
 
 import (
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/cratos-project/cratos/core/export"
 )
 
-// setAge sends Age: the seconds since MISP was read for the list served
-// (RFC 9111 section 5.1), when that time is known.
-func (s *Server) setAge(c *fiber.Ctx, res export.Result) {
+// setAge sends Age: the seconds from when MISP was read for the list
+// served to now (RFC 9111 section 5.1), when that time is known.
+func setAge(c *fiber.Ctx, res export.Result, now time.Time) {
 	if res.Artifact == nil || res.Fetched.IsZero() {
 		return
 	}
-	age := int64(s.opts.Now().Sub(res.Fetched).Seconds())
+	age := int64(now.Sub(res.Fetched).Seconds())
 	if age < 0 {
 		age = 0
 	}

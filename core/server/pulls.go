@@ -1,6 +1,8 @@
 package server
 
 import (
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/cratos-project/cratos/core/consumers"
@@ -8,8 +10,12 @@ import (
 )
 
 // notePull records a list request of an authenticated consumer once its
-// answer is written: what it asked for, what it got and from where.
-func (s *Server) notePull(c *fiber.Ctx, cl *caller, res *export.Result) {
+// answer is written: what it asked for, what it got and from where, and
+// when it was answered (now; the zero time reads the clock).
+func (s *Server) notePull(c *fiber.Ctx, cl *caller, res *export.Result, now time.Time) {
+	if now.IsZero() {
+		now = s.opts.Now()
+	}
 	status := c.Response().StatusCode()
 	bytes := len(c.Response().Body())
 	if status == fiber.StatusNotModified || c.Method() == fiber.MethodHead {
@@ -18,7 +24,7 @@ func (s *Server) notePull(c *fiber.Ctx, cl *caller, res *export.Result) {
 	p := consumers.Pull{
 		Site:        cl.site.Name,
 		Fingerprint: cl.fingerprint,
-		Time:        s.opts.Now(),
+		Time:        now,
 		List:        c.Path(),
 		Status:      status,
 		Bytes:       bytes,

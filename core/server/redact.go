@@ -78,7 +78,7 @@ func redactParam(p, token string) string {
 // token cut out of it.
 func redactValue(v, token string) string {
 	// Without escapes, v is its own decoded form: check it once.
-	dec, escaped := v, strings.ContainsAny(v, "%+")
+	dec, escaped := v, strings.IndexByte(v, '%') >= 0 || strings.IndexByte(v, '+') >= 0
 	if escaped {
 		if d, err := url.QueryUnescape(v); err == nil {
 			dec = d

@@ -113,7 +113,8 @@ func (s *Server) listHandler(kind export.Kind) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		cl := callerOf(c)
 		var served *export.Result
-		defer func() { s.notePull(c, cl, served) }()
+		var answered time.Time // one clock read for Age and the pull record
+		defer func() { s.notePull(c, cl, served, answered) }()
 		p, ok, err := s.parseList(c, cl, kind)
 		if !ok {
 			return err
@@ -122,7 +123,7 @@ func (s *Server) listHandler(kind export.Kind) fiber.Handler {
 		res, err := s.opts.Export.Get(ctx, p)
 		ctx.Stop()
 		if err == nil {
-			served = &res
+			served, answered = &res, s.opts.Now()
 		}
 		if err != nil {
 			status, msg := upstream(err)
@@ -137,22 +138,23 @@ func (s *Server) listHandler(kind export.Kind) fiber.Handler {
 			// A checksum URL (<list URL>.md5) lets suricata-update and
 			// Cisco FMC skip downloading an unchanged list.
 			c.Set("X-Cache", string(res.Status))
-			s.setAge(c, res)
+			setAge(c, res, answered)
 			c.Set(fiber.HeaderContentType, "text/plain; charset=utf-8")
 			c.Set(fiber.HeaderCacheControl, fmt.Sprintf("private, max-age=%d", int(p.TTL.Seconds())))
 			return c.SendString(res.MD5())
 		}
-		return s.sendArtifact(c, res, p.TTL)
+		return sendArtifact(c, res, p.TTL, answered)
 	}
 }
 
-// sendArtifact writes an artifact with its caching headers, answering 304
-// to a matching If-None-Match and gzip to clients that accept it.
-func (s *Server) sendArtifact(c *fiber.Ctx, res export.Result, ttl time.Duration) error {
+// sendArtifact writes an artifact with its caching headers (its Age as of
+// now), answering 304 to a matching If-None-Match and gzip to clients
+// that accept it.
+func sendArtifact(c *fiber.Ctx, res export.Result, ttl time.Duration, now time.Time) error {
 	a := res.Artifact
 	h := a.Headers()
 	c.Set("X-Cache", string(res.Status))
-	s.setAge(c, res)
+	setAge(c, res, now)
 	c.Set(fiber.HeaderETag, a.ETag)
 	c.Set(fiber.HeaderLastModified, h.LastModified)
 	setIntHeader(c, headerCacheControl, "private, max-age=", int64(ttl.Seconds()))
