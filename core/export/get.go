@@ -17,7 +17,7 @@ func (s *Service) Get(ctx context.Context, r Request) (Result, error) {
 	if err := CheckAge(r.Age, s.opts.Now); err != nil {
 		return Result{}, err
 	}
-	k := s.keyMemo.keysFor(r, s.keysFor) // keymemo.go
+	k := s.keyMemo.keysFor(r, s.keysFor) // memo.go
 	nsArtifact := s.opts.Namespace.Key(ctx, k.group, k.artifact)
 	now := s.opts.Now()
 	a, expires, ok := s.arts.Peek(nsArtifact)

@@ -81,6 +81,10 @@ func (s *Service) Renderer(r Request) (renderers.Renderer, error) {
 	if r.Package != "" && r.Package != PackageTarGz {
 		return nil, fmt.Errorf("package %q: %w", r.Package, ErrUnknownPackage)
 	}
+	mk := rendererMemoKey{name: name, yields: r.DataType.Yields}
+	if rd, ok := s.rdMemo.get(mk); ok {
+		return rd, nil
+	}
 	rd, ok := s.opts.Renderers.Lookup(name)
 	if !ok {
 		return nil, fmt.Errorf("output %q: %w (valid: %s)", name, ErrUnknownOutput, strings.Join(s.opts.Renderers.Names(), ", "))
@@ -89,6 +93,7 @@ func (s *Service) Renderer(r Request) (renderers.Renderer, error) {
 	if !slices.ContainsFunc(info.Types, r.DataType.Yields.Has) {
 		return nil, fmt.Errorf("output %q cannot carry data type %q: %w", name, r.DataType.Name, ErrUnsupportedType)
 	}
+	s.rdMemo.put(mk, rd)
 	return rd, nil
 }
 

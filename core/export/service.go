@@ -100,7 +100,8 @@ type Service struct {
 	shared    *cache.Backoff
 	content   *cache.LRU[string, *contentState] // artifact key -> content
 	keyIDs    *cache.LRU[string, string]        // identity -> keyed hash
-	keyMemo   *keyMemo                          // request -> cache keys
+	keyMemo   keyMemo                           // request -> cache keys (memo.go)
+	rdMemo    rendererMemo                      // renderers found able to carry a data type
 	sites     *cache.LRU[string, SiteState]     // site name -> what was last seen
 	guard     *guardState
 	limits    *buildLimiter
@@ -165,6 +166,7 @@ func New(opts Options) *Service {
 		sites:   cache.NewLRU(cache.LRUOptions[string, SiteState]{MaxItems: maxSites}),
 		feeds:   newFeedTable(),
 		keyMemo: newKeyMemo(),
+		rdMemo:  newRendererMemo(),
 	}
 }
 

@@ -2,11 +2,14 @@ package export
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
 	"testing"
+
+	"github.com/cratos-project/cratos/core/indicator"
 )
 
 // TestKeyMemoMatchesKeysFor: a remembered request gets the keys keysFor
@@ -130,5 +133,48 @@ func TestGetRemembersOnlyValidRequests(t *testing.T) {
 	}
 	if builds.Load() < 2 {
 		t.Errorf("MISP asked %d times, want a second time after the clear", builds.Load())
+	}
+}
+
+// TestRendererMemo: a renderer able to carry a data type is remembered
+// and returned as the registry has it; an unknown output, an unsupported
+// data type or a bad vendor or package is refused on every call and never
+// remembered.
+func TestRendererMemo(t *testing.T) {
+	s := limitsService(Limits{})
+	dt := func(name string) indicator.DataType { d, _ := indicator.LookupDataType(name); return d }
+	tests := []struct {
+		name string
+		r    Request
+		want error // nil: served and remembered
+	}{
+		{"txt carries ipv4", Request{Output: "txt", DataType: dt("ipv4")}, nil},
+		{"rpz carries domain", Request{Output: "rpz", DataType: dt("domain")}, nil},
+		{"vendor list", Request{Kind: KindVendor, Vendor: "cisco", DataType: dt("domain")}, nil},
+		{"rpz cannot carry url", Request{Output: "rpz", DataType: dt("url")}, ErrUnsupportedType},
+		{"unknown output", Request{Output: "no-such-output", DataType: dt("ipv4")}, ErrUnknownOutput},
+		{"unknown vendor", Request{Kind: KindVendor, Vendor: "nobody", DataType: dt("ipv4")}, ErrUnknownVendor},
+		{"unknown package", Request{Output: "txt", Package: "zip", DataType: dt("ipv4")}, ErrUnknownPackage},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			before := s.rdMemo.len()
+			for i := range 2 {
+				rd, err := s.Renderer(tc.r)
+				if !errors.Is(err, tc.want) {
+					t.Fatalf("call %d: %v, want %v", i, err, tc.want)
+				}
+				if err == nil {
+					want, _ := s.opts.Renderers.Lookup(rd.Info().Name)
+					if rd.Info().Name != want.Info().Name || tc.r.Output != "" && rd.Info().Name != tc.r.Output {
+						t.Fatalf("call %d: renderer %s", i, rd.Info().Name)
+					}
+				}
+			}
+			grew := s.rdMemo.len() - before
+			if want := map[bool]int{true: 1, false: 0}[tc.want == nil]; grew != want {
+				t.Errorf("memo grew by %d, want %d", grew, want)
+			}
+		})
 	}
 }
