@@ -2,16 +2,36 @@ package server
 
 import (
 	"strconv"
+	"strings"
+	"unsafe"
 
 	"github.com/gofiber/fiber/v2"
 )
 
-// Header names as bytes, for setting values formatted into a stack buffer
-// without a string in between.
+// Header names as bytes, in the form fasthttp normalizes them to (ETag is
+// sent as Etag), for setting values formatted into a stack buffer without
+// a string in between, or set without normalizing the name again.
 var (
 	headerAge          = []byte(fiber.HeaderAge)
 	headerCacheControl = []byte(fiber.HeaderCacheControl)
+	headerXCache       = []byte("X-Cache")
+	headerETag         = []byte("Etag")
+	headerLastModified = []byte(fiber.HeaderLastModified)
+	headerVary         = []byte(fiber.HeaderVary)
+	headerEntries      = []byte("X-Cratos-Entries")
+	headerInvalid      = []byte("X-Cratos-Invalid")
 )
+
+// setHeader sets key, one of the names above, to v as c.Set does, without
+// normalizing the name again. The header keeps its own copy of v; a value
+// with a line break goes through c.Set, which takes the breaks out.
+func setHeader(c *fiber.Ctx, key []byte, v string) {
+	if strings.IndexByte(v, '\r') >= 0 || strings.IndexByte(v, '\n') >= 0 {
+		c.Set(string(key), v)
+		return
+	}
+	c.Response().Header.SetCanonical(key, unsafe.Slice(unsafe.StringData(v), len(v)))
+}
 
 // setIntHeader sets key to prefix followed by n in decimal.
 func setIntHeader(c *fiber.Ctx, key []byte, prefix string, n int64) {

@@ -153,14 +153,14 @@ func (s *Server) listHandler(kind export.Kind) fiber.Handler {
 func sendArtifact(c *fiber.Ctx, res export.Result, ttl time.Duration, now time.Time) error {
 	a := res.Artifact
 	h := a.Headers()
-	c.Set("X-Cache", string(res.Status))
+	setHeader(c, headerXCache, string(res.Status))
 	setAge(c, res, now)
-	c.Set(fiber.HeaderETag, a.ETag)
-	c.Set(fiber.HeaderLastModified, h.LastModified)
+	setHeader(c, headerETag, a.ETag)
+	setHeader(c, headerLastModified, h.LastModified)
 	setIntHeader(c, headerCacheControl, "private, max-age=", int64(ttl.Seconds()))
-	c.Set(fiber.HeaderVary, "Accept-Encoding")
-	c.Set("X-Cratos-Entries", h.Entries)
-	c.Set("X-Cratos-Invalid", h.Invalid)
+	setHeader(c, headerVary, "Accept-Encoding")
+	setHeader(c, headerEntries, h.Entries)
+	setHeader(c, headerInvalid, h.Invalid)
 	if h.KeptNets != "" {
 		// ipv4ext: nets too wide (or too many) to expand stay CIDRs.
 		c.Set("X-Cratos-Kept-Nets", h.KeptNets)
