@@ -56,7 +56,7 @@ func notModified(c *fiber.Ctx, etag string) bool {
 // the pull record and the access log.
 func (cl *caller) userAgent(c *fiber.Ctx) string {
 	if !cl.uaRead {
-		cl.ua, cl.uaRead = c.Get(fiber.HeaderUserAgent), true
+		cl.ua, cl.uaRead = internUA(c.Request().Header.UserAgent()), true
 	}
 	return cl.ua
 }

@@ -30,7 +30,7 @@ func (s *Server) notePull(c *fiber.Ctx, cl *caller, res *export.Result, now time
 		Bytes:       bytes,
 		ETag:        sentETag(c, res),
 		UserAgent:   cl.userAgent(c),
-		Addr:        cl.ip.String(),
+		Addr:        addrString(cl.ip),
 		Entries:     -1,
 	}
 	if res != nil && res.Artifact != nil {
