@@ -3,8 +3,6 @@ package server_test
 import (
 	"encoding/base64"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -105,17 +103,9 @@ func TestRevokedToken(t *testing.T) {
 // the site file, as an operator would do it.
 func newRevokedHarness(t *testing.T) *harness {
 	h := newHarness(t)
-	path := filepath.Join(t.TempDir(), h.site.Name+".yaml")
 	body := "tag: example\nallowed_ips: [127.0.0.0/8]\nblacklisted_api_tokens:\n  - " + auth.Fingerprint(h.token) + "\n"
-	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	reloaded, err := config.LoadSite(path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	// The server holds the same *Site: replace its contents.
-	*h.site = *reloaded
+	*h.site = *loadSite(t, h.site.Name, body)
 	return h
 }
 

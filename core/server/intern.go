@@ -28,13 +28,7 @@ func internUA(b []byte) string {
 		return s
 	}
 	s = string(b)
-	interned.mu.Lock()
-	if len(interned.uas) >= maxInterned {
-		clear(interned.uas)
-	}
-	interned.uas[s] = s
-	interned.mu.Unlock()
-	return s
+	return intern(interned.uas, s, s)
 }
 
 // addrString returns a.String(), the same string for the same address.
@@ -45,12 +39,17 @@ func addrString(a netip.Addr) string {
 	if ok {
 		return s
 	}
-	s = a.String()
+	return intern(interned.addrs, a, a.String())
+}
+
+// intern adds s under k to m, one of the tables, emptying it first when
+// it is full, and returns s.
+func intern[K comparable](m map[K]string, k K, s string) string {
 	interned.mu.Lock()
-	if len(interned.addrs) >= maxInterned {
-		clear(interned.addrs)
+	if len(m) >= maxInterned {
+		clear(m)
 	}
-	interned.addrs[a] = s
+	m[k] = s
 	interned.mu.Unlock()
 	return s
 }
