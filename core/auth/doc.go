@@ -9,7 +9,8 @@
 //
 // Differences from the original, all deliberate:
 //   - the key derivation runs once, in [NewCodec], never per request, and
-//     verified tokens are cached by digest;
+//     verified tokens are cached (at most 10,000, the expiry checked on
+//     every call);
 //   - decoding is strict: only the canonical padded base64url form of a token
 //     is accepted, so a revoked token cannot be revived by appending or
 //     inserting junk characters, and [Fingerprint] of an accepted token is the
