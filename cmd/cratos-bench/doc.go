@@ -7,6 +7,11 @@
 //     both logging every request to a file as deployed (cratos' access_log,
 //     nginx's access_log with sendfile and tcp_nopush), the two servers
 //     taking turns of 2 s so that the machine's other load falls on both;
+//   - the floor: the same three variants of the small feed served by a
+//     minimal fasthttp server (this command re-run as `cratos-bench
+//     floor-server`) that sends the same bytes and headers and logs each
+//     request, against nginx in turns, to show how much of the gap to nginx
+//     is Go's and how much is cratos' own work;
 //   - the same wrk runs on the small feed under three logging set-ups
 //     (access logs to files; cratos' on standard error; nginx without one
 //     and cratos' read through a pipe), to show which set-up favours whom;

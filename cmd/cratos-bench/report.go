@@ -21,6 +21,7 @@ type report struct {
 	Machine machine
 	Cold    []coldRow
 	Hits    []hitRow
+	Floor   []floorRow // the floor server against nginx (floor.go)
 	Mem     []memRow
 	Token   *tokenResult
 	Setups  []setupRow
@@ -170,6 +171,7 @@ func (r *report) write(w io.Writer) error {
 	}
 	p("\n")
 
+	r.writeFloor(p)
 	r.writeSetups(p)
 
 	p("#### Memory under concurrent cold requests\n\n")

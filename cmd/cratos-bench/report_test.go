@@ -39,6 +39,8 @@ func TestReportGolden(t *testing.T) {
 			{Feed: "small", Size: 60_000, Entries: 10_123, Variant: "304", Cratos: wrkResult{RPS: 15000, P50: time.Millisecond, P99: 4 * time.Millisecond, Bad: 2},
 				Nginx: wrkResult{RPS: 30000, P50: 500 * time.Microsecond, P99: 2 * time.Millisecond}, RSS: 50 << 20},
 		},
+		Floor: []floorRow{{Variant: "identity", Floor: wrkResult{RPS: 16000}, Nginx: wrkResult{RPS: 20000}},
+			{Variant: "304", Floor: wrkResult{RPS: 24000}, Nginx: wrkResult{RPS: 30000}}},
 		Setups: []setupRow{{Setup: setups[0].name, Variant: "304", Cratos: wrkResult{RPS: 28000, P50: time.Millisecond, P99: 3 * time.Millisecond},
 			Nginx: wrkResult{RPS: 30000, P50: 700 * time.Microsecond, P99: 2 * time.Millisecond}}},
 		Mem: []memRow{{N: 1, Size: 6_000_000, Entries: 1_020_000, Bytes: 15 << 20, Base: 20 << 20, Peak: 1 << 30, Wall: 12 * time.Second, Fetches: 1},

@@ -152,33 +152,34 @@ type hitRow struct {
 }
 
 // hits measures cache-hit throughput of the txt feed against nginx, for
-// the identity body, the gzip body and 304 answers.
-func (b *bench) hits(ctx context.Context, label string, size int, c *cratosInst, tok string) ([]hitRow, error) {
+// the identity body, the gzip body and 304 answers; with withFloor, the
+// floor server's too (see floor).
+func (b *bench) hits(ctx context.Context, label string, size int, c *cratosInst, tok string, withFloor bool) ([]hitRow, []floorRow, error) {
 	if _, err := b.feed(ctx, c, tok, "txt", nil, http.StatusOK); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	plain, err := b.feed(ctx, c, tok, "txt", nil, http.StatusOK)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if plain.header.Get("X-Cache") != "HIT" || plain.header.Get("Content-Encoding") != "" {
-		return nil, fmt.Errorf("hits %s: X-Cache %q, Content-Encoding %q; want a plain HIT", label, plain.header.Get("X-Cache"), plain.header.Get("Content-Encoding"))
+		return nil, nil, fmt.Errorf("hits %s: X-Cache %q, Content-Encoding %q; want a plain HIT", label, plain.header.Get("X-Cache"), plain.header.Get("Content-Encoding"))
 	}
 	gz, err := b.feed(ctx, c, tok, "txt", map[string]string{"Accept-Encoding": "gzip"}, http.StatusOK)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if gz.header.Get("Content-Encoding") != "gzip" {
-		return nil, fmt.Errorf("hits %s: no gzip answer to Accept-Encoding: gzip", label)
+		return nil, nil, fmt.Errorf("hits %s: no gzip answer to Accept-Encoding: gzip", label)
 	}
 	etag := plain.header.Get("ETag")
 	if _, err := b.feed(ctx, c, tok, "txt", map[string]string{"If-None-Match": etag}, http.StatusNotModified); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	name := "feed-" + strconv.Itoa(size) + ".txt"
 	ngETag, err := b.serveStatic(ctx, name, plain.body, gz.body)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	cratosURL, ngURL := c.base+feedPrefix+"txt", b.ngURL+"/"+name
 	variants := []struct {
@@ -199,11 +200,15 @@ func (b *bench) hits(ctx context.Context, label string, size int, c *cratosInst,
 			b.o.connections, b.o.duration)
 		row.RSS = probe.peak()
 		if err != nil {
-			return rows, err
+			return rows, nil, err
 		}
 		rows = append(rows, row)
 	}
-	return rows, nil
+	if !withFloor {
+		return rows, nil, nil
+	}
+	floors, err := b.floor(ctx, plain, gz, ngURL, ngETag)
+	return rows, floors, err
 }
 
 // smallPhase runs the ~10k-entry feed's cache hits and the token
@@ -229,8 +234,8 @@ func (b *bench) smallPhase(ctx context.Context, rep *report) {
 			return err
 		}
 		defer c.p.stop(10 * time.Second)
-		rows, err := b.hits(ctx, "small", m.size, c, tok)
-		rep.Hits = append(rep.Hits, rows...)
+		rows, floors, err := b.hits(ctx, "small", m.size, c, tok, true)
+		rep.Hits, rep.Floor = append(rep.Hits, rows...), floors
 		return err
 	}()
 	rep.fail("cache hits, small feed", err)
@@ -288,7 +293,7 @@ func (b *bench) largePhase(ctx context.Context, rep *report) {
 			return err
 		}
 		defer c.p.stop(10 * time.Second)
-		rows, err := b.hits(ctx, "large", size, c, tok)
+		rows, _, err := b.hits(ctx, "large", size, c, tok, false)
 		rep.Hits = append(rep.Hits, rows...)
 		return err
 	}()

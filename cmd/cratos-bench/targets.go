@@ -33,12 +33,7 @@ func (r *report) targets() []target {
 const hitGoal = 0.9
 
 // ratio is cratos' throughput over nginx's.
-func (h hitRow) ratio() float64 {
-	if h.Nginx.RPS == 0 {
-		return 0
-	}
-	return h.Cratos.RPS / h.Nginx.RPS
-}
+func (h hitRow) ratio() float64 { return ratioOf(h.Cratos.RPS, h.Nginx.RPS) }
 
 func hitTarget(rows []hitRow) target {
 	t := target{Name: "Cache-hit throughput", Goal: "≥ 0.90× nginx (identity and gzip)", Verdict: notMeasured}
