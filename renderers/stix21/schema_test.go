@@ -29,11 +29,10 @@ func TestSchemaValid(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if testtool.RaceEnabled && len(tc.in) > 1000 {
+			if len(tc.in) > 1000 {
 				// Validation is single-threaded work the race detector
 				// slows twenty-fold; the full set runs without -race.
-				tc.in = everyNth(tc.in, 50)
-				t.Logf("race detector on: validating every 50th indicator (%d)", len(tc.in))
+				tc.in = testtool.RaceSample(t, tc.in, 50)
 			}
 			out, drops := render(t, request(tc.opts), tc.in)
 			if err := v.ValidateBundle(out); err != nil {
@@ -56,14 +55,6 @@ func TestSchemaValid(t *testing.T) {
 			t.Logf("%d indicators, drops %v", n, drops)
 		})
 	}
-}
-
-func everyNth(ins []indicator.Indicator, n int) []indicator.Indicator {
-	var out []indicator.Indicator
-	for i := 0; i < len(ins); i += n {
-		out = append(out, ins[i])
-	}
-	return out
 }
 
 // TestPatternRoundTrip decodes each pattern literal and compares it with
