@@ -3,8 +3,8 @@ package export
 import (
 	"maps"
 	"slices"
-	"sync"
 
+	"github.com/cratos-project/cratos/core/cache"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
 )
@@ -16,40 +16,6 @@ const (
 	maxKeyMemo      = 4096
 	maxRendererMemo = 1024
 )
-
-// memo is a bounded map safe for concurrent use.
-type memo[K comparable, V any] struct {
-	mu  sync.RWMutex
-	m   map[K]V
-	max int
-}
-
-func newMemo[K comparable, V any](maxEntries int) *memo[K, V] {
-	return &memo[K, V]{m: make(map[K]V), max: maxEntries}
-}
-
-func (m *memo[K, V]) get(k K) (V, bool) {
-	m.mu.RLock()
-	v, ok := m.m[k]
-	m.mu.RUnlock()
-	return v, ok
-}
-
-// put remembers v for k, first forgetting everything if the memo is full.
-func (m *memo[K, V]) put(k K, v V) {
-	m.mu.Lock()
-	if len(m.m) >= m.max {
-		clear(m.m)
-	}
-	m.m[k] = v
-	m.mu.Unlock()
-}
-
-func (m *memo[K, V]) len() int {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	return len(m.m)
-}
 
 // keyMemoKey is the fields of a Request that keysFor reads and that
 // compare cheaply. The rest (the data type's MISP types, the site's
@@ -81,10 +47,10 @@ func (e *keyMemoEntry) matches(r Request) bool {
 // keyMemo remembers the cache keys of recent requests so that a cache hit
 // builds no key strings and hashes no options.
 type keyMemo struct {
-	*memo[keyMemoKey, keyMemoEntry]
+	*cache.Memo[keyMemoKey, keyMemoEntry]
 }
 
-func newKeyMemo() keyMemo { return keyMemo{newMemo[keyMemoKey, keyMemoEntry](maxKeyMemo)} }
+func newKeyMemo() keyMemo { return keyMemo{cache.NewMemo[keyMemoKey, keyMemoEntry](maxKeyMemo)} }
 
 // keysFor returns the keys of r, remembered or computed by build.
 func (km keyMemo) keysFor(r Request, build func(Request) keys) keys {
@@ -93,11 +59,11 @@ func (km keyMemo) keysFor(r Request, build func(Request) keys) keys {
 	}
 	mk := keyMemoKey{site: r.Site.Name, mispURL: r.MISPURL, mispKey: r.MISPKey, kind: r.Kind, feed: r.Feed, org: r.Org,
 		vendor: r.Vendor, dataType: r.DataType.Name, age: r.Age, output: r.Output, pkgTag: r.Package}
-	if e, ok := km.get(mk); ok && e.matches(r) {
+	if e, ok := km.Get(mk); ok && e.matches(r) {
 		return e.keys
 	}
 	k := build(r)
-	km.put(mk, keyMemoEntry{mispTypes: slices.Clone(r.DataType.MISPTypes), expandLimit: r.Site.ExpandLimit,
+	km.Put(mk, keyMemoEntry{mispTypes: slices.Clone(r.DataType.MISPTypes), expandLimit: r.Site.ExpandLimit,
 		expandMax: r.Site.ExpandMax, options: maps.Clone(r.Site.Renderers[r.Output]), keys: k})
 	return k
 }
@@ -111,8 +77,8 @@ type rendererMemoKey struct {
 	yields indicator.TypeSet
 }
 
-type rendererMemo = *memo[rendererMemoKey, renderers.Renderer]
+type rendererMemo = *cache.Memo[rendererMemoKey, renderers.Renderer]
 
 func newRendererMemo() rendererMemo {
-	return newMemo[rendererMemoKey, renderers.Renderer](maxRendererMemo)
+	return cache.NewMemo[rendererMemoKey, renderers.Renderer](maxRendererMemo)
 }

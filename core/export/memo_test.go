@@ -75,15 +75,15 @@ func TestKeyMemoBounded(t *testing.T) {
 	for i := range maxKeyMemo + 100 {
 		r.Org = fmt.Sprintf("00000000-0000-0000-0000-%012d", i)
 		s.keyMemo.keysFor(r, s.keysFor)
-		if n := s.keyMemo.len(); n > maxKeyMemo {
+		if n := s.keyMemo.Len(); n > maxKeyMemo {
 			t.Fatalf("memo holds %d requests, bound %d", n, maxKeyMemo)
 		}
 	}
 	opts := limitsRequest("http://misp.invalid", "key-one", "1d")
 	opts.RendererOptions = map[string]string{"eol": "crlf"}
-	before := s.keyMemo.len()
+	before := s.keyMemo.Len()
 	s.keyMemo.keysFor(opts, s.keysFor)
-	if n := s.keyMemo.len(); n != before {
+	if n := s.keyMemo.Len(); n != before {
 		t.Errorf("a request with renderer options was remembered: %d requests, want %d", n, before)
 	}
 }
@@ -113,7 +113,7 @@ func TestGetRemembersOnlyValidRequests(t *testing.T) {
 			t.Fatalf("%+v: served", r)
 		}
 	}
-	if n := s.keyMemo.len(); n != 0 {
+	if n := s.keyMemo.Len(); n != 0 {
 		t.Fatalf("refused requests left %d keys", n)
 	}
 	r := limitsRequest(srv.URL, "key-one", "1d")
@@ -122,7 +122,7 @@ func TestGetRemembersOnlyValidRequests(t *testing.T) {
 			t.Fatalf("get %d: %s %v, want %s", i, res.Status, err, want)
 		}
 	}
-	if n := s.keyMemo.len(); n != 1 {
+	if n := s.keyMemo.Len(); n != 1 {
 		t.Fatalf("memo holds %d requests, want 1", n)
 	}
 	if err := s.Clear(ctx, r); err != nil {
@@ -158,7 +158,7 @@ func TestRendererMemo(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			before := s.rdMemo.len()
+			before := s.rdMemo.Len()
 			for i := range 2 {
 				rd, err := s.Renderer(tc.r)
 				if !errors.Is(err, tc.want) {
@@ -171,7 +171,7 @@ func TestRendererMemo(t *testing.T) {
 					}
 				}
 			}
-			grew := s.rdMemo.len() - before
+			grew := s.rdMemo.Len() - before
 			if want := map[bool]int{true: 1, false: 0}[tc.want == nil]; grew != want {
 				t.Errorf("memo grew by %d, want %d", grew, want)
 			}

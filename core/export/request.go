@@ -82,7 +82,7 @@ func (s *Service) Renderer(r Request) (renderers.Renderer, error) {
 		return nil, fmt.Errorf("package %q: %w", r.Package, ErrUnknownPackage)
 	}
 	mk := rendererMemoKey{name: name, yields: r.DataType.Yields}
-	if rd, ok := s.rdMemo.get(mk); ok {
+	if rd, ok := s.rdMemo.Get(mk); ok {
 		return rd, nil
 	}
 	rd, ok := s.opts.Renderers.Lookup(name)
@@ -93,7 +93,7 @@ func (s *Service) Renderer(r Request) (renderers.Renderer, error) {
 	if !slices.ContainsFunc(info.Types, r.DataType.Yields.Has) {
 		return nil, fmt.Errorf("output %q cannot carry data type %q: %w", name, r.DataType.Name, ErrUnsupportedType)
 	}
-	s.rdMemo.put(mk, rd)
+	s.rdMemo.Put(mk, rd)
 	return rd, nil
 }
 

@@ -25,7 +25,7 @@ func TestRememberedSeries(t *testing.T) {
 		m.Request("/r", 200, fmt.Sprintf("out%d", i), time.Millisecond)
 		m.Request("/r", 200, fmt.Sprintf("out%d", i), time.Millisecond)
 	}
-	if n := len(m.children.requests); n > maxChildren {
+	if n := m.children.requests.Len(); n > maxChildren {
 		t.Errorf("%d request series remembered, bound %d", n, maxChildren)
 	}
 	text := scrape(t, m)

@@ -12,7 +12,9 @@ const maxInterned = 1024
 
 // interned hands out one string per User-Agent and per client address,
 // so the pull record and the access log of a device pulling on a
-// schedule copy and format nothing.
+// schedule copy and format nothing. It is not a cache.Memo because a
+// User-Agent is looked up by the request's bytes, which only an index
+// expression of the map itself can do without copying them.
 var interned = struct {
 	mu    sync.RWMutex
 	uas   map[string]string
