@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -255,6 +256,16 @@ func TestREADMEClaims(t *testing.T) {
 	}
 }
 
+// withoutMakeState drops what a make running the tests passes to its
+// children (its jobserver, flags and depth), so that make demo runs as it
+// does from a shell.
+func withoutMakeState(env []string) []string {
+	return slices.DeleteFunc(env, func(kv string) bool {
+		name, _, _ := strings.Cut(kv, "=")
+		return name == "MAKEFLAGS" || name == "MFLAGS" || name == "MAKELEVEL" || name == "MAKEOVERRIDES"
+	})
+}
+
 func itoa(n int) string { return strconv.Itoa(n) }
 
 func tail(b []byte) string {
@@ -277,6 +288,7 @@ func TestMakeDemo(t *testing.T) {
 	addr := "127.0.0.1:" + itoa(testtool.FreePort(t))
 	cmd := exec.Command("make", "--no-print-directory", "demo", "LISTEN="+addr)
 	cmd.Dir = root
+	cmd.Env = withoutMakeState(os.Environ())
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	out, err := cmd.StdoutPipe()
 	if err != nil {
