@@ -3,7 +3,7 @@ GO ?= go
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.6.1
 BIN := bin
 
-.PHONY: all build demo test test-short tools lint fuzz bench clean
+.PHONY: all build demo test test-race test-full-data test-short tools lint fuzz bench clean
 
 all: build
 
@@ -21,22 +21,36 @@ demo:
 	$(BIN)/cratos demo --listen $(LISTEN)
 
 # Install the conformance tools when possible, then run every test with the
-# race detector. The packages whose tests take longest are named first so
-# that they start first (none is left to run alone at the end); ./... adds
-# every other package once. -p 3 runs three packages at once on two cores:
-# the process tests mostly wait (for timers, leases, child processes), and
-# would otherwise hold a core's turn while idle. The tests that check only
-# a sample of their data under the race detector (testtool.RaceSample: it
-# slows single-threaded checks some twenty-fold) then check all of it
-# without.
+# race detector and, at the same time, the full-data checks without it.
+#
+# test-race: the packages whose tests take longest are named first so that
+# they start first (none is left to run alone at the end); ./... adds every
+# other package once. -p 4 runs four packages at once on two cores: the
+# process tests mostly wait (for timers, leases, child processes), and
+# would otherwise hold a core's turn while idle.
+#
+# test-full-data: the tests that check only a sample of their data under
+# the race detector (testtool.RaceSample: it slows single-threaded checks
+# some twenty-fold) check all of it without. It runs beside test-race
+# rather than after it, so that it fills the cores test-race leaves idle.
+#
+# go vet runs in make lint, with every analyzer, so the tests skip go
+# test's own subset (-vet=off); the test binaries are linked without DWARF
+# (-ldflags=-w), which only debuggers read.
 TEST_FIRST := ./cmd/cratos/ ./core/feedsnap/ ./core/server/ ./core/misp/ ./renderers/suricata/ \
 	./conformance/mispsim/ ./renderers/elastic/ ./cmd/cratos-bench/ ./renderers/stix21/ ./plugins/ ./core/cli/ ./internal/readmecheck/
 FULL_DATA_TESTS := ^(TestSchemaValid|TestTimestampMatchesTime|TestRefreshEqualsFullRead|TestDeviceRules|TestDecodePageRealEvents)$$
 FULL_DATA_PKGS := ./renderers/stix21/ ./core/feedsnap/ ./core/misp/ ./renderers/checkpoint/ ./renderers/defender/ \
 	./renderers/edl/ ./renderers/elastic/ ./renderers/f5/ ./renderers/fortinet/ ./renderers/junos/
+TEST_FLAGS := -timeout 20m -vet=off -ldflags=-w
 test: tools
-	$(GO) test -race -p 3 -timeout 20m $(TEST_FIRST) ./...
-	$(GO) test -timeout 20m -run '$(FULL_DATA_TESTS)' $(FULL_DATA_PKGS)
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-race test-full-data
+
+test-race:
+	$(GO) test -race -p 4 $(TEST_FLAGS) $(TEST_FIRST) ./...
+
+test-full-data:
+	$(GO) test $(TEST_FLAGS) -run '$(FULL_DATA_TESTS)' $(FULL_DATA_PKGS)
 
 # Tests without the race detector, for a quick local check.
 test-short:
