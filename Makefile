@@ -44,7 +44,7 @@ FULL_DATA_PKGS := ./renderers/stix21/ ./core/feedsnap/ ./core/misp/ ./renderers/
 	./renderers/edl/ ./renderers/elastic/ ./renderers/f5/ ./renderers/fortinet/ ./renderers/junos/
 TEST_FLAGS := -timeout 20m -vet=off -ldflags=-w
 test: tools
-	@$(MAKE) --no-print-directory -j2 --output-sync=target test-race test-full-data
+	@$(MAKE) --no-print-directory -j2 test-race test-full-data
 
 test-race:
 	$(GO) test -race -p 4 $(TEST_FLAGS) $(TEST_FIRST) ./...
