@@ -143,18 +143,16 @@ func (r *report) write(w io.Writer) error {
 
 	p("#### Cold feed builds\n\n")
 	p("`GET /v1/feed/any/type/ipv4/age/10y/output/{output}` with the cache cleared (`DELETE /v1/clear_cache/…`) before each timed request; median of %d, client-side time to the last byte. "+
-		"*Matched* is what MISP returned for the query, *fetch* cratos' own fetch-and-normalise time for txt (from its log), *first* the first build after start (before any warm-up).\n\n", o.coldRepeats)
+		"*Matched* is what MISP returned for the query, *fetch* cratos' own fetch-and-normalise time for txt (from its log), *first* the first build after start (before any warm-up). cratos runs with the default cache budget (256 MiB); *peak RSS* is its peak over every build of the row.\n\n", o.coldRepeats)
 	p("| MISP attributes | matched | entries | fetch | first | %s | peak RSS |\n|---:|---:|---:|---:|---:|%s---:|\n",
 		strings.Join(outputs, " | "), strings.Repeat("---:|", len(outputs)))
 	for _, c := range r.Cold {
 		var cells []string
-		var rss int64
 		for _, cell := range c.Cells {
 			cells = append(cells, fmt.Sprintf("%s (%s)", fmtDur(cell.Took), fmtBytes(int64(cell.Bytes))))
-			rss = max(rss, cell.RSS)
 		}
 		p("| %s | %d | %d | %s | %s | %s | %s |\n", fmtCount(c.Size), c.Attributes, c.Entries, fmtDur(c.Fetch), fmtDur(c.First),
-			strings.Join(cells, " | "), fmtBytes(max(rss, c.FirstRSS)))
+			strings.Join(cells, " | "), fmtBytes(c.peakRSS()))
 	}
 	p("\n")
 

@@ -67,6 +67,15 @@ type coldRow struct {
 	Cells      []coldCell
 }
 
+// peakRSS is cratos' peak over every build of the row.
+func (c coldRow) peakRSS() int64 {
+	rss := c.FirstRSS
+	for _, cell := range c.Cells {
+		rss = max(rss, cell.RSS)
+	}
+	return rss
+}
+
 // coldCell is one output's cold build.
 type coldCell struct {
 	Output string
@@ -84,7 +93,7 @@ func (b *bench) cold(ctx context.Context, size int) (coldRow, error) {
 		return row, err
 	}
 	defer m.p.stop(5 * time.Second)
-	cc, err := b.newConfig("cold-"+strconv.Itoa(size), "")
+	cc, err := b.newConfigLog("cold-"+strconv.Itoa(size), "", true) // the default cache budget
 	if err != nil {
 		return row, err
 	}

@@ -68,7 +68,7 @@ func (b *bench) compareSetups(ctx context.Context, m *mispInst) ([]setupRow, err
 }
 
 func (b *bench) compareSetup(ctx context.Context, m *mispInst, i int, st setup) ([]setupRow, error) {
-	cc, err := b.newConfigLog(fmt.Sprintf("setup-%d", i), "", st.accessFile)
+	cc, err := b.newConfigLog(fmt.Sprintf("setup-%d", i), roomyCache, st.accessFile)
 	if err != nil {
 		return nil, err
 	}

@@ -25,7 +25,8 @@ const notMeasured = "not measured"
 
 // targets evaluates the goals against what was measured.
 func (r *report) targets() []target {
-	return []target{hitTarget(r.Hits), notModifiedTarget(r.Hits), coldTarget(r.Cold), memTarget(r.Mem), floodTarget(r.Token)}
+	return []target{hitTarget(r.Hits), notModifiedTarget(r.Hits), coldTarget(r.Cold), coldTableRSSTarget(r.Cold),
+		largeColdTarget(r.Mem), memTarget(r.Mem), floodTarget(r.Token)}
 }
 
 // hitGoal is the least share of nginx's throughput cratos should reach
@@ -87,6 +88,46 @@ func coldTarget(rows []coldRow) target {
 	}
 	if t.Verdict == notMeasured {
 		t.Measured = "1M not among --sizes"
+	}
+	return t
+}
+
+// coldTableRSSGoal bounds cratos' peak RSS over the cold table's builds
+// from a 1M-attribute MISP, with the default cache budget.
+const coldTableRSSGoal = 400 << 20
+
+func coldTableRSSTarget(rows []coldRow) target {
+	t := target{Name: "Peak RSS of the cold table, 1M-attribute MISP", Goal: "≤ 400 MiB (every output built again and again, 256 MiB cache budget)", Verdict: notMeasured}
+	for _, c := range rows {
+		if c.Size == 1_000_000 {
+			t.Measured = fmt.Sprintf("%s (%d entries)", fmtBytes(c.peakRSS()), c.Entries)
+			t.Verdict = verdict(c.peakRSS() <= coldTableRSSGoal)
+		}
+	}
+	if t.Verdict == notMeasured {
+		t.Measured = "1M not among --sizes"
+	}
+	return t
+}
+
+// The goals of one cold txt build of the ~1M-entry list, from a MISP of
+// 6M attributes, by a fresh process: the memory table's first row.
+const (
+	largeColdSize    = 6_000_000
+	largeColdGoal    = 3 * time.Second
+	largeColdRSSGoal = 350 << 20
+)
+
+func largeColdTarget(rows []memRow) target {
+	t := target{Name: "Cold txt build, 6M-attribute MISP", Goal: "≤ 3 s and ≤ 350 MiB peak RSS (one request to a fresh cratos)", Verdict: notMeasured}
+	for _, r := range rows {
+		if r.N == 1 && r.Size == largeColdSize {
+			t.Measured = fmt.Sprintf("%s, peak RSS %s (%d entries)", fmtDur(r.Wall), fmtBytes(r.Peak), r.Entries)
+			t.Verdict = verdict(r.Failures == 0 && r.Wall <= largeColdGoal && r.Peak <= largeColdRSSGoal)
+		}
+	}
+	if t.Verdict == notMeasured {
+		t.Measured = "needs --large 6M and 1 among --concurrency"
 	}
 	return t
 }
