@@ -3,6 +3,7 @@ package export
 import (
 	"errors"
 	"io"
+	"runtime"
 )
 
 // Chunk sizes of a listBuffer: the first chunk is small so that small lists
@@ -180,5 +181,19 @@ func (b *listBuffer) Bytes() []byte {
 	}
 	out = append(out, b.cur...)
 	b.full, b.cur, b.n = nil, nil, 0
+	if len(out) >= collectAfter {
+		runtime.GC()
+	}
 	return out
 }
+
+// collectAfter is the size of a list put together from chunks above which
+// Bytes runs the collector once the chunks are let go. Making the copy
+// allocates a slice as large as the list, which usually starts a
+// collection while both the chunks and the copy are live; the collector
+// then lets the heap grow to twice that before it runs again, so one
+// first build of a 75 MB list let the process's resident size pass what
+// it holds by some 150 MB for the builds after it. Collecting at once,
+// with the chunks unreachable, sets that goal from what is really held,
+// for the price of one collection per such build (BENCHMARKS.md).
+const collectAfter = 16 << 20

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"math/rand/v2"
+	"runtime/metrics"
 	"slices"
 	"strings"
 	"testing"
@@ -182,4 +183,47 @@ func TestListBufferReuse(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestListBufferCollects: a large list put together from chunks runs the
+// collector once the chunks are let go; a small one, or a large one handed
+// over as its unchanged previous build, does not.
+func TestListBufferCollects(t *testing.T) {
+	large := bytes.Repeat([]byte("192.0.2.1\n"), collectAfter/10+1)
+	for _, tc := range []struct {
+		name    string
+		prev    []byte
+		list    []byte
+		collect bool
+	}{
+		{"large, from chunks", nil, large, true},
+		{"large, unchanged", large, large, false},
+		{"small, from chunks", nil, large[:collectAfter/4], false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := listBuffer{max: 1 << 30}
+			b.reuse(tc.prev)
+			for p := tc.list; len(p) > 0; p = p[min(len(p), 64<<10):] {
+				if _, err := b.Write(p[:min(len(p), 64<<10)]); err != nil {
+					t.Fatal(err)
+				}
+			}
+			before := forcedCollections()
+			got := b.Bytes()
+			ran := forcedCollections() - before
+			if !bytes.Equal(got, tc.list) {
+				t.Fatalf("%d bytes back differ from the %d written", len(got), len(tc.list))
+			}
+			if tc.collect && ran == 0 || !tc.collect && ran != 0 {
+				t.Errorf("%d forced collections, want them: %v", ran, tc.collect)
+			}
+		})
+	}
+}
+
+// forcedCollections is the count of collections the program asked for.
+func forcedCollections() uint64 {
+	s := []metrics.Sample{{Name: "/gc/cycles/forced:gc-cycles"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
 }
