@@ -174,6 +174,9 @@ func (b *listBuffer) Bytes() []byte {
 		b.cur, b.n = nil, 0
 		return out
 	}
+	if b.n >= collectAt {
+		runtime.GC()
+	}
 	out := make([]byte, 0, b.n)
 	for i, c := range b.full {
 		out = append(out, c...)
@@ -181,19 +184,17 @@ func (b *listBuffer) Bytes() []byte {
 	}
 	out = append(out, b.cur...)
 	b.full, b.cur, b.n = nil, nil, 0
-	if len(out) >= collectAfter {
-		runtime.GC()
-	}
 	return out
 }
 
-// collectAfter is the size of a list put together from chunks above which
-// Bytes runs the collector once the chunks are let go. Making the copy
-// allocates a slice as large as the list, which usually starts a
-// collection while both the chunks and the copy are live; the collector
-// then lets the heap grow to twice that before it runs again, so one
-// first build of a 75 MB list let the process's resident size pass what
-// it holds by some 150 MB for the builds after it. Collecting at once,
-// with the chunks unreachable, sets that goal from what is really held,
-// for the price of one collection per such build (BENCHMARKS.md).
-const collectAfter = 16 << 20
+// collectAt is the size of a list put together from chunks at which
+// Bytes runs the collector before it makes the copy. The copy is an
+// allocation as large as the list: made on a heap already grown towards
+// the collector's goal, it usually started a collection that found both
+// the chunks and the copy live, and the next goal was set at twice both,
+// so one first build of a 75 MB list let the process's resident size
+// pass what it holds by some 150 MB for the builds after it. Collected
+// first, the heap holds only what is live and the chunks; the copy fits
+// under the goal, and the goal after it is set from what is really held.
+// The price is one collection per such build (BENCHMARKS.md).
+const collectAt = 16 << 20

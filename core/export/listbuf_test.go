@@ -186,10 +186,10 @@ func TestListBufferReuse(t *testing.T) {
 }
 
 // TestListBufferCollects: a large list put together from chunks runs the
-// collector once the chunks are let go; a small one, or a large one handed
-// over as its unchanged previous build, does not.
+// collector once, before the copy; a small one, or a large one handed over
+// as its unchanged previous build, does not.
 func TestListBufferCollects(t *testing.T) {
-	large := bytes.Repeat([]byte("192.0.2.1\n"), collectAfter/10+1)
+	large := bytes.Repeat([]byte("192.0.2.1\n"), collectAt/10+1)
 	for _, tc := range []struct {
 		name    string
 		prev    []byte
@@ -198,7 +198,7 @@ func TestListBufferCollects(t *testing.T) {
 	}{
 		{"large, from chunks", nil, large, true},
 		{"large, unchanged", large, large, false},
-		{"small, from chunks", nil, large[:collectAfter/4], false},
+		{"small, from chunks", nil, large[:collectAt/4], false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := listBuffer{max: 1 << 30}
