@@ -10,26 +10,64 @@ import (
 // Get returns the artifact for r: from cache (HIT), freshly built (MISS),
 // or, when building fails, the last good one (STALE).
 func (s *Service) Get(ctx context.Context, r Request) (Result, error) {
-	rd, err := s.Renderer(r)
+	l, err := s.lookUp(ctx, r)
 	if err != nil {
 		return Result{}, err
 	}
-	if err := CheckAge(r.Age, s.opts.Now); err != nil {
-		return Result{}, err
+	s.noteRequest(r, l.rd, l.k, l.nsArtifact, l.a, l.expires, l.now)
+	if l.fresh(r.TTL) {
+		return s.result(Result{Artifact: l.a, Status: Hit, Held: s.holdOf(l.k.artifact)}), nil
 	}
-	k := s.keyMemo.keysFor(r, s.keysFor) // memo.go
-	nsArtifact := s.opts.Namespace.Key(ctx, k.group, k.artifact)
-	now := s.opts.Now()
-	a, expires, ok := s.arts.Peek(nsArtifact)
-	s.noteRequest(r, rd, k, nsArtifact, a, expires, now)
-	if ok && now.Before(expires) && fresh(a.Fetched, now, r.TTL) {
-		return s.result(Result{Artifact: a, Status: Hit, Held: s.holdOf(k.artifact)}), nil
-	}
-	if ok && servable(r, a, now) && s.holdOf(k.artifact) == nil {
+	if l.a != nil && servable(r, l.a, l.now) && s.holdOf(l.k.artifact) == nil {
 		// Stale-while-revalidate: the old list now, one rebuild behind it.
-		return s.result(s.revalidate(r, rd, k, nsArtifact, a, now)), nil
+		return s.result(s.revalidate(r, l.rd, l.k, l.nsArtifact, l.a, l.now)), nil
 	}
-	return s.getBuilt(ctx, r, rd, k, nsArtifact)
+	return s.getBuilt(ctx, r, l.rd, l.k, l.nsArtifact)
+}
+
+// Fresh is Get for a request whose list is in the cache, fresh and not
+// held: it returns that HIT with Get's effects (the request noted for the
+// refresh ahead of expiry, the cache result counted). For any other
+// request it returns false and has no effect, and the caller goes
+// through Get. It never builds or waits.
+func (s *Service) Fresh(ctx context.Context, r Request) (Result, bool) {
+	l, err := s.lookUp(ctx, r)
+	if err != nil || !l.fresh(r.TTL) || s.holdOf(l.k.artifact) != nil {
+		return Result{}, false
+	}
+	s.noteRequest(r, l.rd, l.k, l.nsArtifact, l.a, l.expires, l.now)
+	return s.result(Result{Artifact: l.a, Status: Hit}), true
+}
+
+// lookUp is what Get and Fresh find before deciding: the request's
+// renderer and keys, and its cached artifact (nil when there is none)
+// as of now.
+func (s *Service) lookUp(ctx context.Context, r Request) (lookUp, error) {
+	rd, err := s.Renderer(r)
+	if err != nil {
+		return lookUp{}, err
+	}
+	if err := CheckAge(r.Age, s.opts.Now); err != nil {
+		return lookUp{}, err
+	}
+	l := lookUp{rd: rd, k: s.keyMemo.keysFor(r, s.keysFor)} // memo.go
+	l.nsArtifact = s.opts.Namespace.Key(ctx, l.k.group, l.k.artifact)
+	l.now = s.opts.Now()
+	l.a, l.expires, _ = s.arts.Peek(l.nsArtifact)
+	return l, nil
+}
+
+type lookUp struct {
+	rd           renderers.Renderer
+	k            keys
+	nsArtifact   string
+	a            *Artifact
+	expires, now time.Time
+}
+
+// fresh reports whether the cached artifact can be served as a HIT.
+func (l *lookUp) fresh(ttl time.Duration) bool {
+	return l.a != nil && l.now.Before(l.expires) && fresh(l.a.Fetched, l.now, ttl)
 }
 
 // getBuilt is Get for a list that has to be built (or waited for): apart

@@ -12,9 +12,10 @@ import (
 // of the token), what (method, route, path without the token), and the
 // outcome. Tokens, MISP keys and Authorization headers never reach it.
 //
-// It runs for every request, so it reads what the handlers already
-// worked out (the caller's address, what a list route served) instead of
-// working it out again, and appends the line into a pooled buffer.
+// It runs for every request fiber serves, so it reads what the handlers
+// already worked out (the caller's address, what a list route served)
+// instead of working it out again. Requests the list shortcut answers
+// (shortcut.go) are logged by it through the same logRequest.
 func (s *Server) accessLog(c *fiber.Ctx) error {
 	start := time.Now()
 	err := c.Next()
@@ -30,65 +31,90 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 		err = nil
 	}
 	cl := callerOf(c)
-	var sv *servedList
-	if cl != nil {
-		sv = &cl.served
+	r := requestLine{start: start, cl: cl, route: c.Route().Path, method: c.Method(), status: c.Response().StatusCode()}
+	if cl != nil && cl.served.output != "" {
+		r.output = cl.served.output
+	} else {
+		r.output, _ = c.Locals("output").(string)
 	}
-	status := c.Response().StatusCode()
-	end := time.Now() // one clock read for the metrics and the line
-	if s.opts.Metrics != nil {
-		output := ""
-		if sv != nil && sv.output != "" {
-			output = sv.output
+	if s.opts.AccessLog != nil {
+		token := ""
+		if cl != nil {
+			r.ip, token, r.ua = cl.ip, cl.token, cl.userAgent(&c.Request().Header)
 		} else {
-			output, _ = c.Locals("output").(string)
+			r.ip, r.ua = s.clientIP(c), c.Get(fiber.HeaderUserAgent)
 		}
-		s.opts.Metrics.Request(c.Route().Path, status, output, end.Sub(start))
+		r.path = redactRequest(c.Path(), string(c.Request().URI().QueryString()), token)
+		r.bytes = len(c.Response().Body())
+		r.reason, r.hasReason = reasonOf(c)
+	}
+	r.end = time.Now() // one clock read for the metrics and the line
+	s.logRequest(&r)
+	return err
+}
+
+// requestLine is what the request metrics and the access line say of one
+// answered request.
+type requestLine struct {
+	start, end    time.Time
+	cl            *caller // nil for a request without a valid token
+	ip            netip.Addr
+	method, route string
+	path          string // without the token (redactRequest)
+	status, bytes int
+	ua            string // as sent
+	output        string // the list's output, for the metrics
+	reason        string // why it was refused, when hasReason
+	hasReason     bool
+}
+
+// logRequest counts r in the metrics and writes its access line.
+func (s *Server) logRequest(r *requestLine) {
+	if s.opts.Metrics != nil {
+		s.opts.Metrics.Request(r.route, r.status, r.output, r.end.Sub(r.start))
 	}
 	if s.opts.AccessLog == nil {
-		return nil
+		return
 	}
 	l := linePool.Get().(*jsonLine)
 	defer linePool.Put(l)
-	l.start(end, "request")
-	var ip netip.Addr
+	l.start(r.end, "request")
 	token := ""
-	if cl != nil {
-		ip, token = cl.ip, cl.token
-	} else {
-		ip = s.clientIP(c)
+	if r.cl != nil {
+		token = r.cl.token
 	}
-	l.addr("ip", ip)
-	l.str("method", c.Method())
-	l.str("path", redactRequest(c.Path(), string(c.Request().URI().QueryString()), token))
-	l.str("route", c.Route().Path)
-	l.int("status", status)
-	bytes := len(c.Response().Body())
-	if status == fiber.StatusNotModified || c.Method() == fiber.MethodHead {
+	l.addr("ip", r.ip)
+	l.str("method", r.method)
+	l.str("path", r.path)
+	l.str("route", r.route)
+	l.int("status", r.status)
+	bytes := r.bytes
+	if r.status == fiber.StatusNotModified || r.method == fiber.MethodHead {
 		bytes = 0 // no body goes out
 	}
 	l.int("bytes", bytes)
-	l.float("ms", float64(end.Sub(start).Microseconds())/1000)
-	ua := ""
-	if cl != nil {
-		ua = cl.userAgent(c)
-	} else {
-		ua = c.Get(fiber.HeaderUserAgent)
+	l.float("ms", float64(r.end.Sub(r.start).Microseconds())/1000)
+	l.str("ua", redactValue(r.ua, token))
+	if r.cl != nil {
+		l.str("site", r.cl.site.Name)
+		l.str("consumer", r.cl.consumerID())
 	}
-	l.str("ua", redactValue(ua, token))
-	if cl != nil {
-		l.str("site", cl.site.Name)
-		l.str("consumer", cl.consumerID())
+	if r.hasReason {
+		l.str("reason", r.reason)
 	}
-	if v, ok := reasonOf(c); ok {
-		l.str("reason", v)
-	}
-	if sv != nil && sv.set {
+	if sv := r.servedList(); sv != nil {
 		l.str("cache", sv.cache)
 		l.int("entries", sv.entries)
 	}
 	_, _ = s.opts.AccessLog.Write(l.end())
-	return err
+}
+
+// servedList returns what a list route served, or nil.
+func (r *requestLine) servedList() *servedList {
+	if r.cl == nil || !r.cl.served.set {
+		return nil
+	}
+	return &r.cl.served
 }
 
 // servedList is what a list route answered with, for the access log and the

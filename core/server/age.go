@@ -3,14 +3,14 @@ package server
 import (
 	"time"
 
-	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	"github.com/cratos-project/cratos/core/export"
 )
 
 // setAge sends Age: the seconds from when MISP was read for the list
 // served to now (RFC 9111 section 5.1), when that time is known.
-func setAge(c *fiber.Ctx, res export.Result, now time.Time) {
+func setAge(h *fasthttp.ResponseHeader, res export.Result, now time.Time) {
 	if res.Artifact == nil || res.Fetched.IsZero() {
 		return
 	}
@@ -18,5 +18,5 @@ func setAge(c *fiber.Ctx, res export.Result, now time.Time) {
 	if age < 0 {
 		age = 0
 	}
-	setIntHeader(c, headerAge, "", age)
+	setIntHeader(h, headerAge, "", age)
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -82,6 +83,19 @@ func (s *Server) identify(c *fiber.Ctx) (*caller, int, string) {
 		}
 		return fail(fiber.StatusForbidden, msg, "no token")
 	}
+	cl, status, msg, reason := s.authorize(ip, token, now)
+	if cl == nil {
+		return fail(status, msg, reason)
+	}
+	c.Locals(keyCaller, cl)
+	return cl, 0, ""
+}
+
+// authorize checks token, sent from ip, at now: its MAC and lifetime, its
+// site, whether it is revoked, the site's limits and allow-list, in the
+// original's order. It returns the caller, or the status and detail of
+// the refusal and its reason for the access log.
+func (s *Server) authorize(ip netip.Addr, token string, now time.Time) (cl *caller, status int, msg, reason string) {
 	v, err := s.opts.Codec.VerifyToken(token, now)
 	claims, fp := v.Claims, v.Fingerprint
 	if err != nil {
@@ -89,25 +103,23 @@ func (s *Server) identify(c *fiber.Ctx) (*caller, int, string) {
 		if !ok {
 			msg = "Unknown error in CheckApiToken"
 		}
-		return fail(fiber.StatusForbidden, msg, "token not valid: "+msg)
+		return nil, fiber.StatusForbidden, msg, "token not valid: " + msg
 	}
 	site, ok := s.opts.Sites.Get(claims.Host)
 	if !ok {
-		return fail(fiber.StatusForbidden, "Token config file not found", "unknown site "+claims.Host+" (no sites/"+claims.Host+".yaml)")
+		return nil, fiber.StatusForbidden, "Token config file not found", "unknown site " + claims.Host + " (no sites/" + claims.Host + ".yaml)"
 	}
 	if site.IsRevoked(fp) {
-		return fail(fiber.StatusForbidden, "The provided API token is blacklisted and cannot be used.", "token revoked in site "+site.Name+" (consumer "+fp[:16]+")")
+		return nil, fiber.StatusForbidden, "The provided API token is blacklisted and cannot be used.", "token revoked in site " + site.Name + " (consumer " + fp[:16] + ")"
 	}
 	if site.TokenTooLong(claims.Expires, now) {
-		return fail(fiber.StatusForbidden, fmt.Sprintf("The token expires more than %d days ahead (token_max_days of this site).", site.TokenMaxDays), "token lifetime over token_max_days of site "+site.Name)
+		return nil, fiber.StatusForbidden, fmt.Sprintf("The token expires more than %d days ahead (token_max_days of this site).", site.TokenMaxDays), "token lifetime over token_max_days of site " + site.Name
 	}
 	if !site.IsEnabled() {
-		return fail(fiber.StatusForbidden, "site disabled", "site "+site.Name+" disabled")
+		return nil, fiber.StatusForbidden, "site disabled", "site " + site.Name + " disabled"
 	}
 	if !acl.Allowed(ip, s.opts.Config.AlwaysAllowedIPs, site.AllowedIPs) {
-		return fail(fiber.StatusForbidden, ip.String()+" are not allowed to access the MISP instance.", "address "+ip.String()+" not allowed for site "+site.Name)
+		return nil, fiber.StatusForbidden, ip.String() + " are not allowed to access the MISP instance.", "address " + ip.String() + " not allowed for site " + site.Name
 	}
-	cl := &caller{token: token, fingerprint: fp, claims: claims, baseURL: v.BaseURL, site: site, ip: ip}
-	c.Locals(keyCaller, cl)
-	return cl, 0, ""
+	return &caller{token: token, fingerprint: fp, claims: claims, baseURL: v.BaseURL, site: site, ip: ip}, 0, "", ""
 }

@@ -2,10 +2,8 @@ package server
 
 import (
 	"bytes"
-	"net"
-	"net/netip"
-
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 )
 
 // checkRequest refuses (400) a request with a bare CR or a NUL in a
@@ -14,13 +12,7 @@ import (
 // readable client address: serving it as the proxy's own address would
 // give it the proxy's rights.
 func (s *Server) checkRequest(c *fiber.Ctx) error {
-	bad := false
-	c.Request().Header.VisitAll(func(k, v []byte) {
-		if hasCRorNUL(k) || hasCRorNUL(v) {
-			bad = true
-		}
-	})
-	if bad {
+	if badHeaders(&c.Request().Header) {
 		return detail(c, fiber.StatusBadRequest, "A header holds a carriage return or NUL character.")
 	}
 	h := s.resolver.Header()
@@ -31,10 +23,7 @@ func (s *Server) checkRequest(c *fiber.Ctx) error {
 	if len(vals) == 0 {
 		return c.Next()
 	}
-	var peer netip.Addr
-	if ta, ok := c.Context().RemoteAddr().(*net.TCPAddr); ok {
-		peer, _ = netip.AddrFromSlice(ta.IP)
-	}
+	peer := peerAddr(c.Context())
 	fwd := make([]string, len(vals))
 	for i, v := range vals {
 		fwd[i] = string(v)
@@ -43,6 +32,18 @@ func (s *Server) checkRequest(c *fiber.Ctx) error {
 		return detail(c, fiber.StatusBadRequest, "The "+h+" header from the proxy names no client address.")
 	}
 	return c.Next()
+}
+
+// badHeaders reports whether a header name or value holds a carriage
+// return or a NUL.
+func badHeaders(h *fasthttp.RequestHeader) bool {
+	bad := false
+	h.VisitAll(func(k, v []byte) {
+		if hasCRorNUL(k) || hasCRorNUL(v) {
+			bad = true
+		}
+	})
+	return bad
 }
 
 // hasCRorNUL reports whether b holds a carriage return or a NUL byte. Two

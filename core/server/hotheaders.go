@@ -6,6 +6,7 @@ import (
 	"unsafe"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 )
 
 // Header names as bytes, in the form fasthttp normalizes them to (ETag is
@@ -22,30 +23,30 @@ var (
 	headerInvalid      = []byte("X-Cratos-Invalid")
 )
 
-// setHeader sets key, one of the names above, to v as c.Set does, without
+// setHeader sets key, one of the names above, to v as h.Set does, without
 // normalizing the name again. The header keeps its own copy of v; a value
-// with a line break goes through c.Set, which takes the breaks out.
-func setHeader(c *fiber.Ctx, key []byte, v string) {
+// with a line break goes through h.Set, which takes the breaks out.
+func setHeader(h *fasthttp.ResponseHeader, key []byte, v string) {
 	if strings.IndexByte(v, '\r') >= 0 || strings.IndexByte(v, '\n') >= 0 {
-		c.Set(string(key), v)
+		h.Set(string(key), v)
 		return
 	}
-	c.Response().Header.SetCanonical(key, unsafe.Slice(unsafe.StringData(v), len(v)))
+	h.SetCanonical(key, unsafe.Slice(unsafe.StringData(v), len(v)))
 }
 
 // setIntHeader sets key to prefix followed by n in decimal.
-func setIntHeader(c *fiber.Ctx, key []byte, prefix string, n int64) {
+func setIntHeader(h *fasthttp.ResponseHeader, key []byte, prefix string, n int64) {
 	var buf [64]byte
 	v := append(buf[:0], prefix...)
 	v = strconv.AppendInt(v, n, 10)
-	c.Response().Header.SetCanonical(key, v)
+	h.SetCanonical(key, v)
 }
 
 // notModified reports whether the request's If-None-Match matches etag.
 // A client sends back the tag it was given, so an exact match is tried
 // first, on the header's bytes; anything else goes through etagMatch.
-func notModified(c *fiber.Ctx, etag string) bool {
-	h := c.Request().Header.Peek(fiber.HeaderIfNoneMatch)
+func notModified(req *fasthttp.RequestHeader, etag string) bool {
+	h := req.Peek(fiber.HeaderIfNoneMatch)
 	if len(h) == 0 {
 		return false
 	}
@@ -54,9 +55,9 @@ func notModified(c *fiber.Ctx, etag string) bool {
 
 // userAgent returns the request's User-Agent, read once per request for
 // the pull record and the access log.
-func (cl *caller) userAgent(c *fiber.Ctx) string {
+func (cl *caller) userAgent(req *fasthttp.RequestHeader) string {
 	if !cl.uaRead {
-		cl.ua, cl.uaRead = internUA(c.Request().Header.UserAgent()), true
+		cl.ua, cl.uaRead = internUA(req.UserAgent()), true
 	}
 	return cl.ua
 }

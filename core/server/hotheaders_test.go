@@ -33,7 +33,7 @@ func TestSetHeaderLikeSet(t *testing.T) {
 		}
 		want, got := app.AcquireCtx(&fasthttp.RequestCtx{}), app.AcquireCtx(&fasthttp.RequestCtx{})
 		want.Set(string(tc.key), tc.value)
-		setHeader(got, tc.key, tc.value)
+		setHeader(&got.Response().Header, tc.key, tc.value)
 		if w, g := want.Response().Header.Header(), got.Response().Header.Header(); !bytes.Equal(w, g) {
 			t.Errorf("%s: %q\nheaders %q\nwant    %q", tc.key, tc.value, g, w)
 		}

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	"github.com/cratos-project/cratos/core/consumers"
 	"github.com/cratos-project/cratos/core/export"
@@ -11,25 +12,26 @@ import (
 
 // notePull records a list request of an authenticated consumer once its
 // answer is written: what it asked for, what it got and from where, and
-// when it was answered (now; the zero time reads the clock).
-func (s *Server) notePull(c *fiber.Ctx, cl *caller, res *export.Result, now time.Time) {
+// when it was answered (now; the zero time reads the clock). list is the
+// request's path.
+func (s *Server) notePull(ctx *fasthttp.RequestCtx, list string, cl *caller, res *export.Result, now time.Time) {
 	if now.IsZero() {
 		now = s.opts.Now()
 	}
-	status := c.Response().StatusCode()
-	bytes := len(c.Response().Body())
-	if status == fiber.StatusNotModified || c.Method() == fiber.MethodHead {
+	status := ctx.Response.StatusCode()
+	bytes := len(ctx.Response.Body())
+	if status == fiber.StatusNotModified || ctx.IsHead() {
 		bytes = 0
 	}
 	p := consumers.Pull{
 		Site:        cl.site.Name,
 		Fingerprint: cl.fingerprint,
 		Time:        now,
-		List:        c.Path(),
+		List:        list,
 		Status:      status,
 		Bytes:       bytes,
-		ETag:        sentETag(c, res),
-		UserAgent:   cl.userAgent(c),
+		ETag:        sentETag(&ctx.Response.Header, res),
+		UserAgent:   cl.userAgent(&ctx.Request.Header),
 		Addr:        addrString(cl.ip),
 		Entries:     -1,
 	}
@@ -41,8 +43,8 @@ func (s *Server) notePull(c *fiber.Ctx, cl *caller, res *export.Result, now time
 
 // sentETag returns the ETag header of the answer, without a copy when it
 // is the served artifact's own.
-func sentETag(c *fiber.Ctx, res *export.Result) string {
-	h := c.Response().Header.Peek(fiber.HeaderETag)
+func sentETag(resp *fasthttp.ResponseHeader, res *export.Result) string {
+	h := resp.Peek(fiber.HeaderETag)
 	if res != nil && res.Artifact != nil && string(h) == res.ETag {
 		return res.ETag
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	"github.com/cratos-project/cratos/core/config"
 	"github.com/cratos-project/cratos/core/export"
@@ -114,7 +115,7 @@ func (s *Server) listHandler(kind export.Kind) fiber.Handler {
 		cl := callerOf(c)
 		var served *export.Result
 		var answered time.Time // one clock read for Age and the pull record
-		defer func() { s.notePull(c, cl, served, answered) }()
+		defer func() { s.notePull(c.Context(), c.Path(), cl, served, answered) }()
 		p, ok, err := s.parseList(c, cl, kind)
 		if !ok {
 			return err
@@ -134,67 +135,76 @@ func (s *Server) listHandler(kind export.Kind) fiber.Handler {
 			return detail(c, status, msg)
 		}
 		cl.served = servedList{set: true, output: p.Output, cache: string(res.Status), entries: res.Entries}
-		if sum, _ := c.Locals("checksum").(bool); sum {
+		sum, _ := c.Locals("checksum").(bool)
+		if !sum {
+			s.rememberList(c, p)
+		}
+		if sum {
 			// A checksum URL (<list URL>.md5) lets suricata-update and
 			// Cisco FMC skip downloading an unchanged list.
 			c.Set("X-Cache", string(res.Status))
-			setAge(c, res, answered)
+			setAge(&c.Response().Header, res, answered)
 			c.Set(fiber.HeaderContentType, "text/plain; charset=utf-8")
 			c.Set(fiber.HeaderCacheControl, fmt.Sprintf("private, max-age=%d", int(p.TTL.Seconds())))
 			return c.SendString(res.MD5())
 		}
-		return sendArtifact(c, res, p.TTL, answered)
+		sendArtifact(c.Context(), res, p.TTL, answered)
+		return nil
 	}
 }
 
 // sendArtifact writes an artifact with its caching headers (its Age as of
 // now), answering 304 to a matching If-None-Match and gzip to clients
 // that accept it.
-func sendArtifact(c *fiber.Ctx, res export.Result, ttl time.Duration, now time.Time) error {
+func sendArtifact(ctx *fasthttp.RequestCtx, res export.Result, ttl time.Duration, now time.Time) {
 	a := res.Artifact
 	h := a.Headers()
-	setHeader(c, headerXCache, string(res.Status))
-	setAge(c, res, now)
-	setHeader(c, headerETag, a.ETag)
-	setHeader(c, headerLastModified, h.LastModified)
-	setIntHeader(c, headerCacheControl, "private, max-age=", int64(ttl.Seconds()))
-	setHeader(c, headerVary, "Accept-Encoding")
-	setHeader(c, headerEntries, h.Entries)
-	setHeader(c, headerInvalid, h.Invalid)
+	resp := &ctx.Response.Header
+	setHeader(resp, headerXCache, string(res.Status))
+	setAge(resp, res, now)
+	setHeader(resp, headerETag, a.ETag)
+	setHeader(resp, headerLastModified, h.LastModified)
+	setIntHeader(resp, headerCacheControl, "private, max-age=", int64(ttl.Seconds()))
+	setHeader(resp, headerVary, "Accept-Encoding")
+	setHeader(resp, headerEntries, h.Entries)
+	setHeader(resp, headerInvalid, h.Invalid)
 	if h.KeptNets != "" {
 		// ipv4ext: nets too wide (or too many) to expand stay CIDRs.
-		c.Set("X-Cratos-Kept-Nets", h.KeptNets)
+		resp.Set("X-Cratos-Kept-Nets", h.KeptNets)
 	}
 	if h.Dropped != "" {
-		c.Set("X-Cratos-Dropped", h.Dropped)
+		resp.Set("X-Cratos-Dropped", h.Dropped)
 	}
 	if res.Status == export.Stale {
-		c.Set("X-Cratos-Stale-Since", h.LastModified)
-		c.Set("Warning", `110 cratos "Response is Stale: MISP unavailable, list built `+h.LastModified+`"`)
+		resp.Set("X-Cratos-Stale-Since", h.LastModified)
+		resp.Set("Warning", `110 cratos "Response is Stale: MISP unavailable, list built `+h.LastModified+`"`)
 	}
 	if res.Status == export.Revalidating {
-		c.Set("Warning", `110 cratos "Response is Stale: list being rebuilt"`)
+		resp.Set("Warning", `110 cratos "Response is Stale: list being rebuilt"`)
 	}
 	if res.Held != nil {
-		setHeld(c, res.Held)
+		setHeld(resp, res.Held)
 	}
-	if notModified(c, a.ETag) {
-		return c.SendStatus(fiber.StatusNotModified)
+	if notModified(&ctx.Request.Header, a.ETag) {
+		// No body goes out with a 304, and none is set.
+		ctx.SetStatusCode(fiber.StatusNotModified)
+		return
 	}
-	return sendBody(c, a.ContentType, a.Body, a.Gzip)
+	sendBody(ctx, a.ContentType, a.Body, a.Gzip)
 }
 
 // sendBody sends body as contentType or, to a client that accepts gzip,
 // its gzip form as gz gives it (nil when there is none).
-func sendBody(c *fiber.Ctx, contentType string, body []byte, gz func() []byte) error {
-	c.Set(fiber.HeaderContentType, contentType)
-	if acceptsGzip(c.Get(fiber.HeaderAcceptEncoding)) {
+func sendBody(ctx *fasthttp.RequestCtx, contentType string, body []byte, gz func() []byte) {
+	ctx.Response.Header.Set(fiber.HeaderContentType, contentType)
+	if acceptsGzip(string(ctx.Request.Header.Peek(fiber.HeaderAcceptEncoding))) {
 		if z := gz(); z != nil {
-			c.Set(fiber.HeaderContentEncoding, "gzip")
-			return c.Send(z)
+			ctx.Response.Header.Set(fiber.HeaderContentEncoding, "gzip")
+			ctx.Response.SetBodyRaw(z)
+			return
 		}
 	}
-	return c.Send(body)
+	ctx.Response.SetBodyRaw(body)
 }
 
 // etagMatch implements If-None-Match's weak comparison for a strong tag.

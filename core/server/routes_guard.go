@@ -7,15 +7,16 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	"github.com/cratos-project/cratos/core/export"
 )
 
 // setHeld marks an answer that carries the last good list because the
 // circuit breaker held the rebuilt one.
-func setHeld(c *fiber.Ctx, h *export.Hold) {
+func setHeld(resp *fasthttp.ResponseHeader, h *export.Hold) {
 	clean := strings.NewReplacer("\r", " ", "\n", " ", `"`, "'")
-	c.Set("X-Cratos-Held", "id="+h.ID+"; since="+h.Since.UTC().Format(time.RFC3339)+"; reason="+clean.Replace(h.Reason))
+	resp.Set("X-Cratos-Held", "id="+h.ID+"; since="+h.Since.UTC().Format(time.RFC3339)+"; reason="+clean.Replace(h.Reason))
 }
 
 // holdsHandler lists the held lists of the token's site.

@@ -201,7 +201,7 @@ func (s *Server) taxiiContent(c *fiber.Ctx, cl *caller, e taxiiEndpoint, feed st
 		}
 		changed, _, aerr := coll.ApplyGated(view.Key, view.Indicators, site.Renderers[stix21.Name], s.opts.Now(), gate)
 		if held != nil {
-			setHeld(c, held)
+			setHeld(&c.Response().Header, held)
 		}
 		if aerr != nil {
 			s.opts.Logger.Error("taxii collection not updated", "site", site.Name, "feed", feed, "error", aerr)
@@ -248,5 +248,6 @@ func (s *Server) taxiiSend(c *fiber.Ctx, res *taxii.Response, body []byte) error
 	if etagMatch(c.Get(fiber.HeaderIfNoneMatch), res.ETag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
-	return sendBody(c, taxii.MediaType, res.Body, res.Gzip)
+	sendBody(c.Context(), taxii.MediaType, res.Body, res.Gzip)
+	return nil
 }

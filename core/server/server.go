@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	"github.com/cratos-project/cratos/core/acl"
 	"github.com/cratos-project/cratos/core/auth"
@@ -72,6 +73,9 @@ type Server struct {
 	proxy    proxyWatch
 	sessions *sessionStore
 	lis      atomic.Pointer[limitListener] // set by Serve
+	targets  listTargets                   // the list shortcut's URLs (shortcut.go)
+	routed   fasthttp.RequestHandler       // fiber's handler, behind the shortcut
+	answered atomic.Uint64                 // requests the shortcut answered
 }
 
 // New builds the server and its routes.
@@ -127,6 +131,9 @@ func New(opts Options) *Server {
 		ErrorHandler:          s.errorHandler,
 	})
 	s.routes()
+	// Requests go to the list shortcut first (shortcut.go).
+	s.routed = s.app.Server().Handler
+	s.app.Server().Handler = s.handle
 	return s
 }
 
@@ -180,10 +187,7 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 
 // clientIP returns the address the request comes from (see package acl).
 func (s *Server) clientIP(c *fiber.Ctx) netip.Addr {
-	var peer netip.Addr
-	if ta, ok := c.Context().RemoteAddr().(*net.TCPAddr); ok {
-		peer, _ = netip.AddrFromSlice(ta.IP)
-	}
+	peer := peerAddr(c.Context())
 	var fwd []string
 	if h := s.resolver.Header(); h != "" {
 		for _, v := range c.Request().Header.PeekAll(h) {

@@ -1,0 +1,180 @@
+package server
+
+import (
+	"bytes"
+	"net"
+	"net/netip"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
+
+	"github.com/cratos-project/cratos/core/auth"
+	"github.com/cratos-project/cratos/core/export"
+)
+
+// The list shortcut. A device asks for the same list URL again and again,
+// most often to be told that it has not changed. Once the list route has
+// validated a URL's parameters, they are remembered by the URL, and a
+// later GET of that URL whose list is in the cache and fresh is answered
+// before fiber routes it: through the same authorization, cache look-up,
+// answer, pull record, metrics and access line as the route, without the
+// router, the middleware chain or parsing the path again.
+//
+// Every other request goes to fiber, which answers it as it always did:
+// another method, a query string, a forwarding header, a header that
+// checkRequest refuses, a token that fails (so that failures are counted
+// and answered in one place), a list not in the cache or past its
+// lifetime, held by the circuit breaker or served stale.
+
+// maxListTargets bounds the remembered URLs; the memory is emptied when
+// it is full, so no client can grow it.
+const maxListTargets = 4096
+
+// listTarget is what the list route made of one URL: its parameters
+// and route, without the caller.
+type listTarget struct {
+	req     export.Request // the caller's fields are left empty
+	route   string         // the route's pattern, for the metrics and the access line
+	path    string         // the request's path, as the route read it
+	logPath string         // path as the access line writes it (redactPath)
+}
+
+// listTargets maps request URIs to their listTarget.
+type listTargets struct {
+	mu sync.RWMutex
+	m  map[string]*listTarget
+}
+
+func (t *listTargets) get(uri []byte) *listTarget {
+	t.mu.RLock()
+	lt := t.m[string(uri)]
+	t.mu.RUnlock()
+	return lt
+}
+
+func (t *listTargets) put(uri string, lt *listTarget) {
+	t.mu.Lock()
+	if t.m == nil || len(t.m) >= maxListTargets {
+		t.m = make(map[string]*listTarget)
+	}
+	t.m[uri] = lt
+	t.mu.Unlock()
+}
+
+// handle is the server's request handler: the list shortcut, then fiber.
+func (s *Server) handle(ctx *fasthttp.RequestCtx) {
+	if !s.answerFresh(ctx) {
+		s.routed(ctx)
+	}
+}
+
+// shortcutTakes reports whether a request is one the shortcut may answer:
+// a GET without a query string, without forwarding headers and without a
+// header checkRequest refuses.
+func (s *Server) shortcutTakes(ctx *fasthttp.RequestCtx) bool {
+	h := &ctx.Request.Header
+	if !h.IsGet() || bytes.IndexByte(h.RequestURI(), '?') >= 0 || badHeaders(h) {
+		return false
+	}
+	for _, name := range forwardingHeaders {
+		if len(h.Peek(name)) > 0 {
+			return false
+		}
+	}
+	for _, name := range []string{s.opts.Config.ReverseProxyHeader, s.resolver.Header()} {
+		if name != "" && len(h.Peek(name)) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// rememberList records the target of a list request the route answered,
+// when the shortcut may answer the same request later.
+func (s *Server) rememberList(c *fiber.Ctx, p export.Request) {
+	ctx := c.Context()
+	uri := ctx.Request.Header.RequestURI()
+	if s.targets.get(uri) != nil {
+		return // a URL's target depends on nothing else
+	}
+	path := c.Path()
+	if !s.shortcutTakes(ctx) || strings.ContainsAny(path, "%+") {
+		// A path with escapes is redacted on its decoded form: the
+		// route does that.
+		return
+	}
+	p.Site, p.MISPURL, p.MISPKey, p.Consumer, p.TTL = nil, "", "", "", 0
+	s.targets.put(string(uri), &listTarget{
+		req: p, route: c.Route().Path, path: path, logPath: redactPath(path, ""),
+	})
+}
+
+// answerFresh answers a request the shortcut takes for a remembered URL
+// whose list is fresh in the cache, and reports whether it did.
+func (s *Server) answerFresh(ctx *fasthttp.RequestCtx) bool {
+	if !s.shortcutTakes(ctx) {
+		return false
+	}
+	lt := s.targets.get(ctx.Request.Header.RequestURI())
+	if lt == nil {
+		return false
+	}
+	start := time.Now()
+	h := &ctx.Request.Header
+	token, err := auth.Extract("", string(h.Peek("token")), string(h.Peek(fiber.HeaderAuthorization)))
+	if err != nil || strings.Contains(lt.path, token) {
+		return false
+	}
+	now := s.opts.Now()
+	cl, _, _, _ := s.authorize(s.resolver.ClientIP(peerAddr(ctx), nil), token, now)
+	if cl == nil {
+		return false
+	}
+	r := lt.req
+	r.Site, r.MISPURL, r.MISPKey, r.Consumer, r.TTL = cl.site, cl.baseURL, cl.claims.Key, cl.fingerprint, s.defaultTTL(cl.site)
+	res, ok := s.opts.Export.Fresh(ctx, r)
+	if !ok {
+		return false
+	}
+	defer s.recoverShortcut(ctx, lt.route)
+	s.answered.Add(1)
+	cl.served = servedList{set: true, output: r.Output, cache: string(res.Status), entries: res.Entries}
+	sendArtifact(ctx, res, r.TTL, now)
+	s.notePull(ctx, lt.path, cl, &res, now)
+	if s.opts.AccessLog == nil && s.opts.Metrics == nil {
+		return true
+	}
+	line := requestLine{start: start, cl: cl, ip: cl.ip, method: fiber.MethodGet, route: lt.route, path: lt.logPath,
+		status: ctx.Response.StatusCode(), bytes: len(ctx.Response.Body()), output: r.Output}
+	if s.opts.AccessLog != nil {
+		line.ua = cl.userAgent(h)
+	}
+	line.end = time.Now()
+	s.logRequest(&line)
+	return true
+}
+
+// recoverShortcut turns a panic in the shortcut into the 500 the
+// recoverer middleware gives.
+func (s *Server) recoverShortcut(ctx *fasthttp.RequestCtx, route string) {
+	if r := recover(); r != nil {
+		s.opts.Logger.Error("panic", "route", route, "panic", r, "stack", string(debug.Stack()))
+		ctx.Response.Reset()
+		ctx.SetStatusCode(fiber.StatusInternalServerError)
+		ctx.SetContentType(fiber.MIMEApplicationJSON)
+		ctx.SetBodyString(`{"detail":"internal error"}`)
+	}
+}
+
+// peerAddr returns the address of the connection's other end.
+func peerAddr(ctx *fasthttp.RequestCtx) netip.Addr {
+	var peer netip.Addr
+	if ta, ok := ctx.RemoteAddr().(*net.TCPAddr); ok {
+		peer, _ = netip.AddrFromSlice(ta.IP)
+	}
+	return peer
+}
