@@ -41,9 +41,23 @@ type Namespace struct {
 	flight singleflight.Group
 
 	mu      sync.Mutex
-	gens    map[string]generation // by store key
-	version uint64                // counts remember calls
+	gens    map[string]generation  // by store key
+	version uint64                 // counts remember calls
+	built   map[[2]string]builtKey // by group and key, see Key
 }
+
+// builtKey is a key Key built, with the generations it embeds: asked
+// for the same group and key, Key returns it until one of them changes,
+// instead of building the same string again.
+type builtKey struct {
+	genKey        string // the group's store key
+	global, group string // the generations
+	key           string
+}
+
+// maxBuiltKeys bounds the keys remembered; they are forgotten all at
+// once when there are that many.
+const maxBuiltKeys = 4096
 
 type generation struct {
 	value   string
@@ -59,16 +73,35 @@ func NewNamespace(store Store, maxAge time.Duration) *Namespace {
 	if maxAge <= 0 {
 		maxAge = DefaultGenerationMaxAge
 	}
-	return &Namespace{store: store, maxAge: maxAge, gens: make(map[string]generation)}
+	return &Namespace{store: store, maxAge: maxAge, gens: make(map[string]generation), built: make(map[[2]string]builtKey)}
 }
 
 // Key returns the store key for key in group under the current generations.
 // It never fails: see the Namespace documentation for store failures.
 func (n *Namespace) Key(ctx context.Context, group, key string) string {
-	global := n.generation(ctx, flushKey)
-	g := n.generation(ctx, genKeyPrefix+group)
+	bk := [2]string{group, key}
+	n.mu.Lock()
+	b, ok := n.built[bk]
+	n.mu.Unlock()
+	if !ok {
+		b.genKey = genKeyPrefix + group
+	}
+	now := time.Now()
+	global := n.generation(ctx, flushKey, now)
+	g := n.generation(ctx, b.genKey, now)
+	if ok && b.global == global && b.group == g {
+		return b.key
+	}
 	// The group's length keeps group and key apart whatever they contain.
-	return "ns:" + global + ":" + g + ":" + strconv.Itoa(len(group)) + ":" + group + ":" + key
+	b.global, b.group = global, g
+	b.key = "ns:" + global + ":" + g + ":" + strconv.Itoa(len(group)) + ":" + group + ":" + key
+	n.mu.Lock()
+	if len(n.built) >= maxBuiltKeys {
+		clear(n.built)
+	}
+	n.built[bk] = b
+	n.mu.Unlock()
+	return b.key
 }
 
 // Bump makes every key built for group so far unreachable. The new
@@ -96,11 +129,11 @@ func (n *Namespace) bump(ctx context.Context, storeKey string) error {
 
 // generation returns the generation stored under storeKey, read from the
 // store at most once per maxAge and once at a time.
-func (n *Namespace) generation(ctx context.Context, storeKey string) string {
+func (n *Namespace) generation(ctx context.Context, storeKey string, now time.Time) string {
 	n.mu.Lock()
 	cur, known := n.gens[storeKey]
 	n.mu.Unlock()
-	if known && time.Since(cur.fetched) < n.maxAge {
+	if known && now.Sub(cur.fetched) < n.maxAge {
 		return cur.value
 	}
 	v, _, _ := n.flight.Do(storeKey, func() (any, error) {
