@@ -31,7 +31,7 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 		err = nil
 	}
 	cl := callerOf(c)
-	r := requestLine{start: start, cl: cl, route: c.Route().Path, method: c.Method(), status: c.Response().StatusCode()}
+	r := requestLine{start: start, route: c.Route().Path, method: c.Method(), status: c.Response().StatusCode()}
 	if cl != nil && cl.served.output != "" {
 		r.output = cl.served.output
 	} else {
@@ -49,7 +49,7 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 		r.reason, r.hasReason = reasonOf(c)
 	}
 	r.end = time.Now() // one clock read for the metrics and the line
-	s.logRequest(&r)
+	s.logRequest(&r, cl)
 	return err
 }
 
@@ -57,7 +57,6 @@ func (s *Server) accessLog(c *fiber.Ctx) error {
 // answered request.
 type requestLine struct {
 	start, end    time.Time
-	cl            *caller // nil for a request without a valid token
 	ip            netip.Addr
 	method, route string
 	path          string // without the token (redactRequest)
@@ -68,8 +67,10 @@ type requestLine struct {
 	hasReason     bool
 }
 
-// logRequest counts r in the metrics and writes its access line.
-func (s *Server) logRequest(r *requestLine) {
+// logRequest counts r in the metrics and writes its access line; cl is
+// the caller, nil for a request without a valid token. (cl is not a field
+// of r so that a caller on the stack stays there.)
+func (s *Server) logRequest(r *requestLine, cl *caller) {
 	if s.opts.Metrics != nil {
 		s.opts.Metrics.Request(r.route, r.status, r.output, r.end.Sub(r.start))
 	}
@@ -80,8 +81,8 @@ func (s *Server) logRequest(r *requestLine) {
 	defer linePool.Put(l)
 	l.start(r.end, "request")
 	token := ""
-	if r.cl != nil {
-		token = r.cl.token
+	if cl != nil {
+		token = cl.token
 	}
 	l.addr("ip", r.ip)
 	l.str("method", r.method)
@@ -95,26 +96,18 @@ func (s *Server) logRequest(r *requestLine) {
 	l.int("bytes", bytes)
 	l.float("ms", float64(r.end.Sub(r.start).Microseconds())/1000)
 	l.str("ua", redactValue(r.ua, token))
-	if r.cl != nil {
-		l.str("site", r.cl.site.Name)
-		l.str("consumer", r.cl.consumerID())
+	if cl != nil {
+		l.str("site", cl.site.Name)
+		l.str("consumer", cl.consumerID())
 	}
 	if r.hasReason {
 		l.str("reason", r.reason)
 	}
-	if sv := r.servedList(); sv != nil {
-		l.str("cache", sv.cache)
-		l.int("entries", sv.entries)
+	if cl != nil && cl.served.set {
+		l.str("cache", cl.served.cache)
+		l.int("entries", cl.served.entries)
 	}
 	_, _ = s.opts.AccessLog.Write(l.end())
-}
-
-// servedList returns what a list route served, or nil.
-func (r *requestLine) servedList() *servedList {
-	if r.cl == nil || !r.cl.served.set {
-		return nil
-	}
-	return &r.cl.served
 }
 
 // servedList is what a list route answered with, for the access log and the

@@ -83,8 +83,8 @@ func (s *Server) identify(c *fiber.Ctx) (*caller, int, string) {
 		}
 		return fail(fiber.StatusForbidden, msg, "no token")
 	}
-	cl, status, msg, reason := s.authorize(ip, token, now)
-	if cl == nil {
+	cl := new(caller)
+	if status, msg, reason := s.authorize(cl, ip, token, now); status != 0 {
 		return fail(status, msg, reason)
 	}
 	c.Locals(keyCaller, cl)
@@ -93,9 +93,9 @@ func (s *Server) identify(c *fiber.Ctx) (*caller, int, string) {
 
 // authorize checks token, sent from ip, at now: its MAC and lifetime, its
 // site, whether it is revoked, the site's limits and allow-list, in the
-// original's order. It returns the caller, or the status and detail of
+// original's order. It fills in cl, or returns the status and detail of
 // the refusal and its reason for the access log.
-func (s *Server) authorize(ip netip.Addr, token string, now time.Time) (cl *caller, status int, msg, reason string) {
+func (s *Server) authorize(cl *caller, ip netip.Addr, token string, now time.Time) (status int, msg, reason string) {
 	v, err := s.opts.Codec.VerifyToken(token, now)
 	claims, fp := v.Claims, v.Fingerprint
 	if err != nil {
@@ -103,23 +103,24 @@ func (s *Server) authorize(ip netip.Addr, token string, now time.Time) (cl *call
 		if !ok {
 			msg = "Unknown error in CheckApiToken"
 		}
-		return nil, fiber.StatusForbidden, msg, "token not valid: " + msg
+		return fiber.StatusForbidden, msg, "token not valid: " + msg
 	}
 	site, ok := s.opts.Sites.Get(claims.Host)
 	if !ok {
-		return nil, fiber.StatusForbidden, "Token config file not found", "unknown site " + claims.Host + " (no sites/" + claims.Host + ".yaml)"
+		return fiber.StatusForbidden, "Token config file not found", "unknown site " + claims.Host + " (no sites/" + claims.Host + ".yaml)"
 	}
 	if site.IsRevoked(fp) {
-		return nil, fiber.StatusForbidden, "The provided API token is blacklisted and cannot be used.", "token revoked in site " + site.Name + " (consumer " + fp[:16] + ")"
+		return fiber.StatusForbidden, "The provided API token is blacklisted and cannot be used.", "token revoked in site " + site.Name + " (consumer " + fp[:16] + ")"
 	}
 	if site.TokenTooLong(claims.Expires, now) {
-		return nil, fiber.StatusForbidden, fmt.Sprintf("The token expires more than %d days ahead (token_max_days of this site).", site.TokenMaxDays), "token lifetime over token_max_days of site " + site.Name
+		return fiber.StatusForbidden, fmt.Sprintf("The token expires more than %d days ahead (token_max_days of this site).", site.TokenMaxDays), "token lifetime over token_max_days of site " + site.Name
 	}
 	if !site.IsEnabled() {
-		return nil, fiber.StatusForbidden, "site disabled", "site " + site.Name + " disabled"
+		return fiber.StatusForbidden, "site disabled", "site " + site.Name + " disabled"
 	}
 	if !acl.Allowed(ip, s.opts.Config.AlwaysAllowedIPs, site.AllowedIPs) {
-		return nil, fiber.StatusForbidden, ip.String() + " are not allowed to access the MISP instance.", "address " + ip.String() + " not allowed for site " + site.Name
+		return fiber.StatusForbidden, ip.String() + " are not allowed to access the MISP instance.", "address " + ip.String() + " not allowed for site " + site.Name
 	}
-	return &caller{token: token, fingerprint: fp, claims: claims, baseURL: v.BaseURL, site: site, ip: ip}, 0, "", ""
+	*cl = caller{token: token, fingerprint: fp, claims: claims, baseURL: v.BaseURL, site: site, ip: ip}
+	return 0, "", ""
 }

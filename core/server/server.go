@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -76,6 +77,10 @@ type Server struct {
 	targets  listTargets                   // the list shortcut's URLs (shortcut.go)
 	routed   fasthttp.RequestHandler       // fiber's handler, behind the shortcut
 	answered atomic.Uint64                 // requests the shortcut answered
+	// forwarding are the header names that say who the client is, as
+	// fasthttp normalizes them.
+	forwarding []string
+	wallClock  bool // opts.Now is time.Now: one reading serves for both
 }
 
 // New builds the server and its routes.
@@ -83,7 +88,8 @@ func New(opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	if opts.Now == nil {
+	wallClock := opts.Now == nil
+	if wallClock {
 		opts.Now = time.Now
 	}
 	if opts.FailLimit <= 0 {
@@ -111,11 +117,12 @@ func New(opts Options) *Server {
 		opts.Holds = exportHolds{opts.Export}
 	}
 	s := &Server{
-		sessions: newSessionStore(),
-		opts:     opts,
-		resolver: acl.NewResolver(opts.Config.TrustedProxies, header),
-		limiter:  newFailLimiter(opts.FailLimit, time.Minute),
-		mints:    newFailLimiter(opts.FailLimit, time.Minute),
+		sessions:  newSessionStore(),
+		opts:      opts,
+		wallClock: wallClock,
+		resolver:  acl.NewResolver(opts.Config.TrustedProxies, header),
+		limiter:   newFailLimiter(opts.FailLimit, time.Minute),
+		mints:     newFailLimiter(opts.FailLimit, time.Minute),
 	}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "cratos",
@@ -131,6 +138,11 @@ func New(opts Options) *Server {
 		ErrorHandler:          s.errorHandler,
 	})
 	s.routes()
+	for _, name := range append([]string{opts.Config.ReverseProxyHeader, s.resolver.Header()}, forwardingHeaders...) {
+		if n := string(fasthttp.AppendNormalizedHeaderKey(nil, name)); name != "" && !slices.Contains(s.forwarding, n) {
+			s.forwarding = append(s.forwarding, n)
+		}
+	}
 	// Requests go to the list shortcut first (shortcut.go).
 	s.routed = s.app.Server().Handler
 	s.app.Server().Handler = s.handle

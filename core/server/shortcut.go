@@ -77,20 +77,28 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 // header checkRequest refuses.
 func (s *Server) shortcutTakes(ctx *fasthttp.RequestCtx) bool {
 	h := &ctx.Request.Header
-	if !h.IsGet() || bytes.IndexByte(h.RequestURI(), '?') >= 0 || badHeaders(h) {
+	if !h.IsGet() || bytes.IndexByte(h.RequestURI(), '?') >= 0 {
 		return false
 	}
-	for _, name := range forwardingHeaders {
-		if len(h.Peek(name)) > 0 {
-			return false
+	plain := true
+	h.VisitAll(func(k, v []byte) {
+		if hasCRorNUL(k) || hasCRorNUL(v) || s.isForwarding(k) {
+			plain = false
+		}
+	})
+	return plain
+}
+
+// isForwarding reports whether k, a header name as fasthttp normalizes
+// it, is one that says who the client is (forwardingHeaders, the
+// configured reverse_proxy_header).
+func (s *Server) isForwarding(k []byte) bool {
+	for _, name := range s.forwarding {
+		if string(k) == name {
+			return true
 		}
 	}
-	for _, name := range []string{s.opts.Config.ReverseProxyHeader, s.resolver.Header()} {
-		if name != "" && len(h.Peek(name)) > 0 {
-			return false
-		}
-	}
-	return true
+	return false
 }
 
 // rememberList records the target of a list request the route answered,
@@ -129,9 +137,12 @@ func (s *Server) answerFresh(ctx *fasthttp.RequestCtx) bool {
 	if err != nil || strings.Contains(lt.path, token) {
 		return false
 	}
-	now := s.opts.Now()
-	cl, _, _, _ := s.authorize(s.resolver.ClientIP(peerAddr(ctx), nil), token, now)
-	if cl == nil {
+	now := start
+	if !s.wallClock {
+		now = s.opts.Now()
+	}
+	var cl caller
+	if status, _, _ := s.authorize(&cl, s.resolver.ClientIP(peerAddr(ctx), nil), token, now); status != 0 {
 		return false
 	}
 	r := lt.req
@@ -144,17 +155,17 @@ func (s *Server) answerFresh(ctx *fasthttp.RequestCtx) bool {
 	s.answered.Add(1)
 	cl.served = servedList{set: true, output: r.Output, cache: string(res.Status), entries: res.Entries}
 	sendArtifact(ctx, res, r.TTL, now)
-	s.notePull(ctx, lt.path, cl, &res, now)
+	s.notePull(ctx, lt.path, &cl, &res, now)
 	if s.opts.AccessLog == nil && s.opts.Metrics == nil {
 		return true
 	}
-	line := requestLine{start: start, cl: cl, ip: cl.ip, method: fiber.MethodGet, route: lt.route, path: lt.logPath,
+	line := requestLine{start: start, ip: cl.ip, method: fiber.MethodGet, route: lt.route, path: lt.logPath,
 		status: ctx.Response.StatusCode(), bytes: len(ctx.Response.Body()), output: r.Output}
 	if s.opts.AccessLog != nil {
 		line.ua = cl.userAgent(h)
 	}
 	line.end = time.Now()
-	s.logRequest(&line)
+	s.logRequest(&line, &cl)
 	return true
 }
 
