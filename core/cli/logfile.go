@@ -103,10 +103,13 @@ func (r *rotatingFile) Close() error {
 // one goroutine, so a request never waits for a write system call. Lines
 // are written within flushEvery; when the writer falls behind by more than
 // maxPending bytes, new lines are dropped and counted rather than held.
+// Two buffers take turns, so that lines are appended to one already grown
+// while the other is written.
 type bufferedLog struct {
 	mu      sync.Mutex
 	w       io.Writer
 	buf     []byte
+	spare   []byte // the buffer last written, for the next turn
 	dropped int64
 	kick    chan struct{}
 	done    chan struct{}
@@ -117,6 +120,9 @@ const (
 	flushEvery = 100 * time.Millisecond
 	flushAt    = 64 << 10
 	maxPending = 8 << 20
+	// maxSpare is the largest buffer kept for the next turn; one grown
+	// larger by a burst is left to the collector.
+	maxSpare = 1 << 20
 )
 
 func newBufferedLog(w io.Writer) *bufferedLog {
@@ -164,10 +170,15 @@ func (b *bufferedLog) loop() {
 func (b *bufferedLog) flush() {
 	b.mu.Lock()
 	out := b.buf
-	b.buf = nil
+	b.buf, b.spare = b.spare, nil
 	b.mu.Unlock()
 	if len(out) > 0 {
 		_, _ = b.w.Write(out)
+	}
+	if cap(out) <= maxSpare {
+		b.mu.Lock()
+		b.spare = out[:0]
+		b.mu.Unlock()
 	}
 }
 
