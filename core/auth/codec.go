@@ -167,6 +167,15 @@ func (c *Codec) VerifyToken(token string, now time.Time) (Verified, error) {
 	return e.verified, nil
 }
 
+// Remembered reports whether token was verified before and is still
+// remembered, so that VerifyToken will not decrypt it again. A caller
+// with a cheaper way to answer known tokens uses it to leave unknown ones,
+// forged ones among them, to the path that verifies and counts them.
+func (c *Codec) Remembered(token string) bool {
+	_, ok := c.cache.get(token)
+	return ok
+}
+
 // maxZoneAhead is more than any offset ahead of UTC a time zone can have
 // in Go (a TZ rule may say up to a week): until an expiry date's UTC
 // midnight minus this, no local wall clock has reached the date, so a

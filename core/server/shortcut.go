@@ -26,9 +26,10 @@ import (
 //
 // Every other request goes to fiber, which answers it as it always did:
 // another method, a query string, a forwarding header, a header that
-// checkRequest refuses, a token that fails (so that failures are counted
-// and answered in one place), a list not in the cache or past its
-// lifetime, held by the circuit breaker or served stale.
+// checkRequest refuses, a token not verified before or one that fails
+// (so that tokens are verified once, and failures counted and answered,
+// in one place), a list not in the cache or past its lifetime, held by
+// the circuit breaker or served stale.
 
 // maxListTargets bounds the remembered URLs; the memory is emptied when
 // it is full, so no client can grow it.
@@ -134,7 +135,9 @@ func (s *Server) answerFresh(ctx *fasthttp.RequestCtx) bool {
 	start := time.Now()
 	h := &ctx.Request.Header
 	token, err := auth.Extract("", string(h.Peek("token")), string(h.Peek(fiber.HeaderAuthorization)))
-	if err != nil || strings.Contains(lt.path, token) {
+	if err != nil || !s.opts.Codec.Remembered(token) || strings.Contains(lt.path, token) {
+		// A token not verified before goes to the route, which
+		// verifies it once and counts a failure.
 		return false
 	}
 	now := start

@@ -131,6 +131,7 @@ func TestShortcutLeavesToTheRoute(t *testing.T) {
 	if resp, _ := h.authed(feedPath); resp.StatusCode != 200 {
 		t.Fatalf("warm-up: %d", resp.StatusCode)
 	}
+	fresh := h.mint(h.claims) // a token the server has not verified yet
 	tests := []struct {
 		name     string
 		method   string
@@ -151,6 +152,8 @@ func TestShortcutLeavesToTheRoute(t *testing.T) {
 		{"malformed Basic credentials", "GET", feedPath, []string{"Authorization", "Basic !!"}, nil, "401 Unauthorized", `"reason":"malformed Basic credentials"`, false},
 		{"header with a NUL", "GET", feedPath, []string{"token", h.token, "X-Note", "a\x00b"}, nil, "400 Bad Request", `"status":400`, false},
 		{"the same request, served", "GET", feedPath, []string{"token", h.token}, nil, "200 OK", `"cache":"HIT"`, true},
+		{"a token not verified before", "GET", feedPath, []string{"token", fresh}, nil, "200 OK", `"cache":"HIT"`, false},
+		{"that token again", "GET", feedPath, []string{"token", fresh}, nil, "200 OK", `"cache":"HIT"`, true},
 		{"site disabled", "GET", feedPath, []string{"token", h.token},
 			func() { off := false; site.Enabled = &off }, "403 Forbidden", `"reason":"site 127.0.0.1 disabled"`, false},
 		{"site enabled again", "GET", feedPath, []string{"token", h.token},
