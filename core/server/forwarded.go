@@ -19,19 +19,29 @@ func (s *Server) checkRequest(c *fiber.Ctx) error {
 	if h == "" {
 		return c.Next()
 	}
-	vals := c.Request().Header.PeekAll(h)
-	if len(vals) == 0 {
+	fwd := s.forwardedFor(&c.Request().Header)
+	if len(fwd) == 0 {
 		return c.Next()
 	}
-	peer := peerAddr(c.Context())
-	fwd := make([]string, len(vals))
-	for i, v := range vals {
-		fwd[i] = string(v)
-	}
-	if _, ok := s.resolver.Resolve(peer, fwd); !ok {
+	if _, ok := s.resolver.Resolve(peerAddr(c.Context()), fwd); !ok {
 		return detail(c, fiber.StatusBadRequest, "The "+h+" header from the proxy names no client address.")
 	}
 	return c.Next()
+}
+
+// forwardedFor returns the values of the forwarding header the client
+// address is read from (see acl.Resolver), none when there is no such
+// header.
+func (s *Server) forwardedFor(h *fasthttp.RequestHeader) []string {
+	name := s.resolver.Header()
+	if name == "" {
+		return nil
+	}
+	var fwd []string
+	for _, v := range h.PeekAll(name) {
+		fwd = append(fwd, string(v))
+	}
+	return fwd
 }
 
 // badHeaders reports whether a header name or value holds a carriage

@@ -199,12 +199,5 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 
 // clientIP returns the address the request comes from (see package acl).
 func (s *Server) clientIP(c *fiber.Ctx) netip.Addr {
-	peer := peerAddr(c.Context())
-	var fwd []string
-	if h := s.resolver.Header(); h != "" {
-		for _, v := range c.Request().Header.PeekAll(h) {
-			fwd = append(fwd, string(v))
-		}
-	}
-	return s.resolver.ClientIP(peer, fwd)
+	return s.resolver.ClientIP(peerAddr(c.Context()), s.forwardedFor(&c.Request().Header))
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
 
+	"github.com/cratos-project/cratos/core/acl"
 	"github.com/cratos-project/cratos/core/auth"
 	"github.com/cratos-project/cratos/core/export"
 )
@@ -25,7 +26,8 @@ import (
 // router, the middleware chain or parsing the path again.
 //
 // Every other request goes to fiber, which answers it as it always did:
-// another method, a query string, a forwarding header, a header that
+// another method, a query string, a forwarding header from a peer that is
+// not a trusted proxy or one that names no client address, a header that
 // checkRequest refuses, a token not verified before or one that fails
 // (so that tokens are verified once, and failures counted and answered,
 // in one place), a list not in the cache or past its lifetime, held by
@@ -73,21 +75,35 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 	}
 }
 
-// shortcutTakes reports whether a request is one the shortcut may answer:
-// a GET without a query string, without forwarding headers and without a
-// header checkRequest refuses.
-func (s *Server) shortcutTakes(ctx *fasthttp.RequestCtx) bool {
+// shortcutClient returns the client address of a request the shortcut
+// may answer, and false for any other: a GET without a query string,
+// without a header checkRequest refuses, and with forwarding headers
+// only from a trusted proxy (those from anyone else are watchProxy's).
+func (s *Server) shortcutClient(ctx *fasthttp.RequestCtx) (netip.Addr, bool) {
 	h := &ctx.Request.Header
 	if !h.IsGet() || bytes.IndexByte(h.RequestURI(), '?') >= 0 {
-		return false
+		return netip.Addr{}, false
 	}
-	plain := true
+	plain, forwarded := true, false
 	h.VisitAll(func(k, v []byte) {
-		if hasCRorNUL(k) || hasCRorNUL(v) || s.isForwarding(k) {
+		if hasCRorNUL(k) || hasCRorNUL(v) {
 			plain = false
 		}
+		if s.isForwarding(k) {
+			forwarded = true
+		}
 	})
-	return plain
+	peer := peerAddr(ctx)
+	if !plain {
+		return netip.Addr{}, false
+	}
+	if !forwarded {
+		return s.resolver.ClientIP(peer, nil), true
+	}
+	if p := peer.Unmap(); !p.IsValid() || !acl.Contains(s.opts.Config.TrustedProxies, p) {
+		return netip.Addr{}, false
+	}
+	return s.resolver.Resolve(peer, s.forwardedFor(h)) // not ok: checkRequest's 400
 }
 
 // isForwarding reports whether k, a header name as fasthttp normalizes
@@ -111,7 +127,7 @@ func (s *Server) rememberList(c *fiber.Ctx, p export.Request) {
 		return // a URL's target depends on nothing else
 	}
 	path := c.Path()
-	if !s.shortcutTakes(ctx) || strings.ContainsAny(path, "%+") {
+	if _, ok := s.shortcutClient(ctx); !ok || strings.ContainsAny(path, "%+") {
 		// A path with escapes is redacted on its decoded form: the
 		// route does that.
 		return
@@ -125,7 +141,8 @@ func (s *Server) rememberList(c *fiber.Ctx, p export.Request) {
 // answerFresh answers a request the shortcut takes for a remembered URL
 // whose list is fresh in the cache, and reports whether it did.
 func (s *Server) answerFresh(ctx *fasthttp.RequestCtx) bool {
-	if !s.shortcutTakes(ctx) {
+	ip, ok := s.shortcutClient(ctx)
+	if !ok {
 		return false
 	}
 	lt := s.targets.get(ctx.Request.Header.RequestURI())
@@ -145,7 +162,7 @@ func (s *Server) answerFresh(ctx *fasthttp.RequestCtx) bool {
 		now = s.opts.Now()
 	}
 	var cl caller
-	if status, _, _ := s.authorize(&cl, s.resolver.ClientIP(peerAddr(ctx), nil), token, now); status != 0 {
+	if status, _, _ := s.authorize(&cl, ip, token, now); status != 0 {
 		return false
 	}
 	r := lt.req

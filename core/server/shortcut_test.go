@@ -197,3 +197,50 @@ func head(b []byte) string {
 	h, _, _ := strings.Cut(string(b), "\r\n\r\n")
 	return h
 }
+
+// TestShortcutBehindATrustedProxy: behind a trusted reverse proxy, the
+// shortcut answers for the client the proxy names, as the route does, and
+// leaves the route what it refuses.
+func TestShortcutBehindATrustedProxy(t *testing.T) {
+	log := &testtool.LogBuffer{}
+	h := newHarness(t, withAccessLog(log),
+		withConfig(func(c *config.Config) { c.TrustedProxies = config.Prefixes{mustPrefix(t, "127.0.0.1/32")} }),
+		withSite(func(s *config.Site) { s.AllowedIPs = config.Prefixes{mustPrefix(t, "192.0.2.0/24")} }))
+	if resp, _ := h.authed(feedPath, "X-Forwarded-For", "192.0.2.7"); resp.StatusCode != 200 {
+		t.Fatalf("warm-up: %d", resp.StatusCode)
+	}
+	for _, tc := range []struct {
+		name     string
+		headers  []string
+		status   string
+		log      string
+		shortcut bool // the second of two such requests
+	}{
+		{"an allowed client", []string{"X-Forwarded-For", "192.0.2.7"}, "200 OK", `"ip":"192.0.2.7"`, true},
+		{"through two proxies", []string{"X-Forwarded-For", "192.0.2.8, 127.0.0.1"}, "200 OK", `"ip":"192.0.2.8"`, true},
+		{"another header beside it", []string{"X-Forwarded-For", "192.0.2.9", "X-Real-IP", "198.51.100.1"}, "200 OK", `"ip":"192.0.2.9"`, true},
+		{"a client not allowed", []string{"X-Forwarded-For", "198.51.100.1"}, "403 Forbidden", `not allowed for site`, false},
+		{"no client address", []string{"X-Forwarded-For", "unknown"}, "400 Bad Request", `"status":400`, false},
+	} {
+		headers := append([]string{"token", h.token}, tc.headers...)
+		h.srv.ForgetListTargets()
+		if !tc.shortcut {
+			// The URL is known: these must still go to the route.
+			h.rawGet("GET", feedPath, "token", h.token, "X-Forwarded-For", "192.0.2.7")
+		}
+		before := h.srv.ShortcutAnswers()
+		routed := h.rawGet("GET", feedPath, headers...)
+		routedLine := lastLine(t, log)
+		short := h.rawGet("GET", feedPath, headers...)
+		shortLine := lastLine(t, log)
+		if got := h.srv.ShortcutAnswers() - before; got != map[bool]uint64{false: 0, true: 1}[tc.shortcut] {
+			t.Errorf("%s: %d answers by the shortcut", tc.name, got)
+		}
+		if !strings.HasPrefix(string(short), "HTTP/1.1 "+tc.status+"\r\n") || !strings.Contains(shortLine, tc.log) {
+			t.Errorf("%s: %q, access line %s; want %s and %s", tc.name, firstLine(short), shortLine, tc.status, tc.log)
+		}
+		if masked(short) != masked(routed) || masked([]byte(shortLine)) != masked([]byte(routedLine)) {
+			t.Errorf("%s: answered\n%s\n%s\nthen\n%s\n%s", tc.name, head(routed), routedLine, head(short), shortLine)
+		}
+	}
+}
