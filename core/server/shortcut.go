@@ -140,7 +140,14 @@ func (s *Server) rememberList(c *fiber.Ctx, p export.Request) {
 
 // answerFresh answers a request the shortcut takes for a remembered URL
 // whose list is fresh in the cache, and reports whether it did.
-func (s *Server) answerFresh(ctx *fasthttp.RequestCtx) bool {
+func (s *Server) answerFresh(ctx *fasthttp.RequestCtx) (answered bool) {
+	route := ""
+	defer func() {
+		if r := recover(); r != nil {
+			s.recovered(ctx, route, r)
+			answered = true
+		}
+	}()
 	ip, ok := s.shortcutClient(ctx)
 	if !ok {
 		return false
@@ -149,6 +156,7 @@ func (s *Server) answerFresh(ctx *fasthttp.RequestCtx) bool {
 	if lt == nil {
 		return false
 	}
+	route = lt.route
 	start := time.Now()
 	h := &ctx.Request.Header
 	token, err := auth.Extract("", string(h.Peek("token")), string(h.Peek(fiber.HeaderAuthorization)))
@@ -171,7 +179,6 @@ func (s *Server) answerFresh(ctx *fasthttp.RequestCtx) bool {
 	if !ok {
 		return false
 	}
-	defer s.recoverShortcut(ctx, lt.route)
 	s.answered.Add(1)
 	cl.served = servedList{set: true, output: r.Output, cache: string(res.Status), entries: res.Entries}
 	sendArtifact(ctx, res, r.TTL, now)
@@ -189,16 +196,14 @@ func (s *Server) answerFresh(ctx *fasthttp.RequestCtx) bool {
 	return true
 }
 
-// recoverShortcut turns a panic in the shortcut into the 500 the
-// recoverer middleware gives.
-func (s *Server) recoverShortcut(ctx *fasthttp.RequestCtx, route string) {
-	if r := recover(); r != nil {
-		s.opts.Logger.Error("panic", "route", route, "panic", r, "stack", string(debug.Stack()))
-		ctx.Response.Reset()
-		ctx.SetStatusCode(fiber.StatusInternalServerError)
-		ctx.SetContentType(fiber.MIMEApplicationJSON)
-		ctx.SetBodyString(`{"detail":"internal error"}`)
-	}
+// recovered answers a request whose shortcut panicked with the 500 the
+// recoverer middleware gives; the stack goes to the log.
+func (s *Server) recovered(ctx *fasthttp.RequestCtx, route string, r any) {
+	s.opts.Logger.Error("panic", "route", route, "panic", r, "stack", string(debug.Stack()))
+	ctx.Response.Reset()
+	ctx.SetStatusCode(fiber.StatusInternalServerError)
+	ctx.SetContentType(fiber.MIMEApplicationJSON)
+	ctx.SetBodyString(`{"detail":"internal error"}`)
 }
 
 // peerAddr returns the address of the connection's other end.
