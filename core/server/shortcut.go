@@ -26,7 +26,8 @@ import (
 // router, the middleware chain or parsing the path again.
 //
 // Every other request goes to fiber, which answers it as it always did:
-// another method, a query string, a forwarding header from a peer that is
+// another method, a query string with more than the token (?cache=), a
+// forwarding header from a peer that is
 // not a trusted proxy or one that names no client address, a header that
 // checkRequest refuses, a token not verified before or one that fails
 // (so that tokens are verified once, and failures counted and answered,
@@ -76,12 +77,16 @@ func (s *Server) handle(ctx *fasthttp.RequestCtx) {
 }
 
 // shortcutClient returns the client address of a request the shortcut
-// may answer, and false for any other: a GET without a query string,
-// without a header checkRequest refuses, and with forwarding headers
-// only from a trusted proxy (those from anyone else are watchProxy's).
+// may answer, and false for any other: a GET whose query string holds
+// nothing but the token, without a header checkRequest refuses, and with
+// forwarding headers only from a trusted proxy (those from anyone else
+// are watchProxy's).
 func (s *Server) shortcutClient(ctx *fasthttp.RequestCtx) (netip.Addr, bool) {
 	h := &ctx.Request.Header
-	if !h.IsGet() || bytes.IndexByte(h.RequestURI(), '?') >= 0 {
+	if !h.IsGet() {
+		return netip.Addr{}, false
+	}
+	if q := ctx.QueryArgs(); q.Len() > 1 || q.Len() == 1 && !q.Has("token") {
 		return netip.Addr{}, false
 	}
 	plain, forwarded := true, false
@@ -122,7 +127,7 @@ func (s *Server) isForwarding(k []byte) bool {
 // when the shortcut may answer the same request later.
 func (s *Server) rememberList(c *fiber.Ctx, p export.Request) {
 	ctx := c.Context()
-	uri := ctx.Request.Header.RequestURI()
+	uri := targetURI(ctx)
 	if s.targets.get(uri) != nil {
 		return // a URL's target depends on nothing else
 	}
@@ -136,6 +141,17 @@ func (s *Server) rememberList(c *fiber.Ctx, p export.Request) {
 	s.targets.put(string(uri), &listTarget{
 		req: p, route: c.Route().Path, path: path, logPath: redactPath(path, ""),
 	})
+}
+
+// targetURI is the part of the request URI a list's target depends on:
+// all of it but the query string, which the shortcut takes only when it
+// holds nothing but the token.
+func targetURI(ctx *fasthttp.RequestCtx) []byte {
+	uri := ctx.Request.Header.RequestURI()
+	if i := bytes.IndexByte(uri, '?'); i >= 0 {
+		return uri[:i]
+	}
+	return uri
 }
 
 // answerFresh answers a request the shortcut takes for a remembered URL
@@ -152,14 +168,14 @@ func (s *Server) answerFresh(ctx *fasthttp.RequestCtx) (answered bool) {
 	if !ok {
 		return false
 	}
-	lt := s.targets.get(ctx.Request.Header.RequestURI())
+	lt := s.targets.get(targetURI(ctx))
 	if lt == nil {
 		return false
 	}
 	route = lt.route
 	start := time.Now()
 	h := &ctx.Request.Header
-	token, err := auth.Extract("", string(h.Peek("token")), string(h.Peek(fiber.HeaderAuthorization)))
+	token, err := auth.Extract(string(ctx.QueryArgs().Peek("token")), string(h.Peek("token")), string(h.Peek(fiber.HeaderAuthorization)))
 	if err != nil || !s.opts.Codec.Remembered(token) || strings.Contains(lt.path, token) {
 		// A token not verified before goes to the route, which
 		// verifies it once and counts a failure.
@@ -190,6 +206,9 @@ func (s *Server) answerFresh(ctx *fasthttp.RequestCtx) (answered bool) {
 		status: ctx.Response.StatusCode(), bytes: len(ctx.Response.Body()), output: r.Output}
 	if s.opts.AccessLog != nil {
 		line.ua = cl.userAgent(h)
+		if q := ctx.URI().QueryString(); len(q) > 0 {
+			line.path = redactRequest(lt.logPath, string(q), token)
+		}
 	}
 	line.end = time.Now()
 	s.logRequest(&line, &cl)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -77,28 +78,31 @@ func TestShortcutAnswersAsTheRoute(t *testing.T) {
 		}
 		for _, tc := range []struct {
 			name    string
-			headers []string
+			query   string   // added to the path
+			headers []string // with the token header unless the query or Authorization carries the token
 			status  string
 		}{
-			{"304", []string{"If-None-Match", etag}, "304 Not Modified"},
-			{"304 to one of several tags", []string{"If-None-Match", `"other", ` + etag}, "304 Not Modified"},
-			{"identity", nil, "200 OK"},
-			{"another tag", []string{"If-None-Match", `"other"`}, "200 OK"},
-			{"gzip", []string{"Accept-Encoding", "gzip"}, "200 OK"},
-			{"Basic credentials", []string{"Authorization", "Basic " + base64.StdEncoding.EncodeToString([]byte("cratos:"+h.token))}, "200 OK"},
+			{"304", "", []string{"If-None-Match", etag}, "304 Not Modified"},
+			{"304 to one of several tags", "", []string{"If-None-Match", `"other", ` + etag}, "304 Not Modified"},
+			{"identity", "", nil, "200 OK"},
+			{"another tag", "", []string{"If-None-Match", `"other"`}, "200 OK"},
+			{"gzip", "", []string{"Accept-Encoding", "gzip"}, "200 OK"},
+			{"Basic credentials", "", []string{"Authorization", "Basic " + base64.StdEncoding.EncodeToString([]byte("cratos:"+h.token))}, "200 OK"},
+			{"token in the query", "?token=" + h.token, []string{"If-None-Match", etag}, "304 Not Modified"},
+			{"token in the query, escaped", "?token=" + url.QueryEscape(h.token), nil, "200 OK"},
 		} {
-			headers := append([]string{"token", h.token}, tc.headers...)
-			if tc.name == "Basic credentials" {
-				headers = tc.headers
+			headers := tc.headers
+			if tc.query == "" && tc.name != "Basic credentials" {
+				headers = append([]string{"token", h.token}, tc.headers...)
 			}
 			h.srv.ForgetListTargets()
 			before := h.srv.ShortcutAnswers()
-			routed := h.rawGet("GET", path, headers...)
+			routed := h.rawGet("GET", path+tc.query, headers...)
 			routedLine := lastLine(t, log)
 			if n := h.srv.ShortcutAnswers(); n != before {
 				t.Fatalf("%s, %s: the shortcut answered a URL it had not seen", path, tc.name)
 			}
-			short := h.rawGet("GET", path, headers...)
+			short := h.rawGet("GET", path+tc.query, headers...)
 			shortLine := lastLine(t, log)
 			if n := h.srv.ShortcutAnswers(); n != before+1 {
 				t.Fatalf("%s, %s: the shortcut did not answer the second request (%d answers)", path, tc.name, n-before)
@@ -144,7 +148,9 @@ func TestShortcutLeavesToTheRoute(t *testing.T) {
 	}{
 		{"HEAD", "HEAD", feedPath, []string{"token", h.token}, nil, "200 OK", `"method":"HEAD"`, false},
 		{"query string", "GET", feedPath + "?cache=60", []string{"token", h.token}, nil, "200 OK", `?cache=60"`, false},
-		{"token in the query", "GET", feedPath + "?token=" + h.token, nil, nil, "200 OK", `?token=ANONYMIZED`, false},
+		{"token in the query", "GET", feedPath + "?token=" + h.token, nil, nil, "200 OK", `?token=ANONYMIZED"`, true},
+		{"the token and another parameter", "GET", feedPath + "?token=" + h.token + "&cache=60", nil, nil, "200 OK", `?token=ANONYMIZED&cache=60"`, false},
+		{"the token twice", "GET", feedPath + "?token=" + h.token + "&token=" + h.token, nil, nil, "200 OK", `?token=ANONYMIZED&token=ANONYMIZED"`, false},
 		{"forwarding header", "GET", feedPath, []string{"token", h.token, "X-Forwarded-For", "192.0.2.7"}, nil, "200 OK", `"ip":"127.0.0.1"`, false},
 		{"X-Real-IP", "GET", feedPath, []string{"token", h.token, "X-Real-IP", "192.0.2.7"}, nil, "200 OK", `"ip":"127.0.0.1"`, false},
 		{"no token", "GET", feedPath, nil, nil, "403 Forbidden", `"reason":"no token"`, false},
