@@ -86,8 +86,10 @@ func (s *Server) shortcutClient(ctx *fasthttp.RequestCtx) (netip.Addr, bool) {
 	if !h.IsGet() {
 		return netip.Addr{}, false
 	}
-	if q := ctx.QueryArgs(); q.Len() > 1 || q.Len() == 1 && !q.Has("token") {
-		return netip.Addr{}, false
+	if hasQuery(ctx) {
+		if q := ctx.QueryArgs(); q.Len() > 1 || q.Len() == 1 && !q.Has("token") {
+			return netip.Addr{}, false
+		}
 	}
 	plain, forwarded := true, false
 	h.VisitAll(func(k, v []byte) {
@@ -143,6 +145,12 @@ func (s *Server) rememberList(c *fiber.Ctx, p export.Request) {
 	})
 }
 
+// hasQuery reports whether the request URI has a query string, without
+// parsing the URI.
+func hasQuery(ctx *fasthttp.RequestCtx) bool {
+	return bytes.IndexByte(ctx.Request.Header.RequestURI(), '?') >= 0
+}
+
 // targetURI is the part of the request URI a list's target depends on:
 // all of it but the query string, which the shortcut takes only when it
 // holds nothing but the token.
@@ -175,7 +183,11 @@ func (s *Server) answerFresh(ctx *fasthttp.RequestCtx) (answered bool) {
 	route = lt.route
 	start := time.Now()
 	h := &ctx.Request.Header
-	token, err := auth.Extract(string(ctx.QueryArgs().Peek("token")), string(h.Peek("token")), string(h.Peek(fiber.HeaderAuthorization)))
+	query := ""
+	if hasQuery(ctx) {
+		query = string(ctx.QueryArgs().Peek("token"))
+	}
+	token, err := auth.Extract(query, string(h.Peek("token")), string(h.Peek(fiber.HeaderAuthorization)))
 	if err != nil || !s.opts.Codec.Remembered(token) || strings.Contains(lt.path, token) {
 		// A token not verified before goes to the route, which
 		// verifies it once and counts a failure.
@@ -206,8 +218,8 @@ func (s *Server) answerFresh(ctx *fasthttp.RequestCtx) (answered bool) {
 		status: ctx.Response.StatusCode(), bytes: len(ctx.Response.Body()), output: r.Output}
 	if s.opts.AccessLog != nil {
 		line.ua = cl.userAgent(h)
-		if q := ctx.URI().QueryString(); len(q) > 0 {
-			line.path = redactRequest(lt.logPath, string(q), token)
+		if hasQuery(ctx) {
+			line.path = redactRequest(lt.logPath, string(ctx.URI().QueryString()), token)
 		}
 	}
 	line.end = time.Now()
