@@ -27,12 +27,12 @@ import (
 //
 // Every other request goes to fiber, which answers it as it always did:
 // another method, a query string with more than the token (?cache=), a
-// forwarding header from a peer that is
-// not a trusted proxy or one that names no client address, a header that
-// checkRequest refuses, a token not verified before or one that fails
-// (so that tokens are verified once, and failures counted and answered,
-// in one place), a list not in the cache or past its lifetime, held by
-// the circuit breaker or served stale.
+// forwarding header from a peer that is not a trusted proxy or one that
+// names no client address, a header that checkRequest refuses, a token
+// not verified before or one that fails (so that tokens are verified
+// once, and failures counted and answered, in one place), a list not in
+// the cache or past its lifetime, held by the circuit breaker or served
+// stale.
 
 // maxListTargets bounds the remembered URLs; the memory is emptied when
 // it is full, so no client can grow it.
@@ -47,7 +47,8 @@ type listTarget struct {
 	logPath string         // path as the access line writes it (redactPath)
 }
 
-// listTargets maps request URIs to their listTarget.
+// listTargets maps request URIs, without their query string, to their
+// listTarget.
 type listTargets struct {
 	mu sync.RWMutex
 	m  map[string]*listTarget
@@ -100,10 +101,10 @@ func (s *Server) shortcutClient(ctx *fasthttp.RequestCtx) (netip.Addr, bool) {
 			forwarded = true
 		}
 	})
-	peer := peerAddr(ctx)
 	if !plain {
 		return netip.Addr{}, false
 	}
+	peer := peerAddr(ctx)
 	if !forwarded {
 		return s.resolver.ClientIP(peer, nil), true
 	}
