@@ -12,7 +12,7 @@ import (
 // readable client address: serving it as the proxy's own address would
 // give it the proxy's rights.
 func (s *Server) checkRequest(c *fiber.Ctx) error {
-	if badHeaders(&c.Request().Header) {
+	if bad, _ := s.scanHeaders(&c.Request().Header); bad {
 		return detail(c, fiber.StatusBadRequest, "A header holds a carriage return or NUL character.")
 	}
 	h := s.resolver.Header()
@@ -44,16 +44,19 @@ func (s *Server) forwardedFor(h *fasthttp.RequestHeader) []string {
 	return fwd
 }
 
-// badHeaders reports whether a header name or value holds a carriage
-// return or a NUL.
-func badHeaders(h *fasthttp.RequestHeader) bool {
-	bad := false
+// scanHeaders reads the request's headers once: bad when a name or value
+// holds a carriage return or a NUL, forwarded when one of them says who
+// the client is (see isForwarding).
+func (s *Server) scanHeaders(h *fasthttp.RequestHeader) (bad, forwarded bool) {
 	h.VisitAll(func(k, v []byte) {
 		if hasCRorNUL(k) || hasCRorNUL(v) {
 			bad = true
 		}
+		if s.isForwarding(k) {
+			forwarded = true
+		}
 	})
-	return bad
+	return bad, forwarded
 }
 
 // hasCRorNUL reports whether b holds a carriage return or a NUL byte. Two

@@ -92,16 +92,8 @@ func (s *Server) shortcutClient(ctx *fasthttp.RequestCtx) (netip.Addr, bool) {
 			return netip.Addr{}, false
 		}
 	}
-	plain, forwarded := true, false
-	h.VisitAll(func(k, v []byte) {
-		if hasCRorNUL(k) || hasCRorNUL(v) {
-			plain = false
-		}
-		if s.isForwarding(k) {
-			forwarded = true
-		}
-	})
-	if !plain {
+	bad, forwarded := s.scanHeaders(h)
+	if bad {
 		return netip.Addr{}, false
 	}
 	peer := peerAddr(ctx)
