@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -31,6 +32,22 @@ func allocated(f func()) uint64 {
 
 func noSink() func(indicator.Attribute) { return func(indicator.Attribute) {} }
 
+// reads are the two ways the client reads an answer: whole, and decoded
+// as it arrives (a restSearch).
+var reads = []struct {
+	name string
+	read func(*Client) error
+}{
+	{"whole", func(c *Client) error {
+		_, err := c.PostJSON(context.Background(), "/attributes/restSearch", []byte(`{}`))
+		return err
+	}},
+	{"restSearch", func(c *Client) error {
+		_, err := c.SearchAttributes(context.Background(), Query{Types: []string{"ip-dst"}}, 0, 1, noSink)
+		return err
+	}},
+}
+
 func TestContentLengthIsNotTrusted(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -54,13 +71,16 @@ func TestContentLengthIsNotTrusted(t *testing.T) {
 		}
 	}()
 	c := New(Options{Site: "misp.example", BaseURL: "http://" + ln.Addr().String(), Key: testKey, Timeout: 10 * time.Second})
-	var err2 error
-	n := allocated(func() { _, err2 = c.PostJSON(context.Background(), "/attributes/restSearch", []byte(`{}`)) })
-	if err2 == nil {
-		t.Fatal("a body shorter than its Content-Length was accepted")
-	}
-	if n > 32<<20 {
-		t.Errorf("a 30-byte answer declaring 1 GiB allocated %d MiB", n>>20)
+	for _, r := range reads {
+		var err error
+		n := allocated(func() { err = r.read(c) })
+		var me *Error
+		if !errors.As(err, &me) || me.Kind != BadResponse || me.Detail != "connection broke during the answer" {
+			t.Errorf("%s: a body shorter than its Content-Length: %v", r.name, err)
+		}
+		if n > 32<<20 {
+			t.Errorf("%s: a 30-byte answer declaring 1 GiB allocated %d MiB", r.name, n>>20)
+		}
 	}
 }
 
@@ -80,14 +100,52 @@ func TestDecompressedSizeIsBounded(t *testing.T) {
 	}))
 	defer srv.Close()
 	c := New(Options{Site: "misp.example", BaseURL: srv.URL, Key: testKey, Timeout: 10 * time.Second, MaxResponseBytes: 1 << 20})
-	var err error
-	n := allocated(func() { _, err = c.PostJSON(context.Background(), "/attributes/restSearch", []byte(`{}`)) })
-	var me *Error
-	if !errors.As(err, &me) || me.Kind != BadResponse || !strings.Contains(me.Detail, "larger than 1048576 bytes") {
-		t.Fatalf("gzip bomb: %v, want a BadResponse naming the bound", err)
+	for _, r := range reads {
+		var err error
+		n := allocated(func() { err = r.read(c) })
+		var me *Error
+		if !errors.As(err, &me) || me.Kind != BadResponse || !strings.Contains(me.Detail, "larger than 1048576 bytes") {
+			t.Errorf("%s: gzip bomb: %v, want a BadResponse naming the bound", r.name, err)
+		}
+		if n > 16<<20 {
+			t.Errorf("%s: a %d KiB gzip body allocated %d MiB under a 1 MiB bound", r.name, gz.Len()>>10, n>>20)
+		}
 	}
-	if n > 16<<20 {
-		t.Errorf("a %d KiB gzip body allocated %d MiB under a 1 MiB bound", gz.Len()>>10, n>>20)
+}
+
+// TestSearchMemoryIsNotThePage reads a 24 MiB restSearch page: decoded
+// as it arrives, it allocates the attributes' own strings and a window,
+// not a buffer the size of the page.
+func TestSearchMemoryIsNotThePage(t *testing.T) {
+	const attrs = 40000
+	comment := strings.Repeat("c", 560)
+	var page bytes.Buffer
+	page.WriteString(`{"response":{"Attribute":[`)
+	for i := range attrs {
+		if i > 0 {
+			page.WriteByte(',')
+		}
+		fmt.Fprintf(&page, `{"type":"ip-dst","value":"10.%d.%d.%d","to_ids":true,"comment":"%s","uuid":"5f0e3c52-0000-4000-8000-%012d"}`,
+			i>>16, i>>8&255, i&255, comment, i)
+	}
+	page.WriteString(`]}}`)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(page.Bytes())
+	}))
+	defer srv.Close()
+	c := New(Options{Site: "misp.example", BaseURL: srv.URL, Key: testKey, Timeout: time.Minute})
+	var got int
+	var err error
+	n := allocated(func() {
+		got, err = c.SearchAttributes(context.Background(), Query{Types: []string{"ip-dst"}}, attrs+1, 1, noSink)
+	})
+	if err != nil || got != attrs {
+		t.Fatalf("read %d attributes, %v; want %d", got, err, attrs)
+	}
+	// The strings are about 50 bytes an attribute, 2 MB in all.
+	if n > 6<<20 {
+		t.Errorf("a %d MiB page allocated %d MiB", page.Len()>>20, n>>20)
 	}
 }
 
@@ -135,10 +193,12 @@ func TestRedirectIsNotFollowed(t *testing.T) {
 	}))
 	defer srv.Close()
 	c := New(Options{Site: "misp.example", BaseURL: srv.URL, Key: testKey, Timeout: 10 * time.Second})
-	_, err := c.PostJSON(context.Background(), "/attributes/restSearch", []byte(`{}`))
-	var me *Error
-	if !errors.As(err, &me) || me.Kind != BadResponse || me.Status != 307 || !strings.Contains(me.Detail, "redirect, not followed") {
-		t.Errorf("redirect: %v, want a BadResponse naming the redirect", err)
+	for _, r := range reads {
+		err := r.read(c)
+		var me *Error
+		if !errors.As(err, &me) || me.Kind != BadResponse || me.Status != 307 || !strings.Contains(me.Detail, "redirect, not followed") {
+			t.Errorf("%s: redirect: %v, want a BadResponse naming the redirect", r.name, err)
+		}
 	}
 	if leaked.Load() != 0 {
 		t.Errorf("the key was sent to the redirect target %d times", leaked.Load())

@@ -106,16 +106,30 @@ func (c *Client) PostJSON(ctx context.Context, path string, body []byte) ([]byte
 	return b, err
 }
 
-// do performs one request. The answer is read into buf when given (reset
-// first), so a caller paging through results reuses one buffer.
+// do performs one request and returns its whole answer (answer).
 func (c *Client) do(ctx context.Context, method, path string, body []byte, buf *bytes.Buffer) ([]byte, http.Header, error) {
+	resp, err := c.send(ctx, method, path, body)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	data, err := c.answer(ctx, resp, buf)
+	if err != nil {
+		return nil, nil, err
+	}
+	return data, resp.Header, nil
+}
+
+// send sends one request and returns MISP's response, whose body the
+// caller closes.
+func (c *Client) send(ctx context.Context, method, path string, body []byte) (*http.Response, error) {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, c.opts.BaseURL+path, rd)
 	if err != nil {
-		return nil, nil, &Error{Kind: Unreachable, Site: c.opts.Site, Detail: "invalid MISP URL"}
+		return nil, &Error{Kind: Unreachable, Site: c.opts.Site, Detail: "invalid MISP URL"}
 	}
 	req.Header.Set("Authorization", c.opts.Key)
 	req.Header.Set("Accept", "application/json")
@@ -124,9 +138,15 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte, buf *
 	// Go's transport asks for gzip and decompresses transparently.
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, nil, c.transportError(ctx, err)
+		return nil, c.transportError(ctx, err)
 	}
-	defer resp.Body.Close()
+	return resp, nil
+}
+
+// answer reads resp's whole body into buf when given (reset first, so a
+// caller reuses one buffer), and returns it when resp is a JSON answer;
+// a redirect, an HTTP error or another body is an *Error.
+func (c *Client) answer(ctx context.Context, resp *http.Response, buf *bytes.Buffer) ([]byte, error) {
 	if buf == nil {
 		buf = new(bytes.Buffer)
 	}
@@ -134,16 +154,16 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte, buf *
 	// Content-Length is not used to size the buffer: a hostile server
 	// can declare a gigabyte and send thirty bytes.
 	if _, err := buf.ReadFrom(io.LimitReader(resp.Body, c.opts.MaxResponseBytes+1)); err != nil {
-		return nil, nil, c.transportError(ctx, err)
+		return nil, c.transportError(ctx, err)
 	}
 	data := buf.Bytes()
 	if int64(len(data)) > c.opts.MaxResponseBytes {
-		return nil, nil, &Error{Kind: BadResponse, Site: c.opts.Site, Detail: fmt.Sprintf("response larger than %d bytes", c.opts.MaxResponseBytes)}
+		return nil, c.tooLarge()
 	}
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
 		// Redirects are not followed: the key would go wherever MISP
 		// points.
-		return nil, nil, &Error{Kind: BadResponse, Site: c.opts.Site, Status: resp.StatusCode,
+		return nil, &Error{Kind: BadResponse, Site: c.opts.Site, Status: resp.StatusCode,
 			Detail: fmt.Sprintf("answered HTTP %d (a redirect, not followed: point the token at the final MISP URL)", resp.StatusCode)}
 	}
 	if resp.StatusCode >= 400 {
@@ -152,12 +172,42 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte, buf *
 			// A misbehaving server could echo the header back.
 			e.Detail = strings.ReplaceAll(e.Detail, c.opts.Key, "[redacted]")
 		}
-		return nil, nil, e
+		return nil, e
 	}
 	if !looksLikeJSON(data) {
-		return nil, nil, &Error{Kind: BadResponse, Site: c.opts.Site, Status: resp.StatusCode, Detail: "answered with content that is not JSON"}
+		return nil, &Error{Kind: BadResponse, Site: c.opts.Site, Status: resp.StatusCode, Detail: "answered with content that is not JSON"}
 	}
-	return data, resp.Header, nil
+	return data, nil
+}
+
+// tooLarge is the error of an answer past MaxResponseBytes.
+func (c *Client) tooLarge() *Error {
+	return &Error{Kind: BadResponse, Site: c.opts.Site, Detail: fmt.Sprintf("response larger than %d bytes", c.opts.MaxResponseBytes)}
+}
+
+// errTooLarge ends a boundedReader past its bound.
+var errTooLarge = errors.New("answer past its bound")
+
+// boundedReader reads r until more than left bytes would have come from
+// it, and then fails with errTooLarge. Content-Length is not trusted for
+// it.
+type boundedReader struct {
+	r    io.Reader
+	left int64
+}
+
+func (b *boundedReader) Read(p []byte) (int, error) {
+	if b.left < 0 {
+		return 0, errTooLarge
+	}
+	if int64(len(p)) > b.left+1 {
+		p = p[:b.left+1]
+	}
+	n, err := b.r.Read(p)
+	if b.left -= int64(n); b.left < 0 {
+		return n, errTooLarge
+	}
+	return n, err
 }
 
 // noRedirect stops the client at a redirect, so the API key is never sent

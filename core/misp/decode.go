@@ -2,20 +2,53 @@ package misp
 
 import (
 	"bytes"
+	"errors"
+	"io"
 
 	"github.com/valyala/fastjson"
 
 	"github.com/cratos-project/cratos/core/indicator"
 )
 
-// decodePage reads one restSearch answer — {"response":{"Attribute":[...]}},
-// or an empty {"response":[]} or [] as some MISP versions send — and calls
-// fn for each attribute. It walks the page's outline itself and reads each
-// attribute object in one pass, copying only the fields it returns, so
-// memory is one attribute's, not a whole page's. p is not used: callers
-// keep a parser for each page they decode.
-func decodePage(_ *fastjson.Parser, body []byte, fn func(indicator.Attribute)) (int, error) {
-	s := &outline{b: body}
+// decodePage reads one whole restSearch answer and calls fn for each
+// attribute (outline.page).
+func decodePage(body []byte, fn func(indicator.Attribute)) (int, error) {
+	s := outline{b: body}
+	return s.page(fn)
+}
+
+// pageWindow is the window a streamed answer is first read through.
+const pageWindow = 256 << 10
+
+// decodeStream reads a restSearch answer from r as it arrives, through
+// the window win (made pageWindow long when it has no room, and grown only
+// while one value does not fit in it), and calls fn for each attribute. It
+// answers every document as decodePage answers it whole. readErr is the
+// error, other than io.EOF, that ended reading r; it is what went wrong
+// when set. The window is returned for the next page.
+func decodeStream(r io.Reader, win []byte, fn func(indicator.Attribute)) (n int, next []byte, readErr, err error) {
+	if cap(win) == 0 {
+		win = make([]byte, 0, pageWindow)
+	}
+	s := outline{b: win[:0], r: r}
+	s.ws()
+	if c := s.peek(); c != '{' && c != '[' && s.err == nil {
+		return 0, s.b[:0], nil, errNotJSON
+	}
+	n, err = s.page(fn)
+	return n, s.b[:0], s.err, err
+}
+
+// errNotJSON is the answer of a document that does not begin as JSON.
+var errNotJSON = errors.New("not JSON")
+
+// page reads a restSearch answer — {"response":{"Attribute":[...]}}, or
+// an empty {"response":[]} or [] as some MISP versions send — at the
+// cursor, calling fn for each attribute. It walks the answer's outline
+// itself and reads each attribute object in one pass, copying only the
+// fields it returns, so memory is one attribute's, not a whole answer's.
+func (s *outline) page(fn func(indicator.Attribute)) (int, error) {
+	s.keep = -1
 	s.ws()
 	switch s.peek() {
 	case '[':
@@ -30,13 +63,19 @@ func decodePage(_ *fastjson.Parser, body []byte, fn func(indicator.Attribute)) (
 	default:
 		return 0, shapeError("answer is neither a list nor an object")
 	}
+	// The whole object is kept in the window until "response" is found:
+	// an answer without it is explained from all of it.
+	s.keep = s.i
 	found, err := s.findKey("response")
 	if err != nil {
 		return 0, err
 	}
 	if !found {
-		return 0, errorShape(body)
+		for s.more() {
+		}
+		return 0, errorShape(s.b[s.keep:])
 	}
+	s.keep = -1
 	n := 0
 	switch s.peek() {
 	case '[':
@@ -82,18 +121,68 @@ func errorShape(body []byte) error {
 }
 
 // outline is a cursor over a JSON document that skips values without
-// building them.
+// building them. The document is b, or, while r is set, read from r
+// through the window b: more moves what is still needed to the front and
+// reads on. Only s.i points into the window, so a slice of it is valid
+// until the next read.
 type outline struct {
 	b []byte
 	i int
+	r io.Reader
+	// keep is where the window must be kept from besides the cursor, or -1.
+	keep int
+	// err is the error, other than io.EOF, that ended reading r.
+	err error
+}
+
+// more reads more of the document into the window, keeping b[i:] and
+// b[keep:], and reports whether anything was left to read. It fills the
+// window (twice as large when the part kept fills it), so a value that
+// does not fit is looked at again once per doubling, not once per read.
+func (s *outline) more() bool {
+	if s.r == nil {
+		return false
+	}
+	from := s.i
+	if s.keep >= 0 {
+		from = min(from, s.keep)
+		s.keep -= from
+	}
+	n := copy(s.b[:cap(s.b)], s.b[from:])
+	s.b, s.i = s.b[:n], s.i-from
+	if n == cap(s.b) {
+		s.b = append(s.b[:cap(s.b)], make([]byte, max(cap(s.b), 512))...)[:n]
+	}
+	for empty := 0; len(s.b) < cap(s.b); {
+		m, err := s.r.Read(s.b[len(s.b):cap(s.b)])
+		s.b = s.b[:len(s.b)+m]
+		if err == nil && m == 0 {
+			if empty++; empty == 100 {
+				err = io.ErrNoProgress
+			}
+		}
+		if err != nil {
+			if err != io.EOF {
+				s.err = err
+			}
+			s.r = nil
+			break
+		}
+	}
+	return true
 }
 
 func (s *outline) ws() {
-	for s.i < len(s.b) {
-		switch s.b[s.i] {
-		case ' ', '\t', '\n', '\r':
-			s.i++
-		default:
+	for {
+		for s.i < len(s.b) {
+			switch s.b[s.i] {
+			case ' ', '\t', '\n', '\r':
+				s.i++
+			default:
+				return
+			}
+		}
+		if !s.more() {
 			return
 		}
 	}
@@ -101,10 +190,46 @@ func (s *outline) ws() {
 
 // peek returns the next byte, or 0 at the end.
 func (s *outline) peek() byte {
-	if s.i < len(s.b) {
-		return s.b[s.i]
+	for s.i >= len(s.b) {
+		if !s.more() {
+			return 0
+		}
 	}
-	return 0
+	return s.b[s.i]
+}
+
+// whole makes sure the value at the cursor lies whole in the window (a
+// number or word followed by the byte that ends it), or that the document
+// has been read to its end, so the steps below see what they would see in
+// the whole document.
+func (s *outline) whole() {
+	for s.r != nil && !wholeAt(s.b, s.i) {
+		s.more()
+	}
+}
+
+// wholeAt reports whether b holds the whole value at b[i]: a string,
+// object or array as skipValue checks it (a malformed one waits for the
+// end of the document), or a run of the bytes value takes and one after.
+func wholeAt(b []byte, i int) bool {
+	if i >= len(b) {
+		return false
+	}
+	switch b[i] {
+	case '"', '{', '[':
+		return skipValue(b, i, 1) >= 0
+	}
+	for ; i < len(b); i++ {
+		if !wordByte(b[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// wordByte reports whether value takes c as part of a number or word.
+func wordByte(c byte) bool {
+	return c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'z' || c == '+' || c == '-' || c == '.'
 }
 
 // end checks that only white space follows.
@@ -118,6 +243,7 @@ func (s *outline) end() error {
 
 // str skips a string and returns its raw contents.
 func (s *outline) str() ([]byte, error) {
+	s.whole()
 	if s.peek() != '"' {
 		return nil, errMalformed
 	}
@@ -152,6 +278,7 @@ const structural = `"{}[]`
 
 // value skips one value of any kind.
 func (s *outline) value() error {
+	s.whole()
 	switch c := s.peek(); c {
 	case '"':
 		_, err := s.str()
@@ -186,7 +313,7 @@ func (s *outline) value() error {
 		return errMalformed
 	default:
 		start := s.i
-		for s.i < len(s.b) && bytes.IndexByte([]byte("+-.0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"), s.b[s.i]) >= 0 {
+		for s.i < len(s.b) && wordByte(s.b[s.i]) {
 			s.i++
 		}
 		if s.i == start {
@@ -214,13 +341,14 @@ func (s *outline) findKey(key string) (bool, error) {
 		if err != nil {
 			return false, err
 		}
+		match := string(k) == key // before a read moves k
 		s.ws()
 		if s.peek() != ':' {
 			return false, errMalformed
 		}
 		s.i++
 		s.ws()
-		if string(k) == key {
+		if match {
 			return true, nil
 		}
 		if err := s.value(); err != nil {
@@ -269,18 +397,6 @@ func (s *outline) restOfObject() error {
 	}
 }
 
-// elements calls each for every element of the array at the cursor with
-// the element's bytes.
-func (s *outline) elements(each func([]byte) error) (int, error) {
-	return s.array(func() error {
-		start := s.i
-		if err := s.value(); err != nil {
-			return err
-		}
-		return each(s.b[start:s.i])
-	})
-}
-
 // array reads the array at the cursor, calling item with the cursor at
 // each element; item leaves the cursor after the element. It returns how
 // many elements were read.
@@ -316,14 +432,14 @@ func (s *outline) array(item func() error) (int, error) {
 
 // count counts the elements of the array at the cursor.
 func (s *outline) count() (int, error) {
-	return s.elements(func([]byte) error { return nil })
+	return s.array(s.value)
 }
 
 // attributes decodes the array of attribute objects at the cursor: each
 // object is read by an attrScanner in one pass; anything else in the list
 // is skipped as the outline skips values and refused.
 func (s *outline) attributes(fn func(indicator.Attribute)) (int, error) {
-	a := attrScanner{b: s.b}
+	var a attrScanner
 	return s.array(func() error {
 		if s.peek() != '{' {
 			if err := s.value(); err != nil {
@@ -331,12 +447,18 @@ func (s *outline) attributes(fn func(indicator.Attribute)) (int, error) {
 			}
 			return shapeError("an attribute is not an object")
 		}
-		attr, next, ok := a.attribute(s.i)
-		if !ok {
-			return errMalformed
+		for {
+			// An object cut by the window's end reads as malformed:
+			// read on and try again.
+			a.b = s.b
+			if attr, next, ok := a.attribute(s.i); ok {
+				s.i = next
+				fn(attr)
+				return nil
+			}
+			if !s.more() {
+				return errMalformed
+			}
 		}
-		s.i = next
-		fn(attr)
-		return nil
 	})
 }

@@ -31,10 +31,32 @@ func decodeWith(decode func(*fastjson.Parser, []byte, func(indicator.Attribute))
 	return d
 }
 
+// sameWindowed fails t unless decodeStream answers body, read through
+// small windows in pieces of several sizes, as the client answered it
+// whole: the same attributes given, count and error.
+func sameWindowed(t *testing.T, body []byte, whole decoded) {
+	t.Helper()
+	readings := []struct{ piece, window int }{{1, 1}, {3, 16}, {61, 40}, {4096, 512}}
+	if len(body) > 64<<10 {
+		readings = readings[3:] // the real pages, cut at 200 points: a few pieces take seconds
+	}
+	for _, r := range readings {
+		if got := decodeWith(decodeStreamed(r.piece, r.window), body); !sameDecoded(got, whole) {
+			t.Fatalf("input %q read %d bytes at a time through a %d-byte window:\nstreamed %d %q %+v\nwhole    %d %q %+v",
+				body, r.piece, r.window, got.n, got.err, got.attrs, whole.n, whole.err, whole.attrs)
+		}
+	}
+}
+
+func sameDecoded(a, b decoded) bool {
+	return a.n == b.n && a.err == b.err && slices.Equal(a.attrs, b.attrs)
+}
+
 // sameAsFastjson fails t unless, at every '{' of body that begins an
 // element of a list (where decodePage may read an attribute), the
 // attribute scanner reads the object as fastjson did: the same attribute
-// and end, or both refusing it. It returns decodePage's answer. decodePage
+// and end, or both refusing it, and the answer streamed is the answer
+// whole (sameWindowed). It returns decodePage's answer. decodePage
 // walks the page's outline as the fastjson decoder did and differs from it
 // only in how it reads an attribute object, so the two answer body alike.
 func sameAsFastjson(t *testing.T, body []byte) decoded {
@@ -51,7 +73,9 @@ func sameAsFastjson(t *testing.T, body []byte) decoded {
 			t.Fatalf("input %q at %d:\nattribute scanner %v %d %+v\nfastjson          %v %d %+v", body, i, ok, end, got, wantOK, wantEnd, want)
 		}
 	}
-	return decodeWith(decodePage, body)
+	whole := decodeWith(decodeWhole, body)
+	sameWindowed(t, body, whole)
+	return whole
 }
 
 // nextBrace returns the index of the first '{' after b[i], or -1.
@@ -146,8 +170,38 @@ func TestDecodePageShapesAsFastjson(t *testing.T) {
 		`{"x":{"Attribute":[1]},"response":{"Attribute":[` + a + `]}}`, `{"response":{"x":[{]}],"Attribute":[` + a + `]}}`,
 		`{"response":{"Attribute":[` + a + `],"Attribute":[1]}}`, `{"response":{"Attribute":[` + a + `]}`, `{"response":{"Attribute":[` + a + `]}}}`,
 		`{"name":"Not Found","message":"Not Found","url":"/x"}`, `{"errors":"x"}`, `{}`, `"x"`, `1`, `{"response":{"Attribute":[{"value":"a"}{"value":"b"}]}}`,
+		`{"count":12345,"response":{"Attribute":[` + a + `],"page":1e10},"ok":true}`, `{"response":{"Attribute":[12345]}}`,
 	} {
 		sameAsFastjson(t, []byte(body))
+	}
+}
+
+// TestDecodePageAnswers checks what the decoder makes of answers of each
+// shape, whole and read through windows of every size.
+func TestDecodePageAnswers(t *testing.T) {
+	a := `{"type":"domain","value":"example.org","to_ids":true}`
+	for _, tc := range []struct{ body, err string }{
+		{`{"count":12345,"response":{"Attribute":[` + a + `],"page":1e10},"ok":true}`, ""},
+		{`{"response":{"Attribute":[` + a + `],"n":123}}`, ""},
+		{`[` + a + `]`, ""},
+		{`{"name":"Not Found","message":"Not Found","url":"/x"}`, "answered with an error: Not Found"},
+		{` {"errors":"x"}`, "answered with an error: "},
+		{`{"x":1}`, `answer has no "response" key`},
+		{`{"response":[{"Event":{}}]}`, "answer holds events, not attributes"},
+		{`{"response":{"Attribute":[12345]}}`, "an attribute is not an object"},
+		{`x`, "not JSON"},
+		{`{"response":{"Attribute":[` + a + `],"n":123}`, errMalformed.Error()},
+	} {
+		got := sameAsFastjson(t, []byte(tc.body))
+		if got.err != tc.err || tc.err == "" && got.n != 1 {
+			t.Errorf("%s: %d attributes, error %q; want %q", tc.body, got.n, got.err, tc.err)
+		}
+		// A window of every size puts its end at every byte.
+		for w := 1; w <= len(tc.body); w++ {
+			if streamed := decodeWith(decodeStreamed(7, w), []byte(tc.body)); !sameDecoded(streamed, got) {
+				t.Errorf("%s through a %d-byte window: %d attributes, error %q", tc.body, w, streamed.n, streamed.err)
+			}
+		}
 	}
 }
 

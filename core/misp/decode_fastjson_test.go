@@ -49,8 +49,12 @@ func decodeListFastjson(p *fastjson.Parser, body []byte, fn func(indicator.Attri
 			return 0, shapeError("answer is not a list of attributes")
 		}
 	}
-	return s.elements(func(elem []byte) error {
-		a, err := p.ParseBytes(elem)
+	return s.array(func() error {
+		start := s.i
+		if err := s.value(); err != nil {
+			return err
+		}
+		a, err := p.ParseBytes(s.b[start:s.i])
 		if err != nil {
 			return errMalformed
 		}

@@ -1,9 +1,47 @@
 package misp
 
 import (
+	"io"
+
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/valyala/fastjson"
 )
+
+// decodeWhole is the client's reading of a whole answer: one that does
+// not begin as JSON is refused as such, the others go to decodePage.
+func decodeWhole(_ *fastjson.Parser, body []byte, fn func(indicator.Attribute)) (int, error) {
+	if !looksLikeJSON(body) {
+		return 0, errNotJSON
+	}
+	return decodePage(body, fn)
+}
+
+// decodeStreamed returns decodeStream reading its answer piece bytes at a
+// time through a window of window bytes at first.
+func decodeStreamed(piece, window int) func(*fastjson.Parser, []byte, func(indicator.Attribute)) (int, error) {
+	return func(_ *fastjson.Parser, body []byte, fn func(indicator.Attribute)) (int, error) {
+		n, _, readErr, err := decodeStream(&pieces{b: body, n: piece}, make([]byte, 0, window), fn)
+		if readErr != nil {
+			return n, readErr
+		}
+		return n, err
+	}
+}
+
+// pieces reads b at most n bytes at a time.
+type pieces struct {
+	b []byte
+	n int
+}
+
+func (p *pieces) Read(b []byte) (int, error) {
+	if len(p.b) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(b[:min(len(b), p.n)], p.b)
+	p.b = p.b[n:]
+	return n, nil
+}
 
 // decodePageTree is the straightforward decoder: one fastjson tree for
 // the whole page. The streaming decodePage must agree with it.

@@ -19,9 +19,8 @@ func FuzzDecodePage(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		var p fastjson.Parser
 		var got []indicator.Attribute
-		n, err := decodePage(&p, b, func(a indicator.Attribute) { got = append(got, a) })
+		n, err := decodePage(b, func(a indicator.Attribute) { got = append(got, a) })
 		if err == nil && n != len(got) {
 			t.Fatalf("reported %d attributes, delivered %d", n, len(got))
 		}

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"sync"
@@ -104,19 +106,17 @@ func writeJSON(b *bytes.Buffer, v any) {
 	b.Truncate(b.Len() - 1)
 }
 
-// parsers keeps fastjson parsers between searches: a parser's value cache
-// grows to the size of a page once, instead of once per feed build.
-var parsers = sync.Pool{New: func() any { return new(fastjson.Parser) }}
-
 // SearchAttributes runs q page by page (pageSize attributes each; 0 asks
 // for everything at once). Up to parallel pages are fetched and decoded at
 // once by as many workers; each worker calls newSink once and gives every
-// attribute it decodes to its own sink, so a sink needs no locking. Memory
-// is bounded by the pages in flight. It returns the number of attributes
-// read.
+// attribute it decodes to its own sink, so a sink needs no locking. Pages
+// are decoded as they arrive, through a window of their own for each
+// worker, so memory does not grow with the page size. It returns the number
+// of attributes read; on an error, the sinks have been given part of the
+// answer.
 func (c *Client) SearchAttributes(ctx context.Context, q Query, pageSize, parallel int, newSink func() func(indicator.Attribute)) (int, error) {
 	if pageSize <= 0 {
-		n, _, err := c.searchPage(ctx, q, 0, 0, new(bytes.Buffer), new(fastjson.Parser), newSink())
+		n, _, err := c.searchPage(ctx, q, 0, 0, new([]byte), newSink())
 		if err == nil && n > c.opts.MaxAttributes {
 			err = c.tooMuch(fmt.Sprintf("more than %d attributes", c.opts.MaxAttributes))
 		}
@@ -124,11 +124,9 @@ func (c *Client) SearchAttributes(ctx context.Context, q Query, pageSize, parall
 	}
 	parallel = max(parallel, 1)
 	// Page 1 alone first: most feeds fit in one page and cost one request.
-	var firstBuf bytes.Buffer
-	firstParser := parsers.Get().(*fastjson.Parser)
-	defer parsers.Put(firstParser)
+	var firstWin []byte
 	firstSink := newSink()
-	total, done, err := c.searchPage(ctx, q, pageSize, 1, &firstBuf, firstParser, firstSink)
+	total, done, err := c.searchPage(ctx, q, pageSize, 1, &firstWin, firstSink)
 	if err == nil && total > c.opts.MaxAttributes {
 		err = c.tooMuch(fmt.Sprintf("more than %d attributes", c.opts.MaxAttributes))
 	}
@@ -163,18 +161,16 @@ func (c *Client) SearchAttributes(ctx context.Context, q Query, pageSize, parall
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			buf, p, fn := &firstBuf, firstParser, firstSink
+			win, fn := &firstWin, firstSink
 			if w > 0 {
-				p = parsers.Get().(*fastjson.Parser)
-				defer parsers.Put(p)
-				buf, fn = new(bytes.Buffer), newSink()
+				win, fn = new([]byte), newSink()
 			}
 			for {
 				page, ok := claim()
 				if !ok {
 					return
 				}
-				n, done, err := c.searchPage(ctx, q, pageSize, page, buf, p, fn)
+				n, done, err := c.searchPage(ctx, q, pageSize, page, win, fn)
 				mu.Lock()
 				total += n
 				if err == nil && total > c.opts.MaxAttributes {
@@ -198,25 +194,33 @@ func (c *Client) SearchAttributes(ctx context.Context, q Query, pageSize, parall
 	return total, firstErr
 }
 
-// searchPage fetches and decodes one page. done reports that no later page
+// searchPage fetches and decodes one page as it arrives, through the
+// window *win. done reports that no later page
 // can hold attributes: MISP drops warninglisted values after paging, so a
 // page is the last one only when the rows it considered (returned plus
 // X-Skipped-Elements-Count) fall short of the limit; without that header,
 // a warninglisted search ends at an empty page.
-func (c *Client) searchPage(ctx context.Context, q Query, pageSize, page int, buf *bytes.Buffer, p *fastjson.Parser, fn func(indicator.Attribute)) (n int, done bool, err error) {
+func (c *Client) searchPage(ctx context.Context, q Query, pageSize, page int, win *[]byte, fn func(indicator.Attribute)) (n int, done bool, err error) {
 	start := time.Now()
-	body, hdr, err := c.do(ctx, http.MethodPost, "/attributes/restSearch", q.Body(pageSize, page), buf)
+	resp, err := c.send(ctx, http.MethodPost, "/attributes/restSearch", q.Body(pageSize, page))
 	if err != nil {
 		return 0, false, err
 	}
-	n, err = decodePage(p, body, fn)
+	defer resp.Body.Close()
+	if resp.StatusCode >= 300 {
+		_, err := c.answer(ctx, resp, nil)
+		return 0, false, err
+	}
+	body := &boundedReader{r: resp.Body, left: c.opts.MaxResponseBytes}
+	n, *win, err = c.decodeAnswer(ctx, resp.StatusCode, body, *win, fn)
 	if err != nil {
-		return 0, false, &Error{Kind: BadResponse, Site: c.opts.Site, Detail: err.Error()}
+		return 0, false, err
 	}
 	if c.opts.Logger != nil {
-		c.opts.Logger.Debug("MISP page", "site", c.opts.Site, "page", page, "attributes", n, "bytes", len(body), "ms", millis(time.Since(start)))
+		c.opts.Logger.Debug("MISP page", "site", c.opts.Site, "page", page, "attributes", n,
+			"bytes", c.opts.MaxResponseBytes-body.left, "ms", millis(time.Since(start)))
 	}
-	switch skipped, serr := strconv.Atoi(hdr.Get("X-Skipped-Elements-Count")); {
+	switch skipped, serr := strconv.Atoi(resp.Header.Get("X-Skipped-Elements-Count")); {
 	case serr == nil:
 		done = n+skipped < pageSize
 	case q.EnforceWarninglist:
@@ -225,6 +229,23 @@ func (c *Client) searchPage(ctx context.Context, q Query, pageSize, page int, bu
 		done = n < pageSize
 	}
 	return n, done, nil
+}
+
+// decodeAnswer decodes a restSearch answer of status from body as it
+// arrives (decodeStream), and explains what went wrong as an *Error.
+func (c *Client) decodeAnswer(ctx context.Context, status int, body io.Reader, win []byte, fn func(indicator.Attribute)) (int, []byte, error) {
+	n, win, readErr, err := decodeStream(body, win, fn)
+	switch {
+	case errors.Is(readErr, errTooLarge):
+		return n, win, c.tooLarge()
+	case readErr != nil:
+		return n, win, c.transportError(ctx, readErr)
+	case errors.Is(err, errNotJSON):
+		return n, win, &Error{Kind: BadResponse, Site: c.opts.Site, Status: status, Detail: "answered with content that is not JSON"}
+	case err != nil:
+		return n, win, &Error{Kind: BadResponse, Site: c.opts.Site, Detail: err.Error()}
+	}
+	return n, win, nil
 }
 
 // tooMuch is the error of a search past the client's page or attribute
