@@ -12,11 +12,20 @@ import (
 	"github.com/cratos-project/cratos/renderers"
 )
 
-// listed is what a data type's list holds when selected from s.
-func listed(s *feedsnap.Snapshot, dt indicator.DataType, sel feedsnap.Selection) []indicator.Indicator {
+// listed is what a data type's list holds when selected from s; it fails
+// t unless Count counts what Select gives.
+func listed(t *testing.T, s *feedsnap.Snapshot, dt indicator.DataType, sel feedsnap.Selection) []indicator.Indicator {
+	t.Helper()
 	x := indicator.NewExtractor(dt, indicator.DefaultExpandLimit)
 	var ins []indicator.Indicator
-	s.Select(sel, func(a indicator.Attribute) { ins = x.Add(ins, a) })
+	given := 0
+	s.Select(sel, func(a indicator.Attribute) {
+		given++
+		ins = x.Add(ins, a)
+	})
+	if n := s.Count(sel); n != given {
+		t.Fatalf("%s: Count says %d, Select gave %d", dt.Name, n, given)
+	}
 	return indicator.Normalize(ins)
 }
 
@@ -36,7 +45,7 @@ func compareRendered(t *testing.T, seq int, now time.Time, have, want *feedsnap.
 		for _, age := range []time.Duration{time.Hour, 24 * time.Hour, 10 * 365 * 24 * time.Hour} {
 			for _, toIDS := range []bool{true, false} {
 				sel := feedsnap.Selection{Types: dt.MISPTypes, ToIDS: toIDS, Since: now.Add(-age).Unix()}
-				a, b := listed(have, dt, sel), listed(want, dt, sel)
+				a, b := listed(t, have, dt, sel), listed(t, want, dt, sel)
 				outputs := []string{"txt", "edl", "rpz"}
 				if combo%36 == seq%36 {
 					outputs = every

@@ -102,6 +102,20 @@ func Covers(snapshotTypes, types []string) bool {
 // (0) is kept at every age, as a search with the age would have left the
 // choice to MISP.
 func (s *Snapshot) Select(sel Selection, fn func(indicator.Attribute)) {
+	s.selected(sel, func(id int64, e Event, i int) { fn(e.Attr(id, i)) })
+}
+
+// Count returns how many attributes Select would give fn, without making
+// them: a caller sizes what it collects them in once.
+func (s *Snapshot) Count(sel Selection) int {
+	n := 0
+	s.selected(sel, func(int64, Event, int) { n++ })
+	return n
+}
+
+// selected calls fn with the event id, the event and the record index of
+// every record sel selects, in Select's order.
+func (s *Snapshot) selected(sel Selection, fn func(id int64, e Event, i int)) {
 	match := typeMatcher(sel.Types)
 	// Whether each of a store's names is a type selected, worked out once
 	// a store.
@@ -120,7 +134,7 @@ func (s *Snapshot) Select(sel Selection, fn func(indicator.Attribute)) {
 		for i := range e.recs {
 			r := &e.recs[i]
 			if matches[r.typ] && (!sel.ToIDS || r.toIDS) && (r.ts >= sel.Since || r.ts == 0) {
-				fn(e.Attr(id, i))
+				fn(id, e, i)
 			}
 		}
 	}
