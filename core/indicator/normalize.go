@@ -21,7 +21,8 @@ func Normalize(ins []Indicator) []Indicator {
 	}
 	slices.SortFunc(keys, func(a, b sortKey) int { return compareKeys(ins, a, b) })
 
-	out := make([]Indicator, 0, len(ins))
+	// The place in ins of each indicator kept, in order.
+	keep := make([]int32, 0, len(keys))
 	for i := 0; i < len(keys); {
 		j := i + 1
 		best := keys[i].idx
@@ -31,13 +32,51 @@ func Normalize(ins []Indicator) []Indicator {
 			}
 			j++
 		}
-		out = append(out, ins[best])
+		keep = append(keep, best)
 		i = j
 	}
-	// Reuse the input's storage: out never holds more elements than ins.
-	n := copy(ins, out)
-	clear(ins[n:])
-	return ins[:n]
+	return gather(ins, keep)
+}
+
+// gather moves ins[keep[k]] to ins[k] for each k, in place, each
+// indicator once, and clears the rest: a list of a million indicators is
+// not copied into a second array of its size. keep holds distinct places.
+func gather(ins []Indicator, keep []int32) []Indicator {
+	// from[k] is the place whose indicator goes to k: keep, then the
+	// places not kept, which makes it a permutation of ins' places.
+	from := make([]int32, len(ins))
+	kept := make([]bool, len(ins))
+	n := copy(from, keep)
+	for _, i := range keep {
+		kept[i] = true
+	}
+	for i := range ins {
+		if !kept[i] {
+			from[n] = int32(i)
+			n++
+		}
+	}
+	// Follow each cycle of the permutation once; kept now marks the
+	// places filled.
+	clear(kept)
+	for start := range from {
+		if kept[start] || from[start] == int32(start) {
+			continue
+		}
+		first := ins[start]
+		for k := start; ; {
+			kept[k] = true
+			next := int(from[k])
+			if next == start {
+				ins[k] = first
+				break
+			}
+			ins[k] = ins[next]
+			k = next
+		}
+	}
+	clear(ins[len(keep):])
+	return ins[:len(keep)]
 }
 
 type sortKey struct {
