@@ -86,18 +86,38 @@ func parseAddr(s string) (netip.Addr, error) {
 }
 
 // ipType returns the Type and canonical text of p.
-func ipType(p netip.Prefix) (Type, string) {
+func ipType(p netip.Prefix, v string) (Type, string) {
 	a := p.Addr()
 	full := p.Bits() == a.BitLen()
 	switch {
 	case a.Is4() && full:
-		return IPv4, a.String()
+		return IPv4, addrText(a, v)
 	case a.Is4():
-		return IPv4Net, p.String()
+		return IPv4Net, prefixText(p, v)
 	case full:
-		return IPv6, a.String()
+		return IPv6, addrText(a, v)
 	}
-	return IPv6Net, p.String()
+	return IPv6Net, prefixText(p, v)
+}
+
+// addrText returns a's text: v itself when v is already written so, which
+// most values of a list are, so a million of them do not allocate a
+// million strings again.
+func addrText(a netip.Addr, v string) string {
+	var buf [64]byte
+	if b := a.AppendTo(buf[:0]); string(b) != v {
+		return string(b)
+	}
+	return v
+}
+
+// prefixText is addrText for a prefix.
+func prefixText(p netip.Prefix, v string) string {
+	var buf [64]byte
+	if b := p.AppendTo(buf[:0]); string(b) != v {
+		return string(b)
+	}
+	return v
 }
 
 var nameProfile = idna.New(

@@ -204,9 +204,9 @@ func (x *Extractor) addIP(dst []Indicator, in Indicator, v string, keepHostPrefi
 		x.stats.Skipped++
 		return dst
 	}
-	t, text := ipType(p)
+	t, text := ipType(p, v)
 	if keepHostPrefix && t == IPv4 && strings.Contains(v, "/") {
-		t, text = IPv4Net, p.String()
+		t, text = IPv4Net, prefixText(p, v)
 	}
 	switch {
 	case x.dt.Yields.Has(t):

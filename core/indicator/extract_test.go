@@ -185,7 +185,15 @@ func FuzzCanonicalIP(f *testing.F) {
 		if err != nil {
 			return
 		}
-		_, text := ipType(p)
+		_, text := ipType(p, s)
+		// Given its own text back, it answers the same text.
+		if _, same := ipType(p, text); same != text {
+			t.Fatalf("%q: text %q, given it back %q", s, text, same)
+		}
+		// The value given is reused only when it is the text.
+		if _, plain := ipType(p, ""); plain != text {
+			t.Fatalf("%q: text %q, %q without the value", s, text, plain)
+		}
 		again, err := CanonicalIP(text)
 		if err != nil || again != p {
 			t.Fatalf("not idempotent: %q -> %q -> %v (%v)", s, text, again, err)
@@ -201,7 +209,7 @@ func TestExpandNets(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ty, text := ipType(p)
+			ty, text := ipType(p, v)
 			out = append(out, Indicator{Type: ty, Value: text})
 		}
 		return Normalize(out)
