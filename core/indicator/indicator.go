@@ -9,7 +9,10 @@ import (
 // text form for its Type; the rest is context from the MISP attribute it came
 // from, which renderers may use but never need.
 type Indicator struct {
-	Type  Type
+	Type Type
+	// ToIDS is the attribute's to_ids flag (beside Type, where it takes
+	// no room of its own).
+	ToIDS bool
 	Value string
 
 	// MISPType is the MISP attribute type ("ip-dst", "domain|ip", ...).
@@ -22,8 +25,6 @@ type Indicator struct {
 	EventID int64
 	// Timestamp is the attribute's last change, unix seconds.
 	Timestamp int64
-	// ToIDS is the attribute's to_ids flag.
-	ToIDS bool
 }
 
 // Prefix returns the address or prefix of an IP indicator. A single address
