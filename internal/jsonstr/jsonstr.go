@@ -23,6 +23,12 @@ func AppendEscapedPHP(dst []byte, s string) []byte { return appendEscaped(dst, s
 func appendEscaped(dst []byte, s string, php bool) []byte {
 	start := 0
 	for i := 0; i < len(s); {
+		for i+8 <= len(s) && plain8(s, i) {
+			i += 8
+		}
+		if i == len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c >= 0x20 && c != '"' && c != '\\' {
@@ -70,6 +76,25 @@ func appendEscaped(dst []byte, s string, php bool) []byte {
 		start = i
 	}
 	return append(dst, s[start:]...)
+}
+
+// Eight bytes at a time: lsb has 1 in each byte, msb 0x80.
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// plain8 reports whether s[i:i+8] is all ASCII that is copied as it is:
+// no control character, '"' or '\\', and no byte of 0x80 or more (which
+// the loop reads as UTF-8). (x-lsb*0x20)&^x finds a byte below 0x20 when
+// no byte has its top bit set, and |x refuses those that have; a false
+// refusal only leaves the eight bytes to the loop.
+func plain8(s string, i int) bool {
+	x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+	q := x ^ lsb*'"'
+	e := x ^ lsb*'\\'
+	return ((x-lsb*0x20)&^x|(q-lsb)&^q|(e-lsb)&^e|x)&msb == 0
 }
 
 // Append appends s as a quoted JSON string.

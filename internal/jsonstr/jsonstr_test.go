@@ -2,7 +2,11 @@ package jsonstr
 
 import (
 	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestAppend(t *testing.T) {
@@ -52,5 +56,75 @@ func TestAppendPHP(t *testing.T) {
 				t.Errorf("AppendPHP(%q) = %s, want %s", tt.in, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestAppendEscapedAsRuneByRune compares AppendEscaped and AppendEscapedPHP
+// with a rune-by-rune reading of their contract on random strings of
+// plain text, quotes, controls, separators, non-ASCII and invalid UTF-8,
+// so that every kind of byte falls at every place of an eight-byte block.
+func TestAppendEscapedAsRuneByRune(t *testing.T) {
+	pieces := []string{"a", "Z", "/v1/feed", " ", "~", "\x7f", `"`, `\`, "\n", "\r", "\t", "\b", "\f", "\x00", "\x1f",
+		"é", "日本", "🎉", "\u2028", "\u2029", "\xff", "\xe2\x9c", "\xc3", "\x80", "<&>", "0123456789"}
+	r := rand.New(rand.NewPCG(3, 5))
+	for range 20000 {
+		var b strings.Builder
+		for range r.IntN(24) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		s := b.String()
+		if got, want := string(AppendEscaped(nil, s)), escapedRuneByRune(s, false); got != want {
+			t.Fatalf("AppendEscaped(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := string(AppendEscapedPHP(nil, s)), escapedRuneByRune(s, true); got != want {
+			t.Fatalf("AppendEscapedPHP(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+func escapedRuneByRune(s string, php bool) string {
+	var b strings.Builder
+	for len(s) > 0 {
+		c, size := utf8.DecodeRuneInString(s)
+		raw := s[:size]
+		s = s[size:]
+		switch {
+		case c == utf8.RuneError && size == 1 && php:
+			b.WriteString("\ufffd")
+		case c == utf8.RuneError && size == 1:
+			b.WriteString(`\ufffd`)
+		case c == '"' || c == '\\':
+			b.WriteString(`\` + raw)
+		case c == '\n':
+			b.WriteString(`\n`)
+		case c == '\r':
+			b.WriteString(`\r`)
+		case c == '\t':
+			b.WriteString(`\t`)
+		case php && c == '\b':
+			b.WriteString(`\b`)
+		case php && c == '\f':
+			b.WriteString(`\f`)
+		case c < 0x20:
+			fmt.Fprintf(&b, `\u%04x`, c)
+		case c == '\u2028' || c == '\u2029':
+			fmt.Fprintf(&b, `\u%04x`, c)
+		default:
+			b.WriteString(raw)
+		}
+	}
+	return b.String()
+}
+
+// BenchmarkAppendEscaped escapes an access line's strings: a list path,
+// a route and a user agent, none of which needs escaping.
+func BenchmarkAppendEscaped(b *testing.B) {
+	strs := []string{"/v1/feed/incident/type/ipv4/age/10y/output/txt", "/v1/feed/:feed/type/:type/age/:age/output/:output", "curl/8.5.0", "127.0.0.1", "HIT"}
+	buf := make([]byte, 0, 512)
+	for range b.N {
+		buf = buf[:0]
+		for _, s := range strs {
+			buf = Append(buf, s)
+		}
 	}
 }
