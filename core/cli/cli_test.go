@@ -90,12 +90,14 @@ func TestTokenMintAndInspect(t *testing.T) {
 }
 
 // TestDemo runs `cratos demo` as a newcomer would and uses the token it
-// prints.
+// prints. It generates as many attributes as `make demo` does: without
+// ../shared/data they are all the demo has, and two events of 1,000
+// (both unpublished, with seed 1) left the published feeds empty.
 func TestDemo(t *testing.T) {
 	pr, pw := io.Pipe()
 	done := make(chan int, 1)
 	go func() {
-		done <- Run([]string{"demo", "--listen", "127.0.0.1:0", "--generate", "2000"}, pw, io.Discard)
+		done <- Run([]string{"demo", "--listen", "127.0.0.1:0", "--generate", "20000"}, pw, io.Discard)
 		pw.Close()
 	}()
 	var base, token, console string
