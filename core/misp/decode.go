@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"slices"
 
 	"github.com/valyala/fastjson"
 
@@ -151,7 +152,7 @@ func (s *outline) more() bool {
 	n := copy(s.b[:cap(s.b)], s.b[from:])
 	s.b, s.i = s.b[:n], s.i-from
 	if n == cap(s.b) {
-		s.b = append(s.b[:cap(s.b)], make([]byte, max(cap(s.b), 512))...)[:n]
+		s.b = slices.Grow(s.b, max(n, 512))
 	}
 	for empty := 0; len(s.b) < cap(s.b); {
 		m, err := s.r.Read(s.b[len(s.b):cap(s.b)])
