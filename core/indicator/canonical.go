@@ -105,19 +105,21 @@ func ipType(p netip.Prefix, v string) (Type, string) {
 // million strings again.
 func addrText(a netip.Addr, v string) string {
 	var buf [64]byte
-	if b := a.AppendTo(buf[:0]); string(b) != v {
-		return string(b)
-	}
-	return v
+	return textOr(a.AppendTo(buf[:0]), v)
 }
 
 // prefixText is addrText for a prefix.
 func prefixText(p netip.Prefix, v string) string {
 	var buf [64]byte
-	if b := p.AppendTo(buf[:0]); string(b) != v {
-		return string(b)
+	return textOr(p.AppendTo(buf[:0]), v)
+}
+
+// textOr returns v when it is the text in b, else that text as a string.
+func textOr(b []byte, v string) string {
+	if string(b) == v {
+		return v
 	}
-	return v
+	return string(b)
 }
 
 var nameProfile = idna.New(

@@ -245,3 +245,27 @@ func TestExpandNets(t *testing.T) {
 		})
 	}
 }
+
+// TestCanonicalTextIsNotCopied checks that an address or prefix already
+// in canonical form costs no allocation for its text, and that another
+// form still gets the canonical text.
+func TestCanonicalTextIsNotCopied(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"192.0.2.1", "192.0.2.1"}, {"192.0.2.0/24", "192.0.2.0/24"}, {"2001:db8::1", "2001:db8::1"}, {"2001:db8::/32", "2001:db8::/32"},
+		{"192.0.2.9/24", "192.0.2.0/24"}, {"2001:DB8:0::1", "2001:db8::1"}, {"::ffff:192.0.2.1", "192.0.2.1"},
+	} {
+		p, err := CanonicalIP(tc.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, text := ipType(p, tc.in); text != tc.want {
+			t.Errorf("%s: text %q, want %q", tc.in, text, tc.want)
+		}
+		if tc.in != tc.want {
+			continue
+		}
+		if n := testing.AllocsPerRun(100, func() { ipType(p, tc.in) }); n != 0 {
+			t.Errorf("%s: %v allocations for a value already canonical", tc.in, n)
+		}
+	}
+}
