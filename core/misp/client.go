@@ -175,9 +175,14 @@ func (c *Client) answer(ctx context.Context, resp *http.Response, buf *bytes.Buf
 		return nil, e
 	}
 	if !looksLikeJSON(data) {
-		return nil, &Error{Kind: BadResponse, Site: c.opts.Site, Status: resp.StatusCode, Detail: "answered with content that is not JSON"}
+		return nil, c.notJSON(resp.StatusCode)
 	}
 	return data, nil
+}
+
+// notJSON is the error of an answer of status whose body is not JSON.
+func (c *Client) notJSON(status int) *Error {
+	return &Error{Kind: BadResponse, Site: c.opts.Site, Status: status, Detail: "answered with content that is not JSON"}
 }
 
 // tooLarge is the error of an answer past MaxResponseBytes.

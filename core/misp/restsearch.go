@@ -241,7 +241,7 @@ func (c *Client) decodeAnswer(ctx context.Context, status int, body io.Reader, w
 	case readErr != nil:
 		return n, win, c.transportError(ctx, readErr)
 	case errors.Is(err, errNotJSON):
-		return n, win, &Error{Kind: BadResponse, Site: c.opts.Site, Status: status, Detail: "answered with content that is not JSON"}
+		return n, win, c.notJSON(status)
 	case err != nil:
 		return n, win, &Error{Kind: BadResponse, Site: c.opts.Site, Detail: err.Error()}
 	}
