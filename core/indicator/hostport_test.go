@@ -9,13 +9,15 @@ import (
 // FuzzCanonicalIPForms checks that the forms a MISP value takes (port,
 // brackets, surrounding space, defanging) give the same address as the
 // plain value, and that nothing but an address with a port is read as one.
+// A plain value has no space of its own: space is trimmed only around the
+// whole value, so "::\u0085" is "::" while "[::\u0085]:541" is malformed.
 func FuzzCanonicalIPForms(f *testing.F) {
-	for _, s := range []string{"198.51.100.7", "2001:db8::1", "2a03:b0c0::1", "::ffff:192.0.2.1", "10.0.0.0/8", "fe80::1%eth0"} {
+	for _, s := range []string{"198.51.100.7", "2001:db8::1", "2a03:b0c0::1", "::ffff:192.0.2.1", "10.0.0.0/8", "fe80::1%eth0", "::\u0085", "\u00a0192.0.2.1"} {
 		f.Add(s, uint16(443))
 	}
 	f.Fuzz(func(t *testing.T, s string, port uint16) {
 		p, err := CanonicalIP(s)
-		if err != nil || strings.ContainsAny(s, "[](){}% \t\r\n\v\f") || strings.Contains(s, "/") {
+		if err != nil || strings.TrimSpace(s) != s || strings.ContainsAny(s, "[](){}% \t\r\n\v\f") || strings.Contains(s, "/") {
 			return
 		}
 		ps := itoa(int(port))
