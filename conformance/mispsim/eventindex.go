@@ -52,9 +52,10 @@ func (s *Server) eventsIndex(r *http.Request, body []byte) response {
 
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	ids := compileEventIDs(filters["eventid"])
 	var picked []int32
 	for i, e := range s.st.events {
-		if s.st.indexKeeps(e, filters, now) {
+		if s.st.indexKeeps(e, filters, ids, now) {
 			picked = append(picked, int32(i))
 		}
 	}
@@ -85,8 +86,9 @@ func (s *Server) eventsIndex(r *http.Request, body []byte) response {
 	return resp
 }
 
-// indexKeeps reports whether event e passes the index filters.
-func (s *store) indexKeeps(e *eventRec, f map[string]any, now time.Time) bool {
+// indexKeeps reports whether event e passes the index filters; ids is
+// the eventid filter, compiled once a request.
+func (s *store) indexKeeps(e *eventRec, f map[string]any, ids eventIDs, now time.Time) bool {
 	if v, ok := f["published"]; ok && !bothPublished(v) {
 		keep := false
 		for _, x := range asList(v) {
@@ -98,7 +100,7 @@ func (s *store) indexKeeps(e *eventRec, f map[string]any, now time.Time) bool {
 			return false
 		}
 	}
-	if v, ok := f["eventid"]; ok && phpString(v) != "" && !indexEventID(e, v) {
+	if !ids.keeps(e) {
 		return false
 	}
 	for _, k := range []string{"timestamp", "publish_timestamp", "publishtimestamp"} {
@@ -146,9 +148,21 @@ func bothPublished(v any) bool {
 
 func isTrue(v any) bool { b, ok := v.(bool); return ok && b }
 
-// indexEventID applies the index's eventid filter: a list or a
-// "|"-separated string of ids and uuids, "!" negating one.
-func indexEventID(e *eventRec, v any) bool {
+// eventIDs is the index's eventid filter: a list or a "|"-separated
+// string of ids and uuids, "!" negating one. MISP turns it into an SQL
+// condition on the event's id or uuid; here each piece is a set member,
+// so a filter of thousands of ids costs a look-up an event, not a
+// comparison with every piece.
+type eventIDs struct {
+	wanted, refused map[string]bool // lower-case ids and uuids
+}
+
+// compileEventIDs reads the eventid filter v (nil or "" for none).
+func compileEventIDs(v any) eventIDs {
+	var f eventIDs
+	if v == nil || phpString(v) == "" {
+		return f
+	}
 	pieces := asList(v)
 	if s, ok := v.(string); ok {
 		pieces = nil
@@ -156,25 +170,35 @@ func indexEventID(e *eventRec, v any) bool {
 			pieces = append(pieces, p)
 		}
 	}
-	anyOr, inOr := false, false
 	for _, x := range pieces {
 		p := strings.TrimSpace(phpString(x))
 		if p == "" {
 			continue
 		}
-		neg := strings.HasPrefix(p, "!")
-		p = strings.TrimPrefix(p, "!")
-		hit := strings.EqualFold(p, e.uuid) || p == strconv.FormatInt(e.id, 10)
-		if neg {
-			if hit {
-				return false
-			}
-			continue
+		set := &f.wanted
+		if strings.HasPrefix(p, "!") {
+			set, p = &f.refused, p[1:]
 		}
-		anyOr = true
-		inOr = inOr || hit
+		if *set == nil {
+			*set = map[string]bool{}
+		}
+		(*set)[strings.ToLower(p)] = true
 	}
-	return !anyOr || inOr
+	return f
+}
+
+// keeps reports whether event e passes the filter: named by no negated
+// piece, and by one of the others when there are any. A piece names e
+// when it is e's id as MISP writes it or e's uuid in any case.
+func (f eventIDs) keeps(e *eventRec) bool {
+	if f.wanted == nil && f.refused == nil {
+		return true
+	}
+	id, uuid := strconv.FormatInt(e.id, 10), strings.ToLower(e.uuid)
+	if f.refused[id] || f.refused[uuid] {
+		return false
+	}
+	return f.wanted == nil || f.wanted[id] || f.wanted[uuid]
 }
 
 // liveCounts counts the live attributes of the events picked: MISP's

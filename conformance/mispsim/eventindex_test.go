@@ -33,6 +33,7 @@ func TestEventsIndexFilters(t *testing.T) {
 	s := timesFixture(t)
 	now := testNow.Unix()
 	const h, d = 3600, 86400
+	uuid3 := s.st.events[2].uuid
 	tests := []struct{ name, body, want string }{
 		{"no filter", ``, "1,2,3"},
 		{"timestamp", fmt.Sprintf(`{"timestamp":%d}`, now-3*h), "1"},
@@ -46,6 +47,8 @@ func TestEventsIndexFilters(t *testing.T) {
 		{"published 2", `{"published":2}`, "1,2,3"},
 		{"eventid list", `{"eventid":[3,1]}`, "1,3"},
 		{"eventid pipes and a negation", `{"eventid":"1|2|!2"}`, "1"},
+		{"eventid uuid in upper case, and an id", fmt.Sprintf(`{"eventid":["%s",2]}`, strings.ToUpper(uuid3)), "2,3"},
+		{"eventid negated uuid only", fmt.Sprintf(`{"eventid":"!%s"}`, uuid3), "1,2"},
 		{"filters combine with AND", fmt.Sprintf(`{"published":0,"eventid":[1,2],"timestamp":%d}`, now-20*d), "2"},
 		{"request wrapper", `{"request":{"eventid":2}}`, "2"},
 		{"paged", `{"limit":2,"page":2}`, "3"},
