@@ -43,16 +43,28 @@ func (s *Service) contentOf(key string) *contentState {
 	return st
 }
 
-// contentDigest is the digest of a list's content.
+// contentDigest is the digest of a list's content: SHA-256 over each
+// indicator's type byte, value and a zero byte, in order. The bytes are
+// gathered in a buffer and hashed a block of them at a time (three calls
+// through the hash's interface per indicator took a fifth of a second
+// for a million-entry list). Digests are kept on disk and in memcached,
+// so what is hashed never changes.
 func contentDigest(in iter.Seq[indicator.Indicator]) [32]byte {
+	const block = 32 << 10
 	h := sha256.New()
+	buf := make([]byte, 0, block+256)
 	for i := range in {
-		h.Write([]byte{byte(i.Type)})
-		h.Write([]byte(i.Value))
-		h.Write([]byte{0})
+		buf = append(buf, byte(i.Type))
+		buf = append(buf, i.Value...)
+		buf = append(buf, 0)
+		if len(buf) >= block {
+			h.Write(buf)
+			buf = buf[:0]
+		}
 	}
+	h.Write(buf)
 	var d [32]byte
-	copy(d[:], h.Sum(nil))
+	h.Sum(d[:0])
 	return d
 }
 
