@@ -13,18 +13,37 @@ import (
 )
 
 // listed is what a data type's list holds when selected from s; it fails
-// t unless Count counts what Select gives.
+// t unless Count counts what Select gives, and the snapshot's portions,
+// selected from in turn, give what Select gives, in the same order.
 func listed(t *testing.T, s *feedsnap.Snapshot, dt indicator.DataType, sel feedsnap.Selection) []indicator.Indicator {
 	t.Helper()
 	x := indicator.NewExtractor(dt, indicator.DefaultExpandLimit)
-	var ins []indicator.Indicator
-	given := 0
+	var (
+		ins   []indicator.Indicator
+		given []indicator.Attribute
+	)
 	s.Select(sel, func(a indicator.Attribute) {
-		given++
+		given = append(given, a)
 		ins = x.Add(ins, a)
 	})
-	if n := s.Count(sel); n != given {
-		t.Fatalf("%s: Count says %d, Select gave %d", dt.Name, n, given)
+	if n := s.Count(sel); n != len(given) {
+		t.Fatalf("%s: Count says %d, Select gave %d", dt.Name, n, len(given))
+	}
+	for _, n := range []int{2, 3, 7} {
+		portions := s.Portions(n)
+		if len(portions) < 1 || len(portions) > n {
+			t.Fatalf("Portions(%d) gave %d portions", n, len(portions))
+		}
+		var joined []indicator.Attribute
+		counted := 0
+		for _, p := range portions {
+			p.Select(sel, func(a indicator.Attribute) { joined = append(joined, a) })
+			counted += p.Count(sel)
+		}
+		if !slices.Equal(joined, given) || counted != len(given) {
+			t.Fatalf("%s: %d portions give %d attributes (counted %d), Select %d, or in another order",
+				dt.Name, len(portions), len(joined), counted, len(given))
+		}
 	}
 	return indicator.Normalize(ins)
 }

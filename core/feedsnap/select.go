@@ -102,20 +102,68 @@ func Covers(snapshotTypes, types []string) bool {
 // (0) is kept at every age, as a search with the age would have left the
 // choice to MISP.
 func (s *Snapshot) Select(sel Selection, fn func(indicator.Attribute)) {
-	s.selected(sel, func(id int64, e Event, i int) { fn(e.Attr(id, i)) })
+	s.Portions(1)[0].Select(sel, fn)
 }
 
 // Count returns how many attributes Select would give fn, without making
 // them: a caller sizes what it collects them in once.
 func (s *Snapshot) Count(sel Selection) int {
+	return s.Portions(1)[0].Count(sel)
+}
+
+// A Portion is a run of a snapshot's events, in event id order. The
+// portions of a snapshot can be selected from at the same time, each by
+// its own goroutine; selecting from each in turn gives what Select on
+// the whole snapshot gives, in the same order.
+type Portion struct {
+	s   *Snapshot
+	ids []int64
+}
+
+// Portions cuts s into at most n portions of about as many attributes
+// each, in order: a portion ends with the event that brings the
+// attributes so far to the next multiple of 1/n of them (an event is
+// never split, so one large event may take the place of several
+// portions). It returns at least one portion, empty when s holds nothing.
+func (s *Snapshot) Portions(n int) []Portion {
+	ids := s.Events()
+	if n <= 1 || s.Attributes == 0 {
+		return []Portion{{s: s, ids: ids}}
+	}
+	var out []Portion
+	from, held, share := 0, 0, 1 // share: the next multiple of 1/n to reach
+	for i, id := range ids {
+		held += s.events[id].Len()
+		if share < n && held*n >= s.Attributes*share {
+			out = append(out, Portion{s: s, ids: ids[from : i+1]})
+			from = i + 1
+			for share < n && held*n >= s.Attributes*share {
+				share++
+			}
+		}
+	}
+	if from < len(ids) || len(out) == 0 {
+		out = append(out, Portion{s: s, ids: ids[from:]})
+	}
+	return out
+}
+
+// Select calls fn for every attribute of p that sel selects, by event id
+// then uuid (see Snapshot.Select).
+func (p Portion) Select(sel Selection, fn func(indicator.Attribute)) {
+	p.selected(sel, func(id int64, e Event, i int) { fn(e.Attr(id, i)) })
+}
+
+// Count returns how many attributes Select would give fn.
+func (p Portion) Count(sel Selection) int {
 	n := 0
-	s.selected(sel, func(int64, Event, int) { n++ })
+	p.selected(sel, func(int64, Event, int) { n++ })
 	return n
 }
 
 // selected calls fn with the event id, the event and the record index of
 // every record sel selects, in Select's order.
-func (s *Snapshot) selected(sel Selection, fn func(id int64, e Event, i int)) {
+func (p Portion) selected(sel Selection, fn func(id int64, e Event, i int)) {
 	match := typeMatcher(sel.Types)
 	// Whether each of a store's names is a type selected, worked out once
 	// a store.
@@ -123,8 +171,8 @@ func (s *Snapshot) selected(sel Selection, fn func(id int64, e Event, i int)) {
 		named   *store
 		matches []bool
 	)
-	for _, id := range s.Events() {
-		e := s.events[id]
+	for _, id := range p.ids {
+		e := p.s.events[id]
 		if e.st != named {
 			named, matches = e.st, matches[:0]
 			for _, name := range e.st.names {

@@ -1,6 +1,7 @@
 package feedsnap
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -43,5 +44,53 @@ func TestTypeMatcher(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Portions cover every event once, in order, and an event ends a
+// portion (but the last) exactly when it brings the attributes so far
+// past a multiple of 1/n of them.
+func TestPortionsBalance(t *testing.T) {
+	for _, sizes := range [][]int{{0, 1, 500, 3, 3, 40, 0, 7, 900, 2, 2, 2, 60, 1, 1}, {5, 1, 900}, {0, 0}} {
+		checkPortions(t, sizes)
+	}
+	if p := (&Snapshot{events: map[int64]Event{}}).Portions(4); len(p) != 1 || len(p[0].ids) != 0 {
+		t.Errorf("an empty snapshot gives %d portions", len(p))
+	}
+}
+
+func checkPortions(t *testing.T, sizes []int) {
+	t.Helper()
+	s := &Snapshot{events: map[int64]Event{}}
+	for i, n := range sizes {
+		s.events[int64(10+i)] = Event{recs: make([]rec, n), st: &store{}}
+		s.Attributes += n
+	}
+	total := max(s.Attributes, 1)
+	for _, n := range []int{1, 2, 3, 4, 8, 14, 50} {
+		portions := s.Portions(n)
+		if len(portions) < 1 || len(portions) > n {
+			t.Fatalf("%v: Portions(%d): %d portions", sizes, n, len(portions))
+		}
+		var ids []int64
+		held := 0
+		for k, p := range portions {
+			if len(p.ids) == 0 {
+				t.Fatalf("%v: Portions(%d): portion %d is empty", sizes, n, k)
+			}
+			for j, id := range p.ids {
+				before := held
+				held += s.events[id].Len()
+				crossed := min(held*n/total, n-1) > min(before*n/total, n-1)
+				last := k == len(portions)-1 && j == len(p.ids)-1
+				if ends := j == len(p.ids)-1 && k < len(portions)-1; ends != crossed && !last {
+					t.Errorf("%v: Portions(%d): event %d (%d to %d attributes) ends portion %d: %v", sizes, n, id, before, held, k, ends)
+				}
+			}
+			ids = append(ids, p.ids...)
+		}
+		if want := s.Events(); !slices.Equal(ids, want) {
+			t.Errorf("%v: Portions(%d) cover %v, want %v", sizes, n, ids, want)
+		}
 	}
 }

@@ -1,0 +1,73 @@
+package export
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/core/feedsnap"
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/core/misp"
+)
+
+// Extracting a feed's portions at the same time gives the indicators and
+// counts that one extractor gives attribute by attribute, in the same
+// order, whether or not a part outgrows its place (nets expanded into
+// addresses) and however many attributes are invalid or not selected.
+func TestExtractPortionsAsOneExtractor(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	var attrs []indicator.Attribute
+	types := []string{"ip-src", "ip-dst", "ip-dst|port", "domain", "domain|ip", "url"}
+	for ev := int64(1); ev <= 300; ev++ {
+		for i := range rng.IntN(60) {
+			v := fmt.Sprintf("198.%d.%d.%d", rng.IntN(4), rng.IntN(256), rng.IntN(256))
+			switch rng.IntN(20) {
+			case 0:
+				v = "not an address"
+			case 1:
+				v = fmt.Sprintf("10.%d.%d.0/%d", rng.IntN(256), rng.IntN(256), 22+rng.IntN(10))
+			case 2:
+				v += "|443"
+			}
+			attrs = append(attrs, indicator.Attribute{
+				Type: types[rng.IntN(len(types))], Value: v, Category: "Network activity",
+				UUID:    fmt.Sprintf("%08x-0000-4000-8000-%012x", ev, i),
+				EventID: ev, Timestamp: 1_700_000_000 + rng.Int64N(1000), ToIDS: rng.IntN(3) > 0,
+			})
+		}
+	}
+	search := func(_ context.Context, _ misp.Query, newSink func() func(indicator.Attribute)) (int, error) {
+		sink := newSink()
+		for _, a := range attrs {
+			sink(a)
+		}
+		return len(attrs), nil
+	}
+	feed, _, err := feedsnap.Full(context.Background(), feedsnap.Source{Search: search}, misp.Query{}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"ipv4", "ipv4ext", "cidr4", "domain"} {
+		dt, _ := indicator.LookupDataType(name)
+		for _, sel := range []feedsnap.Selection{
+			{Types: dt.MISPTypes},
+			{Types: dt.MISPTypes, ToIDS: true, Since: 1_700_000_500},
+		} {
+			for _, limit := range []int{0, -1, 24} {
+				x := indicator.NewExtractor(dt, limit)
+				var want []indicator.Indicator
+				feed.Select(sel, func(a indicator.Attribute) { want = x.Add(want, a) })
+				for _, workers := range []int{1, 2, 3, 8} {
+					got, st := extractPortions(feed, sel, dt, limit, workers)
+					if !slices.Equal(got, want) || st != x.Stats() {
+						t.Fatalf("%s %+v limit %d, %d workers: %d indicators %+v, one extractor %d %+v",
+							name, sel, limit, workers, len(got), st, len(want), x.Stats())
+					}
+				}
+			}
+		}
+	}
+}
