@@ -2,8 +2,11 @@ package indicator
 
 import (
 	"cmp"
-	"net/netip"
+	"encoding/binary"
+	"runtime"
 	"slices"
+	"strings"
+	"sync"
 )
 
 // Normalize sorts ins in place into the canonical order and removes
@@ -16,27 +19,58 @@ import (
 // UUID), so the result does not depend on the input order.
 func Normalize(ins []Indicator) []Indicator {
 	keys := make([]sortKey, len(ins))
-	for i := range ins {
-		keys[i] = makeKey(&ins[i], int32(i))
-	}
-	slices.SortFunc(keys, func(a, b sortKey) int { return compareKeys(ins, a, b) })
-
-	// The place in ins of each indicator kept, in order.
-	keep := make([]int32, 0, len(keys))
-	for i := 0; i < len(keys); {
-		j := i + 1
-		best := keys[i].idx
-		for j < len(keys) && ins[keys[j].idx].Type == ins[keys[i].idx].Type && ins[keys[j].idx].Value == ins[keys[i].idx].Value {
-			if better(&ins[keys[j].idx], &ins[best]) {
-				best = keys[j].idx
-			}
-			j++
+	sortKeys := func(from, to int) {
+		for i := from; i < to; i++ {
+			keys[i] = makeKey(&ins[i], int32(i))
 		}
+		slices.SortFunc(keys[from:to], func(a, b sortKey) int { return compareKeys(ins, a, b) })
+	}
+	// A long list's two halves are keyed and sorted at the same time, then
+	// merged as they are read.
+	half := len(keys)
+	if len(keys) >= normalizeHalvesMin && runtime.GOMAXPROCS(0) > 1 {
+		half = len(keys) / 2
+		var wg sync.WaitGroup
+		wg.Go(func() { sortKeys(half, len(keys)) })
+		sortKeys(0, half)
+		wg.Wait()
+	} else {
+		sortKeys(0, len(keys))
+	}
+
+	// The place in ins of each indicator kept, in order: duplicates
+	// (same Type and Value) compare equal and so come one after another.
+	keep := make([]int32, 0, len(keys))
+	first, best := int32(-1), int32(-1) // the current run of duplicates
+	a, b := keys[:half], keys[half:]
+	for len(a) > 0 || len(b) > 0 {
+		var k sortKey
+		if len(b) == 0 || len(a) > 0 && compareKeys(ins, a[0], b[0]) <= 0 {
+			k, a = a[0], a[1:]
+		} else {
+			k, b = b[0], b[1:]
+		}
+		x := &ins[k.idx]
+		if first >= 0 && x.Type == ins[first].Type && x.Value == ins[first].Value {
+			if better(x, &ins[best]) {
+				best = k.idx
+			}
+			continue
+		}
+		if best >= 0 {
+			keep = append(keep, best)
+		}
+		first, best = k.idx, k.idx
+	}
+	if best >= 0 {
 		keep = append(keep, best)
-		i = j
 	}
 	return gather(ins, keep)
 }
+
+// normalizeHalvesMin is the length from which Normalize sorts a list's
+// two halves at the same time.
+const normalizeHalvesMin = 1 << 16
 
 // gather moves ins[keep[k]] to ins[k] for each k, in place, each
 // indicator once, and clears the rest: a list of a million indicators is
@@ -79,17 +113,30 @@ func gather(ins []Indicator, keep []int32) []Indicator {
 	return ins[:len(keep)]
 }
 
+// sortKey is what an indicator is sorted by before its Type and Value:
+// its kind group and, for an IP kind, its address (16 bytes, an IPv4
+// address in its IPv4-mapped form, as netip holds it) and prefix length.
+// It holds no pointer and compares as integers.
 type sortKey struct {
-	group uint8
-	addr  netip.Addr
-	bits  int16
-	idx   int32
+	hi, lo uint64
+	idx    int32
+	bits   int16
+	group  uint8
+	// addr is 0 without an address, 1 for IPv4, 2 for IPv6: the order of
+	// netip.Addr.Compare (a prefix holds no zone).
+	addr uint8
 }
 
 func makeKey(in *Indicator, idx int32) sortKey {
 	k := sortKey{group: group(in.Type), idx: idx}
 	if p, ok := in.Prefix(); ok {
-		k.addr, k.bits = p.Addr(), int16(p.Bits())
+		a := p.Addr()
+		b := a.As16()
+		k.hi, k.lo, k.bits = binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:]), int16(p.Bits())
+		k.addr = 1
+		if a.Is6() {
+			k.addr = 2
+		}
 	}
 	return k
 }
@@ -106,23 +153,30 @@ func group(t Type) uint8 {
 	return uint8(t)
 }
 
+// compareKeys orders by group, address (as netip.Addr.Compare: no
+// address first, then IPv4, then IPv6, each by value), prefix length,
+// Type and Value.
 func compareKeys(ins []Indicator, a, b sortKey) int {
-	if c := cmp.Compare(a.group, b.group); c != 0 {
-		return c
+	if a.group != b.group {
+		return cmp.Compare(a.group, b.group)
+	}
+	if a.addr != b.addr {
+		return cmp.Compare(a.addr, b.addr)
+	}
+	if a.hi != b.hi {
+		return cmp.Compare(a.hi, b.hi)
+	}
+	if a.lo != b.lo {
+		return cmp.Compare(a.lo, b.lo)
+	}
+	if a.bits != b.bits {
+		return cmp.Compare(a.bits, b.bits)
 	}
 	x, y := &ins[a.idx], &ins[b.idx]
-	// The zero Addr of non-IP kinds compares equal to itself and before
-	// every valid address, so this order stays total.
-	if c := a.addr.Compare(b.addr); c != 0 {
-		return c
+	if x.Type != y.Type {
+		return cmp.Compare(x.Type, y.Type)
 	}
-	if c := cmp.Compare(a.bits, b.bits); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(x.Type, y.Type); c != 0 {
-		return c
-	}
-	return cmp.Compare(x.Value, y.Value)
+	return strings.Compare(x.Value, y.Value)
 }
 
 func better(a, b *Indicator) bool {
