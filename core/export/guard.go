@@ -130,22 +130,48 @@ func refusedCounts(p *guard.Policy, refused []indicator.Indicator) map[string]in
 // guarded returns the indicators of ins of the given types that p lets
 // through, and counts the others by rule. The verdicts are taken once
 // and kept as one bit per indicator, so the sequence can be read again
-// (content digest, render, package) without a copy of the list.
+// (content digest, render, package) without a copy of the list. A long
+// list is checked in stretches of whole 64-indicator words, each on its
+// own goroutine.
 func guarded(p *guard.Policy, ins []indicator.Indicator, types indicator.TypeSet) (iter.Seq[indicator.Indicator], map[string]int) {
-	var out []uint64 // bit i set: ins[i] is kept out
+	workers := 1
+	if len(ins) >= guardParallelMin {
+		workers = extractWorkers
+	}
+	words := (len(ins) + 63) / 64
+	out := make([]uint64, words) // bit i set: ins[i] is kept out
+	per := (words + workers - 1) / workers
+	counts := make([]map[string]int, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		from, to := min(w*per*64, len(ins)), min((w+1)*per*64, len(ins))
+		wg.Go(func() {
+			for i := from; i < to; i++ {
+				if !types.Has(ins[i].Type) {
+					continue
+				}
+				if v, ok := p.Check(ins[i]); !ok {
+					if counts[w] == nil {
+						counts[w] = map[string]int{}
+					}
+					counts[w][guard.DropReason(v.Rule)]++
+					out[i/64] |= 1 << (i % 64)
+				}
+			}
+		})
+	}
+	wg.Wait()
 	var dropped map[string]int
-	for i := range ins {
-		if !types.Has(ins[i].Type) {
-			continue
-		}
-		if v, ok := p.Check(ins[i]); !ok {
+	for _, c := range counts {
+		for reason, n := range c {
 			if dropped == nil {
 				dropped = map[string]int{}
-				out = make([]uint64, (len(ins)+63)/64)
 			}
-			dropped[guard.DropReason(v.Rule)]++
-			out[i/64] |= 1 << (i % 64)
+			dropped[reason] += n
 		}
+	}
+	if dropped == nil {
+		out = nil
 	}
 	return func(yield func(indicator.Indicator) bool) {
 		for i := range ins {
@@ -158,3 +184,7 @@ func guarded(p *guard.Policy, ins []indicator.Indicator, types indicator.TypeSet
 		}
 	}, dropped
 }
+
+// guardParallelMin is the length from which guarded checks a list in
+// stretches at the same time.
+const guardParallelMin = 1 << 16
