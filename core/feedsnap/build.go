@@ -2,6 +2,7 @@ package feedsnap
 
 import (
 	"context"
+	"runtime"
 	"sync"
 
 	"github.com/cratos-project/cratos/core/indicator"
@@ -117,9 +118,8 @@ func joinParts(parts []*part) (map[int64]Event, error) {
 		}
 	}
 	copyAll := 8*split > total
-	events := make(map[int64]Event, len(order))
-	var sorter uuidSorter
-	for _, id := range order {
+	joined := make([]Event, len(order))
+	for k, id := range order {
 		rs := runs[id]
 		recs := rs[0]
 		if len(rs) > 1 || copyAll {
@@ -132,9 +132,49 @@ func joinParts(parts []*part) (map[int64]Event, error) {
 				recs = append(recs, r...)
 			}
 		}
-		events[id] = sorter.sortUnique(Event{recs: recs, st: st})
+		joined[k] = Event{recs: recs, st: st}
+	}
+	sortEvents(joined, total)
+	events := make(map[int64]Event, len(order))
+	for k, id := range order {
+		events[id] = joined[k]
 	}
 	return events, nil
+}
+
+// sortWorkers is how many goroutines sort the events of a full read of
+// at least sortParallelMin attributes, each a run of them of about as
+// many attributes; events share no records, so they sort apart.
+var sortWorkers = min(runtime.GOMAXPROCS(0), 8)
+
+const sortParallelMin = 50_000
+
+// sortEvents sorts each of events by uuid (uuidSorter.sortUnique), in
+// place; total is how many records they hold.
+func sortEvents(events []Event, total int) {
+	workers := 1
+	if total >= sortParallelMin {
+		workers = sortWorkers
+	}
+	var wg sync.WaitGroup
+	from, held, runs := 0, 0, 0
+	for k := range events {
+		held += events[k].Len()
+		if k == len(events)-1 || held*workers >= total*(runs+1) {
+			run := events[from : k+1]
+			from = k + 1
+			for runs < workers && held*workers >= total*(runs+1) {
+				runs++ // one large event may take several shares
+			}
+			wg.Go(func() {
+				var sorter uuidSorter
+				for i := range run {
+					run[i] = sorter.sortUnique(run[i])
+				}
+			})
+		}
+	}
+	wg.Wait()
 }
 
 // joinStores makes one store of the parts' stores and points every record

@@ -72,6 +72,40 @@ func TestSortUniqueAsStableSort(t *testing.T) {
 	}
 }
 
+// sortEvents sorts each event as sortUnique does, on several goroutines
+// when the events hold enough records, also when the events are stretches
+// of one array of records, as a full read leaves most of them.
+func TestSortEventsAsSortUnique(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, total := range []int{1000, sortParallelMin + 5000} {
+		attrs := make([]indicator.Attribute, total)
+		for i := range attrs {
+			attrs[i] = indicator.Attribute{UUID: fmt.Sprintf("%08x-0000-4000-8000-%012x", rng.IntN(1<<20), rng.IntN(4)), Value: fmt.Sprint(i)}
+		}
+		all, err := packEvent(attrs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var events []Event
+		var want [][]indicator.Attribute
+		for lo := 0; lo < total; {
+			hi := min(total, lo+rng.IntN(total/10+1))
+			if rng.IntN(20) == 0 {
+				hi = total // one large event now and then
+			}
+			events = append(events, Event{recs: all.recs[lo:hi:hi], st: all.st})
+			want = append(want, stableSortUnique(slices.Clone(attrs[lo:hi])))
+			lo = hi
+		}
+		sortEvents(events, total)
+		for k, e := range events {
+			if got := e.Attributes(0); !slices.Equal(got, want[k]) {
+				t.Fatalf("%d records: event %d of %d sorted as\n%v\nwant\n%v", total, k, len(events), got, want[k])
+			}
+		}
+	}
+}
+
 // A uuid is held as 16 bytes only in MISP's lowercase 8-4-4-4-12 form,
 // and comes back as it was.
 func TestPackUUID(t *testing.T) {
