@@ -97,8 +97,79 @@ func (c *Client) Events(ctx context.Context, f EventFilter) ([]EventState, error
 
 // decodeEvents reads an /events/index answer: a list of events, each
 // bare or wrapped in {"Event": …}, tags under EventTag[].Tag.name (or
-// Tag[].name).
+// Tag[].name). Each event is parsed on its own, by one parser reused, so
+// a list of thousands of events costs what it keeps, not a tree of the
+// whole answer (5,000 events took 160 MB of it); an answer that reading
+// refuses is parsed whole, which says what is wrong as before.
 func decodeEvents(body []byte) ([]EventState, error) {
+	if out, ok := decodeEventsEach(body); ok {
+		return out, nil
+	}
+	return decodeEventsWhole(body)
+}
+
+// decodeEventsEach reads a list of events element by element; ok is
+// false for anything decodeEventsWhole would refuse (and for an event
+// nested as deep as fastjson's limit, which the whole answer's one more
+// level would pass).
+func decodeEventsEach(body []byte) (out []EventState, ok bool) {
+	s := outline{b: body}
+	s.ws()
+	if s.peek() != '[' {
+		return nil, false
+	}
+	var p fastjson.Parser
+	out = []EventState{}
+	_, err := s.array(func() error {
+		start := s.i
+		if err := s.value(); err != nil {
+			return err
+		}
+		elem := body[start:s.i]
+		if nestingDepth(elem) >= fastjson.MaxDepth {
+			return errMalformed
+		}
+		v, err := p.ParseBytes(elem)
+		if err != nil {
+			return err
+		}
+		ev, err := eventState(v)
+		if err != nil {
+			return err
+		}
+		out = append(out, ev)
+		return nil
+	})
+	if err != nil || s.end() != nil {
+		return nil, false
+	}
+	return out, true
+}
+
+// nestingDepth returns how deep objects and arrays nest in the value b,
+// strings skipped.
+func nestingDepth(b []byte) int {
+	depth, deepest := 0, 0
+	for i := 0; i < len(b); i++ {
+		switch b[i] {
+		case '"':
+			end, _ := scanString(b, i+1)
+			if end < 0 {
+				return deepest
+			}
+			i = end
+		case '{', '[':
+			depth++
+			deepest = max(deepest, depth)
+		case '}', ']':
+			depth--
+		}
+	}
+	return deepest
+}
+
+// decodeEventsWhole reads a list of events parsed whole.
+func decodeEventsWhole(body []byte) ([]EventState, error) {
 	var p fastjson.Parser
 	v, err := p.ParseBytes(body)
 	if err != nil {
@@ -110,33 +181,42 @@ func decodeEvents(body []byte) ([]EventState, error) {
 	}
 	out := make([]EventState, 0, len(list))
 	for _, e := range list {
-		if inner := e.Get("Event"); inner != nil && inner.Type() == fastjson.TypeObject {
-			e = inner
-		}
-		if e.Type() != fastjson.TypeObject {
-			return nil, shapeError("an event is not an object")
-		}
-		ev := EventState{
-			ID:               intOf(e.Get("id")),
-			UUID:             string(e.GetStringBytes("uuid")),
-			Timestamp:        intOf(e.Get("timestamp")),
-			PublishTimestamp: intOf(e.Get("publish_timestamp")),
-			Published:        boolOf(e.Get("published")),
-		}
-		if ev.ID <= 0 {
-			return nil, shapeError("an event without an id")
-		}
-		for _, t := range e.GetArray("EventTag") {
-			if name := t.GetStringBytes("Tag", "name"); name != nil {
-				ev.Tags = append(ev.Tags, string(name))
-			}
-		}
-		for _, t := range e.GetArray("Tag") {
-			if name := t.GetStringBytes("name"); name != nil {
-				ev.Tags = append(ev.Tags, string(name))
-			}
+		ev, err := eventState(e)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, ev)
 	}
 	return out, nil
+}
+
+// eventState reads one event of the index.
+func eventState(e *fastjson.Value) (EventState, error) {
+	if inner := e.Get("Event"); inner != nil && inner.Type() == fastjson.TypeObject {
+		e = inner
+	}
+	if e.Type() != fastjson.TypeObject {
+		return EventState{}, shapeError("an event is not an object")
+	}
+	ev := EventState{
+		ID:               intOf(e.Get("id")),
+		UUID:             string(e.GetStringBytes("uuid")),
+		Timestamp:        intOf(e.Get("timestamp")),
+		PublishTimestamp: intOf(e.Get("publish_timestamp")),
+		Published:        boolOf(e.Get("published")),
+	}
+	if ev.ID <= 0 {
+		return EventState{}, shapeError("an event without an id")
+	}
+	for _, t := range e.GetArray("EventTag") {
+		if name := t.GetStringBytes("Tag", "name"); name != nil {
+			ev.Tags = append(ev.Tags, string(name))
+		}
+	}
+	for _, t := range e.GetArray("Tag") {
+		if name := t.GetStringBytes("name"); name != nil {
+			ev.Tags = append(ev.Tags, string(name))
+		}
+	}
+	return ev, nil
 }

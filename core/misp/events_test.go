@@ -2,6 +2,7 @@ package misp
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/valyala/fastjson"
 )
 
 func TestEventFilterBody(t *testing.T) {
@@ -78,5 +81,76 @@ func TestEvents(t *testing.T) {
 				t.Errorf("events %+v, want %+v", got, tc.want)
 			}
 		})
+	}
+}
+
+// eventAnswers are index answers decodeEvents must read as the whole
+// answer parsed at once reads them: the shapes above, events nested to
+// fastjson's depth limit on either side, and broken lists.
+func eventAnswers() []string {
+	deep := func(n int) string {
+		return `[{"id":"1","x":` + strings.Repeat("[", n) + strings.Repeat("]", n) + `}]`
+	}
+	return []string{
+		`[{"id":"7","uuid":"u7","timestamp":"1700000100","publish_timestamp":"1700000000","published":true,"EventTag":[{"Tag":{"name":"tlp:white"}},{"Tag":{"name":"x:y"}}]}]`,
+		`[{"id":"8","timestamp":"5","published":false,"uuid":"u8"} , {"id":9,"timestamp":6,"published":"1","uuid":"u9"}]`,
+		`[{"Event":{"id":"1","uuid":"u1"},"Tag":[{"name":"t"}]}]`,
+		` [ ] `, `[]x`, `[`, `[{"id":"1"},]`, `[{"id":"1"} {"id":"2"}]`, `[{"id":"1"}]]`, `[{"id":"1","u":"\x01"}]`,
+		`[{"id":"1","u":"a\"b\\"}]`, `[{"id":"1","u":"\u00e9\ud800"}]`, `[1]`, `[{"id":0}]`, `{"name":"Not Found"}`, `<html>`, ``,
+		deep(fastjson.MaxDepth - 3), deep(fastjson.MaxDepth - 2), deep(fastjson.MaxDepth - 1), deep(fastjson.MaxDepth), deep(fastjson.MaxDepth + 1),
+	}
+}
+
+func TestDecodeEventsAsWhole(t *testing.T) {
+	for _, answer := range eventAnswers() {
+		sameAsWhole(t, []byte(answer))
+	}
+}
+
+func FuzzDecodeEvents(f *testing.F) {
+	for _, answer := range eventAnswers() {
+		f.Add([]byte(answer))
+	}
+	f.Fuzz(sameAsWhole)
+}
+
+// sameAsWhole fails t unless decodeEvents reads body as decodeEventsWhole
+// does: the same events, or the same error.
+func sameAsWhole(t *testing.T, body []byte) {
+	got, err := decodeEvents(body)
+	want, wantErr := decodeEventsWhole(body)
+	if (err == nil) != (wantErr == nil) || err != nil && err.Error() != wantErr.Error() || !reflect.DeepEqual(got, want) {
+		t.Fatalf("%q: %+v (%v), whole %+v (%v)", body, got, err, want, wantErr)
+	}
+}
+
+// BenchmarkDecodeEvents reads an index answer of 5,000 events shaped as
+// MISP's full index rows (the size of one event index request of a full
+// read).
+func BenchmarkDecodeEvents(b *testing.B) {
+	var body strings.Builder
+	body.WriteByte('[')
+	for i := range 5000 {
+		if i > 0 {
+			body.WriteByte(',')
+		}
+		fmt.Fprintf(&body, `{"id":"%d","org_id":"1","date":"2026-12-04","info":"OSINT - campaign wave %d","uuid":"b84fb46b-9fe3-4aff-8b5a-%012d",`+
+			`"published":true,"analysis":"0","attribute_count":"991","orgc_id":"3","timestamp":"1796390906","distribution":"3",`+
+			`"sharing_group_id":"0","proposal_email_lock":false,"locked":false,"threat_level_id":"4","publish_timestamp":"1796390000",`+
+			`"sighting_timestamp":"0","disable_correlation":false,"extends_uuid":"","protected":null,`+
+			`"Org":{"id":"1","name":"ORGNAME","uuid":"5c6983c8-3af8-4b9e-8a3e-4c0a0a0a0a01","local":true},`+
+			`"Orgc":{"id":"3","name":"CIRCL","uuid":"55f6ea5e-51ac-4344-bc8c-4170950d210f","local":false},`+
+			`"EventTag":[{"id":"0","event_id":"%d","tag_id":"10","local":false,"relationship_type":null,"Tag":{"id":"10","name":"tlp:amber","colour":"#ffc000","is_galaxy":false}},`+
+			`{"id":"0","event_id":"%d","tag_id":"1","local":false,"relationship_type":null,"Tag":{"id":"1","name":"cratos:incident-classification=block","colour":"#80b920","is_galaxy":false}}]}`,
+			i+1, i, i, i+1, i+1)
+	}
+	body.WriteByte(']')
+	raw := []byte(body.String())
+	b.SetBytes(int64(len(raw)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if events, err := decodeEvents(raw); err != nil || len(events) != 5000 {
+			b.Fatal(len(events), err)
+		}
 	}
 }
