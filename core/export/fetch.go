@@ -153,12 +153,14 @@ func extractLimit(r Request) int {
 
 // finishExtract sorts and de-duplicates extracted indicators and, where
 // nets are expanded later, moves the nets the address rules refuse out
-// and expands the rest under the site's budget, recording it in st.
+// and expands the rest under the site's budget, recording it in st. The
+// list kept holds its text in one string, in order (indicator.Compact).
 func (s *Service) finishExtract(r Request, ins []indicator.Indicator, st *indicator.Stats) (kept, refused []indicator.Indicator) {
 	ins = indicator.Normalize(ins)
 	if expandsLater(r) {
 		ins, refused = s.guardNets(r, ins)
 		ins, st.Expanded, st.KeptNets = indicator.ExpandNets(ins, r.Site.ExpandLimit, expandBudget(r.Site))
 	}
+	indicator.Compact(ins)
 	return ins, refused
 }
