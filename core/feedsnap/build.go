@@ -2,7 +2,9 @@ package feedsnap
 
 import (
 	"context"
+	"maps"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/cratos-project/cratos/core/indicator"
@@ -51,10 +53,9 @@ func (p *part) add(a indicator.Attribute) {
 	p.blocks[k] = append(p.blocks[k], r)
 }
 
-// readPacked runs q and holds what it reads as events sorted by uuid. Each
-// row is written in compact form as it is read and most stay where they
-// were written, so a large feed is held about once.
-func readPacked(ctx context.Context, search Search, q misp.Query) (map[int64]Event, int, error) {
+// readParts runs q and returns what each paging worker read, each row
+// written in compact form as it is read (joinParts makes them events).
+func readParts(ctx context.Context, search Search, q misp.Query) ([]*part, int, error) {
 	var (
 		mu    sync.Mutex
 		parts []*part
@@ -66,11 +67,18 @@ func readPacked(ctx context.Context, search Search, q misp.Query) (map[int64]Eve
 		mu.Unlock()
 		return p.add
 	})
-	if err != nil {
-		return nil, n, err
+	return parts, n, err
+}
+
+// partEvents returns the ids of the events the parts hold, in order.
+func partEvents(parts []*part) []int64 {
+	seen := map[int64]bool{}
+	for _, p := range parts {
+		for _, id := range p.ids {
+			seen[id] = true
+		}
 	}
-	events, err := joinParts(parts)
-	return events, n, err
+	return slices.Sorted(maps.Keys(seen))
 }
 
 // joinParts makes the workers' parts, in the order the workers started,

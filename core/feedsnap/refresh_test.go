@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/cratos-project/cratos/core/feedsnap"
@@ -159,5 +160,34 @@ func TestPublishDuringARefresh(t *testing.T) {
 	refreshed, full := refreshAndRead(t, w, q, snap)
 	if d := feedsnap.Diff(refreshed, full); d.Total() != 0 || full.Attributes != 4 {
 		t.Errorf("refreshed differs from a full read of %d attributes by %+v\n%s", full.Attributes, d, strings.Join(w.log, "\n"))
+	}
+}
+
+// A full read asks for the events' states only once its search is over
+// (a change between the two reads would otherwise hide), although it puts
+// the rows together into events meanwhile.
+func TestFullReadsTheEventIndexAfterTheSearch(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t, 1)
+	addTaggedEvent(t, w)
+	src := w.src
+	var searching, asked atomic.Int32
+	search := src.Search
+	src.Search = func(ctx context.Context, q misp.Query, newSink func() func(indicator.Attribute)) (int, error) {
+		searching.Add(1)
+		defer searching.Add(-1)
+		return search(ctx, q, newSink)
+	}
+	events := src.Events
+	src.Events = func(ctx context.Context, f misp.EventFilter) ([]misp.EventState, error) {
+		if searching.Load() != 0 {
+			t.Error("the event index was asked while the search ran")
+		}
+		asked.Add(1)
+		return events(ctx, f)
+	}
+	snap, c, err := feedsnap.Full(ctx, src, feedQueries["incident"], w.now())
+	if err != nil || asked.Load() == 0 || c.EventReads != int(asked.Load()) || snap.Attributes == 0 {
+		t.Fatalf("full read: %d attributes, cost %+v, %d index requests, error %v", snap.Attributes, c, asked.Load(), err)
 	}
 }

@@ -65,30 +65,46 @@ func (c *Cost) add(n int) {
 // types, tags, published rule and warninglists) without to_ids or
 // timestamp bounds, then the tags of the events it holds (one event index
 // request per eventIDChunk events), which the next refresh compares with
-// theirs then. When the event index fails, the snapshot knows no tags and
-// its first refresh reads every held event it sees changed whole. started
-// is the time the read starts.
+// theirs then. The event index is read while the rows read are put
+// together into events. When it fails, the snapshot knows no tags and its
+// first refresh reads every held event it sees changed whole. started is
+// the time the read starts.
 func Full(ctx context.Context, src Source, q misp.Query, started time.Time) (*Snapshot, Cost, error) {
 	var c Cost
-	events, n, err := readPacked(ctx, src.Search, q)
+	parts, n, err := readParts(ctx, src.Search, q)
 	c.add(n)
 	if err != nil {
 		return nil, c, err
 	}
-	s := newSnapshot(events, started)
+	var (
+		wg   sync.WaitGroup
+		seen []misp.EventState
+		read Cost
+	)
 	if src.Events != nil {
-		_ = inChunks(s.Events(), func(ids []int64) error {
-			seen, err := readEvents(ctx, src, misp.EventFilter{EventIDs: ids}, &c)
-			for _, ev := range seen {
-				if _, held := s.events[ev.ID]; held {
-					// Read after the attributes: a change between the two
-					// reads would hide here; Refresh does not trust a
-					// state stamped inside its window.
-					s.states[ev.ID] = stateOf(ev, true)
-				}
-			}
-			return err
+		// Read after the attributes: a change between the two reads
+		// would hide here; Refresh does not trust a state stamped inside
+		// its window.
+		ids := partEvents(parts)
+		wg.Go(func() {
+			_ = inChunks(ids, func(ids []int64) error {
+				got, err := readEvents(ctx, src, misp.EventFilter{EventIDs: ids}, &read)
+				seen = append(seen, got...)
+				return err
+			})
 		})
+	}
+	events, err := joinParts(parts)
+	wg.Wait()
+	c.EventReads += read.EventReads
+	if err != nil {
+		return nil, c, err
+	}
+	s := newSnapshot(events, started)
+	for _, ev := range seen {
+		if _, held := s.events[ev.ID]; held {
+			s.states[ev.ID] = stateOf(ev, true)
+		}
 	}
 	return s, c, nil
 }
