@@ -40,8 +40,11 @@ func Normalize(ins []Indicator) []Indicator {
 
 	// The place in ins of each indicator kept, in order: duplicates
 	// (same Type and Value) compare equal and so come one after another.
+	// Indicators whose keys differ differ, and are told apart without
+	// reading them (for an IP list, most of them).
 	keep := make([]int32, 0, len(keys))
 	first, best := int32(-1), int32(-1) // the current run of duplicates
+	var prev sortKey
 	a, b := keys[:half], keys[half:]
 	for len(a) > 0 || len(b) > 0 {
 		var k sortKey
@@ -50,8 +53,10 @@ func Normalize(ins []Indicator) []Indicator {
 		} else {
 			k, b = b[0], b[1:]
 		}
+		sameKey := first >= 0 && k.group == prev.group && k.addr == prev.addr && k.hi == prev.hi && k.lo == prev.lo && k.bits == prev.bits
+		prev = k
 		x := &ins[k.idx]
-		if first >= 0 && x.Type == ins[first].Type && x.Value == ins[first].Value {
+		if sameKey && x.Type == ins[first].Type && x.Value == ins[first].Value {
 			if better(x, &ins[best]) {
 				best = k.idx
 			}
