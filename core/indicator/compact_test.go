@@ -26,16 +26,17 @@ func TestCompact(t *testing.T) {
 		if !slices.Equal(ins, want) {
 			t.Fatalf("%d indicators changed", n)
 		}
-		var next *byte
+		var next uintptr // where the next text should start
 		for i := range ins {
 			for _, s := range []string{ins[i].Value, ins[i].UUID} {
 				if s == "" {
 					continue
 				}
-				if p := unsafe.StringData(s); next != nil && p != next {
+				at := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+				if next != 0 && at != next {
 					t.Fatalf("%d indicators: indicator %d's text does not follow the one before it", n, i)
 				}
-				next = (*byte)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), len(s)))
+				next = at + uintptr(len(s))
 			}
 		}
 	}
