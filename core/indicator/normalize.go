@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"encoding/binary"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 )
@@ -23,7 +22,8 @@ func Normalize(ins []Indicator) []Indicator {
 		for i := from; i < to; i++ {
 			keys[i] = makeKey(&ins[i], int32(i))
 		}
-		slices.SortFunc(keys[from:to], func(a, b sortKey) int { return compareKeys(ins, a, b) })
+		radixSort(keys[from:to])
+		sortEqualRuns(ins, keys[from:to])
 	}
 	// A long list's two halves are keyed and sorted at the same time, then
 	// merged as they are read.
@@ -53,7 +53,7 @@ func Normalize(ins []Indicator) []Indicator {
 		} else {
 			k, b = b[0], b[1:]
 		}
-		sameKey := first >= 0 && k.group == prev.group && k.addr == prev.addr && k.hi == prev.hi && k.lo == prev.lo && k.bits == prev.bits
+		sameKey := first >= 0 && sameInts(&k, &prev)
 		prev = k
 		x := &ins[k.idx]
 		if sameKey && x.Type == ins[first].Type && x.Value == ins[first].Value {

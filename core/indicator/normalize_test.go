@@ -16,7 +16,11 @@ import (
 func TestNormalizeAsReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 11))
 	value := func() (Type, string) {
-		switch r.IntN(7) {
+		switch r.IntN(9) {
+		case 7:
+			return IPv4, netip.AddrFrom4([4]byte{byte(r.IntN(256)), byte(r.IntN(256)), byte(r.IntN(4)), byte(r.IntN(256))}).String()
+		case 8:
+			return IPv6, fmt.Sprintf("2001:db8:%x::%x", r.IntN(1<<16), r.IntN(1<<16))
 		case 5:
 			// Values no canonical list holds, which the order still covers.
 			odd := []struct {
