@@ -259,27 +259,28 @@ func (s *Service) reconciled(r Request, d feedsnap.Difference) {
 func (s *Service) extractFeed(r Request, feed *feedsnap.Snapshot, sel feedsnap.Selection) *Snapshot {
 	workers := 1
 	if feed.Attributes >= extractPortionMin {
-		workers = extractWorkers
+		workers = listWorkers
 	}
 	ins, st := extractPortions(feed, sel, r.DataType, extractLimit(r), workers)
 	ins, refused := s.finishExtract(r, ins, &st)
 	return &Snapshot{Fetched: feed.Read.UTC().Truncate(time.Second), Indicators: ins, Stats: st, Refused: refused}
 }
 
-// extractWorkers is how many goroutines extract a large list's
-// indicators, each from its own portion of the feed snapshot; a list of
-// fewer than extractPortionMin attributes is extracted by one.
-var extractWorkers = min(runtime.GOMAXPROCS(0), 8)
+// listWorkers is how many goroutines share a large list's work: its
+// extraction, each from its own portion of the feed snapshot (a feed of
+// fewer than extractPortionMin attributes is extracted by one), and its
+// guard verdicts (guarded).
+var listWorkers = min(runtime.GOMAXPROCS(0), 8)
 
 const extractPortionMin = 50_000
 
 // extractPortions selects sel's attributes from feed and extracts their
 // indicators of data type dt, in Select's order. The snapshot is cut into
 // up to workers portions, extracted at the same time, each into its own
-// place in one array
-// sized by Count: most attributes give one indicator, so the list is
-// neither copied as it grows (which for a million indicators took a
-// second and held two arrays at once) nor put together from pieces.
+// place in one array sized by the portions' counts: most attributes give
+// one indicator, so the list is neither copied as it grows (which for a
+// million indicators took a second and held two arrays at once) nor put
+// together from pieces.
 func extractPortions(feed *feedsnap.Snapshot, sel feedsnap.Selection, dt indicator.DataType, expandLimit, workers int) ([]indicator.Indicator, indicator.Stats) {
 	portions := feed.Portions(workers)
 	counts := make([]int, len(portions))

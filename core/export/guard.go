@@ -136,7 +136,7 @@ func refusedCounts(p *guard.Policy, refused []indicator.Indicator) map[string]in
 func guarded(p *guard.Policy, ins []indicator.Indicator, types indicator.TypeSet) (iter.Seq[indicator.Indicator], map[string]int) {
 	workers := 1
 	if len(ins) >= guardParallelMin {
-		workers = extractWorkers
+		workers = listWorkers
 	}
 	words := (len(ins) + 63) / 64
 	out := make([]uint64, words) // bit i set: ins[i] is kept out
