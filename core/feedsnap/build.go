@@ -165,22 +165,16 @@ func sortEvents(events []Event, total int) {
 		workers = sortWorkers
 	}
 	var wg sync.WaitGroup
-	from, held, runs := 0, 0, 0
-	for k := range events {
-		held += events[k].Len()
-		if k == len(events)-1 || held*workers >= total*(runs+1) {
-			run := events[from : k+1]
-			from = k + 1
-			for runs < workers && held*workers >= total*(runs+1) {
-				runs++ // one large event may take several shares
+	from := 0
+	for _, end := range shareEnds(len(events), workers, total, func(i int) int { return events[i].Len() }) {
+		run := events[from:end]
+		from = end
+		wg.Go(func() {
+			var sorter uuidSorter
+			for i := range run {
+				run[i] = sorter.sortUnique(run[i])
 			}
-			wg.Go(func() {
-				var sorter uuidSorter
-				for i := range run {
-					run[i] = sorter.sortUnique(run[i])
-				}
-			})
-		}
+		})
 	}
 	wg.Wait()
 }

@@ -127,25 +127,40 @@ type Portion struct {
 // portions). It returns at least one portion, empty when s holds nothing.
 func (s *Snapshot) Portions(n int) []Portion {
 	ids := s.Events()
-	if n <= 1 || s.Attributes == 0 {
-		return []Portion{{s: s, ids: ids}}
-	}
 	var out []Portion
-	from, held, share := 0, 0, 1 // share: the next multiple of 1/n to reach
-	for i, id := range ids {
-		held += s.events[id].Len()
-		if share < n && held*n >= s.Attributes*share {
-			out = append(out, Portion{s: s, ids: ids[from : i+1]})
-			from = i + 1
-			for share < n && held*n >= s.Attributes*share {
+	from := 0
+	for _, end := range shareEnds(len(ids), n, s.Attributes, func(i int) int { return s.events[ids[i]].Len() }) {
+		out = append(out, Portion{s: s, ids: ids[from:end]})
+		from = end
+	}
+	return out
+}
+
+// shareEnds cuts count items, of size(i) each and total in all, into at
+// most n runs, in order, and returns where each run ends: a run ends with
+// the item that brings the sizes so far to the next multiple of 1/n of
+// total (an item is never split, so one large item may take the place of
+// several runs). It returns one run, empty when count is 0, when n is 1
+// or less or total is 0; runs are never empty otherwise.
+func shareEnds(count, n, total int, size func(i int) int) []int {
+	if n <= 1 || total == 0 {
+		return []int{count}
+	}
+	var ends []int
+	held, share := 0, 1 // share: the next multiple of 1/n to reach
+	for i := range count {
+		held += size(i)
+		if share < n && held*n >= total*share {
+			ends = append(ends, i+1)
+			for share < n && held*n >= total*share {
 				share++
 			}
 		}
 	}
-	if from < len(ids) || len(out) == 0 {
-		out = append(out, Portion{s: s, ids: ids[from:]})
+	if len(ends) == 0 || ends[len(ends)-1] < count {
+		ends = append(ends, count)
 	}
-	return out
+	return ends
 }
 
 // Select calls fn for every attribute of p that sel selects, by event id
