@@ -59,7 +59,7 @@ func TestExtractPortionsAsOneExtractor(t *testing.T) {
 			for _, limit := range []int{0, -1, 24} {
 				x := indicator.NewExtractor(dt, limit)
 				var want []indicator.Indicator
-				feed.Select(sel, func(a indicator.Attribute) { want = x.Add(want, a) })
+				feed.Select(sel, func(a indicator.Attribute) { want = x.Add(want, a.Own()) })
 				for _, workers := range []int{1, 2, 3, 8} {
 					got, st := extractPortions(feed, sel, dt, limit, workers)
 					if !slices.Equal(got, want) || st != x.Stats() {

@@ -201,7 +201,7 @@ func (s *Service) readFeed(ctx context.Context, r Request, q misp.Query, st *fee
 	defer release()
 	client := s.mispClient(r)
 	search := func(ctx context.Context, q misp.Query, newSink func() func(indicator.Attribute)) (int, error) {
-		return client.SearchAttributes(ctx, q, r.Site.PageSize, fetchParallel, newSink)
+		return client.ScanAttributes(ctx, q, r.Site.PageSize, fetchParallel, newSink)
 	}
 	src := feedsnap.Source{Search: search, Events: client.Events}
 	start := time.Now()
@@ -301,7 +301,7 @@ func extractPortions(feed *feedsnap.Snapshot, sel feedsnap.Selection, dt indicat
 		at += counts[k]
 		wg.Go(func() {
 			x := indicator.NewExtractor(dt, expandLimit)
-			p.Select(sel, func(a indicator.Attribute) { place = x.Add(place, a) })
+			p.Select(sel, func(a indicator.Attribute) { place = x.AddBorrowed(place, a) })
 			parts[k], stats[k] = place, x.Stats()
 		})
 	}

@@ -77,7 +77,7 @@ func (s *Service) fetch(ctx context.Context, r Request) (*Snapshot, error) {
 		partsMu.Lock()
 		parts = append(parts, p)
 		partsMu.Unlock()
-		return func(a indicator.Attribute) { p.ins = p.x.Add(p.ins, a) }
+		return func(a indicator.Attribute) { p.ins = p.x.AddBorrowed(p.ins, a) }
 	}
 	release, err := s.limits.acquire(ctx, r.Site.Name)
 	if err != nil {
@@ -87,7 +87,7 @@ func (s *Service) fetch(ctx context.Context, r Request) (*Snapshot, error) {
 	start := time.Now()
 	s.opts.Logger.Info("MISP pull started", "site", r.Site.Name, "kind", string(r.Kind), "feed", r.Feed, "type", r.DataType.Name,
 		"age", r.Age, "page_size", r.Site.PageSize)
-	n, err := client.SearchAttributes(ctx, q, r.Site.PageSize, fetchParallel, newSink)
+	n, err := client.ScanAttributes(ctx, q, r.Site.PageSize, fetchParallel, newSink)
 	if s.opts.Observer != nil {
 		s.opts.Observer.Fetched(r.Site.Name, time.Since(start), n, err)
 	}

@@ -54,8 +54,15 @@ var errTooLarge = errors.New("feedsnap: too many distinct type names or too much
 type writer struct {
 	st    *store
 	index map[string]uint16
-	room  []byte // the unused end of the last slab
-	err   error
+	// recent holds names looked up, each in the place its address picks:
+	// the decoder hands out the same few shared strings, found here
+	// without hashing them.
+	recent [16]struct {
+		name  string
+		index uint16
+	}
+	room []byte // the unused end of the last slab
+	err  error
 }
 
 func newWriter() *writer {
@@ -64,7 +71,12 @@ func newWriter() *writer {
 
 // name returns the index of s among the store's names.
 func (w *writer) name(s string) uint16 {
+	slot := &w.recent[uintptr(unsafe.Pointer(unsafe.StringData(s)))>>4%uintptr(len(w.recent))]
+	if slot.name == s && s != "" {
+		return slot.index
+	}
 	if i, ok := w.index[s]; ok {
+		slot.name, slot.index = s, i
 		return i
 	}
 	if len(w.st.names) > 0xffff {
@@ -208,18 +220,19 @@ func (e Event) sameUUID(i, j int) bool {
 
 // Attr returns attribute i of event id, with strings of its own.
 func (e Event) Attr(id int64, i int) indicator.Attribute {
+	var buf [36]byte
+	return e.borrowed(id, i, &buf).Own()
+}
+
+// borrowed returns attribute i of event id with its value in place and
+// its uuid in place or written into buf: valid as long as the store and
+// buf, never to be kept (indicator.Extractor.AddBorrowed).
+func (e Event) borrowed(id int64, i int, buf *[36]byte) indicator.Attribute {
 	r := &e.recs[i]
 	value, _ := e.raw(i)
-	var buf [36]byte
-	uuid := e.uuid(i, &buf)
-	var both strings.Builder
-	both.Grow(len(value) + len(uuid))
-	both.WriteString(value)
-	both.WriteString(uuid)
-	s := both.String() // one allocation for both
 	return indicator.Attribute{
 		Type: e.st.names[r.typ], Category: e.st.names[r.cat],
-		Value: s[:len(value)], UUID: s[len(value):],
+		Value: value, UUID: e.uuid(i, buf),
 		EventID: id, Timestamp: r.ts, ToIDS: r.toIDS,
 	}
 }

@@ -72,7 +72,7 @@ func newWorld(t testing.TB, seed uint64) *world {
 	client := misp.New(misp.Options{Site: "s", BaseURL: w.srv.URL, Key: mispsim.DefaultKey, Timeout: time.Minute})
 	pageSize := 1 + w.rng.IntN(6) // small pages: paging is part of what is tested
 	w.search = func(ctx context.Context, q misp.Query, newSink func() func(indicator.Attribute)) (int, error) {
-		return client.SearchAttributes(ctx, q, pageSize, 2, newSink)
+		return client.ScanAttributes(ctx, q, pageSize, 2, newSink) // borrowed, as Cratos reads feeds
 	}
 	w.src = feedsnap.Source{Search: w.search, Events: client.Events}
 	// Tags must exist before addTag can attach them.

@@ -23,6 +23,7 @@ func listed(t *testing.T, s *feedsnap.Snapshot, dt indicator.DataType, sel feeds
 		given []indicator.Attribute
 	)
 	s.Select(sel, func(a indicator.Attribute) {
+		a = a.Own() // given borrowed
 		given = append(given, a)
 		ins = x.Add(ins, a)
 	})
@@ -37,7 +38,7 @@ func listed(t *testing.T, s *feedsnap.Snapshot, dt indicator.DataType, sel feeds
 		var joined []indicator.Attribute
 		counted := 0
 		for _, p := range portions {
-			p.Select(sel, func(a indicator.Attribute) { joined = append(joined, a) })
+			p.Select(sel, func(a indicator.Attribute) { joined = append(joined, a.Own()) })
 			counted += p.Count(sel)
 		}
 		if !slices.Equal(joined, given) || counted != len(given) {

@@ -100,7 +100,8 @@ func Covers(snapshotTypes, types []string) bool {
 // Select calls fn for every attribute of s that sel selects, by event id
 // then uuid. MISP always stamps attributes; one read without a timestamp
 // (0) is kept at every age, as a search with the age would have left the
-// choice to MISP.
+// choice to MISP. The attribute's Value and UUID are borrowed: valid only
+// until fn returns (Attribute.Own copies them).
 func (s *Snapshot) Select(sel Selection, fn func(indicator.Attribute)) {
 	s.Portions(1)[0].Select(sel, fn)
 }
@@ -164,9 +165,11 @@ func shareEnds(count, n, total int, size func(i int) int) []int {
 }
 
 // Select calls fn for every attribute of p that sel selects, by event id
-// then uuid (see Snapshot.Select).
+// then uuid (see Snapshot.Select). The attribute's Value and UUID are
+// borrowed: valid only until fn returns (Attribute.Own copies them).
 func (p Portion) Select(sel Selection, fn func(indicator.Attribute)) {
-	p.selected(sel, func(id int64, e Event, i int) { fn(e.Attr(id, i)) })
+	var buf [36]byte
+	p.selected(sel, func(id int64, e Event, i int) { fn(e.borrowed(id, i, &buf)) })
 }
 
 // Count returns how many attributes Select would give fn.

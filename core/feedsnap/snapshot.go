@@ -20,8 +20,10 @@ import (
 
 // Search runs one restSearch, paged, and gives every attribute it reads to
 // a sink; each paging worker calls newSink once. It returns the number of
-// attributes read. (*misp.Client).SearchAttributes with a page size fits
-// it.
+// attributes read. An attribute's Value and UUID may be borrowed, valid
+// only until the sink returns: the sinks copy what they keep.
+// (*misp.Client).ScanAttributes with a page size fits it, and so does
+// SearchAttributes.
 type Search func(ctx context.Context, q misp.Query, newSink func() func(indicator.Attribute)) (int, error)
 
 // Events runs one /events/index request. (*misp.Client).Events fits it.
@@ -118,8 +120,8 @@ func newSnapshot(events map[int64]Event, read time.Time) *Snapshot {
 	return s
 }
 
-// collect runs q and returns every row read, each paging worker's in
-// the order the workers started.
+// collect runs q and returns every row read, with strings of its own,
+// each paging worker's in the order the workers started.
 func collect(ctx context.Context, search Search, q misp.Query) ([]indicator.Attribute, int, error) {
 	var (
 		mu    sync.Mutex
@@ -130,7 +132,7 @@ func collect(ctx context.Context, search Search, q misp.Query) ([]indicator.Attr
 		mu.Lock()
 		parts = append(parts, mine)
 		mu.Unlock()
-		return func(a indicator.Attribute) { *mine = append(*mine, a) }
+		return func(a indicator.Attribute) { *mine = append(*mine, a.Own()) }
 	})
 	if err != nil {
 		return nil, n, err

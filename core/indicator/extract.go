@@ -52,6 +52,7 @@ type Extractor struct {
 	dt          DataType
 	expandLimit int
 	stats       Stats
+	text        textBlocks // AddBorrowed's copies
 }
 
 // NewExtractor returns an Extractor for dt. expandLimit is the shortest

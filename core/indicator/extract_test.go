@@ -1,8 +1,12 @@
 package indicator
 
 import (
+	"bytes"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
+	"unsafe"
 )
 
 func TestExtract(t *testing.T) {
@@ -105,7 +109,47 @@ func TestExtract(t *testing.T) {
 			if st.Invalid != tc.invalid || st.Skipped != tc.skipped {
 				t.Errorf("stats invalid=%d skipped=%d, want %d/%d", st.Invalid, st.Skipped, tc.invalid, tc.skipped)
 			}
+			// Borrowed, its text overwritten once added: the same.
+			y := NewExtractor(dt, 0)
+			text := []byte(tc.value + "u")
+			borrowed := y.AddBorrowed(nil, Attribute{Type: tc.mispType,
+				Value: unsafe.String(&text[0], len(tc.value)), UUID: unsafe.String(&text[len(tc.value)], 1)})
+			copy(text, bytes.Repeat([]byte{'#'}, len(text)))
+			if !slices.Equal(borrowed, got) || y.Stats() != st {
+				t.Errorf("borrowed: %+v %+v, want %+v %+v", borrowed, y.Stats(), got, st)
+			}
 		})
+	}
+}
+
+// TestAddBorrowedCopiesInBlocks: an attribute added borrowed costs no
+// allocation of its own, and every copy holds the text as it was given,
+// short or long, across the blocks' ends.
+func TestAddBorrowedCopiesInBlocks(t *testing.T) {
+	ipv4, _ := LookupDataType("ipv4")
+	x := NewExtractor(ipv4, 0)
+	dst := make([]Indicator, 0, 1)
+	text := []byte("198.51.100.7" + "0ff2c270-77cf-4252-bcbc-53b7fb33d682")
+	a := Attribute{Type: "ip-dst", Value: unsafe.String(&text[0], 12), UUID: unsafe.String(&text[12], 36)}
+	if n := testing.AllocsPerRun(1000, func() { dst = x.AddBorrowed(dst[:0], a) }); n != 0 || dst[0].Value != "198.51.100.7" {
+		t.Errorf("%v allocations an attribute, value %q", n, dst[0].Value)
+	}
+	url, _ := LookupDataType("url")
+	x = NewExtractor(url, 0)
+	var got []Indicator
+	var want []string
+	for n := range 3000 {
+		path := strings.Repeat("p", n*7%(textBlockSize/2)) // some longer than a block's quarter
+		url := "http://evil.example/" + path
+		text := []byte(url + fmt.Sprint(n))
+		got = x.AddBorrowed(got, Attribute{Type: "url", Value: unsafe.String(&text[0], len(url)), UUID: unsafe.String(&text[len(url)], len(text)-len(url))})
+		copy(text, bytes.Repeat([]byte{'#'}, len(text)))
+		want = append(want, url+" "+fmt.Sprint(n))
+	}
+	for i, in := range got {
+		if in.Value+" "+in.UUID != want[i] {
+			t.Fatalf("indicator %d holds %q %q, want %q", i, in.Value, in.UUID, want[i])
+		}
 	}
 }
 
@@ -266,6 +310,26 @@ func TestCanonicalTextIsNotCopied(t *testing.T) {
 		}
 		if n := testing.AllocsPerRun(100, func() { ipType(p, tc.in) }); n != 0 {
 			t.Errorf("%s: %v allocations for a value already canonical", tc.in, n)
+		}
+	}
+}
+
+func TestWithin(t *testing.T) {
+	whole := strings.Clone("198.51.100.7|443")
+	for _, tc := range []struct {
+		s, t string
+		want bool
+	}{
+		{whole, whole, true},
+		{whole[:12], whole, true},
+		{whole[15:], whole, true},            // the last byte
+		{whole[13:], whole[:13], false},      // just past the end
+		{whole[12:], whole[:12], false},      // adjacent
+		{whole[:0], whole, false},            // empty
+		{strings.Clone(whole), whole, false}, // equal, elsewhere
+	} {
+		if got := within(tc.s, tc.t); got != tc.want {
+			t.Errorf("within(%q, %q) = %t", tc.s, tc.t, got)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package misp
 import (
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/valyala/fastjson/fastfloat"
 
@@ -72,6 +73,10 @@ type span struct {
 type attrScanner struct {
 	b       []byte
 	scratch []byte // unescaped text, reused
+	// borrow makes the attributes' Value and UUID in both, reused for the
+	// next attribute (pageDecoder.borrow).
+	borrow bool
+	both   []byte
 	// raw holds the first member whose key, as written, is the name;
 	// plain the first whose key, unescaped, is the name.
 	raw, plain [members]span
@@ -197,8 +202,16 @@ func (s *attrScanner) build() indicator.Attribute {
 // and returns the two strings cut from it: an attribute's two own strings
 // live and die together (an indicator keeps both), and one allocation
 // instead of two saves a million of them per million attributes, and the
-// space each rounding up to its size class wastes.
+// space each rounding up to its size class wastes. Borrowing, it copies
+// them into s.both instead.
 func (s *attrScanner) valueAndUUID(value, uuid span) (string, string) {
+	if s.borrow {
+		s.both = append(s.both[:0], s.text(value)...)
+		v := len(s.both)
+		s.both = append(s.both, s.text(uuid)...)
+		all := unsafe.String(unsafe.SliceData(s.both), len(s.both))
+		return all[:v], all[v:]
+	}
 	var both strings.Builder
 	val := s.text(value)
 	// The uuid's raw text is at least as long as its unescaped text.

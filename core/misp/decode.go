@@ -21,23 +21,33 @@ func decodePage(body []byte, fn func(indicator.Attribute)) (int, error) {
 // pageWindow is the window a streamed answer is first read through.
 const pageWindow = 256 << 10
 
+// pageDecoder is how one paging worker decodes its pages: the window it
+// reads them through, kept from page to page (made pageWindow long when it
+// has no room, and grown only while one value does not fit in it), and
+// whether its sink takes attributes borrowed.
+type pageDecoder struct {
+	win []byte
+	// borrow gives each attribute's Value and UUID in a buffer reused for
+	// the next: valid only until the sink returns.
+	borrow bool
+}
+
 // decodeStream reads a restSearch answer from r as it arrives, through
-// the window win (made pageWindow long when it has no room, and grown only
-// while one value does not fit in it), and calls fn for each attribute. It
-// answers every document as decodePage answers it whole. readErr is the
-// error, other than io.EOF, that ended reading r; it is what went wrong
-// when set. The window is returned for the next page.
-func decodeStream(r io.Reader, win []byte, fn func(indicator.Attribute)) (n int, next []byte, readErr, err error) {
-	if cap(win) == 0 {
-		win = make([]byte, 0, pageWindow)
+// d's window, and calls fn for each attribute. It answers every document
+// as decodePage answers it whole. readErr is the error, other than io.EOF,
+// that ended reading r; it is what went wrong when set.
+func decodeStream(r io.Reader, d *pageDecoder, fn func(indicator.Attribute)) (n int, readErr, err error) {
+	if cap(d.win) == 0 {
+		d.win = make([]byte, 0, pageWindow)
 	}
-	s := outline{b: win[:0], r: r}
+	s := outline{b: d.win[:0], r: r, borrow: d.borrow}
+	defer func() { d.win = s.b[:0] }()
 	s.ws()
 	if c := s.peek(); c != '{' && c != '[' && s.err == nil {
-		return 0, s.b[:0], nil, errNotJSON
+		return 0, nil, errNotJSON
 	}
 	n, err = s.page(fn)
-	return n, s.b[:0], s.err, err
+	return n, s.err, err
 }
 
 // errNotJSON is the answer of a document that does not begin as JSON.
@@ -134,6 +144,8 @@ type outline struct {
 	keep int
 	// err is the error, other than io.EOF, that ended reading r.
 	err error
+	// borrow gives attributes borrowed (pageDecoder).
+	borrow bool
 }
 
 // more reads more of the document into the window, keeping b[i:] and
@@ -440,7 +452,7 @@ func (s *outline) count() (int, error) {
 // object is read by an attrScanner in one pass; anything else in the list
 // is skipped as the outline skips values and refused.
 func (s *outline) attributes(fn func(indicator.Attribute)) (int, error) {
-	var a attrScanner
+	a := attrScanner{borrow: s.borrow}
 	return s.array(func() error {
 		if s.peek() != '{' {
 			if err := s.value(); err != nil {

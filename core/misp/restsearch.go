@@ -115,8 +115,21 @@ func writeJSON(b *bytes.Buffer, v any) {
 // of attributes read; on an error, the sinks have been given part of the
 // answer.
 func (c *Client) SearchAttributes(ctx context.Context, q Query, pageSize, parallel int, newSink func() func(indicator.Attribute)) (int, error) {
+	return c.search(ctx, q, pageSize, parallel, newSink, false)
+}
+
+// ScanAttributes is SearchAttributes for sinks that copy what they keep:
+// the Value and UUID of the attribute a sink is given are valid only until
+// it returns (indicator.Attribute.Own copies them). An attribute then
+// costs no allocation of its own.
+func (c *Client) ScanAttributes(ctx context.Context, q Query, pageSize, parallel int, newSink func() func(indicator.Attribute)) (int, error) {
+	return c.search(ctx, q, pageSize, parallel, newSink, true)
+}
+
+// search runs q for SearchAttributes, or with borrow for ScanAttributes.
+func (c *Client) search(ctx context.Context, q Query, pageSize, parallel int, newSink func() func(indicator.Attribute), borrow bool) (int, error) {
 	if pageSize <= 0 {
-		n, _, err := c.searchPage(ctx, q, 0, 0, new([]byte), newSink())
+		n, _, err := c.searchPage(ctx, q, 0, 0, &pageDecoder{borrow: borrow}, newSink())
 		if err == nil && n > c.opts.MaxAttributes {
 			err = c.tooMuch(fmt.Sprintf("more than %d attributes", c.opts.MaxAttributes))
 		}
@@ -124,9 +137,9 @@ func (c *Client) SearchAttributes(ctx context.Context, q Query, pageSize, parall
 	}
 	parallel = max(parallel, 1)
 	// Page 1 alone first: most feeds fit in one page and cost one request.
-	var firstWin []byte
+	first := &pageDecoder{borrow: borrow}
 	firstSink := newSink()
-	total, done, err := c.searchPage(ctx, q, pageSize, 1, &firstWin, firstSink)
+	total, done, err := c.searchPage(ctx, q, pageSize, 1, first, firstSink)
 	if err == nil && total > c.opts.MaxAttributes {
 		err = c.tooMuch(fmt.Sprintf("more than %d attributes", c.opts.MaxAttributes))
 	}
@@ -161,16 +174,16 @@ func (c *Client) SearchAttributes(ctx context.Context, q Query, pageSize, parall
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			win, fn := &firstWin, firstSink
+			d, fn := first, firstSink
 			if w > 0 {
-				win, fn = new([]byte), newSink()
+				d, fn = &pageDecoder{borrow: borrow}, newSink()
 			}
 			for {
 				page, ok := claim()
 				if !ok {
 					return
 				}
-				n, done, err := c.searchPage(ctx, q, pageSize, page, win, fn)
+				n, done, err := c.searchPage(ctx, q, pageSize, page, d, fn)
 				mu.Lock()
 				total += n
 				if err == nil && total > c.opts.MaxAttributes {
@@ -194,13 +207,12 @@ func (c *Client) SearchAttributes(ctx context.Context, q Query, pageSize, parall
 	return total, firstErr
 }
 
-// searchPage fetches and decodes one page as it arrives, through the
-// window *win. done reports that no later page
-// can hold attributes: MISP drops warninglisted values after paging, so a
+// searchPage fetches and decodes one page as it arrives, with d. done
+// reports that no later page can hold attributes: MISP drops warninglisted values after paging, so a
 // page is the last one only when the rows it considered (returned plus
 // X-Skipped-Elements-Count) fall short of the limit; without that header,
 // a warninglisted search ends at an empty page.
-func (c *Client) searchPage(ctx context.Context, q Query, pageSize, page int, win *[]byte, fn func(indicator.Attribute)) (n int, done bool, err error) {
+func (c *Client) searchPage(ctx context.Context, q Query, pageSize, page int, d *pageDecoder, fn func(indicator.Attribute)) (n int, done bool, err error) {
 	start := time.Now()
 	resp, err := c.send(ctx, http.MethodPost, "/attributes/restSearch", q.Body(pageSize, page))
 	if err != nil {
@@ -212,7 +224,7 @@ func (c *Client) searchPage(ctx context.Context, q Query, pageSize, page int, wi
 		return 0, false, err
 	}
 	body := &boundedReader{r: resp.Body, left: c.opts.MaxResponseBytes}
-	n, *win, err = c.decodeAnswer(ctx, resp.StatusCode, body, *win, fn)
+	n, err = c.decodeAnswer(ctx, resp.StatusCode, body, d, fn)
 	if err != nil {
 		return 0, false, err
 	}
@@ -233,19 +245,19 @@ func (c *Client) searchPage(ctx context.Context, q Query, pageSize, page int, wi
 
 // decodeAnswer decodes a restSearch answer of status from body as it
 // arrives (decodeStream), and explains what went wrong as an *Error.
-func (c *Client) decodeAnswer(ctx context.Context, status int, body io.Reader, win []byte, fn func(indicator.Attribute)) (int, []byte, error) {
-	n, win, readErr, err := decodeStream(body, win, fn)
+func (c *Client) decodeAnswer(ctx context.Context, status int, body io.Reader, d *pageDecoder, fn func(indicator.Attribute)) (int, error) {
+	n, readErr, err := decodeStream(body, d, fn)
 	switch {
 	case errors.Is(readErr, errTooLarge):
-		return n, win, c.tooLarge()
+		return n, c.tooLarge()
 	case readErr != nil:
-		return n, win, c.transportError(ctx, readErr)
+		return n, c.transportError(ctx, readErr)
 	case errors.Is(err, errNotJSON):
-		return n, win, c.notJSON(status)
+		return n, c.notJSON(status)
 	case err != nil:
-		return n, win, &Error{Kind: BadResponse, Site: c.opts.Site, Detail: err.Error()}
+		return n, &Error{Kind: BadResponse, Site: c.opts.Site, Detail: err.Error()}
 	}
-	return n, win, nil
+	return n, nil
 }
 
 // tooMuch is the error of a search past the client's page or attribute
