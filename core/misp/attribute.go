@@ -1,6 +1,7 @@
 package misp
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 	"unsafe"
@@ -77,9 +78,68 @@ type attrScanner struct {
 	// next attribute (pageDecoder.borrow).
 	borrow bool
 	both   []byte
+	// keys holds, by place, the keys of the attributes read as written,
+	// and object the last object or array read as a member's value: MISP
+	// writes each attribute's members in one order, and the attributes of
+	// one event with the same "Event" object, so most keys and objects
+	// are read by comparing them with the ones before.
+	keys   [keysKnown]knownKey
+	object []byte
 	// raw holds the first member whose key, as written, is the name;
 	// plain the first whose key, unescaped, is the name.
 	raw, plain [members]span
+}
+
+// How many keys an attrScanner knows by place, how long each at most, and
+// how long an object it remembers.
+const (
+	keysKnown  = 32
+	keyMaxLen  = 24
+	objectKept = 4096
+)
+
+// knownKey is a key as written, without escapes, and its member (or -1).
+type knownKey struct {
+	text [keyMaxLen]byte
+	n    uint8
+	m    int8
+}
+
+// known returns the end of the key at b[at] and its member when it is
+// the key known at place k: the same bytes, then a quote.
+func (s *attrScanner) known(k, at int) (end, m int) {
+	if k >= keysKnown {
+		return -1, 0
+	}
+	key := &s.keys[k]
+	n := int(key.n)
+	if n == 0 || at+n >= len(s.b) || s.b[at+n] != '"' || string(s.b[at:at+n]) != string(key.text[:n]) {
+		return -1, 0
+	}
+	return at + n, int(key.m)
+}
+
+// learn makes key, read without escapes, the key known at place k.
+func (s *attrScanner) learn(k int, key []byte, m int) {
+	if k < keysKnown && len(key) <= keyMaxLen {
+		s.keys[k].n = uint8(copy(s.keys[k].text[:], key))
+		s.keys[k].m = int8(m)
+	}
+}
+
+// skipContainer returns the index after the object or array at b[i],
+// nested depth deep, or -1 when it is malformed: the one before, when it
+// is written the same, without reading it again (its end is its closing
+// bracket, so the same bytes end it the same way).
+func (s *attrScanner) skipContainer(i, depth int) int {
+	if len(s.object) > 0 && bytes.HasPrefix(s.b[i:], s.object) {
+		return i + len(s.object)
+	}
+	end := skipValue(s.b, i, depth)
+	if end > i && end-i <= objectKept {
+		s.object = append(s.object[:0], s.b[i:end]...)
+	}
+	return end
 }
 
 // attribute reads the attribute object at b[i] (which is '{') and returns
@@ -92,14 +152,21 @@ func (s *attrScanner) attribute(i int) (a indicator.Attribute, next int, ok bool
 	if i < len(b) && b[i] == '}' {
 		return s.build(), i + 1, true
 	}
-	for {
+	for k := 0; ; k++ {
 		if i >= len(b) || b[i] != '"' {
 			return a, 0, false
 		}
 		kStart := i + 1
-		kEnd, esc := scanString(b, kStart)
+		kEnd, m := s.known(k, kStart)
+		esc := false
 		if kEnd < 0 {
-			return a, 0, false
+			if kEnd, esc = scanString(b, kStart); kEnd < 0 {
+				return a, 0, false
+			}
+			if !esc {
+				m = member(b[kStart:kEnd])
+				s.learn(k, b[kStart:kEnd], m)
+			}
 		}
 		i = skipWS(b, kEnd+1)
 		if i >= len(b) || b[i] != ':' {
@@ -119,7 +186,12 @@ func (s *attrScanner) attribute(i int) (a indicator.Attribute, next int, ok bool
 			}
 			i = end + 1
 		} else {
-			if i = skipValue(b, i, 2); i < 0 {
+			if i < len(b) && (b[i] == '{' || b[i] == '[') {
+				i = s.skipContainer(i, 2)
+			} else {
+				i = skipValue(b, i, 2)
+			}
+			if i < 0 {
 				return a, 0, false
 			}
 			switch b[vStart] {
@@ -136,7 +208,11 @@ func (s *attrScanner) attribute(i int) (a indicator.Attribute, next int, ok bool
 				v = span{kind: kNumber, start: vStart, end: i}
 			}
 		}
-		s.note(b[kStart:kEnd], esc, v)
+		if esc {
+			s.noteEscaped(b[kStart:kEnd], v)
+		} else {
+			s.note(m, v)
+		}
 		i = skipWS(b, i)
 		if i >= len(b) {
 			return a, 0, false
@@ -152,22 +228,25 @@ func (s *attrScanner) attribute(i int) (a indicator.Attribute, next int, ok bool
 	}
 }
 
-// note records v as the value of key when it is the first of its name.
-func (s *attrScanner) note(key []byte, esc bool, v span) {
-	if esc {
-		s.scratch = unescape(s.scratch[:0], key)
-		if m := member(s.scratch); m >= 0 && s.plain[m].kind == kNone {
-			s.plain[m] = v
-		}
-		return
-	}
-	if m := member(key); m >= 0 {
+// note records v as the value of member m (-1: none) when it is the
+// first of its name, read from a key without escapes.
+func (s *attrScanner) note(m int, v span) {
+	if m >= 0 {
 		if s.raw[m].kind == kNone {
 			s.raw[m] = v
 		}
 		if s.plain[m].kind == kNone {
 			s.plain[m] = v
 		}
+	}
+}
+
+// noteEscaped records v as the value of the member key names, unescaped,
+// when it is the first of its name.
+func (s *attrScanner) noteEscaped(key []byte, v span) {
+	s.scratch = unescape(s.scratch[:0], key)
+	if m := member(s.scratch); m >= 0 && s.plain[m].kind == kNone {
+		s.plain[m] = v
 	}
 }
 

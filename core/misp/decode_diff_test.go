@@ -294,6 +294,10 @@ func FuzzDecodePageAsFastjson(f *testing.F) {
 		string(attrPage(`{"a":[[[[1]]]],"value":"v" , "b" : { "c" : [ ] } }`)),
 		string(attrPage(`{"value":"v",}`)), string(attrPage(`{"a":[1}]`)),
 		string(attrPage(`{"type":1,"\u0076alue":"tru\u0065","to_id\u0073":"\ud83d\ude00"}`)),
+		// Keys and objects like the ones before, but not the same.
+		string(attrPage(a, `{"type":"ip-dst","valu":"v","value":"w","uuid":"u","Event":{"id":"7","info":"xy"}}`,
+			`{"uuid":"u","type":"ip-src","value":"x","Event":{"id":"7","info":"xy"}},"Tag":[{"name":"tlp:white"}]}`, a)),
+		string(attrPage(`{"Event":{},"value":"a"}`, `{"Event":{}},"value":"b"}`, `{"Event":[{}],"value":"c"}`)),
 	} {
 		f.Add([]byte(s))
 	}
