@@ -85,6 +85,9 @@ type attrScanner struct {
 	// are read by comparing them with the ones before.
 	keys   [keysKnown]knownKey
 	object []byte
+	// names holds type and category names given, each in the place its
+	// length and last byte pick: found again without hashing them.
+	names [16]string
 	// raw holds the first member whose key, as written, is the name;
 	// plain the first whose key, unescaped, is the name.
 	raw, plain [members]span
@@ -268,13 +271,25 @@ func (s *attrScanner) build() indicator.Attribute {
 	// call, and the order of conversions within one expression is not
 	// fixed.
 	var a indicator.Attribute
-	a.Type = intern(s.text(v[mType]))
+	a.Type = s.name(s.text(v[mType]))
 	a.Value, a.UUID = s.valueAndUUID(v[mValue], v[mUUID])
-	a.Category = intern(s.text(v[mCategory]))
+	a.Category = s.name(s.text(v[mCategory]))
 	a.EventID = s.int(v[mEventID])
 	a.Timestamp = s.int(v[mTimestamp])
 	a.ToIDS = s.bool(v[mToIDS])
 	return a
+}
+
+// name returns intern(b), as given before when it was.
+func (s *attrScanner) name(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	slot := &s.names[(len(b)*7+int(b[len(b)-1]))%len(s.names)]
+	if *slot != string(b) {
+		*slot = intern(b)
+	}
+	return *slot
 }
 
 // valueAndUUID copies the value's and the uuid's text into one allocation
