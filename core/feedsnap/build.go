@@ -17,12 +17,13 @@ import (
 const blockRecs = 1 << 16
 
 // part is what one paging worker of a full read read: its records in
-// blocks, in the order read, each naming its event by place in ids, and
-// the store of their text.
+// blocks, in the order read, the place in ids of each one's event beside
+// them in evs, and the store of their text.
 type part struct {
 	w      *writer
 	blocks [][]rec
-	ids    []int64 // event ids by place
+	evs    [][]uint32 // beside blocks: each record's event, by place in ids
+	ids    []int64    // event ids by place
 	places map[int64]uint32
 	lastID int64
 	last   uint32
@@ -44,13 +45,14 @@ func (p *part) add(a indicator.Attribute) {
 		}
 		p.lastID, p.last = a.EventID, at
 	}
-	r.ev = p.last
 	k := len(p.blocks) - 1
 	if k < 0 || len(p.blocks[k]) == cap(p.blocks[k]) {
 		p.blocks = append(p.blocks, make([]rec, 0, blockRecs))
+		p.evs = append(p.evs, make([]uint32, 0, blockRecs))
 		k++
 	}
 	p.blocks[k] = append(p.blocks[k], r)
+	p.evs[k] = append(p.evs[k], p.last)
 }
 
 // readParts runs q and returns what each paging worker read, each row
@@ -96,13 +98,14 @@ func joinParts(parts []*part) (map[int64]Event, error) {
 	runs := map[int64][][]rec{} // each a stretch of one block
 	var order []int64
 	for _, p := range parts {
-		for _, block := range p.blocks {
+		for b, block := range p.blocks {
+			evs := p.evs[b]
 			for lo := 0; lo < len(block); {
 				hi := lo + 1
-				for hi < len(block) && block[hi].ev == block[lo].ev {
+				for hi < len(block) && evs[hi] == evs[lo] {
 					hi++
 				}
-				id := p.ids[block[lo].ev]
+				id := p.ids[evs[lo]]
 				if _, seen := runs[id]; !seen {
 					order = append(order, id)
 				}
@@ -110,7 +113,7 @@ func joinParts(parts []*part) (map[int64]Event, error) {
 				lo = hi
 			}
 		}
-		p.blocks = nil
+		p.blocks, p.evs = nil, nil
 	}
 	// A stretch copied out of a block is held twice while the block is
 	// held by other events. When that is more than an eighth of the
@@ -211,7 +214,7 @@ func joinStores(parts []*part) (*store, error) {
 			for i := range block {
 				r := &block[i]
 				r.typ, r.cat = remap[r.typ], remap[r.cat]
-				if r.vlen+r.ulen > 0 {
+				if r.vlen+r.ulen() > 0 {
 					r.slab += base
 				}
 			}

@@ -19,19 +19,43 @@ type Event struct {
 	st   *store
 }
 
-// rec is one attribute. Its value and uuid lie one after the other in
-// slab slab of its store, from off; a uuid in MISP's lowercase
+// rec is one attribute, in 24 bytes. Its value and uuid lie one after the
+// other in slab slab of its store, from off; a uuid in MISP's lowercase
 // 8-4-4-4-12 form is held as its 16 bytes (packed), any other as it is.
 type rec struct {
 	ts       int64
 	off      uint32
 	vlen     uint32
-	ulen     uint32
-	ev       uint32 // while a full read is joined: the event's place in its part
 	slab     uint16
 	typ, cat uint16 // indexes into the store's names
-	toIDS    bool
-	packed   bool
+	// meta holds the uuid's length as held (metaULen) and the flags
+	// metaToIDS and metaPacked.
+	meta uint16
+}
+
+// The parts of rec.meta. A uuid longer than metaULen bytes is refused
+// (errTooLarge); MISP's are 36.
+const (
+	metaULen   = 1<<14 - 1
+	metaToIDS  = 1 << 14
+	metaPacked = 1 << 15
+)
+
+// ulen is the length of the uuid as held.
+func (r *rec) ulen() uint32 { return uint32(r.meta & metaULen) }
+
+// packed reports whether the uuid is held as its 16 bytes.
+func (r *rec) packed() bool { return r.meta&metaPacked != 0 }
+
+// toIDS is the attribute's to_ids flag.
+func (r *rec) toIDS() bool { return r.meta&metaToIDS != 0 }
+
+// toIDSMeta returns the meta of a record whose to_ids flag is toIDS.
+func toIDSMeta(toIDS bool) uint16 {
+	if toIDS {
+		return metaToIDS
+	}
+	return 0
 }
 
 // store holds the text of the attributes of one or more events: the type
@@ -91,16 +115,22 @@ func (w *writer) name(s string) uint16 {
 
 // rec copies a's value and uuid into the store and returns a's record.
 func (w *writer) rec(a indicator.Attribute) rec {
-	return w.put(rec{ts: a.Timestamp, typ: w.name(a.Type), cat: w.name(a.Category), toIDS: a.ToIDS}, a.Value, a.UUID)
+	return w.put(rec{ts: a.Timestamp, typ: w.name(a.Type), cat: w.name(a.Category), meta: toIDSMeta(a.ToIDS)}, a.Value, a.UUID)
 }
 
-// put copies value and uuid into the store and returns r holding them.
+// put copies value and uuid into the store and returns r, whose meta
+// holds no more than the to_ids flag, holding them.
 func (w *writer) put(r rec, value, uuid string) rec {
 	packed, ok := packUUID(uuid)
 	if ok {
 		uuid = inPlace(packed[:])
+		r.meta |= metaPacked
 	}
-	r.vlen, r.ulen, r.packed = uint32(len(value)), uint32(len(uuid)), ok
+	if len(uuid) > metaULen {
+		w.err = errTooLarge
+		return rec{}
+	}
+	r.vlen, r.meta = uint32(len(value)), r.meta|uint16(len(uuid))
 	n := len(value) + len(uuid)
 	if n == 0 {
 		return r
@@ -179,10 +209,10 @@ func (e Event) Len() int { return len(e.recs) }
 // changed.
 func (e Event) raw(i int) (value, uuid string) {
 	r := &e.recs[i]
-	if r.vlen+r.ulen == 0 {
+	if r.vlen+r.ulen() == 0 {
 		return "", ""
 	}
-	s := unsafe.String(&e.st.slabs[r.slab][r.off], int(r.vlen+r.ulen))
+	s := unsafe.String(&e.st.slabs[r.slab][r.off], int(r.vlen+r.ulen()))
 	return s[:r.vlen], s[r.vlen:]
 }
 
@@ -190,7 +220,7 @@ func (e Event) raw(i int) (value, uuid string) {
 // packed: valid as long as the store and buf, never to be kept.
 func (e Event) uuid(i int, buf *[36]byte) string {
 	_, u := e.raw(i)
-	if e.recs[i].packed {
+	if e.recs[i].packed() {
 		return inPlace(formatUUID(buf, []byte(u)))
 	}
 	return u
@@ -200,7 +230,7 @@ func (e Event) uuid(i int, buf *[36]byte) string {
 // Packed uuids compare as their bytes: lowercase hex digits sort as the
 // nibbles they write, and the dashes stand at the same places.
 func (e Event) compareUUIDs(i, j int) int {
-	if e.recs[i].packed && e.recs[j].packed {
+	if e.recs[i].packed() && e.recs[j].packed() {
 		_, a := e.raw(i)
 		_, b := e.raw(j)
 		return strings.Compare(a, b)
@@ -215,7 +245,7 @@ func (e Event) compareUUIDs(i, j int) int {
 func (e Event) sameUUID(i, j int) bool {
 	_, a := e.raw(i)
 	_, b := e.raw(j)
-	return a != "" && e.recs[i].packed == e.recs[j].packed && a == b
+	return a != "" && e.recs[i].packed() == e.recs[j].packed() && a == b
 }
 
 // Attr returns attribute i of event id, with strings of its own.
@@ -233,7 +263,7 @@ func (e Event) borrowed(id int64, i int, buf *[36]byte) indicator.Attribute {
 	return indicator.Attribute{
 		Type: e.st.names[r.typ], Category: e.st.names[r.cat],
 		Value: value, UUID: e.uuid(i, buf),
-		EventID: id, Timestamp: r.ts, ToIDS: r.toIDS,
+		EventID: id, Timestamp: r.ts, ToIDS: r.toIDS(),
 	}
 }
 
@@ -249,7 +279,7 @@ func (e Event) Attributes(id int64) []indicator.Attribute {
 // sameAttr reports whether attribute i of e and j of f are equal.
 func sameAttr(e Event, i int, f Event, j int) bool {
 	r, q := &e.recs[i], &f.recs[j]
-	if r.ts != q.ts || r.toIDS != q.toIDS || r.packed != q.packed || r.vlen != q.vlen || r.ulen != q.ulen ||
+	if r.ts != q.ts || r.meta != q.meta || r.vlen != q.vlen ||
 		e.st.names[r.typ] != f.st.names[q.typ] || e.st.names[r.cat] != f.st.names[q.cat] {
 		return false
 	}
@@ -341,7 +371,7 @@ const hexDigits = "0123456789abcdef"
 func (e Event) uuidHead(i int) uint64 {
 	_, u := e.raw(i)
 	var h uint64
-	if e.recs[i].packed {
+	if e.recs[i].packed() {
 		for _, c := range []byte(u[:4]) {
 			h = h<<16 | uint64(hexDigits[c>>4])<<8 | uint64(hexDigits[c&0xf])
 		}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/cratos-project/cratos/core/indicator"
 )
@@ -135,8 +136,8 @@ func TestPackUUID(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := e.Attr(1, 0); got.UUID != tc.in || got.Value != "v" || e.recs[0].packed != tc.packed {
-				t.Errorf("held and read back as %+v (packed %v)", got, e.recs[0].packed)
+			if got := e.Attr(1, 0); got.UUID != tc.in || got.Value != "v" || e.recs[0].packed() != tc.packed {
+				t.Errorf("held and read back as %+v (packed %v)", got, e.recs[0].packed())
 			}
 		})
 	}
@@ -161,6 +162,33 @@ func TestTooManyNamesRefused(t *testing.T) {
 	}
 	if _, err := NewEvent(attrs[:1<<15]); err != nil {
 		t.Fatalf("32,768 names: %v", err)
+	}
+}
+
+// A record takes 24 bytes; its uuid's length and flags share two of them,
+// so a uuid longer than 16,383 bytes is refused whole, not held wrong.
+func TestRecordHoldsItsFlagsAndUUIDLength(t *testing.T) {
+	if size := unsafe.Sizeof(rec{}); size != 24 {
+		t.Errorf("a record takes %d bytes", size)
+	}
+	long := strings.Repeat("u", metaULen)
+	attrs := []indicator.Attribute{
+		{Value: "a", UUID: long, ToIDS: true},
+		{Value: "b", UUID: "5f0c7c4e-1c2b-4d3e-9f00-0123456789ab", ToIDS: true},
+		{Value: "c", UUID: "5f0c7c4e-1c2b-4d3e-9f00-0123456789ac"},
+		{Value: "d", UUID: ""},
+	}
+	e, err := packEvent(attrs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range attrs {
+		if got := e.Attr(0, i); got != want {
+			t.Errorf("attribute %d read back as %+v", i, got)
+		}
+	}
+	if _, err := packEvent([]indicator.Attribute{{Value: "a", UUID: long + "u"}}); !errors.Is(err, errTooLarge) {
+		t.Errorf("a uuid of %d bytes: error %v, want errTooLarge", metaULen+1, err)
 	}
 }
 

@@ -106,7 +106,7 @@ func (d Delta) writeRaw(w *bytes.Buffer) error {
 			value, uuid := e.raw(i)
 			b = binary.AppendUvarint(b, index[e.st.names[r.typ]])
 			b = binary.AppendUvarint(b, index[e.st.names[r.cat]])
-			b = appendUUIDAndFlags(b, uuid, r.packed, r.toIDS)
+			b = appendUUIDAndFlags(b, uuid, r.packed(), r.toIDS())
 			b = binread.AppendString(b, value)
 			b = binary.AppendVarint(b, r.ts)
 		}
@@ -202,7 +202,7 @@ func UnmarshalDelta(wire []byte) (Delta, error) {
 		for i := range recs {
 			x := rec{typ: name(), cat: name()}
 			flags := r.Byte()
-			x.toIDS = flags&flagToIDS != 0
+			x.meta = toIDSMeta(flags&flagToIDS != 0)
 			var (
 				buf  [36]byte
 				uuid []byte
