@@ -3,7 +3,6 @@ package misp
 import (
 	"bytes"
 	"strconv"
-	"strings"
 	"unsafe"
 
 	"github.com/valyala/fastjson/fastfloat"
@@ -74,10 +73,9 @@ type span struct {
 type attrScanner struct {
 	b       []byte
 	scratch []byte // unescaped text, reused
-	// borrow makes the attributes' Value and UUID in both, reused for the
-	// next attribute (pageDecoder.borrow).
-	borrow bool
-	both   []byte
+	// both holds the last attribute's Value and UUID, one after the
+	// other: they are given borrowed, valid until the next attribute.
+	both []byte
 	// keys holds, by place, the keys of the attributes read as written,
 	// and object the last object or array read as a member's value: MISP
 	// writes each attribute's members in one order, and the attributes of
@@ -292,32 +290,15 @@ func (s *attrScanner) name(b []byte) string {
 	return *slot
 }
 
-// valueAndUUID copies the value's and the uuid's text into one allocation
-// and returns the two strings cut from it: an attribute's two own strings
-// live and die together (an indicator keeps both), and one allocation
-// instead of two saves a million of them per million attributes, and the
-// space each rounding up to its size class wastes. Borrowing, it copies
-// them into s.both instead.
+// valueAndUUID copies the value's and the uuid's text into s.both, one
+// after the other, and returns the two strings there: valid until the
+// next attribute.
 func (s *attrScanner) valueAndUUID(value, uuid span) (string, string) {
-	if s.borrow {
-		s.both = append(s.both[:0], s.text(value)...)
-		v := len(s.both)
-		s.both = append(s.both, s.text(uuid)...)
-		all := unsafe.String(unsafe.SliceData(s.both), len(s.both))
-		return all[:v], all[v:]
-	}
-	var both strings.Builder
-	val := s.text(value)
-	// The uuid's raw text is at least as long as its unescaped text.
-	room := 0
-	if uuid.kind == kString || uuid.kind == kEscString {
-		room = uuid.end - uuid.start
-	}
-	both.Grow(len(val) + room)
-	both.Write(val) // before the next text call reuses the scratch space
-	both.Write(s.text(uuid))
-	all := both.String()
-	return all[:len(val)], all[len(val):]
+	s.both = append(s.both[:0], s.text(value)...) // before the next text call reuses the scratch space
+	v := len(s.both)
+	s.both = append(s.both, s.text(uuid)...)
+	all := unsafe.String(unsafe.SliceData(s.both), len(s.both))
+	return all[:v], all[v:]
 }
 
 // text returns a string value's unescaped text, or nil for other kinds.

@@ -17,11 +17,10 @@ func decodeWhole(_ *fastjson.Parser, body []byte, fn func(indicator.Attribute)) 
 }
 
 // decodeStreamed returns decodeStream reading its answer piece bytes at a
-// time through a window of window bytes at first, giving attributes
-// borrowed or not.
-func decodeStreamed(piece, window int, borrow bool) func(*fastjson.Parser, []byte, func(indicator.Attribute)) (int, error) {
+// time through a window of window bytes at first.
+func decodeStreamed(piece, window int) func(*fastjson.Parser, []byte, func(indicator.Attribute)) (int, error) {
 	return func(_ *fastjson.Parser, body []byte, fn func(indicator.Attribute)) (int, error) {
-		n, readErr, err := decodeStream(&pieces{b: body, n: piece}, &pageDecoder{win: make([]byte, 0, window), borrow: borrow}, fn)
+		n, _, readErr, err := decodeStream(&pieces{b: body, n: piece}, make([]byte, 0, window), fn)
 		if readErr != nil {
 			return n, readErr
 		}

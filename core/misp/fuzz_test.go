@@ -20,7 +20,7 @@ func FuzzDecodePage(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var got []indicator.Attribute
-		n, err := decodePage(b, func(a indicator.Attribute) { got = append(got, a) })
+		n, err := decodePage(b, func(a indicator.Attribute) { got = append(got, a.Own()) }) // given borrowed
 		if err == nil && n != len(got) {
 			t.Fatalf("reported %d attributes, delivered %d", n, len(got))
 		}

@@ -19,8 +19,6 @@ type outline struct {
 	keep int
 	// err is the error, other than io.EOF, that ended reading r.
 	err error
-	// borrow gives attributes borrowed (pageDecoder).
-	borrow bool
 }
 
 // more reads more of the document into the window, keeping b[i:] and

@@ -19,33 +19,24 @@ func decodePage(body []byte, fn func(indicator.Attribute)) (int, error) {
 // pageWindow is the window a streamed answer is first read through.
 const pageWindow = 256 << 10
 
-// pageDecoder is how one paging worker decodes its pages: the window it
-// reads them through, kept from page to page (made pageWindow long when it
-// has no room, and grown only while one value does not fit in it), and
-// whether its sink takes attributes borrowed.
-type pageDecoder struct {
-	win []byte
-	// borrow gives each attribute's Value and UUID in a buffer reused for
-	// the next: valid only until the sink returns.
-	borrow bool
-}
-
 // decodeStream reads a restSearch answer from r as it arrives, through
-// d's window, and calls fn for each attribute. It answers every document
-// as decodePage answers it whole. readErr is the error, other than io.EOF,
-// that ended reading r; it is what went wrong when set.
-func decodeStream(r io.Reader, d *pageDecoder, fn func(indicator.Attribute)) (n int, readErr, err error) {
-	if cap(d.win) == 0 {
-		d.win = make([]byte, 0, pageWindow)
+// the window win (made pageWindow long when it has no room, and grown only
+// while one value does not fit in it), and calls fn for each attribute,
+// whose Value and UUID are valid only until fn returns. It answers every
+// document as decodePage answers it whole. readErr is the error, other
+// than io.EOF, that ended reading r; it is what went wrong when set. The
+// window is returned for the next page.
+func decodeStream(r io.Reader, win []byte, fn func(indicator.Attribute)) (n int, next []byte, readErr, err error) {
+	if cap(win) == 0 {
+		win = make([]byte, 0, pageWindow)
 	}
-	s := outline{b: d.win[:0], r: r, borrow: d.borrow}
-	defer func() { d.win = s.b[:0] }()
+	s := outline{b: win[:0], r: r}
 	s.ws()
 	if c := s.peek(); c != '{' && c != '[' && s.err == nil {
-		return 0, nil, errNotJSON
+		return 0, s.b[:0], nil, errNotJSON
 	}
 	n, err = s.page(fn)
-	return n, s.err, err
+	return n, s.b[:0], s.err, err
 }
 
 // errNotJSON is the answer of a document that does not begin as JSON.
@@ -133,7 +124,7 @@ func errorShape(body []byte) error {
 // object is read by an attrScanner in one pass; anything else in the list
 // is skipped as the outline skips values and refused.
 func (s *outline) attributes(fn func(indicator.Attribute)) (int, error) {
-	a := attrScanner{borrow: s.borrow}
+	var a attrScanner
 	return s.array(func() error {
 		if s.peek() != '{' {
 			if err := s.value(); err != nil {

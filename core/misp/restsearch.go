@@ -106,30 +106,19 @@ func writeJSON(b *bytes.Buffer, v any) {
 	b.Truncate(b.Len() - 1)
 }
 
-// SearchAttributes runs q page by page (pageSize attributes each; 0 asks
+// ScanAttributes runs q page by page (pageSize attributes each; 0 asks
 // for everything at once). Up to parallel pages are fetched and decoded at
 // once by as many workers; each worker calls newSink once and gives every
 // attribute it decodes to its own sink, so a sink needs no locking. Pages
 // are decoded as they arrive, through a window of their own for each
-// worker, so memory does not grow with the page size. It returns the number
-// of attributes read; on an error, the sinks have been given part of the
-// answer.
-func (c *Client) SearchAttributes(ctx context.Context, q Query, pageSize, parallel int, newSink func() func(indicator.Attribute)) (int, error) {
-	return c.search(ctx, q, pageSize, parallel, newSink, false)
-}
-
-// ScanAttributes is SearchAttributes for sinks that copy what they keep:
-// the Value and UUID of the attribute a sink is given are valid only until
-// it returns (indicator.Attribute.Own copies them). An attribute then
-// costs no allocation of its own.
+// worker, so memory does not grow with the page size. An attribute's
+// Value and UUID are borrowed: valid only until the sink returns, which
+// copies what it keeps (indicator.Attribute.Own), so that an attribute
+// costs no allocation of its own. It returns the number of attributes
+// read; on an error, the sinks have been given part of the answer.
 func (c *Client) ScanAttributes(ctx context.Context, q Query, pageSize, parallel int, newSink func() func(indicator.Attribute)) (int, error) {
-	return c.search(ctx, q, pageSize, parallel, newSink, true)
-}
-
-// search runs q for SearchAttributes, or with borrow for ScanAttributes.
-func (c *Client) search(ctx context.Context, q Query, pageSize, parallel int, newSink func() func(indicator.Attribute), borrow bool) (int, error) {
 	if pageSize <= 0 {
-		n, _, err := c.searchPage(ctx, q, 0, 0, &pageDecoder{borrow: borrow}, newSink())
+		n, _, err := c.searchPage(ctx, q, 0, 0, new([]byte), newSink())
 		if err == nil && n > c.opts.MaxAttributes {
 			err = c.tooMuch(fmt.Sprintf("more than %d attributes", c.opts.MaxAttributes))
 		}
@@ -137,9 +126,9 @@ func (c *Client) search(ctx context.Context, q Query, pageSize, parallel int, ne
 	}
 	parallel = max(parallel, 1)
 	// Page 1 alone first: most feeds fit in one page and cost one request.
-	first := &pageDecoder{borrow: borrow}
+	var firstWin []byte
 	firstSink := newSink()
-	total, done, err := c.searchPage(ctx, q, pageSize, 1, first, firstSink)
+	total, done, err := c.searchPage(ctx, q, pageSize, 1, &firstWin, firstSink)
 	if err == nil && total > c.opts.MaxAttributes {
 		err = c.tooMuch(fmt.Sprintf("more than %d attributes", c.opts.MaxAttributes))
 	}
@@ -174,16 +163,16 @@ func (c *Client) search(ctx context.Context, q Query, pageSize, parallel int, ne
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			d, fn := first, firstSink
+			win, fn := &firstWin, firstSink
 			if w > 0 {
-				d, fn = &pageDecoder{borrow: borrow}, newSink()
+				win, fn = new([]byte), newSink()
 			}
 			for {
 				page, ok := claim()
 				if !ok {
 					return
 				}
-				n, done, err := c.searchPage(ctx, q, pageSize, page, d, fn)
+				n, done, err := c.searchPage(ctx, q, pageSize, page, win, fn)
 				mu.Lock()
 				total += n
 				if err == nil && total > c.opts.MaxAttributes {
@@ -207,12 +196,22 @@ func (c *Client) search(ctx context.Context, q Query, pageSize, parallel int, ne
 	return total, firstErr
 }
 
-// searchPage fetches and decodes one page as it arrives, with d. done
-// reports that no later page can hold attributes: MISP drops warninglisted values after paging, so a
+// SearchAttributes is ScanAttributes for sinks that keep attributes:
+// each is given with strings of its own.
+func (c *Client) SearchAttributes(ctx context.Context, q Query, pageSize, parallel int, newSink func() func(indicator.Attribute)) (int, error) {
+	return c.ScanAttributes(ctx, q, pageSize, parallel, func() func(indicator.Attribute) {
+		sink := newSink()
+		return func(a indicator.Attribute) { sink(a.Own()) }
+	})
+}
+
+// searchPage fetches and decodes one page as it arrives, through the
+// window *win. done reports that no later page
+// can hold attributes: MISP drops warninglisted values after paging, so a
 // page is the last one only when the rows it considered (returned plus
 // X-Skipped-Elements-Count) fall short of the limit; without that header,
 // a warninglisted search ends at an empty page.
-func (c *Client) searchPage(ctx context.Context, q Query, pageSize, page int, d *pageDecoder, fn func(indicator.Attribute)) (n int, done bool, err error) {
+func (c *Client) searchPage(ctx context.Context, q Query, pageSize, page int, win *[]byte, fn func(indicator.Attribute)) (n int, done bool, err error) {
 	start := time.Now()
 	resp, err := c.send(ctx, http.MethodPost, "/attributes/restSearch", q.Body(pageSize, page))
 	if err != nil {
@@ -224,7 +223,7 @@ func (c *Client) searchPage(ctx context.Context, q Query, pageSize, page int, d 
 		return 0, false, err
 	}
 	body := &boundedReader{r: resp.Body, left: c.opts.MaxResponseBytes}
-	n, err = c.decodeAnswer(ctx, resp.StatusCode, body, d, fn)
+	n, *win, err = c.decodeAnswer(ctx, resp.StatusCode, body, *win, fn)
 	if err != nil {
 		return 0, false, err
 	}
@@ -245,19 +244,19 @@ func (c *Client) searchPage(ctx context.Context, q Query, pageSize, page int, d 
 
 // decodeAnswer decodes a restSearch answer of status from body as it
 // arrives (decodeStream), and explains what went wrong as an *Error.
-func (c *Client) decodeAnswer(ctx context.Context, status int, body io.Reader, d *pageDecoder, fn func(indicator.Attribute)) (int, error) {
-	n, readErr, err := decodeStream(body, d, fn)
+func (c *Client) decodeAnswer(ctx context.Context, status int, body io.Reader, win []byte, fn func(indicator.Attribute)) (int, []byte, error) {
+	n, win, readErr, err := decodeStream(body, win, fn)
 	switch {
 	case errors.Is(readErr, errTooLarge):
-		return n, c.tooLarge()
+		return n, win, c.tooLarge()
 	case readErr != nil:
-		return n, c.transportError(ctx, readErr)
+		return n, win, c.transportError(ctx, readErr)
 	case errors.Is(err, errNotJSON):
-		return n, c.notJSON(status)
+		return n, win, c.notJSON(status)
 	case err != nil:
-		return n, &Error{Kind: BadResponse, Site: c.opts.Site, Detail: err.Error()}
+		return n, win, &Error{Kind: BadResponse, Site: c.opts.Site, Detail: err.Error()}
 	}
-	return n, nil
+	return n, win, nil
 }
 
 // tooMuch is the error of a search past the client's page or attribute
