@@ -70,9 +70,9 @@ type store struct {
 const slabSize = 1 << 20
 
 // errTooLarge is a read whose text or names the compact form cannot
-// index: far beyond what memory holds in practice, or a MISP that makes
-// up a type name for every attribute.
-var errTooLarge = errors.New("feedsnap: too many distinct type names or too much text in one read")
+// index: far beyond what memory holds in practice, a MISP that makes up a
+// type name for every attribute, or a uuid longer than metaULen bytes.
+var errTooLarge = errors.New("feedsnap: too many distinct type names, too much text or a uuid too long in one read")
 
 // writer fills a store: it interns names and appends text to slabs.
 type writer struct {
@@ -118,8 +118,8 @@ func (w *writer) rec(a indicator.Attribute) rec {
 	return w.put(rec{ts: a.Timestamp, typ: w.name(a.Type), cat: w.name(a.Category), meta: toIDSMeta(a.ToIDS)}, a.Value, a.UUID)
 }
 
-// put copies value and uuid into the store and returns r, whose meta
-// holds no more than the to_ids flag, holding them.
+// put copies value and uuid into the store and returns r holding them
+// (r's meta holds at most the to_ids flag when given).
 func (w *writer) put(r rec, value, uuid string) rec {
 	packed, ok := packUUID(uuid)
 	if ok {
