@@ -173,9 +173,18 @@ type limitConn struct {
 	key   netip.Addr
 	once  sync.Once
 	spoke atomic.Bool // something was read
+
+	// What an announced answer's writes hold back (coalesce.go).
+	wmu     sync.Mutex
+	holding atomic.Bool // want or hold is set
+	want    int
+	hold    *[]byte
 }
 
 func (c *limitConn) Read(b []byte) (int, error) {
+	if err := c.flushHeld(); err != nil {
+		return 0, err
+	}
 	n, err := c.Conn.Read(b)
 	if n > 0 && !c.spoke.Load() {
 		c.spoke.Store(true)
@@ -185,6 +194,12 @@ func (c *limitConn) Read(b []byte) (int, error) {
 }
 
 func (c *limitConn) Close() error {
+	if c.wmu.TryLock() { // not while a write is under way
+		if c.holding.Load() {
+			_, _ = c.sendHeld(nil) // the end of an answer, when it is held
+		}
+		c.wmu.Unlock()
+	}
 	err := c.Conn.Close()
 	c.once.Do(func() {
 		c.l.heard(c)

@@ -200,11 +200,11 @@ func sendBody(ctx *fasthttp.RequestCtx, contentType string, body []byte, gz func
 	if acceptsGzip(string(ctx.Request.Header.Peek(fiber.HeaderAcceptEncoding))) {
 		if z := gz(); z != nil {
 			ctx.Response.Header.Set(fiber.HeaderContentEncoding, "gzip")
-			ctx.Response.SetBodyRaw(z)
-			return
+			body = z
 		}
 	}
 	ctx.Response.SetBodyRaw(body)
+	holdAnswer(ctx, len(body))
 }
 
 // etagMatch implements If-None-Match's weak comparison for a strong tag.
