@@ -185,3 +185,58 @@ func TestHeldBytesAreNeverLost(t *testing.T) {
 		}
 	})
 }
+
+// FuzzHeldWrites runs a sequence of announcements, writes and reads on
+// a connection: the client receives every byte written, in order, and no
+// more than maxHeld is ever held. Each three bytes of ops are one step:
+// its kind, then a size.
+func FuzzHeldWrites(f *testing.F) {
+	f.Add([]byte{0, 0x10, 0, 1, 0x01, 0, 1, 0x30, 0})       // announce 16 KiB, write 256 B, write 12 KiB
+	f.Add([]byte{0, 0xff, 0xff, 1, 0xff, 0xff, 1, 0x10, 0}) // past maxHeld
+	f.Add([]byte{0, 0x01, 0, 1, 0x00, 0x10, 2, 0, 0, 0, 0x01, 0, 1, 0x01, 0})
+	f.Fuzz(func(t *testing.T, ops []byte) {
+		if len(ops) > 300 {
+			return
+		}
+		srv, client := heldPair(t)
+		got := make(chan []byte, 1)
+		go func() {
+			_ = client.SetReadDeadline(time.Now().Add(time.Minute))
+			b, _ := io.ReadAll(client)
+			got <- b
+		}()
+		var want []byte
+		for i := 0; i+2 < len(ops); i += 3 {
+			size := int(ops[i+1])<<8 | int(ops[i+2])
+			switch ops[i] % 3 {
+			case 0:
+				srv.holdUntil(size)
+			case 1:
+				b := make([]byte, size)
+				for k := range b {
+					b[k] = byte(len(want) + k)
+				}
+				if n, err := srv.Write(b); n != len(b) || err != nil {
+					t.Fatalf("Write(%d bytes) = %d, %v", len(b), n, err)
+				}
+				want = append(want, b...)
+			case 2:
+				if err := srv.flushHeld(); err != nil {
+					t.Fatal(err)
+				}
+				if srv.hold != nil {
+					t.Fatal("held after a flush")
+				}
+			}
+			if len(srv.held()) > maxHeld {
+				t.Fatalf("holds %d bytes", len(srv.held()))
+			}
+		}
+		if err := srv.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if b := <-got; !bytes.Equal(b, want) {
+			t.Fatalf("client got %d bytes, want the %d written, in order", len(b), len(want))
+		}
+	})
+}
