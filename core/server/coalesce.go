@@ -10,7 +10,7 @@ import (
 // An answer's header and the start of its body leave fasthttp's write
 // buffer in one write and the rest of the body in a second. On a socket
 // each write is a segment of its own that the client wakes up for; a
-// list of a few dozen KiB costs a fifth more to send in two. A limitConn
+// list of a few dozen KiB takes a third more CPU to send in two. A limitConn
 // told the size of the body it is about to carry holds the first write
 // and sends it with the next in one writev, as nginx's tcp_nopush joins
 // its header and file.
