@@ -173,7 +173,11 @@ func (r *report) write(w io.Writer) error {
 	r.writeSetups(p)
 
 	p("#### Memory under concurrent cold requests\n\n")
-	p("A fresh cratos per row; N clients ask at the same moment for the same uncached txt feed and read it in full. Peak RSS is the kernel's VmHWM.\n\n")
+	p("A fresh cratos per row; N clients ask at the same moment for the same uncached txt feed and read it in full. Peak RSS is the kernel's VmHWM.")
+	if o.coldRepeats > 1 {
+		p(" The row of one request is run %d times, each by a fresh cratos: its wall is the median run's (every run's in brackets), its peak RSS the highest.", o.coldRepeats)
+	}
+	p("\n\n")
 	p("| concurrent | MISP attributes | entries | body | RSS before | peak RSS | peak / first row | wall | MISP fetches |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, mr := range r.Mem {
 		rel := 0.0
@@ -181,7 +185,7 @@ func (r *report) write(w io.Writer) error {
 			rel = float64(mr.Peak) / float64(r.Mem[0].Peak)
 		}
 		p("| %d | %s | %d | %s | %s | %s | %.2f× | %s | %d |\n", mr.N, fmtCount(mr.Size), mr.Entries, fmtBytes(int64(mr.Bytes)),
-			fmtBytes(mr.Base), fmtBytes(mr.Peak), rel, fmtDur(mr.Wall), mr.Fetches)
+			fmtBytes(mr.Base), fmtBytes(mr.Peak), rel, fmtWalls(mr), mr.Fetches)
 	}
 	if slope, _, _, ok := memSlope(r.Mem); ok {
 		p("\nExtra peak RSS per additional concurrent request: %s.\n", fmtSlope(slope))
@@ -252,6 +256,19 @@ func fmtStatuses(m map[int]int) string {
 }
 
 // fmtDur prints a duration with three significant digits.
+// fmtWalls is a memory row's wall time, with every run's when it has
+// several.
+func fmtWalls(r memRow) string {
+	if len(r.Walls) < 2 {
+		return fmtDur(r.Wall)
+	}
+	all := make([]string, len(r.Walls))
+	for i, w := range r.Walls {
+		all[i] = fmtDur(w)
+	}
+	return fmtDur(r.Wall) + " (" + strings.Join(all, ", ") + ")"
+}
+
 func fmtDur(d time.Duration) string {
 	switch {
 	case d <= 0:

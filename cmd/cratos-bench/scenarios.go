@@ -1,9 +1,11 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -285,7 +287,7 @@ func (b *bench) largePhase(ctx context.Context, rep *report) {
 		if ctx.Err() != nil {
 			return
 		}
-		row, err := b.concurrent(ctx, cc, tok, n)
+		row, err := b.concurrentRepeated(ctx, cc, tok, n)
 		if err != nil {
 			rep.fail(fmt.Sprintf("memory, %d concurrent requests", n), err)
 			continue
@@ -312,6 +314,7 @@ func (b *bench) largePhase(ctx context.Context, rep *report) {
 // memRow is the memory of one fresh cratos answering n concurrent cold
 // requests for the same feed.
 type memRow struct {
+	Walls    []time.Duration // of every run, for a row of several
 	N        int
 	Size     int
 	Entries  int
@@ -321,6 +324,37 @@ type memRow struct {
 	Wall     time.Duration // until the last answer was read
 	Fetches  int           // MISP fetches cratos logged
 	Failures int
+}
+
+// concurrentRepeated is concurrent, run o.coldRepeats times for a single
+// request: one cold build is as noisy as the cold table's, which takes
+// the median of as many. The row is the run of median wall time, with
+// the highest peak RSS of all runs.
+func (b *bench) concurrentRepeated(ctx context.Context, cc cratosConfig, tok string, n int) (memRow, error) {
+	if n != 1 || b.o.coldRepeats < 2 {
+		return b.concurrent(ctx, cc, tok, n)
+	}
+	var runs []memRow
+	for range b.o.coldRepeats {
+		row, err := b.concurrent(ctx, cc, tok, n)
+		if err != nil {
+			return row, err
+		}
+		runs = append(runs, row)
+	}
+	return medianRun(runs), nil
+}
+
+// medianRun returns the run of median wall time, with the highest peak
+// RSS of runs and every run's wall time.
+func medianRun(runs []memRow) memRow {
+	byWall := slices.SortedFunc(slices.Values(runs), func(a, b memRow) int { return cmp.Compare(a.Wall, b.Wall) })
+	row := byWall[len(byWall)/2]
+	for _, r := range runs {
+		row.Walls = append(row.Walls, r.Wall)
+		row.Peak = max(row.Peak, r.Peak)
+	}
+	return row
 }
 
 // concurrent starts a fresh cratos and sends it n simultaneous cold

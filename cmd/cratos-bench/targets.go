@@ -122,7 +122,10 @@ func largeColdTarget(rows []memRow) target {
 	t := target{Name: "Cold txt build, 6M-attribute MISP", Goal: "≤ 3 s and ≤ 350 MiB peak RSS (one request to a fresh cratos)", Verdict: notMeasured}
 	for _, r := range rows {
 		if r.N == 1 && r.Size == largeColdSize {
-			t.Measured = fmt.Sprintf("%s, peak RSS %s (%d entries)", fmtDur(r.Wall), fmtBytes(r.Peak), r.Entries)
+			t.Measured = fmt.Sprintf("%s, peak RSS %s (%d entries)", fmtWalls(r), fmtBytes(r.Peak), r.Entries)
+			if len(r.Walls) > 1 {
+				t.Measured += fmt.Sprintf("; median and highest peak of %d fresh processes", len(r.Walls))
+			}
 			t.Verdict = verdict(r.Failures == 0 && r.Wall <= largeColdGoal && r.Peak <= largeColdRSSGoal)
 		}
 	}

@@ -43,6 +43,18 @@ func TestTargets(t *testing.T) {
 			target{"Cold txt build, 6M-attribute MISP", "≤ 3 s and ≤ 350 MiB peak RSS (one request to a fresh cratos)", "2.00 s, peak RSS 351.0 MiB (1000 entries)", "MISSED"}},
 		{"6M build failed", largeColdTarget([]memRow{{N: 1, Size: 6_000_000, Wall: time.Second, Peak: mib, Failures: 1}}),
 			target{"Cold txt build, 6M-attribute MISP", "≤ 3 s and ≤ 350 MiB peak RSS (one request to a fresh cratos)", "1.00 s, peak RSS 1.0 MiB (0 entries)", "MISSED"}},
+		{"6M build, three runs, met", largeColdTarget([]memRow{medianRun([]memRow{
+			{N: 1, Size: 6_000_000, Entries: 1000, Wall: 3900 * time.Millisecond, Peak: 340 * mib},
+			{N: 1, Size: 6_000_000, Entries: 1000, Wall: 2900 * time.Millisecond, Peak: 350 * mib},
+			{N: 1, Size: 6_000_000, Entries: 1000, Wall: 2950 * time.Millisecond, Peak: 330 * mib}})}),
+			target{"Cold txt build, 6M-attribute MISP", "≤ 3 s and ≤ 350 MiB peak RSS (one request to a fresh cratos)",
+				"2.95 s (3.90 s, 2.90 s, 2.95 s), peak RSS 350.0 MiB (1000 entries); median and highest peak of 3 fresh processes", "met"}},
+		{"6M build, three runs, the highest peak over", largeColdTarget([]memRow{medianRun([]memRow{
+			{N: 1, Size: 6_000_000, Entries: 1000, Wall: 2900 * time.Millisecond, Peak: 340 * mib},
+			{N: 1, Size: 6_000_000, Entries: 1000, Wall: 2800 * time.Millisecond, Peak: 351 * mib},
+			{N: 1, Size: 6_000_000, Entries: 1000, Wall: 3100 * time.Millisecond, Peak: 330 * mib}})}),
+			target{"Cold txt build, 6M-attribute MISP", "≤ 3 s and ≤ 350 MiB peak RSS (one request to a fresh cratos)",
+				"2.90 s (2.90 s, 2.80 s, 3.10 s), peak RSS 351.0 MiB (1000 entries); median and highest peak of 3 fresh processes", "MISSED"}},
 		{"6M build not run", largeColdTarget([]memRow{{N: 1, Size: 20_000, Wall: time.Second}}),
 			target{"Cold txt build, 6M-attribute MISP", "≤ 3 s and ≤ 350 MiB peak RSS (one request to a fresh cratos)", "needs --large 6M and 1 among --concurrency", "not measured"}},
 		{"memory shared", memTarget([]memRow{{N: 1, Peak: 100 * mib, Bytes: 16 * int(mib), Fetches: 1}, {N: 101, Peak: 110 * mib, Bytes: 16 * int(mib), Fetches: 1}}),
