@@ -14,15 +14,15 @@ import (
 // memRow is the memory of one fresh cratos answering n concurrent cold
 // requests for the same feed.
 type memRow struct {
-	Walls    []time.Duration // of every run, for a row of several
 	N        int
 	Size     int
 	Entries  int
 	Bytes    int   // body size
 	Base     int64 // RSS before the requests
 	Peak     int64
-	Wall     time.Duration // until the last answer was read
-	Fetches  int           // MISP fetches cratos logged
+	Wall     time.Duration   // until the last answer was read
+	Walls    []time.Duration // of every run, for a row of several
+	Fetches  int             // MISP fetches cratos logged
 	Failures int
 }
 

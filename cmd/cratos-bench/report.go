@@ -255,7 +255,6 @@ func fmtStatuses(m map[int]int) string {
 	return strings.Join(parts, ", ")
 }
 
-// fmtDur prints a duration with three significant digits.
 // fmtWalls is a memory row's wall time, with every run's when it has
 // several.
 func fmtWalls(r memRow) string {
@@ -269,6 +268,7 @@ func fmtWalls(r memRow) string {
 	return fmtDur(r.Wall) + " (" + strings.Join(all, ", ") + ")"
 }
 
+// fmtDur prints a duration with three significant digits.
 func fmtDur(d time.Duration) string {
 	switch {
 	case d <= 0:
