@@ -26,6 +26,11 @@ type LRUOptions[K comparable, V any] struct {
 	// KeepLast keeps the most recent entry even when it alone is over
 	// MaxBytes (a last good copy); otherwise such an entry is not stored.
 	KeepLast bool
+	// Dropped, when set, is called with every value the LRU lets go:
+	// evicted, expired, replaced, deleted or cleared, and a value Set
+	// refused. It runs with the LRU locked: it must be quick and must not
+	// call the LRU.
+	Dropped func(K, V)
 }
 
 // LRUStats are an LRU's counters and size.
@@ -168,6 +173,7 @@ func (c *LRU[K, V]) store(key K, v V, size int64, expires, keep time.Time) bool 
 	}
 	if c.opts.MaxBytes > 0 && size > c.opts.MaxBytes && !c.opts.KeepLast {
 		c.stats.Rejected++
+		c.dropped(key, v)
 		return false
 	}
 	c.byKey[key] = c.ll.PushFront(&lruEntry[K, V]{key: key, v: v, size: size, expires: expires, keep: keep})
@@ -213,6 +219,12 @@ func (c *LRU[K, V]) Delete(key K) bool {
 func (c *LRU[K, V]) Clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.opts.Dropped != nil {
+		for el := c.ll.Front(); el != nil; el = el.Next() {
+			e := el.Value.(*lruEntry[K, V])
+			c.opts.Dropped(e.key, e.v)
+		}
+	}
 	c.ll.Init()
 	clear(c.byKey)
 	c.stats.Bytes = 0
@@ -270,4 +282,13 @@ func (c *LRU[K, V]) remove(el *list.Element) {
 	e := c.ll.Remove(el).(*lruEntry[K, V])
 	delete(c.byKey, e.key)
 	c.stats.Bytes -= e.size
+	c.dropped(e.key, e.v)
+}
+
+// dropped hands a value let go to the Dropped option; the caller holds
+// c.mu.
+func (c *LRU[K, V]) dropped(key K, v V) {
+	if c.opts.Dropped != nil {
+		c.opts.Dropped(key, v)
+	}
 }

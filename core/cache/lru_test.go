@@ -134,3 +134,33 @@ func TestLRULoadOrStore(t *testing.T) {
 		t.Fatal("clear left entries")
 	}
 }
+
+// TestLRUDropped checks that every value let go reaches Dropped once, and
+// that values still held never do.
+func TestLRUDropped(t *testing.T) {
+	now := time.Unix(1000, 0)
+	var got []string
+	c := NewLRU(LRUOptions[string, string]{MaxBytes: 10, SizeOf: func(_, v string) int64 { return int64(len(v)) },
+		Clock: func() time.Time { return now }, Dropped: func(k, v string) { got = append(got, k+"="+v) }})
+	steps := []struct {
+		name string
+		do   func()
+		want []string
+	}{
+		{"stored", func() { c.Set("a", "aaaa", 0); c.Set("b", "bbbb", 0) }, nil},
+		{"evicted", func() { c.Set("c", "cccc", 0) }, []string{"a=aaaa"}},
+		{"replaced", func() { c.Set("b", "BB", 0) }, []string{"b=bbbb"}},
+		{"refused", func() { c.Set("big", "0123456789ab", 0) }, []string{"big=0123456789ab"}},
+		{"deleted", func() { c.Delete("b"); c.Delete("b") }, []string{"b=BB"}},
+		{"expired", func() { c.Set("e", "e", time.Second); now = now.Add(time.Minute); c.Get("e") }, []string{"e=e"}},
+		{"loaded, not stored", func() { c.LoadOrStore("c", "other") }, nil},
+		{"cleared", func() { c.Set("d", "d", 0); c.Clear() }, []string{"d=d", "c=cccc"}},
+	}
+	for _, s := range steps {
+		got = nil
+		s.do()
+		if !slices.Equal(got, s.want) {
+			t.Errorf("%s: dropped %q, want %q", s.name, got, s.want)
+		}
+	}
+}

@@ -23,25 +23,31 @@ const maxHeld = 64 << 10
 // do, so that an idle connection keeps none.
 var heldBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
 
-// holdAnswer tells the connection of ctx that an answer with a body of n
-// bytes follows. Nothing happens on a connection that is not a
-// limitConn (tests, other listeners).
-func holdAnswer(ctx *fasthttp.RequestCtx, n int) {
+// holdAnswer tells the connection of ctx that an answer with body
+// follows, which it may send from the body's answer file. Nothing happens
+// on a connection that is not a limitConn (tests, other listeners).
+func holdAnswer(ctx *fasthttp.RequestCtx, body []byte) {
 	if ctx.IsHead() {
 		return // no body goes out
 	}
 	if c, ok := ctx.Conn().(*limitConn); ok {
-		c.holdUntil(n)
+		c.announce(body)
 	}
 }
 
+// announce makes the writes that follow wait until body is complete, and
+// lets the connection send body's bytes from its answer file.
+func (c *limitConn) announce(body []byte) { c.holdUntil(len(body), c.l.files.of(body)) }
+
 // holdUntil makes the writes that follow wait until together they reach
-// n bytes more than are held now, and then leave in one system call.
+// n bytes more than are held now, and then leave in one system call, or
+// from file for the bytes that lie within its body (file may be nil).
 // Whatever is held when the connection is read or closed goes out first,
 // so an answer shorter than announced is only sent later, never lost.
-func (c *limitConn) holdUntil(n int) {
+func (c *limitConn) holdUntil(n int, file *answerFile) {
 	c.wmu.Lock()
 	c.want = len(c.held()) + n
+	c.file = file
 	c.holding.Store(true)
 	c.wmu.Unlock()
 }
@@ -70,11 +76,20 @@ func (c *limitConn) Write(b []byte) (int, error) {
 	return c.sendHeld(b)
 }
 
-// sendHeld sends what is held followed by b in one system call and
-// stops holding. It returns how much of b was sent. Called with wmu held.
+// sendHeld sends what is held followed by b in one system call, or b
+// from the answer's file when it lies within its body, and stops holding.
+// It returns how much of b was sent. Called with wmu held.
 func (c *limitConn) sendHeld(b []byte) (int, error) {
 	c.want = 0
 	c.holding.Store(false)
+	file := c.file
+	c.file = nil
+	if off, ok := file.covers(b); ok {
+		if n, sent, err := sendFromFile(c.Conn, c.held(), file.f, off, len(b)); sent {
+			c.releaseHold()
+			return n, err
+		}
+	}
 	if c.hold == nil {
 		if len(b) == 0 {
 			return 0, nil
@@ -84,10 +99,18 @@ func (c *limitConn) sendHeld(b []byte) (int, error) {
 	held := len(*c.hold)
 	bufs := net.Buffers{*c.hold, b}
 	n, err := bufs.WriteTo(c.Conn)
+	c.releaseHold()
+	return int(max(n-int64(held), 0)), err
+}
+
+// releaseHold returns the room writes were held in. Called with wmu held.
+func (c *limitConn) releaseHold() {
+	if c.hold == nil {
+		return
+	}
 	*c.hold = (*c.hold)[:0]
 	heldBuffers.Put(c.hold)
 	c.hold = nil
-	return int(max(n-int64(held), 0)), err
 }
 
 // flushHeld sends whatever is held.

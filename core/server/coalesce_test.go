@@ -47,6 +47,20 @@ func readN(t *testing.T, c net.Conn, n int) []byte {
 	return b
 }
 
+// readAsync reads up to n bytes from c in the background: what arrived
+// before the end, an error or a deadline. A short answer is the caller's
+// to report, so a test never waits for one that will not come.
+func readAsync(c net.Conn, n int) <-chan []byte {
+	got := make(chan []byte, 1)
+	go func() {
+		_ = c.SetReadDeadline(time.Now().Add(30 * time.Second))
+		b := make([]byte, n)
+		k, _ := io.ReadFull(c, b)
+		got <- b[:k]
+	}()
+	return got
+}
+
 // writeCalls returns how many write system calls this process has made.
 func writeCalls(t *testing.T) int {
 	t.Helper()
@@ -94,11 +108,10 @@ func TestAnnouncedAnswerLeavesInOneWrite(t *testing.T) {
 			// this process may write at the same time, never fewer.
 			fewest := 1 << 30
 			for range 5 {
-				got := make(chan []byte, 1)
-				go func() { got <- readN(t, client, len(want)) }()
+				got := readAsync(client, len(want))
 				before := writeCalls(t)
 				if tc.announced {
-					srv.holdUntil(len(body))
+					srv.holdUntil(len(body), nil)
 				}
 				w := bufio.NewWriterSize(srv, 4096)
 				_, _ = w.WriteString(header)
@@ -127,7 +140,7 @@ func TestAnnouncedAnswerLeavesInOneWrite(t *testing.T) {
 func TestHeldBytesAreNeverLost(t *testing.T) {
 	t.Run("read", func(t *testing.T) {
 		srv, client := heldPair(t)
-		srv.holdUntil(1000)
+		srv.holdUntil(1000, nil)
 		if n, err := srv.Write([]byte("short answer")); n != 12 || err != nil {
 			t.Fatalf("Write = %d, %v", n, err)
 		}
@@ -146,7 +159,7 @@ func TestHeldBytesAreNeverLost(t *testing.T) {
 	})
 	t.Run("close", func(t *testing.T) {
 		srv, client := heldPair(t)
-		srv.holdUntil(1000)
+		srv.holdUntil(1000, nil)
 		_, _ = srv.Write([]byte("last answer"))
 		if err := srv.Close(); err != nil {
 			t.Fatal(err)
@@ -159,9 +172,9 @@ func TestHeldBytesAreNeverLost(t *testing.T) {
 	})
 	t.Run("pipelined", func(t *testing.T) {
 		srv, client := heldPair(t)
-		srv.holdUntil(10)
+		srv.holdUntil(10, nil)
 		_, _ = srv.Write([]byte("first"))
-		srv.holdUntil(10) // a second answer before the first is complete
+		srv.holdUntil(10, nil) // a second answer before the first is complete
 		_, _ = srv.Write([]byte("-and-more"))
 		if got := string(srv.held()); got != "first-and-more" {
 			t.Fatalf("held %q, want both writes until 15 bytes", got)
@@ -173,7 +186,7 @@ func TestHeldBytesAreNeverLost(t *testing.T) {
 	})
 	t.Run("bounded", func(t *testing.T) {
 		srv, client := heldPair(t)
-		srv.holdUntil(1 << 20)
+		srv.holdUntil(1<<20, nil)
 		part := bytes.Repeat([]byte("x"), 40<<10)
 		_, _ = srv.Write(part)
 		_, _ = srv.Write(part) // past maxHeld: both go out
@@ -186,14 +199,21 @@ func TestHeldBytesAreNeverLost(t *testing.T) {
 	})
 }
 
+// writerFunc is an io.Writer that hands every write to a function.
+type writerFunc func([]byte)
+
+func (f writerFunc) Write(b []byte) (int, error) { f(b); return len(b), nil }
+
 // FuzzHeldWrites runs a sequence of announcements, writes and reads on
 // a connection: the client receives every byte written, in order, and no
 // more than maxHeld is ever held. Each three bytes of ops are one step:
-// its kind, then a size.
+// its kind, then a size. Answers with a body of their own, announced
+// whole or cut short, may leave from their answer files.
 func FuzzHeldWrites(f *testing.F) {
 	f.Add([]byte{0, 0x10, 0, 1, 0x01, 0, 1, 0x30, 0})       // announce 16 KiB, write 256 B, write 12 KiB
 	f.Add([]byte{0, 0xff, 0xff, 1, 0xff, 0xff, 1, 0x10, 0}) // past maxHeld
 	f.Add([]byte{0, 0x01, 0, 1, 0x00, 0x10, 2, 0, 0, 0, 0x01, 0, 1, 0x01, 0})
+	f.Add([]byte{3, 0x44, 0, 3, 0x44, 0, 4, 0x44, 0, 1, 0x01, 0, 3, 0x01, 0}) // a list answered three times (from its file the second and third, cut short the third), a write, a small answer
 	f.Fuzz(func(t *testing.T, ops []byte) {
 		if len(ops) > 300 {
 			return
@@ -206,26 +226,46 @@ func FuzzHeldWrites(f *testing.F) {
 			got <- b
 		}()
 		var want []byte
+		bodies := map[int][]byte{}
+		write := func(b []byte) {
+			if n, err := srv.Write(b); n != len(b) || err != nil {
+				t.Fatalf("Write(%d bytes) = %d, %v", len(b), n, err)
+			}
+			want = append(want, b...)
+		}
 		for i := 0; i+2 < len(ops); i += 3 {
 			size := int(ops[i+1])<<8 | int(ops[i+2])
-			switch ops[i] % 3 {
+			switch ops[i] % 5 {
 			case 0:
-				srv.holdUntil(size)
+				srv.holdUntil(size, nil)
 			case 1:
 				b := make([]byte, size)
 				for k := range b {
 					b[k] = byte(len(want) + k)
 				}
-				if n, err := srv.Write(b); n != len(b) || err != nil {
-					t.Fatalf("Write(%d bytes) = %d, %v", len(b), n, err)
-				}
-				want = append(want, b...)
+				write(b)
 			case 2:
 				if err := srv.flushHeld(); err != nil {
 					t.Fatal(err)
 				}
 				if srv.hold != nil {
 					t.Fatal("held after a flush")
+				}
+			case 3, 4: // an answer as fasthttp writes it; 4 stops halfway
+				body, ok := bodies[size] // the same list again: from its file
+				if !ok {
+					body = bytes.Repeat([]byte{byte(i), byte(size)}, size*2)
+					bodies[size] = body
+				}
+				srv.announce(body)
+				if ops[i]%5 == 4 {
+					body = body[:len(body)/2]
+				}
+				w := bufio.NewWriterSize(writerFunc(write), 4096)
+				_, _ = w.WriteString("HTTP/1.1 200 OK\r\n\r\n")
+				_, _ = w.Write(body)
+				if err := w.Flush(); err != nil {
+					t.Fatal(err)
 				}
 			}
 			if len(srv.held()) > maxHeld {

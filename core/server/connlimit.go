@@ -13,8 +13,8 @@ import (
 )
 
 // fdReserve is how many file descriptors are kept for everything but
-// client connections (MISP, memcached, plugins, logs) when the total
-// connection cap is derived from the open-file limit.
+// client connections (MISP, memcached, plugins, logs, answer files) when
+// the total connection cap is derived from the open-file limit.
 func fdReserve(limit uint64) uint64 { return max(64, limit/8) }
 
 // connCap returns the total connection cap: configured, and never more
@@ -44,11 +44,13 @@ type limitListener struct {
 	silent  map[*limitConn]time.Time // accepted, nothing read yet: when accepted
 	refused atomic.Int64
 	lastLog time.Time
+
+	files answerFiles // of the bodies answered most recently (answerfiles.go)
 }
 
 func newLimitListener(ln net.Listener, total, perAddr int, exempt func(netip.Addr) bool, log *slog.Logger) *limitListener {
 	return &limitListener{Listener: ln, total: total, perAddr: perAddr, exempt: exempt, log: log,
-		byAddr: map[netip.Addr]int{}, silent: map[*limitConn]time.Time{}}
+		byAddr: map[netip.Addr]int{}, silent: map[*limitConn]time.Time{}, files: newAnswerFiles()}
 }
 
 // addrKey is the address a per-address cap counts: an IPv4 address, or
@@ -179,6 +181,7 @@ type limitConn struct {
 	holding atomic.Bool // want or hold is set
 	want    int
 	hold    *[]byte
+	file    *answerFile // the announced answer's file, if it has one
 }
 
 func (c *limitConn) Read(b []byte) (int, error) {

@@ -204,7 +204,7 @@ func sendBody(ctx *fasthttp.RequestCtx, contentType string, body []byte, gz func
 		}
 	}
 	ctx.Response.SetBodyRaw(body)
-	holdAnswer(ctx, len(body))
+	holdAnswer(ctx, body)
 }
 
 // etagMatch implements If-None-Match's weak comparison for a strong tag.

@@ -1,0 +1,17 @@
+//go:build !linux
+
+package server
+
+import (
+	"errors"
+	"net"
+	"os"
+)
+
+// answerFilesWork reports whether this system has sealed memory files and
+// sendfile to sockets.
+const answerFilesWork = false
+
+func sealedFile([]byte) (*os.File, error) { return nil, errors.ErrUnsupported }
+
+func sendFromFile(net.Conn, []byte, *os.File, int64, int) (int, bool, error) { return 0, false, nil }
