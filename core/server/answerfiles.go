@@ -22,14 +22,14 @@ const (
 	// small list's gzip form in BENCHMARKS.md) the copy and the two
 	// system calls cost the same.
 	minFileBody = 64 << 10
-	// maxFileBody is the largest: a list larger than this leaves by copy
-	// rather than take a quarter of the budget.
-	maxFileBody = 16 << 20
-	// maxFileBytes and maxFiles bound the files together: their memory,
-	// and the descriptors they take from those kept for everything but
-	// clients (fdReserve).
-	maxFileBytes = 64 << 20
+	// maxFileBody is the largest: from 4 MiB on, sendfile from a memory
+	// file's small pages was slower than the copy on loopback (BENCHMARKS.md).
+	maxFileBody = 2 << 20
+	// maxFiles bounds the files: the descriptors they take from those
+	// kept for everything but clients (fdReserve), and with maxFileBody
+	// their memory, maxFileBytes.
 	maxFiles     = 32
+	maxFileBytes = maxFiles * maxFileBody
 	// maxSeen is how many bodies answered once are remembered: a body
 	// gets its file at its second request, so that a list answered once
 	// (a cold build no one asks for again) costs no copy.
