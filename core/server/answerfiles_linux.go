@@ -61,26 +61,16 @@ func sendFromFile(conn net.Conn, head []byte, f *os.File, off int64, n int) (sen
 	// when the file is dropped meanwhile.
 	if file.Control(func(ffd uintptr) {
 		ok = true
-		if err = sendMore(sock, head); err != nil {
+		if err = sendMore(sock, head); err != nil || off >= end {
 			return
 		}
-		for off < end && err == nil {
-			if werr := sock.Write(func(fd uintptr) bool {
-				m, serr := unix.Sendfile(int(fd), int(ffd), &off, int(end-off))
-				switch {
-				case serr == unix.EAGAIN:
-					return false
-				case serr == unix.EINTR:
-				case serr != nil:
-					err = serr
-				case m == 0:
-					err = errFileEnded
-				}
-				return true
-			}); werr != nil {
-				err = werr
+		err = sendAll(sock, func(fd int) (bool, error) {
+			m, err := unix.Sendfile(fd, int(ffd), &off, int(end-off))
+			if err == nil && m == 0 {
+				return false, errFileEnded
 			}
-		}
+			return off < end, err
+		})
 	}) != nil {
 		return 0, false, nil
 	}
@@ -89,10 +79,25 @@ func sendFromFile(conn net.Conn, head []byte, f *os.File, off int64, n int) (sen
 
 // sendMore sends b with MSG_MORE.
 func sendMore(sock syscall.RawConn, b []byte) error {
+	if len(b) == 0 {
+		return nil
+	}
+	return sendAll(sock, func(fd int) (bool, error) {
+		m, err := unix.SendmsgN(fd, b, nil, nil, unix.MSG_MORE)
+		if err == nil {
+			b = b[m:]
+		}
+		return len(b) > 0, err
+	})
+}
+
+// sendAll calls send on the socket until it reports nothing left, waiting
+// for room when the socket is full and calling again when interrupted.
+func sendAll(sock syscall.RawConn, send func(fd int) (more bool, err error)) error {
 	var sendErr error
-	for len(b) > 0 && sendErr == nil {
+	for more := true; more && sendErr == nil; {
 		if err := sock.Write(func(fd uintptr) bool {
-			m, err := unix.SendmsgN(int(fd), b, nil, nil, unix.MSG_MORE)
+			m, err := send(int(fd))
 			switch {
 			case err == unix.EAGAIN:
 				return false
@@ -100,7 +105,7 @@ func sendMore(sock syscall.RawConn, b []byte) error {
 			case err != nil:
 				sendErr = err
 			default:
-				b = b[m:]
+				more = m
 			}
 			return true
 		}); err != nil {
