@@ -8,7 +8,9 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // threadIO returns the read and write system calls of the calling thread
@@ -145,5 +147,52 @@ func TestAnswerFilesBounds(t *testing.T) {
 	}
 	if st := files.lru.Stats(); st.Bytes > maxFileBytes {
 		t.Fatalf("%d bytes of files, past %d", st.Bytes, maxFileBytes)
+	}
+}
+
+// Dropping a file while a send from it is under way neither waits for
+// the send (the LRU is locked meanwhile) nor closes the descriptor under
+// it: the send still reads the file to the end.
+func TestDroppingAFileInUse(t *testing.T) {
+	if !answerFilesWork {
+		t.Skip("no sealed memory files on " + runtime.GOOS)
+	}
+	body := bytes.Repeat([]byte("in use"), 1<<10)
+	f, err := sealedFile(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := f.SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	inSend, closed := make(chan struct{}), make(chan error, 1)
+	var read []byte
+	if err := raw.Control(func(fd uintptr) {
+		close(inSend)
+		go func() { closed <- f.Close() }()
+		select {
+		case err := <-closed:
+			if err != nil {
+				t.Errorf("close: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("closing the file waits for the send")
+		}
+		read = make([]byte, len(body))
+		n, err := syscall.Pread(int(fd), read, 0)
+		read = read[:max(n, 0)]
+		if err != nil {
+			t.Errorf("read after close: %v", err)
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	<-inSend
+	if !bytes.Equal(read, body) {
+		t.Fatalf("read %d bytes of the body after the close, want all %d", len(read), len(body))
+	}
+	if _, err := f.Stat(); !errors.Is(err, os.ErrClosed) {
+		t.Fatalf("the file is open after the send: %v", err)
 	}
 }
