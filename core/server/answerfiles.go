@@ -94,8 +94,7 @@ func (s answerFiles) of(body []byte) *answerFile {
 	if a, ok := s.lru.Get(key); ok {
 		return a
 	}
-	if _, again := s.seen.Get(key); !again {
-		s.seen.Set(key, struct{}{}, 0)
+	if _, again := s.seen.LoadOrStore(key, struct{}{}); !again {
 		return nil
 	}
 	f, err := sealedFile(body)
