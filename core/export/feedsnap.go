@@ -11,6 +11,7 @@ import (
 	"github.com/cratos-project/cratos/core/feedsnap"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/core/misp"
+	"github.com/cratos-project/cratos/internal/hugepage"
 )
 
 // DefaultReconcileEvery is how often a feed snapshot is read from MISP in
@@ -292,6 +293,7 @@ func extractPortions(feed *feedsnap.Snapshot, sel feedsnap.Selection, dt indicat
 	ins := make([]indicator.Indicator, total)
 	parts := make([][]indicator.Indicator, len(portions))
 	stats := make([]indicator.Stats, len(portions))
+	hugepage.Back(ins)
 	var wg sync.WaitGroup
 	at := 0
 	for k, p := range portions {

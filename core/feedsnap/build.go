@@ -9,12 +9,18 @@ import (
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/core/misp"
+	"github.com/cratos-project/cratos/internal/hugepage"
 )
 
-// blockRecs is how many records a block of a full read holds. An event's
-// records that lie in one block stay there; the block is never grown, so
-// it holds no spare room beyond its last one.
-const blockRecs = 1 << 16
+// A part's first block of records holds blockFirst records and each next
+// one twice as many as the one before, up to blockMax (12 MiB), mostly in
+// huge pages (hugepage.Ask). An event's records that lie in one block stay
+// there; a block is never grown, so it holds no spare room beyond its last
+// one.
+const (
+	blockFirst = 1 << 12
+	blockMax   = 1 << 19
+)
 
 // part is what one paging worker of a full read read: its records in
 // blocks, in the order read, the place in ids of each one's event beside
@@ -22,8 +28,9 @@ const blockRecs = 1 << 16
 type part struct {
 	w      *writer
 	blocks [][]rec
-	evs    [][]uint32 // beside blocks: each record's event, by place in ids
-	ids    []int64    // event ids by place
+	evs    [][]uint32     // beside blocks: each record's event, by place in ids
+	ids    []int64        // event ids by place
+	asked  hugepage.Asked // huge pages for the last block
 	places map[int64]uint32
 	lastID int64
 	last   uint32
@@ -47,8 +54,15 @@ func (p *part) add(a indicator.Attribute) {
 	}
 	k := len(p.blocks) - 1
 	if k < 0 || len(p.blocks[k]) == cap(p.blocks[k]) {
-		p.blocks = append(p.blocks, make([]rec, 0, blockRecs))
-		p.evs = append(p.evs, make([]uint32, 0, blockRecs))
+		n := blockFirst
+		if k >= 0 {
+			n = min(2*cap(p.blocks[k]), blockMax)
+		}
+		block := make([]rec, 0, n)
+		p.asked.Withdraw()
+		p.asked = hugepage.Ask(block)
+		p.blocks = append(p.blocks, block)
+		p.evs = append(p.evs, make([]uint32, 0, n))
 		k++
 	}
 	p.blocks[k] = append(p.blocks[k], r)
@@ -113,6 +127,7 @@ func joinParts(parts []*part) (map[int64]Event, error) {
 				lo = hi
 			}
 		}
+		p.asked.Withdraw()
 		p.blocks, p.evs = nil, nil
 	}
 	// A stretch copied out of a block is held twice while the block is

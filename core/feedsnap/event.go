@@ -6,6 +6,7 @@ import (
 	"unsafe"
 
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/hugepage"
 )
 
 // Event is one event's attributes, sorted by uuid, held compactly: a
@@ -65,9 +66,14 @@ type store struct {
 	slabs [][]byte
 }
 
-// slabSize is the size of a slab; a longer value and uuid get a slab of
-// their own.
-const slabSize = 1 << 20
+// A writer's first slab holds slabFirst bytes and each next one twice as
+// many as the one before, up to slabMax: a small read takes little room,
+// a large one a few large slabs, mostly in huge pages (hugepage.Ask). A
+// value and uuid longer than a slab get a slab of their own.
+const (
+	slabFirst = 64 << 10
+	slabMax   = 8 << 20
+)
 
 // errTooLarge is a read whose text or names the compact form cannot
 // index: far beyond what memory holds in practice, a MISP that makes up a
@@ -85,12 +91,14 @@ type writer struct {
 		name  string
 		index uint16
 	}
-	room []byte // the unused end of the last slab
-	err  error
+	room  []byte         // the unused end of the last slab
+	next  int            // the size of the next slab
+	asked hugepage.Asked // huge pages for the last slab
+	err   error
 }
 
 func newWriter() *writer {
-	return &writer{st: &store{}, index: map[string]uint16{}}
+	return &writer{st: &store{}, index: map[string]uint16{}, next: slabFirst}
 }
 
 // name returns the index of s among the store's names.
@@ -136,12 +144,15 @@ func (w *writer) put(r rec, value, uuid string) rec {
 		return r
 	}
 	if n > len(w.room) {
-		size := max(n, slabSize)
+		size := max(n, w.next)
 		if len(w.st.slabs) > 0xffff || uint64(size) > 1<<32-1 {
 			w.err = errTooLarge
 			return rec{}
 		}
+		w.next = min(2*w.next, slabMax)
 		slab := make([]byte, size)
+		w.asked.Withdraw()
+		w.asked = hugepage.Ask(slab)
 		w.st.slabs = append(w.st.slabs, slab)
 		w.room = slab
 	}
@@ -156,6 +167,7 @@ func (w *writer) put(r rec, value, uuid string) rec {
 
 // trim shortens the last slab to what it holds.
 func (w *writer) trim() {
+	w.asked.Withdraw()
 	if k := len(w.st.slabs) - 1; k >= 0 {
 		used := len(w.st.slabs[k]) - len(w.room)
 		w.st.slabs[k] = w.st.slabs[k][:used:used]

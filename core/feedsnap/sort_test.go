@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unsafe"
 
 	"github.com/cratos-project/cratos/core/indicator"
@@ -204,5 +205,53 @@ func TestPackEventSlabExact(t *testing.T) {
 	}
 	if want := len("192.0.2.1") + 16 + len("bad.example") + len("not-a-uuid"); len(e.st.slabs) != 1 || cap(e.st.slabs[0]) != want {
 		t.Errorf("slabs %d, first of %d bytes; want one of %d", len(e.st.slabs), cap(e.st.slabs[0]), want)
+	}
+}
+
+// A large read passes through slabs and blocks of every size, up to the
+// largest: each attribute reads back as it was given, and the sizes grow
+// as declared.
+func TestLargeReadGrowsSlabsAndBlocks(t *testing.T) {
+	const n = blockMax + blockMax/2
+	p := newPart()
+	want := make([]indicator.Attribute, n)
+	for i := range want {
+		want[i] = indicator.Attribute{
+			Type: "ip-dst", Category: "Network activity", EventID: int64(i % 7),
+			Value: fmt.Sprintf("198.51.%d.%d/%d", i>>8&255, i&255, i%33),
+			UUID:  fmt.Sprintf("%08x-1c2b-4d3e-9f00-0123456789ab", i), Timestamp: int64(i),
+		}
+		p.add(want[i])
+	}
+	for k, block := range p.blocks {
+		if wantCap := min(blockFirst<<k, blockMax); cap(block) != wantCap {
+			t.Fatalf("block %d holds %d records, want %d", k, cap(block), wantCap)
+		}
+	}
+	for k, slab := range p.w.st.slabs[:len(p.w.st.slabs)-1] {
+		if wantLen := min(slabFirst<<k, slabMax); len(slab) != wantLen {
+			t.Fatalf("slab %d of %d bytes, want %d", k, len(slab), wantLen)
+		}
+	}
+	if got := cap(p.w.st.slabs[len(p.w.st.slabs)-1]); got != slabMax {
+		t.Fatalf("the last slab of %d bytes, want %d", got, slabMax)
+	}
+	events, err := joinParts([]*part{p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newSnapshot(events, time.Time{})
+	slices.SortStableFunc(want, func(a, b indicator.Attribute) int {
+		return cmp.Or(cmp.Compare(a.EventID, b.EventID), strings.Compare(a.UUID, b.UUID))
+	})
+	i := 0
+	s.Each(func(a indicator.Attribute) {
+		if i < len(want) && a != want[i] {
+			t.Fatalf("attribute %d read back as %+v, want %+v", i, a, want[i])
+		}
+		i++
+	})
+	if i != n {
+		t.Fatalf("%d attributes read back, want %d", i, n)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"runtime"
 	"sync"
 	"unsafe"
+
+	"github.com/cratos-project/cratos/internal/hugepage"
 )
 
 // Compact copies the Value and UUID of every indicator of ins into one
@@ -33,6 +35,7 @@ func Compact(ins []Indicator) {
 		at[k+1] += at[k]
 	}
 	buf := make([]byte, at[runs])
+	hugepage.Back(buf)
 	each(runs, func(k int) {
 		b := buf[at[k]:at[k]]
 		for i := bound(k); i < bound(k+1); i++ {
