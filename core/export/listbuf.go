@@ -4,6 +4,8 @@ import (
 	"errors"
 	"io"
 	"runtime"
+
+	"github.com/cratos-project/cratos/internal/hugepage"
 )
 
 // Chunk sizes of a listBuffer: the first chunk is small so that small lists
@@ -178,6 +180,7 @@ func (b *listBuffer) Bytes() []byte {
 		runtime.GC()
 	}
 	out := make([]byte, 0, b.n)
+	hugepage.Back(out)
 	for i, c := range b.full {
 		out = append(out, c...)
 		b.full[i] = nil

@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+
+	"github.com/cratos-project/cratos/internal/hugepage"
 )
 
 // Normalize sorts ins in place into the canonical order and removes
@@ -18,6 +20,7 @@ import (
 // UUID), so the result does not depend on the input order.
 func Normalize(ins []Indicator) []Indicator {
 	keys := make([]sortKey, len(ins))
+	hugepage.Back(keys)
 	sortKeys := func(from, to int) {
 		for i := from; i < to; i++ {
 			keys[i] = makeKey(&ins[i], int32(i))
@@ -84,6 +87,7 @@ func gather(ins []Indicator, keep []int32) []Indicator {
 	// from[k] is the place whose indicator goes to k: keep, then the
 	// places not kept, which makes it a permutation of ins' places.
 	from := make([]int32, len(ins))
+	hugepage.Back(from)
 	kept := make([]bool, len(ins))
 	n := copy(from, keep)
 	for _, i := range keep {
