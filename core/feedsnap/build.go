@@ -13,7 +13,7 @@ import (
 )
 
 // A part's first block of records holds blockFirst records and each next
-// one twice as many as the one before, up to blockMax (12 MiB), mostly in
+// one four times as many as the one before, up to blockMax (12 MiB), mostly in
 // huge pages (hugepage.Ask). An event's records that lie in one block stay
 // there; a block is never grown, so it holds no spare room beyond its last
 // one.
@@ -56,7 +56,7 @@ func (p *part) add(a indicator.Attribute) {
 	if k < 0 || len(p.blocks[k]) == cap(p.blocks[k]) {
 		n := blockFirst
 		if k >= 0 {
-			n = min(2*cap(p.blocks[k]), blockMax)
+			n = min(4*cap(p.blocks[k]), blockMax)
 		}
 		block := make([]rec, 0, n)
 		p.asked.Withdraw()

@@ -66,8 +66,8 @@ type store struct {
 	slabs [][]byte
 }
 
-// A writer's first slab holds slabFirst bytes and each next one twice as
-// many as the one before, up to slabMax: a small read takes little room,
+// A writer's first slab holds slabFirst bytes and each next one four times
+// as many as the one before, up to slabMax: a small read takes little room,
 // a large one a few large slabs, mostly in huge pages (hugepage.Ask). A
 // value and uuid longer than a slab get a slab of their own.
 const (
@@ -149,7 +149,7 @@ func (w *writer) put(r rec, value, uuid string) rec {
 			w.err = errTooLarge
 			return rec{}
 		}
-		w.next = min(2*w.next, slabMax)
+		w.next = min(4*w.next, slabMax)
 		slab := make([]byte, size)
 		w.asked.Withdraw()
 		w.asked = hugepage.Ask(slab)

@@ -224,12 +224,12 @@ func TestLargeReadGrowsSlabsAndBlocks(t *testing.T) {
 		p.add(want[i])
 	}
 	for k, block := range p.blocks {
-		if wantCap := min(blockFirst<<k, blockMax); cap(block) != wantCap {
+		if wantCap := min(blockFirst<<(2*k), blockMax); cap(block) != wantCap {
 			t.Fatalf("block %d holds %d records, want %d", k, cap(block), wantCap)
 		}
 	}
 	for k, slab := range p.w.st.slabs[:len(p.w.st.slabs)-1] {
-		if wantLen := min(slabFirst<<k, slabMax); len(slab) != wantLen {
+		if wantLen := min(slabFirst<<(2*k), slabMax); len(slab) != wantLen {
 			t.Fatalf("slab %d of %d bytes, want %d", k, len(slab), wantLen)
 		}
 	}
