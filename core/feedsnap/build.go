@@ -112,6 +112,9 @@ func joinParts(parts []*part) (map[int64]Event, error) {
 	runs := map[int64][][]rec{} // each a stretch of one block
 	var order []int64
 	for _, p := range parts {
+		if k := len(p.blocks) - 1; k >= 0 {
+			p.blocks[k] = fitted(p.blocks[k])
+		}
 		for b, block := range p.blocks {
 			evs := p.evs[b]
 			for lo := 0; lo < len(block); {

@@ -1,6 +1,7 @@
 package feedsnap
 
 import (
+	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
@@ -253,5 +254,34 @@ func TestLargeReadGrowsSlabsAndBlocks(t *testing.T) {
 	})
 	if i != n {
 		t.Fatalf("%d attributes read back, want %d", i, n)
+	}
+}
+
+// fitted copies a slab or block whose unused room is more than slack and
+// more than it holds, and otherwise only cuts its capacity.
+func TestFitted(t *testing.T) {
+	tests := []struct {
+		name     string
+		len, cap int
+		wantCopy bool
+	}{
+		{"full", 3 << 20, 3 << 20, false},
+		{"room under slack", 100, slack + 99, false},
+		{"room under its length", 5 << 20, 8 << 20, false},
+		{"room over both", 2 << 20, 8 << 20, true},
+		{"empty", 0, 8 << 20, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := make([]byte, tc.len, tc.cap)
+			for i := range s {
+				s[i] = byte(i)
+			}
+			got := fitted(s)
+			copied := unsafe.SliceData(got) != unsafe.SliceData(s)
+			if copied != tc.wantCopy || cap(got) != len(got) || !bytes.Equal(got, s) {
+				t.Errorf("copied %v (want %v), len %d cap %d, same bytes %v", copied, tc.wantCopy, len(got), cap(got), bytes.Equal(got, s))
+			}
+		})
 	}
 }
