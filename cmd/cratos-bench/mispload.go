@@ -145,12 +145,16 @@ type listAsker struct {
 	paths    []string
 }
 
-// untilHits asks every replica for every list, 8 at a time, until every
-// answer is a cache hit: lists past their lifetime are rebuilt in the
-// background meanwhile.
+// untilHits asks every replica for every list, 8 at a time, until each
+// has answered it once as a cache hit: lists past their lifetime are
+// rebuilt in the background meanwhile. A list served as a hit is not asked
+// again, so that a round slower than the lists' lifetime (a loaded
+// machine, a short interval) still ends: waiting for every answer of one
+// round to be a hit would wait for ever.
 func (a *listAsker) untilHits(ctx context.Context) error {
+	hit := map[string]bool{} // replica base + path
 	for round := 0; ; round++ {
-		misses, err := a.round(ctx)
+		misses, err := a.round(ctx, hit)
 		if err != nil || misses == 0 {
 			return err
 		}
@@ -161,8 +165,9 @@ func (a *listAsker) untilHits(ctx context.Context) error {
 	}
 }
 
-// round asks once and returns how many answers were not HITs.
-func (a *listAsker) round(ctx context.Context) (int, error) {
+// round asks for each list not yet in hit once, adds those answered as
+// hits, and returns how many were not.
+func (a *listAsker) round(ctx context.Context, hit map[string]bool) (int, error) {
 	var (
 		mu        sync.Mutex
 		misses    int
@@ -172,6 +177,9 @@ func (a *listAsker) round(ctx context.Context) (int, error) {
 	)
 	for _, c := range a.replicas {
 		for _, path := range a.paths {
+			if hit[c.base+path] {
+				continue
+			}
 			wg.Go(func() {
 				semaphore <- struct{}{}
 				defer func() { <-semaphore }()
@@ -183,7 +191,9 @@ func (a *listAsker) round(ctx context.Context) (int, error) {
 					firstErr = c.p.failure(err)
 				case err == nil && r.status != http.StatusOK && firstErr == nil:
 					firstErr = c.p.failure(fmt.Errorf("GET %s: status %d: %.200s", path, r.status, r.body))
-				case err == nil && r.header.Get("X-Cache") != "HIT":
+				case err == nil && r.header.Get("X-Cache") == "HIT":
+					hit[c.base+path] = true
+				case err == nil:
 					misses++
 				}
 			})
@@ -304,7 +314,7 @@ func (r *report) writeMISPLoad(p func(string, ...any)) {
 		return
 	}
 	p("mispsim with %s generated attributes; %d `cratos serve` replicas with one memcached; each replica asked for the `%s` feed's %d lists "+
-		"(%d data types × ages %s, json, `?cache=%d`) until every answer is a HIT. Counts are mispsim's (`GET /mispsim/stats`). "+
+		"(%d data types × ages %s, json, `?cache=%d`) until each has answered every list once as a HIT. Counts are mispsim's (`GET /mispsim/stats`). "+
 		"Edits are `to_ids` flips through `POST /attributes/edit/{id}` on random attributes. "+
 		"*Refresh latency*: from `POST /events/add` of an event of the feed with a new address to a replica serving it in the feed's IPv4 list (lists live one interval, so this includes waiting for the list's lifetime to pass); "+
 		"*refresh*: the part of it from the first answer served REVALIDATING (lifetime passed, refresh begun) to the first holding the address.\n\n",
