@@ -168,6 +168,18 @@ func (a *listAsker) untilHits(ctx context.Context) error {
 // round asks for each list not yet in hit once, adds those answered as
 // hits, and returns how many were not.
 func (a *listAsker) round(ctx context.Context, hit map[string]bool) (int, error) {
+	type list struct {
+		c    *cratosInst
+		path string
+	}
+	var pending []list // chosen before any answer changes hit
+	for _, c := range a.replicas {
+		for _, path := range a.paths {
+			if !hit[c.base+path] {
+				pending = append(pending, list{c, path})
+			}
+		}
+	}
 	var (
 		mu        sync.Mutex
 		misses    int
@@ -175,29 +187,24 @@ func (a *listAsker) round(ctx context.Context, hit map[string]bool) (int, error)
 		wg        sync.WaitGroup
 		semaphore = make(chan struct{}, 8)
 	)
-	for _, c := range a.replicas {
-		for _, path := range a.paths {
-			if hit[c.base+path] {
-				continue
+	for _, l := range pending {
+		wg.Go(func() {
+			semaphore <- struct{}{}
+			defer func() { <-semaphore }()
+			r, err := do(ctx, a.b.client, "GET", l.c.base+l.path, map[string]string{"token": a.token})
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err != nil && firstErr == nil:
+				firstErr = l.c.p.failure(err)
+			case err == nil && r.status != http.StatusOK && firstErr == nil:
+				firstErr = l.c.p.failure(fmt.Errorf("GET %s: status %d: %.200s", l.path, r.status, r.body))
+			case err == nil && r.header.Get("X-Cache") == "HIT":
+				hit[l.c.base+l.path] = true
+			case err == nil:
+				misses++
 			}
-			wg.Go(func() {
-				semaphore <- struct{}{}
-				defer func() { <-semaphore }()
-				r, err := do(ctx, a.b.client, "GET", c.base+path, map[string]string{"token": a.token})
-				mu.Lock()
-				defer mu.Unlock()
-				switch {
-				case err != nil && firstErr == nil:
-					firstErr = c.p.failure(err)
-				case err == nil && r.status != http.StatusOK && firstErr == nil:
-					firstErr = c.p.failure(fmt.Errorf("GET %s: status %d: %.200s", path, r.status, r.body))
-				case err == nil && r.header.Get("X-Cache") == "HIT":
-					hit[c.base+path] = true
-				case err == nil:
-					misses++
-				}
-			})
-		}
+		})
 	}
 	wg.Wait()
 	return misses, firstErr
