@@ -83,7 +83,17 @@ func readParts(ctx context.Context, search Search, q misp.Query) ([]*part, int, 
 		mu.Unlock()
 		return p.add
 	})
+	for _, p := range parts {
+		p.written()
+	}
 	return parts, n, err
+}
+
+// written withdraws the part's requests for huge pages: nothing more is
+// written into its last block and slab, whether the read ended or failed.
+func (p *part) written() {
+	p.asked.Withdraw()
+	p.w.asked.Withdraw()
 }
 
 // partEvents returns the ids of the events the parts hold, in order.
@@ -130,7 +140,6 @@ func joinParts(parts []*part) (map[int64]Event, error) {
 				lo = hi
 			}
 		}
-		p.asked.Withdraw()
 		p.blocks, p.evs = nil, nil
 	}
 	// A stretch copied out of a block is held twice while the block is

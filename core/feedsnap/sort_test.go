@@ -224,6 +224,7 @@ func TestLargeReadGrowsSlabsAndBlocks(t *testing.T) {
 		}
 		p.add(want[i])
 	}
+	p.written()
 	for k, block := range p.blocks {
 		if wantCap := min(blockFirst<<(2*k), blockMax); cap(block) != wantCap {
 			t.Fatalf("block %d holds %d records, want %d", k, cap(block), wantCap)
