@@ -16,8 +16,8 @@ import (
 // Order: by kind group (IPv4 addresses and nets together, IPv6 likewise,
 // then every other Type in declaration order); IP kinds numerically by
 // address, then prefix length; everything else by byte value. Among
-// duplicates the one with the newest Timestamp is kept (ties: the smallest
-// UUID), so the result does not depend on the input order.
+// duplicates the best is kept (better), so the result does not depend on
+// the input order.
 func Normalize(ins []Indicator) []Indicator {
 	keys := make([]sortKey, len(ins))
 	hugepage.Back(keys)
@@ -188,9 +188,20 @@ func compareKeys(ins []Indicator, a, b sortKey) int {
 	return strings.Compare(x.Value, y.Value)
 }
 
+// better reports whether a is kept rather than b, its duplicate: the
+// newer; of two as new, the first by MISP type, category and event id,
+// then the one flagged to_ids, and last the smaller UUID. The UUID decides
+// only between indicators alike in every other field, so a list made
+// without UUIDs keeps what the list with them keeps, but for the UUIDs.
 func better(a, b *Indicator) bool {
 	if a.Timestamp != b.Timestamp {
 		return a.Timestamp > b.Timestamp
+	}
+	if c := cmp.Or(strings.Compare(a.MISPType, b.MISPType), strings.Compare(a.Category, b.Category), cmp.Compare(a.EventID, b.EventID)); c != 0 {
+		return c < 0
+	}
+	if a.ToIDS != b.ToIDS {
+		return a.ToIDS
 	}
 	return a.UUID < b.UUID
 }

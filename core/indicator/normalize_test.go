@@ -11,8 +11,9 @@ import (
 
 // TestNormalizeAsReference checks Normalize on random lists, with many
 // duplicates, against a plain reading of its contract: the best of each
-// Type and Value (newest, then smallest UUID), in canonical order. It also
-// checks that the places past the result are cleared.
+// Type and Value (better), in canonical order. It also checks that the
+// places past the result are cleared, and that the same list without
+// UUIDs keeps the same indicators but for their UUIDs.
 func TestNormalizeAsReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 11))
 	value := func() (Type, string) {
@@ -52,12 +53,17 @@ func TestNormalizeAsReference(t *testing.T) {
 			in := make([]Indicator, n)
 			for i := range in {
 				typ, v := value()
-				in[i] = Indicator{Type: typ, Value: v, UUID: fmt.Sprintf("u%02d", r.IntN(40)), Timestamp: int64(r.IntN(4))}
+				in[i] = Indicator{Type: typ, Value: v, UUID: fmt.Sprintf("u%02d", r.IntN(40)), Timestamp: int64(r.IntN(4)),
+					MISPType: []string{"ip-dst", "ip-src", "domain"}[r.IntN(3)], Category: []string{"Network activity", "External analysis"}[r.IntN(2)],
+					EventID: int64(r.IntN(3)), ToIDS: r.IntN(2) == 0}
 			}
 			want := normalizeReference(in)
 			got := Normalize(slices.Clone(in))
 			if !slices.Equal(got, want) {
 				t.Fatalf("%d indicators: got %d\n%v\nwant %d\n%v", n, len(got), got, len(want), want)
+			}
+			if got, want := Normalize(withoutUUIDs(in)), withoutUUIDs(want); !slices.Equal(got, want) {
+				t.Fatalf("%d indicators without UUIDs: got %d\n%v\nwant %d\n%v", n, len(got), got, len(want), want)
 			}
 			rest := slices.Clone(in)
 			Normalize(rest)
@@ -68,6 +74,15 @@ func TestNormalizeAsReference(t *testing.T) {
 			}
 		}
 	}
+}
+
+// withoutUUIDs returns a copy of ins with every UUID empty.
+func withoutUUIDs(ins []Indicator) []Indicator {
+	out := slices.Clone(ins)
+	for i := range out {
+		out[i].UUID = ""
+	}
+	return out
 }
 
 // normalizeReference keeps the best indicator of each Type and Value and
