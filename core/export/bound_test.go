@@ -25,7 +25,7 @@ func TestCachesStayWithinTheirBudget(t *testing.T) {
 		}
 		listBytes += artifactSize("", res.Artifact)
 		arts, snaps := rig.svc.arts.Bytes(), rig.svc.snaps.Bytes()
-		k := rig.svc.keysFor(rig.req)
+		k := rig.svc.listKeys(rig.req)
 		snap, ok := rig.svc.snaps.Get(rig.svc.opts.Namespace.Key(t.Context(), k.group, k.snapshot))
 		if !ok {
 			t.Fatalf("list %d: its snapshot is not held", day)
@@ -106,7 +106,7 @@ func TestReplicasStayWithinTheirBudget(t *testing.T) {
 func heldSnapshotSize(t *testing.T, replicas []*replica, req Request) int64 {
 	t.Helper()
 	for _, rp := range replicas {
-		k := rp.svc.keysFor(req)
+		k := rp.svc.listKeys(req)
 		if snap, ok := rp.svc.snaps.Get(rp.svc.opts.Namespace.Key(t.Context(), k.group, k.snapshot)); ok {
 			return snapshotSize("", snap)
 		}

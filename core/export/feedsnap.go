@@ -157,7 +157,8 @@ func (s *Service) fetchFromFeed(ctx context.Context, r Request) (snap *Snapshot,
 	if err != nil {
 		return nil, true, err
 	}
-	sel := feedsnap.Selection{Types: r.DataType.MISPTypes, ToIDS: !ignoresToIDS(r.Site, r.DataType), Since: since.Unix()}
+	sel := feedsnap.Selection{Types: r.DataType.MISPTypes, ToIDS: !ignoresToIDS(r.Site, r.DataType), Since: since.Unix(),
+		WithoutUUIDs: r.withoutUUIDs}
 	return s.extractFeed(r, feed, sel), true, nil
 }
 

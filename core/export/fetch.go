@@ -29,6 +29,7 @@ const fetchParallel = 2
 // with a shared level (memcached) they are also written there, encoded,
 // for the other processes.
 func (s *Service) snapshot(ctx context.Context, r Request, k keys) (*Snapshot, error) {
+	r.withoutUUIDs = k.withoutUUIDs
 	nsKey := s.opts.Namespace.Key(ctx, k.group, k.snapshot)
 	now := s.opts.Now()
 	usable := func(snap *Snapshot) bool {
@@ -77,7 +78,12 @@ func (s *Service) fetch(ctx context.Context, r Request) (*Snapshot, error) {
 		partsMu.Lock()
 		parts = append(parts, p)
 		partsMu.Unlock()
-		return func(a indicator.Attribute) { p.ins = p.x.AddBorrowed(p.ins, a) }
+		return func(a indicator.Attribute) {
+			if r.withoutUUIDs {
+				a.UUID = ""
+			}
+			p.ins = p.x.AddBorrowed(p.ins, a)
+		}
 	}
 	release, err := s.limits.acquire(ctx, r.Site.Name)
 	if err != nil {

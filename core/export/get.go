@@ -50,7 +50,7 @@ func (s *Service) lookUp(ctx context.Context, r Request) (lookUp, error) {
 	if err := CheckAge(r.Age, s.opts.Now); err != nil {
 		return lookUp{}, err
 	}
-	l := lookUp{rd: rd, k: s.keyMemo.keysFor(r, s.keysFor)} // memo.go
+	l := lookUp{rd: rd, k: s.keyMemo.keysFor(r, s.listKeys)} // memo.go
 	l.nsArtifact = s.opts.Namespace.Key(ctx, l.k.group, l.k.artifact)
 	l.now = s.opts.Now()
 	l.a, l.expires, _ = s.arts.Peek(l.nsArtifact)

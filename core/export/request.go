@@ -36,6 +36,9 @@ type Request struct {
 	// WaitFresh makes a list past its lifetime wait for its rebuild
 	// rather than be served while it is rebuilt (refresh.go).
 	WaitFresh bool
+
+	// withoutUUIDs makes the list without UUIDs (keys.withoutUUIDs).
+	withoutUUIDs bool
 }
 
 // rendererOptions returns the site's options for renderer name with the
@@ -101,6 +104,23 @@ func (s *Service) Renderer(r Request) (renderers.Renderer, error) {
 // one feed for one site and one MISP key identity, for clearing.
 type keys struct {
 	group, snapshot, artifact string
+	// withoutUUIDs: the list is made without UUIDs, which its renderer
+	// does not read (listKeys).
+	withoutUUIDs bool
+}
+
+// listKeys is keysFor for a list to be rendered. A renderer that reads no
+// UUID is given a list made without them, under a snapshot key of its
+// own: a UUID's text is 36 bytes, most of a large IP list's text. What
+// else the two lists hold is the same (indicator.Normalize keeps the same
+// duplicate of each with or without UUIDs), and so is the artifact key.
+func (s *Service) listKeys(r Request) keys {
+	k := s.keysFor(r)
+	if rd, err := s.Renderer(r); err == nil && rd.Info().Reads.Declared()&renderers.FieldUUID == 0 {
+		k.snapshot += "|without-uuids"
+		k.withoutUUIDs = true
+	}
+	return k
 }
 
 func (s *Service) keysFor(r Request) keys {

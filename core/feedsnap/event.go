@@ -145,20 +145,23 @@ func (e Event) sameUUID(i, j int) bool {
 // Attr returns attribute i of event id, with strings of its own.
 func (e Event) Attr(id int64, i int) indicator.Attribute {
 	var buf [36]byte
-	return e.borrowed(id, i, &buf).Own()
+	return e.borrowed(id, i, &buf, true).Own()
 }
 
 // borrowed returns attribute i of event id with its value in place and
-// its uuid in place or written into buf: valid as long as the store and
-// buf, never to be kept (indicator.Extractor.AddBorrowed).
-func (e Event) borrowed(id int64, i int, buf *[36]byte) indicator.Attribute {
+// its uuid, when withUUID, in place or written into buf: valid as long as
+// the store and buf, never to be kept (indicator.Extractor.AddBorrowed).
+func (e Event) borrowed(id int64, i int, buf *[36]byte, withUUID bool) indicator.Attribute {
 	r := &e.recs[i]
 	value, _ := e.raw(i)
-	return indicator.Attribute{
-		Type: e.st.names[r.typ], Category: e.st.names[r.cat],
-		Value: value, UUID: e.uuid(i, buf),
+	a := indicator.Attribute{
+		Type: e.st.names[r.typ], Category: e.st.names[r.cat], Value: value,
 		EventID: id, Timestamp: r.ts, ToIDS: r.toIDS(),
 	}
+	if withUUID {
+		a.UUID = e.uuid(i, buf)
+	}
+	return a
 }
 
 // Attributes returns every attribute of event id, by uuid.

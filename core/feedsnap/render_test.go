@@ -13,8 +13,9 @@ import (
 )
 
 // listed is what a data type's list holds when selected from s; it fails
-// t unless Count counts what Select gives, and the snapshot's portions,
-// selected from in turn, give what Select gives, in the same order.
+// t unless Count counts what Select gives, the snapshot's portions,
+// selected from in turn, give what Select gives, in the same order, and
+// the selection without UUIDs gives the same but for them.
 func listed(t *testing.T, s *feedsnap.Snapshot, dt indicator.DataType, sel feedsnap.Selection) []indicator.Indicator {
 	t.Helper()
 	x := indicator.NewExtractor(dt, indicator.DefaultExpandLimit)
@@ -29,6 +30,13 @@ func listed(t *testing.T, s *feedsnap.Snapshot, dt indicator.DataType, sel feeds
 	})
 	if n := s.Count(sel); n != len(given) {
 		t.Fatalf("%s: Count says %d, Select gave %d", dt.Name, n, len(given))
+	}
+	bare := sel
+	bare.WithoutUUIDs = true
+	var without []indicator.Attribute
+	s.Select(bare, func(a indicator.Attribute) { without = append(without, a.Own()) })
+	if !slices.EqualFunc(without, given, func(w, g indicator.Attribute) bool { g.UUID = ""; return w == g }) {
+		t.Fatalf("%s: Select without UUIDs gave %d attributes, with them %d, or other ones", dt.Name, len(without), len(given))
 	}
 	for _, n := range []int{2, 3, 7} {
 		portions := s.Portions(n)

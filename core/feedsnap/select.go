@@ -17,6 +17,9 @@ type Selection struct {
 	// Since keeps attributes whose timestamp is at least this (unix
 	// seconds), as MISP's timestamp filter does.
 	Since int64
+	// WithoutUUIDs gives every attribute an empty UUID, for a list whose
+	// readers do not read it: what is not made costs nothing.
+	WithoutUUIDs bool
 }
 
 // Selectable reports whether types can be selected locally: names only,
@@ -169,7 +172,7 @@ func shareEnds(count, n, total int, size func(i int) int) []int {
 // borrowed: valid only until fn returns (Attribute.Own copies them).
 func (p Portion) Select(sel Selection, fn func(indicator.Attribute)) {
 	var buf [36]byte
-	p.selected(sel, func(id int64, e Event, i int) { fn(e.borrowed(id, i, &buf)) })
+	p.selected(sel, func(id int64, e Event, i int) { fn(e.borrowed(id, i, &buf, !sel.WithoutUUIDs)) })
 }
 
 // Count returns how many attributes Select would give fn.
