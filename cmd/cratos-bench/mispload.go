@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -145,69 +146,54 @@ type listAsker struct {
 	paths    []string
 }
 
-// untilHits asks every replica for every list, 8 at a time, until each
-// has answered it once as a cache hit: lists past their lifetime are
-// rebuilt in the background meanwhile. A list served as a hit is not asked
-// again, so that a round slower than the lists' lifetime (a loaded
-// machine, a short interval) still ends: waiting for every answer of one
-// round to be a hit would wait for ever.
+// untilHits asks every replica for every list, 8 lists at a time, each
+// until it answers as a cache hit (untilHit).
 func (a *listAsker) untilHits(ctx context.Context) error {
-	hit := map[string]bool{} // replica base + path
-	for round := 0; ; round++ {
-		misses, err := a.round(ctx, hit)
-		if err != nil || misses == 0 {
-			return err
-		}
-		if round > 600 {
-			return fmt.Errorf("%d lists not served as HIT after %d rounds", misses, round)
-		}
-		sleepCtx(ctx, 500*time.Millisecond)
-	}
-}
-
-// round asks for each list not yet in hit once, adds those answered as
-// hits, and returns how many were not.
-func (a *listAsker) round(ctx context.Context, hit map[string]bool) (int, error) {
-	type list struct {
-		c    *cratosInst
-		path string
-	}
-	var pending []list // chosen before any answer changes hit
-	for _, c := range a.replicas {
-		for _, path := range a.paths {
-			if !hit[c.base+path] {
-				pending = append(pending, list{c, path})
-			}
-		}
-	}
 	var (
 		mu        sync.Mutex
-		misses    int
 		firstErr  error
 		wg        sync.WaitGroup
 		semaphore = make(chan struct{}, 8)
 	)
-	for _, l := range pending {
-		wg.Go(func() {
-			semaphore <- struct{}{}
-			defer func() { <-semaphore }()
-			r, err := do(ctx, a.b.client, "GET", l.c.base+l.path, map[string]string{"token": a.token})
-			mu.Lock()
-			defer mu.Unlock()
-			switch {
-			case err != nil && firstErr == nil:
-				firstErr = l.c.p.failure(err)
-			case err == nil && r.status != http.StatusOK && firstErr == nil:
-				firstErr = l.c.p.failure(fmt.Errorf("GET %s: status %d: %.200s", l.path, r.status, r.body))
-			case err == nil && r.header.Get("X-Cache") == "HIT":
-				hit[l.c.base+l.path] = true
-			case err == nil:
-				misses++
-			}
-		})
+	for _, c := range a.replicas {
+		for _, path := range a.paths {
+			wg.Go(func() {
+				semaphore <- struct{}{}
+				defer func() { <-semaphore }()
+				if err := a.untilHit(ctx, c, path); err != nil {
+					mu.Lock()
+					firstErr = cmp.Or(firstErr, err)
+					mu.Unlock()
+				}
+			})
+		}
 	}
 	wg.Wait()
-	return misses, firstErr
+	return firstErr
+}
+
+// untilHit asks c for the list at path until it answers as a cache hit. A
+// list past its lifetime is answered while it is rebuilt in the
+// background, and asked again a tenth of a second later, so the ask that
+// follows the rebuild comes well within the rebuilt list's lifetime: asking
+// each list once a round, a round slower than the lifetime (a loaded
+// machine, the quick run's three seconds) could find every rebuilt list
+// expired again.
+func (a *listAsker) untilHit(ctx context.Context, c *cratosInst, path string) error {
+	for asked := 1; ; asked++ {
+		r, err := do(ctx, a.b.client, "GET", c.base+path, map[string]string{"token": a.token})
+		switch {
+		case err != nil:
+			return c.p.failure(err)
+		case r.status != http.StatusOK:
+			return c.p.failure(fmt.Errorf("GET %s: status %d: %.200s", path, r.status, r.body))
+		case r.header.Get("X-Cache") == "HIT":
+			return nil
+		case asked >= 3000:
+			return fmt.Errorf("GET %s: not served as HIT in %d requests", path, asked)
+		}
+		sleepCtx(ctx, 100*time.Millisecond)
+	}
 }
 
 // mispStats reads mispsim's counters, zeroing them when reset is set.
