@@ -134,7 +134,8 @@ func (s *Service) forgetFeed(ctx context.Context, r Request) error {
 // fetchFromFeed makes r's snapshot from its feed's snapshot, reading or
 // refreshing that first when it is older than r accepts. ok is false when
 // r is not served so (the uuid route, types the feed search lacks).
-func (s *Service) fetchFromFeed(ctx context.Context, r Request) (snap *Snapshot, ok bool, err error) {
+// withoutUUIDs is fetch's.
+func (s *Service) fetchFromFeed(ctx context.Context, r Request, withoutUUIDs bool) (snap *Snapshot, ok bool, err error) {
 	if r.Kind == KindOrg || !feedsnap.Selectable(r.DataType.MISPTypes) || !feedsnap.Covers(feedTypes, r.DataType.MISPTypes) {
 		return nil, false, nil
 	}
@@ -158,7 +159,7 @@ func (s *Service) fetchFromFeed(ctx context.Context, r Request) (snap *Snapshot,
 		return nil, true, err
 	}
 	sel := feedsnap.Selection{Types: r.DataType.MISPTypes, ToIDS: !ignoresToIDS(r.Site, r.DataType), Since: since.Unix(),
-		WithoutUUIDs: r.withoutUUIDs}
+		WithoutUUIDs: withoutUUIDs}
 	return s.extractFeed(r, feed, sel), true, nil
 }
 

@@ -29,7 +29,6 @@ const fetchParallel = 2
 // with a shared level (memcached) they are also written there, encoded,
 // for the other processes.
 func (s *Service) snapshot(ctx context.Context, r Request, k keys) (*Snapshot, error) {
-	r.withoutUUIDs = k.withoutUUIDs
 	nsKey := s.opts.Namespace.Key(ctx, k.group, k.snapshot)
 	now := s.opts.Now()
 	usable := func(snap *Snapshot) bool {
@@ -41,15 +40,16 @@ func (s *Service) snapshot(ctx context.Context, r Request, k keys) (*Snapshot, e
 		if !IsBackground(ctx) && !s.limits.coldAllowed(r.Consumer, now) {
 			return nil, false, ErrBuildBudget
 		}
-		return s.fetchLeased(ctx, r, nsKey, usable) // lease.go
+		return s.fetchLeased(ctx, r, k.withoutUUIDs, nsKey, usable) // lease.go
 	})
 }
 
-// fetch queries MISP and canonicalises what it returns. A feed's data
-// types and ages are selected from its feed snapshot (feedsnap.go); only
-// what that cannot serve is searched for here.
-func (s *Service) fetch(ctx context.Context, r Request) (*Snapshot, error) {
-	if snap, ok, err := s.fetchFromFeed(ctx, r); ok {
+// fetch queries MISP and canonicalises what it returns, with every UUID
+// empty when withoutUUIDs (keys.withoutUUIDs). A feed's data types and ages
+// are selected from its feed snapshot (feedsnap.go); only what that cannot
+// serve is searched for here.
+func (s *Service) fetch(ctx context.Context, r Request, withoutUUIDs bool) (*Snapshot, error) {
+	if snap, ok, err := s.fetchFromFeed(ctx, r, withoutUUIDs); ok {
 		return snap, err
 	}
 	now := s.opts.Now()
@@ -79,7 +79,7 @@ func (s *Service) fetch(ctx context.Context, r Request) (*Snapshot, error) {
 		parts = append(parts, p)
 		partsMu.Unlock()
 		return func(a indicator.Attribute) {
-			if r.withoutUUIDs {
+			if withoutUUIDs {
 				a.UUID = ""
 			}
 			p.ins = p.x.AddBorrowed(p.ins, a)

@@ -170,7 +170,7 @@ func (s *Service) buildLeased(ctx context.Context, r Request, rd renderers.Rende
 // a process that does not get the lease takes the holder's snapshot from
 // the shared level, when usable accepts it, and reports that it did (so
 // it is not written back).
-func (s *Service) fetchLeased(ctx context.Context, r Request, nsKey string, usable func(*Snapshot) bool) (*Snapshot, bool, error) {
+func (s *Service) fetchLeased(ctx context.Context, r Request, withoutUUIDs bool, nsKey string, usable func(*Snapshot) bool) (*Snapshot, bool, error) {
 	type got struct {
 		snap       *Snapshot
 		fromShared bool
@@ -181,7 +181,7 @@ func (s *Service) fetchLeased(ctx context.Context, r Request, nsKey string, usab
 			return got{snap, true}, ok && usable(snap)
 		},
 		func() (got, error) {
-			snap, err := s.fetch(ctx, r)
+			snap, err := s.fetch(ctx, r, withoutUUIDs)
 			return got{snap, false}, err
 		})
 	return g.snap, g.fromShared, err

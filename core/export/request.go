@@ -36,9 +36,6 @@ type Request struct {
 	// WaitFresh makes a list past its lifetime wait for its rebuild
 	// rather than be served while it is rebuilt (refresh.go).
 	WaitFresh bool
-
-	// withoutUUIDs makes the list without UUIDs (keys.withoutUUIDs).
-	withoutUUIDs bool
 }
 
 // rendererOptions returns the site's options for renderer name with the
