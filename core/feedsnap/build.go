@@ -14,7 +14,7 @@ import (
 
 // A part's first block of records holds blockFirst records and each next
 // one four times as many as the one before, up to blockMax (12 MiB), mostly in
-// huge pages (hugepage.Ask). An event's records that lie in one block stay
+// huge pages (hugepage.Alloc). An event's records that lie in one block stay
 // there; a block is never grown, so it holds no spare room beyond its last
 // one.
 const (
@@ -58,9 +58,9 @@ func (p *part) add(a indicator.Attribute) {
 		if k >= 0 {
 			n = min(4*cap(p.blocks[k]), blockMax)
 		}
-		block := make([]rec, 0, n)
 		p.asked.Withdraw()
-		p.asked = hugepage.Ask(block)
+		block, asked := hugepage.Alloc[rec](n)
+		block, p.asked = block[:0], asked
 		p.blocks = append(p.blocks, block)
 		p.evs = append(p.evs, make([]uint32, 0, n))
 		k++

@@ -17,7 +17,7 @@ type store struct {
 
 // A writer's first slab holds slabFirst bytes and each next one four times
 // as many as the one before, up to slabMax: a small read takes little room,
-// a large one a few large slabs, mostly in huge pages (hugepage.Ask). A
+// a large one a few large slabs, mostly in huge pages (hugepage.Alloc). A
 // value and uuid longer than a slab get a slab of their own.
 const (
 	slabFirst = 64 << 10
@@ -99,9 +99,9 @@ func (w *writer) put(r rec, value, uuid string) rec {
 			return rec{}
 		}
 		w.next = min(4*w.next, slabMax)
-		slab := make([]byte, size)
 		w.asked.Withdraw()
-		w.asked = hugepage.Ask(slab)
+		var slab []byte
+		slab, w.asked = hugepage.Alloc[byte](size)
 		w.st.slabs = append(w.st.slabs, slab)
 		w.room = slab
 	}

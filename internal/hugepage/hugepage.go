@@ -12,7 +12,9 @@
 // whole 2 MiB pages inside one array while it is written, and the request
 // is withdrawn afterwards, so that the memory, once the array is collected
 // and reused for small objects, is treated as the system treats the rest
-// of the heap. Back does both at once for an array written at once.
+// of the heap. Back does both at once for an array written at once;
+// Alloc makes an array that starts at a huge page boundary, so that none
+// of its first huge page is lost to small pages.
 package hugepage
 
 import (
@@ -53,6 +55,25 @@ func Ask[T any](s []T) Asked {
 		return Asked{}
 	}
 	return a
+}
+
+// Alloc makes an array of n T (length and capacity n) that starts at a
+// huge page boundary, and asks for huge pages for it as Ask does. Ask
+// alone leaves the ends of an array, up to a huge page at each, in small
+// pages: a large array lies wherever the heap has room, seldom at a
+// boundary. Alloc cuts the array from one up to a huge page longer, whose
+// unused ends are never written and so take no memory: only the array's
+// last part of a huge page is left in small pages. Where Ask would make
+// no request, Alloc is make.
+func Alloc[T any](n int) ([]T, Asked) {
+	sz := unsafe.Sizeof(*new(T))
+	if !onRequest || sz == 0 || uintptr(n)*sz < Min {
+		return make([]T, n), Asked{}
+	}
+	all := make([]T, n+int((size+sz-1)/sz))
+	start := uintptr(unsafe.Pointer(unsafe.SliceData(all)))
+	i := int(((start+size-1)&^(size-1) - start + sz - 1) / sz)
+	return all[i : i+n : i+n], Ask(all[: i+n : i+n])
 }
 
 // Withdraw withdraws the request; the pages already given stay huge.

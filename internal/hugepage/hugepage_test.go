@@ -151,6 +151,44 @@ func TestAskAndWithdraw(t *testing.T) {
 	runtime.KeepAlive(b)
 }
 
+// Alloc's array starts at a huge page boundary (to within one element)
+// and is asked for from there up to its last whole huge page; a small
+// array is made as make makes it.
+func TestAllocStartsAtAHugePage(t *testing.T) {
+	needOnRequest(t)
+	type rec struct { // 24 bytes: an element that does not divide 2 MiB
+		a, b int64
+		c    uint32
+	}
+	checkAlloc[byte](t, 9<<20+123)
+	checkAlloc[rec](t, (9<<20+123)/24)
+	if s, a := Alloc[byte](Min - 1); len(s) != Min-1 || cap(s) != Min-1 || a.p != nil {
+		t.Errorf("Alloc(%d): %d, %d, asked %p: want a plain array", Min-1, len(s), cap(s), a.p)
+	}
+}
+
+func checkAlloc[T any](t *testing.T, n int) {
+	t.Helper()
+	s, a := Alloc[T](n)
+	defer a.Withdraw()
+	sz := unsafe.Sizeof(*new(T))
+	start := uintptr(unsafe.Pointer(unsafe.SliceData(s)))
+	end := start + uintptr(n)*sz
+	if len(s) != n || cap(s) != n {
+		t.Fatalf("Alloc[%T](%d): length %d, capacity %d", *new(T), n, len(s), cap(s))
+	}
+	if start%size >= sz {
+		t.Errorf("Alloc[%T]: the array starts %d bytes past a huge page boundary", *new(T), start%size)
+	}
+	if uintptr(a.p) != start&^(size-1) || uintptr(a.p)+a.n != end&^(size-1) {
+		t.Errorf("Alloc[%T]: asked %#x+%d for the array %#x-%#x, want its whole huge pages from the boundary", *new(T), uintptr(a.p), a.n, start, end)
+	}
+	if m := mappingOf(t, a.p); !m.has("hg") || m.start != uintptr(a.p) || m.end != uintptr(a.p)+a.n {
+		t.Errorf("Alloc[%T]: mapping %#x-%#x flags %v, want hg over %#x+%d", *new(T), m.start, m.end, m.flags, uintptr(a.p), a.n)
+	}
+	runtime.KeepAlive(s)
+}
+
 func ExampleBack() {
 	list := make([]int64, 1<<20) // 8 MiB, written whole next
 	Back(list)
