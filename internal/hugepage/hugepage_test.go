@@ -156,10 +156,7 @@ func TestAskAndWithdraw(t *testing.T) {
 // array is made as make makes it.
 func TestAllocStartsAtAHugePage(t *testing.T) {
 	needOnRequest(t)
-	type rec struct { // 24 bytes: an element that does not divide 2 MiB
-		a, b int64
-		c    uint32
-	}
+	type rec [3]int64 // 24 bytes: an element that does not divide 2 MiB
 	checkAlloc[byte](t, 9<<20+123)
 	checkAlloc[rec](t, (9<<20+123)/24)
 	if s, a := Alloc[byte](Min - 1); len(s) != Min-1 || cap(s) != Min-1 || a.p != nil {
