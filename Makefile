@@ -43,9 +43,9 @@ demo:
 # larger than clear_shadow_mmap_threshold (64 KiB by default) it clears by
 # mapping fresh pages over it, so that the next use of the memory faults
 # every page in again. Clearing in place finds the pages there. What is
-# detected is the same; the tests take a quarter of the page faults and,
-# where a fault is dear (a virtual machine), a third of the time. A GORACE
-# of your own still applies, after these.
+# detected is the same; the tests take two fifths of the page faults and,
+# where a fault is dear (a virtual machine), three fifths of the time. A
+# GORACE of your own still applies, after these.
 RACE_OPTIONS := clear_shadow_mmap_threshold=1073741824
 TEST_FIRST := ./cmd/cratos/ ./core/feedsnap/ ./core/server/ ./core/misp/ ./renderers/suricata/ \
 	./conformance/mispsim/ ./renderers/elastic/ ./cmd/cratos-bench/ ./renderers/stix21/ ./plugins/ ./core/cli/ ./internal/readmecheck/
