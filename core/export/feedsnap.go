@@ -134,7 +134,7 @@ func (s *Service) forgetFeed(ctx context.Context, r Request) error {
 // fetchFromFeed makes r's snapshot from its feed's snapshot, reading or
 // refreshing that first when it is older than r accepts. ok is false when
 // r is not served so (the uuid route, types the feed search lacks).
-// withoutUUIDs is fetch's.
+// With withoutUUIDs the snapshot holds no UUIDs, as in fetch.
 func (s *Service) fetchFromFeed(ctx context.Context, r Request, withoutUUIDs bool) (snap *Snapshot, ok bool, err error) {
 	if r.Kind == KindOrg || !feedsnap.Selectable(r.DataType.MISPTypes) || !feedsnap.Covers(feedTypes, r.DataType.MISPTypes) {
 		return nil, false, nil
