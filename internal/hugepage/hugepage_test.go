@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"testing"
@@ -100,6 +101,9 @@ func needOnRequest(t *testing.T) {
 // "madvise" treats any other.
 func TestBackFaultsInHugePages(t *testing.T) {
 	needOnRequest(t)
+	// Memory an earlier test freed is already there, in small pages, when
+	// the heap gives it again; returned to the system, it is fresh.
+	debug.FreeOSMemory()
 	b := make([]byte, 16<<20)
 	// One byte written before, in the second whole huge page: that page
 	// is already there, of small pages, and keeps its byte.
