@@ -103,7 +103,13 @@ type attrRec struct {
 	flags  uint8
 }
 
-const arenaChunk = 32 << 20
+// An arena's chunks grow from arenaFirst bytes, doubling, to arenaChunk: a
+// small store (a test's, the demo's) takes little memory, a large one few
+// chunks.
+const (
+	arenaFirst = 64 << 10
+	arenaChunk = 32 << 20
+)
 
 // arena holds the encoded JSON of all attributes. Each attribute is followed
 // by a comma, so that consecutive attributes can be written in one call.
@@ -113,8 +119,12 @@ type arena struct {
 
 func (a *arena) add(b []byte) (chunk, off uint32) {
 	need := len(b) + 1
-	if len(a.chunks) == 0 || cap(a.chunks[len(a.chunks)-1])-len(a.chunks[len(a.chunks)-1]) < need {
-		a.chunks = append(a.chunks, make([]byte, 0, max(arenaChunk, need)))
+	if n := len(a.chunks); n == 0 || cap(a.chunks[n-1])-len(a.chunks[n-1]) < need {
+		size := arenaFirst
+		if n > 0 {
+			size = min(arenaChunk, 2*cap(a.chunks[n-1]))
+		}
+		a.chunks = append(a.chunks, make([]byte, 0, max(size, need)))
 	}
 	i := len(a.chunks) - 1
 	c := a.chunks[i]
