@@ -66,6 +66,9 @@ func TestSortUniqueAsStableSort(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
+					if full, packed := orderOf(e, (*uuidSorter).orderFull), orderOf(e, (*uuidSorter).orderPacked); !slices.Equal(full, packed) {
+						t.Errorf("packed keys ordered the records %v, full keys %v", packed, full)
+					}
 					if got := sorter.sortUnique(e).Attributes(0); !slices.Equal(got, want) {
 						t.Errorf("sortUnique gave\n%v\nwant\n%v", got, want)
 					}
@@ -73,6 +76,18 @@ func TestSortUniqueAsStableSort(t *testing.T) {
 			}
 		}
 	}
+}
+
+// orderOf returns the places of e's records in the order that order, an
+// uuidSorter's orderFull or orderPacked, gives.
+func orderOf(e Event, order func(*uuidSorter, Event)) []int {
+	s := uuidSorter{keys: make([]uuidKey, len(e.recs))}
+	order(&s, e)
+	places := make([]int, len(s.keys))
+	for i, k := range s.keys {
+		places[i] = k.at
+	}
+	return places
 }
 
 // sortEvents sorts each event as sortUnique does, on several goroutines
