@@ -301,3 +301,33 @@ func TestFitted(t *testing.T) {
 		})
 	}
 }
+
+// FuzzSortUnique checks sortUnique against a stable sort, and the packed
+// keys' order against the full keys', for uuids of any form, one a line.
+func FuzzSortUnique(f *testing.F) {
+	f.Add("b\na\n\na\nB")
+	f.Add("00000000-0000-4000-8000-000000000001\n00000000-0000-4000-8000-000000000000\n00000000-0000-4000-8000-000000000001")
+	f.Add("abcdefgh\nabcdefgh\x00\nabcdefg\n\xff\xff\xff\xff\xff\xff\xff\xff")
+	f.Fuzz(func(t *testing.T, lines string) {
+		uuids := strings.Split(lines, "\n")
+		if len(uuids) > 5000 {
+			return
+		}
+		attrs := make([]indicator.Attribute, len(uuids))
+		for i, u := range uuids {
+			attrs[i] = indicator.Attribute{UUID: u, Value: fmt.Sprint(i), Timestamp: int64(i)}
+		}
+		want := stableSortUnique(slices.Clone(attrs))
+		e, err := packEvent(attrs)
+		if err != nil {
+			return // a value or uuid the snapshot refuses
+		}
+		if full, packed := orderOf(e, (*uuidSorter).orderFull), orderOf(e, (*uuidSorter).orderPacked); !slices.Equal(full, packed) {
+			t.Fatalf("packed keys ordered the records %v, full keys %v", packed, full)
+		}
+		var sorter uuidSorter
+		if got := sorter.sortUnique(e).Attributes(0); !slices.Equal(got, want) {
+			t.Fatalf("sortUnique gave\n%v\nwant\n%v", got, want)
+		}
+	})
+}
