@@ -8,9 +8,9 @@ import (
 // uuidSorter sorts events' attributes by uuid as a stable sort would,
 // without moving the records more than once: it sorts small keys, each
 // the first eight bytes of the uuid as a number, compared first, and the
-// record's place (the uuids compared next, then the places), then puts
-// each record in its place. Its keys are reused from one event to the
-// next.
+// record's place (the uuids compared next, then the places; both packed
+// into one number where they fit, placeBits), then puts each record in
+// its place. Its keys are reused from one event to the next.
 type uuidSorter struct {
 	keys   []uuidKey
 	packed []uint64

@@ -78,8 +78,8 @@ func TestSortUniqueAsStableSort(t *testing.T) {
 	}
 }
 
-// orderOf returns the places of e's records in the order that order, an
-// uuidSorter's orderFull or orderPacked, gives.
+// orderOf returns the places of e's records in the order that order (a
+// uuidSorter's orderFull or orderPacked) gives.
 func orderOf(e Event, order func(*uuidSorter, Event)) []int {
 	s := uuidSorter{keys: make([]uuidKey, len(e.recs))}
 	order(&s, e)
