@@ -16,7 +16,8 @@
 //     (access logs to files; cratos' on standard error; nginx without one
 //     and cratos' read through a pipe), to show which set-up favours whom;
 //   - peak resident memory of cratos per scenario, and its growth with the
-//     number of concurrent cold requests for one feed;
+//     number of concurrent cold requests for one feed, with the CPU time
+//     cratos and the MISP emulator beside it used for them;
 //   - the cost of token verification, and the latency of valid requests
 //     while a flood of invalid tokens arrives.
 //
@@ -32,7 +33,7 @@
 // load stops by itself, after a duration or a request count. wrk and nginx
 // come from the Debian packages wrk and nginx-light (scripts/install-tools.sh).
 //
-// Memory is read from /proc: the peak (VmHWM) is reset before each scenario
+// Memory and CPU time are read from /proc: the peak (VmHWM) is reset before each scenario
 // through /proc/PID/clear_refs, with sampled VmRSS as a fallback, so the
 // command runs on Linux only.
 package main

@@ -24,19 +24,22 @@ type memRow struct {
 	Walls    []time.Duration // of every run, for a row of several
 	Fetches  int             // MISP fetches cratos logged
 	Failures int
+	// CPU time used until the last answer: cratos' since it started, and
+	// the MISP emulator's, on the same machine, while it answered.
+	CratosCPU, MISPCPU time.Duration
 }
 
 // concurrentRepeated is concurrent, run o.coldRepeats times for a single
 // request: one cold build is as noisy as the cold table's, which takes
 // the median of as many. The row is the run of median wall time, with
 // the highest peak RSS of all runs.
-func (b *bench) concurrentRepeated(ctx context.Context, cc cratosConfig, tok string, n int) (memRow, error) {
+func (b *bench) concurrentRepeated(ctx context.Context, m *mispInst, cc cratosConfig, tok string, n int) (memRow, error) {
 	if n != 1 || b.o.coldRepeats < 2 {
-		return b.concurrent(ctx, cc, tok, n)
+		return b.concurrent(ctx, m, cc, tok, n)
 	}
 	var runs []memRow
 	for range b.o.coldRepeats {
-		row, err := b.concurrent(ctx, cc, tok, n)
+		row, err := b.concurrent(ctx, m, cc, tok, n)
 		if err != nil {
 			return row, err
 		}
@@ -58,8 +61,8 @@ func medianRun(runs []memRow) memRow {
 }
 
 // concurrent starts a fresh cratos and sends it n simultaneous cold
-// requests of the txt feed.
-func (b *bench) concurrent(ctx context.Context, cc cratosConfig, tok string, n int) (memRow, error) {
+// requests of the txt feed, which m answers.
+func (b *bench) concurrent(ctx context.Context, m *mispInst, cc cratosConfig, tok string, n int) (memRow, error) {
 	row := memRow{N: n}
 	c, err := b.startCratos(ctx, cc)
 	if err != nil {
@@ -78,6 +81,10 @@ func (b *bench) concurrent(ctx context.Context, cc cratosConfig, tok string, n i
 		wg    sync.WaitGroup
 		ready = make(chan struct{})
 	)
+	mispBefore, err := cpuTime(m.p.pid())
+	if err != nil {
+		return row, err
+	}
 	probe := startRSS(c.pid())
 	start := time.Now()
 	for range n {
@@ -102,6 +109,14 @@ func (b *bench) concurrent(ctx context.Context, cc cratosConfig, tok string, n i
 	wg.Wait()
 	row.Wall = time.Since(start)
 	row.Peak = probe.peak()
+	if row.CratosCPU, err = cpuTime(c.pid()); err != nil {
+		return row, err
+	}
+	mispAfter, err := cpuTime(m.p.pid())
+	if err != nil {
+		return row, err
+	}
+	row.MISPCPU = mispAfter - mispBefore
 	row.Fetches = c.p.log.count(markFetched)
 	if row.Failures > 0 {
 		return row, c.p.failure(fmt.Errorf("%d of %d concurrent requests failed", row.Failures, n))

@@ -236,6 +236,42 @@ func parseMemStatus(sc *bufio.Scanner) (rss, hwm int64, err error) {
 	return rss, hwm, nil
 }
 
+// userHZ is the unit of the times in /proc/PID/stat: the kernel gives
+// them to user space in hundredths of a second on every architecture.
+const userHZ = 100
+
+// cpuTime returns the CPU time pid has used, user and system.
+func cpuTime(pid int) (time.Duration, error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, fmt.Errorf("read CPU time: %w", err)
+	}
+	return parseCPUTime(string(b))
+}
+
+// parseCPUTime reads utime and stime, the 14th and 15th fields, from a
+// /proc/PID/stat line; the command name, the 2nd, is in brackets and may
+// hold spaces and brackets itself.
+func parseCPUTime(stat string) (time.Duration, error) {
+	i := strings.LastIndexByte(stat, ')')
+	if i < 0 {
+		return 0, errors.New("parse CPU time: no command name")
+	}
+	fields := strings.Fields(stat[i+1:]) // from the 3rd field
+	if len(fields) < 13 {
+		return 0, fmt.Errorf("parse CPU time: %d fields after the command name", len(fields))
+	}
+	var ticks int64
+	for _, f := range fields[11:13] {
+		n, err := strconv.ParseInt(f, 10, 64)
+		if err != nil || n < 0 {
+			return 0, fmt.Errorf("parse CPU time: %q", f)
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * time.Second / userHZ, nil
+}
+
 // rssProbe measures the peak resident memory of a process during a
 // scenario: the kernel's peak, reset at the start through clear_refs, and
 // a 10 ms sample of VmRSS where the reset is not allowed.

@@ -177,15 +177,16 @@ func (r *report) write(w io.Writer) error {
 	if o.coldRepeats > 1 {
 		p(" The row of one request is run %d times, each by a fresh cratos: its wall is the median run's (every run's in brackets), its peak RSS the highest.", o.coldRepeats)
 	}
+	p(" *cratos CPU* is the CPU time cratos used until the last answer, *MISP CPU* the emulator's while it answered (for the row of one request, the median run's): the two share the machine's cores.")
 	p("\n\n")
-	p("| concurrent | MISP attributes | entries | body | RSS before | peak RSS | peak / first row | wall | MISP fetches |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	p("| concurrent | MISP attributes | entries | body | RSS before | peak RSS | peak / first row | wall | cratos CPU | MISP CPU | MISP fetches |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, mr := range r.Mem {
 		rel := 0.0
 		if len(r.Mem) > 0 && r.Mem[0].Peak > 0 {
 			rel = float64(mr.Peak) / float64(r.Mem[0].Peak)
 		}
-		p("| %d | %s | %d | %s | %s | %s | %.2f× | %s | %d |\n", mr.N, fmtCount(mr.Size), mr.Entries, fmtBytes(int64(mr.Bytes)),
-			fmtBytes(mr.Base), fmtBytes(mr.Peak), rel, fmtWalls(mr), mr.Fetches)
+		p("| %d | %s | %d | %s | %s | %s | %.2f× | %s | %s | %s | %d |\n", mr.N, fmtCount(mr.Size), mr.Entries, fmtBytes(int64(mr.Bytes)),
+			fmtBytes(mr.Base), fmtBytes(mr.Peak), rel, fmtWalls(mr), fmtDur(mr.CratosCPU), fmtDur(mr.MISPCPU), mr.Fetches)
 	}
 	if slope, _, _, ok := memSlope(r.Mem); ok {
 		p("\nExtra peak RSS per additional concurrent request: %s.\n", fmtSlope(slope))

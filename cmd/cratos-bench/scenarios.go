@@ -284,7 +284,7 @@ func (b *bench) largePhase(ctx context.Context, rep *report) {
 		if ctx.Err() != nil {
 			return
 		}
-		row, err := b.concurrentRepeated(ctx, cc, tok, n)
+		row, err := b.concurrentRepeated(ctx, m, cc, tok, n)
 		if err != nil {
 			rep.fail(fmt.Sprintf("memory, %d concurrent requests", n), err)
 			continue

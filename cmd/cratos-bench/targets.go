@@ -126,6 +126,9 @@ func largeColdTarget(rows []memRow) target {
 			if len(r.Walls) > 1 {
 				t.Measured += fmt.Sprintf("; median and highest peak of %d fresh processes", len(r.Walls))
 			}
+			if r.CratosCPU > 0 {
+				t.Measured += fmt.Sprintf("; CPU time: cratos %s, the MISP emulator beside it %s", fmtDur(r.CratosCPU), fmtDur(r.MISPCPU))
+			}
 			t.Verdict = verdict(r.Failures == 0 && r.Wall <= largeColdGoal && r.Peak <= largeColdRSSGoal)
 		}
 	}
