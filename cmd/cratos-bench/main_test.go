@@ -218,8 +218,7 @@ func TestPercentile(t *testing.T) {
 
 func TestParseCPUTime(t *testing.T) {
 	cases := []struct {
-		name      string
-		in        string
+		name, in  string
 		want      time.Duration
 		wantError bool
 	}{
