@@ -122,14 +122,13 @@ func (s *uuidSorter) orderPacked(e Event) {
 			j++
 		}
 		for k := i; k < j; k++ {
-			at := int(packed[k] & placeMask)
-			keys[k] = uuidKey{at: at}
-			if j-i > 1 {
-				keys[k].head = e.uuidHead(at)
-			}
+			keys[k] = uuidKey{at: int(packed[k] & placeMask)}
 		}
-		if j-i > 1 {
-			slices.SortFunc(keys[i:j], e.compareKeys)
+		if run := keys[i:j]; len(run) > 1 {
+			for k := range run {
+				run[k].head = e.uuidHead(run[k].at)
+			}
+			slices.SortFunc(run, e.compareKeys)
 		}
 		i = j
 	}
