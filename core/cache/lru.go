@@ -204,6 +204,37 @@ func (c *LRU[K, V]) LoadOrStore(key K, v V) (V, bool) {
 	return v, false
 }
 
+// Recharge charges key's entry what SizeOf says of it now, for a value
+// that has grown or shrunk in place, marks it the most recently used, and
+// drops the least recently used others to stay within the budgets. An
+// entry that alone is over MaxBytes is dropped too, unless KeepLast. It
+// reports whether key is held afterwards and how many others were
+// dropped. SizeOf runs with the LRU locked.
+func (c *LRU[K, V]) Recharge(key K) (held bool, dropped int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.byKey[key]
+	if !ok {
+		return false, 0
+	}
+	e := el.Value.(*lruEntry[K, V])
+	size := c.sizeOf(key, e.v)
+	c.stats.Bytes += size - e.size
+	e.size = size
+	c.ll.MoveToFront(el)
+	if c.opts.MaxBytes > 0 && size > c.opts.MaxBytes && !c.opts.KeepLast {
+		c.remove(el)
+		c.stats.Rejected++
+		return false, 0
+	}
+	for c.over() && c.ll.Len() > 1 {
+		c.remove(c.ll.Back())
+		c.stats.Evictions++
+		dropped++
+	}
+	return true, dropped
+}
+
 // Delete removes key; it reports whether it was there.
 func (c *LRU[K, V]) Delete(key K) bool {
 	c.mu.Lock()

@@ -164,3 +164,45 @@ func TestLRUDropped(t *testing.T) {
 		}
 	}
 }
+
+// TestLRURecharge grows and shrinks values in place (a size held beside
+// each key) and checks what Recharge keeps, drops and charges.
+func TestLRURecharge(t *testing.T) {
+	tests := []struct {
+		name     string
+		keepLast bool
+		grow     string // the key whose size changes
+		to       int64
+		want     []string // keys held afterwards, most recent first
+		held     bool     // what Recharge reports
+		dropped  int
+		bytes    int64
+	}{
+		{name: "grows within the budget, becomes the most recent", grow: "a", to: 4, want: []string{"a", "c", "b"}, held: true, bytes: 8},
+		{name: "grows past the budget: the least recent others go", grow: "b", to: 8, want: []string{"b", "c"}, held: true, dropped: 1, bytes: 10},
+		{name: "shrinks", grow: "c", to: 0, want: []string{"c", "b", "a"}, held: true, bytes: 4},
+		{name: "alone over the budget: dropped", grow: "a", to: 11, want: []string{"c", "b"}, held: false, bytes: 4},
+		{name: "alone over the budget, keep last: the only one held", keepLast: true, grow: "a", to: 11, want: []string{"a"}, held: true, dropped: 2, bytes: 11},
+		{name: "a key not held", grow: "z", to: 5, want: []string{"c", "b", "a"}, held: false, bytes: 6},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			sizes := map[string]int64{"a": 2, "b": 2, "c": 2, "z": 2}
+			c := NewLRU(LRUOptions[string, string]{MaxBytes: 10, KeepLast: tc.keepLast,
+				SizeOf: func(k, _ string) int64 { return sizes[k] }})
+			for _, k := range []string{"a", "b", "c"} {
+				c.Set(k, k, 0)
+			}
+			sizes[tc.grow] = tc.to
+			if held, dropped := c.Recharge(tc.grow); held != tc.held || dropped != tc.dropped {
+				t.Errorf("Recharge: held %v, dropped %d; want %v, %d", held, dropped, tc.held, tc.dropped)
+			}
+			if got := keysOf(c); !slices.Equal(got, tc.want) {
+				t.Errorf("keys %v, want %v", got, tc.want)
+			}
+			if got := c.Bytes(); got != tc.bytes {
+				t.Errorf("charged %d, want %d", got, tc.bytes)
+			}
+		})
+	}
+}
