@@ -13,6 +13,7 @@ import (
 	"slices"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/core/misp"
@@ -142,6 +143,34 @@ func collect(ctx context.Context, search Search, q misp.Query) ([]indicator.Attr
 		rows = append(rows, *p...)
 	}
 	return rows, n, nil
+}
+
+// perEvent is about what an event costs beside its records and text: its
+// entries in the snapshot's two maps.
+const perEvent = 96
+
+// Bytes is about how much memory s holds: its records, the whole text of
+// every store its events use (a store is held, every slab of it, as long
+// as one event uses it; counted once however many do), the text of the
+// events' tags and perEvent an event. A refreshed snapshot shares the
+// records and stores of the events that did not change with the one it
+// replaces; each is counted whole.
+func (s *Snapshot) Bytes() int64 {
+	n := int64(s.Attributes) * int64(unsafe.Sizeof(rec{}))
+	stores := map[*store]bool{}
+	for _, e := range s.events {
+		if e.st != nil && !stores[e.st] {
+			stores[e.st] = true
+			for _, slab := range e.st.slabs {
+				n += int64(cap(slab))
+			}
+		}
+		n += perEvent
+	}
+	for _, st := range s.states {
+		n += int64(len(st.tags))
+	}
+	return n
 }
 
 // Events returns the ids of the events held, in order.
