@@ -91,6 +91,7 @@ func assemble(cfg *config.Config, sites *config.Sites, registry *renderers.Regis
 		Namespace: cache.NewNamespace(generations, time.Second),
 		KeySecret: keySecret[:],
 		HotBytes:  cfg.CacheMaxBytes,
+		FeedBytes: cfg.FeedSnapshotMaxBytes,
 		UserAgent: "Cratos/" + version(),
 		Logger:    logger,
 		Observer:  m,

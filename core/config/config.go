@@ -52,6 +52,10 @@ type Config struct {
 	MemcachedServers []string `yaml:"memcached_servers"`
 	// CacheMaxBytes bounds the in-process cache (default 256 MiB).
 	CacheMaxBytes int64 `yaml:"cache_max_bytes"`
+	// FeedSnapshotMaxBytes bounds the feed snapshots held in process
+	// (default DefaultFeedSnapshotMaxBytes); the most recent one is kept
+	// even when it alone is larger.
+	FeedSnapshotMaxBytes int64 `yaml:"feed_snapshot_max_bytes"`
 	// MemoryLimitBytes is the process's soft memory limit, as GOMEMLIMIT
 	// sets it (which wins when set); 0: none.
 	MemoryLimitBytes int64 `yaml:"memory_limit_bytes"`
@@ -74,6 +78,10 @@ type Config struct {
 	// that file exists next to config.yaml.
 	Mappings map[string][]string `yaml:"-"`
 }
+
+// DefaultFeedSnapshotMaxBytes is feed_snapshot_max_bytes when unset: a few
+// feeds of millions of attributes (some 65 bytes each).
+const DefaultFeedSnapshotMaxBytes = 1 << 30
 
 // MinMemoryLimitBytes is the smallest memory_limit_bytes: below it the
 // collector would run without pause.
@@ -176,6 +184,7 @@ func (c *Config) setDefaults() {
 		c.StateDir = filepath.Join(filepath.Dir(c.Path), c.StateDir)
 	}
 	setDefault(&c.CacheMaxBytes, 256<<20)
+	setDefault(&c.FeedSnapshotMaxBytes, DefaultFeedSnapshotMaxBytes)
 	if c.ReverseProxyHeader == "" {
 		c.ReverseProxyHeader = "X-Forwarded-For"
 	}
@@ -207,6 +216,9 @@ func (c *Config) Validate() error {
 	}
 	if c.CacheMaxBytes < 0 {
 		errs = append(errs, errors.New("cache_max_bytes must not be negative"))
+	}
+	if c.FeedSnapshotMaxBytes < 0 {
+		errs = append(errs, errors.New("feed_snapshot_max_bytes must not be negative"))
 	}
 	if c.MemoryLimitBytes != 0 && c.MemoryLimitBytes < MinMemoryLimitBytes {
 		errs = append(errs, fmt.Errorf("memory_limit_bytes must be 0 (none) or at least %d (64 MiB)", MinMemoryLimitBytes))

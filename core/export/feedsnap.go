@@ -2,6 +2,7 @@ package export
 
 import (
 	"context"
+	"log/slog"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -30,17 +31,34 @@ type FeedObserver interface {
 const maxFeeds = 1024
 
 // feedTable holds the feed snapshots: one per site, MISP URL, key
-// identity and feed, at most maxFeeds.
+// identity and feed, at most maxFeeds and at most budget bytes
+// (feedsnap.Snapshot.Bytes) in all, the most recent one always.
 type feedTable struct {
-	m *cache.LRU[string, *feedState] // feedKey -> state
+	m       *cache.LRU[string, *feedState] // feedKey -> state
+	budget  int64
+	evicted atomic.Uint64 // the LRU's evictions when last logged
 	// differences counts attributes in which full reads differed from
 	// refreshed snapshots.
 	differences atomic.Int64
 	lookups     atomic.Int64
 }
 
-func newFeedTable() *feedTable {
-	return &feedTable{m: cache.NewLRU(cache.LRUOptions[string, *feedState]{MaxItems: maxFeeds})}
+func newFeedTable(budget int64) *feedTable {
+	return &feedTable{budget: budget, m: cache.NewLRU(cache.LRUOptions[string, *feedState]{MaxItems: maxFeeds, MaxBytes: budget,
+		KeepLast: true, SizeOf: func(_ string, st *feedState) int64 { return st.bytes.Load() }})}
+}
+
+// charge charges the feed snapshot of key what its state holds now,
+// dropping the least recently used others past the budget, and logs the
+// snapshots dropped since the last charge (this one's, and those a new
+// feed's entry pushed out).
+func (t *feedTable) charge(key string, logger *slog.Logger) {
+	t.m.Recharge(key)
+	evicted := t.m.Stats().Evictions
+	if before := t.evicted.Swap(evicted); evicted > before {
+		logger.Warn("feed snapshots dropped to stay within feed_snapshot_max_bytes (and 1024 feeds); their next lists read MISP in full",
+			"dropped", evicted-before, "held_bytes", t.m.Bytes(), "budget_bytes", t.budget)
+	}
 }
 
 // clear drops every feed snapshot.
@@ -54,6 +72,7 @@ type feedState struct {
 	fullAt time.Time    // when the last full read started
 	used   atomic.Int64 // unix seconds of the last list made from it
 	read   atomic.Int64 // snap.Read in unix nanoseconds, read without mu
+	bytes  atomic.Int64 // snap.Bytes(), read without mu
 	// shareID names the piece of the feed's shared snapshot that snap is
 	// (feedshare.go); empty when snap is not shared.
 	shareID string
@@ -65,6 +84,7 @@ type feedState struct {
 func (st *feedState) keep(snap *feedsnap.Snapshot, shareID string) {
 	st.snap, st.shareID = snap, shareID
 	st.read.Store(snap.Read.UnixNano())
+	st.bytes.Store(snap.Bytes())
 }
 
 // feedNewer reports whether r's feed has been read since a snapshot
@@ -237,6 +257,7 @@ func (s *Service) readFeed(ctx context.Context, r Request, q misp.Query, st *fee
 	}
 	old = st.snap
 	st.keep(next, "")
+	s.feeds.charge(s.feedKey(r), s.opts.Logger)
 	s.sites.Set(r.Site.Name, SiteState{LastBuild: now, LastURL: r.MISPURL}, 0)
 	s.opts.Logger.Info("fetched", "site", r.Site.Name, "kind", string(r.Kind), "feed", r.Feed, "full", full,
 		"searches", cost.Searches, "attributes", cost.Attributes, "held", next.Attributes, "ms", millis(time.Since(start)))

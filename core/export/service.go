@@ -57,7 +57,11 @@ type Options struct {
 	// snapshots, kept in process (default 256 MiB each).
 	HotBytes int64
 	// StaleBytes bounds the last-known-good artifacts (default 256 MiB).
-	StaleBytes    int64
+	StaleBytes int64
+	// FeedBytes bounds the feed snapshots (default
+	// config.DefaultFeedSnapshotMaxBytes); the most recent one is kept
+	// even when it alone is larger.
+	FeedBytes     int64
 	BuildTimeout  time.Duration // default 5 minutes
 	RenderTimeout time.Duration // default 2 minutes
 	UserAgent     string
@@ -139,6 +143,9 @@ func New(opts Options) *Service {
 	if opts.StaleBytes <= 0 {
 		opts.StaleBytes = 256 << 20
 	}
+	if opts.FeedBytes <= 0 {
+		opts.FeedBytes = config.DefaultFeedSnapshotMaxBytes
+	}
 	if opts.BuildTimeout <= 0 {
 		opts.BuildTimeout = 5 * time.Minute
 	}
@@ -164,7 +171,7 @@ func New(opts Options) *Service {
 		tracks:  cache.NewLRU(cache.LRUOptions[string, *tracked]{MaxItems: maxLists}),
 		keyIDs:  cache.NewLRU(cache.LRUOptions[string, string]{MaxItems: maxKeyIDs}),
 		sites:   cache.NewLRU(cache.LRUOptions[string, SiteState]{MaxItems: maxSites}),
-		feeds:   newFeedTable(),
+		feeds:   newFeedTable(opts.FeedBytes),
 		keyMemo: newKeyMemo(),
 		rdMemo:  newRendererMemo(),
 	}
