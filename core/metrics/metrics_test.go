@@ -32,6 +32,11 @@ func exercised(t *testing.T) *Metrics {
 	if err := m.WatchPlugin("routeros", func() int { return 2 }); err != nil {
 		t.Fatal(err)
 	}
+	if err := m.WatchMemory(func() []export.MemoryUse {
+		return []export.MemoryUse{{Store: "lists", Held: 1500, Budget: 4096}, {Store: "feed_snapshots", Held: 9000, Budget: 8192}}
+	}); err != nil {
+		t.Fatal(err)
+	}
 	return m
 }
 
@@ -55,6 +60,10 @@ func TestSeries(t *testing.T) {
 		`cratos_feed_staleness_seconds{data_type="domain",feed="block",output="txt",site="misp.example.net"}`,
 		"# TYPE cratos_feed_last_success_timestamp_seconds gauge",
 		`cratos_misp_errors_total{kind="timeout",site="misp.example.net"} 1`,
+		"# TYPE cratos_memory_held_bytes gauge",
+		`cratos_memory_held_bytes{store="lists"} 1500`,
+		`cratos_memory_held_bytes{store="feed_snapshots"} 9000`,
+		`cratos_memory_budget_bytes{store="feed_snapshots"} 8192`,
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("/metrics lacks %s", want)

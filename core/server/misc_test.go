@@ -3,6 +3,7 @@ package server_test
 import (
 	"encoding/json"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -235,9 +236,19 @@ func TestMetricsAndAccessLog(t *testing.T) {
 		`cratos_feed_entries{data_type="ipv4",feed="block",output="txt",site="127.0.0.1"} 6`,
 		`cratos_feed_staleness_seconds{data_type="ipv4",feed="block",output="txt",site="127.0.0.1"}`,
 		`cratos_misp_fetch_seconds_count{site="127.0.0.1"} 1`,
+		`cratos_memory_budget_bytes{store="feed_snapshots"} 1.073741824e+09`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	// The list built and the feed snapshot it came from are held.
+	for _, store := range []string{"lists", "list_snapshots", "feed_snapshots"} {
+		m := regexp.MustCompile(`cratos_memory_held_bytes\{store="` + store + `"\} (\S+)\n`).FindStringSubmatch(body)
+		if m == nil {
+			t.Errorf("/metrics lacks cratos_memory_held_bytes of %s", store)
+		} else if held, err := strconv.ParseFloat(m[1], 64); err != nil || held <= 0 {
+			t.Errorf("/metrics: %s hold %s bytes, want some", store, m[1])
 		}
 	}
 	logs := h.logs.String()

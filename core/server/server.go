@@ -112,6 +112,11 @@ func New(opts Options) *Server {
 		if err := opts.Metrics.Register(opts.Consumers); err != nil {
 			opts.Logger.Warn("consumer metrics", "error", err)
 		}
+		if opts.Export != nil {
+			if err := opts.Metrics.WatchMemory(opts.Export.MemoryHeld); err != nil {
+				opts.Logger.Warn("memory metrics", "error", err)
+			}
+		}
 	}
 	if opts.Holds == nil && opts.Export != nil {
 		opts.Holds = exportHolds{opts.Export}
