@@ -17,7 +17,8 @@
 //     and cratos' read through a pipe), to show which set-up favours whom;
 //   - peak resident memory of cratos per scenario, and its growth with the
 //     number of concurrent cold requests for one feed, with the CPU time
-//     cratos and the MISP emulator beside it used for them;
+//     cratos and the MISP emulator beside it used for them, and what
+//     cratos' stores and Go heap held afterwards (its /metrics);
 //   - the cost of token verification, and the latency of valid requests
 //     while a flood of invalid tokens arrives.
 //

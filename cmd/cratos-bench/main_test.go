@@ -320,7 +320,8 @@ func TestQuickRun(t *testing.T) {
 	rep := string(data)
 	for _, section := range []string{"| CPU |", "go run ./cmd/cratos-bench --quick --out", "#### Targets", "#### Cold feed builds",
 		"#### Cache hits against nginx", "#### The floor: a minimal Go server", "#### Logging set-ups (wrk, small feed)", "#### Memory under concurrent cold requests", "#### Token verification",
-		"#### MISP load with 3 replicas sharing memcached", "| first full read | "} {
+		"#### MISP load with 3 replicas sharing memcached", "| first full read | ",
+		"After the first row's answer, as cratos' `/metrics` says"} {
 		if !strings.Contains(rep, section) {
 			t.Errorf("report lacks %q", section)
 		}

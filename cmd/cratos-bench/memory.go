@@ -27,6 +27,8 @@ type memRow struct {
 	// CPU time used until the last answer: cratos' since it started, and
 	// the MISP emulator's, on the same machine, while it answered.
 	CratosCPU, MISPCPU time.Duration
+	// Held is what cratos' stores held after the last answer.
+	Held heldMemory
 }
 
 // concurrentRepeated is concurrent, run o.coldRepeats times for a single
@@ -117,6 +119,9 @@ func (b *bench) concurrent(ctx context.Context, m *mispInst, cc cratosConfig, to
 		return row, err
 	}
 	row.MISPCPU = mispAfter - mispBefore
+	if row.Held, err = scrapeHeld(ctx, client, c.base+"/metrics"); err != nil {
+		b.logf("memory: %v", err)
+	}
 	row.Fetches = c.p.log.count(markFetched)
 	if row.Failures > 0 {
 		return row, c.p.failure(fmt.Errorf("%d of %d concurrent requests failed", row.Failures, n))

@@ -191,6 +191,9 @@ func (r *report) write(w io.Writer) error {
 	if slope, _, _, ok := memSlope(r.Mem); ok {
 		p("\nExtra peak RSS per additional concurrent request: %s.\n", fmtSlope(slope))
 	}
+	if len(r.Mem) > 0 && r.Mem[0].Held != (heldMemory{}) {
+		p("\nAfter the first row's answer, as cratos' `/metrics` says (`cratos_memory_held_bytes`, `go_memstats_heap_alloc_bytes`): %s.\n", r.Mem[0].Held)
+	}
 	p("\n")
 
 	p("#### Token verification\n\n")

@@ -129,6 +129,9 @@ func largeColdTarget(rows []memRow) target {
 			if r.CratosCPU > 0 {
 				t.Measured += fmt.Sprintf("; CPU time: cratos %s, the MISP emulator beside it %s", fmtDur(r.CratosCPU), fmtDur(r.MISPCPU))
 			}
+			if r.Held != (heldMemory{}) {
+				t.Measured += "; held after the answer: " + r.Held.String()
+			}
 			t.Verdict = verdict(r.Failures == 0 && r.Wall <= largeColdGoal && r.Peak <= largeColdRSSGoal)
 		}
 	}
