@@ -96,8 +96,8 @@ func TestLoadOriginalFiles(t *testing.T) {
 	if cfg.AlwaysAllowedIPs[1].String() != "10.0.0.0/8" {
 		t.Errorf("host bits not cleared: %v", cfg.AlwaysAllowedIPs)
 	}
-	if cfg.Listen != "127.0.0.1:8080" || cfg.TokenMinting != MintAllowlist {
-		t.Errorf("defaults: listen %q minting %q", cfg.Listen, cfg.TokenMinting)
+	if cfg.Listen != "127.0.0.1:8080" || cfg.TokenMinting != MintAllowlist || cfg.FeedSnapshotMaxBytes != 1<<30 {
+		t.Errorf("defaults: listen %q minting %q feed snapshots %d bytes", cfg.Listen, cfg.TokenMinting, cfg.FeedSnapshotMaxBytes)
 	}
 	if want := filepath.Join(filepath.Dir(filepath.Dir(path)), "sites"); cfg.SitesDir != want {
 		t.Errorf("sites_dir %q, want %q", cfg.SitesDir, want)
@@ -142,6 +142,7 @@ func TestStrictErrors(t *testing.T) {
 		{"site missing tag", originalConfig, strings.Replace(originalSite, `tag: "example"`, "", 1), "tag is required"},
 		{"empty site", originalConfig, "\n", "file is empty"},
 		{"memory limit too small", originalConfig + "memory_limit_bytes: 1000000\n", "", "memory_limit_bytes must be 0 (none) or at least 67108864"},
+		{"negative feed snapshot budget", originalConfig + "feed_snapshot_max_bytes: -1\n", "", "feed_snapshot_max_bytes must not be negative"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
