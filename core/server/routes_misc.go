@@ -125,7 +125,21 @@ func (s *Server) status(c *fiber.Ctx) error {
 		body["sites"] = s.siteProbes(c.UserContext())
 	}
 	body["consumers"] = s.consumerStatus()
+	body["memory"] = s.memoryStatus()
 	return c.JSON(body)
+}
+
+// memoryStatus lists what each in-process store holds and its budget,
+// as cratos_memory_held_bytes and cratos_memory_budget_bytes say.
+func (s *Server) memoryStatus() []fiber.Map {
+	out := []fiber.Map{}
+	if s.opts.Export == nil {
+		return out
+	}
+	for _, u := range s.opts.Export.MemoryHeld() {
+		out = append(out, fiber.Map{"store": u.Store, "held_bytes": u.Held, "budget_bytes": u.Budget})
+	}
+	return out
 }
 
 // siteProbes checks each enabled site's MISP with an unauthenticated

@@ -48,6 +48,11 @@ func TestStatusDetailForAdminsOnly(t *testing.T) {
 		Sites     map[string]map[string]any `json:"sites"`
 		Consumers []map[string]any          `json:"consumers"`
 		Cache     string                    `json:"cache"`
+		Memory    []struct {
+			Store       string `json:"store"`
+			HeldBytes   int64  `json:"held_bytes"`
+			BudgetBytes int64  `json:"budget_bytes"`
+		} `json:"memory"`
 	}
 	if resp.StatusCode != 200 || json.Unmarshal([]byte(body), &st) != nil {
 		t.Fatalf("admin status: %d %s", resp.StatusCode, body)
@@ -58,6 +63,17 @@ func TestStatusDetailForAdminsOnly(t *testing.T) {
 	if len(st.Consumers) != 1 || st.Consumers[0]["consumer"] != "pa-fw-01" || st.Consumers[0]["list"] != feedPath ||
 		st.Consumers[0]["status"] != 200.0 || st.Consumers[0]["late"] != false || st.Consumers[0]["expect_every_seconds"] != 300.0 {
 		t.Errorf("consumers in admin status: %s", body)
+	}
+	// The list built came from a feed snapshot, both held.
+	held := map[string]int64{}
+	for _, m := range st.Memory {
+		if m.BudgetBytes <= 0 {
+			t.Errorf("memory in admin status: %s without a budget", m.Store)
+		}
+		held[m.Store] = m.HeldBytes
+	}
+	if len(held) != 4 || held["lists"] <= 0 || held["feed_snapshots"] <= 0 {
+		t.Errorf("memory in admin status: %v", held)
 	}
 }
 
