@@ -208,14 +208,14 @@ func (c *LRU[K, V]) LoadOrStore(key K, v V) (V, bool) {
 // that has grown or shrunk in place, marks it the most recently used, and
 // drops the least recently used others to stay within the budgets. An
 // entry that alone is over MaxBytes is dropped too, unless KeepLast. It
-// reports whether key is held afterwards and how many others were
-// dropped. SizeOf runs with the LRU locked.
-func (c *LRU[K, V]) Recharge(key K) (held bool, dropped int) {
+// reports whether key is held afterwards. SizeOf runs with the LRU
+// locked.
+func (c *LRU[K, V]) Recharge(key K) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	el, ok := c.byKey[key]
 	if !ok {
-		return false, 0
+		return false
 	}
 	e := el.Value.(*lruEntry[K, V])
 	size := c.sizeOf(key, e.v)
@@ -225,14 +225,13 @@ func (c *LRU[K, V]) Recharge(key K) (held bool, dropped int) {
 	if c.opts.MaxBytes > 0 && size > c.opts.MaxBytes && !c.opts.KeepLast {
 		c.remove(el)
 		c.stats.Rejected++
-		return false, 0
+		return false
 	}
 	for c.over() && c.ll.Len() > 1 {
 		c.remove(c.ll.Back())
 		c.stats.Evictions++
-		dropped++
 	}
-	return true, dropped
+	return true
 }
 
 // Delete removes key; it reports whether it was there.

@@ -175,14 +175,14 @@ func TestLRURecharge(t *testing.T) {
 		to       int64
 		want     []string // keys held afterwards, most recent first
 		held     bool     // what Recharge reports
-		dropped  int
+		evicted  uint64
 		bytes    int64
 	}{
 		{name: "grows within the budget, becomes the most recent", grow: "a", to: 4, want: []string{"a", "c", "b"}, held: true, bytes: 8},
-		{name: "grows past the budget: the least recent others go", grow: "b", to: 8, want: []string{"b", "c"}, held: true, dropped: 1, bytes: 10},
+		{name: "grows past the budget: the least recent others go", grow: "b", to: 8, want: []string{"b", "c"}, held: true, evicted: 1, bytes: 10},
 		{name: "shrinks", grow: "c", to: 0, want: []string{"c", "b", "a"}, held: true, bytes: 4},
 		{name: "alone over the budget: dropped", grow: "a", to: 11, want: []string{"c", "b"}, held: false, bytes: 4},
-		{name: "alone over the budget, keep last: the only one held", keepLast: true, grow: "a", to: 11, want: []string{"a"}, held: true, dropped: 2, bytes: 11},
+		{name: "alone over the budget, keep last: the only one held", keepLast: true, grow: "a", to: 11, want: []string{"a"}, held: true, evicted: 2, bytes: 11},
 		{name: "a key not held", grow: "z", to: 5, want: []string{"c", "b", "a"}, held: false, bytes: 6},
 	}
 	for _, tc := range tests {
@@ -194,8 +194,11 @@ func TestLRURecharge(t *testing.T) {
 				c.Set(k, k, 0)
 			}
 			sizes[tc.grow] = tc.to
-			if held, dropped := c.Recharge(tc.grow); held != tc.held || dropped != tc.dropped {
-				t.Errorf("Recharge: held %v, dropped %d; want %v, %d", held, dropped, tc.held, tc.dropped)
+			if held := c.Recharge(tc.grow); held != tc.held {
+				t.Errorf("Recharge: held %v, want %v", held, tc.held)
+			}
+			if got := c.Stats().Evictions; got != tc.evicted {
+				t.Errorf("evicted %d, want %d", got, tc.evicted)
 			}
 			if got := keysOf(c); !slices.Equal(got, tc.want) {
 				t.Errorf("keys %v, want %v", got, tc.want)

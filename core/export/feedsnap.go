@@ -56,8 +56,8 @@ func (t *feedTable) charge(key string, logger *slog.Logger) {
 	t.m.Recharge(key)
 	evicted := t.m.Stats().Evictions
 	if before := t.evicted.Swap(evicted); evicted > before {
-		logger.Warn("feed snapshots dropped to stay within feed_snapshot_max_bytes (and 1024 feeds); their next lists read MISP in full",
-			"dropped", evicted-before, "held_bytes", t.m.Bytes(), "budget_bytes", t.budget)
+		logger.Warn("feed snapshots dropped to stay within feed_snapshot_max_bytes; their next lists read MISP in full",
+			"dropped", evicted-before, "held_bytes", t.m.Bytes(), "budget_bytes", t.budget, "held_feeds", t.m.Len(), "max_feeds", maxFeeds)
 	}
 }
 
