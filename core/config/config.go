@@ -80,7 +80,7 @@ type Config struct {
 }
 
 // DefaultFeedSnapshotMaxBytes is feed_snapshot_max_bytes when unset: a few
-// feeds of millions of attributes (some 65 bytes each).
+// feeds of millions of attributes (some 61 bytes each).
 const DefaultFeedSnapshotMaxBytes = 1 << 30
 
 // MinMemoryLimitBytes is the smallest memory_limit_bytes: below it the

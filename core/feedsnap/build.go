@@ -241,7 +241,7 @@ func joinStores(parts []*part) (*store, error) {
 			for i := range block {
 				r := &block[i]
 				r.typ, r.cat = remap[r.typ], remap[r.cat]
-				if r.vlen+r.ulen() > 0 {
+				if r.text() > 0 {
 					r.slab += base
 				}
 			}

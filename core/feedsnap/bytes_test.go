@@ -7,7 +7,7 @@ import (
 	"github.com/cratos-project/cratos/core/indicator"
 )
 
-// Bytes counts every record, each store's text once however many events
+// Bytes counts every record (20 bytes), each store's text once however many events
 // use it, the tags' text and perEvent an event.
 func TestSnapshotBytes(t *testing.T) {
 	const uuid = "5f0c7c4e-1c2b-4d3e-9f00-0123456789a"
@@ -31,10 +31,10 @@ func TestSnapshotBytes(t *testing.T) {
 		want   int64
 	}{
 		{"empty", map[int64]Event{}, nil, 0},
-		{"one event", map[int64]Event{1: one}, nil, 2*24 + text1 + perEvent},
-		{"two stores", map[int64]Event{1: one, 2: two}, nil, 3*24 + text1 + text2 + 2*perEvent},
-		{"a store shared by two events, counted once", map[int64]Event{1: one, 3: shared}, nil, 3*24 + text1 + 2*perEvent},
-		{"tags", map[int64]Event{2: two}, map[int64]eventState{2: {tags: "tlp:red\x00incident"}}, 24 + text2 + perEvent + int64(len("tlp:red\x00incident"))},
+		{"one event", map[int64]Event{1: one}, nil, 2*20 + text1 + perEvent},
+		{"two stores", map[int64]Event{1: one, 2: two}, nil, 3*20 + text1 + text2 + 2*perEvent},
+		{"a store shared by two events, counted once", map[int64]Event{1: one, 3: shared}, nil, 3*20 + text1 + 2*perEvent},
+		{"tags", map[int64]Event{2: two}, map[int64]eventState{2: {tags: "tlp:red\x00incident"}}, 20 + text2 + perEvent + int64(len("tlp:red\x00incident"))},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

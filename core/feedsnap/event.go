@@ -1,6 +1,8 @@
 package feedsnap
 
 import (
+	"encoding/binary"
+	"math"
 	"strings"
 	"unsafe"
 
@@ -18,30 +20,64 @@ type Event struct {
 	st   *store
 }
 
-// rec is one attribute, in 24 bytes. Its value and uuid lie one after the
+// rec is one attribute, in 20 bytes. Its value and uuid lie one after the
 // other in slab slab of its store, from off; a uuid in MISP's lowercase
 // 8-4-4-4-12 form is held as its 16 bytes (packed), any other as it is.
+// Its timestamp is ts, or, when it is negative or past 32 bits
+// (metaWideTS), the 8 bytes after the uuid, little-endian: MISP stamps
+// in unsigned 32-bit seconds, and anything else it says is kept as said.
 type rec struct {
-	ts       int64
+	ts       uint32
 	off      uint32
 	vlen     uint32
 	slab     uint16
 	typ, cat uint16 // indexes into the store's names
 	// meta holds the uuid's length as held (metaULen) and the flags
-	// metaToIDS and metaPacked.
+	// metaWideTS, metaToIDS and metaPacked.
 	meta uint16
 }
 
 // The parts of rec.meta. A uuid longer than metaULen bytes is refused
 // (errTooLarge); MISP's are 36.
 const (
-	metaULen   = 1<<14 - 1
+	metaULen   = 1<<13 - 1
+	metaWideTS = 1 << 13
 	metaToIDS  = 1 << 14
 	metaPacked = 1 << 15
 )
 
+// wideTS is the text a timestamp takes when it does not fit rec.ts.
+const wideTS = 8
+
+// fitsTS reports whether timestamp ts fits rec.ts.
+func fitsTS(ts int64) bool { return ts >= 0 && ts <= math.MaxUint32 }
+
 // ulen is the length of the uuid as held.
 func (r *rec) ulen() uint32 { return uint32(r.meta & metaULen) }
+
+// text is the length of the record's text in its slab: value, uuid and,
+// when it is held there, timestamp.
+func (r *rec) text() uint32 {
+	if r.meta&metaWideTS != 0 {
+		return r.vlen + r.ulen() + wideTS
+	}
+	return r.vlen + r.ulen()
+}
+
+// timestamp returns attribute i's timestamp.
+func (e Event) timestamp(i int) int64 {
+	if r := &e.recs[i]; r.meta&metaWideTS == 0 {
+		return int64(r.ts)
+	}
+	return e.wideTimestamp(i)
+}
+
+// wideTimestamp reads attribute i's timestamp from its text.
+func (e Event) wideTimestamp(i int) int64 {
+	r := &e.recs[i]
+	at := r.off + r.vlen + r.ulen()
+	return int64(binary.LittleEndian.Uint64(e.st.slabs[r.slab][at : at+wideTS]))
+}
 
 // packed reports whether the uuid is held as its 16 bytes.
 func (r *rec) packed() bool { return r.meta&metaPacked != 0 }
@@ -78,6 +114,9 @@ func packEvent(attrs []indicator.Attribute) (Event, error) {
 		text += len(a.Value) + len(a.UUID)
 		if _, ok := packUUID(a.UUID); ok {
 			text -= len(a.UUID) - 16 // held as its 16 bytes
+		}
+		if !fitsTS(a.Timestamp) {
+			text += wideTS
 		}
 	}
 	if text > 0 && text <= 1<<32-1 {
@@ -156,7 +195,7 @@ func (e Event) borrowed(id int64, i int, buf *[36]byte, withUUID bool) indicator
 	value, _ := e.raw(i)
 	a := indicator.Attribute{
 		Type: e.st.names[r.typ], Category: e.st.names[r.cat], Value: value,
-		EventID: id, Timestamp: r.ts, ToIDS: r.toIDS(),
+		EventID: id, Timestamp: e.timestamp(i), ToIDS: r.toIDS(),
 	}
 	if withUUID {
 		a.UUID = e.uuid(i, buf)
@@ -176,7 +215,7 @@ func (e Event) Attributes(id int64) []indicator.Attribute {
 // sameAttr reports whether attribute i of e and j of f are equal.
 func sameAttr(e Event, i int, f Event, j int) bool {
 	r, q := &e.recs[i], &f.recs[j]
-	if r.ts != q.ts || r.meta != q.meta || r.vlen != q.vlen ||
+	if e.timestamp(i) != f.timestamp(j) || r.meta != q.meta || r.vlen != q.vlen ||
 		e.st.names[r.typ] != f.st.names[q.typ] || e.st.names[r.cat] != f.st.names[q.cat] {
 		return false
 	}

@@ -202,7 +202,10 @@ func (p Portion) selected(sel Selection, fn func(id int64, e Event, i int)) {
 		}
 		for i := range e.recs {
 			r := &e.recs[i]
-			if matches[r.typ] && (!sel.ToIDS || r.toIDS()) && (r.ts >= sel.Since || r.ts == 0) {
+			if !matches[r.typ] || sel.ToIDS && !r.toIDS() {
+				continue
+			}
+			if ts := e.timestamp(i); ts >= sel.Since || ts == 0 {
 				fn(id, e, i)
 			}
 		}

@@ -182,10 +182,10 @@ func TestTooManyNamesRefused(t *testing.T) {
 	}
 }
 
-// A record takes 24 bytes; its uuid's length and flags share two of them,
-// so a uuid longer than 16,383 bytes is refused whole, not held wrong.
+// A record takes 20 bytes; its uuid's length and flags share two of them,
+// so a uuid longer than 8,191 bytes is refused whole, not held wrong.
 func TestRecordHoldsItsFlagsAndUUIDLength(t *testing.T) {
-	if size := unsafe.Sizeof(rec{}); size != 24 {
+	if size := unsafe.Sizeof(rec{}); size != 20 {
 		t.Errorf("a record takes %d bytes", size)
 	}
 	long := strings.Repeat("u", metaULen)

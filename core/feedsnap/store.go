@@ -1,6 +1,7 @@
 package feedsnap
 
 import (
+	"encoding/binary"
 	"errors"
 	"unsafe"
 
@@ -72,12 +73,12 @@ func (w *writer) name(s string) uint16 {
 
 // rec copies a's value and uuid into the store and returns a's record.
 func (w *writer) rec(a indicator.Attribute) rec {
-	return w.put(rec{ts: a.Timestamp, typ: w.name(a.Type), cat: w.name(a.Category), meta: toIDSMeta(a.ToIDS)}, a.Value, a.UUID)
+	return w.put(rec{typ: w.name(a.Type), cat: w.name(a.Category), meta: toIDSMeta(a.ToIDS)}, a.Value, a.UUID, a.Timestamp)
 }
 
-// put copies value and uuid into the store and returns r holding them
-// (r's meta holds at most the to_ids flag when given).
-func (w *writer) put(r rec, value, uuid string) rec {
+// put copies value, uuid and timestamp ts into the store and returns r
+// holding them (r's meta holds at most the to_ids flag when given).
+func (w *writer) put(r rec, value, uuid string, ts int64) rec {
 	packed, ok := packUUID(uuid)
 	if ok {
 		uuid = inPlace(packed[:])
@@ -89,6 +90,12 @@ func (w *writer) put(r rec, value, uuid string) rec {
 	}
 	r.vlen, r.meta = uint32(len(value)), r.meta|uint16(len(uuid))
 	n := len(value) + len(uuid)
+	if fitsTS(ts) {
+		r.ts = uint32(ts)
+	} else {
+		r.meta |= metaWideTS
+		n += wideTS
+	}
 	if n == 0 {
 		return r
 	}
@@ -109,6 +116,9 @@ func (w *writer) put(r rec, value, uuid string) rec {
 	off := len(slab) - len(w.room)
 	copy(w.room, value)
 	copy(w.room[len(value):], uuid)
+	if r.meta&metaWideTS != 0 {
+		binary.LittleEndian.PutUint64(w.room[len(value)+len(uuid):], uint64(ts))
+	}
 	w.room = w.room[n:]
 	r.off, r.slab = uint32(off), uint16(len(w.st.slabs)-1)
 	return r

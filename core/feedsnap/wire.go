@@ -108,7 +108,7 @@ func (d Delta) writeRaw(w *bytes.Buffer) error {
 			b = binary.AppendUvarint(b, index[e.st.names[r.cat]])
 			b = appendUUIDAndFlags(b, uuid, r.packed(), r.toIDS())
 			b = binread.AppendString(b, value)
-			b = binary.AppendVarint(b, r.ts)
+			b = binary.AppendVarint(b, e.timestamp(i))
 		}
 		if len(b) > 1<<20 {
 			w.Write(b)
@@ -213,8 +213,7 @@ func UnmarshalDelta(wire []byte) (Delta, error) {
 				uuid = r.Bytes()
 			}
 			value := r.Bytes()
-			x.ts = r.Varint()
-			recs[i] = w.put(x, inPlace(value), inPlace(uuid))
+			recs[i] = w.put(x, inPlace(value), inPlace(uuid), r.Varint())
 		}
 		if r.Failed() || w.err != nil {
 			r.Fail()
