@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"time"
 
 	"github.com/cratos-project/cratos/core/cache"
@@ -113,6 +114,7 @@ type Service struct {
 	durable   *durable
 	refreshed func(nsArtifact string, err error) // tests: a background rebuild ended
 	feeds     *feedTable                         // feedsnap.go
+	collect   collection                         // after a large list's sort (fetch.go)
 }
 
 // Bounds of the tables kept per MISP key identity and per site.
@@ -172,6 +174,7 @@ func New(opts Options) *Service {
 		keyIDs:  cache.NewLRU(cache.LRUOptions[string, string]{MaxItems: maxKeyIDs}),
 		sites:   cache.NewLRU(cache.LRUOptions[string, SiteState]{MaxItems: maxSites}),
 		feeds:   newFeedTable(opts.FeedBytes),
+		collect: collection{at: collectAfterSortAt, run: runtime.GC},
 		keyMemo: newKeyMemo(),
 		rdMemo:  newRendererMemo(),
 	}
