@@ -168,8 +168,9 @@ func extractLimit(r Request) int {
 // arrays without pointers.
 const collectAfterSortAt = 1 << 18
 
-// collection is when finishExtract runs the collector, and how: at
-// collectAfterSortAt, runtime.GC, but for tests.
+// collection is the length of a sorted list from which finishExtract
+// runs the collector, and what runs it: collectAfterSortAt and
+// runtime.GC, except in tests.
 type collection struct {
 	at  int
 	run func()

@@ -71,7 +71,8 @@ func (w *writer) name(s string) uint16 {
 	return i
 }
 
-// rec copies a's value and uuid into the store and returns a's record.
+// rec copies a's value, uuid and timestamp into the store and returns
+// a's record.
 func (w *writer) rec(a indicator.Attribute) rec {
 	return w.put(rec{typ: w.name(a.Type), cat: w.name(a.Category), meta: toIDSMeta(a.ToIDS)}, a.Value, a.UUID, a.Timestamp)
 }
