@@ -13,8 +13,9 @@ import (
 // Snapshot is the canonical, sorted, de-duplicated indicator list of one
 // query, with what extraction counted on the way.
 type Snapshot struct {
-	Fetched    time.Time
-	Indicators []indicator.Indicator
+	Fetched time.Time
+	// Indicators is the list, held compactly while it is cached.
+	Indicators indicator.List
 	Stats      indicator.Stats
 	// Refused are the nets the guard kept out before they were expanded
 	// (ipv4ext), so a refused /16 counts as one value, not 65,536, and
@@ -77,23 +78,23 @@ func (d *decoder) internStr(m map[string]string) string {
 }
 
 func encodeSnapshot(s *Snapshot) []byte {
-	e := encoder{b: make([]byte, 0, 64+len(s.Indicators)*96)}
+	e := encoder{b: make([]byte, 0, 64+s.Indicators.Len()*96)}
 	e.b = append(e.b, snapshotMagic...)
 	e.varint(s.Fetched.UnixNano())
 	st := s.Stats
 	for _, v := range []int{st.Attributes, st.Invalid, st.Skipped, st.Expanded, st.KeptNets} {
 		e.uvarint(uint64(v))
 	}
-	e.list(s.Indicators)
-	e.list(s.Refused)
+	e.list(s.Indicators.Len(), s.Indicators.At)
+	e.list(len(s.Refused), func(i int) indicator.Indicator { return s.Refused[i] })
 	return e.b
 }
 
-// list appends a count and the indicators.
-func (e *encoder) list(ins []indicator.Indicator) {
-	e.uvarint(uint64(len(ins)))
-	for i := range ins {
-		in := &ins[i]
+// list appends a count, n, and the indicators at(0) to at(n-1).
+func (e *encoder) list(n int, at func(int) indicator.Indicator) {
+	e.uvarint(uint64(n))
+	for i := range n {
+		in := at(i)
 		e.b = append(e.b, byte(in.Type))
 		e.str(in.Value)
 		e.str(in.MISPType)
@@ -121,8 +122,11 @@ func decodeSnapshot(b []byte) (*Snapshot, error) {
 	}
 	s.Stats = indicator.Stats{Attributes: vals[0], Invalid: vals[1], Skipped: vals[2], Expanded: vals[3], KeptNets: vals[4]}
 	shared := map[string]string{}
-	var err error
-	if s.Indicators, err = d.list(shared); err != nil {
+	ins, err := d.list(shared)
+	if err != nil {
+		return nil, err
+	}
+	if s.Indicators, err = indicator.NewList(ins); err != nil {
 		return nil, err
 	}
 	if s.Refused, err = d.list(shared); err != nil {
@@ -243,10 +247,9 @@ func fetchedNano(t time.Time) int64 {
 
 // snapshotSize estimates the memory a snapshot holds.
 func snapshotSize(_ string, s *Snapshot) int64 {
-	n := int64(256)
-	for i := range s.Indicators {
-		in := &s.Indicators[i]
-		n += int64(len(in.Value)+len(in.UUID)) + 112
+	n := 256 + s.Indicators.Bytes()
+	for i := range s.Refused {
+		n += int64(len(s.Refused[i].Value)+len(s.Refused[i].UUID)) + 112
 	}
 	return n
 }

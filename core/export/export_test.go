@@ -102,12 +102,12 @@ func TestBuildQuery(t *testing.T) {
 
 func TestCodecRoundTrip(t *testing.T) {
 	snap := &Snapshot{Fetched: time.Unix(1700000000, 0), Stats: indicator.Stats{Attributes: 5, Invalid: 1, Skipped: 2}, Refused: []indicator.Indicator{{Type: indicator.IPv4Net, Value: "10.0.0.0/8", MISPType: "ip-dst", UUID: "u9"}},
-		Indicators: []indicator.Indicator{
-			{Type: indicator.IPv4, Value: "192.0.2.1", MISPType: "ip-dst", Category: "Network activity", UUID: "u1", EventID: 7, Timestamp: 1699999999, ToIDS: true},
-			{Type: indicator.Yara, Value: "rule x {\n}", MISPType: "yara"},
-		}}
+		Indicators: listOf(t,
+			indicator.Indicator{Type: indicator.IPv4, Value: "192.0.2.1", MISPType: "ip-dst", Category: "Network activity", UUID: "u1", EventID: 7, Timestamp: 1699999999, ToIDS: true},
+			indicator.Indicator{Type: indicator.Yara, Value: "rule x {\n}", MISPType: "yara"},
+		)}
 	got, err := decodeSnapshot(encodeSnapshot(snap))
-	if err != nil || !got.Fetched.Equal(snap.Fetched) || got.Stats != snap.Stats || !slices.Equal(got.Indicators, snap.Indicators) || !slices.Equal(got.Refused, snap.Refused) {
+	if err != nil || !got.Fetched.Equal(snap.Fetched) || got.Stats != snap.Stats || !slices.Equal(got.Indicators.Slice(), snap.Indicators.Slice()) || !slices.Equal(got.Refused, snap.Refused) {
 		t.Fatalf("snapshot round trip: %+v %v", got, err)
 	}
 	art := &Artifact{Body: []byte("a\nb\n"), ETag: ETagOf([]byte("a\nb\n")), ContentType: "text/plain", Generated: time.Unix(5, 0), Entries: 2, Invalid: 1, Dropped: map[string]int{"cap": 3}}
@@ -172,4 +172,14 @@ func TestSplitOutput(t *testing.T) {
 			t.Errorf("%q: %q %q %v", tc.in, name, pkg, sum)
 		}
 	}
+}
+
+// listOf returns ins as an indicator.List.
+func listOf(t testing.TB, ins ...indicator.Indicator) indicator.List {
+	t.Helper()
+	l, err := indicator.NewList(ins)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
 }

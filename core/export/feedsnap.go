@@ -180,7 +180,8 @@ func (s *Service) fetchFromFeed(ctx context.Context, r Request, withoutUUIDs boo
 	}
 	sel := feedsnap.Selection{Types: r.DataType.MISPTypes, ToIDS: !ignoresToIDS(r.Site, r.DataType), Since: since.Unix(),
 		WithoutUUIDs: withoutUUIDs}
-	return s.extractFeed(r, feed, sel), true, nil
+	snap, err = s.extractFeed(r, feed, sel)
+	return snap, true, err
 }
 
 func (s *Service) reconcileEvery() time.Duration {
@@ -280,14 +281,17 @@ func (s *Service) reconciled(r Request, d feedsnap.Difference) {
 
 // extractFeed selects r's attributes from feed and canonicalises them as
 // fetch does those of a search.
-func (s *Service) extractFeed(r Request, feed *feedsnap.Snapshot, sel feedsnap.Selection) *Snapshot {
+func (s *Service) extractFeed(r Request, feed *feedsnap.Snapshot, sel feedsnap.Selection) (*Snapshot, error) {
 	workers := 1
 	if feed.Attributes >= extractPortionMin {
 		workers = listWorkers
 	}
 	ins, st := extractPortions(feed, sel, r.DataType, extractLimit(r), workers)
-	ins, refused := s.finishExtract(r, ins, &st)
-	return &Snapshot{Fetched: feed.Read.UTC().Truncate(time.Second), Indicators: ins, Stats: st, Refused: refused}
+	list, refused, err := s.finishExtract(r, ins, &st)
+	if err != nil {
+		return nil, err
+	}
+	return &Snapshot{Fetched: feed.Read.UTC().Truncate(time.Second), Indicators: list, Stats: st, Refused: refused}, nil
 }
 
 // listWorkers is how many goroutines share a large list's work: its

@@ -26,15 +26,15 @@ type FeedView struct {
 func (v FeedView) Indicators() []indicator.Indicator {
 	var all []indicator.Indicator
 	if len(v.snapshots) == 1 {
-		all = v.snapshots[0].Indicators
+		all = v.snapshots[0].Indicators.Slice()
 	} else {
 		n := 0
 		for _, s := range v.snapshots {
-			n += len(s.Indicators)
+			n += s.Indicators.Len()
 		}
 		all = make([]indicator.Indicator, 0, n)
 		for _, s := range v.snapshots {
-			all = append(all, s.Indicators...)
+			all = slices.AppendSeq(all, s.Indicators.All())
 		}
 		all = indicator.Normalize(all)
 	}

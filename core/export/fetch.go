@@ -113,12 +113,15 @@ func (s *Service) fetch(ctx context.Context, r Request, withoutUUIDs bool) (*Sna
 		st.Add(p.x.Stats())
 	}
 	parts = nil
-	ins, refused := s.finishExtract(r, ins, &st)
+	list, refused, err := s.finishExtract(r, ins, &st)
+	if err != nil {
+		return nil, err
+	}
 	s.sites.Set(r.Site.Name, SiteState{LastBuild: now, LastURL: r.MISPURL}, 0)
 	s.opts.Logger.Info("fetched", "site", r.Site.Name, "kind", string(r.Kind), "feed", r.Feed, "type", r.DataType.Name,
-		"age", r.Age, "attributes", n, "indicators", len(ins), "invalid", st.Invalid, "skipped", st.Skipped,
+		"age", r.Age, "attributes", n, "indicators", list.Len(), "invalid", st.Invalid, "skipped", st.Skipped,
 		"kept_nets", st.KeptNets, "ms", millis(time.Since(start)))
-	return &Snapshot{Fetched: now.UTC().Truncate(time.Second), Indicators: ins, Stats: st, Refused: refused}, nil
+	return &Snapshot{Fetched: now.UTC().Truncate(time.Second), Indicators: list, Stats: st, Refused: refused}, nil
 }
 
 // mispClient is the client of r's MISP for a list build or a feed read,
@@ -157,19 +160,20 @@ func extractLimit(r Request) int {
 	return r.Site.ExpandLimit
 }
 
-// collectAfterSortAt is the length of a list after whose sort
-// finishExtract runs the collector (Service.collect). The sort leaves its
-// keys behind, 24 bytes an indicator (some 33 MB with its other arrays,
-// for a million): garbage the heap would otherwise grow past, by fresh
-// memory, while the list is compacted and rendered, since the collector's
-// goal is twice what the feed snapshot and the list hold. Collected, its
-// memory is used again: a cold build of a 1M-entry list peaks some 27 MiB
-// lower (BENCHMARKS.md), for one collection of a heap that is mostly
-// arrays without pointers.
-const collectAfterSortAt = 1 << 18
+// collectLargeListAt is the length of a list from which finishExtract
+// runs the collector (Service.collect) twice. After the sort, its keys
+// are garbage (24 bytes an indicator, some 33 MB with its other arrays,
+// for a million), and the compact list is made in their memory; once that
+// is made, the array of indicators is (88 bytes an indicator), and the
+// list is rendered in its memory. Otherwise the heap would grow past both
+// by fresh memory, since the collector's goal is twice what the feed
+// snapshot and the list hold: a cold build of a 1M-entry list peaks some
+// 20 to 30 MiB lower for each (BENCHMARKS.md), for a collection of a heap
+// that is mostly arrays without pointers.
+const collectLargeListAt = 1 << 18
 
 // collection is the length of a sorted list from which finishExtract
-// runs the collector, and what runs it: collectAfterSortAt and
+// runs the collector, and what runs it: collectLargeListAt and
 // runtime.GC, except in tests.
 type collection struct {
 	at  int
@@ -179,8 +183,8 @@ type collection struct {
 // finishExtract sorts and de-duplicates extracted indicators and, where
 // nets are expanded later, moves the nets the address rules refuse out
 // and expands the rest under the site's budget, recording it in st. The
-// list kept holds its text in one string, in order (indicator.Compact).
-func (s *Service) finishExtract(r Request, ins []indicator.Indicator, st *indicator.Stats) (kept, refused []indicator.Indicator) {
+// list kept is compact (indicator.List); ins is not kept.
+func (s *Service) finishExtract(r Request, ins []indicator.Indicator, st *indicator.Stats) (kept indicator.List, refused []indicator.Indicator, err error) {
 	ins = indicator.Normalize(ins)
 	if len(ins) >= s.collect.at {
 		s.collect.run()
@@ -189,6 +193,9 @@ func (s *Service) finishExtract(r Request, ins []indicator.Indicator, st *indica
 		ins, refused = s.guardNets(r, ins)
 		ins, st.Expanded, st.KeptNets = indicator.ExpandNets(ins, r.Site.ExpandLimit, expandBudget(r.Site))
 	}
-	indicator.Compact(ins)
-	return ins, refused
+	kept, err = indicator.NewList(ins)
+	if len(ins) >= s.collect.at {
+		s.collect.run() // ins is garbage now
+	}
+	return kept, refused, err
 }

@@ -133,24 +133,24 @@ func refusedCounts(p *guard.Policy, refused []indicator.Indicator) map[string]in
 // (content digest, render, package) without a copy of the list. A long
 // list is checked in stretches of whole 64-indicator words, each on its
 // own goroutine.
-func guarded(p *guard.Policy, ins []indicator.Indicator, types indicator.TypeSet) (iter.Seq[indicator.Indicator], map[string]int) {
+func guarded(p *guard.Policy, ins *indicator.List, types indicator.TypeSet) (iter.Seq[indicator.Indicator], map[string]int) {
 	workers := 1
-	if len(ins) >= guardParallelMin {
+	if ins.Len() >= guardParallelMin {
 		workers = listWorkers
 	}
-	words := (len(ins) + 63) / 64
+	words := (ins.Len() + 63) / 64
 	out := make([]uint64, words) // bit i set: ins[i] is kept out
 	per := (words + workers - 1) / workers
 	counts := make([]map[string]int, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
-		from, to := min(w*per*64, len(ins)), min((w+1)*per*64, len(ins))
+		from, to := min(w*per*64, ins.Len()), min((w+1)*per*64, ins.Len())
 		wg.Go(func() {
 			for i := from; i < to; i++ {
-				if !types.Has(ins[i].Type) {
+				if !types.Has(ins.Type(i)) {
 					continue
 				}
-				if v, ok := p.Check(ins[i]); !ok {
+				if v, ok := p.Check(ins.At(i)); !ok {
 					if counts[w] == nil {
 						counts[w] = map[string]int{}
 					}
@@ -174,11 +174,11 @@ func guarded(p *guard.Policy, ins []indicator.Indicator, types indicator.TypeSet
 		out = nil
 	}
 	return func(yield func(indicator.Indicator) bool) {
-		for i := range ins {
-			if !types.Has(ins[i].Type) || out != nil && out[i/64]&(1<<(i%64)) != 0 {
+		for i := range ins.Len() {
+			if !types.Has(ins.Type(i)) || out != nil && out[i/64]&(1<<(i%64)) != 0 {
 				continue
 			}
-			if !yield(ins[i]) {
+			if !yield(ins.At(i)) {
 				return
 			}
 		}

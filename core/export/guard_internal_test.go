@@ -49,7 +49,8 @@ func TestGuardedAsCheck(t *testing.T) {
 				wantDropped[guard.DropReason(v.Rule)]++
 			}
 		}
-		seq, dropped := guarded(p, ins, types)
+		list := listOf(t, ins...)
+		seq, dropped := guarded(p, &list, types)
 		got := slices.Collect(seq)
 		if len(wantDropped) == 0 {
 			wantDropped = nil

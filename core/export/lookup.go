@@ -180,9 +180,10 @@ func (s *Service) lookupList(ctx context.Context, r Request, ins []indicator.Ind
 		lv.Error = err.Error()
 		return lv
 	}
-	found, as, ok := findIn(snap.Indicators, r.DataType.Yields, ins)
+	found, as, ok := findIn(snap.Indicators.Len(), snap.Indicators.At, r.DataType.Yields, ins)
 	if !ok {
-		if found, as, ok = findIn(snap.Refused, r.DataType.Yields, ins); !ok {
+		refused := func(i int) indicator.Indicator { return snap.Refused[i] }
+		if found, as, ok = findIn(len(snap.Refused), refused, r.DataType.Yields, ins); !ok {
 			return lv
 		}
 	}
@@ -196,15 +197,15 @@ func (s *Service) lookupList(ctx context.Context, r Request, ins []indicator.Ind
 	return lv
 }
 
-// findIn finds one of ins in a snapshot, or, for an address, the
-// narrowest net that holds it; as is the entry's value when it is not the value looked up.
-func findIn(snap []indicator.Indicator, yields indicator.TypeSet, ins []indicator.Indicator) (indicator.Indicator, string, bool) {
+// findIn finds one of ins among a snapshot's n indicators, snap(0) to
+// snap(n-1), or, for an address, the narrowest net that holds it; as is the entry's value when it is not the value looked up.
+func findIn(n int, snap func(int) indicator.Indicator, yields indicator.TypeSet, ins []indicator.Indicator) (indicator.Indicator, string, bool) {
 	for _, in := range ins {
 		if !yields.Has(in.Type) {
 			continue
 		}
-		for _, x := range snap {
-			if x.Type == in.Type && x.Value == in.Value {
+		for i := range n {
+			if x := snap(i); x.Type == in.Type && x.Value == in.Value {
 				return x, "", true
 			}
 		}
@@ -216,13 +217,14 @@ func findIn(snap []indicator.Indicator, yields indicator.TypeSet, ins []indicato
 			continue
 		}
 		best, bits := -1, -1
-		for i, x := range snap {
-			if p, ok := x.Prefix(); ok && !p.IsSingleIP() && p.Contains(a) && p.Bits() > bits {
+		for i := range n {
+			if p, ok := snap(i).Prefix(); ok && !p.IsSingleIP() && p.Contains(a) && p.Bits() > bits {
 				best, bits = i, p.Bits()
 			}
 		}
 		if best >= 0 {
-			return snap[best], snap[best].Value, true
+			x := snap(best)
+			return x, x.Value, true
 		}
 	}
 	return indicator.Indicator{}, "", false

@@ -14,7 +14,7 @@ import (
 func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, k keys, snap *Snapshot) (*Artifact, error) {
 	info := rd.Info()
 	types := indicator.SetOf(info.Types...) & r.DataType.Yields
-	in, guardDropped := guarded(s.Policy(ctx, r), snap.Indicators, types)
+	in, guardDropped := guarded(s.Policy(ctx, r), &snap.Indicators, types)
 	if o, ok := s.opts.Observer.(GuardObserver); ok {
 		o.GuardKeptOut(r.Site.Name, feedLabel(r), info.Name, guardDropped)
 	}

@@ -174,7 +174,7 @@ func New(opts Options) *Service {
 		keyIDs:  cache.NewLRU(cache.LRUOptions[string, string]{MaxItems: maxKeyIDs}),
 		sites:   cache.NewLRU(cache.LRUOptions[string, SiteState]{MaxItems: maxSites}),
 		feeds:   newFeedTable(opts.FeedBytes),
-		collect: collection{at: collectAfterSortAt, run: runtime.GC},
+		collect: collection{at: collectLargeListAt, run: runtime.GC},
 		keyMemo: newKeyMemo(),
 		rdMemo:  newRendererMemo(),
 	}

@@ -65,7 +65,7 @@ func TestListWithoutUUIDs(t *testing.T) {
 			if err != nil || len(sim.Requests()) != before {
 				t.Fatalf("%s %s: the list was not kept (%v)", kind, out, err)
 			}
-			lists[out] = snap.Indicators
+			lists[out] = snap.Indicators.Slice()
 		}
 		bare, full := lists["txt"], lists["csv"]
 		if len(full) != 3 || len(bare) != len(full) {

@@ -22,6 +22,13 @@ func addGuardEvent(t *testing.T, sim *mispsim.Server) {
 		MatchingAttributes: []string{"ip-src", "ip-dst", "domain|ip"}, List: []string{"8.8.4.4", "8.8.8.8"}}); err != nil {
 		t.Fatal(err)
 	}
+	// A list for another MISP type keeps nothing out of an IP list,
+	// whatever fields the list's renderer reads (the guard reads the
+	// MISP type).
+	if _, err := sim.AddWarninglist(mispsim.Warninglist{Name: "Addresses named as domains", Type: "cidr",
+		MatchingAttributes: []string{"domain"}, List: []string{"198.51.100.7"}}); err != nil {
+		t.Fatal(err)
+	}
 	attrs := []mispsim.Attribute{
 		{Type: "ip-dst", Value: "[2001:db8::1]:443"},
 		{Type: "ip-dst", Value: "[2a03:b0c0::1]:443"},

@@ -1,0 +1,264 @@
+package indicator
+
+import (
+	"errors"
+	"iter"
+	"math"
+	"runtime"
+	"sync"
+	"unsafe"
+
+	"github.com/cratos-project/cratos/internal/hugepage"
+)
+
+// List is a finished list of indicators, held compactly for as long as it
+// is cached and rendered: the values and UUIDs in one string, in list
+// order; 12 bytes an indicator for its Type, ToIDS and the place of its
+// text; and a column for each other field only when some indicator has
+// it set. At gives back each indicator exactly as it was.
+//
+// An Indicator takes 88 bytes; a list takes 12 bytes an indicator beside
+// its text, and 24 with its event id, time and MISP names (28 with its
+// UUID's length). Reading the text in list order, from one
+// string, also spares every later pass (guard rails, content digest,
+// each rendering) reading it from wherever extraction left it.
+//
+// The zero List is empty.
+type List struct {
+	text    string
+	ents    []entry
+	uuidLen []uint32 // each UUID's length, after its value; nil when none has one
+	events  ints     // empty when every EventID is 0
+	stamps  ints     // empty when every Timestamp is 0
+	origins []uint32 // each indicator's place in names; nil when no MISPType or Category is set
+	names   []names
+}
+
+// entry is one indicator's Type, ToIDS and value: List.text[off:off+vlen].
+type entry struct {
+	off, vlen uint32
+	typ       Type
+	toIDS     bool
+}
+
+// names is a MISP type and category pair, held once a list.
+type names struct{ mispType, category string }
+
+// ints is a column of integers: in 32 bits when every one is in [0,
+// 2^32) (MISP's event ids and timestamps), else in 64; empty when every
+// one is 0.
+type ints struct {
+	narrow []uint32
+	wide   []int64
+}
+
+// span is what a stretch of a column holds: whether any value is set,
+// and whether any does not fit 32 bits.
+type span struct{ set, wide bool }
+
+func (s *span) add(v int64) {
+	s.set = s.set || v != 0
+	s.wide = s.wide || v < 0 || v > math.MaxUint32
+}
+
+func (s *span) join(o span) { s.set, s.wide = s.set || o.set, s.wide || o.wide }
+
+// makeInts returns a column of n for values of s.
+func makeInts(n int, s span) ints {
+	switch {
+	case !s.set:
+		return ints{}
+	case s.wide:
+		return ints{wide: make([]int64, n)}
+	}
+	return ints{narrow: make([]uint32, n)}
+}
+
+func (c *ints) set(i int, v int64) {
+	if c.narrow != nil {
+		c.narrow[i] = uint32(v)
+	} else if c.wide != nil {
+		c.wide[i] = v
+	}
+}
+
+func (c *ints) at(i int) int64 {
+	if c.narrow != nil {
+		return int64(c.narrow[i])
+	}
+	if c.wide != nil {
+		return c.wide[i]
+	}
+	return 0
+}
+
+func (c *ints) bytes() int64 { return 4*int64(len(c.narrow)) + 8*int64(len(c.wide)) }
+
+// ErrListTooLarge is a list whose values and UUIDs together pass
+// maxListText bytes, the most a List indexes.
+var ErrListTooLarge = errors.New("indicator: a list's values and uuids take more than 4 GiB")
+
+const maxListText = math.MaxUint32
+
+// NewList returns ins as a List. ins is not kept, and no string of the
+// List points into ins' text.
+func NewList(ins []Indicator) (List, error) { return newList(ins, maxListText) }
+
+// listRunsMin is the length from which NewList copies in runs, one a
+// core: reading the scattered text is most of the work.
+const listRunsMin = 1 << 16
+
+// run is what one stretch of a list being made holds: its text's length
+// and which of the optional fields any of its indicators sets.
+type run struct {
+	text           int
+	uuids, origins bool
+	events, stamps span
+}
+
+func newList(ins []Indicator, maxText int) (List, error) {
+	runs := 1
+	if len(ins) >= listRunsMin {
+		runs = min(runtime.GOMAXPROCS(0), 8)
+	}
+	bound := func(k int) int { return k * len(ins) / runs }
+	parts := make([]run, runs)
+	each(runs, func(k int) {
+		p := &parts[k]
+		for i := bound(k); i < bound(k+1); i++ {
+			in := &ins[i]
+			p.text += len(in.Value) + len(in.UUID)
+			p.uuids = p.uuids || in.UUID != ""
+			p.events.add(in.EventID)
+			p.stamps.add(in.Timestamp)
+			p.origins = p.origins || in.MISPType != "" || in.Category != ""
+		}
+	})
+	var all run
+	at := make([]int, runs+1) // run k's text starts at at[k]
+	for k, p := range parts {
+		at[k+1] = at[k] + p.text
+		all.uuids, all.origins = all.uuids || p.uuids, all.origins || p.origins
+		all.events.join(p.events)
+		all.stamps.join(p.stamps)
+	}
+	if at[runs] > maxText {
+		return List{}, ErrListTooLarge
+	}
+	l := List{ents: make([]entry, len(ins)), events: makeInts(len(ins), all.events), stamps: makeInts(len(ins), all.stamps)}
+	if all.uuids {
+		l.uuidLen = make([]uint32, len(ins))
+	}
+	buf := make([]byte, at[runs])
+	hugepage.Back(buf)
+	each(runs, func(k int) {
+		b := buf[at[k]:at[k]]
+		for i := bound(k); i < bound(k+1); i++ {
+			in := &ins[i]
+			l.ents[i] = entry{off: uint32(len(b) + at[k]), vlen: uint32(len(in.Value)), typ: in.Type, toIDS: in.ToIDS}
+			b = append(b, in.Value...)
+			if l.uuidLen != nil {
+				b = append(b, in.UUID...)
+				l.uuidLen[i] = uint32(len(in.UUID))
+			}
+			l.events.set(i, in.EventID)
+			l.stamps.set(i, in.Timestamp)
+		}
+	})
+	// buf is not written again.
+	l.text = unsafe.String(unsafe.SliceData(buf), len(buf))
+	if all.origins {
+		l.nameOrigins(ins)
+	}
+	return l, nil
+}
+
+// nameOrigins fills l.origins and l.names from ins. The names of most
+// lists come from a few shared strings, and in runs: the previous pair is
+// compared before the map is searched.
+func (l *List) nameOrigins(ins []Indicator) {
+	l.origins = make([]uint32, len(ins))
+	places := map[names]uint32{}
+	var prev names
+	place := uint32(0)
+	for i := range ins {
+		n := names{ins[i].MISPType, ins[i].Category}
+		if i == 0 || n != prev {
+			p, ok := places[n]
+			if !ok {
+				p = uint32(len(l.names))
+				places[n] = p
+				l.names = append(l.names, n)
+			}
+			prev, place = n, p
+		}
+		l.origins[i] = place
+	}
+}
+
+// Len returns the number of indicators.
+func (l *List) Len() int { return len(l.ents) }
+
+// Type returns the i-th indicator's Type.
+func (l *List) Type(i int) Type { return l.ents[i].typ }
+
+// At returns the i-th indicator.
+func (l *List) At(i int) Indicator {
+	e := &l.ents[i]
+	end := int(e.off) + int(e.vlen)
+	in := Indicator{Type: e.typ, ToIDS: e.toIDS, Value: l.text[e.off:end]}
+	if l.uuidLen != nil {
+		in.UUID = l.text[end : end+int(l.uuidLen[i])]
+	}
+	in.EventID, in.Timestamp = l.events.at(i), l.stamps.at(i)
+	if l.origins != nil {
+		n := &l.names[l.origins[i]]
+		in.MISPType, in.Category = n.mispType, n.category
+	}
+	return in
+}
+
+// All returns the indicators in order.
+func (l *List) All() iter.Seq[Indicator] {
+	return func(yield func(Indicator) bool) {
+		for i := range l.ents {
+			if !yield(l.At(i)) {
+				return
+			}
+		}
+	}
+}
+
+// Slice returns the indicators in a new slice.
+func (l *List) Slice() []Indicator {
+	out := make([]Indicator, len(l.ents))
+	for i := range out {
+		out[i] = l.At(i)
+	}
+	return out
+}
+
+// Bytes returns the memory the list holds: its text, its arrays and its
+// names.
+func (l *List) Bytes() int64 {
+	n := int64(len(l.text)) + int64(len(l.ents))*int64(unsafe.Sizeof(entry{}))
+	n += 4*int64(len(l.uuidLen)+len(l.origins)) + l.events.bytes() + l.stamps.bytes()
+	for _, p := range l.names {
+		n += int64(unsafe.Sizeof(p)) + int64(len(p.mispType)+len(p.category))
+	}
+	return n
+}
+
+// each calls f(k) for k in [0, n), each in a goroutine of its own when n
+// is more than one, and returns when all have.
+func each(n int, f func(k int)) {
+	if n == 1 {
+		f(0)
+		return
+	}
+	var wg sync.WaitGroup
+	for k := range n {
+		wg.Go(func() { f(k) })
+	}
+	wg.Wait()
+}
