@@ -308,7 +308,8 @@ const extractPortionMin = 50_000
 // place in one array sized by the portions' counts: most attributes give
 // one indicator, so the list is neither copied as it grows (which for a
 // million indicators took a second and held two arrays at once) nor put
-// together from pieces.
+// together from pieces. The values stay in the snapshot's text
+// (Extractor.AddInPlace) until the list is made (finishExtract).
 func extractPortions(feed *feedsnap.Snapshot, sel feedsnap.Selection, dt indicator.DataType, expandLimit, workers int) ([]indicator.Indicator, indicator.Stats) {
 	portions := feed.Portions(workers)
 	counts := make([]int, len(portions))
@@ -330,7 +331,7 @@ func extractPortions(feed *feedsnap.Snapshot, sel feedsnap.Selection, dt indicat
 		at += counts[k]
 		wg.Go(func() {
 			x := indicator.NewExtractor(dt, expandLimit)
-			p.Select(sel, func(a indicator.Attribute) { place = x.AddBorrowed(place, a) })
+			p.Select(sel, func(a indicator.Attribute) { place = x.AddInPlace(place, a) })
 			parts[k], stats[k] = place, x.Stats()
 		})
 	}

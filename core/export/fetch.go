@@ -2,6 +2,7 @@ package export
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -192,6 +193,11 @@ func (s *Service) finishExtract(r Request, ins []indicator.Indicator, st *indica
 	if expandsLater(r) {
 		ins, refused = s.guardNets(r, ins)
 		ins, st.Expanded, st.KeptNets = indicator.ExpandNets(ins, r.Site.ExpandLimit, expandBudget(r.Site))
+	}
+	// The refused nets are kept with the list: their text is copied, as
+	// the list's is, so that none keeps a feed snapshot's text alive.
+	for i := range refused {
+		refused[i].Value, refused[i].UUID = strings.Clone(refused[i].Value), strings.Clone(refused[i].UUID)
 	}
 	kept, err = indicator.NewList(ins)
 	if len(ins) >= s.collect.at {

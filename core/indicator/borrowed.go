@@ -42,6 +42,24 @@ func (x *Extractor) AddBorrowed(dst []Indicator, a Attribute) []Indicator {
 	return dst
 }
 
+// AddInPlace is AddBorrowed for an attribute whose Value lies in memory
+// that stays unchanged while the indicators are used (a feed snapshot's
+// text): a value an indicator keeps as it is stays there, uncopied. The
+// UUID, which may be borrowed, is copied. An indicator added so keeps
+// that memory alive: it is copied (NewList) before it is kept.
+func (x *Extractor) AddInPlace(dst []Indicator, a Attribute) []Indicator {
+	from := len(dst)
+	dst = x.Add(dst, a)
+	if len(dst) == from || a.UUID == "" {
+		return dst
+	}
+	uuid := x.text.copy(a.UUID)
+	for i := from; i < len(dst); i++ {
+		dst[i].UUID = uuid
+	}
+	return dst
+}
+
 // within reports whether s's bytes lie in t's.
 func within(s, t string) bool {
 	if s == "" || t == "" {

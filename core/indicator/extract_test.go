@@ -153,6 +153,38 @@ func TestAddBorrowedCopiesInBlocks(t *testing.T) {
 	}
 }
 
+// AddInPlace leaves a value kept as it is where it lies, and copies the
+// UUID, which the caller may write over.
+func TestAddInPlaceKeepsValuesWhereTheyLie(t *testing.T) {
+	ipv4, _ := LookupDataType("ipv4")
+	// A value canonicalised into other text is a string of its own.
+	for _, tc := range []struct {
+		value, want string
+		inPlace     bool
+	}{
+		{"198.51.100.7", "198.51.100.7", true},
+		{" 198.51.100.8 ", "198.51.100.8", false},
+		{"198.51.100.9:8080", "198.51.100.9", false},
+		{"198[.]51[.]100[.]10", "198.51.100.10", false},
+	} {
+		text := []byte(tc.value + "0ff2c270-77cf-4252-bcbc-53b7fb33d682")
+		value, uuid := unsafe.String(&text[0], len(tc.value)), unsafe.String(&text[len(tc.value)], 36)
+		x := NewExtractor(ipv4, 0)
+		got := x.AddInPlace(nil, Attribute{Type: "ip-dst", Value: value, UUID: uuid, EventID: 4})
+		want := x.Add(nil, Attribute{Type: "ip-dst", Value: value, UUID: uuid, EventID: 4})
+		if len(got) != 1 || got[0] != want[0] || got[0].Value != tc.want {
+			t.Fatalf("%q: %+v, want %+v with value %q", tc.value, got, want, tc.want)
+		}
+		if in := within(got[0].Value, value); in != tc.inPlace {
+			t.Errorf("%q: the value lies in the attribute's: %v", tc.value, in)
+		}
+		copy(text[len(tc.value):], strings.Repeat("#", 36))
+		if got[0].UUID != "0ff2c270-77cf-4252-bcbc-53b7fb33d682" {
+			t.Errorf("%q: the UUID was not copied: %q", tc.value, got[0].UUID)
+		}
+	}
+}
+
 func TestNormalizeOrderAndDedup(t *testing.T) {
 	in := []Indicator{
 		{Type: IPv4, Value: "10.0.0.10", UUID: "b", Timestamp: 1},
