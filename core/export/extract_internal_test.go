@@ -13,11 +13,10 @@ import (
 	"github.com/cratos-project/cratos/core/misp"
 )
 
-// Extracting a feed's portions at the same time gives the indicators and
-// counts that one extractor gives attribute by attribute, in the same
-// order, whether or not a part outgrows its place (nets expanded into
-// addresses) and however many attributes are invalid or not selected.
-func TestExtractPortionsAsOneExtractor(t *testing.T) {
+// extractionFeed returns a feed snapshot of 300 events of addresses,
+// names and nets, some of them invalid and some of them the same.
+func extractionFeed(t *testing.T) *feedsnap.Snapshot {
+	t.Helper()
 	rng := rand.New(rand.NewPCG(5, 6))
 	var attrs []indicator.Attribute
 	types := []string{"ip-src", "ip-dst", "ip-dst|port", "domain", "domain|ip", "url"}
@@ -50,6 +49,15 @@ func TestExtractPortionsAsOneExtractor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return feed
+}
+
+// Extracting a feed's portions at the same time gives the indicators and
+// counts that one extractor gives attribute by attribute, in the same
+// order, whether or not a part outgrows its place (nets expanded into
+// addresses) and however many attributes are invalid or not selected.
+func TestExtractPortionsAsOneExtractor(t *testing.T) {
+	feed := extractionFeed(t)
 	for _, name := range []string{"ipv4", "ipv4ext", "cidr4", "domain"} {
 		dt, _ := indicator.LookupDataType(name)
 		for _, sel := range []feedsnap.Selection{
@@ -66,6 +74,34 @@ func TestExtractPortionsAsOneExtractor(t *testing.T) {
 						t.Fatalf("%s %+v limit %d, %d workers: %d indicators %+v, one extractor %d %+v",
 							name, sel, limit, workers, len(got), st, len(want), x.Stats())
 					}
+				}
+			}
+		}
+	}
+}
+
+// A list made without UUIDs from a draft (extractDraft) holds what the
+// same list made through an array of indicators holds, and the counts are
+// the same, for one worker or several.
+func TestExtractDraftAsPortions(t *testing.T) {
+	feed := extractionFeed(t)
+	for _, name := range []string{"ipv4", "cidr4", "domain", "hostname", "url"} {
+		dt, _ := indicator.LookupDataType(name)
+		for _, sel := range []feedsnap.Selection{
+			{Types: dt.MISPTypes, WithoutUUIDs: true},
+			{Types: dt.MISPTypes, ToIDS: true, Since: 1_700_000_500, WithoutUUIDs: true},
+		} {
+			ins, wantStats := extractPortions(feed, sel, dt, 0, 1)
+			want, err := indicator.NewList(indicator.Normalize(ins))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, workers := range []int{1, 2, 3, 8} {
+				draft, st := extractDraft(feed, sel, dt, 0, workers)
+				got, err := draft.List(nil)
+				if err != nil || st != wantStats || !slices.Equal(got.Slice(), want.Slice()) {
+					t.Fatalf("%s %+v, %d workers: %d indicators %+v (%v), through an array %d %+v",
+						name, sel, workers, got.Len(), st, err, want.Len(), wantStats)
 				}
 			}
 		}

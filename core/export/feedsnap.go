@@ -280,18 +280,36 @@ func (s *Service) reconciled(r Request, d feedsnap.Difference) {
 }
 
 // extractFeed selects r's attributes from feed and canonicalises them as
-// fetch does those of a search.
+// fetch does those of a search. A list made without UUIDs whose nets are
+// not expanded afterwards is extracted as a draft (extractDraft).
 func (s *Service) extractFeed(r Request, feed *feedsnap.Snapshot, sel feedsnap.Selection) (*Snapshot, error) {
 	workers := 1
 	if feed.Attributes >= extractPortionMin {
 		workers = listWorkers
+	}
+	fetched := feed.Read.UTC().Truncate(time.Second)
+	if sel.WithoutUUIDs && !expandsLater(r) {
+		draft, st := extractDraft(feed, sel, r.DataType, extractLimit(r), workers)
+		large := draft.Len() >= s.collect.at
+		list, err := draft.List(func() {
+			if large {
+				s.collect.run()
+			}
+		})
+		if large {
+			s.collect.run() // the draft is garbage now
+		}
+		if err != nil {
+			return nil, err
+		}
+		return &Snapshot{Fetched: fetched, Indicators: list, Stats: st}, nil
 	}
 	ins, st := extractPortions(feed, sel, r.DataType, extractLimit(r), workers)
 	list, refused, err := s.finishExtract(r, ins, &st)
 	if err != nil {
 		return nil, err
 	}
-	return &Snapshot{Fetched: feed.Read.UTC().Truncate(time.Second), Indicators: list, Stats: st, Refused: refused}, nil
+	return &Snapshot{Fetched: fetched, Indicators: list, Stats: st, Refused: refused}, nil
 }
 
 // listWorkers is how many goroutines share a large list's work: its
@@ -341,6 +359,40 @@ func extractPortions(feed *feedsnap.Snapshot, sel feedsnap.Selection, dt indicat
 		st.Add(one)
 	}
 	return joinExtracted(ins, parts, counts), st
+}
+
+// extractDraft is extractPortions for a list made without UUIDs, into a
+// draft (indicator.Drafting): 40 bytes an indicator rather than 88 while
+// the list is sorted.
+func extractDraft(feed *feedsnap.Snapshot, sel feedsnap.Selection, dt indicator.DataType, expandLimit, workers int) (*indicator.Draft, indicator.Stats) {
+	portions := feed.Portions(workers)
+	counts := make([]int, len(portions))
+	for k, p := range portions {
+		counts[k] = p.Count(sel)
+	}
+	d := indicator.NewDrafting(counts)
+	stats := make([]indicator.Stats, len(portions))
+	var wg sync.WaitGroup
+	for k, p := range portions {
+		part := d.Part(k)
+		wg.Go(func() {
+			x := indicator.NewExtractor(dt, expandLimit)
+			var scratch []indicator.Indicator
+			p.Select(sel, func(a indicator.Attribute) {
+				scratch = x.AddInPlace(scratch[:0], a)
+				for _, in := range scratch {
+					part.Add(in)
+				}
+			})
+			stats[k] = x.Stats()
+		})
+	}
+	wg.Wait()
+	var st indicator.Stats
+	for _, one := range stats {
+		st.Add(one)
+	}
+	return d.Draft(), st
 }
 
 // joinExtracted puts the parts extracted into ins together, in order: a part

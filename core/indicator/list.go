@@ -102,7 +102,9 @@ const maxListText = math.MaxUint32
 
 // NewList returns ins as a List. ins is not kept, and no string of the
 // List points into ins' text.
-func NewList(ins []Indicator) (List, error) { return newList(ins, maxListText) }
+func NewList(ins []Indicator) (List, error) {
+	return newList(len(ins), func(i int) Indicator { return ins[i] }, maxListText)
+}
 
 // listRunsMin is the length from which NewList copies in runs, one a
 // core: reading the scattered text is most of the work.
@@ -116,17 +118,19 @@ type run struct {
 	events, stamps span
 }
 
-func newList(ins []Indicator, maxText int) (List, error) {
+// newList makes a List of the n indicators at(0) to at(n-1), each read
+// twice, from more than one goroutine at once.
+func newList(n int, at func(i int) Indicator, maxText int) (List, error) {
 	runs := 1
-	if len(ins) >= listRunsMin {
+	if n >= listRunsMin {
 		runs = min(runtime.GOMAXPROCS(0), 8)
 	}
-	bound := func(k int) int { return k * len(ins) / runs }
+	bound := func(k int) int { return k * n / runs }
 	parts := make([]run, runs)
 	each(runs, func(k int) {
 		p := &parts[k]
 		for i := bound(k); i < bound(k+1); i++ {
-			in := &ins[i]
+			in := at(i)
 			p.text += len(in.Value) + len(in.UUID)
 			p.uuids = p.uuids || in.UUID != ""
 			p.events.add(in.EventID)
@@ -135,27 +139,27 @@ func newList(ins []Indicator, maxText int) (List, error) {
 		}
 	})
 	var all run
-	at := make([]int, runs+1) // run k's text starts at at[k]
+	from := make([]int, runs+1) // run k's text starts at from[k]
 	for k, p := range parts {
-		at[k+1] = at[k] + p.text
+		from[k+1] = from[k] + p.text
 		all.uuids, all.origins = all.uuids || p.uuids, all.origins || p.origins
 		all.events.join(p.events)
 		all.stamps.join(p.stamps)
 	}
-	if at[runs] > maxText {
+	if from[runs] > maxText {
 		return List{}, ErrListTooLarge
 	}
-	l := List{ents: make([]entry, len(ins)), events: makeInts(len(ins), all.events), stamps: makeInts(len(ins), all.stamps)}
+	l := List{ents: make([]entry, n), events: makeInts(n, all.events), stamps: makeInts(n, all.stamps)}
 	if all.uuids {
-		l.uuidLen = make([]uint32, len(ins))
+		l.uuidLen = make([]uint32, n)
 	}
-	buf := make([]byte, at[runs])
+	buf := make([]byte, from[runs])
 	hugepage.Back(buf)
 	each(runs, func(k int) {
-		b := buf[at[k]:at[k]]
+		b := buf[from[k]:from[k]]
 		for i := bound(k); i < bound(k+1); i++ {
-			in := &ins[i]
-			l.ents[i] = entry{off: uint32(len(b) + at[k]), vlen: uint32(len(in.Value)), typ: in.Type, toIDS: in.ToIDS}
+			in := at(i)
+			l.ents[i] = entry{off: uint32(len(b) + from[k]), vlen: uint32(len(in.Value)), typ: in.Type, toIDS: in.ToIDS}
 			b = append(b, in.Value...)
 			if l.uuidLen != nil {
 				b = append(b, in.UUID...)
@@ -168,7 +172,7 @@ func newList(ins []Indicator, maxText int) (List, error) {
 	// buf is not written again.
 	l.text = unsafe.String(unsafe.SliceData(buf), len(buf))
 	if all.origins {
-		l.nameOrigins(ins)
+		l.nameOrigins(n, at)
 	}
 	return l, nil
 }
@@ -176,13 +180,14 @@ func newList(ins []Indicator, maxText int) (List, error) {
 // nameOrigins fills l.origins and l.names from ins. The names of most
 // lists come from a few shared strings, and in runs: the previous pair is
 // compared before the map is searched.
-func (l *List) nameOrigins(ins []Indicator) {
-	l.origins = make([]uint32, len(ins))
+func (l *List) nameOrigins(count int, at func(i int) Indicator) {
+	l.origins = make([]uint32, count)
 	places := map[names]uint32{}
 	var prev names
 	place := uint32(0)
-	for i := range ins {
-		n := names{ins[i].MISPType, ins[i].Category}
+	for i := range count {
+		in := at(i)
+		n := names{in.MISPType, in.Category}
 		if i == 0 || n != prev {
 			p, ok := places[n]
 			if !ok {

@@ -133,10 +133,10 @@ func TestList(t *testing.T) {
 // A list whose text would pass what a List indexes is refused.
 func TestListTooLarge(t *testing.T) {
 	ins := []Indicator{{Type: Domain, Value: "example.org", UUID: "u"}} // 12 bytes of text
-	if _, err := newList(ins, 11); !errors.Is(err, ErrListTooLarge) {
+	if _, err := newList(len(ins), func(i int) Indicator { return ins[i] }, 11); !errors.Is(err, ErrListTooLarge) {
 		t.Errorf("12 bytes of text, 11 allowed: %v, want ErrListTooLarge", err)
 	}
-	if l, err := newList(ins, 12); err != nil || l.At(0) != ins[0] {
+	if l, err := newList(len(ins), func(i int) Indicator { return ins[i] }, 12); err != nil || l.At(0) != ins[0] {
 		t.Errorf("12 bytes of text, 12 allowed: %+v, %v", l.At(0), err)
 	}
 }

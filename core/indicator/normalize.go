@@ -19,11 +19,32 @@ import (
 // duplicates the best is kept (better), so the result does not depend on
 // the input order.
 func Normalize(ins []Indicator) []Indicator {
-	keys := make([]sortKey, len(ins))
+	return gather(ins, canonicalOrder(indicators(ins), len(ins)))
+}
+
+// sortable is a list being put in canonical order, read by place.
+type sortable interface {
+	kind(i int32) Type
+	text(i int32) string
+	// better reports whether i is kept rather than j, its duplicate.
+	better(i, j int32) bool
+}
+
+// indicators is a []Indicator as a sortable.
+type indicators []Indicator
+
+func (s indicators) kind(i int32) Type      { return s[i].Type }
+func (s indicators) text(i int32) string    { return s[i].Value }
+func (s indicators) better(i, j int32) bool { return better(&s[i], &s[j]) }
+
+// canonicalOrder returns the places of the n entries of ins that
+// Normalize keeps, in its order.
+func canonicalOrder(ins sortable, n int) []int32 {
+	keys := make([]sortKey, n)
 	hugepage.Back(keys)
 	sortKeys := func(from, to int) {
 		for i := from; i < to; i++ {
-			keys[i] = makeKey(&ins[i], int32(i))
+			keys[i] = makeKey(ins.kind(int32(i)), ins.text(int32(i)), int32(i))
 		}
 		radixSort(keys[from:to])
 		sortEqualRuns(ins, keys[from:to])
@@ -58,9 +79,8 @@ func Normalize(ins []Indicator) []Indicator {
 		}
 		sameKey := first >= 0 && sameInts(&k, &prev)
 		prev = k
-		x := &ins[k.idx]
-		if sameKey && x.Type == ins[first].Type && x.Value == ins[first].Value {
-			if better(x, &ins[best]) {
+		if sameKey && ins.kind(k.idx) == ins.kind(first) && ins.text(k.idx) == ins.text(first) {
+			if ins.better(k.idx, best) {
 				best = k.idx
 			}
 			continue
@@ -73,7 +93,7 @@ func Normalize(ins []Indicator) []Indicator {
 	if best >= 0 {
 		keep = append(keep, best)
 	}
-	return gather(ins, keep)
+	return keep
 }
 
 // normalizeHalvesMin is the length from which Normalize sorts a list's
@@ -83,7 +103,7 @@ const normalizeHalvesMin = 1 << 16
 // gather moves ins[keep[k]] to ins[k] for each k, in place, each
 // indicator once, and clears the rest: a list of a million indicators is
 // not copied into a second array of its size. keep holds distinct places.
-func gather(ins []Indicator, keep []int32) []Indicator {
+func gather[E any](ins []E, keep []int32) []E {
 	// from[k] is the place whose indicator goes to k: keep, then the
 	// places not kept, which makes it a permutation of ins' places.
 	from := make([]int32, len(ins))
@@ -136,9 +156,9 @@ type sortKey struct {
 	addr uint8
 }
 
-func makeKey(in *Indicator, idx int32) sortKey {
-	k := sortKey{group: group(in.Type), idx: idx}
-	if p, ok := in.Prefix(); ok {
+func makeKey(t Type, value string, idx int32) sortKey {
+	k := sortKey{group: group(t), idx: idx}
+	if p, ok := (Indicator{Type: t, Value: value}).Prefix(); ok {
 		a := p.Addr()
 		b := a.As16()
 		k.hi, k.lo, k.bits = binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:]), int16(p.Bits())
@@ -165,7 +185,7 @@ func group(t Type) uint8 {
 // compareKeys orders by group, address (as netip.Addr.Compare: no
 // address first, then IPv4, then IPv6, each by value), prefix length,
 // Type and Value.
-func compareKeys(ins []Indicator, a, b sortKey) int {
+func compareKeys(ins sortable, a, b sortKey) int {
 	if a.group != b.group {
 		return cmp.Compare(a.group, b.group)
 	}
@@ -181,11 +201,10 @@ func compareKeys(ins []Indicator, a, b sortKey) int {
 	if a.bits != b.bits {
 		return cmp.Compare(a.bits, b.bits)
 	}
-	x, y := &ins[a.idx], &ins[b.idx]
-	if x.Type != y.Type {
-		return cmp.Compare(x.Type, y.Type)
+	if x, y := ins.kind(a.idx), ins.kind(b.idx); x != y {
+		return cmp.Compare(x, y)
 	}
-	return strings.Compare(x.Value, y.Value)
+	return strings.Compare(ins.text(a.idx), ins.text(b.idx))
 }
 
 // better reports whether a is kept rather than b, its duplicate: the

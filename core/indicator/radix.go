@@ -98,7 +98,7 @@ func lessInts(a, b *sortKey) bool {
 // sortEqualRuns sorts each run of keys whose integer fields are equal (an
 // address written twice, or every key of a kind without an address) by
 // compareKeys, which goes on to Type and Value.
-func sortEqualRuns(ins []Indicator, keys []sortKey) {
+func sortEqualRuns(ins sortable, keys []sortKey) {
 	for i := 0; i < len(keys); {
 		j := i + 1
 		for j < len(keys) && sameInts(&keys[i], &keys[j]) {
