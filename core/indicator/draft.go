@@ -35,7 +35,7 @@ func NewDrafting(counts []int) *Drafting {
 	hugepage.Back(d.room)
 	at := 0
 	for k, n := range counts {
-		d.parts[k] = DraftPart{ents: d.room[at : at : at+n], room: n, index: map[names]uint32{}}
+		d.parts[k] = DraftPart{ents: d.room[at : at : at+n], room: n}
 		at += n
 	}
 	return d
@@ -48,25 +48,13 @@ func (d *Drafting) Part(k int) *DraftPart { return &d.parts[k] }
 type DraftPart struct {
 	ents  []draftEntry
 	room  int // the entries its place holds
-	names []names
-	index map[names]uint32
-	last  names // the names looked up last, at lastAt
-	at    uint32
+	names namer
 }
 
 // Add adds in, whose UUID is not kept.
 func (p *DraftPart) Add(in Indicator) {
-	n := names{in.MISPType, in.Category}
-	if len(p.names) == 0 || n != p.last {
-		at, ok := p.index[n]
-		if !ok {
-			at = uint32(len(p.names))
-			p.index[n] = at
-			p.names = append(p.names, n)
-		}
-		p.last, p.at = n, at
-	}
-	p.ents = append(p.ents, draftEntry{value: in.Value, event: in.EventID, stamp: in.Timestamp, origin: p.at, typ: in.Type, toIDS: in.ToIDS})
+	origin := p.names.place(names{in.MISPType, in.Category})
+	p.ents = append(p.ents, draftEntry{value: in.Value, event: in.EventID, stamp: in.Timestamp, origin: origin, typ: in.Type, toIDS: in.ToIDS})
 }
 
 // Draft returns the parts as one draft, in order. The Drafting is not
@@ -86,23 +74,18 @@ func (d *Drafting) Draft() *Draft {
 	// Each part's names join the draft's, and its entries' origins
 	// follow. A part in its place moves down to follow the one before it,
 	// never past a later one; when any moved, all are copied.
-	places := map[names]uint32{}
+	var all namer
 	for _, p := range d.parts {
-		remap := make([]uint32, len(p.names))
-		for i, nm := range p.names {
-			at, ok := places[nm]
-			if !ok {
-				at = uint32(len(out.names))
-				places[nm] = at
-				out.names = append(out.names, nm)
-			}
-			remap[i] = at
+		remap := make([]uint32, len(p.names.names))
+		for i, nm := range p.names.names {
+			remap[i] = all.place(nm)
 		}
 		out.ents = append(out.ents, p.ents...)
 		for i := len(out.ents) - len(p.ents); i < len(out.ents); i++ {
 			out.ents[i].origin = remap[out.ents[i].origin]
 		}
 	}
+	out.names = all.names
 	if !moved {
 		clear(d.room[len(out.ents):]) // no string stays reachable from the unused end
 	}

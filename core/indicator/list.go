@@ -44,6 +44,34 @@ type entry struct {
 // names is a MISP type and category pair, held once a list.
 type names struct{ mispType, category string }
 
+// namer gives each pair of names a place among its names, in the order
+// first seen. The names of most lists come from a few shared strings, and
+// in runs: the pair looked up last is compared before the map is searched.
+type namer struct {
+	names []names
+	index map[names]uint32
+	last  names // the pair looked up last, at place at
+	at    uint32
+}
+
+// place returns n's place among the namer's names.
+func (r *namer) place(n names) uint32 {
+	if len(r.names) > 0 && n == r.last {
+		return r.at
+	}
+	at, ok := r.index[n]
+	if !ok {
+		if r.index == nil {
+			r.index = map[names]uint32{}
+		}
+		at = uint32(len(r.names))
+		r.index[n] = at
+		r.names = append(r.names, n)
+	}
+	r.last, r.at = n, at
+	return at
+}
+
 // ints is a column of integers: in 32 bits when every one is in [0,
 // 2^32) (MISP's event ids and timestamps), else in 64; empty when every
 // one is 0.
@@ -177,28 +205,16 @@ func newList(n int, at func(i int) Indicator, maxText int) (List, error) {
 	return l, nil
 }
 
-// nameOrigins fills l.origins and l.names from ins. The names of most
-// lists come from a few shared strings, and in runs: the previous pair is
-// compared before the map is searched.
+// nameOrigins fills l.origins and l.names from the count indicators
+// at(0) to at(count-1).
 func (l *List) nameOrigins(count int, at func(i int) Indicator) {
 	l.origins = make([]uint32, count)
-	places := map[names]uint32{}
-	var prev names
-	place := uint32(0)
+	var r namer
 	for i := range count {
 		in := at(i)
-		n := names{in.MISPType, in.Category}
-		if i == 0 || n != prev {
-			p, ok := places[n]
-			if !ok {
-				p = uint32(len(l.names))
-				places[n] = p
-				l.names = append(l.names, n)
-			}
-			prev, place = n, p
-		}
-		l.origins[i] = place
+		l.origins[i] = r.place(names{in.MISPType, in.Category})
 	}
+	l.names = r.names
 }
 
 // Len returns the number of indicators.
