@@ -3,7 +3,6 @@ package export
 import (
 	"context"
 	"log/slog"
-	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -12,7 +11,6 @@ import (
 	"github.com/cratos-project/cratos/core/feedsnap"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/core/misp"
-	"github.com/cratos-project/cratos/internal/hugepage"
 )
 
 // DefaultReconcileEvery is how often a feed snapshot is read from MISP in
@@ -277,145 +275,4 @@ func (s *Service) reconciled(r Request, d feedsnap.Difference) {
 	if o, ok := s.opts.Observer.(FeedObserver); ok {
 		o.Reconciled(r.Site.Name, r.Feed, d)
 	}
-}
-
-// extractFeed selects r's attributes from feed and canonicalises them as
-// fetch does those of a search. A list made without UUIDs whose nets are
-// not expanded afterwards is extracted as a draft (extractDraft).
-func (s *Service) extractFeed(r Request, feed *feedsnap.Snapshot, sel feedsnap.Selection) (*Snapshot, error) {
-	workers := 1
-	if feed.Attributes >= extractPortionMin {
-		workers = listWorkers
-	}
-	fetched := feed.Read.UTC().Truncate(time.Second)
-	if sel.WithoutUUIDs && !expandsLater(r) {
-		draft, st := extractDraft(feed, sel, r.DataType, extractLimit(r), workers)
-		large := draft.Len() >= s.collect.at
-		list, err := draft.List(func() {
-			if large {
-				s.collect.run()
-			}
-		})
-		if large {
-			s.collect.run() // the draft is garbage now
-		}
-		if err != nil {
-			return nil, err
-		}
-		return &Snapshot{Fetched: fetched, Indicators: list, Stats: st}, nil
-	}
-	ins, st := extractPortions(feed, sel, r.DataType, extractLimit(r), workers)
-	list, refused, err := s.finishExtract(r, ins, &st)
-	if err != nil {
-		return nil, err
-	}
-	return &Snapshot{Fetched: fetched, Indicators: list, Stats: st, Refused: refused}, nil
-}
-
-// listWorkers is how many goroutines share a large list's work: its
-// extraction, each from its own portion of the feed snapshot (a feed of
-// fewer than extractPortionMin attributes is extracted by one), and its
-// guard verdicts (guarded).
-var listWorkers = min(runtime.GOMAXPROCS(0), 8)
-
-const extractPortionMin = 50_000
-
-// extractPortions selects sel's attributes from feed and extracts their
-// indicators of data type dt, in Select's order. The snapshot is cut into
-// up to workers portions, extracted at the same time, each into its own
-// place in one array sized by the portions' counts: most attributes give
-// one indicator, so the list is neither copied as it grows (which for a
-// million indicators took a second and held two arrays at once) nor put
-// together from pieces. The values stay in the snapshot's text
-// (Extractor.AddInPlace) until the list is made (finishExtract).
-func extractPortions(feed *feedsnap.Snapshot, sel feedsnap.Selection, dt indicator.DataType, expandLimit, workers int) ([]indicator.Indicator, indicator.Stats) {
-	portions := feed.Portions(workers)
-	counts := make([]int, len(portions))
-	total := 0
-	for k, p := range portions {
-		counts[k] = p.Count(sel)
-		total += counts[k]
-	}
-	ins := make([]indicator.Indicator, total)
-	parts := make([][]indicator.Indicator, len(portions))
-	stats := make([]indicator.Stats, len(portions))
-	hugepage.Back(ins)
-	var wg sync.WaitGroup
-	at := 0
-	for k, p := range portions {
-		// Each part appends within its place; one that outgrows it (a
-		// net expanded into addresses) moves to an array of its own.
-		place := ins[at : at : at+counts[k]]
-		at += counts[k]
-		wg.Go(func() {
-			x := indicator.NewExtractor(dt, expandLimit)
-			p.Select(sel, func(a indicator.Attribute) { place = x.AddInPlace(place, a) })
-			parts[k], stats[k] = place, x.Stats()
-		})
-	}
-	wg.Wait()
-	var st indicator.Stats
-	for _, one := range stats {
-		st.Add(one)
-	}
-	return joinExtracted(ins, parts, counts), st
-}
-
-// extractDraft is extractPortions for a list made without UUIDs, into a
-// draft (indicator.Drafting): 40 bytes an indicator rather than 88 while
-// the list is sorted.
-func extractDraft(feed *feedsnap.Snapshot, sel feedsnap.Selection, dt indicator.DataType, expandLimit, workers int) (*indicator.Draft, indicator.Stats) {
-	portions := feed.Portions(workers)
-	counts := make([]int, len(portions))
-	for k, p := range portions {
-		counts[k] = p.Count(sel)
-	}
-	d := indicator.NewDrafting(counts)
-	stats := make([]indicator.Stats, len(portions))
-	var wg sync.WaitGroup
-	for k, p := range portions {
-		part := d.Part(k)
-		wg.Go(func() {
-			x := indicator.NewExtractor(dt, expandLimit)
-			var scratch []indicator.Indicator
-			p.Select(sel, func(a indicator.Attribute) {
-				scratch = x.AddInPlace(scratch[:0], a)
-				for _, in := range scratch {
-					part.Add(in)
-				}
-			})
-			stats[k] = x.Stats()
-		})
-	}
-	wg.Wait()
-	var st indicator.Stats
-	for _, one := range stats {
-		st.Add(one)
-	}
-	return d.Draft(), st
-}
-
-// joinExtracted puts the parts extracted into ins together, in order: a part
-// still in its place is moved down to follow the previous one; when any
-// part outgrew its place, they are all appended to a new array.
-func joinExtracted(ins []indicator.Indicator, parts [][]indicator.Indicator, counts []int) []indicator.Indicator {
-	for k, part := range parts {
-		if len(part) > counts[k] {
-			n := 0
-			for _, part := range parts {
-				n += len(part)
-			}
-			out := make([]indicator.Indicator, 0, n)
-			for _, part := range parts {
-				out = append(out, part...)
-			}
-			return out
-		}
-	}
-	n := 0
-	for _, part := range parts {
-		n += copy(ins[n:], part) // within ins, never forward past a later part
-	}
-	clear(ins[n:]) // no string stays reachable from the unused end
-	return ins[:n]
 }
