@@ -60,35 +60,24 @@ const extractPortionMin = 50_000
 // together from pieces. The values stay in the snapshot's text
 // (Extractor.AddInPlace) until the list is made (finishExtract).
 func extractPortions(feed *feedsnap.Snapshot, sel feedsnap.Selection, dt indicator.DataType, expandLimit, workers int) ([]indicator.Indicator, indicator.Stats) {
-	portions := feed.Portions(workers)
-	counts := make([]int, len(portions))
+	portions, counts := countPortions(feed, sel, workers)
 	total := 0
-	for k, p := range portions {
-		counts[k] = p.Count(sel)
-		total += counts[k]
+	for _, n := range counts {
+		total += n
 	}
 	ins := make([]indicator.Indicator, total)
-	parts := make([][]indicator.Indicator, len(portions))
-	stats := make([]indicator.Stats, len(portions))
 	hugepage.Back(ins)
-	var wg sync.WaitGroup
+	// Each part appends within its place; one that outgrows it (a net
+	// expanded into addresses) moves to an array of its own.
+	parts := make([][]indicator.Indicator, len(portions))
 	at := 0
-	for k, p := range portions {
-		// Each part appends within its place; one that outgrows it (a
-		// net expanded into addresses) moves to an array of its own.
-		place := ins[at : at : at+counts[k]]
-		at += counts[k]
-		wg.Go(func() {
-			x := indicator.NewExtractor(dt, expandLimit)
-			p.Select(sel, func(a indicator.Attribute) { place = x.AddInPlace(place, a) })
-			parts[k], stats[k] = place, x.Stats()
-		})
+	for k, n := range counts {
+		parts[k] = ins[at : at : at+n]
+		at += n
 	}
-	wg.Wait()
-	var st indicator.Stats
-	for _, one := range stats {
-		st.Add(one)
-	}
+	st := extractEach(portions, sel, dt, expandLimit, func(k int, x *indicator.Extractor, a indicator.Attribute) {
+		parts[k] = x.AddInPlace(parts[k], a)
+	})
 	return joinExtracted(ins, parts, counts), st
 }
 
@@ -96,25 +85,40 @@ func extractPortions(feed *feedsnap.Snapshot, sel feedsnap.Selection, dt indicat
 // draft (indicator.Drafting): 40 bytes an indicator rather than 88 while
 // the list is sorted.
 func extractDraft(feed *feedsnap.Snapshot, sel feedsnap.Selection, dt indicator.DataType, expandLimit, workers int) (*indicator.Draft, indicator.Stats) {
+	portions, counts := countPortions(feed, sel, workers)
+	d := indicator.NewDrafting(counts)
+	scratch := make([][]indicator.Indicator, len(portions))
+	st := extractEach(portions, sel, dt, expandLimit, func(k int, x *indicator.Extractor, a indicator.Attribute) {
+		scratch[k] = x.AddInPlace(scratch[k][:0], a)
+		for _, in := range scratch[k] {
+			d.Part(k).Add(in)
+		}
+	})
+	return d.Draft(), st
+}
+
+// countPortions cuts feed into up to workers portions and counts sel's
+// attributes in each.
+func countPortions(feed *feedsnap.Snapshot, sel feedsnap.Selection, workers int) ([]feedsnap.Portion, []int) {
 	portions := feed.Portions(workers)
 	counts := make([]int, len(portions))
 	for k, p := range portions {
 		counts[k] = p.Count(sel)
 	}
-	d := indicator.NewDrafting(counts)
+	return portions, counts
+}
+
+// extractEach gives add each of sel's attributes of portion k with an
+// extractor of data type dt kept for that portion, the portions at the
+// same time, and returns the extractors' counts together.
+func extractEach(portions []feedsnap.Portion, sel feedsnap.Selection, dt indicator.DataType, expandLimit int,
+	add func(k int, x *indicator.Extractor, a indicator.Attribute)) indicator.Stats {
 	stats := make([]indicator.Stats, len(portions))
 	var wg sync.WaitGroup
 	for k, p := range portions {
-		part := d.Part(k)
 		wg.Go(func() {
 			x := indicator.NewExtractor(dt, expandLimit)
-			var scratch []indicator.Indicator
-			p.Select(sel, func(a indicator.Attribute) {
-				scratch = x.AddInPlace(scratch[:0], a)
-				for _, in := range scratch {
-					part.Add(in)
-				}
-			})
+			p.Select(sel, func(a indicator.Attribute) { add(k, x, a) })
 			stats[k] = x.Stats()
 		})
 	}
@@ -123,7 +127,7 @@ func extractDraft(feed *feedsnap.Snapshot, sel feedsnap.Selection, dt indicator.
 	for _, one := range stats {
 		st.Add(one)
 	}
-	return d.Draft(), st
+	return st
 }
 
 // joinExtracted puts the parts extracted into ins together, in order: a part
