@@ -1,4 +1,4 @@
-package renderers_test
+package all_test
 
 import (
 	"strings"
