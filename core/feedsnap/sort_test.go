@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -230,14 +231,8 @@ func TestPackEventSlabExact(t *testing.T) {
 func TestLargeReadGrowsSlabsAndBlocks(t *testing.T) {
 	const n = blockMax + blockMax/2
 	p := newPart()
-	want := make([]indicator.Attribute, n)
-	for i := range want {
-		want[i] = indicator.Attribute{
-			Type: "ip-dst", Category: "Network activity", EventID: int64(i % 7),
-			Value: fmt.Sprintf("198.51.%d.%d/%d", i>>8&255, i&255, i%33),
-			UUID:  fmt.Sprintf("%08x-1c2b-4d3e-9f00-0123456789ab", i), Timestamp: int64(i),
-		}
-		p.add(want[i])
+	for i := range n {
+		p.add(largeReadAttr(i))
 	}
 	p.written()
 	for k, block := range p.blocks {
@@ -258,18 +253,39 @@ func TestLargeReadGrowsSlabsAndBlocks(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := newSnapshot(events, time.Time{})
-	slices.SortStableFunc(want, func(a, b indicator.Attribute) int {
-		return cmp.Or(cmp.Compare(a.EventID, b.EventID), strings.Compare(a.UUID, b.UUID))
-	})
-	i := 0
-	s.Each(func(a indicator.Attribute) {
-		if i < len(want) && a != want[i] {
-			t.Fatalf("attribute %d read back as %+v, want %+v", i, a, want[i])
+	// A snapshot reads back by event, then uuid: attribute i is in event
+	// i%7, and its uuid grows with i.
+	var order []int
+	for e := range largeReadEvents {
+		for i := e; i < n; i += largeReadEvents {
+			order = append(order, i)
 		}
-		i++
+	}
+	k := 0
+	s.Each(func(a indicator.Attribute) {
+		if k < n {
+			if want := largeReadAttr(order[k]); a != want {
+				t.Fatalf("attribute %d read back as %+v, want %+v", k, a, want)
+			}
+		}
+		k++
 	})
-	if i != n {
-		t.Fatalf("%d attributes read back, want %d", i, n)
+	if k != n {
+		t.Fatalf("%d attributes read back, want %d", k, n)
+	}
+}
+
+// largeReadEvents is how many events TestLargeReadGrowsSlabsAndBlocks
+// spreads its attributes over.
+const largeReadEvents = 7
+
+// largeReadAttr is the attribute i of TestLargeReadGrowsSlabsAndBlocks.
+func largeReadAttr(i int) indicator.Attribute {
+	hex := strconv.FormatUint(uint64(i), 16)
+	return indicator.Attribute{
+		Type: "ip-dst", Category: "Network activity", EventID: int64(i % largeReadEvents),
+		Value: "198.51." + strconv.Itoa(i>>8&255) + "." + strconv.Itoa(i&255) + "/" + strconv.Itoa(i%33),
+		UUID:  strings.Repeat("0", 8-len(hex)) + hex + "-1c2b-4d3e-9f00-0123456789ab", Timestamp: int64(i),
 	}
 }
 
