@@ -52,8 +52,8 @@ demo:
 RACE_OPTIONS := clear_shadow_mmap_threshold=1073741824 atexit_sleep_ms=0
 TEST_FIRST := ./cmd/cratos/ ./core/feedsnap/ ./core/server/ ./core/misp/ ./renderers/suricata/ \
 	./conformance/mispsim/ ./renderers/elastic/ ./cmd/cratos-bench/ ./renderers/stix21/ ./plugins/ ./core/cli/ ./internal/readmecheck/
-FULL_DATA_TESTS := ^(TestSchemaValid|TestFuzzSeedsSchema|TestTimestampMatchesTime|TestRefreshEqualsFullRead|TestDeviceRules|TestDecodePageRealEvents)$$
-FULL_DATA_PKGS := ./renderers/stix21/ ./core/feedsnap/ ./core/misp/ ./renderers/checkpoint/ ./renderers/defender/ \
+FULL_DATA_TESTS := ^(TestSchemaValid|TestFuzzSeedsSchema|TestCheckBridge|TestTimestampMatchesTime|TestRefreshEqualsFullRead|TestDeviceRules|TestDecodePageRealEvents)$$
+FULL_DATA_PKGS := ./renderers/stix21/ ./core/feedsnap/ ./core/misp/ ./conformance/ ./renderers/checkpoint/ ./renderers/defender/ \
 	./renderers/edl/ ./renderers/elastic/ ./renderers/f5/ ./renderers/fortinet/ ./renderers/junos/
 TEST_FLAGS := -timeout 20m -vet=off -ldflags=-w
 test: tools

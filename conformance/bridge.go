@@ -10,19 +10,30 @@ import (
 
 	"github.com/cratos-project/cratos/conformance/internal/harness"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/testtool"
 	"github.com/cratos-project/cratos/plugins"
 	"github.com/cratos-project/cratos/renderers"
 )
 
-// bridgeGenerated is the size of the generated input CheckBridge renders.
-const bridgeGenerated = 50_000
+// bridgeGenerated is the size of the generated input CheckBridge renders:
+// 50,000 indicators, many of the protocol's batches; 10,000 under the
+// race detector, which slows rendering and encoding some twenty-fold and
+// sees the same streams at work with either (make test runs CheckBridge
+// in full without it too).
+func bridgeGenerated() int {
+	if testtool.RaceEnabled {
+		return 10_000
+	}
+	return 50_000
+}
 
 // CheckBridge runs r through the plugin bridge inside this process
 // (plugins.Loopback: the gRPC protocol, batching, chunking and flow control
 // of a plugin process, without the process) and fails t unless the bridge
 // is invisible: the same Info, the same option verdicts, and byte-identical
 // output with identical drop reports for Sample() and for 50,000 generated
-// indicators (Generated(50_000, 1)'s mix), both restricted to r's types.
+// indicators (Generated(50_000, 1)'s mix; 10,000 under the race
+// detector), both restricted to r's types.
 func CheckBridge(t *testing.T, r renderers.Renderer) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
@@ -45,7 +56,7 @@ func CheckBridge(t *testing.T, r renderers.Renderer) {
 		ins  []indicator.Indicator
 	}{
 		{"sample", harness.Filter(harness.Sample(), types)},
-		{"generated", harness.Generate(bridgeGenerated, 1, types)},
+		{"generated", harness.Generate(bridgeGenerated(), 1, types)},
 	}
 	req := harness.Request("")
 	req.Options = map[string]string{}
