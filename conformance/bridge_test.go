@@ -3,6 +3,7 @@ package conformance
 import (
 	"testing"
 
+	"github.com/cratos-project/cratos/conformance/bridge"
 	"github.com/cratos-project/cratos/renderers"
 	_ "github.com/cratos-project/cratos/renderers/all" // every built-in renderer
 )
@@ -13,7 +14,7 @@ func TestCheckBridge(t *testing.T) {
 	tests := append([]renderers.Renderer{linesRenderer{}}, renderers.All()...)
 	for _, r := range tests {
 		t.Run(r.Info().Name, func(t *testing.T) {
-			CheckBridge(t, r)
+			bridge.Check(t, r)
 		})
 	}
 }

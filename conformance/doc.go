@@ -19,13 +19,12 @@
 //     FirstDifference says where two outputs differ (the golden files are
 //     internal/goldentest's);
 //   - DataTypesFor, AddFuzzSeeds, FromRecords, FromValues and FuzzRequest
-//     build fuzz targets' inputs the way the service does;
-//   - CheckBridge runs a renderer through the plugin bridge and compares
-//     the bytes.
+//     build fuzz targets' inputs the way the service does.
 //
 // It imports testing, so no production binary links it: the checks a
 // binary runs are in conformance/contract, and the MISP emulator of
 // `cratos demo` is conformance/mispsim; neither imports testing. It depends
-// on renderers, core/indicator and plugins (which a plugin author imports
-// anyway), never on the service itself.
+// on renderers and core/indicator, never on the service itself nor on the
+// plugin protocol: conformance/bridge checks that the plugin bridge carries
+// a renderer unchanged.
 package conformance

@@ -16,7 +16,7 @@ import (
 // server on an in-memory connection serves NewServer(r) and the returned
 // Client talks to it, with the same protocol, message sizes and flow control
 // as a plugin process but no process, handshake or TLS. The Client's output
-// and drop reports must equal r's own; conformance.CheckBridge asserts that.
+// and drop reports must equal r's own; bridge.Check (conformance/bridge) asserts that.
 // Call stop when done.
 func Loopback(ctx context.Context, r renderers.Renderer) (c *Client, stop func(), err error) {
 	lis := bufconn.Listen(1 << 20)

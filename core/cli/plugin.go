@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"time"
 
 	"github.com/cratos-project/cratos/conformance/contract"
@@ -66,9 +67,37 @@ func runPlugin(args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
-	if err := contract.CheckPluginBinary(ctx, fs.Arg(0)); err != nil {
+	if err := checkPluginBinary(ctx, fs.Arg(0)); err != nil {
 		return &exitError{code: 1, msg: "plugin check: " + err.Error()}
 	}
 	fmt.Fprintln(stdout, "plugin check: OK")
+	return nil
+}
+
+// checkPluginBinary launches the plugin program at path (a relative path
+// is taken from the working directory), taking its checksum from the file
+// as it is, and runs the renderer contract (contract.Check) on it across
+// the process boundary; a plugin that had to be restarted during the
+// check fails too.
+func checkPluginBinary(ctx context.Context, path string) error {
+	path, err := filepath.Abs(path)
+	if err != nil {
+		return fmt.Errorf("conformance: plugin: %w", err)
+	}
+	sum, err := plugins.SHA256File(path)
+	if err != nil {
+		return fmt.Errorf("conformance: plugin %s: %w", path, err)
+	}
+	p, err := plugins.Launch(ctx, plugins.Config{Path: path, SHA256: sum})
+	if err != nil {
+		return fmt.Errorf("conformance: plugin %s: %w", path, err)
+	}
+	defer p.Close()
+	if err := contract.Check(ctx, p.Renderer()); err != nil {
+		return err
+	}
+	if n := p.Restarts(); n > 0 {
+		return fmt.Errorf("conformance: plugin %s: the plugin failed and was restarted %d times during the check", path, n)
+	}
 	return nil
 }

@@ -34,6 +34,22 @@ func buildExamplePlugin(t *testing.T) (string, string) {
 	return bin, hex.EncodeToString(sum[:])
 }
 
+// TestPluginCheck runs `cratos plugin check` on the example plugin, which
+// conforms, and on a path where there is none.
+func TestPluginCheck(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the example plugin")
+	}
+	bin, _ := buildExamplePlugin(t)
+	if code, out, stderr := run1("plugin", "check", bin); code != 0 || out != "plugin check: OK\n" {
+		t.Fatalf("plugin check %s: exit %d, stdout %q, stderr %q", bin, code, out, stderr)
+	}
+	missing := filepath.Join(t.TempDir(), "missing")
+	if code, _, stderr := run1("plugin", "check", missing); code != 1 || !strings.Contains(stderr, "no such file") {
+		t.Fatalf("plugin check %s: exit %d, stderr %q; want 1 and a missing file error", missing, code, stderr)
+	}
+}
+
 // TestServeWithExamplePlugin runs `cratos serve` with the example plugin
 // configured and serves a feed through it.
 func TestServeWithExamplePlugin(t *testing.T) {

@@ -101,6 +101,33 @@ func TestPluginsStaySmall(t *testing.T) {
 	}
 }
 
+// rendererKit is what every renderer's tests import: the test kit, its
+// contract and its helpers for renderers.
+var rendererKit = []string{"./conformance", "./conformance/contract", "./conformance/rendertest"}
+
+// TestRendererKitWithoutPluginProtocol keeps the plugin protocol (package
+// plugins, gRPC and protobuf) out of the renderer test kit: every
+// renderer's test binary would link it, and only conformance/bridge needs
+// it.
+func TestRendererKitWithoutPluginProtocol(t *testing.T) {
+	for _, v := range pluginProtocolLinked(goList(t, append([]string{"-deps"}, rendererKit...)...)) {
+		t.Error(v)
+	}
+}
+
+// pluginProtocolLinked reports the packages of deps (the dependencies of
+// the renderer test kit) that belong to the plugin protocol.
+func pluginProtocolLinked(deps []pkg) []string {
+	var out []string
+	for _, p := range deps {
+		if p.Path == module+"/plugins" || under(p.Path, "plugins/proto") || strings.HasPrefix(p.Path, "google.golang.org/grpc") ||
+			strings.HasPrefix(p.Path, "google.golang.org/protobuf") || strings.HasPrefix(p.Path, "github.com/hashicorp/go-plugin") {
+			out = append(out, "the renderer test kit links "+p.Path+": the plugin protocol belongs in conformance/bridge")
+		}
+	}
+	return out
+}
+
 // testKit lists the module's directories whose packages exist for tests:
 // the test kit conformance with its real-tool runners, device checkers and
 // STIX schemas, the golden harness, the tool finder, the README check, the

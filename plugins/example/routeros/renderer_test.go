@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cratos-project/cratos/conformance"
+	"github.com/cratos-project/cratos/conformance/bridge"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/internal/goldentest"
 	"github.com/cratos-project/cratos/renderers"
@@ -108,7 +109,7 @@ func TestConformance(t *testing.T) {
 }
 
 func TestBridge(t *testing.T) {
-	conformance.CheckBridge(t, Renderer{})
+	bridge.Check(t, Renderer{})
 }
 
 func TestHeaderIsOneLine(t *testing.T) {

@@ -1,4 +1,8 @@
-package conformance
+// Package bridge checks that the plugin bridge carries a renderer
+// unchanged: Check renders through plugins.Loopback and compares. It is
+// apart from the test kit, package conformance, so that a renderer's
+// tests link gRPC only when they check the bridge.
+package bridge
 
 import (
 	"bytes"
@@ -15,11 +19,11 @@ import (
 	"github.com/cratos-project/cratos/renderers"
 )
 
-// bridgeGenerated is the size of the generated input CheckBridge renders:
+// bridgeGenerated is the size of the generated input Check renders:
 // 50,000 indicators, many of the protocol's batches; 10,000 under the
 // race detector, which slows rendering and encoding some twenty-fold and
-// sees the same streams at work with either (make test runs CheckBridge
-// in full without it too).
+// sees the same streams at work with either (make test runs
+// TestCheckBridge in full without it too).
 func bridgeGenerated() int {
 	if testtool.RaceEnabled {
 		return 10_000
@@ -27,14 +31,14 @@ func bridgeGenerated() int {
 	return 50_000
 }
 
-// CheckBridge runs r through the plugin bridge inside this process
+// Check runs r through the plugin bridge inside this process
 // (plugins.Loopback: the gRPC protocol, batching, chunking and flow control
 // of a plugin process, without the process) and fails t unless the bridge
-// is invisible: the same Info, the same option verdicts, and byte-identical
-// output with identical drop reports for Sample() and for 50,000 generated
-// indicators (Generated(50_000, 1)'s mix; 10,000 under the race
-// detector), both restricted to r's types.
-func CheckBridge(t *testing.T, r renderers.Renderer) {
+// is invisible: the same Info, the same option verdicts, and
+// byte-identical output with identical drop reports for conformance.Sample()
+// and for 50,000 generated indicators (conformance.Generated(50_000, 1)'s
+// mix; 10,000 under the race detector), both restricted to r's types.
+func Check(t *testing.T, r renderers.Renderer) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
