@@ -11,15 +11,16 @@ import (
 )
 
 // extractFeed selects r's attributes from feed and canonicalises them as
-// fetch does those of a search. A list made without UUIDs whose nets are
-// not expanded afterwards is extracted as a draft (extractDraft).
+// fetch does those of a search. A list whose nets are not expanded
+// afterwards (every data type but ipv4ext) is extracted as a draft
+// (extractDraft).
 func (s *Service) extractFeed(r Request, feed *feedsnap.Snapshot, sel feedsnap.Selection) (*Snapshot, error) {
 	workers := 1
 	if feed.Attributes >= extractPortionMin {
 		workers = listWorkers
 	}
 	fetched := feed.Read.UTC().Truncate(time.Second)
-	if sel.WithoutUUIDs && !expandsLater(r) {
+	if !expandsLater(r) {
 		draft, st := extractDraft(feed, sel, r.DataType, extractLimit(r), workers)
 		large := draft.Len() >= s.collect.at
 		list, err := draft.List(func() {
@@ -81,12 +82,12 @@ func extractPortions(feed *feedsnap.Snapshot, sel feedsnap.Selection, dt indicat
 	return joinExtracted(ins, parts, counts), st
 }
 
-// extractDraft is extractPortions for a list made without UUIDs, into a
-// draft (indicator.Drafting): 40 bytes an indicator rather than 88 while
-// the list is sorted.
+// extractDraft is extractPortions into a draft (indicator.Drafting): 40
+// bytes an indicator rather than 88 while the list is sorted, 56 when the
+// list keeps UUIDs (sel.WithoutUUIDs unset).
 func extractDraft(feed *feedsnap.Snapshot, sel feedsnap.Selection, dt indicator.DataType, expandLimit, workers int) (*indicator.Draft, indicator.Stats) {
 	portions, counts := countPortions(feed, sel, workers)
-	d := indicator.NewDrafting(counts)
+	d := indicator.NewDrafting(counts, !sel.WithoutUUIDs)
 	scratch := make([][]indicator.Indicator, len(portions))
 	st := extractEach(portions, sel, dt, expandLimit, func(k int, x *indicator.Extractor, a indicator.Attribute) {
 		scratch[k] = x.AddInPlace(scratch[k][:0], a)

@@ -90,6 +90,8 @@ func TestExtractDraftAsPortions(t *testing.T) {
 		for _, sel := range []feedsnap.Selection{
 			{Types: dt.MISPTypes, WithoutUUIDs: true},
 			{Types: dt.MISPTypes, ToIDS: true, Since: 1_700_000_500, WithoutUUIDs: true},
+			{Types: dt.MISPTypes},
+			{Types: dt.MISPTypes, ToIDS: true, Since: 1_700_000_500},
 		} {
 			ins, wantStats := extractPortions(feed, sel, dt, 0, 1)
 			want, err := indicator.NewList(indicator.Normalize(ins))

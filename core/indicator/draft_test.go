@@ -10,6 +10,12 @@ import (
 // that Normalize and NewList make of the same indicators, whatever parts
 // they were written in.
 func TestDraftListIsNormalize(t *testing.T) {
+	for _, withUUIDs := range []bool{false, true} {
+		t.Run(fmt.Sprintf("uuids %v", withUUIDs), func(t *testing.T) { testDraftListIsNormalize(t, withUUIDs) })
+	}
+}
+
+func testDraftListIsNormalize(t *testing.T, withUUIDs bool) {
 	types := [][2]string{{"ip-dst", "Network activity"}, {"ip-src", "Network activity"}, {"domain|ip", "External analysis"}, {"", ""}}
 	for _, tc := range []struct {
 		name       string
@@ -39,8 +45,13 @@ func TestDraftListIsNormalize(t *testing.T) {
 				if r.IntN(50) == 0 {
 					ins[i].Timestamp = 1 << 40
 				}
+				if withUUIDs && r.IntN(20) != 0 {
+					// Duplicates differ by UUID too; Normalize keeps the
+					// better one's.
+					ins[i].UUID = fmt.Sprintf("%08x-0000-4000-8000-000000000000", r.IntN(1<<20))
+				}
 			}
-			d := NewDrafting(tc.room)
+			d := NewDrafting(tc.room, withUUIDs)
 			rest := ins
 			for k, m := range tc.take {
 				for _, in := range rest[:m] {

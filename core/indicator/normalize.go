@@ -104,6 +104,13 @@ const normalizeHalvesMin = 1 << 16
 // indicator once, and clears the rest: a list of a million indicators is
 // not copied into a second array of its size. keep holds distinct places.
 func gather[E any](ins []E, keep []int32) []E {
+	ins, _ = gatherWith[E, struct{}](ins, nil, keep)
+	return ins
+}
+
+// gatherWith is gather of ins and, when it is not nil, of beside, which
+// holds a column of ins (one element each) and moves with it.
+func gatherWith[E, F any](ins []E, beside []F, keep []int32) ([]E, []F) {
 	// from[k] is the place whose indicator goes to k: keep, then the
 	// places not kept, which makes it a permutation of ins' places.
 	from := make([]int32, len(ins))
@@ -127,19 +134,33 @@ func gather[E any](ins []E, keep []int32) []E {
 			continue
 		}
 		first := ins[start]
+		var firstBeside F
+		if beside != nil {
+			firstBeside = beside[start]
+		}
 		for k := start; ; {
 			kept[k] = true
 			next := int(from[k])
 			if next == start {
 				ins[k] = first
+				if beside != nil {
+					beside[k] = firstBeside
+				}
 				break
 			}
 			ins[k] = ins[next]
+			if beside != nil {
+				beside[k] = beside[next]
+			}
 			k = next
 		}
 	}
 	clear(ins[len(keep):])
-	return ins[:len(keep)]
+	if beside != nil {
+		clear(beside[len(keep):])
+		beside = beside[:len(keep)]
+	}
+	return ins[:len(keep)], beside
 }
 
 // sortKey is what an indicator is sorted by before its Type and Value:
