@@ -84,7 +84,7 @@ func (d *Drafting) Draft() *Draft {
 			out.uuids = make([]string, 0, n)
 		}
 	} else {
-		out.ents, out.uuids = d.room[:0], d.uroom[:0:len(d.uroom)]
+		out.ents, out.uuids = d.room[:0], d.uroom[:0]
 	}
 	// Each part's names join the draft's, and its entries' origins
 	// follow. A part in its place moves down to follow the one before it,
