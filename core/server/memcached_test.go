@@ -42,34 +42,39 @@ func (h *harness) waitMemcachedWrites() {
 
 // Two servers sharing memcached share lists: the second answers from
 // memcached without asking MISP, with the same bytes and headers.
-func TestMemcachedSharedAcrossProcesses(t *testing.T) { testMemcachedShared(t) }
+func TestMemcachedSharedAcrossProcesses(t *testing.T) { testMemcachedShared(t, false) }
 
 // The same on a loaded machine: CPU hogs make the 5 MB write miss the
 // request path's timeout; it finishes in the background and the second
 // process still shares the list.
-func TestMemcachedSharedUnderLoad(t *testing.T) {
-	stop := make(chan struct{})
+func TestMemcachedSharedUnderLoad(t *testing.T) { testMemcachedShared(t, true) }
+
+// hogCPUs keeps twice as many goroutines as there are CPUs busy until the
+// returned function is called.
+func hogCPUs() (stop func()) {
+	done := make(chan struct{})
 	var wg sync.WaitGroup
 	for range 2 * runtime.NumCPU() {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for x := 0; ; x++ {
 				if x%1024 == 0 {
 					select {
-					case <-stop:
+					case <-done:
 						return
 					default:
 					}
 				}
 			}
-		}()
+		})
 	}
-	defer func() { close(stop); wg.Wait() }()
-	testMemcachedShared(t)
+	return func() { close(done); wg.Wait() }
 }
 
-func testMemcachedShared(t *testing.T) {
+// testMemcachedShared builds a large list in one server and reads it from
+// memcached in a second; loaded, CPU hogs run while the first builds and
+// writes it (a write that times out is what the load is for; a read that
+// does is a miss, tested in TestMemcachedKilled).
+func testMemcachedShared(t *testing.T, loaded bool) {
 	addr, _ := memcachedtest.Start(t)
 	h := newHarness(t, withMemcached(addr), withSite(func(s *config.Site) { s.ExpandLimit = 14 }))
 	// A /14 expands to 262,144 addresses: a JSON list of about 5 MB,
@@ -78,12 +83,18 @@ func testMemcachedShared(t *testing.T) {
 		Attributes: []mispsim.Attribute{{Type: "ip-dst", Value: "100.64.0.0/14", ToIDS: true}}}); err != nil {
 		t.Fatal(err)
 	}
+	stopHogs := func() {}
+	if loaded {
+		stopHogs = sync.OnceFunc(hogCPUs())
+		t.Cleanup(stopHogs)
+	}
 	const big = "/v1/feed/block/type/ipv4ext/age/1y/output/json"
 	first, body1 := h.authed(big)
 	if first.StatusCode != 200 || first.Header.Get("X-Cache") != "MISS" || len(body1) < 4<<20 {
 		t.Fatalf("first: %d %s, %d bytes", first.StatusCode, first.Header.Get("X-Cache"), len(body1))
 	}
 	h.waitMemcachedWrites()
+	stopHogs()
 	// A second process with an empty in-process cache. Its reads get a
 	// generous timeout: what is tested is that a value written (perhaps
 	// in the background) is shared, not how fast a loaded machine reads
