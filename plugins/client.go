@@ -119,7 +119,7 @@ func (c *Client) Render(ctx context.Context, w io.Writer, req renderers.Request,
 		return c.streamErr(ctx, "open stream", err)
 	}
 	sent := make(chan sendResult, 1)
-	go func() { sent <- sendInput(stream, req, c.info.Reads.Declared(), in) }()
+	go func() { sent <- sendInput(ctx, stream, req, c.info.Reads.Declared(), in) }()
 
 	err = c.receive(ctx, stream, w, req)
 	cancel() // stops the sender if it is still at work
@@ -193,9 +193,11 @@ type sendResult struct {
 // sendInput sends the header, the indicators' fields in batches, and the
 // end marker. A Send error means the stream is over (the plugin finished
 // early, failed, or ctx ended); the receiver learns why, so it is not an
-// error here. The batch message and its slices are reused: Send has
-// encoded a message when it returns.
-func sendInput(stream proto.Renderer_RenderClient, req renderers.Request, fields renderers.Fields, in iter.Seq[indicator.Indicator]) (res sendResult) {
+// error here. Once ctx has ended no further indicator is taken from in:
+// the stream is cancelled a moment later, and a batch would otherwise go on
+// filling until then. The batch message and its slices are reused: Send
+// has encoded a message when it returns.
+func sendInput(ctx context.Context, stream proto.Renderer_RenderClient, req renderers.Request, fields renderers.Fields, in iter.Seq[indicator.Indicator]) (res sendResult) {
 	defer func() {
 		if p := recover(); p != nil {
 			res = sendResult{panicked: true, panicValue: p}
@@ -235,7 +237,13 @@ func sendInput(stream proto.Renderer_RenderClient, req renderers.Request, fields
 			batch.Text = append(batch.Text, v...)
 		}
 	}
+	done := ctx.Done()
 	for x := range in {
+		select {
+		case <-done:
+			return res
+		default:
+		}
 		wt := typeToWire[x.Type]
 		if wt == proto.IndicatorType_INDICATOR_TYPE_INVALID {
 			res.err = &inputError{t: x.Type}

@@ -174,6 +174,42 @@ func TestLoopbackMatchesDirect(t *testing.T) {
 	}
 }
 
+// TestRenderStopsTakingInputWhenCancelled cancels the render while the
+// bridge takes the input (in the middle of a batch, as the renderer
+// contract's cancellation check does): no indicator is taken after that,
+// and Render reports the cancellation. The sender used to go on filling
+// its batch until the stream's cancellation reached it, and on a fast
+// machine took the whole input.
+func TestRenderStopsTakingInputWhenCancelled(t *testing.T) {
+	c := loopback(t, fakeRenderer{name: "fake"})
+	in := testIndicators(20_000)
+	for _, at := range []int{0, 1, BatchSize/2 + 3, 2 * BatchSize, 2000} {
+		t.Run(strconv.Itoa(at), func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			taken := 0
+			seq := func(yield func(indicator.Indicator) bool) {
+				for i, x := range in {
+					if i == at {
+						cancel()
+					}
+					taken++
+					if !yield(x) {
+						return
+					}
+				}
+			}
+			err := c.Render(ctx, io.Discard, renderers.Request{}, seq)
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("Render = %v, want an error wrapping context.Canceled", err)
+			}
+			if taken > at+1 {
+				t.Fatalf("%d indicators taken after cancelling at %d, want at most %d", taken, at, at+1)
+			}
+		})
+	}
+}
+
 // loopback runs r behind the bridge for the length of the test.
 func loopback(t *testing.T, r renderers.Renderer) *Client {
 	t.Helper()
