@@ -36,7 +36,11 @@ demo:
 #
 # go vet runs in make lint, with every analyzer, so the tests skip go
 # test's own subset (-vet=off); the test binaries are linked without DWARF
-# (-ldflags=-w), which only debuggers read.
+# (-ldflags=-w), which only debuggers read. The compiler and the linker
+# run with GOGC=400 (-toolexec): collecting garbage a quarter as often,
+# they build every race test binary in 7 % less CPU time (357 → 332
+# CPU-seconds, empty build cache) and use 450 rather than 420 MB at the
+# most; the tests themselves keep the GOGC of the environment.
 #
 # RACE_OPTIONS: when the heap frees or reuses memory, the race detector
 # clears its shadow (its record of past accesses) of that range; a range
@@ -55,7 +59,7 @@ TEST_FIRST := ./cmd/cratos/ ./core/feedsnap/ ./core/server/ ./core/misp/ ./rende
 FULL_DATA_TESTS := ^(TestSchemaValid|TestFuzzSeedsSchema|TestCheckBridge|TestTimestampMatchesTime|TestRefreshEqualsFullRead|TestDeviceRules|TestDecodePageRealEvents)$$
 FULL_DATA_PKGS := ./renderers/stix21/ ./core/feedsnap/ ./core/misp/ ./conformance/ ./renderers/checkpoint/ ./renderers/defender/ \
 	./renderers/edl/ ./renderers/elastic/ ./renderers/f5/ ./renderers/fortinet/ ./renderers/junos/
-TEST_FLAGS := -timeout 20m -vet=off -ldflags=-w
+TEST_FLAGS := -timeout 20m -vet=off -ldflags=-w -toolexec 'env GOGC=400'
 test: tools
 	@$(MAKE) --no-print-directory -j2 test-race test-full-data
 
