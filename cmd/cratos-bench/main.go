@@ -70,7 +70,7 @@ Flags:
   --invalid N         requests with invalid tokens (default 10000)
   --out FILE          write the report to FILE (default: standard output)
   --quick             small sizes and short runs, for a smoke test (the
-                      logging set-ups run 304s only)
+                      logging set-ups and the floor run 304s only)
   --cratos PATH       use this cratos binary instead of building one
   --mispsim PATH      use this mispsim binary instead of building one
   --data DIR          give mispsim real data (warninglists, value pools);
