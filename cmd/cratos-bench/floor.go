@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -31,8 +32,9 @@ const floorPath = "/list"
 // or gzip body, or 304 to its ETag, with the headers cratos sent for it,
 // and writes one access line per request to a file through a 64 KiB
 // buffer flushed every 100 ms, as cratos' access log does. No
-// authentication, routing, cache look-up or metrics.
-func runFloor(args []string, stderr io.Writer) int {
+// authentication, routing, cache look-up or metrics. It stops, with the
+// access log flushed, when ctx ends (main's SIGTERM or interrupt).
+func runFloor(ctx context.Context, args []string, stderr io.Writer) int {
 	fs := flag.NewFlagSet(floorCommand, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	listen := fs.String("listen", "127.0.0.1:0", "listen address")
@@ -48,8 +50,11 @@ func runFloor(args []string, stderr io.Writer) int {
 	if err == nil {
 		var gz []byte
 		if gz, err = os.ReadFile(*gzFile); err == nil {
-			err = serveFloor(*listen, *logFile, body, gz, headers)
+			err = serveFloor(ctx, *listen, *logFile, body, gz, headers)
 		}
+	}
+	if err == nil {
+		return 0
 	}
 	fmt.Fprintf(stderr, "%s: %v\n", floorCommand, err)
 	return 1
@@ -69,7 +74,10 @@ func (h *headerFlags) Set(v string) error {
 	return nil
 }
 
-func serveFloor(listen, logFile string, body, gz []byte, headers headerFlags) error {
+// serveFloor serves until ctx ends, then closes the listener, waits for
+// the connections to fall idle (floorShutdown at most) and flushes the
+// access log.
+func serveFloor(ctx context.Context, listen, logFile string, body, gz []byte, headers headerFlags) error {
 	f, err := os.Create(logFile)
 	if err != nil {
 		return err
@@ -103,8 +111,24 @@ func serveFloor(listen, logFile string, body, gz []byte, headers headerFlags) er
 		lw.line(ctx, start)
 	}
 	s := &fasthttp.Server{Handler: handler, ReadBufferSize: 16 << 10, NoDefaultServerHeader: true}
-	return s.ListenAndServe(listen)
+	served := make(chan error, 1)
+	go func() { served <- s.ListenAndServe(listen) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	shut, cancel := context.WithTimeout(context.Background(), floorShutdown)
+	defer cancel()
+	err = s.ShutdownWithContext(shut)
+	lw.mu.Lock()
+	defer lw.mu.Unlock()
+	return errors.Join(err, lw.w.Flush(), f.Close())
 }
+
+// floorShutdown bounds how long the floor server waits for its
+// connections to fall idle when it stops.
+const floorShutdown = 5 * time.Second
 
 // floorLog is the floor server's access log.
 type floorLog struct {

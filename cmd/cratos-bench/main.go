@@ -218,7 +218,7 @@ func parseCounts(s string, least int) ([]int, error) {
 // missed), 1 when one failed, 2 for a bad invocation or missing tools.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == floorCommand {
-		return runFloor(args[1:], stderr)
+		return runFloor(ctx, args[1:], stderr)
 	}
 	if slices.Contains(args, "--version") || slices.Contains(args, "-version") {
 		fmt.Fprintln(stdout, "cratos-bench", version.String())
