@@ -90,25 +90,25 @@ func serveFloor(ctx context.Context, listen, logFile string, body, gz []byte, he
 			etag = []byte(h[1])
 		}
 	}
-	handler := func(ctx *fasthttp.RequestCtx) {
+	handler := func(rc *fasthttp.RequestCtx) {
 		start := time.Now()
-		if string(ctx.Path()) != floorPath {
-			ctx.SetStatusCode(fasthttp.StatusNotFound)
+		if string(rc.Path()) != floorPath {
+			rc.SetStatusCode(fasthttp.StatusNotFound)
 		} else {
 			for _, h := range headers {
-				ctx.Response.Header.Set(h[0], h[1])
+				rc.Response.Header.Set(h[0], h[1])
 			}
 			switch {
-			case etag != nil && bytes.Equal(ctx.Request.Header.Peek("If-None-Match"), etag):
-				ctx.SetStatusCode(fasthttp.StatusNotModified)
-			case bytes.Contains(ctx.Request.Header.Peek("Accept-Encoding"), []byte("gzip")):
-				ctx.Response.Header.Set("Content-Encoding", "gzip")
-				ctx.Response.SetBodyRaw(gz)
+			case etag != nil && bytes.Equal(rc.Request.Header.Peek("If-None-Match"), etag):
+				rc.SetStatusCode(fasthttp.StatusNotModified)
+			case bytes.Contains(rc.Request.Header.Peek("Accept-Encoding"), []byte("gzip")):
+				rc.Response.Header.Set("Content-Encoding", "gzip")
+				rc.Response.SetBodyRaw(gz)
 			default:
-				ctx.Response.SetBodyRaw(body)
+				rc.Response.SetBodyRaw(body)
 			}
 		}
-		lw.line(ctx, start)
+		lw.line(rc, start)
 	}
 	s := &fasthttp.Server{Handler: handler, ReadBufferSize: 16 << 10, NoDefaultServerHeader: true}
 	served := make(chan error, 1)

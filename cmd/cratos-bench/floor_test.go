@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -63,56 +62,32 @@ func TestFloorHeaders(t *testing.T) {
 	}
 }
 
-// TestFloorServerStopsOnSIGTERM starts the floor server as cratos-bench
-// does (this binary re-run) and checks that SIGTERM stops it at once,
-// with its access log written, rather than after proc.stop's grace.
+// TestFloorServerStopsOnSIGTERM starts the floor server as a run does
+// (startFloor: this binary re-run, waited for until it answers) and
+// checks that SIGTERM stops it at once, with its access log written,
+// rather than after proc.stop's grace.
 func TestFloorServerStopsOnSIGTERM(t *testing.T) {
-	dir := t.TempDir()
-	body, gz, log := filepath.Join(dir, "body"), filepath.Join(dir, "body.gz"), filepath.Join(dir, "access.log")
-	for _, f := range []string{body, gz} {
-		if err := os.WriteFile(f, []byte("192.0.2.1\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	port, err := freePort()
-	if err != nil {
-		t.Fatal(err)
-	}
-	url := "http://127.0.0.1:" + strconv.Itoa(port) + floorPath
-	p, err := startProc("floor server", self, dir, nil, floorCommand, "--listen", "127.0.0.1:"+strconv.Itoa(port),
-		"--body", body, "--gzip", gz, "--log", log, "--header", `ETag: "x"`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.stop(time.Second)
+	b := &bench{tmp: t.TempDir(), client: newClient(1)}
+	defer b.close()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	for {
-		resp, err := http.Get(url)
-		if err == nil {
-			resp.Body.Close()
-			break
-		}
-		if p.exited() || ctx.Err() != nil {
-			t.Fatalf("the floor server does not answer: %v\n%s", err, p.log.tail(40))
-		}
-		time.Sleep(20 * time.Millisecond)
+	plain := response{header: http.Header{"Etag": {`"x"`}}, body: []byte("192.0.2.1\n")}
+	f, err := b.startFloor(ctx, "sigterm", plain, response{body: []byte("gz")})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := f.p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	select {
-	case <-p.done:
+	case <-f.p.done:
 	case <-time.After(30 * time.Second):
 		t.Fatal("the floor server still runs 30 s after SIGTERM")
 	}
-	if p.err != nil {
-		t.Fatalf("exit: %v\n%s", p.err, p.log.tail(40))
+	if f.p.err != nil {
+		t.Fatalf("exit: %v\n%s", f.p.err, f.p.log.tail(40))
 	}
+	log := filepath.Join(b.tmp, "floor-sigterm", "access.log")
 	if data, err := os.ReadFile(log); err != nil || !strings.Contains(string(data), floorPath) {
 		t.Errorf("access log %q (%v): want the request's line", data, err)
 	}
