@@ -52,8 +52,12 @@ demo:
 # atexit_sleep_ms=0: a test binary built with -race otherwise sleeps a
 # second before it exits (for races of goroutines still running then),
 # holding one of -p's places idle; seventy binaries took half a minute of
-# the run that way. A GORACE of your own still applies, after these.
-RACE_OPTIONS := clear_shadow_mmap_threshold=1073741824 atexit_sleep_ms=0
+# the run that way. no_huge_pages_for_shadow=0: the detector otherwise
+# marks its shadow MADV_NOHUGEPAGE, so that every 4 KiB of it faults in
+# on its own; allowed huge pages, the race half of make test takes 30 %
+# fewer page faults and 4 to 11 % less CPU time. A GORACE of your own
+# still applies, after these.
+RACE_OPTIONS := clear_shadow_mmap_threshold=1073741824 atexit_sleep_ms=0 no_huge_pages_for_shadow=0
 TEST_FIRST := ./cmd/cratos/ ./core/feedsnap/ ./core/server/ ./core/misp/ ./renderers/suricata/ \
 	./conformance/mispsim/ ./renderers/elastic/ ./cmd/cratos-bench/ ./renderers/stix21/ ./plugins/ ./core/cli/ ./internal/readmecheck/
 FULL_DATA_TESTS := ^(TestSchemaValid|TestFuzzSeedsSchema|TestCheckBridge|TestTimestampMatchesTime|TestRefreshEqualsFullRead|TestDeviceRules|TestDecodePageRealEvents)$$
