@@ -17,7 +17,8 @@ const outBufferSize = 64 << 10
 // than writing them.
 var outBuffers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, outBufferSize) }}
 
-// ErrOutClosed is the error of a write to an Out after its Close.
+// ErrOutClosed is the error of a write to an Out after a Close that
+// returned nil.
 var ErrOutClosed = errors.New("renderers: write after Close")
 
 // Out is a buffered writer for renderers: it keeps the first write error,
@@ -82,8 +83,8 @@ func (o *Out) WriteByte(c byte) error {
 func (o *Out) Err() error { return o.err }
 
 // Close flushes the buffer, checks the context one last time and returns
-// the first error. Writes after it fail with ErrOutClosed; a second Close
-// returns what the first did.
+// the first error. Writes after it fail, with that error or else with
+// ErrOutClosed; a second Close returns what the first did.
 func (o *Out) Close() error {
 	if o.closed {
 		if o.err == ErrOutClosed {
