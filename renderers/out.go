@@ -25,11 +25,10 @@ var ErrOutClosed = errors.New("renderers: write after Close")
 // and Next checks for cancellation every few thousand entries so a long
 // render stops promptly without a context check per line.
 type Out struct {
-	ctx    context.Context
-	w      *bufio.Writer
-	n      int
-	err    error // the first error; ErrOutClosed after a Close without one
-	closed bool
+	ctx context.Context
+	w   *bufio.Writer // nil once closed
+	n   int
+	err error // the first error; ErrOutClosed after a Close without one
 }
 
 // NewOut returns an Out writing to w. Its buffer goes back to a pool at
@@ -86,7 +85,7 @@ func (o *Out) Err() error { return o.err }
 // the first error. Writes after it fail, with that error or else with
 // ErrOutClosed; a second Close returns what the first did.
 func (o *Out) Close() error {
-	if o.closed {
+	if o.w == nil {
 		if o.err == ErrOutClosed {
 			return nil
 		}
@@ -101,7 +100,7 @@ func (o *Out) Close() error {
 	err := o.err
 	o.w.Reset(nil)
 	outBuffers.Put(o.w)
-	o.w, o.closed = nil, true
+	o.w = nil
 	if err == nil {
 		o.err = ErrOutClosed
 	}
