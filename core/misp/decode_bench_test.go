@@ -37,7 +37,7 @@ func BenchmarkDecodePage(b *testing.B) {
 	for _, tc := range []struct {
 		name   string
 		decode func(*fastjson.Parser, []byte, func(indicator.Attribute)) (int, error)
-	}{{"streaming", decodeStreamed(pageWindow, pageWindow)}, {"whole", decodeWhole}, {"fastjson", decodeListFastjson}, {"tree", decodePageTree}} {
+	}{{"streaming", decodeStreamed(pageWindow, pageWindow, pageWindow)}, {"whole", decodeWhole}, {"fastjson", decodeListFastjson}, {"tree", decodePageTree}} {
 		b.Run(tc.name, func(b *testing.B) {
 			var p fastjson.Parser
 			b.SetBytes(int64(len(body)))
@@ -76,7 +76,7 @@ func BenchmarkDecodeRealPage(b *testing.B) {
 	for _, tc := range []struct {
 		name   string
 		decode func(*fastjson.Parser, []byte, func(indicator.Attribute)) (int, error)
-	}{{"streaming", decodeStreamed(pageWindow, pageWindow)}, {"whole", decodeWhole}, {"fastjson", decodeListFastjson}} {
+	}{{"streaming", decodeStreamed(pageWindow, pageWindow, pageWindow)}, {"whole", decodeWhole}, {"fastjson", decodeListFastjson}} {
 		b.Run(tc.name, func(b *testing.B) {
 			var p fastjson.Parser
 			b.SetBytes(int64(len(body)))

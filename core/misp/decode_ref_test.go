@@ -17,10 +17,11 @@ func decodeWhole(_ *fastjson.Parser, body []byte, fn func(indicator.Attribute)) 
 }
 
 // decodeStreamed returns decodeStream reading its answer piece bytes at a
-// time through a window of window bytes at first.
-func decodeStreamed(piece, window int) func(*fastjson.Parser, []byte, func(indicator.Attribute)) (int, error) {
+// time through a window of window bytes at first, which doubles up to most
+// bytes while the answer fills it.
+func decodeStreamed(piece, window, most int) func(*fastjson.Parser, []byte, func(indicator.Attribute)) (int, error) {
 	return func(_ *fastjson.Parser, body []byte, fn func(indicator.Attribute)) (int, error) {
-		n, _, readErr, err := decodeStream(&pieces{b: body, n: piece}, make([]byte, 0, window), fn)
+		n, _, readErr, err := decodeStream(&pieces{b: body, n: piece}, make([]byte, 0, window), most, fn)
 		if readErr != nil {
 			return n, readErr
 		}

@@ -19,16 +19,21 @@ type outline struct {
 	keep int
 	// err is the error, other than io.EOF, that ended reading r.
 	err error
+	// most is the size up to which a window the document fills doubles.
+	most int
 }
 
 // more reads more of the document into the window, keeping b[i:] and
 // b[keep:], and reports whether anything was left to read. It fills the
-// window (twice as large when the part kept fills it), so a value that
-// does not fit is looked at again once per doubling, not once per read.
+// window: twice as large when the part kept fills it, so a value that
+// does not fit is looked at again once per doubling, not once per read;
+// and twice as large, up to most, when the document filled it before, so
+// a long document is read in large bites.
 func (s *outline) more() bool {
 	if s.r == nil {
 		return false
 	}
+	filled := len(s.b) == cap(s.b)
 	from := s.i
 	if s.keep >= 0 {
 		from = min(from, s.keep)
@@ -36,8 +41,13 @@ func (s *outline) more() bool {
 	}
 	n := copy(s.b[:cap(s.b)], s.b[from:])
 	s.b, s.i = s.b[:n], s.i-from
-	if n == cap(s.b) {
+	switch {
+	case n == cap(s.b):
 		s.b = slices.Grow(s.b, max(n, 512))
+	case filled && cap(s.b) < s.most:
+		b := make([]byte, n, min(2*cap(s.b), s.most))
+		copy(b, s.b)
+		s.b = b
 	}
 	for empty := 0; len(s.b) < cap(s.b); {
 		m, err := s.r.Read(s.b[len(s.b):cap(s.b)])

@@ -16,21 +16,29 @@ func decodePage(body []byte, fn func(indicator.Attribute)) (int, error) {
 	return s.page(fn)
 }
 
-// pageWindow is the window a streamed answer is first read through.
-const pageWindow = 256 << 10
+// A streamed answer is first read through a window of firstWindow bytes,
+// which doubles each time the answer fills it and goes on, up to
+// pageWindow: a small answer (an incremental refresh's few attributes)
+// costs a small window, a long one is read in large bites after a few
+// reads.
+const (
+	firstWindow = 16 << 10
+	pageWindow  = 256 << 10
+)
 
 // decodeStream reads a restSearch answer from r as it arrives, through
-// the window win (made pageWindow long when it has no room, and grown only
-// while one value does not fit in it), and calls fn for each attribute,
-// whose Value and UUID are valid only until fn returns. It answers every
-// document as decodePage answers it whole. readErr is the error, other
-// than io.EOF, that ended reading r; it is what went wrong when set. The
-// window is returned for the next page.
-func decodeStream(r io.Reader, win []byte, fn func(indicator.Attribute)) (n int, next []byte, readErr, err error) {
+// the window win (made firstWindow long when it has no room, doubled up
+// to most bytes while the answer fills it, and beyond that only while one
+// value does not fit in it), and calls fn for each attribute, whose Value
+// and UUID are valid only until fn returns. It answers every document as
+// decodePage answers it whole. readErr is the error, other than io.EOF,
+// that ended reading r; it is what went wrong when set. The window is
+// returned for the next page.
+func decodeStream(r io.Reader, win []byte, most int, fn func(indicator.Attribute)) (n int, next []byte, readErr, err error) {
 	if cap(win) == 0 {
-		win = make([]byte, 0, pageWindow)
+		win = make([]byte, 0, firstWindow)
 	}
-	s := outline{b: win[:0], r: r}
+	s := outline{b: win[:0], r: r, most: most}
 	s.ws()
 	if c := s.peek(); c != '{' && c != '[' && s.err == nil {
 		return 0, s.b[:0], nil, errNotJSON

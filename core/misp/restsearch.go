@@ -245,7 +245,7 @@ func (c *Client) searchPage(ctx context.Context, q Query, pageSize, page int, wi
 // decodeAnswer decodes a restSearch answer of status from body as it
 // arrives (decodeStream), and explains what went wrong as an *Error.
 func (c *Client) decodeAnswer(ctx context.Context, status int, body io.Reader, win []byte, fn func(indicator.Attribute)) (int, []byte, error) {
-	n, win, readErr, err := decodeStream(body, win, fn)
+	n, win, readErr, err := decodeStream(body, win, pageWindow, fn)
 	switch {
 	case errors.Is(readErr, errTooLarge):
 		return n, win, c.tooLarge()
