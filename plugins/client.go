@@ -99,10 +99,11 @@ func (c *Client) validateOptions(ctx context.Context, opts map[string]string) er
 }
 
 // Render streams in to the plugin and writes its output to w chunk by chunk
-// as it arrives; drop reports go to req.Drop. It returns the plugin's error,
-// the first write error of w, or the cause of ctx when ctx ends first (the
-// stream is then cancelled). in is ranged over once, on another goroutine,
-// and no longer once Render has returned.
+// as it arrives; drop reports go to req.Drop. It returns the plugin's error
+// or the first write error of w; once ctx has ended, its cause (the stream
+// is then cancelled, and what the plugin answers to its input cut short is
+// no error of its own). in is ranged over once, on another goroutine, and
+// no longer once Render has returned.
 func (c *Client) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("plugins: render %s: %w", c.info.Name, context.Cause(ctx))
@@ -129,6 +130,12 @@ func (c *Client) Render(ctx context.Context, w io.Writer, req renderers.Request,
 	}
 	if res.err != nil {
 		return res.err
+	}
+	if cause := context.Cause(ctx); err != nil && cause != nil && !errors.Is(err, cause) {
+		// Once ctx has ended the sender stops and ends the input, and the
+		// plugin may answer that (an input cut short) before the stream's
+		// cancellation reaches receive: the cancellation is what happened.
+		return fmt.Errorf("plugins: render %s: %w", c.info.Name, cause)
 	}
 	return err
 }
