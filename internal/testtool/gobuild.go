@@ -68,9 +68,10 @@ func goCommand(t testing.TB, pkgs []string) string {
 }
 
 // goBuild runs go build -o dir/ pkgs and returns its output with the
-// error when it fails.
+// error when it fails. The programs are linked without DWARF (-ldflags=-w),
+// which only a debugger reads: a third less CPU time in linking cratos.
 func goBuild(goTool, dir string, pkgs []string) error {
-	args := append([]string{"build", "-o", dir + string(filepath.Separator)}, pkgs...)
+	args := append([]string{"build", "-ldflags=-w", "-o", dir + string(filepath.Separator)}, pkgs...)
 	if out, err := exec.Command(goTool, args...).CombinedOutput(); err != nil {
 		return fmt.Errorf("go build %s: %v\n%s", strings.Join(pkgs, " "), err, out)
 	}
