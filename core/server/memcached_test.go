@@ -44,7 +44,7 @@ func (h *harness) waitMemcachedWrites() {
 // memcached without asking MISP, with the same bytes and headers.
 func TestMemcachedSharedAcrossProcesses(t *testing.T) { testMemcachedShared(t, false) }
 
-// The same on a loaded machine: CPU hogs make the 5 MB write miss the
+// The same on a loaded machine: CPU hogs make the 2.2 MB write miss the
 // request path's timeout; it finishes in the background and the second
 // process still shares the list.
 func TestMemcachedSharedUnderLoad(t *testing.T) { testMemcachedShared(t, true) }
@@ -76,11 +76,11 @@ func hogCPUs() (stop func()) {
 // does is a miss, tested in TestMemcachedKilled).
 func testMemcachedShared(t *testing.T, loaded bool) {
 	addr, _ := memcachedtest.Start(t)
-	h := newHarness(t, withMemcached(addr), withSite(func(s *config.Site) { s.ExpandLimit = 14 }))
-	// A /14 expands to 262,144 addresses: a JSON list of about 5 MB,
+	h := newHarness(t, withMemcached(addr), withSite(func(s *config.Site) { s.ExpandLimit = 15 }))
+	// A /15 expands to 131,072 addresses: a JSON list of 2.2 MB,
 	// chunked over memcached's 1 MB item limit.
 	if _, err := h.sim.AddEvent(mispsim.Event{Info: "big", Published: true, Tags: []string{"example:incident-classification=block"},
-		Attributes: []mispsim.Attribute{{Type: "ip-dst", Value: "100.64.0.0/14", ToIDS: true}}}); err != nil {
+		Attributes: []mispsim.Attribute{{Type: "ip-dst", Value: "100.64.0.0/15", ToIDS: true}}}); err != nil {
 		t.Fatal(err)
 	}
 	stopHogs := func() {}
@@ -90,7 +90,7 @@ func testMemcachedShared(t *testing.T, loaded bool) {
 	}
 	const big = "/v1/feed/block/type/ipv4ext/age/1y/output/json"
 	first, body1 := h.authed(big)
-	if first.StatusCode != 200 || first.Header.Get("X-Cache") != "MISS" || len(body1) < 4<<20 {
+	if first.StatusCode != 200 || first.Header.Get("X-Cache") != "MISS" || len(body1) < 2<<20 {
 		t.Fatalf("first: %d %s, %d bytes", first.StatusCode, first.Header.Get("X-Cache"), len(body1))
 	}
 	h.waitMemcachedWrites()
