@@ -176,6 +176,8 @@ type limitConn struct {
 	once  sync.Once
 	spoke atomic.Bool // something was read
 
+	rdl, wdl deadline // the deadlines in force (deadline.go)
+
 	// What an announced answer's writes hold back (coalesce.go).
 	wmu     sync.Mutex
 	holding atomic.Bool // want or hold is set
