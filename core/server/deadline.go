@@ -52,29 +52,27 @@ func (d *deadline) set(t time.Time) {
 	d.at.Store(t.UnixNano())
 }
 
-// SetReadDeadline sets the read deadline unless the one in force may stand.
-func (c *limitConn) SetReadDeadline(t time.Time) error {
-	if c.rdl.keeps(t) {
+// apply sets t with setConn unless the deadline in force may stand.
+func (d *deadline) apply(t time.Time, setConn func(time.Time) error) error {
+	if d.keeps(t) {
 		return nil
 	}
-	if err := c.Conn.SetReadDeadline(t); err != nil {
+	if err := setConn(t); err != nil {
 		return err
 	}
-	c.rdl.set(t)
+	d.set(t)
 	return nil
+}
+
+// SetReadDeadline sets the read deadline unless the one in force may stand.
+func (c *limitConn) SetReadDeadline(t time.Time) error {
+	return c.rdl.apply(t, c.Conn.SetReadDeadline)
 }
 
 // SetWriteDeadline sets the write deadline unless the one in force may
 // stand.
 func (c *limitConn) SetWriteDeadline(t time.Time) error {
-	if c.wdl.keeps(t) {
-		return nil
-	}
-	if err := c.Conn.SetWriteDeadline(t); err != nil {
-		return err
-	}
-	c.wdl.set(t)
-	return nil
+	return c.wdl.apply(t, c.Conn.SetWriteDeadline)
 }
 
 // SetDeadline sets both deadlines.
