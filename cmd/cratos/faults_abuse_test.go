@@ -130,6 +130,46 @@ func TestFaultsAbuse(t *testing.T) {
 		p.requireAlive(t)
 	})
 
+	t.Run("kept-alive connection left idle", func(t *testing.T) {
+		t.Parallel() // the idle timeout is 30 s, as the read timeout
+		c, err := net.DialTimeout("tcp", p.addr, 5*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		_ = c.SetDeadline(time.Now().Add(90 * time.Second))
+		br := bufio.NewReader(c)
+		// Two requests a moment apart: the second finds the deadlines the
+		// first left, which the connection keeps.
+		for range 2 {
+			if _, err := io.WriteString(c, "GET "+listPath+" HTTP/1.1\r\nHost: cratos\r\ntoken: "+p.token+"\r\n\r\n"); err != nil {
+				t.Fatal(err)
+			}
+			resp, err := http.ReadResponse(br, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK || resp.Close {
+				t.Fatalf("answer %d, close %v", resp.StatusCode, resp.Close)
+			}
+		}
+		start := time.Now()
+		got, err := io.ReadAll(br)
+		took := time.Since(start)
+		var ne net.Error
+		switch {
+		case errors.As(err, &ne) && ne.Timeout():
+			t.Fatalf("the connection was still open after %s", took.Round(time.Second))
+		case len(got) > 0:
+			t.Fatalf("the idle connection got %.100q", got)
+		case took < 20*time.Second || took > 60*time.Second:
+			t.Errorf("closed after %s idle, want about the 30 s idle timeout", took.Round(time.Second))
+		}
+		p.requireAlive(t)
+	})
+
 	t.Run("10,000 invalid tokens", func(t *testing.T) {
 		tokens := invalidTokens(t, p.token, 10_000)
 		before := len(p.out.Records("request"))
