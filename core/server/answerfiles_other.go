@@ -4,7 +4,6 @@ package server
 
 import (
 	"errors"
-	"net"
 	"os"
 )
 
@@ -14,4 +13,4 @@ const answerFilesWork = false
 
 func sealedFile([]byte) (*os.File, error) { return nil, errors.ErrUnsupported }
 
-func sendFromFile(net.Conn, []byte, *os.File, int64, int) (int, bool, error) { return 0, false, nil }
+func sendFromFile(*rawSock, []byte, *os.File, int64, int) (int, bool, error) { return 0, false, nil }

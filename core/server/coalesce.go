@@ -62,7 +62,7 @@ func (c *limitConn) held() []byte {
 // Write sends b, or holds it while an announced answer is incomplete.
 func (c *limitConn) Write(b []byte) (int, error) {
 	if !c.holding.Load() {
-		return c.Conn.Write(b)
+		return c.write(b)
 	}
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
@@ -85,7 +85,7 @@ func (c *limitConn) sendHeld(b []byte) (int, error) {
 	file := c.file
 	c.file = nil
 	if off, ok := file.covers(b); ok {
-		if n, sent, err := sendFromFile(c.Conn, c.held(), file.f, off, len(b)); sent {
+		if n, sent, err := sendFromFile(c.sock, c.held(), file.f, off, len(b)); sent {
 			c.releaseHold()
 			return n, err
 		}
@@ -94,13 +94,31 @@ func (c *limitConn) sendHeld(b []byte) (int, error) {
 		if len(b) == 0 {
 			return 0, nil
 		}
-		return c.Conn.Write(b)
+		return c.write(b)
 	}
 	held := len(*c.hold)
-	bufs := net.Buffers{*c.hold, b}
-	n, err := bufs.WriteTo(c.Conn)
+	var (
+		n   int
+		err error
+	)
+	if c.sock != nil {
+		n, err = c.sock.writev(*c.hold, b)
+	} else {
+		var sent int64
+		bufs := net.Buffers{*c.hold, b}
+		sent, err = bufs.WriteTo(c.Conn)
+		n = int(sent)
+	}
 	c.releaseHold()
-	return int(max(n-int64(held), 0)), err
+	return max(n-held, 0), err
+}
+
+// write sends b on the socket, or on Conn when there is none.
+func (c *limitConn) write(b []byte) (int, error) {
+	if c.sock != nil {
+		return c.sock.Write(b)
+	}
+	return c.Conn.Write(b)
 }
 
 // releaseHold returns the room writes were held in. Called with wmu held.

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"io"
 	"net"
+	"net/netip"
 	"os"
 	"runtime"
 	"strconv"
@@ -31,7 +32,7 @@ func heldPair(t *testing.T) (*limitConn, net.Conn) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lc := &limitConn{Conn: c, l: newLimitListener(ln, 1, 1, nil, nil)}
+	lc := newLimitConn(c, newLimitListener(ln, 1, 1, nil, nil), netip.Addr{})
 	t.Cleanup(func() { _ = lc.Close() })
 	return lc, client
 }

@@ -88,7 +88,7 @@ func (l *limitListener) Accept() (net.Conn, error) {
 			l.warn("connection refused: over the connection cap", "addr", key.String(), "max_connections", l.total, "max_connections_per_ip", l.perAddr)
 			continue
 		}
-		lc := &limitConn{Conn: c, l: l, key: key}
+		lc := newLimitConn(c, l, key)
 		l.mu.Lock()
 		l.silent[lc] = time.Now()
 		l.mu.Unlock()
@@ -171,6 +171,7 @@ func (l *limitListener) warn(msg string, args ...any) {
 // limitConn releases its place when closed.
 type limitConn struct {
 	net.Conn
+	sock  *rawSock // Conn's socket, read and written directly (rawsock_linux.go); nil when there is none
 	l     *limitListener
 	key   netip.Addr
 	once  sync.Once
@@ -186,11 +187,24 @@ type limitConn struct {
 	file    *answerFile // the announced answer's file, if it has one
 }
 
+// newLimitConn returns c, accepted by l from key.
+func newLimitConn(c net.Conn, l *limitListener, key netip.Addr) *limitConn {
+	return &limitConn{Conn: c, sock: newRawSock(c), l: l, key: key}
+}
+
 func (c *limitConn) Read(b []byte) (int, error) {
 	if err := c.flushHeld(); err != nil {
 		return 0, err
 	}
-	n, err := c.Conn.Read(b)
+	var (
+		n   int
+		err error
+	)
+	if c.sock != nil {
+		n, err = c.sock.Read(b)
+	} else {
+		n, err = c.Conn.Read(b)
+	}
 	if n > 0 && !c.spoke.Load() {
 		c.spoke.Store(true)
 		c.l.heard(c)
