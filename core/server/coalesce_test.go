@@ -18,23 +18,33 @@ import (
 // limitConn, and its client side.
 func heldPair(t *testing.T) (*limitConn, net.Conn) {
 	t.Helper()
+	c, client, ln := tcpPair(t)
+	lc := newLimitConn(c, newLimitListener(ln, 1, 1, nil, nil), netip.Addr{})
+	t.Cleanup(func() { _ = lc.Close() })
+	return lc, client
+}
+
+// tcpPair returns both ends of a loopback TCP connection, accepted and
+// dialled, closed when the test ends, and the listener it was accepted
+// on, already closed.
+func tcpPair(t *testing.T) (accepted, dialled net.Conn, ln net.Listener) {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	client, err := net.Dial("tcp", ln.Addr().String())
+	dialled, err = net.Dial("tcp", ln.Addr().String())
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = client.Close() })
-	c, err := ln.Accept()
+	t.Cleanup(func() { _ = dialled.Close() })
+	accepted, err = ln.Accept()
 	if err != nil {
 		t.Fatal(err)
 	}
-	lc := newLimitConn(c, newLimitListener(ln, 1, 1, nil, nil), netip.Addr{})
-	t.Cleanup(func() { _ = lc.Close() })
-	return lc, client
+	t.Cleanup(func() { _ = accepted.Close() })
+	return accepted, dialled, ln
 }
 
 // readN reads n bytes from c.

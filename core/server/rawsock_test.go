@@ -20,21 +20,7 @@ import (
 // rawSock, and the client side.
 func rawPair(t *testing.T) (*rawSock, net.Conn, net.Conn) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	client, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = client.Close() })
-	c, err := ln.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = c.Close() })
+	c, client, _ := tcpPair(t)
 	s := newRawSock(c)
 	if s == nil {
 		t.Fatal("no raw socket for a TCP connection")
