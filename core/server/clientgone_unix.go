@@ -11,12 +11,8 @@ import (
 // peerClosed reports whether the peer of conn has closed it, without
 // consuming anything it sent.
 func peerClosed(conn net.Conn) bool {
-	sc, ok := conn.(syscall.Conn)
+	raw, ok := rawConnOf(conn)
 	if !ok {
-		return false
-	}
-	raw, err := sc.SyscallConn()
-	if err != nil {
 		return false
 	}
 	closed := false

@@ -45,12 +45,8 @@ type rawSock struct {
 
 // newRawSock returns c's socket, or nil when c is not one.
 func newRawSock(c net.Conn) *rawSock {
-	sc, ok := c.(syscall.Conn)
+	rc, ok := rawConnOf(c)
 	if !ok {
-		return nil
-	}
-	rc, err := sc.SyscallConn()
-	if err != nil {
 		return nil
 	}
 	s := &rawSock{rc: rc, conn: c}
