@@ -82,8 +82,8 @@ func extractPortions(feed *feedsnap.Snapshot, sel feedsnap.Selection, dt indicat
 	return joinExtracted(ins, parts, counts), st
 }
 
-// extractDraft is extractPortions into a draft (indicator.Drafting): 40
-// bytes an indicator rather than 88 while the list is sorted, 56 when the
+// extractDraft is extractPortions into a draft (indicator.Drafting): 32
+// bytes an indicator rather than 88 while the list is sorted, 48 when the
 // list keeps UUIDs (sel.WithoutUUIDs unset).
 func extractDraft(feed *feedsnap.Snapshot, sel feedsnap.Selection, dt indicator.DataType, expandLimit, workers int) (*indicator.Draft, indicator.Stats) {
 	portions, counts := countPortions(feed, sel, workers)

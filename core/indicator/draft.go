@@ -1,13 +1,17 @@
 package indicator
 
-import "github.com/cratos-project/cratos/internal/hugepage"
+import (
+	"math"
+
+	"github.com/cratos-project/cratos/internal/hugepage"
+)
 
 // Drafting extracts a list in parts written at the same time, each into
-// its own place in one array. Each indicator takes 40 bytes there rather
+// its own place in one array. Each indicator takes 32 bytes there rather
 // than an Indicator's 88 (its MISP type and category are one index into
-// the draft's names), and 16 more for its UUID in a list made with them,
-// so a large list is sorted in half the memory or less; Draft.List makes
-// it canonical and compact.
+// the draft's names, its event id and timestamp 32 bits each), and 16
+// more for its UUID in a list made with them, so a large list is sorted
+// in half the memory or less; Draft.List makes it canonical and compact.
 type Drafting struct {
 	room  []draftEntry
 	uroom []string // the UUIDs' array, beside room; nil without UUIDs
@@ -15,14 +19,26 @@ type Drafting struct {
 }
 
 // draftEntry is one indicator of a draft: origin is its place in the
-// names of the part that wrote it, then of the draft.
+// names of the part that wrote it, then of the draft. An event id or
+// timestamp outside [0, 2^32) (none that MISP makes) is kept in wides:
+// origin then has wideOrigin set, and event is the pair's place there.
 type draftEntry struct {
 	value        string
-	event, stamp int64
+	event, stamp uint32
 	origin       uint32
 	typ          Type
 	toIDS        bool
 }
+
+// wideOrigin marks a draftEntry whose event id and timestamp are in
+// wides. Names are fewer than indicators, which are fewer than 2^31.
+const wideOrigin = 1 << 31
+
+// wide is an event id and timestamp that do not both fit 32 bits.
+type wide struct{ event, stamp int64 }
+
+// fits32 reports whether v is in [0, 2^32).
+func fits32(v int64) bool { return uint64(v) <= math.MaxUint32 }
 
 // NewDrafting returns a Drafting of len(counts) parts, part k with room
 // for counts[k] indicators in the shared array; one that adds more moves
@@ -58,12 +74,17 @@ type DraftPart struct {
 	uuids []string // each entry's UUID; nil without UUIDs
 	room  int      // the entries its place holds
 	names namer
+	wides []wide
 }
 
 // Add adds in; its UUID is kept when the Drafting keeps UUIDs.
 func (p *DraftPart) Add(in Indicator) {
-	origin := p.names.place(names{in.MISPType, in.Category})
-	p.ents = append(p.ents, draftEntry{value: in.Value, event: in.EventID, stamp: in.Timestamp, origin: origin, typ: in.Type, toIDS: in.ToIDS})
+	e := draftEntry{value: in.Value, event: uint32(in.EventID), stamp: uint32(in.Timestamp), origin: p.names.place(names{in.MISPType, in.Category}), typ: in.Type, toIDS: in.ToIDS}
+	if !fits32(in.EventID) || !fits32(in.Timestamp) {
+		e.event, e.stamp, e.origin = uint32(len(p.wides)), 0, e.origin|wideOrigin
+		p.wides = append(p.wides, wide{in.EventID, in.Timestamp})
+	}
+	p.ents = append(p.ents, e)
 	if p.uuids != nil {
 		p.uuids = append(p.uuids, in.UUID)
 	}
@@ -86,21 +107,28 @@ func (d *Drafting) Draft() *Draft {
 	} else {
 		out.ents, out.uuids = d.room[:0], d.uroom[:0]
 	}
-	// Each part's names join the draft's, and its entries' origins
-	// follow. A part in its place moves down to follow the one before it,
-	// never past a later one; when any moved, all are copied.
+	// Each part's names and wides join the draft's, and its entries'
+	// origins and places in wides follow. A part in its place moves down
+	// to follow the one before it, never past a later one; when any
+	// moved, all are copied.
 	var all namer
 	for _, p := range d.parts {
 		remap := make([]uint32, len(p.names.names))
 		for i, nm := range p.names.names {
 			remap[i] = all.place(nm)
 		}
+		widesBefore := uint32(len(out.wides))
+		out.wides = append(out.wides, p.wides...)
 		out.ents = append(out.ents, p.ents...)
 		if d.uroom != nil {
 			out.uuids = append(out.uuids, p.uuids...)
 		}
 		for i := len(out.ents) - len(p.ents); i < len(out.ents); i++ {
-			out.ents[i].origin = remap[out.ents[i].origin]
+			e := &out.ents[i]
+			if e.origin&wideOrigin != 0 {
+				e.event += widesBefore
+			}
+			e.origin = remap[e.origin&^wideOrigin] | e.origin&wideOrigin
 		}
 	}
 	out.names = all.names
@@ -120,6 +148,7 @@ type Draft struct {
 	ents  []draftEntry
 	uuids []string // beside ents; nil without UUIDs
 	names []names
+	wides []wide
 }
 
 // Len returns the number of indicators.
@@ -127,8 +156,12 @@ func (d *Draft) Len() int { return len(d.ents) }
 
 func (d *Draft) at(i int32) Indicator {
 	e := &d.ents[i]
-	n := &d.names[e.origin]
-	in := Indicator{Type: e.typ, ToIDS: e.toIDS, Value: e.value, MISPType: n.mispType, Category: n.category, EventID: e.event, Timestamp: e.stamp}
+	n := &d.names[e.origin&^wideOrigin]
+	in := Indicator{Type: e.typ, ToIDS: e.toIDS, Value: e.value, MISPType: n.mispType, Category: n.category, EventID: int64(e.event), Timestamp: int64(e.stamp)}
+	if e.origin&wideOrigin != 0 {
+		w := d.wides[e.event]
+		in.EventID, in.Timestamp = w.event, w.stamp
+	}
 	if d.uuids != nil {
 		in.UUID = d.uuids[i]
 	}

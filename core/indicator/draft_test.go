@@ -2,8 +2,10 @@ package indicator
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
+	"unsafe"
 )
 
 // A draft written in parts, some outgrowing their place, makes the list
@@ -12,6 +14,13 @@ import (
 func TestDraftListIsNormalize(t *testing.T) {
 	for _, withUUIDs := range []bool{false, true} {
 		t.Run(fmt.Sprintf("uuids %v", withUUIDs), func(t *testing.T) { testDraftListIsNormalize(t, withUUIDs) })
+	}
+}
+
+// A draft entry takes 32 bytes, as Drafting's doc says.
+func TestDraftEntrySize(t *testing.T) {
+	if n := unsafe.Sizeof(draftEntry{}); n != 32 {
+		t.Errorf("a draft entry takes %d bytes, want 32", n)
 	}
 }
 
@@ -42,8 +51,15 @@ func testDraftListIsNormalize(t *testing.T, withUUIDs bool) {
 				if r.IntN(10) == 0 {
 					ins[i].Type, ins[i].Value = Domain, fmt.Sprintf("d%d.example", r.IntN(50))
 				}
-				if r.IntN(50) == 0 {
+				// Event ids and timestamps that do not fit 32 bits, which
+				// the draft keeps aside.
+				switch r.IntN(50) {
+				case 0:
 					ins[i].Timestamp = 1 << 40
+				case 1:
+					ins[i].EventID = -3
+				case 2:
+					ins[i].EventID, ins[i].Timestamp = 1<<32, math.MaxUint32
 				}
 				if withUUIDs && r.IntN(20) != 0 {
 					// Duplicates differ by UUID too; Normalize keeps the
