@@ -37,6 +37,12 @@ func (h handler) ServeDNS(w dns.ResponseWriter, r *dns.Msg) {
 		s.notifies.deliver(r, remote)
 		return
 	}
+	if t := r.IsTsig(); len(r.Question) != 1 || t != nil && t.Algorithm == "" {
+		// The library lets through a bare header, whatever question count
+		// it claims, and a TSIG record without data.
+		formatError(w, r)
+		return
+	}
 	if t := r.IsTsig(); t != nil {
 		if err := w.TsigStatus(); err != nil {
 			s.log.Warn("request with a bad TSIG", "client", remote.String(), "key", t.Hdr.Name, "err", err)
@@ -101,6 +107,14 @@ func peer(a net.Addr) (netip.AddrPort, bool) {
 }
 
 func refused(r *dns.Msg) *dns.Msg { return new(dns.Msg).SetRcode(r, dns.RcodeRefused) }
+
+// formatError answers FORMERR, unsigned: the request cannot be read as
+// one (RFC 1035 section 4.1.1; RFC 8945 section 5.2 for its TSIG).
+func formatError(w dns.ResponseWriter, r *dns.Msg) {
+	if b, err := new(dns.Msg).SetRcode(r, dns.RcodeFormatError).Pack(); err == nil {
+		_ = writeRaw(w, b) // a client that is gone needs no answer
+	}
+}
 
 // findZone returns the zone holding name, the deepest one when zones nest.
 func (s *Server) findZone(name string) *zoneState {
