@@ -139,7 +139,7 @@ func (s *Server) Start(ctx context.Context) error {
 	ready := make(chan error, 2)
 	for _, srv := range []*dns.Server{
 		{PacketConn: udp, UDPSize: dns.DefaultMsgSize},
-		{Listener: deadlineListener{tcp, tcpWriteTimeout}},
+		{Listener: deadlineListener{newCapListener(tcp, tcpConnTotal, tcpConnPerAddr, s.log), tcpWriteTimeout}},
 	} {
 		var once sync.Once
 		signal := func(err error) { once.Do(func() { ready <- err }) }
