@@ -2,12 +2,12 @@ package export
 
 import (
 	"runtime"
-	"sync"
 	"time"
 
 	"github.com/cratos-project/cratos/core/feedsnap"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/internal/hugepage"
+	"github.com/cratos-project/cratos/internal/workgroup"
 )
 
 // extractFeed selects r's attributes from feed and canonicalises them as
@@ -115,7 +115,7 @@ func countPortions(feed *feedsnap.Snapshot, sel feedsnap.Selection, workers int)
 func extractEach(portions []feedsnap.Portion, sel feedsnap.Selection, dt indicator.DataType, expandLimit int,
 	add func(k int, x *indicator.Extractor, a indicator.Attribute)) indicator.Stats {
 	stats := make([]indicator.Stats, len(portions))
-	var wg sync.WaitGroup
+	var wg workgroup.Group
 	for k, p := range portions {
 		wg.Go(func() {
 			x := indicator.NewExtractor(dt, expandLimit)

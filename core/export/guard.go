@@ -11,6 +11,7 @@ import (
 	"github.com/cratos-project/cratos/core/guard"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/core/misp"
+	"github.com/cratos-project/cratos/internal/workgroup"
 )
 
 // maxPolicies bounds the cache of guard policies (one per site version
@@ -142,7 +143,7 @@ func guarded(p *guard.Policy, ins *indicator.List, types indicator.TypeSet) (ite
 	out := make([]uint64, words) // bit i set: ins[i] is kept out
 	per := (words + workers - 1) / workers
 	counts := make([]map[string]int, workers)
-	var wg sync.WaitGroup
+	var wg workgroup.Group
 	for w := range workers {
 		from, to := min(w*per*64, ins.Len()), min((w+1)*per*64, ins.Len())
 		wg.Go(func() {

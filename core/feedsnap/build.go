@@ -10,6 +10,7 @@ import (
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/core/misp"
 	"github.com/cratos-project/cratos/internal/hugepage"
+	"github.com/cratos-project/cratos/internal/workgroup"
 )
 
 // A part's first block of records holds blockFirst records and each next
@@ -194,7 +195,7 @@ func sortEvents(events []Event, total int) {
 	if total >= sortParallelMin {
 		workers = sortWorkers
 	}
-	var wg sync.WaitGroup
+	var wg workgroup.Group
 	from := 0
 	for _, end := range shareEnds(len(events), workers, total, func(i int) int { return events[i].Len() }) {
 		run := events[from:end]

@@ -17,6 +17,7 @@ import (
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/core/misp"
+	"github.com/cratos-project/cratos/internal/workgroup"
 )
 
 // Search runs one restSearch, paged, and gives every attribute it reads to
@@ -80,7 +81,7 @@ func Full(ctx context.Context, src Source, q misp.Query, started time.Time) (*Sn
 		return nil, c, err
 	}
 	var (
-		wg   sync.WaitGroup
+		wg   workgroup.Group
 		seen []misp.EventState
 		read Cost
 	)

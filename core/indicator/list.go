@@ -5,10 +5,10 @@ import (
 	"iter"
 	"math"
 	"runtime"
-	"sync"
 	"unsafe"
 
 	"github.com/cratos-project/cratos/internal/hugepage"
+	"github.com/cratos-project/cratos/internal/workgroup"
 )
 
 // List is a finished list of indicators, held compactly for as long as it
@@ -277,7 +277,7 @@ func each(n int, f func(k int)) {
 		f(0)
 		return
 	}
-	var wg sync.WaitGroup
+	var wg workgroup.Group
 	for k := range n {
 		wg.Go(func() { f(k) })
 	}

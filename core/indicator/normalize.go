@@ -5,9 +5,9 @@ import (
 	"encoding/binary"
 	"runtime"
 	"strings"
-	"sync"
 
 	"github.com/cratos-project/cratos/internal/hugepage"
+	"github.com/cratos-project/cratos/internal/workgroup"
 )
 
 // Normalize sorts ins in place into the canonical order and removes
@@ -54,7 +54,7 @@ func canonicalOrder(ins sortable, n int) []int32 {
 	half := len(keys)
 	if len(keys) >= normalizeHalvesMin && runtime.GOMAXPROCS(0) > 1 {
 		half = len(keys) / 2
-		var wg sync.WaitGroup
+		var wg workgroup.Group
 		wg.Go(func() { sortKeys(half, len(keys)) })
 		sortKeys(0, half)
 		wg.Wait()

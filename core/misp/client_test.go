@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/workgroup"
 )
 
 const testKey = "aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789aBcD"
@@ -222,6 +223,34 @@ func TestParallelPagingStopsAfterShortPage(t *testing.T) {
 		if n, _ := strconv.Atoi(p); n > 4+3 {
 			t.Errorf("page %s asked although page 4 was short", p)
 		}
+	}
+}
+
+// A sink's panic on a later page, decoded by a worker goroutine, reaches
+// the caller, whose recover can see it: in a goroutine of its own, it
+// would end the process.
+func TestSinkPanicReachesTheCaller(t *testing.T) {
+	base := pagedMISP(t, func(w http.ResponseWriter, page string) {
+		if page == "1" || page == "2" {
+			w.Write([]byte(`{"response":{"Attribute":[{"type":"ip-dst","value":"192.0.2.` + page + `"},{"type":"ip-dst","value":"198.51.100.` + page + `"}]}}`))
+			return
+		}
+		w.Write([]byte(`{"response":{"Attribute":[]}}`))
+	})
+	c := New(Options{Site: "s", BaseURL: base, Key: testKey})
+	got := func() (p any) {
+		defer func() { p = recover() }()
+		_, _ = c.ScanAttributes(context.Background(), Query{}, 2, 2, func() func(indicator.Attribute) {
+			return func(a indicator.Attribute) {
+				if a.Value == "192.0.2.2" {
+					panic("a sink's bug")
+				}
+			}
+		})
+		return nil
+	}()
+	if p, ok := got.(*workgroup.Panic); !ok || p.Value != "a sink's bug" {
+		t.Fatalf("recovered %#v, want the sink's panic as a *workgroup.Panic", got)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/workgroup"
 	"github.com/valyala/fastjson"
 )
 
@@ -142,7 +143,7 @@ func (c *Client) ScanAttributes(ctx context.Context, q Query, pageSize, parallel
 		next     = 2
 		last     = 0 // the first short page seen; no page after it is asked
 		firstErr error
-		wg       sync.WaitGroup
+		wg       workgroup.Group // a decoder's panic reaches the caller
 	)
 	claim := func() (int, bool) {
 		mu.Lock()
@@ -160,9 +161,7 @@ func (c *Client) ScanAttributes(ctx context.Context, q Query, pageSize, parallel
 		return p, true
 	}
 	for w := range parallel {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			win, fn := &firstWin, firstSink
 			if w > 0 {
 				win, fn = new([]byte), newSink()
@@ -190,7 +189,7 @@ func (c *Client) ScanAttributes(ctx context.Context, q Query, pageSize, parallel
 					return
 				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	return total, firstErr
