@@ -4,14 +4,17 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"sync/atomic"
 	"time"
 
 	"github.com/cratos-project/cratos/core/cache"
 	"github.com/cratos-project/cratos/core/misp"
+	"github.com/cratos-project/cratos/internal/workgroup"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -159,11 +162,39 @@ func leaseTTL(ctx context.Context) time.Duration {
 // sharing memcached builds it; the others take its result from there.
 // What is taken must be fresh for r as of now, when r began to wait, not
 // as of its arrival: a pull slower than r's lifetime is still taken.
-func (s *Service) buildLeased(ctx context.Context, r Request, rd renderers.Renderer, k keys, nsArtifact string) (Result, error) {
+func (s *Service) buildLeased(ctx context.Context, r Request, rd renderers.Renderer, k keys, nsArtifact string) (_ Result, err error) {
+	defer s.recoverBuild(r, &err)
 	now := s.opts.Now()
 	return leased(ctx, s, r.Site.Name, nsArtifact,
 		func() (Result, bool) { return s.sharedArtifact(ctx, r, k, nsArtifact, now) },
 		func() (Result, error) { return s.build(ctx, r, rd, k, nsArtifact) })
+}
+
+// ErrBuildPanicked is a build that panicked: a bug, logged with its stack.
+var ErrBuildPanicked = errors.New("the list's build failed on an internal error")
+
+// recoverBuild turns a panic of r's build into ErrBuildPanicked, its stack
+// in the log. A build runs in a goroutine of its own (single-flight),
+// where a panic would end the process; this way the last good list is
+// served in its place and other lists are not touched.
+func (s *Service) recoverBuild(r Request, err *error) {
+	if p := recover(); p != nil {
+		value, stack := panicOrigin(p, debug.Stack())
+		s.opts.Logger.Error("list build panicked", "site", r.Site.Name, "feed", feedLabel(r), "output", r.Output,
+			"panic", fmt.Sprint(value), "stack", string(stack))
+		*err = ErrBuildPanicked
+	}
+}
+
+// panicOrigin returns the value and stack of the panic p where it began:
+// a worker's (workgroup.Panic), passed on as it is or wrapped in an error
+// (by single-flight), else p and stack, where it was recovered.
+func panicOrigin(p any, stack []byte) (any, []byte) {
+	var wp *workgroup.Panic
+	if e, ok := p.(error); ok && errors.As(e, &wp) {
+		return wp.Value, wp.Stack
+	}
+	return p, stack
 }
 
 // fetchLeased fetches r's snapshot from MISP under the snapshot's lease;
