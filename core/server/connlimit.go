@@ -1,7 +1,6 @@
 package server
 
 import (
-	"errors"
 	"log/slog"
 	"net"
 	"net/netip"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cratos-project/cratos/core/acl"
+	"github.com/cratos-project/cratos/internal/connlimit"
 )
 
 // fdReserve is how many file descriptors are kept for everything but
@@ -29,71 +29,34 @@ func connCap(configured int) int {
 }
 
 // limitListener caps open connections in total and per address (per /64
-// for IPv6), closing those over a cap at once, and retries accept errors
-// (too many open files, aborted handshakes) instead of returning them: a
-// flood of connections never stops the server.
+// for IPv6) and keeps accepting through accept errors (connlimit), and
+// tracks the connections that have sent nothing yet.
 type limitListener struct {
 	net.Listener
-	total, perAddr int
-	exempt         func(netip.Addr) bool
-	log            *slog.Logger
+	caps *connlimit.Caps
 
-	mu      sync.Mutex
-	open    int
-	byAddr  map[netip.Addr]int
-	silent  map[*limitConn]time.Time // accepted, nothing read yet: when accepted
-	refused atomic.Int64
-	lastLog time.Time
+	mu     sync.Mutex
+	silent map[*limitConn]time.Time // accepted, nothing read yet: when accepted
 
 	files answerFiles // of the bodies answered most recently (answerfiles.go)
 }
 
 func newLimitListener(ln net.Listener, total, perAddr int, exempt func(netip.Addr) bool, log *slog.Logger) *limitListener {
-	return &limitListener{Listener: ln, total: total, perAddr: perAddr, exempt: exempt, log: log,
-		byAddr: map[netip.Addr]int{}, silent: map[*limitConn]time.Time{}, files: newAnswerFiles()}
-}
-
-// addrKey is the address a per-address cap counts: an IPv4 address, or
-// the /64 of an IPv6 one (a host rotates addresses within its /64).
-func addrKey(a net.Addr) netip.Addr {
-	var ip netip.Addr
-	if ta, ok := a.(*net.TCPAddr); ok {
-		ip, _ = netip.AddrFromSlice(ta.IP)
-	}
-	return acl.RateKey(ip)
+	return &limitListener{Listener: ln, caps: connlimit.New(total, perAddr, exempt, log),
+		silent: map[*limitConn]time.Time{}, files: newAnswerFiles()}
 }
 
 // Accept returns the next connection under the caps.
 func (l *limitListener) Accept() (net.Conn, error) {
-	backoff := 5 * time.Millisecond
-	for {
-		c, err := l.Listener.Accept()
-		if err != nil {
-			if errors.Is(err, net.ErrClosed) {
-				return nil, err
-			}
-			l.warn("accept failed; retrying", "error", err.Error(), "retry_in", backoff.String())
-			time.Sleep(backoff)
-			backoff = min(backoff*2, time.Second)
-			continue
-		}
-		backoff = 5 * time.Millisecond
-		key := addrKey(c.RemoteAddr())
-		if !l.admit(key) {
-			l.refused.Add(1)
-			if tc, ok := c.(*net.TCPConn); ok {
-				_ = tc.SetLinger(0) // no TIME_WAIT for a refused connection
-			}
-			_ = c.Close()
-			l.warn("connection refused: over the connection cap", "addr", key.String(), "max_connections", l.total, "max_connections_per_ip", l.perAddr)
-			continue
-		}
-		lc := newLimitConn(c, l, key)
-		l.mu.Lock()
-		l.silent[lc] = time.Now()
-		l.mu.Unlock()
-		return lc, nil
+	c, key, err := l.caps.Accept(l.Listener)
+	if err != nil {
+		return nil, err
 	}
+	lc := newLimitConn(c, l, key)
+	l.mu.Lock()
+	l.silent[lc] = time.Now()
+	l.mu.Unlock()
+	return lc, nil
 }
 
 // closeSilent closes the connections accepted before cutoff that have
@@ -122,50 +85,6 @@ func (l *limitListener) heard(c *limitConn) {
 	l.mu.Lock()
 	delete(l.silent, c)
 	l.mu.Unlock()
-}
-
-func (l *limitListener) admit(key netip.Addr) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.open >= l.total {
-		return false
-	}
-	perAddr := key.IsValid() && !(l.exempt != nil && l.exempt(key))
-	if perAddr && l.byAddr[key] >= l.perAddr {
-		return false
-	}
-	l.open++
-	if perAddr {
-		l.byAddr[key]++
-	}
-	return true
-}
-
-func (l *limitListener) release(key netip.Addr) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.open--
-	if n, ok := l.byAddr[key]; ok {
-		if n <= 1 {
-			delete(l.byAddr, key)
-		} else {
-			l.byAddr[key] = n - 1
-		}
-	}
-}
-
-// warn logs at most once a second.
-func (l *limitListener) warn(msg string, args ...any) {
-	l.mu.Lock()
-	now := time.Now()
-	skip := now.Sub(l.lastLog) < time.Second
-	if !skip {
-		l.lastLog = now
-	}
-	l.mu.Unlock()
-	if !skip && l.log != nil {
-		l.log.Warn(msg, append(args, "refused_total", l.refused.Load())...)
-	}
 }
 
 // limitConn releases its place when closed.
@@ -222,7 +141,7 @@ func (c *limitConn) Close() error {
 	err := c.Conn.Close()
 	c.once.Do(func() {
 		c.l.heard(c)
-		c.l.release(c.key)
+		c.l.caps.Release(c.key)
 	})
 	return err
 }

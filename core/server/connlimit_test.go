@@ -2,13 +2,11 @@ package server
 
 import (
 	"bufio"
-	"errors"
 	"io"
 	"net"
 	"net/http"
 	"net/netip"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -70,10 +68,7 @@ func waitOpen(t *testing.T, ll *limitListener, n int) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
-		ll.mu.Lock()
-		open := ll.open
-		ll.mu.Unlock()
-		if open == n {
+		if ll.caps.Open() == n {
 			return
 		}
 		time.Sleep(10 * time.Millisecond)
@@ -123,52 +118,7 @@ func TestConnLimitPerAddressAndTotal(t *testing.T) {
 	if line, err := request("127.0.0.6", addr); err != nil || line != "HTTP/1.1 200 OK" {
 		t.Errorf("after connections closed: %q %v, want 200", line, err)
 	}
-	if ll.refused.Load() != 3 {
-		t.Errorf("refused %d connections, want 3", ll.refused.Load())
+	if n := ll.caps.Refused(); n != 3 {
+		t.Errorf("refused %d connections, want 3", n)
 	}
 }
-
-// flakyListener fails Accept with errs before accepting.
-type flakyListener struct {
-	net.Listener
-	errs []error
-}
-
-func (f *flakyListener) Accept() (net.Conn, error) {
-	if len(f.errs) > 0 {
-		err := f.errs[0]
-		f.errs = f.errs[1:]
-		return nil, err
-	}
-	return f.Listener.Accept()
-}
-
-func TestAcceptErrorsAreRetried(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	emfile := &net.OpError{Op: "accept", Net: "tcp", Err: &osSyscallError{syscall.EMFILE}}
-	fl := &flakyListener{Listener: ln, errs: []error{emfile, emfile, &net.OpError{Op: "accept", Net: "tcp", Err: syscall.ECONNABORTED}}}
-	ll := newLimitListener(fl, 10, 10, nil, nil)
-	go func() {
-		if c, err := net.Dial("tcp", ln.Addr().String()); err == nil {
-			defer c.Close()
-			time.Sleep(time.Second)
-		}
-	}()
-	c, err := ll.Accept()
-	if err != nil {
-		t.Fatalf("Accept after EMFILE: %v, want the connection", err)
-	}
-	_ = c.Close()
-	_ = ln.Close()
-	if _, err := ll.Accept(); !errors.Is(err, net.ErrClosed) {
-		t.Errorf("Accept on a closed listener: %v, want net.ErrClosed", err)
-	}
-}
-
-type osSyscallError struct{ errno syscall.Errno }
-
-func (e *osSyscallError) Error() string { return "accept4: " + e.errno.Error() }
-func (e *osSyscallError) Unwrap() error { return e.errno }

@@ -1,0 +1,137 @@
+// Package connlimit caps a listener's open connections, in total and per
+// client address, closing one over a cap as soon as it is accepted, and
+// keeps accepting through accept errors (too many open files, aborted
+// handshakes) with a back-off: a flood of connections never stops a
+// server or takes the descriptors the rest of the process needs.
+package connlimit
+
+import (
+	"errors"
+	"log/slog"
+	"net"
+	"net/netip"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/cratos-project/cratos/core/acl"
+)
+
+// Caps counts the connections open against the caps. Each connection
+// Accept returns holds its place until Release.
+type Caps struct {
+	total, perAddr int
+	exempt         func(netip.Addr) bool
+	log            *slog.Logger
+	attrs          []any
+
+	mu      sync.Mutex
+	open    int
+	byAddr  map[netip.Addr]int
+	lastLog time.Time
+	refused atomic.Int64
+}
+
+// New returns caps of total connections and perAddr from one address;
+// addresses for which exempt (when not nil) is true have no cap of their
+// own. Its warnings go to log (nil: none), with attrs added.
+func New(total, perAddr int, exempt func(netip.Addr) bool, log *slog.Logger, attrs ...any) *Caps {
+	return &Caps{total: total, perAddr: perAddr, exempt: exempt, log: log, attrs: attrs, byAddr: map[netip.Addr]int{}}
+}
+
+// Key is the address a per-address cap counts: an IPv4 address, or the
+// /64 of an IPv6 one (a host rotates addresses within its /64).
+func Key(a net.Addr) netip.Addr {
+	var ip netip.Addr
+	if ta, ok := a.(*net.TCPAddr); ok {
+		ip, _ = netip.AddrFromSlice(ta.IP)
+	}
+	return acl.RateKey(ip)
+}
+
+// Accept returns ln's next connection under the caps and the address it
+// counts against. Its only error is ln's net.ErrClosed.
+func (c *Caps) Accept(ln net.Listener) (net.Conn, netip.Addr, error) {
+	backoff := 5 * time.Millisecond
+	for {
+		conn, err := ln.Accept()
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				return nil, netip.Addr{}, err
+			}
+			c.Warn("accept failed; retrying", "error", err.Error(), "retry_in", backoff.String())
+			time.Sleep(backoff)
+			backoff = min(backoff*2, time.Second)
+			continue
+		}
+		backoff = 5 * time.Millisecond
+		key := Key(conn.RemoteAddr())
+		if !c.admit(key) {
+			c.refused.Add(1)
+			if tc, ok := conn.(*net.TCPConn); ok {
+				_ = tc.SetLinger(0) // no TIME_WAIT for a refused connection
+			}
+			_ = conn.Close()
+			c.Warn("connection refused: over the connection cap", "addr", key.String(), "max_connections", c.total, "max_connections_per_ip", c.perAddr)
+			continue
+		}
+		return conn, key, nil
+	}
+}
+
+func (c *Caps) admit(key netip.Addr) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.open >= c.total {
+		return false
+	}
+	perAddr := key.IsValid() && !(c.exempt != nil && c.exempt(key))
+	if perAddr && c.byAddr[key] >= c.perAddr {
+		return false
+	}
+	c.open++
+	if perAddr {
+		c.byAddr[key]++
+	}
+	return true
+}
+
+// Release gives back the place of a connection from key; call it once a
+// connection, when it is closed.
+func (c *Caps) Release(key netip.Addr) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.open--
+	if n, ok := c.byAddr[key]; ok {
+		if n <= 1 {
+			delete(c.byAddr, key)
+		} else {
+			c.byAddr[key] = n - 1
+		}
+	}
+}
+
+// Open returns the number of connections holding a place.
+func (c *Caps) Open() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.open
+}
+
+// Refused returns the number of connections closed over a cap.
+func (c *Caps) Refused() int64 { return c.refused.Load() }
+
+// Warn logs at most once a second, so that a flood does not flood the log.
+func (c *Caps) Warn(msg string, args ...any) {
+	c.mu.Lock()
+	now := time.Now()
+	skip := now.Sub(c.lastLog) < time.Second
+	if !skip {
+		c.lastLog = now
+	}
+	c.mu.Unlock()
+	if !skip && c.log != nil {
+		args = append(append(args, "refused_total", c.refused.Load()), c.attrs...)
+		c.log.Warn(msg, args...)
+	}
+}
