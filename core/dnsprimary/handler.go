@@ -37,13 +37,14 @@ func (h handler) ServeDNS(w dns.ResponseWriter, r *dns.Msg) {
 		s.notifies.deliver(r, remote)
 		return
 	}
-	if t := r.IsTsig(); len(r.Question) != 1 || t != nil && t.Algorithm == "" {
+	t := r.IsTsig()
+	if len(r.Question) != 1 || t != nil && t.Algorithm == "" {
 		// The library lets through a bare header, whatever question count
 		// it claims, and a TSIG record without data.
 		formatError(w, r)
 		return
 	}
-	if t := r.IsTsig(); t != nil {
+	if t != nil {
 		if err := w.TsigStatus(); err != nil {
 			s.log.Warn("request with a bad TSIG", "client", remote.String(), "key", t.Hdr.Name, "err", err)
 			s.tsigFailure(w, r, t, err)
