@@ -214,27 +214,25 @@ func TestPacketsLeaveTheServerAnswering(t *testing.T) {
 	}
 	defer udp.Close()
 	seeds := packetSeeds(t)
-	// TCP frames of no message, and of a length that never arrives.
-	for _, frame := range [][]byte{{0, 0}, {0xff, 0xff, 0, 1, 0}, {0}} {
-		tcp, err := net.Dial("tcp", s.Addr())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tcp.Write(frame); err != nil {
-			t.Fatal(err)
-		}
-		_ = tcp.Close()
-	}
+	// Over TCP: each packet framed, then frames of no message and of a
+	// length that never arrives, each on a connection of its own from an
+	// address of its own (the server may not have seen the last one
+	// close yet: one address may hold only tcpConnPerAddr).
+	var frames [][]byte
 	for _, p := range seeds {
 		if _, err := udp.Write(p); err != nil {
 			t.Fatal(err)
 		}
-		tcp, err := net.Dial("tcp", s.Addr())
+		frames = append(frames, append(binary.BigEndian.AppendUint16(nil, uint16(len(p))), p...))
+	}
+	frames = append(frames, []byte{0, 0}, []byte{0xff, 0xff, 0, 1, 0}, []byte{0})
+	for i, frame := range frames {
+		d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 1, byte(1+i))}, Timeout: 10 * time.Second}
+		tcp, err := d.Dial("tcp", s.Addr())
 		if err != nil {
 			t.Fatal(err)
 		}
-		framed := binary.BigEndian.AppendUint16(nil, uint16(len(p)))
-		if _, err := tcp.Write(append(framed, p...)); err != nil {
+		if _, err := tcp.Write(frame); err != nil {
 			t.Fatal(err)
 		}
 		_ = tcp.Close()
