@@ -38,6 +38,12 @@ const (
 	manifestVersion = 1
 	genLen          = 8
 	manifestLen     = 1 + 4 + 1 + 8 + 4 + 4 + sha256.Size + genLen
+
+	// maxChunks bounds the chunks of one value (64 GiB at memcached's
+	// default item size), so that a manifest, which may be corrupt or
+	// written by anyone who reaches memcached, never names more keys than
+	// a reader can list.
+	maxChunks = 1 << 16
 )
 
 var manifestMagic = [4]byte{'C', 'R', 'X', 'C'}
@@ -62,7 +68,7 @@ func newManifest(value []byte, chunkSize int) (manifest, error) {
 		return manifest{}, fmt.Errorf("cache: chunk: invalid chunk size %d", chunkSize)
 	}
 	count := (len(value) + chunkSize - 1) / chunkSize
-	if uint64(count) > uint64(^uint32(0)) || uint64(chunkSize) > uint64(^uint32(0)) {
+	if count > maxChunks || uint64(chunkSize) > uint64(^uint32(0)) {
 		return manifest{}, fmt.Errorf("cache: chunk: value of %d bytes is too large", len(value))
 	}
 	mf := manifest{length: uint64(len(value)), count: uint32(count), chunkSize: uint32(chunkSize), sum: sha256.Sum256(value)}
@@ -96,7 +102,7 @@ func decodeManifest(b []byte) (manifest, error) {
 	mf.chunkSize = binary.BigEndian.Uint32(b[18:22])
 	copy(mf.sum[:], b[22:22+sha256.Size])
 	copy(mf.gen[:], b[22+sha256.Size:])
-	if mf.chunkSize == 0 || mf.count == 0 ||
+	if mf.chunkSize == 0 || mf.count == 0 || mf.count > maxChunks ||
 		(mf.length+uint64(mf.chunkSize)-1)/uint64(mf.chunkSize) != uint64(mf.count) {
 		return manifest{}, fmt.Errorf("cache: decode manifest: inconsistent sizes: %w", errCorrupt)
 	}
@@ -130,7 +136,8 @@ func (mf manifest) assemble(chunks [][]byte) ([]byte, error) {
 	if len(chunks) != int(mf.count) {
 		return nil, fmt.Errorf("cache: assemble: %d of %d chunks: %w", len(chunks), mf.count, errCorrupt)
 	}
-	out := make([]byte, 0, mf.length)
+	// The sizes are checked before the value is allocated: the length is
+	// only what the manifest claims, the chunks are what was read.
 	for i, c := range chunks {
 		want := uint64(mf.chunkSize)
 		if i == len(chunks)-1 {
@@ -139,6 +146,9 @@ func (mf manifest) assemble(chunks [][]byte) ([]byte, error) {
 		if uint64(len(c)) != want {
 			return nil, fmt.Errorf("cache: assemble: chunk %d has %d bytes, want %d: %w", i, len(c), want, errCorrupt)
 		}
+	}
+	out := make([]byte, 0, mf.length)
+	for _, c := range chunks {
 		out = append(out, c...)
 	}
 	if sha256.Sum256(out) != mf.sum {

@@ -2,8 +2,10 @@ package cache
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"math"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -52,6 +54,14 @@ func TestDecodeManifestRejects(t *testing.T) {
 		"future version": edit(func(b []byte) []byte { b[5] = 2; return b }),
 		"count mismatch": edit(func(b []byte) []byte { b[17]++; return b }),
 		"zero size":      edit(func(b []byte) []byte { copy(b[18:22], []byte{0, 0, 0, 0}); return b }),
+		// 2^32-1 chunks of one byte: listing their keys alone would take
+		// hundreds of gigabytes.
+		"too many chunks": edit(func(b []byte) []byte {
+			binary.BigEndian.PutUint64(b[6:14], 1<<32-1)
+			binary.BigEndian.PutUint32(b[14:18], 1<<32-1)
+			binary.BigEndian.PutUint32(b[18:22], 1)
+			return b
+		}),
 	}
 	for name, b := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -85,6 +95,32 @@ func TestAssembleRejects(t *testing.T) {
 				t.Errorf("err = %v, want errCorrupt", err)
 			}
 		})
+	}
+}
+
+// A manifest's sizes are only claims: chunks shorter than it says are
+// refused before anything of the size it claims is allocated.
+func TestAssembleAllocatesWhatTheChunksHold(t *testing.T) {
+	mf := manifest{length: 1 << 30, count: 1, chunkSize: 1 << 30}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := mf.assemble([][]byte{[]byte("x")})
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, errCorrupt) {
+		t.Fatalf("err = %v, want errCorrupt", err)
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > 64<<20 {
+		t.Fatalf("a one-byte chunk claimed as 1 GiB allocated %d bytes", n)
+	}
+}
+
+// No value is cut into more chunks than a manifest may name.
+func TestNewManifestRefusesTooManyChunks(t *testing.T) {
+	if _, err := newManifest(make([]byte, maxChunks*100+1), 100); err == nil {
+		t.Fatalf("a value of %d chunks was described", maxChunks+1)
+	}
+	if mf, err := newManifest(make([]byte, maxChunks*100), 100); err != nil || mf.count != maxChunks {
+		t.Fatalf("a value of %d chunks: %+v, %v", maxChunks, mf, err)
 	}
 }
 
