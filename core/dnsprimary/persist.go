@@ -114,10 +114,49 @@ func decodeZone(origin string, b []byte) (*snapshot, error) {
 		}
 		journal = append(journal, d)
 	}
-	if n := len(journal); n > 0 && journal[n-1].to.Serial != p.soa.Serial {
-		return nil, errors.New("the journal does not end at the zone's serial")
+	if err := checkJournal(origin, p.soa, journal); err != nil {
+		return nil, err
 	}
 	return newSnapshot(p.soa, p.records, journal), nil
+}
+
+// checkJournal refuses a journal that IXFR could not serve as it is: each
+// entry must go forward from the serial the one before ends at, the last
+// one to the zone's SOA, with the zone's SOAs and records of the zone
+// other than an SOA (which a secondary reads as the end of a section).
+func checkJournal(origin string, soa *dns.SOA, journal []*delta) error {
+	for i, d := range journal {
+		for _, s := range []*dns.SOA{d.from, d.to} {
+			if !strings.EqualFold(s.Hdr.Name, origin) || s.Hdr.Class != dns.ClassINET {
+				return fmt.Errorf("journal entry %d: SOA %s is not at the zone apex", i, s.Hdr.Name)
+			}
+		}
+		if !serialLess(d.from.Serial, d.to.Serial) {
+			return fmt.Errorf("journal entry %d goes from serial %d back to %d", i, d.from.Serial, d.to.Serial)
+		}
+		if i > 0 && d.from.Serial != journal[i-1].to.Serial {
+			return fmt.Errorf("journal entry %d starts at serial %d, not at %d", i, d.from.Serial, journal[i-1].to.Serial)
+		}
+		for _, rrs := range [][]dns.RR{d.removed, d.added} {
+			for _, rr := range rrs {
+				h := rr.Header()
+				switch {
+				case h.Class != dns.ClassINET:
+					return fmt.Errorf("journal entry %d: %s: class %s, want IN", i, h.Name, dns.ClassToString[h.Class])
+				case !inZone(h.Name, origin):
+					return fmt.Errorf("journal entry %d: %s: owner outside the zone %s", i, h.Name, origin)
+				case h.Rrtype == dns.TypeSOA:
+					return fmt.Errorf("journal entry %d: %s SOA among the records", i, h.Name)
+				}
+			}
+		}
+	}
+	if n := len(journal); n > 0 {
+		if last := journal[n-1].to; last.Serial != soa.Serial || !sameSOA(last, soa) {
+			return errors.New("the journal does not end at the zone's SOA")
+		}
+	}
+	return nil
 }
 
 // saveZone keeps snap, the zone's new served version, in the state

@@ -2,6 +2,7 @@ package dnsprimary
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"strings"
@@ -91,6 +92,9 @@ func TestZoneStateCorrupt(t *testing.T) {
 		{"not JSON", "{not json", "zone state is corrupt"},
 		{"another zone", `{"origin":"other.zone.","text":"other.zone. 300 IN SOA a. b. 1 2 3 4 5\n"}`, "zone state is corrupt"},
 		{"bad record", `{"origin":"rpz.cratos.","text":"rpz.cratos. 300 IN SOA a. b. 7 2 3 4 5\nx.rpz.cratos. 300 IN BOGUS .\n"}`, "zone state is corrupt"},
+		{"SOA in the journal's records", `{"origin":"rpz.cratos.","text":"rpz.cratos. 300 IN SOA a. b. 7 2 3 4 5\n",` +
+			`"journal":[{"from":"rpz.cratos. 300 IN SOA a. b. 6 2 3 4 5","to":"rpz.cratos. 300 IN SOA a. b. 7 2 3 4 5",` +
+			`"removed":[],"added":["rpz.cratos. 300 IN SOA a. b. 9 2 3 4 5"]}]}`, "zone state is corrupt"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := t.TempDir()
@@ -108,6 +112,66 @@ func TestZoneStateCorrupt(t *testing.T) {
 			}
 			if !strings.Contains(logs.String(), tc.log) {
 				t.Fatalf("log lacks %q:\n%s", tc.log, logs)
+			}
+		})
+	}
+}
+
+// A kept journal is served to secondaries as IXFR: one that is not a
+// chain of increasing serials ending at the zone's SOA, or that holds
+// records a zone cannot, makes the whole file refused.
+func TestDecodeZoneJournal(t *testing.T) {
+	soa := func(serial string) string { return testZone + " 300 IN SOA a. b. " + serial + " 2 3 4 5" }
+	text := soa("7") + "\nbad.example." + testZone + " 300 IN CNAME .\n"
+	type entry struct {
+		from, to       string
+		removed, added []string
+	}
+	file := func(entries ...entry) []byte {
+		f := zoneFile{Origin: testZone, Text: text}
+		for _, e := range entries {
+			f.Journal = append(f.Journal, deltaFile{From: e.from, To: e.to, Removed: e.removed, Added: e.added})
+		}
+		b, err := json.Marshal(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	cname := "bad.example." + testZone + " 300 IN CNAME ."
+	for _, tc := range []struct {
+		name    string
+		payload []byte
+		err     string
+	}{
+		{"chain", file(entry{soa("5"), soa("6"), nil, []string{cname}}, entry{soa("6"), soa("7"), []string{cname}, []string{cname}}), ""},
+		{"a gap", file(entry{soa("5"), soa("6"), nil, nil}, entry{soa("4"), soa("7"), nil, nil}),
+			"journal entry 1 starts at serial 4, not at 6"},
+		{"serial backwards", file(entry{soa("8"), soa("7"), nil, nil}),
+			"journal entry 0 goes from serial 8 back to 7"},
+		{"SOA of another zone", file(entry{"other.zone. 300 IN SOA a. b. 6 2 3 4 5", soa("7"), nil, nil}),
+			"journal entry 0: SOA other.zone. is not at the zone apex"},
+		{"an SOA among the records", file(entry{soa("6"), soa("7"), nil, []string{soa("9")}}),
+			"journal entry 0: " + testZone + " SOA among the records"},
+		{"a record outside the zone", file(entry{soa("6"), soa("7"), []string{"evil.example. 300 IN A 192.0.2.1"}, nil}),
+			"journal entry 0: evil.example.: owner outside the zone " + testZone},
+		{"a record of class CH", file(entry{soa("6"), soa("7"), nil, []string{"x." + testZone + " 300 CH A 192.0.2.1"}}),
+			"journal entry 0: x." + testZone + ": class CH, want IN"},
+		{"ends at another SOA", file(entry{soa("6"), testZone + " 300 IN SOA a. b. 7 2 3 4 99", nil, nil}),
+			"the journal does not end at the zone's SOA"},
+		{"ends at another serial", file(entry{soa("5"), soa("6"), nil, nil}),
+			"the journal does not end at the zone's SOA"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			snap, err := decodeZone(testZone, tc.payload)
+			if tc.err == "" {
+				if err != nil || snap.soa.Serial != 7 || len(snap.journal) != 2 {
+					t.Fatalf("decode: %v", err)
+				}
+				return
+			}
+			if err == nil || err.Error() != tc.err {
+				t.Fatalf("decode error %v, want %q", err, tc.err)
 			}
 		})
 	}
