@@ -42,6 +42,19 @@ const wireMagic = "CFD2"
 // maxWireBytes bounds what a wire form decompresses to.
 const maxWireBytes = 4 << 30
 
+// A wire form holds a random uuid per attribute, so it never inflates to
+// much more than its size: past maxWireRatio times it, or minWireLimit
+// for a small one, it is refused as it is read rather than held whole.
+const (
+	maxWireRatio = 128
+	minWireLimit = 64 << 20
+)
+
+// inflateLimit is the most a wire form of n bytes may decompress to.
+func inflateLimit(n int) int64 {
+	return min(maxWireBytes, max(minWireLimit, maxWireRatio*int64(n)))
+}
+
 const (
 	flagToIDS      = 1
 	flagPackedUUID = 2
@@ -167,8 +180,12 @@ func appendUUIDAndFlags(b []byte, uuid string, packed, toIDS bool) []byte {
 // an error, never a panic.
 func UnmarshalDelta(wire []byte) (Delta, error) {
 	in := bytes.NewReader(wire)
-	raw, err := io.ReadAll(io.LimitReader(flate.NewReader(in), maxWireBytes+1))
-	if err != nil || len(raw) > maxWireBytes || in.Len() != 0 {
+	limit := inflateLimit(len(wire))
+	raw, err := io.ReadAll(io.LimitReader(flate.NewReader(in), limit+1))
+	if err == nil && int64(len(raw)) > limit {
+		return Delta{}, fmt.Errorf("%w: it inflates past %d bytes", errWire, limit)
+	}
+	if err != nil || in.Len() != 0 {
 		return Delta{}, fmt.Errorf("%w: bad compressed stream", errWire)
 	}
 	r := binread.New(raw)
