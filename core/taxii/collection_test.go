@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -359,5 +360,40 @@ func TestConcurrentPolls(t *testing.T) {
 			mustObjects(t, c, "limit=7&next="+e.Next, "")
 		}
 		c.Manifest(mustQuery(t, ""))
+	}
+}
+
+// A state file's counts are claims: they are refused when its lines
+// could not hold that many objects and records, before anything of their
+// size is allocated.
+func TestUnmarshalStateCountsBeyondTheFile(t *testing.T) {
+	pad := strings.Repeat(" ", 1<<20)
+	for _, tc := range []struct {
+		name string
+		data string
+		err  string
+	}{
+		{"a megabyte claiming a million objects", stateHeader + " 1 1048576 1048576\n{}" + pad + "\n", "taxii: collection state is inconsistent: header counts"},
+		{"a megabyte claiming more records than it holds", stateHeader + " 1 50000 100000\n{}" + pad + "\n", "taxii: collection state is inconsistent: header counts"},
+		{"counts the file holds", stateHeader + " 1 1 1\n{}\n" + `o 0 ipv4 0 0 1 0 "192.0.2.1"` + "\nr 0 0\n", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			c, err := UnmarshalState([]byte(tc.data))
+			runtime.ReadMemStats(&after)
+			if tc.err == "" {
+				if err != nil || len(c.objs) != 1 {
+					t.Fatalf("unmarshal: %v", err)
+				}
+				return
+			}
+			if err == nil || err.Error() != tc.err {
+				t.Fatalf("error %v, want %q", err, tc.err)
+			}
+			if n := after.TotalAlloc - before.TotalAlloc; n > 16<<20 {
+				t.Fatalf("refusing %d bytes allocated %d", len(tc.data), n)
+			}
+		})
 	}
 }

@@ -24,6 +24,14 @@ const stateHeader = "cratos-taxii/1"
 // maxStateLine bounds one line of a state file (a YARA rule is a value).
 const maxStateLine = 16 << 20
 
+// The shortest lines a state file can hold, `o 0 t 0 0 1 0 ""` and
+// `r 0 0` with their newlines (the last may lack one), bound the counts
+// its header may claim for its size.
+const (
+	minObjectLine = 17
+	minRecordLine = 6
+)
+
 // MarshalState returns the collection's history for the state directory.
 func (c *Collection) MarshalState() ([]byte, error) {
 	c.mu.RLock()
@@ -83,7 +91,8 @@ func UnmarshalState(data []byte) (*Collection, error) {
 	last, err1 := strconv.ParseInt(f[1], 10, 64)
 	nObjs, err2 := strconv.Atoi(f[2])
 	nRecs, err3 := strconv.Atoi(f[3])
-	if err1 != nil || err2 != nil || err3 != nil || nObjs < 0 || nRecs < nObjs || nRecs > 2*nObjs || nObjs > len(data) {
+	if err1 != nil || err2 != nil || err3 != nil || nObjs < 0 || nRecs < nObjs || nRecs > 2*nObjs ||
+		nObjs > (len(data)+1)/minObjectLine || nRecs > (len(data)+1-nObjs*minObjectLine)/minRecordLine {
 		return bad("header counts")
 	}
 	c := &Collection{current: make(map[objKey]int32, nObjs), byID: make(map[string]int32, nObjs), last: last}
