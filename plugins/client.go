@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"math"
 	"slices"
 	"time"
 
@@ -142,7 +143,10 @@ func (c *Client) Render(ctx context.Context, w io.Writer, req renderers.Request,
 
 // receive reads the plugin's output until the end of the stream.
 func (c *Client) receive(ctx context.Context, stream proto.Renderer_RenderClient, w io.Writer, req renderers.Request) error {
-	var status *proto.Status
+	var (
+		status *proto.Status
+		drops  dropBounds
+	)
 	for {
 		msg, err := stream.Recv()
 		if errors.Is(err, io.EOF) {
@@ -167,6 +171,9 @@ func (c *Client) receive(ctx context.Context, stream proto.Renderer_RenderClient
 			if n <= 0 || int64(int(n)) != n {
 				return protocolErrorf("drop report of %d entries", n)
 			}
+			if err := drops.add(m.Drop.GetReason(), n); err != nil {
+				return err
+			}
 			req.Drop(m.Drop.GetReason(), int(n))
 		case *proto.RenderOutput_Status:
 			status = m.Status
@@ -180,6 +187,35 @@ func (c *Client) receive(ctx context.Context, stream proto.Renderer_RenderClient
 	if msg := status.GetError(); msg != "" {
 		return &remoteError{msg: msg}
 	}
+	return nil
+}
+
+// dropBounds checks the drop reports of one render: each reason is kept
+// with its count until the list is served, and all of them go into one
+// response header, so their number and length are bounded like the
+// output's chunks.
+type dropBounds struct {
+	reasons map[string]struct{}
+	total   int64
+}
+
+func (d *dropBounds) add(reason string, n int64) error {
+	if len(reason) > MaxDropReason {
+		return protocolErrorf("drop reason of %d bytes (limit %d)", len(reason), MaxDropReason)
+	}
+	if _, seen := d.reasons[reason]; !seen {
+		if len(d.reasons) == MaxDropReasons {
+			return protocolErrorf("drop reports with more than %d reasons", MaxDropReasons)
+		}
+		if d.reasons == nil {
+			d.reasons = make(map[string]struct{})
+		}
+		d.reasons[reason] = struct{}{}
+	}
+	if n > math.MaxInt-d.total {
+		return protocolErrorf("drop reports of more than %d entries", math.MaxInt)
+	}
+	d.total += n
 	return nil
 }
 

@@ -904,7 +904,8 @@ func (*RenderOutput_Drop) isRenderOutput_Msg() {}
 
 func (*RenderOutput_Status) isRenderOutput_Msg() {}
 
-// Drop reports count entries the renderer left out, and why.
+// Drop reports count entries the renderer left out, and why. A reason is at
+// most 200 bytes, and one render gives at most 64 distinct reasons.
 type Drop struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Reason        string                 `protobuf:"bytes,1,opt,name=reason,proto3" json:"reason,omitempty"`
