@@ -94,7 +94,7 @@ func (c *Client) validateOptions(ctx context.Context, opts map[string]string) er
 		return fmt.Errorf("plugins: validate options: %w", err)
 	}
 	if msg := resp.GetError(); msg != "" {
-		return &remoteError{msg: msg}
+		return newRemoteError(msg)
 	}
 	return nil
 }
@@ -185,7 +185,7 @@ func (c *Client) receive(ctx context.Context, stream proto.Renderer_RenderClient
 		return protocolErrorf("output ended without a status")
 	}
 	if msg := status.GetError(); msg != "" {
-		return &remoteError{msg: msg}
+		return newRemoteError(msg)
 	}
 	return nil
 }

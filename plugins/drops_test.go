@@ -88,3 +88,40 @@ func TestDropReportsAreBounded(t *testing.T) {
 		})
 	}
 }
+
+// longErrorRenderer fails with an error text of a megabyte, and finds
+// every option set invalid with one.
+type longErrorRenderer struct{}
+
+var longError = "é" + strings.Repeat("x", 1<<20)
+
+func (longErrorRenderer) Info() renderers.Info {
+	return renderers.Info{Name: "long-error", ContentType: "text/plain", Extension: ".txt", Types: indicator.AllTypes()}
+}
+
+func (longErrorRenderer) Render(context.Context, io.Writer, renderers.Request, iter.Seq[indicator.Indicator]) error {
+	return errors.New(longError[2:])
+}
+
+func (longErrorRenderer) ValidateOptions(map[string]string) error { return errors.New(longError) }
+
+// TestPluginErrorTextIsBounded: the error text a plugin reports goes into
+// the response and the log, cut at 1 KiB on a character boundary.
+func TestPluginErrorTextIsBounded(t *testing.T) {
+	c := loopback(t, longErrorRenderer{})
+	err := c.Render(context.Background(), io.Discard, renderers.Request{}, renderers.Slice(nil))
+	if want := strings.Repeat("x", 1024) + "..."; err == nil || err.Error() != want {
+		t.Fatalf("Render error %.200q of %d bytes, want %d", errText(err), len(errText(err)), len(want))
+	}
+	err = c.ValidateOptions(map[string]string{"a": "b"})
+	if want := "é" + strings.Repeat("x", 1022) + "..."; err == nil || err.Error() != want {
+		t.Fatalf("ValidateOptions error of %d bytes, want %d", len(errText(err)), len(want))
+	}
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}

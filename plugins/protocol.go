@@ -6,6 +6,7 @@ import (
 	"math/bits"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/plugins/proto"
@@ -91,6 +92,23 @@ var _ renderers.PluginFault = (*Error)(nil)
 type remoteError struct{ msg string }
 
 func (e *remoteError) Error() string { return e.msg }
+
+// maxRemoteError is the longest error text of a plugin that is kept; the
+// text goes into the response and the log.
+const maxRemoteError = 1 << 10
+
+// newRemoteError returns the error a plugin reported, its text cut at
+// maxRemoteError bytes (on a character boundary).
+func newRemoteError(msg string) *remoteError {
+	if len(msg) > maxRemoteError {
+		cut := maxRemoteError
+		for cut > 0 && !utf8.RuneStart(msg[cut]) {
+			cut--
+		}
+		msg = msg[:cut] + "..."
+	}
+	return &remoteError{msg: msg}
+}
 
 // outputError is a failure to write to the caller's writer.
 type outputError struct{ err error }
