@@ -167,12 +167,7 @@ func (c *Client) answer(ctx context.Context, resp *http.Response, buf *bytes.Buf
 			Detail: fmt.Sprintf("answered HTTP %d (a redirect, not followed: point the token at the final MISP URL)", resp.StatusCode)}
 	}
 	if resp.StatusCode >= 400 {
-		e := statusError(c.opts.Site, resp.StatusCode, data)
-		if c.opts.Key != "" {
-			// A misbehaving server could echo the header back.
-			e.Detail = strings.ReplaceAll(e.Detail, c.opts.Key, "[redacted]")
-		}
-		return nil, e
+		return nil, statusError(c.opts.Site, resp.StatusCode, data, c.opts.Key)
 	}
 	if !looksLikeJSON(data) {
 		return nil, c.notJSON(resp.StatusCode)

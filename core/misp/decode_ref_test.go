@@ -59,7 +59,7 @@ func decodePageTree(p *fastjson.Parser, body []byte, fn func(indicator.Attribute
 		resp := v.Get("response")
 		if resp == nil {
 			if v.Get("errors") != nil || v.Get("message") != nil {
-				return 0, shapeError("answered with an error: " + mispMessage(body))
+				return 0, shapeError("answered with an error: " + mispMessage(body, ""))
 			}
 			return 0, shapeError("answer has no \"response\" key")
 		}

@@ -123,7 +123,7 @@ var errMalformed = shapeError("answered with malformed JSON")
 // errorShape explains an answer object without a "response" key.
 func errorShape(body []byte) error {
 	if v, err := fastjson.ParseBytes(body); err == nil && (v.Get("errors") != nil || v.Get("message") != nil) {
-		return shapeError("answered with an error: " + mispMessage(body))
+		return &errorAnswer{msg: messageText(body)}
 	}
 	return shapeError("answer has no \"response\" key")
 }

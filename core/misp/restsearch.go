@@ -245,6 +245,7 @@ func (c *Client) searchPage(ctx context.Context, q Query, pageSize, page int, wi
 // arrives (decodeStream), and explains what went wrong as an *Error.
 func (c *Client) decodeAnswer(ctx context.Context, status int, body io.Reader, win []byte, fn func(indicator.Attribute)) (int, []byte, error) {
 	n, win, readErr, err := decodeStream(body, win, pageWindow, fn)
+	var ea *errorAnswer
 	switch {
 	case errors.Is(readErr, errTooLarge):
 		return n, win, c.tooLarge()
@@ -252,6 +253,8 @@ func (c *Client) decodeAnswer(ctx context.Context, status int, body io.Reader, w
 		return n, win, c.transportError(ctx, readErr)
 	case errors.Is(err, errNotJSON):
 		return n, win, c.notJSON(status)
+	case errors.As(err, &ea):
+		return n, win, &Error{Kind: BadResponse, Site: c.opts.Site, Detail: ea.detail(c.opts.Key)}
 	case err != nil:
 		return n, win, &Error{Kind: BadResponse, Site: c.opts.Site, Detail: err.Error()}
 	}
