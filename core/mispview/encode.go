@@ -175,9 +175,13 @@ func pyYAMLList(values []string) []byte {
 }
 
 // appendXMLValue appends v as dicttoxml does without type attributes:
-// objects as child elements, lists as <item> elements.
+// objects as child elements, lists as <item> elements; nil (a missing
+// value) is an empty element, as null is.
 func appendXMLValue(b []byte, name string, v *fastjson.Value) []byte {
 	b = append(append(append(b, '<'), name...), '>')
+	if v == nil {
+		return append(append(append(b, "</"...), name...), '>')
+	}
 	switch v.Type() {
 	case fastjson.TypeObject:
 		o, _ := v.Object()

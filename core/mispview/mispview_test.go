@@ -116,3 +116,21 @@ func TestFaults(t *testing.T) {
 		})
 	}
 }
+
+// TestOddWarninglists: an index whose entries are not {"Warninglist":
+// {…}} objects is written as far as it goes, in every format.
+func TestOddWarninglists(t *testing.T) {
+	src, _ := fakeMISP(t, map[string]string{"/warninglists/index": `{"Warninglists": [1, {"other": 2}, {"Warninglist": "x"}]}`})
+	want := map[string]string{
+		"txt":  "\r\n\r\n\r\n",
+		"json": `[1, {"other": 2}, {"Warninglist": "x"}]`,
+		"yaml": "---\n- 1\n- other: 2\n- Warninglist: x\n",
+		"xml":  xmlHead + "<item><Warninglist></Warninglist></item><item><Warninglist></Warninglist></item><item><Warninglist>x</Warninglist></item></Warninglists>",
+	}
+	for _, out := range WarninglistOutputs {
+		a, err := Warninglist(context.Background(), src, 0, out)
+		if err != nil || string(a.Body) != want[out] {
+			t.Errorf("%s: %q, %v; want %q", out, a.Body, err, want[out])
+		}
+	}
+}

@@ -29,7 +29,7 @@ func warninglistIndex(doc *fastjson.Value, out string) (Answer, error) {
 	switch out {
 	case "txt":
 		for _, l := range lists {
-			if o, err := l.Get("Warninglist").Object(); err == nil {
+			if o := l.GetObject("Warninglist"); o != nil {
 				o.Visit(func(k []byte, v *fastjson.Value) {
 					b = append(append(append(append(b, k...), ": "...), scalarText(v)...), "\r\n"...)
 				})
