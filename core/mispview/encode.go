@@ -84,15 +84,24 @@ func appendYAMLValue(b []byte, v *fastjson.Value, indent int) []byte {
 
 func appendYAMLObject(b []byte, v *fastjson.Value, indent int, inList bool) []byte {
 	o, _ := v.Object()
-	var keys []string
-	o.Visit(func(k []byte, _ *fastjson.Value) { keys = append(keys, string(k)) })
-	slices.Sort(keys) // yaml.dump sorts keys
+	type field struct {
+		k string
+		v *fastjson.Value
+	}
+	var fields []field
+	o.Visit(func(k []byte, v *fastjson.Value) { fields = append(fields, field{string(k), v}) })
+	// yaml.dump sorts keys; a repeated key keeps its first value.
+	slices.SortStableFunc(fields, func(a, b field) int { return strings.Compare(a.k, b.k) })
 	pad := strings.Repeat("  ", indent)
-	for i, k := range keys {
+	for i, f := range fields {
+		if i > 0 && f.k == fields[i-1].k {
+			f.v = fields[i-1].v
+			fields[i] = f
+		}
+		k, val := f.k, f.v
 		if !inList || i > 0 {
 			b = append(b, pad...)
 		}
-		val := o.Get(k)
 		switch val.Type() {
 		case fastjson.TypeObject:
 			b = append(b, yamlString(k)+":\n"...)

@@ -3,8 +3,10 @@ package mispview
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -132,5 +134,40 @@ func TestOddWarninglists(t *testing.T) {
 		if err != nil || string(a.Body) != want[out] {
 			t.Errorf("%s: %q, %v; want %q", out, a.Body, err, want[out])
 		}
+	}
+}
+
+// TestWideWarninglistYAML: a list with many fields is written in time
+// linear in their number.
+func TestWideWarninglistYAML(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"Warninglists": [{"Warninglist": {`)
+	const n = 200_000
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `"k%06d": %d`, n-i, i)
+	}
+	b.WriteString(`}}]}`)
+	src, _ := fakeMISP(t, map[string]string{"/warninglists/index": b.String()})
+	done := make(chan Answer, 1)
+	go func() {
+		a, err := Warninglist(context.Background(), src, 0, "yaml")
+		if err != nil {
+			t.Error(err)
+		}
+		done <- a
+	}()
+	select {
+	case a := <-done:
+		if !strings.HasPrefix(string(a.Body), "---\n- Warninglist:\n    k000001: 199999\n    k000002: 199998\n") {
+			t.Fatalf("yaml starts %q", a.Body[:min(len(a.Body), 100)])
+		}
+		if got := strings.Count(string(a.Body), "\n"); got != n+2 {
+			t.Fatalf("%d lines, want %d", got, n+2)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("a list of 200,000 fields took over 20 s to write as YAML")
 	}
 }
