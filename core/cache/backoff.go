@@ -111,8 +111,8 @@ func (b *Backoff) inUse() bool {
 
 // record notes the outcome of an operation on the store.
 func (b *Backoff) record(ctx context.Context, err error) {
-	if err != nil && ctx.Err() != nil {
-		return
+	if err != nil && (ctx.Err() != nil || errors.Is(err, ErrValueTooLarge)) {
+		return // the caller's doing, or the value's: not the store's
 	}
 	b.mu.Lock()
 	was := b.lastErr

@@ -3,6 +3,7 @@ package cache
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -126,6 +127,26 @@ func TestBackoffIgnoresCallerCancellation(t *testing.T) {
 	}
 	if err := b.Ping(context.Background()); err != nil {
 		t.Errorf("ping of a store that cannot be pinged: %v", err)
+	}
+}
+
+// tooLargeStore refuses every value as too large.
+type tooLargeStore struct{ Store }
+
+func (tooLargeStore) Set(context.Context, string, []byte, time.Duration) error {
+	return fmt.Errorf("cache: chunk: value of 1 bytes: %w", ErrValueTooLarge)
+}
+
+func TestBackoffValueTooLargeIsNoFailure(t *testing.T) {
+	b := NewBackoff(tooLargeStore{NewMemory(1 << 20)}, time.Minute, nil)
+	if err := b.Set(context.Background(), "k", []byte("v"), time.Minute); !errors.Is(err, ErrValueTooLarge) {
+		t.Fatalf("set: %v, want ErrValueTooLarge", err)
+	}
+	if !b.Healthy() {
+		t.Fatalf("a value too large marked the store unhealthy: %v", b.LastError())
+	}
+	if _, _, err := b.Get(context.Background(), "k"); err != nil {
+		t.Errorf("get after a value too large: %v, want the store still read", err)
 	}
 }
 

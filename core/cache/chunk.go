@@ -46,6 +46,10 @@ const (
 	maxChunks = 1 << 16
 )
 
+// ErrValueTooLarge is a value the shared store does not take: more than
+// maxChunks chunks. The store itself is sound; the value stays in-process.
+var ErrValueTooLarge = errors.New("value too large for the shared store")
+
 var manifestMagic = [4]byte{'C', 'R', 'X', 'C'}
 
 // errCorrupt marks a stored item that cannot be decoded; readers treat it as
@@ -69,7 +73,7 @@ func newManifest(value []byte, chunkSize int) (manifest, error) {
 	}
 	count := (len(value) + chunkSize - 1) / chunkSize
 	if count > maxChunks || uint64(chunkSize) > uint64(^uint32(0)) {
-		return manifest{}, fmt.Errorf("cache: chunk: value of %d bytes is too large", len(value))
+		return manifest{}, fmt.Errorf("cache: chunk: value of %d bytes: %w", len(value), ErrValueTooLarge)
 	}
 	mf := manifest{length: uint64(len(value)), count: uint32(count), chunkSize: uint32(chunkSize), sum: sha256.Sum256(value)}
 	if _, err := rand.Read(mf.gen[:]); err != nil {

@@ -116,8 +116,8 @@ func TestAssembleAllocatesWhatTheChunksHold(t *testing.T) {
 
 // No value is cut into more chunks than a manifest may name.
 func TestNewManifestRefusesTooManyChunks(t *testing.T) {
-	if _, err := newManifest(make([]byte, maxChunks*100+1), 100); err == nil {
-		t.Fatalf("a value of %d chunks was described", maxChunks+1)
+	if _, err := newManifest(make([]byte, maxChunks*100+1), 100); !errors.Is(err, ErrValueTooLarge) {
+		t.Fatalf("a value of %d chunks: %v, want ErrValueTooLarge", maxChunks+1, err)
 	}
 	if mf, err := newManifest(make([]byte, maxChunks*100), 100); err != nil || mf.count != maxChunks {
 		t.Fatalf("a value of %d chunks: %+v, %v", maxChunks, mf, err)
