@@ -200,12 +200,12 @@ type dropBounds struct {
 }
 
 func (d *dropBounds) add(reason string, n int64) error {
-	if len(reason) > MaxDropReason {
-		return protocolErrorf("drop reason of %d bytes (limit %d)", len(reason), MaxDropReason)
+	if len(reason) > renderers.MaxDropReason {
+		return protocolErrorf("drop reason of %d bytes (limit %d)", len(reason), renderers.MaxDropReason)
 	}
 	if _, seen := d.reasons[reason]; !seen {
-		if len(d.reasons) == MaxDropReasons {
-			return protocolErrorf("drop reports with more than %d reasons", MaxDropReasons)
+		if len(d.reasons) == renderers.MaxDropReasons {
+			return protocolErrorf("drop reports with more than %d reasons", renderers.MaxDropReasons)
 		}
 		if d.reasons == nil {
 			d.reasons = make(map[string]struct{})

@@ -32,15 +32,15 @@ func (dropRenderer) Render(_ context.Context, w io.Writer, req renderers.Request
 		case "per-value":
 			req.Drop("left out "+x.Value, 1)
 		case "few":
-			req.Drop("reason "+strconv.Itoa(n%MaxDropReasons), 1)
+			req.Drop("reason "+strconv.Itoa(n%renderers.MaxDropReasons), 1)
 		}
 		n++
 	}
 	switch req.Options["drops"] {
 	case "long":
-		req.Drop(strings.Repeat("r", MaxDropReason+1), 1)
+		req.Drop(strings.Repeat("r", renderers.MaxDropReason+1), 1)
 	case "longest":
-		req.Drop(strings.Repeat("r", MaxDropReason), 1)
+		req.Drop(strings.Repeat("r", renderers.MaxDropReason), 1)
 	case "overflow":
 		req.Drop("a", math.MaxInt)
 		req.Drop("b", 1)
@@ -63,7 +63,7 @@ func TestDropReportsAreBounded(t *testing.T) {
 		{"per-value", 10_000, "plugin protocol violation: drop reports with more than 64 reasons", 64},
 		{"long", 1, "plugin protocol violation: drop reason of 201 bytes (limit 200)", 0},
 		{"overflow", 1, "plugin protocol violation: drop reports of more than 9223372036854775807 entries", 1},
-		{"few", 10_000, "", MaxDropReasons},
+		{"few", 10_000, "", renderers.MaxDropReasons},
 		{"longest", 1, "", 1},
 	}
 	for _, tt := range tests {

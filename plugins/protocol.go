@@ -26,11 +26,6 @@ const PluginKey = "renderer"
 const (
 	// MaxChunk is the largest output chunk a plugin may send.
 	MaxChunk = 64 << 10
-	// MaxDropReason is the longest reason a drop report may give.
-	MaxDropReason = 200
-	// MaxDropReasons is the most distinct reasons the drop reports of
-	// one render may give.
-	MaxDropReasons = 64
 	// BatchSize is the most indicators the host sends in one message.
 	BatchSize = 1024
 	// batchBytes ends a batch early when its values reach about this size.

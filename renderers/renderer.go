@@ -120,6 +120,15 @@ type Request struct {
 	Dropped func(reason string, count int)
 }
 
+// A drop reason names a kind of entry, never an entry's value: the
+// reasons of a list are kept with it and sent in one response header. A
+// reason is at most MaxDropReason bytes, and one render gives at most
+// MaxDropReasons distinct ones; a plugin past either fails its render.
+const (
+	MaxDropReason  = 200
+	MaxDropReasons = 64
+)
+
 // Drop reports count entries left out for reason.
 func (r Request) Drop(reason string, count int) {
 	if r.Dropped != nil && count > 0 {

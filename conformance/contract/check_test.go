@@ -278,6 +278,26 @@ func TestCheckFindsDefects(t *testing.T) {
 			checks: []string{"determinism"},
 			msgs:   []string{"two renders of the same input report different drops"},
 		},
+		{
+			name: "names the values it drops",
+			r: broken{render: func(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+				var seen []indicator.Indicator
+				err := (lines{}).Render(ctx, w, req, func(yield func(indicator.Indicator) bool) {
+					for i := range in {
+						seen = append(seen, i)
+						if !yield(i) {
+							return
+						}
+					}
+				})
+				for _, i := range seen {
+					req.Drop("left out "+i.Value, 1)
+				}
+				return err
+			}},
+			checks: []string{"drop reasons"},
+			msgs:   []string{"distinct drop reasons, more than 64", "drop reason of 416 bytes, more than 200"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

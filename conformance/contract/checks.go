@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"maps"
+	"slices"
 	"sync"
 
 	"github.com/cratos-project/cratos/conformance/internal/harness"
@@ -83,6 +84,23 @@ func (c *checker) checkDeterminism(in []indicator.Indicator) {
 		c.failf("determinism", "two renders of the same input differ: %s", harness.FirstDifference(a.out, b.out))
 	case !maps.Equal(a.drops, b.drops):
 		c.failf("determinism", "two renders of the same input report different drops: %v and %v", a.drops, b.drops)
+	default:
+		c.checkDropReasons(a.drops)
+	}
+}
+
+// checkDropReasons holds the sample's drop reports to the bounds of
+// renderers.MaxDropReason and renderers.MaxDropReasons: a reason names a
+// kind of entry, not a value.
+func (c *checker) checkDropReasons(drops map[string]int) {
+	if len(drops) > renderers.MaxDropReasons {
+		c.failf("drop reasons", "the sample gives %d distinct drop reasons, more than %d", len(drops), renderers.MaxDropReasons)
+	}
+	for _, reason := range slices.Sorted(maps.Keys(drops)) {
+		if len(reason) > renderers.MaxDropReason {
+			c.failf("drop reasons", "drop reason of %d bytes, more than %d: %.60q...", len(reason), renderers.MaxDropReason, reason)
+			return
+		}
 	}
 }
 
