@@ -141,9 +141,14 @@ func decodeSnapshot(b []byte) (*Snapshot, error) {
 	return s, nil
 }
 
+// minEncodedIndicator is the fewest bytes encoder.list writes for an
+// indicator: its type, four string lengths, two varints and the to_ids
+// byte, at one byte each.
+const minEncodedIndicator = 8
+
 // list reads what encoder.list wrote.
 func (d *decoder) list(shared map[string]string) ([]indicator.Indicator, error) {
-	out := make([]indicator.Indicator, d.Count())
+	out := make([]indicator.Indicator, d.CountOf(minEncodedIndicator))
 	for i := range out {
 		in := &out[i]
 		in.Type = indicator.Type(d.Byte())

@@ -1,6 +1,8 @@
 package export
 
 import (
+	"encoding/binary"
+	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -36,4 +38,29 @@ func FuzzDecodeSnapshot(f *testing.F) {
 			t.Fatalf("read again differently: %+v, then %+v", s, again)
 		}
 	})
+}
+
+// TestDecodeSnapshotCounts reads the smallest indicators encoder.list
+// writes, and refuses a count that bytes of that size could not hold
+// before allocating for it.
+func TestDecodeSnapshotCounts(t *testing.T) {
+	zero := encodeSnapshot(&Snapshot{Fetched: time.Unix(1, 0), Refused: make([]indicator.Indicator, 3)})
+	s, err := decodeSnapshot(zero)
+	if err != nil || len(s.Refused) != 3 {
+		t.Fatalf("three zero indicators: %v, %v", s, err)
+	}
+	head := encodeSnapshot(&Snapshot{Fetched: time.Unix(1, 0)})
+	head = head[:len(head)-2] // the two empty lists' counts
+	claim := binary.AppendUvarint(slices.Clone(head), 1<<20)
+	claim = append(claim, make([]byte, 1<<20)...) // a byte for each, not eight
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err = decodeSnapshot(claim)
+	runtime.ReadMemStats(&after)
+	if err == nil {
+		t.Fatal("a count of 1 Mi indicators in 1 MiB was read")
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
+		t.Errorf("%d bytes allocated for a refused count", n)
+	}
 }

@@ -44,9 +44,15 @@ func varint[T uint64 | int64](r *Reader, decode func([]byte) (T, int)) T {
 
 // Count reads a length (an unsigned varint) that the remaining bytes can
 // hold at one byte an item, so a corrupt count allocates nothing large.
-func (r *Reader) Count() int {
+func (r *Reader) Count() int { return r.CountOf(1) }
+
+// CountOf reads a count of items that take at least size bytes each (at
+// least 1): a count the remaining bytes cannot hold fails the reader, so
+// what a corrupt count allocates stays within a small multiple of the
+// input.
+func (r *Reader) CountOf(size int) int {
 	v := r.Uvarint()
-	if v > uint64(len(r.b)) {
+	if v > uint64(len(r.b)/max(size, 1)) {
 		r.Fail()
 		return 0
 	}

@@ -49,6 +49,23 @@ func TestCountAndNext(t *testing.T) {
 	if n := r.Count(); n != 0 || !r.Failed() {
 		t.Fatalf("count %d failed %v, want 0 and a failure", n, r.Failed())
 	}
+	for _, c := range []struct {
+		count, size, left int
+		ok                bool
+	}{
+		{count: 3, size: 1, left: 3, ok: true},
+		{count: 4, size: 1, left: 3},
+		{count: 3, size: 8, left: 24, ok: true},
+		{count: 3, size: 8, left: 23},
+		{count: 1, size: 0, left: 1, ok: true},
+		{count: 0, size: 8, left: 0, ok: true},
+	} {
+		r := New(append(binary.AppendUvarint(nil, uint64(c.count)), make([]byte, c.left)...))
+		n := r.CountOf(c.size)
+		if want := map[bool]int{true: c.count}[c.ok]; n != want || r.Failed() == c.ok {
+			t.Errorf("CountOf(%d) of %d with %d bytes left: %d, failed %v; want %d", c.size, c.count, c.left, n, r.Failed(), want)
+		}
+	}
 	r = New([]byte{2, 'a', 'b', 'c'})
 	b := r.Bytes()
 	if string(b) != "ab" || cap(b) != 2 || r.Len() != 1 {
