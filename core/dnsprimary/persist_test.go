@@ -17,14 +17,18 @@ import (
 
 // startWithState starts a server over the state directory path whose log
 // also goes to logs.
-func startWithState(t *testing.T, path string, clk *testtool.Clock, src *fakeSource, logs *testtool.LogBuffer) *Server {
+func startWithState(t *testing.T, path string, clk *testtool.Clock, src *fakeSource, logs *testtool.LogBuffer, journal ...int) *Server {
 	t.Helper()
 	logger := slog.New(slog.NewTextHandler(logs, nil))
 	dir, err := state.Open(path, logger)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(Options{Addr: "127.0.0.1:0", Zones: []Zone{newTestZone(src)}, Logger: logger, Now: clk.Now, State: dir})
+	zone := newTestZone(src)
+	if len(journal) > 0 {
+		zone.JournalSize = journal[0]
+	}
+	s, err := New(Options{Addr: "127.0.0.1:0", Zones: []Zone{zone}, Logger: logger, Now: clk.Now, State: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,6 +84,28 @@ func TestZoneSurvivesRestart(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "zone restored from state_dir") {
 		t.Errorf("restore not logged:\n%s", logs)
+	}
+}
+
+// A journal kept under a larger JournalSize is served only as far as the
+// current JournalSize reaches: the newest changes.
+func TestRestoredJournalTrimmed(t *testing.T) {
+	path := t.TempDir()
+	clk := newClock()
+	src := &fakeSource{text: policyZone(domainsV1, ipsV1...)}
+	first := startWithState(t, path, clk, src, &testtool.LogBuffer{})
+	changeZone(t, first, src, clk)
+	fromFirst := transfer(t, first, dns.TypeIXFR, testEpoch+1)
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	second := startWithState(t, path, clk, &fakeSource{err: errors.New("MISP unavailable")}, &testtool.LogBuffer{}, 1)
+	if got := transfer(t, second, dns.TypeIXFR, testEpoch+1); got != fromFirst {
+		t.Errorf("IXFR from the kept change:\n%swant:\n%s", got, fromFirst)
+	}
+	axfr := transfer(t, second, dns.TypeAXFR, 0)
+	if got := transfer(t, second, dns.TypeIXFR, testEpoch); got != axfr {
+		t.Errorf("IXFR from the trimmed change is not the full zone:\n%swant:\n%s", got, axfr)
 	}
 }
 
