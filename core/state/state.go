@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 )
 
 // magic starts every state file: the format name, the payload's SHA-256
@@ -40,7 +41,38 @@ func Open(path string, logger *slog.Logger) (*Dir, error) {
 	if err := os.MkdirAll(path, 0o750); err != nil {
 		return nil, fmt.Errorf("state: %w", err)
 	}
-	return &Dir{path: path, logger: logger, locks: map[string]*sync.Mutex{}}, nil
+	d := &Dir{path: path, logger: logger, locks: map[string]*sync.Mutex{}}
+	d.removeLeftovers(time.Now().Add(-leftoverAge))
+	return d, nil
+}
+
+// leftoverAge is how old a temporary file must be for Open to take it for
+// the leftover of an interrupted write rather than a write under way in
+// another process reading the same directory.
+const leftoverAge = time.Hour
+
+// removeLeftovers deletes the temporary files of writes that never
+// finished (the process was killed, the machine lost power) last changed
+// before cutoff: a list's file can be large, and nothing else would ever
+// remove them.
+func (d *Dir) removeLeftovers(cutoff time.Time) {
+	entries, err := os.ReadDir(d.path)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !e.Type().IsRegular() || !strings.HasPrefix(name, ".") || !strings.Contains(name, ".tmp-") {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil || !info.ModTime().Before(cutoff) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(d.path, name)); err == nil {
+			d.logger.Info("state: removed the leftover of an interrupted write", "file", filepath.Join(d.path, name), "bytes", info.Size())
+		}
+	}
 }
 
 // Path returns the directory's path.

@@ -2,10 +2,12 @@ package state
 
 import (
 	"bytes"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cratos-project/cratos/internal/testtool"
 )
@@ -121,5 +123,49 @@ func TestBadNames(t *testing.T) {
 		if _, _, err := d.Read(name); err != ErrBadName {
 			t.Errorf("Read(%q) = %v, want ErrBadName", name, err)
 		}
+	}
+}
+
+// Open removes the temporary files of writes interrupted over an hour
+// ago, and leaves everything else: state files, a write that may still
+// be under way, files that only look alike.
+func TestOpenRemovesLeftovers(t *testing.T) {
+	dir := t.TempDir()
+	old := time.Now().Add(-2 * time.Hour)
+	files := []struct {
+		name string
+		old  bool
+		kept bool
+	}{
+		{".list-a.tmp-123", true, false},
+		{".zone-b.tmp-9", true, false},
+		{".list-c.tmp-456", false, true}, // recent: perhaps another process writing
+		{"list-a", true, true},
+		{".hidden", true, true},
+		{"list.tmp-1", true, true},
+	}
+	for _, f := range files {
+		path := filepath.Join(dir, f.name)
+		if err := os.WriteFile(path, []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if f.old {
+			if err := os.Chtimes(path, old, old); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	logs := &testtool.LogBuffer{}
+	if _, err := Open(dir, slog.New(slog.NewTextHandler(logs, nil))); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		_, err := os.Stat(filepath.Join(dir, f.name))
+		if kept := err == nil; kept != f.kept {
+			t.Errorf("%s: kept %v, want %v", f.name, kept, f.kept)
+		}
+	}
+	if got := strings.Count(logs.String(), "leftover of an interrupted write"); got != 2 {
+		t.Errorf("%d removals logged, want 2:\n%s", got, logs)
 	}
 }
