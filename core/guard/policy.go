@@ -136,7 +136,9 @@ func (p *Policy) Check(in indicator.Indicator) (v Verdict, ok bool) {
 			}
 		}
 	case in.Type.IsName():
-		if v, bad := p.checkName(in.Value, in.Type == indicator.Domain); bad {
+		// A domain blocks every subdomain; so does a hostname on the
+		// resolvers that match names by suffix (dnsmasq, Unbound, HAProxy).
+		if v, bad := p.checkName(in.Value, true); bad {
 			return v, false
 		}
 	case in.Type == indicator.URL:
@@ -186,7 +188,7 @@ func (p *Policy) checkPrefix(pr netip.Prefix) (Verdict, bool) {
 }
 
 // checkName refuses a name that is protected or under a protected name,
-// and a domain (which means every subdomain too) above one.
+// and, when it blocks its subdomains too, a name above one.
 func (p *Policy) checkName(n string, subdomains bool) (Verdict, bool) {
 	if len(p.names) == 0 {
 		return Verdict{}, false

@@ -1,0 +1,68 @@
+package server_test
+
+import (
+	"testing"
+
+	"github.com/cratos-project/cratos/conformance/mispsim"
+	"github.com/cratos-project/cratos/core/config"
+)
+
+// deviceHarness returns a harness whose site has the custom feed cust2
+// and guard g, with one published cust2 event holding attrs.
+func deviceHarness(t *testing.T, g config.Guard, attrs ...mispsim.Attribute) *harness {
+	t.Helper()
+	h := newHarness(t, withSite(func(s *config.Site) {
+		s.Guard = g
+		s.CustomFeeds = append(s.CustomFeeds, config.CustomFeed{Name: "cust2", Suffixes: []string{":incident-classification=cust2"}})
+	}))
+	for i := range attrs {
+		attrs[i].ToIDS = true
+	}
+	if _, err := h.sim.AddEvent(mispsim.Event{Info: "device", Published: true, Tags: []string{"example:incident-classification=cust2"},
+		Attributes: attrs}); err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+type deviceCase struct {
+	name    string
+	path    string
+	body    string // the exact list
+	dropped string // the exact X-Cratos-Dropped
+}
+
+func checkDevice(t *testing.T, h *harness, tests []deviceCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := h.authed(tt.path)
+			if resp.StatusCode != 200 {
+				t.Fatalf("status %d: %s", resp.StatusCode, body)
+			}
+			if body != tt.body {
+				t.Errorf("body\n%s\nwant\n%s", body, tt.body)
+			}
+			if d := resp.Header.Get("X-Cratos-Dropped"); d != tt.dropped {
+				t.Errorf("X-Cratos-Dropped = %q, want %q", d, tt.dropped)
+			}
+		})
+	}
+}
+
+// TestGuardHostnameOnResolvers: dnsmasq, Unbound and HAProxy block a
+// hostname's subdomains too, so a hostname above a protected name never
+// reaches them.
+func TestGuardHostnameOnResolvers(t *testing.T) {
+	h := deviceHarness(t, config.Guard{NeverBlock: config.NeverBlock{Domains: []string{"portal.corp.example"}}},
+		mispsim.Attribute{Type: "hostname", Value: "corp.example"},
+		mispsim.Attribute{Type: "hostname", Value: "c2.evil-example.xyz"})
+	const p = "/v1/feed/cust2/type/hostname/age/1y/output/"
+	checkDevice(t, h, []deviceCase{
+		{name: "dnsmasq", path: p + "dnsmasq", dropped: "guard: never_block=1",
+			body: "# Cratos block list for dnsmasq: conf-file= or /etc/dnsmasq.d.\naddress=/c2.evil-example.xyz/\n"},
+		{name: "unbound", path: p + "unbound", dropped: "guard: never_block=1",
+			body: "# Cratos block list for Unbound: include: it from unbound.conf.\nserver:\nlocal-zone: \"c2.evil-example.xyz.\" always_nxdomain\n"},
+		{name: "haproxy", path: p + "haproxy", dropped: "guard: never_block=1", body: "c2.evil-example.xyz\n"},
+	})
+}
