@@ -18,8 +18,9 @@ type NeverBlock struct {
 	CIDRs []string `yaml:"cidrs"`
 	// Domains protect the name and every subdomain.
 	Domains []string `yaml:"domains"`
-	// URLs are URL prefixes; a URL indicator that starts with one is
-	// kept out (with or without its scheme).
+	// URLs are URL prefixes; a URL indicator on the same host that
+	// starts with one or leads to one is kept out, whatever its scheme,
+	// user info or port, and so is the name or address it is on.
 	URLs []string `yaml:"urls"`
 }
 

@@ -35,6 +35,12 @@ type Verdict struct {
 	Detail string `json:"detail"`
 }
 
+// protectedURL is a never_block URL prefix as devices match URLs: by
+// host and path, whatever the scheme, user info or port.
+type protectedURL struct {
+	url, host, path string
+}
+
 type namedPrefix struct {
 	p      netip.Prefix
 	rule   string
@@ -48,7 +54,8 @@ type Policy struct {
 	reserved     bool
 	nets         []namedPrefix
 	names        map[string]Verdict // protected name -> why
-	urls         []string           // canonical URL prefixes
+	urls         []protectedURL
+	urlNets      []namedPrefix // the addresses protected URLs are on
 	snort        []string
 	wl           *Warninglists
 }
@@ -87,7 +94,12 @@ func New(site *config.Site, global config.NeverBlock, mispURLs ...string) *Polic
 		}
 		for _, u := range nb.URLs {
 			if c, err := indicator.CanonicalURL(u); err == nil {
-				p.urls = append(p.urls, c)
+				host, path := urlParts(c)
+				p.urls = append(p.urls, protectedURL{c, host, path})
+				if a, err := netip.ParseAddr(strings.Trim(host, "[]")); err == nil {
+					a = a.Unmap()
+					p.urlNets = append(p.urlNets, namedPrefix{netip.PrefixFrom(a, a.BitLen()), RuleNeverBlock, c})
+				}
 			}
 		}
 	}
@@ -141,6 +153,9 @@ func (p *Policy) Check(in indicator.Indicator) (v Verdict, ok bool) {
 		if v, bad := p.checkName(in.Value, true); bad {
 			return v, false
 		}
+		if v, bad := p.checkURLHost(in.Value); bad {
+			return v, false
+		}
 	case in.Type == indicator.URL:
 		if v, bad := p.checkURL(in.Value); bad {
 			return v, false
@@ -174,9 +189,11 @@ func (p *Policy) checkPrefix(pr netip.Prefix) (Verdict, bool) {
 	if pr.Bits() == 0 || pr.Bits() < min {
 		return Verdict{RuleWidePrefix, fmt.Sprintf("/%d is shorter than /%d", pr.Bits(), max(min, 1))}, true
 	}
-	for _, n := range p.nets {
-		if n.p.Overlaps(pr) {
-			return Verdict{n.rule, n.detail}, true
+	for _, nets := range [][]namedPrefix{p.nets, p.urlNets} {
+		for _, n := range nets {
+			if n.p.Overlaps(pr) {
+				return Verdict{n.rule, n.detail}, true
+			}
 		}
 	}
 	if p.reserved {
@@ -213,15 +230,17 @@ func (p *Policy) checkName(n string, subdomains bool) (Verdict, bool) {
 	return Verdict{}, false
 }
 
+// checkURL refuses a URL on a protected name or address, and a URL on a
+// protected URL's host whose path is one of that URL's or leads to it:
+// URL lists and Squid drop the scheme, user info and port, and match a
+// URL as a prefix.
 func (p *Policy) checkURL(u string) (Verdict, bool) {
-	scheme, rest := splitScheme(u)
+	host, path := urlParts(u)
 	for _, q := range p.urls {
-		qs, qr := splitScheme(q)
-		if (qs != "" && scheme != "" && strings.HasPrefix(u, q)) || ((qs == "" || scheme == "") && strings.HasPrefix(rest, qr)) {
-			return Verdict{RuleNeverBlock, q}, true
+		if host == q.host && (strings.HasPrefix(path, q.path) || strings.HasPrefix(q.path, path)) {
+			return Verdict{RuleNeverBlock, q.url}, true
 		}
 	}
-	host := urlHost(rest)
 	if a, err := netip.ParseAddr(strings.Trim(host, "[]")); err == nil {
 		for _, n := range p.nets {
 			if n.p.Contains(a.Unmap()) {
@@ -231,6 +250,31 @@ func (p *Policy) checkURL(u string) (Verdict, bool) {
 		return Verdict{}, false
 	}
 	return p.checkName(host, false)
+}
+
+// checkURLHost refuses a name a protected URL is on or under: blocking
+// the name blocks the URL.
+func (p *Policy) checkURLHost(n string) (Verdict, bool) {
+	for _, q := range p.urls {
+		if q.host == n || strings.HasSuffix(q.host, "."+n) {
+			return Verdict{RuleNeverBlock, q.url}, true
+		}
+	}
+	return Verdict{}, false
+}
+
+// urlParts returns the host of a canonical URL (without user info or
+// port) and its path and query ("/" when empty).
+func urlParts(u string) (host, path string) {
+	_, rest := splitScheme(u)
+	host = urlHost(rest)
+	if i := strings.IndexAny(rest, "/?"); i >= 0 {
+		path = rest[i:]
+	}
+	if path == "" || path[0] == '?' {
+		path = "/" + path
+	}
+	return host, path
 }
 
 // urlHost returns the host of a canonical URL without its scheme.

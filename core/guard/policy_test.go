@@ -10,7 +10,7 @@ import (
 func site(g config.Guard) *config.Site { return &config.Site{Name: "misp.example", Guard: g} }
 
 func TestPolicyCheck(t *testing.T) {
-	global := config.NeverBlock{CIDRs: []string{"198.51.100.53"}, Domains: []string{"corp.example"}, URLs: []string{"https://portal.partner.example/login"}}
+	global := config.NeverBlock{CIDRs: []string{"198.51.100.53"}, Domains: []string{"corp.example"}, URLs: []string{"https://portal.partner.example/login", "http://192.0.2.80/admin"}}
 	def := New(site(config.Guard{}), global, "https://misp.sec.example:443", "https://203.0.113.250")
 	ips := New(site(config.Guard{SnortActions: []string{"alert", "drop"}, MinPrefixV4: 4, AllowReserved: true}), config.NeverBlock{})
 	tests := []struct {
@@ -62,6 +62,17 @@ func TestPolicyCheck(t *testing.T) {
 		{"never-block url prefix", def, indicator.URL, "https://portal.partner.example/login?next=1", RuleNeverBlock},
 		{"never-block url prefix without scheme", def, indicator.URL, "portal.partner.example/login", RuleNeverBlock},
 		{"other url on that host kept", def, indicator.URL, "https://portal.partner.example/evil", ""},
+		{"never-block url under another scheme", def, indicator.URL, "http://portal.partner.example/login", RuleNeverBlock},
+		{"never-block url with user info", def, indicator.URL, "https://u@portal.partner.example/login", RuleNeverBlock},
+		{"never-block url with a port", def, indicator.URL, "https://portal.partner.example:8443/login", RuleNeverBlock},
+		{"url leading to a never-block url", def, indicator.URL, "https://portal.partner.example", RuleNeverBlock},
+		{"url path leading to a never-block url", def, indicator.URL, "portal.partner.example/log", RuleNeverBlock},
+		{"sibling path kept", def, indicator.URL, "https://portal.partner.example/logout", ""},
+		{"hostname of a never-block url", def, indicator.Hostname, "portal.partner.example", RuleNeverBlock},
+		{"domain above a never-block url", def, indicator.Domain, "partner.example", RuleNeverBlock},
+		{"address of a never-block url", def, indicator.IPv4, "192.0.2.80", RuleNeverBlock},
+		{"net over the address of a never-block url", def, indicator.IPv4Net, "192.0.2.0/24", RuleNeverBlock},
+		{"name under a never-block url's host kept", def, indicator.Hostname, "cdn.portal.partner.example", ""},
 		{"snort alert", def, indicator.Snort, "alert tcp any any -> any 80 (msg:\"x\"; sid:1;)", ""},
 		{"snort pass", def, indicator.Snort, "pass ip any any -> any any (sid:1;)", RuleSnortAction},
 		{"snort pass upper case", ips, indicator.Snort, "PASS ip any any -> any any (sid:1;)", RuleSnortAction},

@@ -66,3 +66,30 @@ func TestGuardHostnameOnResolvers(t *testing.T) {
 		{name: "haproxy", path: p + "haproxy", dropped: "guard: never_block=1", body: "c2.evil-example.xyz\n"},
 	})
 }
+
+// TestGuardProtectedURLSpellings: a URL on a never_block URL's host is
+// refused when a device would block the protected URL with it: another
+// scheme, user info or port (which URL lists and Squid drop), or a
+// shorter path (which they match as a prefix); so is a name the
+// protected URL is on.
+func TestGuardProtectedURLSpellings(t *testing.T) {
+	var attrs []mispsim.Attribute
+	for _, v := range []string{"http://portal.partner.example/login", "https://user@portal.partner.example/login",
+		"https://portal.partner.example:443/login", "https://portal.partner.example/", "portal.partner.example/log",
+		"https://portal.partner.example/logout", "https://evil.example/x"} {
+		attrs = append(attrs, mispsim.Attribute{Type: "url", Value: v})
+	}
+	attrs = append(attrs, mispsim.Attribute{Type: "hostname", Value: "portal.partner.example"},
+		mispsim.Attribute{Type: "domain", Value: "partner.example"})
+	h := deviceHarness(t, config.Guard{NeverBlock: config.NeverBlock{URLs: []string{"https://portal.partner.example/login"}}}, attrs...)
+	checkDevice(t, h, []deviceCase{
+		{name: "edl", path: "/v1/feed/cust2/type/url/age/1y/output/edl", dropped: "guard: never_block=5",
+			body: "evil.example/x\nportal.partner.example/logout\n"},
+		{name: "squid", path: "/v1/feed/cust2/type/url/age/1y/output/squid", dropped: "guard: never_block=5",
+			body: "^https://evil\\.example/x\n^https://portal\\.partner\\.example/logout\n"},
+		{name: "dnsmasq hostname", path: "/v1/feed/cust2/type/hostname/age/1y/output/dnsmasq", dropped: "guard: never_block=1",
+			body: "# Cratos block list for dnsmasq: conf-file= or /etc/dnsmasq.d.\n"},
+		{name: "dnsmasq domain", path: "/v1/feed/cust2/type/domain/age/1y/output/dnsmasq", dropped: "guard: never_block=1",
+			body: "# Cratos block list for dnsmasq: conf-file= or /etc/dnsmasq.d.\n"},
+	})
+}
