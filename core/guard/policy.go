@@ -138,6 +138,14 @@ func (p *Policy) WithWarninglists(w *Warninglists) *Policy {
 	return &c
 }
 
+// allOfIPv4 are the IPv6 prefixes that hold every IPv4 address: a net
+// covering one blocks all of IPv4 where IPv4 is seen through it (a
+// dual-stack proxy, a NAT64 network).
+var allOfIPv4 = []namedPrefix{
+	{p: netip.MustParsePrefix("::ffff:0:0/96"), detail: "::ffff:0:0/96 IPv4-mapped"},
+	{p: netip.MustParsePrefix("64:ff9b::/96"), detail: "64:ff9b::/96 NAT64"},
+}
+
 // Check returns why in must not reach a device, or ok true when it may.
 func (p *Policy) Check(in indicator.Indicator) (v Verdict, ok bool) {
 	switch {
@@ -188,6 +196,11 @@ func (p *Policy) checkPrefix(pr netip.Prefix) (Verdict, bool) {
 	}
 	if pr.Bits() == 0 || pr.Bits() < min {
 		return Verdict{RuleWidePrefix, fmt.Sprintf("/%d is shorter than /%d", pr.Bits(), max(min, 1))}, true
+	}
+	for _, all := range allOfIPv4 {
+		if pr.Bits() <= all.p.Bits() && pr.Contains(all.p.Addr()) {
+			return Verdict{RuleWidePrefix, "covers all of IPv4 (" + all.detail + ")"}, true
+		}
 	}
 	for _, nets := range [][]namedPrefix{p.nets, p.urlNets} {
 		for _, n := range nets {

@@ -93,3 +93,18 @@ func TestGuardProtectedURLSpellings(t *testing.T) {
 			body: "# Cratos block list for dnsmasq: conf-file= or /etc/dnsmasq.d.\n"},
 	})
 }
+
+// TestGuardIPv6NetOverAllOfIPv4: an IPv6 net that covers the IPv4-mapped
+// (::ffff:0:0/96) or NAT64 (64:ff9b::/96) prefix blocks every IPv4
+// address on devices that see IPv4 through it.
+func TestGuardIPv6NetOverAllOfIPv4(t *testing.T) {
+	var attrs []mispsim.Attribute
+	for _, v := range []string{"::fffe:0:0/95", "::ff00:0:0/88", "64:ff9b::/96", "64:ff9b::/64", "::ffff:0:0/96", "2a03:b0c0::/32"} {
+		attrs = append(attrs, mispsim.Attribute{Type: "ip-dst", Value: v})
+	}
+	h := deviceHarness(t, config.Guard{}, attrs...)
+	checkDevice(t, h, []deviceCase{
+		{name: "squid", path: "/v1/feed/cust2/type/ipv6/age/1y/output/squid", body: "2a03:b0c0::/32\n", dropped: "guard: min_prefix=4"},
+		{name: "edl", path: "/v1/feed/cust2/type/ipv6/age/1y/output/edl", body: "2a03:b0c0::/32\n", dropped: "guard: min_prefix=4"},
+	})
+}
