@@ -18,10 +18,12 @@ func ipList(c *feedlist.Collector, cfg config, d feedlist.Drops) []feedlist.Entr
 	return feedlist.IPEntries(ips)
 }
 
-// collapse returns the minimal set of prefixes covering exactly the
-// addresses of ps, which must be masked, sorted by address then length,
-// and free of duplicates. A merged prefix carries the newest timestamp of
-// the prefixes it replaces. ps is reused for the result.
+// collapse returns the minimal set of prefixes of length 1 or more
+// covering exactly the addresses of ps, which must be masked, sorted by
+// address then length, and free of duplicates: two /1 halves stay apart,
+// so that no /0, which the guard never lets through, reaches a device. A
+// merged prefix carries the newest timestamp of the prefixes it replaces.
+// ps is reused for the result.
 func collapse(ps []feedlist.IP) []feedlist.IP {
 	out := ps[:0]
 	for _, p := range ps {
@@ -33,7 +35,7 @@ func collapse(ps []feedlist.IP) []feedlist.IP {
 		// Merge the two last prefixes while they are the halves of one.
 		for n := len(out); n >= 2; n = len(out) {
 			a, b := out[n-2].P, out[n-1].P
-			if a.Bits() != b.Bits() || a.Bits() == 0 {
+			if a.Bits() != b.Bits() || a.Bits() <= 1 {
 				break
 			}
 			parent := netip.PrefixFrom(a.Addr(), a.Bits()-1).Masked()
