@@ -88,12 +88,16 @@ func Refresh(ctx context.Context, src Source, q misp.Query, old *Snapshot, start
 	whole := map[int64]string{} // event id -> uuid
 	wholeHeld := 0
 	for _, ev := range seen {
-		if q.Published && (!ev.Published || unpublished[ev.ID]) {
-			continue // published and unpublished again: not in the feed
+		_, held := old.events[ev.ID]
+		if q.Published && (unpublished[ev.ID] || !ev.Published && !held) {
+			// Published and unpublished again: not in the feed. A held
+			// event 3 did not find unpublished was published again since
+			// 1, and is read whole if its tags changed meanwhile.
+			continue
 		}
 		if mustReadWhole(old, ev, from, perEvent[ev.ID] > 0) && ev.UUID != "" {
 			whole[ev.ID] = ev.UUID
-			if _, held := old.events[ev.ID]; held {
+			if held {
 				wholeHeld++
 			}
 		}

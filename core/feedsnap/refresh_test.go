@@ -191,3 +191,51 @@ func TestFullReadsTheEventIndexAfterTheSearch(t *testing.T) {
 		t.Fatalf("full read: %d attributes, cost %+v, %d index requests, error %v", snap.Attributes, c, asked.Load(), err)
 	}
 }
+
+// An event of a published-only feed given the false-positive tag (which
+// unpublishes it) and published again while a refresh runs, between the
+// event index over what was published and the request for what is now
+// unpublished: the first says unpublished, the second no longer does.
+// The refresh reads the event, whose tags changed, rather than keeping
+// what it held of it.
+func TestRepublishedBetweenTheIndexRequests(t *testing.T) {
+	ctx := context.Background()
+	q := feedQueries["block"]
+	w := newWorld(t, 1)
+	addTaggedEvent(t, w)
+	w.post("/events/addTag", map[string]any{"event": 2, "tag": tagBlock})
+	w.post("/events/publish/2", nil)
+	w.clock.Add(3600)
+	snap, _, err := feedsnap.Full(ctx, w.src, q, w.now())
+	if err != nil || snap.Attributes != 2 {
+		t.Fatalf("full read: %d attributes, %v; want 2", snap.Attributes, err)
+	}
+	w.clock.Add(60)
+	w.post("/events/publish/2", nil)
+	w.clock.Add(1)
+	w.post("/events/addTag", map[string]any{"event": 2, "tag": tagFP})
+	w.clock.Add(600) // the tag falls before the next refresh's window
+	src := w.src
+	asked := 0
+	src.Events = func(ctx context.Context, f misp.EventFilter) ([]misp.EventState, error) {
+		got, err := w.src.Events(ctx, f)
+		if asked++; asked == 1 {
+			w.post("/events/publish/2", nil)
+		}
+		return got, err
+	}
+	for round := range 2 {
+		snap, _, err = feedsnap.Refresh(ctx, src, q, snap, w.now(), feedsnap.DefaultMargin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		full, _, err := feedsnap.Full(ctx, w.src, q, w.now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if have, want := attributesOf(snap), attributesOf(full); len(have) != 0 || len(want) != 0 {
+			t.Errorf("refresh %d holds %v, a full read %v; want neither to hold anything\n%s", round+1, have, want, strings.Join(w.log, "\n"))
+		}
+		w.clock.Add(600)
+	}
+}
