@@ -43,11 +43,15 @@ const (
 //     delete). Every attribute 2 returned is replaced by what 4 returned
 //     of it, or dropped; every event read whole is replaced.
 //
-// When more than half the events held are to be read whole, or request 1
-// fails, the feed is read in full instead.
+// When more than half the events held are to be read whole, request 1
+// fails, or started is before old.Read (the clock was set back), the feed
+// is read in full instead.
 func Refresh(ctx context.Context, src Source, q misp.Query, old *Snapshot, started time.Time, margin time.Duration) (*Snapshot, Cost, error) {
 	var c Cost
-	if src.Events == nil {
+	if src.Events == nil || started.Before(old.Read) {
+		// A start before the previous read's is a clock set back: the
+		// window, from that read on the clock as it was, may begin after
+		// writes MISP stamped since.
 		return fullInstead(ctx, src, q, started, c)
 	}
 	from := max(old.Read.Add(-margin).Unix(), 1)

@@ -3,9 +3,11 @@ package feedsnap_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/cratos-project/cratos/core/feedsnap"
 	"github.com/cratos-project/cratos/core/indicator"
@@ -238,4 +240,37 @@ func TestRepublishedBetweenTheIndexRequests(t *testing.T) {
 		}
 		w.clock.Add(600)
 	}
+}
+
+// A refresh on a clock set back since the previous read (it was ahead of
+// MISP's, or a snapshot came from a process whose clock was) sees the
+// writes MISP stamped since that read.
+func TestRefreshAfterTheClockWasSetBack(t *testing.T) {
+	ctx := context.Background()
+	q := feedQueries["incident"]
+	for _, ahead := range []time.Duration{time.Second, feedsnap.DefaultMargin + time.Second, time.Hour} {
+		t.Run(ahead.String(), func(t *testing.T) {
+			w := newWorld(t, 1)
+			attrs := addTaggedEvent(t, w)
+			w.clock.Add(3600)
+			snap, _, err := feedsnap.Full(ctx, w.src, q, w.now().Add(ahead))
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.post(fmt.Sprintf("/attributes/edit/%d", attrs[1]), map[string]any{"value": "evil.example"})
+			w.post(fmt.Sprintf("/attributes/edit/%d", attrs[0]), map[string]any{"to_ids": false})
+			refreshed, full := refreshAndRead(t, w, q, snap)
+			want := []string{"domain evil.example true", "ip-dst 192.0.2.1 false"}
+			if have, fromFull := shortly(refreshed), shortly(full); !slices.Equal(have, want) || !slices.Equal(fromFull, want) {
+				t.Errorf("refreshed holds %q, a full read %q; want %q", have, fromFull, want)
+			}
+		})
+	}
+}
+
+// shortly is each attribute of s as its type, value and to_ids flag.
+func shortly(s *feedsnap.Snapshot) []string {
+	var out []string
+	s.Each(func(a indicator.Attribute) { out = append(out, fmt.Sprintf("%s %s %v", a.Type, a.Value, a.ToIDS)) })
+	return out
 }
