@@ -41,7 +41,11 @@ const (
 //     does not hold (they may enter it), and those held whose tags
 //     changed or whose timestamp moved with no attribute in 2 (a hard
 //     delete). Every attribute 2 returned is replaced by what 4 returned
-//     of it, or dropped; every event read whole is replaced.
+//     of it, or dropped; every event read whole is replaced;
+//  5. the event index over the events 4 searched, read after it: their
+//     tags are noted from it, as after a full read (a tag change between
+//     1 and 4 and undone later would otherwise leave the tags noted from
+//     1 equal to MISP's again, and the event as 4 read it).
 //
 // When more than half the events held are to be read whole, request 1
 // fails, or started is before old.Read (the clock was set back), the feed
@@ -114,6 +118,10 @@ func Refresh(ctx context.Context, src Source, q misp.Query, old *Snapshot, start
 	if err != nil {
 		return nil, c, err
 	}
+	after, err := searchedStates(ctx, src, changed, whole, &c)
+	if err != nil {
+		return nil, c, err
+	}
 	events, err := merge(old.events, changed, whole, got)
 	if err != nil {
 		return nil, c, err
@@ -128,7 +136,28 @@ func Refresh(ctx context.Context, src Source, q misp.Query, old *Snapshot, start
 	for _, ev := range seen {
 		states[ev.ID] = stateOf(ev, false)
 	}
+	for _, ev := range after {
+		states[ev.ID] = stateOf(ev, true)
+	}
 	return rebuilt(events, states, started), c, nil
+}
+
+// searchedStates runs request 5: the event index over the events search 4
+// asked about (those of the changed attributes and those read whole).
+func searchedStates(ctx context.Context, src Source, changed map[string]int64, whole map[int64]string, c *Cost) ([]misp.EventState, error) {
+	ids := slices.Collect(maps.Keys(whole))
+	for _, id := range changed {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	var out []misp.EventState
+	err := inChunks(ids, func(chunk []int64) error {
+		seen, err := readEvents(ctx, src, misp.EventFilter{EventIDs: chunk}, c)
+		out = append(out, seen...)
+		return err
+	})
+	return out, err
 }
 
 // fullInstead reads the feed in full, adding the cost so far.

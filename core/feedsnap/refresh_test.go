@@ -242,6 +242,49 @@ func TestRepublishedBetweenTheIndexRequests(t *testing.T) {
 	}
 }
 
+// An event given the false-positive tag while a refresh runs, between
+// the event index and the feed's search over its changed attribute, and
+// freed of it later: the search leaves the attribute out, and the tags
+// noted from the event index alone would equal MISP's again, so that the
+// next refresh kept the event without it. The tags noted after the
+// search have the next refresh read the event whole.
+func TestTagUndoneAfterARefreshSearch(t *testing.T) {
+	ctx := context.Background()
+	q := feedQueries["incident"]
+	w := newWorld(t, 1)
+	attrs := addTaggedEvent(t, w)
+	w.clock.Add(3600)
+	snap, _, err := feedsnap.Full(ctx, w.src, q, w.now())
+	if err != nil || snap.Attributes != 2 {
+		t.Fatalf("full read: %d attributes, %v; want 2", snap.Attributes, err)
+	}
+	w.clock.Add(600)
+	w.post(fmt.Sprintf("/attributes/edit/%d", attrs[1]), map[string]any{"value": "evil.example"})
+	w.clock.Add(600) // the edit falls before the next refresh's window
+	src := w.src
+	src.Search = func(ctx context.Context, sq misp.Query, newSink func() func(indicator.Attribute)) (int, error) {
+		if len(sq.UUIDs) > 0 {
+			w.post("/events/addTag", map[string]any{"event": 2, "tag": tagFP})
+		}
+		return w.search(ctx, sq, newSink)
+	}
+	if snap, _, err = feedsnap.Refresh(ctx, src, q, snap, w.now(), feedsnap.DefaultMargin); err != nil {
+		t.Fatal(err)
+	}
+	if have := shortly(snap); !slices.Equal(have, []string{"ip-dst 192.0.2.1 true"}) {
+		t.Fatalf("refresh during the tag holds %q", have)
+	}
+	w.clock.Add(60)
+	w.post("/events/removeTag", map[string]any{"event": 2, "tag": tagFP})
+	w.post(fmt.Sprintf("/attributes/edit/%d", attrs[0]), map[string]any{"to_ids": false})
+	w.clock.Add(60)
+	refreshed, full := refreshAndRead(t, w, q, snap)
+	want := []string{"domain evil.example true", "ip-dst 192.0.2.1 false"}
+	if have, fromFull := shortly(refreshed), shortly(full); !slices.Equal(have, want) || !slices.Equal(fromFull, want) {
+		t.Errorf("refreshed holds %q, a full read %q; want %q\n%s", have, fromFull, want, strings.Join(w.log, "\n"))
+	}
+}
+
 // A refresh on a clock set back since the previous read (it was ahead of
 // MISP's, or a snapshot came from a process whose clock was) sees the
 // writes MISP stamped since that read.
