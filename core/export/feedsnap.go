@@ -208,7 +208,8 @@ func (s *Service) feedSnapshot(ctx context.Context, r Request, q misp.Query, st 
 
 // feedUsable reports whether a feed read at read may serve r at now.
 func feedUsable(ctx context.Context, r Request, now, read time.Time) bool {
-	return (r.TTL <= 0 || now.Sub(read) < r.TTL) && newer(ctx, read.Truncate(time.Second))
+	age := now.Sub(read)
+	return (r.TTL <= 0 || age < r.TTL && !fromTheFuture(age)) && newer(ctx, read.Truncate(time.Second))
 }
 
 // readFeed reads st's feed from MISP, in full or as a refresh of st.snap,

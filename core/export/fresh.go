@@ -13,5 +13,16 @@ func fresh(fetched, now time.Time, ttl time.Duration) bool {
 		return true
 	}
 	// Snapshot times are kept to the second: allow for the truncation.
-	return now.Sub(fetched) < ttl+time.Second
+	age := now.Sub(fetched)
+	return age < ttl+time.Second && !fromTheFuture(age)
 }
+
+// clockSlack is how far ahead of now a read time may lie and still be
+// trusted: clocks of replicas a little apart. Farther, the clock was set
+// back since (or another replica's is far ahead), and what was read then
+// is taken for due, not served until the clock has caught up with it.
+const clockSlack = time.Minute
+
+// fromTheFuture reports whether age, now less a read time, puts the read
+// farther ahead of now than clockSlack.
+func fromTheFuture(age time.Duration) bool { return age < -clockSlack }

@@ -52,10 +52,11 @@ const (
 // is read in full instead.
 func Refresh(ctx context.Context, src Source, q misp.Query, old *Snapshot, started time.Time, margin time.Duration) (*Snapshot, Cost, error) {
 	var c Cost
-	if src.Events == nil || started.Before(old.Read) {
-		// A start before the previous read's is a clock set back: the
-		// window, from that read on the clock as it was, may begin after
-		// writes MISP stamped since.
+	if src.Events == nil || started.Round(0).Before(old.Read.Round(0)) {
+		// A start before the previous read's, on the wall clock (Round(0)
+		// drops the monotonic reading a time of this process carries), is
+		// a clock set back: the window, from that read on the clock as it
+		// was, may begin after writes MISP stamped since.
 		return fullInstead(ctx, src, q, started, c)
 	}
 	from := max(old.Read.Add(-margin).Unix(), 1)
