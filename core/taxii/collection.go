@@ -169,9 +169,15 @@ func (c *Collection) apply(src any, ins []indicator.Indicator, found []int32, op
 			fresh = append(fresh, record{added: t, obj: int32(i), revoked: true})
 		}
 	}
+	// Objects are encoded with the options when served: new options
+	// change what is served even when no version is added.
+	optsChanged := !mapsEqual(opts, c.opts)
 	c.src, c.opts, c.prev = src, opts, ins
 	if len(fresh) == 0 {
-		return false
+		if optsChanged {
+			c.changes++
+		}
+		return optsChanged
 	}
 	slices.SortFunc(fresh, c.compare)
 	c.log = append(c.log, fresh...)

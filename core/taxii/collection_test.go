@@ -397,3 +397,50 @@ func TestUnmarshalStateCountsBeyondTheFile(t *testing.T) {
 		})
 	}
 }
+
+// TestOptionsChangeIsAChange: a refresh that only changes the site's
+// stix21 options changes the objects served (here the TLP marking goes),
+// so it counts as a change, which keys the cached pages and saves the
+// collection with its new options.
+func TestOptionsChangeIsAChange(t *testing.T) {
+	t0 := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+	a := ind(indicator.IPv4, "192.0.2.1", 1700000000)
+	id := stix21.IndicatorID(a)
+	for _, tc := range []struct {
+		name       string
+		from, to   map[string]string
+		wantChange bool
+		wantRefs   bool
+	}{
+		{"marking removed", map[string]string{stix21.OptTLP: "amber"}, nil, true, false},
+		{"marking added", nil, map[string]string{stix21.OptTLP: "amber"}, true, true},
+		{"same options", map[string]string{stix21.OptTLP: "amber"}, map[string]string{stix21.OptTLP: "amber"}, false, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := NewCollection()
+			apply(t, c, t0, tc.from, a)
+			n := c.Changes()
+			changed, err := c.Apply(new(int), []indicator.Indicator{a}, tc.to, t0.Add(time.Minute))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if changed != tc.wantChange || (c.Changes() != n) != tc.wantChange {
+				t.Fatalf("changed %v, changes %d -> %d; want a change: %v", changed, n, c.Changes(), tc.wantChange)
+			}
+			if refs := strings.Contains(string(mustRaw(t, c, id)), `"object_marking_refs"`); refs != tc.wantRefs {
+				t.Fatalf("object_marking_refs %v, want %v: %s", refs, tc.wantRefs, mustRaw(t, c, id))
+			}
+			blob, err := c.MarshalState()
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := UnmarshalState(blob)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if x, y := mustRaw(t, c, id), mustRaw(t, r, id); string(x) != string(y) {
+				t.Fatalf("saved collection serves %s, want %s", y, x)
+			}
+		})
+	}
+}
