@@ -211,6 +211,7 @@ func TestTAXIIObjectsPagingAndETag(t *testing.T) {
 		"match[id]=" + ind.ID:                                     1,
 		"match[version]=" + ind.Modified + "&match[id]=" + ind.ID: 1,
 		"added_after=2999-01-01T00:00:00Z":                        0,
+		"limit=99999999999999999999":                              len(all),
 	} {
 		resp, body := h.taxiiGet(coll + "objects/?" + q)
 		_, objs := checkTAXII(t, resp, body)

@@ -283,6 +283,7 @@ func TestStateRoundTrip(t *testing.T) {
 func TestParseQueryErrors(t *testing.T) {
 	for _, raw := range []string{
 		"added_after=yesterday", "added_after=2026-01-01T00:00:00+02:00", "limit=0", "limit=-1", "limit=x",
+		"limit=-99999999999999999999",
 		"next=!!", "next=" + "bm90IGEgY3Vyc29y", "match[version]=newest",
 	} {
 		v, _ := url.ParseQuery(raw)
@@ -290,8 +291,16 @@ func TestParseQueryErrors(t *testing.T) {
 			t.Errorf("%q: %v", raw, err)
 		}
 	}
-	if q := mustQuery(t, "limit=999999"); q.Limit != MaxLimit {
-		t.Fatalf("limit not capped: %d", q.Limit)
+	for raw, want := range map[string]int{
+		"limit=1":                    1,
+		"limit=10000":                MaxLimit,
+		"limit=999999":               MaxLimit,
+		"limit=9223372036854775807":  MaxLimit,
+		"limit=99999999999999999999": MaxLimit, // beyond int64: still a positive integer
+	} {
+		if q := mustQuery(t, raw); q.Limit != want {
+			t.Errorf("%s: limit %d, want %d", raw, q.Limit, want)
+		}
 	}
 	if q := mustQuery(t, "match[spec_version]=2.0"); q.specOK {
 		t.Fatal("spec_version 2.0 matched")

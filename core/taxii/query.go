@@ -2,6 +2,7 @@ package taxii
 
 import (
 	"encoding/base64"
+	"errors"
 	"net/url"
 	"strconv"
 	"strings"
@@ -90,6 +91,9 @@ func ParseQuery(v url.Values) (Query, *Error) {
 	}
 	if s, ok := single(v, "limit"); ok {
 		n, err := strconv.Atoi(s)
+		if errors.Is(err, strconv.ErrRange) && n > 0 {
+			err = nil // too large for an int: lowered to MaxLimit like any larger limit
+		}
 		if err != nil || n < 1 {
 			return bad("limit", "limit must be a positive integer (at most "+strconv.Itoa(MaxLimit)+" objects are returned)")
 		}
