@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cratos-project/cratos/core/auth"
 	"github.com/cratos-project/cratos/core/config"
 	"github.com/cratos-project/cratos/core/dnsprimary"
 	"github.com/cratos-project/cratos/core/export"
@@ -14,10 +15,10 @@ import (
 
 // dnsZones turns the dns: section into zones whose content is the rpz
 // list of each data type, built by the same pipeline as the HTTP route.
-func dnsZones(cfg *config.Config, svc *service) ([]dnsprimary.Zone, error) {
+func dnsZones(cfg *config.Config, svc *service, now func() time.Time) ([]dnsprimary.Zone, error) {
 	var zones []dnsprimary.Zone
 	for _, zc := range cfg.DNS.Zones {
-		cl, err := svc.codec.Verify(zc.Token, time.Now())
+		cl, err := svc.codec.Verify(zc.Token, now())
 		if err != nil {
 			return nil, fmt.Errorf("dns zone %s: token: %w", zc.Name, err)
 		}
@@ -38,7 +39,7 @@ func dnsZones(cfg *config.Config, svc *service) ([]dnsprimary.Zone, error) {
 			AllowQuery:    zc.AllowQuery,
 			Notify:        zc.Notify,
 			JournalSize:   zc.JournalSize,
-			Source:        zoneSource(svc, cl.Host, dts),
+			Source:        zoneSource(svc, zc.Token, dts, now),
 		}
 		if zc.TSIG != nil {
 			z.TSIG = &dnsprimary.TSIGKey{Name: zc.TSIG.Name, Algorithm: zc.TSIG.Algorithm, Secret: zc.TSIG.Secret}
@@ -52,11 +53,12 @@ func dnsZones(cfg *config.Config, svc *service) ([]dnsprimary.Zone, error) {
 // one zone text: the first list's header (TTL, SOA, NS), then every list's
 // policy records. A stale list (MISP failing) is an error, so the zone
 // keeps its content and serial rather than taking an old list as new.
-func zoneSource(svc *service, siteName string, reqs []export.Request) func(context.Context) (string, error) {
+// So is a token the HTTP routes would now refuse (see zoneSite).
+func zoneSource(svc *service, token string, reqs []export.Request, now func() time.Time) func(context.Context) (string, error) {
 	return func(ctx context.Context) (string, error) {
-		site, ok := svc.sites.Get(siteName)
-		if !ok {
-			return "", fmt.Errorf("site %s is gone", siteName)
+		site, err := zoneSite(svc, token, now())
+		if err != nil {
+			return "", err
 		}
 		var header, body strings.Builder
 		for i, r := range reqs {
@@ -90,13 +92,36 @@ func zoneSource(svc *service, siteName string, reqs []export.Request) func(conte
 	}
 }
 
+// zoneSite checks a zone's token at now as every HTTP route does, but for
+// the client address: it must verify and not be expired, and its site must
+// exist, not list it as revoked, be enabled and allow its lifetime. It
+// returns the site as it is now.
+func zoneSite(svc *service, token string, now time.Time) (*config.Site, error) {
+	cl, err := svc.codec.Verify(token, now)
+	if err != nil {
+		return nil, fmt.Errorf("token: %w", err)
+	}
+	site, ok := svc.sites.Get(cl.Host)
+	switch {
+	case !ok:
+		return nil, fmt.Errorf("site %s is gone", cl.Host)
+	case site.IsRevoked(auth.Fingerprint(token)):
+		return nil, fmt.Errorf("token revoked in site %s", site.Name)
+	case site.TokenTooLong(cl.Expires, now):
+		return nil, fmt.Errorf("token lifetime over token_max_days of site %s", site.Name)
+	case !site.IsEnabled():
+		return nil, fmt.Errorf("site %s disabled", site.Name)
+	}
+	return site, nil
+}
+
 // startDNS starts the DNS primary when configured; the returned function
 // stops it.
 func startDNS(cfg *config.Config, svc *service, logger *slog.Logger) (func(), error) {
 	if cfg.DNS == nil || len(cfg.DNS.Zones) == 0 {
 		return func() {}, nil
 	}
-	zones, err := dnsZones(cfg, svc)
+	zones, err := dnsZones(cfg, svc, time.Now)
 	if err != nil {
 		return nil, err
 	}
