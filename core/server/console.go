@@ -107,7 +107,7 @@ func (s *Server) tokenLogin(c *fiber.Ctx, next string) error {
 		name = cons.Name
 	}
 	sess := s.sessions.create(cl.fingerprint, cl.site.Name, name, now, tokenEnd)
-	sess.mispURL, sess.mispKey = cl.claims.BaseURL(), cl.claims.Key
+	sess.mispURL, sess.mispKey, sess.tokenExpires = cl.claims.BaseURL(), cl.claims.Key, cl.claims.Expires
 	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: sess.id, Path: "/ui", Secure: true, HTTPOnly: true,
 		SameSite: fiber.CookieSameSiteStrictMode, MaxAge: int(sess.expires.Sub(now).Seconds())})
 	s.opts.Logger.Info("console login", "site", cl.site.Name, "consumer", cl.consumerID(), "ip", cl.ip.String())
@@ -119,12 +119,13 @@ func (s *Server) tokenLogin(c *fiber.Ctx, next string) error {
 // an admin token of a site that would accept it now, or nil.
 func (s *Server) consoleSession(c *fiber.Ctx) *session {
 	id := c.Cookies(sessionCookie)
-	sess := s.sessions.get(id, s.opts.Now())
+	now := s.opts.Now()
+	sess := s.sessions.get(id, now)
 	if sess == nil {
 		return nil
 	}
 	site, ok := s.opts.Sites.Get(sess.site)
-	if !ok || !s.isAdmin(sess.fingerprint) || site.IsRevoked(sess.fingerprint) || !site.IsEnabled() ||
+	if !ok || !s.isAdmin(sess.fingerprint) || site.IsRevoked(sess.fingerprint) || site.TokenTooLong(sess.tokenExpires, now) || !site.IsEnabled() ||
 		!acl.Allowed(s.clientIP(c), s.opts.Config.AlwaysAllowedIPs, site.AllowedIPs) {
 		s.sessions.drop(id)
 		return nil

@@ -26,6 +26,7 @@ type session struct {
 	// mispURL and mispKey are the admin token's MISP, for the lookup box;
 	// they never leave the server.
 	mispURL, mispKey string
+	tokenExpires     string // the token's expiry date, for token_max_days
 	name             string // what the console calls the operator
 	created          time.Time
 	seen             time.Time
