@@ -39,6 +39,8 @@ type limitListener struct {
 	silent map[*limitConn]time.Time // accepted, nothing read yet: when accepted
 
 	files answerFiles // of the bodies answered most recently (answerfiles.go)
+
+	shut atomic.Bool // the server shut down: accept nothing more
 }
 
 func newLimitListener(ln net.Listener, total, perAddr int, exempt func(netip.Addr) bool, log *slog.Logger) *limitListener {
@@ -48,6 +50,9 @@ func newLimitListener(ln net.Listener, total, perAddr int, exempt func(netip.Add
 
 // Accept returns the next connection under the caps.
 func (l *limitListener) Accept() (net.Conn, error) {
+	if l.shut.Load() {
+		return nil, net.ErrClosed
+	}
 	c, key, err := l.caps.Accept(l.Listener)
 	if err != nil {
 		return nil, err

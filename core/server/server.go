@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/netip"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -74,6 +75,8 @@ type Server struct {
 	proxy    proxyWatch
 	sessions *sessionStore
 	lis      atomic.Pointer[limitListener] // set by Serve
+	serving  sync.Mutex                    // orders Serve and Shutdown
+	shut     bool                          // Shutdown has begun: Serve returns at once
 	targets  listTargets                   // the list shortcut's URLs (shortcut.go)
 	routed   fasthttp.RequestHandler       // fiber's handler, behind the shortcut
 	answered atomic.Uint64                 // requests the shortcut answered
@@ -157,10 +160,17 @@ func New(opts Options) *Server {
 // App returns the Fiber application, for tests (app.Test).
 func (s *Server) App() *fiber.App { return s.app }
 
-// Serve accepts connections on ln until Shutdown.
+// Serve accepts connections on ln until Shutdown, also one that began
+// before it.
 func (s *Server) Serve(ln net.Listener) error {
+	s.serving.Lock()
+	if s.shut {
+		s.serving.Unlock()
+		return ln.Close()
+	}
 	l := s.limitListener(ln)
 	s.lis.Store(l)
+	s.serving.Unlock()
 	return s.app.Listener(l)
 }
 
@@ -168,6 +178,14 @@ func (s *Server) Serve(ln net.Listener) error {
 // nothing for a second, and waits for in-flight requests until ctx is
 // done.
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.serving.Lock()
+	s.shut = true
+	if l := s.lis.Load(); l != nil {
+		// Serve may not have handed l to Fiber yet, which would then
+		// serve on past Fiber's shutdown: l refuses to accept instead.
+		l.shut.Store(true)
+	}
+	s.serving.Unlock()
 	done := make(chan error, 1)
 	go func() { done <- s.app.ShutdownWithContext(ctx) }()
 	tick := time.NewTicker(100 * time.Millisecond)

@@ -4,12 +4,21 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cratos-project/cratos/core/cache"
+	"github.com/cratos-project/cratos/core/config"
+	"github.com/cratos-project/cratos/core/export"
+	"github.com/cratos-project/cratos/core/metrics"
+	"github.com/cratos-project/cratos/core/server"
+	"github.com/cratos-project/cratos/renderers"
 )
 
 // At shutdown a connection that has sent nothing (a pool's spare, a
@@ -53,3 +62,54 @@ func TestShutdownClosesConnectionsThatSentNothing(t *testing.T) {
 }
 
 func isReset(err error) bool { return err != nil && strings.Contains(err.Error(), "connection reset") }
+
+// A shutdown that begins before or as Serve starts still ends it: the
+// service stopped by a signal just after start would otherwise serve on,
+// and its stop wait for ever.
+func TestShutdownBeforeServe(t *testing.T) {
+	newServer := func() *server.Server {
+		exp := export.New(export.Options{Renderers: renderers.Builtin(), Store: cache.NewMemory(1 << 20), KeySecret: []byte("k")})
+		return server.New(server.Options{Config: &config.Config{EncryptionKey: testEncKey, Salt: testSalt, Listen: "127.0.0.1:0"},
+			Sites: config.NewSites(), Codec: codec, Export: exp, Renderers: renderers.Builtin(), Metrics: metrics.New()})
+	}
+	serve := func(srv *server.Server) (chan error, net.Listener) {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		served := make(chan error, 1)
+		go func() { served <- srv.Serve(ln) }()
+		return served, ln
+	}
+	ended := func(served chan error, ln net.Listener, what string) {
+		t.Helper()
+		select {
+		case <-served:
+		case <-time.After(20 * time.Second):
+			_ = ln.Close()
+			t.Fatalf("%s: Serve still running 20 s after Shutdown", what)
+		}
+	}
+	srv := newServer()
+	if err := srv.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	served, ln := serve(srv)
+	ended(served, ln, "shutdown before Serve")
+
+	// Shutdown as Serve starts, at every point of its start.
+	for i := range 50 {
+		srv := newServer()
+		served, ln := serve(srv)
+		if i%2 == 1 {
+			runtime.Gosched()
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		err := srv.Shutdown(ctx)
+		cancel()
+		if err != nil {
+			t.Fatalf("turn %d: shutdown: %v", i, err)
+		}
+		ended(served, ln, fmt.Sprintf("turn %d", i))
+	}
+}
