@@ -1,6 +1,9 @@
 package config
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -130,4 +133,24 @@ func ParseNeverBlockCIDR(s string) (netip.Prefix, error) {
 		return p.Masked(), nil
 	}
 	return hostPrefix(s)
+}
+
+// GuardDigest names the settings of the site that decide which values its
+// lists may carry: its guard: section and its misp_url, whose host is
+// protected. It changes when one of them does, so that a list made under
+// other rules is never taken for one made under these.
+func (s *Site) GuardDigest() string {
+	if s.guardDigest != "" {
+		return s.guardDigest
+	}
+	return s.digestGuard()
+}
+
+func (s *Site) digestGuard() string {
+	b, _ := json.Marshal(struct {
+		Guard   Guard
+		MISPURL string
+	}{s.Guard, s.MISPURL})
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8])
 }

@@ -69,6 +69,8 @@ type Site struct {
 	TokenMaxDays int `yaml:"token_max_days"`
 
 	revoked map[string]bool
+	// guardDigest is GuardDigest, taken once the file is read.
+	guardDigest string
 }
 
 // CustomFeed is one entry of custom_feeds: a feed name and the tag
@@ -190,6 +192,7 @@ func (s *Site) validate(path string, data []byte, check RendererCheck) error {
 	errs = checkRange(errs, "token_max_days", s.TokenMaxDays, 0, 36500)
 	errs = checkRange(errs, "memcached_all_timeout", s.MemcachedAllTimeout, 0, 86400)
 	errs = append(errs, s.Guard.setDefaults()...)
+	s.guardDigest = s.digestGuard()
 	s.revoked = make(map[string]bool, len(s.BlacklistedAPITokens))
 	lines := tokenDigestLines(data)
 	for i, h := range s.BlacklistedAPITokens {

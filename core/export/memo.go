@@ -19,9 +19,9 @@ const (
 
 // keyMemoKey is the fields of a Request that keysFor reads and that
 // compare cheaply. The rest (the data type's MISP types, the site's
-// expansion limits and renderer options) are kept in the entry as copies
-// and compared on a hit, so a site reloaded or changed in place, or a
-// changed mapping, gets new keys. Requests with renderer options of
+// expansion limits, guard rules and renderer options) are kept in the
+// entry as copies and compared on a hit, so a site reloaded or changed in
+// place, or a changed mapping, gets new keys. Requests with renderer options of
 // their own are not remembered.
 type keyMemoKey struct {
 	site, mispURL, mispKey        string
@@ -33,6 +33,7 @@ type keyMemoKey struct {
 type keyMemoEntry struct {
 	mispTypes              []string
 	expandLimit, expandMax int
+	guard                  string // Site.GuardDigest
 	options                map[string]string
 	keys                   keys
 }
@@ -40,7 +41,7 @@ type keyMemoEntry struct {
 // matches reports whether the parts of r the key leaves out are those
 // the entry was built from.
 func (e *keyMemoEntry) matches(r Request) bool {
-	return e.expandLimit == r.Site.ExpandLimit && e.expandMax == r.Site.ExpandMax &&
+	return e.expandLimit == r.Site.ExpandLimit && e.expandMax == r.Site.ExpandMax && e.guard == r.Site.GuardDigest() &&
 		slices.Equal(e.mispTypes, r.DataType.MISPTypes) && maps.Equal(e.options, r.Site.Renderers[r.Output])
 }
 
@@ -64,7 +65,7 @@ func (km keyMemo) keysFor(r Request, build func(Request) keys) keys {
 	}
 	k := build(r)
 	km.Put(mk, keyMemoEntry{mispTypes: slices.Clone(r.DataType.MISPTypes), expandLimit: r.Site.ExpandLimit,
-		expandMax: r.Site.ExpandMax, options: maps.Clone(r.Site.Renderers[r.Output]), keys: k})
+		expandMax: r.Site.ExpandMax, guard: r.Site.GuardDigest(), options: maps.Clone(r.Site.Renderers[r.Output]), keys: k})
 	return k
 }
 

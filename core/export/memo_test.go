@@ -21,6 +21,8 @@ func TestKeyMemoMatchesKeysFor(t *testing.T) {
 	reloaded.ExpandLimit = 24
 	withOptions := *base.Site
 	withOptions.Renderers = map[string]map[string]string{"txt": {"eol": "crlf"}}
+	withGuard := *base.Site
+	withGuard.Guard.NeverBlock.CIDRs = []string{"192.0.2.1"}
 	tests := []struct {
 		name   string
 		change func(*Request)
@@ -37,6 +39,7 @@ func TestKeyMemoMatchesKeysFor(t *testing.T) {
 		{"mapping", func(r *Request) { r.DataType = r.DataType.WithMISPTypes([]string{"ip-src"}) }},
 		{"site reloaded", func(r *Request) { r.Site = &reloaded }},
 		{"site renderer options", func(r *Request) { r.Site = &withOptions }},
+		{"site guard rules", func(r *Request) { r.Site = &withGuard }},
 		{"request renderer options", func(r *Request) { r.RendererOptions = map[string]string{"eol": "crlf"} }},
 	}
 	first := s.keyMemo.keysFor(base, s.keysFor)

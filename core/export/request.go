@@ -128,7 +128,8 @@ func (s *Service) keysFor(r Request) keys {
 		selector, kind = r.Org, KindOrg
 	}
 	group := strings.Join([]string{keyID, r.Site.Name, string(kind), selector, r.DataType.Name, r.Age}, "|")
-	snapshot := "snap|" + keyID + "|" + group + "|" + strings.Join(r.DataType.MISPTypes, ",") + "|" + strconv.Itoa(r.Site.ExpandLimit) + "/" + strconv.Itoa(r.Site.ExpandMax)
+	snapshot := "snap|" + keyID + "|" + group + "|" + strings.Join(r.DataType.MISPTypes, ",") + "|" + strconv.Itoa(r.Site.ExpandLimit) + "/" + strconv.Itoa(r.Site.ExpandMax) +
+		"|guard:" + r.Site.GuardDigest()
 	out := "out:" + r.Output
 	if r.Kind == KindVendor {
 		out = "vendor:" + r.Vendor
