@@ -125,3 +125,20 @@ func render(r renderers.Renderer, feed string, in []indicator.Indicator) (string
 	err := r.Render(context.Background(), &buf, renderers.Request{Site: "misp.example", Feed: feed, Generated: time.Unix(1_800_000_000, 0).UTC()}, renderers.Slice(in))
 	return buf.String(), err
 }
+
+// count returns how many records have all of want's attributes.
+func (l *logRecorder) count(want map[string]string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for _, m := range l.records {
+		match := true
+		for k, v := range want {
+			match = match && m[k] == v
+		}
+		if match {
+			n++
+		}
+	}
+	return n
+}

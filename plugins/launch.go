@@ -69,6 +69,12 @@ type Plugin struct {
 	cur    *instance // nil when no process is usable
 	starts int
 	closed bool
+	// ended counts the starts that ended after Launch; failed is why the
+	// last one failed (nil when it succeeded or its caller gave up).
+	// Requests that waited while a start failed fail with it rather than
+	// each start the plugin again in turn.
+	ended  int
+	failed error
 }
 
 // instance is one process of a plugin.
@@ -230,6 +236,9 @@ func (p *Plugin) acquire(ctx context.Context) (*instance, error) {
 	if inst, err := p.current(); inst != nil || err != nil {
 		return inst, err
 	}
+	p.mu.Lock()
+	ended := p.ended
+	p.mu.Unlock()
 	select {
 	case p.startSem <- struct{}{}:
 		defer func() { <-p.startSem }()
@@ -239,14 +248,29 @@ func (p *Plugin) acquire(ctx context.Context) (*instance, error) {
 	if inst, err := p.current(); inst != nil || err != nil {
 		return inst, err // another request started it meanwhile
 	}
+	p.mu.Lock()
+	if failed := p.failed; p.ended != ended && failed != nil {
+		p.mu.Unlock()
+		return nil, failed // a start failed while this request waited
+	}
+	p.mu.Unlock()
 	inst, err := p.start(ctx)
+	if err == nil {
+		if info := inst.rc.Info(); info.Name != p.cfg.Name {
+			p.kill(inst, true)
+			err = fmt.Errorf("start %s: the plugin now calls itself %q", p.cfg.Path, info.Name)
+		}
+	}
+	p.mu.Lock()
+	p.ended++
+	p.failed = nil
+	if err != nil && ctx.Err() == nil {
+		p.failed = err
+	}
+	p.mu.Unlock()
 	if err != nil {
 		p.log.Error("plugin failed to start", "plugin", p.cfg.Name, "error", err)
 		return nil, err
-	}
-	if info := inst.rc.Info(); info.Name != p.cfg.Name {
-		p.kill(inst, true)
-		return nil, fmt.Errorf("start %s: the plugin now calls itself %q", p.cfg.Path, info.Name)
 	}
 	p.mu.Lock()
 	if p.closed {

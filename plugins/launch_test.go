@@ -307,3 +307,45 @@ func TestClose(t *testing.T) {
 	}
 	rec.waitFor(t, map[string]string{"msg": "plugin stopped", "plugin": "faulty"})
 }
+
+// TestWaitersShareAFailedStart: requests that arrive while the plugin is
+// being started again, and that start hangs past its timeout, fail with
+// that start instead of each starting the plugin again in turn; the next
+// request tries again.
+func TestWaitersShareAFailedStart(t *testing.T) {
+	path := copyBinary(t, binary(t, "faulty"), "faulty")
+	p, rec := launch(t, Config{Name: "faulty", Path: path, StartTimeout: time.Second})
+	if err := os.WriteFile(filepath.Join(filepath.Dir(path), "hang-at-start"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := render(p.Renderer(), "exit", ips(3)); err == nil {
+		t.Fatal("exit did not fail")
+	}
+	const requests = 4
+	start := time.Now()
+	var wg sync.WaitGroup
+	errs := make([]error, requests)
+	for i := range requests {
+		wg.Go(func() { _, errs[i] = render(p.Renderer(), "ok", ips(3)) })
+	}
+	wg.Wait()
+	took := time.Since(start)
+	for i, err := range errs {
+		var pe *Error
+		if !errors.As(err, &pe) {
+			t.Errorf("request %d: %v, want a *plugins.Error", i, err)
+		}
+	}
+	if n := rec.count(map[string]string{"msg": "plugin failed to start"}); n != 1 {
+		t.Errorf("%d starts failed for %d requests waiting together, want 1", n, requests)
+	}
+	if took > 3*time.Second {
+		t.Errorf("the requests took %v with a 1s start timeout", took)
+	}
+	if _, err := render(p.Renderer(), "ok", ips(3)); err == nil {
+		t.Fatal("a start that hangs succeeded")
+	}
+	if n := rec.count(map[string]string{"msg": "plugin failed to start"}); n != 2 {
+		t.Errorf("%d starts failed after the next request, want 2", n)
+	}
+}

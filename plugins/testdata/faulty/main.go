@@ -1,6 +1,6 @@
 // Command faulty is a test plugin that misbehaves on demand. The request's
 // feed (or a site named fault-<fault>) names the fault; the name the binary is started under names a fault
-// at start.
+// at start, and so does a file named hang-at-start next to the binary.
 package main
 
 import (
@@ -86,6 +86,9 @@ func (faulty) Render(ctx context.Context, w io.Writer, req renderers.Request, in
 }
 
 func main() {
+	if _, err := os.Stat("hang-at-start"); err == nil {
+		time.Sleep(time.Hour) // a file next to the binary makes later starts hang
+	}
 	switch filepath.Base(os.Args[0]) {
 	case "hang-at-start":
 		time.Sleep(time.Hour)
