@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -172,4 +173,45 @@ func alive(pid int) bool {
 	}
 	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
 	return len(f) > 0 && f[0] != "Z" && f[0] != "X"
+}
+
+// TestPluginChildrenDieWithIt: a process the plugin started itself does
+// not outlive the plugin, whether the plugin is closed or crashes.
+func TestPluginChildrenDieWithIt(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("process groups of plugins are killed on Linux")
+	}
+	tests := []struct {
+		name string
+		end  func(t *testing.T, p *Plugin)
+	}{
+		{"closed", func(t *testing.T, p *Plugin) { _ = p.Close() }},
+		{"crashed", func(t *testing.T, p *Plugin) {
+			if _, err := render(p.Renderer(), "exit", ips(1)); err == nil {
+				t.Fatal("exit did not fail")
+			}
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p, _ := launch(t, Config{Name: "faulty", Path: binary(t, "faulty")})
+			out, err := render(p.Renderer(), "fork", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			child, err := strconv.Atoi(strings.TrimSpace(out))
+			if err != nil || !alive(child) {
+				t.Fatalf("no child running: %q %v", out, err)
+			}
+			t.Cleanup(func() { _ = syscall.Kill(child, syscall.SIGKILL) })
+			tc.end(t, p)
+			deadline := time.Now().Add(10 * time.Second)
+			for alive(child) {
+				if time.Now().After(deadline) {
+					t.Fatalf("the plugin's child %d outlived it", child)
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		})
+	}
 }

@@ -317,7 +317,8 @@ func (p *Plugin) fail(inst *instance, cause error) {
 }
 
 // kill ends inst's process: force kills it at once, otherwise go-plugin
-// asks it to exit and kills it after a grace period.
+// asks it to exit and kills it after a grace period. The processes it
+// started go with it.
 // Several failing requests may kill one process at once; only the first
 // waits for it.
 func (p *Plugin) kill(inst *instance, force bool) {
@@ -326,6 +327,7 @@ func (p *Plugin) kill(inst *instance, force bool) {
 	}
 	inst.killOnce.Do(func() {
 		inst.proc.Kill()
+		killGroup(inst.cmd)
 		for _, l := range inst.outputs {
 			l.Flush()
 		}

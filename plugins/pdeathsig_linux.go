@@ -8,9 +8,18 @@ import (
 )
 
 // dieWithParent makes the kernel kill cmd's process when the service
-// dies, even by SIGKILL.
+// dies, even by SIGKILL, and puts it in a process group of its own, which
+// killGroup ends with every process the plugin started.
 func dieWithParent(cmd *exec.Cmd) {
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Setpgid: true}
+}
+
+// killGroup kills what is left of the process group of cmd's process:
+// the processes the plugin started, which would otherwise outlive it.
+func killGroup(cmd *exec.Cmd) {
+	if cmd.Process != nil && cmd.Process.Pid > 0 {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	}
 }
 
 var (

@@ -8,4 +8,6 @@ import "os/exec"
 // end when the service closes them.
 func dieWithParent(*exec.Cmd) {}
 
+func killGroup(*exec.Cmd) {}
+
 func onLauncherThread(f func()) { f() }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"iter"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -61,6 +62,15 @@ func (faulty) Render(ctx context.Context, w io.Writer, req renderers.Request, in
 	case "hang":
 		fmt.Fprintln(w, "partial")
 		time.Sleep(time.Hour) // ignores ctx on purpose
+	case "fork":
+		// A child that outlives the render, as a plugin running a helper
+		// program might leave; the list is its pid.
+		child := exec.Command("/proc/self/exe", "sleep")
+		if err := child.Start(); err != nil {
+			return err
+		}
+		_, err := fmt.Fprintln(w, child.Process.Pid)
+		return err
 	case "error":
 		return errors.New("faulty: refused")
 	case "env":
@@ -86,6 +96,9 @@ func (faulty) Render(ctx context.Context, w io.Writer, req renderers.Request, in
 }
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "sleep" {
+		time.Sleep(time.Hour) // the child of the fork fault
+	}
 	if _, err := os.Stat("hang-at-start"); err == nil {
 		time.Sleep(time.Hour) // a file next to the binary makes later starts hang
 	}
