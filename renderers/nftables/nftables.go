@@ -164,21 +164,27 @@ func add(o *renderers.Out, table, set string, es []feedlist.Entry) {
 
 // Elements returns the IPv4 and IPv6 elements of ips in numeric order,
 // without duplicates and without prefixes inside an earlier one (an
-// interval set refuses overlapping elements), counting those in d.
+// interval set refuses overlapping elements), counting those in d. A net
+// carries the newest timestamp of the prefixes it covers, so the size cap
+// keeps it whenever it keeps one of them.
 func Elements(ips []feedlist.IP, d feedlist.Drops) (v4, v6 []feedlist.Entry) {
 	sorted := feedlist.SortIPs(ips, d, DropDuplicate)
 	var last netip.Prefix
+	var lastEntry *feedlist.Entry
 	for _, ip := range sorted {
 		if last.IsValid() && last.Addr().Is4() == ip.P.Addr().Is4() && last.Bits() <= ip.P.Bits() && last.Contains(ip.P.Addr()) {
 			d.Add(DropCovered, 1)
+			lastEntry.TS = max(lastEntry.TS, ip.TS)
 			continue
 		}
 		last = ip.P
 		e := feedlist.Entry{Key: feedlist.PrefixText(ip.P), TS: ip.TS}
 		if ip.P.Addr().Is4() {
 			v4 = append(v4, e)
+			lastEntry = &v4[len(v4)-1]
 		} else {
 			v6 = append(v6, e)
+			lastEntry = &v6[len(v6)-1]
 		}
 	}
 	return v4, v6

@@ -43,6 +43,12 @@ func TestRender(t *testing.T) {
 		{"size keeps the newest", map[string]string{"size": "1"}, []indicator.Indicator{
 			ind(indicator.IPv4, "192.0.2.1", 5), ind(indicator.IPv4, "192.0.2.2", 9), ind(indicator.IPv6, "2001:db8::1", 1)},
 			"", map[string]int{DropSize: 1}},
+		{"size keeps a net covering a newer address", map[string]string{"size": "2"}, []indicator.Indicator{
+			ind(indicator.IPv4Net, "10.0.0.0/8", 1), ind(indicator.IPv4, "10.1.2.3", 9),
+			ind(indicator.IPv4, "192.0.2.1", 5), ind(indicator.IPv4, "192.0.2.2", 5)},
+			strings.Replace(head, "flags interval\n", "flags interval\n\t\tsize 2\n", 2) +
+				"add element inet cratos cratos-block-v4 {\n\t10.0.0.0/8,\n\t192.0.2.1,\n}\n",
+			map[string]int{DropCovered: 1, DropSize: 1}},
 		{"not an ip", nil, []indicator.Indicator{ind(indicator.Domain, "bad.example", 0)}, head, map[string]int{DropNotIP: 1}},
 		{"empty", nil, nil, head, nil},
 	}
