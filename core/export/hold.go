@@ -52,10 +52,11 @@ func holdID(artifactKey string) string {
 }
 
 // checkHold decides whether the rebuilt artifact a replaces the last good
-// one. It returns the artifact to serve: a, or the last good one when the
-// circuit breaker holds a.
+// one (in memory, else on disk: a list pushed out of memory is still the
+// baseline). It returns the artifact to serve: a, or the last good one
+// when the circuit breaker holds a.
 func (s *Service) checkHold(r Request, k keys, a *Artifact) (*Artifact, *Hold) {
-	prev, ok := s.arts.LastGood(k.artifact)
+	prev, ok := s.lastGood(k.artifact)
 	st, _ := s.guard.holds.Get(k.artifact)
 	if !ok || prev == a {
 		return a, nil
