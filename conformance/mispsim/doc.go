@@ -26,7 +26,8 @@
 //   - GET or POST /events/index: events by published, eventid, timestamp
 //     and publish_timestamp, full rows with EventTag or minimal rows
 //   - MISP's writes, with its timestamp and soft-delete rules (see
-//     README.md): POST /events/add, /events/edit/{id}, /events/publish/{id},
+//     README.md): POST /events/add, /events/edit/{id}, /events/delete/{id}
+//     (for good, as MISP deletes events), /events/publish/{id},
 //     /events/unpublish/{id}, /events/addTag, /events/removeTag,
 //     /attributes/add/{event_id}, /attributes/edit/{id},
 //     /attributes/delete/{id} (soft; hard with /hard:1 or {"hard":1}),

@@ -55,7 +55,7 @@ func (s *Server) eventsIndex(r *http.Request, body []byte) response {
 	ids := compileEventIDs(filters["eventid"])
 	var picked []int32
 	for i, e := range s.st.events {
-		if s.st.indexKeeps(e, filters, ids, now) {
+		if !e.gone && s.st.indexKeeps(e, filters, ids, now) {
 			picked = append(picked, int32(i))
 		}
 	}

@@ -126,7 +126,7 @@ func (s *Server) AddWarninglist(w Warninglist) (int64, error) {
 func (s *Server) Stats() Stats {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return Stats{Events: len(s.st.events), Attributes: len(s.st.attrs), Warninglists: len(s.st.wls)}
+	return Stats{Events: len(s.st.events) - s.st.goneEvents, Attributes: len(s.st.attrs), Warninglists: len(s.st.wls)}
 }
 
 // Start serves on addr ("" means 127.0.0.1:0) and returns the base URL,

@@ -27,7 +27,7 @@ type Counters struct {
 var statPaths = [...]string{
 	"/attributes/restSearch", "/attributes/add", "/attributes/edit", "/attributes/delete",
 	"/attributes/describeTypes", "/attributes/attributeStatistics",
-	"/events/add", "/events/edit", "/events/view", "/events/publish", "/events/unpublish",
+	"/events/add", "/events/edit", "/events/delete", "/events/view", "/events/publish", "/events/unpublish",
 	"/events/addTag", "/events/removeTag", "/events/index",
 	"/servers/getVersion", "/servers/getPyMISPVersion", "/users/view/me",
 	"/warninglists/index", "/warninglists/view", "other",

@@ -83,6 +83,9 @@ type eventRec struct {
 	date          string // YYYY-MM-DD
 	threatLevel   string
 	analysis      string
+	// gone marks a deleted event: out of eventByID and eventByUUID, its
+	// attributes purged, left out of the event index.
+	gone bool
 	// tagJSON is the event's tags as includeEventTags appends them to each
 	// attribute's "Tag" list, comma-separated; replaced, never modified.
 	tagJSON []byte
@@ -158,6 +161,11 @@ type store struct {
 
 	evIx eventAttrIndex // attribute indices per event, for writes
 
+	// blockedUUIDs holds the lower-case uuids of deleted events: MISP's
+	// event blocklist, which refuses to add them again.
+	blockedUUIDs map[string]bool
+	goneEvents   int // deleted events, still in events
+
 	maxEventID, maxAttrID, maxObjectID, maxTagID, maxEntryID int64
 	gen                                                      uint64 // bumped on every change
 }
@@ -170,13 +178,14 @@ const (
 
 func newStore() *store {
 	s := &store{
-		eventByID:   map[int64]int32{},
-		eventByUUID: map[string]int32{},
-		tagByLower:  map[string]int32{},
-		orgByKey:    map[string]int32{},
-		typeByKey:   map[string]uint16{},
-		catByKey:    map[string]uint16{},
-		tagSets:     [][]int32{nil},
+		eventByID:    map[int64]int32{},
+		eventByUUID:  map[string]int32{},
+		blockedUUIDs: map[string]bool{},
+		tagByLower:   map[string]int32{},
+		orgByKey:     map[string]int32{},
+		typeByKey:    map[string]uint16{},
+		catByKey:     map[string]uint16{},
+		tagSets:      [][]int32{nil},
 	}
 	s.org(localOrgName, localOrgUUID)
 	for _, t := range knownTypes {

@@ -22,7 +22,7 @@ func (s *Server) dispatchWrite(parts []string, r *http.Request, body []byte) (re
 	path := r.URL.Path
 	key := parts[0] + "/" + parts[1]
 	switch key {
-	case "events/add", "events/edit", "events/publish", "events/unpublish", "events/addtag", "events/removetag",
+	case "events/add", "events/edit", "events/delete", "events/publish", "events/unpublish", "events/addtag", "events/removetag",
 		"attributes/add", "attributes/edit", "attributes/delete", "attributes/addtag", "attributes/removetag":
 	case "events/view":
 		if len(parts) != 3 {
@@ -32,7 +32,8 @@ func (s *Server) dispatchWrite(parts []string, r *http.Request, body []byte) (re
 	default:
 		return response{}, false
 	}
-	if r.Method != http.MethodPost && r.Method != http.MethodPut && !(key == "attributes/delete" && r.Method == http.MethodDelete) {
+	deletes := key == "attributes/delete" || key == "events/delete"
+	if r.Method != http.MethodPost && r.Method != http.MethodPut && !(deletes && r.Method == http.MethodDelete) {
 		return errorResponse(http.StatusMethodNotAllowed, "This function is only accessible via POST requests.", path), true
 	}
 	switch key {
@@ -40,6 +41,8 @@ func (s *Server) dispatchWrite(parts []string, r *http.Request, body []byte) (re
 		return s.addEventAPI(body, path), true
 	case "events/edit":
 		return s.editEventAPI(arg(2), body, path), true
+	case "events/delete":
+		return s.deleteEventAPI(arg(2), body, path), true
 	case "events/publish":
 		return s.publishAPI(arg(2), path), true
 	case "events/unpublish":

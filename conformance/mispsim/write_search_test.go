@@ -3,6 +3,7 @@ package mispsim
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -189,5 +190,61 @@ func TestAddEventWithObject(t *testing.T) {
 		if got := ids(search(t, s, q.body)); got != q.want {
 			t.Errorf("%s: %q, want %q", q.body, got, q.want)
 		}
+	}
+}
+
+// TestDeletedEventDisappears: a deleted event and its attributes leave
+// restSearch (every filter), the event index and events/view; the other
+// events stay as they were.
+func TestDeletedEventDisappears(t *testing.T) {
+	c := newClock(testNow)
+	s := timesFixture(t) // events 1-3, attributes 11-14, 21, 31
+	s.opts.Now = c.now
+	c.add(10)
+	rec := call(t, s, http.MethodPost, "/events/delete/1", ``, nil)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("delete: %d %s", rec.Code, rec.Body.String())
+	}
+	for _, qq := range []struct{ body, want string }{
+		{`{"deleted":[0,1]}`, "21,31"},
+		{`{"eventid":1,"deleted":[0,1]}`, ""},
+		{`{"value":"192.0.2.1"}`, ""},
+		{`{"tags":"t:a"}`, ""},
+		{fmt.Sprintf(`{"timestamp":%d,"deleted":[0,1]}`, testNow.Unix()-50*86400), "21,31"},
+		{`{"published":1}`, "31"},
+	} {
+		if got := ids(search(t, s, qq.body)); got != qq.want {
+			t.Errorf("%s: got %q, want %q", qq.body, got, qq.want)
+		}
+	}
+	for _, qq := range []struct{ body, want, count string }{
+		{``, "2,3", "2"},
+		{`{"minimal":1,"eventid":[1,2,3]}`, "2,3", "2"},
+		{`{"minimal":1,"eventid":"1"}`, "", "0"},
+		{`{"minimal":1,"published":1}`, "3", "1"},
+	} {
+		if got, count := indexIDs(t, s, qq.body); got != qq.want || count != qq.count {
+			t.Errorf("index %s: %q (count %s), want %q (count %s)", qq.body, got, count, qq.want, qq.count)
+		}
+	}
+	if rec := call(t, s, http.MethodGet, "/events/view/1", ``, nil); rec.Code != http.StatusNotFound {
+		t.Errorf("view of the deleted event: %d %s", rec.Code, rec.Body.String())
+	}
+	if got := viewEvent(t, s, "2"); got.AttrCount != "1" || len(got.Attribute) != 1 || got.Attribute[0].ID != "21" {
+		t.Errorf("event 2 changed: %+v", got)
+	}
+	if st := s.Stats(); st.Events != 2 {
+		t.Errorf("Stats().Events = %d, want 2", st.Events)
+	}
+	if got := s.Counters().Paths["/events/delete"]; got != 1 {
+		t.Errorf("%d delete requests counted, want 1", got)
+	}
+	// A new event may carry the deleted event's values; it gets a new id.
+	rec = call(t, s, http.MethodPost, "/events/add", `{"info":"Again","Attribute":[{"type":"ip-dst","value":"192.0.2.1","to_ids":true}]}`, nil)
+	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Body.String(), `{"Event":{"id":"4"`) {
+		t.Fatalf("add: %d %s", rec.Code, rec.Body.String())
+	}
+	if got := search(t, s, `{"value":"192.0.2.1"}`); len(got) != 1 || got[0].EventID != "4" {
+		t.Errorf("value of the new event: %+v", got)
 	}
 }

@@ -20,6 +20,9 @@ func (s *Server) addEventAPI(body []byte, path string) response {
 	}
 	return s.write(func(st *store, now int64) (response, []int, bool) {
 		uuid, _ := inputString(in, "uuid")
+		if st.blockedUUIDs[strings.ToLower(uuid)] {
+			return errorResponse(http.StatusForbidden, "Event blocked by event blocklist.", path), nil, false
+		}
 		if uuid != "" {
 			if ei, dup := st.eventByUUID[strings.ToLower(uuid)]; dup {
 				resp := errorResponse(http.StatusNotFound, "Event already exists, if you would like to edit it, use the url in the location header.", path)
@@ -266,4 +269,107 @@ func (s *Server) unpublishAPI(ref, path string) response {
 		e.published = false
 		return saveSuccess("unpublish", "Events", e.id, "Event unpublished."), nil, true
 	})
+}
+
+// deleteEventAPI answers POST /events/delete/{id} as
+// EventsController::delete: the event, found by id or uuid, goes with its
+// attributes (Event::quickDelete removes the rows, no soft delete) and its
+// uuid joins the event blocklist. Without an id in the path the body's
+// "id" (or "Event": {"id"}) names one event or a list. The answer is
+// saveSuccessResponse with the path's id, or saveFailResponse (403) when
+// nothing was deleted.
+func (s *Server) deleteEventAPI(ref string, body []byte, path string) response {
+	refs := []string{ref}
+	if ref == "" {
+		if in, ok := decodeObject(body, "Event"); ok {
+			switch v := in["id"].(type) {
+			case nil:
+			case []any:
+				refs = refs[:0]
+				for _, x := range v {
+					refs = append(refs, phpString(x))
+				}
+			default:
+				one := phpString(v)
+				if _, err := strconv.ParseInt(one, 10, 64); err == nil || uuidRE.MatchString(one) {
+					refs = []string{one}
+				} else if list, ok := decodeBody([]byte(one)); !ok {
+					return errorResponse(http.StatusMethodNotAllowed, invalidJSON, path)
+				} else if l, isList := list.([]any); isList {
+					refs = refs[:0]
+					for _, x := range l {
+						refs = append(refs, phpString(x))
+					}
+				} else {
+					refs = []string{phpString(list)}
+				}
+			}
+		}
+		if len(refs) == 0 {
+			return errorResponse(http.StatusNotFound, "Invalid input.", path)
+		}
+	}
+	return s.write(func(st *store, now int64) (response, []int, bool) {
+		var purged []int
+		done := 0
+		for _, r := range refs {
+			ei, found := st.eventIndex(r)
+			if !found {
+				continue
+			}
+			purged = append(purged, st.deleteEvent(ei)...)
+			done++
+		}
+		msg := "Event deleted."
+		switch {
+		case len(refs) == 1 && done == 0:
+			msg = "Event was not deleted."
+		case len(refs) > 1:
+			msg = ""
+			if done == 1 {
+				msg = "1 event deleted."
+			} else if done > 1 {
+				msg = strconv.Itoa(done) + " events deleted."
+			}
+			if fails := len(refs) - done; fails > 0 {
+				msg += strconv.Itoa(fails) + " event(s) could not be deleted due to insufficient privileges or the event not being found."
+			}
+		}
+		if done == 0 {
+			return saveFail("delete", "Events", 0, msg), nil, false
+		}
+		url := "/events/delete"
+		type body struct {
+			Saved   bool   `json:"saved"`
+			Success bool   `json:"success"`
+			Name    string `json:"name"`
+			Message string `json:"message"`
+			URL     string `json:"url"`
+			ID      string `json:"id,omitempty"`
+		}
+		if ref != "" {
+			url += "/" + ref
+		}
+		return jsonResponse(http.StatusOK, body{true, true, msg, msg, url, ref}), purged, true
+	})
+}
+
+// deleteEvent removes event ei: its attributes are purged, it leaves the
+// id and uuid look-ups and its uuid is blocklisted. It returns the indices
+// of the attributes purged.
+func (s *store) deleteEvent(ei int32) []int {
+	e := s.events[ei]
+	var purged []int
+	for _, k := range s.eventAttrs(ei) {
+		if i := int(k); s.attrs[i].flags&flagPurged == 0 {
+			s.attrs[i].flags |= flagPurged
+			purged = append(purged, i)
+		}
+	}
+	delete(s.eventByID, e.id)
+	delete(s.eventByUUID, strings.ToLower(e.uuid))
+	s.blockedUUIDs[strings.ToLower(e.uuid)] = true
+	e.gone = true
+	s.goneEvents++
+	return purged
 }
