@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -215,9 +216,12 @@ func (w *world) step() {
 	}
 	ev := w.events[w.rng.IntN(len(w.events))]
 	tag := w.pick([]string{tagBlock, tagIncident, tagFP})
-	switch w.rng.IntN(14) {
+	switch w.rng.IntN(15) {
 	case 0:
 		w.addEvent(false)
+	case 14: // deleted for good: nothing a timestamp filter finds shows it
+		w.post(fmt.Sprintf("/events/delete/%d", ev), nil)
+		w.events = slices.DeleteFunc(w.events, func(id int64) bool { return id == ev })
 	case 12:
 		w.addEvent(true)
 	case 13: // an edit that keeps the event's timestamp old: a new attribute, stamped now

@@ -34,8 +34,11 @@ const (
 //     (published-only feeds: published since then), with their tags;
 //  2. the attributes stamped since then, live or soft-deleted, of any
 //     type: which attributes changed;
-//  3. published-only feeds: the event index over the events held that are
-//     now unpublished (unpublishing moves no timestamp); they are dropped;
+//  3. the minimal event index over the events held: those it does not
+//     return were deleted in MISP (which leaves nothing a timestamp
+//     finds), and for published-only feeds those it returns unpublished
+//     are no longer in the feed (unpublishing moves no timestamp); both
+//     are dropped;
 //  4. the feed's search restricted (uuid) to the attributes 2 returned
 //     and to the events to read whole: those 1 returned that the feed
 //     does not hold (they may enter it), and those held whose tags
@@ -83,25 +86,25 @@ func Refresh(ctx context.Context, src Source, q misp.Query, old *Snapshot, start
 		changed[a.UUID] = a.EventID
 		perEvent[a.EventID]++
 	}
-	var unpublished map[int64]bool
-	if q.Published {
-		// Before the feed's search: an event published between the two
-		// requests is dropped now and, not held, read whole next time;
-		// dropped after, it could keep attributes the search left out
-		// while it was unpublished.
-		if unpublished, err = unpublishedHeld(ctx, src, old.Events(), &c); err != nil {
-			return nil, c, err
-		}
-		maps.DeleteFunc(changed, func(_ string, id int64) bool { return unpublished[id] })
+	// Before the feed's search: an event published between the two
+	// requests is dropped now and, not held, read whole next time;
+	// dropped after, it could keep attributes the search left out while
+	// it was unpublished. A deleted event never comes back (MISP
+	// blocklists its uuid).
+	dropped, err := droppedHeld(ctx, src, old.Events(), q.Published, &c)
+	if err != nil {
+		return nil, c, err
 	}
+	maps.DeleteFunc(changed, func(_ string, id int64) bool { return dropped[id] })
 	whole := map[int64]string{} // event id -> uuid
 	wholeHeld := 0
 	for _, ev := range seen {
 		_, held := old.events[ev.ID]
-		if q.Published && (unpublished[ev.ID] || !ev.Published && !held) {
-			// Published and unpublished again: not in the feed. A held
-			// event 3 did not find unpublished was published again since
-			// 1, and is read whole if its tags changed meanwhile.
+		if dropped[ev.ID] || q.Published && !ev.Published && !held {
+			// Deleted, or published and unpublished again: not in the
+			// feed. A held event 3 did not find unpublished was published
+			// again since 1, and is read whole if its tags changed
+			// meanwhile.
 			continue
 		}
 		if mustReadWhole(old, ev, from, perEvent[ev.ID] > 0) && ev.UUID != "" {
@@ -127,7 +130,7 @@ func Refresh(ctx context.Context, src Source, q misp.Query, old *Snapshot, start
 	if err != nil {
 		return nil, c, err
 	}
-	for id := range unpublished {
+	for id := range dropped {
 		delete(events, id)
 	}
 	states := maps.Clone(old.states)
@@ -303,18 +306,29 @@ func inChunks(ids []int64, fn func([]int64) error) error {
 	return nil
 }
 
-// unpublishedHeld returns which of the events held are no longer
-// published.
-func unpublishedHeld(ctx context.Context, src Source, held []int64, c *Cost) (map[int64]bool, error) {
+// droppedHeld runs request 3 over the events held and returns those to
+// drop: the ones it does not return (deleted in MISP) and, when
+// published is set, the ones it returns unpublished.
+func droppedHeld(ctx context.Context, src Source, held []int64, published bool, c *Cost) (map[int64]bool, error) {
 	out := map[int64]bool{}
 	err := inChunks(held, func(chunk []int64) error {
-		seen, err := readEvents(ctx, src, misp.EventFilter{Minimal: true, Unpublished: true, EventIDs: chunk}, c)
+		seen, err := readEvents(ctx, src, misp.EventFilter{Minimal: true, EventIDs: chunk}, c)
+		if err != nil {
+			return err
+		}
+		present := make(map[int64]bool, len(seen))
 		for _, ev := range seen {
-			if !ev.Published {
+			present[ev.ID] = true
+			if published && !ev.Published {
 				out[ev.ID] = true
 			}
 		}
-		return err
+		for _, id := range chunk {
+			if !present[id] {
+				out[id] = true
+			}
+		}
+		return nil
 	})
 	return out, err
 }

@@ -285,9 +285,10 @@ func TestUnchangedListKeepsItsETag(t *testing.T) {
 	// The feed read: one search, then the event index for the tags of the
 	// events held. The rebuild refreshed the block feed: the event index
 	// of events published since the read (less the margin: the harness's
-	// own, just added), the attributes written since, the index of held
-	// events now unpublished, the feed's search restricted to what
-	// changed, and the index of the events it searched.
+	// own, just added), the attributes written since, the index of the
+	// events held (to drop those deleted or now unpublished), the feed's
+	// search restricted to what changed, and the index of the events it
+	// searched.
 	if n := h.sim.RestSearchCount(); n != 1+2 {
 		t.Errorf("%d MISP searches, want 3 (the feed read, then refreshed)", n)
 	}
