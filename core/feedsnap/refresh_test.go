@@ -31,6 +31,16 @@ func addTaggedEvent(t *testing.T, w *world) []int64 {
 	return []int64{idOf(list[0].(map[string]any)["id"]), idOf(list[1].(map[string]any)["id"])}
 }
 
+// addBlockEvent adds the event of addTaggedEvent with the block tag too,
+// published, and returns its attribute ids.
+func addBlockEvent(t *testing.T, w *world) []int64 {
+	t.Helper()
+	attrs := addTaggedEvent(t, w)
+	w.post("/events/addTag", map[string]any{"event": 2, "tag": tagBlock})
+	w.post("/events/publish/2", nil)
+	return attrs
+}
+
 func TestRefreshSeesWhatOnlyTheEventShows(t *testing.T) {
 	ctx := context.Background()
 	q := feedQueries["incident"]
@@ -100,9 +110,7 @@ func TestEventIndexFailureFallsBackToFullReads(t *testing.T) {
 	ctx := context.Background()
 	q := feedQueries["block"]
 	w := newWorld(t, 1)
-	addTaggedEvent(t, w)
-	w.post("/events/addTag", map[string]any{"event": 2, "tag": tagBlock})
-	w.post("/events/publish/2", nil)
+	addBlockEvent(t, w)
 	src := w.src
 	src.Events = func(context.Context, misp.EventFilter) ([]misp.EventState, error) {
 		return nil, &misp.Error{Kind: misp.BadResponse, Site: "s", Detail: "events index: not a list of events"}
@@ -204,9 +212,7 @@ func TestRepublishedBetweenTheIndexRequests(t *testing.T) {
 	ctx := context.Background()
 	q := feedQueries["block"]
 	w := newWorld(t, 1)
-	addTaggedEvent(t, w)
-	w.post("/events/addTag", map[string]any{"event": 2, "tag": tagBlock})
-	w.post("/events/publish/2", nil)
+	addBlockEvent(t, w)
 	w.clock.Add(3600)
 	snap, _, err := feedsnap.Full(ctx, w.src, q, w.now())
 	if err != nil || snap.Attributes != 2 {

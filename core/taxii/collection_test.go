@@ -348,14 +348,7 @@ func TestOptionsChangeIsAChange(t *testing.T) {
 			if refs := strings.Contains(string(mustRaw(t, c, id)), `"object_marking_refs"`); refs != tc.wantRefs {
 				t.Fatalf("object_marking_refs %v, want %v: %s", refs, tc.wantRefs, mustRaw(t, c, id))
 			}
-			blob, err := c.MarshalState()
-			if err != nil {
-				t.Fatal(err)
-			}
-			r, err := UnmarshalState(blob)
-			if err != nil {
-				t.Fatal(err)
-			}
+			r, _ := saved(t, c)
 			if x, y := mustRaw(t, c, id), mustRaw(t, r, id); string(x) != string(y) {
 				t.Fatalf("saved collection serves %s, want %s", y, x)
 			}

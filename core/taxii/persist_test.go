@@ -20,14 +20,7 @@ func TestStateRoundTrip(t *testing.T) {
 	apply(t, c, t0, opts, a, b, rule)
 	apply(t, c, t0.Add(time.Hour), opts, a)
 	apply(t, c, t0.Add(2*time.Hour), opts, a, b)
-	blob, err := c.MarshalState()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := UnmarshalState(blob)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, blob := saved(t, c)
 	for _, q := range []string{"", "match[version]=all", "limit=2", "added_after=2026-05-01T00:30:00Z"} {
 		x, y := mustObjects(t, c, q, ""), mustObjects(t, r, q, "")
 		if string(x.Body) != string(y.Body) || x.Last != y.Last {
@@ -99,4 +92,19 @@ func TestUnmarshalStateCountsBeyondTheFile(t *testing.T) {
 			}
 		})
 	}
+}
+
+// saved returns c as UnmarshalState reads back what MarshalState wrote,
+// and what it wrote.
+func saved(t *testing.T, c *Collection) (*Collection, []byte) {
+	t.Helper()
+	blob, err := c.MarshalState()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := UnmarshalState(blob)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, blob
 }
