@@ -172,11 +172,12 @@ type record struct {
 	key string
 }
 
-// newRecord lower-cases the owner of rr and computes its key; buf is
-// scratch space for packing.
+// newRecord rewrites the owner of rr in one spelling, lower case with
+// the escapes the DNS library writes (so that "\065bc", "ABC" and "abc",
+// or "a\032b" and "a\ b", are one owner, as they are on the wire), and
+// computes its key; buf is scratch space for packing.
 func newRecord(rr dns.RR, buf []byte) (record, []byte, error) {
 	h := rr.Header()
-	h.Name = strings.ToLower(h.Name)
 	if n := dns.Len(rr); n > len(buf) {
 		buf = make([]byte, max(n, 2*len(buf)))
 	}
@@ -185,6 +186,10 @@ func newRecord(rr dns.RR, buf []byte) (record, []byte, error) {
 		return record{}, buf, fmt.Errorf("%s: %w", h.Name, err)
 	}
 	ownerLen := wireNameLen(buf)
+	lowerWireName(buf[:ownerLen])
+	if h.Name, _, err = dns.UnpackDomainName(buf, 0); err != nil {
+		return record{}, buf, fmt.Errorf("%s: %w", h.Name, err)
+	}
 	var b strings.Builder
 	b.Grow(len(h.Name) + 2 + end - ownerLen)
 	idx := dns.Split(h.Name)
@@ -209,6 +214,18 @@ func wireNameLen(msg []byte) int {
 		off += int(msg[off]) + 1
 	}
 	return off + 1
+}
+
+// lowerWireName lower-cases the ASCII letters of the uncompressed name
+// name, in place.
+func lowerWireName(name []byte) {
+	for off := 0; off < len(name) && name[off] != 0; off += int(name[off]) + 1 {
+		for i := off + 1; i <= off+int(name[off]) && i < len(name); i++ {
+			if c := name[i]; 'A' <= c && c <= 'Z' {
+				name[i] = c + 'a' - 'A'
+			}
+		}
+	}
 }
 
 func compareRecords(a, b record) int { return strings.Compare(a.key, b.key) }

@@ -318,3 +318,63 @@ func TestSnapshotNames(t *testing.T) {
 		})
 	}
 }
+
+// Two spellings of one owner name are one owner: one record in the zone,
+// found by a query, and the same key after the state file's round trip,
+// so that a restart keeps the serial.
+func TestOwnerSpellings(t *testing.T) {
+	tests := []struct {
+		name      string
+		spellings []string
+		owner     string
+	}{
+		{"decimal escape of a space", []string{`foo\032bar.example`, `foo\ bar.example`}, `foo\ bar.example.rpz.cratos.`},
+		{"decimal escape of a capital", []string{`\065bc.example`, `ABC.example`, `abc.example`}, `abc.example.rpz.cratos.`},
+		{"decimal escape of a letter", []string{`\097bc.example`}, `abc.example.rpz.cratos.`},
+		{"escaped dot in a label", []string{`a\.B.example`, `a\046b.example`}, `a\.b.example.rpz.cratos.`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text := zoneHeader
+			for _, s := range tt.spellings {
+				text += s + " CNAME .\n"
+			}
+			p, err := parseZone(text, testZone)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(p.records) != 2 { // NS and the one CNAME
+				t.Fatalf("records:\n%s", rrText(recordRRs(p.records)))
+			}
+			cname := p.records[1].rr
+			if got := cname.Header().Name; got != tt.owner {
+				t.Errorf("owner %q, want %q", got, tt.owner)
+			}
+			snap := newSnapshot(withSerial(p.soa, testEpoch), p.records, nil)
+			q := new(dns.Msg).SetQuestion(tt.owner, dns.TypeCNAME)
+			if r := answer(q, snap); r.Rcode != dns.RcodeSuccess || len(r.Answer) != 1 {
+				t.Errorf("query %s: rcode %s, answer %v", tt.owner, dns.RcodeToString[r.Rcode], r.Answer)
+			}
+			b, err := encodeZone(testZone, snap)
+			if err != nil {
+				t.Fatal(err)
+			}
+			restored, err := decodeZone(testZone, b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := next(restored, p, time.Unix(testEpoch+60, 0), DefaultJournalSize); n != nil {
+				t.Errorf("the same text after a restart moved the serial to %d: removed %v, added %v",
+					n.soa.Serial, n.journal[0].removed, n.journal[0].added)
+			}
+		})
+	}
+}
+
+func recordRRs(recs []record) []dns.RR {
+	rrs := make([]dns.RR, len(recs))
+	for i, r := range recs {
+		rrs[i] = r.rr
+	}
+	return rrs
+}
