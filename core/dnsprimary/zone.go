@@ -186,9 +186,11 @@ func newRecord(rr dns.RR, buf []byte) (record, []byte, error) {
 		return record{}, buf, fmt.Errorf("%s: %w", h.Name, err)
 	}
 	ownerLen := wireNameLen(buf)
-	lowerWireName(buf[:ownerLen])
-	if h.Name, _, err = dns.UnpackDomainName(buf, 0); err != nil {
-		return record{}, buf, fmt.Errorf("%s: %w", h.Name, err)
+	if strings.ContainsAny(h.Name, ownerRespelled) {
+		lowerWireName(buf[:ownerLen])
+		if h.Name, _, err = dns.UnpackDomainName(buf, 0); err != nil {
+			return record{}, buf, fmt.Errorf("%s: %w", h.Name, err)
+		}
 	}
 	var b strings.Builder
 	b.Grow(len(h.Name) + 2 + end - ownerLen)
@@ -215,6 +217,11 @@ func wireNameLen(msg []byte) int {
 	}
 	return off + 1
 }
+
+// ownerRespelled are the characters of an owner name that newRecord
+// respells (upper case, escapes); a name without any, the usual one, is
+// already in its one spelling.
+const ownerRespelled = `\ABCDEFGHIJKLMNOPQRSTUVWXYZ`
 
 // lowerWireName lower-cases the ASCII letters of the uncompressed name
 // name, in place.
