@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -35,7 +36,19 @@ const (
 // compiled for one serve the others.
 var cratosBuild = testtool.GoBuild{Packages: []string{"."}}
 
+// processTestsAtOnce is how many process tests run at once unless
+// -test.parallel says otherwise. They spend most of their time waiting
+// (for timeouts, leases and lifetimes to pass, or for child processes),
+// so GOMAXPROCS, the default, would leave the cores idle.
+const processTestsAtOnce = 6
+
 func TestMain(m *testing.M) {
+	flag.Parse()
+	parallelGiven := false
+	flag.Visit(func(f *flag.Flag) { parallelGiven = parallelGiven || f.Name == "test.parallel" })
+	if !parallelGiven {
+		_ = flag.Set("test.parallel", strconv.Itoa(processTestsAtOnce))
+	}
 	code := m.Run()
 	cratosBuild.Remove()
 	os.Exit(code)

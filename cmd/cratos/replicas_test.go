@@ -95,6 +95,7 @@ func fetchList(p *cratosProc, path string) served {
 // every replica serves its list REVALIDATING and the feed is read again
 // as often at most.
 func TestReplicasShareLists(t *testing.T) {
+	t.Parallel()
 	testtool.Require(t, "memcached", "memcached")
 	m := startBlockMISP(t)
 	addr, _ := memcachedtest.Start(t)
@@ -178,6 +179,7 @@ func TestReplicasShareLists(t *testing.T) {
 // lease to expire (no longer than its term, although the killed replica's
 // pull had minutes left), then reads MISP itself.
 func TestReplicaKilledHoldingTheLease(t *testing.T) {
+	t.Parallel()
 	testtool.Require(t, "memcached", "memcached")
 	const path = "/v1/feed/block/type/ipv4/age/1d/output/txt"
 	cases := []struct {
@@ -188,6 +190,7 @@ func TestReplicaKilledHoldingTheLease(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel() // most of the case is waiting for the lease to expire
 			m := startBlockMISP(t)
 			addr, _ := memcachedtest.Start(t)
 			replicas := startReplicas(t, m, addr, 2)
@@ -266,6 +269,7 @@ func feedPaths(lifetime int) []string {
 // the searches of one refresh, not one per replica; the other replicas
 // take the feed from memcached.
 func TestReplicasShareFeedRefreshes(t *testing.T) {
+	t.Parallel()
 	testtool.Require(t, "memcached", "memcached")
 	m := startBlockMISP(t)
 	addr, _ := memcachedtest.Start(t)
