@@ -2,9 +2,11 @@ package export
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/cratos-project/cratos/core/guard"
 	"github.com/cratos-project/cratos/core/indicator"
@@ -14,11 +16,44 @@ import (
 // (a TAXII collection) carries, made of one or more cached snapshots and
 // passed through the feed's guard policy, as every list is.
 type FeedView struct {
-	// Key changes whenever one of the snapshots or the guard policy
-	// (the site's rules, MISP's warninglists) is replaced.
-	Key       string
+	// Source changes whenever one of the snapshots or the guard policy
+	// (the site's rules, MISP's warninglists) is replaced, and knows
+	// whether its snapshots predate another view's (OlderThan).
+	Source    ViewSource
 	snapshots []*Snapshot
 	policy    *guard.Policy
+}
+
+// ViewSource identifies what a FeedView was made of. Two sources are
+// equal (==) when their views hold the same snapshots under the same
+// policy.
+type ViewSource struct {
+	key     string // the snapshots and the policy, by identity
+	fetched string // each snapshot's read time (Unix ns), 8 bytes big-endian each
+}
+
+// OlderThan reports whether s was made of older reads of MISP than
+// applied, another view's source: both read the same snapshots, none of
+// s's was read later and one earlier. A consumer that carries applied
+// (a TAXII collection) keeps it rather than go back to s: two requests
+// that took their views either side of a refresh would otherwise
+// revoke and re-add what the refresh brought. Where a read time of
+// applied lies farther ahead of now than clockSlack, the clock was set
+// back since, read times no longer tell the order, and s is not older.
+func (s ViewSource) OlderThan(applied any, now time.Time) bool {
+	a, ok := applied.(ViewSource)
+	if !ok || len(a.fetched) != len(s.fetched) || a.fetched == s.fetched {
+		return false
+	}
+	limit := now.Add(clockSlack).UnixNano()
+	for i := 0; i < len(s.fetched); i += 8 {
+		mine := int64(binary.BigEndian.Uint64([]byte(s.fetched[i : i+8])))
+		theirs := int64(binary.BigEndian.Uint64([]byte(a.fetched[i : i+8])))
+		if mine > theirs || theirs > limit {
+			return false
+		}
+	}
+	return true
 }
 
 // Indicators returns the merged, Normalize'd indicators of the view that
@@ -93,6 +128,7 @@ func (s *Service) FeedView(ctx context.Context, r Request, types indicator.TypeS
 	}
 	var v FeedView
 	var key strings.Builder
+	var fetched []byte
 	for _, dt := range parts {
 		rr := r
 		rr.DataType = dt
@@ -105,6 +141,7 @@ func (s *Service) FeedView(ctx context.Context, r Request, types indicator.TypeS
 		}
 		v.snapshots = append(v.snapshots, snap)
 		fmt.Fprintf(&key, "%p/%d;", snap, snap.Fetched.UnixNano())
+		fetched = binary.BigEndian.AppendUint64(fetched, uint64(snap.Fetched.UnixNano()))
 	}
 	// The policy once MISP answered: a MISP that fails is not asked
 	// for its warninglists too.
@@ -114,6 +151,6 @@ func (s *Service) FeedView(ctx context.Context, r Request, types indicator.TypeS
 		v.policy = p.WithWarninglists(w)
 	}
 	fmt.Fprintf(&key, "guard %p/%p", p, w)
-	v.Key = key.String()
+	v.Source = ViewSource{key: key.String(), fetched: string(fetched)}
 	return v, nil
 }

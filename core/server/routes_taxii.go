@@ -199,7 +199,7 @@ func (s *Server) taxiiContent(c *fiber.Ctx, cl *caller, e taxiiEndpoint, feed st
 				Previous: prev, Kept: kept, Current: cur})
 			return held != nil
 		}
-		changed, _, aerr := coll.ApplyGated(view.Key, view.Indicators, site.Renderers[stix21.Name], s.opts.Now(), gate)
+		changed, _, aerr := coll.ApplyGated(view.Source, view.Indicators, site.Renderers[stix21.Name], s.opts.Now(), gate)
 		if held != nil {
 			setHeld(&c.Response().Header, held)
 		}

@@ -95,7 +95,8 @@ func (c *Collection) Len() int {
 
 // Apply brings the collection up to date with a feed's indicators (a
 // Normalize'd list). src identifies the snapshot: applying the same src
-// again is free. Indicators new to the collection are added with
+// again is free, and an Ordered src older than the applied one changes
+// nothing. Indicators new to the collection are added with
 // date_added now; indicators that left it get a revoked version added
 // now; one that returns after being revoked is a new object (a revoked
 // STIX object is never un-revoked). opts are the site's stix21 options.

@@ -14,6 +14,15 @@ import (
 // carries, so it can also end an earlier hold.
 type Gate func(prev, kept, cur int) bool
 
+// Ordered is a source that knows whether it predates another: a
+// collection never goes back from a source to an older one, which
+// would revoke what the newer one added and add again what it revoked.
+// Two requests can take their sources either side of a refresh and
+// apply them in the other order.
+type Ordered interface {
+	OlderThan(applied any, now time.Time) bool
+}
+
 // pending is a refresh a Gate held, kept so that asking again costs
 // no new view.
 type pending struct {
@@ -34,6 +43,9 @@ func (c *Collection) ApplyGated(src any, view func() []indicator.Indicator, opts
 	defer c.mu.Unlock()
 	if src != nil && src == c.src && mapsEqual(opts, c.opts) {
 		return false, false, nil
+	}
+	if o, ok := src.(Ordered); ok && c.src != nil && o.OlderThan(c.src, now) {
+		return false, false, nil // taken before what the collection carries
 	}
 	var ins []indicator.Indicator
 	if p := c.pending; p != nil && src != nil && src == p.src && mapsEqual(opts, p.opts) {
