@@ -23,7 +23,12 @@ func (s *store) addEvent(ev Event, now int64) (int64, error) {
 		return 0, fmt.Errorf("add event: duplicate event id %d: %w", ev.ID, ErrInvalid)
 	}
 	if ev.UUID == "" {
+		// Derived from the id, as random as MISP's for the tests; an id
+		// given again (RestartDatabase) gets a uuid of its own.
 		ev.UUID = hashUUID(fmt.Sprintf("event:%d", ev.ID))
+		for n := 1; s.blockedUUIDs[ev.UUID]; n++ {
+			ev.UUID = hashUUID(fmt.Sprintf("event:%d/%d", ev.ID, n))
+		}
 	}
 	if _, dup := s.eventByUUID[strings.ToLower(ev.UUID)]; dup {
 		return 0, fmt.Errorf("add event: duplicate event uuid %s: %w", ev.UUID, ErrInvalid)

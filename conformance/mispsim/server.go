@@ -114,6 +114,21 @@ func (s *Server) AddEvent(ev Event) (int64, error) {
 	return s.st.addEvent(ev, s.opts.Now().Unix())
 }
 
+// RestartDatabase does to the events table what restarting MySQL before
+// 8.0 does: its AUTO_INCREMENT counter starts again above the largest id
+// left, so the ids of the newest events deleted since are given again,
+// to the next events added. (MySQL 8 and MariaDB keep the counter; the
+// emulator otherwise never gives an id twice.) Attribute ids are left as
+// they are.
+func (s *Server) RestartDatabase() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.st.maxEventID = 0
+	for id := range s.st.eventByID {
+		s.st.maxEventID = max(s.st.maxEventID, id)
+	}
+}
+
 // AddWarninglist stores an enabled (unless w.Disabled) warninglist and
 // returns its id.
 func (s *Server) AddWarninglist(w Warninglist) (int64, error) {

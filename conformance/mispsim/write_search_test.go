@@ -1,6 +1,7 @@
 package mispsim
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -247,4 +248,60 @@ func TestDeletedEventDisappears(t *testing.T) {
 	if got := search(t, s, `{"value":"192.0.2.1"}`); len(got) != 1 || got[0].EventID != "4" {
 		t.Errorf("value of the new event: %+v", got)
 	}
+}
+
+// TestRestartDatabase: after RestartDatabase, as after restarting MySQL
+// before 8.0, the next event takes the id of the newest events deleted;
+// an id below the largest left is not given again.
+func TestRestartDatabase(t *testing.T) {
+	tests := []struct {
+		name    string
+		deleted []string
+		restart bool
+		wantID  string
+	}{
+		{"newest deleted, no restart", []string{"3"}, false, "4"},
+		{"newest deleted, restarted", []string{"3"}, true, "3"},
+		{"two newest deleted, restarted", []string{"3", "2"}, true, "2"},
+		{"an older one deleted, restarted", []string{"1"}, true, "4"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := timesFixture(t) // events 1-3
+			deletedUUIDs := map[string]bool{}
+			for _, id := range tt.deleted {
+				deletedUUIDs[uuidOf(t, s, id)] = true
+				if rec := call(t, s, http.MethodPost, "/events/delete/"+id, ``, nil); rec.Code != http.StatusOK {
+					t.Fatalf("delete %s: %d %s", id, rec.Code, rec.Body.String())
+				}
+			}
+			if tt.restart {
+				s.RestartDatabase()
+			}
+			rec := call(t, s, http.MethodPost, "/events/add", `{"info":"New","Attribute":[{"type":"ip-dst","value":"198.51.100.77","to_ids":true}]}`, nil)
+			if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Body.String(), `{"Event":{"id":"`+tt.wantID+`"`) {
+				t.Fatalf("add: %d %.80s, want id %s", rec.Code, rec.Body.String(), tt.wantID)
+			}
+			if u := uuidOf(t, s, tt.wantID); deletedUUIDs[u] {
+				t.Errorf("event %s has a deleted event's uuid %s", tt.wantID, u)
+			}
+			if got := viewEvent(t, s, tt.wantID); got.Info != "New" || len(got.Attribute) != 1 || got.Attribute[0].Value != "198.51.100.77" {
+				t.Errorf("event %s: %+v", tt.wantID, got)
+			}
+			if got := search(t, s, `{"eventid":`+tt.wantID+`}`); len(got) != 1 || got[0].Value != "198.51.100.77" {
+				t.Errorf("restSearch of event %s: %+v", tt.wantID, got)
+			}
+		})
+	}
+}
+
+// uuidOf reads an event's uuid from /events/view.
+func uuidOf(t *testing.T, s *Server, id string) string {
+	t.Helper()
+	rec := call(t, s, http.MethodGet, "/events/view/"+id, "", nil)
+	var doc struct{ Event struct{ UUID string } }
+	if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil || doc.Event.UUID == "" {
+		t.Fatalf("view %s: %d %.100s", id, rec.Code, rec.Body.String())
+	}
+	return doc.Event.UUID
 }
