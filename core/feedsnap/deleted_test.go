@@ -96,6 +96,13 @@ func TestRefreshDropsDeletedEvents(t *testing.T) {
 			}
 			feedEvent(t, w, again)
 		}, append(slices.Clone(heldB), "4 domain bad.example true", "4 ip-dst 192.0.2.1 true"), nil},
+		{"deleted, the database restarted, its id given to a new event", func(t *testing.T, w *world, _, _ []map[string]any) {
+			w.post(fmt.Sprintf("/events/delete/%d", b), nil)
+			w.sim.RestartDatabase()
+			if id, _ := feedEvent(t, w, []map[string]any{{"type": "ip-dst", "value": "198.51.100.77", "to_ids": true, "category": "Network activity"}}); id != b {
+				t.Fatalf("new event %d, want %d", id, b)
+			}
+		}, []string{"2 domain bad.example true", "2 ip-dst 192.0.2.1 true", "3 ip-dst 198.51.100.77 true"}, nil},
 	}
 	for _, feed := range []string{"incident", "block"} {
 		q := feedQueries[feed]

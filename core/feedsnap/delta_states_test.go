@@ -25,17 +25,18 @@ func TestDeltaCarriesEventStates(t *testing.T) {
 		Read:   time.Unix(100, 0), Attributes: 3,
 	}
 	next := &Snapshot{
-		events: map[int64]Event{1: attr(1, "a"), 2: attr(2, "b"), 4: attr(4, "d")},
-		states: map[int64]eventState{1: {tags: "t1", ts: 10}, 2: {tags: "t2,new", ts: 25}, 4: {tags: "t4", ts: 40, afterRead: true}},
-		Read:   time.Unix(200, 0), Attributes: 3,
+		events: map[int64]Event{1: attr(1, "a"), 2: attr(2, "b"), 4: attr(4, "d"), 5: attr(5, "e")},
+		states: map[int64]eventState{1: {tags: "t1", ts: 10}, 2: {tags: "t2,new", ts: 25},
+			4: {tags: "t4", ts: 40, afterRead: true, uuid: "5f1e2d3c-0000-4000-8000-00000000000a"}, 5: {tags: "t5", ts: 50, uuid: "not-a-uuid"}},
+		Read: time.Unix(200, 0), Attributes: 4,
 	}
 	tests := []struct {
 		name     string
 		from, to *Snapshot
 		sent     int
 	}{
-		{"whole", nil, next, 3},
-		{"changes", old, next, 2},
+		{"whole", nil, next, 4},
+		{"changes", old, next, 3},
 		{"nothing changed", next, next, 0},
 	}
 	for _, tc := range tests {

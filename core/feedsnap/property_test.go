@@ -222,6 +222,10 @@ func (w *world) step() {
 	case 14: // deleted for good: nothing a timestamp filter finds shows it
 		w.post(fmt.Sprintf("/events/delete/%d", ev), nil)
 		w.events = slices.DeleteFunc(w.events, func(id int64) bool { return id == ev })
+		if w.rng.IntN(2) == 0 { // MySQL before 8.0 restarted: the next event may take its id
+			w.sim.RestartDatabase()
+			w.log = append(w.log, fmt.Sprintf("t=%d database restarted", w.clock.Load()))
+		}
 	case 12:
 		w.addEvent(true)
 	case 13: // an edit that keeps the event's timestamp old: a new attribute, stamped now

@@ -91,10 +91,11 @@ func Refresh(ctx context.Context, src Source, q misp.Query, old *Snapshot, start
 	// dropped after, it could keep attributes the search left out while
 	// it was unpublished. A deleted event never comes back (MISP
 	// blocklists its uuid).
-	dropped, err := droppedHeld(ctx, src, old.Events(), q.Published, &c)
+	dropped, replaced, err := droppedHeld(ctx, src, old, q.Published, &c)
 	if err != nil {
 		return nil, c, err
 	}
+	old = old.without(replaced)
 	maps.DeleteFunc(changed, func(_ string, id int64) bool { return dropped[id] })
 	whole := map[int64]string{} // event id -> uuid
 	wholeHeld := 0
@@ -277,6 +278,8 @@ func readEvents(ctx context.Context, src Source, f misp.EventFilter, c *Cost) ([
 type eventState struct {
 	tags string // tagKey of its tags
 	ts   int64  // its timestamp then
+	// uuid is its uuid, lower-case; empty when not known.
+	uuid string
 	// afterRead: read after the attributes held (by Full), so a change
 	// between the two reads would make the tags newer than the
 	// attributes.
@@ -284,7 +287,7 @@ type eventState struct {
 }
 
 func stateOf(ev misp.EventState, afterRead bool) eventState {
-	return eventState{tags: tagKey(ev.Tags), ts: ev.Timestamp, afterRead: afterRead}
+	return eventState{tags: tagKey(ev.Tags), ts: ev.Timestamp, uuid: strings.ToLower(ev.UUID), afterRead: afterRead}
 }
 
 // tagKey is a set of tag names as one comparable string.
@@ -308,10 +311,14 @@ func inChunks(ids []int64, fn func([]int64) error) error {
 
 // droppedHeld runs request 3 over the events held and returns those to
 // drop: the ones it does not return (deleted in MISP) and, when
-// published is set, the ones it returns unpublished.
-func droppedHeld(ctx context.Context, src Source, held []int64, published bool, c *Cost) (map[int64]bool, error) {
-	out := map[int64]bool{}
-	err := inChunks(held, func(chunk []int64) error {
+// published is set, the ones it returns unpublished. It also returns
+// the events whose id now names another event (another uuid): MISP on
+// MySQL before 8.0 gives the id of the newest events deleted again after
+// a restart. What old holds of those is gone; the new event is read as
+// any other new event.
+func droppedHeld(ctx context.Context, src Source, old *Snapshot, published bool, c *Cost) (dropped, replaced map[int64]bool, err error) {
+	dropped, replaced = map[int64]bool{}, map[int64]bool{}
+	err = inChunks(old.Events(), func(chunk []int64) error {
 		seen, err := readEvents(ctx, src, misp.EventFilter{Minimal: true, EventIDs: chunk}, c)
 		if err != nil {
 			return err
@@ -319,18 +326,35 @@ func droppedHeld(ctx context.Context, src Source, held []int64, published bool, 
 		present := make(map[int64]bool, len(seen))
 		for _, ev := range seen {
 			present[ev.ID] = true
-			if published && !ev.Published {
-				out[ev.ID] = true
+			if st := old.states[ev.ID]; st.uuid != "" && ev.UUID != "" && st.uuid != strings.ToLower(ev.UUID) {
+				replaced[ev.ID] = true
+			} else if published && !ev.Published {
+				dropped[ev.ID] = true
 			}
 		}
 		for _, id := range chunk {
 			if !present[id] {
-				out[id] = true
+				dropped[id] = true
 			}
 		}
 		return nil
 	})
-	return out, err
+	return dropped, replaced, err
+}
+
+// without returns s less the events ids, sharing what it keeps.
+func (s *Snapshot) without(ids map[int64]bool) *Snapshot {
+	if len(ids) == 0 {
+		return s
+	}
+	out := *s
+	out.events, out.states = maps.Clone(s.events), maps.Clone(s.states)
+	for id := range ids {
+		out.Attributes -= out.events[id].Len()
+		delete(out.events, id)
+		delete(out.states, id)
+	}
+	return &out
 }
 
 // rebuilt makes the refreshed snapshot, dropping the states of events no

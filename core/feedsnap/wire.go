@@ -32,12 +32,13 @@ import (
 //	states     uvarint count of states dropped, then each id as a varint
 //	           difference from the previous; uvarint count of states, then by
 //	           id: varint difference from the previous id, tags (uvarint length
-//	           and bytes), varint timestamp, byte 1 when read after the
-//	           attributes, else 0
+//	           and bytes), varint timestamp, byte flags (1: read after the
+//	           attributes, 2: uuid as 16 bytes), the event's uuid (16 bytes,
+//	           or uvarint length and bytes; empty when not known)
 //
 // A uuid in MISP's lowercase 8-4-4-4-12 form takes 16 bytes; any other is
 // kept as it is.
-const wireMagic = "CFD2"
+const wireMagic = "CFD3"
 
 // maxWireBytes bounds what a wire form decompresses to.
 const maxWireBytes = 4 << 30
@@ -54,6 +55,12 @@ const (
 func inflateLimit(n int) int64 {
 	return min(maxWireBytes, max(minWireLimit, maxWireRatio*int64(n)))
 }
+
+// The flags of an event state.
+const (
+	stateAfterRead  = 1
+	statePackedUUID = 2
+)
 
 const (
 	flagToIDS      = 1
@@ -142,11 +149,17 @@ func appendStates(b []byte, d Delta) []byte {
 		prev = id
 		b = binread.AppendString(b, st.tags)
 		b = binary.AppendVarint(b, st.ts)
-		afterRead := byte(0)
+		flags := byte(0)
 		if st.afterRead {
-			afterRead = 1
+			flags |= stateAfterRead
 		}
-		b = append(b, afterRead)
+		if u, ok := packUUID(st.uuid); ok {
+			b = append(b, flags|statePackedUUID)
+			b = append(b, u[:]...)
+		} else {
+			b = append(b, flags)
+			b = binread.AppendString(b, st.uuid)
+		}
 	}
 	return b
 }
@@ -241,15 +254,19 @@ func UnmarshalDelta(wire []byte) (Delta, error) {
 	w.trim()
 	d.StatesDropped, d.States = readIDs(&r), map[int64]eventState{}
 	prev = 0
+	var buf [36]byte
 	for range r.Count() {
 		prev += r.Varint()
 		st := eventState{tags: r.String(), ts: r.Varint()}
-		switch r.Byte() {
-		case 0:
-		case 1:
-			st.afterRead = true
-		default:
+		flags := r.Byte()
+		st.afterRead = flags&stateAfterRead != 0
+		switch {
+		case flags&^(stateAfterRead|statePackedUUID) != 0:
 			r.Fail()
+		case flags&statePackedUUID != 0:
+			st.uuid = string(formatUUID(&buf, r.Next(16)))
+		default:
+			st.uuid = r.String()
 		}
 		d.States[prev] = st
 	}
