@@ -33,8 +33,8 @@ type ViewSource struct {
 }
 
 // OlderThan reports whether s was made of older reads of MISP than
-// applied, another view's source: both read the same snapshots, none of
-// s's was read later and one earlier. A consumer that carries applied
+// applied, another view's source: both are made of as many snapshots,
+// none of s's read later than applied's and one earlier. A consumer that carries applied
 // (a TAXII collection) keeps it rather than go back to s: two requests
 // that took their views either side of a refresh would otherwise
 // revoke and re-add what the refresh brought. Where a read time of
