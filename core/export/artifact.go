@@ -23,9 +23,10 @@ type gzipOnce struct {
 const minGzip = 512
 
 // Gzip returns the gzip-compressed body, or nil when the body is too small
-// to be worth compressing.
+// to be worth compressing or is an archive already compressed (which wget
+// and browsers would keep compressed twice).
 func (a *Artifact) Gzip() []byte {
-	if len(a.Body) < minGzip {
+	if len(a.Body) < minGzip || a.ContentType == "application/gzip" {
 		return nil
 	}
 	a.gz.once.Do(func() {

@@ -8,6 +8,8 @@ import (
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/cratos-project/cratos/conformance/mispsim"
 )
 
 func untar(t *testing.T, body string) map[string]string {
@@ -59,5 +61,30 @@ func TestSuricataPackageAndChecksum(t *testing.T) {
 	}
 	if resp, _ := h.authed("/v1/feed/block/type/domain/age/1y/output/suricata.zip"); resp.StatusCode != 404 {
 		t.Errorf("unknown package: %d, want 404", resp.StatusCode)
+	}
+}
+
+// An archive is sent as it is, even to a client that accepts gzip: wget
+// and browsers leave a gzip Content-Encoding of an application/gzip body
+// undecoded, and would keep an archive compressed twice.
+func TestArchiveIsNotCompressedAgain(t *testing.T) {
+	h := newHarness(t)
+	var attrs []mispsim.Attribute
+	for i := range 64 {
+		sum := md5.Sum([]byte{byte(i)})
+		attrs = append(attrs, mispsim.Attribute{Type: "domain", Value: hex.EncodeToString(sum[:]) + ".example", ToIDS: true})
+	}
+	if _, err := h.sim.AddEvent(mispsim.Event{Info: "many", Published: true, OrgName: "Acme", OrgUUID: acmeUUID,
+		Tags: []string{"example:incident-classification=block"}, Attributes: attrs}); err != nil {
+		t.Fatal(err)
+	}
+	const path = "/v1/feed/block/type/domain/age/1y/output/suricata.tar.gz"
+	_, plain := h.authed(path)
+	if len(plain) < 1024 {
+		t.Fatalf("archive of %d bytes, want one large enough to compress", len(plain))
+	}
+	resp, body := h.authed(path, "Accept-Encoding", "gzip")
+	if enc := resp.Header.Get("Content-Encoding"); enc != "" || body != plain {
+		t.Errorf("Content-Encoding %q, %d bytes; want the archive itself (%d bytes)", enc, len(body), len(plain))
 	}
 }
