@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cratos-project/cratos/core/config"
 )
 
 // rawRequest sends request bytes as they are and returns the status line.
@@ -43,5 +45,28 @@ func TestControlCharactersInHeadersAreRefused(t *testing.T) {
 				t.Errorf("status line %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestAcceptEncoding checks which Accept-Encoding values get the gzip form:
+// a q of 0 refuses it whatever the case of its parameter name.
+func TestAcceptEncoding(t *testing.T) {
+	h := newHarness(t, withSite(func(s *config.Site) { s.Guard.AllowReserved = true }))
+	const path = "/v1/feed/block/type/ipv4ext/age/1y/output/txt"
+	for _, tc := range []struct{ accept, want string }{
+		{"gzip", "gzip"},
+		{"GZip", "gzip"},
+		{"deflate, gzip;q=0.5", "gzip"},
+		{"gzip;q=0", ""},
+		{"gzip; q=0.000", ""},
+		{"gzip;Q=0", ""},
+		{"br, gzip;Q=0, deflate", ""},
+		{"identity", ""},
+		{"", ""},
+	} {
+		resp, _ := h.authed(path, "Accept-Encoding", tc.accept)
+		if got := resp.Header.Get("Content-Encoding"); resp.StatusCode != 200 || got != tc.want {
+			t.Errorf("Accept-Encoding %q: %d, Content-Encoding %q, want %q", tc.accept, resp.StatusCode, got, tc.want)
+		}
 	}
 }

@@ -222,15 +222,15 @@ func etagMatch(header, etag string) bool {
 }
 
 // acceptsGzip reports whether Accept-Encoding allows gzip (a q of 0
-// refuses it).
+// refuses it; the parameter's name is case-insensitive).
 func acceptsGzip(header string) bool {
 	for _, part := range strings.Split(header, ",") {
 		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		if !strings.EqualFold(strings.TrimSpace(name), "gzip") {
 			continue
 		}
-		if q, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
-			v, err := strconv.ParseFloat(q, 64)
+		if p := strings.TrimSpace(params); len(p) >= 2 && (p[0] == 'q' || p[0] == 'Q') && p[1] == '=' {
+			v, err := strconv.ParseFloat(p[2:], 64)
 			return err == nil && v > 0
 		}
 		return true
