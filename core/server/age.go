@@ -1,6 +1,7 @@
 package server
 
 import (
+	"net/http"
 	"time"
 
 	"github.com/valyala/fasthttp"
@@ -19,4 +20,15 @@ func setAge(h *fasthttp.ResponseHeader, res export.Result, now time.Time) {
 		age = 0
 	}
 	setIntHeader(h, headerAge, "", age)
+}
+
+// setLastModified sends Last-Modified, lm (a's Generated), or now when a
+// was fetched by a clock ahead of this one (set back since, or another
+// replica's): a date later than the answer's is one no client can use
+// (RFC 9110 section 8.8.2.1).
+func setLastModified(h *fasthttp.ResponseHeader, a *export.Artifact, lm string, now time.Time) {
+	if a.Generated.After(now) {
+		lm = now.UTC().Format(http.TimeFormat)
+	}
+	setHeader(h, headerLastModified, lm)
 }

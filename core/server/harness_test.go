@@ -69,6 +69,9 @@ type harness struct {
 	taxii *taxii.Manager
 	// accessLog, when set, receives the access log instead of logs.
 	accessLog io.Writer
+	// exportNow, when set, is the clock of the export service (MISP
+	// fetch times), apart from the server's.
+	exportNow func() time.Time
 }
 
 type harnessOption func(*harness)
@@ -77,8 +80,11 @@ func withSite(f func(*config.Site)) harnessOption     { return func(h *harness) 
 func withConfig(f func(*config.Config)) harnessOption { return func(h *harness) { f(h.cfg) } }
 func withMemcached(addr string) harnessOption         { return func(h *harness) { h.memcached = addr } }
 func withAccessLog(w io.Writer) harnessOption         { return func(h *harness) { h.accessLog = w } }
-func asAdmin() harnessOption                          { return func(h *harness) { h.admin = true } }
-func withConsumer(name string) harnessOption          { return func(h *harness) { h.consumer = name } }
+func withExportClock(now func() time.Time) harnessOption {
+	return func(h *harness) { h.exportNow = now }
+}
+func asAdmin() harnessOption                 { return func(h *harness) { h.admin = true } }
+func withConsumer(name string) harnessOption { return func(h *harness) { h.consumer = name } }
 
 func newHarness(t testing.TB, opts ...harnessOption) *harness {
 	t.Helper()
@@ -137,7 +143,7 @@ func (h *harness) start() {
 	logger := slog.New(slog.NewJSONHandler(h.logs, nil))
 	m := metrics.New()
 	exp := export.New(export.Options{Renderers: renderers.Builtin(), Store: mem, Shared: shared, Namespace: cache.NewNamespace(generations, time.Second),
-		KeySecret: secret[:], Logger: logger, Observer: m, NeverBlock: h.cfg.NeverBlock})
+		KeySecret: secret[:], Logger: logger, Observer: m, NeverBlock: h.cfg.NeverBlock, Now: h.exportNow})
 	var accessLog io.Writer = h.logs
 	if h.accessLog != nil {
 		accessLog = h.accessLog

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"io"
 	"net"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -67,6 +68,23 @@ func TestAcceptEncoding(t *testing.T) {
 		resp, _ := h.authed(path, "Accept-Encoding", tc.accept)
 		if got := resp.Header.Get("Content-Encoding"); resp.StatusCode != 200 || got != tc.want {
 			t.Errorf("Accept-Encoding %q: %d, Content-Encoding %q, want %q", tc.accept, resp.StatusCode, got, tc.want)
+		}
+	}
+}
+
+// TestLastModifiedNotAfterDate checks that a list fetched by a clock ahead
+// of the server's (set back since, or another replica's) is not dated
+// after the answer: Last-Modified is never later than Date (which fasthttp
+// takes from a clock it reads once a second, hence the second allowed).
+func TestLastModifiedNotAfterDate(t *testing.T) {
+	h := newHarness(t, withExportClock(func() time.Time { return time.Now().Add(time.Hour) }))
+	const path = "/v1/feed/block/type/ipv4/age/1y/output/txt"
+	for _, hdr := range [][]string{nil, {"If-None-Match", `"other"`}} {
+		resp, _ := h.authed(path, hdr...)
+		date, err1 := http.ParseTime(resp.Header.Get("Date"))
+		lm, err2 := http.ParseTime(resp.Header.Get("Last-Modified"))
+		if resp.StatusCode != 200 || err1 != nil || err2 != nil || lm.After(date.Add(time.Second)) {
+			t.Errorf("%d: Last-Modified %q, Date %q", resp.StatusCode, resp.Header.Get("Last-Modified"), resp.Header.Get("Date"))
 		}
 	}
 }

@@ -163,7 +163,7 @@ func sendArtifact(ctx *fasthttp.RequestCtx, res export.Result, ttl time.Duration
 	setHeader(resp, headerXCache, string(res.Status))
 	setAge(resp, res, now)
 	setHeader(resp, headerETag, a.ETag)
-	setHeader(resp, headerLastModified, h.LastModified)
+	setLastModified(resp, a, h.LastModified, now)
 	setIntHeader(resp, headerCacheControl, "private, max-age=", int64(ttl.Seconds()))
 	setHeader(resp, headerVary, "Accept-Encoding")
 	setHeader(resp, headerEntries, h.Entries)
