@@ -34,19 +34,23 @@ type Caps struct {
 
 // New returns caps of total connections and perAddr from one address;
 // addresses for which exempt (when not nil) is true have no cap of their
-// own. Its warnings go to log (nil: none), with attrs added.
+// own. exempt is asked about the peer's own address, not its Key. Its warnings go to log (nil: none), with attrs added.
 func New(total, perAddr int, exempt func(netip.Addr) bool, log *slog.Logger, attrs ...any) *Caps {
 	return &Caps{total: total, perAddr: perAddr, exempt: exempt, log: log, attrs: attrs, byAddr: map[netip.Addr]int{}}
 }
 
 // Key is the address a per-address cap counts: an IPv4 address, or the
 // /64 of an IPv6 one (a host rotates addresses within its /64).
-func Key(a net.Addr) netip.Addr {
+func Key(a net.Addr) netip.Addr { return acl.RateKey(peerIP(a)) }
+
+// peerIP is the address of a TCP peer, IPv4-mapped IPv6 unmapped and
+// without zone; the zero Addr for any other kind of address.
+func peerIP(a net.Addr) netip.Addr {
 	var ip netip.Addr
 	if ta, ok := a.(*net.TCPAddr); ok {
 		ip, _ = netip.AddrFromSlice(ta.IP)
 	}
-	return acl.RateKey(ip)
+	return ip.Unmap().WithZone("")
 }
 
 // Accept returns ln's next connection under the caps and the address it
@@ -65,8 +69,9 @@ func (c *Caps) Accept(ln net.Listener) (net.Conn, netip.Addr, error) {
 			continue
 		}
 		backoff = 5 * time.Millisecond
-		key := Key(conn.RemoteAddr())
-		if !c.admit(key) {
+		ip := peerIP(conn.RemoteAddr())
+		key := acl.RateKey(ip)
+		if !c.admit(ip, key) {
 			c.refused.Add(1)
 			if tc, ok := conn.(*net.TCPConn); ok {
 				_ = tc.SetLinger(0) // no TIME_WAIT for a refused connection
@@ -79,13 +84,14 @@ func (c *Caps) Accept(ln net.Listener) (net.Conn, netip.Addr, error) {
 	}
 }
 
-func (c *Caps) admit(key netip.Addr) bool {
+// admit takes a place for a connection from ip, counted under key.
+func (c *Caps) admit(ip, key netip.Addr) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.open >= c.total {
 		return false
 	}
-	perAddr := key.IsValid() && !(c.exempt != nil && c.exempt(key))
+	perAddr := key.IsValid() && !(c.exempt != nil && c.exempt(ip))
 	if perAddr && c.byAddr[key] >= c.perAddr {
 		return false
 	}
