@@ -91,7 +91,7 @@ func (s *Server) tokenLogin(c *fiber.Ctx, next string) error {
 		return s.loginPage(c, status, msg)
 	}
 	if !s.isAdmin(cl.fingerprint) {
-		s.limiter.fail(cl.ip, s.opts.Now())
+		s.limiter.fail(acl.RateKey(cl.ip), s.opts.Now())
 		return s.loginPage(c, fiber.StatusForbidden, "This token is not an admin token (admin_tokens).")
 	}
 	if old := c.Cookies(sessionCookie); old != "" {

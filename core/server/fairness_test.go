@@ -100,3 +100,22 @@ func TestBadForwardingValueIsRefused(t *testing.T) {
 		t.Errorf("no header: %d %s", resp.StatusCode, body)
 	}
 }
+
+func TestConsoleNonAdminLoginsCountPer64(t *testing.T) {
+	h := newHarness(t, withConfig(func(c *config.Config) {
+		c.AuthFailLimit = 3
+		c.TrustedProxies = config.Prefixes{mustPrefix(t, "127.0.0.1/32")}
+	}), withSite(func(s *config.Site) { s.AllowedIPs = append(s.AllowedIPs, mustPrefix(t, "2001:db8::/32")) }))
+	bad := h.token[:len(h.token)-4] + "AAAA"
+	// A token that is not an admin's counts against the client's /64, as
+	// every other failure does.
+	for i := range 3 {
+		resp, body := h.get("/ui/?token="+h.token, "X-Forwarded-For", fmt.Sprintf("2001:db8:0:7::%x", i+1))
+		if resp.StatusCode != 403 || !strings.Contains(body, "not an admin token") {
+			t.Fatalf("console login %d: %d %s, want 403", i, resp.StatusCode, body)
+		}
+	}
+	if resp, body := h.get(feedPath, "token", bad, "X-Forwarded-For", "2001:db8:0:7::9"); resp.StatusCode != 429 {
+		t.Errorf("bad token from the same /64: %d %s, want 429", resp.StatusCode, body)
+	}
+}
