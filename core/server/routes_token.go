@@ -59,7 +59,9 @@ func (s *Server) mint(f mintForm) (string, auth.Claims, error) {
 	if err := cl.Validate(); err != nil {
 		return "", cl, err
 	}
-	if site, ok := s.opts.Sites.Get(cl.Host); ok && site.TokenTooLong(cl.Expires, s.opts.Now()) {
+	// The token carries an IPv6 host without brackets: that names the site.
+	host := strings.TrimSuffix(strings.TrimPrefix(cl.Host, "["), "]")
+	if site, ok := s.opts.Sites.Get(host); ok && site.TokenTooLong(cl.Expires, s.opts.Now()) {
 		return "", cl, &auth.ClaimsError{Field: "expire", Reason: fmt.Sprintf("more than %d days ahead (token_max_days of the site)", site.TokenMaxDays)}
 	}
 	tok, err := s.opts.Codec.Mint(cl)

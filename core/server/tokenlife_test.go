@@ -33,3 +33,16 @@ func TestSiteCapsTokenLifetime(t *testing.T) {
 		t.Errorf("minting a 30-day token: %d %s, want 200", code, body)
 	}
 }
+
+func TestSiteCapsTokenLifetimeBracketedHost(t *testing.T) {
+	h := newHarness(t, withSite(func(s *config.Site) { s.Name, s.TokenMaxDays = "2001:db8::1", 365 }))
+	// The token names the host without brackets, so the site's cap
+	// applies however the form spelled it.
+	for _, domain := range []string{"2001:db8::1", "[2001:db8::1]"} {
+		resp, body := h.post("/v1/generate_token_json", "application/json",
+			`{"proto":"https","domain":"`+domain+`","port":"443","auth":"aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789aBcD","expire":"2099-01-01"}`)
+		if resp.StatusCode != 422 || !strings.Contains(body, "token_max_days") {
+			t.Errorf("minting a 2099 token for %s: %d %s, want 422", domain, resp.StatusCode, body)
+		}
+	}
+}
