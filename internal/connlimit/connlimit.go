@@ -34,7 +34,8 @@ type Caps struct {
 
 // New returns caps of total connections and perAddr from one address;
 // addresses for which exempt (when not nil) is true have no cap of their
-// own. exempt is asked about the peer's own address, not its Key. Its warnings go to log (nil: none), with attrs added.
+// own (exempt is asked about the peer's own address, not its Key). Its
+// warnings go to log (nil: none), with attrs added.
 func New(total, perAddr int, exempt func(netip.Addr) bool, log *slog.Logger, attrs ...any) *Caps {
 	return &Caps{total: total, perAddr: perAddr, exempt: exempt, log: log, attrs: attrs, byAddr: map[netip.Addr]int{}}
 }
@@ -54,7 +55,8 @@ func peerIP(a net.Addr) netip.Addr {
 }
 
 // Accept returns ln's next connection under the caps and the address it
-// counts against. Its only error is ln's net.ErrClosed.
+// counts against (the zero Addr for an exempt peer), for Release. Its
+// only error is ln's net.ErrClosed.
 func (c *Caps) Accept(ln net.Listener) (net.Conn, netip.Addr, error) {
 	backoff := 5 * time.Millisecond
 	for {
@@ -70,36 +72,42 @@ func (c *Caps) Accept(ln net.Listener) (net.Conn, netip.Addr, error) {
 		}
 		backoff = 5 * time.Millisecond
 		ip := peerIP(conn.RemoteAddr())
-		key := acl.RateKey(ip)
-		if !c.admit(ip, key) {
+		key, ok := c.admit(ip)
+		if !ok {
 			c.refused.Add(1)
 			if tc, ok := conn.(*net.TCPConn); ok {
 				_ = tc.SetLinger(0) // no TIME_WAIT for a refused connection
 			}
 			_ = conn.Close()
-			c.Warn("connection refused: over the connection cap", "addr", key.String(), "max_connections", c.total, "max_connections_per_ip", c.perAddr)
+			c.Warn("connection refused: over the connection cap", "addr", acl.RateKey(ip).String(), "max_connections", c.total, "max_connections_per_ip", c.perAddr)
 			continue
 		}
 		return conn, key, nil
 	}
 }
 
-// admit takes a place for a connection from ip, counted under key.
-func (c *Caps) admit(ip, key netip.Addr) bool {
+// admit takes a place for a connection from ip and returns the key it
+// is counted under: its Key, or the zero Addr for an exempt address,
+// whose connections count in no address's cap (nor, when they end, come
+// off one).
+func (c *Caps) admit(ip netip.Addr) (netip.Addr, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.open >= c.total {
-		return false
+		return netip.Addr{}, false
 	}
-	perAddr := key.IsValid() && !(c.exempt != nil && c.exempt(ip))
-	if perAddr && c.byAddr[key] >= c.perAddr {
-		return false
+	key := acl.RateKey(ip)
+	if c.exempt != nil && c.exempt(ip) {
+		key = netip.Addr{}
+	}
+	if key.IsValid() && c.byAddr[key] >= c.perAddr {
+		return netip.Addr{}, false
 	}
 	c.open++
-	if perAddr {
+	if key.IsValid() {
 		c.byAddr[key]++
 	}
-	return true
+	return key, true
 }
 
 // Release gives back the place of a connection from key; call it once a
