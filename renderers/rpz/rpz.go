@@ -7,6 +7,7 @@ import (
 	"iter"
 	"net/netip"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/cratos-project/cratos/core/indicator"
@@ -193,6 +194,10 @@ func (z *zone) owner(dst []byte, ind indicator.Indicator) (out []byte, wild, ok 
 			z.req.Drop("name with characters a master file cannot carry unescaped", 1)
 			return dst, false, false
 		}
+		if triggerName(v) {
+			z.req.Drop(DropTriggerLabel, 1)
+			return dst, false, false
+		}
 		wild = ind.Type == indicator.Domain
 		n := len(v)
 		if wild {
@@ -215,6 +220,24 @@ func (z *zone) owner(dst []byte, ind indicator.Indicator) (out []byte, wild, ok 
 	}
 	z.req.Drop("type "+ind.Type.String()+" has no RPZ trigger", 1)
 	return dst, false, false
+}
+
+// DropTriggerLabel is the reason for a name ending in a label that makes
+// an owner another kind of trigger.
+const DropTriggerLabel = "name ending in rpz-ip, rpz-nsip, rpz-nsdname or rpz-client-ip (it would be an IP, name server or client trigger)"
+
+// triggerName reports whether the last label of name is one a resolver
+// reads as the kind of an IP, name-server or client trigger rather than
+// as part of a queried name: "1.0.0.0.0.rpz-client-ip" would apply the
+// policy to every answer for half the IPv4 clients.
+func triggerName(name string) bool {
+	last := name[strings.LastIndexByte(name, '.')+1:]
+	for _, l := range [...]string{"rpz-ip", "rpz-nsip", "rpz-nsdname", "rpz-client-ip"} {
+		if strings.EqualFold(last, l) {
+			return true
+		}
+	}
+	return false
 }
 
 // AppendIPTrigger appends the rpz-ip owner name of p (masked) to dst:
