@@ -32,6 +32,17 @@ const (
 	TypeIPv4   = "ipv4"   // IPv4 address
 )
 
+// MaxString is the longest string value written, in bytes: Suricata reads
+// a dataset file with a 1024-byte line buffer, and the 1020-character
+// base64 of 765 bytes is the longest that fits with its line feed. A
+// longer line is read as two lines, two wrong values and not the listed
+// one.
+const MaxString = 765
+
+// DropLongString is the reason reported for a string value longer than
+// MaxString.
+const DropLongString = "string longer than 765 bytes (its base64 line does not fit Suricata's line buffer)"
+
 // Renderer renders a Suricata dataset file. The zero value is ready to use.
 type Renderer struct{ spec }
 
@@ -132,6 +143,10 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 			continue
 		}
 		if dataset.Kind == TypeString {
+			if len(ind.Value) > MaxString {
+				req.Drop(DropLongString, 1)
+				continue
+			}
 			buf = base64.StdEncoding.AppendEncode(buf[:0], []byte(ind.Value))
 			buf = append(buf, '\n')
 			out.Write(buf)

@@ -44,8 +44,18 @@ func TestRender(t *testing.T) {
 			map[string]int{"ipv6 value in a dataset of type ipv4": 1}},
 		{"sha1 list", "file-sha1", nil, []indicator.Indicator{ind(indicator.SHA1, strings.Repeat("a", 40))}, strings.Repeat("a", 40) + "\n", nil},
 		{"ja3 as string", "ja3", nil, []indicator.Indicator{ind(indicator.JA3, "e7d705a3286e19ea42f587b344ee6865")}, "ZTdkNzA1YTMyODZlMTllYTQyZjU4N2IzNDRlZTY4NjU=\n", nil},
+		{"longest string", "url", nil, []indicator.Indicator{ind(indicator.URL, longURL(MaxString))},
+			base64.StdEncoding.EncodeToString([]byte(longURL(MaxString))) + "\n", nil},
+		{"string past Suricata's line buffer", "url", nil, []indicator.Indicator{ind(indicator.URL, longURL(MaxString+1))}, "",
+			map[string]int{DropLongString: 1}},
 		{"empty", "domain", nil, nil, "", nil},
 	})
+}
+
+// longURL returns a URL of n bytes.
+func longURL(n int) string {
+	const head = "http://bad.example/"
+	return head + strings.Repeat("a", n-len(head))
 }
 
 func TestStandard(t *testing.T) { rendertest.Standard(t, Renderer{}) }
