@@ -4,7 +4,7 @@
 //
 // Kinds map to Intel::ADDR (addresses), Intel::SUBNET (nets),
 // Intel::DOMAIN (Domain and Hostname; Zeek matches names exactly),
-// Intel::URL (scheme and user info removed), Intel::FILE_HASH,
+// Intel::URL (as Zeek builds request URLs), Intel::FILE_HASH,
 // Intel::EMAIL, Intel::FILE_NAME (e-mail attachment names) and
 // Intel::CERT_HASH (x509 SHA-1). In every field TAB, CR and LF become a
 // space and a backslash is written \x5c, since Zeek's reader decodes \x
@@ -146,6 +146,9 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 			req.Drop("indicator with white space or control characters", 1)
 			continue
 		}
+		if ind.Type == indicator.URL {
+			v = requestURL(ind.Value, v)
+		}
 		b = appendField(b[:0], v)
 		b = append(b, '\t')
 		b = append(b, typ...)
@@ -169,6 +172,19 @@ func stripScheme(v string) string {
 	}
 	host, tail := feedlist.SplitHost(v)
 	return host + tail
+}
+
+// requestURL turns a URL that stripScheme returned for the canonical URL
+// u into the form Zeek's HTTP analyzer gives the URLs it checks: the host,
+// ":port" unless the port is 80, then the request URI, which is "/" for a
+// URL without a path and carries bytes outside ASCII percent-encoded, as
+// clients send them. "bad.example" or "bad.example:80/x" would never match.
+func requestURL(u, v string) string {
+	host, tail := feedlist.SplitHost(v)
+	if s, _, ok := strings.Cut(u, "://"); !ok || s == "http" {
+		host = strings.TrimSuffix(host, ":80")
+	}
+	return host + feedlist.Path(tail)
 }
 
 func hasSpaceOrControl(s string) bool {
