@@ -2,7 +2,8 @@
 // yaml.dump([value], explicit_start=True, default_flow_style=False), as the
 // original service calls it. The documents were produced once with PyYAML
 // outside the repository; the last cases are random strings that reach the
-// folding and escaping paths.
+// folding and escaping paths. Cases marked "PyYAML: plain" are quoted
+// here, as other readers would not read them back as strings.
 
 package yaml
 
@@ -28,13 +29,13 @@ var pyyamlCases = []struct{ in, want string }{
 	{"012", "---\n- '012'\n"},
 	{"0x1f", "---\n- '0x1f'\n"},
 	{"0b101", "---\n- '0b101'\n"},
-	{"0o17", "---\n- 0o17\n"},
+	{"0o17", "---\n- '0o17'\n"}, // PyYAML: plain; a number to YAML 1.2 readers
 	{"1_000", "---\n- '1_000'\n"},
 	{"1.0", "---\n- '1.0'\n"},
 	{"1.", "---\n- '1.'\n"},
-	{"-.5", "---\n- -.5\n"},
+	{"-.5", "---\n- '-.5'\n"}, // PyYAML: plain; a number to YAML 1.2 readers
 	{".5", "---\n- '.5'\n"},
-	{"1e5", "---\n- 1e5\n"},
+	{"1e5", "---\n- '1e5'\n"}, // PyYAML: plain; a number to YAML 1.2 readers
 	{"1.5e+5", "---\n- '1.5e+5'\n"},
 	{"+.inf", "---\n- '+.inf'\n"},
 	{".NaN", "---\n- '.NaN'\n"},

@@ -50,6 +50,9 @@ func resolvesToString(s string) bool {
 	case '!', '&', '*':
 		return len(s) != 1
 	case '-', '+', '.', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		if readsAsNumber(s) {
+			return false
+		}
 		if !mayBeNumber(s) {
 			return true
 		}
@@ -93,6 +96,83 @@ func readsAsDate(s string) bool {
 		}
 	}
 	return false
+}
+
+// readsAsNumber reports whether gopkg.in/yaml.v3, a YAML 1.2 reader,
+// takes the plain scalar s for a number where PyYAML reads a string: an
+// int in Go syntax ("0o17", "0X1F", "0B1", underscores ignored) or a float
+// with an exponent but no '.' ("1e5", ".5e3", and MD5s such as
+// "0e462097431906509019562988736854", which it reads as 0).
+func readsAsNumber(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9', c >= 'a' && c <= 'f', c >= 'A' && c <= 'F',
+			c == '.', c == '_', c == '+', c == '-', c == 'x', c == 'X', c == 'o', c == 'O':
+		default:
+			return false
+		}
+	}
+	plain := strings.ReplaceAll(s, "_", "")
+	if plain != "" && (plain[0] == '+' || plain[0] == '-') {
+		plain = plain[1:]
+	}
+	return intSyntax(plain) || floatSyntax(plain)
+}
+
+// intSyntax reports whether s is an unsigned int in Go syntax: decimal
+// digits, or 0x, 0o or 0b and digits of that base. Values too large for
+// 64 bits count too: quoting them costs nothing.
+func intSyntax(s string) bool {
+	base := "0123456789"
+	if len(s) > 2 && s[0] == '0' {
+		switch s[1] {
+		case 'x', 'X':
+			base, s = "0123456789abcdefABCDEF", s[2:]
+		case 'o', 'O':
+			base, s = "01234567", s[2:]
+		case 'b', 'B':
+			base, s = "01", s[2:]
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		if strings.IndexByte(base, s[i]) < 0 {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// floatSyntax reports whether s is digits with an optional fraction, or a
+// fraction alone, then an optional exponent: yaml.v3's float pattern
+// after the sign.
+func floatSyntax(s string) bool {
+	digits := func() int {
+		n := 0
+		for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+			n++
+		}
+		s = s[n:]
+		return n
+	}
+	n := digits()
+	if s != "" && s[0] == '.' {
+		s = s[1:]
+		if f := digits(); n == 0 && f == 0 {
+			return false
+		}
+	} else if n == 0 {
+		return false
+	}
+	if s != "" && (s[0] == 'e' || s[0] == 'E') {
+		s = s[1:]
+		if s != "" && (s[0] == '+' || s[0] == '-') {
+			s = s[1:]
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return s == ""
 }
 
 // mayBeNumber is a quick filter before the patterns: a number or timestamp
