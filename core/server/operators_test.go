@@ -73,6 +73,48 @@ func TestTrustedProxyNoWarning(t *testing.T) {
 	}
 }
 
+// A trusted proxy that sends another forwarding header than the one the
+// client is read from (nginx's X-Real-IP, reverse_proxy_header left at
+// X-Forwarded-For) makes every client the proxy: said loudly, in the log
+// and in /v1/status, for every such request (the list shortcut leaves
+// them to the route).
+func TestTrustedProxyWithoutItsHeader(t *testing.T) {
+	h := newHarness(t, asAdmin(), withSite(func(s *config.Site) {
+		s.AllowedIPs = config.Prefixes{mustPrefix(t, "192.0.2.0/24")}
+	}), withConfig(func(c *config.Config) {
+		c.TrustedProxies = config.Prefixes{mustPrefix(t, "127.0.0.1/32")}
+	}))
+	const list = "/v1/feed/block/type/ipv4/age/1y/output/txt"
+	h.authed(list, "X-Forwarded-For", "192.0.2.10")
+	if _, body := h.authed("/v1/status?sites=0"); strings.Contains(body, "proxy_header_missing") {
+		t.Fatalf("status warns with the header sent: %s", body)
+	}
+	for range 3 {
+		h.authed(list, "X-Real-IP", "203.0.113.77")
+	}
+	_, body := h.authed("/v1/status?sites=0")
+	var st struct {
+		Missing struct {
+			Peer     string `json:"peer"`
+			Header   string `json:"header"`
+			Requests int    `json:"requests"`
+			Warning  string `json:"warning"`
+		} `json:"proxy_header_missing"`
+	}
+	if err := json.Unmarshal([]byte(body), &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Missing.Peer != "127.0.0.1" || st.Missing.Header != "X-Real-IP" || st.Missing.Requests != 3 || !strings.Contains(st.Missing.Warning, "X-Forwarded-For") {
+		t.Errorf("status proxy_header_missing = %+v (body %s)", st.Missing, body)
+	}
+	if strings.Contains(body, "untrusted_proxy") {
+		t.Errorf("a trusted proxy reported as untrusted: %s", body)
+	}
+	if n := strings.Count(h.logs.String(), "REVERSE PROXY HEADER NOT SENT"); n != 1 {
+		t.Errorf("warning logged %d times, want once:\n%s", n, h.logs.String())
+	}
+}
+
 // Each refusal's access log line says why, never with the token.
 func TestRefusalReasonsLogged(t *testing.T) {
 	h := newHarness(t, withConfig(func(c *config.Config) { c.AlwaysAllowedIPs = nil }),

@@ -15,10 +15,9 @@ import (
 // client is.
 var forwardingHeaders = []string{"X-Forwarded-For", "X-Real-IP", "Forwarded"}
 
-// proxyWatch notices requests that carry a forwarding header but come from
-// a peer outside trusted_proxies: a reverse proxy Cratos does not believe,
-// behind which every client has the proxy's address and passes any
-// allow-list that holds it.
+// proxyWatch notices requests whose client Cratos cannot tell although a
+// reverse proxy said who it was: behind such a proxy every client has the
+// proxy's address and passes any allow-list that holds it.
 type proxyWatch struct {
 	mu       sync.Mutex
 	count    uint64
@@ -29,13 +28,53 @@ type proxyWatch struct {
 	loggedAt time.Time
 }
 
-// watchProxy is the middleware that records such requests, logs the first
-// one loudly (then at most one line every 10 minutes) and lets the request
-// go on unchanged.
+// note records one request from peer with header and reports whether to
+// log it (the first, then at most one every 10 minutes) and how many
+// there were.
+func (w *proxyWatch) note(peer netip.Addr, header string, now time.Time) (logIt bool, count uint64) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.count++
+	w.peer, w.header, w.last = peer, header, now
+	if w.first.IsZero() {
+		w.first = now
+	}
+	logIt = w.loggedAt.IsZero() || now.Sub(w.loggedAt) >= 10*time.Minute
+	if logIt {
+		w.loggedAt = now
+	}
+	return logIt, w.count
+}
+
+// status is w's /v1/status entry, or nil when it saw nothing.
+func (w *proxyWatch) status(warning string) map[string]any {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.count == 0 {
+		return nil
+	}
+	return map[string]any{
+		"warning":    warning,
+		"peer":       w.peer.String(),
+		"header":     w.header,
+		"requests":   w.count,
+		"first_seen": w.first.UTC().Format(time.RFC3339),
+		"last_seen":  w.last.UTC().Format(time.RFC3339),
+	}
+}
+
+// watchProxy is the middleware that records requests carrying a
+// forwarding header from an address outside trusted_proxies (s.proxy),
+// and those from a trusted proxy carrying another forwarding header but
+// not the one the client is read from (s.proxyHeader: nginx set to send
+// X-Real-IP while reverse_proxy_header is X-Forwarded-For). It logs the
+// first of each loudly, then at most one line every 10 minutes, and lets
+// the request go on unchanged.
 func (s *Server) watchProxy(c *fiber.Ctx) error {
 	h := s.opts.Config.ReverseProxyHeader
+	configured := h != "" && len(c.Request().Header.Peek(h)) > 0
 	found := ""
-	if h != "" && len(c.Request().Header.Peek(h)) > 0 {
+	if configured {
 		found = h
 	}
 	for _, name := range forwardingHeaders {
@@ -51,47 +90,38 @@ func (s *Server) watchProxy(c *fiber.Ctx) error {
 		peer, _ = netip.AddrFromSlice(ta.IP)
 		peer = peer.Unmap()
 	}
-	if !peer.IsValid() || acl.Contains(s.opts.Config.TrustedProxies, peer) {
+	if !peer.IsValid() {
 		return c.Next()
 	}
 	now := s.opts.Now()
-	w := &s.proxy
-	w.mu.Lock()
-	w.count++
-	w.peer, w.header, w.last = peer, found, now
-	if w.first.IsZero() {
-		w.first = now
-	}
-	logIt := w.loggedAt.IsZero() || now.Sub(w.loggedAt) >= 10*time.Minute
-	if logIt {
-		w.loggedAt = now
-	}
-	count := w.count
-	w.mu.Unlock()
-	if logIt {
-		s.opts.Logger.Warn("UNTRUSTED REVERSE PROXY: a request carries a forwarding header but comes from an address not in trusted_proxies; "+
-			"the header is ignored and the client is taken to be that address, so every client behind this proxy passes any allow-list that holds it. "+
-			"List the proxy in trusted_proxies (config.yaml)",
-			"peer", peer.String(), "header", found, "requests", count)
+	switch {
+	case !acl.Contains(s.opts.Config.TrustedProxies, peer):
+		if logIt, count := s.proxy.note(peer, found, now); logIt {
+			s.opts.Logger.Warn("UNTRUSTED REVERSE PROXY: a request carries a forwarding header but comes from an address not in trusted_proxies; "+
+				"the header is ignored and the client is taken to be that address, so every client behind this proxy passes any allow-list that holds it. "+
+				"List the proxy in trusted_proxies (config.yaml)",
+				"peer", peer.String(), "header", found, "requests", count)
+		}
+	case !configured && s.resolver.Header() != "":
+		if logIt, count := s.proxyHeader.note(peer, found, now); logIt {
+			s.opts.Logger.Warn("REVERSE PROXY HEADER NOT SENT: a trusted proxy forwards a request with "+found+" but not "+s.resolver.Header()+
+				", which the client address is read from; the client is taken to be the proxy, so every client behind it passes any allow-list that holds it. "+
+				"Have the proxy send "+s.resolver.Header()+", or set reverse_proxy_header (config.yaml)",
+				"peer", peer.String(), "header", found, "requests", count)
+		}
 	}
 	return c.Next()
 }
 
-// proxyStatus is the /v1/status entry for untrusted proxies, or nil when
-// none was seen.
-func (s *Server) proxyStatus() map[string]any {
-	w := &s.proxy
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.count == 0 {
-		return nil
+// proxyStatus returns the /v1/status entries of the proxies watchProxy
+// saw, by key.
+func (s *Server) proxyStatus() map[string]map[string]any {
+	out := map[string]map[string]any{}
+	if st := s.proxy.status("requests with a forwarding header arrive from an address that is not in trusted_proxies: every client behind it is treated as that address"); st != nil {
+		out["untrusted_proxy"] = st
 	}
-	return map[string]any{
-		"warning":    "requests with a forwarding header arrive from an address that is not in trusted_proxies: every client behind it is treated as that address",
-		"peer":       w.peer.String(),
-		"header":     w.header,
-		"requests":   w.count,
-		"first_seen": w.first.UTC().Format(time.RFC3339),
-		"last_seen":  w.last.UTC().Format(time.RFC3339),
+	if st := s.proxyHeader.status("a trusted proxy forwards requests without " + s.resolver.Header() + ", which the client address is read from: every client behind it is treated as the proxy"); st != nil {
+		out["proxy_header_missing"] = st
 	}
+	return out
 }

@@ -117,8 +117,8 @@ func (s *Server) status(c *fiber.Ctx) error {
 		return c.JSON(s.publicStatus(c, memStatus))
 	}
 	body := fiber.Map{"ping": "pong", "memcachedstatus": memStatus, "cache": s.opts.CacheKind, "version": Version}
-	if pw := s.proxyStatus(); pw != nil {
-		body["untrusted_proxy"] = pw
+	for k, st := range s.proxyStatus() {
+		body[k] = st
 	}
 	body["held"] = s.heldStatus()
 	if c.Query("sites") != "0" {

@@ -66,20 +66,21 @@ type Options struct {
 
 // Server serves the Cratos HTTP API.
 type Server struct {
-	opts     Options
-	app      *fiber.App
-	resolver *acl.Resolver
-	limiter  *failLimiter
-	mints    *failLimiter
-	probes   statusCache
-	proxy    proxyWatch
-	sessions *sessionStore
-	lis      atomic.Pointer[limitListener] // set by Serve
-	serving  sync.Mutex                    // orders Serve and Shutdown
-	shut     bool                          // Shutdown has begun: Serve returns at once
-	targets  listTargets                   // the list shortcut's URLs (shortcut.go)
-	routed   fasthttp.RequestHandler       // fiber's handler, behind the shortcut
-	answered atomic.Uint64                 // requests the shortcut answered
+	opts        Options
+	app         *fiber.App
+	resolver    *acl.Resolver
+	limiter     *failLimiter
+	mints       *failLimiter
+	probes      statusCache
+	proxy       proxyWatch // forwarding headers from untrusted peers
+	proxyHeader proxyWatch // trusted proxies without the configured header
+	sessions    *sessionStore
+	lis         atomic.Pointer[limitListener] // set by Serve
+	serving     sync.Mutex                    // orders Serve and Shutdown
+	shut        bool                          // Shutdown has begun: Serve returns at once
+	targets     listTargets                   // the list shortcut's URLs (shortcut.go)
+	routed      fasthttp.RequestHandler       // fiber's handler, behind the shortcut
+	answered    atomic.Uint64                 // requests the shortcut answered
 	// forwarding are the header names that say who the client is, as
 	// fasthttp normalizes them.
 	forwarding []string

@@ -103,7 +103,11 @@ func (s *Server) shortcutClient(ctx *fasthttp.RequestCtx) (netip.Addr, bool) {
 	if p := peer.Unmap(); !p.IsValid() || !acl.Contains(s.opts.Config.TrustedProxies, p) {
 		return netip.Addr{}, false
 	}
-	return s.resolver.Resolve(peer, s.forwardedFor(h)) // not ok: checkRequest's 400
+	fwd := s.forwardedFor(h)
+	if len(fwd) == 0 {
+		return netip.Addr{}, false // another forwarding header: watchProxy's
+	}
+	return s.resolver.Resolve(peer, fwd) // not ok: checkRequest's 400
 }
 
 // isForwarding reports whether k, a header name as fasthttp normalizes
