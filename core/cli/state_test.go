@@ -19,7 +19,10 @@ func TestOpenCollectionsCreatesStateDir(t *testing.T) {
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		t.Fatalf("state dir not created: %v", err)
 	}
-	c := m.Collection("site|key|block")
+	c, err := m.Collection("site|key|block")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := c.Apply(nil, []indicator.Indicator{{Type: indicator.IPv4, Value: "192.0.2.1", Timestamp: 1}}, nil, time.Now()); err != nil {
 		t.Fatal(err)
 	}
@@ -29,8 +32,8 @@ func TestOpenCollectionsCreatesStateDir(t *testing.T) {
 	}
 	// An unusable state_dir is logged, and collections live in memory.
 	bad := filepath.Join(dir, "taxii-x", "\x00")
-	c = openCollections(&config.Config{StateDir: bad}, logger).Collection("k")
-	if c.Len() != 0 || !strings.Contains(logs.String(), "state_dir unusable") {
+	c, err = openCollections(&config.Config{StateDir: bad}, logger).Collection("k")
+	if err != nil || c.Len() != 0 || !strings.Contains(logs.String(), "state_dir unusable") {
 		t.Fatalf("unusable state_dir: %s", logs.String())
 	}
 }

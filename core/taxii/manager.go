@@ -39,8 +39,8 @@ func NewManager(dir *state.Dir, logger *slog.Logger) *Manager {
 // loaded is a collection loaded once; other collections stay available
 // while a large one loads.
 type loaded struct {
-	once sync.Once
-	c    *Collection
+	mu sync.Mutex
+	c  *Collection
 }
 
 // fileName names the state file of key (site, MISP-key identity, feed):
@@ -51,8 +51,11 @@ func fileName(key string) string {
 }
 
 // Collection returns the collection named key, loaded from the state
-// directory the first time (a missing or unreadable state starts empty).
-func (m *Manager) Collection(key string) *Collection {
+// directory the first time (a missing or corrupt state starts empty). A
+// state file that cannot be read is an error, and the next call tries
+// again: starting empty would add every indicator again and overwrite
+// the history.
+func (m *Manager) Collection(key string) (*Collection, error) {
 	m.mu.Lock()
 	l, ok := m.colls[key]
 	if !ok {
@@ -60,27 +63,36 @@ func (m *Manager) Collection(key string) *Collection {
 		m.colls[key] = l
 	}
 	m.mu.Unlock()
-	l.once.Do(func() { l.c = m.load(key) })
-	return l.c
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.c == nil {
+		c, err := m.load(key)
+		if err != nil {
+			return nil, err
+		}
+		l.c = c
+	}
+	return l.c, nil
 }
 
-func (m *Manager) load(key string) *Collection {
+func (m *Manager) load(key string) (*Collection, error) {
 	if m.dir == nil {
-		return NewCollection()
+		return NewCollection(), nil
 	}
 	b, ok, err := m.dir.Read(fileName(key))
 	if err != nil {
-		m.logger.Warn("taxii collection state not read; starting empty", "error", err)
+		m.logger.Warn("taxii collection state not read", "file", fileName(key), "error", err)
+		return nil, err
 	}
 	if !ok {
-		return NewCollection()
+		return NewCollection(), nil
 	}
 	c, err := UnmarshalState(b)
 	if err != nil {
 		m.logger.Warn("taxii collection state ignored", "file", fileName(key), "error", err)
-		return NewCollection()
+		return NewCollection(), nil
 	}
-	return c
+	return c, nil
 }
 
 // Save writes the collection named key to the state directory.

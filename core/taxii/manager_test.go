@@ -24,22 +24,22 @@ func TestManagerRestart(t *testing.T) {
 	}
 	m := NewManager(dir, logger)
 	const key = "misp.example.net|k1|block"
-	c := m.Collection(key)
+	c := mustCollection(t, m, key)
 	t0 := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
 	apply(t, c, t0, nil, ind(indicator.IPv4, "192.0.2.1", 1700000000), ind(indicator.IPv4, "192.0.2.2", 1700000000))
 	apply(t, c, t0.Add(time.Minute), nil, ind(indicator.IPv4, "192.0.2.1", 1700000000))
 	m.Save(key, c)
-	if m.Collection(key) != c {
+	if mustCollection(t, m, key) != c {
 		t.Fatal("collection not kept")
 	}
 	want := mustObjects(t, c, "match[version]=all", "")
 
 	m2 := NewManager(dir, logger)
-	got := mustObjects(t, m2.Collection(key), "match[version]=all", "")
+	got := mustObjects(t, mustCollection(t, m2, key), "match[version]=all", "")
 	if !bytes.Equal(got.Body, want.Body) {
 		t.Fatalf("after restart:\n%s\nwant\n%s", got.Body, want.Body)
 	}
-	if m2.Collection("misp.example.net|k2|block").Len() != 0 {
+	if mustCollection(t, m2, "misp.example.net|k2|block").Len() != 0 {
 		t.Fatal("another MISP key's collection is not empty")
 	}
 	// A flipped byte: ignored and logged, the collection starts empty.
@@ -49,7 +49,7 @@ func TestManagerRestart(t *testing.T) {
 	if err := os.WriteFile(file, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if n := NewManager(dir, logger).Collection(key).Len(); n != 0 {
+	if n := mustCollection(t, NewManager(dir, logger), key).Len(); n != 0 {
 		t.Fatalf("corrupt state served: %d versions", n)
 	}
 	if !strings.Contains(logs.String(), "corrupt") {
@@ -59,7 +59,56 @@ func TestManagerRestart(t *testing.T) {
 	if err := dir.Write(fileName(key), []byte(stateHeader+" 1 1 1\nnull\no 0 ipv4 0 1 5 0 \"192.0.2.1\"\nr 0 0\n")); err != nil {
 		t.Fatal(err)
 	}
-	if n := NewManager(dir, logger).Collection(key).Len(); n != 0 || !strings.Contains(logs.String(), "taxii collection state ignored") {
+	if n := mustCollection(t, NewManager(dir, logger), key).Len(); n != 0 || !strings.Contains(logs.String(), "taxii collection state ignored") {
 		t.Fatalf("inconsistent state served: %d", n)
+	}
+}
+
+func mustCollection(t *testing.T, m *Manager, key string) *Collection {
+	t.Helper()
+	c, err := m.Collection(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestManagerReadError: a state file that cannot be read is an error,
+// not an empty collection that would overwrite it on the next save; the
+// next call reads it.
+func TestManagerReadError(t *testing.T) {
+	dirPath := t.TempDir()
+	logger, logs := testtool.JSONLogger()
+	dir, err := state.Open(dirPath, logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const key = "misp.example.net|k1|block"
+	c := NewCollection()
+	apply(t, c, time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC), nil, ind(indicator.IPv4, "192.0.2.1", 1700000000))
+	saved, err := c.MarshalState()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A directory in the file's place: reading it fails.
+	file := filepath.Join(dirPath, fileName(key))
+	if err := os.Mkdir(file, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	m := NewManager(dir, logger)
+	if got, err := m.Collection(key); err == nil {
+		t.Fatalf("unreadable state: a collection of %d versions, no error", got.Len())
+	}
+	if !strings.Contains(logs.String(), "taxii collection state not read") {
+		t.Fatalf("not logged: %s", logs.String())
+	}
+	if err := os.Remove(file); err != nil {
+		t.Fatal(err)
+	}
+	if err := dir.Write(fileName(key), saved); err != nil {
+		t.Fatal(err)
+	}
+	if n := mustCollection(t, m, key).Len(); n != c.Len() {
+		t.Fatalf("once readable: %d versions, want %d", n, c.Len())
 	}
 }
