@@ -200,7 +200,7 @@ func (c *Collection) matches(q Query, r record, versions bool) bool {
 	}
 	if len(q.exact) > 0 {
 		v, ok := ParseTimestamp(c.version(r))
-		return ok && slices.Contains(q.exact, v.UnixMilli())
+		return ok && slices.ContainsFunc(q.exact, v.Equal)
 	}
 	return false
 }

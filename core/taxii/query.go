@@ -28,7 +28,7 @@ type Query struct {
 	types      []string
 	// versions: "last" (default), "first", "all", or exact versions.
 	last, first, all bool
-	exact            []int64 // unix ms
+	exact            []time.Time
 	specOK           bool
 }
 
@@ -125,7 +125,7 @@ func ParseQuery(v url.Values) (Query, *Error) {
 			if !ok {
 				return bad("match[version]", "match[version] takes last, first, all or timestamps")
 			}
-			q.exact = append(q.exact, t.UnixMilli())
+			q.exact = append(q.exact, t)
 		}
 	}
 	if specs := list(v, "match[spec_version]"); len(specs) > 0 {
