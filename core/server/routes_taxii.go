@@ -203,7 +203,7 @@ func (s *Server) taxiiContent(c *fiber.Ctx, cl *caller, e taxiiEndpoint, feed st
 				Previous: prev, Kept: kept, Current: cur})
 			return held != nil
 		}
-		changed, _, aerr := coll.ApplyGated(view.Source, view.Indicators, site.Renderers[stix21.Name], s.opts.Now(), gate)
+		_, _, aerr := coll.ApplyGated(view.Source, view.Indicators, site.Renderers[stix21.Name], s.opts.Now(), gate)
 		if held != nil {
 			setHeld(&c.Response().Header, held)
 		}
@@ -211,9 +211,7 @@ func (s *Server) taxiiContent(c *fiber.Ctx, cl *caller, e taxiiEndpoint, feed st
 			s.opts.Logger.Error("taxii collection not updated", "site", site.Name, "feed", feed, "error", aerr)
 			return taxiiError(c, &taxii.Error{Status: fiber.StatusInternalServerError, Title: "internal error"})
 		}
-		if changed {
-			s.opts.TAXII.Save(key, coll)
-		}
+		s.opts.TAXII.Save(key, coll) // also after a failed save: nothing served is lost at a restart
 	}
 	c.Locals("output", "taxii")
 	oid := c.Params("objectId")

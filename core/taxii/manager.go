@@ -25,6 +25,9 @@ type Manager struct {
 	colls  map[string]*loaded
 	saveMu sync.Mutex
 	pages  pageCache
+	// saved is the Changes() of each collection's last save.
+	savedMu sync.Mutex
+	saved   map[string]uint64
 }
 
 // NewManager returns a Manager persisting into dir (nil keeps
@@ -33,7 +36,7 @@ func NewManager(dir *state.Dir, logger *slog.Logger) *Manager {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Manager{dir: dir, logger: logger, colls: map[string]*loaded{}}
+	return &Manager{dir: dir, logger: logger, colls: map[string]*loaded{}, saved: map[string]uint64{}}
 }
 
 // loaded is a collection loaded once; other collections stay available
@@ -95,18 +98,34 @@ func (m *Manager) load(key string) (*Collection, error) {
 	return c, nil
 }
 
-// Save writes the collection named key to the state directory.
+// Save writes the collection named key to the state directory unless it
+// is unchanged since it was loaded or last saved: a save that failed is
+// tried again on the next call.
 func (m *Manager) Save(key string, c *Collection) {
-	if m.dir == nil {
+	if m.dir == nil || m.savedAt(key) == c.Changes() {
 		return
 	}
 	m.saveMu.Lock()
 	defer m.saveMu.Unlock()
+	n := c.Changes() // MarshalState holds at least this change
+	if m.savedAt(key) == n {
+		return
+	}
 	b, err := c.MarshalState()
 	if err == nil {
 		err = m.dir.Write(fileName(key), b)
 	}
 	if err != nil {
 		m.logger.Warn("taxii collection state not saved", "error", err)
+		return
 	}
+	m.savedMu.Lock()
+	m.saved[key] = n
+	m.savedMu.Unlock()
+}
+
+func (m *Manager) savedAt(key string) uint64 {
+	m.savedMu.Lock()
+	defer m.savedMu.Unlock()
+	return m.saved[key]
 }
