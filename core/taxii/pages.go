@@ -39,16 +39,27 @@ func (c *Collection) Objects(q Query, id string) (Page, *Error) {
 	if err != nil {
 		return Page{}, &Error{Status: 500, Title: "internal error"}
 	}
-	b := envelopeStart(recs, more)
-	b = append(b, `"objects":[`...)
+	objs := make([]byte, 0, min(len(recs)*600, maxPageBytes))
 	for i, r := range recs {
 		if i > 0 {
-			b = append(b, ',')
+			objs = append(objs, ',')
 		}
-		b = c.encode(b, enc, r)
+		objs = c.encode(objs, enc, r)
+		if len(objs) >= maxPageBytes && i+1 < len(recs) {
+			// TAXII lets a server return fewer objects than limit.
+			recs, more = recs[:i+1], true
+			break
+		}
 	}
+	b := envelopeStart(recs, more)
+	b = append(b, `"objects":[`...)
+	b = append(b, objs...)
 	return c.finish(append(b, `]}`...), recs), nil
 }
+
+// maxPageBytes ends a page of objects early (large rules): the objects
+// that follow are on the next page.
+const maxPageBytes = 16 << 20
 
 // Manifest returns a page of the manifest resource.
 func (c *Collection) Manifest(q Query) Page {
