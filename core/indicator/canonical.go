@@ -26,15 +26,29 @@ var refanger = strings.NewReplacer(
 )
 
 // Refang reverses common defanging: "hxxps://evil[.]example" becomes
-// "https://evil.example".
+// "https://evil.example". "hxxp" is a scheme only before "://" or
+// "s://": a name may begin with it ("hxxpool.example").
 func Refang(s string) string {
 	if strings.ContainsAny(s, "[({") {
 		s = refanger.Replace(s)
 	}
-	if len(s) >= 4 && (s[0] == 'h' || s[0] == 'H') && strings.EqualFold(s[:4], "hxxp") {
+	if hxxpScheme(s) {
 		s = "http" + s[4:]
 	}
 	return s
+}
+
+// hxxpScheme reports whether s begins with the scheme "hxxp://" or
+// "hxxps://", in any case.
+func hxxpScheme(s string) bool {
+	if len(s) < 7 || (s[0] != 'h' && s[0] != 'H') || !strings.EqualFold(s[:4], "hxxp") {
+		return false
+	}
+	rest := s[4:]
+	if rest[0] == 's' || rest[0] == 'S' {
+		rest = rest[1:]
+	}
+	return strings.HasPrefix(rest, "://")
 }
 
 // CanonicalIP parses an address or prefix ("198.51.100.7",
