@@ -88,6 +88,11 @@ func splitHostPort(hp string) (host, port string, err error) {
 		}
 		port = hp[1:]
 	} else if i := strings.LastIndexByte(hp, ':'); i >= 0 {
+		// An IPv6 host is bracketed: "2001:db8::1:80" is not
+		// 2001:db8::1 on port 80.
+		if strings.IndexByte(hp[:i], ':') >= 0 {
+			return "", "", ErrSyntax
+		}
 		host, port = hp[:i], hp[i+1:]
 	} else {
 		host = hp

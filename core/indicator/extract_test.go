@@ -73,6 +73,8 @@ func TestExtract(t *testing.T) {
 		{"email local part starting hxxp", "email-address", "email-src", "hxxpd@evil.example", []string{"email hxxpd@evil.example"}, 0, 0},
 		{"url without scheme", "url", "url", "Evil.example:8080/a%20b", []string{"url evil.example:8080/a%20b"}, 0, 0},
 		{"url ipv6 host", "url", "url", "http://[2001:DB8::1]:8080/", []string{"url http://[2001:db8::1]:8080/"}, 0, 0},
+		{"url unbracketed ipv6 host", "url", "url", "http://2001:db8::1:80/", nil, 1, 0},
+		{"url unbracketed ipv6 host without scheme", "url", "url", "2001:db8::1:443/x", nil, 1, 0},
 		{"url with space", "url", "url", "http://evil.example/a b", nil, 1, 0},
 		{"url IDN host", "url", "url", "http://bücher.example/ä", []string{"url http://xn--bcher-kva.example/ä"}, 0, 0},
 		{"md5 upper", "file-md5", "md5", "D41D8CD98F00B204E9800998ECF8427E", []string{"md5 d41d8cd98f00b204e9800998ecf8427e"}, 0, 0},
