@@ -8,8 +8,9 @@ import (
 
 // CanonicalURL returns the canonical form of a URL: surrounding space and
 // the #fragment removed, scheme and host lower-cased, an internationalised
-// host as A-labels, an IPv6 host in RFC 5952 form, and the path and query
-// kept byte for byte. A URL without a scheme ("evil.example/gate.php")
+// host as A-labels, an IPv6 host in RFC 5952 form, the scheme's default
+// port removed (http 80, https 443), and the path and query kept byte for
+// byte. A URL without a scheme ("evil.example/gate.php")
 // stays without one. Whitespace or control characters inside are rejected.
 func CanonicalURL(s string) (string, error) {
 	s = Refang(strings.TrimSpace(s))
@@ -25,13 +26,13 @@ func CanonicalURL(s string) (string, error) {
 		s = s[:i]
 	}
 	var b strings.Builder
-	rest := s
+	rest, scheme := s, ""
 	if i := strings.Index(s, "://"); i >= 0 {
-		scheme := s[:i]
-		if !validScheme(scheme) {
+		if !validScheme(s[:i]) {
 			return "", ErrSyntax
 		}
-		b.WriteString(lowerASCII(scheme))
+		scheme = lowerASCII(s[:i])
+		b.WriteString(scheme)
 		b.WriteString("://")
 		rest = s[i+3:]
 	}
@@ -63,7 +64,7 @@ func CanonicalURL(s string) (string, error) {
 		}
 		b.WriteString(name)
 	}
-	if port != "" {
+	if port != "" && !defaultPort(scheme, port) {
 		b.WriteString(":" + port)
 	}
 	b.WriteString(tail)
@@ -123,4 +124,10 @@ func validScheme(s string) bool {
 		}
 	}
 	return true
+}
+
+// defaultPort reports whether port is scheme's default, which a client
+// leaves out of the URLs it requests.
+func defaultPort(scheme, port string) bool {
+	return scheme == "http" && port == "80" || scheme == "https" && port == "443"
 }
