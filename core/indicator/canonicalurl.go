@@ -41,6 +41,11 @@ func CanonicalURL(s string) (string, error) {
 		end = len(rest)
 	}
 	authority, tail := rest[:end], rest[end:]
+	// Browsers read '\' as '/': "http://good.example\@evil.example/" is
+	// on good.example to them and on evil.example to other parsers.
+	if strings.IndexByte(authority, '\\') >= 0 {
+		return "", ErrSyntax
+	}
 	if at := strings.LastIndexByte(authority, '@'); at >= 0 {
 		b.WriteString(authority[:at+1])
 		authority = authority[at+1:]

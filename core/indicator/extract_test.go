@@ -78,6 +78,8 @@ func TestExtract(t *testing.T) {
 		{"url https on port 80 kept", "url", "url", "https://evil.example:80/", []string{"url https://evil.example:80/"}, 0, 0},
 		{"url without scheme keeps port 80", "url", "url", "evil.example:80/x", []string{"url evil.example:80/x"}, 0, 0},
 		{"url ipv6 host default port", "url", "url", "http://[2001:db8::1]:80/", []string{"url http://[2001:db8::1]/"}, 0, 0},
+		{"url backslash before user info", "url", "url", `http://good.example\@evil.example/`, nil, 1, 0},
+		{"url backslash in path kept", "url", "url", `http://evil.example/a\b`, []string{`url http://evil.example/a\b`}, 0, 0},
 		{"url unbracketed ipv6 host", "url", "url", "http://2001:db8::1:80/", nil, 1, 0},
 		{"url unbracketed ipv6 host without scheme", "url", "url", "2001:db8::1:443/x", nil, 1, 0},
 		{"url with space", "url", "url", "http://evil.example/a b", nil, 1, 0},
