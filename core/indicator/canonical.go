@@ -211,11 +211,14 @@ func CanonicalName(s string) (string, error) {
 
 // CanonicalEmail returns an e-mail address with its domain canonicalised
 // (see CanonicalName) and the local part as given. "Name <a@b.example>"
-// yields "a@b.example".
+// and "mailto:a@b.example" yield "a@b.example".
 func CanonicalEmail(s string) (string, error) {
 	s = Refang(strings.TrimSpace(s))
 	if i := strings.LastIndexByte(s, '<'); i >= 0 && strings.HasSuffix(s, ">") {
 		s = s[i+1 : len(s)-1]
+	}
+	if len(s) >= 7 && strings.EqualFold(s[:7], "mailto:") {
+		s = s[7:]
 	}
 	at := strings.LastIndexByte(s, '@')
 	if at <= 0 || at > 64 {
@@ -223,7 +226,7 @@ func CanonicalEmail(s string) (string, error) {
 	}
 	local := s[:at]
 	for i := 0; i < len(local); i++ {
-		if c := local[i]; c <= ' ' || c == 0x7f || c == '<' || c == '>' || c == '"' || c == ',' || c == ';' || c == '@' {
+		if c := local[i]; c <= ' ' || c == 0x7f || strings.IndexByte(`<>",;:@\`, c) >= 0 {
 			return "", ErrSyntax
 		}
 	}

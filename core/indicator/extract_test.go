@@ -89,6 +89,8 @@ func TestExtract(t *testing.T) {
 		{"md5 prefix of sha256 rejected", "file-md5", "md5", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", nil, 1, 0},
 		{"sha256", "file-sha256", "filename|sha256", "x.bin|E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855", []string{"sha256 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}, 0, 0},
 		{"email with name", "email-address", "email-src", "Eve <Eve.Smith@Phish.EXAMPLE>", []string{"email Eve.Smith@phish.example"}, 0, 0},
+		{"email mailto", "email-address", "email-dst", "MAILTO:Eve@Phish.example", []string{"email Eve@phish.example"}, 0, 0},
+		{"email colon in local part", "email-address", "email-dst", "x:eve@phish.example", nil, 1, 0},
 		{"email without domain", "email-address", "email-dst", "x@y", nil, 1, 0},
 		{"subject single line", "email-subject", "email-subject", "  Invoice \"42\"; pay now\n", []string{`email-subject Invoice "42"; pay now`}, 0, 0},
 		{"subject multi-line rejected", "email-subject", "email-subject", "a\nb", nil, 1, 0},
