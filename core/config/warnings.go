@@ -2,8 +2,12 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
+	"slices"
 	"strings"
+
+	"github.com/cratos-project/cratos/core/indicator"
 )
 
 // Placeholder secrets: the values shipped in examples (this repository's
@@ -52,8 +56,8 @@ func distinct(s string) int {
 }
 
 // Warnings lists what in the configuration is accepted but unsafe: weak
-// or placeholder secrets, and allow-lists a local reverse proxy would
-// open to everyone.
+// or placeholder secrets, mappings that leave attributes out, and
+// allow-lists a local reverse proxy would open to everyone.
 func (c *Config) Warnings() []string {
 	var out []string
 	if w := WeakSecret("encryption_key", c.EncryptionKey, 64); w != "" {
@@ -62,6 +66,7 @@ func (c *Config) Warnings() []string {
 	if w := WeakSecret("salt", c.Salt, 32); w != "" {
 		out = append(out, w)
 	}
+	out = append(out, c.mappingWarnings()...)
 	if len(c.TrustedProxies) == 0 {
 		for _, p := range c.AlwaysAllowedIPs {
 			if p.Addr().IsLoopback() || p.Contains(netip.MustParseAddr("127.0.0.1")) || p.Contains(netip.IPv6Loopback()) {
@@ -71,6 +76,22 @@ func (c *Config) Warnings() []string {
 		}
 		if c.ReverseProxy {
 			out = append(out, "reverse_proxy is true but trusted_proxies is empty: the forwarding header is ignored and every client behind the proxy appears as the proxy's address; list the proxy in trusted_proxies")
+		}
+	}
+	return out
+}
+
+// mappingWarnings lists the MISP types of mappings.yaml that give their
+// data type nothing (misspelt, or of another kind): their attributes are
+// queried and left out.
+func (c *Config) mappingWarnings() []string {
+	var out []string
+	for _, name := range slices.Sorted(maps.Keys(c.Mappings)) {
+		dt, _ := indicator.LookupDataType(name)
+		for _, m := range c.Mappings[name] {
+			if !dt.Reads(m) {
+				out = append(out, fmt.Sprintf("mappings.yaml: %s: MISP type %q gives no %s indicator; its attributes are left out", name, m, name))
+			}
 		}
 	}
 	return out

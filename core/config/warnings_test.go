@@ -124,6 +124,20 @@ func TestProxyWarnings(t *testing.T) {
 	}
 }
 
+// TestMappingWarnings: a mapped MISP type that gives its data type
+// nothing is named; the types it reads are not.
+func TestMappingWarnings(t *testing.T) {
+	c := Config{EncryptionKey: strings.Repeat("0123456789abcdeF", 4), Salt: "0123456789abcdeFghijklmnopqrstuv",
+		Mappings: map[string][]string{"url": {"url", "link"}, "ipv4": {"ip_dst", "ip-dst", "domain|ip"}, "domain": {"domain", "hostname"}}}
+	want := []string{
+		`mappings.yaml: ipv4: MISP type "ip_dst" gives no ipv4 indicator; its attributes are left out`,
+		`mappings.yaml: url: MISP type "link" gives no url indicator; its attributes are left out`,
+	}
+	if got := c.Warnings(); !slices.Equal(got, want) {
+		t.Errorf("warnings %q, want %q", got, want)
+	}
+}
+
 func mustParse(t *testing.T, s string) netip.Prefix {
 	t.Helper()
 	p, err := ParsePrefix(s)

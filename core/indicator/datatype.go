@@ -75,3 +75,27 @@ func (d DataType) WithMISPTypes(types []string) DataType {
 	d.MISPTypes = slices.Clone(types)
 	return d
 }
+
+// ipKinds are the kinds an IP attribute can give.
+var ipKinds = SetOf(IPv4, IPv4Net, IPv6, IPv6Net)
+
+// mispKinds maps each MISP type the Extractor splits by hand to the
+// kinds its values can give; singleKinds holds the rest.
+var mispKinds = map[string]TypeSet{
+	"ip-src": ipKinds, "ip-dst": ipKinds, "ip-src|port": ipKinds, "ip-dst|port": ipKinds,
+	"domain|ip": ipKinds | SetOf(Domain, Hostname),
+	"domain":    SetOf(Domain, Hostname), "hostname": SetOf(Domain, Hostname), "hostname|port": SetOf(Domain, Hostname),
+	"md5": SetOf(MD5), "filename|md5": SetOf(MD5), "malware-sample": SetOf(MD5),
+	"sha1": SetOf(SHA1), "filename|sha1": SetOf(SHA1),
+	"sha256": SetOf(SHA256), "filename|sha256": SetOf(SHA256),
+	"btc": SetOf(CryptoCurrency), "xmr": SetOf(CryptoCurrency),
+}
+
+// Reads reports whether attributes of mispType can give d an indicator:
+// the attributes of any other type d is queried with are left out.
+func (d DataType) Reads(mispType string) bool {
+	if k, ok := singleKinds[mispType]; ok {
+		return d.Yields.Has(k.t)
+	}
+	return mispKinds[mispType]&d.Yields != 0
+}
