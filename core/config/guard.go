@@ -136,9 +136,11 @@ func ParseNeverBlockCIDR(s string) (netip.Prefix, error) {
 }
 
 // GuardDigest names the settings of the site that decide which values its
-// lists may carry: its guard: section and its misp_url, whose host is
-// protected. It changes when one of them does, so that a list made under
-// other rules is never taken for one made under these.
+// lists may carry: its guard: section, its misp_url, whose host is
+// protected, and what selects its attributes (tag, custom_feeds,
+// ignore_to_ids). It changes when one of them does, so that a list or
+// feed read made under other settings is never taken for one made under
+// these.
 func (s *Site) GuardDigest() string {
 	if s.guardDigest != "" {
 		return s.guardDigest
@@ -148,9 +150,12 @@ func (s *Site) GuardDigest() string {
 
 func (s *Site) digestGuard() string {
 	b, _ := json.Marshal(struct {
-		Guard   Guard
-		MISPURL string
-	}{s.Guard, s.MISPURL})
+		Guard       Guard
+		MISPURL     string
+		Tag         string
+		CustomFeeds CustomFeeds
+		IgnoreToIDs []string
+	}{s.Guard, s.MISPURL, s.Tag, s.CustomFeeds, s.IgnoreToIDs})
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:8])
 }
