@@ -11,9 +11,8 @@ import (
 
 // keyLine returns the line of the key reached by following keys from the
 // document's top-level mapping, or 0 when there is no such key.
-func keyLine(data []byte, keys ...string) int {
-	var doc yaml.Node
-	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
+func keyLine(doc *yaml.Node, keys ...string) int {
+	if len(doc.Content) == 0 {
 		return 0
 	}
 	n := doc.Content[0]
@@ -41,13 +40,18 @@ func keyLine(data []byte, keys ...string) int {
 // withLines prefixes each line of err's message with path:N, N being the
 // line of the key the message starts with (a top-level key, or
 // renderers.<name>), so that every validation error points into the file.
+// The file is parsed once, however many errors there are.
 func withLines(path string, data []byte, err error) error {
 	if err == nil {
 		return nil
 	}
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil {
+		doc = yaml.Node{}
+	}
 	msgs := strings.Split(err.Error(), "\n")
 	for i, m := range msgs {
-		if line := keyLine(data, errorKeys(m)...); line > 0 {
+		if line := keyLine(&doc, errorKeys(m)...); line > 0 {
 			msgs[i] = fmt.Sprintf("%s:%d: %s", path, line, m)
 		} else {
 			msgs[i] = path + ": " + m

@@ -42,3 +42,32 @@ func TestReloadSkipsWhatIsNotARegularFile(t *testing.T) {
 		t.Error("a FIFO became a site")
 	}
 }
+
+// TestManyErrorsLoadQuickly: a site file of the largest size allowed made
+// of bad entries is refused in seconds, each error with its line; the
+// file is not parsed again for each error.
+func TestManyErrorsLoadQuickly(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("tag: t\nguard:\n  never_block:\n    cidrs:\n")
+	for b.Len() < siteFileMaxBytes-16 {
+		b.WriteString("    - x\n")
+	}
+	path := filepath.Join(t.TempDir(), "a.example.yaml")
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := LoadSite(path, nil)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		want := path + `:2: guard.never_block.cidrs "x": not an address or prefix`
+		if err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Fatalf("error %.200v, want one starting %q", err, want)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("a site file with many errors took more than 20 s to load")
+	}
+}
