@@ -94,14 +94,23 @@ func (c *CustomFeeds) UnmarshalYAML(n *yaml.Node) error {
 		return fmt.Errorf("line %d: custom_feeds must map feed names to tag suffixes", n.Line)
 	}
 	var out CustomFeeds
+	first := map[string]int{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if !slices.Contains(FeedNames, k.Value) || k.Value == "any" || k.Value == "42" {
 			return fmt.Errorf("line %d: custom feed %q: want one of incident, block, alert, hunt, cust1..cust5", k.Line, k.Value)
 		}
+		if line, dup := first[k.Value]; dup {
+			return fmt.Errorf("line %d: custom feed %q listed twice (first at line %d)", k.Line, k.Value, line)
+		}
+		first[k.Value] = k.Line
 		var s StringOrList
 		if err := s.UnmarshalYAML(v); err != nil {
 			return err
+		}
+		if len(s) == 0 {
+			// No tag would select the feed: it would be everything.
+			return fmt.Errorf("line %d: custom feed %q: no tag suffix", v.Line, k.Value)
 		}
 		for _, suf := range s {
 			if suf == "" {
