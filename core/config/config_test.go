@@ -143,6 +143,8 @@ func TestStrictErrors(t *testing.T) {
 			`misp.example.net.yaml:16: custom feed "cust1": no tag suffix`},
 		{"site custom feed twice", originalConfig, strings.Replace(originalSite, "  cust1:", "  cust2: \":incident-classification=other\"\n  cust1:", 1),
 			`misp.example.net.yaml:16: custom feed "cust2" listed twice (first at line 15)`},
+		{"second config document", originalConfig + "---\ntoken_minting: off\n", "", "config.yaml:18: a second YAML document (after ---): want one"},
+		{"second site document", originalConfig, originalSite + "---\nenabled: false\n", "misp.example.net.yaml:22: a second YAML document (after ---): want one"},
 		{"site missing tag", originalConfig, strings.Replace(originalSite, `tag: "example"`, "", 1), "tag is required"},
 		{"empty site", originalConfig, "\n", "file is empty"},
 		{"memory limit too small", originalConfig + "memory_limit_bytes: 1000000\n", "", "memory_limit_bytes must be 0 (none) or at least 67108864"},

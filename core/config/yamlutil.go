@@ -27,7 +27,19 @@ func decodeStrict(path string, data []byte, v any) error {
 		}
 		return fileError(path, err, yamlKeys(v))
 	}
-	return nil
+	// A second document would be ignored: refuse one that holds anything.
+	for {
+		var next yaml.Node
+		err := dec.Decode(&next)
+		switch {
+		case errors.Is(err, io.EOF):
+			return nil
+		case err != nil:
+			return fileError(path, err, nil)
+		case len(next.Content) > 0 && next.Content[0].Tag != "!!null":
+			return fmt.Errorf("%s:%d: a second YAML document (after ---): want one", path, next.Line)
+		}
+	}
 }
 
 var lineRE = regexp.MustCompile(`(?m)^\s*(?:yaml: )?line (\d+): `)
