@@ -27,7 +27,7 @@ func WeakSecret(name, v string, minLen int) string {
 	lv := strings.ToLower(v)
 	switch {
 	case strings.Contains(lv, "generate") || strings.Contains(v, "<") || strings.Contains(lv, "changeme") || strings.Contains(lv, "change me"):
-		return fmt.Sprintf("%s is a placeholder (%q): generate one, e.g. with cratos init or openssl rand -hex %d", name, v, minLen/2)
+		return fmt.Sprintf("%s is a placeholder (it holds <, generate or changeme): generate one, e.g. with cratos init or openssl rand -hex %d", name, minLen/2)
 	case isPlaceholder(v):
 		return fmt.Sprintf("%s is an example value published with Cratos: anyone can mint tokens for this server; generate one (openssl rand -hex %d)", name, minLen/2)
 	case len(v) < minLen:

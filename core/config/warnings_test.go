@@ -87,6 +87,22 @@ func TestWeakSecrets(t *testing.T) {
 	}
 }
 
+// A warning about a secret never carries its value: serve logs the
+// warnings.
+func TestWeakSecretNotLogged(t *testing.T) {
+	key := "9c1f6b0e4d2a8f7351c6e9b2a4d<8f3e7c5b1a9d2e6f4c8b0a7d3e5f1c9b2a6d"
+	salt := "f3a91c07e5d2changeme19d53b2f846x"
+	got := (&Config{EncryptionKey: key, Salt: salt}).Warnings()
+	if len(got) != 2 {
+		t.Fatalf("warnings %q, want two", got)
+	}
+	for _, w := range got {
+		if strings.Contains(w, key) || strings.Contains(w, salt) {
+			t.Errorf("warning %q carries the secret", w)
+		}
+	}
+}
+
 func TestProxyWarnings(t *testing.T) {
 	strong := "9c1f6b0e4d2a8f7351c6e9b2a4d08f3e7c5b1a9d2e6f4c8b0a7d3e5f1c9b2a6d"
 	salt := "f3a91c07e5d24b68a0c7e19d53b2f846"
