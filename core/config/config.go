@@ -225,7 +225,7 @@ func (c *Config) Validate() error {
 	}
 	for _, f := range c.AdminTokens {
 		if !isHex(f, 64) {
-			errs = append(errs, fmt.Errorf("admin_tokens: %q is not a sha256 hex digest", f))
+			errs = append(errs, fmt.Errorf("admin_tokens: %s is not a sha256 hex digest", quoteEntry(f)))
 		}
 	}
 	seen := map[string]bool{}

@@ -47,7 +47,7 @@ func (s *Site) normaliseConsumers() []error {
 		fp := strings.ToLower(strings.TrimSpace(raw))
 		where := "consumers." + raw
 		if !isHex(fp, 64) {
-			errs = append(errs, fmt.Errorf("%s: the key must be a token fingerprint (64 hex digits, from cratos token inspect)", where))
+			errs = append(errs, fmt.Errorf("consumers.%s: the key must be a token fingerprint (64 hex digits, from cratos token inspect)", quoteEntry(raw)))
 			continue
 		}
 		if _, dup := out[fp]; dup {

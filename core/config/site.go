@@ -204,8 +204,9 @@ func (s *Site) validate(path string, data []byte, check RendererCheck) error {
 	s.guardDigest = s.digestGuard()
 	s.revoked = make(map[string]bool, len(s.BlacklistedAPITokens))
 	lines := tokenDigestLines(data)
-	for i, h := range s.BlacklistedAPITokens {
-		h = strings.ToLower(strings.TrimSpace(h))
+	for i, entry := range s.BlacklistedAPITokens {
+		entry = strings.TrimSpace(entry)
+		h := strings.ToLower(entry)
 		if h == "" {
 			continue
 		}
@@ -215,7 +216,7 @@ func (s *Site) validate(path string, data []byte, check RendererCheck) error {
 			if i < len(lines) && lines[i] > 0 {
 				where = fmt.Sprintf("%s:%d", path, lines[i])
 			}
-			s.Warnings = append(s.Warnings, fmt.Sprintf("%s: blacklisted_api_tokens: %q is not a sha256 hex digest (cratos token inspect prints one); ignored", where, h))
+			s.Warnings = append(s.Warnings, fmt.Sprintf("%s: blacklisted_api_tokens: %s is not a sha256 hex digest (cratos token inspect prints one); ignored", where, quoteEntry(entry)))
 			continue
 		}
 		s.revoked[h] = true

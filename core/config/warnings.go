@@ -5,6 +5,7 @@ import (
 	"maps"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/cratos-project/cratos/core/indicator"
@@ -129,4 +130,13 @@ func SiteWarnings(c *Config, s *Site) []string {
 		}
 	}
 	return out
+}
+
+// quoteEntry quotes an entry for a message, cut short when it is long
+// enough to be a token (a credential) pasted in place of its fingerprint.
+func quoteEntry(s string) string {
+	if len(s) <= 16 {
+		return strconv.Quote(s)
+	}
+	return strconv.Quote(s[:8]+"…") + fmt.Sprintf(" (%d characters)", len(s))
 }
