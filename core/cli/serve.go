@@ -9,10 +9,11 @@ import (
 	"net"
 	"os"
 	"os/signal"
-	"sync/atomic"
+	"sync"
 	"syscall"
 	"time"
 
+	"github.com/cratos-project/cratos/core/config"
 	"github.com/cratos-project/cratos/core/server"
 	"github.com/cratos-project/cratos/renderers"
 )
@@ -76,9 +77,15 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	return run(svc, cfg.Listen, logger, nil)
 }
 
+// reloadSites rereads the site files; tests hold a reload with it.
+var reloadSites = (*config.Sites).Reload
+
 // run serves until SIGINT or SIGTERM, reloading sites on SIGHUP, then
 // shuts down gracefully. ready, when set, is called once listening.
 func run(svc *service, addr string, logger *slog.Logger, ready func(net.Addr)) error {
+	sig := make(chan os.Signal, 4)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sig)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return usageError("listen %s: %v", addr, err)
@@ -87,12 +94,9 @@ func run(svc *service, addr string, logger *slog.Logger, ready func(net.Addr)) e
 	if ready != nil {
 		ready(ln.Addr())
 	}
-	sig := make(chan os.Signal, 4)
-	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
-	defer signal.Stop(sig)
 	done := make(chan error, 1)
 	go func() { done <- svc.server.Serve(ln) }()
-	var reloading atomic.Bool
+	var reloads reloader
 	for {
 		select {
 		case err := <-done:
@@ -104,23 +108,9 @@ func run(svc *service, addr string, logger *slog.Logger, ready func(net.Addr)) e
 			if s == syscall.SIGHUP {
 				// Reloading never holds up this loop: a stuck file
 				// system must not block the next SIGTERM.
-				if !reloading.CompareAndSwap(false, true) {
-					logger.Warn("sites reload already running; this SIGHUP is skipped")
-					continue
+				if !reloads.start(func() { reloadAndLog(svc, logger) }) {
+					logger.Warn("sites reload already running; it runs once more when done")
 				}
-				go func() {
-					defer reloading.Store(false)
-					errs := svc.sites.Reload()
-					for _, e := range errs {
-						logger.Error("site file not reloaded; keeping the previous version", "error", e)
-					}
-					for _, st := range svc.sites.All() {
-						for _, w := range st.Warnings {
-							logger.Warn("site file: " + w)
-						}
-					}
-					logger.Info("sites reloaded", "sites", len(svc.sites.All()), "errors", len(errs))
-				}()
 				continue
 			}
 			logger.Info("shutting down", "signal", s.String())
@@ -134,4 +124,50 @@ func run(svc *service, addr string, logger *slog.Logger, ready func(net.Addr)) e
 			return nil
 		}
 	}
+}
+
+// reloadAndLog rereads the site files and logs what did not load.
+func reloadAndLog(svc *service, logger *slog.Logger) {
+	errs := reloadSites(svc.sites)
+	for _, e := range errs {
+		logger.Error("site file not reloaded; keeping the previous version", "error", e)
+	}
+	for _, st := range svc.sites.All() {
+		for _, w := range st.Warnings {
+			logger.Warn("site file: " + w)
+		}
+	}
+	logger.Info("sites reloaded", "sites", len(svc.sites.All()), "errors", len(errs))
+}
+
+// reloader runs one reload at a time; a SIGHUP during one makes it run
+// once more when it ends, so a file changed meanwhile is read.
+type reloader struct {
+	mu             sync.Mutex
+	running, again bool
+}
+
+// start runs reload in the background and reports true, or, when a
+// reload is running, has it run once more and reports false.
+func (r *reloader) start(reload func()) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.running {
+		r.again = true
+		return false
+	}
+	r.running = true
+	go func() {
+		for {
+			reload()
+			r.mu.Lock()
+			again := r.again
+			r.again, r.running = false, again
+			r.mu.Unlock()
+			if !again {
+				return
+			}
+		}
+	}()
+	return true
 }

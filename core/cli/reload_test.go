@@ -1,0 +1,82 @@
+package cli
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/core/config"
+	"github.com/cratos-project/cratos/internal/testtool"
+	"github.com/cratos-project/cratos/renderers"
+)
+
+// TestSIGHUPDuringReloadRunsAgain: a SIGHUP that arrives while a reload
+// runs makes the sites be read once more when it ends, so a file changed
+// between the two signals is applied.
+func TestSIGHUPDuringReloadRunsAgain(t *testing.T) {
+	cfgText := fmt.Sprintf("encryption_key: %q\nsalt: %q\nlisten: \"127.0.0.1:0\"\n", e2eEncryptionKey, e2eSalt)
+	path := testtool.ConfigLayout(t, cfgText, map[string]string{"a.example.yaml": "tag: t\nmispTimeoutSeconds: 10\n"})
+	cfg, err := config.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &e2eBuffer{}
+	logger := slog.New(slog.NewJSONHandler(logs, nil))
+	svc, err := assemble(cfg, nil, renderers.Builtin().Clone(), logger, logs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.close()
+	entered, release := make(chan struct{}), make(chan struct{})
+	var calls atomic.Int32
+	reloadSites = func(s *config.Sites) []error {
+		errs := s.Reload()
+		if calls.Add(1) == 1 {
+			close(entered) // the files are read: a change now is not seen
+			<-release
+		}
+		return errs
+	}
+	defer func() { reloadSites = (*config.Sites).Reload }()
+	ready, done := make(chan struct{}), make(chan error, 1)
+	go func() { done <- run(svc, cfg.Listen, logger, func(net.Addr) { close(ready) }) }()
+	<-ready
+	wait := func(what string, cond func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s; log:\n%s", what, logs.String())
+			}
+		}
+	}
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	<-entered
+	site := filepath.Join(cfg.SitesDir, "a.example.yaml")
+	if err := os.WriteFile(site, []byte("tag: t\nmispTimeoutSeconds: 20\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	wait("second SIGHUP not seen", func() bool { return strings.Contains(logs.String(), "sites reload already running") })
+	close(release)
+	wait("the change made during the first reload is not applied", func() bool {
+		st, ok := svc.sites.Get("a.example")
+		return ok && st.MISPTimeoutSeconds == 20
+	})
+	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
