@@ -126,14 +126,9 @@ func (n *NeverBlock) validate(key string) []error {
 }
 
 // ParseNeverBlockCIDR reads a never_block cidrs entry: an address or a
-// prefix (host bits are cleared).
-func ParseNeverBlockCIDR(s string) (netip.Prefix, error) {
-	s = strings.TrimSpace(s)
-	if p, err := netip.ParsePrefix(s); err == nil {
-		return p.Masked(), nil
-	}
-	return hostPrefix(s)
-}
+// prefix, as ParsePrefix does (host bits are cleared, IPv4-mapped IPv6
+// is unmapped, so that it protects those IPv4 addresses).
+func ParseNeverBlockCIDR(s string) (netip.Prefix, error) { return ParsePrefix(s) }
 
 // GuardDigest names the settings of the site that decide which values its
 // lists may carry: its guard: section, its misp_url, whose host is

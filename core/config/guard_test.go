@@ -52,3 +52,22 @@ func TestGuardKeys(t *testing.T) {
 		})
 	}
 }
+
+// A never_block entry means what it would in allowed_ips: an IPv4 prefix
+// written IPv4-mapped protects those IPv4 addresses.
+func TestParseNeverBlockCIDR(t *testing.T) {
+	for in, want := range map[string]string{
+		"192.0.2.53":            "192.0.2.53/32",
+		"192.0.2.53/24":         "192.0.2.0/24",
+		"::ffff:192.0.2.53":     "192.0.2.53/32",
+		"::ffff:192.0.2.0/120":  "192.0.2.0/24",
+		"::ffff:192.0.2.53/128": "192.0.2.53/32",
+		"2001:db8::1/32":        "2001:db8::/32",
+		"::ffff:0:0/95":         "::fffe:0:0/95",
+	} {
+		p, err := ParseNeverBlockCIDR(in)
+		if err != nil || p.String() != want {
+			t.Errorf("%s: %v %v, want %s", in, p, err, want)
+		}
+	}
+}
