@@ -50,10 +50,15 @@ const (
 	DefaultReconcileSeconds     = 3600
 )
 
-// SetDefaults fills the zero values.
+// SetDefaults fills the zero values; the per-address default is never
+// above max_connections.
 func (l *Limits) SetDefaults() {
 	setDefault(&l.MaxConnections, DefaultMaxConnections)
-	setDefault(&l.MaxConnectionsPerIP, DefaultMaxConnectionsPerIP)
+	perIP := DefaultMaxConnectionsPerIP
+	if l.MaxConnections > 0 {
+		perIP = min(perIP, l.MaxConnections)
+	}
+	setDefault(&l.MaxConnectionsPerIP, perIP)
 	setDefault(&l.MaxConcurrentBuilds, DefaultMaxConcurrentBuilds)
 	setDefault(&l.MISPMaxPages, DefaultMISPMaxPages)
 	setDefault(&l.MISPMaxAttributes, DefaultMISPMaxAttributes)

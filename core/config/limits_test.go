@@ -1,0 +1,39 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+// max_connections below the per-address default lowers that default with
+// it; both set, the per-address cap must not exceed the total.
+func TestConnectionLimits(t *testing.T) {
+	tests := []struct {
+		name, keys string
+		total, per int
+		err        string
+	}{
+		{"defaults", "", DefaultMaxConnections, DefaultMaxConnectionsPerIP, ""},
+		{"small total alone", "max_connections: 500\n", 500, 500, ""},
+		{"both", "max_connections: 500\nmax_connections_per_ip: 20\n", 500, 20, ""},
+		{"per address above total", "max_connections: 500\nmax_connections_per_ip: 600\n", 0, 0, "max_connections_per_ip must not exceed max_connections"},
+		{"negative", "max_connections: -1\n", 0, 0, "max_connections must not be negative"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := Load(layout(t, originalConfig+tc.keys, nil))
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("error %v, want %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.MaxConnections != tc.total || cfg.MaxConnectionsPerIP != tc.per {
+				t.Errorf("limits %d/%d, want %d/%d", cfg.MaxConnections, cfg.MaxConnectionsPerIP, tc.total, tc.per)
+			}
+		})
+	}
+}
