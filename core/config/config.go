@@ -140,7 +140,7 @@ const (
 
 // Load reads config.yaml at path, and mappings.yaml beside it if present.
 func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := readSmallFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
@@ -150,7 +150,7 @@ func Load(path string) (*Config, error) {
 	}
 	c.Path = path
 	mpath := filepath.Join(filepath.Dir(path), "mappings.yaml")
-	if mdata, err := os.ReadFile(mpath); err == nil {
+	if mdata, err := readSmallFile(mpath); err == nil {
 		m, err := parseMappings(mpath, mdata)
 		if err != nil {
 			return nil, err

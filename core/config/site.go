@@ -164,7 +164,7 @@ func (s *Site) IsRevoked(fingerprint string) bool { return s.revoked[fingerprint
 // LoadSite reads one site file. check, when not nil, validates each
 // renderer's options.
 func LoadSite(path string, check RendererCheck) (*Site, error) {
-	data, err := readSiteFile(path)
+	data, err := readSmallFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("site: %w", err)
 	}

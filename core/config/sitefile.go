@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// Site files are small; anything else in the sites folder is refused
+// Configuration and site files are small; anything else is refused
 // rather than read.
 const (
 	siteFileMaxBytes = 1 << 20
@@ -17,13 +17,13 @@ const (
 )
 
 // errNotRegular is a site "file" that is a FIFO, device, socket or folder.
-var errNotRegular = errors.New("not a regular file; skipped")
+var errNotRegular = errors.New("not a regular file")
 
-// readSiteFile reads a site file without ever blocking for good: a FIFO
-// or device is refused before it is read (opened non-blocking, checked
-// with fstat), and a read that hangs (a stuck network file system) is
-// abandoned after siteReadTimeout.
-func readSiteFile(path string) ([]byte, error) {
+// readSmallFile reads a configuration or site file without ever blocking
+// for good: a FIFO or device is refused before it is read (opened
+// non-blocking, checked with fstat), and a read that hangs (a stuck
+// network file system) is abandoned after siteReadTimeout.
+func readSmallFile(path string) ([]byte, error) {
 	type result struct {
 		b   []byte
 		err error
@@ -37,7 +37,7 @@ func readSiteFile(path string) ([]byte, error) {
 	case r := <-ch:
 		return r.b, r.err
 	case <-time.After(siteReadTimeout):
-		return nil, fmt.Errorf("%s: no answer from the file system within %s; skipped", path, siteReadTimeout)
+		return nil, fmt.Errorf("%s: no answer from the file system within %s", path, siteReadTimeout)
 	}
 }
 
@@ -59,7 +59,7 @@ func readRegular(path string) ([]byte, error) {
 		return nil, err
 	}
 	if len(b) > siteFileMaxBytes {
-		return nil, fmt.Errorf("%s: larger than %d bytes; skipped", path, siteFileMaxBytes)
+		return nil, fmt.Errorf("%s: larger than %d bytes", path, siteFileMaxBytes)
 	}
 	return b, nil
 }

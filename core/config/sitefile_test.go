@@ -71,3 +71,42 @@ func TestManyErrorsLoadQuickly(t *testing.T) {
 		t.Fatal("a site file with many errors took more than 20 s to load")
 	}
 }
+
+// config.yaml and mappings.yaml are read as site files are: a FIFO or an
+// oversized file is refused at once rather than read.
+func TestConfigFilesReadBounded(t *testing.T) {
+	tests := []struct {
+		name, file string
+		make       func(path string) error
+		want       string
+	}{
+		{"config.yaml a FIFO", "config.yaml", func(p string) error { return syscall.Mkfifo(p, 0o600) }, "not a regular file"},
+		{"mappings.yaml a FIFO", "mappings.yaml", func(p string) error { return syscall.Mkfifo(p, 0o600) }, "not a regular file"},
+		{"config.yaml too large", "config.yaml", func(p string) error {
+			return os.WriteFile(p, []byte(originalConfig+strings.Repeat("# padding\n", siteFileMaxBytes/10)), 0o600)
+		}, "larger than 1048576 bytes"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			path := layout(t, originalConfig, nil)
+			target := filepath.Join(filepath.Dir(path), tc.file)
+			_ = os.Remove(target)
+			if err := tc.make(target); err != nil {
+				t.Skipf("%v", err)
+			}
+			done := make(chan error, 1)
+			go func() {
+				_, err := Load(path)
+				done <- err
+			}()
+			select {
+			case err := <-done:
+				if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), tc.file) {
+					t.Fatalf("error %v, want %q naming %s", err, tc.want, tc.file)
+				}
+			case <-time.After(15 * time.Second):
+				t.Fatalf("Load blocked on %s", tc.file)
+			}
+		})
+	}
+}
