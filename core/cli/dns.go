@@ -18,6 +18,9 @@ import (
 func dnsZones(cfg *config.Config, svc *service, now func() time.Time) ([]dnsprimary.Zone, error) {
 	var zones []dnsprimary.Zone
 	for _, zc := range cfg.DNS.Zones {
+		if err := export.CheckAge(zc.Age, now); err != nil {
+			return nil, fmt.Errorf("dns zone %s: age %q: %w", zc.Name, zc.Age, err)
+		}
 		cl, err := svc.codec.Verify(zc.Token, now())
 		if err != nil {
 			return nil, fmt.Errorf("dns zone %s: token: %w", zc.Name, err)
