@@ -298,6 +298,9 @@ func (s *Sites) read(previous map[string]*Site) (map[string]*Site, []error) {
 		if e.IsDir() || !strings.HasSuffix(e.Name(), ".yaml") || !e.Type().IsRegular() && e.Type()&os.ModeSymlink == 0 {
 			continue // a FIFO, socket or device is never opened
 		}
+		if strings.HasPrefix(e.Name(), ".") {
+			continue // an editor's lock or swap file: no host starts with a dot
+		}
 		path := filepath.Join(s.dir, e.Name())
 		st, err := LoadSite(path, s.check)
 		if err != nil {

@@ -110,3 +110,27 @@ func TestConfigFilesReadBounded(t *testing.T) {
 		})
 	}
 }
+
+// A hidden file (an editor's lock or swap file, such as Emacs's dangling
+// .#name.yaml link) is never a site: no token names a host starting with
+// a dot. It neither stops start-up nor fails a reload.
+func TestHiddenFilesAreNotSites(t *testing.T) {
+	dir := filepath.Dir(layout(t, originalConfig, map[string]string{"a.example.yaml": originalSite}))
+	sitesDir := filepath.Join(filepath.Dir(dir), "sites")
+	if err := os.Symlink("user@host.1234:1700000000", filepath.Join(sitesDir, ".#a.example.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(sitesDir, ".b.example.yaml"), []byte("tag: [broken\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sites, err := LoadSites(sitesDir, nil)
+	if err != nil {
+		t.Fatalf("start-up refused: %v", err)
+	}
+	if errs := sites.Reload(); len(errs) != 0 {
+		t.Errorf("reload errors %v", errs)
+	}
+	if all := sites.All(); len(all) != 1 || all[0].Name != "a.example" {
+		t.Errorf("sites %v, want a.example only", all)
+	}
+}
