@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -27,6 +28,12 @@ func decodeStrict(path string, data []byte, v any) error {
 		}
 		return fileError(path, err, yamlKeys(v))
 	}
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) == nil {
+		if n := floatIntoInt(&doc, reflect.TypeOf(v)); n != nil {
+			return fmt.Errorf("%s:%d: %s: want a whole number, without fraction or exponent", path, n.Line, n.Value)
+		}
+	}
 	// A second document would be ignored: refuse one that holds anything.
 	for {
 		var next yaml.Node
@@ -40,6 +47,65 @@ func decodeStrict(path string, data []byte, v any) error {
 			return fmt.Errorf("%s:%d: a second YAML document (after ---): want one", path, next.Line)
 		}
 	}
+}
+
+var unmarshalerType = reflect.TypeOf((*yaml.Unmarshaler)(nil)).Elem()
+
+// floatIntoInt returns the first number with a fraction or exponent that
+// n gives to an integer of t, which the decoder would truncate (0.5 to 0,
+// the default); aliases are not followed.
+func floatIntoInt(n *yaml.Node, t reflect.Type) *yaml.Node {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if reflect.PointerTo(t).Implements(unmarshalerType) {
+		return nil
+	}
+	switch {
+	case n.Kind == yaml.DocumentNode && len(n.Content) > 0:
+		return floatIntoInt(n.Content[0], t)
+	case n.Kind == yaml.ScalarNode && n.Tag == "!!float" && t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64:
+		return n
+	case n.Kind == yaml.SequenceNode && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array):
+		for _, c := range n.Content {
+			if bad := floatIntoInt(c, t.Elem()); bad != nil {
+				return bad
+			}
+		}
+	case n.Kind == yaml.MappingNode && (t.Kind() == reflect.Map || t.Kind() == reflect.Struct):
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			ft, ok := t, true
+			if t.Kind() == reflect.Map {
+				ft = t.Elem()
+			} else {
+				ft, ok = fieldType(t, n.Content[i].Value)
+			}
+			if !ok {
+				continue // a merge key (<<)
+			}
+			if bad := floatIntoInt(n.Content[i+1], ft); bad != nil {
+				return bad
+			}
+		}
+	}
+	return nil
+}
+
+// fieldType returns the type of the field of struct t whose yaml key is
+// key, looking into inlined structs.
+func fieldType(t reflect.Type, key string) (reflect.Type, bool) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if opts == "inline" {
+			if ft, ok := fieldType(f.Type, key); ok {
+				return ft, true
+			}
+		} else if name == key {
+			return f.Type, true
+		}
+	}
+	return nil, false
 }
 
 var lineRE = regexp.MustCompile(`(?m)^\s*(?:yaml: )?line (\d+): `)
