@@ -25,6 +25,11 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	if err := parseNoArgs(fs, args, stdout); err != nil {
 		return err
 	}
+	// Until run catches signals, a SIGHUP (a reload sent as the service
+	// comes up) must not end the process; the sites are read below.
+	early := make(chan os.Signal, 1)
+	signal.Notify(early, syscall.SIGHUP)
+	defer signal.Stop(early)
 	cfg, err := loadConfig(*cfgPath)
 	if err != nil {
 		return err
