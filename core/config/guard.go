@@ -144,13 +144,36 @@ func (s *Site) GuardDigest() string {
 }
 
 func (s *Site) digestGuard() string {
-	b, _ := json.Marshal(struct {
-		Guard       Guard
-		MISPURL     string
+	return digest(struct {
+		Guard     Guard
+		MISPURL   string
+		Selection string
+	}{s.Guard, s.MISPURL, s.SelectionDigest()})
+}
+
+// SelectionDigest names the settings of the site that select its
+// attributes in MISP (tag, custom_feeds, ignore_to_ids): a feed read
+// made under others is never taken for one made under these. The guard
+// is left out: it applies to what was read, and a change of it needs no
+// new read of MISP.
+func (s *Site) SelectionDigest() string {
+	if s.selectionDigest != "" {
+		return s.selectionDigest
+	}
+	return s.digestSelection()
+}
+
+func (s *Site) digestSelection() string {
+	return digest(struct {
 		Tag         string
 		CustomFeeds CustomFeeds
 		IgnoreToIDs []string
-	}{s.Guard, s.MISPURL, s.Tag, s.CustomFeeds, s.IgnoreToIDs})
+	}{s.Tag, s.CustomFeeds, s.IgnoreToIDs})
+}
+
+// digest is a short hash of v's JSON.
+func digest(v any) string {
+	b, _ := json.Marshal(v)
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:8])
 }

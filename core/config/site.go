@@ -69,8 +69,9 @@ type Site struct {
 	TokenMaxDays int `yaml:"token_max_days"`
 
 	revoked map[string]bool
-	// guardDigest is GuardDigest, taken once the file is read.
-	guardDigest string
+	// guardDigest and selectionDigest are GuardDigest and
+	// SelectionDigest, taken once the file is read.
+	guardDigest, selectionDigest string
 }
 
 // CustomFeed is one entry of custom_feeds: a feed name and the tag
@@ -201,6 +202,7 @@ func (s *Site) validate(path string, data []byte, check RendererCheck) error {
 	errs = checkRange(errs, "token_max_days", s.TokenMaxDays, 0, 36500)
 	errs = checkRange(errs, "memcached_all_timeout", s.MemcachedAllTimeout, 0, 86400)
 	errs = append(errs, s.Guard.setDefaults()...)
+	s.selectionDigest = s.digestSelection()
 	s.guardDigest = s.digestGuard()
 	s.revoked = make(map[string]bool, len(s.BlacklistedAPITokens))
 	lines := tokenDigestLines(data)

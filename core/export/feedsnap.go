@@ -136,9 +136,9 @@ var feedTypes = func() []string {
 }()
 
 // feedKey names r's feed snapshot: the site's MISP identity, the feed and
-// the site settings that select its attributes (Site.GuardDigest).
+// the site settings that select its attributes (Site.SelectionDigest).
 func (s *Service) feedKey(r Request) string {
-	return s.keyID(r.Site.Name+"\x00"+r.MISPURL+"\x00"+r.MISPKey) + "|" + r.Site.Name + "|" + r.Feed + "|" + r.Site.GuardDigest()
+	return s.keyID(r.Site.Name+"\x00"+r.MISPURL+"\x00"+r.MISPKey) + "|" + r.Site.Name + "|" + r.Feed + "|" + r.Site.SelectionDigest()
 }
 
 // forgetFeed drops r's feed snapshot, here and in the shared level: the

@@ -81,3 +81,38 @@ func TestSelectionChangeRereadsFeed(t *testing.T) {
 		})
 	}
 }
+
+// TestGuardChangeKeepsFeedRead: a site reloaded with another guard gets
+// its list made again under the new rules from the feed already read:
+// the guard applies to what was read, and MISP is not asked again.
+func TestGuardChangeKeepsFeedRead(t *testing.T) {
+	e := newEmulated(t, 0, 1000)
+	ev := mispsim.Event{Info: "a", Published: true, Timestamp: e.clock.Load() - 3600, Tags: []string{"cratos:incident-classification=block"},
+		Attributes: []mispsim.Attribute{{Type: "ip-dst", Value: "100.64.0.1", ToIDS: true}, {Type: "ip-dst", Value: "100.64.0.5", ToIDS: true}}}
+	if _, err := e.sim.AddEvent(ev); err != nil {
+		t.Fatal(err)
+	}
+	svc := e.service(export.Options{ReconcileEvery: time.Hour})
+	ipv4, _ := indicator.LookupDataType("ipv4")
+	get := func(site *config.Site) string {
+		t.Helper()
+		res, err := svc.Get(context.Background(), export.Request{Site: site, MISPURL: e.url, MISPKey: mispsim.DefaultKey,
+			Kind: export.KindFeed, Feed: "block", DataType: ipv4, Age: "1y", Output: "txt", TTL: time.Minute, WaitFresh: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.TrimSpace(strings.ReplaceAll(string(res.Body), "\r", ""))
+	}
+	if got := get(e.site); got != "100.64.0.1\n100.64.0.5" {
+		t.Fatalf("list before the change %q", got)
+	}
+	before := e.sim.Counters().RestSearchRequests
+	changed := *e.site
+	changed.Guard.NeverBlock.CIDRs = []string{"100.64.0.5/32"}
+	if got := get(&changed); got != "100.64.0.1" {
+		t.Errorf("list under the new guard %q, want 100.64.0.1", got)
+	}
+	if n := e.sim.Counters().RestSearchRequests - before; n != 0 {
+		t.Errorf("%d restSearch requests after a guard change, want none", n)
+	}
+}
