@@ -209,7 +209,8 @@ func (c *Client) SearchAttributes(ctx context.Context, q Query, pageSize, parall
 // can hold attributes: MISP drops warninglisted values after paging, so a
 // page is the last one only when the rows it considered (returned plus
 // X-Skipped-Elements-Count) fall short of the limit; without that header,
-// a warninglisted search ends at an empty page.
+// a warninglisted search ends at an empty page. Nor is it the last while
+// X-Result-Count says it was full (fullPage).
 func (c *Client) searchPage(ctx context.Context, q Query, pageSize, page int, win *[]byte, fn func(indicator.Attribute)) (n int, done bool, err error) {
 	start := time.Now()
 	resp, err := c.send(ctx, http.MethodPost, "/attributes/restSearch", q.Body(pageSize, page))
@@ -238,7 +239,16 @@ func (c *Client) searchPage(ctx context.Context, q Query, pageSize, page int, wi
 	default:
 		done = n < pageSize
 	}
-	return n, done, nil
+	return n, done && !fullPage(resp.Header, pageSize), nil
+}
+
+// fullPage reports whether X-Result-Count says MISP's page held pageSize
+// rows (MISP adds one when the page is full): MISP removes the values of
+// its allowedlist after paging, counting them in no other header. A count
+// past pageSize+1 is not a page's and says nothing.
+func fullPage(h http.Header, pageSize int) bool {
+	rows, err := strconv.Atoi(h.Get("X-Result-Count"))
+	return err == nil && rows >= pageSize && rows <= pageSize+1
 }
 
 // decodeAnswer decodes a restSearch answer of status from body as it
