@@ -71,7 +71,7 @@ func (h handler) ServeDNS(w dns.ResponseWriter, r *dns.Msg) {
 	case dns.TypeAXFR, dns.TypeIXFR:
 		s.transfer(w, r, z, snap, remote, tcp)
 	default:
-		if !z.queryAllowed(remote.Addr()) {
+		if !z.queryAllowed(q, remote.Addr()) {
 			s.reply(w, r, refused(r), tcp)
 			return
 		}
@@ -80,12 +80,21 @@ func (h handler) ServeDNS(w dns.ResponseWriter, r *dns.Msg) {
 }
 
 // queryAllowed checks an ordinary query's client against AllowQuery, or
-// AllowTransfer when AllowQuery is empty.
-func (z *zoneState) queryAllowed(a netip.Addr) bool {
+// AllowTransfer when AllowQuery is empty. The apex SOA is answered to
+// AllowTransfer as well: a secondary asks for it before every transfer.
+func (z *zoneState) queryAllowed(q dns.Question, a netip.Addr) bool {
+	if q.Qtype == dns.TypeSOA && strings.EqualFold(q.Name, z.cfg.origin) && contains(z.cfg.AllowTransfer, a) {
+		return true
+	}
 	acl := z.cfg.AllowQuery
 	if len(acl) == 0 {
 		acl = z.cfg.AllowTransfer
 	}
+	return contains(acl, a)
+}
+
+// contains reports whether a prefix of acl holds a.
+func contains(acl []netip.Prefix, a netip.Addr) bool {
 	for _, p := range acl {
 		if p.Contains(a) {
 			return true

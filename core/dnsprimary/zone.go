@@ -39,7 +39,8 @@ type Zone struct {
 	AllowTransfer []netip.Prefix
 	// AllowQuery lists the client prefixes whose ordinary queries are
 	// answered (anyone else could test names against the block list);
-	// empty means AllowTransfer.
+	// empty means AllowTransfer. AllowTransfer always gets the apex SOA,
+	// which a secondary asks for before every transfer.
 	AllowQuery []netip.Prefix
 	// Notify lists the secondaries (host:port) told of every new serial.
 	Notify []string
