@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/netip"
 	"sync"
+	"sync/atomic"
 
 	"github.com/cratos-project/cratos/internal/connlimit"
 )
@@ -16,6 +17,10 @@ import (
 const (
 	tcpConnTotal   = 256
 	tcpConnPerAddr = 16
+	// tcpConnStrangers bounds those from addresses that no zone lets
+	// query or transfer (they get only REFUSED), so that they cannot take
+	// every place from the secondaries.
+	tcpConnStrangers = 64
 )
 
 // capListener holds the DNS listener's TCP connections to the caps
@@ -51,5 +56,53 @@ type cappedConn struct {
 func (c *cappedConn) Close() error {
 	err := c.Conn.Close()
 	c.once.Do(func() { c.caps.Release(c.key) })
+	return err
+}
+
+// strangerListener closes, as soon as it is accepted, a connection from
+// an address that known refuses once max of them are open.
+type strangerListener struct {
+	net.Listener
+	known func(netip.Addr) bool
+	max   int64
+	open  *atomic.Int64
+}
+
+func newStrangerListener(ln net.Listener, max int, known func(netip.Addr) bool) strangerListener {
+	return strangerListener{Listener: ln, known: known, max: int64(max), open: new(atomic.Int64)}
+}
+
+// Accept returns the next connection from a known address, or from a
+// stranger while fewer than max of them are open.
+func (l strangerListener) Accept() (net.Conn, error) {
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			return nil, err
+		}
+		if a, ok := c.RemoteAddr().(*net.TCPAddr); ok && l.known(a.AddrPort().Addr().Unmap()) {
+			return c, nil
+		}
+		if l.open.Add(1) <= l.max {
+			return &strangerConn{Conn: c, open: l.open}, nil
+		}
+		l.open.Add(-1)
+		if tc, ok := c.(*net.TCPConn); ok {
+			_ = tc.SetLinger(0) // no TIME_WAIT for a refused connection
+		}
+		_ = c.Close()
+	}
+}
+
+// strangerConn gives its place back when first closed.
+type strangerConn struct {
+	net.Conn
+	open *atomic.Int64
+	once sync.Once
+}
+
+func (c *strangerConn) Close() error {
+	err := c.Conn.Close()
+	c.once.Do(func() { c.open.Add(-1) })
 	return err
 }

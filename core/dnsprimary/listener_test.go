@@ -3,8 +3,11 @@ package dnsprimary
 import (
 	"log/slog"
 	"net"
+	"net/netip"
 	"testing"
 	"time"
+
+	"github.com/miekg/dns"
 )
 
 // A DNS connection gives its place back when first closed, and only then.
@@ -40,5 +43,50 @@ func TestCappedConnReleasesOnce(t *testing.T) {
 	_ = conns[1].Close()
 	if n := l.caps.Open(); n != 0 {
 		t.Errorf("%d open after both closed, want 0", n)
+	}
+}
+
+// Connections from addresses that no zone lets in, which get only
+// REFUSED, hold at most tcpConnStrangers places: a flood of them from
+// many addresses leaves room for a secondary's transfer.
+func TestStrangersLeaveRoomForSecondaries(t *testing.T) {
+	z := newTestZone(&fakeSource{text: policyZone(domainsV1)})
+	z.AllowTransfer = []netip.Prefix{netip.MustParsePrefix("127.0.0.2/32")}
+	s := startServer(t, newClock().Now, z)
+	for i := range tcpConnTotal / tcpConnPerAddr {
+		d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 1, byte(i+1))}, Timeout: 5 * time.Second}
+		for range tcpConnPerAddr {
+			c, err := d.Dial("tcp", s.Addr())
+			if err != nil {
+				continue // refused already
+			}
+			t.Cleanup(func() { c.Close() })
+			// An answer, or the connection closed, shows it was accepted.
+			co := &dns.Conn{Conn: c}
+			_ = co.SetDeadline(time.Now().Add(5 * time.Second))
+			if co.WriteMsg(new(dns.Msg).SetQuestion(testZone, dns.TypeSOA)) == nil {
+				_, _ = co.ReadMsg()
+			}
+		}
+	}
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 2)}, Timeout: 5 * time.Second}
+	c, err := d.Dial("tcp", s.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := &dns.Transfer{Conn: &dns.Conn{Conn: c}, ReadTimeout: 5 * time.Second}
+	ch, err := tr.In(new(dns.Msg).SetAxfr(testZone), s.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for env := range ch {
+		if env.Error != nil {
+			t.Fatalf("secondary's AXFR: %v", env.Error)
+		}
+		n += len(env.RR)
+	}
+	if n != 9 {
+		t.Errorf("secondary's AXFR: %d records, want 9", n)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -139,7 +140,7 @@ func (s *Server) Start(ctx context.Context) error {
 	ready := make(chan error, 2)
 	for _, srv := range []*dns.Server{
 		{PacketConn: udp, UDPSize: dns.DefaultMsgSize},
-		{Listener: deadlineListener{newCapListener(tcp, tcpConnTotal, tcpConnPerAddr, s.log), tcpWriteTimeout}},
+		{Listener: deadlineListener{newCapListener(newStrangerListener(tcp, tcpConnStrangers, s.known), tcpConnTotal, tcpConnPerAddr, s.log), tcpWriteTimeout}},
 	} {
 		var once sync.Once
 		signal := func(err error) { once.Do(func() { ready <- err }) }
@@ -339,6 +340,16 @@ func (s *Server) Close() error {
 		return fmt.Errorf("dnsprimary: close: %w", err)
 	}
 	return nil
+}
+
+// known reports whether a zone lets a query or transfer.
+func (s *Server) known(a netip.Addr) bool {
+	for _, z := range s.list {
+		if contains(z.cfg.AllowTransfer, a) || contains(z.cfg.AllowQuery, a) {
+			return true
+		}
+	}
+	return false
 }
 
 // goTracked runs f in a goroutine that Close waits for; it reports false
