@@ -110,7 +110,7 @@ func (s *Server) notifyAll(z *zoneState, soa *dns.SOA) {
 // notify sends NOTIFY for soa to target from the server's UDP socket until
 // it is answered, the attempts run out or ctx ends.
 func (s *Server) notify(ctx context.Context, udp net.PacketConn, z *zoneState, target string, soa *dns.SOA) error {
-	to, err := resolveTarget(ctx, target)
+	to, err := resolveTarget(ctx, target, udp.LocalAddr())
 	if err != nil {
 		return err
 	}
@@ -165,8 +165,8 @@ func packNotify(m *dns.Msg, key *tsigKey, kr keyring) ([]byte, error) {
 }
 
 // resolveTarget turns host:port into an address, looking the host up when
-// it is not an IP address.
-func resolveTarget(ctx context.Context, target string) (netip.AddrPort, error) {
+// it is not an IP address; local is the address NOTIFYs are sent from.
+func resolveTarget(ctx context.Context, target string, local net.Addr) (netip.AddrPort, error) {
 	if ap, err := netip.ParseAddrPort(target); err == nil {
 		return netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port()), nil
 	}
@@ -185,5 +185,22 @@ func resolveTarget(ctx context.Context, target string) (netip.AddrPort, error) {
 	if len(addrs) == 0 {
 		return netip.AddrPort{}, fmt.Errorf("notify target %q: no address", target)
 	}
-	return netip.AddrPortFrom(addrs[0].Unmap(), uint16(port)), nil
+	return netip.AddrPortFrom(reachable(addrs, local), uint16(port)), nil
+}
+
+// reachable returns the first of addrs (not empty) that a socket bound to
+// local can send to: one of local's family when local is a specific
+// address (a host with AAAA and A records is otherwise sent to its IPv6
+// address from an IPv4 socket, which fails every time), else the first.
+func reachable(addrs []netip.Addr, local net.Addr) netip.Addr {
+	var ip netip.Addr
+	if ua, ok := local.(*net.UDPAddr); ok {
+		ip = ua.AddrPort().Addr().Unmap()
+	}
+	for _, a := range addrs {
+		if a = a.Unmap(); !ip.IsValid() || ip.IsUnspecified() || a.Is4() == ip.Is4() {
+			return a
+		}
+	}
+	return addrs[0].Unmap()
 }

@@ -3,6 +3,7 @@ package dnsprimary
 import (
 	"context"
 	"net"
+	"net/netip"
 	"testing"
 	"time"
 
@@ -129,5 +130,29 @@ func expectNotify(t *testing.T, sec *fakeSecondary, s *Server, serial uint32, at
 	case m := <-sec.received:
 		t.Errorf("NOTIFY sent again after it was answered: %v", m)
 	case <-time.After(300 * time.Millisecond):
+	}
+}
+
+// A NOTIFY target named by a host with both IPv6 and IPv4 addresses is
+// sent to an address of the listening socket's family.
+func TestNotifyAddressFamily(t *testing.T) {
+	v6, v4 := netip.MustParseAddr("2001:db8::10"), netip.MustParseAddr("192.0.2.10")
+	tests := []struct {
+		local string
+		addrs []netip.Addr
+		want  netip.Addr
+	}{
+		{"192.0.2.53:5353", []netip.Addr{v6, v4}, v4},
+		{"[2001:db8::53]:5353", []netip.Addr{v4, v6}, v6},
+		{"0.0.0.0:5353", []netip.Addr{v6, v4}, v6}, // dual stack
+		{"[::]:5353", []netip.Addr{v4, v6}, v4},
+		{"192.0.2.53:5353", []netip.Addr{v6}, v6}, // none better: the send reports the error
+		{"192.0.2.53:5353", []netip.Addr{netip.MustParseAddr("::ffff:192.0.2.10")}, v4},
+	}
+	for _, tt := range tests {
+		local := net.UDPAddrFromAddrPort(netip.MustParseAddrPort(tt.local))
+		if got := reachable(tt.addrs, local); got != tt.want {
+			t.Errorf("from %s to %v: %s, want %s", tt.local, tt.addrs, got, tt.want)
+		}
 	}
 }
