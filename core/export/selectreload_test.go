@@ -54,16 +54,7 @@ func TestSelectionChangeRereadsFeed(t *testing.T) {
 				}
 			}
 			svc := e.service(export.Options{ReconcileEvery: time.Hour})
-			ipv4, _ := indicator.LookupDataType("ipv4")
-			get := func(site *config.Site) string {
-				t.Helper()
-				res, err := svc.Get(context.Background(), export.Request{Site: site, MISPURL: e.url, MISPKey: mispsim.DefaultKey,
-					Kind: export.KindFeed, Feed: tc.feed, DataType: ipv4, Age: "1y", Output: "txt", TTL: time.Minute, WaitFresh: true})
-				if err != nil {
-					t.Fatal(err)
-				}
-				return strings.TrimSpace(strings.ReplaceAll(string(res.Body), "\r", ""))
-			}
+			get := func(site *config.Site) string { return ipv4List(t, svc, e, site, tc.feed) }
 			old := *e.site
 			tc.before(&old)
 			if got := get(&old); got != "100.64.0.1" {
@@ -93,16 +84,7 @@ func TestGuardChangeKeepsFeedRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc := e.service(export.Options{ReconcileEvery: time.Hour})
-	ipv4, _ := indicator.LookupDataType("ipv4")
-	get := func(site *config.Site) string {
-		t.Helper()
-		res, err := svc.Get(context.Background(), export.Request{Site: site, MISPURL: e.url, MISPKey: mispsim.DefaultKey,
-			Kind: export.KindFeed, Feed: "block", DataType: ipv4, Age: "1y", Output: "txt", TTL: time.Minute, WaitFresh: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return strings.TrimSpace(strings.ReplaceAll(string(res.Body), "\r", ""))
-	}
+	get := func(site *config.Site) string { return ipv4List(t, svc, e, site, "block") }
 	if got := get(e.site); got != "100.64.0.1\n100.64.0.5" {
 		t.Fatalf("list before the change %q", got)
 	}
@@ -115,4 +97,17 @@ func TestGuardChangeKeepsFeedRead(t *testing.T) {
 	if n := e.sim.Counters().RestSearchRequests - before; n != 0 {
 		t.Errorf("%d restSearch requests after a guard change, want none", n)
 	}
+}
+
+// ipv4List is the txt list of feed's IPv4 addresses, fresh, as site gets
+// it from the emulator, one address a line.
+func ipv4List(t *testing.T, svc *export.Service, e *emulated, site *config.Site, feed string) string {
+	t.Helper()
+	ipv4, _ := indicator.LookupDataType("ipv4")
+	res, err := svc.Get(context.Background(), export.Request{Site: site, MISPURL: e.url, MISPKey: mispsim.DefaultKey,
+		Kind: export.KindFeed, Feed: feed, DataType: ipv4, Age: "1y", Output: "txt", TTL: time.Minute, WaitFresh: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(strings.ReplaceAll(string(res.Body), "\r", ""))
 }
