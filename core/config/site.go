@@ -1,6 +1,8 @@
 package config
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -213,12 +215,17 @@ func (s *Site) validate(path string, data []byte, check RendererCheck) error {
 			continue
 		}
 		if !isHex(h, 64) {
-			// The original's own example lists "empty": ignore, say where.
+			// The original's own example lists "empty"; an operator may
+			// paste the token itself. Revoke the token it would be, and
+			// say where.
 			where := path
 			if i < len(lines) && lines[i] > 0 {
 				where = fmt.Sprintf("%s:%d", path, lines[i])
 			}
-			s.Warnings = append(s.Warnings, fmt.Sprintf("%s: blacklisted_api_tokens: %s is not a sha256 hex digest (cratos token inspect prints one); ignored", where, quoteEntry(entry)))
+			s.Warnings = append(s.Warnings, fmt.Sprintf("%s: blacklisted_api_tokens: %s is not a sha256 hex digest (cratos token inspect prints one); "+
+				"taken for a token, the token it is is revoked", where, quoteEntry(entry)))
+			sum := sha256.Sum256([]byte(entry))
+			s.revoked[hex.EncodeToString(sum[:])] = true
 			continue
 		}
 		s.revoked[h] = true

@@ -1,6 +1,9 @@
 package config
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -37,5 +40,20 @@ func TestTokenNotRepeated(t *testing.T) {
 				t.Errorf("got %q, want %q and never the token", text, tc.want)
 			}
 		})
+	}
+}
+
+// A token pasted into blacklisted_api_tokens in place of its fingerprint
+// revokes that token.
+func TestPastedTokenRevoked(t *testing.T) {
+	const tok = "gAAAAABnQ2lyZXRva2VuLXRoYXQtaXMtYS1jcmVkZW50aWFsLWFuZC1tdXN0LW5vdC1iZS1sb2dnZWQtYW55d2hlcmUtYXQtYWxsLTEyMzQ1Ng=="
+	path := layout(t, originalConfig, map[string]string{"misp.example.net.yaml": originalSite + "  - " + tok + "\n"})
+	s, err := LoadSite(filepath.Join(filepath.Dir(filepath.Dir(path)), "sites", "misp.example.net.yaml"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256([]byte(tok))
+	if !s.IsRevoked(hex.EncodeToString(sum[:])) {
+		t.Errorf("the pasted token is not revoked; warnings %q", s.Warnings)
 	}
 }

@@ -10,16 +10,17 @@ import (
 )
 
 // The original's example site file lists "empty" as a revoked token: it
-// loads, the entry is ignored and the warning names file and line.
+// loads, the entry revokes only the token "empty" would be, and the
+// warning names file and line.
 func TestOriginalExampleSiteLoads(t *testing.T) {
 	tests := []struct {
 		name, tokens string
 		warn         []string
 		revoked      int
 	}{
-		{"placeholder entry", "blacklisted_api_tokens:\n  - \"empty\"\n", []string{`misp.example.net.yaml:21: blacklisted_api_tokens: "empty" is not a sha256 hex digest`}, 0},
+		{"placeholder entry", "blacklisted_api_tokens:\n  - \"empty\"\n", []string{`misp.example.net.yaml:21: blacklisted_api_tokens: "empty" is not a sha256 hex digest`}, 1},
 		{"null list", "blacklisted_api_tokens:\n", nil, 0},
-		{"mixed", "blacklisted_api_tokens:\n  - 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\n  - nope\n", []string{`misp.example.net.yaml:22: blacklisted_api_tokens: "nope"`}, 1},
+		{"mixed", "blacklisted_api_tokens:\n  - 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\n  - nope\n", []string{`misp.example.net.yaml:22: blacklisted_api_tokens: "nope"`}, 2},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
