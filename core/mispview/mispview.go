@@ -29,6 +29,7 @@ type Source struct {
 type Answer struct {
 	Body        []byte
 	ContentType string
+	Dropped     string // values left out, "reason=count, ..." as X-Cratos-Dropped; "" when none
 }
 
 // AnswerError is an answer of MISP that cannot be passed on: malformed

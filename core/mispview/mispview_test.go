@@ -171,3 +171,36 @@ func TestWideWarninglistYAML(t *testing.T) {
 		t.Fatal("a list of 200,000 fields took over 20 s to write as YAML")
 	}
 }
+
+// TestUnfitValues: a txt line never splits a value: values that cannot
+// be carried are left out and counted.
+func TestUnfitValues(t *testing.T) {
+	src, _ := fakeMISP(t, map[string]string{
+		"/warninglists/index": `{"Warninglists": [{"Warninglist": {"id": "1", "name": "ok", "description": "two\nlines"}},
+			{"Warninglist": {"id": "2", "name": "bell\u0007", "line\rkey": 1}}]}`,
+		"/warninglists/view/5": `{"Warninglist": {"WarninglistEntry": [{"value": "a.example", "comment": "ok"},
+			{"value": "x.example\nevil.example"}, {"value": "cr\r"}, {"value": "nul\u0000x"}, {"value": "ls\u2028x"},
+			{"value": "nel\u0085"}, {"value": "tab\tok"}, {"value": "b.example", "comment": "bell\u0007"}, {"value": "bad` + "\xff" + `"}]}}`,
+	})
+	const (
+		ctrl = DropControlChar + "="
+	)
+	tests := []struct {
+		id            int
+		out           string
+		body, dropped string
+	}{
+		{0, "txt", "id: 1\r\nname: ok\r\n\r\nid: 2\r\n\r\n", ctrl + "3"},
+		{5, "txt", "a.example\r\ntab\tok\r\nb.example\r\nbad\xff\r\n", ctrl + "5"},
+		{5, "json", `["a.example", "b.example", "bad\ufffd", "cr\r", "ls\u2028x", "nel\u0085", "nul\u0000x", "tab\tok", "x.example\nevil.example"]`, ""},
+	}
+	for _, tt := range tests {
+		a, err := Warninglist(context.Background(), src, tt.id, tt.out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(a.Body) != tt.body || a.Dropped != tt.dropped {
+			t.Errorf("%d %s: %q, dropped %q\nwant %q, dropped %q", tt.id, tt.out, a.Body, a.Dropped, tt.body, tt.dropped)
+		}
+	}
+}

@@ -18,7 +18,8 @@ const (
 
 // warninglistIndex writes MISP's /warninglists/index answer: each list's
 // fields as "key: value" blocks (txt), the Warninglists array (json,
-// yaml), or dicttoxml's document (xml).
+// yaml), or dicttoxml's document (xml). A txt line whose key or value
+// breaks lines is left out and counted in Answer.Dropped.
 func warninglistIndex(doc *fastjson.Value, out string) (Answer, error) {
 	all := doc.Get("Warninglists")
 	if all == nil {
@@ -28,24 +29,30 @@ func warninglistIndex(doc *fastjson.Value, out string) (Answer, error) {
 	var b []byte
 	switch out {
 	case "txt":
+		d := drops{}
 		for _, l := range lists {
 			if o := l.GetObject("Warninglist"); o != nil {
 				o.Visit(func(k []byte, v *fastjson.Value) {
-					b = append(append(append(append(b, k...), ": "...), scalarText(v)...), "\r\n"...)
+					text := scalarText(v)
+					if breaksLine(string(k)) || breaksLine(text) {
+						d[DropControlChar]++
+						return
+					}
+					b = append(append(append(append(b, k...), ": "...), text...), "\r\n"...)
 				})
 			}
 			b = append(b, "\r\n"...)
 		}
-		return Answer{b, textType}, nil
+		return Answer{Body: b, ContentType: textType, Dropped: d.header()}, nil
 	case "json":
-		return Answer{appendPyJSON(b, all), jsonType}, nil
+		return Answer{Body: appendPyJSON(b, all), ContentType: jsonType}, nil
 	case "yaml":
 		if len(lists) == 0 {
 			b = append(b, "--- []\n"...)
 		} else {
 			b = append(b, "---\n"...)
 		}
-		return Answer{appendYAMLValue(b, all, 0), textType}, nil
+		return Answer{Body: appendYAMLValue(b, all, 0), ContentType: textType}, nil
 	}
 	b = append(b, xmlHead...)
 	for _, l := range lists {
@@ -53,12 +60,13 @@ func warninglistIndex(doc *fastjson.Value, out string) (Answer, error) {
 		b = appendXMLValue(b, "Warninglist", l.Get("Warninglist"))
 		b = append(b, "</item>"...)
 	}
-	return Answer{append(b, "</Warninglists>"...), xmlType}, nil
+	return Answer{Body: append(b, "</Warninglists>"...), ContentType: xmlType}, nil
 }
 
 // warninglistView writes MISP's /warninglists/view answer: the entries'
 // values one a line (txt), dicttoxml's document of the entries (xml), or
-// the sorted distinct values (json, yaml).
+// the sorted distinct values (json, yaml). A txt value that breaks lines
+// is left out and counted in Answer.Dropped.
 func warninglistView(doc *fastjson.Value, out string) (Answer, error) {
 	wl := doc.Get("Warninglist")
 	if wl == nil {
@@ -68,16 +76,22 @@ func warninglistView(doc *fastjson.Value, out string) (Answer, error) {
 	var b []byte
 	switch out {
 	case "txt":
+		d := drops{}
 		for _, e := range entries {
-			b = append(append(b, e.GetStringBytes("value")...), "\r\n"...)
+			v := e.GetStringBytes("value")
+			if breaksLine(string(v)) {
+				d[DropControlChar]++
+				continue
+			}
+			b = append(append(b, v...), "\r\n"...)
 		}
-		return Answer{b, textType}, nil
+		return Answer{Body: b, ContentType: textType, Dropped: d.header()}, nil
 	case "xml":
 		b = append(b, xmlHead...)
 		for _, e := range entries {
 			b = appendXMLValue(b, "item", e)
 		}
-		return Answer{append(b, "</Warninglists>"...), xmlType}, nil
+		return Answer{Body: append(b, "</Warninglists>"...), ContentType: xmlType}, nil
 	}
 	seen := map[string]bool{}
 	var values []string
@@ -97,7 +111,7 @@ func warninglistView(doc *fastjson.Value, out string) (Answer, error) {
 			}
 			b = jsonr.AppendString(b, v)
 		}
-		return Answer{append(b, ']'), jsonType}, nil
+		return Answer{Body: append(b, ']'), ContentType: jsonType}, nil
 	}
-	return Answer{pyYAMLList(values), textType}, nil
+	return Answer{Body: pyYAMLList(values), ContentType: textType}, nil
 }

@@ -195,6 +195,15 @@ func TestMISPInfoRoutes(t *testing.T) {
 			t.Errorf("%s: %d %q, want %q", tc.path, resp.StatusCode, body, tc.want)
 		}
 	}
+	id, err := h.sim.AddWarninglist(mispsim.Warninglist{Name: "Split", Type: "string", Description: "d", Version: 1, Category: "false-positive",
+		MatchingAttributes: []string{"domain"}, List: []string{"ok.example", "x.example\nevil.example"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := "/v1/warninglist/id/" + strconv.FormatInt(id, 10) + "/output/txt"
+	if resp, body := h.authed(path); resp.StatusCode != 200 || body != "ok.example\r\n" || resp.Header.Get("X-Cratos-Dropped") != "control character in a txt line=1" {
+		t.Errorf("%s: %d %q, X-Cratos-Dropped %q", path, resp.StatusCode, body, resp.Header.Get("X-Cratos-Dropped"))
+	}
 	for _, p := range []string{"/v1/warninglist/id/0/output/txt", "/v1/warninglist/id/0/output/json", "/v1/warninglist/id/0/output/xml", "/v1/warninglist/id/0/output/yaml", "/v1/warninglist/id/1/output/xml"} {
 		resp, body := h.authed(p)
 		if resp.StatusCode != 200 || !strings.Contains(body, "example") && !strings.Contains(body, "Test list") {

@@ -21,6 +21,7 @@ func mispSource(cl *caller) mispview.Source {
 
 // sendPassthrough sends a MISP passthrough answer, or its failure: an
 // unusable MISP answer is a 502, MISP's own faults as upstream maps them.
+// Values the answer leaves out are named in X-Cratos-Dropped.
 func sendPassthrough(c *fiber.Ctx, a mispview.Answer, err error) error {
 	var ae *mispview.AnswerError
 	switch {
@@ -29,6 +30,9 @@ func sendPassthrough(c *fiber.Ctx, a mispview.Answer, err error) error {
 	case err != nil:
 		status, msg := upstream(err)
 		return detail(c, status, msg)
+	}
+	if a.Dropped != "" {
+		c.Set("X-Cratos-Dropped", a.Dropped)
 	}
 	c.Set(fiber.HeaderContentType, a.ContentType)
 	return c.Send(a.Body)

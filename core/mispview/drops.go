@@ -1,0 +1,39 @@
+package mispview
+
+import (
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// DropControlChar is the reason a txt line is left out: its value holds a
+// control character or a line separator.
+const DropControlChar = "control character in a txt line"
+
+// drops counts the values left out of an answer, by reason.
+type drops map[string]int
+
+// header formats d as the X-Cratos-Dropped header: "reason=count, ..."
+// sorted by reason; "" when nothing was left out.
+func (d drops) header() string {
+	parts := make([]string, 0, len(d))
+	for _, k := range slices.Sorted(maps.Keys(d)) {
+		parts = append(parts, k+"="+strconv.Itoa(d[k]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// breaksLine reports whether s holds a control character other than tab
+// (C0, DEL, C1) or a Unicode line or paragraph separator: a reader of one
+// entry per line would split the value into entries the list does not
+// have, or cut it at a NUL.
+func breaksLine(s string) bool {
+	for _, r := range s {
+		if r != '\t' && unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return true
+		}
+	}
+	return false
+}
