@@ -6,6 +6,10 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/valyala/fastjson"
+
+	"github.com/cratos-project/cratos/renderers/xml"
 )
 
 // DropControlChar is the reason a txt line is left out: its value holds a
@@ -36,4 +40,33 @@ func breaksLine(s string) bool {
 		}
 	}
 	return false
+}
+
+// xmlUnfit returns why v cannot be written in an XML 1.0 document, as
+// the xml renderer's reasons (a string with a character XML forbids, or
+// invalid UTF-8), or "" when it can. Keys need no check: xmlName makes
+// them ASCII names.
+func xmlUnfit(v *fastjson.Value) string {
+	if v == nil {
+		return ""
+	}
+	why := ""
+	switch v.Type() {
+	case fastjson.TypeString:
+		why = xml.Unfit(string(v.GetStringBytes()))
+	case fastjson.TypeObject:
+		o, _ := v.Object()
+		o.Visit(func(_ []byte, val *fastjson.Value) {
+			if why == "" {
+				why = xmlUnfit(val)
+			}
+		})
+	case fastjson.TypeArray:
+		for _, item := range v.GetArray() {
+			if why = xmlUnfit(item); why != "" {
+				break
+			}
+		}
+	}
+	return why
 }

@@ -1,9 +1,12 @@
 package mispview
 
 import (
+	"bytes"
 	"context"
+	"encoding/xml"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -172,8 +175,9 @@ func TestWideWarninglistYAML(t *testing.T) {
 	}
 }
 
-// TestUnfitValues: a txt line never splits a value: values that cannot
-// be carried are left out and counted.
+// TestUnfitValues: a txt line never splits a value, and the xml document
+// is always well-formed: values that cannot be carried are left out and
+// counted.
 func TestUnfitValues(t *testing.T) {
 	src, _ := fakeMISP(t, map[string]string{
 		"/warninglists/index": `{"Warninglists": [{"Warninglist": {"id": "1", "name": "ok", "description": "two\nlines"}},
@@ -184,6 +188,7 @@ func TestUnfitValues(t *testing.T) {
 	})
 	const (
 		ctrl = DropControlChar + "="
+		bad  = "character not allowed in XML 1.0="
 	)
 	tests := []struct {
 		id            int
@@ -191,7 +196,11 @@ func TestUnfitValues(t *testing.T) {
 		body, dropped string
 	}{
 		{0, "txt", "id: 1\r\nname: ok\r\n\r\nid: 2\r\n\r\n", ctrl + "3"},
+		{0, "xml", xmlHead + "<item><Warninglist><id>1</id><name>ok</name><description>two\nlines</description></Warninglist></item></Warninglists>", bad + "1"},
 		{5, "txt", "a.example\r\ntab\tok\r\nb.example\r\nbad\xff\r\n", ctrl + "5"},
+		{5, "xml", xmlHead + "<item><value>a.example</value><comment>ok</comment></item><item><value>x.example\nevil.example</value></item>" +
+			"<item><value>cr\r</value></item><item><value>ls\u2028x</value></item><item><value>nel\u0085</value></item>" +
+			"<item><value>tab\tok</value></item></Warninglists>", bad + "2, invalid UTF-8=1"},
 		{5, "json", `["a.example", "b.example", "bad\ufffd", "cr\r", "ls\u2028x", "nel\u0085", "nul\u0000x", "tab\tok", "x.example\nevil.example"]`, ""},
 	}
 	for _, tt := range tests {
@@ -201,6 +210,17 @@ func TestUnfitValues(t *testing.T) {
 		}
 		if string(a.Body) != tt.body || a.Dropped != tt.dropped {
 			t.Errorf("%d %s: %q, dropped %q\nwant %q, dropped %q", tt.id, tt.out, a.Body, a.Dropped, tt.body, tt.dropped)
+		}
+		if tt.out == "xml" {
+			d := xml.NewDecoder(bytes.NewReader(a.Body))
+			for {
+				if _, err := d.Token(); err != nil {
+					if err != io.EOF {
+						t.Errorf("%d xml does not parse: %v", tt.id, err)
+					}
+					break
+				}
+			}
 		}
 	}
 }

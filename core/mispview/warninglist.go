@@ -19,7 +19,8 @@ const (
 // warninglistIndex writes MISP's /warninglists/index answer: each list's
 // fields as "key: value" blocks (txt), the Warninglists array (json,
 // yaml), or dicttoxml's document (xml). A txt line whose key or value
-// breaks lines is left out and counted in Answer.Dropped.
+// breaks lines, and an xml list holding a value XML 1.0 cannot carry, are
+// left out and counted in Answer.Dropped.
 func warninglistIndex(doc *fastjson.Value, out string) (Answer, error) {
 	all := doc.Get("Warninglists")
 	if all == nil {
@@ -54,19 +55,26 @@ func warninglistIndex(doc *fastjson.Value, out string) (Answer, error) {
 		}
 		return Answer{Body: appendYAMLValue(b, all, 0), ContentType: textType}, nil
 	}
+	d := drops{}
 	b = append(b, xmlHead...)
 	for _, l := range lists {
+		wl := l.Get("Warninglist")
+		if why := xmlUnfit(wl); why != "" {
+			d[why]++
+			continue
+		}
 		b = append(b, "<item>"...)
-		b = appendXMLValue(b, "Warninglist", l.Get("Warninglist"))
+		b = appendXMLValue(b, "Warninglist", wl)
 		b = append(b, "</item>"...)
 	}
-	return Answer{Body: append(b, "</Warninglists>"...), ContentType: xmlType}, nil
+	return Answer{Body: append(b, "</Warninglists>"...), ContentType: xmlType, Dropped: d.header()}, nil
 }
 
 // warninglistView writes MISP's /warninglists/view answer: the entries'
 // values one a line (txt), dicttoxml's document of the entries (xml), or
-// the sorted distinct values (json, yaml). A txt value that breaks lines
-// is left out and counted in Answer.Dropped.
+// the sorted distinct values (json, yaml). A txt value that breaks lines,
+// and an xml entry holding a value XML 1.0 cannot carry, are left out and
+// counted in Answer.Dropped.
 func warninglistView(doc *fastjson.Value, out string) (Answer, error) {
 	wl := doc.Get("Warninglist")
 	if wl == nil {
@@ -87,11 +95,16 @@ func warninglistView(doc *fastjson.Value, out string) (Answer, error) {
 		}
 		return Answer{Body: b, ContentType: textType, Dropped: d.header()}, nil
 	case "xml":
+		d := drops{}
 		b = append(b, xmlHead...)
 		for _, e := range entries {
+			if why := xmlUnfit(e); why != "" {
+				d[why]++
+				continue
+			}
 			b = appendXMLValue(b, "item", e)
 		}
-		return Answer{Body: append(b, "</Warninglists>"...), ContentType: xmlType}, nil
+		return Answer{Body: append(b, "</Warninglists>"...), ContentType: xmlType, Dropped: d.header()}, nil
 	}
 	seen := map[string]bool{}
 	var values []string

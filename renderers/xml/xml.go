@@ -132,6 +132,18 @@ const (
 	badUTF8
 )
 
+// Unfit returns why s cannot be XML 1.0 character data (DropInvalidUTF8
+// or DropForbiddenChar), or "" when it can.
+func Unfit(s string) string {
+	switch check(s) {
+	case forbiddenChar:
+		return DropForbiddenChar
+	case badUTF8:
+		return DropInvalidUTF8
+	}
+	return ""
+}
+
 // check reports whether s can be XML 1.0 character data. Invalid UTF-8
 // anywhere is reported as such, before any other fault.
 func check(s string) verdict {
