@@ -52,6 +52,8 @@ Flags:
   --gzip             gzip responses for clients that accept it
   --version          print the version
   --delay DURATION   delay every restSearch answer (e.g. 2s)
+  --unordered-plans  read the pages of a restSearch without an order in an
+                     order that changes from page to page, as MySQL may
   --fault NAME       fail every request as NAME says: slow, status, html,
                      truncated, reset, huge-length, gzip-bomb,
                      endless-pages, redirect (see package mispsim)
@@ -79,6 +81,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	prefix := fs.String("tag-prefix", "", "")
 	gz := fs.Bool("gzip", false, "")
 	delay := fs.Duration("delay", 0, "")
+	unordered := fs.Bool("unordered-plans", false, "")
 	faultName := fs.String("fault", "none", "")
 	faultStatus := fs.Int("fault-status", 0, "")
 	faultDelay := fs.Duration("fault-delay", 0, "")
@@ -113,7 +116,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	start := time.Now()
 	srv, err := mispsim.New(mispsim.Options{
 		Key: *key, DataDir: *data, Generate: *generate, Seed: *seed, TagPrefix: *prefix, Gzip: *gz,
-		GenerateTypes: splitList(*types), Delay: *delay,
+		GenerateTypes: splitList(*types), Delay: *delay, UnorderedPlans: *unordered,
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "%v\n", err)

@@ -61,8 +61,11 @@
 // are excluded unless deleted is 1, "only" or [0,1]; as in MISP, 1 and
 // "only" also drop every attribute of a live object), includeEventTags
 // (event tags appended to "Tag", marked inherited), enforceWarninglist,
-// limit and page (1-based); README.md names the MISP source of each. Results are ordered by
-// attribute id and written as {"response": {"Attribute": [...]}} with the
+// limit and page (1-based), order (as MISP's findOrder accepts it; one
+// rule it refuses drops the order); README.md names the MISP source of
+// each. Results are in attribute id order unless order says otherwise
+// (Options.UnorderedPlans varies it from page to page when no order
+// applies, as MySQL may) and written as {"response": {"Attribute": [...]}} with the
 // attribute fields, types and key order of MISP's JSON export; attribute
 // tags appear under "Tag". As in MISP, limit and page select rows before
 // warninglists drop values, so with enforceWarninglist a page can be

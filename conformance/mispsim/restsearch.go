@@ -44,8 +44,11 @@ func (s *Server) restSearch(r *http.Request, body []byte) response {
 		hits = s.warninglistHits()
 	}
 	var matched []int32
-	if q.limit > 0 && !q.none {
+	if (q.limit > 0 || q.order != nil) && !q.none {
 		matched = s.pagedMatches(params, q)
+	}
+	if q.limit > 0 && q.order == nil && s.opts.UnorderedPlans {
+		matched = s.st.unorderedPlan(matched, q.page)
 	}
 	res := s.st.search(q, hits, matched)
 	s.mu.RUnlock()
@@ -79,9 +82,10 @@ type matchCache struct {
 
 const matchCacheSize = 4
 
-// pagedMatches returns matchAll for a paged query, from the cache when the
-// same filters (limit and page aside, times resolved) were seen since the
-// last change. The caller holds the read lock.
+// pagedMatches returns matchAll for a paged or ordered query, sorted as
+// q.order says, from the cache when the same filters (limit and page
+// aside, times resolved) were seen since the last change. The caller
+// holds the read lock.
 func (s *Server) pagedMatches(params map[string]any, q *searchQuery) []int32 {
 	rest := make(map[string]any, len(params))
 	for k, v := range params {
@@ -91,7 +95,7 @@ func (s *Server) pagedMatches(params map[string]any, q *searchQuery) []int32 {
 	}
 	b, err := json.Marshal(rest)
 	if err != nil {
-		return s.st.matchAll(q)
+		return s.st.sortedMatches(q)
 	}
 	key := fmt.Sprintf("%s|%d|%d|%s", b, q.tsFrom, q.tsTo, q.timeKey)
 	gen := s.st.gen
@@ -105,7 +109,7 @@ func (s *Server) pagedMatches(params map[string]any, q *searchQuery) []int32 {
 		}
 	}
 	s.cacheMu.Unlock()
-	m := s.st.matchAll(q)
+	m := s.st.sortedMatches(q)
 	s.cacheMu.Lock()
 	s.cache = append([]matchCache{{key: key, gen: gen, matched: m}}, s.cache...)
 	if len(s.cache) > matchCacheSize {

@@ -36,6 +36,7 @@ type searchQuery struct {
 	timeKey      string  // the resolved event time filters, for the match cache
 
 	limit, page int
+	order       []orderKey // nil: no order (none asked, or MISP ignores it)
 	enforceWL   bool
 }
 
@@ -138,6 +139,9 @@ func (s *store) compileSearch(p map[string]any, now time.Time) *searchQuery {
 				}
 			}
 		}
+	}
+	if v, ok := get("order"); ok && !phpEmpty(v) {
+		q.order = compileOrder(v)
 	}
 	if v, ok := get("enforceWarninglist"); ok && !phpEmpty(v) {
 		q.enforceWL = true

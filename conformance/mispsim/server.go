@@ -48,6 +48,12 @@ type Options struct {
 	Gzip bool
 	// Delay delays every restSearch answer.
 	Delay time.Duration
+	// UnorderedPlans reads the rows of a paged restSearch without an
+	// order MISP applies in a plan chosen per page, as MySQL may for a
+	// query without ORDER BY: odd pages in the order of the index on type
+	// (type, then id), even pages in id order. Consecutive pages then
+	// repeat some attributes and miss others.
+	UnorderedPlans bool
 }
 
 // Stats counts what a Server holds.
