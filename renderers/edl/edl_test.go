@@ -88,17 +88,9 @@ func spans(ps []netip.Prefix) []span {
 
 func parseList(t *testing.T, out []byte) []netip.Prefix {
 	t.Helper()
-	var ps []netip.Prefix
-	for _, l := range devicecheck.Lines(out) {
-		p, err := netip.ParsePrefix(l)
-		if err != nil {
-			a, err := netip.ParseAddr(l)
-			if err != nil {
-				t.Fatalf("line %q: %v", l, err)
-			}
-			p = netip.PrefixFrom(a, a.BitLen())
-		}
-		ps = append(ps, p)
+	ps, err := rendertest.Prefixes(devicecheck.Lines(out), false)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return ps
 }

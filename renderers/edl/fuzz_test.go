@@ -2,7 +2,6 @@ package edl_test
 
 import (
 	"net/netip"
-	"slices"
 	"strings"
 	"testing"
 
@@ -90,32 +89,12 @@ func fuzzCheckCollapsed(t *testing.T, ins []indicator.Indicator, lines []string,
 	t.Helper()
 	var out []netip.Prefix
 	if !empty {
-		for _, l := range lines {
-			p, err := netip.ParsePrefix(l)
-			if err != nil {
-				a, aerr := netip.ParseAddr(l)
-				if aerr != nil {
-					t.Fatalf("line %q is neither a prefix nor an address", l)
-				}
-				p = netip.PrefixFrom(a, a.BitLen())
-			}
-			out = append(out, p)
+		var err error
+		if out, err = rendertest.Prefixes(lines, false); err != nil {
+			t.Fatal(err)
 		}
 	}
-	for i := range out {
-		for j := i + 1; j < len(out); j++ {
-			if out[i].Overlaps(out[j]) {
-				t.Fatalf("lines %s and %s overlap", out[i], out[j])
-			}
-		}
-	}
-	for _, in := range ins {
-		p, ok := in.Prefix()
-		if !ok {
-			continue
-		}
-		if !slices.ContainsFunc(out, func(q netip.Prefix) bool { return q.Bits() <= p.Bits() && q.Contains(p.Addr()) }) {
-			t.Fatalf("input %s is covered by no line of %q", in.Value, strings.Join(lines, " "))
-		}
+	if err := rendertest.Covers(out, ins, 0); err != nil {
+		t.Fatalf("%v of %q", err, strings.Join(lines, " "))
 	}
 }

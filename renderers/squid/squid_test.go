@@ -278,34 +278,11 @@ func fuzzCheckDomains(t *testing.T, lines []string) {
 // overlapping another, together covering every input address or net.
 func fuzzCheckPrefixes(t *testing.T, ins []indicator.Indicator, lines []string) {
 	t.Helper()
-	var out []netip.Prefix
-	for _, l := range lines {
-		p, err := netip.ParsePrefix(l)
-		if err != nil {
-			a, aerr := netip.ParseAddr(l)
-			if aerr != nil {
-				t.Fatalf("dst line %q is neither a prefix nor an address", l)
-			}
-			p = netip.PrefixFrom(a, a.BitLen())
-		} else if p.Masked() != p {
-			t.Fatalf("dst line %q has host bits set", l)
-		}
-		out = append(out, p)
+	out, err := rendertest.Prefixes(lines, true)
+	if err == nil {
+		err = rendertest.Covers(out, ins, 1)
 	}
-	for i := range out {
-		for j := i + 1; j < len(out); j++ {
-			if out[i].Overlaps(out[j]) {
-				t.Fatalf("dst lines %s and %s overlap", out[i], out[j])
-			}
-		}
-	}
-	for _, in := range ins {
-		p, ok := in.Prefix()
-		if !ok || p.Bits() == 0 {
-			continue
-		}
-		if !slices.ContainsFunc(out, func(q netip.Prefix) bool { return q.Bits() <= p.Bits() && q.Contains(p.Addr()) }) {
-			t.Fatalf("input %s is covered by no dst line", in.Value)
-		}
+	if err != nil {
+		t.Fatalf("dst list: %v", err)
 	}
 }
