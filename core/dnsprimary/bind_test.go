@@ -25,7 +25,8 @@ var (
 
 // TestBINDSecondary runs a real named as secondary of the server for an
 // RPZ and checks its policy answers through a transfer, an incremental
-// update after NOTIFY, a refused unsigned transfer and a failing source.
+// update after NOTIFY, a refused unsigned transfer, a failing source, and
+// a restarted primary whose serial went back catching up.
 func TestBINDSecondary(t *testing.T) {
 	named := testtool.Require(t, "named", "bind9")
 	dig := testtool.Require(t, "dig", "bind9-dnsutils")
@@ -154,6 +155,53 @@ func TestBINDSecondary(t *testing.T) {
 				t.Errorf("%s: status %s, want NXDOMAIN", p.name, got)
 			}
 		}
+	})
+	t.Run("primary whose serial went back catches up by IXFR from named's serial", func(t *testing.T) {
+		// The state is lost and the clock is behind: the restarted
+		// primary serves the first content under a serial below named's.
+		s.Close()
+		upToDate := strings.Count(log.String(), "zone is up to date")
+		behind := time.Unix(int64(serial2)-1000, 0)
+		s2, err := New(Options{
+			Addr:   "127.0.0.1:" + strconv.Itoa(primaryPort),
+			Logger: slog.New(slog.NewTextHandler(io.MultiWriter(testWriter{t}, serverLog), nil)),
+			Now:    func() time.Time { return behind },
+			Zones: []Zone{{
+				Name: "rpz.cratos", Source: (&fakeSource{text: policyZone(bindDomainsV1, bindIPs...)}).Source,
+				AllowTransfer: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")},
+				Notify:        []string{"127.0.0.1:" + strconv.Itoa(namedPort)},
+				TSIG:          &TSIGKey{Name: "k", Secret: testSecret},
+			}},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s2.Start(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s2.Close() })
+		if got := s2.Serial("rpz.cratos"); got != serial2-1000 {
+			t.Fatalf("restarted serial %d, want %d", got, serial2-1000)
+		}
+		// named ignores the NOTIFY of a lower serial, and tells nothing.
+		waitFor(t, "named to ignore the NOTIFY of serial "+strconv.Itoa(int(serial2-1000)), func() bool {
+			return strings.Count(log.String(), "zone is up to date") > upToDate
+		}, log)
+		if got := d.soaSerial(); got != serial2 {
+			t.Fatalf("named serial %d, want %d", got, serial2)
+		}
+		// The remedy for a secondary that asks the SOA first: an IXFR
+		// with its serial, signed, from an address allowed to transfer.
+		d.Run("@127.0.0.1", "-p", strconv.Itoa(primaryPort), "-y", "hmac-sha256:k:"+testSecret, "rpz.cratos", "IXFR="+strconv.Itoa(int(serial2)))
+		if got := s2.Serial("rpz.cratos"); got != serial2+1 {
+			t.Fatalf("serial after the IXFR from %d is %d, want %d", serial2, got, serial2+1)
+		}
+		waitFor(t, "named to reach serial "+strconv.Itoa(int(serial2+1)), func() bool {
+			return d.soaSerial() == serial2+1
+		}, log)
+		waitFor(t, "the domain back in the zone to get its policy answer", func() bool {
+			return d.status("removed.example.test", "A") == "NXDOMAIN"
+		}, log)
 	})
 	if t.Failed() {
 		t.Logf("named log:\n%s", log.String())

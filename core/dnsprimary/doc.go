@@ -15,9 +15,11 @@
 // authoritatively (with wildcard synthesis and NXDOMAIN/NODATA), AXFR
 // over TCP in messages of bounded size, and IXFR: incrementally from a
 // serial still in the journal, as a full transfer otherwise, and with the
-// lone current SOA when the client is current. Transfers are allowed only
-// from Zone.AllowTransfer and, when Zone.TSIG is set, only when signed
-// with that key. Queries for other zones are refused.
+// lone current SOA when the client is current; an IXFR from a secondary
+// whose serial is ahead moves the serial past it and sends the whole
+// zone. Transfers are allowed only from Zone.AllowTransfer and, when
+// Zone.TSIG is set, only when signed with that key. Queries for other
+// zones are refused.
 //
 // README.md shows how BIND, Unbound and PowerDNS secondaries are
 // configured against it.

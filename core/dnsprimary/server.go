@@ -69,6 +69,7 @@ type Server struct {
 type zoneState struct {
 	cfg   *zoneConfig
 	build sync.Mutex // serialises builds
+	store sync.Mutex // serialises changes of snap: see advance
 	snap  atomic.Pointer[snapshot]
 
 	notifyMu sync.Mutex
@@ -258,20 +259,18 @@ func (s *Server) refresh(ctx context.Context, z *zoneState) error {
 		s.log.Warn("zone text rejected; serving the last content", "zone", origin, "serial", curSerial, "loaded", cur != nil, "err", err)
 		return fmt.Errorf("dnsprimary: refresh %s: parse: %w", origin, err)
 	}
-	nxt := next(cur, p, s.now(), z.cfg.journal)
+	cur, nxt := s.advance(z, func(cur *snapshot) *snapshot { return next(cur, p, s.now(), z.cfg.journal) })
 	if nxt == nil {
-		s.log.Debug("zone unchanged", "zone", origin, "serial", curSerial)
+		s.log.Debug("zone unchanged", "zone", origin, "serial", cur.soa.Serial)
 		return nil
 	}
-	z.snap.Store(nxt)
-	s.saveZone(z, nxt)
 	attrs := []any{"zone", origin, "serial", nxt.soa.Serial, "records", len(nxt.records)}
 	if cur != nil {
 		d := nxt.journal
 		if len(d) > 0 {
 			attrs = append(attrs, "removed", len(d[len(d)-1].removed), "added", len(d[len(d)-1].added))
 		}
-		attrs = append(attrs, "previous", curSerial)
+		attrs = append(attrs, "previous", cur.soa.Serial)
 	}
 	s.log.Info("zone updated", attrs...)
 	s.notifyAll(z, nxt.soa)

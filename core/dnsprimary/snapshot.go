@@ -85,13 +85,30 @@ func next(cur *snapshot, p *parsed, now time.Time, maxJournal int) *snapshot {
 	// it is not kept, and the chain through it is broken, so older serials
 	// get a full transfer as well.
 	if maxJournal > 0 && len(removed)+len(added) <= len(p.records) {
-		keep := cur.journal
-		if len(keep) >= maxJournal {
-			keep = keep[len(keep)-maxJournal+1:]
-		}
-		journal = append(slices.Clip(keep), d)
+		journal = appendJournal(cur.journal, d, maxJournal)
 	}
 	return newSnapshot(soa, p.records, journal)
+}
+
+// renumbered returns s under serial, with a journal entry of no changes
+// from s's serial to it. maxJournal bounds the journal.
+func (s *snapshot) renumbered(serial uint32, maxJournal int) *snapshot {
+	c := *s
+	c.soa = withSerial(s.soa, serial)
+	c.journal = nil
+	if maxJournal > 0 {
+		c.journal = appendJournal(s.journal, &delta{from: s.soa, to: c.soa}, maxJournal)
+	}
+	return &c
+}
+
+// appendJournal returns journal, of which the oldest entries are dropped
+// to keep at most maxJournal (positive) with d, followed by d.
+func appendJournal(journal []*delta, d *delta, maxJournal int) []*delta {
+	if len(journal) >= maxJournal {
+		journal = journal[len(journal)-maxJournal+1:]
+	}
+	return append(slices.Clip(journal), d)
 }
 
 // changesSince returns the journal entries leading from serial to the
