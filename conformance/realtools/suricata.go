@@ -18,7 +18,7 @@ const RulesFile = "cratos.rules"
 // rules of every shape Cratos writes: the address and port variables,
 // the classification and reference files, the rule directory, and the
 // application layer parsers the rules name (ja3 fingerprints on). Its
-// arguments are those of SuricataConfig.
+// arguments are those of suricataConfig.
 const suricataYAML = `%%YAML 1.1
 ---
 vars:
@@ -62,7 +62,7 @@ datasets:
     hashsize: 65536
 stats:
   enabled: no
-outputs: []
+outputs: %[7]s
 logging:
   default-log-level: %[6]s
   outputs:
@@ -113,6 +113,12 @@ config reference: cve http://cve.mitre.org/cgi-bin/cvename.cgi?name=
 // suricata.yaml.
 func SuricataConfig(t testing.TB, dir, ruleDir, rulesFile, logDir, logLevel string) string {
 	t.Helper()
+	return suricataConfig(t, dir, ruleDir, rulesFile, logDir, logLevel, "[]")
+}
+
+// suricataConfig is SuricataConfig with the outputs section given.
+func suricataConfig(t testing.TB, dir, ruleDir, rulesFile, logDir, logLevel, outputs string) string {
+	t.Helper()
 	classFile := "/etc/suricata/classification.config"
 	refFile := "/etc/suricata/reference.config"
 	if _, err := os.Stat(classFile); err != nil {
@@ -121,7 +127,7 @@ func SuricataConfig(t testing.TB, dir, ruleDir, rulesFile, logDir, logLevel stri
 	if _, err := os.Stat(refFile); err != nil {
 		refFile = writeFile(t, dir, "reference.config", []byte(references))
 	}
-	return writeFile(t, dir, "suricata.yaml", fmt.Appendf(nil, suricataYAML, ruleDir, rulesFile, classFile, refFile, logDir, logLevel))
+	return writeFile(t, dir, "suricata.yaml", fmt.Appendf(nil, suricataYAML, ruleDir, rulesFile, classFile, refFile, logDir, logLevel, outputs))
 }
 
 // SuricataTest writes rulesText as RulesFile and extraFiles (list and

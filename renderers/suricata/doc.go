@@ -4,8 +4,9 @@
 // Each indicator kind becomes the rule shapes that Suricata 7 loads:
 // grouped IP lists in the rule header (one rule per direction), DNS, TLS
 // SNI and HTTP Host rules for names, HTTP host and URI rules for URLs,
-// file hash rules that read list files, JA3 hash rules, SMTP content rules
-// for e-mail addresses, and single-line Snort rules passed through.
+// file hash rules that read list files, JA3 hash rules, SMTP envelope
+// rules that match an e-mail address exactly (a pcre on the MAIL FROM and
+// RCPT TO lines), and single-line Snort rules passed through.
 //
 // # SIDs
 //

@@ -48,6 +48,24 @@ func needsHex(c byte) bool {
 	return false
 }
 
+// appendPCRELiteral appends s as a pcre pattern that matches s literally:
+// ASCII letters, digits, '@', '_' and '-' as they are, '.' as "\.", and
+// every other byte as \xHH, so that no quote, semicolon, slash or
+// backslash reaches the rule and no byte is a metacharacter.
+func appendPCRELiteral(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '@', c == '_', c == '-':
+			b = append(b, c)
+		case c == '.':
+			b = append(b, '\\', '.')
+		default:
+			b = append(b, '\\', 'x', hexDigits[c>>4], hexDigits[c&0xf])
+		}
+	}
+	return b
+}
+
 // maxMsgValue caps the indicator text quoted in a msg option.
 const maxMsgValue = 200
 

@@ -162,10 +162,7 @@ func (r *render) add(ind indicator.Indicator) error {
 		}
 		r.hashes[i]++
 	case indicator.Email:
-		r.open("email-from", "smtp any any -> any any", ind.Value)
-		r.opt("flow:established,to_server; content:\"MAIL FROM|3A|\"; nocase; content:\"", ind.Value, "\"; nocase; distance:0; ")
-		r.open("email-to", "smtp any any -> any any", ind.Value)
-		r.opt("flow:established,to_server; content:\"RCPT TO|3A|\"; nocase; content:\"", ind.Value, "\"; nocase; distance:0; ")
+		r.addEmail(ind.Value)
 		return r.commit(ind)
 	case indicator.JA3:
 		r.open("ja3", "tls $HOME_NET any -> any any", ind.Value)
@@ -177,6 +174,22 @@ func (r *render) add(ind indicator.Indicator) error {
 		r.req.Drop("type "+ind.Type.String()+" has no Suricata rule", 1)
 	}
 	return nil
+}
+
+// addEmail opens the rules of an e-mail address: the sender
+// (email-from) and the recipient (email-to) of the SMTP envelope. Suricata
+// 7 has no buffer for either, so a pcre anchored at the start of a
+// command line matches the address as its whole argument, in angle
+// brackets or bare, and never a longer address or the address in a
+// message's headers; the content is its prefilter. Both are caseless, as
+// MISP's rules are.
+func (r *render) addEmail(addr string) {
+	re := string(appendPCRELiteral(nil, addr))
+	for _, c := range [...]struct{ variant, command string }{{"email-from", "MAIL FROM"}, {"email-to", "RCPT TO"}} {
+		r.open(c.variant, "smtp any any -> any any", addr)
+		r.opt("flow:established,to_server; content:\"", addr, "\"; nocase; ")
+		r.raw(`pcre:"/^` + c.command + `:[ \t]*(?:<` + re + `>|` + re + `(?!\S))/mi"; `)
+	}
 }
 
 // open starts a rule of the current batch: action, header and msg.

@@ -77,8 +77,12 @@ func TestRuleShapes(t *testing.T) {
 		}, nil},
 		{"ftp URL", ind(indicator.URL, "ftp://bad.example/x"), nil, map[string]int{"URL scheme other than http or https": 1}},
 		{"email", ind(indicator.Email, "phish@bad.example"), []string{
-			`alert smtp any any -> any any (msg:"CRATOS email-from phish@bad.example"; flow:established,to_server; content:"MAIL FROM|3A|"; nocase; content:"phish@bad.example"; nocase; distance:0; classtype:trojan-activity; sid:N; rev:1;)`,
-			`alert smtp any any -> any any (msg:"CRATOS email-to phish@bad.example"; flow:established,to_server; content:"RCPT TO|3A|"; nocase; content:"phish@bad.example"; nocase; distance:0; classtype:trojan-activity; sid:N; rev:1;)`,
+			`alert smtp any any -> any any (msg:"CRATOS email-from phish@bad.example"; flow:established,to_server; content:"phish@bad.example"; nocase; pcre:"/^MAIL FROM:[ \t]*(?:<phish@bad\.example>|phish@bad\.example(?!\S))/mi"; classtype:trojan-activity; sid:N; rev:1;)`,
+			`alert smtp any any -> any any (msg:"CRATOS email-to phish@bad.example"; flow:established,to_server; content:"phish@bad.example"; nocase; pcre:"/^RCPT TO:[ \t]*(?:<phish@bad\.example>|phish@bad\.example(?!\S))/mi"; classtype:trojan-activity; sid:N; rev:1;)`,
+		}, nil},
+		{"email with pcre metacharacters and rule syntax", ind(indicator.Email, `o'b+x|y\;"/z@b.example`), []string{
+			`alert smtp any any -> any any (msg:"CRATOS email-from o'b+x|y\\\;\"/z@b.example"; flow:established,to_server; content:"o'b+x|7C|y|5C 3B 22|/z@b.example"; nocase; pcre:"/^MAIL FROM:[ \t]*(?:<o\x27b\x2Bx\x7Cy\x5C\x3B\x22\x2Fz@b\.example>|o\x27b\x2Bx\x7Cy\x5C\x3B\x22\x2Fz@b\.example(?!\S))/mi"; classtype:trojan-activity; sid:N; rev:1;)`,
+			`alert smtp any any -> any any (msg:"CRATOS email-to o'b+x|y\\\;\"/z@b.example"; flow:established,to_server; content:"o'b+x|7C|y|5C 3B 22|/z@b.example"; nocase; pcre:"/^RCPT TO:[ \t]*(?:<o\x27b\x2Bx\x7Cy\x5C\x3B\x22\x2Fz@b\.example>|o\x27b\x2Bx\x7Cy\x5C\x3B\x22\x2Fz@b\.example(?!\S))/mi"; classtype:trojan-activity; sid:N; rev:1;)`,
 		}, nil},
 		{"ja3", ind(indicator.JA3, "e7d705a3286e19ea42f587b344ee6865"), []string{
 			`alert tls $HOME_NET any -> any any (msg:"CRATOS ja3 e7d705a3286e19ea42f587b344ee6865"; ja3.hash; content:"e7d705a3286e19ea42f587b344ee6865"; classtype:trojan-activity; sid:N; rev:1;)`,
