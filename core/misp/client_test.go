@@ -37,7 +37,7 @@ func TestQueryBody(t *testing.T) {
 	}
 	q.Org, q.ToIDS, q.Published, q.EnforceWarninglist = "55f6ea5e-2c60-40e5-964f-47a8950d210f", false, false, false
 	got := string(q.Body(100, 3))
-	for _, frag := range []string{`"type":["ip-src","ip-dst","domain|ip","ip-dst|port","ip-src|port"],"org":"55f6ea5e-2c60-40e5-964f-47a8950d210f","tags":`, `"published":false,"enforceWarninglist":0,"includeEventUuid"`, `"excludeDecayed":0,"limit":100,"page":3}`} {
+	for _, frag := range []string{`"type":["ip-src","ip-dst","domain|ip","ip-dst|port","ip-src|port"],"org":"55f6ea5e-2c60-40e5-964f-47a8950d210f","tags":`, `"published":false,"enforceWarninglist":0,"includeEventUuid"`, `"excludeDecayed":0,"order":"Attribute.id","limit":100,"page":3}`} {
 		if !strings.Contains(got, frag) {
 			t.Errorf("body %s lacks %s", got, frag)
 		}

@@ -53,7 +53,10 @@ type Query struct {
 
 // Body returns the JSON body of page page (1-based) of size limit; limit
 // 0 sends no paging keys. Keys are in the order the original sends them,
-// then limit and page.
+// then order, limit and page. The order is Attribute.id: without one, MISP
+// (every version but 2.4.195) queries with no ORDER BY, and the database
+// may read each page in another order, so that pages repeat some
+// attributes and miss others. Versions before 2.4.179 ignore it.
 func (q Query) Body(limit, page int) []byte {
 	var b bytes.Buffer
 	b.WriteString(`{"returnFormat":"json","type":`)
@@ -84,7 +87,7 @@ func (q Query) Body(limit, page int) []byte {
 	q.writeDelta(&b)
 	b.WriteString(`,"includeEventUuid":0,"includeEventTags":0,"sgReferenceOnly":0,"includeContext":0,"headerless":0,"includeSightings":0,"includeDecayScore":0,"includeCorrelations":0,"excludeDecayed":0`)
 	if limit > 0 {
-		b.WriteString(`,"limit":`)
+		b.WriteString(`,"order":"Attribute.id","limit":`)
 		b.WriteString(strconv.Itoa(limit))
 		b.WriteString(`,"page":`)
 		b.WriteString(strconv.Itoa(page))

@@ -15,13 +15,13 @@ import (
 )
 
 // restSearchBodies returns the bodies of the restSearch requests the
-// emulator received, without the paging keys.
+// emulator received, without the paging keys (order, limit and page).
 func restSearchBodies(h *harness) []string {
 	var out []string
 	for _, r := range h.sim.Requests() {
 		if r.Path == "/attributes/restSearch" {
 			b := string(r.Body)
-			if i := strings.Index(b, `,"limit":`); i > 0 {
+			if i := strings.Index(b, `,"order":"Attribute.id","limit":`); i > 0 {
 				b = b[:i] + "}"
 			}
 			out = append(out, b)
