@@ -23,10 +23,12 @@ func TestOpenCollectionsCreatesStateDir(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Apply(nil, []indicator.Indicator{{Type: indicator.IPv4, Value: "192.0.2.1", Timestamp: 1}}, nil, time.Now()); err != nil {
+	view := func() []indicator.Indicator {
+		return []indicator.Indicator{{Type: indicator.IPv4, Value: "192.0.2.1", Timestamp: 1}}
+	}
+	if _, err := m.Refresh("site|key|block", c, nil, view, nil, time.Now(), nil); err != nil {
 		t.Fatal(err)
 	}
-	m.Save("site|key|block", c)
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
 		t.Fatalf("state files: %v", entries)
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"net/url"
 	"strconv"
 	"strings"
@@ -203,15 +204,21 @@ func (s *Server) taxiiContent(c *fiber.Ctx, cl *caller, e taxiiEndpoint, feed st
 				Previous: prev, Kept: kept, Current: cur})
 			return held != nil
 		}
-		_, _, aerr := coll.ApplyGated(view.Source, view.Indicators, site.Renderers[stix21.Name], s.opts.Now(), gate)
+		_, aerr := s.opts.TAXII.Refresh(key, coll, view.Source, view.Indicators, site.Renderers[stix21.Name], s.opts.Now(), gate)
 		if held != nil {
 			setHeld(&c.Response().Header, held)
 		}
-		if aerr != nil {
+		switch {
+		case errors.Is(aerr, taxii.ErrNotSaved) && coll.Len() == 0:
+			return taxiiError(c, &taxii.Error{Status: fiber.StatusServiceUnavailable, Title: "collection history not saved",
+				Description: "the collection's history could not be saved to state_dir; try again later"})
+		case errors.Is(aerr, taxii.ErrNotSaved):
+			c.Set("X-Cache", string(export.Stale))
+			c.Set("Warning", `110 cratos "Response is Stale: collection history not saved"`)
+		case aerr != nil:
 			s.opts.Logger.Error("taxii collection not updated", "site", site.Name, "feed", feed, "error", aerr)
 			return taxiiError(c, &taxii.Error{Status: fiber.StatusInternalServerError, Title: "internal error"})
 		}
-		s.opts.TAXII.Save(key, coll) // also after a failed save: nothing served is lost at a restart
 	}
 	c.Locals("output", "taxii")
 	oid := c.Params("objectId")

@@ -30,6 +30,7 @@ type pending struct {
 	opts            map[string]string
 	ins             []indicator.Indicator
 	prev, kept, cur int
+	passed          bool // the gate let it through, and its save failed
 }
 
 // ApplyGated is ApplyView with a circuit breaker: before a refresh
@@ -39,6 +40,13 @@ type pending struct {
 // gate lets it through it is applied. held reports whether the refresh
 // is held.
 func (c *Collection) ApplyGated(src any, view func() []indicator.Indicator, opts map[string]string, now time.Time, gate Gate) (changed, held bool, err error) {
+	return c.applyGated(src, view, opts, now, gate, nil)
+}
+
+// applyGated is ApplyGated calling save (nil: none), with the lock held,
+// before a change can be read: when save fails the change is taken back
+// and its error returned.
+func (c *Collection) applyGated(src any, view func() []indicator.Indicator, opts map[string]string, now time.Time, gate Gate, save func() error) (changed, held bool, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if src != nil && src == c.src && mapsEqual(opts, c.opts) {
@@ -49,7 +57,7 @@ func (c *Collection) ApplyGated(src any, view func() []indicator.Indicator, opts
 	}
 	var ins []indicator.Indicator
 	if p := c.pending; p != nil && src != nil && src == p.src && mapsEqual(opts, p.opts) {
-		if gate != nil && gate(p.prev, p.kept, p.cur) {
+		if !p.passed && gate != nil && gate(p.prev, p.kept, p.cur) {
 			return false, true, nil
 		}
 		ins, gate = p.ins, nil // let through: apply it as it is
@@ -79,7 +87,18 @@ func (c *Collection) ApplyGated(src any, view func() []indicator.Indicator, opts
 			return false, true, nil
 		}
 	}
-	return c.apply(src, ins, found, opts, now, enc), false, nil
+	before := c.mark()
+	if !c.apply(src, ins, found, opts, now, enc) {
+		return false, false, nil
+	}
+	if save != nil {
+		if err := save(); err != nil {
+			c.rollback(before)
+			c.pending = &pending{src: src, opts: opts, ins: ins, passed: true}
+			return false, false, err
+		}
+	}
+	return true, false, nil
 }
 
 // active counts the indicators the collection carries (not revoked).

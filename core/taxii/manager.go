@@ -17,17 +17,15 @@ func CollectionID(site, feed string) string {
 }
 
 // Manager holds the collections, loading each from the state directory
-// on first use and saving it after each change.
+// on first use and saving each change before it is served (Refresh).
 type Manager struct {
-	dir    *state.Dir // nil: kept in memory only
+	dir    *state.Dir                        // nil: kept in memory only
+	write  func(name string, b []byte) error // saves a state file into dir
 	logger *slog.Logger
 	mu     sync.Mutex
 	colls  map[string]*loaded
 	saveMu sync.Mutex
 	pages  pageCache
-	// saved is the Changes() of each collection's last save.
-	savedMu sync.Mutex
-	saved   map[string]uint64
 }
 
 // NewManager returns a Manager persisting into dir (nil keeps
@@ -36,7 +34,11 @@ func NewManager(dir *state.Dir, logger *slog.Logger) *Manager {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Manager{dir: dir, logger: logger, colls: map[string]*loaded{}, saved: map[string]uint64{}}
+	m := &Manager{dir: dir, logger: logger, colls: map[string]*loaded{}}
+	if dir != nil {
+		m.write = dir.Write
+	}
+	return m
 }
 
 // loaded is a collection loaded once; other collections stay available
@@ -96,36 +98,4 @@ func (m *Manager) load(key string) (*Collection, error) {
 		return NewCollection(), nil
 	}
 	return c, nil
-}
-
-// Save writes the collection named key to the state directory unless it
-// is unchanged since it was loaded or last saved: a save that failed is
-// tried again on the next call.
-func (m *Manager) Save(key string, c *Collection) {
-	if m.dir == nil || m.savedAt(key) == c.Changes() {
-		return
-	}
-	m.saveMu.Lock()
-	defer m.saveMu.Unlock()
-	n := c.Changes() // MarshalState holds at least this change
-	if m.savedAt(key) == n {
-		return
-	}
-	b, err := c.MarshalState()
-	if err == nil {
-		err = m.dir.Write(fileName(key), b)
-	}
-	if err != nil {
-		m.logger.Warn("taxii collection state not saved", "error", err)
-		return
-	}
-	m.savedMu.Lock()
-	m.saved[key] = n
-	m.savedMu.Unlock()
-}
-
-func (m *Manager) savedAt(key string) uint64 {
-	m.savedMu.Lock()
-	defer m.savedMu.Unlock()
-	return m.saved[key]
 }

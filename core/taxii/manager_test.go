@@ -26,9 +26,11 @@ func TestManagerRestart(t *testing.T) {
 	const key = "misp.example.net|k1|block"
 	c := mustCollection(t, m, key)
 	t0 := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
-	apply(t, c, t0, nil, ind(indicator.IPv4, "192.0.2.1", 1700000000), ind(indicator.IPv4, "192.0.2.2", 1700000000))
-	apply(t, c, t0.Add(time.Minute), nil, ind(indicator.IPv4, "192.0.2.1", 1700000000))
-	m.Save(key, c)
+	for i, ins := range [][]indicator.Indicator{{indA, indB}, {indA}} {
+		if err := refresh(m, c, t0.Add(time.Duration(i)*time.Minute), nil, ins...); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if mustCollection(t, m, key) != c {
 		t.Fatal("collection not kept")
 	}

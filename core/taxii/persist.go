@@ -36,6 +36,11 @@ const (
 func (c *Collection) MarshalState() ([]byte, error) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
+	return c.marshalState()
+}
+
+// marshalState is MarshalState with c.mu held.
+func (c *Collection) marshalState() ([]byte, error) {
 	opts, err := json.Marshal(c.opts)
 	if err != nil {
 		return nil, fmt.Errorf("taxii: collection state: %w", err)
