@@ -125,6 +125,7 @@ func (s *Server) status(c *fiber.Ctx) error {
 		body["sites"] = s.siteProbes(c.UserContext())
 	}
 	body["consumers"] = s.consumerStatus()
+	body["taxii"] = s.taxiiStatus()
 	body["memory"] = s.memoryStatus()
 	return c.JSON(body)
 }

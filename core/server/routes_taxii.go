@@ -185,7 +185,7 @@ func (s *Server) taxiiContent(c *fiber.Ctx, cl *caller, e taxiiEndpoint, feed st
 	coll, cerr := s.opts.TAXII.Collection(key)
 	if cerr != nil {
 		return taxiiError(c, &taxii.Error{Status: fiber.StatusServiceUnavailable, Title: "collection history unavailable",
-			Description: "the collection's history could not be read from state_dir; try again later"})
+			Description: "the collection's history could not be read from state_dir; its state is in Cratos's /v1/status"})
 	}
 	view, verr := s.opts.Export.FeedView(c.UserContext(), req, taxii.Types(), s.opts.Config.DataType)
 	if verr != nil {

@@ -1,9 +1,12 @@
 package server
 
 import (
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/cratos-project/cratos/core/taxii"
 )
 
 // adminStatus reports whether a /v1/status request carries an admin token
@@ -46,6 +49,21 @@ func (s *Server) consumerStatus() []fiber.Map {
 			m["status"] = st.Last.Status
 		}
 		out = append(out, m)
+	}
+	return out
+}
+
+// taxiiStatus lists, for an admin's /v1/status, the TAXII collections
+// whose history is not as last saved: unavailable (answering 503),
+// recovered from the previous generation of a corrupt file, not saved.
+func (s *Server) taxiiStatus() []fiber.Map {
+	out := []fiber.Map{}
+	for _, t := range s.opts.TAXII.Troubles() {
+		// The key is site|MISP-key identity|feed.
+		site, _, _ := strings.Cut(t.Key, "|")
+		feed := t.Key[strings.LastIndexByte(t.Key, '|')+1:]
+		out = append(out, fiber.Map{"site": site, "feed": feed, "collection": taxii.CollectionID(site, feed),
+			"state": t.State, "file": t.File, "error": t.Error, "since": t.Since.UTC().Format(time.RFC3339)})
 	}
 	return out
 }

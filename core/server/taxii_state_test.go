@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -100,5 +101,46 @@ func TestTAXIIChangeServedOnceSaved(t *testing.T) {
 		} else {
 			versions[v] = true
 		}
+	}
+}
+
+// TestTAXIICorruptHistory: a corrupt history with no previous generation
+// to fall back on answers 503 (an empty one would never revoke what
+// clients hold) and is listed in an admin's /v1/status.
+func TestTAXIICorruptHistory(t *testing.T) {
+	dirPath := filepath.Join(t.TempDir(), "state")
+	dir, err := state.Open(dirPath, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, asAdmin(), func(h *harness) { h.taxii = taxii.NewManager(dir, nil) })
+	block := newPoller(h, "block")
+	block.poll(t)
+	files, _ := filepath.Glob(filepath.Join(dirPath, "taxii-*.json"))
+	if len(files) != 1 {
+		t.Fatalf("state files %v", files)
+	}
+	b, _ := os.ReadFile(files[0])
+	if err := os.WriteFile(files[0], b[:len(b)-100], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h.taxii = taxii.NewManager(dir, nil)
+	h.start()
+	resp, body := h.taxiiGet(block.path)
+	checkTAXII(t, resp, body)
+	if resp.StatusCode != 503 || !strings.Contains(body, "collection history unavailable") {
+		t.Fatalf("corrupt history: %d %s", resp.StatusCode, body)
+	}
+	var st struct {
+		TAXII []map[string]string `json:"taxii"`
+	}
+	_, body = h.authed("/v1/status")
+	if err := json.Unmarshal([]byte(body), &st); err != nil || len(st.TAXII) != 1 {
+		t.Fatalf("status: %v %s", err, body)
+	}
+	got := st.TAXII[0]
+	if got["site"] != h.site.Name || got["feed"] != "block" || got["collection"] != taxii.CollectionID(h.site.Name, "block") ||
+		got["state"] != "unavailable" || got["file"] != files[0] || !strings.Contains(got["error"], "no previous generation") {
+		t.Fatalf("status: %v", got)
 	}
 }

@@ -106,11 +106,27 @@ func (d *Dir) Write(name string, payload []byte) error {
 	return d.WriteParts(name, payload)
 }
 
+// WriteKeep is Write that keeps the file it replaces as prev, the
+// generation a reader falls back to when name is missing (a crash
+// between the two renames) or corrupt.
+func (d *Dir) WriteKeep(name, prev string, payload []byte) error {
+	if !validName(prev) {
+		return ErrBadName
+	}
+	return d.write(name, prev, [][]byte{payload})
+}
+
 // WriteParts is Write of the concatenation of parts without making it:
 // each part is written from where it lies, so a large payload is never
 // copied. The file is byte for byte the one Write makes of the
 // concatenation. The parts must not change until WriteParts returns.
 func (d *Dir) WriteParts(name string, parts ...[]byte) error {
+	return d.write(name, "", parts)
+}
+
+// write is WriteParts, first renaming the current file to keep when keep
+// is not empty.
+func (d *Dir) write(name, keep string, parts [][]byte) error {
 	if !validName(name) {
 		return ErrBadName
 	}
@@ -143,6 +159,13 @@ func (d *Dir) WriteParts(name string, parts ...[]byte) error {
 		_ = os.Remove(tmp)
 		return fmt.Errorf("state: write %s: %w", name, err)
 	}
+	if keep != "" {
+		err := os.Rename(filepath.Join(d.path, name), filepath.Join(d.path, keep))
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			_ = os.Remove(tmp)
+			return fmt.Errorf("state: write %s: %w", name, err)
+		}
+	}
 	if err := os.Rename(tmp, filepath.Join(d.path, name)); err != nil {
 		_ = os.Remove(tmp)
 		return fmt.Errorf("state: write %s: %w", name, err)
@@ -168,26 +191,66 @@ func header(parts [][]byte) []byte {
 	return line
 }
 
+// ErrCorrupt is ReadFile's error for a file that is not one Write made
+// (truncated, garbled, of another format).
+var ErrCorrupt = errors.New("state: file is corrupt")
+
 // Read returns the payload last written under name. A missing file is
 // (nil, false, nil); a corrupt one is logged and also reported absent.
 // Other read errors are returned.
 func (d *Dir) Read(name string) ([]byte, bool, error) {
+	payload, err := d.ReadFile(name)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, false, nil
+	case errors.Is(err, ErrCorrupt):
+		d.logger.Warn("state file is corrupt; ignoring it", "file", filepath.Join(d.path, name))
+		return nil, false, nil
+	case err != nil:
+		return nil, false, err
+	}
+	return payload, true, nil
+}
+
+// ReadFile returns the payload last written under name, or an error
+// wrapping fs.ErrNotExist for a missing file and ErrCorrupt for a
+// corrupt one.
+func (d *Dir) ReadFile(name string) ([]byte, error) {
 	if !validName(name) {
-		return nil, false, ErrBadName
+		return nil, ErrBadName
 	}
 	b, err := os.ReadFile(filepath.Join(d.path, name))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, false, nil
-	}
 	if err != nil {
-		return nil, false, fmt.Errorf("state: read %s: %w", name, err)
+		return nil, fmt.Errorf("state: read %s: %w", name, err)
 	}
 	payload, ok := verify(b)
 	if !ok {
-		d.logger.Warn("state file is corrupt; ignoring it", "file", filepath.Join(d.path, name))
-		return nil, false, nil
+		return nil, fmt.Errorf("%w: %s", ErrCorrupt, filepath.Join(d.path, name))
 	}
-	return payload, true, nil
+	return payload, nil
+}
+
+// Rename renames the file from to to, replacing to.
+func (d *Dir) Rename(from, to string) error {
+	if !validName(from) || !validName(to) {
+		return ErrBadName
+	}
+	if err := os.Rename(filepath.Join(d.path, from), filepath.Join(d.path, to)); err != nil {
+		return fmt.Errorf("state: rename %s: %w", from, err)
+	}
+	return nil
+}
+
+// ModTime returns when name was last written.
+func (d *Dir) ModTime(name string) (time.Time, error) {
+	if !validName(name) {
+		return time.Time{}, ErrBadName
+	}
+	st, err := os.Stat(filepath.Join(d.path, name))
+	if err != nil {
+		return time.Time{}, fmt.Errorf("state: %w", err)
+	}
+	return st.ModTime(), nil
 }
 
 // Remove deletes name; a missing file is not an error.

@@ -2,6 +2,8 @@ package state
 
 import (
 	"bytes"
+	"errors"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -104,10 +106,50 @@ func TestCorruptIgnored(t *testing.T) {
 			if ok || err != nil || got != nil {
 				t.Fatalf("Read = %q %v %v, want absent", got, ok, err)
 			}
+			if got, err := d.ReadFile("c"); !errors.Is(err, ErrCorrupt) || got != nil {
+				t.Fatalf("ReadFile = %q %v, want ErrCorrupt", got, err)
+			}
 		})
 	}
 	if !strings.Contains(logs.String(), "state file is corrupt") {
 		t.Fatalf("corruption not logged: %s", logs.String())
+	}
+}
+
+// TestWriteKeep: each write keeps the file it replaces as the previous
+// generation; ReadFile tells a missing file from a corrupt one.
+func TestWriteKeep(t *testing.T) {
+	dir := t.TempDir()
+	d, _ := Open(dir, nil)
+	if _, err := d.ReadFile("h"); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("missing file: %v", err)
+	}
+	for _, v := range []string{"one", "two", "three"} {
+		if err := d.WriteKeep("h", "h.prev", []byte(v)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, want := range map[string]string{"h": "three", "h.prev": "two"} {
+		if got, err := d.ReadFile(name); err != nil || string(got) != want {
+			t.Fatalf("%s = %q %v, want %q", name, got, err, want)
+		}
+	}
+	if err := d.Rename("h", "h.aside"); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.WriteKeep("h", "h.prev", []byte("four")); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{"h": "four", "h.prev": "two", "h.aside": "three"} {
+		if got, err := d.ReadFile(name); err != nil || string(got) != want {
+			t.Fatalf("after a rename, %s = %q %v, want %q", name, got, err, want)
+		}
+	}
+	if err := d.WriteKeep("h", "../h", nil); err != ErrBadName {
+		t.Fatalf("bad previous name: %v", err)
+	}
+	if at, err := d.ModTime("h"); err != nil || time.Since(at) > time.Minute {
+		t.Fatalf("ModTime = %v %v", at, err)
 	}
 }
 

@@ -9,6 +9,10 @@
 // the same ids, identity, TLP marking and indicator bytes as a stix21
 // bundle, so a collection and a bundle of the same feed agree.
 //
+// A Manager saves each change before it can be served (Refresh), keeps
+// the previous generation of each history file, and falls back to it
+// when the current one is corrupt.
+//
 // A refresh can be gated (ApplyGated): the caller's circuit breaker may
 // hold a refresh that would revoke too much, and the collection then
 // keeps what it has.

@@ -35,6 +35,7 @@ func (m *Manager) save(key string, c *Collection) error {
 	if err == nil {
 		err = m.write(fileName(key), b)
 	}
+	m.trouble(key, TroubleNotSaved, fileName(key), err)
 	if err != nil {
 		m.logger.Error("taxii collection state not saved; serving the previous history", "file", fileName(key), "error", err)
 		return fmt.Errorf("%w: %w", ErrNotSaved, err)

@@ -119,12 +119,18 @@ func TestRefreshSavedBeforeServed(t *testing.T) {
 			if got := seen(t, c, after); !slices.Equal(got, tt.afterT1) {
 				t.Fatalf("after the refresh at t1: %q, want %q", got, tt.afterT1)
 			}
+			if tr := m.Troubles(); tt.fail != (len(tr) == 1 && tr[0].State == TroubleNotSaved && strings.Contains(tr[0].Error, "no space")) {
+				t.Fatalf("troubles %+v", tr)
+			}
 			m.write = dir.Write
 			if err := refresh(m, c, t2, nil, indA, indC); err != nil {
 				t.Fatal(err)
 			}
 			if got := seen(t, c, after); !slices.Equal(got, append(slices.Clone(tt.afterT1), tt.afterT2...)) {
 				t.Fatalf("after the refresh at t2: %q, want %q then %q", got, tt.afterT1, tt.afterT2)
+			}
+			if tr := m.Troubles(); len(tr) != 0 {
+				t.Fatalf("troubles once saved: %+v", tr)
 			}
 			// A restart serves the same history, byte for byte.
 			want := mustObjects(t, c, "match[version]=all", "")

@@ -26,6 +26,9 @@ type Manager struct {
 	colls  map[string]*loaded
 	saveMu sync.Mutex
 	pages  pageCache
+	// troubles are the collections /v1/status reports.
+	troubleMu sync.Mutex
+	troubles  map[troubleKey]Trouble
 }
 
 // NewManager returns a Manager persisting into dir (nil keeps
@@ -34,9 +37,9 @@ func NewManager(dir *state.Dir, logger *slog.Logger) *Manager {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	m := &Manager{dir: dir, logger: logger, colls: map[string]*loaded{}}
+	m := &Manager{dir: dir, logger: logger, colls: map[string]*loaded{}, troubles: map[troubleKey]Trouble{}}
 	if dir != nil {
-		m.write = dir.Write
+		m.write = func(name string, b []byte) error { return dir.WriteKeep(name, name+prevSuffix, b) }
 	}
 	return m
 }
@@ -56,10 +59,11 @@ func fileName(key string) string {
 }
 
 // Collection returns the collection named key, loaded from the state
-// directory the first time (a missing or corrupt state starts empty). A
-// state file that cannot be read is an error, and the next call tries
-// again: starting empty would add every indicator again and overwrite
-// the history.
+// directory the first time (a missing state starts empty, a corrupt one
+// falls back to the previous generation: see load). A history that
+// cannot be read is an error, and the next call tries again: starting
+// empty would add every indicator again, never revoke what clients hold,
+// and overwrite the history.
 func (m *Manager) Collection(key string) (*Collection, error) {
 	m.mu.Lock()
 	l, ok := m.colls[key]
@@ -78,24 +82,4 @@ func (m *Manager) Collection(key string) (*Collection, error) {
 		l.c = c
 	}
 	return l.c, nil
-}
-
-func (m *Manager) load(key string) (*Collection, error) {
-	if m.dir == nil {
-		return NewCollection(), nil
-	}
-	b, ok, err := m.dir.Read(fileName(key))
-	if err != nil {
-		m.logger.Warn("taxii collection state not read", "file", fileName(key), "error", err)
-		return nil, err
-	}
-	if !ok {
-		return NewCollection(), nil
-	}
-	c, err := UnmarshalState(b)
-	if err != nil {
-		m.logger.Warn("taxii collection state ignored", "file", fileName(key), "error", err)
-		return NewCollection(), nil
-	}
-	return c, nil
 }
