@@ -22,11 +22,17 @@ type gzipOnce struct {
 // minGzip is the body size below which compression is not worth a header.
 const minGzip = 512
 
-// Gzip returns the gzip-compressed body, or nil when the body is too small
-// to be worth compressing or is an archive already compressed (which wget
-// and browsers would keep compressed twice).
+// HasGzip reports whether the artifact has a gzip form: not when the body
+// is too small to be worth compressing or is an archive already
+// compressed (which wget and browsers would keep compressed twice).
+func (a *Artifact) HasGzip() bool {
+	return len(a.Body) >= minGzip && a.ContentType != "application/gzip"
+}
+
+// Gzip returns the gzip-compressed body, or nil when there is no gzip
+// form (HasGzip).
 func (a *Artifact) Gzip() []byte {
-	if len(a.Body) < minGzip || a.ContentType == "application/gzip" {
+	if !a.HasGzip() {
 		return nil
 	}
 	a.gz.once.Do(func() {
@@ -47,6 +53,10 @@ type HeaderValues struct {
 	Invalid      string
 	KeptNets     string // "" when no net was kept
 	Dropped      string // "reason=count, ..." sorted by reason; "" when none
+	// GzipETag is the strong ETag of the gzip form, another
+	// representation: ETag with "-gzip" inside its quotes (as Apache
+	// does); "" when there is no gzip form.
+	GzipETag string
 }
 
 // Headers returns the artifact's header values, formatting them on the
@@ -57,6 +67,9 @@ func (a *Artifact) Headers() *HeaderValues {
 			LastModified: a.Generated.UTC().Format(http.TimeFormat),
 			Entries:      strconv.Itoa(a.Entries),
 			Invalid:      strconv.Itoa(a.Invalid),
+		}
+		if a.HasGzip() {
+			h.GzipETag = strings.TrimSuffix(a.ETag, `"`) + `-gzip"`
 		}
 		if a.KeptNets > 0 {
 			h.KeptNets = strconv.Itoa(a.KeptNets)

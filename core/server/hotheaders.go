@@ -42,15 +42,20 @@ func setIntHeader(h *fasthttp.ResponseHeader, key []byte, prefix string, n int64
 	h.SetCanonical(key, v)
 }
 
-// notModified reports whether the request's If-None-Match matches etag.
-// A client sends back the tag it was given, so an exact match is tried
-// first, on the header's bytes; anything else goes through etagMatch.
-func notModified(req *fasthttp.RequestHeader, etag string) bool {
+// notModified reports whether the request's If-None-Match matches etag or
+// gzETag, the ETags of a list's two forms (gzETag is "" when there is no
+// gzip form). A client sends back the tag it was given, so an exact match
+// is tried first, on the header's bytes; anything else goes through
+// etagMatch.
+func notModified(req *fasthttp.RequestHeader, etag, gzETag string) bool {
 	h := req.Peek(fiber.HeaderIfNoneMatch)
 	if len(h) == 0 {
 		return false
 	}
-	return string(h) == etag || etagMatch(string(h), etag)
+	if string(h) == etag || gzETag != "" && string(h) == gzETag {
+		return true
+	}
+	return etagMatch(string(h), etag) || gzETag != "" && etagMatch(string(h), gzETag)
 }
 
 // userAgent returns the request's User-Agent, read once per request for

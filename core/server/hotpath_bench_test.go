@@ -21,6 +21,8 @@ func BenchmarkHotPath(b *testing.B) {
 	if resp.StatusCode != 200 || etag == "" {
 		b.Fatalf("warm-up: status %d, ETag %q", resp.StatusCode, etag)
 	}
+	resp, _ = h.authed(feedPath, "Accept-Encoding", "gzip")
+	gzETag := resp.Header.Get("ETag")
 	handler := h.app.Server().Handler // the list shortcut, then fiber
 	peer := &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 40000}
 	for _, tc := range []struct {
@@ -29,6 +31,7 @@ func BenchmarkHotPath(b *testing.B) {
 		status  int
 	}{
 		{"304", []string{"If-None-Match", etag}, 304},
+		{"304 gzip", []string{"If-None-Match", gzETag, "Accept-Encoding", "gzip"}, 304},
 		{"identity", nil, 200},
 		{"gzip", []string{"Accept-Encoding", "gzip"}, 200},
 	} {

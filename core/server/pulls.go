@@ -42,11 +42,16 @@ func (s *Server) notePull(ctx *fasthttp.RequestCtx, list string, cl *caller, res
 }
 
 // sentETag returns the ETag header of the answer, without a copy when it
-// is the served artifact's own.
+// is one of the served artifact's own (its identity or gzip form's).
 func sentETag(resp *fasthttp.ResponseHeader, res *export.Result) string {
 	h := resp.Peek(fiber.HeaderETag)
-	if res != nil && res.Artifact != nil && string(h) == res.ETag {
-		return res.ETag
+	if res != nil && res.Artifact != nil {
+		if string(h) == res.ETag {
+			return res.ETag
+		}
+		if gz := res.Headers().GzipETag; string(h) == gz {
+			return gz
+		}
 	}
 	return string(h)
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
@@ -155,14 +156,20 @@ func (s *Server) listHandler(kind export.Kind) fiber.Handler {
 
 // sendArtifact writes an artifact with its caching headers (its Age as of
 // now), answering 304 to a matching If-None-Match and gzip to clients
-// that accept it.
+// that accept it. The gzip form is another representation, with its own
+// ETag (HeaderValues.GzipETag); If-None-Match matches either form's.
 func sendArtifact(ctx *fasthttp.RequestCtx, res export.Result, ttl time.Duration, now time.Time) {
 	a := res.Artifact
 	h := a.Headers()
 	resp := &ctx.Response.Header
+	gzipForm := h.GzipETag != "" && acceptsGzip(ctx.Request.Header.Peek(fiber.HeaderAcceptEncoding))
+	etag := a.ETag
+	if gzipForm {
+		etag = h.GzipETag
+	}
 	setHeader(resp, headerXCache, string(res.Status))
 	setAge(resp, res, now)
-	setHeader(resp, headerETag, a.ETag)
+	setHeader(resp, headerETag, etag)
 	setLastModified(resp, a, h.LastModified, now)
 	setIntHeader(resp, headerCacheControl, "private, max-age=", int64(ttl.Seconds()))
 	setHeader(resp, headerVary, "Accept-Encoding")
@@ -185,23 +192,35 @@ func sendArtifact(ctx *fasthttp.RequestCtx, res export.Result, ttl time.Duration
 	if res.Held != nil {
 		setHeld(resp, res.Held)
 	}
-	if notModified(&ctx.Request.Header, a.ETag) {
+	if notModified(&ctx.Request.Header, a.ETag, h.GzipETag) {
 		// No body goes out with a 304, and none is set.
 		ctx.SetStatusCode(fiber.StatusNotModified)
 		return
 	}
-	sendBody(ctx, a.ContentType, a.Body, a.Gzip)
+	var z []byte
+	if gzipForm {
+		z = a.Gzip()
+	}
+	sendForm(ctx, a.ContentType, a.Body, z)
 }
 
 // sendBody sends body as contentType or, to a client that accepts gzip,
 // its gzip form as gz gives it (nil when there is none).
 func sendBody(ctx *fasthttp.RequestCtx, contentType string, body []byte, gz func() []byte) {
+	var z []byte
+	if acceptsGzip(ctx.Request.Header.Peek(fiber.HeaderAcceptEncoding)) {
+		z = gz()
+	}
+	sendForm(ctx, contentType, body, z)
+}
+
+// sendForm sends body as contentType, or z, its gzip form, when z is not
+// nil.
+func sendForm(ctx *fasthttp.RequestCtx, contentType string, body, z []byte) {
 	ctx.Response.Header.Set(fiber.HeaderContentType, contentType)
-	if acceptsGzip(string(ctx.Request.Header.Peek(fiber.HeaderAcceptEncoding))) {
-		if z := gz(); z != nil {
-			ctx.Response.Header.Set(fiber.HeaderContentEncoding, "gzip")
-			body = z
-		}
+	if z != nil {
+		ctx.Response.Header.Set(fiber.HeaderContentEncoding, "gzip")
+		body = z
 	}
 	ctx.Response.SetBodyRaw(body)
 	holdAnswer(ctx, body)
@@ -222,9 +241,12 @@ func etagMatch(header, etag string) bool {
 }
 
 // acceptsGzip reports whether Accept-Encoding allows gzip (a q of 0
-// refuses it; the parameter's name is case-insensitive).
-func acceptsGzip(header string) bool {
-	for _, part := range strings.Split(header, ",") {
+// refuses it; the parameter's name is case-insensitive). It reads the
+// header's bytes without a copy: it runs for 304s too.
+func acceptsGzip(header []byte) bool {
+	for rest := unsafe.String(unsafe.SliceData(header), len(header)); rest != ""; {
+		var part string
+		part, rest, _ = strings.Cut(rest, ",")
 		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		if !strings.EqualFold(strings.TrimSpace(name), "gzip") {
 			continue
