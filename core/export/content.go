@@ -70,9 +70,11 @@ func contentDigest(in iter.Seq[indicator.Indicator]) [32]byte {
 
 // advance records the content with digest d fetched at fetched, and
 // returns the state after it: since and serial unchanged while the
-// content is unchanged; on a change, the fetch time and the larger of the
-// previous serial plus one and the fetch time, so the serial only ever
-// grows.
+// content is unchanged; on a change, the larger of the previous since plus
+// a second and the fetch time, and the larger of the previous serial plus
+// one and the fetch time, so both only ever grow. No two contents of a
+// list share a Last-Modified date (whole seconds), which If-Modified-Since
+// compares.
 func (st *contentState) advance(d [32]byte, fetched time.Time) sharedContent {
 	st.mu.Lock()
 	defer st.mu.Unlock()
@@ -81,7 +83,11 @@ func (st *contentState) advance(d [32]byte, fetched time.Time) sharedContent {
 		if next <= st.serial {
 			next = st.serial + 1
 		}
-		st.digest, st.since, st.serial = d, fetched, next
+		since := fetched
+		if after := st.since.Add(time.Second); st.serial != 0 && since.Before(after) {
+			since = after
+		}
+		st.digest, st.since, st.serial = d, since, next
 	}
 	return sharedContent{digest: st.digest, since: st.since, serial: st.serial}
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cratos-project/cratos/core/indicator"
 )
@@ -36,6 +37,34 @@ func TestContentDigest(t *testing.T) {
 		}
 		if got, want := contentDigest(slices.Values(list)), sha256.Sum256(all); got != want {
 			t.Errorf("%d indicators: digest %x, want %x", n, got, want)
+		}
+	}
+}
+
+// TestContentDatesGrow: a content change is dated by its fetch, but never
+// within the second of the content it replaces nor before it (a clock set
+// back, another replica's), so that no Last-Modified date names two
+// contents of a list; unchanged content keeps its date.
+func TestContentDatesGrow(t *testing.T) {
+	t0 := time.Unix(1700000000, 0).UTC()
+	var st contentState
+	for _, step := range []struct {
+		name    string
+		digest  byte
+		fetched time.Time
+		since   time.Time
+	}{
+		{"first", 1, t0, t0},
+		{"unchanged", 1, t0.Add(5 * time.Second), t0},
+		{"changed later", 2, t0.Add(10 * time.Second), t0.Add(10 * time.Second)},
+		{"changed within the same second", 3, t0.Add(10 * time.Second), t0.Add(11 * time.Second)},
+		{"changed again within it", 4, t0.Add(10 * time.Second), t0.Add(12 * time.Second)},
+		{"changed by a clock set back", 5, t0.Add(-time.Hour), t0.Add(13 * time.Second)},
+		{"changed past the dates given", 6, t0.Add(time.Minute), t0.Add(time.Minute)},
+	} {
+		c := st.advance([32]byte{step.digest}, step.fetched)
+		if !c.since.Equal(step.since) {
+			t.Errorf("%s: since %v, want %v", step.name, c.since, step.since)
 		}
 	}
 }
