@@ -1,8 +1,10 @@
 package server
 
 import (
+	"net/http"
 	"strconv"
 	"strings"
+	"time"
 	"unsafe"
 
 	"github.com/gofiber/fiber/v2"
@@ -42,20 +44,36 @@ func setIntHeader(h *fasthttp.ResponseHeader, key []byte, prefix string, n int64
 	h.SetCanonical(key, v)
 }
 
-// notModified reports whether the request's If-None-Match matches etag or
-// gzETag, the ETags of a list's two forms (gzETag is "" when there is no
-// gzip form). A client sends back the tag it was given, so an exact match
-// is tried first, on the header's bytes; anything else goes through
-// etagMatch.
-func notModified(req *fasthttp.RequestHeader, etag, gzETag string) bool {
+// notModified reports whether the client's copy of a list is current
+// (RFC 9110 section 13.2.2): If-None-Match, when sent, decides alone,
+// matching etag or gzETag, the ETags of the list's two forms (gzETag is ""
+// when there is no gzip form); without it, If-Modified-Since does
+// (unmodifiedSince). A client sends back the tag it was given, so an
+// exact match is tried first, on the header's bytes; anything else goes
+// through etagMatch.
+func notModified(req *fasthttp.RequestHeader, etag, gzETag string, modified time.Time) bool {
 	h := req.Peek(fiber.HeaderIfNoneMatch)
 	if len(h) == 0 {
-		return false
+		return unmodifiedSince(req, modified)
 	}
 	if string(h) == etag || gzETag != "" && string(h) == gzETag {
 		return true
 	}
 	return etagMatch(string(h), etag) || gzETag != "" && etagMatch(string(h), gzETag)
+}
+
+// unmodifiedSince reports whether If-Modified-Since is a valid HTTP date
+// at or after modified, the list's own date. Last-Modified drops what
+// modified holds past its second, and is capped at the answer's time: a
+// list dated later than the date sent is sent again, even when its
+// Last-Modified is that date.
+func unmodifiedSince(req *fasthttp.RequestHeader, modified time.Time) bool {
+	v := req.Peek(fiber.HeaderIfModifiedSince)
+	if len(v) == 0 {
+		return false
+	}
+	t, err := http.ParseTime(unsafe.String(unsafe.SliceData(v), len(v)))
+	return err == nil && !modified.After(t)
 }
 
 // userAgent returns the request's User-Agent, read once per request for

@@ -47,7 +47,7 @@ func (s *Server) table() []route {
 	wlID := param{name: "warninglistId", in: "path", desc: "MISP warninglist id; 0 lists all", integer: true, min: 0, max: 1000}
 	wlOut := param{name: "returnedDataType", in: "path", desc: "output format", enum: warninglistOutputs}
 
-	list := []response{{200, "the list"}, {304, "not modified (If-None-Match)"}, {400, "the output cannot carry this data type"},
+	list := []response{{200, "the list"}, {304, "not modified (If-None-Match, or If-Modified-Since without it)"}, {400, "the output cannot carry this data type"},
 		{401, "malformed Basic credentials"}, {403, "token, site or client address refused"}, {404, "unknown output or unconfigured feed"},
 		{422, "invalid parameter"}, {429, "too many failed authentications"}, {502, "MISP answered with an error or garbage"},
 		{503, "MISP unreachable"}, {504, "MISP timed out"}}

@@ -155,9 +155,9 @@ func (s *Server) listHandler(kind export.Kind) fiber.Handler {
 }
 
 // sendArtifact writes an artifact with its caching headers (its Age as of
-// now), answering 304 to a matching If-None-Match and gzip to clients
-// that accept it. The gzip form is another representation, with its own
-// ETag (HeaderValues.GzipETag); If-None-Match matches either form's.
+// now), answering 304 to a matching If-None-Match or If-Modified-Since
+// (notModified) and gzip to clients that accept it. The gzip form is
+// another representation, with its own ETag (HeaderValues.GzipETag).
 func sendArtifact(ctx *fasthttp.RequestCtx, res export.Result, ttl time.Duration, now time.Time) {
 	a := res.Artifact
 	h := a.Headers()
@@ -192,7 +192,7 @@ func sendArtifact(ctx *fasthttp.RequestCtx, res export.Result, ttl time.Duration
 	if res.Held != nil {
 		setHeld(resp, res.Held)
 	}
-	if notModified(&ctx.Request.Header, a.ETag, h.GzipETag) {
+	if notModified(&ctx.Request.Header, a.ETag, h.GzipETag, a.Generated) {
 		// No body goes out with a 304, and none is set.
 		ctx.SetStatusCode(fiber.StatusNotModified)
 		return

@@ -1,8 +1,10 @@
 package server_test
 
 import (
+	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cratos-project/cratos/core/config"
 )
@@ -44,9 +46,67 @@ func TestGzipFormHasItsOwnETag(t *testing.T) {
 				t.Errorf("%s, %s by %s: %d, ETag %s, Vary %q; want %d, ETag %s", tc.name, method, by,
 					resp.StatusCode, resp.Header.Get("ETag"), resp.Header.Get("Vary"), tc.status, tc.etag)
 			}
-			if tc.status == 304 && body != "" {
+			if resp.StatusCode == 304 && body != "" {
 				t.Errorf("%s, %s by %s: a 304 with a body", tc.name, method, by)
 			}
 		}
+	}
+}
+
+// TestIfModifiedSince: without If-None-Match, a valid If-Modified-Since
+// at or after the list's date gets a 304 (RFC 9110 section 13.2.2), from
+// the route, the shortcut and HEAD alike; an earlier or unparsable date a
+// 200; If-None-Match, when sent, decides alone.
+func TestIfModifiedSince(t *testing.T) {
+	h := newHarness(t)
+	first, _ := h.authed(feedPath)
+	lm, err := http.ParseTime(first.Header.Get("Last-Modified"))
+	if err != nil {
+		t.Fatalf("Last-Modified %q: %v", first.Header.Get("Last-Modified"), err)
+	}
+	etag, date := first.Header.Get("ETag"), lm.Format(http.TimeFormat)
+	for _, tc := range []struct {
+		name    string
+		headers []string
+		status  int
+	}{
+		{"Last-Modified", []string{"If-Modified-Since", date}, 304},
+		{"a day later", []string{"If-Modified-Since", lm.Add(24 * time.Hour).Format(http.TimeFormat)}, 304},
+		{"RFC 850 date", []string{"If-Modified-Since", lm.Format("Monday, 02-Jan-06 15:04:05 GMT")}, 304},
+		{"asctime date", []string{"If-Modified-Since", lm.Format(time.ANSIC)}, 304},
+		{"a second earlier", []string{"If-Modified-Since", lm.Add(-time.Second).Format(http.TimeFormat)}, 200},
+		{"not a date", []string{"If-Modified-Since", "yesterday"}, 200},
+		{"another tag first", []string{"If-None-Match", `"other"`, "If-Modified-Since", date}, 200},
+		{"the tag first", []string{"If-None-Match", etag, "If-Modified-Since", lm.Add(-time.Hour).Format(http.TimeFormat)}, 304},
+	} {
+		h.srv.ForgetListTargets()
+		for _, method := range []string{"GET", "GET", "HEAD"} { // the route, the shortcut, HEAD
+			resp, body := h.do(method, feedPath, append([]string{"token", h.token}, tc.headers...)...)
+			if resp.StatusCode != tc.status || resp.Header.Get("ETag") != etag || resp.Header.Get("Last-Modified") != date {
+				t.Errorf("%s, %s: %d, ETag %s, Last-Modified %s; want %d", tc.name, method, resp.StatusCode,
+					resp.Header.Get("ETag"), resp.Header.Get("Last-Modified"), tc.status)
+			}
+			if resp.StatusCode == 304 && body != "" {
+				t.Errorf("%s, %s: a 304 with a body", tc.name, method)
+			}
+		}
+	}
+}
+
+// TestIfModifiedSinceOfAListDatedAhead: a list dated after the answer
+// (fetched by a clock ahead, its Last-Modified capped at the answer's
+// time) is not reported unchanged since its capped Last-Modified, which
+// is earlier than the list's own date; only a date at or after that gets
+// a 304.
+func TestIfModifiedSinceOfAListDatedAhead(t *testing.T) {
+	h := newHarness(t, withExportClock(func() time.Time { return time.Now().Add(time.Hour) }))
+	first, _ := h.authed(feedPath)
+	lm := first.Header.Get("Last-Modified")
+	if resp, _ := h.authed(feedPath, "If-Modified-Since", lm); resp.StatusCode != 200 {
+		t.Errorf("If-Modified-Since the capped Last-Modified %s: %d, want 200", lm, resp.StatusCode)
+	}
+	later := time.Now().Add(2 * time.Hour).UTC().Format(http.TimeFormat)
+	if resp, _ := h.authed(feedPath, "If-Modified-Since", later); resp.StatusCode != 304 {
+		t.Errorf("If-Modified-Since %s, after the list's date: %d, want 304", later, resp.StatusCode)
 	}
 }
