@@ -51,10 +51,10 @@ func setIntHeader(h *fasthttp.ResponseHeader, key []byte, prefix string, n int64
 // (unmodifiedSince). A client sends back the tag it was given, so an
 // exact match is tried first, on the header's bytes; anything else goes
 // through etagMatch.
-func notModified(req *fasthttp.RequestHeader, etag, gzETag string, modified time.Time) bool {
+func notModified(req *fasthttp.RequestHeader, etag, gzETag string, modified, now time.Time) bool {
 	h := req.Peek(fiber.HeaderIfNoneMatch)
 	if len(h) == 0 {
-		return unmodifiedSince(req, modified)
+		return unmodifiedSince(req, modified, now)
 	}
 	if string(h) == etag || gzETag != "" && string(h) == gzETag {
 		return true
@@ -62,18 +62,20 @@ func notModified(req *fasthttp.RequestHeader, etag, gzETag string, modified time
 	return etagMatch(string(h), etag) || gzETag != "" && etagMatch(string(h), gzETag)
 }
 
-// unmodifiedSince reports whether If-Modified-Since is a valid HTTP date
-// at or after modified, the list's own date. Last-Modified drops what
-// modified holds past its second, and is capped at the answer's time: a
-// list dated later than the date sent is sent again, even when its
-// Last-Modified is that date.
-func unmodifiedSince(req *fasthttp.RequestHeader, modified time.Time) bool {
+// unmodifiedSince reports whether If-Modified-Since names exactly the
+// list's own date, modified (whole seconds: no two contents of a list
+// share one), as nginx's default "if_modified_since exact" does. A later
+// date is not enough: a client sending its own clock's time (curl -z with
+// a file's download time) could otherwise be told 304 for a list that
+// changed between its MISP read and its first answer. A list dated after
+// now never matches: its Last-Modified, capped at now, is not its date.
+func unmodifiedSince(req *fasthttp.RequestHeader, modified, now time.Time) bool {
 	v := req.Peek(fiber.HeaderIfModifiedSince)
-	if len(v) == 0 {
+	if len(v) == 0 || modified.After(now) {
 		return false
 	}
 	t, err := http.ParseTime(unsafe.String(unsafe.SliceData(v), len(v)))
-	return err == nil && !modified.After(t)
+	return err == nil && t.Equal(modified.Truncate(time.Second))
 }
 
 // userAgent returns the request's User-Agent, read once per request for

@@ -192,7 +192,7 @@ func sendArtifact(ctx *fasthttp.RequestCtx, res export.Result, ttl time.Duration
 	if res.Held != nil {
 		setHeld(resp, res.Held)
 	}
-	if notModified(&ctx.Request.Header, a.ETag, h.GzipETag, a.Generated) {
+	if notModified(&ctx.Request.Header, a.ETag, h.GzipETag, a.Generated, now) {
 		// No body goes out with a 304, and none is set.
 		ctx.SetStatusCode(fiber.StatusNotModified)
 		return
