@@ -10,16 +10,16 @@
 //
 // # SIDs
 //
-// A rule's SID is base + (h >> 38), where base is the sid_base option and
-// h is the 64-bit FNV-1a hash of the indicator value (for an IP group: its
-// first member), the indicator type name and the rule variant (the msg
-// kind, such as "domain-dns"), separated by zero bytes; h >> 38 is below
-// 2^26. A SID
-// therefore stays the same across builds as long as its indicator is
-// listed. When two rules of one output hash to the same slot, the one
-// written later takes the next free slot (wrapping at 2^26), so a colliding
-// rule's SID can change when the rule it collided with comes or goes; with n
-// rules the chance that a given rule collides is about n/2^26.
+// A rule's SID is base + (h >> (64-bits)), where base is the sid_base
+// option, bits the sid_bits option (26 by default, at most 31) and h the
+// 64-bit FNV-1a hash of the indicator value (for an IP group: its first
+// member), the indicator type name and the rule variant (the msg kind,
+// such as "domain-dns"), separated by zero bytes. A SID therefore stays the
+// same across builds as long as its indicator is listed. When two rules of
+// one output hash to the same slot, the one written later takes the next
+// free slot (wrapping at 2^bits), so a colliding rule's SID can change when
+// the rule it collided with comes or goes; with n rules the chance that a
+// given rule collides is about n/2^bits.
 //
 // # IP groups
 //

@@ -99,7 +99,7 @@ func TestRealTool(t *testing.T) {
 		prefix string // msg_prefix as escaped in msg
 	}{
 		{"sample", rendertest.Sample(), nil, "CRATOS"},
-		{"sample, drop action, groups of 3", rendertest.Sample(), map[string]string{"action": "drop", "ip_group_size": "3", "msg_prefix": `x;"\`}, `x\;\"\\`},
+		{"sample, drop action, groups of 3, widest SID range", rendertest.Sample(), map[string]string{"action": "drop", "ip_group_size": "3", "msg_prefix": `x;"\`, "sid_base": "2147483648", "sid_bits": "31"}, `x\;\"\\`},
 		{"tricky", tricky(), nil, "CRATOS"},
 		{"tricky, large groups", tricky(), map[string]string{"ip_group_size": "5000"}, "CRATOS"},
 		{"real data", real, nil, "CRATOS"},

@@ -2,57 +2,90 @@ package suricata
 
 import (
 	"errors"
+	"math/bits"
 
 	"github.com/cratos-project/cratos/core/indicator"
 )
 
-// SIDSpace is the number of SIDs above sid_base that generated rules use.
-const SIDSpace = 1 << 26
+// SIDSpace is the number of SIDs above sid_base that generated rules use
+// by default (sid_bits 26).
+const SIDSpace = 1 << DefaultSIDBits
 
-// MaxSIDBase is the largest sid_base that keeps every SID within uint32.
+// MaxSIDBase is the largest sid_base that keeps every SID within uint32
+// with the default sid_bits.
 const MaxSIDBase = 1<<32 - SIDSpace
 
+// The accepted sid_bits: SIDs run from sid_base to sid_base+2^sid_bits-1.
 const (
-	pageBits  = 16 // SIDs per page: 65,536, stored as 1,024 words
-	pageWords = 1 << pageBits / 64
+	DefaultSIDBits = 26
+	MaxSIDBits     = 31
 )
 
 var errSIDsExhausted = errors.New("all SIDs in the range are taken")
 
 // sidAlloc hands out SIDs: the hashed slot when free, else the next free
-// slot. Used slots are kept in a bitmap whose pages are allocated on
-// first use, so a small render costs a few kilobytes.
+// slot.
 type sidAlloc struct {
-	base  uint32
-	used  int
-	pages [SIDSpace >> pageBits]*[pageWords]uint64
+	base uint32
+	bits int
+	used slotSet
 }
 
 // assign returns the SID for the rule whose ruleHash is h.
 func (a *sidAlloc) assign(h uint64) (uint32, error) {
-	if a.used >= SIDSpace {
+	space := uint32(1) << a.bits
+	if uint64(a.used.n) >= uint64(space) {
 		return 0, errSIDsExhausted
 	}
-	slot := slotOf(h)
-	for {
-		p := a.pages[slot>>pageBits]
-		if p == nil {
-			p = new([pageWords]uint64)
-			a.pages[slot>>pageBits] = p
+	slot := slotOf(h, a.bits)
+	for !a.used.add(slot) {
+		slot = (slot + 1) & (space - 1)
+	}
+	return a.base + slot, nil
+}
+
+// slotOf maps a hash to a slot: its top bits, which depend on every input
+// byte (the low bits of FNV-1a do not mix well).
+func slotOf(h uint64, bits int) uint32 { return uint32(h >> (64 - bits)) }
+
+// slotSet is a set of slots below 2^31: open addressing on slot+1 (0 is
+// empty), at most half full, so its size follows the rules rendered and
+// not the width of the range.
+type slotSet struct {
+	n     int
+	shift int // 32 - log2(len(table))
+	table []uint32
+}
+
+// add inserts slot and reports whether it was absent.
+func (s *slotSet) add(slot uint32) bool {
+	if 2*(s.n+1) > len(s.table) {
+		s.grow()
+	}
+	mask := uint32(len(s.table) - 1)
+	for i := (slot * 0x9e3779b1) >> s.shift; ; i = (i + 1) & mask {
+		switch s.table[i] {
+		case 0:
+			s.table[i] = slot + 1
+			s.n++
+			return true
+		case slot + 1:
+			return false
 		}
-		w, bit := (slot&(1<<pageBits-1))/64, slot%64
-		if p[w]&(1<<bit) == 0 {
-			p[w] |= 1 << bit
-			a.used++
-			return a.base + slot, nil
-		}
-		slot = (slot + 1) % SIDSpace
 	}
 }
 
-// slotOf maps a hash to a slot: its top 26 bits, which depend on every
-// input byte (the low bits of FNV-1a do not mix well).
-func slotOf(h uint64) uint32 { return uint32(h >> (64 - 26)) }
+// grow doubles the table (to 1024 entries at first) and reinserts.
+func (s *slotSet) grow() {
+	old := s.table
+	size := max(1024, 2*len(old))
+	s.table, s.n, s.shift = make([]uint32, size), 0, 32-bits.Len(uint(size-1))
+	for _, v := range old {
+		if v != 0 {
+			s.add(v - 1)
+		}
+	}
+}
 
 // ruleHash is FNV-1a (64 bit) over value, 0, the type name, 0, variant.
 func ruleHash(variant string, t indicator.Type, value string) uint64 {

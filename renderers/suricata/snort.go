@@ -169,7 +169,7 @@ func (r *render) addSnort(v string) {
 		r.req.Drop(reason, 1)
 		return
 	}
-	if gid == 1 && sid >= uint64(r.o.sidBase) && sid < uint64(r.o.sidBase)+SIDSpace {
+	if gid == 1 && sid >= uint64(r.o.sidBase) && sid < uint64(r.o.sidBase)+1<<r.o.sidBits {
 		r.req.Drop("snort rule whose sid is in the generated range", 1)
 		return
 	}

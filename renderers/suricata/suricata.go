@@ -111,7 +111,7 @@ type render struct {
 
 func newRender(ctx context.Context, w io.Writer, req renderers.Request, o options) *render {
 	r := &render{out: renderers.NewOut(ctx, w), req: req, o: o}
-	r.sids.base = o.sidBase
+	r.sids.base, r.sids.bits = o.sidBase, o.sidBits
 	// The IP list's byte budget: a line holds the action, the fixed header
 	// text, the msg with the longest first member and count, the classtype
 	// and the longest SID.

@@ -181,11 +181,20 @@ func sids(t *testing.T, out string) map[string]uint32 {
 
 func TestSIDs(t *testing.T) {
 	t.Run("slot is base plus hash", func(t *testing.T) {
-		out, _ := renderOut(t, "", map[string]string{"sid_base": "7"}, []indicator.Indicator{ind(indicator.Domain, "bad.example")})
-		got := sids(t, out)["CRATOS domain-dns bad.example"]
-		want := 7 + slotOf(ruleHash("domain-dns", indicator.Domain, "bad.example"))
-		if got != want {
-			t.Fatalf("sid %d, want %d", got, want)
+		h := ruleHash("domain-dns", indicator.Domain, "bad.example")
+		for _, tc := range []struct {
+			opts map[string]string
+			want uint32
+		}{
+			{map[string]string{"sid_base": "7"}, 7 + uint32(h>>38)},
+			{map[string]string{"sid_base": "7", "sid_bits": "26"}, 7 + uint32(h>>38)},
+			{map[string]string{"sid_base": "7", "sid_bits": "31"}, 7 + uint32(h>>33)},
+			{map[string]string{"sid_base": "2147483648", "sid_bits": "31"}, 2147483648 + uint32(h>>33)},
+		} {
+			out, _ := renderOut(t, "", tc.opts, []indicator.Indicator{ind(indicator.Domain, "bad.example")})
+			if got := sids(t, out)["CRATOS domain-dns bad.example"]; got != tc.want {
+				t.Errorf("%v: sid %d, want %d", tc.opts, got, tc.want)
+			}
 		}
 	})
 	t.Run("stable when other indicators come and go", func(t *testing.T) {
@@ -223,7 +232,7 @@ func TestSIDs(t *testing.T) {
 				t.Fatalf("sid %d outside the range", sid)
 			}
 			kind, v, _ := strings.Cut(strings.TrimPrefix(msg, "CRATOS "), " ")
-			if sid != DefaultSIDBase+slotOf(ruleHash(kind, indicator.Hostname, v)) {
+			if sid != DefaultSIDBase+slotOf(ruleHash(kind, indicator.Hostname, v), DefaultSIDBits) {
 				probed++
 			}
 		}
@@ -308,6 +317,10 @@ func TestValidateOptions(t *testing.T) {
 		{Name: "all", Options: map[string]string{"sid_base": "1", "action": "reject", "classtype": "bad-unknown", "msg_prefix": "TI", "ip_group_size": "5000"}},
 		{Name: "largest sid_base", Options: map[string]string{"sid_base": strconv.Itoa(MaxSIDBase)}},
 		{Name: "sid_base too large", Options: map[string]string{"sid_base": strconv.Itoa(MaxSIDBase + 1)}, WantErr: "sid_base"},
+		{Name: "widest range", Options: map[string]string{"sid_base": "2147483648", "sid_bits": "31"}},
+		{Name: "sid_base too large for sid_bits", Options: map[string]string{"sid_base": "2147483649", "sid_bits": "31"}, WantErr: "option sid_base: want at most 2^32-2^sid_bits = 2147483648"},
+		{Name: "sid_bits too small", Options: map[string]string{"sid_bits": "25"}, WantErr: "sid_bits"},
+		{Name: "sid_bits too large", Options: map[string]string{"sid_bits": "32"}, WantErr: "sid_bits"},
 		{Name: "sid_base zero", Options: map[string]string{"sid_base": "0"}, WantErr: "sid_base"},
 		{Name: "sid_base text", Options: map[string]string{"sid_base": "x"}, WantErr: "sid_base"},
 		{Name: "bad action", Options: map[string]string{"action": "log"}, WantErr: "action"},
