@@ -37,12 +37,16 @@ func (a *sidAlloc) assign(h uint64) (uint32, error) {
 	if uint64(a.used.n) >= uint64(space) {
 		return 0, errSIDsExhausted
 	}
-	slot := slotOf(h, a.bits)
+	slot := a.hashed(h) - a.base
 	for !a.used.add(slot) {
 		slot = (slot + 1) & (space - 1)
 	}
 	return a.base + slot, nil
 }
+
+// hashed returns the SID that the rule whose ruleHash is h has unless an
+// earlier rule took it.
+func (a *sidAlloc) hashed(h uint64) uint32 { return a.base + slotOf(h, a.bits) }
 
 // slotOf maps a hash to a slot: its top bits, which depend on every input
 // byte (the low bits of FNV-1a do not mix well).

@@ -34,6 +34,37 @@ func TestSnortSIDInGeneratedRange(t *testing.T) {
 	}
 }
 
+func TestSIDCollision(t *testing.T) {
+	// h2821.example and h6558.example share the hostname-dns slot.
+	a, b := ind(indicator.Hostname, "h2821.example"), ind(indicator.Hostname, "h6558.example")
+	hashed := DefaultSIDBase + slotOf(ruleHash("hostname-dns", indicator.Hostname, "h2821.example"), DefaultSIDBits)
+	rule := func(v string, sid uint32) string {
+		return `alert dns $HOME_NET any -> any any (msg:"CRATOS hostname-dns ` + v + `"; dns.query; content:"` + v +
+			`"; nocase; bsize:13; classtype:trojan-activity; sid:` + strconv.FormatUint(uint64(sid), 10) + "; rev:1;)\n"
+	}
+	note := "# sid " + strconv.FormatUint(uint64(hashed+1), 10) + ": its hashed SID " + strconv.FormatUint(uint64(hashed), 10) +
+		" is taken by an earlier rule; this SID can change when that rule comes or goes\n"
+	for _, tc := range []struct {
+		name string
+		in   []indicator.Indicator
+		want string
+	}{
+		{"alone", []indicator.Indicator{b}, rule("h6558.example", hashed)},
+		{"after the rule it collides with", []indicator.Indicator{a, b}, rule("h2821.example", hashed) + note + rule("h6558.example", hashed+1)},
+	} {
+		out, _ := renderOut(t, "", nil, tc.in)
+		var got string
+		for line := range strings.Lines(out) {
+			if strings.Contains(line, "hostname-dns") || strings.HasPrefix(line, "# sid ") {
+				got += line
+			}
+		}
+		if got != tc.want {
+			t.Errorf("%s:\n got %q\nwant %q", tc.name, got, tc.want)
+		}
+	}
+}
+
 // BenchmarkSIDChurn renders a list and the same list with 1 % of its
 // values removed and 1 % added, and reports how many of the rules in both
 // have another SID in the second (changed) out of how many (common). An

@@ -245,9 +245,13 @@ func (r *render) commitKey(t indicator.Type, key string) error {
 	}
 	vh := valueHash(t, key)
 	for i := range n {
-		sid, err := r.sids.assign(variantHash(vh, r.batch[i].variant))
+		h := variantHash(vh, r.batch[i].variant)
+		sid, err := r.sids.assign(h)
 		if err != nil {
 			return err
+		}
+		if hashed := r.sids.hashed(h); sid != hashed {
+			r.noteCollision(sid, hashed)
 		}
 		r.out.Write(r.batch[i].body)
 		r.tail = append(r.tail[:0], "classtype:"...)
@@ -258,6 +262,17 @@ func (r *render) commitKey(t indicator.Type, key string) error {
 		r.out.Write(r.tail)
 	}
 	return nil
+}
+
+// noteCollision writes a comment saying that the next rule has sid because
+// an earlier rule took its hashed SID.
+func (r *render) noteCollision(sid, hashed uint32) {
+	r.tail = append(r.tail[:0], "# sid "...)
+	r.tail = strconv.AppendUint(r.tail, uint64(sid), 10)
+	r.tail = append(r.tail, ": its hashed SID "...)
+	r.tail = strconv.AppendUint(r.tail, uint64(hashed), 10)
+	r.tail = append(r.tail, " is taken by an earlier rule; this SID can change when that rule comes or goes\n"...)
+	r.out.Write(r.tail)
 }
 
 // addIP adds an address or net to the current group, closing the group
