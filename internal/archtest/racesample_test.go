@@ -71,16 +71,22 @@ func makeVariable(makefile, name string) string {
 	return strings.ReplaceAll(strings.Join(value, " "), "$$", "$")
 }
 
-// notRunInFull lists the sampled tests that the Makefile's full-data run
-// (FULL_DATA_TESTS in FULL_DATA_PKGS) would not run.
+// notRunInFull lists the sampled tests that make test would not run
+// without the race detector: in neither the full-data run
+// (FULL_DATA_TESTS in FULL_DATA_PKGS) nor PLAIN_PKGS, whose every test
+// runs without it.
 func notRunInFull(tests []sampledTest, makefile string) ([]string, error) {
 	names, err := regexp.Compile(makeVariable(makefile, "FULL_DATA_TESTS"))
 	if err != nil {
 		return nil, err
 	}
 	pkgs := strings.Fields(makeVariable(makefile, "FULL_DATA_PKGS"))
+	plain := strings.Fields(makeVariable(makefile, "PLAIN_PKGS"))
 	var out []string
 	for _, s := range tests {
+		if slices.Contains(plain, "./"+s.dir+"/") {
+			continue
+		}
 		if !names.MatchString(s.name) || !slices.Contains(pkgs, "./"+s.dir+"/") {
 			out = append(out, s.dir+": "+s.name)
 		}
@@ -145,6 +151,8 @@ func helper() { testtool.RaceSample(nil, nil, 2) }
 		{"FULL_DATA_TESTS := ^(TestA|TestSampled)$$\nFULL_DATA_PKGS := ./core/y/ \\\n\t./renderers/x/\n", nil},
 		{"FULL_DATA_TESTS := ^(TestA)$$\nFULL_DATA_PKGS := ./renderers/x/\n", []string{"renderers/x: TestSampled"}},
 		{"FULL_DATA_TESTS := ^(TestSampled)$$\nFULL_DATA_PKGS := ./renderers/xy/\n", []string{"renderers/x: TestSampled"}},
+		{"FULL_DATA_TESTS := ^(TestA)$$\nFULL_DATA_PKGS := ./core/y/\nPLAIN_PKGS := ./renderers/w/ \\\n\t./renderers/x/\n", nil},
+		{"FULL_DATA_TESTS := ^(TestA)$$\nFULL_DATA_PKGS := ./core/y/\nPLAIN_PKGS := ./renderers/x/y/\n", []string{"renderers/x: TestSampled"}},
 	}
 	for _, tc := range tests {
 		got, err := notRunInFull(found, tc.makefile)
