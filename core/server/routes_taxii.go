@@ -251,12 +251,25 @@ func (s *Server) taxiiSend(c *fiber.Ctx, res *taxii.Response, body []byte) error
 	if res == nil {
 		res = &taxii.Response{Page: taxii.Page{Body: body}, ETag: export.ETagOf(body)}
 	}
-	c.Set(fiber.HeaderETag, res.ETag)
+	// The gzip form is another representation, with its own strong tag,
+	// as a list's (export.HeaderValues.GzipETag); If-None-Match matches
+	// either.
+	gzETag := strings.TrimSuffix(res.ETag, `"`) + `-gzip"`
+	gzipForm := res.HasGzip() && acceptsGzip(c.Request().Header.Peek(fiber.HeaderAcceptEncoding))
+	etag := res.ETag
+	if gzipForm {
+		etag = gzETag
+	}
+	c.Set(fiber.HeaderETag, etag)
 	c.Set(fiber.HeaderCacheControl, "private, no-cache")
 	c.Set(fiber.HeaderVary, "Accept, Accept-Encoding")
-	if etagMatch(c.Get(fiber.HeaderIfNoneMatch), res.ETag) {
+	if inm := c.Get(fiber.HeaderIfNoneMatch); etagMatch(inm, res.ETag) || res.HasGzip() && etagMatch(inm, gzETag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
-	sendBody(c.Context(), taxii.MediaType, res.Body, res.Gzip)
+	var z []byte
+	if gzipForm {
+		z = res.Gzip()
+	}
+	sendForm(c.Context(), taxii.MediaType, res.Body, z)
 	return nil
 }

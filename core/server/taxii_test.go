@@ -176,10 +176,21 @@ func TestTAXIIObjectsPagingAndETag(t *testing.T) {
 	if resp.StatusCode != http.StatusNotModified || body != "" || etag == "" {
 		t.Fatalf("If-None-Match: %d %q", resp.StatusCode, body)
 	}
-	// Large pages are compressed for clients that accept it.
+	// Large pages are compressed for clients that accept it: another
+	// representation, with its own tag; If-None-Match matches either, and
+	// the 304 carries the tag of the form the client would get.
+	gzETag := strings.TrimSuffix(etag, `"`) + `-gzip"`
 	resp, body = h.taxiiGet(coll+"objects/", "Accept-Encoding", "gzip")
-	if resp.StatusCode != 200 || resp.Header.Get("Content-Encoding") != "gzip" || resp.Header.Get("ETag") != etag || !strings.HasPrefix(body, "\x1f\x8b") {
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Encoding") != "gzip" || resp.Header.Get("ETag") != gzETag || !strings.HasPrefix(body, "\x1f\x8b") {
 		t.Fatalf("gzip: %d %v", resp.StatusCode, resp.Header)
+	}
+	for _, tc := range []struct{ tag, encoding, want string }{
+		{gzETag, "gzip", gzETag}, {etag, "gzip", gzETag}, {gzETag, "identity", etag},
+	} {
+		resp, body = h.taxiiGet(coll+"objects/", "If-None-Match", tc.tag, "Accept-Encoding", tc.encoding)
+		if resp.StatusCode != http.StatusNotModified || body != "" || resp.Header.Get("ETag") != tc.want {
+			t.Fatalf("If-None-Match %s, Accept-Encoding %s: %d, ETag %s; want 304, %s", tc.tag, tc.encoding, resp.StatusCode, resp.Header.Get("ETag"), tc.want)
+		}
 	}
 	// The manifest lists the same ids with their versions.
 	resp, body = h.taxiiGet(coll + "manifest/")

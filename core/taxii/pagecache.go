@@ -19,10 +19,14 @@ type Response struct {
 	}
 }
 
-// Gzip returns the body compressed (once), or nil when it is too small
-// to be worth it.
+// HasGzip reports whether the body has a gzip form: not when it is too
+// small to be worth compressing.
+func (r *Response) HasGzip() bool { return len(r.Body) >= 512 }
+
+// Gzip returns the body compressed (once), or nil when there is no gzip
+// form (HasGzip).
 func (r *Response) Gzip() []byte {
-	if len(r.Body) < 512 {
+	if !r.HasGzip() {
 		return nil
 	}
 	r.gz.once.Do(func() {
