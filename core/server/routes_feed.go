@@ -204,16 +204,6 @@ func sendArtifact(ctx *fasthttp.RequestCtx, res export.Result, ttl time.Duration
 	sendForm(ctx, a.ContentType, a.Body, z)
 }
 
-// sendBody sends body as contentType or, to a client that accepts gzip,
-// its gzip form as gz gives it (nil when there is none).
-func sendBody(ctx *fasthttp.RequestCtx, contentType string, body []byte, gz func() []byte) {
-	var z []byte
-	if acceptsGzip(ctx.Request.Header.Peek(fiber.HeaderAcceptEncoding)) {
-		z = gz()
-	}
-	sendForm(ctx, contentType, body, z)
-}
-
 // sendForm sends body as contentType, or z, its gzip form, when z is not
 // nil.
 func sendForm(ctx *fasthttp.RequestCtx, contentType string, body, z []byte) {
