@@ -130,6 +130,19 @@ func suricataConfig(t testing.TB, dir, ruleDir, rulesFile, logDir, logLevel, out
 	return writeFile(t, dir, "suricata.yaml", fmt.Appendf(nil, suricataYAML, ruleDir, rulesFile, classFile, refFile, logDir, logLevel, outputs))
 }
 
+// suricataDirs makes a temporary directory holding rulesText as RulesFile
+// and an empty log directory, and returns both.
+func suricataDirs(t testing.TB, rulesText string) (dir, logDir string) {
+	t.Helper()
+	dir = t.TempDir()
+	logDir = filepath.Join(dir, "log")
+	if err := os.Mkdir(logDir, 0o755); err != nil {
+		t.Fatalf("suricata log dir: %v", err)
+	}
+	writeFile(t, dir, RulesFile, []byte(rulesText))
+	return dir, logDir
+}
+
 // SuricataTest writes rulesText as RulesFile and extraFiles (list and
 // dataset files, by base name) into a temporary rule directory and runs
 // suricata -T with a minimal configuration. Any error, any warning from
@@ -137,12 +150,7 @@ func suricataConfig(t testing.TB, dir, ruleDir, rulesFile, logDir, logLevel, out
 func SuricataTest(t testing.TB, rulesText string, extraFiles map[string][]byte) error {
 	t.Helper()
 	suricata := testtool.Require(t, "suricata", "suricata")
-	dir := t.TempDir()
-	logDir := filepath.Join(dir, "log")
-	if err := os.Mkdir(logDir, 0o755); err != nil {
-		t.Fatalf("suricata log dir: %v", err)
-	}
-	writeFile(t, dir, RulesFile, []byte(rulesText))
+	dir, logDir := suricataDirs(t, rulesText)
 	for name, data := range extraFiles {
 		if name != filepath.Base(name) || name == RulesFile {
 			t.Fatalf("SuricataTest: extra file name %q must be a plain file name other than %s", name, RulesFile)

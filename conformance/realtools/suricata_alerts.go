@@ -34,12 +34,7 @@ type Alert struct {
 func SuricataAlerts(t testing.TB, rulesText string, pcap []byte) ([]Alert, error) {
 	t.Helper()
 	suricata := testtool.Require(t, "suricata", "suricata")
-	dir := t.TempDir()
-	logDir := filepath.Join(dir, "log")
-	if err := os.Mkdir(logDir, 0o755); err != nil {
-		t.Fatalf("suricata log dir: %v", err)
-	}
-	writeFile(t, dir, RulesFile, []byte(rulesText))
+	dir, logDir := suricataDirs(t, rulesText)
 	capture := writeFile(t, dir, "traffic.pcap", pcap)
 	conf := suricataConfig(t, dir, dir, RulesFile, logDir, "notice", fastOutput)
 	out, err := run(t, suricata, "-c", conf, "-l", logDir, "-r", capture, "-k", "none", "--runmode", "single")
