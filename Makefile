@@ -38,12 +38,12 @@ demo:
 #
 # go vet runs in make lint, with every analyzer, so the tests skip go
 # test's own subset (-vet=off); the test binaries are linked without
-# DWARF (-ldflags=-w), which only debuggers read, and test-race compiles
-# its packages without it as well (RACE_BUILD_FLAGS: 10 to 16 % less CPU
-# time in building every race test binary; race reports and stack traces
-# come from the binary's own line tables, not from DWARF).
-# test-plain keeps the default, which the programs the tests build
-# share. The compiler and the linker run with GOGC=400 (-toolexec):
+# DWARF (-ldflags=-w), which only debuggers read, and both test targets
+# compile their packages without it as well (BUILD_FLAGS: 10 to 16 % less
+# CPU time in building every race test binary; race reports and stack
+# traces come from the binary's own line tables, not from DWARF). The
+# programs the tests build (testtool.GoBuild) are compiled with the test
+# binary's -gcflags, so they share test-plain's packages. The compiler and the linker run with GOGC=400 (-toolexec):
 # collecting garbage a quarter as often, they build every race test
 # binary in 7 % less CPU time (357 → 332 CPU-seconds, empty build cache)
 # and use 450 rather than 420 MB at the most; the tests themselves keep
@@ -88,22 +88,22 @@ MODULE := github.com/cratos-project/cratos
 # race_pkgs: every package but PLAIN_PKGS (read when test-race runs).
 race_pkgs = $(filter-out $(patsubst ./%/,$(MODULE)/%,$(PLAIN_PKGS)),$(shell $(GO) list ./...))
 TEST_FLAGS := -timeout 20m -vet=off -ldflags=-w -toolexec 'env GOGC=400'
-RACE_BUILD_FLAGS := -gcflags=all=-dwarf=false
+BUILD_FLAGS := -gcflags=all=-dwarf=false
 test: tools
 	@$(MAKE) --no-print-directory -j2 test-race test-plain
 
 test-race:
-	GORACE="$(RACE_OPTIONS) $(GORACE)" $(GO) test -race -p 4 $(TEST_FLAGS) $(RACE_BUILD_FLAGS) $(TEST_FIRST) $(race_pkgs)
+	GORACE="$(RACE_OPTIONS) $(GORACE)" $(GO) test -race -p 4 $(TEST_FLAGS) $(BUILD_FLAGS) $(TEST_FIRST) $(race_pkgs)
 
 # test-plain: the renderers' packages, then the full-data tests of the
 # others, without the race detector, one after the other (the second
 # reuses what the first compiled).
 test-plain:
-	$(GO) test $(TEST_FLAGS) $(PLAIN_PKGS)
-	$(GO) test $(TEST_FLAGS) -run '$(FULL_DATA_TESTS)' $(FULL_DATA_PKGS)
+	$(GO) test $(TEST_FLAGS) $(BUILD_FLAGS) $(PLAIN_PKGS)
+	$(GO) test $(TEST_FLAGS) $(BUILD_FLAGS) -run '$(FULL_DATA_TESTS)' $(FULL_DATA_PKGS)
 
 test-full-data:
-	$(GO) test $(TEST_FLAGS) -run '$(FULL_DATA_TESTS)' $(FULL_DATA_PKGS)
+	$(GO) test $(TEST_FLAGS) $(BUILD_FLAGS) -run '$(FULL_DATA_TESTS)' $(FULL_DATA_PKGS)
 
 # Tests without the race detector, for a quick local check.
 test-short:

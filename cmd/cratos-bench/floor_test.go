@@ -18,7 +18,9 @@ func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && os.Args[1] == floorCommand {
 		main() // as cratos-bench runs it, signals included; main exits
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	programs.Remove()
+	os.Exit(code)
 }
 
 func TestHeaderFlags(t *testing.T) {

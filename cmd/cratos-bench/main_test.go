@@ -296,9 +296,12 @@ func TestFormat(t *testing.T) {
 	}
 }
 
-// TestReportGolden renders a fixed report; regenerate with -update.
+// programs are cratos and mispsim, built as the other tests' programs are
+// (testtool.GoBuild), so that they share those tests' compiled packages.
+var programs = testtool.GoBuild{Packages: []string{"../cratos", "../mispsim"}}
+
 // TestQuickRun runs the whole tool in --quick mode against the real
-// binaries, wrk and nginx.
+// binaries, wrk and nginx; TestGoBuild covers its building them.
 func TestQuickRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds cratos and mispsim and runs a load test; skipped with -short")
@@ -309,8 +312,10 @@ func TestQuickRun(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	out := filepath.Join(t.TempDir(), "run.md")
+	bin := programs.Dir(t)
+	args := []string{"--quick", "--out", out, "--cratos", filepath.Join(bin, "cratos"), "--mispsim", filepath.Join(bin, "mispsim")}
 	var stdout, stderr bytes.Buffer
-	if code := run(ctx, []string{"--quick", "--out", out}, &stdout, &stderr); code != 0 {
+	if code := run(ctx, args, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d; stderr:\n%s", code, stderr.String())
 	}
 	data, err := os.ReadFile(out)

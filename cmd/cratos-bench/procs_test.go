@@ -2,11 +2,41 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 )
+
+// TestGoBuild builds a program from the module root as cratos-bench
+// builds cratos and mispsim when --cratos and --mispsim are not given
+// (TestQuickRun gives them, built with the other tests' programs).
+func TestGoBuild(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("the go command is not on PATH")
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, err := moduleRoot(wd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "hello")
+	if err := goBuild(context.Background(), root, "./cmd/cratos-bench/testdata/hello", out); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := exec.Command(out).Output(); err != nil || string(got) != "hello\n" {
+		t.Fatalf("the built program printed %q, %v", got, err)
+	}
+	if err := goBuild(context.Background(), root, "./cmd/cratos-bench/testdata/absent", out); err == nil || !strings.Contains(err.Error(), "go build ./cmd/cratos-bench/testdata/absent") {
+		t.Fatalf("building an absent package: %v", err)
+	}
+}
 
 func TestParseMemStatus(t *testing.T) {
 	cases := []struct {

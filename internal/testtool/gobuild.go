@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -68,12 +69,35 @@ func goCommand(t testing.TB, pkgs []string) string {
 }
 
 // goBuild runs go build -o dir/ pkgs and returns its output with the
-// error when it fails. The programs are linked without DWARF (-ldflags=-w),
-// which only a debugger reads: a third less CPU time in linking cratos.
+// error when it fails. The programs are linked without DWARF
+// (-ldflags=-w), which only a debugger reads: a third less CPU time in
+// linking cratos. They are compiled with the running test binary's
+// -gcflags and -tags (sharedBuildFlags), never with its race detector.
 func goBuild(goTool, dir string, pkgs []string) error {
-	args := append([]string{"build", "-ldflags=-w", "-o", dir + string(filepath.Separator)}, pkgs...)
+	args := append([]string{"build"}, sharedBuildFlags()...)
+	args = append(append(args, "-ldflags=-w", "-o", dir+string(filepath.Separator)), pkgs...)
 	if out, err := exec.Command(goTool, args...).CombinedOutput(); err != nil {
 		return fmt.Errorf("go build %s: %v\n%s", strings.Join(pkgs, " "), err, out)
 	}
 	return nil
+}
+
+// sharedBuildFlags returns the -gcflags and -tags the running test binary
+// was built with. Compiled with the same, the programs reuse the packages
+// that the tests run without the race detector compiled (make test's
+// test-plain compiles without DWARF, -gcflags=all=-dwarf=false) instead of
+// compiling them again. The race detector is not passed on: the programs
+// run as deployed, and the process tests measure their memory.
+func sharedBuildFlags() []string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return nil
+	}
+	var flags []string
+	for _, s := range info.Settings {
+		if s.Key == "-gcflags" || s.Key == "-tags" {
+			flags = append(flags, s.Key+"="+s.Value)
+		}
+	}
+	return flags
 }
