@@ -19,7 +19,7 @@ func TestOpenCollectionsCreatesStateDir(t *testing.T) {
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		t.Fatalf("state dir not created: %v", err)
 	}
-	c, err := m.Collection("site|key|block")
+	c, err := m.Collection("site|key|block", "x")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +34,7 @@ func TestOpenCollectionsCreatesStateDir(t *testing.T) {
 	}
 	// An unusable state_dir is logged, and collections live in memory.
 	bad := filepath.Join(dir, "taxii-x", "\x00")
-	c, err = openCollections(&config.Config{StateDir: bad}, logger).Collection("k")
+	c, err = openCollections(&config.Config{StateDir: bad}, logger).Collection("k", "x")
 	if err != nil || c.Len() != 0 || !strings.Contains(logs.String(), "state_dir unusable") {
 		t.Fatalf("unusable state_dir: %s", logs.String())
 	}

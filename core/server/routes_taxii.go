@@ -182,7 +182,7 @@ func (s *Server) taxiiContent(c *fiber.Ctx, cl *caller, e taxiiEndpoint, feed st
 	req := export.Request{Site: site, MISPURL: cl.claims.BaseURL(), MISPKey: cl.claims.Key, Kind: export.KindFeed,
 		Feed: feed, Age: taxiiAge, TTL: s.defaultTTL(site)}
 	key := site.Name + "|" + s.opts.Export.Identity(req) + "|" + feed
-	coll, cerr := s.opts.TAXII.Collection(key)
+	coll, cerr := s.opts.TAXII.Collection(key, taxii.CollectionID(site.Name, feed))
 	if cerr != nil {
 		return taxiiError(c, &taxii.Error{Status: fiber.StatusServiceUnavailable, Title: "collection history unavailable",
 			Description: "the collection's history could not be read from state_dir; its state is in Cratos's /v1/status"})

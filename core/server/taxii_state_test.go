@@ -4,12 +4,16 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/cratos-project/cratos/conformance/mispsim"
+	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/core/state"
 	"github.com/cratos-project/cratos/core/taxii"
+	"github.com/cratos-project/cratos/renderers/stix21"
 )
 
 // TestTAXIISaveRetried: a collection whose first save fails answers 503
@@ -143,4 +147,91 @@ func TestTAXIICorruptHistory(t *testing.T) {
 		got["state"] != "unavailable" || got["file"] != files[0] || !strings.Contains(got["error"], "no previous generation") {
 		t.Fatalf("status: %v", got)
 	}
+}
+
+// TestTAXIISharedIDsHistory: a history saved when every collection had
+// the stix21 output's ids is moved to the collection's ids by the first
+// request after the upgrade: the old ids revoked, the indicators added
+// again under new ones, in one poll.
+func TestTAXIISharedIDsHistory(t *testing.T) {
+	dirPath := filepath.Join(t.TempDir(), "state")
+	dir, err := state.Open(dirPath, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, func(h *harness) { h.taxii = taxii.NewManager(dir, nil) })
+	block := newPoller(h, "block")
+	first := block.poll(t)
+	files, _ := filepath.Glob(filepath.Join(dirPath, "taxii-*.json"))
+	if len(files) != 1 {
+		t.Fatalf("state files %v", files)
+	}
+	b, err := dir.ReadFile(filepath.Base(files[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := dir.Write(filepath.Base(files[0]), sharedIDs(t, b)); err != nil {
+		t.Fatal(err)
+	}
+	h.taxii = taxii.NewManager(dir, nil)
+	h.start()
+	_, domains := h.authed("/v1/feed/block/type/domain/age/10y/output/stix21")
+	_, hosts := h.authed("/v1/feed/block/type/hostname/age/10y/output/stix21")
+	got := block.poll(t)
+	for _, o := range got {
+		if o.Type != "indicator" {
+			t.Fatalf("%+v in the migration", o)
+		}
+		// Old ids (the bundle's) revoked, new ones added.
+		if strings.HasPrefix(o.Pattern, "[domain-name:value") && o.Revoked != strings.Contains(domains+hosts, o.ID) {
+			t.Fatalf("%s %s, revoked %v: the bundle has it %v", o.ID, o.Pattern, o.Revoked, !o.Revoked)
+		}
+	}
+	want := patterns(first)[1:] // but the identity
+	want = append(revokedAll(want), want...)
+	slices.Sort(want)
+	if got := patterns(got); !slices.Equal(got, want) {
+		t.Fatalf("after the upgrade %q, want %q", got, want)
+	}
+	if again := block.poll(t); len(again) != 0 {
+		t.Fatalf("migrated again: %q", patterns(again))
+	}
+	if b, _ := dir.ReadFile(filepath.Base(files[0])); !strings.HasPrefix(string(b), "cratos-taxii/2 ") {
+		t.Fatalf("saved as %.30q", b)
+	}
+}
+
+func revokedAll(ps []string) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = "revoked " + p
+	}
+	return out
+}
+
+// sharedIDs returns a history of one refresh as the format with shared
+// ids wrote it: its records ordered by those ids.
+func sharedIDs(t *testing.T, b []byte) []byte {
+	t.Helper()
+	lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+	f := strings.Fields(lines[0])
+	n, _ := strconv.Atoi(f[2])
+	objs, recs := lines[2:2+n], lines[2+n:]
+	ids := make([]string, n)
+	for i, l := range objs {
+		o := strings.SplitN(l, " ", 8)
+		v, err := strconv.Unquote(o[7])
+		typ, terr := indicator.ParseType(o[2])
+		switch {
+		case err != nil:
+			t.Fatal(err)
+		case o[1] == "0" && terr == nil:
+			ids[i] = stix21.IndicatorID(indicator.Indicator{Type: typ, Value: v})
+		default:
+			ids[i], _, _ = strings.Cut(v[strings.Index(v, `"id":"`)+6:], `"`)
+		}
+	}
+	obj := func(r string) int { i, _ := strconv.Atoi(strings.Fields(r)[1]); return i }
+	slices.SortFunc(recs, func(a, b string) int { return strings.Compare(ids[obj(a)], ids[obj(b)]) })
+	return []byte(strings.Join(append(append([]string{"cratos-taxii/1 " + strings.Join(f[1:4], " "), lines[1]}, objs...), recs...), "\n") + "\n")
 }

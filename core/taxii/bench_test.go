@@ -32,7 +32,7 @@ func benchIndicators(n, offset int) []indicator.Indicator {
 func BenchmarkTAXIIPoll(b *testing.B) {
 	const n = 1_000_000
 	base := benchIndicators(n, 0)
-	c := NewCollection()
+	c := NewCollection(testID)
 	t0 := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
 	if _, err := c.Apply(new(int), base, nil, t0); err != nil {
 		b.Fatal(err)
@@ -125,7 +125,7 @@ func BenchmarkTAXIIPoll(b *testing.B) {
 // BenchmarkTAXIIState measures saving and loading the history of a
 // 1M-indicator collection (at start-up and after each change).
 func BenchmarkTAXIIState(b *testing.B) {
-	c := NewCollection()
+	c := NewCollection(testID)
 	if _, err := c.Apply(new(int), benchIndicators(1_000_000, 0), nil, time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)); err != nil {
 		b.Fatal(err)
 	}
@@ -144,7 +144,7 @@ func BenchmarkTAXIIState(b *testing.B) {
 	b.Run("unmarshal", func(b *testing.B) {
 		b.SetBytes(int64(len(blob)))
 		for b.Loop() {
-			if _, err := UnmarshalState(blob); err != nil {
+			if _, err := UnmarshalState(blob, testID); err != nil {
 				b.Fatal(err)
 			}
 		}

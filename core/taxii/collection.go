@@ -1,6 +1,7 @@
 package taxii
 
 import (
+	"bytes"
 	"cmp"
 	"slices"
 	"strings"
@@ -51,9 +52,17 @@ type objKey struct {
 }
 
 // Collection is the history of one feed as seen through one MISP key.
-// It is safe for concurrent use.
+// Its indicator ids are derived from the collection id (scope), so a
+// revocation in one collection never revokes what another serves. It is
+// safe for concurrent use.
 type Collection struct {
-	mu      sync.RWMutex
+	mu    sync.RWMutex
+	scope string // the collection id
+	// legacy counts the first objects, loaded from a history whose ids
+	// were the same in every collection: they keep those ids, and the
+	// next apply revokes those still active and adds their indicators
+	// again under ids of the collection.
+	legacy  int
 	objs    []object
 	current map[objKey]int32 // the newest generation of each indicator
 	byID    map[string]int32
@@ -67,9 +76,9 @@ type Collection struct {
 	opts    map[string]string
 }
 
-// NewCollection returns an empty collection.
-func NewCollection() *Collection {
-	return &Collection{current: map[objKey]int32{}, byID: map[string]int32{}}
+// NewCollection returns an empty collection whose id is id.
+func NewCollection(id string) *Collection {
+	return &Collection{scope: id, current: map[objKey]int32{}, byID: map[string]int32{}}
 }
 
 // stixTypes are the indicator kinds the stix21 renderer can express.
@@ -142,7 +151,7 @@ func (c *Collection) apply(src any, ins []indicator.Indicator, found []int32, op
 		} else {
 			i, known = c.current[k]
 		}
-		if known && c.objs[i].revoked == 0 {
+		if known && c.objs[i].revoked == 0 && int(i) >= c.legacy {
 			c.objs[i].seen = c.epoch
 			continue
 		}
@@ -156,7 +165,7 @@ func (c *Collection) apply(src any, ins []indicator.Indicator, found []int32, op
 		if known {
 			o.gen = c.objs[i].gen + 1
 		}
-		o.id = indicatorID(in.Type, in.Value, o.gen)
+		o.id = indicatorID(c.scope, in.Type, in.Value, o.gen)
 		c.objs = append(c.objs, o)
 		n := int32(len(c.objs) - 1)
 		c.current[k] = n
@@ -201,13 +210,39 @@ func sameIndicators(a, b []indicator.Indicator) bool {
 	return true
 }
 
-// indicatorID is the stix21 renderer's id for the first generation and a
-// derived one for each later generation.
-func indicatorID(t indicator.Type, v string, gen uint32) string {
-	if gen == 0 {
+// indicatorID is the id of generation gen of an indicator in the
+// collection whose id is scope. Scope "" gives the ids of histories
+// saved before ids were scoped: the stix21 renderer's id for the first
+// generation and a derived one for each later generation.
+func indicatorID(scope string, t indicator.Type, v string, gen uint32) string {
+	switch {
+	case scope != "":
+		return "indicator--" + stix21.NameUUID("taxii-indicator|"+scope+"|"+t.String()+"|"+v+"|"+itoa(int64(gen)))
+	case gen == 0:
 		return stix21.IndicatorID(indicator.Indicator{Type: t, Value: v})
 	}
 	return "indicator--" + stix21.NameUUID("taxii|"+t.String()+"|"+v+"|"+itoa(int64(gen)))
+}
+
+// generation returns the object of generation gen of k, whichever id
+// scheme it has.
+func (c *Collection) generation(k objKey, gen uint32) (int32, bool) {
+	if i, ok := c.byID[indicatorID(c.scope, k.typ, k.value, gen)]; ok {
+		return i, true
+	}
+	i, ok := c.byID[indicatorID("", k.typ, k.value, gen)]
+	return i, ok
+}
+
+// migrating reports whether an apply is to move indicators from legacy
+// ids to ids of the collection.
+func (c *Collection) migrating() bool {
+	for i := range c.objs[:c.legacy] {
+		if c.objs[i].kind == kindIndicator && c.objs[i].revoked == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *Collection) compare(a, b record) int {
@@ -280,7 +315,7 @@ func (c *Collection) encode(dst []byte, enc *stix21.Objects, r record) []byte {
 	}
 	start := len(dst)
 	dst = append(dst, b...)
-	if o.gen > 0 {
+	if o.gen > 0 || int(r.obj) >= c.legacy {
 		dst = replaceField(dst, start, `"id":"`, o.id)
 	}
 	if r.revoked {
@@ -291,15 +326,20 @@ func (c *Collection) encode(dst []byte, enc *stix21.Objects, r record) []byte {
 }
 
 // replaceField replaces the string value of the first field named by
-// prefix (`"name":"`) at or after start.
+// prefix (`"name":"`) at or after start; in place when the lengths agree
+// (ids and timestamps), as b is a whole page.
 func replaceField(b []byte, start int, prefix, value string) []byte {
-	i := strings.Index(string(b[start:]), prefix)
+	i := bytes.Index(b[start:], []byte(prefix))
 	if i < 0 {
 		return b
 	}
 	i += start + len(prefix)
-	j := strings.IndexByte(string(b[i:]), '"')
+	j := bytes.IndexByte(b[i:], '"')
 	if j < 0 {
+		return b
+	}
+	if j == len(value) {
+		copy(b[i:], value)
 		return b
 	}
 	return slices.Concat(b[:i], []byte(value), b[i+j:])

@@ -61,7 +61,7 @@ func TestAddRevokeReturn(t *testing.T) {
 	t0 := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
 	a, b, cc := ind(indicator.IPv4, "192.0.2.1", 1700000000), ind(indicator.Domain, "evil.example", 1700000100), ind(indicator.URL, "http://x.example/p", 0)
 	vuln := ind(indicator.Vulnerability, "CVE-2024-0001", 1700000000)
-	c := NewCollection()
+	c := NewCollection(testID)
 	opts := map[string]string{stix21.OptTLP: "amber"}
 	apply(t, c, t0, opts, a, b, vuln)
 	all, objs := decode(t, mustObjects(t, c, "", ""))
@@ -89,11 +89,11 @@ func TestAddRevokeReturn(t *testing.T) {
 	for _, o := range objs {
 		got[o.ID] = o
 	}
-	rb := got[stix21.IndicatorID(b)]
+	rb := got[sid(b)]
 	if !rb.Revoked || rb.Modified != "2026-05-01T10:01:00.000Z" || rb.Created != "2023-11-14T22:15:00.000Z" {
 		t.Fatalf("revoked b: %+v", rb)
 	}
-	if o := got[stix21.IndicatorID(cc)]; o.Revoked || o.Created != "2026-05-01T10:01:00.000Z" {
+	if o := got[sid(cc)]; o.Revoked || o.Created != "2026-05-01T10:01:00.000Z" {
 		t.Fatalf("added c: %+v", o)
 	}
 	e, err := c.Objects(mustQuery(t, ""), "")
@@ -108,7 +108,7 @@ func TestAddRevokeReturn(t *testing.T) {
 		}
 	}
 	// versions lists both versions of b; match[version]=first gives the active one.
-	vp, verr := c.Versions(mustQuery(t, ""), stix21.IndicatorID(b))
+	vp, verr := c.Versions(mustQuery(t, ""), sid(b))
 	if verr != nil {
 		t.Fatal(verr)
 	}
@@ -116,7 +116,7 @@ func TestAddRevokeReturn(t *testing.T) {
 	if !slices.Equal(ve.Versions, []string{"2023-11-14T22:15:00.000Z", "2026-05-01T10:01:00.000Z"}) {
 		t.Fatalf("versions %v", ve.Versions)
 	}
-	_, objs = decode(t, mustObjects(t, c, "match[version]=first", stix21.IndicatorID(b)))
+	_, objs = decode(t, mustObjects(t, c, "match[version]=first", sid(b)))
 	if len(objs) != 1 || objs[0].Revoked {
 		t.Fatalf("first version: %+v", objs)
 	}
@@ -129,7 +129,7 @@ func TestAddRevokeReturn(t *testing.T) {
 	t2 := t1.Add(time.Minute)
 	apply(t, c, t2, opts, a, b, cc)
 	_, objs = decode(t, mustObjects(t, c, "added_after=2026-05-01T10:01:00.000Z", ""))
-	if len(objs) != 1 || objs[0].ID == stix21.IndicatorID(b) || objs[0].Revoked || !strings.Contains(objs[0].Pattern, "evil.example") {
+	if len(objs) != 1 || objs[0].ID == sid(b) || objs[0].Revoked || !strings.Contains(objs[0].Pattern, "evil.example") {
 		t.Fatalf("returned b: %+v", objs)
 	}
 	if err := v.ValidateObject(mustRaw(t, c, objs[0].ID)); err != nil {
@@ -146,7 +146,7 @@ func TestAddRevokeReturn(t *testing.T) {
 	}
 
 	// Manifest entries carry the same versions and dates.
-	me, _ := decode(t, c.Manifest(mustQuery(t, "match[id]="+stix21.IndicatorID(b)+"&match[version]=all")))
+	me, _ := decode(t, c.Manifest(mustQuery(t, "match[id]="+sid(b)+"&match[version]=all")))
 	if len(me.Objects) != 2 {
 		t.Fatalf("manifest %v", me)
 	}
@@ -178,7 +178,7 @@ func mustRaw(t *testing.T, c *Collection, id string) []byte {
 // TestPaginationStable walks next while the feed changes between pages:
 // no object version is returned twice, and every object is seen.
 func TestPaginationStable(t *testing.T) {
-	c := NewCollection()
+	c := NewCollection(testID)
 	at := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
 	feed := map[int]bool{}
 	list := func() []indicator.Indicator {
@@ -217,7 +217,7 @@ func TestPaginationStable(t *testing.T) {
 		q = "limit=300&next=" + e.Next
 	}
 	for i := range 2000 {
-		id := stix21.IndicatorID(ind(indicator.IPv4, fmt.Sprintf("10.0.%d.%d", i/256, i%256), 0))
+		id := sid(ind(indicator.IPv4, fmt.Sprintf("10.0.%d.%d", i/256, i%256), 0))
 		if !ids[id] {
 			t.Fatalf("object %d never returned", i)
 		}
@@ -271,7 +271,7 @@ func TestAcceptable(t *testing.T) {
 }
 
 func TestEmptyPage(t *testing.T) {
-	c := NewCollection()
+	c := NewCollection(testID)
 	if p := mustObjects(t, c, "", ""); string(p.Body) != `{"more":false}` || p.First != "" {
 		t.Fatalf("empty collection: %s", p.Body)
 	}
@@ -283,7 +283,7 @@ func TestEmptyPage(t *testing.T) {
 
 // TestConcurrentPolls reads pages while the feed changes (run with -race).
 func TestConcurrentPolls(t *testing.T) {
-	c := NewCollection()
+	c := NewCollection(testID)
 	at := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
 	done := make(chan struct{})
 	go func() {
@@ -323,7 +323,7 @@ func TestConcurrentPolls(t *testing.T) {
 func TestOptionsChangeIsAChange(t *testing.T) {
 	t0 := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
 	a := ind(indicator.IPv4, "192.0.2.1", 1700000000)
-	id := stix21.IndicatorID(a)
+	id := sid(a)
 	for _, tc := range []struct {
 		name       string
 		from, to   map[string]string
@@ -335,7 +335,7 @@ func TestOptionsChangeIsAChange(t *testing.T) {
 		{"same options", map[string]string{stix21.OptTLP: "amber"}, map[string]string{stix21.OptTLP: "amber"}, false, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := NewCollection()
+			c := NewCollection(testID)
 			apply(t, c, t0, tc.from, a)
 			n := c.Changes()
 			changed, err := c.Apply(new(int), []indicator.Indicator{a}, tc.to, t0.Add(time.Minute))

@@ -6,8 +6,13 @@
 // bodies. It never imports Fiber; core/server maps it to routes.
 //
 // Objects are the stix21 renderer's objects (renderers/stix21.Objects):
-// the same ids, identity, TLP marking and indicator bytes as a stix21
-// bundle, so a collection and a bundle of the same feed agree.
+// the same identity, TLP marking and indicator bytes as a stix21 bundle,
+// but for the indicator ids, which are derived from the collection id
+// too. A revoked STIX id is revoked everywhere, so a shared id revoked
+// by one collection (the indicator left that feed) would end it at a
+// client that still gets it from another. Histories saved with shared
+// ids (state format 1) keep them, and their next refresh revokes those
+// still active and adds the indicators again under collection ids.
 //
 // A Manager saves each change before it can be served (Refresh), keeps
 // the previous generation of each history file, and falls back to it

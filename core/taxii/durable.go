@@ -72,7 +72,7 @@ func (c *Collection) rollback(m mark) {
 		if o.gen == 0 {
 			delete(c.current, k)
 		} else {
-			c.current[k] = c.byID[indicatorID(o.typ, o.value, o.gen-1)]
+			c.current[k], _ = c.generation(k, o.gen-1)
 		}
 	}
 	clear(c.objs[m.objs:])

@@ -25,7 +25,7 @@ func seen(t *testing.T, c *Collection, after string) []string {
 	names := map[string]string{}
 	for _, in := range []indicator.Indicator{indA, indB, indC, indD} {
 		for gen := range uint32(3) {
-			names[indicatorID(in.Type, in.Value, gen)] = in.Value + "/" + itoa(int64(gen))
+			names[indicatorID(testID, in.Type, in.Value, gen)] = in.Value + "/" + itoa(int64(gen))
 		}
 	}
 	q := "match[version]=all"
@@ -191,14 +191,14 @@ func TestRefreshNotSavedTakenBack(t *testing.T) {
 		m.write = func(string, []byte) error { return nil }
 		return m
 	}
-	want := history(newManager(), NewCollection(), nil, nil)
+	want := history(newManager(), NewCollection(testID), nil, nil)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ins := tt.ins
 			if ins == nil {
 				ins = []indicator.Indicator{}
 			}
-			if got := history(newManager(), NewCollection(), ins, tt.opts); string(got) != string(want) {
+			if got := history(newManager(), NewCollection(testID), ins, tt.opts); string(got) != string(want) {
 				t.Fatalf("history\n%s\nwant\n%s", got, want)
 			}
 		})
@@ -218,7 +218,7 @@ func TestRefreshNotSavedKeepsRelease(t *testing.T) {
 		}
 		return nil
 	}
-	c := NewCollection()
+	c := NewCollection(testID)
 	fail = false
 	if err := refresh(m, c, t0, nil, indA, indB, indC); err != nil {
 		t.Fatal(err)

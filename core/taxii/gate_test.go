@@ -39,7 +39,7 @@ func TestApplyGated(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := NewCollection()
+			c := NewCollection(testID)
 			var calls []gateCall
 			hold := true
 			gate := func(prev, kept, cur int) bool {

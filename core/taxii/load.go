@@ -81,26 +81,26 @@ func (m *Manager) trouble(key, st, file string, err error) {
 // generation to fall back on, the collection is unavailable until the
 // operator removes the file, since an empty history would never revoke
 // what clients hold.
-func (m *Manager) load(key string) (*Collection, error) {
+func (m *Manager) load(key, id string) (*Collection, error) {
 	if m.dir == nil {
-		return NewCollection(), nil
+		return NewCollection(id), nil
 	}
 	name := fileName(key)
-	c, err := m.read(name)
+	c, err := m.read(name, id)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		name += prevSuffix
-		c, err = m.read(name)
+		c, err = m.read(name, id)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			c, err = NewCollection(), nil
+			c, err = NewCollection(id), nil
 		case err == nil:
 			m.logger.Warn("taxii collection state: the last save was interrupted; its previous generation is loaded", "file", name)
 		}
 	case errors.Is(err, state.ErrCorrupt):
 		corrupt := err
 		var aside string
-		if c, aside, err = m.recoverPrevious(name, corrupt); err == nil {
+		if c, aside, err = m.recoverPrevious(name, id, corrupt); err == nil {
 			m.logger.Error("taxii collection state corrupt: its previous generation is served; what the last refresh saved is lost",
 				"file", name, "set_aside", aside, "error", corrupt)
 			m.trouble(key, TroubleRecovered, name, fmt.Errorf("%w; its previous generation is served, the corrupt file is kept as %s", corrupt, aside))
@@ -112,17 +112,21 @@ func (m *Manager) load(key string) (*Collection, error) {
 		return nil, err
 	}
 	m.trouble(key, TroubleUnavailable, "", nil)
+	if c.migrating() {
+		m.logger.Warn("taxii collection state has ids shared by every collection: the next refresh revokes them and adds the indicators again under ids of the collection",
+			"file", name)
+	}
 	return c, nil
 }
 
 // read returns the collection saved under name; a state that is not
 // consistent is an error wrapping state.ErrCorrupt.
-func (m *Manager) read(name string) (*Collection, error) {
+func (m *Manager) read(name, id string) (*Collection, error) {
 	b, err := m.dir.ReadFile(name)
 	if err != nil {
 		return nil, err
 	}
-	c, err := UnmarshalState(b)
+	c, err := UnmarshalState(b, id)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", state.ErrCorrupt, name, err)
 	}
@@ -134,8 +138,8 @@ func (m *Manager) read(name string) (*Collection, error) {
 // inspection. Versions computed from then on are dated after the
 // corrupt file was written, so clients polling with added_after see
 // them.
-func (m *Manager) recoverPrevious(name string, corrupt error) (*Collection, string, error) {
-	c, err := m.read(name + prevSuffix)
+func (m *Manager) recoverPrevious(name, id string, corrupt error) (*Collection, string, error) {
+	c, err := m.read(name+prevSuffix, id)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, "", fmt.Errorf("%w; no previous generation (remove the file to start the collection afresh)", corrupt)
 	}

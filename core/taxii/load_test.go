@@ -86,7 +86,7 @@ func TestLoadCorrupt(t *testing.T) {
 			}
 
 			m = NewManager(dir, logger)
-			c, err = m.Collection(durableKey)
+			c, err = m.Collection(durableKey, testID)
 			troubles := m.Troubles()
 			if tt.state == TroubleUnavailable {
 				if err == nil || len(troubles) != 1 || troubles[0].State != tt.state || troubles[0].File == "" {
@@ -95,14 +95,14 @@ func TestLoadCorrupt(t *testing.T) {
 				if b, _ := os.ReadFile(file); !bytes.Equal(b, corrupt) {
 					t.Fatal("the corrupt file changed")
 				}
-				if _, err := m.Collection(durableKey); err == nil || !strings.Contains(logs.String(), "the collection answers 503") {
+				if _, err := m.Collection(durableKey, testID); err == nil || !strings.Contains(logs.String(), "the collection answers 503") {
 					t.Fatalf("second call: %v; log %s", err, logs.String())
 				}
 				// The operator removes the files: the collection starts afresh.
 				for _, f := range []string{file, file + prevSuffix} {
 					_ = os.Remove(f)
 				}
-				if c, err := m.Collection(durableKey); err != nil || c.Len() != 0 || len(m.Troubles()) != 0 {
+				if c, err := m.Collection(durableKey, testID); err != nil || c.Len() != 0 || len(m.Troubles()) != 0 {
 					t.Fatalf("files removed: %v, troubles %+v", err, m.Troubles())
 				}
 				return

@@ -58,13 +58,13 @@ func fileName(key string) string {
 	return "taxii-" + hex.EncodeToString(sum[:16]) + ".json"
 }
 
-// Collection returns the collection named key, loaded from the state
+// Collection returns the collection named key, whose id is id, loaded from the state
 // directory the first time (a missing state starts empty, a corrupt one
 // falls back to the previous generation: see load). A history that
 // cannot be read is an error, and the next call tries again: starting
 // empty would add every indicator again, never revoke what clients hold,
 // and overwrite the history.
-func (m *Manager) Collection(key string) (*Collection, error) {
+func (m *Manager) Collection(key, id string) (*Collection, error) {
 	m.mu.Lock()
 	l, ok := m.colls[key]
 	if !ok {
@@ -75,7 +75,7 @@ func (m *Manager) Collection(key string) (*Collection, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.c == nil {
-		c, err := m.load(key)
+		c, err := m.load(key, id)
 		if err != nil {
 			return nil, err
 		}

@@ -48,7 +48,7 @@ func TestManagerRestart(t *testing.T) {
 
 func mustCollection(t *testing.T, m *Manager, key string) *Collection {
 	t.Helper()
-	c, err := m.Collection(key)
+	c, err := m.Collection(key, testID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +66,7 @@ func TestManagerReadError(t *testing.T) {
 		t.Fatal(err)
 	}
 	const key = "misp.example.net|k1|block"
-	c := NewCollection()
+	c := NewCollection(testID)
 	apply(t, c, time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC), nil, ind(indicator.IPv4, "192.0.2.1", 1700000000))
 	saved, err := c.MarshalState()
 	if err != nil {
@@ -78,7 +78,7 @@ func TestManagerReadError(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := NewManager(dir, logger)
-	if got, err := m.Collection(key); err == nil {
+	if got, err := m.Collection(key, testID); err == nil {
 		t.Fatalf("unreadable state: a collection of %d versions, no error", got.Len())
 	}
 	if !strings.Contains(logs.String(), "taxii collection state not read") {

@@ -34,7 +34,7 @@ func TestOlderSourceNotApplied(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := NewCollection()
+			c := NewCollection(testID)
 			if changed, err := c.Apply(seq(2), ips(0, 100), nil, t0); !changed || err != nil {
 				t.Fatalf("first refresh: changed %v err %v", changed, err)
 			}

@@ -19,7 +19,7 @@ func TestPageBytesBounded(t *testing.T) {
 		body := strings.Repeat("a", size)
 		ins = append(ins, ind(indicator.Yara, fmt.Sprintf("rule r%d\n{\nstrings: $a = \"%s\"\ncondition: $a\n}", i, body), 1700000000))
 	}
-	c := NewCollection()
+	c := NewCollection(testID)
 	apply(t, c, time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC), nil, ins...)
 	seen := map[string]bool{}
 	next, pages := "", 0

@@ -15,11 +15,17 @@ import (
 // stateHeader starts a persisted collection; the format is line based so
 // that a million objects load in about a second:
 //
-//	cratos-taxii/1 <last> <objects> <records>
+//	cratos-taxii/2 <last> <objects> <records> <legacy>
 //	<stix21 options as JSON>
 //	o <kind> <type> <gen> <created> <added> <revoked> <quoted value or object>   (per object)
 //	r <object> <0|1>                                                           (per record, in log order)
-const stateHeader = "cratos-taxii/1"
+//
+// The first <legacy> objects have the ids of format 1 (legacyHeader, no
+// <legacy> field: every object), the same in every collection.
+const (
+	stateHeader  = "cratos-taxii/2"
+	legacyHeader = "cratos-taxii/1"
+)
 
 // maxStateLine bounds one line of a state file (a YARA rule is a value).
 const maxStateLine = 16 << 20
@@ -46,7 +52,7 @@ func (c *Collection) marshalState() ([]byte, error) {
 		return nil, fmt.Errorf("taxii: collection state: %w", err)
 	}
 	b := make([]byte, 0, 64+len(c.objs)*80+len(c.log)*12)
-	b = fmt.Appendf(b, "%s %d %d %d\n%s\n", stateHeader, c.last, len(c.objs), len(c.log), opts)
+	b = fmt.Appendf(b, "%s %d %d %d %d\n%s\n", stateHeader, c.last, len(c.objs), len(c.log), c.legacy, opts)
 	for i := range c.objs {
 		o := &c.objs[i]
 		typ := "-"
@@ -74,9 +80,10 @@ func (c *Collection) marshalState() ([]byte, error) {
 
 var errState = errors.New("taxii: collection state is inconsistent")
 
-// UnmarshalState returns the collection MarshalState wrote, after checking
-// that it is consistent (ids unique, every version once, in order).
-func UnmarshalState(data []byte) (*Collection, error) {
+// UnmarshalState returns the collection id MarshalState wrote, after
+// checking that it is consistent (ids unique, every version once, in
+// order). Objects of a format 1 history keep their ids (legacy).
+func UnmarshalState(data []byte, id string) (*Collection, error) {
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 64<<10), maxStateLine)
 	line := func() (string, bool) {
@@ -90,17 +97,22 @@ func UnmarshalState(data []byte) (*Collection, error) {
 	}
 	head, ok := line()
 	f := strings.Fields(head)
-	if !ok || len(f) != 4 || f[0] != stateHeader {
+	if !ok || !(len(f) == 5 && f[0] == stateHeader || len(f) == 4 && f[0] == legacyHeader) {
 		return bad("header")
 	}
 	last, err1 := strconv.ParseInt(f[1], 10, 64)
 	nObjs, err2 := strconv.Atoi(f[2])
 	nRecs, err3 := strconv.Atoi(f[3])
-	if err1 != nil || err2 != nil || err3 != nil || nObjs < 0 || nRecs < nObjs || nRecs > 2*nObjs ||
+	legacy, err4 := nObjs, error(nil)
+	if f[0] == stateHeader {
+		legacy, err4 = strconv.Atoi(f[4])
+	}
+	if err1 != nil || err2 != nil || err3 != nil || err4 != nil || nObjs < 0 || nRecs < nObjs || nRecs > 2*nObjs ||
+		legacy < 0 || legacy > nObjs ||
 		nObjs > (len(data)+1)/minObjectLine || nRecs > (len(data)+1-nObjs*minObjectLine)/minRecordLine {
 		return bad("header counts")
 	}
-	c := &Collection{current: make(map[objKey]int32, nObjs), byID: make(map[string]int32, nObjs), last: last}
+	c := &Collection{scope: id, legacy: legacy, current: make(map[objKey]int32, nObjs), byID: make(map[string]int32, nObjs), last: last}
 	optLine, ok := line()
 	if !ok || json.Unmarshal([]byte(optLine), &c.opts) != nil {
 		return bad("options")
@@ -112,7 +124,11 @@ func UnmarshalState(data []byte) (*Collection, error) {
 		if !ok || len(parts) != 8 || parts[0] != "o" {
 			return bad("object " + strconv.Itoa(i))
 		}
-		o, err := parseObject(parts[1:])
+		scope := id
+		if i < legacy {
+			scope = ""
+		}
+		o, err := parseObject(parts[1:], scope)
 		if err != nil || o.added <= 0 || o.added > last || o.revoked > last || (o.revoked != 0 && o.revoked < o.added) {
 			return bad("object " + strconv.Itoa(i))
 		}
@@ -169,8 +185,9 @@ func UnmarshalState(data []byte) (*Collection, error) {
 	return c, nil
 }
 
-// parseObject reads the fields after "o" of an object line.
-func parseObject(f []string) (object, error) {
+// parseObject reads the fields after "o" of an object line of the
+// collection whose id is scope ("": legacy ids).
+func parseObject(f []string, scope string) (object, error) {
 	var o object
 	kind, err := strconv.ParseUint(f[0], 10, 8)
 	if err != nil {
@@ -197,7 +214,7 @@ func parseObject(f []string) (object, error) {
 			return o, errState
 		}
 		o.value = text
-		o.id = indicatorID(o.typ, o.value, o.gen)
+		o.id = indicatorID(scope, o.typ, o.value, o.gen)
 	case kindMeta:
 		o.raw = []byte(text)
 		o.version = versionOf(o.raw)

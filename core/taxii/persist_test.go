@@ -15,7 +15,7 @@ func TestStateRoundTrip(t *testing.T) {
 	t0 := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
 	a, b := ind(indicator.SHA256, strings.Repeat("ab", 32), 1700000000), ind(indicator.Email, "x@example.org", 1700000000)
 	rule := ind(indicator.Yara, "rule a {\n  strings: $s = \"q\\\" o\"\n  condition: $s\n}", 1700000000)
-	c := NewCollection()
+	c := NewCollection(testID)
 	opts := map[string]string{stix21.OptIdentityName: "SOC", stix21.OptTLP: "clear"}
 	apply(t, c, t0, opts, a, b, rule)
 	apply(t, c, t0.Add(time.Hour), opts, a)
@@ -44,6 +44,7 @@ func TestStateRoundTrip(t *testing.T) {
 		"bad kind":       strings.Replace(good, "\no 0 ", "\no 7 ", 1),
 		"added > last":   strings.Replace(good, lines[0], stateHeader+" 1 "+strings.SplitN(lines[0], " ", 3)[2], 1),
 		"type":           strings.Replace(good, " sha256 ", " vulnerability ", 1),
+		"legacy count":   strings.Replace(good, lines[0], lines[0]+"99", 1),
 		"records order":  strings.Join(swapped, "\n") + "\n",
 		"truncated":      strings.Join(lines[:n-1], "\n") + "\n",
 		"trailing":       good + "r 0 0\n",
@@ -53,7 +54,7 @@ func TestStateRoundTrip(t *testing.T) {
 		if bad == good {
 			t.Errorf("%s: mutation did not apply", name)
 		}
-		if _, err := UnmarshalState([]byte(bad)); err == nil {
+		if _, err := UnmarshalState([]byte(bad), testID); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
@@ -69,14 +70,14 @@ func TestUnmarshalStateCountsBeyondTheFile(t *testing.T) {
 		data string
 		err  string
 	}{
-		{"a megabyte claiming a million objects", stateHeader + " 1 1048576 1048576\n{}" + pad + "\n", "taxii: collection state is inconsistent: header counts"},
-		{"a megabyte claiming more records than it holds", stateHeader + " 1 50000 100000\n{}" + pad + "\n", "taxii: collection state is inconsistent: header counts"},
-		{"counts the file holds", stateHeader + " 1 1 1\n{}\n" + `o 0 ipv4 0 0 1 0 "192.0.2.1"` + "\nr 0 0\n", ""},
+		{"a megabyte claiming a million objects", stateHeader + " 1 1048576 1048576 0\n{}" + pad + "\n", "taxii: collection state is inconsistent: header counts"},
+		{"a megabyte claiming more records than it holds", stateHeader + " 1 50000 100000 0\n{}" + pad + "\n", "taxii: collection state is inconsistent: header counts"},
+		{"counts the file holds", stateHeader + " 1 1 1 0\n{}\n" + `o 0 ipv4 0 0 1 0 "192.0.2.1"` + "\nr 0 0\n", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var before, after runtime.MemStats
 			runtime.ReadMemStats(&before)
-			c, err := UnmarshalState([]byte(tc.data))
+			c, err := UnmarshalState([]byte(tc.data), testID)
 			runtime.ReadMemStats(&after)
 			if tc.err == "" {
 				if err != nil || len(c.objs) != 1 {
@@ -102,7 +103,7 @@ func saved(t *testing.T, c *Collection) (*Collection, []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := UnmarshalState(blob)
+	r, err := UnmarshalState(blob, testID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/cratos-project/cratos/core/indicator"
-	"github.com/cratos-project/cratos/renderers/stix21"
 )
 
 // TestMatchExactVersion: match[version] with a timestamp selects the
@@ -14,10 +13,10 @@ import (
 func TestMatchExactVersion(t *testing.T) {
 	t0 := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
 	a := ind(indicator.IPv4, "192.0.2.1", 1700000000) // created 2023-11-14T22:13:20.000Z
-	c := NewCollection()
+	c := NewCollection(testID)
 	apply(t, c, t0, nil, a)
 	apply(t, c, t0.Add(time.Minute), nil) // revoked at 2026-05-01T10:01:00.000Z
-	id := stix21.IndicatorID(a)
+	id := sid(a)
 	tests := []struct {
 		version string
 		want    int
