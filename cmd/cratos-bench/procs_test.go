@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 // TestGoBuild builds a program from the module root as cratos-bench
@@ -18,6 +20,7 @@ func TestGoBuild(t *testing.T) {
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("the go command is not on PATH")
 	}
+	t.Setenv("GOFLAGS", testtool.SharedGoFlags()) // the tests' compiled packages serve
 	wd, err := os.Getwd()
 	if err != nil {
 		t.Fatal(err)

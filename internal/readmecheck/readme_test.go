@@ -189,7 +189,7 @@ func TestREADMECommands(t *testing.T) {
 		t.Run(strings.Fields(c.text)[0]+"_line"+itoa(c.line), func(t *testing.T) {
 			cmd := exec.Command("bash", "-c", prelude+text)
 			cmd.Dir = root
-			cmd.Env = append(os.Environ(), "TOKEN="+token, "PATH="+bin+":"+os.Getenv("PATH"))
+			cmd.Env = append(os.Environ(), "TOKEN="+token, "PATH="+bin+":"+os.Getenv("PATH"), "GOFLAGS="+testtool.SharedGoFlags())
 			out, err := cmd.CombinedOutput()
 			if err != nil {
 				t.Errorf("README.md:%d: %s\n%v\n%s", c.line, c.text, err, tail(out))

@@ -82,6 +82,20 @@ func goBuild(goTool, dir string, pkgs []string) error {
 	return nil
 }
 
+// SharedGoFlags returns GOFLAGS for go commands that a test runs itself
+// (a README's go build): the environment's GOFLAGS and sharedBuildFlags,
+// so that they too reuse the packages the tests compiled. A flag whose
+// value holds a space, which GOFLAGS cannot carry, is left out.
+func SharedGoFlags() string {
+	flags := strings.Fields(os.Getenv("GOFLAGS"))
+	for _, f := range sharedBuildFlags() {
+		if !strings.ContainsAny(f, " \t") {
+			flags = append(flags, f)
+		}
+	}
+	return strings.Join(flags, " ")
+}
+
 // sharedBuildFlags returns the -gcflags and -tags the running test binary
 // was built with. Compiled with the same, the programs reuse the packages
 // that the tests run without the race detector compiled (make test's
