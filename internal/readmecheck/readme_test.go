@@ -288,7 +288,7 @@ func TestMakeDemo(t *testing.T) {
 	addr := "127.0.0.1:" + itoa(testtool.FreePort(t))
 	cmd := exec.Command("make", "--no-print-directory", "demo", "LISTEN="+addr)
 	cmd.Dir = root
-	cmd.Env = withoutMakeState(os.Environ())
+	cmd.Env = append(withoutMakeState(os.Environ()), "GOFLAGS="+testtool.SharedGoFlags())
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	out, err := cmd.StdoutPipe()
 	if err != nil {
