@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/cratos-project/cratos/renderers"
 )
 
 // gzipOnce compresses an artifact's body the first time a client asks for
@@ -74,14 +76,7 @@ func (a *Artifact) Headers() *HeaderValues {
 		if a.KeptNets > 0 {
 			h.KeptNets = strconv.Itoa(a.KeptNets)
 		}
-		if len(a.Dropped) > 0 {
-			clean := strings.NewReplacer(",", " ", ";", " ", "=", " ")
-			parts := make([]string, 0, len(a.Dropped))
-			for _, k := range sortedKeys(a.Dropped) {
-				parts = append(parts, clean.Replace(k)+"="+strconv.Itoa(a.Dropped[k]))
-			}
-			h.Dropped = strings.Join(parts, ", ")
-		}
+		h.Dropped = renderers.DroppedHeader(a.Dropped)
 		a.hdr.v = h
 	})
 	return a.hdr.v

@@ -1,14 +1,11 @@
 package mispview
 
 import (
-	"maps"
-	"slices"
-	"strconv"
-	"strings"
 	"unicode"
 
 	"github.com/valyala/fastjson"
 
+	"github.com/cratos-project/cratos/renderers"
 	"github.com/cratos-project/cratos/renderers/xml"
 )
 
@@ -19,15 +16,8 @@ const DropControlChar = "control character in a txt line"
 // drops counts the values left out of an answer, by reason.
 type drops map[string]int
 
-// header formats d as the X-Cratos-Dropped header: "reason=count, ..."
-// sorted by reason; "" when nothing was left out.
-func (d drops) header() string {
-	parts := make([]string, 0, len(d))
-	for _, k := range slices.Sorted(maps.Keys(d)) {
-		parts = append(parts, k+"="+strconv.Itoa(d[k]))
-	}
-	return strings.Join(parts, ", ")
-}
+// header formats d as the X-Cratos-Dropped header.
+func (d drops) header() string { return renderers.DroppedHeader(d) }
 
 // breaksLine reports whether s holds a control character other than tab
 // (C0, DEL, C1) or a Unicode line or paragraph separator: a reader of one
