@@ -190,6 +190,9 @@ func TestREADMECommands(t *testing.T) {
 			cmd := exec.Command("bash", "-c", prelude+text)
 			cmd.Dir = root
 			cmd.Env = append(os.Environ(), "TOKEN="+token, "PATH="+bin+":"+os.Getenv("PATH"), "GOFLAGS="+testtool.SharedGoFlags())
+			if strings.Contains(text, "go build") {
+				defer testtool.LockBuilds()()
+			}
 			out, err := cmd.CombinedOutput()
 			if err != nil {
 				t.Errorf("README.md:%d: %s\n%v\n%s", c.line, c.text, err, tail(out))
@@ -295,6 +298,10 @@ func TestMakeDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd.Stderr = cmd.Stdout
+	// Its go build waits for other tests' builds, and they for it until
+	// the demo starts.
+	endBuild := sync.OnceFunc(testtool.LockBuilds())
+	defer endBuild()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -310,6 +317,9 @@ func TestMakeDemo(t *testing.T) {
 		mu.Lock()
 		seen = append(seen, line)
 		mu.Unlock()
+		if strings.HasPrefix(line, "make demo: starting") {
+			endBuild()
+		}
 		return strings.HasPrefix(line, "Cratos demo on http://"+addr)
 	})
 	if !ready {

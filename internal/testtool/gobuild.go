@@ -1,6 +1,8 @@
 package testtool
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"os/exec"
@@ -73,9 +75,13 @@ func goCommand(t testing.TB, pkgs []string) string {
 // (-ldflags=-w), which only a debugger reads: a third less CPU time in
 // linking cratos. They are compiled with the running test binary's
 // -gcflags and -tags (sharedBuildFlags), never with its race detector.
+// Builds wait for each other (LockBuilds): test binaries run at once, and
+// two go commands that need the same package at the same time both
+// compile it, where the second would find it in the build cache.
 func goBuild(goTool, dir string, pkgs []string) error {
 	args := append([]string{"build"}, sharedBuildFlags()...)
 	args = append(append(args, "-ldflags=-w", "-o", dir+string(filepath.Separator)), pkgs...)
+	defer LockBuilds()()
 	if out, err := exec.Command(goTool, args...).CombinedOutput(); err != nil {
 		return fmt.Errorf("go build %s: %v\n%s", strings.Join(pkgs, " "), err, out)
 	}
@@ -114,4 +120,22 @@ func sharedBuildFlags() []string {
 		}
 	}
 	return flags
+}
+
+// LockBuilds waits until no other test process builds with the go command
+// into the same build cache (one that also calls LockBuilds), and returns
+// the release of its turn.
+func LockBuilds() (release func()) { return lockFile(buildLockPath()) }
+
+// buildLockPath names the lock file of LockBuilds: one per build cache, so
+// that builds into other caches do not wait.
+func buildLockPath() string {
+	cache := os.Getenv("GOCACHE")
+	if cache == "" {
+		if dir, err := os.UserCacheDir(); err == nil {
+			cache = filepath.Join(dir, "go-build")
+		}
+	}
+	sum := sha256.Sum256([]byte(cache))
+	return filepath.Join(os.TempDir(), "cratos-gobuild-"+hex.EncodeToString(sum[:6])+".lock")
 }
