@@ -22,12 +22,12 @@ import (
 // directory).
 func TestConsoleInBrowser(t *testing.T) {
 	chromium := testtool.Require(t, "chromium", "chromium")
-	guard := &fakeGuard{holds: []server.Hold{{ID: "h1", Site: "misp.example.net", List: "/v1/feed/block/type/domain/age/1y/output/rpz",
+	guard := &fakeGuard{holds: []server.Hold{{ID: "h1", List: "/v1/feed/block/type/domain/age/1y/output/rpz",
 		Reason: "entries fell from 48210 to 3 (more than 50%)", Since: time.Now().Add(-42 * time.Minute)}}}
 	lookup := func(_ context.Context, v string) ([]server.LookupHit, error) {
 		return []server.LookupHit{{Site: "misp.example.net", Feed: "block", Type: "domain", Value: v, Note: "event 1337, to_ids"}}, nil
 	}
-	h := newHarness(t, asAdmin(), withConsumer("pa-fw-01"), func(h *harness) { h.holds, h.lookup = guard, lookup })
+	h := newHarness(t, asAdmin(), withConsumer("pa-fw-01"), func(h *harness) { h.holds, h.lookup, guard.holds[0].Site = guard, lookup, h.site.Name })
 	h.authed(feedPath, "User-Agent", "PAN-OS 11.1")
 	h.authed("/v1/feed/block/type/domain/age/1y/output/rpz", "User-Agent", "PAN-OS 11.1")
 	h.get("/v1/feed/block/type/domain/age/1y/output/edl", "token", h.mint(h.claims), "User-Agent", "curl/8.5")

@@ -78,7 +78,11 @@ type listRow struct {
 	Stale                                               bool
 }
 
-type holdRow struct{ ID, Site, List, Reason, Since string }
+type holdRow struct {
+	ID, Site, List, Reason, Since string
+	// Releasable: the hold is on the session's site.
+	Releasable bool
+}
 
 type overviewData struct {
 	pageData
@@ -108,19 +112,25 @@ func (s *Server) pageOverview(c *fiber.Ctx, sess *session) error {
 	}
 	if s.opts.Holds != nil {
 		for _, h := range s.opts.Holds.Holds() {
-			d.Holds = append(d.Holds, holdRow{ID: h.ID, Site: h.Site, List: h.List, Reason: h.Reason, Since: when(h.Since, now)})
+			d.Holds = append(d.Holds, holdRow{ID: h.ID, Site: h.Site, List: h.List, Reason: h.Reason, Since: when(h.Since, now),
+				Releasable: h.Site == sess.site})
 		}
 	}
 	return sendConsole(c, fiber.StatusOK, "overview.html", d)
 }
 
+// releaseHold releases a hold of the session's site, as POST
+// /v1/holds/release does for the token's site.
 func (s *Server) releaseHold(c *fiber.Ctx, sess *session) error {
 	id := c.FormValue("id")
+	site := s.holdSite(id)
 	switch {
 	case s.opts.Holds == nil:
 		s.sessions.setFlash(sess, "No guard is running: there is nothing to release.")
 	case id == "" || len(id) > 256:
 		s.sessions.setFlash(sess, "No hold named.")
+	case site != "" && site != sess.site:
+		s.sessions.setFlash(sess, "Hold "+id+" not released: it holds a list of site "+site+"; only an admin token of that site may release it.")
 	default:
 		if err := s.opts.Holds.Release(id, sess.name); err != nil {
 			s.sessions.setFlash(sess, "Hold "+id+" not released: "+err.Error())
@@ -130,6 +140,19 @@ func (s *Server) releaseHold(c *fiber.Ctx, sess *session) error {
 		}
 	}
 	return c.Redirect("/ui/#holds", fiber.StatusSeeOther)
+}
+
+// holdSite returns the site of the hold id, or "" when there is none.
+func (s *Server) holdSite(id string) string {
+	if s.opts.Holds == nil {
+		return ""
+	}
+	for _, h := range s.opts.Holds.Holds() {
+		if h.ID == id {
+			return h.Site
+		}
+	}
+	return ""
 }
 
 type consumerRow struct {

@@ -237,8 +237,8 @@ func (g *fakeGuard) Release(id, who string) error {
 }
 
 func TestConsoleHoldsAndLookup(t *testing.T) {
-	guard := &fakeGuard{holds: []server.Hold{{ID: "h1", Site: "misp.example.net", List: "block/domain", Reason: "entries fell from 48210 to 3",
-		Since: time.Now().Add(-time.Hour)}}}
+	guard := &fakeGuard{holds: []server.Hold{{ID: "h1", List: "block/domain", Reason: "entries fell from 48210 to 3", Since: time.Now().Add(-time.Hour)},
+		{ID: "h2", Site: "other.example.net", List: "block/ipv4", Reason: "list would be empty", Since: time.Now()}}}
 	var asked []string
 	var mu sync.Mutex
 	lookup := func(_ context.Context, v string) ([]server.LookupHit, error) {
@@ -253,15 +253,28 @@ func TestConsoleHoldsAndLookup(t *testing.T) {
 		}
 		return []server.LookupHit{{Site: "misp.example.net", Feed: "block", Type: "domain", Value: v, Note: "event 42"}}, nil
 	}
-	h := newHarness(t, asAdmin(), func(h *harness) { h.holds, h.lookup = guard, lookup })
+	h := newHarness(t, asAdmin(), func(h *harness) { h.holds, h.lookup, guard.holds[0].Site = guard, lookup, h.site.Name })
 	cookie := h.login(t)
 	_, page := h.get("/ui/", "Cookie", "cratos_console="+cookie)
-	for _, want := range []string{"entries fell from 48210 to 3", `name="id" value="h1"`, `role="search"`} {
+	for _, want := range []string{"entries fell from 48210 to 3", `name="id" value="h1"`, `role="search"`, "list would be empty"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("overview lacks %q", want)
 		}
 	}
+	if strings.Contains(page, `value="h2"`) {
+		t.Error("another site's hold has a Release button")
+	}
 	csrf := csrfOf(t, page)
+	// Another site's hold is released by an admin token of that site only,
+	// as POST /v1/holds/release.
+	h.form(t, "/ui/holds/release", cookie, url.Values{"id": {"h2"}, "csrf": {csrf}})
+	if _, page = h.get("/ui/", "Cookie", "cratos_console="+cookie); len(guard.Holds()) != 2 ||
+		!strings.Contains(page, "Hold h2 not released: it holds a list of site other.example.net") {
+		t.Errorf("release of another site's hold: holds %v\n%s", guard.Holds(), page)
+	}
+	guard.mu.Lock()
+	guard.holds = guard.holds[:1]
+	guard.mu.Unlock()
 	if resp, _ := h.form(t, "/ui/holds/release", cookie, url.Values{"id": {"h1"}}); resp.StatusCode != 403 || len(guard.Holds()) != 1 {
 		t.Errorf("release without CSRF token: %d", resp.StatusCode)
 	}
