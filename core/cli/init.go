@@ -56,6 +56,9 @@ func runInit(args []string, stdout, stderr io.Writer) error {
 	if strings.TrimSpace(*tag) == "" {
 		return usageError("init: --tag must not be empty")
 	}
+	if _, _, err := net.SplitHostPort(*listen); err != nil {
+		return usageError("init: --listen %q: want host:port", *listen)
+	}
 	cfgPath := filepath.Join(*dir, "config", "config.yaml")
 	sitePath := filepath.Join(*dir, "sites", claims.Host+".yaml")
 	for _, p := range []string{cfgPath, sitePath} {

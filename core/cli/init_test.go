@@ -107,6 +107,20 @@ func TestInitRefusesBadKeyOrDeadMISP(t *testing.T) {
 	}
 }
 
+// A bad --listen is refused before MISP is asked and anything written, so
+// that init can run again once it is corrected.
+func TestInitRefusesBadListen(t *testing.T) {
+	_, simURL := startSim(t)
+	dir := t.TempDir()
+	code, _, stderr := run1("init", "--misp", simURL, "--key", mispsim.DefaultKey, "--dir", dir, "--listen", "8080")
+	if code != 2 || !strings.Contains(stderr, `init: --listen "8080": want host:port`) {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("files written: %v", entries)
+	}
+}
+
 // check prints every warning and fails on an unreachable MISP.
 func TestCheckWarnings(t *testing.T) {
 	cfg := writeConfig(t, `encryption_key: "x"
