@@ -50,6 +50,10 @@ func TestUsageErrors(t *testing.T) {
 		{"broken config names file and line", []string{"serve", "--config", broken}, 2, `config.yaml:4: unknown key "bogus"`},
 		{"mint without fields", []string{"token", "mint", "--config", cfg}, 2, "--misp, --key and --expires are required"},
 		{"mint bad port", []string{"token", "mint", "--config", cfg, "--misp", "https://m.example:0", "--key", strings.Repeat("a", 40), "--expires", "2030-01-01"}, 2, "port"},
+		{"mint URL with a path", []string{"token", "mint", "--config", cfg, "--misp", "https://m.example/misp", "--key", strings.Repeat("a", 40), "--expires", "2030-01-01"}, 2, "no path"},
+		{"mint URL with a user", []string{"token", "mint", "--config", cfg, "--misp", "https://u:p@m.example", "--key", strings.Repeat("a", 40), "--expires", "2030-01-01"}, 2, "no path"},
+		{"mint URL with a query", []string{"token", "mint", "--config", cfg, "--misp", "https://m.example/?x=1", "--key", strings.Repeat("a", 40), "--expires", "2030-01-01"}, 2, "no path"},
+		{"init URL with a path", []string{"init", "--misp", "http://127.0.0.1:1/misp/", "--key", strings.Repeat("a", 40), "--dir", t.TempDir()}, 2, "no path"},
 		{"inspect garbage", []string{"token", "inspect", "--config", cfg, "abcd"}, 1, "Unknown error in CheckApiToken"},
 		{"plugin without check", []string{"plugin"}, 2, "plugin check PATH"},
 	}

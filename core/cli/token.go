@@ -62,11 +62,13 @@ func runTokenMint(args []string, stdout, stderr io.Writer) error {
 }
 
 // claimsFromURL turns a MISP base URL into token claims; the port
-// defaults to the scheme's.
+// defaults to the scheme's. A token names no path, query or user, so a
+// URL with one is refused rather than minted for another address.
 func claimsFromURL(raw, key, expires string) (auth.Claims, error) {
 	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return auth.Claims{}, fmt.Errorf("--misp %q: want http(s)://host[:port]", raw)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") ||
+		u.User != nil || u.Path != "" && u.Path != "/" || u.RawQuery != "" || u.Fragment != "" {
+		return auth.Claims{}, fmt.Errorf("--misp %q: want http(s)://host[:port], with no path, query or user (a token carries none)", raw)
 	}
 	port := 443
 	if u.Scheme == "http" {
