@@ -132,12 +132,17 @@ func runTokenInspect(args []string, stdout, stderr io.Writer) (err error) {
 }
 
 // mintWarnings says why a freshly minted token would not work yet: its
-// site has no file, or its expiry date is not in the future.
+// site has no file, its expiry date is further ahead than the site's
+// token_max_days, or it is not in the future.
 func mintWarnings(cfg *config.Config, cl auth.Claims, now time.Time) []string {
 	var out []string
 	site := filepath.Join(cfg.SitesDir, cl.Host+".yaml")
 	if _, err := os.Stat(site); err != nil {
 		out = append(out, fmt.Sprintf("%s does not exist: the token is refused (403 Token config file not found) until it does", site))
+	} else if s, err := config.LoadSite(site, nil); err == nil && s.TokenTooLong(cl.Expires, now) {
+		exp, _ := time.Parse(time.DateOnly, cl.Expires)
+		out = append(out, fmt.Sprintf("expiry date %s is more than %d days ahead (token_max_days of %s): the token is refused (403) until %s",
+			cl.Expires, s.TokenMaxDays, s.Name, exp.AddDate(0, 0, -s.TokenMaxDays).Format(time.DateOnly)))
 	}
 	if exp, err := time.ParseInLocation("2006-01-02", cl.Expires, now.Location()); err == nil && !now.Before(exp) {
 		out = append(out, fmt.Sprintf("expiry date %s is not in the future: the token is already expired", cl.Expires))

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cratos-project/cratos/core/auth"
 )
@@ -16,11 +17,16 @@ func TestTokenMintWarnings(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(sites, "misp-1.example.net.yaml"), []byte("tag: x\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.WriteFile(filepath.Join(sites, "misp-3.example.net.yaml"), []byte("tag: x\ntoken_max_days: 30\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	key := "aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789aBcD"
 	tests := []struct {
 		name, misp, expires string
 		warnings            []string
 	}{
+		{"beyond token_max_days", "https://misp-3.example.net", "2099-01-01", []string{"expiry date 2099-01-01 is more than 30 days ahead (token_max_days of misp-3.example.net)"}},
+		{"within token_max_days", "https://misp-3.example.net", time.Now().AddDate(0, 0, 20).Format(time.DateOnly), nil},
 		{"site file present, future date", "https://misp-1.example.net", "2099-01-01", nil},
 		{"no site file", "https://misp-2.example.net", "2099-01-01", []string{"misp-2.example.net.yaml does not exist"}},
 		{"past date", "https://misp-1.example.net", "2020-01-01", []string{"expiry date 2020-01-01 is not in the future"}},
