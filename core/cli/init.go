@@ -45,6 +45,9 @@ func runInit(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usageError("init: %v", err)
 	}
+	if exp, _ := time.ParseInLocation(time.DateOnly, claims.Expires, time.Local); !time.Now().Before(exp) {
+		return usageError("init: --expires %s is not in the future: the token would already be expired", claims.Expires)
+	}
 	if len(allow) == 0 {
 		allow = multiFlag{"127.0.0.1/32", "::1/128"}
 	}

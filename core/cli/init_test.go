@@ -107,17 +107,26 @@ func TestInitRefusesBadKeyOrDeadMISP(t *testing.T) {
 	}
 }
 
-// A bad --listen is refused before MISP is asked and anything written, so
+// A bad flag is refused before MISP is asked and anything written, so
 // that init can run again once it is corrected.
-func TestInitRefusesBadListen(t *testing.T) {
+func TestInitRefusesBadFlags(t *testing.T) {
 	_, simURL := startSim(t)
-	dir := t.TempDir()
-	code, _, stderr := run1("init", "--misp", simURL, "--key", mispsim.DefaultKey, "--dir", dir, "--listen", "8080")
-	if code != 2 || !strings.Contains(stderr, `init: --listen "8080": want host:port`) {
-		t.Errorf("exit %d, stderr %q", code, stderr)
+	tests := []struct{ flag, value, want string }{
+		{"--listen", "8080", `init: --listen "8080": want host:port`},
+		{"--expires", "2020-01-01", "init: --expires 2020-01-01 is not in the future: the token would already be expired"},
+		{"--expires", time.Now().Format(time.DateOnly), "is not in the future"},
 	}
-	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
-		t.Errorf("files written: %v", entries)
+	for _, tc := range tests {
+		t.Run(tc.flag+" "+tc.value, func(t *testing.T) {
+			dir := t.TempDir()
+			code, _, stderr := run1("init", "--misp", simURL, "--key", mispsim.DefaultKey, "--dir", dir, tc.flag, tc.value)
+			if code != 2 || !strings.Contains(stderr, tc.want) {
+				t.Errorf("exit %d, stderr %q; want 2 with %q", code, stderr, tc.want)
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+				t.Errorf("files written: %v", entries)
+			}
+		})
 	}
 }
 
