@@ -36,6 +36,8 @@ func TestRender(t *testing.T) {
 			"", map[string]int{"dnsmasq " + nameset.ReasonSyntax: 6}},
 		{"limits", nil, []indicator.Indicator{ind(indicator.Domain, "com"), ind(indicator.Domain, "a.."+"example")},
 			"", map[string]int{"dnsmasq " + nameset.ReasonSingle: 1, "dnsmasq " + nameset.ReasonSyntax: 1}},
+		{"public suffix refused", nil, []indicator.Indicator{ind(indicator.Domain, "co.uk"), ind(indicator.Hostname, "com.br"), ind(indicator.Domain, "bad.co.uk")},
+			"address=/bad.co.uk/\n", map[string]int{"dnsmasq " + nameset.ReasonSuffix: 2}},
 		{"not a name", nil, []indicator.Indicator{ind(indicator.URL, "http://bad.example/")}, "", map[string]int{DropNotName: 1}},
 	}), nil)
 }

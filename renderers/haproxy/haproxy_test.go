@@ -33,6 +33,9 @@ func TestRender(t *testing.T) {
 			ind(indicator.Domain, "#bad.example"), ind(indicator.Domain, " bad.example"), ind(indicator.Domain, "bad.example\nx.example"),
 			ind(indicator.Domain, "bad.example\\")},
 			"", map[string]int{"haproxy " + nameset.ReasonSyntax: 4}},
+		{"public suffix refused", "domain", map[string]string{"list": "end"}, []indicator.Indicator{
+			ind(indicator.Domain, "co.uk"), ind(indicator.Hostname, "com.br"), ind(indicator.Domain, "bad.co.uk")},
+			".bad.co.uk\n", map[string]int{"haproxy " + nameset.ReasonSuffix: 2}},
 		{"empty", "domain", nil, nil, "", nil},
 	}, nil)
 }

@@ -37,6 +37,8 @@ local-data: "bad.example. AAAA 2001:db8::1"
 			"", map[string]int{"unbound " + nameset.ReasonSyntax: 5}},
 		{"limits", nil, []indicator.Indicator{ind(indicator.Domain, "com"), ind(indicator.Domain, string(make([]byte, 64))+".example")},
 			"", map[string]int{"unbound " + nameset.ReasonSingle: 1, "unbound " + nameset.ReasonSyntax: 1}},
+		{"public suffix refused", nil, []indicator.Indicator{ind(indicator.Domain, "co.uk"), ind(indicator.Hostname, "com.br"), ind(indicator.Domain, "bad.co.uk")},
+			"local-zone: \"bad.co.uk.\" always_nxdomain\n", map[string]int{"unbound " + nameset.ReasonSuffix: 2}},
 		{"not a name", nil, []indicator.Indicator{ind(indicator.IPv4, "192.0.2.1")}, "", map[string]int{DropNotName: 1}},
 	}), nil)
 }

@@ -1,9 +1,10 @@
 // Package nameset holds what the DNS-name block lists (unbound, dnsmasq,
 // haproxy) share: every name, Domain or Hostname, stands for itself and
 // all of its subdomains, as those programs match it; names that are not
-// plain DNS names are refused, duplicates and names under a listed parent
-// are left out, each with a reason the renderer reports. UnderAny, the
-// test for a listed parent, also serves squid's dstdomain lists.
+// plain DNS names or that are public suffixes are refused, duplicates and
+// names under a listed parent are left out, each with a reason the
+// renderer reports. UnderAny, the test for a listed parent, also serves
+// squid's dstdomain lists.
 package nameset
 
 import "github.com/cratos-project/cratos/renderers/internal/feedlist"
@@ -20,6 +21,7 @@ const (
 	ReasonLabel  = "name with a label longer than 63 octets"
 	ReasonLength = "name longer than 253 octets"
 	ReasonSingle = "single-label name (a whole top-level domain)"
+	ReasonSuffix = "name that is a public suffix (co.uk: it would block a whole registry)"
 )
 
 // Check returns "" when s is a plain lower-case DNS name of at least two
@@ -71,10 +73,16 @@ type Set struct {
 }
 
 // Add adds one name, or counts it under its reason in d when Check
-// refuses it. prefix names the format in the reason ("unbound").
+// refuses it or it is an ICANN public suffix, which stands for every
+// name registered under it. prefix names the format in the reason
+// ("unbound").
 func (s *Set) Add(name string, d feedlist.Drops, prefix string) {
 	if r := Check(name); r != "" {
 		d.Add(prefix+" "+r, 1)
+		return
+	}
+	if !feedlist.WildcardAllowed(name) {
+		d.Add(prefix+" "+ReasonSuffix, 1)
 		return
 	}
 	s.names = append(s.names, name)

@@ -49,15 +49,16 @@ func TestCheck(t *testing.T) {
 func TestSet(t *testing.T) {
 	var s Set
 	d := feedlist.Drops{}
-	for _, n := range []string{"www.bad.example", "bad.example", "x.y.bad.example", "notbad.example", "bad.example", "Bad.example", "other.example", "a.other.example.net"} {
+	for _, n := range []string{"www.bad.example", "bad.example", "x.y.bad.example", "notbad.example", "bad.example", "Bad.example", "other.example", "a.other.example.net",
+		"co.uk", "com.br", "bad.co.uk", "duckdns.org"} {
 		s.Add(n, d, "t")
 	}
 	got := s.Names(d, "t")
-	want := []string{"bad.example", "notbad.example", "other.example", "a.other.example.net"}
+	want := []string{"bad.example", "notbad.example", "other.example", "a.other.example.net", "bad.co.uk", "duckdns.org"}
 	if !slices.Equal(got, want) {
 		t.Errorf("names %q, want %q", got, want)
 	}
-	wantDrops := feedlist.Drops{"t " + ReasonCovered: 2, "t " + ReasonDuplicate: 1, "t " + ReasonSyntax: 1}
+	wantDrops := feedlist.Drops{"t " + ReasonCovered: 2, "t " + ReasonDuplicate: 1, "t " + ReasonSyntax: 1, "t " + ReasonSuffix: 2}
 	if !maps.Equal(d, wantDrops) {
 		t.Errorf("drops %v, want %v", d, wantDrops)
 	}
