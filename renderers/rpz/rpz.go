@@ -13,6 +13,7 @@ import (
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
 	"github.com/cratos-project/cratos/renderers/internal/banner"
+	"github.com/cratos-project/cratos/renderers/internal/feedlist"
 )
 
 // Renderer renders a response policy zone. The zero value is ready to use.
@@ -212,6 +213,10 @@ func (z *zone) owner(dst []byte, ind indicator.Indicator) (out []byte, wild, ok 
 				z.domains = map[string]struct{}{}
 			}
 			z.domains[v] = struct{}{}
+			if !feedlist.WildcardAllowed(v) {
+				z.req.Drop(DropSuffixWildcard, 1)
+				wild = false
+			}
 		} else if _, dup := z.domains[v]; dup {
 			z.req.Drop("hostname also listed as a domain", 1)
 			return dst, false, false
@@ -221,6 +226,11 @@ func (z *zone) owner(dst []byte, ind indicator.Indicator) (out []byte, wild, ok 
 	z.req.Drop("type "+ind.Type.String()+" has no RPZ trigger", 1)
 	return dst, false, false
 }
+
+// DropSuffixWildcard is the reason for the "*." trigger left out of a
+// Domain that is an ICANN public suffix ("co.uk"): it would block every
+// name registered under it. The name's own trigger is written.
+const DropSuffixWildcard = "wildcard over a public suffix (co.uk: it would block a whole registry)"
 
 // DropTriggerLabel is the reason for a name ending in a label that makes
 // an owner another kind of trigger.
