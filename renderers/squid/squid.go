@@ -190,6 +190,10 @@ func plainName(s string) bool {
 	return true
 }
 
+// DropSuffixDomain is the reason for a Domain that is an ICANN public
+// suffix ("co.uk"): ".co.uk" would match every name registered under it.
+const DropSuffixDomain = "domain that is a public suffix (.co.uk would block a whole registry)"
+
 // nameSet collects dstdomain entries: Domains (written ".d") and
 // Hostnames (written "d").
 type nameSet struct {
@@ -198,7 +202,13 @@ type nameSet struct {
 	hostnames []string
 }
 
+// add adds a Domain or a Hostname, or reports a Domain that is a public
+// suffix.
 func (s *nameSet) add(req renderers.Request, v string, domain bool) {
+	if domain && !feedlist.WildcardAllowed(v) {
+		req.Drop(DropSuffixDomain, 1)
+		return
+	}
 	if !domain {
 		s.hostnames = append(s.hostnames, v)
 		return

@@ -32,6 +32,12 @@ func TestRender(t *testing.T) {
 			"domain covered by a listed parent domain": 2,
 			"hostname covered by a listed domain":      2,
 		}},
+		{"public suffix domain refused", "domain", nil, []indicator.Indicator{
+			ind(indicator.Domain, "bad.co.uk"), ind(indicator.Domain, "co.uk"), ind(indicator.Hostname, "co.uk"), ind(indicator.Hostname, "www.bad.co.uk"),
+		}, ".bad.co.uk\nco.uk\n", map[string]int{
+			DropSuffixDomain:                      1,
+			"hostname covered by a listed domain": 1,
+		}},
 		{"CIDRs collapsed", "ipv4ext", nil, []indicator.Indicator{
 			ind(indicator.IPv4, "198.51.100.7"), ind(indicator.IPv4Net, "198.51.100.0/25"), ind(indicator.IPv4Net, "198.51.100.128/25"),
 			ind(indicator.IPv4, "203.0.113.4"), ind(indicator.IPv4, "203.0.113.5"), ind(indicator.IPv4, "203.0.113.9"),
@@ -166,6 +172,7 @@ func tricky() []indicator.Indicator {
 		ind(indicator.Domain, "bad.example"), ind(indicator.Domain, "a.bad.example"), ind(indicator.Domain, "b.a.bad.example"),
 		ind(indicator.Hostname, "bad.example"), ind(indicator.Hostname, "www.bad.example"), ind(indicator.Hostname, "x.a.bad.example"),
 		ind(indicator.Hostname, "notbad.example"), ind(indicator.Domain, "_srv.other.example"), ind(indicator.Hostname, "other.example"),
+		ind(indicator.Domain, "co.uk"), ind(indicator.Hostname, "co.uk"), ind(indicator.Domain, "bad.co.uk"),
 		ind(indicator.IPv4, "198.51.100.7"), ind(indicator.IPv4Net, "198.51.100.0/24"), ind(indicator.IPv4Net, "198.51.101.0/24"),
 		ind(indicator.IPv4, "203.0.113.255"), ind(indicator.IPv4, "203.0.114.0"), ind(indicator.IPv4Net, "0.0.0.0/1"), ind(indicator.IPv4Net, "128.0.0.0/1"),
 		ind(indicator.IPv6, "2001:db8::1"), ind(indicator.IPv6Net, "2001:db8::/48"), ind(indicator.IPv6Net, "2001:db8:1::/48"),
