@@ -2,11 +2,16 @@ package suricatadataset
 
 import (
 	"encoding/base64"
+	"encoding/binary"
 	"fmt"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/miekg/dns"
 
 	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/conformance/rendertest"
@@ -125,6 +130,52 @@ func TestRealTool(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestReadmeRuleAnyCase runs the README's dns rule in a real Suricata over
+// DNS queries for a listed name: the query matches whatever the case of
+// its letters (DNS names are case-insensitive), and only the listed name
+// itself matches.
+func TestReadmeRuleAnyCase(t *testing.T) {
+	var rule string
+	for line := range strings.Lines(readme) {
+		if strings.HasPrefix(line, "alert dns ") {
+			rule = line
+		}
+	}
+	out, _ := renderOut(t, "domain", nil, []indicator.Indicator{ind(indicator.Domain, "bad.example")})
+	set := filepath.Join(t.TempDir(), "cratos-names.lst")
+	if err := os.WriteFile(set, []byte(out), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rule = strings.Replace(rule, "load cratos-names.lst", "load "+set, 1)
+	queries := []string{"bad.example.", "BAD.Example.", "www.bad.example.", "notbad.example."}
+	var convs [][]realtools.Segment
+	for _, q := range queries {
+		convs = append(convs, dnsQuery(t, q))
+	}
+	alerts, err := realtools.SuricataAlerts(t, rule, realtools.TCPCapture(53, convs...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, a := range alerts {
+		got = append(got, queries[a.SrcPort-40000])
+	}
+	if want := queries[:2]; !slices.Equal(got, want) {
+		t.Fatalf("alerts for %q, want %q", got, want)
+	}
+}
+
+// dnsQuery is a client's DNS query for an A record of name over TCP.
+func dnsQuery(t *testing.T, name string) []realtools.Segment {
+	m := new(dns.Msg)
+	m.SetQuestion(name, dns.TypeA)
+	b, err := m.Pack()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []realtools.Segment{{Client: true, Data: string(binary.BigEndian.AppendUint16(nil, uint16(len(b)))) + string(b)}}
 }
 
 func BenchmarkRender(b *testing.B) {
