@@ -11,6 +11,7 @@ import (
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
 	"github.com/cratos-project/cratos/renderers/internal/banner"
+	"github.com/cratos-project/cratos/renderers/internal/feedlist"
 )
 
 // Hash list file names that the file hash rules read from Suricata's rule
@@ -21,6 +22,10 @@ const (
 	SHA1List   = "cratos-sha1.lst"
 	SHA256List = "cratos-sha256.lst"
 )
+
+// DropSuffixDomain is the reason for a Domain that is an ICANN public
+// suffix ("co.uk"): its rules would match every name registered under it.
+const DropSuffixDomain = "domain that is a public suffix (co.uk: its rules would match a whole registry)"
 
 // MaxRuleLine is the longest rule line Suricata reads, in bytes without
 // the line feed.
@@ -135,6 +140,10 @@ func (r *render) add(ind indicator.Indicator) error {
 	case indicator.IPv4, indicator.IPv4Net, indicator.IPv6, indicator.IPv6Net:
 		return r.addIP(ind)
 	case indicator.Domain:
+		if !feedlist.WildcardAllowed(ind.Value) {
+			r.req.Drop(DropSuffixDomain, 1)
+			return nil
+		}
 		dot := "." + ind.Value
 		r.open("domain-dns", "dns $HOME_NET any -> any any", ind.Value)
 		r.opt("dns.query; dotprefix; content:\"", dot, "\"; nocase; endswith; ")

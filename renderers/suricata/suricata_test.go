@@ -52,6 +52,7 @@ func TestRuleShapes(t *testing.T) {
 			`alert tls $HOME_NET any -> any any (msg:"CRATOS domain-tls bad.example"; tls.sni; dotprefix; content:".bad.example"; nocase; endswith; classtype:trojan-activity; sid:N; rev:1;)`,
 			`alert http $HOME_NET any -> any any (msg:"CRATOS domain-http bad.example"; flow:established,to_server; http.host; dotprefix; content:".bad.example"; endswith; classtype:trojan-activity; sid:N; rev:1;)`,
 		}, nil},
+		{"domain that is a public suffix", ind(indicator.Domain, "co.uk"), nil, map[string]int{DropSuffixDomain: 1}},
 		{"hostname", ind(indicator.Hostname, "login.bad.example"), []string{
 			`alert dns $HOME_NET any -> any any (msg:"CRATOS hostname-dns login.bad.example"; dns.query; content:"login.bad.example"; nocase; bsize:17; classtype:trojan-activity; sid:N; rev:1;)`,
 			`alert tls $HOME_NET any -> any any (msg:"CRATOS hostname-tls login.bad.example"; tls.sni; content:"login.bad.example"; nocase; bsize:17; classtype:trojan-activity; sid:N; rev:1;)`,
