@@ -26,11 +26,12 @@ type HAProxy struct {
 
 // haproxyACL is the ACL of each kind of pattern file: source addresses,
 // the Host header (port removed, lower-cased) against -m dom, and the
-// Host header with a dot in front against -m end.
+// Host header with a dot in front and any final dot removed against -m
+// end.
 var haproxyACL = map[string]string{
 	"ip":  "\tacl cratos src -f %q\n",
 	"dom": "\tacl cratos req.hdr(host),field(1,:),lower -m dom -f %q\n",
-	"end": "\thttp-request set-var-fmt(txn.cratos_host) \".%%[req.hdr(host),field(1,:),lower]\"\n\tacl cratos var(txn.cratos_host) -m end -f %q\n",
+	"end": "\thttp-request set-var-fmt(txn.cratos_host) \".%%[req.hdr(host),field(1,:),lower,rtrim(.)]\"\n\tacl cratos var(txn.cratos_host) -m end -f %q\n",
 }
 
 // StartHAProxy writes listText as the pattern file of an ACL of kind

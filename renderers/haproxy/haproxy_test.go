@@ -158,8 +158,8 @@ func tricky() []indicator.Indicator {
 // whose ACL reads it, runs a real haproxy with it, compares the entries
 // haproxy loaded (show acl on its admin socket) with the patterns written
 // and the indicators minus the reported drops, and, for name lists, sends
-// requests whose Host is a listed name, a subdomain of it, or a name that
-// only ends like it.
+// requests whose Host is a listed name (also in upper case with a final
+// dot), a subdomain of it, or a name that only ends like it.
 func TestRealTool(t *testing.T) {
 	real, _ := rendertest.RealData(t)
 	rendertest.Kinds(t, Renderer{}, rendertest.WithOptions, "list", []rendertest.Kind{
@@ -189,6 +189,7 @@ func TestRealTool(t *testing.T) {
 			for _, k := range []int{0, len(ps) / 2, len(ps) - 1} {
 				name := strings.TrimPrefix(ps[k], ".")
 				expect(t, h, name, 403)
+				expect(t, h, strings.ToUpper(name)+".", 403) // an absolute name
 				if len(name) < 240 {
 					expect(t, h, "www."+name+":8443", 403)
 					expect(t, h, "x"+name, 200)
