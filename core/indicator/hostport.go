@@ -64,11 +64,16 @@ func stripNamePort(s string) string {
 
 // CanonicalHost returns the canonical name of a MISP domain or hostname
 // value: surrounding space, defanging and a ":port" suffix removed, and a
-// leading wildcard label "*." removed, so "*.evil.example" gives
-// "evil.example" (a Domain indicator already means the name and every
-// subdomain). See CanonicalName for the rest.
+// leading wildcard label "*." or a leading dot removed, so
+// "*.evil.example" and ".evil.example" give "evil.example" (a Domain
+// indicator already means the name and every subdomain). See
+// CanonicalName for the rest.
 func CanonicalHost(s string) (string, error) {
 	s = stripNamePort(Refang(strings.TrimSpace(s)))
-	s = strings.TrimPrefix(s, "*.")
+	if rest, ok := strings.CutPrefix(s, "*."); ok {
+		s = rest
+	} else {
+		s = strings.TrimPrefix(s, ".")
+	}
 	return CanonicalName(s)
 }

@@ -42,8 +42,8 @@ func FuzzCanonicalIPForms(f *testing.F) {
 	})
 }
 
-// FuzzCanonicalHost checks that a port suffix, a leading wildcard label,
-// space and defanging give the name itself, and that the result is a
+// FuzzCanonicalHost checks that a port suffix, a leading wildcard label
+// or dot, space and defanging give the name itself, and that the result is a
 // canonical name.
 func FuzzCanonicalHost(f *testing.F) {
 	for _, s := range []string{"evil.example", "host.evil-example.xyz", "wild.evil-example.xyz", "Bücher.example"} {
@@ -61,7 +61,7 @@ func FuzzCanonicalHost(f *testing.F) {
 			}
 			return
 		}
-		forms := []string{"*." + s, " " + s + " ", strings.ReplaceAll(s, ".", "[.]")}
+		forms := []string{"*." + s, "." + s, " " + s + " ", strings.ReplaceAll(s, ".", "[.]")}
 		if port != 0 {
 			forms = append(forms, s+":"+itoa(int(port)), "*."+s+":"+itoa(int(port)))
 		}
