@@ -34,6 +34,11 @@ const (
 // MaxIdent is the longest table name or set name prefix accepted.
 const MaxIdent = 64
 
+// MaxSize is the largest size accepted: nft keeps a set's size in 32
+// bits and loads a larger one cut to its low bits (2^32+3 as 3), so the
+// kernel would refuse the whole list as soon as it held more elements.
+const MaxSize = 1<<31 - 1
+
 // chunk is the most elements written in one add element statement.
 const chunk = 4096
 
@@ -56,7 +61,7 @@ var info = renderers.Info{
 	Options: []renderers.Option{
 		{Name: OptTable, Default: "cratos", Description: "name of the inet table holding the sets"},
 		{Name: OptSetPrefix, Default: "", Description: "set names are <prefix>-v4 and <prefix>-v6; empty: cratos-<feed> (cratos when the feed name does not fit)"},
-		{Name: OptSize, Default: "0", Description: "maximum elements per set, written as the set's size (0: no size, no cap); the newest elements are kept", Kind: renderers.KindInt},
+		{Name: OptSize, Default: "0", Description: "maximum elements per set, written as the set's size (0: no size, no cap); the newest elements are kept", Kind: renderers.KindInt, Max: MaxSize},
 	},
 }
 

@@ -107,7 +107,7 @@ func TestContract(t *testing.T) {
 		Bad: map[string][]string{
 			"table":      {"", "a b", "x {\nflush ruleset"},
 			"set_prefix": {"1ti"},
-			"size":       {"-1", "1k"},
+			"size":       {"-1", "1k", "2147483648", "4294967299"},
 		},
 		More: []rendertest.OptionCase{
 			{Name: "empty prefix", Options: map[string]string{"set_prefix": ""}},
@@ -282,6 +282,7 @@ func TestRealTool(t *testing.T) {
 		{"sample", rendertest.Sample(), nil},
 		{"tricky", tricky(), nil},
 		{"tricky, size", tricky(), map[string]string{"size": "3", "table": "filter_ti", "set_prefix": "ti"}},
+		{"tricky, largest size", tricky(), map[string]string{"size": "2147483647"}},
 		{"real data", real, nil},
 	}, func(t *testing.T, opts map[string]string, in []indicator.Indicator, got rendertest.Rendered) {
 		table, prefix := "cratos", "cratos-block"
