@@ -33,6 +33,9 @@ func TestRecords(t *testing.T) {
 		{"subject with a tab", nil, []indicator.Indicator{{Type: indicator.EmailSubject, Value: "a\tb"}}, h, map[string]int{DropText: 1}},
 		{"excel safe", map[string]string{"excel_safe": "true"}, []indicator.Indicator{{Type: indicator.EmailSubject, Value: "=HYPERLINK(1)", Category: "-x"}},
 			h + uniqName("Mail-subject", "=HYPERLINK(1)") + ",'=HYPERLINK(1),Mail-subject,high,high,AB,'-x\n", nil},
+		{"a URL as new as its newest repeat under the cap", map[string]string{"max_entries": "1"}, []indicator.Indicator{
+			ind(indicator.IPv4, "198.51.100.1", 5), ind(indicator.URL, "http://bad.example", 1), ind(indicator.URL, "http://bad.example/", 9)},
+			h + uniqName("URL", "http://bad.example/") + ",http://bad.example/,URL,high,high,AB,MISP event 42; ip-dst; Network activity\n", map[string]int{DropDuplicate: 1, DropCap: 1}},
 		{"cap keeps newest", map[string]string{"max_entries": "1"}, []indicator.Indicator{ind(indicator.IPv4, "198.51.100.1", 1), ind(indicator.IPv4, "198.51.100.2", 2)},
 			h + uniqName("IP", "198.51.100.2") + ",198.51.100.2,IP,high,high,AB,MISP event 42; ip-dst; Network activity\n", map[string]int{DropCap: 1}},
 	}, func(out []byte) []devicecheck.Violation {

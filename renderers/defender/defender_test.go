@@ -35,6 +35,10 @@ func TestRows(t *testing.T) {
 			h + "DomainName,bad.example,,Block,Medium,'=cmd|' /C calc'!A0,'+x; Cratos cti.example.org feed block,,'@group,,,True\r\n", nil},
 		{"url encoded and quoted", map[string]string{"expire_days": "0"}, []indicator.Indicator{{Type: indicator.URL, Value: "http://bad.example/a,b/ü"}},
 			h + `Url,"http://bad.example/a,b/%C3%BC",,Block,Medium,Cratos block,Cratos cti.example.org feed block,,,,,True` + "\r\n", nil},
+		{"a URL as new as its newest repeat under the cap", map[string]string{"max_entries": "1", "expire_days": "0"}, []indicator.Indicator{
+			{Type: indicator.Hostname, Value: "a.example", Timestamp: 5},
+			{Type: indicator.URL, Value: "h://e.e", Timestamp: 1}, {Type: indicator.URL, Value: "h://e.e/", EventID: 7, Timestamp: 9}},
+			h + "Url,h://e.e/,,Block,Medium,MISP event 7,Cratos cti.example.org feed block,,,,,True\r\n", map[string]int{DropDuplicate: 1, DropCap: 1}},
 		{"cap keeps newest", map[string]string{"max_entries": "1", "expire_days": "0"}, []indicator.Indicator{
 			{Type: indicator.Hostname, Value: "a.example", Timestamp: 1}, {Type: indicator.Hostname, Value: "b.example", Timestamp: 2}},
 			h + "DomainName,b.example,,Block,Medium,Cratos block,Cratos cti.example.org feed block,,,,,True\r\n", map[string]int{DropCap: 1}},

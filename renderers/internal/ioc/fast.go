@@ -110,15 +110,18 @@ func OneLineBytes(b []byte) []byte {
 // Keeper keeps the max items with the newest timestamps of a stream, ties
 // going to the earlier item, in a heap of at most max items.
 type Keeper[T any] struct {
-	max   int
-	seq   int
-	items []kept[T]
+	max      int
+	seq      int
+	replaced int
+	items    []kept[T]
+	at       map[int]int // index in items of each tracked item, by id
 }
 
 type kept[T any] struct {
-	x   T
-	ts  int64
-	seq int
+	x       T
+	ts      int64
+	seq     int
+	tracked bool
 }
 
 // NewKeeper returns a Keeper of the max newest items; max ≤ 0 keeps all.
@@ -128,11 +131,25 @@ func NewKeeper[T any](max int) *Keeper[T] { return &Keeper[T]{max: max} }
 func worse[T any](a, b kept[T]) bool { return a.ts < b.ts || a.ts == b.ts && a.seq > b.seq }
 
 // Add offers x with timestamp ts.
-func (k *Keeper[T]) Add(x T, ts int64) {
-	it := kept[T]{x, ts, k.seq}
+func (k *Keeper[T]) Add(x T, ts int64) { k.add(kept[T]{x: x, ts: ts}) }
+
+// Track offers x with timestamp ts, as Add does, and returns the id by
+// which Replace replaces it.
+func (k *Keeper[T]) Track(x T, ts int64) (id int) {
+	if k.at == nil {
+		k.at = map[int]int{}
+	}
+	id = k.seq
+	k.add(kept[T]{x: x, ts: ts, tracked: true})
+	return id
+}
+
+func (k *Keeper[T]) add(it kept[T]) {
+	it.seq = k.seq
 	k.seq++
 	if k.max <= 0 || len(k.items) < k.max {
 		k.items = append(k.items, it)
+		k.place(len(k.items) - 1)
 		if k.max > 0 {
 			k.up(len(k.items) - 1)
 		}
@@ -141,8 +158,49 @@ func (k *Keeper[T]) Add(x T, ts int64) {
 	if !worse(k.items[0], it) {
 		return
 	}
+	delete(k.at, k.items[0].seq)
 	k.items[0] = it
+	k.place(0)
 	k.down(0)
+}
+
+// Replace offers x with timestamp ts, which must be newer than the
+// tracked item id, in place of that item: the item is withdrawn (neither
+// kept nor counted as dropped) and x is tracked under the id returned.
+// Every item the Keeper let go ranks below the withdrawn one, so none of
+// them would have been kept instead of x.
+func (k *Keeper[T]) Replace(id int, x T, ts int64) int {
+	k.remove(id)
+	return k.Track(x, ts)
+}
+
+func (k *Keeper[T]) remove(id int) {
+	k.replaced++
+	i, ok := k.at[id]
+	if !ok {
+		return // already let go
+	}
+	last := len(k.items) - 1
+	k.swap(i, last)
+	k.items = k.items[:last]
+	delete(k.at, id)
+	if i < last && k.max > 0 {
+		k.down(i)
+		k.up(i)
+	}
+}
+
+// place records where a tracked item sits.
+func (k *Keeper[T]) place(i int) {
+	if k.items[i].tracked {
+		k.at[k.items[i].seq] = i
+	}
+}
+
+func (k *Keeper[T]) swap(i, j int) {
+	k.items[i], k.items[j] = k.items[j], k.items[i]
+	k.place(i)
+	k.place(j)
 }
 
 func (k *Keeper[T]) up(i int) {
@@ -151,7 +209,7 @@ func (k *Keeper[T]) up(i int) {
 		if !worse(k.items[i], k.items[p]) {
 			return
 		}
-		k.items[i], k.items[p] = k.items[p], k.items[i]
+		k.swap(i, p)
 		i = p
 	}
 }
@@ -170,18 +228,18 @@ func (k *Keeper[T]) down(i int) {
 		if !worse(k.items[m], k.items[i]) {
 			return
 		}
-		k.items[i], k.items[m] = k.items[m], k.items[i]
+		k.swap(i, m)
 		i = m
 	}
 }
 
-// Dropped is the number of items offered and not kept.
-func (k *Keeper[T]) Dropped() int { return k.seq - len(k.items) }
+// Dropped is the number of items offered, not replaced and not kept.
+func (k *Keeper[T]) Dropped() int { return k.seq - k.replaced - len(k.items) }
 
 // Items returns the kept items in the order they were offered.
 func (k *Keeper[T]) Items() []T {
 	its := k.items
-	if k.max > 0 {
+	if k.max > 0 || k.replaced > 0 {
 		sortBySeq(its)
 	}
 	out := make([]T, len(its))

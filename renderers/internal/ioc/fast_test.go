@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"encoding/hex"
 	"hash/fnv"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -78,6 +79,48 @@ func TestKeeper(t *testing.T) {
 		}
 		if got := k.Items(); !slices.Equal(got, want) || k.Dropped() != dropped {
 			t.Fatalf("max %d, ts %v: kept %v (%d dropped), want %v (%d)", max, ts, got, k.Dropped(), want, dropped)
+		}
+	}
+}
+
+// TestKeeperReplace compares the heap with Newest over the items not
+// replaced, on random streams where tracked items are replaced by newer
+// ones.
+func TestKeeperReplace(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 100 {
+		n, max := r.IntN(60), r.IntN(10)
+		ts := make([]int64, n)
+		k := NewKeeper[int](max)
+		var left []int
+		tracked := map[int]int{} // item -> id
+		for i := range n {
+			ts[i] = int64(r.IntN(8))
+			replaced := false
+			for _, j := range slices.Sorted(maps.Keys(tracked)) {
+				if ts[j] < ts[i] && r.IntN(4) == 0 {
+					tracked[i] = k.Replace(tracked[j], i, ts[i])
+					delete(tracked, j)
+					replaced = true
+					break
+				}
+			}
+			switch {
+			case replaced:
+			case r.IntN(2) == 0:
+				tracked[i] = k.Track(i, ts[i])
+			default:
+				k.Add(i, ts[i])
+				left = append(left, i)
+			}
+		}
+		for i := range tracked {
+			left = append(left, i)
+		}
+		slices.Sort(left)
+		want, dropped := Newest(left, max, func(i int) int64 { return ts[i] })
+		if got := k.Items(); !slices.Equal(got, want) || k.Dropped() != dropped {
+			t.Fatalf("max %d, ts %v, not replaced %v: kept %v (%d dropped), want %v (%d)", max, ts, left, got, k.Dropped(), want, dropped)
 		}
 	}
 }

@@ -22,18 +22,6 @@ func Sift(o *renderers.Out, in iter.Seq[indicator.Indicator], d feedlist.Drops, 
 	}
 }
 
-// Once tells the first occurrence of a key from its repeats.
-type Once map[string]struct{}
-
-// Repeat reports whether key was seen before, and remembers it.
-func (s Once) Repeat(key string) bool {
-	if _, ok := s[key]; ok {
-		return true
-	}
-	s[key] = struct{}{}
-	return false
-}
-
 // Record is one indicator as an import file lists it: the file's type
 // and value for it, and the indicator.
 type Record struct {
@@ -42,26 +30,49 @@ type Record struct {
 }
 
 // SiftRecords sifts in (Sift) through classify, which returns the Record
-// of an indicator or the reason it is left out. A record of a type unique
-// accepts whose type and value an earlier record had is left out as dup:
-// a domain and a hostname may share one value. keep, when not nil, keeps
-// the other records; without it they go to emit as they come.
+// of an indicator or the reason it is left out. Records of a type unique
+// accepts with the same type and value are one record (a domain and a
+// hostname may share one value), the others left out as dup: without
+// keep the first goes to emit, with keep the newest is kept, so that a
+// cap weighs the record by its newest timestamp. keep, when not nil,
+// keeps the other records too; without it they go to emit as they come.
 func SiftRecords(o *renderers.Out, in iter.Seq[indicator.Indicator], d feedlist.Drops, classify func(x indicator.Indicator) (Record, string), unique func(typ string) bool, dup string, keep *Keeper[Record], emit func(Record)) {
-	seen := Once{}
+	seen := map[string]tracked{}
 	Sift(o, in, d, func(x indicator.Indicator) string {
 		r, reason := classify(x)
 		switch {
 		case reason != "":
 			return reason
-		case unique(r.Type) && seen.Repeat(r.Type+"\x00"+r.Value):
-			return dup
-		case keep != nil:
+		case !unique(r.Type) && keep != nil:
 			keep.Add(r, x.Timestamp)
-		default:
+			return ""
+		case !unique(r.Type):
 			emit(r)
+			return ""
 		}
-		return ""
+		key := r.Type + "\x00" + r.Value
+		first, repeat := seen[key]
+		switch {
+		case repeat && (keep == nil || x.Timestamp <= first.ts):
+			return dup
+		case keep == nil:
+			emit(r)
+		case repeat:
+			first = tracked{keep.Replace(first.id, r, x.Timestamp), x.Timestamp}
+			reason = dup // the older record
+		default:
+			first = tracked{keep.Track(r, x.Timestamp), x.Timestamp}
+		}
+		seen[key] = first
+		return reason
 	})
+}
+
+// tracked is the record SiftRecords keeps for a value: its Keeper id
+// and timestamp.
+type tracked struct {
+	id int
+	ts int64
 }
 
 // Emit counts the items k left out under reason in d and passes the kept
