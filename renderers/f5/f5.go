@@ -31,12 +31,13 @@ const (
 const (
 	DropDuplicate = "f5 duplicate entry"
 	DropIPv6      = "f5 IPv6 (ipv6 option off)"
+	DropCovered   = "f5 address or net inside a listed net, over the cap"
 	DropCap       = "f5 entry cap"
 	DropNotIP     = "f5 not an IP address or net"
 )
 
 // reasons are the address list's drop reasons.
-var reasons = ioc.IPReasons{NotIP: DropNotIP, IPv6: DropIPv6, Duplicate: DropDuplicate, Cap: DropCap}
+var reasons = ioc.IPReasons{NotIP: DropNotIP, IPv6: DropIPv6, Duplicate: DropDuplicate, Covered: DropCovered, Cap: DropCap}
 
 // categoryRE is a BIG-IP object name usable as a category.
 var categoryRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]{0,62}$`)

@@ -28,6 +28,9 @@ func TestLines(t *testing.T) {
 			"192.0.2.7,32,bl,\n", map[string]int{DropDuplicate: 1}},
 		{"cap keeps newest", map[string]string{"max_entries": "1"}, []indicator.Indicator{ind(indicator.IPv4, "192.0.2.7", 1), ind(indicator.IPv4, "192.0.2.8", 2)},
 			"192.0.2.8,32,bl,\n", map[string]int{DropCap: 1}},
+		{"over the cap, a net first loses what it covers", map[string]string{"max_entries": "2"}, []indicator.Indicator{
+			ind(indicator.IPv4, "192.0.2.7", 1), ind(indicator.IPv4Net, "198.51.100.0/24", 2), ind(indicator.IPv4, "198.51.100.9", 3)},
+			"192.0.2.7,32,bl,\n198.51.100.0,24,bl,\n", map[string]int{DropCovered: 1}},
 		{"not an address", nil, []indicator.Indicator{ind(indicator.IPv4, "bad", 0)}, "", map[string]int{DropNotIP: 1}},
 	}, func(out []byte) []devicecheck.Violation { return devicecheck.CheckF5(out, devicecheck.F5Limits{}) })
 }

@@ -28,12 +28,13 @@ const (
 const (
 	DropDuplicate = "junos duplicate entry"
 	DropIPv6      = "junos IPv6 (ipv6 option off)"
+	DropCovered   = "junos address or net inside a listed net, over the cap"
 	DropCap       = "junos entry cap"
 	DropNotIP     = "junos not an IP address or net"
 )
 
 // reasons are the address list's drop reasons.
-var reasons = ioc.IPReasons{NotIP: DropNotIP, IPv6: DropIPv6, Duplicate: DropDuplicate, Cap: DropCap}
+var reasons = ioc.IPReasons{NotIP: DropNotIP, IPv6: DropIPv6, Duplicate: DropDuplicate, Covered: DropCovered, Cap: DropCap}
 
 // Renderer renders SRX dynamic address feed files. The zero value is
 // ready to use.

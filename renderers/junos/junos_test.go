@@ -24,6 +24,9 @@ func TestLines(t *testing.T) {
 		{"cap keeps newest", map[string]string{"max_entries": "2"}, []indicator.Indicator{
 			ind(indicator.IPv4, "192.0.2.7", 3), ind(indicator.IPv4, "192.0.2.8", 1), ind(indicator.IPv4Net, "198.51.100.0/24", 2)},
 			"192.0.2.7\n198.51.100.0/24\n", map[string]int{DropCap: 1}},
+		{"over the cap, a net first loses what it covers", map[string]string{"max_entries": "2"}, []indicator.Indicator{
+			ind(indicator.IPv4, "192.0.2.7", 1), ind(indicator.IPv4Net, "198.51.100.0/24", 2), ind(indicator.IPv4, "198.51.100.9", 3)},
+			"192.0.2.7\n198.51.100.0/24\n", map[string]int{DropCovered: 1}},
 		{"not an address", nil, []indicator.Indicator{ind(indicator.IPv4, "bad", 0)}, "", map[string]int{DropNotIP: 1}},
 	}, func(out []byte) []devicecheck.Violation {
 		return devicecheck.CheckJunos(out, devicecheck.JunosLimits{})

@@ -164,6 +164,23 @@ func SortIPs(ips []IP, d Drops, dupReason string) []IP {
 	return out[:n]
 }
 
+// Uncovered returns ips, sorted as SortIPs returns them, without the
+// prefixes inside an earlier one, each counted under reason. A net takes
+// the newest timestamp of the prefixes it covers, so that a cap keeps it
+// whenever it would have kept one of them. ips is reused for the result.
+func Uncovered(ips []IP, d Drops, reason string) []IP {
+	out := ips[:0]
+	for _, ip := range ips {
+		if n := len(out); n > 0 && out[n-1].P.Bits() <= ip.P.Bits() && out[n-1].P.Contains(ip.P.Addr()) {
+			out[n-1].TS = max(out[n-1].TS, ip.TS)
+			d.Add(reason, 1)
+			continue
+		}
+		out = append(out, ip)
+	}
+	return out
+}
+
 // ComparePrefix orders prefixes by address (IPv4 first), then length.
 func ComparePrefix(a, b netip.Prefix) int {
 	if c := a.Addr().Compare(b.Addr()); c != 0 {

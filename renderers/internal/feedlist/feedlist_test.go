@@ -42,6 +42,17 @@ func TestSortIPs(t *testing.T) {
 	}
 }
 
+func TestUncovered(t *testing.T) {
+	ip := func(s string, ts int64) IP { return IP{netip.MustParsePrefix(s), ts} }
+	in := []IP{ip("10.0.0.0/8", 1), ip("10.1.0.0/16", 5), ip("10.1.2.3/32", 9), ip("11.0.0.0/31", 2), ip("11.0.0.1/32", 3),
+		ip("11.0.0.2/32", 4), ip("::/1", 1), ip("::1/128", 7)}
+	want := []IP{ip("10.0.0.0/8", 9), ip("11.0.0.0/31", 3), ip("11.0.0.2/32", 4), ip("::/1", 7)}
+	d := Drops{}
+	if got := Uncovered(slices.Clone(in), d, "covered"); !slices.Equal(got, want) || d["covered"] != 4 {
+		t.Errorf("got %v, %v; want %v, 4 covered", got, d, want)
+	}
+}
+
 func TestSortDedup(t *testing.T) {
 	tests := []struct {
 		name  string

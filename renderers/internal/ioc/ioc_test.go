@@ -66,10 +66,10 @@ func TestNewest(t *testing.T) {
 func TestIPList(t *testing.T) {
 	ip := func(s string, ts int64) feedlist.IP { return feedlist.IP{P: netip.MustParsePrefix(s), TS: ts} }
 	c := &feedlist.Collector{
-		IPs:   []feedlist.IP{ip("2001:db8::/32", 5), ip("198.51.100.7/32", 1), ip("192.0.2.0/24", 3), ip("198.51.100.7/32", 2)},
+		IPs:   []feedlist.IP{ip("2001:db8::/32", 5), ip("198.51.100.7/32", 1), ip("192.0.2.0/24", 3), ip("198.51.100.7/32", 2), ip("192.0.2.9/32", 9)},
 		Names: []feedlist.Name{{Name: "bad.example"}},
 	}
-	r := IPReasons{NotIP: "not ip", IPv6: "v6", Duplicate: "dup", Cap: "cap"}
+	r := IPReasons{NotIP: "not ip", IPv6: "v6", Duplicate: "dup", Covered: "covered", Cap: "cap"}
 	tests := []struct {
 		name  string
 		ipv6  bool
@@ -77,9 +77,11 @@ func TestIPList(t *testing.T) {
 		want  []string
 		drops feedlist.Drops
 	}{
-		{"all", true, 0, []string{"192.0.2.0/24", "198.51.100.7/32", "2001:db8::/32"}, feedlist.Drops{"not ip": 1, "dup": 1}},
-		{"ipv4 only", false, 0, []string{"192.0.2.0/24", "198.51.100.7/32"}, feedlist.Drops{"not ip": 1, "dup": 1, "v6": 1}},
-		{"capped", true, 2, []string{"192.0.2.0/24", "2001:db8::/32"}, feedlist.Drops{"not ip": 1, "dup": 1, "cap": 1}},
+		{"all", true, 0, []string{"192.0.2.0/24", "192.0.2.9/32", "198.51.100.7/32", "2001:db8::/32"}, feedlist.Drops{"not ip": 1, "dup": 1}},
+		{"ipv4 only", false, 0, []string{"192.0.2.0/24", "192.0.2.9/32", "198.51.100.7/32"}, feedlist.Drops{"not ip": 1, "dup": 1, "v6": 1}},
+		{"capped", true, 2, []string{"192.0.2.0/24", "2001:db8::/32"}, feedlist.Drops{"not ip": 1, "dup": 1, "covered": 1, "cap": 1}},
+		{"over the cap, nets first lose what they cover", true, 3, []string{"192.0.2.0/24", "198.51.100.7/32", "2001:db8::/32"},
+			feedlist.Drops{"not ip": 1, "dup": 1, "covered": 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

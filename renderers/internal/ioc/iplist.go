@@ -15,12 +15,15 @@ type IPReasons struct {
 	NotIP     string // an indicator that is not an address or net
 	IPv6      string // an IPv6 address or net when ipv6 is false
 	Duplicate string // the same prefix twice
+	Covered   string // inside a listed net, when the list is over the cap
 	Cap       string // past the entry cap
 }
 
 // IPList returns the addresses and nets of c in numeric order (IPv4
 // first), de-duplicated, without IPv6 unless ipv6 is set, cut to the max
-// newest (max ≤ 0: no cap). What it leaves out is counted in d.
+// newest (max ≤ 0: no cap). A list over the cap first loses the entries
+// inside a listed net, which block nothing more (feedlist.Uncovered).
+// What it leaves out is counted in d.
 func IPList(c *feedlist.Collector, ipv6 bool, max int, d feedlist.Drops, r IPReasons) []feedlist.IP {
 	d.Add(r.NotIP, c.Outside(feedlist.KindIP))
 	ips := c.IPs
@@ -34,6 +37,9 @@ func IPList(c *feedlist.Collector, ipv6 bool, max int, d feedlist.Drops, r IPRea
 		d.Add(r.IPv6, len(c.IPs)-len(ips))
 	}
 	ips = feedlist.SortIPs(ips, d, r.Duplicate)
+	if max > 0 && len(ips) > max {
+		ips = feedlist.Uncovered(ips, d, r.Covered)
+	}
 	ips, n := Newest(ips, max, func(ip feedlist.IP) int64 { return ip.TS })
 	d.Add(r.Cap, n)
 	return ips
