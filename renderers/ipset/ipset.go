@@ -26,6 +26,7 @@ const (
 const (
 	DropDuplicate = "ipset duplicate address or net"
 	DropZero      = "ipset prefix length 0 (hash:net cannot hold it)"
+	DropCovered   = "ipset address or net inside a listed net, over maxelem"
 	DropMaxElem   = "ipset maxelem cap"
 	DropNotIP     = "ipset value that is not an IP address or net"
 	DropFamily    = "ipset address of a family the data type does not carry"
@@ -126,6 +127,9 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 			if !s.want {
 				d.Add(DropFamily, len(s.es))
 				continue
+			}
+			if len(s.es) > c.maxElem {
+				s.es = feedlist.Uncovered(s.es, d, DropCovered)
 			}
 			es, n := ioc.Newest(s.es, c.maxElem, func(ip feedlist.IP) int64 { return ip.TS })
 			d.Add(DropMaxElem, n)

@@ -43,6 +43,12 @@ func TestRender(t *testing.T) {
 			"create cratos-block-v4-new hash:net family inet hashsize 1024 maxelem 1 -exist\nflush cratos-block-v4-new\nadd cratos-block-v4-new 192.0.2.2\n" +
 				"create cratos-block-v4 hash:net family inet hashsize 1024 maxelem 1 -exist\nswap cratos-block-v4-new cratos-block-v4\ndestroy cratos-block-v4-new\n",
 			map[string]int{DropMaxElem: 1}},
+		{"over maxelem, a net first loses what it covers", "ipv4ext", map[string]string{"maxelem": "2"}, []indicator.Indicator{
+			ind(indicator.IPv4, "192.0.2.7", 1), ind(indicator.IPv4Net, "198.51.100.0/24", 2), ind(indicator.IPv4, "198.51.100.9", 3)},
+			"create cratos-block-v4-new hash:net family inet hashsize 1024 maxelem 2 -exist\nflush cratos-block-v4-new\n" +
+				"add cratos-block-v4-new 192.0.2.7\nadd cratos-block-v4-new 198.51.100.0/24\n" +
+				"create cratos-block-v4 hash:net family inet hashsize 1024 maxelem 2 -exist\nswap cratos-block-v4-new cratos-block-v4\ndestroy cratos-block-v4-new\n",
+			map[string]int{DropCovered: 1}},
 		{"not an ip", "ipv4", nil, []indicator.Indicator{ind(indicator.Hostname, "bad.example", 0)}, v4(""), map[string]int{DropNotIP: 1}},
 	}), nil)
 }
