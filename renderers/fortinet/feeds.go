@@ -7,11 +7,16 @@ import (
 	"github.com/cratos-project/cratos/renderers/internal/feedlist"
 )
 
-// addressFeed lists addresses and prefixes in numeric order.
-func addressFeed(c *feedlist.Collector, d feedlist.Drops) []feedlist.Entry {
+// addressFeed lists addresses and prefixes in numeric order, without
+// those inside a listed net when the feed is over caps.
+func addressFeed(c *feedlist.Collector, caps feedlist.Caps, d feedlist.Drops) []feedlist.Entry {
 	d.Add(DropWrongFeed, c.Outside(feedlist.KindIP))
 	ips := feedlist.SortIPs(c.IPs, d, DropDuplicate)
-	return feedlist.IPEntries(ips)
+	es := feedlist.IPEntries(ips)
+	if !caps.Fit(es) {
+		es = feedlist.IPEntries(feedlist.Uncovered(ips, d, DropCovered))
+	}
+	return es
 }
 
 // domainFeed lists Domains as "d" and "*.d" (or "d" alone) and Hostnames

@@ -34,6 +34,7 @@ const (
 	DropWrongFeed      = "fortinet entry not of this feed type"
 	DropHashType       = "fortinet hash of another type"
 	DropDuplicate      = "fortinet duplicate entry"
+	DropCovered        = "fortinet address or net inside a listed net, over the cap"
 	DropWildcardChar   = "fortinet URL holding '*'"
 	DropSuffixWildcard = "fortinet wildcard over a public suffix"
 )
@@ -133,10 +134,11 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 		if feed == FeedAuto {
 			feed = feedFor(req.DataType, col)
 		}
+		caps := feedlist.Caps{MaxEntries: c.maxEntries, MaxBytes: c.maxBytes, Entries: DropCap, Bytes: DropSizeCap}
 		var entries []feedlist.Entry
 		switch feed {
 		case FeedAddress:
-			entries = addressFeed(col, d)
+			entries = addressFeed(col, caps, d)
 		case FeedDomain:
 			entries = domainFeed(col, c, d)
 		case FeedCategory:
@@ -144,7 +146,6 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 		default:
 			entries = malwareFeed(col, c, d)
 		}
-		caps := feedlist.Caps{MaxEntries: c.maxEntries, MaxBytes: c.maxBytes, Entries: DropCap, Bytes: DropSizeCap}
 		entries = feedlist.Newest(entries, caps, d)
 		feedlist.Write(o, entries)
 	})

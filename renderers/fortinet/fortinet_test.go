@@ -51,6 +51,12 @@ func TestFeeds(t *testing.T) {
 		{"cap keeps newest", "", map[string]string{"max_entries": "2"}, []indicator.Indicator{
 			ind(indicator.IPv4, "198.51.100.1", 1), ind(indicator.IPv4, "198.51.100.2", 3), ind(indicator.IPv4, "198.51.100.3", 2)},
 			"198.51.100.2\n198.51.100.3\n", map[string]int{DropCap: 1}},
+		{"over the cap, a net first loses what it covers", "ipv4ext", map[string]string{"max_entries": "2"}, []indicator.Indicator{
+			ind(indicator.IPv4, "192.0.2.7", 1), ind(indicator.IPv4Net, "198.51.100.0/24", 2), ind(indicator.IPv4, "198.51.100.9", 3)},
+			"192.0.2.7\n198.51.100.0/24\n", map[string]int{DropCovered: 1}},
+		{"within the caps, a net and what it covers both stay", "ipv4ext", map[string]string{"fortios": "pre-7.4.4"}, []indicator.Indicator{
+			ind(indicator.IPv4Net, "198.51.100.0/24", 1), ind(indicator.IPv4, "198.51.100.9", 3)},
+			"198.51.100.0/24\n198.51.100.9\n", nil},
 	}, nil)
 }
 

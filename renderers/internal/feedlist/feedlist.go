@@ -290,15 +290,20 @@ type Caps struct {
 	Entries, Bytes       string
 }
 
-// Newest keeps the newest entries (ties: the earlier line) that fit
-// within the caps, in their original order, and counts the rest under
-// the reason of the cap that left them out.
-func Newest(es []Entry, c Caps, d Drops) []Entry {
+// Fit reports whether es is within the caps.
+func (c Caps) Fit(es []Entry) bool {
 	total := 0
 	for _, e := range es {
 		total += e.Size()
 	}
-	if (c.MaxEntries <= 0 || len(es) <= c.MaxEntries) && (c.MaxBytes <= 0 || total <= c.MaxBytes) {
+	return (c.MaxEntries <= 0 || len(es) <= c.MaxEntries) && (c.MaxBytes <= 0 || total <= c.MaxBytes)
+}
+
+// Newest keeps the newest entries (ties: the earlier line) that fit
+// within the caps, in their original order, and counts the rest under
+// the reason of the cap that left them out.
+func Newest(es []Entry, c Caps, d Drops) []Entry {
+	if c.Fit(es) {
 		return es
 	}
 	idx := NewestFirst(len(es), func(i int) int64 { return es[i].TS })
