@@ -32,6 +32,7 @@ const (
 	DropCap            = "edl entry cap"
 	DropWrongList      = "edl entry not of this list type"
 	DropDuplicate      = "edl duplicate entry"
+	DropCovered        = "edl address or net inside a listed net, over the cap"
 	DropTooLong        = "edl entry longer than 255 characters"
 	DropPort           = "edl URL with a port"
 	DropIPv6Host       = "edl URL with an IPv6 host"

@@ -193,6 +193,9 @@ func TestLists(t *testing.T) {
 		{"cap keeps newest", "", map[string]string{"max_entries": "2"}, []indicator.Indicator{
 			ind(indicator.Hostname, "a.example", 1), ind(indicator.Hostname, "b.example", 3), ind(indicator.Hostname, "c.example", 2), ind(indicator.Hostname, "d.example", 3)},
 			"b.example\nd.example\n", map[string]int{DropCap: 2}},
+		{"uncollapsed over the cap, a net first loses what it covers", "ipv4ext", map[string]string{"collapse": "false", "max_entries": "2"}, []indicator.Indicator{
+			ind(indicator.IPv4, "192.0.2.7", 1), ind(indicator.IPv4Net, "198.51.100.0/24", 2), ind(indicator.IPv4, "198.51.100.9", 3)},
+			"192.0.2.7\n198.51.100.0/24\n", map[string]int{DropCovered: 1}},
 		{"cap ties keep earlier", "", map[string]string{"max_entries": "1"}, []indicator.Indicator{
 			ind(indicator.Hostname, "a.example", 5), ind(indicator.Hostname, "b.example", 5)},
 			"a.example\n", map[string]int{DropCap: 1}},

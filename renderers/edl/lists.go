@@ -8,12 +8,16 @@ import (
 )
 
 // ipList builds an IP list: prefixes in numeric order (IPv4 first),
-// duplicates merged, collapsed when asked. Names and URLs are dropped.
+// duplicates merged, collapsed when asked, else without the prefixes
+// inside a listed net when over the cap. Names and URLs are dropped.
 func ipList(c *feedlist.Collector, cfg config, d feedlist.Drops) []feedlist.Entry {
 	d.Add(DropWrongList, c.Outside(feedlist.KindIP))
 	ips := feedlist.SortIPs(c.IPs, d, DropDuplicate)
-	if cfg.collapse {
+	switch {
+	case cfg.collapse:
 		ips = collapse(ips)
+	case cfg.maxEntries > 0 && len(ips) > cfg.maxEntries:
+		ips = feedlist.Uncovered(ips, d, DropCovered)
 	}
 	return feedlist.IPEntries(ips)
 }
