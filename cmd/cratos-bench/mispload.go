@@ -261,7 +261,7 @@ func (b *bench) editAttributes(ctx context.Context, m *mispInst, size int) error
 // first answer served REVALIDATING (the list's lifetime had passed and
 // its refresh began) to the first answer holding the address.
 func (b *bench) refreshLatency(ctx context.Context, m *mispInst, ask *listAsker) (latency, refresh time.Duration, err error) {
-	const value = "100.64.203.7"
+	const value = "100.128.203.7"
 	written := time.Now()
 	if _, err := b.mispWrite(ctx, m, "/events/add", `{"info":"refresh latency probe","Tag":[{"name":"cratos:incident-classification=`+mispLoadFeed+
 		`"}],"Attribute":[{"type":"ip-dst","category":"Network activity","to_ids":true,"value":"`+value+`"}]}`); err != nil {

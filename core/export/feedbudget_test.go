@@ -29,7 +29,7 @@ func TestFeedSnapshotBudgetDropsTheLeastRecent(t *testing.T) {
 			e := newEmulated(t, 0, 1000)
 			for _, feed := range []string{"block", "alert"} {
 				if _, err := e.sim.AddEvent(mispsim.Event{Info: feed, Published: true, Tags: []string{"cratos:incident-classification=" + feed},
-					Attributes: []mispsim.Attribute{{Type: "ip-dst", Value: "100.64.0.1", ToIDS: true}}}); err != nil {
+					Attributes: []mispsim.Attribute{{Type: "ip-dst", Value: "100.128.0.1", ToIDS: true}}}); err != nil {
 					t.Fatal(err)
 				}
 			}

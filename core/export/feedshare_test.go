@@ -109,7 +109,7 @@ func TestReplicasShareFeedReads(t *testing.T) {
 	}
 	f.clock.Add(120)
 	if _, err := f.sim.AddEvent(mispsim.Event{Info: "new", Published: true, Attributes: []mispsim.Attribute{
-		{Type: "ip-dst", Value: "100.64.9.9", ToIDS: true}}}); err != nil {
+		{Type: "ip-dst", Value: "100.128.9.9", ToIDS: true}}}); err != nil {
 		t.Fatal(err)
 	}
 	second := f.askAll(t)
@@ -122,7 +122,7 @@ func TestReplicasShareFeedReads(t *testing.T) {
 	}
 	t.Logf("%d lists on 3 replicas: full read %d restSearch requests, %d attributes; refresh %d, %d",
 		len(second), full.RestSearchRequests, full.AttributesReturned, refresh.RestSearchRequests, refresh.AttributesReturned)
-	if !strings.Contains(second["ipv4/10y"], "100.64.9.9") || strings.Contains(first["ipv4/10y"], "100.64.9.9") {
+	if !strings.Contains(second["ipv4/10y"], "100.128.9.9") || strings.Contains(first["ipv4/10y"], "100.128.9.9") {
 		t.Errorf("the new attribute is not served after the refresh alone")
 	}
 	if logged(f.replicas, `feed snapshot shared`) != 2 || logged(f.replicas, "delta=true") != 1 {

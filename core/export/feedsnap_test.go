@@ -69,7 +69,7 @@ func TestFeedSnapshotRefreshAndReconcile(t *testing.T) {
 	clock, sim, url, site := &e.clock, e.sim, e.url, e.site
 	block := []string{"cratos:incident-classification=block"}
 	if _, err := sim.AddEvent(mispsim.Event{Info: "a", Published: true, Tags: block, Attributes: []mispsim.Attribute{
-		{Type: "ip-dst", Value: "100.64.0.1", ToIDS: true}, {Type: "domain", Value: "a.example", ToIDS: true}}}); err != nil {
+		{Type: "ip-dst", Value: "100.128.0.1", ToIDS: true}, {Type: "domain", Value: "a.example", ToIDS: true}}}); err != nil {
 		t.Fatal(err)
 	}
 	svc := e.service(export.Options{ReconcileEvery: time.Hour})
@@ -83,12 +83,12 @@ func TestFeedSnapshotRefreshAndReconcile(t *testing.T) {
 		}
 		return strings.TrimSpace(strings.ReplaceAll(string(res.Body), "\r", ""))
 	}
-	if got := get("ipv4") + "|" + get("domain"); got != "100.64.0.1|a.example" || sim.ResetCounters().RestSearchRequests != 1 {
+	if got := get("ipv4") + "|" + get("domain"); got != "100.128.0.1|a.example" || sim.ResetCounters().RestSearchRequests != 1 {
 		t.Fatalf("first lists %q, want one search", got)
 	}
 	clock.Add(120)
 	if _, err := sim.AddEvent(mispsim.Event{Info: "b", Published: true, Tags: block, Attributes: []mispsim.Attribute{
-		{Type: "ip-dst", Value: "100.64.0.2", ToIDS: true}}}); err != nil {
+		{Type: "ip-dst", Value: "100.128.0.2", ToIDS: true}}}); err != nil {
 		t.Fatal(err)
 	}
 	// Stamped a day ago, as a synchronised event may be: no refresh sees it.
@@ -97,7 +97,7 @@ func TestFeedSnapshotRefreshAndReconcile(t *testing.T) {
 		{Type: "domain", Value: "synced.example", ToIDS: true, Timestamp: old}}}); err != nil {
 		t.Fatal(err)
 	}
-	if got := get("ipv4") + "|" + get("domain"); got != "100.64.0.1\n100.64.0.2|a.example" {
+	if got := get("ipv4") + "|" + get("domain"); got != "100.128.0.1\n100.128.0.2|a.example" {
 		t.Errorf("refreshed lists %q", got)
 	}
 	if n := svc.ReconcileDifferences(); n != 0 {

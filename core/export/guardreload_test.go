@@ -19,7 +19,7 @@ import (
 func TestGuardChangeRebuildsList(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Skipped-Elements-Count", "0") // one page
-		_, _ = w.Write([]byte(attrsJSON(3)))            // 100.64.0.1 to 100.64.0.3
+		_, _ = w.Write([]byte(attrsJSON(3)))            // 100.128.0.1 to 100.128.0.3
 	}))
 	defer srv.Close()
 	const before = "tag: t\nmispTimeoutSeconds: 60\nguard:\n  warninglists: false\n"
@@ -27,9 +27,9 @@ func TestGuardChangeRebuildsList(t *testing.T) {
 		name  string
 		after string
 	}{
-		{"never_block address", before + "  never_block:\n    cidrs: [100.64.0.2]\n"},
-		{"never_block prefix", before + "  never_block:\n    cidrs: [100.64.0.2/31]\n"},
-		{"misp_url on the address", before + "misp_url: https://100.64.0.2/\n"},
+		{"never_block address", before + "  never_block:\n    cidrs: [100.128.0.2]\n"},
+		{"never_block prefix", before + "  never_block:\n    cidrs: [100.128.0.2/31]\n"},
+		{"misp_url on the address", before + "misp_url: https://100.128.0.2/\n"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -52,8 +52,8 @@ func TestGuardChangeRebuildsList(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !slices.Contains(listLines(res.Body), "100.64.0.2") {
-				t.Fatalf("first list %q lacks 100.64.0.2", res.Body)
+			if !slices.Contains(listLines(res.Body), "100.128.0.2") {
+				t.Fatalf("first list %q lacks 100.128.0.2", res.Body)
 			}
 			r.Site = load(tc.after)
 			for i := range 2 {
@@ -61,8 +61,8 @@ func TestGuardChangeRebuildsList(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if slices.Contains(listLines(res.Body), "100.64.0.2") {
-					t.Fatalf("request %d after the change: %s list %q carries the protected 100.64.0.2", i, res.Status, res.Body)
+				if slices.Contains(listLines(res.Body), "100.128.0.2") {
+					t.Fatalf("request %d after the change: %s list %q carries the protected 100.128.0.2", i, res.Status, res.Body)
 				}
 			}
 		})

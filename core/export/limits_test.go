@@ -40,7 +40,7 @@ func attrsJSON(n int) string {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		fmt.Fprintf(&b, `{"type":"ip-dst","value":"100.64.%d.%d","to_ids":1}`, i/250, i%250+1)
+		fmt.Fprintf(&b, `{"type":"ip-dst","value":"100.128.%d.%d","to_ids":1}`, i/250, i%250+1)
 	}
 	b.WriteString(`]}}`)
 	return b.String()

@@ -23,7 +23,7 @@ func TestSelectionChangeRereadsFeed(t *testing.T) {
 		after  func(*config.Site)
 		want   string
 	}{
-		{"tag", "block", func(s *config.Site) {}, func(s *config.Site) { s.Tag = "other" }, "100.64.0.2"},
+		{"tag", "block", func(s *config.Site) {}, func(s *config.Site) { s.Tag = "other" }, "100.128.0.2"},
 		{"custom feed suffix", "cust1",
 			func(s *config.Site) {
 				s.CustomFeeds = config.CustomFeeds{{Name: "cust1", Suffixes: []string{":incident-classification=block"}}}
@@ -31,19 +31,19 @@ func TestSelectionChangeRereadsFeed(t *testing.T) {
 			func(s *config.Site) {
 				s.CustomFeeds = config.CustomFeeds{{Name: "cust1", Suffixes: []string{":incident-classification=hunt"}}}
 			},
-			"100.64.0.3"},
-		{"ignore_to_ids", "block", func(s *config.Site) {}, func(s *config.Site) { s.IgnoreToIDs = []string{"ipv4"} }, "100.64.0.1\n100.64.0.4"},
+			"100.128.0.3"},
+		{"ignore_to_ids", "block", func(s *config.Site) {}, func(s *config.Site) { s.IgnoreToIDs = []string{"ipv4"} }, "100.128.0.1\n100.128.0.4"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEmulated(t, 0, 1000)
 			for _, ev := range []mispsim.Event{
 				{Info: "a", Published: true, Tags: []string{"cratos:incident-classification=block"},
-					Attributes: []mispsim.Attribute{{Type: "ip-dst", Value: "100.64.0.1", ToIDS: true}, {Type: "ip-dst", Value: "100.64.0.4"}}},
+					Attributes: []mispsim.Attribute{{Type: "ip-dst", Value: "100.128.0.1", ToIDS: true}, {Type: "ip-dst", Value: "100.128.0.4"}}},
 				{Info: "b", Published: true, Tags: []string{"other:incident-classification=block"},
-					Attributes: []mispsim.Attribute{{Type: "ip-dst", Value: "100.64.0.2", ToIDS: true}}},
+					Attributes: []mispsim.Attribute{{Type: "ip-dst", Value: "100.128.0.2", ToIDS: true}}},
 				{Info: "c", Published: true, Tags: []string{"cratos:incident-classification=hunt"},
-					Attributes: []mispsim.Attribute{{Type: "ip-dst", Value: "100.64.0.3", ToIDS: true}}},
+					Attributes: []mispsim.Attribute{{Type: "ip-dst", Value: "100.128.0.3", ToIDS: true}}},
 			} {
 				ev.Timestamp = e.clock.Load() - 3600
 				for i := range ev.Attributes {
@@ -57,7 +57,7 @@ func TestSelectionChangeRereadsFeed(t *testing.T) {
 			get := func(site *config.Site) string { return ipv4List(t, svc, e, site, tc.feed) }
 			old := *e.site
 			tc.before(&old)
-			if got := get(&old); got != "100.64.0.1" {
+			if got := get(&old); got != "100.128.0.1" {
 				t.Fatalf("list before the change %q", got)
 			}
 			changed := old
@@ -79,20 +79,20 @@ func TestSelectionChangeRereadsFeed(t *testing.T) {
 func TestGuardChangeKeepsFeedRead(t *testing.T) {
 	e := newEmulated(t, 0, 1000)
 	ev := mispsim.Event{Info: "a", Published: true, Timestamp: e.clock.Load() - 3600, Tags: []string{"cratos:incident-classification=block"},
-		Attributes: []mispsim.Attribute{{Type: "ip-dst", Value: "100.64.0.1", ToIDS: true}, {Type: "ip-dst", Value: "100.64.0.5", ToIDS: true}}}
+		Attributes: []mispsim.Attribute{{Type: "ip-dst", Value: "100.128.0.1", ToIDS: true}, {Type: "ip-dst", Value: "100.128.0.5", ToIDS: true}}}
 	if _, err := e.sim.AddEvent(ev); err != nil {
 		t.Fatal(err)
 	}
 	svc := e.service(export.Options{ReconcileEvery: time.Hour})
 	get := func(site *config.Site) string { return ipv4List(t, svc, e, site, "block") }
-	if got := get(e.site); got != "100.64.0.1\n100.64.0.5" {
+	if got := get(e.site); got != "100.128.0.1\n100.128.0.5" {
 		t.Fatalf("list before the change %q", got)
 	}
 	before := e.sim.Counters().RestSearchRequests
 	changed := *e.site
-	changed.Guard.NeverBlock.CIDRs = []string{"100.64.0.5/32"}
-	if got := get(&changed); got != "100.64.0.1" {
-		t.Errorf("list under the new guard %q, want 100.64.0.1", got)
+	changed.Guard.NeverBlock.CIDRs = []string{"100.128.0.5/32"}
+	if got := get(&changed); got != "100.128.0.1" {
+		t.Errorf("list under the new guard %q, want 100.128.0.1", got)
 	}
 	if n := e.sim.Counters().RestSearchRequests - before; n != 0 {
 		t.Errorf("%d restSearch requests after a guard change, want none", n)

@@ -190,6 +190,12 @@ func (p *Policy) CheckPrefix(pr netip.Prefix) (v Verdict, ok bool) {
 }
 
 func (p *Policy) checkPrefix(pr netip.Prefix) (Verdict, bool) {
+	if v4, ok := nat64Embedded(pr); ok {
+		if v, bad := p.checkPrefix(v4); bad {
+			v.Detail += " (" + v4.String() + " through NAT64 64:ff9b::/96)"
+			return v, true
+		}
+	}
 	min := p.minV4
 	if pr.Addr().Is6() {
 		min = p.minV6

@@ -11,6 +11,7 @@ var reserved = []struct {
 }{
 	{netip.MustParsePrefix("0.0.0.0/8"), "unspecified (this network)"},
 	{netip.MustParsePrefix("10.0.0.0/8"), "private (RFC 1918)"},
+	{netip.MustParsePrefix("100.64.0.0/10"), "shared address space (carrier-grade NAT, RFC 6598)"},
 	{netip.MustParsePrefix("127.0.0.0/8"), "loopback"},
 	{netip.MustParsePrefix("169.254.0.0/16"), "link-local"},
 	{netip.MustParsePrefix("172.16.0.0/12"), "private (RFC 1918)"},

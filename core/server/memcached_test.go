@@ -80,7 +80,7 @@ func testMemcachedShared(t *testing.T, loaded bool) {
 	// A /15 expands to 131,072 addresses: a JSON list of 2.2 MB,
 	// chunked over memcached's 1 MB item limit.
 	if _, err := h.sim.AddEvent(mispsim.Event{Info: "big", Published: true, Tags: []string{"example:incident-classification=block"},
-		Attributes: []mispsim.Attribute{{Type: "ip-dst", Value: "100.64.0.0/15", ToIDS: true}}}); err != nil {
+		Attributes: []mispsim.Attribute{{Type: "ip-dst", Value: "100.128.0.0/15", ToIDS: true}}}); err != nil {
 		t.Fatal(err)
 	}
 	stopHogs := func() {}
