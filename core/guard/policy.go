@@ -14,12 +14,13 @@ import (
 // Rule names: the reason a value was kept out, as counted in
 // X-Cratos-Dropped ("guard: <rule>"), metrics and the lookup.
 const (
-	RuleWidePrefix  = "min_prefix"
-	RuleReserved    = "reserved"
-	RuleNeverBlock  = "never_block"
-	RuleMISPHost    = "misp_host"
-	RuleWarninglist = "warninglist"
-	RuleSnortAction = "snort_action"
+	RuleWidePrefix   = "min_prefix"
+	RuleReserved     = "reserved"
+	RuleNeverBlock   = "never_block"
+	RuleMISPHost     = "misp_host"
+	RuleWarninglist  = "warninglist"
+	RuleSnortAction  = "snort_action"
+	RulePublicSuffix = "public_suffix"
 )
 
 // DropReason is the reason key under which a value kept out by rule is
@@ -158,6 +159,9 @@ func (p *Policy) Check(in indicator.Indicator) (v Verdict, ok bool) {
 	case in.Type.IsName():
 		// A domain blocks every subdomain; so does a hostname on the
 		// resolvers that match names by suffix (dnsmasq, Unbound, HAProxy).
+		if v, bad := publicSuffix(in.Value); bad {
+			return v, false
+		}
 		if v, bad := p.checkName(in.Value, true); bad {
 			return v, false
 		}

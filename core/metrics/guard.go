@@ -9,7 +9,7 @@ import (
 	"github.com/cratos-project/cratos/core/guard"
 )
 
-var guardRules = []string{guard.RuleWidePrefix, guard.RuleReserved, guard.RuleNeverBlock, guard.RuleMISPHost, guard.RuleWarninglist, guard.RuleSnortAction}
+var guardRules = []string{guard.RuleWidePrefix, guard.RuleReserved, guard.RuleNeverBlock, guard.RuleMISPHost, guard.RuleWarninglist, guard.RuleSnortAction, guard.RulePublicSuffix}
 
 // guardMetrics are the guard stage's collectors, registered on first use.
 type guardMetrics struct {
