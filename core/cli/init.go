@@ -84,19 +84,9 @@ func runInit(args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("init: %w", err)
 		}
 	}
-	if err := writeNew(cfgPath, initConfig(encKey, salt, *listen)); err != nil {
-		return err
-	}
-	if err := writeNew(sitePath, initSite(*tag, base, !*insecure, allow)); err != nil {
-		return err
-	}
-	// Load what was written, as serve will: the files must be valid.
-	cfg, err := config.Load(cfgPath)
+	cfg, err := writeInitFiles(cfgPath, initConfig(encKey, salt, *listen), sitePath, initSite(*tag, base, !*insecure, allow))
 	if err != nil {
-		return fmt.Errorf("init: the written configuration does not load: %w", err)
-	}
-	if _, err := config.LoadSite(sitePath, nil); err != nil {
-		return fmt.Errorf("init: the written site file does not load: %w", err)
+		return err
 	}
 	token, err := auth.NewCodec(cfg.EncryptionKey, cfg.Salt).Mint(claims)
 	if err != nil {
@@ -145,6 +135,34 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
+// writeInitFiles writes the configuration and the site file and loads
+// them, as serve will. When any of it fails, the files it wrote are
+// removed again: a second init, which refuses to overwrite a file, then
+// finds none of them.
+func writeInitFiles(cfgPath, cfgBody, sitePath, siteBody string) (cfg *config.Config, err error) {
+	var written []string
+	defer func() {
+		if err != nil {
+			for _, p := range written {
+				_ = os.Remove(p)
+			}
+		}
+	}()
+	for _, f := range []struct{ path, body string }{{cfgPath, cfgBody}, {sitePath, siteBody}} {
+		if err := writeNew(f.path, f.body); err != nil {
+			return nil, err
+		}
+		written = append(written, f.path)
+	}
+	if cfg, err = config.Load(cfgPath); err != nil {
+		return nil, fmt.Errorf("init: the written configuration does not load: %w", err)
+	}
+	if _, err = config.LoadSite(sitePath, nil); err != nil {
+		return nil, fmt.Errorf("init: the written site file does not load: %w", err)
+	}
+	return cfg, nil
+}
+
 // writeNew writes a file that must not exist yet, readable by its owner
 // only (it may hold the token key).
 func writeNew(path, body string) error {
@@ -152,11 +170,15 @@ func writeNew(path, body string) error {
 	if err != nil {
 		return fmt.Errorf("init: %w", err)
 	}
-	if _, err := f.WriteString(body); err != nil {
-		f.Close()
+	_, err = f.WriteString(body)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		_ = os.Remove(path) // created here, not written whole
 		return fmt.Errorf("init: %w", err)
 	}
-	return f.Close()
+	return nil
 }
 
 func initConfig(key, salt, listen string) string {

@@ -191,3 +191,26 @@ func TestReachable(t *testing.T) {
 		}
 	}
 }
+
+// TestInitRemovesWhatItWroteOnFailure: when the site file cannot be
+// written (here a dangling link stands at its path, which the existence
+// check does not see), the configuration written before it is removed,
+// so that the next init is not refused for it.
+func TestInitRemovesWhatItWroteOnFailure(t *testing.T) {
+	_, simURL := startSim(t)
+	host, _, _ := net.SplitHostPort(strings.TrimPrefix(simURL, "http://"))
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "sites"), 0o750); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(dir, "nowhere"), filepath.Join(dir, "sites", host+".yaml")); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := run1("init", "--misp", simURL, "--key", mispsim.DefaultKey, "--dir", dir)
+	if code == 0 || !strings.Contains(stderr, "file exists") {
+		t.Fatalf("exit %d, stderr %q; want a failure naming the existing path", code, stderr)
+	}
+	if _, err := os.Lstat(filepath.Join(dir, "config", "config.yaml")); !os.IsNotExist(err) {
+		t.Errorf("config.yaml left behind after a failed init: %v", err)
+	}
+}
