@@ -123,8 +123,9 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 	})
 }
 
-// splitURL returns the scheme (without "://"), the host without brackets
-// and the port of a canonical URL; scheme and port may be empty.
+// splitURL returns the scheme (without "://"), the host and the port of a
+// canonical URL; scheme and port may be empty. An IPv6 host keeps its
+// brackets, as ECS's url.domain holds it.
 func splitURL(v string) (scheme, host, port string) {
 	rest := v
 	if i := strings.Index(v, "://"); i >= 0 && !strings.ContainsAny(v[:i], "/?") {
@@ -133,7 +134,7 @@ func splitURL(v string) (scheme, host, port string) {
 	hostport, _ := feedlist.SplitHost(rest)
 	if strings.HasPrefix(hostport, "[") {
 		if i := strings.IndexByte(hostport, ']'); i >= 0 {
-			host, port = hostport[1:i], strings.TrimPrefix(hostport[i+1:], ":")
+			host, port = hostport[:i+1], strings.TrimPrefix(hostport[i+1:], ":")
 			return scheme, host, port
 		}
 	}
