@@ -132,14 +132,12 @@ func splitURL(v string) (scheme, host, port string) {
 		scheme, rest = v[:i], v[i+3:]
 	}
 	hostport, _ := feedlist.SplitHost(rest)
+	host = hostport
 	if strings.HasPrefix(hostport, "[") {
 		if i := strings.IndexByte(hostport, ']'); i >= 0 {
 			host, port = hostport[:i+1], strings.TrimPrefix(hostport[i+1:], ":")
-			return scheme, host, port
 		}
-	}
-	host = hostport
-	if i := strings.LastIndexByte(hostport, ':'); i >= 0 {
+	} else if i := strings.LastIndexByte(hostport, ':'); i >= 0 {
 		host, port = hostport[:i], hostport[i+1:]
 	}
 	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {

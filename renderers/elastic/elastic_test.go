@@ -27,6 +27,8 @@ func TestDocuments(t *testing.T) {
 			head + `,"type":"url","url":{"full":"https://[2001:db8::2]/x","scheme":"https","original":"https://[2001:db8::2]/x","domain":"[2001:db8::2]"}}}}` + "\n", nil},
 		{"url ipv6 host and port", nil, []indicator.Indicator{{Type: indicator.URL, Value: "http://[2001:db8::2]:8080/"}},
 			head + `,"type":"url","url":{"full":"http://[2001:db8::2]:8080/","scheme":"http","original":"http://[2001:db8::2]:8080/","domain":"[2001:db8::2]","port":8080}}}}` + "\n", nil},
+		{"url ipv6 host, port not a number", nil, []indicator.Indicator{{Type: indicator.URL, Value: "http://[2001:db8::2]:x/"}},
+			head + `,"type":"url","url":{"full":"http://[2001:db8::2]:x/","scheme":"http","original":"http://[2001:db8::2]:x/","domain":"[2001:db8::2]"}}}}` + "\n", nil},
 		{"url without scheme", nil, []indicator.Indicator{{Type: indicator.URL, Value: "bad.example/x"}},
 			head + `,"type":"url","url":{"original":"bad.example/x","domain":"bad.example"}}}}` + "\n", nil},
 		{"url invalid utf-8", nil, []indicator.Indicator{{Type: indicator.URL, Value: "http://bad.example/\xff"}}, "", map[string]int{DropUTF8: 1}},
