@@ -14,6 +14,10 @@ import (
 // default date format reads it.
 const dateLayout = "2006-01-02T15:04:05.000Z"
 
+// lastDate is 9999-12-31T23:59:59Z, the last unix time dateLayout's
+// four-digit year can write.
+const lastDate = 253402300799
+
 // encoder builds documents; the parts every document shares are made
 // once.
 type encoder struct {
@@ -92,7 +96,7 @@ func (e *encoder) document(x indicator.Indicator) []byte {
 		b = jsonstr.Append(b, x.Value)
 		b = append(b, '}')
 	}
-	if x.Timestamp > 0 {
+	if x.Timestamp > 0 && x.Timestamp <= lastDate {
 		b = append(b, `,"modified_at":"`...)
 		n := len(b)
 		b = e.appendDate(b, x.Timestamp)
