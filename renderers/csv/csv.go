@@ -152,7 +152,7 @@ func writeRows(o *renderers.Out, c config, in iter.Seq[indicator.Indicator]) {
 			case colUUID:
 				f = ind.UUID
 			case colTimestamp:
-				if ind.Timestamp != 0 {
+				if ind.Timestamp != 0 && fourDigitYear(ind.Timestamp) {
 					if ind.Timestamp != lastTS {
 						tsBuf = time.Unix(ind.Timestamp, 0).UTC().AppendFormat(tsBuf[:0], time.RFC3339)
 						lastTS, lastTSText = ind.Timestamp, string(tsBuf)
@@ -169,3 +169,7 @@ func writeRows(o *renderers.Out, c config, in iter.Seq[indicator.Indicator]) {
 	}
 	cw.Flush()
 }
+
+// fourDigitYear reports whether unix time ts falls in years 0000 to 9999,
+// the only ones RFC 3339 can write.
+func fourDigitYear(ts int64) bool { return ts >= -62167219200 && ts <= 253402300799 }
