@@ -62,7 +62,7 @@ func TestAnswers(t *testing.T) {
 		{"index json", func() (Answer, error) { return Warninglist(ctx, src, 0, "json") },
 			`[{"Warninglist": {"id": "1", "name": "Liste \u00e9t\u00e9", "enabled": true, "valid_attributes": null, "type": "string", "q": "it's \"x\" <y> & z", "list": [], "n": 3}}]`, jsonType},
 		{"index yaml", func() (Answer, error) { return Warninglist(ctx, src, 0, "yaml") },
-			"---\n- Warninglist:\n    enabled: true\n    id: '1'\n    list: []\n    n: 3\n    name: \"Liste \\xE9t\\xE9\"\n    q: it's \"x\" <y> & z\n    type: string\n    valid_attributes: null\n", textType},
+			"---\n- Warninglist:\n    enabled: true\n    id: '1'\n    list: []\n    'n': 3\n    name: \"Liste \\xE9t\\xE9\"\n    q: it's \"x\" <y> & z\n    type: string\n    valid_attributes: null\n", textType},
 		{"index xml", func() (Answer, error) { return Warninglist(ctx, src, 0, "xml") },
 			xmlHead + "<item><Warninglist><id>1</id><name>Liste \u00e9t\u00e9</name><enabled>true</enabled><valid_attributes></valid_attributes><type>string</type><q>it&apos;s &quot;x&quot; &lt;y&gt; &amp; z</q><list></list><n>3</n></Warninglist></item></Warninglists>", xmlType},
 		{"view txt", func() (Answer, error) { return Warninglist(ctx, src, 7, "txt") },

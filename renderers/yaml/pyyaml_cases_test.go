@@ -16,8 +16,8 @@ var pyyamlCases = []struct{ in, want string }{
 	{"No", "---\n- 'No'\n"},
 	{"ON", "---\n- 'ON'\n"},
 	{"off", "---\n- 'off'\n"},
-	{"y", "---\n- y\n"},
-	{"n", "---\n- n\n"},
+	{"y", "---\n- 'y'\n"}, // PyYAML: plain; a bool to YAML 1.1 readers such as gopkg.in/yaml.v2
+	{"n", "---\n- 'n'\n"}, // PyYAML: plain; a bool to YAML 1.1 readers such as gopkg.in/yaml.v2
 	{"null", "---\n- 'null'\n"},
 	{"Null", "---\n- 'Null'\n"},
 	{"~", "---\n- '~'\n"},

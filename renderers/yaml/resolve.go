@@ -36,7 +36,8 @@ func resolvesToString(s string) bool {
 	switch s[0] {
 	case 'y', 'Y', 'n', 'N', 't', 'T', 'f', 'F', 'o', 'O':
 		switch s {
-		case "yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE",
+		case "y", "Y", "n", "N", // YAML 1.1 bools PyYAML leaves out
+			"yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE",
 			"false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF",
 			"null", "Null", "NULL":
 			return false

@@ -90,7 +90,7 @@ func TestResolvesToString(t *testing.T) {
 		{"1_000", false}, {"+1", false}, {"-", true}, {"1:30", false}, {"1:60", true}, {"12:30:00", false},
 		{"2024-01-15", false}, {"2024-1-5", false}, {"0000-1-1", false}, {"2024-13-5", true}, {"2024-1-5x", true}, {"2024-1-5 1:02:03", false}, {"2024-01-15T10:30:00Z", false},
 		{".inf", false}, {"-.Inf", false}, {".NaN", false}, {"nan", true}, {"yes", false}, {"yES", true},
-		{"y", true}, {"~", false}, {"~a", true}, {"", false}, {"<<", false}, {"=", false}, {"==", true},
+		{"y", false}, {"N", false}, {"yy", true}, {"~", false}, {"~a", true}, {"", false}, {"<<", false}, {"=", false}, {"==", true},
 		{"00000000000000000000000000000000", false}, {"12345678901234567890123456789012", false},
 		{"d41d8cd98f00b204e9800998ecf8427e", true}, {"1d41d8cd98f00b204e9800998ecf8427", true},
 		{"0e462097431906509019562988736854", false}, {".5e3", false}, {"08", false}, {"0X1F", false}, {"0B1", false}, {"-0o7", false},
