@@ -54,10 +54,7 @@ func (s *Server) restSearch(r *http.Request, body []byte) response {
 	s.mu.RUnlock()
 	s.counters.attrs.Add(int64(len(res.spans)))
 
-	count := res.fetched
-	if q.limit > 0 && res.fetched == q.limit {
-		count++ // MISP's hint that another page may follow
-	}
+	count := resultCount(q, res)
 	return response{
 		status:      http.StatusOK,
 		contentType: jsonType,
@@ -70,6 +67,18 @@ func (s *Server) restSearch(r *http.Request, body []byte) response {
 		size:  res.size,
 		write: res.writeTo,
 	}
+}
+
+// resultCount is X-Result-Count as MISP's __iteratedFetch counts it: the
+// rows the page read, warninglisted ones included, and for a paged search
+// one more when the warninglists left a full page (MISP's hint that
+// another may follow) or nothing at all.
+func resultCount(q *searchQuery, res *searchResult) int {
+	returned := res.fetched - res.skipped
+	if q.limit > 0 && (returned == q.limit || returned == 0) {
+		return res.fetched + 1
+	}
+	return res.fetched
 }
 
 // matchCache keeps the matches of a paged query, so that a client paging

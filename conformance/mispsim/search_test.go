@@ -211,3 +211,35 @@ func TestAddEventValidation(t *testing.T) {
 		t.Errorf("page 2 %q", got)
 	}
 }
+
+// TestRestSearchResultCount checks X-Result-Count as MISP's
+// __iteratedFetch computes it: the rows the page read, warninglisted ones
+// included, plus one when a paged search returns a full page after
+// warninglists, or nothing at all.
+func TestRestSearchResultCount(t *testing.T) {
+	s := fixture(t)
+	if _, err := s.AddWarninglist(Warninglist{Name: "rfc1918", Type: "cidr", MatchingAttributes: []string{"ip-dst"}, List: []string{"10.0.0.0/8"}}); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct{ name, body, count, skipped string }{
+		{"full page", `{"type":"ip-dst","limit":2,"page":1}`, "3", "0"},
+		{"short page", `{"type":"ip-dst","limit":3,"page":1}`, "2", "0"},
+		{"empty page", `{"type":"ip-dst","limit":2,"page":2}`, "1", "0"},
+		{"nothing matches", `{"type":"nope","limit":2,"page":1}`, "1", "0"},
+		{"unpaged", `{"type":"ip-dst"}`, "2", "0"},
+		{"unpaged, nothing", `{"type":"nope"}`, "0", "0"},
+		{"full page shortened by a warninglist", `{"type":"ip-dst","enforceWarninglist":1,"limit":2,"page":1}`, "2", "1"},
+		{"page emptied by a warninglist", `{"type":"ip-dst","enforceWarninglist":1,"limit":1,"page":2}`, "2", "1"},
+		{"short page emptied by a warninglist", `{"value":"10.0.0.1","enforceWarninglist":1,"limit":2,"page":1}`, "2", "1"},
+		{"full page kept whole", `{"type":"ip-dst","enforceWarninglist":1,"limit":1,"page":1}`, "2", "0"},
+	}
+	for _, c := range cases {
+		rec := call(t, s, http.MethodPost, "/attributes/restSearch", c.body, nil)
+		if got := rec.Header().Get("X-Result-Count"); got != c.count {
+			t.Errorf("%s: X-Result-Count %q, want %q", c.name, got, c.count)
+		}
+		if got := rec.Header().Get("X-Skipped-Elements-Count"); got != c.skipped {
+			t.Errorf("%s: X-Skipped-Elements-Count %q, want %q", c.name, got, c.skipped)
+		}
+	}
+}
