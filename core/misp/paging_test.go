@@ -2,9 +2,12 @@ package misp
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"sync"
 	"testing"
+
+	"github.com/cratos-project/cratos/conformance/mispsim"
 )
 
 // MISP removes the values of its allowedlist after paging and counts them
@@ -53,6 +56,57 @@ func TestPagingPastAllowedlistedRows(t *testing.T) {
 				t.Fatal(err)
 			}
 			if n != tc.wantN || pages != tc.wantPages {
+				t.Errorf("read %d attributes in %d pages, want %d in %d", n, pages, tc.wantN, tc.wantPages)
+			}
+		})
+	}
+}
+
+// MISP's X-Result-Count of a page that returns nothing is one more than
+// the rows it read (all warninglisted, or none): a page that returned and
+// skipped nothing is the last unless that count is the page size plus one.
+func TestPagingEndsAtEmptyPage(t *testing.T) {
+	tests := []struct {
+		name      string
+		body      string // the event's attributes, as mispsim JSON
+		pageSize  int
+		enforceWL bool
+		wantN     int
+		wantPages int
+	}{
+		{"page size 1, an empty page ends", `[{"type":"ip-dst","value":"192.0.2.1"},{"type":"ip-dst","value":"192.0.2.2"}]`, 1, false, 2, 3},
+		// Page 2 read one warninglisted row, or two of which MISP's
+		// allowedlist took the second: both count 2, so page 3 is read.
+		{"page emptied by a warninglist", `[{"type":"ip-dst","value":"192.0.2.1"},{"type":"ip-dst","value":"192.0.2.2"},{"type":"ip-dst","value":"10.0.0.1"}]`, 2, true, 2, 3},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			sim, err := mispsim.New(mispsim.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := sim.AddWarninglist(mispsim.Warninglist{Name: "rfc1918", Type: "cidr", MatchingAttributes: []string{"ip-dst"}, List: []string{"10.0.0.0/8"}}); err != nil {
+				t.Fatal(err)
+			}
+			var attrs []mispsim.Attribute
+			if err := json.Unmarshal([]byte(tc.body), &attrs); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := sim.AddEvent(mispsim.Event{Info: "paging", Published: true, Attributes: attrs}); err != nil {
+				t.Fatal(err)
+			}
+			url, err := sim.Start("")
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = sim.Close() })
+			c := New(Options{Site: "s", BaseURL: url, Key: mispsim.DefaultKey, MaxPages: 10})
+			q := Query{Types: []string{"ip-dst"}, EnforceWarninglist: tc.enforceWL}
+			n, err := c.SearchAttributes(context.Background(), q, tc.pageSize, 1, discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if pages := len(sim.Requests()); n != tc.wantN || pages != tc.wantPages {
 				t.Errorf("read %d attributes in %d pages, want %d in %d", n, pages, tc.wantN, tc.wantPages)
 			}
 		})

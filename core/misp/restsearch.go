@@ -234,7 +234,8 @@ func (c *Client) searchPage(ctx context.Context, q Query, pageSize, page int, wi
 		c.opts.Logger.Debug("MISP page", "site", c.opts.Site, "page", page, "attributes", n,
 			"bytes", c.opts.MaxResponseBytes-body.left, "ms", millis(time.Since(start)))
 	}
-	switch skipped, serr := strconv.Atoi(resp.Header.Get("X-Skipped-Elements-Count")); {
+	skipped, serr := strconv.Atoi(resp.Header.Get("X-Skipped-Elements-Count"))
+	switch {
 	case serr == nil:
 		done = n+skipped < pageSize
 	case q.EnforceWarninglist:
@@ -242,15 +243,20 @@ func (c *Client) searchPage(ctx context.Context, q Query, pageSize, page int, wi
 	default:
 		done = n < pageSize
 	}
-	return n, done && !fullPage(resp.Header, pageSize), nil
+	return n, done && !fullPage(resp.Header, pageSize, n == 0 && serr == nil && skipped == 0), nil
 }
 
 // fullPage reports whether X-Result-Count says MISP's page held pageSize
 // rows (MISP adds one when the page is full): MISP removes the values of
-// its allowedlist after paging, counting them in no other header. A count
-// past pageSize+1 is not a page's and says nothing.
-func fullPage(h http.Header, pageSize int) bool {
+// its allowedlist after paging, counting them in no other header. A page
+// that returned and skipped nothing (empty) read none but allowedlisted
+// rows, or no row, which MISP counts as one: it was full only at
+// pageSize+1. A count past pageSize+1 is not a page's and says nothing.
+func fullPage(h http.Header, pageSize int, empty bool) bool {
 	rows, err := strconv.Atoi(h.Get("X-Result-Count"))
+	if empty {
+		return err == nil && rows == pageSize+1
+	}
 	return err == nil && rows >= pageSize && rows <= pageSize+1
 }
 
