@@ -51,7 +51,8 @@
 // (entries OR'd, each matching an attribute or an event tag; "!tag"
 // excludes attributes whose attribute or event carries it; SQL LIKE with %
 // and _, case-insensitive; numeric tag ids; an unknown positive tag gives
-// an empty result, an unknown negative one is ignored; AND lists), value
+// an empty result, an unknown negative one is ignored; AND lists, each tag
+// required, empty unless the names match as many tags as were listed), value
 // (value1 or value2), published, to_ids ("exclude" means 0), timestamp
 // and attribute_timestamp (attribute timestamp), event_timestamp (event
 // timestamp), publish_timestamp and last (event publish_timestamp): each

@@ -65,17 +65,41 @@ func (q *searchQuery) compileTags(s *store, f filterList) {
 		}
 	}
 	if len(f.and) > 0 {
-		for _, x := range f.and {
-			ids := s.tagIDs([]any{x})
-			if len(ids) == 0 {
-				q.none = true
-				return
-			}
-			set, ev := mark(ids)
+		ids, ok := s.andTagIDs(f.and)
+		if !ok {
+			q.none = true
+			return
+		}
+		for _, id := range ids {
+			set, ev := mark([]int32{id})
 			q.tagAnd = append(q.tagAnd, set)
 			q.evTagAnd = append(q.evTagAnd, ev)
 		}
 	}
+}
+
+// andTagIDs resolves the AND tags as MISP's set_filter_tags does: names
+// and ids at once, each tag found then required on the attribute or its
+// event. ok is false, and nothing matches, unless they come to as many
+// tags as were listed (a name that matches two tags counts twice, one
+// that matches none not at all), or when an id names no tag.
+func (s *store) andTagIDs(list []any) (ids []int32, ok bool) {
+	var names []any
+	byID := 0
+	for _, x := range list {
+		if _, isNum := numeric(phpString(x)); !isNum {
+			names = append(names, x)
+			continue
+		}
+		found := s.tagIDs([]any{x})
+		if len(found) == 0 {
+			return nil, false
+		}
+		ids = append(ids, found...)
+		byID++
+	}
+	named := s.tagIDs(names)
+	return append(ids, named...), byID+len(named) == len(list)
 }
 
 func anyTag(tags []int32, set []bool) bool {
