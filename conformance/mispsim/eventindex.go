@@ -149,12 +149,13 @@ func bothPublished(v any) bool {
 func isTrue(v any) bool { b, ok := v.(bool); return ok && b }
 
 // eventIDs is the index's eventid filter: a list or a "|"-separated
-// string of ids and uuids, "!" negating one. MISP turns it into an SQL
-// condition on the event's id or uuid; here each piece is a set member,
-// so a filter of thousands of ids costs a look-up an event, not a
-// comparison with every piece.
+// string of ids and uuids (36 characters), "!" negating one. MISP turns
+// it into SQL conditions combined with AND: the event's uuid among the
+// uuids listed, its id among the ids, and neither negated; here each
+// piece is a set member, so a filter of thousands of ids costs a look-up
+// an event, not a comparison with every piece.
 type eventIDs struct {
-	wanted, refused map[string]bool // lower-case ids and uuids
+	ids, uuids, refused map[string]bool // lower case
 }
 
 // compileEventIDs reads the eventid filter v (nil or "" for none).
@@ -175,9 +176,12 @@ func compileEventIDs(v any) eventIDs {
 		if p == "" {
 			continue
 		}
-		set := &f.wanted
-		if strings.HasPrefix(p, "!") {
+		set := &f.ids
+		switch {
+		case strings.HasPrefix(p, "!"):
 			set, p = &f.refused, p[1:]
+		case len(p) == 36:
+			set = &f.uuids
 		}
 		if *set == nil {
 			*set = map[string]bool{}
@@ -188,17 +192,18 @@ func compileEventIDs(v any) eventIDs {
 }
 
 // keeps reports whether event e passes the filter: named by no negated
-// piece, and by one of the others when there are any. A piece names e
-// when it is e's id as MISP writes it or e's uuid in any case.
+// piece, by one of the uuids listed when there are any, and by one of the
+// ids when there are any. A piece names e when it is e's id as MISP
+// writes it or e's uuid in any case.
 func (f eventIDs) keeps(e *eventRec) bool {
-	if f.wanted == nil && f.refused == nil {
+	if f.ids == nil && f.uuids == nil && f.refused == nil {
 		return true
 	}
 	id, uuid := strconv.FormatInt(e.id, 10), strings.ToLower(e.uuid)
 	if f.refused[id] || f.refused[uuid] {
 		return false
 	}
-	return f.wanted == nil || f.wanted[id] || f.wanted[uuid]
+	return (f.ids == nil || f.ids[id]) && (f.uuids == nil || f.uuids[uuid])
 }
 
 // liveCounts counts the live attributes of the events picked: MISP's
