@@ -83,9 +83,13 @@
 // the value contains an entry. regex: PCRE patterns with delimiters; a
 // modifier PHP rejects (such as /g) makes the pattern never match, as
 // preg_match fails on it, and PCRE-only syntax the Go engine lacks fails the
-// same way. MISP stores domain, hostname, e-mail and hash values in lower
-// case, so string, hostname and substring comparisons ignore case here,
-// where values keep the case they were loaded with. A list applies to the
+// same way. Comparisons are case-sensitive, as in MISP (hostname entries
+// are lower-cased), on the value in the case MISP stores it: lower case
+// for domain, hostname, e-mail, hash and fingerprint types (the hash of a
+// filename|hash), upper case for http-method, hex, vulnerability,
+// weakness, iban and bic, as given otherwise (a url keeps its case, so
+// https://WWW.EXAMPLE.COM/ is not on a hostname list of example.com),
+// although values are returned as they were loaded. A list applies to the
 // attribute types in its matching_attributes, or to all types when there
 // are none.
 //

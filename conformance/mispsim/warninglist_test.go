@@ -61,17 +61,22 @@ func TestWarninglistKinds(t *testing.T) {
 		{"bank-website.json", "url", "online.eihbank.com/login", true},
 		{"bank-website.json", "domain", "eihbank.com.evil.example", false},
 		{"bank-website.json", "domain", "noteihbank.com", false},
+		// a url keeps its case in MISP: its host is compared as it is
+		{"bank-website.json", "url", "https://ONLINE.EIHBANK.COM/login", false},
 		{"tranco10k.json", "domain|ip", "mail.google.com|1.2.3.4", true},
 		{"tranco10k.json", "hostname", "google.com.", true},
 		{"parking-domain-ns.json", "domain", "ns1.bodis.com", true},
 		{"tranco10k.json", "ip-dst", "google.com", false},
-		// string: exact, case-insensitive
+		// string: exact, on the value as MISP stores it (hashes in lower case)
 		{"empty-hashes.json", "md5", "d41d8cd98f00b204e9800998ecf8427e", true},
 		{"empty-hashes.json", "md5", "D41D8CD98F00B204E9800998ECF8427E", true},
 		{"empty-hashes.json", "filename|md5", "empty.txt|d41d8cd98f00b204e9800998ecf8427e", true},
+		{"empty-hashes.json", "filename|md5", "EMPTY.TXT|D41D8CD98F00B204E9800998ECF8427E", true},
 		{"empty-hashes.json", "md5", "d41d8cd98f00b204e9800998ecf8427", false},
 		{"empty-hashes.json", "sha1", "x d41d8cd98f00b204e9800998ecf8427e", false},
-		{"tlds.json", "domain", "com", true},
+		// MISP stores domains in lower case; this list's entries are upper case
+		{"tlds.json", "domain", "com", false},
+		{"tlds.json", "domain", "COM", false},
 		{"tlds.json", "domain", "evil.com", false},
 		// substring
 		{"disposable-email.json", "email-src", "someone@mailinator.com", true},
@@ -79,6 +84,7 @@ func TestWarninglistKinds(t *testing.T) {
 		{"disposable-email.json", "email-src", "someone@example.org", false},
 		{"disposable-email.json", "domain", "mailinator.com", false},
 		{"automated-malware-analysis.json", "url", "https://app.any.run/tasks/1", true},
+		{"automated-malware-analysis.json", "url", "https://APP.ANY.RUN/tasks/1", false},
 		// regex
 		{"common-contact-emails.json", "email-src", "abuse@example.com", true},
 		{"common-contact-emails.json", "email-dst", "SOC@example.org", true},
@@ -137,7 +143,7 @@ func TestEnforceWarninglist(t *testing.T) {
 		t.Errorf("first page of 2 holds %d attributes, want 1", got)
 	}
 	// Disabled lists and newly added lists are taken into account.
-	if _, err := s.AddWarninglist(Warninglist{Name: "probe", Type: "string", MatchingAttributes: []string{"domain"}, List: []string{"QQZZV-EVIL.EXAMPLE"}}); err != nil {
+	if _, err := s.AddWarninglist(Warninglist{Name: "probe", Type: "string", MatchingAttributes: []string{"domain"}, List: []string{"qqzzv-evil.example"}}); err != nil {
 		t.Fatal(err)
 	}
 	if got := len(search(t, s, `{"eventid":9999,"enforceWarninglist":1}`)); got != 1 {

@@ -106,10 +106,9 @@ func buildWLIndex(wls []*warninglist) *wlIndex {
 				h := strings.ToLower(strings.Trim(v, "."))
 				ix.host[h] = appendUnique(ix.host[h], li)
 			case wlString:
-				k := strings.ToLower(v)
-				ix.str[k] = appendUnique(ix.str[k], li)
+				ix.str[v] = appendUnique(ix.str[v], li)
 			case wlSubstring:
-				subPatterns = append(subPatterns, strings.ToLower(v))
+				subPatterns = append(subPatterns, v)
 			case wlRegex:
 				re, err := compilePHPRegex(v)
 				if err != nil {
@@ -186,11 +185,12 @@ func (tl *typeLists) any(lists []int32) bool {
 
 // hit reports whether an attribute value of the given type is on an
 // enabled warninglist that applies to the type. Composite values (and
-// malware-sample) are checked half by half.
+// malware-sample) are checked half by half, in the case MISP stores them.
 func (ix *wlIndex) hit(tl *typeLists, typ, value string) bool {
 	if tl.kinds == 0 {
 		return false
 	}
+	value = storedCase(typ, value)
 	if typ == "malware-sample" || strings.Contains(typ, "|") {
 		a, b, ok := strings.Cut(value, "|")
 		if ok {
@@ -205,7 +205,7 @@ func (ix *wlIndex) hitOne(tl *typeLists, v string) bool {
 		return true
 	}
 	if tl.kinds&kString != 0 {
-		if l, ok := ix.str[strings.ToLower(v)]; ok && tl.any(l) {
+		if l, ok := ix.str[v]; ok && tl.any(l) {
 			return true
 		}
 	}
@@ -213,9 +213,8 @@ func (ix *wlIndex) hitOne(tl *typeLists, v string) bool {
 		return true
 	}
 	if tl.kinds&kSub != 0 {
-		lv := strings.ToLower(v)
 		for _, sub := range ix.subs {
-			if tl.applies[sub.list] && sub.ac.match(lv) {
+			if tl.applies[sub.list] && sub.ac.match(v) {
 				return true
 			}
 		}
@@ -284,7 +283,8 @@ func (ix *wlIndex) hitCIDR(tl *typeLists, v string) bool {
 
 // hitHost takes the host part of a value (the text before the first "/",
 // or the third "/"-separated part when the value contains "//"), drops
-// trailing dots and looks the host and each parent domain up.
+// trailing dots and looks the host and each parent domain up, in the
+// value's case: only the entries are in lower case.
 func (ix *wlIndex) hitHost(tl *typeLists, v string) bool {
 	var host string
 	if strings.Contains(v, "//") {
@@ -296,7 +296,7 @@ func (ix *wlIndex) hitHost(tl *typeLists, v string) bool {
 	} else {
 		host, _, _ = strings.Cut(v, "/")
 	}
-	host = strings.ToLower(strings.TrimRight(host, "."))
+	host = strings.TrimRight(host, ".")
 	for {
 		if l, ok := ix.host[host]; ok && tl.any(l) {
 			return true
@@ -307,4 +307,39 @@ func (ix *wlIndex) hitHost(tl *typeLists, v string) bool {
 		}
 		host = host[i+1:]
 	}
+}
+
+// lowerTypes are the types whose values MISP stores in lower case
+// (AttributeValidationTool::modifyBeforeValidation), upperTypes those it
+// stores in upper case.
+var lowerTypes, upperTypes = map[string]bool{}, map[string]bool{}
+
+func init() {
+	for _, t := range strings.Fields(`md5 sha1 sha224 sha256 sha384 sha512 sha512/224 sha512/256
+		sha3-224 sha3-256 sha3-384 sha3-512 ja3-fingerprint-md5 jarm-fingerprint hassh-md5
+		hasshserver-md5 hostname pehash authentihash vhash imphash telfhash tlsh anonymised cdhash
+		email email-src email-dst target-email whois-registrant-email dom-hash onion-address domain
+		domain|ip x509-fingerprint-md5 x509-fingerprint-sha256 x509-fingerprint-sha1`) {
+		lowerTypes[t] = true
+	}
+	for _, t := range strings.Fields("http-method hex vulnerability weakness iban bic") {
+		upperTypes[t] = true
+	}
+}
+
+// storedCase returns value in the case MISP stores it for typ, which is
+// the case its warninglists compare: the emulator keeps values as they
+// were given. filename|<hash> types have their hash in lower case.
+func storedCase(typ, value string) string {
+	switch {
+	case lowerTypes[typ]:
+		return strings.ToLower(value)
+	case upperTypes[typ]:
+		return strings.ToUpper(value)
+	case strings.HasPrefix(typ, "filename|") && lowerTypes[typ[len("filename|"):]]:
+		if name, hash, ok := strings.Cut(value, "|"); ok {
+			return name + "|" + strings.ToLower(hash)
+		}
+	}
+	return value
 }
