@@ -58,7 +58,8 @@
 // timestamp), publish_timestamp and last (event publish_timestamp): each
 // ≥ a Unix time, numeric string, "30d", "12h", "90m", "45s" or date, or
 // within a [from, to] pair; org (Orgc name, uuid or id), eventid (id or
-// uuid), uuid (attribute or event uuid), deleted (soft-deleted attributes
+// uuid; an AND list wants the event among its uuids and among its ids),
+// uuid (attribute or event uuid), deleted (soft-deleted attributes
 // are excluded unless deleted is 1, "only" or [0,1]; as in MISP, 1 and
 // "only" also drop every attribute of a live object), includeEventTags
 // (event tags appended to "Tag", marked inherited), enforceWarninglist,

@@ -85,12 +85,28 @@ func (q *searchQuery) compileEventID(s *store, f filterList, evOK []bool) {
 				evOK[i] = false
 			}
 		}
-		for _, x := range f.and {
-			if !s.eventMatches(e, x) {
-				evOK[i] = false
-			}
+		if len(f.and) > 0 && !s.eventInEach(e, f.and) {
+			evOK[i] = false
 		}
 	}
+}
+
+// eventInEach reports whether e is among the uuids listed and among the
+// ids listed, as MISP's set_filter_eventid reads an AND list: two IN
+// conditions, one for the uuids and one for the ids, each applying only
+// when the list holds some.
+func (s *store) eventInEach(e *eventRec, list []any) bool {
+	var byUUID, byID, uuids, ids bool
+	for _, x := range list {
+		isUUID := uuidRE.MatchString(strings.TrimSpace(phpString(x)))
+		hit := s.eventMatches(e, x)
+		if isUUID {
+			uuids, byUUID = true, byUUID || hit
+		} else {
+			ids, byID = true, byID || hit
+		}
+	}
+	return (!uuids || byUUID) && (!ids || byID)
 }
 
 // compileUUID: an attribute matches when its uuid is listed or when it
