@@ -54,6 +54,9 @@ Flags:
   --delay DURATION   delay every restSearch answer (e.g. 2s)
   --unordered-plans  read the pages of a restSearch without an order in an
                      order that changes from page to page, as MySQL may
+  --memory-limit-mb N  read restSearch pages larger than N × 50 attributes
+                     in pieces, as a MISP with PHP memory_limit N MB does
+                     (default 0: every page in one go)
   --fault NAME       fail every request as NAME says: slow, status, html,
                      truncated, reset, huge-length, gzip-bomb,
                      endless-pages, redirect (see package mispsim)
@@ -82,6 +85,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	gz := fs.Bool("gzip", false, "")
 	delay := fs.Duration("delay", 0, "")
 	unordered := fs.Bool("unordered-plans", false, "")
+	memoryMB := fs.Int("memory-limit-mb", 0, "")
 	faultName := fs.String("fault", "none", "")
 	faultStatus := fs.Int("fault-status", 0, "")
 	faultDelay := fs.Duration("fault-delay", 0, "")
@@ -112,11 +116,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "mispsim: --generate must not be negative (see --help)")
 		return 2
 	}
+	if *memoryMB < 0 || *memoryMB > 1<<20 {
+		fmt.Fprintln(stderr, "mispsim: --memory-limit-mb must be 0 to 1048576 (see --help)")
+		return 2
+	}
 
 	start := time.Now()
 	srv, err := mispsim.New(mispsim.Options{
 		Key: *key, DataDir: *data, Generate: *generate, Seed: *seed, TagPrefix: *prefix, Gzip: *gz,
 		GenerateTypes: splitList(*types), Delay: *delay, UnorderedPlans: *unordered,
+		MemoryLimitMB: *memoryMB,
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "%v\n", err)

@@ -28,6 +28,7 @@ func TestRunErrors(t *testing.T) {
 		{"bad listen address", []string{"--listen", "256.0.0.1:99999"}, 1, "listen"},
 		{"unknown fault", []string{"--fault", "meteor"}, 2, "unknown fault \"meteor\""},
 		{"negative delay", []string{"--delay", "-1s"}, 2, "--delay must not be negative"},
+		{"negative memory limit", []string{"--memory-limit-mb", "-1"}, 2, "--memory-limit-mb must be 0 to 1048576"},
 		{"bad delay", []string{"--delay", "soon"}, 2, "invalid value"},
 	}
 	for _, tc := range cases {

@@ -50,7 +50,7 @@ func (s *Server) restSearch(r *http.Request, body []byte) response {
 	if q.limit > 0 && q.order == nil && s.opts.UnorderedPlans {
 		matched = s.st.unorderedPlan(matched, q.page)
 	}
-	res := s.st.search(q, hits, matched)
+	res := s.st.search(q, hits, matched, s.opts.MemoryLimitMB*AttributesPerMB)
 	s.mu.RUnlock()
 	s.counters.attrs.Add(int64(len(res.spans)))
 
@@ -71,12 +71,11 @@ func (s *Server) restSearch(r *http.Request, body []byte) response {
 
 // resultCount is X-Result-Count as MISP's __iteratedFetch counts it: the
 // rows the page read, warninglisted ones included, and for a paged search
-// one more when the warninglists left a full page (MISP's hint that
-// another may follow) or nothing at all.
+// read in one go one more when the warninglists left a full page (MISP's
+// hint that another may follow) or nothing at all (pageReader).
 func resultCount(q *searchQuery, res *searchResult) int {
-	returned := res.fetched - res.skipped
-	if q.limit > 0 && (returned == q.limit || returned == 0) {
-		return res.fetched + 1
+	if q.limit > 0 {
+		return res.count
 	}
 	return res.fetched
 }

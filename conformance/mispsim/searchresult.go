@@ -14,6 +14,7 @@ type searchResult struct {
 	evTags  [][]byte
 	fetched int // rows on the page before warninglist filtering
 	skipped int // rows dropped by warninglists
+	count   int // X-Result-Count of a paged search
 	size    int64
 }
 
@@ -51,7 +52,7 @@ func (s *store) matchAll(q *searchQuery) []int32 {
 // warninglists drop values, so with enforceWarninglist a page can be
 // shorter than the limit while later pages still hold data. The caller
 // holds the read lock; hits is the warninglist bit set when q.enforceWL.
-func (s *store) search(q *searchQuery, hits []uint64, matched []int32) *searchResult {
+func (s *store) search(q *searchQuery, hits []uint64, matched []int32, piece int) *searchResult {
 	// The chunk headers are copied: AddEvent updates the last one in place
 	// while this page may still be written.
 	r := &searchResult{chunks: slices.Clone(s.arena.chunks)}
@@ -60,14 +61,16 @@ func (s *store) search(q *searchQuery, hits []uint64, matched []int32) *searchRe
 	if q.limit > 0 {
 		skip = q.limit * (q.page - 1)
 	}
+	pages := newPageReader(q.limit, piece)
 	take := func(i int) bool {
 		r.fetched++
-		if q.enforceWL && hits[i>>6]&(1<<(i&63)) != 0 {
+		hit := q.enforceWL && hits[i>>6]&(1<<(i&63)) != 0
+		if hit {
 			r.skipped++
 		} else {
 			sel = append(sel, int32(i))
 		}
-		return q.limit > 0 && r.fetched >= q.limit
+		return q.limit > 0 && pages.take(!hit)
 	}
 	switch {
 	case q.none:
@@ -90,6 +93,9 @@ func (s *store) search(q *searchQuery, hits []uint64, matched []int32) *searchRe
 				break
 			}
 		}
+	}
+	if q.limit > 0 {
+		r.count = pages.resultCount()
 	}
 	r.spans = make([]span, len(sel))
 	r.size = int64(len(searchHeader) + len(searchFooter))

@@ -54,6 +54,11 @@ type Options struct {
 	// (type, then id), even pages in id order. Consecutive pages then
 	// repeat some attributes and miss others.
 	UnorderedPlans bool
+	// MemoryLimitMB is the PHP memory_limit of the emulated MISP, in MB:
+	// a paged restSearch larger than MemoryLimitMB × AttributesPerMB
+	// attributes is read in pieces of that size, as MISP does, and ends at
+	// the first piece that warninglists shorten. 0: no limit.
+	MemoryLimitMB int
 }
 
 // Stats counts what a Server holds.
