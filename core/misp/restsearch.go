@@ -122,21 +122,26 @@ func writeJSON(b *bytes.Buffer, v any) {
 // read; on an error, the sinks have been given part of the answer.
 func (c *Client) ScanAttributes(ctx context.Context, q Query, pageSize, parallel int, newSink func() func(indicator.Attribute)) (int, error) {
 	if pageSize <= 0 {
-		n, _, err := c.searchPage(ctx, q, 0, 0, new([]byte), newSink())
-		if err == nil && n > c.opts.MaxAttributes {
+		end, err := c.searchPage(ctx, q, 0, 0, new([]byte), newSink())
+		if err == nil && end.n > c.opts.MaxAttributes {
 			err = c.tooMuch(fmt.Sprintf("more than %d attributes", c.opts.MaxAttributes))
 		}
-		return n, err
+		return end.n, err
 	}
+	pageSize = c.pageSizeFor(pageSize)
 	parallel = max(parallel, 1)
 	// Page 1 alone first: most feeds fit in one page and cost one request.
 	var firstWin []byte
 	firstSink := newSink()
-	total, done, err := c.searchPage(ctx, q, pageSize, 1, &firstWin, firstSink)
+	first, err := c.searchPage(ctx, q, pageSize, 1, &firstWin, firstSink)
+	total := first.n
 	if err == nil && total > c.opts.MaxAttributes {
 		err = c.tooMuch(fmt.Sprintf("more than %d attributes", c.opts.MaxAttributes))
 	}
-	if err != nil || done {
+	if err == nil && first.done {
+		err = c.checkCut(ctx, q, pageSize, 1, first.cut)
+	}
+	if err != nil || first.done {
 		return total, err
 	}
 	ctx, cancel := context.WithCancel(ctx)
@@ -145,6 +150,7 @@ func (c *Client) ScanAttributes(ctx context.Context, q Query, pageSize, parallel
 		mu       sync.Mutex
 		next     = 2
 		last     = 0 // the first short page seen; no page after it is asked
+		lastCut  = 0 // its pageEnd.cut
 		firstErr error
 		wg       workgroup.Group // a decoder's panic reaches the caller
 	)
@@ -174,9 +180,9 @@ func (c *Client) ScanAttributes(ctx context.Context, q Query, pageSize, parallel
 				if !ok {
 					return
 				}
-				n, done, err := c.searchPage(ctx, q, pageSize, page, win, fn)
+				end, err := c.searchPage(ctx, q, pageSize, page, win, fn)
 				mu.Lock()
-				total += n
+				total += end.n
 				if err == nil && total > c.opts.MaxAttributes {
 					err = c.tooMuch(fmt.Sprintf("more than %d attributes", c.opts.MaxAttributes))
 				}
@@ -184,8 +190,8 @@ func (c *Client) ScanAttributes(ctx context.Context, q Query, pageSize, parallel
 					firstErr = err
 					cancel()
 				}
-				if err == nil && done && (last == 0 || page < last) {
-					last = page
+				if err == nil && end.done && (last == 0 || page < last) {
+					last, lastCut = page, end.cut
 				}
 				mu.Unlock()
 				if err != nil {
@@ -195,6 +201,9 @@ func (c *Client) ScanAttributes(ctx context.Context, q Query, pageSize, parallel
 		})
 	}
 	wg.Wait()
+	if firstErr == nil {
+		firstErr = c.checkCut(ctx, q, pageSize, last, lastCut)
+	}
 	return total, firstErr
 }
 
@@ -214,27 +223,29 @@ func (c *Client) SearchAttributes(ctx context.Context, q Query, pageSize, parall
 // X-Skipped-Elements-Count) fall short of the limit; without that header,
 // a warninglisted search ends at an empty page. Nor is it the last while
 // X-Result-Count says it was full (fullPage).
-func (c *Client) searchPage(ctx context.Context, q Query, pageSize, page int, win *[]byte, fn func(indicator.Attribute)) (n int, done bool, err error) {
+func (c *Client) searchPage(ctx context.Context, q Query, pageSize, page int, win *[]byte, fn func(indicator.Attribute)) (end pageEnd, err error) {
 	start := time.Now()
 	resp, err := c.send(ctx, http.MethodPost, "/attributes/restSearch", q.Body(pageSize, page))
 	if err != nil {
-		return 0, false, err
+		return end, err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode >= 300 {
 		_, err := c.answer(ctx, resp, nil)
-		return 0, false, err
+		return end, err
 	}
 	body := &boundedReader{r: resp.Body, left: c.opts.MaxResponseBytes}
-	n, *win, err = c.decodeAnswer(ctx, resp.StatusCode, body, *win, fn)
+	n, w, err := c.decodeAnswer(ctx, resp.StatusCode, body, *win, fn)
+	*win = w
 	if err != nil {
-		return 0, false, err
+		return end, err
 	}
 	if c.opts.Logger != nil {
 		c.opts.Logger.Debug("MISP page", "site", c.opts.Site, "page", page, "attributes", n,
 			"bytes", c.opts.MaxResponseBytes-body.left, "ms", millis(time.Since(start)))
 	}
 	skipped, serr := strconv.Atoi(resp.Header.Get("X-Skipped-Elements-Count"))
+	var done bool
 	switch {
 	case serr == nil:
 		done = n+skipped < pageSize
@@ -243,7 +254,8 @@ func (c *Client) searchPage(ctx context.Context, q Query, pageSize, page int, wi
 	default:
 		done = n < pageSize
 	}
-	return n, done && !fullPage(resp.Header, pageSize, n == 0 && serr == nil && skipped == 0), nil
+	end = pageEnd{n: n, skipped: skipped, done: done && !fullPage(resp.Header, pageSize, n == 0 && serr == nil && skipped == 0)}
+	return end, c.checkPieces(&end, pageSize)
 }
 
 // fullPage reports whether X-Result-Count says MISP's page held pageSize

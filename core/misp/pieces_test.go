@@ -1,0 +1,74 @@
+package misp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/cratos-project/cratos/conformance/mispsim"
+)
+
+// A MISP whose memory_limit reads pages in pieces of 50 rows: a page of
+// 120 ends at a piece that warninglists shorten, and a page of 100 (two
+// whole pieces) reads every row left. Either read fails, naming what
+// happened, and the next read of that MISP asks pages it reads whole.
+func TestPagesReadInPieces(t *testing.T) {
+	tests := []struct {
+		name      string
+		pageSize  int
+		enforceWL bool
+		wantErr   string
+		wantN     int // in the read after the failed one
+		wantSize  string
+	}{
+		{"a piece shortened by a warninglist", 120, true, "MISP ended page 1 after 50 of its 120 rows and has more", 129, `"limit":50`},
+		{"a page of whole pieces", 100, false, "MISP answered 130 rows for a page of 100", 130, `"limit":99`},
+		{"pages within a piece", 40, true, "", 129, `"limit":40`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			sim, err := mispsim.New(mispsim.Options{MemoryLimitMB: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			attrs := make([]mispsim.Attribute, 130)
+			for i := range attrs {
+				attrs[i] = mispsim.Attribute{Type: "ip-dst", Value: fmt.Sprintf("198.51.%d.%d", i/100, i%100+1)}
+			}
+			attrs[10].Value = "10.0.0.1"
+			if _, err := sim.AddEvent(mispsim.Event{Info: "pieces", Published: true, Attributes: attrs}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := sim.AddWarninglist(mispsim.Warninglist{Name: "rfc1918", Type: "cidr", MatchingAttributes: []string{"ip-dst"}, List: []string{"10.0.0.0/8"}}); err != nil {
+				t.Fatal(err)
+			}
+			url, err := sim.Start("")
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = sim.Close(); pageSizes.Delete(url) })
+			q := Query{Types: []string{"ip-dst"}, EnforceWarninglist: tc.enforceWL}
+			read := func() (int, error) {
+				c := New(Options{Site: "s", BaseURL: url, Key: mispsim.DefaultKey, MaxPages: 100})
+				return c.SearchAttributes(context.Background(), q, tc.pageSize, 2, discard)
+			}
+			n, err := read()
+			var me *Error
+			switch {
+			case tc.wantErr == "" && err != nil:
+				t.Fatal(err)
+			case tc.wantErr != "" && (!errors.As(err, &me) || me.Kind != BadResponse || !strings.Contains(err.Error(), tc.wantErr)):
+				t.Fatalf("first read: %d attributes, error %v; want a BadResponse saying %q", n, err, tc.wantErr)
+			}
+			sim.ResetRequests()
+			if n, err = read(); err != nil || n != tc.wantN {
+				t.Fatalf("second read: %d attributes, %v; want %d", n, err, tc.wantN)
+			}
+			if reqs := sim.Requests(); len(reqs) == 0 || !strings.Contains(string(reqs[0].Body), tc.wantSize) {
+				t.Errorf("second read's first request %+v, want %s", reqs, tc.wantSize)
+			}
+		})
+	}
+}
