@@ -62,11 +62,18 @@ func (c *Client) checkPieces(end *pageEnd, pageSize int) error {
 		c.lowerPageSize(pageSize - 1)
 		return &Error{Kind: BadResponse, Site: c.opts.Site, Detail: fmt.Sprintf(
 			"MISP answered %d rows for a page of %d: a page_size that is a whole number of the pieces its PHP memory_limit reads at once makes it read past the page; the next reads ask pages of %d", read, pageSize, pageSize-1)}
-	case end.done && end.skipped > 0 && read < pageSize:
+	case end.done && end.skipped > 0 && read < pageSize && read%pieceUnit == 0:
 		end.cut = read
 	}
 	return nil
 }
+
+// pieceUnit divides every size of MISP's pieces: memory_limit in MB times
+// the coefficient, 50 unless a MISP admin changed it. A last page that
+// read another number of rows was not cut after a piece, and asks no
+// check: a row written to MISP during the read would otherwise pass for
+// the rows a cut left out.
+const pieceUnit = 50
 
 // checkCut asks whether a row follows the last page, which ended after
 // cut of its pageSize rows with some skipped (0: it did not). One does

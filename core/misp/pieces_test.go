@@ -72,3 +72,49 @@ func TestPagesReadInPieces(t *testing.T) {
 		})
 	}
 }
+
+// A last page short of its size with rows skipped is checked for a row
+// after it only when the rows it read could end a piece (a multiple of
+// 50); a MISP that reads pages whole answers that check with nothing.
+func TestLastPageCheckedOnlyAtPieceSizes(t *testing.T) {
+	tests := []struct {
+		name         string
+		attrs        int // the first one warninglisted
+		wantRequests int
+	}{
+		{"7 rows read", 7, 1},
+		{"50 rows read", 50, 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			sim, err := mispsim.New(mispsim.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			attrs := make([]mispsim.Attribute, tc.attrs)
+			for i := range attrs {
+				attrs[i] = mispsim.Attribute{Type: "ip-dst", Value: fmt.Sprintf("198.51.100.%d", i+1)}
+			}
+			attrs[0].Value = "10.0.0.1"
+			if _, err := sim.AddEvent(mispsim.Event{Info: "last page", Published: true, Attributes: attrs}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := sim.AddWarninglist(mispsim.Warninglist{Name: "rfc1918", Type: "cidr", MatchingAttributes: []string{"ip-dst"}, List: []string{"10.0.0.0/8"}}); err != nil {
+				t.Fatal(err)
+			}
+			url, err := sim.Start("")
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = sim.Close(); pageSizes.Delete(url) })
+			c := New(Options{Site: "s", BaseURL: url, Key: mispsim.DefaultKey})
+			n, err := c.SearchAttributes(context.Background(), Query{Types: []string{"ip-dst"}, EnforceWarninglist: true}, 60, 1, discard)
+			if err != nil || n != tc.attrs-1 {
+				t.Fatalf("read %d attributes, %v; want %d", n, err, tc.attrs-1)
+			}
+			if reqs := len(sim.Requests()); reqs != tc.wantRequests {
+				t.Errorf("%d requests, want %d", reqs, tc.wantRequests)
+			}
+		})
+	}
+}
