@@ -102,6 +102,11 @@ func TestE2EDNSZoneTransfer(t *testing.T) {
 		}
 	}
 
+	// named applies a transferred policy zone in the background after it
+	// serves the zone's serial: wait for its first answer.
+	e2eWaitFor(t, "named to apply the policy of serial "+strconv.Itoa(int(serial1)), 30*time.Second,
+		func() bool { return d.status("blocked.example.test", "A") == "NXDOMAIN" }, dump)
+
 	t.Run("policy answers after AXFR", func(t *testing.T) {
 		check(t, blocked)
 		check(t, []query{
