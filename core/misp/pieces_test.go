@@ -29,26 +29,7 @@ func TestPagesReadInPieces(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			sim, err := mispsim.New(mispsim.Options{MemoryLimitMB: 1})
-			if err != nil {
-				t.Fatal(err)
-			}
-			attrs := make([]mispsim.Attribute, 130)
-			for i := range attrs {
-				attrs[i] = mispsim.Attribute{Type: "ip-dst", Value: fmt.Sprintf("198.51.%d.%d", i/100, i%100+1)}
-			}
-			attrs[10].Value = "10.0.0.1"
-			if _, err := sim.AddEvent(mispsim.Event{Info: "pieces", Published: true, Attributes: attrs}); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := sim.AddWarninglist(mispsim.Warninglist{Name: "rfc1918", Type: "cidr", MatchingAttributes: []string{"ip-dst"}, List: []string{"10.0.0.0/8"}}); err != nil {
-				t.Fatal(err)
-			}
-			url, err := sim.Start("")
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { _ = sim.Close(); pageSizes.Delete(url) })
+			sim, url := warninglistedMISP(t, mispsim.Options{MemoryLimitMB: 1}, 130, 10)
 			q := Query{Types: []string{"ip-dst"}, EnforceWarninglist: tc.enforceWL}
 			read := func() (int, error) {
 				c := New(Options{Site: "s", BaseURL: url, Key: mispsim.DefaultKey, MaxPages: 100})
@@ -87,26 +68,7 @@ func TestLastPageCheckedOnlyAtPieceSizes(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			sim, err := mispsim.New(mispsim.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			attrs := make([]mispsim.Attribute, tc.attrs)
-			for i := range attrs {
-				attrs[i] = mispsim.Attribute{Type: "ip-dst", Value: fmt.Sprintf("198.51.100.%d", i+1)}
-			}
-			attrs[0].Value = "10.0.0.1"
-			if _, err := sim.AddEvent(mispsim.Event{Info: "last page", Published: true, Attributes: attrs}); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := sim.AddWarninglist(mispsim.Warninglist{Name: "rfc1918", Type: "cidr", MatchingAttributes: []string{"ip-dst"}, List: []string{"10.0.0.0/8"}}); err != nil {
-				t.Fatal(err)
-			}
-			url, err := sim.Start("")
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { _ = sim.Close(); pageSizes.Delete(url) })
+			sim, url := warninglistedMISP(t, mispsim.Options{}, tc.attrs, 0)
 			c := New(Options{Site: "s", BaseURL: url, Key: mispsim.DefaultKey})
 			n, err := c.SearchAttributes(context.Background(), Query{Types: []string{"ip-dst"}, EnforceWarninglist: true}, 60, 1, discard)
 			if err != nil || n != tc.attrs-1 {
@@ -117,4 +79,32 @@ func TestLastPageCheckedOnlyAtPieceSizes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// warninglistedMISP starts an emulator of opts holding n ip-dst
+// attributes, the one at index listed on an RFC 1918 warninglist, and
+// forgets on cleanup what reads of it learnt of its page sizes.
+func warninglistedMISP(t *testing.T, opts mispsim.Options, n, listed int) (*mispsim.Server, string) {
+	t.Helper()
+	sim, err := mispsim.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	attrs := make([]mispsim.Attribute, n)
+	for i := range attrs {
+		attrs[i] = mispsim.Attribute{Type: "ip-dst", Value: fmt.Sprintf("198.51.%d.%d", i/100, i%100+1)}
+	}
+	attrs[listed].Value = "10.0.0.1"
+	if _, err := sim.AddEvent(mispsim.Event{Info: "pages", Published: true, Attributes: attrs}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sim.AddWarninglist(mispsim.Warninglist{Name: "rfc1918", Type: "cidr", MatchingAttributes: []string{"ip-dst"}, List: []string{"10.0.0.0/8"}}); err != nil {
+		t.Fatal(err)
+	}
+	url, err := sim.Start("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sim.Close(); pageSizes.Delete(url) })
+	return sim, url
 }
