@@ -45,7 +45,10 @@ func TestReloadSkipsWhatIsNotARegularFile(t *testing.T) {
 
 // TestManyErrorsLoadQuickly: a site file of the largest size allowed made
 // of bad entries is refused in seconds, each error with its line; the
-// file is not parsed again for each error.
+// file is not parsed again for each error. Parsing it once per error took
+// over an hour; one parse takes about a second, five under the race
+// detector and over twenty beside other tests on two cores, so the bound
+// is two minutes.
 func TestManyErrorsLoadQuickly(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("tag: t\nguard:\n  never_block:\n    cidrs:\n")
@@ -67,8 +70,8 @@ func TestManyErrorsLoadQuickly(t *testing.T) {
 		if err == nil || !strings.HasPrefix(err.Error(), want) {
 			t.Fatalf("error %.200v, want one starting %q", err, want)
 		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("a site file with many errors took more than 20 s to load")
+	case <-time.After(2 * time.Minute):
+		t.Fatal("a site file with many errors took more than two minutes to load")
 	}
 }
 

@@ -141,7 +141,9 @@ func TestOddWarninglists(t *testing.T) {
 }
 
 // TestWideWarninglistYAML: a list with many fields is written in time
-// linear in their number.
+// linear in their number: under three seconds with the race detector,
+// where time quadratic in them is hours. The bound leaves room for a busy
+// machine.
 func TestWideWarninglistYAML(t *testing.T) {
 	var b strings.Builder
 	b.WriteString(`{"Warninglists": [{"Warninglist": {`)
@@ -170,8 +172,8 @@ func TestWideWarninglistYAML(t *testing.T) {
 		if got := strings.Count(string(a.Body), "\n"); got != n+2 {
 			t.Fatalf("%d lines, want %d", got, n+2)
 		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("a list of 200,000 fields took over 20 s to write as YAML")
+	case <-time.After(time.Minute):
+		t.Fatal("a list of 200,000 fields took over a minute to write as YAML")
 	}
 }
 
