@@ -2,6 +2,7 @@ package realtools
 
 import (
 	"maps"
+	"slices"
 	"testing"
 
 	"github.com/miekg/dns"
@@ -32,6 +33,13 @@ func TestNftLoad(t *testing.T) {
 				t.Fatalf("set s holds %d elements, want %d", got["s"], tc.want)
 			}
 		})
+	}
+}
+
+func TestNftKeywordNames(t *testing.T) {
+	got := NftKeywordNames(t, []string{"set", "cratos", "ip", "filter", "gc-interval", "cratos-block-v4"})
+	if want := []string{"set", "ip", "gc-interval"}; !slices.Equal(got, want) {
+		t.Fatalf("refused %q, want %q", got, want)
 	}
 }
 

@@ -58,3 +58,31 @@ func NftLoad(t testing.TB, script, table string, sets ...string) (map[string]int
 	}
 	return counts, nil
 }
+
+// NftKeywordNames returns those of names that nft refuses as a table's
+// name, reading them as keywords. Each is checked on a line of its own in
+// nft's interactive mode, which reads every line afresh, and with -c, so
+// that nothing is added. An error other than a syntax error fails t.
+func NftKeywordNames(t testing.TB, names []string) []string {
+	t.Helper()
+	nft := testtool.Require(t, "nft", "nftables")
+	dir := t.TempDir()
+	const stmt = "add table inet "
+	var in strings.Builder
+	for _, n := range names {
+		in.WriteString(stmt + n + "\n")
+	}
+	writeFile(t, dir, "names.nft", []byte(in.String()))
+	out, _ := inNetns(t, dir, nft+" -c -i < names.nft")
+	var refused []string
+	for _, l := range strings.Split(out, "\n") {
+		switch {
+		case strings.HasPrefix(l, stmt):
+			refused = append(refused, strings.TrimPrefix(l, stmt))
+		case l == "" || strings.HasPrefix(l, "Error: syntax error, unexpected ") || strings.Trim(l, " ^") == "":
+		default:
+			t.Fatalf("nft -c -i printed %q", l)
+		}
+	}
+	return refused
+}

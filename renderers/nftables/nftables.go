@@ -83,6 +83,9 @@ func (def) Config(o renderers.Options) (config, error) {
 	if !Ident(c.table) {
 		return config{}, renderers.OptionError(Name, OptTable, ident, c.table)
 	}
+	if keywords[c.table] {
+		return config{}, renderers.OptionError(Name, OptTable, "a name nft does not read as a keyword", c.table)
+	}
 	if c.prefix != "" && !Ident(c.prefix) {
 		return config{}, renderers.OptionError(Name, OptSetPrefix, ident, c.prefix)
 	}

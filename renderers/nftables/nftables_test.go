@@ -105,7 +105,7 @@ func TestContract(t *testing.T) {
 		All:     map[string]string{"table": "filter", "set_prefix": "ti_misp", "size": "65536"},
 		Unknown: "family",
 		Bad: map[string][]string{
-			"table":      {"", "a b", "x {\nflush ruleset"},
+			"table":      {"", "a b", "x {\nflush ruleset", "set", "saddr"},
 			"set_prefix": {"1ti"},
 			"size":       {"-1", "1k", "2147483648", "4294967299"},
 		},
