@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"io"
+	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -337,5 +339,40 @@ func TestAdminFlush(t *testing.T) {
 	}
 	if resp, _ := h.authed(feedPath); resp.Header.Get("X-Cache") != "MISS" {
 		t.Errorf("after a flush: %s", resp.Header.Get("X-Cache"))
+	}
+}
+
+// TestAnswersAreInertInABrowser: every list answer (built, from the
+// cache, gzip) and every MISP view says nosniff and a sandbox policy, so
+// that no answer, whatever type its renderer declares, runs a script on
+// the console's origin; a 304 carries no body and needs neither.
+func TestAnswersAreInertInABrowser(t *testing.T) {
+	h := newHarness(t)
+	check := func(what string, resp *http.Response) {
+		t.Helper()
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: status %d", what, resp.StatusCode)
+		}
+		for header, want := range map[string]string{"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; sandbox"} {
+			if got := resp.Header.Values(header); len(got) != 1 || got[0] != want {
+				t.Errorf("%s: %s = %q, want %q once", what, header, got, want)
+			}
+		}
+	}
+	resp, _ := h.authed(feedPath)
+	check("built list", resp)
+	resp, _ = h.authed(feedPath)
+	check("list from the cache", resp)
+	resp, _ = h.authed(feedPath, "Accept-Encoding", "gzip")
+	check("gzip list", resp)
+	id, err := h.sim.AddWarninglist(mispsim.Warninglist{Name: "Html", Type: "string", Description: "d", Version: 1, Category: "false-positive",
+		MatchingAttributes: []string{"domain"}, List: []string{"<script>alert(1)</script>"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wl := "/v1/warninglist/id/" + strconv.FormatInt(id, 10) + "/output/"
+	for _, p := range []string{wl + "txt", wl + "json", wl + "yaml", "/v1/statistics"} {
+		resp, _ := h.authed(p)
+		check(p, resp)
 	}
 }

@@ -23,7 +23,25 @@ var (
 	headerVary         = []byte(fiber.HeaderVary)
 	headerEntries      = []byte("X-Cratos-Entries")
 	headerInvalid      = []byte("X-Cratos-Invalid")
+	headerNosniff      = []byte("X-Content-Type-Options")
+	headerCSP          = []byte("Content-Security-Policy")
 )
+
+// Values of headerNosniff and headerCSP on every list and MISP answer: a
+// browser shown one never takes it for another type, and a renderer's
+// text/html (a plugin may declare any type) runs no script and loads
+// nothing, so MISP's values cannot act on this origin, where the console
+// is.
+var (
+	nosniff    = []byte("nosniff")
+	sandboxCSP = []byte("default-src 'none'; sandbox")
+)
+
+// setInertHeaders sets headerNosniff and headerCSP.
+func setInertHeaders(h *fasthttp.ResponseHeader) {
+	h.SetCanonical(headerNosniff, nosniff)
+	h.SetCanonical(headerCSP, sandboxCSP)
+}
 
 // setHeader sets key, one of the names above, to v as h.Set does, without
 // normalizing the name again. The header keeps its own copy of v; a value

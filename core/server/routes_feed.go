@@ -205,9 +205,11 @@ func sendArtifact(ctx *fasthttp.RequestCtx, res export.Result, ttl time.Duration
 }
 
 // sendForm sends body as contentType, or z, its gzip form, when z is not
-// nil.
+// nil, with the headers that keep a browser from running it
+// (setInertHeaders).
 func sendForm(ctx *fasthttp.RequestCtx, contentType string, body, z []byte) {
 	ctx.Response.Header.Set(fiber.HeaderContentType, contentType)
+	setInertHeaders(&ctx.Response.Header)
 	if z != nil {
 		ctx.Response.Header.Set(fiber.HeaderContentEncoding, "gzip")
 		body = z

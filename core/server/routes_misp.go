@@ -35,6 +35,7 @@ func sendPassthrough(c *fiber.Ctx, a mispview.Answer, err error) error {
 		c.Set("X-Cratos-Dropped", a.Dropped)
 	}
 	c.Set(fiber.HeaderContentType, a.ContentType)
+	setInertHeaders(&c.Response().Header)
 	return c.Send(a.Body)
 }
 
