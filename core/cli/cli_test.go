@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -48,7 +49,7 @@ func TestUsageErrors(t *testing.T) {
 		{"bad flag", []string{"serve", "--bogus"}, 2, "flag provided but not defined: -bogus"},
 		{"missing config", []string{"serve", "--config", "/nonexistent/config.yaml"}, 2, "no such file or directory"},
 		{"broken config names file and line", []string{"serve", "--config", broken}, 2, `config.yaml:4: unknown key "bogus"`},
-		{"mint without fields", []string{"token", "mint", "--config", cfg}, 2, "--misp, --key and --expires are required"},
+		{"mint without fields", []string{"token", "mint", "--config", cfg}, 2, "--misp, --key-file (or --key) and --expires are required"},
 		{"mint bad port", []string{"token", "mint", "--config", cfg, "--misp", "https://m.example:0", "--key", strings.Repeat("a", 40), "--expires", "2030-01-01"}, 2, "port"},
 		{"mint URL with a path", []string{"token", "mint", "--config", cfg, "--misp", "https://m.example/misp", "--key", strings.Repeat("a", 40), "--expires", "2030-01-01"}, 2, "no path"},
 		{"mint URL with a user", []string{"token", "mint", "--config", cfg, "--misp", "https://u:p@m.example", "--key", strings.Repeat("a", 40), "--expires", "2030-01-01"}, 2, "no path"},
@@ -91,6 +92,72 @@ func TestTokenMintAndInspect(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "https://misp-1.example.net:8443") || !strings.Contains(out, auth.Fingerprint(tok)) || strings.Contains(out, key) {
 		t.Errorf("inspect: %d %q (must show the site and fingerprint, never the whole key)", code, out)
 	}
+}
+
+// TestMISPKeyFile: token mint reads the key from the first line of
+// --key-file (- is standard input), trimmed; a file without one, or
+// both flags, is a usage error naming what is wrong.
+func TestMISPKeyFile(t *testing.T) {
+	cfg := writeConfig(t, testConfig)
+	key := "aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789aBcD"
+	dir := t.TempDir()
+	file := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	tests := []struct {
+		name, stdin string
+		flags       []string
+		code        int
+		stderr      string
+	}{
+		{"file", "", []string{"--key-file", file("key", key+"\n")}, 0, ""},
+		{"file without a final newline, other lines ignored", "", []string{"--key-file", file("key2", "  "+key+" \r\nnot the key\n")}, 0, ""},
+		{"standard input", key + "\n", []string{"--key-file", "-"}, 0, ""},
+		{"both flags", "", []string{"--key", key, "--key-file", file("key3", key)}, 2, "--key or --key-file, not both"},
+		{"empty file", "", []string{"--key-file", file("empty", "\n")}, 2, "the first line holds no key"},
+		{"empty standard input", "", []string{"--key-file", "-"}, 2, "the first line holds no key"},
+		{"missing file", "", []string{"--key-file", filepath.Join(dir, "absent")}, 2, "no such file or directory"},
+		{"a directory", "", []string{"--key-file", dir}, 2, "is a directory"},
+		{"a pipe, as a shell's <(command) gives", "", []string{"--key-file", pipe(t, key+"\n")}, 0, ""},
+		{"a device, read no further than a key could be", "", []string{"--key-file", "/dev/zero"}, 2, "key must be 40-72 ASCII letters and digits"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			defer func(r io.Reader) { stdin = r }(stdin)
+			stdin = strings.NewReader(tc.stdin)
+			args := append([]string{"token", "mint", "--config", cfg, "--misp", "https://misp.example.net", "--expires", "2030-01-01"}, tc.flags...)
+			code, out, stderr := run1(args...)
+			if code != tc.code || !strings.Contains(stderr, tc.stderr) {
+				t.Fatalf("exit %d, stderr %q; want %d containing %q", code, stderr, tc.code, tc.stderr)
+			}
+			if code != 0 {
+				return
+			}
+			cl, err := auth.NewCodec("0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF", "0123456789abcdef0123456789abcdef").Verify(strings.TrimSpace(out), time.Now())
+			if err != nil || cl.Key != key {
+				t.Fatalf("minted key %q, %v; want %q", cl.Key, err, key)
+			}
+		})
+	}
+}
+
+// pipe returns a /dev/fd path reading body from a pipe.
+func pipe(t *testing.T, body string) string {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	if _, err := w.WriteString(body); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	return fmt.Sprintf("/dev/fd/%d", r.Fd())
 }
 
 // TestDemo runs `cratos demo` as a newcomer would and uses the token it

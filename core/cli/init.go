@@ -25,9 +25,9 @@ func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
 func runInit(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("init", "init --misp URL --key KEY [--dir DIR] [--tag TAG] [--allow CIDR]... [--listen ADDR] [--expires YYYY-MM-DD] [--insecure]", stderr)
+	fs := newFlags("init", "init --misp URL (--key-file FILE|--key KEY) [--dir DIR] [--tag TAG] [--allow CIDR]... [--listen ADDR] [--expires YYYY-MM-DD] [--insecure]", stderr)
 	mispURL := fs.String("misp", "", "MISP base URL, e.g. https://misp.example.net (its host names the site file)")
-	key := fs.String("key", "", "MISP API key: checked against MISP, then carried by the first token")
+	keyFlags := addMISPKeyFlags(fs, "MISP API key: checked against MISP, then carried by the first token")
 	dir := fs.String("dir", ".", "directory to create config/, sites/ and state/ in")
 	tag := fs.String("tag", "cratos", "MISP tag namespace of the feeds: feed block selects <tag>:incident-classification=block")
 	listen := fs.String("listen", "127.0.0.1:8080", "address Cratos will listen on")
@@ -38,10 +38,14 @@ func runInit(args []string, stdout, stderr io.Writer) error {
 	if err := parseNoArgs(fs, args, stdout); err != nil {
 		return err
 	}
-	if *mispURL == "" || *key == "" {
-		return usageError("init: --misp and --key are required")
+	key, err := keyFlags.value()
+	if err != nil {
+		return usageError("init: %v", err)
 	}
-	claims, err := claimsFromURL(*mispURL, *key, *expires)
+	if *mispURL == "" || key == "" {
+		return usageError("init: --misp and --key-file (or --key) are required")
+	}
+	claims, err := claimsFromURL(*mispURL, key, *expires)
 	if err != nil {
 		return usageError("init: %v", err)
 	}
@@ -72,7 +76,7 @@ func runInit(args []string, stdout, stderr io.Writer) error {
 
 	base := strings.TrimSuffix(claims.BaseURL(), "/")
 	fmt.Fprintf(stdout, "Checking MISP at %s with the key ...\n", base)
-	ver, err := probeMISP(base, *key, !*insecure)
+	ver, err := probeMISP(base, key, !*insecure)
 	if err != nil {
 		return &exitError{code: 1, msg: "init: " + err.Error()}
 	}

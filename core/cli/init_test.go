@@ -25,7 +25,11 @@ func TestInitThenDevicePull(t *testing.T) {
 	dir := t.TempDir()
 	port := testtoolFreePort(t)
 	listen := "127.0.0.1:" + port
-	code, out, stderr := run1("init", "--misp", simURL, "--key", mispsim.DefaultKey, "--dir", dir, "--tag", e2eTag, "--listen", listen)
+	keyFile := filepath.Join(t.TempDir(), "misp.key")
+	if err := os.WriteFile(keyFile, []byte(mispsim.DefaultKey+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := run1("init", "--misp", simURL, "--key-file", keyFile, "--dir", dir, "--tag", e2eTag, "--listen", listen)
 	if code != 0 {
 		t.Fatalf("init: exit %d: %s%s", code, out, stderr)
 	}

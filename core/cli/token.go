@@ -23,7 +23,7 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 		case "inspect":
 			return runTokenInspect(args[1:], stdout, stderr)
 		case "-h", "--help":
-			fmt.Fprintln(stdout, "Usage: cratos token mint --config FILE --misp URL --key KEY --expires YYYY-MM-DD\n       cratos token inspect --config FILE TOKEN")
+			fmt.Fprintln(stdout, "Usage: cratos token mint --config FILE --misp URL (--key-file FILE|--key KEY) --expires YYYY-MM-DD\n       cratos token inspect --config FILE TOKEN")
 			return nil
 		}
 	}
@@ -31,22 +31,26 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 }
 
 func runTokenMint(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("token mint", "token mint --config FILE --misp URL --key KEY --expires YYYY-MM-DD", stderr)
+	fs := newFlags("token mint", "token mint --config FILE --misp URL (--key-file FILE|--key KEY) --expires YYYY-MM-DD", stderr)
 	cfgPath := fs.String("config", "config/config.yaml", "configuration file holding encryption_key and salt")
 	mispURL := fs.String("misp", "", "MISP base URL, e.g. https://misp.example.net:443 (the host names the site file)")
-	key := fs.String("key", "", "MISP API key (40-72 letters and digits)")
+	keyFlags := addMISPKeyFlags(fs, "MISP API key (40-72 letters and digits)")
 	expires := fs.String("expires", "", "last day + 1: the token stops working at 00:00 server time on this date (YYYY-MM-DD)")
 	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
-	if *mispURL == "" || *key == "" || *expires == "" {
-		return usageError("token mint: --misp, --key and --expires are required")
+	key, err := keyFlags.value()
+	if err != nil {
+		return usageError("token mint: %v", err)
+	}
+	if *mispURL == "" || key == "" || *expires == "" {
+		return usageError("token mint: --misp, --key-file (or --key) and --expires are required")
 	}
 	cfg, err := loadConfig(*cfgPath)
 	if err != nil {
 		return err
 	}
-	cl, err := claimsFromURL(*mispURL, *key, *expires)
+	cl, err := claimsFromURL(*mispURL, key, *expires)
 	if err != nil {
 		return usageError("token mint: %v", err)
 	}

@@ -233,7 +233,7 @@ func TestREADMEClaims(t *testing.T) {
 		t.Errorf("openapi.go no longer names MIT: update LICENSE and this test together")
 	}
 	for _, want := range []string{
-		"`GET /metrics`", "promtool check metrics", "qname-wait-recurse no", "cratos init --misp URL --key KEY",
+		"`GET /metrics`", "promtool check metrics", "qname-wait-recurse no", "cratos init --misp URL --key-file FILE",
 		"cratos check --config FILE", "What `scripts/install-tools.sh` changes on the machine", "`deploy/grafana-cratos.json`",
 	} {
 		if !strings.Contains(string(readme), want) {
