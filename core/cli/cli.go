@@ -34,7 +34,7 @@ func commands() []command {
 	return []command{
 		{"serve", "run the service against the configured MISP sites", runServe},
 		{"demo", "run the service against a built-in MISP emulator with real data", runDemo},
-		{"init", "write a configuration, a site file and a first token for one MISP (init --misp URL --key KEY)", runInit},
+		{"init", "write a configuration, a site file and a first token for one MISP (init --misp URL --key-file FILE)", runInit},
 		{"check", "validate a configuration and its sites, probe each MISP, print warnings", runCheck},
 		{"token", "mint or inspect legacy tokens (token mint | token inspect)", runToken},
 		{"plugin", "check a renderer plugin binary (plugin check PATH)", runPlugin},
