@@ -165,10 +165,21 @@ func writeRows(o *renderers.Out, c config, in iter.Seq[indicator.Indicator]) {
 			}
 			rec[i] = f
 		}
+		if len(rec) == 1 && rec[0] == "" {
+			// encoding/csv writes a lone empty field as a blank line,
+			// which readers skip (pandas) or read as no field at all
+			// (Python's csv): the row is kept as "".
+			cw.Flush()
+			o.WriteString(emptyRow[c.crlf])
+			continue
+		}
 		_ = cw.Write(rec)
 	}
 	cw.Flush()
 }
+
+// emptyRow is a row of one empty field, by line ending (crlf or not).
+var emptyRow = map[bool]string{true: "\"\"\r\n", false: "\"\"\n"}
 
 // fourDigitYear reports whether unix time ts falls in years 0000 to 9999,
 // the only ones RFC 3339 can write.

@@ -70,6 +70,12 @@ func TestRecords(t *testing.T) {
 			"value,timestamp\r\nx,9999-12-31T23:59:59Z\r\n"},
 		{"timestamp before year 0000", map[string]string{"columns": "value,timestamp"}, indicator.Indicator{Value: "x", Timestamp: -62167219201},
 			"value,timestamp\r\nx,\r\n"},
+		{"one column, empty", map[string]string{"columns": "event_id"}, indicator.Indicator{Value: "x"},
+			"event_id\r\n\"\"\r\n"},
+		{"one column, empty, lf", map[string]string{"columns": "category", "line_ending": "lf"}, indicator.Indicator{Value: "x"},
+			"category\n\"\"\n"},
+		{"two columns, empty", map[string]string{"columns": "event_id,category"}, indicator.Indicator{Value: "x"},
+			"event_id,category\r\n,\r\n"},
 		{"order", map[string]string{"columns": "event_id,type"}, full("x"),
 			"event_id,type\r\n42,url\r\n"},
 		{"excel safe equals", map[string]string{"columns": "value,category", "excel_safe": "true"}, indicator.Indicator{Value: "=1+1", Category: "@x"},
@@ -89,6 +95,21 @@ func TestRecords(t *testing.T) {
 				t.Errorf("got\n%q\nwant\n%q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestOneColumnRowsReadBack: a one-column list reads back with a row per
+// indicator, the empty ones included, in order.
+func TestOneColumnRowsReadBack(t *testing.T) {
+	ins := []indicator.Indicator{{Value: "a"}, {Value: "b", Category: "Network activity"}, {Value: "c"}, {Value: "d", Category: "x,y"}}
+	out := render(t, map[string]string{"columns": "category"}, ins)
+	recs, err := csv.NewReader(bytes.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{{"category"}, {""}, {"Network activity"}, {""}, {"x,y"}}
+	if !slices.EqualFunc(recs, want, slices.Equal) {
+		t.Fatalf("read back %q, want %q", recs, want)
 	}
 }
 
