@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/net/idna"
@@ -230,11 +231,27 @@ func CanonicalEmail(s string) (string, error) {
 			return "", ErrSyntax
 		}
 	}
+	if wideSpaceOrControl(local) {
+		return "", ErrSyntax
+	}
 	domain, err := CanonicalName(s[at+1:])
 	if err != nil {
 		return "", err
 	}
 	return local + "@" + domain, nil
+}
+
+// wideSpaceOrControl reports whether s holds a space or control
+// character beyond ASCII: NEL and the C1 controls, no-break and wide
+// spaces, the line and paragraph separators. No mail or web client sends
+// one raw, and a line reader may split a list at it (LineBreaks).
+func wideSpaceOrControl(s string) bool {
+	for _, r := range s {
+		if r >= 0x80 && (unicode.IsSpace(r) || unicode.IsControl(r)) {
+			return true
+		}
+	}
+	return false
 }
 
 // CanonicalHex returns s lower-cased if it is exactly n hex digits.
@@ -294,13 +311,14 @@ func CanonicalCrypto(mispType, s string) (string, error) {
 }
 
 // CanonicalLine returns a single line of free text with surrounding
-// whitespace removed; text that spans lines is rejected.
+// whitespace removed; text that spans lines for some line reader
+// (LineBreaks) is rejected.
 func CanonicalLine(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return "", ErrEmpty
 	}
-	if strings.ContainsAny(s, "\r\n\x00") {
+	if strings.ContainsAny(s, LineBreaks+"\x00") {
 		return "", ErrSyntax
 	}
 	return s, nil

@@ -11,7 +11,8 @@ import (
 // host as A-labels, an IPv6 host in RFC 5952 form, the scheme's default
 // port removed (http 80, https 443), and the path and query kept byte for
 // byte. A URL without a scheme ("evil.example/gate.php")
-// stays without one. Whitespace or control characters inside are rejected.
+// stays without one. Whitespace or control characters inside, ASCII or
+// not (wideSpaceOrControl), are rejected.
 func CanonicalURL(s string) (string, error) {
 	s = Refang(strings.TrimSpace(s))
 	if s == "" {
@@ -21,6 +22,9 @@ func CanonicalURL(s string) (string, error) {
 		if s[i] <= ' ' || s[i] == 0x7f {
 			return "", ErrSyntax
 		}
+	}
+	if wideSpaceOrControl(s) {
+		return "", ErrSyntax
 	}
 	if i := strings.IndexByte(s, '#'); i >= 0 {
 		s = s[:i]

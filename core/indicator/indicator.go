@@ -45,9 +45,15 @@ func (i Indicator) Prefix() (p netip.Prefix, ok bool) {
 	return netip.Prefix{}, false
 }
 
-// MultiLine reports whether the value spans more than one line, which
-// line-oriented formats cannot carry.
-func (i Indicator) MultiLine() bool { return strings.ContainsAny(i.Value, "\r\n") }
+// LineBreaks are the characters some line reader ends a line at: CR and
+// LF, and VT, FF, the separators FS, GS and RS, NEL, LS and PS, at which
+// Python's str.splitlines (and for some of them JavaScript) breaks lines
+// too. Such a reader splits a value holding one into two entries.
+const LineBreaks = "\r\n\v\f\x1c\x1d\x1e\u0085\u2028\u2029"
+
+// MultiLine reports whether the value spans more than one line for some
+// line reader (LineBreaks), which line-oriented formats cannot carry.
+func (i Indicator) MultiLine() bool { return strings.ContainsAny(i.Value, LineBreaks) }
 
 // TypeSet is a set of Types.
 type TypeSet uint32

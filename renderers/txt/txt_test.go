@@ -29,6 +29,10 @@ func TestRenderBytes(t *testing.T) {
 		{"option values ignore case", map[string]string{"line_ending": "LF", "trailing_newline": "True"}, two, "1.2.3.4\n5.6.7.8\n", nil},
 		{"multi-line rule dropped", nil, append(rendertest.IPs("1.2.3.4"), rule, two[1]), "1.2.3.4\r\n5.6.7.8", map[string]int{DropMultiLine: 1}},
 		{"lone CR counts as a line break", nil, []indicator.Indicator{cr, two[0]}, "1.2.3.4", map[string]int{DropMultiLine: 1}},
+		{"line breaks of other line readers count", nil, []indicator.Indicator{
+			{Type: indicator.Yara, Value: "rule c\f{ condition: true }"}, {Type: indicator.Yara, Value: "rule d\u2028{ condition: true }"},
+			{Type: indicator.Yara, Value: "rule e\u0085{ condition: true }"}, {Type: indicator.Yara, Value: "rule f\x1e{ condition: true }"}, two[0],
+		}, "1.2.3.4", map[string]int{DropMultiLine: 4}},
 		{"only multi-line values", map[string]string{"trailing_newline": "true"}, []indicator.Indicator{rule, cr}, "", map[string]int{DropMultiLine: 2}},
 		{"values kept byte for byte", nil, []indicator.Indicator{
 			{Type: indicator.EmailSubject, Value: "Ünïcödé – \"q\" <b>&amp;"},

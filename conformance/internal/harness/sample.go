@@ -246,8 +246,8 @@ var sampleRaw = []SampleAttribute{
 	{"email-subject", "tab\tinside"},
 	{"email-subject", "bell\x07ring"},        // control character
 	{"email-subject", "del\x7fchar"},         // DEL
-	{"email-subject", "line\u2028separator"}, // Unicode line separator
-	{"email-subject", "nel\u0085next"},       // next line
+	{"email-subject", "line\u2028separator"}, // Unicode line separator: invalid, a line reader breaks there
+	{"email-subject", "nel\u0085next"},       // next line: invalid, as LS
 	{"email-subject", "\ufeffbom start"},     // byte order mark
 	{"email-subject", "two  spaces"},
 	{"email-subject", longText},

@@ -88,7 +88,7 @@ func TestSampleStats(t *testing.T) {
 		{"url", indicator.Stats{Attributes: 17, Invalid: 1}},
 		{"file-md5", indicator.Stats{Attributes: 4, Invalid: 1}},
 		{"email-address", indicator.Stats{Attributes: 6, Invalid: 1}},
-		{"email-subject", indicator.Stats{Attributes: 52, Invalid: 1}},
+		{"email-subject", indicator.Stats{Attributes: 52, Invalid: 3}},
 		{"vulnerability", indicator.Stats{Attributes: 4, Invalid: 1}},
 		{"crypto-currency", indicator.Stats{Attributes: 4, Invalid: 1}},
 		{"yara", indicator.Stats{Attributes: 4}},
