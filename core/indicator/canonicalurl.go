@@ -18,12 +18,14 @@ func CanonicalURL(s string) (string, error) {
 	if s == "" {
 		return "", ErrEmpty
 	}
+	var high byte
 	for i := 0; i < len(s); i++ {
 		if s[i] <= ' ' || s[i] == 0x7f {
 			return "", ErrSyntax
 		}
+		high |= s[i] & 0x80
 	}
-	if wideSpaceOrControl(s) {
+	if high != 0 && wideSpaceOrControl(s) {
 		return "", ErrSyntax
 	}
 	if i := strings.IndexByte(s, '#'); i >= 0 {
