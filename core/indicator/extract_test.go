@@ -263,6 +263,29 @@ func FuzzCanonicalURL(f *testing.F) {
 	fuzzIdempotent(f, CanonicalURL, "http://evil.example/a?b=c", "evil.example:80/x", "http://[::1]/", "hxxp://a[.]b/c")
 }
 
+// FuzzOneLineValues: a URL, an e-mail address or a one-line text that is
+// accepted holds no character any common line reader breaks at, and a
+// URL or address no space or control character at all.
+func FuzzOneLineValues(f *testing.F) {
+	for _, s := range []string{"http://a.example/x\u2028y", "x\u0085y@a.example", "a\fb", "http://a.example/\u00a0", "plain text"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for name, canon := range map[string]func(string) (string, error){"url": CanonicalURL, "email": CanonicalEmail, "line": CanonicalLine} {
+			c, err := canon(s)
+			if err != nil {
+				continue
+			}
+			if strings.ContainsAny(c, LineBreaks+"\x00") {
+				t.Fatalf("%s %q accepted as %q, which spans lines", name, s, c)
+			}
+			if name != "line" && (wideSpaceOrControl(c) || strings.ContainsFunc(c, func(r rune) bool { return r <= ' ' || r == 0x7f })) {
+				t.Fatalf("%s %q accepted as %q, which holds a space or control character", name, s, c)
+			}
+		}
+	})
+}
+
 // fuzzIdempotent fuzzes canon from seeds: a value it accepts must come back
 // unchanged when its canonical form is canonicalised again.
 func fuzzIdempotent(f *testing.F, canon func(string) (string, error), seeds ...string) {
