@@ -79,6 +79,7 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	}
 	// The demo token may open the console too (before serving starts).
 	cfg.AdminTokens = []string{auth.Fingerprint(token)}
+	svc.server.SetAdminTokens(cfg.AdminTokens)
 	return run(svc, cfg.Listen, logger, func(addr net.Addr) {
 		base := "http://" + addr.String()
 		fmt.Fprintf(stdout, "Cratos demo on %s, reading the MISP emulator at %s (%s).\n\n", base, simURL, source)

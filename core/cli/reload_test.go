@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cratos-project/cratos/core/auth"
 	"github.com/cratos-project/cratos/core/config"
 	"github.com/cratos-project/cratos/internal/testtool"
 	"github.com/cratos-project/cratos/renderers"
@@ -78,5 +79,43 @@ func TestSIGHUPDuringReloadRunsAgain(t *testing.T) {
 	}
 	if err := <-done; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestSIGHUPRereadsAdminTokens: a reload gives the server config.yaml's
+// admin_tokens as they are now, and a config.yaml that does not load
+// keeps the admin tokens in use.
+func TestSIGHUPRereadsAdminTokens(t *testing.T) {
+	_, simURL := startSim(t)
+	e := startE2E(t, simURL, nil)
+	logger := slog.New(slog.NewJSONHandler(e.log, nil))
+	cfgText, err := os.ReadFile(e.cfg.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flush := func() int {
+		resp, _ := e.get(t, "DELETE", "/v1/clear_cache/all", "token", e.token)
+		return resp.StatusCode
+	}
+	steps := []struct {
+		name, config string
+		want         int
+	}{
+		{"not listed", string(cfgText), 403},
+		{"listed", string(cfgText) + "admin_tokens: [" + auth.Fingerprint(e.token) + "]\n", 200},
+		{"config.yaml broken", string(cfgText) + "admin_tokens: [\n", 200},
+		{"taken out", string(cfgText) + "admin_tokens: []\n", 403},
+	}
+	for _, st := range steps {
+		if err := os.WriteFile(e.cfg.Path, []byte(st.config), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		reloadAndLog(e.svc, logger)
+		if got := flush(); got != st.want {
+			t.Fatalf("%s: flush answered %d, want %d; log:\n%s", st.name, got, st.want, e.log.String())
+		}
+	}
+	if !strings.Contains(e.log.String(), "config.yaml not reloaded; keeping the admin tokens in use") {
+		t.Errorf("the broken config.yaml is not logged:\n%s", e.log.String())
 	}
 }

@@ -131,8 +131,10 @@ func run(svc *service, addr string, logger *slog.Logger, ready func(net.Addr)) e
 	}
 }
 
-// reloadAndLog rereads the site files and logs what did not load.
+// reloadAndLog rereads admin_tokens and the site files and logs what did
+// not load.
 func reloadAndLog(svc *service, logger *slog.Logger) {
+	reloadAdminTokens(svc, logger)
 	errs := reloadSites(svc.sites)
 	for _, e := range errs {
 		logger.Error("site file not reloaded; keeping the previous version", "error", e)
@@ -143,6 +145,22 @@ func reloadAndLog(svc *service, logger *slog.Logger) {
 		}
 	}
 	logger.Info("sites reloaded", "sites", len(svc.sites.All()), "errors", len(errs))
+}
+
+// reloadAdminTokens rereads config.yaml and gives the server its
+// admin_tokens; the other settings of config.yaml take a restart. A file
+// that does not load keeps the admin tokens in use.
+func reloadAdminTokens(svc *service, logger *slog.Logger) {
+	if svc.cfg == nil || svc.cfg.Path == "" {
+		return
+	}
+	cfg, err := config.Load(svc.cfg.Path)
+	if err != nil {
+		logger.Error("config.yaml not reloaded; keeping the admin tokens in use", "error", err)
+		return
+	}
+	svc.server.SetAdminTokens(cfg.AdminTokens)
+	logger.Info("admin_tokens reloaded", "admin_tokens", len(cfg.AdminTokens))
 }
 
 // reloader runs one reload at a time; a SIGHUP during one makes it run

@@ -38,7 +38,16 @@ func (s *Server) consoleRoutes() {
 
 // isAdmin reports whether a token fingerprint is listed in admin_tokens.
 func (s *Server) isAdmin(fingerprint string) bool {
-	return slices.Contains(s.opts.Config.AdminTokens, fingerprint)
+	return slices.Contains(*s.admins.Load(), fingerprint)
+}
+
+// SetAdminTokens replaces the fingerprints of admin_tokens, as a reload
+// of config.yaml reads them: a token taken out can no longer flush the
+// cache or release holds, and its console sessions end at their next
+// request.
+func (s *Server) SetAdminTokens(fingerprints []string) {
+	fps := slices.Clone(fingerprints)
+	s.admins.Store(&fps)
 }
 
 func (s *Server) consoleCSS(c *fiber.Ctx) error {

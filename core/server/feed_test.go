@@ -333,7 +333,7 @@ func TestAdminFlush(t *testing.T) {
 	if resp, body := h.do("DELETE", "/v1/clear_cache/all", "token", h.token); resp.StatusCode != 403 {
 		t.Errorf("flush by a non-admin token: %d %s", resp.StatusCode, body)
 	}
-	h.cfg.AdminTokens = []string{auth.Fingerprint(h.token)}
+	h.setAdmins(auth.Fingerprint(h.token))
 	if resp, body := h.do("DELETE", "/v1/clear_cache/all", "token", h.token); resp.StatusCode != 200 || body != `{"ok":true}` {
 		t.Errorf("admin flush: %d %s", resp.StatusCode, body)
 	}

@@ -209,9 +209,9 @@ func TestCircuitBreakerTenPercent(t *testing.T) {
 		t.Error("/metrics lacks the held list")
 	}
 	// The detail of /v1/status is for admin tokens.
-	h.cfg.AdminTokens = []string{auth.Fingerprint(token)}
+	h.setAdmins(auth.Fingerprint(token))
 	_, status := h.get("/v1/status?sites=0", "token", token)
-	h.cfg.AdminTokens = nil
+	h.setAdmins()
 	var st struct {
 		Held []struct {
 			ID, Site, Feed, Type, Output, Reason string
@@ -231,7 +231,7 @@ func TestCircuitBreakerTenPercent(t *testing.T) {
 	if resp, body := h.do("POST", "/v1/holds/release", "token", token); resp.StatusCode != 403 {
 		t.Errorf("release by a non-admin token: %d %s", resp.StatusCode, body)
 	}
-	h.cfg.AdminTokens = []string{auth.Fingerprint(token)}
+	h.setAdmins(auth.Fingerprint(token))
 	if resp, body := h.do("POST", "/v1/holds/release?id=zz", "token", token); resp.StatusCode != 422 {
 		t.Errorf("release with a bad id: %d %s", resp.StatusCode, body)
 	}

@@ -116,6 +116,13 @@ func newHarness(t testing.TB, opts ...harnessOption) *harness {
 	return h
 }
 
+// setAdmins lists tokens' fingerprints in admin_tokens, as a reload of
+// config.yaml does: for the running server and those started later.
+func (h *harness) setAdmins(fingerprints ...string) {
+	h.cfg.AdminTokens = fingerprints
+	h.srv.SetAdminTokens(fingerprints)
+}
+
 // start starts a Cratos server for the harness; calling it again starts a
 // second, independent server (another process, as far as caching goes)
 // and points the harness at it.

@@ -269,7 +269,7 @@ func (s *Server) clearHandler(kind export.Kind) fiber.Handler {
 // flushHandler clears every cache entry; only admin tokens may.
 func (s *Server) flushHandler(c *fiber.Ctx) error {
 	cl := callerOf(c)
-	if !slices.Contains(s.opts.Config.AdminTokens, cl.fingerprint) {
+	if !s.isAdmin(cl.fingerprint) {
 		return detail(c, fiber.StatusForbidden, "This token may not flush the cache.")
 	}
 	if err := s.opts.Export.Flush(c.UserContext()); err != nil {

@@ -2,7 +2,6 @@ package server
 
 import (
 	"errors"
-	"slices"
 	"strings"
 	"time"
 
@@ -33,7 +32,7 @@ func (s *Server) holdsHandler(c *fiber.Ctx) error {
 // by ?id=) replace their last good lists; only admin tokens may.
 func (s *Server) releaseHandler(c *fiber.Ctx) error {
 	cl := callerOf(c)
-	if !slices.Contains(s.opts.Config.AdminTokens, cl.fingerprint) {
+	if !s.isAdmin(cl.fingerprint) {
 		return detail(c, fiber.StatusForbidden, "This token may not release held lists.")
 	}
 	id := c.Query("id")

@@ -81,6 +81,7 @@ type Server struct {
 	targets     listTargets                   // the list shortcut's URLs (shortcut.go)
 	routed      fasthttp.RequestHandler       // fiber's handler, behind the shortcut
 	answered    atomic.Uint64                 // requests the shortcut answered
+	admins      atomic.Pointer[[]string]      // admin_tokens, replaced by SetAdminTokens
 	// forwarding are the header names that say who the client is, as
 	// fasthttp normalizes them.
 	forwarding []string
@@ -133,6 +134,7 @@ func New(opts Options) *Server {
 		limiter:   newFailLimiter(opts.FailLimit, time.Minute),
 		mints:     newFailLimiter(opts.FailLimit, time.Minute),
 	}
+	s.SetAdminTokens(opts.Config.AdminTokens)
 	s.app = fiber.New(fiber.Config{
 		AppName:               "cratos",
 		StrictRouting:         true, // "/x/" is a redirect to "/x", as in the original

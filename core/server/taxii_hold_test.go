@@ -77,7 +77,7 @@ func taxiiHolds(t *testing.T, h *harness) []export.Hold {
 func TestTAXIICircuitBreaker(t *testing.T) {
 	h, cut, token := cutHarness(t)
 	h.token = token
-	h.cfg.AdminTokens = []string{auth.Fingerprint(h.token)}
+	h.setAdmins(auth.Fingerprint(h.token))
 	// MISP answers from now on with every cut-th attribute (0: all of
 	// them); the cache is flushed, so the next request refreshes every
 	// snapshot of the collection at once.
