@@ -8,7 +8,10 @@
 // 3a9a2047-7a4f-500b-8181-6b09cb0b31f5, never the STIX SCO namespace:
 //
 //   - indicator id: uuid5(Namespace, type + "|" + value), type being the
-//     indicator.Type name ("ipv4", "sha256", ...);
+//     indicator.Type name ("ipv4", "sha256", ...); in a bundle of another
+//     identity_name or with a TLP marking, the name starts with
+//     "producer|" + identity id + "|" and the marking id + "|"
+//     (encoder.scopeIDs);
 //   - identity id: uuid5(Namespace, "identity|" + identity_name);
 //   - bundle id: uuid5(Namespace, N) where N joins with "\n" the word
 //     "bundle", the site, the feed, the data type, the generated time

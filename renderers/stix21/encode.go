@@ -55,6 +55,11 @@ type encoder struct {
 	lastDay      int64  // the day of lastTime, -1 before the first
 	createdBy    string // from after the id up to created's value
 	tail         string // from after valid_from's value to the end
+	// idScope, when set (scopeIDs), goes before the type in the name of
+	// every indicator id, and idPrefixes are the fast path's prefixes
+	// with it.
+	idScope    string
+	idPrefixes *[len(forms)]string
 }
 
 func newEncoder(c config, generated time.Time) *encoder {
@@ -72,6 +77,30 @@ func newEncoder(c config, generated time.Time) *encoder {
 		e.tail = `","object_marking_refs":["` + m.id + `"]}`
 	}
 	return e
+}
+
+// scopeIDs makes the indicator ids of a bundle whose producer is not the
+// default one, or whose indicators carry a TLP marking, depend on both:
+// two sites that give one indicator another identity or marking (two
+// MISP servers syncing the same attribute, with its timestamp) would
+// otherwise give a TIP two objects of one id and one modified time, of
+// which it keeps one, and with it one marking. The default bundle keeps
+// the ids it always had.
+func (e *encoder) scopeIDs() {
+	if e.c.identityName == DefaultIdentityName && e.c.marking == nil {
+		return
+	}
+	e.idScope = "producer|" + e.identityID + "|"
+	if m := e.c.marking; m != nil {
+		e.idScope += m.id + "|"
+	}
+	var p [len(forms)]string
+	for t, f := range fastForms {
+		if f.idPrefix != "" {
+			p[t] = string(namespace[:]) + e.idScope + f.idPrefix[len(namespace):]
+		}
+	}
+	e.idPrefixes = &p
 }
 
 // identity returns the producer identity object.
@@ -107,7 +136,7 @@ func (e *encoder) slowIndicator(in indicator.Indicator) ([]byte, string) {
 	}
 	ts := e.timestamp(in.Timestamp)
 	var id uuid
-	id, e.scratch = uuid5Scratch(e.scratch, in.Type.String(), "|", in.Value)
+	id, e.scratch = uuid5Scratch(e.scratch, e.idScope, in.Type.String(), "|", in.Value)
 
 	b := append(e.buf[:0], ",\n{\"type\":\"indicator\",\"spec_version\":\"2.1\",\"id\":\"indicator--"...)
 	b = id.appendText(b)

@@ -74,7 +74,11 @@ func (e *encoder) fastIndicator(in indicator.Indicator) ([]byte, bool) {
 		return nil, false
 	}
 	b := append(e.buf[:0], indicatorHead...)
-	b = e.appendID(b, f.idPrefix, v)
+	prefix := f.idPrefix
+	if e.idPrefixes != nil {
+		prefix = e.idPrefixes[in.Type]
+	}
+	b = e.appendID(b, prefix, v)
 	ts := e.timestamp(in.Timestamp)
 	b = append(b, e.createdBy...)
 	b = append(b, ts...)

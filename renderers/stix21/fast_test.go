@@ -127,6 +127,8 @@ func TestFastMatchesGeneral(t *testing.T) {
 		}
 		fast := newEncoder(c, generated)
 		general := newEncoder(c, generated)
+		fast.scopeIDs()
+		general.scopeIDs()
 		nFast := 0
 		for _, in := range ins {
 			got, gotReason := fast.indicator(in)
@@ -156,6 +158,8 @@ func FuzzFastMatchesGeneral(f *testing.F) {
 	}
 	fast := newEncoder(c, generated)
 	general := newEncoder(c, generated)
+	fast.scopeIDs()
+	general.scopeIDs()
 	f.Fuzz(func(t *testing.T, typ uint8, v string, ts int64) {
 		in := indicator.Indicator{Type: indicator.Type(typ), Value: v, Timestamp: ts}
 		got, gotReason := fast.indicator(in)

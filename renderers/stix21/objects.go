@@ -49,7 +49,8 @@ func (o *Objects) Indicator(in indicator.Indicator) ([]byte, bool) {
 	return b[2:], true // without the ",\n" separator
 }
 
-// IndicatorID returns the id Render gives the indicator of in.
+// IndicatorID returns the id Objects gives the indicator of in, and
+// Render with the default identity and no TLP marking (scopeIDs).
 func IndicatorID(in indicator.Indicator) string {
 	u, _ := uuid5Scratch(nil, in.Type.String(), "|", in.Value)
 	return "indicator--" + u.String()

@@ -109,6 +109,7 @@ func (def) Config(o renderers.Options) (config, error) {
 func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
 	return feedlist.Stream(ctx, w, req, Name, r.Parse, func(o *renderers.Out, c config, d feedlist.Drops) error {
 		e := newEncoder(c, req.Generated)
+		e.scopeIDs()
 		digest := sha256.New()
 		emit := func(b []byte) {
 			o.Write(b)
