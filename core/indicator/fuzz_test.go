@@ -1,0 +1,80 @@
+package indicator
+
+import (
+	"strings"
+	"testing"
+)
+
+func FuzzCanonicalName(f *testing.F) {
+	fuzzIdempotent(f, CanonicalName, "evil.example", "Bücher.example.", "_x.y", "a..b", "xn--bcher-kva.example")
+}
+
+func FuzzCanonicalURL(f *testing.F) {
+	fuzzIdempotent(f, CanonicalURL, "http://evil.example/a?b=c", "evil.example:80/x", "http://[::1]/", "hxxp://a[.]b/c")
+}
+
+// FuzzOneLineValues: a URL, an e-mail address or a one-line text that is
+// accepted holds no character any common line reader breaks at, and a
+// URL or address no space or control character at all.
+func FuzzOneLineValues(f *testing.F) {
+	for _, s := range []string{"http://a.example/x\u2028y", "x\u0085y@a.example", "a\fb", "http://a.example/\u00a0", "plain text"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for name, canon := range map[string]func(string) (string, error){"url": CanonicalURL, "email": CanonicalEmail, "line": CanonicalLine} {
+			c, err := canon(s)
+			if err != nil {
+				continue
+			}
+			if strings.ContainsAny(c, LineBreaks+"\x00") {
+				t.Fatalf("%s %q accepted as %q, which spans lines", name, s, c)
+			}
+			if name != "line" && (wideSpaceOrControl(c) || strings.ContainsFunc(c, func(r rune) bool { return r <= ' ' || r == 0x7f })) {
+				t.Fatalf("%s %q accepted as %q, which holds a space or control character", name, s, c)
+			}
+		}
+	})
+}
+
+// fuzzIdempotent fuzzes canon from seeds: a value it accepts must come back
+// unchanged when its canonical form is canonicalised again.
+func fuzzIdempotent(f *testing.F, canon func(string) (string, error), seeds ...string) {
+	for _, s := range seeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := canon(s)
+		if err != nil {
+			return
+		}
+		again, err := canon(c)
+		if err != nil || again != c {
+			t.Fatalf("not idempotent: %q -> %q -> %q (%v)", s, c, again, err)
+		}
+	})
+}
+
+func FuzzCanonicalIP(f *testing.F) {
+	for _, s := range []string{"1.2.3.4", "10.0.0.1/8", "::ffff:1.2.3.4/120", "fe80::1%eth0"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := CanonicalIP(s)
+		if err != nil {
+			return
+		}
+		_, text := ipType(p, s)
+		// Given its own text back, it answers the same text.
+		if _, same := ipType(p, text); same != text {
+			t.Fatalf("%q: text %q, given it back %q", s, text, same)
+		}
+		// The value given is reused only when it is the text.
+		if _, plain := ipType(p, ""); plain != text {
+			t.Fatalf("%q: text %q, %q without the value", s, text, plain)
+		}
+		again, err := CanonicalIP(text)
+		if err != nil || again != p {
+			t.Fatalf("not idempotent: %q -> %q -> %v (%v)", s, text, again, err)
+		}
+	})
+}
