@@ -38,6 +38,7 @@ const (
 	DropDuplicate = "checkpoint duplicate record"
 	DropText      = "checkpoint value with control characters or invalid UTF-8"
 	DropCap       = "checkpoint entry cap"
+	DropCovered   = "checkpoint address or range inside a listed range, over the cap"
 )
 
 // Renderer renders Check Point IoC feeds. The zero value is ready to use.
@@ -97,15 +98,18 @@ func (def) Config(o renderers.Options) (config, error) {
 
 // Render writes the header and one record per observable, in input
 // order. Without a cap each record is written as it comes; with one, the
-// newest are kept as the input is read and written at the end.
+// newest are kept as the input is read and written at the end, those
+// inside a listed IP range left out first (weighCovered).
 func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
 	return feedlist.Stream(ctx, w, req, Name, r.Parse, func(o *renderers.Out, c config, d feedlist.Drops) error {
 		o.WriteString(Header + "\n")
 		e := encoder{c: c, req: req}
 		emit := func(rec ioc.Record) { _, _ = o.Write(e.line(rec.Type, rec.Value, rec.X)) } // errors stay in o
 		var keep *ioc.Keeper[ioc.Record]
+		covered := 0
 		if c.maxEntries > 0 {
 			keep = ioc.NewKeeper[ioc.Record](c.maxEntries)
+			in = weighCovered(in, &covered)
 		}
 		// A domain and a hostname may share one Domain value, and two URLs
 		// one URL value once written as Check Point takes them ("h" and
@@ -115,7 +119,7 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 			return ioc.Record{Type: typ, Value: value, X: x}, reason
 		}, func(typ string) bool { return typ == "Domain" || typ == "URL" }, DropDuplicate, keep, emit)
 		if keep != nil && o.Err() == nil {
-			keep.Emit(o, d, DropCap, emit)
+			emitKept(o, d, keep, covered, emit)
 		}
 		return nil
 	})

@@ -15,6 +15,9 @@ func ind(t indicator.Type, v string, ts int64) indicator.Indicator {
 
 func TestRecords(t *testing.T) {
 	const h = Header + "\n"
+	const comment = ",high,high,AB,MISP event 42; ip-dst; Network activity\n"
+	ipLine := func(a string) string { return uniqName("IP", a) + "," + a + ",IP" + comment }
+	rangeLine := uniqName("IP Range", "198.51.100.0-198.51.100.255") + ",198.51.100.0-198.51.100.255,IP Range" + comment
 	rendertest.Rows(t, Renderer{}, rendertest.WithOptions, []rendertest.Row{
 		{"ip", nil, []indicator.Indicator{ind(indicator.IPv4, "198.51.100.7", 1)},
 			h + uniqName("IP", "198.51.100.7") + ",198.51.100.7,IP,high,high,AB,MISP event 42; ip-dst; Network activity\n", nil},
@@ -36,6 +39,17 @@ func TestRecords(t *testing.T) {
 		{"a URL as new as its newest repeat under the cap", map[string]string{"max_entries": "1"}, []indicator.Indicator{
 			ind(indicator.IPv4, "198.51.100.1", 5), ind(indicator.URL, "http://bad.example", 1), ind(indicator.URL, "http://bad.example/", 9)},
 			h + uniqName("URL", "http://bad.example/") + ",http://bad.example/,URL,high,high,AB,MISP event 42; ip-dst; Network activity\n", map[string]int{DropDuplicate: 1, DropCap: 1}},
+		{"addresses inside a listed range go first under the cap", map[string]string{"max_entries": "3"}, []indicator.Indicator{
+			ind(indicator.IPv4Net, "198.51.100.0/24", 1), ind(indicator.IPv4, "198.51.100.5", 100), ind(indicator.IPv4, "198.51.100.6", 90),
+			ind(indicator.IPv4, "203.0.113.1", 50), ind(indicator.IPv4, "203.0.113.2", 40)},
+			h + rangeLine + ipLine("203.0.113.1") + ipLine("203.0.113.2"), map[string]int{DropCovered: 2}},
+		{"a range as new as the newest address inside it", map[string]string{"max_entries": "2"}, []indicator.Indicator{
+			ind(indicator.IPv4Net, "198.51.100.0/24", 1), ind(indicator.IPv4, "198.51.100.5", 100),
+			ind(indicator.IPv4, "203.0.113.1", 50), ind(indicator.IPv4, "203.0.113.2", 60)},
+			h + rangeLine + ipLine("203.0.113.2"), map[string]int{DropCovered: 1, DropCap: 1}},
+		{"under the cap, addresses inside a range stay", map[string]string{"max_entries": "3"}, []indicator.Indicator{
+			ind(indicator.IPv4Net, "198.51.100.0/24", 1), ind(indicator.IPv4, "198.51.100.5", 100), ind(indicator.IPv4, "203.0.113.1", 50)},
+			h + rangeLine + ipLine("198.51.100.5") + ipLine("203.0.113.1"), nil},
 		{"cap keeps newest", map[string]string{"max_entries": "1"}, []indicator.Indicator{ind(indicator.IPv4, "198.51.100.1", 1), ind(indicator.IPv4, "198.51.100.2", 2)},
 			h + uniqName("IP", "198.51.100.2") + ",198.51.100.2,IP,high,high,AB,MISP event 42; ip-dst; Network activity\n", map[string]int{DropCap: 1}},
 	}, func(out []byte) []devicecheck.Violation {
