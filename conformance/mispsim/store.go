@@ -76,7 +76,10 @@ type eventRec struct {
 	published bool
 	orgc      int32   // index in store.orgs
 	tags      []int32 // indices in store.tags
-	json      []byte  // the "Event" object of restSearch results
+	// local are the tags of tags attached as local tags (MISP's
+	// EventTag.local), which no timestamp shows.
+	local []int32
+	json  []byte // the "Event" object of restSearch results
 
 	ts, publishTS int64 // Event.timestamp and Event.publish_timestamp
 	distribution  string

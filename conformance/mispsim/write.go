@@ -47,10 +47,15 @@ func (s *Server) dispatchWrite(parts []string, r *http.Request, body []byte) (re
 		return s.publishAPI(arg(2), path), true
 	case "events/unpublish":
 		return s.unpublishAPI(arg(2), path), true
-	case "events/addtag":
-		return s.eventTagAPI(true, arg(2), arg(3), body), true
-	case "events/removetag":
-		return s.eventTagAPI(false, arg(2), arg(3), body), true
+	case "events/addtag", "events/removetag":
+		args, local := namedLocal(parts[2:])
+		arg := func(i int) string {
+			if len(args) > i {
+				return args[i]
+			}
+			return ""
+		}
+		return s.eventTagAPI(key == "events/addtag", local, arg(0), arg(1), body), true
 	case "attributes/add":
 		return s.addAttributesAPI(arg(2), body, path), true
 	case "attributes/edit":

@@ -129,6 +129,13 @@ func TestWriteTimestamps(t *testing.T) {
 		{"add attribute tag", 160, "/attributes/addTag/1/tlp:green", ``, 200, want{ts(160), ts(155), false, "1", ts(160), false, true}},
 		{"remove attribute tag", 170, "/attributes/removeTag", `{"attribute":"1","tag":"TLP:GREEN"}`, 200,
 			want{ts(170), ts(155), false, "1", ts(170), false, true}},
+		{"publish before local tag", 175, "/events/publish/101", ``, 200, want{ts(170), ts(175), true, "1", ts(170), false, true}},
+		// A local tag moves nothing (MISP's EventsController::addTag and
+		// removeTag unpublish only for a tag that is not local).
+		{"add local event tag", 180, "/events/addTag/101/tlp:green/local:1", ``, 200, want{ts(170), ts(175), true, "1", ts(170), false, true}},
+		{"remove local event tag", 190, "/events/removeTag/101/tlp:green", ``, 200, want{ts(170), ts(175), true, "1", ts(170), false, true}},
+		{"add local event tag by body", 200, "/events/addTag/local:1", `{"event":"101","tag":"tlp:green"}`, 200,
+			want{ts(170), ts(175), true, "1", ts(170), false, true}},
 	}
 	for _, st := range steps {
 		c.set(t0 + st.at)
@@ -149,6 +156,13 @@ func TestWriteTimestamps(t *testing.T) {
 			t.Errorf("%s: attribute %s (found %v) timestamp %s deleted %v to_ids %v, want %s %v %v",
 				st.name, st.want.attr, ok, a.Timestamp, a.Deleted, a.ToIDS, st.want.attrTS, st.want.deleted, st.want.toIDs)
 		}
+	}
+	// The local tag is a tag as any other to restSearch's tags filter.
+	if got := search(t, s, `{"tags":["tlp:green"],"eventid":101}`); len(got) != 1 {
+		t.Errorf("restSearch by the local tag: %d attributes, want 1", len(got))
+	}
+	if idx := call(t, s, http.MethodPost, "/events/index", `{"eventid":[101]}`, nil).Body.String(); !strings.Contains(idx, `"local":true,`) {
+		t.Errorf("event index does not mark the local tag: %s", idx)
 	}
 	if a, _ := attrState(t, s, "1"); a.Event.Info != "Writes 2" {
 		t.Errorf("restSearch Event.info after edit: %q", a.Event.Info)

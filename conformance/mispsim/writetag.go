@@ -3,6 +3,7 @@ package mispsim
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -18,9 +19,12 @@ type tagResult struct {
 // eventTagAPI answers POST /events/addTag[/{id}[/{tag}]] and
 // /events/removeTag: the event and tag come from the path or from the body
 // ("event" or "event_id" or "id", "tag" or "tag_id"). Attaching or removing
-// a tag unpublishes the event and sets its timestamp to now. Answers are
-// always 200, with MISP's {"saved":…} bodies.
-func (s *Server) eventTagAPI(add bool, evRef, tagRef string, body []byte) response {
+// a tag unpublishes the event and sets its timestamp to now. A local tag
+// (addTag's named parameter local:1) changes neither, when attached or
+// removed: MISP's EventsController::addTag and removeTag call
+// unpublishEvent only for a tag that is not local. Answers are always 200,
+// with MISP's {"saved":…} bodies.
+func (s *Server) eventTagAPI(add, local bool, evRef, tagRef string, body []byte) response {
 	evRef, tagRef = tagRequest(body, "Event", []string{"event", "event_id"}, evRef, tagRef)
 	ok := func(r tagResult) response { return jsonResponse(http.StatusOK, r) }
 	if add {
@@ -44,6 +48,9 @@ func (s *Server) eventTagAPI(add bool, evRef, tagRef string, body []byte) respon
 					fails = append(fails, "Tag is already attached to this event.")
 				default:
 					e.tags = append(e.tags, t)
+					if local {
+						e.local = append(e.local, t)
+					}
 					added++
 				}
 			}
@@ -51,7 +58,9 @@ func (s *Server) eventTagAPI(add bool, evRef, tagRef string, body []byte) respon
 				return ok(tagResult{Errors: strings.Join(fails, ", ")}), nil, false
 			}
 			e.tagJSON = st.encodeEventTags(e.tags)
-			st.unpublishEvent(ei, now)
+			if !local {
+				st.unpublishEvent(ei, now)
+			}
 			msg := "Tag added."
 			if added > 1 {
 				msg = "Tags added."
@@ -85,7 +94,11 @@ func (s *Server) eventTagAPI(add bool, evRef, tagRef string, body []byte) respon
 		}
 		e.tags = e.tags[:k:k]
 		e.tagJSON = st.encodeEventTags(e.tags)
-		st.unpublishEvent(ei, now)
+		if l := slices.Index(e.local, t); l >= 0 {
+			e.local = slices.Delete(slices.Clone(e.local), l, l+1)
+		} else {
+			st.unpublishEvent(ei, now)
+		}
 		return ok(tagResult{Saved: true, Success: "Tag removed.", CheckPublish: true}), nil, true
 	})
 }
@@ -123,4 +136,18 @@ func (s *store) tagRefs(ref string) (ids []int32, bad string) {
 		return []int32{i}, ""
 	}
 	return nil, "Invalid Tag."
+}
+
+// namedLocal takes CakePHP's named parameter local:{value} out of a path's
+// arguments: whether it is set (not empty in PHP's sense), and the other
+// arguments in order.
+func namedLocal(args []string) (rest []string, local bool) {
+	for _, a := range args {
+		if v, ok := strings.CutPrefix(a, "local:"); ok {
+			local = !phpEmpty(v)
+			continue
+		}
+		rest = append(rest, a)
+	}
+	return rest, local
 }
