@@ -93,7 +93,6 @@ type Tracker struct {
 
 	mu      sync.Mutex
 	last    map[key]Pull
-	unnamed int
 	flagged map[key]bool
 	lists   map[key]*ListState // key{site, list}
 }
@@ -146,10 +145,7 @@ func (t *Tracker) Record(p Pull) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if _, seen := t.last[k]; !seen && !named {
-		if t.unnamed >= t.opts.MaxUnnamed {
-			t.evictUnnamed()
-		}
-		t.unnamed++
+		t.makeRoomUnnamed()
 	}
 	t.last[k] = p
 	if named && t.flagged[k] {
@@ -186,23 +182,24 @@ func (t *Tracker) noteList(p Pull) {
 	l.Pulls++
 }
 
-// evictUnnamed forgets the least recent pull of a token that no site
-// names. Called with mu held.
-func (t *Tracker) evictUnnamed() {
-	var oldest key
-	var at time.Time
-	found := false
-	for k, p := range t.last {
-		if _, named := t.consumer(k.site, k.fp); named {
-			continue
-		}
-		if !found || p.Time.Before(at) {
-			oldest, at, found = k, p.Time, true
+// makeRoomUnnamed forgets the least recent pulls of tokens that no site
+// names until fewer than MaxUnnamed remain. It counts them each time: a
+// reload may have named tokens remembered as unnamed, or taken the name
+// of others. Called with mu held.
+func (t *Tracker) makeRoomUnnamed() {
+	var unnamed []key
+	for k := range t.last {
+		if _, named := t.consumer(k.site, k.fp); !named {
+			unnamed = append(unnamed, k)
 		}
 	}
-	if found {
-		delete(t.last, oldest)
-		t.unnamed--
+	excess := len(unnamed) - t.opts.MaxUnnamed + 1
+	if excess <= 0 {
+		return
+	}
+	slices.SortFunc(unnamed, func(a, b key) int { return t.last[a].Time.Compare(t.last[b].Time) })
+	for _, k := range unnamed[:excess] {
+		delete(t.last, k)
 	}
 }
 

@@ -195,3 +195,45 @@ func BenchmarkRecord(b *testing.B) {
 		}
 	})
 }
+
+// A reload that names tokens the tracker remembered as unnamed, or
+// forgets the names of others, leaves room for MaxUnnamed unnamed tokens:
+// no fewer (the console would show only the newest) and no more.
+func TestUnnamedBoundAcrossReloads(t *testing.T) {
+	site := &config.Site{Name: "misp.example.net"}
+	clk := testtool.NewClock(time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC))
+	tr := New(Options{Sites: config.NewSites(site), Now: clk.Now, MaxUnnamed: 2})
+	fp := func(i int) string { return fmt.Sprintf("%064x", i) }
+	record := func(i int) {
+		tr.Record(pull(clk, fp(i), "/v1/feed/block/type/domain/age/1y/output/rpz", 200))
+		clk.Advance(time.Second)
+	}
+	unnamed := func() []string {
+		var out []string
+		for _, p := range tr.Unnamed() {
+			out = append(out, p.Fingerprint[60:])
+		}
+		return out
+	}
+	reload := func(named ...int) {
+		st := &config.Site{Name: site.Name, Consumers: map[string]config.Consumer{}}
+		for _, i := range named {
+			st.Consumers[fp(i)] = config.Consumer{Name: fmt.Sprintf("dev-%d", i)}
+		}
+		*site = *st // the tracker reads the site as a reload leaves it
+	}
+
+	record(0)
+	record(1)
+	reload(0, 1)
+	record(2)
+	record(3)
+	if got := unnamed(); strings.Join(got, ",") != "0003,0002" {
+		t.Errorf("after naming two tokens, unnamed %v, want the two newest (0003, 0002)", got)
+	}
+	reload()
+	record(4)
+	if got := unnamed(); strings.Join(got, ",") != "0004,0003" {
+		t.Errorf("after forgetting two names, unnamed %v, want the two newest (0004, 0003)", got)
+	}
+}
