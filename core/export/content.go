@@ -79,17 +79,34 @@ func (st *contentState) advance(d [32]byte, fetched time.Time) sharedContent {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.serial == 0 || st.digest != d {
-		next := uint32(fetched.Unix())
-		if next <= st.serial {
-			next = st.serial + 1
-		}
-		since := fetched
-		if after := st.since.Add(time.Second); st.serial != 0 && since.Before(after) {
-			since = after
-		}
-		st.digest, st.since, st.serial = d, since, next
+		st.step(d, fetched)
 	}
 	return sharedContent{digest: st.digest, since: st.since, serial: st.serial}
+}
+
+// redate dates the content anew, as a change fetched at fetched, though
+// its digest is the same: the list's bytes changed without its values (a
+// renderer that changed, a field other than the value), and no date may
+// name two versions of a list's bytes.
+func (st *contentState) redate(fetched time.Time) sharedContent {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.step(st.digest, fetched)
+	return sharedContent{digest: st.digest, since: st.since, serial: st.serial}
+}
+
+// step records a change to the content with digest d fetched at fetched.
+// st.mu is held.
+func (st *contentState) step(d [32]byte, fetched time.Time) {
+	next := uint32(fetched.Unix())
+	if next <= st.serial {
+		next = st.serial + 1
+	}
+	since := fetched
+	if after := st.since.Add(time.Second); st.serial != 0 && since.Before(after) {
+		since = after
+	}
+	st.digest, st.since, st.serial = d, since, next
 }
 
 // adopt takes c when it is newer (a higher serial) than st.

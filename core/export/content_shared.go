@@ -75,3 +75,13 @@ func (s *Service) sharedContentSince(ctx context.Context, key string, in iter.Se
 	}
 	return c.since, c.serial
 }
+
+// redateContent is contentState.redate with the state shared among the
+// processes using the shared level.
+func (s *Service) redateContent(ctx context.Context, key string, fetched time.Time) (time.Time, uint32) {
+	c := s.contentOf(key).redate(fetched)
+	if s.shared != nil {
+		_ = s.shared.Set(ctx, contentKey(key), encodeContent(c), contentStateTTL)
+	}
+	return c.since, c.serial
+}

@@ -3,8 +3,10 @@ package export
 import (
 	"context"
 	"iter"
+	"maps"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
@@ -29,64 +31,37 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 	// MISP was last read, so an unchanged list keeps its bytes, ETag and
 	// checksum across rebuilds and pollers get 304s.
 	since, serial := s.sharedContentSince(ctx, k.artifact, in, snap.Fetched) // content_shared.go
-	entries := 0
-	counted := func(yield func(indicator.Indicator) bool) {
-		for i := range in {
-			entries++
-			if !yield(i) {
-				return
-			}
-		}
-	}
-	var mu sync.Mutex
-	dropped := map[string]int{}
+	base := map[string]int{}
 	for k, n := range guardDropped {
-		dropped[k] += n
+		base[k] += n
 	}
 	for k, n := range refusedCounts(s.basePolicy(r), snap.Refused) {
-		dropped[k] += n
+		base[k] += n
 	}
-	req := renderers.Request{
-		Site:      r.Site.Name,
-		Feed:      feedLabel(r),
-		DataType:  r.DataType.Name,
-		Generated: since,
-		Serial:    serial,
-		Options:   opts,
-		Dropped: func(reason string, n int) {
-			mu.Lock()
-			dropped[reason] += n
-			mu.Unlock()
-		},
+	rendered, err := s.renderBody(ctx, r, rd, k, in, opts, since, serial, base)
+	if err != nil {
+		return nil, err
 	}
-	rctx, cancel := context.WithTimeout(ctx, s.opts.RenderTimeout)
-	defer cancel()
-	buf := listBuffer{max: s.limits.lim.RenderMaxBytes} // listbuf.go
-	if last, ok := s.arts.LastGood(k.artifact); ok && r.Package != PackageTarGz {
-		buf.reuse(last.Body)
-	}
-	if err := rd.Render(rctx, &buf, req, counted); err != nil {
-		return nil, &RenderError{Renderer: info.Name, Err: err}
-	}
-	body := buf.Bytes()
-	contentType := info.ContentType
-	if r.Package == PackageTarGz {
-		packed, err := packageTarGz(rctx, rd, req, in, body)
-		if err != nil {
-			return nil, &RenderError{Renderer: info.Name, Err: err}
+	// The date names one version of the list's bytes: bytes that differ
+	// from the last good list's under its date (a renderer that changed,
+	// a field other than the value) are a change too, or a client asking
+	// If-Modified-Since with that date would keep the old bytes.
+	if last, ok := s.lastGood(k.artifact); ok && last.Generated.Equal(since) && last.ETag != rendered.etag {
+		since, serial = s.redateContent(ctx, k.artifact, snap.Fetched)
+		if rendered, err = s.renderBody(ctx, r, rd, k, in, opts, since, serial, base); err != nil {
+			return nil, err
 		}
-		body, contentType = packed, "application/gzip"
 	}
 	return &Artifact{
-		Body:        body,
-		ETag:        ETagOf(body),
-		ContentType: contentType,
+		Body:        rendered.body,
+		ETag:        rendered.etag,
+		ContentType: rendered.contentType,
 		Generated:   since,
 		Fetched:     snap.Fetched,
-		Entries:     entries,
+		Entries:     rendered.entries,
 		Invalid:     snap.Stats.Invalid,
 		KeptNets:    snap.Stats.KeptNets,
-		Dropped:     dropped,
+		Dropped:     rendered.dropped,
 	}, nil
 }
 
@@ -116,4 +91,63 @@ func stripSchemes(in iter.Seq[indicator.Indicator]) iter.Seq[indicator.Indicator
 			}
 		}
 	}
+}
+
+// renderedBody is what renderBody made.
+type renderedBody struct {
+	body        []byte
+	etag        string
+	contentType string
+	entries     int
+	dropped     map[string]int
+}
+
+// renderBody renders in under the date since and zone serial, packaged
+// as r asks; dropped starts from base.
+func (s *Service) renderBody(ctx context.Context, r Request, rd renderers.Renderer, k keys, in iter.Seq[indicator.Indicator],
+	opts map[string]string, since time.Time, serial uint32, base map[string]int) (renderedBody, error) {
+	info := rd.Info()
+	entries := 0
+	counted := func(yield func(indicator.Indicator) bool) {
+		for i := range in {
+			entries++
+			if !yield(i) {
+				return
+			}
+		}
+	}
+	var mu sync.Mutex
+	dropped := maps.Clone(base)
+	req := renderers.Request{
+		Site:      r.Site.Name,
+		Feed:      feedLabel(r),
+		DataType:  r.DataType.Name,
+		Generated: since,
+		Serial:    serial,
+		Options:   opts,
+		Dropped: func(reason string, n int) {
+			mu.Lock()
+			dropped[reason] += n
+			mu.Unlock()
+		},
+	}
+	rctx, cancel := context.WithTimeout(ctx, s.opts.RenderTimeout)
+	defer cancel()
+	buf := listBuffer{max: s.limits.lim.RenderMaxBytes} // listbuf.go
+	if last, ok := s.arts.LastGood(k.artifact); ok && r.Package != PackageTarGz {
+		buf.reuse(last.Body)
+	}
+	if err := rd.Render(rctx, &buf, req, counted); err != nil {
+		return renderedBody{}, &RenderError{Renderer: info.Name, Err: err}
+	}
+	body := buf.Bytes()
+	contentType := info.ContentType
+	if r.Package == PackageTarGz {
+		packed, err := packageTarGz(rctx, rd, req, in, body)
+		if err != nil {
+			return renderedBody{}, &RenderError{Renderer: info.Name, Err: err}
+		}
+		body, contentType = packed, "application/gzip"
+	}
+	return renderedBody{body: body, etag: ETagOf(body), contentType: contentType, entries: entries, dropped: dropped}, nil
 }
