@@ -61,10 +61,26 @@ func (b *Backoff) Get(ctx context.Context, key string) ([]byte, bool, error) {
 	return v, ok, err
 }
 
-// Set writes the store, and records the outcome.
+// deferrer is a Store whose writes may be handed to the background when
+// they time out (Memcached): such a write has not succeeded yet.
+type deferrer interface {
+	setOrDefer(ctx context.Context, key string, value []byte, ttl time.Duration) (deferred bool, err error)
+}
+
+// Set writes the store, and records the outcome. A write the store hands
+// to the background is recorded as neither: it does not end a pause,
+// since the store did not answer in time.
 func (b *Backoff) Set(ctx context.Context, key string, value []byte, ttl time.Duration) error {
-	err := b.store.Set(ctx, key, value, ttl)
-	b.record(ctx, err)
+	d, ok := b.store.(deferrer)
+	if !ok {
+		err := b.store.Set(ctx, key, value, ttl)
+		b.record(ctx, err)
+		return err
+	}
+	deferred, err := d.setOrDefer(ctx, key, value, ttl)
+	if !deferred {
+		b.record(ctx, err)
+	}
 	return err
 }
 

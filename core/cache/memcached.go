@@ -247,18 +247,26 @@ func (m *Memcached) corruptMiss() ([]byte, time.Time, bool, error) {
 // is written again with a longer timeout, a bounded number of times
 // (WaitWrites waits for such writes).
 func (m *Memcached) Set(ctx context.Context, key string, value []byte, ttl time.Duration) error {
+	_, err := m.setOrDefer(ctx, key, value, ttl)
+	return err
+}
+
+// setOrDefer is Set that also reports whether the write was handed to the
+// background rather than done: a write that timed out, which says the
+// servers are not answering in time, however it ends.
+func (m *Memcached) setOrDefer(ctx context.Context, key string, value []byte, ttl time.Duration) (deferred bool, err error) {
 	at := time.Now()
-	err := m.set(ctx, key, value, ttl)
+	err = m.set(ctx, key, value, ttl)
 	if err != nil && m.bg != nil && ctx.Err() == nil && isTimeout(err) {
 		if m.bg.enqueue(backgroundJob{key: key, value: bytes.Clone(value), ttl: ttl, at: at}) == nil {
-			return nil
+			return true, nil
 		}
 	}
 	if err != nil {
 		m.errs.Add(1)
-		return fmt.Errorf("cache: memcached set: %w", err)
+		return false, fmt.Errorf("cache: memcached set: %w", err)
 	}
-	return nil
+	return false, nil
 }
 
 func (m *Memcached) set(ctx context.Context, key string, value []byte, ttl time.Duration) error {
