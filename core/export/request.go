@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -129,7 +130,7 @@ func (s *Service) keysFor(r Request) keys {
 	}
 	group := strings.Join([]string{keyID, r.Site.Name, string(kind), selector, r.DataType.Name, r.Age}, "|")
 	snapshot := "snap|" + keyID + "|" + group + "|" + strings.Join(r.DataType.MISPTypes, ",") + "|" + strconv.Itoa(r.Site.ExpandLimit) + "/" + strconv.Itoa(r.Site.ExpandMax) +
-		"|guard:" + r.Site.GuardDigest()
+		"|guard:" + r.Site.GuardDigest() + s.neverBlockKey
 	out := "out:" + r.Output
 	if r.Kind == KindVendor {
 		out = "vendor:" + r.Vendor
@@ -165,4 +166,17 @@ func optionsDigest(opts map[string]string) string {
 		h.Write([]byte(k + "\x00" + opts[k] + "\x00"))
 	}
 	return hex.EncodeToString(h.Sum(nil)[:8])
+}
+
+// neverBlockKey is what config.yaml's never_block adds to the cache keys:
+// nothing when it is empty (keys stay as they were), else a digest of it,
+// so that lists made under other rules, in memcached or on disk, are not
+// served after the restart that reads new ones.
+func neverBlockKey(nb config.NeverBlock) string {
+	if len(nb.CIDRs)+len(nb.Domains)+len(nb.URLs) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(nb)
+	sum := sha256.Sum256(b)
+	return "+never_block:" + hex.EncodeToString(sum[:8])
 }

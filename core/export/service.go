@@ -114,7 +114,9 @@ type Service struct {
 	durable   *durable
 	refreshed func(nsArtifact string, err error) // tests: a background rebuild ended
 	feeds     *feedTable                         // feedsnap.go
-	collect   collection                         // after a large list's sort (fetch.go)
+	// neverBlockKey names config.yaml's never_block in the cache keys.
+	neverBlockKey string
+	collect       collection // after a large list's sort (fetch.go)
 }
 
 // Bounds of the tables kept per MISP key identity and per site.
@@ -169,14 +171,15 @@ func New(opts Options) *Service {
 			Encode: encodeArtifact, Decode: decodeArtifact, Shared: shared, Clock: opts.Now, SharedFloor: sharedFloor}),
 		snaps: cache.NewTier(cache.TierOptions[*Snapshot]{LocalBytes: opts.HotBytes, SizeOf: snapshotSize,
 			Encode: encodeSnapshot, Decode: decodeSnapshot, Shared: shared, Clock: opts.Now, SharedFloor: sharedFloor}),
-		content: cache.NewLRU(cache.LRUOptions[string, *contentState]{MaxItems: maxLists}),
-		tracks:  cache.NewLRU(cache.LRUOptions[string, *tracked]{MaxItems: maxLists}),
-		keyIDs:  cache.NewLRU(cache.LRUOptions[string, string]{MaxItems: maxKeyIDs}),
-		sites:   cache.NewLRU(cache.LRUOptions[string, SiteState]{MaxItems: maxSites}),
-		feeds:   newFeedTable(opts.FeedBytes),
-		collect: collection{at: collectLargeListAt, run: runtime.GC},
-		keyMemo: newKeyMemo(),
-		rdMemo:  newRendererMemo(),
+		content:       cache.NewLRU(cache.LRUOptions[string, *contentState]{MaxItems: maxLists}),
+		tracks:        cache.NewLRU(cache.LRUOptions[string, *tracked]{MaxItems: maxLists}),
+		keyIDs:        cache.NewLRU(cache.LRUOptions[string, string]{MaxItems: maxKeyIDs}),
+		sites:         cache.NewLRU(cache.LRUOptions[string, SiteState]{MaxItems: maxSites}),
+		feeds:         newFeedTable(opts.FeedBytes),
+		collect:       collection{at: collectLargeListAt, run: runtime.GC},
+		keyMemo:       newKeyMemo(),
+		neverBlockKey: neverBlockKey(opts.NeverBlock),
+		rdMemo:        newRendererMemo(),
 	}
 }
 
