@@ -49,13 +49,22 @@ func (f mispKeyFlags) value() (string, error) {
 		defer file.Close()
 		r = file
 	}
-	line, err := bufio.NewReader(io.LimitReader(r, keyFileMax)).ReadString('\n')
-	if err != nil && err != io.EOF {
+	key, err := firstLine(r)
+	if err != nil {
 		return "", fmt.Errorf("--key-file %s: %v", *f.file, err)
 	}
-	key := strings.TrimSpace(line)
 	if key == "" {
 		return "", fmt.Errorf("--key-file %s: the first line holds no key", *f.file)
 	}
 	return key, nil
+}
+
+// firstLine returns the first line of r, trimmed, reading no more than
+// keyFileMax bytes (a key or a token is far shorter).
+func firstLine(r io.Reader) (string, error) {
+	line, err := bufio.NewReader(io.LimitReader(r, keyFileMax)).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return "", err
+	}
+	return strings.TrimSpace(line), nil
 }

@@ -23,7 +23,7 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 		case "inspect":
 			return runTokenInspect(args[1:], stdout, stderr)
 		case "-h", "--help":
-			fmt.Fprintln(stdout, "Usage: cratos token mint --config FILE --misp URL (--key-file FILE|--key KEY) --expires YYYY-MM-DD\n       cratos token inspect --config FILE TOKEN")
+			fmt.Fprintln(stdout, "Usage: cratos token mint --config FILE --misp URL (--key-file FILE|--key KEY) --expires YYYY-MM-DD\n       cratos token inspect --config FILE (TOKEN|-)")
 			return nil
 		}
 	}
@@ -91,19 +91,26 @@ func claimsFromURL(raw, key, expires string) (auth.Claims, error) {
 }
 
 func runTokenInspect(args []string, stdout, stderr io.Writer) (err error) {
-	fs := newFlags("token inspect", "token inspect --config FILE TOKEN", stderr)
+	fs := newFlags("token inspect", "token inspect --config FILE (TOKEN|-)   (- reads the token from standard input)", stderr)
 	cfgPath := fs.String("config", "config/config.yaml", "configuration file holding encryption_key and salt")
 	if err = parse(fs, args, stdout); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return usageError("token inspect: want exactly one TOKEN")
+		return usageError("token inspect: want exactly one TOKEN (- reads it from standard input)")
 	}
 	cfg, err := loadConfig(*cfgPath)
 	if err != nil {
 		return err
 	}
 	tok := strings.TrimSpace(fs.Arg(0))
+	if tok == "-" {
+		// Read from standard input, the token stays out of the process
+		// list (and the shell's history).
+		if tok, err = firstLine(stdin); err != nil {
+			return usageError("token inspect: standard input: %v", err)
+		}
+	}
 	codec := auth.NewCodec(cfg.EncryptionKey, cfg.Salt)
 	cl, err := codec.Verify(tok, time.Now())
 	expired := false

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -97,3 +98,34 @@ func TestMISPPullLogged(t *testing.T) {
 }
 
 func regexpMatch(re, s string) bool { return regexp.MustCompile(re).MatchString(s) }
+
+// token inspect - reads the token from standard input, so that it never
+// appears in the process list.
+func TestTokenInspectStandardInput(t *testing.T) {
+	cfg := writeConfig(t, testConfig)
+	_, out, _ := run1("token", "mint", "--config", cfg, "--misp", "https://misp-1.example.net", "--key", "aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789aBcD", "--expires", "2099-01-01")
+	tok := strings.TrimSpace(out)
+	tests := []struct {
+		name, stdin string
+		code        int
+		want        string // in standard output, or standard error when code is not 0
+	}{
+		{"token and newline", tok + "\n", 0, "fingerprint: " + auth.Fingerprint(tok)},
+		{"token, spaces, no newline", "  " + tok + " ", 0, "fingerprint: " + auth.Fingerprint(tok)},
+		{"nothing", "", 1, "Could not validate token, or token not set."},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			defer func(r io.Reader) { stdin = r }(stdin)
+			stdin = strings.NewReader(tc.stdin)
+			code, out, stderr := run1("token", "inspect", "--config", cfg, "-")
+			got := out
+			if tc.code != 0 {
+				got = stderr
+			}
+			if code != tc.code || !strings.Contains(got, tc.want) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want %d and %q", code, out, stderr, tc.code, tc.want)
+			}
+		})
+	}
+}
