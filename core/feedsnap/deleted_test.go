@@ -167,7 +167,7 @@ func TestRefreshFailsWhenTheHeldEventsCannotBeRead(t *testing.T) {
 		failure := &misp.Error{Kind: misp.BadResponse, Site: "s", Detail: "events index: not a list of events"}
 		src := w.src
 		src.Events = func(ctx context.Context, f misp.EventFilter) ([]misp.EventState, error) {
-			if f.Minimal && len(f.EventIDs) > 0 {
+			if len(f.EventIDs) > 0 { // the request over the events held is the first to name events
 				return nil, failure
 			}
 			return w.src.Events(ctx, f)

@@ -34,11 +34,12 @@ const (
 //     (published-only feeds: published since then), with their tags;
 //  2. the attributes stamped since then, live or soft-deleted, of any
 //     type: which attributes changed;
-//  3. the minimal event index over the events held: those it does not
-//     return were deleted in MISP (which leaves nothing a timestamp
-//     finds), and for published-only feeds those it returns unpublished
-//     are no longer in the feed (unpublishing moves no timestamp); both
-//     are dropped;
+//  3. the event index over the events held: those it does not return
+//     were deleted in MISP (which leaves nothing a timestamp finds), and
+//     for published-only feeds those it returns unpublished are no longer
+//     in the feed (unpublishing moves no timestamp); both are dropped.
+//     Those whose tags differ from the ones noted are read whole: a local
+//     tag, attached or removed, moves no timestamp either;
 //  4. the feed's search restricted (uuid) to the attributes 2 returned
 //     and to the events to read whole: those 1 returned that the feed
 //     does not hold (they may enter it), and those held whose tags
@@ -91,14 +92,19 @@ func Refresh(ctx context.Context, src Source, q misp.Query, old *Snapshot, start
 	// dropped after, it could keep attributes the search left out while
 	// it was unpublished. A deleted event never comes back (MISP
 	// blocklists its uuid).
-	dropped, replaced, err := droppedHeld(ctx, src, old, q.Published, &c)
+	dropped, replaced, retagged, err := droppedHeld(ctx, src, old, q.Published, &c)
 	if err != nil {
 		return nil, c, err
 	}
 	old = old.without(replaced)
 	maps.DeleteFunc(changed, func(_ string, id int64) bool { return dropped[id] })
 	whole := map[int64]string{} // event id -> uuid
-	wholeHeld := 0
+	for id, uuid := range retagged {
+		if _, held := old.events[id]; held {
+			whole[id] = uuid
+		}
+	}
+	wholeHeld := len(whole)
 	for _, ev := range seen {
 		_, held := old.events[ev.ID]
 		if dropped[ev.ID] || q.Published && !ev.Published && !held {
@@ -108,7 +114,7 @@ func Refresh(ctx context.Context, src Source, q misp.Query, old *Snapshot, start
 			// meanwhile.
 			continue
 		}
-		if mustReadWhole(old, ev, from, perEvent[ev.ID] > 0) && ev.UUID != "" {
+		if _, already := whole[ev.ID]; !already && mustReadWhole(old, ev, from, perEvent[ev.ID] > 0) && ev.UUID != "" {
 			whole[ev.ID] = ev.UUID
 			if held {
 				wholeHeld++
@@ -315,21 +321,26 @@ func inChunks(ids []int64, fn func([]int64) error) error {
 // the events whose id now names another event (another uuid): MISP on
 // MySQL before 8.0 gives the id of the newest events deleted again after
 // a restart. What old holds of those is gone; the new event is read as
-// any other new event.
-func droppedHeld(ctx context.Context, src Source, old *Snapshot, published bool, c *Cost) (dropped, replaced map[int64]bool, err error) {
-	dropped, replaced = map[int64]bool{}, map[int64]bool{}
+// any other new event. retagged are the others whose tags differ from
+// those noted, with their uuids: a local tag moves no timestamp.
+func droppedHeld(ctx context.Context, src Source, old *Snapshot, published bool, c *Cost) (dropped, replaced map[int64]bool, retagged map[int64]string, err error) {
+	dropped, replaced, retagged = map[int64]bool{}, map[int64]bool{}, map[int64]string{}
 	err = inChunks(old.Events(), func(chunk []int64) error {
-		seen, err := readEvents(ctx, src, misp.EventFilter{Minimal: true, EventIDs: chunk}, c)
+		seen, err := readEvents(ctx, src, misp.EventFilter{EventIDs: chunk}, c)
 		if err != nil {
 			return err
 		}
 		present := make(map[int64]bool, len(seen))
 		for _, ev := range seen {
 			present[ev.ID] = true
-			if st := old.states[ev.ID]; st.uuid != "" && ev.UUID != "" && st.uuid != strings.ToLower(ev.UUID) {
+			st, known := old.states[ev.ID]
+			switch {
+			case st.uuid != "" && ev.UUID != "" && st.uuid != strings.ToLower(ev.UUID):
 				replaced[ev.ID] = true
-			} else if published && !ev.Published {
+			case published && !ev.Published:
 				dropped[ev.ID] = true
+			case known && ev.UUID != "" && st.tags != tagKey(ev.Tags):
+				retagged[ev.ID] = ev.UUID
 			}
 		}
 		for _, id := range chunk {
@@ -339,7 +350,7 @@ func droppedHeld(ctx context.Context, src Source, old *Snapshot, published bool,
 		}
 		return nil
 	})
-	return dropped, replaced, err
+	return dropped, replaced, retagged, err
 }
 
 // without returns s less the events ids, sharing what it keeps.
