@@ -130,7 +130,7 @@ func (c *Collection) finish(b []byte, recs []record) Page {
 	first, last := recs[0], recs[len(recs)-1]
 	p.First, p.Last = stamp(first.added), stamp(last.added)
 	if i := strings.Index(string(b), nextMark); i >= 0 {
-		next := cursor{added: last.added, id: c.objs[last.obj].id, revoked: last.revoked}.String()
+		next := cursor{added: last.added, id: c.objs[last.obj].id, revoked: last.revoked, coll: c.scope}.String()
 		p.Body = slices.Concat(b[:i], []byte(next), b[i+len(nextMark):])
 	}
 	return p
@@ -169,7 +169,9 @@ func (c *Collection) select_(q Query, id string, versions bool) ([]record, bool)
 	if q.hasAfter {
 		start = sort.Search(len(cands), func(i int) bool { return cands[i].added > q.addedAfter })
 	}
-	if q.next != nil {
+	// Another collection's next is no position here (a client polling
+	// every collection may send one): the page starts as without it.
+	if q.next != nil && (q.next.coll == "" || q.next.coll == c.scope) {
 		start = max(start, sort.Search(len(cands), func(i int) bool { return c.afterCursor(cands[i], q.next) }))
 	}
 	var out []record

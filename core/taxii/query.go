@@ -32,11 +32,13 @@ type Query struct {
 	specOK           bool
 }
 
-// cursor is the position after the last record of a page.
+// cursor is the position after the last record of a page of the
+// collection coll ("" in cursors issued before they named one).
 type cursor struct {
 	added   int64
 	id      string
 	revoked bool
+	coll    string
 }
 
 func (k cursor) String() string {
@@ -44,7 +46,11 @@ func (k cursor) String() string {
 	if k.revoked {
 		r = "1"
 	}
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(k.added, 10) + "|" + k.id + "|" + r))
+	s := strconv.FormatInt(k.added, 10) + "|" + k.id + "|" + r
+	if k.coll != "" {
+		s += "|" + k.coll
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(s))
 }
 
 func parseCursor(s string) (*cursor, bool) {
@@ -53,14 +59,21 @@ func parseCursor(s string) (*cursor, bool) {
 		return nil, false
 	}
 	parts := strings.Split(string(b), "|")
-	if len(parts) != 3 || (parts[2] != "0" && parts[2] != "1") || !strings.Contains(parts[1], "--") {
+	if len(parts) != 3 && len(parts) != 4 || (parts[2] != "0" && parts[2] != "1") || !strings.Contains(parts[1], "--") {
 		return nil, false
 	}
 	n, err := strconv.ParseInt(parts[0], 10, 64)
 	if err != nil || n < 0 {
 		return nil, false
 	}
-	return &cursor{added: n, id: parts[1], revoked: parts[2] == "1"}, true
+	k := &cursor{added: n, id: parts[1], revoked: parts[2] == "1"}
+	if len(parts) == 4 {
+		if parts[3] == "" {
+			return nil, false
+		}
+		k.coll = parts[3]
+	}
+	return k, true
 }
 
 // ParseTimestamp reads a TAXII timestamp (RFC 3339, UTC "Z").
