@@ -37,9 +37,12 @@ func TestTAXIIDiscoveryAndCollections(t *testing.T) {
 		Collections []taxii.Info `json:"collections"`
 	}
 	_ = json.Unmarshal([]byte(body), &colls)
+	// The title is the feed name alone: OpenCTI's taxii2 connector
+	// selects a collection as <api root>.<title> (*.block), split at
+	// its one dot, and the site is a name with dots.
 	var titles []string
 	for _, c := range colls.Collections {
-		feed, _, _ := strings.Cut(c.Title, " ")
+		feed := c.Title
 		titles = append(titles, feed)
 		if c.ID != taxii.CollectionID(site, feed) || !c.CanRead || c.CanWrite || c.Description == "" ||
 			!slices.Equal(c.MediaTypes, []string{"application/stix+json;version=2.1"}) {

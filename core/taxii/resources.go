@@ -44,11 +44,13 @@ type Info struct {
 }
 
 // NewInfo returns the description of a site's collection for feed;
-// selects says which MISP attributes the feed selects.
+// selects says which MISP attributes the feed selects. The title is the
+// feed name alone: clients such as OpenCTI's taxii2 connector name a
+// collection <api root>.<title> and split that at its one dot.
 func NewInfo(site, feed, selects string) Info {
 	return Info{
 		ID:    CollectionID(site, feed),
-		Title: feed + " (" + site + ")",
+		Title: feed,
 		Description: "Indicators of the " + feed + " feed of " + site + ": " + selects +
 			". Every indicator type STIX patterns can express, from attributes changed in the last 10 years; " +
 			"an indicator that leaves the feed gets a revoked version.",
