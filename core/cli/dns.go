@@ -28,16 +28,17 @@ func dnsZones(cfg *config.Config, svc *service, now func() time.Time) ([]dnsprim
 		if _, ok := svc.sites.Get(cl.Host); !ok {
 			return nil, fmt.Errorf("dns zone %s: the token names site %q, which has no site file", zc.Name, cl.Host)
 		}
+		refresh := time.Duration(zc.RefreshSeconds) * time.Second
 		var dts []export.Request
 		for _, name := range zc.DataTypes {
 			dt, _ := cfg.DataType(name)
 			dts = append(dts, export.Request{MISPURL: cl.BaseURL(), MISPKey: cl.Key, Kind: export.KindFeed, Feed: zc.Feed,
-				DataType: dt, Age: zc.Age, Output: "rpz", TTL: time.Duration(zc.RefreshSeconds) * time.Second,
+				DataType: dt, Age: zc.Age, Output: "rpz", TTL: zoneListLifetime(refresh),
 				RendererOptions: map[string]string{"origin": zc.Name}, WaitFresh: true})
 		}
 		z := dnsprimary.Zone{
 			Name:          zc.Name,
-			Refresh:       time.Duration(zc.RefreshSeconds) * time.Second,
+			Refresh:       refresh,
 			AllowTransfer: zc.AllowTransfer,
 			AllowQuery:    zc.AllowQuery,
 			Notify:        zc.Notify,
@@ -51,6 +52,14 @@ func dnsZones(cfg *config.Config, svc *service, now func() time.Time) ([]dnsprim
 	}
 	return zones, nil
 }
+
+// zoneListLifetime is how long a zone's lists are cached: half the
+// rebuild interval. The rebuilds follow a ticker, so one starts a little
+// less than the interval after the build before it started (later still
+// for the lists built after the first): lists kept for the whole interval
+// were then still fresh, and a change in MISP reached the zone one
+// interval late.
+func zoneListLifetime(refresh time.Duration) time.Duration { return refresh / 2 }
 
 // zoneSource renders the rpz list of each data type and merges them into
 // one zone text: the first list's header (TTL, SOA, NS), then every list's

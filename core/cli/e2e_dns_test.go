@@ -56,8 +56,8 @@ func TestE2EDNSZoneTransfer(t *testing.T) {
 	for namedPort == primaryPort {
 		namedPort = testtool.FreeUDPAndTCPPort(t)
 	}
-	// The dns: section as the README documents it; refresh_seconds is
-	// also the zone's cache lifetime.
+	// The dns: section as the README documents it; the zone's lists are
+	// cached for half of refresh_seconds.
 	e := startDNSE2E(t, misp.URL, primaryPort, fmt.Sprintf(`      data_types: [domain, hostname, ipv4, cidr4, ipv6]
       age: 1y
       refresh_seconds: 1
@@ -139,8 +139,8 @@ func TestE2EDNSZoneTransfer(t *testing.T) {
 	var serial2 uint32
 	t.Run("removal in MISP reaches named by NOTIFY and IXFR", func(t *testing.T) {
 		misp.set(t, v2)
-		// The zone's cache entry expires after refresh_seconds; the
-		// next rebuild reads MISP again and finds the deletion.
+		// The zone's cache entries expire before the next rebuild, which
+		// reads MISP again and finds the deletion.
 		e2eWaitFor(t, "the primary to serve a new serial", 30*time.Second,
 			func() bool { s := d.soa(primaryPort); return s != 0 && s != serial1 }, dump)
 		serial2 = d.soa(primaryPort)
