@@ -141,7 +141,12 @@ func startDNS(cfg *config.Config, svc *service, logger *slog.Logger) (func(), er
 	if err != nil {
 		return nil, fmt.Errorf("dns: %w", err)
 	}
-	if err := srv.Start(context.Background()); err != nil {
+	// The zones' first builds may wait for MISP: they go on in the
+	// background (zones kept in state_dir are served meanwhile) rather
+	// than hold up the HTTP side, which serves the last good lists.
+	started, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := srv.Start(started); err != nil {
 		return nil, fmt.Errorf("dns: %w", err)
 	}
 	return func() { _ = srv.Close() }, nil

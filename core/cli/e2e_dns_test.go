@@ -73,10 +73,10 @@ func TestE2EDNSZoneTransfer(t *testing.T) {
 	}
 
 	d := e2eDig{realtools.Dig{T: t, Path: dig}, primaryPort, namedPort}
-	serial1 := d.soa(primaryPort)
-	if serial1 == 0 {
-		t.Fatalf("the primary serves no rpz.cratos SOA:\n%s", e.log.String())
-	}
+	// The first build runs after the start, in the background.
+	var serial1 uint32
+	e2eWaitFor(t, "the primary to serve rpz.cratos", 60*time.Second,
+		func() bool { serial1 = d.soa(primaryPort); return serial1 != 0 }, e.log.String)
 	namedLog := realtools.StartRPZSecondary(t, named, realtools.RPZSecondary{
 		Port: namedPort, PrimaryPort: primaryPort, KeyName: e2eTSIGName, Secret: e2eTSIGSecret, LocalZone: realtools.ExampleTestZone,
 	})

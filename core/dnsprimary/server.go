@@ -121,10 +121,11 @@ func New(opts Options) (*Server, error) {
 }
 
 // Start listens on UDP and TCP, builds every zone once and starts the
-// background refreshers. It returns once the initial builds are done
-// (each bounded by ctx); only listen errors are returned. A zone whose
-// build fails is logged and answered with SERVFAIL until a build succeeds.
-// Background work runs until Close; cancelling ctx later stops nothing.
+// background refreshers. It returns once the initial builds are done, or
+// when ctx is done before: the builds then go on in the background (a
+// zone kept in the StateStore is served meanwhile). Only listen errors
+// are returned. A zone whose build fails is logged and answered with
+// SERVFAIL until a build succeeds. Background work runs until Close.
 func (s *Server) Start(ctx context.Context) error {
 	s.mu.Lock()
 	if s.started || s.closed {
@@ -170,20 +171,27 @@ func (s *Server) Start(ctx context.Context) error {
 	}
 	s.log.Info("dns primary listening", "addr", tcp.Addr().String(), "zones", len(s.list))
 
-	var builds sync.WaitGroup
-	for _, z := range s.list {
-		builds.Go(func() { _ = s.refresh(ctx, z) })
-	}
-	builds.Wait()
-
+	built := make(chan struct{}, len(s.list))
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.closed {
+		s.mu.Unlock()
 		return nil
 	}
 	for _, z := range s.list {
-		if z.cfg.Refresh > 0 {
-			s.wg.Go(func() { s.refresher(z) })
+		s.wg.Go(func() {
+			_ = s.refresh(s.ctx, z) // logged by refresh
+			built <- struct{}{}
+			if z.cfg.Refresh > 0 {
+				s.refresher(z)
+			}
+		})
+	}
+	s.mu.Unlock()
+	for range s.list {
+		select {
+		case <-built:
+		case <-ctx.Done():
+			return nil
 		}
 	}
 	return nil
