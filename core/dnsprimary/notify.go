@@ -108,50 +108,69 @@ func (s *Server) notifyAll(z *zoneState, soa *dns.SOA) {
 }
 
 // notify sends NOTIFY for soa to target from the server's UDP socket until
-// it is answered, the attempts run out or ctx ends.
+// it is answered, the attempts run out or ctx ends. A target that cannot
+// be resolved or reached (its name server restarting, a route coming up)
+// counts as an unanswered attempt.
 func (s *Server) notify(ctx context.Context, udp net.PacketConn, z *zoneState, target string, soa *dns.SOA) error {
+	wait := notifyFirstWait
+	err := fmt.Errorf("no answer after %d attempts", notifyAttempts)
+	for attempt := 1; attempt <= notifyAttempts; attempt, wait = attempt+1, wait*2 {
+		var resp *dns.Msg
+		resp, err = s.notifyOnce(ctx, udp, z, target, soa, wait)
+		switch {
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case resp == nil:
+			continue
+		case resp.Rcode != dns.RcodeSuccess:
+			return fmt.Errorf("notify answered %s", dns.RcodeToString[resp.Rcode])
+		}
+		s.log.Debug("notify acknowledged", "zone", z.cfg.origin, "serial", soa.Serial, "target", target, "attempt", attempt)
+		return nil
+	}
+	return err
+}
+
+// notifyOnce sends one NOTIFY and waits up to wait for its answer; it
+// returns nil and why when there is none.
+func (s *Server) notifyOnce(ctx context.Context, udp net.PacketConn, z *zoneState, target string, soa *dns.SOA, wait time.Duration) (*dns.Msg, error) {
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
 	to, err := resolveTarget(ctx, target, udp.LocalAddr())
 	if err != nil {
-		return err
-	}
-	wait := notifyFirstWait
-	for attempt := 1; attempt <= notifyAttempts; attempt++ {
-		m := new(dns.Msg).SetNotify(z.cfg.origin)
-		m.Answer = []dns.RR{soa}
-		k := notifyKey{id: m.Id, from: to}
-		ch, ok := s.notifies.expect(k)
-		for !ok {
-			m.Id = dns.Id()
-			k.id = m.Id
-			ch, ok = s.notifies.expect(k)
-		}
-		buf, err := packNotify(m, z.cfg.key, s.keys)
-		if err == nil {
-			_, err = udp.WriteTo(buf, net.UDPAddrFromAddrPort(to))
-		}
-		if err != nil {
-			s.notifies.forget(k)
-			return fmt.Errorf("send notify: %w", err)
-		}
-		timer := time.NewTimer(wait)
 		select {
-		case resp := <-ch:
-			timer.Stop()
-			if resp.Rcode != dns.RcodeSuccess {
-				return fmt.Errorf("notify answered %s", dns.RcodeToString[resp.Rcode])
-			}
-			s.log.Debug("notify acknowledged", "zone", z.cfg.origin, "serial", soa.Serial, "target", target, "attempt", attempt)
-			return nil
 		case <-timer.C:
-			s.notifies.forget(k)
-			wait *= 2
 		case <-ctx.Done():
-			timer.Stop()
-			s.notifies.forget(k)
-			return ctx.Err()
 		}
+		return nil, err
 	}
-	return fmt.Errorf("no answer after %d attempts", notifyAttempts)
+	m := new(dns.Msg).SetNotify(z.cfg.origin)
+	m.Answer = []dns.RR{soa}
+	k := notifyKey{id: m.Id, from: to}
+	ch, ok := s.notifies.expect(k)
+	for !ok {
+		m.Id = dns.Id()
+		k.id = m.Id
+		ch, ok = s.notifies.expect(k)
+	}
+	defer s.notifies.forget(k)
+	buf, err := packNotify(m, z.cfg.key, s.keys)
+	if err == nil {
+		_, err = udp.WriteTo(buf, net.UDPAddrFromAddrPort(to))
+	}
+	if err != nil {
+		err = fmt.Errorf("send notify: %w", err)
+	} else {
+		err = fmt.Errorf("no answer after %d attempts", notifyAttempts)
+	}
+	select {
+	case resp := <-ch:
+		return resp, nil
+	case <-timer.C:
+		return nil, err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // packNotify packs m, signed with key when the zone has one.
@@ -163,6 +182,9 @@ func packNotify(m *dns.Msg, key *tsigKey, kr keyring) ([]byte, error) {
 	buf, _, err := dns.TsigGenerateWithProvider(m, kr, "", false)
 	return buf, err
 }
+
+// lookupNetIP resolves a NOTIFY target's host name.
+var lookupNetIP = net.DefaultResolver.LookupNetIP
 
 // resolveTarget turns host:port into an address, looking the host up when
 // it is not an IP address; local is the address NOTIFYs are sent from.
@@ -178,7 +200,7 @@ func resolveTarget(ctx context.Context, target string, local net.Addr) (netip.Ad
 	if err != nil {
 		return netip.AddrPort{}, fmt.Errorf("notify target %q: bad port: %w", target, err)
 	}
-	addrs, err := net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+	addrs, err := lookupNetIP(ctx, "ip", host)
 	if err != nil {
 		return netip.AddrPort{}, fmt.Errorf("notify target %q: %w", target, err)
 	}
