@@ -93,8 +93,11 @@ func (z *zoneState) queryAllowed(q dns.Question, a netip.Addr) bool {
 	return contains(acl, a)
 }
 
-// contains reports whether a prefix of acl holds a.
+// contains reports whether a prefix of acl holds a. A link-local client
+// address arrives with its zone (fe80::1%eth0), which no netip.Prefix
+// contains: the zone is left out.
 func contains(acl []netip.Prefix, a netip.Addr) bool {
+	a = a.WithZone("")
 	for _, p := range acl {
 		if p.Contains(a) {
 			return true

@@ -13,14 +13,7 @@ import (
 // when the zone has a key, that the request was signed with it (a bad
 // signature was already answered). It returns a reason when refused.
 func (z *zoneState) transferAllowed(r *dns.Msg, remote netip.AddrPort) string {
-	allowed := false
-	for _, p := range z.cfg.AllowTransfer {
-		if p.Contains(remote.Addr()) {
-			allowed = true
-			break
-		}
-	}
-	if !allowed {
+	if !contains(z.cfg.AllowTransfer, remote.Addr()) {
 		return "client address not in AllowTransfer"
 	}
 	if k := z.cfg.key; k != nil {
