@@ -60,7 +60,12 @@ func staleProblem(resp *http.Response, body, good []byte, etag string) string {
 		return fmt.Sprintf("X-Cache %q ETag %q, want STALE %q", h.Get("X-Cache"), h.Get("ETag"), etag)
 	case !strings.HasPrefix(h.Get("Warning"), `110 cratos "Response is Stale`):
 		return fmt.Sprintf("Warning %q", h.Get("Warning"))
-	case h.Get("X-Cratos-Stale-Since") != h.Get("Last-Modified"):
+	}
+	// Stale since MISP was last read for the list: not before its
+	// content last changed.
+	since, serr := http.ParseTime(h.Get("X-Cratos-Stale-Since"))
+	changed, cerr := http.ParseTime(h.Get("Last-Modified"))
+	if serr != nil || cerr != nil || since.Before(changed) {
 		return fmt.Sprintf("X-Cratos-Stale-Since %q, Last-Modified %q", h.Get("X-Cratos-Stale-Since"), h.Get("Last-Modified"))
 	}
 	return ""

@@ -51,10 +51,13 @@ func (a *Artifact) Gzip() []byte {
 // HeaderValues are an artifact's response header values, formatted once.
 type HeaderValues struct {
 	LastModified string // HTTP date of Generated
-	Entries      string
-	Invalid      string
-	KeptNets     string // "" when no net was kept
-	Dropped      string // "reason=count, ..." sorted by reason; "" when none
+	// LastRead is the HTTP date of Fetched, when MISP was last read for
+	// the list (of Generated when that is not known).
+	LastRead string
+	Entries  string
+	Invalid  string
+	KeptNets string // "" when no net was kept
+	Dropped  string // "reason=count, ..." sorted by reason; "" when none
 	// GzipETag is the strong ETag of the gzip form, another
 	// representation: ETag with "-gzip" inside its quotes (as Apache
 	// does); "" when there is no gzip form.
@@ -69,6 +72,10 @@ func (a *Artifact) Headers() *HeaderValues {
 			LastModified: a.Generated.UTC().Format(http.TimeFormat),
 			Entries:      strconv.Itoa(a.Entries),
 			Invalid:      strconv.Itoa(a.Invalid),
+		}
+		h.LastRead = h.LastModified
+		if !a.Fetched.IsZero() {
+			h.LastRead = a.Fetched.UTC().Format(http.TimeFormat)
 		}
 		if a.HasGzip() {
 			h.GzipETag = strings.TrimSuffix(a.ETag, `"`) + `-gzip"`
