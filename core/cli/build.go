@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -47,7 +48,7 @@ func assemble(cfg *config.Config, sites *config.Sites, registry *renderers.Regis
 	svc := &service{cfg: cfg, registry: registry}
 	if sites == nil {
 		var err error
-		sites, err = config.LoadSites(cfg.SitesDir, rendererCheck(registry))
+		sites, err = config.LoadSites(cfg.SitesDir, rendererCheck(registry, logger))
 		if err != nil {
 			return nil, err
 		}
@@ -138,13 +139,23 @@ func assemble(cfg *config.Config, sites *config.Sites, registry *renderers.Regis
 }
 
 // rendererCheck validates the per-site options of renderers in registry.
-func rendererCheck(registry *renderers.Registry) config.RendererCheck {
+// A plugin that cannot answer (it failed and does not start again) has
+// the names checked against its Info and the values when it renders: its
+// failure must not keep a site file, and the tokens it revokes, from
+// loading.
+func rendererCheck(registry *renderers.Registry, logger *slog.Logger) config.RendererCheck {
 	return func(name string, opts map[string]string) error {
 		r, ok := registry.Lookup(name)
 		if !ok {
 			return fmt.Errorf("no renderer named %q", name)
 		}
-		return renderers.ValidateOptions(r, opts)
+		err := renderers.ValidateOptions(r, opts)
+		var fault renderers.PluginFault
+		if errors.As(err, &fault) {
+			logger.Warn("renderer plugin did not check a site's options; it checks them when it renders", "plugin", name, "error", err)
+			return renderers.CheckOptionNames(r.Info(), opts)
+		}
+		return err
 	}
 }
 

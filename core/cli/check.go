@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -29,7 +30,7 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	registry := renderers.Builtin().Clone()
-	sites, err := config.LoadSites(cfg.SitesDir, rendererCheck(registry))
+	sites, err := config.LoadSites(cfg.SitesDir, rendererCheck(registry, slog.New(slog.DiscardHandler)))
 	if err != nil {
 		return usageError("%v", err)
 	}
