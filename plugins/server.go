@@ -158,6 +158,7 @@ func (s *server) Render(stream proto.Renderer_RenderServer) error {
 		Feed:      h.GetFeed(),
 		DataType:  h.GetDataType(),
 		Generated: decodeTime(h),
+		Serial:    h.GetSerial(),
 		Options:   h.GetOptions(),
 		Dropped:   sess.drop,
 	}

@@ -567,7 +567,11 @@ type Header struct {
 	Options map[string]string `protobuf:"bytes,8,rep,name=options,proto3" json:"options,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	// Fields is the set of indicator fields the batches carry, as bits (see
 	// InfoResponse.reads; value and type are always sent). 0 means all.
-	Fields        uint32 `protobuf:"varint,9,opt,name=fields,proto3" json:"fields,omitempty"`
+	Fields uint32 `protobuf:"varint,9,opt,name=fields,proto3" json:"fields,omitempty"`
+	// Serial, when not zero, is the list's content serial: it grows exactly
+	// when the content changes (a zone's SOA serial). A host that predates
+	// it sends none, which reads as zero.
+	Serial        uint32 `protobuf:"varint,10,opt,name=serial,proto3" json:"serial,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -661,6 +665,13 @@ func (x *Header) GetOptions() map[string]string {
 func (x *Header) GetFields() uint32 {
 	if x != nil {
 		return x.Fields
+	}
+	return 0
+}
+
+func (x *Header) GetSerial() uint32 {
+	if x != nil {
+		return x.Serial
 	}
 	return 0
 }
@@ -1033,7 +1044,7 @@ const file_renderer_proto_rawDesc = "" +
 	"\x06header\x18\x01 \x01(\v2\x19.cratos.plugins.v1.HeaderH\x00R\x06header\x120\n" +
 	"\x05batch\x18\x02 \x01(\v2\x18.cratos.plugins.v1.BatchH\x00R\x05batch\x12*\n" +
 	"\x03end\x18\x03 \x01(\v2\x16.cratos.plugins.v1.EndH\x00R\x03endB\x05\n" +
-	"\x03msg\"\x85\x03\n" +
+	"\x03msg\"\x9d\x03\n" +
 	"\x06Header\x12\x12\n" +
 	"\x04site\x18\x01 \x01(\tR\x04site\x12\x12\n" +
 	"\x04feed\x18\x02 \x01(\tR\x04feed\x12\x1b\n" +
@@ -1043,7 +1054,9 @@ const file_renderer_proto_rawDesc = "" +
 	"\x0egenerated_zone\x18\x06 \x01(\tR\rgeneratedZone\x12)\n" +
 	"\x10generated_offset\x18\a \x01(\x05R\x0fgeneratedOffset\x12@\n" +
 	"\aoptions\x18\b \x03(\v2&.cratos.plugins.v1.Header.OptionsEntryR\aoptions\x12\x16\n" +
-	"\x06fields\x18\t \x01(\rR\x06fields\x1a:\n" +
+	"\x06fields\x18\t \x01(\rR\x06fields\x12\x16\n" +
+	"\x06serial\x18\n" +
+	" \x01(\rR\x06serial\x1a:\n" +
 	"\fOptionsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xc1\x01\n" +
