@@ -38,6 +38,49 @@ type holdState struct {
 	Hold
 	group    string
 	released atomic.Bool
+	// accepted counts the entries of the rebuilt list an earlier hold of
+	// the same list was released with, when hasAccepted.
+	accepted    int
+	hasAccepted bool
+}
+
+// reviewed returns the entries of the rebuilt list a release of this
+// hold, or of the one before it, let through.
+func (st *holdState) reviewed() (int, bool) {
+	if st.released.Load() {
+		return st.Current, true
+	}
+	return st.accepted, st.hasAccepted
+}
+
+// lets reports whether a build of n entries that trips the breaker still
+// replaces the last good list: an admin released the rebuilt list the
+// hold showed, and this one loses no more than the breaker allows against
+// that one. A build that loses more since is held again.
+func (st *holdState) lets(b guard.Breaker, n int) bool {
+	reviewed, ok := st.reviewed()
+	if !ok {
+		return false
+	}
+	_, worse := b.Hold(reviewed, n)
+	return !worse
+}
+
+// follow returns the state of the hold h, taken after st (nil when the
+// list was not held), and whether it is a new hold: the first, or one
+// after a release. A hold goes on from the time it began, and keeps what
+// a release accepted.
+func follow(st *holdState, h Hold, group string) (*holdState, bool) {
+	first := st == nil || st.released.Load()
+	ns := &holdState{group: group}
+	if st != nil {
+		if !first {
+			h.Since = st.Since
+		}
+		ns.accepted, ns.hasAccepted = st.reviewed()
+	}
+	ns.Hold = h
+	return ns, first
 }
 
 // HoldObserver is told when a list is held and when a hold ends; an
@@ -61,18 +104,18 @@ func (s *Service) checkHold(r Request, k keys, a *Artifact) (*Artifact, *Hold) {
 	if !ok || prev == a {
 		return a, nil
 	}
-	why, hold := guard.BreakerOf(r.Site).Hold(prev.Entries, a.Entries)
-	if hold && (st == nil || !st.released.Load()) {
+	b := guard.BreakerOf(r.Site)
+	why, hold := b.Hold(prev.Entries, a.Entries)
+	if hold && (st == nil || !st.lets(b, a.Entries)) {
 		h := Hold{ID: holdID(k.artifact), Site: r.Site.Name, Feed: feedLabel(r), DataType: r.DataType.Name, Age: r.Age,
 			Output: r.Output, Since: s.opts.Now().UTC().Truncate(time.Second), Reason: why, Previous: prev.Entries, Current: a.Entries}
 		if r.Kind == KindVendor {
 			h.Output = "vendor:" + r.Vendor
 		}
-		if st != nil {
-			h.Since = st.Since
-		}
-		s.guard.setHold(k.artifact, &holdState{Hold: h, group: k.group})
-		if st == nil {
+		ns, first := follow(st, h, k.group)
+		h = ns.Hold
+		s.guard.setHold(k.artifact, ns)
+		if first {
 			s.opts.Logger.Warn("list held: serving the last good list", "site", h.Site, "feed", h.Feed, "type", h.DataType,
 				"output", h.Output, "hold", h.ID, "previous", h.Previous, "rebuilt", h.Current, "reason", why)
 			if o, ok := s.opts.Observer.(HoldObserver); ok {

@@ -37,15 +37,15 @@ func refreshHoldKey(key string) string { return "refresh|" + key }
 func (s *Service) HoldRefresh(r Request, f Refresh) *Hold {
 	key := refreshHoldKey(f.Key)
 	st, _ := s.guard.holds.Get(key)
-	why, hold := refreshBreaks(guard.BreakerOf(r.Site), f)
-	if hold && (st == nil || !st.released.Load()) {
+	b := guard.BreakerOf(r.Site)
+	why, hold := refreshBreaks(b, f)
+	if hold && (st == nil || !st.lets(b, f.Current)) {
 		h := Hold{ID: holdID(key), Site: r.Site.Name, Feed: feedLabel(r), DataType: f.DataType, Age: r.Age, Output: f.Output,
 			Since: s.opts.Now().UTC().Truncate(time.Second), Reason: why, Previous: f.Previous, Current: f.Current, Path: f.Path}
-		if st != nil {
-			h.Since = st.Since
-		}
-		s.guard.setHold(key, &holdState{Hold: h})
-		if st == nil {
+		ns, first := follow(st, h, "")
+		h = ns.Hold
+		s.guard.setHold(key, ns)
+		if first {
 			s.opts.Logger.Warn("refresh held: nothing revoked", "site", h.Site, "feed", h.Feed, "output", h.Output,
 				"path", h.Path, "hold", h.ID, "previous", h.Previous, "kept", f.Kept, "refreshed", h.Current, "reason", why)
 			if o, ok := s.opts.Observer.(HoldObserver); ok {
