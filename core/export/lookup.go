@@ -198,7 +198,10 @@ func (s *Service) lookupList(ctx context.Context, r Request, ins []indicator.Ind
 }
 
 // findIn finds one of ins among a snapshot's n indicators, snap(0) to
-// snap(n-1), or, for an address, the narrowest net that holds it; as is the entry's value when it is not the value looked up.
+// snap(n-1); else, for an address, the narrowest net that holds it, and
+// for a domain the nearest listed domain above it, which carries it with
+// its other subdomains. as is the entry's value when it is not the value
+// looked up.
 func findIn(n int, snap func(int) indicator.Indicator, yields indicator.TypeSet, ins []indicator.Indicator) (indicator.Indicator, string, bool) {
 	for _, in := range ins {
 		if !yields.Has(in.Type) {
@@ -209,18 +212,17 @@ func findIn(n int, snap func(int) indicator.Indicator, yields indicator.TypeSet,
 				return x, "", true
 			}
 		}
-		if in.Type != indicator.IPv4 && in.Type != indicator.IPv6 {
+	}
+	for _, in := range ins {
+		if !yields.Has(in.Type) {
 			continue
 		}
-		a, err := netip.ParseAddr(in.Value)
-		if err != nil {
-			continue
-		}
-		best, bits := -1, -1
-		for i := range n {
-			if p, ok := snap(i).Prefix(); ok && !p.IsSingleIP() && p.Contains(a) && p.Bits() > bits {
-				best, bits = i, p.Bits()
-			}
+		best := -1
+		switch in.Type {
+		case indicator.IPv4, indicator.IPv6:
+			best = narrowestNet(n, snap, in.Value)
+		case indicator.Domain:
+			best = nearestParent(n, snap, in.Value)
 		}
 		if best >= 0 {
 			x := snap(best)
@@ -228,4 +230,34 @@ func findIn(n int, snap func(int) indicator.Indicator, yields indicator.TypeSet,
 		}
 	}
 	return indicator.Indicator{}, "", false
+}
+
+// narrowestNet returns the index of the narrowest net that holds the
+// address v, or -1.
+func narrowestNet(n int, snap func(int) indicator.Indicator, v string) int {
+	a, err := netip.ParseAddr(v)
+	if err != nil {
+		return -1
+	}
+	best, bits := -1, -1
+	for i := range n {
+		if p, ok := snap(i).Prefix(); ok && !p.IsSingleIP() && p.Contains(a) && p.Bits() > bits {
+			best, bits = i, p.Bits()
+		}
+	}
+	return best
+}
+
+// nearestParent returns the index of the longest domain entry that the
+// name v is a subdomain of, or -1.
+func nearestParent(n int, snap func(int) indicator.Indicator, v string) int {
+	best, size := -1, 0
+	for i := range n {
+		x := snap(i)
+		if x.Type == indicator.Domain && len(x.Value) > size && len(v) > len(x.Value) &&
+			strings.HasSuffix(v, x.Value) && v[len(v)-len(x.Value)-1] == '.' {
+			best, size = i, len(x.Value)
+		}
+	}
+	return best
 }
