@@ -320,9 +320,11 @@ func urlHost(rest string) string {
 }
 
 // checkSnort refuses a rule whose action is not allowed: "pass" never
-// is, "drop" and "reject" only when the site allows them.
+// is, "drop" and "reject" only when the site allows them. Every line is
+// a rule, wherever some line reader breaks it (indicator.LineBreaks).
 func (p *Policy) checkSnort(rule string) (Verdict, bool) {
-	for line := range strings.Lines(rule) {
+	lines := strings.FieldsFunc(rule, func(r rune) bool { return strings.ContainsRune(indicator.LineBreaks, r) })
+	for _, line := range lines {
 		line = strings.TrimSpace(line)
 		if line == "" || line[0] == '#' {
 			continue
