@@ -45,13 +45,20 @@ func (s *Server) advance(z *zoneState, step func(cur *snapshot) *snapshot) (cur,
 // secondary takes no transfer until the zone's serial is greater than its
 // own, which happens when the zone's state was lost or the clock went
 // back. The content stays; the journal gets an entry without changes, so
-// secondaries at the old serial transfer only the SOA. It returns the
-// snapshot served now and whether the serial moved.
+// secondaries at the old serial transfer only the SOA. A zone served as
+// restored from the state store, before any build, is not moved: its
+// last change may not have been kept, and the secondary may hold a newer
+// zone than it. It returns the snapshot served now and whether the
+// serial moved.
 func (s *Server) passSerial(z *zoneState, ahead uint32, client netip.AddrPort) (*snapshot, bool) {
-	stuck := false
+	stuck, restored := false, false
 	cur, nxt := s.advance(z, func(cur *snapshot) *snapshot {
 		if !notBehind(ahead, cur.soa.Serial) {
 			return nil // a build or another secondary moved it meanwhile
+		}
+		if !z.built {
+			restored = true
+			return nil
 		}
 		serial, ok := serialPast(cur.soa.Serial, ahead, s.now())
 		if !ok {
@@ -63,6 +70,10 @@ func (s *Server) passSerial(z *zoneState, ahead uint32, client netip.AddrPort) (
 	attrs := []any{"zone", z.cfg.origin, "client", client.String(), "client_serial", ahead}
 	if stuck {
 		s.log.Warn("secondary's serial is 2^31-1 or 2^31 past the zone's, where no serial passes both; force a transfer on it",
+			append(attrs, "serial", cur.soa.Serial)...)
+	}
+	if restored {
+		s.log.Warn("secondary's serial is ahead of the zone restored from state_dir, whose last change may not have been kept: the serial moves past it only after a build",
 			append(attrs, "serial", cur.soa.Serial)...)
 	}
 	if nxt == nil {

@@ -71,6 +71,10 @@ type zoneState struct {
 	build sync.Mutex // serialises builds
 	store sync.Mutex // serialises changes of snap: see advance
 	snap  atomic.Pointer[snapshot]
+	// built is set once a build from the source succeeded: until then
+	// snap is what state_dir kept, which may be older than what the
+	// secondaries hold. Written with store held.
+	built bool
 
 	notifyMu sync.Mutex
 	notifyJ  map[string]*notifyJob // in-flight NOTIFY per target
@@ -267,7 +271,10 @@ func (s *Server) refresh(ctx context.Context, z *zoneState) error {
 		s.log.Warn("zone text rejected; serving the last content", "zone", origin, "serial", curSerial, "loaded", cur != nil, "err", err)
 		return fmt.Errorf("dnsprimary: refresh %s: parse: %w", origin, err)
 	}
-	cur, nxt := s.advance(z, func(cur *snapshot) *snapshot { return next(cur, p, s.now(), z.cfg.journal) })
+	cur, nxt := s.advance(z, func(cur *snapshot) *snapshot {
+		z.built = true
+		return next(cur, p, s.now(), z.cfg.journal)
+	})
 	if nxt == nil {
 		s.log.Debug("zone unchanged", "zone", origin, "serial", cur.soa.Serial)
 		return nil
