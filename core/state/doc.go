@@ -10,5 +10,6 @@
 // reports it as ErrCorrupt instead). WriteKeep keeps the file it
 // replaces as a previous generation to fall back on. WriteParts writes a
 // payload given in pieces (a small head and a large body) from where
-// they lie, without joining them first.
+// they lie, without joining them first. A directory is locked by the
+// process that opens it: another process gets ErrInUse.
 package state

@@ -33,13 +33,18 @@ type Dir struct {
 }
 
 // Open creates path (and its parents, mode 0750) when missing and returns
-// the directory. logger receives corrupt-file warnings; nil discards them.
+// the directory, locked for this process until it ends: another process
+// opening it gets ErrInUse. logger receives corrupt-file warnings; nil
+// discards them.
 func Open(path string, logger *slog.Logger) (*Dir, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	if err := os.MkdirAll(path, 0o750); err != nil {
 		return nil, fmt.Errorf("state: %w", err)
+	}
+	if err := lockDir(path); err != nil {
+		return nil, err
 	}
 	d := &Dir{path: path, logger: logger, locks: map[string]*sync.Mutex{}}
 	d.removeLeftovers(time.Now().Add(-leftoverAge))
