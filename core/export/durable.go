@@ -25,6 +25,16 @@ type durable struct {
 	pending map[string]durableRecord // state file name -> record
 	running bool
 	idle    *sync.Cond
+
+	loadMu  sync.Mutex
+	loading map[string]*durableLoad // artifact key -> its state file being read
+}
+
+// durableLoad is one read of a last good list's state file, whose result
+// every request that missed the list in memory meanwhile shares.
+type durableLoad struct {
+	done chan struct{}
+	a    *Artifact
 }
 
 // durableRecord is one last-good list with the content state that keeps
@@ -41,7 +51,7 @@ func newDurable(dir *state.Dir) *durable {
 	if dir == nil {
 		return nil
 	}
-	d := &durable{dir: dir, pending: map[string]durableRecord{}}
+	d := &durable{dir: dir, pending: map[string]durableRecord{}, loading: map[string]*durableLoad{}}
 	d.idle = sync.NewCond(&d.mu)
 	return d
 }
@@ -166,17 +176,43 @@ func (s *Service) readDurable(key string) (durableRecord, bool) {
 }
 
 // lastGood returns the last good list of an artifact key: from memory,
-// else from the state directory (kept in memory from then on).
+// else from the state directory (kept in memory from then on). Requests
+// that miss it in memory at once share one read of its file: each read
+// holds the whole list.
 func (s *Service) lastGood(key string) (*Artifact, bool) {
 	if a, ok := s.arts.LastGood(key); ok {
 		return a, true
 	}
+	d := s.durable
+	if d == nil {
+		return nil, false
+	}
+	d.loadMu.Lock()
+	if l, ok := d.loading[key]; ok {
+		d.loadMu.Unlock()
+		<-l.done
+		return l.a, l.a != nil
+	}
+	if a, ok := s.arts.LastGood(key); ok { // a read ended since the first look
+		d.loadMu.Unlock()
+		return a, true
+	}
+	l := &durableLoad{done: make(chan struct{})}
+	d.loading[key] = l
+	d.loadMu.Unlock()
+	defer func() {
+		d.loadMu.Lock()
+		delete(d.loading, key)
+		d.loadMu.Unlock()
+		close(l.done)
+	}()
 	rec, ok := s.readDurable(key)
 	if !ok {
 		return nil, false
 	}
 	s.arts.SetLastGood(key, rec.a)
 	s.restoreContent(key, rec)
+	l.a = rec.a
 	return rec.a, true
 }
 
