@@ -31,6 +31,7 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 	// MISP was last read, so an unchanged list keeps its bytes, ETag and
 	// checksum across rebuilds and pollers get 304s.
 	since, serial := s.sharedContentSince(ctx, k.artifact, in, snap.Fetched) // content_shared.go
+	since, serial = s.succeedList(ctx, k, since, serial)                     // listdate.go
 	base := map[string]int{}
 	for k, n := range guardDropped {
 		base[k] += n
@@ -52,6 +53,7 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 			return nil, err
 		}
 	}
+	s.noteListDate(ctx, k, since, serial)
 	return &Artifact{
 		Body:        rendered.body,
 		ETag:        rendered.etag,

@@ -102,6 +102,9 @@ func (s *Service) Renderer(r Request) (renderers.Renderer, error) {
 // one feed for one site and one MISP key identity, for clearing.
 type keys struct {
 	group, snapshot, artifact string
+	// list names what the request's URL names, whatever the settings in
+	// the other keys: the list a device holds under it (listdate.go).
+	list string
 	// withoutUUIDs: the list is made without UUIDs, which its renderer
 	// does not read (listKeys).
 	withoutUUIDs bool
@@ -136,7 +139,8 @@ func (s *Service) keysFor(r Request) keys {
 		out = "vendor:" + r.Vendor
 	}
 	artifact := "art|" + snapshot + "|" + out + "|" + optionsDigest(r.rendererOptions(r.Output)) + "|" + r.Package
-	return keys{group: group, snapshot: snapshot, artifact: artifact}
+	list := "list|" + group + "|" + out + "|" + optionsDigest(r.RendererOptions) + "|" + r.Package
+	return keys{group: group, snapshot: snapshot, artifact: artifact, list: list}
 }
 
 // keyID returns the keyed hash naming a (site, MISP URL, MISP key) in

@@ -1,0 +1,82 @@
+package export
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/core/config"
+)
+
+// TestReloadedSettingsRedateList: a site file reloaded with settings that
+// change a list's bytes (a guard rule, a renderer option) gives the list
+// a date of its own, though MISP is not read again: a device asking
+// If-Modified-Since with the date of the list it holds is sent the new
+// list, not a 304 that keeps the old one.
+func TestReloadedSettingsRedateList(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Skipped-Elements-Count", "0") // one page
+		_, _ = w.Write([]byte(attrsJSON(3)))            // 100.128.0.1 to 100.128.0.3
+	}))
+	defer srv.Close()
+	const before = "tag: t\nmispTimeoutSeconds: 60\nguard:\n  warninglists: false\n"
+	tests := []struct {
+		name, after string
+	}{
+		{"never_block address", before + "  never_block:\n    cidrs: [100.128.0.2]\n"},
+		{"renderer option", before + "renderers:\n  txt: {trailing_newline: \"true\"}\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "127.0.0.1.yaml")
+			load := func(body string) *config.Site {
+				if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				st, err := config.LoadSite(path, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return st
+			}
+			s := limitsService(Limits{})
+			r := limitsRequest(srv.URL, "key-one", "1d")
+			r.Site = load(before)
+			first, err := s.Get(context.Background(), r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			prev := first
+			// Each change of settings gives the list a date of its own; a
+			// request under the same settings keeps it. The last step goes
+			// back to the first settings, whose list is still cached: it
+			// keeps the date it was served with, which the list before it
+			// does not have.
+			for i, body := range []string{tc.after, tc.after, before} {
+				r.Site = load(body)
+				res, err := s.Get(context.Background(), r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				changed := i != 1
+				if slices.Equal(res.Body, prev.Body) == changed {
+					t.Fatalf("step %d: bytes %q after %q", i, res.Body, prev.Body)
+				}
+				same := res.Generated.Truncate(time.Second).Equal(prev.Generated.Truncate(time.Second))
+				if later := res.Generated.After(prev.Generated); changed && (same || i == 0 && !later) {
+					t.Fatalf("step %d: list %q dated %s, the list before it %q dated %s: "+
+						"If-Modified-Since with the old date is answered 304", i, res.Body, res.Generated, prev.Body, prev.Generated)
+				}
+				if !changed && !res.Generated.Equal(prev.Generated) {
+					t.Fatalf("step %d: the same list dated %s, then %s", i, prev.Generated, res.Generated)
+				}
+				prev = res
+			}
+		})
+	}
+}
