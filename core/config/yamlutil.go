@@ -2,9 +2,11 @@ package config
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"net/netip"
 	"reflect"
 	"regexp"
@@ -143,7 +145,8 @@ func tidy(msg string, known []string) string {
 }
 
 // Prefixes is a list of CIDRs (or bare addresses, taken as full-length
-// prefixes). Host bits are allowed, as in the original, and cleared.
+// prefixes). Host bits are allowed, as in the original, and cleared; so
+// are the other forms the original reads (parseListedPrefix).
 type Prefixes []netip.Prefix
 
 // UnmarshalYAML implements yaml.Unmarshaler with line-numbered errors.
@@ -160,7 +163,7 @@ func (p *Prefixes) UnmarshalYAML(n *yaml.Node) error {
 		if item.Kind != yaml.ScalarNode {
 			return fmt.Errorf("line %d: want a CIDR string", item.Line)
 		}
-		pfx, err := ParsePrefix(item.Value)
+		pfx, err := parseListedPrefix(item.Value)
 		if err != nil {
 			return fmt.Errorf("line %d: bad CIDR %q", item.Line, item.Value)
 		}
@@ -168,6 +171,20 @@ func (p *Prefixes) UnmarshalYAML(n *yaml.Node) error {
 	}
 	*p = out
 	return nil
+}
+
+// parseListedPrefix is ParsePrefix for a list of a configuration file,
+// which also reads what the original's ip_network does: a length with
+// leading zeros ("10.0.0.0/08"), an IPv4 netmask ("10.0.0.0/255.0.0.0")
+// or hostmask ("10.0.0.0/0.255.255.255").
+func parseListedPrefix(s string) (netip.Prefix, error) {
+	s = strings.TrimSpace(s)
+	if addr, length, ok := strings.Cut(s, "/"); ok {
+		if n, ok := maskLength(addr, length); ok {
+			s = addr + "/" + strconv.Itoa(n)
+		}
+	}
+	return ParsePrefix(s)
 }
 
 // ParsePrefix parses "192.0.2.0/24", "2001:db8::/32" or a bare address.
@@ -185,6 +202,34 @@ func ParsePrefix(s string) (netip.Prefix, error) {
 		p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
 	}
 	return p.Masked(), nil
+}
+
+// maskLength returns the prefix length that length, after addr's slash,
+// gives in a form netip does not read: digits with leading zeros, or for
+// IPv4 a netmask (ones, then zeros) or a hostmask (zeros, then ones).
+func maskLength(addr, length string) (int, bool) {
+	if length != "" && strings.Trim(length, "0123456789") == "" {
+		trimmed := strings.TrimLeft(length, "0")
+		if len(trimmed) == len(length) || len(trimmed) > 3 {
+			return 0, false // netip reads it, or it is too long anyway
+		}
+		n, _ := strconv.Atoi(trimmed) // "" is 0
+		return n, true
+	}
+	a, err := netip.ParseAddr(addr)
+	m, merr := netip.ParseAddr(length)
+	if err != nil || merr != nil || !a.Is4() || !m.Is4() {
+		return 0, false
+	}
+	b := m.As4()
+	v := binary.BigEndian.Uint32(b[:])
+	if ones := bits.LeadingZeros32(^v); v == ^uint32(0)<<(32-ones) {
+		return ones, true // netmask (no ones: a shift by 32 gives 0)
+	}
+	if zeros := bits.LeadingZeros32(v); ^v == ^uint32(0)<<(32-zeros) {
+		return zeros, true // hostmask
+	}
+	return 0, false
 }
 
 // hostPrefix reads a bare address as the prefix of that one address,
