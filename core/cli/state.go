@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"errors"
 	"log/slog"
 	"path/filepath"
+	"sync/atomic"
+	"time"
 
 	"github.com/cratos-project/cratos/core/config"
 	"github.com/cratos-project/cratos/core/dnsprimary"
@@ -35,15 +38,34 @@ func openZoneState(cfg *config.Config, logger *slog.Logger) dnsprimary.StateStor
 	return nil
 }
 
+// stateInUseWait is how long a directory of state_dir that another
+// process holds is waited for: a process being replaced (a rolling update
+// on a shared volume) holds it while it shuts down and writes its last
+// lists. Once a wait has run out, later ones give up at once.
+var (
+	stateInUseWait   = time.Minute
+	stateInUseGaveUp atomic.Bool
+)
+
 // openStateDir opens the directory sub of state_dir (state_dir itself
 // when sub is empty). Without a state_dir it returns nil; when the
-// directory cannot be opened it logs that state_dir is unusable and what
-// follows (without), and returns nil.
+// directory cannot be opened (another process still holding it after
+// stateInUseWait) it logs that state_dir is unusable and what follows
+// (without), and returns nil.
 func openStateDir(cfg *config.Config, logger *slog.Logger, sub, without string) *state.Dir {
 	if cfg.StateDir == "" {
 		return nil
 	}
-	dir, err := state.Open(filepath.Join(cfg.StateDir, sub), logger)
+	path := filepath.Join(cfg.StateDir, sub)
+	dir, err := state.Open(path, logger)
+	if errors.Is(err, state.ErrInUse) && !stateInUseGaveUp.Load() {
+		logger.Warn("state_dir in use by another process; waiting for it to end", "state_dir", cfg.StateDir, "wait", stateInUseWait.String())
+		for deadline := time.Now().Add(stateInUseWait); errors.Is(err, state.ErrInUse) && time.Now().Before(deadline); {
+			time.Sleep(200 * time.Millisecond)
+			dir, err = state.Open(path, logger)
+		}
+		stateInUseGaveUp.Store(err != nil)
+	}
 	if err != nil {
 		logger.Error("state_dir unusable; "+without, "state_dir", cfg.StateDir, "error", err)
 		return nil
