@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/cratos-project/cratos/internal/connlimit"
 )
@@ -105,4 +106,31 @@ func (c *strangerConn) Close() error {
 	err := c.Conn.Close()
 	c.once.Do(func() { c.open.Add(-1) })
 	return err
+}
+
+// deadlineListener bounds every write on accepted connections, so that a
+// stalled secondary cannot hold a transfer forever.
+type deadlineListener struct {
+	net.Listener
+	timeout time.Duration
+}
+
+func (l deadlineListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return &deadlineConn{Conn: c, timeout: l.timeout}, nil
+}
+
+type deadlineConn struct {
+	net.Conn
+	timeout time.Duration
+}
+
+func (c *deadlineConn) Write(b []byte) (int, error) {
+	if err := c.SetWriteDeadline(time.Now().Add(c.timeout)); err != nil {
+		return 0, err
+	}
+	return c.Conn.Write(b)
 }

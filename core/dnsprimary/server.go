@@ -377,30 +377,3 @@ func (s *Server) goTracked(f func()) bool {
 	s.wg.Go(f)
 	return true
 }
-
-// deadlineListener bounds every write on accepted connections, so that a
-// stalled secondary cannot hold a transfer forever.
-type deadlineListener struct {
-	net.Listener
-	timeout time.Duration
-}
-
-func (l deadlineListener) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if err != nil {
-		return nil, err
-	}
-	return &deadlineConn{Conn: c, timeout: l.timeout}, nil
-}
-
-type deadlineConn struct {
-	net.Conn
-	timeout time.Duration
-}
-
-func (c *deadlineConn) Write(b []byte) (int, error) {
-	if err := c.SetWriteDeadline(time.Now().Add(c.timeout)); err != nil {
-		return 0, err
-	}
-	return c.Conn.Write(b)
-}
