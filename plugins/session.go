@@ -91,8 +91,12 @@ func (s *session) flush() error {
 }
 
 // drop reports left-out entries to the host, after the output written
-// before them.
+// before them. A count below one reports nothing, as Request.Drop does:
+// the host takes such a report for a protocol violation.
 func (s *session) drop(reason string, count int) {
+	if count < 1 {
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(s.buf) > 0 {

@@ -51,3 +51,32 @@ func TestBridgeCarriesSerial(t *testing.T) {
 		}
 	}
 }
+
+// zeroDropRenderer reports a drop of no entries through Request.Dropped
+// itself, which an in-process render takes as nothing left out.
+type zeroDropRenderer struct{ serialRenderer }
+
+func (zeroDropRenderer) Render(_ context.Context, w io.Writer, req renderers.Request, _ iter.Seq[indicator.Indicator]) error {
+	req.Dropped("nothing", 0)
+	_, err := io.WriteString(w, "ok\n")
+	return err
+}
+
+// TestBridgeZeroDrop: a plugin that reports a drop of no entries renders
+// as in process, where the report changes nothing; the host takes a
+// count below one for a protocol violation, so it is not sent.
+func TestBridgeZeroDrop(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	c, stop, err := Loopback(ctx, zeroDropRenderer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	dropped := map[string]int{}
+	req := renderers.Request{Site: "s", Feed: "f", Dropped: func(reason string, n int) { dropped[reason] += n }}
+	var out bytes.Buffer
+	if err := c.Render(ctx, &out, req, renderers.Slice(nil)); err != nil || out.String() != "ok\n" || len(dropped) != 0 {
+		t.Errorf("render: %v, %q, dropped %v; want ok and nothing dropped", err, out.String(), dropped)
+	}
+}
