@@ -32,7 +32,8 @@ const (
 // processes racing to create or bump one need no atomic increment.
 //
 // Each process caches generations for at most maxAge, so a Bump in one
-// process is seen by the others within that time. When the store fails, the
+// process is seen by the others within that time (or, when the store is
+// slower than knownGenerationWait, once it answers). When the store fails, the
 // last known generation is kept (or a process-local one made up), so keys
 // remain usable with the process-local cache.
 type Namespace struct {
@@ -42,6 +43,7 @@ type Namespace struct {
 
 	mu      sync.Mutex
 	gens    map[string]generation  // by store key
+	reading map[string]bool        // known generations being read again
 	version uint64                 // counts remember calls
 	built   map[[2]string]builtKey // by group and key, see Key
 }
@@ -73,7 +75,7 @@ func NewNamespace(store Store, maxAge time.Duration) *Namespace {
 	if maxAge <= 0 {
 		maxAge = DefaultGenerationMaxAge
 	}
-	return &Namespace{store: store, maxAge: maxAge, gens: make(map[string]generation), built: make(map[[2]string]builtKey)}
+	return &Namespace{store: store, maxAge: maxAge, gens: make(map[string]generation), reading: make(map[string]bool), built: make(map[[2]string]builtKey)}
 }
 
 // Key returns the store key for key in group under the current generations.
@@ -132,15 +134,42 @@ func (n *Namespace) bump(ctx context.Context, storeKey string) error {
 func (n *Namespace) generation(ctx context.Context, storeKey string, now time.Time) string {
 	n.mu.Lock()
 	cur, known := n.gens[storeKey]
+	reading := n.reading[storeKey]
+	if known && now.Sub(cur.fetched) >= n.maxAge && !reading {
+		n.reading[storeKey] = true
+	}
 	n.mu.Unlock()
-	if known && now.Sub(cur.fetched) < n.maxAge {
+	if known && (now.Sub(cur.fetched) < n.maxAge || reading) {
 		return cur.value
 	}
-	v, _, _ := n.flight.Do(storeKey, func() (any, error) {
-		return n.load(ctx, storeKey), nil
+	// The read outlives a request that gives up: others may share it.
+	ch := n.flight.DoChan(storeKey, func() (any, error) {
+		defer func() {
+			n.mu.Lock()
+			delete(n.reading, storeKey)
+			n.mu.Unlock()
+		}()
+		return n.load(context.WithoutCancel(ctx), storeKey), nil
 	})
-	return v.(string)
+	if !known {
+		return (<-ch).Val.(string)
+	}
+	wait := time.NewTimer(knownGenerationWait)
+	defer wait.Stop()
+	select {
+	case r := <-ch:
+		return r.Val.(string)
+	case <-wait.C:
+		return cur.value // the read goes on, for the requests after
+	}
 }
+
+// knownGenerationWait is how long the request that reads a generation it
+// knows again from the store waits for it before it goes on with the one
+// it knows (requests meanwhile do not wait): a store that hangs (memcached accepting connections and not
+// answering) would otherwise hold a request of every group for its
+// timeout, twice (the global and the group's generation), once a maxAge.
+const knownGenerationWait = 50 * time.Millisecond
 
 // load reads a generation from the store, creating it when missing. On a
 // store failure it keeps the last known one (or makes up a local one) until
