@@ -6,6 +6,7 @@
 package mispview
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"strconv"
@@ -81,8 +82,12 @@ func Check(ctx context.Context, src Source, now time.Time) (Answer, error) {
 	if v.Type() != fastjson.TypeObject || v.Get("version") == nil {
 		return Answer{}, src.fault("answer has no version")
 	}
+	content, err := src.embedded(v)
+	if err != nil {
+		return Answer{}, err
+	}
 	return jsonAnswer(orderedMap{
-		{"status_code", 200}, {"encoding", "utf-8"}, {"content", rawJSON(v.MarshalTo(nil))},
+		{"status_code", 200}, {"encoding", "utf-8"}, {"content", content},
 		{"misp_host", src.BaseURL}, {"unixtimestamp", now.Unix()},
 	})
 }
@@ -93,7 +98,10 @@ func Statistics(ctx context.Context, src Source) (Answer, error) {
 	if err != nil {
 		return Answer{}, err
 	}
-	content := rawJSON(v.MarshalTo(nil))
+	content, err := src.embedded(v)
+	if err != nil {
+		return Answer{}, err
+	}
 	switch v.Type() {
 	case fastjson.TypeObject:
 	case fastjson.TypeArray:
@@ -129,6 +137,19 @@ func Warninglist(ctx context.Context, src Source, id int, out string) (Answer, e
 		return Answer{}, src.fault(err.Error())
 	}
 	return a, nil
+}
+
+// embedded returns MISP's document v to embed in an answer unchanged. A
+// document fastjson reads but JSON does not allow (NaN, Inf, a raw
+// control character in a string) is a fault of MISP's answer, and
+// invalid UTF-8 in its strings becomes U+FFFD, so that every answer is
+// JSON a client reads.
+func (src Source) embedded(v *fastjson.Value) (rawJSON, error) {
+	b := v.MarshalTo(nil)
+	if !json.Valid(b) {
+		return nil, src.fault("answered with malformed JSON")
+	}
+	return bytes.ToValidUTF8(b, []byte("\uFFFD")), nil
 }
 
 // jsonAnswer encodes v as the server's JSON answers are encoded

@@ -226,3 +226,34 @@ func TestUnfitValues(t *testing.T) {
 		}
 	}
 }
+
+// TestContentNotJSON: MISP's version or statistics in a document that is
+// not JSON (NaN, a raw control character) are a fault of MISP's answer,
+// and invalid UTF-8 in its strings is passed on as U+FFFD: a client's
+// JSON parser reads every answer.
+func TestContentNotJSON(t *testing.T) {
+	const want = "MISP misp.example: answered with malformed JSON"
+	for _, tc := range []struct{ name, body, content string }{
+		{"NaN", `{"version":"2.4.190","n":NaN}`, ""},
+		{"Infinity", `{"version":"2.4.190","n":-Inf}`, ""},
+		{"raw control character", "{\"version\":\"2.4.190\x01\"}", ""},
+		{"invalid UTF-8", "{\"version\":\"2.4.190\xff\"}", "{\"version\":\"2.4.190\ufffd\"}"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src, _ := fakeMISP(t, map[string]string{"/servers/getVersion.json": tc.body, "/attributes/attributeStatistics": tc.body})
+			for what, run := range map[string]func() (Answer, error){
+				"check":      func() (Answer, error) { return Check(context.Background(), src, time.Unix(0, 0)) },
+				"statistics": func() (Answer, error) { return Statistics(context.Background(), src) },
+			} {
+				a, err := run()
+				var ae *AnswerError
+				switch {
+				case tc.content == "" && (!errors.As(err, &ae) || err.Error() != want):
+					t.Errorf("%s: %q, %v; want AnswerError %q", what, a.Body, err, want)
+				case tc.content != "" && (err != nil || !strings.Contains(string(a.Body), `"content":`+tc.content+`,`)):
+					t.Errorf("%s: %q, %v; want content %s", what, a.Body, err, tc.content)
+				}
+			}
+		})
+	}
+}
