@@ -54,12 +54,18 @@ func (src Source) client(timeout time.Duration) *misp.Client {
 		VerifyCert: src.Site.VerifyCert(), UserAgent: src.UserAgent})
 }
 
+// fetch GETs a MISP path and returns its JSON answer. Errors are
+// core/misp's.
+func (src Source) fetch(ctx context.Context, path string, timeout time.Duration) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, callBound)
+	defer cancel()
+	return src.client(timeout).GetJSON(ctx, path)
+}
+
 // get GETs a MISP path and parses its JSON answer. Errors are core/misp's
 // or an *AnswerError.
 func (src Source) get(ctx context.Context, path string, timeout time.Duration) (*fastjson.Value, error) {
-	ctx, cancel := context.WithTimeout(ctx, callBound)
-	defer cancel()
-	body, err := src.client(timeout).GetJSON(ctx, path)
+	body, err := src.fetch(ctx, path, timeout)
 	if err != nil {
 		return nil, err
 	}
@@ -119,20 +125,25 @@ var WarninglistOutputs = []string{"txt", "json", "xml", "yaml"}
 // Warninglist answers MISP warninglist id (0: the index of every list) in
 // out, one of WarninglistOutputs; the caller has validated both.
 func Warninglist(ctx context.Context, src Source, id int, out string) (Answer, error) {
-	path := "/warninglists/index"
-	if id > 0 {
-		path = "/warninglists/view/" + strconv.Itoa(id)
+	if id == 0 {
+		doc, err := src.get(ctx, "/warninglists/index", 30*time.Second)
+		if err != nil {
+			return Answer{}, err
+		}
+		return src.answer(warninglistIndex(doc, out))
 	}
-	doc, err := src.get(ctx, path, 30*time.Second)
+	// A view is read entry by entry (viewEntries): a list of a million
+	// entries (tranco, cloudflare-top1m) parsed whole took some 25 times
+	// its size in memory.
+	body, err := src.fetch(ctx, "/warninglists/view/"+strconv.Itoa(id), 30*time.Second)
 	if err != nil {
 		return Answer{}, err
 	}
-	var a Answer
-	if id == 0 {
-		a, err = warninglistIndex(doc, out)
-	} else {
-		a, err = warninglistView(doc, out)
-	}
+	return src.answer(warninglistView(body, out))
+}
+
+// answer is a, or err as a fault of MISP's answer.
+func (src Source) answer(a Answer, err error) (Answer, error) {
 	if err != nil {
 		return Answer{}, src.fault(err.Error())
 	}

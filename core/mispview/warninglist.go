@@ -70,50 +70,49 @@ func warninglistIndex(doc *fastjson.Value, out string) (Answer, error) {
 	return Answer{Body: append(b, "</Warninglists>"...), ContentType: xmlType, Dropped: d.header()}, nil
 }
 
-// warninglistView writes MISP's /warninglists/view answer: the entries'
-// values one a line (txt), dicttoxml's document of the entries (xml), or
-// the sorted distinct values (json, yaml). A txt value that breaks lines,
-// and an xml entry holding a value XML 1.0 cannot carry, are left out and
-// counted in Answer.Dropped.
-func warninglistView(doc *fastjson.Value, out string) (Answer, error) {
-	wl := doc.Get("Warninglist")
-	if wl == nil {
-		return Answer{}, errors.New("answer has no Warninglist")
-	}
-	entries := wl.GetArray("WarninglistEntry")
+// warninglistView writes MISP's /warninglists/view answer body: the
+// entries' values one a line (txt), dicttoxml's document of the entries
+// (xml), or the sorted distinct values (json, yaml). A txt value that
+// breaks lines, and an xml entry holding a value XML 1.0 cannot carry,
+// are left out and counted in Answer.Dropped.
+func warninglistView(body []byte, out string) (Answer, error) {
 	var b []byte
-	switch out {
-	case "txt":
-		d := drops{}
-		for _, e := range entries {
+	d := drops{}
+	seen := map[string]bool{}
+	var values []string
+	if out == "xml" {
+		b = append(b, xmlHead...)
+	}
+	err := viewEntries(body, func(e *fastjson.Value) {
+		switch out {
+		case "txt":
 			v := e.GetStringBytes("value")
 			if breaksLine(string(v)) {
 				d[DropControlChar]++
-				continue
+				return
 			}
 			b = append(append(b, v...), "\r\n"...)
-		}
-		return Answer{Body: b, ContentType: textType, Dropped: d.header()}, nil
-	case "xml":
-		d := drops{}
-		b = append(b, xmlHead...)
-		for _, e := range entries {
+		case "xml":
 			if why := xmlUnfit(e); why != "" {
 				d[why]++
-				continue
+				return
 			}
 			b = appendXMLValue(b, "item", e)
+		default:
+			if v := e.GetStringBytes("value"); !seen[string(v)] {
+				seen[string(v)] = true
+				values = append(values, string(v))
+			}
 		}
-		return Answer{Body: append(b, "</Warninglists>"...), ContentType: xmlType, Dropped: d.header()}, nil
+	})
+	if err != nil {
+		return Answer{}, err
 	}
-	seen := map[string]bool{}
-	var values []string
-	for _, e := range entries {
-		v := string(e.GetStringBytes("value"))
-		if !seen[v] {
-			seen[v] = true
-			values = append(values, v)
-		}
+	switch out {
+	case "txt":
+		return Answer{Body: b, ContentType: textType, Dropped: d.header()}, nil
+	case "xml":
+		return Answer{Body: append(b, "</Warninglists>"...), ContentType: xmlType, Dropped: d.header()}, nil
 	}
 	slices.Sort(values)
 	if out == "json" {
