@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/cratos-project/cratos/conformance/mispsim"
 )
@@ -110,5 +112,42 @@ func TestPagingEndsAtEmptyPage(t *testing.T) {
 				t.Errorf("read %d attributes in %d pages, want %d in %d", n, pages, tc.wantN, tc.wantPages)
 			}
 		})
+	}
+}
+
+// A search of exactly MaxPages pages, its last one short, is read whole
+// when its pages are read in parallel: a worker done with page 2 while
+// page 3, the last, was still on its way found no page left under the
+// bound, and failed the search as longer than MaxPages.
+func TestLastPageAtMaxPagesInParallel(t *testing.T) {
+	page2Done := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var q struct{ Page int }
+		_ = json.NewDecoder(r.Body).Decode(&q)
+		switch q.Page {
+		case 1, 2:
+			_, _ = w.Write([]byte(`{"response":{"Attribute":[{"type":"ip-dst","value":"192.0.2.1"},{"type":"ip-dst","value":"192.0.2.2"}]}}`))
+			if q.Page == 2 {
+				close(page2Done)
+			}
+		case 3:
+			// Page 3 answers after page 2, and some time after, so
+			// that its worker asks for the page after page 2 first.
+			<-page2Done
+			select {
+			case <-r.Context().Done():
+				return
+			case <-time.After(2 * time.Second):
+			}
+			_, _ = w.Write([]byte(`{"response":{"Attribute":[{"type":"ip-dst","value":"192.0.2.3"}]}}`))
+		default:
+			_, _ = w.Write([]byte(`{"response":{"Attribute":[]}}`))
+		}
+	}))
+	defer srv.Close()
+	c := New(Options{Site: "misp.example", BaseURL: srv.URL, Key: testKey, Timeout: time.Minute, MaxPages: 3})
+	n, err := c.SearchAttributes(context.Background(), Query{}, 2, 2, noSink)
+	if err != nil || n != 5 {
+		t.Fatalf("%d attributes, %v; want 5", n, err)
 	}
 }

@@ -149,8 +149,9 @@ func (c *Client) ScanAttributes(ctx context.Context, q Query, pageSize, parallel
 	var (
 		mu       sync.Mutex
 		next     = 2
-		last     = 0 // the first short page seen; no page after it is asked
-		lastCut  = 0 // its pageEnd.cut
+		last     = 0  // the first short page seen; no page after it is asked
+		lastCut  = 0  // its pageEnd.cut
+		overflow bool // a page past MaxPages would have been asked
 		firstErr error
 		wg       workgroup.Group // a decoder's panic reaches the caller
 	)
@@ -161,8 +162,9 @@ func (c *Client) ScanAttributes(ctx context.Context, q Query, pageSize, parallel
 			return 0, false
 		}
 		if next > c.opts.MaxPages {
-			firstErr = c.tooMuch(fmt.Sprintf("more than %d pages", c.opts.MaxPages))
-			cancel()
+			// Past the bound only when no page under it turns out
+			// short: one may still be on its way.
+			overflow = true
 			return 0, false
 		}
 		p := next
@@ -201,6 +203,9 @@ func (c *Client) ScanAttributes(ctx context.Context, q Query, pageSize, parallel
 		})
 	}
 	wg.Wait()
+	if firstErr == nil && last == 0 && overflow {
+		firstErr = c.tooMuch(fmt.Sprintf("more than %d pages", c.opts.MaxPages))
+	}
 	if firstErr == nil {
 		firstErr = c.checkCut(ctx, q, pageSize, last, lastCut)
 	}
