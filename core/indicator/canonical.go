@@ -149,7 +149,7 @@ var nameProfile = idna.New(
 // and one trailing dot removed, lower case, internationalised labels as
 // A-labels (punycode). It requires at least two labels, labels of 1-63
 // octets of letters, digits, '-' and '_' (no '-' at either end), a total of
-// at most 253 octets, and a final label that is not all digits.
+// at most 253 octets, and a final label that is no number (numericLabel).
 func CanonicalName(s string) (string, error) {
 	s = Refang(strings.TrimSpace(s))
 	s = strings.TrimSuffix(s, ".")
@@ -177,8 +177,7 @@ func CanonicalName(s string) (string, error) {
 	if len(s) > 253 {
 		return "", ErrTooLong
 	}
-	labels := 0
-	allDigits := true
+	labels, last := 0, ""
 	for start := 0; start <= len(s); {
 		end := strings.IndexByte(s[start:], '.')
 		if end < 0 {
@@ -190,24 +189,37 @@ func CanonicalName(s string) (string, error) {
 		if len(label) == 0 || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
 			return "", ErrSyntax
 		}
-		allDigits = true
 		for i := 0; i < len(label); i++ {
-			c := label[i]
-			switch {
-			case c >= '0' && c <= '9':
-			case c >= 'a' && c <= 'z', c == '-', c == '_':
-				allDigits = false
-			default:
+			if c := label[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c == '-' || c == '_') {
 				return "", ErrSyntax
 			}
 		}
 		labels++
+		last = label
 		start = end + 1
 	}
-	if labels < 2 || allDigits {
+	if labels < 2 || numericLabel(last) {
 		return "", ErrSyntax
 	}
 	return s, nil
+}
+
+// numericLabel reports whether a URL parser reads label, a name's last,
+// as a number: all digits, or "0x" and hex digits. Browsers then read
+// the whole name as an IPv4 address ("1.2.3.0x4" is 1.2.3.4) or as no
+// host at all, never as the name (WHATWG URL, "ends in a number").
+func numericLabel(label string) bool {
+	digits, hex := strings.CutPrefix(label, "0x")
+	if hex && digits == "" {
+		return true
+	}
+	for i := 0; i < len(digits); i++ {
+		c := digits[i]
+		if !(c >= '0' && c <= '9' || hex && c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // CanonicalEmail returns an e-mail address with its domain canonicalised
