@@ -146,13 +146,14 @@ var nameProfile = idna.New(
 )
 
 // CanonicalName returns the canonical form of a DNS name: surrounding space
-// and one trailing dot removed, lower case, internationalised labels as
-// A-labels (punycode). It requires at least two labels, labels of 1-63
-// octets of letters, digits, '-' and '_' (no '-' at either end), a total of
-// at most 253 octets, and a final label that is no number (numericLabel).
+// and one trailing dot (or ideographic or fullwidth full stop) removed,
+// lower case, internationalised labels as A-labels (punycode). It requires
+// at least two labels, labels of 1-63 octets of letters, digits, '-' and
+// '_' (no '-' at either end), a total of at most 253 octets, and a final
+// label that is no number (numericLabel).
 func CanonicalName(s string) (string, error) {
 	s = Refang(strings.TrimSpace(s))
-	s = strings.TrimSuffix(s, ".")
+	s, rooted := strings.CutSuffix(s, ".")
 	if s == "" {
 		return "", ErrEmpty
 	}
@@ -173,6 +174,10 @@ func CanonicalName(s string) (string, error) {
 			}
 		}
 		s = lowerASCII(a)
+		if !rooted {
+			// A wide full stop (U+3002, U+FF0E, U+FF61) ended it.
+			s = strings.TrimSuffix(s, ".")
+		}
 	}
 	if len(s) > 253 {
 		return "", ErrTooLong

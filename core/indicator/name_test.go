@@ -43,3 +43,37 @@ func TestNameEndingInANumber(t *testing.T) {
 		}
 	}
 }
+
+// TestNameTrailingWideDot: an ideographic or fullwidth full stop is a dot
+// to browsers and resolvers (UTS 46), at the end of a name too: the name
+// it ends is that name, as with a trailing '.'; two trailing dots are none.
+func TestNameTrailingWideDot(t *testing.T) {
+	tests := []struct {
+		canon func(string) (string, error)
+		in    string
+		want  string // "" when refused
+	}{
+		{CanonicalName, "evil.example\u3002", "evil.example"},
+		{CanonicalName, "EVIL.example\uff0e", "evil.example"},
+		{CanonicalName, "b\u00fccher.example\uff61", "xn--bcher-kva.example"},
+		{CanonicalHost, "c2.evil.example\u3002:8080", "c2.evil.example"},
+		{CanonicalURL, "http://evil.example\u3002/gate.php", "http://evil.example/gate.php"},
+		{CanonicalEmail, "a@evil.example\uff0e", "a@evil.example"},
+		{CanonicalName, "evil.example.\u3002", ""},
+		{CanonicalName, "evil.example\u3002.", ""},
+		{CanonicalName, "evil.example\u3002\u3002", ""},
+		{CanonicalName, "\u3002", ""},
+	}
+	for _, tt := range tests {
+		got, err := tt.canon(tt.in)
+		if tt.want == "" {
+			if err == nil {
+				t.Errorf("%q: got %q; want an error", tt.in, got)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("%q: got %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+}
