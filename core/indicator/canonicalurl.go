@@ -8,11 +8,11 @@ import (
 
 // CanonicalURL returns the canonical form of a URL: surrounding space and
 // the #fragment removed, scheme and host lower-cased, an internationalised
-// host as A-labels, an IPv6 host in RFC 5952 form, the scheme's default
-// port removed (http 80, https 443), and the path and query kept byte for
-// byte. A URL without a scheme ("evil.example/gate.php")
-// stays without one. Whitespace or control characters inside, ASCII or
-// not (wideSpaceOrControl), are rejected.
+// host as A-labels, an IPv6 host in RFC 5952 form (an IPv4-mapped one as
+// its IPv4 address), the scheme's default port removed (http 80, https
+// 443), and the path and query kept byte for byte. A URL without a scheme
+// ("evil.example/gate.php") stays without one. Whitespace or control
+// characters inside, ASCII or not (wideSpaceOrControl), are rejected.
 func CanonicalURL(s string) (string, error) {
 	s = Refang(strings.TrimSpace(s))
 	if s == "" {
@@ -61,7 +61,8 @@ func CanonicalURL(s string) (string, error) {
 		return "", err
 	}
 	if a, err := netip.ParseAddr(host); err == nil && a.Zone() == "" {
-		if a.Is6() {
+		// An IPv4-mapped host is the IPv4 address its packets go to.
+		if a = a.Unmap(); a.Is6() {
 			b.WriteString("[" + a.String() + "]")
 		} else {
 			b.WriteString(a.String())
