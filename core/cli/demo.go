@@ -80,7 +80,12 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	// The demo token may open the console too (before serving starts).
 	cfg.AdminTokens = []string{auth.Fingerprint(token)}
 	svc.server.SetAdminTokens(cfg.AdminTokens)
-	return run(svc, cfg.Listen, logger, func(addr net.Addr) {
+	ln, err := listenHTTP(cfg.Listen)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	return run(svc, ln, logger, func(addr net.Addr) {
 		base := "http://" + addr.String()
 		fmt.Fprintf(stdout, "Cratos demo on %s, reading the MISP emulator at %s (%s).\n\n", base, simURL, source)
 		fmt.Fprintf(stdout, "token: %s\n\n", token)

@@ -47,7 +47,11 @@ func TestSIGHUPDuringReloadRunsAgain(t *testing.T) {
 	}
 	defer func() { reloadSites = (*config.Sites).Reload }()
 	ready, done := make(chan struct{}), make(chan error, 1)
-	go func() { done <- run(svc, cfg.Listen, logger, func(net.Addr) { close(ready) }) }()
+	ln, err := listenHTTP(cfg.Listen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { done <- run(svc, ln, logger, func(net.Addr) { close(ready) }) }()
 	<-ready
 	wait := func(what string, cond func() bool) {
 		t.Helper()

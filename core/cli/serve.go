@@ -38,6 +38,14 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		cfg.Listen = *listen
 	}
 	logger := newLogger(stderr, cfg.Debug)
+	// The address is taken before anything that may wait (state_dir held
+	// by another process, plugins starting): a port in use or a mistyped
+	// address is reported at once, not after the wait.
+	ln, err := listenHTTP(cfg.Listen)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
 	applyMemoryLimit(cfg, os.Getenv, logger)
 	if n, err := server.RaiseFileLimit(); err != nil {
 		logger.Warn("open-file limit not raised", "limit", n, "error", err)
@@ -79,22 +87,27 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		return usageError("%v", err)
 	}
 	defer stopDNS()
-	return run(svc, cfg.Listen, logger, nil)
+	return run(svc, ln, logger, nil)
+}
+
+// listenHTTP opens the HTTP listener on addr; failing is a usage error.
+func listenHTTP(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, usageError("listen %s: %v", addr, err)
+	}
+	return ln, nil
 }
 
 // reloadSites rereads the site files; tests hold a reload with it.
 var reloadSites = (*config.Sites).Reload
 
-// run serves until SIGINT or SIGTERM, reloading sites on SIGHUP, then
-// shuts down gracefully. ready, when set, is called once listening.
-func run(svc *service, addr string, logger *slog.Logger, ready func(net.Addr)) error {
+// run serves on ln until SIGINT or SIGTERM, reloading sites on SIGHUP,
+// then shuts down gracefully. ready, when set, is called once serving.
+func run(svc *service, ln net.Listener, logger *slog.Logger, ready func(net.Addr)) error {
 	sig := make(chan os.Signal, 4)
 	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sig)
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return usageError("listen %s: %v", addr, err)
-	}
 	logger.Info("listening", "addr", ln.Addr().String(), "sites", len(svc.sites.All()), "renderers", len(svc.registry.Names()))
 	if ready != nil {
 		ready(ln.Addr())
