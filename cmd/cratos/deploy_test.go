@@ -58,7 +58,10 @@ func TestDeployUnit(t *testing.T) {
 	got := unitSettings(unit)
 	tests := []struct{ key, want string }{
 		{"User", "cratos"},
-		{"ExecStart", "/usr/local/bin/cratos serve --config /etc/cratos/config/config.yaml"},
+		// /etc is read-only under ProtectSystem=strict: state goes to
+		// StateDirectory, or no last good list survives a restart.
+		{"ExecStart", "/usr/local/bin/cratos serve --config /etc/cratos/config/config.yaml --state-dir /var/lib/cratos"},
+		{"StateDirectory", "cratos"},
 		{"ExecReload", "/bin/kill -HUP $MAINPID"},
 		{"Restart", "on-failure"},
 		{"NoNewPrivileges", "yes"},
@@ -259,6 +262,10 @@ func TestDeployContainerfile(t *testing.T) {
 		{"distroless static or scratch final stage", len(froms) == 2 && (strings.Contains(froms[1], "distroless/static") || froms[1] == "scratch")},
 		{"non-root user", regexp.MustCompile(`(?m)^USER (nonroot|[1-9][0-9]*)`).MatchString(cf)},
 		{"configuration at /etc/cratos", strings.Contains(cf, `"--config", "/etc/cratos/config/config.yaml"`)},
+		// /etc/cratos is mounted read-only: state needs a volume of its own.
+		{"state in a volume at /var/lib/cratos", strings.Contains(cf, `"--state-dir", "/var/lib/cratos"]`) &&
+			regexp.MustCompile(`(?m)^VOLUME \[.*"/var/lib/cratos"`).MatchString(cf) &&
+			regexp.MustCompile(`(?m)^COPY --from=build --chown=(65532|nonroot)\S* \S+ /var/lib/cratos$`).MatchString(cf)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"sync"
 	"syscall"
 	"time"
@@ -19,9 +20,10 @@ import (
 )
 
 func runServe(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("serve", "serve --config FILE [--listen ADDR]", stderr)
+	fs := newFlags("serve", "serve --config FILE [--listen ADDR] [--state-dir DIR]", stderr)
 	cfgPath := fs.String("config", "config/config.yaml", "configuration file (the sites directory is sites_dir, by default sites/ next to config/)")
 	listen := fs.String("listen", "", "listen address, overriding the configuration's listen")
+	stateDir := fs.String("state-dir", "", "state directory (last good lists, DNS zones, TAXII histories), overriding the configuration's state_dir")
 	if err := parseNoArgs(fs, args, stdout); err != nil {
 		return err
 	}
@@ -36,6 +38,11 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	}
 	if *listen != "" {
 		cfg.Listen = *listen
+	}
+	if *stateDir != "" {
+		if cfg.StateDir, err = filepath.Abs(*stateDir); err != nil {
+			return usageError("serve: --state-dir: %v", err)
+		}
 	}
 	logger := newLogger(stderr, cfg.Debug)
 	// The address is taken before anything that may wait (state_dir held
