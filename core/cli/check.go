@@ -66,7 +66,9 @@ type probeLine struct {
 }
 
 // probeSites asks each enabled site's MISP (misp_url) for its version
-// without a key: any HTTP answer proves it reachable.
+// without a key: any HTTP answer proves it reachable; a connection that
+// breaks before one (an https:// URL for a MISP answering plain HTTP)
+// does not.
 func probeSites(sites []*config.Site) []probeLine {
 	out := make([]probeLine, len(sites))
 	var wg sync.WaitGroup
@@ -88,10 +90,14 @@ func probeSites(sites []*config.Site) []probeLine {
 			_, err := cl.GetJSON(ctx, "/servers/getVersion.json")
 			var me *misp.Error
 			switch {
-			case err == nil || (errors.As(err, &me) && me.Kind != misp.Unreachable && me.Kind != misp.Timeout && me.Kind != misp.Canceled):
+			case err == nil || (errors.As(err, &me) && me.Kind != misp.Unreachable && me.Kind != misp.Timeout && me.Kind != misp.Canceled && me.Cause == nil):
 				out[i] = probeLine{text: fmt.Sprintf("site %s: MISP at %s answers", s.Name, s.MISPURL)}
 			default:
-				out[i] = probeLine{text: fmt.Sprintf("site %s: MISP at %s does not answer: %v", s.Name, s.MISPURL, err), failed: true}
+				text := fmt.Sprintf("site %s: MISP at %s does not answer: %v", s.Name, s.MISPURL, err)
+				if advice := connectAdvice(err, "mispVerifyCert: false in the site file"); advice != "" {
+					text += ": " + advice
+				}
+				out[i] = probeLine{text: text, failed: true}
 			}
 		}()
 	}

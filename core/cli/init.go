@@ -122,6 +122,9 @@ func probeMISP(base, key string, verify bool) (string, error) {
 		if errors.As(err, &me) && me.Kind == misp.AuthFailed {
 			return "", fmt.Errorf("MISP at %s refuses the key: %v", base, err)
 		}
+		if advice := connectAdvice(err, "--insecure"); advice != "" {
+			return "", fmt.Errorf("MISP at %s does not answer: %v: %s", base, err, advice)
+		}
 		return "", fmt.Errorf("MISP at %s does not answer: %v", base, err)
 	}
 	v := jsonField(body, "version")

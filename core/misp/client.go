@@ -222,9 +222,9 @@ func (c *Client) transportError(ctx context.Context, err error) error {
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
 		return &Error{Kind: Timeout, Site: c.opts.Site, Detail: fmt.Sprintf("no answer within %s", c.opts.Timeout)}
 	case isConnectError(err):
-		return &Error{Kind: Unreachable, Site: c.opts.Site, Detail: "connection failed"}
+		return &Error{Kind: Unreachable, Site: c.opts.Site, Detail: "connection failed", Cause: err}
 	}
-	return &Error{Kind: BadResponse, Site: c.opts.Site, Detail: "connection broke during the answer"}
+	return &Error{Kind: BadResponse, Site: c.opts.Site, Detail: "connection broke during the answer", Cause: err}
 }
 
 func isConnectError(err error) bool {

@@ -29,6 +29,11 @@ type Error struct {
 	Status int // HTTP status when Kind is HTTPStatus or AuthFailed
 	Detail string
 	Err    error
+	// Cause is the transport error behind an Unreachable or BadResponse
+	// failure (a refused connection, an untrusted certificate), for a
+	// person setting Cratos up; it is not in the Unwrap chain, and not in
+	// the message a device is given.
+	Cause error
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("MISP %s: %s", e.Site, e.Detail) }
