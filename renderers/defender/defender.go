@@ -133,13 +133,14 @@ func (def) Config(o renderers.Options) (config, error) {
 func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
 	return feedlist.Stream(ctx, w, req, Name, r.Parse, func(o *renderers.Out, c config, d feedlist.Drops) error {
 		keep := ioc.NewKeeper[ioc.Record](c.maxEntries)
-		// A domain and a hostname may share one DomainName value, and two
-		// URLs one Url value once written as Defender takes them ("h" and
-		// "h/"): each is written once, as an indicator is imported once.
+		// A domain and a hostname may share one DomainName value, two URLs
+		// one Url value once written as Defender takes them ("h" and
+		// "h/"), and an address and its /32 one IpAddress: each is
+		// written once, as an indicator is imported once.
 		ioc.SiftRecords(o, in, d, func(x indicator.Indicator) (ioc.Record, string) {
 			typ, value, reason := indicatorOf(x)
 			return ioc.Record{Type: typ, Value: value, X: x}, reason
-		}, func(typ string) bool { return typ == "DomainName" || typ == "Url" }, DropDuplicate, keep, nil)
+		}, func(typ string) bool { return typ == "DomainName" || typ == "Url" || typ == "IpAddress" }, DropDuplicate, keep, nil)
 		if err := o.Err(); err != nil {
 			return err
 		}
@@ -177,13 +178,17 @@ var shared = netip.MustParsePrefix("100.64.0.0/10")
 // a drop reason.
 func indicatorOf(x indicator.Indicator) (typ, value, reason string) {
 	switch x.Type {
-	case indicator.IPv4Net, indicator.IPv6Net:
-		return "", "", DropCIDR
-	case indicator.IPv4, indicator.IPv6:
-		a, err := netip.ParseAddr(x.Value)
-		if err != nil {
+	case indicator.IPv4, indicator.IPv4Net, indicator.IPv6, indicator.IPv6Net:
+		// A full-length net (cidr4 keeps 192.0.2.1/32 as a net) is the
+		// one address it holds.
+		p, ok := x.Prefix()
+		switch {
+		case !ok:
 			return "", "", DropText
+		case !p.IsSingleIP():
+			return "", "", DropCIDR
 		}
+		a := p.Addr()
 		if !a.IsGlobalUnicast() || a.IsPrivate() || shared.Contains(a) {
 			return "", "", DropInternal
 		}

@@ -23,6 +23,12 @@ func TestRows(t *testing.T) {
 			{Type: indicator.IPv4, Value: "10.1.2.3"}, {Type: indicator.IPv4, Value: "127.0.0.1"}, {Type: indicator.IPv4, Value: "100.64.0.1"},
 			{Type: indicator.IPv6, Value: "fe80::1"}, {Type: indicator.IPv6, Value: "fd00::1"}, {Type: indicator.IPv4, Value: "224.0.0.1"}},
 			h, map[string]int{DropCIDR: 2, DropInternal: 6}},
+		{"a /32 net is its address, once", map[string]string{"expire_days": "0"}, []indicator.Indicator{
+			{Type: indicator.IPv4Net, Value: "198.51.100.7/32"}, {Type: indicator.IPv4, Value: "198.51.100.7"},
+			{Type: indicator.IPv4Net, Value: "198.51.100.8/32"}, {Type: indicator.IPv4Net, Value: "10.0.0.1/32"}},
+			h + "IpAddress,198.51.100.7,,Block,Medium,Cratos block,Cratos cti.example.org feed block,,,,,True\r\n" +
+				"IpAddress,198.51.100.8,,Block,Medium,Cratos block,Cratos cti.example.org feed block,,,,,True\r\n",
+			map[string]int{DropDuplicate: 1, DropInternal: 1}},
 		{"hashes", map[string]string{"action": "BlockAndRemediate", "expire_days": "1"}, []indicator.Indicator{
 			{Type: indicator.MD5, Value: strings.Repeat("a", 32)}, {Type: indicator.URL, Value: "https://bad.example/x"}},
 			h + "FileMd5," + strings.Repeat("a", 32) + ",2026-01-03T10:05:00.0Z,BlockAndRemediate,Medium,Cratos block,Cratos cti.example.org feed block,,,,,True\r\n" +
