@@ -14,6 +14,7 @@ import (
 	"github.com/cratos-project/cratos/renderers"
 	"github.com/cratos-project/cratos/renderers/internal/banner"
 	"github.com/cratos-project/cratos/renderers/internal/feedlist"
+	"github.com/cratos-project/cratos/renderers/internal/nameset"
 )
 
 // Renderer renders a response policy zone. The zero value is ready to use.
@@ -64,24 +65,17 @@ func Records(ctx context.Context, req renderers.Request, in iter.Seq[indicator.I
 		{Owner: "@", TTL: z.o.ttl, Type: "SOA", Data: z.soaData()},
 		{Owner: "@", TTL: z.o.ttl, Type: "NS", Data: z.o.ns},
 	}
-	var buf []byte
 	n := 0
-	for ind := range in {
+	err = z.each(in, func() error {
 		if n++; n&4095 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
+			return ctx.Err()
 		}
-		var wild bool
-		var ok bool
-		buf, wild, ok = z.owner(buf[:0], ind)
-		if !ok {
-			continue
-		}
-		recs = append(recs, Record{Owner: string(buf), TTL: z.o.ttl, Type: "CNAME", Data: z.o.target})
-		if wild {
-			recs = append(recs, Record{Owner: "*." + string(buf), TTL: z.o.ttl, Type: "CNAME", Data: z.o.target})
-		}
+		return nil
+	}, func(owner []byte) {
+		recs = append(recs, Record{Owner: string(owner), TTL: z.o.ttl, Type: "CNAME", Data: z.o.target})
+	})
+	if err != nil {
+		return nil, err
 	}
 	return recs, ctx.Err()
 }
@@ -98,23 +92,11 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 	out.WriteString("@ SOA " + z.soaData() + "\n")
 	out.WriteString("@ NS " + z.o.ns + "\n")
 	tail := []byte(" CNAME " + z.o.target + "\n")
-	var buf []byte
-	for ind := range in {
-		if err := out.Next(); err != nil {
-			return err
-		}
-		var wild, ok bool
-		buf, wild, ok = z.owner(buf[:0], ind)
-		if !ok {
-			continue
-		}
-		out.Write(buf)
+	if err := z.each(in, out.Next, func(owner []byte) {
+		out.Write(owner)
 		out.Write(tail)
-		if wild {
-			out.WriteString("*.")
-			out.Write(buf)
-			out.Write(tail)
-		}
+	}); err != nil {
+		return err
 	}
 	return out.Close()
 }
@@ -124,7 +106,9 @@ type zone struct {
 	o        options
 	serial   uint32
 	maxOwner int
-	domains  map[string]struct{}
+	// domains holds every Domain listed, wild those whose "*." trigger
+	// is written.
+	domains, wild map[string]struct{}
 	// prevIP is the last rpz-ip owner written: an address and the
 	// full-length net of the same address (cidr4 keeps "/32") give the
 	// same trigger and sort next to each other.
@@ -167,64 +151,121 @@ func (z *zone) soaData() string {
 	return fmt.Sprintf("%s %s %d %d %d %d %d", z.o.mname, z.o.rname, z.serial, t[0], t[1], t[2], t[3])
 }
 
-// owner appends the trigger owner name of ind to dst. wild reports that
-// the name also needs a "*." record; ok is false when ind was dropped.
-func (z *zone) owner(dst []byte, ind indicator.Indicator) (out []byte, wild, ok bool) {
-	switch ind.Type {
-	case indicator.IPv4, indicator.IPv4Net, indicator.IPv6, indicator.IPv6Net:
-		p, good := ind.Prefix()
-		if !good {
-			z.req.Drop("IP value that does not parse", 1)
-			return dst, false, false
+// name is a Domain or Hostname held until every Domain is known.
+type name struct {
+	value  string
+	domain bool
+}
+
+// each calls emit with the owner of every trigger of in: the rpz-ip
+// triggers as they come, then the names in input order, each Domain d as
+// d and *.d. next is called before each indicator and ends the walk with
+// its error. Names are held to the end so that a name under a listed
+// Domain, which its "*." trigger covers, is left out: a resolver looks a
+// query name up in the policy zone by the rules of DNS wildcards, and an
+// owner under d (a.b.d, even b.d as the empty node above it) keeps *.d
+// from matching the names below it, so x.a.b.d and b.d went unblocked.
+func (z *zone) each(in iter.Seq[indicator.Indicator], next func() error, emit func(owner []byte)) error {
+	var (
+		names []name
+		buf   []byte
+	)
+	for ind := range in {
+		if err := next(); err != nil {
+			return err
 		}
-		if p.Bits() == 0 {
-			z.req.Drop("prefix length 0 (rpz-ip triggers need 1 or more)", 1)
-			return dst, false, false
-		}
-		start := len(dst)
-		dst = AppendIPTrigger(dst, p)
-		if string(dst[start:]) == string(z.prevIP) {
-			z.req.Drop("address listed both as an address and as a full-length net", 1)
-			return dst[:start], false, false
-		}
-		z.prevIP = append(z.prevIP[:0], dst[start:]...)
-		return dst, false, true
-	case indicator.Domain, indicator.Hostname:
-		v := ind.Value
-		if !validName(v, false) {
-			z.req.Drop("name with characters a master file cannot carry unescaped", 1)
-			return dst, false, false
-		}
-		if triggerName(v) {
-			z.req.Drop(DropTriggerLabel, 1)
-			return dst, false, false
-		}
-		wild = ind.Type == indicator.Domain
-		n := len(v)
-		if wild {
-			n += 2
-		}
-		if n > z.maxOwner {
-			z.req.Drop("name too long for the zone origin", 1)
-			return dst, false, false
-		}
-		if wild {
-			if z.domains == nil {
-				z.domains = map[string]struct{}{}
+		if ind.Type.IsName() {
+			if z.checkName(ind) {
+				names = append(names, name{ind.Value, ind.Type == indicator.Domain})
 			}
-			z.domains[v] = struct{}{}
-			if !feedlist.WildcardAllowed(v) {
-				z.req.Drop(DropSuffixWildcard, 1)
-				wild = false
-			}
-		} else if _, dup := z.domains[v]; dup {
-			z.req.Drop("hostname also listed as a domain", 1)
-			return dst, false, false
+			continue
 		}
-		return append(dst, v...), wild, true
+		var ok bool
+		if buf, ok = z.ipOwner(buf[:0], ind); ok {
+			emit(buf)
+		}
 	}
-	z.req.Drop("type "+ind.Type.String()+" has no RPZ trigger", 1)
-	return dst, false, false
+	for _, n := range names {
+		switch _, listed := z.domains[n.value]; {
+		case !n.domain && listed:
+			z.req.Drop("hostname also listed as a domain", 1)
+			continue
+		case nameset.UnderAny(z.wild, n.value):
+			z.req.Drop(DropCovered, 1)
+			continue
+		}
+		emit(append(buf[:0], n.value...))
+		if _, wild := z.wild[n.value]; wild && n.domain {
+			emit(append(append(buf[:0], "*."...), n.value...))
+		}
+	}
+	return nil
+}
+
+// DropCovered is the reason for a name under a listed Domain, whose "*."
+// trigger blocks it already.
+const DropCovered = "name under a listed domain (its wildcard trigger covers it)"
+
+// checkName reports whether the Domain or Hostname ind can be a trigger,
+// reporting it dropped when not, and notes a Domain and its wildcard.
+func (z *zone) checkName(ind indicator.Indicator) bool {
+	v := ind.Value
+	if !validName(v, false) {
+		z.req.Drop("name with characters a master file cannot carry unescaped", 1)
+		return false
+	}
+	if triggerName(v) {
+		z.req.Drop(DropTriggerLabel, 1)
+		return false
+	}
+	domain := ind.Type == indicator.Domain
+	n := len(v)
+	if domain {
+		n += 2
+	}
+	if n > z.maxOwner {
+		z.req.Drop("name too long for the zone origin", 1)
+		return false
+	}
+	if !domain {
+		return true
+	}
+	if z.domains == nil {
+		z.domains, z.wild = map[string]struct{}{}, map[string]struct{}{}
+	}
+	z.domains[v] = struct{}{}
+	if feedlist.WildcardAllowed(v) {
+		z.wild[v] = struct{}{}
+	} else {
+		z.req.Drop(DropSuffixWildcard, 1)
+	}
+	return true
+}
+
+// ipOwner appends the rpz-ip owner name of the address or net ind to
+// dst; ok is false when ind was dropped.
+func (z *zone) ipOwner(dst []byte, ind indicator.Indicator) (out []byte, ok bool) {
+	if !ind.Type.IsIP() {
+		z.req.Drop("type "+ind.Type.String()+" has no RPZ trigger", 1)
+		return dst, false
+	}
+	p, good := ind.Prefix()
+	if !good {
+		z.req.Drop("IP value that does not parse", 1)
+		return dst, false
+	}
+	if p.Bits() == 0 {
+		z.req.Drop("prefix length 0 (rpz-ip triggers need 1 or more)", 1)
+		return dst, false
+	}
+	start := len(dst)
+	dst = AppendIPTrigger(dst, p)
+	if string(dst[start:]) == string(z.prevIP) {
+		z.req.Drop("address listed both as an address and as a full-length net", 1)
+		return dst[:start], false
+	}
+	z.prevIP = append(z.prevIP[:0], dst[start:]...)
+	return dst, true
 }
 
 // DropSuffixWildcard is the reason for the "*." trigger left out of a
