@@ -14,7 +14,6 @@ import (
 	"github.com/cratos-project/cratos/renderers"
 	"github.com/cratos-project/cratos/renderers/internal/banner"
 	"github.com/cratos-project/cratos/renderers/internal/feedlist"
-	"github.com/cratos-project/cratos/renderers/internal/nameset"
 )
 
 // Renderer renders a response policy zone. The zero value is ready to use.
@@ -106,9 +105,6 @@ type zone struct {
 	o        options
 	serial   uint32
 	maxOwner int
-	// domains holds every Domain listed, wild those whose "*." trigger
-	// is written.
-	domains, wild map[string]struct{}
 	// prevIP is the last rpz-ip owner written: an address and the
 	// full-length net of the same address (cidr4 keeps "/32") give the
 	// same trigger and sort next to each other.
@@ -151,10 +147,11 @@ func (z *zone) soaData() string {
 	return fmt.Sprintf("%s %s %d %d %d %d %d", z.o.mname, z.o.rname, z.serial, t[0], t[1], t[2], t[3])
 }
 
-// name is a Domain or Hostname held until every Domain is known.
+// name is a Domain or Hostname held until every Domain is known; wild
+// reports a Domain whose "*." trigger is written.
 type name struct {
-	value  string
-	domain bool
+	value        string
+	domain, wild bool
 }
 
 // each calls emit with the owner of every trigger of in: the rpz-ip
@@ -167,16 +164,20 @@ type name struct {
 // from matching the names below it, so x.a.b.d and b.d went unblocked.
 func (z *zone) each(in iter.Seq[indicator.Indicator], next func() error, emit func(owner []byte)) error {
 	var (
-		names []name
-		buf   []byte
+		names   []name
+		buf     []byte
+		domains int
 	)
 	for ind := range in {
 		if err := next(); err != nil {
 			return err
 		}
 		if ind.Type.IsName() {
-			if z.checkName(ind) {
-				names = append(names, name{ind.Value, ind.Type == indicator.Domain})
+			if n, ok := z.checkName(ind); ok {
+				names = append(names, n)
+				if n.domain {
+					domains++
+				}
 			}
 			continue
 		}
@@ -185,61 +186,72 @@ func (z *zone) each(in iter.Seq[indicator.Indicator], next func() error, emit fu
 			emit(buf)
 		}
 	}
+	// Every Domain, sized once: whether its "*." trigger is written.
+	wild := make(map[string]bool, domains)
 	for _, n := range names {
-		switch _, listed := z.domains[n.value]; {
+		if n.domain {
+			wild[n.value] = n.wild
+		}
+	}
+	for _, n := range names {
+		switch _, listed := wild[n.value]; {
 		case !n.domain && listed:
 			z.req.Drop("hostname also listed as a domain", 1)
 			continue
-		case nameset.UnderAny(z.wild, n.value):
+		case underWildcard(wild, n.value):
 			z.req.Drop(DropCovered, 1)
 			continue
 		}
 		emit(append(buf[:0], n.value...))
-		if _, wild := z.wild[n.value]; wild && n.domain {
+		if n.wild {
 			emit(append(append(buf[:0], "*."...), n.value...))
 		}
 	}
 	return nil
 }
 
+// underWildcard reports whether a Domain above the name v has its "*."
+// trigger written.
+func underWildcard(wild map[string]bool, v string) bool {
+	for i := 0; i < len(v); i++ {
+		if v[i] == '.' && wild[v[i+1:]] {
+			return true
+		}
+	}
+	return false
+}
+
 // DropCovered is the reason for a name under a listed Domain, whose "*."
 // trigger blocks it already.
 const DropCovered = "name under a listed domain (its wildcard trigger covers it)"
 
-// checkName reports whether the Domain or Hostname ind can be a trigger,
-// reporting it dropped when not, and notes a Domain and its wildcard.
-func (z *zone) checkName(ind indicator.Indicator) bool {
+// checkName returns the Domain or Hostname ind as a name to write, or
+// ok false, reported dropped, when it cannot be a trigger.
+func (z *zone) checkName(ind indicator.Indicator) (n name, ok bool) {
 	v := ind.Value
 	if !validName(v, false) {
 		z.req.Drop("name with characters a master file cannot carry unescaped", 1)
-		return false
+		return name{}, false
 	}
 	if triggerName(v) {
 		z.req.Drop(DropTriggerLabel, 1)
-		return false
+		return name{}, false
 	}
-	domain := ind.Type == indicator.Domain
-	n := len(v)
-	if domain {
-		n += 2
+	n = name{value: v, domain: ind.Type == indicator.Domain}
+	size := len(v)
+	if n.domain {
+		size += 2
 	}
-	if n > z.maxOwner {
+	if size > z.maxOwner {
 		z.req.Drop("name too long for the zone origin", 1)
-		return false
+		return name{}, false
 	}
-	if !domain {
-		return true
+	if n.domain {
+		if n.wild = feedlist.WildcardAllowed(v); !n.wild {
+			z.req.Drop(DropSuffixWildcard, 1)
+		}
 	}
-	if z.domains == nil {
-		z.domains, z.wild = map[string]struct{}{}, map[string]struct{}{}
-	}
-	z.domains[v] = struct{}{}
-	if feedlist.WildcardAllowed(v) {
-		z.wild[v] = struct{}{}
-	} else {
-		z.req.Drop(DropSuffixWildcard, 1)
-	}
-	return true
+	return n, true
 }
 
 // ipOwner appends the rpz-ip owner name of the address or net ind to
