@@ -274,7 +274,10 @@ func TestReplicasShareFeedRefreshes(t *testing.T) {
 	m := startBlockMISP(t)
 	addr, _ := memcachedtest.Start(t)
 	replicas := startReplicas(t, m, addr, 3, "cold_builds_per_minute: 10000\n")
-	const lifetime = 8 // seconds
+	// seconds: every replica must be served all 78 lists, rebuilt after
+	// the refresh, within the first nine tenths of it (refresh-ahead
+	// reads the feed again in the last tenth), on a busy machine too.
+	const lifetime = 20
 	paths := feedPaths(lifetime)
 	allServed := func(want ...string) bool {
 		for i, answers := range askAll(t, replicas, paths) {
