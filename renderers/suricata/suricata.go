@@ -27,6 +27,11 @@ const (
 // suffix ("co.uk"): its rules would match every name registered under it.
 const DropSuffixDomain = "domain that is a public suffix (co.uk: its rules would match a whole registry)"
 
+// httpHost selects the Host header's name lower-cased: Suricata 7
+// lower-cases http.host only when the header has no port ("BAD.example"
+// but not "BAD.example:8080"), and nocase is a load error on it.
+const httpHost = "http.host; to_lowercase; "
+
 // MaxRuleLine is the longest rule line Suricata reads, in bytes without
 // the line feed.
 const MaxRuleLine = 8191
@@ -150,7 +155,7 @@ func (r *render) add(ind indicator.Indicator) error {
 		r.open("domain-tls", "tls $HOME_NET any -> any any", ind.Value)
 		r.opt("tls.sni; dotprefix; content:\"", dot, "\"; nocase; endswith; ")
 		r.open("domain-http", "http $HOME_NET any -> any any", ind.Value)
-		r.opt("flow:established,to_server; http.host; dotprefix; content:\"", dot, "\"; endswith; ")
+		r.opt("flow:established,to_server; "+httpHost+"dotprefix; content:\"", dot, "\"; endswith; ")
 		return r.commit(ind)
 	case indicator.Hostname:
 		n := strconv.Itoa(len(ind.Value))
@@ -159,7 +164,7 @@ func (r *render) add(ind indicator.Indicator) error {
 		r.open("hostname-tls", "tls $HOME_NET any -> any any", ind.Value)
 		r.opt("tls.sni; content:\"", ind.Value, "\"; nocase; bsize:"+n+"; ")
 		r.open("hostname-http", "http $HOME_NET any -> any any", ind.Value)
-		r.opt("flow:established,to_server; http.host; content:\"", ind.Value, "\"; bsize:"+n+"; ")
+		r.opt("flow:established,to_server; "+httpHost+"content:\"", ind.Value, "\"; bsize:"+n+"; ")
 		return r.commit(ind)
 	case indicator.URL:
 		return r.addURL(ind)

@@ -85,7 +85,7 @@ func (r *render) addURL(ind indicator.Indicator) error {
 		r.open("url", "http $HOME_NET any -> "+dst+" "+port, ind.Value)
 		r.raw("flow:established,to_server; ")
 		if isIP != nil {
-			r.opt("http.host; content:\"", u.host, "\"; bsize:"+strconv.Itoa(len(u.host))+"; ")
+			r.opt(httpHost+"content:\"", u.host, "\"; bsize:"+strconv.Itoa(len(u.host))+"; ")
 		}
 		path := u.path
 		if strings.HasPrefix(path, "?") {
