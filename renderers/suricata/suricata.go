@@ -32,6 +32,12 @@ const DropSuffixDomain = "domain that is a public suffix (co.uk: its rules would
 // but not "BAD.example:8080"), and nocase is a load error on it.
 const httpHost = "http.host; to_lowercase; "
 
+// nameEnd ends a name's content in tls.sni or http.host: the name ends
+// the buffer or is followed by one dot. Clients may send a name with a
+// trailing dot ("bad.example."), which servers read as the name, and
+// Suricata 7 leaves that dot in both buffers (dns.query never has it).
+const nameEnd = `pcre:"/^\.?\z/R"; `
+
 // MaxRuleLine is the longest rule line Suricata reads, in bytes without
 // the line feed.
 const MaxRuleLine = 8191
@@ -153,18 +159,18 @@ func (r *render) add(ind indicator.Indicator) error {
 		r.open("domain-dns", "dns $HOME_NET any -> any any", ind.Value)
 		r.opt("dns.query; dotprefix; content:\"", dot, "\"; nocase; endswith; ")
 		r.open("domain-tls", "tls $HOME_NET any -> any any", ind.Value)
-		r.opt("tls.sni; dotprefix; content:\"", dot, "\"; nocase; endswith; ")
+		r.opt("tls.sni; dotprefix; content:\"", dot, "\"; nocase; "+nameEnd)
 		r.open("domain-http", "http $HOME_NET any -> any any", ind.Value)
-		r.opt("flow:established,to_server; "+httpHost+"dotprefix; content:\"", dot, "\"; endswith; ")
+		r.opt("flow:established,to_server; "+httpHost+"dotprefix; content:\"", dot, "\"; "+nameEnd)
 		return r.commit(ind)
 	case indicator.Hostname:
 		n := strconv.Itoa(len(ind.Value))
 		r.open("hostname-dns", "dns $HOME_NET any -> any any", ind.Value)
 		r.opt("dns.query; content:\"", ind.Value, "\"; nocase; bsize:"+n+"; ")
 		r.open("hostname-tls", "tls $HOME_NET any -> any any", ind.Value)
-		r.opt("tls.sni; content:\"", ind.Value, "\"; nocase; bsize:"+n+"; ")
+		r.opt("tls.sni; content:\"", ind.Value, "\"; nocase; startswith; "+nameEnd)
 		r.open("hostname-http", "http $HOME_NET any -> any any", ind.Value)
-		r.opt("flow:established,to_server; "+httpHost+"content:\"", ind.Value, "\"; bsize:"+n+"; ")
+		r.opt("flow:established,to_server; "+httpHost+"content:\"", ind.Value, "\"; startswith; "+nameEnd)
 		return r.commit(ind)
 	case indicator.URL:
 		return r.addURL(ind)

@@ -49,32 +49,32 @@ func TestRuleShapes(t *testing.T) {
 	}{
 		{"domain", ind(indicator.Domain, "bad.example"), []string{
 			`alert dns $HOME_NET any -> any any (msg:"CRATOS domain-dns bad.example"; dns.query; dotprefix; content:".bad.example"; nocase; endswith; classtype:trojan-activity; sid:N; rev:1;)`,
-			`alert tls $HOME_NET any -> any any (msg:"CRATOS domain-tls bad.example"; tls.sni; dotprefix; content:".bad.example"; nocase; endswith; classtype:trojan-activity; sid:N; rev:1;)`,
-			`alert http $HOME_NET any -> any any (msg:"CRATOS domain-http bad.example"; flow:established,to_server; http.host; to_lowercase; dotprefix; content:".bad.example"; endswith; classtype:trojan-activity; sid:N; rev:1;)`,
+			`alert tls $HOME_NET any -> any any (msg:"CRATOS domain-tls bad.example"; tls.sni; dotprefix; content:".bad.example"; nocase; pcre:"/^\.?\z/R"; classtype:trojan-activity; sid:N; rev:1;)`,
+			`alert http $HOME_NET any -> any any (msg:"CRATOS domain-http bad.example"; flow:established,to_server; http.host; to_lowercase; dotprefix; content:".bad.example"; pcre:"/^\.?\z/R"; classtype:trojan-activity; sid:N; rev:1;)`,
 		}, nil},
 		{"domain that is a public suffix", ind(indicator.Domain, "co.uk"), nil, map[string]int{DropSuffixDomain: 1}},
 		{"hostname", ind(indicator.Hostname, "login.bad.example"), []string{
 			`alert dns $HOME_NET any -> any any (msg:"CRATOS hostname-dns login.bad.example"; dns.query; content:"login.bad.example"; nocase; bsize:17; classtype:trojan-activity; sid:N; rev:1;)`,
-			`alert tls $HOME_NET any -> any any (msg:"CRATOS hostname-tls login.bad.example"; tls.sni; content:"login.bad.example"; nocase; bsize:17; classtype:trojan-activity; sid:N; rev:1;)`,
-			`alert http $HOME_NET any -> any any (msg:"CRATOS hostname-http login.bad.example"; flow:established,to_server; http.host; to_lowercase; content:"login.bad.example"; bsize:17; classtype:trojan-activity; sid:N; rev:1;)`,
+			`alert tls $HOME_NET any -> any any (msg:"CRATOS hostname-tls login.bad.example"; tls.sni; content:"login.bad.example"; nocase; startswith; pcre:"/^\.?\z/R"; classtype:trojan-activity; sid:N; rev:1;)`,
+			`alert http $HOME_NET any -> any any (msg:"CRATOS hostname-http login.bad.example"; flow:established,to_server; http.host; to_lowercase; content:"login.bad.example"; startswith; pcre:"/^\.?\z/R"; classtype:trojan-activity; sid:N; rev:1;)`,
 		}, nil},
 		{"http URL", ind(indicator.URL, "http://bad.example/gate.php?id=1"), []string{
-			`alert http $HOME_NET any -> any any (msg:"CRATOS url http://bad.example/gate.php?id=1"; flow:established,to_server; http.host; to_lowercase; content:"bad.example"; bsize:11; http.uri; content:"/gate.php?id=1"; startswith; classtype:trojan-activity; sid:N; rev:1;)`,
+			`alert http $HOME_NET any -> any any (msg:"CRATOS url http://bad.example/gate.php?id=1"; flow:established,to_server; http.host; to_lowercase; content:"bad.example"; startswith; pcre:"/^\.?\z/R"; http.uri; content:"/gate.php?id=1"; startswith; classtype:trojan-activity; sid:N; rev:1;)`,
 		}, nil},
 		{"URL without scheme, with port", ind(indicator.URL, "bad.example:8080/a b"), []string{
-			`alert http $HOME_NET any -> any 8080 (msg:"CRATOS url bad.example:8080/a b"; flow:established,to_server; http.host; to_lowercase; content:"bad.example"; bsize:11; http.uri; content:"/a|20|b"; startswith; classtype:trojan-activity; sid:N; rev:1;)`,
+			`alert http $HOME_NET any -> any 8080 (msg:"CRATOS url bad.example:8080/a b"; flow:established,to_server; http.host; to_lowercase; content:"bad.example"; startswith; pcre:"/^\.?\z/R"; http.uri; content:"/a|20|b"; startswith; classtype:trojan-activity; sid:N; rev:1;)`,
 		}, nil},
 		{"URL with escapes and percent", ind(indicator.URL, `http://bad.example/%41"x;y:z|w\v`), []string{
-			`alert http $HOME_NET any -> any any (msg:"CRATOS url http://bad.example/%41\"x\;y:z|w\\v"; flow:established,to_server; http.host; to_lowercase; content:"bad.example"; bsize:11; http.uri.raw; content:"/%41|22|x|3B|y|3A|z|7C|w|5C|v"; startswith; classtype:trojan-activity; sid:N; rev:1;)`,
+			`alert http $HOME_NET any -> any any (msg:"CRATOS url http://bad.example/%41\"x\;y:z|w\\v"; flow:established,to_server; http.host; to_lowercase; content:"bad.example"; startswith; pcre:"/^\.?\z/R"; http.uri.raw; content:"/%41|22|x|3B|y|3A|z|7C|w|5C|v"; startswith; classtype:trojan-activity; sid:N; rev:1;)`,
 		}, nil},
 		{"URL host only", ind(indicator.URL, "http://bad.example"), []string{
-			`alert http $HOME_NET any -> any any (msg:"CRATOS url http://bad.example"; flow:established,to_server; http.host; to_lowercase; content:"bad.example"; bsize:11; classtype:trojan-activity; sid:N; rev:1;)`,
+			`alert http $HOME_NET any -> any any (msg:"CRATOS url http://bad.example"; flow:established,to_server; http.host; to_lowercase; content:"bad.example"; startswith; pcre:"/^\.?\z/R"; classtype:trojan-activity; sid:N; rev:1;)`,
 		}, nil},
 		{"URL on an IPv6 host", ind(indicator.URL, "http://[2001:db8::1]:8080/x"), []string{
 			`alert http $HOME_NET any -> 2001:db8::1 8080 (msg:"CRATOS url http://[2001:db8::1]:8080/x"; flow:established,to_server; http.uri; content:"/x"; startswith; classtype:trojan-activity; sid:N; rev:1;)`,
 		}, nil},
 		{"https URL", ind(indicator.URL, "https://bad.example/login"), []string{
-			`alert tls $HOME_NET any -> any any (msg:"CRATOS url-tls bad.example"; flow:established,to_server; tls.sni; content:"bad.example"; nocase; bsize:11; classtype:trojan-activity; sid:N; rev:1;)`,
+			`alert tls $HOME_NET any -> any any (msg:"CRATOS url-tls bad.example"; flow:established,to_server; tls.sni; content:"bad.example"; nocase; startswith; pcre:"/^\.?\z/R"; classtype:trojan-activity; sid:N; rev:1;)`,
 		}, nil},
 		{"ftp URL", ind(indicator.URL, "ftp://bad.example/x"), nil, map[string]int{"URL scheme other than http or https": 1}},
 		{"email", ind(indicator.Email, "phish@bad.example"), []string{

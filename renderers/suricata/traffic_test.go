@@ -76,7 +76,8 @@ var nameIndicators = []indicator.Indicator{
 }
 
 // TestNameRulesOnTLS runs Suricata over ClientHellos: a name's rules
-// alert on it in any case, and not on names that only end like it.
+// alert on it in any case and with a trailing dot (the same name to
+// servers), and not on names that only begin or end like it.
 func TestNameRulesOnTLS(t *testing.T) {
 	cases := []struct {
 		sni  string
@@ -84,11 +85,19 @@ func TestNameRulesOnTLS(t *testing.T) {
 	}{
 		{"bad.example", []string{"domain-tls bad.example"}},
 		{"WWW.Bad.Example", []string{"domain-tls bad.example"}},
+		{"bad.example.", []string{"domain-tls bad.example"}},
+		{"www.bad.example.", []string{"domain-tls bad.example"}},
 		{"notbad.example", nil},
 		{"bad.example.net", nil},
+		{"bad.example..", nil},
+		{"bad.example.bad.examplex", nil},
+		{"x.bad.example.bad.example.", []string{"domain-tls bad.example"}},
 		{"h.evil.example", []string{"hostname-tls h.evil.example"}},
+		{"H.EVIL.EXAMPLE.", []string{"hostname-tls h.evil.example"}},
+		{"h.evil.example.x", nil},
 		{"x.h.evil.example", nil},
 		{"s.example", []string{"url-tls s.example"}},
+		{"s.example.", []string{"url-tls s.example"}},
 		{"s.example.net", nil},
 	}
 	var convs [][]realtools.Segment
@@ -104,8 +113,8 @@ func TestNameRulesOnTLS(t *testing.T) {
 }
 
 // TestNameRulesOnHTTP runs Suricata over HTTP requests: a name's rules
-// alert on its Host header in any case, with a port or without, and not
-// on names that only end like it.
+// alert on its Host header in any case, with a port or without and with
+// a trailing dot, and not on names that only begin or end like it.
 func TestNameRulesOnHTTP(t *testing.T) {
 	cases := []struct {
 		host, target string
@@ -113,13 +122,20 @@ func TestNameRulesOnHTTP(t *testing.T) {
 	}{
 		{"bad.example", "/", []string{"domain-http bad.example"}},
 		{"www.BAD.example:8080", "/", []string{"domain-http bad.example"}},
+		{"bad.example.", "/", []string{"domain-http bad.example"}},
+		{"www.Bad.Example.:80", "/", []string{"domain-http bad.example"}},
 		{"notbad.example", "/", nil},
 		{"bad.example.net", "/", nil},
+		{"bad.example..", "/", nil},
 		{"h.evil.example", "/", []string{"hostname-http h.evil.example"}},
 		{"H.Evil.Example:81", "/", []string{"hostname-http h.evil.example"}},
+		{"h.evil.example.", "/", []string{"hostname-http h.evil.example"}},
+		{"h.evil.examplex", "/", nil},
 		{"x.h.evil.example", "/", nil},
 		{"u.example", "/gate.php?id=1", []string{"url http://u.example/gate.php"}},
 		{"U.Example:80", "/gate.php", []string{"url http://u.example/gate.php"}},
+		{"u.example.", "/gate.php", []string{"url http://u.example/gate.php"}},
+		{"u.example.x", "/gate.php", nil},
 		{"u.example", "/gate.ph", nil},
 		{"x.u.example", "/gate.php", nil},
 	}

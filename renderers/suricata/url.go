@@ -85,7 +85,7 @@ func (r *render) addURL(ind indicator.Indicator) error {
 		r.open("url", "http $HOME_NET any -> "+dst+" "+port, ind.Value)
 		r.raw("flow:established,to_server; ")
 		if isIP != nil {
-			r.opt(httpHost+"content:\"", u.host, "\"; bsize:"+strconv.Itoa(len(u.host))+"; ")
+			r.opt(httpHost+"content:\"", u.host, "\"; startswith; "+nameEnd)
 		}
 		path := u.path
 		if strings.HasPrefix(path, "?") {
@@ -116,7 +116,7 @@ func (r *render) addURL(ind indicator.Indicator) error {
 		r.open("url-tls", "tls $HOME_NET any -> "+dst+" "+port, label)
 		r.raw("flow:established,to_server; ")
 		if isIP != nil {
-			r.opt("tls.sni; content:\"", u.host, "\"; nocase; bsize:"+strconv.Itoa(len(u.host))+"; ")
+			r.opt("tls.sni; content:\"", u.host, "\"; nocase; startswith; "+nameEnd)
 		}
 		return r.commitKey(indicator.URL, "https://"+label)
 	}
