@@ -17,12 +17,8 @@ import (
 // protects a value the cached list carries is never served that list
 // again; the next request gets a list without the value.
 func TestGuardChangeRebuildsList(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("X-Skipped-Elements-Count", "0") // one page
-		_, _ = w.Write([]byte(attrsJSON(3)))            // 100.128.0.1 to 100.128.0.3
-	}))
-	defer srv.Close()
-	const before = "tag: t\nmispTimeoutSeconds: 60\nguard:\n  warninglists: false\n"
+	srv := threeAddressMISP(t)
+	const before = reloadSiteBefore
 	tests := []struct {
 		name  string
 		after string
@@ -33,18 +29,7 @@ func TestGuardChangeRebuildsList(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
-			path := filepath.Join(dir, "127.0.0.1.yaml")
-			load := func(body string) *config.Site {
-				if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
-					t.Fatal(err)
-				}
-				st, err := config.LoadSite(path, nil)
-				if err != nil {
-					t.Fatal(err)
-				}
-				return st
-			}
+			load := siteLoader(t)
 			s := limitsService(Limits{})
 			r := limitsRequest(srv.URL, "key-one", "1d")
 			r.Site = load(before)
@@ -71,4 +56,37 @@ func TestGuardChangeRebuildsList(t *testing.T) {
 
 func listLines(body []byte) []string {
 	return strings.Fields(string(body))
+}
+
+// reloadSiteBefore is the site file of the reload tests before the reload.
+const reloadSiteBefore = "tag: t\nmispTimeoutSeconds: 60\nguard:\n  warninglists: false\n"
+
+// threeAddressMISP answers every search with one page of 100.128.0.1 to
+// 100.128.0.3.
+func threeAddressMISP(t *testing.T) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Skipped-Elements-Count", "0") // one page
+		_, _ = w.Write([]byte(attrsJSON(3)))
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// siteLoader returns a function that writes a site file and loads it, as
+// a reload does.
+func siteLoader(t *testing.T) func(body string) *config.Site {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "127.0.0.1.yaml")
+	return func(body string) *config.Site {
+		t.Helper()
+		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		st, err := config.LoadSite(path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
 }

@@ -2,15 +2,9 @@ package export
 
 import (
 	"context"
-	"net/http"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
-
-	"github.com/cratos-project/cratos/core/config"
 )
 
 // TestReloadedSettingsRedateList: a site file reloaded with settings that
@@ -19,12 +13,8 @@ import (
 // If-Modified-Since with the date of the list it holds is sent the new
 // list, not a 304 that keeps the old one.
 func TestReloadedSettingsRedateList(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("X-Skipped-Elements-Count", "0") // one page
-		_, _ = w.Write([]byte(attrsJSON(3)))            // 100.128.0.1 to 100.128.0.3
-	}))
-	defer srv.Close()
-	const before = "tag: t\nmispTimeoutSeconds: 60\nguard:\n  warninglists: false\n"
+	srv := threeAddressMISP(t)
+	const before = reloadSiteBefore
 	tests := []struct {
 		name, after string
 	}{
@@ -33,17 +23,7 @@ func TestReloadedSettingsRedateList(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "127.0.0.1.yaml")
-			load := func(body string) *config.Site {
-				if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
-					t.Fatal(err)
-				}
-				st, err := config.LoadSite(path, nil)
-				if err != nil {
-					t.Fatal(err)
-				}
-				return st
-			}
+			load := siteLoader(t)
 			s := limitsService(Limits{})
 			r := limitsRequest(srv.URL, "key-one", "1d")
 			r.Site = load(before)
