@@ -2,8 +2,6 @@ package suricata
 
 import (
 	"slices"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/cratos-project/cratos/conformance/realtools"
@@ -30,13 +28,6 @@ func smtpSession(lines ...string) []realtools.Segment {
 // or on the address in the message.
 func TestEmailRulesOnTraffic(t *testing.T) {
 	weird := `we|ird\;"@bad.example`
-	out, _ := renderOut(t, "", nil, []indicator.Indicator{ind(indicator.Email, "a@b.example"), ind(indicator.Email, weird)})
-	sids := map[uint64]string{} // SID to "<variant> <address>" as the msg has it
-	for _, r := range rules(out) {
-		sid, _ := strconv.ParseUint(sidRE.FindStringSubmatch(r)[1], 10, 64)
-		_, msg, _ := strings.Cut(r, `msg:"CRATOS `)
-		sids[sid], _, _ = strings.Cut(msg, `"; `)
-	}
 	cases := []struct {
 		name  string
 		lines []string
@@ -55,20 +46,8 @@ func TestEmailRulesOnTraffic(t *testing.T) {
 	for _, c := range cases {
 		convs = append(convs, smtpSession(c.lines...))
 	}
-	alerts, err := realtools.SuricataAlerts(t, out, realtools.TCPCapture(25, convs...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := make([][]string, len(cases))
-	for _, a := range alerts {
-		i := a.SrcPort - 40000
-		if i < 0 || i >= len(cases) || sids[a.SID] == "" {
-			t.Fatalf("alert %+v from no session or rule", a)
-		}
-		got[i] = append(got[i], sids[a.SID])
-	}
+	got := trafficAlerts(t, []indicator.Indicator{ind(indicator.Email, "a@b.example"), ind(indicator.Email, weird)}, 25, convs)
 	for i, c := range cases {
-		slices.Sort(got[i])
 		if !slices.Equal(got[i], c.want) {
 			t.Errorf("%s: alerts %q, want %q", c.name, got[i], c.want)
 		}
