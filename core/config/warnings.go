@@ -56,9 +56,10 @@ func distinct(s string) int {
 	return len(seen)
 }
 
-// Warnings lists what in the configuration is accepted but unsafe: weak
-// or placeholder secrets, mappings that leave attributes out, and
-// allow-lists a local reverse proxy would open to everyone.
+// Warnings lists what in the configuration is accepted but unsafe or
+// without effect: weak or placeholder secrets, mappings that leave
+// attributes out, half a memcached address, and allow-lists a local
+// reverse proxy would open to everyone.
 func (c *Config) Warnings() []string {
 	var out []string
 	if w := WeakSecret("encryption_key", c.EncryptionKey, 64); w != "" {
@@ -68,6 +69,12 @@ func (c *Config) Warnings() []string {
 		out = append(out, w)
 	}
 	out = append(out, c.mappingWarnings()...)
+	switch {
+	case c.MemcachedHost != "" && c.MemcachedPort == "":
+		out = append(out, "memcached_host is set without memcached_port: that server is not used; set both, or list it in memcached_servers as host:port")
+	case c.MemcachedHost == "" && c.MemcachedPort != "":
+		out = append(out, "memcached_port is set without memcached_host: no server is used for it; set both, or list it in memcached_servers as host:port")
+	}
 	if len(c.TrustedProxies) == 0 {
 		for _, p := range c.AlwaysAllowedIPs {
 			if p.Addr().IsLoopback() || p.Contains(netip.MustParseAddr("127.0.0.1")) || p.Contains(netip.IPv6Loopback()) {

@@ -163,3 +163,25 @@ func mustParse(t *testing.T, s string) netip.Prefix {
 	}
 	return p
 }
+
+// TestMemcachedHalfAddress: memcached_host without memcached_port (or the
+// other way round) names no server, and says so.
+func TestMemcachedHalfAddress(t *testing.T) {
+	tests := []struct {
+		host       string
+		port, want string
+	}{
+		{"10.0.0.21", "", "memcached_host is set without memcached_port"},
+		{"", "11211", "memcached_port is set without memcached_host"},
+		{"10.0.0.21", "11211", ""},
+		{"", "", ""},
+	}
+	for _, tc := range tests {
+		cfg := Config{EncryptionKey: "9c1f6b0e4d2a8f7351c6e9b2a4d08f3e7c5b1a9d2e6f4c8b0a7d3e5f1c9b2a6d", Salt: "f3a91c07e5d24b68a0c7e19d53b2f846",
+			MemcachedHost: tc.host, MemcachedPort: PortString(tc.port)}
+		got := strings.Join(cfg.Warnings(), "\n")
+		if tc.want == "" && got != "" || !strings.Contains(got, tc.want) {
+			t.Errorf("host %q port %q: warnings %q, want %q", tc.host, tc.port, got, tc.want)
+		}
+	}
+}
