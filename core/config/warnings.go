@@ -58,7 +58,7 @@ func distinct(s string) int {
 
 // Warnings lists what in the configuration is accepted but unsafe or
 // without effect: weak or placeholder secrets, mappings that leave
-// attributes out, half a memcached address, and allow-lists a local
+// attributes out, a memcached host without its port, and allow-lists a local
 // reverse proxy would open to everyone.
 func (c *Config) Warnings() []string {
 	var out []string
@@ -69,11 +69,9 @@ func (c *Config) Warnings() []string {
 		out = append(out, w)
 	}
 	out = append(out, c.mappingWarnings()...)
-	switch {
-	case c.MemcachedHost != "" && c.MemcachedPort == "":
+	// A port without a host is how the examples leave memcached off.
+	if c.MemcachedHost != "" && c.MemcachedPort == "" {
 		out = append(out, "memcached_host is set without memcached_port: that server is not used; set both, or list it in memcached_servers as host:port")
-	case c.MemcachedHost == "" && c.MemcachedPort != "":
-		out = append(out, "memcached_port is set without memcached_host: no server is used for it; set both, or list it in memcached_servers as host:port")
 	}
 	if len(c.TrustedProxies) == 0 {
 		for _, p := range c.AlwaysAllowedIPs {
@@ -125,10 +123,16 @@ func (c *Config) ProxyWarnings(sites []*Site) []string {
 }
 
 // SiteWarnings lists what in a site file is accepted but worth a look: no
-// allow-list (only allways_allowed_ips may read it), and the warnings
-// found while loading it.
+// allow-list (only allways_allowed_ips may read it), names in
+// ignore_to_ids that are neither a data type nor one of their MISP types
+// (they change nothing), and the warnings found while loading it.
 func SiteWarnings(c *Config, s *Site) []string {
 	out := append([]string(nil), s.Warnings...)
+	for _, name := range s.IgnoreToIDs {
+		if !c.namesDataOrMISPType(name) {
+			out = append(out, fmt.Sprintf("%s: ignore_to_ids: %q is neither a data type nor one of their MISP types: to_ids stays required", s.Path, name))
+		}
+	}
 	if len(s.AllowedIPs) == 0 {
 		if len(c.AlwaysAllowedIPs) == 0 {
 			out = append(out, fmt.Sprintf("%s: allowed_ips is empty and so is allways_allowed_ips: no address may read this site", s.Path))
@@ -146,4 +150,18 @@ func quoteEntry(s string) string {
 		return strconv.Quote(s)
 	}
 	return strconv.Quote(s[:8]+"…") + fmt.Sprintf(" (%d characters)", len(s))
+}
+
+// namesDataOrMISPType reports whether name is a data type or a MISP type
+// of one (mappings.yaml applied), as ignore_to_ids reads it.
+func (c *Config) namesDataOrMISPType(name string) bool {
+	if _, ok := indicator.LookupDataType(name); ok {
+		return true
+	}
+	for _, dt := range indicator.DataTypes() {
+		if dt, _ = c.DataType(dt.Name); slices.Contains(dt.MISPTypes, name) {
+			return true
+		}
+	}
+	return false
 }

@@ -164,15 +164,16 @@ func mustParse(t *testing.T, s string) netip.Prefix {
 	return p
 }
 
-// TestMemcachedHalfAddress: memcached_host without memcached_port (or the
-// other way round) names no server, and says so.
+// TestMemcachedHalfAddress: memcached_host without memcached_port names
+// no server, and says so; a port without a host is how the examples
+// leave memcached off.
 func TestMemcachedHalfAddress(t *testing.T) {
 	tests := []struct {
 		host       string
 		port, want string
 	}{
 		{"10.0.0.21", "", "memcached_host is set without memcached_port"},
-		{"", "11211", "memcached_port is set without memcached_host"},
+		{"", "11211", ""},
 		{"10.0.0.21", "11211", ""},
 		{"", "", ""},
 	}
@@ -183,5 +184,20 @@ func TestMemcachedHalfAddress(t *testing.T) {
 		if tc.want == "" && got != "" || !strings.Contains(got, tc.want) {
 			t.Errorf("host %q port %q: warnings %q, want %q", tc.host, tc.port, got, tc.want)
 		}
+	}
+}
+
+// TestIgnoreToIDsNames: a name in ignore_to_ids that is neither a data
+// type nor one of their MISP types (a typo) changes nothing, and is named.
+func TestIgnoreToIDsNames(t *testing.T) {
+	site := &Site{Path: "sites/a.yaml", AllowedIPs: Prefixes{mustParse(t, "192.0.2.0/24")},
+		IgnoreToIDs: []string{"snort", "snrot", "ip-dst", "domain", "ip-dts"}}
+	got := SiteWarnings(&Config{}, site)
+	want := []string{
+		`sites/a.yaml: ignore_to_ids: "snrot" is neither a data type nor one of their MISP types: to_ids stays required`,
+		`sites/a.yaml: ignore_to_ids: "ip-dts" is neither a data type nor one of their MISP types: to_ids stays required`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("warnings %q, want %q", got, want)
 	}
 }
