@@ -27,7 +27,7 @@ func (c *checker) render(ctx context.Context, w io.Writer, req renderers.Request
 }
 
 func (c *checker) renderSeq(ctx context.Context, w io.Writer, req renderers.Request, seq func(func(indicator.Indicator) bool)) (res result) {
-	var buf bytes.Buffer
+	buf := cappedBuffer{max: maxCheckOutput}
 	if w == nil {
 		w = &buf
 	}
@@ -49,7 +49,7 @@ func (c *checker) renderSeq(ctx context.Context, w io.Writer, req renderers.Requ
 		if p := recover(); p != nil {
 			res.err = fmt.Errorf("renderer panicked in Render: %v\n%s", p, debug.Stack())
 		}
-		res.out = buf.Bytes()
+		res.out = buf.b.Bytes()
 		res.pulled = int(pulled.Load())
 	}()
 	res.err = c.r.Render(ctx, w, req, counted)
@@ -69,4 +69,23 @@ func (w *failingWriter) Write(p []byte) (int, error) {
 	k := w.limit - w.n
 	w.n = w.limit
 	return k, ErrCheckWriter
+}
+
+// maxCheckOutput bounds what one render of the checker may write: its
+// inputs are at most largeInput indicators, and a renderer that writes
+// without end must fail the check, not take the memory of the host
+// running it (cratos plugin check on a production host).
+var maxCheckOutput = 256 << 20
+
+// cappedBuffer is a bytes.Buffer that fails writes past max bytes.
+type cappedBuffer struct {
+	b   bytes.Buffer
+	max int
+}
+
+func (c *cappedBuffer) Write(p []byte) (int, error) {
+	if c.b.Len()+len(p) > c.max {
+		return 0, fmt.Errorf("conformance: the renderer wrote more than %d bytes for the checker's input", c.max)
+	}
+	return c.b.Write(p)
 }
