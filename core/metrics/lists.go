@@ -12,33 +12,68 @@ import (
 // listLabelNames label every per-list series.
 var listLabelNames = []string{"site", "feed", "data_type", "output"}
 
+// maxLists bounds the lists whose series are exported, as the service
+// bounds its own per-list records: the uuid route names a list per
+// organisation a client asks for, so without a bound any token holder
+// could add series without end. Past it the least recently built list
+// is forgotten.
+const maxLists = 10000
+
 var (
+	entriesDesc = prometheus.NewDesc("cratos_feed_entries",
+		"Indicators in the last list built, by site, feed, data type and output.", listLabelNames, nil)
+	invalidDesc = prometheus.NewDesc("cratos_feed_invalid_values",
+		"MISP values dropped as invalid in the last list built, by site, feed, data type and output.", listLabelNames, nil)
 	lastBuildDesc = prometheus.NewDesc("cratos_feed_last_success_timestamp_seconds",
 		"Unix time of the last successful build of a list from MISP.", listLabelNames, nil)
 	stalenessDesc = prometheus.NewDesc("cratos_feed_staleness_seconds",
 		"Seconds since a list was last built from MISP; grows while MISP fails and the last good list is served.", listLabelNames, nil)
 )
 
-// listAges remembers when each list was last built and exports its age
-// at scrape time.
+// listBuild is what the per-list series say of a list's last build.
+type listBuild struct {
+	at               time.Time
+	entries, invalid int
+}
+
+// listAges remembers the last build of each list and exports its series
+// at scrape time: those of the maxLists most recently built lists.
 type listAges struct {
 	now  func() time.Time
 	mu   sync.Mutex
-	last map[export.ListLabels]time.Time
+	last map[export.ListLabels]listBuild
 }
 
 func newListAges(now func() time.Time) *listAges {
-	return &listAges{now: now, last: map[export.ListLabels]time.Time{}}
+	return &listAges{now: now, last: map[export.ListLabels]listBuild{}}
 }
 
-func (a *listAges) built(l export.ListLabels) {
+func (a *listAges) built(l export.ListLabels, entries, invalid int) {
 	a.mu.Lock()
-	a.last[l] = a.now()
-	a.mu.Unlock()
+	defer a.mu.Unlock()
+	if _, ok := a.last[l]; !ok && len(a.last) >= maxLists {
+		a.forgetOldest()
+	}
+	a.last[l] = listBuild{at: a.now(), entries: entries, invalid: invalid}
+}
+
+// forgetOldest drops the least recently built list.
+func (a *listAges) forgetOldest() {
+	var oldest export.ListLabels
+	var at time.Time
+	first := true
+	for l, b := range a.last {
+		if first || b.at.Before(at) {
+			oldest, at, first = l, b.at, false
+		}
+	}
+	delete(a.last, oldest)
 }
 
 // Describe implements prometheus.Collector.
 func (a *listAges) Describe(ch chan<- *prometheus.Desc) {
+	ch <- entriesDesc
+	ch <- invalidDesc
 	ch <- lastBuildDesc
 	ch <- stalenessDesc
 }
@@ -48,9 +83,11 @@ func (a *listAges) Collect(ch chan<- prometheus.Metric) {
 	now := a.now()
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	for l, t := range a.last {
+	for l, b := range a.last {
 		labels := []string{l.Site, l.Feed, l.DataType, l.Output}
-		ch <- prometheus.MustNewConstMetric(lastBuildDesc, prometheus.GaugeValue, float64(t.UnixNano())/1e9, labels...)
-		ch <- prometheus.MustNewConstMetric(stalenessDesc, prometheus.GaugeValue, now.Sub(t).Seconds(), labels...)
+		ch <- prometheus.MustNewConstMetric(entriesDesc, prometheus.GaugeValue, float64(b.entries), labels...)
+		ch <- prometheus.MustNewConstMetric(invalidDesc, prometheus.GaugeValue, float64(b.invalid), labels...)
+		ch <- prometheus.MustNewConstMetric(lastBuildDesc, prometheus.GaugeValue, float64(b.at.UnixNano())/1e9, labels...)
+		ch <- prometheus.MustNewConstMetric(stalenessDesc, prometheus.GaugeValue, now.Sub(b.at).Seconds(), labels...)
 	}
 }

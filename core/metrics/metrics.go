@@ -32,8 +32,6 @@ type Metrics struct {
 	mispLatency  *prometheus.HistogramVec
 	mispErrors   *prometheus.CounterVec
 	buildSeconds *prometheus.HistogramVec
-	entries      *prometheus.GaugeVec
-	invalid      *prometheus.GaugeVec
 	authFailures *prometheus.CounterVec
 	lists        *listAges
 	guard        guardMetrics
@@ -57,16 +55,12 @@ func New() *Metrics {
 			Help: "Failed MISP reads by site and kind."}, []string{"site", "kind"}),
 		buildSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "cratos_render_seconds",
 			Help: "Time to render a list.", Buckets: []float64{.001, .01, .05, .1, .5, 1, 5, 30}}, []string{"site", "output"}),
-		entries: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "cratos_feed_entries",
-			Help: "Indicators in the last list built, by site, feed, data type and output."}, listLabelNames),
-		invalid: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "cratos_feed_invalid_values",
-			Help: "MISP values dropped as invalid in the last list built, by site, feed, data type and output."}, listLabelNames),
 		authFailures: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "cratos_auth_failures_total",
 			Help: "Refused requests by HTTP status (401, 403, 429)."}, []string{"status"}),
 		lists:    newListAges(time.Now),
 		children: newChildren(),
 	}
-	m.reg.MustRegister(m.requests, m.duration, m.cache, m.mispLatency, m.mispErrors, m.buildSeconds, m.entries, m.invalid, m.authFailures, m.lists,
+	m.reg.MustRegister(m.requests, m.duration, m.cache, m.mispLatency, m.mispErrors, m.buildSeconds, m.authFailures, m.lists,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -125,9 +119,7 @@ func (m *Metrics) Built(site, feed, output string, d time.Duration, entries, inv
 // of different data types never overwrite each other.
 func (m *Metrics) BuiltList(l export.ListLabels, d time.Duration, entries, invalid int) {
 	m.buildSeconds.WithLabelValues(l.Site, l.Output).Observe(d.Seconds())
-	m.entries.WithLabelValues(l.Site, l.Feed, l.DataType, l.Output).Set(float64(entries))
-	m.invalid.WithLabelValues(l.Site, l.Feed, l.DataType, l.Output).Set(float64(invalid))
-	m.lists.built(l)
+	m.lists.built(l, entries, invalid)
 }
 
 func kindName(k misp.Kind) string {
