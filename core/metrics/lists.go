@@ -37,11 +37,16 @@ type listBuild struct {
 }
 
 // listAges remembers the last build of each list and exports its series
-// at scrape time: those of the maxLists most recently built lists.
+// at scrape time: those of the maxLists most recently built lists, of
+// the sites still served.
 type listAges struct {
 	now  func() time.Time
 	mu   sync.Mutex
 	last map[export.ListLabels]listBuild
+	// siteServed, when set, tells whether a site is configured and
+	// enabled: the lists of a site removed or disabled since are
+	// forgotten.
+	siteServed func(site string) bool
 }
 
 func newListAges(now func() time.Time) *listAges {
@@ -84,6 +89,10 @@ func (a *listAges) Collect(ch chan<- prometheus.Metric) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	for l, b := range a.last {
+		if a.siteServed != nil && !a.siteServed(l.Site) {
+			delete(a.last, l)
+			continue
+		}
 		labels := []string{l.Site, l.Feed, l.DataType, l.Output}
 		ch <- prometheus.MustNewConstMetric(entriesDesc, prometheus.GaugeValue, float64(b.entries), labels...)
 		ch <- prometheus.MustNewConstMetric(invalidDesc, prometheus.GaugeValue, float64(b.invalid), labels...)

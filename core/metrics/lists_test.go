@@ -52,3 +52,23 @@ func TestListSeriesBounded(t *testing.T) {
 		t.Errorf("/metrics still has the least recently built list %s", oldest.Feed)
 	}
 }
+
+// TestListSeriesOfServedSitesOnly: once a reload removes or disables a
+// site, its lists leave the series rather than growing stale for good.
+func TestListSeriesOfServedSitesOnly(t *testing.T) {
+	m := New()
+	served := map[string]bool{"a.example": true, "b.example": true, "c.example": true}
+	m.KnowSites(func(site string) bool { return served[site] })
+	for site := range served {
+		m.BuiltList(export.ListLabels{Site: site, Feed: "block", DataType: "ipv4", Output: "txt"}, time.Millisecond, 3, 0)
+	}
+	delete(served, "b.example")
+	served["c.example"] = false
+	text := scrape(t, m)
+	for _, name := range []string{"cratos_feed_entries", "cratos_feed_invalid_values", "cratos_feed_last_success_timestamp_seconds", "cratos_feed_staleness_seconds"} {
+		got := seriesOf(text, name)
+		if len(got) != 1 || !strings.Contains(got[0], `site="a.example"`) {
+			t.Errorf("%s: %q, want the series of a.example only", name, got)
+		}
+	}
+}

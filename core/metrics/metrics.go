@@ -70,6 +70,16 @@ func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 }
 
+// KnowSites has the per-list series, at each scrape, report only the
+// lists of sites served says are configured and enabled: the lists of a
+// site removed or disabled by a reload would otherwise grow stale in the
+// metrics for good.
+func (m *Metrics) KnowSites(served func(site string) bool) {
+	m.lists.mu.Lock()
+	m.lists.siteServed = served
+	m.lists.mu.Unlock()
+}
+
 // Register adds another collector (a plugin's restart count, say).
 func (m *Metrics) Register(c prometheus.Collector) error { return m.reg.Register(c) }
 

@@ -117,6 +117,11 @@ func New(opts Options) *Server {
 		if err := opts.Metrics.Register(opts.Consumers); err != nil {
 			opts.Logger.Warn("consumer metrics", "error", err)
 		}
+		sites := opts.Sites
+		opts.Metrics.KnowSites(func(name string) bool {
+			site, ok := sites.Get(name)
+			return ok && site.IsEnabled()
+		})
 		if opts.Export != nil {
 			if err := opts.Metrics.WatchMemory(opts.Export.MemoryHeld); err != nil {
 				opts.Logger.Warn("memory metrics", "error", err)
