@@ -249,7 +249,8 @@ func (s *nameSet) write(out *renderers.Out, req renderers.Request) {
 // appendURLRegex appends the POSIX extended regular expression that
 // matches v and every URL that starts with it, anchored at the start. A
 // URL without a scheme matches both http and https; a default port is
-// left out, as Squid leaves it out of the URLs it matches.
+// left out, as Squid leaves it out of the URLs it matches; percent-escapes
+// are decoded, as Squid decodes the URL before matching it.
 func appendURLRegex(dst []byte, v string) ([]byte, string) {
 	for i := 0; i < len(v); i++ {
 		if v[i] <= ' ' || v[i] == 0x7f || v[i] == '#' {
@@ -271,36 +272,63 @@ func appendURLRegex(dst []byte, v string) ([]byte, string) {
 		path = "/" + path
 	}
 	dst = append(dst, '^')
+	ok := true
 	if scheme == "" {
 		dst = append(dst, "https?"...)
 	} else {
-		dst = appendERE(dst, scheme)
+		dst, ok = appendERE(dst, scheme)
 	}
 	dst = append(dst, "://"...)
-	dst = appendERE(dst, host)
-	dst = appendERE(dst, path)
+	if dst, ok = appendERE(dst, host+path); !ok {
+		return dst, "URL with an escaped line break (%0A, %0D), which an ACL file line cannot carry"
+	}
 	if len(dst) > MaxLine {
 		return dst, "URL pattern longer than a Squid ACL line (2046 bytes)"
 	}
 	return dst, ""
 }
 
-// appendERE appends s with the POSIX ERE metacharacters escaped and each
-// byte outside ASCII percent-encoded (%C3%A4 for "ä"), the form in which
-// clients send a URL and Squid matches it.
-func appendERE(dst []byte, s string) []byte {
-	const hex = "0123456789ABCDEF"
+// appendERE appends s as Squid matches it, percent-escapes decoded as
+// rfc1738_unescape does ("%%" is "%", "%00" and a '%' without two hex
+// digits stay), with the POSIX ERE metacharacters escaped and blanks and
+// control characters in brackets ("[ ]"), since Squid trims an ACL file
+// line and reads "#" after a blank as a comment. Bytes outside ASCII are
+// written as they are. It reports false for a line break, which a line
+// cannot carry.
+func appendERE(dst []byte, s string) ([]byte, bool) {
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '\\', '.', '^', '$', '|', '?', '*', '+', '(', ')', '[', ']', '{', '}':
+		c := s[i]
+		if c == '%' {
+			if i+1 < len(s) && s[i+1] == '%' {
+				i++
+			} else if i+2 < len(s) && unhex(s[i+1]) >= 0 && unhex(s[i+2]) >= 0 && s[i+1:i+3] != "00" {
+				c = byte(unhex(s[i+1])<<4 | unhex(s[i+2]))
+				i += 2
+			}
+		}
+		switch {
+		case c == '\n' || c == '\r':
+			return dst, false
+		case c < ' ' || c == ' ' || c == 0x7f:
+			dst = append(dst, '[', c, ']')
+		case strings.IndexByte(`\.^$|?*+()[]{}`, c) >= 0:
 			dst = append(dst, '\\', c)
 		default:
-			if c >= 0x80 {
-				dst = append(dst, '%', hex[c>>4], hex[c&0xf])
-				continue
-			}
 			dst = append(dst, c)
 		}
 	}
-	return dst
+	return dst, true
+}
+
+// unhex returns the value of the hex digit c, or -1.
+func unhex(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'a' && c <= 'f':
+		return int(c - 'a' + 10)
+	case c >= 'A' && c <= 'F':
+		return int(c - 'A' + 10)
+	}
+	return -1
 }
