@@ -135,11 +135,13 @@ func unescapeZeek(s string) string {
 	return b.String()
 }
 
+// checkIntelValue reports what keeps Zeek from matching v as an indicator
+// of type typ. A URL may hold spaces: Zeek checks the unescaped request URI.
 func checkIntelValue(v, typ string) string {
 	if v == "-" || v == "" {
 		return "indicator unset"
 	}
-	if strings.ContainsAny(v, "\t\r\n") || (strings.Contains(v, " ") && typ != "Intel::FILE_NAME" && typ != "Intel::SOFTWARE" && typ != "Intel::USER_NAME") {
+	if strings.ContainsAny(v, "\t\r\n") || (strings.Contains(v, " ") && typ != "Intel::FILE_NAME" && typ != "Intel::SOFTWARE" && typ != "Intel::USER_NAME" && typ != "Intel::URL") {
 		return "indicator with whitespace"
 	}
 	switch typ {

@@ -148,6 +148,10 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 		}
 		if ind.Type == indicator.URL {
 			v = requestURL(ind.Value, v)
+			if hasControl(v) {
+				req.Drop("URL with an escaped control character (%00, %0A)", 1)
+				continue
+			}
 		}
 		b = appendField(b[:0], v)
 		b = append(b, '\t')
@@ -177,14 +181,78 @@ func stripScheme(v string) string {
 // requestURL turns a URL that stripScheme returned for the canonical URL
 // u into the form Zeek's HTTP analyzer gives the URLs it checks: the host,
 // ":port" unless the port is 80, then the request URI, which is "/" for a
-// URL without a path and carries bytes outside ASCII percent-encoded, as
-// clients send them. "bad.example" or "bad.example:80/x" would never match.
+// URL without a path, with its percent-escapes decoded (Zeek checks the
+// unescaped URI). "bad.example", "bad.example:80/x" or "bad.example/a%20b"
+// would never match.
 func requestURL(u, v string) string {
 	host, tail := feedlist.SplitHost(v)
 	if s, _, ok := strings.Cut(u, "://"); !ok || s == "http" {
 		host = strings.TrimSuffix(host, ":80")
 	}
-	return host + feedlist.Path(tail)
+	switch {
+	case tail == "":
+		tail = "/"
+	case tail[0] == '?':
+		tail = "/" + tail
+	}
+	return host + unescapeURI(tail)
+}
+
+// unescapeURI decodes s as Zeek's HTTP analyzer decodes a request URI
+// (unescape_URI): "%XX" and "%uXXXX" give their bytes, the first of "%%"
+// is dropped, and any other '%' stays with the character after it.
+func unescapeURI(s string) string {
+	if !strings.Contains(s, "%") {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] != '%' {
+			b = append(b, s[i])
+			continue
+		}
+		rest := s[i+1:]
+		switch {
+		case rest == "":
+			b = append(b, '%')
+		case len(rest) == 1:
+			b = append(b, '%', rest[0])
+			i++
+		case rest[0] == '%':
+			// Zeek drops the first '%' and reads the second as a new one.
+		case isHex(rest[0]) && isHex(rest[1]):
+			b = append(b, unhex(rest[0])<<4|unhex(rest[1]))
+			i += 2
+		case len(rest) >= 5 && rest[0] == 'u' && isHex(rest[1]) && isHex(rest[2]) && isHex(rest[3]) && isHex(rest[4]):
+			if rest[1:3] != "00" {
+				b = append(b, unhex(rest[1])<<4|unhex(rest[2]))
+			}
+			b = append(b, unhex(rest[3])<<4|unhex(rest[4]))
+			i += 5
+		default:
+			b = append(b, '%', rest[0])
+			i++
+		}
+	}
+	return string(b)
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c >= 'a':
+		return c - 'a' + 10
+	case c >= 'A':
+		return c - 'A' + 10
+	}
+	return c - '0'
+}
+
+func hasControl(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return r < ' ' || r == 0x7f })
 }
 
 func hasSpaceOrControl(s string) bool {
