@@ -1,6 +1,7 @@
 package server
 
 import (
+	"container/list"
 	"log/slog"
 	"net"
 	"net/netip"
@@ -37,6 +38,11 @@ type limitListener struct {
 
 	mu     sync.Mutex
 	silent map[*limitConn]time.Time // accepted, nothing read yet: when accepted
+	// waiting are the connections waiting for a request (accepted, kept
+	// alive after an answer, or with a request partly read), those that
+	// have waited longest first: past the total cap, the first is closed
+	// to admit a new connection (reclaim).
+	waiting list.List
 
 	files answerFiles // of the bodies answered most recently (answerfiles.go)
 
@@ -46,6 +52,33 @@ type limitListener struct {
 func newLimitListener(ln net.Listener, total, perAddr int, exempt func(netip.Addr) bool, log *slog.Logger) *limitListener {
 	return &limitListener{Listener: ln, caps: connlimit.New(total, perAddr, exempt, log),
 		silent: map[*limitConn]time.Time{}, files: newAnswerFiles()}
+}
+
+// reclaimWaiting makes l close, past the total cap, the connection that
+// has waited longest for a request, as nginx reuses its idle connections
+// when it runs out: otherwise a few addresses holding connections open
+// (each up to max_connections_per_ip) would refuse every device until
+// the read timeout, and again as soon as they reconnect. A connection
+// whose request is being answered is never closed. Only a server that
+// marks its requests (requestStarted) may ask for it.
+func (l *limitListener) reclaimWaiting() { l.caps.ReclaimWith(l.reclaim) }
+
+// reclaim closes the connection that has waited longest for a request,
+// and reports whether there was one.
+func (l *limitListener) reclaim() bool {
+	l.mu.Lock()
+	e := l.waiting.Front()
+	if e == nil {
+		l.mu.Unlock()
+		return false
+	}
+	c := e.Value.(*limitConn)
+	l.waiting.Remove(e)
+	c.waitAt = nil
+	l.mu.Unlock()
+	_ = c.Close()
+	l.caps.Warn("closed the connection waiting longest for a request: max_connections reached", "addr", c.key.String())
+	return true
 }
 
 // Accept returns the next connection under the caps.
@@ -60,6 +93,7 @@ func (l *limitListener) Accept() (net.Conn, error) {
 	lc := newLimitConn(c, l, key)
 	l.mu.Lock()
 	l.silent[lc] = time.Now()
+	lc.waitAt = l.waiting.PushBack(lc)
 	l.mu.Unlock()
 	return lc, nil
 }
@@ -92,6 +126,33 @@ func (l *limitListener) heard(c *limitConn) {
 	l.mu.Unlock()
 }
 
+// requestStarted marks c's request as read whole: c waits for none until
+// it reads again, once the answer is written.
+func (c *limitConn) requestStarted() {
+	if c.busy.Swap(true) {
+		return
+	}
+	c.l.mu.Lock()
+	if c.waitAt != nil {
+		c.l.waiting.Remove(c.waitAt)
+		c.waitAt = nil
+	}
+	c.l.mu.Unlock()
+}
+
+// awaitRequest puts c, whose answer is written, back among the
+// connections waiting for a request.
+func (c *limitConn) awaitRequest() {
+	if !c.busy.Swap(false) {
+		return
+	}
+	c.l.mu.Lock()
+	if c.waitAt == nil && !c.closed {
+		c.waitAt = c.l.waiting.PushBack(c)
+	}
+	c.l.mu.Unlock()
+}
+
 // limitConn releases its place when closed.
 type limitConn struct {
 	net.Conn
@@ -100,6 +161,10 @@ type limitConn struct {
 	key   netip.Addr
 	once  sync.Once
 	spoke atomic.Bool // something was read
+
+	busy   atomic.Bool   // a request was read whole, and c has not read since
+	waitAt *list.Element // c in l.waiting; nil when busy or closed (l.mu)
+	closed bool          // (l.mu)
 
 	rdl, wdl deadline // the deadlines in force (deadline.go)
 
@@ -119,6 +184,9 @@ func newLimitConn(c net.Conn, l *limitListener, key netip.Addr) *limitConn {
 func (c *limitConn) Read(b []byte) (int, error) {
 	if err := c.flushHeld(); err != nil {
 		return 0, err
+	}
+	if c.busy.Load() { // the answer is written: c waits for the next request
+		c.awaitRequest()
 	}
 	var (
 		n   int
@@ -145,7 +213,14 @@ func (c *limitConn) Close() error {
 	}
 	err := c.Conn.Close()
 	c.once.Do(func() {
-		c.l.heard(c)
+		c.l.mu.Lock()
+		delete(c.l.silent, c)
+		if c.waitAt != nil {
+			c.l.waiting.Remove(c.waitAt)
+			c.waitAt = nil
+		}
+		c.closed = true
+		c.l.mu.Unlock()
 		c.l.caps.Release(c.key)
 	})
 	return err
@@ -160,5 +235,7 @@ func (s *Server) limitListener(ln net.Listener) *limitListener {
 	lim.SetDefaults()
 	trusted := s.opts.Config.TrustedProxies
 	exempt := func(a netip.Addr) bool { return acl.Contains(trusted, a) }
-	return newLimitListener(ln, connCap(lim.MaxConnections), lim.MaxConnectionsPerIP, exempt, s.opts.Logger)
+	l := newLimitListener(ln, connCap(lim.MaxConnections), lim.MaxConnectionsPerIP, exempt, s.opts.Logger)
+	l.reclaimWaiting() // handle marks each request (requestStarted)
+	return l
 }

@@ -72,6 +72,9 @@ func (t *listTargets) put(uri string, lt *listTarget) {
 
 // handle is the server's request handler: the list shortcut, then fiber.
 func (s *Server) handle(ctx *fasthttp.RequestCtx) {
+	if c, ok := ctx.Conn().(*limitConn); ok {
+		c.requestStarted() // not to be closed to make room (connlimit.go)
+	}
 	if !s.answerFresh(ctx) {
 		s.routed(ctx)
 	}

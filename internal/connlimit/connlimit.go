@@ -30,7 +30,15 @@ type Caps struct {
 	byAddr  map[netip.Addr]int
 	lastLog time.Time
 	refused atomic.Int64
+
+	reclaim func() bool
 }
+
+// ReclaimWith makes room past the total cap with f: when the cap is
+// full, Accept calls f, which closes one open connection (releasing its
+// place) and reports whether it did, before refusing the new one. Call
+// it before the first Accept.
+func (c *Caps) ReclaimWith(f func() bool) { c.reclaim = f }
 
 // New returns caps of total connections and perAddr from one address;
 // addresses for which exempt (when not nil) is true have no cap of their
@@ -72,7 +80,10 @@ func (c *Caps) Accept(ln net.Listener) (net.Conn, netip.Addr, error) {
 		}
 		backoff = 5 * time.Millisecond
 		ip := peerIP(conn.RemoteAddr())
-		key, ok := c.admit(ip)
+		key, ok, full := c.admit(ip)
+		if !ok && full && c.reclaim != nil && c.reclaim() {
+			key, ok, _ = c.admit(ip)
+		}
 		if !ok {
 			c.refused.Add(1)
 			if tc, ok := conn.(*net.TCPConn); ok {
@@ -89,25 +100,26 @@ func (c *Caps) Accept(ln net.Listener) (net.Conn, netip.Addr, error) {
 // admit takes a place for a connection from ip and returns the key it
 // is counted under: its Key, or the zero Addr for an exempt address,
 // whose connections count in no address's cap (nor, when they end, come
-// off one).
-func (c *Caps) admit(ip netip.Addr) (netip.Addr, bool) {
+// off one). A refusal reports whether the total cap refused (full) rather
+// than the address's own.
+func (c *Caps) admit(ip netip.Addr) (key netip.Addr, ok, full bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.open >= c.total {
-		return netip.Addr{}, false
-	}
-	key := acl.RateKey(ip)
+	key = acl.RateKey(ip)
 	if c.exempt != nil && c.exempt(ip) {
 		key = netip.Addr{}
 	}
 	if key.IsValid() && c.byAddr[key] >= c.perAddr {
-		return netip.Addr{}, false
+		return netip.Addr{}, false, false
+	}
+	if c.open >= c.total {
+		return netip.Addr{}, false, true
 	}
 	c.open++
 	if key.IsValid() {
 		c.byAddr[key]++
 	}
-	return key, true
+	return key, true, false
 }
 
 // Release gives back the place of a connection from key; call it once a

@@ -179,16 +179,16 @@ func TestExemptCountsUnderNoKey(t *testing.T) {
 	proxy, host := netip.MustParseAddr("2001:db8::10"), netip.MustParseAddr("2001:db8::20")
 	caps := New(10, 2, func(a netip.Addr) bool { return a == proxy }, nil)
 	for i := range 2 {
-		if key, ok := caps.admit(host); !ok || key != netip.MustParseAddr("2001:db8::") {
+		if key, ok, _ := caps.admit(host); !ok || key != netip.MustParseAddr("2001:db8::") {
 			t.Fatalf("host connection %d: key %v, admitted %v", i, key, ok)
 		}
 	}
-	key, ok := caps.admit(proxy)
+	key, ok, _ := caps.admit(proxy)
 	if !ok || key.IsValid() {
 		t.Fatalf("proxy connection: key %v, admitted %v; want admitted under no key", key, ok)
 	}
 	caps.Release(key)
-	if _, ok := caps.admit(host); ok {
+	if _, ok, _ := caps.admit(host); ok {
 		t.Error("the proxy's closed connection gave the host a third place in its /64")
 	}
 	if n := caps.Open(); n != 2 {
