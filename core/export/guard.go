@@ -84,10 +84,10 @@ func (s *Service) basePolicy(r Request) *guard.Policy {
 }
 
 // GuardObserver is told, on each build, how many values the guard kept
-// out of the list, by drop reason ("guard: <rule>"); an Observer may
+// out of the list l, by drop reason ("guard: <rule>"); an Observer may
 // implement it.
 type GuardObserver interface {
-	GuardKeptOut(site, feed, output string, dropped map[string]int)
+	GuardKeptOut(l ListLabels, dropped map[string]int)
 }
 
 // guardNets moves the IPv4 nets the address rules refuse out of ins

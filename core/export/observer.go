@@ -18,14 +18,15 @@ type ListObserver interface {
 // observeBuilt reports a built list to o.
 func observeBuilt(o Observer, r Request, output string, d time.Duration, entries, invalid int) {
 	if lo, ok := o.(ListObserver); ok {
-		feed := r.Feed
-		if r.Kind == KindOrg {
-			feed = "org:" + r.Org
-		}
-		lo.BuiltList(ListLabels{Site: r.Site.Name, Feed: feed, DataType: r.DataType.Name, Output: output}, d, entries, invalid)
+		lo.BuiltList(listLabels(r, output), d, entries, invalid)
 		return
 	}
 	o.Built(r.Site.Name, r.Feed, output, d, entries, invalid)
+}
+
+// listLabels names r's list of the given output for metrics.
+func listLabels(r Request, output string) ListLabels {
+	return ListLabels{Site: r.Site.Name, Feed: feedLabel(r), DataType: r.DataType.Name, Output: output}
 }
 
 // millis is a duration in milliseconds, the one unit of durations in logs.

@@ -18,7 +18,7 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 	types := indicator.SetOf(info.Types...) & r.DataType.Yields
 	in, guardDropped := guarded(s.Policy(ctx, r), &snap.Indicators, types)
 	if o, ok := s.opts.Observer.(GuardObserver); ok {
-		o.GuardKeptOut(r.Site.Name, feedLabel(r), info.Name, guardDropped)
+		o.GuardKeptOut(listLabels(r, info.Name), guardDropped)
 	}
 	if r.Kind == KindVendor && r.Vendor == "paloalto" {
 		in = stripSchemes(in)

@@ -43,6 +43,9 @@ type listAges struct {
 	now  func() time.Time
 	mu   sync.Mutex
 	last map[export.ListLabels]listBuild
+	// kept is what the guard kept out of each list (guard.go), as
+	// bounded as last.
+	kept map[export.ListLabels]keptOut
 	// siteServed, when set, tells whether a site is configured and
 	// enabled: the lists of a site removed or disabled since are
 	// forgotten.
@@ -50,29 +53,29 @@ type listAges struct {
 }
 
 func newListAges(now func() time.Time) *listAges {
-	return &listAges{now: now, last: map[export.ListLabels]listBuild{}}
+	return &listAges{now: now, last: map[export.ListLabels]listBuild{}, kept: map[export.ListLabels]keptOut{}}
 }
 
 func (a *listAges) built(l export.ListLabels, entries, invalid int) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if _, ok := a.last[l]; !ok && len(a.last) >= maxLists {
-		a.forgetOldest()
+		forgetOldest(a.last, func(b listBuild) time.Time { return b.at })
 	}
 	a.last[l] = listBuild{at: a.now(), entries: entries, invalid: invalid}
 }
 
-// forgetOldest drops the least recently built list.
-func (a *listAges) forgetOldest() {
+// forgetOldest drops the list of m reported least recently.
+func forgetOldest[V any](m map[export.ListLabels]V, at func(V) time.Time) {
 	var oldest export.ListLabels
-	var at time.Time
+	var when time.Time
 	first := true
-	for l, b := range a.last {
-		if first || b.at.Before(at) {
-			oldest, at, first = l, b.at, false
+	for l, v := range m {
+		if t := at(v); first || t.Before(when) {
+			oldest, when, first = l, t, false
 		}
 	}
-	delete(a.last, oldest)
+	delete(m, oldest)
 }
 
 // Describe implements prometheus.Collector.
@@ -81,6 +84,7 @@ func (a *listAges) Describe(ch chan<- *prometheus.Desc) {
 	ch <- invalidDesc
 	ch <- lastBuildDesc
 	ch <- stalenessDesc
+	ch <- keptOutDesc
 }
 
 // Collect implements prometheus.Collector.
@@ -99,4 +103,5 @@ func (a *listAges) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(lastBuildDesc, prometheus.GaugeValue, float64(b.at.UnixNano())/1e9, labels...)
 		ch <- prometheus.MustNewConstMetric(stalenessDesc, prometheus.GaugeValue, now.Sub(b.at).Seconds(), labels...)
 	}
+	a.collectKeptOut(ch)
 }

@@ -29,6 +29,7 @@ func exercised(t *testing.T) *Metrics {
 	m.Fetched("misp.example.net", 0, 0, errors.New("other"))
 	m.BuiltList(export.ListLabels{Site: "misp.example.net", Feed: "block", DataType: "ipv4", Output: "txt"}, time.Millisecond, 5, 1)
 	m.BuiltList(export.ListLabels{Site: "misp.example.net", Feed: "block", DataType: "domain", Output: "txt"}, time.Millisecond, 7, 0)
+	m.GuardKeptOut(export.ListLabels{Site: "misp.example.net", Feed: "block", DataType: "domain", Output: "txt"}, map[string]int{"guard: public_suffix": 2})
 	if err := m.WatchPlugin("routeros", func() int { return 2 }); err != nil {
 		t.Fatal(err)
 	}
@@ -60,6 +61,8 @@ func TestSeries(t *testing.T) {
 		`cratos_feed_staleness_seconds{data_type="domain",feed="block",output="txt",site="misp.example.net"}`,
 		"# TYPE cratos_feed_last_success_timestamp_seconds gauge",
 		`cratos_misp_errors_total{kind="timeout",site="misp.example.net"} 1`,
+		"# TYPE cratos_guard_kept_out gauge",
+		`cratos_guard_kept_out{data_type="domain",feed="block",output="txt",rule="public_suffix",site="misp.example.net"} 2`,
 		"# TYPE cratos_memory_held_bytes gauge",
 		`cratos_memory_held_bytes{store="lists"} 1500`,
 		`cratos_memory_held_bytes{store="feed_snapshots"} 9000`,
