@@ -11,41 +11,70 @@ import (
 	"github.com/cratos-project/cratos/core/guard"
 )
 
-// TestHeldSeries: cratos_list_held is 1 while any list of its labels is
-// held. Lists of two ages (or MISP keys) of one feed, data type and
-// output share a series, so the end of one hold leaves it at 1 while the
-// other goes on; a hold reported again (held anew after a release) ends
-// once.
+// TestHeldSeries: cratos_list_held says, at each scrape, what the
+// service's holds are: 1 while any list of its labels is held (lists of
+// two ages, or MISP keys, share a series), 0 once none is, whether the
+// hold ended, was released or was dropped from the service's bounded
+// table; and nothing for a site a reload removed or disabled.
 func TestHeldSeries(t *testing.T) {
 	day := export.Hold{ID: "aaaaaaaaaaaa", Site: "s", Feed: "block", DataType: "ipv4", Age: "1d", Output: "txt"}
 	month := day
 	month.ID, month.Age = "bbbbbbbbbbbb", "30d"
+	gone := day
+	gone.ID, gone.Site = "cccccccccccc", "gone.example"
 	const series = `cratos_list_held{feed="block",output="txt",site="s",type="ipv4"} `
 	type step struct {
-		hold export.Hold
-		held bool
-		want string
+		holds []export.Hold
+		want  string // "" when absent
 	}
 	tests := []struct {
 		name  string
 		steps []step
 	}{
-		{"one hold", []step{{day, true, "1"}, {day, false, "0"}}},
-		{"two ages, the second ends first", []step{{day, true, "1"}, {month, true, "1"}, {month, false, "1"}, {day, false, "0"}}},
-		{"two ages, the first ends first", []step{{day, true, "1"}, {month, true, "1"}, {day, false, "1"}, {month, false, "0"}}},
-		{"held again after a release", []step{{day, true, "1"}, {day, true, "1"}, {day, false, "0"}}},
-		{"an end never begun", []step{{day, true, "1"}, {month, false, "1"}, {day, false, "0"}}},
+		{"never held", []step{{nil, ""}}},
+		{"one hold, then ended, released or dropped from the table", []step{{[]export.Hold{day}, "1"}, {nil, "0"}}},
+		{"two ages, one ends", []step{{[]export.Hold{day, month}, "1"}, {[]export.Hold{month}, "1"}, {nil, "0"}}},
+		{"held again", []step{{[]export.Hold{day}, "1"}, {nil, "0"}, {[]export.Hold{month}, "1"}}},
+		{"beside a removed site's hold, still in the table", []step{{[]export.Hold{day, gone}, "1"}, {[]export.Hold{gone}, "0"}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			m := New()
+			m.KnowSites(func(site string) bool { return site == "s" })
+			var holds []export.Hold
+			if err := m.WatchHolds(func() []export.Hold { return holds }); err != nil {
+				t.Fatal(err)
+			}
 			for i, s := range tc.steps {
-				m.Held(s.hold, s.held)
-				if got := heldValue(scrape(t, m), series); got != s.want {
-					t.Fatalf("step %d (%s held=%v): %s%s, want %s", i, s.hold.Age, s.held, series, got, s.want)
+				holds = s.holds
+				text := scrape(t, m)
+				if got := heldValue(text, series); got != s.want {
+					t.Fatalf("scrape %d: %s%q, want %q", i, series, got, s.want)
+				}
+				if strings.Contains(text, `site="gone.example"`) {
+					t.Fatalf("scrape %d: the removed site has a series", i)
 				}
 			}
 		})
+	}
+}
+
+// TestHeldSeriesOfSiteRemoved: a series held when its site is removed
+// by a reload leaves, though the service still lists the hold.
+func TestHeldSeriesOfSiteRemoved(t *testing.T) {
+	m := New()
+	served := true
+	m.KnowSites(func(string) bool { return served })
+	hold := export.Hold{ID: "aaaaaaaaaaaa", Site: "s", Feed: "block", DataType: "ipv4", Age: "1d", Output: "txt"}
+	if err := m.WatchHolds(func() []export.Hold { return []export.Hold{hold} }); err != nil {
+		t.Fatal(err)
+	}
+	if got := seriesOf(scrape(t, m), "cratos_list_held"); len(got) != 1 || !strings.HasSuffix(got[0], " 1") {
+		t.Fatalf("held: %q", got)
+	}
+	served = false
+	if got := seriesOf(scrape(t, m), "cratos_list_held"); len(got) != 0 {
+		t.Errorf("site removed: %q, want no series", got)
 	}
 }
 
@@ -128,5 +157,34 @@ func TestKeptOutSeriesBounded(t *testing.T) {
 	}
 	if want := fmt.Sprintf(`cratos_guard_kept_out{data_type="ipv4",feed=%q,output="txt",rule="reserved",site="s"} 1`, orgList(built-1).Feed); !strings.Contains(text, want+"\n") {
 		t.Errorf("/metrics lacks %s", want)
+	}
+}
+
+// TestHeldSeriesBounded: the series once held, kept at 0, are bounded
+// like the per-list series: past maxLists the least recently held leave.
+func TestHeldSeriesBounded(t *testing.T) {
+	m := New()
+	holdOf := func(i int) export.Hold {
+		l := orgList(i)
+		return export.Hold{ID: fmt.Sprintf("%012x", i), Site: l.Site, Feed: l.Feed, DataType: l.DataType, Output: l.Output}
+	}
+	var holds []export.Hold
+	if err := m.WatchHolds(func() []export.Hold { return holds }); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 10 {
+		holds = append(holds, holdOf(i))
+	}
+	scrape(t, m)
+	holds = nil
+	for i := 10; i < 10+maxLists; i++ {
+		holds = append(holds, holdOf(i))
+	}
+	text := scrape(t, m)
+	if n := len(seriesOf(text, "cratos_list_held")); n != maxLists {
+		t.Errorf("%d series, want %d", n, maxLists)
+	}
+	if strings.Contains(text, holdOf(0).Feed) || !strings.Contains(text, holdOf(10+maxLists-1).Feed) {
+		t.Error("the least recently held series stayed, or a held one left")
 	}
 }

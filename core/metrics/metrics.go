@@ -34,7 +34,6 @@ type Metrics struct {
 	buildSeconds *prometheus.HistogramVec
 	authFailures *prometheus.CounterVec
 	lists        *listAges
-	guard        guardMetrics
 	children     *children // children.go
 }
 

@@ -30,6 +30,11 @@ func exercised(t *testing.T) *Metrics {
 	m.BuiltList(export.ListLabels{Site: "misp.example.net", Feed: "block", DataType: "ipv4", Output: "txt"}, time.Millisecond, 5, 1)
 	m.BuiltList(export.ListLabels{Site: "misp.example.net", Feed: "block", DataType: "domain", Output: "txt"}, time.Millisecond, 7, 0)
 	m.GuardKeptOut(export.ListLabels{Site: "misp.example.net", Feed: "block", DataType: "domain", Output: "txt"}, map[string]int{"guard: public_suffix": 2})
+	if err := m.WatchHolds(func() []export.Hold {
+		return []export.Hold{{ID: "aaaaaaaaaaaa", Site: "misp.example.net", Feed: "block", DataType: "ipv4", Age: "1d", Output: "txt"}}
+	}); err != nil {
+		t.Fatal(err)
+	}
 	if err := m.WatchPlugin("routeros", func() int { return 2 }); err != nil {
 		t.Fatal(err)
 	}
@@ -61,6 +66,8 @@ func TestSeries(t *testing.T) {
 		`cratos_feed_staleness_seconds{data_type="domain",feed="block",output="txt",site="misp.example.net"}`,
 		"# TYPE cratos_feed_last_success_timestamp_seconds gauge",
 		`cratos_misp_errors_total{kind="timeout",site="misp.example.net"} 1`,
+		"# TYPE cratos_list_held gauge",
+		`cratos_list_held{feed="block",output="txt",site="misp.example.net",type="ipv4"} 1`,
 		"# TYPE cratos_guard_kept_out gauge",
 		`cratos_guard_kept_out{data_type="domain",feed="block",output="txt",rule="public_suffix",site="misp.example.net"} 2`,
 		"# TYPE cratos_memory_held_bytes gauge",

@@ -126,6 +126,10 @@ func New(opts Options) *Server {
 			if err := opts.Metrics.WatchMemory(opts.Export.MemoryHeld); err != nil {
 				opts.Logger.Warn("memory metrics", "error", err)
 			}
+			exp := opts.Export
+			if err := opts.Metrics.WatchHolds(func() []export.Hold { return exp.Holds("") }); err != nil {
+				opts.Logger.Warn("hold metrics", "error", err)
+			}
 		}
 	}
 	if opts.Holds == nil && opts.Export != nil {
