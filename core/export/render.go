@@ -17,9 +17,6 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 	info := rd.Info()
 	types := indicator.SetOf(info.Types...) & r.DataType.Yields
 	in, guardDropped := guarded(s.Policy(ctx, r), &snap.Indicators, types)
-	if o, ok := s.opts.Observer.(GuardObserver); ok {
-		o.GuardKeptOut(listLabels(r, info.Name), guardDropped)
-	}
 	if r.Kind == KindVendor && r.Vendor == "paloalto" {
 		in = stripSchemes(in)
 	}
@@ -38,6 +35,10 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 	}
 	for k, n := range refusedCounts(s.basePolicy(r), snap.Refused) {
 		base[k] += n
+	}
+	// The nets refused before expansion were kept out by the guard too.
+	if o, ok := s.opts.Observer.(GuardObserver); ok {
+		o.GuardKeptOut(listLabels(r, info.Name), base)
 	}
 	rendered, err := s.renderBody(ctx, r, rd, k, in, opts, since, serial, base)
 	if err != nil {
