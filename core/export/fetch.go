@@ -38,8 +38,10 @@ func (s *Service) snapshot(ctx context.Context, r Request, k keys) (*Snapshot, e
 	return s.snaps.Load(ctx, nsKey, r.TTL, usable, func() (*Snapshot, bool, error) {
 		// A background rebuild is the service's own work, not a
 		// consumer's: it takes nothing from the cold-build budget.
-		if !IsBackground(ctx) && !s.limits.coldAllowed(r.Consumer, now) {
-			return nil, false, ErrBuildBudget
+		if !IsBackground(ctx) {
+			if wait := s.limits.coldWait(r.Consumer, now); wait > 0 {
+				return nil, false, &BudgetError{RetryAfter: wait}
+			}
 		}
 		return s.fetchLeased(ctx, r, k.withoutUUIDs, nsKey, usable) // lease.go
 	})

@@ -37,6 +37,13 @@ const DefaultRenderTimeout = 2 * time.Minute
 // consumer has used its cold-build budget.
 var ErrBuildBudget = errors.New("too many lists built from MISP for this token in the last minute; cached lists are still served")
 
+// BudgetError is ErrBuildBudget (errors.Is) with the time until the
+// consumer's budget allows its next cold build.
+type BudgetError struct{ RetryAfter time.Duration }
+
+func (e *BudgetError) Error() string        { return ErrBuildBudget.Error() }
+func (e *BudgetError) Is(target error) bool { return target == ErrBuildBudget }
+
 // ErrRenderTooLarge is a rendered list past Limits.RenderMaxBytes.
 var ErrRenderTooLarge = errors.New("rendered list is larger than render_max_bytes")
 
@@ -132,11 +139,12 @@ type bucket struct {
 
 const coldBudgetMaxConsumers = 100_000
 
-// coldAllowed takes one cold build from consumer's budget.
-func (b *buildLimiter) coldAllowed(consumer string, now time.Time) bool {
+// coldWait takes one cold build from consumer's budget and returns 0,
+// or, when the budget is spent, how long until it allows one.
+func (b *buildLimiter) coldWait(consumer string, now time.Time) time.Duration {
 	per := b.lim.ColdBuildsPerMinute
 	if per <= 0 || consumer == "" {
-		return true
+		return 0
 	}
 	b.coldMu.Lock()
 	defer b.coldMu.Unlock()
@@ -144,10 +152,10 @@ func (b *buildLimiter) coldAllowed(consumer string, now time.Time) bool {
 	k.tokens = min(float64(per), k.tokens+now.Sub(k.at).Minutes()*float64(per))
 	k.at = now
 	if k.tokens < 1 {
-		return false
+		return max(time.Duration((1-k.tokens)*float64(time.Minute)/float64(per)), time.Nanosecond)
 	}
 	k.tokens--
-	return true
+	return 0
 }
 
 // mispOptions applies the limits to a MISP client's options.

@@ -3,6 +3,7 @@ package export
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -259,7 +260,7 @@ func TestBackgroundRebuildOutsideColdBudget(t *testing.T) {
 	rig.get(t, Miss)
 	other := rig.req
 	other.Age = "9y"
-	if _, err := rig.svc.Get(context.Background(), other); err != ErrBuildBudget {
+	if _, err := rig.svc.Get(context.Background(), other); !errors.Is(err, ErrBuildBudget) {
 		t.Fatalf("second cold build in the minute: %v, want ErrBuildBudget", err)
 	}
 	rig.clock.advance(rig.req.TTL + 2*time.Second)

@@ -69,6 +69,7 @@ func (s *Server) identify(c *fiber.Ctx) (*caller, int, string) {
 	fail := func(status int, msg, reason string) (*caller, int, string) {
 		if s.limiter.blocked(key, now) {
 			setReason(c, "too many failed authentications")
+			c.Set(fiber.HeaderRetryAfter, retrySeconds(s.limiter.retryAfter(now)))
 			return nil, fiber.StatusTooManyRequests, "Too many failed authentications; try again later."
 		}
 		setReason(c, reason)

@@ -150,7 +150,8 @@ func (h *harness) start() {
 	logger := slog.New(slog.NewJSONHandler(h.logs, nil))
 	m := metrics.New()
 	exp := export.New(export.Options{Renderers: renderers.Builtin(), Store: mem, Shared: shared, Namespace: cache.NewNamespace(generations, time.Second),
-		KeySecret: secret[:], Logger: logger, Observer: m, NeverBlock: h.cfg.NeverBlock, Now: h.exportNow})
+		KeySecret: secret[:], Logger: logger, Observer: m, NeverBlock: h.cfg.NeverBlock, Now: h.exportNow,
+		Limits: export.Limits{ColdBuildsPerMinute: h.cfg.ColdBuildsPerMinute}})
 	var accessLog io.Writer = h.logs
 	if h.accessLog != nil {
 		accessLog = h.accessLog

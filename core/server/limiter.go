@@ -39,6 +39,15 @@ func (l *failLimiter) blocked(a netip.Addr, now time.Time) bool {
 	return l.counts[a] >= l.limit
 }
 
+// retryAfter is how long until the window ends and a blocked address may
+// try again.
+func (l *failLimiter) retryAfter(now time.Time) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.roll(now)
+	return l.start.Add(l.window).Sub(now)
+}
+
 // fail records one failure of a.
 func (l *failLimiter) fail(a netip.Addr, now time.Time) {
 	l.mu.Lock()

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -47,6 +49,21 @@ func (v *validation) add(where, name, typ, msg string, input any) {
 
 func (v validation) respond(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusUnprocessableEntity).JSON(fiber.Map{"detail": []fieldError(v)})
+}
+
+// setRetryAfter sets Retry-After on the answer to a list refused by the
+// token's cold-build budget: the seconds until the budget allows one.
+func setRetryAfter(c *fiber.Ctx, err error) {
+	var be *export.BudgetError
+	if errors.As(err, &be) {
+		c.Set(fiber.HeaderRetryAfter, retrySeconds(be.RetryAfter))
+	}
+}
+
+// retrySeconds is d in whole seconds for Retry-After, rounded up: a
+// client that waits that long is not refused again.
+func retrySeconds(d time.Duration) string {
+	return strconv.FormatInt(int64(max((d+time.Second-1)/time.Second, 1)), 10)
 }
 
 // upstream maps a failure of the export or MISP layers to a status and a

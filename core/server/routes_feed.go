@@ -133,6 +133,7 @@ func (s *Server) listHandler(kind export.Kind) fiber.Handler {
 				s.opts.Logger.Warn("list failed", "site", cl.site.Name, "feed", p.Feed, "type", p.DataType.Name,
 					"output", p.Output, "status", status, "error", msg)
 			}
+			setRetryAfter(c, err)
 			return detail(c, status, msg)
 		}
 		cl.served = servedList{set: true, output: p.Output, cache: string(res.Status), entries: res.Entries}

@@ -81,6 +81,7 @@ func (s *Server) lookupHandler(c *fiber.Ctx) error {
 	}
 	if err != nil {
 		status, msg := upstream(err)
+		setRetryAfter(c, err)
 		return detail(c, status, msg)
 	}
 	return c.JSON(res)

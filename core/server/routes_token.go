@@ -32,6 +32,7 @@ func (s *Server) mintAllowed(c *fiber.Ctx) (bool, error) {
 	// tokens.
 	key := acl.RateKey(ip)
 	if s.mints.blocked(key, now) {
+		c.Set(fiber.HeaderRetryAfter, retrySeconds(s.mints.retryAfter(now)))
 		return false, detail(c, fiber.StatusTooManyRequests, "Too many requests; try again later.")
 	}
 	s.mints.fail(key, now)
