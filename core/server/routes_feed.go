@@ -1,6 +1,8 @@
 package server
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -15,6 +17,10 @@ import (
 	"github.com/cratos-project/cratos/core/export"
 	"github.com/cratos-project/cratos/core/indicator"
 )
+
+// statusClientGone is the status logged and counted for a request whose
+// client closed its connection before the answer (nginx's 499).
+const statusClientGone = 499
 
 var (
 	vendorNames = []string{"paloalto", "cisco"}
@@ -123,9 +129,18 @@ func (s *Server) listHandler(kind export.Kind) fiber.Handler {
 		}
 		ctx := s.watchClient(c)
 		res, err := s.opts.Export.Get(ctx, p)
+		gone := err != nil && errors.Is(err, context.Canceled) && ctx.Err() != nil
 		ctx.Stop()
 		if err == nil {
 			served, answered = &res, s.opts.Now()
+		}
+		if gone {
+			// Nobody reads this answer: the access line and the
+			// metrics say the client left, as nginx's 499 does.
+			s.opts.Logger.Info("client gone before its list was built", "site", cl.site.Name, "feed", p.Feed, "type", p.DataType.Name,
+				"output", p.Output)
+			c.Status(statusClientGone)
+			return nil
 		}
 		if err != nil {
 			status, msg := upstream(err)

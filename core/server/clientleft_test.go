@@ -1,0 +1,83 @@
+package server_test
+
+import (
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/conformance/mispsim"
+	"github.com/cratos-project/cratos/core/config"
+)
+
+// waitUntil polls cond until it holds, for at most a minute.
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); !cond(); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no %s within a minute", what)
+		}
+	}
+}
+
+// A client that closes its connection while its list is built is logged
+// as gone (499), not as a failed list (500), and the build goes on for
+// the device still waiting for the same list, which gets it.
+func TestClientGoneWhileBuildingIs499(t *testing.T) {
+	h := newHarness(t, withSite(func(s *config.Site) { s.MISPTimeoutSeconds = 60 }))
+	const path = "/v1/feed/block/type/ipv4/age/1y/output/txt"
+	h.sim.SetFault(mispsim.Fault{Kind: mispsim.FaultSlow, Delay: 8 * time.Second, RestSearchOnly: true})
+	before := h.sim.RestSearchCount()
+
+	leaving, err := net.Dial("tcp", strings.TrimPrefix(h.base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer leaving.Close()
+	if _, err := leaving.Write([]byte("GET " + path + " HTTP/1.1\r\nHost: cratos\r\ntoken: " + h.token + "\r\n\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "MISP search", func() bool { return h.sim.RestSearchCount() > before })
+	type answer struct {
+		status      int
+		cache, body string
+	}
+	staying := make(chan answer, 1)
+	go func() {
+		resp, body := h.authed(path)
+		staying <- answer{resp.StatusCode, resp.Header.Get("X-Cache"), body}
+	}()
+	time.Sleep(time.Second) // the staying request joins the build
+	leaving.Close()
+	var gone map[string]any
+	waitUntil(t, "access line of the client gone", func() bool {
+		for _, r := range h.logs.Records("request") {
+			if r["path"] == path {
+				gone = r
+			}
+		}
+		return gone != nil
+	})
+	if gone["status"] != float64(499) {
+		t.Errorf("the client gone is logged with status %v, want 499", gone["status"])
+	}
+
+	got := <-staying
+	if _, want := h.authed(path); got.status != 200 || got.cache != "MISS" || got.body != want || !strings.Contains(want, "198.51.100.7\r\n") {
+		t.Errorf("the device that stayed: %d %s %q, want 200 MISS %q", got.status, got.cache, got.body, want)
+	}
+	if n := h.sim.RestSearchCount() - before; n != 1 {
+		t.Errorf("%d MISP searches, want the one build", n)
+	}
+	if recs := h.logs.Records("list failed"); len(recs) != 0 {
+		t.Errorf("logged as a failure: %v", recs)
+	}
+	recs := h.logs.Records("client gone before its list was built")
+	if len(recs) != 1 || recs[0]["level"] != "INFO" {
+		t.Errorf("client gone logged %v, want once at INFO", recs)
+	}
+	_, metrics := h.get("/metrics")
+	if !strings.Contains(metrics, `status="499"`) || strings.Contains(metrics, `status="500"`) {
+		t.Errorf("requests counted:\n%s", grepLines(metrics, "cratos_http_requests_total"))
+	}
+}
