@@ -272,13 +272,13 @@ func appendURLRegex(dst []byte, v string) ([]byte, string) {
 		path = "/" + path
 	}
 	dst = append(dst, '^')
-	ok := true
 	if scheme == "" {
 		dst = append(dst, "https?"...)
 	} else {
-		dst, ok = appendERE(dst, scheme)
+		dst, _ = appendERE(dst, scheme) // a scheme is letters, digits and "+-."
 	}
 	dst = append(dst, "://"...)
+	var ok bool
 	if dst, ok = appendERE(dst, host+path); !ok {
 		return dst, "URL with an escaped line break (%0A, %0D), which an ACL file line cannot carry"
 	}
