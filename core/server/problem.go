@@ -69,6 +69,20 @@ func retrySeconds(d time.Duration) string {
 // upstream maps a failure of the export or MISP layers to a status and a
 // detail. MISP faults never answer 401 or 403: a firewall that sees an
 // authentication failure may stop enforcing its list.
+// staleCause names, for a stale answer's Warning, why the list was not
+// rebuilt: err is the failure that made the answer stale.
+func staleCause(err error) string {
+	var re *export.RenderError
+	var pf renderers.PluginFault
+	switch {
+	case errors.Is(err, export.ErrBuildBudget):
+		return "cold-build budget spent"
+	case errors.Is(err, export.ErrRenderTooLarge), errors.As(err, &pf), errors.As(err, &re):
+		return "list could not be rendered"
+	}
+	return "MISP unavailable"
+}
+
 func upstream(err error) (int, string) {
 	var me *misp.Error
 	var re *export.RenderError

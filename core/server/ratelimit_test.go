@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -63,8 +64,10 @@ func TestColdBudgetServesLastGoodOnEveryRoute(t *testing.T) {
 			claims := h.claims
 			claims.Expires = "2098-01-" + strconv.Itoa(10+i)
 			token := h.mint(claims)
+			var warning string
 			get := func(path string) (int, string, string, string) {
 				resp, body := h.get(path+"?cache=1", "token", token)
+				warning = resp.Header.Get("Warning")
 				return resp.StatusCode, resp.Header.Get("X-Cache"), resp.Header.Get("Retry-After"), body
 			}
 			status, _, _, good := get(rt.path)
@@ -74,6 +77,10 @@ func TestColdBudgetServesLastGoodOnEveryRoute(t *testing.T) {
 			clock.Advance(2 * time.Second) // past its lifetime, not past the budget's minute
 			if status, xc, _, body := get(rt.path); status != 200 || xc != "STALE" || body != good {
 				t.Errorf("rebuild past the budget: %d %s %q, want 200 STALE %q", status, xc, body, good)
+			}
+			// A checksum answer carries no Warning; a list names why it is stale.
+			if !strings.HasSuffix(rt.path, ".md5") && !strings.HasPrefix(warning, `110 cratos "Response is Stale: cold-build budget spent, last read `) {
+				t.Errorf("rebuild past the budget: Warning %q, want it to name the budget", warning)
 			}
 			status, _, retry, body := get(rt.cold)
 			checkRetryAfter(t, status, retry, body)

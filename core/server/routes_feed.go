@@ -202,7 +202,7 @@ func sendArtifact(ctx *fasthttp.RequestCtx, res export.Result, ttl time.Duration
 		// Stale since MISP was last read for it: its content may be
 		// older (Last-Modified) and still what MISP held then.
 		resp.Set("X-Cratos-Stale-Since", h.LastRead)
-		resp.Set("Warning", `110 cratos "Response is Stale: MISP unavailable, last read `+h.LastRead+`"`)
+		resp.Set("Warning", `110 cratos "Response is Stale: `+staleCause(res.Upstream)+`, last read `+h.LastRead+`"`)
 	}
 	if res.Status == export.Revalidating {
 		resp.Set("Warning", `110 cratos "Response is Stale: list being rebuilt"`)
