@@ -3,40 +3,11 @@ package export
 import (
 	"bytes"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/cratos-project/cratos/conformance/mispsim"
 	"github.com/cratos-project/cratos/core/state"
-	"github.com/cratos-project/cratos/internal/testtool/misptest"
 )
-
-// emptyingMISP is the emulator behind a switch: while empty is set, every
-// restSearch is answered 200 with no attribute (a tag removed by mistake).
-type emptyingMISP struct {
-	url   string
-	empty atomic.Bool
-}
-
-func newEmptyingMISP(t *testing.T) *emptyingMISP {
-	t.Helper()
-	sim := misptest.New(t, mispsim.Options{Generate: 300, Seed: 7, GenerateTypes: []string{"ip-dst"}})
-	m := &emptyingMISP{}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/attributes/restSearch" && m.empty.Load() {
-			w.Header().Set("Content-Type", "application/json")
-			_, _ = w.Write([]byte(`{"response":{"Attribute":[]}}`))
-			return
-		}
-		sim.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	m.url = srv.URL
-	return m
-}
 
 // The circuit breaker compares a rebuilt list with the last good one kept
 // on disk when that is no longer in memory: a last good list pushed out
@@ -63,7 +34,7 @@ func TestBreakerBaselineFromDisk(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			m := newEmptyingMISP(t)
+			m := newShrinkingMISP(t)
 			dir := t.TempDir()
 			clock := &fakeClock{now: time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)}
 			newService := func() *Service {
@@ -84,7 +55,7 @@ func TestBreakerBaselineFromDisk(t *testing.T) {
 			first.WaitDurable()
 			svc := tc.rebuilder(t, first, newService, other)
 
-			m.empty.Store(true)
+			m.keep.Store(0)               // every answer empty (a tag removed by mistake)
 			clock.advance(48 * time.Hour) // past the list's lifetime and staleness
 			res, err := svc.Get(t.Context(), req)
 			if err != nil {
