@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"html/template"
 	"runtime/debug"
 	"strings"
@@ -144,8 +146,7 @@ func (s *Server) memoryStatus() []fiber.Map {
 }
 
 // siteProbes checks each enabled site's MISP with an unauthenticated
-// getVersion call: any HTTP answer proves the server is reachable (an
-// authentication failure included, since no key is sent).
+// getVersion call: it is up when MISP itself answers (mispAnswered).
 func (s *Server) siteProbes(ctx context.Context) map[string]any {
 	probes := &s.probes
 	probes.mu.Lock()
@@ -176,10 +177,9 @@ func (s *Server) siteProbes(ctx context.Context) map[string]any {
 		go func() {
 			defer wg.Done()
 			cl := misp.New(misp.Options{Site: site.Name, BaseURL: probeURL, Timeout: 3 * time.Second, VerifyCert: site.VerifyCert()})
-			_, err := cl.GetJSON(ctx, "/servers/getVersion.json")
-			state := "OK"
-			if me, ok := err.(*misp.Error); ok && (me.Kind == misp.Unreachable || me.Kind == misp.Timeout) {
-				state = "FAIL"
+			state := "FAIL"
+			if mispAnswered(cl.GetJSON(ctx, "/servers/getVersion.json")) {
+				state = "OK"
 			}
 			mu.Lock()
 			entry["misp"] = state
@@ -189,6 +189,21 @@ func (s *Server) siteProbes(ctx context.Context) map[string]any {
 	wg.Wait()
 	probes.at, probes.body = time.Now(), out
 	return out
+}
+
+// mispAnswered reports whether an unauthenticated getVersion answer came
+// from MISP: its version, or its own refusal of a request without a key
+// (403 "Authentication failed"). A 5xx, a redirect, a login page or a
+// proxy's refusal is a server answering, not MISP serving.
+func mispAnswered(body []byte, err error) bool {
+	if err != nil {
+		var me *misp.Error
+		return errors.As(err, &me) && me.Kind == misp.AuthFailed
+	}
+	var v struct {
+		Version string `json:"version"`
+	}
+	return json.Unmarshal(body, &v) == nil && v.Version != ""
 }
 
 // recoverer turns a panic into a 500 with no detail for the client; the
