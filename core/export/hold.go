@@ -171,6 +171,20 @@ func (s *Service) Holds(site string) []Hold {
 	return out
 }
 
+// DropHolds ends the holds of the sites served says are no longer served
+// (removed or disabled by a reload): their lists are never built again,
+// so nothing else would end them.
+func (s *Service) DropHolds(served func(site string) bool) {
+	if s.guard.nholds.Load() == 0 {
+		return
+	}
+	for key, st := range s.guard.holds.All() {
+		if !served(st.Site) {
+			s.endHold(key, st, st.Current)
+		}
+	}
+}
+
 // Release lets the rebuilt list of the hold id (or, with id "", every
 // held list of site) replace the last good one on its next build, which
 // the next request starts. It returns the holds released.

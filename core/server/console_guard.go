@@ -5,17 +5,37 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/cratos-project/cratos/core/config"
 	"github.com/cratos-project/cratos/core/export"
 )
 
-// exportHolds shows the export service's circuit-breaker holds to the
-// console.
-type exportHolds struct{ svc *export.Service }
+// exportHolds shows the export service's circuit-breaker holds of the
+// sites served to the console.
+type exportHolds struct {
+	svc   *export.Service
+	sites *config.Sites
+}
+
+// siteServed tells whether a site is configured and enabled.
+func siteServed(sites *config.Sites) func(site string) bool {
+	return func(name string) bool {
+		site, ok := sites.Get(name)
+		return ok && site.IsEnabled()
+	}
+}
+
+// currentHolds returns svc's holds of site ("" for every site), once
+// those of sites no longer served (removed or disabled by a reload) are
+// ended.
+func currentHolds(svc *export.Service, sites *config.Sites, site string) []export.Hold {
+	svc.DropHolds(siteServed(sites))
+	return svc.Holds(site)
+}
 
 // Holds returns every current hold.
 func (h exportHolds) Holds() []Hold {
 	var out []Hold
-	for _, x := range h.svc.Holds("") {
+	for _, x := range currentHolds(h.svc, h.sites, "") {
 		list := x.Path // a TAXII collection
 		if list == "" {
 			list = fmt.Sprintf("/v1/feed/%s/type/%s/age/%s/output/%s", x.Feed, x.DataType, x.Age, x.Output)
@@ -27,7 +47,7 @@ func (h exportHolds) Holds() []Hold {
 
 // Release releases the hold id on its own site.
 func (h exportHolds) Release(id, _ string) error {
-	for _, x := range h.svc.Holds("") {
+	for _, x := range currentHolds(h.svc, h.sites, "") {
 		if x.ID == id {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()

@@ -147,8 +147,8 @@ func cutProxy(t *testing.T, sim *mispsim.Server, cut *atomic.Int32) string {
 // cutHarness returns a harness whose MISP holds one published "block"
 // event of 1000 IPv4 addresses and is reached through cutProxy, the
 // proxy's cut, and a token for a MISP at the proxy.
-func cutHarness(t *testing.T) (*harness, *atomic.Int32, string) {
-	h := newHarness(t)
+func cutHarness(t *testing.T, opts ...harnessOption) (*harness, *atomic.Int32, string) {
+	h := newHarness(t, opts...)
 	var attrs []mispsim.Attribute
 	for i := range 1000 {
 		attrs = append(attrs, mispsim.Attribute{Type: "ip-dst", Value: fmt.Sprintf("45.%d.%d.1", 10+i/200, i%200), ToIDS: true})

@@ -69,6 +69,8 @@ type harness struct {
 	taxii *taxii.Manager
 	// accessLog, when set, receives the access log instead of logs.
 	accessLog io.Writer
+	// sites, when set, are the sites served instead of site alone.
+	sites *config.Sites
 	// exportNow, when set, is the clock of the export service (MISP
 	// fetch times), apart from the server's.
 	exportNow func() time.Time
@@ -160,7 +162,11 @@ func (h *harness) start() {
 	if h.cfg.AuthFailLimit > 0 {
 		failLimit = h.cfg.AuthFailLimit
 	}
-	srv := server.New(server.Options{Config: h.cfg, Sites: config.NewSites(h.site), Codec: codec, Export: exp,
+	sites := h.sites
+	if sites == nil {
+		sites = config.NewSites(h.site)
+	}
+	srv := server.New(server.Options{Config: h.cfg, Sites: sites, Codec: codec, Export: exp,
 		Renderers: renderers.Builtin(), Cache: pinger, CacheKind: "memory", Logger: logger, AccessLog: accessLog, FailLimit: failLimit, Metrics: m,
 		Holds: h.holds, Lookup: h.lookup, TAXII: h.taxii})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

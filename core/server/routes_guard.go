@@ -21,7 +21,7 @@ func setHeld(resp *fasthttp.ResponseHeader, h *export.Hold) {
 // holdsHandler lists the held lists of the token's site.
 func (s *Server) holdsHandler(c *fiber.Ctx) error {
 	cl := callerOf(c)
-	holds := s.opts.Export.Holds(cl.site.Name)
+	holds := currentHolds(s.opts.Export, s.opts.Sites, cl.site.Name)
 	if holds == nil {
 		holds = []export.Hold{}
 	}
@@ -53,7 +53,7 @@ func (s *Server) releaseHandler(c *fiber.Ctx) error {
 // heldStatus is /v1/status's "held" entry: every held list, without
 // the reason text's details beyond what the header carries.
 func (s *Server) heldStatus() []export.Hold {
-	h := s.opts.Export.Holds("")
+	h := currentHolds(s.opts.Export, s.opts.Sites, "")
 	if h == nil {
 		return []export.Hold{}
 	}

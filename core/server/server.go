@@ -117,23 +117,19 @@ func New(opts Options) *Server {
 		if err := opts.Metrics.Register(opts.Consumers); err != nil {
 			opts.Logger.Warn("consumer metrics", "error", err)
 		}
-		sites := opts.Sites
-		opts.Metrics.KnowSites(func(name string) bool {
-			site, ok := sites.Get(name)
-			return ok && site.IsEnabled()
-		})
+		opts.Metrics.KnowSites(siteServed(opts.Sites))
 		if opts.Export != nil {
 			if err := opts.Metrics.WatchMemory(opts.Export.MemoryHeld); err != nil {
 				opts.Logger.Warn("memory metrics", "error", err)
 			}
 			exp := opts.Export
-			if err := opts.Metrics.WatchHolds(func() []export.Hold { return exp.Holds("") }); err != nil {
+			if err := opts.Metrics.WatchHolds(func() []export.Hold { return currentHolds(exp, opts.Sites, "") }); err != nil {
 				opts.Logger.Warn("hold metrics", "error", err)
 			}
 		}
 	}
 	if opts.Holds == nil && opts.Export != nil {
-		opts.Holds = exportHolds{opts.Export}
+		opts.Holds = exportHolds{opts.Export, opts.Sites}
 	}
 	s := &Server{
 		sessions:  newSessionStore(),

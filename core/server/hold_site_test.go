@@ -1,0 +1,85 @@
+package server_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cratos-project/cratos/core/auth"
+	"github.com/cratos-project/cratos/core/config"
+	"github.com/cratos-project/cratos/core/export"
+)
+
+// withSiteFiles serves the harness site from a file in dir, beside the
+// site other (allowed from loopback), so a test can remove it and reload.
+func withSiteFiles(dir, other string) harnessOption {
+	return func(h *harness) {
+		h.t.Helper()
+		files := map[string]string{
+			h.site.Name: "tag: example\nmispTimeoutSeconds: 2\npage_size: 1000\nallowed_ips: [127.0.0.0/8]\n",
+			other:       "tag: example\nallowed_ips: [127.0.0.0/8]\n",
+		}
+		for name, body := range files {
+			if err := os.WriteFile(filepath.Join(dir, name+".yaml"), []byte(body), 0o600); err != nil {
+				h.t.Fatal(err)
+			}
+		}
+		sites, err := config.LoadSites(dir, nil)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		h.sites = sites
+	}
+}
+
+// TestHoldsOfARemovedSiteGo: once a reload removes a site, its held
+// lists leave /v1/status and the console, as they leave cratos_list_held:
+// they are never built again, so nothing else would end them.
+func TestHoldsOfARemovedSiteGo(t *testing.T) {
+	dir := t.TempDir()
+	const other = "misp.example.net"
+	h, cut, token := cutHarness(t, withSiteFiles(dir, other))
+	admin := h.mint(auth.Claims{Proto: "https", Port: 443, Host: other, Key: strings.Repeat("a", 40), Expires: "2099-01-01"})
+	h.setAdmins(auth.Fingerprint(admin))
+	const path = "/v1/feed/block/type/ipv4/age/1y/output/txt"
+	build := func() string {
+		t.Helper()
+		if resp, body := h.do("DELETE", "/v1/clear_cache/feed/block/type/ipv4/age/1y/output/txt", "token", token); resp.StatusCode != 200 {
+			t.Fatalf("clear_cache: %d %s", resp.StatusCode, body)
+		}
+		resp, body := h.get(path, "token", token)
+		if resp.StatusCode != 200 {
+			t.Fatalf("status %d: %s", resp.StatusCode, body)
+		}
+		return resp.Header.Get("X-Cratos-Held")
+	}
+	held := func() []export.Hold {
+		t.Helper()
+		var out struct {
+			Held []export.Hold `json:"held"`
+		}
+		getJSON(t, h, "/v1/status?sites=0", &out, "token", admin)
+		return out.Held
+	}
+	build()
+	cut.Store(10)
+	if build() == "" {
+		t.Fatal("a list of a tenth of the entries was not held")
+	}
+	if got := held(); len(got) != 1 || got[0].Site != h.site.Name {
+		t.Fatalf("held in /v1/status: %+v", got)
+	}
+	if err := os.Remove(filepath.Join(dir, h.site.Name+".yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if errs := h.sites.Reload(); len(errs) != 0 {
+		t.Fatal(errs)
+	}
+	if got := held(); len(got) != 0 {
+		t.Errorf("held in /v1/status after the site was removed: %+v", got)
+	}
+	if _, text := h.get("/metrics"); strings.Contains(text, `cratos_list_held{feed="block"`) {
+		t.Errorf("cratos_list_held after the site was removed:\n%s", grepLines(text, "cratos_list_held"))
+	}
+}
