@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"sync"
@@ -26,6 +27,15 @@ type backgroundJob struct {
 	value []byte
 	ttl   time.Duration
 	at    time.Time // when the caller asked; the TTL counts from then
+	seq   uint64    // the write's number among the key's (see keyWrites)
+}
+
+// keyWrites follows the writes of one key that are being made or are
+// queued: the number of the newest one issued, and how many there are.
+type keyWrites struct {
+	latest  uint64
+	pending int // being made in the request path, queued or being written
+	queued  int // queued or being written by the worker
 }
 
 // background finishes writes that do not fit the request path: chunked
@@ -43,6 +53,8 @@ type background struct {
 	max     int64
 	busy    bool
 	dropped uint64
+	seq     uint64
+	keys    map[string]*keyWrites // keys with writes pending
 }
 
 func newBackground(opts Options) (*background, error) {
@@ -61,19 +73,84 @@ func newBackground(opts Options) (*background, error) {
 	client := memcache.NewFromSelector(&servers)
 	client.Timeout = timeout
 	client.MaxIdleConns = 2
-	b := &background{retries: retries, max: DefaultBackgroundMaxBytes}
+	b := &background{retries: retries, max: DefaultBackgroundMaxBytes, keys: map[string]*keyWrites{}}
 	b.cond = sync.NewCond(&b.mu)
 	b.m = &Memcached{client: client}
 	return b, nil
 }
 
-// enqueue hands a write to the worker.
+// begin numbers a write of key about to be made, and reports whether it
+// must be queued behind a write of the same key the worker holds already:
+// made directly, it could land before that older one. end must follow,
+// unless enqueue takes the write.
+func (b *background) begin(key string) (seq uint64, behind bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.seq++
+	kw := b.keys[key]
+	if kw == nil {
+		kw = &keyWrites{}
+		b.keys[key] = kw
+	}
+	kw.latest = b.seq
+	kw.pending++
+	return b.seq, kw.queued > 0
+}
+
+// end forgets a write begun and not queued, or queued and done.
+func (b *background) end(key string, queued bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.endLocked(key, queued)
+}
+
+func (b *background) endLocked(key string, queued bool) {
+	kw := b.keys[key]
+	if kw == nil {
+		return
+	}
+	kw.pending--
+	if queued {
+		kw.queued--
+	}
+	if kw.pending <= 0 {
+		delete(b.keys, key)
+	}
+}
+
+// supersede makes every write of key issued so far out of date (a
+// delete), so that none still queued lands after it.
+func (b *background) supersede(key string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if kw := b.keys[key]; kw != nil {
+		b.seq++
+		kw.latest = b.seq
+	}
+}
+
+// superseded reports whether a write of key newer than seq was issued:
+// the write seq must then not be made any more, as it could land over
+// the newer value.
+func (b *background) superseded(key string, seq uint64) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	kw := b.keys[key]
+	return kw != nil && kw.latest != seq
+}
+
+// enqueue hands a write begun (begin) to the worker; when it refuses it,
+// the write is ended.
 func (b *background) enqueue(j backgroundJob) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.bytes+int64(len(j.value)) > b.max {
 		b.dropped++
+		b.endLocked(j.key, false)
 		return ErrBackgroundFull
+	}
+	if kw := b.keys[j.key]; kw != nil {
+		kw.queued++
 	}
 	start := len(b.queue) == 0 && !b.busy
 	b.queue = append(b.queue, j)
@@ -101,12 +178,18 @@ func (b *background) run() {
 		b.write(j)
 		b.mu.Lock()
 		b.bytes -= int64(len(j.value))
+		b.endLocked(j.key, true)
 		b.mu.Unlock()
 	}
 }
 
+// write makes j's write, unless a newer write of its key was issued
+// since: each try is made only while j is its key's newest.
 func (b *background) write(j backgroundJob) {
 	for attempt := range b.retries {
+		if b.superseded(j.key, j.seq) {
+			return
+		}
 		ttl := j.ttl
 		if ttl > 0 {
 			ttl -= time.Since(j.at)
@@ -119,6 +202,38 @@ func (b *background) write(j backgroundJob) {
 		}
 		time.Sleep(time.Duration(attempt+1) * 200 * time.Millisecond)
 	}
+}
+
+// setOrDeferInOrder is setOrDefer with a background writer.
+func (m *Memcached) setOrDeferInOrder(ctx context.Context, key string, value []byte, ttl time.Duration) (bool, error) {
+	at := time.Now()
+	seq, behind := m.bg.begin(key)
+	job := func() backgroundJob {
+		return backgroundJob{key: key, value: bytes.Clone(value), ttl: ttl, at: at, seq: seq}
+	}
+	if behind {
+		if err := ctx.Err(); err != nil {
+			m.bg.end(key, false)
+			return false, err
+		}
+		if err := m.bg.enqueue(job()); err != nil {
+			return false, err
+		}
+		return true, nil
+	}
+	err := m.set(ctx, key, value, ttl)
+	if err != nil && ctx.Err() == nil && isTimeout(err) {
+		if m.bg.superseded(key, seq) {
+			m.bg.end(key, false)
+			return true, nil // a newer write of key was issued: it alone counts
+		}
+		if m.bg.enqueue(job()) == nil {
+			return true, nil
+		}
+		return false, err
+	}
+	m.bg.end(key, false)
+	return false, err
 }
 
 // wait blocks until the queue is empty or ctx ends.

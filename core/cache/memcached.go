@@ -1,7 +1,6 @@
 package cache
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -254,19 +253,22 @@ func (m *Memcached) Set(ctx context.Context, key string, value []byte, ttl time.
 // setOrDefer is Set that also reports whether the write was handed to the
 // background rather than done: a write that timed out, which says the
 // servers are not answering in time, however it ends.
+//
+// Writes of one key land in the order they were issued: one issued while
+// an older one is in the background is queued behind it, and a write
+// handed to the background is dropped once a newer one of its key has
+// been issued, so it never lands over a newer value.
 func (m *Memcached) setOrDefer(ctx context.Context, key string, value []byte, ttl time.Duration) (deferred bool, err error) {
-	at := time.Now()
-	err = m.set(ctx, key, value, ttl)
-	if err != nil && m.bg != nil && ctx.Err() == nil && isTimeout(err) {
-		if m.bg.enqueue(backgroundJob{key: key, value: bytes.Clone(value), ttl: ttl, at: at}) == nil {
-			return true, nil
-		}
+	if m.bg == nil {
+		err = m.set(ctx, key, value, ttl)
+	} else {
+		deferred, err = m.setOrDeferInOrder(ctx, key, value, ttl)
 	}
 	if err != nil {
 		m.errs.Add(1)
 		return false, fmt.Errorf("cache: memcached set: %w", err)
 	}
-	return false, nil
+	return deferred, nil
 }
 
 func (m *Memcached) set(ctx context.Context, key string, value []byte, ttl time.Duration) error {
@@ -319,6 +321,9 @@ func (m *Memcached) put(it *memcache.Item) error {
 func (m *Memcached) Delete(ctx context.Context, key string) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("cache: memcached delete: %w", err)
+	}
+	if m.bg != nil {
+		m.bg.supersede(key) // no write of key still queued lands after this
 	}
 	ik := m.itemKey(key)
 	it, err := m.client.Get(ik)

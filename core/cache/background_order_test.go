@@ -1,0 +1,141 @@
+package cache
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/core/cache/memcachedtest"
+)
+
+// holdingProxy forwards to addr, holding each piece of a request back by
+// hold(its bytes) before memcached sees it: a link that is slow for a while,
+// or for large writes only.
+func holdingProxy(t *testing.T, addr string, hold func(b []byte) time.Duration) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			s, err := net.Dial("tcp", addr)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			go func() {
+				defer s.Close()
+				buf := make([]byte, 2<<20)
+				for {
+					n, err := c.Read(buf)
+					if n > 0 {
+						time.Sleep(hold(buf[:n]))
+						if _, werr := s.Write(buf[:n]); werr != nil {
+							return
+						}
+					}
+					if err != nil {
+						return
+					}
+				}
+			}()
+			go func() { defer c.Close(); buf := make([]byte, 64<<10); _, _ = copyBuf(c, s, buf) }()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+func copyBuf(dst, src net.Conn, buf []byte) (int64, error) {
+	var n int64
+	for {
+		k, err := src.Read(buf)
+		if k > 0 {
+			if _, werr := dst.Write(buf[:k]); werr != nil {
+				return n, werr
+			}
+			n += int64(k)
+		}
+		if err != nil {
+			return n, err
+		}
+	}
+}
+
+// A write that timed out and is finished in the background never lands
+// over a newer write of the same key made once the link is fast again:
+// with two clears in a row, the first one's generation coming back would
+// bring back every entry the second one hid.
+func TestBackgroundWriteNeverOverwritesANewerOne(t *testing.T) {
+	tests := []struct {
+		name string
+		// write makes the first or the second write of a key and returns
+		// the key and what the second one stored.
+		write func(ctx context.Context, m *Memcached, ns *Namespace, second bool) (key, value string, err error)
+	}{
+		{"set", func(ctx context.Context, m *Memcached, _ *Namespace, second bool) (string, string, error) {
+			v := map[bool]string{false: "older", true: "newer"}[second]
+			return "list", v, m.Set(ctx, "list", []byte(v), time.Hour)
+		}},
+		{"two clears", func(ctx context.Context, _ *Memcached, ns *Namespace, _ bool) (string, string, error) {
+			err := ns.Bump(ctx, "feed")
+			ns.mu.Lock()
+			defer ns.mu.Unlock()
+			return genKeyPrefix + "feed", ns.gens[genKeyPrefix+"feed"].value, err
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			addr, _ := memcachedtest.Start(t)
+			// The first write and its first background try reach
+			// memcached 2 s late; the write after them, once they are
+			// on their way, at once.
+			var sets atomic.Int64
+			m, err := NewMemcached(Options{Servers: []string{holdingProxy(t, addr, func(b []byte) time.Duration {
+				if bytes.HasPrefix(b, []byte("set ")) && sets.Add(1) <= 2 {
+					return 2 * time.Second
+				}
+				return 0
+			})}, Timeout: 200 * time.Millisecond})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer m.Close()
+			ns := NewNamespace(m, time.Hour)
+			if _, _, err := tc.write(ctx, m, ns, false); err != nil {
+				t.Fatalf("slow write: %v, want it handed to the background", err)
+			}
+			for deadline := time.Now().Add(time.Minute); sets.Load() < 2; time.Sleep(10 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatal("the background did not try the write again")
+				}
+			}
+			key, want, err := tc.write(ctx, m, ns, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wctx, cancel := context.WithTimeout(ctx, time.Minute)
+			defer cancel()
+			if err := m.WaitWrites(wctx); err != nil {
+				t.Fatal(err)
+			}
+			direct, err := NewMemcached(Options{Servers: []string{addr}, Timeout: 10 * time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer direct.Close()
+			if got, _, err := direct.Get(ctx, key); err != nil || string(got) != want {
+				t.Errorf("after the background write: %q (%v), want the newer write's %q", got, err, want)
+			}
+		})
+	}
+}
