@@ -19,6 +19,7 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -42,7 +43,11 @@ GET /mispsim/stats (POST /mispsim/stats/reset zeroes them).
 Flags:
   --listen ADDR      address to listen on (default 127.0.0.1:8081)
   --key KEY          API key clients must send in Authorization
-                     (default: the public demo key ` + mispsim.DefaultKey + `)
+                     (default: the public demo key ` + mispsim.DefaultKey + `);
+                     the key of user 1 of organisation 1
+  --user KEY,ID,ORG,EMAIL  another API user: its key, user id, organisation
+                     id and e-mail (/users/view/me); repeat for more users,
+                     and give one id several keys for a key rotation
   --data DIR         folder with MISP event files (or misp-events/),
                      warninglists/ and indicators/
   --generate N       add N generated attributes (default 0)
@@ -91,6 +96,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	faultDelay := fs.Duration("fault-delay", 0, "")
 	faultLength := fs.Int64("fault-length", 0, "")
 	faultLocation := fs.String("fault-location", "", "")
+	var users []mispsim.User
+	fs.Func("user", "", func(v string) error {
+		u, err := parseUser(v)
+		users = append(users, u)
+		return err
+	})
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(stdout, usage)
@@ -123,7 +134,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 	start := time.Now()
 	srv, err := mispsim.New(mispsim.Options{
-		Key: *key, DataDir: *data, Generate: *generate, Seed: *seed, TagPrefix: *prefix, Gzip: *gz,
+		Key: *key, Users: users, DataDir: *data, Generate: *generate, Seed: *seed, TagPrefix: *prefix, Gzip: *gz,
 		GenerateTypes: splitList(*types), Delay: *delay, UnorderedPlans: *unordered,
 		MemoryLimitMB: *memoryMB,
 	})
@@ -159,6 +170,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer cancel()
 	_ = hs.Shutdown(shutdown)
 	return 0
+}
+
+// parseUser reads a --user value: KEY,ID,ORG,EMAIL.
+func parseUser(v string) (mispsim.User, error) {
+	f := strings.Split(v, ",")
+	if len(f) != 4 || f[0] == "" {
+		return mispsim.User{}, errors.New("want KEY,ID,ORG,EMAIL")
+	}
+	id, err1 := strconv.ParseInt(f[1], 10, 64)
+	org, err2 := strconv.ParseInt(f[2], 10, 64)
+	if err1 != nil || err2 != nil || id <= 0 || org <= 0 {
+		return mispsim.User{}, errors.New("ID and ORG must be positive numbers")
+	}
+	return mispsim.User{Key: f[0], ID: id, OrgID: org, Email: f[3]}, nil
 }
 
 // splitList splits a comma-separated flag value, dropping empty items.

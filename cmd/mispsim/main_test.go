@@ -30,6 +30,8 @@ func TestRunErrors(t *testing.T) {
 		{"negative delay", []string{"--delay", "-1s"}, 2, "--delay must not be negative"},
 		{"negative memory limit", []string{"--memory-limit-mb", "-1"}, 2, "--memory-limit-mb must be 0 to 1048576"},
 		{"bad delay", []string{"--delay", "soon"}, 2, "invalid value"},
+		{"user without e-mail", []string{"--user", "k3y,7,1"}, 2, "want KEY,ID,ORG,EMAIL"},
+		{"user with a bad id", []string{"--user", "k3y,seven,1,soc@example.org"}, 2, "must be positive numbers"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -18,6 +18,7 @@
 //   - POST /attributes/restSearch: attribute search (see below)
 //   - GET /servers/getVersion, /servers/getPyMISPVersion.json
 //   - GET /users/view/me: {"User":…,"Role":…,"UserSetting":[],"Organisation":…}
+//     for the user of the key (Options.Key is user 1; Options.Users adds more)
 //   - GET /attributes/describeTypes: the types in the data plus the usual ones
 //   - GET /attributes/attributeStatistics[/type|category[/1]]: counts as strings,
 //     sorted by key; [] when the store is empty

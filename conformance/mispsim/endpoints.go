@@ -3,6 +3,7 @@ package mispsim
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"slices"
 	"strconv"
@@ -35,8 +36,8 @@ func versionJSON() []byte {
 	}{Version, Version, false, true, false, true, "-", []string{"gzip", "br"}, true})
 }
 
-// userJSON is /users/view/me for the emulator's one API user.
-func (s *Server) userJSON() []byte {
+// userJSON is /users/view/me for API user u.
+func (s *Server) userJSON(u User) []byte {
 	now := s.opts.Now().Unix()
 	ts := func(d int64) string { return strconv.FormatInt(now-d, 10) }
 	type user struct {
@@ -130,6 +131,10 @@ func (s *Server) userJSON() []byte {
 		Landingpage *string `json:"landingpage"`
 	}
 	created := "2024-01-15 09:30:00"
+	orgName, orgUUID := localOrgName, localOrgUUID
+	if u.OrgID != 1 {
+		orgName, orgUUID = fmt.Sprintf("ORG%d", u.OrgID), fmt.Sprintf("5c6983c8-3af8-4b9e-8a3e-%012d", u.OrgID)
+	}
 	return marshal(struct {
 		User         user  `json:"User"`
 		Role         role  `json:"Role"`
@@ -137,7 +142,7 @@ func (s *Server) userJSON() []byte {
 		Organisation org   `json:"Organisation"`
 	}{
 		User: user{
-			ID: "1", OrgID: "1", Email: "cratos-demo@example.org", InvitedBy: "0",
+			ID: strconv.FormatInt(u.ID, 10), OrgID: strconv.FormatInt(u.OrgID, 10), Email: u.Email, InvitedBy: "0",
 			NidsSid: "4000000", Termsaccepted: true, Newsread: "0", RoleID: "3",
 			CurrentLogin: ts(3600), LastLogin: ts(86400), LastAPIAccess: ts(0),
 			DateCreated: ts(400 * 86400), DateModified: ts(30 * 86400), LastPwChange: ts(90 * 86400),
@@ -151,8 +156,8 @@ func (s *Server) userJSON() []byte {
 		},
 		UserSetting: []any{},
 		Organisation: org{
-			ID: "1", Name: localOrgName, DateCreated: created, DateMod: created,
-			Type: "ADMIN", CreatedBy: "0", UUID: localOrgUUID, Local: true, Restricted: "[]",
+			ID: strconv.FormatInt(u.OrgID, 10), Name: orgName, DateCreated: created, DateMod: created,
+			Type: "ADMIN", CreatedBy: "0", UUID: orgUUID, Local: true, Restricted: "[]",
 		},
 	})
 }

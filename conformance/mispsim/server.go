@@ -1,7 +1,6 @@
 package mispsim
 
 import (
-	"crypto/subtle"
 	"fmt"
 	"io"
 	"net"
@@ -23,8 +22,12 @@ const Version = "2.5.1"
 // Options configure a Server.
 type Options struct {
 	// Key is the API key that the Authorization header must carry;
-	// "" means DefaultKey.
+	// "" means DefaultKey. It is the key of user 1 of organisation 1.
 	Key string
+	// Users are further API users, each with a key of its own: every key
+	// reads the same data, and /users/view/me answers with its user.
+	// Several keys of one user (a key rotation) share its ID.
+	Users []User
 	// DataDir holds MISP event files (*.json) and a warninglists/ folder;
 	// when it has a misp-events/ folder, events are read from there. An
 	// indicators/ folder supplies values for generated attributes. "" loads
@@ -69,8 +72,10 @@ type Stats struct {
 // Server emulates the MISP REST API. It is an http.Handler and is safe for
 // concurrent use.
 type Server struct {
-	opts Options
-	key  []byte
+	opts    Options
+	key     []byte
+	usersMu sync.RWMutex
+	users   []User // users[0] holds Key
 
 	mu sync.RWMutex
 	st *store
@@ -104,7 +109,7 @@ func New(opts Options) (*Server, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Server{opts: opts, key: []byte(opts.Key), st: newStore()}
+	s := &Server{opts: opts, key: []byte(opts.Key), st: newStore(), users: append([]User{defaultUser(opts.Key)}, opts.Users...)}
 	if opts.DataDir != "" {
 		if err := s.loadDir(opts.DataDir); err != nil {
 			return nil, err
@@ -239,11 +244,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		cut = f.After
 	}
 
-	if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), s.key) != 1 {
+	u, ok := s.userOf(r)
+	if !ok {
 		s.send(w, r, errorResponse(http.StatusForbidden, authFailed, r.URL.Path), cut)
 		return
 	}
-	s.send(w, r, s.dispatch(route, r, body), cut)
+	s.send(w, r, s.dispatch(route, r, body, u), cut)
 }
 
 // routeOf lower-cases the path (MISP's action names are case-insensitive),
@@ -253,7 +259,7 @@ func routeOf(p string) string {
 	return strings.TrimSuffix(p, ".json")
 }
 
-func (s *Server) dispatch(route string, r *http.Request, body []byte) response {
+func (s *Server) dispatch(route string, r *http.Request, body []byte, u User) response {
 	path := r.URL.Path
 	parts := strings.Split(route, "/")
 	if resp, ok := s.dispatchWrite(parts, r, body); ok {
@@ -269,7 +275,7 @@ func (s *Server) dispatch(route string, r *http.Request, body []byte) response {
 	case route == "servers/getpymispversion":
 		return bytesResponse(http.StatusOK, jsonType, []byte(`{"version":"`+Version+`"}`))
 	case route == "users/view/me":
-		return bytesResponse(http.StatusOK, jsonType, s.userJSON())
+		return bytesResponse(http.StatusOK, jsonType, s.userJSON(u))
 	case route == "attributes/describetypes":
 		return bytesResponse(http.StatusOK, jsonType, s.describeTypesJSON())
 	case parts[0] == "attributes" && len(parts) >= 2 && parts[1] == "attributestatistics":
