@@ -3,6 +3,8 @@ package export
 import (
 	"context"
 	"fmt"
+
+	"github.com/cratos-project/cratos/core/misp"
 )
 
 // Snapshot returns the cached indicator snapshot of r's query, fetching
@@ -24,4 +26,15 @@ func (s *Service) Snapshot(ctx context.Context, r Request) (*Snapshot, error) {
 // never the key itself.
 func (s *Service) Identity(r Request) string {
 	return s.keyID(r.Site.Name + "\x00" + r.MISPURL + "\x00" + r.MISPKey)
+}
+
+// UserIdentity asks r's MISP whose key r's is (/users/view/me) and
+// returns the keyed hash that names (site, MISP URL, MISP user): equal
+// for every key of the user, never the user id itself.
+func (s *Service) UserIdentity(ctx context.Context, r Request) (string, error) {
+	u, err := misp.New(s.clientOptions(r)).Me(ctx)
+	if err != nil {
+		return "", err
+	}
+	return s.keyID(r.Site.Name + "\x00" + r.MISPURL + "\x00user\x00" + u.ID), nil
 }

@@ -181,13 +181,15 @@ func (s *Server) taxiiContent(c *fiber.Ctx, cl *caller, e taxiiEndpoint, feed st
 	site := cl.site
 	req := export.Request{Site: site, MISPURL: cl.claims.BaseURL(), MISPKey: cl.claims.Key, Kind: export.KindFeed,
 		Feed: feed, Age: taxiiAge, TTL: s.defaultTTL(site)}
-	key := site.Name + "|" + s.opts.Export.Identity(req) + "|" + feed
-	coll, cerr := s.opts.TAXII.Collection(key, taxii.CollectionID(site.Name, feed))
+	key, coll, verr, cerr := s.taxiiHistory(c, req)
 	if cerr != nil {
 		return taxiiError(c, &taxii.Error{Status: fiber.StatusServiceUnavailable, Title: "collection history unavailable",
 			Description: "the collection's history could not be read from state_dir; its state is in Cratos's /v1/status"})
 	}
-	view, verr := s.opts.Export.FeedView(c.UserContext(), req, taxii.Types(), s.opts.Config.DataType)
+	var view export.FeedView
+	if verr == nil {
+		view, verr = s.opts.Export.FeedView(c.UserContext(), req, taxii.Types(), s.opts.Config.DataType)
+	}
 	if verr != nil {
 		status, msg := upstream(verr)
 		if coll.Len() == 0 || status < 500 {
@@ -243,6 +245,27 @@ func (s *Server) taxiiContent(c *fiber.Ctx, cl *caller, e taxiiEndpoint, feed st
 		c.Set("X-TAXII-Date-Added-Last", res.Last)
 	}
 	return s.taxiiSend(c, res, nil)
+}
+
+// taxiiHistory returns the collection of req's feed and its key
+// (site|MISP-user identity|feed): a history is kept per MISP user, so
+// every key of a user (a key rotated) reads one history, and a history
+// kept per MISP key before is adopted by the user's first. When MISP
+// cannot tell whose key req's is, and no answer of before is
+// remembered, the history kept for the key alone (if any) is served as
+// it was, never refreshed: miss is MISP's error.
+func (s *Server) taxiiHistory(c *fiber.Ctx, req export.Request) (key string, coll *taxii.Collection, miss, err error) {
+	id := taxii.CollectionID(req.Site.Name, req.Feed)
+	keyID := s.opts.Export.Identity(req)
+	perKey := req.Site.Name + "|" + keyID + "|" + req.Feed
+	user, miss := s.opts.TAXII.Owner(keyID, func() (string, error) { return s.opts.Export.UserIdentity(c.UserContext(), req) })
+	if miss != nil {
+		coll, err = s.opts.TAXII.Collection(perKey, id)
+		return perKey, coll, miss, err
+	}
+	key = req.Site.Name + "|" + user + "|" + req.Feed
+	coll, err = s.opts.TAXII.CollectionAdopting(key, perKey, id)
+	return key, coll, nil, err
 }
 
 // taxiiSend answers a TAXII resource with an ETag, honouring

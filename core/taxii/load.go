@@ -80,8 +80,9 @@ func (m *Manager) trouble(key, st, file string, err error) {
 // the previous generation loaded in its place; with no previous
 // generation to fall back on, the collection is unavailable until the
 // operator removes the file, since an empty history would never revoke
-// what clients hold.
-func (m *Manager) load(key, id string) (*Collection, error) {
+// what clients hold. A key with neither file adopts the history of
+// legacy, when given and saved.
+func (m *Manager) load(key, id, legacy string) (*Collection, error) {
 	if m.dir == nil {
 		return NewCollection(id), nil
 	}
@@ -92,6 +93,9 @@ func (m *Manager) load(key, id string) (*Collection, error) {
 		name += prevSuffix
 		c, err = m.read(name, id)
 		switch {
+		case errors.Is(err, fs.ErrNotExist) && legacy != "":
+			name = fileName(key)
+			c, err = m.adopt(key, legacy, id)
 		case errors.Is(err, fs.ErrNotExist):
 			c, err = NewCollection(id), nil
 		case err == nil:
@@ -116,6 +120,20 @@ func (m *Manager) load(key, id string) (*Collection, error) {
 		m.logger.Warn("taxii collection state has ids shared by every collection: the next refresh revokes them and adds the indicators again under ids of the collection",
 			"file", name)
 	}
+	return c, nil
+}
+
+// adopt returns the history saved under legacy, saved under key first;
+// with none saved, an empty history.
+func (m *Manager) adopt(key, legacy, id string) (*Collection, error) {
+	c, err := m.load(legacy, id, "")
+	if err != nil || c.Len() == 0 {
+		return c, err
+	}
+	if err := m.save(key, c); err != nil {
+		return nil, err
+	}
+	m.logger.Info("taxii collection history adopted from one kept per MISP key", "file", fileName(key), "from", fileName(legacy))
 	return c, nil
 }
 

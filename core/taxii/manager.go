@@ -29,6 +29,7 @@ type Manager struct {
 	// troubles are the collections /v1/status reports.
 	troubleMu sync.Mutex
 	troubles  map[troubleKey]Trouble
+	owners    owners
 }
 
 // NewManager returns a Manager persisting into dir (nil keeps
@@ -65,6 +66,14 @@ func fileName(key string) string {
 // empty would add every indicator again, never revoke what clients hold,
 // and overwrite the history.
 func (m *Manager) Collection(key, id string) (*Collection, error) {
+	return m.CollectionAdopting(key, "", id)
+}
+
+// CollectionAdopting is Collection, but a collection key has no history
+// of yet takes the one saved under legacy (the key of a history kept
+// per MISP key), saved under key before it is served. Legacy's own file
+// stays as it was.
+func (m *Manager) CollectionAdopting(key, legacy, id string) (*Collection, error) {
 	m.mu.Lock()
 	l, ok := m.colls[key]
 	if !ok {
@@ -75,7 +84,7 @@ func (m *Manager) Collection(key, id string) (*Collection, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.c == nil {
-		c, err := m.load(key, id)
+		c, err := m.load(key, id, legacy)
 		if err != nil {
 			return nil, err
 		}
