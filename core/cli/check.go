@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/cratos-project/cratos/core/config"
 	"github.com/cratos-project/cratos/core/misp"
+	"github.com/cratos-project/cratos/core/state"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -40,6 +42,11 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "note: %d plugin(s) are not launched by check; their renderers' site options are checked by serve\n", len(cfg.Plugins))
 	}
 	warnings := configWarnings(cfg, all)
+	if cfg.StateDir != "" {
+		if err := state.Writable(cfg.StateDir); err != nil {
+			warnings = append(warnings, "state_dir "+strings.TrimPrefix(err.Error(), "state: ")+": last good lists, DNS zones and TAXII histories will not be kept across a restart")
+		}
+	}
 	if len(all) == 0 {
 		warnings = append(warnings, "no site files: every token will be refused")
 	}

@@ -51,7 +51,8 @@ var (
 // when sub is empty). Without a state_dir it returns nil; when the
 // directory cannot be opened (another process still holding it after
 // stateInUseWait) it logs that state_dir is unusable and what follows
-// (without), and returns nil.
+// (without), and returns nil. A directory files cannot be written in is
+// said at once, not at the first write, and still returned for reading.
 func openStateDir(cfg *config.Config, logger *slog.Logger, sub, without string) *state.Dir {
 	if cfg.StateDir == "" {
 		return nil
@@ -69,6 +70,12 @@ func openStateDir(cfg *config.Config, logger *slog.Logger, sub, without string) 
 	if err != nil {
 		logger.Error("state_dir unusable; "+without, "state_dir", cfg.StateDir, "error", err)
 		return nil
+	}
+	if err := state.Writable(path); err != nil {
+		// What it holds is still read: a disk remounted read-only keeps
+		// serving the lists and zones kept before.
+		logger.Error("state_dir not writable; what it holds is read, but nothing new is kept across a restart until it is fixed",
+			"state_dir", cfg.StateDir, "error", err)
 	}
 	return dir
 }
