@@ -35,7 +35,6 @@ type backgroundJob struct {
 type keyWrites struct {
 	latest  uint64
 	pending int // being made in the request path, queued or being written
-	queued  int // queued or being written by the worker
 }
 
 // background finishes writes that do not fit the request path: chunked
@@ -80,9 +79,10 @@ func newBackground(opts Options) (*background, error) {
 }
 
 // begin numbers a write of key about to be made, and reports whether it
-// must be queued behind a write of the same key the worker holds already:
-// made directly, it could land before that older one. end must follow,
-// unless enqueue takes the write.
+// must be queued behind the writes the worker holds already: made
+// directly, it could land before those older ones (a feed snapshot's head
+// before its piece, a newer value of the key under an older one). end
+// must follow, unless enqueue takes the write.
 func (b *background) begin(key string) (seq uint64, behind bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -94,25 +94,22 @@ func (b *background) begin(key string) (seq uint64, behind bool) {
 	}
 	kw.latest = b.seq
 	kw.pending++
-	return b.seq, kw.queued > 0
+	return b.seq, b.busy
 }
 
-// end forgets a write begun and not queued, or queued and done.
-func (b *background) end(key string, queued bool) {
+// end forgets a write begun, once made, given up or written by the worker.
+func (b *background) end(key string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.endLocked(key, queued)
+	b.endLocked(key)
 }
 
-func (b *background) endLocked(key string, queued bool) {
+func (b *background) endLocked(key string) {
 	kw := b.keys[key]
 	if kw == nil {
 		return
 	}
 	kw.pending--
-	if queued {
-		kw.queued--
-	}
 	if kw.pending <= 0 {
 		delete(b.keys, key)
 	}
@@ -146,11 +143,8 @@ func (b *background) enqueue(j backgroundJob) error {
 	defer b.mu.Unlock()
 	if b.bytes+int64(len(j.value)) > b.max {
 		b.dropped++
-		b.endLocked(j.key, false)
+		b.endLocked(j.key)
 		return ErrBackgroundFull
-	}
-	if kw := b.keys[j.key]; kw != nil {
-		kw.queued++
 	}
 	start := len(b.queue) == 0 && !b.busy
 	b.queue = append(b.queue, j)
@@ -178,7 +172,7 @@ func (b *background) run() {
 		b.write(j)
 		b.mu.Lock()
 		b.bytes -= int64(len(j.value))
-		b.endLocked(j.key, true)
+		b.endLocked(j.key)
 		b.mu.Unlock()
 	}
 }
@@ -213,7 +207,7 @@ func (m *Memcached) setOrDeferInOrder(ctx context.Context, key string, value []b
 	}
 	if behind {
 		if err := ctx.Err(); err != nil {
-			m.bg.end(key, false)
+			m.bg.end(key)
 			return false, err
 		}
 		if err := m.bg.enqueue(job()); err != nil {
@@ -224,7 +218,7 @@ func (m *Memcached) setOrDeferInOrder(ctx context.Context, key string, value []b
 	err := m.set(ctx, key, value, ttl)
 	if err != nil && ctx.Err() == nil && isTimeout(err) {
 		if m.bg.superseded(key, seq) {
-			m.bg.end(key, false)
+			m.bg.end(key)
 			return true, nil // a newer write of key was issued: it alone counts
 		}
 		if m.bg.enqueue(job()) == nil {
@@ -232,7 +226,7 @@ func (m *Memcached) setOrDeferInOrder(ctx context.Context, key string, value []b
 		}
 		return false, err
 	}
-	m.bg.end(key, false)
+	m.bg.end(key)
 	return false, err
 }
 

@@ -139,3 +139,49 @@ func TestBackgroundWriteNeverOverwritesANewerOne(t *testing.T) {
 		})
 	}
 }
+
+// A write issued after one handed to the background lands after it, as a
+// feed snapshot's head is written after the piece it names: a head found
+// without its piece sends the replica that reads it to MISP.
+func TestWritesLandInTheOrderIssued(t *testing.T) {
+	ctx := context.Background()
+	addr, _ := memcachedtest.Start(t)
+	// Large pieces of a request reach memcached a second late.
+	m, err := NewMemcached(Options{Servers: []string{holdingProxy(t, addr, func(b []byte) time.Duration {
+		if len(b) > 4<<10 {
+			return time.Second
+		}
+		return 0
+	})}, Timeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	direct, err := NewMemcached(Options{Servers: []string{addr}, Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer direct.Close()
+	piece := bytes.Repeat([]byte("0123456789abcdef"), 3<<15) // 1.5 MiB: two chunks
+	if err := m.Set(ctx, "piece", piece, time.Hour); err != nil {
+		t.Fatalf("slow write: %v, want it handed to the background", err)
+	}
+	if err := m.Set(ctx, "head", []byte("names piece"), time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	_, headThere, _ := direct.Get(ctx, "head")
+	_, pieceThere, _ := direct.Get(ctx, "piece")
+	if headThere && !pieceThere {
+		t.Fatal("the head was written before the piece issued ahead of it")
+	}
+	wctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if err := m.WaitWrites(wctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"piece", "head"} {
+		if _, ok, err := direct.Get(ctx, key); !ok || err != nil {
+			t.Errorf("%s after the background writes: ok=%v err=%v", key, ok, err)
+		}
+	}
+}

@@ -254,10 +254,10 @@ func (m *Memcached) Set(ctx context.Context, key string, value []byte, ttl time.
 // background rather than done: a write that timed out, which says the
 // servers are not answering in time, however it ends.
 //
-// Writes of one key land in the order they were issued: one issued while
-// an older one is in the background is queued behind it, and a write
-// handed to the background is dropped once a newer one of its key has
-// been issued, so it never lands over a newer value.
+// Writes land in the order they were issued: one issued while older ones
+// are in the background is queued behind them, and a write handed to the
+// background is dropped once a newer one of its key has been issued, so it
+// never lands over a newer value.
 func (m *Memcached) setOrDefer(ctx context.Context, key string, value []byte, ttl time.Duration) (deferred bool, err error) {
 	if m.bg == nil {
 		err = m.set(ctx, key, value, ttl)
