@@ -35,16 +35,23 @@ func (s *Service) snapshot(ctx context.Context, r Request, k keys) (*Snapshot, e
 	usable := func(snap *Snapshot) bool {
 		return fresh(snap.Fetched, now, r.TTL) && newer(ctx, snap.Fetched) && !s.feedNewer(r, snap.Fetched)
 	}
-	return s.snaps.Load(ctx, nsKey, r.TTL, usable, func() (*Snapshot, bool, error) {
+	fill := func() (*Snapshot, bool, error) {
 		// A background rebuild is the service's own work, not a
 		// consumer's: it takes nothing from the cold-build budget.
 		if !IsBackground(ctx) {
 			if wait := s.limits.coldWait(r.Consumer, now); wait > 0 {
-				return nil, false, &BudgetError{RetryAfter: wait}
+				return nil, false, &BudgetError{RetryAfter: wait, consumer: r.Consumer}
 			}
 		}
 		return s.fetchLeased(ctx, r, k.withoutUUIDs, nsKey, usable) // lease.go
-	})
+	}
+	// A read joined in its single flight is judged by its own budget.
+	for try := 0; ; try++ {
+		snap, err := s.snaps.Load(ctx, nsKey, r.TTL, usable, fill)
+		if try == maxRejoins || !refusedOther(ctx, r, err) {
+			return snap, err
+		}
+	}
 }
 
 // fetch queries MISP and canonicalises what it returns, with every UUID

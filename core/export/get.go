@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -73,6 +75,30 @@ func (l *lookUp) fresh(ttl time.Duration) bool {
 // getBuilt is Get for a list that has to be built (or waited for): apart
 // from Get, so that a cache hit does not move its request to the heap.
 func (s *Service) getBuilt(ctx context.Context, r Request, rd renderers.Renderer, k keys, nsArtifact string) (Result, error) {
+	var res singleflight.Result
+	for try := 0; ; try++ {
+		var err error
+		if res, err = s.awaitBuild(ctx, r, rd, k, nsArtifact); err != nil {
+			return Result{}, err
+		}
+		if try == maxRejoins || !refusedOther(ctx, r, res.Err) {
+			break
+		}
+	}
+	if res.Err == nil {
+		return s.result(res.Val.(Result)), nil
+	}
+	if stale, ok := s.lastGood(k.artifact); ok {
+		s.opts.Logger.Warn("serving last good list", "site", r.Site.Name, "feed", r.Feed, "output", r.Output, "since", stale.Generated, "error", res.Err)
+		s.keepServing(r, nsArtifact, stale, res.Err, s.opts.Now())
+		return s.result(Result{Artifact: stale, Status: Stale, Upstream: res.Err}), nil
+	}
+	return Result{}, res.Err
+}
+
+// awaitBuild starts the build of r's list, or joins the one running, and
+// returns its result, or ctx's error when the request leaves first.
+func (s *Service) awaitBuild(ctx context.Context, r Request, rd renderers.Renderer, k keys, nsArtifact string) (singleflight.Result, error) {
 	// The build outlives the request that started it, but is cancelled
 	// when every request waiting for it has left.
 	w := s.limits.join(nsArtifact)
@@ -85,18 +111,10 @@ func (s *Service) getBuilt(ctx context.Context, r Request, rd renderers.Renderer
 	select {
 	case <-ctx.Done():
 		s.limits.leave(nsArtifact, w, true)
-		return Result{}, ctx.Err()
+		return singleflight.Result{}, ctx.Err()
 	case res := <-ch:
 		s.limits.leave(nsArtifact, w, false)
-		if res.Err == nil {
-			return s.result(res.Val.(Result)), nil
-		}
-		if stale, ok := s.lastGood(k.artifact); ok {
-			s.opts.Logger.Warn("serving last good list", "site", r.Site.Name, "feed", r.Feed, "output", r.Output, "since", stale.Generated, "error", res.Err)
-			s.keepServing(r, nsArtifact, stale, res.Err, s.opts.Now())
-			return s.result(Result{Artifact: stale, Status: Stale, Upstream: res.Err}), nil
-		}
-		return Result{}, res.Err
+		return res, nil
 	}
 }
 

@@ -39,10 +39,26 @@ var ErrBuildBudget = errors.New("too many lists built from MISP for this token i
 
 // BudgetError is ErrBuildBudget (errors.Is) with the time until the
 // consumer's budget allows its next cold build.
-type BudgetError struct{ RetryAfter time.Duration }
+type BudgetError struct {
+	RetryAfter time.Duration
+	consumer   string // whose budget refused
+}
 
 func (e *BudgetError) Error() string        { return ErrBuildBudget.Error() }
 func (e *BudgetError) Is(target error) bool { return target == ErrBuildBudget }
+
+// maxRejoins bounds how many more builds a request joins or starts after
+// the one it waited for was refused for another consumer's budget.
+const maxRejoins = 8
+
+// refusedOther reports whether err is a cold-build refusal made for
+// another caller than the build of r in ctx: another consumer's build that
+// r joined, in a single flight, or a consumer's build that a background
+// rebuild joined. r's own budget was not asked, and r builds again.
+func refusedOther(ctx context.Context, r Request, err error) bool {
+	var be *BudgetError
+	return errors.As(err, &be) && (be.consumer != r.Consumer || IsBackground(ctx))
+}
 
 // ErrRenderTooLarge is a rendered list past Limits.RenderMaxBytes.
 var ErrRenderTooLarge = errors.New("rendered list is larger than render_max_bytes")
