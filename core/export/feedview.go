@@ -93,8 +93,10 @@ func (v FeedView) Indicators() []indicator.Indicator {
 // names (domain, hostname), is queried on its own, so its snapshot and indicators are the
 // ones its feed route uses. Nets are never expanded
 // into addresses. r.DataType is not used. The view carries what the
-// guard lets through (Service.Policy of r).
+// guard lets through (Service.Policy of r). The view takes one cold build
+// from r.Consumer's budget when it reads MISP, however many snapshots it reads.
 func (s *Service) FeedView(ctx context.Context, r Request, types indicator.TypeSet, lookup func(string) (indicator.DataType, bool)) (FeedView, error) {
+	ctx = withOneColdBuild(ctx)
 	site := *r.Site
 	// No net is expanded: a prefix of 32 bits at least with no budget.
 	site.ExpandLimit, site.ExpandMax = 32, -1

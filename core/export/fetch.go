@@ -39,7 +39,7 @@ func (s *Service) snapshot(ctx context.Context, r Request, k keys) (*Snapshot, e
 		// A background rebuild is the service's own work, not a
 		// consumer's: it takes nothing from the cold-build budget.
 		if !IsBackground(ctx) {
-			if wait := s.limits.coldWait(r.Consumer, now); wait > 0 {
+			if wait := s.limits.coldWaitIn(ctx, r.Consumer, now); wait > 0 {
 				return nil, false, &BudgetError{RetryAfter: wait, consumer: r.Consumer}
 			}
 		}

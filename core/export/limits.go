@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cratos-project/cratos/core/cache"
@@ -172,6 +173,31 @@ func (b *buildLimiter) coldWait(consumer string, now time.Time) time.Duration {
 	}
 	k.tokens--
 	return 0
+}
+
+// oneColdBuild, in a context, makes the cold reads of one request count as
+// one cold build: a TAXII poll reads a snapshot per group of data types.
+type oneColdBuild struct{ taken atomic.Bool }
+
+type oneColdBuildKey struct{}
+
+// withOneColdBuild returns ctx in which every cold read after the first
+// takes nothing from the consumer's budget.
+func withOneColdBuild(ctx context.Context) context.Context {
+	return context.WithValue(ctx, oneColdBuildKey{}, &oneColdBuild{})
+}
+
+// coldWaitIn is coldWait for a read made in ctx (withOneColdBuild).
+func (b *buildLimiter) coldWaitIn(ctx context.Context, consumer string, now time.Time) time.Duration {
+	one, _ := ctx.Value(oneColdBuildKey{}).(*oneColdBuild)
+	if one != nil && one.taken.Load() {
+		return 0
+	}
+	wait := b.coldWait(consumer, now)
+	if wait == 0 && one != nil {
+		one.taken.Store(true)
+	}
+	return wait
 }
 
 // mispOptions applies the limits to a MISP client's options.

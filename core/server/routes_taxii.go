@@ -180,7 +180,7 @@ func (s *Server) taxiiContent(c *fiber.Ctx, cl *caller, e taxiiEndpoint, feed st
 	}
 	site := cl.site
 	req := export.Request{Site: site, MISPURL: cl.claims.BaseURL(), MISPKey: cl.claims.Key, Kind: export.KindFeed,
-		Feed: feed, Age: taxiiAge, TTL: s.defaultTTL(site)}
+		Feed: feed, Age: taxiiAge, TTL: s.defaultTTL(site), Consumer: cl.fingerprint}
 	key, coll, verr, cerr := s.taxiiHistory(c, req)
 	if cerr != nil {
 		return taxiiError(c, &taxii.Error{Status: fiber.StatusServiceUnavailable, Title: "collection history unavailable",
@@ -191,13 +191,17 @@ func (s *Server) taxiiContent(c *fiber.Ctx, cl *caller, e taxiiEndpoint, feed st
 		view, verr = s.opts.Export.FeedView(c.UserContext(), req, taxii.Types(), s.opts.Config.DataType)
 	}
 	if verr != nil {
+		// A collection with a history answers from it when MISP fails or
+		// the token's cold-build budget is spent, as a list route serves
+		// its last good list.
 		status, msg := upstream(verr)
-		if coll.Len() == 0 || status < 500 {
+		if coll.Len() == 0 || status < 500 && !errors.Is(verr, export.ErrBuildBudget) {
 			s.opts.Logger.Warn("taxii collection failed", "site", site.Name, "feed", feed, "status", status, "error", msg)
+			setRetryAfter(c, verr)
 			return taxiiError(c, &taxii.Error{Status: status, Title: msg})
 		}
 		c.Set("X-Cache", string(export.Stale))
-		c.Set("Warning", `110 cratos "Response is Stale: MISP unavailable"`)
+		c.Set("Warning", `110 cratos "Response is Stale: `+staleCause(verr)+`"`)
 	} else {
 		var held *export.Hold
 		gate := func(prev, kept, cur int) bool {
