@@ -71,7 +71,7 @@ func (l *logRecorder) Handle(_ context.Context, r slog.Record) error {
 // waitFor polls until some record has all of want's attributes.
 func (l *logRecorder) waitFor(t *testing.T, want map[string]string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for time.Now().Before(deadline) {
 		l.mu.Lock()
 		found := slices.ContainsFunc(l.records, func(m map[string]string) bool {

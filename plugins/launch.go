@@ -61,6 +61,8 @@ type Plugin struct {
 	cfg  Config
 	log  *slog.Logger
 	info renderers.Info
+	// output bounds the lines of plugin output logged, across restarts.
+	output *outputLimit
 
 	startSem chan struct{} // held while a process starts
 	kills    sync.WaitGroup
@@ -98,7 +100,7 @@ func Launch(ctx context.Context, cfg Config) (*Plugin, error) {
 	if err := checkConfig(&cfg); err != nil {
 		return nil, err
 	}
-	p := &Plugin{cfg: cfg, log: cfg.Logger, startSem: make(chan struct{}, 1)}
+	p := &Plugin{cfg: cfg, log: cfg.Logger, output: newOutputLimit(time.Now), startSem: make(chan struct{}, 1)}
 	inst, err := p.start(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("plugins: launch %s: %w", cfg.displayName(), err)
@@ -177,9 +179,10 @@ func (p *Plugin) start(ctx context.Context) (*instance, error) {
 	defer removeCopy() // the started process keeps its copy open
 
 	name := p.cfg.displayName()
-	stderr := newLineLog(p.log, name, "stderr")
-	syncErr := newLineLog(p.log, name, "stderr")
-	syncOut := newLineLog(p.log, name, "stdout")
+	stderr := newLineLog(p.log, p.output, name, "stderr")
+	stderr.crashReport = true
+	syncErr := newLineLog(p.log, p.output, name, "stderr")
+	syncOut := newLineLog(p.log, p.output, name, "stdout")
 	cmd := exec.Command(private)
 	cmd.Args[0] = p.cfg.Path
 	cmd.Env = []string{} // go-plugin appends its handshake variables only

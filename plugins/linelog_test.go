@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestLineLog(t *testing.T) {
@@ -24,7 +25,7 @@ func TestLineLog(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := &logRecorder{}
-			l := newLineLog(slog.New(rec), "p", "stderr")
+			l := newLineLog(slog.New(rec), newOutputLimit(time.Now), "p", "stderr")
 			for _, w := range tt.writes {
 				if n, err := l.Write([]byte(w)); n != len(w) || err != nil {
 					t.Fatalf("Write = %d, %v", n, err)

@@ -23,6 +23,9 @@ import (
 
 type faulty struct{}
 
+// chatterLines is how many lines the chatter-crash fault prints.
+const chatterLines = 5000
+
 func (faulty) Info() renderers.Info {
 	return renderers.Info{
 		Name:        "faulty",
@@ -71,6 +74,14 @@ func (faulty) Render(ctx context.Context, w io.Writer, req renderers.Request, in
 		}
 		_, err := fmt.Fprintln(w, child.Process.Pid)
 		return err
+	case "chatter-crash":
+		// Lines without end on the process's stderr, then a crash.
+		raw := os.NewFile(2, "stderr")
+		for i := range chatterLines {
+			fmt.Fprintf(raw, "faulty: chatter %d\n", i)
+		}
+		go panic("faulty: crash")
+		time.Sleep(time.Hour)
 	case "error":
 		return errors.New("faulty: refused")
 	case "env":
