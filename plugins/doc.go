@@ -19,7 +19,8 @@
 // SHA-256, with an empty environment, and returns a *Plugin whose Renderer
 // satisfies renderers.Renderer like any built-in. A plugin that crashes,
 // overruns the render deadline or breaks the protocol fails that one request
-// with an *Error and is started again for the next one. Client is the bare
+// with an *Error and is started again for the next one; unless it crashed,
+// the renders already under way on the old process finish there. Client is the bare
 // bridge over a gRPC connection and Loopback runs a renderer through the
 // bridge inside one process, for conformance tests and benchmarks.
 package plugins

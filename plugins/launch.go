@@ -47,8 +47,8 @@ type Config struct {
 	// (default DefaultStartTimeout).
 	StartTimeout time.Duration
 	// RenderTimeout bounds one Render (default DefaultRenderTimeout). A
-	// plugin that overruns it is killed and started again at the next
-	// request.
+	// plugin that overruns it is started again at the next request; the
+	// old process is killed when the other renders under way on it end.
 	RenderTimeout time.Duration
 	// Logger receives the plugin's stderr and stdout, one record per line
 	// tagged with the plugin name, and its lifecycle events. Nil discards.
@@ -67,25 +67,19 @@ type Plugin struct {
 	startSem chan struct{} // held while a process starts
 	kills    sync.WaitGroup
 
-	mu     sync.Mutex
-	cur    *instance // nil when no process is usable
-	starts int
-	closed bool
+	mu  sync.Mutex
+	cur *instance // nil when no process is usable
+	// retired are the processes that failed and still serve calls begun
+	// before: each is killed when its last call ends, or by Close.
+	retired map[*instance]struct{}
+	starts  int
+	closed  bool
 	// ended counts the starts that ended after Launch; failed is why the
 	// last one failed (nil when it succeeded or its caller gave up).
 	// Requests that waited while a start failed fail with it rather than
 	// each start the plugin again in turn.
 	ended  int
 	failed error
-}
-
-// instance is one process of a plugin.
-type instance struct {
-	proc     *goplugin.Client
-	cmd      *exec.Cmd
-	rc       *Client
-	outputs  []*lineLog
-	killOnce sync.Once
 }
 
 // Launch checks cfg, verifies the binary's checksum and starts the plugin.
@@ -234,7 +228,7 @@ func (p *Plugin) start(ctx context.Context) (*instance, error) {
 }
 
 // acquire returns the usable process, starting one when there is none (the
-// first request after a failure).
+// first request after a failure). The caller releases it when its call ends.
 func (p *Plugin) acquire(ctx context.Context) (*instance, error) {
 	if inst, err := p.current(); inst != nil || err != nil {
 		return inst, err
@@ -282,59 +276,12 @@ func (p *Plugin) acquire(ctx context.Context) (*instance, error) {
 		return nil, ErrClosed
 	}
 	p.cur = inst
+	inst.calls++
 	p.starts++
 	restarts := p.starts - 1
 	p.mu.Unlock()
 	p.log.Warn("plugin restarted", "plugin", p.cfg.Name, "pid", inst.cmd.Process.Pid, "restarts", restarts)
 	return inst, nil
-}
-
-// current returns the running process, or nil when there is none; a process
-// that exited on its own is retired here.
-func (p *Plugin) current() (*instance, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.closed {
-		return nil, ErrClosed
-	}
-	if p.cur != nil && p.cur.proc.Exited() {
-		p.log.Warn("plugin process exited; it starts again now", "plugin", p.cfg.Name)
-		old := p.cur
-		p.cur = nil
-		p.kills.Add(1)
-		go func() { defer p.kills.Done(); p.kill(old, true) }()
-	}
-	return p.cur, nil
-}
-
-// fail retires inst after a failure: it is killed at once and the next
-// request starts a new process.
-func (p *Plugin) fail(inst *instance, cause error) {
-	p.mu.Lock()
-	if p.cur == inst {
-		p.cur = nil
-	}
-	p.mu.Unlock()
-	p.log.Warn("plugin failed; it starts again at the next request", "plugin", p.cfg.Name, "error", cause)
-	p.kill(inst, true)
-}
-
-// kill ends inst's process: force kills it at once, otherwise go-plugin
-// asks it to exit and kills it after a grace period. The processes it
-// started go with it.
-// Several failing requests may kill one process at once; only the first
-// waits for it.
-func (p *Plugin) kill(inst *instance, force bool) {
-	if force && inst.cmd.Process != nil && !inst.proc.Exited() {
-		_ = inst.cmd.Process.Kill()
-	}
-	inst.killOnce.Do(func() {
-		inst.proc.Kill()
-		killGroup(inst.cmd)
-		for _, l := range inst.outputs {
-			l.Flush()
-		}
-	})
 }
 
 // Restarts returns how many times the plugin was started again after a
@@ -363,23 +310,16 @@ func (p *Plugin) Close() error {
 	p.closed = true
 	inst := p.cur
 	p.cur = nil
+	retired := p.retired
+	p.retired = nil
 	p.mu.Unlock()
 	if inst != nil {
 		p.kill(inst, false)
 	}
+	for old := range retired {
+		p.kill(old, true)
+	}
 	p.kills.Wait()
 	p.log.Info("plugin stopped", "plugin", p.cfg.Name)
 	return nil
-}
-
-// waitExit reports whether inst's process has exited, giving go-plugin up
-// to two seconds to notice an exit that broke the connection.
-func (p *Plugin) waitExit(inst *instance) bool {
-	for range 200 {
-		if inst.proc.Exited() {
-			return true
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	return false
 }

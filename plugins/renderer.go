@@ -37,6 +37,7 @@ func (p *Plugin) render(ctx context.Context, w io.Writer, req renderers.Request,
 		}
 		return &Error{Plugin: p.cfg.Name, Err: err}
 	}
+	defer p.release(inst)
 	rctx, cancel := context.WithTimeoutCause(ctx, p.cfg.RenderTimeout,
 		fmt.Errorf("%w (%v)", ErrRenderTimeout, p.cfg.RenderTimeout))
 	defer cancel()
@@ -50,6 +51,7 @@ func (p *Plugin) validateOptions(opts map[string]string) error {
 	if err != nil {
 		return &Error{Plugin: p.cfg.Name, Err: err}
 	}
+	defer p.release(inst)
 	err = inst.rc.validateOptions(ctx, opts)
 	var remote *remoteError
 	if errors.As(err, &remote) {
@@ -75,12 +77,12 @@ func (p *Plugin) classify(ctx context.Context, inst *instance, err error) error 
 		return err // the caller gave up; the plugin is not at fault
 	case errors.As(err, &remote):
 		return &Error{Plugin: p.cfg.Name, Err: err}
-	case errors.Is(err, ErrRenderTimeout), errors.Is(err, ErrProtocol):
-	default:
-		if p.waitExit(inst) {
-			err = fmt.Errorf("%w: %w", ErrExited, err)
-		}
 	}
-	p.fail(inst, err)
+	exited := false
+	if !errors.Is(err, ErrRenderTimeout) && !errors.Is(err, ErrProtocol) && p.waitExit(inst) {
+		exited = true
+		err = fmt.Errorf("%w: %w", ErrExited, err)
+	}
+	p.fail(inst, err, exited)
 	return &Error{Plugin: p.cfg.Name, Err: err}
 }

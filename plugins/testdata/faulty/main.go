@@ -82,6 +82,10 @@ func (faulty) Render(ctx context.Context, w io.Writer, req renderers.Request, in
 		}
 		go panic("faulty: crash")
 		time.Sleep(time.Hour)
+	case "long-drop":
+		// A drop reason over the protocol's bound, which the host takes
+		// for a protocol violation.
+		req.Drop(strings.Repeat("x", renderers.MaxDropReason+1), 1)
 	case "error":
 		return errors.New("faulty: refused")
 	case "env":
