@@ -68,7 +68,7 @@ func newClient(ctx context.Context, rpc proto.RendererClient) (*Client, error) {
 		info.Types = append(info.Types, t)
 	}
 	for _, o := range resp.GetOptions() {
-		info.Options = append(info.Options, renderers.Option{Name: o.GetName(), Default: o.GetDefault(), Description: o.GetDescription()})
+		info.Options = append(info.Options, optionFromWire(o))
 	}
 	return &Client{rpc: rpc, info: info}, nil
 }

@@ -3,6 +3,7 @@ package plugins
 import (
 	"errors"
 	"fmt"
+	"math"
 	"math/bits"
 	"strings"
 	"time"
@@ -188,4 +189,38 @@ func column(n int, f, field renderers.Fields) int {
 		return 0
 	}
 	return n
+}
+
+// Option kinds on the wire and in renderers, matched by number; a kind
+// either side lacks reads as a string.
+var kindWire = map[renderers.Kind]proto.OptionKind{
+	renderers.KindString: proto.OptionKind_OPTION_KIND_STRING,
+	renderers.KindBool:   proto.OptionKind_OPTION_KIND_BOOL,
+	renderers.KindInt:    proto.OptionKind_OPTION_KIND_INT,
+	renderers.KindEnum:   proto.OptionKind_OPTION_KIND_ENUM,
+}
+
+// optionToWire is what the protocol carries of o.
+func optionToWire(o renderers.Option) *proto.Option {
+	return &proto.Option{Name: o.Name, Default: o.Default, Description: o.Description,
+		Kind: kindWire[o.Kind], Min: int64(o.Min), Max: int64(o.Max), Values: o.Values, FoldCase: o.FoldCase}
+}
+
+// optionFromWire reads an option a plugin declares. A plugin that predates
+// kinds sends none: its options read as strings, as they did.
+func optionFromWire(w *proto.Option) renderers.Option {
+	o := renderers.Option{Name: w.GetName(), Default: w.GetDefault(), Description: w.GetDescription()}
+	for k, wk := range kindWire {
+		if wk == w.GetKind() {
+			o.Kind = k
+		}
+	}
+	o.Min, o.Max = clampInt(w.GetMin()), clampInt(w.GetMax())
+	o.Values, o.FoldCase = w.GetValues(), w.GetFoldCase()
+	return o
+}
+
+// clampInt converts v to an int, clamping it where int is 32 bits wide.
+func clampInt(v int64) int {
+	return int(max(min(v, math.MaxInt), math.MinInt))
 }

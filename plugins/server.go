@@ -113,7 +113,7 @@ func NewServer(r renderers.Renderer) proto.RendererServer {
 		resp.Types = append(resp.Types, t.String())
 	}
 	for _, o := range info.Options {
-		resp.Options = append(resp.Options, &proto.Option{Name: o.Name, Default: o.Default, Description: o.Description})
+		resp.Options = append(resp.Options, optionToWire(o))
 	}
 	return &server{r: r, info: resp}
 }

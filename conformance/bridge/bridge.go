@@ -107,9 +107,11 @@ func sameInfo(a, b renderers.Info) bool {
 		a.Extension == b.Extension && slices.Equal(a.Types, b.Types) && slices.EqualFunc(a.Options, b.Options, sameWireOption)
 }
 
-// sameWireOption compares what the plugin protocol carries of an option.
+// sameWireOption compares what the plugin protocol carries of an option:
+// all of it.
 func sameWireOption(a, b renderers.Option) bool {
-	return a.Name == b.Name && a.Default == b.Default && a.Description == b.Description
+	return a.Name == b.Name && a.Default == b.Default && a.Description == b.Description &&
+		a.Kind == b.Kind && a.Min == b.Min && a.Max == b.Max && slices.Equal(a.Values, b.Values) && a.FoldCase == b.FoldCase
 }
 
 // checkBridgeOptions compares the option verdicts of r and of its bridge c.

@@ -40,6 +40,60 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// OptionKind is the type of an option's value. A kind this side does not
+// know reads as a string: the plugin checks the value.
+type OptionKind int32
+
+const (
+	OptionKind_OPTION_KIND_STRING OptionKind = 0 // any value
+	OptionKind_OPTION_KIND_BOOL   OptionKind = 1 // true or false
+	OptionKind_OPTION_KIND_INT    OptionKind = 2 // a whole number in [min, max]
+	OptionKind_OPTION_KIND_ENUM   OptionKind = 3 // one of values
+)
+
+// Enum value maps for OptionKind.
+var (
+	OptionKind_name = map[int32]string{
+		0: "OPTION_KIND_STRING",
+		1: "OPTION_KIND_BOOL",
+		2: "OPTION_KIND_INT",
+		3: "OPTION_KIND_ENUM",
+	}
+	OptionKind_value = map[string]int32{
+		"OPTION_KIND_STRING": 0,
+		"OPTION_KIND_BOOL":   1,
+		"OPTION_KIND_INT":    2,
+		"OPTION_KIND_ENUM":   3,
+	}
+)
+
+func (x OptionKind) Enum() *OptionKind {
+	p := new(OptionKind)
+	*p = x
+	return p
+}
+
+func (x OptionKind) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (OptionKind) Descriptor() protoreflect.EnumDescriptor {
+	return file_renderer_proto_enumTypes[0].Descriptor()
+}
+
+func (OptionKind) Type() protoreflect.EnumType {
+	return &file_renderer_proto_enumTypes[0]
+}
+
+func (x OptionKind) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use OptionKind.Descriptor instead.
+func (OptionKind) EnumDescriptor() ([]byte, []int) {
+	return file_renderer_proto_rawDescGZIP(), []int{0}
+}
+
 // IndicatorType is the kind of an indicator. The numbers are fixed forever;
 // new kinds get new numbers.
 type IndicatorType int32
@@ -147,11 +201,11 @@ func (x IndicatorType) String() string {
 }
 
 func (IndicatorType) Descriptor() protoreflect.EnumDescriptor {
-	return file_renderer_proto_enumTypes[0].Descriptor()
+	return file_renderer_proto_enumTypes[1].Descriptor()
 }
 
 func (IndicatorType) Type() protoreflect.EnumType {
-	return &file_renderer_proto_enumTypes[0]
+	return &file_renderer_proto_enumTypes[1]
 }
 
 func (x IndicatorType) Number() protoreflect.EnumNumber {
@@ -160,7 +214,7 @@ func (x IndicatorType) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use IndicatorType.Descriptor instead.
 func (IndicatorType) EnumDescriptor() ([]byte, []int) {
-	return file_renderer_proto_rawDescGZIP(), []int{0}
+	return file_renderer_proto_rawDescGZIP(), []int{1}
 }
 
 type InfoRequest struct {
@@ -302,10 +356,21 @@ func (x *InfoResponse) GetReads() uint32 {
 
 // Option documents one per-site renderer option.
 type Option struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
-	Default       string                 `protobuf:"bytes,2,opt,name=default,proto3" json:"default,omitempty"`
-	Description   string                 `protobuf:"bytes,3,opt,name=description,proto3" json:"description,omitempty"`
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	Name        string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Default     string                 `protobuf:"bytes,2,opt,name=default,proto3" json:"default,omitempty"`
+	Description string                 `protobuf:"bytes,3,opt,name=description,proto3" json:"description,omitempty"`
+	// Kind is the type of the option's value. A plugin that predates it
+	// sends none, which reads as a string, as before.
+	Kind OptionKind `protobuf:"varint,4,opt,name=kind,proto3,enum=cratos.plugins.v1.OptionKind" json:"kind,omitempty"`
+	// Min and max are an int option's inclusive range; max 0 means no upper
+	// bound.
+	Min int64 `protobuf:"varint,5,opt,name=min,proto3" json:"min,omitempty"`
+	Max int64 `protobuf:"varint,6,opt,name=max,proto3" json:"max,omitempty"`
+	// Values are an enum option's accepted values, matched ignoring case
+	// when fold_case is set.
+	Values        []string `protobuf:"bytes,7,rep,name=values,proto3" json:"values,omitempty"`
+	FoldCase      bool     `protobuf:"varint,8,opt,name=fold_case,json=foldCase,proto3" json:"fold_case,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -359,6 +424,41 @@ func (x *Option) GetDescription() string {
 		return x.Description
 	}
 	return ""
+}
+
+func (x *Option) GetKind() OptionKind {
+	if x != nil {
+		return x.Kind
+	}
+	return OptionKind_OPTION_KIND_STRING
+}
+
+func (x *Option) GetMin() int64 {
+	if x != nil {
+		return x.Min
+	}
+	return 0
+}
+
+func (x *Option) GetMax() int64 {
+	if x != nil {
+		return x.Max
+	}
+	return 0
+}
+
+func (x *Option) GetValues() []string {
+	if x != nil {
+		return x.Values
+	}
+	return nil
+}
+
+func (x *Option) GetFoldCase() bool {
+	if x != nil {
+		return x.FoldCase
+	}
+	return false
 }
 
 type ValidateOptionsRequest struct {
@@ -1028,11 +1128,16 @@ const file_renderer_proto_rawDesc = "" +
 	"\textension\x18\x04 \x01(\tR\textension\x12\x14\n" +
 	"\x05types\x18\x05 \x03(\tR\x05types\x123\n" +
 	"\aoptions\x18\x06 \x03(\v2\x19.cratos.plugins.v1.OptionR\aoptions\x12\x14\n" +
-	"\x05reads\x18\a \x01(\rR\x05reads\"X\n" +
+	"\x05reads\x18\a \x01(\rR\x05reads\"\xe4\x01\n" +
 	"\x06Option\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x18\n" +
 	"\adefault\x18\x02 \x01(\tR\adefault\x12 \n" +
-	"\vdescription\x18\x03 \x01(\tR\vdescription\"\xa6\x01\n" +
+	"\vdescription\x18\x03 \x01(\tR\vdescription\x121\n" +
+	"\x04kind\x18\x04 \x01(\x0e2\x1d.cratos.plugins.v1.OptionKindR\x04kind\x12\x10\n" +
+	"\x03min\x18\x05 \x01(\x03R\x03min\x12\x10\n" +
+	"\x03max\x18\x06 \x01(\x03R\x03max\x12\x16\n" +
+	"\x06values\x18\a \x03(\tR\x06values\x12\x1b\n" +
+	"\tfold_case\x18\b \x01(\bR\bfoldCase\"\xa6\x01\n" +
 	"\x16ValidateOptionsRequest\x12P\n" +
 	"\aoptions\x18\x01 \x03(\v26.cratos.plugins.v1.ValidateOptionsRequest.OptionsEntryR\aoptions\x1a:\n" +
 	"\fOptionsEntry\x12\x10\n" +
@@ -1080,7 +1185,13 @@ const file_renderer_proto_rawDesc = "" +
 	"\x06reason\x18\x01 \x01(\tR\x06reason\x12\x14\n" +
 	"\x05count\x18\x02 \x01(\x03R\x05count\"\x1e\n" +
 	"\x06Status\x12\x14\n" +
-	"\x05error\x18\x01 \x01(\tR\x05error*\x8b\x06\n" +
+	"\x05error\x18\x01 \x01(\tR\x05error*e\n" +
+	"\n" +
+	"OptionKind\x12\x16\n" +
+	"\x12OPTION_KIND_STRING\x10\x00\x12\x14\n" +
+	"\x10OPTION_KIND_BOOL\x10\x01\x12\x13\n" +
+	"\x0fOPTION_KIND_INT\x10\x02\x12\x14\n" +
+	"\x10OPTION_KIND_ENUM\x10\x03*\x8b\x06\n" +
 	"\rIndicatorType\x12\x1a\n" +
 	"\x16INDICATOR_TYPE_INVALID\x10\x00\x12\x17\n" +
 	"\x13INDICATOR_TYPE_IPV4\x10\x01\x12\x1b\n" +
@@ -1127,46 +1238,48 @@ func file_renderer_proto_rawDescGZIP() []byte {
 	return file_renderer_proto_rawDescData
 }
 
-var file_renderer_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
+var file_renderer_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
 var file_renderer_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
 var file_renderer_proto_goTypes = []any{
-	(IndicatorType)(0),              // 0: cratos.plugins.v1.IndicatorType
-	(*InfoRequest)(nil),             // 1: cratos.plugins.v1.InfoRequest
-	(*InfoResponse)(nil),            // 2: cratos.plugins.v1.InfoResponse
-	(*Option)(nil),                  // 3: cratos.plugins.v1.Option
-	(*ValidateOptionsRequest)(nil),  // 4: cratos.plugins.v1.ValidateOptionsRequest
-	(*ValidateOptionsResponse)(nil), // 5: cratos.plugins.v1.ValidateOptionsResponse
-	(*RenderInput)(nil),             // 6: cratos.plugins.v1.RenderInput
-	(*Header)(nil),                  // 7: cratos.plugins.v1.Header
-	(*Batch)(nil),                   // 8: cratos.plugins.v1.Batch
-	(*End)(nil),                     // 9: cratos.plugins.v1.End
-	(*RenderOutput)(nil),            // 10: cratos.plugins.v1.RenderOutput
-	(*Drop)(nil),                    // 11: cratos.plugins.v1.Drop
-	(*Status)(nil),                  // 12: cratos.plugins.v1.Status
-	nil,                             // 13: cratos.plugins.v1.ValidateOptionsRequest.OptionsEntry
-	nil,                             // 14: cratos.plugins.v1.Header.OptionsEntry
+	(OptionKind)(0),                 // 0: cratos.plugins.v1.OptionKind
+	(IndicatorType)(0),              // 1: cratos.plugins.v1.IndicatorType
+	(*InfoRequest)(nil),             // 2: cratos.plugins.v1.InfoRequest
+	(*InfoResponse)(nil),            // 3: cratos.plugins.v1.InfoResponse
+	(*Option)(nil),                  // 4: cratos.plugins.v1.Option
+	(*ValidateOptionsRequest)(nil),  // 5: cratos.plugins.v1.ValidateOptionsRequest
+	(*ValidateOptionsResponse)(nil), // 6: cratos.plugins.v1.ValidateOptionsResponse
+	(*RenderInput)(nil),             // 7: cratos.plugins.v1.RenderInput
+	(*Header)(nil),                  // 8: cratos.plugins.v1.Header
+	(*Batch)(nil),                   // 9: cratos.plugins.v1.Batch
+	(*End)(nil),                     // 10: cratos.plugins.v1.End
+	(*RenderOutput)(nil),            // 11: cratos.plugins.v1.RenderOutput
+	(*Drop)(nil),                    // 12: cratos.plugins.v1.Drop
+	(*Status)(nil),                  // 13: cratos.plugins.v1.Status
+	nil,                             // 14: cratos.plugins.v1.ValidateOptionsRequest.OptionsEntry
+	nil,                             // 15: cratos.plugins.v1.Header.OptionsEntry
 }
 var file_renderer_proto_depIdxs = []int32{
-	3,  // 0: cratos.plugins.v1.InfoResponse.options:type_name -> cratos.plugins.v1.Option
-	13, // 1: cratos.plugins.v1.ValidateOptionsRequest.options:type_name -> cratos.plugins.v1.ValidateOptionsRequest.OptionsEntry
-	7,  // 2: cratos.plugins.v1.RenderInput.header:type_name -> cratos.plugins.v1.Header
-	8,  // 3: cratos.plugins.v1.RenderInput.batch:type_name -> cratos.plugins.v1.Batch
-	9,  // 4: cratos.plugins.v1.RenderInput.end:type_name -> cratos.plugins.v1.End
-	14, // 5: cratos.plugins.v1.Header.options:type_name -> cratos.plugins.v1.Header.OptionsEntry
-	0,  // 6: cratos.plugins.v1.Batch.types:type_name -> cratos.plugins.v1.IndicatorType
-	11, // 7: cratos.plugins.v1.RenderOutput.drop:type_name -> cratos.plugins.v1.Drop
-	12, // 8: cratos.plugins.v1.RenderOutput.status:type_name -> cratos.plugins.v1.Status
-	1,  // 9: cratos.plugins.v1.Renderer.Info:input_type -> cratos.plugins.v1.InfoRequest
-	4,  // 10: cratos.plugins.v1.Renderer.ValidateOptions:input_type -> cratos.plugins.v1.ValidateOptionsRequest
-	6,  // 11: cratos.plugins.v1.Renderer.Render:input_type -> cratos.plugins.v1.RenderInput
-	2,  // 12: cratos.plugins.v1.Renderer.Info:output_type -> cratos.plugins.v1.InfoResponse
-	5,  // 13: cratos.plugins.v1.Renderer.ValidateOptions:output_type -> cratos.plugins.v1.ValidateOptionsResponse
-	10, // 14: cratos.plugins.v1.Renderer.Render:output_type -> cratos.plugins.v1.RenderOutput
-	12, // [12:15] is the sub-list for method output_type
-	9,  // [9:12] is the sub-list for method input_type
-	9,  // [9:9] is the sub-list for extension type_name
-	9,  // [9:9] is the sub-list for extension extendee
-	0,  // [0:9] is the sub-list for field type_name
+	4,  // 0: cratos.plugins.v1.InfoResponse.options:type_name -> cratos.plugins.v1.Option
+	0,  // 1: cratos.plugins.v1.Option.kind:type_name -> cratos.plugins.v1.OptionKind
+	14, // 2: cratos.plugins.v1.ValidateOptionsRequest.options:type_name -> cratos.plugins.v1.ValidateOptionsRequest.OptionsEntry
+	8,  // 3: cratos.plugins.v1.RenderInput.header:type_name -> cratos.plugins.v1.Header
+	9,  // 4: cratos.plugins.v1.RenderInput.batch:type_name -> cratos.plugins.v1.Batch
+	10, // 5: cratos.plugins.v1.RenderInput.end:type_name -> cratos.plugins.v1.End
+	15, // 6: cratos.plugins.v1.Header.options:type_name -> cratos.plugins.v1.Header.OptionsEntry
+	1,  // 7: cratos.plugins.v1.Batch.types:type_name -> cratos.plugins.v1.IndicatorType
+	12, // 8: cratos.plugins.v1.RenderOutput.drop:type_name -> cratos.plugins.v1.Drop
+	13, // 9: cratos.plugins.v1.RenderOutput.status:type_name -> cratos.plugins.v1.Status
+	2,  // 10: cratos.plugins.v1.Renderer.Info:input_type -> cratos.plugins.v1.InfoRequest
+	5,  // 11: cratos.plugins.v1.Renderer.ValidateOptions:input_type -> cratos.plugins.v1.ValidateOptionsRequest
+	7,  // 12: cratos.plugins.v1.Renderer.Render:input_type -> cratos.plugins.v1.RenderInput
+	3,  // 13: cratos.plugins.v1.Renderer.Info:output_type -> cratos.plugins.v1.InfoResponse
+	6,  // 14: cratos.plugins.v1.Renderer.ValidateOptions:output_type -> cratos.plugins.v1.ValidateOptionsResponse
+	11, // 15: cratos.plugins.v1.Renderer.Render:output_type -> cratos.plugins.v1.RenderOutput
+	13, // [13:16] is the sub-list for method output_type
+	10, // [10:13] is the sub-list for method input_type
+	10, // [10:10] is the sub-list for extension type_name
+	10, // [10:10] is the sub-list for extension extendee
+	0,  // [0:10] is the sub-list for field type_name
 }
 
 func init() { file_renderer_proto_init() }
@@ -1189,7 +1302,7 @@ func file_renderer_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_renderer_proto_rawDesc), len(file_renderer_proto_rawDesc)),
-			NumEnums:      1,
+			NumEnums:      2,
 			NumMessages:   14,
 			NumExtensions: 0,
 			NumServices:   1,
