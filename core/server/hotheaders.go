@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"net/http"
 	"strconv"
 	"strings"
@@ -70,7 +71,7 @@ func setIntHeader(h *fasthttp.ResponseHeader, key []byte, prefix string, n int64
 // exact match is tried first, on the header's bytes; anything else goes
 // through etagMatch.
 func notModified(req *fasthttp.RequestHeader, etag, gzETag string, modified, now time.Time) bool {
-	h := req.Peek(fiber.HeaderIfNoneMatch)
+	h := peekList(req, fiber.HeaderIfNoneMatch)
 	if len(h) == 0 {
 		return unmodifiedSince(req, modified, now)
 	}
@@ -78,6 +79,21 @@ func notModified(req *fasthttp.RequestHeader, etag, gzETag string, modified, now
 		return true
 	}
 	return etagMatch(string(h), etag) || gzETag != "" && etagMatch(string(h), gzETag)
+}
+
+// peekList returns the request header key as the one comma-separated list
+// its field lines make (RFC 9110 section 5.3): a device may send a list
+// header in several lines. A header sent in one line is returned as it
+// is, without a copy.
+func peekList(req *fasthttp.RequestHeader, key string) []byte {
+	lines := req.PeekAll(key)
+	switch len(lines) {
+	case 0:
+		return nil
+	case 1:
+		return lines[0]
+	}
+	return bytes.Join(lines, []byte(", "))
 }
 
 // unmodifiedSince reports whether If-Modified-Since names exactly the

@@ -178,7 +178,7 @@ func sendArtifact(ctx *fasthttp.RequestCtx, res export.Result, ttl time.Duration
 	a := res.Artifact
 	h := a.Headers()
 	resp := &ctx.Response.Header
-	gzipForm := h.GzipETag != "" && acceptsGzip(ctx.Request.Header.Peek(fiber.HeaderAcceptEncoding))
+	gzipForm := h.GzipETag != "" && acceptsGzip(peekList(&ctx.Request.Header, fiber.HeaderAcceptEncoding))
 	etag := a.ETag
 	if gzipForm {
 		etag = h.GzipETag

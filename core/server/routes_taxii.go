@@ -282,7 +282,7 @@ func (s *Server) taxiiSend(c *fiber.Ctx, res *taxii.Response, body []byte) error
 	// as a list's (export.HeaderValues.GzipETag); If-None-Match matches
 	// either.
 	gzETag := strings.TrimSuffix(res.ETag, `"`) + `-gzip"`
-	gzipForm := res.HasGzip() && acceptsGzip(c.Request().Header.Peek(fiber.HeaderAcceptEncoding))
+	gzipForm := res.HasGzip() && acceptsGzip(peekList(&c.Request().Header, fiber.HeaderAcceptEncoding))
 	etag := res.ETag
 	if gzipForm {
 		etag = gzETag
@@ -290,7 +290,7 @@ func (s *Server) taxiiSend(c *fiber.Ctx, res *taxii.Response, body []byte) error
 	c.Set(fiber.HeaderETag, etag)
 	c.Set(fiber.HeaderCacheControl, "private, no-cache")
 	c.Set(fiber.HeaderVary, "Accept, Accept-Encoding")
-	if inm := c.Get(fiber.HeaderIfNoneMatch); etagMatch(inm, res.ETag) || res.HasGzip() && etagMatch(inm, gzETag) {
+	if inm := string(peekList(&c.Request().Header, fiber.HeaderIfNoneMatch)); etagMatch(inm, res.ETag) || res.HasGzip() && etagMatch(inm, gzETag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	var z []byte
