@@ -58,6 +58,7 @@ func TestClientCtx(t *testing.T) {
 		}},
 		{"watched until the client leaves", func(t *testing.T, w *clientCtx, client net.Conn) {
 			done := w.Done()
+			_ = client.(*net.TCPConn).SetLinger(0) // the close resets the connection
 			client.Close()
 			select {
 			case <-done:
@@ -66,6 +67,18 @@ func TestClientCtx(t *testing.T) {
 			}
 			if !errors.Is(w.Err(), context.Canceled) {
 				t.Errorf("Err: %v, want context.Canceled", w.Err())
+			}
+			w.Stop()
+		}},
+		{"a half-close is not a leave", func(t *testing.T, w *clientCtx, client net.Conn) {
+			done := w.Done()
+			if err := client.(*net.TCPConn).CloseWrite(); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case <-done:
+				t.Fatal("context cancelled after the client closed its sending side")
+			case <-time.After(4 * clientGonePoll):
 			}
 			w.Stop()
 		}},

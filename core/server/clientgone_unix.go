@@ -8,8 +8,11 @@ import (
 	"syscall"
 )
 
-// peerClosed reports whether the peer of conn has closed it, without
-// consuming anything it sent.
+// peerClosed reports whether the peer of conn is gone, its connection
+// reset, without consuming anything it sent. An end of stream is not: a
+// client that closes its sending side once its request is sent (nc -N, a
+// proxy in TCP mode passing the FIN on) still reads the answer, and the
+// server cannot tell it from one that closed both sides until it writes.
 func peerClosed(conn net.Conn) bool {
 	raw, ok := rawConnOf(conn)
 	if !ok {
@@ -18,14 +21,8 @@ func peerClosed(conn net.Conn) bool {
 	closed := false
 	var b [1]byte
 	_ = raw.Read(func(fd uintptr) bool {
-		n, _, err := syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
-		switch {
-		case err == nil:
-			closed = n == 0
-		case errors.Is(err, syscall.EAGAIN), errors.Is(err, syscall.EINTR):
-		default:
-			closed = true
-		}
+		_, _, err := syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
+		closed = err != nil && !errors.Is(err, syscall.EAGAIN) && !errors.Is(err, syscall.EINTR)
 		return true
 	})
 	return closed
