@@ -35,6 +35,9 @@ type Limits struct {
 	// ReconcileSeconds is how often each feed is read from MISP in full
 	// rather than refreshed with what changed (default 3600).
 	ReconcileSeconds int `yaml:"reconcile_seconds"`
+	// SendTimeoutSeconds is how long an answer's client may take nothing
+	// of it, between two writes that make progress (default 60).
+	SendTimeoutSeconds int `yaml:"send_timeout_seconds"`
 }
 
 // Limit defaults.
@@ -48,6 +51,7 @@ const (
 	DefaultRenderMaxBytes       = 256 << 20
 	DefaultColdBuildsPerMinute  = 30
 	DefaultReconcileSeconds     = 3600
+	DefaultSendTimeoutSeconds   = 60
 )
 
 // SetDefaults fills the zero values; the per-address default is never
@@ -64,6 +68,7 @@ func (l *Limits) SetDefaults() {
 	setDefault(&l.MISPMaxAttributes, DefaultMISPMaxAttributes)
 	setDefault(&l.ColdBuildsPerMinute, DefaultColdBuildsPerMinute)
 	setDefault(&l.ReconcileSeconds, DefaultReconcileSeconds)
+	setDefault(&l.SendTimeoutSeconds, DefaultSendTimeoutSeconds)
 	setDefault(&l.MISPMaxResponseBytes, DefaultMISPMaxResponseBytes)
 	setDefault(&l.RenderMaxBytes, DefaultRenderMaxBytes)
 }
@@ -84,6 +89,7 @@ func (l *Limits) validate() []error {
 		{"render_max_bytes", l.RenderMaxBytes},
 		{"cold_builds_per_minute", int64(l.ColdBuildsPerMinute)},
 		{"reconcile_seconds", int64(l.ReconcileSeconds)},
+		{"send_timeout_seconds", int64(l.SendTimeoutSeconds)},
 	} {
 		if f.v < 0 {
 			errs = append(errs, fmt.Errorf("%s must not be negative", f.name))

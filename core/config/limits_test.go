@@ -37,3 +37,34 @@ func TestConnectionLimits(t *testing.T) {
 		})
 	}
 }
+
+// send_timeout_seconds defaults to nginx's send_timeout and is never
+// negative.
+func TestSendTimeout(t *testing.T) {
+	tests := []struct {
+		name, keys string
+		want       int
+		err        string
+	}{
+		{"default", "", DefaultSendTimeoutSeconds, ""},
+		{"set", "send_timeout_seconds: 15\n", 15, ""},
+		{"negative", "send_timeout_seconds: -1\n", 0, "send_timeout_seconds must not be negative"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := Load(layout(t, originalConfig+tc.keys, nil))
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("error %v, want %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.SendTimeoutSeconds != tc.want {
+				t.Errorf("send_timeout_seconds %d, want %d", cfg.SendTimeoutSeconds, tc.want)
+			}
+		})
+	}
+}

@@ -104,10 +104,18 @@ func (c *limitConn) sendHeld(b []byte) (int, error) {
 	if c.sock != nil {
 		n, err = c.sock.writev(*c.hold, b)
 	} else {
+		first := b[:min(len(b), connChunk)]
+		bufs := net.Buffers{*c.hold, first}
 		var sent int64
-		bufs := net.Buffers{*c.hold, b}
 		sent, err = bufs.WriteTo(c.Conn)
-		n = int(sent)
+		if n = int(sent); n > 0 {
+			c.progressed()
+		}
+		if err == nil && len(first) < len(b) {
+			var m int
+			m, err = c.writeConn(b[len(first):])
+			n += m
+		}
 	}
 	c.releaseHold()
 	return max(n-held, 0), err
@@ -118,7 +126,27 @@ func (c *limitConn) write(b []byte) (int, error) {
 	if c.sock != nil {
 		return c.sock.Write(b)
 	}
-	return c.Conn.Write(b)
+	return c.writeConn(b)
+}
+
+// connChunk is the most one write on Conn is given: each that makes
+// progress moves the write deadline on (progressed).
+const connChunk = 256 << 10
+
+// writeConn writes b on Conn, connChunk bytes at a time.
+func (c *limitConn) writeConn(b []byte) (int, error) {
+	n := 0
+	for n < len(b) {
+		m, err := c.Conn.Write(b[n:min(len(b), n+connChunk)])
+		n += m
+		if m > 0 {
+			c.progressed()
+		}
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // releaseHold returns the room writes were held in. Called with wmu held.

@@ -46,6 +46,10 @@ type limitListener struct {
 
 	files answerFiles // of the bodies answered most recently (answerfiles.go)
 
+	// sendTimeout is how far past a write that makes progress the write
+	// deadline in force is moved (deadline.go); 0 leaves it.
+	sendTimeout time.Duration
+
 	shut atomic.Bool // the server shut down: accept nothing more
 }
 
@@ -178,7 +182,9 @@ type limitConn struct {
 
 // newLimitConn returns c, accepted by l from key.
 func newLimitConn(c net.Conn, l *limitListener, key netip.Addr) *limitConn {
-	return &limitConn{Conn: c, sock: newRawSock(c), l: l, key: key}
+	lc := &limitConn{Conn: c, l: l, key: key}
+	lc.sock = newRawSock(c, lc.progressed)
+	return lc
 }
 
 func (c *limitConn) Read(b []byte) (int, error) {
@@ -236,6 +242,7 @@ func (s *Server) limitListener(ln net.Listener) *limitListener {
 	trusted := s.opts.Config.TrustedProxies
 	exempt := func(a netip.Addr) bool { return acl.Contains(trusted, a) }
 	l := newLimitListener(ln, connCap(lim.MaxConnections), lim.MaxConnectionsPerIP, exempt, s.opts.Logger)
+	l.sendTimeout = time.Duration(lim.SendTimeoutSeconds) * time.Second
 	l.reclaimWaiting() // handle marks each request (requestStarted)
 	return l
 }

@@ -14,16 +14,15 @@ import (
 // asked to, never after, and a deadline asked earlier (or cleared) is set
 // at once.
 
-// The connection timeouts. A request must arrive whole within readTimeout,
-// and a keep-alive connection is closed after readTimeout without one; an
-// answer must be taken within writeTimeout. With the idle timeout equal to
-// the read timeout, the read deadline asked before a request and the one
-// asked once it starts differ by less than deadlineSlack, and one of them
-// stands for both and for the requests that follow within the slack.
-const (
-	readTimeout  = 30 * time.Second
-	writeTimeout = 5 * time.Minute
-)
+// The read timeout. A request must arrive whole within readTimeout, and a
+// keep-alive connection is closed after readTimeout without one. With the
+// idle timeout equal to the read timeout, the read deadline asked before a
+// request and the one asked once it starts differ by less than
+// deadlineSlack, and one of them stands for both and for the requests that
+// follow within the slack. An answer's client may take nothing of it for
+// the send timeout (send_timeout_seconds), which each write that makes
+// progress starts again (progressed).
+const readTimeout = 30 * time.Second
 
 // deadlineSlack is how much earlier than asked a connection may time out;
 // the server's timeouts are tens of seconds and more.
@@ -62,6 +61,16 @@ func (d *deadline) apply(t time.Time, setConn func(time.Time) error) error {
 	}
 	d.set(t)
 	return nil
+}
+
+// progressed moves the write deadline in force to the send timeout from
+// now: a write made progress. The deadline is moved up to deadlineSlack
+// late, as any other; a connection without one keeps none.
+func (c *limitConn) progressed() {
+	if c.wdl.at.Load() == 0 || c.l.sendTimeout <= 0 {
+		return
+	}
+	_ = c.wdl.apply(time.Now().Add(c.l.sendTimeout), c.Conn.SetWriteDeadline)
 }
 
 // SetReadDeadline sets the read deadline unless the one in force may stand.

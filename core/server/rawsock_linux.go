@@ -33,6 +33,9 @@ const rawChunk = 256 << 10
 type rawSock struct {
 	rc   syscall.RawConn
 	conn net.Conn // for the addresses its errors name
+	// progressed is called when a write sent something, whenever the
+	// socket had room (limitConn.progressed).
+	progressed func()
 
 	rmu     sync.Mutex
 	rd      rawRead
@@ -43,14 +46,26 @@ type rawSock struct {
 	writeNow func(fd uintptr) bool // wr.once
 }
 
-// newRawSock returns c's socket, or nil when c is not one.
-func newRawSock(c net.Conn) *rawSock {
+// newRawSock returns c's socket, or nil when c is not one; progressed, if
+// not nil, is called whenever a write sent something.
+func newRawSock(c net.Conn, progressed func()) *rawSock {
 	rc, ok := rawConnOf(c)
 	if !ok {
 		return nil
 	}
-	s := &rawSock{rc: rc, conn: c}
-	s.readNow, s.writeNow = s.rd.once, s.wr.once
+	if progressed == nil {
+		progressed = func() {}
+	}
+	s := &rawSock{rc: rc, conn: c, progressed: progressed}
+	s.readNow = s.rd.once
+	s.writeNow = func(fd uintptr) bool {
+		before := s.wr.sent
+		done := s.wr.once(fd)
+		if s.wr.sent > before {
+			s.progressed()
+		}
+		return done
+	}
 	return s
 }
 
@@ -162,41 +177,49 @@ func unsent(iov *[2]unix.Iovec, head, b []byte, sent int) int {
 
 // sendMore sends b with MSG_MORE, so that it leaves with what follows.
 func (s *rawSock) sendMore(b []byte) error {
-	return s.send(func(fd uintptr) (bool, error) {
+	return s.send(func(fd uintptr) (int, bool, error) {
 		m, errno := retried(func() (uintptr, uintptr, syscall.Errno) {
 			return unix.RawSyscall6(unix.SYS_SENDTO, fd, uintptr(unsafe.Pointer(&b[0])), uintptr(min(len(b), rawChunk)), unix.MSG_MORE, 0, 0)
 		})
 		b = b[m:]
-		return len(b) > 0, errnoErr(errno)
+		return m, len(b) > 0, errnoErr(errno)
 	})
 }
 
 // sendFile sends the bytes of the file ffd from *off to end, advancing
 // *off.
 func (s *rawSock) sendFile(ffd uintptr, off *int64, end int64) error {
-	return s.send(func(fd uintptr) (bool, error) {
+	return s.send(func(fd uintptr) (int, bool, error) {
 		m, errno := retried(func() (uintptr, uintptr, syscall.Errno) {
 			return unix.RawSyscall6(unix.SYS_SENDFILE, fd, ffd, uintptr(unsafe.Pointer(off)), uintptr(min(end-*off, rawChunk)), 0, 0)
 		})
 		if errno == 0 && m == 0 {
-			return false, errFileEnded
+			return 0, false, errFileEnded
 		}
-		return *off < end, errnoErr(errno)
+		return m, *off < end, errnoErr(errno)
 	})
 }
 
 // send calls call on the socket until it reports nothing more to send or
 // an error, waiting for room whenever the socket is full.
-func (s *rawSock) send(call func(fd uintptr) (more bool, err error)) error {
+func (s *rawSock) send(call func(fd uintptr) (sent int, more bool, err error)) error {
 	var err error
 	written()
 	if werr := s.rc.Write(func(fd uintptr) bool {
+		done, progress := true, false
 		for more := true; more; {
-			if more, err = call(fd); err != nil {
-				return err != unix.EAGAIN
+			var sent int
+			sent, more, err = call(fd)
+			progress = progress || sent > 0
+			if err != nil {
+				done = err != unix.EAGAIN
+				break
 			}
 		}
-		return true
+		if progress {
+			s.progressed()
+		}
+		return done
 	}); werr != nil {
 		return werr
 	}

@@ -9,7 +9,7 @@ import "net"
 type rawSock struct{}
 
 // newRawSock returns nil: connections are read and written as net.Conn.
-func newRawSock(net.Conn) *rawSock { return nil }
+func newRawSock(net.Conn, func()) *rawSock { return nil }
 
 func (*rawSock) Read([]byte) (int, error)        { return 0, net.ErrClosed }
 func (*rawSock) Write([]byte) (int, error)       { return 0, net.ErrClosed }

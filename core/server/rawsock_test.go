@@ -21,7 +21,7 @@ import (
 func rawPair(t *testing.T) (*rawSock, net.Conn, net.Conn) {
 	t.Helper()
 	c, client, _ := tcpPair(t)
-	s := newRawSock(c)
+	s := newRawSock(c, nil)
 	if s == nil {
 		t.Fatal("no raw socket for a TCP connection")
 	}

@@ -140,6 +140,9 @@ func New(opts Options) *Server {
 		mints:     newFailLimiter(opts.FailLimit, time.Minute),
 	}
 	s.SetAdminTokens(opts.Config.AdminTokens)
+	// The write timeout fasthttp sets before each answer is the send
+	// timeout, which the answer's writes move on as they make progress
+	// (limitConn.progressed).
 	s.app = fiber.New(fiber.Config{
 		AppName:               "cratos",
 		StrictRouting:         true, // "/x/" is a redirect to "/x", as in the original
@@ -147,7 +150,7 @@ func New(opts Options) *Server {
 		DisableStartupMessage: true,
 		Immutable:             true,
 		ReadTimeout:           readTimeout,
-		WriteTimeout:          writeTimeout,
+		WriteTimeout:          s.sendTimeout(),
 		IdleTimeout:           readTimeout,
 		BodyLimit:             64 << 10,
 		ReadBufferSize:        16 << 10,
@@ -163,6 +166,13 @@ func New(opts Options) *Server {
 	s.routed = s.app.Server().Handler
 	s.app.Server().Handler = s.handle
 	return s
+}
+
+// sendTimeout is how long an answer's client may take nothing of it.
+func (s *Server) sendTimeout() time.Duration {
+	lim := s.opts.Config.Limits
+	lim.SetDefaults()
+	return time.Duration(lim.SendTimeoutSeconds) * time.Second
 }
 
 // App returns the Fiber application, for tests (app.Test).
