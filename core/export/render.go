@@ -4,7 +4,6 @@ import (
 	"context"
 	"iter"
 	"maps"
-	"strings"
 	"sync"
 	"time"
 
@@ -82,9 +81,7 @@ func stripSchemes(in iter.Seq[indicator.Indicator]) iter.Seq[indicator.Indicator
 		var out []indicator.Indicator
 		for i := range in {
 			if i.Type == indicator.URL {
-				if _, rest, ok := strings.Cut(i.Value, "://"); ok {
-					i.Value = rest
-				}
+				_, i.Value = indicator.SplitScheme(i.Value)
 			}
 			out = append(out, i)
 		}

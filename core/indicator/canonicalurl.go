@@ -11,7 +11,9 @@ import (
 // host as A-labels, an IPv6 host in RFC 5952 form (an IPv4-mapped one as
 // its IPv4 address), the scheme's default port removed (http 80, https
 // 443), and the path and query kept byte for byte. A URL without a scheme
-// ("evil.example/gate.php") stays without one. Whitespace or control
+// ("evil.example/gate.php") stays without one; a "://" after the first
+// '/' or '?' is path or query text ("evil.example/r?u=http://x.example/"),
+// as a redirector's target is. Whitespace or control
 // characters inside, ASCII or not (wideSpaceOrControl), are rejected.
 func CanonicalURL(s string) (string, error) {
 	s = Refang(strings.TrimSpace(s))
@@ -33,7 +35,7 @@ func CanonicalURL(s string) (string, error) {
 	}
 	var b strings.Builder
 	rest, scheme := s, ""
-	if i := strings.Index(s, "://"); i >= 0 {
+	if i := schemeEnd(s); i >= 0 {
 		if !validScheme(s[:i]) {
 			return "", ErrSyntax
 		}
@@ -81,6 +83,28 @@ func CanonicalURL(s string) (string, error) {
 	}
 	b.WriteString(tail)
 	return b.String(), nil
+}
+
+// SplitScheme splits a canonical URL into its scheme and what follows
+// "://"; scheme is "" for a URL without one. Only a leading scheme is
+// cut: "bad.example/r?u=http://x.example/" has none, and cutting at its
+// "://" would make it the redirect target's whole site.
+func SplitScheme(u string) (scheme, rest string) {
+	if i := schemeEnd(u); i >= 0 {
+		return u[:i], u[i+3:]
+	}
+	return "", u
+}
+
+// schemeEnd returns the index of the "://" that ends s's scheme, or -1
+// when there is none: a "://" after the first '/' or '?' is path or
+// query text.
+func schemeEnd(s string) int {
+	i := strings.Index(s, "://")
+	if i < 0 || strings.ContainsAny(s[:i], "/?") {
+		return -1
+	}
+	return i
 }
 
 func splitHostPort(hp string) (host, port string, err error) {

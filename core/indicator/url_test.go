@@ -24,3 +24,35 @@ func TestURLMappedHost(t *testing.T) {
 		}
 	}
 }
+
+// TestURLSchemeOnlyAtStart: a "://" after the first '/' or '?' is path or
+// query text, as a redirector's target is: the URL has no scheme and is
+// kept, and SplitScheme cuts only a leading scheme.
+func TestURLSchemeOnlyAtStart(t *testing.T) {
+	tests := []struct{ in, want, scheme, rest string }{
+		{"Evil.Example/r?u=http://x.example/", "evil.example/r?u=http://x.example/", "", "evil.example/r?u=http://x.example/"},
+		{"evil.example?u=https://x.example", "evil.example?u=https://x.example", "", "evil.example?u=https://x.example"},
+		{"evil.example:8080/go/http://x.example/", "evil.example:8080/go/http://x.example/", "", "evil.example:8080/go/http://x.example/"},
+		{"HTTP://evil.example/r?u=http://x.example/", "http://evil.example/r?u=http://x.example/", "http", "evil.example/r?u=http://x.example/"},
+		{"hxxps://evil[.]example/?u=ftp://x", "https://evil.example/?u=ftp://x", "https", "evil.example/?u=ftp://x"},
+		// What stands before a first "://" must still be a scheme.
+		{"1http://evil.example/", "", "", ""},
+		{"u@evil.example://x.example/", "", "", ""},
+	}
+	for _, tt := range tests {
+		got, err := CanonicalURL(tt.in)
+		if tt.want == "" {
+			if err == nil {
+				t.Errorf("%q: got %q, want an error", tt.in, got)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("%q: got %q, %v; want %q", tt.in, got, err, tt.want)
+			continue
+		}
+		if scheme, rest := SplitScheme(got); scheme != tt.scheme || rest != tt.rest {
+			t.Errorf("SplitScheme(%q) = %q, %q; want %q, %q", got, scheme, rest, tt.scheme, tt.rest)
+		}
+	}
+}

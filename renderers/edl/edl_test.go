@@ -137,6 +137,8 @@ func TestURLEntry(t *testing.T) {
 		{"bare host", "https://bad.example", false, "bad.example/", ""},
 		{"query only", "http://bad.example?x=1", false, "bad.example/?x=1", ""},
 		{"no scheme", "bad.example/x", false, "bad.example/x", ""},
+		{"no scheme, a URL in the query", "bad.example/r?u=http://x.example/", false, "bad.example/r?u=http://x.example/", ""},
+		{"no scheme, a URL in the path", "bad.example/go/https://x.example", false, "bad.example/go/https://x.example", ""},
 		{"user info", "ftp://user:pass@ftp.example/pub", false, "ftp.example/pub", ""},
 		{"upper-case host", "http://BAD.Example/Path", false, "bad.example/Path", ""},
 		{"ip host", "http://198.51.100.7/admin", false, "198.51.100.7/admin", ""},

@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"strings"
 
+	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers/internal/feedlist"
 )
 
@@ -100,10 +101,7 @@ func urlList(c *feedlist.Collector, cfg config, d feedlist.Drops) []feedlist.Ent
 // user info removed, host lower-cased, path as feedlist.Path writes it.
 // It returns the reason instead when the URL cannot be listed.
 func urlEntry(v string, stripPorts bool) (string, string) {
-	rest := v
-	if i := strings.Index(rest, "://"); i >= 0 {
-		rest = rest[i+3:]
-	}
+	_, rest := indicator.SplitScheme(v)
 	host, tail := feedlist.SplitHost(rest)
 	if strings.HasPrefix(host, "[") {
 		return "", DropIPv6Host

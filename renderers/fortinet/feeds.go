@@ -67,10 +67,7 @@ func malwareFeed(c *feedlist.Collector, cfg config, d feedlist.Drops) []feedlist
 // scheme removed), host lower-cased, path as feedlist.Path writes it. A
 // URL holding '*', which FortiOS would read as a wildcard, is refused.
 func urlEntry(v string, strip bool) (string, string) {
-	scheme, rest, ok := strings.Cut(v, "://")
-	if !ok {
-		scheme, rest = "", v
-	}
+	scheme, rest := indicator.SplitScheme(v)
 	if strings.Contains(rest, "*") {
 		return "", DropWildcardChar
 	}

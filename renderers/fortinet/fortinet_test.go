@@ -32,6 +32,8 @@ func TestFeeds(t *testing.T) {
 			"bad.example/\nhttp://[2001:db8::1]/y\nhttps://bad.example:8443/x\n", nil},
 		{"url strip scheme", "url", map[string]string{"url_scheme": "strip"}, []indicator.Indicator{ind(indicator.URL, "https://a.example/x", 0), ind(indicator.URL, "http://a.example/x", 0)},
 			"a.example/x\n", map[string]int{DropDuplicate: 1}},
+		{"url without scheme, a URL in the query", "url", nil, []indicator.Indicator{ind(indicator.URL, "bad.example/r?u=http://x.example/", 0)},
+			"bad.example/r?u=http://x.example/\n", nil},
 		{"url other scheme and user info", "url", nil, []indicator.Indicator{ind(indicator.URL, "ftp://u:p@ftp.example/pub", 0)},
 			"ftp.example/pub\n", nil},
 		{"url star", "url", nil, []indicator.Indicator{ind(indicator.URL, "http://a.example/*", 0), ind(indicator.URL, "http://a.example/ü", 0)},

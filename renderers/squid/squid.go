@@ -257,10 +257,7 @@ func appendURLRegex(dst []byte, v string) ([]byte, string) {
 			return dst, "URL with a space, control character or '#', which an ACL file line cannot carry"
 		}
 	}
-	scheme, rest, found := strings.Cut(v, "://")
-	if !found {
-		scheme, rest = "", v
-	}
+	scheme, rest := indicator.SplitScheme(v)
 	host, path := feedlist.SplitHost(rest)
 	switch {
 	case scheme == "http" || scheme == "":

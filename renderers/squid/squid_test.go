@@ -52,12 +52,14 @@ func TestRender(t *testing.T) {
 			ind(indicator.URL, "https://bad.example:443/a+b*c[d]{e}$^|\\"),
 			ind(indicator.URL, "http://bad.example:80"),
 			ind(indicator.URL, "bad.example/no-scheme"),
+			ind(indicator.URL, "bad.example/r?u=http://x.example/"),
 			ind(indicator.URL, "http://user:pw@[2001:db8::1]:8080?q"),
 			ind(indicator.URL, "ftp://files.example/x"),
 		}, `^http://bad\.example/gate\.php\?id=1&x=\(2\)
 ^https://bad\.example/a\+b\*c\[d\]\{e\}\$\^\|\\
 ^http://bad\.example/
 ^https?://bad\.example/no-scheme
+^https?://bad\.example/r\?u=http://x\.example/
 ^http://\[2001:db8::1\]:8080/\?q
 ^ftp://files\.example/x
 `, nil},

@@ -64,6 +64,9 @@ func TestRuleShapes(t *testing.T) {
 		{"URL without scheme, with port", ind(indicator.URL, "bad.example:8080/a b"), []string{
 			`alert http $HOME_NET any -> any 8080 (msg:"CRATOS url bad.example:8080/a b"; flow:established,to_server; http.host; to_lowercase; content:"bad.example"; startswith; pcre:"/^\.?\z/R"; http.uri; content:"/a|20|b"; startswith; classtype:trojan-activity; sid:N; rev:1;)`,
 		}, nil},
+		{"URL without scheme, a URL in the query", ind(indicator.URL, "bad.example/r?u=http://x.example/"), []string{
+			`alert http $HOME_NET any -> any any (msg:"CRATOS url bad.example/r?u=http://x.example/"; flow:established,to_server; http.host; to_lowercase; content:"bad.example"; startswith; pcre:"/^\.?\z/R"; http.uri.raw; content:"/r?u=http|3A|//x.example/"; startswith; classtype:trojan-activity; sid:N; rev:1;)`,
+		}, nil},
 		{"URL with escapes and percent", ind(indicator.URL, `http://bad.example/%41"x;y:z|w\v`), []string{
 			`alert http $HOME_NET any -> any any (msg:"CRATOS url http://bad.example/%41\"x\;y:z|w\\v"; flow:established,to_server; http.host; to_lowercase; content:"bad.example"; startswith; pcre:"/^\.?\z/R"; http.uri.raw; content:"/%41|22|x|3B|y|3A|z|7C|w|5C|v"; startswith; classtype:trojan-activity; sid:N; rev:1;)`,
 		}, nil},

@@ -20,10 +20,8 @@ type urlParts struct {
 // splitURL splits a canonical URL (see indicator.CanonicalURL).
 func splitURL(v string) (urlParts, bool) {
 	var u urlParts
-	rest := v
-	if i := strings.Index(v, "://"); i >= 0 {
-		u.scheme, rest = v[:i], v[i+3:]
-	}
+	var rest string
+	u.scheme, rest = indicator.SplitScheme(v)
 	var auth string
 	auth, u.path = feedlist.SplitHost(rest)
 	if strings.HasPrefix(auth, "[") {

@@ -171,9 +171,7 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 // stripScheme removes "scheme://" and user info, as Zeek's HTTP analyzer
 // builds the URLs it checks from the Host header and the request URI.
 func stripScheme(v string) string {
-	if i := strings.Index(v, "://"); i >= 0 {
-		v = v[i+3:]
-	}
+	_, v = indicator.SplitScheme(v)
 	host, tail := feedlist.SplitHost(v)
 	return host + tail
 }
@@ -186,7 +184,7 @@ func stripScheme(v string) string {
 // would never match.
 func requestURL(u, v string) string {
 	host, tail := feedlist.SplitHost(v)
-	if s, _, ok := strings.Cut(u, "://"); !ok || s == "http" {
+	if s, _ := indicator.SplitScheme(u); s == "" || s == "http" {
 		host = strings.TrimSuffix(host, ":80")
 	}
 	switch {

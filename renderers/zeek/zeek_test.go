@@ -31,6 +31,7 @@ func TestRows(t *testing.T) {
 		{"hostname", nil, ind(indicator.Hostname, "www.bad.example"), "www.bad.example\tIntel::DOMAIN" + src + "hostname\t-\n"},
 		{"URL scheme and user info removed", nil, ind(indicator.URL, "https://u:p@bad.example/a?b=c@d"), "bad.example/a?b=c@d\tIntel::URL" + src + "url\t-\n"},
 		{"URL without scheme", nil, ind(indicator.URL, "bad.example/x"), "bad.example/x\tIntel::URL" + src + "url\t-\n"},
+		{"URL without scheme, a URL in the query", nil, ind(indicator.URL, "bad.example:8080/r?u=http://x.example/"), "bad.example:8080/r?u=http://x.example/\tIntel::URL" + src + "url\t-\n"},
 		{"URL without path", nil, ind(indicator.URL, "http://bad.example"), "bad.example/\tIntel::URL" + src + "url\t-\n"},
 		{"URL with a query only", nil, ind(indicator.URL, "bad.example?id=1"), "bad.example/?id=1\tIntel::URL" + src + "url\t-\n"},
 		{"URL port 80 left out", nil, ind(indicator.URL, "http://bad.example:80/x"), "bad.example/x\tIntel::URL" + src + "url\t-\n"},

@@ -168,6 +168,7 @@ func TestURIPathAndValue(t *testing.T) {
 		{"URIValue", URIValue, "http://bad.example", "http://bad.example/"},
 		{"URIValue", URIValue, "https://u:p@Bad.Example:8443/a b?q=100%", "https://Bad.Example:8443/a%20b?q=100%25"},
 		{"URIValue", URIValue, "bad.example/x?y", "bad.example/x?y"},
+		{"URIValue", URIValue, "bad.example/r?u=http://u@x.example/", "bad.example/r?u=http://u@x.example/"},
 		{"URIValue", URIValue, "ftp://a@b@ftp.example", "ftp://ftp.example/"},
 	}
 	for _, tt := range tests {

@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"golang.org/x/net/publicsuffix"
+
+	"github.com/cratos-project/cratos/core/indicator"
 )
 
 // WildcardAllowed reports whether "*.name" may be written: not when name
@@ -105,11 +107,9 @@ func URIPath(tail string) string {
 // parses it as an RFC 3986 URL: its scheme kept, user info removed, and
 // its path as URIPath writes it.
 func URIValue(v string) string {
-	scheme, rest, ok := strings.Cut(v, "://")
-	if ok {
+	scheme, rest := indicator.SplitScheme(v)
+	if scheme != "" {
 		scheme += "://"
-	} else {
-		scheme, rest = "", v
 	}
 	host, tail := SplitHost(rest)
 	return scheme + host + URIPath(tail)
