@@ -9,12 +9,13 @@ import (
 // CanonicalURL returns the canonical form of a URL: surrounding space and
 // the #fragment removed, scheme and host lower-cased, an internationalised
 // host as A-labels, an IPv6 host in RFC 5952 form (an IPv4-mapped one as
-// its IPv4 address), the scheme's default port removed (http 80, https
-// 443), and the path and query kept byte for byte. A URL without a scheme
-// ("evil.example/gate.php") stays without one; a "://" after the first
-// '/' or '?' is path or query text ("evil.example/r?u=http://x.example/"),
-// as a redirector's target is. Whitespace or control
-// characters inside, ASCII or not (wideSpaceOrControl), are rejected.
+// its IPv4 address), the scheme's default port removed (http and ws 80,
+// https and wss 443, ftp 21), and the path and query kept byte for byte.
+// A URL without a scheme ("evil.example/gate.php") stays without one; a
+// "://" after the first '/' or '?' is path or query text
+// ("evil.example/r?u=http://x.example/"), as a redirector's target is.
+// Whitespace or control characters inside, ASCII or not
+// (wideSpaceOrControl), are rejected.
 func CanonicalURL(s string) (string, error) {
 	s = Refang(strings.TrimSpace(s))
 	if s == "" {
@@ -162,8 +163,17 @@ func validScheme(s string) bool {
 	return true
 }
 
-// defaultPort reports whether port is scheme's default, which a client
-// leaves out of the URLs it requests.
+// defaultPort reports whether port is the default of scheme, one of the
+// WHATWG URL special schemes, which a client leaves out of the URLs it
+// requests.
 func defaultPort(scheme, port string) bool {
-	return scheme == "http" && port == "80" || scheme == "https" && port == "443"
+	switch scheme {
+	case "http", "ws":
+		return port == "80"
+	case "https", "wss":
+		return port == "443"
+	case "ftp":
+		return port == "21"
+	}
+	return false
 }

@@ -56,3 +56,27 @@ func TestURLSchemeOnlyAtStart(t *testing.T) {
 		}
 	}
 }
+
+// TestURLDefaultPorts: every WHATWG special scheme loses its default
+// port, as a client leaves it out of the URL it requests; other ports,
+// and ports of other schemes, stay.
+func TestURLDefaultPorts(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"http://evil.example:80/x", "http://evil.example/x"},
+		{"https://evil.example:443/x", "https://evil.example/x"},
+		{"FTP://evil.example:21/pub", "ftp://evil.example/pub"},
+		{"ws://evil.example:80/socket", "ws://evil.example/socket"},
+		{"wss://evil.example:0443/socket", "wss://evil.example/socket"},
+		{"ftp://evil.example:2121/pub", "ftp://evil.example:2121/pub"},
+		{"ws://evil.example:443/", "ws://evil.example:443/"},
+		{"wss://evil.example:80/", "wss://evil.example:80/"},
+		{"ftps://evil.example:21/", "ftps://evil.example:21/"},
+		{"gopher://evil.example:70/", "gopher://evil.example:70/"},
+	}
+	for _, tt := range tests {
+		got, err := CanonicalURL(tt.in)
+		if err != nil || got != tt.want {
+			t.Errorf("%q: got %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+}
