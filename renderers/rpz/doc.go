@@ -7,8 +7,9 @@
 // reversed word-wise with "zz"). Owners are relative, so the file loads
 // under any zone name. Names that cannot be written unescaped or that
 // would exceed 255 octets in wire form once the origin is appended are
-// left out and reported; the origin option tells the renderer the zone
-// name, and without it the budget assumes a 63-octet origin.
+// left out and reported (a Domain whose "*.d" alone is too long keeps
+// "d"); the origin option tells the renderer the zone name, and without
+// it the budget assumes a 63-octet origin.
 //
 // # Serial
 //

@@ -237,18 +237,19 @@ func (z *zone) checkName(ind indicator.Indicator) (n name, ok bool) {
 		z.req.Drop(DropTriggerLabel, 1)
 		return name{}, false
 	}
-	n = name{value: v, domain: ind.Type == indicator.Domain}
-	size := len(v)
-	if n.domain {
-		size += 2
-	}
-	if size > z.maxOwner {
-		z.req.Drop("name too long for the zone origin", 1)
+	if len(v) > z.maxOwner {
+		z.req.Drop(DropTooLong, 1)
 		return name{}, false
 	}
+	n = name{value: v, domain: ind.Type == indicator.Domain}
 	if n.domain {
-		if n.wild = feedlist.WildcardAllowed(v); !n.wild {
+		switch {
+		case len("*.")+len(v) > z.maxOwner:
+			z.req.Drop(DropWildcardTooLong, 1)
+		case !feedlist.WildcardAllowed(v):
 			z.req.Drop(DropSuffixWildcard, 1)
+		default:
+			n.wild = true
 		}
 	}
 	return n, true
@@ -279,6 +280,15 @@ func (z *zone) ipOwner(dst []byte, ind indicator.Indicator) (out []byte, ok bool
 	z.prevIP = append(z.prevIP[:0], dst[start:]...)
 	return dst, true
 }
+
+// DropTooLong is the reason for a name whose own trigger is too long
+// for the zone origin.
+const DropTooLong = "name too long for the zone origin"
+
+// DropWildcardTooLong is the reason for the "*." trigger left out of a
+// Domain whose own trigger fits the zone origin but not with "*.": the
+// name's own trigger is written.
+const DropWildcardTooLong = "wildcard too long for the zone origin (the name's own trigger is written)"
 
 // DropSuffixWildcard is the reason for the "*." trigger left out of a
 // Domain that is an ICANN public suffix ("co.uk"): it would block every

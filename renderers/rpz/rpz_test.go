@@ -113,31 +113,38 @@ func TestRender(t *testing.T) {
 	}
 }
 
+// TestNameBudget: a name too long for the zone origin is left out; a
+// Domain whose "*." trigger alone is too long keeps its own trigger.
 func TestNameBudget(t *testing.T) {
 	// 240 octets: fits an origin of 12 octets (240 + 12 ≤ 252), and with
 	// "*." an origin of 10.
 	name := strings.Repeat(strings.Repeat("a", 59)+".", 4)[:232] + ".example"
+	tooLong := map[string]int{DropTooLong: 1}
 	cases := []struct {
 		name   string
 		origin string
 		t      indicator.Type
-		lines  int
+		want   []string
+		drops  map[string]int
 	}{
-		{"hostname under a 12-octet origin", "rpz.x.example", indicator.Hostname, 0},
-		{"hostname under a 12-octet origin", "rpz.example1", indicator.Hostname, 1},
-		{"domain needs room for the wildcard", "rpz.example1", indicator.Domain, 0},
-		{"domain under a 10-octet origin", "rpz.exampl", indicator.Domain, 2},
-		{"default budget (63-octet origin)", "", indicator.Hostname, 0},
+		{"hostname under a 12-octet origin", "rpz.x.example", indicator.Hostname, nil, tooLong},
+		{"hostname under a 12-octet origin", "rpz.example1", indicator.Hostname, []string{name}, nil},
+		{"domain without room for the wildcard", "rpz.example1", indicator.Domain, []string{name}, map[string]int{DropWildcardTooLong: 1}},
+		{"domain too long for its own trigger", "rpz.x.example", indicator.Domain, nil, tooLong},
+		{"domain under a 10-octet origin", "rpz.exampl", indicator.Domain, []string{name, "*." + name}, nil},
+		{"default budget (63-octet origin)", "", indicator.Hostname, nil, tooLong},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name+" "+tc.origin, func(t *testing.T) {
 			out, drops := renderOut(t, "domain", map[string]string{"origin": tc.origin}, []indicator.Indicator{ind(tc.t, name)})
-			if got := len(triggers(out)); got != tc.lines {
-				t.Fatalf("%d lines, want %d (drops %v)", got, tc.lines, drops)
+			var owners []string
+			for _, tr := range triggers(out) {
+				owners = append(owners, strings.Fields(tr)[0])
 			}
-			if tc.lines == 0 && drops["name too long for the zone origin"] != 1 {
-				t.Fatalf("drops %v, want one name too long", drops)
+			if !slices.Equal(owners, tc.want) {
+				t.Errorf("owners %q, want %q", owners, tc.want)
 			}
+			rendertest.ExpectDrops(t, drops, tc.drops)
 		})
 	}
 }
@@ -252,7 +259,7 @@ func tricky() []indicator.Indicator {
 	fit := label + "." + label + "." + label + "." + strings.Repeat("m", 43) // 235 octets
 	in := []indicator.Indicator{
 		ind(indicator.Hostname, fit+".example"), ind(indicator.Hostname, fit+"x.example"), // 243 fits, 244 does not
-		ind(indicator.Domain, fit[2:]+".example"), ind(indicator.Domain, fit[1:]+".example"), // 241 (+2) fits, 242 does not
+		ind(indicator.Domain, fit[2:]+".example"), ind(indicator.Domain, fit[1:]+".example"), // 241 (+2) fits, 242 only without "*."
 		ind(indicator.Domain, "_dmarc.bad.example"), ind(indicator.Hostname, "-lead.bad.example"), ind(indicator.Hostname, "x.bad.example"),
 		ind(indicator.Domain, "bad.example"), ind(indicator.Hostname, "bad.example"),
 		ind(indicator.IPv4Net, "0.0.0.0/1"), ind(indicator.IPv4Net, "0.0.0.0/0"), ind(indicator.IPv4, "0.0.0.0"), ind(indicator.IPv4, "255.255.255.255"),
@@ -290,10 +297,12 @@ func TestRealTool(t *testing.T) {
 				domains++
 			}
 		}
-		// Dropped domains lose their wildcard too.
+		// Dropped domains lose their wildcard too; a wildcard left out
+		// alone drops no indicator.
 		wild := strings.Count(out, "\n*.")
-		if n, want := len(triggers(out))-wild, len(in)-got.DropTotal(); n != want || wild > domains {
-			t.Fatalf("%d triggers and %d wildcards, want %d triggers and at most %d wildcards (drops %v)", n, wild, want, domains, got.Drops)
+		kept := len(in) - got.DropTotal() + got.Drops[DropWildcardTooLong] + got.Drops[DropSuffixWildcard]
+		if n := len(triggers(out)) - wild; n != kept || wild > domains {
+			t.Fatalf("%d triggers and %d wildcards, want %d triggers and at most %d wildcards (drops %v)", n, wild, kept, domains, got.Drops)
 		}
 		t.Logf("%d indicators, %d records, drops %v", len(in), len(triggers(out)), got.Drops)
 	})
