@@ -4,7 +4,8 @@
 //
 // Kinds map to Intel::ADDR (addresses), Intel::SUBNET (nets),
 // Intel::DOMAIN (Domain and Hostname; Zeek matches names exactly),
-// Intel::URL (as Zeek builds request URLs), Intel::FILE_HASH,
+// Intel::URL (as Zeek builds request URLs; one on a port other than 80
+// also as Zeek 4.2 and later build it), Intel::FILE_HASH,
 // Intel::EMAIL, Intel::FILE_NAME (e-mail attachment names) and
 // Intel::CERT_HASH (x509 SHA-1). In every field TAB, CR and LF become a
 // space and a backslash is written \x5c, since Zeek's reader decodes \x
@@ -153,19 +154,44 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 				continue
 			}
 		}
-		b = appendField(b[:0], v)
-		b = append(b, '\t')
-		b = append(b, typ...)
-		b = append(b, '\t')
-		b = append(b, src...)
-		b = append(b, '\t')
-		b = append(b, ind.Type.String()...)
-		b = append(b, "\t-"...)
-		b = append(b, notice...)
-		b = append(b, '\n')
+		rows := [2]string{v}
+		if ind.Type == indicator.URL {
+			rows[1] = hostHeaderURL(v)
+		}
+		b = b[:0]
+		for _, v := range rows {
+			if v == "" {
+				continue
+			}
+			b = appendField(b, v)
+			b = append(b, '\t')
+			b = append(b, typ...)
+			b = append(b, '\t')
+			b = append(b, src...)
+			b = append(b, '\t')
+			b = append(b, ind.Type.String()...)
+			b = append(b, "\t-"...)
+			b = append(b, notice...)
+			b = append(b, '\n')
+		}
 		out.Write(b)
 	}
 	return out.Close()
+}
+
+// hostHeaderURL returns the URL that Zeek 4.2 and later check for a
+// request to the URL v, as requestURL writes it, on a port other than 80,
+// or "" when v has none. Those versions take the Host header as sent,
+// with the port a client writes there, and append ":port" again
+// (HTTP::build_url): "bad.example:8080:8080/x". Earlier versions, and a
+// client that leaves the port out of Host, give v itself.
+func hostHeaderURL(v string) string {
+	host, tail := feedlist.SplitHost(v)
+	i := strings.LastIndexByte(host, ':')
+	if i < 0 || strings.HasSuffix(host, "]") || host[i+1:] == "80" {
+		return ""
+	}
+	return host + host[i:] + tail
 }
 
 // stripScheme removes "scheme://" and user info, as Zeek's HTTP analyzer
