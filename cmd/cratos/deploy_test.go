@@ -221,11 +221,30 @@ func TestDeployNginx(t *testing.T) {
 		if len(ips) != 1 || ips[0] != "127.0.0.3" {
 			t.Errorf("cratos saw the client as %v, want 127.0.0.3", ips)
 		}
-		// nginx logs the path without the query string.
-		logged, _ := os.ReadFile(filepath.Join(dir, "cratos.access.log"))
+		// A TAXII client or appliance with short fields sends the token
+		// split across the Basic user name and password.
+		user, pass := p.token[:len(p.token)/2], p.token[len(p.token)/2:]
+		req, _ = http.NewRequest(http.MethodGet, fmt.Sprintf("https://127.0.0.1:%d/v1/feed/block/type/ipv4/age/1d/output/txt", port), nil)
+		req.SetBasicAuth(user, pass)
+		resp, err = client.Do(req)
+		if err != nil {
+			t.Fatalf("request through nginx: %v\n%s", err, out.String())
+		}
+		body, _ = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || string(body) != blockIPv4Txt {
+			t.Fatalf("through nginx with Basic credentials: %d %q", resp.StatusCode, body)
+		}
+		// nginx logs the path without the query string, and no Basic user
+		// name.
+		var logged []byte
+		waitFor(t, "nginx's two access log lines", time.Minute, func() bool {
+			logged, _ = os.ReadFile(filepath.Join(dir, "cratos.access.log"))
+			return strings.Count(string(logged), "\n") >= 2
+		})
 		sc := bufio.NewScanner(strings.NewReader(string(logged)))
 		for sc.Scan() {
-			if strings.Contains(sc.Text(), p.token) {
+			if strings.Contains(sc.Text(), p.token) || strings.Contains(sc.Text(), user) {
 				t.Errorf("nginx logged the token: %s", sc.Text())
 			}
 		}
