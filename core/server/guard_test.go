@@ -232,6 +232,11 @@ func TestCircuitBreakerTenPercent(t *testing.T) {
 		t.Errorf("release by a non-admin token: %d %s", resp.StatusCode, body)
 	}
 	h.setAdmins(auth.Fingerprint(token))
+	// A browser's request from another site's page (Basic credentials it
+	// keeps) releases nothing.
+	if resp, body := h.do("POST", "/v1/holds/release", "token", token, "Sec-Fetch-Site", "cross-site"); resp.StatusCode != 403 {
+		t.Errorf("release from another site's page: %d %s", resp.StatusCode, body)
+	}
 	if resp, body := h.do("POST", "/v1/holds/release?id=zz", "token", token); resp.StatusCode != 422 {
 		t.Errorf("release with a bad id: %d %s", resp.StatusCode, body)
 	}

@@ -35,6 +35,11 @@ func (s *Server) releaseHandler(c *fiber.Ctx) error {
 	if !s.isAdmin(cl.fingerprint) {
 		return detail(c, fiber.StatusForbidden, "This token may not release held lists.")
 	}
+	// A browser that keeps Basic credentials sends them with another
+	// site's form too: such a request releases nothing (sameOrigin).
+	if !sameOrigin(c) {
+		return detail(c, fiber.StatusForbidden, "This request was sent from another site's page.")
+	}
 	id := c.Query("id")
 	if id != "" && (len(id) != 12 || strings.Trim(id, "0123456789abcdef") != "") {
 		return detail(c, fiber.StatusUnprocessableEntity, "id: want the 12 hex digits of a hold (see GET /v1/holds)")
