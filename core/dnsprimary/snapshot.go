@@ -84,8 +84,8 @@ func next(cur *snapshot, p *parsed, now time.Time, maxJournal int) *snapshot {
 	// A diff as large as the new zone saves nothing over a full transfer;
 	// it is not kept, and the chain through it is broken, so older serials
 	// get a full transfer as well.
-	if maxJournal > 0 && len(removed)+len(added) <= len(p.records) {
-		journal = appendJournal(cur.journal, d, maxJournal)
+	if maxJournal > 0 && d.changes() <= len(p.records) {
+		journal = appendJournal(cur.journal, d, maxJournal, len(p.records))
 	}
 	return newSnapshot(soa, p.records, journal)
 }
@@ -97,16 +97,30 @@ func (s *snapshot) renumbered(serial uint32, maxJournal int) *snapshot {
 	c.soa = withSerial(s.soa, serial)
 	c.journal = nil
 	if maxJournal > 0 {
-		c.journal = appendJournal(s.journal, &delta{from: s.soa, to: c.soa}, maxJournal)
+		c.journal = appendJournal(s.journal, &delta{from: s.soa, to: c.soa}, maxJournal, len(s.records))
 	}
 	return &c
 }
 
-// appendJournal returns journal, of which the oldest entries are dropped
-// to keep at most maxJournal (positive) with d, followed by d.
-func appendJournal(journal []*delta, d *delta, maxJournal int) []*delta {
+// changes is the number of records the entry removes and adds.
+func (d *delta) changes() int { return len(d.removed) + len(d.added) }
+
+// appendJournal returns journal followed by d (of at most maxChanges
+// changes), of which the oldest entries are dropped to keep at most
+// maxJournal (positive) with d, and at most maxChanges records removed
+// and added in all: an IXFR through more changes than the zone has
+// records would be larger than the full zone, which is sent instead.
+func appendJournal(journal []*delta, d *delta, maxJournal, maxChanges int) []*delta {
 	if len(journal) >= maxJournal {
 		journal = journal[len(journal)-maxJournal+1:]
+	}
+	changes := d.changes()
+	for _, e := range journal {
+		changes += e.changes()
+	}
+	for len(journal) > 0 && changes > maxChanges {
+		changes -= journal[0].changes()
+		journal = journal[1:]
 	}
 	return append(slices.Clip(journal), d)
 }
