@@ -90,3 +90,41 @@ func TestStrangersLeaveRoomForSecondaries(t *testing.T) {
 		t.Errorf("secondary's AXFR: %d records, want 9", n)
 	}
 }
+
+// Queries pipelined on one TCP connection (RFC 7766) are all answered,
+// however many: the connection was closed after 128 queries, with the
+// next ones unread, so the client got a reset that also threw away
+// answers already sent.
+func TestPipelinedQueriesAllAnswered(t *testing.T) {
+	s := startServer(t, newClock().Now, newTestZone(&fakeSource{text: policyZone(domainsV1)}))
+	c, err := net.DialTimeout("tcp", s.Addr(), 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	const queries = 300
+	var stream []byte
+	for i := range queries {
+		m := new(dns.Msg).SetQuestion(testZone, dns.TypeSOA)
+		m.Id = uint16(i)
+		b, err := m.Pack()
+		if err != nil {
+			t.Fatal(err)
+		}
+		stream = append(append(stream, byte(len(b)>>8), byte(len(b))), b...)
+	}
+	if _, err := c.Write(stream); err != nil {
+		t.Fatal(err)
+	}
+	co := &dns.Conn{Conn: c}
+	_ = co.SetReadDeadline(time.Now().Add(time.Minute))
+	for i := range queries {
+		r, err := co.ReadMsg()
+		if err != nil {
+			t.Fatalf("answer %d of %d: %v", i+1, queries, err)
+		}
+		if r.Id != uint16(i) || r.Rcode != dns.RcodeSuccess || len(r.Answer) != 1 {
+			t.Fatalf("answer %d: id %d, rcode %s, %d records; want id %d, NOERROR, the SOA", i+1, r.Id, dns.RcodeToString[r.Rcode], len(r.Answer), i)
+		}
+	}
+}

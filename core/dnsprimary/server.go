@@ -146,7 +146,14 @@ func (s *Server) Start(ctx context.Context) error {
 	ready := make(chan error, 2)
 	for _, srv := range []*dns.Server{
 		{PacketConn: udp, UDPSize: dns.DefaultMsgSize},
-		{Listener: deadlineListener{newCapListener(newStrangerListener(tcp, tcpConnStrangers, s.known), tcpConnTotal, tcpConnPerAddr, s.log), tcpWriteTimeout}},
+		{
+			Listener: deadlineListener{newCapListener(newStrangerListener(tcp, tcpConnStrangers, s.known), tcpConnTotal, tcpConnPerAddr, s.log), tcpWriteTimeout},
+			// No cap on the queries of one connection (RFC 7766): the
+			// library closes it after the last one with the next ones
+			// unread, which resets it and loses answers already sent. The
+			// idle timeout and the connection caps bound it.
+			MaxTCPQueries: -1,
+		},
 	} {
 		var once sync.Once
 		signal := func(err error) { once.Do(func() { ready <- err }) }
