@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -73,9 +72,9 @@ type probeLine struct {
 }
 
 // probeSites asks each enabled site's MISP (misp_url) for its version
-// without a key: any HTTP answer proves it reachable; a connection that
-// breaks before one (an https:// URL for a MISP answering plain HTTP)
-// does not.
+// without a key: it answers when MISP itself does (misp.IsVersionAnswer),
+// its version or its refusal of a request without a key; a 5xx, a login
+// page or a proxy's refusal is a server answering, not MISP.
 func probeSites(sites []*config.Site) []probeLine {
 	out := make([]probeLine, len(sites))
 	var wg sync.WaitGroup
@@ -94,18 +93,18 @@ func probeSites(sites []*config.Site) []probeLine {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Duration(s.MISPTimeoutSeconds)*time.Second)
 			defer cancel()
 			cl := misp.New(misp.Options{Site: s.Name, BaseURL: s.MISPURL, Timeout: time.Duration(s.MISPTimeoutSeconds) * time.Second, VerifyCert: s.VerifyCert(), UserAgent: "Cratos/" + version()})
-			_, err := cl.GetJSON(ctx, "/servers/getVersion.json")
-			var me *misp.Error
-			switch {
-			case err == nil || (errors.As(err, &me) && me.Kind != misp.Unreachable && me.Kind != misp.Timeout && me.Kind != misp.Canceled && me.Cause == nil):
+			body, err := cl.GetJSON(ctx, "/servers/getVersion.json")
+			if misp.IsVersionAnswer(body, err) {
 				out[i] = probeLine{text: fmt.Sprintf("site %s: MISP at %s answers", s.Name, s.MISPURL)}
-			default:
-				text := fmt.Sprintf("site %s: MISP at %s does not answer: %v", s.Name, s.MISPURL, err)
-				if advice := connectAdvice(err, "mispVerifyCert: false in the site file"); advice != "" {
-					text += ": " + advice
-				}
-				out[i] = probeLine{text: text, failed: true}
+				return
 			}
+			text := fmt.Sprintf("site %s: MISP at %s does not answer: %v", s.Name, s.MISPURL, err)
+			if err == nil {
+				text = fmt.Sprintf("site %s: MISP at %s does not answer: a server answers getVersion without a MISP version", s.Name, s.MISPURL)
+			} else if advice := connectAdvice(err, "mispVerifyCert: false in the site file"); advice != "" {
+				text += ": " + advice
+			}
+			out[i] = probeLine{text: text, failed: true}
 		}()
 	}
 	wg.Wait()

@@ -2,8 +2,6 @@ package server
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"html/template"
 	"runtime/debug"
 	"strings"
@@ -146,7 +144,7 @@ func (s *Server) memoryStatus() []fiber.Map {
 }
 
 // siteProbes checks each enabled site's MISP with an unauthenticated
-// getVersion call: it is up when MISP itself answers (mispAnswered).
+// getVersion call: it is up when MISP itself answers (misp.IsVersionAnswer).
 func (s *Server) siteProbes(ctx context.Context) map[string]any {
 	probes := &s.probes
 	probes.mu.Lock()
@@ -178,7 +176,7 @@ func (s *Server) siteProbes(ctx context.Context) map[string]any {
 			defer wg.Done()
 			cl := misp.New(misp.Options{Site: site.Name, BaseURL: probeURL, Timeout: 3 * time.Second, VerifyCert: site.VerifyCert()})
 			state := "FAIL"
-			if mispAnswered(cl.GetJSON(ctx, "/servers/getVersion.json")) {
+			if misp.IsVersionAnswer(cl.GetJSON(ctx, "/servers/getVersion.json")) {
 				state = "OK"
 			}
 			mu.Lock()
@@ -189,21 +187,6 @@ func (s *Server) siteProbes(ctx context.Context) map[string]any {
 	wg.Wait()
 	probes.at, probes.body = time.Now(), out
 	return out
-}
-
-// mispAnswered reports whether an unauthenticated getVersion answer came
-// from MISP: its version, or its own refusal of a request without a key
-// (403 "Authentication failed"). A 5xx, a redirect, a login page or a
-// proxy's refusal is a server answering, not MISP serving.
-func mispAnswered(body []byte, err error) bool {
-	if err != nil {
-		var me *misp.Error
-		return errors.As(err, &me) && me.Kind == misp.AuthFailed
-	}
-	var v struct {
-		Version string `json:"version"`
-	}
-	return json.Unmarshal(body, &v) == nil && v.Version != ""
 }
 
 // recoverer turns a panic into a 500 with no detail for the client; the
