@@ -15,6 +15,20 @@ type ListObserver interface {
 	BuiltList(l ListLabels, d time.Duration, entries, invalid int)
 }
 
+// RequestObserver is an Observer that also wants to know each request
+// for a list, whether it is served from the cache, built or not.
+type RequestObserver interface {
+	RequestedList(l ListLabels)
+}
+
+// observeRequested reports a request for r's list of the given output to
+// o.
+func observeRequested(o Observer, r Request, output string) {
+	if ro, ok := o.(RequestObserver); ok {
+		ro.RequestedList(listLabels(r, output))
+	}
+}
+
 // observeBuilt reports a built list to o.
 func observeBuilt(o Observer, r Request, output string, d time.Duration, entries, invalid int) {
 	if lo, ok := o.(ListObserver); ok {

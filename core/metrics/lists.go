@@ -19,6 +19,11 @@ var listLabelNames = []string{"site", "feed", "data_type", "output"}
 // is forgotten.
 const maxLists = 10000
 
+// listIdle is how long a list neither built nor asked for keeps its
+// series: a list pulled once and never again would otherwise show a
+// staleness that grows, and fires the staleness alert, for good.
+const listIdle = 24 * time.Hour
+
 var (
 	entriesDesc = prometheus.NewDesc("cratos_feed_entries",
 		"Indicators in the last list built, by site, feed, data type and output.", listLabelNames, nil)
@@ -34,11 +39,21 @@ var (
 type listBuild struct {
 	at               time.Time
 	entries, invalid int
+	// asked is when the list was last asked for (zero: not since built).
+	asked time.Time
+}
+
+// idleSince is when the list was last built or asked for.
+func (b listBuild) idleSince() time.Time {
+	if b.asked.After(b.at) {
+		return b.asked
+	}
+	return b.at
 }
 
 // listAges remembers the last build of each list and exports its series
 // at scrape time: those of the maxLists most recently built lists, of
-// the sites still served.
+// the sites still served, built or asked for within listIdle.
 type listAges struct {
 	now  func() time.Time
 	mu   sync.Mutex
@@ -63,6 +78,17 @@ func (a *listAges) built(l export.ListLabels, entries, invalid int) {
 		forgetOldest(a.last, func(b listBuild) time.Time { return b.at })
 	}
 	a.last[l] = listBuild{at: a.now(), entries: entries, invalid: invalid}
+}
+
+// requested records that the list l was asked for; a list never built
+// has no series and is not recorded.
+func (a *listAges) requested(l export.ListLabels) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if b, ok := a.last[l]; ok {
+		b.asked = a.now()
+		a.last[l] = b
+	}
 }
 
 // forgetOldest drops the list of m reported least recently.
@@ -93,8 +119,9 @@ func (a *listAges) Collect(ch chan<- prometheus.Metric) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	for l, b := range a.last {
-		if a.siteServed != nil && !a.siteServed(l.Site) {
+		if a.siteServed != nil && !a.siteServed(l.Site) || now.Sub(b.idleSince()) > listIdle {
 			delete(a.last, l)
+			delete(a.kept, l)
 			continue
 		}
 		labels := []string{l.Site, l.Feed, l.DataType, l.Output}

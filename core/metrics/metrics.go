@@ -131,6 +131,10 @@ func (m *Metrics) BuiltList(l export.ListLabels, d time.Duration, entries, inval
 	m.lists.built(l, entries, invalid)
 }
 
+// RequestedList implements export.RequestObserver: a list asked for keeps
+// its series (listIdle), its staleness growing while its builds fail.
+func (m *Metrics) RequestedList(l export.ListLabels) { m.lists.requested(l) }
+
 func kindName(k misp.Kind) string {
 	switch k {
 	case misp.Unreachable:
