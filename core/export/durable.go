@@ -3,6 +3,8 @@ package export
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	"io/fs"
 	"sync"
 	"time"
 
@@ -28,6 +30,11 @@ type durable struct {
 
 	loadMu  sync.Mutex
 	loading map[string]*durableLoad // artifact key -> its state file being read
+
+	// bodies is, by record name, the body file known intact on disk
+	// (written or read back by this process): a build that gives the
+	// same body rewrites only the record. Guarded by mu.
+	bodies map[string]string
 }
 
 // durableLoad is one read of a last good list's state file, whose result
@@ -51,7 +58,7 @@ func newDurable(dir *state.Dir) *durable {
 	if dir == nil {
 		return nil
 	}
-	d := &durable{dir: dir, pending: map[string]durableRecord{}, loading: map[string]*durableLoad{}}
+	d := &durable{dir: dir, pending: map[string]durableRecord{}, loading: map[string]*durableLoad{}, bodies: map[string]string{}}
 	d.idle = sync.NewCond(&d.mu)
 	return d
 }
@@ -100,7 +107,7 @@ func (s *Service) writeDurable() {
 		}
 		delete(d.pending, name)
 		d.mu.Unlock()
-		if err := writeRecord(d.dir, name, rec); err != nil {
+		if err := d.writeList(name, rec); err != nil {
 			s.opts.Logger.Warn("last good list not written", "error", err)
 		}
 		d.mu.Lock()
@@ -108,6 +115,64 @@ func (s *Service) writeDurable() {
 	d.running = false
 	d.idle.Broadcast()
 	d.mu.Unlock()
+}
+
+// writeList writes rec under the record name: its body first, unless the
+// body file of its ETag is known intact, then the record, then it removes
+// the body file the record named before. A crash leaves the former record
+// and its body, or the new ones.
+func (d *durable) writeList(name string, rec durableRecord) error {
+	body := bodyName(name, rec.a.ETag)
+	d.mu.Lock()
+	prev, known := d.bodies[name]
+	d.mu.Unlock()
+	if !known {
+		prev = d.bodyOnDisk(name)
+	}
+	if !known || prev != body {
+		if err := d.dir.Write(body, rec.a.Body); err != nil {
+			return err
+		}
+	}
+	if err := d.dir.Write(name, sideRecord(rec)); err != nil {
+		return err
+	}
+	d.knowBody(name, body)
+	if prev != "" && prev != body {
+		_ = d.dir.Remove(prev)
+	}
+	return nil
+}
+
+// bodyOnDisk returns the body file the record name names, or "" (none, or
+// a record of the former format).
+func (d *durable) bodyOnDisk(name string) string {
+	b, ok, err := d.dir.Read(name)
+	if err != nil || !ok {
+		return ""
+	}
+	_, body, err := decodeSide(recordKey(b), name, b)
+	if err != nil {
+		return ""
+	}
+	return body
+}
+
+// maxKnownBodies bounds durable.bodies; past it one is forgotten, and its
+// list's body written again at its next build.
+const maxKnownBodies = 10000
+
+// knowBody records body as the intact body file of the record name.
+func (d *durable) knowBody(name, body string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if _, ok := d.bodies[name]; !ok && len(d.bodies) >= maxKnownBodies {
+		for n := range d.bodies {
+			delete(d.bodies, n)
+			break
+		}
+	}
+	d.bodies[name] = body
 }
 
 // WaitDurable returns once every last good list queued for writing is on
@@ -159,20 +224,47 @@ func (s *Service) readDurable(key string) (durableRecord, bool) {
 		return durableRecord{}, false
 	}
 	name := durableName(key)
+	// A write between reading the record and its body can remove that
+	// body: the record is read again once.
+	for try := 0; ; try++ {
+		rec, ok, retry := s.readRecord(key, name)
+		if !retry || try == 1 {
+			return rec, ok
+		}
+	}
+}
+
+// readRecord reads the last good list of key from its record name and its
+// body file. retry is true when the body file named is missing.
+func (s *Service) readRecord(key, name string) (rec durableRecord, ok, retry bool) {
+	d := s.durable
 	b, ok, err := d.dir.Read(name)
 	if err != nil {
 		s.opts.Logger.Warn("last good list unreadable", "error", err)
-		return durableRecord{}, false
+		return durableRecord{}, false, false
 	}
 	if !ok {
-		return durableRecord{}, false
+		return durableRecord{}, false, false
 	}
-	rec, err := decodeRecord(key, b)
+	rec, bodyFile, err := decodeSide(key, name, b)
 	if err != nil {
 		s.opts.Logger.Warn("last good list on disk is corrupt; ignoring it", "file", name, "state_dir", d.dir.Path())
-		return durableRecord{}, false
+		return durableRecord{}, false, false
 	}
-	return rec, true
+	if bodyFile == "" { // the former format, body included
+		return rec, true, false
+	}
+	body, err := d.dir.ReadFile(bodyFile)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return durableRecord{}, false, true
+	case err != nil || rec.a.ETag != ETagOf(body):
+		s.opts.Logger.Warn("last good list on disk is corrupt; ignoring it", "file", bodyFile, "state_dir", d.dir.Path(), "error", err)
+		return durableRecord{}, false, false
+	}
+	rec.a.Body = body[:len(body):len(body)]
+	d.knowBody(name, bodyFile)
+	return rec, true, false
 }
 
 // lastGood returns the last good list of an artifact key: from memory,

@@ -28,8 +28,8 @@ func TestDurableLastGood(t *testing.T) {
 	built := first.get(t, Miss)
 	first.svc.WaitDurable()
 	files, _ := filepath.Glob(filepath.Join(dirPath, "list-*"))
-	if len(files) != 1 {
-		t.Fatalf("state files %v, want one", files)
+	if len(files) != 2 {
+		t.Fatalf("state files %v, want a record and its body", files)
 	}
 
 	// A new process over the same state directory, MISP down: the last
@@ -69,6 +69,11 @@ func TestDurableLastGood(t *testing.T) {
 		write func()
 		log   string
 	}{
+		{"bad body", func() {
+			b, _ := os.ReadFile(files[1])
+			b[len(b)-3] ^= 0x55
+			_ = os.WriteFile(files[1], b, 0o600)
+		}, "last good list on disk is corrupt"},
 		{"bad checksum", func() {
 			b, _ := os.ReadFile(files[0])
 			b[len(b)-3] ^= 0x55
