@@ -17,7 +17,6 @@ func (s *Service) Get(ctx context.Context, r Request) (Result, error) {
 		return Result{}, err
 	}
 	s.noteRequest(r, l.rd, l.k, l.nsArtifact, l.a, l.expires, l.now)
-	s.observeRequested(r, l.rd)
 	if l.fresh(r.TTL) {
 		return s.result(Result{Artifact: l.a, Status: Hit, Held: s.holdOf(l.k.artifact)}), nil
 	}
@@ -39,7 +38,6 @@ func (s *Service) Fresh(ctx context.Context, r Request) (Result, bool) {
 		return Result{}, false
 	}
 	s.noteRequest(r, l.rd, l.k, l.nsArtifact, l.a, l.expires, l.now)
-	s.observeRequested(r, l.rd)
 	return s.result(Result{Artifact: l.a, Status: Hit}), true
 }
 
@@ -117,13 +115,6 @@ func (s *Service) awaitBuild(ctx context.Context, r Request, rd renderers.Render
 	case res := <-ch:
 		s.limits.leave(nsArtifact, w, false)
 		return res, nil
-	}
-}
-
-// observeRequested tells the observer that r's list was asked for.
-func (s *Service) observeRequested(r Request, rd renderers.Renderer) {
-	if s.opts.Observer != nil {
-		observeRequested(s.opts.Observer, r, rd.Info().Name)
 	}
 }
 

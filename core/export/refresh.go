@@ -59,6 +59,7 @@ func newer(ctx context.Context, fetched time.Time) bool {
 // tracked is what the service remembers of one artifact key's requests.
 type tracked struct {
 	lastRequest atomic.Int64 // unix nanoseconds
+	observed    atomic.Int64 // unix nanoseconds of the last request told to the observer
 	refreshing  atomic.Bool
 	failedAt    atomic.Int64 // unix nanoseconds of the last failed background rebuild
 	lastErr     atomic.Pointer[error]
@@ -92,12 +93,31 @@ func keepFor(r Request) time.Duration { return r.TTL + MaxStale(r.Site) }
 func (s *Service) noteRequest(r Request, rd renderers.Renderer, k keys, nsArtifact string, a *Artifact, expires, now time.Time) {
 	t := s.track(nsArtifact)
 	prev := time.Unix(0, t.lastRequest.Swap(now.UnixNano()))
+	s.observeRequested(t, r, rd, now)
 	if a == nil || a.Fetched.IsZero() || r.TTL <= 0 || !now.Before(expires) || !fresh(a.Fetched, now, r.TTL) {
 		return
 	}
 	if expires.Sub(now) <= r.TTL/10 && !prev.Before(a.Fetched) {
 		s.revalidate(r, rd, k, nsArtifact, a, now)
 	}
+}
+
+// observeInterval is how often at most a list's requests are told to the
+// observer: it wants to know the lists still asked for (within a day),
+// not each request of a cache hit.
+const observeInterval = time.Minute
+
+// observeRequested tells the observer that r's list (tracked as t) was
+// asked for, unless it was told less than observeInterval ago.
+func (s *Service) observeRequested(t *tracked, r Request, rd renderers.Renderer, now time.Time) {
+	if s.opts.Observer == nil {
+		return
+	}
+	last := t.observed.Load()
+	if now.UnixNano()-last < int64(observeInterval) || !t.observed.CompareAndSwap(last, now.UnixNano()) {
+		return
+	}
+	observeRequested(s.opts.Observer, r, rd.Info().Name)
 }
 
 // revalidate starts the background rebuild of the list a, unless one is
