@@ -57,6 +57,9 @@ Flags:
   --gzip             gzip responses for clients that accept it
   --version          print the version
   --delay DURATION   delay every restSearch answer (e.g. 2s)
+  --clock-offset D   run the emulated MISP's clock D off this machine's
+                     (e.g. -10m, 2h): the timestamps of its writes and the
+                     Date of its answers, as a MISP whose clock is wrong
   --unordered-plans  read the pages of a restSearch without an order in an
                      order that changes from page to page, as MySQL may
   --memory-limit-mb N  read restSearch pages larger than N × 50 attributes
@@ -89,6 +92,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	prefix := fs.String("tag-prefix", "", "")
 	gz := fs.Bool("gzip", false, "")
 	delay := fs.Duration("delay", 0, "")
+	clockOffset := fs.Duration("clock-offset", 0, "")
 	unordered := fs.Bool("unordered-plans", false, "")
 	memoryMB := fs.Int("memory-limit-mb", 0, "")
 	faultName := fs.String("fault", "none", "")
@@ -136,7 +140,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	srv, err := mispsim.New(mispsim.Options{
 		Key: *key, Users: users, DataDir: *data, Generate: *generate, Seed: *seed, TagPrefix: *prefix, Gzip: *gz,
 		GenerateTypes: splitList(*types), Delay: *delay, UnorderedPlans: *unordered,
-		MemoryLimitMB: *memoryMB,
+		MemoryLimitMB: *memoryMB, Now: clockOff(*clockOffset),
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "%v\n", err)
@@ -170,6 +174,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer cancel()
 	_ = hs.Shutdown(shutdown)
 	return 0
+}
+
+// clockOff is a clock offset from this machine's; nil (time.Now) when
+// offset is zero.
+func clockOff(offset time.Duration) func() time.Time {
+	if offset == 0 {
+		return nil
+	}
+	return func() time.Time { return time.Now().Add(offset) }
 }
 
 // parseUser reads a --user value: KEY,ID,ORG,EMAIL.

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestRunErrors(t *testing.T) {
@@ -30,6 +31,7 @@ func TestRunErrors(t *testing.T) {
 		{"negative delay", []string{"--delay", "-1s"}, 2, "--delay must not be negative"},
 		{"negative memory limit", []string{"--memory-limit-mb", "-1"}, 2, "--memory-limit-mb must be 0 to 1048576"},
 		{"bad delay", []string{"--delay", "soon"}, 2, "invalid value"},
+		{"bad clock offset", []string{"--clock-offset", "late"}, 2, "invalid value \"late\" for flag -clock-offset"},
 		{"user without e-mail", []string{"--user", "k3y,7,1"}, 2, "want KEY,ID,ORG,EMAIL"},
 		{"user with a bad id", []string{"--user", "k3y,seven,1,soc@example.org"}, 2, "must be positive numbers"},
 	}
@@ -58,5 +60,17 @@ func TestVersionFlag(t *testing.T) {
 	var out, errb strings.Builder
 	if code := run([]string{"--version"}, &out, &errb); code != 0 || !strings.HasPrefix(out.String(), "mispsim ") {
 		t.Errorf("--version: exit %d, %q %q", code, out.String(), errb.String())
+	}
+}
+
+func TestClockOffset(t *testing.T) {
+	if clockOff(0) != nil {
+		t.Error("no offset: want the machine's clock (nil)")
+	}
+	for _, off := range []time.Duration{-10 * time.Minute, 2 * time.Hour} {
+		got := clockOff(off)().Sub(time.Now())
+		if d := got - off; d < -time.Minute || d > time.Minute {
+			t.Errorf("offset %v: the clock is %v off", off, got)
+		}
 	}
 }

@@ -45,7 +45,8 @@ type Options struct {
 	// "<prefix>:incident-classification=<class>". Generated events always
 	// get one, with prefix "cratos" when TagPrefix is empty.
 	TagPrefix string
-	// Now is the emulator's clock; nil means time.Now.
+	// Now is the emulator's clock, which stamps writes and dates answers
+	// (Date); nil means time.Now.
 	Now func() time.Time
 	// Gzip compresses responses for clients that accept gzip.
 	Gzip bool
@@ -195,6 +196,9 @@ const authFailed = "Authentication failed. Please make sure you pass the API key
 
 // ServeHTTP answers one request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// The web server and PHP of a MISP read one clock: Date is the one
+	// writes are stamped with.
+	w.Header().Set("Date", s.opts.Now().UTC().Format(http.TimeFormat))
 	route := routeOf(r.URL.Path)
 	if resp, ok := s.serveStats(route, r); ok {
 		s.send(w, r, resp, -1)
