@@ -13,8 +13,8 @@ import (
 // sharing a feed's reads pass deltas between them (wire.go): a whole
 // snapshot is the delta from an empty one.
 type Delta struct {
-	// Read is the later snapshot's read time.
-	Read time.Time
+	// Read and MISPStart are the later snapshot's.
+	Read, MISPStart time.Time
 	// Events are the events added or changed.
 	Events map[int64]Event
 	// Dropped are the ids of the events the later snapshot no longer
@@ -34,7 +34,7 @@ type Delta struct {
 // Changes returns the delta that turns old into next. A nil old is an
 // empty snapshot: the delta then holds every event of next.
 func Changes(old, next *Snapshot) Delta {
-	d := Delta{Read: next.Read, Events: map[int64]Event{}, Attributes: next.Attributes}
+	d := Delta{Read: next.Read, MISPStart: next.MISPStart, Events: map[int64]Event{}, Attributes: next.Attributes}
 	for id, e := range next.events {
 		if old == nil || !sameEvent(old.events[id], e) {
 			d.Events[id] = e
@@ -101,7 +101,7 @@ func (s *Snapshot) Apply(d Delta) (*Snapshot, error) {
 		delete(states, id)
 	}
 	maps.Copy(states, d.States)
-	out := &Snapshot{events: events, states: states, Read: d.Read}
+	out := &Snapshot{events: events, states: states, Read: d.Read, MISPStart: d.MISPStart}
 	for _, e := range events {
 		out.Attributes += e.Len()
 	}

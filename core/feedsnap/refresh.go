@@ -12,8 +12,9 @@ import (
 )
 
 // DefaultMargin is how far a refresh reaches back before the previous
-// read started: clock skew between Cratos and MISP, and writes MISP had
-// stamped but not yet committed when that read ran.
+// read started on MISP's clock: writes MISP had stamped but not yet
+// committed when that read ran (and, when MISP's answers carry no Date,
+// clock skew between Cratos and MISP).
 const DefaultMargin = 5 * time.Minute
 
 // eventIDChunk bounds the event ids, and uuidChunk the uuids, one request
@@ -24,7 +25,9 @@ const (
 )
 
 // Refresh returns old brought up to date with what changed in MISP since
-// old was read, less margin, attribute by attribute. q is the feed's
+// old was read, less margin, attribute by attribute. The window is on
+// MISP's clock, told by the Date of its answers (old.MISPStart): Cratos'
+// clock, ahead of or behind MISP's, neither hides changes nor widens it. q is the feed's
 // search, as given to Full. Only the feed's own search decides what the
 // feed holds: the other requests only say which attributes and events to
 // ask it about. Running it again over the same window gives the same
@@ -52,18 +55,20 @@ const (
 //     1 equal to MISP's again, and the event as 4 read it).
 //
 // When more than half the events held are to be read whole, request 1
-// fails, or started is before old.Read (the clock was set back), the feed
-// is read in full instead.
+// fails, or MISP's clock is not known from old and started is before
+// old.Read (the clock was set back), the feed is read in full instead.
 func Refresh(ctx context.Context, src Source, q misp.Query, old *Snapshot, started time.Time, margin time.Duration) (*Snapshot, Cost, error) {
 	var c Cost
-	if src.Events == nil || started.Round(0).Before(old.Read.Round(0)) {
+	if src.Events == nil || old.MISPStart.IsZero() && started.Round(0).Before(old.Read.Round(0)) {
 		// A start before the previous read's, on the wall clock (Round(0)
 		// drops the monotonic reading a time of this process carries), is
 		// a clock set back: the window, from that read on the clock as it
 		// was, may begin after writes MISP stamped since.
 		return fullInstead(ctx, src, q, started, c)
 	}
-	from := max(old.Read.Add(-margin).Unix(), 1)
+	clock := misp.NewServerClock()
+	ctx = misp.WithServerClock(ctx, clock)
+	from := max(old.windowStart().Add(-margin).Unix(), 1)
 	f := misp.EventFilter{Timestamp: from}
 	if q.Published {
 		f = misp.EventFilter{PublishTimestamp: from}
@@ -150,7 +155,9 @@ func Refresh(ctx context.Context, src Source, q misp.Query, old *Snapshot, start
 	for _, ev := range after {
 		states[ev.ID] = stateOf(ev, true)
 	}
-	return rebuilt(events, states, started), c, nil
+	s := rebuilt(events, states, started)
+	s.MISPStart = clock.Start()
+	return s, c, nil
 }
 
 // searchedStates runs request 5: the event index over the events search 4

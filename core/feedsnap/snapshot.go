@@ -47,9 +47,13 @@ type Snapshot struct {
 	// states holds what the event index said of events held, when read.
 	states map[int64]eventState
 	// Read is when the read this snapshot reflects started (the reader's
-	// clock): every MISP change stamped before it, less the clock margin,
-	// is in it.
+	// clock).
 	Read time.Time
+	// MISPStart is the earliest MISP's clock can have read when that read
+	// started (misp.ServerClock): every MISP change stamped before it,
+	// less the margin, is in the snapshot. Zero when MISP's answers
+	// carried no Date: Read stands for it then.
+	MISPStart time.Time
 	// Attributes counts the attributes held.
 	Attributes int
 }
@@ -75,6 +79,8 @@ func (c *Cost) add(n int) {
 // the time the read starts.
 func Full(ctx context.Context, src Source, q misp.Query, started time.Time) (*Snapshot, Cost, error) {
 	var c Cost
+	clock := misp.NewServerClock()
+	ctx = misp.WithServerClock(ctx, clock)
 	parts, n, err := readParts(ctx, src.Search, q)
 	c.add(n)
 	if err != nil {
@@ -105,6 +111,7 @@ func Full(ctx context.Context, src Source, q misp.Query, started time.Time) (*Sn
 		return nil, c, err
 	}
 	s := newSnapshot(events, started)
+	s.MISPStart = clock.Start()
 	for _, ev := range seen {
 		if _, held := s.events[ev.ID]; held {
 			s.states[ev.ID] = stateOf(ev, true)
@@ -172,6 +179,15 @@ func (s *Snapshot) Bytes() int64 {
 		n += int64(len(st.tags))
 	}
 	return n
+}
+
+// windowStart is the time on MISP's clock from which s may lack changes,
+// before the margin: when its read started.
+func (s *Snapshot) windowStart() time.Time {
+	if s.MISPStart.IsZero() {
+		return s.Read
+	}
+	return s.MISPStart
 }
 
 // Events returns the ids of the events held, in order.

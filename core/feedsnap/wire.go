@@ -19,6 +19,7 @@ import (
 //
 //	magic      "CFD1"
 //	read       varint unix nanoseconds
+//	misp start varint unix nanoseconds; 0 when not known
 //	attributes uvarint
 //	dropped    uvarint count, then each id as a varint difference from the previous
 //	strings    uvarint count, then each as uvarint length and bytes: the types and
@@ -38,7 +39,7 @@ import (
 //
 // A uuid in MISP's lowercase 8-4-4-4-12 form takes 16 bytes; any other is
 // kept as it is.
-const wireMagic = "CFD3"
+const wireMagic = "CFD4"
 
 // maxWireBytes bounds what a wire form decompresses to.
 const maxWireBytes = 4 << 30
@@ -94,6 +95,11 @@ func (d Delta) writeRaw(w *bytes.Buffer) error {
 	var b []byte
 	b = append(b, wireMagic...)
 	b = binary.AppendVarint(b, d.Read.UnixNano())
+	var mispStart int64
+	if !d.MISPStart.IsZero() {
+		mispStart = d.MISPStart.UnixNano()
+	}
+	b = binary.AppendVarint(b, mispStart)
 	b = binary.AppendUvarint(b, uint64(d.Attributes))
 	b = appendIDs(b, d.Dropped)
 	ids := slices.Sorted(maps.Keys(d.Events))
@@ -206,6 +212,9 @@ func UnmarshalDelta(wire []byte) (Delta, error) {
 		return Delta{}, fmt.Errorf("%w: bad magic", errWire)
 	}
 	d := Delta{Read: time.Unix(0, r.Varint()), Events: map[int64]Event{}}
+	if ns := r.Varint(); ns != 0 {
+		d.MISPStart = time.Unix(0, ns)
+	}
 	if n := r.Uvarint(); n <= maxWireBytes {
 		d.Attributes = int(n)
 	} else {

@@ -44,9 +44,10 @@ func TestDeltaWireRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			copied = roundTrip(t, copied, feedsnap.Changes(snap, next))
-			if got, want := attributesOf(copied), attributesOf(next); !slices.Equal(got, want) || !copied.Read.Equal(next.Read) {
-				t.Fatalf("%s round %d: the copy holds %d attributes read at %s, want %d read at %s",
-					feed, round, len(got), copied.Read, len(want), next.Read)
+			if got, want := attributesOf(copied), attributesOf(next); !slices.Equal(got, want) || !copied.Read.Equal(next.Read) ||
+				next.MISPStart.IsZero() || !copied.MISPStart.Equal(next.MISPStart) {
+				t.Fatalf("%s round %d: the copy holds %d attributes read at %s (MISP %s), want %d read at %s (MISP %s)",
+					feed, round, len(got), copied.Read, copied.MISPStart, len(want), next.Read, next.MISPStart)
 			}
 			snap = next
 		}

@@ -140,6 +140,7 @@ func (c *Client) send(ctx context.Context, method, path string, body []byte) (*h
 	if err != nil {
 		return nil, c.transportError(ctx, err)
 	}
+	noteDate(ctx, resp.Header)
 	return resp, nil
 }
 
