@@ -62,7 +62,7 @@ func TestRuleShapes(t *testing.T) {
 			`alert http $HOME_NET any -> any any (msg:"CRATOS url http://bad.example/gate.php?id=1"; flow:established,to_server; http.host; to_lowercase; content:"bad.example"; startswith; pcre:"/^\.?\z/R"; http.uri; content:"/gate.php?id=1"; startswith; classtype:trojan-activity; sid:N; rev:1;)`,
 		}, nil},
 		{"URL without scheme, with port", ind(indicator.URL, "bad.example:8080/a b"), []string{
-			`alert http $HOME_NET any -> any 8080 (msg:"CRATOS url bad.example:8080/a b"; flow:established,to_server; http.host; to_lowercase; content:"bad.example"; startswith; pcre:"/^\.?\z/R"; http.uri; content:"/a|20|b"; startswith; classtype:trojan-activity; sid:N; rev:1;)`,
+			`alert http $HOME_NET any -> any any (msg:"CRATOS url bad.example:8080/a b"; flow:established,to_server; http.host; to_lowercase; content:"bad.example"; startswith; pcre:"/^\.?\z/R"; http.header; pcre:"/^host:[^\r\n]*:8080[ \t]*\r?$/mi"; http.uri; content:"/a|20|b"; startswith; classtype:trojan-activity; sid:N; rev:1;)`,
 		}, nil},
 		{"URL without scheme, a URL in the query", ind(indicator.URL, "bad.example/r?u=http://x.example/"), []string{
 			`alert http $HOME_NET any -> any any (msg:"CRATOS url bad.example/r?u=http://x.example/"; flow:established,to_server; http.host; to_lowercase; content:"bad.example"; startswith; pcre:"/^\.?\z/R"; http.uri.raw; content:"/r?u=http|3A|//x.example/"; startswith; classtype:trojan-activity; sid:N; rev:1;)`,
@@ -74,7 +74,7 @@ func TestRuleShapes(t *testing.T) {
 			`alert http $HOME_NET any -> any any (msg:"CRATOS url http://bad.example"; flow:established,to_server; http.host; to_lowercase; content:"bad.example"; startswith; pcre:"/^\.?\z/R"; classtype:trojan-activity; sid:N; rev:1;)`,
 		}, nil},
 		{"URL on an IPv6 host", ind(indicator.URL, "http://[2001:db8::1]:8080/x"), []string{
-			`alert http $HOME_NET any -> 2001:db8::1 8080 (msg:"CRATOS url http://[2001:db8::1]:8080/x"; flow:established,to_server; http.uri; content:"/x"; startswith; classtype:trojan-activity; sid:N; rev:1;)`,
+			`alert http $HOME_NET any -> any any (msg:"CRATOS url http://[2001:db8::1]:8080/x"; flow:established,to_server; http.host; to_lowercase; content:"[2001|3A|db8|3A 3A|1]"; bsize:13; http.header; pcre:"/^host:[^\r\n]*:8080[ \t]*\r?$/mi"; http.uri; content:"/x"; startswith; classtype:trojan-activity; sid:N; rev:1;)`,
 		}, nil},
 		{"https URL", ind(indicator.URL, "https://bad.example/login"), []string{
 			`alert tls $HOME_NET any -> any any (msg:"CRATOS url-tls bad.example"; flow:established,to_server; tls.sni; content:"bad.example"; nocase; startswith; pcre:"/^\.?\z/R"; classtype:trojan-activity; sid:N; rev:1;)`,

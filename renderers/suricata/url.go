@@ -45,9 +45,11 @@ func splitURL(v string) (urlParts, bool) {
 		return u, false
 	}
 	if u.port != "" {
-		if n, err := strconv.Atoi(u.port); err != nil || n < 1 || n > 65535 {
+		n, err := strconv.Atoi(u.port)
+		if err != nil || n < 1 || n > 65535 {
 			return u, false
 		}
+		u.port = strconv.Itoa(n)
 	}
 	return u, true
 }
@@ -61,8 +63,16 @@ func normalizedAway(path string) bool {
 }
 
 // addURL writes the rule for a URL: http (and scheme-less) URLs match the
-// Host header and the URI prefix; https URLs match the TLS SNI of their
-// host, once per host and port.
+// Host and the URI prefix; https URLs match the TLS SNI of their host,
+// once per host and port.
+//
+// An http URL's host and port are matched in the request, not in the
+// rule header: through an explicit proxy the client connects to the
+// proxy's address and port, and names the host and port in the request
+// line ("GET http://host:port/path") and the Host header. http.host holds
+// the host of either (without its port; an IPv6 address in brackets), and
+// the Host header carries the port in both, as RFC 9112 makes clients
+// send it.
 func (r *render) addURL(ind indicator.Indicator) error {
 	u, ok := splitURL(ind.Value)
 	if !ok {
@@ -73,17 +83,26 @@ func (r *render) addURL(ind indicator.Indicator) error {
 	if port == "" {
 		port = "any"
 	}
-	addr, isIP := netip.ParseAddr(u.host)
+	addr, err := netip.ParseAddr(u.host)
+	isIP := err == nil
 	dst := "any"
-	if isIP == nil {
+	if isIP {
 		dst = addr.String()
 	}
 	switch u.scheme {
 	case "", "http":
-		r.open("url", "http $HOME_NET any -> "+dst+" "+port, ind.Value)
+		r.open("url", "http $HOME_NET any -> any any", ind.Value)
 		r.raw("flow:established,to_server; ")
-		if isIP != nil {
+		switch {
+		case !isIP:
 			r.opt(httpHost+"content:\"", u.host, "\"; startswith; "+nameEnd)
+		case addr.Is6():
+			r.opt(httpHost+"content:\"", "["+dst+"]", "\"; bsize:"+strconv.Itoa(len(dst)+2)+"; ")
+		default:
+			r.opt(httpHost+"content:\"", dst, "\"; bsize:"+strconv.Itoa(len(dst))+"; ")
+		}
+		if u.port != "" && u.port != "80" {
+			r.raw(`http.header; pcre:"/^host:[^\r\n]*:` + u.port + `[ \t]*\r?$/mi"; `)
 		}
 		path := u.path
 		if strings.HasPrefix(path, "?") {
@@ -113,7 +132,7 @@ func (r *render) addURL(ind indicator.Indicator) error {
 		}
 		r.open("url-tls", "tls $HOME_NET any -> "+dst+" "+port, label)
 		r.raw("flow:established,to_server; ")
-		if isIP != nil {
+		if !isIP {
 			r.opt("tls.sni; content:\"", u.host, "\"; nocase; startswith; "+nameEnd)
 		}
 		return r.commitKey(indicator.URL, "https://"+label)
