@@ -48,6 +48,8 @@ func TestURLRulesDirectAndThroughProxy(t *testing.T) {
 		{true, "10.0.0.3:8080", "http://10.0.0.3:8080/ip.php", nil},
 		{true, "[2001:db8::1]:8080", "http://[2001:db8::1]:8080/v6", []string{ip6}},
 		{true, "[2001:db8::2]:8080", "http://[2001:db8::2]:8080/v6", nil},
+		{true, "p.example", "http://p.example/a%41", []string{raw}},
+		{true, "p.example", "HTTP://P.Example/a%41?q", []string{raw}},
 		{true, "p.example", "http://p.example/a%42", nil},
 		{true, "p.example", "http://p.example/x/a%41", nil},
 	}

@@ -108,12 +108,15 @@ func (r *render) addURL(ind indicator.Indicator) error {
 		if strings.HasPrefix(path, "?") {
 			path = "/" + path
 		}
-		if path != "" && path != "/" {
-			buf := "http.uri; content:\""
-			if normalizedAway(path) {
-				buf = "http.uri.raw; content:\""
-			}
-			r.opt(buf, path, "\"; startswith; ")
+		switch {
+		case path == "" || path == "/":
+		case normalizedAway(path):
+			// The raw URI of a request sent through a proxy starts with
+			// the scheme and authority ("http://host:port/a%41").
+			r.opt("http.uri.raw; content:\"", path, "\"; ")
+			r.raw(`pcre:"/^(?i:http:\/\/[^\/?#]*)?` + string(appendPCRELiteral(nil, path)) + `/"; `)
+		default:
+			r.opt("http.uri; content:\"", path, "\"; startswith; ")
 		}
 		return r.commit(ind)
 	case "https":
