@@ -62,9 +62,11 @@ Flags:
                      Date of its answers, as a MISP whose clock is wrong
   --unordered-plans  read the pages of a restSearch without an order in an
                      order that changes from page to page, as MySQL may
-  --memory-limit-mb N  read restSearch pages larger than N × 50 attributes
+  --memory-limit-mb N  read restSearch pages larger than N × C attributes
                      in pieces, as a MISP with PHP memory_limit N MB does
                      (default 0: every page in one go)
+  --memory-coefficient C  MISP.default_attribute_memory_coefficient, the
+                     attributes read per MB of memory limit (default 50)
   --fault NAME       fail every request as NAME says: slow, status, html,
                      truncated, reset, huge-length, gzip-bomb,
                      endless-pages, redirect (see package mispsim)
@@ -95,6 +97,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	clockOffset := fs.Duration("clock-offset", 0, "")
 	unordered := fs.Bool("unordered-plans", false, "")
 	memoryMB := fs.Int("memory-limit-mb", 0, "")
+	coefficient := fs.Int("memory-coefficient", mispsim.AttributesPerMB, "")
 	faultName := fs.String("fault", "none", "")
 	faultStatus := fs.Int("fault-status", 0, "")
 	faultDelay := fs.Duration("fault-delay", 0, "")
@@ -135,12 +138,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "mispsim: --memory-limit-mb must be 0 to 1048576 (see --help)")
 		return 2
 	}
+	if *coefficient < 1 || *coefficient > 1<<20 {
+		fmt.Fprintln(stderr, "mispsim: --memory-coefficient must be 1 to 1048576 (see --help)")
+		return 2
+	}
 
 	start := time.Now()
 	srv, err := mispsim.New(mispsim.Options{
 		Key: *key, Users: users, DataDir: *data, Generate: *generate, Seed: *seed, TagPrefix: *prefix, Gzip: *gz,
 		GenerateTypes: splitList(*types), Delay: *delay, UnorderedPlans: *unordered,
-		MemoryLimitMB: *memoryMB, Now: clockOff(*clockOffset),
+		MemoryLimitMB: *memoryMB, MemoryCoefficient: *coefficient, Now: clockOff(*clockOffset),
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "%v\n", err)

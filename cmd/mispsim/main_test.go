@@ -30,6 +30,7 @@ func TestRunErrors(t *testing.T) {
 		{"unknown fault", []string{"--fault", "meteor"}, 2, "unknown fault \"meteor\""},
 		{"negative delay", []string{"--delay", "-1s"}, 2, "--delay must not be negative"},
 		{"negative memory limit", []string{"--memory-limit-mb", "-1"}, 2, "--memory-limit-mb must be 0 to 1048576"},
+		{"zero memory coefficient", []string{"--memory-coefficient", "0"}, 2, "--memory-coefficient must be 1 to 1048576"},
 		{"bad delay", []string{"--delay", "soon"}, 2, "invalid value"},
 		{"bad clock offset", []string{"--clock-offset", "late"}, 2, "invalid value \"late\" for flag -clock-offset"},
 		{"user without e-mail", []string{"--user", "k3y,7,1"}, 2, "want KEY,ID,ORG,EMAIL"},

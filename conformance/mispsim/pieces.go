@@ -1,8 +1,9 @@
 package mispsim
 
-// AttributesPerMB is MISP's default_attribute_memory_coefficient: a page
-// of a paged restSearch is read in pieces of PHP's memory_limit in MB
-// times this many attributes (12,800 at 256M).
+// AttributesPerMB is MISP's default MISP.default_attribute_memory_coefficient:
+// a page of a paged restSearch is read in pieces of PHP's memory_limit in
+// MB times this many attributes (12,800 at 256M). Options.MemoryCoefficient
+// sets another.
 const AttributesPerMB = 50
 
 // pageReader reads the rows of one restSearch page as MISP's

@@ -50,7 +50,7 @@ func (s *Server) restSearch(r *http.Request, body []byte) response {
 	if q.limit > 0 && q.order == nil && s.opts.UnorderedPlans {
 		matched = s.st.unorderedPlan(matched, q.page)
 	}
-	res := s.st.search(q, hits, matched, s.opts.MemoryLimitMB*AttributesPerMB)
+	res := s.st.search(q, hits, matched, s.opts.MemoryLimitMB*s.memoryCoefficient())
 	s.mu.RUnlock()
 	s.counters.attrs.Add(int64(len(res.spans)))
 
@@ -67,6 +67,14 @@ func (s *Server) restSearch(r *http.Request, body []byte) response {
 		size:  res.size,
 		write: res.writeTo,
 	}
+}
+
+// memoryCoefficient is the attributes MISP reads per MB of memory_limit.
+func (s *Server) memoryCoefficient() int {
+	if s.opts.MemoryCoefficient > 0 {
+		return s.opts.MemoryCoefficient
+	}
+	return AttributesPerMB
 }
 
 // resultCount is X-Result-Count as MISP's __iteratedFetch counts it: the

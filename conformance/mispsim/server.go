@@ -59,10 +59,14 @@ type Options struct {
 	// repeat some attributes and miss others.
 	UnorderedPlans bool
 	// MemoryLimitMB is the PHP memory_limit of the emulated MISP, in MB:
-	// a paged restSearch larger than MemoryLimitMB × AttributesPerMB
+	// a paged restSearch larger than MemoryLimitMB × MemoryCoefficient
 	// attributes is read in pieces of that size, as MISP does, and ends at
 	// the first piece that warninglists shorten. 0: no limit.
 	MemoryLimitMB int
+	// MemoryCoefficient is MISP.default_attribute_memory_coefficient, the
+	// attributes read per MB of MemoryLimitMB; 0: MISP's default,
+	// AttributesPerMB.
+	MemoryCoefficient int
 }
 
 // Stats counts what a Server holds.

@@ -14,10 +14,10 @@ import (
 // piece that warninglists shorten, counting only the rows read so far:
 // the rows between there and the next page are then returned by no page.
 // When the page is a whole number of pieces, its last read has no limit
-// and returns every row left. Both are caught here: the read fails, so
-// that the list keeps its last good content rather than go without
-// them, and the pages of later reads of that MISP stay within what it
-// read (pageSizes).
+// and returns every row left. Both are caught here, whatever the size of
+// the pieces: the read fails, so that the list keeps its last good
+// content rather than go without them, and the pages of later reads of
+// that MISP stay within what it read (pageSizes).
 
 // pageEnd is what one page's answer says of the search.
 type pageEnd struct {
@@ -62,23 +62,20 @@ func (c *Client) checkPieces(end *pageEnd, pageSize int) error {
 		c.lowerPageSize(pageSize - 1)
 		return &Error{Kind: BadResponse, Site: c.opts.Site, Detail: fmt.Sprintf(
 			"MISP answered %d rows for a page of %d: a page_size that is a whole number of the pieces its PHP memory_limit reads at once makes it read past the page; the next reads ask pages of %d", read, pageSize, pageSize-1)}
-	case end.done && end.skipped > 0 && read < pageSize && read%pieceUnit == 0:
+	case end.done && end.skipped > 0 && read < pageSize:
 		end.cut = read
 	}
 	return nil
 }
 
-// pieceUnit divides every size of MISP's pieces: memory_limit in MB times
-// the coefficient, 50 unless a MISP admin changed it. A last page that
-// read another number of rows was not cut after a piece, and asks no
-// check: a row written to MISP during the read would otherwise pass for
-// the rows a cut left out.
-const pieceUnit = 50
-
 // checkCut asks whether a row follows the last page, which ended after
 // cut of its pageSize rows with some skipped (0: it did not). One does
-// when MISP cut the page after a piece: the read fails, and later reads
-// of this MISP ask pages of cut rows, which it reads in one go.
+// when MISP cut the page after a piece, of whatever size its memory
+// coefficient makes them, or when the row was written during the read:
+// the page is then asked again. MISP cuts it after the same rows; a page
+// read whole reads the row written too. Either way the read fails; after
+// a cut, later reads of this MISP ask pages of cut rows, which it reads
+// in one go.
 func (c *Client) checkCut(ctx context.Context, q Query, pageSize, page, cut int) error {
 	if cut == 0 {
 		return nil
@@ -87,6 +84,14 @@ func (c *Client) checkCut(ctx context.Context, q Query, pageSize, page, cut int)
 	next, err := c.searchPage(ctx, q, 1, offset+1, new([]byte), func(indicator.Attribute) {})
 	if err != nil || next.n+next.skipped == 0 {
 		return err
+	}
+	again, err := c.searchPage(ctx, q, pageSize, page, new([]byte), func(indicator.Attribute) {})
+	if err != nil {
+		return err
+	}
+	if again.cut != cut {
+		return &Error{Kind: BadResponse, Site: c.opts.Site, Detail: fmt.Sprintf(
+			"MISP changed during the read: page %d read %d rows, then %d when asked again", page, cut, again.n+again.skipped)}
 	}
 	c.lowerPageSize(cut)
 	return &Error{Kind: BadResponse, Site: c.opts.Site, Detail: fmt.Sprintf(

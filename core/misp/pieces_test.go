@@ -54,25 +54,31 @@ func TestPagesReadInPieces(t *testing.T) {
 	}
 }
 
-// A last page short of its size with rows skipped is checked for a row
-// after it only when the rows it read could end a piece (a multiple of
-// 50); a MISP that reads pages whole answers that check with nothing.
-func TestLastPageCheckedOnlyAtPieceSizes(t *testing.T) {
+// A last page short of its size is checked for a row after it only when
+// warninglists shortened it, whatever number of rows it read; a MISP that
+// reads pages whole answers that check with nothing.
+func TestLastPageCheckedWhenShortened(t *testing.T) {
 	tests := []struct {
 		name         string
 		attrs        int // the first one warninglisted
+		enforceWL    bool
 		wantRequests int
 	}{
-		{"7 rows read", 7, 1},
-		{"50 rows read", 50, 2},
+		{"7 rows read, none skipped", 7, false, 1},
+		{"7 rows read, 1 skipped", 7, true, 2},
+		{"50 rows read, 1 skipped", 50, true, 2},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			sim, url := warninglistedMISP(t, mispsim.Options{}, tc.attrs, 0)
 			c := New(Options{Site: "s", BaseURL: url, Key: mispsim.DefaultKey})
-			n, err := c.SearchAttributes(context.Background(), Query{Types: []string{"ip-dst"}, EnforceWarninglist: true}, 60, 1, discard)
-			if err != nil || n != tc.attrs-1 {
-				t.Fatalf("read %d attributes, %v; want %d", n, err, tc.attrs-1)
+			want := tc.attrs
+			if tc.enforceWL {
+				want--
+			}
+			n, err := c.SearchAttributes(context.Background(), Query{Types: []string{"ip-dst"}, EnforceWarninglist: tc.enforceWL}, 60, 1, discard)
+			if err != nil || n != want {
+				t.Fatalf("read %d attributes, %v; want %d", n, err, want)
 			}
 			if reqs := len(sim.Requests()); reqs != tc.wantRequests {
 				t.Errorf("%d requests, want %d", reqs, tc.wantRequests)
