@@ -107,6 +107,7 @@ func assemble(cfg *config.Config, sites *config.Sites, registry *renderers.Regis
 			ColdBuildsPerMinute:  cfg.ColdBuildsPerMinute,
 		},
 		State:          openListState(cfg, logger),
+		StateMaxAge:    cfg.StateMaxAge(),
 		ReconcileEvery: time.Duration(cfg.ReconcileSeconds) * time.Second,
 	})
 	svc.closers = append(svc.closers, func() {

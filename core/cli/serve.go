@@ -89,6 +89,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 			logger.Warn("plugin metric", "plugin", p.Info().Name, "error", err)
 		}
 	}
+	defer startPruning(cfg, svc.export, pruneFirstAfter, pruneEvery)()
 	stopDNS, err := startDNS(cfg, svc, logger)
 	if err != nil {
 		return usageError("%v", err)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/cratos-project/cratos/core/config"
 	"github.com/cratos-project/cratos/core/dnsprimary"
+	"github.com/cratos-project/cratos/core/export"
 	"github.com/cratos-project/cratos/core/state"
 	"github.com/cratos-project/cratos/core/taxii"
 )
@@ -78,4 +79,37 @@ func openStateDir(cfg *config.Config, logger *slog.Logger, sub, without string) 
 			"state_dir", cfg.StateDir, "error", err)
 	}
 	return dir
+}
+
+// The last good lists in state_dir no longer asked for are pruned first
+// pruneFirstAfter after start, then every pruneEvery. Not at once: a
+// list in use is dated when a device asks for it, and after a long stop
+// every file is old until the devices have come back.
+const (
+	pruneFirstAfter = time.Hour
+	pruneEvery      = 24 * time.Hour
+)
+
+// startPruning runs svc's prune passes of state_dir's last good lists,
+// the first after first, then every every, until stop is called. It
+// does nothing when lists are kept until removed by hand.
+func startPruning(cfg *config.Config, svc *export.Service, first, every time.Duration) (stop func()) {
+	if cfg.StateDir == "" || cfg.StateMaxAge() <= 0 {
+		return func() {}
+	}
+	done := make(chan struct{})
+	go func() {
+		timer := time.NewTimer(first)
+		defer timer.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-timer.C:
+				svc.PruneDurable()
+				timer.Reset(every)
+			}
+		}
+	}()
+	return func() { close(done) }
 }

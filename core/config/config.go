@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/cratos-project/cratos/core/indicator"
 )
@@ -47,6 +48,10 @@ type Config struct {
 	// StateDir holds what must survive a restart (TAXII collection
 	// histories); default: state/ next to the config/ directory.
 	StateDir string `yaml:"state_dir"`
+	// StateMaxAgeDays is how many days a last good list in state_dir
+	// neither built nor served is kept (default
+	// DefaultStateMaxAgeDays); 0: kept until removed by hand.
+	StateMaxAgeDays *int `yaml:"state_max_age_days"`
 	// MemcachedServers lists host:port of a memcached cluster, in addition
 	// to memcached_host/memcached_port.
 	MemcachedServers []string `yaml:"memcached_servers"`
@@ -82,6 +87,22 @@ type Config struct {
 // DefaultFeedSnapshotMaxBytes is feed_snapshot_max_bytes when unset: a few
 // feeds of millions of attributes (some 61 bytes each).
 const DefaultFeedSnapshotMaxBytes = 1 << 30
+
+// DefaultStateMaxAgeDays is state_max_age_days when unset.
+const DefaultStateMaxAgeDays = 30
+
+// maxStateMaxAgeDays bounds state_max_age_days (a hundred years).
+const maxStateMaxAgeDays = 36500
+
+// StateMaxAge returns how long a last good list neither built nor served
+// is kept in state_dir; 0: until removed by hand.
+func (c *Config) StateMaxAge() time.Duration {
+	days := DefaultStateMaxAgeDays
+	if c.StateMaxAgeDays != nil {
+		days = *c.StateMaxAgeDays
+	}
+	return time.Duration(days) * 24 * time.Hour
+}
 
 // MinMemoryLimitBytes is the smallest memory_limit_bytes: below it the
 // collector would run without pause.
@@ -219,6 +240,9 @@ func (c *Config) Validate() error {
 	}
 	if c.FeedSnapshotMaxBytes < 0 {
 		errs = append(errs, errors.New("feed_snapshot_max_bytes must not be negative"))
+	}
+	if c.StateMaxAgeDays != nil {
+		errs = checkRange(errs, "state_max_age_days", *c.StateMaxAgeDays, 0, maxStateMaxAgeDays)
 	}
 	if c.MemoryLimitBytes != 0 && c.MemoryLimitBytes < MinMemoryLimitBytes {
 		errs = append(errs, fmt.Errorf("memory_limit_bytes must be 0 (none) or at least %d (64 MiB)", MinMemoryLimitBytes))

@@ -2,7 +2,9 @@ package config
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 )
 
 func TestStateDir(t *testing.T) {
@@ -25,6 +27,36 @@ func TestStateDir(t *testing.T) {
 		}
 		if cfg.StateDir != want {
 			t.Errorf("%q: state_dir %q, want %q", tc.line, cfg.StateDir, want)
+		}
+	}
+}
+
+// state_max_age_days defaults to 30 days; 0 keeps the lists for ever.
+func TestStateMaxAge(t *testing.T) {
+	const day = 24 * time.Hour
+	for _, tc := range []struct {
+		line string
+		want time.Duration
+		err  string
+	}{
+		{"", 30 * day, ""},
+		{"state_max_age_days: 7\n", 7 * day, ""},
+		{"state_max_age_days: 0\n", 0, ""},
+		{"state_max_age_days: -1\n", 0, "state_max_age_days -1: want 0-36500"},
+		{"state_max_age_days: 1.5\n", 0, "want a whole number"},
+	} {
+		cfg, err := Load(layout(t, originalConfig+tc.line, nil))
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%q: error %v, want %q", tc.line, err, tc.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := cfg.StateMaxAge(); got != tc.want {
+			t.Errorf("%q: max age %v, want %v", tc.line, got, tc.want)
 		}
 	}
 }

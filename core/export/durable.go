@@ -35,6 +35,14 @@ type durable struct {
 	// (written or read back by this process): a build that gives the
 	// same body rewrites only the record. Guarded by mu.
 	bodies map[string]string
+
+	// touches are the records of lists served, to be dated now
+	// (durable_prune.go). Guarded by mu.
+	touches map[string]time.Time
+	// writing is the record name whose files the writer is changing, and
+	// pruning the one a prune pass is: neither touches the other's. Both
+	// guarded by mu.
+	writing, pruning string
 }
 
 // durableLoad is one read of a last good list's state file, whose result
@@ -58,7 +66,8 @@ func newDurable(dir *state.Dir) *durable {
 	if dir == nil {
 		return nil
 	}
-	d := &durable{dir: dir, pending: map[string]durableRecord{}, loading: map[string]*durableLoad{}, bodies: map[string]string{}}
+	d := &durable{dir: dir, pending: map[string]durableRecord{}, loading: map[string]*durableLoad{}, bodies: map[string]string{},
+		touches: map[string]time.Time{}}
 	d.idle = sync.NewCond(&d.mu)
 	return d
 }
@@ -95,22 +104,39 @@ func (s *Service) persist(key string, a *Artifact) {
 	}
 }
 
-// writeDurable writes the pending records until none is left.
+// writeDurable writes the pending records, then dates the records of
+// lists served, until none is left.
 func (s *Service) writeDurable() {
 	d := s.durable
 	d.mu.Lock()
-	for len(d.pending) > 0 {
+	for len(d.pending) > 0 || len(d.touches) > 0 {
 		var name string
 		var rec durableRecord
-		for name, rec = range d.pending {
-			break
+		var at time.Time
+		write := len(d.pending) > 0
+		if write {
+			for name, rec = range d.pending {
+				break
+			}
+			delete(d.pending, name)
+		} else {
+			for name, at = range d.touches {
+				break
+			}
+			delete(d.touches, name)
 		}
-		delete(d.pending, name)
+		for d.pruning == name {
+			d.idle.Wait()
+		}
+		d.writing = name
 		d.mu.Unlock()
-		if err := d.writeList(name, rec); err != nil {
+		if !write {
+			_ = d.dir.Touch(name, at) // a list not on disk (yet) has nothing to date
+		} else if err := d.writeList(name, rec); err != nil {
 			s.opts.Logger.Warn("last good list not written", "error", err)
 		}
 		d.mu.Lock()
+		d.writing = ""
 	}
 	d.running = false
 	d.idle.Broadcast()
@@ -129,7 +155,9 @@ func (d *durable) writeList(name string, rec durableRecord) error {
 	if !known {
 		prev = d.bodyOnDisk(name)
 	}
-	if !known || prev != body {
+	// The body file known is looked for: a reader may have named one the
+	// writer removed since, or a prune pass removed it.
+	if !known || prev != body || !d.exists(body) {
 		if err := d.dir.Write(body, rec.a.Body); err != nil {
 			return err
 		}
@@ -156,6 +184,12 @@ func (d *durable) bodyOnDisk(name string) string {
 		return ""
 	}
 	return body
+}
+
+// exists reports whether the state file name is there.
+func (d *durable) exists(name string) bool {
+	_, err := d.dir.ModTime(name)
+	return err == nil
 }
 
 // maxKnownBodies bounds durable.bodies; past it one is forgotten, and its

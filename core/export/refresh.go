@@ -63,6 +63,7 @@ type tracked struct {
 	refreshing  atomic.Bool
 	failedAt    atomic.Int64 // unix nanoseconds of the last failed background rebuild
 	lastErr     atomic.Pointer[error]
+	touched     atomic.Int64 // unix nanoseconds its record on disk was last dated (durable_prune.go)
 }
 
 // track returns the request record of a namespaced artifact key.
@@ -94,6 +95,7 @@ func (s *Service) noteRequest(r Request, rd renderers.Renderer, k keys, nsArtifa
 	t := s.track(nsArtifact)
 	prev := time.Unix(0, t.lastRequest.Swap(now.UnixNano()))
 	s.observeRequested(t, r, rd, now)
+	s.noteServed(t, k.artifact, now)
 	if a == nil || a.Fetched.IsZero() || r.TTL <= 0 || !now.Before(expires) || !fresh(a.Fetched, now, r.TTL) {
 		return
 	}

@@ -78,6 +78,9 @@ type Options struct {
 	Limits Limits
 	// State, when set, keeps every last good list on disk (durable.go).
 	State *state.Dir
+	// StateMaxAge is how long a last good list neither built nor served
+	// stays in State before PruneDurable removes it; 0: never.
+	StateMaxAge time.Duration
 	// ReconcileEvery is how often feed snapshots are read in full rather
 	// than refreshed (default DefaultReconcileEvery).
 	ReconcileEvery time.Duration

@@ -258,6 +258,43 @@ func (d *Dir) ModTime(name string) (time.Time, error) {
 	return st.ModTime(), nil
 }
 
+// File is a state file as Files lists it.
+type File struct {
+	Name    string
+	Size    int64
+	ModTime time.Time
+}
+
+// Files lists the state files in the directory, temporary files left
+// out.
+func (d *Dir) Files() ([]File, error) {
+	entries, err := os.ReadDir(d.path)
+	if err != nil {
+		return nil, fmt.Errorf("state: %w", err)
+	}
+	files := make([]File, 0, len(entries))
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !validName(e.Name()) {
+			continue
+		}
+		if info, err := e.Info(); err == nil {
+			files = append(files, File{Name: e.Name(), Size: info.Size(), ModTime: info.ModTime()})
+		}
+	}
+	return files, nil
+}
+
+// Touch sets the modification time of name to t, its content unchanged.
+func (d *Dir) Touch(name string, t time.Time) error {
+	if !validName(name) {
+		return ErrBadName
+	}
+	if err := os.Chtimes(filepath.Join(d.path, name), time.Time{}, t); err != nil {
+		return fmt.Errorf("state: %w", err)
+	}
+	return nil
+}
+
 // Remove deletes name; a missing file is not an error.
 func (d *Dir) Remove(name string) error {
 	if !validName(name) {
