@@ -65,7 +65,7 @@ func TestRuleShapes(t *testing.T) {
 			`alert http $HOME_NET any -> any any (msg:"CRATOS url bad.example:8080/a b"; flow:established,to_server; http.host; to_lowercase; content:"bad.example"; startswith; pcre:"/^\.?\z/R"; http.header; pcre:"/^host:[^\r\n]*:8080[ \t]*\r?$/mi"; http.uri; content:"/a|20|b"; startswith; classtype:trojan-activity; sid:N; rev:1;)`,
 		}, nil},
 		{"URL without scheme, a URL in the query", ind(indicator.URL, "bad.example/r?u=http://x.example/"), []string{
-			`alert http $HOME_NET any -> any any (msg:"CRATOS url bad.example/r?u=http://x.example/"; flow:established,to_server; http.host; to_lowercase; content:"bad.example"; startswith; pcre:"/^\.?\z/R"; http.uri.raw; content:"/r?u=http|3A|//x.example/"; startswith; classtype:trojan-activity; sid:N; rev:1;)`,
+			`alert http $HOME_NET any -> any any (msg:"CRATOS url bad.example/r?u=http://x.example/"; flow:established,to_server; http.host; to_lowercase; content:"bad.example"; startswith; pcre:"/^\.?\z/R"; http.uri.raw; content:"/r?u=http|3A|//x.example/"; pcre:"/^(?i:http:\/\/[^\/?#]*)?\x2Fr\x3Fu\x3Dhttp\x3A\x2F\x2Fx\.example\x2F/"; classtype:trojan-activity; sid:N; rev:1;)`,
 		}, nil},
 		{"URL with escapes and percent", ind(indicator.URL, `http://bad.example/%41"x;y:z|w\v`), []string{
 			`alert http $HOME_NET any -> any any (msg:"CRATOS url http://bad.example/%41\"x\;y:z|w\\v"; flow:established,to_server; http.host; to_lowercase; content:"bad.example"; startswith; pcre:"/^\.?\z/R"; http.uri.raw; content:"/%41|22|x|3B|y|3A|z|7C|w|5C|v"; pcre:"/^(?i:http:\/\/[^\/?#]*)?\x2F\x2541\x22x\x3By\x3Az\x7Cw\x5Cv/"; classtype:trojan-activity; sid:N; rev:1;)`,
