@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"net/url"
 	"strconv"
@@ -262,7 +263,11 @@ func (s *Server) taxiiHistory(c *fiber.Ctx, req export.Request) (key string, col
 	id := taxii.CollectionID(req.Site.Name, req.Feed)
 	keyID := s.opts.Export.Identity(req)
 	perKey := req.Site.Name + "|" + keyID + "|" + req.Feed
-	user, miss := s.opts.TAXII.Owner(keyID, func() (string, error) { return s.opts.Export.UserIdentity(c.UserContext(), req) })
+	// The question is shared by the requests of the key that wait for
+	// it, so the first one leaving does not cancel it; the site's MISP
+	// timeout bounds it.
+	ctx := context.WithoutCancel(c.UserContext())
+	user, miss := s.opts.TAXII.Owner(keyID, func() (string, error) { return s.opts.Export.UserIdentity(ctx, req) })
 	if miss != nil {
 		coll, err = s.opts.TAXII.Collection(perKey, id)
 		return perKey, coll, miss, err

@@ -5,10 +5,12 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/cratos-project/cratos/conformance/mispsim"
+	"github.com/cratos-project/cratos/core/config"
 	"github.com/cratos-project/cratos/core/export"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/core/state"
@@ -83,5 +85,39 @@ func TestTAXIIUnknownOwner(t *testing.T) {
 				t.Errorf("want the identity and %s of the key's history: %s", perKeyValue, summary(objs))
 			}
 		})
+	}
+}
+
+// TestTAXIIUnknownOwnerAskedOnce: requests of a key never seen that
+// arrive while MISP is being asked whose it is wait for that one
+// question and share its failure: they were asked in turn, one MISP
+// timeout after another, so a client polling several collections at once
+// waited for as many timeouts as it had collections.
+func TestTAXIIUnknownOwnerAskedOnce(t *testing.T) {
+	h := newHarness(t, withSite(func(s *config.Site) { s.MISPTimeoutSeconds = 5 }))
+	h.sim.SetFault(mispsim.Fault{Kind: mispsim.FaultSlow, Delay: 10 * time.Minute})
+	feeds := []string{"block", "alert", "hunt"}
+	statuses := make([]int, len(feeds))
+	var wg sync.WaitGroup
+	for i, feed := range feeds {
+		wg.Go(func() {
+			resp, _ := h.taxiiGet("/taxii2/" + h.site.Name + "/collections/" + taxii.CollectionID(h.site.Name, feed) + "/objects/")
+			statuses[i] = resp.StatusCode
+		})
+	}
+	wg.Wait()
+	asked := 0
+	for _, r := range h.sim.Requests() {
+		if strings.HasPrefix(r.Path, "/users/view/me") {
+			asked++
+		}
+	}
+	if asked != 1 {
+		t.Errorf("MISP asked %d times whose the key is, want once", asked)
+	}
+	for i, st := range statuses {
+		if st != http.StatusGatewayTimeout {
+			t.Errorf("%s: status %d, want 504", feeds[i], st)
+		}
 	}
 }

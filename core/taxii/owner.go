@@ -3,6 +3,7 @@ package taxii
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"sync"
 )
@@ -25,6 +26,15 @@ type owners struct {
 type owner struct {
 	mu   sync.Mutex
 	user string
+	ask  *ownerAsk // the question being asked, nil when none
+}
+
+// ownerAsk is one question to MISP, whose answer every request that
+// waits for it shares.
+type ownerAsk struct {
+	done chan struct{}
+	user string
+	err  error
 }
 
 // ownerFile names the file remembering the user of keyID.
@@ -35,9 +45,11 @@ func ownerFile(keyID string) string {
 
 // Owner returns the identity of the MISP user keyID (a MISP-key
 // identity) belongs to: remembered in memory or in the state directory,
-// or else asked of MISP (ask) and remembered. An error of ask is
-// returned, and the next call asks again; a failed save is logged and
-// the user kept in memory.
+// or else asked of MISP (ask) and remembered. Calls made while MISP is
+// being asked wait for that question and share its answer, an error
+// included, rather than ask in turn, one MISP timeout after another; the
+// next call after an error asks again. A failed save is logged and the
+// user kept in memory.
 func (m *Manager) Owner(keyID string, ask func() (string, error)) (string, error) {
 	m.owners.mu.Lock()
 	if m.owners.keys == nil {
@@ -50,23 +62,43 @@ func (m *Manager) Owner(keyID string, ask func() (string, error)) (string, error
 	}
 	m.owners.mu.Unlock()
 	o.mu.Lock()
-	defer o.mu.Unlock()
 	if o.user != "" {
+		defer o.mu.Unlock()
 		return o.user, nil
+	}
+	if a := o.ask; a != nil {
+		o.mu.Unlock()
+		<-a.done
+		return a.user, a.err
 	}
 	name := ownerFile(keyID)
 	if m.dir != nil {
 		b, found, err := m.dir.Read(name)
 		if err != nil {
+			o.mu.Unlock()
 			return "", fmt.Errorf("taxii: user of a MISP key: %w", err)
 		}
 		if found && len(b) > 0 {
+			defer o.mu.Unlock()
 			o.user = string(b)
 			return o.user, nil
 		}
 	}
+	a := &ownerAsk{done: make(chan struct{}), err: errOwnerUnknown}
+	o.ask = a
+	o.mu.Unlock()
+	defer func() {
+		o.mu.Lock()
+		if a.err == nil {
+			o.user = a.user
+		}
+		o.ask = nil
+		o.mu.Unlock()
+		close(a.done)
+	}()
 	user, err := ask()
 	if err != nil {
+		a.err = err
 		return "", err
 	}
 	if m.dir != nil {
@@ -74,6 +106,10 @@ func (m *Manager) Owner(keyID string, ask func() (string, error)) (string, error
 			m.logger.Error("taxii: the MISP user of a key not saved; MISP is asked again after a restart", "file", name, "error", err)
 		}
 	}
-	o.user = user
+	a.user, a.err = user, nil
 	return user, nil
 }
+
+// errOwnerUnknown is what the requests waiting for a question get when
+// it ended without an answer (ask panicked).
+var errOwnerUnknown = errors.New("taxii: the MISP user of a key is not known")
