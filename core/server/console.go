@@ -77,6 +77,10 @@ func (s *Server) console(page func(*fiber.Ctx, *session) error) fiber.Handler {
 			return s.tokenLogin(c, consolePath(c.Path()))
 		}
 		if sess == nil {
+			if msg, ok := s.takeNotice(c); ok {
+				return sendConsole(c, fiber.StatusOK, "login.html", loginData{pageData: pageData{Title: "Log in", Version: Version},
+					Message: msg, Refused: true})
+			}
 			return s.loginPage(c, fiber.StatusOK, "")
 		}
 		return page(c, sess)
@@ -93,15 +97,16 @@ func consolePath(p string) string {
 }
 
 // tokenLogin checks the request's token as every route does, requires an
-// admin token, opens a session and redirects to next.
+// admin token, opens a session and redirects to next. A refusal of a
+// token in the URL redirects too (refuseLogin).
 func (s *Server) tokenLogin(c *fiber.Ctx, next string) error {
 	cl, status, msg := s.identify(c)
 	if cl == nil {
-		return s.loginPage(c, status, msg)
+		return s.refuseLogin(c, status, msg)
 	}
 	if !s.isAdmin(cl.fingerprint) {
 		s.limiter.fail(acl.RateKey(cl.ip), s.opts.Now())
-		return s.loginPage(c, fiber.StatusForbidden, "This token is not an admin token (admin_tokens).")
+		return s.refuseLogin(c, fiber.StatusForbidden, "This token is not an admin token (admin_tokens).")
 	}
 	if old := c.Cookies(sessionCookie); old != "" {
 		s.sessions.drop(old)

@@ -37,9 +37,14 @@ type session struct {
 type sessionStore struct {
 	mu sync.Mutex
 	m  map[string]*session
+	// noticeKey seals the refusals carried to the login page
+	// (console_notice.go).
+	noticeKey []byte
 }
 
-func newSessionStore() *sessionStore { return &sessionStore{m: map[string]*session{}} }
+func newSessionStore() *sessionStore {
+	return &sessionStore{m: map[string]*session{}, noticeKey: []byte(randomID())}
+}
 
 func randomID() string {
 	b := make([]byte, sessionIDBytes)

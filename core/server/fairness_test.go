@@ -110,7 +110,7 @@ func TestConsoleNonAdminLoginsCountPer64(t *testing.T) {
 	// A token that is not an admin's counts against the client's /64, as
 	// every other failure does.
 	for i := range 3 {
-		resp, body := h.get("/ui/?token="+h.token, "X-Forwarded-For", fmt.Sprintf("2001:db8:0:7::%x", i+1))
+		resp, body := h.get("/ui/", "token", h.token, "X-Forwarded-For", fmt.Sprintf("2001:db8:0:7::%x", i+1))
 		if resp.StatusCode != 403 || !strings.Contains(body, "not an admin token") {
 			t.Fatalf("console login %d: %d %s, want 403", i, resp.StatusCode, body)
 		}
