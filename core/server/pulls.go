@@ -13,7 +13,8 @@ import (
 // notePull records a list request of an authenticated consumer once its
 // answer is written: what it asked for, what it got and from where, and
 // when it was answered (now; the zero time reads the clock). list is the
-// request's path.
+// request's path. The user agent is kept as the access log writes it,
+// without a token.
 func (s *Server) notePull(ctx *fasthttp.RequestCtx, list string, cl *caller, res *export.Result, now time.Time) {
 	if now.IsZero() {
 		now = s.opts.Now()
@@ -31,7 +32,7 @@ func (s *Server) notePull(ctx *fasthttp.RequestCtx, list string, cl *caller, res
 		Status:      status,
 		Bytes:       bytes,
 		ETag:        sentETag(&ctx.Response.Header, res),
-		UserAgent:   cl.userAgent(&ctx.Request.Header),
+		UserAgent:   redactValue(cl.userAgent(&ctx.Request.Header), cl.token), // as the access log has it
 		Addr:        addrString(cl.ip),
 		Entries:     -1,
 	}
