@@ -32,6 +32,9 @@ type Hold struct {
 	// Path is where the held content is served when it is not a list
 	// route (a TAXII collection).
 	Path string `json:"path,omitempty"`
+	// Identity names the MISP key the held list was built with (as
+	// Service.Identity does): only tokens of that key may be shown it.
+	Identity string `json:"-"`
 }
 
 type holdState struct {
@@ -108,7 +111,8 @@ func (s *Service) checkHold(r Request, k keys, a *Artifact) (*Artifact, *Hold) {
 	why, hold := b.Hold(prev.Entries, a.Entries)
 	if hold && (st == nil || !st.lets(b, a.Entries)) {
 		h := Hold{ID: holdID(k.artifact), Site: r.Site.Name, Feed: feedLabel(r), DataType: r.DataType.Name, Age: r.Age,
-			Output: r.Output, Since: s.opts.Now().UTC().Truncate(time.Second), Reason: why, Previous: prev.Entries, Current: a.Entries}
+			Output: r.Output, Since: s.opts.Now().UTC().Truncate(time.Second), Reason: why, Previous: prev.Entries, Current: a.Entries,
+			Identity: k.identity}
 		if r.Kind == KindVendor {
 			h.Output = "vendor:" + r.Vendor
 		}

@@ -41,7 +41,8 @@ func (s *Service) HoldRefresh(r Request, f Refresh) *Hold {
 	why, hold := refreshBreaks(b, f)
 	if hold && (st == nil || !st.lets(b, f.Current)) {
 		h := Hold{ID: holdID(key), Site: r.Site.Name, Feed: feedLabel(r), DataType: f.DataType, Age: r.Age, Output: f.Output,
-			Since: s.opts.Now().UTC().Truncate(time.Second), Reason: why, Previous: f.Previous, Current: f.Current, Path: f.Path}
+			Since: s.opts.Now().UTC().Truncate(time.Second), Reason: why, Previous: f.Previous, Current: f.Current, Path: f.Path,
+			Identity: s.Identity(r)}
 		ns, first := follow(st, h, "")
 		h = ns.Hold
 		s.guard.setHold(key, ns)

@@ -102,6 +102,8 @@ func (s *Service) Renderer(r Request) (renderers.Renderer, error) {
 // one feed for one site and one MISP key identity, for clearing.
 type keys struct {
 	group, snapshot, artifact string
+	// identity names the request's MISP key (Service.Identity).
+	identity string
 	// list names what the request's URL names, whatever the settings in
 	// the other keys: the list a device holds under it (listdate.go).
 	list string
@@ -140,7 +142,7 @@ func (s *Service) keysFor(r Request) keys {
 	}
 	artifact := "art|" + snapshot + "|" + out + "|" + optionsDigest(r.rendererOptions(r.Output)) + "|" + r.Package
 	list := "list|" + group + "|" + out + "|" + optionsDigest(r.RendererOptions) + "|" + r.Package
-	return keys{group: group, snapshot: snapshot, artifact: artifact, list: list}
+	return keys{group: group, snapshot: snapshot, artifact: artifact, list: list, identity: keyID}
 }
 
 // keyID returns the keyed hash naming a (site, MISP URL, MISP key) in

@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,10 +19,17 @@ func setHeld(resp *fasthttp.ResponseHeader, h *export.Hold) {
 	resp.Set("X-Cratos-Held", "id="+h.ID+"; since="+h.Since.UTC().Format(time.RFC3339)+"; reason="+clean.Replace(h.Reason))
 }
 
-// holdsHandler lists the held lists of the token's site.
+// holdsHandler lists the held lists of the token's site that were built
+// with the token's MISP key: tokens of different MISP keys never share
+// what they see. An admin token sees every one of its site, as it may
+// release them.
 func (s *Server) holdsHandler(c *fiber.Ctx) error {
 	cl := callerOf(c)
 	holds := currentHolds(s.opts.Export, s.opts.Sites, cl.site.Name)
+	if !s.isAdmin(cl.fingerprint) {
+		own := s.opts.Export.Identity(export.Request{Site: cl.site, MISPURL: cl.baseURL, MISPKey: cl.claims.Key})
+		holds = slices.DeleteFunc(holds, func(h export.Hold) bool { return h.Identity != own })
+	}
 	if holds == nil {
 		holds = []export.Hold{}
 	}

@@ -1,0 +1,69 @@
+package server_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/cratos-project/cratos/core/auth"
+	"github.com/cratos-project/cratos/core/export"
+)
+
+// TestHoldsOfOtherMISPKeysHidden: GET /v1/holds shows a token the holds
+// of lists built with its own MISP key: tokens of other MISP keys (MISP
+// users who may see other data) do not see them, nor their entry
+// counts. An admin token sees and releases every hold of its site.
+func TestHoldsOfOtherMISPKeysHidden(t *testing.T) {
+	h, cut, token := cutHarness(t)
+	withKey := func(key string) string {
+		cl, err := codec.Verify(token, h.now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		cl.Key = key
+		return h.mint(cl)
+	}
+	sameKey, otherKey, admin := withKey(h.claims.Key), withKey(strings.Repeat("b", 40)), withKey(strings.Repeat("c", 40))
+	h.setAdmins(auth.Fingerprint(admin))
+	const path = "/v1/feed/block/type/ipv4/age/1y/output/txt"
+	build := func() string {
+		t.Helper()
+		if resp, body := h.do("DELETE", "/v1/clear_cache/feed/block/type/ipv4/age/1y/output/txt", "token", token); resp.StatusCode != 200 {
+			t.Fatalf("clear_cache: %d %s", resp.StatusCode, body)
+		}
+		resp, body := h.get(path, "token", token)
+		if resp.StatusCode != 200 {
+			t.Fatalf("status %d: %s", resp.StatusCode, body)
+		}
+		return resp.Header.Get("X-Cratos-Held")
+	}
+	build()
+	cut.Store(10)
+	if build() == "" {
+		t.Fatal("a list of a tenth of the entries was not held")
+	}
+	for _, tc := range []struct {
+		name, token string
+		want        int
+	}{
+		{"the token that built it", token, 1},
+		{"another token of the same MISP key", sameKey, 1},
+		{"a token of another MISP key", otherKey, 0},
+		{"an admin token of another MISP key", admin, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out struct {
+				Held []export.Hold `json:"held"`
+			}
+			getJSON(t, h, "/v1/holds", &out, "token", tc.token)
+			if len(out.Held) != tc.want {
+				t.Errorf("/v1/holds: %+v, want %d holds", out.Held, tc.want)
+			}
+		})
+	}
+	if resp, body := h.do("POST", "/v1/holds/release", "token", otherKey); resp.StatusCode != 403 {
+		t.Errorf("release by a token of another MISP key: %d %s", resp.StatusCode, body)
+	}
+	if resp, body := h.do("POST", "/v1/holds/release", "token", admin); resp.StatusCode != 200 || !strings.Contains(body, `"rebuilt_entries":101`) {
+		t.Errorf("release by an admin token: %d %s", resp.StatusCode, body)
+	}
+}
