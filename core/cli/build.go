@@ -141,9 +141,10 @@ func assemble(cfg *config.Config, sites *config.Sites, registry *renderers.Regis
 
 // rendererCheck validates the per-site options of renderers in registry.
 // A plugin that cannot answer (it failed and does not start again) has
-// the names checked against its Info and the values when it renders: its
-// failure must not keep a site file, and the tokens it revokes, from
-// loading.
+// the names, and the values of options of a kind other than string,
+// checked against its Info, as its own ParseOptions would; it checks the
+// rest when it renders: its failure must not keep a site file, and the
+// tokens it revokes, from loading.
 func rendererCheck(registry *renderers.Registry, logger *slog.Logger) config.RendererCheck {
 	return func(name string, opts map[string]string) error {
 		r, ok := registry.Lookup(name)
@@ -154,7 +155,8 @@ func rendererCheck(registry *renderers.Registry, logger *slog.Logger) config.Ren
 		var fault renderers.PluginFault
 		if errors.As(err, &fault) {
 			logger.Warn("renderer plugin did not check a site's options; it checks them when it renders", "plugin", name, "error", err)
-			return renderers.CheckOptionNames(r.Info(), opts)
+			_, err := renderers.ParseOptions(r.Info(), opts)
+			return err
 		}
 		return err
 	}
