@@ -199,7 +199,7 @@ func fillPull(row *consumerRow, list string, status, bytes int, etag, ua, addr s
 
 type rendererRow struct {
 	Name, Description, ContentType, Extension, DataTypes string
-	Options                                              []renderers.Option
+	Options                                              []optionView
 	Documented                                           bool
 	README                                               template.HTML
 }
@@ -213,7 +213,7 @@ type renderersData struct {
 func rendererInfo(r renderers.Renderer) rendererRow {
 	info := r.Info()
 	row := rendererRow{Name: info.Name, Description: info.Description, ContentType: info.ContentType, Extension: info.Extension,
-		DataTypes: strings.Join(dataTypesFor(info.Types), " "), Options: info.Options}
+		DataTypes: strings.Join(dataTypesFor(info.Types), " "), Options: optionViews(info.Options)}
 	if doc, ok := r.(renderers.Documented); ok {
 		row.Documented = true
 		row.README = mdsafe.Render(doc.README(), 1)

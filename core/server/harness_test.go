@@ -74,6 +74,8 @@ type harness struct {
 	// exportNow, when set, is the clock of the export service (MISP
 	// fetch times), apart from the server's.
 	exportNow func() time.Time
+	// registry, when set, holds the renderers instead of the built-in ones.
+	registry *renderers.Registry
 }
 
 type harnessOption func(*harness)
@@ -151,7 +153,11 @@ func (h *harness) start() {
 	secret := sha256.Sum256([]byte("test"))
 	logger := slog.New(slog.NewJSONHandler(h.logs, nil))
 	m := metrics.New()
-	exp := export.New(export.Options{Renderers: renderers.Builtin(), Store: mem, Shared: shared, Namespace: cache.NewNamespace(generations, time.Second),
+	registry := h.registry
+	if registry == nil {
+		registry = renderers.Builtin()
+	}
+	exp := export.New(export.Options{Renderers: registry, Store: mem, Shared: shared, Namespace: cache.NewNamespace(generations, time.Second),
 		KeySecret: secret[:], Logger: logger, Observer: m, NeverBlock: h.cfg.NeverBlock, Now: h.exportNow,
 		Limits: export.Limits{ColdBuildsPerMinute: h.cfg.ColdBuildsPerMinute}})
 	var accessLog io.Writer = h.logs
@@ -167,7 +173,7 @@ func (h *harness) start() {
 		sites = config.NewSites(h.site)
 	}
 	srv := server.New(server.Options{Config: h.cfg, Sites: sites, Codec: codec, Export: exp,
-		Renderers: renderers.Builtin(), Cache: pinger, CacheKind: "memory", Logger: logger, AccessLog: accessLog, FailLimit: failLimit, Metrics: m,
+		Renderers: registry, Cache: pinger, CacheKind: "memory", Logger: logger, AccessLog: accessLog, FailLimit: failLimit, Metrics: m,
 		Holds: h.holds, Lookup: h.lookup, TAXII: h.taxii})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

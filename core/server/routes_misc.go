@@ -63,32 +63,24 @@ func (s *Server) metricsHandler() fiber.Handler {
 func (s *Server) redoc(c *fiber.Ctx) error { return c.Redirect("/v1/help", fiber.StatusFound) }
 
 func (s *Server) renderersList(c *fiber.Ctx) error {
-	type opt struct {
-		Name        string `json:"name"`
-		Default     string `json:"default"`
-		Description string `json:"description"`
-	}
 	type item struct {
-		Name        string   `json:"name"`
-		Description string   `json:"description"`
-		ContentType string   `json:"content_type"`
-		Extension   string   `json:"extension"`
-		Types       []string `json:"types"`
-		DataTypes   []string `json:"data_types"`
-		Options     []opt    `json:"options"`
+		Name        string       `json:"name"`
+		Description string       `json:"description"`
+		ContentType string       `json:"content_type"`
+		Extension   string       `json:"extension"`
+		Types       []string     `json:"types"`
+		DataTypes   []string     `json:"data_types"`
+		Options     []optionView `json:"options"`
 	}
 	var out []item
 	for _, r := range s.opts.Renderers.All() {
 		info := r.Info()
 		it := item{Name: info.Name, Description: info.Description, ContentType: info.ContentType, Extension: info.Extension,
-			Types: []string{}, DataTypes: []string{}, Options: []opt{}}
+			Types: []string{}, DataTypes: []string{}, Options: optionViews(info.Options)}
 		for _, t := range info.Types {
 			it.Types = append(it.Types, t.String())
 		}
 		it.DataTypes = append(it.DataTypes, dataTypesFor(info.Types)...)
-		for _, o := range info.Options {
-			it.Options = append(it.Options, opt{Name: o.Name, Default: o.Default, Description: o.Description})
-		}
 		out = append(out, it)
 	}
 	return c.JSON(fiber.Map{"renderers": out})
