@@ -83,6 +83,9 @@ func (s *Server) console(page func(*fiber.Ctx, *session) error) fiber.Handler {
 			}
 			return s.loginPage(c, fiber.StatusOK, "")
 		}
+		if msg, ok := s.takeNotice(c); ok {
+			s.sessions.setFlash(sess, msg)
+		}
 		return page(c, sess)
 	}
 }

@@ -61,3 +61,24 @@ func TestConsoleRefusedURLLoginDropsToken(t *testing.T) {
 		t.Errorf("forged notice: %d\n%s", resp.StatusCode, body)
 	}
 }
+
+// An operator with a session who opens a refused token's URL is told why
+// on the page the redirect leads to.
+func TestConsoleRefusedURLLoginWithSession(t *testing.T) {
+	h := newHarness(t, asAdmin())
+	cookie := h.login(t)
+	resp, _ := h.get("/ui/?token="+url.QueryEscape(h.mint(h.claims)), "Cookie", "cratos_console="+cookie)
+	var notice string
+	for _, c := range resp.Cookies() {
+		if c.Name == "cratos_console_notice" {
+			notice = c.Value
+		}
+	}
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/ui/" || notice == "" {
+		t.Fatalf("refused login: %d to %q, notice %q", resp.StatusCode, resp.Header.Get("Location"), notice)
+	}
+	resp, body := h.get("/ui/", "Cookie", "cratos_console="+cookie+"; cratos_console_notice="+notice)
+	if resp.StatusCode != 200 || !strings.Contains(body, "<h1>Sites and feeds</h1>") || !strings.Contains(body, "This token is not an admin token (admin_tokens).") {
+		t.Errorf("page after the redirect: %d\n%s", resp.StatusCode, body)
+	}
+}
