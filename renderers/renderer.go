@@ -150,12 +150,14 @@ type OptionValidator interface {
 }
 
 // ValidateOptions checks opts against r: through its OptionValidator when
-// it has one, otherwise against the names in Info().Options.
+// it has one, otherwise against the names and kinds in Info().Options
+// (ParseOptions).
 func ValidateOptions(r Renderer, opts map[string]string) error {
 	if v, ok := r.(OptionValidator); ok {
 		return v.ValidateOptions(opts)
 	}
-	return CheckOptionNames(r.Info(), opts)
+	_, err := ParseOptions(r.Info(), opts)
+	return err
 }
 
 // CheckOptionNames returns an error naming the first option in opts that
