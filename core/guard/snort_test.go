@@ -31,3 +31,33 @@ func TestSnortRuleAfterAnyLineBreak(t *testing.T) {
 		t.Errorf("alert rules around a comment: %+v", v)
 	}
 }
+
+// A rule carrying Suricata's bypass keyword stops the sensor inspecting
+// every flow it matches, whatever its action, as a "pass" rule does; the
+// word as content or in a message is no keyword.
+func TestSnortBypassKeyword(t *testing.T) {
+	p := New(site(config.Guard{}), config.NeverBlock{})
+	ips := New(site(config.Guard{SnortActions: []string{"alert", "drop"}}), config.NeverBlock{})
+	tests := []struct {
+		name string
+		p    *Policy
+		rule string
+		kept bool
+	}{
+		{"alert with bypass", p, `alert http any any -> any any (msg:"x"; http.method; content:"GET"; bypass; sid:1;)`, false},
+		{"drop with bypass for ips", ips, `drop tls any any -> any any (tls.sni; content:"a"; bypass; sid:1;)`, false},
+		{"bypass without a space", p, `alert http any any -> any any (msg:"x";bypass;sid:1;)`, false},
+		{"bypass as the last option", p, `alert http any any -> any any (sid:1; bypass)`, false},
+		{"bypass on a second line", p, "alert tcp any any -> any 80 (sid:1;)\nalert http any any -> any any (bypass; sid:2;)", false},
+		{"bypass as content kept", p, `alert http any any -> any any (msg:"bypass; x"; content:"bypass"; sid:1;)`, true},
+		{"bypass after an escaped semicolon kept", p, `alert http any any -> any any (content:"a\; bypass"; sid:1;)`, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v, ok := tt.p.Check(indicator.Indicator{Type: indicator.Snort, Value: tt.rule})
+			if ok != tt.kept || !ok && v.Rule != RuleSnortAction {
+				t.Errorf("Check(%q) = %+v, %v; want kept %v", tt.rule, v, ok, tt.kept)
+			}
+		})
+	}
+}
