@@ -321,7 +321,8 @@ func urlHost(rest string) string {
 
 // checkSnort refuses a rule whose action is not allowed: "pass" never
 // is, "drop" and "reject" only when the site allows them; nor is the
-// keyword "bypass", which blinds the sensor as "pass" does. Every line is
+// keyword "bypass", which blinds the sensor as "pass" does; nor a rule
+// on a never-block or MISP address (checkRuleHeader). Every line is
 // a rule, wherever some line reader breaks it (indicator.LineBreaks).
 func (p *Policy) checkSnort(rule string) (Verdict, bool) {
 	lines := strings.FieldsFunc(rule, func(r rune) bool { return strings.ContainsRune(indicator.LineBreaks, r) })
@@ -333,6 +334,9 @@ func (p *Policy) checkSnort(rule string) (Verdict, bool) {
 		action := strings.ToLower(strings.Fields(line)[0])
 		if action == "pass" || !slices.Contains(p.snort, action) {
 			return Verdict{RuleSnortAction, fmt.Sprintf("action %q is not allowed (allowed: %s)", action, strings.Join(p.snort, ", "))}, true
+		}
+		if v, bad := p.checkRuleHeader(line); bad {
+			return v, true
 		}
 		if ruleHasOption(line, "bypass") {
 			return Verdict{RuleSnortAction, `keyword "bypass" is not allowed (it stops inspection of the flows it matches, as "pass" does)`}, true

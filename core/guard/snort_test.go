@@ -61,3 +61,34 @@ func TestSnortBypassKeyword(t *testing.T) {
 		})
 	}
 }
+
+// A rule whose header names a never-block or MISP address (not negated)
+// acts on the operator's own service: with drop allowed it drops it.
+func TestSnortRuleOnProtectedAddress(t *testing.T) {
+	p := New(site(config.Guard{SnortActions: []string{"alert", "drop"}}), config.NeverBlock{CIDRs: []string{"198.51.100.0/28"}}, "https://203.0.113.250")
+	tests := []struct {
+		name, rule, rule4 string
+	}{
+		{"destination address", `drop ip any any -> 198.51.100.5 any (sid:1;)`, RuleNeverBlock},
+		{"source net over it", `drop ip 198.51.100.0/24 any -> any any (sid:1;)`, RuleNeverBlock},
+		{"in a list", `drop tcp $HOME_NET any -> [45.77.16.40,198.51.100.1] 443 (sid:1;)`, RuleNeverBlock},
+		{"in a nested list", `drop tcp any any <> [45.77.16.40,[203.0.113.250]] any (sid:1;)`, RuleMISPHost},
+		{"negated twice", `drop ip any any -> ![45.77.16.40,!198.51.100.2] any (sid:1;)`, RuleNeverBlock},
+		{"negated kept", `drop ip any any -> !198.51.100.5 any (sid:1;)`, ""},
+		{"in a list written with spaces", `drop ip any any -> [45.77.16.40, 198.51.100.3] any (sid:1;)`, RuleNeverBlock},
+		{"negated list with spaces kept", `drop ip any any -> ![45.77.16.40, 198.51.100.3] any (sid:1;)`, ""},
+		{"port that reads as no address kept", `drop tcp any any -> any [80, 443] (sid:1;)`, ""},
+		{"negated list kept", `drop ip any any -> ![198.51.100.5,203.0.113.250] any (sid:1;)`, ""},
+		{"other address kept", `drop ip any any -> 45.77.16.40 any (sid:1;)`, ""},
+		{"variables kept", `alert tcp $HOME_NET any -> $EXTERNAL_NET 80 (sid:1;)`, ""},
+		{"address in options kept", `alert ip any any -> any any (msg:"198.51.100.5"; sid:1;)`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v, ok := p.Check(indicator.Indicator{Type: indicator.Snort, Value: tt.rule})
+			if ok != (tt.rule4 == "") || v.Rule != tt.rule4 {
+				t.Errorf("Check(%q) = %+v, %v; want rule %q", tt.rule, v, ok, tt.rule4)
+			}
+		})
+	}
+}
