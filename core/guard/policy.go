@@ -265,8 +265,10 @@ func (p *Policy) checkURL(u string) (Verdict, bool) {
 		}
 	}
 	if a, err := netip.ParseAddr(strings.Trim(host, "[]")); err == nil {
+		a = a.Unmap()
+		via, _ := nat64Embedded(netip.PrefixFrom(a, a.BitLen())) // what it reaches through NAT64
 		for _, n := range p.nets {
-			if n.p.Contains(a.Unmap()) {
+			if n.p.Contains(a) || via.IsValid() && n.p.Contains(via.Addr()) {
 				return Verdict{n.rule, n.detail}, true
 			}
 		}
