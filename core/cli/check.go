@@ -10,14 +10,15 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cratos-project/cratos/core/auth"
 	"github.com/cratos-project/cratos/core/config"
 	"github.com/cratos-project/cratos/core/misp"
 	"github.com/cratos-project/cratos/core/state"
 	"github.com/cratos-project/cratos/renderers"
 )
 
-// runCheck validates a configuration and its site files as serve would,
-// probes each site's MISP and prints every warning. Exit status: 0 when
+// runCheck validates a configuration, its site files and its DNS zones'
+// tokens as serve would, probes each site's MISP and prints every warning. Exit status: 0 when
 // everything loads and every probed MISP answers (warnings included), 1
 // when a MISP does not answer, 2 when a file does not load.
 func runCheck(args []string, stdout, stderr io.Writer) error {
@@ -34,6 +35,14 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	sites, err := config.LoadSites(cfg.SitesDir, rendererCheck(registry, slog.New(slog.DiscardHandler)))
 	if err != nil {
 		return usageError("%v", err)
+	}
+	if cfg.DNS != nil && len(cfg.DNS.Zones) > 0 {
+		codec := auth.NewCodec(cfg.EncryptionKey, cfg.Salt)
+		for _, zc := range cfg.DNS.Zones {
+			if _, err := zoneClaims(zc, codec, sites, time.Now); err != nil {
+				return usageError("%v", err)
+			}
+		}
 	}
 	all := sites.All()
 	fmt.Fprintf(stdout, "%s: loads; %d site file(s) in %s\n", cfg.Path, len(all), cfg.SitesDir)

@@ -18,15 +18,9 @@ import (
 func dnsZones(cfg *config.Config, svc *service, now func() time.Time) ([]dnsprimary.Zone, error) {
 	var zones []dnsprimary.Zone
 	for _, zc := range cfg.DNS.Zones {
-		if err := export.CheckAge(zc.Age, now); err != nil {
-			return nil, fmt.Errorf("dns zone %s: age %q: %w", zc.Name, zc.Age, err)
-		}
-		cl, err := svc.codec.Verify(zc.Token, now())
+		cl, err := zoneClaims(zc, svc.codec, svc.sites, now)
 		if err != nil {
-			return nil, fmt.Errorf("dns zone %s: token: %w", zc.Name, err)
-		}
-		if _, ok := svc.sites.Get(cl.Host); !ok {
-			return nil, fmt.Errorf("dns zone %s: the token names site %q, which has no site file", zc.Name, cl.Host)
+			return nil, err
 		}
 		refresh := time.Duration(zc.RefreshSeconds) * time.Second
 		var dts []export.Request
@@ -51,6 +45,23 @@ func dnsZones(cfg *config.Config, svc *service, now func() time.Time) ([]dnsprim
 		zones = append(zones, z)
 	}
 	return zones, nil
+}
+
+// zoneClaims checks what a zone needs to start (an age in range, a token
+// that verifies, a site file for it; serve refuses to start without
+// them, and check says so) and returns its token's claims.
+func zoneClaims(zc config.DNSZone, codec *auth.Codec, sites *config.Sites, now func() time.Time) (auth.Claims, error) {
+	if err := export.CheckAge(zc.Age, now); err != nil {
+		return auth.Claims{}, fmt.Errorf("dns zone %s: age %q: %w", zc.Name, zc.Age, err)
+	}
+	cl, err := codec.Verify(zc.Token, now())
+	if err != nil {
+		return auth.Claims{}, fmt.Errorf("dns zone %s: token: %w", zc.Name, err)
+	}
+	if _, ok := sites.Get(cl.Host); !ok {
+		return auth.Claims{}, fmt.Errorf("dns zone %s: the token names site %q, which has no site file", zc.Name, cl.Host)
+	}
+	return cl, nil
 }
 
 // zoneListLifetime is how long a zone's lists are cached: half the

@@ -1,0 +1,63 @@
+package cli
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/core/auth"
+	"github.com/cratos-project/cratos/internal/testtool"
+)
+
+// TestCheckRefusesZonesServeRefuses: a dns: zone whose token does not
+// verify or names a site without a file, or whose age is out of range,
+// stops serve at start-up; check refuses it too (exit 2, the zone
+// named), rather than saying ok for a configuration serve will not run.
+func TestCheckRefusesZonesServeRefuses(t *testing.T) {
+	const key = "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF"
+	const salt = "0123456789abcdef0123456789abcdef"
+	mint := func(t *testing.T, key, host, expires string) string {
+		t.Helper()
+		tok, err := auth.NewCodec(key, salt).Mint(auth.Claims{Proto: "https", Port: 443, Host: host,
+			Key: strings.Repeat("a", 40), Expires: expires})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	later := time.Now().AddDate(1, 0, 0).Format(time.DateOnly)
+	tests := []struct {
+		name  string
+		token string
+		age   string
+		want  string // "" for exit 0, else what exit 2's message holds
+	}{
+		{"valid", mint(t, key, "misp.example.net", later), "1y", ""},
+		{"site without a file", mint(t, key, "misp.other.example", later), "1y", `dns zone rpz.cratos.: the token names site "misp.other.example", which has no site file`},
+		{"expired token", mint(t, key, "misp.example.net", "2020-01-01"), "1y", "dns zone rpz.cratos.: token:"},
+		{"token of another key", mint(t, strings.Repeat("F", 64), "misp.example.net", later), "1y", "dns zone rpz.cratos.: token:"},
+		{"age out of range", mint(t, key, "misp.example.net", later), "11y", `dns zone rpz.cratos.: age "11y"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := testtool.ConfigLayout(t, testConfig+`dns:
+  listen: "127.0.0.1:0"
+  zones:
+    - name: rpz.cratos.
+      token: "`+tc.token+`"
+      feed: block
+      age: "`+tc.age+`"
+`, map[string]string{"misp.example.net.yaml": "tag: t\nallowed_ips: [192.0.2.0/24]\n"})
+			code, stdout, stderr := run1("check", "--config", cfg)
+			if tc.want == "" {
+				if code != 0 || !strings.Contains(stdout, "ok (") {
+					t.Errorf("exit %d, stdout %q, stderr %q; want exit 0 and ok", code, stdout, stderr)
+				}
+				return
+			}
+			if code != 2 || !strings.Contains(stderr, tc.want) || strings.Contains(stdout, "ok (") {
+				t.Errorf("exit %d, stdout %q, stderr %q; want exit 2 with %q", code, stdout, stderr, tc.want)
+			}
+		})
+	}
+}
