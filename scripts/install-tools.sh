@@ -97,6 +97,8 @@ services_of() {
     suricata) echo suricata ;;
     nginx-light | nginx) echo nginx ;;
     prometheus) echo prometheus ;;
+    unbound) echo unbound ;;
+    haproxy) echo haproxy ;;
   esac
 }
 for p in "${new_pkgs[@]}"; do

@@ -47,7 +47,8 @@ func TestInstallToolsTouchesOnlyNewServices(t *testing.T) {
 	}
 	log := filepath.Join(dir, "calls.log")
 	policy := filepath.Join(dir, "policy-rc.d")
-	// Present programs: everything but memcached, nginx and promtool.
+	// Present programs: everything but memcached, nginx, promtool, nft,
+	// ipset, unbound, dnsmasq, haproxy and chromium.
 	for _, p := range []string{"named", "named-checkzone", "dig", "squid", "protoc", "wrk", "suricata", "suricata-update"} {
 		stub(t, bin, p, "exit 0")
 	}
@@ -90,7 +91,9 @@ exit 0`)
 	if !slices.Contains(calls, "policy-rc.d exit 101") {
 		t.Errorf("no service start was refused during the install: %q", calls)
 	}
-	want := []string{"systemctl disable --now memcached", "systemctl disable --now prometheus"}
+	// unbound and haproxy are installed too: Debian enables their
+	// services at boot, unbound's a resolver on port 53.
+	want := []string{"systemctl disable --now memcached", "systemctl disable --now unbound", "systemctl disable --now haproxy", "systemctl disable --now prometheus"}
 	if !slices.Equal(systemctl, want) {
 		t.Errorf("systemctl calls = %q, want %q (never nginx, installed before)", systemctl, want)
 	}
