@@ -21,7 +21,7 @@ import (
 func runLookup(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("lookup", "lookup [-server URL] [-token TOKEN] [-age AGE] [-json] VALUE", stderr)
 	server := fs.String("server", "http://127.0.0.1:8080", "base URL of the Cratos service")
-	token := fs.String("token", "", "API token (default: $CRATOS_TOKEN)")
+	token := fs.String("token", "", "API token (default: $CRATOS_TOKEN; shown in the process list while the command runs: prefer $CRATOS_TOKEN)")
 	age := fs.String("age", "1y", "lists of this age")
 	asJSON := fs.Bool("json", false, "print the service's JSON answer")
 	timeout := fs.Duration("timeout", 2*time.Minute, "give up after this long")

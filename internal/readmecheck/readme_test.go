@@ -235,6 +235,8 @@ func TestREADMEClaims(t *testing.T) {
 	for _, want := range []string{
 		"`GET /metrics`", "promtool check metrics", "qname-wait-recurse no", "cratos init --misp URL --key-file FILE",
 		"cratos check --config FILE", "What `scripts/install-tools.sh` changes on the machine", "`deploy/grafana-cratos.json`",
+		// A token on a command line is in the process list.
+		"`CRATOS_TOKEN=$TOKEN cratos lookup", "`cratos lookup [-server URL]",
 		// The image's user must read what cratos init wrote for its own.
 		"`chgrp -R 65532 DIR && chmod 0640 DIR/config/config.yaml DIR/sites/*.yaml`",
 	} {
