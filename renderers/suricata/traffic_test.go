@@ -12,14 +12,17 @@ import (
 )
 
 // clientHello is a client's TLS ClientHello naming sni in its
-// server_name extension.
+// server_name extension, or without the extension when sni is empty.
 func clientHello(sni string) []realtools.Segment {
-	name := binary.BigEndian.AppendUint16([]byte{0}, uint16(len(sni))) // host_name entry
-	name = append(name, sni...)
-	list := append(binary.BigEndian.AppendUint16(nil, uint16(len(name))), name...)
-	ext := append(binary.BigEndian.AppendUint16([]byte{0, 0}, uint16(len(list))), list...) // server_name
-	hello := append([]byte{3, 3}, make([]byte, 32)...)                                     // version, random
-	hello = append(hello, 0, 0, 2, 0, 0x2f, 1, 0)                                          // session id, one suite, null compression
+	var ext []byte
+	if sni != "" {
+		name := binary.BigEndian.AppendUint16([]byte{0}, uint16(len(sni))) // host_name entry
+		name = append(name, sni...)
+		list := append(binary.BigEndian.AppendUint16(nil, uint16(len(name))), name...)
+		ext = append(binary.BigEndian.AppendUint16([]byte{0, 0}, uint16(len(list))), list...) // server_name
+	}
+	hello := append([]byte{3, 3}, make([]byte, 32)...) // version, random
+	hello = append(hello, 0, 0, 2, 0, 0x2f, 1, 0)      // session id, one suite, null compression
 	hello = append(binary.BigEndian.AppendUint16(hello, uint16(len(ext))), ext...)
 	hs := append([]byte{1, 0}, binary.BigEndian.AppendUint16(nil, uint16(len(hello)))...)
 	hs = append(hs, hello...)
@@ -147,6 +150,27 @@ func TestNameRulesOnHTTP(t *testing.T) {
 	for i, c := range cases {
 		if !slices.Equal(got[i], c.want) {
 			t.Errorf("Host %q, %s: alerts %q, want %q", c.host, c.target, got[i], c.want)
+		}
+	}
+}
+
+// TestIPHostTLSRuleAlertsOncePerSession runs Suricata over TLS sessions to
+// the IP host of https URLs, with and without SNI and with several records
+// from the client after the ClientHello: each rule alerts once a session.
+func TestIPHostTLSRuleAlertsOncePerSession(t *testing.T) {
+	ins := []indicator.Indicator{ind(indicator.URL, "https://10.0.0.2/x"), ind(indicator.URL, "https://10.0.0.2:8443/y")}
+	session := func(sni string) []realtools.Segment {
+		conv := append(clientHello(sni), realtools.Segment{Data: "\x16\x03\x03\x00\x04\x0e\x00\x00\x00"}) // ServerHelloDone
+		for range 4 {
+			conv = append(conv, realtools.Segment{Client: true, Data: "\x17\x03\x03\x00\x04data"}) // application data
+		}
+		return conv
+	}
+	want := []string{"url-tls 10.0.0.2", "url-tls 10.0.0.2:8443"}
+	got := trafficAlerts(t, ins, 8443, [][]realtools.Segment{session(""), session("s.example")})
+	for i, sni := range []string{"", "s.example"} {
+		if !slices.Equal(got[i], want) {
+			t.Errorf("session with SNI %q: alerts %q, want %q", sni, got[i], want)
 		}
 	}
 }

@@ -62,6 +62,10 @@ func normalizedAway(path string) bool {
 		strings.HasSuffix(path, "/.") || strings.HasSuffix(path, "/..")
 }
 
+// anyClientHello matches the version of any ClientHello, once a session:
+// a tls rule with no TLS keyword alerts on every packet the client sends.
+const anyClientHello = "ssl_version:sslv2,sslv3,tls1.0,tls1.1,tls1.2,tls1.3; "
+
 // addURL writes the rule for a URL: http (and scheme-less) URLs match the
 // Host and the URI prefix; https URLs match the TLS SNI of their host,
 // once per host and port.
@@ -135,7 +139,9 @@ func (r *render) addURL(ind indicator.Indicator) error {
 		}
 		r.open("url-tls", "tls $HOME_NET any -> "+dst+" "+port, label)
 		r.raw("flow:established,to_server; ")
-		if !isIP {
+		if isIP {
+			r.raw(anyClientHello)
+		} else {
 			r.opt("tls.sni; content:\"", u.host, "\"; nocase; startswith; "+nameEnd)
 		}
 		return r.commitKey(indicator.URL, "https://"+label)
