@@ -79,6 +79,14 @@ func TestRuleShapes(t *testing.T) {
 		{"https URL", ind(indicator.URL, "https://bad.example/login"), []string{
 			`alert tls $HOME_NET any -> any any (msg:"CRATOS url-tls bad.example"; flow:established,to_server; tls.sni; content:"bad.example"; nocase; startswith; pcre:"/^\.?\z/R"; classtype:trojan-activity; sid:N; rev:1;)`,
 		}, nil},
+		{"https URL with a port", ind(indicator.URL, "https://bad.example:8443/login"), []string{
+			`alert tls $HOME_NET any -> any 8443 (msg:"CRATOS url-tls bad.example:8443"; flow:established,to_server; tls.sni; content:"bad.example"; nocase; startswith; pcre:"/^\.?\z/R"; classtype:trojan-activity; sid:N; rev:1;)`,
+			`alert http $HOME_NET any -> any any (msg:"CRATOS url-connect bad.example:8443"; flow:established,to_server; http.method; content:"CONNECT"; bsize:7; http.uri.raw; content:"bad.example"; nocase; startswith; pcre:"/^\.?:8443\z/R"; classtype:trojan-activity; sid:N; rev:1;)`,
+		}, nil},
+		{"https URL on an IPv6 host", ind(indicator.URL, "https://[2001:db8::1]/x"), []string{
+			`alert tls $HOME_NET any -> 2001:db8::1 any (msg:"CRATOS url-tls 2001:db8::1"; flow:established,to_server; ssl_version:sslv2,sslv3,tls1.0,tls1.1,tls1.2,tls1.3; classtype:trojan-activity; sid:N; rev:1;)`,
+			`alert http $HOME_NET any -> any any (msg:"CRATOS url-connect [2001:db8::1]:443"; flow:established,to_server; http.method; content:"CONNECT"; bsize:7; http.uri.raw; content:"[2001|3A|db8|3A 3A|1]|3A|443"; nocase; bsize:17; classtype:trojan-activity; sid:N; rev:1;)`,
+		}, nil},
 		{"ftp URL", ind(indicator.URL, "ftp://bad.example/x"), nil, map[string]int{"URL scheme other than http or https": 1}},
 		{"email", ind(indicator.Email, "phish@bad.example"), []string{
 			`alert smtp any any -> any any (msg:"CRATOS email-from phish@bad.example"; flow:established,to_server; content:"phish@bad.example"; nocase; pcre:"/^MAIL FROM:[ \t]*(?:<phish@bad\.example>|phish@bad\.example(?!\S))/mi"; classtype:trojan-activity; sid:N; rev:1;)`,

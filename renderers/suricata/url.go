@@ -68,7 +68,8 @@ const anyClientHello = "ssl_version:sslv2,sslv3,tls1.0,tls1.1,tls1.2,tls1.3; "
 
 // addURL writes the rule for a URL: http (and scheme-less) URLs match the
 // Host and the URI prefix; https URLs match the TLS SNI of their host,
-// once per host and port.
+// once per host and port, and, with a port or an IP host, the CONNECT
+// request that opens a tunnel to it through a proxy (addConnect).
 //
 // An http URL's host and port are matched in the request, not in the
 // rule header: through an explicit proxy the client connects to the
@@ -144,8 +145,36 @@ func (r *render) addURL(ind indicator.Indicator) error {
 		} else {
 			r.opt("tls.sni; content:\"", u.host, "\"; nocase; startswith; "+nameEnd)
 		}
+		if isIP || u.port != "" {
+			r.addConnect(u.host, addr, isIP, u.port)
+		}
 		return r.commitKey(indicator.URL, "https://"+label)
 	}
 	r.req.Drop("URL scheme other than http or https", 1)
 	return nil
+}
+
+// addConnect opens the rule that matches an https URL's host and port in
+// the CONNECT request a client sends to an explicit proxy (authority-form
+// "host:port", in any case, a name with or without a trailing dot): the
+// TLS session in the tunnel goes to the proxy's address and port, so
+// only the SNI of a name, never its port or an IP host, is seen there.
+func (r *render) addConnect(host string, addr netip.Addr, isIP bool, port string) {
+	if port == "" {
+		port = "443"
+	}
+	if addr.Is6() {
+		host = "[" + addr.String() + "]"
+	} else if isIP {
+		host = addr.String()
+	}
+	authority := host + ":" + port
+	r.open("url-connect", "http $HOME_NET any -> any any", authority)
+	r.raw(`flow:established,to_server; http.method; content:"CONNECT"; bsize:7; `)
+	if isIP {
+		r.opt("http.uri.raw; content:\"", authority, "\"; nocase; bsize:"+strconv.Itoa(len(authority))+"; ")
+		return
+	}
+	r.opt("http.uri.raw; content:\"", host, "\"; nocase; startswith; ")
+	r.raw(`pcre:"/^\.?:` + port + `\z/R"; `)
 }
