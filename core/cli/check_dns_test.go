@@ -10,9 +10,9 @@ import (
 )
 
 // TestCheckRefusesZonesServeRefuses: a dns: zone whose token does not
-// verify or names a site without a file, or whose age is out of range,
-// stops serve at start-up; check refuses it too (exit 2, the zone
-// named), rather than saying ok for a configuration serve will not run.
+// verify or names a site without a file (serve logs it and never builds
+// the zone), or whose age is out of range (serve stops at start-up), is
+// refused by check (exit 2, the zone named), rather than said ok.
 func TestCheckRefusesZonesServeRefuses(t *testing.T) {
 	const key = "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF"
 	const salt = "0123456789abcdef0123456789abcdef"

@@ -15,21 +15,20 @@ import (
 
 // dnsZones turns the dns: section into zones whose content is the rpz
 // list of each data type, built by the same pipeline as the HTTP route.
-func dnsZones(cfg *config.Config, svc *service, now func() time.Time) ([]dnsprimary.Zone, error) {
+// An age out of range stops start-up. A zone whose token does not verify
+// now (expired since the last start) or names no site file is set up all
+// the same, its builds failing until fixed, and logged: the HTTP lists and
+// the other zones are served, and the zone serves what state_dir kept.
+func dnsZones(cfg *config.Config, svc *service, now func() time.Time, logger *slog.Logger) ([]dnsprimary.Zone, error) {
 	var zones []dnsprimary.Zone
 	for _, zc := range cfg.DNS.Zones {
-		cl, err := zoneClaims(zc, svc.codec, svc.sites, now)
-		if err != nil {
-			return nil, err
+		if err := export.CheckAge(zc.Age, now); err != nil {
+			return nil, fmt.Errorf("dns zone %s: age %q: %w", zc.Name, zc.Age, err)
+		}
+		if _, err := zoneClaims(zc, svc.codec, svc.sites, now); err != nil {
+			logger.Error("dns zone not built until its token or site file is fixed; it serves what state_dir kept", "error", err)
 		}
 		refresh := time.Duration(zc.RefreshSeconds) * time.Second
-		var dts []export.Request
-		for _, name := range zc.DataTypes {
-			dt, _ := cfg.DataType(name)
-			dts = append(dts, export.Request{MISPURL: cl.BaseURL(), MISPKey: cl.Key, Kind: export.KindFeed, Feed: zc.Feed,
-				DataType: dt, Age: zc.Age, Output: "rpz", TTL: zoneListLifetime(refresh),
-				RendererOptions: map[string]string{"origin": zc.Name}, WaitFresh: true})
-		}
 		z := dnsprimary.Zone{
 			Name:          zc.Name,
 			Refresh:       refresh,
@@ -37,7 +36,7 @@ func dnsZones(cfg *config.Config, svc *service, now func() time.Time) ([]dnsprim
 			AllowQuery:    zc.AllowQuery,
 			Notify:        zc.Notify,
 			JournalSize:   zc.JournalSize,
-			Source:        zoneSource(svc, zc.Token, dts, now),
+			Source:        zoneSource(svc, zc.Token, zoneRequests(cfg, zc, refresh), now),
 		}
 		if zc.TSIG != nil {
 			z.TSIG = &dnsprimary.TSIGKey{Name: zc.TSIG.Name, Algorithm: zc.TSIG.Algorithm, Secret: zc.TSIG.Secret}
@@ -47,9 +46,24 @@ func dnsZones(cfg *config.Config, svc *service, now func() time.Time) ([]dnsprim
 	return zones, nil
 }
 
-// zoneClaims checks what a zone needs to start (an age in range, a token
-// that verifies, a site file for it; serve refuses to start without
-// them, and check says so) and returns its token's claims.
+// zoneRequests returns, for the claims of a zone's token, the requests of
+// its lists: the rpz list of each data type.
+func zoneRequests(cfg *config.Config, zc config.DNSZone, refresh time.Duration) func(auth.Claims) []export.Request {
+	return func(cl auth.Claims) []export.Request {
+		var reqs []export.Request
+		for _, name := range zc.DataTypes {
+			dt, _ := cfg.DataType(name)
+			reqs = append(reqs, export.Request{MISPURL: cl.BaseURL(), MISPKey: cl.Key, Kind: export.KindFeed, Feed: zc.Feed,
+				DataType: dt, Age: zc.Age, Output: "rpz", TTL: zoneListLifetime(refresh),
+				RendererOptions: map[string]string{"origin": zc.Name}, WaitFresh: true})
+		}
+		return reqs
+	}
+}
+
+// zoneClaims checks what a zone needs to be built (an age in range, a
+// token that verifies, a site file for it; check refuses a zone without
+// them, serve logs it) and returns its token's claims.
 func zoneClaims(zc config.DNSZone, codec *auth.Codec, sites *config.Sites, now func() time.Time) (auth.Claims, error) {
 	if err := export.CheckAge(zc.Age, now); err != nil {
 		return auth.Claims{}, fmt.Errorf("dns zone %s: age %q: %w", zc.Name, zc.Age, err)
@@ -77,14 +91,14 @@ func zoneListLifetime(refresh time.Duration) time.Duration { return refresh / 2 
 // policy records. A stale list (MISP failing) is an error, so the zone
 // keeps its content and serial rather than taking an old list as new.
 // So is a token the HTTP routes would now refuse (see zoneSite).
-func zoneSource(svc *service, token string, reqs []export.Request, now func() time.Time) func(context.Context) (string, error) {
+func zoneSource(svc *service, token string, requests func(auth.Claims) []export.Request, now func() time.Time) func(context.Context) (string, error) {
 	return func(ctx context.Context) (string, error) {
-		site, err := zoneSite(svc, token, now())
+		cl, site, err := zoneSite(svc, token, now())
 		if err != nil {
 			return "", err
 		}
 		var header, body strings.Builder
-		for i, r := range reqs {
+		for i, r := range requests(cl) {
 			r.Site = site
 			res, err := svc.export.Get(ctx, r)
 			if err != nil {
@@ -119,23 +133,23 @@ func zoneSource(svc *service, token string, reqs []export.Request, now func() ti
 // the client address: it must verify and not be expired, and its site must
 // exist, not list it as revoked, be enabled and allow its lifetime. It
 // returns the site as it is now.
-func zoneSite(svc *service, token string, now time.Time) (*config.Site, error) {
+func zoneSite(svc *service, token string, now time.Time) (auth.Claims, *config.Site, error) {
 	cl, err := svc.codec.Verify(token, now)
 	if err != nil {
-		return nil, fmt.Errorf("token: %w", err)
+		return auth.Claims{}, nil, fmt.Errorf("token: %w", err)
 	}
 	site, ok := svc.sites.Get(cl.Host)
 	switch {
 	case !ok:
-		return nil, fmt.Errorf("site %s is gone", cl.Host)
+		return auth.Claims{}, nil, fmt.Errorf("site %s is gone", cl.Host)
 	case site.IsRevoked(auth.Fingerprint(token)):
-		return nil, fmt.Errorf("token revoked in site %s", site.Name)
+		return auth.Claims{}, nil, fmt.Errorf("token revoked in site %s", site.Name)
 	case site.TokenTooLong(cl.Expires, now):
-		return nil, fmt.Errorf("token lifetime over token_max_days of site %s", site.Name)
+		return auth.Claims{}, nil, fmt.Errorf("token lifetime over token_max_days of site %s", site.Name)
 	case !site.IsEnabled():
-		return nil, fmt.Errorf("site %s disabled", site.Name)
+		return auth.Claims{}, nil, fmt.Errorf("site %s disabled", site.Name)
 	}
-	return site, nil
+	return cl, site, nil
 }
 
 // startDNS starts the DNS primary when configured; the returned function
@@ -144,7 +158,7 @@ func startDNS(cfg *config.Config, svc *service, logger *slog.Logger) (func(), er
 	if cfg.DNS == nil || len(cfg.DNS.Zones) == 0 {
 		return func() {}, nil
 	}
-	zones, err := dnsZones(cfg, svc, time.Now)
+	zones, err := dnsZones(cfg, svc, time.Now, logger)
 	if err != nil {
 		return nil, err
 	}

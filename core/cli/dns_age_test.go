@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"log/slog"
 	"testing"
 	"time"
 )
@@ -15,7 +16,7 @@ func TestZoneAgeChecked(t *testing.T) {
 			e := startE2E(t, simURL, func(token string) string {
 				return "dns:\n  listen: \"127.0.0.1:0\"\n  zones:\n    - name: rpz.cratos\n      token: \"" + token + "\"\n      feed: block\n      age: \"" + age + "\"\n"
 			})
-			zones, err := dnsZones(e.cfg, e.svc, time.Now)
+			zones, err := dnsZones(e.cfg, e.svc, time.Now, slog.New(slog.DiscardHandler))
 			want := "dns zone rpz.cratos: age \"" + age + "\": "
 			if err == nil || len(err.Error()) < len(want) || err.Error()[:len(want)] != want {
 				t.Fatalf("%d zones, error %v, want one starting %q", len(zones), err, want)

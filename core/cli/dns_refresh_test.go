@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -21,7 +22,7 @@ func TestZoneRebuildReadsMISPAgain(t *testing.T) {
 		return "dns:\n  listen: \"127.0.0.1:0\"\n  zones:\n    - name: rpz.cratos\n      token: \"" + token +
 			"\"\n      feed: block\n      data_types: [domain, hostname, ipv4]\n      refresh_seconds: 10\n"
 	})
-	zones, err := dnsZones(e.cfg, e.svc, time.Now)
+	zones, err := dnsZones(e.cfg, e.svc, time.Now, slog.New(slog.DiscardHandler))
 	if err != nil || len(zones) != 1 {
 		t.Fatalf("dnsZones: %d zones, %v", len(zones), err)
 	}

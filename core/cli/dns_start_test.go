@@ -1,44 +1,59 @@
 package cli
 
 import (
-	"net/http"
-	"net/http/httptest"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/cratos-project/cratos/conformance/mispsim"
+	"github.com/cratos-project/cratos/core/auth"
 )
 
-// TestDNSStartDoesNotWaitForMISP: starting the DNS primary does not wait
-// for the zones' first builds, which wait for MISP (up to the site's
-// mispTimeoutSeconds when it does not answer). The HTTP side starts after
-// it, and while it waited, no device could fetch even the last good
-// lists kept in state_dir.
-func TestDNSStartDoesNotWaitForMISP(t *testing.T) {
-	release := make(chan struct{})
-	asked := make(chan struct{}, 1)
-	misp := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case asked <- struct{}{}:
-		default:
+// TestZoneWithAnExpiredTokenStarts: a zone whose token expired since the
+// last start (or names a site without a file) no longer stops serve,
+// which would take every HTTP list down at the next restart: the zone is
+// set up, its builds fail with the token's error, and the log says so.
+// An age out of range, which never works, still stops start-up.
+func TestZoneWithAnExpiredTokenStarts(t *testing.T) {
+	_, simURL := startSim(t, blockEvent("block", attr("domain", "blocked.example.test")))
+	expired := func(t *testing.T, host string) string {
+		t.Helper()
+		var port int
+		fmt.Sscanf(simURL[strings.LastIndexByte(simURL, ':')+1:], "%d", &port)
+		tok, err := auth.NewCodec(e2eEncryptionKey, e2eSalt).Mint(auth.Claims{Proto: "http", Port: port, Host: host,
+			Key: mispsim.DefaultKey, Expires: "2020-01-01"})
+		if err != nil {
+			t.Fatal(err)
 		}
-		select {
-		case <-release:
-		case <-r.Context().Done():
-		}
-		http.Error(w, "unavailable", http.StatusServiceUnavailable)
-	}))
-	t.Cleanup(misp.Close)
-	t.Cleanup(func() { close(release) })
-
-	e := startDNSE2E(t, misp.URL, 0, "      data_types: [domain]\n")
-	for _, msg := range []string{"zone source failed; serving the last content", "zone updated"} {
-		if n := len(e.log.Records(msg)); n != 0 {
-			t.Errorf("%q logged %d times before the DNS primary had started, want none: start-up waited for the build", msg, n)
-		}
+		return tok
 	}
-	// The build goes on after the start: it asks MISP.
-	select {
-	case <-asked:
-	case <-time.After(time.Minute):
-		t.Error("the zone's first build never asked MISP")
+	token := expired(t, "127.0.0.1")
+	e := startE2E(t, simURL, func(string) string {
+		return "dns:\n  listen: \"127.0.0.1:0\"\n  zones:\n    - name: rpz.cratos\n      token: \"" + token + "\"\n      feed: block\n      data_types: [domain]\n"
+	})
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&logs, nil))
+	stop, err := startDNS(e.cfg, e.svc, logger)
+	if err != nil {
+		t.Fatalf("startDNS: %v", err)
+	}
+	defer stop()
+	if !strings.Contains(logs.String(), "dns zone not built until its token or site file is fixed") || !strings.Contains(logs.String(), "dns zone rpz.cratos: token:") {
+		t.Errorf("log lacks the zone's error:\n%s", logs.String())
+	}
+	zones, err := dnsZones(e.cfg, e.svc, time.Now, slog.New(slog.DiscardHandler))
+	if err != nil || len(zones) != 1 {
+		t.Fatalf("dnsZones: %d zones, %v", len(zones), err)
+	}
+	if _, err := zones[0].Source(context.Background()); !errors.Is(err, auth.ErrExpired) {
+		t.Errorf("a build of the zone: %v, want the token's expiry", err)
+	}
+	if strings.Contains(logs.String(), token) {
+		t.Error("the log holds a token")
 	}
 }

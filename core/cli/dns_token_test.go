@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,7 +46,7 @@ func TestZoneSourceRechecksToken(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			zones, err := dnsZones(e.cfg, e.svc, func() time.Time { return now })
+			zones, err := dnsZones(e.cfg, e.svc, func() time.Time { return now }, slog.New(slog.DiscardHandler))
 			if err != nil || len(zones) != 1 {
 				t.Fatalf("dnsZones: %d zones, %v", len(zones), err)
 			}
