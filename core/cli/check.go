@@ -22,14 +22,18 @@ import (
 // everything loads and every probed MISP answers (warnings included), 1
 // when a MISP does not answer, 2 when a file does not load.
 func runCheck(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("check", "check --config FILE", stderr)
+	fs := newFlags("check", "check --config FILE [--state-dir DIR]", stderr)
 	cfgPath := fs.String("config", "config/config.yaml", "configuration file (sites from its sites_dir)")
+	stateDir := fs.String("state-dir", "", "state directory serve is given with --state-dir, checked instead of the configuration's state_dir")
 	if err := parseNoArgs(fs, args, stdout); err != nil {
 		return err
 	}
 	cfg, err := loadConfig(*cfgPath)
 	if err != nil {
 		return err
+	}
+	if *stateDir != "" {
+		cfg.StateDir = *stateDir
 	}
 	registry := renderers.Builtin().Clone()
 	sites, err := config.LoadSites(cfg.SitesDir, rendererCheck(registry, slog.New(slog.DiscardHandler)))

@@ -31,4 +31,10 @@ func TestReadOnlyStateDirIsSaidAtStart(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "warning: state_dir "+root+" is not writable") {
 		t.Errorf("check: exit %d\n%s%s", code, out, stderr)
 	}
+	// check --state-dir, as serve --state-dir (the systemd unit's
+	// /var/lib/cratos), checks that directory instead.
+	code, out, stderr = run1("check", "--config", cfgPath, "--state-dir", t.TempDir())
+	if code != 0 || strings.Contains(out, "state_dir") {
+		t.Errorf("check --state-dir: exit %d\n%s%s", code, out, stderr)
+	}
 }
