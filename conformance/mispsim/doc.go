@@ -32,10 +32,14 @@
 //     /events/unpublish/{id}, /events/addTag, /events/removeTag,
 //     /attributes/add/{event_id}, /attributes/edit/{id},
 //     /attributes/delete/{id} (soft; hard with /hard:1 or {"hard":1}),
-//     /attributes/addTag, /attributes/removeTag.
+//     /attributes/addTag, /attributes/removeTag, /tags/edit/{id} (a
+//     tag's name or colour; a rename moves no timestamp).
 //     Writes use Options.Now (Unix seconds) and are safe alongside
 //     searches. The emulator's one key may do all of them: roles and
 //     organisation ownership are not checked.
+//   - GET or POST /tags/search[/{tag}[/{strict}]]: tags by name (a
+//     case-insensitive LIKE pattern, as restSearch's tags filter), each
+//     {"Tag":…}; the body's "tag" (a name or a list) names them too
 //   - GET /mispsim/stats and POST /mispsim/stats/reset: the emulator's own
 //     counters (see Counters)
 //

@@ -273,6 +273,9 @@ func (s *Server) dispatch(route string, r *http.Request, body []byte, u User) re
 	if resp, ok := s.dispatchWrite(parts, r, body); ok {
 		return resp
 	}
+	if resp, ok := s.tagsAPI(parts, r, body); ok {
+		return resp
+	}
 	switch {
 	case route == "attributes/restsearch":
 		return s.restSearch(r, body)

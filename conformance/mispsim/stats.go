@@ -28,7 +28,7 @@ var statPaths = [...]string{
 	"/attributes/restSearch", "/attributes/add", "/attributes/edit", "/attributes/delete",
 	"/attributes/describeTypes", "/attributes/attributeStatistics",
 	"/events/add", "/events/edit", "/events/delete", "/events/view", "/events/publish", "/events/unpublish",
-	"/events/addTag", "/events/removeTag", "/events/index",
+	"/events/addTag", "/events/removeTag", "/events/index", "/tags/edit", "/tags/search",
 	"/servers/getVersion", "/servers/getPyMISPVersion", "/users/view/me",
 	"/warninglists/index", "/warninglists/view", "other",
 }
