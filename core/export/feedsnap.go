@@ -228,7 +228,7 @@ func (s *Service) readFeed(ctx context.Context, r Request, q misp.Query, st *fee
 	search := func(ctx context.Context, q misp.Query, newSink func() func(indicator.Attribute)) (int, error) {
 		return client.ScanAttributes(ctx, q, r.Site.PageSize, fetchParallel, newSink)
 	}
-	src := feedsnap.Source{Search: search, Events: client.Events}
+	src := feedsnap.Source{Search: search, Events: client.Events, Tags: client.Tags}
 	start := time.Now()
 	full = st.snap == nil || now.Sub(st.fullAt) >= s.reconcileEvery()
 	s.opts.Logger.Info("MISP pull started", "site", r.Site.Name, "kind", string(r.Kind), "feed", r.Feed, "full", full,

@@ -13,8 +13,9 @@ import (
 // sharing a feed's reads pass deltas between them (wire.go): a whole
 // snapshot is the delta from an empty one.
 type Delta struct {
-	// Read and MISPStart are the later snapshot's.
+	// Read and MISPStart are the later snapshot's, and so is tags.
 	Read, MISPStart time.Time
+	tags            feedTags
 	// Events are the events added or changed.
 	Events map[int64]Event
 	// Dropped are the ids of the events the later snapshot no longer
@@ -34,7 +35,7 @@ type Delta struct {
 // Changes returns the delta that turns old into next. A nil old is an
 // empty snapshot: the delta then holds every event of next.
 func Changes(old, next *Snapshot) Delta {
-	d := Delta{Read: next.Read, MISPStart: next.MISPStart, Events: map[int64]Event{}, Attributes: next.Attributes}
+	d := Delta{Read: next.Read, MISPStart: next.MISPStart, tags: next.tags, Events: map[int64]Event{}, Attributes: next.Attributes}
 	for id, e := range next.events {
 		if old == nil || !sameEvent(old.events[id], e) {
 			d.Events[id] = e
@@ -101,7 +102,7 @@ func (s *Snapshot) Apply(d Delta) (*Snapshot, error) {
 		delete(states, id)
 	}
 	maps.Copy(states, d.States)
-	out := &Snapshot{events: events, states: states, Read: d.Read, MISPStart: d.MISPStart}
+	out := &Snapshot{events: events, states: states, Read: d.Read, MISPStart: d.MISPStart, tags: d.tags}
 	for _, e := range events {
 		out.Attributes += e.Len()
 	}

@@ -75,7 +75,7 @@ func newWorld(t testing.TB, seed uint64) *world {
 	w.search = func(ctx context.Context, q misp.Query, newSink func() func(indicator.Attribute)) (int, error) {
 		return client.ScanAttributes(ctx, q, pageSize, 2, newSink) // borrowed, as Cratos reads feeds
 	}
-	w.src = feedsnap.Source{Search: w.search, Events: client.Events}
+	w.src = feedsnap.Source{Search: w.search, Events: client.Events, Tags: client.Tags}
 	// Tags must exist before addTag can attach them.
 	w.post("/events/add", map[string]any{"info": "tags", "Tag": []map[string]string{{"name": tagBlock}, {"name": tagIncident}, {"name": tagFP}}})
 	return w

@@ -33,6 +33,9 @@ const (
 // ask it about. Running it again over the same window gives the same
 // snapshot. core/misp/README.md explains each request; in order:
 //
+//  0. the tag search over the names of the feed's tags filter: when the
+//     tags they stand for differ from those old was read under (a tag
+//     renamed, which moves no timestamp), the feed is read in full;
 //  1. the event index over events stamped since the window start
 //     (published-only feeds: published since then), with their tags;
 //  2. the attributes stamped since then, live or soft-deleted, of any
@@ -64,10 +67,16 @@ func Refresh(ctx context.Context, src Source, q misp.Query, old *Snapshot, start
 		// drops the monotonic reading a time of this process carries), is
 		// a clock set back: the window, from that read on the clock as it
 		// was, may begin after writes MISP stamped since.
-		return fullInstead(ctx, src, q, started, c)
+		return fullInstead(ctx, src, q, started, c, feedTags{})
 	}
 	clock := misp.NewServerClock()
 	ctx = misp.WithServerClock(ctx, clock)
+	tags := readFeedTags(ctx, src, q, &c)
+	if tags.known && tags != old.tags {
+		// A tag renamed to or from a name the filter lists (or made, or
+		// deleted) moves no timestamp; nor does what old knows not.
+		return fullInstead(ctx, src, q, started, c, tags)
+	}
 	from := max(old.windowStart().Add(-margin).Unix(), 1)
 	f := misp.EventFilter{Timestamp: from}
 	if q.Published {
@@ -76,7 +85,7 @@ func Refresh(ctx context.Context, src Source, q misp.Query, old *Snapshot, start
 	seen, err := readEvents(ctx, src, f, &c)
 	if err != nil {
 		// Without the event index, only a full read sees every change.
-		return fullInstead(ctx, src, q, started, c)
+		return fullInstead(ctx, src, q, started, c, tags)
 	}
 	written, n, err := collect(ctx, src.Search, misp.Query{Org: q.Org, Timestamp: from, WithDeleted: true})
 	c.add(n)
@@ -87,7 +96,7 @@ func Refresh(ctx context.Context, src Source, q misp.Query, old *Snapshot, start
 	perEvent := map[int64]int{}
 	for _, a := range written {
 		if a.UUID == "" {
-			return fullInstead(ctx, src, q, started, c)
+			return fullInstead(ctx, src, q, started, c, tags)
 		}
 		changed[a.UUID] = a.EventID
 		perEvent[a.EventID]++
@@ -128,7 +137,7 @@ func Refresh(ctx context.Context, src Source, q misp.Query, old *Snapshot, start
 	}
 	if len(old.events) >= 8 && 2*wholeHeld > len(old.events) {
 		// Reading most events again costs more than reading the feed.
-		return fullInstead(ctx, src, q, started, c)
+		return fullInstead(ctx, src, q, started, c, tags)
 	}
 	got, err := readNamed(ctx, src.Search, q, changed, whole, &c)
 	if err != nil {
@@ -156,7 +165,12 @@ func Refresh(ctx context.Context, src Source, q misp.Query, old *Snapshot, start
 		states[ev.ID] = stateOf(ev, true)
 	}
 	s := rebuilt(events, states, started)
-	s.MISPStart = clock.Start()
+	s.MISPStart, s.tags = clock.Start(), tags
+	if !tags.known {
+		// Not asked, or MISP did not answer: the next answer is compared
+		// with what old was read under.
+		s.tags = old.tags
+	}
 	return s, c, nil
 }
 
@@ -178,10 +192,12 @@ func searchedStates(ctx context.Context, src Source, changed map[string]int64, w
 	return out, err
 }
 
-// fullInstead reads the feed in full, adding the cost so far.
-func fullInstead(ctx context.Context, src Source, q misp.Query, started time.Time, c Cost) (*Snapshot, Cost, error) {
-	s, cf, err := Full(ctx, src, q, started)
+// fullInstead reads the feed in full, adding the cost so far; tags, when
+// known, were read by the refresh before it and are not asked again.
+func fullInstead(ctx context.Context, src Source, q misp.Query, started time.Time, c Cost, tags feedTags) (*Snapshot, Cost, error) {
+	s, cf, err := full(ctx, src, q, started, tags)
 	c.Searches, c.Attributes, c.EventReads = c.Searches+cf.Searches, c.Attributes+cf.Attributes, c.EventReads+cf.EventReads
+	c.TagReads += cf.TagReads
 	return s, c, err
 }
 
@@ -358,34 +374,4 @@ func droppedHeld(ctx context.Context, src Source, old *Snapshot, published bool,
 		return nil
 	})
 	return dropped, replaced, retagged, err
-}
-
-// without returns s less the events ids, sharing what it keeps.
-func (s *Snapshot) without(ids map[int64]bool) *Snapshot {
-	if len(ids) == 0 {
-		return s
-	}
-	out := *s
-	out.events, out.states = maps.Clone(s.events), maps.Clone(s.states)
-	for id := range ids {
-		out.Attributes -= out.events[id].Len()
-		delete(out.events, id)
-		delete(out.states, id)
-	}
-	return &out
-}
-
-// rebuilt makes the refreshed snapshot, dropping the states of events no
-// longer held.
-func rebuilt(events map[int64]Event, states map[int64]eventState, read time.Time) *Snapshot {
-	s := &Snapshot{events: events, states: states, Read: read}
-	for _, e := range events {
-		s.Attributes += e.Len()
-	}
-	for id := range states {
-		if _, held := events[id]; !held {
-			delete(states, id)
-		}
-	}
-	return s
 }

@@ -31,11 +31,16 @@ type Search func(ctx context.Context, q misp.Query, newSink func() func(indicato
 // Events runs one /events/index request. (*misp.Client).Events fits it.
 type Events func(ctx context.Context, f misp.EventFilter) ([]misp.EventState, error)
 
-// Source is the MISP a feed is read from: its attribute search and its
-// event index. Without Events, every refresh is a full read.
+// Tags runs one /tags/search request. (*misp.Client).Tags fits it.
+type Tags func(ctx context.Context, names []string) ([]misp.Tag, error)
+
+// Source is the MISP a feed is read from: its attribute search, its
+// event index and its tag search. Without Events, every refresh is a full
+// read; without Tags, a tag renamed is seen by the next full read only.
 type Source struct {
 	Search Search
 	Events Events
+	Tags   Tags
 }
 
 // Snapshot is the attributes of one feed, grouped by event. It is never
@@ -56,12 +61,15 @@ type Snapshot struct {
 	MISPStart time.Time
 	// Attributes counts the attributes held.
 	Attributes int
+	// tags is what the tag search said of the feed's tags filter before
+	// the attributes were read.
+	tags feedTags
 }
 
 // Cost is what reading from MISP cost: attribute searches run, attributes
-// they read, and event index requests.
+// they read, event index requests and tag searches.
 type Cost struct {
-	Searches, Attributes, EventReads int
+	Searches, Attributes, EventReads, TagReads int
 }
 
 func (c *Cost) add(n int) {
@@ -69,7 +77,8 @@ func (c *Cost) add(n int) {
 	c.Attributes += n
 }
 
-// Full reads the whole feed: q as it is, which is the feed's search (its
+// Full reads the whole feed: the tags its tags filter names (readFeedTags),
+// then q as it is, which is the feed's search (its
 // types, tags, published rule and warninglists) without to_ids or
 // timestamp bounds, then the tags of the events it holds (one event index
 // request per eventIDChunk events), which the next refresh compares with
@@ -78,9 +87,17 @@ func (c *Cost) add(n int) {
 // first refresh reads every held event it sees changed whole. started is
 // the time the read starts.
 func Full(ctx context.Context, src Source, q misp.Query, started time.Time) (*Snapshot, Cost, error) {
+	return full(ctx, src, q, started, feedTags{})
+}
+
+// full is Full with the feed's tags, when known, read already.
+func full(ctx context.Context, src Source, q misp.Query, started time.Time, tags feedTags) (*Snapshot, Cost, error) {
 	var c Cost
 	clock := misp.NewServerClock()
 	ctx = misp.WithServerClock(ctx, clock)
+	if !tags.known {
+		tags = readFeedTags(ctx, src, q, &c)
+	}
 	parts, n, err := readParts(ctx, src.Search, q)
 	c.add(n)
 	if err != nil {
@@ -111,7 +128,7 @@ func Full(ctx context.Context, src Source, q misp.Query, started time.Time) (*Sn
 		return nil, c, err
 	}
 	s := newSnapshot(events, started)
-	s.MISPStart = clock.Start()
+	s.MISPStart, s.tags = clock.Start(), tags
 	for _, ev := range seen {
 		if _, held := s.events[ev.ID]; held {
 			s.states[ev.ID] = stateOf(ev, true)
@@ -178,7 +195,7 @@ func (s *Snapshot) Bytes() int64 {
 	for _, st := range s.states {
 		n += int64(len(st.tags))
 	}
-	return n
+	return n + int64(len(s.tags.key))
 }
 
 // windowStart is the time on MISP's clock from which s may lack changes,
@@ -203,4 +220,34 @@ func (s *Snapshot) Each(fn func(indicator.Attribute)) {
 			fn(e.Attr(id, i))
 		}
 	}
+}
+
+// without returns s less the events ids, sharing what it keeps.
+func (s *Snapshot) without(ids map[int64]bool) *Snapshot {
+	if len(ids) == 0 {
+		return s
+	}
+	out := *s
+	out.events, out.states = maps.Clone(s.events), maps.Clone(s.states)
+	for id := range ids {
+		out.Attributes -= out.events[id].Len()
+		delete(out.events, id)
+		delete(out.states, id)
+	}
+	return &out
+}
+
+// rebuilt makes the refreshed snapshot, dropping the states of events no
+// longer held.
+func rebuilt(events map[int64]Event, states map[int64]eventState, read time.Time) *Snapshot {
+	s := &Snapshot{events: events, states: states, Read: read}
+	for _, e := range events {
+		s.Attributes += e.Len()
+	}
+	for id := range states {
+		if _, held := events[id]; !held {
+			delete(states, id)
+		}
+	}
+	return s
 }

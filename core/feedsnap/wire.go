@@ -20,6 +20,7 @@ import (
 //	magic      "CFD1"
 //	read       varint unix nanoseconds
 //	misp start varint unix nanoseconds; 0 when not known
+//	feed tags  byte 1 when known, else 0; then the key (uvarint length and bytes)
 //	attributes uvarint
 //	dropped    uvarint count, then each id as a varint difference from the previous
 //	strings    uvarint count, then each as uvarint length and bytes: the types and
@@ -39,7 +40,7 @@ import (
 //
 // A uuid in MISP's lowercase 8-4-4-4-12 form takes 16 bytes; any other is
 // kept as it is.
-const wireMagic = "CFD4"
+const wireMagic = "CFD5"
 
 // maxWireBytes bounds what a wire form decompresses to.
 const maxWireBytes = 4 << 30
@@ -100,6 +101,12 @@ func (d Delta) writeRaw(w *bytes.Buffer) error {
 		mispStart = d.MISPStart.UnixNano()
 	}
 	b = binary.AppendVarint(b, mispStart)
+	if d.tags.known {
+		b = append(b, 1)
+	} else {
+		b = append(b, 0)
+	}
+	b = binread.AppendString(b, d.tags.key)
 	b = binary.AppendUvarint(b, uint64(d.Attributes))
 	b = appendIDs(b, d.Dropped)
 	ids := slices.Sorted(maps.Keys(d.Events))
@@ -215,6 +222,14 @@ func UnmarshalDelta(wire []byte) (Delta, error) {
 	if ns := r.Varint(); ns != 0 {
 		d.MISPStart = time.Unix(0, ns)
 	}
+	switch r.Byte() {
+	case 0:
+	case 1:
+		d.tags.known = true
+	default:
+		r.Fail()
+	}
+	d.tags.key = r.String()
 	if n := r.Uvarint(); n <= maxWireBytes {
 		d.Attributes = int(n)
 	} else {

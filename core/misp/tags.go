@@ -1,0 +1,57 @@
+package misp
+
+import (
+	"bytes"
+	"context"
+
+	"github.com/valyala/fastjson"
+)
+
+// Tag is one tag as /tags/search names it.
+type Tag struct {
+	ID   int64
+	Name string
+}
+
+// Tags runs one /tags/search request: the tags whose names match one of
+// names, each a case-insensitive SQL LIKE pattern, as restSearch's tags
+// filter matches them (MISP's TagsController::search, which also lists
+// the tags of galaxy clusters a name stands for). A tag's row carries no
+// date: asking is the only way to see one renamed.
+func (c *Client) Tags(ctx context.Context, names []string) ([]Tag, error) {
+	var b bytes.Buffer
+	b.WriteString(`{"tag":`)
+	writeJSON(&b, nonNil(names))
+	b.WriteByte('}')
+	body, err := c.PostJSON(ctx, "/tags/search", b.Bytes())
+	if err != nil {
+		return nil, err
+	}
+	out, err := decodeTags(body)
+	if err != nil {
+		return nil, &Error{Kind: BadResponse, Site: c.opts.Site, Detail: "tags search: " + err.Error()}
+	}
+	return out, nil
+}
+
+// decodeTags reads a /tags/search answer: a list of {"Tag": {"id", "name"}}.
+func decodeTags(body []byte) ([]Tag, error) {
+	var p fastjson.Parser
+	v, err := p.ParseBytes(body)
+	if err != nil {
+		return nil, err
+	}
+	list, err := v.Array()
+	if err != nil {
+		return nil, shapeError("not a list of tags")
+	}
+	out := make([]Tag, 0, len(list))
+	for _, e := range list {
+		t := Tag{ID: intOf(e.Get("Tag", "id")), Name: string(e.GetStringBytes("Tag", "name"))}
+		if t.ID <= 0 || t.Name == "" {
+			return nil, shapeError("a tag without an id or a name")
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
