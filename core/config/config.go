@@ -309,10 +309,10 @@ func (c *Config) DataType(name string) (indicator.DataType, bool) {
 // mappingsFile is config/mappings.yaml. Only types is used; the other keys
 // are accepted as the original's files carry them.
 type mappingsFile struct {
-	Types  map[string][]string `yaml:"types"`
-	Output any                 `yaml:"output"`
-	Feeds  any                 `yaml:"feeds"`
-	Ages   any                 `yaml:"ages"`
+	Types  typeTable   `yaml:"types"`
+	Output unusedValue `yaml:"output"`
+	Feeds  unusedValue `yaml:"feeds"`
+	Ages   unusedValue `yaml:"ages"`
 }
 
 func parseMappings(path string, data []byte) (map[string][]string, error) {
@@ -320,7 +320,7 @@ func parseMappings(path string, data []byte) (map[string][]string, error) {
 	if err := decodeStrict(path, data, &m); err != nil {
 		return nil, err
 	}
-	return m.Types, nil
+	return map[string][]string(m.Types), nil
 }
 
 func isHex(s string, n int) bool {
