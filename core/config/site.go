@@ -34,7 +34,7 @@ type Site struct {
 	MISPDebug            bool        `yaml:"mispDebug"`
 	MemcachedAllTimeout  int         `yaml:"memcached_all_timeout"`
 	FalsePositiveTimeout string      `yaml:"falsepositive_timeout"`
-	ListStats            any         `yaml:"list_stats"`
+	ListStats            unusedValue `yaml:"list_stats"`
 	AllowedIPs           Prefixes    `yaml:"allowed_ips"`
 	CustomFeeds          CustomFeeds `yaml:"custom_feeds"`
 	IgnoreToIDs          []string    `yaml:"ignore_to_ids"`
