@@ -168,9 +168,19 @@ func (s *Service) fetchFromFeed(ctx context.Context, r Request, withoutUUIDs boo
 	s.feeds.sweep(now, s.reconcileEvery())
 	st, _ := s.feeds.m.LoadOrStore(s.feedKey(r), &feedState{})
 	st.used.Store(now.Unix())
+	// The token's share of the build slots is taken before the feed's
+	// lock, so that a read waiting for it keeps no other token's list
+	// of the feed waiting.
+	leave := func() {}
+	if !feedUsable(ctx, r, now, time.Unix(0, st.read.Load())) {
+		if leave, err = s.limits.takeShare(ctx, r); err != nil {
+			return nil, true, err
+		}
+	}
 	st.mu.Lock()
 	feed, err := s.feedSnapshot(ctx, r, q, st)
 	st.mu.Unlock()
+	leave()
 	if err != nil {
 		return nil, true, err
 	}

@@ -95,6 +95,11 @@ func (s *Service) fetch(ctx context.Context, r Request, withoutUUIDs bool) (*Sna
 			p.ins = p.x.AddBorrowed(p.ins, a)
 		}
 	}
+	leave, err := s.limits.takeShare(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	defer leave()
 	release, err := s.limits.acquire(ctx, r.Site.Name)
 	if err != nil {
 		return nil, err

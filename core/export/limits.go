@@ -16,7 +16,8 @@ import (
 // defaults of config.Limits.
 type Limits struct {
 	// MaxBuilds caps the lists being read from MISP at once, process wide
-	// (default 4); a build waits for a slot within its build timeout.
+	// (default 4); a build waits for a slot within its build timeout. One
+	// consumer's builds hold at most all of them but one (share).
 	MaxBuilds int
 	// MISPMaxResponseBytes, MISPMaxPages and MISPMaxAttributes bound one
 	// build's MISP answers (see misp.Options).
@@ -64,11 +65,20 @@ func refusedOther(ctx context.Context, r Request, err error) bool {
 // ErrRenderTooLarge is a rendered list past Limits.RenderMaxBytes.
 var ErrRenderTooLarge = errors.New("rendered list is larger than render_max_bytes")
 
-// buildLimiter holds a Service's build slots, the requests waiting for
-// each build, and the consumers' cold-build budgets.
+// buildLimiter holds a Service's build slots, each consumer's share of
+// them, the requests waiting for each build, and the consumers'
+// cold-build budgets.
 type buildLimiter struct {
 	lim   Limits
 	slots chan struct{}
+
+	// shares has an entry per consumer with a build holding or waiting
+	// for its share: it is bounded by them.
+	sharesMu sync.Mutex
+	shares   map[string]*share
+	// shareFull, in tests, is told of a build waiting for its consumer's
+	// share.
+	shareFull func(consumer string)
 
 	// waiting has an entry per build running: it is bounded by them.
 	mu      sync.Mutex
@@ -85,7 +95,7 @@ func newBuildLimiter(l Limits) *buildLimiter {
 	if l.RenderMaxBytes <= 0 {
 		l.RenderMaxBytes = 256 << 20
 	}
-	return &buildLimiter{lim: l, slots: make(chan struct{}, l.MaxBuilds), waiting: map[string]*waiters{},
+	return &buildLimiter{lim: l, slots: make(chan struct{}, l.MaxBuilds), waiting: map[string]*waiters{}, shares: map[string]*share{},
 		cold: cache.NewLRU(cache.LRUOptions[string, *bucket]{MaxItems: coldBudgetMaxConsumers})}
 }
 
@@ -96,6 +106,55 @@ func (b *buildLimiter) acquire(ctx context.Context, site string) (func(), error)
 		return func() { <-b.slots }, nil
 	case <-ctx.Done():
 		return nil, &misp.Error{Kind: misp.Timeout, Site: site, Detail: fmt.Sprintf("no build slot free (max_concurrent_builds %d)", cap(b.slots))}
+	}
+}
+
+// share is one consumer's part of the build slots: all of them but one,
+// so that one consumer's builds never keep every other consumer's waiting.
+type share struct {
+	slots chan struct{}
+	users int // builds holding or waiting for a slot of it
+}
+
+// takeShare takes one of the build slots of r's consumer, waiting at most
+// until ctx ends; it is taken before the shared slot (acquire). A
+// background rebuild (the service's own work), a request without a
+// consumer, and any build when there is a single slot take none.
+func (b *buildLimiter) takeShare(ctx context.Context, r Request) (func(), error) {
+	per := cap(b.slots) - 1
+	if per < 1 || r.Consumer == "" || IsBackground(ctx) {
+		return func() {}, nil
+	}
+	b.sharesMu.Lock()
+	sh := b.shares[r.Consumer]
+	if sh == nil {
+		sh = &share{slots: make(chan struct{}, per)}
+		b.shares[r.Consumer] = sh
+	}
+	sh.users++
+	b.sharesMu.Unlock()
+	leave := func() {
+		b.sharesMu.Lock()
+		defer b.sharesMu.Unlock()
+		if sh.users--; sh.users == 0 {
+			delete(b.shares, r.Consumer)
+		}
+	}
+	select {
+	case sh.slots <- struct{}{}:
+		return func() { <-sh.slots; leave() }, nil
+	default:
+	}
+	if b.shareFull != nil {
+		b.shareFull(r.Consumer)
+	}
+	select {
+	case sh.slots <- struct{}{}:
+		return func() { <-sh.slots; leave() }, nil
+	case <-ctx.Done():
+		leave()
+		return nil, &misp.Error{Kind: misp.Timeout, Site: r.Site.Name,
+			Detail: fmt.Sprintf("no build slot free for this token (%d of max_concurrent_builds %d)", per, cap(b.slots))}
 	}
 }
 

@@ -94,8 +94,11 @@ func TestConcurrentBuildsAreBounded(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			// One feed is read once for every age: each build reads its own
-			// MISP key's feed.
-			_, errs[i] = s.Get(context.Background(), limitsRequest(srv.URL, fmt.Sprintf("k%d", i), "1d"))
+			// MISP key's feed, for a token of its own (one token's builds
+			// hold all slots but one).
+			r := limitsRequest(srv.URL, fmt.Sprintf("k%d", i), "1d")
+			r.Consumer = fmt.Sprintf("c%d", i)
+			_, errs[i] = s.Get(context.Background(), r)
 		}()
 	}
 	wg.Wait()

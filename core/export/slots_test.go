@@ -1,0 +1,156 @@
+package export
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+)
+
+// blockingMISP answers every request once released, and sends the MISP
+// key of each feed read on arrived when its first request comes in.
+type blockingMISP struct {
+	*httptest.Server
+	arrived chan string
+	release chan struct{}
+	once    sync.Once
+	mu      sync.Mutex
+	seen    map[string]bool
+}
+
+// open lets every search, waiting or to come, be answered.
+func (m *blockingMISP) open() { m.once.Do(func() { close(m.release) }) }
+
+func newBlockingMISP(t *testing.T) *blockingMISP {
+	m := &blockingMISP{arrived: make(chan string, 64), release: make(chan struct{}), seen: map[string]bool{}}
+	m.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		key := r.Header.Get("Authorization")
+		m.mu.Lock()
+		if !m.seen[key] {
+			m.seen[key] = true
+			m.arrived <- key
+		}
+		m.mu.Unlock()
+		<-m.release
+		_, _ = w.Write([]byte(attrsJSON(3)))
+	}))
+	t.Cleanup(m.Close)
+	t.Cleanup(m.open) // first: Close waits for the searches held
+	return m
+}
+
+// next returns the MISP key of the next feed read to reach MISP.
+func (m *blockingMISP) next(t *testing.T, want string) string {
+	t.Helper()
+	select {
+	case key := <-m.arrived:
+		return key
+	case <-time.After(time.Minute):
+		t.Fatalf("no read reached MISP within a minute, waiting for %s", want)
+		return ""
+	}
+}
+
+// A token may hold at most all build slots but one: the builds of another
+// token start while it holds them, and its own wait for its share.
+func TestOneTokenLeavesABuildSlot(t *testing.T) {
+	for _, slots := range []int{2, 4} {
+		t.Run(fmt.Sprintf("%d slots", slots), func(t *testing.T) {
+			m := newBlockingMISP(t)
+			s := limitsService(Limits{MaxBuilds: slots})
+			full := make(chan string, 1)
+			s.limits.shareFull = func(consumer string) { full <- consumer }
+			var wg sync.WaitGroup
+			errs := make(chan error, slots+1)
+			get := func(consumer, key string) {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					r := limitsRequest(m.URL, key, "1d")
+					r.Consumer = consumer
+					if _, err := s.Get(context.Background(), r); err != nil {
+						errs <- fmt.Errorf("%s's build of %s: %w", consumer, key, err)
+					}
+				}()
+			}
+			// The noisy token asks as many lists as there are slots, each of
+			// its own feed (a MISP key of its own): all but the last reach
+			// MISP, and the last waits for the token's share.
+			for i := range slots {
+				get("noisy", fmt.Sprintf("noisy-%d", i))
+			}
+			for range slots - 1 {
+				m.next(t, "the noisy token's share")
+			}
+			select {
+			case key := <-m.arrived:
+				t.Fatalf("the read of %s reached MISP: the noisy token holds every build slot", key)
+			case consumer := <-full:
+				if consumer != "noisy" {
+					t.Fatalf("%s waits for its share, want noisy", consumer)
+				}
+			case <-time.After(time.Minute):
+				t.Fatal("the noisy token's last list neither reached MISP nor waited within a minute")
+			}
+			get("device", "device")
+			if key := m.next(t, "the device's build"); key != "device" {
+				t.Fatalf("the read of %s reached MISP before the device's: the noisy token holds every build slot", key)
+			}
+			m.open()
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				t.Error(err)
+			}
+			// The noisy token's last build ran once its share allowed.
+			if got := len(m.arrived); got != 1 {
+				t.Errorf("%d reads after the device's, want 1", got)
+			}
+		})
+	}
+}
+
+// A background rebuild is the service's work: it takes no share of the
+// token whose request it replaces, and the token's own builds still run.
+func TestBackgroundRebuildTakesNoTokenShare(t *testing.T) {
+	m := newBlockingMISP(t)
+	s := limitsService(Limits{MaxBuilds: 2})
+	bg := context.WithValue(context.Background(), backgroundKey{}, &background{})
+	var wg sync.WaitGroup
+	for _, key := range []string{"bg-1", "own"} {
+		ctx := context.Background()
+		if key != "own" {
+			ctx = bg
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := s.Get(ctx, limitsRequest(m.URL, key, "1d")); err != nil {
+				t.Errorf("build of %s: %v", key, err)
+			}
+		}()
+		m.next(t, key)
+	}
+	m.open()
+	wg.Wait()
+}
+
+// With a single build slot there is no share to keep: a token's build
+// takes it.
+func TestASingleSlotIsNotShared(t *testing.T) {
+	m := newBlockingMISP(t)
+	s := limitsService(Limits{MaxBuilds: 1})
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.Get(context.Background(), limitsRequest(m.URL, "only", "1d"))
+		done <- err
+	}()
+	m.next(t, "the token's only build")
+	m.open()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
