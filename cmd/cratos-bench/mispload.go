@@ -78,7 +78,7 @@ func (b *bench) mispLoad(ctx context.Context, size int) (*mispLoadResult, error)
 	}
 	defer mc.p.stop(5 * time.Second)
 	host, port, _ := strings.Cut(mc.addr, ":")
-	extra := fmt.Sprintf("memcached_host: %q\nmemcached_port: %q\ncold_builds_per_minute: 100000\nmisp_max_attributes: 10000000\n", host, port)
+	extra := fmt.Sprintf("memcached_host: %q\nmemcached_port: %q\ncold_builds_per_minute: 100000\nrenders_per_minute: 100000\nmisp_max_attributes: 10000000\n", host, port)
 	var replicas []*cratosInst
 	var tok string
 	for i := range mispLoadReplicas {

@@ -105,6 +105,7 @@ func assemble(cfg *config.Config, sites *config.Sites, registry *renderers.Regis
 			MISPMaxAttributes:    cfg.MISPMaxAttributes,
 			RenderMaxBytes:       cfg.RenderMaxBytes,
 			ColdBuildsPerMinute:  cfg.ColdBuildsPerMinute,
+			RendersPerMinute:     cfg.RendersPerMinute,
 		},
 		State:          openListState(cfg, logger),
 		StateMaxAge:    cfg.StateMaxAge(),

@@ -32,6 +32,10 @@ type Limits struct {
 	// ColdBuildsPerMinute is how many lists one token may have built from
 	// MISP per minute; cache hits are free (default 30).
 	ColdBuildsPerMinute int `yaml:"cold_builds_per_minute"`
+	// RendersPerMinute is how many lists that are not in the cache one
+	// token may have rendered per minute, from MISP or from indicators
+	// already read; cache hits are free (default 120).
+	RendersPerMinute int `yaml:"renders_per_minute"`
 	// ReconcileSeconds is how often each feed is read from MISP in full
 	// rather than refreshed with what changed (default 3600).
 	ReconcileSeconds int `yaml:"reconcile_seconds"`
@@ -50,6 +54,7 @@ const (
 	DefaultMISPMaxAttributes    = 5_000_000
 	DefaultRenderMaxBytes       = 256 << 20
 	DefaultColdBuildsPerMinute  = 30
+	DefaultRendersPerMinute     = 120
 	DefaultReconcileSeconds     = 3600
 	DefaultSendTimeoutSeconds   = 60
 )
@@ -67,6 +72,7 @@ func (l *Limits) SetDefaults() {
 	setDefault(&l.MISPMaxPages, DefaultMISPMaxPages)
 	setDefault(&l.MISPMaxAttributes, DefaultMISPMaxAttributes)
 	setDefault(&l.ColdBuildsPerMinute, DefaultColdBuildsPerMinute)
+	setDefault(&l.RendersPerMinute, DefaultRendersPerMinute)
 	setDefault(&l.ReconcileSeconds, DefaultReconcileSeconds)
 	setDefault(&l.SendTimeoutSeconds, DefaultSendTimeoutSeconds)
 	setDefault(&l.MISPMaxResponseBytes, DefaultMISPMaxResponseBytes)
@@ -88,6 +94,7 @@ func (l *Limits) validate() []error {
 		{"misp_max_attributes", int64(l.MISPMaxAttributes)},
 		{"render_max_bytes", l.RenderMaxBytes},
 		{"cold_builds_per_minute", int64(l.ColdBuildsPerMinute)},
+		{"renders_per_minute", int64(l.RendersPerMinute)},
 		{"reconcile_seconds", int64(l.ReconcileSeconds)},
 		{"send_timeout_seconds", int64(l.SendTimeoutSeconds)},
 	} {

@@ -2,6 +2,7 @@ package export
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -90,7 +91,12 @@ func (s *Service) getBuilt(ctx context.Context, r Request, rd renderers.Renderer
 	}
 	if stale, ok := s.lastGood(k.artifact); ok {
 		s.opts.Logger.Warn("serving last good list", "site", r.Site.Name, "feed", r.Feed, "output", r.Output, "since", stale.Generated, "error", res.Err)
-		s.keepServing(r, nsArtifact, stale, res.Err, s.opts.Now())
+		// A list refused for a budget is not kept as the list's entry: it
+		// would take another's room in the cache, and its background
+		// rebuilds would be free of the budget.
+		if !errors.As(res.Err, new(*BudgetError)) {
+			s.keepServing(r, nsArtifact, stale, res.Err, s.opts.Now())
+		}
 		return s.result(Result{Artifact: stale, Status: Stale, Upstream: res.Err}), nil
 	}
 	return Result{}, res.Err
@@ -134,6 +140,13 @@ func (s *Service) build(ctx context.Context, r Request, rd renderers.Renderer, k
 	}
 	if res, ok := s.sharedArtifact(ctx, r, k, nsArtifact, now); ok { // lease.go
 		return res, nil
+	}
+	// A list rendered for a consumer comes out of its render budget; a
+	// background rebuild is the service's own work.
+	if !IsBackground(ctx) {
+		if wait := s.limits.renderWait(r.Consumer, now); wait > 0 {
+			return Result{}, &BudgetError{RetryAfter: wait, Renders: true, consumer: r.Consumer}
+		}
 	}
 	snap, err := s.snapshot(ctx, r, k)
 	if err != nil {

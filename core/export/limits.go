@@ -29,6 +29,10 @@ type Limits struct {
 	// ColdBuildsPerMinute is how many lists one consumer (Request.Consumer)
 	// may have fetched from MISP per minute; 0 means no budget.
 	ColdBuildsPerMinute int
+	// RendersPerMinute is how many lists that are not in the cache one
+	// consumer may have rendered per minute, from MISP or from indicators
+	// already read; 0 means no budget.
+	RendersPerMinute int
 }
 
 // DefaultRenderTimeout bounds one render when Options.RenderTimeout is
@@ -39,15 +43,29 @@ const DefaultRenderTimeout = 2 * time.Minute
 // consumer has used its cold-build budget.
 var ErrBuildBudget = errors.New("too many lists built from MISP for this token in the last minute; cached lists are still served")
 
-// BudgetError is ErrBuildBudget (errors.Is) with the time until the
-// consumer's budget allows its next cold build.
+// ErrRenderBudget refuses a list that is not in the cache when the
+// consumer has used its render budget.
+var ErrRenderBudget = errors.New("too many lists rendered for this token in the last minute; cached lists are still served")
+
+// BudgetError is ErrBuildBudget, or with Renders ErrRenderBudget
+// (errors.Is), with the time until the consumer's budget allows its next
+// cold build or render.
 type BudgetError struct {
 	RetryAfter time.Duration
+	Renders    bool   // the render budget refused
 	consumer   string // whose budget refused
 }
 
-func (e *BudgetError) Error() string        { return ErrBuildBudget.Error() }
-func (e *BudgetError) Is(target error) bool { return target == ErrBuildBudget }
+func (e *BudgetError) Error() string {
+	if e.Renders {
+		return ErrRenderBudget.Error()
+	}
+	return ErrBuildBudget.Error()
+}
+
+func (e *BudgetError) Is(target error) bool {
+	return target == ErrBuildBudget && !e.Renders || target == ErrRenderBudget && e.Renders
+}
 
 // maxRejoins bounds how many more builds a request joins or starts after
 // the one it waited for was refused for another consumer's budget.
@@ -84,8 +102,9 @@ type buildLimiter struct {
 	mu      sync.Mutex
 	waiting map[string]*waiters
 
-	coldMu sync.Mutex
-	cold   *cache.LRU[string, *bucket] // consumer -> budget
+	coldMu  sync.Mutex
+	cold    *cache.LRU[string, *bucket] // consumer -> budget
+	renders *cache.LRU[string, *bucket] // consumer -> budget, under coldMu
 }
 
 func newBuildLimiter(l Limits) *buildLimiter {
@@ -96,7 +115,8 @@ func newBuildLimiter(l Limits) *buildLimiter {
 		l.RenderMaxBytes = 256 << 20
 	}
 	return &buildLimiter{lim: l, slots: make(chan struct{}, l.MaxBuilds), waiting: map[string]*waiters{}, shares: map[string]*share{},
-		cold: cache.NewLRU(cache.LRUOptions[string, *bucket]{MaxItems: coldBudgetMaxConsumers})}
+		cold:    cache.NewLRU(cache.LRUOptions[string, *bucket]{MaxItems: coldBudgetMaxConsumers}),
+		renders: cache.NewLRU(cache.LRUOptions[string, *bucket]{MaxItems: coldBudgetMaxConsumers})}
 }
 
 // acquire takes a build slot, waiting at most until ctx ends.
@@ -218,13 +238,23 @@ const coldBudgetMaxConsumers = 100_000
 // coldWait takes one cold build from consumer's budget and returns 0,
 // or, when the budget is spent, how long until it allows one.
 func (b *buildLimiter) coldWait(consumer string, now time.Time) time.Duration {
-	per := b.lim.ColdBuildsPerMinute
+	return b.take(b.cold, b.lim.ColdBuildsPerMinute, consumer, now)
+}
+
+// renderWait takes one render from consumer's budget and returns 0, or,
+// when the budget is spent, how long until it allows one.
+func (b *buildLimiter) renderWait(consumer string, now time.Time) time.Duration {
+	return b.take(b.renders, b.lim.RendersPerMinute, consumer, now)
+}
+
+// take takes one from consumer's bucket of per a minute in budgets.
+func (b *buildLimiter) take(budgets *cache.LRU[string, *bucket], per int, consumer string, now time.Time) time.Duration {
 	if per <= 0 || consumer == "" {
 		return 0
 	}
 	b.coldMu.Lock()
 	defer b.coldMu.Unlock()
-	k, _ := b.cold.LoadOrStore(consumer, &bucket{tokens: float64(per), at: now})
+	k, _ := budgets.LoadOrStore(consumer, &bucket{tokens: float64(per), at: now})
 	k.tokens = min(float64(per), k.tokens+now.Sub(k.at).Minutes()*float64(per))
 	k.at = now
 	if k.tokens < 1 {

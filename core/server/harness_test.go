@@ -159,7 +159,7 @@ func (h *harness) start() {
 	}
 	exp := export.New(export.Options{Renderers: registry, Store: mem, Shared: shared, Namespace: cache.NewNamespace(generations, time.Second),
 		KeySecret: secret[:], Logger: logger, Observer: m, NeverBlock: h.cfg.NeverBlock, Now: h.exportNow,
-		Limits: export.Limits{ColdBuildsPerMinute: h.cfg.ColdBuildsPerMinute}})
+		Limits: export.Limits{ColdBuildsPerMinute: h.cfg.ColdBuildsPerMinute, RendersPerMinute: h.cfg.RendersPerMinute}})
 	var accessLog io.Writer = h.logs
 	if h.accessLog != nil {
 		accessLog = h.accessLog

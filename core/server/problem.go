@@ -52,7 +52,8 @@ func (v validation) respond(c *fiber.Ctx) error {
 }
 
 // setRetryAfter sets Retry-After on the answer to a list refused by the
-// token's cold-build budget: the seconds until the budget allows one.
+// token's cold-build or render budget: the seconds until the budget
+// allows one.
 func setRetryAfter(c *fiber.Ctx, err error) {
 	var be *export.BudgetError
 	if errors.As(err, &be) {
@@ -77,6 +78,8 @@ func staleCause(err error) string {
 	switch {
 	case errors.Is(err, export.ErrBuildBudget):
 		return "cold-build budget spent"
+	case errors.Is(err, export.ErrRenderBudget):
+		return "render budget spent"
 	case errors.Is(err, export.ErrRenderTooLarge), errors.As(err, &pf), errors.As(err, &re):
 		return "list could not be rendered"
 	}
@@ -88,7 +91,7 @@ func upstream(err error) (int, string) {
 	var re *export.RenderError
 	var pf renderers.PluginFault
 	switch {
-	case errors.Is(err, export.ErrBuildBudget):
+	case errors.Is(err, export.ErrBuildBudget), errors.Is(err, export.ErrRenderBudget):
 		return fiber.StatusTooManyRequests, err.Error()
 	case errors.Is(err, export.ErrRenderTooLarge):
 		return fiber.StatusBadGateway, err.Error()
