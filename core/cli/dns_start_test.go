@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/cratos-project/cratos/conformance/mispsim"
 	"github.com/cratos-project/cratos/core/auth"
+	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 // TestZoneWithAnExpiredTokenStarts: a zone whose token expired since the
@@ -36,8 +36,7 @@ func TestZoneWithAnExpiredTokenStarts(t *testing.T) {
 	e := startE2E(t, simURL, func(string) string {
 		return "dns:\n  listen: \"127.0.0.1:0\"\n  zones:\n    - name: rpz.cratos\n      token: \"" + token + "\"\n      feed: block\n      data_types: [domain]\n"
 	})
-	var logs bytes.Buffer
-	logger := slog.New(slog.NewJSONHandler(&logs, nil))
+	logger, logs := testtool.JSONLogger() // the zone's builds log as they fail
 	stop, err := startDNS(e.cfg, e.svc, logger)
 	if err != nil {
 		t.Fatalf("startDNS: %v", err)
