@@ -192,10 +192,9 @@ func (s *Server) restoreZone(z *zoneState) *snapshot {
 		s.log.Warn("zone state is corrupt; ignoring it", "zone", z.cfg.origin, "err", err)
 		return nil
 	}
-	if extra := len(snap.journal) - z.cfg.journal; extra > 0 {
-		// Kept under a larger JournalSize: the newest changes stay.
-		snap.journal = snap.journal[extra:]
-	}
+	// Kept under a larger JournalSize, or by a version that did not bound
+	// the journal by the zone's size: trimmed as a build trims it.
+	snap.journal = trimJournal(snap.journal, z.cfg.journal, len(snap.records))
 	s.log.Info("zone restored from state_dir", "zone", z.cfg.origin, "serial", snap.soa.Serial, "records", len(snap.records),
 		"journal", len(snap.journal))
 	return snap

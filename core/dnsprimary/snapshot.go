@@ -105,16 +105,20 @@ func (s *snapshot) renumbered(serial uint32, maxJournal int) *snapshot {
 // changes is the number of records the entry removes and adds.
 func (d *delta) changes() int { return len(d.removed) + len(d.added) }
 
-// appendJournal returns journal followed by d (of at most maxChanges
-// changes), of which the oldest entries are dropped to keep at most
-// maxJournal (positive) with d, and at most maxChanges records removed
-// and added in all: an IXFR through more changes than the zone has
-// records would be larger than the full zone, which is sent instead.
+// appendJournal returns journal followed by d, trimmed by trimJournal.
 func appendJournal(journal []*delta, d *delta, maxJournal, maxChanges int) []*delta {
-	if len(journal) >= maxJournal {
-		journal = journal[len(journal)-maxJournal+1:]
+	return trimJournal(append(slices.Clip(journal), d), maxJournal, maxChanges)
+}
+
+// trimJournal returns the newest entries of journal: at most maxJournal,
+// and at most maxChanges records removed and added in all. An IXFR
+// through more changes than the zone has records would be larger than
+// the full zone, which is sent instead.
+func trimJournal(journal []*delta, maxJournal, maxChanges int) []*delta {
+	if len(journal) > maxJournal {
+		journal = journal[len(journal)-maxJournal:]
 	}
-	changes := d.changes()
+	changes := 0
 	for _, e := range journal {
 		changes += e.changes()
 	}
@@ -122,7 +126,7 @@ func appendJournal(journal []*delta, d *delta, maxJournal, maxChanges int) []*de
 		changes -= journal[0].changes()
 		journal = journal[1:]
 	}
-	return append(slices.Clip(journal), d)
+	return journal
 }
 
 // changesSince returns the journal entries leading from serial to the
