@@ -125,7 +125,9 @@ func refused(r *dns.Msg) *dns.Msg { return new(dns.Msg).SetRcode(r, dns.RcodeRef
 // one (RFC 1035 section 4.1.1; RFC 8945 section 5.2 for its TSIG).
 func formatError(w dns.ResponseWriter, r *dns.Msg) {
 	if b, err := new(dns.Msg).SetRcode(r, dns.RcodeFormatError).Pack(); err == nil {
-		_ = writeRaw(w, b) // a client that is gone needs no answer
+		if writeRaw(w, b) != nil {
+			closeAfterFailedWrite(w)
+		}
 	}
 }
 
@@ -233,5 +235,13 @@ func (s *Server) reply(w dns.ResponseWriter, r, m *dns.Msg, tcp bool) {
 	}
 	if err := w.WriteMsg(m); err != nil {
 		s.log.Debug("write answer", "err", err)
+		closeAfterFailedWrite(w)
 	}
 }
+
+// closeAfterFailedWrite closes a TCP connection on which a message failed
+// to be written (a write past its deadline may have sent part of it): a
+// later answer on it would follow a broken length prefix, and the client
+// would wait out its idle timeout for the rest. Closing a UDP writer does
+// nothing.
+func closeAfterFailedWrite(w dns.ResponseWriter) { _ = w.Close() }

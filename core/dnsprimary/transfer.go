@@ -105,6 +105,7 @@ func (s *Server) transfer(w dns.ResponseWriter, r *dns.Msg, z *zoneState, snap *
 	}
 	if err != nil {
 		s.log.Warn("zone transfer failed", append(attrs, "err", err)...)
+		closeAfterFailedWrite(w) // the client would wait for the rest
 		return
 	}
 	s.log.Info("zone transfer", attrs...)

@@ -56,6 +56,7 @@ func (s *Server) tsigFailure(w dns.ResponseWriter, r *dns.Msg, t *dns.TSIG, err 
 		}
 		if perr != nil {
 			s.log.Debug("write TSIG error answer", "err", perr)
+			closeAfterFailedWrite(w)
 		}
 		return
 	}
@@ -64,5 +65,6 @@ func (s *Server) tsigFailure(w dns.ResponseWriter, r *dns.Msg, t *dns.TSIG, err 
 	m.Extra[len(m.Extra)-1].(*dns.TSIG).Error = code
 	if werr := w.WriteMsg(m); werr != nil {
 		s.log.Debug("write TSIG error answer", "err", werr)
+		closeAfterFailedWrite(w)
 	}
 }
