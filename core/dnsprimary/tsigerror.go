@@ -2,6 +2,7 @@ package dnsprimary
 
 import (
 	"encoding/binary"
+	"fmt"
 	"time"
 
 	"github.com/miekg/dns"
@@ -61,10 +62,28 @@ func (s *Server) tsigFailure(w dns.ResponseWriter, r *dns.Msg, t *dns.TSIG, err 
 		return
 	}
 	m := new(dns.Msg).SetRcode(r, dns.RcodeNotAuth)
-	m.SetTsig(t.Hdr.Name, t.Algorithm, tsigFudge, time.Now().Unix())
-	m.Extra[len(m.Extra)-1].(*dns.TSIG).Error = code
+	if code == dns.RcodeBadTime {
+		badTime(m, t, time.Now())
+	} else {
+		m.SetTsig(t.Hdr.Name, t.Algorithm, tsigFudge, time.Now().Unix())
+		m.Extra[len(m.Extra)-1].(*dns.TSIG).Error = code
+	}
 	if werr := w.WriteMsg(m); werr != nil {
 		s.log.Debug("write TSIG error answer", "err", werr)
 		closeAfterFailedWrite(w)
 	}
+}
+
+// badTime adds to m the TSIG of a BADTIME answer to a request signed with
+// t (RFC 8945 section 5.2.3): the request's Time Signed and fudge, so
+// that the client's own time check passes and the error is read, and the
+// server's time now in Other Data, 48 bits, so that the client can see
+// its skew, as BIND does. Signed with the server's time instead, the
+// answer would fail the client's own time check.
+func badTime(m *dns.Msg, t *dns.TSIG, now time.Time) {
+	m.SetTsig(t.Hdr.Name, t.Algorithm, t.Fudge, int64(t.TimeSigned))
+	rr := m.Extra[len(m.Extra)-1].(*dns.TSIG)
+	rr.Error = dns.RcodeBadTime
+	rr.OtherLen = 6
+	rr.OtherData = fmt.Sprintf("%012x", uint64(now.Unix())&(1<<48-1))
 }

@@ -3,9 +3,12 @@ package dnsprimary
 import (
 	"net"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/miekg/dns"
 
 	"github.com/cratos-project/cratos/internal/testtool"
 )
@@ -38,4 +41,70 @@ func TestDigWrongKeyIsNotAClockProblem(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A request signed by a client whose clock is off by more than the fudge
+// gets BADTIME signed as RFC 8945 section 5.2.3 says: its Time Signed is
+// the request's, so that the client's own time check passes, and Other
+// Data holds the server's time, 6 octets, so that the client can see the
+// skew.
+func TestBadTimeCarriesTheServerTime(t *testing.T) {
+	src := &fakeSource{text: policyZone(domainsV1)}
+	z := newTestZone(src)
+	z.TSIG = testKey()
+	s := startServer(t, time.Now, z)
+	skewed := time.Now().Add(-time.Hour).Unix()
+	req := new(dns.Msg).SetQuestion(testZone, dns.TypeSOA)
+	req.SetTsig(testKeyName, dns.HmacSHA256, 300, skewed)
+	reqWire, reqMAC, err := dns.TsigGenerate(req, testSecret, "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := net.Dial("udp", s.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(time.Minute))
+	before := time.Now().Unix()
+	if _, err := conn.Write(reqWire); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 4096)
+	n, err := conn.Read(buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := time.Now().Unix()
+	resp := new(dns.Msg)
+	if err := resp.Unpack(buf[:n]); err != nil {
+		t.Fatal(err)
+	}
+	tsig := resp.IsTsig()
+	if resp.Rcode != dns.RcodeNotAuth || tsig == nil || tsig.Error != dns.RcodeBadTime {
+		t.Fatalf("answer to a skewed request:\n%v\nwant NOTAUTH with TSIG error BADTIME", resp)
+	}
+	if tsig.TimeSigned != uint64(skewed) || tsig.Fudge != 300 {
+		t.Errorf("Time Signed %d, fudge %d; want the request's %d, 300", tsig.TimeSigned, tsig.Fudge, skewed)
+	}
+	server, err := strconv.ParseUint(tsig.OtherData, 16, 64)
+	if tsig.OtherLen != 6 || err != nil || server < uint64(before) || server > uint64(after) {
+		t.Errorf("Other Data %q (length %d), want the server's time, 6 octets, between %d and %d", tsig.OtherData, tsig.OtherLen, before, after)
+	}
+	// The DNS library verifies no NOTAUTH answer: the answer is signed
+	// again as received, and the MACs compared.
+	signed := tsig.MAC
+	tsig.MAC, tsig.MACSize = "", 0
+	if _, mac, err := dns.TsigGenerateWithProvider(resp, keyring{testKeyName: mustKey(t, testKey())}, reqMAC, false); err != nil || mac != signed {
+		t.Errorf("the answer's MAC %s does not verify (want %s, %v)", signed, mac, err)
+	}
+}
+
+func mustKey(t *testing.T, k *TSIGKey) *tsigKey {
+	t.Helper()
+	v, err := k.validate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }
