@@ -322,10 +322,10 @@ func urlHost(rest string) string {
 }
 
 // checkSnort refuses a rule whose action is not allowed: "pass" never
-// is, "drop" and "reject" only when the site allows them; nor is the
-// keyword "bypass", which blinds the sensor as "pass" does; nor a rule
-// on a never-block or MISP address (checkRuleHeader). Every line is
-// a rule, wherever some line reader breaks it (indicator.LineBreaks).
+// is, "drop" and "reject" only when the site allows them; nor a rule on
+// a never-block or MISP address (checkRuleHeader), nor one with an option
+// that acts on the sensor or its traffic (checkRuleOptions). Every line
+// is a rule, wherever some line reader breaks it (indicator.LineBreaks).
 func (p *Policy) checkSnort(rule string) (Verdict, bool) {
 	lines := strings.FieldsFunc(rule, func(r rune) bool { return strings.ContainsRune(indicator.LineBreaks, r) })
 	for _, line := range lines {
@@ -340,36 +340,11 @@ func (p *Policy) checkSnort(rule string) (Verdict, bool) {
 		if v, bad := p.checkRuleHeader(line); bad {
 			return v, true
 		}
-		if ruleHasOption(line, "bypass") {
-			return Verdict{RuleSnortAction, `keyword "bypass" is not allowed (it stops inspection of the flows it matches, as "pass" does)`}, true
+		if v, bad := p.checkRuleOptions(line); bad {
+			return v, true
 		}
 	}
 	return Verdict{}, false
-}
-
-// ruleHasOption reports whether the option list of rule, one line, holds
-// the option name: its options are split as Suricata splits them, at
-// every semicolon no backslash escapes, inside double quotes or not.
-func ruleHasOption(rule, name string) bool {
-	open := strings.IndexByte(rule, '(')
-	if open < 0 {
-		return false
-	}
-	body := strings.TrimSuffix(strings.TrimSpace(rule[open+1:]), ")")
-	start := 0
-	for i := 0; i <= len(body); i++ {
-		switch {
-		case i < len(body) && body[i] == '\\':
-			i++
-		case i == len(body) || body[i] == ';':
-			opt, _, _ := strings.Cut(body[start:min(i, len(body))], ":")
-			if strings.EqualFold(strings.TrimSpace(opt), name) {
-				return true
-			}
-			start = i + 1
-		}
-	}
-	return false
 }
 
 // splitScheme splits "scheme://rest"; scheme is "" when u has none.
