@@ -35,15 +35,13 @@ type object struct {
 	version string // kindMeta: its version (modified, else created)
 }
 
-// modifiedMS is the modified time of the revoked version: when Cratos saw
-// the indicator leave, and always after created.
-func (o *object) modifiedMS() int64 { return max(o.revoked, o.created*1000+1) }
-
-// record is one object version in date_added order.
+// record is one object version in date_added order: the first, one
+// added by a re-marking (remark) or the revoked one.
 type record struct {
 	added   int64 // unix ms
 	obj     int32
 	revoked bool
+	remark  bool
 }
 
 type objKey struct {
@@ -68,6 +66,7 @@ type Collection struct {
 	byID    map[string]int32
 	log     []record // sorted by (added, id, revoked)
 	last    int64    // newest date_added (ms)
+	remarks []int64  // date_added of each re-marking (remark.go), ascending
 	epoch   uint32
 	src     any                   // the snapshot last applied
 	prev    []indicator.Indicator // its indicators (shared, never modified)
@@ -180,8 +179,12 @@ func (c *Collection) apply(src any, ins []indicator.Indicator, found []int32, op
 		}
 	}
 	// Objects are encoded with the options when served: new options
-	// change what is served even when no version is added.
+	// change what is served even when no version is added, and a new
+	// producer or marking is a new version of every active indicator.
 	optsChanged := !mapsEqual(opts, c.opts)
+	if optsChanged && c.remarked(opts) {
+		fresh = c.remark(fresh, t)
+	}
 	c.src, c.opts, c.prev = src, opts, ins
 	if len(fresh) == 0 {
 		if optsChanged {
@@ -276,11 +279,20 @@ func mapsEqual(a, b map[string]string) bool {
 
 // isLatest reports whether r is its object's newest version.
 func (c *Collection) isLatest(r record) bool {
-	return r.revoked || c.objs[r.obj].revoked == 0
+	o := &c.objs[r.obj]
+	switch {
+	case r.revoked:
+		return true
+	case o.revoked != 0:
+		return false
+	case r.remark:
+		return r.added == c.lastRemark(o)
+	}
+	return c.lastRemark(o) == 0
 }
 
 // isFirst reports whether r is its object's first version.
-func (c *Collection) isFirst(r record) bool { return !r.revoked }
+func (c *Collection) isFirst(r record) bool { return !r.revoked && !r.remark }
 
 // version returns r's version: its modified time (created for objects
 // that have none).
@@ -290,7 +302,9 @@ func (c *Collection) version(r record) string {
 	case o.kind == kindMeta:
 		return o.version
 	case r.revoked:
-		return stamp(o.modifiedMS())
+		return stamp(c.revokedMS(o))
+	case r.remark:
+		return stamp(c.modifiedAt(o, r.added))
 	}
 	return stamp(o.created * 1000)
 }
@@ -318,8 +332,11 @@ func (c *Collection) encode(dst []byte, enc *stix21.Objects, r record) []byte {
 	if o.gen > 0 || int(r.obj) >= c.legacy {
 		dst = replaceField(dst, start, `"id":"`, o.id)
 	}
-	if r.revoked {
-		dst = replaceField(dst, start, `"modified":"`, stamp(o.modifiedMS()))
+	switch {
+	case r.remark:
+		dst = replaceField(dst, start, `"modified":"`, stamp(c.modifiedAt(o, r.added)))
+	case r.revoked:
+		dst = replaceField(dst, start, `"modified":"`, stamp(c.revokedMS(o)))
 		dst = append(dst[:len(dst)-1], `,"revoked":true}`...)
 	}
 	return dst

@@ -13,6 +13,8 @@
 // client that still gets it from another. Histories saved with shared
 // ids (state format 1) keep them, and their next refresh revokes those
 // still active and adds the indicators again under collection ids.
+// Options that give the indicators another producer or TLP marking add
+// a version of every active indicator (remark.go).
 //
 // A Manager saves each change before it can be served (Refresh), keeps
 // the previous generation of each history file, and falls back to it

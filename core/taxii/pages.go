@@ -156,6 +156,9 @@ func (c *Collection) select_(q Query, id string, versions bool) ([]record, bool)
 			}
 			o := &c.objs[i]
 			cands = append(cands, record{added: o.added, obj: i})
+			for _, at := range c.remarksOf(o) {
+				cands = append(cands, record{added: at, obj: i, remark: true})
+			}
 			if o.revoked != 0 {
 				cands = append(cands, record{added: o.revoked, obj: i, revoked: true})
 			}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -21,9 +22,15 @@ import (
 //	r <object> <0|1>                                                           (per record, in log order)
 //
 // The first <legacy> objects have the ids of format 1 (legacyHeader, no
-// <legacy> field: every object), the same in every collection.
+// <legacy> field: every object), the same in every collection. A history
+// with re-markings (remark.go) is format 3 (remarkHeader): a line
+// `m <date_added>...` of the re-markings follows the options, and the
+// record of a version a re-marking added is `r <object> 2 <date_added>`.
+// Other histories are still written as format 2, which earlier versions
+// read.
 const (
 	stateHeader  = "cratos-taxii/2"
+	remarkHeader = "cratos-taxii/3"
 	legacyHeader = "cratos-taxii/1"
 )
 
@@ -52,7 +59,19 @@ func (c *Collection) marshalState() ([]byte, error) {
 		return nil, fmt.Errorf("taxii: collection state: %w", err)
 	}
 	b := make([]byte, 0, 64+len(c.objs)*80+len(c.log)*12)
-	b = fmt.Appendf(b, "%s %d %d %d %d\n%s\n", stateHeader, c.last, len(c.objs), len(c.log), c.legacy, opts)
+	header := stateHeader
+	if len(c.remarks) > 0 {
+		header = remarkHeader
+	}
+	b = fmt.Appendf(b, "%s %d %d %d %d\n%s\n", header, c.last, len(c.objs), len(c.log), c.legacy, opts)
+	if len(c.remarks) > 0 {
+		b = append(b, 'm')
+		for _, at := range c.remarks {
+			b = append(b, ' ')
+			b = strconv.AppendInt(b, at, 10)
+		}
+		b = append(b, '\n')
+	}
 	for i := range c.objs {
 		o := &c.objs[i]
 		typ := "-"
@@ -69,9 +88,14 @@ func (c *Collection) marshalState() ([]byte, error) {
 	for _, r := range c.log {
 		b = append(b, "r "...)
 		b = strconv.AppendInt(b, int64(r.obj), 10)
-		if r.revoked {
+		switch {
+		case r.remark:
+			b = append(b, " 2 "...)
+			b = strconv.AppendInt(b, r.added, 10)
+			b = append(b, '\n')
+		case r.revoked:
 			b = append(b, " 1\n"...)
-		} else {
+		default:
 			b = append(b, " 0\n"...)
 		}
 	}
@@ -97,17 +121,18 @@ func UnmarshalState(data []byte, id string) (*Collection, error) {
 	}
 	head, ok := line()
 	f := strings.Fields(head)
-	if !ok || !(len(f) == 5 && f[0] == stateHeader || len(f) == 4 && f[0] == legacyHeader) {
+	if !ok || !(len(f) == 5 && (f[0] == stateHeader || f[0] == remarkHeader) || len(f) == 4 && f[0] == legacyHeader) {
 		return bad("header")
 	}
 	last, err1 := strconv.ParseInt(f[1], 10, 64)
 	nObjs, err2 := strconv.Atoi(f[2])
 	nRecs, err3 := strconv.Atoi(f[3])
 	legacy, err4 := nObjs, error(nil)
-	if f[0] == stateHeader {
+	if f[0] != legacyHeader {
 		legacy, err4 = strconv.Atoi(f[4])
 	}
-	if err1 != nil || err2 != nil || err3 != nil || err4 != nil || nObjs < 0 || nRecs < nObjs || nRecs > 2*nObjs ||
+	remarked := f[0] == remarkHeader
+	if err1 != nil || err2 != nil || err3 != nil || err4 != nil || nObjs < 0 || nRecs < nObjs || (nRecs > 2*nObjs && !remarked) ||
 		legacy < 0 || legacy > nObjs ||
 		nObjs > (len(data)+1)/minObjectLine || nRecs > (len(data)+1-nObjs*minObjectLine)/minRecordLine {
 		return bad("header counts")
@@ -116,6 +141,23 @@ func UnmarshalState(data []byte, id string) (*Collection, error) {
 	optLine, ok := line()
 	if !ok || json.Unmarshal([]byte(optLine), &c.opts) != nil {
 		return bad("options")
+	}
+	if remarked {
+		s, ok := line()
+		f := strings.Fields(s)
+		if !ok || len(f) < 2 || f[0] != "m" {
+			return bad("re-markings")
+		}
+		for _, v := range f[1:] {
+			at, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || at <= 0 || at > last || (len(c.remarks) > 0 && at <= c.remarks[len(c.remarks)-1]) {
+				return bad("re-markings")
+			}
+			c.remarks = append(c.remarks, at)
+		}
+		if nRecs > (2+len(c.remarks))*nObjs {
+			return bad("header counts")
+		}
 	}
 	c.objs = make([]object, nObjs)
 	for i := range c.objs {
@@ -148,11 +190,12 @@ func UnmarshalState(data []byte, id string) (*Collection, error) {
 	// Each object has its first version, and its revoked one when revoked,
 	// exactly once, in log order.
 	seen := make([]uint8, nObjs)
+	remarks := 0 // records of versions re-markings added
 	c.log = make([]record, 0, nRecs)
 	for i := 0; i < nRecs; i++ {
 		s, ok := line()
 		f := strings.Fields(s)
-		if !ok || len(f) != 3 || f[0] != "r" || (f[2] != "0" && f[2] != "1") {
+		if !ok || len(f) < 3 || f[0] != "r" || len(f) != 3+b2i(f[2] == "2") || (f[2] != "0" && f[2] != "1" && (f[2] != "2" || !remarked)) {
 			return bad("record " + strconv.Itoa(i))
 		}
 		n, err := strconv.Atoi(f[1])
@@ -160,8 +203,16 @@ func UnmarshalState(data []byte, id string) (*Collection, error) {
 			return bad("record " + strconv.Itoa(i))
 		}
 		o := &c.objs[n]
-		r := record{obj: int32(n), revoked: f[2] == "1", added: o.added}
+		r := record{obj: int32(n), revoked: f[2] == "1", remark: f[2] == "2", added: o.added}
 		bit := uint8(1)
+		if r.remark {
+			at, err := strconv.ParseInt(f[3], 10, 64)
+			if err != nil || !slices.Contains(c.remarksOf(o), at) {
+				return bad("record " + strconv.Itoa(i))
+			}
+			r.added, bit = at, 0 // once each: the records are in strict order
+			remarks++
+		}
 		if r.revoked {
 			if o.revoked == 0 {
 				return bad("record " + strconv.Itoa(i))
@@ -178,6 +229,10 @@ func UnmarshalState(data []byte, id string) (*Collection, error) {
 		if s&1 == 0 || (c.objs[n].revoked != 0) != (s&2 != 0) {
 			return bad("missing version")
 		}
+		remarks -= len(c.remarksOf(&c.objs[n]))
+	}
+	if remarks != 0 {
+		return bad("missing version")
 	}
 	if sc.Scan() || sc.Err() != nil {
 		return bad("trailing data")

@@ -31,6 +31,14 @@ func FuzzUnmarshalState(f *testing.F) {
 	f.Add(blob)
 	f.Add(bytes.Replace(blob, []byte(stateHeader), []byte(legacyHeader), 1))
 	f.Add([]byte(stateHeader + " 0 0 0 0\n{}\n"))
+	// A history whose TLP changed: format 3, with re-marked versions.
+	if _, err := c.Apply(new(int), indicator.Normalize([]indicator.Indicator{a}), map[string]string{stix21.OptTLP: "red"}, t0.Add(3*time.Hour)); err != nil {
+		f.Fatal(err)
+	}
+	if blob, err = c.MarshalState(); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(blob)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		got, err := UnmarshalState(data, testID)
 		if err != nil {
