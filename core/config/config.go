@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cratos-project/cratos/core/acl"
 	"github.com/cratos-project/cratos/core/indicator"
 )
 
@@ -82,6 +83,9 @@ type Config struct {
 	// Mappings is the dataType -> MISP types table of mappings.yaml, when
 	// that file exists next to config.yaml.
 	Mappings map[string][]string `yaml:"-"`
+
+	// alwaysAllowedTable is AlwaysAllowedIPs as a table (see AlwaysAllows).
+	alwaysAllowedTable *acl.Table
 }
 
 // DefaultFeedSnapshotMaxBytes is feed_snapshot_max_bytes when unset: a few
@@ -184,6 +188,7 @@ func Load(path string) (*Config, error) {
 	if err := c.Validate(); err != nil {
 		return nil, withLines(path, data, err)
 	}
+	c.alwaysAllowedTable = acl.NewTable(c.AlwaysAllowedIPs)
 	return c, nil
 }
 

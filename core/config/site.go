@@ -15,6 +15,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/cratos-project/cratos/core/acl"
 	"github.com/cratos-project/cratos/core/indicator"
 )
 
@@ -74,6 +75,8 @@ type Site struct {
 	// guardDigest and selectionDigest are GuardDigest and
 	// SelectionDigest, taken once the file is read.
 	guardDigest, selectionDigest string
+	// allowedTable is AllowedIPs as a table (see Allows).
+	allowedTable *acl.Table
 }
 
 // CustomFeed is one entry of custom_feeds: a feed name and the tag
@@ -206,6 +209,7 @@ func (s *Site) validate(path string, data []byte, check RendererCheck) error {
 	errs = append(errs, s.Guard.setDefaults()...)
 	s.selectionDigest = s.digestSelection()
 	s.guardDigest = s.digestGuard()
+	s.allowedTable = acl.NewTable(s.AllowedIPs)
 	s.revoked = make(map[string]bool, len(s.BlacklistedAPITokens))
 	lines := tokenDigestLines(data)
 	for i, entry := range s.BlacklistedAPITokens {

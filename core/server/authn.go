@@ -119,9 +119,16 @@ func (s *Server) authorize(cl *caller, ip netip.Addr, token string, now time.Tim
 	if !site.IsEnabled() {
 		return fiber.StatusForbidden, "site disabled", "site " + site.Name + " disabled"
 	}
-	if !acl.Allowed(ip, s.opts.Config.AlwaysAllowedIPs, site.AllowedIPs) {
+	if !s.allowed(ip, site) {
 		return fiber.StatusForbidden, ip.String() + " are not allowed to access the MISP instance.", "address " + ip.String() + " not allowed for site " + site.Name
 	}
 	*cl = caller{token: token, fingerprint: fp, claims: claims, baseURL: v.BaseURL, site: site, ip: ip}
 	return 0, "", ""
+}
+
+// allowed reports whether client may read site: it must be inside
+// allways_allowed_ips or the site's allowed_ips (acl.Allowed, through the
+// tables built when the files were read).
+func (s *Server) allowed(client netip.Addr, site *config.Site) bool {
+	return client.IsValid() && (s.opts.Config.AlwaysAllows(client) || site.Allows(client))
 }

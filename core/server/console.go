@@ -143,7 +143,7 @@ func (s *Server) consoleSession(c *fiber.Ctx) *session {
 	}
 	site, ok := s.opts.Sites.Get(sess.site)
 	if !ok || !s.isAdmin(sess.fingerprint) || site.IsRevoked(sess.fingerprint) || site.TokenTooLong(sess.tokenExpires, now) || !site.IsEnabled() ||
-		!acl.Allowed(s.clientIP(c), s.opts.Config.AlwaysAllowedIPs, site.AllowedIPs) {
+		!s.allowed(s.clientIP(c), site) {
 		s.sessions.drop(id)
 		return nil
 	}

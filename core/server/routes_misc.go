@@ -11,7 +11,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 
-	"github.com/cratos-project/cratos/core/acl"
 	"github.com/cratos-project/cratos/core/misp"
 	"github.com/cratos-project/cratos/templates"
 )
@@ -53,7 +52,7 @@ func (s *Server) metricsHandler() fiber.Handler {
 	}
 	h := adaptor.HTTPHandler(s.opts.Metrics.Handler())
 	return func(c *fiber.Ctx) error {
-		if ip := s.clientIP(c); !acl.Contains(s.opts.Config.AlwaysAllowedIPs, ip) {
+		if ip := s.clientIP(c); !s.opts.Config.AlwaysAllows(ip) {
 			return detail(c, fiber.StatusForbidden, ip.String()+" may not read metrics.")
 		}
 		return h(c)

@@ -23,7 +23,7 @@ func (s *Server) mintAllowed(c *fiber.Ctx) (bool, error) {
 	case config.MintOff:
 		return false, detail(c, fiber.StatusForbidden, "Token minting is disabled on this server.")
 	case config.MintAllowlist:
-		if !acl.Contains(s.opts.Config.AlwaysAllowedIPs, ip) {
+		if !s.opts.Config.AlwaysAllows(ip) {
 			return false, detail(c, fiber.StatusForbidden, ip.String()+" may not mint tokens.")
 		}
 	}
