@@ -19,7 +19,9 @@ type Snapshot struct {
 	Stats      indicator.Stats
 	// Refused are the nets the guard kept out before they were expanded
 	// (ipv4ext), so a refused /16 counts as one value, not 65,536, and
-	// uses none of the expansion budget.
+	// uses none of the expansion budget; and the other halves of
+	// composite attributes for which the guard kept the half the list
+	// takes out (pairGuard), of types the data type does not yield.
 	Refused []indicator.Indicator
 }
 

@@ -14,14 +14,14 @@ import (
 // fetch does those of a search. A list whose nets are not expanded
 // afterwards (every data type but ipv4ext) is extracted as a draft
 // (extractDraft).
-func (s *Service) extractFeed(r Request, feed *feedsnap.Snapshot, sel feedsnap.Selection) (*Snapshot, error) {
+func (s *Service) extractFeed(r Request, feed *feedsnap.Snapshot, sel feedsnap.Selection, pg *pairGuard) (*Snapshot, error) {
 	workers := 1
 	if feed.Attributes >= extractPortionMin {
 		workers = listWorkers
 	}
 	fetched := feed.Read.UTC().Truncate(time.Second)
 	if !expandsLater(r) {
-		draft, st := extractDraft(feed, sel, r.DataType, extractLimit(r), workers)
+		draft, st := extractDraft(feed, sel, r.DataType, extractLimit(r), workers, pg)
 		large := draft.Len() >= s.collect.at
 		list, err := draft.List(func() {
 			if large {
@@ -34,14 +34,14 @@ func (s *Service) extractFeed(r Request, feed *feedsnap.Snapshot, sel feedsnap.S
 		if err != nil {
 			return nil, err
 		}
-		return &Snapshot{Fetched: fetched, Indicators: list, Stats: st}, nil
+		return &Snapshot{Fetched: fetched, Indicators: list, Stats: st, Refused: pg.kept()}, nil
 	}
-	ins, st := extractPortions(feed, sel, r.DataType, extractLimit(r), workers)
+	ins, st := extractPortions(feed, sel, r.DataType, extractLimit(r), workers, pg)
 	list, refused, err := s.finishExtract(r, ins, &st)
 	if err != nil {
 		return nil, err
 	}
-	return &Snapshot{Fetched: fetched, Indicators: list, Stats: st, Refused: refused}, nil
+	return &Snapshot{Fetched: fetched, Indicators: list, Stats: st, Refused: append(refused, pg.kept()...)}, nil
 }
 
 // listWorkers is how many goroutines share a large list's work: its
@@ -60,7 +60,7 @@ const extractPortionMin = 50_000
 // million indicators took a second and held two arrays at once) nor put
 // together from pieces. The values stay in the snapshot's text
 // (Extractor.AddInPlace) until the list is made (finishExtract).
-func extractPortions(feed *feedsnap.Snapshot, sel feedsnap.Selection, dt indicator.DataType, expandLimit, workers int) ([]indicator.Indicator, indicator.Stats) {
+func extractPortions(feed *feedsnap.Snapshot, sel feedsnap.Selection, dt indicator.DataType, expandLimit, workers int, pg *pairGuard) ([]indicator.Indicator, indicator.Stats) {
 	portions, counts := countPortions(feed, sel, workers)
 	total := 0
 	for _, n := range counts {
@@ -76,7 +76,7 @@ func extractPortions(feed *feedsnap.Snapshot, sel feedsnap.Selection, dt indicat
 		parts[k] = ins[at : at : at+n]
 		at += n
 	}
-	st := extractEach(portions, sel, dt, expandLimit, func(k int, x *indicator.Extractor, a indicator.Attribute) {
+	st := extractEach(portions, sel, dt, expandLimit, pg, func(k int, x *indicator.Extractor, a indicator.Attribute) {
 		parts[k] = x.AddInPlace(parts[k], a)
 	})
 	return joinExtracted(ins, parts, counts), st
@@ -85,11 +85,11 @@ func extractPortions(feed *feedsnap.Snapshot, sel feedsnap.Selection, dt indicat
 // extractDraft is extractPortions into a draft (indicator.Drafting): 32
 // bytes an indicator rather than 88 while the list is sorted, 48 when the
 // list keeps UUIDs (sel.WithoutUUIDs unset).
-func extractDraft(feed *feedsnap.Snapshot, sel feedsnap.Selection, dt indicator.DataType, expandLimit, workers int) (*indicator.Draft, indicator.Stats) {
+func extractDraft(feed *feedsnap.Snapshot, sel feedsnap.Selection, dt indicator.DataType, expandLimit, workers int, pg *pairGuard) (*indicator.Draft, indicator.Stats) {
 	portions, counts := countPortions(feed, sel, workers)
 	d := indicator.NewDrafting(counts, !sel.WithoutUUIDs)
 	scratch := make([][]indicator.Indicator, len(portions))
-	st := extractEach(portions, sel, dt, expandLimit, func(k int, x *indicator.Extractor, a indicator.Attribute) {
+	st := extractEach(portions, sel, dt, expandLimit, pg, func(k int, x *indicator.Extractor, a indicator.Attribute) {
 		scratch[k] = x.AddInPlace(scratch[k][:0], a)
 		for _, in := range scratch[k] {
 			d.Part(k).Add(in)
@@ -110,15 +110,17 @@ func countPortions(feed *feedsnap.Snapshot, sel feedsnap.Selection, workers int)
 }
 
 // extractEach gives add each of sel's attributes of portion k with an
-// extractor of data type dt kept for that portion, the portions at the
-// same time, and returns the extractors' counts together.
-func extractEach(portions []feedsnap.Portion, sel feedsnap.Selection, dt indicator.DataType, expandLimit int,
+// extractor of data type dt kept for that portion (with pg's pair check
+// when pg is not nil), the portions at the same time, and returns the
+// extractors' counts together.
+func extractEach(portions []feedsnap.Portion, sel feedsnap.Selection, dt indicator.DataType, expandLimit int, pg *pairGuard,
 	add func(k int, x *indicator.Extractor, a indicator.Attribute)) indicator.Stats {
 	stats := make([]indicator.Stats, len(portions))
 	var wg workgroup.Group
 	for k, p := range portions {
 		wg.Go(func() {
 			x := indicator.NewExtractor(dt, expandLimit)
+			pg.attach(x)
 			p.Select(sel, func(a indicator.Attribute) { add(k, x, a) })
 			stats[k] = x.Stats()
 		})

@@ -69,7 +69,7 @@ func TestExtractPortionsAsOneExtractor(t *testing.T) {
 				var want []indicator.Indicator
 				feed.Select(sel, func(a indicator.Attribute) { want = x.Add(want, a.Own()) })
 				for _, workers := range []int{1, 2, 3, 8} {
-					got, st := extractPortions(feed, sel, dt, limit, workers)
+					got, st := extractPortions(feed, sel, dt, limit, workers, nil)
 					if !slices.Equal(got, want) || st != x.Stats() {
 						t.Fatalf("%s %+v limit %d, %d workers: %d indicators %+v, one extractor %d %+v",
 							name, sel, limit, workers, len(got), st, len(want), x.Stats())
@@ -93,13 +93,13 @@ func TestExtractDraftAsPortions(t *testing.T) {
 			{Types: dt.MISPTypes},
 			{Types: dt.MISPTypes, ToIDS: true, Since: 1_700_000_500},
 		} {
-			ins, wantStats := extractPortions(feed, sel, dt, 0, 1)
+			ins, wantStats := extractPortions(feed, sel, dt, 0, 1, nil)
 			want, err := indicator.NewList(indicator.Normalize(ins))
 			if err != nil {
 				t.Fatal(err)
 			}
 			for _, workers := range []int{1, 2, 3, 8} {
-				draft, st := extractDraft(feed, sel, dt, 0, workers)
+				draft, st := extractDraft(feed, sel, dt, 0, workers, nil)
 				got, err := draft.List(nil)
 				if err != nil || st != wantStats || !slices.Equal(got.Slice(), want.Slice()) {
 					t.Fatalf("%s %+v, %d workers: %d indicators %+v (%v), through an array %d %+v",

@@ -190,7 +190,7 @@ func (s *Service) fetchFromFeed(ctx context.Context, r Request, withoutUUIDs boo
 	}
 	sel := feedsnap.Selection{Types: r.DataType.MISPTypes, ToIDS: !ignoresToIDS(r.Site, r.DataType), Since: since.Unix(),
 		WithoutUUIDs: withoutUUIDs}
-	snap, err = s.extractFeed(r, feed, sel)
+	snap, err = s.extractFeed(r, feed, sel, s.pairGuard(ctx, r))
 	return snap, true, err
 }
 

@@ -83,8 +83,10 @@ func (s *Service) fetch(ctx context.Context, r Request, withoutUUIDs bool) (*Sna
 		parts   []*part
 	)
 	limit := extractLimit(r)
+	pg := s.pairGuard(ctx, r)
 	newSink := func() func(indicator.Attribute) {
 		p := &part{x: indicator.NewExtractor(r.DataType, limit)}
+		pg.attach(p.x)
 		partsMu.Lock()
 		parts = append(parts, p)
 		partsMu.Unlock()
@@ -136,7 +138,7 @@ func (s *Service) fetch(ctx context.Context, r Request, withoutUUIDs bool) (*Sna
 	s.opts.Logger.Info("fetched", "site", r.Site.Name, "kind", string(r.Kind), "feed", r.Feed, "type", r.DataType.Name,
 		"age", r.Age, "attributes", n, "indicators", list.Len(), "invalid", st.Invalid, "skipped", st.Skipped,
 		"kept_nets", st.KeptNets, "ms", millis(time.Since(start)))
-	return &Snapshot{Fetched: now.UTC().Truncate(time.Second), Indicators: list, Stats: st, Refused: refused}, nil
+	return &Snapshot{Fetched: now.UTC().Truncate(time.Second), Indicators: list, Stats: st, Refused: append(refused, pg.kept()...)}, nil
 }
 
 // mispClient is the client of r's MISP for a list build or a feed read,

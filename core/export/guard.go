@@ -1,8 +1,11 @@
 package export
 
 import (
+	"cmp"
 	"context"
 	"iter"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -110,13 +113,22 @@ func (s *Service) guardNets(r Request, ins []indicator.Indicator) (kept, refused
 	return kept, refused
 }
 
-// refusedCounts counts a snapshot's refused nets by drop reason.
-func refusedCounts(p *guard.Policy, refused []indicator.Indicator) map[string]int {
+// refusedCounts counts a snapshot's refused values by drop reason: the
+// nets refused before expansion, and the other halves of composite
+// attributes that kept the half a list takes out (pairGuard), told apart
+// by a type the data type, yields, does not yield.
+func refusedCounts(p *guard.Policy, yields indicator.TypeSet, refused []indicator.Indicator) map[string]int {
 	if len(refused) == 0 {
 		return nil
 	}
 	out := map[string]int{}
 	for _, in := range refused {
+		if !yields.Has(in.Type) {
+			if v, ok := p.CheckPair(in); !ok {
+				out[guard.DropReason(v.Rule)]++
+			}
+			continue
+		}
 		rule := guard.RuleReserved
 		if pr, ok := in.Prefix(); ok {
 			if v, ok := p.CheckPrefix(pr); !ok {
@@ -126,6 +138,53 @@ func refusedCounts(p *guard.Policy, refused []indicator.Indicator) map[string]in
 		out[guard.DropReason(rule)]++
 	}
 	return out
+}
+
+// pairGuard keeps out, as its list's indicators are extracted, the half of
+// a composite attribute whose other half r's policy keeps out (MISP drops
+// such an attribute whole), and keeps those other halves to count them.
+// It is safe for concurrent use.
+type pairGuard struct {
+	p      *guard.Policy
+	mu     sync.Mutex
+	others []indicator.Indicator
+}
+
+// pairGuard returns r's pair guard, with r's whole policy (MISP's
+// warninglists included).
+func (s *Service) pairGuard(ctx context.Context, r Request) *pairGuard {
+	return &pairGuard{p: s.Policy(ctx, r)}
+}
+
+// keepOut is an indicator.Extractor's pair check.
+func (g *pairGuard) keepOut(other indicator.Indicator) bool {
+	if _, ok := g.p.CheckPair(other); ok {
+		return false
+	}
+	other.Value, other.UUID = strings.Clone(other.Value), strings.Clone(other.UUID)
+	g.mu.Lock()
+	g.others = append(g.others, other)
+	g.mu.Unlock()
+	return true
+}
+
+// attach has x ask g about composite attributes; g may be nil.
+func (g *pairGuard) attach(x *indicator.Extractor) {
+	if g != nil {
+		x.CheckPairs(g.keepOut)
+	}
+}
+
+// kept returns the other halves that kept an indicator out, in a
+// stable order.
+func (g *pairGuard) kept() []indicator.Indicator {
+	if g == nil || len(g.others) == 0 {
+		return nil
+	}
+	slices.SortFunc(g.others, func(a, b indicator.Indicator) int {
+		return cmp.Or(cmp.Compare(a.Value, b.Value), cmp.Compare(a.MISPType, b.MISPType), cmp.Compare(a.UUID, b.UUID))
+	})
+	return g.others
 }
 
 // guarded returns the indicators of ins of the given types that p lets

@@ -15,7 +15,8 @@ import (
 func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, k keys, snap *Snapshot) (*Artifact, error) {
 	info := rd.Info()
 	types := indicator.SetOf(info.Types...) & r.DataType.Yields
-	in, guardDropped := guarded(s.Policy(ctx, r), &snap.Indicators, types)
+	policy := s.Policy(ctx, r)
+	in, guardDropped := guarded(policy, &snap.Indicators, types)
 	if r.Kind == KindVendor && r.Vendor == "paloalto" {
 		in = stripSchemes(in)
 	}
@@ -32,10 +33,11 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 	for k, n := range guardDropped {
 		base[k] += n
 	}
-	for k, n := range refusedCounts(s.basePolicy(r), snap.Refused) {
+	for k, n := range refusedCounts(policy, r.DataType.Yields, snap.Refused) {
 		base[k] += n
 	}
-	// The nets refused before expansion were kept out by the guard too.
+	// The nets refused before expansion, and the halves of composite
+	// attributes refused for the other half, were kept out by the guard too.
 	if o, ok := s.opts.Observer.(GuardObserver); ok {
 		o.GuardKeptOut(listLabels(r, info.Name), base)
 	}

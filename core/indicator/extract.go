@@ -53,6 +53,7 @@ type Extractor struct {
 	expandLimit int
 	stats       Stats
 	text        textBlocks // AddBorrowed's copies
+	pairOut     func(other Indicator) bool
 }
 
 // NewExtractor returns an Extractor for dt. expandLimit is the shortest
@@ -79,32 +80,35 @@ func (x *Extractor) Add(dst []Indicator, a Attribute) []Indicator {
 	case "ip-src", "ip-dst":
 		return x.addIP(dst, base, a.Value, x.dt.Name == "cidr4")
 	case "ip-src|port", "ip-dst|port":
-		left, _, ok := splitComposite(a.Value)
+		left, right, ok := splitComposite(a.Value)
 		if !ok {
 			return x.invalid(dst)
 		}
-		return x.addIP(dst, base, left, false)
+		from := len(dst)
+		return x.checkPair(x.addIP(dst, base, left, false), from, base, textHalf, right)
 	case "domain|ip":
 		left, right, ok := splitComposite(a.Value)
 		if !ok {
 			return x.invalid(dst)
 		}
+		from := len(dst)
 		if x.wantsName() {
-			return x.addName(dst, base, left)
+			return x.checkPair(x.addName(dst, base, left), from, base, ipHalf, right)
 		}
-		return x.addIP(dst, base, right, false)
+		return x.checkPair(x.addIP(dst, base, right, false), from, base, nameHalf, left)
 	case "domain", "hostname":
 		return x.addName(dst, base, a.Value)
 	case "hostname|port":
-		left, _, ok := splitComposite(a.Value)
+		left, right, ok := splitComposite(a.Value)
 		if !ok {
 			return x.invalid(dst)
 		}
-		return x.addName(dst, base, left)
+		from := len(dst)
+		return x.checkPair(x.addName(dst, base, left), from, base, textHalf, right)
 	case "md5", "sha1", "sha256":
 		return x.addHash(dst, base, a.Type, a.Value)
 	case "filename|md5", "filename|sha1", "filename|sha256", "malware-sample":
-		_, right, ok := splitComposite(a.Value)
+		left, right, ok := splitComposite(a.Value)
 		if !ok {
 			return x.invalid(dst)
 		}
@@ -112,7 +116,8 @@ func (x *Extractor) Add(dst []Indicator, a Attribute) []Indicator {
 		if a.Type == "malware-sample" {
 			h = "md5"
 		}
-		return x.addHash(dst, base, h, right)
+		from := len(dst)
+		return x.checkPair(x.addHash(dst, base, h, right), from, base, textHalf, left)
 	case "btc", "xmr":
 		return x.add(dst, base, CryptoCurrency, a.Value, func(s string) (string, error) { return CanonicalCrypto(a.Type, s) })
 	}
