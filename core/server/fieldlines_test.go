@@ -75,3 +75,24 @@ func TestHeaderFieldLinesAreOneList(t *testing.T) {
 		})
 	}
 }
+
+// A TAXII client naming the TAXII media type in a second Accept line
+// accepts it (RFC 9110 section 5.3): only the first line was read, and
+// such a client was refused 406.
+func TestTAXIIAcceptInSecondFieldLine(t *testing.T) {
+	h := newHarness(t, withSite(func(s *config.Site) { s.Guard.AllowReserved = true }))
+	path := "/taxii2/" + h.site.Name + "/collections/" + taxii.CollectionID(h.site.Name, "block") + "/objects/"
+	auth := "Authorization: Basic " + base64.StdEncoding.EncodeToString([]byte("cratos:"+h.token)) + "\r\n"
+	for _, tc := range []struct {
+		name, accept string
+		status       int
+	}{
+		{"TAXII type in the second line", "Accept: application/json\r\nAccept: " + taxiiAccept + "\r\n", 200},
+		{"TAXII type in neither line", "Accept: application/json\r\nAccept: text/plain\r\n", 406},
+	} {
+		resp := rawResponse(t, h.base, "GET "+path+" HTTP/1.1\r\nHost: cratos\r\n"+auth+tc.accept+"Connection: close\r\n\r\n")
+		if resp.StatusCode != tc.status {
+			t.Errorf("%s: %d, want %d", tc.name, resp.StatusCode, tc.status)
+		}
+	}
+}

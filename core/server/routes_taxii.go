@@ -120,7 +120,7 @@ func taxiiInfo(site *config.Site, feed string) taxii.Info {
 func (s *Server) taxiiHandler(e taxiiEndpoint) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		cl := callerOf(c)
-		if !taxii.Acceptable(c.Get(fiber.HeaderAccept)) {
+		if !taxii.Acceptable(string(peekList(&c.Request().Header, fiber.HeaderAccept))) {
 			return taxiiError(c, &taxii.Error{Status: fiber.StatusNotAcceptable, Title: "not acceptable",
 				Description: "send Accept: " + taxii.MediaType})
 		}
