@@ -107,9 +107,9 @@ func (s *Service) getBuilt(ctx context.Context, r Request, rd renderers.Renderer
 func (s *Service) awaitBuild(ctx context.Context, r Request, rd renderers.Renderer, k keys, nsArtifact string) (singleflight.Result, error) {
 	// The build outlives the request that started it, but is cancelled
 	// when every request waiting for it has left.
-	w := s.limits.join(nsArtifact)
+	w := s.limits.join(nsArtifact, r.Consumer)
 	ch := s.arts.DoChan(nsArtifact, func() (any, error) {
-		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.BuildTimeout)
+		bctx, cancel := context.WithTimeout(withWaiters(context.WithoutCancel(ctx), w), s.opts.BuildTimeout)
 		defer cancel()
 		s.limits.started(nsArtifact, cancel)
 		return s.buildLeased(bctx, r, rd, k, nsArtifact) // lease.go

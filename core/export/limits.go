@@ -139,11 +139,20 @@ type share struct {
 // takeShare takes one of the build slots of r's consumer, waiting at most
 // until ctx ends; it is taken before the shared slot (acquire). A
 // background rebuild (the service's own work), a request without a
-// consumer, and any build when there is a single slot take none.
+// consumer, and any build when there is a single slot take none; nor does
+// a build that a request of another consumer waits for, or stops waiting
+// for the share once one joins it: that consumer's list is not made to
+// wait behind r's consumer's other builds.
 func (b *buildLimiter) takeShare(ctx context.Context, r Request) (func(), error) {
 	per := cap(b.slots) - 1
 	if per < 1 || r.Consumer == "" || IsBackground(ctx) {
 		return func() {}, nil
+	}
+	joined := joinedByOthers(ctx)
+	select {
+	case <-joined:
+		return func() {}, nil
+	default:
 	}
 	b.sharesMu.Lock()
 	sh := b.shares[r.Consumer]
@@ -171,6 +180,9 @@ func (b *buildLimiter) takeShare(ctx context.Context, r Request) (func(), error)
 	select {
 	case sh.slots <- struct{}{}:
 		return func() { <-sh.slots; leave() }, nil
+	case <-joined:
+		leave()
+		return func() {}, nil
 	case <-ctx.Done():
 		leave()
 		return nil, &misp.Error{Kind: misp.Timeout, Site: r.Site.Name,
@@ -184,18 +196,47 @@ func (b *buildLimiter) takeShare(ctx context.Context, r Request) (func(), error)
 type waiters struct {
 	n      int
 	cancel context.CancelFunc
+	// consumer is the first request's consumer; mixed is closed once a
+	// request of another consumer (or of none) waits too.
+	consumer string
+	mixed    chan struct{}
 }
 
-func (b *buildLimiter) join(key string) *waiters {
+// join counts a request of consumer waiting for the build of key.
+func (b *buildLimiter) join(key, consumer string) *waiters {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	w := b.waiting[key]
 	if w == nil {
-		w = &waiters{}
+		w = &waiters{consumer: consumer, mixed: make(chan struct{})}
 		b.waiting[key] = w
+	} else if consumer != w.consumer {
+		select {
+		case <-w.mixed:
+		default:
+			close(w.mixed)
+		}
 	}
 	w.n++
 	return w
+}
+
+type waitersKey struct{}
+
+// withWaiters returns ctx for the build that the requests counted in w
+// wait for.
+func withWaiters(ctx context.Context, w *waiters) context.Context {
+	return context.WithValue(ctx, waitersKey{}, w)
+}
+
+// joinedByOthers returns a channel closed once requests of more than one
+// consumer wait for the build running in ctx (nil, never closed, for
+// another build).
+func joinedByOthers(ctx context.Context) <-chan struct{} {
+	if w, ok := ctx.Value(waitersKey{}).(*waiters); ok {
+		return w.mixed
+	}
+	return nil
 }
 
 // started registers the cancel function of the build for key; a build
