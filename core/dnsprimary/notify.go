@@ -110,11 +110,14 @@ func (s *Server) notifyAll(z *zoneState, soa *dns.SOA) {
 // notify sends NOTIFY for soa to target from the server's UDP socket until
 // it is answered, the attempts run out or ctx ends. A target that cannot
 // be resolved or reached (its name server restarting, a route coming up)
-// counts as an unanswered attempt.
+// counts as an unanswered attempt, and so does an answer SERVFAIL or
+// REFUSED (a secondary starting, or reloading its configuration); the
+// next attempt waits for its turn all the same.
 func (s *Server) notify(ctx context.Context, udp net.PacketConn, z *zoneState, target string, soa *dns.SOA) error {
 	wait := notifyFirstWait
 	err := fmt.Errorf("no answer after %d attempts", notifyAttempts)
 	for attempt := 1; attempt <= notifyAttempts; attempt, wait = attempt+1, wait*2 {
+		next := time.Now().Add(wait)
 		var resp *dns.Msg
 		resp, err = s.notifyOnce(ctx, udp, z, target, soa, wait)
 		switch {
@@ -122,13 +125,45 @@ func (s *Server) notify(ctx context.Context, udp net.PacketConn, z *zoneState, t
 			return ctx.Err()
 		case resp == nil:
 			continue
-		case resp.Rcode != dns.RcodeSuccess:
-			return fmt.Errorf("notify answered %s", dns.RcodeToString[resp.Rcode])
+		case resp.Rcode == dns.RcodeSuccess:
+			s.log.Debug("notify acknowledged", "zone", z.cfg.origin, "serial", soa.Serial, "target", target, "attempt", attempt)
+			return nil
+		case notifyFinal(resp.Rcode):
+			return fmt.Errorf("notify answered %s", rcodeText(resp.Rcode))
 		}
-		s.log.Debug("notify acknowledged", "zone", z.cfg.origin, "serial", soa.Serial, "target", target, "attempt", attempt)
-		return nil
+		s.log.Debug("notify answered with an error, retrying", "zone", z.cfg.origin, "serial", soa.Serial, "target", target, "attempt", attempt, "rcode", rcodeText(resp.Rcode))
+		err = fmt.Errorf("notify answered %s after %d attempts", rcodeText(resp.Rcode), notifyAttempts)
+		if attempt < notifyAttempts {
+			timer := time.NewTimer(time.Until(next))
+			select {
+			case <-timer.C:
+			case <-ctx.Done():
+				timer.Stop()
+				return ctx.Err()
+			}
+		}
 	}
 	return err
+}
+
+// notifyFinal reports whether a NOTIFY answered rcode is not sent again:
+// NOTIMP (a secondary without NOTIFY, RFC 1996 section 4.7), FORMERR (it
+// cannot read the NOTIFY) and NOTAUTH (it rejects the TSIG, or does not
+// serve the zone) would answer the same NOTIFY the same way.
+func notifyFinal(rcode int) bool {
+	switch rcode {
+	case dns.RcodeNotImplemented, dns.RcodeFormatError, dns.RcodeNotAuth:
+		return true
+	}
+	return false
+}
+
+// rcodeText names rcode, or gives its number when it has no name.
+func rcodeText(rcode int) string {
+	if name, ok := dns.RcodeToString[rcode]; ok {
+		return name
+	}
+	return strconv.Itoa(rcode)
 }
 
 // notifyOnce sends one NOTIFY and waits up to wait for its answer; it
