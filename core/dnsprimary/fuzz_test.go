@@ -113,17 +113,21 @@ func emptyTSIG(tb testing.TB) []byte {
 }
 
 // servePacket does with packet what the DNS library does with one that
-// arrives over UDP or TCP from from: the accept function, unpacking, the
-// TSIG check, then the handler. It returns what the handler wrote, and
-// whether the handler was called.
+// arrives over UDP or TCP from from: over UDP the server's check for
+// answers to its NOTIFYs, then the accept function, unpacking, the TSIG
+// check, then the handler. It returns what the handler wrote, and whether
+// the handler was called.
 func servePacket(s *Server, packet []byte, tcp bool, from netip.Addr) (*packetWriter, bool) {
 	if len(packet) < 12 {
+		return nil, false
+	}
+	if !tcp && s.notifies.take(packet, net.UDPAddrFromAddrPort(netip.AddrPortFrom(from, 53))) {
 		return nil, false
 	}
 	be := binary.BigEndian
 	h := dns.Header{Id: be.Uint16(packet), Bits: be.Uint16(packet[2:]), Qdcount: be.Uint16(packet[4:]),
 		Ancount: be.Uint16(packet[6:]), Nscount: be.Uint16(packet[8:]), Arcount: be.Uint16(packet[10:])}
-	if acceptMsg(h) != dns.MsgAccept {
+	if dns.DefaultMsgAcceptFunc(h) != dns.MsgAccept {
 		return nil, false
 	}
 	r := new(dns.Msg)

@@ -10,22 +10,9 @@ import (
 )
 
 const (
-	qrBit       = 1 << 15 // QR in dns.Header.Bits
-	tsigFudge   = 300     // seconds
-	ednsUDPSize = 1232    // the UDP payload size we advertise and honour at most
+	tsigFudge   = 300  // seconds
+	ednsUDPSize = 1232 // the UDP payload size we advertise and honour at most
 )
-
-// acceptMsg lets NOTIFY responses through to the handler (they answer our
-// own NOTIFYs) and applies the library's checks to everything else.
-func acceptMsg(h dns.Header) dns.MsgAcceptAction {
-	if h.Bits&qrBit != 0 {
-		if int(h.Bits>>11)&0xF == dns.OpcodeNotify {
-			return dns.MsgAccept
-		}
-		return dns.MsgIgnore
-	}
-	return dns.DefaultMsgAcceptFunc(h)
-}
 
 // handler answers DNS requests for the server's zones.
 type handler struct{ s *Server }
@@ -33,10 +20,6 @@ type handler struct{ s *Server }
 func (h handler) ServeDNS(w dns.ResponseWriter, r *dns.Msg) {
 	s := h.s
 	remote, tcp := peer(w.RemoteAddr())
-	if r.Response {
-		s.notifies.deliver(r, remote)
-		return
-	}
 	t := r.IsTsig()
 	if len(r.Question) != 1 || t != nil && t.Algorithm == "" {
 		// The library lets through a bare header, whatever question count

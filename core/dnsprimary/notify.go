@@ -1,6 +1,7 @@
 package dnsprimary
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net"
@@ -31,21 +32,30 @@ type notifyKey struct {
 	from netip.AddrPort
 }
 
+// notifyAnswer is an answer to a NOTIFY with the packet it came in, which
+// its TSIG is checked against.
+type notifyAnswer struct {
+	msg    *dns.Msg
+	packet []byte
+}
+
 // notifyWaiters routes NOTIFY responses, which arrive on the server's own
 // UDP socket, to the goroutine waiting for them.
 type notifyWaiters struct {
 	mu      sync.Mutex
-	pending map[notifyKey]chan *dns.Msg
+	pending map[notifyKey]chan notifyAnswer
 }
 
-// expect registers a waiter; it reports false when the key is taken.
-func (nw *notifyWaiters) expect(k notifyKey) (chan *dns.Msg, bool) {
+// expect registers a waiter; it reports false when the key is taken. The
+// waiter gets every answer with its key (a forged one may come before the
+// secondary's) until it is forgotten.
+func (nw *notifyWaiters) expect(k notifyKey) (chan notifyAnswer, bool) {
 	nw.mu.Lock()
 	defer nw.mu.Unlock()
 	if _, taken := nw.pending[k]; taken {
 		return nil, false
 	}
-	ch := make(chan *dns.Msg, 1)
+	ch := make(chan notifyAnswer, 4)
 	nw.pending[k] = ch
 	return ch, true
 }
@@ -56,18 +66,54 @@ func (nw *notifyWaiters) forget(k notifyKey) {
 	nw.mu.Unlock()
 }
 
-// deliver hands a response to its waiter; unexpected responses are dropped.
-func (nw *notifyWaiters) deliver(m *dns.Msg, from netip.AddrPort) {
-	if m.Opcode != dns.OpcodeNotify {
-		return
+// take hands packet, read from the UDP socket, to its waiter when it is a
+// NOTIFY response, and reports whether it was one. Unexpected responses,
+// and those beyond what a waiter holds, are dropped.
+func (nw *notifyWaiters) take(packet []byte, from net.Addr) bool {
+	if len(packet) < 12 || packet[2]&0x80 == 0 || int(packet[2]>>3)&0xF != dns.OpcodeNotify {
+		return false
 	}
-	k := notifyKey{id: m.Id, from: from}
+	remote, _ := peer(from)
+	m := new(dns.Msg)
+	if m.Unpack(packet) != nil {
+		return true
+	}
 	nw.mu.Lock()
-	ch := nw.pending[k]
-	delete(nw.pending, k)
+	ch := nw.pending[notifyKey{id: m.Id, from: remote}]
 	nw.mu.Unlock()
 	if ch != nil {
-		ch <- m
+		select {
+		case ch <- notifyAnswer{msg: m, packet: bytes.Clone(packet)}:
+		default:
+		}
+	}
+	return true
+}
+
+// notifyReader takes the responses to the server's NOTIFYs off the UDP
+// socket, with their packets: the TSIG of an answer covers the NOTIFY's
+// MAC (RFC 8945 section 4.3), which the DNS library's check of a request
+// leaves out. Everything else goes on to the library.
+type notifyReader struct {
+	dns.Reader
+	nw *notifyWaiters
+}
+
+func (r notifyReader) ReadUDP(conn *net.UDPConn, timeout time.Duration) ([]byte, *dns.SessionUDP, error) {
+	for {
+		packet, session, err := r.Reader.ReadUDP(conn, timeout)
+		if err != nil || !r.nw.take(packet, session.RemoteAddr()) {
+			return packet, session, err
+		}
+	}
+}
+
+func (r notifyReader) ReadPacketConn(conn net.PacketConn, timeout time.Duration) ([]byte, net.Addr, error) {
+	for {
+		packet, from, err := r.Reader.(dns.PacketConnReader).ReadPacketConn(conn, timeout)
+		if err != nil || !r.nw.take(packet, from) {
+			return packet, from, err
+		}
 	}
 }
 
@@ -189,7 +235,7 @@ func (s *Server) notifyOnce(ctx context.Context, udp net.PacketConn, z *zoneStat
 		ch, ok = s.notifies.expect(k)
 	}
 	defer s.notifies.forget(k)
-	buf, err := packNotify(m, z.cfg.key, s.keys)
+	buf, mac, err := packNotify(m, z.cfg.key, s.keys)
 	if err == nil {
 		_, err = udp.WriteTo(buf, net.UDPAddrFromAddrPort(to))
 	}
@@ -198,24 +244,52 @@ func (s *Server) notifyOnce(ctx context.Context, udp net.PacketConn, z *zoneStat
 	} else {
 		err = fmt.Errorf("no answer after %d attempts", notifyAttempts)
 	}
-	select {
-	case resp := <-ch:
-		return resp, nil
-	case <-timer.C:
-		return nil, err
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	for {
+		select {
+		case a := <-ch:
+			if verr := checkNotifyAnswer(a, z.cfg.key, s.keys, mac); verr != nil {
+				s.log.Debug("notify answer ignored", "zone", z.cfg.origin, "serial", soa.Serial, "target", target, "err", verr)
+				err = fmt.Errorf("no answer after %d attempts (ignored: %w)", notifyAttempts, verr)
+				continue
+			}
+			return a.msg, nil
+		case <-timer.C:
+			return nil, err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
 }
 
-// packNotify packs m, signed with key when the zone has one.
-func packNotify(m *dns.Msg, key *tsigKey, kr keyring) ([]byte, error) {
+// packNotify packs m, signed with key when the zone has one; it returns
+// the MAC of the signature, which the answer's signature covers.
+func packNotify(m *dns.Msg, key *tsigKey, kr keyring) ([]byte, string, error) {
 	if key == nil {
-		return m.Pack()
+		buf, err := m.Pack()
+		return buf, "", err
 	}
 	m.SetTsig(key.name, key.algorithm, tsigFudge, time.Now().Unix())
-	buf, _, err := dns.TsigGenerateWithProvider(m, kr, "", false)
-	return buf, err
+	return dns.TsigGenerateWithProvider(m, kr, "", false)
+}
+
+// checkNotifyAnswer checks that the answer to a NOTIFY signed with key is
+// signed with it over requestMAC, as BIND does: anyone can send an
+// unsigned answer from the secondary's address.
+func checkNotifyAnswer(a notifyAnswer, key *tsigKey, kr keyring, requestMAC string) error {
+	if key == nil {
+		return nil
+	}
+	t := a.msg.IsTsig()
+	switch {
+	case t == nil:
+		return fmt.Errorf("%s answer not signed", rcodeText(a.msg.Rcode))
+	case dns.CanonicalName(t.Hdr.Name) != key.name:
+		return fmt.Errorf("%s answer signed with key %s, not %s", rcodeText(a.msg.Rcode), t.Hdr.Name, key.name)
+	}
+	if err := dns.TsigVerifyWithProvider(a.packet, kr, requestMAC, false); err != nil {
+		return fmt.Errorf("%s answer: TSIG: %w", rcodeText(a.msg.Rcode), err)
+	}
+	return nil
 }
 
 // lookupNetIP resolves a NOTIFY target's host name.

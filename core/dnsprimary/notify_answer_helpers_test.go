@@ -124,17 +124,17 @@ type notifyOutcome struct {
 	err          string // of the failure
 }
 
-// startNotifyingServer starts a server for one zone, signed with key when
-// it is not nil, that notifies sec; it returns the outcome of the NOTIFYs
-// of the first build.
-func startNotifyingServer(t *testing.T, sec *scriptedSecondary, key *TSIGKey) notifyOutcome {
+// startNotifyingServer starts a server on addr for one zone, signed with
+// key when it is not nil, that notifies target; it returns the outcome of
+// the NOTIFYs of the first build.
+func startNotifyingServer(t *testing.T, addr, target string, key *TSIGKey) <-chan notifyOutcome {
 	t.Helper()
 	records := make(chan slog.Record, 256)
 	base := slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug})
 	z := newTestZone(&fakeSource{text: policyZone(domainsV1)})
-	z.Notify = []string{sec.conn.LocalAddr().String()}
+	z.Notify = []string{target}
 	z.TSIG = key
-	s, err := New(Options{Addr: "127.0.0.1:0", Zones: []Zone{z}, Logger: slog.New(recordHandler{base, records}), Now: newClock().Now})
+	s, err := New(Options{Addr: addr, Zones: []Zone{z}, Logger: slog.New(recordHandler{base, records}), Now: newClock().Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,10 +142,9 @@ func startNotifyingServer(t *testing.T, sec *scriptedSecondary, key *TSIGKey) no
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	timeout := time.After(2 * time.Minute) // the retries take 31 seconds
-	for {
-		select {
-		case r := <-records:
+	outcome := make(chan notifyOutcome, 1)
+	go func() {
+		for r := range records {
 			if r.Message != "notify acknowledged" && r.Message != "notify failed" {
 				continue
 			}
@@ -159,10 +158,22 @@ func startNotifyingServer(t *testing.T, sec *scriptedSecondary, key *TSIGKey) no
 				}
 				return true
 			})
-			return out
-		case <-timeout:
-			t.Fatal("the NOTIFY neither acknowledged nor failed")
+			outcome <- out
+			return
 		}
+	}()
+	return outcome
+}
+
+// notifySecondary starts a server notifying sec and waits for the outcome.
+func notifySecondary(t *testing.T, sec *scriptedSecondary, key *TSIGKey) notifyOutcome {
+	t.Helper()
+	select {
+	case out := <-startNotifyingServer(t, "127.0.0.1:0", sec.conn.LocalAddr().String(), key):
+		return out
+	case <-time.After(2 * time.Minute): // the retries take 31 seconds
+		t.Fatal("the NOTIFY neither acknowledged nor failed")
+		return notifyOutcome{}
 	}
 }
 

@@ -33,7 +33,7 @@ func TestNotifyErrorAnswers(t *testing.T) {
 			sec := newScriptedSecondary(t, func(n int, req *dns.Msg) [][]byte {
 				return [][]byte{answerWith(t, req, tt.rcodes[min(n, len(tt.rcodes))-1])}
 			})
-			got := startNotifyingServer(t, sec, nil)
+			got := notifySecondary(t, sec, nil)
 			if got.acknowledged != tt.want.acknowledged || got.attempt != tt.want.attempt || !strings.HasSuffix(got.err, tt.want.err) {
 				t.Errorf("NOTIFY %s, want %s", got, tt.want)
 			}

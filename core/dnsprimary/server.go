@@ -120,7 +120,7 @@ func New(opts Options) (*Server, error) {
 		s.list = append(s.list, zs)
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
-	s.notifies.pending = map[notifyKey]chan *dns.Msg{}
+	s.notifies.pending = map[notifyKey]chan notifyAnswer{}
 	return s, nil
 }
 
@@ -145,7 +145,7 @@ func (s *Server) Start(ctx context.Context) error {
 	h := handler{s}
 	ready := make(chan error, 2)
 	for _, srv := range []*dns.Server{
-		{PacketConn: udp, UDPSize: dns.DefaultMsgSize},
+		{PacketConn: udp, UDPSize: dns.DefaultMsgSize, DecorateReader: func(r dns.Reader) dns.Reader { return notifyReader{r, &s.notifies} }},
 		{
 			Listener: deadlineListener{newCapListener(newStrangerListener(tcp, tcpConnStrangers, s.known), tcpConnTotal, tcpConnPerAddr, s.log), tcpWriteTimeout},
 			// No cap on the queries of one connection (RFC 7766): the
@@ -159,7 +159,6 @@ func (s *Server) Start(ctx context.Context) error {
 		signal := func(err error) { once.Do(func() { ready <- err }) }
 		srv.Handler = h
 		srv.TsigProvider = s.keys // always set, so that every signed request is verified
-		srv.MsgAcceptFunc = acceptMsg
 		srv.NotifyStartedFunc = func() { signal(nil) }
 		s.servers = append(s.servers, srv)
 		s.wg.Go(func() {
