@@ -27,6 +27,9 @@ type LookupRequest struct {
 	// DataType resolves a data type name (a site's mappings.yaml); nil
 	// means the built-in table.
 	DataType func(name string) (indicator.DataType, bool)
+	// Consumer is the asking token's identity: a lookup that reads MISP
+	// takes one build from its cold-build budget (Request.Consumer).
+	Consumer string
 }
 
 // Canonical is one canonical reading of a looked-up value.
@@ -142,7 +145,11 @@ func (s *Service) Lookup(ctx context.Context, lr LookupRequest) (*LookupResult, 
 	if lr.Site.MemcachedAllTimeout > 0 {
 		ttl = time.Duration(lr.Site.MemcachedAllTimeout) * time.Second
 	}
-	base := Request{Site: lr.Site, MISPURL: lr.MISPURL, MISPKey: lr.MISPKey, Kind: KindFeed, Age: lr.Age, TTL: ttl}
+	// However many lists it reads, a lookup is one cold build of the
+	// token's budget: without one, a cache clear and a lookup in a loop
+	// would force MISP reads no budget bounds.
+	ctx = withOneColdBuild(ctx)
+	base := Request{Site: lr.Site, MISPURL: lr.MISPURL, MISPKey: lr.MISPKey, Kind: KindFeed, Age: lr.Age, TTL: ttl, Consumer: lr.Consumer}
 	anyReq := base
 	anyReq.Feed = "42"
 	if v, ok := s.Policy(ctx, anyReq).Check(ins[0]); !ok {

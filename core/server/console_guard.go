@@ -74,7 +74,7 @@ func (s *Server) consoleLookup(ctx context.Context, sess *session, value string)
 	}
 	res, err := s.opts.Export.Lookup(ctx, export.LookupRequest{
 		Site: site, MISPURL: sess.mispURL, MISPKey: sess.mispKey,
-		Value: value, DataType: s.opts.Config.DataType,
+		Value: value, DataType: s.opts.Config.DataType, Consumer: sess.fingerprint,
 	})
 	if err != nil {
 		return nil, err

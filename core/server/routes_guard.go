@@ -87,7 +87,7 @@ func (s *Server) lookupHandler(c *fiber.Ctx) error {
 	}
 	res, err := s.opts.Export.Lookup(c.UserContext(), export.LookupRequest{
 		Site: cl.site, MISPURL: cl.claims.BaseURL(), MISPKey: cl.claims.Key,
-		Value: value, Age: c.Query("age"), DataType: s.opts.Config.DataType,
+		Value: value, Age: c.Query("age"), DataType: s.opts.Config.DataType, Consumer: cl.fingerprint,
 	})
 	if errors.Is(err, export.ErrLookupValue) {
 		return detail(c, fiber.StatusUnprocessableEntity, "value: "+export.ErrLookupValue.Error())
