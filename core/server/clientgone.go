@@ -52,6 +52,10 @@ type clientCtx struct {
 	mu      sync.Mutex
 	stopped bool
 	timer   *time.Timer
+	checks  int // checks made
+	// halfClosed is set when the first check found the end of stream: the
+	// client closed its sending side with its request, and reads on.
+	halfClosed bool
 }
 
 // watch starts checking the connection every clientGonePoll.
@@ -73,13 +77,24 @@ func (w *clientCtx) Done() <-chan struct{} { return w.watch().Done() }
 // Err implements context.Context.
 func (w *clientCtx) Err() error { return w.watch().Err() }
 
+// check cancels the context when the client is gone: its connection
+// reset, or its end of stream reached after the first check. An end of
+// stream the first check finds is a client that closed its sending side
+// with its request (nc -N, a proxy in TCP mode passing the FIN on) and
+// waits for the answer; one that comes later is a client that gave up
+// (a device's timeout) and closed its connection.
 func (w *clientCtx) check() {
-	if peerClosed(w.conn) {
+	reset, eof := peerState(w.conn)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if eof && w.checks == 0 {
+		w.halfClosed = true
+	}
+	w.checks++
+	if reset || eof && !w.halfClosed {
 		w.cancel()
 		return
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
 	if !w.stopped {
 		w.timer.Reset(clientGonePoll)
 	}

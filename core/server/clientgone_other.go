@@ -4,5 +4,5 @@ package server
 
 import "net"
 
-// peerClosed cannot tell here; builds then end at their timeout.
-func peerClosed(net.Conn) bool { return false }
+// peerState cannot tell here; builds then end at their timeout.
+func peerState(net.Conn) (reset, eof bool) { return false, false }

@@ -82,6 +82,27 @@ func TestClientCtx(t *testing.T) {
 			}
 			w.Stop()
 		}},
+		{"a close after the first check is a leave", func(t *testing.T, w *clientCtx, client net.Conn) {
+			done := w.Done()
+			for deadline := time.Now().Add(time.Minute); ; time.Sleep(10 * time.Millisecond) {
+				w.mu.Lock()
+				checked := w.checks > 0
+				w.mu.Unlock()
+				if checked {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatal("no check in a minute")
+				}
+			}
+			client.Close() // a device's timeout: a plain close, no reset
+			select {
+			case <-done:
+			case <-time.After(time.Minute):
+				t.Fatal("context not cancelled after the client closed")
+			}
+			w.Stop()
+		}},
 		{"values of the request's context", func(t *testing.T, w *clientCtx, _ net.Conn) {
 			if got := w.Value(ctxKeyTest{}); got != "v" {
 				t.Errorf("Value: %v, want v", got)

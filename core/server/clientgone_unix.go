@@ -8,22 +8,28 @@ import (
 	"syscall"
 )
 
-// peerClosed reports whether the peer of conn is gone, its connection
-// reset, without consuming anything it sent. An end of stream is not: a
-// client that closes its sending side once its request is sent (nc -N, a
-// proxy in TCP mode passing the FIN on) still reads the answer, and the
-// server cannot tell it from one that closed both sides until it writes.
-func peerClosed(conn net.Conn) bool {
+// peerState reports, without consuming anything the peer of conn sent,
+// whether its connection was reset (the peer is gone) and whether it
+// reached the end of stream: the peer closed its sending side, which
+// both a client gone and one that half-closes once its request is sent
+// (nc -N, a proxy in TCP mode passing the FIN on) do; only a write tells
+// them apart.
+func peerState(conn net.Conn) (reset, eof bool) {
 	raw, ok := rawConnOf(conn)
 	if !ok {
-		return false
+		return false, false
 	}
-	closed := false
 	var b [1]byte
 	_ = raw.Read(func(fd uintptr) bool {
-		_, _, err := syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
-		closed = err != nil && !errors.Is(err, syscall.EAGAIN) && !errors.Is(err, syscall.EINTR)
+		n, _, err := syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
+		switch {
+		case err == nil:
+			eof = n == 0
+		case errors.Is(err, syscall.EAGAIN), errors.Is(err, syscall.EINTR):
+		default:
+			reset = true
+		}
 		return true
 	})
-	return closed
+	return reset, eof
 }
