@@ -337,9 +337,10 @@ func TestDurableListAfterKill(t *testing.T) {
 	etag := resp.Header.Get("ETag")
 	// state_dir defaults to state/ beside config/.
 	lists := filepath.Join(p.dir, "state", "lists", "list-*")
+	// Its record and its body, in a file named after its ETag.
 	waitFor(t, "the last good list in state_dir", 30*time.Second, func() bool {
 		files, _ := filepath.Glob(lists)
-		return len(files) == 1
+		return len(files) == 2
 	})
 
 	p.kill() // SIGKILL: no shutdown code runs
