@@ -84,13 +84,21 @@ type EventState struct {
 
 // Events runs one /events/index request and returns the events it lists.
 func (c *Client) Events(ctx context.Context, f EventFilter) ([]EventState, error) {
-	body, err := c.PostJSON(ctx, "/events/index", f.Body())
+	return postDecoded(ctx, c, "/events/index", f.Body(), "events index", decodeEvents)
+}
+
+// postDecoded POSTs body to path and decodes MISP's answer; an answer
+// decode refuses is a BadResponse naming what was asked.
+func postDecoded[T any](ctx context.Context, c *Client, path string, body []byte, what string, decode func([]byte) (T, error)) (T, error) {
+	answer, err := c.PostJSON(ctx, path, body)
 	if err != nil {
-		return nil, err
+		var zero T
+		return zero, err
 	}
-	out, err := decodeEvents(body)
+	out, err := decode(answer)
 	if err != nil {
-		return nil, &Error{Kind: BadResponse, Site: c.opts.Site, Detail: "events index: " + err.Error()}
+		var zero T
+		return zero, &Error{Kind: BadResponse, Site: c.opts.Site, Detail: what + ": " + err.Error()}
 	}
 	return out, nil
 }

@@ -23,15 +23,7 @@ func (c *Client) Tags(ctx context.Context, names []string) ([]Tag, error) {
 	b.WriteString(`{"tag":`)
 	writeJSON(&b, nonNil(names))
 	b.WriteByte('}')
-	body, err := c.PostJSON(ctx, "/tags/search", b.Bytes())
-	if err != nil {
-		return nil, err
-	}
-	out, err := decodeTags(body)
-	if err != nil {
-		return nil, &Error{Kind: BadResponse, Site: c.opts.Site, Detail: "tags search: " + err.Error()}
-	}
-	return out, nil
+	return postDecoded(ctx, c, "/tags/search", b.Bytes(), "tags search", decodeTags)
 }
 
 // decodeTags reads a /tags/search answer: a list of {"Tag": {"id", "name"}}.
