@@ -13,19 +13,8 @@ import (
 // once, not at the next build.
 func TestHeldMetricFollowsRelease(t *testing.T) {
 	h, cut, token := cutHarness(t)
-	const path = "/v1/feed/block/type/ipv4/age/1y/output/txt"
 	const series = `cratos_list_held{feed="block",output="txt",site="127.0.0.1",type="ipv4"} `
-	build := func() string {
-		t.Helper()
-		if resp, body := h.do("DELETE", "/v1/clear_cache/feed/block/type/ipv4/age/1y/output/txt", "token", token); resp.StatusCode != 200 {
-			t.Fatalf("clear_cache: %d %s", resp.StatusCode, body)
-		}
-		resp, body := h.get(path, "token", token)
-		if resp.StatusCode != 200 {
-			t.Fatalf("status %d: %s", resp.StatusCode, body)
-		}
-		return resp.Header.Get("X-Cratos-Held")
-	}
+	build := func() string { return h.rebuildHeld(t, token) }
 	holds := func() []export.Hold {
 		t.Helper()
 		var out struct {

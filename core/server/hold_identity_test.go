@@ -24,18 +24,7 @@ func TestHoldsOfOtherMISPKeysHidden(t *testing.T) {
 	}
 	sameKey, otherKey, admin := withKey(h.claims.Key), withKey(strings.Repeat("b", 40)), withKey(strings.Repeat("c", 40))
 	h.setAdmins(auth.Fingerprint(admin))
-	const path = "/v1/feed/block/type/ipv4/age/1y/output/txt"
-	build := func() string {
-		t.Helper()
-		if resp, body := h.do("DELETE", "/v1/clear_cache/feed/block/type/ipv4/age/1y/output/txt", "token", token); resp.StatusCode != 200 {
-			t.Fatalf("clear_cache: %d %s", resp.StatusCode, body)
-		}
-		resp, body := h.get(path, "token", token)
-		if resp.StatusCode != 200 {
-			t.Fatalf("status %d: %s", resp.StatusCode, body)
-		}
-		return resp.Header.Get("X-Cratos-Held")
-	}
+	build := func() string { return h.rebuildHeld(t, token) }
 	build()
 	cut.Store(10)
 	if build() == "" {

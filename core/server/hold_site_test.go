@@ -42,18 +42,7 @@ func TestHoldsOfARemovedSiteGo(t *testing.T) {
 	h, cut, token := cutHarness(t, withSiteFiles(dir, other))
 	admin := h.mint(auth.Claims{Proto: "https", Port: 443, Host: other, Key: strings.Repeat("a", 40), Expires: "2099-01-01"})
 	h.setAdmins(auth.Fingerprint(admin))
-	const path = "/v1/feed/block/type/ipv4/age/1y/output/txt"
-	build := func() string {
-		t.Helper()
-		if resp, body := h.do("DELETE", "/v1/clear_cache/feed/block/type/ipv4/age/1y/output/txt", "token", token); resp.StatusCode != 200 {
-			t.Fatalf("clear_cache: %d %s", resp.StatusCode, body)
-		}
-		resp, body := h.get(path, "token", token)
-		if resp.StatusCode != 200 {
-			t.Fatalf("status %d: %s", resp.StatusCode, body)
-		}
-		return resp.Header.Get("X-Cratos-Held")
-	}
+	build := func() string { return h.rebuildHeld(t, token) }
 	held := func() []export.Hold {
 		t.Helper()
 		var out struct {
