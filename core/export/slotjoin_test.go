@@ -1,9 +1,6 @@
 package export
 
 import (
-	"context"
-	"fmt"
-	"sync"
 	"testing"
 	"time"
 )
@@ -16,19 +13,8 @@ func TestJoinerOfAnotherTokenSkipsTheShareWait(t *testing.T) {
 	s := limitsService(Limits{MaxBuilds: 2}) // a token's share: one slot
 	full := make(chan string, 4)
 	s.limits.shareFull = func(consumer string) { full <- consumer }
-	var wg sync.WaitGroup
-	errs := make(chan error, 3)
-	get := func(consumer, key string) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			r := limitsRequest(m.URL, key, "1d")
-			r.Consumer = consumer
-			if _, err := s.Get(context.Background(), r); err != nil {
-				errs <- fmt.Errorf("%s's build of %s: %w", consumer, key, err)
-			}
-		}()
-	}
+	gets := &concurrentGets{s: s, url: m.URL}
+	get := gets.get
 	get("noisy", "first")
 	if key := m.next(t, "the noisy token's first build"); key != "first" {
 		t.Fatalf("%s reached MISP, want first", key)
@@ -47,9 +33,5 @@ func TestJoinerOfAnotherTokenSkipsTheShareWait(t *testing.T) {
 		t.Fatalf("%s reached MISP, want shared", key)
 	}
 	m.open()
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
+	gets.wait(t)
 }

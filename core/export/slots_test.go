@@ -63,19 +63,8 @@ func TestOneTokenLeavesABuildSlot(t *testing.T) {
 			s := limitsService(Limits{MaxBuilds: slots})
 			full := make(chan string, 1)
 			s.limits.shareFull = func(consumer string) { full <- consumer }
-			var wg sync.WaitGroup
-			errs := make(chan error, slots+1)
-			get := func(consumer, key string) {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					r := limitsRequest(m.URL, key, "1d")
-					r.Consumer = consumer
-					if _, err := s.Get(context.Background(), r); err != nil {
-						errs <- fmt.Errorf("%s's build of %s: %w", consumer, key, err)
-					}
-				}()
-			}
+			gets := &concurrentGets{s: s, url: m.URL}
+			get := gets.get
 			// The noisy token asks as many lists as there are slots, each of
 			// its own feed (a MISP key of its own): all but the last reach
 			// MISP, and the last waits for the token's share.
@@ -100,11 +89,7 @@ func TestOneTokenLeavesABuildSlot(t *testing.T) {
 				t.Fatalf("the read of %s reached MISP before the device's: the noisy token holds every build slot", key)
 			}
 			m.open()
-			wg.Wait()
-			close(errs)
-			for err := range errs {
-				t.Error(err)
-			}
+			gets.wait(t)
 			// The noisy token's last build ran once its share allowed.
 			if got := len(m.arrived); got != 1 {
 				t.Errorf("%d reads after the device's, want 1", got)
@@ -152,5 +137,39 @@ func TestASingleSlotIsNotShared(t *testing.T) {
 	m.open()
 	if err := <-done; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// concurrentGets runs Gets of limitsRequest lists on s, each in its own
+// goroutine, and reports their errors once they are all done.
+type concurrentGets struct {
+	s    *Service
+	url  string
+	wg   sync.WaitGroup
+	mu   sync.Mutex
+	errs []error
+}
+
+// get starts consumer's Get of the list of MISP key key.
+func (g *concurrentGets) get(consumer, key string) {
+	g.wg.Add(1)
+	go func() {
+		defer g.wg.Done()
+		r := limitsRequest(g.url, key, "1d")
+		r.Consumer = consumer
+		if _, err := g.s.Get(context.Background(), r); err != nil {
+			g.mu.Lock()
+			g.errs = append(g.errs, fmt.Errorf("%s's build of %s: %w", consumer, key, err))
+			g.mu.Unlock()
+		}
+	}()
+}
+
+// wait waits for every Get and fails t with their errors.
+func (g *concurrentGets) wait(t *testing.T) {
+	t.Helper()
+	g.wg.Wait()
+	for _, err := range g.errs {
+		t.Error(err)
 	}
 }
