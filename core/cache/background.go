@@ -17,8 +17,14 @@ const (
 	DefaultBackgroundMaxBytes = 128 << 20
 )
 
+// backgroundJobOverhead is what a queued write is charged besides its key
+// and value: the job, its place in the queue and its key's entry in
+// keys. Empty values then still fill the queue.
+const backgroundJobOverhead = 256
+
 // ErrBackgroundFull is a write refused because the background queue holds
-// its byte limit already.
+// its byte limit already (each write counted as its key, its value and
+// backgroundJobOverhead).
 var ErrBackgroundFull = errors.New("background write queue is full")
 
 // backgroundJob is one Set handed to the background writer.
@@ -28,6 +34,11 @@ type backgroundJob struct {
 	ttl   time.Duration
 	at    time.Time // when the caller asked; the TTL counts from then
 	seq   uint64    // the write's number among the key's (see keyWrites)
+}
+
+// cost is what j is charged against the queue's byte limit.
+func (j *backgroundJob) cost() int64 {
+	return int64(len(j.key) + len(j.value) + backgroundJobOverhead)
 }
 
 // keyWrites follows the writes of one key that are being made or are
@@ -141,14 +152,14 @@ func (b *background) superseded(key string, seq uint64) bool {
 func (b *background) enqueue(j backgroundJob) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.bytes+int64(len(j.value)) > b.max {
+	if b.bytes+j.cost() > b.max {
 		b.dropped++
 		b.endLocked(j.key)
 		return ErrBackgroundFull
 	}
 	start := len(b.queue) == 0 && !b.busy
 	b.queue = append(b.queue, j)
-	b.bytes += int64(len(j.value))
+	b.bytes += j.cost()
 	if start {
 		b.busy = true
 		go b.run()
@@ -171,7 +182,7 @@ func (b *background) run() {
 		b.mu.Unlock()
 		b.write(j)
 		b.mu.Lock()
-		b.bytes -= int64(len(j.value))
+		b.bytes -= j.cost()
 		b.endLocked(j.key)
 		b.mu.Unlock()
 	}
