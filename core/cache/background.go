@@ -27,13 +27,15 @@ const backgroundJobOverhead = 256
 // backgroundJobOverhead).
 var ErrBackgroundFull = errors.New("background write queue is full")
 
-// backgroundJob is one Set handed to the background writer.
+// backgroundJob is one Set, or one Delete, handed to the background
+// writer.
 type backgroundJob struct {
-	key   string
-	value []byte
-	ttl   time.Duration
-	at    time.Time // when the caller asked; the TTL counts from then
-	seq   uint64    // the write's number among the key's (see keyWrites)
+	key    string
+	value  []byte
+	ttl    time.Duration
+	at     time.Time // when the caller asked; the TTL counts from then
+	seq    uint64    // the write's number among the key's (see keyWrites)
+	delete bool      // a Delete of key: made whatever was issued after it
 }
 
 // cost is what j is charged against the queue's byte limit.
@@ -126,15 +128,29 @@ func (b *background) endLocked(key string) {
 	}
 }
 
-// supersede makes every write of key issued so far out of date (a
-// delete), so that none still queued lands after it.
-func (b *background) supersede(key string) {
+// deleteInOrder makes every write of key issued so far out of date, so
+// that none still queued is made. While the worker holds writes and one
+// of them is of key (queued, or being made: it cannot be stopped), the
+// delete itself is queued behind them, reported by queued; made at once,
+// it could land before that write. A full queue refuses it, and the
+// delete is then not made.
+func (b *background) deleteInOrder(key string) (queued bool, err error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if kw := b.keys[key]; kw != nil {
-		b.seq++
-		kw.latest = b.seq
+	kw := b.keys[key]
+	if kw == nil {
+		return false, nil
 	}
+	b.seq++
+	kw.latest = b.seq
+	if !b.busy {
+		return false, nil // only writes in the request path, made or given up on their own
+	}
+	if err := b.pushLocked(backgroundJob{key: key, seq: b.seq, delete: true}); err != nil {
+		return false, err
+	}
+	kw.pending++
+	return true, nil
 }
 
 // superseded reports whether a write of key newer than seq was issued:
@@ -152,9 +168,18 @@ func (b *background) superseded(key string, seq uint64) bool {
 func (b *background) enqueue(j backgroundJob) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if err := b.pushLocked(j); err != nil {
+		b.endLocked(j.key)
+		return err
+	}
+	return nil
+}
+
+// pushLocked queues j, unless the queue holds its limit already, and
+// starts the worker if it is idle.
+func (b *background) pushLocked(j backgroundJob) error {
 	if b.bytes+j.cost() > b.max {
 		b.dropped++
-		b.endLocked(j.key)
 		return ErrBackgroundFull
 	}
 	start := len(b.queue) == 0 && !b.busy
@@ -189,21 +214,28 @@ func (b *background) run() {
 }
 
 // write makes j's write, unless a newer write of its key was issued
-// since: each try is made only while j is its key's newest.
+// since: each try is made only while j is its key's newest. A delete is
+// always made: whatever was issued after it is queued behind it.
 func (b *background) write(j backgroundJob) {
 	for attempt := range b.retries {
-		if b.superseded(j.key, j.seq) {
-			return
-		}
-		ttl := j.ttl
-		if ttl > 0 {
-			ttl -= time.Since(j.at)
-			if ttl <= 0 {
-				return // expired while queued
+		if j.delete {
+			if b.m.del(j.key) == nil {
+				return
 			}
-		}
-		if err := b.m.set(context.Background(), j.key, j.value, ttl); err == nil {
-			return
+		} else {
+			if b.superseded(j.key, j.seq) {
+				return
+			}
+			ttl := j.ttl
+			if ttl > 0 {
+				ttl -= time.Since(j.at)
+				if ttl <= 0 {
+					return // expired while queued
+				}
+			}
+			if b.m.set(context.Background(), j.key, j.value, ttl) == nil {
+				return
+			}
 		}
 		time.Sleep(time.Duration(attempt+1) * 200 * time.Millisecond)
 	}

@@ -316,40 +316,6 @@ func (m *Memcached) put(it *memcache.Item) error {
 	return m.client.Set(it)
 }
 
-// Delete removes key and, for a chunked value, its chunks. Deleting a
-// missing key is not an error.
-func (m *Memcached) Delete(ctx context.Context, key string) error {
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("cache: memcached delete: %w", err)
-	}
-	if m.bg != nil {
-		m.bg.supersede(key) // no write of key still queued lands after this
-	}
-	ik := m.itemKey(key)
-	it, err := m.client.Get(ik)
-	if errors.Is(err, memcache.ErrCacheMiss) {
-		return nil
-	}
-	if err != nil {
-		m.errs.Add(1)
-		return fmt.Errorf("cache: memcached delete: %w", err)
-	}
-	// The manifest goes first, so no reader finds it with chunks gone.
-	if err := m.client.Delete(ik); err != nil && !errors.Is(err, memcache.ErrCacheMiss) {
-		m.errs.Add(1)
-		return fmt.Errorf("cache: memcached delete: %w", err)
-	}
-	if mf, err := decodeManifest(it.Value); err == nil {
-		for _, k := range mf.chunkKeys(ik) {
-			// Chunks left behind are unreachable and expire with their TTL.
-			if err := m.client.Delete(k); err != nil && !errors.Is(err, memcache.ErrCacheMiss) {
-				break
-			}
-		}
-	}
-	return nil
-}
-
 // Ping checks that every server answers and that an item can be written and
 // read back, for /v1/status.
 func (m *Memcached) Ping(ctx context.Context) error {
