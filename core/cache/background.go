@@ -203,6 +203,7 @@ func (b *background) run() {
 			return
 		}
 		j := b.queue[0]
+		b.queue[0] = backgroundJob{} // the array outlives the job: let go of its value
 		b.queue = b.queue[1:]
 		b.mu.Unlock()
 		b.write(j)

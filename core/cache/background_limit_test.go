@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -12,15 +13,16 @@ import (
 )
 
 // stuckWriter returns a Memcached whose background writer is stuck on a
-// write memcached does not take until the test ends: every write after it
-// is queued. max bounds the queue.
-func stuckWriter(t *testing.T, max int64) *Memcached {
+// write memcached does not take until release is called or the test ends:
+// every write after it is queued. max bounds the queue.
+func stuckWriter(t *testing.T, max int64) (m *Memcached, release func()) {
 	t.Helper()
 	addr, _ := memcachedtest.Start(t)
-	release := make(chan struct{})
+	held := make(chan struct{})
+	release = sync.OnceFunc(func() { close(held) })
 	m, err := NewMemcached(Options{Servers: []string{holdingProxy(t, addr, func(b []byte) time.Duration {
 		if bytes.HasPrefix(b, []byte("set ")) {
-			<-release
+			<-held
 		}
 		return 0
 	})}, Timeout: 200 * time.Millisecond, BackgroundTimeout: 2 * time.Minute})
@@ -29,7 +31,7 @@ func stuckWriter(t *testing.T, max int64) *Memcached {
 	}
 	m.bg.max = max
 	t.Cleanup(func() {
-		close(release)
+		release()
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		if err := m.WaitWrites(ctx); err != nil {
@@ -40,7 +42,7 @@ func stuckWriter(t *testing.T, max int64) *Memcached {
 	if err := m.Set(context.Background(), "stuck", []byte("value"), time.Hour); err != nil {
 		t.Fatalf("write to a stuck memcached: %v, want it handed to the background", err)
 	}
-	return m
+	return m, release
 }
 
 // Small writes queued behind a stuck one are bounded by the queue's limit
@@ -59,7 +61,7 @@ func TestBackgroundQueueBoundsSmallWrites(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			m := stuckWriter(t, max)
+			m, _ := stuckWriter(t, max)
 			ctx := context.Background()
 			queued, refused := 0, 0
 			for i := range 100_000 {
