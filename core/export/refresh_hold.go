@@ -18,6 +18,10 @@ type Refresh struct {
 	Output, DataType string
 	// Path is where the consumer serves it.
 	Path string
+	// Identity names whose history it is (a MISP user's or a MISP key's
+	// identity): only tokens of that identity are shown its hold. Empty:
+	// the request's MISP key (Service.Identity).
+	Identity string
 	// Previous counts the indicators carried now (revoked ones left out),
 	// Kept those of them the refresh keeps, Current those carried after.
 	Previous, Kept, Current int
@@ -42,7 +46,10 @@ func (s *Service) HoldRefresh(r Request, f Refresh) *Hold {
 	if hold && (st == nil || !st.lets(b, f.Current)) {
 		h := Hold{ID: holdID(key), Site: r.Site.Name, Feed: feedLabel(r), DataType: f.DataType, Age: r.Age, Output: f.Output,
 			Since: s.opts.Now().UTC().Truncate(time.Second), Reason: why, Previous: f.Previous, Current: f.Current, Path: f.Path,
-			Identity: s.Identity(r)}
+			Identity: f.Identity}
+		if h.Identity == "" {
+			h.Identity = s.Identity(r)
+		}
 		ns, first := follow(st, h, "")
 		h = ns.Hold
 		s.guard.setHold(key, ns)

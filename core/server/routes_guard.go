@@ -20,15 +20,17 @@ func setHeld(resp *fasthttp.ResponseHeader, h *export.Hold) {
 }
 
 // holdsHandler lists the held lists of the token's site that were built
-// with the token's MISP key: tokens of different MISP keys never share
-// what they see. An admin token sees every one of its site, as it may
-// release them.
+// with the token's MISP key, and the held TAXII refreshes of its MISP
+// user's histories when the user of the key is known (MISP is not asked
+// here): tokens of different MISP keys or users never share what they
+// see. An admin token sees every one of its site, as it may release them.
 func (s *Server) holdsHandler(c *fiber.Ctx) error {
 	cl := callerOf(c)
 	holds := currentHolds(s.opts.Export, s.opts.Sites, cl.site.Name)
 	if !s.isAdmin(cl.fingerprint) {
 		own := s.opts.Export.Identity(export.Request{Site: cl.site, MISPURL: cl.baseURL, MISPKey: cl.claims.Key})
-		holds = slices.DeleteFunc(holds, func(h export.Hold) bool { return h.Identity != own })
+		user, known := s.opts.TAXII.KnownOwner(own)
+		holds = slices.DeleteFunc(holds, func(h export.Hold) bool { return h.Identity != own && (!known || h.Identity != user) })
 	}
 	if holds == nil {
 		holds = []export.Hold{}

@@ -182,7 +182,7 @@ func (s *Server) taxiiContent(c *fiber.Ctx, cl *caller, e taxiiEndpoint, feed st
 	site := cl.site
 	req := export.Request{Site: site, MISPURL: cl.claims.BaseURL(), MISPKey: cl.claims.Key, Kind: export.KindFeed,
 		Feed: feed, Age: taxiiAge, TTL: s.defaultTTL(site), Consumer: cl.fingerprint}
-	key, coll, verr, cerr := s.taxiiHistory(c, req)
+	key, owner, coll, verr, cerr := s.taxiiHistory(c, req)
 	if cerr != nil {
 		return taxiiError(c, &taxii.Error{Status: fiber.StatusServiceUnavailable, Title: "collection history unavailable",
 			Description: "the collection's history could not be read from state_dir; its state is in Cratos's /v1/status"})
@@ -206,7 +206,7 @@ func (s *Server) taxiiContent(c *fiber.Ctx, cl *caller, e taxiiEndpoint, feed st
 	} else {
 		var held *export.Hold
 		gate := func(prev, kept, cur int) bool {
-			held = s.opts.Export.HoldRefresh(req, export.Refresh{Key: key, Output: "taxii", DataType: "collection",
+			held = s.opts.Export.HoldRefresh(req, export.Refresh{Key: key, Identity: owner, Output: "taxii", DataType: "collection",
 				Path:     "/taxii2/" + site.Name + "/collections/" + taxii.CollectionID(site.Name, feed) + "/",
 				Previous: prev, Kept: kept, Current: cur})
 			return held != nil
@@ -252,14 +252,15 @@ func (s *Server) taxiiContent(c *fiber.Ctx, cl *caller, e taxiiEndpoint, feed st
 	return s.taxiiSend(c, res, nil)
 }
 
-// taxiiHistory returns the collection of req's feed and its key
-// (site|MISP-user identity|feed): a history is kept per MISP user, so
+// taxiiHistory returns the collection of req's feed, its key
+// (site|MISP-user identity|feed) and the identity it is kept for (the
+// MISP user's, or the key's when the user is not known): a history is kept per MISP user, so
 // every key of a user (a key rotated) reads one history, and a history
 // kept per MISP key before is adopted by the user's first. When MISP
 // cannot tell whose key req's is, and no answer of before is
 // remembered, the history kept for the key alone (if any) is served as
 // it was, never refreshed: miss is MISP's error.
-func (s *Server) taxiiHistory(c *fiber.Ctx, req export.Request) (key string, coll *taxii.Collection, miss, err error) {
+func (s *Server) taxiiHistory(c *fiber.Ctx, req export.Request) (key, owner string, coll *taxii.Collection, miss, err error) {
 	id := taxii.CollectionID(req.Site.Name, req.Feed)
 	keyID := s.opts.Export.Identity(req)
 	perKey := req.Site.Name + "|" + keyID + "|" + req.Feed
@@ -270,11 +271,11 @@ func (s *Server) taxiiHistory(c *fiber.Ctx, req export.Request) (key string, col
 	user, miss := s.opts.TAXII.Owner(keyID, func() (string, error) { return s.opts.Export.UserIdentity(ctx, req) })
 	if miss != nil {
 		coll, err = s.opts.TAXII.Collection(perKey, id)
-		return perKey, coll, miss, err
+		return perKey, keyID, coll, miss, err
 	}
 	key = req.Site.Name + "|" + user + "|" + req.Feed
 	coll, err = s.opts.TAXII.CollectionAdopting(key, perKey, id)
-	return key, coll, nil, err
+	return key, user, coll, nil, err
 }
 
 // taxiiSend answers a TAXII resource with an ETag, honouring

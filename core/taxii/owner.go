@@ -110,6 +110,31 @@ func (m *Manager) Owner(keyID string, ask func() (string, error)) (string, error
 	return user, nil
 }
 
+// KnownOwner returns the identity of the MISP user keyID belongs to when
+// it is known, remembered in memory or in the state directory, without
+// asking MISP; ok is false otherwise.
+func (m *Manager) KnownOwner(keyID string) (user string, ok bool) {
+	m.owners.mu.Lock()
+	o := m.owners.keys[keyID]
+	m.owners.mu.Unlock()
+	if o != nil {
+		o.mu.Lock()
+		user = o.user
+		o.mu.Unlock()
+		if user != "" {
+			return user, true
+		}
+	}
+	if m.dir == nil {
+		return "", false
+	}
+	b, found, err := m.dir.Read(ownerFile(keyID))
+	if err != nil || !found || len(b) == 0 {
+		return "", false
+	}
+	return string(b), true
+}
+
 // errOwnerUnknown is what the requests waiting for a question get when
 // it ended without an answer (ask panicked).
 var errOwnerUnknown = errors.New("taxii: the MISP user of a key is not known")
