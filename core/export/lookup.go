@@ -155,6 +155,13 @@ func (s *Service) Lookup(ctx context.Context, lr LookupRequest) (*LookupResult, 
 	if v, ok := s.Policy(ctx, anyReq).Check(ins[0]); !ok {
 		res.Guard = &v
 	}
+	// The sources come first: they say which composite attribute a
+	// value kept out by its other half comes from (lookupList).
+	src, err := s.sources(ctx, lr, ins)
+	if err != nil {
+		res.SourcesError = err.Error()
+	}
+	res.Sources = src
 	for _, feed := range config.FeedNames {
 		if strings.HasPrefix(feed, "cust") {
 			if _, ok := lr.Site.CustomFeeds.Lookup(feed); !ok {
@@ -168,19 +175,14 @@ func (s *Service) Lookup(ctx context.Context, lr LookupRequest) (*LookupResult, 
 			}
 			r := base
 			r.Feed, r.DataType = feed, dt
-			res.Lists = append(res.Lists, s.lookupList(ctx, r, ins))
+			res.Lists = append(res.Lists, s.lookupList(ctx, r, ins, src))
 		}
 	}
-	src, err := s.sources(ctx, lr, ins)
-	if err != nil {
-		res.SourcesError = err.Error()
-	}
-	res.Sources = src
 	return res, nil
 }
 
-// lookupList checks one list.
-func (s *Service) lookupList(ctx context.Context, r Request, ins []indicator.Indicator) ListVerdict {
+// lookupList checks one list; src are the value's MISP sources.
+func (s *Service) lookupList(ctx context.Context, r Request, ins []indicator.Indicator, src []Source) ListVerdict {
 	lv := ListVerdict{Feed: r.Feed, DataType: r.DataType.Name}
 	snap, err := s.snapshot(ctx, r, s.keysFor(r))
 	if err != nil {
@@ -191,7 +193,7 @@ func (s *Service) lookupList(ctx context.Context, r Request, ins []indicator.Ind
 	if !ok {
 		refused := func(i int) indicator.Indicator { return snap.Refused[i] }
 		if found, as, ok = findIn(len(snap.Refused), refused, r.DataType.Yields, ins); !ok {
-			return lv
+			return s.lookupPair(ctx, r, lv, snap.Refused, ins, src)
 		}
 	}
 	lv.Source = &ListSource{EventID: found.EventID, AttributeUUID: found.UUID, MISPType: found.MISPType, ToIDS: found.ToIDS, Timestamp: found.Timestamp}
@@ -201,6 +203,22 @@ func (s *Service) lookupList(ctx context.Context, r Request, ins []indicator.Ind
 		return lv
 	}
 	lv.Carried = true
+	return lv
+}
+
+// lookupPair says which rule keeps the value out of the list when the
+// other half of its composite attribute kept it out (pairGuard).
+func (s *Service) lookupPair(ctx context.Context, r Request, lv ListVerdict, refused, ins []indicator.Indicator, src []Source) ListVerdict {
+	other, ok := pairKeptOut(refused, r.DataType, ins, src)
+	if !ok {
+		return lv
+	}
+	v, ok := pairVerdict(s.Policy(ctx, r), other)
+	if !ok {
+		return lv
+	}
+	lv.KeptOut = &v
+	lv.Source = &ListSource{EventID: other.EventID, AttributeUUID: other.UUID, MISPType: other.MISPType, ToIDS: other.ToIDS, Timestamp: other.Timestamp}
 	return lv
 }
 
