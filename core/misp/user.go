@@ -20,6 +20,16 @@ func (c *Client) Me(ctx context.Context) (User, error) {
 	if err != nil {
 		return User{}, err
 	}
+	u, detail := decodeUser(b)
+	if detail != "" {
+		return User{}, &Error{Kind: BadResponse, Site: c.opts.Site, Detail: "users/view/me answered " + detail}
+	}
+	return u, nil
+}
+
+// decodeUser reads a /users/view/me answer; detail says what is wrong
+// with one that names no user.
+func decodeUser(b []byte) (u User, detail string) {
 	var v struct {
 		User struct {
 			ID    json.RawMessage `json:"id"`
@@ -28,13 +38,13 @@ func (c *Client) Me(ctx context.Context) (User, error) {
 		} `json:"User"`
 	}
 	if err := json.Unmarshal(b, &v); err != nil {
-		return User{}, &Error{Kind: BadResponse, Site: c.opts.Site, Detail: "users/view/me answered with JSON of another shape"}
+		return User{}, "with JSON of another shape"
 	}
-	u := User{ID: idText(v.User.ID), OrgID: idText(v.User.OrgID), Email: v.User.Email}
+	u = User{ID: idText(v.User.ID), OrgID: idText(v.User.OrgID), Email: v.User.Email}
 	if u.ID == "" || u.ID == "0" {
-		return User{}, &Error{Kind: BadResponse, Site: c.opts.Site, Detail: "users/view/me answered without User.id"}
+		return User{}, "without User.id"
 	}
-	return u, nil
+	return u, ""
 }
 
 // idText is a MISP id as text: MISP writes ids as strings ("7"), some
