@@ -158,13 +158,15 @@ func (s *Server) notifyAll(z *zoneState, soa *dns.SOA) {
 // be resolved or reached (its name server restarting, a route coming up)
 // counts as an unanswered attempt, and so does an answer SERVFAIL or
 // REFUSED (a secondary starting, or reloading its configuration); the
-// next attempt waits for its turn all the same.
+// next attempt waits for its turn all the same. When the last attempt
+// goes unanswered, the NOTIFY is sent once more over TCP, as BIND does:
+// firewalls often pass only TCP/53, for zone transfers.
 func (s *Server) notify(ctx context.Context, udp net.PacketConn, z *zoneState, target string, soa *dns.SOA) error {
 	wait := notifyFirstWait
-	err := fmt.Errorf("no answer after %d attempts", notifyAttempts)
+	var resp *dns.Msg
+	var err error
 	for attempt := 1; attempt <= notifyAttempts; attempt, wait = attempt+1, wait*2 {
 		next := time.Now().Add(wait)
-		var resp *dns.Msg
 		resp, err = s.notifyOnce(ctx, udp, z, target, soa, wait)
 		switch {
 		case ctx.Err() != nil:
@@ -189,7 +191,20 @@ func (s *Server) notify(ctx context.Context, udp net.PacketConn, z *zoneState, t
 			}
 		}
 	}
-	return err
+	if resp != nil {
+		return err
+	}
+	resp, tcpErr := s.notifyTCP(ctx, udp.LocalAddr(), z, target, soa, wait)
+	switch {
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case tcpErr != nil:
+		return fmt.Errorf("%w, nor over TCP: %w", err, tcpErr)
+	case resp.Rcode == dns.RcodeSuccess:
+		s.log.Debug("notify acknowledged", "zone", z.cfg.origin, "serial", soa.Serial, "target", target, "attempt", notifyAttempts+1, "tcp", true)
+		return nil
+	}
+	return fmt.Errorf("%w, nor over TCP: notify answered %s", err, rcodeText(resp.Rcode))
 }
 
 // notifyFinal reports whether a NOTIFY answered rcode is not sent again:
