@@ -14,6 +14,8 @@ import (
 // FORMERR and NOTAUTH (a TSIG problem, or a zone the secondary does not
 // serve) end them: the same NOTIFY would get the same answer.
 func TestNotifyErrorAnswers(t *testing.T) {
+	// It waits out the NOTIFY retry schedule (31 s): beside the others.
+	t.Parallel()
 	tests := []struct {
 		name    string
 		rcodes  []int // the answers to the attempts, in order; the last repeats

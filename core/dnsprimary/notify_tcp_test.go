@@ -104,6 +104,8 @@ func answerOverTCP(t *testing.T, c net.Conn, answer func(t *testing.T, req *dns.
 // sent over UDP only, and the secondary waited for its SOA refresh, an
 // hour by default.
 func TestNotifyFallsBackToTCP(t *testing.T) {
+	// It waits out the NOTIFY retry schedule (31 s): beside the others.
+	t.Parallel()
 	tests := []struct {
 		name   string
 		key    *TSIGKey
@@ -149,6 +151,8 @@ func TestNotifyFallsBackToTCP(t *testing.T) {
 // A secondary that answers over UDP, even with an error, is not sent the
 // NOTIFY over TCP.
 func TestNotifyAnsweredOverUDPStaysOnUDP(t *testing.T) {
+	// It waits out the NOTIFY retry schedule (31 s): beside the others.
+	t.Parallel()
 	sec := newScriptedSecondary(t, func(n int, req *dns.Msg) [][]byte {
 		return [][]byte{answerWith(t, req, dns.RcodeServerFailure)}
 	})
@@ -180,6 +184,8 @@ func TestNotifyAnsweredOverUDPStaysOnUDP(t *testing.T) {
 // A real named, reached only over TCP, acknowledges the signed NOTIFY
 // sent there after the UDP attempts.
 func TestNotifyOverTCPToBIND(t *testing.T) {
+	// It waits out the NOTIFY retry schedule (31 s): beside the others.
+	t.Parallel()
 	named := testtool.Require(t, "named", "bind9")
 	primaryPort := testtool.FreeUDPAndTCPPort(t)
 	namedPort := testtool.FreeUDPAndTCPPort(t)

@@ -29,6 +29,8 @@ func signedAnswer(t *testing.T, req *dns.Msg, secret, requestMAC string) []byte 
 // an unsigned answer with the NOTIFY's id, forged from the secondary's
 // address, ended them, and the secondary waited for its SOA refresh.
 func TestNotifyAnswerSignature(t *testing.T) {
+	// It waits out the NOTIFY retry schedule (31 s): beside the others.
+	t.Parallel()
 	otherSecret := "b3RoZXItc2VjcmV0LWZvci10ZXN0cy1vbmx5LTMyYnl0ZXMh"
 	answers := map[string]func(t *testing.T, req *dns.Msg) []byte{
 		"signed": func(t *testing.T, req *dns.Msg) []byte {
