@@ -15,6 +15,18 @@ import (
 // hold(its bytes) before memcached sees it: a link that is slow for a while,
 // or for large writes only.
 func holdingProxy(t *testing.T, addr string, hold func(b []byte) time.Duration) string {
+	return delayingProxy(t, addr, hold, func([]byte) time.Duration { return 0 })
+}
+
+// slowProxy forwards to addr, holding every answer back by delay: a
+// memcached on a loaded machine.
+func slowProxy(t *testing.T, addr string, delay time.Duration) string {
+	return delayingProxy(t, addr, func([]byte) time.Duration { return 0 }, func([]byte) time.Duration { return delay })
+}
+
+// delayingProxy forwards to addr, holding each piece of a request back by
+// request(its bytes) and each piece of an answer by answer(its bytes).
+func delayingProxy(t *testing.T, addr string, request, answer func(b []byte) time.Duration) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -32,40 +44,27 @@ func holdingProxy(t *testing.T, addr string, hold func(b []byte) time.Duration) 
 				c.Close()
 				continue
 			}
-			go func() {
-				defer s.Close()
-				buf := make([]byte, 2<<20)
-				for {
-					n, err := c.Read(buf)
-					if n > 0 {
-						time.Sleep(hold(buf[:n]))
-						if _, werr := s.Write(buf[:n]); werr != nil {
-							return
-						}
-					}
-					if err != nil {
-						return
-					}
-				}
-			}()
-			go func() { defer c.Close(); buf := make([]byte, 64<<10); _, _ = copyBuf(c, s, buf) }()
+			go func() { defer s.Close(); copyHeld(s, c, 2<<20, request) }()
+			go func() { defer c.Close(); copyHeld(c, s, 64<<10, answer) }()
 		}
 	}()
 	return ln.Addr().String()
 }
 
-func copyBuf(dst, src net.Conn, buf []byte) (int64, error) {
-	var n int64
+// copyHeld copies src to dst through a buffer of size bytes, each piece
+// read held back by hold(its bytes), until either side fails.
+func copyHeld(dst, src net.Conn, size int, hold func(b []byte) time.Duration) {
+	buf := make([]byte, size)
 	for {
-		k, err := src.Read(buf)
-		if k > 0 {
-			if _, werr := dst.Write(buf[:k]); werr != nil {
-				return n, werr
+		n, err := src.Read(buf)
+		if n > 0 {
+			time.Sleep(hold(buf[:n]))
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				return
 			}
-			n += int64(k)
 		}
 		if err != nil {
-			return n, err
+			return
 		}
 	}
 }

@@ -3,55 +3,11 @@ package cache
 import (
 	"bytes"
 	"context"
-	"io"
-	"net"
 	"testing"
 	"time"
 
 	"github.com/cratos-project/cratos/core/cache/memcachedtest"
 )
-
-// slowProxy forwards to addr, holding every answer back by delay: a
-// memcached on a loaded machine.
-func slowProxy(t *testing.T, addr string, delay time.Duration) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			s, err := net.Dial("tcp", addr)
-			if err != nil {
-				c.Close()
-				continue
-			}
-			go func() { _, _ = io.Copy(s, c); s.Close() }()
-			go func() {
-				defer c.Close()
-				buf := make([]byte, 64<<10)
-				for {
-					n, err := s.Read(buf)
-					if n > 0 {
-						time.Sleep(delay)
-						if _, werr := c.Write(buf[:n]); werr != nil {
-							return
-						}
-					}
-					if err != nil {
-						return
-					}
-				}
-			}()
-		}
-	}()
-	return ln.Addr().String()
-}
 
 func TestTimedOutWritesFinishInTheBackground(t *testing.T) {
 	addr, _ := memcachedtest.Start(t)
