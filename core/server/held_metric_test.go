@@ -15,14 +15,7 @@ func TestHeldMetricFollowsRelease(t *testing.T) {
 	h, cut, token := cutHarness(t)
 	const series = `cratos_list_held{feed="block",output="txt",site="127.0.0.1",type="ipv4"} `
 	build := func() string { return h.rebuildHeld(t, token) }
-	holds := func() []export.Hold {
-		t.Helper()
-		var out struct {
-			Held []export.Hold `json:"held"`
-		}
-		getJSON(t, h, "/v1/holds", &out, "token", token)
-		return out.Held
-	}
+	holds := func() []export.Hold { return h.holdsSeenBy(t, token) }
 	heldValue := func() string {
 		t.Helper()
 		_, text := h.get("/metrics")

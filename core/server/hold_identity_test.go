@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/cratos-project/cratos/core/auth"
-	"github.com/cratos-project/cratos/core/export"
 )
 
 // TestHoldsOfOtherMISPKeysHidden: GET /v1/holds shows a token the holds
@@ -40,12 +39,9 @@ func TestHoldsOfOtherMISPKeysHidden(t *testing.T) {
 		{"an admin token of another MISP key", admin, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var out struct {
-				Held []export.Hold `json:"held"`
-			}
-			getJSON(t, h, "/v1/holds", &out, "token", tc.token)
-			if len(out.Held) != tc.want {
-				t.Errorf("/v1/holds: %+v, want %d holds", out.Held, tc.want)
+			held := h.holdsSeenBy(t, tc.token)
+			if len(held) != tc.want {
+				t.Errorf("/v1/holds: %+v, want %d holds", held, tc.want)
 			}
 		})
 	}

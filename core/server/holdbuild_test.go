@@ -1,6 +1,10 @@
 package server_test
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/cratos-project/cratos/core/export"
+)
 
 // blockIPv4 is the list the circuit-breaker tests hold.
 const blockIPv4 = "/v1/feed/block/type/ipv4/age/1y/output/txt"
@@ -17,4 +21,14 @@ func (h *harness) rebuildHeld(t *testing.T, token string) string {
 		t.Fatalf("status %d: %s", resp.StatusCode, body)
 	}
 	return resp.Header.Get("X-Cratos-Held")
+}
+
+// holdsSeenBy returns the holds GET /v1/holds shows token.
+func (h *harness) holdsSeenBy(t *testing.T, token string) []export.Hold {
+	t.Helper()
+	var out struct {
+		Held []export.Hold `json:"held"`
+	}
+	getJSON(t, h, "/v1/holds", &out, "token", token)
+	return out.Held
 }
