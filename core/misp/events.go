@@ -178,6 +178,12 @@ func nestingDepth(b []byte) int {
 
 // decodeEventsWhole reads a list of events parsed whole.
 func decodeEventsWhole(body []byte) ([]EventState, error) {
+	return decodeList(body, "not a list of events", eventState)
+}
+
+// decodeList reads an answer that is a JSON list, each element read by
+// each; notList is the error's text when the answer is not a list.
+func decodeList[T any](body []byte, notList string, each func(*fastjson.Value) (T, error)) ([]T, error) {
 	var p fastjson.Parser
 	v, err := p.ParseBytes(body)
 	if err != nil {
@@ -185,15 +191,15 @@ func decodeEventsWhole(body []byte) ([]EventState, error) {
 	}
 	list, err := v.Array()
 	if err != nil {
-		return nil, shapeError("not a list of events")
+		return nil, shapeError(notList)
 	}
-	out := make([]EventState, 0, len(list))
+	out := make([]T, 0, len(list))
 	for _, e := range list {
-		ev, err := eventState(e)
+		x, err := each(e)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, ev)
+		out = append(out, x)
 	}
 	return out, nil
 }

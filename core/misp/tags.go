@@ -28,22 +28,11 @@ func (c *Client) Tags(ctx context.Context, names []string) ([]Tag, error) {
 
 // decodeTags reads a /tags/search answer: a list of {"Tag": {"id", "name"}}.
 func decodeTags(body []byte) ([]Tag, error) {
-	var p fastjson.Parser
-	v, err := p.ParseBytes(body)
-	if err != nil {
-		return nil, err
-	}
-	list, err := v.Array()
-	if err != nil {
-		return nil, shapeError("not a list of tags")
-	}
-	out := make([]Tag, 0, len(list))
-	for _, e := range list {
+	return decodeList(body, "not a list of tags", func(e *fastjson.Value) (Tag, error) {
 		t := Tag{ID: intOf(e.Get("Tag", "id")), Name: string(e.GetStringBytes("Tag", "name"))}
 		if t.ID <= 0 || t.Name == "" {
-			return nil, shapeError("a tag without an id or a name")
+			return Tag{}, shapeError("a tag without an id or a name")
 		}
-		out = append(out, t)
-	}
-	return out, nil
+		return t, nil
+	})
 }
