@@ -62,16 +62,8 @@ func TestDeleteLandsAfterTheKeysBackgroundWrite(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			wctx, cancel := context.WithTimeout(ctx, time.Minute)
-			defer cancel()
-			if err := m.WaitWrites(wctx); err != nil {
-				t.Fatal(err)
-			}
-			direct, err := NewMemcached(Options{Servers: []string{addr}, Timeout: 10 * time.Second})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer direct.Close()
+			waitWrites(t, m)
+			direct := directClient(t, addr)
 			got, ok, err := direct.Get(ctx, "list")
 			if err != nil || ok != (tc.after != "") || string(got) != tc.after {
 				t.Errorf("after the delete: ok=%v err=%v, %d bytes; want %q", ok, err, len(got), tc.after)

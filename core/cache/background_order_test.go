@@ -122,16 +122,8 @@ func TestBackgroundWriteNeverOverwritesANewerOne(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			wctx, cancel := context.WithTimeout(ctx, time.Minute)
-			defer cancel()
-			if err := m.WaitWrites(wctx); err != nil {
-				t.Fatal(err)
-			}
-			direct, err := NewMemcached(Options{Servers: []string{addr}, Timeout: 10 * time.Second})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer direct.Close()
+			waitWrites(t, m)
+			direct := directClient(t, addr)
 			if got, _, err := direct.Get(ctx, key); err != nil || string(got) != want {
 				t.Errorf("after the background write: %q (%v), want the newer write's %q", got, err, want)
 			}
@@ -156,11 +148,7 @@ func TestWritesLandInTheOrderIssued(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer m.Close()
-	direct, err := NewMemcached(Options{Servers: []string{addr}, Timeout: 10 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer direct.Close()
+	direct := directClient(t, addr)
 	piece := bytes.Repeat([]byte("0123456789abcdef"), 3<<15) // 1.5 MiB: two chunks
 	if err := m.Set(ctx, "piece", piece, time.Hour); err != nil {
 		t.Fatalf("slow write: %v, want it handed to the background", err)
@@ -173,14 +161,32 @@ func TestWritesLandInTheOrderIssued(t *testing.T) {
 	if headThere && !pieceThere {
 		t.Fatal("the head was written before the piece issued ahead of it")
 	}
-	wctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
-	if err := m.WaitWrites(wctx); err != nil {
-		t.Fatal(err)
-	}
+	waitWrites(t, m)
 	for _, key := range []string{"piece", "head"} {
 		if _, ok, err := direct.Get(ctx, key); !ok || err != nil {
 			t.Errorf("%s after the background writes: ok=%v err=%v", key, ok, err)
 		}
+	}
+}
+
+// directClient returns a client of the memcached at addr itself, past any
+// proxy, closed when the test ends.
+func directClient(t *testing.T, addr string) *Memcached {
+	t.Helper()
+	direct, err := NewMemcached(Options{Servers: []string{addr}, Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { direct.Close() })
+	return direct
+}
+
+// waitWrites waits up to a minute for m's background writes to land.
+func waitWrites(t *testing.T, m *Memcached) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := m.WaitWrites(ctx); err != nil {
+		t.Fatal(err)
 	}
 }

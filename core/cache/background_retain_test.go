@@ -30,11 +30,7 @@ func TestBackgroundQueueKeepsNoWrittenValue(t *testing.T) {
 		}
 	}
 	release()
-	wctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
-	if err := m.WaitWrites(wctx); err != nil {
-		t.Fatal(err)
-	}
+	waitWrites(t, m)
 	if held := heap() - before; held > writes*size/2 {
 		t.Errorf("after every write was made the heap holds %d bytes more, want well under the %d bytes written", held, writes*size)
 	}

@@ -23,16 +23,8 @@ func TestTimedOutWritesFinishInTheBackground(t *testing.T) {
 			t.Fatalf("Set of %d bytes: %v, want it handed to the background", len(v), err)
 		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if err := m.WaitWrites(ctx); err != nil {
-		t.Fatal(err)
-	}
-	direct, err := NewMemcached(Options{Servers: []string{addr}, Timeout: 10 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer direct.Close()
+	waitWrites(t, m)
+	direct := directClient(t, addr)
 	for _, v := range [][]byte{small, large} {
 		got, ok, err := direct.Get(context.Background(), string(v[:8]))
 		if err != nil || !ok || !bytes.Equal(got, v) {
@@ -46,11 +38,7 @@ func TestTimedOutWritesFinishInTheBackground(t *testing.T) {
 // are read again with the background timeout instead of being a miss.
 func TestSlowChunksAreStillRead(t *testing.T) {
 	addr, _ := memcachedtest.Start(t)
-	direct, err := NewMemcached(Options{Servers: []string{addr}, Timeout: 10 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer direct.Close()
+	direct := directClient(t, addr)
 	large := bytes.Repeat([]byte("0123456789abcdef"), 3<<16) // 3 MiB: chunked
 	if err := direct.Set(context.Background(), "large", large, time.Hour); err != nil {
 		t.Fatal(err)
