@@ -152,6 +152,9 @@ type store struct {
 	tags       []tagRec
 	tagByLower map[string]int32
 	tagSets    [][]int32 // attribute tag lists; tagSets[0] is empty
+	// attrLocal holds, by attribute id, the tags of its tag list attached
+	// as local tags (MISP's AttributeTag.local), which no timestamp shows.
+	attrLocal map[int64][]int32
 
 	orgs      []orgRec
 	orgByKey  map[string]int32 // lower-case uuid or name

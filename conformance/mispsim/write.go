@@ -61,7 +61,14 @@ func (s *Server) dispatchWrite(parts []string, r *http.Request, body []byte) (re
 	case "attributes/edit":
 		return s.editAttributeAPI(arg(2), body, path), true
 	case "attributes/addtag", "attributes/removetag":
-		return s.attrTagAPI(key == "attributes/addtag", arg(2), arg(3), body, path), true
+		args, local := namedLocal(parts[2:])
+		arg := func(i int) string {
+			if len(args) > i {
+				return args[i]
+			}
+			return ""
+		}
+		return s.attrTagAPI(key == "attributes/addtag", local, arg(0), arg(1), body, path), true
 	}
 	hard := false
 	for _, p := range parts[3:] {

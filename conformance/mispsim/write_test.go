@@ -136,6 +136,16 @@ func TestWriteTimestamps(t *testing.T) {
 		{"remove local event tag", 190, "/events/removeTag/101/tlp:green", ``, 200, want{ts(170), ts(175), true, "1", ts(170), false, true}},
 		{"add local event tag by body", 200, "/events/addTag/local:1", `{"event":"101","tag":"tlp:green"}`, 200,
 			want{ts(170), ts(175), true, "1", ts(170), false, true}},
+		// Nor does a local attribute tag (AttributesController::addTag and
+		// removeTag touch the attribute only for a tag that is not local).
+		{"add local attribute tag", 210, "/attributes/addTag/1/tlp:green/local:1", ``, 200, want{ts(170), ts(175), true, "1", ts(170), false, true}},
+		{"remove local attribute tag", 220, "/attributes/removeTag/1/tlp:green", ``, 200, want{ts(170), ts(175), true, "1", ts(170), false, true}},
+		{"add local attribute tag by body", 230, "/attributes/addTag/local:1", `{"attribute":"1","tag":"tlp:green"}`, 200,
+			want{ts(170), ts(175), true, "1", ts(170), false, true}},
+		{"remove local attribute tag by body", 240, "/attributes/removeTag", `{"attribute":"1","tag":"tlp:green"}`, 200,
+			want{ts(170), ts(175), true, "1", ts(170), false, true}},
+		{"add attribute tag after a local one", 250, "/attributes/addTag/1/tlp:green", ``, 200, want{ts(250), ts(175), false, "1", ts(250), false, true}},
+		{"remove it", 260, "/attributes/removeTag/1/tlp:green", ``, 200, want{ts(260), ts(175), false, "1", ts(260), false, true}},
 	}
 	for _, st := range steps {
 		c.set(t0 + st.at)

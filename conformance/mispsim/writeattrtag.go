@@ -44,10 +44,20 @@ func (s *store) touchAttr(i int, tags []int32, now int64) {
 	s.unpublishEvent(s.attrs[i].event, now)
 }
 
-// attrTagAPI answers POST /attributes/addTag[/{id}[/{tag}]] and
+// retagAttr gives attribute i the tag list tags without touching it, as
+// MISP saves a local tag: no timestamp moves and the event stays published.
+func (s *store) retagAttr(i int, tags []int32) {
+	a := s.attrData(i)
+	s.rewriteAttr(i, &a, tags)
+}
+
+// attrTagAPI answers POST /attributes/addTag[/{id}[/{tag}]][/local:1] and
 // /attributes/removeTag: a change touches the attribute (timestamp now)
-// and unpublishes its event with timestamp now.
-func (s *Server) attrTagAPI(add bool, ref, tagRef string, body []byte, path string) response {
+// and unpublishes its event with timestamp now, unless the tag is local
+// (added with local:1, or removed having been added so), which moves
+// nothing (MISP's AttributesController::addTag and removeTag touch only
+// for a tag that is not local).
+func (s *Server) attrTagAPI(add, local bool, ref, tagRef string, body []byte, path string) response {
 	ref, tagRef = tagRequest(body, "Attribute", []string{"attribute", "attribute_id"}, ref, tagRef)
 	ok := func(r tagResult) response { return jsonResponse(http.StatusOK, r) }
 	return s.write(func(st *store, now int64) (response, []int, bool) {
@@ -68,6 +78,12 @@ func (s *Server) attrTagAPI(add bool, ref, tagRef string, body []byte, path stri
 			if t < 0 || k < 0 {
 				return ok(tagResult{Errors: "Invalid attribute - tag combination."}), nil, false
 			}
+			id := st.attrs[i].id
+			if l := slices.Index(st.attrLocal[id], t); l >= 0 {
+				st.setAttrLocal(id, slices.Delete(slices.Clone(st.attrLocal[id]), l, l+1))
+				st.retagAttr(i, slices.Delete(tags, k, k+1))
+				return ok(tagResult{Saved: true, Success: "Tag removed."}), []int{i}, true
+			}
 			st.touchAttr(i, slices.Delete(tags, k, k+1), now)
 			return ok(tagResult{Saved: true, Success: "Tag removed.", CheckPublish: true}), []int{i}, true
 		}
@@ -82,9 +98,18 @@ func (s *Server) attrTagAPI(add bool, ref, tagRef string, body []byte, path stri
 				continue
 			}
 			tags = append(tags, t)
+			id := st.attrs[i].id
+			own := slices.DeleteFunc(slices.Clone(st.attrLocal[id]), func(x int32) bool { return x == t })
+			if local {
+				own = append(own, t)
+			}
+			st.setAttrLocal(id, own)
 			added++
 		}
-		if added > 0 {
+		switch {
+		case added > 0 && local:
+			st.retagAttr(i, tags)
+		case added > 0:
 			st.touchAttr(i, tags, now)
 		}
 		if fails == 0 {
@@ -126,4 +151,16 @@ func (s *store) tagByRefLike(ref string) (t int32, bad bool) {
 		}
 	}
 	return -1, true
+}
+
+// setAttrLocal records the local tags of attribute id.
+func (s *store) setAttrLocal(id int64, local []int32) {
+	if len(local) == 0 {
+		delete(s.attrLocal, id)
+		return
+	}
+	if s.attrLocal == nil {
+		s.attrLocal = map[int64][]int32{}
+	}
+	s.attrLocal[id] = local
 }
