@@ -15,6 +15,7 @@ import (
 	"encoding/base64"
 	"io"
 	"iter"
+	"net/netip"
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
@@ -42,6 +43,13 @@ const MaxString = 765
 // DropLongString is the reason reported for a string value longer than
 // MaxString.
 const DropLongString = "string longer than 765 bytes (its base64 line does not fit Suricata's line buffer)"
+
+// DropIPv4Alias is the reason reported for an IPv6 address whose last 96
+// bits are zero in a dataset of type ip: Suricata keeps an IPv4 address in
+// such a set as its four bytes followed by twelve zero bytes, so the line
+// 2001:db8:: would match traffic to the IPv4 address 32.1.13.184 and not
+// only the IPv6 address listed.
+const DropIPv4Alias = "IPv6 address with its last 96 bits zero (an ip dataset matches it as an IPv4 address)"
 
 // Renderer renders a Suricata dataset file. The zero value is ready to use.
 type Renderer struct{ spec }
@@ -152,10 +160,25 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 			out.Write(buf)
 			continue
 		}
+		if dataset.Kind == TypeIP && ind.Type == indicator.IPv6 && ipv4Alias(ind.Value) {
+			req.Drop(DropIPv4Alias, 1)
+			continue
+		}
 		out.WriteString(ind.Value)
 		out.WriteByte('\n')
 	}
 	return out.Close()
+}
+
+// ipv4Alias reports whether v is an IPv6 address that a Suricata ip
+// dataset stores as an IPv4 one: its last 96 bits are zero.
+func ipv4Alias(v string) bool {
+	a, err := netip.ParseAddr(v)
+	if err != nil || !a.Is6() {
+		return false
+	}
+	b := a.As16()
+	return [12]byte(b[4:]) == [12]byte{}
 }
 
 func dropReason(typ string, t indicator.Type) string {
