@@ -5,6 +5,7 @@ import (
 
 	"github.com/cratos-project/cratos/conformance"
 	"github.com/cratos-project/cratos/conformance/realtools"
+	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
 )
@@ -20,9 +21,10 @@ type request struct {
 // requests: exactly the listed ones must be denied.
 func TestRealProxy(t *testing.T) {
 	cases := []struct {
-		kind string
-		in   []indicator.Indicator
-		reqs []request
+		kind  string
+		in    []indicator.Indicator
+		reqs  []request
+		drops map[string]int
 	}{
 		{DstDomain, []indicator.Indicator{
 			ind(indicator.Domain, "bad.example"), ind(indicator.Hostname, "login.site.example"),
@@ -31,7 +33,15 @@ func TestRealProxy(t *testing.T) {
 			{"http://notbad.example/", false}, {"http://bad.example.net/", false},
 			{"http://login.site.example/", true}, {"http://LOGIN.site.example./x", true},
 			{"http://x.login.site.example/", false}, {"http://site.example/", false},
-		}},
+		}, nil},
+		// Squid holds IPv4 addresses as IPv4-mapped IPv6: an IPv6 net
+		// holding ::ffff:0:0/96 would match every IPv4 destination.
+		{Dst, []indicator.Indicator{
+			ind(indicator.IPv4Net, "198.51.100.0/24"), ind(indicator.IPv6Net, "::/8"), ind(indicator.IPv6Net, "2001:db8::/32"),
+		}, []request{
+			{"http://198.51.100.7/", true}, {"http://[2001:db8::1]/", true},
+			{"http://203.0.113.9/", false}, {"http://[2001:db9::1]/", false},
+		}, map[string]int{DropMappedNet: 1}},
 		{URLRegex, []indicator.Indicator{
 			ind(indicator.URL, "http://bad.example/gate.php?id=1"),
 			ind(indicator.URL, "http://bad.example/The%20Adventures.pdf"),
@@ -53,14 +63,12 @@ func TestRealProxy(t *testing.T) {
 			{"http://bad.example/100%25", true}, {"http://bad.example/100", false},
 			{"http://bad.example/x%83y", true}, {"http://bad.example/x%84y", false},
 			{"http://bad.example/no-scheme", true}, {"http://good.example/no-scheme", false},
-		}},
+		}, nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.kind, func(t *testing.T) {
 			got := conformance.Render(t, Renderer{}, renderers.Request{Options: map[string]string{"acl": tc.kind}}, indicator.Normalize(tc.in))
-			if len(got.Drops) != 0 {
-				t.Fatalf("dropped %v", got.Drops)
-			}
+			rendertest.ExpectDrops(t, got.Drops, tc.drops)
 			s, err := realtools.StartSquid(t, tc.kind, string(got.Out))
 			if err != nil {
 				t.Fatal(err)

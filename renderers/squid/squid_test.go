@@ -45,6 +45,10 @@ func TestRender(t *testing.T) {
 		}, "198.51.100.0/24\n203.0.113.4/31\n203.0.113.9\n2001:db8::/64\n2001:db8:1::\n", map[string]int{
 			"address or net merged into a covering or adjacent prefix": 4,
 		}},
+		{"IPv6 net holding the IPv4-mapped block", "", map[string]string{"acl": "dst"}, []indicator.Indicator{
+			ind(indicator.IPv4Net, "198.51.100.0/24"), ind(indicator.IPv6Net, "::/8"), ind(indicator.IPv6Net, "::/80"),
+			ind(indicator.IPv6Net, "::/96"), ind(indicator.IPv6Net, "2001:db8::/32"),
+		}, "198.51.100.0/24\n::/96\n2001:db8::/32\n", map[string]int{DropMappedNet: 2}},
 		{"zero prefix", "ipv4ext", nil, []indicator.Indicator{ind(indicator.IPv4Net, "0.0.0.0/0")}, "",
 			map[string]int{"prefix length 0 (it matches every address)": 1}},
 		{"url regex", "url", nil, []indicator.Indicator{
@@ -300,12 +304,17 @@ func fuzzCheckDomains(t *testing.T, lines []string) {
 }
 
 // fuzzCheckPrefixes checks dst lines: addresses or masked prefixes, none
-// overlapping another, together covering every input address or net.
+// overlapping another, together covering every input address or net but
+// the IPv6 nets holding the IPv4-mapped block, which are left out.
 func fuzzCheckPrefixes(t *testing.T, ins []indicator.Indicator, lines []string) {
 	t.Helper()
 	out, err := rendertest.Prefixes(lines, true)
+	kept := slices.DeleteFunc(slices.Clone(ins), func(in indicator.Indicator) bool {
+		p, ok := in.Prefix()
+		return ok && p.Addr().Is6() && p.Bits() <= ipv4Mapped.Bits() && p.Contains(ipv4Mapped.Addr())
+	})
 	if err == nil {
-		err = rendertest.Covers(out, ins, 1)
+		err = rendertest.Covers(out, kept, 1)
 	}
 	if err != nil {
 		t.Fatalf("dst list: %v", err)
