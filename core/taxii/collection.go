@@ -67,6 +67,7 @@ type Collection struct {
 	log     []record // sorted by (added, id, revoked)
 	last    int64    // newest date_added (ms)
 	remarks []int64  // date_added of each re-marking (remark.go), ascending
+	eras    []era    // the options before each change of producer or marking (era.go)
 	epoch   uint32
 	src     any                   // the snapshot last applied
 	prev    []indicator.Indicator // its indicators (shared, never modified)
@@ -178,11 +179,12 @@ func (c *Collection) apply(src any, ins []indicator.Indicator, found []int32, op
 			fresh = append(fresh, record{added: t, obj: int32(i), revoked: true})
 		}
 	}
-	// Objects are encoded with the options when served: new options
-	// change what is served even when no version is added, and a new
-	// producer or marking is a new version of every active indicator.
+	// A version is encoded with the options it was made under: a new
+	// producer or marking starts an era (era.go) and is a new version of
+	// every active indicator.
 	optsChanged := !mapsEqual(opts, c.opts)
 	if optsChanged && c.remarked(opts) {
+		c.newEra(t)
 		fresh = c.remark(fresh, t)
 	}
 	c.src, c.opts, c.prev = src, opts, ins
@@ -314,32 +316,6 @@ func (c *Collection) typeOf(r record) string {
 	id := c.objs[r.obj].id
 	t, _, _ := strings.Cut(id, "--")
 	return t
-}
-
-// encode appends r's object to dst.
-func (c *Collection) encode(dst []byte, enc *stix21.Objects, r record) []byte {
-	o := &c.objs[r.obj]
-	if o.kind == kindMeta {
-		return append(dst, o.raw...)
-	}
-	b, ok := enc.Indicator(indicator.Indicator{Type: o.typ, Value: o.value, Timestamp: o.created})
-	if !ok {
-		// Apply only keeps indicators the encoder accepts.
-		return dst
-	}
-	start := len(dst)
-	dst = append(dst, b...)
-	if o.gen > 0 || int(r.obj) >= c.legacy {
-		dst = replaceField(dst, start, `"id":"`, o.id)
-	}
-	switch {
-	case r.remark:
-		dst = replaceField(dst, start, `"modified":"`, stamp(c.modifiedAt(o, r.added)))
-	case r.revoked:
-		dst = replaceField(dst, start, `"modified":"`, stamp(c.revokedMS(o)))
-		dst = append(dst[:len(dst)-1], `,"revoked":true}`...)
-	}
-	return dst
 }
 
 // replaceField replaces the string value of the first field named by

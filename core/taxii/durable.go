@@ -47,6 +47,7 @@ func (m *Manager) save(key string, c *Collection) error {
 type mark struct {
 	objs, log int
 	remarks   int
+	eras      int
 	last      int64
 	src       any
 	prev      []indicator.Indicator
@@ -55,7 +56,7 @@ type mark struct {
 }
 
 func (c *Collection) mark() mark {
-	return mark{objs: len(c.objs), log: len(c.log), remarks: len(c.remarks), last: c.last, src: c.src, prev: c.prev, opts: c.opts, changes: c.changes}
+	return mark{objs: len(c.objs), log: len(c.log), remarks: len(c.remarks), eras: len(c.eras), last: c.last, src: c.src, prev: c.prev, opts: c.opts, changes: c.changes}
 }
 
 // rollback takes back what was applied since m: objects added since are
@@ -85,5 +86,6 @@ func (c *Collection) rollback(m mark) {
 	}
 	c.log = c.log[:m.log]
 	c.remarks = c.remarks[:m.remarks]
+	c.eras = c.eras[:m.eras]
 	c.last, c.src, c.prev, c.opts, c.changes = m.last, m.src, m.prev, m.opts, m.changes
 }

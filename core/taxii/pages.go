@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/cratos-project/cratos/internal/jsonstr"
-	"github.com/cratos-project/cratos/renderers/stix21"
 )
 
 // StixMediaType is the media type of every object of a collection.
@@ -35,7 +34,7 @@ func (c *Collection) Objects(q Query, id string) (Page, *Error) {
 		}
 	}
 	recs, more := c.select_(q, id, true)
-	enc, err := stix21.NewObjects(c.opts, timeZero)
+	encs, err := c.encoders()
 	if err != nil {
 		return Page{}, &Error{Status: 500, Title: "internal error"}
 	}
@@ -44,7 +43,7 @@ func (c *Collection) Objects(q Query, id string) (Page, *Error) {
 		if i > 0 {
 			objs = append(objs, ',')
 		}
-		objs = c.encode(objs, enc, r)
+		objs = c.encode(objs, encs, r)
 		if len(objs) >= maxPageBytes && i+1 < len(recs) {
 			// TAXII lets a server return fewer objects than limit.
 			recs, more = recs[:i+1], true

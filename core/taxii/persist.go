@@ -26,23 +26,28 @@ import (
 // with re-markings (remark.go) is format 3 (remarkHeader): a line
 // `m <date_added>...` of the re-markings follows the options, and the
 // record of a version a re-marking added is `r <object> 2 <date_added>`.
-// Other histories are still written as format 2, which earlier versions
-// read.
+// A history with eras before the current one (era.go) is format 4
+// (eraHeader): format 3 with a sixth header field, the number of eras,
+// and after the re-markings (`m` alone when there are none) a line
+// `e <until> <stix21 options as JSON>` per era. Other histories are
+// still written as format 2 or 3, which earlier versions read.
 const (
 	stateHeader  = "cratos-taxii/2"
 	remarkHeader = "cratos-taxii/3"
+	eraHeader    = "cratos-taxii/4"
 	legacyHeader = "cratos-taxii/1"
 )
 
 // maxStateLine bounds one line of a state file (a YARA rule is a value).
 const maxStateLine = 16 << 20
 
-// The shortest lines a state file can hold, `o 0 t 0 0 1 0 ""` and
-// `r 0 0` with their newlines (the last may lack one), bound the counts
+// The shortest lines a state file can hold, `o 0 t 0 0 1 0 ""`,
+// `r 0 0` and `e 1 null` with their newlines (the last may lack one), bound the counts
 // its header may claim for its size.
 const (
 	minObjectLine = 17
 	minRecordLine = 6
+	minEraLine    = 9 // `e 1 null`
 )
 
 // MarshalState returns the collection's history for the state directory.
@@ -60,17 +65,32 @@ func (c *Collection) marshalState() ([]byte, error) {
 	}
 	b := make([]byte, 0, 64+len(c.objs)*80+len(c.log)*12)
 	header := stateHeader
-	if len(c.remarks) > 0 {
+	switch {
+	case len(c.eras) > 0:
+		header = eraHeader
+	case len(c.remarks) > 0:
 		header = remarkHeader
 	}
-	b = fmt.Appendf(b, "%s %d %d %d %d\n%s\n", header, c.last, len(c.objs), len(c.log), c.legacy, opts)
-	if len(c.remarks) > 0 {
+	b = fmt.Appendf(b, "%s %d %d %d %d", header, c.last, len(c.objs), len(c.log), c.legacy)
+	if len(c.eras) > 0 {
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, int64(len(c.eras)), 10)
+	}
+	b = fmt.Appendf(b, "\n%s\n", opts)
+	if len(c.remarks) > 0 || len(c.eras) > 0 {
 		b = append(b, 'm')
 		for _, at := range c.remarks {
 			b = append(b, ' ')
 			b = strconv.AppendInt(b, at, 10)
 		}
 		b = append(b, '\n')
+	}
+	for _, e := range c.eras {
+		eopts, err := json.Marshal(e.opts)
+		if err != nil {
+			return nil, fmt.Errorf("taxii: collection state: %w", err)
+		}
+		b = fmt.Appendf(b, "e %d %s\n", e.until, eopts)
 	}
 	for i := range c.objs {
 		o := &c.objs[i]
@@ -121,8 +141,16 @@ func UnmarshalState(data []byte, id string) (*Collection, error) {
 	}
 	head, ok := line()
 	f := strings.Fields(head)
-	if !ok || !(len(f) == 5 && (f[0] == stateHeader || f[0] == remarkHeader) || len(f) == 4 && f[0] == legacyHeader) {
+	if !ok || !(len(f) == 5 && (f[0] == stateHeader || f[0] == remarkHeader) || len(f) == 6 && f[0] == eraHeader || len(f) == 4 && f[0] == legacyHeader) {
 		return bad("header")
+	}
+	nEras := 0
+	if f[0] == eraHeader {
+		n, err := strconv.Atoi(f[5])
+		if err != nil || n < 1 || n > len(data)/minEraLine {
+			return bad("header counts")
+		}
+		nEras = n
 	}
 	last, err1 := strconv.ParseInt(f[1], 10, 64)
 	nObjs, err2 := strconv.Atoi(f[2])
@@ -131,7 +159,7 @@ func UnmarshalState(data []byte, id string) (*Collection, error) {
 	if f[0] != legacyHeader {
 		legacy, err4 = strconv.Atoi(f[4])
 	}
-	remarked := f[0] == remarkHeader
+	remarked := f[0] == remarkHeader || f[0] == eraHeader
 	if err1 != nil || err2 != nil || err3 != nil || err4 != nil || nObjs < 0 || nRecs < nObjs || (nRecs > 2*nObjs && !remarked) ||
 		legacy < 0 || legacy > nObjs ||
 		nObjs > (len(data)+1)/minObjectLine || nRecs > (len(data)+1-nObjs*minObjectLine)/minRecordLine {
@@ -145,7 +173,7 @@ func UnmarshalState(data []byte, id string) (*Collection, error) {
 	if remarked {
 		s, ok := line()
 		f := strings.Fields(s)
-		if !ok || len(f) < 2 || f[0] != "m" {
+		if !ok || len(f) < 2-min(nEras, 1) || f[0] != "m" {
 			return bad("re-markings")
 		}
 		for _, v := range f[1:] {
@@ -158,6 +186,23 @@ func UnmarshalState(data []byte, id string) (*Collection, error) {
 		if nRecs > (2+len(c.remarks))*nObjs {
 			return bad("header counts")
 		}
+	}
+	for i := 0; i < nEras; i++ {
+		s, ok := line()
+		f := strings.SplitN(s, " ", 3)
+		var e era
+		var err error
+		if ok && len(f) == 3 && f[0] == "e" {
+			e.until, err = strconv.ParseInt(f[1], 10, 64)
+		}
+		if !ok || len(f) != 3 || f[0] != "e" || err != nil || e.until <= 0 || e.until > last ||
+			(i > 0 && e.until <= c.eras[i-1].until) || json.Unmarshal([]byte(f[2]), &e.opts) != nil {
+			return bad("era " + strconv.Itoa(i))
+		}
+		if _, _, ok := producer(e.opts); !ok {
+			return bad("era " + strconv.Itoa(i))
+		}
+		c.eras = append(c.eras, e)
 	}
 	c.objs = make([]object, nObjs)
 	for i := range c.objs {

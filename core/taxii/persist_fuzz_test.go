@@ -31,7 +31,7 @@ func FuzzUnmarshalState(f *testing.F) {
 	f.Add(blob)
 	f.Add(bytes.Replace(blob, []byte(stateHeader), []byte(legacyHeader), 1))
 	f.Add([]byte(stateHeader + " 0 0 0 0\n{}\n"))
-	// A history whose TLP changed: format 3, with re-marked versions.
+	// A history whose TLP changed: format 4, with re-marked versions and an era.
 	if _, err := c.Apply(new(int), indicator.Normalize([]indicator.Indicator{a}), map[string]string{stix21.OptTLP: "red"}, t0.Add(3*time.Hour)); err != nil {
 		f.Fatal(err)
 	}

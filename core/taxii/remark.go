@@ -8,10 +8,9 @@ import (
 
 // A re-marking is a new version of every active indicator, added when
 // the site's stix21 options give the indicators another producer
-// (created_by_ref) or TLP marking (object_marking_refs): objects are
-// encoded with the options when served, and a client that keeps the
-// latest version of each id would otherwise keep what it read before,
-// TLP:CLEAR after a change to TLP:RED. Collection.remarks holds the
+// (created_by_ref) or TLP marking (object_marking_refs): a client that
+// keeps the latest version of each id would otherwise keep what it read
+// before, TLP:CLEAR after a change to TLP:RED. Collection.remarks holds the
 // date_added of each re-marking; an indicator has a version at each
 // one that finds it active, so no record of it is kept per object.
 
