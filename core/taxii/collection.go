@@ -180,12 +180,14 @@ func (c *Collection) apply(src any, ins []indicator.Indicator, found []int32, op
 		}
 	}
 	// A version is encoded with the options it was made under: a new
-	// producer or marking starts an era (era.go) and is a new version of
-	// every active indicator.
+	// producer or marking starts an era (era.go), and a new marking is a
+	// new version of every active indicator.
 	optsChanged := !mapsEqual(opts, c.opts)
-	if optsChanged && c.remarked(opts) {
+	if newEra, remarked := c.remarked(opts); optsChanged && newEra {
 		c.newEra(t)
-		fresh = c.remark(fresh, t)
+		if remarked {
+			fresh = c.remark(fresh, t)
+		}
 	}
 	c.src, c.opts, c.prev = src, opts, ins
 	if len(fresh) == 0 {

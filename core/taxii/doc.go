@@ -13,9 +13,10 @@
 // client that still gets it from another. Histories saved with shared
 // ids (state format 1) keep them, and their next refresh revokes those
 // still active and adds the indicators again under collection ids.
-// Options that give the indicators another producer or TLP marking add
-// a version of every active indicator (remark.go); each version keeps
-// the producer and marking it was made under (era.go).
+// Options that give the indicators another TLP marking add a version of
+// every active indicator (remark.go); each version keeps the marking it
+// was made under, and every version of an object the producer of its
+// first (era.go).
 //
 // A Manager saves each change before it can be served (Refresh), keeps
 // the previous generation of each history file, and falls back to it

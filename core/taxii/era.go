@@ -64,14 +64,17 @@ func (e *encoders) at(ms int64) *stix21.Objects {
 	return e.encs[i]
 }
 
-// encode appends r's object to dst, as it was when r was made.
+// encode appends r's object to dst, as it was when r was made, but
+// for its producer: created_by_ref never changes across the versions of
+// an object (STIX 2.1, 3.6), so every version has the producer of the
+// first.
 func (c *Collection) encode(dst []byte, encs *encoders, r record) []byte {
 	o := &c.objs[r.obj]
 	if o.kind == kindMeta {
 		return append(dst, o.raw...)
 	}
-	enc := encs.at(r.added)
-	if enc == nil {
+	enc, first := encs.at(r.added), encs.at(o.added)
+	if enc == nil || first == nil {
 		return dst
 	}
 	b, ok := enc.Indicator(indicator.Indicator{Type: o.typ, Value: o.value, Timestamp: o.created})
@@ -83,6 +86,10 @@ func (c *Collection) encode(dst []byte, encs *encoders, r record) []byte {
 	dst = append(dst, b...)
 	if o.gen > 0 || int(r.obj) >= c.legacy {
 		dst = replaceField(dst, start, `"id":"`, o.id)
+	}
+	if enc != first {
+		by, _ := first.Identity()
+		dst = replaceField(dst, start, `"created_by_ref":"`, by)
 	}
 	switch {
 	case r.remark:

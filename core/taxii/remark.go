@@ -7,8 +7,8 @@ import (
 )
 
 // A re-marking is a new version of every active indicator, added when
-// the site's stix21 options give the indicators another producer
-// (created_by_ref) or TLP marking (object_marking_refs): a client that
+// the site's stix21 options give the indicators another TLP marking
+// (object_marking_refs): a client that
 // keeps the latest version of each id would otherwise keep what it read
 // before, TLP:CLEAR after a change to TLP:RED. Collection.remarks holds the
 // date_added of each re-marking; an indicator has a version at each
@@ -26,12 +26,15 @@ func producer(opts map[string]string) (identity, marking string, ok bool) {
 	return identity, marking, true
 }
 
-// remarked reports whether opts give the collection's
-// indicators another producer or marking than its options did.
-func (c *Collection) remarked(opts map[string]string) bool {
+// remarked reports whether opts give the collection's indicators
+// another producer or marking than its options did (a new era), and
+// whether another marking (a new version of each active indicator: an
+// indicator keeps the producer of its first version, see encode).
+func (c *Collection) remarked(opts map[string]string) (era, marking bool) {
 	oldID, oldMarking, ok1 := producer(c.opts)
 	newID, newMarking, ok2 := producer(opts)
-	return !ok1 || !ok2 || oldID != newID || oldMarking != newMarking
+	marking = !ok1 || !ok2 || oldMarking != newMarking
+	return marking || oldID != newID, marking
 }
 
 // remark adds, at t, a version of every indicator active after the
