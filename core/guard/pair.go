@@ -13,9 +13,11 @@ import (
 // drops the whole attribute when either half is on a warninglist that
 // applies to the attribute's type, so such a half keeps the other out
 // too; so does a name or address of the operator's own (never_block, the
-// MISP host), whose address or name the attribute pairs it with. The rules
-// on what a list may hold (min_prefix, reserved, public_suffix) are not
-// applied to the other half: a name on a sinkhole at 127.0.0.1 is listed.
+// MISP host), whose address or name the attribute pairs it with. A net
+// half is on a warninglist as MISP reads it, within a listed range, not
+// over one (Warninglists.Match). The rules on what a list may hold
+// (min_prefix, reserved, public_suffix) are not applied to the other
+// half: a name on a sinkhole at 127.0.0.1 is listed.
 func (p *Policy) CheckPair(other indicator.Indicator) (v Verdict, ok bool) {
 	switch {
 	case other.Type.IsIP():
@@ -35,7 +37,7 @@ func (p *Policy) CheckPair(other indicator.Indicator) (v Verdict, ok bool) {
 		}
 	}
 	if p.wl != nil {
-		if v, hit := p.wl.Match(other); hit {
+		if v, hit := p.wl.matchValue(other); hit {
 			return v, false
 		}
 	}

@@ -31,6 +31,8 @@ type Warninglists struct {
 	v4, v6 map[netip.Prefix][]int32
 	bits4  []int
 	bits6  []int
+	nets4  []wlNet // v4 by first address, for the nets a value covers
+	nets6  []wlNet
 	host   map[string][]int32
 	str    map[string][]int32
 	subs   []wlPatterns // per list
@@ -139,6 +141,7 @@ func NewWarninglists(lists []*List) *Warninglists {
 			w.bits6 = append(w.bits6, b)
 		}
 	}
+	w.nets4, w.nets6 = sortedNets(w.v4), sortedNets(w.v6)
 	return w
 }
 
@@ -185,19 +188,42 @@ func isAlnum(c byte) bool {
 }
 
 // Match returns the first warninglist that applies to in's MISP type and
-// holds its canonical value.
+// holds its canonical value or, for a net, a network inside it: a
+// firewall blocking the net blocks what the list names.
 func (w *Warninglists) Match(in indicator.Indicator) (Verdict, bool) {
+	if v, hit := w.matchValue(in); hit || w == nil {
+		return v, hit
+	}
+	if p, ok := in.Prefix(); ok && p.Bits() < p.Addr().BitLen() {
+		if n, li, hit := w.coveredHit(p, w.appliesTo(in.MISPType)); hit {
+			covered := n.p.String()
+			if n.p.IsSingleIP() {
+				covered = n.p.Addr().String()
+			}
+			return Verdict{RuleWarninglist, w.name(li) + " (covers " + covered + ")"}, true
+		}
+	}
+	return Verdict{}, false
+}
+
+// matchValue is Match as MISP matches: a net hits only a list holding
+// it whole.
+func (w *Warninglists) matchValue(in indicator.Indicator) (Verdict, bool) {
 	if w == nil || len(w.lists) == 0 {
 		return Verdict{}, false
 	}
 	applies := w.appliesTo(in.MISPType)
 	for _, li := range w.hits(in, applies) {
 		if applies[li] {
-			l := w.lists[li]
-			return Verdict{RuleWarninglist, "warninglist " + l.ID + " " + l.Name}, true
+			return Verdict{RuleWarninglist, w.name(li)}, true
 		}
 	}
 	return Verdict{}, false
+}
+
+// name is the detail naming list li.
+func (w *Warninglists) name(li int32) string {
+	return "warninglist " + w.lists[li].ID + " " + w.lists[li].Name
 }
 
 // appliesTo returns, per list, whether it applies to MISP type t (every

@@ -38,7 +38,7 @@ func TestWarninglistsMatch(t *testing.T) {
 		{"resolver from a spaced value", indicator.IPv4, "ip-dst", "8.8.4.4", "warninglist 1 List of known IPv4 public DNS resolvers"},
 		{"address in a listed net", indicator.IPv4, "ip-src", "9.9.9.9", "warninglist 1 List of known IPv4 public DNS resolvers"},
 		{"net inside a listed net", indicator.IPv4Net, "ip-dst", "9.9.9.0/25", "warninglist 1 List of known IPv4 public DNS resolvers"},
-		{"net wider than the listed one", indicator.IPv4Net, "ip-dst", "9.9.0.0/16", ""},
+		{"net wider than the listed one", indicator.IPv4Net, "ip-dst", "9.9.0.0/16", "warninglist 1 List of known IPv4 public DNS resolvers (covers 9.9.9.0/24)"},
 		{"ipv6 resolver", indicator.IPv6, "ip-dst", "2001:4860:4860::8888", "warninglist 1 List of known IPv4 public DNS resolvers"},
 		{"type the list does not apply to", indicator.IPv4, "url", "8.8.4.4", ""},
 		{"other address", indicator.IPv4, "ip-dst", "45.77.16.40", ""},

@@ -1,0 +1,55 @@
+package export
+
+import (
+	"log/slog"
+	"testing"
+
+	"github.com/cratos-project/cratos/conformance/mispsim"
+	"github.com/cratos-project/cratos/core/guard"
+	"github.com/cratos-project/cratos/internal/testtool/misptest"
+)
+
+// A value MISP returns but the guard keeps out of a list is explained by
+// the lookup with the rule and its detail.
+func TestLookupGuardRefusal(t *testing.T) {
+	sim := misptest.Emulator(t, mispsim.Event{Info: "lookup", Published: true, Tags: []string{"cratos:incident-classification=block"},
+		Attributes: []mispsim.Attribute{
+			{Type: "ip-dst", Value: "8.8.0.0/16", ToIDS: true},
+			{Type: "ip-dst", Value: "8.9.0.0/16", ToIDS: true},
+		}})
+	if _, err := sim.AddWarninglist(mispsim.Warninglist{Name: "resolvers", Type: "cidr", List: []string{"8.8.4.4"}}); err != nil {
+		t.Fatal(err)
+	}
+	url := misptest.Serve(t, sim)
+	svc := New(inMemory(Options{Logger: slog.New(slog.DiscardHandler)}, "lookup guard test"))
+	site := anyFeedRequest(url, "cidr4", "10y", "txt", 0).Site
+	tests := []struct {
+		value, dataType string
+		rule, detail    string // "" carried
+	}{
+		{"8.8.0.0/16", "cidr4", guard.RuleWarninglist, "warninglist 1 resolvers (covers 8.8.4.4)"},
+		{"8.9.0.0/16", "cidr4", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.value, func(t *testing.T) {
+			res, err := svc.Lookup(t.Context(), LookupRequest{Site: site, MISPURL: url, MISPKey: mispsim.DefaultKey, Value: tt.value, Age: "10y"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, l := range res.Lists {
+				if l.Feed != "any" || l.DataType != tt.dataType {
+					continue
+				}
+				var got guard.Verdict
+				if l.KeptOut != nil {
+					got = *l.KeptOut
+				}
+				if l.Error != "" || l.Carried != (tt.rule == "") || got.Rule != tt.rule || got.Detail != tt.detail || l.Source == nil {
+					t.Fatalf("any/%s = %+v (kept out %+v); want kept out by %q %q", tt.dataType, l, l.KeptOut, tt.rule, tt.detail)
+				}
+				return
+			}
+			t.Fatalf("no any/%s list in %+v", tt.dataType, res.Lists)
+		})
+	}
+}
