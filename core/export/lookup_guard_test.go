@@ -16,6 +16,8 @@ func TestLookupGuardRefusal(t *testing.T) {
 		Attributes: []mispsim.Attribute{
 			{Type: "ip-dst", Value: "8.8.0.0/16", ToIDS: true},
 			{Type: "ip-dst", Value: "8.9.0.0/16", ToIDS: true},
+			{Type: "url", Value: "http://169.254.169.254/latest/meta-data", ToIDS: true},
+			{Type: "url", Value: "http://45.77.16.40/gate.php", ToIDS: true},
 		}})
 	if _, err := sim.AddWarninglist(mispsim.Warninglist{Name: "resolvers", Type: "cidr", List: []string{"8.8.4.4"}}); err != nil {
 		t.Fatal(err)
@@ -29,6 +31,8 @@ func TestLookupGuardRefusal(t *testing.T) {
 	}{
 		{"8.8.0.0/16", "cidr4", guard.RuleWarninglist, "warninglist 1 resolvers (covers 8.8.4.4)"},
 		{"8.9.0.0/16", "cidr4", "", ""},
+		{"http://169.254.169.254/latest/meta-data", "url", guard.RuleReserved, "169.254.0.0/16 link-local"},
+		{"http://45.77.16.40/gate.php", "url", "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.value, func(t *testing.T) {

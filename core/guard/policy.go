@@ -253,10 +253,10 @@ func (p *Policy) checkName(n string, subdomains bool) (Verdict, bool) {
 	return Verdict{}, false
 }
 
-// checkURL refuses a URL on a protected name or address, and a URL on a
-// protected URL's host whose path is one of that URL's or leads to it:
-// URL lists and Squid drop the scheme, user info and port, and match a
-// URL as a prefix.
+// checkURL refuses a URL on a protected name or address or on reserved
+// space, and a URL on a protected URL's host whose path is one of that
+// URL's or leads to it: URL lists and Squid drop the scheme, user info
+// and port, and match a URL as a prefix.
 func (p *Policy) checkURL(u string) (Verdict, bool) {
 	host, path := urlParts(u)
 	for _, q := range p.urls {
@@ -272,9 +272,26 @@ func (p *Policy) checkURL(u string) (Verdict, bool) {
 				return Verdict{n.rule, n.detail}, true
 			}
 		}
-		return Verdict{}, false
+		return p.checkURLAddr(a, via)
 	}
 	return p.checkName(host, false)
+}
+
+// checkURLAddr refuses a URL on reserved space, a, or the IPv4 address
+// via that a reaches through NAT64, as the reserved rule refuses the
+// address itself: a proxy blocking http://10.1.2.3/ or the cloud
+// metadata address cuts a site off from its own services.
+func (p *Policy) checkURLAddr(a netip.Addr, via netip.Prefix) (Verdict, bool) {
+	if !p.reserved {
+		return Verdict{}, false
+	}
+	if name, r, bad := reservedOverlap(netip.PrefixFrom(a, a.BitLen())); bad {
+		return Verdict{RuleReserved, r.String() + " " + name}, true
+	}
+	if name, r, bad := reservedOverlap(via); via.IsValid() && bad {
+		return Verdict{RuleReserved, r.String() + " " + name + " (" + via.String() + " through NAT64 64:ff9b::/96)"}, true
+	}
+	return Verdict{}, false
 }
 
 // checkURLHost refuses a name a protected URL is on or under: blocking
