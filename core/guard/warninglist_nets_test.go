@@ -42,6 +42,9 @@ func TestWarninglistNetCovers(t *testing.T) {
 		{"ipv6 /32 beside it", indicator.IPv6Net, "ip-dst", "2001:4861::/32", ""},
 		{"first listed entry of a list that does not apply", indicator.IPv4Net, "ip-dst", "45.0.0.0/24", resolvers + " (covers 45.0.0.200)"},
 		{"type no list applies to", indicator.IPv4Net, "url", "8.8.0.0/16", ""},
+		{"listed address through NAT64", indicator.IPv6, "ip-dst", "64:ff9b::808:404", resolvers + " (8.8.4.4 through NAT64 64:ff9b::/96)"},
+		{"net over a listed address through NAT64", indicator.IPv6Net, "ip-dst", "64:ff9b::808:0/112", resolvers + " (covers 8.8.4.4) (8.8.0.0/16 through NAT64 64:ff9b::/96)"},
+		{"unlisted address through NAT64", indicator.IPv6, "ip-dst", "64:ff9b::808:405", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
