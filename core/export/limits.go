@@ -91,12 +91,14 @@ type buildLimiter struct {
 	slots chan struct{}
 
 	// shares has an entry per consumer with a build holding or waiting
-	// for its share: it is bounded by them.
-	sharesMu sync.Mutex
-	shares   map[string]*share
+	// for its share of slots.
+	shares shareSet
 	// shareFull, in tests, is told of a build waiting for its consumer's
 	// share.
 	shareFull func(consumer string)
+
+	// renders bounds the renders of large lists at once (renderslots.go).
+	renders renderSlots
 
 	// waiting has an entry per build running: it is bounded by them.
 	mu      sync.Mutex
@@ -104,7 +106,7 @@ type buildLimiter struct {
 
 	coldMu  sync.Mutex
 	cold    *cache.LRU[string, *bucket] // consumer -> budget
-	renders *cache.LRU[string, *bucket] // consumer -> budget, under coldMu
+	budgets *cache.LRU[string, *bucket] // consumer -> render budget, under coldMu
 }
 
 func newBuildLimiter(l Limits) *buildLimiter {
@@ -114,9 +116,11 @@ func newBuildLimiter(l Limits) *buildLimiter {
 	if l.RenderMaxBytes <= 0 {
 		l.RenderMaxBytes = 256 << 20
 	}
-	return &buildLimiter{lim: l, slots: make(chan struct{}, l.MaxBuilds), waiting: map[string]*waiters{}, shares: map[string]*share{},
+	return &buildLimiter{lim: l, slots: make(chan struct{}, l.MaxBuilds), waiting: map[string]*waiters{},
+		shares:  shareSet{m: map[string]*share{}},
+		renders: newRenderSlots(l.MaxBuilds),
 		cold:    cache.NewLRU(cache.LRUOptions[string, *bucket]{MaxItems: coldBudgetMaxConsumers}),
-		renders: cache.NewLRU(cache.LRUOptions[string, *bucket]{MaxItems: coldBudgetMaxConsumers})}
+		budgets: cache.NewLRU(cache.LRUOptions[string, *bucket]{MaxItems: coldBudgetMaxConsumers})}
 }
 
 // acquire takes a build slot, waiting at most until ctx ends.
@@ -129,11 +133,18 @@ func (b *buildLimiter) acquire(ctx context.Context, site string) (func(), error)
 	}
 }
 
-// share is one consumer's part of the build slots: all of them but one,
-// so that one consumer's builds never keep every other consumer's waiting.
+// share is one consumer's part of a set of slots: all of them but one,
+// so that one consumer's work never keeps every other consumer's waiting.
 type share struct {
 	slots chan struct{}
-	users int // builds holding or waiting for a slot of it
+	users int // holding or waiting for a slot of it
+}
+
+// shareSet has an entry per consumer holding or waiting for its share of
+// a set of slots: it is bounded by them.
+type shareSet struct {
+	mu sync.Mutex
+	m  map[string]*share
 }
 
 // takeShare takes one of the build slots of r's consumer, waiting at most
@@ -144,7 +155,13 @@ type share struct {
 // for the share once one joins it: that consumer's list is not made to
 // wait behind r's consumer's other builds.
 func (b *buildLimiter) takeShare(ctx context.Context, r Request) (func(), error) {
-	per := cap(b.slots) - 1
+	return b.shares.take(ctx, r, cap(b.slots), b.shareFull, "build slot", "max_concurrent_builds")
+}
+
+// take is takeShare for a set of total slots; full, when set, is told of
+// a wait; what and limit name the slots in the error.
+func (set *shareSet) take(ctx context.Context, r Request, total int, full func(string), what, limit string) (func(), error) {
+	per := total - 1
 	if per < 1 || r.Consumer == "" || IsBackground(ctx) {
 		return func() {}, nil
 	}
@@ -154,19 +171,19 @@ func (b *buildLimiter) takeShare(ctx context.Context, r Request) (func(), error)
 		return func() {}, nil
 	default:
 	}
-	b.sharesMu.Lock()
-	sh := b.shares[r.Consumer]
+	set.mu.Lock()
+	sh := set.m[r.Consumer]
 	if sh == nil {
 		sh = &share{slots: make(chan struct{}, per)}
-		b.shares[r.Consumer] = sh
+		set.m[r.Consumer] = sh
 	}
 	sh.users++
-	b.sharesMu.Unlock()
+	set.mu.Unlock()
 	leave := func() {
-		b.sharesMu.Lock()
-		defer b.sharesMu.Unlock()
+		set.mu.Lock()
+		defer set.mu.Unlock()
 		if sh.users--; sh.users == 0 {
-			delete(b.shares, r.Consumer)
+			delete(set.m, r.Consumer)
 		}
 	}
 	select {
@@ -174,8 +191,8 @@ func (b *buildLimiter) takeShare(ctx context.Context, r Request) (func(), error)
 		return func() { <-sh.slots; leave() }, nil
 	default:
 	}
-	if b.shareFull != nil {
-		b.shareFull(r.Consumer)
+	if full != nil {
+		full(r.Consumer)
 	}
 	select {
 	case sh.slots <- struct{}{}:
@@ -186,7 +203,7 @@ func (b *buildLimiter) takeShare(ctx context.Context, r Request) (func(), error)
 	case <-ctx.Done():
 		leave()
 		return nil, &misp.Error{Kind: misp.Timeout, Site: r.Site.Name,
-			Detail: fmt.Sprintf("no build slot free for this token (%d of max_concurrent_builds %d)", per, cap(b.slots))}
+			Detail: fmt.Sprintf("no %s free for this token (%d of %s %d)", what, per, limit, total)}
 	}
 }
 
@@ -285,7 +302,7 @@ func (b *buildLimiter) coldWait(consumer string, now time.Time) time.Duration {
 // renderWait takes one render from consumer's budget and returns 0, or,
 // when the budget is spent, how long until it allows one.
 func (b *buildLimiter) renderWait(consumer string, now time.Time) time.Duration {
-	return b.take(b.renders, b.lim.RendersPerMinute, consumer, now)
+	return b.take(b.budgets, b.lim.RendersPerMinute, consumer, now)
 }
 
 // take takes one from consumer's bucket of per a minute in budgets.

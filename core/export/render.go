@@ -16,6 +16,14 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 	info := rd.Info()
 	types := indicator.SetOf(info.Types...) & r.DataType.Yields
 	policy := s.Policy(ctx, r)
+	// The slot is taken once the policy is (it may read MISP's
+	// warninglists) and kept to the end: the content hash, the render
+	// and its second pass all read the whole list.
+	release, err := s.limits.renders.take(ctx, r, snap.Indicators.Len())
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	in, guardDropped := guarded(policy, &snap.Indicators, types)
 	if r.Kind == KindVendor && r.Vendor == "paloalto" {
 		in = stripSchemes(in)
