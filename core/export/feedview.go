@@ -95,8 +95,11 @@ func (v FeedView) Indicators() []indicator.Indicator {
 // into addresses. r.DataType is not used. The view carries what the
 // guard lets through (Service.Policy of r). The view takes one cold build
 // from r.Consumer's budget when it reads MISP, however many snapshots it reads.
+// It ends within the build timeout (Options.BuildTimeout), as a list's
+// build: its waits for build slots and its MISP reads included.
 func (s *Service) FeedView(ctx context.Context, r Request, types indicator.TypeSet, lookup func(string) (indicator.DataType, bool)) (FeedView, error) {
-	ctx = withOneColdBuild(ctx)
+	ctx, cancel := context.WithTimeout(withOneColdBuild(ctx), s.opts.BuildTimeout)
+	defer cancel()
 	site := *r.Site
 	// No net is expanded: a prefix of 32 bits at least with no budget.
 	site.ExpandLimit, site.ExpandMax = 32, -1

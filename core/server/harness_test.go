@@ -76,6 +76,8 @@ type harness struct {
 	exportNow func() time.Time
 	// registry, when set, holds the renderers instead of the built-in ones.
 	registry *renderers.Registry
+	// buildTimeout, when set, is the export service's build timeout.
+	buildTimeout time.Duration
 }
 
 type harnessOption func(*harness)
@@ -158,7 +160,7 @@ func (h *harness) start() {
 		registry = renderers.Builtin()
 	}
 	exp := export.New(export.Options{Renderers: registry, Store: mem, Shared: shared, Namespace: cache.NewNamespace(generations, time.Second),
-		KeySecret: secret[:], Logger: logger, Observer: m, NeverBlock: h.cfg.NeverBlock, Now: h.exportNow,
+		KeySecret: secret[:], Logger: logger, Observer: m, NeverBlock: h.cfg.NeverBlock, Now: h.exportNow, BuildTimeout: h.buildTimeout,
 		Limits: export.Limits{ColdBuildsPerMinute: h.cfg.ColdBuildsPerMinute, RendersPerMinute: h.cfg.RendersPerMinute}})
 	var accessLog io.Writer = h.logs
 	if h.accessLog != nil {

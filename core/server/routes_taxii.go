@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -17,6 +18,10 @@ import (
 
 // taxiiAge is the age of a collection's data: the longest a route allows.
 const taxiiAge = "10y"
+
+// taxiiRetryAfter is the Retry-After of a poll that MISP failed (503, 504)
+// when the collection has no history to answer from.
+const taxiiRetryAfter = time.Minute
 
 // TAXII endpoints served by taxiiHandler.
 type taxiiEndpoint int
@@ -199,6 +204,11 @@ func (s *Server) taxiiContent(c *fiber.Ctx, cl *caller, e taxiiEndpoint, feed st
 		if coll.Len() == 0 || status < 500 && !errors.Is(verr, export.ErrBuildBudget) {
 			s.opts.Logger.Warn("taxii collection failed", "site", site.Name, "feed", feed, "status", status, "error", msg)
 			setRetryAfter(c, verr)
+			if status == fiber.StatusServiceUnavailable || status == fiber.StatusGatewayTimeout {
+				// MISP is down or did not answer within the build timeout:
+				// a client that retries at once only queues behind it.
+				c.Set(fiber.HeaderRetryAfter, retrySeconds(taxiiRetryAfter))
+			}
 			return taxiiError(c, &taxii.Error{Status: status, Title: msg})
 		}
 		c.Set("X-Cache", string(export.Stale))
