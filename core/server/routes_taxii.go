@@ -266,7 +266,8 @@ func (s *Server) taxiiContent(c *fiber.Ctx, cl *caller, e taxiiEndpoint, feed st
 // (site|MISP-user identity|feed) and the identity it is kept for (the
 // MISP user's, or the key's when the user is not known): a history is kept per MISP user, so
 // every key of a user (a key rotated) reads one history, and a history
-// kept per MISP key before is adopted by the user's first. When MISP
+// kept per MISP key before is adopted by the user's first key and
+// merged in at each other key's first request. When MISP
 // cannot tell whose key req's is, and no answer of before is
 // remembered, the history kept for the key alone (if any) is served as
 // it was, never refreshed: miss is MISP's error.

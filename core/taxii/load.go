@@ -134,6 +134,10 @@ func (m *Manager) adopt(key, legacy, id string) (*Collection, error) {
 		return nil, err
 	}
 	m.logger.Info("taxii collection history adopted from one kept per MISP key", "file", fileName(key), "from", fileName(legacy))
+	if err := m.rememberMerged(key, legacy); err != nil {
+		// Merged again later: c continues it, which changes nothing.
+		m.logger.Warn("taxii: the adoption of a history kept per MISP key not remembered", "file", mergedFile(key, legacy), "error", err)
+	}
 	return c, nil
 }
 

@@ -30,6 +30,7 @@ type Manager struct {
 	troubleMu sync.Mutex
 	troubles  map[troubleKey]Trouble
 	owners    owners
+	merged    map[string]struct{} // key and legacy key of each merge done (merge.go)
 }
 
 // NewManager returns a Manager persisting into dir (nil keeps
@@ -71,7 +72,8 @@ func (m *Manager) Collection(key, id string) (*Collection, error) {
 
 // CollectionAdopting is Collection, but a collection key has no history
 // of yet takes the one saved under legacy (the key of a history kept
-// per MISP key), saved under key before it is served. Legacy's own file
+// per MISP key), saved under key before it is served; a key with a
+// history merges legacy's into it once (merge.go). Legacy's own file
 // stays as it was.
 func (m *Manager) CollectionAdopting(key, legacy, id string) (*Collection, error) {
 	m.mu.Lock()
@@ -89,6 +91,12 @@ func (m *Manager) CollectionAdopting(key, legacy, id string) (*Collection, error
 			return nil, err
 		}
 		l.c = c
+	}
+	if legacy != "" {
+		if err := m.mergeLegacy(key, legacy, id, l.c); err != nil {
+			m.logger.Error("taxii collection history kept per MISP key not merged: the collection answers 503", "file", fileName(legacy), "error", err)
+			return nil, err
+		}
 	}
 	return l.c, nil
 }

@@ -44,7 +44,8 @@ func TestOwnerRemembered(t *testing.T) {
 
 // TestAdoptPerKeyHistory: a user's first collection takes the history
 // kept per MISP key before, and keeps it as its own: another key of
-// the user with a history of its own does not replace it.
+// the user with a history of its own is merged into it
+// (TestMergePerKeyHistories), not put in its place, and once.
 func TestAdoptPerKeyHistory(t *testing.T) {
 	dirPath := t.TempDir()
 	dir, err := state.Open(dirPath, nil)
@@ -64,17 +65,35 @@ func TestAdoptPerKeyHistory(t *testing.T) {
 	want := mustObjects(t, mustCollection(t, m, k1), "match[version]=all", "")
 
 	m = NewManager(dir, nil)
-	for _, legacy := range []string{k1, k2} {
-		c, err := m.CollectionAdopting(user, legacy, testID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := mustObjects(t, c, "match[version]=all", ""); !bytes.Equal(got.Body, want.Body) {
-			t.Fatalf("adopting %s:\n%s\nwant k1's\n%s", legacy, got.Body, want.Body)
-		}
-		m = NewManager(dir, nil) // a restart: the adopted history is read from its own file
+	c, err := m.CollectionAdopting(user, k1, testID)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(dirPath, fileName(k1))); err != nil {
-		t.Fatalf("the per-key history is gone: %v", err)
+	if got := mustObjects(t, c, "match[version]=all", ""); !bytes.Equal(got.Body, want.Body) {
+		t.Fatalf("adopting k1:\n%s\nwant k1's\n%s", got.Body, want.Body)
+	}
+	// An adoption by an earlier version left no record of it: the user's
+	// history continues k1's, so k1's is not merged again.
+	if err := os.Remove(filepath.Join(dirPath, mergedFile(user, k1))); err != nil {
+		t.Fatal(err)
+	}
+	var merged []byte
+	for range 2 {
+		m = NewManager(dir, nil) // a restart: the history is read from its own file
+		for _, legacy := range []string{k1, k2, k1} {
+			if c, err = m.CollectionAdopting(user, legacy, testID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got := mustObjects(t, c, "match[version]=all", "").Body
+		if !bytes.HasPrefix(got, want.Body[:len(want.Body)-2]) || merged != nil && !bytes.Equal(got, merged) {
+			t.Fatalf("k1's then k2's:\n%s\nwant k1's then k2's merged once", got)
+		}
+		merged = got
+	}
+	for _, key := range []string{k1, k2} {
+		if _, err := os.Stat(filepath.Join(dirPath, fileName(key))); err != nil {
+			t.Fatalf("the per-key history is gone: %v", err)
+		}
 	}
 }
