@@ -112,6 +112,12 @@ type Request struct {
 	// exactly when the content changes, which a pure renderer cannot
 	// know (a zone's SOA serial).
 	Serial uint32
+	// Previous, when set, is the body last served for this list (same
+	// site, feed, data type, age, output and options): a renderer whose
+	// objects carry versions (stix21) reads it so that no object's
+	// version goes back. Render must not change it. The plugin bridge
+	// does not send it.
+	Previous []byte
 	// Options are the per-site options for this renderer.
 	Options map[string]string
 	// Dropped, when set, is told of entries the renderer left out and why

@@ -49,7 +49,11 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 	if o, ok := s.opts.Observer.(GuardObserver); ok {
 		o.GuardKeptOut(listLabels(r, info.Name), base)
 	}
-	rendered, err := s.renderBody(ctx, r, rd, k, in, opts, since, serial, base)
+	// The last good list is what devices hold: a renderer that versions
+	// its objects reads it (Request.Previous), in memory or, after a
+	// restart, from the state directory.
+	last, _ := s.lastGood(k.artifact)
+	rendered, err := s.renderBody(ctx, r, rd, k, in, opts, since, serial, base, last)
 	if err != nil {
 		return nil, err
 	}
@@ -57,9 +61,9 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 	// from the last good list's under its date (a renderer that changed,
 	// a field other than the value) are a change too, or a client asking
 	// If-Modified-Since with that date would keep the old bytes.
-	if last, ok := s.lastGood(k.artifact); ok && last.Generated.Equal(since) && last.ETag != rendered.etag {
+	if last != nil && last.Generated.Equal(since) && last.ETag != rendered.etag {
 		since, serial = s.redateContent(ctx, k.artifact, snap.Fetched)
-		if rendered, err = s.renderBody(ctx, r, rd, k, in, opts, since, serial, base); err != nil {
+		if rendered, err = s.renderBody(ctx, r, rd, k, in, opts, since, serial, base, last); err != nil {
 			return nil, err
 		}
 	}
@@ -113,9 +117,10 @@ type renderedBody struct {
 }
 
 // renderBody renders in under the date since and zone serial, packaged
-// as r asks; dropped starts from base.
+// as r asks; dropped starts from base. last is the list's last good
+// artifact, or nil.
 func (s *Service) renderBody(ctx context.Context, r Request, rd renderers.Renderer, k keys, in iter.Seq[indicator.Indicator],
-	opts map[string]string, since time.Time, serial uint32, base map[string]int) (renderedBody, error) {
+	opts map[string]string, since time.Time, serial uint32, base map[string]int, last *Artifact) (renderedBody, error) {
 	info := rd.Info()
 	entries := 0
 	counted := func(yield func(indicator.Indicator) bool) {
@@ -144,7 +149,8 @@ func (s *Service) renderBody(ctx context.Context, r Request, rd renderers.Render
 	rctx, cancel := context.WithTimeout(ctx, s.opts.RenderTimeout)
 	defer cancel()
 	buf := listBuffer{max: s.limits.lim.RenderMaxBytes} // listbuf.go
-	if last, ok := s.arts.LastGood(k.artifact); ok && r.Package != PackageTarGz {
+	if last != nil && r.Package != PackageTarGz {
+		req.Previous = last.Body
 		buf.reuse(last.Body)
 	}
 	if err := rd.Render(rctx, &buf, req, counted); err != nil {

@@ -105,11 +105,14 @@ func (def) Config(o renderers.Options) (config, error) {
 
 // Render writes the bundle. Indicators of types STIX cannot express, and
 // values a pattern cannot carry (control characters, invalid UTF-8), are
-// left out and reported through req.Drop.
+// left out and reported through req.Drop. An indicator of req.Previous,
+// the bundle last served for the list, never gets an earlier modified
+// time than it had there (version.go).
 func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
 	return feedlist.Stream(ctx, w, req, Name, r.Parse, func(o *renderers.Out, c config, d feedlist.Drops) error {
 		e := newEncoder(c, req.Generated)
 		e.scopeIDs()
+		prev := readVersions(req.Previous) // version.go
 		digest := sha256.New()
 		emit := func(b []byte) {
 			o.Write(b)
@@ -128,6 +131,9 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 			if reason != "" {
 				d.Add(reason, 1)
 				continue
+			}
+			if prev != nil {
+				prev.settle(b[2:], e.generated)
 			}
 			emit(b)
 		}
