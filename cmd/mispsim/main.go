@@ -48,6 +48,10 @@ Flags:
   --user KEY,ID,ORG,EMAIL  another API user: its key, user id, organisation
                      id and e-mail (/users/view/me); repeat for more users,
                      and give one id several keys for a key rotation
+  --unpublished-private  MISP.unpublishedprivate: an event is seen by
+                     keys of other organisations than its owner's only
+                     while published (events added through the API are
+                     owned by the writer's organisation)
   --data DIR         folder with MISP event files (or misp-events/),
                      warninglists/ and indicators/
   --generate N       add N generated attributes (default 0)
@@ -96,6 +100,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	delay := fs.Duration("delay", 0, "")
 	clockOffset := fs.Duration("clock-offset", 0, "")
 	unordered := fs.Bool("unordered-plans", false, "")
+	unpublishedPrivate := fs.Bool("unpublished-private", false, "")
 	memoryMB := fs.Int("memory-limit-mb", 0, "")
 	coefficient := fs.Int("memory-coefficient", mispsim.AttributesPerMB, "")
 	faultName := fs.String("fault", "none", "")
@@ -146,7 +151,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	start := time.Now()
 	srv, err := mispsim.New(mispsim.Options{
 		Key: *key, Users: users, DataDir: *data, Generate: *generate, Seed: *seed, TagPrefix: *prefix, Gzip: *gz,
-		GenerateTypes: splitList(*types), Delay: *delay, UnorderedPlans: *unordered,
+		GenerateTypes: splitList(*types), Delay: *delay, UnorderedPlans: *unordered, UnpublishedPrivate: *unpublishedPrivate,
 		MemoryLimitMB: *memoryMB, MemoryCoefficient: *coefficient, Now: clockOff(*clockOffset),
 	})
 	if err != nil {

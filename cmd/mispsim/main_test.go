@@ -51,7 +51,7 @@ func TestRunErrors(t *testing.T) {
 func TestRunHelp(t *testing.T) {
 	for _, arg := range []string{"--help", "-h"} {
 		var out, errb bytes.Buffer
-		if code := run([]string{arg}, &out, &errb); code != 0 || !strings.Contains(out.String(), "--listen ADDR") || !strings.Contains(out.String(), "--unordered-plans") || errb.Len() != 0 {
+		if code := run([]string{arg}, &out, &errb); code != 0 || !strings.Contains(out.String(), "--listen ADDR") || !strings.Contains(out.String(), "--unordered-plans") || !strings.Contains(out.String(), "--unpublished-private") || errb.Len() != 0 {
 			t.Errorf("%s: exit %d, stdout %q, stderr %q", arg, code, out.String(), errb.String())
 		}
 	}

@@ -57,9 +57,13 @@ func (s *store) addEvent(ev Event, now int64) (int64, error) {
 		uuid:      ev.UUID,
 		info:      ev.Info,
 		published: ev.Published,
-		orgc:      s.org(ev.OrgName, ev.OrgUUID),
+		org:       s.orgWithID(ev.OrgID),
 		ts:        ev.Timestamp,
 		publishTS: ev.PublishTimestamp,
+	}
+	er.orgc = er.org
+	if ev.OrgName != "" || ev.OrgUUID != "" {
+		er.orgc = s.org(ev.OrgName, ev.OrgUUID)
 	}
 	for _, t := range ev.Tags {
 		er.tags = appendUnique(er.tags, s.tag(t, ""))

@@ -35,8 +35,10 @@
 //     /attributes/addTag, /attributes/removeTag, /tags/edit/{id} (a
 //     tag's name or colour; a rename moves no timestamp).
 //     Writes use Options.Now (Unix seconds) and are safe alongside
-//     searches. The emulator's one key may do all of them: roles and
-//     organisation ownership are not checked.
+//     searches. Any key may do all of them: roles and organisation
+//     ownership are not checked. /events/add makes the writer's
+//     organisation the event's owner, which alone sees it while
+//     unpublished under Options.UnpublishedPrivate.
 //   - GET or POST /tags/search[/{tag}[/{strict}]]: tags by name (a
 //     case-insensitive LIKE pattern, as restSearch's tags filter), each
 //     {"Tag":…}; the body's "tag" (a name or a list) names them too

@@ -22,9 +22,9 @@ var indexFilters = map[string]bool{"all": true, "attribute": true, "published": 
 // builds them, in id order. With minimal, each event is {id, timestamp,
 // sighting_timestamp, published, uuid, orgc_uuid}; otherwise the event's
 // own fields with Org, Orgc and EventTag (each with its Tag), as
-// __indexRestResponse shapes them. limit and page page the answer;
+// __indexRestResponse shapes them. Only events u may see are listed. limit and page page the answer;
 // X-Result-Count is the number of events matched.
-func (s *Server) eventsIndex(r *http.Request, body []byte) response {
+func (s *Server) eventsIndex(r *http.Request, body []byte, u User) response {
 	params := map[string]any{}
 	if strings.TrimSpace(string(body)) != "" {
 		dec := json.NewDecoder(strings.NewReader(string(body)))
@@ -55,7 +55,7 @@ func (s *Server) eventsIndex(r *http.Request, body []byte) response {
 	ids := compileEventIDs(filters["eventid"])
 	var picked []int32
 	for i, e := range s.st.events {
-		if !e.gone && s.st.indexKeeps(e, filters, ids, now) {
+		if !e.gone && s.sees(u, e) && s.st.indexKeeps(e, filters, ids, now) {
 			picked = append(picked, int32(i))
 		}
 	}
@@ -245,7 +245,9 @@ func (s *store) appendIndexEvent(b []byte, ei int32, count int64) []byte {
 	}
 	b = append(b, `{"id":`...)
 	b = appendQuotedInt(b, e.id)
-	b = append(b, `,"org_id":"1","date":`...)
+	b = append(b, `,"org_id":`...)
+	b = appendQuotedInt(b, s.orgs[e.org].id)
+	b = append(b, `,"date":`...)
 	b = appendJSONString(b, e.date)
 	b = append(b, `,"info":`...)
 	b = appendJSONString(b, e.info)
@@ -268,7 +270,7 @@ func (s *store) appendIndexEvent(b []byte, ei int32, count int64) []byte {
 	b = append(b, `,"publish_timestamp":`...)
 	b = appendQuotedInt(b, e.publishTS)
 	b = append(b, `,"sighting_timestamp":"0","disable_correlation":false,"extends_uuid":"","protected":null,"Org":`...)
-	b = s.appendOrg(b, 0)
+	b = s.appendOrg(b, e.org)
 	b = append(b, `,"Orgc":`...)
 	b = s.appendOrg(b, e.orgc)
 	b = append(b, `,"EventTag":[`...)

@@ -98,7 +98,9 @@ func (s *store) eventJSON(ei int32) []byte {
 	b = appendQuotedInt(b, e.id)
 	b = append(b, `,"orgc_id":`...)
 	b = appendQuotedInt(b, s.orgs[e.orgc].id)
-	b = append(b, `,"org_id":"1","date":`...)
+	b = append(b, `,"org_id":`...)
+	b = appendQuotedInt(b, s.orgs[e.org].id)
+	b = append(b, `,"date":`...)
 	b = appendJSONString(b, e.date)
 	b = append(b, `,"threat_level_id":`...)
 	b = appendJSONString(b, e.threatLevel)
@@ -119,7 +121,7 @@ func (s *store) eventJSON(ei int32) []byte {
 	b = append(b, `,"proposal_email_lock":false,"locked":false,"publish_timestamp":`...)
 	b = appendQuotedInt(b, e.publishTS)
 	b = append(b, `,"sharing_group_id":"0","disable_correlation":false,"extends_uuid":"","protected":null,"Org":`...)
-	b = s.appendOrg(b, 0)
+	b = s.appendOrg(b, e.org)
 	b = append(b, `,"Orgc":`...)
 	b = s.appendOrg(b, e.orgc)
 	b = append(b, `,"Attribute":[`...)
@@ -160,12 +162,13 @@ func countAll(m map[int64][]int) int {
 	return n
 }
 
-// viewEvent answers GET /events/view/{id}.
-func (s *Server) viewEvent(ref, path string) response {
+// viewEvent answers GET /events/view/{id} for user u: an event u may not
+// see is as one that does not exist (Event::fetchEvent).
+func (s *Server) viewEvent(ref, path string, u User) response {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	ei, ok := s.st.eventIndex(ref)
-	if !ok {
+	if !ok || !s.sees(u, s.st.events[ei]) {
 		return errorResponse(http.StatusNotFound, "Invalid event.", path)
 	}
 	return bytesResponse(http.StatusOK, jsonType, s.st.eventJSON(ei))

@@ -11,7 +11,7 @@ import (
 )
 
 // restSearch answers POST /attributes/restSearch.
-func (s *Server) restSearch(r *http.Request, body []byte) response {
+func (s *Server) restSearch(r *http.Request, body []byte, u User) response {
 	path := r.URL.Path
 	if strings.TrimSpace(string(body)) == "" {
 		if r.Method == http.MethodGet {
@@ -39,6 +39,7 @@ func (s *Server) restSearch(r *http.Request, body []byte) response {
 
 	s.mu.RLock()
 	q := s.st.compileSearch(params, s.opts.Now())
+	s.hideFrom(q, u)
 	var hits []uint64
 	if q.enforceWL {
 		hits = s.warninglistHits()
@@ -113,7 +114,7 @@ func (s *Server) pagedMatches(params map[string]any, q *searchQuery) []int32 {
 	if err != nil {
 		return s.st.sortedMatches(q)
 	}
-	key := fmt.Sprintf("%s|%d|%d|%s", b, q.tsFrom, q.tsTo, q.timeKey)
+	key := fmt.Sprintf("%s|%d|%d|%s|%d", b, q.tsFrom, q.tsTo, q.timeKey, q.viewer)
 	gen := s.st.gen
 	s.cacheMu.Lock()
 	for i, c := range s.cache {

@@ -34,6 +34,7 @@ type searchQuery struct {
 	objOK        bool    // attributes in (never deleted) objects pass the deleted filter
 	eventTags    bool    // includeEventTags
 	timeKey      string  // the resolved event time filters, for the match cache
+	viewer       int64   // the organisation whose view evOK holds (UnpublishedPrivate), for the match cache
 
 	limit, page int
 	order       []orderKey // nil: no order (none asked, or MISP ignores it)

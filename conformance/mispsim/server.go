@@ -25,9 +25,14 @@ type Options struct {
 	// "" means DefaultKey. It is the key of user 1 of organisation 1.
 	Key string
 	// Users are further API users, each with a key of its own: every key
-	// reads the same data, and /users/view/me answers with its user.
+	// reads the same data (but see UnpublishedPrivate), and
+	// /users/view/me answers with its user.
 	// Several keys of one user (a key rotation) share its ID.
 	Users []User
+	// UnpublishedPrivate is MISP's setting MISP.unpublishedprivate: an
+	// event is seen by users of other organisations than the one owning
+	// it (Event.OrgID; /events/add: the writer's) only while published.
+	UnpublishedPrivate bool
 	// DataDir holds MISP event files (*.json) and a warninglists/ folder;
 	// when it has a misp-events/ folder, events are read from there. An
 	// indicators/ folder supplies values for generated attributes. "" loads
@@ -270,7 +275,7 @@ func routeOf(p string) string {
 func (s *Server) dispatch(route string, r *http.Request, body []byte, u User) response {
 	path := r.URL.Path
 	parts := strings.Split(route, "/")
-	if resp, ok := s.dispatchWrite(parts, r, body); ok {
+	if resp, ok := s.dispatchWrite(parts, r, body, u); ok {
 		return resp
 	}
 	if resp, ok := s.tagsAPI(parts, r, body); ok {
@@ -278,9 +283,9 @@ func (s *Server) dispatch(route string, r *http.Request, body []byte, u User) re
 	}
 	switch {
 	case route == "attributes/restsearch":
-		return s.restSearch(r, body)
+		return s.restSearch(r, body, u)
 	case route == "events/index" || route == "events":
-		return s.eventsIndex(r, body)
+		return s.eventsIndex(r, body, u)
 	case route == "servers/getversion":
 		return bytesResponse(http.StatusOK, jsonType, versionJSON())
 	case route == "servers/getpymispversion":

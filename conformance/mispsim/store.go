@@ -13,9 +13,13 @@ type Event struct {
 	UUID      string // "": derived from the event id
 	Info      string
 	Published bool
-	OrgName   string // creator organisation (Orgc); "" with OrgUUID "": the local organisation
+	OrgName   string // creator organisation (Orgc); "" with OrgUUID "": the owner
 	OrgUUID   string
-	Tags      []string // event tag names
+	// OrgID is the id of the organisation owning the event here
+	// (Event.org_id), which sees it whatever MISP.unpublishedprivate
+	// says; 0: the local organisation, 1.
+	OrgID int64
+	Tags  []string // event tag names
 	// Timestamp is the event's last change (Unix seconds); 0: its newest
 	// attribute's timestamp, or Options.Now() when it has none.
 	Timestamp int64
@@ -75,6 +79,7 @@ type eventRec struct {
 	info      string
 	published bool
 	orgc      int32   // index in store.orgs
+	org       int32   // owner (Event.org_id), index in store.orgs
 	tags      []int32 // indices in store.tags
 	// local are the tags of tags attached as local tags (MISP's
 	// EventTag.local), which no timestamp shows.

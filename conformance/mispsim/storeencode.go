@@ -9,7 +9,9 @@ func (s *store) encodeEvent(b []byte, e *eventRec, distribution string) []byte {
 	if distribution == "" {
 		distribution = "3"
 	}
-	b = append(b, `{"org_id":"1","distribution":`...)
+	b = append(b, `{"org_id":`...)
+	b = appendQuotedInt(b, s.orgs[e.org].id)
+	b = append(b, `,"distribution":`...)
 	b = appendJSONString(b, distribution)
 	b = append(b, `,"id":`...)
 	b = appendQuotedInt(b, e.id)

@@ -9,7 +9,7 @@ import (
 
 // dispatchWrite answers MISP's write API and GET /events/view/{id}; ok is
 // false for every other route.
-func (s *Server) dispatchWrite(parts []string, r *http.Request, body []byte) (resp response, ok bool) {
+func (s *Server) dispatchWrite(parts []string, r *http.Request, body []byte, u User) (resp response, ok bool) {
 	if len(parts) < 2 || parts[0] != "events" && parts[0] != "attributes" {
 		return response{}, false
 	}
@@ -28,7 +28,7 @@ func (s *Server) dispatchWrite(parts []string, r *http.Request, body []byte) (re
 		if len(parts) != 3 {
 			return errorResponse(http.StatusNotFound, "Invalid event", path), true
 		}
-		return s.viewEvent(arg(2), path), true
+		return s.viewEvent(arg(2), path, u), true
 	default:
 		return response{}, false
 	}
@@ -38,7 +38,7 @@ func (s *Server) dispatchWrite(parts []string, r *http.Request, body []byte) (re
 	}
 	switch key {
 	case "events/add":
-		return s.addEventAPI(body, path), true
+		return s.addEventAPI(body, path, u), true
 	case "events/edit":
 		return s.editEventAPI(arg(2), body, path), true
 	case "events/delete":

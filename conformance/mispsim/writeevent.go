@@ -9,8 +9,9 @@ import (
 
 // addEventAPI answers POST /events/add: the event and its attributes
 // (those inside "Object" entries get fresh object ids) are stored with the
-// request's timestamps or now; "published" publishes it at once.
-func (s *Server) addEventAPI(body []byte, path string) response {
+// request's timestamps or now; "published" publishes it at once. User u's
+// organisation owns and creates it (EventsController::add).
+func (s *Server) addEventAPI(body []byte, path string, u User) response {
 	in, ok := decodeObject(body, "Event")
 	if !ok {
 		return errorResponse(http.StatusMethodNotAllowed, invalidJSON, path)
@@ -43,7 +44,7 @@ func (s *Server) addEventAPI(body []byte, path string) response {
 		if strings.TrimSpace(info) == "" {
 			return saveFail("add", "Events", 0, map[string]any{"info": []string{"Info cannot be empty."}}), nil, false
 		}
-		ev := Event{UUID: strings.ToLower(uuid), Info: info, Tags: inputTags(in["Tag"]), Timestamp: now}
+		ev := Event{UUID: strings.ToLower(uuid), Info: info, Tags: inputTags(in["Tag"]), Timestamp: now, OrgID: u.OrgID}
 		if ts, ok := inputInt(in, "timestamp"); ok && ts != 0 {
 			ev.Timestamp = ts
 		}
