@@ -62,9 +62,16 @@ type world struct {
 }
 
 func newWorld(t testing.TB, seed uint64) *world {
+	return newWorldWith(t, seed, mispsim.Options{})
+}
+
+// newWorldWith is newWorld with the emulator's options (its clock is the
+// world's).
+func newWorldWith(t testing.TB, seed uint64, opts mispsim.Options) *world {
 	w := &world{t: t, rng: rand.New(rand.NewPCG(seed, 7))}
 	w.clock.Store(time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC).Unix())
-	sim := misptest.New(t, mispsim.Options{Now: w.now})
+	opts.Now = w.now
+	sim := misptest.New(t, opts)
 	if _, err := sim.AddWarninglist(mispsim.Warninglist{Name: "known", Type: "string", List: []string{"198.51.100.7", "warn.example"}}); err != nil {
 		t.Fatal(err)
 	}

@@ -46,6 +46,13 @@ const (
 //     in the feed (unpublishing moves no timestamp); both are dropped.
 //     Those whose tags differ from the ones noted are read whole: a local
 //     tag, attached or removed, moves no timestamp either;
+//     3b. for feeds that take unpublished events, the event index over
+//     events published since the window start: under
+//     MISP.unpublishedprivate another organisation's event is hidden
+//     while unpublished, and publishing it again moves no timestamp 1
+//     asks for. Those the feed does not hold, or holds with no attribute
+//     in 2, are read whole. Asked after 3: one published again between 2
+//     and 3 is kept by 3 and read whole here;
 //  4. the feed's search restricted (uuid) to the attributes 2 returned
 //     and to the events to read whole: those 1 returned that the feed
 //     does not hold (they may enter it), and those held whose tags
@@ -134,6 +141,13 @@ func Refresh(ctx context.Context, src Source, q misp.Query, old *Snapshot, start
 				wholeHeld++
 			}
 		}
+	}
+	if !q.Published {
+		republished, err := readEvents(ctx, src, misp.EventFilter{PublishTimestamp: from, Minimal: true}, &c)
+		if err != nil {
+			return fullInstead(ctx, src, q, started, c, tags)
+		}
+		wholeHeld += readRepublished(old, republished, dropped, perEvent, whole)
 	}
 	if len(old.events) >= 8 && 2*wholeHeld > len(old.events) {
 		// Reading most events again costs more than reading the feed.
