@@ -43,6 +43,10 @@ type durable struct {
 	// pruning the one a prune pass is: neither touches the other's. Both
 	// guarded by mu.
 	writing, pruning string
+
+	// beforePrune, when set, is called as a prune pass takes up the list
+	// of record name, before it looks at the record (tests).
+	beforePrune func(name string)
 }
 
 // durableLoad is one read of a last good list's state file, whose result
@@ -118,15 +122,20 @@ func (s *Service) writeDurable() {
 			for name, rec = range d.pending {
 				break
 			}
-			delete(d.pending, name)
 		} else {
 			for name, at = range d.touches {
 				break
 			}
-			delete(d.touches, name)
 		}
-		for d.pruning == name {
+		// A list being pruned stays queued: the pass sees it in use.
+		if d.pruning == name {
 			d.idle.Wait()
+			continue
+		}
+		if write {
+			delete(d.pending, name)
+		} else {
+			delete(d.touches, name)
 		}
 		d.writing = name
 		d.mu.Unlock()

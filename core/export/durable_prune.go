@@ -42,7 +42,8 @@ func (s *Service) noteServed(t *tracked, key string, now time.Time) {
 	name := durableName(key)
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if _, ok := d.pending[name]; ok || len(d.touches) >= maxPendingTouches {
+	// The list being pruned is queued past the bound: the pass must see it.
+	if _, ok := d.pending[name]; ok || len(d.touches) >= maxPendingTouches && d.pruning != name {
 		return
 	}
 	d.touches[name] = now
@@ -114,6 +115,9 @@ func (d *durable) prune(name string, size int64, bodies []state.File, listCutoff
 		return 0, 0, false
 	}
 	defer d.endPrune(name)
+	if d.beforePrune != nil {
+		d.beforePrune(name)
+	}
 	remove := func(file string, n int64) bool {
 		if d.dir.Remove(file) != nil {
 			return false
@@ -129,7 +133,7 @@ func (d *durable) prune(name string, size int64, bodies []state.File, listCutoff
 		return 0, 0, false
 	case !missing && mtime.Before(listCutoff):
 		// The record goes first: none is left naming a body removed.
-		if whole = remove(name, size); !whole {
+		if whole = d.removeUnused(name, remove, size); !whole {
 			return files, bytes, false
 		}
 	case !missing:
@@ -144,6 +148,18 @@ func (d *durable) prune(name string, size int64, bodies []state.File, listCutoff
 		}
 	}
 	return files, bytes, whole
+}
+
+// removeUnused removes the record name unless its list was queued for
+// writing or dating since the pass took it up: a request for it came, and
+// may be about to read it, its build having failed. The check and the
+// removal are one under d.mu, so none comes in between.
+func (d *durable) removeUnused(name string, remove func(string, int64) bool, size int64) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	_, queued := d.pending[name]
+	_, touched := d.touches[name]
+	return !queued && !touched && remove(name, size)
 }
 
 // recordBody returns the body file the record name names: "" for a
