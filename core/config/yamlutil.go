@@ -24,7 +24,7 @@ func decodeStrict(path string, data []byte, v any) error {
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	if err := dec.Decode(v); err != nil {
+	if err := decodeRecovered(dec, v); err != nil {
 		if errors.Is(err, io.EOF) {
 			return fmt.Errorf("%s: file is empty", path)
 		}
@@ -49,6 +49,18 @@ func decodeStrict(path string, data []byte, v any) error {
 			return fmt.Errorf("%s:%d: a second YAML document (after ---): want one", path, next.Line)
 		}
 	}
+}
+
+// decodeRecovered is dec.Decode(v) with a panic of the decoder returned
+// as an error: yaml.v3 panics on a merge key (<<) in a mapping one of
+// whose keys is a mapping or a list, and a file must not end the process.
+func decodeRecovered(dec *yaml.Decoder, v any) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("the YAML decoder failed: %v", p)
+		}
+	}()
+	return dec.Decode(v)
 }
 
 var unmarshalerType = reflect.TypeOf((*yaml.Unmarshaler)(nil)).Elem()
