@@ -9,9 +9,15 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
+// keyIndex finds keys in a document's mappings, each mapping indexed the
+// first time it is searched: a file refused for tens of thousands of
+// entries has as many messages, each looked for among every key.
+type keyIndex map[*yaml.Node]map[string]int
+
 // keyLine returns the line of the key reached by following keys from the
-// document's top-level mapping, or 0 when there is no such key.
-func keyLine(doc *yaml.Node, keys ...string) int {
+// document's top-level mapping (the first pair of a key given twice), or
+// 0 when there is no such key.
+func (x keyIndex) keyLine(doc *yaml.Node, keys ...string) int {
 	if len(doc.Content) == 0 {
 		return 0
 	}
@@ -21,18 +27,22 @@ func keyLine(doc *yaml.Node, keys ...string) int {
 		if n.Kind != yaml.MappingNode {
 			return line
 		}
-		found := false
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if n.Content[i].Value == k {
-				line = n.Content[i].Line
-				n = n.Content[i+1]
-				found = true
-				break
+		pairs, ok := x[n]
+		if !ok {
+			pairs = make(map[string]int, len(n.Content)/2)
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if _, dup := pairs[n.Content[i].Value]; !dup {
+					pairs[n.Content[i].Value] = i
+				}
 			}
+			x[n] = pairs
 		}
+		i, found := pairs[k]
 		if !found {
 			return line
 		}
+		line = n.Content[i].Line
+		n = n.Content[i+1]
 	}
 	return line
 }
@@ -50,8 +60,9 @@ func withLines(path string, data []byte, err error) error {
 		doc = yaml.Node{}
 	}
 	msgs := strings.Split(err.Error(), "\n")
+	index := keyIndex{}
 	for i, m := range msgs {
-		if line := keyLine(&doc, errorKeys(m)...); line > 0 {
+		if line := index.keyLine(&doc, errorKeys(m)...); line > 0 {
 			msgs[i] = fmt.Sprintf("%s:%d: %s", path, line, m)
 		} else {
 			msgs[i] = path + ": " + m

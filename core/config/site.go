@@ -45,7 +45,7 @@ type Site struct {
 	// (tokens carry the URL used for requests).
 	MISPURL string `yaml:"misp_url"`
 	// Renderers holds per-renderer options: renderer name -> option -> value.
-	Renderers map[string]map[string]string `yaml:"renderers"`
+	Renderers rendererTable `yaml:"renderers"`
 	// PageSize is the number of attributes asked of MISP per restSearch
 	// page (default 25000).
 	PageSize int `yaml:"page_size"`
@@ -60,7 +60,7 @@ type Site struct {
 	// 86400; -1 never serves an expired list without a rebuild).
 	MaxStaleSeconds int `yaml:"max_stale_seconds"`
 	// Consumers names tokens by fingerprint, with their pull interval.
-	Consumers map[string]Consumer `yaml:"consumers"`
+	Consumers consumerTable `yaml:"consumers"`
 
 	// Warnings are problems that did not stop the file from loading
 	// (path:line: what), for the log.
