@@ -107,16 +107,21 @@ func TestRealTool(t *testing.T) {
 	})
 }
 
-// portRows counts the rows that repeat the URL of the row before them as
-// Zeek 4.2 and later build it for a request on a port other than 80.
+// portRows counts the Intel::URL rows that repeat the URL of the row
+// before them as Zeek 4.2 and later build it for a request on a port
+// other than 80.
 func portRows(out string) int {
 	n, prev := 0, ""
 	for line := range strings.Lines(out) {
-		v, _, _ := strings.Cut(line, "\t")
-		if prev != "" && v == hostHeaderURL(prev) {
+		fields := strings.Split(line, "\t")
+		if len(fields) < 2 || fields[1] != "Intel::URL" {
+			prev = ""
+			continue
+		}
+		if prev != "" && fields[0] == hostHeaderURL(prev) {
 			n++
 		}
-		prev = v
+		prev = fields[0]
 	}
 	return n
 }
