@@ -6,7 +6,7 @@
 // type, or else the first indicator's type. Values that the type cannot
 // hold are left out and reported. The md5, sha1 and sha256 outputs are also
 // the hash list files that the suricata renderer's filemd5, filesha1 and
-// filesha256 rules read.
+// filesha256 rules read; with no value to list they hold the Placeholder.
 package suricatadataset
 
 import (
@@ -16,6 +16,7 @@ import (
 	"io"
 	"iter"
 	"net/netip"
+	"strings"
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
@@ -50,6 +51,24 @@ const DropLongString = "string longer than 765 bytes (its base64 line does not f
 // 2001:db8:: would match traffic to the IPv4 address 32.1.13.184 and not
 // only the IPv6 address listed.
 const DropIPv4Alias = "IPv6 address with its last 96 bits zero (an ip dataset matches it as an IPv4 address)"
+
+// hashDigits are the hex digits of a line of each hash type.
+var hashDigits = map[string]int{TypeMD5: 32, TypeSHA1: 40, TypeSHA256: 64}
+
+// Placeholder returns the line written for a hash type (md5, sha1, sha256)
+// when no value is listed, "" for other types: the all-zero hash, which no
+// known file has. Suricata refuses to load a filemd5, filesha1 or
+// filesha256 rule whose list file is empty ("rohash: no items"), and a
+// sensor fetching its rules and lists separately may hold a rule whose
+// list has since become empty; a list is never empty so that the rule
+// keeps loading and matches nothing.
+func Placeholder(typ string) string {
+	n, ok := hashDigits[typ]
+	if !ok {
+		return ""
+	}
+	return strings.Repeat("0", n) + "\n"
+}
 
 // Renderer renders a Suricata dataset file. The zero value is ready to use.
 type Renderer struct{ spec }
@@ -142,6 +161,7 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 	dataset := listkind.Choice{Kind: cmp.Or(typ, ForDataType(req.DataType)), ForType: forType, Holds: fits}
 	out := renderers.NewOut(ctx, w)
 	var buf []byte
+	listed := false
 	for ind := range in {
 		if err := out.Next(); err != nil {
 			return err
@@ -158,6 +178,7 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 			buf = base64.StdEncoding.AppendEncode(buf[:0], []byte(ind.Value))
 			buf = append(buf, '\n')
 			out.Write(buf)
+			listed = true
 			continue
 		}
 		if dataset.Kind == TypeIP && ind.Type == indicator.IPv6 && ipv4Alias(ind.Value) {
@@ -166,6 +187,10 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 		}
 		out.WriteString(ind.Value)
 		out.WriteByte('\n')
+		listed = true
+	}
+	if !listed {
+		out.WriteString(Placeholder(dataset.Kind))
 	}
 	return out.Close()
 }
