@@ -206,30 +206,6 @@ func (w *Warninglists) Match(in indicator.Indicator) (Verdict, bool) {
 	return w.matchNAT64(in)
 }
 
-// matchNAT64 is Match for the IPv4 address or net that in, an address or
-// net inside the well-known NAT64 prefix, reaches: 64:ff9b::808:808 is a
-// path to 8.8.8.8 from an IPv6-only network.
-func (w *Warninglists) matchNAT64(in indicator.Indicator) (Verdict, bool) {
-	p, ok := in.Prefix()
-	if !ok {
-		return Verdict{}, false
-	}
-	v4, ok := nat64Embedded(p)
-	if !ok {
-		return Verdict{}, false
-	}
-	via := in
-	via.Type, via.Value = indicator.IPv4Net, v4.String()
-	if v4.IsSingleIP() {
-		via.Type, via.Value = indicator.IPv4, v4.Addr().String()
-	}
-	v, hit := w.Match(via)
-	if hit {
-		v.Detail += " (" + via.Value + " through NAT64 " + nat64.String() + ")"
-	}
-	return v, hit
-}
-
 // matchValue is Match as MISP matches: a net hits only a list holding
 // it whole.
 func (w *Warninglists) matchValue(in indicator.Indicator) (Verdict, bool) {
