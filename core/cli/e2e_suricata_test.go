@@ -17,6 +17,7 @@ import (
 
 	"github.com/cratos-project/cratos/conformance/mispsim"
 	"github.com/cratos-project/cratos/conformance/realtools"
+	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/internal/testtool"
 	"github.com/cratos-project/cratos/renderers/suricata"
 )
@@ -209,9 +210,9 @@ func TestE2ESuricataUpdate(t *testing.T) {
 			`msg:"CRATOS domain-dns bad.example.test"`,
 			`msg:"CRATOS url http://bad.example.test/gate.php?id=1"`,
 			`msg:"CRATOS url-tls tls.example.test"`,
-			`filemd5:` + suricata.MD5List + `;`,
-			`filesha1:` + suricata.SHA1List + `;`,
-			`filesha256:` + suricata.SHA256List + `;`,
+			`filemd5:` + suricata.HashList("block", indicator.MD5) + `;`,
+			`filesha1:` + suricata.HashList("block", indicator.SHA1) + `;`,
+			`filesha256:` + suricata.HashList("block", indicator.SHA256) + `;`,
 		} {
 			if !strings.Contains(rules, s) {
 				t.Errorf("installed rules lack %s", s)
@@ -222,9 +223,9 @@ func TestE2ESuricataUpdate(t *testing.T) {
 		}
 		md5s := slices.Sorted(slices.Values(e2eMD5))
 		for name, want := range map[string]string{
-			suricata.MD5List:    md5s[0] + "\n" + md5s[1] + "\n",
-			suricata.SHA1List:   strings.ToLower(e2eSHA1) + "\n",
-			suricata.SHA256List: e2eSHA256 + "\n",
+			suricata.HashList("block", indicator.MD5):    md5s[0] + "\n" + md5s[1] + "\n",
+			suricata.HashList("block", indicator.SHA1):   strings.ToLower(e2eSHA1) + "\n",
+			suricata.HashList("block", indicator.SHA256): e2eSHA256 + "\n",
 		} {
 			if got := su.file(name); got != want {
 				t.Errorf("%s next to the rules:\n%q\nwant\n%q", name, got, want)

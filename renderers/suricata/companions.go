@@ -18,13 +18,12 @@ var _ renderers.Companioned = Renderer{}
 var hashLists = [3]struct {
 	t       indicator.Type
 	keyword string
-	file    string
 	digits  int
 	reason  string
 }{
-	{indicator.MD5, "filemd5", MD5List, 32, "md5 value that is not 32 hex digits"},
-	{indicator.SHA1, "filesha1", SHA1List, 40, "sha1 value that is not 40 hex digits"},
-	{indicator.SHA256, "filesha256", SHA256List, 64, "sha256 value that is not 64 hex digits"},
+	{indicator.MD5, "filemd5", 32, "md5 value that is not 32 hex digits"},
+	{indicator.SHA1, "filesha1", 40, "sha1 value that is not 40 hex digits"},
+	{indicator.SHA256, "filesha256", 64, "sha256 value that is not 64 hex digits"},
 }
 
 // hashList returns the index in hashLists of a hash indicator and whether
@@ -49,11 +48,11 @@ func isHex(s string) bool {
 }
 
 // Companions returns the hash list files that the rules Render writes for
-// the same input read: cratos-md5.lst, cratos-sha1.lst and
-// cratos-sha256.lst, one lower-case hex hash per line, sorted, without
-// duplicates. A file is returned exactly when its rule is written: when
-// the input has at least one valid hash of its kind (Suricata refuses an
-// empty list). Values of the wrong length or not hex are left out and
+// the same input read, named by HashList for the request's feed
+// (cratos-<feed>-md5.lst, -sha1.lst, -sha256.lst), one lower-case hex
+// hash per line, sorted, without duplicates. A file is returned exactly
+// when its rule is written: when the input has at least one valid hash of
+// its kind (Suricata refuses an empty list). Values of the wrong length or not hex are left out and
 // reported, as Render reports them. For canonical input the files are the
 // bytes of the suricata-dataset output with type md5, sha1 or sha256.
 func (Renderer) Companions(ctx context.Context, req renderers.Request, in iter.Seq[indicator.Indicator]) ([]renderers.File, error) {
@@ -92,7 +91,7 @@ func (Renderer) Companions(ctx context.Context, req renderers.Request, in iter.S
 			b.WriteString(v)
 			b.WriteByte('\n')
 		}
-		files = append(files, renderers.File{Name: hashLists[i].file, Body: b.Bytes()})
+		files = append(files, renderers.File{Name: HashList(req.Feed, hashLists[i].t), Body: b.Bytes()})
 	}
 	return files, nil
 }

@@ -55,14 +55,14 @@ func TestCompanions(t *testing.T) {
 		}, nil, map[string]int{}},
 		{"md5 only", []indicator.Indicator{
 			hashInd(indicator.Domain, "bad.example"), hashInd(indicator.MD5, md5b), hashInd(indicator.MD5, md5a),
-		}, []renderers.File{{Name: suricata.MD5List, Body: []byte(md5a + "\n" + md5b + "\n")}}, map[string]int{}},
+		}, []renderers.File{{Name: "cratos-block-md5.lst", Body: []byte(md5a + "\n" + md5b + "\n")}}, map[string]int{}},
 		{"all three kinds, upper case and duplicates", []indicator.Indicator{
 			hashInd(indicator.SHA256, strings.ToUpper(sha256)), hashInd(indicator.SHA1, sha1), hashInd(indicator.MD5, strings.ToUpper(md5b)),
 			hashInd(indicator.MD5, md5b), hashInd(indicator.SHA256, sha256),
 		}, []renderers.File{
-			{Name: suricata.MD5List, Body: []byte(md5b + "\n")},
-			{Name: suricata.SHA1List, Body: []byte(sha1 + "\n")},
-			{Name: suricata.SHA256List, Body: []byte(sha256 + "\n")},
+			{Name: "cratos-block-md5.lst", Body: []byte(md5b + "\n")},
+			{Name: "cratos-block-sha1.lst", Body: []byte(sha1 + "\n")},
+			{Name: "cratos-block-sha256.lst", Body: []byte(sha256 + "\n")},
 		}, map[string]int{}},
 		{"values of the wrong length or not hex are left out", []indicator.Indicator{
 			hashInd(indicator.MD5, md5a), hashInd(indicator.MD5, md5a+"0"), hashInd(indicator.MD5, strings.Repeat("g", 32)),
@@ -70,7 +70,7 @@ func TestCompanions(t *testing.T) {
 		}, []renderers.File{
 			// No valid sha1: Render writes no filesha1 rule, and
 			// Suricata refuses an empty list, so there is no file.
-			{Name: suricata.MD5List, Body: []byte(md5a + "\n")},
+			{Name: "cratos-block-md5.lst", Body: []byte(md5a + "\n")},
 		}, map[string]int{"md5 value that is not 32 hex digits": 2, "sha1 value that is not 40 hex digits": 1}},
 	}
 	for _, tc := range cases {
@@ -137,7 +137,7 @@ func TestCompanionsMatchRules(t *testing.T) {
 				t.Errorf("files %v, the rules read %v", names, read)
 			}
 			for _, f := range files {
-				dt := map[string]string{suricata.MD5List: "md5", suricata.SHA1List: "sha1", suricata.SHA256List: "sha256"}[f.Name]
+				dt := map[string]string{"cratos-block-md5.lst": "md5", "cratos-block-sha1.lst": "sha1", "cratos-block-sha256.lst": "sha256"}[f.Name]
 				var want bytes.Buffer
 				dreq := renderers.Request{Generated: companionsGenerated, Options: map[string]string{"type": dt}}
 				if err := (suricatadataset.Renderer{}).Render(context.Background(), &want, dreq, renderers.Filter(renderers.Slice(tc.in), types)); err != nil {
