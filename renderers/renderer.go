@@ -113,10 +113,11 @@ type Request struct {
 	// know (a zone's SOA serial).
 	Serial uint32
 	// Previous, when set, is the body last served for this list (same
-	// site, feed, data type, age, output and options): a renderer whose
-	// objects carry versions (stix21) reads it so that no object's
-	// version goes back. Render must not change it. The plugin bridge
-	// does not send it.
+	// site, feed, data type, age, output and options; after a change of
+	// settings, the one served at its URL under the former ones): a
+	// renderer whose objects carry versions (stix21) reads it so that no
+	// object's version goes back. Render must not change it. The plugin
+	// bridge does not send it.
 	Previous []byte
 	// Options are the per-site options for this renderer.
 	Options map[string]string

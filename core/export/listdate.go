@@ -15,36 +15,77 @@ import (
 // and kept the old bytes, and an rpz fetched by URL kept its serial. So
 // the date and serial last given to each URL's list, and the key they
 // were given under, are kept (listKey), in process and in the shared
-// level, and a list under another key is dated after them.
+// level, and a list under another key is dated after them. The key
+// itself is kept too, so that a renderer that versions its objects reads
+// the list last served at the URL (previousList), not the last one made
+// under the new key's settings, which there is none of.
 
 // listDateKey names a list's last date in the shared level.
 func listDateKey(list string) string { return "listdate|" + list }
 
+// listArtifactKey names, in the shared level, the artifact key a list's
+// last date was given under.
+func listArtifactKey(list string) string { return "listart|" + list }
+
+// listDate is the date and serial last given to a list, and the artifact
+// key they were given under, when known.
+type listDate struct {
+	sharedContent
+	artifact string
+}
+
 // lastListDate returns the date and serial last given to the list of k's
-// URL, with the digest of the artifact key they were given under.
-func (s *Service) lastListDate(ctx context.Context, k keys) (sharedContent, bool) {
+// URL, with the digest of the artifact key they were given under (serial
+// 0: none).
+func (s *Service) lastListDate(ctx context.Context, k keys) listDate {
 	prev, ok := s.listDates.Get(k.list)
 	if s.shared == nil {
-		return prev, ok
+		return prev
 	}
 	if b, found, _ := s.shared.Get(ctx, listDateKey(k.list)); found {
 		if c, cok := decodeContent(b); cok && (!ok || c.serial > prev.serial) {
-			return c, true
+			if c.digest != prev.digest {
+				prev.artifact = ""
+			}
+			return listDate{sharedContent: c, artifact: prev.artifact}
 		}
 	}
-	return prev, ok
+	return prev
+}
+
+// previousList returns the list last served at k's URL, prev being its
+// date (lastListDate): the last good list of the artifact key prev was
+// given under when that is another than k's and it is still held, else
+// own, k's own last good list (or nil).
+func (s *Service) previousList(ctx context.Context, k keys, prev listDate, own *Artifact) *Artifact {
+	if prev.serial == 0 || prev.digest == sha256.Sum256([]byte(k.artifact)) {
+		return own
+	}
+	key := prev.artifact
+	if key == "" && s.shared != nil {
+		if b, found, _ := s.shared.Get(ctx, listArtifactKey(k.list)); found {
+			key = string(b)
+		}
+	}
+	if key == "" || sha256.Sum256([]byte(key)) != prev.digest {
+		return own
+	}
+	if a, ok := s.lastGood(key); ok {
+		return a
+	}
+	return own
 }
 
 // succeedList returns since and serial, the date and serial of k's
 // content, moved past those last given to the list of k's URL when they
 // were given under another artifact key (the settings changed).
-func (s *Service) succeedList(ctx context.Context, k keys, since time.Time, serial uint32) (time.Time, uint32) {
-	prev, ok := s.lastListDate(ctx, k)
-	if !ok || prev.digest == sha256.Sum256([]byte(k.artifact)) ||
+// prev is lastListDate's.
+func (s *Service) succeedList(ctx context.Context, k keys, prev listDate, since time.Time, serial uint32) (time.Time, uint32) {
+	if prev.serial == 0 || prev.digest == sha256.Sum256([]byte(k.artifact)) ||
 		since.Truncate(time.Second).After(prev.since.Truncate(time.Second)) && serial > prev.serial {
 		return since, serial
 	}
-	c := s.contentOf(k.artifact).succeed(prev)
+	c := s.contentOf(k.artifact).succeed(prev.sharedContent)
 	if s.shared != nil {
 		_ = s.shared.Set(ctx, contentKey(k.artifact), encodeContent(c), contentStateTTL)
 	}
@@ -54,13 +95,17 @@ func (s *Service) succeedList(ctx context.Context, k keys, since time.Time, seri
 // noteListDate records since and serial as the last given to the list of
 // k's URL, under k's artifact key.
 func (s *Service) noteListDate(ctx context.Context, k keys, since time.Time, serial uint32) {
-	c := sharedContent{digest: sha256.Sum256([]byte(k.artifact)), since: since, serial: serial}
-	if prev, ok := s.listDates.Get(k.list); ok && prev == c {
+	c := listDate{sharedContent{digest: sha256.Sum256([]byte(k.artifact)), since: since, serial: serial}, k.artifact}
+	prev, ok := s.listDates.Get(k.list)
+	if ok && prev == c {
 		return
 	}
 	s.listDates.Set(k.list, c, 0)
 	if s.shared != nil {
-		_ = s.shared.Set(ctx, listDateKey(k.list), encodeContent(c), contentStateTTL)
+		if !ok || prev.artifact != c.artifact {
+			_ = s.shared.Set(ctx, listArtifactKey(k.list), []byte(k.artifact), contentStateTTL)
+		}
+		_ = s.shared.Set(ctx, listDateKey(k.list), encodeContent(c.sharedContent), contentStateTTL)
 	}
 }
 

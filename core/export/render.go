@@ -36,7 +36,8 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 	// MISP was last read, so an unchanged list keeps its bytes, ETag and
 	// checksum across rebuilds and pollers get 304s.
 	since, serial := s.sharedContentSince(ctx, k.artifact, in, snap.Fetched) // content_shared.go
-	since, serial = s.succeedList(ctx, k, since, serial)                     // listdate.go
+	listed := s.lastListDate(ctx, k)                                         // listdate.go
+	since, serial = s.succeedList(ctx, k, listed, since, serial)
 	base := map[string]int{}
 	for k, n := range guardDropped {
 		base[k] += n
@@ -51,9 +52,14 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 	}
 	// The last good list is what devices hold: a renderer that versions
 	// its objects reads it (Request.Previous), in memory or, after a
-	// restart, from the state directory.
+	// restart, from the state directory; after a change of settings, the
+	// one last served at the list's URL, under its former key.
 	last, _ := s.lastGood(k.artifact)
-	rendered, err := s.renderBody(ctx, r, rd, k, in, opts, since, serial, base, last)
+	previous := last
+	if r.Package != PackageTarGz { // a package is not given one
+		previous = s.previousList(ctx, k, listed, last)
+	}
+	rendered, err := s.renderBody(ctx, r, rd, k, in, opts, since, serial, base, previous)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +69,7 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 	// If-Modified-Since with that date would keep the old bytes.
 	if last != nil && last.Generated.Equal(since) && last.ETag != rendered.etag {
 		since, serial = s.redateContent(ctx, k.artifact, snap.Fetched)
-		if rendered, err = s.renderBody(ctx, r, rd, k, in, opts, since, serial, base, last); err != nil {
+		if rendered, err = s.renderBody(ctx, r, rd, k, in, opts, since, serial, base, previous); err != nil {
 			return nil, err
 		}
 	}
@@ -117,8 +123,8 @@ type renderedBody struct {
 }
 
 // renderBody renders in under the date since and zone serial, packaged
-// as r asks; dropped starts from base. last is the list's last good
-// artifact, or nil.
+// as r asks; dropped starts from base. last is the list last served at
+// r's URL (previousList), or nil.
 func (s *Service) renderBody(ctx context.Context, r Request, rd renderers.Renderer, k keys, in iter.Seq[indicator.Indicator],
 	opts map[string]string, since time.Time, serial uint32, base map[string]int, last *Artifact) (renderedBody, error) {
 	info := rd.Info()

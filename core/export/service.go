@@ -107,7 +107,7 @@ type Service struct {
 	// (nil: none): the content states go there (content_shared.go).
 	shared    *cache.Backoff
 	content   *cache.LRU[string, *contentState] // artifact key -> content
-	listDates *cache.LRU[string, sharedContent] // list key -> last date given (listdate.go)
+	listDates *cache.LRU[string, listDate]      // list key -> last date given (listdate.go)
 	keyIDs    *cache.LRU[string, string]        // identity -> keyed hash
 	keyMemo   keyMemo                           // request -> cache keys (memo.go)
 	rdMemo    rendererMemo                      // renderers found able to carry a data type
@@ -176,7 +176,7 @@ func New(opts Options) *Service {
 		snaps: cache.NewTier(cache.TierOptions[*Snapshot]{LocalBytes: opts.HotBytes, SizeOf: snapshotSize,
 			Encode: encodeSnapshot, Decode: decodeSnapshot, Shared: shared, Clock: opts.Now, SharedFloor: sharedFloor}),
 		content:       cache.NewLRU(cache.LRUOptions[string, *contentState]{MaxItems: maxLists}),
-		listDates:     cache.NewLRU(cache.LRUOptions[string, sharedContent]{MaxItems: maxLists}),
+		listDates:     cache.NewLRU(cache.LRUOptions[string, listDate]{MaxItems: maxLists}),
 		tracks:        cache.NewLRU(cache.LRUOptions[string, *tracked]{MaxItems: maxLists}),
 		keyIDs:        cache.NewLRU(cache.LRUOptions[string, string]{MaxItems: maxKeyIDs}),
 		sites:         cache.NewLRU(cache.LRUOptions[string, SiteState]{MaxItems: maxSites}),
