@@ -57,7 +57,8 @@ func NewWarninglistCache(ttl time.Duration, now func() time.Time) *WarninglistCa
 // Get returns the warninglists of the MISP instance c talks to; key names
 // the instance and the MISP key (never the key itself). When MISP fails,
 // the last lists read are returned with the error, or nil and the error
-// when there are none.
+// when there are none. A read that ctx ended is not taken for a failure
+// of MISP: it does not pause the reads after it.
 func (wc *WarninglistCache) Get(ctx context.Context, key string, c *misp.Client) (*Warninglists, error) {
 	wc.mu.Lock()
 	e, ok := wc.entries[key]
@@ -75,6 +76,11 @@ func (wc *WarninglistCache) Get(ctx context.Context, key string, c *misp.Client)
 		defer wc.mu.Unlock()
 		if len(wc.entries) >= maxCachedInstances {
 			clear(wc.entries)
+		}
+		if err != nil && ctx.Err() != nil {
+			// The caller left (or reached its deadline): MISP did not
+			// fail, and the next caller reads again.
+			return nil, err
 		}
 		if err != nil {
 			prev := wc.entries[key]

@@ -114,3 +114,25 @@ func TestWarninglistCacheFailure(t *testing.T) {
 		t.Errorf("after recovery: %v", err)
 	}
 }
+
+// A read cut short by its caller's context (a request that left, a TAXII
+// poll at its deadline) is no failure of MISP: the next build reads the
+// warninglists rather than go without them for the failure's pause.
+func TestWarninglistCacheCallerCancelled(t *testing.T) {
+	sim := misptest.New(t, mispsim.Options{})
+	if _, err := sim.AddWarninglist(mispsim.Warninglist{Name: "dns", Type: "cidr", List: []string{"8.8.4.4"}}); err != nil {
+		t.Fatal(err)
+	}
+	url := misptest.Serve(t, sim)
+	now := time.Unix(1_800_000_000, 0)
+	wc := guard.NewWarninglistCache(time.Hour, func() time.Time { return now })
+	c := misp.New(misp.Options{Site: "sim", BaseURL: url, Key: mispsim.DefaultKey, Timeout: 30 * time.Second})
+	ended, cancel := context.WithCancel(context.Background())
+	cancel()
+	if w, err := wc.Get(ended, "k", c); err == nil || w != nil {
+		t.Fatalf("read with an ended context: %v, %v", w, err)
+	}
+	if w, err := wc.Get(context.Background(), "k", c); err != nil || w == nil || w.Len() != 1 {
+		t.Fatalf("next read: %v, %v", w, err)
+	}
+}
