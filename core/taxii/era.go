@@ -1,6 +1,7 @@
 package taxii
 
 import (
+	"maps"
 	"sort"
 
 	"github.com/cratos-project/cratos/core/indicator"
@@ -99,4 +100,31 @@ func (c *Collection) encode(dst []byte, encs *encoders, r record) []byte {
 		dst = append(dst[:len(dst)-1], `,"revoked":true}`...)
 	}
 	return dst
+}
+
+// eraPoint is a version's date_added and the options it was made under.
+type eraPoint struct {
+	at   int64
+	opts map[string]string
+}
+
+// mergedEras returns the eras under which the version of each point is
+// encoded with its own options, and from the last point on with
+// current. points are sorted by date; at one date, the first point's
+// options are kept (two histories made versions at the same millisecond
+// under different options).
+func mergedEras(points []eraPoint, current map[string]string) []era {
+	if len(points) == 0 {
+		return nil
+	}
+	var eras []era
+	cur, at := points[0].opts, points[0].at
+	for _, p := range append(points[1:], eraPoint{at: points[len(points)-1].at + 1, opts: current}) {
+		if p.at != at && !maps.Equal(p.opts, cur) {
+			eras = append(eras, era{until: p.at, opts: cur})
+			cur = p.opts
+		}
+		at = p.at
+	}
+	return eras
 }

@@ -1,6 +1,7 @@
 package taxii
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"maps"
@@ -187,6 +188,13 @@ func (c *Collection) merge(b *Collection, now time.Time) {
 			o.revoked = t // b's client holds it active, or revoked after c did
 		}
 	}
+	// Each version keeps the options it was made under: those of c's
+	// eras for c's, of b's for the versions of b's revoked objects kept
+	// as b served them.
+	points := make([]eraPoint, 0, len(c.log))
+	for _, r := range c.log {
+		points = append(points, eraPoint{r.added, c.optsAt(r.added)})
+	}
 	var legacyOnly, only []object
 	for j := range b.objs {
 		p := b.objs[j]
@@ -195,7 +203,9 @@ func (c *Collection) merge(b *Collection, now time.Time) {
 		}
 		k := objKey{p.typ, p.value}
 		maxGen[k] = max(maxGen[k], p.gen)
-		if p.revoked == 0 {
+		if p.revoked != 0 {
+			points = append(points, eraPoint{p.added, b.optsAt(p.added)}, eraPoint{p.revoked, b.optsAt(p.revoked)})
+		} else {
 			p.added = t // c's client lacks it
 			if !onList[k] {
 				p.revoked = t
@@ -220,6 +230,8 @@ func (c *Collection) merge(b *Collection, now time.Time) {
 	slices.SortFunc(only[len(only)-len(onList):], func(a, b object) int {
 		return strings.Compare(a.id, b.id)
 	})
+	slices.SortStableFunc(points, func(a, b eraPoint) int { return cmp.Compare(a.at, b.at) })
+	c.eras = mergedEras(points, c.opts)
 	c.objs = slices.Concat(objs[:c.legacy], legacyOnly, objs[c.legacy:], only)
 	c.legacy += len(legacyOnly)
 	if remark {
