@@ -96,8 +96,28 @@ func (v FeedView) Indicators() []indicator.Indicator {
 // guard lets through (Service.Policy of r). The view takes one cold build
 // from r.Consumer's budget when it reads MISP, however many snapshots it reads.
 // It ends within the build timeout (Options.BuildTimeout), as a list's
-// build: its waits for build slots and its MISP reads included.
+// build: its waits for build slots and its MISP reads included. The
+// views of one feed and MISP key are made once at a time, as a list's
+// build (feedview_flight.go): the view goes on while a request waits for
+// it, and is cancelled once every one has left (ctx ended).
 func (s *Service) FeedView(ctx context.Context, r Request, types indicator.TypeSet, lookup func(string) (indicator.DataType, bool)) (FeedView, error) {
+	key := s.viewKey(r, types)
+	for try := 0; ; try++ {
+		res, err := s.awaitView(ctx, key, r, types, lookup)
+		if err != nil {
+			return FeedView{}, err
+		}
+		if try == maxRejoins || !refusedOther(ctx, r, res.Err) {
+			if res.Err != nil {
+				return FeedView{}, res.Err
+			}
+			return res.Val.(FeedView), nil
+		}
+	}
+}
+
+// feedView makes FeedView's view in ctx, the view's own context.
+func (s *Service) feedView(ctx context.Context, r Request, types indicator.TypeSet, lookup func(string) (indicator.DataType, bool)) (FeedView, error) {
 	ctx, cancel := context.WithTimeout(withOneColdBuild(ctx), s.opts.BuildTimeout)
 	defer cancel()
 	site := *r.Site

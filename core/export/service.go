@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/cratos-project/cratos/core/cache"
 	"github.com/cratos-project/cratos/core/config"
 	"github.com/cratos-project/cratos/core/state"
@@ -103,6 +105,9 @@ type Service struct {
 	// snaps are the indicator snapshots: in process and in the shared
 	// store, one MISP query at a time per snapshot.
 	snaps *cache.Tier[*Snapshot]
+	// views are the feed views being made: one at a time per view
+	// (feedview_flight.go).
+	views singleflight.Group
 	// shared is the store shared by every process, behind its back-off
 	// (nil: none): the content states go there (content_shared.go).
 	shared    *cache.Backoff

@@ -78,6 +78,8 @@ type harness struct {
 	registry *renderers.Registry
 	// buildTimeout, when set, is the export service's build timeout.
 	buildTimeout time.Duration
+	// maxBuilds, when set, is the export service's max_concurrent_builds.
+	maxBuilds int
 }
 
 type harnessOption func(*harness)
@@ -161,7 +163,7 @@ func (h *harness) start() {
 	}
 	exp := export.New(export.Options{Renderers: registry, Store: mem, Shared: shared, Namespace: cache.NewNamespace(generations, time.Second),
 		KeySecret: secret[:], Logger: logger, Observer: m, NeverBlock: h.cfg.NeverBlock, Now: h.exportNow, BuildTimeout: h.buildTimeout,
-		Limits: export.Limits{ColdBuildsPerMinute: h.cfg.ColdBuildsPerMinute, RendersPerMinute: h.cfg.RendersPerMinute}})
+		Limits: export.Limits{MaxBuilds: h.maxBuilds, ColdBuildsPerMinute: h.cfg.ColdBuildsPerMinute, RendersPerMinute: h.cfg.RendersPerMinute}})
 	var accessLog io.Writer = h.logs
 	if h.accessLog != nil {
 		accessLog = h.accessLog

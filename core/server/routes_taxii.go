@@ -194,7 +194,17 @@ func (s *Server) taxiiContent(c *fiber.Ctx, cl *caller, e taxiiEndpoint, feed st
 	}
 	var view export.FeedView
 	if verr == nil {
-		view, verr = s.opts.Export.FeedView(c.UserContext(), req, taxii.Types(), s.opts.Config.DataType)
+		// A poll whose client left stops waiting; the view's reads stop
+		// with the last poll waiting for them, as a list's build does.
+		ctx := s.watchClient(c)
+		view, verr = s.opts.Export.FeedView(ctx, req, taxii.Types(), s.opts.Config.DataType)
+		gone := verr != nil && errors.Is(verr, context.Canceled) && ctx.Err() != nil
+		ctx.Stop()
+		if gone {
+			s.opts.Logger.Info("client gone before its collection was read", "site", site.Name, "feed", feed)
+			c.Status(statusClientGone)
+			return nil
+		}
 	}
 	if verr != nil {
 		// A collection with a history answers from it when MISP fails or
