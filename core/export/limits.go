@@ -80,6 +80,23 @@ func refusedOther(ctx context.Context, r Request, err error) bool {
 	return errors.As(err, &be) && (be.consumer != r.Consumer || IsBackground(ctx))
 }
 
+// ErrBusy is a wait for a build or render slot that ended (the build
+// timeout) before one was free: the lists built here kept it waiting,
+// not MISP.
+var ErrBusy = errors.New("busy")
+
+// SlotError is ErrBusy (errors.Is) naming the slots waited for; it
+// unwraps to the error of the context that ended the wait.
+type SlotError struct {
+	Site   string
+	Detail string // which slots: "no build slot free (max_concurrent_builds 4)"
+	cause  error
+}
+
+func (e *SlotError) Error() string        { return "busy: " + e.Detail }
+func (e *SlotError) Is(target error) bool { return target == ErrBusy }
+func (e *SlotError) Unwrap() error        { return e.cause }
+
 // ErrRenderTooLarge is a rendered list past Limits.RenderMaxBytes.
 var ErrRenderTooLarge = errors.New("rendered list is larger than render_max_bytes")
 
@@ -129,7 +146,7 @@ func (b *buildLimiter) acquire(ctx context.Context, site string) (func(), error)
 	case b.slots <- struct{}{}:
 		return func() { <-b.slots }, nil
 	case <-ctx.Done():
-		return nil, &misp.Error{Kind: misp.Timeout, Site: site, Detail: fmt.Sprintf("no build slot free (max_concurrent_builds %d)", cap(b.slots))}
+		return nil, &SlotError{Site: site, Detail: fmt.Sprintf("no build slot free (max_concurrent_builds %d)", cap(b.slots)), cause: ctx.Err()}
 	}
 }
 
@@ -202,8 +219,8 @@ func (set *shareSet) take(ctx context.Context, r Request, total int, full func(s
 		return func() {}, nil
 	case <-ctx.Done():
 		leave()
-		return nil, &misp.Error{Kind: misp.Timeout, Site: r.Site.Name,
-			Detail: fmt.Sprintf("no %s free for this token (%d of %s %d)", what, per, limit, total)}
+		return nil, &SlotError{Site: r.Site.Name,
+			Detail: fmt.Sprintf("no %s free for this token (%d of %s %d)", what, per, limit, total), cause: ctx.Err()}
 	}
 }
 

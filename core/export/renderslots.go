@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"runtime"
-
-	"github.com/cratos-project/cratos/core/misp"
 )
 
 // renderSlotFrom is the length of a list from which its render takes a
@@ -60,7 +58,7 @@ func (rs *renderSlots) take(ctx context.Context, r Request, entries int) (func()
 		return func() { <-rs.slots; leave() }, nil
 	case <-ctx.Done():
 		leave()
-		return nil, &misp.Error{Kind: misp.Timeout, Site: r.Site.Name,
-			Detail: fmt.Sprintf("no render slot free (%d renders at once)", cap(rs.slots))}
+		return nil, &SlotError{Site: r.Site.Name, Detail: fmt.Sprintf("no render slot free (%d renders at once)", cap(rs.slots)),
+			cause: ctx.Err()}
 	}
 }

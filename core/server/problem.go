@@ -52,14 +52,21 @@ func (v validation) respond(c *fiber.Ctx) error {
 }
 
 // setRetryAfter sets Retry-After on the answer to a list refused by the
-// token's cold-build or render budget: the seconds until the budget
-// allows one.
+// token's cold-build or render budget (the seconds until the budget
+// allows one) or by slots busy past the build timeout.
 func setRetryAfter(c *fiber.Ctx, err error) {
 	var be *export.BudgetError
 	if errors.As(err, &be) {
 		c.Set(fiber.HeaderRetryAfter, retrySeconds(be.RetryAfter))
 	}
+	if errors.Is(err, export.ErrBusy) {
+		c.Set(fiber.HeaderRetryAfter, retrySeconds(busyRetryAfter))
+	}
 }
+
+// busyRetryAfter is the Retry-After of a list or poll that found no build
+// or render slot free within the build timeout.
+const busyRetryAfter = time.Minute
 
 // retrySeconds is d in whole seconds for Retry-After, rounded up: a
 // client that waits that long is not refused again.
@@ -82,6 +89,8 @@ func staleCause(err error) string {
 		return "render budget spent"
 	case errors.Is(err, export.ErrRenderTooLarge), errors.As(err, &pf), errors.As(err, &re):
 		return "list could not be rendered"
+	case errors.Is(err, export.ErrBusy):
+		return err.Error() // the slots waited for, never MISP's fault
 	}
 	return "MISP unavailable"
 }
@@ -95,6 +104,9 @@ func upstream(err error) (int, string) {
 		return fiber.StatusTooManyRequests, err.Error()
 	case errors.Is(err, export.ErrRenderTooLarge):
 		return fiber.StatusBadGateway, err.Error()
+	case errors.Is(err, export.ErrBusy):
+		// The lists built here, not MISP, kept the request waiting.
+		return fiber.StatusServiceUnavailable, err.Error()
 	case errors.As(err, &pf):
 		plugin, cause := pf.PluginFault()
 		return fiber.StatusBadGateway, fmt.Sprintf("renderer plugin %s failed: %v", plugin, cause)

@@ -32,6 +32,8 @@ func TestUpstreamClassification(t *testing.T) {
 		{"MISP timeout", &misp.Error{Kind: misp.Timeout, Site: "s", Detail: "slow"}, 504, "MISP s: slow"},
 		{"MISP refused the key", &misp.Error{Kind: misp.AuthFailed, Site: "s", Detail: "403"}, 502, "MISP s: 403"},
 		{"build budget", fmt.Errorf("x: %w", export.ErrBuildBudget), 429, "x: " + export.ErrBuildBudget.Error()},
+		{"build slots busy", fmt.Errorf("x: %w", &export.SlotError{Site: "s", Detail: "no build slot free (max_concurrent_builds 4)"}), 503,
+			"x: busy: no build slot free (max_concurrent_builds 4)"},
 		{"unknown", errors.New("other"), 500, "internal error"},
 	}
 	for _, tt := range tests {
@@ -39,6 +41,28 @@ func TestUpstreamClassification(t *testing.T) {
 			status, msg := upstream(tt.err)
 			if status != tt.status || msg != tt.msg {
 				t.Errorf("upstream = %d %q, want %d %q", status, msg, tt.status, tt.msg)
+			}
+		})
+	}
+}
+
+// A stale answer's Warning names its cause: slots busy past the build
+// timeout are not MISP's fault.
+func TestStaleCause(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"MISP timeout", &misp.Error{Kind: misp.Timeout, Site: "s", Detail: "slow"}, "MISP unavailable"},
+		{"render slots busy", &export.SlotError{Site: "s", Detail: "no render slot free (2 renders at once)"},
+			"busy: no render slot free (2 renders at once)"},
+		{"cold-build budget", &export.BudgetError{}, "cold-build budget spent"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := staleCause(tt.err); got != tt.want {
+				t.Errorf("staleCause = %q, want %q", got, tt.want)
 			}
 		})
 	}

@@ -50,9 +50,9 @@ func (s *Server) table() []route {
 	list := []response{{200, "the list"}, {304, "not modified (If-None-Match, or If-Modified-Since without it)"}, {400, "the output cannot carry this data type"},
 		{401, "malformed Basic credentials"}, {403, "token, site or client address refused"}, {404, "unknown output or unconfigured feed"},
 		{422, "invalid parameter"}, {429, "too many failed authentications"}, {502, "MISP answered with an error or garbage"},
-		{503, "MISP unreachable"}, {504, "MISP timed out"}}
+		{503, "MISP unreachable, or no build or render slot free within the build timeout"}, {504, "MISP timed out"}}
 	authed := []response{{200, "OK"}, {401, "malformed Basic credentials"}, {403, "token, site or client address refused"}, {422, "invalid parameter"},
-		{502, "MISP answered with an error or garbage"}, {503, "MISP unreachable"}, {504, "MISP timed out"}}
+		{502, "MISP answered with an error or garbage"}, {503, "MISP unreachable, or no build or render slot free within the build timeout"}, {504, "MISP timed out"}}
 	open := []response{{200, "OK"}}
 	mint := []response{{200, "the token"}, {403, "minting is off or not allowed from this address"}, {422, "invalid field"}, {429, "too many requests"}}
 

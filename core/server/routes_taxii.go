@@ -50,7 +50,7 @@ func (s *Server) taxiiTable() []route {
 	resp := []response{{200, "TAXII resource"}, {304, "not modified (If-None-Match)"}, {400, "invalid parameter"},
 		{401, "malformed Basic credentials"}, {403, "token, site or client address refused"}, {404, "unknown API root, collection or object"},
 		{406, "Accept is not application/taxii+json;version=2.1"}, {502, "MISP answered with an error or garbage"},
-		{503, "MISP unreachable"}, {504, "MISP timed out"}}
+		{503, "MISP unreachable, or no build or render slot free within the build timeout"}, {504, "MISP timed out"}}
 	const base = "/taxii2/:apiRoot/collections/:collectionId"
 	mk := func(method, path, summary string, e taxiiEndpoint, params ...param) route {
 		return route{method: method, path: path, summary: summary, auth: true, params: params, responses: resp,
