@@ -39,6 +39,9 @@ type durable struct {
 	// touches are the records of lists served, to be dated now
 	// (durable_prune.go). Guarded by mu.
 	touches map[string]time.Time
+	// dates are the URL records to be written (listdate_state.go).
+	// Guarded by mu.
+	dates map[string]listURLRecord
 	// writing is the record name whose files the writer is changing, and
 	// pruning the one a prune pass is: neither touches the other's. Both
 	// guarded by mu.
@@ -71,7 +74,7 @@ func newDurable(dir *state.Dir) *durable {
 		return nil
 	}
 	d := &durable{dir: dir, pending: map[string]durableRecord{}, loading: map[string]*durableLoad{}, bodies: map[string]string{},
-		touches: map[string]time.Time{}}
+		touches: map[string]time.Time{}, dates: map[string]listURLRecord{}}
 	d.idle = sync.NewCond(&d.mu)
 	return d
 }
@@ -108,21 +111,28 @@ func (s *Service) persist(key string, a *Artifact) {
 	}
 }
 
-// writeDurable writes the pending records, then dates the records of
-// lists served, until none is left.
+// writeDurable writes the pending records, then the URL records
+// (listdate_state.go), then dates the records of lists served, until none
+// is left.
 func (s *Service) writeDurable() {
 	d := s.durable
 	d.mu.Lock()
-	for len(d.pending) > 0 || len(d.touches) > 0 {
+	for len(d.pending) > 0 || len(d.dates) > 0 || len(d.touches) > 0 {
 		var name string
 		var rec durableRecord
+		var date listURLRecord
 		var at time.Time
-		write := len(d.pending) > 0
-		if write {
+		isList, isDate := len(d.pending) > 0, len(d.pending) == 0 && len(d.dates) > 0
+		switch {
+		case isList:
 			for name, rec = range d.pending {
 				break
 			}
-		} else {
+		case isDate:
+			for name, date = range d.dates {
+				break
+			}
+		default:
 			for name, at = range d.touches {
 				break
 			}
@@ -132,17 +142,27 @@ func (s *Service) writeDurable() {
 			d.idle.Wait()
 			continue
 		}
-		if write {
+		switch {
+		case isList:
 			delete(d.pending, name)
-		} else {
+		case isDate:
+			delete(d.dates, name)
+		default:
 			delete(d.touches, name)
 		}
 		d.writing = name
 		d.mu.Unlock()
-		if !write {
+		switch {
+		case isList:
+			if err := d.writeList(name, rec); err != nil {
+				s.opts.Logger.Warn("last good list not written", "error", err)
+			}
+		case isDate:
+			if err := d.dir.Write(name, encodeListURL(date)); err != nil {
+				s.opts.Logger.Warn("list date not written", "error", err)
+			}
+		default:
 			_ = d.dir.Touch(name, at) // a list not on disk (yet) has nothing to date
-		} else if err := d.writeList(name, rec); err != nil {
-			s.opts.Logger.Warn("last good list not written", "error", err)
 		}
 		d.mu.Lock()
 		d.writing = ""

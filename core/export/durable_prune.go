@@ -55,8 +55,9 @@ func (s *Service) noteServed(t *tracked, key string, now time.Time) {
 
 // PruneDurable removes from the state directory the last good lists
 // neither built nor served for Options.StateMaxAge (none when it is 0),
-// and the body files no record names once orphanAge old (a crash between
-// two writes). It logs and returns how many files it removed and their
+// then the records of URLs whose list is gone (listdate_state.go), and
+// the body files no record names once orphanAge old (a crash between two
+// writes). It logs and returns how many files it removed and their
 // bytes. The files of a list being written are left alone.
 func (s *Service) PruneDurable() (files int, bytes int64) {
 	d := s.durable
@@ -71,7 +72,11 @@ func (s *Service) PruneDurable() (files int, bytes int64) {
 	}
 	records := map[string]state.File{}
 	bodies := map[string][]state.File{} // record name -> its body files
+	var urls []state.File
 	for _, f := range all {
+		if isListURL(f.Name) {
+			urls = append(urls, f)
+		}
 		if !strings.HasPrefix(f.Name, "list-") {
 			continue
 		}
@@ -98,6 +103,11 @@ func (s *Service) PruneDurable() (files int, bytes int64) {
 		if whole {
 			lists++
 		}
+	}
+	// After the lists: a URL's record goes with the list it names.
+	for _, f := range urls {
+		n, b := d.pruneListURL(f.Name, f.Size, now.Add(-s.opts.StateMaxAge))
+		files, bytes = files+n, bytes+b
 	}
 	if files > 0 {
 		s.opts.Logger.Info("state_dir: removed last good lists no longer asked for and orphaned files",
@@ -158,8 +168,9 @@ func (d *durable) removeUnused(name string, remove func(string, int64) bool, siz
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	_, queued := d.pending[name]
+	_, dated := d.dates[name]
 	_, touched := d.touches[name]
-	return !queued && !touched && remove(name, size)
+	return !queued && !dated && !touched && remove(name, size)
 }
 
 // recordBody returns the body file the record name names: "" for a
@@ -186,8 +197,9 @@ func (d *durable) startPrune(name string) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	_, queued := d.pending[name]
+	_, dated := d.dates[name]
 	_, touched := d.touches[name]
-	if queued || touched || d.writing == name {
+	if queued || dated || touched || d.writing == name {
 		return false
 	}
 	d.pruning = name

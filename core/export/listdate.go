@@ -14,11 +14,12 @@ import (
 // the old list was made from, so that If-Modified-Since with it got 304
 // and kept the old bytes, and an rpz fetched by URL kept its serial. So
 // the date and serial last given to each URL's list, and the key they
-// were given under, are kept (listKey), in process and in the shared
-// level, and a list under another key is dated after them. The key
-// itself is kept too, so that a renderer that versions its objects reads
-// the list last served at the URL (previousList), not the last one made
-// under the new key's settings, which there is none of.
+// were given under, are kept (listKey), in process, in the shared level
+// and in the state directory (listdate_state.go), and a list under
+// another key is dated after them. The key itself is kept too, so that a
+// renderer that versions its objects reads the list last served at the
+// URL (previousList), not the last one made under the new key's
+// settings, which there is none of.
 
 // listDateKey names a list's last date in the shared level.
 func listDateKey(list string) string { return "listdate|" + list }
@@ -36,14 +37,18 @@ type listDate struct {
 
 // lastListDate returns the date and serial last given to the list of k's
 // URL, with the digest of the artifact key they were given under (serial
-// 0: none).
+// 0: none): from memory, else from the state directory, or from the
+// shared level when it holds a later one.
 func (s *Service) lastListDate(ctx context.Context, k keys) listDate {
 	prev, ok := s.listDates.Get(k.list)
+	if !ok {
+		prev = s.storedListDate(k.list)
+	}
 	if s.shared == nil {
 		return prev
 	}
 	if b, found, _ := s.shared.Get(ctx, listDateKey(k.list)); found {
-		if c, cok := decodeContent(b); cok && (!ok || c.serial > prev.serial) {
+		if c, cok := decodeContent(b); cok && c.serial > prev.serial {
 			if c.digest != prev.digest {
 				prev.artifact = ""
 			}
@@ -101,6 +106,7 @@ func (s *Service) noteListDate(ctx context.Context, k keys, since time.Time, ser
 		return
 	}
 	s.listDates.Set(k.list, c, 0)
+	s.persistListDate(k.list, c)
 	if s.shared != nil {
 		if !ok || prev.artifact != c.artifact {
 			_ = s.shared.Set(ctx, listArtifactKey(k.list), []byte(k.artifact), contentStateTTL)
