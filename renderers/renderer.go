@@ -106,6 +106,9 @@ type Request struct {
 	Site, Feed string
 	// DataType is the route's {dataType} segment ("ipv4", "url", ...).
 	DataType string
+	// Age is the route's {dataAge} segment ("1y", "30d"), empty when not
+	// known. The plugin bridge does not send it.
+	Age string
 	// Generated is the only clock a renderer may read.
 	Generated time.Time
 	// Serial, when not zero, is the list's content serial: it grows

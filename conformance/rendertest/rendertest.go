@@ -42,10 +42,10 @@ func OfDataType(dataType string) func(opts map[string]string) renderers.Request 
 var BlockGenerated = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
 // BlockRequest is the request of the tests written against site
-// misp.example: feed block, the given data type and options, generated
-// at BlockGenerated.
+// misp.example: feed block, age 1y, the given data type and options,
+// generated at BlockGenerated.
 func BlockRequest(dataType string, opts map[string]string) renderers.Request {
-	return renderers.Request{Site: "misp.example", Feed: "block", DataType: dataType, Generated: BlockGenerated, Options: opts}
+	return renderers.Request{Site: "misp.example", Feed: "block", DataType: dataType, Age: "1y", Generated: BlockGenerated, Options: opts}
 }
 
 // The indicator types of the usual list kinds, for tests that keep an

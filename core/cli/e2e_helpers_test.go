@@ -47,6 +47,7 @@ type e2eService struct {
 	cfg    *config.Config
 	base   string     // http://127.0.0.1:port
 	token  string     // names the MISP the service was started with
+	tokens []string   // one per MISP of startE2ESites, token first
 	log    *e2eBuffer // service log, JSON lines
 	access *e2eBuffer // access log, JSON lines
 }
@@ -61,18 +62,40 @@ type e2eRequest struct {
 // when set, returns more config.yaml text (a dns: section) for the token.
 func startE2E(t *testing.T, mispURL string, extra func(token string) string) *e2eService {
 	t.Helper()
-	u, err := url.Parse(mispURL)
-	if err != nil {
-		t.Fatalf("MISP URL %q: %v", mispURL, err)
-	}
-	port, _ := strconv.Atoi(u.Port())
-	claims := auth.Claims{Proto: u.Scheme, Port: port, Host: u.Hostname(), Key: mispsim.DefaultKey, Expires: "2099-01-01"}
-	token, err := auth.NewCodec(e2eEncryptionKey, e2eSalt).Mint(claims)
-	if err != nil {
-		t.Fatalf("mint token: %v", err)
+	return startE2ESites(t, []string{mispURL}, extra)
+}
+
+// startE2ESites starts Cratos with a site file for the host of each of
+// mispURLs (hosts must differ) and a token for each, in e.tokens; extra
+// gets the first.
+func startE2ESites(t *testing.T, mispURLs []string, extra func(token string) string) *e2eService {
+	t.Helper()
+	dir := t.TempDir()
+	var tokens []string
+	for _, mispURL := range mispURLs {
+		u, err := url.Parse(mispURL)
+		if err != nil {
+			t.Fatalf("MISP URL %q: %v", mispURL, err)
+		}
+		port, _ := strconv.Atoi(u.Port())
+		claims := auth.Claims{Proto: u.Scheme, Port: port, Host: u.Hostname(), Key: mispsim.DefaultKey, Expires: "2099-01-01"}
+		token, err := auth.NewCodec(e2eEncryptionKey, e2eSalt).Mint(claims)
+		if err != nil {
+			t.Fatalf("mint token: %v", err)
+		}
+		tokens = append(tokens, token)
+		// A long cache lifetime: an artifact changes only when the test
+		// clears the cache, so checksums and entity tags stay comparable.
+		writeE2EFile(t, filepath.Join(dir, "sites", u.Hostname()+".yaml"), fmt.Sprintf(`enabled: true
+tag: %q
+mispVerifyCert: false
+mispTimeoutSeconds: 5
+memcached_all_timeout: 3600
+allowed_ips: [127.0.0.0/8]
+page_size: 1000
+`, e2eTag))
 	}
 
-	dir := t.TempDir()
 	cfgText := fmt.Sprintf(`encryption_key: %q
 salt: %q
 allways_allowed_ips: [127.0.0.1/32]
@@ -82,26 +105,15 @@ cache_max_bytes: 67108864
 auth_fail_limit: 1000
 `, e2eEncryptionKey, e2eSalt)
 	if extra != nil {
-		cfgText += extra(token)
+		cfgText += extra(tokens[0])
 	}
-	// A long cache lifetime: an artifact changes only when the test
-	// clears the cache, so checksums and entity tags stay comparable.
-	siteText := fmt.Sprintf(`enabled: true
-tag: %q
-mispVerifyCert: false
-mispTimeoutSeconds: 5
-memcached_all_timeout: 3600
-allowed_ips: [127.0.0.0/8]
-page_size: 1000
-`, e2eTag)
 	writeE2EFile(t, filepath.Join(dir, "config", "config.yaml"), cfgText)
-	writeE2EFile(t, filepath.Join(dir, "sites", u.Hostname()+".yaml"), siteText)
 
 	cfg, err := config.Load(filepath.Join(dir, "config", "config.yaml"))
 	if err != nil {
 		t.Fatalf("load config: %v", err)
 	}
-	e := &e2eService{cfg: cfg, token: token, log: &e2eBuffer{}, access: &e2eBuffer{}}
+	e := &e2eService{cfg: cfg, token: tokens[0], tokens: tokens, log: &e2eBuffer{}, access: &e2eBuffer{}}
 	logger := slog.New(slog.NewJSONHandler(e.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	svc, err := assemble(cfg, nil, renderers.Builtin().Clone(), logger, e.access)
 	if err != nil {

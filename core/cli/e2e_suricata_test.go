@@ -19,6 +19,7 @@ import (
 	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/internal/testtool"
+	"github.com/cratos-project/cratos/renderers"
 	"github.com/cratos-project/cratos/renderers/suricata"
 )
 
@@ -29,6 +30,10 @@ var (
 	e2eSHA1   = "DA39A3EE5E6B4B0D3255BFEF95601890AFD80709"
 	e2eSHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 )
+
+// e2eBlockList is the list that the Suricata test's sources ask for: the
+// block feed over a year of the MISP at 127.0.0.1.
+var e2eBlockList = renderers.Request{Site: "127.0.0.1", Feed: "block", Age: "1y"}
 
 // suricataEvents holds a domain, URLs and hashes in the block feed, and an
 // incident event whose domain the block feed must not carry.
@@ -210,9 +215,9 @@ func TestE2ESuricataUpdate(t *testing.T) {
 			`msg:"CRATOS domain-dns bad.example.test"`,
 			`msg:"CRATOS url http://bad.example.test/gate.php?id=1"`,
 			`msg:"CRATOS url-tls tls.example.test"`,
-			`filemd5:` + suricata.HashList("block", indicator.MD5) + `;`,
-			`filesha1:` + suricata.HashList("block", indicator.SHA1) + `;`,
-			`filesha256:` + suricata.HashList("block", indicator.SHA256) + `;`,
+			`filemd5:` + suricata.HashList(e2eBlockList, indicator.MD5) + `;`,
+			`filesha1:` + suricata.HashList(e2eBlockList, indicator.SHA1) + `;`,
+			`filesha256:` + suricata.HashList(e2eBlockList, indicator.SHA256) + `;`,
 		} {
 			if !strings.Contains(rules, s) {
 				t.Errorf("installed rules lack %s", s)
@@ -223,9 +228,9 @@ func TestE2ESuricataUpdate(t *testing.T) {
 		}
 		md5s := slices.Sorted(slices.Values(e2eMD5))
 		for name, want := range map[string]string{
-			suricata.HashList("block", indicator.MD5):    md5s[0] + "\n" + md5s[1] + "\n",
-			suricata.HashList("block", indicator.SHA1):   strings.ToLower(e2eSHA1) + "\n",
-			suricata.HashList("block", indicator.SHA256): e2eSHA256 + "\n",
+			suricata.HashList(e2eBlockList, indicator.MD5):    md5s[0] + "\n" + md5s[1] + "\n",
+			suricata.HashList(e2eBlockList, indicator.SHA1):   strings.ToLower(e2eSHA1) + "\n",
+			suricata.HashList(e2eBlockList, indicator.SHA256): e2eSHA256 + "\n",
 		} {
 			if got := su.file(name); got != want {
 				t.Errorf("%s next to the rules:\n%q\nwant\n%q", name, got, want)

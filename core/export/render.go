@@ -143,6 +143,7 @@ func (s *Service) renderBody(ctx context.Context, r Request, rd renderers.Render
 		Site:      r.Site.Name,
 		Feed:      feedLabel(r),
 		DataType:  r.DataType.Name,
+		Age:       r.Age,
 		Generated: since,
 		Serial:    serial,
 		Options:   opts,

@@ -19,12 +19,13 @@ type Request struct {
 	Options   map[string]string `json:"options,omitempty"`
 	Site      string            `json:"site"`
 	Feed      string            `json:"feed"`
+	Age       string            `json:"age,omitempty"`
 	Generated time.Time         `json:"generated"`
 }
 
 // Renderers returns r as a renderers.Request.
 func (r Request) Renderers() renderers.Request {
-	return renderers.Request{Site: r.Site, Feed: r.Feed, DataType: r.DataType, Generated: r.Generated, Options: r.Options}
+	return renderers.Request{Site: r.Site, Feed: r.Feed, DataType: r.DataType, Age: r.Age, Generated: r.Generated, Options: r.Options}
 }
 
 // Indicator is one line of a case's input.jsonl.
@@ -115,7 +116,7 @@ func MarshalInput(ins []indicator.Indicator) []byte {
 
 // MarshalRequest returns req as the content of a request.json file.
 func MarshalRequest(req renderers.Request) []byte {
-	b, err := json.MarshalIndent(Request{DataType: req.DataType, Options: req.Options, Site: req.Site, Feed: req.Feed, Generated: req.Generated}, "", "  ")
+	b, err := json.MarshalIndent(Request{DataType: req.DataType, Options: req.Options, Site: req.Site, Feed: req.Feed, Age: req.Age, Generated: req.Generated}, "", "  ")
 	if err != nil {
 		panic(err)
 	}

@@ -48,8 +48,8 @@ func isHex(s string) bool {
 }
 
 // Companions returns the hash list files that the rules Render writes for
-// the same input read, named by HashList for the request's feed
-// (cratos-<feed>-md5.lst, -sha1.lst, -sha256.lst), one lower-case hex
+// the same input read, named by HashList for the request's site, feed and
+// age (cratos-<site>-<feed>-<age>-md5.lst, -sha1.lst, -sha256.lst), one lower-case hex
 // hash per line, sorted, without duplicates. A file is returned exactly
 // when its rule is written: when the input has at least one valid hash of
 // its kind (Suricata refuses an empty list). Values of the wrong length or not hex are left out and
@@ -91,7 +91,7 @@ func (Renderer) Companions(ctx context.Context, req renderers.Request, in iter.S
 			b.WriteString(v)
 			b.WriteByte('\n')
 		}
-		files = append(files, renderers.File{Name: HashList(req.Feed, hashLists[i].t), Body: b.Bytes()})
+		files = append(files, renderers.File{Name: HashList(req, hashLists[i].t), Body: b.Bytes()})
 	}
 	return files, nil
 }

@@ -27,7 +27,7 @@ var companionsGenerated = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 func companions(t testing.TB, ctx context.Context, ins []indicator.Indicator) ([]renderers.File, map[string]int, error) {
 	t.Helper()
 	drops := map[string]int{}
-	req := renderers.Request{Site: "misp.example", Feed: "block", Generated: companionsGenerated,
+	req := renderers.Request{Site: "misp.example", Feed: "block", Age: "1y", Generated: companionsGenerated,
 		Dropped: func(reason string, n int) { drops[reason] += n }}
 	r := suricata.Renderer{}
 	in := renderers.Filter(renderers.Slice(ins), indicator.SetOf(r.Info().Types...))
@@ -55,14 +55,14 @@ func TestCompanions(t *testing.T) {
 		}, nil, map[string]int{}},
 		{"md5 only", []indicator.Indicator{
 			hashInd(indicator.Domain, "bad.example"), hashInd(indicator.MD5, md5b), hashInd(indicator.MD5, md5a),
-		}, []renderers.File{{Name: "cratos-block-md5.lst", Body: []byte(md5a + "\n" + md5b + "\n")}}, map[string]int{}},
+		}, []renderers.File{{Name: "cratos-misp.example-block-1y-md5.lst", Body: []byte(md5a + "\n" + md5b + "\n")}}, map[string]int{}},
 		{"all three kinds, upper case and duplicates", []indicator.Indicator{
 			hashInd(indicator.SHA256, strings.ToUpper(sha256)), hashInd(indicator.SHA1, sha1), hashInd(indicator.MD5, strings.ToUpper(md5b)),
 			hashInd(indicator.MD5, md5b), hashInd(indicator.SHA256, sha256),
 		}, []renderers.File{
-			{Name: "cratos-block-md5.lst", Body: []byte(md5b + "\n")},
-			{Name: "cratos-block-sha1.lst", Body: []byte(sha1 + "\n")},
-			{Name: "cratos-block-sha256.lst", Body: []byte(sha256 + "\n")},
+			{Name: "cratos-misp.example-block-1y-md5.lst", Body: []byte(md5b + "\n")},
+			{Name: "cratos-misp.example-block-1y-sha1.lst", Body: []byte(sha1 + "\n")},
+			{Name: "cratos-misp.example-block-1y-sha256.lst", Body: []byte(sha256 + "\n")},
 		}, map[string]int{}},
 		{"values of the wrong length or not hex are left out", []indicator.Indicator{
 			hashInd(indicator.MD5, md5a), hashInd(indicator.MD5, md5a+"0"), hashInd(indicator.MD5, strings.Repeat("g", 32)),
@@ -70,7 +70,7 @@ func TestCompanions(t *testing.T) {
 		}, []renderers.File{
 			// No valid sha1: Render writes no filesha1 rule, and
 			// Suricata refuses an empty list, so there is no file.
-			{Name: "cratos-block-md5.lst", Body: []byte(md5a + "\n")},
+			{Name: "cratos-misp.example-block-1y-md5.lst", Body: []byte(md5a + "\n")},
 		}, map[string]int{"md5 value that is not 32 hex digits": 2, "sha1 value that is not 40 hex digits": 1}},
 	}
 	for _, tc := range cases {
@@ -117,7 +117,7 @@ func TestCompanionsMatchRules(t *testing.T) {
 			r := suricata.Renderer{}
 			types := indicator.SetOf(r.Info().Types...)
 			var out bytes.Buffer
-			req := renderers.Request{Site: "misp.example", Feed: "block", Generated: companionsGenerated}
+			req := renderers.Request{Site: "misp.example", Feed: "block", Age: "1y", Generated: companionsGenerated}
 			if err := r.Render(context.Background(), &out, req, renderers.Filter(renderers.Slice(tc.in), types)); err != nil {
 				t.Fatalf("Render: %v", err)
 			}
@@ -137,7 +137,7 @@ func TestCompanionsMatchRules(t *testing.T) {
 				t.Errorf("files %v, the rules read %v", names, read)
 			}
 			for _, f := range files {
-				dt := map[string]string{"cratos-block-md5.lst": "md5", "cratos-block-sha1.lst": "sha1", "cratos-block-sha256.lst": "sha256"}[f.Name]
+				dt := map[string]string{"cratos-misp.example-block-1y-md5.lst": "md5", "cratos-misp.example-block-1y-sha1.lst": "sha1", "cratos-misp.example-block-1y-sha256.lst": "sha256"}[f.Name]
 				var want bytes.Buffer
 				dreq := renderers.Request{Generated: companionsGenerated, Options: map[string]string{"type": dt}}
 				if err := (suricatadataset.Renderer{}).Render(context.Background(), &want, dreq, renderers.Filter(renderers.Slice(tc.in), types)); err != nil {
@@ -170,7 +170,7 @@ func TestCompanionsLoad(t *testing.T) {
 	r := suricata.Renderer{}
 	in := renderers.Filter(renderers.Slice(conformance.Sample()), indicator.SetOf(r.Info().Types...))
 	var out bytes.Buffer
-	req := renderers.Request{Site: "misp.example", Feed: "block", Generated: companionsGenerated}
+	req := renderers.Request{Site: "misp.example", Feed: "block", Age: "1y", Generated: companionsGenerated}
 	if err := r.Render(context.Background(), &out, req, in); err != nil {
 		t.Fatalf("Render: %v", err)
 	}
@@ -220,7 +220,7 @@ func BenchmarkCompanions(b *testing.B) {
 			hashes++
 		}
 	}
-	req := renderers.Request{Site: "misp.example", Feed: "block", Generated: companionsGenerated}
+	req := renderers.Request{Site: "misp.example", Feed: "block", Age: "1y", Generated: companionsGenerated}
 	for b.Loop() {
 		if _, err := (suricata.Renderer{}).Companions(context.Background(), req, renderers.Slice(in)); err != nil {
 			b.Fatal(err)

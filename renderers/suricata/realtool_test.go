@@ -32,7 +32,7 @@ func companionFiles(t *testing.T, ins []indicator.Indicator) map[string][]byte {
 	for _, l := range []struct {
 		typ, file string
 		t         indicator.Type
-	}{{"md5", HashList(req.Feed, indicator.MD5), indicator.MD5}, {"sha1", HashList(req.Feed, indicator.SHA1), indicator.SHA1}, {"sha256", HashList(req.Feed, indicator.SHA256), indicator.SHA256}} {
+	}{{"md5", HashList(req, indicator.MD5), indicator.MD5}, {"sha1", HashList(req, indicator.SHA1), indicator.SHA1}, {"sha256", HashList(req, indicator.SHA256), indicator.SHA256}} {
 		var buf bytes.Buffer
 		req := renderers.Request{Options: map[string]string{"type": l.typ}, Generated: rendertest.BlockGenerated}
 		in := renderers.Filter(renderers.Slice(ins), indicator.SetOf(l.t))

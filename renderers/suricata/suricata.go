@@ -14,36 +14,6 @@ import (
 	"github.com/cratos-project/cratos/renderers/internal/feedlist"
 )
 
-// HashList returns the name of the list file that a feed's file hash rule
-// of type t (MD5, SHA1 or SHA256) reads from Suricata's rule directory:
-// cratos-<feed>-md5.lst, cratos-<feed>-sha1.lst or cratos-<feed>-sha256.lst,
-// bytes of the feed other than ASCII letters, digits, '-' and '_' written
-// '_' (cratos-md5.lst and so on for a request without a feed). A name per
-// feed lets one sensor read the lists of several feeds: suricata-update
-// installs each rule's list under its base name, so one name for every
-// feed left a single feed's hashes on the sensor. Fetch the list from the
-// suricata-dataset output (type=md5, sha1 or sha256) of the same feed and
-// place it next to the rules file.
-func HashList(feed string, t indicator.Type) string {
-	kind := t.String()
-	if feed == "" {
-		return "cratos-" + kind + ".lst"
-	}
-	return "cratos-" + fileSafe(feed) + "-" + kind + ".lst"
-}
-
-// fileSafe returns s with every byte other than an ASCII letter, digit,
-// '-' or '_' replaced by '_'.
-func fileSafe(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			b[i] = '_'
-		}
-	}
-	return string(b)
-}
-
 // DropSuffixDomain is the reason for a Domain that is an ICANN public
 // suffix ("co.uk"): its rules would match every name registered under it.
 const DropSuffixDomain = "domain that is a public suffix (co.uk: its rules would match a whole registry)"
@@ -163,8 +133,8 @@ func newRender(ctx context.Context, w io.Writer, req renderers.Request, o option
 // header writes the comment block at the top of the file.
 func (r *render) header() {
 	r.out.WriteString(banner.Line("#", r.req))
-	r.out.WriteString("# Rules use $HOME_NET. File hash rules read " + HashList(r.req.Feed, indicator.MD5) + ", " +
-		HashList(r.req.Feed, indicator.SHA1) + " and " + HashList(r.req.Feed, indicator.SHA256) +
+	r.out.WriteString("# Rules use $HOME_NET. File hash rules read " + HashList(r.req, indicator.MD5) + ", " +
+		HashList(r.req, indicator.SHA1) + " and " + HashList(r.req, indicator.SHA256) +
 		"\n# from the rule directory (the suricata-dataset output with type=md5, sha1 or sha256).\n")
 }
 
@@ -369,14 +339,15 @@ func (r *render) flushGroup() error {
 }
 
 // hashRules writes one rule per hash list that has entries. The list's
-// name, which holds the feed, keys its SID: the rules of two feeds read
-// different lists, and a SID per rule is what suricata-update merges by.
+// name, which holds the site, feed and age, keys its SID: the rules of two
+// lists read different files, and a SID per rule is what suricata-update
+// merges by.
 func (r *render) hashRules() error {
 	for i, l := range hashLists {
 		if r.hashes[i] == 0 {
 			continue
 		}
-		file := HashList(r.req.Feed, l.t)
+		file := HashList(r.req, l.t)
 		r.open(l.t.String()+"-list", "ip any any -> any any", file)
 		r.raw(l.keyword + ":" + file + "; ")
 		if err := r.commitKey(l.t, file); err != nil {

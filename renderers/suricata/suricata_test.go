@@ -100,7 +100,7 @@ func TestRuleShapes(t *testing.T) {
 			`alert tls $HOME_NET any -> any any (msg:"CRATOS ja3 e7d705a3286e19ea42f587b344ee6865"; ja3.hash; content:"e7d705a3286e19ea42f587b344ee6865"; classtype:trojan-activity; sid:N; rev:1;)`,
 		}, nil},
 		{"sha256", ind(indicator.SHA256, strings.Repeat("ab", 32)), []string{
-			`alert ip any any -> any any (msg:"CRATOS sha256-list cratos-block-sha256.lst"; filesha256:cratos-block-sha256.lst; classtype:trojan-activity; sid:N; rev:1;)`,
+			`alert ip any any -> any any (msg:"CRATOS sha256-list cratos-misp.example-block-1y-sha256.lst"; filesha256:cratos-misp.example-block-1y-sha256.lst; classtype:trojan-activity; sid:N; rev:1;)`,
 		}, nil},
 		{"invalid sha1 writes no rule", ind(indicator.SHA1, strings.Repeat("g", 40)), nil, map[string]int{"sha1 value that is not 40 hex digits": 1}},
 		{"one IP", ind(indicator.IPv4, "198.51.100.7"), []string{
