@@ -28,5 +28,6 @@
 // boundaries are content-defined: a group ends after a member whose hash is
 // 0 modulo ip_group_size/3, or when it is full. Adding or removing one IP
 // therefore changes only the group it belongs to, not every group after it.
-// A group's SIDs derive from its first member.
+// A group's SIDs derive from its first member and its list (site, feed,
+// data type and age), so two lists' groups starting at one address differ.
 package suricata

@@ -5,6 +5,7 @@ import (
 	"math/bits"
 
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
 )
 
 // SIDSpace is the number of SIDs above sid_base that generated rules use
@@ -102,6 +103,20 @@ func valueHash(t indicator.Type, value string) uint64 {
 	h = fnvByte(h, 0)
 	h = fnvString(h, t.String())
 	return fnvByte(h, 0)
+}
+
+// groupHash is valueHash for an IP group, whose rules' SIDs come from its
+// first member and its list, listKey (groupListKey): two lists' groups
+// starting at one address hold different members, and suricata-update
+// keeps one rule per SID.
+func groupHash(t indicator.Type, first, listKey string) uint64 {
+	return fnvString(valueHash(t, first), listKey)
+}
+
+// groupListKey names the list of req in its IP groups' SIDs: the site,
+// feed, data type and age, each ended by a 0 byte.
+func groupListKey(req renderers.Request) string {
+	return req.Site + "\x00" + req.Feed + "\x00" + req.DataType + "\x00" + req.Age + "\x00"
 }
 
 func variantHash(vh uint64, variant string) uint64 { return fnvString(vh, variant) }

@@ -108,6 +108,7 @@ type render struct {
 	// group is the IP group being filled.
 	group      []indicator.Indicator
 	groupBytes int
+	listKey    string // the list's identity in its IP groups' SIDs
 	listBudget int
 	cutModulus uint64
 
@@ -119,6 +120,7 @@ type render struct {
 func newRender(ctx context.Context, w io.Writer, req renderers.Request, o options) *render {
 	r := &render{out: renderers.NewOut(ctx, w), req: req, o: o}
 	r.sids.base, r.sids.bits = o.sidBase, o.sidBits
+	r.listKey = groupListKey(req)
 	// The IP list's byte budget: a line holds the action, the fixed header
 	// text, the msg with the longest first member and count, the classtype
 	// and the longest SID.
@@ -245,7 +247,14 @@ func (r *render) commit(ind indicator.Indicator) error {
 	return r.commitKey(ind.Type, ind.Value)
 }
 
+// commitKey is commit for rules keyed by value key of type t.
 func (r *render) commitKey(t indicator.Type, key string) error {
+	return r.commitHash(valueHash(t, key))
+}
+
+// commitHash is commit for rules whose SIDs come from vh and their
+// variants.
+func (r *render) commitHash(vh uint64) error {
 	n := r.nrule
 	r.nrule = 0
 	tailMax := len("classtype:") + len(r.o.classtype) + len("; sid:4294967295; rev:1;)")
@@ -255,7 +264,6 @@ func (r *render) commitKey(t indicator.Type, key string) error {
 			return nil
 		}
 	}
-	vh := valueHash(t, key)
 	for i := range n {
 		h := variantHash(vh, r.batch[i].variant)
 		sid, err := r.sids.assign(h)
@@ -335,7 +343,7 @@ func (r *render) flushGroup() error {
 	r.open("ip-src", "ip "+list.String()+" any -> $HOME_NET any", label)
 	r.group = r.group[:0]
 	r.groupBytes = 0
-	return r.commitKey(first.Type, first.Value)
+	return r.commitHash(groupHash(first.Type, first.Value, r.listKey))
 }
 
 // hashRules writes one rule per hash list that has entries. The list's
