@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 
@@ -22,8 +23,9 @@ type suricataSource struct {
 }
 
 // checkSuricataSources runs suricata-update over sources: every source's
-// rule and list reach the merged output, and suricata -T loads them.
-func checkSuricataSources(t *testing.T, sources []suricataSource, extra ...string) {
+// rule and list reach the merged output, and suricata -T loads them. It
+// returns the suricata-update for later runs.
+func checkSuricataSources(t *testing.T, sources []suricataSource, extra ...string) *suricataUpdate {
 	t.Helper()
 	bin := testtool.Require(t, "suricata-update", "suricata-update")
 	suricataBin := testtool.Require(t, "suricata", "suricata")
@@ -60,6 +62,7 @@ func checkSuricataSources(t *testing.T, sources []suricataSource, extra ...strin
 	if n := len(sids(rules)); !strings.Contains(string(load), fmt.Sprintf("%d rules successfully loaded, 0 rules failed", n)) {
 		t.Errorf("suricata -T did not load the %d rules:\n%s", n, load)
 	}
+	return su
 }
 
 // TestE2ESuricataUpdateTwoFeeds runs suricata-update over the md5 rules of
@@ -89,7 +92,8 @@ func TestE2ESuricataUpdateTwoFeeds(t *testing.T) {
 // and lists reach the merged output, and suricata -T loads them. The
 // sources' URLs carry the token, as the README has a sensor taking two
 // sites do: suricata-update keeps one download per URL, whatever the
-// headers.
+// headers. A later run asks only the checksum URLs, the token's value
+// with ".md5" appended, and finds every source unchanged.
 func TestE2ESuricataUpdateTwoSites(t *testing.T) {
 	prodMD5, partnerMD5 := "0cc175b9c0f1b6a831c399e269772661", "92eb5ffee6ae2fec3ad71c777531578f"
 	_, prodURL := startSim(t, blockEvent("block: a file", attr("md5", prodMD5)))
@@ -98,11 +102,36 @@ func TestE2ESuricataUpdateTwoSites(t *testing.T) {
 	feedURL := func(age, token string) string {
 		return e.base + "/v1/feed/block/type/file-md5/age/" + age + "/output/suricata.tar.gz?token=" + token
 	}
-	checkSuricataSources(t, []suricataSource{
+	sources := []suricataSource{
 		{name: "cratos-prod-md5", url: feedURL("1y", e.tokens[0]), list: "cratos-127.0.0.1-block-1y-md5.lst", md5: prodMD5},
 		{name: "cratos-partner-md5", url: feedURL("1y", e.tokens[1]), list: "cratos-127.0.0.2-block-1y-md5.lst", md5: partnerMD5},
 		{name: "cratos-prod-md5-30d", url: feedURL("30d", e.tokens[0]), list: "cratos-127.0.0.1-block-30d-md5.lst", md5: prodMD5},
-	}, "--no-checksum")
+	}
+	su := checkSuricataSources(t, sources)
+
+	before := su.file("suricata.rules")
+	su.ageCache()
+	mark := len(e.requests())
+	out := su.run("--no-reload")
+	if n := strings.Count(out, "Remote checksum has not changed"); n != len(sources) || strings.Contains(out, "Failed to check remote checksum") {
+		t.Errorf("%d unchanged checksums reported, want %d:\n%s", n, len(sources), out)
+	}
+	var got []string
+	for _, r := range e.requests()[mark:] {
+		got = append(got, fmt.Sprintf("%s %s %d", r.Method, r.Path, r.Status))
+	}
+	want := []string{
+		"GET /v1/feed/block/type/file-md5/age/1y/output/suricata.tar.gz?token=ANONYMIZED 200",
+		"GET /v1/feed/block/type/file-md5/age/1y/output/suricata.tar.gz?token=ANONYMIZED 200",
+		"GET /v1/feed/block/type/file-md5/age/30d/output/suricata.tar.gz?token=ANONYMIZED 200",
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("requests of the later run:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if after := su.file("suricata.rules"); after != before {
+		t.Error("the installed rules changed although nothing was downloaded")
+	}
 }
 
 // startSimAt starts a MISP emulator holding events on addr (another

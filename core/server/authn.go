@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -40,13 +41,18 @@ type refusal func(c *fiber.Ctx, status int, msg string) error
 // nil, with WWW-Authenticate on a 401. Only failures count against the
 // client's address (its /64 for IPv6), and an address past the limit is
 // refused only for failing requests: a valid token is served whatever
-// others behind the same address did.
-func (s *Server) requireCaller(refuse refusal, next fiber.Handler) fiber.Handler {
+// others behind the same address did. On a list route (checksum), a query
+// token ending in ".md5" asks for the list's checksum (checksumToken).
+func (s *Server) requireCaller(refuse refusal, checksum bool, next fiber.Handler) fiber.Handler {
 	if refuse == nil {
 		refuse = detail
 	}
 	return func(c *fiber.Ctx) error {
-		cl, status, msg := s.identify(c)
+		query := c.Query("token")
+		if checksum {
+			query = checksumToken(c, query)
+		}
+		cl, status, msg := s.identifyWith(c, query)
 		if cl == nil {
 			if status == fiber.StatusUnauthorized {
 				c.Set(fiber.HeaderWWWAuthenticate, "Basic")
@@ -57,9 +63,27 @@ func (s *Server) requireCaller(refuse refusal, next fiber.Handler) fiber.Handler
 	}
 }
 
+// checksumToken returns query, the token parameter of a list URL, without
+// a ".md5" suffix, and marks the request as one for the list's checksum
+// when it had one. suricata-update asks for the checksum of a source at
+// its whole URL with ".md5" appended: .../suricata.tar.gz?token=T.md5 for
+// a token in the query. A token (Fernet, base64url) never holds a '.'.
+func checksumToken(c *fiber.Ctx, query string) string {
+	token, ok := strings.CutSuffix(query, ".md5")
+	if ok {
+		c.Locals("checksum", true)
+	}
+	return token
+}
+
 // identify is requireCaller without the answer: the caller, or the status
 // and detail a refusal gets. A refusal counts as a failed authentication.
 func (s *Server) identify(c *fiber.Ctx) (*caller, int, string) {
+	return s.identifyWith(c, c.Query("token"))
+}
+
+// identifyWith is identify with query as the token query parameter.
+func (s *Server) identifyWith(c *fiber.Ctx, query string) (*caller, int, string) {
 	now := s.opts.Now()
 	ip := s.clientIP(c)
 	key := acl.RateKey(ip)
@@ -76,7 +100,7 @@ func (s *Server) identify(c *fiber.Ctx) (*caller, int, string) {
 		s.limiter.fail(key, now)
 		return nil, status, msg
 	}
-	token, err := auth.Extract(c.Query("token"), c.Get("token"), c.Get(fiber.HeaderAuthorization))
+	token, err := auth.Extract(query, c.Get("token"), c.Get(fiber.HeaderAuthorization))
 	if err != nil {
 		msg, _ := auth.Detail(err)
 		if errors.Is(err, auth.ErrBasic) {

@@ -21,6 +21,9 @@ type route struct {
 	handler               fiber.Handler
 	// refuse answers a refused authentication (nil: {"detail": msg}).
 	refuse refusal
+	// checksumToken: a list route, where a query token ending in ".md5"
+	// asks for the list's checksum (see checksumToken).
+	checksumToken bool
 }
 
 type param struct {
@@ -74,9 +77,9 @@ func (s *Server) table() []route {
 		{method: "GET", path: "/v1/statistics", summary: "MISP attribute counts per type.", auth: true, responses: authed, contentType: "application/json", handler: s.statistics},
 		{method: "GET", path: "/v1/warninglist/id/:warninglistId/output/:returnedDataType", summary: "A MISP warninglist (0: all lists).", auth: true, params: []param{wlID, wlOut}, responses: authed, handler: s.warninglist},
 		{method: "GET", path: "/v1/feedmapping", summary: "Which MISP tag each feed selects.", auth: true, responses: authed, contentType: "text/plain", handler: s.feedMapping},
-		{method: "GET", path: "/v1/feed/:feedName/type/:dataType/age/:dataAge/output/:output", summary: "A feed's indicators of one kind in one format.", auth: true, params: []param{feed, dataType, age, output, cacheP}, responses: list, handler: s.listHandler(export.KindFeed)},
-		{method: "GET", path: "/v1/vendor/:vendorName/feed/:feedName/type/:dataType/age/:dataAge", summary: "A feed as a vendor's plain list (paloalto strips URL schemes).", auth: true, params: []param{vendor, feed, dataType, age, cacheP}, responses: list, contentType: "text/plain", handler: s.listHandler(export.KindVendor)},
-		{method: "GET", path: "/v1/uuid/:orgUUID/type/:dataType/age/:dataAge/output/:output", summary: "One organisation's indicators.", auth: true, params: []param{org, dataType, age, output, cacheP}, responses: list, handler: s.listHandler(export.KindOrg)},
+		{method: "GET", path: "/v1/feed/:feedName/type/:dataType/age/:dataAge/output/:output", summary: "A feed's indicators of one kind in one format.", auth: true, params: []param{feed, dataType, age, output, cacheP}, responses: list, handler: s.listHandler(export.KindFeed), checksumToken: true},
+		{method: "GET", path: "/v1/vendor/:vendorName/feed/:feedName/type/:dataType/age/:dataAge", summary: "A feed as a vendor's plain list (paloalto strips URL schemes).", auth: true, params: []param{vendor, feed, dataType, age, cacheP}, responses: list, contentType: "text/plain", handler: s.listHandler(export.KindVendor), checksumToken: true},
+		{method: "GET", path: "/v1/uuid/:orgUUID/type/:dataType/age/:dataAge/output/:output", summary: "One organisation's indicators.", auth: true, params: []param{org, dataType, age, output, cacheP}, responses: list, handler: s.listHandler(export.KindOrg), checksumToken: true},
 		{method: "DELETE", path: "/v1/clear_cache/feed/:feedName/type/:dataType/age/:dataAge/output/:output", summary: "Forget the cached lists of this feed for the site (every output).", auth: true, params: []param{feed, dataType, age, output}, responses: authed, contentType: "application/json", handler: s.clearHandler(export.KindFeed)},
 		{method: "DELETE", path: "/v1/clear_cache/vendor/:vendorName/feed/:feedName/type/:dataType/age/:dataAge", summary: "Forget the cached vendor lists of this feed.", auth: true, params: []param{vendor, feed, dataType, age}, responses: authed, contentType: "application/json", handler: s.clearHandler(export.KindVendor)},
 		{method: "DELETE", path: "/v1/clear_cache/uuid/:orgUUID/type/:dataType/age/:dataAge/output/:output", summary: "Forget the cached lists of one organisation.", auth: true, params: []param{org, dataType, age, output}, responses: authed, contentType: "application/json", handler: s.clearHandler(export.KindOrg)},
