@@ -47,6 +47,7 @@ type Tier[V any] struct {
 	now      func() time.Time
 	floor    time.Duration
 	flights  singleflight.Group
+	loads    loadFlights // Load's fills
 }
 
 // NewTier returns an empty Tier.
@@ -117,25 +118,23 @@ func (t *Tier[V]) SetLastGood(key string, v V) {
 	}
 }
 
-// Do runs fill once at a time per key: callers arriving while it runs
-// wait for its result.
-func (t *Tier[V]) Do(key string, fill func() (any, error)) (any, error) {
-	v, err, _ := t.flights.Do(key, fill)
-	return v, err
-}
-
-// DoChan is Do that does not wait: the result arrives on the channel.
+// DoChan runs fill once at a time per key: callers arriving while it
+// runs get its result too, on the channel.
 func (t *Tier[V]) DoChan(key string, fill func() (any, error)) <-chan singleflight.Result {
 	return t.flights.DoChan(key, fill)
 }
 
 // Load returns the copy of key that usable accepts: the local one, else
-// the shared one, else fill's (once at a time per key). A copy from the
-// shared store or from fill is kept locally for ttl, and fill's is also
-// written to the shared store for ttl, unless fill reports that it read
-// it from there (another process built it while fill waited). fill's
-// error is returned.
-func (t *Tier[V]) Load(ctx context.Context, key string, ttl time.Duration, usable func(V) bool, fill func() (v V, fromShared bool, err error)) (V, error) {
+// the shared one, else fill's (once at a time per key: callers arriving
+// while it runs wait for its result). A copy from the shared store or
+// from fill is kept locally for ttl, and fill's is also written to the
+// shared store for ttl, unless fill reports that it read it from there
+// (another process built it while fill waited). fill's error is
+// returned. fill runs in a context of its own, with the values and the
+// deadline of the ctx that started it: it goes on when that caller
+// leaves (its ctx ends, and Load returns ctx's error) while others wait
+// for it, and is cancelled once every caller waiting has left.
+func (t *Tier[V]) Load(ctx context.Context, key string, ttl time.Duration, usable func(V) bool, fill func(ctx context.Context) (v V, fromShared bool, err error)) (V, error) {
 	expires := t.now().Add(ttl)
 	if v, ok := t.local.Get(key); ok && usable(v) {
 		return v, nil
@@ -144,8 +143,8 @@ func (t *Tier[V]) Load(ctx context.Context, key string, ttl time.Duration, usabl
 		t.local.SetUntil(key, v, expires, expires)
 		return v, nil
 	}
-	got, err := t.Do(key, func() (any, error) {
-		v, fromShared, err := fill()
+	got, err := t.loads.do(ctx, key, func(ctx context.Context) (any, error) {
+		v, fromShared, err := fill(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -161,6 +160,9 @@ func (t *Tier[V]) Load(ctx context.Context, key string, ttl time.Duration, usabl
 	}
 	return got.(V), nil
 }
+
+// Waiting is how many Loads of key wait for its fill.
+func (t *Tier[V]) Waiting(key string) int { return t.loads.waiting(key) }
 
 // Clear forgets every local copy; last good copies are kept.
 func (t *Tier[V]) Clear() { t.local.Clear() }

@@ -29,8 +29,8 @@ func newTestTier(shared Store, clock *testtool.Clock, lastGood int64) *Tier[stri
 }
 
 // built is a fill that builds v (or fails with err).
-func built(v string, err error) func() (string, bool, error) {
-	return func() (string, bool, error) { return v, false, err }
+func built(v string, err error) func(context.Context) (string, bool, error) {
+	return func(context.Context) (string, bool, error) { return v, false, err }
 }
 
 // A fill that read its value from the shared store (another process
@@ -50,7 +50,7 @@ func TestTierLoadPublishesOnlyBuilds(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			shared := NewMemory(1 << 20)
 			tier := newTestTier(shared, clock, 0)
-			fill := func() (string, bool, error) { return "v", tc.fromShared, nil }
+			fill := func(context.Context) (string, bool, error) { return "v", tc.fromShared, nil }
 			if v, err := tier.Load(ctx, "k", time.Minute, func(string) bool { return true }, fill); err != nil || v != "v" {
 				t.Fatalf("load: %q %v", v, err)
 			}
@@ -72,7 +72,7 @@ func TestTierLoadOneFillAtATime(t *testing.T) {
 	tier := newTestTier(shared, clock, 0)
 	var fills atomic.Int32
 	release := make(chan struct{})
-	fill := func() (string, bool, error) {
+	fill := func(context.Context) (string, bool, error) {
 		fills.Add(1)
 		<-release
 		return "value", false, nil

@@ -35,7 +35,11 @@ func (s *Service) snapshot(ctx context.Context, r Request, k keys) (*Snapshot, e
 	usable := func(snap *Snapshot) bool {
 		return fresh(snap.Fetched, now, r.TTL) && newer(ctx, snap.Fetched) && !s.feedNewer(r, snap.Fetched)
 	}
-	fill := func() (*Snapshot, bool, error) {
+	// The read serves every build and view of the key that joins it (other
+	// outputs of the list, a TAXII poll): it runs in a context of its own,
+	// with this one's values and deadline, and stops once every one has
+	// left, not when the build that started it does.
+	fill := func(ctx context.Context) (*Snapshot, bool, error) {
 		// A background rebuild is the service's own work, not a
 		// consumer's: it takes nothing from the cold-build budget.
 		if !IsBackground(ctx) {
