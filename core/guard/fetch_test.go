@@ -81,9 +81,10 @@ func BenchmarkCheckRealData(b *testing.B) {
 	b.ReportMetric(float64(len(ins)-kept), "kept-out")
 }
 
-// A MISP whose warninglists fail is not asked again for a while, and
-// the last lists read keep being used.
-func TestWarninglistCacheFailure(t *testing.T) {
+// warninglistCache returns an emulated MISP holding one cidr warninglist,
+// a client of it, and a warninglist cache keeping lists an hour on the
+// clock now points to.
+func warninglistCache(t *testing.T) (*mispsim.Server, *misp.Client, *guard.WarninglistCache, *time.Time) {
 	sim := misptest.New(t, mispsim.Options{})
 	if _, err := sim.AddWarninglist(mispsim.Warninglist{Name: "dns", Type: "cidr", List: []string{"8.8.4.4"}}); err != nil {
 		t.Fatal(err)
@@ -92,12 +93,19 @@ func TestWarninglistCacheFailure(t *testing.T) {
 	now := time.Unix(1_800_000_000, 0)
 	wc := guard.NewWarninglistCache(time.Hour, func() time.Time { return now })
 	c := misp.New(misp.Options{Site: "sim", BaseURL: url, Key: mispsim.DefaultKey, Timeout: 30 * time.Second})
+	return sim, c, wc, &now
+}
+
+// A MISP whose warninglists fail is not asked again for a while, and
+// the last lists read keep being used.
+func TestWarninglistCacheFailure(t *testing.T) {
+	sim, c, wc, now := warninglistCache(t)
 	first, err := wc.Get(context.Background(), "k", c)
 	if err != nil || first.Len() != 1 {
 		t.Fatalf("first read: %v", err)
 	}
 	sim.SetFault(mispsim.Fault{Kind: mispsim.FaultStatus, Status: 403})
-	now = now.Add(2 * time.Hour)
+	*now = now.Add(2 * time.Hour)
 	sim.ResetRequests()
 	for range 3 {
 		w, err := wc.Get(context.Background(), "k", c)
@@ -109,7 +117,7 @@ func TestWarninglistCacheFailure(t *testing.T) {
 		t.Errorf("%d requests to a failing MISP, want 1", n)
 	}
 	sim.SetFault(mispsim.Fault{})
-	now = now.Add(6 * time.Minute)
+	*now = now.Add(6 * time.Minute)
 	if w, err := wc.Get(context.Background(), "k", c); err != nil || w == first || w.Len() != 1 {
 		t.Errorf("after recovery: %v", err)
 	}
@@ -119,14 +127,7 @@ func TestWarninglistCacheFailure(t *testing.T) {
 // poll at its deadline) is no failure of MISP: the next build reads the
 // warninglists rather than go without them for the failure's pause.
 func TestWarninglistCacheCallerCancelled(t *testing.T) {
-	sim := misptest.New(t, mispsim.Options{})
-	if _, err := sim.AddWarninglist(mispsim.Warninglist{Name: "dns", Type: "cidr", List: []string{"8.8.4.4"}}); err != nil {
-		t.Fatal(err)
-	}
-	url := misptest.Serve(t, sim)
-	now := time.Unix(1_800_000_000, 0)
-	wc := guard.NewWarninglistCache(time.Hour, func() time.Time { return now })
-	c := misp.New(misp.Options{Site: "sim", BaseURL: url, Key: mispsim.DefaultKey, Timeout: 30 * time.Second})
+	_, c, wc, _ := warninglistCache(t)
 	ended, cancel := context.WithCancel(context.Background())
 	cancel()
 	if w, err := wc.Get(ended, "k", c); err == nil || w != nil {
