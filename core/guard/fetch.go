@@ -2,6 +2,7 @@ package guard
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -58,8 +59,25 @@ func NewWarninglistCache(ttl time.Duration, now func() time.Time) *WarninglistCa
 // the instance and the MISP key (never the key itself). When MISP fails,
 // the last lists read are returned with the error, or nil and the error
 // when there are none. A read that ctx ended is not taken for a failure
-// of MISP: it does not pause the reads after it.
+// of MISP: it does not pause the reads after it, and a caller that joined
+// it, its own ctx still going, reads again.
 func (wc *WarninglistCache) Get(ctx context.Context, key string, c *misp.Client) (*Warninglists, error) {
+	for {
+		w, err := wc.get(ctx, key, c)
+		if errors.As(err, new(readCutShort)) && ctx.Err() == nil {
+			continue // the caller whose read this joined left
+		}
+		return w, err
+	}
+}
+
+// readCutShort is the error of a read that its caller's context ended.
+type readCutShort struct{ error }
+
+func (e readCutShort) Unwrap() error { return e.error }
+
+// get is one try of Get.
+func (wc *WarninglistCache) get(ctx context.Context, key string, c *misp.Client) (*Warninglists, error) {
 	wc.mu.Lock()
 	e, ok := wc.entries[key]
 	wc.mu.Unlock()
@@ -80,7 +98,7 @@ func (wc *WarninglistCache) Get(ctx context.Context, key string, c *misp.Client)
 		if err != nil && ctx.Err() != nil {
 			// The caller left (or reached its deadline): MISP did not
 			// fail, and the next caller reads again.
-			return nil, err
+			return nil, readCutShort{err}
 		}
 		if err != nil {
 			prev := wc.entries[key]
