@@ -107,7 +107,7 @@ func (s *Service) FeedView(ctx context.Context, r Request, types indicator.TypeS
 		if err != nil {
 			return FeedView{}, err
 		}
-		if try == maxRejoins || !refusedOther(ctx, r, res.Err) {
+		if try == maxRejoins || !refusedOther(ctx, r, res.Err) && !joinedGivenUp(ctx, res.Err) {
 			if res.Err != nil {
 				return FeedView{}, res.Err
 			}

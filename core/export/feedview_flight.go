@@ -29,7 +29,8 @@ func (s *Service) awaitView(ctx context.Context, key string, r Request, types in
 		defer cancel()
 		s.limits.started(key, cancel)
 		defer s.recoverView(r, &err)
-		return s.feedView(vctx, r, types, lookup)
+		v, err := s.feedView(vctx, r, types, lookup)
+		return v, givenUp(vctx, err)
 	})
 	select {
 	case <-ctx.Done():

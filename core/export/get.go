@@ -82,7 +82,7 @@ func (s *Service) getBuilt(ctx context.Context, r Request, rd renderers.Renderer
 		if res, err = s.awaitBuild(ctx, r, rd, k, nsArtifact); err != nil {
 			return Result{}, err
 		}
-		if try == maxRejoins || !refusedOther(ctx, r, res.Err) {
+		if try == maxRejoins || !refusedOther(ctx, r, res.Err) && !joinedGivenUp(ctx, res.Err) {
 			break
 		}
 	}
@@ -112,7 +112,8 @@ func (s *Service) awaitBuild(ctx context.Context, r Request, rd renderers.Render
 		bctx, cancel := context.WithTimeout(withWaiters(context.WithoutCancel(ctx), w), s.opts.BuildTimeout)
 		defer cancel()
 		s.limits.started(nsArtifact, cancel)
-		return s.buildLeased(bctx, r, rd, k, nsArtifact) // lease.go
+		res, err := s.buildLeased(bctx, r, rd, k, nsArtifact) // lease.go
+		return res, givenUp(bctx, err)
 	})
 	select {
 	case <-ctx.Done():
@@ -175,4 +176,28 @@ func (s *Service) build(ctx context.Context, r Request, rd renderers.Renderer, k
 func (s *Service) keepGood(key string, a *Artifact) {
 	s.arts.SetLastGood(key, a)
 	s.persist(key, a)
+}
+
+// givenUpError is the error of a build, or a feed view, that every
+// request waiting for it left: it was cancelled before it ended.
+type givenUpError struct{ error }
+
+func (e givenUpError) Unwrap() error { return e.error }
+
+// givenUp returns err, the error of a build run in bctx, marked when every
+// request waiting for the build left (bctx cancelled, not past its
+// deadline).
+func givenUp(bctx context.Context, err error) error {
+	if err != nil && errors.Is(bctx.Err(), context.Canceled) {
+		return givenUpError{err}
+	}
+	return err
+}
+
+// joinedGivenUp reports whether err is the error of a build given up by
+// the requests that waited for it, which a request still waiting (in ctx)
+// joined as it stopped: that request builds again, rather than take the
+// cancellation for a failure of MISP.
+func joinedGivenUp(ctx context.Context, err error) bool {
+	return errors.As(err, new(givenUpError)) && ctx.Err() == nil
 }

@@ -1,0 +1,100 @@
+package export
+
+import (
+	"context"
+	"errors"
+	"io"
+	"iter"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+)
+
+// lateStop renders as txt under the name test-late-stop; its first render
+// is held until release and then stops on its cancelled context, as a
+// long render that checks its context now and then does.
+type lateStop struct {
+	renderers.Renderer
+	arrived chan struct{}
+	release chan struct{}
+}
+
+func (r lateStop) Info() renderers.Info {
+	info := r.Renderer.Info()
+	info.Name = "test-late-stop"
+	return info
+}
+
+func (r lateStop) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	select {
+	case r.arrived <- struct{}{}:
+		<-r.release
+	default:
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return r.Renderer.Render(ctx, w, req, in)
+}
+
+// A request that arrives after every request waiting for a build has left,
+// while the build is still stopping, gets a build of its own: it joined
+// the stopping one and got its cancellation, an error (or a stale list
+// saying MISP failed) for a device whose MISP answered.
+func TestRequestAfterABuildWasGivenUpBuildsAgain(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(attrsJSON(3))) }))
+	t.Cleanup(srv.Close)
+	s := limitsService(Limits{})
+	txt, _ := renderers.Lookup("txt")
+	rd := lateStop{Renderer: txt, arrived: make(chan struct{}), release: make(chan struct{})}
+	reg := s.opts.Renderers.Clone()
+	if err := reg.Add(rd); err != nil {
+		t.Fatal(err)
+	}
+	s.opts.Renderers = reg
+	r := limitsRequest(srv.URL, "k", "1d")
+	r.Output = "test-late-stop"
+	k := s.listKeys(r)
+	nsArtifact := s.opts.Namespace.Key(context.Background(), k.group, k.artifact)
+	waiting := func() int {
+		s.limits.mu.Lock()
+		defer s.limits.mu.Unlock()
+		if w := s.limits.waiting[nsArtifact]; w != nil {
+			return w.n
+		}
+		return 0
+	}
+
+	first, leave := context.WithCancel(context.Background())
+	firstErr := make(chan error, 1)
+	go func() {
+		_, err := s.Get(first, r)
+		firstErr <- err
+	}()
+	await(t, rd.arrived, "render of the first request's list")
+	leave()
+	if err := <-firstErr; !errors.Is(err, context.Canceled) {
+		t.Fatalf("the request that left: %v, want its own cancellation", err)
+	}
+	type got struct {
+		res Result
+		err error
+	}
+	second := make(chan got, 1)
+	go func() {
+		res, err := s.Get(context.Background(), r)
+		second <- got{res, err}
+	}()
+	waitFor(t, "the second request to wait for a build", func() bool { return waiting() == 1 })
+	close(rd.release)
+	g := <-second
+	if g.err != nil {
+		t.Fatalf("the second request: %v, want its list", g.err)
+	}
+	if g.res.Status != Miss || g.res.Entries != 3 {
+		t.Fatalf("the second request: %v, %d entries; want a MISS of 3", g.res.Status, g.res.Entries)
+	}
+}
