@@ -143,13 +143,20 @@ func (s *Service) revalidate(r Request, rd renderers.Renderer, k keys, nsArtifac
 		return res
 	}
 	bctx := context.WithValue(context.Background(), backgroundKey{}, &background{after: a.Fetched})
-	ch := s.arts.DoChan(nsArtifact, func() (any, error) {
+	rebuild := func() (any, error) {
 		ctx, cancel := context.WithTimeout(bctx, s.opts.BuildTimeout)
 		defer cancel()
 		return s.buildLeased(ctx, r, rd, k, nsArtifact) // lease.go
-	})
+	}
+	ch := s.arts.DoChan(nsArtifact, rebuild)
 	go func() {
 		res := <-ch
+		// A request's build that it joined may have been refused for
+		// that request's budget, or given up by every request waiting
+		// for it: neither is a failure of the list.
+		for try := 0; try < maxRejoins && (refusedOther(bctx, r, res.Err) || joinedGivenUp(bctx, res.Err)); try++ {
+			res = <-s.arts.DoChan(nsArtifact, rebuild)
+		}
 		if res.Err != nil {
 			t.lastErr.Store(&res.Err)
 			t.failedAt.Store(s.opts.Now().UnixNano())
