@@ -2,6 +2,7 @@ package export
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"time"
@@ -53,9 +54,22 @@ func (s *Service) snapshot(ctx context.Context, r Request, k keys) (*Snapshot, e
 	for try := 0; ; try++ {
 		snap, err := s.snaps.Load(ctx, nsKey, r.TTL, usable, fill)
 		if try == maxRejoins || !refusedOther(ctx, r, err) {
-			return snap, err
+			return snap, readTimedOut(ctx, r, err)
 		}
 	}
+}
+
+// readTimedOut returns err, the error of a snapshot read waited for in
+// ctx, as a MISP timeout when it is ctx's own deadline: the caller joined
+// a read started with a later deadline or none (a console lookup), which
+// goes on for the others, and gets what its own read would have given,
+// rather than a bare context error. Only ctx's own error is: a wait for
+// a slot that ended with the read's deadline is ErrBusy, wrapping it.
+func readTimedOut(ctx context.Context, r Request, err error) error {
+	if err == context.DeadlineExceeded && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return &misp.Error{Kind: misp.Timeout, Site: r.Site.Name, Detail: "no answer before the build's deadline"}
+	}
+	return err
 }
 
 // fetch queries MISP and canonicalises what it returns, with every UUID

@@ -1,0 +1,67 @@
+package export
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/core/misp"
+	"github.com/cratos-project/cratos/renderers"
+)
+
+// allFields renders as txt under the name test-all-fields, reading every
+// field: its list is built from the snapshot a lookup reads, UUIDs kept.
+type allFields struct{ renderers.Renderer }
+
+func (r allFields) Info() renderers.Info {
+	info := r.Renderer.Info()
+	info.Name, info.Reads = "test-all-fields", 0
+	return info
+}
+
+// A list build that joins a MISP read started by a caller with no
+// deadline (a console lookup) and reaches its build timeout first ends
+// with a MISP timeout, as when it started the read: it ended with the
+// bare deadline of its context, which the server answered 500 "internal
+// error" for a list with no last good one.
+func TestBuildJoiningAReadWithoutDeadlineTimesOutAsMISP(t *testing.T) {
+	m := newHeldMISP(t)
+	s := New(inMemory(Options{BuildTimeout: 3 * time.Second}, "snapshot deadline"))
+	txt, _ := renderers.Lookup("txt")
+	reg := s.opts.Renderers.Clone()
+	if err := reg.Add(allFields{txt}); err != nil {
+		t.Fatal(err)
+	}
+	s.opts.Renderers = reg
+	r := limitsRequest(m.URL, "k", "10y")
+	r.Output = "test-all-fields"
+	lookup := make(chan error, 1)
+	go func() {
+		_, err := s.Snapshot(context.Background(), r)
+		lookup <- err
+	}()
+	await(t, m.arrived, "read of MISP started by the caller with no deadline")
+
+	built := make(chan error, 1)
+	go func() {
+		_, err := s.Get(context.Background(), r)
+		built <- err
+	}()
+	select {
+	case err := <-built:
+		var me *misp.Error
+		if !errors.As(err, &me) || me.Kind != misp.Timeout || me.Site != r.Site.Name {
+			t.Fatalf("the build that joined the read: %v (%T), want a MISP timeout of site %s", err, err, r.Site.Name)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the build still waited after a minute, past its 3s build timeout")
+	}
+	if n := m.searches.Load(); n != 1 {
+		t.Fatalf("%d reads of MISP, want the one the build joined", n)
+	}
+	m.open()
+	if err := <-lookup; err != nil {
+		t.Fatalf("the caller with no deadline: %v, want the snapshot", err)
+	}
+}
