@@ -65,7 +65,7 @@ func (t *feedTable) clear() { t.m.Clear() }
 // feedState is one feed's snapshot; mu makes one read of the feed at a
 // time, which every data type waiting for it shares.
 type feedState struct {
-	mu     sync.Mutex
+	mu     readLock
 	snap   *feedsnap.Snapshot
 	fullAt time.Time    // when the last full read started
 	used   atomic.Int64 // unix seconds of the last list made from it
@@ -177,9 +177,12 @@ func (s *Service) fetchFromFeed(ctx context.Context, r Request, withoutUUIDs boo
 			return nil, true, err
 		}
 	}
-	st.mu.Lock()
+	if err := st.mu.lock(ctx); err != nil {
+		leave()
+		return nil, true, readTimedOut(ctx, r, err)
+	}
 	feed, err := s.feedSnapshot(ctx, r, q, st)
-	st.mu.Unlock()
+	st.mu.unlock()
 	leave()
 	if err != nil {
 		return nil, true, err
@@ -289,3 +292,26 @@ func (s *Service) reconciled(r Request, d feedsnap.Difference) {
 		o.Reconciled(r.Site.Name, r.Feed, d)
 	}
 }
+
+// readLock is a feed's lock, which a build waiting for it leaves when its
+// context ends: another snapshot's read of the feed (a console lookup with
+// no deadline) keeps no build waiting past its own deadline, nor one whose
+// devices have left. Its zero value is unlocked.
+type readLock struct {
+	once sync.Once
+	ch   chan struct{}
+}
+
+// lock takes l, or returns ctx's error when ctx ends first.
+func (l *readLock) lock(ctx context.Context) error {
+	l.once.Do(func() { l.ch = make(chan struct{}, 1) })
+	select {
+	case l.ch <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// unlock releases l, which lock took.
+func (l *readLock) unlock() { <-l.ch }

@@ -65,3 +65,47 @@ func TestBuildJoiningAReadWithoutDeadlineTimesOutAsMISP(t *testing.T) {
 		t.Fatalf("the caller with no deadline: %v, want the snapshot", err)
 	}
 }
+
+// A list build of a feed whose MISP read is held by another snapshot of
+// it (a console lookup keeping UUIDs, with no deadline) waits for the
+// feed's read no longer than its build timeout, and ends with a MISP
+// timeout: it waited on the feed's lock past its deadline, holding its
+// token's share of the build slots, for as long as the other read took.
+func TestBuildWaitingForTheFeedsReadTimesOutAsMISP(t *testing.T) {
+	m := newHeldMISP(t)
+	s := New(inMemory(Options{BuildTimeout: 3 * time.Second}, "feed lock deadline"))
+	txt, _ := renderers.Lookup("txt")
+	reg := s.opts.Renderers.Clone()
+	if err := reg.Add(allFields{txt}); err != nil {
+		t.Fatal(err)
+	}
+	s.opts.Renderers = reg
+	lookupReq := limitsRequest(m.URL, "k", "10y")
+	lookupReq.Output = "test-all-fields"
+	lookup := make(chan error, 1)
+	go func() {
+		_, err := s.Snapshot(context.Background(), lookupReq)
+		lookup <- err
+	}()
+	await(t, m.arrived, "read of MISP started by the caller with no deadline")
+
+	r := limitsRequest(m.URL, "k", "10y") // txt: a snapshot without UUIDs, of the same feed
+	built := make(chan error, 1)
+	go func() {
+		_, err := s.Get(context.Background(), r)
+		built <- err
+	}()
+	select {
+	case err := <-built:
+		var me *misp.Error
+		if !errors.As(err, &me) || me.Kind != misp.Timeout || me.Site != r.Site.Name {
+			t.Fatalf("the build waiting for the feed's read: %v (%T), want a MISP timeout of site %s", err, err, r.Site.Name)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the build still waited after a minute, past its 3s build timeout")
+	}
+	m.open()
+	if err := <-lookup; err != nil {
+		t.Fatalf("the caller with no deadline: %v, want the snapshot", err)
+	}
+}
