@@ -12,13 +12,16 @@
 // escapes, and a leading '#' is written \x23 so that the row is not read
 // as a comment; "-" marks an unset field. Indicators other than file names
 // that hold white space or control characters are left out and reported:
-// Zeek would never match them.
+// Zeek would never match them. So are /0 nets and IPv6 nets holding
+// ::ffff:0:0/96: Zeek holds IPv4 as IPv4-mapped IPv6, and would match
+// every IPv4 address with them.
 package zeek
 
 import (
 	"context"
 	"io"
 	"iter"
+	"net/netip"
 	"strings"
 
 	"github.com/cratos-project/cratos/core/indicator"
@@ -135,6 +138,10 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 			req.Drop("type "+ind.Type.String()+" has no Zeek intel type", 1)
 			continue
 		}
+		if reason := netDrop(ind); reason != "" {
+			req.Drop(reason, 1)
+			continue
+		}
 		v := ind.Value
 		if ind.Type == indicator.URL {
 			v = stripScheme(v)
@@ -177,6 +184,36 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 		out.Write(b)
 	}
 	return out.Close()
+}
+
+// Reasons for nets left out, passed to Request.Drop.
+const (
+	DropZeroNet   = "prefix length 0 (it matches every address)"
+	DropMappedNet = "IPv6 net holding the IPv4-mapped block ::ffff:0:0/96 (Zeek matches every IPv4 address with it)"
+)
+
+// ipv4Mapped is the block of IPv4-mapped IPv6 addresses. Zeek holds every
+// IPv4 address and net as one of them, and Intel::SUBNET rows of both
+// families in one table, so an IPv6 net holding this block matches every
+// IPv4 address Zeek sees.
+var ipv4Mapped = netip.MustParsePrefix("::ffff:0:0/96")
+
+// netDrop returns why the net ind is left out, or "" to write it: a /0
+// (0.0.0.0/0, ::/0), or an IPv6 net holding ipv4Mapped (::/8).
+func netDrop(ind indicator.Indicator) string {
+	if ind.Type != indicator.IPv4Net && ind.Type != indicator.IPv6Net {
+		return ""
+	}
+	p, ok := ind.Prefix()
+	switch {
+	case !ok:
+		return ""
+	case p.Bits() == 0:
+		return DropZeroNet
+	case p.Addr().Is6() && p.Bits() <= ipv4Mapped.Bits() && p.Contains(ipv4Mapped.Addr()):
+		return DropMappedNet
+	}
+	return ""
 }
 
 // hostHeaderURL returns the URL that Zeek 4.2 and later check for a

@@ -3,6 +3,7 @@ package zeek
 import (
 	"bytes"
 	"context"
+	"net/netip"
 	"slices"
 	"strings"
 	"testing"
@@ -69,6 +70,43 @@ func TestRows(t *testing.T) {
 			if err := realtools.CheckIntel(out); err != nil {
 				t.Errorf("CheckIntel: %v", err)
 			}
+		})
+	}
+}
+
+// TestNets checks that nets Zeek would match every IPv4 address with are
+// left out and reported: Zeek holds IPv4 as IPv4-mapped IPv6, so a net
+// holding ::ffff:0:0/96 covers all of IPv4, as a /0 does.
+func TestNets(t *testing.T) {
+	const src = "\tcratos-misp.example-block\t"
+	cases := []struct {
+		name  string
+		in    []indicator.Indicator
+		want  string // the rows after the header
+		drops map[string]int
+	}{
+		{"nets kept", []indicator.Indicator{
+			ind(indicator.IPv4Net, "198.51.100.0/24"), ind(indicator.IPv6Net, "::/81"), ind(indicator.IPv6Net, "::/96"),
+			ind(indicator.IPv6Net, "2001:db8::/32"),
+		}, "198.51.100.0/24\tIntel::SUBNET" + src + "ipv4-net\t-\n" +
+			"::/81\tIntel::SUBNET" + src + "ipv6-net\t-\n" +
+			"::/96\tIntel::SUBNET" + src + "ipv6-net\t-\n" +
+			"2001:db8::/32\tIntel::SUBNET" + src + "ipv6-net\t-\n", nil},
+		{"prefix length 0", []indicator.Indicator{
+			ind(indicator.IPv4Net, "0.0.0.0/0"), ind(indicator.IPv6Net, "::/0"), ind(indicator.IPv4, "198.51.100.7"),
+		}, "198.51.100.7\tIntel::ADDR" + src + "ipv4\t-\n", map[string]int{DropZeroNet: 2}},
+		{"IPv6 nets holding the IPv4-mapped block", []indicator.Indicator{
+			ind(indicator.IPv6Net, "::/8"), ind(indicator.IPv6Net, "::/80"), ind(indicator.IPv6Net, "::/1"),
+			ind(indicator.IPv6Net, "2001:db8::/32"),
+		}, "2001:db8::/32\tIntel::SUBNET" + src + "ipv6-net\t-\n", map[string]int{DropMappedNet: 3}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			out, drops := renderOut(t, "", nil, tc.in)
+			if want := Header + "\n" + tc.want; out != want {
+				t.Errorf("got  %q\nwant %q", out, want)
+			}
+			rendertest.ExpectDrops(t, drops, tc.drops)
 		})
 	}
 }
@@ -150,9 +188,10 @@ var fuzzOptions = []map[string]string{
 }
 
 // FuzzRender checks the output with realtools.CheckIntel (Zeek's ASCII
-// reader rules for an Intel::read_files file) and that every input is
+// reader rules for an Intel::read_files file), that every input is
 // either one row that Zeek reads (not a "#" comment) of the right
-// Intel::Type, or a reported drop.
+// Intel::Type, or a reported drop, and that no Intel::SUBNET row is a /0
+// or holds the IPv4-mapped block.
 func FuzzRender(f *testing.F) {
 	rendertest.Fuzz(f, Renderer{}, fuzzOptions, func(t *testing.T, req renderers.Request, ins []indicator.Indicator, got rendertest.Rendered) {
 		if err := realtools.CheckIntel(string(got.Out)); err != nil {
@@ -165,6 +204,12 @@ func FuzzRender(f *testing.F) {
 			}
 			fields := strings.Split(strings.TrimSuffix(line, "\n"), "\t")
 			types = append(types, fields[1])
+			if fields[1] == "Intel::SUBNET" {
+				p, err := netip.ParsePrefix(fields[0])
+				if err == nil && (p.Bits() == 0 || p.Bits() <= ipv4Mapped.Bits() && p.Contains(ipv4Mapped.Addr())) {
+					t.Fatalf("row %q matches every IPv4 address in Zeek", line)
+				}
+			}
 		}
 		if n := len(types) - portRows(string(got.Out)) + got.DropTotal(); n != len(ins) {
 			t.Fatalf("%d rows + %v dropped, want %d indicators in all\n%s", len(types), got.Drops, len(ins), got.Out)
