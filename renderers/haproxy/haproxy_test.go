@@ -79,9 +79,10 @@ func FuzzRender(f *testing.F) {
 // checkPatterns reads a pattern file the way this renderer writes it and
 // HAProxy reads it (one pattern a line; blank lines and lines starting
 // with '#' are skipped, surrounding blanks trimmed): for ip, addresses or
-// masked prefixes in increasing order, none twice; for dom, plain DNS
-// names (nameset.Check); for end, the same with a '.' in front; no name
-// twice or under another listed name. A line HAProxy would skip or trim
+// masked prefixes in increasing order, none twice, no IPv6 net holding
+// the IPv4-mapped block; for dom, plain DNS names (nameset.Check); for
+// end, the same with a '.' in front; no name twice or under another
+// listed name. A line HAProxy would skip or trim
 // is an error, so every line is exactly one pattern. It returns the
 // patterns.
 func checkPatterns(kind, text string) ([]string, error) {
@@ -109,6 +110,8 @@ func checkPatterns(kind, text string) ([]string, error) {
 				p = netip.PrefixFrom(a, a.BitLen())
 			} else if p.Masked() != p || p.IsSingleIP() {
 				return nil, fmt.Errorf("line %d: %q is not masked or is a single address", i+1, l)
+			} else if p.Addr().Is6() && p.Bits() <= ipv4Mapped.Bits() && p.Contains(ipv4Mapped.Addr()) {
+				return nil, fmt.Errorf("line %d: %q holds ::ffff:0:0/96 and matches every IPv4 client", i+1, l)
 			}
 			if last.IsValid() && (last.Addr().Compare(p.Addr()) > 0 || last.Addr() == p.Addr() && last.Bits() >= p.Bits()) {
 				return nil, fmt.Errorf("line %d: %s not after %s", i+1, p, last)
