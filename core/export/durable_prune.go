@@ -36,10 +36,17 @@ func (s *Service) noteServed(t *tracked, key string, now time.Time) {
 		return
 	}
 	last := t.touched.Load()
-	if last != 0 && now.UnixNano()-last < int64(touchEvery) || !t.touched.CompareAndSwap(last, now.UnixNano()) {
+	if last != 0 && now.UnixNano()-last < int64(touchEvery) {
 		return
 	}
-	name := durableName(key)
+	if t.record.Load() == nil { // before touched: servedSince reads them in turn
+		name := durableName(key)
+		t.record.Store(&name)
+	}
+	if !t.touched.CompareAndSwap(last, now.UnixNano()) {
+		return
+	}
+	name := *t.record.Load()
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	// The list being pruned is queued past the bound: the pass must see it.
@@ -98,7 +105,7 @@ func (s *Service) PruneDurable() (files int, bytes int64) {
 	slices.Sort(names)
 	lists := 0
 	for _, name := range names {
-		n, b, whole := d.prune(name, records[name].Size, bodies[name], now.Add(-s.opts.StateMaxAge), now.Add(-orphanAge))
+		n, b, whole := d.prune(name, records[name].Size, bodies[name], now.Add(-s.opts.StateMaxAge), now.Add(-orphanAge), s.servedSince)
 		files, bytes = files+n, bytes+b
 		if whole {
 			lists++
@@ -117,10 +124,12 @@ func (s *Service) PruneDurable() (files int, bytes int64) {
 }
 
 // prune removes the record name and its body files when the record was
-// last dated before listCutoff (whole is then true), else the body files
-// dated before orphanCutoff that the record does not name. It does
-// nothing while the list is queued or being written.
-func (d *durable) prune(name string, size int64, bodies []state.File, listCutoff, orphanCutoff time.Time) (files int, bytes int64, whole bool) {
+// last dated before listCutoff and served does not report the list served
+// since (whole is then true), else the body files dated before
+// orphanCutoff that the record does not name. It does nothing while the
+// list is queued or being written.
+func (d *durable) prune(name string, size int64, bodies []state.File, listCutoff, orphanCutoff time.Time,
+	served func(name string, since time.Time) bool) (files int, bytes int64, whole bool) {
 	if !d.startPrune(name) {
 		return 0, 0, false
 	}
@@ -141,7 +150,7 @@ func (d *durable) prune(name string, size int64, bodies []state.File, listCutoff
 	switch {
 	case err != nil && !missing:
 		return 0, 0, false
-	case !missing && mtime.Before(listCutoff):
+	case !missing && mtime.Before(listCutoff) && !served(name, listCutoff):
 		// The record goes first: none is left naming a body removed.
 		if whole = d.removeUnused(name, remove, size); !whole {
 			return files, bytes, false
@@ -158,6 +167,20 @@ func (d *durable) prune(name string, size int64, bodies []state.File, listCutoff
 		}
 	}
 	return files, bytes, whole
+}
+
+// servedSince reports whether this process served the list of record
+// name at or after since: its record may be dated earlier, its dating
+// dropped (the queue full) or its write failed. A request after the look
+// queues the record for dating past the bound, the list being pruned, and
+// removeUnused sees it.
+func (s *Service) servedSince(name string, since time.Time) bool {
+	for _, t := range s.tracks.All() {
+		if r := t.record.Load(); r != nil && *r == name && t.touched.Load() >= since.UnixNano() {
+			return true
+		}
+	}
+	return false
 }
 
 // removeUnused removes the record name unless its list was queued for

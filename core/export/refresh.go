@@ -63,7 +63,8 @@ type tracked struct {
 	refreshing  atomic.Bool
 	failedAt    atomic.Int64 // unix nanoseconds of the last failed background rebuild
 	lastErr     atomic.Pointer[error]
-	touched     atomic.Int64 // unix nanoseconds its record on disk was last dated (durable_prune.go)
+	touched     atomic.Int64           // unix nanoseconds of the request that last took its record up for dating (durable_prune.go)
+	record      atomic.Pointer[string] // the name of its record on disk, once served
 }
 
 // track returns the request record of a namespaced artifact key.
