@@ -20,28 +20,37 @@ func (r allFields) Info() renderers.Info {
 	return info
 }
 
-// A list build that joins a MISP read started by a caller with no
-// deadline (a console lookup) and reaches its build timeout first ends
-// with a MISP timeout, as when it started the read: it ended with the
-// bare deadline of its context, which the server answered 500 "internal
-// error" for a list with no last good one.
-func TestBuildJoiningAReadWithoutDeadlineTimesOutAsMISP(t *testing.T) {
-	m := newHeldMISP(t)
-	s := New(inMemory(Options{BuildTimeout: 3 * time.Second}, "snapshot deadline"))
+// heldLookup starts a snapshot read with no deadline (a console lookup,
+// keeping UUIDs: its request r is for the test-all-fields output) of a
+// MISP that holds its answer, in a service whose builds time out in 3 s;
+// the lookup's error comes on the channel once m is opened.
+func heldLookup(t *testing.T) (m *heldMISP, s *Service, r Request, lookup chan error) {
+	m = newHeldMISP(t)
+	s = New(inMemory(Options{BuildTimeout: 3 * time.Second}, "snapshot deadline"))
 	txt, _ := renderers.Lookup("txt")
 	reg := s.opts.Renderers.Clone()
 	if err := reg.Add(allFields{txt}); err != nil {
 		t.Fatal(err)
 	}
 	s.opts.Renderers = reg
-	r := limitsRequest(m.URL, "k", "10y")
+	r = limitsRequest(m.URL, "k", "10y")
 	r.Output = "test-all-fields"
-	lookup := make(chan error, 1)
+	lookup = make(chan error, 1)
 	go func() {
 		_, err := s.Snapshot(context.Background(), r)
 		lookup <- err
 	}()
 	await(t, m.arrived, "read of MISP started by the caller with no deadline")
+	return m, s, r, lookup
+}
+
+// A list build that joins a MISP read started by a caller with no
+// deadline (a console lookup) and reaches its build timeout first ends
+// with a MISP timeout, as when it started the read: it ended with the
+// bare deadline of its context, which the server answered 500 "internal
+// error" for a list with no last good one.
+func TestBuildJoiningAReadWithoutDeadlineTimesOutAsMISP(t *testing.T) {
+	m, s, r, lookup := heldLookup(t)
 
 	built := make(chan error, 1)
 	go func() {
@@ -72,22 +81,7 @@ func TestBuildJoiningAReadWithoutDeadlineTimesOutAsMISP(t *testing.T) {
 // timeout: it waited on the feed's lock past its deadline, holding its
 // token's share of the build slots, for as long as the other read took.
 func TestBuildWaitingForTheFeedsReadTimesOutAsMISP(t *testing.T) {
-	m := newHeldMISP(t)
-	s := New(inMemory(Options{BuildTimeout: 3 * time.Second}, "feed lock deadline"))
-	txt, _ := renderers.Lookup("txt")
-	reg := s.opts.Renderers.Clone()
-	if err := reg.Add(allFields{txt}); err != nil {
-		t.Fatal(err)
-	}
-	s.opts.Renderers = reg
-	lookupReq := limitsRequest(m.URL, "k", "10y")
-	lookupReq.Output = "test-all-fields"
-	lookup := make(chan error, 1)
-	go func() {
-		_, err := s.Snapshot(context.Background(), lookupReq)
-		lookup <- err
-	}()
-	await(t, m.arrived, "read of MISP started by the caller with no deadline")
+	m, s, _, lookup := heldLookup(t)
 
 	r := limitsRequest(m.URL, "k", "10y") // txt: a snapshot without UUIDs, of the same feed
 	built := make(chan error, 1)
