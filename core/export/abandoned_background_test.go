@@ -2,7 +2,6 @@ package export
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -45,17 +44,7 @@ func TestBackgroundRebuildAfterABuildWasGivenUpBuildsAgain(t *testing.T) {
 	// A device that waits for a fresh list starts the rebuild, then leaves.
 	waiting := r
 	waiting.WaitFresh = true
-	first, leave := context.WithCancel(context.Background())
-	firstErr := make(chan error, 1)
-	go func() {
-		_, err := s.Get(first, waiting)
-		firstErr <- err
-	}()
-	await(t, rd.arrived, "render of the waiting request's list")
-	leave()
-	if err := <-firstErr; !errors.Is(err, context.Canceled) {
-		t.Fatalf("the request that left: %v, want its own cancellation", err)
-	}
+	leaveInRender(t, s, waiting, rd.arrived)
 	// Another device gets the old list, its rebuild joining the one stopping.
 	get(Revalidating)
 	close(rd.release)

@@ -68,17 +68,7 @@ func TestRequestAfterABuildWasGivenUpBuildsAgain(t *testing.T) {
 		return 0
 	}
 
-	first, leave := context.WithCancel(context.Background())
-	firstErr := make(chan error, 1)
-	go func() {
-		_, err := s.Get(first, r)
-		firstErr <- err
-	}()
-	await(t, rd.arrived, "render of the first request's list")
-	leave()
-	if err := <-firstErr; !errors.Is(err, context.Canceled) {
-		t.Fatalf("the request that left: %v, want its own cancellation", err)
-	}
+	leaveInRender(t, s, r, rd.arrived)
 	type got struct {
 		res Result
 		err error
@@ -96,5 +86,23 @@ func TestRequestAfterABuildWasGivenUpBuildsAgain(t *testing.T) {
 	}
 	if g.res.Status != Miss || g.res.Entries != 3 {
 		t.Fatalf("the second request: %v, %d entries; want a MISS of 3", g.res.Status, g.res.Entries)
+	}
+}
+
+// leaveInRender starts a request for r whose client leaves once its
+// build is rendering (arrived is told), and checks that it ends with its
+// own cancellation.
+func leaveInRender(t *testing.T, s *Service, r Request, arrived <-chan struct{}) {
+	t.Helper()
+	ctx, leave := context.WithCancel(context.Background())
+	ended := make(chan error, 1)
+	go func() {
+		_, err := s.Get(ctx, r)
+		ended <- err
+	}()
+	await(t, arrived, "render of the list of the request that leaves")
+	leave()
+	if err := <-ended; !errors.Is(err, context.Canceled) {
+		t.Fatalf("the request that left: %v, want its own cancellation", err)
 	}
 }
