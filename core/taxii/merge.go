@@ -268,13 +268,7 @@ func (c *Collection) index() {
 	for i := range c.objs {
 		o := &c.objs[i]
 		n := int32(i)
-		c.byID[o.id] = n
-		if o.kind == kindIndicator {
-			k := objKey{o.typ, o.value}
-			if j, ok := c.current[k]; !ok || c.objs[j].gen < o.gen {
-				c.current[k] = n
-			}
-		}
+		c.indexObject(n)
 		c.log = append(c.log, record{added: o.added, obj: n})
 		for _, at := range c.remarksOf(o) {
 			c.log = append(c.log, record{added: at, obj: n, remark: true})

@@ -224,13 +224,7 @@ func UnmarshalState(data []byte, id string) (*Collection, error) {
 		}
 		c.objs[i] = o
 		n := int32(i)
-		c.byID[o.id] = n
-		if o.kind == kindIndicator {
-			k := objKey{o.typ, o.value}
-			if j, ok := c.current[k]; !ok || c.objs[j].gen < o.gen {
-				c.current[k] = n
-			}
-		}
+		c.indexObject(n)
 	}
 	// Each object has its first version, and its revoked one when revoked,
 	// exactly once, in log order.
@@ -336,4 +330,17 @@ func idOf(raw []byte) string {
 		return ""
 	}
 	return v.ID
+}
+
+// indexObject enters object n in c.byID and, for an indicator of a later
+// generation than the one held for its value, in c.current.
+func (c *Collection) indexObject(n int32) {
+	o := &c.objs[n]
+	c.byID[o.id] = n
+	if o.kind == kindIndicator {
+		k := objKey{o.typ, o.value}
+		if j, ok := c.current[k]; !ok || c.objs[j].gen < o.gen {
+			c.current[k] = n
+		}
+	}
 }
