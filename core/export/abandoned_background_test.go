@@ -6,8 +6,6 @@ import (
 	"net/http/httptest"
 	"testing"
 	"time"
-
-	"github.com/cratos-project/cratos/renderers"
 )
 
 // A background rebuild that joins a build every request waiting for has
@@ -21,13 +19,8 @@ func TestBackgroundRebuildAfterABuildWasGivenUpBuildsAgain(t *testing.T) {
 	s := New(inMemory(Options{Now: clock.Now}, "given up background test"))
 	ended := make(chan error, 4)
 	s.refreshed = func(_ string, err error) { ended <- err }
-	txt, _ := renderers.Lookup("txt")
-	rd := lateStop{Renderer: txt, arrived: make(chan struct{}), release: make(chan struct{})}
-	reg := s.opts.Renderers.Clone()
-	if err := reg.Add(rd); err != nil {
-		t.Fatal(err)
-	}
-	s.opts.Renderers = reg
+	rd := lateStop{Renderer: txtRenderer(), arrived: make(chan struct{}), release: make(chan struct{})}
+	addRenderer(t, s, rd)
 	r := limitsRequest(srv.URL, "k", "1d")
 	r.Output = "test-late-stop"
 	get := func(want Status) Result {

@@ -40,6 +40,22 @@ func (r lateStop) Render(ctx context.Context, w io.Writer, req renderers.Request
 	return r.Renderer.Render(ctx, w, req, in)
 }
 
+// txtRenderer is the built-in txt renderer, which test renderers wrap.
+func txtRenderer() renderers.Renderer {
+	txt, _ := renderers.Lookup("txt")
+	return txt
+}
+
+// addRenderer registers rd in s beside the built-in renderers.
+func addRenderer(t *testing.T, s *Service, rd renderers.Renderer) {
+	t.Helper()
+	reg := s.opts.Renderers.Clone()
+	if err := reg.Add(rd); err != nil {
+		t.Fatal(err)
+	}
+	s.opts.Renderers = reg
+}
+
 // A request that arrives after every request waiting for a build has left,
 // while the build is still stopping, gets a build of its own: it joined
 // the stopping one and got its cancellation, an error (or a stale list
@@ -48,13 +64,8 @@ func TestRequestAfterABuildWasGivenUpBuildsAgain(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(attrsJSON(3))) }))
 	t.Cleanup(srv.Close)
 	s := limitsService(Limits{})
-	txt, _ := renderers.Lookup("txt")
-	rd := lateStop{Renderer: txt, arrived: make(chan struct{}), release: make(chan struct{})}
-	reg := s.opts.Renderers.Clone()
-	if err := reg.Add(rd); err != nil {
-		t.Fatal(err)
-	}
-	s.opts.Renderers = reg
+	rd := lateStop{Renderer: txtRenderer(), arrived: make(chan struct{}), release: make(chan struct{})}
+	addRenderer(t, s, rd)
 	r := limitsRequest(srv.URL, "k", "1d")
 	r.Output = "test-late-stop"
 	k := s.listKeys(r)

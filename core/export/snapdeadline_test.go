@@ -27,12 +27,7 @@ func (r allFields) Info() renderers.Info {
 func heldLookup(t *testing.T) (m *heldMISP, s *Service, r Request, lookup chan error) {
 	m = newHeldMISP(t)
 	s = New(inMemory(Options{BuildTimeout: 3 * time.Second}, "snapshot deadline"))
-	txt, _ := renderers.Lookup("txt")
-	reg := s.opts.Renderers.Clone()
-	if err := reg.Add(allFields{txt}); err != nil {
-		t.Fatal(err)
-	}
-	s.opts.Renderers = reg
+	addRenderer(t, s, allFields{txtRenderer()})
 	r = limitsRequest(m.URL, "k", "10y")
 	r.Output = "test-all-fields"
 	lookup = make(chan error, 1)
@@ -52,20 +47,7 @@ func heldLookup(t *testing.T) (m *heldMISP, s *Service, r Request, lookup chan e
 func TestBuildJoiningAReadWithoutDeadlineTimesOutAsMISP(t *testing.T) {
 	m, s, r, lookup := heldLookup(t)
 
-	built := make(chan error, 1)
-	go func() {
-		_, err := s.Get(context.Background(), r)
-		built <- err
-	}()
-	select {
-	case err := <-built:
-		var me *misp.Error
-		if !errors.As(err, &me) || me.Kind != misp.Timeout || me.Site != r.Site.Name {
-			t.Fatalf("the build that joined the read: %v (%T), want a MISP timeout of site %s", err, err, r.Site.Name)
-		}
-	case <-time.After(time.Minute):
-		t.Fatal("the build still waited after a minute, past its 3s build timeout")
-	}
+	buildTimesOutAsMISP(t, s, r, "the build that joined the read")
 	if n := m.searches.Load(); n != 1 {
 		t.Fatalf("%d reads of MISP, want the one the build joined", n)
 	}
@@ -84,6 +66,17 @@ func TestBuildWaitingForTheFeedsReadTimesOutAsMISP(t *testing.T) {
 	m, s, _, lookup := heldLookup(t)
 
 	r := limitsRequest(m.URL, "k", "10y") // txt: a snapshot without UUIDs, of the same feed
+	buildTimesOutAsMISP(t, s, r, "the build waiting for the feed's read")
+	m.open()
+	if err := <-lookup; err != nil {
+		t.Fatalf("the caller with no deadline: %v, want the snapshot", err)
+	}
+}
+
+// buildTimesOutAsMISP builds r's list, which must end, well within a
+// minute, with a MISP timeout of r's site (its 3 s build timeout).
+func buildTimesOutAsMISP(t *testing.T, s *Service, r Request, what string) {
+	t.Helper()
 	built := make(chan error, 1)
 	go func() {
 		_, err := s.Get(context.Background(), r)
@@ -93,13 +86,9 @@ func TestBuildWaitingForTheFeedsReadTimesOutAsMISP(t *testing.T) {
 	case err := <-built:
 		var me *misp.Error
 		if !errors.As(err, &me) || me.Kind != misp.Timeout || me.Site != r.Site.Name {
-			t.Fatalf("the build waiting for the feed's read: %v (%T), want a MISP timeout of site %s", err, err, r.Site.Name)
+			t.Fatalf("%s: %v (%T), want a MISP timeout of site %s", what, err, err, r.Site.Name)
 		}
 	case <-time.After(time.Minute):
-		t.Fatal("the build still waited after a minute, past its 3s build timeout")
-	}
-	m.open()
-	if err := <-lookup; err != nil {
-		t.Fatalf("the caller with no deadline: %v, want the snapshot", err)
+		t.Fatalf("%s still waited after a minute, past its 3s build timeout", what)
 	}
 }
