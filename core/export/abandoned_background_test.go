@@ -19,7 +19,7 @@ func TestBackgroundRebuildAfterABuildWasGivenUpBuildsAgain(t *testing.T) {
 	s := New(inMemory(Options{Now: clock.Now}, "given up background test"))
 	ended := make(chan error, 4)
 	s.refreshed = func(_ string, err error) { ended <- err }
-	rd := lateStop{Renderer: txtRenderer(), arrived: make(chan struct{}), release: make(chan struct{})}
+	rd := newLateStop()
 	addRenderer(t, s, rd)
 	r := limitsRequest(srv.URL, "k", "1d")
 	r.Output = "test-late-stop"
@@ -37,7 +37,7 @@ func TestBackgroundRebuildAfterABuildWasGivenUpBuildsAgain(t *testing.T) {
 	// A device that waits for a fresh list starts the rebuild, then leaves.
 	waiting := r
 	waiting.WaitFresh = true
-	leaveInRender(t, s, waiting, rd.arrived)
+	leaveInRender(t, s, waiting, rd)
 	// Another device gets the old list, its rebuild joining the one stopping.
 	get(Revalidating)
 	close(rd.release)

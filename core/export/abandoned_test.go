@@ -13,14 +13,23 @@ import (
 	"github.com/cratos-project/cratos/renderers"
 )
 
-// lateStop renders as txt under the name test-late-stop; its first render
-// is held until release and then stops on its cancelled context, as a
-// long render that checks its context now and then does.
+// lateStop renders as txt under the name test-late-stop; the first render
+// after it is held (hold) tells arrived, waits for release and then stops on
+// its cancelled context, as a long render that checks its context now and
+// then does. Other renders pass.
 type lateStop struct {
 	renderers.Renderer
+	held    chan struct{} // a token here is taken by the next render
 	arrived chan struct{}
 	release chan struct{}
 }
+
+func newLateStop() lateStop {
+	return lateStop{Renderer: txtRenderer(), held: make(chan struct{}, 1), arrived: make(chan struct{}), release: make(chan struct{})}
+}
+
+// hold makes the next render wait for release.
+func (r lateStop) hold() { r.held <- struct{}{} }
 
 func (r lateStop) Info() renderers.Info {
 	info := r.Renderer.Info()
@@ -30,7 +39,8 @@ func (r lateStop) Info() renderers.Info {
 
 func (r lateStop) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
 	select {
-	case r.arrived <- struct{}{}:
+	case <-r.held:
+		r.arrived <- struct{}{}
 		<-r.release
 	default:
 	}
@@ -64,7 +74,7 @@ func TestRequestAfterABuildWasGivenUpBuildsAgain(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(attrsJSON(3))) }))
 	t.Cleanup(srv.Close)
 	s := limitsService(Limits{})
-	rd := lateStop{Renderer: txtRenderer(), arrived: make(chan struct{}), release: make(chan struct{})}
+	rd := newLateStop()
 	addRenderer(t, s, rd)
 	r := limitsRequest(srv.URL, "k", "1d")
 	r.Output = "test-late-stop"
@@ -79,7 +89,7 @@ func TestRequestAfterABuildWasGivenUpBuildsAgain(t *testing.T) {
 		return 0
 	}
 
-	leaveInRender(t, s, r, rd.arrived)
+	leaveInRender(t, s, r, rd)
 	type got struct {
 		res Result
 		err error
@@ -101,17 +111,18 @@ func TestRequestAfterABuildWasGivenUpBuildsAgain(t *testing.T) {
 }
 
 // leaveInRender starts a request for r whose client leaves once its
-// build is rendering (arrived is told), and checks that it ends with its
-// own cancellation.
-func leaveInRender(t *testing.T, s *Service, r Request, arrived <-chan struct{}) {
+// build is rendering (held by rd), and checks that it ends with its own
+// cancellation.
+func leaveInRender(t *testing.T, s *Service, r Request, rd lateStop) {
 	t.Helper()
+	rd.hold()
 	ctx, leave := context.WithCancel(context.Background())
 	ended := make(chan error, 1)
 	go func() {
 		_, err := s.Get(ctx, r)
 		ended <- err
 	}()
-	await(t, arrived, "render of the list of the request that leaves")
+	await(t, rd.arrived, "render of the list of the request that leaves")
 	leave()
 	if err := <-ended; !errors.Is(err, context.Canceled) {
 		t.Fatalf("the request that left: %v, want its own cancellation", err)
