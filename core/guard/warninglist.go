@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/cratos-project/cratos/core/config"
 	"github.com/cratos-project/cratos/core/indicator"
 )
 
@@ -101,7 +100,7 @@ func NewWarninglists(lists []*List) *Warninglists {
 			}
 			switch l.Type {
 			case "cidr":
-				p, err := config.ParsePrefix(e)
+				p, err := listedNet(e)
 				if err != nil {
 					continue
 				}

@@ -4,7 +4,27 @@ import (
 	"cmp"
 	"net/netip"
 	"slices"
+
+	"github.com/cratos-project/cratos/core/config"
 )
+
+// widestMappedNet is the shortest IPv4-mapped prefix a cidr entry may
+// have to be read as the IPv4 network it maps: ::ffff:0:0/104, an IPv4 /8,
+// the widest net a list carries by default (config.DefaultMinPrefixV4).
+const widestMappedNet = 96 + config.DefaultMinPrefixV4
+
+// listedNet reads a cidr warninglist entry. An IPv4-mapped entry is the
+// IPv4 address or network it maps (::ffff:146.112.61.104), unless it is
+// wider than an IPv4 /8: MISP matches IPv4 values against IPv4 entries
+// only, and ::ffff:0:0/96, the mapped block of IPv6 special-purpose
+// lists, read as 0.0.0.0/0 would keep every IPv4 value out. Such an entry
+// stays the IPv6 network MISP reads.
+func listedNet(e string) (netip.Prefix, error) {
+	if p, err := netip.ParsePrefix(e); err == nil && p.Addr().Is4In6() && p.Bits() < widestMappedNet {
+		return p.Masked(), nil
+	}
+	return config.ParsePrefix(e)
+}
 
 // wlNet is a network a cidr warninglist names, and the lists naming it.
 type wlNet struct {
