@@ -135,7 +135,13 @@ func TestErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := httptest.NewServer(tc.handler)
 			defer srv.Close()
-			c := New(Options{Site: "misp.example", BaseURL: srv.URL, Key: testKey, Timeout: 200 * time.Millisecond})
+			// Only the slow answer is meant to meet the timeout: the others
+			// get a minute, however busy the machine.
+			timeout := time.Minute
+			if tc.kind == Timeout {
+				timeout = 200 * time.Millisecond
+			}
+			c := New(Options{Site: "misp.example", BaseURL: srv.URL, Key: testKey, Timeout: timeout})
 			_, err := c.SearchAttributes(context.Background(), Query{}, 10, 2, discard)
 			var me *Error
 			if !errors.As(err, &me) {
