@@ -7,17 +7,17 @@ import (
 	"time"
 )
 
-// slowStore answers after delay once slow is set, as a memcached that
-// accepts connections and answers late.
+// slowStore holds its reads, once slow is set, until answer is closed: a
+// memcached that accepts connections and answers late.
 type slowStore struct {
 	Store
-	slow  atomic.Bool
-	delay time.Duration
+	slow   atomic.Bool
+	answer chan struct{}
 }
 
 func (s *slowStore) Get(ctx context.Context, key string) ([]byte, bool, error) {
 	if s.slow.Load() {
-		time.Sleep(s.delay)
+		<-s.answer
 	}
 	return s.Store.Get(ctx, key)
 }
@@ -27,23 +27,33 @@ func (s *slowStore) Get(ctx context.Context, key string) ([]byte, bool, error) {
 // key, and the read, shared, goes on for the requests after.
 func TestNamespaceSlowStoreHoldsNoRequest(t *testing.T) {
 	ctx := context.Background()
-	store := &slowStore{Store: NewMemory(1 << 20), delay: 3 * time.Second}
+	store := &slowStore{Store: NewMemory(1 << 20), answer: make(chan struct{})}
 	const maxAge = 10 * time.Millisecond
 	ns := NewNamespace(store, maxAge)
 	k := ns.Key(ctx, "g", "k")
 	store.slow.Store(true)
 	time.Sleep(2 * maxAge)
-	start := time.Now()
-	for range 20 {
-		if got := ns.Key(ctx, "g", "k"); got != k {
-			t.Fatalf("key changed with a slow store: %q -> %q", k, got)
+	keys := make(chan string, 20)
+	go func() {
+		for range 20 {
+			keys <- ns.Key(ctx, "g", "k")
 		}
-	}
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("20 keys took %v with a store answering in %v: requests waited for it", d, store.delay)
+	}()
+	// The store does not answer before the 20 keys are given: a key that
+	// waited for it would never come.
+	for range 20 {
+		select {
+		case got := <-keys:
+			if got != k {
+				t.Fatalf("key changed with a slow store: %q -> %q", k, got)
+			}
+		case <-time.After(time.Minute):
+			t.Fatal("a key waited for a store that does not answer")
+		}
 	}
 	// Once the store answers again, a Bump elsewhere is seen.
 	store.slow.Store(false)
+	close(store.answer)
 	other := NewNamespace(store, maxAge)
 	if err := other.Bump(ctx, "g"); err != nil {
 		t.Fatal(err)
