@@ -16,29 +16,34 @@ func TestSlotWaitPastItsDeadlineIsBusy(t *testing.T) {
 	tests := []struct {
 		name string
 		wait func(b *buildLimiter, ctx context.Context) (func(), error)
+		free int // slots the wait may take
 		want string
 	}{
-		{"build slot", func(b *buildLimiter, ctx context.Context) (func(), error) { return b.acquire(ctx, r.Site.Name) },
+		{"build slot", func(b *buildLimiter, ctx context.Context) (func(), error) { return b.acquire(ctx, r.Site.Name) }, 2,
 			"busy: no build slot free (max_concurrent_builds 2)"},
-		{"token's share", func(b *buildLimiter, ctx context.Context) (func(), error) { return b.takeShare(ctx, r) },
+		{"token's share", func(b *buildLimiter, ctx context.Context) (func(), error) { return b.takeShare(ctx, r) }, 1,
 			"busy: no build slot free for this token (1 of max_concurrent_builds 2)"},
 		{"render slot", func(b *buildLimiter, ctx context.Context) (func(), error) {
 			return b.renders.take(ctx, r, renderSlotFrom)
-		},
+		}, 1,
 			"busy: no render slot free (1 renders at once)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			b := newBuildLimiter(Limits{MaxBuilds: 2})
 			b.renders = renderSlots{slots: make(chan struct{}, 1), shares: shareSet{m: map[string]*share{}}, from: renderSlotFrom}
+			// Every slot is taken first, with time to spare: a short
+			// deadline here may end before a free slot is taken.
 			held := 0
-			for i := 0; i < 2; i++ { // every slot the wait may take
-				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
-				if release, err := tt.wait(b, ctx); err == nil {
-					defer release()
-					held++
-				}
+			for range tt.free {
+				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+				release, err := tt.wait(b, ctx)
 				cancel()
+				if err != nil {
+					t.Fatalf("taking free slot %d: %v", held+1, err)
+				}
+				defer release()
+				held++
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
 			defer cancel()
