@@ -36,6 +36,13 @@ const (
 // its content depends on the name alone, so its version never changes.
 const identityEpoch = "2026-01-01T00:00:00.000Z"
 
+// bundleHead starts a bundle, and bundleTail follows its objects, before
+// the bundle's id and "}\n".
+const (
+	bundleHead = `{"type":"bundle","objects":[` + "\n"
+	bundleTail = "\n],\"id\":\"bundle--"
+)
+
 // maxNameRunes bounds an indicator's name (the value is cut, "…" added).
 const maxNameRunes = 120
 
@@ -107,7 +114,8 @@ func (def) Config(o renderers.Options) (config, error) {
 // values a pattern cannot carry (control characters, invalid UTF-8), are
 // left out and reported through req.Drop. An indicator of req.Previous,
 // the bundle last served for the list, never gets an earlier modified
-// time than it had there (version.go).
+// time than it had there, and one missing from it gets the later of its
+// own time and the list's date (version.go).
 func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
 	return feedlist.Stream(ctx, w, req, Name, r.Parse, func(o *renderers.Out, c config, d feedlist.Drops) error {
 		e := newEncoder(c, req.Generated)
@@ -118,7 +126,7 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 			o.Write(b)
 			digest.Write(b)
 		}
-		o.WriteString(`{"type":"bundle","objects":[` + "\n")
+		o.WriteString(bundleHead)
 		emit(e.identity())
 		if c.marking != nil {
 			emit([]byte(",\n" + c.marking.json))
@@ -137,7 +145,7 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 			}
 			emit(b)
 		}
-		o.WriteString("\n],\"id\":\"bundle--")
+		o.WriteString(bundleTail)
 		o.WriteString(bundleID(req, digest).String())
 		o.WriteString("\"}\n")
 		return nil

@@ -19,6 +19,13 @@ import (
 //   - its own time when that is later than the previous one;
 //   - otherwise the later of the list's date and the previous time plus
 //     a millisecond.
+//
+// An indicator missing from that bundle may have been served before it
+// (a value that left the list and came back) under a later modified time
+// than its own (bumped as above), of which nothing is kept. It gets the
+// later of its own time and the list's date: the date moves past every
+// earlier one whenever the list's values change, as they did when it
+// came back, so it is later than any version served before.
 
 // indicatorPrefix starts an indicator object up to its id's UUID.
 const indicatorPrefix = `{"type":"indicator","spec_version":"2.1","id":"indicator--`
@@ -38,8 +45,11 @@ const stixTimeLen = len("2006-01-02T15:04:05.000Z")
 // of every line is built at the first indicator that is not.
 type versions struct {
 	prev []byte
-	next int          // offset of the line after the last one found
-	at   map[uuid]int // indicator id -> offset of its line in prev
+	// whole: prev is a whole bundle of this renderer, so an indicator
+	// missing from it was not in the list last served.
+	whole bool
+	next  int          // offset of the line after the last one found
+	at    map[uuid]int // indicator id -> offset of its line in prev
 }
 
 // readVersions returns the versions of prev, a bundle as Render writes
@@ -48,7 +58,10 @@ func readVersions(prev []byte) *versions {
 	if len(prev) == 0 {
 		return nil
 	}
-	return &versions{prev: prev}
+	end := len(prev) - len(bundleTail) - 36 - len(`"}`+"\n")
+	whole := end >= len(bundleHead) && bytes.HasPrefix(prev, []byte(bundleHead)) &&
+		bytes.HasPrefix(prev[end:], []byte(bundleTail)) && bytes.HasSuffix(prev, []byte(`"}`+"\n"))
+	return &versions{prev: prev, whole: whole}
 }
 
 // lineAt returns the line of prev at off, without its end.
@@ -159,10 +172,16 @@ func isStixTime(t []byte) bool {
 }
 
 // settle rewrites the modified time of obj, an indicator object, so that
-// it never goes back from the one last served under its id (see above).
+// it never goes back from one served before under its id (see above).
 // generated is the list's date as a STIX timestamp.
 func (v *versions) settle(obj, generated []byte) {
 	old := bytes.TrimSuffix(v.find(obj), []byte(","))
+	if old == nil {
+		if nm := modifiedAt(obj); v.whole && nm >= 0 && bytes.Compare(generated, obj[nm:nm+stixTimeLen]) > 0 {
+			copy(obj[nm:], generated)
+		}
+		return
+	}
 	om, nm := modifiedAt(old), modifiedAt(obj)
 	if om < 0 || nm < 0 {
 		return
