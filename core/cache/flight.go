@@ -5,6 +5,7 @@ import (
 	"errors"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cratos-project/cratos/internal/workgroup"
@@ -26,8 +27,27 @@ type flight struct {
 	// deadline is the fill's: its starter's.
 	deadline    time.Time
 	hasDeadline bool
-	val         any
-	err         error
+	// waitingOn is what the fill waits for now (WaitingOn), nil while
+	// it works.
+	waitingOn atomic.Pointer[error]
+	val       any
+	err       error
+}
+
+type flightKey struct{}
+
+// WaitingOn tells the fill running in ctx (Tier.Load's) that it waits,
+// until done is called, for what err names (a free build slot): a caller
+// that stops waiting for the fill at its own deadline meanwhile gets err,
+// what its own fill would have ended with, rather than its context's
+// error. Outside a fill it does nothing.
+func WaitingOn(ctx context.Context, err error) (done func()) {
+	f, _ := ctx.Value(flightKey{}).(*flight)
+	if f == nil {
+		return func() {}
+	}
+	f.waitingOn.Store(&err)
+	return func() { f.waitingOn.CompareAndSwap(&err, nil) }
 }
 
 // do returns fill's result for key, running fill unless a fill of key
@@ -44,7 +64,7 @@ func (fs *loadFlights) do(ctx context.Context, key string, fill func(context.Con
 	case <-ctx.Done():
 		if !f.endsBy(ctx) {
 			fs.leave(key, f)
-			return nil, ctx.Err()
+			return nil, f.leftAt(ctx)
 		}
 		// The fill's deadline has passed too: its own error says
 		// what it was waiting for (a MISP timeout, a busy slot).
@@ -78,6 +98,7 @@ func (fs *loadFlights) join(ctx context.Context, key string, fill func(context.C
 	}
 	f := &flight{n: 1, cancel: cancel, done: make(chan struct{})}
 	f.deadline, f.hasDeadline = fctx.Deadline()
+	fctx = context.WithValue(fctx, flightKey{}, f)
 	if fs.calls == nil {
 		fs.calls = map[string]*flight{}
 	}
@@ -120,6 +141,16 @@ func (fs *loadFlights) run(ctx context.Context, key string, f *flight, fill func
 func (f *flight) endsBy(ctx context.Context) bool {
 	d, ok := ctx.Deadline()
 	return f.hasDeadline && ok && errors.Is(ctx.Err(), context.DeadlineExceeded) && !f.deadline.After(d)
+}
+
+// leftAt is the error of a caller that stopped waiting for f when ctx
+// ended: what the fill waits for, when ctx ended at its deadline, else
+// ctx's error.
+func (f *flight) leftAt(ctx context.Context) error {
+	if err := f.waitingOn.Load(); err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return *err
+	}
+	return ctx.Err()
 }
 
 // leave ends one caller's wait for f; the last one to leave cancels a

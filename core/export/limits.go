@@ -97,6 +97,14 @@ func (e *SlotError) Error() string        { return "busy: " + e.Detail }
 func (e *SlotError) Is(target error) bool { return target == ErrBusy }
 func (e *SlotError) Unwrap() error        { return e.cause }
 
+// waitingForSlot tells the callers that join the MISP read running in ctx,
+// if any, that it waits for a slot, until done is called: one that
+// reaches its deadline meanwhile is busy, as its own read would have been,
+// not timed out by MISP.
+func waitingForSlot(ctx context.Context, site, detail string) (done func()) {
+	return cache.WaitingOn(ctx, &SlotError{Site: site, Detail: detail, cause: context.DeadlineExceeded})
+}
+
 // ErrRenderTooLarge is a rendered list past Limits.RenderMaxBytes.
 var ErrRenderTooLarge = errors.New("rendered list is larger than render_max_bytes")
 
@@ -140,13 +148,21 @@ func newBuildLimiter(l Limits) *buildLimiter {
 		budgets: cache.NewLRU(cache.LRUOptions[string, *bucket]{MaxItems: coldBudgetMaxConsumers})}
 }
 
-// acquire takes a build slot, waiting at most until ctx ends.
+// acquire takes a build slot, waiting at most until ctx ends; a MISP
+// read waiting for one says so to the callers joining it (waitingForSlot).
 func (b *buildLimiter) acquire(ctx context.Context, site string) (func(), error) {
 	select {
 	case b.slots <- struct{}{}:
 		return func() { <-b.slots }, nil
+	default:
+	}
+	detail := fmt.Sprintf("no build slot free (max_concurrent_builds %d)", cap(b.slots))
+	defer waitingForSlot(ctx, site, detail)()
+	select {
+	case b.slots <- struct{}{}:
+		return func() { <-b.slots }, nil
 	case <-ctx.Done():
-		return nil, &SlotError{Site: site, Detail: fmt.Sprintf("no build slot free (max_concurrent_builds %d)", cap(b.slots)), cause: ctx.Err()}
+		return nil, &SlotError{Site: site, Detail: detail, cause: ctx.Err()}
 	}
 }
 
@@ -211,6 +227,8 @@ func (set *shareSet) take(ctx context.Context, r Request, total int, full func(s
 	if full != nil {
 		full(r.Consumer)
 	}
+	detail := fmt.Sprintf("no %s free for this token (%d of %s %d)", what, per, limit, total)
+	defer waitingForSlot(ctx, r.Site.Name, detail)()
 	select {
 	case sh.slots <- struct{}{}:
 		return func() { <-sh.slots; leave() }, nil
@@ -219,8 +237,7 @@ func (set *shareSet) take(ctx context.Context, r Request, total int, full func(s
 		return func() {}, nil
 	case <-ctx.Done():
 		leave()
-		return nil, &SlotError{Site: r.Site.Name,
-			Detail: fmt.Sprintf("no %s free for this token (%d of %s %d)", what, per, limit, total), cause: ctx.Err()}
+		return nil, &SlotError{Site: r.Site.Name, Detail: detail, cause: ctx.Err()}
 	}
 }
 
