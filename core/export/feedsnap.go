@@ -177,13 +177,15 @@ func (s *Service) fetchFromFeed(ctx context.Context, r Request, withoutUUIDs boo
 			return nil, true, err
 		}
 	}
-	if err := st.mu.lock(ctx); err != nil {
-		leave()
-		return nil, true, readTimedOut(ctx, r, err)
-	}
-	feed, err := s.feedSnapshot(ctx, r, q, st)
-	st.mu.unlock()
-	leave()
+	// Both are released when the read panics too (a build recovers).
+	feed, err := func() (*feedsnap.Snapshot, error) {
+		defer leave()
+		if err := st.mu.lock(ctx); err != nil {
+			return nil, readTimedOut(ctx, r, err)
+		}
+		defer st.mu.unlock()
+		return s.feedSnapshot(ctx, r, q, st)
+	}()
 	if err != nil {
 		return nil, true, err
 	}
