@@ -181,7 +181,52 @@ func (r *render) addSnort(v string) {
 	if r.snort == nil {
 		r.snort = map[[2]uint64]bool{}
 	}
+	refs, ok := stateRefs(v)
+	if !ok {
+		r.req.Drop(DropStateOption, 1)
+		return
+	}
 	r.snort[key] = true
-	r.out.WriteString(v)
-	r.out.WriteByte('\n')
+	for _, ref := range refs {
+		if ref.write {
+			if r.stateWritten == nil {
+				r.stateWritten = map[stateKey]bool{}
+			}
+			r.stateWritten[stateKey{ref.store, ref.name}] = true
+		}
+	}
+	r.pendingSnort = append(r.pendingSnort, snortRule{v, refs})
+}
+
+// DropStateOption is the reason for a passed-through rule whose flowbits,
+// hostbits, xbits or flowint option is not one the renderer can read: it
+// might write a state variable the sensor's own rules test.
+const DropStateOption = "snort rule with a flowbits, hostbits, xbits or flowint option that is malformed or names a variable the renderer cannot namespace"
+
+// snortRule is a passed-through rule and the state variables it names.
+type snortRule struct {
+	line string
+	refs []stateRef
+}
+
+// flushSnort writes the pending passed-through rules, each with
+// StatePrefix before the names that one of them writes. Renderers receive
+// indicators sorted by type, so the rules of a list come together and are
+// all pending when the first other indicator comes.
+func (r *render) flushSnort() {
+	for _, s := range r.pendingSnort {
+		line := renameState(s.line, s.refs, r.stateWritten)
+		if len(line) > MaxRuleLine {
+			r.req.Drop("rule longer than 8191 bytes", 1)
+			continue
+		}
+		if _, ok := stateRefs(line); !ok {
+			r.req.Drop(DropStateOption, 1)
+			continue
+		}
+		r.out.WriteString(line)
+		r.out.WriteByte('\n')
+	}
+	clear(r.pendingSnort)
+	r.pendingSnort = r.pendingSnort[:0]
 }

@@ -75,10 +75,14 @@ func (Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, 
 		if err := r.out.Next(); err != nil {
 			return err
 		}
+		if ind.Type != indicator.Snort {
+			r.flushSnort()
+		}
 		if err := r.add(ind); err != nil {
 			return fmt.Errorf("suricata: %w", err)
 		}
 	}
+	r.flushSnort()
 	if err := r.flushGroup(); err != nil {
 		return fmt.Errorf("suricata: %w", err)
 	}
@@ -115,6 +119,10 @@ type render struct {
 	hashes  [3]int // valid MD5, SHA1, SHA256 seen
 	tlsURLs map[string]bool
 	snort   map[[2]uint64]bool
+	// pendingSnort holds passed-through rules until the last of them is
+	// read, and stateWritten the state variables they write.
+	pendingSnort []snortRule
+	stateWritten map[stateKey]bool
 }
 
 func newRender(ctx context.Context, w io.Writer, req renderers.Request, o options) *render {

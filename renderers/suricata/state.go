@@ -1,0 +1,253 @@
+package suricata
+
+import (
+	"strings"
+)
+
+// StatePrefix begins every flowbit, hostbit, xbit and flowint name that a
+// passed-through rule writes, wherever a passed-through rule of the list
+// names it. The sensor's own rules (Emerging Threats' "ET.http.javaclient")
+// test such names: a MISP rule setting or unsetting one would make them
+// fire wrongly or go silent. Names the MISP rules only read stay as they
+// are, so a MISP rule can still test the sensor's own state.
+const StatePrefix = "cratos_"
+
+// maxStateName is the longest flowbit, hostbit or xbit name, or "|" list
+// of flowbit names, that Suricata 7 reads; a longer one fails to load.
+const maxStateName = 255
+
+// maxOrNames is the most names Suricata 7 reads in a flowbits "|" list.
+const maxOrNames = 100
+
+// stateRef is one state variable a rule names: its store (Suricata keeps
+// flowbits, host bits, IP pair bits and flowints apart), its name as
+// Suricata registers it, where the name starts in the rule, and whether
+// the rule writes it.
+type stateRef struct {
+	store, name string
+	at          int
+	write       bool
+}
+
+// stateKey identifies a state variable across rules.
+type stateKey struct{ store, name string }
+
+// stateRefs returns the state variables of a rule's flowbits, hostbits,
+// xbits and flowint options, or false when one of those options is not
+// written as this function reads it (Suricata 7's syntax with names of
+// printable ASCII other than `, | ; " \`).
+func stateRefs(rule string) ([]stateRef, bool) {
+	open := strings.IndexByte(rule, '(')
+	if open < 0 {
+		return nil, true
+	}
+	body := rule[open+1:]
+	var refs []stateRef
+	start := 0
+	for end := range unescaped(body, ';') {
+		opt := body[start:end]
+		at := open + 1 + start
+		start = end + 1
+		colon := strings.IndexByte(opt, ':')
+		if colon < 0 {
+			continue
+		}
+		parse := stateParsers[strings.TrimSpace(opt[:colon])]
+		if parse == nil {
+			continue
+		}
+		v := opt[colon+1:]
+		lead := len(v) - len(strings.TrimLeft(v, " \t"))
+		vrefs, ok := parse(strings.TrimRight(v[lead:], " \t"))
+		if !ok {
+			return nil, false
+		}
+		for _, r := range vrefs {
+			r.at += at + colon + 1 + lead
+			refs = append(refs, r)
+		}
+	}
+	return refs, true
+}
+
+// renameState returns rule with StatePrefix before every name it refers
+// to that written holds.
+func renameState(rule string, refs []stateRef, written map[stateKey]bool) string {
+	var b strings.Builder
+	last := 0
+	for _, r := range refs {
+		if !written[stateKey{r.store, r.name}] {
+			continue
+		}
+		b.WriteString(rule[last:r.at])
+		b.WriteString(StatePrefix)
+		last = r.at
+	}
+	if last == 0 {
+		return rule
+	}
+	b.WriteString(rule[last:])
+	return b.String()
+}
+
+// stateParsers read the value of each option that names state variables,
+// returning them with offsets into the value.
+var stateParsers = map[string]func(string) ([]stateRef, bool){
+	"flowbits": parseFlowbits,
+	"hostbits": parseHostbits,
+	"xbits":    parseXbits,
+	"flowint":  parseFlowint,
+}
+
+// bitCommands are the commands of flowbits, hostbits and xbits, true for
+// those that write the bit.
+var bitCommands = map[string]bool{"isset": false, "isnotset": false, "set": true, "unset": true, "toggle": true}
+
+// parseFlowbits reads "noalert" or "command,name", where name may be
+// names joined by "|", each with spaces around it.
+func parseFlowbits(v string) ([]stateRef, bool) {
+	cmd, names, named := strings.Cut(v, ",")
+	if cmd == "noalert" {
+		return nil, !named
+	}
+	write, ok := bitCommands[cmd]
+	if !ok || !named {
+		return nil, false
+	}
+	at := len(cmd) + 1
+	trimmed := strings.TrimLeft(names, " \t")
+	at += len(names) - len(trimmed)
+	if len(trimmed) > maxStateName {
+		return nil, false
+	}
+	var refs []stateRef
+	or := strings.Contains(trimmed, "|")
+	for _, tok := range strings.Split(trimmed, "|") {
+		name := strings.Trim(tok, " \t")
+		switch {
+		case or && name == "": // Suricata skips an empty name of a list
+		case !validStateName(name) || len(refs) == maxOrNames:
+			return nil, false
+		default:
+			lead := len(tok) - len(strings.TrimLeft(tok, " \t"))
+			refs = append(refs, stateRef{"flowbit", name, at + lead, write})
+		}
+		at += len(tok) + 1
+	}
+	return refs, len(refs) > 0
+}
+
+// parseHostbits reads "noalert" or "command,name[,direction…]".
+func parseHostbits(v string) ([]stateRef, bool) {
+	parts := strings.Split(v, ",")
+	cmd := strings.TrimRight(parts[0], " \t")
+	if cmd == "noalert" {
+		return nil, len(parts) == 1
+	}
+	write, ok := bitCommands[cmd]
+	if !ok || len(parts) < 2 {
+		return nil, false
+	}
+	name := strings.Trim(parts[1], " \t")
+	if !validStateName(name) || len(name) > maxStateName {
+		return nil, false
+	}
+	at := len(parts[0]) + 1 + len(parts[1]) - len(strings.TrimLeft(parts[1], " \t"))
+	return []stateRef{{"hostbit", name, at, write}}, true
+}
+
+// parseXbits reads "command,name,track tracker[,expire n]"; the tracker
+// picks the store: ip_pair bits are kept apart from host bits.
+func parseXbits(v string) ([]stateRef, bool) {
+	parts := strings.Split(v, ",")
+	if parts[0] == "noalert" {
+		return nil, true
+	}
+	write, ok := bitCommands[parts[0]]
+	if !ok || len(parts) < 3 {
+		return nil, false
+	}
+	name := strings.TrimLeft(parts[1], " \t")
+	if !validStateName(name) || len(name) > maxStateName {
+		return nil, false
+	}
+	track, found := strings.CutPrefix(strings.TrimLeft(parts[2], " \t"), "track")
+	if !found || track == "" || track[0] != ' ' && track[0] != '\t' {
+		return nil, false
+	}
+	store := "hostbit"
+	switch strings.TrimLeft(track, " \t") {
+	case "ip_src", "ip_dst":
+	case "ip_pair":
+		store = "ippairbit"
+	default:
+		return nil, false
+	}
+	at := len(parts[0]) + 1 + len(parts[1]) - len(name)
+	return []stateRef{{store, name, at, write}}, true
+}
+
+// flowintOps are flowint's modifiers, true for those that write.
+var flowintOps = map[string]bool{
+	"=": true, "+": true, "-": true,
+	"==": false, "!=": false, "<": false, "<=": false, ">": false, ">=": false,
+	"isset": false, "notset": false, "isnotset": false,
+}
+
+// parseFlowint reads "name,modifier[,target]", where a target that is not
+// a number is another flowint, which the option reads.
+func parseFlowint(v string) ([]stateRef, bool) {
+	parts := strings.Split(v, ",")
+	if len(parts) < 2 || len(parts) > 3 {
+		return nil, false
+	}
+	name := strings.Trim(parts[0], " \t")
+	write, ok := flowintOps[strings.Trim(parts[1], " \t")]
+	if !ok || !flowintName(name, "./") {
+		return nil, false
+	}
+	at := len(parts[0]) - len(strings.TrimLeft(parts[0], " \t"))
+	refs := []stateRef{{"flowint", name, at, write}}
+	if len(parts) == 3 {
+		target := strings.Trim(parts[2], " \t")
+		switch {
+		case target != "" && len(target) <= 10 && strings.Trim(target, "0123456789") == "":
+		case flowintName(target, ""):
+			at := len(parts[0]) + len(parts[1]) + 2 + len(parts[2]) - len(strings.TrimLeft(parts[2], " \t"))
+			refs = append(refs, stateRef{"flowint", target, at, false})
+		default:
+			return nil, false
+		}
+	}
+	return refs, true
+}
+
+// validStateName reports whether name is a bit name this package renames:
+// not empty, printable ASCII other than `, | ; " \`.
+func validStateName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c <= ' ' || c >= 0x7f || strings.IndexByte(`,|;"\`, c) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// flowintName reports whether name is a flowint name as Suricata 7 reads
+// it: a letter, then at least one letter, digit, "_" or byte of extra.
+func flowintName(name, extra string) bool {
+	if len(name) < 2 || !isLetter(name[0]) {
+		return false
+	}
+	for i := 1; i < len(name); i++ {
+		if c := name[i]; !isLetter(c) && (c < '0' || c > '9') && c != '_' && strings.IndexByte(extra, c) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
