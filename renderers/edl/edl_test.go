@@ -179,6 +179,10 @@ func TestLists(t *testing.T) {
 			"198.51.100.7/\nbad.example/\n*.bad.example/\nwww.bad.example/\n", map[string]int{DropWrongList: 2}},
 		{"url scheme duplicates", "url", nil, []indicator.Indicator{ind(indicator.URL, "http://a.example/x", 0), ind(indicator.URL, "https://a.example/x", 0)},
 			"a.example/x\n", map[string]int{DropDuplicate: 1}},
+		{"url case duplicates", "url", nil, []indicator.Indicator{ind(indicator.URL, "http://a.example/Login.php", 1), ind(indicator.URL, "http://a.example/login.php", 2), ind(indicator.URL, "http://a.example/LOGIN.php?ID=1", 3), ind(indicator.URL, "http://a.example/login.php?id=1", 4)},
+			"a.example/LOGIN.php?ID=1\na.example/Login.php\n", map[string]int{DropDuplicate: 2}},
+		{"url case duplicates under the cap", "url", map[string]string{"max_entries": "2"}, []indicator.Indicator{ind(indicator.URL, "http://a.example/X", 3), ind(indicator.URL, "http://a.example/x", 3), ind(indicator.URL, "http://b.example/y", 2)},
+			"a.example/X\nb.example/y\n", map[string]int{DropDuplicate: 1}},
 		{"url too long", "url", nil, []indicator.Indicator{ind(indicator.URL, "http://a.example/"+strings.Repeat("x", 245), 0), ind(indicator.URL, "http://a.example/"+strings.Repeat("y", 246), 0)},
 			"a.example/" + strings.Repeat("x", 245) + "\n", map[string]int{DropTooLong: 1}},
 		{"ip list drops names and urls", "", map[string]string{"list_type": "ip"}, []indicator.Indicator{

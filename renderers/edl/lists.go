@@ -2,7 +2,9 @@ package edl
 
 import (
 	"net/netip"
+	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers/internal/feedlist"
@@ -94,7 +96,32 @@ func urlList(c *feedlist.Collector, cfg config, d feedlist.Drops) []feedlist.Ent
 			d.Add(DropWrongList, 1)
 		}
 	}
-	return sortDedup(es, d)
+	return foldCase(sortDedup(es, d), d)
+}
+
+// foldCase merges the URL entries PAN-OS reads as one: it matches
+// entries without regard to case, so "a.example/Login" and
+// "a.example/login" would take two entries of the list's capacity (and
+// of max_entries) for one pattern. The first spelling in list order is
+// kept, with the newest timestamp; the others are counted as duplicates.
+// es is reused for the result.
+func foldCase(es []feedlist.Entry, d feedlist.Drops) []feedlist.Entry {
+	if !slices.ContainsFunc(es, func(e feedlist.Entry) bool { return strings.ContainsFunc(e.Key, unicode.IsUpper) }) {
+		return es
+	}
+	kept := make(map[string]int, len(es))
+	out := es[:0]
+	for _, e := range es {
+		k := strings.ToLower(e.Text())
+		if i, ok := kept[k]; ok {
+			out[i].TS = max(out[i].TS, e.TS)
+			d.Add(DropDuplicate, 1)
+			continue
+		}
+		kept[k] = len(out)
+		out = append(out, e)
+	}
+	return out
 }
 
 // urlEntry turns a canonical URL into a PAN-OS URL list entry: scheme and
