@@ -65,13 +65,14 @@ func malwareFeed(c *feedlist.Collector, cfg config, d feedlist.Drops) []feedlist
 // urlEntry turns a canonical URL into a category feed entry: user info
 // removed, an http or https scheme kept unless strip is set (any other
 // scheme removed), host lower-cased, path as feedlist.Path writes it. A
-// URL holding '*', which FortiOS would read as a wildcard, is refused.
+// URL whose entry would hold '*', which FortiOS would read as a
+// wildcard, is refused; a '*' in the user info removed is no reason.
 func urlEntry(v string, strip bool) (string, string) {
 	scheme, rest := indicator.SplitScheme(v)
-	if strings.Contains(rest, "*") {
+	host, tail := feedlist.SplitHost(rest)
+	if strings.Contains(host, "*") || strings.Contains(tail, "*") {
 		return "", DropWildcardChar
 	}
-	host, tail := feedlist.SplitHost(rest)
 	if strip || scheme != "http" && scheme != "https" {
 		scheme = ""
 	} else {

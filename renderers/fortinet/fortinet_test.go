@@ -38,6 +38,8 @@ func TestFeeds(t *testing.T) {
 			"ftp.example/pub\n", nil},
 		{"url star", "url", nil, []indicator.Indicator{ind(indicator.URL, "http://a.example/*", 0), ind(indicator.URL, "http://a.example/ü", 0)},
 			"http://a.example/%C3%BC\n", map[string]int{DropWildcardChar: 1}},
+		{"url star in the user info, which is removed", "url", nil, []indicator.Indicator{ind(indicator.URL, "http://u*:p@a.example/x", 0)},
+			"http://a.example/x\n", nil},
 		{"hash majority", "", nil, []indicator.Indicator{ind(indicator.MD5, strings.Repeat("a", 32), 0), ind(indicator.MD5, strings.Repeat("b", 32), 0), ind(indicator.SHA256, sha, 0)},
 			strings.Repeat("a", 32) + "\n" + strings.Repeat("b", 32) + "\n", map[string]int{DropHashType: 1}},
 		{"hash tie prefers longer", "", nil, []indicator.Indicator{ind(indicator.MD5, strings.Repeat("a", 32), 0), ind(indicator.SHA256, sha, 0)},
