@@ -2,6 +2,7 @@ package suricata
 
 import (
 	"iter"
+	"maps"
 	"strconv"
 	"strings"
 )
@@ -187,14 +188,6 @@ func (r *render) addSnort(v string) {
 		return
 	}
 	r.snort[key] = true
-	for _, ref := range refs {
-		if ref.write {
-			if r.stateWritten == nil {
-				r.stateWritten = map[stateKey]bool{}
-			}
-			r.stateWritten[stateKey{ref.store, ref.name}] = true
-		}
-	}
 	r.pendingSnort = append(r.pendingSnort, snortRule{v, refs})
 }
 
@@ -212,21 +205,49 @@ type snortRule struct {
 // flushSnort writes the pending passed-through rules, each with
 // StatePrefix before the names that one of them writes. Renderers receive
 // indicators sorted by type, so the rules of a list come together and are
-// all pending when the first other indicator comes.
+// all pending when the first other indicator comes. A rule that renaming
+// makes unloadable is dropped, and the names only it writes are not
+// renamed in the others: no rule of the list writes them.
 func (r *render) flushSnort() {
-	for _, s := range r.pendingSnort {
-		line := renameState(s.line, s.refs, r.stateWritten)
-		if len(line) > MaxRuleLine {
-			r.req.Drop("rule longer than 8191 bytes", 1)
+	dropped := make([]string, len(r.pendingSnort))
+	all := r.written(dropped)
+	for i, s := range r.pendingSnort {
+		line := renameState(s.line, s.refs, all)
+		switch _, ok := stateRefs(line); {
+		case len(line) > MaxRuleLine:
+			dropped[i] = "rule longer than 8191 bytes"
+		case !ok:
+			dropped[i] = DropStateOption
+		}
+	}
+	// Without the dropped rules' names, the others only get shorter.
+	written := r.written(dropped)
+	for i, s := range r.pendingSnort {
+		if dropped[i] != "" {
+			r.req.Drop(dropped[i], 1)
 			continue
 		}
-		if _, ok := stateRefs(line); !ok {
-			r.req.Drop(DropStateOption, 1)
-			continue
-		}
-		r.out.WriteString(line)
+		r.out.WriteString(renameState(s.line, s.refs, written))
 		r.out.WriteByte('\n')
 	}
+	r.stateWritten = written
 	clear(r.pendingSnort)
 	r.pendingSnort = r.pendingSnort[:0]
+}
+
+// written returns the state variables written by the rules already
+// written and by the pending ones that dropped does not name.
+func (r *render) written(dropped []string) map[stateKey]bool {
+	w := maps.Clone(r.stateWritten)
+	if w == nil {
+		w = map[stateKey]bool{}
+	}
+	for i, s := range r.pendingSnort {
+		for _, ref := range s.refs {
+			if ref.write && dropped[i] == "" {
+				w[stateKey{ref.store, ref.name}] = true
+			}
+		}
+	}
+	return w
 }

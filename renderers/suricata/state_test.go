@@ -70,6 +70,9 @@ func TestStateNamespace(t *testing.T) {
 		{"a renamed name Suricata would not read", []string{
 			`flowbits:set,` + strings.Repeat("n", 250) + `;`, `flowbits:set,short;`,
 		}, []string{"", `flowbits:set,cratos_short;`}},
+		{"a rule dropped once renamed writes nothing the others read", []string{
+			`flowbits:set,a|` + strings.Repeat("n", 240) + `;`, `flowbits:isnotset,a;`,
+		}, []string{"", `flowbits:isnotset,a;`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
