@@ -271,10 +271,10 @@ func TestMemcachedTTL(t *testing.T) {
 	if _, exp, ok, _ := m.GetWithExpiry(ctx, "forever"); !ok || !exp.IsZero() {
 		t.Errorf("forever: ok=%v expiry=%v", ok, exp)
 	}
-	if _, ok, _ := m.Get(ctx, "brief"); !ok {
-		t.Error("a sub-second TTL expired at once (it must round up, not to 0)")
-	}
-	time.Sleep(2100 * time.Millisecond) // memcached counts whole seconds
+	// A sub-second TTL rounds up to 1 s (TestExpiration), not to 0, which
+	// memcached reads as no expiry. Its clock ticks once a second, so the
+	// item may be gone at once: only its going is checked.
+	time.Sleep(2100 * time.Millisecond)
 	if _, ok, _ := m.Get(ctx, "brief"); ok {
 		t.Error("brief still present after its TTL")
 	}
