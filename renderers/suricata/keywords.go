@@ -3,8 +3,9 @@ package suricata
 import "strings"
 
 // keywords are the rule option names Suricata 7.0 accepts (its keyword
-// list plus legacy aliases that still load). A passed-through rule with
-// any other option is left out.
+// list plus legacy aliases that still load), in lower case: Suricata
+// reads them in any case. A passed-through rule with any other option is
+// left out.
 var keywords = wordSet(`
 app-layer-event app-layer-protocol asn1 base64_data base64_decode bsize
 bypass byte_extract byte_jump byte_math byte_test cip_service classtype

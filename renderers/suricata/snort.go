@@ -100,12 +100,13 @@ func unescaped(s string, c byte) iter.Seq[int] {
 	}
 }
 
-// makeOption checks one option: a known keyword, and a value whose
-// unescaped double quotes, if any, enclose all of it.
+// makeOption checks one option: a known keyword, in any case as Suricata
+// reads it, and a value whose unescaped double quotes, if any, enclose
+// all of it. The name is returned in lower case.
 func makeOption(s string) ruleOption {
 	s = strings.TrimSpace(s)
 	name, value, _ := strings.Cut(s, ":")
-	name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+	name, value = strings.ToLower(strings.TrimSpace(name)), strings.TrimSpace(value)
 	if !keywords[name] {
 		return ruleOption{err: true}
 	}

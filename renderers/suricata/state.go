@@ -33,9 +33,10 @@ type stateRef struct {
 type stateKey struct{ store, name string }
 
 // stateRefs returns the state variables of a rule's flowbits, hostbits,
-// xbits and flowint options, or false when one of those options is not
-// written as this function reads it (Suricata 7's syntax with names of
-// printable ASCII other than `, | ; " \`).
+// xbits and flowint options, whose keywords Suricata reads in any case,
+// or false when one of those options is not written as this function
+// reads it (Suricata 7's syntax with names of printable ASCII other than
+// `, | ; " \`).
 func stateRefs(rule string) ([]stateRef, bool) {
 	open := strings.IndexByte(rule, '(')
 	if open < 0 {
@@ -52,7 +53,7 @@ func stateRefs(rule string) ([]stateRef, bool) {
 		if colon < 0 {
 			continue
 		}
-		parse := stateParsers[strings.TrimSpace(opt[:colon])]
+		parse := stateParsers[strings.ToLower(strings.TrimSpace(opt[:colon]))]
 		if parse == nil {
 			continue
 		}

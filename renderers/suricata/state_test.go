@@ -75,38 +75,45 @@ func TestStateNamespace(t *testing.T) {
 		}, []string{"", `flowbits:isnotset,a;`}},
 	}
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			var in []indicator.Indicator
-			var want []string
-			var drops map[string]int
-			for i, o := range tc.opts {
-				in = append(in, ind(indicator.Snort, mispRule(i, o)))
-				if tc.want[i] != "" {
-					want = append(want, mispRule(i, tc.want[i]))
-				} else {
-					drops = map[string]int{DropStateOption: drops[DropStateOption] + 1}
-				}
-			}
-			// The rules are written when the first other indicator comes.
-			in = append(in, ind(indicator.JA3, "e7d705a3286e19ea42f587b344ee6865"))
-			out, gotDrops := renderOut(t, "", nil, in)
-			got := rules(out)
-			if len(got) > 0 {
-				got = got[:len(got)-1] // the JA3 rule
-			}
-			if !slices.Equal(got, want) {
-				t.Errorf("rules\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-			}
-			if !maps.Equal(gotDrops, drops) {
-				t.Errorf("drops %v, want %v", gotDrops, drops)
-			}
-			if testing.Short() {
-				return
-			}
-			if err := realtools.SuricataTest(t, out+sensorSets+"\n", nil); err != nil {
-				t.Errorf("rules do not load: %v", err)
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { checkPassedThrough(t, tc.opts, tc.want) })
+	}
+}
+
+// checkPassedThrough renders passed-through rules with options opts and
+// checks that rule i is written with options want[i], or dropped as
+// DropStateOption where want[i] is "", and that the list loads in
+// Suricata next to sensorSets.
+func checkPassedThrough(t *testing.T, opts, wantOpts []string) {
+	t.Helper()
+	var in []indicator.Indicator
+	var want []string
+	var drops map[string]int
+	for i, o := range opts {
+		in = append(in, ind(indicator.Snort, mispRule(i, o)))
+		if wantOpts[i] != "" {
+			want = append(want, mispRule(i, wantOpts[i]))
+		} else {
+			drops = map[string]int{DropStateOption: drops[DropStateOption] + 1}
+		}
+	}
+	// The rules are written when the first other indicator comes.
+	in = append(in, ind(indicator.JA3, "e7d705a3286e19ea42f587b344ee6865"))
+	out, gotDrops := renderOut(t, "", nil, in)
+	got := rules(out)
+	if len(got) > 0 {
+		got = got[:len(got)-1] // the JA3 rule
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("rules\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if !maps.Equal(gotDrops, drops) {
+		t.Errorf("drops %v, want %v", gotDrops, drops)
+	}
+	if testing.Short() {
+		return
+	}
+	if err := realtools.SuricataTest(t, out+sensorSets+"\n", nil); err != nil {
+		t.Errorf("rules do not load: %v", err)
 	}
 }
 
