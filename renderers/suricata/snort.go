@@ -114,16 +114,26 @@ func makeOption(s string) ruleOption {
 	for range unescaped(value, '"') {
 		quotes++
 	}
-	if quotes != 0 {
+	if quotes != 0 && name != "flowvar" && name != "pktvar" {
 		v := strings.TrimPrefix(value, "!")
 		if quotes != 2 || len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' {
 			return ruleOption{err: true}
 		}
 	}
+	if (name == "flowvar" || name == "pktvar") && !validVarContent(value) {
+		return ruleOption{err: true}
+	}
 	if name == "content" && !validContent(value) {
 		return ruleOption{err: true}
 	}
 	return ruleOption{name: name, value: value}
+}
+
+// validVarContent checks a flowvar or pktvar value, "name,content": the
+// content after the last comma is quoted as validContent reads it.
+func validVarContent(value string) bool {
+	comma := strings.LastIndexByte(value, ',')
+	return comma >= 0 && strings.HasPrefix(value[comma+1:], `"`) && validContent(value[comma+1:])
 }
 
 // validContent checks a content value as Suricata parses it: quoted, not
@@ -193,9 +203,10 @@ func (r *render) addSnort(v string) {
 }
 
 // DropStateOption is the reason for a passed-through rule whose flowbits,
-// hostbits, xbits or flowint option is not one the renderer can read: it
-// might write a state variable the sensor's own rules test.
-const DropStateOption = "snort rule with a flowbits, hostbits, xbits or flowint option that is malformed or names a variable the renderer cannot namespace"
+// hostbits, xbits, flowint, flowvar or pktvar option or pcre capture is
+// not one the renderer can read: it might write a state variable the
+// sensor's own rules test.
+const DropStateOption = "snort rule with a flowbits, hostbits, xbits, flowint, flowvar or pktvar option or pcre capture that is malformed or names a variable the renderer cannot namespace"
 
 // snortRule is a passed-through rule and the state variables it names.
 type snortRule struct {

@@ -1,11 +1,12 @@
 package suricata
 
 import (
+	"slices"
 	"strings"
 )
 
-// StatePrefix begins every flowbit, hostbit, xbit and flowint name that a
-// passed-through rule writes, wherever a passed-through rule of the list
+// StatePrefix begins every flowbit, hostbit, xbit, flowint, flowvar and
+// pktvar name that a passed-through rule writes, wherever a passed-through rule of the list
 // names it. The sensor's own rules (Emerging Threats' "ET.http.javaclient")
 // test such names: a MISP rule setting or unsetting one would make them
 // fire wrongly or go silent. Names the MISP rules only read stay as they
@@ -33,7 +34,7 @@ type stateRef struct {
 type stateKey struct{ store, name string }
 
 // stateRefs returns the state variables of a rule's flowbits, hostbits,
-// xbits and flowint options, whose keywords Suricata reads in any case,
+// xbits, flowint, flowvar and pktvar options and pcre captures, whose keywords Suricata reads in any case,
 // or false when one of those options is not written as this function
 // reads it (Suricata 7's syntax with names of printable ASCII other than
 // `, | ; " \`).
@@ -63,6 +64,7 @@ func stateRefs(rule string) ([]stateRef, bool) {
 		if !ok {
 			return nil, false
 		}
+		slices.SortFunc(vrefs, func(a, b stateRef) int { return a.at - b.at })
 		for _, r := range vrefs {
 			r.at += at + colon + 1 + lead
 			refs = append(refs, r)
@@ -98,6 +100,9 @@ var stateParsers = map[string]func(string) ([]stateRef, bool){
 	"hostbits": parseHostbits,
 	"xbits":    parseXbits,
 	"flowint":  parseFlowint,
+	"pcre":     parsePcre,
+	"flowvar":  parseVarRead("flowvar"),
+	"pktvar":   parseVarRead("pktvar"),
 }
 
 // bitCommands are the commands of flowbits, hostbits and xbits, true for

@@ -1,0 +1,149 @@
+package suricata
+
+import (
+	"regexp"
+	"strings"
+)
+
+// maxGroupName is the longest pcre group name PCRE2 10.42 (Suricata 7's)
+// compiles; a longer one fails the rule.
+const maxGroupName = 32
+
+// maxFlowvarName is the longest name a flowvar option reads.
+const maxFlowvarName = 63
+
+// captureGroup is a named group by which Suricata 7 stores a capture, as
+// it finds one in a pcre value: the shortest run of [A-z] before "_" is
+// the store (flow or pkt) and the rest the variable's name.
+var captureGroup = regexp.MustCompile(`\(\?P<([A-z]+?)_([A-z0-9_]+?)>`)
+
+// captureStores are the stores of captures, by the name Suricata gives
+// them in a pcre value.
+var captureStores = map[string]string{"flow": "flowvar", "pkt": "pktvar"}
+
+// parsePcre reads the flowvars and pktvars a pcre value writes: named
+// groups (?P<flow_name>…) and (?P<pkt_name>…), and the names after the
+// regex ("/(a)/, flow:name, pkt:name"). It reports false when renaming a
+// group could change what the regex matches (the regex names the group
+// again, or the group's "(" is escaped) or when a name is not one the
+// renderer renames.
+func parsePcre(v string) ([]stateRef, bool) {
+	var refs []stateRef
+	for _, m := range captureGroup.FindAllStringSubmatchIndex(v, -1) {
+		store := captureStores[v[m[2]:m[3]]]
+		if store == "" {
+			continue
+		}
+		group, name := v[m[2]:m[5]], v[m[4]:m[5]]
+		if strings.Trim(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != "" ||
+			len(group) > maxGroupName || escaped(v, m[0]) || uses(v, group) != definitions(v, group) {
+			return nil, false
+		}
+		refs = append(refs, stateRef{store, name, m[4], true})
+	}
+	names, at := captureNames(v)
+	for _, tok := range splitNames(names) {
+		name, isPkt := strings.CutPrefix(tok.text, "pkt:")
+		if isPkt && (name == "key" || name == "value") {
+			continue // a key-value pair from the traffic, which no option reads
+		}
+		store := "pktvar"
+		if !isPkt {
+			name, _ = strings.CutPrefix(tok.text, "flow:")
+			store = "flowvar"
+		}
+		if !validStateName(name) || len(name) == len(tok.text) {
+			return nil, false
+		}
+		refs = append(refs, stateRef{store, name, at + tok.at + len(tok.text) - len(name), true})
+	}
+	return refs, true
+}
+
+// captureNames returns the names Suricata 7 reads after the regex of a
+// pcre value and where they start: from the first "flow:" or "pkt:" when
+// a space or comma precedes it, without quotes around the value.
+func captureNames(v string) (string, int) {
+	start := strings.IndexByte(v, '"') + 1
+	inner := strings.TrimSuffix(v[start:], `"`)
+	cut := -1
+	for _, tag := range []string{"flow:", "pkt:"} {
+		if i := strings.Index(inner, tag); i >= 0 && (cut < 0 || i < cut) {
+			cut = i
+		}
+	}
+	if cut <= 1 || inner[cut-1] != ' ' && inner[cut-1] != ',' {
+		return "", 0
+	}
+	return inner[cut:], start + cut
+}
+
+type nameToken struct {
+	text string
+	at   int
+}
+
+// splitNames splits capture names at spaces and commas, as Suricata does.
+func splitNames(s string) []nameToken {
+	var toks []nameToken
+	start := -1
+	for i := 0; i <= len(s); i++ {
+		sep := i == len(s) || s[i] == ' ' || s[i] == ','
+		switch {
+		case sep && start >= 0:
+			toks = append(toks, nameToken{s[start:i], start})
+			start = -1
+		case !sep && start < 0:
+			start = i
+		}
+	}
+	return toks
+}
+
+// escaped reports whether an odd run of backslashes precedes v[i].
+func escaped(v string, i int) bool {
+	n := 0
+	for i > 0 && v[i-1] == '\\' {
+		n++
+		i--
+	}
+	return n%2 == 1
+}
+
+// uses counts the occurrences of group in v as a whole word.
+func uses(v, group string) int {
+	n := 0
+	for i := 0; ; {
+		j := strings.Index(v[i:], group)
+		if j < 0 {
+			return n
+		}
+		j += i
+		end := j + len(group)
+		if (j == 0 || !isWordByte(v[j-1])) && (end == len(v) || !isWordByte(v[end])) {
+			n++
+		}
+		i = end
+	}
+}
+
+// definitions counts the named groups (?P<group> in v.
+func definitions(v, group string) int { return strings.Count(v, "(?P<"+group+">") }
+
+func isWordByte(c byte) bool { return isLetter(c) || c >= '0' && c <= '9' || c == '_' }
+
+// parseVarRead reads a flowvar or pktvar option, "name,content": the
+// name is all before the last comma, as Suricata 7 reads it.
+func parseVarRead(store string) func(string) ([]stateRef, bool) {
+	return func(v string) ([]stateRef, bool) {
+		comma := strings.LastIndexByte(v, ',')
+		if comma < 0 {
+			return nil, false
+		}
+		name := v[:comma]
+		if !validStateName(name) || store == "flowvar" && len(name) > maxFlowvarName {
+			return nil, false
+		}
+		return []stateRef{{store, name, 0, false}}, true
+	}
+}
