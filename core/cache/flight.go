@@ -50,6 +50,19 @@ func WaitingOn(ctx context.Context, err error) (done func()) {
 	return func() { f.waitingOn.CompareAndSwap(&err, nil) }
 }
 
+// WaitingFor returns what the fill running in ctx waits for now
+// (WaitingOn): nil while it works, and outside a fill.
+func WaitingFor(ctx context.Context) error {
+	f, _ := ctx.Value(flightKey{}).(*flight)
+	if f == nil {
+		return nil
+	}
+	if err := f.waitingOn.Load(); err != nil {
+		return *err
+	}
+	return nil
+}
+
 // do returns fill's result for key, running fill unless a fill of key
 // is running already, or ctx's error when ctx ends first. fill's context
 // keeps the values and the deadline of the ctx of the caller that

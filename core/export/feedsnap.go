@@ -2,6 +2,7 @@ package export
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -298,22 +299,37 @@ func (s *Service) reconciled(r Request, d feedsnap.Difference) {
 // readLock is a feed's lock, which a build waiting for it leaves when its
 // context ends: another snapshot's read of the feed (a console lookup with
 // no deadline) keeps no build waiting past its own deadline, nor one whose
-// devices have left. Its zero value is unlocked.
+// devices have left. One that reaches its deadline while the read holding
+// the lock waits for a build slot is busy, as its own read would have
+// been, not timed out by a MISP never asked. Its zero value is unlocked.
 type readLock struct {
 	once sync.Once
 	ch   chan struct{}
+	// holder is the context of the read holding the lock, nil when free:
+	// what that read waits for is cache.WaitingFor(holder).
+	holder atomic.Pointer[context.Context]
 }
 
-// lock takes l, or returns ctx's error when ctx ends first.
+// lock takes l, or returns ctx's error when ctx ends first: what the
+// holder waits for (a free build slot) when ctx ended at its deadline.
 func (l *readLock) lock(ctx context.Context) error {
 	l.once.Do(func() { l.ch = make(chan struct{}, 1) })
 	select {
 	case l.ch <- struct{}{}:
+		l.holder.Store(&ctx)
 		return nil
 	case <-ctx.Done():
+		if h := l.holder.Load(); h != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			if err := cache.WaitingFor(*h); err != nil {
+				return err
+			}
+		}
 		return ctx.Err()
 	}
 }
 
 // unlock releases l, which lock took.
-func (l *readLock) unlock() { <-l.ch }
+func (l *readLock) unlock() {
+	l.holder.Store(nil)
+	<-l.ch
+}
