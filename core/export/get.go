@@ -154,17 +154,19 @@ func (s *Service) build(ctx context.Context, r Request, rd renderers.Renderer, k
 		return Result{}, err
 	}
 	start := time.Now()
-	a, err := s.render(ctx, r, rd, k, snap)
+	built, err := s.render(ctx, r, rd, k, snap)
 	if err != nil {
 		return Result{}, err
 	}
+	a := built.a
 	if s.opts.Observer != nil {
 		observeBuilt(s.opts.Observer, r, rd.Info().Name, time.Since(start), a.Entries, a.Invalid)
 	}
-	if last, held := s.checkHold(r, k, a); held != nil {
+	if last, held := s.checkHold(r, k, a, built.baseline); held != nil {
 		s.arts.Keep(nsArtifact, last, now.Add(r.TTL), now.Add(keepFor(r)))
 		return Result{Artifact: last, Status: Miss, Held: held}, nil
 	}
+	s.noteListDate(ctx, k, a.Generated, built.serial)
 	s.arts.Keep(nsArtifact, a, now.Add(r.TTL), now.Add(keepFor(r)))
 	s.keepGood(k.artifact, a)
 	s.arts.Publish(ctx, nsArtifact, a, r.TTL)

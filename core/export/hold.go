@@ -97,14 +97,15 @@ func holdID(artifactKey string) string {
 	return hex.EncodeToString(sum[:6])
 }
 
-// checkHold decides whether the rebuilt artifact a replaces the last good
-// one (in memory, else on disk: a list pushed out of memory is still the
-// baseline). It returns the artifact to serve: a, or the last good one
-// when the circuit breaker holds a.
-func (s *Service) checkHold(r Request, k keys, a *Artifact) (*Artifact, *Hold) {
-	prev, ok := s.lastGood(k.artifact)
+// checkHold decides whether the rebuilt artifact a replaces prev, the
+// list devices hold: the last good one (in memory, else on disk: a list
+// pushed out of memory is still the baseline), or, after a change of
+// settings that gave the list a new key, the one last served at its URL
+// (nil: none). It returns the artifact to serve: a, or prev when the
+// circuit breaker holds a.
+func (s *Service) checkHold(r Request, k keys, a, prev *Artifact) (*Artifact, *Hold) {
 	st, _ := s.guard.holds.Get(k.artifact)
-	if !ok || prev == a {
+	if prev == nil || prev == a {
 		return a, nil
 	}
 	b := guard.BreakerOf(r.Site)

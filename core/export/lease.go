@@ -227,7 +227,8 @@ func (s *Service) sharedArtifact(ctx context.Context, r Request, k keys, nsArtif
 		return Result{}, false
 	}
 	now := s.opts.Now()
-	a, held := s.checkHold(r, k, a)
+	prev, _ := s.lastGood(k.artifact)
+	a, held := s.checkHold(r, k, a, prev)
 	s.arts.Keep(nsArtifact, a, now.Add(r.TTL), now.Add(keepFor(r)))
 	if held == nil {
 		s.keepGood(k.artifact, a)

@@ -11,8 +11,19 @@ import (
 	"github.com/cratos-project/cratos/renderers"
 )
 
-// render turns a snapshot into an artifact.
-func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, k keys, snap *Snapshot) (*Artifact, error) {
+// rendered is a list render made, with what accepting it needs.
+type rendered struct {
+	a      *Artifact
+	serial uint32 // a's zone serial: noted for its URL once a is accepted
+	// baseline is the list last served at the URL (previousList): the
+	// circuit breaker compares a with it.
+	baseline *Artifact
+}
+
+// render turns a snapshot into an artifact. The date it is given is noted
+// for its URL by the caller once the circuit breaker accepts it: a held
+// list leaves the URL with the date and key of the list served.
+func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, k keys, snap *Snapshot) (rendered, error) {
 	info := rd.Info()
 	types := indicator.SetOf(info.Types...) & r.DataType.Yields
 	policy := s.Policy(ctx, r)
@@ -21,7 +32,7 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 	// and its second pass all read the whole list.
 	release, err := s.limits.renders.take(ctx, r, snap.Indicators.Len())
 	if err != nil {
-		return nil, err
+		return rendered{}, err
 	}
 	defer release()
 	in, guardDropped := guarded(policy, &snap.Indicators, types)
@@ -55,36 +66,37 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 	// restart, from the state directory; after a change of settings, the
 	// one last served at the list's URL, under its former key.
 	last, _ := s.lastGood(k.artifact)
-	previous := last
-	if r.Package != PackageTarGz { // a package is not given one
-		previous = s.previousList(ctx, k, listed, last)
+	atURL := s.previousList(ctx, k, listed, last)
+	previous := atURL
+	if r.Package == PackageTarGz { // a package is not given one
+		previous = last
 	}
-	rendered, err := s.renderBody(ctx, r, rd, k, in, opts, since, serial, base, previous)
+	body, err := s.renderBody(ctx, r, rd, k, in, opts, since, serial, base, previous)
 	if err != nil {
-		return nil, err
+		return rendered{}, err
 	}
 	// The date names one version of the list's bytes: bytes that differ
 	// from the last good list's under its date (a renderer that changed,
 	// a field other than the value) are a change too, or a client asking
 	// If-Modified-Since with that date would keep the old bytes.
-	if last != nil && last.Generated.Equal(since) && last.ETag != rendered.etag {
+	if last != nil && last.Generated.Equal(since) && last.ETag != body.etag {
 		since, serial = s.redateContent(ctx, k.artifact, snap.Fetched)
-		if rendered, err = s.renderBody(ctx, r, rd, k, in, opts, since, serial, base, previous); err != nil {
-			return nil, err
+		if body, err = s.renderBody(ctx, r, rd, k, in, opts, since, serial, base, previous); err != nil {
+			return rendered{}, err
 		}
 	}
-	s.noteListDate(ctx, k, since, serial)
-	return &Artifact{
-		Body:        rendered.body,
-		ETag:        rendered.etag,
-		ContentType: rendered.contentType,
+	a := &Artifact{
+		Body:        body.body,
+		ETag:        body.etag,
+		ContentType: body.contentType,
 		Generated:   since,
 		Fetched:     snap.Fetched,
-		Entries:     rendered.entries,
+		Entries:     body.entries,
 		Invalid:     snap.Stats.Invalid,
 		KeptNets:    snap.Stats.KeptNets,
-		Dropped:     rendered.dropped,
-	}, nil
+		Dropped:     body.dropped,
+	}
+	return rendered{a: a, serial: serial, baseline: atURL}, nil
 }
 
 func feedLabel(r Request) string {

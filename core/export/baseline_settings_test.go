@@ -1,0 +1,76 @@
+package export
+
+import (
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/core/config"
+)
+
+// A reload that changes a setting in a list's cache key (a guard rule, a
+// renderer option) gives the list a new key, but devices still hold the
+// list last served at its URL: the circuit breaker compares the rebuilt
+// list with that one. An empty answer from MISP right after such a reload
+// is held, at every rebuild until one passes, and the list served is
+// the one the devices hold.
+func TestBreakerBaselineAfterSettingsChange(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		change func(r *Request)
+	}{
+		{"guard never_block added", func(r *Request) {
+			site := *r.Site
+			site.Guard.NeverBlock = config.NeverBlock{Domains: []string{"example.net"}}
+			r.Site = &site
+		}},
+		{"renderer option changed", func(r *Request) {
+			site := *r.Site
+			site.Renderers = map[string]map[string]string{"txt": {"line_ending": "lf"}}
+			r.Site = &site
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := newShrinkingMISP(t)
+			clock := &fakeClock{now: time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)}
+			svc := New(inMemory(Options{Now: clock.Now, Logger: slog.New(slog.DiscardHandler)}, "settings baseline test"))
+			req := anyFeedRequest(m.url, "ipv4", "10y", "txt", 100*time.Second)
+			get := func(step string) Result {
+				t.Helper()
+				res, err := svc.Get(t.Context(), req)
+				if err != nil {
+					t.Fatalf("%s: %v", step, err)
+				}
+				return res
+			}
+			good := get("first build")
+			if good.Entries < 100 {
+				t.Fatalf("first build: %d entries", good.Entries)
+			}
+			before := svc.listKeys(req).artifact
+			tc.change(&req)
+			if svc.listKeys(req).artifact == before {
+				t.Fatal("the change left the artifact key as it was")
+			}
+
+			m.keep.Store(0) // every answer empty (a tag broken in the same edit)
+			for _, step := range []string{"first empty rebuild", "second empty rebuild"} {
+				clock.advance(48 * time.Hour)
+				res := get(step)
+				if res.Held == nil || res.Entries != good.Entries || res.ETag != good.ETag {
+					t.Fatalf("%s: held %v, %d entries (want %d), ETag %s (want %s)",
+						step, res.Held, res.Entries, good.Entries, res.ETag, good.ETag)
+				}
+			}
+
+			m.keep.Store(-1) // MISP answers again
+			clock.advance(48 * time.Hour)
+			if res := get("full rebuild"); res.Held != nil || res.Entries != good.Entries {
+				t.Fatalf("full rebuild: held %v, %d entries, want %d", res.Held, res.Entries, good.Entries)
+			}
+			if h := svc.Holds(""); len(h) != 0 {
+				t.Fatalf("holds left: %+v", h)
+			}
+		})
+	}
+}
