@@ -74,3 +74,37 @@ func TestBreakerBaselineAfterSettingsChange(t *testing.T) {
 		})
 	}
 }
+
+// A hold ends when its list's URL is rebuilt under new settings: a reload
+// that changes a setting in the list's key (here, one that turns the
+// breaker's share rule up) and a rebuild that passes end the hold of the
+// former key, which no build would end, so /v1/holds and the held gauge
+// no longer show a list the devices do not get.
+func TestHoldEndsWhenSettingsChange(t *testing.T) {
+	m := newShrinkingMISP(t)
+	clock := &fakeClock{now: time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)}
+	svc := New(inMemory(Options{Now: clock.Now, Logger: slog.New(slog.DiscardHandler)}, "settings hold test"))
+	req := anyFeedRequest(m.url, "ipv4", "10y", "txt", 100*time.Second)
+	good, err := svc.Get(t.Context(), req)
+	if err != nil || good.Entries < 200 {
+		t.Fatalf("first build: %v, %d entries", err, good.Entries)
+	}
+	m.keep.Store(61)
+	clock.advance(48 * time.Hour)
+	held, err := svc.Get(t.Context(), req)
+	if err != nil || held.Held == nil {
+		t.Fatalf("shrunk build: %v, held %v", err, held.Held)
+	}
+
+	site := *req.Site
+	site.Guard.HoldDropPercent = 100 // the operator accepts the loss
+	req.Site = &site
+	clock.advance(48 * time.Hour)
+	res, err := svc.Get(t.Context(), req)
+	if err != nil || res.Held != nil || res.Entries != held.Held.Current {
+		t.Fatalf("build under the new settings: %v, held %v, %d entries (want %d)", err, res.Held, res.Entries, held.Held.Current)
+	}
+	if h := svc.Holds(""); len(h) != 0 {
+		t.Fatalf("holds left after the list was rebuilt under new settings: %+v", h)
+	}
+}

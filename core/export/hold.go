@@ -39,7 +39,9 @@ type Hold struct {
 
 type holdState struct {
 	Hold
-	group    string
+	group string
+	// list is the key of the list's URL (keys.list); "" for a refresh.
+	list     string
 	released atomic.Bool
 	// accepted counts the entries of the rebuilt list an earlier hold of
 	// the same list was released with, when hasAccepted.
@@ -104,6 +106,7 @@ func holdID(artifactKey string) string {
 // (nil: none). It returns the artifact to serve: a, or prev when the
 // circuit breaker holds a.
 func (s *Service) checkHold(r Request, k keys, a, prev *Artifact) (*Artifact, *Hold) {
+	s.endFormerHolds(k)
 	st, _ := s.guard.holds.Get(k.artifact)
 	if prev == nil || prev == a {
 		return a, nil
@@ -118,6 +121,7 @@ func (s *Service) checkHold(r Request, k keys, a, prev *Artifact) (*Artifact, *H
 			h.Output = "vendor:" + r.Vendor
 		}
 		ns, first := follow(st, h, k.group)
+		ns.list = k.list
 		h = ns.Hold
 		s.guard.setHold(k.artifact, ns)
 		if first {
@@ -133,6 +137,20 @@ func (s *Service) checkHold(r Request, k keys, a, prev *Artifact) (*Artifact, *H
 		s.endHold(k.artifact, st, a.Entries)
 	}
 	return a, nil
+}
+
+// endFormerHolds ends the holds of k's URL under other artifact keys: a
+// reload changed the list's settings, and its builds are now k's, so no
+// build would end them.
+func (s *Service) endFormerHolds(k keys) {
+	if s.guard.nholds.Load() == 0 {
+		return
+	}
+	for key, st := range s.guard.holds.All() {
+		if st.list == k.list && key != k.artifact {
+			s.endHold(key, st, st.Current)
+		}
+	}
 }
 
 // endHold forgets the hold st of key: a build or refresh of entries
