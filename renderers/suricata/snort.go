@@ -15,7 +15,7 @@ var ruleActions = map[string]bool{
 
 // parseSingleRule checks that s is one rule line Suricata can read:
 // an action, a header, and a parenthesised option list whose options are
-// well formed, with exactly one sid. It returns the rule's gid (1 when
+// well formed, with exactly one sid, and that checkSemantics accepts. It returns the rule's gid (1 when
 // absent) and sid, or a reason for refusing it.
 func parseSingleRule(s string) (gid, sid uint64, reason string) {
 	if strings.ContainsAny(s, "\r\n") {
@@ -33,11 +33,13 @@ func parseSingleRule(s string) (gid, sid uint64, reason string) {
 	}
 	gid = 1
 	var sids int
+	var opts []ruleOption
 	body := s[open+1 : len(s)-1]
 	for opt := range splitOptions(body) {
 		if opt.err {
 			return 0, 0, "snort rule with an unknown keyword or a malformed option"
 		}
+		opts = append(opts, opt)
 		switch opt.name {
 		case "sid":
 			n, err := strconv.ParseUint(opt.value, 10, 32)
@@ -56,6 +58,9 @@ func parseSingleRule(s string) (gid, sid uint64, reason string) {
 	}
 	if sids != 1 {
 		return 0, 0, "snort rule without exactly one sid"
+	}
+	if reason := checkSemantics(opts); reason != "" {
+		return 0, 0, reason
 	}
 	return gid, sid, ""
 }

@@ -1,0 +1,306 @@
+package suricata
+
+import (
+	"errors"
+	"regexp/syntax"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// contentLength returns the number of bytes a content value, as
+// validContent accepts it, matches.
+func contentLength(value string) int {
+	v := strings.TrimPrefix(value, "!")
+	if len(v) < 2 {
+		return 0
+	}
+	v = v[1 : len(v)-1]
+	n, inHex, digits := 0, false, 0
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c == '|':
+			inHex = !inHex
+		case inHex && c != ' ':
+			if digits++; digits%2 == 0 {
+				n++
+			}
+		case inHex:
+		case c == '\\':
+			i++
+			n++
+		default:
+			n++
+		}
+	}
+	return n
+}
+
+// checkPosition checks depth, offset, distance and within: a content
+// before them, a number (not negative for depth and offset) or a
+// byte_extract variable, each once, the absolute ones not with the
+// relative ones, and a depth or within not shorter than the content.
+func checkPosition(last *content, n, v string, extracted map[string]bool) string {
+	if last == nil || last.startswith {
+		return DropContentModifier
+	}
+	num, err := strconv.ParseInt(v, 10, 32)
+	switch {
+	case err == nil:
+		if (n == "depth" || n == "offset") && (num < 0 || num > 65535) || (n == "depth" || n == "within") && num < int64(last.length) {
+			return DropOptionValue
+		}
+	case !extracted[v]:
+		return DropOptionValue
+	}
+	flag := map[string]*bool{"depth": &last.depth, "offset": &last.offset, "distance": &last.distance, "within": &last.within}[n]
+	if *flag {
+		return DropContentModifier
+	}
+	*flag = true
+	if (last.depth || last.offset) && (last.distance || last.within) {
+		return DropContentModifier
+	}
+	return ""
+}
+
+// validFastPattern reads fast_pattern's value: none, "only" or "n,m".
+func validFastPattern(v string) bool {
+	if v == "" || v == "only" {
+		return true
+	}
+	a, b, ok := strings.Cut(v, ",")
+	return ok && isUint(a, 65535) && isUint(b, 65535)
+}
+
+// flowGroups are flow's options, grouped by those that exclude each other.
+var flowGroups = map[string]int{
+	"established": 1, "not_established": 1, "stateless": 1,
+	"to_client": 2, "from_server": 2, "to_server": 2, "from_client": 2,
+	"only_stream": 3, "no_stream": 3, "only_frag": 4, "no_frag": 4,
+}
+
+// validFlow reads flow's value: at most three known options, no two of
+// a group.
+func validFlow(v string) bool {
+	args := splitArgs(v)
+	seen := map[int]bool{}
+	for _, a := range args {
+		g := flowGroups[strings.ToLower(a)]
+		if g == 0 || seen[g] {
+			return false
+		}
+		seen[g] = true
+	}
+	return len(args) > 0 && len(args) <= 3
+}
+
+// pcreRefused are the regexp/syntax errors that PCRE reports too; the
+// others come from what PCRE has and Go lacks (lookarounds, back
+// references, possessive quantifiers, large counts).
+var pcreRefused = []syntax.ErrorCode{syntax.ErrMissingParen, syntax.ErrUnexpectedParen,
+	syntax.ErrMissingBracket, syntax.ErrInvalidCharRange, syntax.ErrMissingRepeatArgument,
+	syntax.ErrTrailingBackslash}
+
+// validPcre reads a pcre value, "[!]/regex/flags[, captures]", with
+// flags Suricata knows (R only after a match in the buffer) and a regex without an error PCRE reports too.
+func validPcre(v string, matched bool) bool {
+	if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' {
+		return false
+	}
+	v = strings.TrimPrefix(v[1:len(v)-1], "!")
+	end := strings.LastIndexByte(v, '/')
+	if !strings.HasPrefix(v, "/") || end < 1 {
+		return false
+	}
+	flags, _, _ := strings.Cut(v[end+1:], ",")
+	for _, f := range strings.TrimSpace(flags) {
+		if !strings.ContainsRune(pcreFlags, f) || f == 'R' && !matched {
+			return false
+		}
+	}
+	_, err := syntax.Parse(v[1:end], syntax.Perl)
+	var se *syntax.Error
+	return !errors.As(err, &se) || !slices.Contains(pcreRefused, se.Code)
+}
+
+// byteFlags are the flags byte_test and byte_jump read after their
+// numbers; those with a number after them take it in the same argument.
+var byteFlags = wordSet(`relative big little dce string hex dec oct align
+from_beginning from_end`)
+
+// validByteOp reads byte_test "n,[!]op,value,offset[,flags]" and
+// byte_jump "n,offset[,flags]": 1-10 bytes (more than 8 only as a
+// string), numbers or byte_extract variables.
+func validByteOp(n, v string, extracted map[string]bool) bool {
+	args := splitArgs(v)
+	fixed := 2
+	if n == "byte_test" {
+		fixed = 4
+	}
+	if len(args) < fixed {
+		return false
+	}
+	bytes, err := strconv.Atoi(args[0])
+	if err != nil || bytes < 1 || bytes > 10 || bytes > 8 && !slices.Contains(args[fixed:], "string") {
+		return false
+	}
+	numeric := []string{args[1]}
+	if n == "byte_test" {
+		op := strings.TrimPrefix(args[1], "!")
+		if !slices.Contains([]string{"<", ">", "=", "<=", ">=", "&", "^"}, op) {
+			return false
+		}
+		numeric = args[2:4]
+	}
+	for _, a := range numeric {
+		if !isInt(a) && !extracted[a] {
+			if _, err := strconv.ParseUint(a, 0, 64); err != nil {
+				return false
+			}
+		}
+	}
+	for _, f := range args[fixed:] {
+		word, num, hasNum := strings.Cut(f, " ")
+		switch {
+		case !hasNum && byteFlags[f]:
+		case hasNum && (word == "bitmask" && n == "byte_test" || (word == "multiplier" || word == "post_offset") && n == "byte_jump"):
+			if !isInt(strings.TrimSpace(num)) {
+				if _, err := strconv.ParseUint(strings.TrimSpace(num), 0, 32); err != nil {
+					return false
+				}
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// validThreshold reads threshold "type t, track k, count n, seconds s"
+// (in any order, each once) and detection_filter, which has no type.
+func validThreshold(n, v string) bool {
+	seen := map[string]string{}
+	for _, a := range splitArgs(v) {
+		key, val, ok := strings.Cut(a, " ")
+		val = strings.TrimSpace(val)
+		if !ok || seen[key] != "" {
+			return false
+		}
+		seen[key] = val
+		switch key {
+		case "type":
+			if n != "threshold" || val != "limit" && val != "threshold" && val != "both" {
+				return false
+			}
+		case "track":
+			if val != "by_src" && val != "by_dst" && val != "by_rule" && val != "by_both" {
+				return false
+			}
+		case "count", "seconds":
+			if !isUint(val, 1<<32-1) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	want := 3
+	if n == "threshold" {
+		want = 4
+	}
+	return len(seen) == want
+}
+
+// validRange reads a numeric keyword's comparison: "n", "<n", ">n",
+// "<=n", ">=n", "!n", "a-b" or "a<>b" with a < b, up to max.
+func validRange(v string, max uint64) bool {
+	for _, sep := range []string{"<>", "-"} {
+		if a, b, ok := strings.Cut(v, sep); ok && a != "" {
+			x, errA := strconv.ParseUint(strings.TrimSpace(a), 10, 64)
+			y, errB := strconv.ParseUint(strings.TrimSpace(b), 10, 64)
+			return errA == nil && errB == nil && x < y && y <= max
+		}
+	}
+	for _, op := range []string{"<=", ">=", "<", ">", "!"} {
+		if rest, ok := strings.CutPrefix(v, op); ok {
+			x, err := strconv.ParseUint(strings.TrimSpace(rest), 10, 64)
+			return err == nil && x <= max && !(op == "<" && x == 0) && !(op == ">" && x == max)
+		}
+	}
+	return isUint(v, max)
+}
+
+// validIsdataat reads "[!]n[,relative][,rawbytes]", n a number or a
+// byte_extract variable.
+func validIsdataat(v string, extracted map[string]bool) bool {
+	args := splitArgs(strings.TrimPrefix(v, "!"))
+	if len(args) == 0 || !isUint(args[0], 65535) && !extracted[args[0]] {
+		return false
+	}
+	for _, a := range args[1:] {
+		if a != "relative" && a != "rawbytes" {
+			return false
+		}
+	}
+	return true
+}
+
+// splitArgs splits a value at its commas, trimming each part.
+func splitArgs(v string) []string {
+	if strings.TrimSpace(v) == "" {
+		return nil
+	}
+	parts := strings.Split(v, ",")
+	for i, p := range parts {
+		parts[i] = strings.TrimSpace(p)
+	}
+	return parts
+}
+
+// isUint reports whether s is a decimal number up to max.
+func isUint(s string, max uint64) bool {
+	n, err := strconv.ParseUint(s, 10, 64)
+	return err == nil && n <= max
+}
+
+// isInt reports whether s is a decimal number, negative or not, of 32 bits.
+func isInt(s string) bool {
+	_, err := strconv.ParseInt(s, 10, 32)
+	return err == nil
+}
+
+// isName reports whether s is a word of letters, digits, '-', '_' and '.'.
+func isName(s string) bool {
+	return s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") == ""
+}
+
+// sizeFits reports whether a buffer of a size that the dsize or bsize
+// value size allows can hold a content of length n: Suricata refuses a
+// rule whose content is longer, and for dsize a negated size with any
+// content (negated tells whether a negated size fits).
+func sizeFits(dsize string, n int, negated bool) bool {
+	hi := uint64(65535)
+	num := func(s string) uint64 {
+		x, _ := strconv.ParseUint(strings.TrimSpace(s), 10, 64)
+		return x
+	}
+	if a, b, ok := strings.Cut(dsize, "<>"); ok && a != "" {
+		hi = num(b) - 1
+	} else if a, b, ok := strings.Cut(dsize, "-"); ok && a != "" {
+		hi = num(b)
+	} else {
+		switch {
+		case strings.HasPrefix(dsize, "!"):
+			return negated
+		case strings.HasPrefix(dsize, "<="):
+			hi = num(dsize[2:])
+		case strings.HasPrefix(dsize, "<"):
+			hi = num(dsize[1:]) - 1
+		case strings.HasPrefix(dsize, ">"):
+		default:
+			hi = num(dsize)
+		}
+	}
+	return hi >= uint64(n)
+}
