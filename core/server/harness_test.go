@@ -53,8 +53,12 @@ type harness struct {
 	// memcached, when set, is the address of a memcached used as the
 	// shared cache level.
 	memcached string
-	// memcachedTimeout bounds each memcached call of the next server
-	// started (default 300 ms).
+	// memcachedTimeout bounds each call of the shared level's memcached
+	// client of the next server started (default a minute, for tests
+	// whose subject is not the timeout). The namespace's generations have
+	// a client of their own with a minute: one read or created past the
+	// timeout would be made up locally, and the lists stored under keys
+	// no other server builds.
 	memcachedTimeout time.Duration
 	// admin lists the harness token in admin_tokens.
 	admin bool
@@ -90,6 +94,9 @@ func withMemcached(addr string) harnessOption         { return func(h *harness) 
 func withAccessLog(w io.Writer) harnessOption         { return func(h *harness) { h.accessLog = w } }
 func withExportClock(now func() time.Time) harnessOption {
 	return func(h *harness) { h.exportNow = now }
+}
+func withMemcachedTimeout(d time.Duration) harnessOption {
+	return func(h *harness) { h.memcachedTimeout = d }
 }
 func asAdmin() harnessOption                 { return func(h *harness) { h.admin = true } }
 func withConsumer(name string) harnessOption { return func(h *harness) { h.consumer = name } }
@@ -143,16 +150,11 @@ func (h *harness) start() {
 	if h.memcached != "" {
 		timeout := h.memcachedTimeout
 		if timeout == 0 {
-			timeout = 300 * time.Millisecond
+			timeout = time.Minute
 		}
-		mc, err := cache.NewMemcached(cache.Options{Servers: []string{h.memcached}, Timeout: timeout})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { mc.Close() })
-		h.mcs = append(h.mcs, mc)
+		mc := h.newMemcached(timeout)
 		backoff := cache.NewBackoff(mc, 0, nil)
-		generations, shared, pinger = mc, backoff, backoff
+		generations, shared, pinger = h.newMemcached(time.Minute), backoff, backoff
 	}
 	secret := sha256.Sum256([]byte("test"))
 	logger := slog.New(slog.NewJSONHandler(h.logs, nil))
@@ -191,6 +193,18 @@ func (h *harness) start() {
 		_ = srv.Shutdown(ctx)
 	})
 	h.base = "http://" + ln.Addr().String()
+}
+
+// newMemcached returns a client of the harness's memcached whose calls
+// each take at most timeout, closed when the test ends.
+func (h *harness) newMemcached(timeout time.Duration) *cache.Memcached {
+	mc, err := cache.NewMemcached(cache.Options{Servers: []string{h.memcached}, Timeout: timeout})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.t.Cleanup(func() { mc.Close() })
+	h.mcs = append(h.mcs, mc)
+	return mc
 }
 
 func (h *harness) mint(cl auth.Claims) string {
