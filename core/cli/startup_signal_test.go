@@ -40,7 +40,7 @@ func TestSIGHUPDuringStartup(t *testing.T) {
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
-	time.Sleep(time.Second) // the child is now held opening the FIFO
+	waitOpeningFIFO(t, cmd, exited, out)
 	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func TestSIGHUPDuringStartup(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	for deadline := time.Now().Add(20 * time.Second); !strings.Contains(out.String(), `"msg":"listening"`); time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(time.Minute); !strings.Contains(out.String(), `"msg":"listening"`); time.Sleep(20 * time.Millisecond) {
 		select {
 		case err := <-exited:
 			t.Fatalf("serve ended during start-up: %v\n%s", err, out.String())
@@ -66,5 +66,35 @@ func TestSIGHUPDuringStartup(t *testing.T) {
 	}
 	if err := <-exited; err != nil {
 		t.Fatalf("serve: %v\n%s", err, out.String())
+	}
+}
+
+// waitOpeningFIFO waits up to a minute for a thread of cmd's process to be
+// held opening a FIFO (the kernel's wait_for_partner, or fifo_open on
+// older kernels), as /proc/PID/task/TID/wchan shows: a SIGHUP sent before
+// serve catches it would end the process, as it would any program.
+func waitOpeningFIFO(t *testing.T, cmd *exec.Cmd, exited <-chan error, out *e2eBuffer) {
+	t.Helper()
+	tasks := fmt.Sprintf("/proc/%d/task/*/wchan", cmd.Process.Pid)
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
+		files, _ := filepath.Glob(tasks)
+		if len(files) == 0 {
+			_ = cmd.Process.Kill()
+			t.Skipf("no %s to see the child held at the FIFO", tasks)
+		}
+		for _, f := range files {
+			if b, err := os.ReadFile(f); err == nil && (string(b) == "wait_for_partner" || string(b) == "fifo_open") {
+				return
+			}
+		}
+		select {
+		case err := <-exited:
+			t.Fatalf("serve ended before opening the access log: %v\n%s", err, out.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			t.Fatalf("serve was not held opening the access log FIFO within a minute:\n%s", out.String())
+		}
 	}
 }
