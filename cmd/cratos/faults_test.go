@@ -276,8 +276,7 @@ func TestFaultsGracefulShutdown(t *testing.T) {
 	t.Parallel()
 	m := startBlockMISP(t)
 	p := startCratos(t, procOptions{MISP: m.URL(), Site: procSite(20)})
-	m.sim.SetFault(mispsim.Fault{Kind: mispsim.FaultSlow, Delay: 3 * time.Second, RestSearchOnly: true})
-	m.sim.ResetRequests()
+	arrived, release := m.holdSearches(t)
 
 	type result struct {
 		status int
@@ -297,14 +296,19 @@ func TestFaultsGracefulShutdown(t *testing.T) {
 		b, err := io.ReadAll(resp.Body)
 		done <- result{resp.StatusCode, string(b), err}
 	}()
-	waitFor(t, "the request to reach MISP", 10*time.Second, func() bool { return m.sim.RestSearchCount() > 0 })
+	select {
+	case <-arrived:
+	case <-time.After(time.Minute):
+		t.Fatal("the request did not reach MISP")
+	}
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the listener to close", 2*time.Second, func() bool { return !accepts(p.addr) })
+	waitFor(t, "the listener to close", time.Minute, func() bool { return !accepts(p.addr) })
 	if !p.running() {
 		t.Fatal("cratos exited before the request in flight completed")
 	}
+	release() // MISP answers
 	select {
 	case r := <-done:
 		if r.err != nil || r.status != http.StatusOK || r.body != blockIPv4Txt {

@@ -3,6 +3,7 @@ package main
 import (
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -18,6 +19,15 @@ type mispFront struct {
 	addr string
 	mu   sync.Mutex
 	srv  *http.Server
+
+	holdMu sync.Mutex
+	hold   *searchHold // set by holdSearches
+}
+
+// searchHold keeps restSearch requests waiting until released.
+type searchHold struct {
+	arrived, released chan struct{}
+	once              sync.Once // closes arrived
 }
 
 // startMISP starts an emulator holding events on a free loopback port.
@@ -40,8 +50,43 @@ func (m *mispFront) URL() string { return "http://" + m.addr }
 func (m *mispFront) serve(ln net.Listener) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.srv = &http.Server{Handler: m.sim, ReadHeaderTimeout: 10 * time.Second}
+	m.srv = &http.Server{Handler: m, ReadHeaderTimeout: 10 * time.Second}
 	go func(srv *http.Server) { _ = srv.Serve(ln) }(m.srv)
+}
+
+// ServeHTTP passes a request to the emulator, once released when it is a
+// restSearch held by holdSearches.
+func (m *mispFront) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	m.holdMu.Lock()
+	h := m.hold
+	m.holdMu.Unlock()
+	if h != nil && strings.HasSuffix(strings.ToLower(r.URL.Path), "/attributes/restsearch") {
+		h.once.Do(func() { close(h.arrived) })
+		select {
+		case <-h.released:
+		case <-r.Context().Done():
+			return
+		}
+	}
+	m.sim.ServeHTTP(w, r)
+}
+
+// holdSearches makes restSearch requests wait, as a MISP slow for as long
+// as the test needs: arrived is closed when the first one comes, and
+// release (also called when the test ends) lets them all through.
+func (m *mispFront) holdSearches(t testing.TB) (arrived <-chan struct{}, release func()) {
+	h := &searchHold{arrived: make(chan struct{}), released: make(chan struct{})}
+	m.holdMu.Lock()
+	m.hold = h
+	m.holdMu.Unlock()
+	release = sync.OnceFunc(func() {
+		m.holdMu.Lock()
+		m.hold = nil
+		m.holdMu.Unlock()
+		close(h.released)
+	})
+	t.Cleanup(release)
+	return h.arrived, release
 }
 
 // down closes the listener and every connection: MISP is unreachable.
