@@ -125,7 +125,7 @@ func makeOption(s string) ruleOption {
 			return ruleOption{err: true}
 		}
 	}
-	if (name == "flowvar" || name == "pktvar") && !validVarContent(value) {
+	if (name == "flowvar" || name == "pktvar") && !validVarContent(name, value) {
 		return ruleOption{err: true}
 	}
 	if name == "content" && !validContent(value) {
@@ -134,11 +134,19 @@ func makeOption(s string) ruleOption {
 	return ruleOption{name: name, value: value}
 }
 
+// maxFlowvarContent is the longest content, quotes included, a flowvar
+// option reads; a longer one fails the rule.
+const maxFlowvarContent = 63
+
 // validVarContent checks a flowvar or pktvar value, "name,content": the
-// content after the last comma is quoted as validContent reads it.
-func validVarContent(value string) bool {
+// content after the last comma is quoted as validContent reads it, and a
+// flowvar's fits the 64 bytes Suricata 7 copies it into.
+func validVarContent(keyword, value string) bool {
 	comma := strings.LastIndexByte(value, ',')
-	return comma >= 0 && strings.HasPrefix(value[comma+1:], `"`) && validContent(value[comma+1:])
+	if comma < 0 || keyword == "flowvar" && len(value)-comma-1 > maxFlowvarContent {
+		return false
+	}
+	return strings.HasPrefix(value[comma+1:], `"`) && validContent(value[comma+1:])
 }
 
 // validContent checks a content value as Suricata parses it: quoted, not
