@@ -9,6 +9,11 @@ import (
 // compiles; a longer one fails the rule.
 const maxGroupName = 32
 
+// maxCaptureStore is the longest store part of a group name
+// ((?P<store_name>) Suricata 7 reads, whatever the store; a longer one
+// fails the rule.
+const maxCaptureStore = 15
+
 // maxFlowvarName is the longest name a flowvar option reads.
 const maxFlowvarName = 63
 
@@ -25,13 +30,16 @@ var captureStores = map[string]string{"flow": "flowvar", "pkt": "pktvar"}
 // groups (?P<flow_name>…) and (?P<pkt_name>…), and the names after the
 // regex ("/(a)/, flow:name, pkt:name"). It reports false when renaming a
 // group could change what the regex matches (the regex names the group
-// again, or the group's "(" is escaped) or when a name is not one the
-// renderer renames.
+// again, or the group's "(" is escaped), when a name is not one the
+// renderer renames, or when a group's store is longer than Suricata reads.
 func parsePcre(v string) ([]stateRef, bool) {
 	var refs []stateRef
 	for _, m := range captureGroup.FindAllStringSubmatchIndex(v, -1) {
 		store := captureStores[v[m[2]:m[3]]]
 		if store == "" {
+			if m[3]-m[2] > maxCaptureStore {
+				return nil, false
+			}
 			continue
 		}
 		group, name := v[m[2]:m[5]], v[m[4]:m[5]]

@@ -21,3 +21,14 @@ func TestFlowvarContentLimit(t *testing.T) {
 		t.Errorf("%s: reason %q", dropped, reason)
 	}
 }
+
+// Suricata 7 copies the store part of a pcre group's name (?P<store_name>
+// into 16 bytes, whatever the store: past them the rule fails, and with it
+// the whole ruleset under suricata -T. Such a rule is dropped; one at the
+// limit is kept and loads.
+func TestCaptureStoreLimit(t *testing.T) {
+	checkPassedThrough(t, []string{
+		`content:"u"; pcre:"/u(?P<abcdefghijklmno_x>a)/";`,
+		`content:"u"; pcre:"/u(?P<abcdefghijklmnop_x>a)/";`,
+	}, []string{`content:"u"; pcre:"/u(?P<abcdefghijklmno_x>a)/";`, ""})
+}
