@@ -4,7 +4,6 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
-	"unicode"
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers/internal/feedlist"
@@ -106,7 +105,7 @@ func urlList(c *feedlist.Collector, cfg config, d feedlist.Drops) []feedlist.Ent
 // kept, with the newest timestamp; the others are counted as duplicates.
 // es is reused for the result.
 func foldCase(es []feedlist.Entry, d feedlist.Drops) []feedlist.Entry {
-	if !slices.ContainsFunc(es, func(e feedlist.Entry) bool { return strings.ContainsFunc(e.Key, unicode.IsUpper) }) {
+	if !slices.ContainsFunc(es, func(e feedlist.Entry) bool { return hasUpper(e.Key) }) {
 		return es
 	}
 	kept := make(map[string]int, len(es))
@@ -122,6 +121,17 @@ func foldCase(es []feedlist.Entry, d feedlist.Drops) []feedlist.Entry {
 		out = append(out, e)
 	}
 	return out
+}
+
+// hasUpper reports whether s holds an ASCII upper-case letter: a URL
+// entry's other bytes are ASCII (feedlist.Path escapes the rest).
+func hasUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i]-'A' < 26 {
+			return true
+		}
+	}
+	return false
 }
 
 // urlEntry turns a canonical URL into a PAN-OS URL list entry: scheme and
