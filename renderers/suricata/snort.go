@@ -62,6 +62,9 @@ func parseSingleRule(s string) (gid, sid uint64, reason string) {
 	if reason := checkSemantics(opts); reason != "" {
 		return 0, 0, reason
 	}
+	if reason := checkLayers(strings.Fields(s[:open])[1], opts); reason != "" {
+		return 0, 0, reason
+	}
 	return gid, sid, ""
 }
 

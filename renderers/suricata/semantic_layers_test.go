@@ -1,0 +1,50 @@
+package suricata
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/cratos-project/cratos/internal/testtool"
+)
+
+// layerRules mix packet keywords with application layer buffers and
+// streams, with the protocol of their header.
+var layerRules = []string{
+	`tcp any any -> any any (dsize:>5; http.uri; content:"x";`,
+	`udp any any -> any any (ttl:<64; dns.query; content:"x";`,
+	`tcp any any -> any any (content:"x"; http_uri; id:5;`,
+	`tcp any any -> any any (itype:8; uricontent:"x";`,
+	`tcp any any -> any any (flow:no_stream; http.uri; content:"x";`,
+	`tcp any any -> any any (flow:only_stream; dsize:>5;`,
+	`tcp-stream any any -> any any (ttl:5;`,
+	`tcp-pkt any any -> any any (file_data; content:"x";`,
+	`tcp any any -> any any (dsize:>5; file_data; content:"x";`,
+	`tcp any any -> any any (dsize:>5; tcp.hdr; content:"x";`,
+	`tcp any any -> any any (dsize:>5; content:"x"; flow:stateless;`,
+	`tcp any any -> any any (flow:stateless; file_data; content:"x";`,
+	`http any any -> any any (ttl:5; content:"x";`,
+	`tcp-pkt any any -> any any (ttl:5; content:"x";`,
+	`tcp any any -> any any (flow:no_stream,to_server; content:"x";`,
+}
+
+// TestPacketKeywordsWithBuffers checks against the real Suricata 7 that
+// a rule mixing single-packet inspection with an application layer
+// buffer or a stream is refused, and the others pass.
+func TestPacketKeywordsWithBuffers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real tool run skipped in -short mode")
+	}
+	suricata := testtool.Require(t, "suricata", "suricata")
+	var lines []string
+	for i, r := range layerRules {
+		lines = append(lines, fmt.Sprintf(`alert %s msg:"v"; sid:%d;)`, r, 1000+i))
+	}
+	refused := suricataRefused(t, suricata, lines)
+	for i, line := range lines {
+		_, _, reason := parseSingleRule(line)
+		if loads := !slices.Contains(refused, i); loads != (reason == "") {
+			t.Errorf("Suricata loads it: %v, renderer's reason %q: %s", loads, reason, line)
+		}
+	}
+}
