@@ -7,15 +7,15 @@ import "strings"
 // reads them in any case. A passed-through rule with any other option is
 // left out.
 var keywords = wordSet(`
-app-layer-event app-layer-protocol asn1 base64_data base64_decode bsize
+ack app-layer-event app-layer-protocol asn1 base64_data base64_decode bsize
 bypass byte_extract byte_jump byte_math byte_test cip_service classtype
 compress_whitespace config content datarep dataset dcerpc.iface dcerpc.opnum
 dcerpc.stub_data decode-event depth detection_filter dhcp.leasetime
 dhcp.rebinding_time dhcp.renewal_time distance dnp3.data dnp3_func dnp3_ind
-dnp3_obj dns.opcode dns.query dns_query dotprefix dsize endswith engine-
-event enip_command fast_pattern file.data file.magic file.name file_data
+dnp3_obj dns.opcode dns.query dns_query dotprefix dsize endswith
+engine-event enip_command fast_pattern file.data file.magic file.name file_data
 fileext filemagic filemd5 filename filesha1 filesha256 filesize filestore
-flow flow.age flowbits flowint flowvar fragbits fragoffset frame ftpbounce
+flags flow flow.age flowbits flowint flowvar fragbits fragoffset frame ftpbounce
 ftpdata_command geoip gid header_lowercase hostbits http.accept
 http.accept_enc http.accept_lang http.connection http.content_len
 http.content_type http.cookie http.header http.header.raw http.header_names
@@ -46,7 +46,7 @@ mqtt.unsubscribe.topic msg nfq_set_mark nfs.version nfs_procedure noalert
 nocase offset pcre pcrexform pkt_data pktvar prefilter priority
 quic.cyu.hash quic.cyu.string quic.sni quic.ua quic.version rawbytes
 reference replace requires rev rfb.name rfb.secresult rfb.sectype rpc sameip
-sid sip.method sip.protocol sip.request_line sip.response_line sip.stat_code
+seq sid sip.method sip.protocol sip.request_line sip.response_line sip.stat_code
 sip.stat_msg sip.uri smb.named_pipe smb.ntlmssp_domain smb.ntlmssp_user
 smb.share snmp.community snmp.pdu_type snmp.usm snmp.version ssh.hassh
 ssh.hassh.server ssh.hassh.server.string ssh.hassh.string ssh.proto
@@ -60,7 +60,7 @@ tls.random_bytes tls.random_time tls.sni tls.subject tls.version
 tls_cert_expired tls_cert_issuer tls_cert_notafter tls_cert_notbefore
 tls_cert_serial tls_cert_subject tls_cert_valid tls_sni tls_store
 to_lowercase to_md5 to_sha1 to_sha256 to_uppercase tos ttl udp.hdr
-udpv4-csum udpv6-csum uricontent urilen url_decode within xbits xor
+udpv4-csum udpv6-csum uricontent urilen url_decode window within xbits xor
 `)
 
 func wordSet(s string) map[string]bool {

@@ -36,7 +36,7 @@ byte_jump byte_extract byte_math dataset datarep base64_decode`)
 // others Suricata's comparisons ("<5", ">5", "!5", "1<>5", "1-5").
 var (
 	integerKeywords = map[string]uint64{"rev": 1<<32 - 1, "priority": 1<<31 - 1,
-		"id": 65535, "icmp_id": 65535, "icmp_seq": 65535, "tcp.window": 65535}
+		"id": 65535, "icmp_id": 65535, "icmp_seq": 65535}
 	rangeKeywords = map[string]uint64{"ttl": 255, "itype": 255, "icode": 255,
 		"dsize": 65535, "urilen": 65535, "tcp.mss": 65535, "bsize": 1<<64 - 1, "filesize": 1<<64 - 1}
 )
@@ -209,6 +209,13 @@ func checkSemantics(opts []ruleOption) string {
 			}
 		case n == "metadata":
 			if v == "" || strings.Contains(v, `"`) {
+				return DropOptionValue
+			}
+		case valueCheckers[n] != nil:
+			if tlsKeywords[n] && sticky {
+				return DropStickyBuffer // it ends the sticky buffer before its match
+			}
+			if !valueCheckers[n](v) {
 				return DropOptionValue
 			}
 		case integerKeywords[n] != 0:

@@ -35,6 +35,8 @@ var snort2Rules = []string{
 	`http.host; to_lowercase; content:"bad.example"; startswith; http.uri; content:"/x"; bsize:2;`,
 	`tls.sni; content:"bad.example"; isdataat:!1,relative; flowbits:set,seen; flowbits:noalert;`,
 	`content:"x"; startswith; content:"y"; endswith; urilen:1<>100; rev:3;`,
+	`flow:stateless; flags:S,12; window:1024; ack:0; seq:0; fragbits:!D; tos:8; stream_size:server,>,100; tag:session,10,packets;`,
+	`ssl_state:client_hello; ssl_version:tls1.2,tls1.3; tls.version:1.2; tls.sni; content:"bad.example"; target:dest_ip;`,
 	`content:"x"; pcre:"/(a|b)c(?=d)\1/R";`,
 }
 

@@ -62,7 +62,11 @@ func parseSingleRule(s string) (gid, sid uint64, reason string) {
 	if reason := checkSemantics(opts); reason != "" {
 		return 0, 0, reason
 	}
-	if reason := checkLayers(strings.Fields(s[:open])[1], opts); reason != "" {
+	proto := strings.Fields(s[:open])[1]
+	if reason := checkLayers(proto, opts); reason != "" {
+		return 0, 0, reason
+	}
+	if reason := checkTLSKeywords(proto, opts); reason != "" {
 		return 0, 0, reason
 	}
 	return gid, sid, ""
