@@ -15,6 +15,7 @@ var sensorOptions = map[string]string{
 	"config":       "it turns off the logging of what it matches",
 	"filestore":    "it writes the files it matches to the sensor's disk",
 	"tls_store":    "it writes the TLS certificates it matches to the sensor's disk",
+	"tls.store":    "it writes the TLS certificates it matches to the sensor's disk",
 	"lua":          "it runs a script on the sensor",
 	"luajit":       "it runs a script on the sensor",
 	"logto":        "it writes the packets it matches to a file it names",

@@ -29,6 +29,7 @@ func TestSnortOptionsThatActOnTheSensor(t *testing.T) {
 		{"filestore", p, `content:"a"; filestore; sid:1;)`, false},
 		{"filestore with a scope", p, `content:"a"; filestore:to_server,flow; sid:1;)`, false},
 		{"tls_store", p, `tls_store; sid:1;)`, false},
+		{"tls.store, its other name", p, `TLS.Store; sid:1;)`, false},
 		{"lua", p, `lua:check.lua; sid:1;)`, false},
 		{"luajit", p, `luajit:check.lua; sid:1;)`, false},
 		{"dataset set", p, `http.user_agent; dataset:set,ua-seen,type string; sid:1;)`, false},
