@@ -28,13 +28,28 @@ var captureStores = map[string]string{"flow": "flowvar", "pkt": "pktvar"}
 
 // parsePcre reads the flowvars and pktvars a pcre value writes: named
 // groups (?P<flow_name>…) and (?P<pkt_name>…), and the names after the
-// regex ("/(a)/, flow:name, pkt:name"). It reports false when renaming a
+// regex ("/(a)/, flow:name, pkt:name"). It reports false when the names
+// after the regex outnumber its capturing groups, which Suricata 7 refuses
+// (or ignores, when it has none), when renaming a
 // group could change what the regex matches (the regex names the group
 // again, or the group's "(" is escaped), when a name is not one the
 // renderer renames, or when a group's store is longer than Suricata reads.
 func parsePcre(v string) ([]stateRef, bool) {
 	var refs []stateRef
-	for _, m := range captureGroup.FindAllStringSubmatchIndex(v, -1) {
+	names, at := captureNames(v)
+	toks := splitNames(names)
+	groups := captureGroup.FindAllStringSubmatchIndex(v, -1)
+	if len(toks) > 0 {
+		re, flags, ok := pcreRegex(v, at)
+		if !ok {
+			return nil, false
+		}
+		count, ok := pcreGroups(re, strings.Contains(flags, "x"))
+		if !ok || len(toks) > count {
+			return nil, false
+		}
+	}
+	for _, m := range groups {
 		store := captureStores[v[m[2]:m[3]]]
 		if store == "" {
 			if m[3]-m[2] > maxCaptureStore {
@@ -49,8 +64,7 @@ func parsePcre(v string) ([]stateRef, bool) {
 		}
 		refs = append(refs, stateRef{store, name, m[4], true})
 	}
-	names, at := captureNames(v)
-	for _, tok := range splitNames(names) {
+	for _, tok := range toks {
 		name, isPkt := strings.CutPrefix(tok.text, "pkt:")
 		if isPkt && (name == "key" || name == "value") {
 			continue // a key-value pair from the traffic, which no option reads
@@ -66,6 +80,21 @@ func parsePcre(v string) ([]stateRef, bool) {
 		refs = append(refs, stateRef{store, name, at + tok.at + len(tok.text) - len(name), true})
 	}
 	return refs, true
+}
+
+// pcreRegex returns the regex of a pcre value and the flags after it;
+// names is where the capture names start, or 0.
+func pcreRegex(v string, names int) (string, string, bool) {
+	end := len(v)
+	if names > 0 {
+		end = names
+	}
+	start := strings.IndexByte(v[:end], '/') + 1
+	last := strings.LastIndexByte(v[:end], '/')
+	if start == 0 || last < start {
+		return "", "", false
+	}
+	return v[start:last], v[last+1 : end], true
 }
 
 // captureNames returns the names Suricata 7 reads after the regex of a
