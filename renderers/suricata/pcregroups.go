@@ -4,12 +4,14 @@ import "strings"
 
 // pcreGroups reads a regex as PCRE2 10.42 reads its groups: it returns
 // how many capture (PCRE2_INFO_CAPTURECOUNT, which Suricata 7 compares
-// with the names after the regex). It reports false for what it does not count: a
+// with the names after the regex) and the offsets of the "(" that open
+// one, so that a "(?P<" in a character class, \Q…\E or a comment is
+// known as literal. It reports false for what it does not count: a
 // branch reset (?|, which numbers groups again, a verb or alpha assertion
 // (*…), a callout, the n option (no capture by number), a "#" comment in
 // extended mode, a POSIX class other than [:name:], or an unclosed class.
-func pcreGroups(re string, extended bool) (int, bool) {
-	count := 0
+func pcreGroups(re string, extended bool) (int, map[int]bool, bool) {
+	opens := map[int]bool{}
 	for i := 0; i < len(re); i++ {
 		switch re[i] {
 		case '\\':
@@ -17,36 +19,36 @@ func pcreGroups(re string, extended bool) (int, bool) {
 		case '[':
 			end, ok := classEnd(re, i)
 			if !ok {
-				return 0, false
+				return 0, nil, false
 			}
 			i = end
 		case '#':
 			if extended {
-				return 0, false
+				return 0, nil, false
 			}
 		case '(':
 			rest := re[i+1:]
 			switch {
 			case !strings.HasPrefix(rest, "?"):
-				count++
+				opens[i] = true
 			case strings.HasPrefix(rest, "?P<"), strings.HasPrefix(rest, "?'"),
 				strings.HasPrefix(rest, "?<") && !strings.HasPrefix(rest, "?<=") && !strings.HasPrefix(rest, "?<!"):
-				count++
+				opens[i] = true
 			case strings.HasPrefix(rest, "?#"):
 				end := strings.IndexByte(rest, ')')
 				if end < 0 {
-					return 0, false
+					return 0, nil, false
 				}
 				i += end + 1
 			case strings.HasPrefix(rest, "?|"), strings.HasPrefix(rest, "?C"):
-				return 0, false
+				return 0, nil, false
 			case strings.HasPrefix(rest, "?("):
 				// A condition: a group number, name or recursion up to
 				// its ")", or an assertion read as a group next.
 				if len(rest) > 2 && rest[2] != '?' && rest[2] != '*' {
 					end := strings.IndexByte(rest, ')')
 					if end < 0 {
-						return 0, false
+						return 0, nil, false
 					}
 					i += end + 1
 				}
@@ -54,17 +56,17 @@ func pcreGroups(re string, extended bool) (int, bool) {
 				opts := rest[1:]
 				if end := strings.IndexAny(opts, ":)"); end >= 0 && strings.Trim(opts[:end], "imnsxJU^-") == "" {
 					if strings.Contains(opts[:end], "n") {
-						return 0, false
+						return 0, nil, false
 					}
 					extended = extended || strings.Contains(opts[:end], "x")
 				}
 			}
 			if strings.HasPrefix(rest, "*") {
-				return 0, false
+				return 0, nil, false
 			}
 		}
 	}
-	return count, true
+	return len(opens), opens, true
 }
 
 // escapeEnd returns the offset of the last byte of the escape at re[i]:

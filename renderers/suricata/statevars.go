@@ -32,22 +32,26 @@ var captureStores = map[string]string{"flow": "flowvar", "pkt": "pktvar"}
 // after the regex outnumber its capturing groups, which Suricata 7 refuses
 // (or ignores, when it has none), when renaming a
 // group could change what the regex matches (the regex names the group
-// again, or the group's "(" is escaped), when a name is not one the
+// again, or the group's "(" is literal: escaped, in a character class,
+// \Q…\E or a comment, or after the regex), when a name is not one the
 // renderer renames, or when a group's store is longer than Suricata reads.
 func parsePcre(v string) ([]stateRef, bool) {
 	var refs []stateRef
 	names, at := captureNames(v)
 	toks := splitNames(names)
 	groups := captureGroup.FindAllStringSubmatchIndex(v, -1)
-	if len(toks) > 0 {
-		re, flags, ok := pcreRegex(v, at)
+	var opens map[int]bool
+	if len(toks) > 0 || len(groups) > 0 {
+		re, reAt, flags, ok := pcreRegex(v, at)
 		if !ok {
 			return nil, false
 		}
-		count, ok := pcreGroups(re, strings.Contains(flags, "x"))
+		var count int
+		count, opens, ok = pcreGroups(re, strings.Contains(flags, "x"))
 		if !ok || len(toks) > count {
 			return nil, false
 		}
+		opens = shift(opens, reAt)
 	}
 	for _, m := range groups {
 		store := captureStores[v[m[2]:m[3]]]
@@ -59,7 +63,7 @@ func parsePcre(v string) ([]stateRef, bool) {
 		}
 		group, name := v[m[2]:m[5]], v[m[4]:m[5]]
 		if strings.Trim(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != "" ||
-			len(group) > maxGroupName || escaped(v, m[0]) || uses(v, group) != definitions(v, group) {
+			len(group) > maxGroupName || !opens[m[0]] || uses(v, group) != definitions(v, group) {
 			return nil, false
 		}
 		refs = append(refs, stateRef{store, name, m[4], true})
@@ -82,9 +86,9 @@ func parsePcre(v string) ([]stateRef, bool) {
 	return refs, true
 }
 
-// pcreRegex returns the regex of a pcre value and the flags after it;
-// names is where the capture names start, or 0.
-func pcreRegex(v string, names int) (string, string, bool) {
+// pcreRegex returns the regex of a pcre value, its offset in the value,
+// and the flags after it; names is where the capture names start, or 0.
+func pcreRegex(v string, names int) (string, int, string, bool) {
 	end := len(v)
 	if names > 0 {
 		end = names
@@ -92,9 +96,9 @@ func pcreRegex(v string, names int) (string, string, bool) {
 	start := strings.IndexByte(v[:end], '/') + 1
 	last := strings.LastIndexByte(v[:end], '/')
 	if start == 0 || last < start {
-		return "", "", false
+		return "", 0, "", false
 	}
-	return v[start:last], v[last+1 : end], true
+	return v[start:last], start, v[last+1 : end], true
 }
 
 // captureNames returns the names Suricata 7 reads after the regex of a
@@ -137,14 +141,13 @@ func splitNames(s string) []nameToken {
 	return toks
 }
 
-// escaped reports whether an odd run of backslashes precedes v[i].
-func escaped(v string, i int) bool {
-	n := 0
-	for i > 0 && v[i-1] == '\\' {
-		n++
-		i--
+// shift returns the offsets of set moved by n.
+func shift(set map[int]bool, n int) map[int]bool {
+	moved := make(map[int]bool, len(set))
+	for i := range set {
+		moved[i+n] = true
 	}
-	return n%2 == 1
+	return moved
 }
 
 // uses counts the occurrences of group in v as a whole word.

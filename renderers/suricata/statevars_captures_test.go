@@ -30,3 +30,18 @@ func TestCaptureNamesOutnumberGroups(t *testing.T) {
 		"",
 	})
 }
+
+// Suricata 7 reads "(?P<flow_name>" anywhere in a pcre value, a literal
+// one in a character class, \Q…\E or a comment too, and stores a capture
+// in the flowvar it names; renaming it would change what the regex
+// matches ([(?P<flow_x>] would match "c" too). Such a rule is dropped.
+func TestCaptureGroupLiteral(t *testing.T) {
+	checkPassedThrough(t, []string{
+		`content:"u"; pcre:"/u[(?P<flow_x>]/";`,
+		`content:"u"; pcre:"/u\Q(?P<flow_x>\E/";`,
+		`content:"u"; pcre:"/u(?#(?P<flow_x>)/";`,
+		`content:"u"; pcre:"/u[)](?P<flow_x>a)\Q[\E(?P<pkt_y>b)/";`,
+	}, []string{"", "", "",
+		`content:"u"; pcre:"/u[)](?P<flow_cratos_x>a)\Q[\E(?P<pkt_cratos_y>b)/";`,
+	})
+}
