@@ -14,6 +14,12 @@ const maxGroupName = 32
 // fails the rule.
 const maxCaptureStore = 15
 
+// maxCaptures is how many captures a pcre value may store in Suricata 7
+// (DETECT_PCRE_CAPTURE_MAX): names after the regex past it are ignored, and
+// a named group (?P<store_name>…) past it, whatever the store, fails the
+// rule.
+const maxCaptures = 8
+
 // maxFlowvarName is the longest name a flowvar option reads.
 const maxFlowvarName = 63
 
@@ -30,7 +36,8 @@ var captureStores = map[string]string{"flow": "flowvar", "pkt": "pktvar"}
 // groups (?P<flow_name>…) and (?P<pkt_name>…), and the names after the
 // regex ("/(a)/, flow:name, pkt:name"). It reports false when the names
 // after the regex outnumber its capturing groups, which Suricata 7 refuses
-// (or ignores, when it has none), when renaming a
+// (or ignores, when it has none), when they and the named groups store
+// more than maxCaptures, when pkt:key and pkt:value are not paired, when renaming a
 // group could change what the regex matches (the regex names the group
 // again, or the group's "(" is literal: escaped, in a character class,
 // \Q…\E or a comment, or after the regex), when a name is not one the
@@ -48,7 +55,8 @@ func parsePcre(v string) ([]stateRef, bool) {
 		}
 		var count int
 		count, opens, ok = pcreGroups(re, strings.Contains(flags, "x"))
-		if !ok || len(toks) > count {
+		slots, paired := captureSlots(toks)
+		if !ok || len(toks) > count || !paired || slots+len(groups) > maxCaptures {
 			return nil, false
 		}
 		opens = shift(opens, reAt)
@@ -84,6 +92,26 @@ func parsePcre(v string) ([]stateRef, bool) {
 		refs = append(refs, stateRef{store, name, at + tok.at + len(tok.text) - len(name), true})
 	}
 	return refs, true
+}
+
+// captureSlots returns how many captures the names after a pcre's regex
+// store, as Suricata 7 counts them (a pkt:key, pkt:value pair takes one),
+// and false when pkt:value does not follow pkt:key right away, which it
+// refuses.
+func captureSlots(toks []nameToken) (int, bool) {
+	slots, key := 0, false
+	for _, tok := range toks {
+		switch {
+		case tok.text == "pkt:value" && key:
+			key = false
+		case tok.text == "pkt:value" || key:
+			return 0, false
+		default:
+			key = tok.text == "pkt:key"
+			slots++
+		}
+	}
+	return slots, true
 }
 
 // pcreRegex returns the regex of a pcre value, its offset in the value,

@@ -45,3 +45,27 @@ func TestCaptureGroupLiteral(t *testing.T) {
 		`content:"u"; pcre:"/u[)](?P<flow_cratos_x>a)\Q[\E(?P<pkt_cratos_y>b)/";`,
 	})
 }
+
+// Suricata 7 stores at most 8 captures of a pcre: a named group past them,
+// whatever its store, fails the rule, and names after the regex past them
+// are ignored; it refuses pkt:value but right after pkt:key, and pkt:key
+// before anything else. Such rules are dropped; 8 captures are kept.
+func TestCaptureLimitAndKeyValue(t *testing.T) {
+	const eight = `(?P<flow_a>a)(?P<flow_b>a)(?P<flow_c>a)(?P<flow_d>a)(?P<flow_e>a)(?P<flow_f>a)(?P<flow_g>a)`
+	const after = `flow:a, flow:b, flow:c, flow:d, flow:e, flow:f, flow:g, flow:h`
+	checkPassedThrough(t, []string{
+		`content:"u"; pcre:"/u` + eight + `(?P<pkt_h>a)/";`,
+		`content:"u"; pcre:"/u` + eight + `(?P<pkt_h>a)(?P<flow_i>a)/";`,
+		`content:"u"; pcre:"/u` + eight + `(?P<pkt_h>a)(?P<alert_i>a)/";`,
+		`content:"u"; pcre:"/u(a)(b)(c)(d)(e)(f)(g)(h)(?P<flow_i>i)/, ` + after + `";`,
+		`content:"u"; pcre:"/u(a)(b)(c)(d)(e)(f)(g)(h)(i)/, ` + after + `, flow:i";`,
+		`content:"u"; pcre:"/u(a)(b)(c)/, pkt:key, pkt:value, flow:x";`,
+		`content:"u"; pcre:"/u(a)/, pkt:value";`,
+		`content:"u"; pcre:"/u(a)(b)/, pkt:key, flow:x";`,
+	}, []string{
+		`content:"u"; pcre:"/u(?P<flow_cratos_a>a)(?P<flow_cratos_b>a)(?P<flow_cratos_c>a)(?P<flow_cratos_d>a)(?P<flow_cratos_e>a)(?P<flow_cratos_f>a)(?P<flow_cratos_g>a)(?P<pkt_cratos_h>a)/";`,
+		"", "", "", "",
+		`content:"u"; pcre:"/u(a)(b)(c)/, pkt:key, pkt:value, flow:cratos_x";`,
+		"", "",
+	})
+}
