@@ -89,7 +89,7 @@ func (s *Service) getBuilt(ctx context.Context, r Request, rd renderers.Renderer
 	if res.Err == nil {
 		return s.result(res.Val.(Result)), nil
 	}
-	if stale, ok := s.lastGood(k.artifact); ok {
+	if stale := s.lastServed(ctx, k); stale != nil {
 		s.opts.Logger.Warn("serving last good list", "site", r.Site.Name, "feed", r.Feed, "output", r.Output, "since", stale.Generated, "error", res.Err)
 		// A list refused for a budget is not kept as the list's entry: it
 		// would take another's room in the cache, and its background
@@ -100,6 +100,16 @@ func (s *Service) getBuilt(ctx context.Context, r Request, rd renderers.Renderer
 		return s.result(Result{Artifact: stale, Status: Stale, Upstream: res.Err}), nil
 	}
 	return Result{}, res.Err
+}
+
+// lastServed returns the list to serve STALE when a build of k's list
+// failed: the list last served at k's URL, which is k's last good list,
+// or, after a change of settings gave the list a new key that has none
+// yet, the one built under the former settings (previousList); nil when
+// there is none.
+func (s *Service) lastServed(ctx context.Context, k keys) *Artifact {
+	own, _ := s.lastGood(k.artifact)
+	return s.previousList(ctx, k, s.lastListDate(ctx, k), own)
 }
 
 // awaitBuild starts the build of r's list, or joins the one running, and
