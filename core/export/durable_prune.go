@@ -41,7 +41,7 @@ func (s *Service) noteServed(t *tracked, key string, now time.Time) {
 	}
 	if t.record.Load() == nil { // before touched: servedSince reads them in turn
 		name := durableName(key)
-		t.record.Store(&name)
+		t.record.CompareAndSwap(nil, &name)
 	}
 	if !t.touched.CompareAndSwap(last, now.UnixNano()) {
 		return
@@ -58,6 +58,27 @@ func (s *Service) noteServed(t *tracked, key string, now time.Time) {
 		d.running = true
 		go s.writeDurable()
 	}
+}
+
+// servedFrom records that the list served for the artifact key k (tracked
+// as nsArtifact) is the last good list of key, whose record serving it
+// then dates: after a change of settings gave the list a new key, the one
+// built under the former settings is served (STALE, or as the baseline
+// of a held rebuild) until a build under k is accepted, and a prune pass
+// must not take it away from the devices given it.
+func (s *Service) servedFrom(nsArtifact string, k keys, key string) {
+	if s.durable == nil {
+		return
+	}
+	t := s.track(nsArtifact)
+	name := durableName(key)
+	cur := t.record.Load()
+	if cur == nil && key == k.artifact || cur != nil && *cur == name {
+		return
+	}
+	t.record.Store(&name)
+	t.touched.Store(0)
+	s.noteServed(t, key, s.opts.Now())
 }
 
 // PruneDurable removes from the state directory the last good lists

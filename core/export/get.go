@@ -89,7 +89,8 @@ func (s *Service) getBuilt(ctx context.Context, r Request, rd renderers.Renderer
 	if res.Err == nil {
 		return s.result(res.Val.(Result)), nil
 	}
-	if stale := s.lastServed(ctx, k); stale != nil {
+	if stale, key := s.lastServed(ctx, k); stale != nil {
+		s.servedFrom(nsArtifact, k, key)
 		s.opts.Logger.Warn("serving last good list", "site", r.Site.Name, "feed", r.Feed, "output", r.Output, "since", stale.Generated, "error", res.Err)
 		// A list refused for a budget is not kept as the list's entry: it
 		// would take another's room in the cache, and its background
@@ -106,8 +107,8 @@ func (s *Service) getBuilt(ctx context.Context, r Request, rd renderers.Renderer
 // failed: the list last served at k's URL, which is k's last good list,
 // or, after a change of settings gave the list a new key that has none
 // yet, the one built under the former settings (previousList); nil when
-// there is none.
-func (s *Service) lastServed(ctx context.Context, k keys) *Artifact {
+// there is none. key is its artifact key.
+func (s *Service) lastServed(ctx context.Context, k keys) (a *Artifact, key string) {
 	own, _ := s.lastGood(k.artifact)
 	return s.previousList(ctx, k, s.lastListDate(ctx, k), own)
 }
@@ -173,9 +174,11 @@ func (s *Service) build(ctx context.Context, r Request, rd renderers.Renderer, k
 		observeBuilt(s.opts.Observer, r, rd.Info().Name, time.Since(start), a.Entries, a.Invalid)
 	}
 	if last, held := s.checkHold(r, k, a, built.baseline); held != nil {
+		s.servedFrom(nsArtifact, k, built.baselineKey)
 		s.arts.Keep(nsArtifact, last, now.Add(r.TTL), now.Add(keepFor(r)))
 		return Result{Artifact: last, Status: Miss, Held: held}, nil
 	}
+	s.servedFrom(nsArtifact, k, k.artifact)
 	s.noteListDate(ctx, k, a.Generated, built.serial)
 	s.arts.Keep(nsArtifact, a, now.Add(r.TTL), now.Add(keepFor(r)))
 	s.keepGood(k.artifact, a)

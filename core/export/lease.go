@@ -229,6 +229,7 @@ func (s *Service) sharedArtifact(ctx context.Context, r Request, k keys, nsArtif
 	now := s.opts.Now()
 	prev, _ := s.lastGood(k.artifact)
 	a, held := s.checkHold(r, k, a, prev)
+	s.servedFrom(nsArtifact, k, k.artifact)
 	s.arts.Keep(nsArtifact, a, now.Add(r.TTL), now.Add(keepFor(r)))
 	if held == nil {
 		s.keepGood(k.artifact, a)

@@ -59,12 +59,12 @@ func (s *Service) lastListDate(ctx context.Context, k keys) listDate {
 }
 
 // previousList returns the list last served at k's URL, prev being its
-// date (lastListDate): the last good list of the artifact key prev was
-// given under when that is another than k's and it is still held, else
-// own, k's own last good list (or nil).
-func (s *Service) previousList(ctx context.Context, k keys, prev listDate, own *Artifact) *Artifact {
+// date (lastListDate), and its artifact key: the last good list of the
+// key prev was given under when that is another than k's and it is still
+// held, else own, k's own last good list (or nil).
+func (s *Service) previousList(ctx context.Context, k keys, prev listDate, own *Artifact) (*Artifact, string) {
 	if prev.serial == 0 || prev.digest == sha256.Sum256([]byte(k.artifact)) {
-		return own
+		return own, k.artifact
 	}
 	key := prev.artifact
 	if key == "" && s.shared != nil {
@@ -73,12 +73,12 @@ func (s *Service) previousList(ctx context.Context, k keys, prev listDate, own *
 		}
 	}
 	if key == "" || sha256.Sum256([]byte(key)) != prev.digest {
-		return own
+		return own, k.artifact
 	}
 	if a, ok := s.lastGood(key); ok {
-		return a
+		return a, key
 	}
-	return own
+	return own, k.artifact
 }
 
 // succeedList returns since and serial, the date and serial of k's

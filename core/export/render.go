@@ -15,9 +15,10 @@ import (
 type rendered struct {
 	a      *Artifact
 	serial uint32 // a's zone serial: noted for its URL once a is accepted
-	// baseline is the list last served at the URL (previousList): the
-	// circuit breaker compares a with it.
-	baseline *Artifact
+	// baseline is the list last served at the URL (previousList), of
+	// artifact key baselineKey: the circuit breaker compares a with it.
+	baseline    *Artifact
+	baselineKey string
 }
 
 // render turns a snapshot into an artifact. The date it is given is noted
@@ -66,7 +67,7 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 	// restart, from the state directory; after a change of settings, the
 	// one last served at the list's URL, under its former key.
 	last, _ := s.lastGood(k.artifact)
-	atURL := s.previousList(ctx, k, listed, last)
+	atURL, atURLKey := s.previousList(ctx, k, listed, last)
 	previous := atURL
 	if r.Package == PackageTarGz { // a package is not given one
 		previous = last
@@ -96,7 +97,7 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 		KeptNets:    snap.Stats.KeptNets,
 		Dropped:     body.dropped,
 	}
-	return rendered{a: a, serial: serial, baseline: atURL}, nil
+	return rendered{a: a, serial: serial, baseline: atURL, baselineKey: atURLKey}, nil
 }
 
 func feedLabel(r Request) string {
