@@ -143,38 +143,67 @@ func TestFaultsHostileMISP(t *testing.T) {
 }
 
 // TestFaultsAbandonedBuild: a client that gives up on a list whose MISP
-// never stops paging stops the build; MISP is not polled for minutes.
+// never stops paging stops the build: cratos closes its MISP reads and
+// asks for no further page.
 func TestFaultsAbandonedBuild(t *testing.T) {
 	t.Parallel()
 	m := startBlockMISP(t)
-	site := strings.Replace(procSite(10), "page_size: 25000", "page_size: 100", 1)
+	// MISP's timeout outlasts every wait below: only the client's leaving
+	// ends a held page.
+	site := strings.Replace(procSite(600), "page_size: 25000", "page_size: 100", 1)
 	p := startCratos(t, procOptions{MISP: m.URL(), Site: site, Config: "misp_max_pages: 100000\nmisp_max_attributes: 100000000\n"})
 	m.sim.SetFault(mispsim.Fault{Kind: mispsim.FaultEndlessPages, RestSearchOnly: true})
 	defer m.sim.SetFault(mispsim.Fault{})
+	pages := m.holdEachSearch(t)
+	next := func(what string) *heldSearch {
+		t.Helper()
+		select {
+		case s := <-pages:
+			return s
+		case <-time.After(time.Minute):
+			t.Fatalf("MISP was not asked for %s", what)
+			return nil
+		}
+	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
+	ctx, leave := context.WithCancel(context.Background())
+	defer leave()
 	req, _ := http.NewRequestWithContext(ctx, "GET", p.base+"/v1/feed/block/type/ipv4/age/300d/output/txt", nil)
 	req.Header.Set("token", p.token)
-	if resp, err := procClient.Do(req); err == nil {
-		resp.Body.Close()
-		t.Fatalf("the endless list answered %d", resp.StatusCode)
+	answered := make(chan error, 1)
+	go func() {
+		resp, err := procClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+			answered <- fmt.Errorf("the endless list answered %d", resp.StatusCode)
+			return
+		}
+		answered <- nil
+	}()
+	first := next("the first page")
+	building := time.Now()
+	close(first.release)
+	// Past the first page cratos reads two at once: both are held.
+	held := []*heldSearch{next("a second page"), next("a third page")}
+	// A connection found closed at the first check, half a second after
+	// the build starts, is a half-close whose client still waits: this
+	// client leaves well after it.
+	time.Sleep(time.Until(building.Add(2 * time.Second)))
+	leave()
+	if err := <-answered; err != nil {
+		t.Fatal(err)
 	}
-	if m.sim.RestSearchCount() < 2 {
-		t.Fatalf("only %d pages were asked before the client left", m.sim.RestSearchCount())
+	for i, s := range held {
+		select {
+		case <-s.gone:
+		case <-time.After(time.Minute):
+			t.Fatalf("cratos still read page %d from MISP a minute after the client left", i+2)
+		}
 	}
-	// Within a few poll intervals the build stops.
-	var last int64 = -1
-	waitFor(t, "MISP paging to stop", 30*time.Second, func() bool {
-		n := m.sim.RestSearchCount()
-		stopped := n == last
-		last = n
-		time.Sleep(time.Second)
-		return stopped
-	})
-	time.Sleep(2 * time.Second)
-	if n := m.sim.RestSearchCount(); n != last {
-		t.Errorf("MISP still paged after the client left: %d then %d", last, n)
+	select {
+	case <-pages:
+		t.Error("MISP was asked for another page after the client left")
+	case <-time.After(2 * time.Second):
 	}
 	p.requireAlive(t)
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -22,6 +24,7 @@ type mispFront struct {
 
 	holdMu sync.Mutex
 	hold   *searchHold // set by holdSearches
+	each   *eachHold   // set by holdEachSearch
 }
 
 // searchHold keeps restSearch requests waiting until released.
@@ -55,16 +58,21 @@ func (m *mispFront) serve(ln net.Listener) {
 }
 
 // ServeHTTP passes a request to the emulator, once released when it is a
-// restSearch held by holdSearches.
+// restSearch held by holdSearches or holdEachSearch.
 func (m *mispFront) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	m.holdMu.Lock()
-	h := m.hold
+	h, each := m.hold, m.each
 	m.holdMu.Unlock()
-	if h != nil && strings.HasSuffix(strings.ToLower(r.URL.Path), "/attributes/restsearch") {
-		h.once.Do(func() { close(h.arrived) })
-		select {
-		case <-h.released:
-		case <-r.Context().Done():
+	if strings.HasSuffix(strings.ToLower(r.URL.Path), "/attributes/restsearch") {
+		if h != nil {
+			h.once.Do(func() { close(h.arrived) })
+			select {
+			case <-h.released:
+			case <-r.Context().Done():
+				return
+			}
+		}
+		if each != nil && !each.wait(r) {
 			return
 		}
 	}
@@ -87,6 +95,64 @@ func (m *mispFront) holdSearches(t testing.TB) (arrived <-chan struct{}, release
 	})
 	t.Cleanup(release)
 	return h.arrived, release
+}
+
+// heldSearch is one restSearch request that holdEachSearch keeps waiting.
+type heldSearch struct {
+	release chan struct{} // closed by the test: the emulator answers
+	gone    chan struct{} // closed when the requester closed its connection while held
+}
+
+// eachHold hands each restSearch request to the test until it ends.
+type eachHold struct {
+	held  chan *heldSearch
+	ended chan struct{}
+}
+
+// wait holds r until the test releases it or ends, and reports whether
+// the emulator is to answer it.
+func (e *eachHold) wait(r *http.Request) bool {
+	// The server watches the connection (r.Context) once the body is read.
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return false
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	s := &heldSearch{release: make(chan struct{}), gone: make(chan struct{})}
+	select {
+	case e.held <- s:
+	case <-e.ended:
+		return true
+	case <-r.Context().Done():
+		return false
+	}
+	select {
+	case <-s.release:
+		return true
+	case <-e.ended:
+		return true
+	case <-r.Context().Done():
+		close(s.gone)
+		return false
+	}
+}
+
+// holdEachSearch makes each restSearch request wait until the test
+// releases it, and sends it on the returned channel as it comes; its gone
+// channel tells when the requester closed the connection. Requests still
+// held when the test ends are answered.
+func (m *mispFront) holdEachSearch(t testing.TB) <-chan *heldSearch {
+	e := &eachHold{held: make(chan *heldSearch, 100), ended: make(chan struct{})}
+	m.holdMu.Lock()
+	m.each = e
+	m.holdMu.Unlock()
+	t.Cleanup(func() {
+		m.holdMu.Lock()
+		m.each = nil
+		m.holdMu.Unlock()
+		close(e.ended)
+	})
+	return e.held
 }
 
 // down closes the listener and every connection: MISP is unreachable.
