@@ -132,7 +132,7 @@ func TestServeWithExamplePlugin(t *testing.T) {
 
 func waitUp(t *testing.T, base string) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for time.Now().Before(deadline) {
 		if resp, err := http.Get(base + "/v1/status?sites=0"); err == nil {
 			resp.Body.Close()

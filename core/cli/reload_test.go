@@ -55,7 +55,7 @@ func TestSIGHUPDuringReloadRunsAgain(t *testing.T) {
 	<-ready
 	wait := func(what string, cond func() bool) {
 		t.Helper()
-		for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(10 * time.Millisecond) {
+		for deadline := time.Now().Add(time.Minute); !cond(); time.Sleep(10 * time.Millisecond) {
 			if time.Now().After(deadline) {
 				t.Fatalf("%s; log:\n%s", what, logs.String())
 			}
