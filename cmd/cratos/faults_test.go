@@ -183,7 +183,7 @@ func TestFaultsReload(t *testing.T) {
 			t.Fatal(err)
 		}
 		var rec map[string]any
-		waitFor(t, "the sites reloaded log line", 10*time.Second, func() bool {
+		waitFor(t, "the sites reloaded log line", time.Minute, func() bool {
 			recs := p.out.Records("sites reloaded")
 			if len(recs) > before {
 				rec = recs[len(recs)-1]

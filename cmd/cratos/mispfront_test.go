@@ -169,7 +169,7 @@ func (m *mispFront) down() {
 func (m *mispFront) up(t testing.TB) {
 	t.Helper()
 	var ln net.Listener
-	waitFor(t, "the MISP port to be free again", 5*time.Second, func() bool {
+	waitFor(t, "the MISP port to be free again", time.Minute, func() bool {
 		var err error
 		ln, err = net.Listen("tcp", m.addr)
 		return err == nil
