@@ -140,15 +140,26 @@ func TestStateTraffic(t *testing.T) {
 	if len(drops) > 0 {
 		t.Fatalf("drops %v", drops)
 	}
-	convs := []struct {
-		sends []string
-		sids  []uint64 // the rules that alert, sorted
-	}{
+	checkConversations(t, out+strings.Join(sensor, "\n")+"\n", []conversation{
 		{[]string{"MISPSET", "java stage2"}, []uint64{9000003}},
 		{[]string{"SENSORSET", "MISPUNSET", "java"}, []uint64{2}},
 		{[]string{"SENSORSET", "probe"}, []uint64{9000004}},
 		{[]string{"java stage2 probe"}, nil},
-	}
+	})
+
+}
+
+// conversation is one TCP connection of a capture: what the client sends,
+// segment by segment, and the SIDs of the rules that alert on it, sorted.
+type conversation struct {
+	sends []string
+	sids  []uint64
+}
+
+// checkConversations replays convs, one connection each, through the real
+// Suricata loaded with rules, and checks which rules alert on each.
+func checkConversations(t *testing.T, rules string, convs []conversation) {
+	t.Helper()
 	var capture [][]realtools.Segment
 	for _, c := range convs {
 		var segs []realtools.Segment
@@ -157,7 +168,7 @@ func TestStateTraffic(t *testing.T) {
 		}
 		capture = append(capture, segs)
 	}
-	alerts, err := realtools.SuricataAlerts(t, out+strings.Join(sensor, "\n")+"\n", realtools.TCPCapture(8000, capture...))
+	alerts, err := realtools.SuricataAlerts(t, rules, realtools.TCPCapture(8000, capture...))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,11 +1,9 @@
 package suricata
 
 import (
-	"slices"
 	"strings"
 	"testing"
 
-	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/core/indicator"
 )
 
@@ -87,39 +85,11 @@ func TestStateCaptureTraffic(t *testing.T) {
 	if len(drops) > 0 {
 		t.Errorf("drops %v", drops)
 	}
-	convs := []struct {
-		sends []string
-		sids  []uint64 // the rules that alert, sorted
-	}{
+	checkConversations(t, out+strings.Join(sensor, "\n")+"\n", []conversation{
 		{[]string{"MISPSET admin", "check"}, nil},
 		{[]string{"MISPCAP admin", "check"}, nil},
 		{[]string{"MISPSET admin", "stage2"}, []uint64{9000003}},
 		{[]string{"USER admin", "check stage2"}, []uint64{2}},
-	}
-	var capture [][]realtools.Segment
-	for _, c := range convs {
-		var segs []realtools.Segment
-		for _, s := range c.sends {
-			segs = append(segs, realtools.Segment{Client: true, Data: s})
-		}
-		capture = append(capture, segs)
-	}
-	alerts, err := realtools.SuricataAlerts(t, out+strings.Join(sensor, "\n")+"\n", realtools.TCPCapture(8000, capture...))
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := make([][]uint64, len(convs))
-	for _, a := range alerts {
-		i := a.SrcPort - 40000
-		if i < 0 || i >= len(convs) {
-			t.Fatalf("alert %+v from no conversation", a)
-		}
-		got[i] = append(got[i], a.SID)
-	}
-	for i, c := range convs {
-		slices.Sort(got[i])
-		if !slices.Equal(got[i], c.sids) {
-			t.Errorf("%q: alerts %v, want %v", c.sends, got[i], c.sids)
-		}
-	}
+	})
+
 }
