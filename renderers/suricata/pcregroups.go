@@ -10,8 +10,12 @@ import "strings"
 // branch reset (?|, which numbers groups again, a verb or alpha assertion
 // (*…), a callout, the n option (no capture by number), a "#" comment in
 // extended mode, a POSIX class other than [:name:], or an unclosed class.
+// Extended mode is read as PCRE2 scopes it: an option setting such as
+// (?x), (?-x) or (?^) lasts to the end of the group it is in, (?x:…) to
+// its own ")".
 func pcreGroups(re string, extended bool) (int, map[int]bool, bool) {
 	opens := map[int]bool{}
+	var outer []bool // the extended mode of each open group's parent
 	for i := 0; i < len(re); i++ {
 		switch re[i] {
 		case '\\':
@@ -26,8 +30,15 @@ func pcreGroups(re string, extended bool) (int, map[int]bool, bool) {
 			if extended {
 				return 0, nil, false
 			}
+		case ')':
+			if n := len(outer); n > 0 {
+				extended, outer = outer[n-1], outer[:n-1]
+			}
 		case '(':
 			rest := re[i+1:]
+			if !strings.HasPrefix(rest, "?#") {
+				outer = append(outer, extended)
+			}
 			switch {
 			case !strings.HasPrefix(rest, "?"):
 				opens[i] = true
@@ -58,7 +69,11 @@ func pcreGroups(re string, extended bool) (int, map[int]bool, bool) {
 					if strings.Contains(opts[:end], "n") {
 						return 0, nil, false
 					}
-					extended = extended || strings.Contains(opts[:end], "x")
+					if opts[end] == ')' { // a setting for the rest of the group it is in
+						outer = outer[:len(outer)-1]
+						i += 2 + end
+					}
+					extended = extendedAfter(opts[:end], extended)
 				}
 			}
 			if strings.HasPrefix(rest, "*") {
@@ -67,6 +82,25 @@ func pcreGroups(re string, extended bool) (int, map[int]bool, bool) {
 		}
 	}
 	return len(opens), opens, true
+}
+
+// extendedAfter returns whether extended mode is on after the option
+// letters opts of a group or setting, it being on before them when
+// extended: x sets it, -x unsets it, and ^ unsets it before the letters
+// after it.
+func extendedAfter(opts string, extended bool) bool {
+	set := true
+	for _, c := range opts {
+		switch c {
+		case '^':
+			extended = false
+		case '-':
+			set = false
+		case 'x':
+			extended = set
+		}
+	}
+	return extended
 }
 
 // escapeEnd returns the offset of the last byte of the escape at re[i]:

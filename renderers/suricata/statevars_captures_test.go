@@ -69,3 +69,29 @@ func TestCaptureLimitAndKeyValue(t *testing.T) {
 		"", "",
 	})
 }
+
+// PCRE2 scopes an option setting to the group it is in, and (?-x) and
+// (?^) turn extended mode off: a "#" there is literal, and the groups
+// after it count. Such rules load in Suricata 7 and are kept; a "#"
+// while extended mode is on is still not counted, and the rule dropped.
+func TestCaptureGroupsExtendedScope(t *testing.T) {
+	checkPassedThrough(t, []string{
+		`content:"u"; pcre:"/u(?-x)(a) #b/x, flow:x";`,
+		`content:"u"; pcre:"/u(?^)(a) #b/x, flow:x";`,
+		`content:"u"; pcre:"/u(?x-x)(a) #b/, flow:x";`,
+		`content:"u"; pcre:"/u(?x:(a))(b) #c/, flow:x, flow:y";`,
+		`content:"u"; pcre:"/u(a(?x)b)#(c)/, flow:x, flow:y";`,
+		`content:"u"; pcre:"/u(?(1)(?x)a|b)#(c)/, flow:x";`,
+		`content:"u"; pcre:"/u(?x:(a)) #(b)/x, flow:x";`,
+		`content:"u"; pcre:"/u(a)(?x) #b/, flow:x";`,
+	}, []string{
+		`content:"u"; pcre:"/u(?-x)(a) #b/x, flow:cratos_x";`,
+		`content:"u"; pcre:"/u(?^)(a) #b/x, flow:cratos_x";`,
+		`content:"u"; pcre:"/u(?x-x)(a) #b/, flow:cratos_x";`,
+		`content:"u"; pcre:"/u(?x:(a))(b) #c/, flow:cratos_x, flow:cratos_y";`,
+		`content:"u"; pcre:"/u(a(?x)b)#(c)/, flow:cratos_x, flow:cratos_y";`,
+		`content:"u"; pcre:"/u(?(1)(?x)a|b)#(c)/, flow:cratos_x";`,
+		"",
+		"",
+	})
+}
