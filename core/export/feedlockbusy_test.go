@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"testing"
-	"time"
 
 	"github.com/cratos-project/cratos/core/indicator"
-	"github.com/cratos-project/cratos/core/misp"
 )
 
 // A list build that waits for its feed's lock (one read of a feed at a
@@ -28,84 +26,39 @@ func TestBuildWaitingForAFeedReadThatWaitsForASlotIsBusy(t *testing.T) {
 		{name: "devices left", leave: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			m := newHeldMISP(t)
-			clock := &fakeClock{now: time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)}
-			s := New(inMemory(Options{BuildTimeout: 3 * time.Second, Limits: Limits{MaxBuilds: 1}, Now: clock.Now}, "feed lock busy"))
-			addRenderer(t, s, allFields{txtRenderer()})
-			r := limitsRequest(m.URL, "k", "10y")
-			r.Output = "test-all-fields"
-			r.Site.MaxStaleSeconds = -1 // a list past its lifetime waits for its build
-			var good Result
-			if tc.lastGood {
-				m.open()
-				var err error
-				if good, err = s.Get(context.Background(), r); err != nil {
-					t.Fatalf("the first build: %v", err)
-				}
-				clock.advance(2 * r.TTL)
-			}
-			release, err := s.limits.acquire(context.Background(), r.Site.Name) // every build slot
-			if err != nil {
-				t.Fatal(err)
-			}
+			b := newSlotBusy(t, tc.lastGood)
 			// Another data type of the same feed: its own read, which
 			// takes the feed's lock and then waits for a slot.
-			other := r
+			other := b.r
 			other.DataType, _ = indicator.LookupDataType("domain")
-			lookup := make(chan error, 1)
-			go func() {
-				_, err := s.Snapshot(context.Background(), other)
-				lookup <- err
-			}()
+			lookup := b.lookup(other)
 			waitFor(t, "the lookup's read to take the feed's lock", func() bool {
-				st, ok := s.feeds.m.Get(s.feedKey(r))
+				st, ok := b.s.feeds.m.Get(b.s.feedKey(b.r))
 				return ok && st.mu.held()
 			})
 
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			built := make(chan Result, 1)
-			go func() {
-				res, err := s.Get(ctx, r)
-				if err != nil {
-					res.Upstream = err
-				}
-				built <- res
-			}()
+			var leave func()
 			if tc.leave {
-				k := s.listKeys(r)
-				snapKey := s.opts.Namespace.Key(context.Background(), k.group, k.snapshot)
-				waitFor(t, "the build's read to start", func() bool { return s.snaps.Waiting(snapKey) == 1 })
-				cancel()
+				leave = func() {
+					k := b.s.listKeys(b.r)
+					snapKey := b.s.opts.Namespace.Key(context.Background(), k.group, k.snapshot)
+					waitFor(t, "the build's read to start", func() bool { return b.s.snaps.Waiting(snapKey) == 1 })
+					cancel()
+				}
 			}
-			var res Result
-			select {
-			case res = <-built:
-			case <-time.After(time.Minute):
-				t.Fatal("the build still waited for the feed after a minute, past its 3s build timeout")
-			}
-			switch err := res.Upstream; {
-			case tc.leave:
-				if !errors.Is(err, context.Canceled) || errors.Is(err, ErrBusy) {
+			const what = "the build waiting for the feed"
+			res := b.build(t, ctx, what, leave)
+			if tc.leave {
+				if err := res.Upstream; !errors.Is(err, context.Canceled) || errors.Is(err, ErrBusy) {
 					t.Fatalf("the build whose devices left: %v (%T), want their cancellation", err, err)
 				}
-			default:
-				const want = "busy: no build slot free (max_concurrent_builds 1)"
-				if !errors.Is(err, ErrBusy) || err.Error() != want || errors.As(err, new(*misp.Error)) {
-					t.Fatalf("the build waiting for the feed: %v (%T), want %q", err, err, want)
-				}
+				b.checkServed(t, res, tc.lastGood, what)
+			} else {
+				b.checkBusy(t, res, tc.lastGood, what)
 			}
-			if tc.lastGood && (res.Status != Stale || res.Artifact == nil || res.ETag != good.ETag) {
-				t.Fatalf("the build waiting for the feed: %s, want the last good list STALE", res.Status)
-			}
-			if !tc.lastGood && res.Artifact != nil {
-				t.Fatalf("the build waiting for the feed: %s list, want none", res.Status)
-			}
-			release()
-			m.open()
-			if err := <-lookup; err != nil {
-				t.Fatalf("the lookup with no deadline: %v, want its snapshot", err)
-			}
+			b.finish(t, lookup)
 		})
 	}
 }
