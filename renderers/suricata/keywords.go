@@ -63,6 +63,18 @@ to_lowercase to_md5 to_sha1 to_sha256 to_uppercase tos ttl udp.hdr
 udpv4-csum udpv6-csum uricontent urilen url_decode window within xbits xor
 `)
 
+// keywordAliases are the other names Suricata 7 reads for a keyword
+// (the alias of its sigmatch_table entry), with the keyword they stand
+// for: a rule that uses one is checked as if it used the keyword.
+var keywordAliases = map[string]string{
+	"dce_iface": "dcerpc.iface", "dce_opnum": "dcerpc.opnum", "dce_stub_data": "dcerpc.stub_data",
+	"dnp3.func": "dnp3_func", "dnp3.ind": "dnp3_ind", "dnp3.obj": "dnp3_obj", "dnp3_data": "dnp3.data",
+	"ja3_hash": "ja3.hash", "ja3_string": "ja3.string", "ja4_hash": "ja4.hash",
+	"krb5_cname": "krb5.cname", "krb5_sname": "krb5.sname", "nfs_version": "nfs.version",
+	"tls_cert_fingerprint": "tls.cert_fingerprint", "http.uri.normalized": "http.uri",
+	"mqtt.connack.return_code": "mqtt.reason_code",
+}
+
 func wordSet(s string) map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(s) {

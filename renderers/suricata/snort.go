@@ -114,11 +114,14 @@ func unescaped(s string, c byte) iter.Seq[int] {
 
 // makeOption checks one option: a known keyword, in any case as Suricata
 // reads it, and a value whose unescaped double quotes, if any, enclose
-// all of it. The name is returned in lower case.
+// all of it. The name is returned in lower case, an alias as its keyword.
 func makeOption(s string) ruleOption {
 	s = strings.TrimSpace(s)
 	name, value, _ := strings.Cut(s, ":")
 	name, value = strings.ToLower(strings.TrimSpace(name)), strings.TrimSpace(value)
+	if keyword, ok := keywordAliases[name]; ok {
+		name = keyword
+	}
 	if !keywords[name] {
 		return ruleOption{err: true}
 	}
