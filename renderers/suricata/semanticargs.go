@@ -103,7 +103,8 @@ var pcreRefused = []syntax.ErrorCode{syntax.ErrMissingParen, syntax.ErrUnexpecte
 	syntax.ErrTrailingBackslash}
 
 // validPcre reads a pcre value, "[!]/regex/flags[, captures]", with
-// flags Suricata knows (R only after a match in the buffer) and a regex without an error PCRE reports too.
+// flags Suricata knows (R only after a match in the buffer) and a regex without an error PCRE reports too
+// (read without its white space and comments with the x flag).
 func validPcre(v string, matched bool) bool {
 	if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' {
 		return false
@@ -119,7 +120,11 @@ func validPcre(v string, matched bool) bool {
 			return false
 		}
 	}
-	_, err := syntax.Parse(v[1:end], syntax.Perl)
+	re := v[1:end]
+	if strings.ContainsRune(flags, 'x') {
+		re = stripExtended(re)
+	}
+	_, err := syntax.Parse(re, syntax.Perl)
 	var se *syntax.Error
 	return !errors.As(err, &se) || !slices.Contains(pcreRefused, se.Code)
 }
