@@ -66,8 +66,25 @@ var protocolRules = []string{
 	`tcp any any -> any any (tls.sni; content:"x"; ja3.hash; content:"e7eca2baf4458d095b7f45da28c16c34";`,
 }
 
+// bufferModifierRules use Snort 2 HTTP modifiers and pcre HTTP flags with
+// a sticky buffer set and after pkt_data.
+var bufferModifierRules = []string{
+	`tcp any any -> any any (http.uri; content:"x"; content:"y"; http_header;`,
+	`tcp any any -> any any (http.uri; content:"x"; content:"y"; http_uri;`,
+	`tcp any any -> any any (dns.query; content:"x"; uricontent:"y";`,
+	`tcp any any -> any any (http.uri; content:"x"; pkt_data; content:"y"; http_header;`,
+	`tcp any any -> any any (dns.query; content:"x"; pcre:"/x/U";`,
+	`tcp any any -> any any (http.uri; content:"x"; pcre:"/x/H";`,
+	`tcp any any -> any any (http.uri; content:"x"; pcre:"/x/U";`,
+	`tcp any any -> any any (http.header; content:"x"; pcre:"/x/H";`,
+	`tcp any any -> any any (file_data; content:"x"; pcre:"/x/Q";`,
+	`tcp any any -> any any (http.request_body; content:"x"; pcre:"/x/P";`,
+	`tcp any any -> any any (http.uri; content:"x"; pkt_data; pcre:"/x/H";`,
+}
+
 // TestProtocolConflicts checks against the real Suricata 7 that a rule
-// whose header and keywords need application protocols that conflict is
+// whose header and keywords need application protocols that conflict, or
+// that moves a match to an HTTP buffer while a sticky buffer is set, is
 // refused, and the others pass.
 func TestProtocolConflicts(t *testing.T) {
 	if testing.Short() {
@@ -75,7 +92,7 @@ func TestProtocolConflicts(t *testing.T) {
 	}
 	suricata := testtool.Require(t, "suricata", "suricata")
 	var lines []string
-	for i, r := range protocolRules {
+	for i, r := range slices.Concat(protocolRules, bufferModifierRules) {
 		lines = append(lines, fmt.Sprintf(`alert %s msg:"v"; sid:%d;)`, r, 1000+i))
 	}
 	refused := suricataRefused(t, suricata, lines)

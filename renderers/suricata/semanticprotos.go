@@ -134,7 +134,7 @@ func checkProtocols(proto string, opts []ruleOption) string {
 	cur := headerProtocol(proto)
 	var (
 		ok                            = true
-		inBuffer                      bool
+		buffer                        string // the sticky buffer later matches inspect
 		files, fileName, ja, toClient bool
 		fileData                      bool
 	)
@@ -142,13 +142,16 @@ func checkProtocols(proto string, opts []ruleOption) string {
 		n := o.name
 		switch {
 		case n == "pkt_data":
-			inBuffer = false
+			buffer = ""
 		case stickyBuffer(n):
-			inBuffer = true
+			buffer = n
+		}
+		if reason := checkBufferModifier(buffer, o); reason != "" {
+			return reason
 		}
 		p := keywordProtocols[n]
 		switch {
-		case httpModifiers[n] || n == "uricontent" || n == "pcre" && !inBuffer && pcreHTTPFlag(o.value):
+		case httpModifiers[n] || n == "uricontent" || n == "pcre" && buffer == "" && pcreHTTPFlag(o.value):
 			// DetectEngineContentModifierBufferSetup checks one way only.
 			if cur != "" && !protoContains(cur, "http1") {
 				return DropProtocols
@@ -187,4 +190,39 @@ func pcreHTTPFlag(v string) bool {
 	v = strings.Trim(strings.TrimPrefix(v, "!"), `"`)
 	i := strings.LastIndexByte(v, '/')
 	return i > 0 && strings.ContainsAny(v[i+1:], httpPcreFlags)
+}
+
+// pcreFlagBuffers are the sticky buffers in which each HTTP flag of a
+// pcre names the buffer already inspected.
+var pcreFlagBuffers = map[byte][]string{
+	'U': {"http.uri"}, 'I': {"http.uri.raw"}, 'H': {"http.header"},
+	'D': {"http.header.raw"}, 'M': {"http.method"}, 'C': {"http.cookie"},
+	'S': {"http.stat_code"}, 'Y': {"http.stat_msg"}, 'V': {"http.user_agent"},
+	'W': {"http.host"}, 'Z': {"http.host.raw"},
+	'P': {"http.request_body", "http_request_body"},
+	'Q': {"file_data", "file.data", "http.response_body", "http_response_body"},
+}
+
+// checkBufferModifier returns why Suricata 7 would refuse option o in
+// the sticky buffer named buffer, or "": a Snort 2 HTTP modifier or
+// uricontent moves a content to its own buffer, which Suricata refuses
+// while a sticky buffer is set, as it refuses a pcre whose HTTP flag
+// names another buffer.
+func checkBufferModifier(buffer string, o ruleOption) string {
+	if buffer == "" {
+		return ""
+	}
+	if httpModifiers[o.name] || o.name == "uricontent" {
+		return DropContentModifier
+	}
+	if o.name != "pcre" || !pcreHTTPFlag(o.value) {
+		return ""
+	}
+	v := strings.Trim(strings.TrimPrefix(o.value, "!"), `"`)
+	for _, f := range []byte(v[strings.LastIndexByte(v, '/')+1:]) {
+		if strings.IndexByte(httpPcreFlags, f) >= 0 && !slices.Contains(pcreFlagBuffers[f], buffer) {
+			return DropContentModifier
+		}
+	}
+	return ""
 }
