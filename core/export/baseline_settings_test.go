@@ -1,7 +1,6 @@
 package export
 
 import (
-	"log/slog"
 	"testing"
 	"time"
 
@@ -31,25 +30,15 @@ func TestBreakerBaselineAfterSettingsChange(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			m := newShrinkingMISP(t)
-			clock := &fakeClock{now: time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)}
-			svc := New(inMemory(Options{Now: clock.Now, Logger: slog.New(slog.DiscardHandler)}, "settings baseline test"))
-			req := anyFeedRequest(m.url, "ipv4", "10y", "txt", 100*time.Second)
-			get := func(step string) Result {
-				t.Helper()
-				res, err := svc.Get(t.Context(), req)
-				if err != nil {
-					t.Fatalf("%s: %v", step, err)
-				}
-				return res
-			}
+			g := newShrinkRig(t, "settings baseline test")
+			m, clock, svc, get := g.m, g.clock, g.svc, g.get
 			good := get("first build")
 			if good.Entries < 100 {
 				t.Fatalf("first build: %d entries", good.Entries)
 			}
-			before := svc.listKeys(req).artifact
-			tc.change(&req)
-			if svc.listKeys(req).artifact == before {
+			before := svc.listKeys(g.req).artifact
+			tc.change(&g.req)
+			if svc.listKeys(g.req).artifact == before {
 				t.Fatal("the change left the artifact key as it was")
 			}
 
@@ -81,10 +70,8 @@ func TestBreakerBaselineAfterSettingsChange(t *testing.T) {
 // former key, which no build would end, so /v1/holds and the held gauge
 // no longer show a list the devices do not get.
 func TestHoldEndsWhenSettingsChange(t *testing.T) {
-	m := newShrinkingMISP(t)
-	clock := &fakeClock{now: time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)}
-	svc := New(inMemory(Options{Now: clock.Now, Logger: slog.New(slog.DiscardHandler)}, "settings hold test"))
-	req := anyFeedRequest(m.url, "ipv4", "10y", "txt", 100*time.Second)
+	g := newShrinkRig(t, "settings hold test")
+	m, clock, svc, req := g.m, g.clock, g.svc, g.req
 	good, err := svc.Get(t.Context(), req)
 	if err != nil || good.Entries < 200 {
 		t.Fatalf("first build: %v, %d entries", err, good.Entries)

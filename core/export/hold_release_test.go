@@ -55,22 +55,40 @@ func newShrinkingMISP(t *testing.T) *shrinkingMISP {
 	return m
 }
 
+// shrinkRig is a Service over a shrinkingMISP on a fake clock, and the
+// request for its ipv4 list as txt.
+type shrinkRig struct {
+	t     *testing.T
+	m     *shrinkingMISP
+	clock *fakeClock
+	svc   *Service
+	req   Request
+}
+
+func newShrinkRig(t *testing.T, name string) *shrinkRig {
+	t.Helper()
+	g := &shrinkRig{t: t, m: newShrinkingMISP(t), clock: &fakeClock{now: time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)}}
+	g.svc = New(inMemory(Options{Now: g.clock.Now, Logger: slog.New(slog.DiscardHandler)}, name))
+	g.req = anyFeedRequest(g.m.url, "ipv4", "10y", "txt", 100*time.Second)
+	return g
+}
+
+// get asks for the list of g.req, failing the test at step on an error.
+func (g *shrinkRig) get(step string) Result {
+	g.t.Helper()
+	res, err := g.svc.Get(g.t.Context(), g.req)
+	if err != nil {
+		g.t.Fatalf("%s: %v", step, err)
+	}
+	return res
+}
+
 // A release lets through the rebuilt list the hold showed, not whatever
 // the next build brings: a list that lost more again since (MISP now
 // answering nothing) is held anew, against the size released.
 func TestReleaseAcceptsTheListReviewed(t *testing.T) {
-	m := newShrinkingMISP(t)
-	clock := &fakeClock{now: time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)}
-	svc := New(inMemory(Options{Now: clock.Now, Logger: slog.New(slog.DiscardHandler)}, "release test"))
-	req := anyFeedRequest(m.url, "ipv4", "10y", "txt", 100*time.Second)
-	get := func(step string) Result {
-		t.Helper()
-		res, err := svc.Get(t.Context(), req)
-		if err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
-		return res
-	}
+	g := newShrinkRig(t, "release test")
+	m, clock, svc, req, get := g.m, g.clock, g.svc, g.req, g.get
 	good := get("first build")
 	if good.Entries < 200 {
 		t.Fatalf("first build: %d entries", good.Entries)
