@@ -75,6 +75,7 @@ func checkSemantics(opts []ruleOption) string {
 		bufferLength        int // the longest content of the current sticky buffer
 		dsize, bsize        string
 		rawHeader, flowDir  bool
+		lists               matchLists
 	)
 	for _, o := range opts {
 		n, v := o.name, o.value
@@ -100,6 +101,7 @@ func checkSemantics(opts []ruleOption) string {
 			}
 			last, sticky, afterSticky, inBuffer, matched = nil, true, true, true, false
 			bsize, bufferLength = "", 0
+			lists.setBuffer(n)
 			rawHeader = rawHeader || n == "http.header.raw"
 			continue
 		case isTransform:
@@ -118,6 +120,9 @@ func checkSemantics(opts []ruleOption) string {
 		case n == "content" || n == "uricontent":
 			if !validContent(v) {
 				return DropOptionValue
+			}
+			if !lists.content(n) {
+				return DropContentModifier
 			}
 			last = &content{length: contentLength(v), negated: strings.HasPrefix(v, "!")}
 			if n == "uricontent" {
@@ -153,7 +158,7 @@ func checkSemantics(opts []ruleOption) string {
 			if v != "" {
 				return DropOptionValue
 			}
-			if last == nil || last.http {
+			if last == nil || last.http || !lists.modifier(n) {
 				return DropContentModifier
 			}
 			last.http = true
@@ -233,6 +238,9 @@ func checkSemantics(opts []ruleOption) string {
 		case flagKeywords[n]:
 			if v != "" {
 				return DropOptionValue
+			}
+			if n == "pkt_data" {
+				lists.setBuffer(n)
 			}
 		case n == "sid" || n == "gid" || stateParsers[n] != nil:
 			// parseSingleRule and stateRefs check these.
