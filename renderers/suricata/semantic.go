@@ -137,6 +137,9 @@ func checkSemantics(opts []ruleOption) string {
 			if reason := checkPosition(last, n, v, extracted); reason != "" {
 				return reason
 			}
+			if last.negated && last.fast || lists.lastFastOnly() || (n == "distance" || n == "within") && !lists.relative() {
+				return DropContentModifier
+			}
 		case n == "nocase" || n == "rawbytes" || n == "startswith" || n == "endswith" || n == "prefilter":
 			if v != "" {
 				return DropOptionValue
@@ -149,8 +152,13 @@ func checkSemantics(opts []ruleOption) string {
 			last.startswith = last.startswith || n == "startswith"
 			last.endswith = last.endswith || n == "endswith"
 		case n == "fast_pattern":
-			if last == nil || last.fast || fastPatterns > 0 || !validFastPattern(v) {
+			positioned := last != nil && (last.depth || last.offset || last.distance || last.within)
+			if last == nil || last.fast || fastPatterns > 0 || !validFastPattern(v) ||
+				last.negated && positioned || v == "only" && (last.negated || positioned) {
 				return DropContentModifier
+			}
+			if v == "only" {
+				lists.fastPatternOnly()
 			}
 			last.fast = true
 			fastPatterns++
@@ -170,7 +178,7 @@ func checkSemantics(opts []ruleOption) string {
 			}
 			flowDir = strings.Contains(v, "to_") || strings.Contains(v, "from_")
 		case n == "pcre":
-			if !validPcre(v, matched) {
+			if !validPcre(v, matched) || !lists.pcre(pcreFlagsOf(v)) {
 				return DropOptionValue
 			}
 			matched = true
