@@ -9,7 +9,8 @@ import (
 
 // Every route the OpenAPI document marks as needing a token refuses a
 // request without one before looking at its parameters (each is "x"
-// here): TAXII routes with a TAXII error, the others with {"detail"};
+// here): TAXII routes with a TAXII 401 error and a Basic challenge, the
+// others with a 403 {"detail"};
 // every route it does not mark answers without a token.
 func TestAuthFlagDrivesEveryRoute(t *testing.T) {
 	h := newHarness(t)
@@ -38,17 +39,21 @@ func TestAuthFlagDrivesEveryRoute(t *testing.T) {
 				continue
 			}
 			authed++
+			ct := resp.Header.Get("Content-Type")
+			if strings.HasPrefix(p, "/taxii2/") {
+				want := `{"title":"Could not validate token, or token not set.","http_status":"401"}`
+				if resp.StatusCode != 401 || resp.Header.Get("WWW-Authenticate") != `Basic realm="cratos"` ||
+					ct != "application/taxii+json;version=2.1" || body != want {
+					t.Errorf("%s %s: %d %q %s %s, want a TAXII error %s with a Basic challenge", method, path,
+						resp.StatusCode, resp.Header.Get("WWW-Authenticate"), ct, body, want)
+				}
+				continue
+			}
 			if resp.StatusCode != 403 {
 				t.Errorf("%s %s without a token: %d %s, want 403", method, path, resp.StatusCode, body)
 				continue
 			}
-			ct := resp.Header.Get("Content-Type")
-			if strings.HasPrefix(p, "/taxii2/") {
-				want := `{"title":"Could not validate token, or token not set.","http_status":"403"}`
-				if ct != "application/taxii+json;version=2.1" || body != want {
-					t.Errorf("%s %s: %s %s, want a TAXII error %s", method, path, ct, body, want)
-				}
-			} else if detailOf(t, body) != "Could not validate token, or token not set." || ct != "application/json" {
+			if detailOf(t, body) != "Could not validate token, or token not set." || ct != "application/json" {
 				t.Errorf("%s %s: %s %s, want the detail of a missing token", method, path, ct, body)
 			}
 		}

@@ -34,6 +34,12 @@ func (c *caller) consumerID() string { return c.fingerprint[:16] }
 // refusal answers a refused authentication with its status and detail.
 type refusal func(c *fiber.Ctx, status int, msg string) error
 
+// basicChallenge is the WWW-Authenticate of a TAXII route's 401. HTTP
+// clients that send Basic credentials only when challenged (Python's
+// HTTPBasicAuthHandler, Java's Authenticator, .NET's CredentialCache)
+// need the realm: without one they give up.
+const basicChallenge = `Basic realm="cratos"`
+
 // requireCaller is the middleware of every route marked auth: it checks
 // the token, the site and the client address in the original's order and
 // runs next with the caller stored (see callerOf), before next validates
@@ -42,20 +48,27 @@ type refusal func(c *fiber.Ctx, status int, msg string) error
 // client's address (its /64 for IPv6), and an address past the limit is
 // refused only for failing requests: a valid token is served whatever
 // others behind the same address did. On a list route (checksum), a query
-// token ending in ".md5" asks for the list's checksum (checksumToken).
-func (s *Server) requireCaller(refuse refusal, checksum bool, next fiber.Handler) fiber.Handler {
+// token ending in ".md5" asks for the list's checksum (checksumToken). On
+// a route that challenges (the TAXII routes), a request with no token at
+// all is a 401 with basicChallenge, never counted nor refused as past the
+// limit: it is a client asking how to authenticate.
+func (s *Server) requireCaller(refuse refusal, checksum, challenge bool, next fiber.Handler) fiber.Handler {
 	if refuse == nil {
 		refuse = detail
+	}
+	scheme := "Basic"
+	if challenge {
+		scheme = basicChallenge
 	}
 	return func(c *fiber.Ctx) error {
 		query := c.Query("token")
 		if checksum {
 			query = checksumToken(c, query)
 		}
-		cl, status, msg := s.identifyWith(c, query)
+		cl, status, msg := s.identifyWith(c, query, challenge)
 		if cl == nil {
 			if status == fiber.StatusUnauthorized {
-				c.Set(fiber.HeaderWWWAuthenticate, "Basic")
+				c.Set(fiber.HeaderWWWAuthenticate, scheme)
 			}
 			return refuse(c, status, msg)
 		}
@@ -79,11 +92,12 @@ func checksumToken(c *fiber.Ctx, query string) string {
 // identify is requireCaller without the answer: the caller, or the status
 // and detail a refusal gets. A refusal counts as a failed authentication.
 func (s *Server) identify(c *fiber.Ctx) (*caller, int, string) {
-	return s.identifyWith(c, c.Query("token"))
+	return s.identifyWith(c, c.Query("token"), false)
 }
 
-// identifyWith is identify with query as the token query parameter.
-func (s *Server) identifyWith(c *fiber.Ctx, query string) (*caller, int, string) {
+// identifyWith is identify with query as the token query parameter. With
+// challenge, no token at all is a 401 that does not count.
+func (s *Server) identifyWith(c *fiber.Ctx, query string, challenge bool) (*caller, int, string) {
 	now := s.opts.Now()
 	ip := s.clientIP(c)
 	key := acl.RateKey(ip)
@@ -105,6 +119,10 @@ func (s *Server) identifyWith(c *fiber.Ctx, query string) (*caller, int, string)
 		msg, _ := auth.Detail(err)
 		if errors.Is(err, auth.ErrBasic) {
 			return fail(fiber.StatusUnauthorized, msg, "malformed Basic credentials")
+		}
+		if challenge {
+			setReason(c, "no token: challenged")
+			return nil, fiber.StatusUnauthorized, msg
 		}
 		return fail(fiber.StatusForbidden, msg, "no token")
 	}

@@ -13,7 +13,7 @@ import (
 func (s *Server) addRoute(r route) {
 	h := r.handler
 	if r.auth {
-		h = s.requireCaller(r.refuse, r.checksumToken, h)
+		h = s.requireCaller(r.refuse, r.checksumToken, r.challenge, h)
 	}
 	s.app.Add(r.method, r.path, h)
 	if r.method == fiber.MethodGet {

@@ -24,6 +24,9 @@ type route struct {
 	// checksumToken: a list route, where a query token ending in ".md5"
 	// asks for the list's checksum (see checksumToken).
 	checksumToken bool
+	// challenge: a request with no token at all gets a 401 with a Basic
+	// challenge, not counted as a failed authentication (requireCaller).
+	challenge bool
 }
 
 type param struct {

@@ -48,13 +48,14 @@ func (s *Server) taxiiTable() []route {
 		q("next", "the next value of the previous page"), q("match[id]", "object ids"), q("match[type]", "object types"),
 		q("match[version]", "last (default), first, all or timestamps"), q("match[spec_version]", "2.1")}
 	resp := []response{{200, "TAXII resource"}, {304, "not modified (If-None-Match)"}, {400, "invalid parameter"},
-		{401, "malformed Basic credentials"}, {403, "token, site or client address refused"}, {404, "unknown API root, collection or object"},
+		{401, `no credentials (WWW-Authenticate: Basic realm="cratos"), or malformed Basic credentials`},
+		{403, "token, site or client address refused"}, {404, "unknown API root, collection or object"},
 		{406, "Accept is not application/taxii+json;version=2.1"}, {502, "MISP answered with an error or garbage"},
 		{503, "MISP unreachable, or no build or render slot free within the build timeout"}, {504, "MISP timed out"}}
 	const base = "/taxii2/:apiRoot/collections/:collectionId"
 	mk := func(method, path, summary string, e taxiiEndpoint, params ...param) route {
 		return route{method: method, path: path, summary: summary, auth: true, params: params, responses: resp,
-			contentType: taxii.MediaType, handler: s.taxiiHandler(e), refuse: taxiiRefuse}
+			contentType: taxii.MediaType, handler: s.taxiiHandler(e), refuse: taxiiRefuse, challenge: true}
 	}
 	return []route{
 		mk("GET", "/taxii2/", "TAXII 2.1 discovery: the token's API root.", taxiiDiscovery),

@@ -80,7 +80,7 @@ func TestTAXIIErrors(t *testing.T) {
 		headers            []string
 		status             int
 	}{
-		{"no credentials", "GET", root, []string{"Accept", taxiiAccept}, 403},
+		{"no credentials", "GET", root, []string{"Accept", taxiiAccept}, 401},
 		{"bad token", "GET", root, []string{"Accept", taxiiAccept, "Authorization", basic("cratos", "gAAAAAbad")}, 403},
 		{"malformed basic", "GET", root, []string{"Accept", taxiiAccept, "Authorization", "Basic !!!"}, 401},
 		{"token of an unknown site", "GET", "/taxii2/", []string{"Accept", taxiiAccept, "Authorization", basic("cratos", other)}, 403},
