@@ -72,6 +72,9 @@ func parseSingleRule(s string) (gid, sid uint64, reason string) {
 	if reason := checkProtocols(proto, opts); reason != "" {
 		return 0, 0, reason
 	}
+	if reason := checkDirections(proto, opts); reason != "" {
+		return 0, 0, reason
+	}
 	if reason := checkBufferContents(opts); reason != "" {
 		return 0, 0, reason
 	}
