@@ -231,6 +231,10 @@ func checkSemantics(opts []ruleOption) string {
 			if !valueCheckers[n](v) {
 				return DropOptionValue
 			}
+		case keywordCheckers[n] != nil:
+			if !keywordCheckers[n](v) {
+				return DropOptionValue
+			}
 		case integerKeywords[n] != 0:
 			if !isUint(v, integerKeywords[n]) || n == "rev" && v == "0" {
 				return DropOptionValue

@@ -69,6 +69,9 @@ func parseSingleRule(s string) (gid, sid uint64, reason string) {
 	if reason := checkTLSKeywords(proto, opts); reason != "" {
 		return 0, 0, reason
 	}
+	if reason := checkKeywordRules(proto, opts); reason != "" {
+		return 0, 0, reason
+	}
 	if reason := checkProtocols(proto, opts); reason != "" {
 		return 0, 0, reason
 	}

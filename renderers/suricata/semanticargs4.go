@@ -1,0 +1,124 @@
+package suricata
+
+import (
+	"slices"
+	"strings"
+)
+
+// ipProtoNames are protocol names ip_proto reads: Suricata 7 looks them
+// up in a table of its own, case-sensitive, not in /etc/protocols; these
+// are the ones rules use, in each spelling the table has.
+var ipProtoNames = wordSet(`ip HOPOPT icmp ICMP igmp IGMP tcp TCP udp UDP
+IPv6 ipV6 gre GRE esp ESP ah AH ipv6-icmp IPv6-ICMP ospf OSPF pim vrrp sctp SCTP`)
+
+// appLayerProtocols are the protocols app-layer-protocol reads: those
+// the shipped suricata.yaml enables, and "failed".
+var appLayerProtocols = wordSet(`http http1 http2 tls dns smb dcerpc ftp ftp-data
+smtp ssh imap krb5 dhcp snmp sip rfb mqtt nfs tftp ntp ike ikev2 quic rdp
+bittorrent-dht pgsql telnet failed`)
+
+// ipProtoHeaders are the header protocols ip_proto loads with.
+var ipProtoHeaders = wordSet(`ip ipv4 ip4 ipv6 ip6`)
+
+// keywordCheckers read the values of the keywords whose every use
+// Suricata 7 checks alone (the rule-wide checks are in checkKeywordRules).
+var keywordCheckers = map[string]func(string) bool{
+	"ip_proto": func(v string) bool { _, _, ok := parseIPProto(v); return ok },
+	"app-layer-protocol": func(v string) bool {
+		return appLayerProtocols[strings.TrimSpace(strings.TrimPrefix(unquote(v), "!"))]
+	},
+}
+
+// unquote returns v trimmed, without the quotes around it.
+func unquote(v string) string {
+	v = strings.TrimSpace(v)
+	if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
+		v = strings.TrimSpace(v[1 : len(v)-1])
+	}
+	return v
+}
+
+// parseIPProto reads an ip_proto value, "[!<>] proto", proto a number up
+// to 255 or a name of ipProtoNames; it returns the operator ('=' for
+// none) and the protocol number (-1 for a name).
+func parseIPProto(v string) (op byte, proto int, ok bool) {
+	v, op = unquote(v), '='
+	if v != "" && strings.IndexByte("!<>", v[0]) >= 0 {
+		op, v = v[0], strings.TrimLeft(v[1:], " \t")
+	}
+	if v == "" || strings.ContainsAny(v, " \t") {
+		return 0, 0, false
+	}
+	if v[0] < '0' || v[0] > '9' {
+		return op, -1, ipProtoNames[v]
+	}
+	n := 0
+	for _, c := range v {
+		if c < '0' || c > '9' {
+			return 0, 0, false
+		}
+		if n = n*10 + int(c-'0'); n > 255 {
+			return 0, 0, false
+		}
+	}
+	return op, n, true
+}
+
+// checkKeywordRules returns why Suricata 7 would refuse a rule of header
+// protocol proto for how its ip_proto and app-layer-protocol options go
+// together, or "": ip_proto only with an ip header and, repeated, no
+// plain one, one operator each, "<" above ">"; app-layer-protocol only
+// with a packet header and before any keyword that sets the protocol,
+// repeated only negated, each once.
+func checkKeywordRules(proto string, opts []ruleOption) string {
+	proto = strings.ToLower(proto)
+	var (
+		ops       = map[byte]int{} // the number of each operator used
+		protoSet  = headerProtocol(proto) != ""
+		appProtos []string
+	)
+	for _, o := range opts {
+		switch n := o.name; n {
+		case "ip_proto":
+			op, num, _ := parseIPProto(o.value)
+			_, eq := ops['=']
+			_, again := ops[op]
+			if !ipProtoHeaders[proto] || eq || op == '=' && len(ops) > 0 || op != '!' && again {
+				return DropOptionValue
+			}
+			lt, hasLT := ops['<']
+			gt, hasGT := ops['>']
+			switch {
+			case op == '<' && hasGT:
+				lt = num
+			case op == '>' && hasLT:
+				gt = num
+			}
+			if (op == '<' && hasGT || op == '>' && hasLT) && (lt < 0 || gt < 0 || lt <= gt) {
+				return DropOptionValue // a name's number is not known here
+			}
+			ops[op] = num
+		case "app-layer-protocol":
+			v := unquote(o.value)
+			if protoSet || len(appProtos) > 0 && (!strings.HasPrefix(v, "!") || slices.Contains(appProtos, v)) ||
+				slices.ContainsFunc(appProtos, func(p string) bool { return !strings.HasPrefix(p, "!") }) {
+				return DropOptionValue
+			}
+			appProtos = append(appProtos, strings.ReplaceAll(v, " ", ""))
+		default:
+			protoSet = protoSet || setsProtocol(o)
+		}
+	}
+	return ""
+}
+
+// setsProtocol reports whether option o may set the rule's application
+// protocol, after which Suricata 7 refuses app-layer-protocol: a keyword
+// of one, a sticky buffer, a file keyword, a Snort 2 HTTP modifier, a
+// pcre HTTP flag or a DCE byte keyword.
+func setsProtocol(o ruleOption) bool {
+	n := o.name
+	return keywordProtocols[n] != "" || stickyBuffer(n) || fileKeywords[n] || httpModifiers[n] ||
+		n == "uricontent" || n == "pcre" && pcreHTTPFlag(o.value) ||
+		strings.HasPrefix(n, "byte_") && slices.Contains(splitArgs(strings.ToLower(o.value)), "dce")
+}
