@@ -28,11 +28,11 @@ var aliasRules = []struct {
 	{`http.uri.normalized; content:"/x"; dsize:10;`, false, false},
 	{`dnp3_data; content:"x";`, false, false}, // the shipped suricata.yaml disables dnp3
 	{`dnp3.func:1;`, false, false},
-	// Known, but the values of dcerpc.iface, dcerpc.opnum, nfs.version and
-	// mqtt.reason_code are not checked.
+	{`dce_opnum:15;`, true, true},
+	{`nfs_version:3;`, true, true},
+	// Known, but the values of dcerpc.iface and mqtt.reason_code are not
+	// checked.
 	{`dce_iface:4b324fc8-1670-01d3-1278-5a47bf6ee188;`, false, true},
-	{`dce_opnum:15;`, false, true},
-	{`nfs_version:3;`, false, true},
 	{`mqtt.connack.return_code:0;`, false, true},
 }
 

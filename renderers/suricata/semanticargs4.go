@@ -1,7 +1,9 @@
 package suricata
 
 import (
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -27,6 +29,63 @@ var keywordCheckers = map[string]func(string) bool{
 	"app-layer-protocol": func(v string) bool {
 		return appLayerProtocols[strings.TrimSpace(strings.TrimPrefix(unquote(v), "!"))]
 	},
+	"icmpv6.mtu": uintOf(1<<32 - 1), "tls.cert_chain_len": uintOf(1<<32 - 1),
+	"flow.age": uintOf(1<<32 - 1), "nfs.version": uintOf(1<<32 - 1),
+	"dns.opcode":   numberAfter(`^ *!? *(\d+) *$`, 255),
+	"dcerpc.opnum": validOpnums,
+	"ipopts": func(v string) bool {
+		return slices.Contains(ipOptions, strings.ToLower(strings.TrimSpace(v)))
+	},
+}
+
+// ipOptions are the IP options ipopts reads, in any case.
+var ipOptions = []string{"rr", "eol", "nop", "ts", "sec", "esec", "lsrr", "ssrr", "satid", "any"}
+
+// uintRE is Suricata 7's integer comparison (detect_parse_uint in
+// rust/src/detect/uint.rs): "a-b" or "a<>b" with a number between them,
+// "[=]n", or an operator and n.
+var uintRE = regexp.MustCompile(`^ *(?:(\d+) *(?:-|<>) *(\d+)|=? *(\d+)|(>=|<=|>|<|!=|!) *(\d+)) *$`)
+
+// uintOf returns a checker of the integer comparisons of numbers up to max.
+func uintOf(max uint64) func(string) bool {
+	return func(v string) bool {
+		m := uintRE.FindStringSubmatch(v)
+		if m == nil {
+			return false
+		}
+		for _, s := range []string{m[1], m[2], m[3], m[5]} {
+			if s != "" && !isUint(s, max) {
+				return false
+			}
+		}
+		switch {
+		case m[1] != "":
+			return mustUint(m[2]) > mustUint(m[1]) && mustUint(m[2])-mustUint(m[1]) > 1
+		case m[4] == "<" || m[4] == ">=":
+			return mustUint(m[5]) > 0
+		case m[4] == ">" || m[4] == "<=":
+			return mustUint(m[5]) < max
+		}
+		return true
+	}
+}
+
+// validOpnums reads dcerpc.opnum: numbers and ranges "a-b" (a ≤ b) of 32
+// bits, separated by commas with no space.
+func validOpnums(v string) bool {
+	for _, part := range strings.Split(strings.TrimSpace(v), ",") {
+		a, b, isRange := strings.Cut(part, "-")
+		if !isUint32(a) || isRange && (!isUint32(b) || mustUint(b) < mustUint(a)) {
+			return false
+		}
+	}
+	return true
+}
+
+// mustUint returns the decimal number s, already checked.
+func mustUint(s string) uint64 {
+	n, _ := strconv.ParseUint(s, 10, 64)
+	return n
 }
 
 // unquote returns v trimmed, without the quotes around it.

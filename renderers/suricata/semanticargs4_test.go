@@ -8,12 +8,16 @@ import (
 	"github.com/cratos-project/cratos/internal/testtool"
 )
 
-// protocolKeywordRules are rules with ip_proto and app-layer-protocol,
-// by header protocol and options, with whether Suricata 7 loads them.
-var protocolKeywordRules = []struct {
+// keywordRule is a rule by header protocol and options, with whether
+// Suricata 7 loads it.
+type keywordRule struct {
 	proto, options string
 	loads          bool
-}{
+}
+
+// protocolKeywordRules are rules with ip_proto and app-layer-protocol,
+// with whether Suricata 7 loads them.
+var protocolKeywordRules = []keywordRule{
 	{"ip", `ip_proto:6;`, true},
 	{"ip", `ip_proto:tcp;`, true},
 	{"ip", `ip_proto:TCP;`, true},
@@ -130,11 +134,184 @@ var protocolKeywordRules = []struct {
 	{"tcp", `app-layer-protocol:failed; flags:S;`, true},
 }
 
-// TestProtocolKeywordsAsSuricata checks ip_proto and app-layer-protocol
-// rules against the renderer and the real Suricata 7.
-func TestProtocolKeywordsAsSuricata(t *testing.T) {
+// numericKeywordRules are rules with the integer and list keywords of
+// keywordCheckers, with whether Suricata 7 loads them.
+var numericKeywordRules = []keywordRule{
+	{"icmpv6", `icmpv6.mtu:0;`, true},
+	{"icmpv6", `icmpv6.mtu:5;`, true},
+	{"icmpv6", `icmpv6.mtu:<5;`, true},
+	{"icmpv6", `icmpv6.mtu:>5;`, true},
+	{"icmpv6", `icmpv6.mtu:<=5;`, true},
+	{"icmpv6", `icmpv6.mtu:>=5;`, true},
+	{"icmpv6", `icmpv6.mtu:!5;`, true},
+	{"icmpv6", `icmpv6.mtu:!=5;`, true},
+	{"icmpv6", `icmpv6.mtu:=5;`, true},
+	{"icmpv6", `icmpv6.mtu:1-5;`, true},
+	{"icmpv6", `icmpv6.mtu:1<>5;`, true},
+	{"icmpv6", `icmpv6.mtu:5-1;`, false},
+	{"icmpv6", `icmpv6.mtu:5<>5;`, false},
+	{"icmpv6", `icmpv6.mtu:1-2;`, false},
+	{"icmpv6", `icmpv6.mtu:255;`, true},
+	{"icmpv6", `icmpv6.mtu:256;`, true},
+	{"icmpv6", `icmpv6.mtu:4294967295;`, true},
+	{"icmpv6", `icmpv6.mtu:4294967296;`, false},
+	{"icmpv6", `icmpv6.mtu:0x10;`, false},
+	{"icmpv6", `icmpv6.mtu:-1;`, false},
+	{"icmpv6", `icmpv6.mtu: 5;`, true},
+	{"icmpv6", `icmpv6.mtu:x;`, false},
+	{"icmpv6", `icmpv6.mtu:<0;`, false},
+	{"icmpv6", `icmpv6.mtu:>=0;`, false},
+	{"icmpv6", `icmpv6.mtu:<=4294967295;`, false},
+	{"icmpv6", `icmpv6.mtu:>4294967295;`, false},
+	{"icmpv6", `icmpv6.mtu:5,6;`, false},
+	{"icmpv6", `icmpv6.mtu;`, false},
+	{"tls", `tls.cert_chain_len:0;`, true},
+	{"tls", `tls.cert_chain_len:5;`, true},
+	{"tls", `tls.cert_chain_len:<5;`, true},
+	{"tls", `tls.cert_chain_len:>5;`, true},
+	{"tls", `tls.cert_chain_len:<=5;`, true},
+	{"tls", `tls.cert_chain_len:>=5;`, true},
+	{"tls", `tls.cert_chain_len:!5;`, true},
+	{"tls", `tls.cert_chain_len:!=5;`, true},
+	{"tls", `tls.cert_chain_len:=5;`, true},
+	{"tls", `tls.cert_chain_len:1-5;`, true},
+	{"tls", `tls.cert_chain_len:1<>5;`, true},
+	{"tls", `tls.cert_chain_len:5-1;`, false},
+	{"tls", `tls.cert_chain_len:5<>5;`, false},
+	{"tls", `tls.cert_chain_len:1-2;`, false},
+	{"tls", `tls.cert_chain_len:255;`, true},
+	{"tls", `tls.cert_chain_len:256;`, true},
+	{"tls", `tls.cert_chain_len:4294967295;`, true},
+	{"tls", `tls.cert_chain_len:4294967296;`, false},
+	{"tls", `tls.cert_chain_len:0x10;`, false},
+	{"tls", `tls.cert_chain_len:-1;`, false},
+	{"tls", `tls.cert_chain_len: 5;`, true},
+	{"tls", `tls.cert_chain_len:x;`, false},
+	{"tls", `tls.cert_chain_len:<0;`, false},
+	{"tls", `tls.cert_chain_len:>=0;`, false},
+	{"tls", `tls.cert_chain_len:<=4294967295;`, false},
+	{"tls", `tls.cert_chain_len:>4294967295;`, false},
+	{"tls", `tls.cert_chain_len:5,6;`, false},
+	{"tls", `tls.cert_chain_len;`, false},
+	{"tcp", `flow.age:0;`, true},
+	{"tcp", `flow.age:5;`, true},
+	{"tcp", `flow.age:<5;`, true},
+	{"tcp", `flow.age:>5;`, true},
+	{"tcp", `flow.age:<=5;`, true},
+	{"tcp", `flow.age:>=5;`, true},
+	{"tcp", `flow.age:!5;`, true},
+	{"tcp", `flow.age:!=5;`, true},
+	{"tcp", `flow.age:=5;`, true},
+	{"tcp", `flow.age:1-5;`, true},
+	{"tcp", `flow.age:1<>5;`, true},
+	{"tcp", `flow.age:5-1;`, false},
+	{"tcp", `flow.age:5<>5;`, false},
+	{"tcp", `flow.age:1-2;`, false},
+	{"tcp", `flow.age:255;`, true},
+	{"tcp", `flow.age:256;`, true},
+	{"tcp", `flow.age:4294967295;`, true},
+	{"tcp", `flow.age:4294967296;`, false},
+	{"tcp", `flow.age:0x10;`, false},
+	{"tcp", `flow.age:-1;`, false},
+	{"tcp", `flow.age: 5;`, true},
+	{"tcp", `flow.age:x;`, false},
+	{"tcp", `flow.age:<0;`, false},
+	{"tcp", `flow.age:>=0;`, false},
+	{"tcp", `flow.age:<=4294967295;`, false},
+	{"tcp", `flow.age:>4294967295;`, false},
+	{"tcp", `flow.age:5,6;`, false},
+	{"tcp", `flow.age;`, false},
+	{"tcp", `nfs.version:0;`, true},
+	{"tcp", `nfs.version:5;`, true},
+	{"tcp", `nfs.version:<5;`, true},
+	{"tcp", `nfs.version:>5;`, true},
+	{"tcp", `nfs.version:<=5;`, true},
+	{"tcp", `nfs.version:>=5;`, true},
+	{"tcp", `nfs.version:!5;`, true},
+	{"tcp", `nfs.version:!=5;`, true},
+	{"tcp", `nfs.version:=5;`, true},
+	{"tcp", `nfs.version:1-5;`, true},
+	{"tcp", `nfs.version:1<>5;`, true},
+	{"tcp", `nfs.version:5-1;`, false},
+	{"tcp", `nfs.version:5<>5;`, false},
+	{"tcp", `nfs.version:255;`, true},
+	{"tcp", `nfs.version:256;`, true},
+	{"tcp", `nfs.version:4294967295;`, true},
+	{"tcp", `nfs.version:4294967296;`, false},
+	{"tcp", `nfs.version:0x10;`, false},
+	{"tcp", `nfs.version:-1;`, false},
+	{"tcp", `nfs.version: 5;`, true},
+	{"tcp", `nfs.version:x;`, false},
+	{"tcp", `nfs.version:<0;`, false},
+	{"tcp", `nfs.version:>=0;`, false},
+	{"tcp", `nfs.version:<=4294967295;`, false},
+	{"tcp", `nfs.version:>4294967295;`, false},
+	{"tcp", `nfs.version:5,6;`, false},
+	{"tcp", `nfs.version;`, false},
+	{"dns", `dns.opcode:0;`, true},
+	{"dns", `dns.opcode:5;`, true},
+	{"dns", `dns.opcode:!5;`, true},
+	{"dns", `dns.opcode:! 5;`, true},
+	{"dns", `dns.opcode:<5;`, false},
+	{"dns", `dns.opcode:1-5;`, false},
+	{"dns", `dns.opcode:=5;`, false},
+	{"dns", `dns.opcode:255;`, true},
+	{"dns", `dns.opcode:256;`, false},
+	{"dns", `dns.opcode:x;`, false},
+	{"dns", `dns.opcode;`, false},
+	{"tcp", `dcerpc.opnum:0;`, true},
+	{"tcp", `dcerpc.opnum:5;`, true},
+	{"tcp", `dcerpc.opnum:1,2,3;`, true},
+	{"tcp", `dcerpc.opnum:1-5;`, true},
+	{"tcp", `dcerpc.opnum:1-5,7;`, true},
+	{"tcp", `dcerpc.opnum:5-1;`, false},
+	{"tcp", `dcerpc.opnum:5-5;`, true},
+	{"tcp", `dcerpc.opnum:1,,2;`, false},
+	{"tcp", `dcerpc.opnum:65536;`, true},
+	{"tcp", `dcerpc.opnum:4294967295;`, true},
+	{"tcp", `dcerpc.opnum:4294967296;`, false},
+	{"tcp", `dcerpc.opnum:<5;`, false},
+	{"tcp", `dcerpc.opnum:!5;`, false},
+	{"tcp", `dcerpc.opnum:1 , 2;`, false},
+	{"tcp", `dcerpc.opnum:x;`, false},
+	{"tcp", `dcerpc.opnum;`, false},
+	{"ip", `ipopts:rr;`, true},
+	{"ip", `ipopts:eol;`, true},
+	{"ip", `ipopts:nop;`, true},
+	{"ip", `ipopts:ts;`, true},
+	{"ip", `ipopts:sec;`, true},
+	{"ip", `ipopts:esec;`, true},
+	{"ip", `ipopts:lsrr;`, true},
+	{"ip", `ipopts:lsrre;`, false},
+	{"ip", `ipopts:ssrr;`, true},
+	{"ip", `ipopts:satid;`, true},
+	{"ip", `ipopts:any;`, true},
+	{"ip", `ipopts:RR;`, true},
+	{"ip", `ipopts:rr,nop;`, false},
+	{"ip", `ipopts:x;`, false},
+	{"ip", `ipopts;`, false},
+	{"ip", `ipopts:rr; ipopts:nop;`, true},
+	{"tcp", `icmpv6.mtu:5;`, true},
+	{"icmp", `icmpv6.mtu:5;`, true},
+	{"tcp", `tls.cert_chain_len:2;`, true},
+	{"tcp", `dns.opcode:0;`, true},
+	{"udp", `dns.opcode:0;`, true},
+	{"tcp", `ipopts:rr;`, true},
+}
+
+// TestKeywordCheckersAsSuricata checks rules with the keywords of
+// keywordCheckers against the renderer and the real Suricata 7.
+func TestKeywordCheckersAsSuricata(t *testing.T) {
+	for name, rules := range map[string][]keywordRule{"protocols": protocolKeywordRules, "numbers": numericKeywordRules} {
+		t.Run(name, func(t *testing.T) { checkRulesAsSuricata(t, rules) })
+	}
+}
+
+// checkRulesAsSuricata checks that the renderer passes a rule exactly
+// when the real Suricata 7 loads it.
+func checkRulesAsSuricata(t *testing.T, rules []keywordRule) {
 	var lines []string
-	for i, r := range protocolKeywordRules {
+	for i, r := range rules {
 		line := fmt.Sprintf(`alert %s any any -> any any (msg:"v"; %s sid:%d;)`, r.proto, r.options, 1000+i)
 		lines = append(lines, line)
 		if _, _, reason := parseSingleRule(line); (reason == "") != r.loads {
@@ -146,7 +323,7 @@ func TestProtocolKeywordsAsSuricata(t *testing.T) {
 	}
 	refused := suricataRefused(t, testtool.Require(t, "suricata", "suricata"), lines)
 	for i, line := range lines {
-		if loads := !slices.Contains(refused, i); loads != protocolKeywordRules[i].loads {
+		if loads := !slices.Contains(refused, i); loads != rules[i].loads {
 			t.Errorf("Suricata loads=%v: %s", loads, line)
 		}
 	}
