@@ -204,16 +204,12 @@ var pcreFlagBuffers = map[byte][]string{
 }
 
 // checkBufferModifier returns why Suricata 7 would refuse option o in
-// the sticky buffer named buffer, or "": a Snort 2 HTTP modifier or
-// uricontent moves a content to its own buffer, which Suricata refuses
-// while a sticky buffer is set, as it refuses a pcre whose HTTP flag
-// names another buffer.
+// the sticky buffer named buffer, or "": a pcre whose HTTP flag names
+// another buffer. (A Snort 2 HTTP modifier or uricontent there is the
+// match lists' to refuse: semanticlists.go.)
 func checkBufferModifier(buffer string, o ruleOption) string {
 	if buffer == "" {
 		return ""
-	}
-	if httpModifiers[o.name] || o.name == "uricontent" {
-		return DropContentModifier
 	}
 	if o.name != "pcre" || !pcreHTTPFlag(o.value) {
 		return ""
