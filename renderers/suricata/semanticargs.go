@@ -102,14 +102,20 @@ var pcreRefused = []syntax.ErrorCode{syntax.ErrMissingParen, syntax.ErrUnexpecte
 	syntax.ErrMissingBracket, syntax.ErrInvalidCharRange, syntax.ErrMissingRepeatArgument,
 	syntax.ErrTrailingBackslash}
 
-// validPcre reads a pcre value, "[!]/regex/flags[, captures]", with
-// flags Suricata knows (R only after a match in the buffer) and a regex without an error PCRE reports too
+// validPcre reads a pcre value, "[!]/regex/flags[, captures]" in quotes
+// ("!" may come before them instead), with flags Suricata knows (R only after a match in the buffer) and a regex without an error PCRE reports too
 // (read without its white space and comments with the x flag).
 func validPcre(v string, matched bool) bool {
+	rest, negated := strings.CutPrefix(v, "!")
+	if negated {
+		v = strings.TrimLeft(rest, " \t")
+	}
 	if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' {
 		return false
 	}
-	v = strings.TrimPrefix(v[1:len(v)-1], "!")
+	if v = v[1 : len(v)-1]; !negated {
+		v = strings.TrimPrefix(v, "!")
+	}
 	end := strings.LastIndexByte(v, '/')
 	if !strings.HasPrefix(v, "/") || end < 1 {
 		return false

@@ -126,7 +126,8 @@ func unescaped(s string, c byte) iter.Seq[int] {
 
 // makeOption checks one option: a known keyword, in any case as Suricata
 // reads it, and a value whose unescaped double quotes, if any, enclose
-// all of it. The name is returned in lower case, an alias as its keyword.
+// all of it (a pcre's regex may hold more: validPcre checks it). The name
+// is returned in lower case, an alias as its keyword.
 func makeOption(s string) ruleOption {
 	s = strings.TrimSpace(s)
 	name, value, _ := strings.Cut(s, ":")
@@ -141,7 +142,7 @@ func makeOption(s string) ruleOption {
 	for range unescaped(value, '"') {
 		quotes++
 	}
-	if quotes != 0 && name != "flowvar" && name != "pktvar" {
+	if quotes != 0 && name != "flowvar" && name != "pktvar" && name != "pcre" {
 		v := strings.TrimPrefix(value, "!")
 		if quotes != 2 || len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' {
 			return ruleOption{err: true}
