@@ -130,6 +130,9 @@ func validPcre(v string, matched bool) bool {
 	if strings.ContainsRune(flags, 'x') {
 		re = stripExtended(re)
 	}
+	if classEscapeRange(re) {
+		return false
+	}
 	_, err := syntax.Parse(re, syntax.Perl)
 	var se *syntax.Error
 	return !errors.As(err, &se) || !slices.Contains(pcreRefused, se.Code)
