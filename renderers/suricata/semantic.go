@@ -202,6 +202,11 @@ func checkSemantics(opts []ruleOption) string {
 			if !validByteOp(n, v, extracted) {
 				return DropOptionValue
 			}
+		case n == "tls.fingerprint":
+			if inBuffer || !validFingerprint(v) {
+				return DropOptionValue // it needs no sticky buffer set
+			}
+			last = nil
 		case n == "threshold" || n == "detection_filter":
 			if !validThreshold(n, v) {
 				return DropOptionValue

@@ -82,3 +82,12 @@ func classItem(body string, i int) (isClass bool, next int, empty bool) {
 	}
 	return false, i + 1, false
 }
+
+// validFingerprint reads tls.fingerprint, which Suricata 7 reads as a
+// content moved to tls.cert_fingerprint: a quoted content of 59 bytes
+// with a ":", as that buffer's check wants, perhaps negated.
+func validFingerprint(v string) bool {
+	v = strings.TrimLeft(strings.TrimPrefix(v, "!"), " \t")
+	b := contentBytes(v)
+	return validContent(v) && len(b) == 59 && strings.IndexByte(string(b), ':') >= 0
+}

@@ -55,10 +55,36 @@ var pcreRules = []keywordRule{
 	{"tcp", `content:"x"; pcre:"/\[\w-_]/";`, true},
 }
 
+// fp is a certificate fingerprint as tls.fingerprint reads it.
+const fp = `"04:9c:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:00:11:22"`
+
+// fingerprintRules are rules with tls.fingerprint, with whether Suricata
+// 7 loads them.
+var fingerprintRules = []keywordRule{
+	{"tls", `tls.fingerprint:` + fp + `;`, true},
+	{"tcp", `tls.fingerprint:` + fp + `;`, true},
+	{"udp", `tls.fingerprint:` + fp + `;`, true},
+	{"tls", `tls.fingerprint:!` + fp + `;`, true},
+	{"tls", `tls.fingerprint:"04:9C:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22";`, true},
+	{"tls", `flow:established,to_client; tls.fingerprint:` + fp + `;`, true},
+	{"tls", `content:"x"; tls.fingerprint:` + fp + `;`, true},
+	{"tls", `tls.fingerprint:` + fp + `; tls.sni; content:"x";`, true},
+	{"tls", `tls.fingerprint:` + fp + `; content:"x";`, true},
+	{"tls", `tls.fingerprint:` + fp + `; tls.fingerprint:` + fp + `;`, true},
+	{"http", `tls.fingerprint:` + fp + `;`, false},
+	{"tls", `tls.fingerprint:04:9c:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:00:11:22;`, false},
+	{"tls", `tls.fingerprint:"04:9c";`, false},
+	{"tls", `tls.fingerprint:"049c11223344556677889900aabbccddeeff00112233445566778899aabb";`, false},
+	{"tls", `tls.sni; content:"x"; tls.fingerprint:` + fp + `;`, false},
+	{"tcp", `dsize:>5; tls.fingerprint:` + fp + `;`, false},
+	{"tls", `tls.fingerprint:` + fp + `; http.uri; content:"x";`, false},
+	{"tls", `tls.fingerprint;`, false},
+}
+
 // TestValueCheckers5AsSuricata checks rules with the values of
 // semanticargs5.go against the renderer and the real Suricata 7.
 func TestValueCheckers5AsSuricata(t *testing.T) {
-	for name, rules := range map[string][]keywordRule{"pcre": pcreRules} {
+	for name, rules := range map[string][]keywordRule{"pcre": pcreRules, "fingerprint": fingerprintRules} {
 		t.Run(name, func(t *testing.T) { checkRulesAsSuricata(t, rules) })
 	}
 }

@@ -18,9 +18,10 @@ var tlsKeywords = wordSet(`ssl_state ssl_version tls.version`)
 
 // appBuffer reports whether option n inspects an application layer
 // buffer: a sticky buffer other than a packet header, a Snort 2 HTTP
-// modifier, uricontent, or a TLS state keyword.
+// modifier, uricontent, a TLS state keyword or tls.fingerprint.
 func appBuffer(n string) bool {
-	return stickyBuffer(n) && !strings.HasSuffix(n, ".hdr") || httpModifiers[n] || n == "uricontent" || tlsKeywords[n]
+	return stickyBuffer(n) && !strings.HasSuffix(n, ".hdr") || httpModifiers[n] || n == "uricontent" || tlsKeywords[n] ||
+		n == "tls.fingerprint"
 }
 
 // checkLayers returns why Suricata 7 would refuse a rule of protocol
