@@ -27,9 +27,9 @@ http2.errorcode http2.frametype http2.header_name http2.priority
 http2.settings http2.size_update http2.window http_accept http_accept_enc
 http_accept_lang http_client_body http_connection http_content_len
 http_content_type http_cookie http_header http_header_names http_host
-http_location http_method http_protocol http_raw_header http_raw_host
-http_raw_uri http_referer http_request_body http_request_line
-http_response_body http_response_line http_server http_server_body
+http_method http_protocol http_raw_header http_raw_host
+http_raw_uri http_referer http_request_line
+http_response_line http_server_body
 http_start http_stat_code http_stat_msg http_uri http_user_agent icmp_id
 icmp_seq icmpv4-csum icmpv4.hdr icmpv6-csum icmpv6.hdr icmpv6.mtu icode id
 ike.chosen_sa_attribute ike.exchtype ike.init_spi ike.key_exchange_payload

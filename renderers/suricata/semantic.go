@@ -300,6 +300,5 @@ tls.version tls.fingerprint tls.issuerdn tls.subject dnp3.data`)
 var legacyBuffers = wordSet(`file_data base64_data dns_query tls_sni
 tls_cert_issuer tls_cert_subject tls_cert_serial http_accept http_accept_enc
 http_accept_lang http_connection http_content_len http_content_type
-http_header_names http_location http_protocol http_referer http_request_body
-http_request_line http_response_body http_response_line http_server
-http_start ssh_proto ssh_software`)
+http_header_names http_protocol http_referer http_request_line
+http_response_line http_start ssh_proto ssh_software`)

@@ -23,8 +23,7 @@ var keywordProtocols = func() map[string]string {
 			http.response_line http.server http.stat_code http.stat_msg http.uri
 			http.uri.raw http.user_agent http_accept http_accept_enc http_accept_lang
 			http_connection http_content_len http_content_type http_header_names
-			http_location http_protocol http_referer http_request_body
-			http_request_line http_response_body http_response_line http_server urilen`,
+			http_protocol http_referer http_request_line http_response_line urilen`,
 		"http1": `http.start http_start`,
 		"http2": `http2.errorcode http2.frametype http2.header_name http2.priority
 			http2.settings http2.size_update http2.window`,
@@ -199,8 +198,8 @@ var pcreFlagBuffers = map[byte][]string{
 	'D': {"http.header.raw"}, 'M': {"http.method"}, 'C': {"http.cookie"},
 	'S': {"http.stat_code"}, 'Y': {"http.stat_msg"}, 'V': {"http.user_agent"},
 	'W': {"http.host"}, 'Z': {"http.host.raw"},
-	'P': {"http.request_body", "http_request_body"},
-	'Q': {"file_data", "file.data", "http.response_body", "http_response_body"},
+	'P': {"http.request_body"},
+	'Q': {"file_data", "file.data", "http.response_body"},
 }
 
 // checkBufferModifier returns why Suricata 7 would refuse option o in

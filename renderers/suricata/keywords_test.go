@@ -1,0 +1,82 @@
+package suricata
+
+import (
+	"fmt"
+	"maps"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/cratos-project/cratos/conformance/realtools"
+	"github.com/cratos-project/cratos/internal/testtool"
+)
+
+// unknownKeywords are names analysts write that Suricata 7 does not
+// know, though a dotted keyword of the same meaning exists.
+var unknownKeywords = []string{"http_location", "http_request_body", "http_response_body", "http_server"}
+
+// TestUnknownKeywordsDropped checks that a rule using a name of
+// unknownKeywords is left out.
+func TestUnknownKeywordsDropped(t *testing.T) {
+	for _, k := range unknownKeywords {
+		rule := fmt.Sprintf(`alert tcp any any -> any any (msg:"k"; flow:to_server; %s; content:"x"; sid:1;)`, k)
+		if _, _, reason := parseSingleRule(rule); reason == "" {
+			t.Errorf("%s: passed, but Suricata 7 does not know the keyword", k)
+		}
+	}
+}
+
+var unknownKeywordRE = regexp.MustCompile(`unknown rule keyword '([^']+)'`)
+
+// TestKeywordsKnownToSuricata loads one rule for every keyword, alias
+// and legacy buffer name the renderer reads, and one for each of
+// unknownKeywords, in one suricata -T run: Suricata must know the first
+// ones (whatever else it says of a value-less rule) and not the others.
+func TestKeywordsKnownToSuricata(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real tool run skipped in -short mode")
+	}
+	suricata := testtool.Require(t, "suricata", "suricata")
+	names := slices.Concat(slices.Collect(maps.Keys(keywords)), slices.Collect(maps.Keys(keywordAliases)),
+		slices.Collect(maps.Keys(legacyBuffers)), unknownKeywords)
+	slices.Sort(names)
+	names = slices.Compact(names)
+	var lines []string
+	for i, n := range names {
+		lines = append(lines, fmt.Sprintf(`alert tcp any any -> any any (msg:"k"; %s; sid:%d;)`, n, 1000+i))
+	}
+	unknown := map[string]bool{}
+	for _, m := range unknownKeywordRE.FindAllStringSubmatch(suricataOutput(t, suricata, lines), -1) {
+		unknown[m[1]] = true
+	}
+	for _, n := range names {
+		read := keywords[n] || keywordAliases[n] != "" || legacyBuffers[n]
+		switch {
+		case read && unknown[n]:
+			t.Errorf("%s: read by the renderer, but Suricata does not know it", n)
+		case slices.Contains(unknownKeywords, n) && !unknown[n]:
+			t.Errorf("%s: Suricata knows it", n)
+		}
+	}
+}
+
+// suricataOutput runs suricata -T on rules, one a line, and returns what
+// it prints.
+func suricataOutput(t *testing.T, suricata string, rules []string) string {
+	t.Helper()
+	dir := t.TempDir()
+	logDir := filepath.Join(dir, "log")
+	if err := os.Mkdir(logDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, realtools.RulesFile), []byte(strings.Join(rules, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	conf := realtools.SuricataConfig(t, dir, dir, realtools.RulesFile, logDir, "notice")
+	b, _ := exec.Command(suricata, "-T", "-c", conf, "-l", logDir).CombinedOutput()
+	return string(b)
+}
