@@ -178,10 +178,12 @@ func checkSemantics(opts []ruleOption) string {
 			}
 			flowDir = strings.Contains(v, "to_") || strings.Contains(v, "from_")
 		case n == "pcre":
-			if !validPcre(v, matched) || !lists.pcre(pcreFlagsOf(v)) {
+			flags := pcreFlagsOf(v)
+			if !validPcre(v, matched) || !lists.pcre(flags) {
 				return DropOptionValue
 			}
 			matched = true
+			rawHeader = rawHeader || strings.ContainsRune(flags, 'D')
 		case n == "bsize":
 			if !inBuffer || !validRange(v, 1<<64-1) {
 				return DropOptionValue
