@@ -96,7 +96,7 @@ func checkSemantics(opts []ruleOption) string {
 			if sticky {
 				return DropStickyBuffer
 			}
-			if bsize != "" && !sizeFits(bsize, bufferLength, true) {
+			if bsize != "" && !sizeFits(bsize, bufferLength, false) {
 				return DropOptionValue
 			}
 			last, sticky, afterSticky, inBuffer, matched = nil, true, true, true, false
@@ -270,8 +270,8 @@ func checkSemantics(opts []ruleOption) string {
 	if sticky || afterSticky {
 		return DropStickyBuffer
 	}
-	if dsize != "" && payloadLength > 0 && !sizeFits(dsize, payloadLength, false) ||
-		bsize != "" && !sizeFits(bsize, bufferLength, true) || rawHeader && !flowDir {
+	if dsize != "" && payloadLength > 0 && !sizeFits(dsize, payloadLength, true) ||
+		bsize != "" && !sizeFits(bsize, bufferLength, false) || rawHeader && !flowDir {
 		return DropOptionValue
 	}
 	return ""

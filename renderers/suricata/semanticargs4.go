@@ -43,31 +43,62 @@ var ipOptions = []string{"rr", "eol", "nop", "ts", "sec", "esec", "lsrr", "ssrr"
 
 // uintRE is Suricata 7's integer comparison (detect_parse_uint in
 // rust/src/detect/uint.rs): "a-b" or "a<>b" with a number between them,
-// "[=]n", or an operator and n.
-var uintRE = regexp.MustCompile(`^ *(?:(\d+) *(?:-|<>) *(\d+)|=? *(\d+)|(>=|<=|>|<|!=|!) *(\d+)) *$`)
+// "[=]n" with perhaps a unit (kb, mb, gb), or an operator and n.
+var uintRE = regexp.MustCompile(`^ *(?:(\d+) *(?:-|<>) *(\d+)|=? *(\d+)((?i:[kmg]b))?|(>=|<=|>|<|!=|!) *(\d+)) *$`)
+
+// uintCmp is an integer comparison as Suricata 7 reads it.
+type uintCmp struct {
+	op   string // "=", "!", "<", "<=", ">", ">=", or "-" for a range
+	a, b uint64
+}
+
+// uintUnits are the multipliers of the units a plain number may carry.
+var uintUnits = map[string]uint64{"kb": 1 << 10, "mb": 1 << 20, "gb": 1 << 30}
+
+// parseUint reads an integer comparison of numbers up to max, as
+// Suricata 7 reads it: a range needs a number between its ends, and an
+// operator that would match every number or none ("<0", ">=0", "<=max",
+// ">max") is refused.
+func parseUint(v string, max uint64) (uintCmp, bool) {
+	m := uintRE.FindStringSubmatch(v)
+	if m == nil {
+		return uintCmp{}, false
+	}
+	for _, s := range []string{m[1], m[2], m[3], m[6]} {
+		if s != "" && !isUint(s, max) {
+			return uintCmp{}, false
+		}
+	}
+	switch {
+	case m[1] != "":
+		c := uintCmp{"-", mustUint(m[1]), mustUint(m[2])}
+		return c, c.b > c.a && c.b-c.a > 1
+	case m[3] != "":
+		c := uintCmp{op: "=", a: mustUint(m[3])}
+		if u := uintUnits[strings.ToLower(m[4])]; u != 0 && c.a != 0 {
+			if c.a > max/u {
+				return uintCmp{}, false
+			}
+			c.a *= u
+		}
+		return c, true
+	}
+	c := uintCmp{op: strings.TrimSuffix(m[5], "="), a: mustUint(m[6])}
+	if m[5] == "<=" || m[5] == ">=" {
+		c.op = m[5]
+	}
+	switch c.op {
+	case "<", ">=":
+		return c, c.a > 0
+	case ">", "<=":
+		return c, c.a < max
+	}
+	return c, true
+}
 
 // uintOf returns a checker of the integer comparisons of numbers up to max.
 func uintOf(max uint64) func(string) bool {
-	return func(v string) bool {
-		m := uintRE.FindStringSubmatch(v)
-		if m == nil {
-			return false
-		}
-		for _, s := range []string{m[1], m[2], m[3], m[5]} {
-			if s != "" && !isUint(s, max) {
-				return false
-			}
-		}
-		switch {
-		case m[1] != "":
-			return mustUint(m[2]) > mustUint(m[1]) && mustUint(m[2])-mustUint(m[1]) > 1
-		case m[4] == "<" || m[4] == ">=":
-			return mustUint(m[5]) > 0
-		case m[4] == ">" || m[4] == "<=":
-			return mustUint(m[5]) < max
-		}
-		return true
-	}
+	return func(v string) bool { return validRange(v, max) }
 }
 
 // validOpnums reads dcerpc.opnum: numbers and ranges "a-b" (a ≤ b) of 32
