@@ -38,7 +38,7 @@ var (
 	integerKeywords = map[string]uint64{"rev": 1<<32 - 1, "priority": 1<<31 - 1,
 		"id": 65535, "icmp_id": 65535, "icmp_seq": 65535}
 	rangeKeywords = map[string]uint64{"ttl": 255, "itype": 255, "icode": 255,
-		"dsize": 65535, "urilen": 65535, "tcp.mss": 65535, "bsize": 1<<64 - 1, "filesize": 1<<64 - 1}
+		"dsize": 65535, "tcp.mss": 65535, "bsize": 1<<64 - 1, "filesize": 1<<64 - 1}
 )
 
 // onceKeywords may appear once in a rule.
@@ -189,6 +189,10 @@ func checkSemantics(opts []ruleOption) string {
 				return DropOptionValue
 			}
 			bsize = v
+		case n == "urilen":
+			if _, _, ok := parseURILen(v); !ok || !urilenFits(opts, v) {
+				return DropOptionValue
+			}
 		case n == "dsize":
 			if !validRange(v, 65535) {
 				return DropOptionValue

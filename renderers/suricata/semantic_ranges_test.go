@@ -61,3 +61,43 @@ func TestIntegerComparisons(t *testing.T) {
 		{`filestore; filesize:!=100;`, false},
 	})
 }
+
+// TestURILen checks urilen: a comparison of 16 bits, perhaps with
+// ",norm" or ",raw", whose bound Suricata 7 makes the depth of the
+// contents of the URI buffer it names, refusing a longer one.
+func TestURILen(t *testing.T) {
+	checkVerdicts(t, "http any any -> any any", []verdict{
+		{`urilen:5,norm;`, false},
+		{`urilen:5,raw;`, false},
+		{`urilen:5 , norm;`, false},
+		{`urilen:>10,raw;`, false},
+		{`urilen:1<>100, raw;`, false},
+		{`urilen:<65536;`, true},
+		{`urilen:>=0;`, true},
+		{`urilen:5,raw; content:"abcdef"; http_uri;`, false},
+		{`urilen:3; content:"abcd"; http_uri;`, true},
+		{`urilen:4; content:"abcd"; http_uri;`, false},
+		{`urilen:=3; uricontent:"abcd";`, true},
+		{`urilen:<=3; uricontent:"abcd";`, true},
+		{`urilen:<3; content:"abcd"; http_uri;`, false},
+		{`urilen:<3; content:"abcde"; http_uri;`, true},
+		{`urilen:1<>3; http.uri; content:"abcd";`, false},
+		{`urilen:1<>3; http.uri; content:"abcde";`, true},
+		{`http.uri; content:"abcd"; urilen:2;`, true},
+		{`urilen:2; http.uri; content:"x"; http.uri; content:"abcd";`, true},
+		{`urilen:2; content:!"abcd"; http_uri;`, true},
+		{`urilen:2; content:"abcd"; http_uri; fast_pattern:only;`, true},
+		{`urilen:3; content:"ab|00 01|"; http_uri;`, true},
+		{`urilen:2; http.uri; to_lowercase; content:"abcd";`, false},
+		{`urilen:2,raw; http.uri; content:"abcd";`, false},
+		{`urilen:2,raw; http.uri.raw; content:"abcd";`, true},
+		{`urilen:2,raw; content:"abcd"; http_raw_uri;`, true},
+		{`urilen:2; content:"abcd";`, false},
+		{`urilen:>2; content:"abcd"; http_uri;`, false},
+		{`urilen:!2; content:"abcd"; http_uri;`, false},
+		{`urilen:65535; content:"abcd"; http_uri;`, false},
+		{`urilen:2-65534; content:"abcd"; http_uri;`, false},
+		{`urilen:2-65533; content:"abcd"; http_uri;`, false},
+		{`urilen:1kb; content:"abcd"; http_uri;`, false},
+	})
+}
