@@ -127,6 +127,9 @@ func validPcre(v string, matched bool) bool {
 		}
 	}
 	re := v[1:end]
+	if !pcreEscapesValid(re, strings.ContainsRune(flags, 'x')) {
+		return false
+	}
 	if strings.ContainsRune(flags, 'x') {
 		re = stripExtended(re)
 	}
