@@ -22,6 +22,7 @@ type pcreEscapes struct {
 	groups    int      // the capture groups opened so far
 	open      []branch // the groups open, innermost last
 	names     map[string]bool
+	props     [][2]int // the offsets of the \\ and last byte of each \\p or \\P
 	numbers   []int    // the groups referred to by number
 	refNames  []string // the groups referred to by name
 	uncertain bool     // whether groups are not numbered in order
@@ -37,8 +38,9 @@ type branch struct {
 
 // pcreEscapesValid reports whether PCRE2 reads every escape of re, in
 // extended mode (the x flag) with "#" comments, and every group it refers
-// to exists.
-func pcreEscapesValid(re string, extended bool) bool {
+// to exists. It returns re with each property written \\pL or \\PL, for
+// Go's regexp/syntax, which knows fewer (\\p{Xwd}, \\p{sc:Latn}, \\pl).
+func pcreEscapesValid(re string, extended bool) (string, bool) {
 	p := &pcreEscapes{re: re, names: map[string]bool{}}
 	for i := 0; i < len(re); i++ {
 		next, ok := i, true
@@ -60,21 +62,21 @@ func pcreEscapesValid(re string, extended bool) bool {
 			}
 		}
 		if !ok {
-			return false
+			return "", false
 		}
 		i = next
 	}
 	for _, n := range p.numbers {
 		if n > p.groups || p.uncertain {
-			return false
+			return "", false
 		}
 	}
 	for _, name := range p.refNames {
 		if !p.names[name] {
-			return false
+			return "", false
 		}
 	}
-	return true
+	return p.goForm(), true
 }
 
 // branchEnd ends an alternative of the innermost open group, or the
@@ -257,7 +259,20 @@ func (p *pcreEscapes) character(i int) (int, bool) {
 		}
 		return codePointEnd(re, i+3, 8)
 	}
-	return propertyEnd(re, i+2)
+	end, ok := propertyEnd(re, i+2)
+	p.props = append(p.props, [2]int{i, end})
+	return end, ok
+}
+
+// goForm returns the regex with each property written \\pL or \\PL.
+func (p *pcreEscapes) goForm() string {
+	var b strings.Builder
+	last := 0
+	for _, span := range p.props {
+		b.WriteString(p.re[last:span[0]] + `\` + p.re[span[0]+1:span[0]+2] + "L")
+		last = span[1] + 1
+	}
+	return b.String() + p.re[last:]
 }
 
 // class reads the character class opened at re[i] and returns the offset
@@ -317,41 +332,6 @@ func codePointEnd(re string, i, base int) (int, bool) {
 		}
 	}
 	return j, j > i && j < len(re) && re[j] == '}'
-}
-
-// propertyEnd reads the property after \p or \P at re[i], a letter or a
-// name in braces PCRE2 knows, and returns the offset of its last byte.
-func propertyEnd(re string, i int) (int, bool) {
-	if i >= len(re) {
-		return i, false
-	}
-	if re[i] != '{' {
-		return i, ucpProperties[strings.ToLower(re[i:i+1])]
-	}
-	end := strings.IndexByte(re[i:], '}')
-	if end < 0 {
-		return i, false
-	}
-	body := strings.TrimPrefix(re[i+1:i+end], "^")
-	name := strings.ToLower(strings.Map(func(r rune) rune {
-		if strings.ContainsRune("_- \t\n\v\f\r", r) {
-			return -1
-		}
-		return r
-	}, body))
-	prop, value, typed := name, "", false
-	if sep := strings.IndexAny(name, ":="); sep >= 0 {
-		prop, value, typed = name[:sep], name[sep+1:], true
-	}
-	switch {
-	case !typed:
-		return i + end, ucpScripts[name] || ucpProperties[name]
-	case prop == "bidiclass" || prop == "bc":
-		return i + end, ucpProperties["bidi"+value]
-	case prop == "script" || prop == "sc" || prop == "scriptextensions" || prop == "scx":
-		return i + end, ucpScripts[value]
-	}
-	return i, false
 }
 
 // groupName reads a group name at s[i] up to its close byte, as PCRE2

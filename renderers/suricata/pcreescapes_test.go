@@ -33,6 +33,9 @@ var pcreEscapeRegexes = []struct {
 	{`\N{U+41}`, false}, {`\N{2}\N{2,}\N{2,3}`, true}, {`\N{a}`, false}, {`\N{3,2}`, false},
 	// Properties.
 	{`\pL\p{Lu}\P{L}\p{^Greek}\p{Any}`, true},
+	{`\pL\pl\p{Lu}\P{ l u }\p{^Greek}\p{Xwd}\p{L&}\p{Any}\p{sc:Latn}\p{scx:latin}\p{Script=Greek}`, true},
+	{`\p{bc:AL}\p{Bidi_Class:on}\p{Hex_Digit}\p{xan}[\p{Xsp}\P{Xuc}a]\Q\p{Xwd}\E`, true},
+	{`[\p{Xwd}-a]`, false}, {`\p{Xwd}(`, false},
 	{`\pX`, false}, {`\p{}`, false}, {`\p{Foo}`, false}, {`\p{sc:L}`, false}, {`\p{bc:Greek}`, false},
 	{`\p{gc:L}`, false}, {`\p{ ^L}`, false}, {`\p{L`, false},
 	// Back references and subroutine calls.

@@ -1,5 +1,7 @@
 package suricata
 
+import "strings"
+
 // ucpScripts are the names, as PCRE2 10.42 reads them after \p{ (lower
 // case, without "_", "-" and white space), of the Unicode scripts: alone
 // or after "sc:", "scx:", "script=" or "scriptextensions=".
@@ -52,3 +54,38 @@ qmark quotationmark radical regionalindicator ri s sc sd sentenceterminal sk sm 
 softdotted space sterm term terminalpunctuation uideo unifiedideograph upper uppercase
 variationselector vs whitespace wspace xan xidc xidcontinue xids xidstart xps xsp xuc xwd
 z zl zp zs`)
+
+// propertyEnd reads the property after \p or \P at re[i], a letter or a
+// name in braces PCRE2 knows, and returns the offset of its last byte.
+func propertyEnd(re string, i int) (int, bool) {
+	if i >= len(re) {
+		return i, false
+	}
+	if re[i] != '{' {
+		return i, ucpProperties[strings.ToLower(re[i:i+1])]
+	}
+	end := strings.IndexByte(re[i:], '}')
+	if end < 0 {
+		return i, false
+	}
+	body := strings.TrimPrefix(re[i+1:i+end], "^")
+	name := strings.ToLower(strings.Map(func(r rune) rune {
+		if strings.ContainsRune("_- \t\n\v\f\r", r) {
+			return -1
+		}
+		return r
+	}, body))
+	prop, value, typed := name, "", false
+	if sep := strings.IndexAny(name, ":="); sep >= 0 {
+		prop, value, typed = name[:sep], name[sep+1:], true
+	}
+	switch {
+	case !typed:
+		return i + end, ucpScripts[name] || ucpProperties[name]
+	case prop == "bidiclass" || prop == "bc":
+		return i + end, ucpProperties["bidi"+value]
+	case prop == "script" || prop == "sc" || prop == "scriptextensions" || prop == "scx":
+		return i + end, ucpScripts[value]
+	}
+	return i, false
+}

@@ -127,7 +127,8 @@ func validPcre(v string, matched bool) bool {
 		}
 	}
 	re := v[1:end]
-	if !pcreEscapesValid(re, strings.ContainsRune(flags, 'x')) {
+	re, ok := pcreEscapesValid(re, strings.ContainsRune(flags, 'x'))
+	if !ok {
 		return false
 	}
 	if strings.ContainsRune(flags, 'x') {
