@@ -119,11 +119,19 @@ func escapeEnd(re string, i int) int {
 }
 
 // classEnd returns the offset of the "]" that closes the character class
-// opened at re[i]; a "]" first in it is literal.
+// opened at re[i]; a "]" first in it, after "^", \E and \Q\E, is literal.
 func classEnd(re string, i int) (int, bool) {
-	j := i + 1
-	if j < len(re) && re[j] == '^' {
-		j++
+	j, negated := i+1, false
+	for j < len(re) {
+		if strings.HasPrefix(re[j:], `\E`) {
+			j += 2
+		} else if strings.HasPrefix(re[j:], `\Q\E`) {
+			j += 4
+		} else if re[j] == '^' && !negated {
+			j, negated = j+1, true
+		} else {
+			break
+		}
 	}
 	if j < len(re) && re[j] == ']' {
 		j++
