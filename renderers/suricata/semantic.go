@@ -71,9 +71,6 @@ func checkSemantics(opts []ruleOption) string {
 		fastPatterns, flows int
 		extracted           = map[string]bool{}
 		seen                = map[string]bool{}
-		payloadLength       int // the longest content of the payload
-		bufferLength        int // the longest content of the current sticky buffer
-		dsize, bsize        string
 		rawHeader, flowDir  bool
 		lists               matchLists
 	)
@@ -96,11 +93,7 @@ func checkSemantics(opts []ruleOption) string {
 			if sticky {
 				return DropStickyBuffer
 			}
-			if bsize != "" && !sizeFits(bsize, bufferLength, false) {
-				return DropOptionValue
-			}
 			last, sticky, afterSticky, inBuffer, matched = nil, true, true, true, false
-			bsize, bufferLength = "", 0
 			lists.setBuffer(n)
 			rawHeader = rawHeader || n == "http.header.raw"
 			continue
@@ -124,14 +117,7 @@ func checkSemantics(opts []ruleOption) string {
 			if !lists.content(n) {
 				return DropContentModifier
 			}
-			last = &content{length: contentLength(v), negated: strings.HasPrefix(v, "!")}
-			if n == "uricontent" {
-				last.http = true
-			} else if !inBuffer {
-				payloadLength = max(payloadLength, last.length)
-			} else {
-				bufferLength = max(bufferLength, last.length)
-			}
+			last = &content{length: contentLength(v), negated: strings.HasPrefix(v, "!"), http: n == "uricontent"}
 			matched = true
 		case n == "depth" || n == "offset" || n == "distance" || n == "within":
 			if reason := checkPosition(last, n, v, extracted); reason != "" {
@@ -188,7 +174,6 @@ func checkSemantics(opts []ruleOption) string {
 			if !inBuffer || !validRange(v, 1<<64-1) {
 				return DropOptionValue
 			}
-			bsize = v
 		case n == "urilen":
 			if _, _, ok := parseURILen(v); !ok || !urilenFits(opts, v) {
 				return DropOptionValue
@@ -197,7 +182,6 @@ func checkSemantics(opts []ruleOption) string {
 			if !validRange(v, 65535) {
 				return DropOptionValue
 			}
-			dsize = v
 		case n == "byte_extract":
 			parts := splitArgs(v)
 			if len(parts) < 3 || !isUint(parts[0], 65535) || !isInt(parts[1]) || !isName(parts[2]) {
@@ -274,8 +258,7 @@ func checkSemantics(opts []ruleOption) string {
 	if sticky || afterSticky {
 		return DropStickyBuffer
 	}
-	if dsize != "" && payloadLength > 0 && !sizeFits(dsize, payloadLength, true) ||
-		bsize != "" && !sizeFits(bsize, bufferLength, false) || rawHeader && !flowDir {
+	if !sizesFit(opts) || rawHeader && !flowDir {
 		return DropOptionValue
 	}
 	return ""

@@ -280,18 +280,3 @@ func isInt(s string) bool {
 func isName(s string) bool {
 	return s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") == ""
 }
-
-// sizeFits reports whether a content of length n fits the dsize or
-// bsize value size, as Suricata 7 checks it: up to n for "n" and "<n",
-// up to b for a range "a-b", and for dsize up to n for "!n"; other
-// comparisons are not checked.
-func sizeFits(size string, n int, dsize bool) bool {
-	c, _ := parseUint(size, 1<<64-1)
-	switch {
-	case c.op == "=" || c.op == "<" || c.op == "!" && dsize:
-		return uint64(n) <= c.a
-	case c.op == "-":
-		return uint64(n) <= c.b
-	}
-	return true
-}
