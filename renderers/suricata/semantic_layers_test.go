@@ -26,6 +26,18 @@ var layerRules = []string{
 	`http any any -> any any (ttl:5; content:"x";`,
 	`tcp-pkt any any -> any any (ttl:5; content:"x";`,
 	`tcp any any -> any any (flow:no_stream,to_server; content:"x";`,
+	`tcp any any -> any any (dsize:5; pcre:"/a/U";`,
+	`tcp any any -> any any (ttl:5; pcre:"/a/H";`,
+	`tcp any any -> any any (dsize:5; pcre:"/a/i";`,
+	`tcp any any -> any any (dsize:5; dns.opcode:0;`,
+	`tcp any any -> any any (dsize:5; tls.cert_chain_len:2;`,
+	`tcp any any -> any any (dsize:5; dcerpc.opnum:1;`,
+	`tcp any any -> any any (ttl:5; nfs.version:3;`,
+	`tcp any any -> any any (dsize:5; tls_cert_expired;`,
+	`tcp any any -> any any (dsize:5; filestore;`,
+	`tcp any any -> any any (dsize:>5; urilen:>5;`,
+	`tcp any any -> any any (dsize:5; byte_test:1,>,1,0,dce;`,
+	`tcp any any -> any any (dsize:5; app-layer-protocol:http;`,
 }
 
 // TestPacketKeywordsWithBuffers checks against the real Suricata 7 that

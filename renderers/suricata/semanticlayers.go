@@ -16,12 +16,14 @@ tcp.ack seq tcp.seq window tcp.window icmpv6.mtu replace template2`)
 // a sticky buffer does.
 var tlsKeywords = wordSet(`ssl_state ssl_version tls.version`)
 
-// appBuffer reports whether option n inspects an application layer
+// appBuffer reports whether option o inspects an application layer
 // buffer: a sticky buffer other than a packet header, a Snort 2 HTTP
-// modifier, uricontent, a TLS state keyword or tls.fingerprint.
-func appBuffer(n string) bool {
-	return stickyBuffer(n) && !strings.HasSuffix(n, ".hdr") || httpModifiers[n] || n == "uricontent" || tlsKeywords[n] ||
-		n == "tls.fingerprint"
+// modifier, uricontent, a pcre HTTP flag, or a keyword of an application
+// protocol or of files (dns.opcode, tls_cert_expired, filestore…).
+func appBuffer(o ruleOption) bool {
+	n := o.name
+	return stickyBuffer(n) && !strings.HasSuffix(n, ".hdr") || httpModifiers[n] || n == "uricontent" ||
+		n == "pcre" && pcreHTTPFlag(o.value) || keywordProtocols[n] != "" || fileKeywords[n]
 }
 
 // checkLayers returns why Suricata 7 would refuse a rule of protocol
@@ -38,7 +40,7 @@ func checkLayers(proto string, opts []ruleOption) string {
 		}
 		packet = packet || packetKeywords[o.name] || slices.Contains(flow, "no_stream")
 		stream = stream || slices.Contains(flow, "only_stream")
-		app = app || appBuffer(o.name)
+		app = app || appBuffer(o)
 	}
 	if packet && (app || stream) {
 		return DropOptionValue
