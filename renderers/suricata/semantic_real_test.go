@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -13,7 +12,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/internal/testtool"
 )
@@ -169,23 +167,14 @@ var refusedLineRE = regexp.MustCompile(`error parsing signature .* at line (\d+)
 // indexes of those it refuses. Any other failure fails the test.
 func suricataRefused(t *testing.T, suricata string, rules []string) []int {
 	t.Helper()
-	dir := t.TempDir()
-	logDir := filepath.Join(dir, "log")
-	if err := os.Mkdir(logDir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, realtools.RulesFile), []byte(strings.Join(rules, "\n")+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	conf := realtools.SuricataConfig(t, dir, dir, realtools.RulesFile, logDir, "notice")
-	b, err := exec.Command(suricata, "-T", "-c", conf, "-l", logDir).CombinedOutput()
+	out, err := suricataOutput(t, suricata, rules)
 	var refused []int
-	for _, m := range refusedLineRE.FindAllStringSubmatch(string(b), -1) {
+	for _, m := range refusedLineRE.FindAllStringSubmatch(out, -1) {
 		n, _ := strconv.Atoi(m[1])
 		refused = append(refused, n-1)
 	}
 	if err != nil && len(refused) == 0 {
-		t.Fatalf("suricata -T: %v\n%s", err, testtool.Clip(string(b)))
+		t.Fatalf("suricata -T: %v\n%s", err, testtool.Clip(out))
 	}
 	return refused
 }

@@ -31,23 +31,11 @@ var extendedPcres = []struct {
 // TestExtendedPcreAsSuricata checks pcre values with the x flag against
 // the renderer and the real Suricata 7.
 func TestExtendedPcreAsSuricata(t *testing.T) {
-	var lines []string
+	rules := make([]keywordRule, len(extendedPcres))
 	for i, p := range extendedPcres {
-		line := fmt.Sprintf(`alert tcp any any -> any any (msg:"v"; pcre:%s; sid:%d;)`, p.value, 1000+i)
-		lines = append(lines, line)
-		if _, _, reason := parseSingleRule(line); (reason == "") != p.loads {
-			t.Errorf("%s: reason %q, want passed=%v", line, reason, p.loads)
-		}
+		rules[i] = keywordRule{"tcp", "pcre:" + p.value + ";", p.loads}
 	}
-	if testing.Short() {
-		t.Skip("real tool run skipped in -short mode")
-	}
-	refused := suricataRefused(t, testtool.Require(t, "suricata", "suricata"), lines)
-	for i, line := range lines {
-		if loads := !slices.Contains(refused, i); loads != extendedPcres[i].loads {
-			t.Errorf("Suricata loads=%v: %s", loads, line)
-		}
-	}
+	checkRulesAsSuricata(t, rules)
 }
 
 // bufferContentRules have contents in buffers whose contents Suricata 7
