@@ -13,7 +13,7 @@ const (
 )
 
 // flagKeywords take no value.
-var flagKeywords = wordSet(`base64_decode bypass filestore ftpbounce noalert
+var flagKeywords = wordSet(`bypass filestore ftpbounce noalert
 sameip tls_cert_expired tls_cert_valid tls_store ip.src ip.dst pkt_data`)
 
 // httpModifiers are the Snort 2 content modifiers that move the content
@@ -236,6 +236,14 @@ func checkSemantics(opts []ruleOption) string {
 			}
 		case rangeKeywords[n] != 0:
 			if !validRange(v, rangeKeywords[n]) {
+				return DropOptionValue
+			}
+		case n == "base64_decode":
+			if !validBase64Decode(v) {
+				return DropOptionValue
+			}
+		case n == "asn1":
+			if !validAsn1(v) {
 				return DropOptionValue
 			}
 		case n == "isdataat":
