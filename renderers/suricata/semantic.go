@@ -90,7 +90,7 @@ func checkSemantics(opts []ruleOption) string {
 			if v != "" {
 				return DropUncheckedOption
 			}
-			if sticky {
+			if sticky || n == "base64_data" && !seen["base64_decode"] {
 				return DropStickyBuffer
 			}
 			last, sticky, afterSticky, inBuffer, matched = nil, true, true, true, false

@@ -28,6 +28,9 @@ var base64DecodeRules = []keywordRule{
 	{"tcp", `base64_decode:bytes10; base64_data; content:"x";`, false},
 	{"tcp", `base64_decode:bytes; base64_data; content:"x";`, false},
 	{"tcp", `base64_decode:bytes -1; base64_data; content:"x";`, false},
+	{"tcp", `base64_data; content:"x";`, false},
+	{"tcp", `content:"a"; base64_data; content:"x";`, false},
+	{"tcp", `file_data; content:"a"; base64_data; content:"x";`, false},
 	{"tcp", `base64_decode; content:"a";`, true},
 	{"tcp", `base64_decode;`, true},
 }
