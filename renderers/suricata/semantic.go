@@ -25,7 +25,7 @@ http_server_body http_stat_code http_stat_msg http_uri http_user_agent`)
 // transforms follow a sticky buffer and change it before its matches.
 var transforms = wordSet(`compress_whitespace dotprefix header_lowercase
 strip_pseudo_headers strip_whitespace to_lowercase to_md5 to_sha1 to_sha256
-to_uppercase url_decode`)
+to_uppercase url_decode xor`)
 
 // matchKeywords inspect the current buffer.
 var matchKeywords = wordSet(`content uricontent pcre bsize isdataat byte_test
@@ -98,7 +98,7 @@ func checkSemantics(opts []ruleOption) string {
 			rawHeader = rawHeader || n == "http.header.raw"
 			continue
 		case isTransform:
-			if v != "" && n != "xor" {
+			if v != "" && n != "xor" || n == "xor" && !validXor(v) {
 				return DropOptionValue
 			}
 			afterSticky = true

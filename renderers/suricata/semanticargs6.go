@@ -1,6 +1,7 @@
 package suricata
 
 import (
+	"encoding/hex"
 	"regexp"
 	"strconv"
 	"strings"
@@ -100,4 +101,18 @@ func asn1Option(s, name string, max int64) (string, bool) {
 		return s, false
 	}
 	return num[end:], true
+}
+
+// validXor reads xor's key as Suricata 7 does: quoted, an even number of
+// hex digits, 1 to 255 bytes.
+func validXor(v string) bool {
+	if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' {
+		return false
+	}
+	key := v[1 : len(v)-1]
+	if key == "" || len(key)%2 != 0 || len(key)/2 > 255 {
+		return false
+	}
+	_, err := hex.DecodeString(key)
+	return err == nil
 }

@@ -67,10 +67,30 @@ var asn1Rules = []keywordRule{
 	{"tcp", `asn1;`, false},
 }
 
+// xorRules are rules with the xor transform, with whether Suricata 7
+// loads them.
+var xorRules = []keywordRule{
+	{"http", `http.uri; xor:"0d0ac8ff"; content:"x";`, true},
+	{"http", `http.uri; xor:"0D0AC8FF"; content:"x";`, true},
+	{"http", `http.uri; to_lowercase; xor:"0d"; content:"x";`, true},
+	{"http", `http.uri; xor:"0d"; xor:"0a"; content:"x";`, true},
+	{"http", `http.uri; xor:"ababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababab"; content:"x";`, true},
+	{"http", `http.uri; xor:"abababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababab"; content:"x";`, false},
+	{"http", `http.uri; xor:""; content:"x";`, false},
+	{"http", `http.uri; xor:"0d0"; content:"x";`, false},
+	{"http", `http.uri; xor:"zz"; content:"x";`, false},
+	{"http", `http.uri; xor:"0x0d"; content:"x";`, false},
+	{"http", `http.uri; xor:0d0a; content:"x";`, false},
+	{"http", `http.uri; xor:" 0d"; content:"x";`, false},
+	{"http", `http.uri; xor; content:"x";`, false},
+	{"http", `xor:"0d"; content:"x";`, false},
+	{"http", `content:"a"; xor:"0d"; http.uri; content:"x";`, false},
+}
+
 // TestBase64DecodeAndAsn1AsSuricata checks rules with base64_decode and
 // asn1 against the renderer and the real Suricata 7.
 func TestBase64DecodeAndAsn1AsSuricata(t *testing.T) {
-	for name, rules := range map[string][]keywordRule{"base64_decode": base64DecodeRules, "asn1": asn1Rules} {
+	for name, rules := range map[string][]keywordRule{"base64_decode": base64DecodeRules, "asn1": asn1Rules, "xor": xorRules} {
 		t.Run(name, func(t *testing.T) { checkRulesAsSuricata(t, rules) })
 	}
 }
