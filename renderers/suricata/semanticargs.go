@@ -134,7 +134,7 @@ func validPcre(v string, matched bool) bool {
 	if strings.ContainsRune(flags, 'x') {
 		re = stripExtended(re)
 	}
-	if classEscapeRange(re) {
+	if classEscapeRange(re) || !pcreStructureValid(re) {
 		return false
 	}
 	_, err := syntax.Parse(re, syntax.Perl)

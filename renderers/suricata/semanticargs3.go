@@ -8,7 +8,7 @@ import (
 
 // stripExtended returns a pcre regex written with the x flag as PCRE
 // reads it: without the white space and the "#" comments, to the end of
-// the regex, outside character classes and escapes.
+// the regex, outside character classes, escapes and (?#…) comments.
 func stripExtended(re string) string {
 	var b strings.Builder
 	for i := 0; i < len(re); i++ {
@@ -24,6 +24,13 @@ func stripExtended(re string) string {
 			}
 			b.WriteString(re[i : end+1])
 			i = end
+		case strings.HasPrefix(re[i:], "(?#"):
+			end := strings.IndexByte(re[i:], ')')
+			if end < 0 {
+				return b.String() + re[i:]
+			}
+			b.WriteString(re[i : i+end+1])
+			i += end
 		case c == '#':
 			return b.String()
 		case strings.IndexByte(" \t\n\r\f\v", c) < 0:

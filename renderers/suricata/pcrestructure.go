@@ -1,0 +1,89 @@
+package suricata
+
+import (
+	"strconv"
+	"strings"
+)
+
+// maxRepeat is the largest count PCRE2 10.42 reads in a {n,m} quantifier.
+const maxRepeat = 65535
+
+// pcreStructureValid reports whether a regex, as validPcre hands it to
+// Go's regexp/syntax (without the white space of the x flag), is free of
+// errors PCRE2 10.42 reports that Go misses, or hides behind an earlier
+// error the renderer does not trust (a lookaround, a large count): an
+// unbalanced "(" or ")", an unclosed class, a quantifier {n,m} with n above m or a count above 65535 (Go refuses
+// counts above 1000 as well, so its error says nothing).
+func pcreStructureValid(re string) bool {
+	depth := 0
+	for i := 0; i < len(re); i++ {
+		switch re[i] {
+		case '\\':
+			i = escapeEnd(re, i)
+		case '[':
+			end, ok := classEnd(re, i)
+			if !ok {
+				return false
+			}
+			i = end
+		case '(':
+			if strings.HasPrefix(re[i:], "(?#") {
+				end := strings.IndexByte(re[i:], ')')
+				if end < 0 {
+					return false
+				}
+				i += end
+				break
+			}
+			depth++
+		case ')':
+			if depth--; depth < 0 {
+				return false
+			}
+		case '{':
+			lo, hi, end, ok := quantifier(re, i)
+			if ok && (lo > hi || hi > maxRepeat) {
+				return false
+			}
+			if ok {
+				i = end
+			}
+		}
+	}
+	return depth == 0
+}
+
+// quantifier reads a {n}, {n,} or {n,m} quantifier at re[i] as PCRE2
+// 10.42 reads one (anything else is literal): its counts (hi is lo when
+// unbounded or alone), the offset of its "}", and whether it is one.
+func quantifier(re string, i int) (lo, hi, end int, ok bool) {
+	close := strings.IndexByte(re[i:], '}')
+	if close < 0 {
+		return 0, 0, 0, false
+	}
+	first, second, hasComma := strings.Cut(re[i+1:i+close], ",")
+	lo, ok = repeatCount(first)
+	if !ok {
+		return 0, 0, 0, false
+	}
+	hi = lo
+	if hasComma && second != "" {
+		if hi, ok = repeatCount(second); !ok {
+			return 0, 0, 0, false
+		}
+	}
+	return lo, hi, i + close, true
+}
+
+// repeatCount reads the digits of a quantifier's count; one past maxRepeat
+// is read as maxRepeat+1.
+func repeatCount(s string) (int, bool) {
+	if s == "" || strings.Trim(s, "0123456789") != "" {
+		return 0, false
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n > maxRepeat {
+		return maxRepeat + 1, true
+	}
+	return n, true
+}

@@ -1,0 +1,31 @@
+package suricata
+
+import (
+	"strings"
+	"testing"
+)
+
+// pcreStructureRegexes are regexes with errors PCRE2 10.42 reports and
+// Go's regexp/syntax misses or hides, with whether Suricata 7 loads them.
+var pcreStructureRegexes = []struct {
+	re    string
+	loads bool
+}{
+	// Quantifiers.
+	{`a{2,4}b{4}c{4,}d{1001,2000}e{65535}f{,2}g{2,x}[a{4,2}]\{4,2}`, true},
+	{`a{4,2}`, false}, {`a{2000,1001}`, false}, {`a{65536}`, false}, {`a{1,65536}`, false},
+	{`(?<=a)b{4,2}`, false}, {`(?=a)(c`, false}, {`(?=a)[c`, false},
+}
+
+// TestPcreStructureAsSuricata checks pcre regexes with quantifiers,
+// classes, names and lookbehinds, with and without the x flag, against
+// the renderer and the real Suricata 7.
+func TestPcreStructureAsSuricata(t *testing.T) {
+	var rules []keywordRule
+	for _, c := range pcreStructureRegexes {
+		rules = append(rules, keywordRule{"tcp", `content:"x"; pcre:"/` + c.re + `/";`, c.loads})
+		spaced := strings.ReplaceAll(c.re, ")", ") ") + " # [:a:]"
+		rules = append(rules, keywordRule{"tcp", `content:"x"; pcre:"/` + spaced + `/x";`, c.loads})
+	}
+	checkRulesAsSuricata(t, rules)
+}
