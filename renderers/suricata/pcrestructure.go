@@ -12,7 +12,9 @@ const maxRepeat = 65535
 // Go's regexp/syntax (without the white space of the x flag), is free of
 // errors PCRE2 10.42 reports that Go misses, or hides behind an earlier
 // error the renderer does not trust (a lookaround, a large count): an
-// unbalanced "(" or ")", an unclosed class, a quantifier {n,m} with n above m or a count above 65535 (Go refuses
+// unbalanced "(" or ")", an unclosed class, a POSIX class or collating
+// element outside a class ([:alpha:], [.a.], which Go reads as a class of
+// its letters), a quantifier {n,m} with n above m or a count above 65535 (Go refuses
 // counts above 1000 as well, so its error says nothing).
 func pcreStructureValid(re string) bool {
 	depth := 0
@@ -22,7 +24,7 @@ func pcreStructureValid(re string) bool {
 			i = escapeEnd(re, i)
 		case '[':
 			end, ok := classEnd(re, i)
-			if !ok {
+			if !ok || posixOutsideClass(re, i) {
 				return false
 			}
 			i = end
@@ -51,6 +53,32 @@ func pcreStructureValid(re string) bool {
 		}
 	}
 	return depth == 0
+}
+
+// posixOutsideClass reports whether the "[" at re[i], outside a class,
+// starts what PCRE2's check_posix_syntax reads as a POSIX class or
+// collating element, which it refuses there: ":", "." or "=" after it,
+// then the same byte and "]" before any other "]" or "[" and that byte.
+func posixOutsideClass(re string, i int) bool {
+	if i+1 >= len(re) || strings.IndexByte(":.=", re[i+1]) < 0 {
+		return false
+	}
+	term := re[i+1]
+	for j := i + 2; j < len(re); j++ {
+		next := byte(0)
+		if j+1 < len(re) {
+			next = re[j+1]
+		}
+		switch {
+		case re[j] == '\\' && (next == ']' || next == '\\'):
+			j++
+		case re[j] == '[' && next == term, re[j] == ']':
+			return false
+		case re[j] == term && next == ']':
+			return true
+		}
+	}
+	return false
 }
 
 // quantifier reads a {n}, {n,} or {n,m} quantifier at re[i] as PCRE2

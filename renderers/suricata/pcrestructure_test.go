@@ -14,6 +14,10 @@ var pcreStructureRegexes = []struct {
 	// Quantifiers.
 	{`a{2,4}b{4}c{4,}d{1001,2000}e{65535}f{,2}g{2,x}[a{4,2}]\{4,2}`, true},
 	{`a{4,2}`, false}, {`a{2000,1001}`, false}, {`a{65536}`, false}, {`a{1,65536}`, false},
+	// POSIX classes.
+	{`[[:alpha:]][:][^:a:][\[:a:]]`, true},
+	{`[:alpha:]`, false}, {`a[:alpha:]b`, false}, {`[:a\]:]`, false}, {`[::]`, false},
+	{`[.a.]`, false}, {`[=a=]`, false}, {`[:a\:]`, false}, {`[:a[.b:]`, false},
 	{`(?<=a)b{4,2}`, false}, {`(?=a)(c`, false}, {`(?=a)[c`, false},
 }
 
