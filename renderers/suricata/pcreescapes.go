@@ -14,7 +14,8 @@ const maxGroupNumber = 65535
 // \N{U+hh}), \g, \k, \o, \p, \P, \x{…} or \c without what they need, a
 // code point above \xff, a property \p{…} PCRE2 does not know, an escape
 // a character class cannot hold ([\B], [\R], [\N], [\k]…), or a back
-// reference or subroutine call to a group that does not exist. Where
+// reference or subroutine call to a group that does not exist, or a
+// name given to two groups before a J option allows it. Where
 // the n option makes the numbers of the groups uncertain, a reference by
 // number is refused.
 type pcreEscapes struct {
@@ -26,6 +27,7 @@ type pcreEscapes struct {
 	numbers   []int    // the groups referred to by number
 	refNames  []string // the groups referred to by name
 	uncertain bool     // whether groups are not numbered in order
+	dupNames  bool     // whether the J option allows a name twice
 }
 
 // branch is an open group: a branch reset (?| numbers the groups of each
@@ -115,6 +117,9 @@ func (p *pcreEscapes) group(i int) (int, bool) {
 		start := strings.IndexAny(rest, "<'") + 1
 		name, end, ok := groupName(rest, start, map[byte]byte{'<': '>', '\'': '\''}[rest[start-1]])
 		p.groups++
+		if p.names[name] && !p.dupNames {
+			return i, false
+		}
 		p.names[name] = true
 		return i + 1 + end, ok
 	case strings.HasPrefix(rest, "?(") && len(rest) > 2 && rest[2] != '?' && rest[2] != '*':
@@ -135,9 +140,15 @@ func (p *pcreEscapes) group(i int) (int, bool) {
 		p.open = p.open[:len(p.open)-1]
 		return i + 1 + end, true
 	default:
-		if end := strings.IndexAny(rest, ":)"); end >= 0 && strings.Trim(rest[1:end], "imnsxJU^-") == "" &&
-			strings.Contains(rest[1:end], "n") {
+		end := strings.IndexAny(rest, ":)")
+		if end < 0 || strings.Trim(rest[1:end], "imnsxJU^-") != "" {
+			break
+		}
+		if strings.Contains(rest[1:end], "n") {
 			p.uncertain = true
+		}
+		if set, _, _ := strings.Cut(rest[1:end], "-"); strings.Contains(set, "J") {
+			p.dupNames = true
 		}
 	}
 	return i, true
