@@ -1,6 +1,7 @@
 package suricata
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -14,13 +15,21 @@ const maxRepeat = 65535
 // error the renderer does not trust (a lookaround, a large count): an
 // unbalanced "(" or ")", an unclosed class, a POSIX class or collating
 // element outside a class ([:alpha:], [.a.], which Go reads as a class of
-// its letters), a quantifier {n,m} with n above m or a count above 65535 (Go refuses
-// counts above 1000 as well, so its error says nothing).
+// its letters), a quantifier {n,m} with n above m or a count above
+// 65535 (Go refuses
+// counts above 1000 as well, so its error says nothing), or a lookbehind
+// whose alternatives the renderer cannot tell are each of a fixed length
+// (a quantifier other than {n}, \R, \X, a back reference, a call, or
+// alternatives in a group inside it, which PCRE2 wants of one length).
 func pcreStructureValid(re string) bool {
-	depth := 0
+	var open []bool // for each open group, whether it is a lookbehind
+	inLookbehind := func() bool { return slices.Contains(open, true) }
 	for i := 0; i < len(re); i++ {
-		switch re[i] {
+		switch c := re[i]; c {
 		case '\\':
+			if inLookbehind() && i+1 < len(re) && strings.IndexByte("RXgk123456789", re[i+1]) >= 0 {
+				return false
+			}
 			i = escapeEnd(re, i)
 		case '[':
 			end, ok := classEnd(re, i)
@@ -29,22 +38,41 @@ func pcreStructureValid(re string) bool {
 			}
 			i = end
 		case '(':
-			if strings.HasPrefix(re[i:], "(?#") {
-				end := strings.IndexByte(re[i:], ')')
+			rest := re[i+1:]
+			switch {
+			case strings.HasPrefix(rest, "?#"):
+				end := strings.IndexByte(rest, ')')
 				if end < 0 {
 					return false
 				}
-				i += end
-				break
+				i += end + 1
+				continue
+			case strings.HasPrefix(rest, "?<=") || strings.HasPrefix(rest, "?<!"):
+				open = append(open, true)
+				i += 3
+				continue
+			case inLookbehind() && (strings.HasPrefix(rest, "?") && !lookbehindGroup(rest) || strings.HasPrefix(rest, "*")):
+				return false
+			case strings.HasPrefix(rest, "?"):
+				i++ // the "?" is not a quantifier
 			}
-			depth++
+			open = append(open, false)
 		case ')':
-			if depth--; depth < 0 {
+			if len(open) == 0 {
+				return false
+			}
+			open = open[:len(open)-1]
+		case '|':
+			if len(open) > 0 && !open[len(open)-1] && inLookbehind() {
+				return false
+			}
+		case '*', '+', '?':
+			if inLookbehind() {
 				return false
 			}
 		case '{':
 			lo, hi, end, ok := quantifier(re, i)
-			if ok && (lo > hi || hi > maxRepeat) {
+			if ok && (lo > hi || hi > maxRepeat || inLookbehind() && (lo != hi || re[end-1] == ',')) {
 				return false
 			}
 			if ok {
@@ -52,7 +80,18 @@ func pcreStructureValid(re string) bool {
 			}
 		}
 	}
-	return depth == 0
+	return len(open) == 0
+}
+
+// lookbehindGroup reports whether a group, rest following its "(", is
+// one the renderer can tell the length of in a lookbehind: not a call,
+// a reference, a condition or a verb, whose lengths it does not read.
+func lookbehindGroup(rest string) bool {
+	if len(rest) < 2 {
+		return false
+	}
+	return strings.IndexByte(":<'P=!>|", rest[1]) >= 0 && !strings.HasPrefix(rest, "?P=") && !strings.HasPrefix(rest, "?P>") ||
+		strings.Trim(rest[1:max(strings.IndexAny(rest, ":)"), 1)], "imsxJU^-") == ""
 }
 
 // posixOutsideClass reports whether the "[" at re[i], outside a class,
