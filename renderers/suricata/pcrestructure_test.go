@@ -26,6 +26,27 @@ var pcreStructureRegexes = []struct {
 	{`(?<=a)b{4,2}`, false}, {`(?=a)(c`, false}, {`(?=a)[c`, false},
 }
 
+// pcreExtendedRegexes are regexes read with the x flag, with whether
+// Suricata 7 loads them.
+var pcreExtendedRegexes = []struct {
+	re    string
+	loads bool
+}{
+	{`a{4, 2}b{2 }c{ 3}d{4,2 }[( ?:a)](?# ( ?)(?i: a)( a)`, true},
+	{`( ?:a)`, false}, {`(? :a)`, false}, {`a( *b)`, false}, {`(?i)( +b)`, false},
+}
+
+// TestPcreExtendedAsSuricata checks pcre regexes with white space in
+// groups and quantifiers, with the x flag, against the renderer and the
+// real Suricata 7.
+func TestPcreExtendedAsSuricata(t *testing.T) {
+	var rules []keywordRule
+	for _, c := range pcreExtendedRegexes {
+		rules = append(rules, keywordRule{"tcp", `content:"x"; pcre:"/` + c.re + `/x";`, c.loads})
+	}
+	checkRulesAsSuricata(t, rules)
+}
+
 // TestPcreStructureAsSuricata checks pcre regexes with quantifiers,
 // classes, names and lookbehinds, with and without the x flag, against
 // the renderer and the real Suricata 7.

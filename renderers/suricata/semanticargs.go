@@ -132,6 +132,9 @@ func validPcre(v string, matched bool) bool {
 		return false
 	}
 	if strings.ContainsRune(flags, 'x') {
+		if extendedSplitGroup(re) {
+			return false
+		}
 		re = stripExtended(re)
 	}
 	if classEscapeRange(re) || !pcreStructureValid(re) {

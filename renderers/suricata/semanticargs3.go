@@ -8,7 +8,8 @@ import (
 
 // stripExtended returns a pcre regex written with the x flag as PCRE
 // reads it: without the white space and the "#" comments, to the end of
-// the regex, outside character classes, escapes and (?#…) comments.
+// the regex, outside character classes, escapes and (?#…) comments. A
+// "{" that does not start a quantifier as written ({2, 3}) is escaped.
 func stripExtended(re string) string {
 	var b strings.Builder
 	for i := 0; i < len(re); i++ {
@@ -33,11 +34,51 @@ func stripExtended(re string) string {
 			i += end
 		case c == '#':
 			return b.String()
+		case c == '{':
+			if _, _, _, ok := quantifier(re, i); !ok {
+				b.WriteByte('\\') // a literal, as white space inside makes it
+			}
+			b.WriteByte(c)
 		case strings.IndexByte(" \t\n\r\f\v", c) < 0:
 			b.WriteByte(c)
 		}
 	}
 	return b.String()
+}
+
+// extendedSplitGroup reports whether a regex written with the x flag
+// has white space inside the "(?" or between a "(" and a quantifier,
+// which PCRE2 10.42 refuses and removing the white space would hide.
+func extendedSplitGroup(re string) bool {
+	for i := 0; i < len(re); i++ {
+		switch {
+		case re[i] == '\\':
+			i = escapeEnd(re, i)
+		case re[i] == '[':
+			end, ok := classEnd(re, i)
+			if !ok {
+				return false
+			}
+			i = end
+		case re[i] == '#':
+			if end := strings.IndexByte(re[i:], '\n'); end >= 0 {
+				i += end
+			} else {
+				return false
+			}
+		case strings.HasPrefix(re[i:], "(?#"):
+			if end := strings.IndexByte(re[i:], ')'); end >= 0 {
+				i += end
+			}
+		case re[i] == '(':
+			after := strings.TrimLeft(re[i+1:], " \t\n\r\f\v")
+			if after != re[i+1:] && after != "" && strings.IndexByte("?*+", after[0]) >= 0 ||
+				strings.HasPrefix(re[i+1:], "?") && len(re) > i+2 && strings.IndexByte(" \t\n\r\f\v", re[i+2]) >= 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // bufferContent is a content of a rule with the buffer it matches in ("" for
