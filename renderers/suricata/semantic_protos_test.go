@@ -95,11 +95,5 @@ func TestProtocolConflicts(t *testing.T) {
 	for i, r := range slices.Concat(protocolRules, bufferModifierRules) {
 		lines = append(lines, fmt.Sprintf(`alert %s msg:"v"; sid:%d;)`, r, 1000+i))
 	}
-	refused := suricataRefused(t, suricata, lines)
-	for i, line := range lines {
-		_, _, reason := parseSingleRule(line)
-		if loads := !slices.Contains(refused, i); loads != (reason == "") {
-			t.Errorf("Suricata loads it: %v, renderer's reason %q: %s", loads, reason, line)
-		}
-	}
+	checkAgreesWithSuricata(t, suricata, lines)
 }

@@ -1,12 +1,6 @@
 package suricata
 
-import (
-	"fmt"
-	"slices"
-	"testing"
-
-	"github.com/cratos-project/cratos/internal/testtool"
-)
+import "testing"
 
 // extendedPcres are pcre values with the x flag, with whether Suricata 7
 // loads them: PCRE skips white space and "#" comments outside character
@@ -96,21 +90,9 @@ var bufferContentRules = []struct {
 // TestBufferContentsAsSuricata checks the contents of buffers Suricata 7
 // validates against the renderer and the real Suricata 7.
 func TestBufferContentsAsSuricata(t *testing.T) {
-	var lines []string
+	rules := make([]keywordRule, len(bufferContentRules))
 	for i, r := range bufferContentRules {
-		line := fmt.Sprintf(`alert tcp any any -> any any (msg:"v"; %s sid:%d;)`, r.options, 1000+i)
-		lines = append(lines, line)
-		if _, _, reason := parseSingleRule(line); (reason == "") != r.loads {
-			t.Errorf("%s: reason %q, want passed=%v", line, reason, r.loads)
-		}
+		rules[i] = keywordRule{"tcp", r.options, r.loads}
 	}
-	if testing.Short() {
-		t.Skip("real tool run skipped in -short mode")
-	}
-	refused := suricataRefused(t, testtool.Require(t, "suricata", "suricata"), lines)
-	for i, line := range lines {
-		if loads := !slices.Contains(refused, i); loads != bufferContentRules[i].loads {
-			t.Errorf("Suricata loads=%v: %s", loads, line)
-		}
-	}
+	checkRulesAsSuricata(t, rules)
 }
