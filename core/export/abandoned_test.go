@@ -78,28 +78,10 @@ func TestRequestAfterABuildWasGivenUpBuildsAgain(t *testing.T) {
 	addRenderer(t, s, rd)
 	r := limitsRequest(srv.URL, "k", "1d")
 	r.Output = "test-late-stop"
-	k := s.listKeys(r)
-	nsArtifact := s.opts.Namespace.Key(context.Background(), k.group, k.artifact)
-	waiting := func() int {
-		s.limits.mu.Lock()
-		defer s.limits.mu.Unlock()
-		if w := s.limits.waiting[nsArtifact]; w != nil {
-			return w.n
-		}
-		return 0
-	}
 
 	leaveInRender(t, s, r, rd)
-	type got struct {
-		res Result
-		err error
-	}
-	second := make(chan got, 1)
-	go func() {
-		res, err := s.Get(context.Background(), r)
-		second <- got{res, err}
-	}()
-	waitFor(t, "the second request to wait for a build", func() bool { return waiting() == 1 })
+	second := getAsync(s, context.Background(), r)
+	waitFor(t, "the second request to wait for a build", func() bool { return buildWaiters(s, r) == 1 })
 	close(rd.release)
 	g := <-second
 	if g.err != nil {
@@ -108,6 +90,34 @@ func TestRequestAfterABuildWasGivenUpBuildsAgain(t *testing.T) {
 	if g.res.Status != Miss || g.res.Entries != 3 {
 		t.Fatalf("the second request: %v, %d entries; want a MISS of 3", g.res.Status, g.res.Entries)
 	}
+}
+
+// outcome is what a Get returned.
+type outcome struct {
+	res Result
+	err error
+}
+
+// getAsync starts s.Get(ctx, r) and returns where its outcome comes.
+func getAsync(s *Service, ctx context.Context, r Request) <-chan outcome {
+	done := make(chan outcome, 1)
+	go func() {
+		res, err := s.Get(ctx, r)
+		done <- outcome{res, err}
+	}()
+	return done
+}
+
+// buildWaiters counts the requests waiting for the build of r's list.
+func buildWaiters(s *Service, r Request) int {
+	k := s.listKeys(r)
+	nsArtifact := s.opts.Namespace.Key(context.Background(), k.group, k.artifact)
+	s.limits.mu.Lock()
+	defer s.limits.mu.Unlock()
+	if w := s.limits.waiting[nsArtifact]; w != nil {
+		return w.n
+	}
+	return 0
 }
 
 // leaveInRender starts a request for r whose client leaves once its

@@ -69,15 +69,6 @@ func TestJoinerIsJudgedByItsOwnBudget(t *testing.T) {
 	spent := limitsRequest(srv.URL, "k", "2d")
 	fresh := spent
 	fresh.Consumer = "c2"
-	nsArtifact := s.opts.Namespace.Key(context.Background(), s.keysFor(spent).group, s.keysFor(spent).artifact)
-	waiting := func() int {
-		s.limits.mu.Lock()
-		defer s.limits.mu.Unlock()
-		if w := s.limits.waiting[nsArtifact]; w != nil {
-			return w.n
-		}
-		return 0
-	}
 
 	shared.arm()
 	spentErr := make(chan error, 1)
@@ -86,16 +77,8 @@ func TestJoinerIsJudgedByItsOwnBudget(t *testing.T) {
 		spentErr <- err
 	}()
 	<-shared.entered // c1's build is running, before its budget is asked
-	type outcome struct {
-		res Result
-		err error
-	}
-	joined := make(chan outcome, 1)
-	go func() {
-		res, err := s.Get(context.Background(), fresh)
-		joined <- outcome{res, err}
-	}()
-	waitFor(t, "c2 to join c1's build", func() bool { return waiting() == 2 })
+	joined := getAsync(s, context.Background(), fresh)
+	waitFor(t, "c2 to join c1's build", func() bool { return buildWaiters(s, spent) == 2 })
 	close(shared.release)
 
 	if err := <-spentErr; !errors.Is(err, ErrBuildBudget) {
