@@ -74,7 +74,7 @@ type options struct {
 func (def) Config(o renderers.Options) (options, error) {
 	opt := options{doNotice: o.Enum("do_notice")}
 	if v := o.String("source"); v != "" {
-		if v == "-" || len(v) > 256 || strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		if v == "-" || len(v) > 256 || hasControl(v) {
 			return options{}, renderers.OptionError(info.Name, "source", "1-256 characters without control characters, other than \"-\"", v)
 		}
 		opt.source = v
@@ -312,6 +312,7 @@ func unhex(c byte) byte {
 	return c - '0'
 }
 
+// hasControl reports whether s holds a C0 control character or DEL.
 func hasControl(s string) bool {
 	return strings.ContainsFunc(s, func(r rune) bool { return r < ' ' || r == 0x7f })
 }

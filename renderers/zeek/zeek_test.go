@@ -121,6 +121,7 @@ func TestValidateOptions(t *testing.T) {
 		{Name: "do_notice word", Options: map[string]string{"do_notice": "true"}, WantErr: "option do_notice"},
 		{Name: "source unset marker", Options: map[string]string{"source": "-"}, WantErr: "option source"},
 		{Name: "source control character", Options: map[string]string{"source": "a\x00b"}, WantErr: "option source"},
+		{Name: "source DEL", Options: map[string]string{"source": "a\x7fb"}, WantErr: "option source"},
 		{Name: "unknown", Options: map[string]string{"desc": "x"}, WantErr: `unknown option "desc"`},
 	})
 }
