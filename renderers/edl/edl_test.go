@@ -220,9 +220,6 @@ func potential(list ListType, pair bool, in indicator.Indicator) int {
 	return 1
 }
 
-// TestDeviceRules renders Sample, generated and real data as each list
-// type, checks the output against the PAN-OS rules, and checks that every
-// input line is either written or reported as dropped.
 // listCase is a list type rendered from a data type, the indicators of
 // types, with opts, and checked as the PAN-OS list check.
 type listCase struct {
@@ -233,6 +230,9 @@ type listCase struct {
 	opts     map[string]string
 }
 
+// TestDeviceRules renders Sample, generated and real data as each list
+// type, checks the output against the PAN-OS rules, and checks that every
+// input line is either written or reported as dropped.
 func TestDeviceRules(t *testing.T) {
 	lists := []listCase{
 		{ListIP, "ipv4ext", devicecheck.PANIP, rendertest.IPTypes, nil},

@@ -119,9 +119,6 @@ func potential(feed Feed, pair bool, in indicator.Indicator) int {
 	return 1
 }
 
-// TestDeviceRules renders Sample, generated and real data as each feed
-// type, checks the output against the FortiOS rules, and checks that every
-// input line is either written or reported as dropped.
 // feedCase is a feed type rendered from a data type, the indicators of
 // types, with opts, and checked as the FortiOS feed check.
 type feedCase struct {
@@ -132,6 +129,9 @@ type feedCase struct {
 	opts     map[string]string
 }
 
+// TestDeviceRules renders Sample, generated and real data as each feed
+// type, checks the output against the FortiOS rules, and checks that every
+// input line is either written or reported as dropped.
 func TestDeviceRules(t *testing.T) {
 	feeds := []feedCase{
 		{FeedAddress, "ipv4ext", devicecheck.FortiAddress, rendertest.IPTypes, nil},
