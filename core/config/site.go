@@ -259,6 +259,8 @@ type Sites struct {
 	dir   string
 	check RendererCheck
 	cur   atomic.Pointer[map[string]*Site]
+	// gen counts the reloads, each counted once its sites are in cur.
+	gen atomic.Uint64
 }
 
 // LoadSites reads every *.yaml file in dir. Any broken file is an error:
@@ -294,8 +296,14 @@ func (s *Sites) Reload() []error {
 	old := *s.cur.Load()
 	m, errs := s.read(old)
 	s.cur.Store(&m)
+	s.gen.Add(1)
 	return errs
 }
+
+// Generation counts the reloads so far. A caller that reads it before Get
+// and finds it unchanged later knows that what Get returned is still
+// current; after a change, Get may return a site of either generation.
+func (s *Sites) Generation() uint64 { return s.gen.Load() }
 
 func (s *Sites) read(previous map[string]*Site) (map[string]*Site, []error) {
 	entries, err := os.ReadDir(s.dir)

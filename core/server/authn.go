@@ -22,6 +22,9 @@ type caller struct {
 	baseURL     string // claims.BaseURL()
 	site        *config.Site
 	ip          netip.Addr
+	// generation is the sites' generation (config.Sites.Generation) read
+	// before the caller was authorized: see reauthorize.
+	generation uint64
 	// served is filled in by a list route for the access log.
 	served servedList
 	ua     string // see userAgent
@@ -127,9 +130,11 @@ func (s *Server) identifyWith(c *fiber.Ctx, query string, challenge bool) (*call
 		return fail(fiber.StatusForbidden, msg, "no token")
 	}
 	cl := new(caller)
+	gen := s.opts.Sites.Generation()
 	if status, msg, reason := s.authorize(cl, ip, token, now); status != 0 {
 		return fail(status, msg, reason)
 	}
+	cl.generation = gen
 	c.Locals(keyCaller, cl)
 	return cl, 0, ""
 }
@@ -166,6 +171,31 @@ func (s *Server) authorize(cl *caller, ip netip.Addr, token string, now time.Tim
 	}
 	*cl = caller{token: token, fingerprint: fp, claims: claims, baseURL: v.BaseURL, site: site, ip: ip}
 	return 0, "", ""
+}
+
+// reauthorize checks cl again after a wait (a build joined, a build slot,
+// MISP), before anything read for it is answered: when sites were
+// reloaded since cl was authorized, its token, site and address are
+// checked against the sites loaded now, so that a request waiting when a
+// reload revokes its token, narrows allowed_ips or removes its site gets
+// the refusal a request after the reload gets. Without a reload it is one
+// compare. It updates cl to the site loaded now and reports whether that
+// is another version of the site (the request's answer was made with the
+// previous one), or returns the refusal's status and detail.
+func (s *Server) reauthorize(c *fiber.Ctx, cl *caller) (siteChanged bool, status int, msg string) {
+	gen := s.opts.Sites.Generation()
+	if gen == cl.generation {
+		return false, 0, ""
+	}
+	var now caller
+	status, msg, reason := s.authorize(&now, cl.ip, cl.token, s.opts.Now())
+	if status != 0 {
+		setReason(c, reason+" (reloaded while the request waited)")
+		return false, status, msg
+	}
+	siteChanged = now.site != cl.site
+	cl.claims, cl.baseURL, cl.site, cl.generation = now.claims, now.baseURL, now.site, gen
+	return siteChanged, 0, ""
 }
 
 // allowed reports whether client may read site: it must be inside

@@ -127,20 +127,36 @@ func (s *Server) listHandler(kind export.Kind) fiber.Handler {
 		if !ok {
 			return err
 		}
-		ctx := s.watchClient(c)
-		res, err := s.opts.Export.Get(ctx, p)
-		gone := err != nil && errors.Is(err, context.Canceled) && ctx.Err() != nil
-		ctx.Stop()
+		var res export.Result
+		for asked := 1; ; asked++ {
+			ctx := s.watchClient(c)
+			res, err = s.opts.Export.Get(ctx, p)
+			gone := err != nil && errors.Is(err, context.Canceled) && ctx.Err() != nil
+			ctx.Stop()
+			if gone {
+				// Nobody reads this answer: the access line and the
+				// metrics say the client left, as nginx's 499 does.
+				s.opts.Logger.Info("client gone before its list was built", "site", cl.site.Name, "feed", p.Feed, "type", p.DataType.Name,
+					"output", p.Output)
+				c.Status(statusClientGone)
+				return nil
+			}
+			// A reload while Get waited: the caller is checked again,
+			// and a list made with the previous version of its site
+			// (its feeds, options, limits) is asked for once more.
+			changed, status, msg := s.reauthorize(c, cl)
+			if status != 0 {
+				return detail(c, status, msg)
+			}
+			if !changed || asked == 2 {
+				break
+			}
+			if p, ok, err = s.parseList(c, cl, kind); !ok {
+				return err
+			}
+		}
 		if err == nil {
 			served, answered = &res, s.opts.Now()
-		}
-		if gone {
-			// Nobody reads this answer: the access line and the
-			// metrics say the client left, as nginx's 499 does.
-			s.opts.Logger.Info("client gone before its list was built", "site", cl.site.Name, "feed", p.Feed, "type", p.DataType.Name,
-				"output", p.Output)
-			c.Status(statusClientGone)
-			return nil
 		}
 		if err != nil {
 			status, msg := upstream(err)

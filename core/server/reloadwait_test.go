@@ -1,0 +1,134 @@
+package server_test
+
+import (
+	"context"
+	"io"
+	"iter"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cratos-project/cratos/core/auth"
+	"github.com/cratos-project/cratos/core/config"
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+)
+
+// gatedRenderer is the txt renderer under the name "gated", whose
+// renders wait until release is closed: a build held open.
+type gatedRenderer struct {
+	renderers.Renderer
+	entered chan struct{}
+	release chan struct{}
+}
+
+func newGatedRenderer() *gatedRenderer {
+	txt, _ := renderers.Builtin().Lookup("txt")
+	return &gatedRenderer{Renderer: txt, entered: make(chan struct{}, 1), release: make(chan struct{})}
+}
+
+func (g *gatedRenderer) Info() renderers.Info {
+	info := g.Renderer.Info()
+	info.Name, info.Options = "gated", nil
+	return info
+}
+
+func (g *gatedRenderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	select {
+	case g.entered <- struct{}{}:
+	default:
+	}
+	select {
+	case <-g.release:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return g.Renderer.Render(ctx, w, req, in)
+}
+
+// withGatedSite serves the harness site from dir/<site>.yaml holding
+// body, with no address always allowed, and the renderer gated.
+func withGatedSite(dir, body string, gated *gatedRenderer) harnessOption {
+	return func(h *harness) {
+		h.t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, h.site.Name+".yaml"), []byte(body), 0o600); err != nil {
+			h.t.Fatal(err)
+		}
+		sites, err := config.LoadSites(dir, nil)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		registry := renderers.Builtin().Clone()
+		if err := registry.Add(gated); err != nil {
+			h.t.Fatal(err)
+		}
+		h.sites, h.registry, h.cfg.AlwaysAllowedIPs = sites, registry, nil
+	}
+}
+
+// A request waiting for its list when a reload revokes its token, narrows
+// allowed_ips, disables or removes its site gets the answer a
+// request after the reload gets, and none of the list; one whose site was
+// reloaded with nothing that concerns it still gets the list.
+func TestReloadWhileWaitingForAList(t *testing.T) {
+	const site = "tag: example\nmispTimeoutSeconds: 30\nallowed_ips: [127.0.0.0/8]\n"
+	cases := []struct {
+		name   string
+		reload func(token string) string // the site file after the reload; "" removes it
+		status int
+	}{
+		{"token revoked", func(token string) string {
+			return site + "blacklisted_api_tokens: [" + auth.Fingerprint(token) + "]\n"
+		}, http.StatusForbidden},
+		{"address no longer allowed", func(string) string {
+			return strings.Replace(site, "127.0.0.0/8", "192.0.2.0/24", 1)
+		}, http.StatusForbidden},
+		{"site disabled", func(string) string { return site + "enabled: false\n" }, http.StatusForbidden},
+		{"site removed", func(string) string { return "" }, http.StatusForbidden},
+		{"another token revoked", func(string) string {
+			return site + "blacklisted_api_tokens: [" + strings.Repeat("ab", 32) + "]\n"
+		}, http.StatusOK},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			gated := newGatedRenderer()
+			h := newHarness(t, withGatedSite(dir, site, gated))
+			const path = "/v1/feed/block/type/ipv4/age/1y/output/gated"
+			type answer struct {
+				status int
+				body   string
+			}
+			waiting := make(chan answer, 1)
+			go func() {
+				resp, body := h.authed(path)
+				waiting <- answer{resp.StatusCode, body}
+			}()
+			<-gated.entered
+			file := filepath.Join(dir, h.site.Name+".yaml")
+			var err error
+			if body := tc.reload(h.token); body == "" {
+				err = os.Remove(file)
+			} else {
+				err = os.WriteFile(file, []byte(body), 0o600)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if errs := h.sites.Reload(); len(errs) != 0 {
+				t.Fatal(errs)
+			}
+			close(gated.release)
+			got := <-waiting
+			resp, want := h.authed(path)
+			if got.status != tc.status || resp.StatusCode != tc.status || got.body != want {
+				t.Errorf("waiting: %d %q; after the reload: %d %q; want both %d", got.status, got.body, resp.StatusCode, want, tc.status)
+			}
+			if onList := strings.Contains(got.body, "198.51.100.7"); onList != (tc.status == http.StatusOK) {
+				t.Errorf("list served to the waiting request: %v, body %q", onList, got.body)
+			}
+		})
+	}
+}
