@@ -9,10 +9,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/conformance/mispsim"
 
 	"github.com/cratos-project/cratos/core/auth"
 	"github.com/cratos-project/cratos/core/config"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/core/taxii"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -130,5 +134,38 @@ func TestReloadWhileWaitingForAList(t *testing.T) {
 				t.Errorf("list served to the waiting request: %v, body %q", onList, got.body)
 			}
 		})
+	}
+}
+
+// A TAXII poll reading MISP when a reload revokes its token gets the
+// refusal a poll after the reload gets, and no object.
+func TestReloadWhileWaitingForACollection(t *testing.T) {
+	const site = "tag: example\nmispTimeoutSeconds: 60\nallowed_ips: [127.0.0.0/8]\n"
+	dir := t.TempDir()
+	h := newHarness(t, withGatedSite(dir, site, newGatedRenderer()))
+	path := "/taxii2/" + h.site.Name + "/collections/" + taxii.CollectionID(h.site.Name, "block") + "/objects/"
+	h.sim.SetFault(mispsim.Fault{Kind: mispsim.FaultSlow, Delay: 10 * time.Second, RestSearchOnly: true, Times: 1})
+	before := h.sim.RestSearchCount()
+	type answer struct {
+		status int
+		body   string
+	}
+	waiting := make(chan answer, 1)
+	go func() {
+		resp, body := h.taxiiGet(path)
+		waiting <- answer{resp.StatusCode, body}
+	}()
+	waitUntil(t, "MISP search", func() bool { return h.sim.RestSearchCount() > before })
+	revoked := site + "blacklisted_api_tokens: [" + auth.Fingerprint(h.token) + "]\n"
+	if err := os.WriteFile(filepath.Join(dir, h.site.Name+".yaml"), []byte(revoked), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if errs := h.sites.Reload(); len(errs) != 0 {
+		t.Fatal(errs)
+	}
+	got := <-waiting
+	resp, want := h.taxiiGet(path)
+	if got.status != http.StatusForbidden || resp.StatusCode != http.StatusForbidden || got.body != want {
+		t.Errorf("waiting: %d %.200q; after the reload: %d %q; want both 403", got.status, got.body, resp.StatusCode, want)
 	}
 }

@@ -207,6 +207,11 @@ func (s *Server) taxiiContent(c *fiber.Ctx, cl *caller, e taxiiEndpoint, feed st
 			return nil
 		}
 	}
+	// A reload while MISP was read may have revoked the token, narrowed
+	// allowed_ips or removed the site: nothing of the collection then.
+	if _, status, msg := s.reauthorize(c, cl); status != 0 {
+		return taxiiRefuse(c, status, msg)
+	}
 	if verr != nil {
 		// A collection with a history answers from it when MISP fails or
 		// the token's cold-build budget is spent, as a list route serves
