@@ -13,9 +13,7 @@ func TestZoneAgeChecked(t *testing.T) {
 	_, simURL := startSim(t, blockEvent("block", attr("domain", "blocked.example.test")))
 	for _, age := range []string{"1x", "0d", "11y", "-1d"} {
 		t.Run(age, func(t *testing.T) {
-			e := startE2E(t, simURL, func(token string) string {
-				return "dns:\n  listen: \"127.0.0.1:0\"\n  zones:\n    - name: rpz.cratos\n      token: \"" + token + "\"\n      feed: block\n      age: \"" + age + "\"\n"
-			})
+			e := startZoneE2E(t, simURL, "      age: \""+age+"\"\n")
 			zones, err := dnsZones(e.cfg, e.svc, time.Now, slog.New(slog.DiscardHandler))
 			want := "dns zone rpz.cratos: age \"" + age + "\": "
 			if err == nil || len(err.Error()) < len(want) || err.Error()[:len(want)] != want {

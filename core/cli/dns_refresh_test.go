@@ -18,10 +18,7 @@ func TestZoneRebuildReadsMISPAgain(t *testing.T) {
 	const refresh = 10 * time.Second
 	sim, simURL := startSim(t, blockEvent("block",
 		attr("domain", "a.example.test"), attr("hostname", "h1.example.test"), attr("ip-dst", "192.0.2.1")))
-	e := startE2E(t, simURL, func(token string) string {
-		return "dns:\n  listen: \"127.0.0.1:0\"\n  zones:\n    - name: rpz.cratos\n      token: \"" + token +
-			"\"\n      feed: block\n      data_types: [domain, hostname, ipv4]\n      refresh_seconds: 10\n"
-	})
+	e := startZoneE2E(t, simURL, "      data_types: [domain, hostname, ipv4]\n      refresh_seconds: 10\n")
 	zones, err := dnsZones(e.cfg, e.svc, time.Now, slog.New(slog.DiscardHandler))
 	if err != nil || len(zones) != 1 {
 		t.Fatalf("dnsZones: %d zones, %v", len(zones), err)

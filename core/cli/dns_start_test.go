@@ -33,9 +33,7 @@ func TestZoneWithAnExpiredTokenStarts(t *testing.T) {
 		return tok
 	}
 	token := expired(t, "127.0.0.1")
-	e := startE2E(t, simURL, func(string) string {
-		return "dns:\n  listen: \"127.0.0.1:0\"\n  zones:\n    - name: rpz.cratos\n      token: \"" + token + "\"\n      feed: block\n      data_types: [domain]\n"
-	})
+	e := startE2E(t, simURL, func(string) string { return rpzZoneConfig("127.0.0.1:0", token, "      data_types: [domain]\n") })
 	logger, logs := testtool.JSONLogger() // the zone's builds log as they fail
 	stop, err := startDNS(e.cfg, e.svc, logger)
 	if err != nil {

@@ -34,9 +34,7 @@ func TestZoneSourceRechecksToken(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			e := startE2E(t, simURL, func(token string) string {
-				return "dns:\n  listen: \"127.0.0.1:0\"\n  zones:\n    - name: rpz.cratos\n      token: \"" + token + "\"\n      feed: block\n      data_types: [domain]\n"
-			})
+			e := startZoneE2E(t, simURL, "      data_types: [domain]\n")
 			// Serving has begun once a request is answered: only then
 			// does the clean-up's shutdown stop it.
 			if resp, _ := e.get(t, "GET", "/robots.txt"); resp.StatusCode != 200 {

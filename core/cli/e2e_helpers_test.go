@@ -263,20 +263,33 @@ func attr(typ, value string) mispsim.Attribute {
 	return mispsim.Attribute{Type: typ, Value: value, ToIDS: true}
 }
 
-// startDNSE2E starts the end-to-end service with a dns: section serving
-// the zone rpz.cratos of the feed block on 127.0.0.1:port, whose further
-// settings are zone (YAML lines indented as the zone's keys), and starts
-// its DNS primary until t ends.
-func startDNSE2E(t *testing.T, mispURL string, port int, zone string) *e2eService {
-	t.Helper()
-	e := startE2E(t, mispURL, func(token string) string {
-		return fmt.Sprintf(`dns:
-  listen: "127.0.0.1:%d"
+// rpzZoneConfig is a dns: section of config.yaml listening on listen and
+// serving the zone rpz.cratos of the feed block with token, whose further
+// settings are zone (YAML lines indented as the zone's keys).
+func rpzZoneConfig(listen, token, zone string) string {
+	return fmt.Sprintf(`dns:
+  listen: %q
   zones:
     - name: rpz.cratos
       token: %q
       feed: block
-`, port, token) + zone
+`, listen, token) + zone
+}
+
+// startZoneE2E starts the end-to-end service with the zone rpz.cratos of
+// rpzZoneConfig on 127.0.0.1:0, with the service's token, without starting
+// its DNS primary.
+func startZoneE2E(t *testing.T, mispURL, zone string) *e2eService {
+	t.Helper()
+	return startE2E(t, mispURL, func(token string) string { return rpzZoneConfig("127.0.0.1:0", token, zone) })
+}
+
+// startDNSE2E starts the end-to-end service with the zone rpz.cratos of
+// rpzZoneConfig on 127.0.0.1:port, and starts its DNS primary until t ends.
+func startDNSE2E(t *testing.T, mispURL string, port int, zone string) *e2eService {
+	t.Helper()
+	e := startE2E(t, mispURL, func(token string) string {
+		return rpzZoneConfig("127.0.0.1:"+strconv.Itoa(port), token, zone)
 	})
 	stop, err := startDNS(e.cfg, e.svc, newLogger(e.log, true))
 	if err != nil {
