@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/cratos-project/cratos/core/config"
-	"github.com/cratos-project/cratos/internal/testtool"
 	"github.com/cratos-project/cratos/plugins"
 	"github.com/cratos-project/cratos/renderers"
 )
@@ -27,13 +26,7 @@ func TestSiteLoadsWhileItsPluginIsDown(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a plugin binary")
 	}
-	dir := t.TempDir()
-	testtool.GoBuildTo(t, dir, "github.com/cratos-project/cratos/plugins/testdata/faulty")
-	bin := filepath.Join(dir, "faulty")
-	sum, err := plugins.SHA256File(bin)
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin, sum := buildPlugin(t, "testdata/faulty")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	p, err := plugins.Launch(ctx, plugins.Config{Name: "faulty", Path: bin, SHA256: sum})

@@ -1,12 +1,11 @@
 package cli
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -17,21 +16,21 @@ import (
 	"github.com/cratos-project/cratos/core/auth"
 	"github.com/cratos-project/cratos/internal/testtool"
 	"github.com/cratos-project/cratos/internal/testtool/misptest"
+	"github.com/cratos-project/cratos/plugins"
 )
 
-// buildExamplePlugin compiles plugins/example/routeros and returns its
-// path and sha256.
-func buildExamplePlugin(t *testing.T) (string, string) {
+// buildPlugin compiles the plugin of the main package pkg (a path below
+// the module's plugins/) and returns its path and sha256.
+func buildPlugin(t *testing.T, pkg string) (string, string) {
 	t.Helper()
 	dir := t.TempDir()
-	testtool.GoBuildTo(t, dir, "github.com/cratos-project/cratos/plugins/example/routeros")
-	bin := filepath.Join(dir, "routeros")
-	b, err := os.ReadFile(bin)
+	testtool.GoBuildTo(t, dir, "github.com/cratos-project/cratos/plugins/"+pkg)
+	bin := filepath.Join(dir, path.Base(pkg))
+	sum, err := plugins.SHA256File(bin)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum := sha256.Sum256(b)
-	return bin, hex.EncodeToString(sum[:])
+	return bin, sum
 }
 
 // TestPluginCheck runs `cratos plugin check` on the example plugin, which
@@ -40,7 +39,7 @@ func TestPluginCheck(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the example plugin")
 	}
-	bin, _ := buildExamplePlugin(t)
+	bin, _ := buildPlugin(t, "example/routeros")
 	if code, out, stderr := run1("plugin", "check", bin); code != 0 || out != "plugin check: OK\n" {
 		t.Fatalf("plugin check %s: exit %d, stdout %q, stderr %q", bin, code, out, stderr)
 	}
@@ -56,7 +55,7 @@ func TestServeWithExamplePlugin(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a plugin binary")
 	}
-	bin, sum := buildExamplePlugin(t)
+	bin, sum := buildPlugin(t, "example/routeros")
 	sim := misptest.Emulator(t, mispsim.Event{Info: "e", Published: true, Tags: []string{"example:incident-classification=block"},
 		Attributes: []mispsim.Attribute{{Type: "ip-dst", Value: "198.51.100.7", ToIDS: true}, {Type: "ip-dst", Value: "2001:db8::/32", ToIDS: true}}})
 	simURL, err := sim.Start("127.0.0.1:0")
@@ -65,8 +64,8 @@ func TestServeWithExamplePlugin(t *testing.T) {
 	}
 	defer sim.Close()
 	port := testtool.FreePort(t)
-	plugins := fmt.Sprintf("listen: 127.0.0.1:%d\nplugins:\n  - name: routeros\n    path: %s\n    sha256: %s\n", port, bin, sum)
-	cfg := writeConfig(t, testConfig+plugins)
+	pluginConf := fmt.Sprintf("listen: 127.0.0.1:%d\nplugins:\n  - name: routeros\n    path: %s\n    sha256: %s\n", port, bin, sum)
+	cfg := writeConfig(t, testConfig+pluginConf)
 	sites := filepath.Join(filepath.Dir(filepath.Dir(cfg)), "sites")
 	if err := os.WriteFile(filepath.Join(sites, "127.0.0.1.yaml"), []byte("tag: example\nallowed_ips: [127.0.0.1/32]\n"), 0o600); err != nil {
 		t.Fatal(err)
