@@ -50,17 +50,8 @@ func TestSIGHUPDuringStartup(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	for deadline := time.Now().Add(time.Minute); !strings.Contains(out.String(), `"msg":"listening"`); time.Sleep(20 * time.Millisecond) {
-		select {
-		case err := <-exited:
-			t.Fatalf("serve ended during start-up: %v\n%s", err, out.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			_ = cmd.Process.Kill()
-			t.Fatalf("serve never listened:\n%s", out.String())
-		}
-	}
+	waitChild(t, cmd, exited, out, func() bool { return strings.Contains(out.String(), `"msg":"listening"`) },
+		"serve ended during start-up", "serve never listened")
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +67,7 @@ func TestSIGHUPDuringStartup(t *testing.T) {
 func waitOpeningFIFO(t *testing.T, cmd *exec.Cmd, exited <-chan error, out *e2eBuffer) {
 	t.Helper()
 	tasks := fmt.Sprintf("/proc/%d/task/*/wchan", cmd.Process.Pid)
-	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
+	waitChild(t, cmd, exited, out, func() bool {
 		files, _ := filepath.Glob(tasks)
 		if len(files) == 0 {
 			_ = cmd.Process.Kill()
@@ -84,17 +75,27 @@ func waitOpeningFIFO(t *testing.T, cmd *exec.Cmd, exited <-chan error, out *e2eB
 		}
 		for _, f := range files {
 			if b, err := os.ReadFile(f); err == nil && (string(b) == "wait_for_partner" || string(b) == "fifo_open") {
-				return
+				return true
 			}
 		}
+		return false
+	}, "serve ended before opening the access log", "serve was not held opening the access log FIFO within a minute")
+}
+
+// waitChild polls cond every 20 ms until it holds, failing with ended and
+// the child's output if the child exits first, and killing it and failing
+// with late if a minute passes.
+func waitChild(t *testing.T, cmd *exec.Cmd, exited <-chan error, out *e2eBuffer, cond func() bool, ended, late string) {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); !cond(); time.Sleep(20 * time.Millisecond) {
 		select {
 		case err := <-exited:
-			t.Fatalf("serve ended before opening the access log: %v\n%s", err, out.String())
+			t.Fatalf("%s: %v\n%s", ended, err, out.String())
 		default:
 		}
 		if time.Now().After(deadline) {
 			_ = cmd.Process.Kill()
-			t.Fatalf("serve was not held opening the access log FIFO within a minute:\n%s", out.String())
+			t.Fatalf("%s:\n%s", late, out.String())
 		}
 	}
 }
