@@ -99,7 +99,7 @@ func TestDeployUnit(t *testing.T) {
 	// verify wants the binary to exist: point ExecStart at a built one.
 	dir := t.TempDir()
 	path := filepath.Join(dir, "cratos.service")
-	writeFile(t, path, strings.ReplaceAll(unit, "/usr/local/bin/cratos", cratosBinary(t)))
+	testtool.WriteFile(t, path, strings.ReplaceAll(unit, "/usr/local/bin/cratos", cratosBinary(t)))
 	t.Run("systemd-analyze verify", func(t *testing.T) {
 		out, err := exec.Command(analyze, "verify", path).CombinedOutput()
 		if err != nil || strings.Contains(string(out), "cratos.service") {
@@ -173,8 +173,8 @@ func TestDeployNginx(t *testing.T) {
 	}
 
 	t.Run("nginx -t", func(t *testing.T) {
-		writeFile(t, filepath.Join(dir, "server-check.conf"), localConf("443", "127.0.0.1:8080"))
-		writeFile(t, filepath.Join(dir, "check.conf"), mainConf("server-check.conf"))
+		testtool.WriteFile(t, filepath.Join(dir, "server-check.conf"), localConf("443", "127.0.0.1:8080"))
+		testtool.WriteFile(t, filepath.Join(dir, "check.conf"), mainConf("server-check.conf"))
 		out, err := exec.Command(nginx, "-t", "-p", dir, "-c", filepath.Join(dir, "check.conf")).CombinedOutput()
 		if err != nil || !strings.Contains(string(out), "test is successful") {
 			t.Fatalf("nginx -t: %v\n%s", err, out)
@@ -185,8 +185,8 @@ func TestDeployNginx(t *testing.T) {
 		m := startBlockMISP(t)
 		p := startCratos(t, procOptions{MISP: m.URL(), Config: "trusted_proxies: [127.0.0.1/32]\n"})
 		port := testtool.FreePort(t)
-		writeFile(t, filepath.Join(dir, "server-run.conf"), localConf("127.0.0.1:"+strconv.Itoa(port), p.addr))
-		writeFile(t, filepath.Join(dir, "run.conf"), mainConf("server-run.conf"))
+		testtool.WriteFile(t, filepath.Join(dir, "server-run.conf"), localConf("127.0.0.1:"+strconv.Itoa(port), p.addr))
+		testtool.WriteFile(t, filepath.Join(dir, "run.conf"), mainConf("server-run.conf"))
 		out := testtool.StartDaemon(t, "nginx", exec.Command(nginx, "-p", dir, "-c", filepath.Join(dir, "run.conf"))).Log
 		waitFor(t, "nginx to listen", time.Minute, func() bool { return accepts("127.0.0.1:" + strconv.Itoa(port)) })
 

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/cratos-project/cratos/conformance/mispsim"
+	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 // rawStatus writes request on a new loopback connection and returns the
@@ -46,7 +47,7 @@ func rawStatus(t *testing.T, addr, request string) string {
 func foreignToken(t testing.TB) string {
 	t.Helper()
 	cfg := filepath.Join(t.TempDir(), "config", "config.yaml")
-	writeFile(t, cfg, fmt.Sprintf("encryption_key: %q\nsalt: %q\n", strings.Repeat("0BAD", 16), "another-salt-0123456789abcdef012"))
+	testtool.WriteFile(t, cfg, fmt.Sprintf("encryption_key: %q\nsalt: %q\n", strings.Repeat("0BAD", 16), "another-salt-0123456789abcdef012"))
 	return mintToken(t, cfg, "http://127.0.0.1", mispsim.DefaultKey)
 }
 

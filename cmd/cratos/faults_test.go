@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cratos-project/cratos/conformance/mispsim"
+	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 // blockFixture is the block feed every fault test serves, and the lists it
@@ -205,7 +206,7 @@ func TestFaultsReload(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			before := len(p.out.Records("site file not reloaded; keeping the previous version"))
-			writeFile(t, p.site, strings.Replace(tc.site, procTag, "renamed", 1))
+			testtool.WriteFile(t, p.site, strings.Replace(tc.site, procTag, "renamed", 1))
 			if rec := hup(t); rec["errors"] != 1.0 {
 				t.Errorf("sites reloaded with errors %v, want 1", rec["errors"])
 			}
@@ -228,7 +229,7 @@ func TestFaultsReload(t *testing.T) {
 		})
 	}
 	t.Run("fixed file", func(t *testing.T) {
-		writeFile(t, p.site, strings.Replace(procSite(5), procTag, "renamed", 1))
+		testtool.WriteFile(t, p.site, strings.Replace(procSite(5), procTag, "renamed", 1))
 		if rec := hup(t); rec["errors"] != 0.0 {
 			t.Errorf("sites reloaded with errors %v, want 0", rec["errors"])
 		}

@@ -120,9 +120,9 @@ func startCratos(t testing.TB, opts procOptions) *cratosProc {
 	p := &cratosProc{dir: t.TempDir(), prefix: opts.Prefix}
 	cfg := filepath.Join(p.dir, "config", "config.yaml")
 	p.site = filepath.Join(p.dir, "sites", host+".yaml")
-	writeFile(t, cfg, fmt.Sprintf("encryption_key: %q\nsalt: %q\nallways_allowed_ips: [127.0.0.1/32]\ntoken_minting: \"off\"\ncache_max_bytes: 268435456\n%s",
+	testtool.WriteFile(t, cfg, fmt.Sprintf("encryption_key: %q\nsalt: %q\nallways_allowed_ips: [127.0.0.1/32]\ntoken_minting: \"off\"\ncache_max_bytes: 268435456\n%s",
 		procEncryptionKey, procSalt, opts.Config))
-	writeFile(t, p.site, opts.Site)
+	testtool.WriteFile(t, p.site, opts.Site)
 	if opts.MISP != "" {
 		p.token = mintToken(t, cfg, opts.MISP, mispsim.DefaultKey)
 		// The token is an admin token too, so status() sees the detail.
@@ -353,16 +353,6 @@ func accepts(addr string) bool {
 		c.Close()
 	}
 	return err == nil
-}
-
-func writeFile(t testing.TB, path, text string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
 }
 
 func tail(s string, n int) string {

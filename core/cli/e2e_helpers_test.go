@@ -11,7 +11,6 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strconv"
 	"sync/atomic"
@@ -86,7 +85,7 @@ func startE2ESites(t *testing.T, mispURLs []string, extra func(token string) str
 		tokens = append(tokens, token)
 		// A long cache lifetime: an artifact changes only when the test
 		// clears the cache, so checksums and entity tags stay comparable.
-		writeE2EFile(t, filepath.Join(dir, "sites", u.Hostname()+".yaml"), fmt.Sprintf(`enabled: true
+		testtool.WriteFile(t, filepath.Join(dir, "sites", u.Hostname()+".yaml"), fmt.Sprintf(`enabled: true
 tag: %q
 mispVerifyCert: false
 mispTimeoutSeconds: 5
@@ -107,7 +106,7 @@ auth_fail_limit: 1000
 	if extra != nil {
 		cfgText += extra(tokens[0])
 	}
-	writeE2EFile(t, filepath.Join(dir, "config", "config.yaml"), cfgText)
+	testtool.WriteFile(t, filepath.Join(dir, "config", "config.yaml"), cfgText)
 
 	cfg, err := config.Load(filepath.Join(dir, "config", "config.yaml"))
 	if err != nil {
@@ -143,16 +142,6 @@ auth_fail_limit: 1000
 		}
 	})
 	return e
-}
-
-func writeE2EFile(t *testing.T, path, text string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // requests returns the access log, oldest first.

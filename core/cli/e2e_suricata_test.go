@@ -78,7 +78,7 @@ func newSuricataUpdate(t *testing.T, bin, suricataBin string) *suricataUpdate {
 	if err := os.Mkdir(empty, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	writeE2EFile(t, su.update, "dist-rule-directory: "+empty+"\nignore:\n  - \"*deleted.rules\"\n")
+	testtool.WriteFile(t, su.update, "dist-rule-directory: "+empty+"\nignore:\n  - \"*deleted.rules\"\n")
 	return su
 }
 

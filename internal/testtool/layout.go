@@ -28,3 +28,15 @@ func ConfigLayout(t testing.TB, cfg string, sites map[string]string) string {
 	}
 	return path
 }
+
+// WriteFile writes text to path (mode 0644), creating the directories
+// above it.
+func WriteFile(t testing.TB, path, text string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
