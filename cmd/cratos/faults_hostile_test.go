@@ -314,7 +314,7 @@ func TestFaultsProbeNotes(t *testing.T) {
 	_, _ = p.get(t, list+"?cache=5;token="+p.token)
 	_, _ = p.get(t, "/v1/feed/block/type/ipv4/age/1d/output/"+p.token)
 	_, _ = p.get(t, "/"+p.token)
-	waitFor(t, "the access lines", 30*time.Second, func() bool { return strings.Count(p.out.String(), `"msg":"request"`) >= 8 })
+	waitFor(t, "the access lines", time.Minute, func() bool { return strings.Count(p.out.String(), `"msg":"request"`) >= 8 })
 	if strings.Contains(p.out.String(), p.token[:40]) {
 		t.Errorf("a token reached the log")
 	}

@@ -343,7 +343,7 @@ func TestDurableListAfterKill(t *testing.T) {
 	// state_dir defaults to state/ beside config/.
 	lists := filepath.Join(p.dir, "state", "lists", "list-*")
 	// Its record and its body, in a file named after its ETag.
-	waitFor(t, "the last good list in state_dir", 30*time.Second, func() bool {
+	waitFor(t, "the last good list in state_dir", time.Minute, func() bool {
 		files, _ := filepath.Glob(lists)
 		return len(files) == 2
 	})
