@@ -21,15 +21,9 @@ func TestConnectionLimits(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg, err := Load(layout(t, originalConfig+tc.keys, nil))
-			if tc.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.err) {
-					t.Fatalf("error %v, want %q", err, tc.err)
-				}
+			cfg := loadKeys(t, tc.keys, tc.err)
+			if cfg == nil {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if cfg.MaxConnections != tc.total || cfg.MaxConnectionsPerIP != tc.per {
 				t.Errorf("limits %d/%d, want %d/%d", cfg.MaxConnections, cfg.MaxConnectionsPerIP, tc.total, tc.per)
@@ -52,19 +46,31 @@ func TestSendTimeout(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg, err := Load(layout(t, originalConfig+tc.keys, nil))
-			if tc.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.err) {
-					t.Fatalf("error %v, want %q", err, tc.err)
-				}
+			cfg := loadKeys(t, tc.keys, tc.err)
+			if cfg == nil {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if cfg.SendTimeoutSeconds != tc.want {
 				t.Errorf("send_timeout_seconds %d, want %d", cfg.SendTimeoutSeconds, tc.want)
 			}
 		})
 	}
+}
+
+// loadKeys loads originalConfig with keys added. With wantErr set it
+// checks that the load fails with an error holding wantErr and returns
+// nil; otherwise it fails t on an error.
+func loadKeys(t *testing.T, keys, wantErr string) *Config {
+	t.Helper()
+	cfg, err := Load(layout(t, originalConfig+keys, nil))
+	if wantErr != "" {
+		if err == nil || !strings.Contains(err.Error(), wantErr) {
+			t.Errorf("%q: error %v, want %q", keys, err, wantErr)
+		}
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
 }
