@@ -283,12 +283,7 @@ func TestPagingPastWarninglistedRows(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var mu sync.Mutex
-			pages := 0
-			base := pagedMISP(t, func(w http.ResponseWriter, page string) {
-				mu.Lock()
-				pages++
-				mu.Unlock()
+			n, pages := searchPaged(t, Query{EnforceWarninglist: tc.enforce}, func(w http.ResponseWriter, page string) {
 				switch page {
 				case "1": // two rows considered, one dropped by a warninglist
 					if tc.skipped {
@@ -307,11 +302,6 @@ func TestPagingPastWarninglistedRows(t *testing.T) {
 					w.Write([]byte(`{"response":{"Attribute":[]}}`))
 				}
 			})
-			c := New(Options{Site: "s", BaseURL: base, Key: testKey})
-			n, err := c.SearchAttributes(context.Background(), Query{EnforceWarninglist: tc.enforce}, 2, 1, discard)
-			if err != nil {
-				t.Fatal(err)
-			}
 			if n != tc.wantN || pages != tc.wantPages {
 				t.Errorf("read %d attributes in %d pages, want %d in %d", n, pages, tc.wantN, tc.wantPages)
 			}

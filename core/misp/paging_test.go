@@ -31,12 +31,7 @@ func TestPagingPastAllowedlistedRows(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var mu sync.Mutex
-			pages := 0
-			base := pagedMISP(t, func(w http.ResponseWriter, page string) {
-				mu.Lock()
-				pages++
-				mu.Unlock()
+			n, pages := searchPaged(t, Query{}, func(w http.ResponseWriter, page string) {
 				w.Header().Set("X-Skipped-Elements-Count", "0")
 				switch page {
 				case "1":
@@ -52,11 +47,6 @@ func TestPagingPastAllowedlistedRows(t *testing.T) {
 					w.Write([]byte(`{"response":{"Attribute":[]}}`))
 				}
 			})
-			c := New(Options{Site: "s", BaseURL: base, Key: testKey})
-			n, err := c.SearchAttributes(context.Background(), Query{}, 2, 1, discard)
-			if err != nil {
-				t.Fatal(err)
-			}
 			if n != tc.wantN || pages != tc.wantPages {
 				t.Errorf("read %d attributes in %d pages, want %d in %d", n, pages, tc.wantN, tc.wantPages)
 			}
@@ -150,4 +140,25 @@ func TestLastPageAtMaxPagesInParallel(t *testing.T) {
 	if err != nil || n != 5 {
 		t.Fatalf("%d attributes, %v; want 5", n, err)
 	}
+}
+
+// searchPaged searches q, two attributes a page, at a MISP whose pages
+// answer writes, and returns the attributes read and the pages asked for.
+func searchPaged(t *testing.T, q Query, answer func(w http.ResponseWriter, page string)) (n, pages int) {
+	t.Helper()
+	var mu sync.Mutex
+	base := pagedMISP(t, func(w http.ResponseWriter, page string) {
+		mu.Lock()
+		pages++
+		mu.Unlock()
+		answer(w, page)
+	})
+	c := New(Options{Site: "s", BaseURL: base, Key: testKey})
+	n, err := c.SearchAttributes(context.Background(), q, 2, 1, discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	return n, pages
 }
