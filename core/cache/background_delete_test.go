@@ -29,7 +29,7 @@ func TestDeleteLandsAfterTheKeysBackgroundWrite(t *testing.T) {
 			addr, _ := memcachedtest.Start(t)
 			// A chunk reaches memcached a second late.
 			var chunks atomic.Int64
-			m, err := NewMemcached(Options{Servers: []string{holdingProxy(t, addr, func(b []byte) time.Duration {
+			m := heldClient(t, addr, func(b []byte) time.Duration {
 				line, _, _ := bytes.Cut(b, []byte("\r\n"))
 				f := strings.Fields(string(line))
 				if len(f) == 5 && f[0] == "set" {
@@ -39,21 +39,13 @@ func TestDeleteLandsAfterTheKeysBackgroundWrite(t *testing.T) {
 					}
 				}
 				return 0
-			})}, Timeout: 200 * time.Millisecond})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer m.Close()
+			})
 			list := bytes.Repeat([]byte("0123456789abcdef"), 3<<15) // 1.5 MiB: two chunks
 			if err := m.Set(ctx, "list", list, time.Hour); err != nil {
 				t.Fatalf("slow write: %v, want it handed to the background", err)
 			}
 			// The request path's first chunk, then the worker's.
-			for deadline := time.Now().Add(time.Minute); chunks.Load() < 2; time.Sleep(10 * time.Millisecond) {
-				if time.Now().After(deadline) {
-					t.Fatal("the background did not write the list")
-				}
-			}
+			waitCount(t, &chunks, 2, "the background did not write the list")
 			if err := m.Delete(ctx, "list"); err != nil {
 				t.Fatal(err)
 			}

@@ -99,25 +99,17 @@ func TestBackgroundWriteNeverOverwritesANewerOne(t *testing.T) {
 			// memcached 2 s late; the write after them, once they are
 			// on their way, at once.
 			var sets atomic.Int64
-			m, err := NewMemcached(Options{Servers: []string{holdingProxy(t, addr, func(b []byte) time.Duration {
+			m := heldClient(t, addr, func(b []byte) time.Duration {
 				if bytes.HasPrefix(b, []byte("set ")) && sets.Add(1) <= 2 {
 					return 2 * time.Second
 				}
 				return 0
-			})}, Timeout: 200 * time.Millisecond})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer m.Close()
+			})
 			ns := NewNamespace(m, time.Hour)
 			if _, _, err := tc.write(ctx, m, ns, false); err != nil {
 				t.Fatalf("slow write: %v, want it handed to the background", err)
 			}
-			for deadline := time.Now().Add(time.Minute); sets.Load() < 2; time.Sleep(10 * time.Millisecond) {
-				if time.Now().After(deadline) {
-					t.Fatal("the background did not try the write again")
-				}
-			}
+			waitCount(t, &sets, 2, "the background did not try the write again")
 			key, want, err := tc.write(ctx, m, ns, true)
 			if err != nil {
 				t.Fatal(err)
@@ -138,16 +130,12 @@ func TestWritesLandInTheOrderIssued(t *testing.T) {
 	ctx := context.Background()
 	addr, _ := memcachedtest.Start(t)
 	// Large pieces of a request reach memcached a second late.
-	m, err := NewMemcached(Options{Servers: []string{holdingProxy(t, addr, func(b []byte) time.Duration {
+	m := heldClient(t, addr, func(b []byte) time.Duration {
 		if len(b) > 4<<10 {
 			return time.Second
 		}
 		return 0
-	})}, Timeout: 200 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	})
 	direct := directClient(t, addr)
 	piece := bytes.Repeat([]byte("0123456789abcdef"), 3<<15) // 1.5 MiB: two chunks
 	if err := m.Set(ctx, "piece", piece, time.Hour); err != nil {
@@ -165,6 +153,31 @@ func TestWritesLandInTheOrderIssued(t *testing.T) {
 	for _, key := range []string{"piece", "head"} {
 		if _, ok, err := direct.Get(ctx, key); !ok || err != nil {
 			t.Errorf("%s after the background writes: ok=%v err=%v", key, ok, err)
+		}
+	}
+}
+
+// heldClient returns a client, closed when the test ends, of the
+// memcached at addr through a proxy holding each piece of a request back
+// by hold(its bytes); a request not answered in 200 ms is handed to the
+// background.
+func heldClient(t *testing.T, addr string, hold func(b []byte) time.Duration) *Memcached {
+	t.Helper()
+	m, err := NewMemcached(Options{Servers: []string{holdingProxy(t, addr, hold)}, Timeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	return m
+}
+
+// waitCount waits up to a minute for n to reach want, failing t with
+// failure if it does not.
+func waitCount(t *testing.T, n *atomic.Int64, want int64, failure string) {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); n.Load() < want; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal(failure)
 		}
 	}
 }
