@@ -29,23 +29,14 @@ func TestGuardChangeRebuildsList(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			load := siteLoader(t)
-			s := limitsService(Limits{})
-			r := limitsRequest(srv.URL, "key-one", "1d")
-			r.Site = load(before)
-			res, err := s.Get(context.Background(), r)
-			if err != nil {
-				t.Fatal(err)
-			}
+			rig := newReloadRig(t, srv.URL, before)
+			res := rig.get(t)
 			if !slices.Contains(listLines(res.Body), "100.128.0.2") {
 				t.Fatalf("first list %q lacks 100.128.0.2", res.Body)
 			}
-			r.Site = load(tc.after)
+			rig.reload(t, tc.after)
 			for i := range 2 {
-				res, err := s.Get(context.Background(), r)
-				if err != nil {
-					t.Fatal(err)
-				}
+				res := rig.get(t)
 				if slices.Contains(listLines(res.Body), "100.128.0.2") {
 					t.Fatalf("request %d after the change: %s list %q carries the protected 100.128.0.2", i, res.Status, res.Body)
 				}
@@ -73,20 +64,46 @@ func threeAddressMISP(t *testing.T) *httptest.Server {
 	return srv
 }
 
-// siteLoader returns a function that writes a site file and loads it, as
-// a reload does.
-func siteLoader(t *testing.T) func(body string) *config.Site {
+// reloadRig asks a Service for the ipv4 list of key-one at a MISP under a
+// site file it writes and loads again, as a reload does.
+type reloadRig struct {
+	svc  *Service
+	req  Request
+	path string
+}
+
+// newReloadRig returns a reloadRig at the MISP at url, its site file
+// loaded from site.
+func newReloadRig(t *testing.T, url, site string) *reloadRig {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "127.0.0.1.yaml")
-	return func(body string) *config.Site {
-		t.Helper()
-		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		st, err := config.LoadSite(path, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return st
+	rig := &reloadRig{
+		svc:  limitsService(Limits{}),
+		req:  limitsRequest(url, "key-one", "1d"),
+		path: filepath.Join(t.TempDir(), "127.0.0.1.yaml"),
 	}
+	rig.reload(t, site)
+	return rig
+}
+
+// reload writes site as the site file and loads it for the next requests.
+func (rig *reloadRig) reload(t *testing.T, site string) {
+	t.Helper()
+	if err := os.WriteFile(rig.path, []byte(site), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st, err := config.LoadSite(rig.path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rig.req.Site = st
+}
+
+// get returns the list served under the site file last loaded.
+func (rig *reloadRig) get(t *testing.T) Result {
+	t.Helper()
+	res, err := rig.svc.Get(context.Background(), rig.req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }

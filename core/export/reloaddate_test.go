@@ -1,7 +1,6 @@
 package export
 
 import (
-	"context"
 	"slices"
 	"testing"
 	"time"
@@ -23,26 +22,16 @@ func TestReloadedSettingsRedateList(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			load := siteLoader(t)
-			s := limitsService(Limits{})
-			r := limitsRequest(srv.URL, "key-one", "1d")
-			r.Site = load(before)
-			first, err := s.Get(context.Background(), r)
-			if err != nil {
-				t.Fatal(err)
-			}
-			prev := first
+			rig := newReloadRig(t, srv.URL, before)
+			prev := rig.get(t)
 			// Each change of settings gives the list a date of its own; a
 			// request under the same settings keeps it. The last step goes
 			// back to the first settings, whose list is still cached: it
 			// keeps the date it was served with, which the list before it
 			// does not have.
 			for i, body := range []string{tc.after, tc.after, before} {
-				r.Site = load(body)
-				res, err := s.Get(context.Background(), r)
-				if err != nil {
-					t.Fatal(err)
-				}
+				rig.reload(t, body)
+				res := rig.get(t)
 				changed := i != 1
 				if slices.Equal(res.Body, prev.Body) == changed {
 					t.Fatalf("step %d: bytes %q after %q", i, res.Body, prev.Body)
