@@ -12,13 +12,12 @@ import (
 // A value MISP returns but the guard keeps out of a list is explained by
 // the lookup with the rule and its detail.
 func TestLookupGuardRefusal(t *testing.T) {
-	sim := misptest.Emulator(t, mispsim.Event{Info: "lookup", Published: true, Tags: []string{"cratos:incident-classification=block"},
-		Attributes: []mispsim.Attribute{
-			{Type: "ip-dst", Value: "8.8.0.0/16", ToIDS: true},
-			{Type: "ip-dst", Value: "8.9.0.0/16", ToIDS: true},
-			{Type: "url", Value: "http://169.254.169.254/latest/meta-data", ToIDS: true},
-			{Type: "url", Value: "http://45.77.16.40/gate.php", ToIDS: true},
-		}})
+	sim := lookupEmulator(t, []mispsim.Attribute{
+		{Type: "ip-dst", Value: "8.8.0.0/16", ToIDS: true},
+		{Type: "ip-dst", Value: "8.9.0.0/16", ToIDS: true},
+		{Type: "url", Value: "http://169.254.169.254/latest/meta-data", ToIDS: true},
+		{Type: "url", Value: "http://45.77.16.40/gate.php", ToIDS: true},
+	})
 	if _, err := sim.AddWarninglist(mispsim.Warninglist{Name: "resolvers", Type: "cidr", List: []string{"8.8.4.4"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -36,24 +35,14 @@ func TestLookupGuardRefusal(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.value, func(t *testing.T) {
-			res, err := svc.Lookup(t.Context(), LookupRequest{Site: site, MISPURL: url, MISPKey: mispsim.DefaultKey, Value: tt.value, Age: "10y"})
-			if err != nil {
-				t.Fatal(err)
+			_, l := lookupAny(t, svc, site, url, tt.value, tt.dataType)
+			var got guard.Verdict
+			if l.KeptOut != nil {
+				got = *l.KeptOut
 			}
-			for _, l := range res.Lists {
-				if l.Feed != "any" || l.DataType != tt.dataType {
-					continue
-				}
-				var got guard.Verdict
-				if l.KeptOut != nil {
-					got = *l.KeptOut
-				}
-				if l.Error != "" || l.Carried != (tt.rule == "") || got.Rule != tt.rule || got.Detail != tt.detail || l.Source == nil {
-					t.Fatalf("any/%s = %+v (kept out %+v); want kept out by %q %q", tt.dataType, l, l.KeptOut, tt.rule, tt.detail)
-				}
-				return
+			if l.Error != "" || l.Carried != (tt.rule == "") || got.Rule != tt.rule || got.Detail != tt.detail || l.Source == nil {
+				t.Fatalf("any/%s = %+v (kept out %+v); want kept out by %q %q", tt.dataType, l, l.KeptOut, tt.rule, tt.detail)
 			}
-			t.Fatalf("no any/%s list in %+v", tt.dataType, res.Lists)
 		})
 	}
 }

@@ -16,12 +16,11 @@ import (
 // rule keeps it out of the list, and the attribute it comes from, as for
 // a value kept out by a rule of its own.
 func TestLookupKeptOutByOtherHalf(t *testing.T) {
-	sim := misptest.Emulator(t, mispsim.Event{Info: "lookup", Published: true, Tags: []string{"cratos:incident-classification=block"},
-		Attributes: []mispsim.Attribute{
-			{Type: "domain|ip", Value: "mail.corp-example.net|198.51.100.25", ToIDS: true},
-			{Type: "domain|ip", Value: "c2.evil-example.xyz|198.51.100.53", ToIDS: true},
-			{Type: "domain|ip", Value: "c3.evil-example.xyz|203.0.113.77", ToIDS: true},
-		}})
+	sim := lookupEmulator(t, []mispsim.Attribute{
+		{Type: "domain|ip", Value: "mail.corp-example.net|198.51.100.25", ToIDS: true},
+		{Type: "domain|ip", Value: "c2.evil-example.xyz|198.51.100.53", ToIDS: true},
+		{Type: "domain|ip", Value: "c3.evil-example.xyz|203.0.113.77", ToIDS: true},
+	})
 	url := misptest.Serve(t, sim)
 	svc := New(inMemory(Options{Logger: slog.New(slog.DiscardHandler)}, "lookup pair test"))
 	site := anyFeedRequest(url, "ipv4", "10y", "txt", 0).Site
@@ -38,29 +37,19 @@ func TestLookupKeptOutByOtherHalf(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.value+"/"+tt.dataType, func(t *testing.T) {
-			res, err := svc.Lookup(t.Context(), LookupRequest{Site: site, MISPURL: url, MISPKey: mispsim.DefaultKey, Value: tt.value, Age: "10y"})
-			if err != nil {
-				t.Fatal(err)
-			}
+			res, l := lookupAny(t, svc, site, url, tt.value, tt.dataType)
 			if res.Guard != nil {
 				t.Errorf("guard %+v: the value is kept out by no rule of its own", res.Guard)
 			}
-			for _, l := range res.Lists {
-				if l.Feed != "any" || l.DataType != tt.dataType {
-					continue
-				}
-				rule, detail := "", ""
-				if l.KeptOut != nil {
-					rule, detail = l.KeptOut.Rule, l.KeptOut.Detail
-				}
-				if l.Error != "" || l.Carried != tt.carried || rule != tt.keptOut || !strings.Contains(detail, tt.other) ||
-					l.Source == nil || l.Source.MISPType != "domain|ip" {
-					t.Fatalf("any/%s = %+v (kept out %+v); want carried %v, kept out by %q, from the domain|ip attribute",
-						tt.dataType, l, l.KeptOut, tt.carried, tt.keptOut)
-				}
-				return
+			rule, detail := "", ""
+			if l.KeptOut != nil {
+				rule, detail = l.KeptOut.Rule, l.KeptOut.Detail
 			}
-			t.Fatalf("no any/%s list in %+v", tt.dataType, res.Lists)
+			if l.Error != "" || l.Carried != tt.carried || rule != tt.keptOut || !strings.Contains(detail, tt.other) ||
+				l.Source == nil || l.Source.MISPType != "domain|ip" {
+				t.Fatalf("any/%s = %+v (kept out %+v); want carried %v, kept out by %q, from the domain|ip attribute",
+					tt.dataType, l, l.KeptOut, tt.carried, tt.keptOut)
+			}
 		})
 	}
 }

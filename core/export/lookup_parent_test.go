@@ -13,11 +13,10 @@ import (
 // domain list carries it, as the domain, while a hostname list, which
 // carries names alone, does not.
 func TestLookupNameUnderListedDomain(t *testing.T) {
-	sim := misptest.Emulator(t, mispsim.Event{Info: "lookup", Published: true, Tags: []string{"cratos:incident-classification=block"},
-		Attributes: []mispsim.Attribute{
-			{Type: "domain", Value: "evil-example.xyz", ToIDS: true},
-			{Type: "hostname", Value: "c2.other-example.xyz", ToIDS: true},
-		}})
+	sim := lookupEmulator(t, []mispsim.Attribute{
+		{Type: "domain", Value: "evil-example.xyz", ToIDS: true},
+		{Type: "hostname", Value: "c2.other-example.xyz", ToIDS: true},
+	})
 	url := misptest.Serve(t, sim)
 	svc := New(inMemory(Options{Logger: slog.New(slog.DiscardHandler)}, "lookup parent test"))
 	site := anyFeedRequest(url, "domain", "10y", "txt", 0).Site
@@ -36,20 +35,10 @@ func TestLookupNameUnderListedDomain(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.value+"/"+tt.dataType, func(t *testing.T) {
-			res, err := svc.Lookup(t.Context(), LookupRequest{Site: site, MISPURL: url, MISPKey: mispsim.DefaultKey, Value: tt.value, Age: "10y"})
-			if err != nil {
-				t.Fatal(err)
+			_, l := lookupAny(t, svc, site, url, tt.value, tt.dataType)
+			if l.Error != "" || l.Carried != tt.carried || l.As != tt.as || tt.carried && l.Source == nil {
+				t.Fatalf("any/%s = %+v; want carried %v as %q", tt.dataType, l, tt.carried, tt.as)
 			}
-			for _, l := range res.Lists {
-				if l.Feed != "any" || l.DataType != tt.dataType {
-					continue
-				}
-				if l.Error != "" || l.Carried != tt.carried || l.As != tt.as || tt.carried && l.Source == nil {
-					t.Fatalf("any/%s = %+v; want carried %v as %q", tt.dataType, l, tt.carried, tt.as)
-				}
-				return
-			}
-			t.Fatalf("no any/%s list in %+v", tt.dataType, res.Lists)
 		})
 	}
 }
