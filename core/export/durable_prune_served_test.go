@@ -38,22 +38,7 @@ func TestServedListUndatedIsNotPruned(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			misp := newGatedMISP(t)
-			dirPath := t.TempDir()
-			first := newSWRRig(t, misp, Options{State: openStateAt(t, dirPath), StateMaxAge: 30 * day})
-			built := first.get(t, Miss)
-			first.svc.WaitDurable()
-			name := durableName(first.svc.keyMemo.keysFor(first.req, first.svc.listKeys).artifact)
-			files := []string{filepath.Join(dirPath, name), filepath.Join(dirPath, bodyName(name, built.ETag))}
-			for _, f := range files {
-				if err := os.Chtimes(f, first.clock.Now(), first.clock.Now()); err != nil {
-					t.Fatal(err)
-				}
-			}
-
-			misp.fail.Store(true)
-			second := newSWRRig(t, misp, Options{State: openStateAt(t, dirPath), StateMaxAge: 30 * day})
-			second.clock.advance(40 * day)
+			second, built, name, files := restartedOnDisk(t)
 			d := second.svc.durable
 			d.mu.Lock()
 			tc.hold(d, name)
@@ -89,4 +74,30 @@ func TestServedListUndatedIsNotPruned(t *testing.T) {
 			}
 		})
 	}
+}
+
+// restartedOnDisk builds a list into a state_dir that keeps lists 30
+// days, its files dated when it was built, then starts a Service on that
+// state_dir 40 days later, MISP failing (a restart after weeks, MISP
+// down). It returns the rig of that Service, the list built, the name of
+// its record and the paths of its record and body.
+func restartedOnDisk(t *testing.T) (second *swrRig, built Result, name string, files []string) {
+	t.Helper()
+	const day = 24 * time.Hour
+	misp := newGatedMISP(t)
+	dirPath := t.TempDir()
+	first := newSWRRig(t, misp, Options{State: openStateAt(t, dirPath), StateMaxAge: 30 * day})
+	built = first.get(t, Miss)
+	first.svc.WaitDurable()
+	name = durableName(first.svc.keyMemo.keysFor(first.req, first.svc.listKeys).artifact)
+	files = []string{filepath.Join(dirPath, name), filepath.Join(dirPath, bodyName(name, built.ETag))}
+	for _, f := range files {
+		if err := os.Chtimes(f, first.clock.Now(), first.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	misp.fail.Store(true)
+	second = newSWRRig(t, misp, Options{State: openStateAt(t, dirPath), StateMaxAge: 30 * day})
+	second.clock.advance(40 * day)
+	return second, built, name, files
 }

@@ -147,25 +147,7 @@ func TestPruneDurableSpares(t *testing.T) {
 // must not be pruned; one no longer asked for is, a maximum age later.
 func TestServedListIsNotPruned(t *testing.T) {
 	const day = 24 * time.Hour
-	misp := newGatedMISP(t)
-	dirPath := t.TempDir()
-	first := newSWRRig(t, misp, Options{State: openStateAt(t, dirPath), StateMaxAge: 30 * day})
-	built := first.get(t, Miss)
-	first.svc.WaitDurable()
-	name := durableName(first.svc.keyMemo.keysFor(first.req, first.svc.listKeys).artifact)
-	files := []string{filepath.Join(dirPath, name), filepath.Join(dirPath, bodyName(name, built.ETag))}
-	dated := func(at time.Time) {
-		for _, f := range files {
-			if err := os.Chtimes(f, at, at); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	dated(first.clock.Now())
-
-	misp.fail.Store(true)
-	second := newSWRRig(t, misp, Options{State: openStateAt(t, dirPath), StateMaxAge: 30 * day})
-	second.clock.advance(40 * day) // a restart after weeks, MISP down
+	second, built, _, files := restartedOnDisk(t)
 	if res := second.get(t, Stale); res.ETag != built.ETag {
 		t.Fatalf("served ETag %s, want %s", res.ETag, built.ETag)
 	}
