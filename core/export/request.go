@@ -141,6 +141,12 @@ func (s *Service) keysFor(r Request) keys {
 		out = "vendor:" + r.Vendor
 	}
 	artifact := "art|" + snapshot + "|" + out + "|" + optionsDigest(r.rendererOptions(r.Output)) + "|" + r.Package
+	if len(r.RendererOptions) > 0 {
+		// A list with options of its own (a DNS zone's) is never another
+		// URL's list of the same settings: the list last served at each
+		// is noted by its own builds only (listdate.go).
+		artifact += "|own:" + optionsDigest(r.RendererOptions)
+	}
 	list := "list|" + group + "|" + out + "|" + optionsDigest(r.RendererOptions) + "|" + r.Package
 	return keys{group: group, snapshot: snapshot, artifact: artifact, list: list, identity: keyID}
 }

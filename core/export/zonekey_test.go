@@ -1,0 +1,63 @@
+package export
+
+import (
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/core/config"
+)
+
+// A DNS zone asks for the rpz list of its feed with the zone's name as
+// origin; the HTTP rpz URL of the same feed, on a site whose rpz origin
+// is that name, asks for a list of the same settings. Each keeps the
+// list last served to its devices as the circuit breaker's baseline: the
+// one built for the other is not its own. After a reload that changes
+// the list's settings, an empty answer from MISP is held at the URL and
+// in the zone, whichever of the two built the list before.
+func TestZoneAndURLOfOneListKeepTheirOwnBaseline(t *testing.T) {
+	const origin = "rpz.example.net"
+	for _, tc := range []struct {
+		name          string
+		builder, then string // "zone" or "url"
+	}{
+		{"the zone built it, the URL asked after", "zone", "url"},
+		{"the URL built it, the zone asked after", "url", "zone"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g := newShrinkRig(t, "zone key test")
+			site := *g.req.Site
+			site.Renderers = map[string]map[string]string{"rpz": {"origin": origin}}
+			url := g.req
+			url.Site, url.Output = &site, "rpz"
+			zone := url
+			zone.RendererOptions, zone.TTL, zone.WaitFresh = map[string]string{"origin": origin}, 50*time.Second, true
+			reqs := map[string]*Request{"zone": &zone, "url": &url}
+			get := func(step, who string) Result {
+				t.Helper()
+				res, err := g.svc.Get(t.Context(), *reqs[who])
+				if err != nil {
+					t.Fatalf("%s (%s): %v", step, who, err)
+				}
+				return res
+			}
+
+			good := get("first build", tc.builder)
+			if good.Entries < 200 {
+				t.Fatalf("first build: %d entries", good.Entries)
+			}
+			if res := get("first pull", tc.then); res.Entries != good.Entries {
+				t.Fatalf("first pull: %d entries, want %d", res.Entries, good.Entries)
+			}
+
+			changed := site // a reload adds a never_block name: a new key
+			changed.Guard.NeverBlock = config.NeverBlock{Domains: []string{"example.org"}}
+			zone.Site, url.Site = &changed, &changed
+			g.m.keep.Store(0) // MISP answers nothing (a tag broken in the same edit)
+			g.clock.advance(48 * time.Hour)
+			res := get("empty rebuild", tc.then)
+			if res.Held == nil || res.Entries != good.Entries {
+				t.Fatalf("empty rebuild: held %v, %d entries served, want the %d last served held", res.Held, res.Entries, good.Entries)
+			}
+		})
+	}
+}
