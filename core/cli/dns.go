@@ -55,7 +55,7 @@ func zoneRequests(cfg *config.Config, zc config.DNSZone, refresh time.Duration) 
 			dt, _ := cfg.DataType(name)
 			reqs = append(reqs, export.Request{MISPURL: cl.BaseURL(), MISPKey: cl.Key, Kind: export.KindFeed, Feed: zc.Feed,
 				DataType: dt, Age: zc.Age, Output: "rpz", TTL: zoneListLifetime(refresh),
-				RendererOptions: map[string]string{"origin": zc.Name}, WaitFresh: true})
+				RendererOptions: map[string]string{"origin": zc.Name}, WaitFresh: true, Path: "dns zone " + zc.Name})
 		}
 		return reqs
 	}

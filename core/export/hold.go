@@ -30,7 +30,7 @@ type Hold struct {
 	Previous int       `json:"previous_entries"`
 	Current  int       `json:"rebuilt_entries"`
 	// Path is where the held content is served when it is not a list
-	// route (a TAXII collection).
+	// route (a TAXII collection, a DNS zone).
 	Path string `json:"path,omitempty"`
 	// Identity names the MISP key the held list was built with (as
 	// Service.Identity does): only tokens of that key may be shown it.
@@ -116,7 +116,7 @@ func (s *Service) checkHold(r Request, k keys, a, prev *Artifact) (*Artifact, *H
 	if hold && (st == nil || !st.lets(b, a.Entries)) {
 		h := Hold{ID: holdID(k.artifact), Site: r.Site.Name, Feed: feedLabel(r), DataType: r.DataType.Name, Age: r.Age,
 			Output: r.Output, Since: s.opts.Now().UTC().Truncate(time.Second), Reason: why, Previous: prev.Entries, Current: a.Entries,
-			Identity: k.identity}
+			Path: r.Path, Identity: k.identity}
 		if r.Kind == KindVendor {
 			h.Output = "vendor:" + r.Vendor
 		}

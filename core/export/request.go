@@ -37,6 +37,9 @@ type Request struct {
 	// WaitFresh makes a list past its lifetime wait for its rebuild
 	// rather than be served while it is rebuilt (refresh.go).
 	WaitFresh bool
+	// Path, when set, names where the list is served when it is not at
+	// its list route (a DNS zone): its hold carries it.
+	Path string
 }
 
 // rendererOptions returns the site's options for renderer name with the

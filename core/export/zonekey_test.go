@@ -61,3 +61,40 @@ func TestZoneAndURLOfOneListKeepTheirOwnBaseline(t *testing.T) {
 		})
 	}
 }
+
+// A held zone list and a held URL list of the same feed are two holds,
+// and /v1/holds tells them apart: the zone's names the zone.
+func TestZoneHoldNamesTheZone(t *testing.T) {
+	const origin = "rpz.example.net"
+	g := newShrinkRig(t, "zone hold test")
+	site := *g.req.Site
+	site.Renderers = map[string]map[string]string{"rpz": {"origin": origin}}
+	url := g.req
+	url.Site, url.Output = &site, "rpz"
+	zone := url
+	zone.RendererOptions, zone.WaitFresh, zone.Path = map[string]string{"origin": origin}, true, "dns zone "+origin
+	for _, r := range []Request{zone, url} {
+		if res, err := g.svc.Get(t.Context(), r); err != nil || res.Entries < 200 {
+			t.Fatalf("first build of %q: %v, %d entries", r.Path, err, res.Entries)
+		}
+	}
+	g.m.keep.Store(0)
+	g.clock.advance(48 * time.Hour)
+	paths := map[string]string{} // hold id -> path
+	for _, r := range []Request{zone, url} {
+		res, err := g.svc.Get(t.Context(), r)
+		if err != nil || res.Held == nil {
+			t.Fatalf("empty rebuild of %q: %v, held %v", r.Path, err, res.Held)
+		}
+		paths[res.Held.ID] = r.Path
+	}
+	holds := g.svc.Holds("")
+	if len(holds) != 2 {
+		t.Fatalf("holds: %+v, want the zone's and the URL's", holds)
+	}
+	for _, h := range holds {
+		if want, ok := paths[h.ID]; !ok || h.Path != want {
+			t.Errorf("hold %s: path %q, want %q", h.ID, h.Path, want)
+		}
+	}
+}
