@@ -46,9 +46,12 @@ var forms = func() [32]patternForm {
 
 // encoder builds objects into a reused buffer.
 type encoder struct {
-	c            config
-	identityID   string
-	generated    []byte // req.Generated as a STIX timestamp
+	c          config
+	identityID string
+	generated  []byte // req.Generated as a STIX timestamp
+	// latest, when not 0, is req.Generated in unix milliseconds: a
+	// timestamp past it is written as generated (clampToGenerated).
+	latest       int64
 	buf, scratch []byte
 	lastTS       int64
 	lastTime     []byte
@@ -180,10 +183,23 @@ func (e *encoder) slowIndicator(in indicator.Indicator) ([]byte, string) {
 	return b, ""
 }
 
+// clampToGenerated makes every timestamp later than generated, the
+// list's date, the list's date: an attribute time ahead of the clock (MISP
+// on a skewed clock, a date typed in the future) would otherwise give its
+// indicator a version later than those of the lists to come, and an
+// indicator that comes back under the list's date would look older to a
+// TIP than the one it replaces (version.go).
+func (e *encoder) clampToGenerated(generated time.Time) {
+	if !generated.IsZero() {
+		e.latest = generated.UnixMilli()
+	}
+}
+
 // timestamp returns the STIX timestamp of a unix time, or of the request's
-// generation time when ts is 0 or outside years 1970-9999.
+// generation time when ts is 0, outside years 1970-9999 or, with
+// clampToGenerated, later than that time.
 func (e *encoder) timestamp(ts int64) []byte {
-	if ts <= 0 || ts > 253402300799 {
+	if ts <= 0 || ts > 253402300799 || e.latest != 0 && ts*1000 > e.latest {
 		return e.generated
 	}
 	if ts == e.lastTS {

@@ -120,6 +120,7 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 	return feedlist.Stream(ctx, w, req, Name, r.Parse, func(o *renderers.Out, c config, d feedlist.Drops) error {
 		e := newEncoder(c, req.Generated)
 		e.scopeIDs()
+		e.clampToGenerated(req.Generated)
 		prev := readVersions(req.Previous) // version.go
 		digest := sha256.New()
 		emit := func(b []byte) {
