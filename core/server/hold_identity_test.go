@@ -13,14 +13,7 @@ import (
 // counts. An admin token sees and releases every hold of its site.
 func TestHoldsOfOtherMISPKeysHidden(t *testing.T) {
 	h, cut, token := cutHarness(t)
-	withKey := func(key string) string {
-		cl, err := codec.Verify(token, h.now())
-		if err != nil {
-			t.Fatal(err)
-		}
-		cl.Key = key
-		return h.mint(cl)
-	}
+	withKey := func(key string) string { return h.withMISPKey(t, token, key) }
 	sameKey, otherKey, admin := withKey(h.claims.Key), withKey(strings.Repeat("b", 40)), withKey(strings.Repeat("c", 40))
 	h.setAdmins(auth.Fingerprint(admin))
 	build := func() string { return h.rebuildHeld(t, token) }

@@ -23,6 +23,18 @@ func (h *harness) rebuildHeld(t *testing.T, token string) string {
 	return resp.Header.Get("X-Cratos-Held")
 }
 
+// withMISPKey returns a token of token's claims with its MISP key
+// replaced by key.
+func (h *harness) withMISPKey(t *testing.T, token, key string) string {
+	t.Helper()
+	cl, err := codec.Verify(token, h.now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl.Key = key
+	return h.mint(cl)
+}
+
 // holdsSeenBy returns the holds GET /v1/holds shows token.
 func (h *harness) holdsSeenBy(t *testing.T, token string) []export.Hold {
 	t.Helper()

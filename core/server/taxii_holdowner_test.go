@@ -21,14 +21,7 @@ func TestTAXIIHoldSeenByTheUsersKeys(t *testing.T) {
 	h.sim.AddUser(mispsim.User{Key: rotated, ID: 1, OrgID: 1, Email: "cratos-demo@example.org"})
 	h.sim.AddUser(mispsim.User{Key: unseen, ID: 1, OrgID: 1, Email: "cratos-demo@example.org"})
 	h.sim.AddUser(mispsim.User{Key: partner, ID: 2, OrgID: 1, Email: "partner@example.org"})
-	withKey := func(key string) string {
-		cl, err := codec.Verify(token, h.now())
-		if err != nil {
-			t.Fatal(err)
-		}
-		cl.Key = key
-		return h.mint(cl)
-	}
+	withKey := func(key string) string { return h.withMISPKey(t, token, key) }
 	original := token
 	rotatedToken, partnerToken, unseenToken := withKey(rotated), withKey(partner), withKey(unseen)
 	admin := withKey(strings.Repeat("c", 40))
