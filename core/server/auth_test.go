@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cratos-project/cratos/core/auth"
 	"github.com/cratos-project/cratos/core/config"
 )
 
@@ -103,9 +102,7 @@ func TestRevokedToken(t *testing.T) {
 // the site file, as an operator would do it.
 func newRevokedHarness(t *testing.T) *harness {
 	h := newHarness(t)
-	body := "tag: example\nallowed_ips: [127.0.0.0/8]\nblacklisted_api_tokens:\n  - " + auth.Fingerprint(h.token) + "\n"
-	// The server holds the same *Site: replace its contents.
-	*h.site = *loadSite(t, h.site.Name, body)
+	h.changeSite(t, "blacklisted_api_tokens:\n  - %FP%\n", true)
 	return h
 }
 
