@@ -4,12 +4,14 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/cratos-project/cratos/conformance/stixschema"
+	"github.com/cratos-project/cratos/core/state"
 	"github.com/cratos-project/cratos/core/taxii"
 	"github.com/cratos-project/cratos/internal/testtool"
 )
@@ -98,4 +100,28 @@ func checkTAXII(t *testing.T, resp *http.Response, body string) (testtool.TAXIIE
 		}
 	}
 	return env, objs
+}
+
+// openTAXIIState opens a state directory under the test's temporary
+// directory and returns its path and the directory.
+func openTAXIIState(t *testing.T) (string, *state.Dir) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "state")
+	dir, err := state.Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path, dir
+}
+
+// withTAXIIState has the server keep its TAXII histories in dir.
+func withTAXIIState(dir *state.Dir) harnessOption {
+	return func(h *harness) { h.taxii = taxii.NewManager(dir, nil) }
+}
+
+// restartWithTAXIIState starts the server again with a TAXII manager
+// that reads its histories from dir afresh, as a new process would.
+func (h *harness) restartWithTAXIIState(dir *state.Dir) {
+	h.taxii = taxii.NewManager(dir, nil)
+	h.start()
 }

@@ -3,7 +3,6 @@ package server_test
 import (
 	"crypto/sha256"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -13,7 +12,6 @@ import (
 	"github.com/cratos-project/cratos/core/config"
 	"github.com/cratos-project/cratos/core/export"
 	"github.com/cratos-project/cratos/core/indicator"
-	"github.com/cratos-project/cratos/core/state"
 	"github.com/cratos-project/cratos/core/taxii"
 )
 
@@ -40,11 +38,8 @@ func TestTAXIIUnknownOwner(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir, err := state.Open(filepath.Join(t.TempDir(), "state"), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			h := newHarness(t, func(h *harness) { h.taxii = taxii.NewManager(dir, nil) })
+			_, dir := openTAXIIState(t)
+			h := newHarness(t, withTAXIIState(dir))
 			if tt.key != "" {
 				cl := h.claims
 				cl.Key = tt.key

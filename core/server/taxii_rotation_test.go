@@ -2,13 +2,10 @@ package server_test
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/cratos-project/cratos/conformance/mispsim"
-	"github.com/cratos-project/cratos/core/state"
-	"github.com/cratos-project/cratos/core/taxii"
 	"github.com/cratos-project/cratos/internal/testtool"
 )
 
@@ -19,11 +16,8 @@ import (
 // own; after a restart with MISP down, the new key still finds its
 // user's history (served stale).
 func TestTAXIIKeyRotation(t *testing.T) {
-	dir, err := state.Open(filepath.Join(t.TempDir(), "state"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := newHarness(t, func(h *harness) { h.taxii = taxii.NewManager(dir, nil) })
+	_, dir := openTAXIIState(t)
+	h := newHarness(t, withTAXIIState(dir))
 	const rotated, partner = "RotatedKeyOfTheDemoUser00000000000000000", "KeyOfAnotherUser000000000000000000000000"
 	h.sim.AddUser(mispsim.User{Key: rotated, ID: 1, OrgID: 1, Email: "cratos-demo@example.org"})
 	h.sim.AddUser(mispsim.User{Key: partner, ID: 2, OrgID: 1, Email: "partner@example.org"})
@@ -68,8 +62,7 @@ func TestTAXIIKeyRotation(t *testing.T) {
 	}
 
 	// A restart with MISP down: the rotated key finds its user's history.
-	h.taxii = taxii.NewManager(dir, nil)
-	h.start()
+	h.restartWithTAXIIState(dir)
 	h.sim.SetFault(mispsim.Fault{Kind: mispsim.FaultStatus, Status: 503})
 	h.token = tokenOf(rotated)
 	resp, body := h.taxiiGet(block.path + "?match[id]=" + leaving)

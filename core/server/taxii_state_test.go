@@ -11,7 +11,6 @@ import (
 
 	"github.com/cratos-project/cratos/conformance/mispsim"
 	"github.com/cratos-project/cratos/core/indicator"
-	"github.com/cratos-project/cratos/core/state"
 	"github.com/cratos-project/cratos/core/taxii"
 	"github.com/cratos-project/cratos/renderers/stix21"
 )
@@ -20,12 +19,8 @@ import (
 // rather than a history a restart would not have; the next request saves
 // it, and a restart serves it as it was, not again with a new date_added.
 func TestTAXIISaveRetried(t *testing.T) {
-	dirPath := filepath.Join(t.TempDir(), "state")
-	dir, err := state.Open(dirPath, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := newHarness(t, func(h *harness) { h.taxii = taxii.NewManager(dir, nil) })
+	dirPath, dir := openTAXIIState(t)
+	h := newHarness(t, withTAXIIState(dir))
 	// The state directory is gone: the first save fails.
 	if err := os.RemoveAll(dirPath); err != nil {
 		t.Fatal(err)
@@ -43,8 +38,7 @@ func TestTAXIISaveRetried(t *testing.T) {
 		t.Fatal("poll once saved: nothing")
 	}
 	// A restart: the history is read from the state directory.
-	h.taxii = taxii.NewManager(dir, nil)
-	h.start()
+	h.restartWithTAXIIState(dir)
 	if got := block.poll(t); len(got) != 0 {
 		t.Fatalf("after a restart, %d objects again: %v", len(got), got)
 	}
@@ -54,12 +48,8 @@ func TestTAXIISaveRetried(t *testing.T) {
 // served (the previous history is, stale); after a restart the change
 // is computed again, and a client sees each object version once.
 func TestTAXIIChangeServedOnceSaved(t *testing.T) {
-	dirPath := filepath.Join(t.TempDir(), "state")
-	dir, err := state.Open(dirPath, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := newHarness(t, func(h *harness) { h.taxii = taxii.NewManager(dir, nil) })
+	dirPath, dir := openTAXIIState(t)
+	h := newHarness(t, withTAXIIState(dir))
 	event := func(id int64, ip string) {
 		t.Helper()
 		_, err := h.sim.AddEvent(mispsim.Event{Info: "new", Published: true, OrgName: "Acme", OrgUUID: acmeUUID,
@@ -92,8 +82,7 @@ func TestTAXIIChangeServedOnceSaved(t *testing.T) {
 	if err := os.Rename(dirPath+".away", dirPath); err != nil {
 		t.Fatal(err)
 	}
-	h.taxii = taxii.NewManager(dir, nil)
-	h.start()
+	h.restartWithTAXIIState(dir)
 	changed := block.poll(t)
 	if got := strings.Join(patterns(changed), "\n"); got != "[ipv4-addr:value = '203.0.113.51']\nrevoked [ipv4-addr:value = '203.0.113.50']" {
 		t.Fatalf("after the restart:\n%s", got)
@@ -112,12 +101,8 @@ func TestTAXIIChangeServedOnceSaved(t *testing.T) {
 // to fall back on answers 503 (an empty one would never revoke what
 // clients hold) and is listed in an admin's /v1/status.
 func TestTAXIICorruptHistory(t *testing.T) {
-	dirPath := filepath.Join(t.TempDir(), "state")
-	dir, err := state.Open(dirPath, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := newHarness(t, asAdmin(), func(h *harness) { h.taxii = taxii.NewManager(dir, nil) })
+	dirPath, dir := openTAXIIState(t)
+	h := newHarness(t, asAdmin(), withTAXIIState(dir))
 	block := newPoller(h, "block")
 	block.poll(t)
 	files, _ := filepath.Glob(filepath.Join(dirPath, "taxii-*.json"))
@@ -128,8 +113,7 @@ func TestTAXIICorruptHistory(t *testing.T) {
 	if err := os.WriteFile(files[0], b[:len(b)-100], 0o600); err != nil {
 		t.Fatal(err)
 	}
-	h.taxii = taxii.NewManager(dir, nil)
-	h.start()
+	h.restartWithTAXIIState(dir)
 	resp, body := h.taxiiGet(block.path)
 	checkTAXII(t, resp, body)
 	if resp.StatusCode != 503 || !strings.Contains(body, "collection history unavailable") {
@@ -154,12 +138,8 @@ func TestTAXIICorruptHistory(t *testing.T) {
 // request after the upgrade: the old ids revoked, the indicators added
 // again under new ones, in one poll.
 func TestTAXIISharedIDsHistory(t *testing.T) {
-	dirPath := filepath.Join(t.TempDir(), "state")
-	dir, err := state.Open(dirPath, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := newHarness(t, func(h *harness) { h.taxii = taxii.NewManager(dir, nil) })
+	dirPath, dir := openTAXIIState(t)
+	h := newHarness(t, withTAXIIState(dir))
 	block := newPoller(h, "block")
 	first := block.poll(t)
 	files, _ := filepath.Glob(filepath.Join(dirPath, "taxii-*.json"))
@@ -173,8 +153,7 @@ func TestTAXIISharedIDsHistory(t *testing.T) {
 	if err := dir.Write(filepath.Base(files[0]), sharedIDs(t, b)); err != nil {
 		t.Fatal(err)
 	}
-	h.taxii = taxii.NewManager(dir, nil)
-	h.start()
+	h.restartWithTAXIIState(dir)
 	_, domains := h.authed("/v1/feed/block/type/domain/age/10y/output/stix21")
 	_, hosts := h.authed("/v1/feed/block/type/hostname/age/10y/output/stix21")
 	got := block.poll(t)
