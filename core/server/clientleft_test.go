@@ -1,7 +1,9 @@
 package server_test
 
 import (
+	"io"
 	"net"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +22,45 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 	}
 }
 
+// sendRaw dials the server at base and writes request to it as it is,
+// without reading the answer; the connection is closed when the test
+// ends.
+func sendRaw(t *testing.T, base, request string) *net.TCPConn {
+	t.Helper()
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	if _, err := io.WriteString(conn, request); err != nil {
+		t.Fatal(err)
+	}
+	return conn.(*net.TCPConn)
+}
+
+// leave resets conn, as a client that gives up does.
+func leave(conn *net.TCPConn) {
+	_ = conn.SetLinger(0)
+	conn.Close()
+}
+
+// answer is what a request got: its status, X-Cache and body.
+type answer struct {
+	status      int
+	cache, body string
+}
+
+// inBackground makes a request with get in a goroutine and returns the
+// channel its answer comes on.
+func inBackground(get func() (*http.Response, string)) <-chan answer {
+	got := make(chan answer, 1)
+	go func() {
+		resp, body := get()
+		got <- answer{resp.StatusCode, resp.Header.Get("X-Cache"), body}
+	}()
+	return got
+}
+
 // A client that resets its connection while its list is built is logged
 // as gone (499), not as a failed list (500), and the build goes on for
 // the device still waiting for the same list, which gets it.
@@ -29,27 +70,11 @@ func TestClientGoneWhileBuildingIs499(t *testing.T) {
 	h.sim.SetFault(mispsim.Fault{Kind: mispsim.FaultSlow, Delay: 8 * time.Second, RestSearchOnly: true})
 	before := h.sim.RestSearchCount()
 
-	leaving, err := net.Dial("tcp", strings.TrimPrefix(h.base, "http://"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer leaving.Close()
-	if _, err := leaving.Write([]byte("GET " + path + " HTTP/1.1\r\nHost: cratos\r\ntoken: " + h.token + "\r\n\r\n")); err != nil {
-		t.Fatal(err)
-	}
+	leaving := sendRaw(t, h.base, "GET "+path+" HTTP/1.1\r\nHost: cratos\r\ntoken: "+h.token+"\r\n\r\n")
 	waitUntil(t, "MISP search", func() bool { return h.sim.RestSearchCount() > before })
-	type answer struct {
-		status      int
-		cache, body string
-	}
-	staying := make(chan answer, 1)
-	go func() {
-		resp, body := h.authed(path)
-		staying <- answer{resp.StatusCode, resp.Header.Get("X-Cache"), body}
-	}()
-	time.Sleep(time.Second)                 // the staying request joins the build
-	_ = leaving.(*net.TCPConn).SetLinger(0) // the close resets the connection
-	leaving.Close()
+	staying := inBackground(func() (*http.Response, string) { return h.authed(path) })
+	time.Sleep(time.Second) // the staying request joins the build
+	leave(leaving)
 	var gone map[string]any
 	waitUntil(t, "access line of the client gone", func() bool {
 		for _, r := range h.logs.Records("request") {

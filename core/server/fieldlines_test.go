@@ -3,10 +3,7 @@ package server_test
 import (
 	"bufio"
 	"encoding/base64"
-	"io"
-	"net"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -17,15 +14,8 @@ import (
 // rawResponse sends request bytes as they are and reads the answer.
 func rawResponse(t *testing.T, base, request string) *http.Response {
 	t.Helper()
-	c, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
+	c := sendRaw(t, base, request)
 	_ = c.SetDeadline(time.Now().Add(time.Minute))
-	if _, err := io.WriteString(c, request); err != nil {
-		t.Fatal(err)
-	}
 	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
 	if err != nil {
 		t.Fatal(err)

@@ -3,7 +3,6 @@ package server_test
 import (
 	"bufio"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -23,17 +22,10 @@ func TestHalfClosedClientGetsItsList(t *testing.T) {
 	h.sim.SetFault(mispsim.Fault{Kind: mispsim.FaultSlow, Delay: 3 * time.Second, RestSearchOnly: true})
 	before := h.sim.RestSearchCount()
 
-	conn, err := net.Dial("tcp", strings.TrimPrefix(h.base, "http://"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := sendRaw(t, h.base, "GET "+path+" HTTP/1.1\r\nHost: cratos\r\ntoken: "+h.token+"\r\n\r\n")
 	_ = conn.SetDeadline(time.Now().Add(time.Minute))
-	if _, err := io.WriteString(conn, "GET "+path+" HTTP/1.1\r\nHost: cratos\r\ntoken: "+h.token+"\r\n\r\n"); err != nil {
-		t.Fatal(err)
-	}
 	waitUntil(t, "MISP search", func() bool { return h.sim.RestSearchCount() > before })
-	if err := conn.(*net.TCPConn).CloseWrite(); err != nil {
+	if err := conn.CloseWrite(); err != nil {
 		t.Fatal(err)
 	}
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)

@@ -3,6 +3,7 @@ package server_test
 import (
 	"encoding/base64"
 	"net"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -15,23 +16,9 @@ import (
 // its own, and leaves the answer unread.
 func sendTAXIIPoll(t *testing.T, h *harness, token, path string) *net.TCPConn {
 	t.Helper()
-	conn, err := net.Dial("tcp", strings.TrimPrefix(h.base, "http://"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
 	basic := base64.StdEncoding.EncodeToString([]byte("cratos:" + token))
-	if _, err := conn.Write([]byte("GET " + path + " HTTP/1.1\r\nHost: cratos\r\nAuthorization: Basic " + basic +
-		"\r\nAccept: " + taxiiAccept + "\r\n\r\n")); err != nil {
-		t.Fatal(err)
-	}
-	return conn.(*net.TCPConn)
-}
-
-// leave resets conn, as a client that gives up does.
-func leave(conn *net.TCPConn) {
-	_ = conn.SetLinger(0)
-	conn.Close()
+	return sendRaw(t, h.base, "GET "+path+" HTTP/1.1\r\nHost: cratos\r\nAuthorization: Basic "+basic+
+		"\r\nAccept: "+taxiiAccept+"\r\n\r\n")
 }
 
 // waitGone waits for the access line of path saying its client left (499).
@@ -86,16 +73,7 @@ func TestTAXIIPollJoinedGoesOnWhenItsFirstClientLeaves(t *testing.T) {
 	path := newPoller(h, "block").path
 	conn := sendTAXIIPoll(t, h, h.mint(other), path)
 	waitUntil(t, "MISP search of the first poll", func() bool { return h.sim.RestSearchCount() > before })
-	type answer struct {
-		status int
-		cache  string
-		body   string
-	}
-	staying := make(chan answer, 1)
-	go func() {
-		resp, body := h.taxiiGet(path)
-		staying <- answer{resp.StatusCode, resp.Header.Get("X-Cache"), body}
-	}()
+	staying := inBackground(func() (*http.Response, string) { return h.taxiiGet(path) })
 	time.Sleep(time.Second) // the staying poll joins the read
 	leave(conn)
 

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -55,19 +54,12 @@ func TestPipelinedAnswersArriveWhole(t *testing.T) {
 		{"GET", "Accept-Encoding: gzip\r\n", 200, gz},
 		{"GET", "Connection: close\r\n", 200, plain},
 	}
-	c, err := net.Dial("tcp", strings.TrimPrefix(h.base, "http://"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	_ = c.SetDeadline(time.Now().Add(60 * time.Second))
 	var all strings.Builder
 	for _, r := range requests {
 		fmt.Fprintf(&all, "%s %s HTTP/1.1\r\nHost: x\r\ntoken: %s\r\n%s\r\n", r.method, feedPath, h.token, r.extra)
 	}
-	if _, err := io.WriteString(c, all.String()); err != nil {
-		t.Fatal(err)
-	}
+	c := sendRaw(t, h.base, all.String())
+	_ = c.SetDeadline(time.Now().Add(60 * time.Second))
 	br := bufio.NewReader(c)
 	for i, r := range requests {
 		resp, err := http.ReadResponse(br, &http.Request{Method: r.method})
