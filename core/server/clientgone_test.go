@@ -8,26 +8,6 @@ import (
 	"time"
 )
 
-// connPair returns both ends of a loopback TCP connection.
-func connPair(t *testing.T) (server, client net.Conn) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	client, err = net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	server, err = ln.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { server.Close(); client.Close() })
-	return server, client
-}
-
 func TestClientCtx(t *testing.T) {
 	cases := []struct {
 		name string
@@ -112,7 +92,7 @@ func TestClientCtx(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			server, client := connPair(t)
+			server, client, _ := tcpPair(t)
 			parent := context.WithValue(context.Background(), ctxKeyTest{}, "v")
 			tc.run(t, &clientCtx{Context: parent, conn: server}, client)
 		})
