@@ -13,6 +13,15 @@ import (
 	"github.com/cratos-project/cratos/core/config"
 )
 
+// proxyWarning is what /v1/status says of a proxy whose clients Cratos
+// cannot tell.
+type proxyWarning struct {
+	Peer     string `json:"peer"`
+	Header   string `json:"header"`
+	Requests int    `json:"requests"`
+	Warning  string `json:"warning"`
+}
+
 // The issue's set-up: a site allowing only 192.0.2.0/24, loopback in
 // allways_allowed_ips, no trusted_proxies, nginx forwarding a client at
 // 203.0.113.77. Cratos cannot tell the client, so the request passes as
@@ -30,12 +39,7 @@ func TestUntrustedProxyWarning(t *testing.T) {
 	}
 	_, body = h.authed("/v1/status?sites=0")
 	var st struct {
-		Untrusted struct {
-			Peer     string `json:"peer"`
-			Header   string `json:"header"`
-			Requests int    `json:"requests"`
-			Warning  string `json:"warning"`
-		} `json:"untrusted_proxy"`
+		Untrusted proxyWarning `json:"untrusted_proxy"`
 	}
 	if err := json.Unmarshal([]byte(body), &st); err != nil {
 		t.Fatal(err)
@@ -94,12 +98,7 @@ func TestTrustedProxyWithoutItsHeader(t *testing.T) {
 	}
 	_, body := h.authed("/v1/status?sites=0")
 	var st struct {
-		Missing struct {
-			Peer     string `json:"peer"`
-			Header   string `json:"header"`
-			Requests int    `json:"requests"`
-			Warning  string `json:"warning"`
-		} `json:"proxy_header_missing"`
+		Missing proxyWarning `json:"proxy_header_missing"`
 	}
 	if err := json.Unmarshal([]byte(body), &st); err != nil {
 		t.Fatal(err)
