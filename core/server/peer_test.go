@@ -80,20 +80,16 @@ func TestPeerSuite(t *testing.T) {
 	h := newHarness(t, withSite(allCustomFeeds))
 	dts := indicator.DataTypeNames()
 	var paths []string
-	for _, f := range peerFeeds {
-		for _, dt := range dts {
-			for _, age := range peerAges {
-				for _, out := range peerOutputs {
-					paths = append(paths, fmt.Sprintf("/v1/feed/%s/type/%s/age/%s/output/%s", f, dt, age, out))
-				}
-			}
-		}
-	}
-	for _, org := range peerOrgs {
-		for _, dt := range dts {
-			for _, age := range peerAges {
-				for _, out := range peerOutputs {
-					paths = append(paths, fmt.Sprintf("/v1/uuid/%s/type/%s/age/%s/output/%s", org, dt, age, out))
+	for _, route := range []struct {
+		prefix string
+		names  []string
+	}{{"/v1/feed/", peerFeeds}, {"/v1/uuid/", peerOrgs}} {
+		for _, name := range route.names {
+			for _, dt := range dts {
+				for _, age := range peerAges {
+					for _, out := range peerOutputs {
+						paths = append(paths, fmt.Sprintf("%s%s/type/%s/age/%s/output/%s", route.prefix, name, dt, age, out))
+					}
 				}
 			}
 		}
