@@ -278,18 +278,7 @@ func TestMetricsAndAccessLog(t *testing.T) {
 func TestStatusProbesSites(t *testing.T) {
 	h := newHarness(t, asAdmin())
 	h.authed(feedPath) // a successful build records the MISP URL to probe
-	_, body := h.authed("/v1/status")
-	var st struct {
-		Sites map[string]struct {
-			MISP      string `json:"misp"`
-			LastBuild string `json:"last_build"`
-			Enabled   bool   `json:"enabled"`
-		} `json:"sites"`
-	}
-	if err := json.Unmarshal([]byte(body), &st); err != nil {
-		t.Fatal(err)
-	}
-	s := st.Sites[h.site.Name]
+	s, body := siteStatus(t, h)
 	if s.MISP != "OK" || s.LastBuild == "" || !s.Enabled {
 		t.Errorf("site status %+v in %s", s, body)
 	}
