@@ -44,3 +44,27 @@ func (h *harness) holdsSeenBy(t *testing.T, token string) []export.Hold {
 	getJSON(t, h, "/v1/holds", &out, "token", token)
 	return out.Held
 }
+
+// holdsSeen is how many holds GET /v1/holds should show a token.
+type holdsSeen struct {
+	name, token string
+	want        int
+}
+
+// checkHoldsSeen checks, in a subtest each, that GET /v1/holds shows
+// each token its number of holds, and a single one of output unless
+// output is empty.
+func (h *harness) checkHoldsSeen(t *testing.T, output string, tests []holdsSeen) {
+	t.Helper()
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			held := h.holdsSeenBy(t, tc.token)
+			if len(held) != tc.want {
+				t.Fatalf("/v1/holds: %+v, want %d holds", held, tc.want)
+			}
+			if output != "" && tc.want == 1 && held[0].Output != output {
+				t.Errorf("hold %+v, want one of %s", held[0], output)
+			}
+		})
+	}
+}
