@@ -43,14 +43,7 @@ func TestHoldsOfARemovedSiteGo(t *testing.T) {
 	admin := h.mint(auth.Claims{Proto: "https", Port: 443, Host: other, Key: strings.Repeat("a", 40), Expires: "2099-01-01"})
 	h.setAdmins(auth.Fingerprint(admin))
 	build := func() string { return h.rebuildHeld(t, token) }
-	held := func() []export.Hold {
-		t.Helper()
-		var out struct {
-			Held []export.Hold `json:"held"`
-		}
-		getJSON(t, h, "/v1/status?sites=0", &out, "token", admin)
-		return out.Held
-	}
+	held := func() []export.Hold { return h.holdsAt(t, "/v1/status?sites=0", admin) }
 	build()
 	cut.Store(10)
 	if build() == "" {

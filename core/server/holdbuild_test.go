@@ -38,10 +38,17 @@ func (h *harness) withMISPKey(t *testing.T, token, key string) string {
 // holdsSeenBy returns the holds GET /v1/holds shows token.
 func (h *harness) holdsSeenBy(t *testing.T, token string) []export.Hold {
 	t.Helper()
+	return h.holdsAt(t, "/v1/holds", token)
+}
+
+// holdsAt returns the holds listed as "held" in the answer to a GET of
+// path with token.
+func (h *harness) holdsAt(t *testing.T, path, token string) []export.Hold {
+	t.Helper()
 	var out struct {
 		Held []export.Hold `json:"held"`
 	}
-	getJSON(t, h, "/v1/holds", &out, "token", token)
+	getJSON(t, h, path, &out, "token", token)
 	return out.Held
 }
 

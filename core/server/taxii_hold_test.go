@@ -9,7 +9,6 @@ import (
 	"github.com/cratos-project/cratos/conformance/mispsim"
 	"github.com/cratos-project/cratos/core/auth"
 	"github.com/cratos-project/cratos/core/config"
-	"github.com/cratos-project/cratos/core/export"
 	"github.com/cratos-project/cratos/core/taxii"
 )
 
@@ -60,15 +59,6 @@ func expectHeld(t *testing.T, h *harness, p *poller, reason string) {
 	}
 }
 
-func taxiiHolds(t *testing.T, h *harness) []export.Hold {
-	t.Helper()
-	var out struct {
-		Held []export.Hold `json:"held"`
-	}
-	getJSON(t, h, "/v1/holds", &out, "token", h.token)
-	return out.Held
-}
-
 // TestTAXIICircuitBreaker: MISP suddenly answering a tenth of the data
 // (a broken tag) revokes nothing; the hold is listed like a held list,
 // and once an admin releases it the next poll sees the revocations.
@@ -105,7 +95,7 @@ func TestTAXIICircuitBreaker(t *testing.T) {
 	if a, r := countObjects(t, h, block.path); a != n || r != 0 {
 		t.Fatalf("held: %d active, %d revoked; want %d, 0", a, r, n)
 	}
-	holds := taxiiHolds(t, h)
+	holds := h.holdsSeenBy(t, h.token)
 	if len(holds) != 1 {
 		t.Fatalf("/v1/holds: %+v", holds)
 	}
@@ -142,7 +132,7 @@ func TestTAXIICircuitBreaker(t *testing.T) {
 	if r != len(objs) || kept != hold.Current || kept+r != n {
 		t.Errorf("after the release: %d active, %d revoked, %d revocations polled, of %d", kept, r, len(objs), n)
 	}
-	if holds := taxiiHolds(t, h); len(holds) != 0 {
+	if holds := h.holdsSeenBy(t, h.token); len(holds) != 0 {
 		t.Errorf("holds after the release: %+v", holds)
 	}
 	if _, m := h.get("/metrics"); !strings.Contains(m, metric+"0") {
@@ -166,7 +156,7 @@ func TestTAXIICircuitBreaker(t *testing.T) {
 	if len(back) != n-kept {
 		t.Errorf("the data back: %d new objects, want %d", len(back), n-kept)
 	}
-	if holds := taxiiHolds(t, h); len(holds) != 0 {
+	if holds := h.holdsSeenBy(t, h.token); len(holds) != 0 {
 		t.Errorf("holds after the data came back: %+v", holds)
 	}
 }
