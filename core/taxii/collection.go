@@ -158,10 +158,7 @@ func (c *Collection) apply(src any, ins []indicator.Indicator, found []int32, op
 		if _, ok := enc.Indicator(in); !ok {
 			continue
 		}
-		o := object{kind: kindIndicator, typ: in.Type, value: in.Value, created: in.Timestamp, added: t, seen: c.epoch}
-		if o.created <= 0 || o.created > 253402300799 {
-			o.created = t / 1000
-		}
+		o := object{kind: kindIndicator, typ: in.Type, value: in.Value, created: createdAt(in.Timestamp, t), added: t, seen: c.epoch}
 		if known {
 			o.gen = c.objs[i].gen + 1
 		}
@@ -201,6 +198,20 @@ func (c *Collection) apply(src any, ins []indicator.Indicator, found []int32, op
 	c.last = t
 	c.changes++
 	return true
+}
+
+// createdAt returns the created time (unix seconds) of an object added
+// at t (unix ms) for an attribute timestamped ts: ts, or the second of t
+// when ts is unknown or later than t. An attribute time ahead of the
+// clock (MISP on a skewed clock, a date typed in the future) would
+// otherwise put valid_from past date_added, leaving the indicator
+// unenforced until then where valid_from is honoured. Objects already
+// saved keep their created time: a version never changes.
+func createdAt(ts, t int64) int64 {
+	if ts <= 0 || ts > t/1000 {
+		return t / 1000
+	}
+	return ts
 }
 
 // sameIndicators reports whether a and b hold the same kinds and values

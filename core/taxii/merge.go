@@ -223,7 +223,7 @@ func (c *Collection) merge(b *Collection, now time.Time) {
 	// as the next generation.
 	for k := range onList {
 		i := c.current[k]
-		o := object{kind: kindIndicator, typ: k.typ, value: k.value, gen: maxGen[k] + 1, created: c.objs[i].created, added: t}
+		o := object{kind: kindIndicator, typ: k.typ, value: k.value, gen: maxGen[k] + 1, created: createdAt(c.objs[i].created, t), added: t}
 		o.id = indicatorID(c.scope, o.typ, o.value, o.gen)
 		only = append(only, o)
 	}
