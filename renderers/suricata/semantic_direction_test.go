@@ -27,7 +27,7 @@ var directionValues = map[string]string{
 	"mqtt.connack.session_present": "true", "mqtt.connect.flags": "username",
 	"rfb.sectype": "2", "rfb.secresult": "1", "krb5.ticket_encryption": "rc4-hmac",
 	"ike.chosen_sa_attribute": "alg_hash=2", "tls_cert_notbefore": ">2015",
-	"tls_cert_notafter": ">2015",
+	"tls_cert_notafter": ">2015", "tls.cert_chain_len": "2",
 }
 
 // directionSnippet returns options that use keyword k with a match.
@@ -92,6 +92,9 @@ func directionRules() []string {
 		`smtp any any -> any any (file.name; content:"x"; flow:to_client;`,
 		`http any any -> any any (filename; content:"x"; flow:to_client;`,
 		`tls any any -> any any (tls_cert_expired; tls.sni; content:"x";`,
+		`tcp any any -> any any (tls.cert_chain_len:2; flow:to_server;`,
+		`tcp any any -> any any (tls.sni; content:"x"; tls.cert_chain_len:2;`,
+		`tcp any any -> any any (tls.cert_chain_len:2; ja3.hash; content:"e7eca2baf4458d095b7f45da28c16c34";`,
 		`tcp any any -> any any (http.uri; content:"x"; content:"200"; http_stat_code;`,
 		`tcp any any -> any any (http.response_body; content:"x"; flow:to_server; http.uri; content:"y";`,
 		`tcp any any -> any any (flow:to_server; http.response_body; content:"x"; http.uri; content:"y";`,

@@ -43,7 +43,7 @@ var keywordDirections = func() map[string]direction {
 		toClient: `http.stat_code http.stat_msg http.response_line
 			http.response_header http.location http.server
 			http_response_line http_stat_code http_stat_msg
-			tls_cert_notbefore tls_cert_notafter tls_cert_expired tls_cert_valid
+			tls_cert_notbefore tls_cert_notafter tls_cert_expired tls_cert_valid tls.cert_chain_len
 			ja3s.hash ja3s.string ssh.hassh.server ssh.hassh.server.string
 			ike.resp_spi ike.chosen_sa_attribute krb5.cname krb5.sname
 			krb5.ticket_encryption sip.response_line sip.stat_code sip.stat_msg
