@@ -266,7 +266,8 @@ func checkSemantics(opts []ruleOption) string {
 	if sticky || afterSticky {
 		return DropStickyBuffer
 	}
-	if !sizesFit(opts) || rawHeader && !flowDir {
+	// Suricata refuses bypass and filestore together, in either order.
+	if !sizesFit(opts) || rawHeader && !flowDir || seen["bypass"] && seen["filestore"] {
 		return DropOptionValue
 	}
 	return ""
