@@ -32,10 +32,11 @@ type pcreEscapes struct {
 
 // branch is an open group: a branch reset (?| numbers the groups of each
 // of its alternatives from where it starts, and those after it from the
-// highest.
+// highest. An option set inside a group ends with it, so dupNames is the
+// J option to restore when it closes.
 type branch struct {
-	reset       bool
-	start, high int
+	reset, dupNames bool
+	start, high     int
 }
 
 // pcreEscapesValid reports whether PCRE2 reads every escape of re, in
@@ -96,6 +97,7 @@ func (p *pcreEscapes) branchEnd(closed bool) {
 		}
 	}
 	if closed {
+		p.dupNames = b.dupNames
 		p.open = p.open[:n-1]
 	}
 }
@@ -108,7 +110,7 @@ func (p *pcreEscapes) group(i int) (int, bool) {
 		end := strings.IndexByte(rest, ')')
 		return i + 1 + end, end >= 0
 	}
-	p.open = append(p.open, branch{reset: strings.HasPrefix(rest, "?|"), start: p.groups, high: p.groups})
+	p.open = append(p.open, branch{reset: strings.HasPrefix(rest, "?|"), dupNames: p.dupNames, start: p.groups, high: p.groups})
 	switch {
 	case !strings.HasPrefix(rest, "?"):
 		p.groups++
@@ -134,24 +136,40 @@ func (p *pcreEscapes) group(i int) (int, bool) {
 	case len(rest) > 1 && strings.IndexByte("+-0123456789", rest[1]) >= 0:
 		n, end, ok := p.number(rest, 1, true)
 		if !ok || end >= len(rest) || rest[end] != ')' {
-			return i, len(rest) > 2 && rest[1] == '-' && !isDigit(rest[2]) // (?-i) is an option
+			if len(rest) > 2 && rest[1] == '-' && !isDigit(rest[2]) { // (?-i) is an option
+				p.options(rest)
+				return i, true
+			}
+			return i, false
 		}
 		p.numbers = append(p.numbers, n)
 		p.open = p.open[:len(p.open)-1]
 		return i + 1 + end, true
 	default:
-		end := strings.IndexAny(rest, ":)")
-		if end < 0 || strings.Trim(rest[1:end], "imnsxJU^-") != "" {
-			break
-		}
-		if strings.Contains(rest[1:end], "n") {
-			p.uncertain = true
-		}
-		if set, _, _ := strings.Cut(rest[1:end], "-"); strings.Contains(set, "J") {
-			p.dupNames = true
-		}
+		p.options(rest)
 	}
 	return i, true
+}
+
+// options reads the options a group sets, rest following its "(": the n
+// option makes group numbers uncertain, and J allows a name twice until
+// the group, or for (?J) the group around it, closes.
+func (p *pcreEscapes) options(rest string) {
+	end := strings.IndexAny(rest, ":)")
+	if end < 0 || strings.Trim(rest[1:end], "imnsxJU^-") != "" {
+		return
+	}
+	if strings.Contains(rest[1:end], "n") {
+		p.uncertain = true
+	}
+	if set, unset, _ := strings.Cut(rest[1:end], "-"); strings.Contains(set, "J") {
+		p.dupNames = true
+	} else if strings.Contains(unset, "J") {
+		p.dupNames = false
+	}
+	if rest[end] == ')' {
+		p.open[len(p.open)-1].dupNames = p.dupNames
+	}
 }
 
 // escape reads the escape at re[i] outside a character class and returns

@@ -51,6 +51,9 @@ var pcreEscapeRegexes = []struct {
 	{`(?<n>a)(?<m>b)(?J)(?<o>c)(?<o>d)\k<o>`, true}, {`(?J)(?<n>a)(?'n'b)(?P<n>c)`, true},
 	{`(?<n>a)(?<n>b)`, false}, {`(?<n>a)(?'n'b)`, false}, {`(?<n>a)(?P<n>b)(?J)`, false},
 	{`(?-J)(?<n>a)(?<n>b)`, false}, {`(?i-J)(?<n>a)(?<n>b)`, false},
+	{`((?J)(?<n>a))(?<n>b)`, false}, {`(?J:(?<n>a))(?<n>b)`, false}, {`(?J)(?<n>a)(?-J)(?<n>b)`, false},
+	{`(?J)(?<n>a)(?-J:(?<n>b))`, false}, {`(?J:(?<n>a)(?<n>b))`, true}, {`((?J)(?<n>a)(?<n>b))`, true},
+	{`(?J)((?-J)(?<n>a))(?<n>b)`, true}, {`((?J)(?<n>a)|(?<n>b))`, true},
 	{`(?|(a)|(b))\1`, true}, {`(?|(a)|(b))\2`, false}, {`(?|(a)|(b)(c))\2(d)\3`, true},
 	{`(?(1)a|b)(c)\1`, true}, {`(?(1)a|b)\2(c)`, false},
 	// Inside a character class.
