@@ -59,3 +59,32 @@ func TestPcreStructureAsSuricata(t *testing.T) {
 	}
 	checkRulesAsSuricata(t, rules)
 }
+
+// pcreInlineExtendedRules are pcres whose regex sets or unsets the x
+// option in part of it, with whether Suricata 7 loads them.
+var pcreInlineExtendedRules = []keywordRule{
+	{"tcp", `content:"x"; pcre:"/(?-x)a # \i/x";`, false},
+	{"tcp", `content:"x"; pcre:"/(?^)a # \i/x";`, false},
+	{"tcp", `content:"x"; pcre:"/(?-x)a#(/x";`, false},
+	{"tcp", `content:"x"; pcre:"/(?x)( ?:a)/";`, false},
+	{"tcp", `content:"x"; pcre:"/(?x:( ?:a))/";`, false},
+	{"tcp", `content:"x"; pcre:"/(?x)( ?<=a)/";`, false},
+	{"tcp", `content:"x"; pcre:"/(?-x: # \i)/x";`, false},
+	{"tcp", `content:"x"; pcre:"/((?-x)a) # b/x";`, true},
+	{"tcp", `content:"x"; pcre:"/(?x)(?< n>a)/";`, false},
+	{"tcp", `content:"x"; pcre:"/(?x)\x{ 41}/";`, false},
+	{"tcp", `content:"x"; pcre:"/(?x) ( a ) \2/";`, false},
+	{"tcp", `content:"x"; pcre:"/(?x) ( a ) \1 # b/";`, true},
+	{"tcp", `content:"x"; pcre:"/(?x)a{2, 3}/";`, true},
+	{"tcp", `content:"x"; pcre:"/u(?-x)(a) #b/x";`, true},
+	{"tcp", `content:"x"; pcre:"/u(?x:(a))(b) #c/";`, true},
+	{"tcp", `content:"x"; pcre:"/u(a(?x)b)#(c)/";`, true},
+	{"tcp", `content:"x"; pcre:"/(?i)a # b/x";`, true},
+	{"tcp", `content:"x"; pcre:"/(?^i)a (?-i:b)/";`, true},
+}
+
+// TestPcreInlineExtendedAsSuricata checks pcres that set or unset the x
+// option inside the regex against the renderer and the real Suricata 7.
+func TestPcreInlineExtendedAsSuricata(t *testing.T) {
+	checkRulesAsSuricata(t, pcreInlineExtendedRules)
+}

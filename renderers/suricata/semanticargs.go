@@ -126,12 +126,22 @@ func validPcre(v string, matched bool) bool {
 			return false
 		}
 	}
-	re := v[1:end]
-	re, ok := pcreEscapesValid(re, strings.ContainsRune(flags, 'x'))
+	re, extended := v[1:end], strings.ContainsRune(flags, 'x')
+	if inlineExtended(re) {
+		// Escapes and group names are checked as written too: white
+		// space inside them (\x{ 41}, (?< n>a)) is an error in both modes.
+		_, written := pcreEscapesValid(re, false)
+		var ok bool
+		if re, ok = stripExtendedScoped(re, extended); !written || !ok {
+			return false
+		}
+		extended = false
+	}
+	re, ok := pcreEscapesValid(re, extended)
 	if !ok {
 		return false
 	}
-	if strings.ContainsRune(flags, 'x') {
+	if extended {
 		if extendedSplitGroup(re) {
 			return false
 		}
