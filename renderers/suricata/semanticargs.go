@@ -155,59 +155,6 @@ func validPcre(v string, matched bool) bool {
 	return !errors.As(err, &se) || !slices.Contains(pcreRefused, se.Code)
 }
 
-// byteFlags are the flags byte_test and byte_jump read after their
-// numbers; those with a number after them take it in the same argument.
-var byteFlags = wordSet(`relative big little dce string hex dec oct align
-from_beginning from_end`)
-
-// validByteOp reads byte_test "n,[!]op,value,offset[,flags]" and
-// byte_jump "n,offset[,flags]": 1-10 bytes (more than 8 only as a
-// string), numbers or byte_extract variables.
-func validByteOp(n, v string, extracted map[string]bool) bool {
-	args := splitArgs(v)
-	fixed := 2
-	if n == "byte_test" {
-		fixed = 4
-	}
-	if len(args) < fixed {
-		return false
-	}
-	bytes, err := strconv.Atoi(args[0])
-	if err != nil || bytes < 1 || bytes > 10 || bytes > 8 && !slices.Contains(args[fixed:], "string") {
-		return false
-	}
-	numeric := []string{args[1]}
-	if n == "byte_test" {
-		op := strings.TrimPrefix(args[1], "!")
-		if !slices.Contains([]string{"<", ">", "=", "<=", ">=", "&", "^"}, op) {
-			return false
-		}
-		numeric = args[2:4]
-	}
-	for _, a := range numeric {
-		if !isInt(a) && !extracted[a] {
-			if _, err := strconv.ParseUint(a, 0, 64); err != nil {
-				return false
-			}
-		}
-	}
-	for _, f := range args[fixed:] {
-		word, num, hasNum := strings.Cut(f, " ")
-		switch {
-		case !hasNum && byteFlags[f]:
-		case hasNum && (word == "bitmask" && n == "byte_test" || (word == "multiplier" || word == "post_offset") && n == "byte_jump"):
-			if !isInt(strings.TrimSpace(num)) {
-				if _, err := strconv.ParseUint(strings.TrimSpace(num), 0, 32); err != nil {
-					return false
-				}
-			}
-		default:
-			return false
-		}
-	}
-	return true
-}
-
 // validThreshold reads threshold "type t, track k, count n, seconds s"
 // (in any order, each once) and detection_filter, which has no type.
 func validThreshold(n, v string) bool {
