@@ -197,19 +197,16 @@ func validRange(v string, max uint64) bool {
 	return ok
 }
 
-// validIsdataat reads "[!]n[,relative][,rawbytes]", n a number or a
-// byte_extract variable.
+// validIsdataat reads "[!]n[,relative[,rawbytes]]" as Suricata 7 does,
+// n a number or a byte_extract variable (whose name starts with a
+// letter): rawbytes only after relative.
 func validIsdataat(v string, extracted map[string]bool) bool {
 	args := splitArgs(strings.TrimPrefix(v, "!"))
-	if len(args) == 0 || !isUint(args[0], 65535) && !extracted[args[0]] {
+	if len(args) == 0 || !isUint(args[0], 65535) && !byteVariable(args[0], extracted) {
 		return false
 	}
-	for _, a := range args[1:] {
-		if a != "relative" && a != "rawbytes" {
-			return false
-		}
-	}
-	return true
+	flags := strings.Join(args[1:], ",")
+	return flags == "" || flags == "relative" || flags == "relative,rawbytes"
 }
 
 // splitArgs splits a value at its commas, trimming each part.
