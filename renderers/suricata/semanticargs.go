@@ -156,7 +156,8 @@ func validPcre(v string, matched bool) bool {
 }
 
 // validThreshold reads threshold "type t, track k, count n, seconds s"
-// (in any order, each once) and detection_filter, which has no type.
+// (in any order, each once) and detection_filter, which has no type,
+// tracks by_src or by_dst only and counts from 1.
 func validThreshold(n, v string) bool {
 	seen := map[string]string{}
 	for _, a := range splitArgs(v) {
@@ -172,11 +173,11 @@ func validThreshold(n, v string) bool {
 				return false
 			}
 		case "track":
-			if val != "by_src" && val != "by_dst" && val != "by_rule" && val != "by_both" {
+			if val != "by_src" && val != "by_dst" && (n != "threshold" || val != "by_rule" && val != "by_both") {
 				return false
 			}
 		case "count", "seconds":
-			if !isUint(val, 1<<32-1) {
+			if !isUint(val, 1<<32-1) || n == "detection_filter" && isUint(val, 0) {
 				return false
 			}
 		default:
