@@ -183,11 +183,10 @@ func checkSemantics(opts []ruleOption) string {
 				return DropOptionValue
 			}
 		case n == "byte_extract":
-			parts := splitArgs(v)
-			if len(parts) < 3 || !isUint(parts[0], 65535) || !isInt(parts[1]) || !isName(parts[2]) {
+			if !validByteExtract(v) {
 				return DropOptionValue
 			}
-			extracted[parts[2]] = true
+			extracted[splitArgs(v)[2]] = true
 		case n == "byte_test" || n == "byte_jump":
 			if !validByteOp(n, v, extracted) {
 				return DropOptionValue

@@ -1,6 +1,7 @@
 package suricata
 
 import (
+	"cmp"
 	"regexp"
 	"strconv"
 	"strings"
@@ -118,4 +119,63 @@ func validByteOp(n, v string, extracted map[string]bool) bool {
 	value, offset := args[2], args[3]
 	return (byteVariable(value, extracted) || cNumber(value, 64, false) || isInt(value) && value[0] == '-') &&
 		(byteVariable(offset, extracted) || cNumber(offset, 32, true))
+}
+
+// byteExtractStringBytes are the most bytes byte_extract reads as a
+// string in each base.
+var byteExtractStringBytes = map[string]int64{"dec": 20, "hex": 14, "oct": 23}
+
+// validByteExtract reads byte_extract "n,offset,name[,options]" as
+// Suricata 7 does: at most five options, each once (relative,
+// "multiplier m" 1-65535, one of big, little and dce, string and then
+// perhaps one base, "align 2" or "align 4"), no endianness with string;
+// up to 8 bytes, or as a string 20 (14 in hex, 23 in octal); an offset
+// within ±65535.
+func validByteExtract(v string) bool {
+	args := splitArgs(v)
+	if len(args) < 3 || len(args) > 8 || !isName(args[2]) || !decimalIn(args[1], -65535, 65535) ||
+		strings.Trim(args[0], "0123456789") != "" || args[0] == "" {
+		return false
+	}
+	seen := map[string]bool{}
+	endian, base := "", ""
+	for _, a := range args[3:] {
+		word, num, hasNum := strings.Cut(a, " ")
+		num = strings.TrimSpace(num)
+		switch {
+		case seen[word]:
+			return false
+		case hasNum && word == "multiplier":
+			if strings.Trim(num, "0123456789") != "" || !decimalIn(num, 1, 65535) {
+				return false
+			}
+		case hasNum && word == "align":
+			if num != "2" && num != "4" {
+				return false
+			}
+		case hasNum:
+			return false
+		case word == "big" || word == "little" || word == "dce":
+			if endian != "" {
+				return false
+			}
+			endian = word
+		case word == "dec" || word == "hex" || word == "oct":
+			if !seen["string"] || base != "" {
+				return false
+			}
+			base = word
+		case word != "relative" && word != "string":
+			return false
+		}
+		seen[word] = true
+	}
+	limit := int64(8)
+	if seen["string"] {
+		if endian != "" {
+			return false
+		}
+		limit = byteExtractStringBytes[cmp.Or(base, "dec")]
+	}
+	return decimalIn(args[0], 0, limit)
 }

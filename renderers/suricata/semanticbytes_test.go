@@ -2,8 +2,8 @@ package suricata
 
 import "testing"
 
-// byteOpRules are rules with byte_test and byte_jump values, with whether
-// Suricata 7 loads them.
+// byteOpRules are rules with byte_test, byte_jump and byte_extract
+// values, with whether Suricata 7 loads them.
 var byteOpRules = []keywordRule{
 	{"tcp", `content:"x"; byte_test:4,>,5,0;`, true},
 	{"tcp", `content:"x"; byte_test:4,!,5,0;`, true},
@@ -67,6 +67,40 @@ var byteOpRules = []keywordRule{
 	{"tcp", `content:"x"; byte_jump:4,0,dce,align;`, true},
 	{"tcp", `content:"x"; byte_jump:4,0,relative,multiplier 2,post_offset 3,align,string,dec,big,from_end;`, true},
 	{"tcp", `content:"x"; byte_jump:4,0,relative,multiplier 2,post_offset 3,align,string,dec,big,from_end,little;`, false},
+	{"tcp", `content:"x"; byte_extract:1,0,x;`, true},
+	{"tcp", `content:"x"; byte_extract:1,0,x,foo;`, false},
+	{"tcp", `content:"x"; byte_extract:1,0,x,relative;`, true},
+	{"tcp", `content:"x"; byte_extract:1,0,x,multiplier 2;`, true},
+	{"tcp", `content:"x"; byte_extract:1,0,x,multiplier 0;`, false},
+	{"tcp", `content:"x"; byte_extract:1,0,x,multiplier 65536;`, false},
+	{"tcp", `content:"x"; byte_extract:1,0,x,big;`, true},
+	{"tcp", `content:"x"; byte_extract:1,0,x,dce;`, true},
+	{"tcp", `content:"x"; byte_extract:1,0,x,string;`, true},
+	{"tcp", `content:"x"; byte_extract:1,0,x,string,hex;`, true},
+	{"tcp", `content:"x"; byte_extract:1,0,x,hex;`, false},
+	{"tcp", `content:"x"; byte_extract:1,0,x,align 2;`, true},
+	{"tcp", `content:"x"; byte_extract:1,0,x,align 3;`, false},
+	{"tcp", `content:"x"; byte_extract:4,0,x,dce,string;`, false},
+	{"tcp", `content:"x"; byte_extract:8,0,x;`, true},
+	{"tcp", `content:"x"; byte_extract:9,0,x;`, false},
+	{"tcp", `content:"x"; byte_extract:20,0,x,string;`, true},
+	{"tcp", `content:"x"; byte_extract:21,0,x,string;`, false},
+	{"tcp", `content:"x"; byte_extract:14,0,x,string,hex;`, true},
+	{"tcp", `content:"x"; byte_extract:15,0,x,string,hex;`, false},
+	{"tcp", `content:"x"; byte_extract:23,0,x,string,oct;`, true},
+	{"tcp", `content:"x"; byte_extract:1,65535,x;`, true},
+	{"tcp", `content:"x"; byte_extract:1,-65535,x;`, true},
+	{"tcp", `content:"x"; byte_extract:1,65536,x;`, false},
+	{"tcp", `content:"x"; byte_extract:1,-65536,x;`, false},
+	{"tcp", `content:"x"; byte_extract:1,0,x,relative,relative;`, false},
+	{"tcp", `content:"x"; byte_extract:1,0,x,big,little;`, false},
+	{"tcp", `content:"x"; byte_extract:1,0,x,string,dec,hex;`, false},
+	{"tcp", `content:"x"; byte_extract:1,0,x,bitmask 0xff;`, false},
+	{"tcp", `content:"x"; byte_extract:1,0,x,RELATIVE;`, false},
+	{"tcp", `content:"x"; byte_extract:1,0,x,little,string,dec;`, false},
+	{"tcp", `content:"x"; byte_extract:4,0,x,little,dce;`, false},
+	{"tcp", `content:"x"; byte_extract:1,0,x,relative,multiplier 2,big,align 4;`, true},
+	{"tcp", `content:"x"; byte_extract:1,0,x,relative,multiplier 2,string,dec,align 4,;`, false},
 	{"tcp", `content:"x"; byte_extract:1,0,x1; byte_test:1,>,x1,0;`, true},
 	{"tcp", `content:"x"; byte_extract:1,0,_x; byte_test:1,>,_x,0;`, false},
 	{"tcp", `content:"x"; byte_extract:1,0,x1; byte_jump:1,x1;`, true},
@@ -74,8 +108,8 @@ var byteOpRules = []keywordRule{
 	{"tcp", `content:"x"; byte_extract:1,0,x1; byte_test:1,>,5,x1;`, true},
 }
 
-// TestByteOpsAsSuricata checks byte_test and byte_jump values against the
-// renderer and the real Suricata 7.
+// TestByteOpsAsSuricata checks byte_test, byte_jump and byte_extract
+// values against the renderer and the real Suricata 7.
 func TestByteOpsAsSuricata(t *testing.T) {
 	checkRulesAsSuricata(t, byteOpRules)
 }
