@@ -139,7 +139,7 @@ func checkSemantics(opts []ruleOption) string {
 			last.endswith = last.endswith || n == "endswith"
 		case n == "fast_pattern":
 			positioned := last != nil && (last.depth || last.offset || last.distance || last.within)
-			if last == nil || last.fast || fastPatterns > 0 || !validFastPattern(v) ||
+			if last == nil || last.fast || fastPatterns > 0 || !validFastPattern(v, last.length) ||
 				last.negated && positioned || v == "only" && (last.negated || positioned) {
 				return DropContentModifier
 			}

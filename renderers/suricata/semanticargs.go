@@ -64,13 +64,19 @@ func checkPosition(last *content, n, v string, extracted map[string]bool) string
 	return ""
 }
 
-// validFastPattern reads fast_pattern's value: none, "only" or "n,m".
-func validFastPattern(v string) bool {
+// validFastPattern reads fast_pattern's value: none, "only" or "n,m",
+// the m bytes from n within the content's contentLen.
+func validFastPattern(v string, contentLen int) bool {
 	if v == "" || v == "only" {
 		return true
 	}
 	a, b, ok := strings.Cut(v, ",")
-	return ok && isUint(a, 65535) && isUint(b, 65535)
+	if !ok || !isUint(a, 65535) || !isUint(b, 65535) {
+		return false
+	}
+	offset, _ := strconv.Atoi(a)
+	length, _ := strconv.Atoi(b)
+	return offset+length <= contentLen
 }
 
 // flowGroups are flow's options, grouped by those that exclude each other.
