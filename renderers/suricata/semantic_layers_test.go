@@ -53,3 +53,25 @@ func TestPacketKeywordsWithBuffers(t *testing.T) {
 	}
 	checkAgreesWithSuricata(t, suricata, lines)
 }
+
+// TestHeaderBuffersAsSuricata checks against the real Suricata 7 the
+// protocol header buffers in rules of each protocol, and with an
+// application layer buffer, a stream and ip_proto.
+func TestHeaderBuffersAsSuricata(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real tool run skipped in -short mode")
+	}
+	suricata := testtool.Require(t, "suricata", "suricata")
+	var lines []string
+	add := func(r string) { lines = append(lines, fmt.Sprintf(`alert %s msg:"v"; sid:%d;)`, r, 1000+len(lines))) }
+	for _, buffer := range []string{"tcp.hdr", "udp.hdr", "icmpv4.hdr", "icmpv6.hdr", "ipv4.hdr", "ipv6.hdr"} {
+		for _, proto := range []string{"tcp", "udp", "icmp", "icmpv4", "icmpv6", "ip", "ipv4", "ipv6", "http", "dns", "tls", "tcp-pkt", "tcp-stream", "sctp", "pkthdr"} {
+			add(fmt.Sprintf(`%s any any -> any any (%s; content:"x";`, proto, buffer))
+		}
+		add(fmt.Sprintf(`ip any any -> any any (%s; content:"x"; http.uri; content:"y";`, buffer))
+		add(fmt.Sprintf(`ip any any -> any any (%s; content:"x"; flow:only_stream;`, buffer))
+	}
+	add(`ip any any -> any any (ip_proto:6; udp.hdr; content:"x";`)
+	add(`ip any any -> any any (tcp.hdr; content:"x"; udp.hdr; content:"y";`)
+	checkAgreesWithSuricata(t, suricata, lines)
+}

@@ -26,19 +26,36 @@ func appBuffer(o ruleOption) bool {
 		n == "pcre" && pcreHTTPFlag(o.value) || keywordProtocols[n] != "" || fileKeywords[n]
 }
 
+// headerBufferProtocols are the rule protocols whose packets may carry
+// the header each protocol header buffer inspects (DetectProtoContainsProto):
+// the renderer passes tcp.hdr in an application protocol's rule only
+// for those it has seen Suricata 7 load.
+var headerBufferProtocols = map[string]map[string]bool{
+	"tcp.hdr":    wordSet(`tcp tcp-pkt ip ipv4 ipv6 pkthdr http tls dns`),
+	"udp.hdr":    wordSet(`udp ip ipv4 ipv6 pkthdr dns`),
+	"icmpv4.hdr": wordSet(`icmp icmpv4 ip ipv4 ipv6 pkthdr`),
+	"icmpv6.hdr": wordSet(`icmp icmpv6 ip ipv4 ipv6 pkthdr`),
+}
+
 // checkLayers returns why Suricata 7 would refuse a rule of protocol
-// proto that inspects single packets (a packet keyword, flow:no_stream,
-// tcp-pkt) and also an application layer buffer or a stream
-// (flow:only_stream, tcp-stream), or "".
+// proto that inspects single packets (a packet keyword, a protocol
+// header buffer, flow:no_stream, tcp-pkt) and also an application layer
+// buffer or a stream (flow:only_stream, tcp-stream), or a header buffer
+// of a protocol the rule's packets do not carry (udp.hdr in a tcp rule;
+// with ip_proto, which narrows them, it is refused too), or "".
 func checkLayers(proto string, opts []ruleOption) string {
 	proto = strings.ToLower(proto)
 	packet, stream, app := proto == "tcp-pkt", proto == "tcp-stream", false
+	ipProto := slices.ContainsFunc(opts, func(o ruleOption) bool { return o.name == "ip_proto" })
 	for _, o := range opts {
+		if allowed := headerBufferProtocols[o.name]; allowed != nil && (!allowed[proto] || ipProto) {
+			return DropOptionValue
+		}
 		flow := []string(nil)
 		if o.name == "flow" {
 			flow = splitArgs(strings.ToLower(o.value))
 		}
-		packet = packet || packetKeywords[o.name] || slices.Contains(flow, "no_stream")
+		packet = packet || packetKeywords[o.name] || strings.HasSuffix(o.name, ".hdr") || slices.Contains(flow, "no_stream")
 		stream = stream || slices.Contains(flow, "only_stream")
 		app = app || appBuffer(o)
 	}
