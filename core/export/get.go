@@ -53,6 +53,13 @@ func (s *Service) lookUp(ctx context.Context, r Request) (lookUp, error) {
 	if err := CheckAge(r.Age, s.opts.Now); err != nil {
 		return lookUp{}, err
 	}
+	if r.Kind != KindOrg {
+		// Before the cache: a list of a feed a reload removed is never
+		// served again, fresh or as the last good one.
+		if err := checkFeed(r.Site, r.Feed); err != nil {
+			return lookUp{}, err
+		}
+	}
 	l := lookUp{rd: rd, k: s.keyMemo.keysFor(r, s.listKeys)} // memo.go
 	l.nsArtifact = s.opts.Namespace.Key(ctx, l.k.group, l.k.artifact)
 	l.now = s.opts.Now()

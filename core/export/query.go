@@ -96,8 +96,8 @@ func BuildQuery(site *config.Site, kind Kind, feed, org string, dt indicator.Dat
 		q.Org = org
 		return q, nil
 	}
-	if !slices.Contains(config.FeedNames, feed) {
-		return misp.Query{}, fmt.Errorf("feed %q: %w", feed, ErrUnknownFeed)
+	if err := checkFeed(site, feed); err != nil {
+		return misp.Query{}, err
 	}
 	switch feed {
 	case "incident", "alert", "hunt":
@@ -115,11 +115,25 @@ func BuildQuery(site *config.Site, kind Kind, feed, org string, dt indicator.Dat
 	switch feed {
 	case "incident", "block", "alert", "hunt":
 		q.Tags = append(q.Tags, site.Tag+":incident-classification="+feed)
-	case "any", "42":
-	default:
-		return misp.Query{}, fmt.Errorf("feed %q: %w", feed, ErrUnknownFeed)
 	}
 	return q, nil
+}
+
+// checkFeed returns ErrUnknownFeed for a feed the site does not serve: a
+// name outside config.FeedNames, or one of cust1…cust5 its custom_feeds
+// does not list.
+func checkFeed(site *config.Site, feed string) error {
+	if !slices.Contains(config.FeedNames, feed) {
+		return fmt.Errorf("feed %q: %w", feed, ErrUnknownFeed)
+	}
+	switch feed {
+	case "incident", "block", "alert", "hunt", "any", "42":
+		return nil
+	}
+	if _, ok := site.CustomFeeds.Lookup(feed); !ok {
+		return fmt.Errorf("feed %q: %w", feed, ErrUnknownFeed)
+	}
+	return nil
 }
 
 func ignoresToIDS(site *config.Site, dt indicator.DataType) bool {
