@@ -87,10 +87,24 @@ func (s *Server) lookupHandler(c *fiber.Ctx) error {
 	if strings.TrimSpace(value) == "" || len(value) > maxLookupValue {
 		return detail(c, fiber.StatusUnprocessableEntity, "value: want an indicator of 1 to 2048 bytes")
 	}
-	res, err := s.opts.Export.Lookup(c.UserContext(), export.LookupRequest{
-		Site: cl.site, MISPURL: cl.claims.BaseURL(), MISPKey: cl.claims.Key,
-		Value: value, Age: c.Query("age"), DataType: s.opts.Config.DataType, Consumer: cl.fingerprint,
-	})
+	var res *export.LookupResult
+	var err error
+	for asked := 1; ; asked++ {
+		res, err = s.opts.Export.Lookup(c.UserContext(), export.LookupRequest{
+			Site: cl.site, MISPURL: cl.claims.BaseURL(), MISPKey: cl.claims.Key,
+			Value: value, Age: c.Query("age"), DataType: s.opts.Config.DataType, Consumer: cl.fingerprint,
+		})
+		// A reload while MISP was read: the caller is checked again, and
+		// an answer made with the previous version of its site (its
+		// feeds, guard) is made once more.
+		changed, status, msg := s.reauthorize(c, cl)
+		if status != 0 {
+			return detail(c, status, msg)
+		}
+		if !changed || asked == 2 {
+			break
+		}
+	}
 	if errors.Is(err, export.ErrLookupValue) {
 		return detail(c, fiber.StatusUnprocessableEntity, "value: "+export.ErrLookupValue.Error())
 	}

@@ -39,14 +39,26 @@ func sendPassthrough(c *fiber.Ctx, a mispview.Answer, err error) error {
 	return c.Send(a.Body)
 }
 
-func (s *Server) check(c *fiber.Ctx) error {
-	a, err := mispview.Check(c.UserContext(), mispSource(callerOf(c)), s.opts.Now())
+// sendAfterMISP is sendPassthrough for cl once MISP answered: a reload
+// while MISP was read may have revoked the token, narrowed allowed_ips
+// or removed the site, and then nothing of the answer goes out.
+func (s *Server) sendAfterMISP(c *fiber.Ctx, cl *caller, a mispview.Answer, err error) error {
+	if _, status, msg := s.reauthorize(c, cl); status != 0 {
+		return detail(c, status, msg)
+	}
 	return sendPassthrough(c, a, err)
 }
 
+func (s *Server) check(c *fiber.Ctx) error {
+	cl := callerOf(c)
+	a, err := mispview.Check(c.UserContext(), mispSource(cl), s.opts.Now())
+	return s.sendAfterMISP(c, cl, a, err)
+}
+
 func (s *Server) statistics(c *fiber.Ctx) error {
-	a, err := mispview.Statistics(c.UserContext(), mispSource(callerOf(c)))
-	return sendPassthrough(c, a, err)
+	cl := callerOf(c)
+	a, err := mispview.Statistics(c.UserContext(), mispSource(cl))
+	return s.sendAfterMISP(c, cl, a, err)
 }
 
 func (s *Server) feedMapping(c *fiber.Ctx) error {
@@ -80,5 +92,5 @@ func (s *Server) warninglist(c *fiber.Ctx) error {
 		return v.respond(c)
 	}
 	a, err := mispview.Warninglist(c.UserContext(), mispSource(cl), id, out)
-	return sendPassthrough(c, a, err)
+	return s.sendAfterMISP(c, cl, a, err)
 }

@@ -1,0 +1,60 @@
+package server_test
+
+import (
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/conformance/mispsim"
+	"github.com/cratos-project/cratos/core/auth"
+)
+
+// A request to a route that answers from MISP (/v1/check,
+// /v1/statistics, /v1/warninglist, /v1/lookup), reading MISP when a
+// reload revokes its token, gets the refusal a request after the reload
+// gets, and nothing MISP answered.
+func TestReloadWhileReadingMISP(t *testing.T) {
+	const site = "tag: example\nmispTimeoutSeconds: 60\nallowed_ips: [127.0.0.0/8]\n"
+	for _, path := range []string{
+		"/v1/check",
+		"/v1/statistics",
+		"/v1/warninglist/id/0/output/json",
+		"/v1/lookup?value=198.51.100.7",
+	} {
+		t.Run(path, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			h := newHarness(t, withGatedSite(dir, site, newGatedRenderer()))
+			h.sim.ResetRequests()
+			h.sim.SetFault(mispsim.Fault{Kind: mispsim.FaultSlow, Delay: 10 * time.Second, Times: 1})
+			type answer struct {
+				status int
+				body   string
+			}
+			waiting := make(chan answer, 1)
+			go func() {
+				resp, body := h.authed(path)
+				waiting <- answer{resp.StatusCode, body}
+			}()
+			waitUntil(t, "MISP request", func() bool { return len(h.sim.Requests()) > 0 })
+			revoked := site + "blacklisted_api_tokens: [" + auth.Fingerprint(h.token) + "]\n"
+			if err := os.WriteFile(filepath.Join(dir, h.site.Name+".yaml"), []byte(revoked), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if errs := h.sites.Reload(); len(errs) != 0 {
+				t.Fatal(errs)
+			}
+			got := <-waiting
+			resp, want := h.authed(path)
+			if got.status != http.StatusForbidden || resp.StatusCode != http.StatusForbidden || got.body != want {
+				t.Errorf("waiting: %d %.200q; after the reload: %d %q; want both 403", got.status, got.body, resp.StatusCode, want)
+			}
+			if strings.Contains(got.body, "198.51.100") {
+				t.Errorf("MISP's answer went to a revoked token: %.200q", got.body)
+			}
+		})
+	}
+}
