@@ -87,46 +87,68 @@ func zoneClaims(zc config.DNSZone, codec *auth.Codec, sites *config.Sites, now f
 func zoneListLifetime(refresh time.Duration) time.Duration { return refresh / 2 }
 
 // zoneSource renders the rpz list of each data type and merges them into
-// one zone text: the first list's header (TTL, SOA, NS), then every list's
-// policy records. A stale list (MISP failing) is an error, so the zone
-// keeps its content and serial rather than taking an old list as new.
-// So is a token the HTTP routes would now refuse (see zoneSite).
+// one zone text (zoneText). A token the HTTP routes would now refuse is an
+// error (see zoneSite), so the zone keeps its content. A reload while the
+// lists were built has the token checked again, as a list request waiting
+// for its build has it, and a zone built with the previous version of its
+// site (its feeds, guard, options) is built once more.
 func zoneSource(svc *service, token string, requests func(auth.Claims) []export.Request, now func() time.Time) func(context.Context) (string, error) {
 	return func(ctx context.Context) (string, error) {
-		cl, site, err := zoneSite(svc, token, now())
-		if err != nil {
-			return "", err
-		}
-		var header, body strings.Builder
-		for i, r := range requests(cl) {
-			r.Site = site
-			res, err := svc.export.Get(ctx, r)
+		for asked := 1; ; asked++ {
+			gen := svc.sites.Generation()
+			cl, site, err := zoneSite(svc, token, now())
 			if err != nil {
 				return "", err
 			}
-			if res.Status == export.Stale {
-				return "", fmt.Errorf("MISP unavailable: %w", res.Upstream)
+			text, err := zoneText(ctx, svc, site, requests(cl))
+			if svc.sites.Generation() == gen {
+				return text, err
 			}
-			if res.Held != nil {
-				// The circuit breaker held the rebuilt list: the zone keeps
-				// its content and serial, and the log says why.
-				return "", fmt.Errorf("list %s/%s held (hold %s): %s", r.Feed, r.DataType.Name, res.Held.ID, res.Held.Reason)
+			_, current, cerr := zoneSite(svc, token, now())
+			if cerr != nil {
+				return "", cerr
 			}
-			for _, line := range strings.Split(string(res.Body), "\n") {
-				t := strings.TrimSpace(line)
-				switch {
-				case t == "" || strings.HasPrefix(t, ";"):
-				case strings.HasPrefix(t, "$") || strings.HasPrefix(t, "@"):
-					if i == 0 {
-						header.WriteString(line + "\n")
-					}
-				default:
-					body.WriteString(line + "\n")
-				}
+			if current == site || asked == 2 {
+				return text, err
 			}
 		}
-		return header.String() + body.String(), nil
 	}
+}
+
+// zoneText builds reqs for site and merges them: the first list's header
+// (TTL, SOA, NS), then every list's policy records. A stale list (MISP
+// failing) is an error, so the zone keeps its content and serial rather
+// than taking an old list as new.
+func zoneText(ctx context.Context, svc *service, site *config.Site, reqs []export.Request) (string, error) {
+	var header, body strings.Builder
+	for i, r := range reqs {
+		r.Site = site
+		res, err := svc.export.Get(ctx, r)
+		if err != nil {
+			return "", err
+		}
+		if res.Status == export.Stale {
+			return "", fmt.Errorf("MISP unavailable: %w", res.Upstream)
+		}
+		if res.Held != nil {
+			// The circuit breaker held the rebuilt list: the zone keeps
+			// its content and serial, and the log says why.
+			return "", fmt.Errorf("list %s/%s held (hold %s): %s", r.Feed, r.DataType.Name, res.Held.ID, res.Held.Reason)
+		}
+		for _, line := range strings.Split(string(res.Body), "\n") {
+			t := strings.TrimSpace(line)
+			switch {
+			case t == "" || strings.HasPrefix(t, ";"):
+			case strings.HasPrefix(t, "$") || strings.HasPrefix(t, "@"):
+				if i == 0 {
+					header.WriteString(line + "\n")
+				}
+			default:
+				body.WriteString(line + "\n")
+			}
+		}
+	}
+	return header.String() + body.String(), nil
 }
 
 // zoneSite checks a zone's token at now as every HTTP route does, but for
