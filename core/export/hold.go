@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/cratos-project/cratos/core/config"
 	"github.com/cratos-project/cratos/core/guard"
 )
 
@@ -195,14 +196,17 @@ func (s *Service) Holds(site string) []Hold {
 }
 
 // DropHolds ends the holds of the sites served says are no longer served
-// (removed or disabled by a reload): their lists are never built again,
-// so nothing else would end them.
-func (s *Service) DropHolds(served func(site string) bool) {
+// (removed or disabled by a reload), and those of feeds their sites no
+// longer configure (a custom feed a reload removed): their lists are
+// never built again, so nothing else would end them. served returns the
+// site loaded now.
+func (s *Service) DropHolds(served func(site string) (*config.Site, bool)) {
 	if s.guard.nholds.Load() == 0 {
 		return
 	}
 	for key, st := range s.guard.holds.All() {
-		if !served(st.Site) {
+		site, ok := served(st.Site)
+		if !ok || !strings.HasPrefix(st.Feed, "org:") && checkFeed(site, st.Feed) != nil {
 			s.endHold(key, st, st.Current)
 		}
 	}

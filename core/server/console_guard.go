@@ -25,10 +25,13 @@ func siteServed(sites *config.Sites) func(site string) bool {
 }
 
 // currentHolds returns svc's holds of site ("" for every site), once
-// those of sites no longer served (removed or disabled by a reload) are
-// ended.
+// those of sites no longer served (removed or disabled by a reload), or
+// of feeds no longer configured, are ended.
 func currentHolds(svc *export.Service, sites *config.Sites, site string) []export.Hold {
-	svc.DropHolds(siteServed(sites))
+	svc.DropHolds(func(name string) (*config.Site, bool) {
+		s, ok := sites.Get(name)
+		return s, ok && s.IsEnabled()
+	})
 	return svc.Holds(site)
 }
 
