@@ -14,10 +14,12 @@ import (
 )
 
 // shrinkingMISP is the emulator behind a cut: while keep is 0 or more,
-// every restSearch answers only its first keep attributes.
+// every restSearch answers only its first keep attributes; while down,
+// every restSearch fails.
 type shrinkingMISP struct {
 	url  string
 	keep atomic.Int64
+	down atomic.Bool
 }
 
 func newShrinkingMISP(t *testing.T) *shrinkingMISP {
@@ -27,6 +29,10 @@ func newShrinkingMISP(t *testing.T) *shrinkingMISP {
 	m.keep.Store(-1)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		keep := m.keep.Load()
+		if r.URL.Path == "/attributes/restSearch" && m.down.Load() {
+			http.Error(w, "down", http.StatusBadGateway)
+			return
+		}
 		if r.URL.Path != "/attributes/restSearch" || keep < 0 {
 			sim.ServeHTTP(w, r)
 			return

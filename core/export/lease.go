@@ -233,6 +233,7 @@ func (s *Service) sharedArtifact(ctx context.Context, r Request, k keys, nsArtif
 	s.arts.Keep(nsArtifact, a, now.Add(r.TTL), now.Add(keepFor(r)))
 	if held == nil {
 		s.keepGood(k.artifact, a)
+		s.noteTaken(ctx, k, a)
 	}
 	return Result{Artifact: a, Status: Hit, Held: held}, true
 }

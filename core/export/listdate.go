@@ -100,19 +100,47 @@ func (s *Service) succeedList(ctx context.Context, k keys, prev listDate, since 
 // noteListDate records since and serial as the last given to the list of
 // k's URL, under k's artifact key.
 func (s *Service) noteListDate(ctx context.Context, k keys, since time.Time, serial uint32) {
-	c := listDate{sharedContent{digest: sha256.Sum256([]byte(k.artifact)), since: since, serial: serial}, k.artifact}
-	prev, ok := s.listDates.Get(k.list)
-	if ok && prev == c {
-		return
-	}
-	s.listDates.Set(k.list, c, 0)
-	s.persistListDate(k.list, c)
-	if s.shared != nil {
+	c, prev, ok, changed := s.noteListDateHere(k, since, serial)
+	if changed && s.shared != nil {
 		if !ok || prev.artifact != c.artifact {
 			_ = s.shared.Set(ctx, listArtifactKey(k.list), []byte(k.artifact), contentStateTTL)
 		}
 		_ = s.shared.Set(ctx, listDateKey(k.list), encodeContent(c.sharedContent), contentStateTTL)
 	}
+}
+
+// noteListDateHere is noteListDate in process and in the state directory
+// only. It returns the record, the one before it (ok: there was one), and
+// whether it changed.
+func (s *Service) noteListDateHere(k keys, since time.Time, serial uint32) (c, prev listDate, ok, changed bool) {
+	c = listDate{sharedContent{digest: sha256.Sum256([]byte(k.artifact)), since: since, serial: serial}, k.artifact}
+	prev, ok = s.listDates.Get(k.list)
+	if ok && prev == c {
+		return c, prev, ok, false
+	}
+	s.listDates.Set(k.list, c, 0)
+	s.persistListDate(k.list, c)
+	return c, prev, ok, true
+}
+
+// noteTaken records a, the list of k taken from the shared level (built by
+// another process), as the last served at k's URL, in process and in the
+// state directory: what the breaker compares the URL's next list with,
+// and what is served STALE, must not hang on memcached keeping the
+// builder's record. Its serial is the content state's in the shared level,
+// which is a's or, written since, a later one: dating the URL's next list
+// after a later serial is still after a's.
+func (s *Service) noteTaken(ctx context.Context, k keys, a *Artifact) {
+	if cur, ok := s.listDates.Get(k.list); ok && cur.artifact == k.artifact && cur.since.Equal(a.Generated) {
+		return
+	}
+	serial := uint32(a.Generated.Unix())
+	if b, found, _ := s.shared.Get(ctx, contentKey(k.artifact)); found {
+		if c, ok := decodeContent(b); ok && c.serial > serial {
+			serial = c.serial
+		}
+	}
+	s.noteListDateHere(k, a.Generated, serial)
 }
 
 // succeed dates the content after prev, a date and serial given to
