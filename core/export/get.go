@@ -117,7 +117,8 @@ func (s *Service) getBuilt(ctx context.Context, r Request, rd renderers.Renderer
 // there is none. key is its artifact key.
 func (s *Service) lastServed(ctx context.Context, k keys) (a *Artifact, key string) {
 	own, _ := s.lastGood(k.artifact)
-	return s.previousList(ctx, k, s.lastListDate(ctx, k), own)
+	listed, here := s.lastListDate(ctx, k)
+	return s.atURL(ctx, k, listed, here, own)
 }
 
 // awaitBuild starts the build of r's list, or joins the one running, and

@@ -220,16 +220,22 @@ func (s *Service) fetchLeased(ctx context.Context, r Request, withoutUUIDs bool,
 
 // sharedArtifact takes r's list from the shared level when it is fresh
 // enough for r as of asOf (and, for a background rebuild, newer than the
-// list it replaces), keeping it in process as a list built here would be.
+// list it replaces), keeping it in process as a list built here would be,
+// and held as one would be.
 func (s *Service) sharedArtifact(ctx context.Context, r Request, k keys, nsArtifact string, asOf time.Time) (Result, bool) {
 	a, ok := s.arts.FromShared(ctx, nsArtifact)
 	if !ok || !fresh(a.Fetched, asOf, r.TTL) || !newer(ctx, a.Fetched) {
 		return Result{}, false
 	}
 	now := s.opts.Now()
-	prev, _ := s.lastGood(k.artifact)
+	// Held as this process would hold its own build: against the list it
+	// last served at the URL, which the builder may not have had.
+	prev, prevKey := s.lastServed(ctx, k)
 	a, held := s.checkHold(r, k, a, prev)
-	s.servedFrom(nsArtifact, k, k.artifact)
+	if held == nil {
+		prevKey = k.artifact
+	}
+	s.servedFrom(nsArtifact, k, prevKey)
 	s.arts.Keep(nsArtifact, a, now.Add(r.TTL), now.Add(keepFor(r)))
 	if held == nil {
 		s.keepGood(k.artifact, a)

@@ -38,24 +38,45 @@ type listDate struct {
 // lastListDate returns the date and serial last given to the list of k's
 // URL, with the digest of the artifact key they were given under (serial
 // 0: none): from memory, else from the state directory, or from the
-// shared level when it holds a later one.
-func (s *Service) lastListDate(ctx context.Context, k keys) listDate {
-	prev, ok := s.listDates.Get(k.list)
-	if !ok {
-		prev = s.storedListDate(k.list)
-	}
+// shared level when it holds a later one. here is this process's own
+// record (servedHere).
+func (s *Service) lastListDate(ctx context.Context, k keys) (listed, here listDate) {
+	here = s.servedHere(k.list)
 	if s.shared == nil {
-		return prev
+		return here, here
 	}
 	if b, found, _ := s.shared.Get(ctx, listDateKey(k.list)); found {
-		if c, cok := decodeContent(b); cok && c.serial > prev.serial {
-			if c.digest != prev.digest {
-				prev.artifact = ""
+		if c, cok := decodeContent(b); cok && c.serial > here.serial {
+			artifact := here.artifact
+			if c.digest != here.digest {
+				artifact = ""
 			}
-			return listDate{sharedContent: c, artifact: prev.artifact}
+			return listDate{sharedContent: c, artifact: artifact}, here
 		}
 	}
-	return prev
+	return here, here
+}
+
+// servedHere returns the date, serial and artifact key of the list this
+// process last served at list's URL (built, or taken from the shared
+// level), from memory, else from the state directory (serial 0: none).
+func (s *Service) servedHere(list string) listDate {
+	if d, ok := s.listDates.Get(list); ok {
+		return d
+	}
+	return s.storedListDate(list)
+}
+
+// atURL returns the list devices hold at k's URL, and its artifact key,
+// as previousList does: the one this process last served there (here),
+// or, when it has served none, the one last served by any process
+// (listed). A list another process made with nothing to compare with (it
+// never served the URL) is not what this process's devices hold.
+func (s *Service) atURL(ctx context.Context, k keys, listed, here listDate, own *Artifact) (*Artifact, string) {
+	if here.serial != 0 {
+		listed = here
+	}
+	return s.previousList(ctx, k, listed, own)
 }
 
 // previousList returns the list last served at k's URL, prev being its

@@ -48,7 +48,7 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 	// MISP was last read, so an unchanged list keeps its bytes, ETag and
 	// checksum across rebuilds and pollers get 304s.
 	since, serial := s.sharedContentSince(ctx, k.artifact, in, snap.Fetched) // content_shared.go
-	listed := s.lastListDate(ctx, k)                                         // listdate.go
+	listed, here := s.lastListDate(ctx, k)                                   // listdate.go
 	since, serial = s.succeedList(ctx, k, listed, since, serial)
 	base := map[string]int{}
 	for k, n := range guardDropped {
@@ -67,7 +67,7 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 	// restart, from the state directory; after a change of settings, the
 	// one last served at the list's URL, under its former key.
 	last, _ := s.lastGood(k.artifact)
-	atURL, atURLKey := s.previousList(ctx, k, listed, last)
+	atURL, atURLKey := s.atURL(ctx, k, listed, here, last)
 	previous := atURL
 	if r.Package == PackageTarGz { // a package is not given one
 		previous = last

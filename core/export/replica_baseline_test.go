@@ -79,3 +79,74 @@ func TestTakenListIsTheURLsBaseline(t *testing.T) {
 		})
 	}
 }
+
+// A replica holds a list another replica built as it would hold its own
+// build: against the list it last served at the URL. Here a replica that
+// never served the list (started after a restart of memcached) builds it
+// first after a reload that changed its settings, from an empty MISP
+// answer, with nothing to compare it with; the replica whose devices hold
+// the full list does not pass the empty one on, whether it takes that
+// list from memcached or builds its own from the newcomer's feed read.
+func TestOtherReplicasListHeldAgainstTheURLsBaseline(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		takeList bool // else the newcomer's list is gone from memcached, its feed read is not
+	}{
+		{"list taken from memcached", true},
+		{"list built from the feed read taken", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			addr, _ := memcachedtest.Start(t)
+			m := newShrinkingMISP(t)
+			clock := &fakeClock{now: time.Now()}
+			onClock := func(o *Options) { o.Now = clock.Now }
+			builder, taker := newReplica(t, addr, onClock), newReplica(t, addr, onClock)
+			req := anyFeedRequest(m.url, "ipv4", "10y", "txt", time.Hour)
+			good, err := builder.svc.Get(t.Context(), req)
+			if err != nil || good.Entries < 100 {
+				t.Fatalf("build: %v, %d entries", err, good.Entries)
+			}
+			if taken, err := taker.svc.Get(t.Context(), req); err != nil || taken.Status != Hit || taken.ETag != good.ETag {
+				t.Fatalf("taken from memcached: %v %v, ETag %s (want %s)", taken.Status, err, taken.ETag, good.ETag)
+			}
+
+			flushMemcached(t, addr) // the feed read before is gone: the newcomer reads MISP
+			newcomer := newReplica(t, addr, onClock)
+			clock.advance(time.Minute) // its list is dated after the full one
+			req = withNeverBlock(req)
+			m.keep.Store(0)
+			empty, err := newcomer.svc.Get(t.Context(), req)
+			if err != nil || empty.Status != Miss || empty.Entries != 0 || empty.Held != nil {
+				t.Fatalf("newcomer's build: %v %v, %d entries, held %v; want an empty MISS it cannot hold",
+					empty.Status, err, empty.Entries, empty.Held)
+			}
+			nsArtifact := sameGeneration(t, req, newcomer, taker)
+			if !tc.takeList {
+				if err := newcomer.mc.Delete(t.Context(), nsArtifact); err != nil {
+					t.Fatal(err)
+				}
+			}
+			res, err := taker.svc.Get(t.Context(), req)
+			if err != nil || res.Held == nil || res.ETag != good.ETag || res.Entries != good.Entries {
+				t.Fatalf("after the newcomer's empty list: %v %v, held %v, %d entries, ETag %s; want held, %d entries, ETag %s",
+					res.Status, err, res.Held, res.Entries, res.ETag, good.Entries, good.ETag)
+			}
+		})
+	}
+}
+
+// sameGeneration waits until replica b names req's list in memcached as a
+// does: each keeps the cache generation it read for a second, and a's was
+// made anew after memcached lost it. It returns that name.
+func sameGeneration(t *testing.T, req Request, a, b *replica) string {
+	t.Helper()
+	k := a.svc.listKeys(req)
+	want := a.svc.opts.Namespace.Key(t.Context(), k.group, k.artifact)
+	for deadline := time.Now().Add(time.Minute); b.svc.opts.Namespace.Key(t.Context(), k.group, k.artifact) != want; {
+		if time.Now().After(deadline) {
+			t.Fatal("the replicas name the list under other generations a minute on")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return want
+}
