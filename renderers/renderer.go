@@ -36,6 +36,12 @@ type Info struct {
 	// them. A renderer that declares a set may receive indicators whose
 	// other fields are zero: the plugin bridge sends only these.
 	Reads Fields
+	// Versioned declares that Render versions its objects against
+	// Request.Previous (stix21): the same input rendered without it, or
+	// against another previous body, gives other bytes. The service then
+	// keeps the list's last good body where every replica reads it. The
+	// plugin bridge sends no Previous: a plugin never declares it.
+	Versioned bool
 }
 
 // Fields is a set of Indicator fields, as a renderer declares it reads
@@ -118,8 +124,8 @@ type Request struct {
 	// Previous, when set, is the body last served for this list (same
 	// site, feed, data type, age, output and options; after a change of
 	// settings, the one served at its URL under the former ones): a
-	// renderer whose objects carry versions (stix21) reads it so that no
-	// object's version goes back. Render must not change it. The plugin
+	// renderer whose objects carry versions (Info.Versioned: stix21) reads
+	// it so that no object's version goes back. Render must not change it. The plugin
 	// bridge does not send it.
 	Previous []byte
 	// Options are the per-site options for this renderer.

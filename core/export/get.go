@@ -191,6 +191,9 @@ func (s *Service) build(ctx context.Context, r Request, rd renderers.Renderer, k
 	s.arts.Keep(nsArtifact, a, now.Add(r.TTL), now.Add(keepFor(r)))
 	s.keepGood(k.artifact, a)
 	s.arts.Publish(ctx, nsArtifact, a, r.TTL)
+	if rd.Info().Versioned && r.Package != PackageTarGz {
+		s.sharePrevious(ctx, k.artifact, a, built.shared) // previous_shared.go
+	}
 	return Result{Artifact: a, Status: Miss}, nil
 }
 

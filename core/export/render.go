@@ -19,6 +19,9 @@ type rendered struct {
 	// artifact key baselineKey: the circuit breaker compares a with it.
 	baseline    *Artifact
 	baselineKey string
+	// shared is what the shared level held of the list's last good
+	// list, for a renderer that versions its objects (previous_shared.go).
+	shared sharedPrevious
 }
 
 // render turns a snapshot into an artifact. The date it is given is noted
@@ -67,6 +70,10 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 	// restart, from the state directory; after a change of settings, the
 	// one last served at the list's URL, under its former key.
 	last, _ := s.lastGood(k.artifact)
+	var shared sharedPrevious
+	if info.Versioned && r.Package != PackageTarGz {
+		last, shared = s.newerPrevious(ctx, k.artifact, last) // previous_shared.go
+	}
 	atURL, atURLKey := s.atURL(ctx, k, listed, here, last)
 	previous := atURL
 	if r.Package == PackageTarGz { // a package is not given one
@@ -97,7 +104,7 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 		KeptNets:    snap.Stats.KeptNets,
 		Dropped:     body.dropped,
 	}
-	return rendered{a: a, serial: serial, baseline: atURL, baselineKey: atURLKey}, nil
+	return rendered{a: a, serial: serial, baseline: atURL, baselineKey: atURLKey, shared: shared}, nil
 }
 
 func feedLabel(r Request) string {

@@ -58,6 +58,7 @@ func init() { renderers.Register(Renderer{}) }
 var info = renderers.Info{
 	Name:        Name,
 	Reads:       renderers.FieldValue | renderers.FieldTimestamp,
+	Versioned:   true, // version.go
 	Description: "STIX 2.1 bundle: a producer identity, an optional TLP marking and one indicator per value",
 	ContentType: ContentType,
 	Extension:   ".json",
