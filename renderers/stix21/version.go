@@ -12,7 +12,13 @@ import (
 // stateless bundle gives the id an older modified time, and a TIP that
 // keeps the latest version of each id ignores the change. So a bundle
 // reads the one last served for its list (Request.Previous) and gives
-// every indicator found there:
+// every indicator found there its created time (STIX versioning keeps
+// created across the versions of an object), the earlier of its
+// valid_from and its own (it moves back to an older attribute now behind
+// the value, never forward: an attribute time ahead of the clock, written
+// as the list's date, would otherwise move it at every list date, and an
+// edit of the attribute does not make the value bad only from then on),
+// and:
 //
 //   - its previous modified time when its other properties are the same
 //     (the bytes, and the list's ETag, stay stable);
@@ -35,9 +41,20 @@ const indicatorPrefix = `{"type":"indicator","spec_version":"2.1","id":"indicato
 // the property.
 const modifiedKey = `","modified":"`
 
+// createdKey precedes the created time, and validFromKey the valid_from
+// time, in an indicator object; as with modifiedKey, the first
+// occurrence of each is the property, and the last too.
+const (
+	createdKey   = `","created":"`
+	validFromKey = `","valid_from":"`
+)
+
 // stixTimeLen is the length of a timestamp as this renderer writes it,
 // 2006-01-02T15:04:05.000Z.
-const stixTimeLen = len("2006-01-02T15:04:05.000Z")
+const stixTimeLen = len(stixLayout)
+
+// stixLayout is the layout of such a timestamp for package time.
+const stixLayout = "2006-01-02T15:04:05.000Z"
 
 // versions are the indicators of the bundle last served for a list. A
 // bundle is written in the order of its input, so the previous version of
@@ -157,6 +174,26 @@ func modifiedAt(obj []byte) int {
 	return i + len(modifiedKey)
 }
 
+// createdAt returns the offset of obj's created time, which comes right
+// before modifiedKey at m (modifiedAt), or -1.
+func createdAt(obj []byte, m int) int {
+	c := m - len(modifiedKey) - stixTimeLen
+	if c < len(createdKey) || string(obj[c-len(createdKey):c]) != createdKey || !isStixTime(obj[c:c+stixTimeLen]) {
+		return -1
+	}
+	return c
+}
+
+// validFromAt returns the offset of obj's valid_from time, or -1. It
+// follows the pattern, near the object's end.
+func validFromAt(obj []byte) int {
+	i := bytes.LastIndex(obj, []byte(validFromKey))
+	if i < 0 || len(obj) < i+len(validFromKey)+stixTimeLen || !isStixTime(obj[i+len(validFromKey):i+len(validFromKey)+stixTimeLen]) {
+		return -1
+	}
+	return i + len(validFromKey)
+}
+
 // isStixTime reports whether t has the form 2006-01-02T15:04:05.000Z.
 func isStixTime(t []byte) bool {
 	const form = "0000-00-00T00:00:00.000Z"
@@ -171,8 +208,38 @@ func isStixTime(t []byte) bool {
 	return true
 }
 
-// settle rewrites the modified time of obj, an indicator object, so that
-// it never goes back from one served before under its id (see above).
+// sameButModified reports whether old and obj, whose modified times are
+// at om and nm, differ in nothing else.
+func sameButModified(old []byte, om int, obj []byte, nm int) bool {
+	return bytes.Equal(old[:om], obj[:nm]) && bytes.Equal(old[om+stixTimeLen:], obj[nm+stixTimeLen:])
+}
+
+// keepTimes gives obj the created time of old, its version served before,
+// and old's valid_from when that is earlier; om and nm are where their
+// modified times are.
+func keepTimes(old []byte, om int, obj []byte, nm int) {
+	if oc, nc := createdAt(old, om), createdAt(obj, nm); oc >= 0 && nc >= 0 {
+		if t := old[oc : oc+stixTimeLen]; !bytes.Equal(t, obj[nc:nc+stixTimeLen]) && isDate(t) {
+			copy(obj[nc:], t)
+		}
+	}
+	if ov, nv := validFromAt(old), validFromAt(obj); ov >= 0 && nv >= 0 {
+		if t := old[ov : ov+stixTimeLen]; bytes.Compare(t, obj[nv:nv+stixTimeLen]) < 0 && isDate(t) {
+			copy(obj[nv:], t)
+		}
+	}
+}
+
+// isDate reports whether t, of the form isStixTime checks, is a time.
+func isDate(t []byte) bool {
+	_, err := time.Parse(stixLayout, string(t))
+	return err == nil
+}
+
+// settle gives obj, an indicator object, the created time of the version
+// served before under its id and a valid_from no later than its own, and
+// rewrites its modified time so that it never goes back from that
+// version's (see above).
 // generated is the list's date as a STIX timestamp.
 func (v *versions) settle(obj, generated []byte) {
 	old := bytes.TrimSuffix(v.find(obj), []byte(","))
@@ -187,13 +254,18 @@ func (v *versions) settle(obj, generated []byte) {
 		return
 	}
 	was, now := old[om:om+stixTimeLen], obj[nm:nm+stixTimeLen]
+	if !isStixTime(was) {
+		return
+	}
+	if !sameButModified(old, om, obj, nm) {
+		keepTimes(old, om, obj, nm)
+	}
 	switch {
-	case !isStixTime(was):
-	case bytes.Equal(old[:om], obj[:nm]) && bytes.Equal(old[om+stixTimeLen:], obj[nm+stixTimeLen:]):
+	case sameButModified(old, om, obj, nm):
 		copy(now, was)
 	case bytes.Compare(now, was) > 0:
 	default:
-		wasTime, err := time.Parse("2006-01-02T15:04:05.000Z", string(was))
+		wasTime, err := time.Parse(stixLayout, string(was))
 		if err != nil {
 			return
 		}

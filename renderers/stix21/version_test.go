@@ -31,10 +31,10 @@ func stixTimes(t *testing.T, bundle []byte) map[string][2]string {
 // An indicator's modified time never goes back from the bundle last
 // served for the list (Request.Previous): when the attribute behind a
 // value goes and an older one of the same value stays, the value's object
-// changes (created, valid_from) under a later modified time, the list's
-// date, or the previous time and a millisecond when that date is not
-// later. A bundle rendered again from the same input and its own bytes
-// is the same, byte for byte.
+// changes (valid_from; created stays that of the version before) under a
+// later modified time, the list's date, or the previous time and a
+// millisecond when that date is not later. A bundle rendered again from
+// the same input and its own bytes is the same, byte for byte.
 func TestModifiedNeverGoesBack(t *testing.T) {
 	const (
 		t1 = 1767348000 // 2026-01-02T10:00:00Z
@@ -55,7 +55,7 @@ func TestModifiedNeverGoesBack(t *testing.T) {
 	}{
 		{"the newest attribute deleted", t2, t1, time.Unix(t3, 0).UTC(), stamp(t3)},
 		{"the list dated before the previous time", t2, t1, time.Unix(t1, 0).UTC(), "2026-01-02T11:00:00.001Z"},
-		{"an attribute edited", t2, t3, time.Unix(t3+60, 0).UTC(), stamp(t3)},
+		{"an attribute edited", t2, t3, time.Unix(t3+60, 0).UTC(), stamp(t2)}, // valid_from never moves forward
 		{"unchanged", t2, t2, time.Unix(t3, 0).UTC(), stamp(t2)},
 	}
 	for _, tc := range tests {
@@ -67,8 +67,8 @@ func TestModifiedNeverGoesBack(t *testing.T) {
 			in := []indicator.Indicator{x(tc.after), y}
 			got, _ := render(t, req, in)
 			times := stixTimes(t, got)
-			if x := times[xID]; x != [2]string{stamp(tc.after), tc.want} {
-				t.Errorf("x created, modified %q, want %q", x, [2]string{stamp(tc.after), tc.want})
+			if x := times[xID]; x != [2]string{stamp(tc.before), tc.want} {
+				t.Errorf("x created, modified %q, want %q", x, [2]string{stamp(tc.before), tc.want})
 			}
 			if y := times[yID]; y != [2]string{stamp(t1), stamp(t1)} {
 				t.Errorf("y created, modified %q, want both %s", y, stamp(t1))
