@@ -188,7 +188,7 @@ func TestDeployNginx(t *testing.T) {
 		testtool.WriteFile(t, filepath.Join(dir, "server-run.conf"), localConf("127.0.0.1:"+strconv.Itoa(port), p.addr))
 		testtool.WriteFile(t, filepath.Join(dir, "run.conf"), mainConf("server-run.conf"))
 		out := testtool.StartDaemon(t, "nginx", exec.Command(nginx, "-p", dir, "-c", filepath.Join(dir, "run.conf"))).Log
-		waitFor(t, "nginx to listen", time.Minute, func() bool { return accepts("127.0.0.1:" + strconv.Itoa(port)) })
+		testtool.WaitFor(t, "nginx to listen", time.Minute, func() bool { return accepts("127.0.0.1:" + strconv.Itoa(port)) })
 
 		// The client connects from 127.0.0.3 and claims to be 203.0.113.5.
 		client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
@@ -209,7 +209,7 @@ func TestDeployNginx(t *testing.T) {
 			t.Fatalf("through nginx: %d %q ETag %q", resp.StatusCode, body, resp.Header.Get("ETag"))
 		}
 		var ips []any
-		waitFor(t, "the access log line", time.Minute, func() bool {
+		testtool.WaitFor(t, "the access log line", time.Minute, func() bool {
 			ips = ips[:0]
 			for _, r := range p.out.Records("request") {
 				if strings.HasPrefix(r["path"].(string), "/v1/feed/") {
@@ -238,7 +238,7 @@ func TestDeployNginx(t *testing.T) {
 		// nginx logs the path without the query string, and no Basic user
 		// name.
 		var logged []byte
-		waitFor(t, "nginx's two access log lines", time.Minute, func() bool {
+		testtool.WaitFor(t, "nginx's two access log lines", time.Minute, func() bool {
 			logged, _ = os.ReadFile(filepath.Join(dir, "cratos.access.log"))
 			return strings.Count(string(logged), "\n") >= 2
 		})

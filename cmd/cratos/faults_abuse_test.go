@@ -194,7 +194,7 @@ func TestFaultsAbuse(t *testing.T) {
 		// The access log reaches us through a pipe, a moment after the
 		// answers.
 		var ms []float64
-		waitFor(t, "every refusal in the access log", time.Minute, func() bool {
+		testtool.WaitFor(t, "every refusal in the access log", time.Minute, func() bool {
 			ms = ms[:0]
 			for _, r := range p.out.Records("request")[before:] {
 				if r["path"] == listPath && r["status"] == 403.0 {

@@ -61,7 +61,7 @@ func TestFaultsConnectionFlood(t *testing.T) {
 	}
 	// One address holds 150 idle connections: another is still served.
 	flood("127.0.0.2", 150)
-	waitFor(t, "a request from another address", time.Minute, func() bool {
+	testtool.WaitFor(t, "a request from another address", time.Minute, func() bool {
 		code, _, err := getFrom(t, p, "127.0.0.3", "/v1/status?sites=0")
 		return err == nil && code == 200
 	})
@@ -77,7 +77,7 @@ func TestFaultsConnectionFlood(t *testing.T) {
 		_ = c.Close()
 	}
 	conns = nil
-	waitFor(t, "the service after the flood", time.Minute, func() bool {
+	testtool.WaitFor(t, "the service after the flood", time.Minute, func() bool {
 		code, _, err := getFrom(t, p, "127.0.0.1", "/v1/status?sites=0")
 		return err == nil && code == 200
 	})
@@ -279,7 +279,7 @@ func TestFaultsFIFOInSites(t *testing.T) {
 	if err := p.cmd.Process.Signal(syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the reload to finish", time.Minute, func() bool { return strings.Contains(p.out.String(), `"msg":"sites reloaded"`) })
+	testtool.WaitFor(t, "the reload to finish", time.Minute, func() bool { return strings.Contains(p.out.String(), `"msg":"sites reloaded"`) })
 	if !strings.Contains(p.out.String(), "not a regular file") {
 		t.Errorf("the symlinked FIFO was not reported")
 	}
@@ -314,7 +314,7 @@ func TestFaultsProbeNotes(t *testing.T) {
 	_, _ = p.get(t, list+"?cache=5;token="+p.token)
 	_, _ = p.get(t, "/v1/feed/block/type/ipv4/age/1d/output/"+p.token)
 	_, _ = p.get(t, "/"+p.token)
-	waitFor(t, "the access lines", time.Minute, func() bool { return strings.Count(p.out.String(), `"msg":"request"`) >= 8 })
+	testtool.WaitFor(t, "the access lines", time.Minute, func() bool { return strings.Count(p.out.String(), `"msg":"request"`) >= 8 })
 	if strings.Contains(p.out.String(), p.token[:40]) {
 		t.Errorf("a token reached the log")
 	}

@@ -184,7 +184,7 @@ func TestFaultsReload(t *testing.T) {
 			t.Fatal(err)
 		}
 		var rec map[string]any
-		waitFor(t, "the sites reloaded log line", time.Minute, func() bool {
+		testtool.WaitFor(t, "the sites reloaded log line", time.Minute, func() bool {
 			recs := p.out.Records("sites reloaded")
 			if len(recs) > before {
 				rec = recs[len(recs)-1]
@@ -305,7 +305,7 @@ func TestFaultsGracefulShutdown(t *testing.T) {
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the listener to close", time.Minute, func() bool { return !accepts(p.addr) })
+	testtool.WaitFor(t, "the listener to close", time.Minute, func() bool { return !accepts(p.addr) })
 	if !p.running() {
 		t.Fatal("cratos exited before the request in flight completed")
 	}
@@ -343,7 +343,7 @@ func TestDurableListAfterKill(t *testing.T) {
 	// state_dir defaults to state/ beside config/.
 	lists := filepath.Join(p.dir, "state", "lists", "list-*")
 	// Its record and its body, in a file named after its ETag.
-	waitFor(t, "the last good list in state_dir", time.Minute, func() bool {
+	testtool.WaitFor(t, "the last good list in state_dir", time.Minute, func() bool {
 		files, _ := filepath.Glob(lists)
 		return len(files) == 2
 	})

@@ -197,8 +197,8 @@ func TestFaultsMemcached(t *testing.T) {
 			list(t, p)
 			_, port, _ := net.SplitHostPort(addr)
 			memcachedtest.StartOn(t, atoi(port))
-			waitFor(t, "memcachedstatus OK", time.Minute, func() bool { return memcachedStatus(t, p) == "OK" })
-			waitFor(t, "cratos to write to the new memcached", time.Minute, func() bool {
+			testtool.WaitFor(t, "memcachedstatus OK", time.Minute, func() bool { return memcachedStatus(t, p) == "OK" })
+			testtool.WaitFor(t, "cratos to write to the new memcached", time.Minute, func() bool {
 				list(t, p)
 				return memcachedStat(t, addr, "curr_items") > 1 // more than the status probe
 			})

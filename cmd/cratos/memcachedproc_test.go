@@ -28,7 +28,7 @@ func startMemcached(t testing.TB, args ...string) string {
 		args = append(args, "-u", "root") // memcached refuses to run as root otherwise
 	}
 	d := testtool.StartDaemon(t, "memcached", exec.Command(bin, args...))
-	waitFor(t, "memcached to answer", time.Minute, func() bool {
+	testtool.WaitFor(t, "memcached to answer", time.Minute, func() bool {
 		select {
 		case <-d.Exited:
 			t.Fatalf("memcached exited: %s", d.Log.String())

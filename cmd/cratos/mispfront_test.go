@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cratos-project/cratos/conformance/mispsim"
+	"github.com/cratos-project/cratos/internal/testtool"
 	"github.com/cratos-project/cratos/internal/testtool/misptest"
 )
 
@@ -169,7 +170,7 @@ func (m *mispFront) down() {
 func (m *mispFront) up(t testing.TB) {
 	t.Helper()
 	var ln net.Listener
-	waitFor(t, "the MISP port to be free again", time.Minute, func() bool {
+	testtool.WaitFor(t, "the MISP port to be free again", time.Minute, func() bool {
 		var err error
 		ln, err = net.Listen("tcp", m.addr)
 		return err == nil

@@ -328,18 +328,6 @@ func (p *cratosProc) peakRSS(t testing.TB) int64 {
 	return 0
 }
 
-// waitFor polls cond every 50 ms until it holds, failing after timeout.
-func waitFor(t testing.TB, what string, timeout time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", timeout, what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
 // dialerFrom dials from the loopback address src, so that one test can
 // stand for several clients.
 func dialerFrom(src string, timeout time.Duration) *net.Dialer {

@@ -150,12 +150,12 @@ func TestReplicasShareLists(t *testing.T) {
 
 	readsBefore = feedReadsOf(replicas)
 	// Past the lifetime (and the second the fetch time is kept to).
-	waitFor(t, "the lists' lifetime to pass", 2*lifetime*time.Second, func() bool {
+	testtool.WaitFor(t, "the lists' lifetime to pass", 2*lifetime*time.Second, func() bool {
 		return time.Since(start) > (lifetime+2)*time.Second
 	})
 	check(t, askAll(t, replicas, paths), "REVALIDATING")
 	// Every replica ends up serving the rebuilt lists as HITs.
-	waitFor(t, "every replica to serve the rebuilt lists", time.Minute, func() bool {
+	testtool.WaitFor(t, "every replica to serve the rebuilt lists", time.Minute, func() bool {
 		for _, p := range replicas {
 			for _, path := range paths {
 				if a := fetchList(p, path); a.cache != "HIT" {
@@ -199,7 +199,7 @@ func TestReplicaKilledHoldingTheLease(t *testing.T) {
 			m.sim.SetFault(mispsim.Fault{Kind: mispsim.FaultSlow, Delay: 10 * time.Minute, RestSearchOnly: true, Times: 1})
 			before := mispStats(t, m).RestSearchRequests
 			go fetchList(holder, path) // ends with an error when the holder is killed
-			waitFor(t, "the first replica to query MISP", time.Minute, func() bool {
+			testtool.WaitFor(t, "the first replica to query MISP", time.Minute, func() bool {
 				return mispStats(t, m).RestSearchRequests-before == 1
 			})
 			holder.kill()
@@ -298,9 +298,9 @@ func TestReplicasShareFeedRefreshes(t *testing.T) {
 	if n := mispStats(t, m).RestSearchRequests - before; n != 1 || strings.Count(allLogs(replicas), `"msg":"MISP pull started"`) != 1 {
 		t.Fatalf("%d restSearch requests for %d lists of a one-event feed on 3 replicas, want one read", n, len(paths))
 	}
-	waitFor(t, "the lists' lifetime to pass", 4*lifetime*time.Second, func() bool { return time.Since(start) > (lifetime+2)*time.Second })
+	testtool.WaitFor(t, "the lists' lifetime to pass", 4*lifetime*time.Second, func() bool { return time.Since(start) > (lifetime+2)*time.Second })
 	before = mispStats(t, m).RestSearchRequests
-	waitFor(t, "every replica to serve the refreshed lists", 2*time.Minute, func() bool { return allServed("HIT") })
+	testtool.WaitFor(t, "every replica to serve the refreshed lists", 2*time.Minute, func() bool { return allServed("HIT") })
 	logs := allLogs(replicas)
 	refreshes := regexp.MustCompile(`"msg":"fetched".*"full":false,"searches":([0-9]+)`).FindAllStringSubmatch(logs, -1)
 	if len(refreshes) != 1 || strings.Count(logs, `"msg":"MISP pull started"`) != 2 {

@@ -75,13 +75,13 @@ func TestE2EDNSZoneTransfer(t *testing.T) {
 	d := e2eDig{realtools.Dig{T: t, Path: dig}, primaryPort, namedPort}
 	// The first build runs after the start, in the background.
 	var serial1 uint32
-	e2eWaitFor(t, "the primary to serve rpz.cratos", 60*time.Second,
+	testtool.WaitFor(t, "the primary to serve rpz.cratos", 60*time.Second,
 		func() bool { serial1 = d.soa(primaryPort); return serial1 != 0 }, e.log.String)
 	namedLog := realtools.StartRPZSecondary(t, named, realtools.RPZSecondary{
 		Port: namedPort, PrimaryPort: primaryPort, KeyName: e2eTSIGName, Secret: e2eTSIGSecret, LocalZone: realtools.ExampleTestZone,
 	})
 	dump := func() string { return "named log:\n" + namedLog.String() + "\nservice log:\n" + e.log.String() }
-	e2eWaitFor(t, "named to transfer rpz.cratos at serial "+strconv.Itoa(int(serial1)), time.Minute,
+	testtool.WaitFor(t, "named to transfer rpz.cratos at serial "+strconv.Itoa(int(serial1)), time.Minute,
 		func() bool { return d.soa(namedPort) == serial1 }, dump)
 
 	type query struct{ name, qtype, want string }
@@ -104,7 +104,7 @@ func TestE2EDNSZoneTransfer(t *testing.T) {
 
 	// named applies a transferred policy zone in the background after it
 	// serves the zone's serial: wait for its first answer.
-	e2eWaitFor(t, "named to apply the policy of serial "+strconv.Itoa(int(serial1)), time.Minute,
+	testtool.WaitFor(t, "named to apply the policy of serial "+strconv.Itoa(int(serial1)), time.Minute,
 		func() bool { return d.status("blocked.example.test", "A") == "NXDOMAIN" }, dump)
 
 	t.Run("policy answers after AXFR", func(t *testing.T) {
@@ -141,7 +141,7 @@ func TestE2EDNSZoneTransfer(t *testing.T) {
 		misp.set(t, v2)
 		// The zone's cache entries expire before the next rebuild, which
 		// reads MISP again and finds the deletion.
-		e2eWaitFor(t, "the primary to serve a new serial", time.Minute,
+		testtool.WaitFor(t, "the primary to serve a new serial", time.Minute,
 			func() bool { s := d.soa(primaryPort); return s != 0 && s != serial1 }, dump)
 		serial2 = d.soa(primaryPort)
 		if !serialAfter(serial2, serial1) {
@@ -159,7 +159,7 @@ func TestE2EDNSZoneTransfer(t *testing.T) {
 			t.Errorf("zone updates %q, want [%s]", updates, want)
 		}
 		// named's refresh timer is an hour: only the NOTIFY brings it.
-		e2eWaitFor(t, "named to reach serial "+strconv.Itoa(int(serial2)), time.Minute,
+		testtool.WaitFor(t, "named to reach serial "+strconv.Itoa(int(serial2)), time.Minute,
 			func() bool { return d.soa(namedPort) == serial2 }, dump)
 		if !strings.Contains(namedLog.String(), "notify from 127.0.0.1#"+strconv.Itoa(primaryPort)) {
 			t.Errorf("named did not log a NOTIFY from the primary's port %d", primaryPort)
@@ -173,7 +173,7 @@ func TestE2EDNSZoneTransfer(t *testing.T) {
 				t.Errorf("IXFR to serial %d carried %d records, want 2", serial2, num(r["records"]))
 			}
 		}
-		e2eWaitFor(t, "removed.example.test to lose its policy answer", time.Minute,
+		testtool.WaitFor(t, "removed.example.test to lose its policy answer", time.Minute,
 			func() bool { return d.status("removed.example.test", "A") == "NOERROR" }, dump)
 		check(t, blocked)
 	})
@@ -185,7 +185,7 @@ func TestE2EDNSZoneTransfer(t *testing.T) {
 		before := len(e.log.Records("zone source failed; serving the last content"))
 		simV2.SetFault(mispsim.Fault{Kind: mispsim.FaultStatus, Status: 500, RestSearchOnly: true})
 		// Two failed rebuilds: the cache entry had expired, MISP was asked.
-		e2eWaitFor(t, "two failed zone rebuilds", time.Minute,
+		testtool.WaitFor(t, "two failed zone rebuilds", time.Minute,
 			func() bool { return len(e.log.Records("zone source failed; serving the last content")) >= before+2 }, dump)
 		failed := e.log.Records("zone source failed; serving the last content")
 		last := failed[len(failed)-1]

@@ -54,7 +54,7 @@ func TestE2EDNSZoneHeld(t *testing.T) {
 	// A first pull that fails (a connection broken on a busy machine) is
 	// retried at the next refresh; the zone is served once one succeeds.
 	var serial uint32
-	e2eWaitFor(t, "the zone's first load", 60*time.Second, func() bool {
+	testtool.WaitFor(t, "the zone's first load", 60*time.Second, func() bool {
 		serial = soa()
 		return serial != 0
 	}, e.log.String)
@@ -63,7 +63,7 @@ func TestE2EDNSZoneHeld(t *testing.T) {
 	}
 
 	misp.set(t, tenth)
-	e2eWaitFor(t, "the zone refresh to be held", 60*time.Second, func() bool {
+	testtool.WaitFor(t, "the zone refresh to be held", 60*time.Second, func() bool {
 		return strings.Contains(e.log.String(), "held (hold ") && strings.Contains(e.log.String(), "20 entries, 90% fewer than the last good one (200)")
 	}, e.log.String)
 	if got := soa(); got != serial {

@@ -225,23 +225,6 @@ func (m *mispSwitch) set(t *testing.T, target string) {
 	m.target.Store(u)
 }
 
-// e2eWaitFor polls cond every 100 ms until it holds or timeout passes;
-// on timeout it fails with what and the output of dump.
-func e2eWaitFor(t *testing.T, what string, timeout time.Duration, cond func() bool, dump func() string) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			msg := "timed out after " + timeout.String() + " waiting for " + what
-			if dump != nil {
-				msg += "\n" + dump()
-			}
-			t.Fatal(msg)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
 // blockEvent is a published event of the site's block feed.
 func blockEvent(info string, attrs ...mispsim.Attribute) mispsim.Event {
 	return mispsim.Event{Info: info, Published: true, Tags: []string{e2eTag + ":incident-classification=block"}, Attributes: attrs}

@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 // A second serve started by mistake (by hand beside the service, or a
@@ -56,7 +58,7 @@ func TestServeStateDirFlag(t *testing.T) {
 	stderr := &e2eBuffer{}
 	done := make(chan int, 1)
 	go func() { done <- Run([]string{"serve", "--config", cfg, "--state-dir", stateDir}, &stdout, stderr) }()
-	e2eWaitFor(t, "serve listening", time.Minute, func() bool {
+	testtool.WaitFor(t, "serve listening", time.Minute, func() bool {
 		return len(done) > 0 || strings.Contains(stderr.String(), `"msg":"listening"`)
 	}, stderr.String)
 	if len(done) > 0 {

@@ -3,7 +3,6 @@ package dnsprimary
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/netip"
@@ -63,9 +62,9 @@ func TestBINDSecondary(t *testing.T) {
 	})
 	d := digger{realtools.Dig{T: t, Path: dig}, namedPort}
 
-	waitFor(t, "named to load rpz.cratos at serial "+strconv.Itoa(int(serial1)), func() bool {
+	testtool.WaitFor(t, "named to load rpz.cratos at serial "+strconv.Itoa(int(serial1)), time.Minute, func() bool {
 		return d.soaSerial() == serial1
-	}, log)
+	}, log.String)
 
 	policy := []struct{ name, qtype, why string }{
 		{"blocked.example.test", "A", "QNAME trigger d"},
@@ -110,15 +109,15 @@ func TestBINDSecondary(t *testing.T) {
 			t.Fatalf("serial %d after the change is not greater than %d", serial2, serial1)
 		}
 		// named's refresh timer is an hour: only the NOTIFY brings it here.
-		waitFor(t, "named to reach serial "+strconv.Itoa(int(serial2)), func() bool {
+		testtool.WaitFor(t, "named to reach serial "+strconv.Itoa(int(serial2)), time.Minute, func() bool {
 			return d.soaSerial() == serial2
-		}, log)
+		}, log.String)
 		// named 9.18 does not name the transfer type in its log; the
 		// server's log does: the transfer that brought serial2 was an
 		// incremental IXFR from serial1.
-		waitFor(t, "named to log the transfer of serial "+strconv.Itoa(int(serial2)), func() bool {
+		testtool.WaitFor(t, "named to log the transfer of serial "+strconv.Itoa(int(serial2)), time.Minute, func() bool {
 			return regexp.MustCompile(`transfer of 'rpz\.cratos/IN' from 127\.0\.0\.1#\d+: Transfer completed: .*\(serial ` + strconv.Itoa(int(serial2)) + `\)`).MatchString(log.String())
-		}, log)
+		}, log.String)
 		ixfr := "type=IXFR style=incremental client=127.0.0.1:"
 		if !regexp.MustCompile(regexp.QuoteMeta(ixfr) + `\d+ serial=` + strconv.Itoa(int(serial2)) + ` records=2 .* client_serial=` + strconv.Itoa(int(serial1))).MatchString(serverLog.String()) {
 			t.Errorf("the server did not log an incremental IXFR %d -> %d of 2 records:\n%s", serial1, serial2, serverLog.String())
@@ -126,9 +125,9 @@ func TestBINDSecondary(t *testing.T) {
 		if !strings.Contains(log.String(), "notify from 127.0.0.1#"+strconv.Itoa(primaryPort)) {
 			t.Errorf("named did not log a NOTIFY from the server's port %d", primaryPort)
 		}
-		waitFor(t, "the removed domain to lose its policy answer", func() bool {
+		testtool.WaitFor(t, "the removed domain to lose its policy answer", time.Minute, func() bool {
 			return d.status("removed.example.test", "A") == "NOERROR"
-		}, log)
+		}, log.String)
 		for _, p := range policy {
 			if p.name == "removed.example.test" {
 				continue
@@ -184,9 +183,9 @@ func TestBINDSecondary(t *testing.T) {
 			t.Fatalf("restarted serial %d, want %d", got, serial2-1000)
 		}
 		// named ignores the NOTIFY of a lower serial, and tells nothing.
-		waitFor(t, "named to ignore the NOTIFY of serial "+strconv.Itoa(int(serial2-1000)), func() bool {
+		testtool.WaitFor(t, "named to ignore the NOTIFY of serial "+strconv.Itoa(int(serial2-1000)), time.Minute, func() bool {
 			return strings.Count(log.String(), "zone is up to date") > upToDate
-		}, log)
+		}, log.String)
 		if got := d.soaSerial(); got != serial2 {
 			t.Fatalf("named serial %d, want %d", got, serial2)
 		}
@@ -196,27 +195,15 @@ func TestBINDSecondary(t *testing.T) {
 		if got := s2.Serial("rpz.cratos"); got != serial2+1 {
 			t.Fatalf("serial after the IXFR from %d is %d, want %d", serial2, got, serial2+1)
 		}
-		waitFor(t, "named to reach serial "+strconv.Itoa(int(serial2+1)), func() bool {
+		testtool.WaitFor(t, "named to reach serial "+strconv.Itoa(int(serial2+1)), time.Minute, func() bool {
 			return d.soaSerial() == serial2+1
-		}, log)
-		waitFor(t, "the domain back in the zone to get its policy answer", func() bool {
+		}, log.String)
+		testtool.WaitFor(t, "the domain back in the zone to get its policy answer", time.Minute, func() bool {
 			return d.status("removed.example.test", "A") == "NXDOMAIN"
-		}, log)
+		}, log.String)
 	})
 	if t.Failed() {
 		t.Logf("named log:\n%s", log.String())
-	}
-}
-
-// waitFor polls cond until it holds or 30 seconds pass.
-func waitFor(t *testing.T, what string, cond func() bool, log fmt.Stringer) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s; named log:\n%s", what, log.String())
-		}
-		time.Sleep(100 * time.Millisecond)
 	}
 }
 

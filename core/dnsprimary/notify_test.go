@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+
+	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 // fakeSecondary receives NOTIFYs on UDP and answers, for each serial, from
@@ -168,17 +170,11 @@ func expectNotify(t *testing.T, sec *fakeSecondary, s *Server, serial uint32, at
 func waitNotifyDone(t *testing.T, s *Server) {
 	t.Helper()
 	z := s.zones[dns.CanonicalName(testZone)]
-	for deadline := time.Now().Add(time.Minute); ; time.Sleep(10 * time.Millisecond) {
+	testtool.WaitFor(t, "no NOTIFY of "+testZone+" in flight", time.Minute, func() bool {
 		z.notifyMu.Lock()
-		n := len(z.notifyJ)
-		z.notifyMu.Unlock()
-		if n == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("NOTIFY of %s still in flight after a minute", testZone)
-		}
-	}
+		defer z.notifyMu.Unlock()
+		return len(z.notifyJ) == 0
+	})
 }
 
 // A NOTIFY target named by a host with both IPv6 and IPv4 addresses is

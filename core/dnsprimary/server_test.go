@@ -3,11 +3,14 @@ package dnsprimary
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/miekg/dns"
+
+	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 var (
@@ -242,11 +245,7 @@ func TestBackgroundRefresh(t *testing.T) {
 	s := startServer(t, clk.Now, z)
 	clk.Set(time.Unix(testEpoch+5, 0))
 	src.set(policyZone(domainsV2), nil)
-	deadline := time.Now().Add(time.Minute)
-	for s.Serial(testZone) != testEpoch+5 {
-		if time.Now().After(deadline) {
-			t.Fatalf("serial still %d, want %d from the background refresh", s.Serial(testZone), testEpoch+5)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testtool.WaitFor(t, fmt.Sprintf("serial %d from the background refresh", testEpoch+5), time.Minute,
+		func() bool { return s.Serial(testZone) == testEpoch+5 },
+		func() string { return fmt.Sprintf("serial still %d", s.Serial(testZone)) })
 }

@@ -2,10 +2,13 @@ package dnsprimary
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/miekg/dns"
+
+	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 // TestStartReturnsWhenCtxEnds: Start waits for the first builds only
@@ -46,11 +49,7 @@ func TestStartReturnsWhenCtxEnds(t *testing.T) {
 		t.Errorf("SOA during the first build: %s, want SERVFAIL", dns.RcodeToString[r.Rcode])
 	}
 	close(release)
-	deadline := time.Now().Add(time.Minute)
-	for s.Serial(testZone) != testEpoch {
-		if time.Now().After(deadline) {
-			t.Fatalf("serial %d after the build, want %d", s.Serial(testZone), testEpoch)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testtool.WaitFor(t, fmt.Sprintf("serial %d after the build", testEpoch), time.Minute,
+		func() bool { return s.Serial(testZone) == testEpoch },
+		func() string { return fmt.Sprintf("serial still %d", s.Serial(testZone)) })
 }

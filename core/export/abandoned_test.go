@@ -8,8 +8,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/testtool"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -81,7 +83,7 @@ func TestRequestAfterABuildWasGivenUpBuildsAgain(t *testing.T) {
 
 	leaveInRender(t, s, r, rd)
 	second := getAsync(s, context.Background(), r)
-	waitFor(t, "the second request to wait for a build", func() bool { return buildWaiters(s, r) == 1 })
+	testtool.WaitFor(t, "the second request to wait for a build", time.Minute, func() bool { return buildWaiters(s, r) == 1 })
 	close(rd.release)
 	g := <-second
 	if g.err != nil {

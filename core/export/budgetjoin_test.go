@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cratos-project/cratos/core/cache"
+	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 // gatedStore is a shared store whose next read, once armed, waits for
@@ -44,16 +45,6 @@ func (g *gatedStore) Get(ctx context.Context, key string) ([]byte, bool, error) 
 	return g.Store.Get(ctx, key)
 }
 
-// waitFor polls cond for up to a minute.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(time.Minute); !cond(); time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting: %s", what)
-		}
-	}
-}
-
 // A request that joins a build started by a token past its cold-build
 // budget is judged by its own token's budget: with budget left it gets
 // the list built, not the other token's refusal.
@@ -78,7 +69,7 @@ func TestJoinerIsJudgedByItsOwnBudget(t *testing.T) {
 	}()
 	<-shared.entered // c1's build is running, before its budget is asked
 	joined := getAsync(s, context.Background(), fresh)
-	waitFor(t, "c2 to join c1's build", func() bool { return buildWaiters(s, spent) == 2 })
+	testtool.WaitFor(t, "c2 to join c1's build", time.Minute, func() bool { return buildWaiters(s, spent) == 2 })
 	close(shared.release)
 
 	if err := <-spentErr; !errors.Is(err, ErrBuildBudget) {

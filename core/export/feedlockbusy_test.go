@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 // A list build that waits for its feed's lock (one read of a feed at a
@@ -32,7 +34,7 @@ func TestBuildWaitingForAFeedReadThatWaitsForASlotIsBusy(t *testing.T) {
 			other := b.r
 			other.DataType, _ = indicator.LookupDataType("domain")
 			lookup := b.lookup(other)
-			waitFor(t, "the lookup's read to take the feed's lock", func() bool {
+			testtool.WaitFor(t, "the lookup's read to take the feed's lock", time.Minute, func() bool {
 				st, ok := b.s.feeds.m.Get(b.s.feedKey(b.r))
 				return ok && st.mu.held()
 			})
@@ -44,7 +46,7 @@ func TestBuildWaitingForAFeedReadThatWaitsForASlotIsBusy(t *testing.T) {
 				leave = func() {
 					k := b.s.listKeys(b.r)
 					snapKey := b.s.opts.Namespace.Key(context.Background(), k.group, k.snapshot)
-					waitFor(t, "the build's read to start", func() bool { return b.s.snaps.Waiting(snapKey) == 1 })
+					testtool.WaitFor(t, "the build's read to start", time.Minute, func() bool { return b.s.snaps.Waiting(snapKey) == 1 })
 					cancel()
 				}
 			}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cratos-project/cratos/core/misp"
+	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 // slotBusy is a Service with one build slot, taken, over a MISP that holds
@@ -127,7 +128,7 @@ func TestBuildJoiningAReadWaitingForASlotIsBusy(t *testing.T) {
 			lookup := b.lookup(b.r)
 			k := b.s.listKeys(b.r)
 			snapKey := b.s.opts.Namespace.Key(context.Background(), k.group, k.snapshot)
-			waitFor(t, "the lookup's read to start", func() bool { return b.s.snaps.Waiting(snapKey) == 1 })
+			testtool.WaitFor(t, "the lookup's read to start", time.Minute, func() bool { return b.s.snaps.Waiting(snapKey) == 1 })
 			res := b.build(t, context.Background(), "the build that joined the read", nil)
 			b.checkBusy(t, res, lastGood, "the build that joined the read")
 			b.finish(t, lookup)

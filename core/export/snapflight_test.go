@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 // heldMISP holds every restSearch until released (and answers anything
@@ -92,7 +94,7 @@ func TestSharedReadOutlivesTheListThatStartedIt(t *testing.T) {
 				defer close(secondDone)
 				got, secondErr = s.Get(second, json)
 			}()
-			waitFor(t, "the json list to join the read", func() bool { return s.snaps.Waiting(snapKey) == 2 })
+			testtool.WaitFor(t, "the json list to join the read", time.Minute, func() bool { return s.snaps.Waiting(snapKey) == 2 })
 			leaveFirst()
 			if err := <-firstErr; !errors.Is(err, context.Canceled) {
 				t.Fatalf("the txt list's request: %v, want its own cancellation", err)

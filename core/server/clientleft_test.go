@@ -10,17 +10,8 @@ import (
 
 	"github.com/cratos-project/cratos/conformance/mispsim"
 	"github.com/cratos-project/cratos/core/config"
+	"github.com/cratos-project/cratos/internal/testtool"
 )
-
-// waitUntil polls cond until it holds, for at most a minute.
-func waitUntil(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(time.Minute); !cond(); time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("no %s within a minute", what)
-		}
-	}
-}
 
 // sendRaw dials the server at base and writes request to it as it is,
 // without reading the answer; the connection is closed when the test
@@ -71,12 +62,12 @@ func TestClientGoneWhileBuildingIs499(t *testing.T) {
 	before := h.sim.RestSearchCount()
 
 	leaving := sendRaw(t, h.base, "GET "+path+" HTTP/1.1\r\nHost: cratos\r\ntoken: "+h.token+"\r\n\r\n")
-	waitUntil(t, "MISP search", func() bool { return h.sim.RestSearchCount() > before })
+	testtool.WaitFor(t, "MISP search", time.Minute, func() bool { return h.sim.RestSearchCount() > before })
 	staying := inBackground(func() (*http.Response, string) { return h.authed(path) })
 	time.Sleep(time.Second) // the staying request joins the build
 	leave(leaving)
 	var gone map[string]any
-	waitUntil(t, "access line of the client gone", func() bool {
+	testtool.WaitFor(t, "access line of the client gone", time.Minute, func() bool {
 		for _, r := range h.logs.Records("request") {
 			if r["path"] == path {
 				gone = r

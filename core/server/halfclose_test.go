@@ -10,6 +10,7 @@ import (
 
 	"github.com/cratos-project/cratos/conformance/mispsim"
 	"github.com/cratos-project/cratos/core/config"
+	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 // A client that closes its sending side once its request is sent
@@ -24,7 +25,7 @@ func TestHalfClosedClientGetsItsList(t *testing.T) {
 
 	conn := sendRaw(t, h.base, "GET "+path+" HTTP/1.1\r\nHost: cratos\r\ntoken: "+h.token+"\r\n\r\n")
 	_ = conn.SetDeadline(time.Now().Add(time.Minute))
-	waitUntil(t, "MISP search", func() bool { return h.sim.RestSearchCount() > before })
+	testtool.WaitFor(t, "MISP search", time.Minute, func() bool { return h.sim.RestSearchCount() > before })
 	if err := conn.CloseWrite(); err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/cratos-project/cratos/core/config"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/core/taxii"
+	"github.com/cratos-project/cratos/internal/testtool"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -155,7 +156,7 @@ func TestReloadWhileWaitingForACollection(t *testing.T) {
 		resp, body := h.taxiiGet(path)
 		waiting <- answer{resp.StatusCode, body}
 	}()
-	waitUntil(t, "MISP search", func() bool { return h.sim.RestSearchCount() > before })
+	testtool.WaitFor(t, "MISP search", time.Minute, func() bool { return h.sim.RestSearchCount() > before })
 	revoked := site + "blacklisted_api_tokens: [" + auth.Fingerprint(h.token) + "]\n"
 	if err := os.WriteFile(filepath.Join(dir, h.site.Name+".yaml"), []byte(revoked), 0o600); err != nil {
 		t.Fatal(err)

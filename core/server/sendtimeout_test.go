@@ -11,6 +11,7 @@ import (
 
 	"github.com/cratos-project/cratos/conformance/mispsim"
 	"github.com/cratos-project/cratos/core/config"
+	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 // smallWindowDialer connects from src with a small receive buffer, so that
@@ -85,7 +86,7 @@ func TestSendTimeoutRunsBetweenWrites(t *testing.T) {
 	t.Run("a client reading nothing is cut", func(t *testing.T) {
 		stuck := pull(t, "127.0.0.3")
 		// Its connection is freed: the next from its address is served.
-		waitUntil(t, "connection freed", func() bool {
+		testtool.WaitFor(t, "connection freed", time.Minute, func() bool {
 			c, err := dialerFrom("127.0.0.3").Dial("tcp", strings.TrimPrefix(h.base, "http://"))
 			if err != nil {
 				return false

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cratos-project/cratos/conformance/mispsim"
 	"github.com/cratos-project/cratos/core/config"
+	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 // sendTAXIIPoll sends a TAXII poll of path with token on a connection of
@@ -24,7 +25,7 @@ func sendTAXIIPoll(t *testing.T, h *harness, token, path string) *net.TCPConn {
 // waitGone waits for the access line of path saying its client left (499).
 func waitGone(t *testing.T, h *harness, path string) {
 	t.Helper()
-	waitUntil(t, "access line (499) of the client gone", func() bool {
+	testtool.WaitFor(t, "access line (499) of the client gone", time.Minute, func() bool {
 		for _, r := range h.logs.Records("request") {
 			if r["path"] == path && r["status"] == float64(499) {
 				return true
@@ -48,7 +49,7 @@ func TestTAXIIPollOfAClientGoneFreesItsBuildSlot(t *testing.T) {
 
 	path := newPoller(h, "block").path
 	conn := sendTAXIIPoll(t, h, h.token, path)
-	waitUntil(t, "MISP search of the poll", func() bool { return h.sim.RestSearchCount() > before })
+	testtool.WaitFor(t, "MISP search of the poll", time.Minute, func() bool { return h.sim.RestSearchCount() > before })
 	leave(conn)
 
 	start := time.Now()
@@ -72,7 +73,7 @@ func TestTAXIIPollJoinedGoesOnWhenItsFirstClientLeaves(t *testing.T) {
 
 	path := newPoller(h, "block").path
 	conn := sendTAXIIPoll(t, h, h.mint(other), path)
-	waitUntil(t, "MISP search of the first poll", func() bool { return h.sim.RestSearchCount() > before })
+	testtool.WaitFor(t, "MISP search of the first poll", time.Minute, func() bool { return h.sim.RestSearchCount() > before })
 	staying := inBackground(func() (*http.Response, string) { return h.taxiiGet(path) })
 	time.Sleep(time.Second) // the staying poll joins the read
 	leave(conn)

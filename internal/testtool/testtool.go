@@ -2,7 +2,8 @@
 // (memcached, named, suricata, squid, ...) and reserves loopback ports. It
 // also holds what many packages' tests share: a log buffer safe for
 // concurrent writers, programs run as daemons for the length of a test, a
-// settable clock and the process's CPU time for benchmarks.
+// bounded wait for a condition to hold, a settable clock and the process's
+// CPU time for benchmarks.
 //
 // Outside CI a missing program skips the test with a message naming the
 // Debian package to install; under CI (CI=true) it fails the test, so a
