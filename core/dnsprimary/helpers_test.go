@@ -161,6 +161,18 @@ func flatten(envs [][]dns.RR) []dns.RR {
 	return all
 }
 
+// transferred asks s for an unsigned zone transfer of qtype (from serial,
+// for IXFR) and returns its records in one list, failing the test when the
+// transfer fails.
+func transferred(t *testing.T, s *Server, qtype uint16, serial uint32) []dns.RR {
+	t.Helper()
+	envs, err := xfr(t, s.Addr(), qtype, serial, nil)
+	if err != nil {
+		t.Fatalf("%s: %v", dns.TypeToString[qtype], err)
+	}
+	return flatten(envs)
+}
+
 // rrText renders records one per line, tabs collapsed, for comparisons.
 func rrText(rrs []dns.RR) string {
 	var b strings.Builder

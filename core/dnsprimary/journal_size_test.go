@@ -44,11 +44,7 @@ func TestIXFRNoLargerThanTheZone(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			envs, err := xfr(t, s.Addr(), dns.TypeIXFR, tt.serial, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			all := flatten(envs)
+			all := transferred(t, s, dns.TypeIXFR, tt.serial)
 			inner := all[1 : len(all)-1]
 			soas := 0
 			for _, rr := range inner {

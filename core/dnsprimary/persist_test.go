@@ -28,7 +28,13 @@ func startWithState(t *testing.T, path string, clk *testtool.Clock, src *fakeSou
 	if len(journal) > 0 {
 		zone.JournalSize = journal[0]
 	}
-	s, err := New(Options{Addr: "127.0.0.1:0", Zones: []Zone{zone}, Logger: logger, Now: clk.Now, State: dir})
+	return startOnStore(t, dir, clk, zone, logger)
+}
+
+// startOnStore starts a server of zone that keeps its state in store.
+func startOnStore(t *testing.T, store StateStore, clk *testtool.Clock, zone Zone, logger *slog.Logger) *Server {
+	t.Helper()
+	s, err := New(Options{Addr: "127.0.0.1:0", Zones: []Zone{zone}, Logger: logger, Now: clk.Now, State: store})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,11 +47,7 @@ func startWithState(t *testing.T, path string, clk *testtool.Clock, src *fakeSou
 
 func transfer(t *testing.T, s *Server, qtype uint16, serial uint32) string {
 	t.Helper()
-	envs, err := xfr(t, s.Addr(), qtype, serial, nil)
-	if err != nil {
-		t.Fatalf("transfer: %v", err)
-	}
-	return rrText(flatten(envs))
+	return rrText(transferred(t, s, qtype, serial))
 }
 
 // A restart with the source failing serves the zone as it was: the same

@@ -29,18 +29,11 @@ func (f *fullDisk) Write(name string, payload []byte) error {
 	return f.Dir.Write(name, payload)
 }
 
+// startWithStore starts a server of src's zone over store whose log goes
+// to logs.
 func startWithStore(t *testing.T, store StateStore, clk *testtool.Clock, src *fakeSource, logs *testtool.LogBuffer) *Server {
 	t.Helper()
-	logger := slog.New(slog.NewTextHandler(logs, nil))
-	s, err := New(Options{Addr: "127.0.0.1:0", Zones: []Zone{newTestZone(src)}, Logger: logger, Now: clk.Now, State: store})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
-	return s
+	return startOnStore(t, store, clk, newTestZone(src), slog.New(slog.NewTextHandler(logs, nil)))
 }
 
 // A zone restored from state_dir may be older than what its secondaries

@@ -15,11 +15,7 @@ import (
 func TestAXFR(t *testing.T) {
 	src := &fakeSource{text: policyZone(domainsV1, ipsV1...)}
 	s := startServer(t, newClock().Now, newTestZone(src))
-	envs, err := xfr(t, s.Addr(), dns.TypeAXFR, 0, nil)
-	if err != nil {
-		t.Fatalf("AXFR: %v", err)
-	}
-	golden(t, "axfr/transfer.txt", rrText(flatten(envs)))
+	golden(t, "axfr/transfer.txt", rrText(transferred(t, s, dns.TypeAXFR, 0)))
 }
 
 func TestAXFRLargeZone(t *testing.T) {
@@ -113,11 +109,7 @@ func TestIXFR(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			envs, err := xfr(t, s.Addr(), dns.TypeIXFR, tt.serial, nil)
-			if err != nil {
-				t.Fatalf("IXFR: %v", err)
-			}
-			got := rrText(flatten(envs))
+			got := rrText(transferred(t, s, dns.TypeIXFR, tt.serial))
 			if tt.golden != "" {
 				golden(t, tt.golden, got)
 				return
@@ -168,11 +160,7 @@ func TestIXFRPastJournalBound(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			envs, err := xfr(t, s.Addr(), dns.TypeIXFR, tt.serial, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			all := flatten(envs)
+			all := transferred(t, s, dns.TypeIXFR, tt.serial)
 			if got := len(all) - 2; got != tt.records {
 				t.Errorf("%d records between the SOAs, want %d (%s):\n%s", got, tt.records, tt.style, rrText(all))
 			}
