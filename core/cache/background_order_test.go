@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cratos-project/cratos/core/cache/memcachedtest"
+	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 // holdingProxy forwards to addr, holding each piece of a request back by
@@ -175,11 +176,7 @@ func heldClient(t *testing.T, addr string, hold func(b []byte) time.Duration) *M
 // failure if it does not.
 func waitCount(t *testing.T, n *atomic.Int64, want int64, failure string) {
 	t.Helper()
-	for deadline := time.Now().Add(time.Minute); n.Load() < want; time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal(failure)
-		}
-	}
+	testtool.WaitFor(t, failure, time.Minute, func() bool { return n.Load() >= want })
 }
 
 // directClient returns a client of the memcached at addr itself, past any

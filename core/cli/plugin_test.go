@@ -131,13 +131,11 @@ func TestServeWithExamplePlugin(t *testing.T) {
 
 func waitUp(t *testing.T, base string) {
 	t.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for time.Now().Before(deadline) {
-		if resp, err := http.Get(base + "/v1/status?sites=0"); err == nil {
+	testtool.WaitFor(t, base+" to come up", time.Minute, func() bool {
+		resp, err := http.Get(base + "/v1/status?sites=0")
+		if err == nil {
 			resp.Body.Close()
-			return
 		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("%s did not come up", base)
+		return err == nil
+	})
 }

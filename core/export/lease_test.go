@@ -3,6 +3,7 @@ package export
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -80,22 +81,17 @@ func getAll(t *testing.T, replicas []*replica, req Request, meanwhile func()) []
 // waitLog waits until n replicas have logged text.
 func waitLog(t *testing.T, replicas []*replica, text string, n int) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		seen := 0
+	seen := func() int {
+		count := 0
 		for _, rp := range replicas {
 			if strings.Contains(rp.log.String(), text) {
-				seen++
+				count++
 			}
 		}
-		if seen >= n {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d replicas logged %q within 30 s, want %d", seen, text, n)
-		}
-		time.Sleep(20 * time.Millisecond)
+		return count
 	}
+	testtool.WaitFor(t, fmt.Sprintf("%d replicas to log %q", n, text), time.Minute, func() bool { return seen() >= n },
+		func() string { return fmt.Sprintf("%d replicas logged it", seen()) })
 }
 
 // Three replicas asked for one list at once while MISP is slow: one of

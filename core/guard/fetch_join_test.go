@@ -13,6 +13,7 @@ import (
 	"github.com/cratos-project/cratos/conformance/mispsim"
 	"github.com/cratos-project/cratos/core/guard"
 	"github.com/cratos-project/cratos/core/misp"
+	"github.com/cratos-project/cratos/internal/testtool"
 	"github.com/cratos-project/cratos/internal/testtool/misptest"
 )
 
@@ -79,14 +80,12 @@ func TestWarninglistCacheJoinerOutlivesTheReadsStarter(t *testing.T) {
 func waitJoined(t *testing.T) {
 	t.Helper()
 	buf := make([]byte, 1<<20)
-	for deadline := time.Now().Add(time.Minute); ; time.Sleep(5 * time.Millisecond) {
+	testtool.WaitFor(t, "a second Get to join the read", time.Minute, func() bool {
 		for g := range strings.SplitSeq(string(buf[:runtime.Stack(buf, true)]), "\n\n") {
 			if strings.Contains(g, "(*WarninglistCache).Get") && strings.Contains(g, "sync.(*WaitGroup).Wait") {
-				return
+				return true
 			}
 		}
-		if time.Now().After(deadline) {
-			t.Fatal("no second Get joined the read within a minute")
-		}
-	}
+		return false
+	})
 }

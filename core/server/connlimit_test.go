@@ -2,6 +2,7 @@ package server
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 // serveLimited serves a trivial handler behind a limitListener.
@@ -66,14 +69,7 @@ func getOn(c net.Conn) (string, error) {
 // waitOpen waits until the listener holds n connections.
 func waitOpen(t *testing.T, ll *limitListener, n int) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		if ll.caps.Open() == n {
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatalf("listener did not reach %d open connections", n)
+	testtool.WaitFor(t, fmt.Sprintf("the listener to reach %d open connections", n), time.Minute, func() bool { return ll.caps.Open() == n })
 }
 
 func TestConnLimitPerAddressAndTotal(t *testing.T) {
