@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/cratos-project/cratos/internal/testtool"
 )
@@ -54,18 +53,13 @@ zone "rpz.local" { type primary; file "rpz.local.db"; };
 		writeFile(t, dir, name, []byte(text))
 	}
 	log := StartNamed(t, named, dir)
-	deadline := time.Now().Add(namedLoadTimeout)
-	for {
-		s := log.String()
-		if i := strings.Index(s, "rpz: rpz.local: reload done"); i >= 0 {
-			if line, _, _ := strings.Cut(s[i:], "\n"); !strings.Contains(line, "success") {
-				t.Fatalf("named: %s\n%s", line, testtool.Clip(s))
-			}
-			return port
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("named did not load the policy zone within %v:\n%s", namedLoadTimeout, testtool.Clip(s))
-		}
-		time.Sleep(100 * time.Millisecond)
+	const done = "rpz: rpz.local: reload done"
+	testtool.WaitFor(t, "named to load the policy zone", namedLoadTimeout,
+		func() bool { return strings.Contains(log.String(), done) },
+		func() string { return testtool.Clip(log.String()) })
+	s := log.String()
+	if line, _, _ := strings.Cut(s[strings.Index(s, done):], "\n"); !strings.Contains(line, "success") {
+		t.Fatalf("named: %s\n%s", line, testtool.Clip(s))
 	}
+	return port
 }
