@@ -10,6 +10,7 @@ import (
 
 	"github.com/cratos-project/cratos/conformance/mispsim"
 	"github.com/cratos-project/cratos/core/auth"
+	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 // A request to a route that answers from MISP (/v1/check,
@@ -39,7 +40,7 @@ func TestReloadWhileReadingMISP(t *testing.T) {
 				resp, body := h.authed(path)
 				waiting <- answer{resp.StatusCode, body}
 			}()
-			waitUntil(t, "MISP request", func() bool { return len(h.sim.Requests()) > 0 })
+			testtool.WaitFor(t, "MISP request", time.Minute, func() bool { return len(h.sim.Requests()) > 0 })
 			revoked := site + "blacklisted_api_tokens: [" + auth.Fingerprint(h.token) + "]\n"
 			if err := os.WriteFile(filepath.Join(dir, h.site.Name+".yaml"), []byte(revoked), 0o600); err != nil {
 				t.Fatal(err)
