@@ -96,6 +96,9 @@ func (s *Service) getBuilt(ctx context.Context, r Request, rd renderers.Renderer
 	if res.Err == nil {
 		return s.result(res.Val.(Result)), nil
 	}
+	if res, ok := s.staleBuild(ctx, r, rd, k, nsArtifact, res.Err); ok { // stalebuild.go
+		return s.result(res), nil
+	}
 	if stale, key := s.lastServed(ctx, k); stale != nil {
 		s.servedFrom(nsArtifact, k, key)
 		s.opts.Logger.Warn("serving last good list", "site", r.Site.Name, "feed", r.Feed, "output", r.Output, "since", stale.Generated, "error", res.Err)
