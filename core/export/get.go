@@ -99,7 +99,14 @@ func (s *Service) getBuilt(ctx context.Context, r Request, rd renderers.Renderer
 	if res, ok := s.staleBuild(ctx, r, rd, k, nsArtifact, res.Err); ok { // stalebuild.go
 		return s.result(res), nil
 	}
-	if stale, key := s.lastServed(ctx, k); stale != nil {
+	// A list built under another guard may hold what this one keeps
+	// out: the request fails, and devices keep the list they have.
+	stale, key := s.lastServed(ctx, k)
+	if stale != nil && guardChanged(key, k.artifact) {
+		s.opts.Logger.Warn("list built under the former guard not served", "site", r.Site.Name, "feed", r.Feed, "output", r.Output, "error", res.Err)
+		stale = nil
+	}
+	if stale != nil {
 		s.servedFrom(nsArtifact, k, key)
 		s.opts.Logger.Warn("serving last good list", "site", r.Site.Name, "feed", r.Feed, "output", r.Output, "since", stale.Generated, "error", res.Err)
 		// A list refused for a budget is not kept as the list's entry: it

@@ -2,11 +2,15 @@ package export
 
 import (
 	"bytes"
+	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/cratos-project/cratos/core/config"
+	"github.com/cratos-project/cratos/core/misp"
+	"github.com/cratos-project/cratos/core/state"
 )
 
 // firstEntry returns the first line of a txt list that is not a comment.
@@ -73,5 +77,44 @@ func TestGuardChangeBuildsFromLastFeedSnapshot(t *testing.T) {
 	}
 	if bytes.Contains(res.Body, []byte(protected)) || !res.Fetched.After(good.Fetched) {
 		t.Fatalf("list once MISP answers: fetched %s, body\n%s", res.Fetched, res.Body)
+	}
+}
+
+// With no feed snapshot to build from (a restart with MISP down), a list
+// whose guard changed is not served as the list built under the former
+// guard, which may hold what the new one keeps out: the request fails,
+// and the device keeps the list it has. A change of the query (the tag)
+// still serves the former list STALE (TestStaleListAfterSettingsChange).
+func TestGuardChangeAfterRestartRefusesFormerList(t *testing.T) {
+	gate := newGatedMISP(t)
+	dir := t.TempDir()
+	open := func() Options {
+		d, err := state.Open(dir, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return Options{State: d}
+	}
+	rig := newSWRRig(t, gate, open())
+	good := rig.get(t, Miss)
+	rig.svc.WaitDurable()
+	protected := firstEntry(t, good.Body)
+	site := *rig.req.Site
+	site.Guard.NeverBlock = config.NeverBlock{CIDRs: []string{protected}}
+	req := rig.req
+	req.Site = &site
+
+	rig = newSWRRig(t, gate, open())
+	t.Cleanup(rig.svc.WaitDurable)
+	rig.req = req
+	gate.fail.Store(true)
+	rig.clock.advance(time.Hour)
+	res, err := rig.svc.Get(t.Context(), rig.req)
+	if err == nil {
+		t.Fatalf("status %s, body holds %s: %v; want MISP's error, not the list built under the former guard",
+			res.Status, protected, bytes.Contains(res.Body, []byte(protected)))
+	}
+	if !errors.As(err, new(*misp.Error)) {
+		t.Fatalf("error %v, want MISP's", err)
 	}
 }

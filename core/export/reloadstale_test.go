@@ -51,7 +51,7 @@ func TestStaleListAfterSettingsChange(t *testing.T) {
 		{"package", func(r *Request) { r.Package = PackageTarGz }, lineEnding, false, true},
 		{"vendor route", func(r *Request) { r.Kind, r.Vendor = KindVendor, "paloalto" }, neverBlock, false, true},
 		{"restart with state_dir", func(*Request) {}, lineEnding, true, false},
-		{"restart with state_dir, package", func(r *Request) { r.Package = PackageTarGz }, neverBlock, true, false},
+		{"restart with state_dir, package", func(r *Request) { r.Package = PackageTarGz }, lineEnding, true, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			misp := newGatedMISP(t)

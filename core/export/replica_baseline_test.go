@@ -36,20 +36,31 @@ func withNeverBlock(r Request) Request {
 	return r
 }
 
+// withTag is r after a reload that changes its site's tag: a setting of
+// the query asked of MISP.
+func withTag(r Request) Request {
+	site := *r.Site
+	site.Tag = "cratos-new"
+	r.Site = &site
+	return r
+}
+
 // A replica that serves a list another replica built, taken from
 // memcached, knows it as the list last served at its URL, whatever
 // memcached keeps: after a reload that changes the list's settings, an
 // empty answer from MISP is held against it, and MISP failing serves it
-// STALE, as on the replica that built it.
+// STALE, as on the replica that built it. (A list built under another
+// guard is not served STALE: TestGuardChangeAfterRestartRefusesFormerList.)
 func TestTakenListIsTheURLsBaseline(t *testing.T) {
 	for _, tc := range []struct {
-		name string
-		cut  func(m *shrinkingMISP)
-		want Status
-		held bool
+		name   string
+		reload func(Request) Request
+		cut    func(m *shrinkingMISP)
+		want   Status
+		held   bool
 	}{
-		{"empty answer held", func(m *shrinkingMISP) { m.keep.Store(0) }, Miss, true},
-		{"MISP down served STALE", func(m *shrinkingMISP) { m.down.Store(true) }, Stale, false},
+		{"empty answer held", withNeverBlock, func(m *shrinkingMISP) { m.keep.Store(0) }, Miss, true},
+		{"MISP down served STALE", withTag, func(m *shrinkingMISP) { m.down.Store(true) }, Stale, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			addr, _ := memcachedtest.Start(t)
@@ -66,7 +77,7 @@ func TestTakenListIsTheURLsBaseline(t *testing.T) {
 			}
 
 			flushMemcached(t, addr)
-			req = withNeverBlock(req)
+			req = tc.reload(req)
 			tc.cut(m)
 			res, err := taker.svc.Get(t.Context(), req)
 			if err != nil {

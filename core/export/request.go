@@ -138,7 +138,7 @@ func (s *Service) keysFor(r Request) keys {
 	}
 	group := strings.Join([]string{keyID, r.Site.Name, string(kind), selector, r.DataType.Name, r.Age}, "|")
 	snapshot := "snap|" + keyID + "|" + group + "|" + strings.Join(r.DataType.MISPTypes, ",") + "|" + strconv.Itoa(r.Site.ExpandLimit) + "/" + strconv.Itoa(r.Site.ExpandMax) +
-		"|guard:" + r.Site.GuardDigest() + s.neverBlockKey
+		"|guard:" + r.Site.GuardDigest() + s.neverBlockKey + "|rules:" + guardRules(r.Site) + s.neverBlockKey
 	out := "out:" + r.Output
 	if r.Kind == KindVendor {
 		out = "vendor:" + r.Vendor
@@ -181,6 +181,33 @@ func optionsDigest(opts map[string]string) string {
 		h.Write([]byte(k + "\x00" + opts[k] + "\x00"))
 	}
 	return hex.EncodeToString(h.Sum(nil)[:8])
+}
+
+// guardRules is a digest of the site's guard: section alone, which the
+// snapshot key names apart from the settings the guard digest mixes in
+// (the MISP URL, the selection), so that a list built under another
+// guard is told from one built under another query (guardChanged).
+func guardRules(site *config.Site) string {
+	b, _ := json.Marshal(site.Guard)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8])
+}
+
+// guardChanged reports whether the list of artifact key former was built
+// under other guard rules (the site's or never_block) than the list of
+// artifact key current. A key that names no rules (made by an earlier
+// version) is taken as unchanged.
+func guardChanged(former, current string) bool {
+	rules := func(key string) string {
+		_, after, ok := strings.Cut(key, "|rules:")
+		if !ok {
+			return ""
+		}
+		rules, _, _ := strings.Cut(after, "|")
+		return rules
+	}
+	f := rules(former)
+	return f != "" && f != rules(current)
 }
 
 // neverBlockKey is what config.yaml's never_block adds to the cache keys:
