@@ -30,6 +30,11 @@ func (h handler) ServeDNS(w dns.ResponseWriter, r *dns.Msg) {
 	if t != nil {
 		if err := w.TsigStatus(); err != nil {
 			s.log.Warn("request with a bad TSIG", "client", remote.String(), "key", t.Hdr.Name, "err", err)
+			if q := r.Question[0]; q.Qtype == dns.TypeAXFR || q.Qtype == dns.TypeIXFR {
+				if z := s.findZone(q.Name); z != nil {
+					z.stats.refused.Add(1)
+				}
+			}
 			s.tsigFailure(w, r, t, err)
 			return
 		}

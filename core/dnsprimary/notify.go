@@ -143,7 +143,9 @@ func (s *Server) notifyAll(z *zoneState, soa *dns.SOA) {
 				}
 				z.notifyMu.Unlock()
 			}()
+			z.stats.notifies.Add(1)
 			if err := s.notify(ctx, udp, z, target, soa); err != nil && ctx.Err() == nil {
+				z.stats.notifyFailures.Add(1)
 				s.log.Warn("notify failed", "zone", z.cfg.origin, "serial", soa.Serial, "target", target, "err", err)
 			}
 		})

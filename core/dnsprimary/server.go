@@ -78,6 +78,8 @@ type zoneState struct {
 
 	notifyMu sync.Mutex
 	notifyJ  map[string]*notifyJob // in-flight NOTIFY per target
+
+	stats zoneCounters // stats.go
 }
 
 // New validates opts and returns a server that is not yet listening.
@@ -269,11 +271,14 @@ func (s *Server) refresh(ctx context.Context, z *zoneState) error {
 	}
 	text, err := z.cfg.Source(ctx)
 	if err != nil {
-		s.log.Warn("zone source failed; serving the last content", "zone", origin, "serial", curSerial, "loaded", cur != nil, "err", err)
+		reason := FailureReason(err)
+		z.stats.failed(reason)
+		s.log.Warn("zone source failed; serving the last content", "zone", origin, "serial", curSerial, "loaded", cur != nil, "reason", reason, "err", err)
 		return fmt.Errorf("dnsprimary: refresh %s: source: %w", origin, err)
 	}
 	p, err := parseZone(text, origin)
 	if err != nil {
+		z.stats.failed(FailZoneText)
 		s.log.Warn("zone text rejected; serving the last content", "zone", origin, "serial", curSerial, "loaded", cur != nil, "err", err)
 		return fmt.Errorf("dnsprimary: refresh %s: parse: %w", origin, err)
 	}
@@ -281,6 +286,7 @@ func (s *Server) refresh(ctx context.Context, z *zoneState) error {
 		z.built = true
 		return next(cur, p, s.now(), z.cfg.journal)
 	})
+	z.stats.lastSuccess.Store(s.now().UnixNano())
 	if nxt == nil {
 		s.log.Debug("zone unchanged", "zone", origin, "serial", cur.soa.Serial)
 		return nil

@@ -35,6 +35,7 @@ func (s *Server) transfer(w dns.ResponseWriter, r *dns.Msg, z *zoneState, snap *
 	kind := dns.TypeToString[q.Qtype]
 	if reason := z.transferAllowed(r, remote); reason != "" {
 		s.log.Warn("zone transfer refused", "zone", origin, "type", kind, "client", remote.String(), "reason", reason)
+		z.stats.refused.Add(1)
 		s.reply(w, r, refused(r), tcp)
 		return
 	}
@@ -109,6 +110,14 @@ func (s *Server) transfer(w dns.ResponseWriter, r *dns.Msg, z *zoneState, snap *
 		return
 	}
 	s.log.Info("zone transfer", attrs...)
+	switch {
+	case q.Qtype == dns.TypeAXFR:
+		z.stats.transferred(TransferAXFR)
+	case style == "full":
+		z.stats.transferred(TransferIXFRFallback)
+	default:
+		z.stats.transferred(TransferIXFR)
+	}
 }
 
 func firstSOA(rrs []dns.RR) (*dns.SOA, bool) {
