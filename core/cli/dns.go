@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/cratos-project/cratos/core/config"
 	"github.com/cratos-project/cratos/core/dnsprimary"
 	"github.com/cratos-project/cratos/core/export"
+	"github.com/cratos-project/cratos/core/misp"
 )
 
 // dnsZones turns the dns: section into zones whose content is the rpz
@@ -124,16 +126,19 @@ func zoneText(ctx context.Context, svc *service, site *config.Site, reqs []expor
 	for i, r := range reqs {
 		r.Site = site
 		res, err := svc.export.Get(ctx, r)
-		if err != nil {
+		var me *misp.Error
+		switch {
+		case errors.As(err, &me):
+			return "", dnsprimary.SourceFailure(dnsprimary.FailMISP, err)
+		case err != nil:
 			return "", err
-		}
-		if res.Status == export.Stale {
-			return "", fmt.Errorf("MISP unavailable: %w", res.Upstream)
-		}
-		if res.Held != nil {
+		case res.Status == export.Stale:
+			return "", dnsprimary.SourceFailure(dnsprimary.FailMISP, fmt.Errorf("MISP unavailable: %w", res.Upstream))
+		case res.Held != nil:
 			// The circuit breaker held the rebuilt list: the zone keeps
 			// its content and serial, and the log says why.
-			return "", fmt.Errorf("list %s/%s held (hold %s): %s", r.Feed, r.DataType.Name, res.Held.ID, res.Held.Reason)
+			return "", dnsprimary.SourceFailure(dnsprimary.FailHeld,
+				fmt.Errorf("list %s/%s held (hold %s): %s", r.Feed, r.DataType.Name, res.Held.ID, res.Held.Reason))
 		}
 		for _, line := range strings.Split(string(res.Body), "\n") {
 			t := strings.TrimSpace(line)
@@ -158,18 +163,18 @@ func zoneText(ctx context.Context, svc *service, site *config.Site, reqs []expor
 func zoneSite(svc *service, token string, now time.Time) (auth.Claims, *config.Site, error) {
 	cl, err := svc.codec.Verify(token, now)
 	if err != nil {
-		return auth.Claims{}, nil, fmt.Errorf("token: %w", err)
+		return auth.Claims{}, nil, dnsprimary.SourceFailure(dnsprimary.FailToken, fmt.Errorf("token: %w", err))
 	}
 	site, ok := svc.sites.Get(cl.Host)
 	switch {
 	case !ok:
-		return auth.Claims{}, nil, fmt.Errorf("site %s is gone", cl.Host)
+		return auth.Claims{}, nil, dnsprimary.SourceFailure(dnsprimary.FailSite, fmt.Errorf("site %s is gone", cl.Host))
 	case site.IsRevoked(auth.Fingerprint(token)):
-		return auth.Claims{}, nil, fmt.Errorf("token revoked in site %s", site.Name)
+		return auth.Claims{}, nil, dnsprimary.SourceFailure(dnsprimary.FailToken, fmt.Errorf("token revoked in site %s", site.Name))
 	case site.TokenTooLong(cl.Expires, now):
-		return auth.Claims{}, nil, fmt.Errorf("token lifetime over token_max_days of site %s", site.Name)
+		return auth.Claims{}, nil, dnsprimary.SourceFailure(dnsprimary.FailToken, fmt.Errorf("token lifetime over token_max_days of site %s", site.Name))
 	case !site.IsEnabled():
-		return auth.Claims{}, nil, fmt.Errorf("site %s disabled", site.Name)
+		return auth.Claims{}, nil, dnsprimary.SourceFailure(dnsprimary.FailSite, fmt.Errorf("site %s disabled", site.Name))
 	}
 	return cl, site, nil
 }
@@ -195,6 +200,9 @@ func startDNS(cfg *config.Config, svc *service, logger *slog.Logger) (func(), er
 	cancel()
 	if err := srv.Start(started); err != nil {
 		return nil, fmt.Errorf("dns: %w", err)
+	}
+	if err := svc.metrics.WatchZones(srv.Stats); err != nil {
+		logger.Warn("dns zone metrics", "error", err)
 	}
 	return func() { _ = srv.Close() }, nil
 }

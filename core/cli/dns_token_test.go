@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cratos-project/cratos/core/auth"
+	"github.com/cratos-project/cratos/core/dnsprimary"
 )
 
 // TestZoneSourceRechecksToken: every rebuild of a DNS zone checks its
@@ -24,13 +25,15 @@ func TestZoneSourceRechecksToken(t *testing.T) {
 		site string // site file lines added after start-up; "-" removes the file
 		now  string // the clock at the rebuild (local time)
 		want string // the rebuild's error, "" for none
+		// reason is the failure reason the zone's metrics count it under.
+		reason string
 	}{
-		{"valid", "", "2098-12-31T12:00:00", ""},
-		{"expired", "", "2099-01-01T00:00:01", "token: auth: verify: " + auth.ErrExpired.Error()},
-		{"revoked", "blacklisted_api_tokens:\n  - %FP%\n", "2098-12-31T12:00:00", "token revoked in site %HOST%"},
-		{"disabled", "enabled: false\n", "2098-12-31T12:00:00", "site %HOST% disabled"},
-		{"lifetime over token_max_days", "token_max_days: 30\n", "2030-01-01T12:00:00", "token lifetime over token_max_days of site %HOST%"},
-		{"site removed", "-", "2098-12-31T12:00:00", "site %HOST% is gone"},
+		{"valid", "", "2098-12-31T12:00:00", "", ""},
+		{"expired", "", "2099-01-01T00:00:01", "token: auth: verify: " + auth.ErrExpired.Error(), dnsprimary.FailToken},
+		{"revoked", "blacklisted_api_tokens:\n  - %FP%\n", "2098-12-31T12:00:00", "token revoked in site %HOST%", dnsprimary.FailToken},
+		{"disabled", "enabled: false\n", "2098-12-31T12:00:00", "site %HOST% disabled", dnsprimary.FailSite},
+		{"lifetime over token_max_days", "token_max_days: 30\n", "2030-01-01T12:00:00", "token lifetime over token_max_days of site %HOST%", dnsprimary.FailToken},
+		{"site removed", "-", "2098-12-31T12:00:00", "site %HOST% is gone", dnsprimary.FailSite},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -82,6 +85,9 @@ func TestZoneSourceRechecksToken(t *testing.T) {
 				t.Errorf("zone text lacks blocked.example.test:\n%s", text)
 			case want != "" && (err == nil || err.Error() != want):
 				t.Errorf("rebuild: error %v, want %q", err, want)
+			}
+			if err != nil && dnsprimary.FailureReason(err) != tc.reason {
+				t.Errorf("rebuild: reason %s, want %s", dnsprimary.FailureReason(err), tc.reason)
 			}
 			if tc.name == "expired" && !errors.Is(err, auth.ErrExpired) {
 				t.Errorf("rebuild: error %v does not wrap ErrExpired", err)

@@ -1,7 +1,8 @@
 // Package metrics exposes what Cratos does as Prometheus metrics: requests
 // by route, status and output; cache hits, misses and stale answers; MISP
 // latency and errors per site; build time, entries and invalid values per
-// feed; authentication failures; plugin restarts.
+// feed; authentication failures; plugin restarts; the DNS zones' serial,
+// rebuilds, transfers and NOTIFYs (zones.go).
 //
 // Names and types follow the Prometheus conventions (counters end in
 // _total, units are seconds, one series per list) and pass
