@@ -34,7 +34,7 @@ func TestDNSZoneMetrics(t *testing.T) {
 		return v
 	}
 	const zone = `{zone="rpz.cratos."}`
-	e2eWaitFor(t, "the zone to be built", time.Minute, func() bool {
+	testtool.WaitFor(t, "the zone to be built", time.Minute, func() bool {
 		return metric("cratos_dns_zone_serial"+zone) > 0 && metric("cratos_dns_zone_last_success_timestamp_seconds"+zone) > 0
 	}, e.log.String)
 	if s := metric("cratos_dns_zone_serial" + zone); s < float64(time.Now().Add(-time.Hour).Unix()) {
@@ -68,7 +68,7 @@ func TestDNSZoneMetrics(t *testing.T) {
 	if err := axfr("127.0.0.2"); err == nil {
 		t.Error("AXFR from 127.0.0.2 was not refused")
 	}
-	e2eWaitFor(t, "the transfers to be counted", time.Minute, func() bool {
+	testtool.WaitFor(t, "the transfers to be counted", time.Minute, func() bool {
 		return metric(`cratos_dns_zone_transfers_total{type="axfr",zone="rpz.cratos."}`) == 1 &&
 			metric("cratos_dns_zone_transfers_refused_total"+zone) == 1
 	}, e.log.String)
@@ -76,7 +76,7 @@ func TestDNSZoneMetrics(t *testing.T) {
 	down := httptest.NewServer(nil)
 	down.Close()
 	misp.set(t, down.URL)
-	e2eWaitFor(t, "a failed rebuild counted under misp", time.Minute, func() bool {
+	testtool.WaitFor(t, "a failed rebuild counted under misp", time.Minute, func() bool {
 		return metric(`cratos_dns_zone_build_failures_total{reason="misp",zone="rpz.cratos."}`) >= 1
 	}, e.log.String)
 	if n := metric(`cratos_dns_zone_build_failures_total{reason="other",zone="rpz.cratos."}`); n != 0 {
