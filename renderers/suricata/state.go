@@ -2,6 +2,7 @@ package suricata
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -143,7 +144,8 @@ func parseFlowbits(v string) ([]stateRef, bool) {
 	return refs, len(refs) > 0
 }
 
-// parseHostbits reads "noalert" or "command,name[,direction…]".
+// parseHostbits reads "noalert" or "command,name[,direction]", the
+// direction "src" or "dst" ("both" Suricata 7 refuses) and nothing after it.
 func parseHostbits(v string) ([]stateRef, bool) {
 	parts := strings.Split(v, ",")
 	cmd := strings.TrimRight(parts[0], " \t")
@@ -151,24 +153,28 @@ func parseHostbits(v string) ([]stateRef, bool) {
 		return nil, len(parts) == 1
 	}
 	write, ok := bitCommands[cmd]
-	if !ok || len(parts) < 2 {
+	if !ok || len(parts) < 2 || len(parts) > 3 {
 		return nil, false
 	}
 	name := strings.Trim(parts[1], " \t")
 	if !validStateName(name) || len(name) > maxStateName {
 		return nil, false
 	}
+	if len(parts) == 3 {
+		if dir := strings.Trim(parts[2], " \t"); dir != "src" && dir != "dst" {
+			return nil, false
+		}
+	}
 	at := len(parts[0]) + 1 + len(parts[1]) - len(strings.TrimLeft(parts[1], " \t"))
 	return []stateRef{{"hostbit", name, at, write}}, true
 }
 
 // parseXbits reads "command,name,track tracker[,expire n]"; the tracker
-// picks the store: ip_pair bits are kept apart from host bits.
+// picks the store: ip_pair bits are kept apart from host bits. Suricata 7
+// ignores a field after the expiry, and one after the tracker that is not
+// an expiry. It refuses noalert, which has no name, in any form.
 func parseXbits(v string) ([]stateRef, bool) {
 	parts := strings.Split(v, ",")
-	if parts[0] == "noalert" {
-		return nil, true
-	}
 	write, ok := bitCommands[parts[0]]
 	if !ok || len(parts) < 3 {
 		return nil, false
@@ -177,9 +183,25 @@ func parseXbits(v string) ([]stateRef, bool) {
 	if !validStateName(name) || len(name) > maxStateName {
 		return nil, false
 	}
-	track, found := strings.CutPrefix(strings.TrimLeft(parts[2], " \t"), "track")
-	if !found || track == "" || track[0] != ' ' && track[0] != '\t' {
+	store, ok := xbitsStore(parts[2:])
+	if !ok {
 		return nil, false
+	}
+	at := len(parts[0]) + 1 + len(parts[1]) - len(name)
+	return []stateRef{{store, name, at, write}}, true
+}
+
+// xbitsStore reads xbits' fields from the tracker on and returns the store
+// the tracker picks, or false unless Suricata 7 reads them: a tracker of
+// ip_src, ip_dst or ip_pair, and an expiry, if any, of 1 to 2^32-1 seconds
+// in at most 15 decimal digits.
+func xbitsStore(fields []string) (string, bool) {
+	if len(fields) == 0 {
+		return "", false
+	}
+	track, found := strings.CutPrefix(strings.TrimLeft(fields[0], " \t"), "track")
+	if !found || track == "" || track[0] != ' ' && track[0] != '\t' {
+		return "", false
 	}
 	store := "hostbit"
 	switch strings.TrimLeft(track, " \t") {
@@ -187,10 +209,18 @@ func parseXbits(v string) ([]stateRef, bool) {
 	case "ip_pair":
 		store = "ippairbit"
 	default:
-		return nil, false
+		return "", false
 	}
-	at := len(parts[0]) + 1 + len(parts[1]) - len(name)
-	return []stateRef{{store, name, at, write}}, true
+	if len(fields) == 1 {
+		return store, true
+	}
+	expire, found := strings.CutPrefix(strings.TrimLeft(fields[1], " \t"), "expire")
+	if !found || expire == "" || expire[0] != ' ' && expire[0] != '\t' {
+		return store, true
+	}
+	expire = strings.TrimLeft(expire, " \t")
+	n, err := strconv.ParseUint(expire, 10, 32)
+	return store, err == nil && n > 0 && len(expire) <= 15
 }
 
 // flowintOps are flowint's modifiers, true for those that write.
@@ -200,16 +230,21 @@ var flowintOps = map[string]bool{
 	"isset": false, "notset": false, "isnotset": false,
 }
 
-// parseFlowint reads "name,modifier[,target]", where a target that is not
-// a number is another flowint, which the option reads.
+// flowintTestsSelf are the modifiers that take no target.
+var flowintTestsSelf = map[string]bool{"isset": true, "notset": true, "isnotset": true}
+
+// parseFlowint reads "name,modifier[,target]", where the target, which
+// only isset, notset and isnotset go without, is a number below 2^32 or
+// another flowint, which the option reads.
 func parseFlowint(v string) ([]stateRef, bool) {
 	parts := strings.Split(v, ",")
 	if len(parts) < 2 || len(parts) > 3 {
 		return nil, false
 	}
 	name := strings.Trim(parts[0], " \t")
-	write, ok := flowintOps[strings.Trim(parts[1], " \t")]
-	if !ok || !flowintName(name, "./") {
+	op := strings.Trim(parts[1], " \t")
+	write, ok := flowintOps[op]
+	if !ok || !flowintName(name, "./") || len(parts) == 2 && !flowintTestsSelf[op] {
 		return nil, false
 	}
 	at := len(parts[0]) - len(strings.TrimLeft(parts[0], " \t"))
@@ -218,6 +253,9 @@ func parseFlowint(v string) ([]stateRef, bool) {
 		target := strings.Trim(parts[2], " \t")
 		switch {
 		case target != "" && len(target) <= 10 && strings.Trim(target, "0123456789") == "":
+			if _, err := strconv.ParseUint(target, 10, 32); err != nil {
+				return nil, false
+			}
 		case flowintName(target, ""):
 			at := len(parts[0]) + len(parts[1]) + 2 + len(parts[2]) - len(strings.TrimLeft(parts[2], " \t"))
 			refs = append(refs, stateRef{"flowint", target, at, false})
