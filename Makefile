@@ -78,7 +78,7 @@ FULL_DATA_PKGS := ./core/feedsnap/ ./core/misp/ ./conformance/
 # and core/server's tests exercise, both under the detector. Without it
 # these packages take about 100 CPU-seconds less, and their checks of
 # large data run in full. Longest first.
-PLAIN_PKGS := ./renderers/suricata/ ./renderers/stix21/ ./renderers/dnsmasq/ ./renderers/elastic/ ./renderers/rpz/ \
+PLAIN_PKGS := ./renderers/suricata/ ./renderers/suricata/internal/rulecheck/ ./renderers/stix21/ ./renderers/dnsmasq/ ./renderers/elastic/ ./renderers/rpz/ \
 	./renderers/suricatadataset/ ./renderers/fortinet/ ./renderers/unbound/ ./renderers/xml/ ./renderers/csv/ \
 	./renderers/edl/ ./renderers/squid/ ./renderers/haproxy/ ./renderers/nftables/ ./renderers/checkpoint/ \
 	./renderers/b64/ ./renderers/defender/ ./renderers/ipset/ ./renderers/zeek/ ./renderers/f5/ ./renderers/yaml/ \

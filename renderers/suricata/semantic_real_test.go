@@ -3,8 +3,8 @@ package suricata
 import (
 	"encoding/json"
 	"fmt"
-	"maps"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -12,8 +12,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/internal/testtool"
+	"github.com/cratos-project/cratos/renderers/suricata/internal/rulecheck"
 )
 
 // snort2Rules are rule bodies as analysts paste them, Snort 2 style and
@@ -54,7 +56,7 @@ var semanticArgs = []string{"", ":1", ":0", ":-1", ":x", `:"x"`, ":300", ":>5000
 // MISP snort attributes.
 func semanticCorpus(t *testing.T) []string {
 	var bodies []string
-	for _, k := range slices.Sorted(maps.Keys(keywords)) {
+	for _, k := range rulecheck.Keywords() {
 		if k == "sid" {
 			continue
 		}
@@ -179,15 +181,19 @@ func suricataRefused(t *testing.T, suricata string, rules []string) []int {
 	return refused
 }
 
-// checkAgreesWithSuricata checks that the renderer passes each of rules,
-// one a line, exactly when the real Suricata 7 loads it.
-func checkAgreesWithSuricata(t *testing.T, suricata string, rules []string) {
+// suricataOutput runs suricata -T on rules, one a line, and returns what
+// it prints and how it ended.
+func suricataOutput(t *testing.T, suricata string, rules []string) (string, error) {
 	t.Helper()
-	refused := suricataRefused(t, suricata, rules)
-	for i, line := range rules {
-		_, _, reason := parseSingleRule(line)
-		if loads := !slices.Contains(refused, i); loads != (reason == "") {
-			t.Errorf("Suricata loads it: %v, renderer's reason %q: %s", loads, reason, line)
-		}
+	dir := t.TempDir()
+	logDir := filepath.Join(dir, "log")
+	if err := os.Mkdir(logDir, 0o755); err != nil {
+		t.Fatal(err)
 	}
+	if err := os.WriteFile(filepath.Join(dir, realtools.RulesFile), []byte(strings.Join(rules, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	conf := realtools.SuricataConfig(t, dir, dir, realtools.RulesFile, logDir, "notice")
+	b, err := exec.Command(suricata, "-T", "-c", conf, "-l", logDir).CombinedOutput()
+	return string(b), err
 }

@@ -1,6 +1,10 @@
 package suricata
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/cratos-project/cratos/renderers/suricata/internal/rulecheck"
+)
 
 // Suricata reads rule keywords in any case (FLOWBITS, Content, SID): a
 // passed-through rule written so loads, and its state names are renamed
@@ -47,12 +51,12 @@ func TestKeywordCase(t *testing.T) {
 		{`alert tcp any any -> any any (msg:"a"; SID:x;)`, 0, "snort rule with an invalid sid"},
 	}
 	for _, tt := range tests {
-		gid, sid, reason := parseSingleRule(tt.rule)
+		gid, sid, reason := rulecheck.Check(tt.rule)
 		if sid != tt.sid || reason != tt.reason {
-			t.Errorf("parseSingleRule(%q) = %d, %d, %q; want sid %d, %q", tt.rule, gid, sid, reason, tt.sid, tt.reason)
+			t.Errorf("rulecheck.Check(%q) = %d, %d, %q; want sid %d, %q", tt.rule, gid, sid, reason, tt.sid, tt.reason)
 		}
 		if tt.rule == tests[1].rule && gid != 3 {
-			t.Errorf("parseSingleRule(%q) gid = %d, want 3", tt.rule, gid)
+			t.Errorf("rulecheck.Check(%q) gid = %d, want 3", tt.rule, gid)
 		}
 	}
 }

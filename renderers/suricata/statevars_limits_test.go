@@ -3,6 +3,8 @@ package suricata
 import (
 	"strings"
 	"testing"
+
+	"github.com/cratos-project/cratos/renderers/suricata/internal/rulecheck"
 )
 
 // Suricata 7 copies a flowvar option's content, quotes included, into 64
@@ -17,7 +19,7 @@ func TestFlowvarContentLimit(t *testing.T) {
 	}
 	checkPassedThrough(t, kept, kept)
 	dropped := mispRule(0, `content:"u"; flowvar:x,"`+content61+`a";`)
-	if _, _, reason := parseSingleRule(dropped); reason != "snort rule with an unknown keyword or a malformed option" {
+	if _, _, reason := rulecheck.Check(dropped); reason != "snort rule with an unknown keyword or a malformed option" {
 		t.Errorf("%s: reason %q", dropped, reason)
 	}
 }

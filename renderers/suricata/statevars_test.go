@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers/suricata/internal/rulecheck"
 )
 
 // A pcre capture stores a flowvar or pktvar that the sensor's own rules
@@ -58,7 +59,7 @@ func TestStateCaptureNamespace(t *testing.T) {
 	// Suricata refuses a flowvar or pktvar without content, and with it
 	// the whole ruleset under suricata -T.
 	for _, opt := range []string{`flowvar:x;`, `pktvar:x;`, `flowvar:x,a;`, `pktvar:x,"a`} {
-		if _, _, reason := parseSingleRule(mispRule(0, opt)); reason == "" {
+		if _, _, reason := rulecheck.Check(mispRule(0, opt)); reason == "" {
 			t.Errorf("%s: kept", opt)
 		}
 	}

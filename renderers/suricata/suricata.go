@@ -12,6 +12,7 @@ import (
 	"github.com/cratos-project/cratos/renderers"
 	"github.com/cratos-project/cratos/renderers/internal/banner"
 	"github.com/cratos-project/cratos/renderers/internal/feedlist"
+	"github.com/cratos-project/cratos/renderers/suricata/internal/rulecheck"
 )
 
 // DropSuffixDomain is the reason for a Domain that is an ICANN public
@@ -31,7 +32,7 @@ const nameEnd = `pcre:"/^\.?\z/R"; `
 
 // MaxRuleLine is the longest rule line Suricata reads, in bytes without
 // the line feed.
-const MaxRuleLine = 8191
+const MaxRuleLine = rulecheck.MaxLine
 
 // Renderer renders Suricata rules. The zero value is ready to use.
 type Renderer struct{ spec }

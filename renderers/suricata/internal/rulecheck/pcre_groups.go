@@ -1,0 +1,162 @@
+// Capture groups of a pcre regex: how many, and where each opens.
+
+package rulecheck
+
+import "strings"
+
+// pcreGroups reads a regex as PCRE2 10.42 reads its groups: it returns
+// how many capture (PCRE2_INFO_CAPTURECOUNT, which Suricata 7 compares
+// with the names after the regex) and the offsets of the "(" that open
+// one, so that a "(?P<" in a character class, \Q…\E or a comment is
+// known as literal. It reports false for what it does not count: a
+// branch reset (?|, which numbers groups again, a verb or alpha assertion
+// (*…), a callout, the n option (no capture by number), a "#" comment in
+// extended mode, a POSIX class other than [:name:], or an unclosed class.
+// Extended mode is read as PCRE2 scopes it: an option setting such as
+// (?x), (?-x) or (?^) lasts to the end of the group it is in, (?x:…) to
+// its own ")".
+func pcreGroups(re string, extended bool) (int, map[int]bool, bool) {
+	opens := map[int]bool{}
+	var outer []bool // the extended mode of each open group's parent
+	for i := 0; i < len(re); i++ {
+		switch re[i] {
+		case '\\':
+			i = escapeEnd(re, i)
+		case '[':
+			end, ok := classEnd(re, i)
+			if !ok {
+				return 0, nil, false
+			}
+			i = end
+		case '#':
+			if extended {
+				return 0, nil, false
+			}
+		case ')':
+			if n := len(outer); n > 0 {
+				extended, outer = outer[n-1], outer[:n-1]
+			}
+		case '(':
+			rest := re[i+1:]
+			if !strings.HasPrefix(rest, "?#") {
+				outer = append(outer, extended)
+			}
+			switch {
+			case !strings.HasPrefix(rest, "?"):
+				opens[i] = true
+			case strings.HasPrefix(rest, "?P<"), strings.HasPrefix(rest, "?'"),
+				strings.HasPrefix(rest, "?<") && !strings.HasPrefix(rest, "?<=") && !strings.HasPrefix(rest, "?<!"):
+				opens[i] = true
+			case strings.HasPrefix(rest, "?#"):
+				end := strings.IndexByte(rest, ')')
+				if end < 0 {
+					return 0, nil, false
+				}
+				i += end + 1
+			case strings.HasPrefix(rest, "?|"), strings.HasPrefix(rest, "?C"):
+				return 0, nil, false
+			case strings.HasPrefix(rest, "?("):
+				// A condition: a group number, name or recursion up to
+				// its ")", or an assertion read as a group next.
+				if len(rest) > 2 && rest[2] != '?' && rest[2] != '*' {
+					end := strings.IndexByte(rest, ')')
+					if end < 0 {
+						return 0, nil, false
+					}
+					i += end + 1
+				}
+			default:
+				opts := rest[1:]
+				if end := strings.IndexAny(opts, ":)"); end >= 0 && strings.Trim(opts[:end], "imnsxJU^-") == "" {
+					if strings.Contains(opts[:end], "n") {
+						return 0, nil, false
+					}
+					if opts[end] == ')' { // a setting for the rest of the group it is in
+						outer = outer[:len(outer)-1]
+						i += 2 + end
+					}
+					extended = extendedAfter(opts[:end], extended)
+				}
+			}
+			if strings.HasPrefix(rest, "*") {
+				return 0, nil, false
+			}
+		}
+	}
+	return len(opens), opens, true
+}
+
+// extendedAfter returns whether extended mode is on after the option
+// letters opts of a group or setting, it being on before them when
+// extended: x sets it, -x unsets it, and ^ unsets it before the letters
+// after it.
+func extendedAfter(opts string, extended bool) bool {
+	set := true
+	for _, c := range opts {
+		switch c {
+		case '^':
+			extended = false
+		case '-':
+			set = false
+		case 'x':
+			extended = set
+		}
+	}
+	return extended
+}
+
+// escapeEnd returns the offset of the last byte of the escape at re[i]:
+// \Q quotes up to \E, \c takes the byte after it, others one byte.
+func escapeEnd(re string, i int) int {
+	switch {
+	case strings.HasPrefix(re[i:], `\Q`):
+		if end := strings.Index(re[i+2:], `\E`); end >= 0 {
+			return i + 2 + end + 1
+		}
+		return len(re) - 1
+	case strings.HasPrefix(re[i:], `\c`):
+		return min(i+2, len(re)-1)
+	}
+	return min(i+1, len(re)-1)
+}
+
+// classEnd returns the offset of the "]" that closes the character class
+// opened at re[i]; a "]" first in it, after "^", \E and \Q\E, is literal.
+func classEnd(re string, i int) (int, bool) {
+	j, negated := i+1, false
+	for j < len(re) {
+		if strings.HasPrefix(re[j:], `\E`) {
+			j += 2
+		} else if strings.HasPrefix(re[j:], `\Q\E`) {
+			j += 4
+		} else if re[j] == '^' && !negated {
+			j, negated = j+1, true
+		} else {
+			break
+		}
+	}
+	if j < len(re) && re[j] == ']' {
+		j++
+	}
+	for ; j < len(re); j++ {
+		switch re[j] {
+		case '\\':
+			j = escapeEnd(re, j)
+		case ']':
+			return j, true
+		case '[':
+			if j+1 < len(re) && strings.IndexByte(":.=", re[j+1]) >= 0 {
+				end := strings.Index(re[j+2:], ":]")
+				name := ""
+				if end >= 0 {
+					name = strings.TrimPrefix(re[j+2:j+2+end], "^")
+				}
+				if re[j+1] != ':' || name == "" || strings.Trim(name, "abcdefghijklmnopqrstuvwxyz") != "" {
+					return 0, false
+				}
+				j += 2 + end + 1
+			}
+		}
+	}
+	return 0, false
+}

@@ -1,0 +1,159 @@
+// The structure of a pcre regex: lookbehinds, POSIX classes, repeat
+// counts.
+
+package rulecheck
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// maxRepeat is the largest count PCRE2 10.42 reads in a {n,m} quantifier.
+const maxRepeat = 65535
+
+// pcreStructureValid reports whether a regex, as validPcre hands it to
+// Go's regexp/syntax (without the white space of the x flag), is free of
+// errors PCRE2 10.42 reports that Go misses, or hides behind an earlier
+// error the renderer does not trust (a lookaround, a large count): an
+// unbalanced "(" or ")", an unclosed class, a POSIX class or collating
+// element outside a class ([:alpha:], [.a.], which Go reads as a class of
+// its letters), a quantifier {n,m} with n above m or a count above
+// 65535 (Go refuses
+// counts above 1000 as well, so its error says nothing), or a lookbehind
+// whose alternatives the renderer cannot tell are each of a fixed length
+// (a quantifier other than {n}, \R, \X, a back reference, a call, or
+// alternatives in a group inside it, which PCRE2 wants of one length).
+func pcreStructureValid(re string) bool {
+	var open []bool // for each open group, whether it is a lookbehind
+	inLookbehind := func() bool { return slices.Contains(open, true) }
+	for i := 0; i < len(re); i++ {
+		switch c := re[i]; c {
+		case '\\':
+			if inLookbehind() && i+1 < len(re) && strings.IndexByte("RXgk123456789", re[i+1]) >= 0 {
+				return false
+			}
+			i = escapeEnd(re, i)
+		case '[':
+			end, ok := classEnd(re, i)
+			if !ok || posixOutsideClass(re, i) {
+				return false
+			}
+			i = end
+		case '(':
+			rest := re[i+1:]
+			switch {
+			case strings.HasPrefix(rest, "?#"):
+				end := strings.IndexByte(rest, ')')
+				if end < 0 {
+					return false
+				}
+				i += end + 1
+				continue
+			case strings.HasPrefix(rest, "?<=") || strings.HasPrefix(rest, "?<!"):
+				open = append(open, true)
+				i += 3
+				continue
+			case inLookbehind() && (strings.HasPrefix(rest, "?") && !lookbehindGroup(rest) || strings.HasPrefix(rest, "*")):
+				return false
+			case strings.HasPrefix(rest, "?"):
+				i++ // the "?" is not a quantifier
+			}
+			open = append(open, false)
+		case ')':
+			if len(open) == 0 {
+				return false
+			}
+			open = open[:len(open)-1]
+		case '|':
+			if len(open) > 0 && !open[len(open)-1] && inLookbehind() {
+				return false
+			}
+		case '*', '+', '?':
+			if inLookbehind() {
+				return false
+			}
+		case '{':
+			lo, hi, end, ok := quantifier(re, i)
+			if ok && (lo > hi || hi > maxRepeat || inLookbehind() && (lo != hi || re[end-1] == ',')) {
+				return false
+			}
+			if ok {
+				i = end
+			}
+		}
+	}
+	return len(open) == 0
+}
+
+// lookbehindGroup reports whether a group, rest following its "(", is
+// one the renderer can tell the length of in a lookbehind: not a call,
+// a reference, a condition or a verb, whose lengths it does not read.
+func lookbehindGroup(rest string) bool {
+	if len(rest) < 2 {
+		return false
+	}
+	return strings.IndexByte(":<'P=!>|", rest[1]) >= 0 && !strings.HasPrefix(rest, "?P=") && !strings.HasPrefix(rest, "?P>") ||
+		strings.Trim(rest[1:max(strings.IndexAny(rest, ":)"), 1)], "imsxJU^-") == ""
+}
+
+// posixOutsideClass reports whether the "[" at re[i], outside a class,
+// starts what PCRE2's check_posix_syntax reads as a POSIX class or
+// collating element, which it refuses there: ":", "." or "=" after it,
+// then the same byte and "]" before any other "]" or "[" and that byte.
+func posixOutsideClass(re string, i int) bool {
+	if i+1 >= len(re) || strings.IndexByte(":.=", re[i+1]) < 0 {
+		return false
+	}
+	term := re[i+1]
+	for j := i + 2; j < len(re); j++ {
+		next := byte(0)
+		if j+1 < len(re) {
+			next = re[j+1]
+		}
+		switch {
+		case re[j] == '\\' && (next == ']' || next == '\\'):
+			j++
+		case re[j] == '[' && next == term, re[j] == ']':
+			return false
+		case re[j] == term && next == ']':
+			return true
+		}
+	}
+	return false
+}
+
+// quantifier reads a {n}, {n,} or {n,m} quantifier at re[i] as PCRE2
+// 10.42 reads one (anything else is literal): its counts (hi is lo when
+// unbounded or alone), the offset of its "}", and whether it is one.
+func quantifier(re string, i int) (lo, hi, end int, ok bool) {
+	close := strings.IndexByte(re[i:], '}')
+	if close < 0 {
+		return 0, 0, 0, false
+	}
+	first, second, hasComma := strings.Cut(re[i+1:i+close], ",")
+	lo, ok = repeatCount(first)
+	if !ok {
+		return 0, 0, 0, false
+	}
+	hi = lo
+	if hasComma && second != "" {
+		if hi, ok = repeatCount(second); !ok {
+			return 0, 0, 0, false
+		}
+	}
+	return lo, hi, i + close, true
+}
+
+// repeatCount reads the digits of a quantifier's count; one past maxRepeat
+// is read as maxRepeat+1.
+func repeatCount(s string) (int, bool) {
+	if s == "" || strings.Trim(s, "0123456789") != "" {
+		return 0, false
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n > maxRepeat {
+		return maxRepeat + 1, true
+	}
+	return n, true
+}

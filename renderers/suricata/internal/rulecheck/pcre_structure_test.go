@@ -1,0 +1,90 @@
+package rulecheck
+
+import (
+	"strings"
+	"testing"
+)
+
+// pcreStructureRegexes are regexes with errors PCRE2 10.42 reports and
+// Go's regexp/syntax misses or hides, with whether Suricata 7 loads them.
+var pcreStructureRegexes = []struct {
+	re    string
+	loads bool
+}{
+	// Quantifiers.
+	{`a{2,4}b{4}c{4,}d{1001,2000}e{65535}f{,2}g{2,x}[a{4,2}]\{4,2}`, true},
+	{`a{4,2}`, false}, {`a{2000,1001}`, false}, {`a{65536}`, false}, {`a{1,65536}`, false},
+	// POSIX classes.
+	{`[[:alpha:]][:][^:a:][\[:a:]]`, true},
+	{`[:alpha:]`, false}, {`a[:alpha:]b`, false}, {`[:a\]:]`, false}, {`[::]`, false},
+	{`[.a.]`, false}, {`[=a=]`, false}, {`[:a\:]`, false}, {`[:a[.b:]`, false},
+	// Lookbehinds.
+	{`(?<=a|bc)(?<!\d{3}|a{2,2}|(?:ab)[a-z]|\x41\Q+\E.|(?i)a(?<n>b))(?<=(?<=a|bc)d)e*`, true},
+	{`(?<=a+)b`, false}, {`(?<=a*)b`, false}, {`(?<=a?)b`, false}, {`(?<!a{1,2})b`, false},
+	{`(?<=a{2,})b`, false}, {`(?<=(a|bc))d`, false}, {`(?<=\R)a`, false}, {`(?<=\X)a`, false},
+	{`(?<=(?:a|bc)d)e`, false},
+	{`(?<=a)b{4,2}`, false}, {`(?=a)(c`, false}, {`(?=a)[c`, false},
+}
+
+// pcreExtendedRegexes are regexes read with the x flag, with whether
+// Suricata 7 loads them.
+var pcreExtendedRegexes = []struct {
+	re    string
+	loads bool
+}{
+	{`a{4, 2}b{2 }c{ 3}d{4,2 }[( ?:a)](?# ( ?)(?i: a)( a)`, true},
+	{`( ?:a)`, false}, {`(? :a)`, false}, {`a( *b)`, false}, {`(?i)( +b)`, false},
+}
+
+// TestPcreExtendedAsSuricata checks pcre regexes with white space in
+// groups and quantifiers, with the x flag, against the renderer and the
+// real Suricata 7.
+func TestPcreExtendedAsSuricata(t *testing.T) {
+	var rules []keywordRule
+	for _, c := range pcreExtendedRegexes {
+		rules = append(rules, keywordRule{"tcp", `content:"x"; pcre:"/` + c.re + `/x";`, c.loads})
+	}
+	checkRulesAsSuricata(t, rules)
+}
+
+// TestPcreStructureAsSuricata checks pcre regexes with quantifiers,
+// classes, names and lookbehinds, with and without the x flag, against
+// the renderer and the real Suricata 7.
+func TestPcreStructureAsSuricata(t *testing.T) {
+	var rules []keywordRule
+	for _, c := range pcreStructureRegexes {
+		rules = append(rules, keywordRule{"tcp", `content:"x"; pcre:"/` + c.re + `/";`, c.loads})
+		spaced := strings.ReplaceAll(c.re, ")", ") ") + " # [:a:]"
+		rules = append(rules, keywordRule{"tcp", `content:"x"; pcre:"/` + spaced + `/x";`, c.loads})
+	}
+	checkRulesAsSuricata(t, rules)
+}
+
+// pcreInlineExtendedRules are pcres whose regex sets or unsets the x
+// option in part of it, with whether Suricata 7 loads them.
+var pcreInlineExtendedRules = []keywordRule{
+	{"tcp", `content:"x"; pcre:"/(?-x)a # \i/x";`, false},
+	{"tcp", `content:"x"; pcre:"/(?^)a # \i/x";`, false},
+	{"tcp", `content:"x"; pcre:"/(?-x)a#(/x";`, false},
+	{"tcp", `content:"x"; pcre:"/(?x)( ?:a)/";`, false},
+	{"tcp", `content:"x"; pcre:"/(?x:( ?:a))/";`, false},
+	{"tcp", `content:"x"; pcre:"/(?x)( ?<=a)/";`, false},
+	{"tcp", `content:"x"; pcre:"/(?-x: # \i)/x";`, false},
+	{"tcp", `content:"x"; pcre:"/((?-x)a) # b/x";`, true},
+	{"tcp", `content:"x"; pcre:"/(?x)(?< n>a)/";`, false},
+	{"tcp", `content:"x"; pcre:"/(?x)\x{ 41}/";`, false},
+	{"tcp", `content:"x"; pcre:"/(?x) ( a ) \2/";`, false},
+	{"tcp", `content:"x"; pcre:"/(?x) ( a ) \1 # b/";`, true},
+	{"tcp", `content:"x"; pcre:"/(?x)a{2, 3}/";`, true},
+	{"tcp", `content:"x"; pcre:"/u(?-x)(a) #b/x";`, true},
+	{"tcp", `content:"x"; pcre:"/u(?x:(a))(b) #c/";`, true},
+	{"tcp", `content:"x"; pcre:"/u(a(?x)b)#(c)/";`, true},
+	{"tcp", `content:"x"; pcre:"/(?i)a # b/x";`, true},
+	{"tcp", `content:"x"; pcre:"/(?^i)a (?-i:b)/";`, true},
+}
+
+// TestPcreInlineExtendedAsSuricata checks pcres that set or unset the x
+// option inside the regex against the renderer and the real Suricata 7.
+func TestPcreInlineExtendedAsSuricata(t *testing.T) {
+	checkRulesAsSuricata(t, pcreInlineExtendedRules)
+}
