@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cratos-project/cratos/core/dnsprimary"
 	"github.com/cratos-project/cratos/core/export"
 	"github.com/cratos-project/cratos/core/misp"
 	"github.com/cratos-project/cratos/internal/testtool"
@@ -36,6 +37,12 @@ func exercised(t *testing.T) *Metrics {
 		t.Fatal(err)
 	}
 	if err := m.WatchPlugin("routeros", func() int { return 2 }); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.WatchZones(func() []dnsprimary.ZoneStats {
+		return []dnsprimary.ZoneStats{{Zone: "rpz.example.net.", Serial: 7, Loaded: true, LastSuccess: time.Unix(1700000000, 0),
+			Failures: map[string]uint64{"misp": 1}, Transfers: map[string]uint64{"axfr": 2}, TransfersRefused: 1, Notifies: 3, NotifyFailures: 1}}
+	}); err != nil {
 		t.Fatal(err)
 	}
 	if err := m.WatchMemory(func() []export.MemoryUse {
