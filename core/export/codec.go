@@ -36,6 +36,11 @@ type Artifact struct {
 	Invalid     int       // values dropped as invalid during extraction
 	KeptNets    int       // ipv4ext nets kept as nets (too wide or past the budget)
 	Dropped     map[string]int
+	// Input is how many attributes MISP gave for the list, before the
+	// guard or the renderer dropped any; HasInput is false for a list an
+	// earlier version recorded, which did not count them.
+	Input    int
+	HasInput bool
 
 	gz  gzipOnce
 	md5 md5Once
@@ -51,8 +56,10 @@ var errCorrupt = errors.New("export: corrupt cache entry")
 
 const (
 	snapshotMagic = "CSN2"
-	artifactMagic = "CAR3"
-	// artifactMagicV2 entries (no fetch time) are still read.
+	artifactMagic = "CAR4"
+	// artifactMagicV3 entries (no input count) and artifactMagicV2 ones
+	// (no fetch time either) are still read.
+	artifactMagicV3 = "CAR3"
 	artifactMagicV2 = "CAR2"
 )
 
@@ -187,6 +194,11 @@ func (e *encoder) artifactHead(a *Artifact) {
 	e.str(a.ContentType)
 	e.varint(a.Generated.UnixNano())
 	e.varint(fetchedNano(a.Fetched))
+	input := uint64(0) // 0: not counted, else the count plus one
+	if a.HasInput {
+		input = uint64(a.Input) + 1
+	}
+	e.uvarint(input)
 	e.uvarint(uint64(a.Entries))
 	e.uvarint(uint64(a.Invalid))
 	e.uvarint(uint64(a.KeptNets))
@@ -212,14 +224,23 @@ func decodeArtifact(b []byte) (*Artifact, error) {
 // capacity cut to its length), for a caller that owns b and leaves it
 // unchanged: the body is not copied.
 func decodeArtifactIn(b []byte) (*Artifact, error) {
-	if len(b) < 4 || string(b[:4]) != artifactMagic && string(b[:4]) != artifactMagicV2 {
+	magic := ""
+	if len(b) >= 4 {
+		magic = string(b[:4])
+	}
+	if magic != artifactMagic && magic != artifactMagicV3 && magic != artifactMagicV2 {
 		return nil, errCorrupt
 	}
 	d := decoder{binread.New(b[4:])}
 	a := &Artifact{ETag: d.String(), ContentType: d.String(), Generated: time.Unix(0, d.Varint())}
-	if string(b[:4]) == artifactMagic {
+	if magic != artifactMagicV2 {
 		if ns := d.Varint(); ns != 0 {
 			a.Fetched = time.Unix(0, ns)
+		}
+	}
+	if magic == artifactMagic {
+		if n := d.Uvarint(); n != 0 {
+			a.Input, a.HasInput = int(n-1), true
 		}
 	}
 	a.Entries = int(d.Uvarint())

@@ -33,11 +33,12 @@ func durableFixtures() []durableFixture {
 	return []durableFixture{
 		{"every field set", durableRecord{key: "feed/any/ipv4/txt", digest: digest, since: time.Unix(1700000000, 123), serial: 2026120301,
 			a: &Artifact{Body: small, ETag: ETagOf(small), ContentType: "text/plain; charset=utf-8", Generated: time.Unix(1700000000, 0),
-				Fetched: time.Unix(1700000100, 0), Entries: 2, Invalid: 1, KeptNets: 4, Dropped: map[string]int{"never_block": 3, "cap": 1}}},
-			271, "f321cacb743173e717e8569eefa7467718a06c3b79f01061c081867d1041efed"},
+				Fetched: time.Unix(1700000100, 0), Entries: 2, Invalid: 1, KeptNets: 4, Dropped: map[string]int{"never_block": 3, "cap": 1},
+				Input: 300, HasInput: true}},
+			273, "efe2a13d2e61f2a11d3fee90caacf277c21a2a330976111b1958e16ee63cfba3"},
 		{"no content state, large body", durableRecord{key: "k2",
 			a: &Artifact{Body: large, ETag: ETagOf(large), ContentType: "text/plain", Generated: time.Unix(1, 0), Entries: 5000}},
-			75181, "9526e9003f2d562698a1bc8007973294d8f75d139872e1430d0262803643b04b"},
+			75182, "af84365cf0de3a08abb568a1527e387464faca11bac9409daf96673718361743"},
 	}
 }
 
@@ -96,7 +97,8 @@ func TestDurableFileFormat(t *testing.T) {
 			}
 			w := want.a
 			if !bytes.Equal(a.Body, w.Body) || a.ETag != w.ETag || a.ContentType != w.ContentType || !a.Generated.Equal(w.Generated) ||
-				!a.Fetched.Equal(w.Fetched) || a.Entries != w.Entries || a.Invalid != w.Invalid || a.KeptNets != w.KeptNets || !maps.Equal(a.Dropped, w.Dropped) {
+				!a.Fetched.Equal(w.Fetched) || a.Entries != w.Entries || a.Invalid != w.Invalid || a.KeptNets != w.KeptNets || !maps.Equal(a.Dropped, w.Dropped) ||
+				a.Input != w.Input || a.HasInput != w.HasInput {
 				t.Fatalf("artifact read back %+v, want %+v", a, w)
 			}
 			if cap(a.Body) != len(a.Body) {

@@ -191,7 +191,7 @@ func (s *Service) build(ctx context.Context, r Request, rd renderers.Renderer, k
 	if s.opts.Observer != nil {
 		observeBuilt(s.opts.Observer, r, rd.Info().Name, time.Since(start), a.Entries, a.Invalid)
 	}
-	if last, held := s.checkHold(r, k, a, built.baseline); held != nil {
+	if last, held := s.checkHold(r, k, a, built.baseline, built.baselineKey); held != nil {
 		s.servedFrom(nsArtifact, k, built.baselineKey)
 		s.arts.Keep(nsArtifact, last, now.Add(r.TTL), now.Add(keepFor(r)))
 		return Result{Artifact: last, Status: Miss, Held: held}, nil

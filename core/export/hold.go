@@ -104,16 +104,16 @@ func holdID(artifactKey string) string {
 // list devices hold: the last good one (in memory, else on disk: a list
 // pushed out of memory is still the baseline), or, after a change of
 // settings that gave the list a new key, the one last served at its URL
-// (nil: none). It returns the artifact to serve: a, or prev when the
-// circuit breaker holds a.
-func (s *Service) checkHold(r Request, k keys, a, prev *Artifact) (*Artifact, *Hold) {
+// (nil: none), of artifact key prevKey. It returns the artifact to serve:
+// a, or prev when the circuit breaker holds a.
+func (s *Service) checkHold(r Request, k keys, a, prev *Artifact, prevKey string) (*Artifact, *Hold) {
 	s.endFormerHolds(k)
 	st, _ := s.guard.holds.Get(k.artifact)
 	if prev == nil || prev == a {
 		return a, nil
 	}
 	b := guard.BreakerOf(r.Site)
-	why, hold := b.Hold(prev.Entries, a.Entries)
+	why, hold := breakerVerdict(b, k.artifact, a, prevKey, prev)
 	if hold && (st == nil || !st.lets(b, a.Entries)) {
 		h := Hold{ID: holdID(k.artifact), Site: r.Site.Name, Feed: feedLabel(r), DataType: r.DataType.Name, Age: r.Age,
 			Output: r.Output, Since: s.opts.Now().UTC().Truncate(time.Second), Reason: why, Previous: prev.Entries, Current: a.Entries,
@@ -138,6 +138,19 @@ func (s *Service) checkHold(r Request, k keys, a, prev *Artifact) (*Artifact, *H
 		s.endHold(k.artifact, st, a.Entries)
 	}
 	return a, nil
+}
+
+// breakerVerdict applies b to a, of artifact key key, against prev, of
+// artifact key prevKey. Built under other guard rules or renderer
+// options, a is compared by what MISP gave for each list: what the
+// operator's new settings keep out is no reason to hold it. A list
+// recorded without that count (by an earlier version) is compared by its
+// entries, as before.
+func breakerVerdict(b guard.Breaker, key string, a *Artifact, prevKey string, prev *Artifact) (string, bool) {
+	if prevKey != key && a.HasInput && prev.HasInput && listSettingsChanged(prevKey, key) {
+		return b.HoldInput(prev.Input, a.Input)
+	}
+	return b.Hold(prev.Entries, a.Entries)
 }
 
 // endFormerHolds ends the holds of k's URL under other artifact keys: a

@@ -103,6 +103,8 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 		Invalid:     snap.Stats.Invalid,
 		KeptNets:    snap.Stats.KeptNets,
 		Dropped:     body.dropped,
+		Input:       snap.Stats.Attributes,
+		HasInput:    true,
 	}
 	return rendered{a: a, serial: serial, baseline: atURL, baselineKey: atURLKey, shared: shared}, nil
 }

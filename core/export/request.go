@@ -198,16 +198,32 @@ func guardRules(site *config.Site) string {
 // artifact key current. A key that names no rules (made by an earlier
 // version) is taken as unchanged.
 func guardChanged(former, current string) bool {
-	rules := func(key string) string {
-		_, after, ok := strings.Cut(key, "|rules:")
-		if !ok {
-			return ""
-		}
-		rules, _, _ := strings.Cut(after, "|")
-		return rules
+	f, _ := keyRules(former)
+	c, _ := keyRules(current)
+	return f != "" && f != c
+}
+
+// listSettingsChanged reports whether the list of artifact key former was
+// built under other guard rules or renderer options than the list of
+// artifact key current, both made by the operator's settings rather than
+// by MISP's answer. A key that names no rules (made by an earlier
+// version) is taken as unchanged.
+func listSettingsChanged(former, current string) bool {
+	fr, fo := keyRules(former)
+	cr, co := keyRules(current)
+	return fr != "" && (fr != cr || fo != co)
+}
+
+// keyRules returns the guard rules an artifact key names and what follows
+// them (the output, its renderer options and package); "" when it names
+// no rules.
+func keyRules(key string) (rules, rest string) {
+	_, after, ok := strings.Cut(key, "|rules:")
+	if !ok {
+		return "", ""
 	}
-	f := rules(former)
-	return f != "" && f != rules(current)
+	rules, rest, _ = strings.Cut(after, "|")
+	return rules, rest
 }
 
 // neverBlockKey is what config.yaml's never_block adds to the cache keys:

@@ -78,7 +78,7 @@ func (s *Service) buildStale(ctx context.Context, r Request, rd renderers.Render
 		return Result{}, err
 	}
 	a := built.a
-	if last, held := s.checkHold(r, k, a, built.baseline); held != nil {
+	if last, held := s.checkHold(r, k, a, built.baseline, built.baselineKey); held != nil {
 		s.servedFrom(nsArtifact, k, built.baselineKey)
 		s.keepServing(r, nsArtifact, last, upstream, now)
 		return Result{Artifact: last, Status: Stale, Upstream: upstream, Held: held}, nil

@@ -31,15 +31,33 @@ func BreakerOf(site *config.Site) Breaker {
 // Hold reports whether a list of cur entries must not replace the last
 // good one of prev entries, and why.
 func (b Breaker) Hold(prev, cur int) (string, bool) {
-	if b.Off || cur >= prev {
+	if !b.trips(prev, cur) {
 		return "", false
 	}
 	if cur == 0 {
 		return fmt.Sprintf("the rebuilt list is empty; the last good one has %d entries", prev), true
 	}
-	if prev >= b.MinEntries && (prev-cur)*100 > prev*b.DropPercent {
-		return fmt.Sprintf("the rebuilt list has %d entries, %d%% fewer than the last good one (%d); the limit is %d%%",
-			cur, (prev-cur)*100/prev, prev, b.DropPercent), true
+	return fmt.Sprintf("the rebuilt list has %d entries, %d%% fewer than the last good one (%d); the limit is %d%%",
+		cur, (prev-cur)*100/prev, prev, b.DropPercent), true
+}
+
+// HoldInput is Hold for the attributes MISP gave for each list, which the
+// breaker compares after a change of the guard or renderer options: a
+// list those settings shrank is the operator's choice, one whose MISP
+// answer shrank is not.
+func (b Breaker) HoldInput(prev, cur int) (string, bool) {
+	if !b.trips(prev, cur) {
+		return "", false
 	}
-	return "", false
+	return fmt.Sprintf("MISP gave %d attributes for the rebuilt list, %d%% fewer than for the last good one (%d); the limit is %d%%",
+		cur, (prev-cur)*100/prev, prev, b.DropPercent), true
+}
+
+// trips reports whether cur, a count of the rebuilt list, breaks the
+// rule against prev, that of the last good one.
+func (b Breaker) trips(prev, cur int) bool {
+	if b.Off || cur >= prev {
+		return false
+	}
+	return cur == 0 || prev >= b.MinEntries && (prev-cur)*100 > prev*b.DropPercent
 }
