@@ -4,11 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -148,52 +146,17 @@ func TestSnortSemanticsLoad(t *testing.T) {
 		}
 	}
 	t.Logf("%d rules, %d passed, drops %v", len(in), len(kept), drops)
-	refused := suricataRefused(t, suricata, kept)
+	refused := realtools.SuricataRefused(t, suricata, kept)
 	for _, i := range refused {
 		t.Errorf("passed, but Suricata refuses it: %s", kept[i])
 	}
 	if len(refused) > 0 {
 		// The others load once the refused ones are gone.
 		rest := slices.DeleteFunc(slices.Clone(kept), func(r string) bool { return slices.Contains(refused, slices.Index(kept, r)) })
-		if again := suricataRefused(t, suricata, rest); len(again) > 0 {
+		if again := realtools.SuricataRefused(t, suricata, rest); len(again) > 0 {
 			t.Errorf("%d more rules refused without the first ones", len(again))
 		}
 	}
 }
 
 var sidRuleRE = regexp.MustCompile(`sid:\s*\d+;`)
-
-var refusedLineRE = regexp.MustCompile(`error parsing signature .* at line (\d+)`)
-
-// suricataRefused runs suricata -T on rules, one a line, and returns the
-// indexes of those it refuses. Any other failure fails the test.
-func suricataRefused(t *testing.T, suricata string, rules []string) []int {
-	t.Helper()
-	out, err := suricataOutput(t, suricata, rules)
-	var refused []int
-	for _, m := range refusedLineRE.FindAllStringSubmatch(out, -1) {
-		n, _ := strconv.Atoi(m[1])
-		refused = append(refused, n-1)
-	}
-	if err != nil && len(refused) == 0 {
-		t.Fatalf("suricata -T: %v\n%s", err, testtool.Clip(out))
-	}
-	return refused
-}
-
-// suricataOutput runs suricata -T on rules, one a line, and returns what
-// it prints and how it ended.
-func suricataOutput(t *testing.T, suricata string, rules []string) (string, error) {
-	t.Helper()
-	dir := t.TempDir()
-	logDir := filepath.Join(dir, "log")
-	if err := os.Mkdir(logDir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, realtools.RulesFile), []byte(strings.Join(rules, "\n")+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	conf := realtools.SuricataConfig(t, dir, dir, realtools.RulesFile, logDir, "notice")
-	b, err := exec.Command(suricata, "-T", "-c", conf, "-l", logDir).CombinedOutput()
-	return string(b), err
-}

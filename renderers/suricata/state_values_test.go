@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/internal/testtool"
 )
 
@@ -52,7 +53,7 @@ func TestStateOptionValues(t *testing.T) {
 	if testing.Short() {
 		return
 	}
-	refused := suricataRefused(t, testtool.Require(t, "suricata", "suricata"), refusable)
+	refused := realtools.SuricataRefused(t, testtool.Require(t, "suricata", "suricata"), refusable)
 	for i, line := range refusable {
 		if !slices.Contains(refused, i) {
 			t.Errorf("dropped, yet Suricata loads it: %s", line)

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/internal/testtool"
 )
 
@@ -51,7 +52,7 @@ func TestKeywordAliases(t *testing.T) {
 		t.Skip("real tool run skipped in -short mode")
 	}
 	suricata := testtool.Require(t, "suricata", "suricata")
-	refused := suricataRefused(t, suricata, lines)
+	refused := realtools.SuricataRefused(t, suricata, lines)
 	for i, line := range lines {
 		if loads := !slices.Contains(refused, i); loads != aliasRules[i].loads {
 			t.Errorf("Suricata loads=%v: %s", loads, line)

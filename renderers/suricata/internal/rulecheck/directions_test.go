@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/internal/testtool"
 )
 
@@ -122,7 +123,7 @@ func TestDirectionConflicts(t *testing.T) {
 		}
 		lines = append(lines, line)
 	}
-	refused := suricataRefused(t, suricata, lines)
+	refused := realtools.SuricataRefused(t, suricata, lines)
 	var directionRefused int
 	for i, line := range lines {
 		_, _, reason := Check(line)

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/internal/testtool"
 )
 
@@ -321,7 +322,7 @@ func checkRulesAsSuricata(t *testing.T, rules []keywordRule) {
 	if testing.Short() {
 		t.Skip("real tool run skipped in -short mode")
 	}
-	refused := suricataRefused(t, testtool.Require(t, "suricata", "suricata"), lines)
+	refused := realtools.SuricataRefused(t, testtool.Require(t, "suricata", "suricata"), lines)
 	for i, line := range lines {
 		if loads := !slices.Contains(refused, i); loads != rules[i].loads {
 			t.Errorf("Suricata loads=%v: %s", loads, line)

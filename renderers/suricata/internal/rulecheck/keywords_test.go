@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/internal/testtool"
 )
 
@@ -45,7 +46,7 @@ func TestKeywordsKnownToSuricata(t *testing.T) {
 		lines = append(lines, fmt.Sprintf(`alert tcp any any -> any any (msg:"k"; %s; sid:%d;)`, n, 1000+i))
 	}
 	unknown := map[string]bool{}
-	out, _ := suricataOutput(t, suricata, lines) // it fails: some names are unknown
+	out, _ := realtools.SuricataOutput(t, suricata, lines) // it fails: some names are unknown
 	for _, m := range unknownKeywordRE.FindAllStringSubmatch(out, -1) {
 		unknown[m[1]] = true
 	}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/internal/testtool"
 )
 
@@ -56,7 +57,7 @@ func TestMatchLists(t *testing.T) {
 	if testing.Short() {
 		t.Skip("real tool run skipped in -short mode")
 	}
-	refused := suricataRefused(t, testtool.Require(t, "suricata", "suricata"), lines)
+	refused := realtools.SuricataRefused(t, testtool.Require(t, "suricata", "suricata"), lines)
 	for i, line := range lines {
 		if slices.Contains(refused, i) != listRules[i].refused {
 			t.Errorf("Suricata refuses it: %v: %s", !listRules[i].refused, line)

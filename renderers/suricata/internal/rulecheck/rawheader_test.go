@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/internal/testtool"
 )
 
@@ -31,7 +32,7 @@ func checkVerdicts(t *testing.T, header string, cases []verdict) {
 	if testing.Short() {
 		return
 	}
-	refused := suricataRefused(t, testtool.Require(t, "suricata", "suricata"), lines)
+	refused := realtools.SuricataRefused(t, testtool.Require(t, "suricata", "suricata"), lines)
 	for i, line := range lines {
 		if slices.Contains(refused, i) != cases[i].refused {
 			t.Errorf("Suricata refuses it: %v: %s", !cases[i].refused, line)

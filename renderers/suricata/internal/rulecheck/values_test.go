@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/internal/testtool"
 )
 
@@ -70,7 +71,7 @@ func TestKeywordValuesAsSuricata(t *testing.T) {
 	for _, r := range keywordValueRules {
 		lines = append(lines, fmt.Sprintf(r, 1000+len(lines)))
 	}
-	refused := suricataRefused(t, suricata, lines)
+	refused := realtools.SuricataRefused(t, suricata, lines)
 	for i, line := range lines {
 		_, _, reason := Check(line)
 		loads := !slices.Contains(refused, i)
