@@ -65,7 +65,8 @@ func byteVariable(s string, extracted map[string]bool) bool {
 
 // validByteOp reads byte_test "n,[!]op,value,offset[,flags]" (at most five
 // flags) and byte_jump "n,offset[,flags]" (at most eight) as Suricata 7
-// does: 1-8 bytes, or up to 23 as a string; a base (dec, hex, oct) only
+// does: 0-8 bytes, or up to 23 as a string (0, as rules on
+// http.content_len write it, reads a number of any length); a base (dec, hex, oct) only
 // with string; dce without string, a base, big or little (nor, for
 // byte_jump, from_beginning or from_end); not both from_beginning and
 // from_end; numbers in their ranges (byte_test's offset 32 bits, its
@@ -108,7 +109,7 @@ func validByteOp(n, v string, extracted map[string]bool) bool {
 		flags["dce"] && (str || base || flags["big"] || flags["little"] || flags["from_beginning"] || flags["from_end"]) {
 		return false
 	}
-	if !decimalIn(args[0], 1, 8) && !(str && decimalIn(args[0], 1, 23)) || args[0][0] == '-' {
+	if !decimalIn(args[0], 0, 8) && !(str && decimalIn(args[0], 0, 23)) || args[0][0] == '-' {
 		return false
 	}
 	if n == "byte_jump" {
