@@ -31,9 +31,8 @@ var aliasRules = []struct {
 	{`dnp3.func:1;`, false, false},
 	{`dce_opnum:15;`, true, true},
 	{`nfs_version:3;`, true, true},
-	// Known, but the values of dcerpc.iface and mqtt.reason_code are not
-	// checked.
-	{`dce_iface:4b324fc8-1670-01d3-1278-5a47bf6ee188;`, false, true},
+	{`dce_iface:4b324fc8-1670-01d3-1278-5a47bf6ee188;`, true, true},
+	// Known, but the value of mqtt.reason_code is not checked.
 	{`mqtt.connack.return_code:0;`, false, true},
 }
 

@@ -1,4 +1,4 @@
-// Per-keyword values (ip_proto, dcerpc.opnum, integer comparisons) and
+// Per-keyword values (ip_proto, dcerpc.opnum, dcerpc.iface, integer comparisons) and
 // rules on which keywords go together.
 
 package rulecheck
@@ -36,6 +36,7 @@ var keywordCheckers = map[string]func(string) bool{
 	"flow.age": uintOf(1<<32 - 1), "nfs.version": uintOf(1<<32 - 1),
 	"dns.opcode":   numberAfter(`^ *!? *(\d+) *$`, 255),
 	"dcerpc.opnum": validOpnums,
+	"dcerpc.iface": validIface,
 	"ipopts": func(v string) bool {
 		return slices.Contains(ipOptions, strings.ToLower(strings.TrimSpace(v)))
 	},
@@ -114,6 +115,25 @@ func validOpnums(v string) bool {
 		}
 	}
 	return true
+}
+
+// ifaceUUIDRE is an interface UUID in the hyphenated form the uuid crate
+// Suricata 7 builds with reads.
+var ifaceUUIDRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// validIface reads dcerpc.iface as Suricata 7 does (parse_iface_data in
+// rust/src/dcerpc/detect.rs): a UUID, then perhaps an integer comparison
+// of the 16-bit interface version, then perhaps any_frag, split at commas
+// with no space.
+func validIface(v string) bool {
+	parts := strings.Split(v, ",")
+	if len(parts) > 3 || !ifaceUUIDRE.MatchString(parts[0]) {
+		return false
+	}
+	if len(parts) == 3 && parts[2] != "any_frag" {
+		return false
+	}
+	return len(parts) == 1 || len(parts) == 2 && parts[1] == "any_frag" || validRange(parts[1], 1<<16-1)
 }
 
 // mustUint returns the decimal number s, already checked.
