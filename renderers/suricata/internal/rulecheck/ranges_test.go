@@ -99,5 +99,17 @@ func TestURILen(t *testing.T) {
 		{`urilen:2-65534; content:"abcd"; http_uri;`, false},
 		{`urilen:2-65533; content:"abcd"; http_uri;`, false},
 		{`urilen:1kb; content:"abcd"; http_uri;`, false},
+		{`urilen:33<>34;`, false},
+		{`urilen:3<>4; content:"abcd"; http_uri;`, true},
+		{`urilen:3<>4; content:"abc"; http_uri;`, false},
+		{`urilen:5-5;`, false},
+		{`urilen:5 x;`, false},
+		{`urilen:5,RAW; content:"abcdef"; http_raw_uri;`, false},
+		{`urilen:5,RAW; content:"abcdef"; http_uri;`, true},
+		{`urilen:5,raw x; content:"abcdef"; http_raw_uri;`, true},
+		{`urilen:x;`, true},
+		{`urilen:=x;`, true},
+		{`urilen:100kb;`, true},
+		{`urilen:70000-80000;`, true},
 	})
 }

@@ -4,16 +4,33 @@ package rulecheck
 
 import "regexp"
 
-// urilenRE splits a urilen value into its comparison and the buffer it
-// names, ",norm" (the default) or ",raw".
-var urilenRE = regexp.MustCompile(`^(.*?)(?: *, *(norm|raw))?$`)
+// The forms detect_parse_uint_notending tries in turn at the start of a
+// urilen value: a range, "[=]n[unit]", an operator and n. The first that
+// reads a valid comparison is taken; what follows it is not read.
+var urilenPrefixes = []*regexp.Regexp{
+	regexp.MustCompile(`^ *\d+ *(?:-|<>) *\d+`),
+	regexp.MustCompile(`^ *=? *\d+(?i:[kmg]b)?`),
+	regexp.MustCompile(`^ *(?:>=|<=|>|<|!=|!) *\d+`),
+}
 
-// parseURILen reads a urilen value as Suricata 7 does: an integer
-// comparison of 16 bits, then perhaps ",norm" or ",raw".
+// urilenBufferRE reads the ",norm" (the default) or ",raw" after the
+// comparison.
+var urilenBufferRE = regexp.MustCompile(`^ *, *(raw|norm)`)
+
+// parseURILen reads a urilen value as Suricata 7 does
+// (rust/src/detect/uri.rs): an integer comparison of 16 bits at its
+// start, then perhaps ",norm" or ",raw", the rest ignored. So "33<>34",
+// a range with no number between its ends, is "33", and ",RAW" is the
+// default buffer.
 func parseURILen(v string) (c uintCmp, raw, ok bool) {
-	m := urilenRE.FindStringSubmatch(v)
-	c, ok = parseUint(m[1], 65535)
-	return c, m[2] == "raw", ok
+	for _, re := range urilenPrefixes {
+		prefix := re.FindString(v)
+		if c, ok = parseUint(prefix, 65535); prefix != "" && ok {
+			m := urilenBufferRE.FindStringSubmatch(v[len(prefix):])
+			return c, m != nil && m[1] == "raw", true
+		}
+	}
+	return uintCmp{}, false, false
 }
 
 // urilenFits reports whether every content of the URI buffer a urilen
