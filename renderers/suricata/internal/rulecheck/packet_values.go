@@ -18,7 +18,7 @@ var valueCheckers = map[string]func(string) bool{
 	"flags": validTCPFlags, "tcp.flags": validTCPFlags,
 	"ack": isUint32, "tcp.ack": isUint32, "seq": isUint32, "tcp.seq": isUint32,
 	"window": validWindow, "tcp.window": validWindow,
-	"fragbits":    matcher(`^[+*!]?\s*[MDR]+$`),
+	"fragbits":    matcher(`^[+*!]?\s*[MDR]+`), // the rest is not read: M+ is M
 	"fragoffset":  numberAfter(`^[<>]?\s*(\d+)$`, 65535),
 	"tos":         validTOS,
 	"stream_size": numberAfter(`^(?:server|client|both|either) *, *(?:>=|<=|>|<|!=|!|=) *, *(\d+)$`, 1<<32-1),

@@ -21,7 +21,7 @@ var keywordValues = map[string][]string{
 	"tcp.seq":     {"7"},
 	"window":      {"0", "55808", "!1024", "65535", "65536", "1234567890", "x", "<5"},
 	"tcp.window":  {"1024", "!0", "70000"},
-	"fragbits":    {"M", "D", "R", "MD", "!D", "+M", "*MD", "x", "!", "!!M", ""},
+	"fragbits":    {"M", "D", "R", "MD", "!D", "+M", "*MD", "x", "!", "!!M", "", "M+", "MD,x", "Mm", "+ M", "m", "!m", " M"},
 	"fragoffset":  {"0", "<1", ">100", "65535", "65536", "!0", "x"},
 	"tos":         {"0", "8", "!8", "255", "256", "x10", "xff", "Xa", "x100", "-1", "z"},
 	"stream_size": {"server,>,100", "client,<,5", "both,=,0", "either,!=,10", "server,>=,1", "client,<=,1", "server, >, 100", "server,>,4294967296", "up,>,1", "server,>", "server,~,1", ""},
