@@ -64,7 +64,8 @@ func byteVariable(s string, extracted map[string]bool) bool {
 }
 
 // validByteOp reads byte_test "n,[!]op,value,offset[,flags]" (at most five
-// flags) and byte_jump "n,offset[,flags]" (at most eight) as Suricata 7
+// flags, in lower case) and byte_jump "n,offset[,flags]" (at most eight,
+// in any case but relative, multiplier and post_offset) as Suricata 7
 // does: 0-8 bytes, or up to 23 as a string (0, as rules on
 // http.content_len write it, reads a number of any length); a base (dec, hex, oct) only
 // with string; dce without string, a base, big or little (nor, for
@@ -83,6 +84,9 @@ func validByteOp(n, v string, extracted map[string]bool) bool {
 	}
 	flags := map[string]bool{}
 	for _, f := range args[fixed:] {
+		if n == "byte_jump" && !strings.Contains(f, " ") && strings.ToLower(f) != "relative" {
+			f = strings.ToLower(f) // strcasecmp, but strcmp for relative
+		}
 		word, num, hasNum := strings.Cut(f, " ")
 		num = strings.TrimSpace(num)
 		switch {
