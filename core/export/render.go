@@ -69,14 +69,19 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 	// its objects reads it (Request.Previous), in memory or, after a
 	// restart, from the state directory; after a change of settings, the
 	// one last served at the list's URL, under its former key.
-	last, _ := s.lastGood(k.artifact)
+	// The circuit breaker compares the list with the one this process
+	// served (atURL); the newer bundle another replica left in the shared
+	// level only versions the objects: its builder may have had nothing
+	// to hold it against.
+	own, _ := s.lastGood(k.artifact)
+	last := own
 	var shared sharedPrevious
 	if info.Versioned && r.Package != PackageTarGz {
-		last, shared = s.newerPrevious(ctx, k.artifact, last) // previous_shared.go
+		last, shared = s.newerPrevious(ctx, k.artifact, own) // previous_shared.go
 	}
-	atURL, atURLKey := s.atURL(ctx, k, listed, here, last)
+	atURL, atURLKey := s.atURL(ctx, k, listed, here, own)
 	previous := atURL
-	if r.Package == PackageTarGz { // a package is not given one
+	if atURLKey == k.artifact || r.Package == PackageTarGz { // a package is not given one
 		previous = last
 	}
 	body, err := s.renderBody(ctx, r, rd, k, in, opts, since, serial, base, previous)
