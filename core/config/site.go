@@ -77,6 +77,9 @@ type Site struct {
 	guardDigest, selectionDigest string
 	// allowedTable is AllowedIPs as a table (see Allows).
 	allowedTable *acl.Table
+	// fileSum is the SHA-256 of the file the site was read from: a reload
+	// keeps the site of a file that did not change (Sites.Reload).
+	fileSum [sha256.Size]byte
 }
 
 // CustomFeed is one entry of custom_feeds: a feed name and the tag
@@ -181,6 +184,7 @@ func LoadSite(path string, check RendererCheck) (*Site, error) {
 	if err := s.validate(path, data, check); err != nil {
 		return nil, err
 	}
+	s.fileSum = sha256.Sum256(data)
 	return s, nil
 }
 
@@ -288,7 +292,9 @@ func NewSites(sites ...*Site) *Sites {
 
 // Reload rereads the directory. A file that fails to load keeps the
 // previous good version of its site; the errors say which and why.
-// Removed files remove their sites.
+// Removed files remove their sites. A file that did not change keeps its
+// *Site, so that a caller comparing the site it used with the one loaded
+// now sees a change only where there is one.
 func (s *Sites) Reload() []error {
 	if s.dir == "" {
 		return nil
@@ -330,6 +336,9 @@ func (s *Sites) read(previous map[string]*Site) (map[string]*Site, []error) {
 				m[prev.Name] = prev
 			}
 			continue
+		}
+		if prev, ok := previous[st.Name]; ok && prev.Path == st.Path && prev.fileSum == st.fileSum {
+			st = prev
 		}
 		m[st.Name] = st
 	}
