@@ -47,6 +47,9 @@ func (k FaultKind) String() string {
 type Fault struct {
 	Kind  FaultKind
 	Delay time.Duration // FaultSlow
+	// Release, when set, ends a FaultSlow wait when it is closed, before
+	// Delay: a test holds MISP for exactly as long as it needs.
+	Release <-chan struct{}
 	// Status is the FaultStatus code; 0 means 500.
 	Status int
 	// After is how many body bytes FaultTruncated sends; 0 or too many

@@ -230,6 +230,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		t := time.NewTimer(f.Delay)
 		select {
 		case <-t.C:
+		case <-f.Release:
+			t.Stop()
 		case <-r.Context().Done():
 			t.Stop()
 			return

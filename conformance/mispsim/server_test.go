@@ -263,6 +263,28 @@ func TestFaults(t *testing.T) {
 			t.Errorf("client timeout: %v", err)
 		}
 	})
+	t.Run("slow until released", func(t *testing.T) {
+		release := make(chan struct{})
+		s.SetFault(Fault{Kind: FaultSlow, Delay: time.Hour, Release: release})
+		answered := make(chan int, 1)
+		go func() {
+			resp, _, err := do("/attributes/restSearch", search)
+			if err != nil {
+				answered <- 0
+				return
+			}
+			answered <- resp.StatusCode
+		}()
+		select {
+		case code := <-answered:
+			t.Fatalf("answered %d before the release", code)
+		case <-time.After(200 * time.Millisecond):
+		}
+		close(release)
+		if code := <-answered; code != 200 {
+			t.Errorf("after the release: %d, want 200", code)
+		}
+	})
 	t.Run("status", func(t *testing.T) {
 		s.SetFault(Fault{Kind: FaultStatus, Status: 503})
 		resp, body, err := do("/attributes/restSearch", search)

@@ -30,7 +30,8 @@ func TestReloadWhileReadingMISP(t *testing.T) {
 			dir := t.TempDir()
 			h := newHarness(t, withGatedSite(dir, site, newGatedRenderer()))
 			h.sim.ResetRequests()
-			h.sim.SetFault(mispsim.Fault{Kind: mispsim.FaultSlow, Delay: 10 * time.Second, Times: 1})
+			release := make(chan struct{})
+			h.sim.SetFault(mispsim.Fault{Kind: mispsim.FaultSlow, Delay: 10 * time.Minute, Release: release, Times: 1})
 			type answer struct {
 				status int
 				body   string
@@ -48,6 +49,7 @@ func TestReloadWhileReadingMISP(t *testing.T) {
 			if errs := h.sites.Reload(); len(errs) != 0 {
 				t.Fatal(errs)
 			}
+			close(release) // MISP answers only once the reload is done
 			got := <-waiting
 			resp, want := h.authed(path)
 			if got.status != http.StatusForbidden || resp.StatusCode != http.StatusForbidden || got.body != want {

@@ -145,7 +145,8 @@ func TestReloadWhileWaitingForACollection(t *testing.T) {
 	dir := t.TempDir()
 	h := newHarness(t, withGatedSite(dir, site, newGatedRenderer()))
 	path := "/taxii2/" + h.site.Name + "/collections/" + taxii.CollectionID(h.site.Name, "block") + "/objects/"
-	h.sim.SetFault(mispsim.Fault{Kind: mispsim.FaultSlow, Delay: 10 * time.Second, RestSearchOnly: true, Times: 1})
+	release := make(chan struct{})
+	h.sim.SetFault(mispsim.Fault{Kind: mispsim.FaultSlow, Delay: 10 * time.Minute, Release: release, RestSearchOnly: true, Times: 1})
 	before := h.sim.RestSearchCount()
 	type answer struct {
 		status int
@@ -164,6 +165,7 @@ func TestReloadWhileWaitingForACollection(t *testing.T) {
 	if errs := h.sites.Reload(); len(errs) != 0 {
 		t.Fatal(errs)
 	}
+	close(release) // MISP answers only once the reload is done
 	got := <-waiting
 	resp, want := h.taxiiGet(path)
 	if got.status != http.StatusForbidden || resp.StatusCode != http.StatusForbidden || got.body != want {
