@@ -186,9 +186,12 @@ func optionsDigest(opts map[string]string) string {
 // guardRules is a digest of the site's guard: section alone, which the
 // snapshot key names apart from the settings the guard digest mixes in
 // (the MISP URL, the selection), so that a list built under another
-// guard is told from one built under another query (guardChanged).
+// guard is told from one built under another query (guardChanged). The
+// circuit breaker's settings are left out: they keep no entry out.
 func guardRules(site *config.Site) string {
-	b, _ := json.Marshal(site.Guard)
+	g := site.Guard
+	g.CircuitBreaker, g.HoldDropPercent, g.HoldMinEntries = nil, 0, 0
+	b, _ := json.Marshal(g)
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:8])
 }

@@ -1,0 +1,59 @@
+package export
+
+import (
+	"bytes"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/core/config"
+	"github.com/cratos-project/cratos/core/state"
+)
+
+// The circuit breaker's settings decide whether a rebuilt list replaces
+// the last good one, not what a list may hold: after a restart that
+// changes only them, with MISP down, the list last served is still served
+// STALE, as after any change that keeps nothing more out.
+func TestBreakerChangeAfterRestartServesFormerList(t *testing.T) {
+	off := false
+	for _, tc := range []struct {
+		name   string
+		change func(*config.Guard)
+	}{
+		{"hold_drop_percent", func(g *config.Guard) { g.HoldDropPercent = 90 }},
+		{"hold_min_entries", func(g *config.Guard) { g.HoldMinEntries = 5 }},
+		{"circuit_breaker", func(g *config.Guard) { g.CircuitBreaker = &off }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			gate := newGatedMISP(t)
+			dir := t.TempDir()
+			open := func() Options {
+				d, err := state.Open(dir, slog.New(slog.DiscardHandler))
+				if err != nil {
+					t.Fatal(err)
+				}
+				return Options{State: d}
+			}
+			rig := newSWRRig(t, gate, open())
+			good := rig.get(t, Miss)
+			rig.svc.WaitDurable()
+			site := *rig.req.Site
+			tc.change(&site.Guard)
+			req := rig.req
+			req.Site = &site
+
+			rig = newSWRRig(t, gate, open())
+			t.Cleanup(rig.svc.WaitDurable)
+			rig.req = req
+			gate.fail.Store(true)
+			rig.clock.advance(time.Hour)
+			res, err := rig.svc.Get(t.Context(), rig.req)
+			if err != nil {
+				t.Fatalf("MISP down after a change of %s only: %v; want the former list STALE", tc.name, err)
+			}
+			if res.Status != Stale || !bytes.Equal(res.Body, good.Body) {
+				t.Fatalf("status %s, body\n%s\nwant STALE and the former list:\n%s", res.Status, res.Body, good.Body)
+			}
+		})
+	}
+}
