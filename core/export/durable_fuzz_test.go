@@ -43,5 +43,6 @@ func sameRecord(a, b durableRecord) bool {
 	}
 	x, y := a.a, b.a
 	return x.ETag == y.ETag && x.ContentType == y.ContentType && x.Generated.Equal(y.Generated) && x.Fetched.Equal(y.Fetched) &&
-		x.Entries == y.Entries && x.Invalid == y.Invalid && x.KeptNets == y.KeptNets && maps.Equal(x.Dropped, y.Dropped)
+		x.Entries == y.Entries && x.Invalid == y.Invalid && x.KeptNets == y.KeptNets && maps.Equal(x.Dropped, y.Dropped) &&
+		x.Input == y.Input && x.HasInput == y.HasInput
 }
