@@ -30,7 +30,15 @@ type FeedView struct {
 type ViewSource struct {
 	key     string // the snapshots and the policy, by identity
 	fetched string // each snapshot's read time (Unix ns), 8 bytes big-endian each
+	rules   string // the operator's guard settings (the site's and never_block)
+	input   int    // the attributes MISP gave for the snapshots
 }
+
+// Basis returns the operator's guard settings the view was made under
+// and how many attributes MISP gave for it, before the guard kept any
+// out: after a change of those settings, a consumer's circuit breaker
+// compares what MISP gave rather than what the new settings keep out.
+func (s ViewSource) Basis() (settings string, input int) { return s.rules, s.input }
 
 // OlderThan reports whether s was made of older reads of MISP than
 // applied, another view's source: both are made of as many snapshots,
@@ -154,6 +162,7 @@ func (s *Service) feedView(ctx context.Context, r Request, types indicator.TypeS
 	var v FeedView
 	var key strings.Builder
 	var fetched []byte
+	input := 0
 	for _, dt := range parts {
 		rr := r
 		rr.DataType = dt
@@ -165,6 +174,7 @@ func (s *Service) feedView(ctx context.Context, r Request, types indicator.TypeS
 			return FeedView{}, err
 		}
 		v.snapshots = append(v.snapshots, snap)
+		input += snap.Stats.Attributes
 		fmt.Fprintf(&key, "%p/%d;", snap, snap.Fetched.UnixNano())
 		fetched = binary.BigEndian.AppendUint64(fetched, uint64(snap.Fetched.UnixNano()))
 	}
@@ -176,6 +186,6 @@ func (s *Service) feedView(ctx context.Context, r Request, types indicator.TypeS
 		v.policy = p.WithWarninglists(w)
 	}
 	fmt.Fprintf(&key, "guard %p/%p", p, w)
-	v.Source = ViewSource{key: key.String(), fetched: string(fetched)}
+	v.Source = ViewSource{key: key.String(), fetched: string(fetched), rules: guardRules(r.Site) + s.neverBlockKey, input: input}
 	return v, nil
 }

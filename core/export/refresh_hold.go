@@ -25,6 +25,11 @@ type Refresh struct {
 	// Previous counts the indicators carried now (revoked ones left out),
 	// Kept those of them the refresh keeps, Current those carried after.
 	Previous, Kept, Current int
+	// SettingsChanged says that the guard's settings changed since the
+	// refresh the consumer carries; Input and FormerInput then count
+	// the attributes MISP gave for this refresh and for that one.
+	SettingsChanged    bool
+	Input, FormerInput int
 }
 
 // refreshHoldKey names a refresh's entry among the holds.
@@ -74,8 +79,17 @@ func (s *Service) RefreshHold(key string) *Hold {
 }
 
 // refreshBreaks is the breaker's rule for a refresh: what it removes is
-// what it loses, even when it adds as many.
+// what it loses, even when it adds as many. After a change of the
+// guard's settings it compares what MISP gave instead: what the
+// operator's new settings revoke is no reason to hold the refresh.
 func refreshBreaks(b guard.Breaker, f Refresh) (string, bool) {
+	if f.SettingsChanged {
+		if _, hold := b.HoldInput(f.FormerInput, f.Input); !hold {
+			return "", false
+		}
+		return fmt.Sprintf("MISP gave %d attributes for the refresh, %d%% fewer than for the one the collection carries (%d); the limit is %d%%",
+			f.Input, (f.FormerInput-f.Input)*100/f.FormerInput, f.FormerInput, b.DropPercent), true
+	}
 	if b.Off || f.Kept >= f.Previous {
 		return "", false
 	}

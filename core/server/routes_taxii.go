@@ -231,10 +231,10 @@ func (s *Server) taxiiContent(c *fiber.Ctx, cl *caller, e taxiiEndpoint, feed st
 		c.Set("Warning", `110 cratos "Response is Stale: `+staleCause(verr)+`"`)
 	} else {
 		var held *export.Hold
-		gate := func(prev, kept, cur int) bool {
+		gate := func(n taxii.Counts) bool {
 			held = s.opts.Export.HoldRefresh(req, export.Refresh{Key: key, Identity: owner, Output: "taxii", DataType: "collection",
 				Path:     "/taxii2/" + site.Name + "/collections/" + taxii.CollectionID(site.Name, feed) + "/",
-				Previous: prev, Kept: kept, Current: cur})
+				Previous: n.Prev, Kept: n.Kept, Current: n.Cur, SettingsChanged: n.SettingsChanged, Input: n.Input, FormerInput: n.FormerInput})
 			return held != nil
 		}
 		_, aerr := s.opts.TAXII.Refresh(key, coll, view.Source, view.Indicators, site.Renderers[stix21.Name], s.opts.Now(), gate)

@@ -98,7 +98,7 @@ func BenchmarkTAXIIPoll(b *testing.B) {
 	b.Run("refresh/one-changed-gated", func(b *testing.B) {
 		b.ReportAllocs()
 		i := 0
-		gate := func(prev, kept, cur int) bool { return false }
+		gate := func(Counts) bool { return false }
 		for b.Loop() {
 			in := grown
 			if i%2 == 0 {

@@ -72,6 +72,7 @@ type Collection struct {
 	src     any                   // the snapshot last applied
 	prev    []indicator.Indicator // its indicators (shared, never modified)
 	pending *pending              // a refresh the gate held
+	basis   *Basis                // what the refresh last applied was made of; nil: not known
 	changes uint64
 	opts    map[string]string
 }
@@ -186,7 +187,7 @@ func (c *Collection) apply(src any, ins []indicator.Indicator, found []int32, op
 			fresh = c.remark(fresh, t)
 		}
 	}
-	c.src, c.opts, c.prev = src, opts, ins
+	c.src, c.opts, c.prev, c.basis = src, opts, ins, basisOf(src)
 	if len(fresh) == 0 {
 		if optsChanged {
 			c.changes++

@@ -24,5 +24,8 @@
 //
 // A refresh can be gated (ApplyGated): the caller's circuit breaker may
 // hold a refresh that would revoke too much, and the collection then
-// keeps what it has.
+// keeps what it has. A source that tells its Basis (the guard's settings
+// and what MISP gave) lets the breaker tell, after a change of those
+// settings, what the operator's new settings revoke from MISP answering
+// less; the history keeps the Basis of its last refresh.
 package taxii

@@ -50,13 +50,14 @@ type mark struct {
 	eras      int
 	last      int64
 	src       any
+	basis     *Basis
 	prev      []indicator.Indicator
 	opts      map[string]string
 	changes   uint64
 }
 
 func (c *Collection) mark() mark {
-	return mark{objs: len(c.objs), log: len(c.log), remarks: len(c.remarks), eras: len(c.eras), last: c.last, src: c.src, prev: c.prev, opts: c.opts, changes: c.changes}
+	return mark{objs: len(c.objs), log: len(c.log), remarks: len(c.remarks), eras: len(c.eras), last: c.last, src: c.src, basis: c.basis, prev: c.prev, opts: c.opts, changes: c.changes}
 }
 
 // rollback takes back what was applied since m: objects added since are
@@ -88,4 +89,5 @@ func (c *Collection) rollback(m mark) {
 	c.remarks = c.remarks[:m.remarks]
 	c.eras = c.eras[:m.eras]
 	c.last, c.src, c.prev, c.opts, c.changes = m.last, m.src, m.prev, m.opts, m.changes
+	c.basis = m.basis
 }

@@ -224,7 +224,7 @@ func TestRefreshNotSavedKeepsRelease(t *testing.T) {
 		t.Fatal(err)
 	}
 	asked := 0
-	released := func(prev, kept, cur int) bool { asked++; return asked > 1 }
+	released := func(Counts) bool { asked++; return asked > 1 }
 	view := func() []indicator.Indicator { return []indicator.Indicator{indA} }
 	for i, wantErr := range []bool{true, false} {
 		fail = wantErr

@@ -1,18 +1,67 @@
 package taxii
 
 import (
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers/stix21"
 )
 
-// Gate decides whether a refresh is held: prev indicators are carried
-// (revoked ones left out), kept of them stay and cur are carried after
-// the refresh. It returns true to hold the refresh. It is called once per
-// refresh that would change or confirm what a non-empty collection
-// carries, so it can also end an earlier hold.
-type Gate func(prev, kept, cur int) bool
+// Gate decides whether a refresh is held, given its Counts. It returns
+// true to hold the refresh. It is called once per refresh that would
+// change or confirm what a non-empty collection carries, so it can also
+// end an earlier hold.
+type Gate func(Counts) bool
+
+// Counts is what a Gate is asked about a refresh: Prev indicators are
+// carried (revoked ones left out), Kept of them stay and Cur are carried
+// after it. When the refresh and the one the collection carries both
+// tell their Basis and were made under other settings (SettingsChanged),
+// Input and FormerInput are their counts of what MISP gave.
+type Counts struct {
+	Prev, Kept, Cur    int
+	SettingsChanged    bool
+	Input, FormerInput int
+}
+
+// Basis is what a refresh was made of: Settings names the operator's
+// settings that select its indicators (the guard's), Input counts the
+// attributes MISP gave, before those settings kept any out.
+type Basis struct {
+	Settings string
+	Input    int
+}
+
+// Based is a source that tells its Basis.
+type Based interface {
+	Basis() (settings string, input int)
+}
+
+// basisOf returns src's Basis, nil when it tells none (or settings
+// that are not one word, which a state file could not keep).
+func basisOf(src any) *Basis {
+	b, ok := src.(Based)
+	if !ok {
+		return nil
+	}
+	settings, input := b.Basis()
+	if settings == "" || strings.ContainsFunc(settings, unicode.IsSpace) || input < 0 {
+		return nil
+	}
+	return &Basis{Settings: settings, Input: input}
+}
+
+// counts returns the Counts of a refresh from src that carries prev,
+// keeps kept and carries cur after it.
+func (c *Collection) counts(src any, prev, kept, cur int) Counts {
+	n := Counts{Prev: prev, Kept: kept, Cur: cur}
+	if b := basisOf(src); b != nil && c.basis != nil && b.Settings != c.basis.Settings {
+		n.SettingsChanged, n.Input, n.FormerInput = true, b.Input, c.basis.Input
+	}
+	return n
+}
 
 // Ordered is a source that knows whether it predates another: a
 // collection never goes back from a source to an older one, which
@@ -26,11 +75,11 @@ type Ordered interface {
 // pending is a refresh a Gate held, kept so that asking again costs
 // no new view.
 type pending struct {
-	src             any
-	opts            map[string]string
-	ins             []indicator.Indicator
-	prev, kept, cur int
-	passed          bool // the gate let it through, and its save failed
+	src    any
+	opts   map[string]string
+	ins    []indicator.Indicator
+	counts Counts
+	passed bool // the gate let it through, and its save failed
 }
 
 // ApplyGated is ApplyView with a circuit breaker: before a refresh
@@ -57,7 +106,7 @@ func (c *Collection) applyGated(src any, view func() []indicator.Indicator, opts
 	}
 	var ins []indicator.Indicator
 	if p := c.pending; p != nil && src != nil && src == p.src && mapsEqual(opts, p.opts) {
-		if !p.passed && gate != nil && gate(p.prev, p.kept, p.cur) {
+		if !p.passed && gate != nil && gate(p.counts) {
 			return false, true, nil
 		}
 		ins, gate = p.ins, nil // let through: apply it as it is
@@ -69,9 +118,9 @@ func (c *Collection) applyGated(src any, view func() []indicator.Indicator, opts
 		// A refreshed snapshot with the same content, the usual case:
 		// one sequential comparison instead of a lookup per indicator.
 		if n := c.active(); gate != nil && n > 0 {
-			gate(n, n, n)
+			gate(Counts{Prev: n, Kept: n, Cur: n}) // nothing revoked: nothing to hold
 		}
-		c.src, c.prev = src, ins
+		c.src, c.prev, c.basis = src, ins, basisOf(src)
 		return false, false, nil
 	}
 	enc, err := stix21.NewObjects(opts, now)
@@ -82,8 +131,8 @@ func (c *Collection) applyGated(src any, view func() []indicator.Indicator, opts
 	if gate != nil {
 		var prev, kept, cur int
 		prev, kept, cur, found = c.count(ins, enc)
-		if prev > 0 && gate(prev, kept, cur) {
-			c.pending = &pending{src: src, opts: opts, ins: ins, prev: prev, kept: kept, cur: cur}
+		if n := c.counts(src, prev, kept, cur); prev > 0 && gate(n) {
+			c.pending = &pending{src: src, opts: opts, ins: ins, counts: n}
 			return false, true, nil
 		}
 	}

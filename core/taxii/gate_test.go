@@ -42,8 +42,8 @@ func TestApplyGated(t *testing.T) {
 			c := NewCollection(testID)
 			var calls []gateCall
 			hold := true
-			gate := func(prev, kept, cur int) bool {
-				calls = append(calls, gateCall{prev, kept, cur})
+			gate := func(n Counts) bool {
+				calls = append(calls, gateCall{n.Prev, n.Kept, n.Cur})
 				return hold
 			}
 			// A collection with nothing to lose is asked nothing worth holding.

@@ -129,16 +129,17 @@ type mergeState struct {
 	src     any
 	prev    []indicator.Indicator
 	pending *pending
+	basis   *Basis
 	changes uint64
 }
 
 func (c *Collection) mergeMark() mergeState {
-	return mergeState{c.objs, c.legacy, c.current, c.byID, c.log, c.last, c.remarks, c.eras, c.opts, c.src, c.prev, c.pending, c.changes}
+	return mergeState{c.objs, c.legacy, c.current, c.byID, c.log, c.last, c.remarks, c.eras, c.opts, c.src, c.prev, c.pending, c.basis, c.changes}
 }
 
 func (c *Collection) restore(s mergeState) {
 	c.objs, c.legacy, c.current, c.byID, c.log, c.last, c.remarks = s.objs, s.legacy, s.current, s.byID, s.log, s.last, s.remarks
-	c.eras, c.opts, c.src, c.prev, c.pending, c.changes = s.eras, s.opts, s.src, s.prev, s.pending, s.changes
+	c.eras, c.opts, c.src, c.prev, c.pending, c.basis, c.changes = s.eras, s.opts, s.src, s.prev, s.pending, s.basis, s.changes
 }
 
 // merge makes c, whose lock the caller holds, the continuation of both
@@ -153,7 +154,8 @@ func (c *Collection) restore(s mergeState) {
 func (c *Collection) merge(b *Collection, now time.Time) {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
-	defer func() { c.src, c.prev, c.pending = nil, nil, nil; c.changes++ }()
+	// The merged history is made of no one refresh: its basis is not known.
+	defer func() { c.src, c.prev, c.pending, c.basis = nil, nil, nil, nil; c.changes++ }()
 	if len(c.log) == 0 {
 		// Nothing served yet: b's history is taken as it is.
 		c.objs, c.legacy, c.last, c.opts = slices.Clone(b.objs), b.legacy, b.last, b.opts

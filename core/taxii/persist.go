@@ -29,12 +29,16 @@ import (
 // A history with eras before the current one (era.go) is format 4
 // (eraHeader): format 3 with a sixth header field, the number of eras,
 // and after the re-markings (`m` alone when there are none) a line
-// `e <until> <stix21 options as JSON>` per era. Other histories are
-// still written as format 2 or 3, which earlier versions read.
+// `e <until> <stix21 options as JSON>` per era. A history whose last
+// refresh told its Basis is format 5 (basisHeader): format 4 with the
+// number of eras (0 allowed), the Basis's settings and its input count
+// as header fields. Other histories are still written as format 2, 3 or
+// 4, which earlier versions read.
 const (
 	stateHeader  = "cratos-taxii/2"
 	remarkHeader = "cratos-taxii/3"
 	eraHeader    = "cratos-taxii/4"
+	basisHeader  = "cratos-taxii/5"
 	legacyHeader = "cratos-taxii/1"
 )
 
@@ -66,18 +70,23 @@ func (c *Collection) marshalState() ([]byte, error) {
 	b := make([]byte, 0, 64+len(c.objs)*80+len(c.log)*12)
 	header := stateHeader
 	switch {
+	case c.basis != nil:
+		header = basisHeader
 	case len(c.eras) > 0:
 		header = eraHeader
 	case len(c.remarks) > 0:
 		header = remarkHeader
 	}
 	b = fmt.Appendf(b, "%s %d %d %d %d", header, c.last, len(c.objs), len(c.log), c.legacy)
-	if len(c.eras) > 0 {
+	if header == basisHeader || header == eraHeader {
 		b = append(b, ' ')
 		b = strconv.AppendInt(b, int64(len(c.eras)), 10)
 	}
+	if header == basisHeader {
+		b = fmt.Appendf(b, " %s %d", c.basis.Settings, c.basis.Input)
+	}
 	b = fmt.Appendf(b, "\n%s\n", opts)
-	if len(c.remarks) > 0 || len(c.eras) > 0 {
+	if header != stateHeader {
 		b = append(b, 'm')
 		for _, at := range c.remarks {
 			b = append(b, ' ')
@@ -141,16 +150,25 @@ func UnmarshalState(data []byte, id string) (*Collection, error) {
 	}
 	head, ok := line()
 	f := strings.Fields(head)
-	if !ok || !(len(f) == 5 && (f[0] == stateHeader || f[0] == remarkHeader) || len(f) == 6 && f[0] == eraHeader || len(f) == 4 && f[0] == legacyHeader) {
+	if !ok || !(len(f) == 5 && (f[0] == stateHeader || f[0] == remarkHeader) || len(f) == 6 && f[0] == eraHeader ||
+		len(f) == 8 && f[0] == basisHeader || len(f) == 4 && f[0] == legacyHeader) {
 		return bad("header")
 	}
 	nEras := 0
-	if f[0] == eraHeader {
+	if f[0] == eraHeader || f[0] == basisHeader {
 		n, err := strconv.Atoi(f[5])
-		if err != nil || n < 1 || n > len(data)/minEraLine {
+		if err != nil || n < b2i(f[0] == eraHeader) || n > len(data)/minEraLine {
 			return bad("header counts")
 		}
 		nEras = n
+	}
+	var basis *Basis
+	if f[0] == basisHeader {
+		input, err := strconv.Atoi(f[7])
+		if err != nil || input < 0 {
+			return bad("basis")
+		}
+		basis = &Basis{Settings: f[6], Input: input}
 	}
 	last, err1 := strconv.ParseInt(f[1], 10, 64)
 	nObjs, err2 := strconv.Atoi(f[2])
@@ -159,13 +177,13 @@ func UnmarshalState(data []byte, id string) (*Collection, error) {
 	if f[0] != legacyHeader {
 		legacy, err4 = strconv.Atoi(f[4])
 	}
-	remarked := f[0] == remarkHeader || f[0] == eraHeader
+	remarked := f[0] == remarkHeader || f[0] == eraHeader || f[0] == basisHeader
 	if err1 != nil || err2 != nil || err3 != nil || err4 != nil || nObjs < 0 || nRecs < nObjs || (nRecs > 2*nObjs && !remarked) ||
 		legacy < 0 || legacy > nObjs ||
 		nObjs > (len(data)+1)/minObjectLine || nRecs > (len(data)+1-nObjs*minObjectLine)/minRecordLine {
 		return bad("header counts")
 	}
-	c := &Collection{scope: id, legacy: legacy, current: make(map[objKey]int32, nObjs), byID: make(map[string]int32, nObjs), last: last}
+	c := &Collection{scope: id, legacy: legacy, current: make(map[objKey]int32, nObjs), byID: make(map[string]int32, nObjs), last: last, basis: basis}
 	optLine, ok := line()
 	if !ok || json.Unmarshal([]byte(optLine), &c.opts) != nil {
 		return bad("options")
@@ -173,7 +191,7 @@ func UnmarshalState(data []byte, id string) (*Collection, error) {
 	if remarked {
 		s, ok := line()
 		f := strings.Fields(s)
-		if !ok || len(f) < 2-min(nEras, 1) || f[0] != "m" {
+		if !ok || len(f) < 2-min(nEras+b2i(basis != nil), 1) || f[0] != "m" {
 			return bad("re-markings")
 		}
 		for _, v := range f[1:] {

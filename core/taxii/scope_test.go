@@ -225,7 +225,7 @@ func TestLegacyStateFile(t *testing.T) {
 	// revoked.
 	m.write = dir.Write
 	var asked []int
-	gate := func(prev, kept, cur int) bool { asked = []int{prev, kept, cur}; return kept < prev }
+	gate := func(n Counts) bool { asked = []int{n.Prev, n.Kept, n.Cur}; return n.Kept < n.Prev }
 	if err := refresh(m, c, at(5), gate, indA, indReturned); err != nil || !slices.Equal(asked, []int{2, 2, 2}) {
 		t.Fatalf("refresh: %v, gate asked %v", err, asked)
 	}
