@@ -28,6 +28,7 @@ func (s *Server) consoleRoutes() {
 	s.app.Get("/ui/", s.console(s.pageOverview))
 	s.app.Get("/ui", func(c *fiber.Ctx) error { return c.Redirect("/ui/", fiber.StatusTemporaryRedirect) })
 	s.app.Get("/ui/consumers", s.console(s.pageConsumers))
+	s.app.Get("/ui/zones", s.console(s.pageZones))
 	s.app.Get("/ui/renderers", s.console(s.pageRenderers))
 	s.app.Get("/ui/renderers/:name", s.console(s.pageRenderer))
 	s.app.Post("/ui/login", s.consoleLogin)

@@ -28,6 +28,11 @@ func TestConsoleInBrowser(t *testing.T) {
 		return []server.LookupHit{{Site: "misp.example.net", Feed: "block", Type: "domain", Value: v, Note: "event 1337, to_ids"}}, nil
 	}
 	h := newHarness(t, asAdmin(), withConsumer("pa-fw-01"), func(h *harness) { h.holds, h.lookup, guard.holds[0].Site = guard, lookup, h.site.Name })
+	rebuilt := time.Now().Add(-3 * time.Minute)
+	h.srv.SetZones(func() []server.ZoneStatus {
+		return []server.ZoneStatus{{Zone: "rpz.cratos.", Site: h.site.Name, Feed: "block", Serial: 1767225600, Loaded: true,
+			Refresh: 5 * time.Minute, Started: rebuilt, LastSuccess: rebuilt, Failures: map[string]uint64{"misp": 2}}}
+	})
 	h.authed(feedPath, "User-Agent", "PAN-OS 11.1")
 	h.authed("/v1/feed/block/type/domain/age/1y/output/rpz", "User-Agent", "PAN-OS 11.1")
 	h.get("/v1/feed/block/type/domain/age/1y/output/edl", "token", h.mint(h.claims), "User-Agent", "curl/8.5")
@@ -104,14 +109,25 @@ func TestConsoleInBrowser(t *testing.T) {
 		}
 	}
 
+	run("DNS zones",
+		chromedp.Click(`//nav/a[text()="DNS zones"]`),
+		chromedp.WaitVisible(`//h1[text()="DNS zones"]`),
+		chromedp.Text(`main`, &text),
+		shot("3-zones"))
+	for _, want := range []string{"rpz.cratos.", "1767225600", "misp 2"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("zones page lacks %q", want)
+		}
+	}
+
 	run("renderers and a README",
 		chromedp.Click(`//nav/a[text()="Renderers"]`),
 		chromedp.WaitVisible(`//h1[text()="Renderers"]`),
-		shot("3-renderers"),
+		shot("4-renderers"),
 		chromedp.Click(`//a[@href="/ui/renderers/rpz"]`),
 		chromedp.WaitVisible(`//h2[starts-with(text(), "rpz")]`),
 		chromedp.Text(`article.readme`, &text),
-		shot("4-renderer-rpz"))
+		shot("5-renderer-rpz"))
 	if !strings.Contains(text, "Device limits") {
 		t.Errorf("rpz README: %.300s", text)
 	}
@@ -121,7 +137,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		chromedp.Click(`//button[text()="Look up"]`),
 		chromedp.WaitVisible(`//h1[text()="Lookup"]`),
 		chromedp.Text(`main`, &text),
-		shot("5-lookup"))
+		shot("6-lookup"))
 	if !strings.Contains(text, "event 1337, to_ids") {
 		t.Errorf("lookup results: %.500s", text)
 	}
@@ -132,7 +148,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		chromedp.Click(`//button[text()="Release"]`),
 		chromedp.WaitVisible(`//p[@class="flash"]`),
 		chromedp.Text(`main`, &text),
-		shot("6-released"))
+		shot("7-released"))
 	if !strings.Contains(text, "Hold h1 released.") || len(guard.Holds()) != 0 {
 		t.Errorf("after release: %.300s", text)
 	}
@@ -142,7 +158,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		chromedp.WaitVisible(`//h1[text()="Log in"]`),
 		chromedp.Navigate(h.base+"/ui/consumers"),
 		chromedp.WaitVisible(`//h1[text()="Log in"]`),
-		shot("7-login"))
+		shot("8-login"))
 
 	run("log in with the form",
 		chromedp.SendKeys(`#token`, h.token, chromedp.ByQuery),

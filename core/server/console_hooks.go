@@ -38,3 +38,31 @@ type LookupHit struct {
 // LookupFunc finds where a value (an address, a domain, a URL, a hash) is
 // listed, as GET /v1/lookup does.
 type LookupFunc func(ctx context.Context, value string) ([]LookupHit, error)
+
+// ZoneStatus is one DNS zone served by zone transfer, as the console
+// shows it.
+type ZoneStatus struct {
+	// Zone is the origin.
+	Zone string
+	// Site is the site the zone's token names ("" when the token does not
+	// verify), Feed the feed its lists are built from.
+	Site, Feed string
+	// Serial is the serial served; Loaded is false while the zone has no
+	// content to serve.
+	Serial uint32
+	Loaded bool
+	// Refresh is the rebuild interval.
+	Refresh time.Duration
+	// Started is when the zone started to be served, LastSuccess when a
+	// rebuild last succeeded since (zero before).
+	Started, LastSuccess time.Time
+	// Failures counts failed rebuilds by reason, Transfers the transfers
+	// served by kind.
+	Failures, Transfers map[string]uint64
+	// TransfersRefused counts the transfer requests refused, Notifies the
+	// NOTIFY sequences started and NotifyFailures those unacknowledged.
+	TransfersRefused, Notifies, NotifyFailures uint64
+}
+
+// ZonesFunc returns the DNS zones served, in configuration order.
+type ZonesFunc func() []ZoneStatus

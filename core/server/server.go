@@ -82,6 +82,7 @@ type Server struct {
 	routed      fasthttp.RequestHandler       // fiber's handler, behind the shortcut
 	answered    atomic.Uint64                 // requests the shortcut answered
 	admins      atomic.Pointer[[]string]      // admin_tokens, replaced by SetAdminTokens
+	zones       atomic.Pointer[ZonesFunc]     // the DNS zones' stats, set by SetZones
 	// forwarding are the header names that say who the client is, as
 	// fasthttp normalizes them.
 	forwarding []string
