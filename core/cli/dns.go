@@ -13,6 +13,7 @@ import (
 	"github.com/cratos-project/cratos/core/dnsprimary"
 	"github.com/cratos-project/cratos/core/export"
 	"github.com/cratos-project/cratos/core/misp"
+	"github.com/cratos-project/cratos/core/server"
 )
 
 // dnsZones turns the dns: section into zones whose content is the rpz
@@ -179,6 +180,29 @@ func zoneSite(svc *service, token string, now time.Time) (auth.Claims, *config.S
 	return cl, site, nil
 }
 
+// zoneStatus returns the console's view of zones, whose stats (in
+// configuration order) stats returns: what each is built from (the site
+// its token names now) and its counts, the zones served since started.
+func zoneStatus(zones []config.DNSZone, codec *auth.Codec, stats func() []dnsprimary.ZoneStats, started time.Time, now func() time.Time) server.ZonesFunc {
+	return func() []server.ZoneStatus {
+		var out []server.ZoneStatus
+		for i, st := range stats() {
+			z := server.ZoneStatus{Zone: st.Zone, Serial: st.Serial, Loaded: st.Loaded, Started: started, LastSuccess: st.LastSuccess,
+				Failures: st.Failures, Transfers: st.Transfers, TransfersRefused: st.TransfersRefused,
+				Notifies: st.Notifies, NotifyFailures: st.NotifyFailures}
+			if i < len(zones) {
+				zc := zones[i]
+				z.Feed, z.Refresh = zc.Feed, time.Duration(zc.RefreshSeconds)*time.Second
+				if cl, err := codec.Verify(zc.Token, now()); err == nil {
+					z.Site = cl.Host
+				}
+			}
+			out = append(out, z)
+		}
+		return out
+	}
+}
+
 // startDNS starts the DNS primary when configured; the returned function
 // stops it.
 func startDNS(cfg *config.Config, svc *service, logger *slog.Logger) (func(), error) {
@@ -204,5 +228,6 @@ func startDNS(cfg *config.Config, svc *service, logger *slog.Logger) (func(), er
 	if err := svc.metrics.WatchZones(srv.Stats); err != nil {
 		logger.Warn("dns zone metrics", "error", err)
 	}
+	svc.server.SetZones(zoneStatus(cfg.DNS.Zones, svc.codec, srv.Stats, time.Now(), time.Now))
 	return func() { _ = srv.Close() }, nil
 }
