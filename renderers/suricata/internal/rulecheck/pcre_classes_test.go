@@ -40,6 +40,8 @@ var pcreRules = []keywordRule{
 	{"tcp", `content:"x"; pcre:"/[\w-a-z]/";`, false},
 	{"tcp", `content:"x"; pcre:"/[\Q\E\w-a]/";`, false},
 	{"tcp", `content:"x"; pcre:"/[\E\w-a]/";`, false},
+	{"tcp", `content:"x"; pcre:"/(?#[\w-_])a/";`, true},
+	{"tcp", `content:"x"; pcre:"/a(?#[\w-_]/";`, false},
 	{"tcp", `content:"x"; pcre:"/[\w-]/";`, true},
 	{"tcp", `content:"x"; pcre:"/[-\w]/";`, true},
 	{"tcp", `content:"x"; pcre:"/[\d-]/";`, true},
