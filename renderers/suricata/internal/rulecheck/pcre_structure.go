@@ -94,7 +94,7 @@ func lookbehindGroup(rest string) bool {
 		return false
 	}
 	return strings.IndexByte(":<'P=!>|", rest[1]) >= 0 && !strings.HasPrefix(rest, "?P=") && !strings.HasPrefix(rest, "?P>") ||
-		strings.Trim(rest[1:max(strings.IndexAny(rest, ":)"), 1)], "imsxJU^-") == ""
+		strings.Trim(rest[1:max(strings.IndexAny(rest, ":)"), 1)], "imnsxJU^-") == ""
 }
 
 // posixOutsideClass reports whether the "[" at re[i], outside a class,

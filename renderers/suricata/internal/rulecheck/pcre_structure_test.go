@@ -22,7 +22,7 @@ var pcreStructureRegexes = []struct {
 	{`(?<=a|bc)(?<!\d{3}|a{2,2}|(?:ab)[a-z]|\x41\Q+\E.|(?i)a(?<n>b))(?<=(?<=a|bc)d)e*`, true},
 	{`(?<=a+)b`, false}, {`(?<=a*)b`, false}, {`(?<=a?)b`, false}, {`(?<!a{1,2})b`, false},
 	{`(?<=a{2,})b`, false}, {`(?<=(a|bc))d`, false}, {`(?<=\R)a`, false}, {`(?<=\X)a`, false},
-	{`(?<=(?:a|bc)d)e`, false},
+	{`(?<=(?:a|bc)d)e`, false}, {`(?<!(?n)a|(?n:bc))d`, true},
 	{`(?<=a)b{4,2}`, false}, {`(?=a)(c`, false}, {`(?=a)[c`, false},
 }
 
