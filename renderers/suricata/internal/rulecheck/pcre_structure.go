@@ -56,6 +56,8 @@ func pcreStructureValid(re string) bool {
 				continue
 			case inLookbehind() && (strings.HasPrefix(rest, "?") && !lookbehindGroup(rest) || strings.HasPrefix(rest, "*")):
 				return false
+			case strings.HasPrefix(rest, "?|"):
+				i += 2 // a branch reset: "?|" is neither a quantifier nor an alternative
 			case strings.HasPrefix(rest, "?"):
 				i++ // the "?" is not a quantifier
 			}

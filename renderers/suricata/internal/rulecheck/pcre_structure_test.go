@@ -23,6 +23,7 @@ var pcreStructureRegexes = []struct {
 	{`(?<=a+)b`, false}, {`(?<=a*)b`, false}, {`(?<=a?)b`, false}, {`(?<!a{1,2})b`, false},
 	{`(?<=a{2,})b`, false}, {`(?<=(a|bc))d`, false}, {`(?<=\R)a`, false}, {`(?<=\X)a`, false},
 	{`(?<=(?:a|bc)d)e`, false}, {`(?<!(?n)a|(?n:bc))d`, true},
+	{`(?<=(?|ab)c)d`, true}, {`(?<=(?|a|bc))d`, false},
 	{`(?<=a)b{4,2}`, false}, {`(?=a)(c`, false}, {`(?=a)[c`, false},
 }
 
