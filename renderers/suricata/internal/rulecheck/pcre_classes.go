@@ -8,25 +8,12 @@ import "strings"
 // classEscapeRange reports whether a regex has a range in a character
 // class with a class at either end ([\w-_], [a-\d], [[:digit:]-z]):
 // PCRE2 refuses it ("invalid range in character class"), Go reads the
-// "-" as a literal. A class in a (?#…) comment is not one.
+// "-" as a literal.
 func classEscapeRange(re string) bool {
-	for i := 0; i < len(re); i++ {
-		switch re[i] {
-		case '\\':
-			i = escapeEnd(re, i)
-		case '(':
-			if end := strings.IndexByte(re[i:], ')'); strings.HasPrefix(re[i:], "(?#") && end >= 0 {
-				i += end // a comment: a class in it is literal
-			}
-		case '[':
-			end, ok := classEnd(re, i)
-			if !ok {
-				return false
-			}
-			if rangeOfClass(re[i+1 : end]) {
-				return true
-			}
-			i = end
+	toks, _ := pcreTokens(re, false)
+	for _, t := range toks {
+		if t.kind == tokClass && rangeOfClass(re[t.start+1:t.end-1]) {
+			return true
 		}
 	}
 	return false

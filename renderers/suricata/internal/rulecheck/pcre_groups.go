@@ -16,71 +16,21 @@ import "strings"
 // (?x), (?-x) or (?^) lasts to the end of the group it is in, (?x:…) to
 // its own ")".
 func pcreGroups(re string, extended bool) (int, map[int]bool, bool) {
+	toks, ok := pcreTokens(re, extended)
+	if !ok {
+		return 0, nil, false
+	}
 	opens := map[int]bool{}
-	var outer []bool // the extended mode of each open group's parent
-	for i := 0; i < len(re); i++ {
-		switch re[i] {
-		case '\\':
-			i = escapeEnd(re, i)
-		case '[':
-			end, ok := classEnd(re, i)
-			if !ok {
-				return 0, nil, false
-			}
-			i = end
-		case '#':
-			if extended {
-				return 0, nil, false
-			}
-		case ')':
-			if n := len(outer); n > 0 {
-				extended, outer = outer[n-1], outer[:n-1]
-			}
-		case '(':
-			rest := re[i+1:]
-			if !strings.HasPrefix(rest, "?#") {
-				outer = append(outer, extended)
-			}
-			switch {
-			case !strings.HasPrefix(rest, "?"):
-				opens[i] = true
-			case strings.HasPrefix(rest, "?P<"), strings.HasPrefix(rest, "?'"),
-				strings.HasPrefix(rest, "?<") && !strings.HasPrefix(rest, "?<=") && !strings.HasPrefix(rest, "?<!"):
-				opens[i] = true
-			case strings.HasPrefix(rest, "?#"):
-				end := strings.IndexByte(rest, ')')
-				if end < 0 {
-					return 0, nil, false
-				}
-				i += end + 1
-			case strings.HasPrefix(rest, "?|"), strings.HasPrefix(rest, "?C"):
-				return 0, nil, false
-			case strings.HasPrefix(rest, "?("):
-				// A condition: a group number, name or recursion up to
-				// its ")", or an assertion read as a group next.
-				if len(rest) > 2 && rest[2] != '?' && rest[2] != '*' {
-					end := strings.IndexByte(rest, ')')
-					if end < 0 {
-						return 0, nil, false
-					}
-					i += end + 1
-				}
-			default:
-				opts := rest[1:]
-				if end := strings.IndexAny(opts, ":)"); end >= 0 && strings.Trim(opts[:end], "imnsxJU^-") == "" {
-					if strings.Contains(opts[:end], "n") {
-						return 0, nil, false
-					}
-					if opts[end] == ')' { // a setting for the rest of the group it is in
-						outer = outer[:len(outer)-1]
-						i += 2 + end
-					}
-					extended = extendedAfter(opts[:end], extended)
-				}
-			}
-			if strings.HasPrefix(rest, "*") {
-				return 0, nil, false
-			}
+	for _, t := range toks {
+		switch {
+		case t.kind == tokSkipped && re[t.start] == '#',
+			t.kind == tokCall && re[t.start+2] == 'C',
+			t.kind == tokOpen && (t.flavour == groupReset || t.flavour == groupVerb),
+			(t.kind == tokOpen && t.flavour == groupOptions || t.kind == tokSetting) &&
+				strings.Contains(re[t.start:t.end], "n"):
+			return 0, nil, false
+		case t.kind == tokOpen && (t.flavour == groupCapture || t.flavour == groupNamed):
+			opens[t.start] = true
 		}
 	}
 	return len(opens), opens, true

@@ -27,118 +27,47 @@ func inlineExtended(re string) bool {
 // stripExtendedScoped returns re as PCRE2 10.42 reads it when its x
 // option changes inside it, extended being the x flag: white space and
 // "#" comments are removed where the option is on, as stripExtended
-// removes them, and kept where it is off. An option setting lasts to the
-// end of the group it is in, (?x:…) to its own ")". It reports false for
-// white space PCRE2 refuses where the option is on (inside "(?", between
-// "(" and a quantifier), for xx, which also skips white space in a
-// class, and for an unclosed class.
+// removes them, and kept where it is off. It reports false for what
+// pcreTokens refuses and for xx, which also skips white space in a class.
 func stripExtendedScoped(re string, extended bool) (string, bool) {
-	var b strings.Builder
-	var outer []bool // the x option of each open group's parent
-	for i := 0; i < len(re); i++ {
-		c := re[i]
-		switch {
-		case c == '\\':
-			end := escapeEnd(re, i)
-			b.WriteString(re[i : end+1])
-			i = end
-		case c == '[':
-			end, ok := classEnd(re, i)
-			if !ok {
-				return "", false
-			}
-			b.WriteString(re[i : end+1])
-			i = end
-		case strings.HasPrefix(re[i:], "(?#"):
-			end := strings.IndexByte(re[i:], ')')
-			if end < 0 {
-				return "", false
-			}
-			b.WriteString(re[i : i+end+1])
-			i += end
-		case c == '(':
-			after := strings.TrimLeft(re[i+1:], " \t\n\r\f\v")
-			if extended && (after != re[i+1:] && after != "" && strings.IndexByte("?*+", after[0]) >= 0 ||
-				strings.HasPrefix(re[i+1:], "?") && len(re) > i+2 && strings.IndexByte(" \t\n\r\f\v", re[i+2]) >= 0) {
-				return "", false
-			}
-			outer = append(outer, extended)
-			b.WriteByte(c)
-			rest := re[i+1:]
-			end := strings.IndexAny(rest, ":)")
-			if !strings.HasPrefix(rest, "?") || end < 0 || strings.Trim(rest[1:end], "imnsxJU^-") != "" {
-				continue
-			}
-			if strings.Contains(rest[1:end], "xx") {
-				return "", false
-			}
-			if rest[end] == ')' { // a setting for the rest of the group it is in
-				outer = outer[:len(outer)-1]
-			}
-			extended = extendedAfter(rest[1:end], extended)
-			b.WriteString(rest[:end+1])
-			i += end + 1
-		case c == ')':
-			if n := len(outer); n > 0 {
-				extended, outer = outer[n-1], outer[:n-1]
-			}
-			b.WriteByte(c)
-		case !extended:
-			b.WriteByte(c)
-		case c == '#':
-			end := strings.IndexByte(re[i:], '\n')
-			if end < 0 {
-				return b.String(), true
-			}
-			i += end
-		case c == '{':
-			if _, _, _, ok := quantifier(re, i); !ok {
-				b.WriteByte('\\') // a literal, as white space inside makes it
-			}
-			b.WriteByte(c)
-		case strings.IndexByte(" \t\n\r\f\v", c) < 0:
-			b.WriteByte(c)
+	toks, ok := pcreTokens(re, extended)
+	if !ok {
+		return "", false
+	}
+	for _, t := range toks {
+		if (t.kind == tokSetting || t.kind == tokOpen) && strings.Contains(re[t.start:t.end], "xx") {
+			return "", false
 		}
 	}
-	return b.String(), true
+	return withoutSkipped(re, toks), true
 }
 
 // stripExtended returns a pcre regex written with the x flag as PCRE
 // reads it: without the white space and the "#" comments, to the end of
 // the regex, outside character classes, escapes and (?#…) comments. A
 // "{" that does not start a quantifier as written ({2, 3}) is escaped.
+// A regex pcreTokens refuses is returned as it is.
 func stripExtended(re string) string {
+	toks, ok := pcreTokens(re, true)
+	if !ok {
+		return re
+	}
+	return withoutSkipped(re, toks)
+}
+
+// withoutSkipped returns re without the white space and "#" comments
+// toks skip, with a "{" that is literal in x mode escaped, as white space
+// inside it makes it.
+func withoutSkipped(re string, toks []pcreToken) string {
 	var b strings.Builder
-	for i := 0; i < len(re); i++ {
-		switch c := re[i]; {
-		case c == '\\':
-			end := escapeEnd(re, i)
-			b.WriteString(re[i : end+1])
-			i = end
-		case c == '[':
-			end, ok := classEnd(re, i)
-			if !ok {
-				return b.String() + re[i:]
-			}
-			b.WriteString(re[i : end+1])
-			i = end
-		case strings.HasPrefix(re[i:], "(?#"):
-			end := strings.IndexByte(re[i:], ')')
-			if end < 0 {
-				return b.String() + re[i:]
-			}
-			b.WriteString(re[i : i+end+1])
-			i += end
-		case c == '#':
-			return b.String()
-		case c == '{':
-			if _, _, _, ok := quantifier(re, i); !ok {
-				b.WriteByte('\\') // a literal, as white space inside makes it
-			}
-			b.WriteByte(c)
-		case strings.IndexByte(" \t\n\r\f\v", c) < 0:
-			b.WriteByte(c)
+	for _, t := range toks {
+		switch {
+		case t.kind == tokSkipped && !strings.HasPrefix(re[t.start:], "(?#"):
+			continue
+		case t.kind == tokLiteral && t.extended && re[t.start] == '{':
+			b.WriteByte('\\')
 		}
+		b.WriteString(re[t.start:t.end])
 	}
 	return b.String()
 }
@@ -147,33 +76,10 @@ func stripExtended(re string) string {
 // has white space inside the "(?" or between a "(" and a quantifier,
 // which PCRE2 10.42 refuses and removing the white space would hide.
 func extendedSplitGroup(re string) bool {
-	for i := 0; i < len(re); i++ {
-		switch {
-		case re[i] == '\\':
-			i = escapeEnd(re, i)
-		case re[i] == '[':
-			end, ok := classEnd(re, i)
-			if !ok {
-				return false
-			}
-			i = end
-		case re[i] == '#':
-			if end := strings.IndexByte(re[i:], '\n'); end >= 0 {
-				i += end
-			} else {
-				return false
-			}
-		case strings.HasPrefix(re[i:], "(?#"):
-			if end := strings.IndexByte(re[i:], ')'); end >= 0 {
-				i += end
-			}
-		case re[i] == '(':
-			after := strings.TrimLeft(re[i+1:], " \t\n\r\f\v")
-			if after != re[i+1:] && after != "" && strings.IndexByte("?*+", after[0]) >= 0 ||
-				strings.HasPrefix(re[i+1:], "?") && len(re) > i+2 && strings.IndexByte(" \t\n\r\f\v", re[i+2]) >= 0 {
-				return true
-			}
-		}
+	toks, ok := pcreTokens(re, true)
+	at := 0
+	if n := len(toks); n > 0 {
+		at = toks[n-1].end
 	}
-	return false
+	return !ok && at < len(re) && re[at] == '(' && splitGroup(re[at+1:])
 }

@@ -25,78 +25,61 @@ const maxRepeat = 65535
 // (a quantifier other than {n}, \R, \X, a back reference, a call, or
 // alternatives in a group inside it, which PCRE2 wants of one length).
 func pcreStructureValid(re string) bool {
+	toks, ok := pcreTokens(re, false)
+	if !ok {
+		return false
+	}
 	var open []bool // for each open group, whether it is a lookbehind
 	inLookbehind := func() bool { return slices.Contains(open, true) }
-	for i := 0; i < len(re); i++ {
-		switch c := re[i]; c {
-		case '\\':
-			if inLookbehind() && i+1 < len(re) && strings.IndexByte("RXgk123456789", re[i+1]) >= 0 {
+	for _, t := range toks {
+		switch t.kind {
+		case tokEscape:
+			if inLookbehind() && t.end-t.start > 1 && strings.IndexByte("RXgk123456789", re[t.start+1]) >= 0 {
 				return false
 			}
-			i = escapeEnd(re, i)
-		case '[':
-			end, ok := classEnd(re, i)
-			if !ok || posixOutsideClass(re, i) {
+		case tokClass:
+			if posixOutsideClass(re, t.start) {
 				return false
 			}
-			i = end
-		case '(':
-			rest := re[i+1:]
-			switch {
-			case strings.HasPrefix(rest, "?#"):
-				end := strings.IndexByte(rest, ')')
-				if end < 0 {
-					return false
-				}
-				i += end + 1
-				continue
-			case strings.HasPrefix(rest, "?<=") || strings.HasPrefix(rest, "?<!"):
-				open = append(open, true)
-				i += 3
-				continue
-			case inLookbehind() && (strings.HasPrefix(rest, "?") && !lookbehindGroup(rest) || strings.HasPrefix(rest, "*")):
+		case tokCall:
+			if inLookbehind() {
 				return false
-			case strings.HasPrefix(rest, "?|"):
-				i += 2 // a branch reset: "?|" is neither a quantifier nor an alternative
-			case strings.HasPrefix(rest, "?"):
-				i++ // the "?" is not a quantifier
 			}
-			open = append(open, false)
-		case ')':
+		case tokOpen:
+			if inLookbehind() && !lookbehindGroup(t.flavour) {
+				return false
+			}
+			open = append(open, t.flavour == groupLookbehind)
+		case tokClose:
 			if len(open) == 0 {
 				return false
 			}
 			open = open[:len(open)-1]
-		case '|':
+		case tokAlternation:
 			if len(open) > 0 && !open[len(open)-1] && inLookbehind() {
 				return false
 			}
-		case '*', '+', '?':
-			if inLookbehind() {
-				return false
+		case tokQuantifier:
+			if re[t.start] != '{' {
+				if inLookbehind() {
+					return false
+				}
+				continue
 			}
-		case '{':
-			lo, hi, end, ok := quantifier(re, i)
-			if ok && (lo > hi || hi > maxRepeat || inLookbehind() && (lo != hi || re[end-1] == ',')) {
+			lo, hi, end, _ := quantifier(re, t.start)
+			if lo > hi || hi > maxRepeat || inLookbehind() && (lo != hi || re[end-1] == ',') {
 				return false
-			}
-			if ok {
-				i = end
 			}
 		}
 	}
 	return len(open) == 0
 }
 
-// lookbehindGroup reports whether a group, rest following its "(", is
-// one the renderer can tell the length of in a lookbehind: not a call,
-// a reference, a condition or a verb, whose lengths it does not read.
-func lookbehindGroup(rest string) bool {
-	if len(rest) < 2 {
-		return false
-	}
-	return strings.IndexByte(":<'P=!>|", rest[1]) >= 0 && !strings.HasPrefix(rest, "?P=") && !strings.HasPrefix(rest, "?P>") ||
-		strings.Trim(rest[1:max(strings.IndexAny(rest, ":)"), 1)], "imnsxJU^-") == ""
+// lookbehindGroup reports whether a group in a lookbehind is one the
+// renderer can tell the length of: not a condition or a verb, whose
+// lengths it does not read.
+func lookbehindGroup(f groupFlavour) bool {
+	return f != groupCondition && f != groupVerb && f != groupUnknown
 }
 
 // posixOutsideClass reports whether the "[" at re[i], outside a class,

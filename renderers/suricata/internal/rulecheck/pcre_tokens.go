@@ -1,0 +1,189 @@
+// The tokens of a pcre regex, read once as PCRE2 10.42 reads them, for
+// every check of the regex to walk.
+
+package rulecheck
+
+import "strings"
+
+// tokenKind is what a token of a regex is.
+type tokenKind int
+
+const (
+	tokLiteral     tokenKind = iota
+	tokEscape                // \d, \Q…\E, \cX
+	tokClass                 // […], up to its "]"
+	tokOpen                  // a group's "(" and what introduces it: "(", "(?:", "(?<name"
+	tokClose                 // ")"
+	tokAlternation           // "|"
+	tokQuantifier            // "*", "+", "?" or {n,m} as PCRE2 reads one
+	tokSetting               // an option setting for the rest of its group: "(?x)"
+	tokCall                  // a reference or call up to its ")": (?1), (?P=n), (?&n), (?C1)
+	tokSkipped               // white space and "#" comments in x mode, (?#…) comments
+)
+
+// groupFlavour is the kind of group a tokOpen opens.
+type groupFlavour int
+
+const (
+	groupPlain      groupFlavour = iota // (?=, (?!, (?>
+	groupUnknown                        // a "(?" PCRE2 does not know
+	groupCapture                        // (
+	groupNamed                          // (?<name>, (?'name', (?P<name>
+	groupLookbehind                     // (?<=, (?<!
+	groupOptions                        // (?i-x:
+	groupReset                          // (?|
+	groupCondition                      // (?(1), (?(name), or (? before an assertion
+	groupVerb                           // (*
+)
+
+// pcreToken is one token of a regex: re[start:end]. For a tokOpen,
+// extended is the x mode inside the group; for a tokSetting, the x mode
+// after it; for any other token, the x mode it is read in.
+type pcreToken struct {
+	kind       tokenKind
+	flavour    groupFlavour
+	start, end int
+	extended   bool
+}
+
+// pcreTokens reads re as PCRE2 10.42 does, extended being the x flag:
+// the x mode follows (?x), (?-x:…) and (?^) to the end of their group.
+// It reports false for what PCRE2 refuses in the reading itself: an
+// unclosed class or (?#, a POSIX class other than [:name:] in a class,
+// and white space inside "(?" or between "(" and a quantifier in x mode.
+func pcreTokens(re string, extended bool) ([]pcreToken, bool) {
+	var toks []pcreToken
+	var outer []bool // the x mode of each open group's parent
+	for i := 0; i < len(re); {
+		t := pcreToken{kind: tokLiteral, start: i, end: i + 1, extended: extended}
+		switch c := re[i]; {
+		case c == '\\':
+			t.kind, t.end = tokEscape, escapeEnd(re, i)+1
+		case c == '[':
+			end, ok := classEnd(re, i)
+			if !ok {
+				return toks, false
+			}
+			t.kind, t.end = tokClass, end+1
+		case strings.HasPrefix(re[i:], "(?#"):
+			end := strings.IndexByte(re[i:], ')')
+			if end < 0 {
+				return toks, false
+			}
+			t.kind, t.end = tokSkipped, i+end+1
+		case extended && c == '#':
+			t.kind, t.end = tokSkipped, len(re)
+			if end := strings.IndexByte(re[i:], '\n'); end >= 0 {
+				t.end = i + end
+			}
+		case extended && isSpace(c):
+			t.kind = tokSkipped
+		case c == '(':
+			if extended && splitGroup(re[i+1:]) {
+				return toks, false
+			}
+			var ok bool
+			if t, ok = groupToken(re, t); !ok {
+				return toks, false
+			}
+			switch t.kind {
+			case tokOpen:
+				outer = append(outer, extended)
+				extended = t.extended
+			case tokSetting:
+				extended = t.extended
+			}
+		case c == ')':
+			t.kind = tokClose
+			if n := len(outer); n > 0 {
+				extended, outer = outer[n-1], outer[:n-1]
+			}
+		case c == '|':
+			t.kind = tokAlternation
+		case c == '*', c == '+', c == '?':
+			t.kind = tokQuantifier
+		case c == '{':
+			if _, _, end, ok := quantifier(re, i); ok {
+				t.kind, t.end = tokQuantifier, end+1
+			}
+		}
+		toks = append(toks, t)
+		i = t.end
+	}
+	return toks, true
+}
+
+// groupToken reads the "(" at re[t.start] and what introduces its group.
+func groupToken(re string, t pcreToken) (pcreToken, bool) {
+	i, rest := t.start, re[t.start+1:]
+	t.kind = tokOpen
+	toClose := func() (pcreToken, bool) {
+		end := strings.IndexByte(rest, ')')
+		t.end = i + 1 + end + 1
+		return t, end >= 0
+	}
+	opts, isOpts := "", false
+	if end := strings.IndexAny(rest, ":)"); end >= 1 && rest[0] == '?' {
+		opts = rest[1:end]
+		isOpts = strings.Trim(opts, "imnsxJU^-") == ""
+	}
+	switch {
+	case !strings.HasPrefix(rest, "?") && !strings.HasPrefix(rest, "*"):
+		t.flavour = groupCapture
+	case strings.HasPrefix(rest, "*"):
+		t.flavour, t.end = groupVerb, i+2
+	case strings.HasPrefix(rest, "?<=") || strings.HasPrefix(rest, "?<!"):
+		t.flavour, t.end = groupLookbehind, i+4
+	case strings.HasPrefix(rest, "?P<"):
+		t.flavour, t.end = groupNamed, i+4
+	case strings.HasPrefix(rest, "?<") || strings.HasPrefix(rest, "?'"):
+		t.flavour, t.end = groupNamed, i+3
+	case strings.HasPrefix(rest, "?("):
+		t.flavour, t.end = groupCondition, i+2
+		if len(rest) > 2 && strings.IndexByte("?*(", rest[2]) < 0 {
+			// A group number, name or recursion up to its ")"; an
+			// assertion is read as a group next.
+			return toClose()
+		}
+	case isOpts:
+		t.extended = extendedAfter(opts, t.extended)
+		t.end = i + 3 + len(opts)
+		if rest[1+len(opts)] == ')' {
+			t.kind = tokSetting
+		} else {
+			t.flavour = groupOptions
+		}
+	case strings.HasPrefix(rest, "?|"):
+		t.flavour, t.end = groupReset, i+3
+	case strings.HasPrefix(rest, "?P=") || strings.HasPrefix(rest, "?P>") || strings.HasPrefix(rest, "?&") ||
+		strings.HasPrefix(rest, "?C") || strings.HasPrefix(rest, "?R") || callNumber(rest[1:]):
+		t.kind = tokCall
+		return toClose()
+	case len(rest) > 1 && strings.IndexByte("=!>", rest[1]) >= 0:
+		t.end = i + 3
+	default:
+		t.end = min(i+2, len(re))
+		if len(rest) < 2 || rest[1] != 'P' {
+			t.flavour = groupUnknown
+		}
+	}
+	return t, true
+}
+
+// callNumber reports whether s, following "(?", is a group number to
+// call: digits, perhaps after a sign.
+func callNumber(s string) bool {
+	s = strings.TrimLeft(s[:min(len(s), 1)], "+-") + s[min(len(s), 1):]
+	return s != "" && isDigit(s[0])
+}
+
+// splitGroup reports whether rest, following a "(" in x mode, starts
+// with white space inside "(?" or before a quantifier, which PCRE2 10.42
+// refuses and removing the white space would hide.
+func splitGroup(rest string) bool {
+	after := strings.TrimLeft(rest, " \t\n\r\f\v")
+	return after != rest && after != "" && strings.IndexByte("?*+", after[0]) >= 0 ||
+		len(rest) > 1 && rest[0] == '?' && isSpace(rest[1])
+}
+
+func isSpace(c byte) bool { return strings.IndexByte(" \t\n\r\f\v", c) >= 0 }
