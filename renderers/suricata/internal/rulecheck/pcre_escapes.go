@@ -3,10 +3,7 @@
 
 package rulecheck
 
-import (
-	"strconv"
-	"strings"
-)
+import "strings"
 
 // maxGroupNumber is the highest group number PCRE2 reads.
 const maxGroupNumber = 65535
@@ -42,35 +39,40 @@ type branch struct {
 	start, high     int
 }
 
-// pcreEscapesValid reports whether PCRE2 reads every escape of re, in
-// extended mode (the x flag) with "#" comments, and every group it refers
-// to exists. It returns re with each property written \\pL or \\PL, for
+// pcreEscapesValid reports whether PCRE2 reads every escape of re, the
+// x flag being extended, and every group it refers to exists: what a "#"
+// comment of the x mode holds is not read, but for a "\\" ending the
+// regex. It returns re with each property written \\pL or \\PL, for
 // Go's regexp/syntax, which knows fewer (\\p{Xwd}, \\p{sc:Latn}, \\pl).
 func pcreEscapesValid(re string, extended bool) (string, bool) {
 	p := &pcreEscapes{re: re, names: map[string]bool{}}
-	for i := 0; i < len(re); i++ {
-		next, ok := i, true
-		switch re[i] {
-		case '\\':
-			next, ok = p.escape(i)
-		case '[':
-			next, ok = p.class(i)
-		case '(':
-			next, ok = p.group(i)
-		case '|', ')':
-			p.branchEnd(re[i] == ')')
-		case '#':
-			if extended {
-				if next = strings.IndexByte(re[i:], '\n'); next < 0 {
-					next = len(re)
-				}
-				next += i
+	toks, ok := pcreTokens(re, extended)
+	if trailing := len(re) - len(strings.TrimRight(re, `\`)); !ok || trailing%2 == 1 {
+		return "", false // Suricata 7 does not end the regex at a "/" after a lone "\"
+	}
+	next := 0 // the offset after what the last token read took
+	for _, t := range toks {
+		if t.start < next {
+			continue
+		}
+		end, ok := t.end-1, true
+		switch t.kind {
+		case tokEscape:
+			end, ok = p.escape(t.start)
+		case tokClass:
+			end, ok = p.class(t.start)
+		case tokOpen, tokSetting, tokCall:
+			if end, ok = p.group(t.start); t.kind != tokOpen && end < t.end-1 {
+				p.branchEnd(true) // a setting or call ends with its ")"
+				end = t.end - 1
 			}
+		case tokAlternation, tokClose:
+			p.branchEnd(t.kind == tokClose)
 		}
 		if !ok {
 			return "", false
 		}
-		i = next
+		next = max(end+1, t.start+1)
 	}
 	for _, n := range p.numbers {
 		if n > p.groups || p.uncertain {
@@ -376,23 +378,4 @@ func groupName(s string, i int, close byte) (string, int, bool) {
 	}
 	ok := j > i && !isDigit(s[i]) && j-i <= 32 && j < len(s) && s[j] == close
 	return s[i:j], j, ok
-}
-
-// validQuantifier reports whether s starts with a quantifier PCRE2 10.42
-// reads: {n}, {n,} or {n,m}, n ≤ m ≤ 65535.
-func validQuantifier(s string) bool {
-	end := strings.IndexByte(s, '}')
-	if end < 0 {
-		return false
-	}
-	lo, hi, ranged := strings.Cut(s[1:end], ",")
-	if !isUint(lo, maxGroupNumber) || ranged && hi != "" && !isUint(hi, maxGroupNumber) {
-		return false
-	}
-	if !ranged || hi == "" {
-		return true
-	}
-	low, _ := strconv.Atoi(lo)
-	high, _ := strconv.Atoi(hi)
-	return low <= high
 }

@@ -9,16 +9,11 @@ import "strings"
 // it ((?x), (?-x:…), (?^), which unsets it), so that white space and "#"
 // are read differently in parts of it.
 func inlineExtended(re string) bool {
-	for i := 0; i < len(re); i++ {
-		switch {
-		case re[i] == '\\':
-			i = escapeEnd(re, i)
-		case strings.HasPrefix(re[i:], "(?"):
-			rest := re[i+2:]
-			if end := strings.IndexAny(rest, ":)"); end >= 0 && strings.Trim(rest[:end], "imnsxJU^-") == "" &&
-				strings.ContainsAny(rest[:end], "x^") {
-				return true
-			}
+	toks, _ := pcreTokens(re, false)
+	for _, t := range toks {
+		if (t.kind == tokSetting || t.kind == tokOpen && t.flavour == groupOptions) &&
+			strings.ContainsAny(re[t.start:t.end], "x^") {
+			return true
 		}
 	}
 	return false

@@ -142,3 +142,22 @@ func repeatCount(s string) (int, bool) {
 	}
 	return n, true
 }
+
+// validQuantifier reports whether s starts with a quantifier PCRE2 10.42
+// reads: {n}, {n,} or {n,m}, n ≤ m ≤ 65535.
+func validQuantifier(s string) bool {
+	end := strings.IndexByte(s, '}')
+	if end < 0 {
+		return false
+	}
+	lo, hi, ranged := strings.Cut(s[1:end], ",")
+	if !isUint(lo, maxGroupNumber) || ranged && hi != "" && !isUint(hi, maxGroupNumber) {
+		return false
+	}
+	if !ranged || hi == "" {
+		return true
+	}
+	low, _ := strconv.Atoi(lo)
+	high, _ := strconv.Atoi(hi)
+	return low <= high
+}

@@ -82,6 +82,12 @@ var pcreInlineExtendedRules = []keywordRule{
 	{"tcp", `content:"x"; pcre:"/u(a(?x)b)#(c)/";`, true},
 	{"tcp", `content:"x"; pcre:"/(?i)a # b/x";`, true},
 	{"tcp", `content:"x"; pcre:"/(?^i)a (?-i:b)/";`, true},
+	{"tcp", `content:"x"; pcre:"/(?x)a # \i/";`, true},
+	{"tcp", `content:"x"; pcre:"/(?x)a # [/";`, true},
+	{"tcp", `content:"x"; pcre:"/(?x)a # \i (?-x)/";`, true},
+	{"tcp", `content:"x"; pcre:"/(?x)a # \/";`, false},
+	{"tcp", `content:"x"; pcre:"/a # \/x";`, false},
+	{"tcp", `content:"x"; pcre:"/(?x)a # \\/";`, true},
 }
 
 // TestPcreInlineExtendedAsSuricata checks pcres that set or unset the x
