@@ -16,14 +16,15 @@ const maxRepeat = 65535
 // Go's regexp/syntax (without the white space of the x flag), is free of
 // errors PCRE2 10.42 reports that Go misses, or hides behind an earlier
 // error the renderer does not trust (a lookaround, a large count): an
-// unbalanced "(" or ")", an unclosed class, a POSIX class or collating
-// element outside a class ([:alpha:], [.a.], which Go reads as a class of
-// its letters), a quantifier {n,m} with n above m or a count above
-// 65535 (Go refuses
-// counts above 1000 as well, so its error says nothing), or a lookbehind
-// whose alternatives the renderer cannot tell are each of a fixed length
-// (a quantifier other than {n}, \R, \X, a back reference, a call, or
-// alternatives in a group inside it, which PCRE2 wants of one length).
+// unbalanced "(" or ")", a quantifier after an option setting, a callout
+// or nothing (a (?#…) comment is skipped), an unclosed class, a POSIX
+// class or collating element outside a class ([:alpha:], [.a.], which Go
+// reads as a class of its letters), a quantifier {n,m} with n above m or
+// a count above 65535 (Go refuses counts above 1000 as well, so its error
+// says nothing), or a lookbehind whose alternatives the renderer cannot
+// tell are each of a fixed length (a quantifier other than {n}, \R, \X, a
+// back reference, a call, or alternatives in a group inside it, which
+// PCRE2 wants of one length).
 func pcreStructureValid(re string) bool {
 	toks, ok := pcreTokens(re, false)
 	if !ok {
@@ -31,7 +32,15 @@ func pcreStructureValid(re string) bool {
 	}
 	var open []bool // for each open group, whether it is a lookbehind
 	inLookbehind := func() bool { return slices.Contains(open, true) }
+	repeatable := false // whether a quantifier may follow: not first, after "(", "|", (?i) or (?C)
 	for _, t := range toks {
+		if t.kind == tokQuantifier && !repeatable {
+			return false
+		}
+		if t.kind != tokSkipped {
+			repeatable = t.kind != tokOpen && t.kind != tokAlternation && t.kind != tokSetting &&
+				!strings.HasPrefix(re[t.start:], "(?C")
+		}
 		switch t.kind {
 		case tokEscape:
 			if inLookbehind() && t.end-t.start > 1 && strings.IndexByte("RXgk123456789", re[t.start+1]) >= 0 {

@@ -24,6 +24,9 @@ var pcreStructureRegexes = []struct {
 	{`(?<=a{2,})b`, false}, {`(?<=(a|bc))d`, false}, {`(?<=\R)a`, false}, {`(?<=\X)a`, false},
 	{`(?<=(?:a|bc)d)e`, false}, {`(?<!(?n)a|(?n:bc))d`, true},
 	{`(?<=(?|ab)c)d`, true}, {`(?<=(?|a|bc))d`, false},
+	// Quantifiers after what PCRE2 does not repeat; a comment is skipped.
+	{`a(?#b)*(?1)+(?<n>c)(?P=n){2}`, true}, {`a(?i)+`, false}, {`a(?J){2}`, false},
+	{`a(?C1)?`, false}, {`(?#a)*b`, false}, {`a|(?#b)+`, false}, {`(?:(?#a)+)`, false},
 	{`(?<=a)b{4,2}`, false}, {`(?=a)(c`, false}, {`(?=a)[c`, false},
 }
 
