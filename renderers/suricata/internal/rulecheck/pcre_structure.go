@@ -16,15 +16,16 @@ const maxRepeat = 65535
 // Go's regexp/syntax (without the white space of the x flag), is free of
 // errors PCRE2 10.42 reports that Go misses, or hides behind an earlier
 // error the renderer does not trust (a lookaround, a large count): an
-// unbalanced "(" or ")", a quantifier after an option setting, a callout
-// or nothing (a (?#…) comment is skipped), an unclosed class, a POSIX
-// class or collating element outside a class ([:alpha:], [.a.], which Go
-// reads as a class of its letters), a quantifier {n,m} with n above m or
-// a count above 65535 (Go refuses counts above 1000 as well, so its error
-// says nothing), or a lookbehind whose alternatives the renderer cannot
-// tell are each of a fixed length (a quantifier other than {n}, \R, \X, a
-// back reference, a call, or alternatives in a group inside it, which
-// PCRE2 wants of one length).
+// unbalanced "(" or ")", a quantifier after an option setting, a callout,
+// another quantifier (but for one "?" or "+") or nothing (a (?#…) comment
+// is skipped), an unclosed class, a POSIX class or collating element
+// outside a class ([:alpha:], [.a.], which Go reads as a class of its
+// letters), a quantifier {n,m} with n above m or a count above 65535 (Go
+// refuses counts above 1000 as well, so its error says nothing), or a
+// lookbehind whose alternatives the renderer cannot tell are each of a
+// fixed length (a quantifier other than {n}, \R, \X, a back reference, a
+// call, or alternatives in a group inside it, which PCRE2 wants of one
+// length).
 func pcreStructureValid(re string) bool {
 	toks, ok := pcreTokens(re, false)
 	if !ok {
@@ -32,14 +33,22 @@ func pcreStructureValid(re string) bool {
 	}
 	var open []bool // for each open group, whether it is a lookbehind
 	inLookbehind := func() bool { return slices.Contains(open, true) }
-	repeatable := false // whether a quantifier may follow: not first, after "(", "|", (?i) or (?C)
+	// Whether a quantifier may follow (not first, nor after "(", "|", (?i),
+	// (?C) or another quantifier), and whether a "?" or "+" may follow to
+	// make the quantifier before it lazy or possessive.
+	repeatable, quantified := false, false
 	for _, t := range toks {
-		if t.kind == tokQuantifier && !repeatable {
-			return false
-		}
-		if t.kind != tokSkipped {
+		switch {
+		case t.kind == tokQuantifier:
+			modifier := quantified && (re[t.start] == '?' || re[t.start] == '+')
+			if !repeatable && !modifier {
+				return false
+			}
+			repeatable, quantified = false, !modifier
+		case t.kind != tokSkipped:
 			repeatable = t.kind != tokOpen && t.kind != tokAlternation && t.kind != tokSetting &&
 				!strings.HasPrefix(re[t.start:], "(?C")
+			quantified = false
 		}
 		switch t.kind {
 		case tokEscape:

@@ -27,6 +27,7 @@ var pcreStructureRegexes = []struct {
 	// Quantifiers after what PCRE2 does not repeat; a comment is skipped.
 	{`a(?#b)*(?1)+(?<n>c)(?P=n){2}`, true}, {`a(?i)+`, false}, {`a(?J){2}`, false},
 	{`a(?C1)?`, false}, {`(?#a)*b`, false}, {`a|(?#b)+`, false}, {`(?:(?#a)+)`, false},
+	{`a*+b?+c{2}?d??\x{41}{2}\o{101}+(e)\g{1}{2}\p{L}*`, true}, {`a**`, false}, {`a{2}{3}`, false}, {`a*?+`, false}, {`a+*`, false},
 	{`(?<=a)b{4,2}`, false}, {`(?=a)(c`, false}, {`(?=a)[c`, false},
 }
 

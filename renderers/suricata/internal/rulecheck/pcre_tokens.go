@@ -10,7 +10,7 @@ type tokenKind int
 
 const (
 	tokLiteral     tokenKind = iota
-	tokEscape                // \d, \Q…\E, \cX
+	tokEscape                // \d, \Q…\E, \cX, \x{41}
 	tokClass                 // […], up to its "]"
 	tokOpen                  // a group's "(" and what introduces it: "(", "(?:", "(?<name"
 	tokClose                 // ")"
@@ -59,6 +59,10 @@ func pcreTokens(re string, extended bool) ([]pcreToken, bool) {
 		switch c := re[i]; {
 		case c == '\\':
 			t.kind, t.end = tokEscape, escapeEnd(re, i)+1
+			if end := strings.IndexByte(re[t.end:], '}'); t.end == i+2 && strings.HasPrefix(re[t.end:], "{") &&
+				strings.IndexByte("xopPgk", re[i+1]) >= 0 && end >= 0 {
+				t.end += end + 1 // \x{41}, \p{L}, \g{1}: braces that are no quantifier
+			}
 		case c == '[':
 			end, ok := classEnd(re, i)
 			if !ok {

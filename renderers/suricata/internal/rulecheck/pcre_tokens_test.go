@@ -17,6 +17,7 @@ func TestPcreTokens(t *testing.T) {
 		ok       bool
 	}{
 		{`a\d\Q(]\E\cA[]a\]]`, false, `lit:a esc:\d esc:\Q(]\E esc:\cA class:[]a\]]`, true},
+		{`\x{41}{2}\N{2}\g{1}`, false, `esc:\x{41} quant:{2} esc:\N quant:{2} esc:\g{1}`, true},
 		{`[^]][\E]][[:alpha:]]`, false, `class:[^]] class:[\E]] class:[[:alpha:]]`, true},
 		{`(a)(?:b)(?<n>c)(?'m'd)(?P<o>e)`, false, `open(capture):( lit:a close:) open(options):(?: lit:b close:) ` +
 			`open(named):(?< lit:n lit:> lit:c close:) open(named):(?' lit:m lit:' lit:d close:) ` +
