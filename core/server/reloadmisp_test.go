@@ -2,8 +2,6 @@ package server_test
 
 import (
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -32,28 +30,14 @@ func TestReloadWhileReadingMISP(t *testing.T) {
 			h.sim.ResetRequests()
 			release := make(chan struct{})
 			h.sim.SetFault(mispsim.Fault{Kind: mispsim.FaultSlow, Delay: 10 * time.Minute, Release: release, Times: 1})
-			type answer struct {
-				status int
-				body   string
-			}
-			waiting := make(chan answer, 1)
-			go func() {
-				resp, body := h.authed(path)
-				waiting <- answer{resp.StatusCode, body}
-			}()
-			testtool.WaitFor(t, "MISP request", time.Minute, func() bool { return len(h.sim.Requests()) > 0 })
 			revoked := site + "blacklisted_api_tokens: [" + auth.Fingerprint(h.token) + "]\n"
-			if err := os.WriteFile(filepath.Join(dir, h.site.Name+".yaml"), []byte(revoked), 0o600); err != nil {
-				t.Fatal(err)
+			get := func() (*http.Response, string) { return h.authed(path) }
+			held := func() {
+				testtool.WaitFor(t, "MISP request", time.Minute, func() bool { return len(h.sim.Requests()) > 0 })
 			}
-			if errs := h.sites.Reload(); len(errs) != 0 {
-				t.Fatal(errs)
-			}
-			close(release) // MISP answers only once the reload is done
-			got := <-waiting
-			resp, want := h.authed(path)
-			if got.status != http.StatusForbidden || resp.StatusCode != http.StatusForbidden || got.body != want {
-				t.Errorf("waiting: %d %.200q; after the reload: %d %q; want both 403", got.status, got.body, resp.StatusCode, want)
+			got, after := reloadWhileWaiting(t, h, dir, revoked, get, held, func() { close(release) })
+			if got.status != http.StatusForbidden || after.status != http.StatusForbidden || got.body != after.body {
+				t.Errorf("waiting: %d %.200q; after the reload: %d %q; want both 403", got.status, got.body, after.status, after.body)
 			}
 			if strings.Contains(got.body, "198.51.100") {
 				t.Errorf("MISP's answer went to a revoked token: %.200q", got.body)

@@ -73,6 +73,34 @@ func withGatedSite(dir, body string, gated *gatedRenderer) harnessOption {
 	}
 }
 
+// reloadWhileWaiting makes a request with get in the background, waits
+// for held (the request waits: a build or MISP held open), writes body as
+// the site's file (removes it when body is ""), reloads the sites, calls
+// release, and returns the waiting request's answer and that of the same
+// request made after the reload.
+func reloadWhileWaiting(t *testing.T, h *harness, dir, body string, get func() (*http.Response, string), held, release func()) (waited, after answer) {
+	t.Helper()
+	waiting := inBackground(get)
+	held()
+	file := filepath.Join(dir, h.site.Name+".yaml")
+	var err error
+	if body == "" {
+		err = os.Remove(file)
+	} else {
+		err = os.WriteFile(file, []byte(body), 0o600)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs := h.sites.Reload(); len(errs) != 0 {
+		t.Fatal(errs)
+	}
+	release()
+	waited = <-waiting
+	resp, b := get()
+	return waited, answer{status: resp.StatusCode, body: b}
+}
+
 // A request waiting for its list when a reload revokes its token, narrows
 // allowed_ips, disables or removes its site gets the answer a
 // request after the reload gets, and none of the list; one whose site was
@@ -102,34 +130,10 @@ func TestReloadWhileWaitingForAList(t *testing.T) {
 			gated := newGatedRenderer()
 			h := newHarness(t, withGatedSite(dir, site, gated))
 			const path = "/v1/feed/block/type/ipv4/age/1y/output/gated"
-			type answer struct {
-				status int
-				body   string
-			}
-			waiting := make(chan answer, 1)
-			go func() {
-				resp, body := h.authed(path)
-				waiting <- answer{resp.StatusCode, body}
-			}()
-			<-gated.entered
-			file := filepath.Join(dir, h.site.Name+".yaml")
-			var err error
-			if body := tc.reload(h.token); body == "" {
-				err = os.Remove(file)
-			} else {
-				err = os.WriteFile(file, []byte(body), 0o600)
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if errs := h.sites.Reload(); len(errs) != 0 {
-				t.Fatal(errs)
-			}
-			close(gated.release)
-			got := <-waiting
-			resp, want := h.authed(path)
-			if got.status != tc.status || resp.StatusCode != tc.status || got.body != want {
-				t.Errorf("waiting: %d %q; after the reload: %d %q; want both %d", got.status, got.body, resp.StatusCode, want, tc.status)
+			get := func() (*http.Response, string) { return h.authed(path) }
+			got, after := reloadWhileWaiting(t, h, dir, tc.reload(h.token), get, func() { <-gated.entered }, func() { close(gated.release) })
+			if got.status != tc.status || after.status != tc.status || got.body != after.body {
+				t.Errorf("waiting: %d %q; after the reload: %d %q; want both %d", got.status, got.body, after.status, after.body, tc.status)
 			}
 			if onList := strings.Contains(got.body, "198.51.100.7"); onList != (tc.status == http.StatusOK) {
 				t.Errorf("list served to the waiting request: %v, body %q", onList, got.body)
@@ -148,27 +152,13 @@ func TestReloadWhileWaitingForACollection(t *testing.T) {
 	release := make(chan struct{})
 	h.sim.SetFault(mispsim.Fault{Kind: mispsim.FaultSlow, Delay: 10 * time.Minute, Release: release, RestSearchOnly: true, Times: 1})
 	before := h.sim.RestSearchCount()
-	type answer struct {
-		status int
-		body   string
-	}
-	waiting := make(chan answer, 1)
-	go func() {
-		resp, body := h.taxiiGet(path)
-		waiting <- answer{resp.StatusCode, body}
-	}()
-	testtool.WaitFor(t, "MISP search", time.Minute, func() bool { return h.sim.RestSearchCount() > before })
 	revoked := site + "blacklisted_api_tokens: [" + auth.Fingerprint(h.token) + "]\n"
-	if err := os.WriteFile(filepath.Join(dir, h.site.Name+".yaml"), []byte(revoked), 0o600); err != nil {
-		t.Fatal(err)
+	get := func() (*http.Response, string) { return h.taxiiGet(path) }
+	held := func() {
+		testtool.WaitFor(t, "MISP search", time.Minute, func() bool { return h.sim.RestSearchCount() > before })
 	}
-	if errs := h.sites.Reload(); len(errs) != 0 {
-		t.Fatal(errs)
-	}
-	close(release) // MISP answers only once the reload is done
-	got := <-waiting
-	resp, want := h.taxiiGet(path)
-	if got.status != http.StatusForbidden || resp.StatusCode != http.StatusForbidden || got.body != want {
-		t.Errorf("waiting: %d %.200q; after the reload: %d %q; want both 403", got.status, got.body, resp.StatusCode, want)
+	got, after := reloadWhileWaiting(t, h, dir, revoked, get, held, func() { close(release) })
+	if got.status != http.StatusForbidden || after.status != http.StatusForbidden || got.body != after.body {
+		t.Errorf("waiting: %d %.200q; after the reload: %d %q; want both 403", got.status, got.body, after.status, after.body)
 	}
 }
