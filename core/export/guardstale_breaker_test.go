@@ -2,12 +2,10 @@ package export
 
 import (
 	"bytes"
-	"log/slog"
 	"testing"
 	"time"
 
 	"github.com/cratos-project/cratos/core/config"
-	"github.com/cratos-project/cratos/core/state"
 )
 
 // The circuit breaker's settings decide whether a rebuilt list replaces
@@ -27,13 +25,7 @@ func TestBreakerChangeAfterRestartServesFormerList(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			gate := newGatedMISP(t)
 			dir := t.TempDir()
-			open := func() Options {
-				d, err := state.Open(dir, slog.New(slog.DiscardHandler))
-				if err != nil {
-					t.Fatal(err)
-				}
-				return Options{State: d}
-			}
+			open := func() Options { return stateOptions(t, dir) }
 			rig := newSWRRig(t, gate, open())
 			good := rig.get(t, Miss)
 			rig.svc.WaitDurable()

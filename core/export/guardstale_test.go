@@ -3,14 +3,12 @@ package export
 import (
 	"bytes"
 	"errors"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/cratos-project/cratos/core/config"
 	"github.com/cratos-project/cratos/core/misp"
-	"github.com/cratos-project/cratos/core/state"
 )
 
 // firstEntry returns the first line of a txt list that is not a comment.
@@ -88,13 +86,7 @@ func TestGuardChangeBuildsFromLastFeedSnapshot(t *testing.T) {
 func TestGuardChangeAfterRestartRefusesFormerList(t *testing.T) {
 	gate := newGatedMISP(t)
 	dir := t.TempDir()
-	open := func() Options {
-		d, err := state.Open(dir, slog.New(slog.DiscardHandler))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return Options{State: d}
-	}
+	open := func() Options { return stateOptions(t, dir) }
 	rig := newSWRRig(t, gate, open())
 	good := rig.get(t, Miss)
 	rig.svc.WaitDurable()

@@ -56,13 +56,7 @@ func TestStaleListAfterSettingsChange(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			misp := newGatedMISP(t)
 			dir := t.TempDir()
-			open := func() Options {
-				d, err := state.Open(dir, slog.New(slog.DiscardHandler))
-				if err != nil {
-					t.Fatal(err)
-				}
-				return Options{State: d}
-			}
+			open := func() Options { return stateOptions(t, dir) }
 			rig := newSWRRig(t, misp, open())
 			t.Cleanup(rig.svc.WaitDurable)
 			tc.setup(&rig.req)
@@ -107,4 +101,15 @@ func TestStaleListAfterSettingsChange(t *testing.T) {
 			}
 		})
 	}
+}
+
+// stateOptions returns Options with a state directory opened at dir, as
+// a service started again on the same disk has.
+func stateOptions(t *testing.T, dir string) Options {
+	t.Helper()
+	d, err := state.Open(dir, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Options{State: d}
 }
