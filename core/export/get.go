@@ -191,20 +191,36 @@ func (s *Service) build(ctx context.Context, r Request, rd renderers.Renderer, k
 	if s.opts.Observer != nil {
 		observeBuilt(s.opts.Observer, r, rd.Info().Name, time.Since(start), a.Entries, a.Invalid)
 	}
+	res := s.acceptBuilt(ctx, r, k, nsArtifact, built, now)
+	if res.Held != nil {
+		return res, nil
+	}
+	s.arts.Publish(ctx, nsArtifact, a, r.TTL)
+	if rd.Info().Versioned && r.Package != PackageTarGz {
+		s.sharePrevious(ctx, k.artifact, a, built.shared) // previous_shared.go
+	}
+	return res, nil
+}
+
+// acceptBuilt makes the list built from MISP the list of k, or holds
+// it, as the circuit breaker decides, and returns what to serve: a list
+// built from the last feed snapshot meanwhile never replaces it
+// (stalebuild.go).
+func (s *Service) acceptBuilt(ctx context.Context, r Request, k keys, nsArtifact string, built rendered, now time.Time) Result {
+	t := s.accepting(nsArtifact)
+	defer t.accept.Unlock()
+	a := built.a
+	t.builtFrom(a.Fetched)
 	if last, held := s.checkHold(r, k, a, built.baseline, built.baselineKey); held != nil {
 		s.servedFrom(nsArtifact, k, built.baselineKey)
 		s.arts.Keep(nsArtifact, last, now.Add(r.TTL), now.Add(keepFor(r)))
-		return Result{Artifact: last, Status: Miss, Held: held}, nil
+		return Result{Artifact: last, Status: Miss, Held: held}
 	}
 	s.servedFrom(nsArtifact, k, k.artifact)
 	s.noteListDate(ctx, k, a.Generated, built.serial)
 	s.arts.Keep(nsArtifact, a, now.Add(r.TTL), now.Add(keepFor(r)))
 	s.keepGood(k.artifact, a)
-	s.arts.Publish(ctx, nsArtifact, a, r.TTL)
-	if rd.Info().Versioned && r.Package != PackageTarGz {
-		s.sharePrevious(ctx, k.artifact, a, built.shared) // previous_shared.go
-	}
-	return Result{Artifact: a, Status: Miss}, nil
+	return Result{Artifact: a, Status: Miss}
 }
 
 // keepGood makes a the last good list of its artifact key, in memory and

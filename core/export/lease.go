@@ -228,6 +228,9 @@ func (s *Service) sharedArtifact(ctx context.Context, r Request, k keys, nsArtif
 		return Result{}, false
 	}
 	now := s.opts.Now()
+	t := s.accepting(nsArtifact)
+	defer t.accept.Unlock()
+	t.builtFrom(a.Fetched)
 	// Held as this process would hold its own build: against the list it
 	// last served at the URL, which the builder may not have had.
 	prev, prevKey := s.lastServed(ctx, k)

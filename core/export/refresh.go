@@ -2,6 +2,7 @@ package export
 
 import (
 	"context"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -65,6 +66,11 @@ type tracked struct {
 	lastErr     atomic.Pointer[error]
 	touched     atomic.Int64           // unix nanoseconds of the request that last took its record up for dating (durable_prune.go)
 	record      atomic.Pointer[string] // the name of its record on disk, once served
+	// accept is held while a list of the key is accepted or held by the
+	// circuit breaker (accepting); builtRead, under it, is when MISP was
+	// read for the latest list a build from MISP accepted or held.
+	accept    sync.Mutex
+	builtRead time.Time
 }
 
 // track returns the request record of a namespaced artifact key.

@@ -52,7 +52,9 @@ func (s *Service) staleBuild(ctx context.Context, r Request, rd renderers.Render
 
 // buildStale renders st's snapshot for r under the current settings and
 // accepts the list as build does, as a stale one: kept as the last good
-// list of k and served until MISP answers.
+// list of k and served until MISP answers. When a build from MISP
+// accepted or held a list read after the snapshot while this one
+// rendered, that list stays, and is what buildStale returns.
 func (s *Service) buildStale(ctx context.Context, r Request, rd renderers.Renderer, k keys, nsArtifact string, st *feedState, upstream error) (Result, error) {
 	if err := st.mu.lock(ctx); err != nil {
 		return Result{}, err
@@ -78,6 +80,16 @@ func (s *Service) buildStale(ctx context.Context, r Request, rd renderers.Render
 		return Result{}, err
 	}
 	a := built.a
+	t := s.accepting(nsArtifact)
+	defer t.accept.Unlock()
+	if t.builtRead.After(a.Fetched) {
+		// MISP answered a build while this one rendered: its list stays.
+		later, _, ok := s.arts.Peek(nsArtifact)
+		if !ok {
+			return Result{}, errors.New("a list read later from MISP was built meanwhile")
+		}
+		return Result{Artifact: later, Status: Stale, Upstream: upstream, Held: s.holdOf(k.artifact)}, nil
+	}
 	if last, held := s.checkHold(r, k, a, built.baseline, built.baselineKey); held != nil {
 		s.servedFrom(nsArtifact, k, built.baselineKey)
 		s.keepServing(r, nsArtifact, last, upstream, now)
@@ -90,4 +102,21 @@ func (s *Service) buildStale(ctx context.Context, r Request, rd renderers.Render
 	s.keepGood(k.artifact, a)
 	s.keepServing(r, nsArtifact, a, upstream, now)
 	return Result{Artifact: a, Status: Stale, Upstream: upstream}, nil
+}
+
+// accepting returns the request record of nsArtifact with its accept
+// lock held: the lists of a key built from MISP, taken from the shared
+// level or built from the last feed snapshot are accepted one at a time.
+func (s *Service) accepting(nsArtifact string) *tracked {
+	t := s.track(nsArtifact)
+	t.accept.Lock()
+	return t
+}
+
+// builtFrom records, under t.accept, that a list read from MISP at read
+// was accepted or held.
+func (t *tracked) builtFrom(read time.Time) {
+	if read.After(t.builtRead) {
+		t.builtRead = read
+	}
 }

@@ -1,0 +1,84 @@
+package export
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/core/config"
+)
+
+// A list built from the last feed snapshot while MISP was down (after a
+// guard change) never replaces one built from MISP after it: when MISP
+// answers while the stale build renders, the list MISP's answer made is
+// kept, served as a HIT and kept as the last good list, and the requests
+// that waited for the stale build get it too (STALE: their own read of
+// MISP failed).
+func TestStaleBuildDoesNotReplaceLaterBuild(t *testing.T) {
+	var down atomic.Bool
+	var attrs atomic.Int32
+	attrs.Store(3)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if down.Load() {
+			http.Error(w, "down", http.StatusBadGateway)
+			return
+		}
+		_, _ = w.Write([]byte(attrsJSON(int(attrs.Load()))))
+	}))
+	t.Cleanup(srv.Close)
+	clock := &fakeClock{now: time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)}
+	s := New(inMemory(Options{Now: clock.Now}, "stale race test"))
+	rd := newLateStop()
+	addRenderer(t, s, rd)
+	r := limitsRequest(srv.URL, "k", "1d")
+	r.Output = "test-late-stop"
+	ctx := context.Background()
+	if _, err := s.Get(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	site := *r.Site
+	site.Guard.NeverBlock = config.NeverBlock{CIDRs: []string{"100.128.0.1"}}
+	r.Site = &site
+
+	down.Store(true)
+	clock.advance(time.Hour)
+	rd.hold()
+	stale := getAsync(s, ctx, r)
+	await(t, rd.arrived, "render of the list built from the last feed snapshot")
+
+	attrs.Store(6)
+	down.Store(false)
+	clock.advance(time.Minute)
+	built, err := s.Get(ctx, r)
+	if err != nil {
+		t.Fatalf("build once MISP answers: %v", err)
+	}
+	if built.Status != Miss || built.Entries != 5 {
+		t.Fatalf("build once MISP answers: %s, %d entries; want a MISS of 5", built.Status, built.Entries)
+	}
+	close(rd.release)
+	waited := <-stale
+	if waited.err != nil {
+		t.Fatalf("request that waited for the stale build: %v", waited.err)
+	}
+
+	after, err := s.Get(ctx, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Status != Hit || after.Upstream != nil || after.ETag != built.ETag || !bytes.Equal(after.Body, built.Body) {
+		t.Fatalf("after the stale build: %s (upstream %v), ETag %s, %d entries; want a HIT of ETag %s, %d entries",
+			after.Status, after.Upstream, after.ETag, after.Entries, built.ETag, built.Entries)
+	}
+	if good, _ := s.lastGood(s.listKeys(r).artifact); good == nil || good.ETag != built.ETag {
+		t.Fatalf("last good list %+v, want the one built from MISP (ETag %s)", good, built.ETag)
+	}
+	if waited.res.Status != Stale || waited.res.ETag != built.ETag {
+		t.Fatalf("request that waited for the stale build: %s, ETag %s, %d entries; want STALE with the later list, ETag %s",
+			waited.res.Status, waited.res.ETag, waited.res.Entries, built.ETag)
+	}
+}
