@@ -17,8 +17,8 @@ const maxRepeat = 65535
 // errors PCRE2 10.42 reports that Go misses, or hides behind an earlier
 // error the renderer does not trust (a lookaround, a large count): an
 // unbalanced "(" or ")", a quantifier after an option setting, a callout,
-// another quantifier (but for one "?" or "+") or nothing (a (?#…) comment
-// is skipped), an unclosed class, a POSIX class or collating element
+// an assertion (^, \b, \K…), another quantifier (but for one "?" or "+")
+// or nothing (a (?#…) comment, \E and \Q\E are skipped), an unclosed class, a POSIX class or collating element
 // outside a class ([:alpha:], [.a.], which Go reads as a class of its
 // letters), a quantifier {n,m} with n above m or a count above 65535 (Go
 // refuses counts above 1000 as well, so its error says nothing), or a
@@ -34,20 +34,22 @@ func pcreStructureValid(re string) bool {
 	var open []bool // for each open group, whether it is a lookbehind
 	inLookbehind := func() bool { return slices.Contains(open, true) }
 	// Whether a quantifier may follow (not first, nor after "(", "|", (?i),
-	// (?C) or another quantifier), and whether a "?" or "+" may follow to
-	// make the quantifier before it lazy or possessive.
+	// (?C), an assertion or another quantifier), and whether a "?" or "+"
+	// may follow to make the quantifier before it lazy or possessive.
 	repeatable, quantified := false, false
 	for _, t := range toks {
-		switch {
+		switch text := re[t.start:t.end]; {
 		case t.kind == tokQuantifier:
 			modifier := quantified && (re[t.start] == '?' || re[t.start] == '+')
 			if !repeatable && !modifier {
 				return false
 			}
 			repeatable, quantified = false, !modifier
-		case t.kind != tokSkipped:
+		case t.kind == tokSkipped, text == `\E`, text == `\Q\E`:
+			// PCRE2 skips an empty quotation as it skips a comment.
+		default:
 			repeatable = t.kind != tokOpen && t.kind != tokAlternation && t.kind != tokSetting &&
-				!strings.HasPrefix(re[t.start:], "(?C")
+				!strings.HasPrefix(text, "(?C") && !slices.Contains(pcreAssertions, text)
 			quantified = false
 		}
 		switch t.kind {
@@ -92,6 +94,10 @@ func pcreStructureValid(re string) bool {
 	}
 	return len(open) == 0
 }
+
+// pcreAssertions are the assertions of a regex that PCRE2 10.42 does not
+// repeat: a quantifier after one has nothing to repeat (Go repeats them).
+var pcreAssertions = []string{"^", "$", `\b`, `\B`, `\A`, `\z`, `\Z`, `\G`, `\K`}
 
 // lookbehindGroup reports whether a group in a lookbehind is one the
 // renderer can tell the length of: not a condition or a verb, whose

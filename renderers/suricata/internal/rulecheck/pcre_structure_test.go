@@ -28,6 +28,10 @@ var pcreStructureRegexes = []struct {
 	{`a(?#b)*(?1)+(?<n>c)(?P=n){2}`, true}, {`a(?i)+`, false}, {`a(?J){2}`, false},
 	{`a(?C1)?`, false}, {`(?#a)*b`, false}, {`a|(?#b)+`, false}, {`(?:(?#a)+)`, false},
 	{`a*+b?+c{2}?d??\x{41}{2}\o{101}+(e)\g{1}{2}\p{L}*`, true}, {`a**`, false}, {`a{2}{3}`, false}, {`a*?+`, false}, {`a+*`, false},
+	// An empty quotation is skipped; an assertion is not repeated.
+	{`a\E+b*\E+c\Q\E{2}\Qd\E\E?(?=e)*`, true}, {`\E+`, false}, {`(\E*)`, false}, {`a|\E+`, false},
+	{`a|\Q\E+`, false}, {`\b\E*`, false}, {`^*`, false}, {`a$+`, false}, {`^(?#a)?`, false}, {`\b{2}`, false},
+	{`a\B*`, false}, {`\A+`, false}, {`a\z*`, false}, {`a\Z?`, false}, {`\G*`, false}, {`a\K+`, false},
 	{`(?<=a)b{4,2}`, false}, {`(?=a)(c`, false}, {`(?=a)[c`, false},
 }
 
