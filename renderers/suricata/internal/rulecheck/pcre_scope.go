@@ -5,11 +5,12 @@ package rulecheck
 
 import "strings"
 
-// inlineExtended reports whether re sets or unsets the x option inside
-// it ((?x), (?-x:…), (?^), which unsets it), so that white space and "#"
-// are read differently in parts of it.
-func inlineExtended(re string) bool {
-	toks, _ := pcreTokens(re, false)
+// inlineExtended reports whether re, extended being the x flag, sets or
+// unsets the x option inside it ((?x), (?-x:…), (?^), which unsets it,
+// but not in a "#" comment), so that white space and "#" are read
+// differently in parts of it.
+func inlineExtended(re string, extended bool) bool {
+	toks, _ := pcreTokens(re, extended)
 	for _, t := range toks {
 		if (t.kind == tokSetting || t.kind == tokOpen && t.flavour == groupOptions) &&
 			strings.ContainsAny(re[t.start:t.end], "x^") {

@@ -96,6 +96,12 @@ var pcreInlineExtendedRules = []keywordRule{
 	{"tcp", `content:"x"; pcre:"/(?x)a # \/";`, false},
 	{"tcp", `content:"x"; pcre:"/a # \/x";`, false},
 	{"tcp", `content:"x"; pcre:"/(?x)a # \\/";`, true},
+	{"tcp", `content:"x"; pcre:"/a # \i (?-x)/x";`, true},
+	{"tcp", `content:"x"; pcre:"/a # (?^) \i/x";`, true},
+	{"tcp", `content:"x"; pcre:"/a # (?-x: \i/x";`, true},
+	{"tcp", `content:"x"; pcre:"/a (?-x:b) # \i/x";`, true},
+	{"tcp", `content:"x"; pcre:"/a (?-x)# \i/x";`, false},
+	{"tcp", `content:"x"; pcre:"/a (?-x:b # \i)/x";`, false},
 }
 
 // TestPcreInlineExtendedAsSuricata checks pcres that set or unset the x

@@ -136,10 +136,10 @@ func validPcre(v string, matched bool) bool {
 		}
 	}
 	re, extended := v[1:end], strings.ContainsRune(flags, 'x')
-	if inlineExtended(re) {
+	if inlineExtended(re, extended) {
 		// Escapes and group names are checked as written too: white
 		// space inside them (\x{ 41}, (?< n>a)) is an error in both modes.
-		_, written := pcreEscapesValid(re, false)
+		_, written := pcreEscapesValid(re, extended)
 		var ok bool
 		if re, ok = stripExtendedScoped(re, extended); !written || !ok {
 			return false
