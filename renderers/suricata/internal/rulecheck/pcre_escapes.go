@@ -14,8 +14,8 @@ const maxGroupNumber = 65535
 // \N{U+hh}), \g, \k, \o, \p, \P, \x{…} or \c without what they need, a
 // code point above \xff, a property \p{…} PCRE2 does not know, an escape
 // a character class cannot hold ([\B], [\R], [\N], [\k]…), or a back
-// reference or subroutine call to a group that does not exist, or a
-// name given to two groups before a J option allows it. Where
+// reference, subroutine call or condition to a group that does not
+// exist, or a name given to two groups before a J option allows it. Where
 // the n option makes the numbers of the groups uncertain, a reference by
 // number is refused.
 type pcreEscapes struct {
@@ -131,7 +131,10 @@ func (p *pcreEscapes) group(i int) (int, bool) {
 		return i + 1 + end, ok
 	case strings.HasPrefix(rest, "?(") && len(rest) > 2 && rest[2] != '?' && rest[2] != '*':
 		end := strings.IndexByte(rest, ')') // a condition: a group number, name or recursion
-		return i + 1 + end, end >= 0
+		if end < 0 {
+			return i, false
+		}
+		return i + 1 + end, p.condition(rest[2:end])
 	case strings.HasPrefix(rest, "?P="), strings.HasPrefix(rest, "?P>"), strings.HasPrefix(rest, "?&"):
 		start := strings.IndexAny(rest, "=>&") + 1
 		name, end, ok := groupName(rest, start, ')')

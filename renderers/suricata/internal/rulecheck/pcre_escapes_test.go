@@ -56,6 +56,11 @@ var pcreEscapeRegexes = []struct {
 	{`(?J)((?-J)(?<n>a))(?<n>b)`, true}, {`((?J)(?<n>a)|(?<n>b))`, true},
 	{`(?|(a)|(b))\1`, true}, {`(?|(a)|(b))\2`, false}, {`(?|(a)|(b)(c))\2(d)\3`, true},
 	{`(?(1)a|b)(c)\1`, true}, {`(?(1)a|b)\2(c)`, false},
+	{`(?(1)a)(?(+1)b)(c)(?(-1)d)(?(01)e)(?(R)f)(?(R1)g)(?(DEFINE)h)(?(VERSION>=10.0)i)`, true},
+	{`(?<n>a)(?(<n>)b)(?('n')c)(?(n)d)(?(R&n)e)`, true},
+	{`(?(2)a)(b)`, false}, {`(b)(?(2)a)`, false}, {`(?(+2)a)(b)`, false}, {`(?(-1)a)`, false},
+	{`(?(0)a)`, false}, {`(?(R2)a)(b)`, false}, {`(?n)(?(1)a)(b)`, false}, {`(?(<m>)a)(?<n>b)`, false},
+	{`(?('m')a)(?<n>b)`, false}, {`(?(m)a)(?<n>b)`, false}, {`(?(R&m)a)(?<n>b)`, false}, {`(?(Rn)a)(?<n>b)`, false},
 	// Inside a character class.
 	{`[\b\E\g\1\0\8\9\377\a\e\f\n\r\t\d\D\s\S\w\W\h\H\v\V]`, true},
 	{`[\x41\x{41}\o{101}\cb\pL\p{Greek}]`, true},
