@@ -18,7 +18,8 @@ const maxRepeat = 65535
 // error the renderer does not trust (a lookaround, a large count): an
 // unbalanced "(" or ")", a quantifier after an option setting, a callout,
 // an assertion (^, \b, \K…), another quantifier (but for one "?" or "+")
-// or nothing (a (?#…) comment, \E and \Q\E are skipped), an unclosed class, a POSIX class or collating element
+// or nothing (a (?#…) comment, \E and \Q\E are skipped), a "(?" PCRE2
+// does not know ("(? :", "(?%"), an unclosed class, a POSIX class or collating element
 // outside a class ([:alpha:], [.a.], which Go reads as a class of its
 // letters), a quantifier {n,m} with n above m or a count above 65535 (Go
 // refuses counts above 1000 as well, so its error says nothing), or a
@@ -66,7 +67,7 @@ func pcreStructureValid(re string) bool {
 				return false
 			}
 		case tokOpen:
-			if inLookbehind() && !lookbehindGroup(t.flavour) {
+			if t.flavour == groupUnknown || inLookbehind() && !lookbehindGroup(t.flavour) {
 				return false
 			}
 			open = append(open, t.flavour == groupLookbehind)

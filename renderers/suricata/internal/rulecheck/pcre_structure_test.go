@@ -32,6 +32,8 @@ var pcreStructureRegexes = []struct {
 	{`a\E+b*\E+c\Q\E{2}\Qd\E\E?(?=e)*`, true}, {`\E+`, false}, {`(\E*)`, false}, {`a|\E+`, false},
 	{`a|\Q\E+`, false}, {`\b\E*`, false}, {`^*`, false}, {`a$+`, false}, {`^(?#a)?`, false}, {`\b{2}`, false},
 	{`a\B*`, false}, {`\A+`, false}, {`a\z*`, false}, {`a\Z?`, false}, {`\G*`, false}, {`a\K+`, false},
+	// A "(?" PCRE2 does not know.
+	{`(?%a)`, false}, {`(?\Ea)`, false}, {`(?-*2)(a)`, false},
 	{`(?<=a)b{4,2}`, false}, {`(?=a)(c`, false}, {`(?=a)[c`, false},
 }
 
