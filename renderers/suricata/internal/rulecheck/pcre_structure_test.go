@@ -32,6 +32,9 @@ var pcreStructureRegexes = []struct {
 	{`a\E+b*\E+c\Q\E{2}\Qd\E\E?(?=e)*`, true}, {`\E+`, false}, {`(\E*)`, false}, {`a|\E+`, false},
 	{`a|\Q\E+`, false}, {`\b\E*`, false}, {`^*`, false}, {`a$+`, false}, {`^(?#a)?`, false}, {`\b{2}`, false},
 	{`a\B*`, false}, {`\A+`, false}, {`a\z*`, false}, {`a\Z?`, false}, {`\G*`, false}, {`a\K+`, false},
+	// A group's name is part of its opening.
+	{`(?<n>a*)(?'m'b{2})(?P<o>c+)`, true}, {`((?J)(?<n>*a)(?<n>b))`, false}, {`(?<n>{2}a)`, false},
+	{`(?'n'*a)`, false}, {`(?P<n>+a)(b)`, false}, {`(?<n>a)\k<n>(?<m>*b)`, false},
 	// A "(?" PCRE2 does not know.
 	{`(?%a)`, false}, {`(?\Ea)`, false}, {`(?-*2)(a)`, false},
 	{`(?<=a)b{4,2}`, false}, {`(?=a)(c`, false}, {`(?=a)[c`, false},

@@ -12,7 +12,7 @@ const (
 	tokLiteral     tokenKind = iota
 	tokEscape                // \d, \Q…\E, \cX, \x{41}
 	tokClass                 // […], up to its "]"
-	tokOpen                  // a group's "(" and what introduces it: "(", "(?:", "(?<name"
+	tokOpen                  // a group's "(" and what introduces it: "(", "(?:", "(?<name>"
 	tokClose                 // ")"
 	tokAlternation           // "|"
 	tokQuantifier            // "*", "+", "?" or {n,m} as PCRE2 reads one
@@ -138,10 +138,14 @@ func groupToken(re string, t pcreToken) (pcreToken, bool) {
 		t.flavour, t.end = groupVerb, i+2
 	case strings.HasPrefix(rest, "?<=") || strings.HasPrefix(rest, "?<!"):
 		t.flavour, t.end = groupLookbehind, i+4
-	case strings.HasPrefix(rest, "?P<"):
-		t.flavour, t.end = groupNamed, i+4
-	case strings.HasPrefix(rest, "?<") || strings.HasPrefix(rest, "?'"):
-		t.flavour, t.end = groupNamed, i+3
+	case strings.HasPrefix(rest, "?P<") || strings.HasPrefix(rest, "?<") || strings.HasPrefix(rest, "?'"):
+		// The name is part of the opening: a quantifier after it has
+		// nothing to repeat.
+		start := i + 1 + strings.IndexAny(rest, "<'") + 1
+		t.flavour, t.end = groupNamed, start
+		if _, end, ok := groupName(re, start, map[byte]byte{'<': '>', '\'': '\''}[re[start-1]]); ok {
+			t.end = end + 1
+		}
 	case strings.HasPrefix(rest, "?("):
 		t.flavour, t.end = groupCondition, i+2
 		if len(rest) > 2 && strings.IndexByte("?*(", rest[2]) < 0 {

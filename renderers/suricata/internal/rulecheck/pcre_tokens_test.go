@@ -20,8 +20,7 @@ func TestPcreTokens(t *testing.T) {
 		{`\x{41}{2}\N{2}\g{1}`, false, `esc:\x{41} quant:{2} esc:\N quant:{2} esc:\g{1}`, true},
 		{`[^]][\E]][[:alpha:]]`, false, `class:[^]] class:[\E]] class:[[:alpha:]]`, true},
 		{`(a)(?:b)(?<n>c)(?'m'd)(?P<o>e)`, false, `open(capture):( lit:a close:) open(options):(?: lit:b close:) ` +
-			`open(named):(?< lit:n lit:> lit:c close:) open(named):(?' lit:m lit:' lit:d close:) ` +
-			`open(named):(?P< lit:o lit:> lit:e close:)`, true},
+			`open(named):(?<n> lit:c close:) open(named):(?'m' lit:d close:) open(named):(?P<o> lit:e close:)`, true},
 		{`(?<=a)(?<!b)(?=c)(?|d)(*F)`, false, `open(lookbehind):(?<= lit:a close:) open(lookbehind):(?<! lit:b close:) ` +
 			`open(plain):(?= lit:c close:) open(reset):(?| lit:d close:) open(verb):(* lit:F close:)`, true},
 		{`(?(1)a)(?(?=b)c)(?1)(?-1)(?R)(?P=n)(?&n)(?C2)(?z)`, false, `open(condition):(?(1) lit:a close:) ` +
