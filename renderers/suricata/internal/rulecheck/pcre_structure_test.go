@@ -35,6 +35,10 @@ var pcreStructureRegexes = []struct {
 	// A group's name is part of its opening.
 	{`(?<n>a*)(?'m'b{2})(?P<o>c+)`, true}, {`((?J)(?<n>*a)(?<n>b))`, false}, {`(?<n>{2}a)`, false},
 	{`(?'n'*a)`, false}, {`(?P<n>+a)(b)`, false}, {`(?<n>a)\k<n>(?<m>*b)`, false},
+	// A condition is a reference or an assertion, perhaps after a callout.
+	{`(?(?=a)b)(?(?<!a)b)(?(?C1)(?!a)b)(?(*pla:a)b)(?(?C"x")(*negative_lookbehind:a)b)`, true},
+	{`(?(?i)(1)a)`, false}, {`(?(*1)a)`, false}, {`(?(?>a)b)`, false}, {`(?(?:a)b)`, false},
+	{`(?(*atomic:a)b)`, false}, {`(?(?C1)a)`, false}, {`(?(?C1)(?C2)(?=a)b)`, false},
 	// A "(?" PCRE2 does not know.
 	{`(?%a)`, false}, {`(?\Ea)`, false}, {`(?-*2)(a)`, false},
 	{`(?<=a)b{4,2}`, false}, {`(?=a)(c`, false}, {`(?=a)[c`, false},

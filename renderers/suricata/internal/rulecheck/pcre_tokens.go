@@ -3,7 +3,10 @@
 
 package rulecheck
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // tokenKind is what a token of a regex is.
 type tokenKind int
@@ -153,6 +156,9 @@ func groupToken(re string, t pcreToken) (pcreToken, bool) {
 			// assertion is read as a group next.
 			return toClose()
 		}
+		if !conditionAssertion(rest[2:]) {
+			t.flavour = groupUnknown
+		}
 	case isOpts:
 		t.extended = extendedAfter(opts, t.extended)
 		t.end = i + 3 + len(opts)
@@ -176,6 +182,25 @@ func groupToken(re string, t pcreToken) (pcreToken, bool) {
 		}
 	}
 	return t, true
+}
+
+// conditionAssertions open the assertions PCRE2 10.42 takes as the
+// condition of a group.
+var conditionAssertions = []string{"?=", "?!", "?<=", "?<!", "*pla:", "*plb:", "*nla:", "*nlb:",
+	"*positive_lookahead:", "*positive_lookbehind:", "*negative_lookahead:", "*negative_lookbehind:"}
+
+// conditionAssertion reports whether s, following "(?(", opens an
+// assertion PCRE2 10.42 takes as a condition, perhaps after one callout:
+// (?(?=a)b) or (?(?C1)(?=a)b), not (?(?i)(1)a) or (?(*1)a).
+func conditionAssertion(s string) bool {
+	if strings.HasPrefix(s, "?C") {
+		end := strings.IndexByte(s, ')')
+		if end < 0 || !strings.HasPrefix(s[end+1:], "(") {
+			return false
+		}
+		s = s[end+2:]
+	}
+	return slices.ContainsFunc(conditionAssertions, func(a string) bool { return strings.HasPrefix(s, a) })
 }
 
 // callNumber reports whether s, following "(?", is a group number to
