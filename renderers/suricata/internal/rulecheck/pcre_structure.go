@@ -26,14 +26,15 @@ const maxRepeat = 65535
 // lookbehind whose alternatives the renderer cannot tell are each of a
 // fixed length (a quantifier other than {n}, \R, \X, a back reference, a
 // call, or alternatives in a group inside it, which PCRE2 wants of one
-// length).
+// length), or a condition with more than two alternatives or a
+// (?(DEFINE)…) with more than one.
 func pcreStructureValid(re string) bool {
 	toks, ok := pcreTokens(re, false)
 	if !ok {
 		return false
 	}
-	var open []bool // for each open group, whether it is a lookbehind
-	inLookbehind := func() bool { return slices.Contains(open, true) }
+	var open []openGroup
+	inLookbehind := func() bool { return slices.ContainsFunc(open, func(g openGroup) bool { return g.lookbehind }) }
 	// Whether a quantifier may follow (not first, nor after "(", "|", (?i),
 	// (?C), an assertion or another quantifier), and whether a "?" or "+"
 	// may follow to make the quantifier before it lazy or possessive.
@@ -70,14 +71,19 @@ func pcreStructureValid(re string) bool {
 			if t.flavour == groupUnknown || inLookbehind() && !lookbehindGroup(t.flavour) {
 				return false
 			}
-			open = append(open, t.flavour == groupLookbehind)
+			open = append(open, openGroup{lookbehind: t.flavour == groupLookbehind, alternatives: 1,
+				maxAlternatives: maxAlternatives(t.flavour, re[t.start:t.end])})
 		case tokClose:
 			if len(open) == 0 {
 				return false
 			}
 			open = open[:len(open)-1]
 		case tokAlternation:
-			if len(open) > 0 && !open[len(open)-1] && inLookbehind() {
+			if len(open) == 0 {
+				break
+			}
+			g := &open[len(open)-1]
+			if g.alternatives++; !g.lookbehind && inLookbehind() || g.maxAlternatives > 0 && g.alternatives > g.maxAlternatives {
 				return false
 			}
 		case tokQuantifier:
@@ -94,6 +100,27 @@ func pcreStructureValid(re string) bool {
 		}
 	}
 	return len(open) == 0
+}
+
+// openGroup is a group open where pcreStructureValid reads: whether it
+// is a lookbehind, how many alternatives it has so far and may have at
+// most (0 for any number).
+type openGroup struct {
+	lookbehind                    bool
+	alternatives, maxAlternatives int
+}
+
+// maxAlternatives returns how many alternatives PCRE2 10.42 allows in a
+// group that opening opens: two in a condition, one in (?(DEFINE)…),
+// any number elsewhere (0).
+func maxAlternatives(f groupFlavour, opening string) int {
+	switch {
+	case opening == "(?(DEFINE)":
+		return 1
+	case f == groupCondition:
+		return 2
+	}
+	return 0
 }
 
 // pcreAssertions are the assertions of a regex that PCRE2 10.42 does not
