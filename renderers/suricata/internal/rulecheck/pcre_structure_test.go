@@ -43,6 +43,7 @@ var pcreStructureRegexes = []struct {
 	{`(?(1)a|b)(c)(?(?=d|e)f|(g|h|i))(?(DEFINE)(j|k))(?(R)l|m)`, true},
 	{`(?(1)a|b|c)(d)`, false}, {`(?(?=a)b|c|d)`, false}, {`(?(DEFINE)a|b)`, false}, {`(?(R)a||)`, false},
 	// A "(?" PCRE2 does not know.
+	{`(?P*<n>a)`, false}, {`(?P{2}=n)(?<n>a)`, false}, {`(?P\E>n)(?<n>a)`, false}, {`(?P(?i)<n>a)`, false},
 	{`(?%a)`, false}, {`(?\Ea)`, false}, {`(?-*2)(a)`, false},
 	{`(?<=a)b{4,2}`, false}, {`(?=a)(c`, false}, {`(?=a)[c`, false},
 }

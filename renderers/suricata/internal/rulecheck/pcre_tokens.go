@@ -176,10 +176,7 @@ func groupToken(re string, t pcreToken) (pcreToken, bool) {
 	case len(rest) > 1 && strings.IndexByte("=!>", rest[1]) >= 0:
 		t.end = i + 3
 	default:
-		t.end = min(i+2, len(re))
-		if len(rest) < 2 || rest[1] != 'P' {
-			t.flavour = groupUnknown
-		}
+		t.flavour, t.end = groupUnknown, min(i+2, len(re))
 	}
 	return t, true
 }
