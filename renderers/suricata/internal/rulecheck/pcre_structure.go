@@ -39,6 +39,7 @@ func pcreStructureValid(re string) bool {
 	// (?C), an assertion or another quantifier), and whether a "?" or "+"
 	// may follow to make the quantifier before it lazy or possessive.
 	repeatable, quantified := false, false
+	testNext := false // whether the next group is the assertion a condition tests
 	for _, t := range toks {
 		switch text := re[t.start:t.end]; {
 		case t.kind == tokQuantifier:
@@ -72,10 +73,14 @@ func pcreStructureValid(re string) bool {
 				return false
 			}
 			open = append(open, openGroup{lookbehind: t.flavour == groupLookbehind, alternatives: 1,
-				maxAlternatives: maxAlternatives(t.flavour, re[t.start:t.end])})
+				maxAlternatives: maxAlternatives(t.flavour, re[t.start:t.end]), test: testNext})
+			testNext = t.flavour == groupCondition && t.end-t.start == 2
 		case tokClose:
 			if len(open) == 0 {
 				return false
+			}
+			if open[len(open)-1].test {
+				repeatable = false // the condition's body starts after it
 			}
 			open = open[:len(open)-1]
 		case tokAlternation:
@@ -103,10 +108,10 @@ func pcreStructureValid(re string) bool {
 }
 
 // openGroup is a group open where pcreStructureValid reads: whether it
-// is a lookbehind, how many alternatives it has so far and may have at
-// most (0 for any number).
+// is a lookbehind or the assertion a condition tests, how many
+// alternatives it has so far and may have at most (0 for any number).
 type openGroup struct {
-	lookbehind                    bool
+	lookbehind, test              bool
 	alternatives, maxAlternatives int
 }
 

@@ -39,6 +39,7 @@ var pcreStructureRegexes = []struct {
 	{`(?(?=a)b)(?(?<!a)b)(?(?C1)(?!a)b)(?(*pla:a)b)(?(?C"x")(*negative_lookbehind:a)b)`, true},
 	{`(?(?i)(1)a)`, false}, {`(?(*1)a)`, false}, {`(?(?>a)b)`, false}, {`(?(?:a)b)`, false},
 	{`(?(*atomic:a)b)`, false}, {`(?(?C1)a)`, false}, {`(?(?C1)(?C2)(?=a)b)`, false},
+	{`(?(?=a)b*)(?(?=a)(b)+)`, true}, {`(?(?=a)*b)`, false}, {`(?(?C1)(?!a){2}b)`, false}, {`(?(*pla:a)+b)`, false},
 	// A condition has two alternatives at most, (?(DEFINE)…) one.
 	{`(?(1)a|b)(c)(?(?=d|e)f|(g|h|i))(?(DEFINE)(j|k))(?(R)l|m)`, true},
 	{`(?(1)a|b|c)(d)`, false}, {`(?(?=a)b|c|d)`, false}, {`(?(DEFINE)a|b)`, false}, {`(?(R)a||)`, false},
