@@ -45,6 +45,8 @@ var pcreStructureRegexes = []struct {
 	{`(?(1)a|b|c)(d)`, false}, {`(?(?=a)b|c|d)`, false}, {`(?(DEFINE)a|b)`, false}, {`(?(R)a||)`, false},
 	// A "(?" PCRE2 does not know.
 	{`(?P*<n>a)`, false}, {`(?P{2}=n)(?<n>a)`, false}, {`(?P\E>n)(?<n>a)`, false}, {`(?P(?i)<n>a)`, false},
+	{`(a)\1(*pla:b)(*COMMIT)(*:x)(*atomic:c)`, true}, {`(a)\1(*b)`, false}, {`(a)\1(*pla:*b)`, false},
+	{`(a)\1(*(?-J)b)`, false}, {`(a)\1(*foo:b)`, false},
 	{`(?%a)`, false}, {`(?\Ea)`, false}, {`(?-*2)(a)`, false},
 	{`(?<=a)b{4,2}`, false}, {`(?=a)(c`, false}, {`(?=a)[c`, false},
 }

@@ -139,6 +139,15 @@ func groupToken(re string, t pcreToken) (pcreToken, bool) {
 		t.flavour = groupCapture
 	case strings.HasPrefix(rest, "*"):
 		t.flavour, t.end = groupVerb, i+2
+		if name := strings.TrimLeft(rest[1:], "abcdefghijklmnopqrstuvwxyz_"); len(name) < len(rest)-1 {
+			// An assertion by name, (*pla:…), opens with its ":".
+			t.end += len(rest) - 1 - len(name) + 1
+			if !slices.Contains(alphaAssertions, rest[1:len(rest)-len(name)]) || !strings.HasPrefix(name, ":") {
+				t.flavour = groupUnknown
+			}
+		} else if len(rest) < 2 || !isLetter(rest[1]) && rest[1] != ':' {
+			t.flavour = groupUnknown // (*(, (*1): no verb
+		}
 	case strings.HasPrefix(rest, "?<=") || strings.HasPrefix(rest, "?<!"):
 		t.flavour, t.end = groupLookbehind, i+4
 	case strings.HasPrefix(rest, "?P<") || strings.HasPrefix(rest, "?<") || strings.HasPrefix(rest, "?'"):
@@ -180,6 +189,11 @@ func groupToken(re string, t pcreToken) (pcreToken, bool) {
 	}
 	return t, true
 }
+
+// alphaAssertions are the assertions by name PCRE2 10.42 knows, (*pla:…).
+var alphaAssertions = []string{"pla", "plb", "nla", "nlb", "napla", "naplb", "atomic", "sr", "asr",
+	"positive_lookahead", "positive_lookbehind", "negative_lookahead", "negative_lookbehind",
+	"non_atomic_positive_lookahead", "non_atomic_positive_lookbehind", "script_run", "atomic_script_run"}
 
 // conditionAssertions open the assertions PCRE2 10.42 takes as the
 // condition of a group.
