@@ -53,8 +53,8 @@ func (s *Service) staleBuild(ctx context.Context, r Request, rd renderers.Render
 // buildStale renders st's snapshot for r under the current settings and
 // accepts the list as build does, as a stale one: kept as the last good
 // list of k and served until MISP answers. When a build from MISP
-// accepted or held a list read after the snapshot while this one
-// rendered, that list stays, and is what buildStale returns.
+// accepted or held a list read no earlier than the snapshot while this
+// one rendered, that list stays, and is what buildStale returns.
 func (s *Service) buildStale(ctx context.Context, r Request, rd renderers.Renderer, k keys, nsArtifact string, st *feedState, upstream error) (Result, error) {
 	if err := st.mu.lock(ctx); err != nil {
 		return Result{}, err
@@ -82,8 +82,9 @@ func (s *Service) buildStale(ctx context.Context, r Request, rd renderers.Render
 	a := built.a
 	t := s.accepting(nsArtifact)
 	defer t.accept.Unlock()
-	if t.builtRead.After(a.Fetched) {
-		// MISP answered a build while this one rendered: its list stays.
+	if !t.builtRead.IsZero() && !t.builtRead.Before(a.Fetched) {
+		// MISP answered a build while this one rendered, maybe from the
+		// very read this one renders (same second): its list stays.
 		later, _, ok := s.arts.Peek(nsArtifact)
 		if !ok {
 			return Result{}, errors.New("a list read later from MISP was built meanwhile")
