@@ -83,6 +83,7 @@ func (l *lookUp) fresh(ttl time.Duration) bool {
 // getBuilt is Get for a list that has to be built (or waited for): apart
 // from Get, so that a cache hit does not move its request to the heap.
 func (s *Service) getBuilt(ctx context.Context, r Request, rd renderers.Renderer, k keys, nsArtifact string) (Result, error) {
+	asked := s.opts.Now()
 	var res singleflight.Result
 	for try := 0; ; try++ {
 		var err error
@@ -107,17 +108,35 @@ func (s *Service) getBuilt(ctx context.Context, r Request, rd renderers.Renderer
 		stale = nil
 	}
 	if stale != nil {
-		s.servedFrom(nsArtifact, k, key)
 		s.opts.Logger.Warn("serving last good list", "site", r.Site.Name, "feed", r.Feed, "output", r.Output, "since", stale.Generated, "error", res.Err)
-		// A list refused for a budget is not kept as the list's entry: it
-		// would take another's room in the cache, and its background
-		// rebuilds would be free of the budget.
-		if !errors.As(res.Err, new(*BudgetError)) {
-			s.keepServing(r, nsArtifact, stale, res.Err, s.opts.Now())
-		}
-		return s.result(Result{Artifact: stale, Status: Stale, Upstream: res.Err}), nil
+		return s.result(s.serveLastGood(r, k, nsArtifact, stale, key, res.Err, asked)), nil
 	}
 	return Result{}, res.Err
+}
+
+// serveLastGood is what getBuilt serves when r's build, asked for at
+// asked, failed with upstream: stale, the list last served at k's URL
+// (the last good list of key), STALE, kept as the list's entry until MISP
+// answers. When a build from MISP accepted or held a list read no earlier
+// than asked meanwhile, that list stays, and is what is served.
+func (s *Service) serveLastGood(r Request, k keys, nsArtifact string, stale *Artifact, key string, upstream error, asked time.Time) Result {
+	t := s.accepting(nsArtifact)
+	defer t.accept.Unlock()
+	if !t.builtRead.IsZero() && !t.builtRead.Before(asked.UTC().Truncate(time.Second)) {
+		if later, _, ok := s.arts.Peek(nsArtifact); ok {
+			return Result{Artifact: later, Status: Stale, Upstream: upstream, Held: s.holdOf(k.artifact)}
+		}
+		// Gone from the cache: served once, kept as nothing.
+		return Result{Artifact: stale, Status: Stale, Upstream: upstream}
+	}
+	s.servedFrom(nsArtifact, k, key)
+	// A list refused for a budget is not kept as the list's entry: it
+	// would take another's room in the cache, and its background
+	// rebuilds would be free of the budget.
+	if !errors.As(upstream, new(*BudgetError)) {
+		s.keepServing(r, nsArtifact, stale, upstream, s.opts.Now())
+	}
+	return Result{Artifact: stale, Status: Stale, Upstream: upstream}
 }
 
 // lastServed returns the list to serve STALE when a build of k's list
