@@ -42,6 +42,11 @@ var pcreStructureRegexes = []struct {
 	{`(?(?=a)b*)(?(?=a)(b)+)`, true}, {`(?(?=a)*b)`, false}, {`(?(?C1)(?!a){2}b)`, false}, {`(?(*pla:a)+b)`, false},
 	// A condition has two alternatives at most, (?(DEFINE)…) one.
 	{`(?(1)a|b)(c)(?(?=d|e)f|(g|h|i))(?(DEFINE)(j|k))(?(R)l|m)`, true},
+	// A VERSION condition: "=" or ">=", a major version to 1000, perhaps "." and one or two digits.
+	{`(?(VERSION>=10.0)a)(?(VERSION=10)b|c)(?(VERSION>=1000.12)d)(?(VERSION>=010.1)e)(?<VERSION>f)(?(VERSION)g)`, true},
+	{`(?(VERSION>10)a)`, false}, {`(?(VERSION>=10.)a)`, false}, {`(?(VERSION>=10.123)a)`, false},
+	{`(?(VERSION)a)`, false}, {`(?(VERSION>=1001)a)`, false}, {`(?(VERSION>=+10)a)`, false},
+	{`(?(VERSIONX)a)`, false}, {`(?(VERSION>=)a)`, false}, {`(?(VERSION>=10*.0)a)`, false},
 	{`(?(1)a|b|c)(d)`, false}, {`(?(?=a)b|c|d)`, false}, {`(?(DEFINE)a|b)`, false}, {`(?(R)a||)`, false},
 	// A "(?" PCRE2 does not know.
 	{`(?P*<n>a)`, false}, {`(?P{2}=n)(?<n>a)`, false}, {`(?P\E>n)(?<n>a)`, false}, {`(?P(?i)<n>a)`, false},
