@@ -42,6 +42,10 @@ var pcreStructureRegexes = []struct {
 	{`(?(?=a)b*)(?(?=a)(b)+)`, true}, {`(?(?=a)*b)`, false}, {`(?(?C1)(?!a){2}b)`, false}, {`(?(*pla:a)+b)`, false},
 	// A condition has two alternatives at most, (?(DEFINE)…) one.
 	{`(?(1)a|b)(c)(?(?=d|e)f|(g|h|i))(?(DEFINE)(j|k))(?(R)l|m)`, true},
+	// A callout's argument: none, a number to 255, or a string in one of PCRE2's delimiters.
+	{`a(?C)b(?C0)c(?C255)d(?C01)e(?C"x)")f(?C"x""y")g(?C{x})h(?C` + "`x`" + `)i(?C^x^)(?(?C"x)")(?=a)b)`, true},
+	{`a(?Cx)b`, false}, {`a(?C*1)b`, false}, {`a(?C1{2})b`, false}, {`a(?C256)b`, false}, {`a(?C-1)b`, false},
+	{`a(?C"x"y")b`, false}, {`a(?C{x}})b`, false}, {`a(?C"x"1)b`, false}, {`a(?C[x])b`, false}, {`a(?C"x)b`, false},
 	// A VERSION condition: "=" or ">=", a major version to 1000, perhaps "." and one or two digits.
 	{`(?(VERSION>=10.0)a)(?(VERSION=10)b|c)(?(VERSION>=1000.12)d)(?(VERSION>=010.1)e)(?<VERSION>f)(?(VERSION)g)`, true},
 	{`(?(VERSION>10)a)`, false}, {`(?(VERSION>=10.)a)`, false}, {`(?(VERSION>=10.123)a)`, false},

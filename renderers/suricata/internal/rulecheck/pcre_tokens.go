@@ -178,8 +178,12 @@ func groupToken(re string, t pcreToken) (pcreToken, bool) {
 		}
 	case strings.HasPrefix(rest, "?|"):
 		t.flavour, t.end = groupReset, i+3
+	case strings.HasPrefix(rest, "?C"):
+		end, ok := calloutEnd(rest[2:])
+		t.kind, t.end = tokCall, i+3+end+1
+		return t, ok
 	case strings.HasPrefix(rest, "?P=") || strings.HasPrefix(rest, "?P>") || strings.HasPrefix(rest, "?&") ||
-		strings.HasPrefix(rest, "?C") || strings.HasPrefix(rest, "?R") || callNumber(rest[1:]):
+		strings.HasPrefix(rest, "?R") || callNumber(rest[1:]):
 		t.kind = tokCall
 		return toClose()
 	case len(rest) > 1 && strings.IndexByte("=!>", rest[1]) >= 0:
@@ -205,13 +209,51 @@ var conditionAssertions = []string{"?=", "?!", "?<=", "?<!", "*pla:", "*plb:", "
 // (?(?=a)b) or (?(?C1)(?=a)b), not (?(?i)(1)a) or (?(*1)a).
 func conditionAssertion(s string) bool {
 	if strings.HasPrefix(s, "?C") {
-		end := strings.IndexByte(s, ')')
-		if end < 0 || !strings.HasPrefix(s[end+1:], "(") {
+		end, ok := calloutEnd(s[2:])
+		if !ok || !strings.HasPrefix(s[2+end+1:], "(") {
 			return false
 		}
-		s = s[end+2:]
+		s = s[2+end+2:]
 	}
 	return slices.ContainsFunc(conditionAssertions, func(a string) bool { return strings.HasPrefix(s, a) })
+}
+
+// calloutDelimiters are the bytes PCRE2 10.42 reads as opening a
+// callout's string argument, each closed by itself but for "{".
+const calloutDelimiters = "`'\"^%#${"
+
+// calloutEnd reads the argument of a callout, s following "(?C", as
+// PCRE2 10.42 reads one: none, a number to 255, or a string in one of
+// calloutDelimiters (the closing one doubled stands for itself). It
+// returns the offset in s of the ")" closing the callout, and whether
+// the argument is one PCRE2 reads and a ")" follows it.
+func calloutEnd(s string) (int, bool) {
+	i := 0
+	switch {
+	case s != "" && isDigit(s[0]):
+		for i < len(s) && isDigit(s[i]) {
+			i++
+		}
+		if !isUint(s[:i], 255) {
+			return i, false
+		}
+	case s != "" && strings.IndexByte(calloutDelimiters, s[0]) >= 0:
+		close := s[0]
+		if close == '{' {
+			close = '}'
+		}
+		for i = 1; i < len(s); i++ {
+			if s[i] == close {
+				if i+1 < len(s) && s[i+1] == close {
+					i++
+					continue
+				}
+				break
+			}
+		}
+		i++
+	}
+	return i, i < len(s) && s[i] == ')'
 }
 
 // callNumber reports whether s, following "(?", is a group number to
