@@ -3,29 +3,36 @@
 
 package rulecheck
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
-// classEscapeRange reports whether a regex has a range in a character
-// class with a class at either end ([\w-_], [a-\d], [[:digit:]-z]):
-// PCRE2 refuses it ("invalid range in character class"), Go reads the
-// "-" as a literal.
-func classEscapeRange(re string) bool {
+// classRangeRefused reports whether a regex has a range in a character
+// class PCRE2 refuses: with a class at either end ([\w-_], [a-\d],
+// [[:digit:]-z]), which Go reads as a literal "-" ("invalid range in
+// character class"), or out of order ([a-*z], [}-z]), which Go refuses
+// too but may report an earlier error for, as in a lookbehind ("range
+// out of order in character class").
+func classRangeRefused(re string) bool {
 	toks, _ := pcreTokens(re, false)
 	for _, t := range toks {
-		if t.kind == tokClass && rangeOfClass(re[t.start+1:t.end-1]) {
+		if t.kind == tokClass && rangeRefused(re[t.start+1:t.end-1]) {
 			return true
 		}
 	}
 	return false
 }
 
-// rangeOfClass reports whether the inside of a character class has a
-// range with a class at either end. A "-" first, last or right after a
-// range is a literal.
-func rangeOfClass(body string) bool {
+// rangeRefused reports whether the inside of a character class has a
+// range with a class at either end, or whose ends, where the renderer
+// reads their bytes, are out of order. A "-" first, last or right after
+// a range is a literal.
+func rangeRefused(body string) bool {
 	body = strings.TrimPrefix(body, "^")
 	var (
 		prevClass, hasPrev bool // the item before a "-"
+		prevByte           int  // its byte, -1 if not read
 		afterRange         bool
 	)
 	for i := 0; i < len(body); {
@@ -36,16 +43,82 @@ func rangeOfClass(body string) bool {
 		}
 		if body[i] == '-' && hasPrev && !afterRange && next < len(body) {
 			rangeEnd, after, _ := classItem(body, next)
-			if prevClass || rangeEnd {
+			if prevClass || rangeEnd || prevByte >= 0 && classByte(body, next) >= 0 && prevByte > classByte(body, next) {
 				return true
 			}
 			i, hasPrev, afterRange = after, true, true
 			continue
 		}
 		prevClass, hasPrev, afterRange = isClass, true, false
+		prevByte = classByte(body, i)
 		i = next
 	}
 	return false
+}
+
+// classEscapeEnd returns where the escape of a character class at
+// body[i] ends: \x{…} and \o{…} at their "}", \x after up to two hex
+// digits, an octal escape after up to three digits, others as escapeEnd.
+func classEscapeEnd(body string, i int) int {
+	if i+1 >= len(body) {
+		return len(body)
+	}
+	c := body[i+1]
+	start, maxDigits, digits := i+2, 0, ""
+	switch {
+	case (c == 'x' || c == 'o') && strings.HasPrefix(body[i+2:], "{"):
+		if end := strings.IndexByte(body[i+2:], '}'); end >= 0 {
+			return i + 2 + end + 1
+		}
+	case c == 'x':
+		maxDigits, digits = 2, "0123456789abcdefABCDEF"
+	case c >= '0' && c <= '7':
+		start, maxDigits, digits = i+1, 3, "01234567"
+	}
+	end := start
+	for end < len(body) && end-start < maxDigits && strings.IndexByte(digits, body[end]) >= 0 {
+		end++
+	}
+	return max(end, escapeEnd(body, i)+1)
+}
+
+// classByte returns the byte an item of a character class at body[i]
+// stands for, when the renderer reads it (-1 if not): a byte, an escaped
+// byte other than a letter or digit, a named control (\n, \e…), \xhh,
+// \x{hh}, \o{ooo}, an octal \ooo or \cX.
+func classByte(body string, i int) int {
+	if body[i] != '\\' {
+		return int(body[i])
+	}
+	if i+1 >= len(body) {
+		return -1
+	}
+	c, end := body[i+1], classEscapeEnd(body, i)
+	if n := strings.IndexByte("abtnfre", c); n >= 0 {
+		return int("\a\b\t\n\f\r\x1b"[n])
+	}
+	switch {
+	case !isAlnum(c):
+		return int(c)
+	case c == 'c' && i+2 < len(body):
+		return int(strings.ToUpper(body[i+2 : i+3])[0]) ^ 0x40
+	case (c == 'x' || c == 'o') && strings.HasPrefix(body[i+2:], "{"):
+		return parseByte(body[i+3:end-1], map[byte]int{'x': 16, 'o': 8}[c])
+	case c == 'x':
+		return max(parseByte(body[i+2:end], 16), 0) // \x alone is 0
+	case c >= '0' && c <= '7':
+		return parseByte(body[i+1:end], 8)
+	}
+	return -1
+}
+
+// parseByte reads digits in base as a byte, -1 if they are not one.
+func parseByte(digits string, base int) int {
+	n, err := strconv.ParseUint(digits, base, 8)
+	if err != nil {
+		return -1
+	}
+	return int(n)
 }
 
 // classItem reads the item of a character class at body[i]: whether it
@@ -72,7 +145,7 @@ func classItem(body string, i int) (isClass bool, next int, empty bool) {
 		}
 		return true, min(next, len(body)), false
 	case body[i] == '\\':
-		return false, escapeEnd(body, i) + 1, false
+		return false, classEscapeEnd(body, i), false
 	}
 	return false, i + 1, false
 }

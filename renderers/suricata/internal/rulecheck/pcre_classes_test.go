@@ -55,6 +55,16 @@ var pcreRules = []keywordRule{
 	{"tcp", `content:"x"; pcre:"/\w-_/";`, true},
 	{"tcp", `content:"x"; pcre:"/[\w-]x[a-]/";`, true},
 	{"tcp", `content:"x"; pcre:"/\[\w-_]/";`, true},
+	// A range out of order, where Go reports the lookbehind first.
+	{"tcp", `content:"x"; pcre:"/(?<=a)[\x41-\x5a\n-\r\cA-\cZ\0-\377\x{41}-Z!-~\--z\x-\x01\o{101}-A\x2F-0\1010-1]/";`, true},
+	{"tcp", `content:"x"; pcre:"/(?<=a)[a-*z]/";`, false},
+	{"tcp", `content:"x"; pcre:"/(?<=a)[a-(?i)z]/";`, false},
+	{"tcp", `content:"x"; pcre:"/(?<=a)[a{2}-z]/";`, false},
+	{"tcp", `content:"x"; pcre:"/(?<=a)[\x5a-\x41]/";`, false},
+	{"tcp", `content:"x"; pcre:"/(?<=a)[\x{5a}-A]/";`, false},
+	{"tcp", `content:"x"; pcre:"/(?<=a)[\101-5]/";`, false},
+	{"tcp", `content:"x"; pcre:"/(?<=a)[\c{-\c[]/";`, false},
+	{"tcp", `content:"x"; pcre:"/(?<=a)[\]-A]/";`, false},
 }
 
 // fp is a certificate fingerprint as tls.fingerprint reads it.

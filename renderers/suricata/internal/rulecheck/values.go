@@ -156,7 +156,7 @@ func validPcre(v string, matched bool) bool {
 		}
 		re = stripExtended(re)
 	}
-	if classEscapeRange(re) || !pcreStructureValid(re) {
+	if classRangeRefused(re) || !pcreStructureValid(re) {
 		return false
 	}
 	_, err := syntax.Parse(re, syntax.Perl)
