@@ -107,11 +107,11 @@ func (p *pcreEscapes) branchEnd(closed bool) {
 	}
 }
 
-// group reads the "(" at re[i]: a comment or verb is skipped, a capture
+// group reads the "(" at re[i]: a comment is skipped, a capture
 // group counted (with its name), a call by name or number noted.
 func (p *pcreEscapes) group(i int) (int, bool) {
 	rest := p.re[i+1:]
-	if strings.HasPrefix(rest, "?#") || strings.HasPrefix(rest, "*") {
+	if strings.HasPrefix(rest, "?#") {
 		end := strings.IndexByte(rest, ')')
 		return i + 1 + end, end >= 0
 	}

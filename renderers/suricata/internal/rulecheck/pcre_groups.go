@@ -25,7 +25,7 @@ func pcreGroups(re string, extended bool) (int, map[int]bool, bool) {
 		switch {
 		case t.kind == tokSkipped && re[t.start] == '#',
 			t.kind == tokCall && re[t.start+2] == 'C',
-			t.kind == tokOpen && (t.flavour == groupReset || t.flavour == groupVerb),
+			t.kind == tokVerb, t.kind == tokOpen && (t.flavour == groupReset || re[t.start+1] == '*'),
 			(t.kind == tokOpen && t.flavour == groupOptions || t.kind == tokSetting) &&
 				strings.Contains(re[t.start:t.end], "n"):
 			return 0, nil, false

@@ -51,7 +51,7 @@ func pcreStructureValid(re string) bool {
 		case t.kind == tokSkipped, text == `\E`, text == `\Q\E`:
 			// PCRE2 skips an empty quotation as it skips a comment.
 		default:
-			repeatable = t.kind != tokOpen && t.kind != tokAlternation && t.kind != tokSetting &&
+			repeatable = t.kind != tokOpen && t.kind != tokAlternation && t.kind != tokSetting && t.kind != tokVerb &&
 				!strings.HasPrefix(text, "(?C") && !slices.Contains(pcreAssertions, text)
 			quantified = false
 		}

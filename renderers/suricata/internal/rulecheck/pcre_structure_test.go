@@ -56,6 +56,15 @@ var pcreStructureRegexes = []struct {
 	{`(?P*<n>a)`, false}, {`(?P{2}=n)(?<n>a)`, false}, {`(?P\E>n)(?<n>a)`, false}, {`(?P(?i)<n>a)`, false},
 	{`(a)\1(*pla:b)(*COMMIT)(*:x)(*atomic:c)`, true}, {`(a)\1(*b)`, false}, {`(a)\1(*pla:*b)`, false},
 	{`(a)\1(*(?-J)b)`, false}, {`(a)\1(*foo:b)`, false},
+	// A verb PCRE2 knows, with a name where it needs one, read to its ")" and not repeated.
+	{`(a)\1(*COMMIT:)b(*PRUNE)(*PRUNE:y)(*SKIP:z)(*THEN)(*ACCEPT:u)(*F)(*FAIL)(*MARK:w)(*:x y\i(#)(?<=(*COMMIT)a)`, true},
+	{`(a)\1(*MARK:` + strings.Repeat("m", 255) + `)`, true}, {`(a)\1(*MARK:` + strings.Repeat("m", 256) + `)`, false},
+	{`(a)\1(*MARK)b`, false}, {`(a)\1(*MARK:)b`, false}, {`(a)\1(*:)b`, false}, {`(a)\1(*FOO)b`, false},
+	{`(a)\1(*UTF)b`, false}, {`(a)\1(*COMMIT)?b`, false}, {`(a)\1(*COMMIT){2}b`, false}, {`(a)\1(*C*OMMIT)b`, false},
+	{`(a)\1(*:x(?i))b`, false}, {`(a)\1(*:(?i)x)b`, false},
+	// An assertion by name is read as one in brackets: its escapes, groups and, behind, its length.
+	{`(a)\1(*pla:(c))\2(*nlb:a|bc)(*positive_lookbehind:a{2})`, true}, {`(a)\1(*pla:\i)b`, false},
+	{`(a)\1(*negative_lookbehind:a*)b`, false}, {`(a)\1(*plb:a+)b`, false}, {`(?=a)(*c`, false}, {`(a)\1(*pla`, false}, {`(a)\1(*nlb:(?:a|bc))b`, false},
 	{`(?%a)`, false}, {`(?\Ea)`, false}, {`(?-*2)(a)`, false},
 	{`(?<=a)b{4,2}`, false}, {`(?=a)(c`, false}, {`(?=a)[c`, false},
 }

@@ -21,6 +21,7 @@ const (
 	tokQuantifier            // "*", "+", "?" or {n,m} as PCRE2 reads one
 	tokSetting               // an option setting for the rest of its group: "(?x)"
 	tokCall                  // a reference or call up to its ")": (?1), (?P=n), (?&n), (?C1)
+	tokVerb                  // a backtracking verb up to its ")": (*COMMIT), (*MARK:n)
 	tokSkipped               // white space and "#" comments in x mode, (?#…) comments
 )
 
@@ -36,7 +37,7 @@ const (
 	groupOptions                        // (?i-x:
 	groupReset                          // (?|
 	groupCondition                      // (?(1), (?(name), or (? before an assertion
-	groupVerb                           // (*
+	groupVerb                           // (*pla:, an assertion by name
 )
 
 // pcreToken is one token of a regex: re[start:end]. For a tokOpen,
@@ -141,11 +142,18 @@ func groupToken(re string, t pcreToken) (pcreToken, bool) {
 		t.flavour, t.end = groupVerb, i+2
 		if name := strings.TrimLeft(rest[1:], "abcdefghijklmnopqrstuvwxyz_"); len(name) < len(rest)-1 {
 			// An assertion by name, (*pla:…), opens with its ":".
-			t.end += len(rest) - 1 - len(name) + 1
+			t.end += len(rest) - 1 - len(name)
 			if !slices.Contains(alphaAssertions, rest[1:len(rest)-len(name)]) || !strings.HasPrefix(name, ":") {
 				t.flavour = groupUnknown
+			} else if t.end++; slices.Contains(alphaLookbehinds, rest[1:len(rest)-len(name)]) {
+				t.flavour = groupLookbehind
 			}
-		} else if len(rest) < 2 || !isLetter(rest[1]) && rest[1] != ':' {
+		} else if len(rest) > 1 && (isLetter(rest[1]) || rest[1] == ':') {
+			// A verb's name is read to the first ")", as it is written.
+			end := strings.IndexByte(rest, ')')
+			t.kind, t.end = tokVerb, i+1+end+1
+			return t, end >= 0 && validVerb(rest[1:end])
+		} else {
 			t.flavour = groupUnknown // (*(, (*1): no verb
 		}
 	case strings.HasPrefix(rest, "?<=") || strings.HasPrefix(rest, "?<!"):
@@ -198,6 +206,29 @@ func groupToken(re string, t pcreToken) (pcreToken, bool) {
 var alphaAssertions = []string{"pla", "plb", "nla", "nlb", "napla", "naplb", "atomic", "sr", "asr",
 	"positive_lookahead", "positive_lookbehind", "negative_lookahead", "negative_lookbehind",
 	"non_atomic_positive_lookahead", "non_atomic_positive_lookbehind", "script_run", "atomic_script_run"}
+
+// alphaLookbehinds are the assertions by name that look behind, of a
+// fixed length as (?<=…) is.
+var alphaLookbehinds = []string{"plb", "nlb", "naplb", "positive_lookbehind", "negative_lookbehind",
+	"non_atomic_positive_lookbehind"}
+
+// maxVerbName is the longest name PCRE2 10.42 takes after a verb.
+const maxVerbName = 255
+
+// backtrackVerbs are the verbs PCRE2 10.42 knows after "(*", with
+// whether each must have a name: (*MARK:n) and (*:n) must, the others
+// may have one. Options such as (*UTF), which it reads only at the start
+// of a regex, are not among them.
+var backtrackVerbs = map[string]bool{"": true, "MARK": true, "ACCEPT": false, "F": false, "FAIL": false,
+	"COMMIT": false, "PRUNE": false, "SKIP": false, "THEN": false}
+
+// validVerb reports whether s, between "(*" and ")", is a verb PCRE2
+// 10.42 knows with a name it takes.
+func validVerb(s string) bool {
+	verb, name, _ := strings.Cut(s, ":")
+	needsName, known := backtrackVerbs[verb]
+	return known && len(name) <= maxVerbName && (name != "" || !needsName)
+}
 
 // conditionAssertions open the assertions PCRE2 10.42 takes as the
 // condition of a group.

@@ -21,8 +21,11 @@ func TestPcreTokens(t *testing.T) {
 		{`[^]][\E]][[:alpha:]]`, false, `class:[^]] class:[\E]] class:[[:alpha:]]`, true},
 		{`(a)(?:b)(?<n>c)(?'m'd)(?P<o>e)`, false, `open(capture):( lit:a close:) open(options):(?: lit:b close:) ` +
 			`open(named):(?<n> lit:c close:) open(named):(?'m' lit:d close:) open(named):(?P<o> lit:e close:)`, true},
-		{`(?<=a)(?<!b)(?=c)(?|d)(*F)`, false, `open(lookbehind):(?<= lit:a close:) open(lookbehind):(?<! lit:b close:) ` +
-			`open(plain):(?= lit:c close:) open(reset):(?| lit:d close:) open(verb):(* lit:F close:)`, true},
+		{`(?<=a)(?<!b)(?=c)(?|d)(*F)(*:a(b)`, false, `open(lookbehind):(?<= lit:a close:) open(lookbehind):(?<! lit:b close:) ` +
+			`open(plain):(?= lit:c close:) open(reset):(?| lit:d close:) verb:(*F) verb:(*:a(b)`, true},
+		{`(*pla:a)(*plb:b)`, false, `open(verb):(*pla: lit:a close:) open(lookbehind):(*plb: lit:b close:)`, true},
+		{`a(*:)`, false, `lit:a`, false},
+		{`(*pla`, false, `open(unknown):(*pla`, true},
 		{`(?(1)a)(?(?=b)c)(?1)(?-1)(?R)(?P=n)(?&n)(?C2)(?z)`, false, `open(condition):(?(1) lit:a close:) ` +
 			`open(condition):(? open(plain):(?= lit:b close:) lit:c close:) call:(?1) call:(?-1) call:(?R) ` +
 			`call:(?P=n) call:(?&n) call:(?C2) open(unknown):(? lit:z close:)`, true},
@@ -48,7 +51,7 @@ func TestPcreTokens(t *testing.T) {
 
 // tokenString writes toks as TestPcreTokens reads them.
 func tokenString(re string, toks []pcreToken) string {
-	kinds := []string{"lit", "esc", "class", "open", "close", "alt", "quant", "setting", "call", "skip"}
+	kinds := []string{"lit", "esc", "class", "open", "close", "alt", "quant", "setting", "call", "verb", "skip"}
 	flavours := []string{"plain", "unknown", "capture", "named", "lookbehind", "options", "reset", "condition", "verb"}
 	var words []string
 	for _, tk := range toks {
