@@ -218,3 +218,37 @@ func validQuantifier(s string) bool {
 	high, _ := strconv.Atoi(hi)
 	return low <= high
 }
+
+// alphaBracketed are the assertions by name written as Go's
+// regexp/syntax knows them, or refuses them as it refuses the other
+// lookarounds.
+var alphaBracketed = map[string]string{"pla": "(?=", "positive_lookahead": "(?=", "napla": "(?=",
+	"non_atomic_positive_lookahead": "(?=", "nla": "(?!", "negative_lookahead": "(?!", "plb": "(?<=",
+	"positive_lookbehind": "(?<=", "naplb": "(?<=", "non_atomic_positive_lookbehind": "(?<=", "nlb": "(?<!",
+	"negative_lookbehind": "(?<!", "atomic": "(?>", "sr": "(?:", "script_run": "(?:", "asr": "(?>",
+	"atomic_script_run": "(?>"}
+
+// goVerbForm returns re for Go's regexp/syntax, which knows no verbs and
+// no assertions by name: without its verbs, which match the empty string,
+// and with each assertion by name bracketed, (*pla: as (?=, so that Go
+// reads it as the bracketed one rather than as a "*" with nothing to
+// repeat.
+func goVerbForm(re string) string {
+	toks, ok := pcreTokens(re, false)
+	if !ok {
+		return re
+	}
+	var b strings.Builder
+	for _, t := range toks {
+		text := re[t.start:t.end]
+		if t.kind == tokOpen && strings.HasPrefix(text, "(*") {
+			if bracketed := alphaBracketed[strings.Trim(text, "(*:")]; bracketed != "" {
+				text = bracketed
+			}
+		}
+		if t.kind != tokVerb {
+			b.WriteString(text)
+		}
+	}
+	return b.String()
+}

@@ -62,6 +62,9 @@ var pcreStructureRegexes = []struct {
 	{`(a)\1(*MARK)b`, false}, {`(a)\1(*MARK:)b`, false}, {`(a)\1(*:)b`, false}, {`(a)\1(*FOO)b`, false},
 	{`(a)\1(*UTF)b`, false}, {`(a)\1(*COMMIT)?b`, false}, {`(a)\1(*COMMIT){2}b`, false}, {`(a)\1(*C*OMMIT)b`, false},
 	{`(a)\1(*:x(?i))b`, false}, {`(a)\1(*:(?i)x)b`, false},
+	// A verb or an assertion by name with no error Go would report first.
+	{`(*pla:a)b`, true}, {`(*COMMIT)a`, true}, {`(*PRUNE:x)a|(*F)`, true}, {`(*sr:a)(*asr:b)(*atomic:c)(*napla:d)`, true},
+	{`(*nlb:a)b(*SKIP)c`, true}, {`(*pla:a)b)`, false}, {`(*COMMIT)a)`, false}, {`(*sr:a)[b`, false},
 	// An assertion by name is read as one in brackets: its escapes, groups and, behind, its length.
 	{`(a)\1(*pla:(c))\2(*nlb:a|bc)(*positive_lookbehind:a{2})`, true}, {`(a)\1(*pla:\i)b`, false},
 	{`(a)\1(*negative_lookbehind:a*)b`, false}, {`(a)\1(*plb:a+)b`, false}, {`(?=a)(*c`, false}, {`(a)\1(*pla`, false}, {`(a)\1(*nlb:(?:a|bc))b`, false},

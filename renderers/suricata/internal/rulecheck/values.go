@@ -159,7 +159,7 @@ func validPcre(v string, matched bool) bool {
 	if classRangeRefused(re) || !pcreStructureValid(re) {
 		return false
 	}
-	_, err := syntax.Parse(re, syntax.Perl)
+	_, err := syntax.Parse(goVerbForm(re), syntax.Perl)
 	var se *syntax.Error
 	return !errors.As(err, &se) || !slices.Contains(pcreRefused, se.Code)
 }
