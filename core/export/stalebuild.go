@@ -27,6 +27,11 @@ func (s *Service) staleBuild(ctx context.Context, r Request, rd renderers.Render
 	if own, _ := s.lastGood(k.artifact); own != nil {
 		return Result{}, false
 	}
+	// Only a list the URL served under former settings is rebuilt so: a
+	// list never served gets MISP's error, as before any change.
+	if former, key := s.lastServed(ctx, k); former == nil || key == k.artifact {
+		return Result{}, false
+	}
 	st, ok := s.feeds.m.Get(s.feedKey(r))
 	if !ok || st.read.Load() == 0 {
 		return Result{}, false
