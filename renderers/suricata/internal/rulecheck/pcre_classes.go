@@ -33,6 +33,7 @@ func rangeRefused(body string) bool {
 	var (
 		prevClass, hasPrev bool // the item before a "-"
 		prevByte           int  // its byte, -1 if not read
+		prevQuoted         bool // it is a \Q…\E quotation
 		afterRange         bool
 	)
 	for i := 0; i < len(body); {
@@ -43,14 +44,16 @@ func rangeRefused(body string) bool {
 		}
 		if body[i] == '-' && hasPrev && !afterRange && next < len(body) {
 			rangeEnd, after, _ := classItem(body, next)
-			if prevClass || rangeEnd || prevByte >= 0 && classByte(body, next) >= 0 && prevByte > classByte(body, next) {
+			// A quotation at an end is not read: its order is not known.
+			quoted := prevQuoted || strings.HasPrefix(body[next:], `\Q`)
+			if prevClass || rangeEnd || quoted || prevByte >= 0 && classByte(body, next) >= 0 && prevByte > classByte(body, next) {
 				return true
 			}
 			i, hasPrev, afterRange = after, true, true
 			continue
 		}
 		prevClass, hasPrev, afterRange = isClass, true, false
-		prevByte = classByte(body, i)
+		prevByte, prevQuoted = classByte(body, i), strings.HasPrefix(body[i:], `\Q`)
 		i = next
 	}
 	return false
@@ -98,7 +101,7 @@ func classByte(body string, i int) int {
 		return int("\a\b\t\n\f\r\x1b"[n])
 	}
 	switch {
-	case !isAlnum(c):
+	case !isAlnum(c), c == '8', c == '9': // \8 and \9 are "8" and "9" in a class
 		return int(c)
 	case c == 'c' && i+2 < len(body):
 		return int(strings.ToUpper(body[i+2 : i+3])[0]) ^ 0x40

@@ -65,6 +65,11 @@ var pcreRules = []keywordRule{
 	{"tcp", `content:"x"; pcre:"/(?<=a)[\101-5]/";`, false},
 	{"tcp", `content:"x"; pcre:"/(?<=a)[\c{-\c[]/";`, false},
 	{"tcp", `content:"x"; pcre:"/(?<=a)[\]-A]/";`, false},
+	{"tcp", `content:"x"; pcre:"/(?<=a)[\7-\9]/";`, true},
+	{"tcp", `content:"x"; pcre:"/(?<=a)[\8-\7]/";`, false},
+	{"tcp", `content:"x"; pcre:"/(?<=a)[\9-\101]/";`, true},
+	{"tcp", `content:"x"; pcre:"/(?<=a)[\Qz\E-a]/";`, false},
+	{"tcp", `content:"x"; pcre:"/(?<=a)[a-\Q0\E]/";`, false},
 }
 
 // fp is a certificate fingerprint as tls.fingerprint reads it.
