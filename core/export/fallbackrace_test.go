@@ -4,10 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -47,17 +44,7 @@ func (h pausingHandler) Handle(_ context.Context, rec slog.Record) error {
 // devices got older bytes, REVALIDATING or STALE. The failed request gets
 // the newer list (STALE: its own read failed), and the next one a HIT.
 func TestFallbackDoesNotReplaceLaterBuild(t *testing.T) {
-	var down atomic.Bool
-	var attrs atomic.Int32
-	attrs.Store(3)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if down.Load() {
-			http.Error(w, "down", http.StatusBadGateway)
-			return
-		}
-		_, _ = w.Write([]byte(attrsJSON(int(attrs.Load()))))
-	}))
-	t.Cleanup(srv.Close)
+	srv, down, attrs := switchableMISP(t, 3)
 	clock := &fakeClock{now: time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)}
 	pause := newPausingHandler("serving last good list")
 	t.Cleanup(func() {

@@ -19,17 +19,7 @@ import (
 // that waited for the stale build get it too (STALE: their own read of
 // MISP failed).
 func TestStaleBuildDoesNotReplaceLaterBuild(t *testing.T) {
-	var down atomic.Bool
-	var attrs atomic.Int32
-	attrs.Store(3)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if down.Load() {
-			http.Error(w, "down", http.StatusBadGateway)
-			return
-		}
-		_, _ = w.Write([]byte(attrsJSON(int(attrs.Load()))))
-	}))
-	t.Cleanup(srv.Close)
+	srv, down, attrs := switchableMISP(t, 3)
 	clock := &fakeClock{now: time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)}
 	s := New(inMemory(Options{Now: clock.Now}, "stale race test"))
 	rd := newLateStop()
@@ -81,4 +71,20 @@ func TestStaleBuildDoesNotReplaceLaterBuild(t *testing.T) {
 		t.Fatalf("request that waited for the stale build: %s, ETag %s, %d entries; want STALE with the later list, ETag %s",
 			waited.res.Status, waited.res.ETag, waited.res.Entries, built.ETag)
 	}
+}
+
+// switchableMISP is a MISP answering n attributes (attrs), or HTTP 502
+// while down is set.
+func switchableMISP(t *testing.T, n int32) (srv *httptest.Server, down *atomic.Bool, attrs *atomic.Int32) {
+	down, attrs = new(atomic.Bool), new(atomic.Int32)
+	attrs.Store(n)
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if down.Load() {
+			http.Error(w, "down", http.StatusBadGateway)
+			return
+		}
+		_, _ = w.Write([]byte(attrsJSON(int(attrs.Load()))))
+	}))
+	t.Cleanup(srv.Close)
+	return srv, down, attrs
 }
