@@ -3,7 +3,6 @@ package export
 import (
 	"bytes"
 	"testing"
-	"time"
 
 	"github.com/cratos-project/cratos/core/config"
 )
@@ -23,23 +22,7 @@ func TestBreakerChangeAfterRestartServesFormerList(t *testing.T) {
 		{"circuit_breaker", func(g *config.Guard) { g.CircuitBreaker = &off }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			gate := newGatedMISP(t)
-			dir := t.TempDir()
-			open := func() Options { return stateOptions(t, dir) }
-			rig := newSWRRig(t, gate, open())
-			good := rig.get(t, Miss)
-			rig.svc.WaitDurable()
-			site := *rig.req.Site
-			tc.change(&site.Guard)
-			req := rig.req
-			req.Site = &site
-
-			rig = newSWRRig(t, gate, open())
-			t.Cleanup(rig.svc.WaitDurable)
-			rig.req = req
-			gate.fail.Store(true)
-			rig.clock.advance(time.Hour)
-			res, err := rig.svc.Get(t.Context(), rig.req)
+			good, res, err := guardChangedAfterRestart(t, func(_ Result, g *config.Guard) { tc.change(g) })
 			if err != nil {
 				t.Fatalf("MISP down after a change of %s only: %v; want the former list STALE", tc.name, err)
 			}

@@ -84,24 +84,11 @@ func TestGuardChangeBuildsFromLastFeedSnapshot(t *testing.T) {
 // and the device keeps the list it has. A change of the query (the tag)
 // still serves the former list STALE (TestStaleListAfterSettingsChange).
 func TestGuardChangeAfterRestartRefusesFormerList(t *testing.T) {
-	gate := newGatedMISP(t)
-	dir := t.TempDir()
-	open := func() Options { return stateOptions(t, dir) }
-	rig := newSWRRig(t, gate, open())
-	good := rig.get(t, Miss)
-	rig.svc.WaitDurable()
-	protected := firstEntry(t, good.Body)
-	site := *rig.req.Site
-	site.Guard.NeverBlock = config.NeverBlock{CIDRs: []string{protected}}
-	req := rig.req
-	req.Site = &site
-
-	rig = newSWRRig(t, gate, open())
-	t.Cleanup(rig.svc.WaitDurable)
-	rig.req = req
-	gate.fail.Store(true)
-	rig.clock.advance(time.Hour)
-	res, err := rig.svc.Get(t.Context(), rig.req)
+	var protected string
+	_, res, err := guardChangedAfterRestart(t, func(good Result, g *config.Guard) {
+		protected = firstEntry(t, good.Body)
+		g.NeverBlock = config.NeverBlock{CIDRs: []string{protected}}
+	})
 	if err == nil {
 		t.Fatalf("status %s, body holds %s: %v; want MISP's error, not the list built under the former guard",
 			res.Status, protected, bytes.Contains(res.Body, []byte(protected)))
@@ -109,4 +96,29 @@ func TestGuardChangeAfterRestartRefusesFormerList(t *testing.T) {
 	if !errors.As(err, new(*misp.Error)) {
 		t.Fatalf("error %v, want MISP's", err)
 	}
+}
+
+// guardChangedAfterRestart builds a list into a state directory, starts
+// the service again on it with the site's guard changed by change (given
+// the list built), and returns the list built and what the list's
+// request gets an hour later, MISP down.
+func guardChangedAfterRestart(t *testing.T, change func(good Result, g *config.Guard)) (good, res Result, err error) {
+	t.Helper()
+	gate := newGatedMISP(t)
+	dir := t.TempDir()
+	rig := newSWRRig(t, gate, stateOptions(t, dir))
+	good = rig.get(t, Miss)
+	rig.svc.WaitDurable()
+	site := *rig.req.Site
+	change(good, &site.Guard)
+	req := rig.req
+	req.Site = &site
+
+	rig = newSWRRig(t, gate, stateOptions(t, dir))
+	t.Cleanup(rig.svc.WaitDurable)
+	rig.req = req
+	gate.fail.Store(true)
+	rig.clock.advance(time.Hour)
+	res, err = rig.svc.Get(t.Context(), rig.req)
+	return good, res, err
 }
