@@ -115,8 +115,14 @@ func TestStaleness(t *testing.T) {
 
 // promtool check metrics finds nothing to say about the exposition.
 func TestPromtoolCheckMetrics(t *testing.T) {
+	promtoolCheck(t, scrape(t, exercised(t)))
+}
+
+// promtoolCheck runs promtool check metrics on an exposition, which must
+// pass with nothing to say.
+func promtoolCheck(t *testing.T, text string) {
+	t.Helper()
 	promtool := testtool.Require(t, "promtool", "prometheus")
-	text := scrape(t, exercised(t))
 	cmd := exec.Command(promtool, "check", "metrics")
 	cmd.Stdin = strings.NewReader(text)
 	var out bytes.Buffer

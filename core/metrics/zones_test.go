@@ -1,11 +1,9 @@
 package metrics
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"net/netip"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +11,6 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/cratos-project/cratos/core/dnsprimary"
-	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 const zoneText = `$TTL 300
@@ -93,14 +90,7 @@ func TestZoneSeries(t *testing.T) {
 			t.Errorf("/metrics lacks %s", want)
 		}
 	}
-	promtool := testtool.Require(t, "promtool", "prometheus")
-	cmd := exec.Command(promtool, "check", "metrics")
-	cmd.Stdin = strings.NewReader(text)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil || strings.TrimSpace(out.String()) != "" {
-		t.Errorf("promtool check metrics: %v\n%s", err, out.String())
-	}
+	promtoolCheck(t, text)
 }
 
 // A zone never built since the start (its token refused, MISP down) has
