@@ -97,12 +97,14 @@ func (s *Service) getBuilt(ctx context.Context, r Request, rd renderers.Renderer
 	if res.Err == nil {
 		return s.result(res.Val.(Result)), nil
 	}
-	if res, ok := s.staleBuild(ctx, r, rd, k, nsArtifact, res.Err); ok { // stalebuild.go
-		return s.result(res), nil
+	stale, key := s.lastServed(ctx, k)
+	if stale != nil && key != k.artifact { // served under former settings
+		if res, ok := s.staleBuild(ctx, r, rd, k, nsArtifact, res.Err); ok { // stalebuild.go
+			return s.result(res), nil
+		}
 	}
 	// A list built under another guard may hold what this one keeps
 	// out: the request fails, and devices keep the list they have.
-	stale, key := s.lastServed(ctx, k)
 	if stale != nil && guardChanged(key, k.artifact) {
 		s.opts.Logger.Warn("list built under the former guard not served", "site", r.Site.Name, "feed", r.Feed, "output", r.Output, "error", res.Err)
 		stale = nil

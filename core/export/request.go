@@ -138,7 +138,7 @@ func (s *Service) keysFor(r Request) keys {
 	}
 	group := strings.Join([]string{keyID, r.Site.Name, string(kind), selector, r.DataType.Name, r.Age}, "|")
 	snapshot := "snap|" + keyID + "|" + group + "|" + strings.Join(r.DataType.MISPTypes, ",") + "|" + strconv.Itoa(r.Site.ExpandLimit) + "/" + strconv.Itoa(r.Site.ExpandMax) +
-		"|guard:" + r.Site.GuardDigest() + s.neverBlockKey + "|rules:" + guardRules(r.Site) + s.neverBlockKey
+		"|guard:" + r.Site.GuardDigest() + "|rules:" + guardRules(r.Site) + s.neverBlockKey
 	out := "out:" + r.Output
 	if r.Kind == KindVendor {
 		out = "vendor:" + r.Vendor

@@ -11,9 +11,10 @@ import (
 )
 
 // staleBuild is what getBuilt serves when MISP could not be read for a
-// list that has no last good list under its key yet (a reload changed a
-// setting applied after MISP's answer: the guard, never_block, a
-// renderer option): the list built under the current settings from the
+// list that has no last good list under its key yet while its URL served
+// one under former settings (a reload changed a setting applied after
+// MISP's answer: the guard, never_block, a renderer option; a list never
+// served gets MISP's error): the list built under the current settings from the
 // feed snapshot last read, MISP's last answer to the same query, served
 // STALE with upstream, MISP's error. The list last served at the URL,
 // built under the former settings, may hold what the new guard keeps out.
@@ -22,14 +23,6 @@ import (
 func (s *Service) staleBuild(ctx context.Context, r Request, rd renderers.Renderer, k keys, nsArtifact string, upstream error) (Result, bool) {
 	if !errors.As(upstream, new(*misp.Error)) || r.Kind == KindOrg ||
 		!feedsnap.Selectable(r.DataType.MISPTypes) || !feedsnap.Covers(feedTypes, r.DataType.MISPTypes) {
-		return Result{}, false
-	}
-	if own, _ := s.lastGood(k.artifact); own != nil {
-		return Result{}, false
-	}
-	// Only a list the URL served under former settings is rebuilt so: a
-	// list never served gets MISP's error, as before any change.
-	if former, key := s.lastServed(ctx, k); former == nil || key == k.artifact {
 		return Result{}, false
 	}
 	st, ok := s.feeds.m.Get(s.feedKey(r))
