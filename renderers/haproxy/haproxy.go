@@ -5,7 +5,6 @@ import (
 	"context"
 	"io"
 	"iter"
-	"net/netip"
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
@@ -32,14 +31,12 @@ const (
 const (
 	DropDuplicate = "haproxy duplicate address or net"
 	DropWrongList = "haproxy value not of this list kind"
-	// DropMappedNet is an IPv6 net holding ipv4Mapped (::/8, ::/0).
+	// DropMappedNet is an IPv6 net holding the IPv4-mapped block
+	// (feedlist.HoldsIPv4Mapped: ::/8, ::/0). HAProxy looks an IPv4
+	// address that no IPv4 pattern matches up among the IPv6 patterns as
+	// an IPv4-mapped one, so such a net matches every IPv4 client.
 	DropMappedNet = "haproxy IPv6 net holding the IPv4-mapped block ::ffff:0:0/96 (it matches every IPv4 client)"
 )
-
-// ipv4Mapped is the block of IPv4-mapped IPv6 addresses. HAProxy looks an
-// IPv4 address that no IPv4 pattern matches up among the IPv6 patterns as
-// one of them, so an IPv6 net holding the block matches every IPv4 client.
-var ipv4Mapped = netip.MustParsePrefix("::ffff:0:0/96")
 
 // Renderer renders HAProxy pattern files. The zero value is ready to use.
 type Renderer struct{ spec }
@@ -128,7 +125,7 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 				continue
 			}
 			if p, ok := x.Prefix(); ok {
-				if p.Addr().Is6() && p.Bits() <= ipv4Mapped.Bits() && p.Contains(ipv4Mapped.Addr()) {
+				if feedlist.HoldsIPv4Mapped(p) {
 					d.Add(DropMappedNet, 1)
 					continue
 				}

@@ -10,6 +10,7 @@ import (
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
+	"github.com/cratos-project/cratos/renderers/internal/feedlist"
 	"github.com/cratos-project/cratos/renderers/internal/nameset"
 )
 
@@ -110,7 +111,7 @@ func checkPatterns(kind, text string) ([]string, error) {
 				p = netip.PrefixFrom(a, a.BitLen())
 			} else if p.Masked() != p || p.IsSingleIP() {
 				return nil, fmt.Errorf("line %d: %q is not masked or is a single address", i+1, l)
-			} else if p.Addr().Is6() && p.Bits() <= ipv4Mapped.Bits() && p.Contains(ipv4Mapped.Addr()) {
+			} else if feedlist.HoldsIPv4Mapped(p) {
 				return nil, fmt.Errorf("line %d: %q holds ::ffff:0:0/96 and matches every IPv4 client", i+1, l)
 			}
 			if last.IsValid() && (last.Addr().Compare(p.Addr()) > 0 || last.Addr() == p.Addr() && last.Bits() >= p.Bits()) {

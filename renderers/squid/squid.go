@@ -126,7 +126,7 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 				req.Drop("prefix length 0 (it matches every address)", 1)
 			case p.Addr().Is4():
 				v4 = append(v4, p)
-			case p.Bits() <= ipv4Mapped.Bits() && p.Contains(ipv4Mapped.Addr()):
+			case feedlist.HoldsIPv4Mapped(p):
 				req.Drop(DropMappedNet, 1)
 			default:
 				v6 = append(v6, p)
@@ -164,13 +164,11 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 	return out.Close()
 }
 
-// ipv4Mapped is the block of IPv4-mapped IPv6 addresses. Squid holds
-// every IPv4 address, of a request and of an ACL, as one of them.
-var ipv4Mapped = netip.MustParsePrefix("::ffff:0:0/96")
-
-// DropMappedNet is the reason for an IPv6 net holding ipv4Mapped ("::/8"):
-// Squid would match every IPv4 destination with it, or ignore it or the
-// IPv4 entries as overlapping.
+// DropMappedNet is the reason for an IPv6 net holding the IPv4-mapped
+// block ("::/8", feedlist.HoldsIPv4Mapped): Squid holds every IPv4
+// address, of a request and of an ACL, as an IPv4-mapped one, so it would
+// match every IPv4 destination with it, or ignore it or the IPv4 entries
+// as overlapping.
 const DropMappedNet = "IPv6 net holding the IPv4-mapped block ::ffff:0:0/96 (Squid matches every IPv4 address with it)"
 
 func writePrefixes(out *renderers.Out, req renderers.Request, ps []netip.Prefix, v4 bool) {

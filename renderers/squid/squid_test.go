@@ -13,6 +13,7 @@ import (
 	"github.com/cratos-project/cratos/conformance/rendertest"
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
+	"github.com/cratos-project/cratos/renderers/internal/feedlist"
 )
 
 var ind = rendertest.Of
@@ -311,7 +312,7 @@ func fuzzCheckPrefixes(t *testing.T, ins []indicator.Indicator, lines []string) 
 	out, err := rendertest.Prefixes(lines, true)
 	kept := slices.DeleteFunc(slices.Clone(ins), func(in indicator.Indicator) bool {
 		p, ok := in.Prefix()
-		return ok && p.Addr().Is6() && p.Bits() <= ipv4Mapped.Bits() && p.Contains(ipv4Mapped.Addr())
+		return ok && feedlist.HoldsIPv4Mapped(p)
 	})
 	if err == nil {
 		err = rendertest.Covers(out, kept, 1)

@@ -21,7 +21,6 @@ import (
 	"context"
 	"io"
 	"iter"
-	"net/netip"
 	"strings"
 
 	"github.com/cratos-project/cratos/core/indicator"
@@ -186,20 +185,18 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 	return out.Close()
 }
 
-// Reasons for nets left out, passed to Request.Drop.
+// Reasons for nets left out, passed to Request.Drop. Zeek holds every
+// IPv4 address and net as IPv4-mapped IPv6, and Intel::SUBNET rows of
+// both families in one table, so an IPv6 net holding the IPv4-mapped
+// block matches every IPv4 address Zeek sees.
 const (
 	DropZeroNet   = "prefix length 0 (it matches every address)"
 	DropMappedNet = "IPv6 net holding the IPv4-mapped block ::ffff:0:0/96 (Zeek matches every IPv4 address with it)"
 )
 
-// ipv4Mapped is the block of IPv4-mapped IPv6 addresses. Zeek holds every
-// IPv4 address and net as one of them, and Intel::SUBNET rows of both
-// families in one table, so an IPv6 net holding this block matches every
-// IPv4 address Zeek sees.
-var ipv4Mapped = netip.MustParsePrefix("::ffff:0:0/96")
-
 // netDrop returns why the net ind is left out, or "" to write it: a /0
-// (0.0.0.0/0, ::/0), or an IPv6 net holding ipv4Mapped (::/8).
+// (0.0.0.0/0, ::/0), or an IPv6 net holding the IPv4-mapped block (::/8,
+// feedlist.HoldsIPv4Mapped).
 func netDrop(ind indicator.Indicator) string {
 	if ind.Type != indicator.IPv4Net && ind.Type != indicator.IPv6Net {
 		return ""
@@ -210,7 +207,7 @@ func netDrop(ind indicator.Indicator) string {
 		return ""
 	case p.Bits() == 0:
 		return DropZeroNet
-	case p.Addr().Is6() && p.Bits() <= ipv4Mapped.Bits() && p.Contains(ipv4Mapped.Addr()):
+	case feedlist.HoldsIPv4Mapped(p):
 		return DropMappedNet
 	}
 	return ""

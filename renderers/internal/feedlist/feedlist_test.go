@@ -294,3 +294,15 @@ func TestAddURLs(t *testing.T) {
 		t.Errorf("got %v %v, want %v and one refused", got, d, want)
 	}
 }
+
+func TestHoldsIPv4Mapped(t *testing.T) {
+	for p, want := range map[string]bool{
+		"::/0": true, "::/8": true, "::/80": true, "::ffff:0:0/96": true,
+		"::/96": false, "::/81": false, "::ffff:192.0.2.0/120": false, "::ffff:0:0/97": false,
+		"64:ff9b::/96": false, "2001:db8::/32": false, "0.0.0.0/0": false, "198.51.100.0/24": false,
+	} {
+		if got := HoldsIPv4Mapped(netip.MustParsePrefix(p)); got != want {
+			t.Errorf("HoldsIPv4Mapped(%s) = %v, want %v", p, got, want)
+		}
+	}
+}
