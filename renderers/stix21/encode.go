@@ -7,6 +7,7 @@ import (
 
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/internal/jsonstr"
+	"github.com/cratos-project/cratos/renderers/internal/ioc"
 )
 
 // patternForm says how one indicator type becomes a pattern.
@@ -134,7 +135,7 @@ func (e *encoder) slowIndicator(in indicator.Indicator) ([]byte, string) {
 		return nil, "stix21: no STIX pattern for type " + in.Type.String()
 	case !utf8.ValidString(in.Value):
 		return nil, "stix21: value is not valid UTF-8"
-	case f.patternType == "stix" && hasControl(strings.ReplaceAll(in.Value, "\t", "")):
+	case f.patternType == "stix" && ioc.HasControl(strings.ReplaceAll(in.Value, "\t", "")):
 		return nil, "stix21: control character in a pattern value"
 	}
 	ts := e.timestamp(in.Timestamp)

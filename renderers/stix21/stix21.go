@@ -15,6 +15,7 @@ import (
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
 	"github.com/cratos-project/cratos/renderers/internal/feedlist"
+	"github.com/cratos-project/cratos/renderers/internal/ioc"
 )
 
 // Name is the renderer's URL segment.
@@ -96,7 +97,7 @@ func (def) Config(o renderers.Options) (config, error) {
 		return config{}, renderers.OptionError(Name, OptIdentityName, "a name", v)
 	case len(v) > 256:
 		return config{}, renderers.OptionError(Name, OptIdentityName, "at most 256 bytes", v)
-	case !utf8.ValidString(v) || hasControl(v):
+	case !utf8.ValidString(v) || ioc.HasControl(v):
 		return config{}, renderers.OptionError(Name, OptIdentityName, "UTF-8 text without control characters", v)
 	}
 	level := strings.ToLower(o.String(OptTLP))
@@ -163,13 +164,4 @@ func bundleID(req renderers.Request, digest hash.Hash) uuid {
 		hex.EncodeToString(digest.Sum(nil)),
 	}, "\n")
 	return newUUID5(namespace, []byte(name))
-}
-
-func hasControl(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < 0x20 || s[i] == 0x7f {
-			return true
-		}
-	}
-	return false
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/cratos-project/cratos/core/indicator"
 	"github.com/cratos-project/cratos/renderers"
 	"github.com/cratos-project/cratos/renderers/internal/feedlist"
+	"github.com/cratos-project/cratos/renderers/internal/ioc"
 )
 
 // Header is the "#fields" line without meta.do_notice.
@@ -73,7 +74,7 @@ type options struct {
 func (def) Config(o renderers.Options) (options, error) {
 	opt := options{doNotice: o.Enum("do_notice")}
 	if v := o.String("source"); v != "" {
-		if v == "-" || len(v) > 256 || hasControl(v) {
+		if v == "-" || len(v) > 256 || ioc.HasControl(v) {
 			return options{}, renderers.OptionError(info.Name, "source", "1-256 characters without control characters, other than \"-\"", v)
 		}
 		opt.source = v
@@ -155,7 +156,7 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request
 		}
 		if ind.Type == indicator.URL {
 			v = requestURL(ind.Value, v)
-			if hasControl(v) {
+			if ioc.HasControl(v) {
 				req.Drop("URL with an escaped control character (%00, %0A)", 1)
 				continue
 			}
@@ -307,11 +308,6 @@ func unhex(c byte) byte {
 		return c - 'A' + 10
 	}
 	return c - '0'
-}
-
-// hasControl reports whether s holds a C0 control character or DEL.
-func hasControl(s string) bool {
-	return strings.ContainsFunc(s, func(r rune) bool { return r < ' ' || r == 0x7f })
 }
 
 func hasSpaceOrControl(s string) bool {

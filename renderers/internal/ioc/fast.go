@@ -24,6 +24,18 @@ func PlainText(s string) bool {
 	return true
 }
 
+// HasControl reports whether s holds a C0 control character or DEL.
+// Bytes from 0x80 on, C1 controls and invalid UTF-8 included, are not
+// looked at: PlainText checks those too.
+func HasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] == 0x7f {
+			return true
+		}
+	}
+	return false
+}
+
 // OneLine returns s with control characters and invalid UTF-8 replaced
 // by spaces.
 func OneLine(s string) string {

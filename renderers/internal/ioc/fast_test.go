@@ -24,6 +24,14 @@ func TestPlainText(t *testing.T) {
 			t.Errorf("PlainText(%q) = %v", tt.in, got)
 		}
 	}
+	for s, want := range map[string]bool{
+		"": false, "plain text": false, "Überweisung – bitte": false, "a\u0085b": false, "\xff": false, "~": false,
+		"a\tb": true, "a\nb": true, "\x00": true, "a\x1f": true, "a\x7fb": true, "ü\x01": true, "\xff\x1b": true,
+	} {
+		if got := HasControl(s); got != want {
+			t.Errorf("HasControl(%q) = %v", s, got)
+		}
+	}
 	if got := OneLine("a\nb\xffc"); got != "a b c" {
 		t.Errorf("OneLine = %q", got)
 	}

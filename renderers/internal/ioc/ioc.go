@@ -1,8 +1,9 @@
 // Package ioc holds what the indicator-import renderers (checkpoint,
 // defender, f5, junos, elastic) share: CSV fields (quoting, spreadsheet
-// safety), one-line text checks, stable record names, the newest-first
-// entry caps (Newest over a slice, which ipset uses too, Keeper over a
-// stream) and the address lists of f5 and junos.
+// safety), one-line text checks (HasControl serves stix21 and zeek too),
+// stable record names, the newest-first entry caps (Newest over a slice,
+// which ipset uses too, Keeper over a stream) and the address lists of f5
+// and junos.
 package ioc
 
 import (
