@@ -73,6 +73,7 @@ type Collection struct {
 	prev    []indicator.Indicator // its indicators (shared, never modified)
 	pending *pending              // a refresh the gate held
 	basis   *Basis                // what the refresh last applied was made of; nil: not known
+	stored  *Basis                // the Basis a restart reads (basisfile.go); nil: not known
 	changes uint64
 	opts    map[string]string
 }

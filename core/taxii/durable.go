@@ -20,10 +20,12 @@ var ErrNotSaved = errors.New("taxii: collection history not saved")
 // tries again; the error wraps ErrNotSaved.
 func (m *Manager) Refresh(key string, c *Collection, src any, view func() []indicator.Indicator, opts map[string]string, now time.Time, gate Gate) (held bool, err error) {
 	var save func() error
+	var keep func()
 	if m.write != nil {
 		save = func() error { return m.save(key, c) }
+		keep = func() { m.saveBasis(key, c) }
 	}
-	_, held, err = c.applyGated(src, view, opts, now, gate, save)
+	_, held, err = c.applyGated(src, view, opts, now, gate, save, keep)
 	return held, err
 }
 
@@ -33,7 +35,14 @@ func (m *Manager) save(key string, c *Collection) error {
 	defer m.saveMu.Unlock()
 	b, err := c.marshalState()
 	if err == nil {
+		err = m.dropBasis(key)
+	}
+	if err == nil {
 		err = m.write(fileName(key), b)
+	}
+	c.stored = nil // not known after a failure
+	if err == nil {
+		c.stored = c.basis
 	}
 	m.trouble(key, TroubleNotSaved, fileName(key), err)
 	if err != nil {

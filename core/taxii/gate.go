@@ -89,13 +89,14 @@ type pending struct {
 // gate lets it through it is applied. held reports whether the refresh
 // is held.
 func (c *Collection) ApplyGated(src any, view func() []indicator.Indicator, opts map[string]string, now time.Time, gate Gate) (changed, held bool, err error) {
-	return c.applyGated(src, view, opts, now, gate, nil)
+	return c.applyGated(src, view, opts, now, gate, nil, nil)
 }
 
 // applyGated is ApplyGated calling save (nil: none), with the lock held,
 // before a change can be read: when save fails the change is taken back
-// and its error returned.
-func (c *Collection) applyGated(src any, view func() []indicator.Indicator, opts map[string]string, now time.Time, gate Gate, save func() error) (changed, held bool, err error) {
+// and its error returned. A refresh applied that changes nothing to
+// save calls keep (nil: none), which keeps its Basis.
+func (c *Collection) applyGated(src any, view func() []indicator.Indicator, opts map[string]string, now time.Time, gate Gate, save func() error, keep func()) (changed, held bool, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if src != nil && src == c.src && mapsEqual(opts, c.opts) {
@@ -121,6 +122,9 @@ func (c *Collection) applyGated(src any, view func() []indicator.Indicator, opts
 			gate(Counts{Prev: n, Kept: n, Cur: n}) // nothing revoked: nothing to hold
 		}
 		c.src, c.prev, c.basis = src, ins, basisOf(src)
+		if keep != nil {
+			keep()
+		}
 		return false, false, nil
 	}
 	enc, err := stix21.NewObjects(opts, now)
@@ -138,6 +142,9 @@ func (c *Collection) applyGated(src any, view func() []indicator.Indicator, opts
 	}
 	before := c.mark()
 	if !c.apply(src, ins, found, opts, now, enc) {
+		if keep != nil {
+			keep()
+		}
 		return false, false, nil
 	}
 	if save != nil {

@@ -116,6 +116,7 @@ func (m *Manager) load(key, id, legacy string) (*Collection, error) {
 		return nil, err
 	}
 	m.trouble(key, TroubleUnavailable, "", nil)
+	m.readBasis(key, c)
 	if c.migrating() {
 		m.logger.Warn("taxii collection state has ids shared by every collection: the next refresh revokes them and adds the indicators again under ids of the collection",
 			"file", name)
