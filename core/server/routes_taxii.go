@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -185,32 +186,39 @@ func (s *Server) taxiiContent(c *fiber.Ctx, cl *caller, e taxiiEndpoint, feed st
 	if qerr != nil {
 		return taxiiError(c, qerr)
 	}
-	site := cl.site
-	req := export.Request{Site: site, MISPURL: cl.claims.BaseURL(), MISPKey: cl.claims.Key, Kind: export.KindFeed,
-		Feed: feed, Age: taxiiAge, TTL: s.defaultTTL(site), Consumer: cl.fingerprint}
-	key, owner, coll, verr, cerr := s.taxiiHistory(c, req)
-	if cerr != nil {
-		return taxiiError(c, &taxii.Error{Status: fiber.StatusServiceUnavailable, Title: "collection history unavailable",
-			Description: "the collection's history could not be read from state_dir; its state is in Cratos's /v1/status"})
-	}
-	var view export.FeedView
-	if verr == nil {
-		// A poll whose client left stops waiting; the view's reads stop
-		// with the last poll waiting for them, as a list's build does.
-		ctx := s.watchClient(c)
-		view, verr = s.opts.Export.FeedView(ctx, req, taxii.Types(), s.opts.Config.DataType)
-		gone := verr != nil && errors.Is(verr, context.Canceled) && ctx.Err() != nil
-		ctx.Stop()
-		if gone {
-			s.opts.Logger.Info("client gone before its collection was read", "site", site.Name, "feed", feed)
-			c.Status(statusClientGone)
-			return nil
+	var (
+		site       *config.Site
+		req        export.Request
+		key, owner string
+		coll       *taxii.Collection
+		view       export.FeedView
+		verr       error
+		answered   bool
+	)
+	for asked := 1; ; asked++ {
+		site = cl.site
+		req = export.Request{Site: site, MISPURL: cl.claims.BaseURL(), MISPKey: cl.claims.Key, Kind: export.KindFeed,
+			Feed: feed, Age: taxiiAge, TTL: s.defaultTTL(site), Consumer: cl.fingerprint}
+		key, owner, coll, view, verr, answered, err = s.taxiiView(c, req)
+		if answered {
+			return err
 		}
-	}
-	// A reload while MISP was read may have revoked the token, narrowed
-	// allowed_ips or removed the site: nothing of the collection then.
-	if _, status, msg := s.reauthorize(c, cl); status != 0 {
-		return taxiiRefuse(c, status, msg)
+		// A reload while MISP was read may have revoked the token, narrowed
+		// allowed_ips or removed the site: nothing of the collection then.
+		changed, status, msg := s.reauthorize(c, cl)
+		if status != 0 {
+			return taxiiRefuse(c, status, msg)
+		}
+		// A view read under the previous version of the site (its guard,
+		// feeds, stix21 options) is read once more under the one loaded
+		// now: the collection is refreshed as a poll after the reload
+		// refreshes it.
+		if !changed || asked == 2 {
+			break
+		}
+		if !slices.Contains(taxiiFeeds(cl.site), feed) {
+			return taxiiError(c, &taxii.Error{Status: fiber.StatusNotFound, Title: "collection not found"})
+		}
 	}
 	if verr != nil {
 		// A collection with a history answers from it when MISP fails or
@@ -276,6 +284,33 @@ func (s *Server) taxiiContent(c *fiber.Ctx, cl *caller, e taxiiEndpoint, feed st
 		c.Set("X-TAXII-Date-Added-Last", res.Last)
 	}
 	return s.taxiiSend(c, res, nil)
+}
+
+// taxiiView returns req's collection, its key and owner (taxiiHistory),
+// and the feed's view when MISP can be read for it (verr: why not).
+// answered reports that c was answered (the history unavailable, the
+// client gone), with err the answer's.
+func (s *Server) taxiiView(c *fiber.Ctx, req export.Request) (key, owner string, coll *taxii.Collection, view export.FeedView, verr error, answered bool, err error) {
+	key, owner, coll, verr, cerr := s.taxiiHistory(c, req)
+	if cerr != nil {
+		return "", "", nil, view, nil, true, taxiiError(c, &taxii.Error{Status: fiber.StatusServiceUnavailable, Title: "collection history unavailable",
+			Description: "the collection's history could not be read from state_dir; its state is in Cratos's /v1/status"})
+	}
+	if verr != nil {
+		return key, owner, coll, view, verr, false, nil
+	}
+	// A poll whose client left stops waiting; the view's reads stop
+	// with the last poll waiting for them, as a list's build does.
+	ctx := s.watchClient(c)
+	view, verr = s.opts.Export.FeedView(ctx, req, taxii.Types(), s.opts.Config.DataType)
+	gone := verr != nil && errors.Is(verr, context.Canceled) && ctx.Err() != nil
+	ctx.Stop()
+	if gone {
+		s.opts.Logger.Info("client gone before its collection was read", "site", req.Site.Name, "feed", req.Feed)
+		c.Status(statusClientGone)
+		return "", "", nil, view, nil, true, nil
+	}
+	return key, owner, coll, view, verr, false, nil
 }
 
 // taxiiHistory returns the collection of req's feed, its key
