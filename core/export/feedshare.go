@@ -114,7 +114,7 @@ func (s *Service) adoptFeed(ctx context.Context, r Request, key string, h feedHe
 		return err
 	}
 	st.fullAt = h.fullAt
-	st.keep(snap, h.id())
+	st.keep(snap, h.id(), s.feeds.room(st))
 	s.feeds.charge(s.feedKey(r), s.opts.Logger)
 	s.opts.Logger.Info("feed snapshot taken from memcached", "site", r.Site.Name, "feed", r.Feed, "generation", h.generation,
 		"pieces", loaded, "held", snap.Attributes, "ms", millis(time.Since(start)))

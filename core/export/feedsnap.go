@@ -77,13 +77,32 @@ type feedState struct {
 	shareID string
 	// badHead names a shared snapshot found unusable, not loaded again.
 	badHead string
+	// prev is the snapshot snap replaced, kept beside it while the
+	// budget has room for both: the MISP answer a list held after a
+	// change of its settings was made from (heldsettings.go).
+	prev atomic.Pointer[feedsnap.Snapshot]
 }
 
-// keep makes snap st's snapshot, shared as shareID.
-func (st *feedState) keep(snap *feedsnap.Snapshot, shareID string) {
+// keep makes snap st's snapshot, shared as shareID. The one it replaces
+// is kept as st.prev when room, what the feed snapshots' budget leaves
+// beside the others (feedTable.room), holds both.
+func (st *feedState) keep(snap *feedsnap.Snapshot, shareID string, room int64) {
+	n := snap.Bytes()
+	var prev *feedsnap.Snapshot
+	if old := st.snap; old != nil && old != snap && !old.Read.Equal(snap.Read) {
+		if m := old.Bytes(); n+m <= room {
+			prev, n = old, n+m
+		}
+	}
 	st.snap, st.shareID = snap, shareID
+	st.prev.Store(prev)
 	st.read.Store(snap.Read.UnixNano())
-	st.bytes.Store(snap.Bytes())
+	st.bytes.Store(n)
+}
+
+// room is what the budget leaves for st beside the other feed snapshots.
+func (t *feedTable) room(st *feedState) int64 {
+	return t.budget - (t.m.Bytes() - st.bytes.Load())
 }
 
 // feedNewer reports whether r's feed has been read since a snapshot
@@ -274,7 +293,7 @@ func (s *Service) readFeed(ctx context.Context, r Request, q misp.Query, st *fee
 		st.fullAt = now
 	}
 	old = st.snap
-	st.keep(next, "")
+	st.keep(next, "", s.feeds.room(st))
 	s.feeds.charge(s.feedKey(r), s.opts.Logger)
 	s.sites.Set(r.Site.Name, SiteState{LastBuild: now, LastURL: r.MISPURL}, 0)
 	s.opts.Logger.Info("fetched", "site", r.Site.Name, "kind", string(r.Kind), "feed", r.Feed, "full", full,

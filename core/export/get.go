@@ -232,7 +232,7 @@ func (s *Service) acceptBuilt(ctx context.Context, r Request, k keys, nsArtifact
 	defer t.accept.Unlock()
 	a := built.a
 	t.builtFrom(a.Fetched)
-	if last, held := s.checkHold(r, k, a, built.baseline, built.baselineKey); held != nil {
+	if last, held := s.checkHold(ctx, r, k, a, built.baseline, built.baselineKey); held != nil {
 		s.servedFrom(nsArtifact, k, built.baselineKey)
 		s.arts.Keep(nsArtifact, last, now.Add(r.TTL), now.Add(keepFor(r)))
 		return Result{Artifact: last, Status: Miss, Held: held}

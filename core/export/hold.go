@@ -36,6 +36,11 @@ type Hold struct {
 	// Identity names the MISP key the held list was built with (as
 	// Service.Identity does): only tokens of that key may be shown it.
 	Identity string `json:"-"`
+	// FormerSettings says that the list served is the last good one as
+	// built under the list's former guard or renderer options, which may
+	// carry what the current ones keep out: the MISP answer it was made
+	// from is no longer held (heldsettings.go).
+	FormerSettings bool `json:"former_settings,omitempty"`
 }
 
 type holdState struct {
@@ -48,6 +53,9 @@ type holdState struct {
 	// the same list was released with, when hasAccepted.
 	accepted    int
 	hasAccepted bool
+	// shown is what the hold serves in place of a last good list built
+	// under former settings (heldsettings.go).
+	shown atomic.Pointer[heldShown]
 }
 
 // reviewed returns the entries of the rebuilt list a release of this
@@ -84,6 +92,7 @@ func follow(st *holdState, h Hold, group string) (*holdState, bool) {
 			h.Since = st.Since
 		}
 		ns.accepted, ns.hasAccepted = st.reviewed()
+		ns.shown.Store(st.shown.Load())
 	}
 	ns.Hold = h
 	return ns, first
@@ -105,8 +114,9 @@ func holdID(artifactKey string) string {
 // pushed out of memory is still the baseline), or, after a change of
 // settings that gave the list a new key, the one last served at its URL
 // (nil: none), of artifact key prevKey. It returns the artifact to serve:
-// a, or prev when the circuit breaker holds a.
-func (s *Service) checkHold(r Request, k keys, a, prev *Artifact, prevKey string) (*Artifact, *Hold) {
+// a, or, when the circuit breaker holds a, prev, or prev's content under
+// the current settings when prev was built under others (heldContent).
+func (s *Service) checkHold(ctx context.Context, r Request, k keys, a, prev *Artifact, prevKey string) (*Artifact, *Hold) {
 	s.endFormerHolds(k)
 	st, _ := s.guard.holds.Get(k.artifact)
 	if prev == nil || prev == a {
@@ -123,6 +133,7 @@ func (s *Service) checkHold(r Request, k keys, a, prev *Artifact, prevKey string
 		}
 		ns, first := follow(st, h, k.group)
 		ns.list = k.list
+		served := s.heldContent(ctx, r, k, ns, prev, prevKey)
 		h = ns.Hold
 		s.guard.setHold(k.artifact, ns)
 		if first {
@@ -132,7 +143,11 @@ func (s *Service) checkHold(r Request, k keys, a, prev *Artifact, prevKey string
 				o.Held(h, true)
 			}
 		}
-		return prev, &h
+		if h.FormerSettings && (first || st != nil && !st.FormerSettings) {
+			s.opts.Logger.Warn("held list predates the change of its settings: it may carry what the current guard keeps out",
+				"site", h.Site, "feed", h.Feed, "type", h.DataType, "output", h.Output, "hold", h.ID)
+		}
+		return served, &h
 	}
 	if st != nil {
 		s.endHold(k.artifact, st, a.Entries)

@@ -234,7 +234,7 @@ func (s *Service) sharedArtifact(ctx context.Context, r Request, k keys, nsArtif
 	// Held as this process would hold its own build: against the list it
 	// last served at the URL, which the builder may not have had.
 	prev, prevKey := s.lastServed(ctx, k)
-	a, held := s.checkHold(r, k, a, prev, prevKey)
+	a, held := s.checkHold(ctx, r, k, a, prev, prevKey)
 	if held == nil {
 		prevKey = k.artifact
 	}

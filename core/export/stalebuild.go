@@ -89,7 +89,7 @@ func (s *Service) buildStale(ctx context.Context, r Request, rd renderers.Render
 		}
 		return Result{Artifact: later, Status: Stale, Upstream: upstream, Held: s.holdOf(k.artifact)}, nil
 	}
-	if last, held := s.checkHold(r, k, a, built.baseline, built.baselineKey); held != nil {
+	if last, held := s.checkHold(ctx, r, k, a, built.baseline, built.baselineKey); held != nil {
 		s.servedFrom(nsArtifact, k, built.baselineKey)
 		s.keepServing(r, nsArtifact, last, upstream, now)
 		return Result{Artifact: last, Status: Stale, Upstream: upstream, Held: held}, nil

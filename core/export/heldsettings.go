@@ -1,0 +1,98 @@
+package export
+
+import (
+	"context"
+	"time"
+
+	"github.com/cratos-project/cratos/core/feedsnap"
+)
+
+// An operator changes a list's guard (never_block, most often) because
+// the list blocks what it must not, and MISP may answer far less in the
+// same rebuild: the circuit breaker then holds the rebuilt list against
+// the last good one, which was built under the former guard and still
+// carries what the new one keeps out. A hold protects devices from MISP;
+// it must not undo the operator's guard. So while such a list is held,
+// what is served is the last good list's content under the current
+// settings: the MISP answer it was made from, passed through the current
+// guard and rendered with the current options.
+
+// heldShown is what a hold serves in place of former, a last good list
+// built under other settings.
+type heldShown struct {
+	former *Artifact
+	a      *Artifact
+}
+
+// heldContent returns what to serve while the rebuilt list of k is held,
+// ns being its hold, against prev, the list last served at its URL, of
+// artifact key prevKey: prev, unless it was built under another guard or
+// other renderer options. Then it is prev's content under the current
+// settings, made from the feed snapshot prev was made from while it is
+// kept (feedState.prev), once per hold; when it is not kept any more (a
+// restart, a later read of the feed), prev, and ns says so
+// (Hold.FormerSettings).
+func (s *Service) heldContent(ctx context.Context, r Request, k keys, ns *holdState, prev *Artifact, prevKey string) *Artifact {
+	if !listSettingsChanged(prevKey, k.artifact) {
+		return prev
+	}
+	if shown := ns.shown.Load(); shown != nil && shown.former == prev {
+		return shown.a
+	}
+	a, err := s.renderFormer(ctx, r, k, prev)
+	if err != nil {
+		s.opts.Logger.Warn("held list not rebuilt under the current settings", "site", r.Site.Name, "feed", feedLabel(r),
+			"type", r.DataType.Name, "output", r.Output, "error", err)
+	}
+	if a == nil {
+		ns.FormerSettings = true
+		return prev
+	}
+	ns.shown.Store(&heldShown{former: prev, a: a})
+	return a
+}
+
+// renderFormer renders, under r's settings, the feed snapshot prev was
+// made from; nil when it is not kept.
+func (s *Service) renderFormer(ctx context.Context, r Request, k keys, prev *Artifact) (*Artifact, error) {
+	feed := s.formerFeed(r, prev.Fetched)
+	if feed == nil {
+		return nil, nil
+	}
+	rd, err := s.Renderer(r)
+	if err != nil {
+		return nil, err
+	}
+	since, err := Since(r.Age, s.opts.Now())
+	if err != nil {
+		return nil, err
+	}
+	sel := feedsnap.Selection{Types: r.DataType.MISPTypes, ToIDS: !ignoresToIDS(r.Site, r.DataType), Since: since.Unix(),
+		WithoutUUIDs: k.withoutUUIDs}
+	snap, err := s.extractFeed(r, feed, sel, s.pairGuard(ctx, r))
+	if err != nil {
+		return nil, err
+	}
+	built, err := s.render(ctx, r, rd, k, snap)
+	if err != nil {
+		return nil, err
+	}
+	return built.a, nil
+}
+
+// formerFeed returns the snapshot of r's feed that its last read
+// replaced, when it is kept and was read at fetched (to the second).
+func (s *Service) formerFeed(r Request, fetched time.Time) *feedsnap.Snapshot {
+	if r.Kind == KindOrg || !feedsnap.Selectable(r.DataType.MISPTypes) || !feedsnap.Covers(feedTypes, r.DataType.MISPTypes) {
+		return nil
+	}
+	st, ok := s.feeds.m.Get(s.feedKey(r))
+	if !ok {
+		return nil
+	}
+	feed := st.prev.Load()
+	if feed == nil || !feed.Read.UTC().Truncate(time.Second).Equal(fetched) {
+		return nil
+	}
+	return feed
+}
