@@ -39,7 +39,7 @@ func dnsZones(cfg *config.Config, svc *service, now func() time.Time, logger *sl
 			AllowQuery:    zc.AllowQuery,
 			Notify:        zc.Notify,
 			JournalSize:   zc.JournalSize,
-			Source:        zoneSource(svc, zc.Token, zoneRequests(cfg, zc, refresh), now),
+			Source:        zoneSource(svc, zc.Token, zonePath(zc.Name), zoneRequests(cfg, zc, refresh), now),
 		}
 		if zc.TSIG != nil {
 			z.TSIG = &dnsprimary.TSIGKey{Name: zc.TSIG.Name, Algorithm: zc.TSIG.Algorithm, Secret: zc.TSIG.Secret}
@@ -58,11 +58,14 @@ func zoneRequests(cfg *config.Config, zc config.DNSZone, refresh time.Duration) 
 			dt, _ := cfg.DataType(name)
 			reqs = append(reqs, export.Request{MISPURL: cl.BaseURL(), MISPKey: cl.Key, Kind: export.KindFeed, Feed: zc.Feed,
 				DataType: dt, Age: zc.Age, Output: "rpz", TTL: zoneListLifetime(refresh),
-				RendererOptions: map[string]string{"origin": zc.Name}, WaitFresh: true, Path: "dns zone " + zc.Name})
+				RendererOptions: map[string]string{"origin": zc.Name}, WaitFresh: true, Path: zonePath(zc.Name)})
 		}
 		return reqs
 	}
 }
+
+// zonePath names the lists of the zone name in their holds.
+func zonePath(name string) string { return "dns zone " + name }
 
 // zoneClaims checks what a zone needs to be built (an age in range, a
 // token that verifies, a site file for it; check refuses a zone without
@@ -94,13 +97,15 @@ func zoneListLifetime(refresh time.Duration) time.Duration { return refresh / 2 
 // error (see zoneSite), so the zone keeps its content. A reload while the
 // lists were built has the token checked again, as a list request waiting
 // for its build has it, and a zone built with the previous version of its
-// site (its feeds, guard, options) is built once more.
-func zoneSource(svc *service, token string, requests func(auth.Claims) []export.Request, now func() time.Time) func(context.Context) (string, error) {
+// site (its feeds, guard, options) is built once more. A refused token
+// ends the holds of the zone's lists (path): they are not built again.
+func zoneSource(svc *service, token, path string, requests func(auth.Claims) []export.Request, now func() time.Time) func(context.Context) (string, error) {
 	return func(ctx context.Context) (string, error) {
 		for asked := 1; ; asked++ {
 			gen := svc.sites.Generation()
 			cl, site, err := zoneSite(svc, token, now())
 			if err != nil {
+				svc.export.EndHolds(path)
 				return "", err
 			}
 			text, err := zoneText(ctx, svc, site, requests(cl))
@@ -109,6 +114,7 @@ func zoneSource(svc *service, token string, requests func(auth.Claims) []export.
 			}
 			_, current, cerr := zoneSite(svc, token, now())
 			if cerr != nil {
+				svc.export.EndHolds(path)
 				return "", cerr
 			}
 			if current == site || asked == 2 {

@@ -240,6 +240,20 @@ func (s *Service) DropHolds(served func(site string) (*config.Site, bool)) {
 	}
 }
 
+// EndHolds ends the holds of the lists served at path (Request.Path): a
+// DNS zone no longer built, its token refused, whose lists no build would
+// release.
+func (s *Service) EndHolds(path string) {
+	if s.guard.nholds.Load() == 0 {
+		return
+	}
+	for key, st := range s.guard.holds.All() {
+		if st.Path == path {
+			s.endHold(key, st, st.Current)
+		}
+	}
+}
+
 // Release lets the rebuilt list of the hold id (or, with id "", every
 // held list of site) replace the last good one on its next build, which
 // the next request starts. It returns the holds released.
