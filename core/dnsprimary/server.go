@@ -270,6 +270,11 @@ func (s *Server) refresh(ctx context.Context, z *zoneState) error {
 		curSerial = cur.soa.Serial
 	}
 	text, err := z.cfg.Source(ctx)
+	if err != nil && errors.Is(ctx.Err(), context.Canceled) {
+		// Close (or the caller) cancelled the rebuild: no failure.
+		s.log.Info("zone rebuild cancelled; serving the last content", "zone", origin, "serial", curSerial, "loaded", cur != nil)
+		return fmt.Errorf("dnsprimary: refresh %s: source: %w", origin, err)
+	}
 	if err != nil {
 		reason := FailureReason(err)
 		z.stats.failed(reason)

@@ -10,7 +10,8 @@ import (
 
 // Reasons a rebuild of a zone fails, as ZoneStats counts them. A Source
 // names its reason with SourceFailure; the server adds FailZoneText and
-// FailTimeout, and counts any other failure as FailOther.
+// FailTimeout, and counts any other failure as FailOther; a rebuild
+// cancelled (by Close) is not counted.
 const (
 	FailToken    = "token"     // the zone's token no longer verifies, or is revoked or too long-lived
 	FailSite     = "site"      // the token's site file is gone or the site disabled
