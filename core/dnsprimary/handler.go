@@ -31,7 +31,8 @@ func (h handler) ServeDNS(w dns.ResponseWriter, r *dns.Msg) {
 		if err := w.TsigStatus(); err != nil {
 			s.log.Warn("request with a bad TSIG", "client", remote.String(), "key", t.Hdr.Name, "err", err)
 			if q := r.Question[0]; q.Qtype == dns.TypeAXFR || q.Qtype == dns.TypeIXFR {
-				if z := s.findZone(q.Name); z != nil {
+				// Counted against the zone named only, not one above.
+				if z := s.zones[dns.CanonicalName(q.Name)]; z != nil {
 					z.stats.refused.Add(1)
 				}
 			}

@@ -91,9 +91,10 @@ type ZoneStats struct {
 	// FailureReasons), Transfers the transfers served whole by kind (every
 	// one of TransferTypes).
 	Failures, Transfers map[string]uint64
-	// TransfersRefused counts the AXFR and IXFR requests refused: a client
-	// outside AllowTransfer, unsigned or signed with another key, or with
-	// a bad signature.
+	// TransfersRefused counts the AXFR and IXFR requests for the zone's
+	// name refused (not those for a name below it): a client outside
+	// AllowTransfer, unsigned or signed with another key, or with a bad
+	// signature.
 	TransfersRefused uint64
 	// Notifies counts the NOTIFY sequences started (one per new serial and
 	// secondary), NotifyFailures those that ended unacknowledged: no

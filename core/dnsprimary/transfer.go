@@ -35,7 +35,9 @@ func (s *Server) transfer(w dns.ResponseWriter, r *dns.Msg, z *zoneState, snap *
 	kind := dns.TypeToString[q.Qtype]
 	if reason := z.transferAllowed(r, remote); reason != "" {
 		s.log.Warn("zone transfer refused", "zone", origin, "type", kind, "client", remote.String(), "reason", reason)
-		z.stats.refused.Add(1)
+		if dns.CanonicalName(q.Name) == origin { // not a name below the zone
+			z.stats.refused.Add(1)
+		}
 		s.reply(w, r, refused(r), tcp)
 		return
 	}

@@ -16,7 +16,7 @@ var (
 	zoneTransfersDesc = prometheus.NewDesc("cratos_dns_zone_transfers_total",
 		"Zone transfers served whole over TCP, by type (axfr, ixfr, ixfr_fallback_axfr).", []string{"zone", "type"}, nil)
 	zoneRefusedDesc = prometheus.NewDesc("cratos_dns_zone_transfers_refused_total",
-		"AXFR and IXFR requests refused: client not in allow_transfer, unsigned, or signed with another or a bad key.", []string{"zone"}, nil)
+		"AXFR and IXFR requests for the zone's name refused: client not in allow_transfer, unsigned, or signed with another or a bad key.", []string{"zone"}, nil)
 	zoneNotifiesDesc = prometheus.NewDesc("cratos_dns_zone_notifies_total",
 		"NOTIFYs of a new serial sent to a secondary (retries not counted).", []string{"zone"}, nil)
 	zoneNotifyFailuresDesc = prometheus.NewDesc("cratos_dns_zone_notify_failures_total",
