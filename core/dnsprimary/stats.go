@@ -28,7 +28,7 @@ var FailureReasons = [...]string{FailToken, FailSite, FailMISP, FailHeld, FailZo
 // Kinds of transfer served, as ZoneStats counts them.
 const (
 	TransferAXFR         = "axfr"
-	TransferIXFR         = "ixfr"               // incremental, or the current SOA to a secondary up to date
+	TransferIXFR         = "ixfr"               // incremental, or the current SOA to a secondary up to date (over UDP too)
 	TransferIXFRFallback = "ixfr_fallback_axfr" // an IXFR answered with the whole zone
 )
 

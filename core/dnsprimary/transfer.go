@@ -61,7 +61,11 @@ func (s *Server) transfer(w dns.ResponseWriter, r *dns.Msg, z *zoneState, snap *
 			return
 		}
 		// An IXFR over UDP gets the current SOA, which tells the client
-		// to retry over TCP when it is behind (RFC 1995 section 2).
+		// to retry over TCP when it is behind (RFC 1995 section 2), and
+		// is the whole answer when it is up to date.
+		if clientSerial == snap.soa.Serial {
+			z.stats.transferred(TransferIXFR)
+		}
 		m := new(dns.Msg).SetReply(r)
 		m.Authoritative = true
 		m.Answer = []dns.RR{snap.soa}

@@ -1,6 +1,7 @@
 package dnsprimary
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -45,6 +46,33 @@ func TestStatsRefusedCountsTheZoneNamed(t *testing.T) {
 		}
 		if got := s.Stats()[0].TransfersRefused; got != tc.refused {
 			t.Errorf("%s: TransfersRefused = %d, want %d", tc.name, got, tc.refused)
+		}
+	}
+}
+
+// An IXFR over UDP from a secondary up to date gets the whole answer, the
+// SOA alone, and is counted as an ixfr; one from a secondary behind gets
+// the SOA as a sign to retry over TCP, and is not.
+func TestStatsIXFROverUDP(t *testing.T) {
+	clock := newClock()
+	src := &fakeSource{text: policyZone(domainsV1)}
+	s := startServer(t, clock.Now, newTestZone(src))
+	clock.Advance(time.Minute)
+	src.set(policyZone(domainsV2), nil)
+	if err := s.Refresh(context.Background(), testZone); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		serial uint32
+		ixfr   uint64
+	}{{testEpoch, 0}, {testEpoch + 60, 1}} {
+		m := new(dns.Msg).SetIxfr(testZone, tc.serial, "rpz-master.example.", "hostmaster.example.")
+		r, _, err := (&dns.Client{Net: "udp", Timeout: time.Minute}).Exchange(m, s.Addr())
+		if err != nil || len(r.Answer) != 1 {
+			t.Fatalf("IXFR from %d over UDP: %v, %v", tc.serial, r, err)
+		}
+		if got := s.Stats()[0].Transfers[TransferIXFR]; got != tc.ixfr {
+			t.Errorf("IXFR from %d over UDP: Transfers[ixfr] = %d, want %d", tc.serial, got, tc.ixfr)
 		}
 	}
 }

@@ -14,7 +14,7 @@ var (
 	zoneFailuresDesc = prometheus.NewDesc("cratos_dns_zone_build_failures_total",
 		"Failed rebuilds of a DNS zone, which keeps its content and serial, by reason.", []string{"zone", "reason"}, nil)
 	zoneTransfersDesc = prometheus.NewDesc("cratos_dns_zone_transfers_total",
-		"Zone transfers served whole over TCP, by type (axfr, ixfr, ixfr_fallback_axfr).", []string{"zone", "type"}, nil)
+		"Zone transfers served whole, by type (axfr, ixfr, ixfr_fallback_axfr); over UDP, an ixfr to a secondary up to date.", []string{"zone", "type"}, nil)
 	zoneRefusedDesc = prometheus.NewDesc("cratos_dns_zone_transfers_refused_total",
 		"AXFR and IXFR requests for the zone's name refused: client not in allow_transfer, unsigned, or signed with another or a bad key.", []string{"zone"}, nil)
 	zoneNotifiesDesc = prometheus.NewDesc("cratos_dns_zone_notifies_total",
