@@ -67,6 +67,7 @@ type zoneCounters struct {
 	failures       [len(FailureReasons)]atomic.Uint64
 	transfers      [len(TransferTypes)]atomic.Uint64
 	refused        atomic.Uint64
+	transfersCut   atomic.Uint64
 	notifies       atomic.Uint64
 	notifyFailures atomic.Uint64
 }
@@ -96,6 +97,10 @@ type ZoneStats struct {
 	// AllowTransfer, unsigned or signed with another key, or with a bad
 	// signature.
 	TransfersRefused uint64
+	// TransfersFailed counts the AXFR and IXFR cut short: the client left
+	// or stopped reading before their last message (Close's are not
+	// counted).
+	TransfersFailed uint64
 	// Notifies counts the NOTIFY sequences started (one per new serial and
 	// secondary), NotifyFailures those that ended unacknowledged: no
 	// answer over UDP nor TCP, or an error answer.
@@ -108,7 +113,7 @@ func (s *Server) Stats() []ZoneStats {
 	for _, z := range s.list {
 		c := &z.stats
 		st := ZoneStats{Zone: z.cfg.origin, Failures: map[string]uint64{}, Transfers: map[string]uint64{},
-			TransfersRefused: c.refused.Load(), Notifies: c.notifies.Load(), NotifyFailures: c.notifyFailures.Load()}
+			TransfersRefused: c.refused.Load(), TransfersFailed: c.transfersCut.Load(), Notifies: c.notifies.Load(), NotifyFailures: c.notifyFailures.Load()}
 		if snap := z.snap.Load(); snap != nil {
 			st.Serial, st.Loaded = snap.soa.Serial, true
 		}

@@ -112,6 +112,9 @@ func (s *Server) transfer(w dns.ResponseWriter, r *dns.Msg, z *zoneState, snap *
 	}
 	if err != nil {
 		s.log.Warn("zone transfer failed", append(attrs, "err", err)...)
+		if s.ctx.Err() == nil { // the client left, not Close
+			z.stats.transfersCut.Add(1)
+		}
 		closeAfterFailedWrite(w) // the client would wait for the rest
 		return
 	}

@@ -17,6 +17,8 @@ var (
 		"Zone transfers served whole, by type (axfr, ixfr, ixfr_fallback_axfr); over UDP, an ixfr to a secondary up to date.", []string{"zone", "type"}, nil)
 	zoneRefusedDesc = prometheus.NewDesc("cratos_dns_zone_transfers_refused_total",
 		"AXFR and IXFR requests for the zone's name refused: client not in allow_transfer, unsigned, or signed with another or a bad key.", []string{"zone"}, nil)
+	zoneTransfersFailedDesc = prometheus.NewDesc("cratos_dns_zone_transfers_failed_total",
+		"AXFR and IXFR cut short: the client left or stopped reading before the last message.", []string{"zone"}, nil)
 	zoneNotifiesDesc = prometheus.NewDesc("cratos_dns_zone_notifies_total",
 		"NOTIFYs of a new serial sent to a secondary (retries not counted).", []string{"zone"}, nil)
 	zoneNotifyFailuresDesc = prometheus.NewDesc("cratos_dns_zone_notify_failures_total",
@@ -31,7 +33,7 @@ type zoneStats func() []dnsprimary.ZoneStats
 // Describe implements prometheus.Collector.
 func (z zoneStats) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{zoneSerialDesc, zoneLastSuccessDesc, zoneFailuresDesc, zoneTransfersDesc,
-		zoneRefusedDesc, zoneNotifiesDesc, zoneNotifyFailuresDesc} {
+		zoneRefusedDesc, zoneTransfersFailedDesc, zoneNotifiesDesc, zoneNotifyFailuresDesc} {
 		ch <- d
 	}
 }
@@ -54,6 +56,7 @@ func (z zoneStats) Collect(ch chan<- prometheus.Metric) {
 			ch <- prometheus.MustNewConstMetric(zoneTransfersDesc, prometheus.CounterValue, float64(st.Transfers[k]), st.Zone, k)
 		}
 		ch <- prometheus.MustNewConstMetric(zoneRefusedDesc, prometheus.CounterValue, float64(st.TransfersRefused), st.Zone)
+		ch <- prometheus.MustNewConstMetric(zoneTransfersFailedDesc, prometheus.CounterValue, float64(st.TransfersFailed), st.Zone)
 		ch <- prometheus.MustNewConstMetric(zoneNotifiesDesc, prometheus.CounterValue, float64(st.Notifies), st.Zone)
 		ch <- prometheus.MustNewConstMetric(zoneNotifyFailuresDesc, prometheus.CounterValue, float64(st.NotifyFailures), st.Zone)
 	}

@@ -83,6 +83,8 @@ func TestZoneSeries(t *testing.T) {
 		`cratos_dns_zone_transfers_total{type="axfr",zone="rpz.cratos."} 0`,
 		`cratos_dns_zone_transfers_total{type="ixfr_fallback_axfr",zone="rpz.cratos."} 0`,
 		`cratos_dns_zone_transfers_refused_total{zone="rpz.cratos."} 1`,
+		"# TYPE cratos_dns_zone_transfers_failed_total counter",
+		`cratos_dns_zone_transfers_failed_total{zone="rpz.cratos."} 0`,
 		`cratos_dns_zone_notifies_total{zone="rpz.cratos."} 0`,
 		`cratos_dns_zone_notify_failures_total{zone="rpz.cratos."} 0`,
 	} {
