@@ -292,6 +292,7 @@ func (s *Server) refresh(ctx context.Context, z *zoneState) error {
 		return next(cur, p, s.now(), z.cfg.journal)
 	})
 	z.stats.lastSuccess.Store(s.now().UnixNano())
+	z.stats.lastFailed.Store(false)
 	if nxt == nil {
 		s.log.Debug("zone unchanged", "zone", origin, "serial", cur.soa.Serial)
 		return nil

@@ -64,6 +64,7 @@ func FailureReason(err error) string {
 // zoneCounters are the counts and times ZoneStats reports of one zone.
 type zoneCounters struct {
 	lastSuccess    atomic.Int64 // unix nanoseconds of the last successful rebuild, 0 before
+	lastFailed     atomic.Bool  // the last rebuild failed
 	failures       [len(FailureReasons)]atomic.Uint64
 	transfers      [len(TransferTypes)]atomic.Uint64
 	refused        atomic.Uint64
@@ -73,6 +74,7 @@ type zoneCounters struct {
 }
 
 func (c *zoneCounters) failed(reason string) {
+	c.lastFailed.Store(true)
 	c.failures[slices.Index(FailureReasons[:], reason)].Add(1)
 }
 
@@ -88,6 +90,9 @@ type ZoneStats struct {
 	// LastSuccess is when a rebuild from the Source last succeeded
 	// (changed or not) since the server started; zero before.
 	LastSuccess time.Time
+	// LastFailed tells that the last rebuild failed (one cancelled left
+	// out).
+	LastFailed bool
 	// Failures counts failed rebuilds by reason (every one of
 	// FailureReasons), Transfers the transfers served whole by kind (every
 	// one of TransferTypes).
@@ -117,6 +122,7 @@ func (s *Server) Stats() []ZoneStats {
 		if snap := z.snap.Load(); snap != nil {
 			st.Serial, st.Loaded = snap.soa.Serial, true
 		}
+		st.LastFailed = c.lastFailed.Load()
 		if ns := c.lastSuccess.Load(); ns != 0 {
 			st.LastSuccess = time.Unix(0, ns)
 		}

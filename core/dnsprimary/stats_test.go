@@ -39,6 +39,9 @@ func TestStatsBuildFailures(t *testing.T) {
 				t.Fatal("Refresh succeeded")
 			}
 			st := s.Stats()[0]
+			if !st.LastFailed {
+				t.Error("LastFailed false after a failed rebuild")
+			}
 			for _, r := range FailureReasons {
 				want := uint64(0)
 				if r == tc.want {
@@ -58,8 +61,8 @@ func TestStatsBuildFailures(t *testing.T) {
 			if err := s.Refresh(context.Background(), testZone); err != nil {
 				t.Fatal(err)
 			}
-			if got, want := s.Stats()[0].LastSuccess, time.Unix(testEpoch+60, 0); !got.Equal(want) {
-				t.Errorf("after an unchanged rebuild LastSuccess %v, want %v", got, want)
+			if st, want := s.Stats()[0], time.Unix(testEpoch+60, 0); !st.LastSuccess.Equal(want) || st.LastFailed {
+				t.Errorf("after an unchanged rebuild LastSuccess %v, LastFailed %v; want %v, false", st.LastSuccess, st.LastFailed, want)
 			}
 		})
 	}

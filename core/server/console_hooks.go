@@ -56,6 +56,8 @@ type ZoneStatus struct {
 	// Started is when the zone started to be served, LastSuccess when a
 	// rebuild last succeeded since (zero before).
 	Started, LastSuccess time.Time
+	// LastFailed tells that the last rebuild failed.
+	LastFailed bool
 	// Failures counts failed rebuilds by reason, Transfers the transfers
 	// served by kind.
 	Failures, Transfers map[string]uint64

@@ -52,7 +52,7 @@ func (s *Server) pageZones(c *fiber.Ctx, sess *session) error {
 			last = z.Started
 		}
 		row.Late = z.Refresh > 0 && !last.IsZero() && now.Sub(last) > zoneLateAfter*z.Refresh
-		row.Failed = row.Failures != "none"
+		row.Failed = z.LastFailed && row.Failures != "none" // red until a rebuild succeeds
 		if row.Late {
 			d.Late++
 		}
