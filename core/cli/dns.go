@@ -194,7 +194,7 @@ func zoneStatus(zones []config.DNSZone, codec *auth.Codec, stats func() []dnspri
 		var out []server.ZoneStatus
 		for i, st := range stats() {
 			z := server.ZoneStatus{Zone: st.Zone, Serial: st.Serial, Loaded: st.Loaded, Started: started, LastSuccess: st.LastSuccess,
-				LastFailed: st.LastFailed, Failures: st.Failures, Transfers: st.Transfers, TransfersRefused: st.TransfersRefused,
+				LastFailed: st.LastFailed, Failures: st.Failures, Transfers: st.Transfers, TransfersRefused: st.TransfersRefused, TransfersFailed: st.TransfersFailed,
 				Notifies: st.Notifies, NotifyFailures: st.NotifyFailures}
 			if i < len(zones) {
 				zc := zones[i]

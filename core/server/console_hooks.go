@@ -61,9 +61,10 @@ type ZoneStatus struct {
 	// Failures counts failed rebuilds by reason, Transfers the transfers
 	// served by kind.
 	Failures, Transfers map[string]uint64
-	// TransfersRefused counts the transfer requests refused, Notifies the
-	// NOTIFY sequences started and NotifyFailures those unacknowledged.
-	TransfersRefused, Notifies, NotifyFailures uint64
+	// TransfersRefused counts the transfer requests refused,
+	// TransfersFailed the transfers cut short, Notifies the NOTIFY
+	// sequences started and NotifyFailures those unacknowledged.
+	TransfersRefused, TransfersFailed, Notifies, NotifyFailures uint64
 }
 
 // ZonesFunc returns the DNS zones served, in configuration order.

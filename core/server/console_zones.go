@@ -42,6 +42,9 @@ func (s *Server) pageZones(c *fiber.Ctx, sess *session) error {
 		row := zoneRow{Zone: z.Zone, Site: z.Site, Feed: z.Feed, Serial: "none yet", Loaded: z.Loaded,
 			LastSuccess: "none since the start", Failures: counts(z.Failures), Transfers: counts(z.Transfers),
 			Refused: z.TransfersRefused, Notifies: strconv.FormatUint(z.NotifyFailures, 10) + " of " + strconv.FormatUint(z.Notifies, 10)}
+		if z.TransfersFailed > 0 {
+			row.Transfers += "; " + strconv.FormatUint(z.TransfersFailed, 10) + " cut short"
+		}
 		if z.Loaded {
 			row.Serial = strconv.FormatUint(uint64(z.Serial), 10)
 		}

@@ -14,7 +14,7 @@ var tbodyRE = regexp.MustCompile(`(?s)<tbody>\n(.*?)</tbody>`)
 // The DNS zones page has one row per zone: what it is built from, its
 // serial, its last good rebuild (LATE past three refresh intervals), its
 // failed rebuilds by reason (in red while the last one failed), its
-// transfers and its unacknowledged NOTIFYs; without zones, one line says
+// transfers (and those cut short) and its unacknowledged NOTIFYs; without zones, one line says
 // so.
 func TestConsoleZones(t *testing.T) {
 	h := newHarness(t, asAdmin())
@@ -37,7 +37,7 @@ func TestConsoleZones(t *testing.T) {
 		return []server.ZoneStatus{
 			{Zone: "rpz.cratos.", Site: h.site.Name, Feed: "block", Serial: 1767225600, Loaded: true, Refresh: 5 * time.Minute,
 				Started: started, LastSuccess: built, Failures: map[string]uint64{"misp": 2, "token": 0},
-				Transfers: map[string]uint64{"axfr": 1, "ixfr": 3, "ixfr_fallback_axfr": 0}, TransfersRefused: 4, Notifies: 5, NotifyFailures: 1},
+				Transfers: map[string]uint64{"axfr": 1, "ixfr": 3, "ixfr_fallback_axfr": 0}, TransfersRefused: 4, TransfersFailed: 2, Notifies: 5, NotifyFailures: 1},
 			{Zone: "late.cratos.", Feed: "<b>x</b>", Refresh: 5 * time.Minute, Started: started,
 				LastFailed: true, Failures: map[string]uint64{"token": 24}, Transfers: map[string]uint64{"axfr": 0}},
 			{Zone: "new.cratos.", Site: h.site.Name, Feed: "block", Refresh: 5 * time.Minute, Started: time.Now()},
@@ -53,7 +53,7 @@ func TestConsoleZones(t *testing.T) {
 <td>` + h.site.Name + `</td><td>block</td>
 <td class="num">1767225600</td>
 <td>` + built.UTC().Format("2006-01-02 15:04:05") + ` UTC (10 min ago)</td><td>misp 2</td>
-<td>axfr 1, ixfr 3</td><td class="num">4</td><td>1 of 5</td>
+<td>axfr 1, ixfr 3; 2 cut short</td><td class="num">4</td><td>1 of 5</td>
 </tr>
 <tr class="late">
 <td class="name">late.cratos. <span class="badge">LATE</span></td>
