@@ -25,9 +25,10 @@ const maxRepeat = 65535
 // refuses counts above 1000 as well, so its error says nothing), or a
 // lookbehind whose alternatives the renderer cannot tell are each of a
 // fixed length (a quantifier other than {n}, \R, \X, a back reference, a
-// call, or alternatives in a group inside it, which PCRE2 wants of one
-// length), or a condition with more than two alternatives or a
-// (?(DEFINE)…) with more than one.
+// call, or alternatives in a group inside it of lengths that differ or
+// that it does not measure) or to 65535 (lookbehindLengthsValid), or a
+// condition with more than two alternatives or a (?(DEFINE)…) with more
+// than one.
 func pcreStructureValid(re string) bool {
 	toks, ok := pcreTokens(re, false)
 	if !ok {
@@ -88,7 +89,7 @@ func pcreStructureValid(re string) bool {
 				break
 			}
 			g := &open[len(open)-1]
-			if g.alternatives++; !g.lookbehind && inLookbehind() || g.maxAlternatives > 0 && g.alternatives > g.maxAlternatives {
+			if g.alternatives++; g.maxAlternatives > 0 && g.alternatives > g.maxAlternatives {
 				return false
 			}
 		case tokQuantifier:
@@ -104,7 +105,7 @@ func pcreStructureValid(re string) bool {
 			}
 		}
 	}
-	return len(open) == 0
+	return len(open) == 0 && lookbehindLengthsValid(re, toks)
 }
 
 // openGroup is a group open where pcreStructureValid reads: whether it
