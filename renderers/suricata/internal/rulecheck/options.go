@@ -204,9 +204,7 @@ func checkSemantics(opts []ruleOption) string {
 				return DropOptionValue
 			}
 		case n == "reference":
-			kind, val, ok := strings.Cut(v, ",")
-			kind = strings.TrimSpace(kind)
-			if !ok || !isName(kind) || strings.ContainsAny(kind, "-_.") || kind[0] < 'A' || strings.TrimSpace(val) == "" {
+			if !validReference(v) {
 				return DropOptionValue
 			}
 		case n == "msg":

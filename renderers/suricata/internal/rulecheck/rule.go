@@ -131,8 +131,9 @@ func unescaped(s string, c byte) iter.Seq[int] {
 
 // makeOption checks one option: a known keyword, in any case as Suricata
 // reads it, and a value whose unescaped double quotes, if any, enclose
-// all of it (a pcre's regex may hold more: validPcre checks it). The name
-// is returned in lower case, an alias as its keyword.
+// all of it (a pcre's regex or a reference may hold more: validPcre and
+// validReference check them). The name is returned in lower case, an
+// alias as its keyword.
 func makeOption(s string) ruleOption {
 	s = strings.TrimSpace(s)
 	name, value, _ := strings.Cut(s, ":")
@@ -147,7 +148,7 @@ func makeOption(s string) ruleOption {
 	for range unescaped(value, '"') {
 		quotes++
 	}
-	if quotes != 0 && name != "flowvar" && name != "pktvar" && name != "pcre" {
+	if quotes != 0 && name != "flowvar" && name != "pktvar" && name != "pcre" && name != "reference" {
 		v := strings.TrimPrefix(value, "!")
 		if quotes != 2 || len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' {
 			return ruleOption{err: true}
