@@ -56,7 +56,7 @@ type content struct {
 	length                                              int
 	negated                                             bool
 	depth, offset, distance, within, nocase, fast, http bool
-	startswith, endswith, rawbytes                      bool
+	startswith, rawbytes                                bool
 }
 
 // checkSemantics returns why Suricata 7 would refuse the options of a
@@ -133,13 +133,13 @@ func checkSemantics(opts []ruleOption) string {
 			if v != "" {
 				return DropOptionValue
 			}
-			if last == nil || n == "nocase" && last.nocase || n == "rawbytes" && last.rawbytes || n == "startswith" && (last.startswith || last.depth || last.offset || last.distance || last.within) || n == "endswith" && last.endswith {
+			// endswith may be repeated: Suricata 7 sets its flag again.
+			if last == nil || n == "nocase" && last.nocase || n == "rawbytes" && last.rawbytes || n == "startswith" && (last.startswith || last.depth || last.offset || last.distance || last.within) {
 				return DropContentModifier
 			}
 			last.nocase = last.nocase || n == "nocase"
 			last.rawbytes = last.rawbytes || n == "rawbytes"
 			last.startswith = last.startswith || n == "startswith"
-			last.endswith = last.endswith || n == "endswith"
 		case n == "fast_pattern":
 			positioned := last != nil && (last.depth || last.offset || last.distance || last.within)
 			if last == nil || last.fast || fastPatterns > 0 || !validFastPattern(v, last.length) ||
