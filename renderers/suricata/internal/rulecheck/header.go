@@ -101,13 +101,13 @@ var (
 )
 
 // validGroup reads an address or port expression as Suricata does, with
-// the stock variables: "any", or an optionally negated variable, single
-// value or bracketed, comma-separated list of expressions (which may
-// nest). For each family, negated ranges are taken out of the positive
+// the stock variables: "any" (in any case, as Suricata compares it), or
+// an optionally negated variable, single value or bracketed,
+// comma-separated list of expressions (which may nest). For each family, negated ranges are taken out of the positive
 // ones (of everything when there are none); an expression that leaves
 // nothing, "!any", an empty list or an unknown variable is refused.
 func validGroup(s string, sp space) bool {
-	if s == "any" {
+	if strings.EqualFold(s, "any") {
 		return true
 	}
 	var g group
@@ -160,7 +160,7 @@ func (g *group) parse(s string, sp space, negated bool, depth int) (string, bool
 		tail, ok := g.parse(value, sp, negated, depth+1)
 		return rest, ok && tail == ""
 	}
-	if item == "any" {
+	if strings.EqualFold(item, "any") {
 		if negated {
 			return "", false
 		}
