@@ -72,7 +72,8 @@ func byteVariable(s string, extracted map[string]bool) bool {
 // byte_jump, from_beginning or from_end); not both from_beginning and
 // from_end; numbers in their ranges (byte_test's offset 32 bits, its
 // bitmask 32 bits unsigned; byte_jump's offset and post_offset ±65535,
-// its multiplier 1-65535, in decimal) or byte_extract variables.
+// its multiplier 1-65535, in decimal) or byte_extract variables, the
+// number of bytes too.
 func validByteOp(n, v string, extracted map[string]bool) bool {
 	args := splitArgs(v)
 	fixed, maxFlags, known := 2, 8, byteJumpFlags
@@ -113,7 +114,8 @@ func validByteOp(n, v string, extracted map[string]bool) bool {
 		flags["dce"] && (str || base || flags["big"] || flags["little"] || flags["from_beginning"] || flags["from_end"]) {
 		return false
 	}
-	if !decimalIn(args[0], 0, 8) && !(str && decimalIn(args[0], 0, 23)) || args[0][0] == '-' {
+	if !byteVariable(args[0], extracted) &&
+		(!decimalIn(args[0], 0, 8) && !(str && decimalIn(args[0], 0, 23)) || args[0][0] == '-') {
 		return false
 	}
 	if n == "byte_jump" {

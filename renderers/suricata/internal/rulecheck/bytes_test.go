@@ -122,6 +122,12 @@ var byteOpRules = []keywordRule{
 	{"tcp", `content:"x"; byte_extract:1,0,x1; byte_jump:1,x1;`, true},
 	{"tcp", `content:"x"; byte_extract:1,0,_x; byte_jump:1,_x;`, false},
 	{"tcp", `content:"x"; byte_extract:1,0,x1; byte_test:1,>,5,x1;`, true},
+	{"tcp", `content:"x"; byte_extract:1,0,n; byte_test:n,>,5,0,string,dec; byte_test:n,=,n,n,relative;`, true},
+	{"tcp", `content:"x"; byte_extract:1,0,n; byte_test:m,>,5,0;`, false},
+	{"tcp", `content:"x"; byte_test:n,>,5,0; byte_extract:1,0,n;`, false},
+	{"tcp", `content:"x"; byte_extract:1,0,_n; byte_test:_n,>,5,0;`, false},
+	{"tcp", `content:"x"; byte_extract:1,0,n; byte_jump:n,0,string,dec;`, true},
+	{"tcp", `content:"x"; byte_extract:1,0,n; byte_jump:m,0;`, false},
 }
 
 // TestByteOpsAsSuricata checks byte_test, byte_jump and byte_extract
