@@ -109,6 +109,8 @@ func lookbehindLengthsValid(re string, toks []pcreToken) bool {
 			default:
 				add(1)
 			}
+		case tokVerb:
+			add(0) // a backtracking verb matches nothing, whatever its name
 		case tokSkipped, tokSetting:
 		default:
 			add(unknownLength)

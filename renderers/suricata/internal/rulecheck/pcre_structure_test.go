@@ -38,6 +38,8 @@ var pcreStructureRegexes = []struct {
 	{`(?<=a{65535}(b){0})c`, false}, {`(?<=(a{65535}){2}|b)c`, false},
 	{`(?<=(a\E{2}|bc|\x\E{2}|\Qa\E{2}|\Qab\E)(\Qab\E{2}|abc))d`, true}, {`(?<=(\Qab\E{2}|abcd))e`, false}, {`(?<=a{65535}\E|b)c`, true},
 	{`(?<=a\E{65535}b)c`, false}, {`(?<=(a|\x\E{42}))c`, false}, {`(?<=(a|\x4\E1))c`, false},
+	{`(?<=(a(*PRUNE)|b(*MARK:xyz)|(?:(*THEN)c)|(*:x)d(*COMMIT)(*SKIP)))e`, true}, {`(?<=(a(*PRUNE)|bc))d`, false},
+	{`(?<=(a|b(*MARK:x)c))d`, false}, {`(?<=(a(*ACCEPT)|b(*F)))c`, true},
 	{`(?<=(a|\x4G))c`, false}, {`(?<=(a|\0a))c`, false}, {`(?<=(?i:a|bc))d`, false},
 	// Quantifiers after what PCRE2 does not repeat; a comment is skipped.
 	{`a(?#b)*(?1)+(?<n>c)(?P=n){2}`, true}, {`a(?i)+`, false}, {`a(?J){2}`, false},
