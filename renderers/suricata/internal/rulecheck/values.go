@@ -113,7 +113,8 @@ var pcreRefused = []syntax.ErrorCode{syntax.ErrMissingParen, syntax.ErrUnexpecte
 
 // validPcre reads a pcre value, "[!]/regex/flags[, captures]" in quotes
 // ("!" may come before them instead), with flags Suricata knows (R only after a match in the buffer) and a regex without an error PCRE reports too
-// (read without its white space and comments with the x flag).
+// (read without its start options, and its white space and comments with
+// the x flag).
 func validPcre(v string, matched bool) bool {
 	rest, negated := strings.CutPrefix(v, "!")
 	if negated {
@@ -135,7 +136,7 @@ func validPcre(v string, matched bool) bool {
 			return false
 		}
 	}
-	re, extended := v[1:end], strings.ContainsRune(flags, 'x')
+	re, extended := stripStartOptions(v[1:end]), strings.ContainsRune(flags, 'x')
 	if inlineExtended(re, extended) {
 		// Escapes and group names are checked as written too: white
 		// space inside them (\x{ 41}, (?< n>a)) is an error in both modes.
