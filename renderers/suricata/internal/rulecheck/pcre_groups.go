@@ -2,7 +2,10 @@
 
 package rulecheck
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // pcreGroups reads a regex as PCRE2 10.42 reads its groups: it returns
 // how many capture (PCRE2_INFO_CAPTURECOUNT, which Suricata 7 compares
@@ -70,8 +73,13 @@ func escapeEnd(re string, i int) int {
 	return min(i+1, len(re)-1)
 }
 
+// posixClassNames are the names PCRE2 10.42 knows in a [:name:] class.
+var posixClassNames = []string{"alpha", "lower", "upper", "alnum", "ascii", "blank", "cntrl", "digit",
+	"graph", "print", "punct", "space", "word", "xdigit"}
+
 // classEnd returns the offset of the "]" that closes the character class
 // opened at re[i]; a "]" first in it, after "^", \E and \Q\E, is literal.
+// A POSIX class in it must have a name PCRE2 knows.
 func classEnd(re string, i int) (int, bool) {
 	j, negated := i+1, false
 	for j < len(re) {
@@ -101,7 +109,7 @@ func classEnd(re string, i int) (int, bool) {
 				if end >= 0 {
 					name = strings.TrimPrefix(re[j+2:j+2+end], "^")
 				}
-				if re[j+1] != ':' || name == "" || strings.Trim(name, "abcdefghijklmnopqrstuvwxyz") != "" {
+				if re[j+1] != ':' || !slices.Contains(posixClassNames, name) {
 					return 0, false
 				}
 				j += 2 + end + 1

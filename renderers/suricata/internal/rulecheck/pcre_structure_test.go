@@ -18,6 +18,8 @@ var pcreStructureRegexes = []struct {
 	{`[[:alpha:]][:][^:a:][\[:a:]]`, true},
 	{`[:alpha:]`, false}, {`a[:alpha:]b`, false}, {`[:a\]:]`, false}, {`[::]`, false},
 	{`[.a.]`, false}, {`[=a=]`, false}, {`[:a\:]`, false}, {`[:a[.b:]`, false},
+	{`[\\\Q\E[:alpha:]][\E[:xdigit:]][a\Q\E[:^word:]]`, true}, {`[\\\Q\E[:a:]]`, false}, {`[\E[:foo:]]`, false},
+	{`[a\Q\E[:ALPHA:]]`, false}, {`[\\Q\E[:a:]]`, false}, {`[\\Q\E[:alpha:]]`, true},
 	// Lookbehinds.
 	{`(?<=a|bc)(?<!\d{3}|a{2,2}|(?:ab)[a-z]|\x41\Q+\E.|(?i)a(?<n>b))(?<=(?<=a|bc)d)e*`, true},
 	{`(?<=a+)b`, false}, {`(?<=a*)b`, false}, {`(?<=a?)b`, false}, {`(?<!a{1,2})b`, false},
