@@ -77,19 +77,21 @@ type feedState struct {
 	shareID string
 	// badHead names a shared snapshot found unusable, not loaded again.
 	badHead string
-	// prev is the snapshot snap replaced, kept beside it while the
-	// budget has room for both: the MISP answer a list held after a
+	// prev is the snapshot snap replaced when snap is smaller, kept
+	// beside it while the budget has room for both: the MISP answer a list held after a
 	// change of its settings was made from (heldsettings.go).
 	prev atomic.Pointer[feedsnap.Snapshot]
 }
 
 // keep makes snap st's snapshot, shared as shareID. The one it replaces
-// is kept as st.prev when room, what the feed snapshots' budget leaves
-// beside the others (feedTable.room), holds both.
+// is kept as st.prev when snap holds fewer attributes (only a shrunk
+// answer can have a list held by what MISP gave) and room, what the feed
+// snapshots' budget leaves beside the others (feedTable.room), holds
+// both.
 func (st *feedState) keep(snap *feedsnap.Snapshot, shareID string, room int64) {
 	n := snap.Bytes()
 	var prev *feedsnap.Snapshot
-	if old := st.snap; old != nil && old != snap && !old.Read.Equal(snap.Read) {
+	if old := st.snap; old != nil && old != snap && !old.Read.Equal(snap.Read) && snap.Attributes < old.Attributes {
 		if m := old.Bytes(); n+m <= room {
 			prev, n = old, n+m
 		}

@@ -113,3 +113,35 @@ func TestHoldAfterGuardChangeWithoutFormerAnswer(t *testing.T) {
 		})
 	}
 }
+
+// The answer a feed's read replaced is kept only when the new one is
+// smaller: an answer that did not shrink can have no list held by what
+// MISP gave, and keeping the former one would hold a second copy of the
+// feed for nothing.
+func TestFormerAnswerKeptOnlyWhenShrunk(t *testing.T) {
+	g := newShrinkRig(t, "former answer kept test")
+	g.get("first build")
+	former := func() bool {
+		st, ok := g.svc.feeds.m.Get(g.svc.feedKey(g.req))
+		if !ok {
+			t.Fatal("no feed snapshot")
+		}
+		return st.prev.Load() != nil
+	}
+	for _, step := range []struct {
+		name string
+		keep int64
+		want bool
+	}{
+		{"read again, the same answer", -1, false},
+		{"read again, a tenth of it", 30, true},
+		{"read again, the same smaller answer", 30, false},
+	} {
+		g.m.keep.Store(step.keep)
+		g.clock.advance(48 * time.Hour)
+		g.get(step.name)
+		if got := former(); got != step.want {
+			t.Fatalf("%s: former answer kept %v, want %v", step.name, got, step.want)
+		}
+	}
+}
