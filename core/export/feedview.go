@@ -22,6 +22,7 @@ type FeedView struct {
 	Source    ViewSource
 	snapshots []*Snapshot
 	policy    *guard.Policy
+	rules     *guard.Policy // policy without MISP's warninglists
 }
 
 // ViewSource identifies what a FeedView was made of. Two sources are
@@ -91,6 +92,17 @@ func (v FeedView) Indicators() []indicator.Indicator {
 		}
 	}
 	return out
+}
+
+// KeptOut reports whether the operator's guard settings the view was
+// made under (the site's rules and never_block, not MISP's
+// warninglists) keep in out. It reads in's kind and value only.
+func (v FeedView) KeptOut(in indicator.Indicator) bool {
+	if v.rules == nil {
+		return false
+	}
+	_, ok := v.rules.Check(in)
+	return !ok
 }
 
 // FeedView returns the indicators of kinds types of r's feed at r.Age,
@@ -181,7 +193,7 @@ func (s *Service) feedView(ctx context.Context, r Request, types indicator.TypeS
 	// The policy once MISP answered: a MISP that fails is not asked
 	// for its warninglists too.
 	p, w := s.policyParts(ctx, r)
-	v.policy = p
+	v.policy, v.rules = p, p
 	if w != nil {
 		v.policy = p.WithWarninglists(w)
 	}

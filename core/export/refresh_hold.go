@@ -39,10 +39,12 @@ func refreshHoldKey(key string) string { return "refresh|" + key }
 // r's feed: a refresh that would empty a non-empty history, or remove
 // more than the site's hold_drop_percent of its indicators when it has
 // hold_min_entries at least, is held and HoldRefresh returns the hold;
-// the consumer then keeps what it has. It returns nil when the refresh
-// may be applied, which ends a hold of the history (released by an
-// admin, or a refresh that passes the rule again). Holds are listed by
-// Holds and released by Release like held lists.
+// the consumer then keeps what it has, but for what the guard keeps
+// out after a change of its settings (SettingsChanged), which it
+// revokes. It returns nil when the refresh may be applied, which ends a
+// hold of the history (released by an admin, or a refresh that passes
+// the rule again). Holds are listed by Holds and released by Release
+// like held lists.
 func (s *Service) HoldRefresh(r Request, f Refresh) *Hold {
 	key := refreshHoldKey(f.Key)
 	st, _ := s.guard.holds.Get(key)
@@ -59,7 +61,11 @@ func (s *Service) HoldRefresh(r Request, f Refresh) *Hold {
 		h = ns.Hold
 		s.guard.setHold(key, ns)
 		if first {
-			s.opts.Logger.Warn("refresh held: nothing revoked", "site", h.Site, "feed", h.Feed, "output", h.Output,
+			msg := "refresh held: nothing revoked"
+			if f.SettingsChanged {
+				msg = "refresh held: only what the guard keeps out revoked"
+			}
+			s.opts.Logger.Warn(msg, "site", h.Site, "feed", h.Feed, "output", h.Output,
 				"path", h.Path, "hold", h.ID, "previous", h.Previous, "kept", f.Kept, "refreshed", h.Current, "reason", why)
 			if o, ok := s.opts.Observer.(HoldObserver); ok {
 				o.Held(h, true)

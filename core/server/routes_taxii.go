@@ -245,7 +245,7 @@ func (s *Server) taxiiContent(c *fiber.Ctx, cl *caller, e taxiiEndpoint, feed st
 				Previous: n.Prev, Kept: n.Kept, Current: n.Cur, SettingsChanged: n.SettingsChanged, Input: n.Input, FormerInput: n.FormerInput})
 			return held != nil
 		}
-		_, aerr := s.opts.TAXII.Refresh(key, coll, view.Source, view.Indicators, site.Renderers[stix21.Name], s.opts.Now(), gate)
+		_, aerr := s.opts.TAXII.RefreshUnder(key, coll, view.Source, view.Indicators, view.KeptOut, site.Renderers[stix21.Name], s.opts.Now(), gate)
 		if held != nil {
 			setHeld(&c.Response().Header, held)
 		}

@@ -27,5 +27,7 @@
 // keeps what it has. A source that tells its Basis (the guard's settings
 // and what MISP gave) lets the breaker tell, after a change of those
 // settings, what the operator's new settings revoke from MISP answering
-// less; the history keeps the Basis of its last refresh.
+// less; the history keeps the Basis of its last refresh. A refresh
+// held after such a change still revokes what the new settings keep out
+// (RefreshUnder), and holds only the rest.
 package taxii

@@ -19,13 +19,21 @@ var ErrNotSaved = errors.New("taxii: collection history not saved")
 // back, the collection serves its previous history and the next Refresh
 // tries again; the error wraps ErrNotSaved.
 func (m *Manager) Refresh(key string, c *Collection, src any, view func() []indicator.Indicator, opts map[string]string, now time.Time, gate Gate) (held bool, err error) {
+	return m.RefreshUnder(key, c, src, view, nil, opts, now, gate)
+}
+
+// RefreshUnder is Refresh for a view made under a guard: keptOut says
+// what the operator's guard settings keep out. A refresh held after a
+// change of those settings still revokes the active indicators keptOut
+// names, saved as a change is; the rest of it is held.
+func (m *Manager) RefreshUnder(key string, c *Collection, src any, view func() []indicator.Indicator, keptOut KeptOut, opts map[string]string, now time.Time, gate Gate) (held bool, err error) {
 	var save func() error
 	var keep func()
 	if m.write != nil {
 		save = func() error { return m.save(key, c) }
 		keep = func() { m.saveBasis(key, c) }
 	}
-	_, held, err = c.applyGated(src, view, opts, now, gate, save, keep)
+	_, held, err = c.applyGated(src, view, keptOut, opts, now, gate, save, keep)
 	return held, err
 }
 

@@ -89,14 +89,17 @@ type pending struct {
 // gate lets it through it is applied. held reports whether the refresh
 // is held.
 func (c *Collection) ApplyGated(src any, view func() []indicator.Indicator, opts map[string]string, now time.Time, gate Gate) (changed, held bool, err error) {
-	return c.applyGated(src, view, opts, now, gate, nil, nil)
+	return c.applyGated(src, view, nil, opts, now, gate, nil, nil)
 }
 
 // applyGated is ApplyGated calling save (nil: none), with the lock held,
 // before a change can be read: when save fails the change is taken back
 // and its error returned. A refresh applied that changes nothing to
-// save calls keep (nil: none), which keeps its Basis.
-func (c *Collection) applyGated(src any, view func() []indicator.Indicator, opts map[string]string, now time.Time, gate Gate, save func() error, keep func()) (changed, held bool, err error) {
+// save calls keep (nil: none), which keeps its Basis. A refresh held
+// after a change of the guard's settings (Counts.SettingsChanged) still
+// revokes what keptOut (nil: nothing) names (revokeKeptOut): the
+// operator's settings are in force at once, MISP's shrink is held.
+func (c *Collection) applyGated(src any, view func() []indicator.Indicator, keptOut KeptOut, opts map[string]string, now time.Time, gate Gate, save func() error, keep func()) (changed, held bool, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if src != nil && src == c.src && mapsEqual(opts, c.opts) {
@@ -108,7 +111,7 @@ func (c *Collection) applyGated(src any, view func() []indicator.Indicator, opts
 	var ins []indicator.Indicator
 	if p := c.pending; p != nil && src != nil && src == p.src && mapsEqual(opts, p.opts) {
 		if !p.passed && gate != nil && gate(p.counts) {
-			return false, true, nil
+			return c.heldUnder(p.counts, keptOut, now, save)
 		}
 		ins, gate = p.ins, nil // let through: apply it as it is
 	} else {
@@ -137,7 +140,7 @@ func (c *Collection) applyGated(src any, view func() []indicator.Indicator, opts
 		prev, kept, cur, found = c.count(ins, enc)
 		if n := c.counts(src, prev, kept, cur); prev > 0 && gate(n) {
 			c.pending = &pending{src: src, opts: opts, ins: ins, counts: n}
-			return false, true, nil
+			return c.heldUnder(n, keptOut, now, save)
 		}
 	}
 	before := c.mark()
@@ -155,6 +158,17 @@ func (c *Collection) applyGated(src any, view func() []indicator.Indicator, opts
 		}
 	}
 	return true, false, nil
+}
+
+// heldUnder ends a held refresh of Counts n: after a change of the
+// guard's settings what keptOut names is revoked (saved by save), the
+// rest is held.
+func (c *Collection) heldUnder(n Counts, keptOut KeptOut, now time.Time, save func() error) (changed, held bool, err error) {
+	if !n.SettingsChanged {
+		return false, true, nil
+	}
+	changed, err = c.revokeKeptOut(keptOut, now, save)
+	return changed, true, err
 }
 
 // active counts the indicators the collection carries (not revoked).
