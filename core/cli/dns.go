@@ -127,9 +127,14 @@ func zoneSource(svc *service, token, path string, requests func(auth.Claims) []e
 // zoneText builds reqs for site and merges them: the first list's header
 // (TTL, SOA, NS), then every list's policy records. A stale list (MISP
 // failing) is an error, so the zone keeps its content and serial rather
-// than taking an old list as new.
+// than taking an old list as new. A held list is taken as its URL serves
+// it, the last good list under the current guard and options (a plain
+// hold: the content the zone has), and the text comes with the hold as a
+// SourceHeld error: a never_block added in the rebuild that was held
+// leaves the zone at once, as it leaves the URL.
 func zoneText(ctx context.Context, svc *service, site *config.Site, reqs []export.Request) (string, error) {
 	var header, body strings.Builder
+	var holds []error
 	for i, r := range reqs {
 		r.Site = site
 		res, err := svc.export.Get(ctx, r)
@@ -142,10 +147,7 @@ func zoneText(ctx context.Context, svc *service, site *config.Site, reqs []expor
 		case res.Status == export.Stale:
 			return "", dnsprimary.SourceFailure(dnsprimary.FailMISP, fmt.Errorf("MISP unavailable: %w", res.Upstream))
 		case res.Held != nil:
-			// The circuit breaker held the rebuilt list: the zone keeps
-			// its content and serial, and the log says why.
-			return "", dnsprimary.SourceFailure(dnsprimary.FailHeld,
-				fmt.Errorf("list %s/%s held (hold %s): %s", r.Feed, r.DataType.Name, res.Held.ID, res.Held.Reason))
+			holds = append(holds, fmt.Errorf("list %s/%s held (hold %s): %s", r.Feed, r.DataType.Name, res.Held.ID, res.Held.Reason))
 		}
 		for _, line := range strings.Split(string(res.Body), "\n") {
 			t := strings.TrimSpace(line)
@@ -159,6 +161,9 @@ func zoneText(ctx context.Context, svc *service, site *config.Site, reqs []expor
 				body.WriteString(line + "\n")
 			}
 		}
+	}
+	if len(holds) > 0 {
+		return header.String() + body.String(), dnsprimary.SourceHeld(errors.Join(holds...))
 	}
 	return header.String() + body.String(), nil
 }

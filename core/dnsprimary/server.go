@@ -246,7 +246,8 @@ func (s *Server) Addr() string {
 // Refresh rebuilds zoneName from its Source now. A changed content gets a
 // new serial, a journal entry and a NOTIFY to every secondary; an
 // unchanged one keeps its serial. When the Source or the text fails, the
-// zone keeps its last content and serial and the error is returned.
+// zone keeps its last content and serial and the error is returned; a
+// Source's held text (SourceHeld) is served, and its error returned.
 func (s *Server) Refresh(ctx context.Context, zoneName string) error {
 	z := s.zones[dns.CanonicalName(zoneName)]
 	if z == nil {
@@ -275,7 +276,8 @@ func (s *Server) refresh(ctx context.Context, z *zoneState) error {
 		s.log.Info("zone rebuild cancelled; serving the last content", "zone", origin, "serial", curSerial, "loaded", cur != nil)
 		return fmt.Errorf("dnsprimary: refresh %s: source: %w", origin, err)
 	}
-	if err != nil {
+	held := err // nil, or a hold whose text is served
+	if err != nil && !servesText(err) {
 		reason := FailureReason(err)
 		z.stats.failed(reason)
 		s.log.Warn("zone source failed; serving the last content", "zone", origin, "serial", curSerial, "loaded", cur != nil, "reason", reason, "err", err)
@@ -291,11 +293,10 @@ func (s *Server) refresh(ctx context.Context, z *zoneState) error {
 		z.built = true
 		return next(cur, p, s.now(), z.cfg.journal)
 	})
-	z.stats.lastSuccess.Store(s.now().UnixNano())
-	z.stats.lastFailed.Store(false)
+	err = s.rebuilt(z, held, nxt != nil)
 	if nxt == nil {
 		s.log.Debug("zone unchanged", "zone", origin, "serial", cur.soa.Serial)
-		return nil
+		return err
 	}
 	attrs := []any{"zone", origin, "serial", nxt.soa.Serial, "records", len(nxt.records)}
 	if cur != nil {
@@ -307,7 +308,7 @@ func (s *Server) refresh(ctx context.Context, z *zoneState) error {
 	}
 	s.log.Info("zone updated", attrs...)
 	s.notifyAll(z, nxt.soa)
-	return nil
+	return err
 }
 
 // refresher rebuilds z every Refresh until Close.

@@ -3,6 +3,7 @@ package dnsprimary
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"sync/atomic"
 	"time"
@@ -39,6 +40,9 @@ var TransferTypes = [...]string{TransferAXFR, TransferIXFR, TransferIXFRFallback
 type sourceFailure struct {
 	reason string
 	err    error
+	// serve says that the text returned with the error is served all
+	// the same (SourceHeld).
+	serve bool
 }
 
 func (f *sourceFailure) Error() string { return f.err.Error() }
@@ -46,7 +50,33 @@ func (f *sourceFailure) Unwrap() error { return f.err }
 
 // SourceFailure returns err marked as a failure of reason (one of
 // FailureReasons), which ZoneStats counts it under.
-func SourceFailure(reason string, err error) error { return &sourceFailure{reason, err} }
+func SourceFailure(reason string, err error) error { return &sourceFailure{reason: reason, err: err} }
+
+// SourceHeld returns err, the circuit breaker's hold of a list, as a
+// failure counted under FailHeld whose text the zone takes all the same:
+// the Source built it from what the held lists' URLs serve (the last good
+// lists, under the current guard and options).
+func SourceHeld(err error) error { return &sourceFailure{reason: FailHeld, err: err, serve: true} }
+
+// servesText reports whether the text a Source returned with err is
+// served (SourceHeld).
+func servesText(err error) bool {
+	var f *sourceFailure
+	return errors.As(err, &f) && f.serve
+}
+
+// rebuilt counts a rebuild whose text is served: a success, or, held
+// being a SourceHeld error, a failure under FailHeld, returned.
+func (s *Server) rebuilt(z *zoneState, held error, changed bool) error {
+	if held == nil {
+		z.stats.lastSuccess.Store(s.now().UnixNano())
+		z.stats.lastFailed.Store(false)
+		return nil
+	}
+	z.stats.failed(FailHeld)
+	s.log.Warn("zone list held; serving the held list as its URL does", "zone", z.cfg.origin, "changed", changed, "reason", FailHeld, "err", held)
+	return fmt.Errorf("dnsprimary: refresh %s: source: %w", z.cfg.origin, held)
+}
 
 // FailureReason returns the reason, one of FailureReasons, a failed rebuild
 // of a zone whose Source returned err is counted under.

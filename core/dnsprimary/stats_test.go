@@ -23,6 +23,7 @@ func TestStatsBuildFailures(t *testing.T) {
 		{"site", "", SourceFailure(FailSite, errors.New("site misp.example is gone")), FailSite},
 		{"misp", "", fmt.Errorf("zone: %w", SourceFailure(FailMISP, errors.New("MISP unavailable"))), FailMISP},
 		{"held", "", SourceFailure(FailHeld, errors.New("list block/domain held")), FailHeld},
+		{"held, its text served", policyZone(domainsV1), SourceHeld(errors.New("list block/domain held")), FailHeld},
 		{"timeout", "", fmt.Errorf("build: %w", context.DeadlineExceeded), FailTimeout},
 		{"unknown reason", "", SourceFailure("disk", errors.New("x")), FailOther},
 		{"plain error", "", errors.New("x"), FailOther},

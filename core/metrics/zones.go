@@ -12,7 +12,7 @@ var (
 	zoneLastSuccessDesc = prometheus.NewDesc("cratos_dns_zone_last_success_timestamp_seconds",
 		"Unix time of the last successful rebuild of a DNS zone from MISP, changed or not; 0 before the first since start.", []string{"zone"}, nil)
 	zoneFailuresDesc = prometheus.NewDesc("cratos_dns_zone_build_failures_total",
-		"Failed rebuilds of a DNS zone, which keeps its content and serial, by reason.", []string{"zone", "reason"}, nil)
+		"Failed rebuilds of a DNS zone, which keeps its content and serial (held: serves the held list as its URL does), by reason.", []string{"zone", "reason"}, nil)
 	zoneTransfersDesc = prometheus.NewDesc("cratos_dns_zone_transfers_total",
 		"Zone transfers served whole, by type (axfr, ixfr, ixfr_fallback_axfr); over UDP, an ixfr to a secondary up to date.", []string{"zone", "type"}, nil)
 	zoneRefusedDesc = prometheus.NewDesc("cratos_dns_zone_transfers_refused_total",
