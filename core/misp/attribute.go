@@ -74,7 +74,8 @@ type attrScanner struct {
 	b       []byte
 	scratch []byte // unescaped text, reused
 	// both holds the last attribute's Value and UUID, one after the
-	// other: they are given borrowed, valid until the next attribute.
+	// other, when one is escaped: they are given borrowed, valid until
+	// the next attribute.
 	both []byte
 	// keys holds, by place, the keys of the attributes read as written,
 	// and object the last object or array read as a member's value: MISP
@@ -290,10 +291,15 @@ func (s *attrScanner) name(b []byte) string {
 	return *slot
 }
 
-// valueAndUUID copies the value's and the uuid's text into s.both, one
-// after the other, and returns the two strings there: valid until the
-// next attribute.
+// valueAndUUID returns the value's and the uuid's text, valid until the
+// window moves on or the next attribute: the page's own bytes when
+// neither holds an escape (most do not), else copies in s.both, one after
+// the other.
 func (s *attrScanner) valueAndUUID(value, uuid span) (string, string) {
+	if value.kind != kEscString && uuid.kind != kEscString {
+		v, u := s.text(value), s.text(uuid)
+		return unsafe.String(unsafe.SliceData(v), len(v)), unsafe.String(unsafe.SliceData(u), len(u))
+	}
 	s.both = append(s.both[:0], s.text(value)...) // before the next text call reuses the scratch space
 	v := len(s.both)
 	s.both = append(s.both, s.text(uuid)...)
