@@ -24,17 +24,24 @@ const (
 )
 
 // part is what one paging worker of a full read read: its records in
-// blocks, in the order read, the place in ids of each one's event beside
-// them in evs, and the store of their text.
+// blocks, in the order read, where each stretch of one event's records
+// starts beside them in runs, and the store of their text.
 type part struct {
 	w      *writer
 	blocks [][]rec
-	evs    [][]uint32     // beside blocks: each record's event, by place in ids
+	runs   [][]run        // beside blocks: the stretches of one event each, in order
 	ids    []int64        // event ids by place
 	asked  hugepage.Asked // huge pages for the last block
 	places map[int64]uint32
 	lastID int64
 	last   uint32
+}
+
+// run is where a stretch of one event's records starts in its block, and
+// the place of that event in part.ids; the stretch ends where the next
+// one starts, or with the block.
+type run struct {
+	from, place uint32
 }
 
 func newPart() *part {
@@ -44,7 +51,8 @@ func newPart() *part {
 // add writes a's record into the part.
 func (p *part) add(a indicator.Attribute) {
 	r := p.w.rec(a)
-	if p.last == ^uint32(0) || a.EventID != p.lastID {
+	another := p.last == ^uint32(0) || a.EventID != p.lastID
+	if another {
 		at, ok := p.places[a.EventID]
 		if !ok {
 			at = uint32(len(p.ids))
@@ -55,6 +63,7 @@ func (p *part) add(a indicator.Attribute) {
 	}
 	k := len(p.blocks) - 1
 	if k < 0 || len(p.blocks[k]) == cap(p.blocks[k]) {
+		another = true
 		n := blockFirst
 		if k >= 0 {
 			n = min(4*cap(p.blocks[k]), blockMax)
@@ -63,11 +72,13 @@ func (p *part) add(a indicator.Attribute) {
 		block, asked := hugepage.Alloc[rec](n)
 		block, p.asked = block[:0], asked
 		p.blocks = append(p.blocks, block)
-		p.evs = append(p.evs, make([]uint32, 0, n))
+		p.runs = append(p.runs, nil)
 		k++
 	}
+	if another {
+		p.runs[k] = append(p.runs[k], run{from: uint32(len(p.blocks[k])), place: p.last})
+	}
 	p.blocks[k] = append(p.blocks[k], r)
-	p.evs[k] = append(p.evs[k], p.last)
 }
 
 // readParts runs q and returns what each paging worker read, each row
@@ -127,21 +138,20 @@ func joinParts(parts []*part) (map[int64]Event, error) {
 			p.blocks[k] = fitted(p.blocks[k])
 		}
 		for b, block := range p.blocks {
-			evs := p.evs[b]
-			for lo := 0; lo < len(block); {
-				hi := lo + 1
-				for hi < len(block) && evs[hi] == evs[lo] {
-					hi++
+			stretches := p.runs[b]
+			for j, ru := range stretches {
+				lo, hi := int(ru.from), len(block)
+				if j+1 < len(stretches) {
+					hi = int(stretches[j+1].from)
 				}
-				id := p.ids[evs[lo]]
+				id := p.ids[ru.place]
 				if _, seen := runs[id]; !seen {
 					order = append(order, id)
 				}
 				runs[id] = append(runs[id], block[lo:hi:hi])
-				lo = hi
 			}
 		}
-		p.blocks, p.evs = nil, nil
+		p.blocks, p.runs = nil, nil
 	}
 	// A stretch copied out of a block is held twice while the block is
 	// held by other events. When that is more than an eighth of the
