@@ -25,8 +25,29 @@ var reserved = []struct {
 	{netip.MustParsePrefix("ff00::/8"), "multicast"},
 }
 
+// reservedOctets marks each first octet of IPv4 space that a reserved
+// range takes part of: an IPv4 prefix of /8 or longer whose first octet
+// is unmarked lies inside one /8 that no reserved range touches.
+var reservedOctets = func() (marked [256]bool) {
+	for _, r := range reserved {
+		if a := r.prefix.Addr(); a.Is4() {
+			first, n := int(a.As4()[0]), 1
+			if bits := r.prefix.Bits(); bits < 8 {
+				n = 1 << (8 - bits)
+			}
+			for o := first; o < first+n && o < 256; o++ {
+				marked[o] = true
+			}
+		}
+	}
+	return marked
+}()
+
 // reservedOverlap returns the name of the reserved range p overlaps.
 func reservedOverlap(p netip.Prefix) (string, netip.Prefix, bool) {
+	if a := p.Addr(); a.Is4() && p.Bits() >= 8 && !reservedOctets[a.As4()[0]] {
+		return "", netip.Prefix{}, false
+	}
 	for _, r := range reserved {
 		if r.prefix.Overlaps(p) {
 			return r.name, r.prefix, true
