@@ -49,6 +49,11 @@ type options struct {
 	mispLoad         bool
 	mispLoadSize     int           // generated MISP size of that scenario
 	mispLoadInterval time.Duration // its lists' lifetime: one refresh interval
+	// cold6M runs only the memory table's one-request row (--only
+	// cold6m): the cold txt build of the --large MISP, o.coldRepeats
+	// times, which the target row "Cold txt build, 6M-attribute MISP"
+	// reads.
+	cold6M bool
 }
 
 const usage = `Usage: cratos-bench [flags]
@@ -83,6 +88,9 @@ Flags:
   --misp-load-size N  MISP size of that scenario (default 1M)
   --misp-load-interval D
                       its refresh interval, the lists' lifetime (default 60s)
+  --only cold6m       run only the cold txt build of the --large MISP by a
+                      fresh cratos (the memory table's first row, and its
+                      target row "Cold txt build, 6M-attribute MISP")
   --version           print the version
   --help              show this help
 
@@ -112,6 +120,7 @@ func parseOptions(args []string) (options, error) {
 	mispLoad := fs.Bool("misp-load", false, "")
 	mispLoadSize := fs.String("misp-load-size", "1M", "")
 	mispLoadInterval := fs.Duration("misp-load-interval", time.Minute, "")
+	only := fs.String("only", "", "")
 	if err := fs.Parse(args); err != nil {
 		return options{}, err
 	}
@@ -146,6 +155,13 @@ func parseOptions(args []string) (options, error) {
 	}
 	if *quick {
 		o.coldRepeats, o.tokens = 1, 3
+	}
+	switch *only {
+	case "":
+	case "cold6m":
+		o.cold6M = true
+	default:
+		return options{}, fmt.Errorf("--only %q: want cold6m", *only)
 	}
 	var err error
 	if o.sizes, err = parseCounts(*sizes, 1); err != nil {

@@ -87,6 +87,8 @@ func TestParseOptions(t *testing.T) {
 			o.mispLoad, o.mispLoadSize, o.mispLoadInterval = true, 100_000, 30*time.Second
 		}, ""},
 		{"misp load interval", []string{"--misp-load-interval", "1500ms"}, nil, "--misp-load-interval"},
+		{"only the 6M cold build", []string{"--only", "cold6m"}, func(o *options) { o.cold6M = true }, ""},
+		{"only what is not known", []string{"--only", "cold1m"}, nil, "--only"},
 		{"full flags", []string{"--sizes", "10k,1M", "--duration", "3s", "--out", "r.md", "--large", "2M", "--seed", "7"}, func(o *options) {
 			o.sizes, o.duration, o.out, o.large, o.seed = []int{10_000, 1_000_000}, 3*time.Second, "r.md", 2_000_000, 7
 		}, ""},

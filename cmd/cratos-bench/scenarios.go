@@ -23,6 +23,10 @@ func (b *bench) runAll(ctx context.Context) *report {
 		b.mispLoadPhase(ctx, rep)
 		return rep
 	}
+	if b.o.cold6M {
+		b.largePhase(ctx, rep)
+		return rep
+	}
 	for _, size := range b.o.sizes {
 		if ctx.Err() != nil {
 			break
@@ -261,7 +265,8 @@ func (b *bench) smallPhase(ctx context.Context, rep *report) {
 	rep.fail("token verification", err)
 }
 
-// largePhase runs the memory table and the ~1M-entry feed's cache hits.
+// largePhase runs the memory table and the ~1M-entry feed's cache hits;
+// with --only cold6m, the table's one-request row alone.
 func (b *bench) largePhase(ctx context.Context, rep *report) {
 	size := largeSize(b.o)
 	m, err := b.startMISP(ctx, size)
@@ -280,7 +285,11 @@ func (b *bench) largePhase(ctx context.Context, rep *report) {
 		rep.fail("large feed", err)
 		return
 	}
-	for _, n := range b.o.concurrency {
+	concurrency := b.o.concurrency
+	if b.o.cold6M {
+		concurrency = []int{1}
+	}
+	for _, n := range concurrency {
 		if ctx.Err() != nil {
 			return
 		}
@@ -292,7 +301,7 @@ func (b *bench) largePhase(ctx context.Context, rep *report) {
 		row.Size = size
 		rep.Mem = append(rep.Mem, row)
 	}
-	if ctx.Err() != nil {
+	if ctx.Err() != nil || b.o.cold6M {
 		return
 	}
 	err = func() error {
