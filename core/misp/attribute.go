@@ -2,6 +2,7 @@ package misp
 
 import (
 	"bytes"
+	"encoding/binary"
 	"strconv"
 	"unsafe"
 
@@ -92,41 +93,59 @@ type attrScanner struct {
 	raw, plain [members]span
 }
 
-// How many keys an attrScanner knows by place, how long each at most, and
-// how long an object it remembers.
+// How many keys an attrScanner knows by place, how long each at most
+// with its closing quote, and how long an object it remembers.
 const (
 	keysKnown  = 32
 	keyMaxLen  = 24
 	objectKept = 4096
 )
 
-// knownKey is a key as written, without escapes, and its member (or -1).
+// knownKey is a key as written, without escapes, and its member (or -1):
+// its bytes and the quote that ends it in little-endian words, the bytes
+// past the quote zero, and beside each word a mask of the bytes of the
+// key and quote in it.
 type knownKey struct {
-	text [keyMaxLen]byte
-	n    uint8
-	m    int8
+	words, masks [keyMaxLen / 8]uint64
+	n            uint8 // the key's length, without the quote
+	m            int8
 }
 
 // known returns the end of the key at b[at] and its member when it is
-// the key known at place k: the same bytes, then a quote.
+// the key known at place k: the same bytes, then a quote. They are
+// compared a word at a time, where the window holds keyMaxLen bytes from
+// at; nearer its end a key is scanned and learnt again.
 func (s *attrScanner) known(k, at int) (end, m int) {
-	if k >= keysKnown {
+	if k >= keysKnown || at+keyMaxLen > len(s.b) {
 		return -1, 0
 	}
 	key := &s.keys[k]
-	n := int(key.n)
-	if n == 0 || at+n >= len(s.b) || s.b[at+n] != '"' || string(s.b[at:at+n]) != string(key.text[:n]) {
+	b := s.b[at : at+keyMaxLen : at+keyMaxLen]
+	if key.n == 0 || binary.LittleEndian.Uint64(b)&key.masks[0] != key.words[0] ||
+		binary.LittleEndian.Uint64(b[8:])&key.masks[1] != key.words[1] ||
+		binary.LittleEndian.Uint64(b[16:])&key.masks[2] != key.words[2] {
 		return -1, 0
 	}
-	return at + n, int(key.m)
+	return at + int(key.n), int(key.m)
 }
 
 // learn makes key, read without escapes, the key known at place k.
 func (s *attrScanner) learn(k int, key []byte, m int) {
-	if k < keysKnown && len(key) <= keyMaxLen {
-		s.keys[k].n = uint8(copy(s.keys[k].text[:], key))
-		s.keys[k].m = int8(m)
+	if k >= keysKnown || len(key) >= keyMaxLen {
+		return
 	}
+	var text [keyMaxLen]byte
+	n := copy(text[:], key)
+	text[n] = '"'
+	kk := &s.keys[k]
+	for w := range kk.words {
+		kk.words[w] = binary.LittleEndian.Uint64(text[8*w:])
+		kk.masks[w] = 0
+		if in := min(max(n+1-8*w, 0), 8); in > 0 {
+			kk.masks[w] = ^uint64(0) >> (64 - 8*in)
+		}
+	}
+	kk.n, kk.m = uint8(n), int8(m)
 }
 
 // skipContainer returns the index after the object or array at b[i],
