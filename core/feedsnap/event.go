@@ -251,23 +251,27 @@ func (e Event) sortedByUUID() bool {
 	return true
 }
 
-// packUUID returns the 16 bytes of a lowercase 8-4-4-4-12 uuid.
+// packUUID returns the 16 bytes of a lowercase 8-4-4-4-12 uuid. Each
+// digit is read at a constant place of a string known to be 36 bytes
+// long, so that no read is checked against its length.
 func packUUID(s string) (out [16]byte, ok bool) {
 	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
 		return out, false
 	}
 	bad := byte(0)
-	for k, at := range uuidDigitPairs {
-		hi, lo := nibbles[s[at]], nibbles[s[at+1]]
-		bad |= hi | lo
-		out[k] = hi<<4 | lo&0xf
+	pair := func(hi, lo byte) byte {
+		h, l := nibbles[hi], nibbles[lo]
+		bad |= h | l
+		return h<<4 | l&0xf
 	}
+	out[0], out[1], out[2], out[3] = pair(s[0], s[1]), pair(s[2], s[3]), pair(s[4], s[5]), pair(s[6], s[7])
+	out[4], out[5] = pair(s[9], s[10]), pair(s[11], s[12])
+	out[6], out[7] = pair(s[14], s[15]), pair(s[16], s[17])
+	out[8], out[9] = pair(s[19], s[20]), pair(s[21], s[22])
+	out[10], out[11], out[12] = pair(s[24], s[25]), pair(s[26], s[27]), pair(s[28], s[29])
+	out[13], out[14], out[15] = pair(s[30], s[31]), pair(s[32], s[33]), pair(s[34], s[35])
 	return out, bad&0x10 == 0
 }
-
-// uuidDigitPairs are where each byte's two hex digits start in a uuid's
-// 8-4-4-4-12 form.
-var uuidDigitPairs = [16]int{0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34}
 
 // nibbles holds the value of each lowercase hex digit, and 0x10 for every
 // other byte.
