@@ -81,6 +81,10 @@ type feedState struct {
 	// beside it while the budget has room for both: the MISP answer a list held after a
 	// change of its settings was made from (heldsettings.go).
 	prev atomic.Pointer[feedsnap.Snapshot]
+	// last is snap, read without mu: a replica that takes a list held
+	// after a change of its settings from memcached may hold, as snap,
+	// the answer the former list was made from.
+	last atomic.Pointer[feedsnap.Snapshot]
 }
 
 // keep makes snap st's snapshot, shared as shareID. The one it replaces
@@ -98,6 +102,7 @@ func (st *feedState) keep(snap *feedsnap.Snapshot, shareID string, room int64) {
 	}
 	st.snap, st.shareID = snap, shareID
 	st.prev.Store(prev)
+	st.last.Store(snap)
 	st.read.Store(snap.Read.UnixNano())
 	st.bytes.Store(n)
 }

@@ -24,22 +24,22 @@ type heldShown struct {
 	a      *Artifact
 }
 
-// heldContent returns what to serve while the rebuilt list of k is held,
-// ns being its hold, against prev, the list last served at its URL, of
+// heldContent returns what to serve while rebuilt, the rebuilt list of k,
+// is held, ns being its hold, against prev, the list last served at its URL, of
 // artifact key prevKey: prev, unless it was built under another guard or
 // other renderer options. Then it is prev's content under the current
 // settings, made from the feed snapshot prev was made from while it is
-// kept (feedState.prev), once per hold; when it is not kept any more (a
+// kept (formerFeed), once per hold; when it is not kept any more (a
 // restart, a later read of the feed), prev, and ns says so
 // (Hold.FormerSettings).
-func (s *Service) heldContent(ctx context.Context, r Request, k keys, ns *holdState, prev *Artifact, prevKey string) *Artifact {
+func (s *Service) heldContent(ctx context.Context, r Request, k keys, ns *holdState, rebuilt, prev *Artifact, prevKey string) *Artifact {
 	if !listSettingsChanged(prevKey, k.artifact) {
 		return prev
 	}
 	if shown := ns.shown.Load(); shown != nil && shown.former == prev {
 		return shown.a
 	}
-	a, err := s.renderFormer(ctx, r, k, prev)
+	a, err := s.renderFormer(ctx, r, k, prev, rebuilt.Fetched)
 	if err != nil {
 		s.opts.Logger.Warn("held list not rebuilt under the current settings", "site", r.Site.Name, "feed", feedLabel(r),
 			"type", r.DataType.Name, "output", r.Output, "error", err)
@@ -53,9 +53,9 @@ func (s *Service) heldContent(ctx context.Context, r Request, k keys, ns *holdSt
 }
 
 // renderFormer renders, under r's settings, the feed snapshot prev was
-// made from; nil when it is not kept.
-func (s *Service) renderFormer(ctx context.Context, r Request, k keys, prev *Artifact) (*Artifact, error) {
-	feed := s.formerFeed(r, prev.Fetched)
+// made from; nil when it is not kept. The held list was read at rebuilt.
+func (s *Service) renderFormer(ctx context.Context, r Request, k keys, prev *Artifact, rebuilt time.Time) (*Artifact, error) {
+	feed := s.formerFeed(r, prev.Fetched, rebuilt)
 	if feed == nil {
 		return nil, nil
 	}
@@ -80,9 +80,13 @@ func (s *Service) renderFormer(ctx context.Context, r Request, k keys, prev *Art
 	return built.a, nil
 }
 
-// formerFeed returns the snapshot of r's feed that its last read
-// replaced, when it is kept and was read at fetched (to the second).
-func (s *Service) formerFeed(r Request, fetched time.Time) *feedsnap.Snapshot {
+// formerFeed returns the snapshot of r's feed read at fetched (to the
+// second): the one its last read replaced, when kept, or its last one,
+// when the list held was built elsewhere (taken from memcached) and this
+// process's snapshot is still the former list's answer. A last one read
+// at rebuilt, when the held list was, is not taken: a list held is made
+// of another answer than its last good one, whatever their seconds.
+func (s *Service) formerFeed(r Request, fetched, rebuilt time.Time) *feedsnap.Snapshot {
 	if r.Kind == KindOrg || !feedsnap.Selectable(r.DataType.MISPTypes) || !feedsnap.Covers(feedTypes, r.DataType.MISPTypes) {
 		return nil
 	}
@@ -90,9 +94,14 @@ func (s *Service) formerFeed(r Request, fetched time.Time) *feedsnap.Snapshot {
 	if !ok {
 		return nil
 	}
-	feed := st.prev.Load()
-	if feed == nil || !feed.Read.UTC().Truncate(time.Second).Equal(fetched) {
-		return nil
+	readAt := func(feed *feedsnap.Snapshot) bool {
+		return feed != nil && feed.Read.UTC().Truncate(time.Second).Equal(fetched)
 	}
-	return feed
+	if feed := st.prev.Load(); readAt(feed) {
+		return feed
+	}
+	if feed := st.last.Load(); readAt(feed) && !fetched.Equal(rebuilt) {
+		return feed
+	}
+	return nil
 }

@@ -133,7 +133,7 @@ func (s *Service) checkHold(ctx context.Context, r Request, k keys, a, prev *Art
 		}
 		ns, first := follow(st, h, k.group)
 		ns.list = k.list
-		served := s.heldContent(ctx, r, k, ns, prev, prevKey)
+		served := s.heldContent(ctx, r, k, ns, a, prev, prevKey)
 		h = ns.Hold
 		s.guard.setHold(k.artifact, ns)
 		if first {
