@@ -17,11 +17,19 @@ import (
 // settings: the MISP answer it was made from, passed through the current
 // guard and rendered with the current options.
 
-// heldShown is what a hold serves in place of former, a last good list
-// built under other settings.
+// heldShown is what a hold serves in place of a last good list built
+// under other settings, named by its ETag and read time: the same list
+// read back from disk (pushed out of memory meanwhile) is another
+// pointer, and its answer may be gone by then.
 type heldShown struct {
-	former *Artifact
-	a      *Artifact
+	formerETag    string
+	formerFetched time.Time
+	a             *Artifact
+}
+
+// shows reports whether h was made of former.
+func (h *heldShown) shows(former *Artifact) bool {
+	return h != nil && h.formerETag == former.ETag && h.formerFetched.Equal(former.Fetched)
 }
 
 // heldContent returns what to serve while rebuilt, the rebuilt list of k,
@@ -36,7 +44,7 @@ func (s *Service) heldContent(ctx context.Context, r Request, k keys, ns *holdSt
 	if !listSettingsChanged(prevKey, k.artifact) {
 		return prev
 	}
-	if shown := ns.shown.Load(); shown != nil && shown.former == prev {
+	if shown := ns.shown.Load(); shown.shows(prev) {
 		return shown.a
 	}
 	a, err := s.renderFormer(ctx, r, k, prev, rebuilt.Fetched)
@@ -48,7 +56,7 @@ func (s *Service) heldContent(ctx context.Context, r Request, k keys, ns *holdSt
 		ns.FormerSettings = true
 		return prev
 	}
-	ns.shown.Store(&heldShown{former: prev, a: a})
+	ns.shown.Store(&heldShown{formerETag: prev.ETag, formerFetched: prev.Fetched, a: a})
 	return a
 }
 
