@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"regexp"
 	"strconv"
 	"testing"
@@ -25,31 +23,12 @@ func TestDNSZonesConsoleRecovered(t *testing.T) {
       refresh_seconds: 1
 `)
 	})
-	stop, err := startDNS(e.cfg, e.svc, newLogger(e.log, true))
-	if err != nil {
-		t.Fatalf("startDNS: %v", err)
-	}
-	t.Cleanup(stop)
-
-	client := &http.Client{Timeout: time.Minute, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := client.Get(e.base + "/ui/zones?token=" + url.QueryEscape(e.token))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusSeeOther || len(resp.Cookies()) != 1 {
-		t.Fatalf("console login: %d", resp.StatusCode)
-	}
-	cookie := resp.Cookies()[0].Value
+	startDNSOf(t, e)
+	zoneRows := consoleZoneRows(t, e)
 	var rows string
 	shows := func(re *regexp.Regexp) func() bool {
 		return func() bool {
-			resp, body := e.get(t, "GET", "/ui/zones", "Cookie", "cratos_console="+cookie)
-			m := zoneRowsRE.FindSubmatch(body)
-			if resp.StatusCode != 200 || m == nil {
-				t.Fatalf("/ui/zones: %d\n%s", resp.StatusCode, body)
-			}
-			rows = string(m[1])
+			rows = zoneRows()
 			return re.MatchString(rows)
 		}
 	}

@@ -44,31 +44,9 @@ func TestDNSZonesInConsole(t *testing.T) {
       refresh_seconds: 3600
 `)
 	})
-	stop, err := startDNS(e.cfg, e.svc, newLogger(e.log, true))
-	if err != nil {
-		t.Fatalf("startDNS: %v", err)
-	}
-	t.Cleanup(stop)
-
-	client := &http.Client{Timeout: time.Minute, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := client.Get(e.base + "/ui/zones?token=" + url.QueryEscape(e.token))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusSeeOther || len(resp.Cookies()) != 1 {
-		t.Fatalf("console login: %d", resp.StatusCode)
-	}
-	cookie := resp.Cookies()[0].Value
-	rows := func() string {
-		t.Helper()
-		resp, body := e.get(t, "GET", "/ui/zones", "Cookie", "cratos_console="+cookie)
-		m := zoneRowsRE.FindSubmatch(body)
-		if resp.StatusCode != 200 || m == nil {
-			t.Fatalf("/ui/zones: %d\n%s", resp.StatusCode, body)
-		}
-		return consoleTimeRE.ReplaceAllString(string(m[1]), "TIME")
-	}
+	startDNSOf(t, e)
+	zoneRows := consoleZoneRows(t, e)
+	rows := func() string { return consoleTimeRE.ReplaceAllString(zoneRows(), "TIME") }
 
 	built := regexp.MustCompile(`rpz\.cratos\.</td>\n<td>127\.0\.0\.1</td><td>block</td>\n<td class="num">\d+</td>`)
 	testtool.WaitFor(t, "the zones page to show rpz.cratos built", time.Minute, func() bool { return built.MatchString(rows()) }, e.log.String)
@@ -126,4 +104,29 @@ func zoneAXFR(t *testing.T, addr, from string) uint32 {
 		}
 	}
 	return serial
+}
+
+// consoleZoneRows logs in to e's console with the admin token e.token and
+// returns a function reading the rows of its DNS zones page.
+func consoleZoneRows(t *testing.T, e *e2eService) func() string {
+	t.Helper()
+	client := &http.Client{Timeout: time.Minute, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Get(e.base + "/ui/zones?token=" + url.QueryEscape(e.token))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || len(resp.Cookies()) != 1 {
+		t.Fatalf("console login: %d", resp.StatusCode)
+	}
+	cookie := resp.Cookies()[0].Value
+	return func() string {
+		t.Helper()
+		resp, body := e.get(t, "GET", "/ui/zones", "Cookie", "cratos_console="+cookie)
+		m := zoneRowsRE.FindSubmatch(body)
+		if resp.StatusCode != 200 || m == nil {
+			t.Fatalf("/ui/zones: %d\n%s", resp.StatusCode, body)
+		}
+		return string(m[1])
+	}
 }

@@ -1,14 +1,12 @@
 package cli
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"testing"
 	"time"
 
-	"github.com/cratos-project/cratos/conformance/mispsim"
 	"github.com/cratos-project/cratos/core/auth"
 	"github.com/cratos-project/cratos/internal/testtool"
 )
@@ -17,15 +15,8 @@ import (
 // reload revokes the zone's token: the zone is never built again, so the
 // hold would stay in /v1/holds and cratos_list_held until a restart.
 func TestZoneHoldEndsWithItsToken(t *testing.T) {
-	names := func(n int) mispsim.Event {
-		var attrs []mispsim.Attribute
-		for i := range n {
-			attrs = append(attrs, attr("domain", fmt.Sprintf("d%03d.held.example", i)))
-		}
-		return blockEvent("names", attrs...)
-	}
-	_, full := startSim(t, names(200))
-	_, tenth := startSim(t, names(20))
+	_, full := startSim(t, heldNamesEvent(200))
+	_, tenth := startSim(t, heldNamesEvent(20))
 	misp := newMISPSwitch(t, full)
 	e := startDNSE2E(t, misp.URL, testtool.FreeUDPAndTCPPort(t), `      data_types: [domain]
       refresh_seconds: 1

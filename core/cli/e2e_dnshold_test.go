@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -9,22 +8,14 @@ import (
 
 	"github.com/miekg/dns"
 
-	"github.com/cratos-project/cratos/conformance/mispsim"
 	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 // TestE2EDNSZoneHeld: when MISP suddenly answers a tenth of the names,
 // the zone keeps its content and serial, and the log says why.
 func TestE2EDNSZoneHeld(t *testing.T) {
-	names := func(n int) mispsim.Event {
-		var attrs []mispsim.Attribute
-		for i := range n {
-			attrs = append(attrs, attr("domain", fmt.Sprintf("d%03d.held.example", i)))
-		}
-		return blockEvent("names", attrs...)
-	}
-	_, full := startSim(t, names(200))
-	_, tenth := startSim(t, names(20))
+	_, full := startSim(t, heldNamesEvent(200))
+	_, tenth := startSim(t, heldNamesEvent(20))
 	misp := newMISPSwitch(t, full)
 	port := testtool.FreeUDPAndTCPPort(t)
 	e := startDNSE2E(t, misp.URL, port, `      data_types: [domain]

@@ -263,10 +263,26 @@ func startDNSE2E(t *testing.T, mispURL string, port int, zone string) *e2eServic
 	e := startE2E(t, mispURL, func(token string) string {
 		return rpzZoneConfig("127.0.0.1:"+strconv.Itoa(port), token, zone)
 	})
+	startDNSOf(t, e)
+	return e
+}
+
+// startDNSOf starts the DNS primary of e until t ends.
+func startDNSOf(t *testing.T, e *e2eService) {
+	t.Helper()
 	stop, err := startDNS(e.cfg, e.svc, newLogger(e.log, true))
 	if err != nil {
 		t.Fatalf("startDNS: %v", err)
 	}
 	t.Cleanup(stop)
-	return e
+}
+
+// heldNamesEvent is an event blocking the n names d000.held.example,
+// d001.held.example, ...
+func heldNamesEvent(n int) mispsim.Event {
+	var attrs []mispsim.Attribute
+	for i := range n {
+		attrs = append(attrs, attr("domain", fmt.Sprintf("d%03d.held.example", i)))
+	}
+	return blockEvent("names", attrs...)
 }
