@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/cratos-project/cratos/core/indicator"
-	"github.com/cratos-project/cratos/core/state"
 )
 
 // TestBasisOfUnchangedRefreshKept: a refresh that changes nothing of
@@ -45,12 +44,7 @@ func TestBasisOfUnchangedRefreshKept(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir, err := state.Open(t.TempDir(), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			m := NewManager(dir, nil)
-			c := mustCollection(t, m, durableKey)
+			dir, m, c := durableCollection(t)
 			for i, s := range tt.steps {
 				view := func() []indicator.Indicator { return indicator.Normalize(slices.Clone(s.ins)) }
 				if _, err := m.Refresh(durableKey, c, s.src, view, nil, t0.Add(time.Duration(i)*time.Minute), nil); err != nil {

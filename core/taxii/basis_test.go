@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/cratos-project/cratos/core/indicator"
-	"github.com/cratos-project/cratos/core/state"
 	"github.com/cratos-project/cratos/renderers/stix21"
 )
 
@@ -46,12 +45,7 @@ func TestGateCountsAfterSettingsChange(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir, err := state.Open(t.TempDir(), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			m := NewManager(dir, nil)
-			c := mustCollection(t, m, durableKey)
+			dir, m, c := durableCollection(t)
 			view := func(ins ...indicator.Indicator) func() []indicator.Indicator {
 				return func() []indicator.Indicator { return indicator.Normalize(slices.Clone(ins)) }
 			}

@@ -54,6 +54,18 @@ func refresh(m *Manager, c *Collection, at time.Time, gate Gate, ins ...indicato
 
 const durableKey = "misp.example.net|k1|block"
 
+// durableCollection returns a Manager keeping its state in a directory of
+// its own, the directory, and the Manager's collection of durableKey.
+func durableCollection(t *testing.T) (*state.Dir, *Manager, *Collection) {
+	t.Helper()
+	dir, err := state.Open(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := NewManager(dir, nil)
+	return dir, m, mustCollection(t, m, durableKey)
+}
+
 // TestRefreshSavedBeforeServed: a change is saved before it is served.
 // When its save fails, or the process dies while saving, clients get
 // the previous history, and the change comes once, with the date_added
@@ -78,12 +90,7 @@ func TestRefreshSavedBeforeServed(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir, err := state.Open(t.TempDir(), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			m := NewManager(dir, nil)
-			c := mustCollection(t, m, durableKey)
+			dir, m, c := durableCollection(t)
 			if err := refresh(m, c, t0, nil, indA, indB); err != nil {
 				t.Fatal(err)
 			}
@@ -109,7 +116,7 @@ func TestRefreshSavedBeforeServed(t *testing.T) {
 				}
 				return dir.Write(name, b)
 			}
-			err = refresh(m, c, t1, nil, indA, indC)
+			err := refresh(m, c, t1, nil, indA, indC)
 			if (tt.fail || tt.killed) != errors.Is(err, ErrNotSaved) {
 				t.Fatalf("refresh at t1: %v", err)
 			}

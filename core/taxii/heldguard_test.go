@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/cratos-project/cratos/core/indicator"
-	"github.com/cratos-project/cratos/core/state"
 )
 
 // TestHeldRefreshRevokesKeptOut: a refresh held after a change of the
@@ -34,12 +33,7 @@ func TestHeldRefreshRevokesKeptOut(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir, err := state.Open(t.TempDir(), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			m := NewManager(dir, nil)
-			c := mustCollection(t, m, durableKey)
+			dir, m, c := durableCollection(t)
 			if _, err := m.Refresh(durableKey, c, &basedSource{"g1", 100}, func() []indicator.Indicator { return ips(0, 100) }, nil, t0, nil); err != nil {
 				t.Fatal(err)
 			}
