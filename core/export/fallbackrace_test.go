@@ -1,7 +1,6 @@
 package export
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"sync"
@@ -88,12 +87,5 @@ func TestFallbackDoesNotReplaceLaterBuild(t *testing.T) {
 			got.res.Status, got.res.Upstream, got.res.ETag, got.res.Entries, built.ETag)
 	}
 
-	after, err := s.Get(ctx, r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if after.Status != Hit || after.Upstream != nil || after.ETag != built.ETag || !bytes.Equal(after.Body, built.Body) {
-		t.Fatalf("after the fallback: %s (upstream %v), ETag %s, %d entries; want a HIT of ETag %s, %d entries",
-			after.Status, after.Upstream, after.ETag, after.Entries, built.ETag, built.Entries)
-	}
+	wantHitOf(t, s, r, built, "the fallback")
 }

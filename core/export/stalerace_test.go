@@ -56,14 +56,7 @@ func TestStaleBuildDoesNotReplaceLaterBuild(t *testing.T) {
 		t.Fatalf("request that waited for the stale build: %v", waited.err)
 	}
 
-	after, err := s.Get(ctx, r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if after.Status != Hit || after.Upstream != nil || after.ETag != built.ETag || !bytes.Equal(after.Body, built.Body) {
-		t.Fatalf("after the stale build: %s (upstream %v), ETag %s, %d entries; want a HIT of ETag %s, %d entries",
-			after.Status, after.Upstream, after.ETag, after.Entries, built.ETag, built.Entries)
-	}
+	wantHitOf(t, s, r, built, "the stale build")
 	if good, _ := s.lastGood(s.listKeys(r).artifact); good == nil || good.ETag != built.ETag {
 		t.Fatalf("last good list %+v, want the one built from MISP (ETag %s)", good, built.ETag)
 	}
@@ -87,4 +80,18 @@ func switchableMISP(t *testing.T, n int32) (srv *httptest.Server, down *atomic.B
 	}))
 	t.Cleanup(srv.Close)
 	return srv, down, attrs
+}
+
+// wantHitOf checks that the next request for r, after what, is a HIT
+// serving built, the list built from MISP, with no error from MISP.
+func wantHitOf(t *testing.T, s *Service, r Request, built Result, what string) {
+	t.Helper()
+	after, err := s.Get(context.Background(), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Status != Hit || after.Upstream != nil || after.ETag != built.ETag || !bytes.Equal(after.Body, built.Body) {
+		t.Fatalf("after %s: %s (upstream %v), ETag %s, %d entries; want a HIT of ETag %s, %d entries",
+			what, after.Status, after.Upstream, after.ETag, after.Entries, built.ETag, built.Entries)
+	}
 }

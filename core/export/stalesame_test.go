@@ -1,7 +1,6 @@
 package export
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"net/http"
@@ -52,12 +51,5 @@ func TestStaleBuildDoesNotReplaceBuildOfSameRead(t *testing.T) {
 		t.Fatalf("build from the last feed snapshot: %v", err)
 	}
 
-	after, err := s.Get(ctx, r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if after.Status != Hit || after.Upstream != nil || after.ETag != built.ETag || !bytes.Equal(after.Body, built.Body) {
-		t.Fatalf("after the stale build: %s (upstream %v), ETag %s; want a HIT of ETag %s",
-			after.Status, after.Upstream, after.ETag, built.ETag)
-	}
+	wantHitOf(t, s, r, built, "the stale build")
 }
