@@ -37,24 +37,9 @@ func newShrinkingMISP(t *testing.T) *shrinkingMISP {
 			sim.ServeHTTP(w, r)
 			return
 		}
-		r.Header.Del("Accept-Encoding")
-		rec := httptest.NewRecorder()
-		sim.ServeHTTP(rec, r)
-		var body struct {
-			Response struct {
-				Attribute []json.RawMessage `json:"Attribute"`
-			} `json:"response"`
-		}
-		if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
-		body.Response.Attribute = body.Response.Attribute[:min(int(keep), len(body.Response.Attribute))]
-		if body.Response.Attribute == nil {
-			body.Response.Attribute = []json.RawMessage{}
-		}
-		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(body)
+		misptest.ServeFiltered(w, r, sim, func(attrs []json.RawMessage) []json.RawMessage {
+			return attrs[:min(int(keep), len(attrs))]
+		})
 	}))
 	t.Cleanup(srv.Close)
 	m.url = srv.URL

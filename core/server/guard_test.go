@@ -12,6 +12,7 @@ import (
 
 	"github.com/cratos-project/cratos/conformance/mispsim"
 	"github.com/cratos-project/cratos/core/auth"
+	"github.com/cratos-project/cratos/internal/testtool/misptest"
 )
 
 // addGuardEvent adds the values the guard exists for: what reached
@@ -115,30 +116,15 @@ func cutProxy(t *testing.T, sim *mispsim.Server, cut *atomic.Int32) string {
 			sim.ServeHTTP(w, r)
 			return
 		}
-		r.Header.Del("Accept-Encoding")
-		rec := httptest.NewRecorder()
-		sim.ServeHTTP(rec, r)
-		var page struct {
-			Response struct {
-				Attribute []json.RawMessage `json:"Attribute"`
-			} `json:"response"`
-		}
-		if err := json.Unmarshal(rec.Body.Bytes(), &page); err != nil {
-			http.Error(w, err.Error(), 500)
-			return
-		}
-		var kept []json.RawMessage
-		for i, a := range page.Response.Attribute {
-			if n > 0 && i%n == 0 {
-				kept = append(kept, a)
+		misptest.ServeFiltered(w, r, sim, func(attrs []json.RawMessage) []json.RawMessage {
+			var kept []json.RawMessage
+			for i, a := range attrs {
+				if n > 0 && i%n == 0 {
+					kept = append(kept, a)
+				}
 			}
-		}
-		page.Response.Attribute = kept
-		if kept == nil {
-			page.Response.Attribute = []json.RawMessage{}
-		}
-		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(page)
+			return kept
+		})
 	}))
 	t.Cleanup(srv.Close)
 	return srv.URL
