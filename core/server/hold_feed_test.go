@@ -36,17 +36,7 @@ func TestHoldsOfARemovedCustomFeedGo(t *testing.T) {
 	admin := h.mint(auth.Claims{Proto: "https", Port: 443, Host: other, Key: strings.Repeat("a", 40), Expires: "2099-01-01"})
 	h.setAdmins(auth.Fingerprint(admin))
 	const cust1 = "/v1/feed/cust1/type/ipv4/age/1y/output/txt"
-	build := func() string {
-		t.Helper()
-		if resp, body := h.do("DELETE", "/v1/clear_cache/feed/cust1/type/ipv4/age/1y/output/txt", "token", token); resp.StatusCode != 200 {
-			t.Fatalf("clear_cache: %d %s", resp.StatusCode, body)
-		}
-		resp, body := h.get(cust1, "token", token)
-		if resp.StatusCode != 200 {
-			t.Fatalf("status %d: %s", resp.StatusCode, body)
-		}
-		return resp.Header.Get("X-Cratos-Held")
-	}
+	build := func() string { return h.rebuildListHeld(t, cust1, token) }
 	held := func() []export.Hold {
 		t.Helper()
 		var out struct {

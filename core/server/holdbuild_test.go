@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/cratos-project/cratos/core/export"
@@ -13,10 +14,17 @@ const blockIPv4 = "/v1/feed/block/type/ipv4/age/1y/output/txt"
 // and returns the answer's X-Cratos-Held.
 func (h *harness) rebuildHeld(t *testing.T, token string) string {
 	t.Helper()
-	if resp, body := h.do("DELETE", "/v1/clear_cache/feed/block/type/ipv4/age/1y/output/txt", "token", token); resp.StatusCode != 200 {
+	return h.rebuildListHeld(t, blockIPv4, token)
+}
+
+// rebuildListHeld clears list, a path under /v1/feed/, from the cache,
+// asks it again with token, and returns the answer's X-Cratos-Held.
+func (h *harness) rebuildListHeld(t *testing.T, list, token string) string {
+	t.Helper()
+	if resp, body := h.do("DELETE", "/v1/clear_cache/"+strings.TrimPrefix(list, "/v1/"), "token", token); resp.StatusCode != 200 {
 		t.Fatalf("clear_cache: %d %s", resp.StatusCode, body)
 	}
-	resp, body := h.get(blockIPv4, "token", token)
+	resp, body := h.get(list, "token", token)
 	if resp.StatusCode != 200 {
 		t.Fatalf("status %d: %s", resp.StatusCode, body)
 	}
