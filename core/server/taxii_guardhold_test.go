@@ -42,10 +42,7 @@ func TestTAXIIBreakerAfterGuardChange(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			h, cut, token := cutHarness(t, func(h *harness) { h.taxii = taxii.NewManager(nil, nil) })
 			h.token = token
-			block := newPoller(h, "block")
-			if objs := block.poll(t); len(objs) < 1000 {
-				t.Fatalf("first poll: %d objects", len(objs))
-			}
+			block := firstBlockPoll(t, h)
 			n, _ := countObjects(t, h, block.path)
 
 			tc.guard(h)

@@ -21,10 +21,7 @@ func TestTAXIIHeldRefreshRevokesNeverBlock(t *testing.T) {
 	h, cut, token := cutHarness(t, withSiteFiles(dir, "misp.example.net"))
 	h.token = token
 	h.setAdmins(auth.Fingerprint(h.token))
-	block := newPoller(h, "block")
-	if objs := block.poll(t); len(objs) < 1000 {
-		t.Fatalf("first poll: %d objects", len(objs))
-	}
+	block := firstBlockPoll(t, h)
 	n, _ := countObjects(t, h, block.path)
 
 	// cutHarness's attributes are 45.<10..14>.<0..199>.1: 45.10.0.0/15

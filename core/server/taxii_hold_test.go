@@ -59,6 +59,17 @@ func expectHeld(t *testing.T, h *harness, p *poller, reason string) {
 	}
 }
 
+// firstBlockPoll makes the first poll of h's block collection, which must
+// carry cutHarness's 1000 indicators at least, and returns its poller.
+func firstBlockPoll(t *testing.T, h *harness) *poller {
+	t.Helper()
+	block := newPoller(h, "block")
+	if objs := block.poll(t); len(objs) < 1000 {
+		t.Fatalf("first poll: %d objects", len(objs))
+	}
+	return block
+}
+
 // TestTAXIICircuitBreaker: MISP suddenly answering a tenth of the data
 // (a broken tag) revokes nothing; the hold is listed like a held list,
 // and once an admin releases it the next poll sees the revocations.
@@ -78,11 +89,8 @@ func TestTAXIICircuitBreaker(t *testing.T) {
 			t.Fatalf("clear_cache/all: %d %s", resp.StatusCode, body)
 		}
 	}
-	block := newPoller(h, "block")
+	block := firstBlockPoll(t, h)
 	cid := taxii.CollectionID(h.site.Name, "block")
-	if objs := block.poll(t); len(objs) < 1000 {
-		t.Fatalf("first poll: %d objects", len(objs))
-	}
 	n, revoked := countObjects(t, h, block.path)
 	if n < 1000 || revoked != 0 {
 		t.Fatalf("first read: %d active, %d revoked", n, revoked)

@@ -30,10 +30,7 @@ func TestTAXIIHoldSeenByTheUsersKeys(t *testing.T) {
 	// The original key and the partner's read the collection: their
 	// users are known.
 	h.token = original
-	block := newPoller(h, "block")
-	if objs := block.poll(t); len(objs) < 1000 {
-		t.Fatalf("first poll: %d objects", len(objs))
-	}
+	block := firstBlockPoll(t, h)
 	h.token = partnerToken
 	newPoller(h, "block").poll(t)
 
