@@ -4,8 +4,6 @@ import (
 	"slices"
 	"testing"
 	"time"
-
-	"github.com/cratos-project/cratos/core/config"
 )
 
 // A reload that changes a setting in a list's cache key (a guard rule, a
@@ -19,11 +17,7 @@ func TestBreakerBaselineAfterSettingsChange(t *testing.T) {
 		name   string
 		change func(r *Request)
 	}{
-		{"guard never_block added", func(r *Request) {
-			site := *r.Site
-			site.Guard.NeverBlock = config.NeverBlock{Domains: []string{"example.net"}}
-			r.Site = &site
-		}},
+		{"guard never_block added", func(r *Request) { *r = withNeverBlock(*r) }},
 		{"renderer option changed", func(r *Request) {
 			site := *r.Site
 			site.Renderers = map[string]map[string]string{"txt": {"line_ending": "lf"}}

@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cratos-project/cratos/core/config"
 	"github.com/cratos-project/cratos/core/state"
 )
 
@@ -21,21 +20,13 @@ import (
 // settings, is served. Once MISP answers, the list is built under the new
 // settings.
 func TestStaleListAfterSettingsChange(t *testing.T) {
-	neverBlock := func(r *Request) {
-		site := *r.Site
-		site.Guard.NeverBlock = config.NeverBlock{Domains: []string{"example.net"}}
-		r.Site = &site
-	}
+	neverBlock := func(r *Request) { *r = withNeverBlock(*r) }
 	lineEnding := func(r *Request) {
 		site := *r.Site
 		site.Renderers = map[string]map[string]string{"txt": {"line_ending": "crlf"}}
 		r.Site = &site
 	}
-	tag := func(r *Request) {
-		site := *r.Site
-		site.Tag = "cratos-new"
-		r.Site = &site
-	}
+	tag := func(r *Request) { *r = withTag(*r) }
 	for _, tc := range []struct {
 		name    string
 		setup   func(r *Request)
