@@ -2,8 +2,6 @@ package dnsprimary
 
 import (
 	"context"
-	"fmt"
-	"net/netip"
 	"testing"
 	"time"
 
@@ -82,20 +80,9 @@ func TestStatsIXFROverUDP(t *testing.T) {
 // A transfer cut short (the client gone before its last message) is
 // counted apart from those served whole.
 func TestStatsTransferCutShort(t *testing.T) {
-	names := make([]string, 2000)
-	for i := range names {
-		names[i] = fmt.Sprintf("d%05d.blocked-domain-with-a-long-label.example", i)
-	}
-	s, err := New(Options{Addr: "127.0.0.1:0", Zones: []Zone{newTestZone(&fakeSource{text: policyZone(names)})}, Now: newClock().Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
-	if err := s.Refresh(context.Background(), testZone); err != nil {
-		t.Fatal(err)
-	}
+	s := largeZoneServer(t)
 	for i, req := range []*dns.Msg{new(dns.Msg).SetAxfr(testZone), new(dns.Msg).SetIxfr(testZone, 1, "a.", "b.")} {
-		w := &failingWriter{packetWriter: packetWriter{keys: s.keys, tcp: true, from: netip.MustParseAddr("127.0.0.1")}, failAt: 2}
+		w := newFailingWriter(s, 2)
 		handler{s}.ServeDNS(w, req)
 		st := s.Stats()[0]
 		if st.TransfersFailed != uint64(i+1) || st.Transfers[TransferAXFR]+st.Transfers[TransferIXFRFallback] != 0 {

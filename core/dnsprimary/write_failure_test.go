@@ -19,6 +19,31 @@ type failingWriter struct {
 	closed bool
 }
 
+// newFailingWriter is a failingWriter of s from 127.0.0.1 whose write
+// number failAt fails.
+func newFailingWriter(s *Server, failAt int) *failingWriter {
+	return &failingWriter{packetWriter: packetWriter{keys: s.keys, tcp: true, from: netip.MustParseAddr("127.0.0.1")}, failAt: failAt}
+}
+
+// largeZoneServer returns a Server, not listening, with the test zone
+// built of 2000 long names: a transfer of it takes several messages.
+func largeZoneServer(t *testing.T) *Server {
+	t.Helper()
+	names := make([]string, 2000)
+	for i := range names {
+		names[i] = fmt.Sprintf("d%05d.blocked-domain-with-a-long-label.example", i)
+	}
+	s, err := New(Options{Addr: "127.0.0.1:0", Zones: []Zone{newTestZone(&fakeSource{text: policyZone(names)})}, Now: newClock().Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	if err := s.Refresh(context.Background(), testZone); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 func (w *failingWriter) WriteMsg(m *dns.Msg) error {
 	if w.closed {
 		return fmt.Errorf("write %d after close", w.writes+1)
@@ -38,19 +63,7 @@ func (w *failingWriter) Close() error {
 // closed: a message cut short breaks the length framing, and a later
 // answer on it would be read from the middle of the cut one.
 func TestFailedWriteClosesTheConnection(t *testing.T) {
-	names := make([]string, 2000)
-	for i := range names {
-		names[i] = fmt.Sprintf("d%05d.blocked-domain-with-a-long-label.example", i)
-	}
-	src := &fakeSource{text: policyZone(names)}
-	s, err := New(Options{Addr: "127.0.0.1:0", Zones: []Zone{newTestZone(src)}, Now: newClock().Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
-	if err := s.Refresh(context.Background(), testZone); err != nil {
-		t.Fatal(err)
-	}
+	s := largeZoneServer(t)
 	tests := []struct {
 		name   string
 		req    *dns.Msg
@@ -63,7 +76,7 @@ func TestFailedWriteClosesTheConnection(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			w := &failingWriter{packetWriter: packetWriter{keys: s.keys, tcp: true, from: netip.MustParseAddr("127.0.0.1")}, failAt: tt.failAt}
+			w := newFailingWriter(s, tt.failAt)
 			handler{s}.ServeDNS(w, tt.req)
 			if !w.closed {
 				t.Errorf("connection left open after write %d of %d failed", tt.failAt, w.writes)
