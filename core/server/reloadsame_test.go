@@ -24,14 +24,8 @@ type failingGatedRenderer struct {
 
 func (f *failingGatedRenderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
 	f.renders.Add(1)
-	select {
-	case f.entered <- struct{}{}:
-	default:
-	}
-	select {
-	case <-f.release:
-	case <-ctx.Done():
-		return ctx.Err()
+	if err := f.pass(ctx); err != nil {
+		return err
 	}
 	return errors.New("render failed")
 }

@@ -41,16 +41,25 @@ func (g *gatedRenderer) Info() renderers.Info {
 }
 
 func (g *gatedRenderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	if err := g.pass(ctx); err != nil {
+		return err
+	}
+	return g.Renderer.Render(ctx, w, req, in)
+}
+
+// pass tells entered, when it is waited on, and waits for release or the
+// end of ctx.
+func (g *gatedRenderer) pass(ctx context.Context) error {
 	select {
 	case g.entered <- struct{}{}:
 	default:
 	}
 	select {
 	case <-g.release:
+		return nil
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	return g.Renderer.Render(ctx, w, req, in)
 }
 
 // withGatedSite serves the harness site from dir/<site>.yaml holding
