@@ -126,11 +126,7 @@ func TestOtherReplicasListHeldAgainstTheURLsBaseline(t *testing.T) {
 			clock.advance(time.Minute) // its list is dated after the full one
 			req = withNeverBlock(req)
 			m.keep.Store(0)
-			empty, err := newcomer.svc.Get(t.Context(), req)
-			if err != nil || empty.Status != Miss || empty.Entries != 0 || empty.Held != nil {
-				t.Fatalf("newcomer's build: %v %v, %d entries, held %v; want an empty MISS it cannot hold",
-					empty.Status, err, empty.Entries, empty.Held)
-			}
+			wantEmptyBuild(t, newcomer, req)
 			nsArtifact := sameGeneration(t, req, newcomer, taker)
 			if !tc.takeList {
 				if err := newcomer.mc.Delete(t.Context(), nsArtifact); err != nil {
@@ -143,6 +139,18 @@ func TestOtherReplicasListHeldAgainstTheURLsBaseline(t *testing.T) {
 					res.Status, err, res.Held, res.Entries, res.ETag, good.Entries, good.ETag)
 			}
 		})
+	}
+}
+
+// wantEmptyBuild checks that newcomer, a replica that never served req's
+// list, builds it from MISP's empty answer as an empty MISS: it has no
+// list to hold it against.
+func wantEmptyBuild(t *testing.T, newcomer *replica, req Request) {
+	t.Helper()
+	empty, err := newcomer.svc.Get(t.Context(), req)
+	if err != nil || empty.Status != Miss || empty.Entries != 0 || empty.Held != nil {
+		t.Fatalf("newcomer's build: %v %v, %d entries, held %v; want an empty MISS it cannot hold",
+			empty.Status, err, empty.Entries, empty.Held)
 	}
 }
 

@@ -31,11 +31,7 @@ func TestStixBuildHeldAgainstItsOwnLastList(t *testing.T) {
 	newcomer := newReplica(t, addr, onClock)
 	clock.advance(2 * time.Hour) // past the full list's lifetime
 	m.keep.Store(0)
-	empty, err := newcomer.svc.Get(t.Context(), req)
-	if err != nil || empty.Status != Miss || empty.Entries != 0 || empty.Held != nil {
-		t.Fatalf("newcomer's build: %v %v, %d entries, held %v; want an empty MISS it cannot hold",
-			empty.Status, err, empty.Entries, empty.Held)
-	}
+	wantEmptyBuild(t, newcomer, req)
 	nsArtifact := sameGeneration(t, req, newcomer, served)
 	if err := newcomer.mc.Delete(t.Context(), nsArtifact); err != nil {
 		t.Fatal(err) // the replica builds its own list
