@@ -47,6 +47,21 @@ func emulatorSite(url string, timeoutSeconds, pageSize int) *config.Site {
 
 func (e *emulated) now() time.Time { return time.Unix(e.clock.Load(), 0) }
 
+// addEventsHourOld adds events to the emulator, each and its attributes
+// last changed an hour before the emulator's clock.
+func (e *emulated) addEventsHourOld(t *testing.T, events ...mispsim.Event) {
+	t.Helper()
+	for _, ev := range events {
+		ev.Timestamp = e.clock.Load() - 3600
+		for i := range ev.Attributes {
+			ev.Attributes[i].Timestamp = ev.Timestamp
+		}
+		if _, err := e.sim.AddEvent(ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // service is a Service over an in-memory cache on the emulator's clock.
 func (e *emulated) service(opts export.Options) *export.Service {
 	opts.Now = e.now

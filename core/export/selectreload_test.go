@@ -37,22 +37,14 @@ func TestSelectionChangeRereadsFeed(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEmulated(t, 0, 1000)
-			for _, ev := range []mispsim.Event{
+			e.addEventsHourOld(t, []mispsim.Event{
 				{Info: "a", Published: true, Tags: []string{"cratos:incident-classification=block"},
 					Attributes: []mispsim.Attribute{{Type: "ip-dst", Value: "100.128.0.1", ToIDS: true}, {Type: "ip-dst", Value: "100.128.0.4"}}},
 				{Info: "b", Published: true, Tags: []string{"other:incident-classification=block"},
 					Attributes: []mispsim.Attribute{{Type: "ip-dst", Value: "100.128.0.2", ToIDS: true}}},
 				{Info: "c", Published: true, Tags: []string{"cratos:incident-classification=hunt"},
 					Attributes: []mispsim.Attribute{{Type: "ip-dst", Value: "100.128.0.3", ToIDS: true}}},
-			} {
-				ev.Timestamp = e.clock.Load() - 3600
-				for i := range ev.Attributes {
-					ev.Attributes[i].Timestamp = ev.Timestamp
-				}
-				if _, err := e.sim.AddEvent(ev); err != nil {
-					t.Fatal(err)
-				}
-			}
+			}...)
 			svc := e.service(export.Options{ReconcileEvery: time.Hour})
 			get := func(site *config.Site) string { return ipv4List(t, svc, e, site, tc.feed) }
 			old := *e.site

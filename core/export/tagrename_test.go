@@ -82,15 +82,7 @@ func TestRefreshSeesATagRenamed(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEmulated(t, 0, 1000)
 			e.site.CustomFeeds = config.CustomFeeds{{Name: "cust1", Suffixes: []string{":incident-classification=block", ":incident-classification=watch"}}}
-			for _, ev := range tc.events {
-				ev.Timestamp = e.now().Unix() - 3600
-				for i := range ev.Attributes {
-					ev.Attributes[i].Timestamp = ev.Timestamp
-				}
-				if _, err := e.sim.AddEvent(ev); err != nil {
-					t.Fatal(err)
-				}
-			}
+			e.addEventsHourOld(t, tc.events...)
 			svc := e.service(export.Options{ReconcileEvery: time.Hour})
 			if got := ipv4List(t, svc, e, e.site, tc.feed); got != tc.before {
 				t.Fatalf("first list %q, want %q", got, tc.before)
