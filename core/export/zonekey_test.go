@@ -25,12 +25,8 @@ func TestZoneAndURLOfOneListKeepTheirOwnBaseline(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			g := newShrinkRig(t, "zone key test")
-			site := *g.req.Site
-			site.Renderers = map[string]map[string]string{"rpz": {"origin": origin}}
-			url := g.req
-			url.Site, url.Output = &site, "rpz"
-			zone := url
-			zone.RendererOptions, zone.TTL, zone.WaitFresh = map[string]string{"origin": origin}, 50*time.Second, true
+			zone, url := zoneAndURL(g.req, origin)
+			zone.TTL = 50 * time.Second
 			reqs := map[string]*Request{"zone": &zone, "url": &url}
 			get := func(step, who string) Result {
 				t.Helper()
@@ -49,7 +45,7 @@ func TestZoneAndURLOfOneListKeepTheirOwnBaseline(t *testing.T) {
 				t.Fatalf("first pull: %d entries, want %d", res.Entries, good.Entries)
 			}
 
-			changed := site // a reload adds a never_block name: a new key
+			changed := *url.Site // a reload adds a never_block name: a new key
 			changed.Guard.NeverBlock = config.NeverBlock{Domains: []string{"example.org"}}
 			zone.Site, url.Site = &changed, &changed
 			g.m.keep.Store(0) // MISP answers nothing (a tag broken in the same edit)
@@ -67,12 +63,8 @@ func TestZoneAndURLOfOneListKeepTheirOwnBaseline(t *testing.T) {
 func TestZoneHoldNamesTheZone(t *testing.T) {
 	const origin = "rpz.example.net"
 	g := newShrinkRig(t, "zone hold test")
-	site := *g.req.Site
-	site.Renderers = map[string]map[string]string{"rpz": {"origin": origin}}
-	url := g.req
-	url.Site, url.Output = &site, "rpz"
-	zone := url
-	zone.RendererOptions, zone.WaitFresh, zone.Path = map[string]string{"origin": origin}, true, "dns zone "+origin
+	zone, url := zoneAndURL(g.req, origin)
+	zone.Path = "dns zone " + origin
 	for _, r := range []Request{zone, url} {
 		if res, err := g.svc.Get(t.Context(), r); err != nil || res.Entries < 200 {
 			t.Fatalf("first build of %q: %v, %d entries", r.Path, err, res.Entries)
@@ -97,4 +89,17 @@ func TestZoneHoldNamesTheZone(t *testing.T) {
 			t.Errorf("hold %s: path %q, want %q", h.ID, h.Path, want)
 		}
 	}
+}
+
+// zoneAndURL returns the requests of the rpz list of req's feed that a DNS
+// zone named origin makes, and its HTTP URL on a copy of req's site whose
+// rpz origin is that name.
+func zoneAndURL(req Request, origin string) (zone, url Request) {
+	site := *req.Site
+	site.Renderers = map[string]map[string]string{"rpz": {"origin": origin}}
+	url = req
+	url.Site, url.Output = &site, "rpz"
+	zone = url
+	zone.RendererOptions, zone.WaitFresh = map[string]string{"origin": origin}, true
+	return zone, url
 }
