@@ -18,7 +18,7 @@ func (s *Service) Get(ctx context.Context, r Request) (Result, error) {
 		return Result{}, err
 	}
 	s.noteRequest(r, l.rd, l.k, l.nsArtifact, l.a, l.expires, l.now)
-	if l.fresh(r.TTL) {
+	if l.fresh(r.TTL) || l.live() && s.heldFresh(l.k.artifact, l.now, r.TTL) {
 		return s.result(Result{Artifact: l.a, Status: Hit, Held: s.holdOf(l.k.artifact)}), nil
 	}
 	if l.a != nil && servable(r, l.a, l.now) && s.holdOf(l.k.artifact) == nil {
@@ -77,8 +77,11 @@ type lookUp struct {
 
 // fresh reports whether the cached artifact can be served as a HIT.
 func (l *lookUp) fresh(ttl time.Duration) bool {
-	return l.a != nil && l.now.Before(l.expires) && fresh(l.a.Fetched, l.now, ttl)
+	return l.live() && fresh(l.a.Fetched, l.now, ttl)
 }
+
+// live reports whether there is a cached artifact within its lifetime.
+func (l *lookUp) live() bool { return l.a != nil && l.now.Before(l.expires) }
 
 // getBuilt is Get for a list that has to be built (or waited for): apart
 // from Get, so that a cache hit does not move its request to the heap.
@@ -186,8 +189,13 @@ func (s *Service) result(r Result) Result {
 func (s *Service) build(ctx context.Context, r Request, rd renderers.Renderer, k keys, nsArtifact string) (Result, error) {
 	now := s.opts.Now()
 	usable := func(a *Artifact) bool { return fresh(a.Fetched, now, r.TTL) && newer(ctx, a.Fetched) }
-	if a, ok := s.arts.Get(nsArtifact); ok && usable(a) {
-		return Result{Artifact: a, Status: Hit}, nil
+	if a, ok := s.arts.Get(nsArtifact); ok {
+		if usable(a) {
+			return Result{Artifact: a, Status: Hit}, nil
+		}
+		if !IsBackground(ctx) && s.heldFresh(k.artifact, now, r.TTL) {
+			return Result{Artifact: a, Status: Hit, Held: s.holdOf(k.artifact)}, nil
+		}
 	}
 	if res, ok := s.sharedArtifact(ctx, r, k, nsArtifact, now); ok { // lease.go
 		return res, nil

@@ -56,6 +56,9 @@ type holdState struct {
 	// shown is what the hold serves in place of a last good list built
 	// under former settings (heldsettings.go).
 	shown atomic.Pointer[heldShown]
+	// read is when MISP was read for the rebuilt list last held: the
+	// list served for the hold is as fresh as that read (heldFresh).
+	read time.Time
 }
 
 // reviewed returns the entries of the rebuilt list a release of this
@@ -132,7 +135,7 @@ func (s *Service) checkHold(ctx context.Context, r Request, k keys, a, prev *Art
 			h.Output = "vendor:" + r.Vendor
 		}
 		ns, first := follow(st, h, k.group)
-		ns.list = k.list
+		ns.list, ns.read = k.list, a.Fetched
 		served := s.heldContent(ctx, r, k, ns, a, prev, prevKey)
 		h = ns.Hold
 		s.guard.setHold(k.artifact, ns)
@@ -204,6 +207,18 @@ func (s *Service) holdOf(artifactKey string) *Hold {
 	}
 	h := st.Hold
 	return &h
+}
+
+// heldFresh reports whether the list of artifactKey is held, not
+// released, on a rebuild from a MISP read that a request of lifetime ttl
+// still accepts at now: what the hold serves is then as fresh as a list
+// read then, and is served from the cache rather than rebuilt.
+func (s *Service) heldFresh(artifactKey string, now time.Time, ttl time.Duration) bool {
+	if s.guard.nholds.Load() == 0 {
+		return false
+	}
+	st, ok := s.guard.holds.Get(artifactKey)
+	return ok && !st.released.Load() && !st.read.IsZero() && fresh(st.read, now, ttl)
 }
 
 // Holds lists the held lists of site ("" for every site), oldest first.

@@ -1,0 +1,56 @@
+package export
+
+import (
+	"log/slog"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// buildCounter counts MISP reads and lists rendered.
+type buildCounter struct{ reads, builds atomic.Int32 }
+
+func (o *buildCounter) CacheResult(Status)                                    {}
+func (o *buildCounter) Fetched(string, time.Duration, int, error)             { o.reads.Add(1) }
+func (o *buildCounter) Built(string, string, string, time.Duration, int, int) { o.builds.Add(1) }
+
+// A held list is served from the cache for its lifetime, as any list:
+// every request for it rendered the whole list again (and read MISP
+// again once the feed's snapshot was due), since the list served kept
+// the last good list's read time and was never fresh. A release is
+// still served at once.
+func TestHeldListServedFromCacheWithinItsLifetime(t *testing.T) {
+	g := newShrinkRig(t, "held fresh test")
+	obs := &buildCounter{}
+	g.svc = New(inMemory(Options{Now: g.clock.Now, Logger: slog.New(slog.DiscardHandler), Observer: obs}, "held fresh test"))
+	good := g.get("first build")
+
+	g.m.keep.Store(30)
+	g.clock.advance(48 * time.Hour)
+	held := g.get("shrunk build")
+	if held.Held == nil || held.ETag != good.ETag {
+		t.Fatalf("shrunk build: held %v, ETag %s (want %s)", held.Held, held.ETag, good.ETag)
+	}
+	reads, builds := obs.reads.Load(), obs.builds.Load()
+	for i := range 5 {
+		g.clock.advance(15 * time.Second)
+		res := g.get("request while held")
+		if res.Held == nil || res.Held.ID != held.Held.ID || res.ETag != good.ETag || string(res.Body) != string(good.Body) {
+			t.Fatalf("request %d while held: held %v, ETag %s (want %s)", i, res.Held, res.ETag, good.ETag)
+		}
+		if res.Status != Hit {
+			t.Errorf("request %d while held: %s, want %s", i, res.Status, Hit)
+		}
+	}
+	if r, b := obs.reads.Load()-reads, obs.builds.Load()-builds; r != 0 || b != 0 {
+		t.Errorf("5 requests within the held list's lifetime: %d MISP reads, %d lists built, want none", r, b)
+	}
+
+	if _, err := g.svc.Release(t.Context(), g.req.Site.Name, held.Held.ID); err != nil {
+		t.Fatal(err)
+	}
+	res := g.get("request after the release")
+	if res.Held != nil || res.Entries != held.Held.Current {
+		t.Fatalf("after the release: held %v, %d entries, want the rebuilt list of %d", res.Held, res.Entries, held.Held.Current)
+	}
+}
