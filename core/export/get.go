@@ -21,9 +21,16 @@ func (s *Service) Get(ctx context.Context, r Request) (Result, error) {
 	if l.fresh(r.TTL) || l.live() && s.heldFresh(l.k.artifact, l.now, r.TTL) {
 		return s.result(Result{Artifact: l.a, Status: Hit, Held: s.holdOf(l.k.artifact)}), nil
 	}
-	if l.a != nil && servable(r, l.a, l.now) && s.holdOf(l.k.artifact) == nil {
+	if l.a != nil && servable(r, l.a, l.now) {
 		// Stale-while-revalidate: the old list now, one rebuild behind it.
-		return s.result(s.revalidate(r, l.rd, l.k, l.nsArtifact, l.a, l.now)), nil
+		// A held list is rebuilt in the request, unless its last rebuild
+		// failed: then, as any list, it is served STALE while background
+		// rebuilds retry MISP (keepServing).
+		if held := s.holdOf(l.k.artifact); held == nil || s.keptFailing(l.nsArtifact, l.expires) {
+			res := s.revalidate(r, l.rd, l.k, l.nsArtifact, l.a, l.now)
+			res.Held = held
+			return s.result(res), nil
+		}
 	}
 	return s.getBuilt(ctx, r, l.rd, l.k, l.nsArtifact)
 }
@@ -82,6 +89,14 @@ func (l *lookUp) fresh(ttl time.Duration) bool {
 
 // live reports whether there is a cached artifact within its lifetime.
 func (l *lookUp) live() bool { return l.a != nil && l.now.Before(l.expires) }
+
+// keptFailing reports whether the cached list of nsArtifact, live until
+// expires, is the one kept to be served when a rebuild failed
+// (keepServing): its lifetime ended no later than the failure.
+func (s *Service) keptFailing(nsArtifact string, expires time.Time) bool {
+	failed := s.track(nsArtifact).failedAt.Load()
+	return failed != 0 && !time.Unix(0, failed).Before(expires)
+}
 
 // getBuilt is Get for a list that has to be built (or waited for): apart
 // from Get, so that a cache hit does not move its request to the heap.

@@ -54,3 +54,58 @@ func TestHeldListServedFromCacheWithinItsLifetime(t *testing.T) {
 		t.Fatalf("after the release: held %v, %d entries, want the rebuilt list of %d", res.Held, res.Entries, held.Held.Current)
 	}
 }
+
+// A held list whose rebuild failed, MISP down, is served STALE at once
+// while background rebuilds retry MISP, at most one every refreshRetry,
+// as any list: every request for it read MISP again, and waited for it.
+func TestHeldListServedStaleWhileMISPIsDown(t *testing.T) {
+	g := newShrinkRig(t, "held down test")
+	obs := &buildCounter{}
+	g.svc = New(inMemory(Options{Now: g.clock.Now, Logger: slog.New(slog.DiscardHandler), Observer: obs}, "held down test"))
+	ended := make(chan error, 1)
+	g.svc.refreshed = func(_ string, err error) { ended <- err }
+	good := g.get("first build")
+	g.m.keep.Store(30)
+	g.clock.advance(48 * time.Hour)
+	held := g.get("shrunk build")
+	if held.Held == nil {
+		t.Fatalf("shrunk build not held")
+	}
+	site := *g.req.Site
+	site.MaxStaleSeconds = 7 * 86400 // the last good list, two days old, may be served stale
+	g.req.Site = &site
+
+	g.m.down.Store(true)
+	g.clock.advance(200 * time.Second)
+	if res := g.get("rebuild with MISP down"); res.Status != Stale || res.ETag != good.ETag {
+		t.Fatalf("rebuild with MISP down: %s, ETag %s (want %s, %s)", res.Status, res.ETag, Stale, good.ETag)
+	}
+	reads := obs.reads.Load()
+	for i := range 5 {
+		g.clock.advance(time.Second)
+		res := g.get("request while MISP is down")
+		if res.Status != Stale || res.Upstream == nil || res.ETag != good.ETag || res.Held == nil {
+			t.Errorf("request %d: %s, upstream %v, held %v, ETag %s (want %s)", i, res.Status, res.Upstream, res.Held, res.ETag, good.ETag)
+		}
+	}
+	if r := obs.reads.Load() - reads; r != 0 {
+		t.Errorf("5 requests within %s of the failed rebuild: %d MISP reads, want none", refreshRetry, r)
+	}
+
+	g.m.down.Store(false)
+	g.clock.advance(refreshRetry)
+	if res := g.get("request past the retry delay"); res.Status != Stale || res.ETag != good.ETag {
+		t.Fatalf("request past the retry delay: %s, ETag %s (want %s, %s)", res.Status, res.ETag, Stale, good.ETag)
+	}
+	select {
+	case err := <-ended:
+		if err != nil {
+			t.Fatalf("background rebuild: %v", err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("no background rebuild")
+	}
+	if res := g.get("request after MISP answered"); res.Status != Hit || res.Held == nil || res.ETag != good.ETag {
+		t.Fatalf("after MISP answered: %s, held %v, ETag %s (want a held %s, %s)", res.Status, res.Held, res.ETag, Hit, good.ETag)
+	}
+}
