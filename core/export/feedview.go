@@ -23,6 +23,7 @@ type FeedView struct {
 	snapshots []*Snapshot
 	policy    *guard.Policy
 	rules     *guard.Policy // policy without MISP's warninglists
+	pairs     *viewPairs    // the halves of composite attributes rules keep out
 }
 
 // ViewSource identifies what a FeedView was made of. Two sources are
@@ -96,13 +97,17 @@ func (v FeedView) Indicators() []indicator.Indicator {
 
 // KeptOut reports whether the operator's guard settings the view was
 // made under (the site's rules and never_block, not MISP's
-// warninglists) keep in out. It reads in's kind and value only.
+// warninglists) keep in out, as the feed's lists do: in itself, or the
+// other half of the composite attributes that give it (pairsKeptOut).
+// It reads in's kind and value only.
 func (v FeedView) KeptOut(in indicator.Indicator) bool {
 	if v.rules == nil {
 		return false
 	}
-	_, ok := v.rules.Check(in)
-	return !ok
+	if _, ok := v.rules.Check(in); !ok {
+		return true
+	}
+	return v.pairs.keptOut(in)
 }
 
 // FeedView returns the indicators of kinds types of r's feed at r.Age,
@@ -172,6 +177,7 @@ func (s *Service) feedView(ctx context.Context, r Request, types indicator.TypeS
 		parts = append([]indicator.DataType{union}, parts...)
 	}
 	var v FeedView
+	var reqs []Request
 	var key strings.Builder
 	var fetched []byte
 	input := 0
@@ -185,6 +191,7 @@ func (s *Service) feedView(ctx context.Context, r Request, types indicator.TypeS
 		if err != nil {
 			return FeedView{}, err
 		}
+		reqs = append(reqs, rr)
 		v.snapshots = append(v.snapshots, snap)
 		input += snap.Stats.Attributes
 		fmt.Fprintf(&key, "%p/%d;", snap, snap.Fetched.UnixNano())
@@ -194,6 +201,7 @@ func (s *Service) feedView(ctx context.Context, r Request, types indicator.TypeS
 	// for its warninglists too.
 	p, w := s.policyParts(ctx, r)
 	v.policy, v.rules = p, p
+	v.pairs = &viewPairs{find: func() map[pairValue]struct{} { return s.pairsKeptOut(reqs, p) }}
 	if w != nil {
 		v.policy = p.WithWarninglists(w)
 	}
