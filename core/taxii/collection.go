@@ -72,6 +72,7 @@ type Collection struct {
 	src     any                   // the snapshot last applied
 	prev    []indicator.Indicator // its indicators (shared, never modified)
 	pending *pending              // a refresh the gate held
+	early   []int32               // indicators held refreshes revoked as kept out (heldguard.go), until one is applied
 	basis   *Basis                // what the refresh last applied was made of; nil: not known
 	stored  *Basis                // the Basis a restart reads (basisfile.go); nil: not known
 	changes uint64
@@ -188,7 +189,7 @@ func (c *Collection) apply(src any, ins []indicator.Indicator, found []int32, op
 			fresh = c.remark(fresh, t)
 		}
 	}
-	c.src, c.opts, c.prev, c.basis = src, opts, ins, basisOf(src)
+	c.src, c.opts, c.prev, c.basis, c.early = src, opts, ins, basisOf(src), nil
 	if len(fresh) == 0 {
 		if optsChanged {
 			c.changes++

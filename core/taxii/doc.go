@@ -29,5 +29,6 @@
 // settings, what the operator's new settings revoke from MISP answering
 // less; the history keeps the Basis of its last refresh. A refresh
 // held after such a change still revokes what the new settings keep out
-// (RefreshUnder), and holds only the rest.
+// (RefreshUnder), and holds only the rest; what such a refresh revoked
+// is carried again when the settings change back during the hold.
 package taxii

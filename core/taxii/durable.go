@@ -25,7 +25,8 @@ func (m *Manager) Refresh(key string, c *Collection, src any, view func() []indi
 // RefreshUnder is Refresh for a view made under a guard: keptOut says
 // what the operator's guard settings keep out. A refresh held after a
 // change of those settings still revokes the active indicators keptOut
-// names, saved as a change is; the rest of it is held.
+// names, saved as a change is, and a held refresh carries again those it
+// revoked so that keptOut no longer names; the rest of it is held.
 func (m *Manager) RefreshUnder(key string, c *Collection, src any, view func() []indicator.Indicator, keptOut KeptOut, opts map[string]string, now time.Time, gate Gate) (held bool, err error) {
 	var save func() error
 	var keep func()
@@ -71,10 +72,11 @@ type mark struct {
 	prev      []indicator.Indicator
 	opts      map[string]string
 	changes   uint64
+	early     []int32
 }
 
 func (c *Collection) mark() mark {
-	return mark{objs: len(c.objs), log: len(c.log), remarks: len(c.remarks), eras: len(c.eras), last: c.last, src: c.src, basis: c.basis, prev: c.prev, opts: c.opts, changes: c.changes}
+	return mark{objs: len(c.objs), log: len(c.log), remarks: len(c.remarks), eras: len(c.eras), last: c.last, src: c.src, basis: c.basis, prev: c.prev, opts: c.opts, changes: c.changes, early: c.early}
 }
 
 // rollback takes back what was applied since m: objects added since are
@@ -106,5 +108,5 @@ func (c *Collection) rollback(m mark) {
 	c.remarks = c.remarks[:m.remarks]
 	c.eras = c.eras[:m.eras]
 	c.last, c.src, c.prev, c.opts, c.changes = m.last, m.src, m.prev, m.opts, m.changes
-	c.basis = m.basis
+	c.basis, c.early = m.basis, m.early
 }

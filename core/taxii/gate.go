@@ -161,14 +161,27 @@ func (c *Collection) applyGated(src any, view func() []indicator.Indicator, kept
 }
 
 // heldUnder ends a held refresh of Counts n: after a change of the
-// guard's settings what keptOut names is revoked (saved by save), the
+// guard's settings what keptOut names is revoked, and what an earlier
+// held refresh revoked so that keptOut no longer names (the settings
+// changed back) is carried again (heldguard.go), saved by save; the
 // rest is held.
 func (c *Collection) heldUnder(n Counts, keptOut KeptOut, now time.Time, save func() error) (changed, held bool, err error) {
-	if !n.SettingsChanged {
+	if keptOut == nil {
 		return false, true, nil
 	}
-	changed, err = c.revokeKeptOut(keptOut, now, save)
-	return changed, true, err
+	before := c.mark()
+	t := max(now.UnixMilli(), c.last+1)
+	revoked := n.SettingsChanged && c.revokeKeptOut(keptOut, t)
+	if !c.restoreKeptOut(keptOut, t) && !revoked {
+		return false, true, nil
+	}
+	if save != nil {
+		if err := save(); err != nil {
+			c.rollback(before)
+			return false, true, err
+		}
+	}
+	return true, true, nil
 }
 
 // active counts the indicators the collection carries (not revoked).
