@@ -27,6 +27,7 @@
 //	go run ./cmd/cratos-bench [--quick] [--out FILE] [--sizes 10k,100k,1M]
 //	    [--duration 10s] [--wrk-duration 5s] [--connections 50]
 //	go run ./cmd/cratos-bench --only cold6m   # the 6M cold txt build alone
+//	go run ./cmd/cratos-bench --small-hits    # the small feed's hits and the floor only
 //
 // It builds cmd/cratos and cmd/mispsim from the module it runs in (or takes
 // --cratos and --mispsim), starts mispsim with generated data, writes a

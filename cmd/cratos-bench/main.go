@@ -54,6 +54,9 @@ type options struct {
 	// times, which the target row "Cold txt build, 6M-attribute MISP"
 	// reads.
 	cold6M bool
+	// smallHits runs only the small feed's cache hits and the floor,
+	// which the full run includes.
+	smallHits bool
 }
 
 const usage = `Usage: cratos-bench [flags]
@@ -86,6 +89,8 @@ Flags:
                       returned per step, refresh latency (the full run
                       includes it; needs memcached)
   --misp-load-size N  MISP size of that scenario (default 1M)
+  --small-hits        run only the small feed's cache hits against nginx
+                      and the floor (the full run includes them)
   --misp-load-interval D
                       its refresh interval, the lists' lifetime (default 60s)
   --only cold6m       run only the cold txt build of the --large MISP by a
@@ -121,6 +126,7 @@ func parseOptions(args []string) (options, error) {
 	mispLoadSize := fs.String("misp-load-size", "1M", "")
 	mispLoadInterval := fs.Duration("misp-load-interval", time.Minute, "")
 	only := fs.String("only", "", "")
+	smallHits := fs.Bool("small-hits", false, "")
 	if err := fs.Parse(args); err != nil {
 		return options{}, err
 	}
@@ -152,6 +158,7 @@ func parseOptions(args []string) (options, error) {
 		duration: *duration, wrkDuration: *wrkDuration, connections: *connections, out: *out, quick: *quick,
 		cratosBin: *cratosBin, mispsimBin: *mispsimBin, dataDir: *dataDir, seed: *seed,
 		coldRepeats: 3, tokens: 10, args: args, mispLoad: *mispLoad, mispLoadInterval: *mispLoadInterval,
+		smallHits: *smallHits,
 	}
 	if *quick {
 		o.coldRepeats, o.tokens = 1, 3
@@ -184,6 +191,9 @@ func parseOptions(args []string) (options, error) {
 	}
 	if o.invalid, err = parseCount(*invalid, 1); err != nil {
 		return options{}, fmt.Errorf("--invalid: %w", err)
+	}
+	if scenarios := btoi(o.mispLoad) + btoi(o.smallHits) + btoi(o.cold6M); scenarios > 1 {
+		return options{}, errors.New("--misp-load, --small-hits and --only each run one scenario: give one")
 	}
 	if o.duration < time.Second || o.duration > 10*time.Minute {
 		return options{}, fmt.Errorf("--duration %s: want 1s to 10m", o.duration)
@@ -274,6 +284,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		for _, e := range rep.Errors {
 			fmt.Fprintf(stderr, "cratos-bench: %s\n", e)
 		}
+		return 1
+	}
+	return 0
+}
+
+// btoi is 1 for true, 0 for false.
+func btoi(b bool) int {
+	if b {
 		return 1
 	}
 	return 0

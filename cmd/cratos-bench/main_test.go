@@ -86,6 +86,11 @@ func TestParseOptions(t *testing.T) {
 		{"misp load only", []string{"--misp-load", "--misp-load-size", "100k", "--misp-load-interval", "30s"}, func(o *options) {
 			o.mispLoad, o.mispLoadSize, o.mispLoadInterval = true, 100_000, 30*time.Second
 		}, ""},
+		{"small hits only", []string{"--small-hits", "--duration", "6s"}, func(o *options) {
+			o.smallHits, o.duration = true, 6*time.Second
+		}, ""},
+		{"two scenarios only", []string{"--small-hits", "--misp-load"}, nil, "give one"},
+		{"the 6M cold build and the small hits", []string{"--only", "cold6m", "--small-hits"}, nil, "give one"},
 		{"misp load interval", []string{"--misp-load-interval", "1500ms"}, nil, "--misp-load-interval"},
 		{"only the 6M cold build", []string{"--only", "cold6m"}, func(o *options) { o.cold6M = true }, ""},
 		{"only what is not known", []string{"--only", "cold1m"}, nil, "--only"},

@@ -27,6 +27,14 @@ func (b *bench) runAll(ctx context.Context) *report {
 		b.largePhase(ctx, rep)
 		return rep
 	}
+	if b.o.smallHits {
+		if err := b.startNginx(ctx); err != nil {
+			rep.fail("nginx", err)
+			return rep
+		}
+		b.smallHitsPhase(ctx, rep)
+		return rep
+	}
 	for _, size := range b.o.sizes {
 		if ctx.Err() != nil {
 			break
@@ -232,7 +240,40 @@ func (b *bench) smallPhase(ctx context.Context, rep *report) {
 		return
 	}
 	defer m.p.stop(5 * time.Second)
-	err = func() error {
+	b.smallFeedHits(ctx, m, rep)
+	if ctx.Err() != nil {
+		return
+	}
+	rows, err := b.compareSetups(ctx, m)
+	rep.Setups = rows
+	rep.fail("logging set-ups, small feed", err)
+	if ctx.Err() != nil {
+		return
+	}
+	tr, err := b.tokens(ctx, m)
+	rep.Token = tr
+	rep.fail("token verification", err)
+}
+
+// smallHitsPhase runs only the small feed's cache hits and the floor
+// (--small-hits).
+func (b *bench) smallHitsPhase(ctx context.Context, rep *report) {
+	m, err := b.startMISP(ctx, b.o.small)
+	if err != nil {
+		rep.fail("small feed", err)
+		return
+	}
+	defer m.p.stop(5 * time.Second)
+	b.smallFeedHits(ctx, m, rep)
+	if ctx.Err() != nil {
+		rep.fail("run", fmt.Errorf("interrupted: %w", ctx.Err()))
+	}
+}
+
+// smallFeedHits measures the small feed's cache hits and the floor on a fresh
+// cratos reading m.
+func (b *bench) smallFeedHits(ctx context.Context, m *mispInst, rep *report) {
+	err := func() error {
 		cc, err := b.newConfig("small", "")
 		if err != nil {
 			return err
@@ -251,18 +292,6 @@ func (b *bench) smallPhase(ctx context.Context, rep *report) {
 		return err
 	}()
 	rep.fail("cache hits, small feed", err)
-	if ctx.Err() != nil {
-		return
-	}
-	rows, err := b.compareSetups(ctx, m)
-	rep.Setups = rows
-	rep.fail("logging set-ups, small feed", err)
-	if ctx.Err() != nil {
-		return
-	}
-	tr, err := b.tokens(ctx, m)
-	rep.Token = tr
-	rep.fail("token verification", err)
 }
 
 // largePhase runs the memory table and the ~1M-entry feed's cache hits;
