@@ -32,7 +32,7 @@ func (b *bench) runAll(ctx context.Context) *report {
 			rep.fail("nginx", err)
 			return rep
 		}
-		b.smallHitsPhase(ctx, rep)
+		b.smallPhase(ctx, rep, true)
 		return rep
 	}
 	for _, size := range b.o.sizes {
@@ -53,7 +53,7 @@ func (b *bench) runAll(ctx context.Context) *report {
 		}
 	}
 	if ctx.Err() == nil {
-		b.smallPhase(ctx, rep)
+		b.smallPhase(ctx, rep, false)
 	}
 	if ctx.Err() == nil {
 		b.largePhase(ctx, rep)
@@ -231,9 +231,10 @@ func (b *bench) hits(ctx context.Context, label string, size int, c *cratosInst,
 	return rows, floors, err
 }
 
-// smallPhase runs the ~10k-entry feed's cache hits and the token
+// smallPhase runs the ~10k-entry feed's cache hits and the floor, then,
+// unless hitsOnly (--small-hits), the logging set-ups and the token
 // scenarios.
-func (b *bench) smallPhase(ctx context.Context, rep *report) {
+func (b *bench) smallPhase(ctx context.Context, rep *report, hitsOnly bool) {
 	m, err := b.startMISP(ctx, b.o.small)
 	if err != nil {
 		rep.fail("small feed", err)
@@ -241,7 +242,10 @@ func (b *bench) smallPhase(ctx context.Context, rep *report) {
 	}
 	defer m.p.stop(5 * time.Second)
 	b.smallFeedHits(ctx, m, rep)
-	if ctx.Err() != nil {
+	if ctx.Err() != nil && hitsOnly {
+		rep.fail("run", fmt.Errorf("interrupted: %w", ctx.Err()))
+	}
+	if ctx.Err() != nil || hitsOnly {
 		return
 	}
 	rows, err := b.compareSetups(ctx, m)
@@ -253,21 +257,6 @@ func (b *bench) smallPhase(ctx context.Context, rep *report) {
 	tr, err := b.tokens(ctx, m)
 	rep.Token = tr
 	rep.fail("token verification", err)
-}
-
-// smallHitsPhase runs only the small feed's cache hits and the floor
-// (--small-hits).
-func (b *bench) smallHitsPhase(ctx context.Context, rep *report) {
-	m, err := b.startMISP(ctx, b.o.small)
-	if err != nil {
-		rep.fail("small feed", err)
-		return
-	}
-	defer m.p.stop(5 * time.Second)
-	b.smallFeedHits(ctx, m, rep)
-	if ctx.Err() != nil {
-		rep.fail("run", fmt.Errorf("interrupted: %w", ctx.Err()))
-	}
 }
 
 // smallFeedHits measures the small feed's cache hits and the floor on a fresh

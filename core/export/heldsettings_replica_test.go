@@ -22,13 +22,7 @@ func TestReplicaHoldServesFormerContentFromItsFeedSnapshot(t *testing.T) {
 	onClock := func(o *Options) { o.Now = clock.Now }
 	builder, taker := newReplica(t, addr, onClock), newReplica(t, addr, onClock)
 	req := anyFeedRequest(m.url, "ipv4", "10y", "txt", time.Hour)
-	good, err := builder.svc.Get(t.Context(), req)
-	if err != nil || good.Entries < 200 {
-		t.Fatalf("build: %v, %d entries", err, good.Entries)
-	}
-	if taken, err := taker.svc.Get(t.Context(), req); err != nil || taken.Status != Hit || taken.ETag != good.ETag {
-		t.Fatalf("taken from memcached: %v %v, ETag %s (want %s)", taken.Status, err, taken.ETag, good.ETag)
-	}
+	good := builtAndTaken(t, builder, taker, req, 200)
 	// Another output of the feed, built by the taker from the builder's
 	// feed read: the taker's feed snapshot is the answer good was made of.
 	csv := req

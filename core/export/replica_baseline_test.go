@@ -67,14 +67,7 @@ func TestTakenListIsTheURLsBaseline(t *testing.T) {
 			m := newShrinkingMISP(t)
 			builder, taker := newReplica(t, addr), newReplica(t, addr)
 			req := anyFeedRequest(m.url, "ipv4", "10y", "txt", time.Hour)
-			good, err := builder.svc.Get(t.Context(), req)
-			if err != nil || good.Status != Miss || good.Entries < 100 {
-				t.Fatalf("build: %v %v, %d entries", good.Status, err, good.Entries)
-			}
-			taken, err := taker.svc.Get(t.Context(), req)
-			if err != nil || taken.Status != Hit || taken.ETag != good.ETag {
-				t.Fatalf("taken from memcached: %v %v, ETag %s (want %s)", taken.Status, err, taken.ETag, good.ETag)
-			}
+			good := builtAndTaken(t, builder, taker, req, 100)
 
 			flushMemcached(t, addr)
 			req = tc.reload(req)
@@ -113,13 +106,7 @@ func TestOtherReplicasListHeldAgainstTheURLsBaseline(t *testing.T) {
 			onClock := func(o *Options) { o.Now = clock.Now }
 			builder, taker := newReplica(t, addr, onClock), newReplica(t, addr, onClock)
 			req := anyFeedRequest(m.url, "ipv4", "10y", "txt", time.Hour)
-			good, err := builder.svc.Get(t.Context(), req)
-			if err != nil || good.Entries < 100 {
-				t.Fatalf("build: %v, %d entries", err, good.Entries)
-			}
-			if taken, err := taker.svc.Get(t.Context(), req); err != nil || taken.Status != Hit || taken.ETag != good.ETag {
-				t.Fatalf("taken from memcached: %v %v, ETag %s (want %s)", taken.Status, err, taken.ETag, good.ETag)
-			}
+			good := builtAndTaken(t, builder, taker, req, 100)
 
 			flushMemcached(t, addr) // the feed read before is gone: the newcomer reads MISP
 			newcomer := newReplica(t, addr, onClock)
@@ -168,4 +155,20 @@ func sameGeneration(t *testing.T, req Request, a, b *replica) string {
 		time.Sleep(50 * time.Millisecond)
 	}
 	return want
+}
+
+// builtAndTaken has builder build req's list from MISP and taker take it
+// from memcached, failing t unless the build has at least minEntries
+// entries and the taker got its bytes; it returns the build.
+func builtAndTaken(t *testing.T, builder, taker *replica, req Request, minEntries int) Result {
+	t.Helper()
+	good, err := builder.svc.Get(t.Context(), req)
+	if err != nil || good.Status != Miss || good.Entries < minEntries {
+		t.Fatalf("build: %v %v, %d entries", good.Status, err, good.Entries)
+	}
+	taken, err := taker.svc.Get(t.Context(), req)
+	if err != nil || taken.Status != Hit || taken.ETag != good.ETag {
+		t.Fatalf("taken from memcached: %v %v, ETag %s (want %s)", taken.Status, err, taken.ETag, good.ETag)
+	}
+	return good
 }
