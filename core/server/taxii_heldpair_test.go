@@ -22,39 +22,7 @@ import (
 // the addresses paired with a protected name, are revoked at once like
 // the protected values themselves.
 func TestTAXIIHeldRefreshRevokesPairs(t *testing.T) {
-	dir := t.TempDir()
-	var skew atomic.Int64 // the export service's clock, ahead of the server's
-	clock := func() time.Time { return time.Now().Add(time.Duration(skew.Load())) }
-	h, cut, token := cutHarness(t, withSiteFiles(dir, "misp.example.net"), withExportClock(clock))
-	h.token = token
-	var pairs []mispsim.Attribute
-	for i := range 5 {
-		pairs = append(pairs,
-			mispsim.Attribute{Type: "domain|ip", Value: fmt.Sprintf("h%d.pair.example|45.11.250.%d", i, i+1), ToIDS: true},
-			mispsim.Attribute{Type: "domain|ip", Value: fmt.Sprintf("n%d.own.example|45.15.0.%d", i, i+1), ToIDS: true})
-	}
-	if _, err := h.sim.AddEvent(mispsim.Event{Info: "pairs", Published: true, Tags: []string{"example:incident-classification=block"}, Attributes: pairs}); err != nil {
-		t.Fatal(err)
-	}
-	block := newPoller(h, "block")
-	if objs := block.poll(t); len(objs) < 1000 {
-		t.Fatalf("first poll: %d objects", len(objs))
-	}
-	n, _ := countObjects(t, h, block.path)
-
-	// cutHarness's attributes are 45.<10..14>.<0..199>.1: 45.10.0.0/15
-	// covers two fifths of them and the addresses of h<i>.pair.example;
-	// own.example covers the names n<i>.own.example.
-	site := "tag: example\nmispTimeoutSeconds: 2\npage_size: 1000\nallowed_ips: [127.0.0.0/8]\n" +
-		"guard: {never_block: {cidrs: [45.10.0.0/15], domains: [own.example]}}\n"
-	if err := os.WriteFile(filepath.Join(dir, h.site.Name+".yaml"), []byte(site), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if errs := h.sites.Reload(); len(errs) != 0 {
-		t.Fatal(errs)
-	}
-	cut.Store(10)
-	skew.Store(int64(48 * time.Hour)) // past every lifetime and the feed's reconciliation: read in full
+	h, block, _, n := heldPairsHarness(t)
 
 	resp, body := h.taxiiGet(block.path + "?limit=10000&added_after=" + block.last)
 	if held := resp.Header.Get("X-Cratos-Held"); resp.StatusCode != http.StatusOK || !strings.Contains(held, "reason=MISP gave") {
@@ -100,4 +68,48 @@ func TestTAXIIHeldRefreshRevokesPairs(t *testing.T) {
 			t.Errorf("%s list carries a half of a protected pair:\n%s", typ, list)
 		}
 	}
+}
+
+// heldPairsHarness is cutHarness with an event of composite domain|ip
+// attributes, polled once in full (n objects) at block, then reloaded
+// with a never_block covering one half of each pair while MISP answers
+// a tenth of the data; skew is the export service's clock, ahead of the
+// server's, moved past every lifetime.
+func heldPairsHarness(t *testing.T) (h *harness, block *poller, skew *atomic.Int64, n int) {
+	t.Helper()
+	dir := t.TempDir()
+	skew = new(atomic.Int64) // the export service's clock, ahead of the server's
+	clock := func() time.Time { return time.Now().Add(time.Duration(skew.Load())) }
+	h, cut, token := cutHarness(t, withSiteFiles(dir, "misp.example.net"), withExportClock(clock))
+	h.token = token
+	var pairs []mispsim.Attribute
+	for i := range 5 {
+		pairs = append(pairs,
+			mispsim.Attribute{Type: "domain|ip", Value: fmt.Sprintf("h%d.pair.example|45.11.250.%d", i, i+1), ToIDS: true},
+			mispsim.Attribute{Type: "domain|ip", Value: fmt.Sprintf("n%d.own.example|45.15.0.%d", i, i+1), ToIDS: true})
+	}
+	if _, err := h.sim.AddEvent(mispsim.Event{Info: "pairs", Published: true, Tags: []string{"example:incident-classification=block"}, Attributes: pairs}); err != nil {
+		t.Fatal(err)
+	}
+	block = newPoller(h, "block")
+	if objs := block.poll(t); len(objs) < 1000 {
+		t.Fatalf("first poll: %d objects", len(objs))
+	}
+	n, _ = countObjects(t, h, block.path)
+
+	// cutHarness's attributes are 45.<10..14>.<0..199>.1: 45.10.0.0/15
+	// covers two fifths of them and the addresses of h<i>.pair.example;
+	// own.example covers the names n<i>.own.example.
+	site := "tag: example\nmispTimeoutSeconds: 2\npage_size: 1000\nallowed_ips: [127.0.0.0/8]\n" +
+		"guard: {never_block: {cidrs: [45.10.0.0/15], domains: [own.example]}}\n"
+	if err := os.WriteFile(filepath.Join(dir, h.site.Name+".yaml"), []byte(site), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if errs := h.sites.Reload(); len(errs) != 0 {
+		t.Fatal(errs)
+	}
+	cut.Store(10)
+	skew.Store(int64(48 * time.Hour)) // past every lifetime and the feed's reconciliation: read in full
+
+	return h, block, skew, n
 }

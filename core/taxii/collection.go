@@ -73,10 +73,14 @@ type Collection struct {
 	prev    []indicator.Indicator // its indicators (shared, never modified)
 	pending *pending              // a refresh the gate held
 	early   []int32               // indicators held refreshes revoked as kept out (heldguard.go), until one is applied
-	basis   *Basis                // what the refresh last applied was made of; nil: not known
-	stored  *Basis                // the Basis a restart reads (basisfile.go); nil: not known
-	changes uint64
-	opts    map[string]string
+	// earlyUnder names the guard's settings (Basis.Settings) of the held
+	// refresh that last judged early: one under the same settings
+	// carries none of them again.
+	earlyUnder string
+	basis      *Basis // what the refresh last applied was made of; nil: not known
+	stored     *Basis // the Basis a restart reads (basisfile.go); nil: not known
+	changes    uint64
+	opts       map[string]string
 }
 
 // NewCollection returns an empty collection whose id is id.
@@ -189,7 +193,7 @@ func (c *Collection) apply(src any, ins []indicator.Indicator, found []int32, op
 			fresh = c.remark(fresh, t)
 		}
 	}
-	c.src, c.opts, c.prev, c.basis, c.early = src, opts, ins, basisOf(src), nil
+	c.src, c.opts, c.prev, c.basis, c.early, c.earlyUnder = src, opts, ins, basisOf(src), nil, ""
 	if len(fresh) == 0 {
 		if optsChanged {
 			c.changes++

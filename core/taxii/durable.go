@@ -63,20 +63,21 @@ func (m *Manager) save(key string, c *Collection) error {
 
 // mark is what rollback restores: the collection before an apply.
 type mark struct {
-	objs, log int
-	remarks   int
-	eras      int
-	last      int64
-	src       any
-	basis     *Basis
-	prev      []indicator.Indicator
-	opts      map[string]string
-	changes   uint64
-	early     []int32
+	objs, log  int
+	remarks    int
+	eras       int
+	last       int64
+	src        any
+	basis      *Basis
+	prev       []indicator.Indicator
+	opts       map[string]string
+	changes    uint64
+	early      []int32
+	earlyUnder string
 }
 
 func (c *Collection) mark() mark {
-	return mark{objs: len(c.objs), log: len(c.log), remarks: len(c.remarks), eras: len(c.eras), last: c.last, src: c.src, basis: c.basis, prev: c.prev, opts: c.opts, changes: c.changes, early: c.early}
+	return mark{objs: len(c.objs), log: len(c.log), remarks: len(c.remarks), eras: len(c.eras), last: c.last, src: c.src, basis: c.basis, prev: c.prev, opts: c.opts, changes: c.changes, early: c.early, earlyUnder: c.earlyUnder}
 }
 
 // rollback takes back what was applied since m: objects added since are
@@ -108,5 +109,5 @@ func (c *Collection) rollback(m mark) {
 	c.remarks = c.remarks[:m.remarks]
 	c.eras = c.eras[:m.eras]
 	c.last, c.src, c.prev, c.opts, c.changes = m.last, m.src, m.prev, m.opts, m.changes
-	c.basis, c.early = m.basis, m.early
+	c.basis, c.early, c.earlyUnder = m.basis, m.early, m.earlyUnder
 }

@@ -111,7 +111,7 @@ func (c *Collection) applyGated(src any, view func() []indicator.Indicator, kept
 	var ins []indicator.Indicator
 	if p := c.pending; p != nil && src != nil && src == p.src && mapsEqual(opts, p.opts) {
 		if !p.passed && gate != nil && gate(p.counts) {
-			return c.heldUnder(p.counts, keptOut, now, save)
+			return c.heldUnder(src, p.counts, keptOut, now, save)
 		}
 		ins, gate = p.ins, nil // let through: apply it as it is
 	} else {
@@ -140,7 +140,7 @@ func (c *Collection) applyGated(src any, view func() []indicator.Indicator, kept
 		prev, kept, cur, found = c.count(ins, enc)
 		if n := c.counts(src, prev, kept, cur); prev > 0 && gate(n) {
 			c.pending = &pending{src: src, opts: opts, ins: ins, counts: n}
-			return c.heldUnder(n, keptOut, now, save)
+			return c.heldUnder(src, n, keptOut, now, save)
 		}
 	}
 	before := c.mark()
@@ -160,19 +160,28 @@ func (c *Collection) applyGated(src any, view func() []indicator.Indicator, kept
 	return true, false, nil
 }
 
-// heldUnder ends a held refresh of Counts n: after a change of the
-// guard's settings what keptOut names is revoked, and what an earlier
-// held refresh revoked so that keptOut no longer names (the settings
-// changed back) is carried again (heldguard.go), saved by save; the
-// rest is held.
-func (c *Collection) heldUnder(n Counts, keptOut KeptOut, now time.Time, save func() error) (changed, held bool, err error) {
+// heldUnder ends a held refresh from src of Counts n: after a change of
+// the guard's settings what keptOut names is revoked, and what an
+// earlier held refresh revoked so that keptOut no longer names is
+// carried again once src's settings differ from that refresh's (they
+// changed back, heldguard.go), saved by save; the rest is held. Under
+// the same settings keptOut may name less only because the view lost
+// the MISP answer that showed a composite attribute's pair: that is no
+// reason to carry it again.
+func (c *Collection) heldUnder(src any, n Counts, keptOut KeptOut, now time.Time, save func() error) (changed, held bool, err error) {
 	if keptOut == nil {
 		return false, true, nil
+	}
+	settings := ""
+	if b := basisOf(src); b != nil {
+		settings = b.Settings
 	}
 	before := c.mark()
 	t := max(now.UnixMilli(), c.last+1)
 	revoked := n.SettingsChanged && c.revokeKeptOut(keptOut, t)
-	if !c.restoreKeptOut(keptOut, t) && !revoked {
+	restored := settings != c.earlyUnder && c.restoreKeptOut(keptOut, t)
+	c.earlyUnder = settings
+	if !restored && !revoked {
 		return false, true, nil
 	}
 	if save != nil {
