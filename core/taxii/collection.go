@@ -72,7 +72,7 @@ type Collection struct {
 	src     any                   // the snapshot last applied
 	prev    []indicator.Indicator // its indicators (shared, never modified)
 	pending *pending              // a refresh the gate held
-	early   []int32               // indicators held refreshes revoked as kept out (heldguard.go), until one is applied
+	early   []objKey              // indicators held refreshes revoked as kept out (heldguard.go), until one is applied
 	// earlyUnder names the guard's settings (Basis.Settings) of the held
 	// refresh that last judged early: one under the same settings
 	// carries none of them again.

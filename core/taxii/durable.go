@@ -72,7 +72,7 @@ type mark struct {
 	prev       []indicator.Indicator
 	opts       map[string]string
 	changes    uint64
-	early      []int32
+	early      []objKey
 	earlyUnder string
 }
 

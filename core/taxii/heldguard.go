@@ -14,8 +14,9 @@ type KeptOut func(indicator.Indicator) bool
 // revokeKeptOut is the part of a held refresh the operator's settings
 // cause: it revokes, at t (unix ms, after c.last), the active indicators
 // keptOut names, as a refresh revokes them, and leaves the rest as it
-// was. They are noted in c.early until a refresh is applied. It
-// reports whether anything was revoked. c.mu is held.
+// was. They are noted in c.early, by kind and value (a merge moves
+// objects), until a refresh is applied. It reports whether anything was
+// revoked. c.mu is held.
 func (c *Collection) revokeKeptOut(keptOut KeptOut, t int64) bool {
 	var out []int32
 	for i := range c.objs {
@@ -29,10 +30,11 @@ func (c *Collection) revokeKeptOut(keptOut KeptOut, t int64) bool {
 	}
 	fresh := make([]record, 0, len(out))
 	for _, i := range out {
-		c.objs[i].revoked = t
+		o := &c.objs[i]
+		o.revoked = t
 		fresh = append(fresh, record{added: t, obj: i, revoked: true})
+		c.early = append(c.early, objKey{o.typ, o.value})
 	}
-	c.early = append(c.early, out...)
 	c.record(fresh, t)
 	// What the collection carries now, for the next refresh's comparison
 	// with the indicators it was made of.
@@ -48,16 +50,16 @@ func (c *Collection) revokeKeptOut(keptOut KeptOut, t int64) bool {
 func (c *Collection) restoreKeptOut(keptOut KeptOut, t int64) bool {
 	var fresh []record
 	still := c.early[:0:0]
-	for _, i := range c.early {
-		o := c.objs[i]
-		k := objKey{o.typ, o.value}
-		if cur, ok := c.current[k]; !ok || cur != i || o.revoked == 0 {
+	for _, k := range c.early {
+		i, ok := c.current[k]
+		if !ok || c.objs[i].revoked == 0 {
 			continue // carried again by another way
 		}
-		if keptOut(indicator.Indicator{Type: o.typ, Value: o.value}) {
-			still = append(still, i)
+		if keptOut(indicator.Indicator{Type: k.typ, Value: k.value}) {
+			still = append(still, k)
 			continue
 		}
+		o := c.objs[i]
 		n := object{kind: kindIndicator, typ: o.typ, value: o.value, gen: o.gen + 1, created: o.created, added: t, seen: c.epoch}
 		n.id = indicatorID(c.scope, n.typ, n.value, n.gen)
 		c.objs = append(c.objs, n)
