@@ -198,6 +198,7 @@ func (c *Collection) merge(b *Collection, now time.Time) {
 		points = append(points, eraPoint{r.added, c.optsAt(r.added)})
 	}
 	var legacyOnly, only []object
+	bGen := map[objKey]uint32{} // the newest generation of b's objects c lacks
 	for j := range b.objs {
 		p := b.objs[j]
 		if _, ok := c.byID[p.id]; ok || p.kind != kindIndicator {
@@ -205,6 +206,9 @@ func (c *Collection) merge(b *Collection, now time.Time) {
 		}
 		k := objKey{p.typ, p.value}
 		maxGen[k] = max(maxGen[k], p.gen)
+		if g, ok := bGen[k]; !ok || g < p.gen {
+			bGen[k] = p.gen
+		}
 		if p.revoked != 0 {
 			points = append(points, eraPoint{p.added, b.optsAt(p.added)}, eraPoint{p.revoked, b.optsAt(p.revoked)})
 		} else {
@@ -219,6 +223,21 @@ func (c *Collection) merge(b *Collection, now time.Time) {
 			legacyOnly = append(legacyOnly, p)
 		} else {
 			only = append(only, p)
+		}
+	}
+	// An indicator c serves that b holds under an id c lacks (the ids of
+	// a legacy history, a later generation) at its generation or after
+	// would no longer be the newest generation, the one a refresh
+	// compares: it comes back as the next generation too.
+	for i := range objs {
+		o := &objs[i]
+		if o.kind != kindIndicator || o.revoked != 0 {
+			continue
+		}
+		k := objKey{o.typ, o.value}
+		if g, ok := bGen[k]; ok && g >= o.gen {
+			o.revoked = t
+			onList[k] = true
 		}
 	}
 	// Indicators on c's list whose id b's client holds revoked come back
