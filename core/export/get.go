@@ -21,7 +21,7 @@ func (s *Service) Get(ctx context.Context, r Request) (Result, error) {
 	if l.fresh(r.TTL) || l.live() && s.heldFresh(l.k.artifact, l.now, r.TTL) {
 		return s.result(Result{Artifact: l.a, Status: Hit, Held: s.holdOf(l.k.artifact)}), nil
 	}
-	if l.a != nil && servable(r, l.a, l.now) {
+	if l.a != nil && servable(r, s.heldRead(l.k.artifact, l.a.Fetched), l.now) {
 		// Stale-while-revalidate: the old list now, one rebuild behind it.
 		// A held list is rebuilt in the request, unless its last rebuild
 		// failed: then, as any list, it is served STALE while background
@@ -154,7 +154,11 @@ func (s *Service) serveLastGood(r Request, k keys, nsArtifact string, stale *Art
 	// would take another's room in the cache, and its background
 	// rebuilds would be free of the budget.
 	if !errors.As(upstream, new(*BudgetError)) {
-		s.keepServing(r, nsArtifact, stale, upstream, s.opts.Now())
+		read := stale.Fetched
+		if key == k.artifact {
+			read = s.heldRead(key, read)
+		}
+		s.keepServing(r, nsArtifact, stale, read, upstream, s.opts.Now())
 	}
 	return Result{Artifact: stale, Status: Stale, Upstream: upstream}
 }

@@ -221,6 +221,22 @@ func (s *Service) heldFresh(artifactKey string, now time.Time, ttl time.Duration
 	return ok && !st.released.Load() && !st.read.IsZero() && fresh(st.read, now, ttl)
 }
 
+// heldRead returns when MISP was read for the list of artifactKey, last
+// read at fetched: while the list is held (not released), the read of
+// the rebuilt list last held, when later. What the hold serves is as
+// fresh as that read, which confirmed it, whatever the age of the last
+// good list it is, for its lifetime and its maximum staleness alike.
+func (s *Service) heldRead(artifactKey string, fetched time.Time) time.Time {
+	if s.guard.nholds.Load() == 0 {
+		return fetched
+	}
+	st, ok := s.guard.holds.Get(artifactKey)
+	if !ok || st.released.Load() || !st.read.After(fetched) {
+		return fetched
+	}
+	return st.read
+}
+
 // Holds lists the held lists of site ("" for every site), oldest first.
 func (s *Service) Holds(site string) []Hold {
 	var out []Hold

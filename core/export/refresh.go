@@ -86,11 +86,11 @@ func (s *Service) track(key string) *tracked {
 	return t
 }
 
-// servable reports whether a, past its lifetime for r, may still be
-// served while it is rebuilt.
-func servable(r Request, a *Artifact, now time.Time) bool {
+// servable reports whether a list MISP was read for at read, past its
+// lifetime for r, may still be served while it is rebuilt.
+func servable(r Request, read, now time.Time) bool {
 	maxStale := MaxStale(r.Site)
-	return !r.WaitFresh && maxStale > 0 && !a.Fetched.IsZero() && now.Sub(a.Fetched) < r.TTL+maxStale
+	return !r.WaitFresh && maxStale > 0 && !read.IsZero() && now.Sub(read) < r.TTL+maxStale
 }
 
 // keepFor is how long a built artifact stays in the hot cache: its
@@ -183,16 +183,16 @@ func (s *Service) revalidate(r Request, rd renderers.Renderer, k keys, nsArtifac
 }
 
 // keepServing is called when a request's rebuild failed and the last
-// good list a was served instead: within the maximum staleness, a is
-// kept as the expired entry of the list, so the next requests are served
-// it at once (STALE, with err) while background rebuilds retry, rather
-// than each waiting for MISP.
-func (s *Service) keepServing(r Request, nsArtifact string, a *Artifact, err error, now time.Time) {
-	if !servable(r, a, now) {
+// good list a, as fresh as a MISP read at read, was served instead:
+// within the maximum staleness, a is kept as the expired entry of the
+// list, so the next requests are served it at once (STALE, with err)
+// while background rebuilds retry, rather than each waiting for MISP.
+func (s *Service) keepServing(r Request, nsArtifact string, a *Artifact, read time.Time, err error, now time.Time) {
+	if !servable(r, read, now) {
 		return
 	}
 	t := s.track(nsArtifact)
 	t.lastErr.Store(&err)
 	t.failedAt.Store(now.UnixNano())
-	s.arts.Keep(nsArtifact, a, now, a.Fetched.Add(keepFor(r)))
+	s.arts.Keep(nsArtifact, a, now, read.Add(keepFor(r)))
 }

@@ -91,7 +91,7 @@ func (s *Service) buildStale(ctx context.Context, r Request, rd renderers.Render
 	}
 	if last, held := s.checkHold(ctx, r, k, a, built.baseline, built.baselineKey); held != nil {
 		s.servedFrom(nsArtifact, k, built.baselineKey)
-		s.keepServing(r, nsArtifact, last, upstream, now)
+		s.keepServing(r, nsArtifact, last, s.heldRead(k.artifact, last.Fetched), upstream, now)
 		return Result{Artifact: last, Status: Stale, Upstream: upstream, Held: held}, nil
 	}
 	s.opts.Logger.Warn("list built from the last feed snapshot", "site", r.Site.Name, "feed", r.Feed, "output", r.Output,
@@ -99,7 +99,7 @@ func (s *Service) buildStale(ctx context.Context, r Request, rd renderers.Render
 	s.servedFrom(nsArtifact, k, k.artifact)
 	s.noteListDate(ctx, k, a.Generated, built.serial)
 	s.keepGood(k.artifact, a)
-	s.keepServing(r, nsArtifact, a, upstream, now)
+	s.keepServing(r, nsArtifact, a, a.Fetched, upstream, now)
 	return Result{Artifact: a, Status: Stale, Upstream: upstream}, nil
 }
 
