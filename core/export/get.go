@@ -22,15 +22,12 @@ func (s *Service) Get(ctx context.Context, r Request) (Result, error) {
 		return s.result(Result{Artifact: l.a, Status: Hit, Held: s.holdOf(l.k.artifact)}), nil
 	}
 	if l.a != nil && servable(r, s.heldRead(l.k.artifact, l.a.Fetched), l.now) {
-		// Stale-while-revalidate: the old list now, one rebuild behind it.
-		// A held list is rebuilt in the request, unless its last rebuild
-		// failed: then, as any list, it is served STALE while background
-		// rebuilds retry MISP (keepServing).
-		if held := s.holdOf(l.k.artifact); held == nil || s.keptFailing(l.nsArtifact, l.expires) {
-			res := s.revalidate(r, l.rd, l.k, l.nsArtifact, l.a, l.now)
-			res.Held = held
-			return s.result(res), nil
-		}
+		// Stale-while-revalidate: the old list now, one rebuild behind
+		// it; a held one with its hold, the rule applied again by that
+		// rebuild.
+		res := s.revalidate(r, l.rd, l.k, l.nsArtifact, l.a, l.now)
+		res.Held = s.holdOf(l.k.artifact)
+		return s.result(res), nil
 	}
 	return s.getBuilt(ctx, r, l.rd, l.k, l.nsArtifact)
 }
@@ -89,14 +86,6 @@ func (l *lookUp) fresh(ttl time.Duration) bool {
 
 // live reports whether there is a cached artifact within its lifetime.
 func (l *lookUp) live() bool { return l.a != nil && l.now.Before(l.expires) }
-
-// keptFailing reports whether the cached list of nsArtifact, live until
-// expires, is the one kept to be served when a rebuild failed
-// (keepServing): its lifetime ended no later than the failure.
-func (s *Service) keptFailing(nsArtifact string, expires time.Time) bool {
-	failed := s.track(nsArtifact).failedAt.Load()
-	return failed != 0 && !time.Unix(0, failed).Before(expires)
-}
 
 // getBuilt is Get for a list that has to be built (or waited for): apart
 // from Get, so that a cache hit does not move its request to the heap.

@@ -107,10 +107,11 @@ func (s *Service) noteRequest(r Request, rd renderers.Renderer, k keys, nsArtifa
 	prev := time.Unix(0, t.lastRequest.Swap(now.UnixNano()))
 	s.observeRequested(t, r, rd, now)
 	s.noteServed(t, k.artifact, now)
-	if a == nil || a.Fetched.IsZero() || r.TTL <= 0 || !now.Before(expires) || !fresh(a.Fetched, now, r.TTL) {
+	if a == nil || a.Fetched.IsZero() || r.TTL <= 0 || !now.Before(expires) {
 		return
 	}
-	if expires.Sub(now) <= r.TTL/10 && !prev.Before(a.Fetched) {
+	read := s.heldRead(k.artifact, a.Fetched)
+	if fresh(read, now, r.TTL) && expires.Sub(now) <= r.TTL/10 && !prev.Before(read) {
 		s.revalidate(r, rd, k, nsArtifact, a, now)
 	}
 }
@@ -136,13 +137,15 @@ func (s *Service) observeRequested(t *tracked, r Request, rd renderers.Renderer,
 // revalidate starts the background rebuild of the list a, unless one is
 // running or the last one failed less than refreshRetry ago, and returns
 // the result serving a meanwhile: REVALIDATING, or STALE with the error
-// when the last background rebuild of a failed. The rebuild goes through
-// build like any other: the same single flight, hold check and build
-// timeout, detached from the request.
+// when a background rebuild failed since MISP was last read for a (while
+// a is held, at the hold's last rebuild: heldRead). The rebuild goes
+// through build like any other: the same single flight, hold check and
+// build timeout, detached from the request.
 func (s *Service) revalidate(r Request, rd renderers.Renderer, k keys, nsArtifact string, a *Artifact, now time.Time) Result {
 	t := s.track(nsArtifact)
 	res := Result{Artifact: a, Status: Revalidating}
-	if failed := time.Unix(0, t.failedAt.Load()); failed.After(a.Fetched) {
+	read := s.heldRead(k.artifact, a.Fetched)
+	if failed := time.Unix(0, t.failedAt.Load()); failed.After(read) {
 		if err := t.lastErr.Load(); err != nil {
 			res.Status, res.Upstream = Stale, *err
 		}
@@ -153,7 +156,7 @@ func (s *Service) revalidate(r Request, rd renderers.Renderer, k keys, nsArtifac
 	if !t.refreshing.CompareAndSwap(false, true) {
 		return res
 	}
-	bctx := context.WithValue(context.Background(), backgroundKey{}, &background{after: a.Fetched})
+	bctx := context.WithValue(context.Background(), backgroundKey{}, &background{after: read})
 	rebuild := func() (any, error) {
 		ctx, cancel := context.WithTimeout(bctx, s.opts.BuildTimeout)
 		defer cancel()
