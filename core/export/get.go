@@ -125,18 +125,20 @@ func (s *Service) getBuilt(ctx context.Context, r Request, rd renderers.Renderer
 
 // serveLastGood is what getBuilt serves when r's build, asked for at
 // asked, failed with upstream: stale, the list last served at k's URL
-// (the last good list of key), STALE, kept as the list's entry until MISP
+// (the last good list of key), or, while the list is held, what its hold
+// serves in its place, STALE, kept as the list's entry until MISP
 // answers. When a build from MISP accepted or held a list read no earlier
 // than asked meanwhile, that list stays, and is what is served.
 func (s *Service) serveLastGood(r Request, k keys, nsArtifact string, stale *Artifact, key string, upstream error, asked time.Time) Result {
 	t := s.accepting(nsArtifact)
 	defer t.accept.Unlock()
+	stale, held := s.heldServed(k, stale, key) // hold.go
 	if !t.builtRead.IsZero() && !t.builtRead.Before(asked.UTC().Truncate(time.Second)) {
 		if later, _, ok := s.arts.Peek(nsArtifact); ok {
 			return Result{Artifact: later, Status: Stale, Upstream: upstream, Held: s.holdOf(k.artifact)}
 		}
 		// Gone from the cache: served once, kept as nothing.
-		return Result{Artifact: stale, Status: Stale, Upstream: upstream}
+		return Result{Artifact: stale, Status: Stale, Upstream: upstream, Held: held}
 	}
 	s.servedFrom(nsArtifact, k, key)
 	// A list refused for a budget is not kept as the list's entry: it
@@ -144,12 +146,12 @@ func (s *Service) serveLastGood(r Request, k keys, nsArtifact string, stale *Art
 	// rebuilds would be free of the budget.
 	if !errors.As(upstream, new(*BudgetError)) {
 		read := stale.Fetched
-		if key == k.artifact {
-			read = s.heldRead(key, read)
+		if held != nil {
+			read = s.heldRead(k.artifact, read)
 		}
 		s.keepServing(r, nsArtifact, stale, read, upstream, s.opts.Now())
 	}
-	return Result{Artifact: stale, Status: Stale, Upstream: upstream}
+	return Result{Artifact: stale, Status: Stale, Upstream: upstream, Held: held}
 }
 
 // lastServed returns the list to serve STALE when a build of k's list

@@ -221,6 +221,31 @@ func (s *Service) heldFresh(artifactKey string, now time.Time, ttl time.Duration
 	return ok && !st.released.Load() && !st.read.IsZero() && fresh(st.read, now, ttl)
 }
 
+// heldServed returns what the hold of k's list serves in place of last,
+// the list last served at its URL, of artifact key key, and that hold:
+// last itself when it is k's own last good list or, built under former
+// settings, the hold serves it as it is (Hold.FormerSettings); its
+// content under the current settings when the hold made that
+// (heldShown). It returns last and nil when the list is not held or its
+// hold serves something else.
+func (s *Service) heldServed(k keys, last *Artifact, key string) (*Artifact, *Hold) {
+	if s.guard.nholds.Load() == 0 {
+		return last, nil
+	}
+	st, ok := s.guard.holds.Get(k.artifact)
+	if !ok {
+		return last, nil
+	}
+	h := st.Hold
+	if key == k.artifact || h.FormerSettings {
+		return last, &h
+	}
+	if shown := st.shown.Load(); shown.shows(last) {
+		return shown.a, &h
+	}
+	return last, nil
+}
+
 // heldRead returns when MISP was read for the list of artifactKey, last
 // read at fetched: while the list is held (not released), the read of
 // the rebuilt list last held, when later. What the hold serves is as
