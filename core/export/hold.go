@@ -41,6 +41,9 @@ type Hold struct {
 	// carry what the current ones keep out: the MISP answer it was made
 	// from is no longer held (heldsettings.go).
 	FormerSettings bool `json:"former_settings,omitempty"`
+	// Read is when MISP was read for the rebuilt list last held: the
+	// list served for the hold is as fresh as that read (heldFresh).
+	Read time.Time `json:"-"`
 }
 
 type holdState struct {
@@ -56,9 +59,6 @@ type holdState struct {
 	// shown is what the hold serves in place of a last good list built
 	// under former settings (heldsettings.go).
 	shown atomic.Pointer[heldShown]
-	// read is when MISP was read for the rebuilt list last held: the
-	// list served for the hold is as fresh as that read (heldFresh).
-	read time.Time
 }
 
 // reviewed returns the entries of the rebuilt list a release of this
@@ -135,7 +135,7 @@ func (s *Service) checkHold(ctx context.Context, r Request, k keys, a, prev *Art
 			h.Output = "vendor:" + r.Vendor
 		}
 		ns, first := follow(st, h, k.group)
-		ns.list, ns.read = k.list, a.Fetched
+		ns.list, ns.Read = k.list, a.Fetched
 		served := s.heldContent(ctx, r, k, ns, a, prev, prevKey)
 		h = ns.Hold
 		s.guard.setHold(k.artifact, ns)
@@ -218,7 +218,7 @@ func (s *Service) heldFresh(artifactKey string, now time.Time, ttl time.Duration
 		return false
 	}
 	st, ok := s.guard.holds.Get(artifactKey)
-	return ok && !st.released.Load() && !st.read.IsZero() && fresh(st.read, now, ttl)
+	return ok && !st.released.Load() && !st.Read.IsZero() && fresh(st.Read, now, ttl)
 }
 
 // heldServed returns what the hold of k's list serves in place of last,
@@ -256,10 +256,10 @@ func (s *Service) heldRead(artifactKey string, fetched time.Time) time.Time {
 		return fetched
 	}
 	st, ok := s.guard.holds.Get(artifactKey)
-	if !ok || st.released.Load() || !st.read.After(fetched) {
+	if !ok || st.released.Load() || !st.Read.After(fetched) {
 		return fetched
 	}
-	return st.read
+	return st.Read
 }
 
 // Holds lists the held lists of site ("" for every site), oldest first.

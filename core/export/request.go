@@ -70,6 +70,16 @@ type Result struct {
 	Held *Hold
 }
 
+// Read returns when MISP was last read for what r serves, which its Age
+// counts from: the artifact's read or, for a held list, the hold's last
+// read when later, which confirmed it (heldRead).
+func (r Result) Read() time.Time {
+	if r.Held != nil && r.Held.Read.After(r.Fetched) {
+		return r.Held.Read
+	}
+	return r.Fetched
+}
+
 // Renderer resolves the renderer a request names and checks that it can
 // carry the data type.
 func (s *Service) Renderer(r Request) (renderers.Renderer, error) {
