@@ -79,10 +79,12 @@ type attrScanner struct {
 	// the next attribute.
 	both []byte
 	// keys holds, by place, the keys of the attributes read as written,
-	// and object the last object or array read as a member's value: MISP
-	// writes each attribute's members in one order, and the attributes of
-	// one event with the same "Event" object, so most keys and objects
-	// are read by comparing them with the ones before.
+	// with the whole member where it is short, and object the last object
+	// or array read as a member's value: MISP writes each attribute's
+	// members in one order, many with the same value as the attribute
+	// before, and the attributes of one event with the same "Event"
+	// object, so most keys, members and objects are read by comparing
+	// them with the ones before.
 	keys   [keysKnown]knownKey
 	object []byte
 	// names holds type and category names given, each in the place its
@@ -93,59 +95,111 @@ type attrScanner struct {
 	raw, plain [members]span
 }
 
-// How many keys an attrScanner knows by place, how long each at most
-// with its closing quote, and how long an object it remembers.
+// How many members an attrScanner knows by place, how long each at most
+// (a key with its closing quote, or a whole member with the comma after
+// it), and how long an object it remembers.
 const (
-	keysKnown  = 32
-	keyMaxLen  = 24
-	objectKept = 4096
+	keysKnown    = 32
+	memberMaxLen = 32
+	objectKept   = 4096
 )
 
-// knownKey is a key as written, without escapes, and its member (or -1):
-// its bytes and the quote that ends it in little-endian words, the bytes
-// past the quote zero, and beside each word a mask of the bytes of the
-// key and quote in it.
+// knownKey is the member known at a place: its key and closing quote as
+// written (a key without escapes), and, when full is set, the whole
+// member to the comma after its value. Each is held in little-endian
+// words, the bytes past it zero, and beside each word a mask of its bytes
+// in it. A member written the same is read the same, so its value's span
+// and the index after it are known without reading it again.
 type knownKey struct {
-	words, masks [keyMaxLen / 8]uint64
-	n            uint8 // the key's length, without the quote
-	m            int8
+	keyWords, keyMasks [memberMaxLen / 8]uint64
+	words, masks       [memberMaxLen / 8]uint64 // the whole member
+	n                  uint8                    // the key's length, without the quote
+	m                  int8
+	full               uint8 // the whole member's length with its comma, or 0
+	// value is the whole member's value, from the key's first byte.
+	value span
+	// matched is set once the whole member was found again: one that
+	// differs in the next attribute (an id, a uuid) is known by its key
+	// alone from then on.
+	matched bool
 }
 
 // known returns the end of the key at b[at] and its member when it is
-// the key known at place k: the same bytes, then a quote. They are
-// compared a word at a time, where the window holds keyMaxLen bytes from
-// at; nearer its end a key is scanned and learnt again.
-func (s *attrScanner) known(k, at int) (end, m int) {
-	if k >= keysKnown || at+keyMaxLen > len(s.b) {
-		return -1, 0
+// the key known at place k: the same bytes, then a quote. With whole
+// set, the whole member known there was found: end is the index after
+// its comma and v its value. They are compared a word at a time, where
+// the window holds memberMaxLen bytes from at; nearer its end a key is
+// scanned and learnt again.
+func (s *attrScanner) known(k, at int) (end, m int, v span, whole bool) {
+	if k >= keysKnown || at+memberMaxLen > len(s.b) {
+		return -1, 0, v, false
 	}
 	key := &s.keys[k]
-	b := s.b[at : at+keyMaxLen : at+keyMaxLen]
-	if key.n == 0 || binary.LittleEndian.Uint64(b)&key.masks[0] != key.words[0] ||
-		binary.LittleEndian.Uint64(b[8:])&key.masks[1] != key.words[1] ||
-		binary.LittleEndian.Uint64(b[16:])&key.masks[2] != key.words[2] {
-		return -1, 0
+	b := s.b[at : at+memberMaxLen : at+memberMaxLen]
+	w0, w1, w2, w3 := binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[8:]),
+		binary.LittleEndian.Uint64(b[16:]), binary.LittleEndian.Uint64(b[24:])
+	if key.full > 0 && w0&key.masks[0] == key.words[0] && w1&key.masks[1] == key.words[1] &&
+		w2&key.masks[2] == key.words[2] && w3&key.masks[3] == key.words[3] {
+		key.matched = true
+		v = span{kind: key.value.kind, start: at + key.value.start, end: at + key.value.end}
+		return at + int(key.full), int(key.m), v, true
 	}
-	return at + int(key.n), int(key.m)
+	if key.n == 0 || w0&key.keyMasks[0] != key.keyWords[0] || w1&key.keyMasks[1] != key.keyWords[1] ||
+		w2&key.keyMasks[2] != key.keyWords[2] || w3&key.keyMasks[3] != key.keyWords[3] {
+		return -1, 0, v, false
+	}
+	return at + int(key.n), int(key.m), v, false
 }
 
-// learn makes key, read without escapes, the key known at place k.
-func (s *attrScanner) learn(k int, key []byte, m int) {
-	if k >= keysKnown || len(key) >= keyMaxLen {
+// learn makes the key at b[at], n bytes long and without escapes, of
+// member m, the one known at place k; when the member, whose value is v,
+// ends with a comma before b[next] (next > 0) and fits in memberMaxLen
+// bytes, it is known whole.
+func (s *attrScanner) learn(k, at, n, m int, v span, next int) {
+	if k >= keysKnown || n >= memberMaxLen {
 		return
 	}
-	var text [keyMaxLen]byte
-	n := copy(text[:], key)
-	text[n] = '"'
+	size := n + 1
+	if next > 0 && next-at <= memberMaxLen {
+		size = next - at
+	}
+	var text [memberMaxLen]byte
+	copy(text[:], s.b[at:at+size])
 	kk := &s.keys[k]
 	for w := range kk.words {
-		kk.words[w] = binary.LittleEndian.Uint64(text[8*w:])
-		kk.masks[w] = 0
-		if in := min(max(n+1-8*w, 0), 8); in > 0 {
-			kk.masks[w] = ^uint64(0) >> (64 - 8*in)
-		}
+		word := binary.LittleEndian.Uint64(text[8*w:])
+		kk.masks[w], kk.keyMasks[w] = wordMask(size-8*w), wordMask(n+1-8*w)
+		kk.words[w], kk.keyWords[w] = word&kk.masks[w], word&kk.keyMasks[w]
 	}
-	kk.n, kk.m = uint8(n), int8(m)
+	kk.n, kk.m, kk.full, kk.matched = uint8(n), int8(m), 0, false
+	if size > n+1 {
+		kk.full = uint8(size)
+		kk.value = span{kind: v.kind, start: v.start - at, end: v.end - at}
+	}
+}
+
+// differs notes that the member at place k was found by its key alone:
+// a whole member known there that was found again is learnt anew
+// (relearn), one never found again is known by its key from then on.
+func (s *attrScanner) differs(k int) (relearn bool) {
+	kk := &s.keys[k]
+	if kk.full == 0 {
+		return false
+	}
+	if kk.matched {
+		return true
+	}
+	kk.full = 0
+	return false
+}
+
+// wordMask is the mask of the first n bytes (none when n <= 0, all 8
+// when n >= 8) of a little-endian word.
+func wordMask(n int) uint64 {
+	if in := min(max(n, 0), 8); in > 0 {
+		return ^uint64(0) >> (64 - 8*in)
+	}
+	return 0
 }
 
 // skipContainer returns the index after the object or array at b[i],
@@ -178,16 +232,22 @@ func (s *attrScanner) attribute(i int) (a indicator.Attribute, next int, ok bool
 			return a, 0, false
 		}
 		kStart := i + 1
-		kEnd, m := s.known(k, kStart)
-		esc := false
-		if kEnd < 0 {
+		kEnd, m, v, whole := s.known(k, kStart)
+		if whole {
+			s.note(m, v)
+			i = skipWS(b, kEnd)
+			continue
+		}
+		esc, learn := false, kEnd < 0
+		if learn {
 			if kEnd, esc = scanString(b, kStart); kEnd < 0 {
 				return a, 0, false
 			}
 			if !esc {
 				m = member(b[kStart:kEnd])
-				s.learn(k, b[kStart:kEnd], m)
 			}
+		} else {
+			learn = s.differs(k)
 		}
 		i = skipWS(b, kEnd+1)
 		if i >= len(b) || b[i] != ':' {
@@ -195,7 +255,6 @@ func (s *attrScanner) attribute(i int) (a indicator.Attribute, next int, ok bool
 		}
 		i = skipWS(b, i+1)
 		vStart := i
-		var v span
 		if i < len(b) && b[i] == '"' {
 			end, vesc := scanString(b, i+1)
 			if end < 0 {
@@ -238,9 +297,16 @@ func (s *attrScanner) attribute(i int) (a indicator.Attribute, next int, ok bool
 		if i >= len(b) {
 			return a, 0, false
 		}
+		next := 0
+		if b[i] == ',' {
+			next = i + 1
+		}
+		if learn && !esc {
+			s.learn(k, kStart, kEnd-kStart, m, v, next)
+		}
 		switch b[i] {
 		case ',':
-			i = skipWS(b, i+1)
+			i = skipWS(b, next)
 		case '}':
 			return s.build(), i + 1, true
 		default:
