@@ -3,6 +3,7 @@ package indicator
 import (
 	"net/netip"
 	"strings"
+	"unicode/utf8"
 )
 
 // Indicator is one canonical indicator of compromise. Value is the canonical
@@ -53,7 +54,17 @@ const LineBreaks = "\r\n\v\f\x1c\x1d\x1e\u0085\u2028\u2029"
 
 // MultiLine reports whether the value spans more than one line for some
 // line reader (LineBreaks), which line-oriented formats cannot carry.
-func (i Indicator) MultiLine() bool { return strings.ContainsAny(i.Value, LineBreaks) }
+// Each line break is a control byte or starts with a byte past ASCII: a
+// value of printable ASCII (nearly every one) is read a byte at a time,
+// not a rune at a time against each of LineBreaks.
+func (i Indicator) MultiLine() bool {
+	for k := 0; k < len(i.Value); k++ {
+		if c := i.Value[k]; c < ' ' || c >= utf8.RuneSelf {
+			return strings.ContainsAny(i.Value[k:], LineBreaks)
+		}
+	}
+	return false
+}
 
 // TypeSet is a set of Types.
 type TypeSet uint32
