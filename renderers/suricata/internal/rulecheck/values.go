@@ -114,7 +114,7 @@ var pcreRefused = []syntax.ErrorCode{syntax.ErrMissingParen, syntax.ErrUnexpecte
 // validPcre reads a pcre value, "[!]/regex/flags[, captures]" in quotes
 // ("!" may come before them instead), with flags Suricata knows (R only after a match in the buffer) and a regex without an error PCRE reports too
 // (read without its start options, and its white space and comments with
-// the x flag).
+// the x flag), nor too large once compiled.
 func validPcre(v string, matched bool) bool {
 	rest, negated := strings.CutPrefix(v, "!")
 	if negated {
@@ -137,6 +137,7 @@ func validPcre(v string, matched bool) bool {
 		}
 	}
 	re, extended := stripStartOptions(v[1:end]), strings.ContainsRune(flags, 'x')
+	ucp := strings.Contains(strings.TrimSuffix(v[1:end], re), "(*UCP)")
 	if inlineExtended(re, extended) {
 		// Escapes and group names are checked as written too: white
 		// space inside them (\x{ 41}, (?< n>a)) is an error in both modes.
@@ -157,7 +158,7 @@ func validPcre(v string, matched bool) bool {
 		}
 		re = stripExtended(re)
 	}
-	if classRangeRefused(re) || !pcreStructureValid(re) {
+	if classRangeRefused(re) || !pcreStructureValid(re) || !compiledSizeValid(re, ucp) {
 		return false
 	}
 	_, err := syntax.Parse(goVerbForm(re), syntax.Perl)
