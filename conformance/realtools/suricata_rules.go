@@ -2,6 +2,7 @@ package realtools
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -10,7 +11,14 @@ import (
 )
 
 // refusedLineRE finds the line of each rule suricata -T refuses.
-var refusedLineRE = regexp.MustCompile(`error parsing signature .* at line (\d+)`)
+var refusedLineRE = regexp.MustCompile(refusedMessage + ` .* at line (\d+)`)
+
+// refusedMessage starts the message of suricata -T for a rule it refuses.
+const refusedMessage = "error parsing signature"
+
+// longRule is the length past which the message of a rule Suricata
+// refuses may be cut before its line.
+const longRule = 1024
 
 // SuricataOutput runs suricata, the path of the binary, with -T on rules,
 // one a line, and returns what it prints and how it ended.
@@ -30,6 +38,18 @@ func SuricataRefused(t testing.TB, suricata string, rules []string) []int {
 	for _, m := range refusedLineRE.FindAllStringSubmatch(out, -1) {
 		n, _ := strconv.Atoi(m[1])
 		refused = append(refused, n-1)
+	}
+	if strings.Count(out, refusedMessage) > len(refused) {
+		// Suricata cuts a log message at 2047 bytes, the line of a long
+		// rule with it: each long rule not named is run alone.
+		for i, rule := range rules {
+			if len(rule) > longRule && !slices.Contains(refused, i) {
+				if alone, _ := SuricataOutput(t, suricata, []string{rule}); strings.Contains(alone, refusedMessage) {
+					refused = append(refused, i)
+				}
+			}
+		}
+		slices.Sort(refused)
 	}
 	if err != nil && len(refused) == 0 {
 		t.Fatalf("suricata -T: %v\n%s", err, testtool.Clip(out))
