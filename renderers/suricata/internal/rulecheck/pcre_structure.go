@@ -12,6 +12,10 @@ import (
 // maxRepeat is the largest count PCRE2 10.42 reads in a {n,m} quantifier.
 const maxRepeat = 65535
 
+// maxNesting is how deep PCRE2 10.42 nests groups at most (its default
+// parens_nest_limit, which Suricata keeps); an option setting is none.
+const maxNesting = 250
+
 // pcreStructureValid reports whether a regex, as validPcre hands it to
 // Go's regexp/syntax (without the white space of the x flag), is free of
 // errors PCRE2 10.42 reports that Go misses, or hides behind an earlier
@@ -22,8 +26,9 @@ const maxRepeat = 65535
 // does not know ("(? :", "(?%"), an unclosed class, a POSIX class or collating element
 // outside a class ([:alpha:], [.a.], which Go reads as a class of its
 // letters), a quantifier {n,m} with n above m or a count above 65535 (Go
-// refuses counts above 1000 as well, so its error says nothing), or a
-// lookbehind whose alternatives the renderer cannot tell are each of a
+// refuses counts above 1000 as well, so its error says nothing), groups
+// nested more than 250 deep (the assertion a condition tests in it), or
+// a lookbehind whose alternatives the renderer cannot tell are each of a
 // fixed length (a quantifier other than {n}, \R, \X, a back reference, a
 // call, or alternatives in a group inside it of lengths that differ or
 // that it does not measure) or to 65535 (lookbehindLengthsValid), or a
@@ -75,6 +80,9 @@ func pcreStructureValid(re string) bool {
 			}
 			open = append(open, openGroup{lookbehind: t.flavour == groupLookbehind, alternatives: 1,
 				maxAlternatives: maxAlternatives(t.flavour, re[t.start:t.end]), test: testNext})
+			if len(open) > maxNesting {
+				return false
+			}
 			testNext = t.flavour == groupCondition && t.end-t.start == 2
 		case tokClose:
 			if len(open) == 0 {

@@ -89,6 +89,12 @@ var pcreStructureRegexes = []struct {
 	{`(a)\1(*negative_lookbehind:a*)b`, false}, {`(a)\1(*plb:a+)b`, false}, {`(?=a)(*c`, false}, {`(a)\1(*pla`, false}, {`(a)\1(*nlb:(?:a|bc))b`, false},
 	{`(?%a)`, false}, {`(?\Ea)`, false}, {`(?-*2)(a)`, false},
 	{`(?<=a)b{4,2}`, false}, {`(?=a)(c`, false}, {`(?=a)[c`, false},
+	// Groups nested 250 deep at most, an option setting not being one.
+	{strings.Repeat(`(?:(?i)`, 250) + `a` + strings.Repeat(`)`, 250), true},
+	{strings.Repeat(`(?:`, 251) + `a` + strings.Repeat(`)`, 251), false},
+	{strings.Repeat(`(?=a`, 251) + strings.Repeat(`)`, 251), false},
+	{strings.Repeat(`(?(?=a)b`, 249) + strings.Repeat(`)`, 249), true},
+	{strings.Repeat(`(?(?=a)b`, 250) + strings.Repeat(`)`, 250), false},
 }
 
 // pcreExtendedRegexes are regexes read with the x flag, with whether
