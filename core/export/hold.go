@@ -121,13 +121,20 @@ func holdID(artifactKey string) string {
 // the current settings when prev was built under others (heldContent).
 func (s *Service) checkHold(ctx context.Context, r Request, k keys, a, prev *Artifact, prevKey string) (*Artifact, *Hold) {
 	s.endFormerHolds(k)
-	st, _ := s.guard.holds.Get(k.artifact)
 	if prev == nil || prev == a {
 		return a, nil
 	}
 	b := guard.BreakerOf(r.Site)
 	why, hold := breakerVerdict(b, k.artifact, a, prevKey, prev)
-	if hold && (st == nil || !st.lets(b, a.Entries)) {
+	for {
+		st, _ := s.guard.holds.Get(k.artifact)
+		released := st != nil && st.released.Load()
+		if !hold || st != nil && st.lets(b, a.Entries) {
+			if st != nil {
+				s.endHold(k.artifact, st, a.Entries)
+			}
+			return a, nil
+		}
 		h := Hold{ID: holdID(k.artifact), Site: r.Site.Name, Feed: feedLabel(r), DataType: r.DataType.Name, Age: r.Age,
 			Output: r.Output, Since: s.opts.Now().UTC().Truncate(time.Second), Reason: why, Previous: prev.Entries, Current: a.Entries,
 			Path: r.Path, Identity: k.identity}
@@ -137,8 +144,10 @@ func (s *Service) checkHold(ctx context.Context, r Request, k keys, a, prev *Art
 		ns, first := follow(st, h, k.group)
 		ns.list, ns.Read = k.list, a.Fetched
 		served := s.heldContent(ctx, r, k, ns, a, prev, prevKey)
+		if !s.guard.replaceHold(k.artifact, st, released, ns) {
+			continue // released or replaced meanwhile: decide again
+		}
 		h = ns.Hold
-		s.guard.setHold(k.artifact, ns)
 		if first {
 			s.opts.Logger.Warn("list held: serving the last good list", "site", h.Site, "feed", h.Feed, "type", h.DataType,
 				"output", h.Output, "hold", h.ID, "previous", h.Previous, "rebuilt", h.Current, "reason", why)
@@ -152,10 +161,6 @@ func (s *Service) checkHold(ctx context.Context, r Request, k keys, a, prev *Art
 		}
 		return served, &h
 	}
-	if st != nil {
-		s.endHold(k.artifact, st, a.Entries)
-	}
-	return a, nil
 }
 
 // breakerVerdict applies b to a, of artifact key key, against prev, of
@@ -316,12 +321,16 @@ func (s *Service) EndHolds(path string) {
 func (s *Service) Release(ctx context.Context, site, id string) ([]Hold, error) {
 	var out []Hold
 	var groups []string
+	// Under the holds' lock: a build that holds the list again replaces
+	// the hold only if it was not released meanwhile (replaceHold).
+	s.guard.holdsMu.Lock()
 	for _, st := range s.guard.holds.All() {
 		if strings.EqualFold(st.Site, site) && (id == "" || st.ID == id) && st.released.CompareAndSwap(false, true) {
 			out = append(out, st.Hold)
 			groups = append(groups, st.group)
 		}
 	}
+	s.guard.holdsMu.Unlock()
 	if len(out) == 0 {
 		return nil, ErrNoHold
 	}
@@ -337,12 +346,21 @@ func (s *Service) Release(ctx context.Context, site, id string) ([]Hold, error) 
 	return out, nil
 }
 
-// setHold records the hold st of key.
-func (g *guardState) setHold(key string, st *holdState) {
+// replaceHold records st as the hold of key in place of former, the
+// hold it follows (nil: none), which was released as formerReleased says
+// when st was decided. It records nothing and returns false when key's
+// hold is another by now, or former was released since: a release that
+// lands while a build decides (and renders) what the hold serves is never
+// lost, the build deciding again.
+func (g *guardState) replaceHold(key string, former *holdState, formerReleased bool, st *holdState) bool {
 	g.holdsMu.Lock()
 	defer g.holdsMu.Unlock()
+	if cur, _ := g.holds.Get(key); cur != former || former != nil && former.released.Load() != formerReleased {
+		return false
+	}
 	g.holds.Set(key, st, 0)
 	g.nholds.Store(int64(g.holds.Len()))
+	return true
 }
 
 // dropHold forgets the hold of key.

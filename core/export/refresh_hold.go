@@ -47,10 +47,17 @@ func refreshHoldKey(key string) string { return "refresh|" + key }
 // like held lists.
 func (s *Service) HoldRefresh(r Request, f Refresh) *Hold {
 	key := refreshHoldKey(f.Key)
-	st, _ := s.guard.holds.Get(key)
 	b := guard.BreakerOf(r.Site)
 	why, hold := refreshBreaks(b, f)
-	if hold && (st == nil || !st.lets(b, f.Current)) {
+	for {
+		st, _ := s.guard.holds.Get(key)
+		released := st != nil && st.released.Load()
+		if !hold || st != nil && st.lets(b, f.Current) {
+			if st != nil {
+				s.endHold(key, st, f.Current)
+			}
+			return nil
+		}
 		h := Hold{ID: holdID(key), Site: r.Site.Name, Feed: feedLabel(r), DataType: f.DataType, Age: r.Age, Output: f.Output,
 			Since: s.opts.Now().UTC().Truncate(time.Second), Reason: why, Previous: f.Previous, Current: f.Current, Path: f.Path,
 			Identity: f.Identity}
@@ -58,8 +65,10 @@ func (s *Service) HoldRefresh(r Request, f Refresh) *Hold {
 			h.Identity = s.Identity(r)
 		}
 		ns, first := follow(st, h, "")
+		if !s.guard.replaceHold(key, st, released, ns) {
+			continue // released or replaced meanwhile: decide again
+		}
 		h = ns.Hold
-		s.guard.setHold(key, ns)
 		if first {
 			msg := "refresh held: nothing revoked"
 			if f.SettingsChanged {
@@ -73,10 +82,6 @@ func (s *Service) HoldRefresh(r Request, f Refresh) *Hold {
 		}
 		return &h
 	}
-	if st != nil {
-		s.endHold(key, st, f.Current)
-	}
-	return nil
 }
 
 // RefreshHold returns the current hold of the history key, if any.

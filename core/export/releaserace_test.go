@@ -1,0 +1,105 @@
+package export
+
+import (
+	"context"
+	"errors"
+	"io"
+	"iter"
+	"slices"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/renderers"
+)
+
+// countedRenderer is the txt renderer that runs at(n) before its nth
+// render: an error fails that render, a wait holds it.
+type countedRenderer struct {
+	renderers.Renderer
+	calls atomic.Int32
+	at    func(n int32) error
+}
+
+func (r *countedRenderer) Info() renderers.Info {
+	info := r.Renderer.Info()
+	info.Name = "test-counted"
+	return info
+}
+
+func (r *countedRenderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	n := r.calls.Add(1)
+	if err := r.at(n); err != nil {
+		return err
+	}
+	return r.Renderer.Render(ctx, w, req, in)
+}
+
+// A release that lands while a rebuild holds the list again (here while
+// it renders the former list's content under the new guard, as a
+// background rebuild of a held list does every lifetime) lets the
+// rebuilt list through: the rebuild replaced the hold released with a
+// new one, so the release was reported done and the list was held again
+// at the next build, until an admin released it once more.
+func TestReleaseDuringAHeldRebuildIsKept(t *testing.T) {
+	g := newShrinkRig(t, "release during a held rebuild test")
+	entered, gate := make(chan struct{}), make(chan struct{})
+	rd := &countedRenderer{Renderer: txtRenderer(), at: func(n int32) error {
+		switch n {
+		case 3: // the former list under the new guard, in the first hold
+			return errors.New("render failed")
+		case 5: // the same, in the rebuild that holds it again
+			close(entered)
+			<-gate
+		}
+		return nil
+	}}
+	addRenderer(t, g.svc, rd)
+	g.req.Output = "test-counted"
+	good := g.get("first build")
+
+	site := *g.req.Site
+	site.Guard.NeverBlock.CIDRs = listValues(good.Body)[:20]
+	g.req.Site = &site
+	g.m.keep.Store(30)
+	g.clock.advance(48 * time.Hour)
+	held := g.get("build after the reload")
+	if held.Held == nil {
+		t.Fatalf("build after the reload: not held; MISP answered 30 attributes of %d", good.Entries)
+	}
+
+	// Pushed out of memory: the next request rebuilds the list from the
+	// feed's snapshot, still fresh, and holds it again.
+	g.svc.arts.Clear()
+	rebuilt := make(chan Result, 1)
+	go func() {
+		res, err := g.svc.Get(context.Background(), g.req)
+		if err != nil {
+			t.Errorf("rebuild while held: %v", err)
+		}
+		rebuilt <- res
+	}()
+	select {
+	case <-entered:
+	case <-time.After(time.Minute):
+		t.Fatal("no rebuild rendering the held list")
+	}
+	released, err := g.svc.Release(t.Context(), site.Name, held.Held.ID)
+	if err != nil || len(released) != 1 {
+		t.Fatalf("release: %v, %v", released, err)
+	}
+	close(gate)
+	<-rebuilt
+
+	if h := g.svc.Holds(""); len(h) != 0 {
+		t.Fatalf("after the release: holds %+v", h)
+	}
+	res := g.get("build after the release")
+	if res.Held != nil || res.Entries != held.Held.Current {
+		t.Fatalf("after the release: held %v, %d entries, want the rebuilt list of %d", res.Held, res.Entries, held.Held.Current)
+	}
+	if got := listValues(res.Body); slices.ContainsFunc(got, func(v string) bool { return slices.Contains(site.Guard.NeverBlock.CIDRs, v) }) {
+		t.Fatalf("after the release: never_block values served in %v", got)
+	}
+}
