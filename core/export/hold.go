@@ -201,13 +201,13 @@ func (s *Service) endHold(key string, st *holdState, entries int) {
 	}
 }
 
-// holdOf returns the hold of an artifact key, if any.
+// holdOf returns the hold of an artifact key, if any and not released.
 func (s *Service) holdOf(artifactKey string) *Hold {
 	if s.guard.nholds.Load() == 0 {
 		return nil
 	}
 	st, ok := s.guard.holds.Get(artifactKey)
-	if !ok {
+	if !ok || st.released.Load() {
 		return nil
 	}
 	h := st.Hold
@@ -232,7 +232,8 @@ func (s *Service) heldFresh(artifactKey string, now time.Time, ttl time.Duration
 // settings, the hold serves it as it is (Hold.FormerSettings); its
 // content under the current settings when the hold made that
 // (heldShown). It returns last and nil when the list is not held or its
-// hold serves something else.
+// hold serves something else; a released hold's content and nil until
+// a build ends it.
 func (s *Service) heldServed(k keys, last *Artifact, key string) (*Artifact, *Hold) {
 	if s.guard.nholds.Load() == 0 {
 		return last, nil
@@ -241,12 +242,16 @@ func (s *Service) heldServed(k keys, last *Artifact, key string) (*Artifact, *Ho
 	if !ok {
 		return last, nil
 	}
-	h := st.Hold
-	if key == k.artifact || h.FormerSettings {
-		return last, &h
+	var h *Hold
+	if !st.released.Load() {
+		held := st.Hold
+		h = &held
+	}
+	if key == k.artifact || st.FormerSettings {
+		return last, h
 	}
 	if shown := st.shown.Load(); shown.shows(last) {
-		return shown.a, &h
+		return shown.a, h
 	}
 	return last, nil
 }

@@ -103,3 +103,23 @@ func TestReleaseDuringAHeldRebuildIsKept(t *testing.T) {
 		t.Fatalf("after the release: never_block values served in %v", got)
 	}
 }
+
+// A released hold no longer labels the list: while MISP is down, the last
+// good list is served STALE as the hold served it, but without its
+// X-Cratos-Held, which named a hold /v1/holds no longer lists and dated
+// the list's Age by the rebuilt list an admin let through.
+func TestReleasedHoldNoLongerLabelsTheList(t *testing.T) {
+	g, _, good, held, _ := newHeldRig(t, "released hold label test")
+	if _, err := g.svc.Release(t.Context(), g.req.Site.Name, held.Held.ID); err != nil {
+		t.Fatal(err)
+	}
+	g.m.down.Store(true)
+	g.clock.advance(200 * time.Second)
+	for _, step := range []string{"rebuild with MISP down", "request after the failed rebuild"} {
+		res := g.get(step)
+		if res.Status != Stale || res.ETag != good.ETag || res.Held != nil {
+			t.Fatalf("%s: %s, ETag %s, held %+v (want %s, %s, no hold)", step, res.Status, res.ETag, res.Held, Stale, good.ETag)
+		}
+		g.clock.advance(time.Second)
+	}
+}
