@@ -50,18 +50,19 @@ func (h handler) ServeDNS(w dns.ResponseWriter, r *dns.Msg) {
 		s.reply(w, r, refused(r), tcp)
 		return
 	}
-	snap := z.snap.Load()
-	if snap == nil {
-		m := new(dns.Msg).SetRcode(r, dns.RcodeServerFailure)
-		s.reply(w, r, m, tcp)
-		return
-	}
 	switch q.Qtype {
 	case dns.TypeAXFR, dns.TypeIXFR:
-		s.transfer(w, r, z, snap, remote, tcp)
+		s.transfer(w, r, z, remote, tcp)
 	default:
+		// The client is checked before the zone's content: one not
+		// allowed learns nothing of it, not even that it is empty.
 		if !z.queryAllowed(q, remote.Addr()) {
 			s.reply(w, r, refused(r), tcp)
+			return
+		}
+		snap := z.snap.Load()
+		if snap == nil {
+			s.reply(w, r, serverFailure(r), tcp)
 			return
 		}
 		s.reply(w, r, answer(r, snap), tcp)
@@ -109,6 +110,10 @@ func peer(a net.Addr) (netip.AddrPort, bool) {
 }
 
 func refused(r *dns.Msg) *dns.Msg { return new(dns.Msg).SetRcode(r, dns.RcodeRefused) }
+
+// serverFailure is the answer of a zone that has no content yet: its
+// first build has not ended or failed.
+func serverFailure(r *dns.Msg) *dns.Msg { return new(dns.Msg).SetRcode(r, dns.RcodeServerFailure) }
 
 // formatError answers FORMERR, unsigned: the request cannot be read as
 // one (RFC 1035 section 4.1.1; RFC 8945 section 5.2 for its TSIG).

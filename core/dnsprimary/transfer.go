@@ -29,7 +29,9 @@ func (z *zoneState) transferAllowed(r *dns.Msg, remote netip.AddrPort) string {
 }
 
 // transfer answers AXFR (RFC 5936) and IXFR (RFC 1995).
-func (s *Server) transfer(w dns.ResponseWriter, r *dns.Msg, z *zoneState, snap *snapshot, remote netip.AddrPort, tcp bool) {
+// The client is checked before the zone's content: one refused learns
+// nothing of it, not even that it is empty.
+func (s *Server) transfer(w dns.ResponseWriter, r *dns.Msg, z *zoneState, remote netip.AddrPort, tcp bool) {
 	q := r.Question[0]
 	origin := z.cfg.origin
 	kind := dns.TypeToString[q.Qtype]
@@ -43,6 +45,11 @@ func (s *Server) transfer(w dns.ResponseWriter, r *dns.Msg, z *zoneState, snap *
 	}
 	if !strings.EqualFold(q.Name, origin) {
 		s.reply(w, r, new(dns.Msg).SetRcode(r, dns.RcodeNotAuth), tcp)
+		return
+	}
+	snap := z.snap.Load()
+	if snap == nil {
+		s.reply(w, r, serverFailure(r), tcp)
 		return
 	}
 	var clientSerial uint32
