@@ -36,6 +36,10 @@ func (h handler) ServeDNS(w dns.ResponseWriter, r *dns.Msg) {
 					z.stats.refused.Add(1)
 				}
 			}
+			if err == errMACSize {
+				formatError(w, r) // RFC 8945 section 5.2.2.1
+				return
+			}
 			s.tsigFailure(w, r, t, err)
 			return
 		}

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 
@@ -50,6 +51,16 @@ func (kr keyring) Generate(msg []byte, t *dns.TSIG) ([]byte, error) {
 	return kr.mac(msg, t)
 }
 
+// Errors of a MAC's size (RFC 8945 section 5.2.2.1).
+var (
+	// errMACSize is a MAC longer than the hash, or shorter than 10
+	// octets or half the hash: no signer sends one (FORMERR).
+	errMACSize = errors.New("dns: TSIG MAC size out of range")
+	// errMACTruncated is a truncated MAC that verifies: the server takes
+	// only whole MACs (BADTRUNC, section 5.2.4).
+	errMACTruncated = errors.New("dns: TSIG MAC truncated")
+)
+
 // Verify checks the MAC in t over msg.
 func (kr keyring) Verify(msg []byte, t *dns.TSIG) error {
 	want, err := kr.mac(msg, t)
@@ -57,8 +68,15 @@ func (kr keyring) Verify(msg []byte, t *dns.TSIG) error {
 		return err
 	}
 	got, err := hex.DecodeString(t.MAC)
-	if err != nil || !hmac.Equal(want, got) {
+	switch {
+	case err != nil:
 		return dns.ErrSig
+	case len(got) > len(want) || len(got) < max(10, len(want)/2):
+		return errMACSize
+	case !hmac.Equal(want[:len(got)], got):
+		return dns.ErrSig
+	case len(got) < len(want):
+		return errMACTruncated
 	}
 	return nil
 }
@@ -83,6 +101,8 @@ func tsigErrorCode(err error) uint16 {
 		return dns.RcodeBadKey
 	case dns.ErrTime:
 		return dns.RcodeBadTime
+	case errMACTruncated:
+		return dns.RcodeBadTrunc
 	default:
 		return dns.RcodeBadSig
 	}

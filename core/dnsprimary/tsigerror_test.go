@@ -28,6 +28,7 @@ func TestDigWrongKeyIsNotAClockProblem(t *testing.T) {
 	}{
 		{"wrong secret", "hmac-sha256:" + strings.TrimSuffix(testKeyName, ".") + ":d3Jvbmctc2VjcmV0LXdyb25nLXNlY3JldA==", "BADSIG"},
 		{"unknown key", "hmac-sha256:stranger:" + testSecret, "BADKEY"},
+		{"MAC truncated to 128 bits", "hmac-sha256-128:" + strings.TrimSuffix(testKeyName, ".") + ":" + testSecret, "BADTRUNC"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
