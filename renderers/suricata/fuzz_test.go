@@ -240,8 +240,8 @@ func fuzzCheckMsg(m string) error {
 
 // fuzzCheckGroup checks a header address or port field: brackets
 // balanced and never empty, and every element, once stripped of '!' and
-// brackets, "any", a variable the stock suricata.yaml defines, or a value
-// valid reports as well formed.
+// brackets, "any" in any case (Suricata compares it so), a variable the
+// stock suricata.yaml defines, or a value valid reports as well formed.
 func fuzzCheckGroup(field string, vars []string, valid func(string) bool) error {
 	depth := 0
 	for i, c := range field {
@@ -261,7 +261,7 @@ func fuzzCheckGroup(field string, vars []string, valid func(string) bool) error 
 		return fmt.Errorf("unbalanced brackets in %q", field)
 	}
 	for _, m := range strings.FieldsFunc(field, func(c rune) bool { return strings.ContainsRune("![],", c) }) {
-		if m == "any" || (strings.HasPrefix(m, "$") && slices.Contains(vars, m[1:])) || valid(m) {
+		if strings.EqualFold(m, "any") || (strings.HasPrefix(m, "$") && slices.Contains(vars, m[1:])) || valid(m) {
 			continue
 		}
 		return fmt.Errorf("element %q of %q", m, field)
