@@ -130,8 +130,8 @@ func (s *Service) getBuilt(ctx context.Context, r Request, rd renderers.Renderer
 // answers. When a build from MISP accepted or held a list read no earlier
 // than asked meanwhile, that list stays, and is what is served.
 func (s *Service) serveLastGood(r Request, k keys, nsArtifact string, stale *Artifact, key string, upstream error, asked time.Time) Result {
-	t := s.accepting(nsArtifact)
-	defer t.accept.Unlock()
+	t := s.accepting(k.artifact)
+	defer t.mu.Unlock()
 	stale, held := s.heldServed(k, stale, key) // hold.go
 	if !t.builtRead.IsZero() && !t.builtRead.Before(asked.UTC().Truncate(time.Second)) {
 		if later, _, ok := s.arts.Peek(nsArtifact); ok {
@@ -246,12 +246,13 @@ func (s *Service) build(ctx context.Context, r Request, rd renderers.Renderer, k
 // built from the last feed snapshot meanwhile never replaces it
 // (stalebuild.go).
 func (s *Service) acceptBuilt(ctx context.Context, r Request, k keys, nsArtifact string, built rendered, now time.Time) Result {
-	t := s.accepting(nsArtifact)
-	defer t.accept.Unlock()
+	t := s.accepting(k.artifact)
+	defer t.mu.Unlock()
 	a := built.a
 	t.builtFrom(a.Fetched)
-	if last, held := s.checkHold(ctx, r, k, a, built.baseline, built.baselineKey); held != nil {
-		s.servedFrom(nsArtifact, k, built.baselineKey)
+	baseline, baselineKey := s.baselineNow(t, k, built)
+	if last, held := s.checkHold(ctx, r, k, a, baseline, baselineKey); held != nil {
+		s.servedFrom(nsArtifact, k, baselineKey)
 		s.arts.Keep(nsArtifact, last, now.Add(r.TTL), now.Add(keepFor(r)))
 		return Result{Artifact: last, Status: Miss, Held: held}
 	}
@@ -259,6 +260,7 @@ func (s *Service) acceptBuilt(ctx context.Context, r Request, k keys, nsArtifact
 	s.noteListDate(ctx, k, a.Generated, built.serial)
 	s.arts.Keep(nsArtifact, a, now.Add(r.TTL), now.Add(keepFor(r)))
 	s.keepGood(k.artifact, a)
+	t.accepted.Add(1)
 	return Result{Artifact: a, Status: Miss}
 }
 

@@ -228,8 +228,8 @@ func (s *Service) sharedArtifact(ctx context.Context, r Request, k keys, nsArtif
 		return Result{}, false
 	}
 	now := s.opts.Now()
-	t := s.accepting(nsArtifact)
-	defer t.accept.Unlock()
+	t := s.accepting(k.artifact)
+	defer t.mu.Unlock()
 	t.builtFrom(a.Fetched)
 	// Held as this process would hold its own build: against the list it
 	// last served at the URL, which the builder may not have had.
@@ -243,6 +243,7 @@ func (s *Service) sharedArtifact(ctx context.Context, r Request, k keys, nsArtif
 	if held == nil {
 		s.keepGood(k.artifact, a)
 		s.noteTaken(ctx, k, a)
+		t.accepted.Add(1)
 	}
 	return Result{Artifact: a, Status: Hit, Held: held}, true
 }

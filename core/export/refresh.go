@@ -2,7 +2,6 @@ package export
 
 import (
 	"context"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -66,15 +65,6 @@ type tracked struct {
 	lastErr     atomic.Pointer[error]
 	touched     atomic.Int64           // unix nanoseconds of the request that last took its record up for dating (durable_prune.go)
 	record      atomic.Pointer[string] // the name of its record on disk, once served
-	// accept is held while a list of the key is accepted or held by the
-	// circuit breaker (accepting); builtRead, under it, is when MISP was
-	// read for the latest list a build from MISP accepted or held. The
-	// record is in an LRU of maxLists: evicted while a list is built (as
-	// many other lists asked for meanwhile), the next request takes a new
-	// record, so that build and those after it are not ordered, and an
-	// older list may replace a newer one until the next build from MISP.
-	accept    sync.Mutex
-	builtRead time.Time
 }
 
 // track returns the request record of a namespaced artifact key.

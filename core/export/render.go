@@ -19,6 +19,9 @@ type rendered struct {
 	// artifact key baselineKey: the circuit breaker compares a with it.
 	baseline    *Artifact
 	baselineKey string
+	// acceptedBefore is how many lists of the key were accepted when
+	// the baseline was taken (baselineNow).
+	acceptedBefore uint64
 	// shared is what the shared level held of the list's last good
 	// list, for a renderer that versions its objects (previous_shared.go).
 	shared sharedPrevious
@@ -51,7 +54,10 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 	// MISP was last read, so an unchanged list keeps its bytes, ETag and
 	// checksum across rebuilds and pollers get 304s.
 	since, serial := s.sharedContentSince(ctx, k.artifact, in, snap.Fetched) // content_shared.go
-	listed, here := s.lastListDate(ctx, k)                                   // listdate.go
+	// Counted before the list's date and baseline are read: a list
+	// accepted after either read is compared with (baselineNow).
+	acceptedBefore := s.accepts(k.artifact).accepted.Load()
+	listed, here := s.lastListDate(ctx, k) // listdate.go
 	since, serial = s.succeedList(ctx, k, listed, since, serial)
 	base := map[string]int{}
 	for k, n := range guardDropped {
@@ -111,7 +117,8 @@ func (s *Service) render(ctx context.Context, r Request, rd renderers.Renderer, 
 		Input:       snap.Stats.Attributes,
 		HasInput:    true,
 	}
-	return rendered{a: a, serial: serial, baseline: atURL, baselineKey: atURLKey, shared: shared}, nil
+	return rendered{a: a, serial: serial, baseline: atURL, baselineKey: atURLKey,
+		acceptedBefore: acceptedBefore, shared: shared}, nil
 }
 
 func feedLabel(r Request) string {

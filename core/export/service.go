@@ -119,7 +119,8 @@ type Service struct {
 	sites     *cache.LRU[string, SiteState]     // site name -> what was last seen
 	guard     *guardState
 	limits    *buildLimiter
-	tracks    *cache.LRU[string, *tracked] // namespaced artifact key -> requests (refresh.go)
+	tracks    *cache.LRU[string, *tracked]     // namespaced artifact key -> requests (refresh.go)
+	acceptsOf *cache.LRU[string, *acceptState] // artifact key -> lists accepted (accept.go)
 	durable   *durable
 	refreshed func(nsArtifact string, err error) // tests: a background rebuild ended
 	feeds     *feedTable                         // feedsnap.go
@@ -183,6 +184,7 @@ func New(opts Options) *Service {
 		content:       cache.NewLRU(cache.LRUOptions[string, *contentState]{MaxItems: maxLists}),
 		listDates:     cache.NewLRU(cache.LRUOptions[string, listDate]{MaxItems: maxLists}),
 		tracks:        cache.NewLRU(cache.LRUOptions[string, *tracked]{MaxItems: maxLists}),
+		acceptsOf:     cache.NewLRU(cache.LRUOptions[string, *acceptState]{MaxItems: maxLists}),
 		keyIDs:        cache.NewLRU(cache.LRUOptions[string, string]{MaxItems: maxKeyIDs}),
 		sites:         cache.NewLRU(cache.LRUOptions[string, SiteState]{MaxItems: maxSites}),
 		feeds:         newFeedTable(opts.FeedBytes),

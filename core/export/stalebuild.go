@@ -78,8 +78,8 @@ func (s *Service) buildStale(ctx context.Context, r Request, rd renderers.Render
 		return Result{}, err
 	}
 	a := built.a
-	t := s.accepting(nsArtifact)
-	defer t.accept.Unlock()
+	t := s.accepting(k.artifact)
+	defer t.mu.Unlock()
 	if !t.builtRead.IsZero() && !t.builtRead.Before(a.Fetched) {
 		// MISP answered a build while this one rendered, maybe from the
 		// very read this one renders (same second): its list stays.
@@ -89,8 +89,9 @@ func (s *Service) buildStale(ctx context.Context, r Request, rd renderers.Render
 		}
 		return Result{Artifact: later, Status: Stale, Upstream: upstream, Held: s.holdOf(k.artifact)}, nil
 	}
-	if last, held := s.checkHold(ctx, r, k, a, built.baseline, built.baselineKey); held != nil {
-		s.servedFrom(nsArtifact, k, built.baselineKey)
+	baseline, baselineKey := s.baselineNow(t, k, built)
+	if last, held := s.checkHold(ctx, r, k, a, baseline, baselineKey); held != nil {
+		s.servedFrom(nsArtifact, k, baselineKey)
 		s.keepServing(r, nsArtifact, last, s.heldRead(k.artifact, last.Fetched), upstream, now)
 		return Result{Artifact: last, Status: Stale, Upstream: upstream, Held: held}, nil
 	}
@@ -99,23 +100,7 @@ func (s *Service) buildStale(ctx context.Context, r Request, rd renderers.Render
 	s.servedFrom(nsArtifact, k, k.artifact)
 	s.noteListDate(ctx, k, a.Generated, built.serial)
 	s.keepGood(k.artifact, a)
+	t.accepted.Add(1)
 	s.keepServing(r, nsArtifact, a, a.Fetched, upstream, now)
 	return Result{Artifact: a, Status: Stale, Upstream: upstream}, nil
-}
-
-// accepting returns the request record of nsArtifact with its accept
-// lock held: the lists of a key built from MISP, taken from the shared
-// level or built from the last feed snapshot are accepted one at a time.
-func (s *Service) accepting(nsArtifact string) *tracked {
-	t := s.track(nsArtifact)
-	t.accept.Lock()
-	return t
-}
-
-// builtFrom records, under t.accept, that a list read from MISP at read
-// was accepted or held.
-func (t *tracked) builtFrom(read time.Time) {
-	if read.After(t.builtRead) {
-		t.builtRead = read
-	}
 }
