@@ -130,8 +130,8 @@ func (s *Service) checkHold(ctx context.Context, r Request, k keys, a, prev *Art
 		st, _ := s.guard.holds.Get(k.artifact)
 		released := st != nil && st.released.Load()
 		if !hold || st != nil && st.lets(b, a.Entries) {
-			if st != nil {
-				s.endHold(k.artifact, st, a.Entries)
+			if st != nil && !s.endHold(k.artifact, st, a.Entries) {
+				continue // replaced meanwhile: decide again
 			}
 			return a, nil
 		}
@@ -191,14 +191,19 @@ func (s *Service) endFormerHolds(k keys) {
 }
 
 // endHold forgets the hold st of key: a build or refresh of entries
-// entries replaced what it held.
-func (s *Service) endHold(key string, st *holdState, entries int) {
-	s.guard.dropHold(key)
+// entries replaced what it held. It returns false, and forgets nothing,
+// when key's hold is another by now: one recorded since st was read is
+// not ended on st's account.
+func (s *Service) endHold(key string, st *holdState, entries int) bool {
+	if !s.guard.dropHold(key, st) {
+		return false
+	}
 	s.opts.Logger.Info("list hold ended", "site", st.Site, "feed", st.Feed, "type", st.DataType, "output", st.Output,
 		"hold", st.ID, "released", st.released.Load(), "entries", entries)
 	if o, ok := s.opts.Observer.(HoldObserver); ok {
 		o.Held(st.Hold, false)
 	}
+	return true
 }
 
 // holdOf returns the hold of an artifact key, if any and not released.
@@ -368,10 +373,15 @@ func (g *guardState) replaceHold(key string, former *holdState, formerReleased b
 	return true
 }
 
-// dropHold forgets the hold of key.
-func (g *guardState) dropHold(key string) {
+// dropHold forgets st, the hold of key, and reports whether it was still
+// key's hold.
+func (g *guardState) dropHold(key string, st *holdState) bool {
 	g.holdsMu.Lock()
 	defer g.holdsMu.Unlock()
+	if cur, _ := g.holds.Get(key); cur != st {
+		return false
+	}
 	g.holds.Delete(key)
 	g.nholds.Store(int64(g.holds.Len()))
+	return true
 }

@@ -53,8 +53,8 @@ func (s *Service) HoldRefresh(r Request, f Refresh) *Hold {
 		st, _ := s.guard.holds.Get(key)
 		released := st != nil && st.released.Load()
 		if !hold || st != nil && st.lets(b, f.Current) {
-			if st != nil {
-				s.endHold(key, st, f.Current)
+			if st != nil && !s.endHold(key, st, f.Current) {
+				continue // replaced meanwhile: decide again
 			}
 			return nil
 		}
