@@ -15,7 +15,7 @@ import (
 // taken back.
 func TestTAXIIHeldPairsStayRevokedOnReread(t *testing.T) {
 	h, block, skew, _ := heldPairsHarness(t)
-	resp, body := h.taxiiGet(block.path + "?limit=10000&added_after=" + block.last)
+	resp, _ := h.taxiiGet(block.path + "?limit=10000&added_after=" + block.last)
 	if held := resp.Header.Get("X-Cratos-Held"); resp.StatusCode != http.StatusOK || !strings.Contains(held, "reason=MISP gave") {
 		t.Fatalf("poll after the reload: %d, X-Cratos-Held %q", resp.StatusCode, held)
 	}
@@ -23,7 +23,7 @@ func TestTAXIIHeldPairsStayRevokedOnReread(t *testing.T) {
 	a, r := countObjects(t, h, block.path)
 
 	skew.Add(int64(48 * time.Hour)) // MISP read again, giving the same tenth
-	resp, body = h.taxiiGet(block.path + "?limit=10000&added_after=" + block.last)
+	resp, body := h.taxiiGet(block.path + "?limit=10000&added_after=" + block.last)
 	if held := resp.Header.Get("X-Cratos-Held"); resp.StatusCode != http.StatusOK || !strings.Contains(held, "reason=MISP gave") {
 		t.Fatalf("poll after MISP's second answer: %d, X-Cratos-Held %q", resp.StatusCode, held)
 	}
