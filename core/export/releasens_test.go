@@ -29,17 +29,7 @@ func TestReleaseRacingAnOldNamespaceRebuildIsKept(t *testing.T) {
 	g.req.Output = "test-counted"
 	rebuilt := make(chan error, 1)
 	g.svc.refreshed = func(_ string, err error) { rebuilt <- err }
-	good := g.get("first build")
-
-	site := *g.req.Site
-	site.Guard.NeverBlock.CIDRs = listValues(good.Body)[:20]
-	g.req.Site = &site
-	g.m.keep.Store(30)
-	g.clock.advance(48 * time.Hour)
-	held := g.get("build after the reload")
-	if held.Held == nil {
-		t.Fatalf("build after the reload: not held; MISP answered 30 attributes of %d", good.Entries)
-	}
+	_, held := holdAfterGuardChange(g)
 
 	// Past its lifetime the held list is revalidated in the background:
 	// that rebuild renders, under the namespace before the release.
@@ -49,7 +39,7 @@ func TestReleaseRacingAnOldNamespaceRebuildIsKept(t *testing.T) {
 		t.Fatalf("request past the lifetime: %s, want %s", res.Status, Revalidating)
 	}
 	background := awaitGate(t, waits, "background rebuild")
-	if _, err := g.svc.Release(t.Context(), site.Name, held.Held.ID); err != nil {
+	if _, err := g.svc.Release(t.Context(), g.req.Site.Name, held.Held.ID); err != nil {
 		t.Fatal(err)
 	}
 	requested := make(chan Result, 1)

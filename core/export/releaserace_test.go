@@ -57,17 +57,7 @@ func TestReleaseDuringAHeldRebuildIsKept(t *testing.T) {
 	}}
 	addRenderer(t, g.svc, rd)
 	g.req.Output = "test-counted"
-	good := g.get("first build")
-
-	site := *g.req.Site
-	site.Guard.NeverBlock.CIDRs = listValues(good.Body)[:20]
-	g.req.Site = &site
-	g.m.keep.Store(30)
-	g.clock.advance(48 * time.Hour)
-	held := g.get("build after the reload")
-	if held.Held == nil {
-		t.Fatalf("build after the reload: not held; MISP answered 30 attributes of %d", good.Entries)
-	}
+	_, held := holdAfterGuardChange(g)
 
 	// Pushed out of memory: the next request rebuilds the list from the
 	// feed's snapshot, still fresh, and holds it again.
@@ -85,7 +75,7 @@ func TestReleaseDuringAHeldRebuildIsKept(t *testing.T) {
 	case <-time.After(time.Minute):
 		t.Fatal("no rebuild rendering the held list")
 	}
-	released, err := g.svc.Release(t.Context(), site.Name, held.Held.ID)
+	released, err := g.svc.Release(t.Context(), g.req.Site.Name, held.Held.ID)
 	if err != nil || len(released) != 1 {
 		t.Fatalf("release: %v, %v", released, err)
 	}
@@ -99,7 +89,7 @@ func TestReleaseDuringAHeldRebuildIsKept(t *testing.T) {
 	if res.Held != nil || res.Entries != held.Held.Current {
 		t.Fatalf("after the release: held %v, %d entries, want the rebuilt list of %d", res.Held, res.Entries, held.Held.Current)
 	}
-	if got := listValues(res.Body); slices.ContainsFunc(got, func(v string) bool { return slices.Contains(site.Guard.NeverBlock.CIDRs, v) }) {
+	if got := listValues(res.Body); slices.ContainsFunc(got, func(v string) bool { return slices.Contains(g.req.Site.Guard.NeverBlock.CIDRs, v) }) {
 		t.Fatalf("after the release: never_block values served in %v", got)
 	}
 }
@@ -122,4 +112,22 @@ func TestReleasedHoldNoLongerLabelsTheList(t *testing.T) {
 		}
 		g.clock.advance(time.Second)
 	}
+}
+
+// holdAfterGuardChange builds g's list, then has a reload add its first
+// 20 values to never_block while MISP answers 30 attributes, and returns
+// the first build and the build after the reload, which must be held.
+func holdAfterGuardChange(g *shrinkRig) (good, held Result) {
+	g.t.Helper()
+	good = g.get("first build")
+	site := *g.req.Site
+	site.Guard.NeverBlock.CIDRs = listValues(good.Body)[:20]
+	g.req.Site = &site
+	g.m.keep.Store(30)
+	g.clock.advance(48 * time.Hour)
+	held = g.get("build after the reload")
+	if held.Held == nil {
+		g.t.Fatalf("build after the reload: not held; MISP answered 30 attributes of %d", good.Entries)
+	}
+	return good, held
 }
