@@ -17,7 +17,7 @@ func withSiteFiles(dir, other string) harnessOption {
 	return func(h *harness) {
 		h.t.Helper()
 		files := map[string]string{
-			h.site.Name: "tag: example\nmispTimeoutSeconds: 2\npage_size: 1000\nallowed_ips: [127.0.0.0/8]\n",
+			h.site.Name: siteFileOf,
 			other:       "tag: example\nallowed_ips: [127.0.0.0/8]\n",
 		}
 		for name, body := range files {
@@ -63,5 +63,21 @@ func TestHoldsOfARemovedSiteGo(t *testing.T) {
 	}
 	if _, text := h.get("/metrics"); strings.Contains(text, `cratos_list_held{feed="block"`) {
 		t.Errorf("cratos_list_held after the site was removed:\n%s", grepLines(text, "cratos_list_held"))
+	}
+}
+
+// siteFileOf is the site file withSiteFiles writes for the harness's site.
+const siteFileOf = "tag: example\nmispTimeoutSeconds: 2\npage_size: 1000\nallowed_ips: [127.0.0.0/8]\n"
+
+// rewriteSite writes h's site file in dir as withSiteFiles does, with
+// extra (a guard, say) after it, and reloads the sites, as a SIGHUP
+// would.
+func rewriteSite(t *testing.T, h *harness, dir, extra string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, h.site.Name+".yaml"), []byte(siteFileOf+extra), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if errs := h.sites.Reload(); len(errs) != 0 {
+		t.Fatal(errs)
 	}
 }

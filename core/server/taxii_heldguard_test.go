@@ -2,8 +2,6 @@ package server_test
 
 import (
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -26,14 +24,7 @@ func TestTAXIIHeldRefreshRevokesNeverBlock(t *testing.T) {
 
 	// cutHarness's attributes are 45.<10..14>.<0..199>.1: 45.10.0.0/15
 	// covers two fifths of them.
-	site := "tag: example\nmispTimeoutSeconds: 2\npage_size: 1000\nallowed_ips: [127.0.0.0/8]\n" +
-		"guard: {never_block: {cidrs: [45.10.0.0/15]}}\n"
-	if err := os.WriteFile(filepath.Join(dir, h.site.Name+".yaml"), []byte(site), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if errs := h.sites.Reload(); len(errs) != 0 {
-		t.Fatal(errs)
-	}
+	rewriteSite(t, h, dir, "guard: {never_block: {cidrs: [45.10.0.0/15]}}\n")
 	cut.Store(10)
 	if resp, body := h.do("DELETE", "/v1/clear_cache/all", "token", h.token); resp.StatusCode != http.StatusOK {
 		t.Fatalf("clear_cache/all: %d %s", resp.StatusCode, body)

@@ -3,8 +3,6 @@ package server_test
 import (
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -100,14 +98,7 @@ func heldPairsHarness(t *testing.T) (h *harness, block *poller, skew *atomic.Int
 	// cutHarness's attributes are 45.<10..14>.<0..199>.1: 45.10.0.0/15
 	// covers two fifths of them and the addresses of h<i>.pair.example;
 	// own.example covers the names n<i>.own.example.
-	site := "tag: example\nmispTimeoutSeconds: 2\npage_size: 1000\nallowed_ips: [127.0.0.0/8]\n" +
-		"guard: {never_block: {cidrs: [45.10.0.0/15], domains: [own.example]}}\n"
-	if err := os.WriteFile(filepath.Join(dir, h.site.Name+".yaml"), []byte(site), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if errs := h.sites.Reload(); len(errs) != 0 {
-		t.Fatal(errs)
-	}
+	rewriteSite(t, h, dir, "guard: {never_block: {cidrs: [45.10.0.0/15], domains: [own.example]}}\n")
 	cut.Store(10)
 	skew.Store(int64(48 * time.Hour)) // past every lifetime and the feed's reconciliation: read in full
 

@@ -2,8 +2,6 @@ package server_test
 
 import (
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -30,15 +28,9 @@ func TestTAXIIHeldRefreshRevertedNeverBlock(t *testing.T) {
 		t.Fatalf("first list: %d", resp.StatusCode)
 	}
 	n, _ := countObjects(t, h, block.path)
-	siteFile := "tag: example\nmispTimeoutSeconds: 2\npage_size: 1000\nallowed_ips: [127.0.0.0/8]\n"
 	reload := func(guard string) {
 		t.Helper()
-		if err := os.WriteFile(filepath.Join(dir, h.site.Name+".yaml"), []byte(siteFile+guard), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		if errs := h.sites.Reload(); len(errs) != 0 {
-			t.Fatal(errs)
-		}
+		rewriteSite(t, h, dir, guard)
 		if resp, body := h.do("DELETE", "/v1/clear_cache/all", "token", h.token); resp.StatusCode != http.StatusOK {
 			t.Fatalf("clear_cache/all: %d %s", resp.StatusCode, body)
 		}
