@@ -30,7 +30,13 @@ func domainFeed(c *feedlist.Collector, cfg config, d feedlist.Drops) []feedlist.
 // categoryFeed lists URLs for a web-filter category.
 func categoryFeed(c *feedlist.Collector, cfg config, d feedlist.Drops) []feedlist.Entry {
 	d.Add(DropWrongFeed, c.Outside(feedlist.KindURL))
-	es := feedlist.AddURLs(make([]feedlist.Entry, 0, len(c.URLs)), c.URLs, d, func(v string) (string, string) { return urlEntry(v, cfg.stripScheme) })
+	es := feedlist.AddURLs(make([]feedlist.Entry, 0, len(c.URLs)), c.URLs, d, func(v string) (string, string) {
+		e, reason := urlEntry(v, cfg.stripScheme)
+		if reason == "" && len(e)+1 > MaxLineLen {
+			return "", DropTooLong
+		}
+		return e, reason
+	})
 	return feedlist.SortDedup(es, d, DropDuplicate)
 }
 

@@ -37,7 +37,12 @@ const (
 	DropCovered        = "fortinet address or net inside a listed net, over the cap"
 	DropWildcardChar   = "fortinet URL holding '*'"
 	DropSuffixWildcard = "fortinet wildcard over a public suffix"
+	DropTooLong        = "fortinet entry longer than 4095 characters"
 )
+
+// MaxLineLen is the longest line FortiOS reads from a feed, its line end
+// included (4K characters); a longer one is not the entry it holds.
+const MaxLineLen = 4096
 
 // Caps before FortiOS 7.4.4, per feed.
 const (
