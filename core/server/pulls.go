@@ -13,8 +13,8 @@ import (
 // notePull records a list request of an authenticated consumer once its
 // answer is written: what it asked for, what it got and from where, and
 // when it was answered (now; the zero time reads the clock). list is the
-// request's path. The user agent is kept as the access log writes it,
-// without a token.
+// request's path as the access log writes it (redactPath), and the user
+// agent is kept as the access log writes it too: without a token.
 func (s *Server) notePull(ctx *fasthttp.RequestCtx, list string, cl *caller, res *export.Result, now time.Time) {
 	if now.IsZero() {
 		now = s.opts.Now()

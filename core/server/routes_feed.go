@@ -122,7 +122,7 @@ func (s *Server) listHandler(kind export.Kind) fiber.Handler {
 		cl := callerOf(c)
 		var served *export.Result
 		var answered time.Time // one clock read for Age and the pull record
-		defer func() { s.notePull(c.Context(), c.Path(), cl, served, answered) }()
+		defer func() { s.notePull(c.Context(), redactPath(c.Path(), cl.token), cl, served, answered) }()
 		p, ok, err := s.parseList(c, cl, kind)
 		if !ok {
 			return err

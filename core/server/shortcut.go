@@ -210,7 +210,7 @@ func (s *Server) answerFresh(ctx *fasthttp.RequestCtx) (answered bool) {
 	s.answered.Add(1)
 	cl.served = servedList{set: true, output: r.Output, cache: string(res.Status), entries: res.Entries}
 	sendArtifact(ctx, res, r.TTL, now)
-	s.notePull(ctx, lt.path, &cl, &res, now)
+	s.notePull(ctx, lt.logPath, &cl, &res, now)
 	if s.opts.AccessLog == nil && s.opts.Metrics == nil {
 		return true
 	}
