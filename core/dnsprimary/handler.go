@@ -29,6 +29,7 @@ func (h handler) ServeDNS(w dns.ResponseWriter, r *dns.Msg) {
 	}
 	if t != nil {
 		if err := w.TsigStatus(); err != nil {
+			err = requestTSIGError(err, t, time.Now())
 			s.log.Warn("request with a bad TSIG", "client", remote.String(), "key", t.Hdr.Name, "err", err)
 			if q := r.Question[0]; q.Qtype == dns.TypeAXFR || q.Qtype == dns.TypeIXFR {
 				// Counted against the zone named only, not one above.

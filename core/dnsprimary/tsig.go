@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"time"
 
 	"github.com/miekg/dns"
 )
@@ -91,6 +92,24 @@ func (kr keyring) add(k *tsigKey) error {
 	}
 	kr[k.name] = k
 	return nil
+}
+
+// requestTSIGError returns the error of a request's TSIG t that failed
+// verification with err, in the order of RFC 8945 section 5.2: key, MAC,
+// time, truncation. The DNS library checks the time only after a MAC that
+// verifies whole: a truncated one that verifies is out of time first.
+func requestTSIGError(err error, t *dns.TSIG, now time.Time) error {
+	if err == errMACTruncated && !withinFudge(t, now) {
+		return dns.ErrTime
+	}
+	return err
+}
+
+// withinFudge reports whether now lies within t's Time Signed plus or
+// minus its fudge (RFC 8945 section 5.2.3).
+func withinFudge(t *dns.TSIG, now time.Time) bool {
+	n := uint64(max(now.Unix(), 0))
+	return max(n, t.TimeSigned)-min(n, t.TimeSigned) <= uint64(t.Fudge)
 }
 
 // tsigErrorCode maps a verification failure to the TSIG error of the

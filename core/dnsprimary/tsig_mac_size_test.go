@@ -50,22 +50,28 @@ func TestTSIGMACSize(t *testing.T) {
 	}
 }
 
-// exchangeWithMAC sends an SOA query signed with the test key whose MAC
-// is cut to, or padded to, octets (all when 0), and tampered with, over
-// UDP, and returns the answer.
+// exchangeWithMAC sends an SOA query signed now with the test key whose
+// MAC is cut to, or padded to, octets (all when 0), and tampered with,
+// over UDP, and returns the answer.
 func exchangeWithMAC(t *testing.T, addr string, octets int, tamper bool) *dns.Msg {
 	t.Helper()
+	return exchangeSignedAt(t, addr, time.Now(), octets, tamper)
+}
+
+// exchangeSignedAt is exchangeWithMAC with the request signed at signed.
+func exchangeSignedAt(t *testing.T, addr string, signed time.Time, octets int, tamper bool) *dns.Msg {
+	t.Helper()
 	req := new(dns.Msg).SetQuestion(testZone, dns.TypeSOA)
-	req.SetTsig(testKeyName, dns.HmacSHA256, 300, time.Now().Unix())
+	req.SetTsig(testKeyName, dns.HmacSHA256, 300, signed.Unix())
 	wire, _, err := dns.TsigGenerate(req, testSecret, "", false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	signed := new(dns.Msg)
-	if err := signed.Unpack(wire); err != nil {
+	msg := new(dns.Msg)
+	if err := msg.Unpack(wire); err != nil {
 		t.Fatal(err)
 	}
-	ts := signed.IsTsig()
+	ts := msg.IsTsig()
 	mac := []byte(ts.MAC) // hex
 	if tamper {
 		if mac[0] == '0' {
@@ -81,7 +87,7 @@ func exchangeWithMAC(t *testing.T, addr string, octets int, tamper bool) *dns.Ms
 		mac = mac[:2*octets]
 	}
 	ts.MAC, ts.MACSize = string(mac), uint16(len(mac)/2)
-	wire, err = signed.Pack()
+	wire, err = msg.Pack()
 	if err != nil {
 		t.Fatal(err)
 	}
