@@ -21,9 +21,10 @@ func (h handler) ServeDNS(w dns.ResponseWriter, r *dns.Msg) {
 	s := h.s
 	remote, tcp := peer(w.RemoteAddr())
 	t := r.IsTsig()
-	if len(r.Question) != 1 || t != nil && t.Algorithm == "" {
+	if len(r.Question) != 1 || t != nil && t.Algorithm == "" || misplacedTSIG(r) {
 		// The library lets through a bare header, whatever question count
-		// it claims, and a TSIG record without data.
+		// it claims, a TSIG record without data, and one that is not the
+		// last record, which it reads as an unsigned request.
 		formatError(w, r)
 		return
 	}
@@ -72,6 +73,19 @@ func (h handler) ServeDNS(w dns.ResponseWriter, r *dns.Msg) {
 		}
 		s.reply(w, r, answer(r, snap), tcp)
 	}
+}
+
+// misplacedTSIG reports whether r has a TSIG record other than the last
+// of its additional section: RFC 8945 section 5.2 answers FORMERR.
+func misplacedTSIG(r *dns.Msg) bool {
+	for _, rrs := range [][]dns.RR{r.Answer, r.Ns, r.Extra[:max(len(r.Extra)-1, 0)]} {
+		for _, rr := range rrs {
+			if rr.Header().Rrtype == dns.TypeTSIG {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // queryAllowed checks an ordinary query's client against AllowQuery, or

@@ -1,0 +1,98 @@
+package dnsprimary
+
+import (
+	"encoding/binary"
+	"io"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/miekg/dns"
+)
+
+// TestTSIGNotLast: a request whose TSIG record is not the last record of
+// its additional section gets FORMERR, unsigned (RFC 8945 section 5.2).
+// The DNS library reads a signed request only from a TSIG in last place:
+// such a request was read as unsigned, and an SOA query was answered,
+// unsigned, a transfer refused as if no key had been sent.
+func TestTSIGNotLast(t *testing.T) {
+	z := newTestZone(&fakeSource{text: policyZone(domainsV1)})
+	z.TSIG = testKey()
+	s := startServer(t, time.Now, z)
+	tests := []struct {
+		name     string
+		network  string
+		qtype    uint16
+		place    func(m *dns.Msg, opt, tsig dns.RR) // puts the signed request's OPT and TSIG
+		want     int
+		wantTSIG bool
+	}{
+		{"last, after an OPT", "udp", dns.TypeSOA, func(m *dns.Msg, opt, tsig dns.RR) {}, dns.RcodeSuccess, true},
+		{"before an OPT", "udp", dns.TypeSOA, func(m *dns.Msg, opt, tsig dns.RR) { m.Extra = []dns.RR{tsig, opt} }, dns.RcodeFormatError, false},
+		{"before an OPT, AXFR", "tcp", dns.TypeAXFR, func(m *dns.Msg, opt, tsig dns.RR) { m.Extra = []dns.RR{tsig, opt} }, dns.RcodeFormatError, false},
+		{"twice", "udp", dns.TypeSOA, func(m *dns.Msg, opt, tsig dns.RR) { m.Extra = []dns.RR{tsig, dns.Copy(tsig)} }, dns.RcodeFormatError, false},
+		{"in the answer section", "udp", dns.TypeSOA, func(m *dns.Msg, opt, tsig dns.RR) { m.Answer, m.Extra = []dns.RR{tsig}, []dns.RR{opt} }, dns.RcodeFormatError, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := new(dns.Msg).SetQuestion(testZone, tt.qtype)
+			req.SetEdns0(1232, false)
+			req.SetTsig(testKeyName, dns.HmacSHA256, 300, time.Now().Unix())
+			wire, _, err := dns.TsigGenerate(req, testSecret, "", false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := new(dns.Msg)
+			if err := m.Unpack(wire); err != nil {
+				t.Fatal(err)
+			}
+			tt.place(m, m.Extra[0], m.Extra[1])
+			if wire, err = m.Pack(); err != nil {
+				t.Fatal(err)
+			}
+			resp := rawExchange(t, tt.network, s.Addr(), wire)
+			if resp.Rcode != tt.want {
+				t.Fatalf("rcode %s, want %s:\n%v", dns.RcodeToString[resp.Rcode], dns.RcodeToString[tt.want], resp)
+			}
+			if signed := resp.IsTsig() != nil; signed != tt.wantTSIG {
+				t.Errorf("answer signed: %v, want %v", signed, tt.wantTSIG)
+			}
+		})
+	}
+}
+
+// rawExchange sends the packed request wire over network ("udp" or
+// "tcp") and returns the first answer.
+func rawExchange(t *testing.T, network, addr string, wire []byte) *dns.Msg {
+	t.Helper()
+	conn, err := net.Dial(network, addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(time.Minute))
+	buf := make([]byte, dns.MaxMsgSize)
+	var n int
+	if network == "tcp" {
+		if _, err := conn.Write(append(binary.BigEndian.AppendUint16(nil, uint16(len(wire))), wire...)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.ReadFull(conn, buf[:2]); err != nil {
+			t.Fatal(err)
+		}
+		n = int(binary.BigEndian.Uint16(buf))
+		_, err = io.ReadFull(conn, buf[:n])
+	} else {
+		if _, err = conn.Write(wire); err == nil {
+			n, err = conn.Read(buf)
+		}
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp := new(dns.Msg)
+	if err := resp.Unpack(buf[:n]); err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
