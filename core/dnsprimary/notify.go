@@ -179,7 +179,7 @@ func (s *Server) notify(ctx context.Context, udp net.PacketConn, z *zoneState, t
 			s.log.Debug("notify acknowledged", "zone", z.cfg.origin, "serial", soa.Serial, "target", target, "attempt", attempt)
 			return nil
 		case notifyFinal(resp.Rcode):
-			return fmt.Errorf("notify answered %s", rcodeText(resp.Rcode))
+			return fmt.Errorf("notify answered %s", answerText(resp))
 		}
 		s.log.Debug("notify answered with an error, retrying", "zone", z.cfg.origin, "serial", soa.Serial, "target", target, "attempt", attempt, "rcode", rcodeText(resp.Rcode))
 		err = fmt.Errorf("notify answered %s after %d attempts", rcodeText(resp.Rcode), notifyAttempts)
@@ -206,7 +206,7 @@ func (s *Server) notify(ctx context.Context, udp net.PacketConn, z *zoneState, t
 		s.log.Debug("notify acknowledged", "zone", z.cfg.origin, "serial", soa.Serial, "target", target, "attempt", notifyAttempts+1, "tcp", true)
 		return nil
 	}
-	return fmt.Errorf("%w, nor over TCP: notify answered %s", err, rcodeText(resp.Rcode))
+	return fmt.Errorf("%w, nor over TCP: notify answered %s", err, answerText(resp))
 }
 
 // notifyFinal reports whether a NOTIFY answered rcode is not sent again:
@@ -291,7 +291,8 @@ func packNotify(m *dns.Msg, key *tsigKey, kr keyring) ([]byte, string, error) {
 
 // checkNotifyAnswer checks that the answer to a NOTIFY signed with key is
 // signed with it over requestMAC, as BIND does: anyone can send an
-// unsigned answer from the secondary's address.
+// unsigned answer from the secondary's address. A signed NOTAUTH (a zone
+// the secondary does not serve, or BADTIME) counts.
 func checkNotifyAnswer(a notifyAnswer, key *tsigKey, kr keyring, requestMAC string) error {
 	if key == nil {
 		return nil
@@ -302,8 +303,10 @@ func checkNotifyAnswer(a notifyAnswer, key *tsigKey, kr keyring, requestMAC stri
 		return fmt.Errorf("%s answer not signed", rcodeText(a.msg.Rcode))
 	case dns.CanonicalName(t.Hdr.Name) != key.name:
 		return fmt.Errorf("%s answer signed with key %s, not %s", rcodeText(a.msg.Rcode), t.Hdr.Name, key.name)
+	case t.MACSize == 0 && t.Error != dns.RcodeSuccess:
+		return unsignedTSIGErrorAnswer(a.msg, t)
 	}
-	if err := dns.TsigVerifyWithProvider(a.packet, kr, requestMAC, false); err != nil {
+	if err := verifyAnswerTSIG(a.packet, kr, requestMAC, time.Now()); err != nil {
 		return fmt.Errorf("%s answer: TSIG: %w", rcodeText(a.msg.Rcode), err)
 	}
 	return nil

@@ -129,9 +129,14 @@ type notifyOutcome struct {
 // the NOTIFYs of the first build.
 func startNotifyingServer(t *testing.T, addr, target string, key *TSIGKey) <-chan notifyOutcome {
 	t.Helper()
+	return startNotifyingZone(t, addr, newTestZone(&fakeSource{text: policyZone(domainsV1)}), target, key)
+}
+
+// startNotifyingZone is startNotifyingServer for the zone z.
+func startNotifyingZone(t *testing.T, addr string, z Zone, target string, key *TSIGKey) <-chan notifyOutcome {
+	t.Helper()
 	records := make(chan slog.Record, 256)
 	base := slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug})
-	z := newTestZone(&fakeSource{text: policyZone(domainsV1)})
 	z.Notify = []string{target}
 	z.TSIG = key
 	s, err := New(Options{Addr: addr, Zones: []Zone{z}, Logger: slog.New(recordHandler{base, records}), Now: newClock().Now})
