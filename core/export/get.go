@@ -118,7 +118,11 @@ func (s *Service) getBuilt(ctx context.Context, r Request, rd renderers.Renderer
 	}
 	if stale != nil {
 		s.opts.Logger.Warn("serving last good list", "site", r.Site.Name, "feed", r.Feed, "output", r.Output, "since", stale.Generated, "error", res.Err)
-		return s.result(s.serveLastGood(r, k, nsArtifact, stale, key, res.Err, asked)), nil
+		if served := s.serveLastGood(r, k, nsArtifact, stale, key, res.Err, asked); served.Artifact != nil {
+			return s.result(served), nil
+		}
+		s.opts.Logger.Warn("held list not served: its content under the current settings is not made yet", "site", r.Site.Name,
+			"feed", r.Feed, "output", r.Output, "error", res.Err)
 	}
 	return Result{}, res.Err
 }
@@ -128,7 +132,9 @@ func (s *Service) getBuilt(ctx context.Context, r Request, rd renderers.Renderer
 // (the last good list of key), or, while the list is held, what its hold
 // serves in its place, STALE, kept as the list's entry until MISP
 // answers. When a build from MISP accepted or held a list read no earlier
-// than asked meanwhile, that list stays, and is what is served.
+// than asked meanwhile, that list stays, and is what is served. Its
+// Artifact is nil when nothing may be served: the hold's content under
+// the current settings is not made (heldServed).
 func (s *Service) serveLastGood(r Request, k keys, nsArtifact string, stale *Artifact, key string, upstream error, asked time.Time) Result {
 	t := s.accepting(k.artifact)
 	defer t.mu.Unlock()
@@ -139,6 +145,9 @@ func (s *Service) serveLastGood(r Request, k keys, nsArtifact string, stale *Art
 		}
 		// Gone from the cache: served once, kept as nothing.
 		return Result{Artifact: stale, Status: Stale, Upstream: upstream, Held: held}
+	}
+	if stale == nil {
+		return Result{}
 	}
 	s.servedFrom(nsArtifact, k, key)
 	// A list refused for a budget is not kept as the list's entry: it
@@ -230,9 +239,9 @@ func (s *Service) build(ctx context.Context, r Request, rd renderers.Renderer, k
 	if s.opts.Observer != nil {
 		observeBuilt(s.opts.Observer, r, rd.Info().Name, time.Since(start), a.Entries, a.Invalid)
 	}
-	res := s.acceptBuilt(ctx, r, k, nsArtifact, built, now)
-	if res.Held != nil {
-		return res, nil
+	res, err := s.acceptBuilt(ctx, r, k, nsArtifact, built, now)
+	if err != nil || res.Held != nil {
+		return res, err
 	}
 	s.arts.Publish(ctx, nsArtifact, a, r.TTL)
 	if rd.Info().Versioned && r.Package != PackageTarGz {
@@ -244,24 +253,28 @@ func (s *Service) build(ctx context.Context, r Request, rd renderers.Renderer, k
 // acceptBuilt makes the list built from MISP the list of k, or holds
 // it, as the circuit breaker decides, and returns what to serve: a list
 // built from the last feed snapshot meanwhile never replaces it
-// (stalebuild.go).
-func (s *Service) acceptBuilt(ctx context.Context, r Request, k keys, nsArtifact string, built rendered, now time.Time) Result {
+// (stalebuild.go). It fails when the list is held and what the hold
+// serves could not be rendered (heldContent).
+func (s *Service) acceptBuilt(ctx context.Context, r Request, k keys, nsArtifact string, built rendered, now time.Time) (Result, error) {
 	t := s.accepting(k.artifact)
 	defer t.mu.Unlock()
 	a := built.a
 	t.builtFrom(a.Fetched)
 	baseline, baselineKey := s.baselineNow(t, k, built)
-	if last, held := s.checkHold(ctx, r, k, a, baseline, baselineKey); held != nil {
+	if last, held, err := s.checkHold(ctx, r, k, a, baseline, baselineKey); held != nil {
 		s.servedFrom(nsArtifact, k, baselineKey)
+		if err != nil {
+			return Result{}, err
+		}
 		s.arts.Keep(nsArtifact, last, now.Add(r.TTL), now.Add(keepFor(r)))
-		return Result{Artifact: last, Status: Miss, Held: held}
+		return Result{Artifact: last, Status: Miss, Held: held}, nil
 	}
 	s.servedFrom(nsArtifact, k, k.artifact)
 	s.noteListDate(ctx, k, a.Generated, built.serial)
 	s.arts.Keep(nsArtifact, a, now.Add(r.TTL), now.Add(keepFor(r)))
 	s.keepGood(k.artifact, a)
 	t.accepted.Add(1)
-	return Result{Artifact: a, Status: Miss}
+	return Result{Artifact: a, Status: Miss}, nil
 }
 
 // keepGood makes a the last good list of its artifact key, in memory and

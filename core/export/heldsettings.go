@@ -39,25 +39,29 @@ func (h *heldShown) shows(former *Artifact) bool {
 // settings, made from the feed snapshot prev was made from while it is
 // kept (formerFeed), once per hold; when it is not kept any more (a
 // restart, a later read of the feed), prev, and ns says so
-// (Hold.FormerSettings).
-func (s *Service) heldContent(ctx context.Context, r Request, k keys, ns *holdState, rebuilt, prev *Artifact, prevKey string) *Artifact {
+// (Hold.FormerSettings). A render of it that fails (no render slot free,
+// a list past render_max_bytes, a plugin's error) returns that error and
+// no list: prev may carry what the current settings keep out, and the
+// answer is still there for the next build to render.
+func (s *Service) heldContent(ctx context.Context, r Request, k keys, ns *holdState, rebuilt, prev *Artifact, prevKey string) (*Artifact, error) {
 	if !listSettingsChanged(prevKey, k.artifact) {
-		return prev
+		return prev, nil
 	}
 	if shown := ns.shown.Load(); shown.shows(prev) {
-		return shown.a
+		return shown.a, nil
 	}
 	a, err := s.renderFormer(ctx, r, k, prev, rebuilt.Fetched)
 	if err != nil {
 		s.opts.Logger.Warn("held list not rebuilt under the current settings", "site", r.Site.Name, "feed", feedLabel(r),
 			"type", r.DataType.Name, "output", r.Output, "error", err)
+		return nil, err
 	}
 	if a == nil {
 		ns.FormerSettings = true
-		return prev
+		return prev, nil
 	}
 	ns.shown.Store(&heldShown{formerETag: prev.ETag, formerFetched: prev.Fetched, a: a})
-	return a
+	return a, nil
 }
 
 // renderFormer renders, under r's settings, the feed snapshot prev was

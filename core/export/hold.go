@@ -119,10 +119,12 @@ func holdID(artifactKey string) string {
 // (nil: none), of artifact key prevKey. It returns the artifact to serve:
 // a, or, when the circuit breaker holds a, prev, or prev's content under
 // the current settings when prev was built under others (heldContent).
-func (s *Service) checkHold(ctx context.Context, r Request, k keys, a, prev *Artifact, prevKey string) (*Artifact, *Hold) {
+// err is the failure to render that content: a is held all the same, and
+// nothing is served.
+func (s *Service) checkHold(ctx context.Context, r Request, k keys, a, prev *Artifact, prevKey string) (served *Artifact, held *Hold, err error) {
 	s.endFormerHolds(k)
 	if prev == nil || prev == a {
-		return a, nil
+		return a, nil, nil
 	}
 	b := guard.BreakerOf(r.Site)
 	why, hold := breakerVerdict(b, k.artifact, a, prevKey, prev)
@@ -133,7 +135,7 @@ func (s *Service) checkHold(ctx context.Context, r Request, k keys, a, prev *Art
 			if st != nil && !s.endHold(k.artifact, st, a.Entries) {
 				continue // replaced meanwhile: decide again
 			}
-			return a, nil
+			return a, nil, nil
 		}
 		h := Hold{ID: holdID(k.artifact), Site: r.Site.Name, Feed: feedLabel(r), DataType: r.DataType.Name, Age: r.Age,
 			Output: r.Output, Since: s.opts.Now().UTC().Truncate(time.Second), Reason: why, Previous: prev.Entries, Current: a.Entries,
@@ -143,7 +145,7 @@ func (s *Service) checkHold(ctx context.Context, r Request, k keys, a, prev *Art
 		}
 		ns, first := follow(st, h, k.group)
 		ns.list, ns.Read = k.list, a.Fetched
-		served := s.heldContent(ctx, r, k, ns, a, prev, prevKey)
+		served, err := s.heldContent(ctx, r, k, ns, a, prev, prevKey)
 		if !s.guard.replaceHold(k.artifact, st, released, ns) {
 			continue // released or replaced meanwhile: decide again
 		}
@@ -159,7 +161,7 @@ func (s *Service) checkHold(ctx context.Context, r Request, k keys, a, prev *Art
 			s.opts.Logger.Warn("held list predates the change of its settings: it may carry what the current guard keeps out",
 				"site", h.Site, "feed", h.Feed, "type", h.DataType, "output", h.Output, "hold", h.ID)
 		}
-		return served, &h
+		return served, &h, err
 	}
 }
 
@@ -236,9 +238,11 @@ func (s *Service) heldFresh(artifactKey string, now time.Time, ttl time.Duration
 // last itself when it is k's own last good list or, built under former
 // settings, the hold serves it as it is (Hold.FormerSettings); its
 // content under the current settings when the hold made that
-// (heldShown). It returns last and nil when the list is not held or its
-// hold serves something else; a released hold's content and nil until
-// a build ends it.
+// (heldShown). It returns nil and the hold when that content is not made
+// (its render failed): last, built under another guard or other renderer
+// options, is not what the list is now. It returns last and nil when the
+// list is not held or its hold serves something else; a released hold's
+// content and nil until a build ends it.
 func (s *Service) heldServed(k keys, last *Artifact, key string) (*Artifact, *Hold) {
 	if s.guard.nholds.Load() == 0 {
 		return last, nil
@@ -257,6 +261,9 @@ func (s *Service) heldServed(k keys, last *Artifact, key string) (*Artifact, *Ho
 	}
 	if shown := st.shown.Load(); shown.shows(last) {
 		return shown.a, h
+	}
+	if listSettingsChanged(key, k.artifact) {
+		return nil, h
 	}
 	return last, nil
 }

@@ -234,7 +234,10 @@ func (s *Service) sharedArtifact(ctx context.Context, r Request, k keys, nsArtif
 	// Held as this process would hold its own build: against the list it
 	// last served at the URL, which the builder may not have had.
 	prev, prevKey := s.lastServed(ctx, k)
-	a, held := s.checkHold(ctx, r, k, a, prev, prevKey)
+	a, held, err := s.checkHold(ctx, r, k, a, prev, prevKey)
+	if err != nil {
+		return Result{}, false // held, with nothing to serve: built here
+	}
 	if held == nil {
 		prevKey = k.artifact
 	}

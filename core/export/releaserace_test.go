@@ -57,11 +57,23 @@ func TestReleaseDuringAHeldRebuildIsKept(t *testing.T) {
 	}}
 	addRenderer(t, g.svc, rd)
 	g.req.Output = "test-counted"
-	_, held := holdAfterGuardChange(g)
+	good := g.get("first build")
+	site := *g.req.Site
+	site.Guard.NeverBlock.CIDRs = listValues(good.Body)[:20]
+	g.req.Site = &site
+	g.m.keep.Store(30)
+	g.clock.advance(48 * time.Hour)
+	if _, err := g.svc.Get(t.Context(), g.req); err == nil {
+		t.Fatal("build after the reload: served, though what its hold serves failed to render")
+	}
+	holds := g.svc.Holds("")
+	if len(holds) != 1 {
+		t.Fatalf("build after the reload: holds %+v, want one", holds)
+	}
+	held := holds[0]
 
-	// Pushed out of memory: the next request rebuilds the list from the
-	// feed's snapshot, still fresh, and holds it again.
-	g.svc.arts.Clear()
+	// Nothing served, the next request rebuilds the list from the feed's
+	// snapshot, still fresh, and holds it again.
 	rebuilt := make(chan Result, 1)
 	go func() {
 		res, err := g.svc.Get(context.Background(), g.req)
@@ -75,7 +87,7 @@ func TestReleaseDuringAHeldRebuildIsKept(t *testing.T) {
 	case <-time.After(time.Minute):
 		t.Fatal("no rebuild rendering the held list")
 	}
-	released, err := g.svc.Release(t.Context(), g.req.Site.Name, held.Held.ID)
+	released, err := g.svc.Release(t.Context(), g.req.Site.Name, held.ID)
 	if err != nil || len(released) != 1 {
 		t.Fatalf("release: %v, %v", released, err)
 	}
@@ -86,8 +98,8 @@ func TestReleaseDuringAHeldRebuildIsKept(t *testing.T) {
 		t.Fatalf("after the release: holds %+v", h)
 	}
 	res := g.get("build after the release")
-	if res.Held != nil || res.Entries != held.Held.Current {
-		t.Fatalf("after the release: held %v, %d entries, want the rebuilt list of %d", res.Held, res.Entries, held.Held.Current)
+	if res.Held != nil || res.Entries != held.Current {
+		t.Fatalf("after the release: held %v, %d entries, want the rebuilt list of %d", res.Held, res.Entries, held.Current)
 	}
 	if got := listValues(res.Body); slices.ContainsFunc(got, func(v string) bool { return slices.Contains(g.req.Site.Guard.NeverBlock.CIDRs, v) }) {
 		t.Fatalf("after the release: never_block values served in %v", got)

@@ -90,8 +90,11 @@ func (s *Service) buildStale(ctx context.Context, r Request, rd renderers.Render
 		return Result{Artifact: later, Status: Stale, Upstream: upstream, Held: s.holdOf(k.artifact)}, nil
 	}
 	baseline, baselineKey := s.baselineNow(t, k, built)
-	if last, held := s.checkHold(ctx, r, k, a, baseline, baselineKey); held != nil {
+	if last, held, err := s.checkHold(ctx, r, k, a, baseline, baselineKey); held != nil {
 		s.servedFrom(nsArtifact, k, baselineKey)
+		if err != nil {
+			return Result{}, err
+		}
 		s.keepServing(r, nsArtifact, last, s.heldRead(k.artifact, last.Fetched), upstream, now)
 		return Result{Artifact: last, Status: Stale, Upstream: upstream, Held: held}, nil
 	}
