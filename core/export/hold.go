@@ -28,8 +28,15 @@ type Hold struct {
 	Output   string    `json:"output"`
 	Since    time.Time `json:"since"`
 	Reason   string    `json:"reason"`
-	Previous int       `json:"previous_entries"`
-	Current  int       `json:"rebuilt_entries"`
+	// Previous counts the entries of the list served while held: after
+	// a change of the guard or renderer options, the last good list's
+	// content under the current settings (heldContent).
+	Previous int `json:"previous_entries"`
+	Current  int `json:"rebuilt_entries"`
+	// FormerEntries counts the entries of the last good list as built
+	// under the former settings, when the list served is its content
+	// under the current ones: what devices held before the change.
+	FormerEntries int `json:"former_entries,omitempty"`
 	// Path is where the held content is served when it is not a list
 	// route (a TAXII collection, a DNS zone).
 	Path string `json:"path,omitempty"`
@@ -146,6 +153,9 @@ func (s *Service) checkHold(ctx context.Context, r Request, k keys, a, prev *Art
 		ns, first := follow(st, h, k.group)
 		ns.list, ns.Read = k.list, a.Fetched
 		served, err := s.heldContent(ctx, r, k, ns, a, prev, prevKey)
+		if served != nil && served != prev {
+			ns.Previous, ns.FormerEntries = served.Entries, prev.Entries
+		}
 		if !s.guard.replaceHold(k.artifact, st, released, ns) {
 			continue // released or replaced meanwhile: decide again
 		}
