@@ -91,12 +91,13 @@ type feedState struct {
 // is kept as st.prev when snap holds fewer attributes (only a shrunk
 // answer can have a list held by what MISP gave) and room, what the feed
 // snapshots' budget leaves beside the others (feedTable.room), holds
-// both.
+// both: snap and what the former one holds beyond it (a refresh shares
+// the events that did not change).
 func (st *feedState) keep(snap *feedsnap.Snapshot, shareID string, room int64) {
 	n := snap.Bytes()
 	var prev *feedsnap.Snapshot
 	if old := st.snap; old != nil && old != snap && !old.Read.Equal(snap.Read) && snap.Attributes < old.Attributes {
-		if m := old.Bytes(); n+m <= room {
+		if m := old.BytesBeside(snap); n+m <= room {
 			prev, n = old, n+m
 		}
 	}

@@ -45,3 +45,42 @@ func TestSnapshotBytes(t *testing.T) {
 		})
 	}
 }
+
+// BytesBeside leaves out the records and stores of the events a refreshed
+// snapshot shares with the one it replaced, and counts each map entry and
+// what is not shared: the events dropped, and one rebuilt with the same
+// attributes in a store of its own.
+func TestSnapshotBytesBeside(t *testing.T) {
+	const uuid = "5f0c7c4e-1c2b-4d3e-9f00-0123456789a"
+	attrs := []indicator.Attribute{{Value: "192.0.2.1", UUID: uuid + "b"}, {Value: "bad.example", UUID: uuid + "c"}}
+	one, err := NewEvent(attrs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := NewEvent(attrs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	two, err := NewEvent([]indicator.Attribute{{Value: "evil.example", UUID: "not-a-uuid"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text2 := int64(len("evil.example") + len("not-a-uuid"))
+	former := rebuilt(map[int64]Event{1: one, 2: two}, nil, time.Unix(0, 0))
+	tests := []struct {
+		name  string
+		other *Snapshot
+		want  int64
+	}{
+		{"none", nil, former.Bytes()},
+		{"event 2 dropped by a refresh", rebuilt(map[int64]Event{1: one}, nil, time.Unix(0, 0)), 20 + text2 + 2*perEvent},
+		{"event 1 read again", rebuilt(map[int64]Event{1: again}, nil, time.Unix(0, 0)), former.Bytes()},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := former.BytesBeside(tc.other); got != tc.want {
+				t.Errorf("BytesBeside %d, want %d (Bytes %d)", got, tc.want, former.Bytes())
+			}
+		})
+	}
+}

@@ -137,6 +137,12 @@ func inPlace(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)
 // Len is the number of attributes.
 func (e Event) Len() int { return len(e.recs) }
 
+// sameRecords reports whether e and o hold the very same records: one
+// event two snapshots share.
+func (e Event) sameRecords(o Event) bool {
+	return len(e.recs) == len(o.recs) && unsafe.SliceData(e.recs) == unsafe.SliceData(o.recs)
+}
+
 // raw returns attribute i's value and uuid as held (a packed uuid as its
 // 16 bytes), in place: valid as long as the store, never to be kept or
 // changed.

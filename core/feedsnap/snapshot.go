@@ -198,6 +198,38 @@ func (s *Snapshot) Bytes() int64 {
 	return n + int64(len(s.tags.key))
 }
 
+// BytesBeside is what s holds beyond other (nil: Bytes): Bytes less the
+// records and stores of the events s shares with other, as a refresh
+// shares the events that did not change with the snapshot it replaces.
+// Each snapshot's maps and tags are its own, and counted.
+func (s *Snapshot) BytesBeside(other *Snapshot) int64 {
+	if other == nil {
+		return s.Bytes()
+	}
+	theirs := map[*store]bool{}
+	for _, e := range other.events {
+		theirs[e.st] = true
+	}
+	var n int64
+	stores := map[*store]bool{}
+	for id, e := range s.events {
+		if o, ok := other.events[id]; !ok || !e.sameRecords(o) {
+			n += int64(e.Len()) * int64(unsafe.Sizeof(rec{}))
+		}
+		if e.st != nil && !stores[e.st] && !theirs[e.st] {
+			stores[e.st] = true
+			for _, slab := range e.st.slabs {
+				n += int64(cap(slab))
+			}
+		}
+		n += perEvent
+	}
+	for _, st := range s.states {
+		n += int64(len(st.tags))
+	}
+	return n + int64(len(s.tags.key))
+}
+
 // windowStart is the time on MISP's clock from which s may lack changes,
 // before the margin: when its read started.
 func (s *Snapshot) windowStart() time.Time {
