@@ -243,41 +243,6 @@ func (s *Service) heldFresh(artifactKey string, now time.Time, ttl time.Duration
 	return ok && !st.released.Load() && !st.Read.IsZero() && fresh(st.Read, now, ttl)
 }
 
-// heldServed returns what the hold of k's list serves in place of last,
-// the list last served at its URL, of artifact key key, and that hold:
-// last itself when it is k's own last good list or, built under former
-// settings, the hold serves it as it is (Hold.FormerSettings); its
-// content under the current settings when the hold made that
-// (heldShown). It returns nil and the hold when that content is not made
-// (its render failed): last, built under another guard or other renderer
-// options, is not what the list is now. It returns last and nil when the
-// list is not held or its hold serves something else; a released hold's
-// content and nil until a build ends it.
-func (s *Service) heldServed(k keys, last *Artifact, key string) (*Artifact, *Hold) {
-	if s.guard.nholds.Load() == 0 {
-		return last, nil
-	}
-	st, ok := s.guard.holds.Get(k.artifact)
-	if !ok {
-		return last, nil
-	}
-	var h *Hold
-	if !st.released.Load() {
-		held := st.Hold
-		h = &held
-	}
-	if key == k.artifact || st.FormerSettings {
-		return last, h
-	}
-	if shown := st.shown.Load(); shown.shows(last) {
-		return shown.a, h
-	}
-	if listSettingsChanged(key, k.artifact) {
-		return nil, h
-	}
-	return last, nil
-}
-
 // heldRead returns when MISP was read for the list of artifactKey, last
 // read at fetched: while the list is held (not released), the read of
 // the rebuilt list last held, when later. What the hold serves is as
