@@ -57,7 +57,8 @@ const (
 //     and to the events to read whole: those 1 returned that the feed
 //     does not hold (they may enter it), and those held whose tags
 //     changed or whose timestamp moved with no attribute in 2 (a hard
-//     delete). Every attribute 2 returned is replaced by what 4 returned
+//     delete), or, for published-only feeds, published since then with
+//     no attribute in 2 (a synchronisation keeps older timestamps). Every attribute 2 returned is replaced by what 4 returned
 //     of it, or dropped; every event read whole is replaced;
 //  5. the event index over the events 4 searched, read after it: their
 //     tags are noted from it, as after a full read (a tag change between
@@ -135,7 +136,7 @@ func Refresh(ctx context.Context, src Source, q misp.Query, old *Snapshot, start
 			// meanwhile.
 			continue
 		}
-		if _, already := whole[ev.ID]; !already && mustReadWhole(old, ev, from, perEvent[ev.ID] > 0) && ev.UUID != "" {
+		if _, already := whole[ev.ID]; !already && mustReadWhole(old, ev, from, q.Published, perEvent[ev.ID] > 0) && ev.UUID != "" {
 			whole[ev.ID] = ev.UUID
 			if held {
 				wholeHeld++
@@ -219,8 +220,11 @@ func fullInstead(ctx context.Context, src Source, q misp.Query, started time.Tim
 // is read whole by the feed's search: when the feed does not hold it (it
 // may enter), or holds it but does not know its tags then, or its tags
 // changed, or its timestamp moved with no attribute stamped since from
-// (an attribute deleted for good, or a change only the event shows).
-func mustReadWhole(old *Snapshot, ev misp.EventState, from int64, attrsWritten bool) bool {
+// (an attribute deleted for good, or a change only the event shows), or,
+// for a published-only feed, it was published since from with no
+// attribute stamped since then: a synchronisation keeps the origin's
+// older timestamps and publishes the event again on arrival.
+func mustReadWhole(old *Snapshot, ev misp.EventState, from int64, published, attrsWritten bool) bool {
 	if _, held := old.events[ev.ID]; !held {
 		return true
 	}
@@ -229,7 +233,7 @@ func mustReadWhole(old *Snapshot, ev misp.EventState, from int64, attrsWritten b
 	case !known, st.afterRead && st.ts >= from, st.tags != tagKey(ev.Tags):
 		return true
 	}
-	return ev.Timestamp >= from && !attrsWritten
+	return (ev.Timestamp >= from || published && ev.PublishTimestamp >= from) && !attrsWritten
 }
 
 // readNamed runs the feed's search over the attributes changed and the
