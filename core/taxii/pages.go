@@ -201,8 +201,10 @@ func (c *Collection) afterCursor(r record, k *cursor) bool {
 }
 
 func (c *Collection) matches(q Query, r record, versions bool) bool {
-	if len(q.types) > 0 && !slices.Contains(q.types, c.typeOf(r)) {
-		return false
+	if q.types != nil {
+		if _, ok := q.types[c.typeOf(r)]; !ok {
+			return false
+		}
 	}
 	if !versions {
 		return true
@@ -213,9 +215,13 @@ func (c *Collection) matches(q Query, r record, versions bool) bool {
 	case q.last && c.isLatest(r), q.first && c.isFirst(r):
 		return true
 	}
-	if len(q.exact) > 0 {
+	if q.exact != nil {
 		v, ok := ParseTimestamp(c.version(r))
-		return ok && slices.ContainsFunc(q.exact, v.Equal)
+		if !ok {
+			return false
+		}
+		_, ok = q.exact[instantOf(v)]
+		return ok
 	}
 	return false
 }

@@ -25,11 +25,32 @@ type Query struct {
 	Limit      int
 	next       *cursor
 	ids        []string
-	types      []string
+	types      map[string]struct{} // nil: every type
 	// versions: "last" (default), "first", "all", or exact versions.
 	last, first, all bool
-	exact            []time.Time
+	exact            map[instant]struct{}
 	specOK           bool
+}
+
+// instant is a timestamp as a comparable key: a version matches an exact
+// match[version] through one lookup, however many the request names.
+type instant struct {
+	sec  int64
+	nsec int
+}
+
+func instantOf(t time.Time) instant { return instant{t.Unix(), t.Nanosecond()} }
+
+// setOf returns the values as a set, nil when there are none.
+func setOf(values []string) map[string]struct{} {
+	if len(values) == 0 {
+		return nil
+	}
+	m := make(map[string]struct{}, len(values))
+	for _, s := range values {
+		m[s] = struct{}{}
+	}
+	return m
 }
 
 // cursor is the position after the last record of a page of the
@@ -120,7 +141,7 @@ func ParseQuery(v url.Values) (Query, *Error) {
 		q.next = c
 	}
 	q.ids = list(v, "match[id]")
-	q.types = list(v, "match[type]")
+	q.types = setOf(list(v, "match[type]"))
 	versions := list(v, "match[version]")
 	if len(versions) == 0 {
 		q.last = true
@@ -138,7 +159,10 @@ func ParseQuery(v url.Values) (Query, *Error) {
 			if !ok {
 				return bad("match[version]", "match[version] takes last, first, all or timestamps")
 			}
-			q.exact = append(q.exact, t)
+			if q.exact == nil {
+				q.exact = map[instant]struct{}{}
+			}
+			q.exact[instantOf(t)] = struct{}{}
 		}
 	}
 	if specs := list(v, "match[spec_version]"); len(specs) > 0 {
