@@ -40,10 +40,15 @@ func (c *Collection) Objects(q Query, id string) (Page, *Error) {
 	}
 	objs := make([]byte, 0, min(len(recs)*600, maxPageBytes))
 	for i, r := range recs {
-		if i > 0 {
+		before := len(objs)
+		if before > 0 {
 			objs = append(objs, ',')
 		}
-		objs = c.encode(objs, encs, r)
+		if objs = c.encode(objs, encs, r); len(objs) <= before+1 {
+			// Not encoded (a value the encoder refuses, in a history
+			// written by another version): left out, separator too.
+			objs = objs[:before]
+		}
 		if len(objs) >= maxPageBytes && i+1 < len(recs) {
 			// TAXII lets a server return fewer objects than limit.
 			recs, more = recs[:i+1], true
