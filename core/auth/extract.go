@@ -14,14 +14,21 @@ const basicUser = "cratos"
 // header (scheme matched case-insensitively) overrides both: its base64
 // credentials must contain ':', else ErrBasic. The user "cratos" passes the
 // token as the password; any other user passes it split in two, user name
-// first, for appliances whose password field is too short. Other
-// Authorization schemes are ignored. No token at all is ErrNoToken.
+// first, for appliances whose password field is too short. A Bearer
+// Authorization header (OpenCTI's and other TAXII clients' token
+// setting) gives the token only when neither the query nor the header
+// does: a proxy's own bearer credential never hides a device's token.
+// Other Authorization schemes are ignored. No token at all is ErrNoToken.
 func Extract(query, header, authorization string) (string, error) {
 	token := query
 	if token == "" {
 		token = header
 	}
-	if scheme, param, _ := strings.Cut(authorization, " "); strings.EqualFold(scheme, "basic") {
+	scheme, param, _ := strings.Cut(authorization, " ")
+	if token == "" && strings.EqualFold(scheme, "bearer") {
+		token = strings.TrimSpace(param)
+	}
+	if strings.EqualFold(scheme, "basic") {
 		user, pass, err := parseBasic(param)
 		if err != nil {
 			return "", err

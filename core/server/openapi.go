@@ -29,7 +29,7 @@ func (s *Server) openAPIDoc() map[string]any {
 			"responses":   openAPIResponses(r),
 		}
 		if r.auth {
-			op["security"] = []any{map[string]any{"tokenQuery": []any{}}, map[string]any{"tokenHeader": []any{}}, map[string]any{"basic": []any{}}}
+			op["security"] = []any{map[string]any{"tokenQuery": []any{}}, map[string]any{"tokenHeader": []any{}}, map[string]any{"basic": []any{}}, map[string]any{"bearer": []any{}}}
 		}
 		var params []any
 		for _, pa := range r.params {
@@ -67,6 +67,7 @@ func (s *Server) openAPIDoc() map[string]any {
 				"tokenQuery":  map[string]any{"type": "apiKey", "in": "query", "name": "token"},
 				"tokenHeader": map[string]any{"type": "apiKey", "in": "header", "name": "token"},
 				"basic":       map[string]any{"type": "http", "scheme": "basic", "description": "user cratos and the token as password, or the token split across user and password"},
+				"bearer":      map[string]any{"type": "http", "scheme": "bearer", "description": "the token; used only when neither the query nor the token header gives one"},
 			},
 		},
 	}
@@ -125,7 +126,7 @@ func (s *Server) help(c *fiber.Ctx) error {
 	for i, r := range s.table() {
 		op := helpOp{ID: fmt.Sprintf("op%d", i), Method: r.method, Path: pathParam.ReplaceAllString(r.path, "{$1}"), Summary: r.summary}
 		if r.auth {
-			op.Summary += " Needs a token (query token, header token, or HTTP Basic)."
+			op.Summary += " Needs a token (query token, header token, HTTP Basic or Bearer)."
 		}
 		for _, p := range r.params {
 			v := p.desc
