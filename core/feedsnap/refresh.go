@@ -56,9 +56,9 @@ const (
 //  4. the feed's search restricted (uuid) to the attributes 2 returned
 //     and to the events to read whole: those 1 returned that the feed
 //     does not hold (they may enter it), and those held whose tags
-//     changed or whose timestamp moved past every attribute of it in 2
-//     (a hard delete), or, for published-only feeds, published since
-//     then with none in 2 (a synchronisation keeps older timestamps). Every attribute 2 returned is replaced by what 4 returned
+//     changed or whose timestamp moved with no attribute in 2 (a hard
+//     delete), or, for published-only feeds, published since then with
+//     no attribute in 2 (a synchronisation keeps older timestamps). Every attribute 2 returned is replaced by what 4 returned
 //     of it, or dropped; every event read whole is replaced;
 //  5. the event index over the events 4 searched, read after it: their
 //     tags are noted from it, as after a full read (a tag change between
@@ -102,14 +102,12 @@ func Refresh(ctx context.Context, src Source, q misp.Query, old *Snapshot, start
 	}
 	changed := map[string]int64{} // attribute uuid -> event id
 	perEvent := map[int64]int{}
-	newest := map[int64]int64{} // event id -> its newest attribute written
 	for _, a := range written {
 		if a.UUID == "" {
 			return fullInstead(ctx, src, q, started, c, tags)
 		}
 		changed[a.UUID] = a.EventID
 		perEvent[a.EventID]++
-		newest[a.EventID] = max(newest[a.EventID], a.Timestamp)
 	}
 	// Before the feed's search: an event published between the two
 	// requests is dropped now and, not held, read whole next time;
@@ -138,7 +136,7 @@ func Refresh(ctx context.Context, src Source, q misp.Query, old *Snapshot, start
 			// meanwhile.
 			continue
 		}
-		if _, already := whole[ev.ID]; !already && mustReadWhole(old, ev, from, q.Published, newest[ev.ID]) && ev.UUID != "" {
+		if _, already := whole[ev.ID]; !already && mustReadWhole(old, ev, from, q.Published, perEvent[ev.ID] > 0) && ev.UUID != "" {
 			whole[ev.ID] = ev.UUID
 			if held {
 				wholeHeld++
@@ -221,13 +219,12 @@ func fullInstead(ctx context.Context, src Source, q misp.Query, started time.Tim
 // mustReadWhole reports whether event ev, seen changed by the event index,
 // is read whole by the feed's search: when the feed does not hold it (it
 // may enter), or holds it but does not know its tags then, or its tags
-// changed, or its timestamp moved past every attribute of it stamped
-// since from (written is the newest of those, 0 when none): an attribute
-// deleted for good, one added with an older timestamp of its own, or a
-// change only the event shows. For a published-only feed, an event
-// published since from counts as moved: a synchronisation keeps the
-// origin's older timestamps and publishes the event again on arrival.
-func mustReadWhole(old *Snapshot, ev misp.EventState, from int64, published bool, written int64) bool {
+// changed, or its timestamp moved with no attribute stamped since from
+// (an attribute deleted for good, or a change only the event shows), or,
+// for a published-only feed, it was published since from with no
+// attribute stamped since then: a synchronisation keeps the origin's
+// older timestamps and publishes the event again on arrival.
+func mustReadWhole(old *Snapshot, ev misp.EventState, from int64, published, attrsWritten bool) bool {
 	if _, held := old.events[ev.ID]; !held {
 		return true
 	}
@@ -236,7 +233,7 @@ func mustReadWhole(old *Snapshot, ev misp.EventState, from int64, published bool
 	case !known, st.afterRead && st.ts >= from, st.tags != tagKey(ev.Tags):
 		return true
 	}
-	return (ev.Timestamp >= from || published && ev.PublishTimestamp >= from) && ev.Timestamp > written
+	return (ev.Timestamp >= from || published && ev.PublishTimestamp >= from) && !attrsWritten
 }
 
 // readNamed runs the feed's search over the attributes changed and the
