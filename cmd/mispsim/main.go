@@ -52,6 +52,11 @@ Flags:
                      keys of other organisations than its owner's only
                      while published (events added through the API are
                      owned by the writer's organisation)
+  --sharing-group ID,ORG[,ORG...]  a sharing group and the ids of its
+                     organisations; repeat for more groups. Other
+                     organisations than an event's owner see an event or
+                     attribute with distribution 4 only through a group
+                     they are in, and none with distribution 0
   --data DIR         folder with MISP event files (or misp-events/),
                      warninglists/ and indicators/
   --generate N       add N generated attributes (default 0)
@@ -109,6 +114,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	faultLength := fs.Int64("fault-length", 0, "")
 	faultLocation := fs.String("fault-location", "", "")
 	var users []mispsim.User
+	groups := map[int64][]int64{}
+	fs.Func("sharing-group", "", func(v string) error {
+		id, orgs, err := parseSharingGroup(v)
+		groups[id] = append(groups[id], orgs...)
+		return err
+	})
 	fs.Func("user", "", func(v string) error {
 		u, err := parseUser(v)
 		users = append(users, u)
@@ -152,6 +163,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	srv, err := mispsim.New(mispsim.Options{
 		Key: *key, Users: users, DataDir: *data, Generate: *generate, Seed: *seed, TagPrefix: *prefix, Gzip: *gz,
 		GenerateTypes: splitList(*types), Delay: *delay, UnorderedPlans: *unordered, UnpublishedPrivate: *unpublishedPrivate,
+		SharingGroups: groups,
 		MemoryLimitMB: *memoryMB, MemoryCoefficient: *coefficient, Now: clockOff(*clockOffset),
 	})
 	if err != nil {
@@ -209,6 +221,23 @@ func parseUser(v string) (mispsim.User, error) {
 		return mispsim.User{}, errors.New("ID and ORG must be positive numbers")
 	}
 	return mispsim.User{Key: f[0], ID: id, OrgID: org, Email: f[3]}, nil
+}
+
+// parseSharingGroup reads a --sharing-group value: ID,ORG[,ORG...].
+func parseSharingGroup(v string) (int64, []int64, error) {
+	f := strings.Split(v, ",")
+	var nums []int64
+	for _, s := range f {
+		n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+		if err != nil || n <= 0 {
+			return 0, nil, errors.New("want ID,ORG[,ORG...], positive numbers")
+		}
+		nums = append(nums, n)
+	}
+	if len(nums) < 2 {
+		return 0, nil, errors.New("want ID,ORG[,ORG...], positive numbers")
+	}
+	return nums[0], nums[1:], nil
 }
 
 // splitList splits a comma-separated flag value, dropping empty items.

@@ -35,6 +35,8 @@ func TestRunErrors(t *testing.T) {
 		{"bad clock offset", []string{"--clock-offset", "late"}, 2, "invalid value \"late\" for flag -clock-offset"},
 		{"user without e-mail", []string{"--user", "k3y,7,1"}, 2, "want KEY,ID,ORG,EMAIL"},
 		{"user with a bad id", []string{"--user", "k3y,seven,1,soc@example.org"}, 2, "must be positive numbers"},
+		{"sharing group without organisations", []string{"--sharing-group", "7"}, 2, "want ID,ORG[,ORG...]"},
+		{"sharing group with a bad organisation", []string{"--sharing-group", "7,two"}, 2, "want ID,ORG[,ORG...]"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -51,7 +53,7 @@ func TestRunErrors(t *testing.T) {
 func TestRunHelp(t *testing.T) {
 	for _, arg := range []string{"--help", "-h"} {
 		var out, errb bytes.Buffer
-		if code := run([]string{arg}, &out, &errb); code != 0 || !strings.Contains(out.String(), "--listen ADDR") || !strings.Contains(out.String(), "--unordered-plans") || !strings.Contains(out.String(), "--unpublished-private") || errb.Len() != 0 {
+		if code := run([]string{arg}, &out, &errb); code != 0 || !strings.Contains(out.String(), "--listen ADDR") || !strings.Contains(out.String(), "--unordered-plans") || !strings.Contains(out.String(), "--unpublished-private") || !strings.Contains(out.String(), "--sharing-group ID,ORG") || errb.Len() != 0 {
 			t.Errorf("%s: exit %d, stdout %q, stderr %q", arg, code, out.String(), errb.String())
 		}
 	}
@@ -73,5 +75,12 @@ func TestClockOffset(t *testing.T) {
 		if d := got - off; d < -time.Minute || d > time.Minute {
 			t.Errorf("offset %v: the clock is %v off", off, got)
 		}
+	}
+}
+
+func TestParseSharingGroup(t *testing.T) {
+	id, orgs, err := parseSharingGroup("7,1, 2")
+	if err != nil || id != 7 || len(orgs) != 2 || orgs[0] != 1 || orgs[1] != 2 {
+		t.Errorf("7,1, 2: group %d of %v, %v; want 7 of [1 2]", id, orgs, err)
 	}
 }

@@ -68,7 +68,7 @@ func (s *store) addEvent(ev Event, now int64) (int64, error) {
 	for _, t := range ev.Tags {
 		er.tags = appendUnique(er.tags, s.tag(t, ""))
 	}
-	er.distribution = ev.distribution
+	er.distribution, er.sharingGroup = ev.distribution, ev.sharingGroup
 	er.json = s.encodeEvent(nil, er, ev.distribution)
 	ei := int32(len(s.events))
 	s.events = append(s.events, er)

@@ -38,7 +38,9 @@
 //     searches. Any key may do all of them: roles and organisation
 //     ownership are not checked. /events/add makes the writer's
 //     organisation the event's owner, which alone sees it while
-//     unpublished under Options.UnpublishedPrivate.
+//     unpublished under Options.UnpublishedPrivate, and alone sees what
+//     has distribution 0; distribution 4 reaches the organisations of
+//     the Options.SharingGroups group named by sharing_group_id.
 //   - GET or POST /tags/search[/{tag}[/{strict}]]: tags by name (a
 //     case-insensitive LIKE pattern, as restSearch's tags filter), each
 //     {"Tag":…}; the body's "tag" (a name or a list) names them too

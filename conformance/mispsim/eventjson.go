@@ -68,8 +68,9 @@ func (s *store) appendOrg(b []byte, o int32) []byte {
 // eventJSON is the full event as /events/view, /events/add and
 // /events/edit answer it: live attributes outside objects under
 // "Attribute", object attributes grouped under "Object", event tags under
-// "Tag".
-func (s *store) eventJSON(ei int32) []byte {
+// "Tag". seen, when not nil, says which attributes with distribution 0 or
+// 4 the reader sees.
+func (s *store) eventJSON(ei int32, seen func(*attrRec) bool) []byte {
 	e := s.events[ei]
 	var plain []int
 	var objOrder []int64
@@ -77,7 +78,7 @@ func (s *store) eventJSON(ei int32) []byte {
 	for _, k := range s.eventAttrs(ei) {
 		i := int(k)
 		r := &s.attrs[i]
-		if r.flags&(flagDeleted|flagPurged) != 0 {
+		if r.flags&(flagDeleted|flagPurged) != 0 || r.flags&(flagOrgOnly|flagShared) != 0 && seen != nil && !seen(r) {
 			continue
 		}
 		if r.flags&flagInObject == 0 {
@@ -120,7 +121,9 @@ func (s *store) eventJSON(ei int32) []byte {
 	b = appendJSONString(b, dist)
 	b = append(b, `,"proposal_email_lock":false,"locked":false,"publish_timestamp":`...)
 	b = appendQuotedInt(b, e.publishTS)
-	b = append(b, `,"sharing_group_id":"0","disable_correlation":false,"extends_uuid":"","protected":null,"Org":`...)
+	b = append(b, `,"sharing_group_id":`...)
+	b = appendQuotedInt(b, e.sharingGroup)
+	b = append(b, `,"disable_correlation":false,"extends_uuid":"","protected":null,"Org":`...)
 	b = s.appendOrg(b, e.org)
 	b = append(b, `,"Orgc":`...)
 	b = s.appendOrg(b, e.orgc)
@@ -171,5 +174,7 @@ func (s *Server) viewEvent(ref, path string, u User) response {
 	if !ok || !s.sees(u, s.st.events[ei]) {
 		return errorResponse(http.StatusNotFound, "Invalid event.", path)
 	}
-	return bytesResponse(http.StatusOK, jsonType, s.st.eventJSON(ei))
+	e := s.st.events[ei]
+	seen := func(a *attrRec) bool { return s.owns(u, e) || s.attrSeen(u.OrgID, a) }
+	return bytesResponse(http.StatusOK, jsonType, s.st.eventJSON(ei, seen))
 }

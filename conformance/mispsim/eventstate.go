@@ -81,7 +81,7 @@ func (s *store) appendAttr(buf []byte, a *Attribute, ei int32, tags []int32) []b
 		id: a.ID, ts: a.Timestamp, value: a.Value, tagSet: s.tagSet(tags),
 		event: ei, typ: s.typeID(a.Type), cat: s.catID(a.Category), n: uint32(len(buf)),
 	}
-	r.flags = attrFlags(a)
+	r.flags, r.sg = attrFlags(a), int32(a.sharingGroup)
 	r.chunk, r.off = s.arena.add(buf)
 	s.evIx.add(len(s.attrs), ei, len(s.events))
 	s.attrs = append(s.attrs, r)
@@ -136,6 +136,12 @@ func attrFlags(a *Attribute) uint8 {
 	}
 	if a.ObjectID != 0 {
 		f |= flagInObject
+	}
+	switch a.distribution {
+	case "0":
+		f |= flagOrgOnly
+	case "4":
+		f |= flagShared
 	}
 	return f
 }

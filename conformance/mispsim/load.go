@@ -83,6 +83,7 @@ type fileAttr struct {
 	FirstSeen          flexString `json:"first_seen"`
 	LastSeen           flexString `json:"last_seen"`
 	Distribution       flexString `json:"distribution"`
+	SharingGroupID     flexInt    `json:"sharing_group_id"`
 	Tag                []fileTag  `json:"Tag"`
 }
 
@@ -92,6 +93,7 @@ type fileEvent struct {
 	Published    flexBool   `json:"published"`
 	Timestamp    flexInt    `json:"timestamp"`
 	Distribution flexString `json:"distribution"`
+	SharingGroup flexInt    `json:"sharing_group_id"`
 	Orgc         *struct {
 		Name string `json:"name"`
 		UUID string `json:"uuid"`
@@ -267,6 +269,7 @@ func (s *Server) convertFileEvent(fe fileEvent, file string, idx int) Event {
 		Info:         fe.Info,
 		Published:    bool(fe.Published),
 		distribution: string(fe.Distribution),
+		sharingGroup: int64(fe.SharingGroup),
 	}
 	if ev.UUID == "" {
 		ev.UUID = hashUUID(fmt.Sprintf("file:%s:%d", file, idx))
@@ -289,6 +292,7 @@ func (s *Server) convertFileEvent(fe fileEvent, file string, idx int) Event {
 			FirstSeen:          string(fa.FirstSeen),
 			LastSeen:           string(fa.LastSeen),
 			distribution:       string(fa.Distribution),
+			sharingGroup:       int64(fa.SharingGroupID),
 		}
 		if a.Timestamp == 0 {
 			a.Timestamp = int64(fe.Timestamp)

@@ -34,7 +34,10 @@ type searchQuery struct {
 	objOK        bool    // attributes in (never deleted) objects pass the deleted filter
 	eventTags    bool    // includeEventTags
 	timeKey      string  // the resolved event time filters, for the match cache
-	viewer       int64   // the organisation whose view evOK holds (UnpublishedPrivate), for the match cache
+	viewer       int64   // the organisation whose view evOK holds, for the match cache
+	// attrSeen reports whether the viewer sees an attribute with
+	// distribution 0 or 4; nil: every one.
+	attrSeen func(*attrRec) bool
 
 	limit, page int
 	order       []orderKey // nil: no order (none asked, or MISP ignores it)
@@ -293,6 +296,9 @@ func (q *searchQuery) match(s *store, a *attrRec) bool {
 	}
 	ev := a.event
 	if q.evOK != nil && !q.evOK[ev] {
+		return false
+	}
+	if a.flags&(flagOrgOnly|flagShared) != 0 && q.attrSeen != nil && !q.attrSeen(a) {
 		return false
 	}
 	tags := s.tagSets[a.tagSet]

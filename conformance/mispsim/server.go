@@ -33,6 +33,11 @@ type Options struct {
 	// event is seen by users of other organisations than the one owning
 	// it (Event.OrgID; /events/add: the writer's) only while published.
 	UnpublishedPrivate bool
+	// SharingGroups are MISP's sharing groups: the ids of the
+	// organisations of each, by group id. An event or attribute with
+	// distribution 4 is seen by other organisations than its event's
+	// owner only when its sharing_group_id names a group they are in.
+	SharingGroups map[int64][]int64
 	// DataDir holds MISP event files (*.json) and a warninglists/ folder;
 	// when it has a misp-events/ folder, events are read from there. An
 	// indicators/ folder supplies values for generated attributes. "" loads

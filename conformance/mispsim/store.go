@@ -30,6 +30,7 @@ type Event struct {
 	Attributes []Attribute
 
 	distribution string // as read from a file; "" means "3"
+	sharingGroup int64  // Event.sharing_group_id, used with distribution 4
 }
 
 // Attribute is one MISP attribute of an Event.
@@ -51,6 +52,7 @@ type Attribute struct {
 	DisableCorrelation  bool
 
 	distribution string // as read from a file; "" means "5"
+	sharingGroup int64  // Attribute.sharing_group_id, used with distribution 4
 }
 
 const (
@@ -58,6 +60,10 @@ const (
 	flagDeleted  = 2
 	flagInObject = 4 // object_id != 0
 	flagPurged   = 8 // hard-deleted: matches nothing
+	// flagOrgOnly and flagShared are an attribute's distribution 0 (its
+	// event's owner only) and 4 (sharing group attrRec.sg).
+	flagOrgOnly = 16
+	flagShared  = 32
 )
 
 type orgRec struct {
@@ -88,6 +94,7 @@ type eventRec struct {
 
 	ts, publishTS int64 // Event.timestamp and Event.publish_timestamp
 	distribution  string
+	sharingGroup  int64  // Event.sharing_group_id
 	date          string // YYYY-MM-DD
 	threatLevel   string
 	analysis      string
@@ -112,6 +119,7 @@ type attrRec struct {
 	typ    uint16 // index in store.typeNames
 	cat    uint16 // index in store.catNames
 	flags  uint8
+	sg     int32 // sharing group id with flagShared
 }
 
 // An arena's chunks grow from arenaFirst bytes, doubling, to arenaChunk: a

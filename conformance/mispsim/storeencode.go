@@ -60,7 +60,9 @@ func encodeAttrFields(b []byte, a *Attribute, eventID int64) []byte {
 		dist = "5"
 	}
 	b = appendJSONString(b, dist)
-	b = append(b, `,"sharing_group_id":"0","comment":`...)
+	b = append(b, `,"sharing_group_id":`...)
+	b = appendQuotedInt(b, a.sharingGroup)
+	b = append(b, `,"comment":`...)
 	b = appendJSONString(b, a.Comment)
 	b = append(b, `,"deleted":`...)
 	b = appendBool(b, a.Deleted)

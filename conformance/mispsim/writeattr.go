@@ -21,6 +21,7 @@ type storedAttr struct {
 	UUID               string  `json:"uuid"`
 	Timestamp          int64   `json:"timestamp,string"`
 	Distribution       string  `json:"distribution"`
+	SharingGroupID     int64   `json:"sharing_group_id,string"`
 	Comment            string  `json:"comment"`
 	Deleted            bool    `json:"deleted"`
 	DisableCorrelation bool    `json:"disable_correlation"`
@@ -47,7 +48,7 @@ func (s *store) attrData(i int) Attribute {
 		ToIDS: d.ToIDS, Deleted: d.Deleted, Timestamp: d.Timestamp, Comment: d.Comment,
 		ObjectID: d.ObjectID, ObjectRelation: str(d.ObjectRelation),
 		FirstSeen: str(d.FirstSeen), LastSeen: str(d.LastSeen), DisableCorrelation: d.DisableCorrelation,
-		distribution: d.Distribution,
+		distribution: d.Distribution, sharingGroup: d.SharingGroupID,
 	}
 }
 
@@ -63,6 +64,7 @@ func (s *store) rewriteAttr(i int, a *Attribute, tags []int32) {
 	r.ts, r.value = a.Timestamp, a.Value
 	r.typ, r.cat = s.typeID(a.Type), s.catID(a.Category)
 	r.flags = attrFlags(a) | r.flags&flagPurged
+	r.sg = int32(a.sharingGroup)
 	r.n = uint32(len(buf))
 	r.chunk, r.off = s.arena.add(buf)
 }
@@ -111,6 +113,7 @@ func attrFromInput(m map[string]any, now int64) Attribute {
 	a.FirstSeen, _ = inputString(m, "first_seen")
 	a.LastSeen, _ = inputString(m, "last_seen")
 	a.distribution, _ = inputString(m, "distribution")
+	a.sharingGroup, _ = inputInt(m, "sharing_group_id")
 	if ts, ok := inputInt(m, "timestamp"); ok && ts != 0 {
 		a.Timestamp = ts
 	}
@@ -334,6 +337,9 @@ func applyAttrFields(a *Attribute, in map[string]any) {
 		if v, ok := inputString(in, key); ok {
 			*dst = v
 		}
+	}
+	if v, ok := inputInt(in, "sharing_group_id"); ok {
+		a.sharingGroup = v
 	}
 	for key, dst := range map[string]*bool{"to_ids": &a.ToIDS, "deleted": &a.Deleted, "disable_correlation": &a.DisableCorrelation} {
 		if v, ok := inputBool(in, key); ok {

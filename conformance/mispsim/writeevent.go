@@ -49,6 +49,7 @@ func (s *Server) addEventAPI(body []byte, path string, u User) response {
 			ev.Timestamp = ts
 		}
 		ev.distribution, _ = inputString(in, "distribution")
+		ev.sharingGroup, _ = inputInt(in, "sharing_group_id")
 		ei := int32(len(st.events))
 		// Attributes are validated against the event once it exists, so
 		// that a rejected one can be reported without storing anything.
@@ -103,7 +104,7 @@ func (s *Server) addEventAPI(body []byte, path string, u User) response {
 		for i := len(st.attrs) - len(attrs); i < len(st.attrs); i++ {
 			changed = append(changed, i)
 		}
-		b := st.eventJSON(ei)
+		b := st.eventJSON(ei, nil)
 		if len(errs) > 0 {
 			b = append(b[:len(b)-1], `,"errors":{"Attribute":`...)
 			b = append(append(b, marshal(errs)...), "}}"...)
@@ -158,6 +159,10 @@ func (s *Server) editEventAPI(ref string, body []byte, path string) response {
 			reencode = reencode || f.key == "info" || f.key == "distribution"
 			*f.dst = v
 		}
+		if v, ok := inputInt(in, "sharing_group_id"); ok && v != e.sharingGroup {
+			changed = true
+			e.sharingGroup = v
+		}
 		var touched []int
 		if list, ok := in["Attribute"].([]any); ok {
 			for _, x := range list {
@@ -184,7 +189,7 @@ func (s *Server) editEventAPI(ref string, body []byte, path string) response {
 		if changed && publish {
 			e.publishTS = now
 		}
-		return bytesResponse(http.StatusOK, jsonType, st.eventJSON(ei)), touched, true
+		return bytesResponse(http.StatusOK, jsonType, st.eventJSON(ei, nil)), touched, true
 	})
 }
 
