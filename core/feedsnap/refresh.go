@@ -66,8 +66,10 @@ const (
 //     1 equal to MISP's again, and the event as 4 read it).
 //
 // When more than half the events held are to be read whole, request 1
-// fails, or MISP's clock is not known from old and started is before
-// old.Read (the clock was set back), the feed is read in full instead.
+// fails, MISP's clock (the Date of its answers) reads before the window's
+// start (it was set back), or MISP's clock is not known from old and
+// started is before old.Read (Cratos' clock was set back), the feed is
+// read in full instead.
 func Refresh(ctx context.Context, src Source, q misp.Query, old *Snapshot, started time.Time, margin time.Duration) (*Snapshot, Cost, error) {
 	var c Cost
 	if src.Events == nil || old.MISPStart.IsZero() && started.Round(0).Before(old.Read.Round(0)) {
@@ -93,6 +95,12 @@ func Refresh(ctx context.Context, src Source, q misp.Query, old *Snapshot, start
 	seen, err := readEvents(ctx, src, f, &c)
 	if err != nil {
 		// Without the event index, only a full read sees every change.
+		return fullInstead(ctx, src, q, started, c, tags)
+	}
+	if now := clock.Start(); !now.IsZero() && now.Unix() < from {
+		// MISP's clock reads before the window: set back since the
+		// previous read (an NTP correction), it stamps its writes before
+		// the window's start, where no refresh looks.
 		return fullInstead(ctx, src, q, started, c, tags)
 	}
 	written, n, err := collect(ctx, src.Search, misp.Query{Org: q.Org, Timestamp: from, WithDeleted: true})
@@ -205,15 +213,6 @@ func searchedStates(ctx context.Context, src Source, changed map[string]int64, w
 		return err
 	})
 	return out, err
-}
-
-// fullInstead reads the feed in full, adding the cost so far; tags, when
-// known, were read by the refresh before it and are not asked again.
-func fullInstead(ctx context.Context, src Source, q misp.Query, started time.Time, c Cost, tags feedTags) (*Snapshot, Cost, error) {
-	s, cf, err := full(ctx, src, q, started, tags)
-	c.Searches, c.Attributes, c.EventReads = c.Searches+cf.Searches, c.Attributes+cf.Attributes, c.EventReads+cf.EventReads
-	c.TagReads += cf.TagReads
-	return s, c, err
 }
 
 // mustReadWhole reports whether event ev, seen changed by the event index,

@@ -90,6 +90,15 @@ func Full(ctx context.Context, src Source, q misp.Query, started time.Time) (*Sn
 	return full(ctx, src, q, started, feedTags{})
 }
 
+// fullInstead reads the feed in full, adding the cost so far; tags, when
+// known, were read by the refresh before it and are not asked again.
+func fullInstead(ctx context.Context, src Source, q misp.Query, started time.Time, c Cost, tags feedTags) (*Snapshot, Cost, error) {
+	s, cf, err := full(ctx, src, q, started, tags)
+	c.Searches, c.Attributes, c.EventReads = c.Searches+cf.Searches, c.Attributes+cf.Attributes, c.EventReads+cf.EventReads
+	c.TagReads += cf.TagReads
+	return s, c, err
+}
+
 // full is Full with the feed's tags, when known, read already.
 func full(ctx context.Context, src Source, q misp.Query, started time.Time, tags feedTags) (*Snapshot, Cost, error) {
 	var c Cost
