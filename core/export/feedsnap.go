@@ -85,6 +85,31 @@ type feedState struct {
 	// after a change of its settings from memcached may hold, as snap,
 	// the answer the former list was made from.
 	last atomic.Pointer[feedsnap.Snapshot]
+	// failed is the MISP error the feed's last read ended with, nil after
+	// one that succeeded (mu); reads counts the reads that ended either
+	// way. A build that waited for the feed while a read failed takes
+	// that read's error, as one joining a list's read does, rather
+	// than ask a MISP that has just failed again: the data types of a feed
+	// asked at once (after a restart, MISP hanging) wait for one MISP
+	// timeout, not one each in turn.
+	failed error
+	reads  atomic.Uint64
+}
+
+// readEnded records how a read of st's feed in ctx ended (mu held). A
+// read that ended with its caller (its devices left, its deadline, no
+// build slot) says nothing of MISP and is not recorded.
+func (st *feedState) readEnded(ctx context.Context, err error) {
+	var me *misp.Error
+	switch {
+	case err == nil:
+		st.failed = nil
+	case ctx.Err() == nil && errors.As(err, &me) && me.Kind != misp.Canceled:
+		st.failed = err
+	default:
+		return
+	}
+	st.reads.Add(1)
 }
 
 // keep makes snap st's snapshot, shared as shareID. The one it replaces
@@ -208,11 +233,17 @@ func (s *Service) fetchFromFeed(ctx context.Context, r Request, withoutUUIDs boo
 	// Both are released when the read panics too (a build recovers).
 	feed, err := func() (*feedsnap.Snapshot, error) {
 		defer leave()
+		asked := st.reads.Load()
 		if err := st.mu.lock(ctx); err != nil {
 			return nil, readTimedOut(ctx, r, err)
 		}
 		defer st.mu.unlock()
-		return s.feedSnapshot(ctx, r, q, st)
+		if st.failed != nil && st.reads.Load() != asked {
+			return nil, st.failed
+		}
+		feed, err := s.feedSnapshot(ctx, r, q, st)
+		st.readEnded(ctx, err)
+		return feed, err
 	}()
 	if err != nil {
 		return nil, true, err
@@ -335,12 +366,16 @@ type readLock struct {
 	// holder is the context of the read holding the lock, nil when free:
 	// what that read waits for is cache.WaitingFor(holder).
 	holder atomic.Pointer[context.Context]
+	// waiting counts the callers of lock that have not taken it yet.
+	waiting atomic.Int32
 }
 
 // lock takes l, or returns ctx's error when ctx ends first: what the
 // holder waits for (a free build slot) when ctx ended at its deadline.
 func (l *readLock) lock(ctx context.Context) error {
 	l.once.Do(func() { l.ch = make(chan struct{}, 1) })
+	l.waiting.Add(1)
+	defer l.waiting.Add(-1)
 	select {
 	case l.ch <- struct{}{}:
 		l.holder.Store(&ctx)
