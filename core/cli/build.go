@@ -106,6 +106,7 @@ func assemble(cfg *config.Config, sites *config.Sites, registry *renderers.Regis
 			RenderMaxBytes:       cfg.RenderMaxBytes,
 			ColdBuildsPerMinute:  cfg.ColdBuildsPerMinute,
 			RendersPerMinute:     cfg.RendersPerMinute,
+			Sites:                func() int { return enabledSites(sites) },
 		},
 		State:          openListState(cfg, logger),
 		StateMaxAge:    cfg.StateMaxAge(),
@@ -138,6 +139,18 @@ func assemble(cfg *config.Config, sites *config.Sites, registry *renderers.Regis
 		TAXII:     collections,
 	})
 	return svc, nil
+}
+
+// enabledSites counts the sites that serve requests, as a reload left
+// them.
+func enabledSites(sites *config.Sites) int {
+	n := 0
+	for _, st := range sites.All() {
+		if st.IsEnabled() {
+			n++
+		}
+	}
+	return n
 }
 
 // rendererCheck validates the per-site options of renderers in registry.

@@ -23,6 +23,11 @@ func TestSlotWaitPastItsDeadlineIsBusy(t *testing.T) {
 			"busy: no build slot free (max_concurrent_builds 2)"},
 		{"token's share", func(b *buildLimiter, ctx context.Context) (func(), error) { return b.takeShare(ctx, r) }, 1,
 			"busy: no build slot free for this token (1 of max_concurrent_builds 2)"},
+		{"site's share", func(b *buildLimiter, ctx context.Context) (func(), error) {
+			b.lim.Sites = func() int { return 2 }
+			return b.acquire(ctx, r.Site.Name)
+		}, 1,
+			"busy: no build slot free for this site (1 of max_concurrent_builds 2)"},
 		{"render slot", func(b *buildLimiter, ctx context.Context) (func(), error) {
 			return b.renders.take(ctx, r, renderSlotFrom)
 		}, 1,

@@ -17,8 +17,11 @@ import (
 type Limits struct {
 	// MaxBuilds caps the lists being read from MISP at once, process wide
 	// (default 4); a build waits for a slot within its build timeout. One
-	// consumer's builds hold at most all of them but one (share).
+	// consumer's builds hold at most all of them but one (share), and so
+	// do one site's when Sites counts more than one.
 	MaxBuilds int
+	// Sites, when set, counts the sites configured.
+	Sites func() int
 	// MISPMaxResponseBytes, MISPMaxPages and MISPMaxAttributes bound one
 	// build's MISP answers (see misp.Options).
 	MISPMaxResponseBytes int64
@@ -121,6 +124,11 @@ type buildLimiter struct {
 	// shareFull, in tests, is told of a build waiting for its consumer's
 	// share.
 	shareFull func(consumer string)
+	// sites has an entry per site with a MISP read holding or waiting
+	// for its share of slots (takeSiteShare); siteFull, in tests, is told
+	// of a read waiting for it.
+	sites    shareSet
+	siteFull func(site string)
 
 	// renders bounds the renders of large lists at once (renderslots.go).
 	renders renderSlots
@@ -143,101 +151,33 @@ func newBuildLimiter(l Limits) *buildLimiter {
 	}
 	return &buildLimiter{lim: l, slots: make(chan struct{}, l.MaxBuilds), waiting: map[string]*waiters{},
 		shares:  shareSet{m: map[string]*share{}},
+		sites:   shareSet{m: map[string]*share{}},
 		renders: newRenderSlots(l.MaxBuilds),
 		cold:    cache.NewLRU(cache.LRUOptions[string, *bucket]{MaxItems: coldBudgetMaxConsumers}),
 		budgets: cache.NewLRU(cache.LRUOptions[string, *bucket]{MaxItems: coldBudgetMaxConsumers})}
 }
 
-// acquire takes a build slot, waiting at most until ctx ends; a MISP
+// acquire takes a build slot for a MISP read of site, first one of the
+// site's share (takeSiteShare), waiting at most until ctx ends; a MISP
 // read waiting for one says so to the callers joining it (waitingForSlot).
 func (b *buildLimiter) acquire(ctx context.Context, site string) (func(), error) {
+	leave, err := b.takeSiteShare(ctx, site)
+	if err != nil {
+		return nil, err
+	}
 	select {
 	case b.slots <- struct{}{}:
-		return func() { <-b.slots }, nil
+		return func() { <-b.slots; leave() }, nil
 	default:
 	}
 	detail := fmt.Sprintf("no build slot free (max_concurrent_builds %d)", cap(b.slots))
 	defer waitingForSlot(ctx, site, detail)()
 	select {
 	case b.slots <- struct{}{}:
-		return func() { <-b.slots }, nil
+		return func() { <-b.slots; leave() }, nil
 	case <-ctx.Done():
+		leave()
 		return nil, &SlotError{Site: site, Detail: detail, cause: ctx.Err()}
-	}
-}
-
-// share is one consumer's part of a set of slots: all of them but one,
-// so that one consumer's work never keeps every other consumer's waiting.
-type share struct {
-	slots chan struct{}
-	users int // holding or waiting for a slot of it
-}
-
-// shareSet has an entry per consumer holding or waiting for its share of
-// a set of slots: it is bounded by them.
-type shareSet struct {
-	mu sync.Mutex
-	m  map[string]*share
-}
-
-// takeShare takes one of the build slots of r's consumer, waiting at most
-// until ctx ends; it is taken before the shared slot (acquire). A
-// background rebuild (the service's own work), a request without a
-// consumer, and any build when there is a single slot take none; nor does
-// a build that a request of another consumer waits for, or stops waiting
-// for the share once one joins it: that consumer's list is not made to
-// wait behind r's consumer's other builds.
-func (b *buildLimiter) takeShare(ctx context.Context, r Request) (func(), error) {
-	return b.shares.take(ctx, r, cap(b.slots), b.shareFull, "build slot", "max_concurrent_builds")
-}
-
-// take is takeShare for a set of total slots; full, when set, is told of
-// a wait; what and limit name the slots in the error.
-func (set *shareSet) take(ctx context.Context, r Request, total int, full func(string), what, limit string) (func(), error) {
-	per := total - 1
-	if per < 1 || r.Consumer == "" || IsBackground(ctx) {
-		return func() {}, nil
-	}
-	joined := joinedByOthers(ctx)
-	select {
-	case <-joined:
-		return func() {}, nil
-	default:
-	}
-	set.mu.Lock()
-	sh := set.m[r.Consumer]
-	if sh == nil {
-		sh = &share{slots: make(chan struct{}, per)}
-		set.m[r.Consumer] = sh
-	}
-	sh.users++
-	set.mu.Unlock()
-	leave := func() {
-		set.mu.Lock()
-		defer set.mu.Unlock()
-		if sh.users--; sh.users == 0 {
-			delete(set.m, r.Consumer)
-		}
-	}
-	select {
-	case sh.slots <- struct{}{}:
-		return func() { <-sh.slots; leave() }, nil
-	default:
-	}
-	if full != nil {
-		full(r.Consumer)
-	}
-	detail := fmt.Sprintf("no %s free for this token (%d of %s %d)", what, per, limit, total)
-	defer waitingForSlot(ctx, r.Site.Name, detail)()
-	select {
-	case sh.slots <- struct{}{}:
-		return func() { <-sh.slots; leave() }, nil
-	case <-joined:
-		leave()
-		return func() {}, nil
-	case <-ctx.Done():
-		leave()
-		return nil, &SlotError{Site: r.Site.Name, Detail: detail, cause: ctx.Err()}
 	}
 }
 

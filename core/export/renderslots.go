@@ -16,7 +16,8 @@ const renderSlotFrom = 10_000
 // many tokens each asking another output of a large cached list would
 // render on every core at once, the cache hits and builds of every device
 // waiting for the CPU. One consumer's renders hold at most all of them but
-// one, as with build slots.
+// one, as with build slots; a site's take no share of their site, as its
+// MISP reads do: a render waits for no MISP, and ends within its timeout.
 type renderSlots struct {
 	slots  chan struct{}
 	shares shareSet
