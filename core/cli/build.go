@@ -110,6 +110,7 @@ func assemble(cfg *config.Config, sites *config.Sites, registry *renderers.Regis
 		},
 		State:          openListState(cfg, logger),
 		StateMaxAge:    cfg.StateMaxAge(),
+		StateMaxBytes:  cfg.StateListBytes(),
 		ReconcileEvery: time.Duration(cfg.ReconcileSeconds) * time.Second,
 	})
 	svc.closers = append(svc.closers, func() {

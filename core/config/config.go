@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/cratos-project/cratos/core/acl"
 	"github.com/cratos-project/cratos/core/indicator"
@@ -53,6 +52,9 @@ type Config struct {
 	// neither built nor served is kept (default
 	// DefaultStateMaxAgeDays); 0: kept until removed by hand.
 	StateMaxAgeDays *int `yaml:"state_max_age_days"`
+	// StateMaxBytes bounds the last good lists' files in state_dir
+	// (default DefaultStateMaxBytes); 0: no bound.
+	StateMaxBytes *int64 `yaml:"state_max_bytes"`
 	// MemcachedServers lists host:port of a memcached cluster, in addition
 	// to memcached_host/memcached_port.
 	MemcachedServers []string `yaml:"memcached_servers"`
@@ -91,22 +93,6 @@ type Config struct {
 // DefaultFeedSnapshotMaxBytes is feed_snapshot_max_bytes when unset: a few
 // feeds of millions of attributes (some 61 bytes each).
 const DefaultFeedSnapshotMaxBytes = 1 << 30
-
-// DefaultStateMaxAgeDays is state_max_age_days when unset.
-const DefaultStateMaxAgeDays = 30
-
-// maxStateMaxAgeDays bounds state_max_age_days (a hundred years).
-const maxStateMaxAgeDays = 36500
-
-// StateMaxAge returns how long a last good list neither built nor served
-// is kept in state_dir; 0: until removed by hand.
-func (c *Config) StateMaxAge() time.Duration {
-	days := DefaultStateMaxAgeDays
-	if c.StateMaxAgeDays != nil {
-		days = *c.StateMaxAgeDays
-	}
-	return time.Duration(days) * 24 * time.Hour
-}
 
 // MinMemoryLimitBytes is the smallest memory_limit_bytes: below it the
 // collector would run without pause.
@@ -248,6 +234,9 @@ func (c *Config) Validate() error {
 	}
 	if c.StateMaxAgeDays != nil {
 		errs = checkRange(errs, "state_max_age_days", *c.StateMaxAgeDays, 0, maxStateMaxAgeDays)
+	}
+	if c.StateMaxBytes != nil && *c.StateMaxBytes < 0 {
+		errs = append(errs, errors.New("state_max_bytes must not be negative (0: no bound)"))
 	}
 	if c.MemoryLimitBytes != 0 && c.MemoryLimitBytes < MinMemoryLimitBytes {
 		errs = append(errs, fmt.Errorf("memory_limit_bytes must be 0 (none) or at least %d (64 MiB)", MinMemoryLimitBytes))

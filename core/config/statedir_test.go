@@ -53,3 +53,29 @@ func TestStateMaxAge(t *testing.T) {
 		}
 	}
 }
+
+// state_max_bytes defaults to 10 GiB; 0 is no bound; a negative or
+// non-integer value is refused.
+func TestStateMaxBytes(t *testing.T) {
+	for _, tc := range []struct {
+		line string
+		want int64
+		err  string
+	}{
+		{"", 10 << 30, ""},
+		{"state_max_bytes: 1073741824\n", 1 << 30, ""},
+		{"state_max_bytes: 0\n", 0, ""},
+		{"state_max_bytes: -1\n", 0, "state_max_bytes must not be negative"},
+		{"state_max_bytes: 1.5\n", 0, "want a whole number"},
+		{"state_max_bytes: 1e9\n", 0, "want a whole number"},
+		{"state_max_bytes: 10GiB\n", 0, "cannot unmarshal"},
+	} {
+		cfg := loadKeys(t, tc.line, tc.err)
+		if cfg == nil {
+			continue
+		}
+		if got := cfg.StateListBytes(); got != tc.want {
+			t.Errorf("%q: state bytes %d, want %d", tc.line, got, tc.want)
+		}
+	}
+}

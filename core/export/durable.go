@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io/fs"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cratos-project/cratos/core/state"
@@ -47,6 +48,14 @@ type durable struct {
 	// guarded by mu.
 	writing, pruning string
 
+	// budget bounds the bytes of the list files (records and bodies);
+	// 0: none. used is their bytes, counted at start and kept by every
+	// write and removal (durable_budget.go). evicting is the record name
+	// whose files a budget pass is removing; guarded by mu.
+	budget   int64
+	used     atomic.Int64
+	evicting string
+
 	// beforePrune, when set, is called as a prune pass takes up the list
 	// of record name, before it looks at the record (tests).
 	beforePrune func(name string)
@@ -69,13 +78,14 @@ type durableRecord struct {
 	serial uint32
 }
 
-func newDurable(dir *state.Dir) *durable {
+func newDurable(dir *state.Dir, budget int64) *durable {
 	if dir == nil {
 		return nil
 	}
 	d := &durable{dir: dir, pending: map[string]durableRecord{}, loading: map[string]*durableLoad{}, bodies: map[string]string{},
-		touches: map[string]time.Time{}, dates: map[string]listURLRecord{}}
+		touches: map[string]time.Time{}, dates: map[string]listURLRecord{}, budget: budget}
 	d.idle = sync.NewCond(&d.mu)
+	d.countUsed()
 	return d
 }
 
@@ -154,7 +164,7 @@ func (s *Service) writeDurable() {
 		d.mu.Unlock()
 		switch {
 		case isList:
-			if err := d.writeList(name, rec); err != nil {
+			if err := s.writeWithin(name, rec); err != nil {
 				s.opts.Logger.Warn("last good list not written", "error", err)
 			}
 		case isDate:
@@ -187,16 +197,16 @@ func (d *durable) writeList(name string, rec durableRecord) error {
 	// The body file known is looked for: a reader may have named one the
 	// writer removed since, or a prune pass removed it.
 	if !known || prev != body || !d.exists(body) {
-		if err := d.dir.Write(body, rec.a.Body); err != nil {
+		if err := d.writeFile(body, rec.a.Body); err != nil {
 			return err
 		}
 	}
-	if err := d.dir.Write(name, sideRecord(rec)); err != nil {
+	if err := d.writeFile(name, sideRecord(rec)); err != nil {
 		return err
 	}
 	d.knowBody(name, body)
 	if prev != "" && prev != body {
-		_ = d.dir.Remove(prev)
+		d.removeFile(prev)
 	}
 	return nil
 }

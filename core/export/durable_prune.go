@@ -159,7 +159,7 @@ func (d *durable) prune(name string, size int64, bodies []state.File, listCutoff
 		d.beforePrune(name)
 	}
 	remove := func(file string, n int64) bool {
-		if d.dir.Remove(file) != nil {
+		if !d.removeFile(file) {
 			return false
 		}
 		files, bytes = files+1, bytes+n
@@ -243,7 +243,7 @@ func (d *durable) startPrune(name string) bool {
 	_, queued := d.pending[name]
 	_, dated := d.dates[name]
 	_, touched := d.touches[name]
-	if queued || dated || touched || d.writing == name {
+	if queued || dated || touched || d.writing == name || d.evicting == name {
 		return false
 	}
 	d.pruning = name

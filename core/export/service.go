@@ -83,6 +83,10 @@ type Options struct {
 	// StateMaxAge is how long a last good list neither built nor served
 	// stays in State before PruneDurable removes it; 0: never.
 	StateMaxAge time.Duration
+	// StateMaxBytes bounds the bytes of the last good lists in State:
+	// past it the least recently built or served go (durable_budget.go);
+	// 0: no bound.
+	StateMaxBytes int64
 	// ReconcileEvery is how often feed snapshots are read in full rather
 	// than refreshed (default DefaultReconcileEvery).
 	ReconcileEvery time.Duration
@@ -176,7 +180,7 @@ func New(opts Options) *Service {
 		opts.Namespace = cache.NewNamespace(opts.Store, time.Second)
 	}
 	shared := cache.NewBackoff(opts.Shared, 0, opts.Logger)
-	return &Service{opts: opts, shared: shared, guard: newGuardState(opts), limits: newBuildLimiter(opts.Limits), durable: newDurable(opts.State),
+	return &Service{opts: opts, shared: shared, guard: newGuardState(opts), limits: newBuildLimiter(opts.Limits), durable: newDurable(opts.State, opts.StateMaxBytes),
 		arts: cache.NewTier(cache.TierOptions[*Artifact]{LocalBytes: opts.HotBytes, LastGoodBytes: opts.StaleBytes, SizeOf: artifactSize,
 			Encode: encodeArtifact, Decode: decodeArtifact, Shared: shared, Clock: opts.Now, SharedFloor: sharedFloor}),
 		snaps: cache.NewTier(cache.TierOptions[*Snapshot]{LocalBytes: opts.HotBytes, SizeOf: snapshotSize,

@@ -258,6 +258,24 @@ func (d *Dir) ModTime(name string) (time.Time, error) {
 	return st.ModTime(), nil
 }
 
+// Size returns the size of name on disk, header included.
+func (d *Dir) Size(name string) (int64, error) {
+	if !validName(name) {
+		return 0, ErrBadName
+	}
+	st, err := os.Stat(filepath.Join(d.path, name))
+	if err != nil {
+		return 0, fmt.Errorf("state: %w", err)
+	}
+	return st.Size(), nil
+}
+
+// FileSize returns the size on disk of a state file whose payload is n
+// bytes: the payload and its header line.
+func FileSize(n int) int64 {
+	return int64(len(magic)+2*sha256.Size+1) + int64(n)
+}
+
 // File is a state file as Files lists it.
 type File struct {
 	Name    string
