@@ -238,7 +238,9 @@ func (s *Service) fetchFromFeed(ctx context.Context, r Request, withoutUUIDs boo
 			return nil, readTimedOut(ctx, r, err)
 		}
 		defer st.mu.unlock()
-		if st.failed != nil && st.reads.Load() != asked {
+		// A snapshot recent enough for r serves it, however the read it
+		// waited for (one wanting a newer snapshot) ended.
+		if st.failed != nil && st.reads.Load() != asked && (st.snap == nil || !feedUsable(ctx, r, s.opts.Now(), st.snap.Read)) {
 			return nil, st.failed
 		}
 		feed, err := s.feedSnapshot(ctx, r, q, st)
