@@ -85,13 +85,11 @@ type feedState struct {
 	// after a change of its settings from memcached may hold, as snap,
 	// the answer the former list was made from.
 	last atomic.Pointer[feedsnap.Snapshot]
-	// failed is the MISP error the feed's last read ended with, nil after
-	// one that succeeded (mu); reads counts the reads that ended either
-	// way. A build that waited for the feed while a read failed takes
-	// that read's error, as one joining a list's read does, rather
-	// than ask a MISP that has just failed again: the data types of a feed
-	// asked at once (after a restart, MISP hanging) wait for one MISP
-	// timeout, not one each in turn.
+	// failed is the MISP error of the feed's last read, nil after one that
+	// succeeded (mu); reads counts the reads that ended either way. A
+	// build that waited for a failed read and needs a newer snapshot takes
+	// its error: a feed's data types asked at once, MISP hanging, wait for
+	// one MISP timeout (after a restart), not one each in turn.
 	failed error
 	reads  atomic.Uint64
 }
@@ -238,9 +236,11 @@ func (s *Service) fetchFromFeed(ctx context.Context, r Request, withoutUUIDs boo
 			return nil, readTimedOut(ctx, r, err)
 		}
 		defer st.mu.unlock()
-		// A snapshot recent enough for r serves it, however the read it
-		// waited for (one wanting a newer snapshot) ended.
-		if st.failed != nil && st.reads.Load() != asked && (st.snap == nil || !feedUsable(ctx, r, s.opts.Now(), st.snap.Read)) {
+		// Serving st's snapshot reads nothing: nothing to record.
+		if st.snap != nil && feedUsable(ctx, r, s.opts.Now(), st.snap.Read) {
+			return st.snap, nil
+		}
+		if st.failed != nil && st.reads.Load() != asked {
 			return nil, st.failed
 		}
 		feed, err := s.feedSnapshot(ctx, r, q, st)
