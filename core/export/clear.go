@@ -9,6 +9,7 @@ import "context"
 // memory. Last good lists are kept for MISP outages.
 func (s *Service) clearGroup(ctx context.Context, group string) error {
 	old := s.opts.Namespace.Key(ctx, group, "")
+	s.markCleared(group) // restore.go: not served from disk as fresh
 	err := s.opts.Namespace.Bump(ctx, group)
 	s.arts.DropLocal(old)
 	s.snaps.DropLocal(old)

@@ -32,6 +32,9 @@ type durable struct {
 	loadMu  sync.Mutex
 	loading map[string]*durableLoad // artifact key -> its state file being read
 
+	// marks are the clears known (restore.go).
+	marks clearMarks
+
 	// bodies is, by record name, the body file known intact on disk
 	// (written or read back by this process): a build that gives the
 	// same body rewrites only the record. Guarded by mu.

@@ -47,7 +47,7 @@ func TestUnchangedListKeepsItsFile(t *testing.T) {
 	misp.fail.Store(true)
 	second := newSWRRig(t, misp, Options{State: openStateAt(t, dirPath)})
 	second.clock.advance(2 * time.Hour)
-	res := second.get(t, Stale)
+	res := second.get(t, Revalidating)
 	if !bytes.Equal(res.Body, built.Body) || res.ETag != built.ETag || !res.Fetched.Equal(again.Fetched) {
 		t.Fatalf("after a restart: ETag %s fetched %v, want %s %v", res.ETag, res.Fetched, built.ETag, again.Fetched)
 	}

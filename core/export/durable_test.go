@@ -33,16 +33,17 @@ func TestDurableLastGood(t *testing.T) {
 	}
 
 	// A new process over the same state directory, MISP down: the last
-	// good list, same bytes and ETag, STALE.
+	// good list, same bytes and ETag, REVALIDATING while its background
+	// rebuild fails, then STALE.
 	misp.fail.Store(true)
 	second := newSWRRig(t, misp, Options{State: open()})
 	second.clock.advance(time.Hour)
-	res := second.get(t, Stale)
+	res := second.get(t, Revalidating)
 	if !bytes.Equal(res.Body, built.Body) || res.ETag != built.ETag || res.Entries != built.Entries || !res.Fetched.Equal(built.Fetched) {
 		t.Fatalf("durable list differs: etag %s want %s, entries %d want %d", res.ETag, built.ETag, res.Entries, built.Entries)
 	}
-	if res.Upstream == nil {
-		t.Fatal("STALE without the upstream error")
+	if err := second.waitRefresh(t); err == nil {
+		t.Fatal("background rebuild succeeded with MISP down")
 	}
 	// The next requests get it at once, without asking MISP again, until
 	// the retry interval has passed.
@@ -56,8 +57,13 @@ func TestDurableLastGood(t *testing.T) {
 	misp.fail.Store(false)
 	third := newSWRRig(t, misp, Options{State: open()})
 	third.clock.advance(2 * time.Hour)
-	if res := third.get(t, Miss); res.ETag != built.ETag || !res.Generated.Equal(built.Generated) {
-		t.Fatalf("rebuilt after restart: ETag %s generated %v, want %s %v", res.ETag, res.Generated, built.ETag, built.Generated)
+	third.get(t, Revalidating)
+	if err := third.waitRefresh(t); err != nil {
+		t.Fatalf("background rebuild: %v", err)
+	}
+	if res := third.get(t, Hit); res.ETag != built.ETag || !res.Generated.Equal(built.Generated) || !res.Fetched.After(built.Fetched) {
+		t.Fatalf("rebuilt after restart: ETag %s generated %v fetched %v, want %s %v after %v", res.ETag, res.Generated, res.Fetched,
+			built.ETag, built.Generated, built.Fetched)
 	}
 	third.svc.WaitDurable()
 

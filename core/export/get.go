@@ -10,13 +10,15 @@ import (
 	"github.com/cratos-project/cratos/renderers"
 )
 
-// Get returns the artifact for r: from cache (HIT), freshly built (MISS),
-// or, when building fails, the last good one (STALE).
+// Get returns the artifact for r: from cache (HIT; after a restart, the
+// last good list on disk in its place), freshly built (MISS), or, when
+// building fails, the last good one (STALE).
 func (s *Service) Get(ctx context.Context, r Request) (Result, error) {
 	l, err := s.lookUp(ctx, r)
 	if err != nil {
 		return Result{}, err
 	}
+	s.restore(r, &l) // restore.go: the list on disk after a restart
 	s.noteRequest(r, l.rd, l.k, l.nsArtifact, l.a, l.expires, l.now)
 	if l.fresh(r.TTL) || l.live() && s.heldFresh(l.k.artifact, l.now, r.TTL) {
 		return s.result(Result{Artifact: l.a, Status: Hit, Held: s.holdOf(l.k.artifact)}), nil

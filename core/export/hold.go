@@ -330,6 +330,7 @@ func (s *Service) Release(ctx context.Context, site, id string) ([]Hold, error) 
 		if g == "" {
 			continue // a refresh hold: its next refresh goes through
 		}
+		s.markCleared(g) // restore.go: rebuilt after a restart too
 		if err := s.opts.Namespace.Bump(ctx, g); err != nil {
 			return out, err
 		}

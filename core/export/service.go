@@ -215,5 +215,6 @@ func (s *Service) Flush(ctx context.Context) error {
 	s.arts.Clear()
 	s.snaps.Clear()
 	s.feeds.clear()
+	s.markCleared("") // restore.go
 	return s.opts.Namespace.Flush(ctx)
 }

@@ -22,10 +22,11 @@ import (
 // gatedMISP is the emulator behind a front that can hold restSearch
 // answers until released, or fail them.
 type gatedMISP struct {
-	url  string
-	fail atomic.Bool
-	mu   sync.Mutex
-	gate chan struct{}
+	url      string
+	fail     atomic.Bool
+	searches atomic.Int32 // restSearch requests received
+	mu       sync.Mutex
+	gate     chan struct{}
 }
 
 func newGatedMISP(t *testing.T) *gatedMISP {
@@ -34,6 +35,7 @@ func newGatedMISP(t *testing.T) *gatedMISP {
 	g := &gatedMISP{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/attributes/restSearch" {
+			g.searches.Add(1)
 			if g.fail.Load() {
 				http.Error(w, "down", http.StatusBadGateway)
 				return

@@ -1,0 +1,125 @@
+package export
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"io/fs"
+	"sync"
+	"time"
+)
+
+// After a restart a list's last good copy on disk is served as the list
+// in the cache would have been: within its lifetime (counted from its
+// last MISP read) as a HIT, then within the maximum staleness while one
+// background rebuild runs. A clear of the list's cache (clear_cache, or
+// the release of a hold) is written to the state directory, so that a
+// list read from MISP before it is rebuilt first, as it would have been
+// without the restart.
+
+// clearAllMark is the state file of the last clear of every list.
+const clearAllMark = "clear-all"
+
+// clearMarks are the clear times known, by state file (the zero time:
+// none on disk).
+type clearMarks struct {
+	mu    sync.Mutex
+	known map[string]time.Time
+}
+
+// clearMarkName is the state file of the last clear of a cache group.
+func clearMarkName(group string) string {
+	sum := sha256.Sum256([]byte(group))
+	return "clear-" + hex.EncodeToString(sum[:16])
+}
+
+// restore puts the last good list of l's key in the cache when there is
+// none there: read from the state directory after a restart, it is served
+// as the cached list would be, fresh for r until its lifetime since its
+// last MISP read ends, then kept for revalidation within the maximum
+// staleness. It does nothing when the list is held, or was cleared since
+// MISP was read for it, or is past both; nor with memcached, whose lists
+// come first and whose clears, made by other processes, the state
+// directory does not know.
+func (s *Service) restore(r Request, l *lookUp) {
+	if s.durable == nil || s.opts.Shared != nil || l.a != nil || r.TTL <= 0 || s.holdOf(l.k.artifact) != nil {
+		return
+	}
+	a, ok := s.lastGood(l.k.artifact)
+	if !ok || a.Fetched.IsZero() || s.clearedSince(l.k.group, a.Fetched) {
+		return
+	}
+	read := a.Fetched
+	expires := read.Add(r.TTL)
+	if !l.now.Before(expires) && !servable(r, read, l.now) {
+		return
+	}
+	s.arts.Keep(l.nsArtifact, a, expires, read.Add(keepFor(r)))
+	l.a, l.expires = a, expires
+}
+
+// clearedSince reports whether group's lists, or every list, were
+// cleared no earlier than read.
+func (s *Service) clearedSince(group string, read time.Time) bool {
+	for _, name := range []string{clearAllMark, clearMarkName(group)} {
+		if at := s.clearedAt(name); !at.IsZero() && !read.After(at) {
+			return true
+		}
+	}
+	return false
+}
+
+// clearedAt returns the time of the clear the state file name records,
+// zero when there is none.
+func (s *Service) clearedAt(name string) time.Time {
+	d := s.durable
+	d.marks.mu.Lock()
+	at, ok := d.marks.known[name]
+	d.marks.mu.Unlock()
+	if ok {
+		return at
+	}
+	b, err := d.dir.ReadFile(name)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err == nil && len(b) == 8:
+		at = time.Unix(0, int64(binary.BigEndian.Uint64(b)))
+	default:
+		// Corrupt or unreadable: taken as a clear now, never as none.
+		s.opts.Logger.Warn("clear in the state directory unreadable; its lists are rebuilt", "file", name, "state_dir", d.dir.Path(), "error", err)
+		return s.opts.Now()
+	}
+	s.knowCleared(name, at)
+	return at
+}
+
+// markCleared records on disk that group's lists ("" for every list)
+// were cleared now.
+func (s *Service) markCleared(group string) {
+	d := s.durable
+	if d == nil {
+		return
+	}
+	name := clearAllMark
+	if group != "" {
+		name = clearMarkName(group)
+	}
+	at := s.opts.Now()
+	s.knowCleared(name, at)
+	if err := d.dir.Write(name, binary.BigEndian.AppendUint64(nil, uint64(at.UnixNano()))); err != nil {
+		s.opts.Logger.Warn("clear not written to the state directory", "state_dir", d.dir.Path(), "error", err)
+	}
+}
+
+// knowCleared remembers the clear time of the state file name; the table
+// is bounded, forgotten all at once when full.
+func (s *Service) knowCleared(name string, at time.Time) {
+	d := s.durable
+	d.marks.mu.Lock()
+	defer d.marks.mu.Unlock()
+	if d.marks.known == nil || len(d.marks.known) >= maxLists {
+		d.marks.known = map[string]time.Time{}
+	}
+	d.marks.known[name] = at
+}
