@@ -48,6 +48,11 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 			}
 		}
 	}
+	if cfg.AccessLog != "" {
+		if err := accessLogWritable(cfg.AccessLog); err != nil {
+			return usageError("%s: %v: serve would not start", cfg.Path, err)
+		}
+	}
 	all := sites.All()
 	fmt.Fprintf(stdout, "%s: loads; %d site file(s) in %s\n", cfg.Path, len(all), cfg.SitesDir)
 	if len(cfg.Plugins) > 0 {

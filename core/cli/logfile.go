@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
@@ -37,6 +39,48 @@ func openRotating(path string, maxMiB, keep int) (*rotatingFile, error) {
 		return nil, err
 	}
 	return r, nil
+}
+
+// accessLogWritable reports whether serve could open the access log at
+// path, creating nothing: the file, when it exists, must open for
+// appending; else the nearest directory above it that exists must take a
+// new file (serve creates the directories missing below it).
+func accessLogWritable(path string) error {
+	if f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0); err == nil {
+		return f.Close()
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("access_log %s: %w", path, unwrapPath(err))
+	}
+	dir := filepath.Dir(path)
+	for {
+		st, err := os.Stat(dir)
+		if err == nil && !st.IsDir() {
+			return fmt.Errorf("access_log %s: %s is not a directory", path, dir)
+		}
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, fs.ErrNotExist) || filepath.Dir(dir) == dir {
+			return fmt.Errorf("access_log %s: %w", path, err)
+		}
+		dir = filepath.Dir(dir)
+	}
+	f, err := os.CreateTemp(dir, ".writable.tmp-*")
+	if err != nil {
+		return fmt.Errorf("access_log %s: %s is not writable: %w", path, dir, unwrapPath(err))
+	}
+	_ = f.Close()
+	return os.Remove(f.Name())
+}
+
+// unwrapPath returns the cause of a *fs.PathError, whose path the caller
+// names already.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 func (r *rotatingFile) open() error {
