@@ -63,8 +63,8 @@ func runInit(args []string, stdout, stderr io.Writer) error {
 	if strings.TrimSpace(*tag) == "" {
 		return usageError("init: --tag must not be empty")
 	}
-	if _, _, err := net.SplitHostPort(*listen); err != nil {
-		return usageError("init: --listen %q: want host:port", *listen)
+	if err := config.CheckHostPort(*listen); err != nil {
+		return usageError("init: --listen %q: want host:port: %v", *listen, err)
 	}
 	cfgPath := filepath.Join(*dir, "config", "config.yaml")
 	sitePath := filepath.Join(*dir, "sites", claims.Host+".yaml")

@@ -117,6 +117,7 @@ func TestInitRefusesBadFlags(t *testing.T) {
 	_, simURL := startSim(t)
 	tests := []struct{ flag, value, want string }{
 		{"--listen", "8080", `init: --listen "8080": want host:port`},
+		{"--listen", "127.0.0.1:99999", `init: --listen "127.0.0.1:99999": want host:port: port "99999"`},
 		{"--expires", "2020-01-01", "init: --expires 2020-01-01 is not in the future: the token would already be expired"},
 		{"--expires", time.Now().Format(time.DateOnly), "is not in the future"},
 	}

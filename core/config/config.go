@@ -215,11 +215,11 @@ func (c *Config) Validate() error {
 	if !slices.Contains([]string{MintOpen, MintAllowlist, MintOff}, c.TokenMinting) {
 		errs = append(errs, fmt.Errorf("token_minting %q: want open, allowlist or off", c.TokenMinting))
 	}
-	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+	if err := CheckHostPort(c.Listen); err != nil {
 		errs = append(errs, fmt.Errorf("listen %q: %v", c.Listen, err))
 	}
 	for _, s := range c.MemcachedServers {
-		if _, _, err := net.SplitHostPort(s); err != nil {
+		if CheckHostPort(s) != nil {
 			errs = append(errs, fmt.Errorf("memcached_servers %q: want host:port", s))
 		}
 	}
@@ -271,6 +271,19 @@ func (c *Config) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// CheckHostPort checks a host:port address as net.Listen and net.Dial
+// read it: its port a number up to 65535 or a service name.
+func CheckHostPort(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return err
+	}
+	if _, err := net.LookupPort("tcp", port); err != nil || port == "" {
+		return fmt.Errorf("port %q: want 0-65535", port)
+	}
+	return nil
 }
 
 // MemcachedAddrs returns every configured memcached server.
@@ -332,7 +345,7 @@ func isHex(s string, n int) bool {
 
 func (d *DNS) validate() []error {
 	var errs []error
-	if _, _, err := net.SplitHostPort(d.Listen); err != nil {
+	if CheckHostPort(d.Listen) != nil {
 		errs = append(errs, fmt.Errorf("dns.listen %q: want host:port", d.Listen))
 	}
 	seen := map[string]bool{}
@@ -366,7 +379,7 @@ func (d *DNS) validate() []error {
 		}
 		errs = checkRange(errs, where+" ("+z.Name+"): refresh_seconds", z.RefreshSeconds, 1, 86400)
 		for _, n := range z.Notify {
-			if _, _, err := net.SplitHostPort(n); err != nil {
+			if CheckHostPort(n) != nil {
 				errs = append(errs, fmt.Errorf("%s (%s): notify %q: want host:port", where, z.Name, n))
 			}
 		}
