@@ -40,6 +40,9 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usageError("%v", err)
 	}
+	if err := checkDNS(cfg); err != nil {
+		return usageError("%s: %v", cfg.Path, err)
+	}
 	if cfg.DNS != nil && len(cfg.DNS.Zones) > 0 {
 		codec := auth.NewCodec(cfg.EncryptionKey, cfg.Salt)
 		for _, zc := range cfg.DNS.Zones {

@@ -32,21 +32,45 @@ func dnsZones(cfg *config.Config, svc *service, now func() time.Time, logger *sl
 			logger.Error("dns zone not built until its token or site file is fixed; it serves what state_dir kept", "error", err)
 		}
 		refresh := time.Duration(zc.RefreshSeconds) * time.Second
-		z := dnsprimary.Zone{
-			Name:          zc.Name,
-			Refresh:       refresh,
-			AllowTransfer: zc.AllowTransfer,
-			AllowQuery:    zc.AllowQuery,
-			Notify:        zc.Notify,
-			JournalSize:   zc.JournalSize,
-			Source:        zoneSource(svc, zc.Token, zonePath(zc.Name), zoneRequests(cfg, zc, refresh), now),
-		}
-		if zc.TSIG != nil {
-			z.TSIG = &dnsprimary.TSIGKey{Name: zc.TSIG.Name, Algorithm: zc.TSIG.Algorithm, Secret: zc.TSIG.Secret}
-		}
-		zones = append(zones, z)
+		zones = append(zones, dnsZone(zc, zoneSource(svc, zc.Token, zonePath(zc.Name), zoneRequests(cfg, zc, refresh), now)))
 	}
 	return zones, nil
+}
+
+// dnsZone returns the zone zc configures, its content from source.
+func dnsZone(zc config.DNSZone, source func(context.Context) (string, error)) dnsprimary.Zone {
+	z := dnsprimary.Zone{
+		Name:          zc.Name,
+		Refresh:       time.Duration(zc.RefreshSeconds) * time.Second,
+		AllowTransfer: zc.AllowTransfer,
+		AllowQuery:    zc.AllowQuery,
+		Notify:        zc.Notify,
+		JournalSize:   zc.JournalSize,
+		Source:        source,
+	}
+	if zc.TSIG != nil {
+		z.TSIG = &dnsprimary.TSIGKey{Name: zc.TSIG.Name, Algorithm: zc.TSIG.Algorithm, Secret: zc.TSIG.Secret}
+	}
+	return z
+}
+
+// checkDNS checks the dns: section as the DNS primary serve starts reads
+// it (zone and TSIG key names, algorithms and secrets, a zone named
+// twice), without listening or building a zone.
+func checkDNS(cfg *config.Config) error {
+	if cfg.DNS == nil || len(cfg.DNS.Zones) == 0 {
+		return nil
+	}
+	unused := func(context.Context) (string, error) { return "", errors.New("not built by check") }
+	var zones []dnsprimary.Zone
+	for _, zc := range cfg.DNS.Zones {
+		zones = append(zones, dnsZone(zc, unused))
+	}
+	srv, err := dnsprimary.New(dnsprimary.Options{Addr: cfg.DNS.Listen, Zones: zones})
+	if err != nil {
+		return fmt.Errorf("dns: %w", err)
+	}
+	return srv.Close()
 }
 
 // zoneRequests returns, for the claims of a zone's token, the requests of
