@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cratos-project/cratos/core/auth"
+	"github.com/cratos-project/cratos/core/cache"
 	"github.com/cratos-project/cratos/core/config"
 	"github.com/cratos-project/cratos/core/misp"
 	"github.com/cratos-project/cratos/core/state"
@@ -55,6 +56,13 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		if err := accessLogWritable(cfg.AccessLog); err != nil {
 			return usageError("%s: %v: serve would not start", cfg.Path, err)
 		}
+	}
+	if addrs := cfg.MemcachedAddrs(); len(addrs) > 0 {
+		mc, err := cache.NewMemcached(cache.Options{Servers: addrs})
+		if err != nil {
+			return usageError("%s: memcached: %v: serve would not start", cfg.Path, err)
+		}
+		_ = mc.Close()
 	}
 	all := sites.All()
 	fmt.Fprintf(stdout, "%s: loads; %d site file(s) in %s\n", cfg.Path, len(all), cfg.SitesDir)
