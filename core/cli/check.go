@@ -37,7 +37,7 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		cfg.StateDir = *stateDir
 	}
 	registry := renderers.Builtin().Clone()
-	sites, err := config.LoadSites(cfg.SitesDir, rendererCheck(registry, slog.New(slog.DiscardHandler)))
+	sites, err := config.LoadSites(cfg.SitesDir, skipPluginOptions(cfg, rendererCheck(registry, slog.New(slog.DiscardHandler))))
 	if err != nil {
 		return usageError("%v", err)
 	}

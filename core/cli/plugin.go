@@ -49,6 +49,20 @@ func launchPlugins(cfg *config.Config, registry *renderers.Registry, logger *slo
 	return set, nil
 }
 
+// skipPluginOptions returns check, with the options of a configured
+// plugin's renderer taken as they are: check does not launch plugins, and
+// serve has the plugin check them.
+func skipPluginOptions(cfg *config.Config, check config.RendererCheck) config.RendererCheck {
+	return func(name string, opts map[string]string) error {
+		for _, pc := range cfg.Plugins {
+			if pc.Name == name {
+				return nil
+			}
+		}
+		return check(name, opts)
+	}
+}
+
 func runPlugin(args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "check" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
