@@ -37,6 +37,9 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		cfg.StateDir = *stateDir
 	}
 	registry := renderers.Builtin().Clone()
+	if err := checkPluginFiles(cfg, registry); err != nil {
+		return usageError("%v: serve would not start", err)
+	}
 	sites, err := config.LoadSites(cfg.SitesDir, skipPluginOptions(cfg, rendererCheck(registry, slog.New(slog.DiscardHandler))))
 	if err != nil {
 		return usageError("%v", err)
@@ -67,7 +70,7 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	all := sites.All()
 	fmt.Fprintf(stdout, "%s: loads; %d site file(s) in %s\n", cfg.Path, len(all), cfg.SitesDir)
 	if len(cfg.Plugins) > 0 {
-		fmt.Fprintf(stdout, "note: %d plugin(s) are not launched by check; their renderers' site options are checked by serve\n", len(cfg.Plugins))
+		fmt.Fprintf(stdout, "note: %d plugin(s) are not launched by check (their names and sha256 are checked); their renderers' site options are checked by serve\n", len(cfg.Plugins))
 	}
 	warnings := configWarnings(cfg, all)
 	if cfg.StateDir != "" {

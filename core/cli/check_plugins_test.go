@@ -12,10 +12,10 @@ import (
 	"github.com/cratos-project/cratos/internal/testtool"
 )
 
-// pluginConfig returns a configuration naming one plugin, routeros, whose
+// pluginConfig returns a configuration naming one plugin, name, whose
 // binary (never launched by check) is body, with sum as its sha256 ("" for
 // the right one), and a site whose file ends with siteExtra.
-func pluginConfig(t *testing.T, body, sum, siteExtra string) (cfg, bin string) {
+func pluginConfig(t *testing.T, name, body, sum, siteExtra string) (cfg, bin string) {
 	t.Helper()
 	bin = filepath.Join(t.TempDir(), "routeros")
 	if err := os.WriteFile(bin, []byte(body), 0o755); err != nil {
@@ -25,7 +25,7 @@ func pluginConfig(t *testing.T, body, sum, siteExtra string) (cfg, bin string) {
 		s := sha256.Sum256([]byte(body))
 		sum = hex.EncodeToString(s[:])
 	}
-	conf := fmt.Sprintf("plugins:\n  - {name: routeros, path: %s, sha256: %s}\n", bin, sum)
+	conf := fmt.Sprintf("plugins:\n  - {name: %s, path: %s, sha256: %s}\n", name, bin, sum)
 	cfg = testtool.ConfigLayout(t, testConfig+conf, map[string]string{
 		"misp.example.net.yaml": "tag: t\nallowed_ips: [192.0.2.0/24]\n" + siteExtra})
 	return cfg, bin
@@ -47,10 +47,42 @@ func TestCheckTakesPluginOptions(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg, _ := pluginConfig(t, "#!/bin/sh\nexit 1\n", "", tc.site)
+			cfg, _ := pluginConfig(t, "routeros", "#!/bin/sh\nexit 1\n", "", tc.site)
 			code, stdout, stderr := run1("check", "--config", cfg)
 			if code != tc.code || !strings.Contains(stdout+stderr, tc.want) {
 				t.Errorf("exit %d, stdout %q, stderr %q; want %d with %q", code, stdout, stderr, tc.code, tc.want)
+			}
+		})
+	}
+}
+
+// TestCheckPluginFiles: a plugin whose binary is missing or has another
+// sha256 than the configured one, or whose name a built-in renderer has,
+// stops serve before any plugin runs, and check refuses it the same way.
+func TestCheckPluginFiles(t *testing.T) {
+	const body = "#!/bin/sh\nexit 1\n"
+	tests := []struct {
+		name, plugin, sum, want string
+		remove                  bool
+	}{
+		{"another sha256", "routeros", strings.Repeat("ab", 32), "has sha256 ", false},
+		{"missing binary", "routeros", "", "no such file or directory", true},
+		{"built-in name", "txt", "", `name "txt" is taken by a built-in renderer`, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, bin := pluginConfig(t, tc.plugin, body, tc.sum, "")
+			if tc.remove {
+				if err := os.Remove(bin); err != nil {
+					t.Fatal(err)
+				}
+			}
+			code, stdout, stderr := run1("check", "--config", cfg)
+			if code != 2 || !strings.Contains(stderr, tc.want) || strings.Contains(stdout, "ok (") {
+				t.Errorf("check: exit %d, stdout %q, stderr %q; want exit 2 with %q", code, stdout, stderr, tc.want)
+			}
+			if code, _, stderr := run1("serve", "--config", cfg, "--listen", "127.0.0.1:0"); code != 2 || !strings.Contains(stderr, tc.want) {
+				t.Errorf("serve: exit %d, stderr %q; want exit 2 with %q", code, stderr, tc.want)
 			}
 		})
 	}

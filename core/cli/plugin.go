@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/cratos-project/cratos/conformance/contract"
@@ -47,6 +48,25 @@ func launchPlugins(cfg *config.Config, registry *renderers.Registry, logger *slo
 		}
 	}
 	return set, nil
+}
+
+// checkPluginFiles checks what serve checks of each plugin before it
+// launches it: a name no built-in renderer has, and a binary whose
+// sha256 is the configured one.
+func checkPluginFiles(cfg *config.Config, registry *renderers.Registry) error {
+	for _, pc := range cfg.Plugins {
+		if err := plugins.CheckName(pc.Name, registry); err != nil {
+			return fmt.Errorf("%s: plugins: %w", cfg.Path, err)
+		}
+		sum, err := plugins.SHA256File(pc.Path)
+		if err != nil {
+			return fmt.Errorf("%s: plugin %s: %w", cfg.Path, pc.Name, err)
+		}
+		if want := strings.ToLower(pc.SHA256); sum != want {
+			return fmt.Errorf("%s: plugin %s: %s has sha256 %s, the configuration says %s", cfg.Path, pc.Name, pc.Path, sum, want)
+		}
+	}
+	return nil
 }
 
 // skipPluginOptions returns check, with the options of a configured
