@@ -23,8 +23,9 @@ import (
 // everything loads and every probed MISP answers (warnings included), 1
 // when a MISP does not answer, 2 when a file does not load.
 func runCheck(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("check", "check --config FILE [--state-dir DIR]", stderr)
+	fs := newFlags("check", "check --config FILE [--listen ADDR] [--state-dir DIR]", stderr)
 	cfgPath := fs.String("config", "config/config.yaml", "configuration file (sites from its sites_dir)")
+	listen := fs.String("listen", "", "listen address serve is given with --listen, checked instead of the configuration's listen")
 	stateDir := fs.String("state-dir", "", "state directory serve is given with --state-dir, checked instead of the configuration's state_dir")
 	if err := parseNoArgs(fs, args, stdout); err != nil {
 		return err
@@ -32,6 +33,9 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	cfg, err := loadConfig(*cfgPath)
 	if err != nil {
 		return err
+	}
+	if *listen != "" {
+		cfg.Listen = *listen
 	}
 	if *stateDir != "" {
 		cfg.StateDir = *stateDir
@@ -67,10 +71,17 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 		}
 		_ = mc.Close()
 	}
+	listenNotes, err := probeListens(cfg)
+	if err != nil {
+		return usageError("%s: %v: serve would not start", cfg.Path, err)
+	}
 	all := sites.All()
 	fmt.Fprintf(stdout, "%s: loads; %d site file(s) in %s\n", cfg.Path, len(all), cfg.SitesDir)
 	if len(cfg.Plugins) > 0 {
 		fmt.Fprintf(stdout, "note: %d plugin(s) are not launched by check (their names and sha256 are checked); their renderers' site options are checked by serve\n", len(cfg.Plugins))
+	}
+	for _, n := range listenNotes {
+		fmt.Fprintln(stdout, "note: "+n)
 	}
 	warnings := configWarnings(cfg, all)
 	if cfg.StateDir != "" {
