@@ -72,7 +72,7 @@ func TestDeployUnit(t *testing.T) {
 		{"ProtectKernelTunables", "yes"},
 		{"ProtectKernelModules", "yes"},
 		{"ProtectKernelLogs", "yes"},
-		{"RestrictAddressFamilies", "AF_INET AF_INET6 AF_UNIX"},
+		{"RestrictAddressFamilies", "AF_INET AF_INET6 AF_UNIX AF_NETLINK"},
 		{"CapabilityBoundingSet", ""},
 		{"AmbientCapabilities", ""},
 		{"SystemCallFilter", "@system-service"},
