@@ -236,3 +236,22 @@ func TestMappings(t *testing.T) {
 		t.Errorf("unmapped type changed: %v", dt.MISPTypes)
 	}
 }
+
+// A reload that finds no site file at all (the directory emptied while a
+// deployment replaces its files) keeps the sites loaded and says so:
+// dropping them would refuse every device at once.
+func TestReloadOfAnEmptySitesDirKeepsTheSites(t *testing.T) {
+	cfg, sites := loadLayout(t, originalConfig, map[string]string{"a.example.yaml": originalSite, "b.example.yaml": originalSite})
+	for _, name := range []string{"a.example.yaml", "b.example.yaml"} {
+		if err := os.Remove(filepath.Join(cfg.SitesDir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	errs := sites.Reload()
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "holds no site file: keeping the 2 sites loaded") {
+		t.Fatalf("reload errors %v", errs)
+	}
+	if len(sites.All()) != 2 {
+		t.Fatalf("%d sites after reloading an empty directory, want the 2 loaded", len(sites.All()))
+	}
+}

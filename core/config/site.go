@@ -301,6 +301,11 @@ func (s *Sites) Reload() []error {
 	}
 	old := *s.cur.Load()
 	m, errs := s.read(old)
+	if len(m) == 0 && len(old) > 0 {
+		// A directory emptied for a moment (a deployment replacing its
+		// files, rsync --delete) would refuse every device at once.
+		return append(errs, fmt.Errorf("sites: %s holds no site file: keeping the %d sites loaded (a restart starts with none)", s.dir, len(old)))
+	}
 	s.cur.Store(&m)
 	s.gen.Add(1)
 	return errs
