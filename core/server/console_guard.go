@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/cratos-project/cratos/core/config"
@@ -39,13 +40,25 @@ func currentHolds(svc *export.Service, sites *config.Sites, site string) []expor
 func (h exportHolds) Holds() []Hold {
 	var out []Hold
 	for _, x := range currentHolds(h.svc, h.sites, "") {
-		list := x.Path // a TAXII collection
-		if list == "" {
-			list = fmt.Sprintf("/v1/feed/%s/type/%s/age/%s/output/%s", x.Feed, x.DataType, x.Age, x.Output)
-		}
-		out = append(out, Hold{ID: x.ID, Site: x.Site, List: list, Reason: x.Reason, Since: x.Since})
+		out = append(out, Hold{ID: x.ID, Site: x.Site, List: heldListPath(x), Reason: x.Reason, Since: x.Since})
 	}
 	return out
+}
+
+// heldListPath is the URL devices ask a held list at: its Path (a TAXII
+// collection, a DNS zone), or the list route of its kind, told apart by
+// the "org:" feed and "vendor:" output the export service labels them
+// with.
+func heldListPath(h export.Hold) string {
+	switch {
+	case h.Path != "":
+		return h.Path
+	case strings.HasPrefix(h.Feed, "org:"):
+		return fmt.Sprintf("/v1/uuid/%s/type/%s/age/%s/output/%s", strings.TrimPrefix(h.Feed, "org:"), h.DataType, h.Age, h.Output)
+	case strings.HasPrefix(h.Output, "vendor:"):
+		return fmt.Sprintf("/v1/vendor/%s/feed/%s/type/%s/age/%s", strings.TrimPrefix(h.Output, "vendor:"), h.Feed, h.DataType, h.Age)
+	}
+	return fmt.Sprintf("/v1/feed/%s/type/%s/age/%s/output/%s", h.Feed, h.DataType, h.Age, h.Output)
 }
 
 // Release releases the hold id on its own site.
