@@ -15,5 +15,5 @@ var ConsoleCSS []byte
 
 // Console are the console's page templates ("overview.html",
 // "consumers.html", "zones.html", "renderers.html", "renderer.html", "lookup.html",
-// "login.html"), sharing "head" and "foot" from layout.html.
+// "login.html", "continue.html"), sharing "head" and "foot" from layout.html.
 var Console = template.Must(template.New("").ParseFS(consolePages, "console/*.html"))

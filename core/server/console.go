@@ -129,6 +129,14 @@ func (s *Server) tokenLogin(c *fiber.Ctx, next string) error {
 	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: sess.id, Path: "/ui", Secure: true, HTTPOnly: true,
 		SameSite: fiber.CookieSameSiteStrictMode, MaxAge: int(sess.expires.Sub(now).Seconds())})
 	s.opts.Logger.Info("console login", "site", cl.site.Name, "consumer", cl.consumerID(), "ip", cl.ip.String())
+	if c.Get("Sec-Fetch-Site") == "cross-site" {
+		// A navigation another site's page started, redirects included,
+		// carries no SameSite=Strict cookie: next is reached by a
+		// navigation of this page instead, which carries the session.
+		err := sendConsole(c, fiber.StatusOK, "continue.html", pageData{Title: "Log in", Version: Version, Next: next})
+		c.Set("Referrer-Policy", "no-referrer") // the address holds the token
+		return err
+	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Redirect(next, fiber.StatusSeeOther)
 }

@@ -21,6 +21,8 @@ type pageData struct {
 	CSRF, Operator, Flash string
 	LookupEnabled         bool
 	LookupQuery           string
+	// Next is where the page sends the browser at once (continue.html).
+	Next string
 }
 
 func (s *Server) page(sess *session, title, page string) pageData {
