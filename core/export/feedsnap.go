@@ -92,6 +92,10 @@ type feedState struct {
 	// one MISP timeout (after a restart), not one each in turn.
 	failed error
 	reads  atomic.Uint64
+	// fullRetry is when a full read is tried again after fullFailures
+	// failed in a row (mu; reconcile.go).
+	fullRetry    time.Time
+	fullFailures int
 }
 
 // readEnded records how a read of st's feed in ctx ended (mu held). A
@@ -260,13 +264,6 @@ func (s *Service) fetchFromFeed(ctx context.Context, r Request, withoutUUIDs boo
 	return snap, true, err
 }
 
-func (s *Service) reconcileEvery() time.Duration {
-	if s.opts.ReconcileEvery <= 0 {
-		return DefaultReconcileEvery
-	}
-	return s.opts.ReconcileEvery
-}
-
 // feedSnapshot returns st's snapshot, read or refreshed when r needs a
 // newer one. st.mu is held. Processes sharing memcached share the feed's
 // reads (feedshare.go).
@@ -306,21 +303,23 @@ func (s *Service) readFeed(ctx context.Context, r Request, q misp.Query, st *fee
 	}
 	src := feedsnap.Source{Search: search, Events: client.Events, Tags: client.Tags}
 	start := time.Now()
-	full = st.snap == nil || now.Sub(st.fullAt) >= s.reconcileEvery()
+	full = s.fullReadDue(st, now)
 	s.opts.Logger.Info("MISP pull started", "site", r.Site.Name, "kind", string(r.Kind), "feed", r.Feed, "full", full,
 		"page_size", r.Site.PageSize)
 	var (
 		next *feedsnap.Snapshot
 		cost feedsnap.Cost
 	)
-	if !full {
-		next, cost, err = feedsnap.Refresh(ctx, src, q, st.snap, now, feedsnap.DefaultMargin)
-	}
 	if full {
 		next, cost, err = feedsnap.Full(ctx, src, q, now)
+		s.observeFetched(r, start, cost, err)
+		if s.fullReadEnded(ctx, r, st, err) {
+			full, now, start = false, s.opts.Now(), time.Now()
+		}
 	}
-	if s.opts.Observer != nil {
-		s.opts.Observer.Fetched(r.Site.Name, time.Since(start), cost.Attributes, err)
+	if !full {
+		next, cost, err = feedsnap.Refresh(ctx, src, q, st.snap, now, feedsnap.DefaultMargin)
+		s.observeFetched(r, start, cost, err)
 	}
 	if err != nil {
 		s.opts.Logger.Warn("MISP pull failed", "site", r.Site.Name, "feed", r.Feed, "full", full, "attributes", cost.Attributes,
@@ -340,20 +339,6 @@ func (s *Service) readFeed(ctx context.Context, r Request, q misp.Query, st *fee
 	s.opts.Logger.Info("fetched", "site", r.Site.Name, "kind", string(r.Kind), "feed", r.Feed, "full", full,
 		"searches", cost.Searches, "attributes", cost.Attributes, "held", next.Attributes, "ms", millis(time.Since(start)))
 	return old, full, nil
-}
-
-// reconciled logs and counts how a full read differed from the refreshed
-// snapshot it replaces.
-func (s *Service) reconciled(r Request, d feedsnap.Difference) {
-	if d.Total() == 0 {
-		return
-	}
-	s.feeds.differences.Add(int64(d.Total()))
-	s.opts.Logger.Warn("full read differs from the refreshed feed snapshot", "site", r.Site.Name, "feed", r.Feed,
-		"missing", d.Missing, "extra", d.Extra, "changed", d.Changed)
-	if o, ok := s.opts.Observer.(FeedObserver); ok {
-		o.Reconciled(r.Site.Name, r.Feed, d)
-	}
 }
 
 // readLock is a feed's lock, which a build waiting for it leaves when its
