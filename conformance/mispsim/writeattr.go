@@ -246,7 +246,11 @@ func (s *Server) addAttributesAPI(ref string, body []byte, path string) response
 			inputs = append(inputs, in)
 		}
 	}
-	return s.write(func(st *store, now int64) (response, []int, bool) {
+	// MISP stamps each attribute as it saves it (captureAttribute) and
+	// the event after every save and correlation (unpublishEvent), each
+	// with time(): on a large add the event is stamped seconds after its
+	// first attributes.
+	return s.write(func(st *store, _ int64) (response, []int, bool) {
 		ei, found := st.eventIndex(ref)
 		if !found {
 			return errorResponse(http.StatusNotFound, "Invalid event", path), nil, false
@@ -254,7 +258,7 @@ func (s *Server) addAttributesAPI(ref string, body []byte, path string) response
 		fails := map[string]any{}
 		var added []int
 		for k, m := range inputs {
-			a := attrFromInput(m, now)
+			a := attrFromInput(m, s.opts.Now().Unix())
 			a.ObjectID, a.ObjectRelation = 0, ""
 			if errs := st.validateAttr(&a, ei, -1); errs != nil {
 				fails["attribute_"+strconv.Itoa(k)] = errs
@@ -268,7 +272,7 @@ func (s *Server) addAttributesAPI(ref string, body []byte, path string) response
 			}
 			return saveFail("add", "Attributes", 0, fails), nil, false
 		}
-		st.unpublishEvent(ei, now)
+		st.unpublishEvent(ei, s.opts.Now().Unix())
 		if len(added) == 1 && len(inputs) == 1 {
 			return bytesResponse(http.StatusOK, jsonType, st.addedAttrJSON(added[0])), added, true
 		}
