@@ -248,7 +248,7 @@ func sendInput(ctx context.Context, stream proto.Renderer_RenderClient, req rend
 	}()
 	defer func() { _ = stream.CloseSend() }()
 
-	h := &proto.Header{Site: req.Site, Feed: req.Feed, DataType: req.DataType, Options: req.Options, Fields: uint32(fields), Serial: req.Serial}
+	h := &proto.Header{Site: req.Site, Feed: req.Feed, DataType: req.DataType, Options: req.Options, Fields: uint32(fields), Serial: req.Serial, Age: req.Age}
 	encodeTime(h, req.Generated)
 	if stream.Send(&proto.RenderInput{Msg: &proto.RenderInput_Header{Header: h}}) != nil {
 		return res

@@ -157,6 +157,7 @@ func (s *server) Render(stream proto.Renderer_RenderServer) error {
 		Site:      h.GetSite(),
 		Feed:      h.GetFeed(),
 		DataType:  h.GetDataType(),
+		Age:       h.GetAge(),
 		Generated: decodeTime(h),
 		Serial:    h.GetSerial(),
 		Options:   h.GetOptions(),

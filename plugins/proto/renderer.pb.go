@@ -671,7 +671,10 @@ type Header struct {
 	// Serial, when not zero, is the list's content serial: it grows exactly
 	// when the content changes (a zone's SOA serial). A host that predates
 	// it sends none, which reads as zero.
-	Serial        uint32 `protobuf:"varint,10,opt,name=serial,proto3" json:"serial,omitempty"`
+	Serial uint32 `protobuf:"varint,10,opt,name=serial,proto3" json:"serial,omitempty"`
+	// Age is the route's age segment ("1d", "30d"), empty when the list has
+	// none. A host that predates it sends none.
+	Age           string `protobuf:"bytes,11,opt,name=age,proto3" json:"age,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -774,6 +777,13 @@ func (x *Header) GetSerial() uint32 {
 		return x.Serial
 	}
 	return 0
+}
+
+func (x *Header) GetAge() string {
+	if x != nil {
+		return x.Age
+	}
+	return ""
 }
 
 // Batch carries up to 1024 indicators, sorted and de-duplicated by the
@@ -1149,7 +1159,7 @@ const file_renderer_proto_rawDesc = "" +
 	"\x06header\x18\x01 \x01(\v2\x19.cratos.plugins.v1.HeaderH\x00R\x06header\x120\n" +
 	"\x05batch\x18\x02 \x01(\v2\x18.cratos.plugins.v1.BatchH\x00R\x05batch\x12*\n" +
 	"\x03end\x18\x03 \x01(\v2\x16.cratos.plugins.v1.EndH\x00R\x03endB\x05\n" +
-	"\x03msg\"\x9d\x03\n" +
+	"\x03msg\"\xaf\x03\n" +
 	"\x06Header\x12\x12\n" +
 	"\x04site\x18\x01 \x01(\tR\x04site\x12\x12\n" +
 	"\x04feed\x18\x02 \x01(\tR\x04feed\x12\x1b\n" +
@@ -1161,7 +1171,8 @@ const file_renderer_proto_rawDesc = "" +
 	"\aoptions\x18\b \x03(\v2&.cratos.plugins.v1.Header.OptionsEntryR\aoptions\x12\x16\n" +
 	"\x06fields\x18\t \x01(\rR\x06fields\x12\x16\n" +
 	"\x06serial\x18\n" +
-	" \x01(\rR\x06serial\x1a:\n" +
+	" \x01(\rR\x06serial\x12\x10\n" +
+	"\x03age\x18\v \x01(\tR\x03age\x1a:\n" +
 	"\fOptionsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xc1\x01\n" +
