@@ -63,12 +63,16 @@ func (g *gatedRenderer) pass(ctx context.Context) error {
 }
 
 // withGatedSite serves the harness site from dir/<site>.yaml holding
-// body, with no address always allowed, and the renderer gated.
+// body, beside another site's file (a reload keeps the sites of a
+// directory left with none), with no address always allowed, and the
+// renderer gated.
 func withGatedSite(dir, body string, gated *gatedRenderer) harnessOption {
 	return func(h *harness) {
 		h.t.Helper()
-		if err := os.WriteFile(filepath.Join(dir, h.site.Name+".yaml"), []byte(body), 0o600); err != nil {
-			h.t.Fatal(err)
+		for name, b := range map[string]string{h.site.Name: body, "bystander.example": "tag: example\n"} {
+			if err := os.WriteFile(filepath.Join(dir, name+".yaml"), []byte(b), 0o600); err != nil {
+				h.t.Fatal(err)
+			}
 		}
 		sites, err := config.LoadSites(dir, nil)
 		if err != nil {
