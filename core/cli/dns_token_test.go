@@ -56,6 +56,11 @@ func TestZoneSourceRechecksToken(t *testing.T) {
 			switch tc.site {
 			case "":
 			case "-":
+				// Another site stays: a reload keeps the sites of a
+				// directory left with none.
+				if err := os.WriteFile(filepath.Join(e.cfg.SitesDir, "bystander.example.yaml"), []byte("tag: example\n"), 0o600); err != nil {
+					t.Fatal(err)
+				}
 				if err := os.Remove(path); err != nil {
 					t.Fatal(err)
 				}
