@@ -178,11 +178,14 @@ func (d *Draft) better(i, j int32) bool {
 // List returns the draft's indicators as Normalize would keep them, as a
 // List, calling sorted (when not nil) once they are in order, when what
 // the sort used is garbage. The draft is not used again.
+//
+// The entries kept are read where they lie, through their places in
+// order: gathered in place first, cycle by cycle, a large draft's
+// entries were moved one at a time on one core while the others waited.
 func (d *Draft) List(sorted func()) (List, error) {
 	keep := canonicalOrder(d, len(d.ents))
-	d.ents, d.uuids = gatherWith(d.ents, d.uuids, keep)
 	if sorted != nil {
 		sorted()
 	}
-	return newList(len(d.ents), func(i int) Indicator { return d.at(int32(i)) }, maxListText)
+	return newList(len(keep), func(i int) Indicator { return d.at(keep[i]) }, maxListText)
 }
