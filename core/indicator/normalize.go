@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/binary"
 	"runtime"
+	"sort"
 	"strings"
 
 	"github.com/cratos-project/cratos/internal/hugepage"
@@ -62,14 +63,47 @@ func canonicalOrder(ins sortable, n int) []int32 {
 		sortKeys(0, len(keys))
 	}
 
-	// The place in ins of each indicator kept, in order: duplicates
-	// (same Type and Value) compare equal and so come one after another.
-	// Indicators whose keys differ differ, and are told apart without
-	// reading them (for an IP list, most of them).
-	keep := make([]int32, 0, len(keys))
+	keep := make([]int32, len(keys))
+	if half == len(keys) {
+		return mergeKept(ins, keys, nil, keep[:0])
+	}
+	// The halves are merged by ranges of keys at the same time, one a
+	// core: merged by one, the other cores waited. A range starts at a
+	// key of the first half and at the first key of each half not before
+	// it, so duplicates, which compare equal, stay in one range, and each
+	// range keeps what the whole merge keeps of it. Each range's places
+	// are written where its keys' count allows, then moved down.
+	a, b := keys[:half], keys[half:]
+	ranges := min(runtime.GOMAXPROCS(0), 8)
+	fromA, fromB := make([]int, ranges+1), make([]int, ranges+1)
+	fromA[ranges], fromB[ranges] = len(a), len(b)
+	for r := 1; r < ranges; r++ {
+		first := a[r*len(a)/ranges]
+		notBefore := func(ks []sortKey, at int) int {
+			return at + sort.Search(len(ks)-at, func(i int) bool { return compareKeys(ins, ks[at+i], first) >= 0 })
+		}
+		fromA[r], fromB[r] = notBefore(a, fromA[r-1]), notBefore(b, fromB[r-1])
+	}
+	kept := make([][]int32, ranges)
+	each(ranges, func(r int) {
+		at := fromA[r] + fromB[r]
+		kept[r] = mergeKept(ins, a[fromA[r]:fromA[r+1]], b[fromB[r]:fromB[r+1]], keep[at:at])
+	})
+	total := 0
+	for _, part := range kept {
+		total += copy(keep[total:], part) // never past a later range's start
+	}
+	return keep[:total]
+}
+
+// mergeKept merges a and b, each in canonical order, and appends to keep
+// the place in ins of each indicator kept, in order: duplicates (same
+// Type and Value) compare equal and so come one after another, the best
+// kept. Indicators whose keys differ differ, and are told apart without
+// reading them (for an IP list, most of them).
+func mergeKept(ins sortable, a, b []sortKey, keep []int32) []int32 {
 	first, best := int32(-1), int32(-1) // the current run of duplicates
 	var prev sortKey
-	a, b := keys[:half], keys[half:]
 	for len(a) > 0 || len(b) > 0 {
 		var k sortKey
 		if len(b) == 0 || len(a) > 0 && compareKeys(ins, a[0], b[0]) <= 0 {
