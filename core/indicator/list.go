@@ -181,6 +181,13 @@ func newList(n int, at func(i int) Indicator, maxText int) (List, error) {
 	if all.uuids {
 		l.uuidLen = make([]uint32, n)
 	}
+	// Each run names its indicators' origins among its own names, joined
+	// in order afterwards (joinOrigins): named in a pass of their own, by
+	// one core, they kept the others waiting.
+	namers := make([]namer, runs)
+	if all.origins {
+		l.origins = make([]uint32, n)
+	}
 	buf := make([]byte, from[runs])
 	hugepage.Back(buf)
 	each(runs, func(k int) {
@@ -195,26 +202,45 @@ func newList(n int, at func(i int) Indicator, maxText int) (List, error) {
 			}
 			l.events.set(i, in.EventID)
 			l.stamps.set(i, in.Timestamp)
+			if l.origins != nil {
+				l.origins[i] = namers[k].place(names{in.MISPType, in.Category})
+			}
 		}
 	})
 	// buf is not written again.
 	l.text = unsafe.String(unsafe.SliceData(buf), len(buf))
-	if all.origins {
-		l.nameOrigins(n, at)
+	if l.origins != nil {
+		l.joinOrigins(namers, bound)
 	}
 	return l, nil
 }
 
-// nameOrigins fills l.origins and l.names from the count indicators
-// at(0) to at(count-1).
-func (l *List) nameOrigins(count int, at func(i int) Indicator) {
-	l.origins = make([]uint32, count)
-	var r namer
-	for i := range count {
-		in := at(i)
-		l.origins[i] = r.place(names{in.MISPType, in.Category})
+// joinOrigins gives l the names of the runs' namers together, in the order
+// first seen over the whole list, as one namer reading it in order would,
+// and moves each run's origins, bound(k) to bound(k+1), from its namer's
+// places to those.
+func (l *List) joinOrigins(namers []namer, bound func(k int) int) {
+	var all namer
+	remaps := make([][]uint32, len(namers))
+	for k, r := range namers {
+		same := true
+		for i, nm := range r.names {
+			at := all.place(nm)
+			remaps[k] = append(remaps[k], at)
+			same = same && at == uint32(i)
+		}
+		if same {
+			remaps[k] = nil // the run's places are the list's
+		}
 	}
-	l.names = r.names
+	l.names = all.names
+	each(len(namers), func(k int) {
+		if remap := remaps[k]; remap != nil {
+			for i := bound(k); i < bound(k+1); i++ {
+				l.origins[i] = remap[l.origins[i]]
+			}
+		}
+	})
 }
 
 // Len returns the number of indicators.
