@@ -195,16 +195,11 @@ func (s *Snapshot) Bytes() int64 {
 	for _, e := range s.events {
 		if e.st != nil && !stores[e.st] {
 			stores[e.st] = true
-			for _, slab := range e.st.slabs {
-				n += int64(cap(slab))
-			}
+			n += e.st.bytes()
 		}
 		n += perEvent
 	}
-	for _, st := range s.states {
-		n += int64(len(st.tags))
-	}
-	return n + int64(len(s.tags.key))
+	return n + s.tagBytes()
 }
 
 // BytesBeside is what s holds beyond other (nil: Bytes): Bytes less the
@@ -227,16 +222,29 @@ func (s *Snapshot) BytesBeside(other *Snapshot) int64 {
 		}
 		if e.st != nil && !stores[e.st] && !theirs[e.st] {
 			stores[e.st] = true
-			for _, slab := range e.st.slabs {
-				n += int64(cap(slab))
-			}
+			n += e.st.bytes()
 		}
 		n += perEvent
 	}
+	return n + s.tagBytes()
+}
+
+// bytes is the whole text st holds, every slab.
+func (st *store) bytes() int64 {
+	var n int64
+	for _, slab := range st.slabs {
+		n += int64(cap(slab))
+	}
+	return n
+}
+
+// tagBytes is the text of the feed's and the events' tags s notes.
+func (s *Snapshot) tagBytes() int64 {
+	n := int64(len(s.tags.key))
 	for _, st := range s.states {
 		n += int64(len(st.tags))
 	}
-	return n + int64(len(s.tags.key))
+	return n
 }
 
 // windowStart is the time on MISP's clock from which s may lack changes,
