@@ -59,3 +59,29 @@ func TestCheckProbesListens(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckRefusesListenAndDNSOnOnePort: serve holds listen and dns.listen
+// at once, so a dns.listen whose TCP port listen takes already stops it at
+// start-up; check, which binds each address in turn, refuses it too.
+func TestCheckRefusesListenAndDNSOnOnePort(t *testing.T) {
+	free, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := free.Addr().String()
+	free.Close()
+	token, err := auth.NewCodec("0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF", "0123456789abcdef0123456789abcdef").Mint(auth.Claims{
+		Proto: "https", Port: 443, Host: "misp.example.net", Key: strings.Repeat("a", 40), Expires: time.Now().AddDate(1, 0, 0).Format(time.DateOnly)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := testtool.ConfigLayout(t, testConfig+"listen: \""+addr+"\"\ndns:\n  listen: \""+addr+"\"\n  zones:\n    - {name: rpz.cratos, token: \""+token+"\", feed: block}\n",
+		map[string]string{"misp.example.net.yaml": "tag: t\nallowed_ips: [192.0.2.0/24]\n"})
+	code, stdout, stderr := run1("check", "--config", cfg)
+	if want := "dns.listen " + addr + " (tcp) is listen's address as well: serve binds listen first and cannot bind dns.listen: serve would not start"; code != 2 || !strings.Contains(stderr, want) {
+		t.Errorf("check: exit %d, stdout %q, stderr %q; want 2 with %q", code, stdout, stderr, want)
+	}
+	if code, _, stderr := run1("serve", "--config", cfg); code != 2 || !strings.Contains(stderr, "address already in use") {
+		t.Errorf("serve: exit %d, stderr %q; want 2 with the address in use", code, stderr)
+	}
+}
