@@ -59,10 +59,13 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 			}
 		}
 	}
+	var accessNote string
 	if cfg.AccessLog != "" {
-		if err := accessLogWritable(cfg.AccessLog); err != nil {
+		note, err := accessLogFinding(accessLogWritable(cfg.AccessLog))
+		if err != nil {
 			return usageError("%s: %v: serve would not start", cfg.Path, err)
 		}
+		accessNote = note
 	}
 	if addrs := cfg.MemcachedAddrs(); len(addrs) > 0 {
 		mc, err := cache.NewMemcached(cache.Options{Servers: addrs})
@@ -82,6 +85,9 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	}
 	for _, n := range listenNotes {
 		fmt.Fprintln(stdout, "note: "+n)
+	}
+	if accessNote != "" {
+		fmt.Fprintln(stdout, "note: "+accessNote)
 	}
 	warnings := configWarnings(cfg, all)
 	if cfg.StateDir != "" {

@@ -1,9 +1,12 @@
 package cli
 
 import (
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -47,5 +50,30 @@ func TestCheckAccessLog(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
 		t.Errorf("check left files in %s: %v", dir, entries)
+	}
+}
+
+// A permission refused to the user running check is a note: serve may
+// run as another user, whose log directory systemd creates at start.
+func TestAccessLogFinding(t *testing.T) {
+	denied := &fs.PathError{Op: "open", Path: "/var/log/cratos/access.log", Err: syscall.EACCES}
+	tests := []struct {
+		name       string
+		err        error
+		note, fail bool
+	}{
+		{"writable", nil, false, false},
+		{"permission denied", fmt.Errorf("access_log x: %w", denied), true, false},
+		{"operation not permitted", fmt.Errorf("access_log x: %w", syscall.EPERM), true, false},
+		{"not a directory", fmt.Errorf("access_log x: %w", syscall.ENOTDIR), false, true},
+		{"a directory", fmt.Errorf("access_log x: %w", syscall.EISDIR), false, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			note, err := accessLogFinding(tc.err)
+			if (note != "") != tc.note || (err != nil) != tc.fail {
+				t.Errorf("note %q, error %v; want note %v, error %v", note, err, tc.note, tc.fail)
+			}
+		})
 	}
 }

@@ -73,6 +73,20 @@ func accessLogWritable(path string) error {
 	return os.Remove(f.Name())
 }
 
+// accessLogFinding sorts what accessLogWritable found: a permission
+// refused is a note, as check may run as another user than serve (whose
+// unit's LogsDirectory creates /var/log/cratos at start); anything else
+// stops serve whoever runs it.
+func accessLogFinding(err error) (note string, fatal error) {
+	if err == nil {
+		return "", nil
+	}
+	if errors.Is(err, fs.ErrPermission) {
+		return err.Error() + " for this user; serve's user may be allowed", nil
+	}
+	return "", err
+}
+
 // unwrapPath returns the cause of a *fs.PathError, whose path the caller
 // names already.
 func unwrapPath(err error) error {
