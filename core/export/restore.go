@@ -38,10 +38,11 @@ func clearMarkName(group string) string {
 // none there: read from the state directory after a restart, it is served
 // as the cached list would be, fresh for r until its lifetime since its
 // last MISP read ends, then kept for revalidation within the maximum
-// staleness. It does nothing when the list is held, or was cleared since
-// MISP was read for it, or is past both; nor with memcached, whose lists
-// come first and whose clears, made by other processes, the state
-// directory does not know.
+// staleness, unless a list of the key was built since its read. It does
+// nothing when the list is held, or was cleared since MISP was read for
+// it, or is past both; nor with memcached, whose lists come first and
+// whose clears, made by other processes, the state directory does not
+// know.
 func (s *Service) restore(r Request, l *lookUp) {
 	if s.durable == nil || s.opts.Shared != nil || l.a != nil || r.TTL <= 0 || s.holdOf(l.k.artifact) != nil {
 		return
@@ -54,6 +55,20 @@ func (s *Service) restore(r Request, l *lookUp) {
 	expires := read.Add(r.TTL)
 	if !l.now.Before(expires) && !servable(r, read, l.now) {
 		return
+	}
+	if h := s.beforeRestore; h != nil {
+		h(l.k.artifact)
+	}
+	// A list built (or kept by another request) while the file was read
+	// stays: the one on disk is never put over it.
+	t := s.accepting(l.k.artifact)
+	defer t.mu.Unlock()
+	if cur, curExpires, ok := s.arts.Peek(l.nsArtifact); ok {
+		l.a, l.expires = cur, curExpires
+		return
+	}
+	if t.builtRead.After(read) {
+		return // a later list was accepted or held, and is gone from the cache
 	}
 	s.arts.Keep(l.nsArtifact, a, expires, read.Add(keepFor(r)))
 	l.a, l.expires = a, expires

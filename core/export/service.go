@@ -127,7 +127,10 @@ type Service struct {
 	acceptsOf *cache.LRU[string, *acceptState] // artifact key -> lists accepted (accept.go)
 	durable   *durable
 	refreshed func(nsArtifact string, err error) // tests: a background rebuild ended
-	feeds     *feedTable                         // feedsnap.go
+	// beforeRestore, in tests, is called as a request that read the last
+	// good list of key from disk is to put it in the cache (restore.go).
+	beforeRestore func(key string)
+	feeds         *feedTable // feedsnap.go
 	// neverBlockKey names config.yaml's never_block in the cache keys.
 	neverBlockKey string
 	collect       collection // after a large list's sort (fetch.go)
