@@ -18,7 +18,8 @@ import (
 // removes the lists least recently built or served.
 
 // countUsed sets the bytes of the list files to what the directory holds,
-// corrupt and partial files included: its one walk, at start.
+// corrupt and partial files included, and counts the clears' files: its
+// one walk, at start.
 func (d *durable) countUsed() {
 	files, err := d.dir.Files()
 	if err != nil {
@@ -26,8 +27,11 @@ func (d *durable) countUsed() {
 	}
 	var n int64
 	for _, f := range files {
-		if isListFile(f.Name) {
+		switch {
+		case isListFile(f.Name):
 			n += f.Size
+		case isClearMark(f.Name):
+			d.marks.files++ // restore.go
 		}
 	}
 	d.used.Store(n)

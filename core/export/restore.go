@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"io/fs"
+	"strings"
 	"sync"
 	"time"
 )
@@ -21,11 +22,28 @@ import (
 // clearAllMark is the state file of the last clear of every list.
 const clearAllMark = "clear-all"
 
+// maxClearMarks bounds the clear-<hash> files: past it they give way to
+// one clear of every list (clear-all), so that a token clearing many
+// distinct URLs does not fill the state directory.
+const maxClearMarks = 4096
+
 // clearMarks are the clear times known, by state file (the zero time:
 // none on disk).
 type clearMarks struct {
 	mu    sync.Mutex
 	known map[string]time.Time
+
+	// writing orders the writes of clears; files is how many clear-<hash>
+	// files are on disk (counted at start), at most limit (tests; 0:
+	// maxClearMarks). Both guarded by writing.
+	writing sync.Mutex
+	files   int
+	limit   int
+}
+
+// isClearMark reports whether the state file name is a group's clear.
+func isClearMark(name string) bool {
+	return strings.HasPrefix(name, "clear-") && name != clearAllMark
 }
 
 // clearMarkName is the state file of the last clear of a cache group.
@@ -120,11 +138,46 @@ func (s *Service) markCleared(group string) {
 	if group != "" {
 		name = clearMarkName(group)
 	}
+	m := &d.marks
+	m.writing.Lock()
+	defer m.writing.Unlock()
+	limit := m.limit
+	if limit <= 0 {
+		limit = maxClearMarks
+	}
+	if name != clearAllMark && !d.exists(name) {
+		if m.files >= limit {
+			name = clearAllMark // as of now: clears every group's too
+		} else {
+			m.files++
+		}
+	}
 	at := s.opts.Now()
 	s.knowCleared(name, at)
 	if err := d.dir.Write(name, binary.BigEndian.AppendUint64(nil, uint64(at.UnixNano()))); err != nil {
 		s.opts.Logger.Warn("clear not written to the state directory", "state_dir", d.dir.Path(), "error", err)
+		return
 	}
+	if name == clearAllMark {
+		s.removeClearMarks()
+	}
+}
+
+// removeClearMarks removes the clear-<hash> files, which the clear of
+// every list just written makes of no use. Called holding marks.writing.
+func (s *Service) removeClearMarks() {
+	d := s.durable
+	files, err := d.dir.Files()
+	if err != nil {
+		return
+	}
+	left := 0
+	for _, f := range files {
+		if isClearMark(f.Name) && d.dir.Remove(f.Name) != nil {
+			left++
+		}
+	}
+	d.marks.files = left
 }
 
 // knowCleared remembers the clear time of the state file name; the table
