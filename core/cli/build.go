@@ -112,6 +112,7 @@ func assemble(cfg *config.Config, sites *config.Sites, registry *renderers.Regis
 		StateMaxAge:    cfg.StateMaxAge(),
 		StateMaxBytes:  cfg.StateListBytes(),
 		ReconcileEvery: time.Duration(cfg.ReconcileSeconds) * time.Second,
+		Maker:          listMaker(cfg),
 	})
 	svc.closers = append(svc.closers, func() {
 		if left := svc.export.WaitDurableFor(durableStopWait); left > 0 {

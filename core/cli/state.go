@@ -3,7 +3,11 @@ package cli
 import (
 	"errors"
 	"log/slog"
+	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -112,4 +116,24 @@ func startPruning(cfg *config.Config, svc *export.Service, first, every time.Dur
 		}
 	}()
 	return func() { close(done) }
+}
+
+// listMaker names the code that renders lists in this process: the
+// binary (its version, and its size and time on disk, which tell builds
+// of one version apart) and each plugin by name and sha256. A last good
+// list made under another is not served from disk as fresh after a
+// restart (export.Options.Maker).
+func listMaker(cfg *config.Config) string {
+	parts := []string{version()}
+	if exe, err := os.Executable(); err == nil {
+		if st, err := os.Stat(exe); err == nil {
+			parts = append(parts, strconv.FormatInt(st.Size(), 10)+"@"+strconv.FormatInt(st.ModTime().UnixNano(), 10))
+		}
+	}
+	plugins := make([]string, 0, len(cfg.Plugins))
+	for _, p := range cfg.Plugins {
+		plugins = append(plugins, p.Name+":"+strings.ToLower(p.SHA256))
+	}
+	slices.Sort(plugins)
+	return strings.Join(append(parts, plugins...), " ")
 }

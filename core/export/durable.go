@@ -32,8 +32,10 @@ type durable struct {
 	loadMu  sync.Mutex
 	loading map[string]*durableLoad // artifact key -> its state file being read
 
-	// marks are the clears known (restore.go).
-	marks clearMarks
+	// marks are the clears known, madeBefore the start before which the
+	// lists on disk were made by other code (restore.go).
+	marks      clearMarks
+	madeBefore time.Time
 
 	// bodies is, by record name, the body file known intact on disk
 	// (written or read back by this process): a build that gives the
@@ -81,7 +83,7 @@ type durableRecord struct {
 	serial uint32
 }
 
-func newDurable(dir *state.Dir, budget int64) *durable {
+func newDurable(dir *state.Dir, budget int64, maker string, now time.Time) *durable {
 	if dir == nil {
 		return nil
 	}
@@ -89,6 +91,7 @@ func newDurable(dir *state.Dir, budget int64) *durable {
 		touches: map[string]time.Time{}, dates: map[string]listURLRecord{}, budget: budget}
 	d.idle = sync.NewCond(&d.mu)
 	d.countUsed()
+	d.madeBefore = madeBefore(dir, maker, now)
 	return d
 }
 
@@ -249,47 +252,6 @@ func (d *durable) knowBody(name, body string) {
 		}
 	}
 	d.bodies[name] = body
-}
-
-// WaitDurable returns once every last good list queued for writing is on
-// disk (at shutdown, and in tests).
-func (s *Service) WaitDurable() {
-	d := s.durable
-	if d == nil {
-		return
-	}
-	d.mu.Lock()
-	for d.running {
-		d.idle.Wait()
-	}
-	d.mu.Unlock()
-}
-
-// WaitDurableFor is WaitDurable for at most limit (at shutdown: a slow
-// disk must not hold up the stop). It returns how many lists were still
-// to be written then; their files keep the versions written before.
-func (s *Service) WaitDurableFor(limit time.Duration) (left int) {
-	d := s.durable
-	if d == nil {
-		return 0
-	}
-	done := make(chan struct{})
-	go func() {
-		s.WaitDurable()
-		close(done)
-	}()
-	select {
-	case <-done:
-		return 0
-	case <-time.After(limit):
-	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	left = len(d.pending)
-	if d.running {
-		left++ // the one being written
-	}
-	return left
 }
 
 // readDurable returns the record of key kept on disk. A corrupt or

@@ -112,7 +112,7 @@ func TestWaitDurableForIsBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Service{durable: newDurable(dir, 0)}
+	s := &Service{durable: newDurable(dir, 0, "", time.Now())}
 	d := s.durable
 	d.mu.Lock()
 	d.running = true // a write in progress that has not ended

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/cratos-project/cratos/core/state"
 )
 
 // After a restart a list's last good copy on disk is served as the list
@@ -66,7 +68,7 @@ func (s *Service) restore(r Request, l *lookUp) {
 		return
 	}
 	a, ok := s.lastGood(l.k.artifact)
-	if !ok || a.Fetched.IsZero() || s.clearedSince(l.k.group, a.Fetched) {
+	if !ok || a.Fetched.IsZero() || s.clearedSince(l.k.group, a.Fetched) || s.durable.madeByOthers(a) {
 		return
 	}
 	read := a.Fetched
@@ -90,6 +92,32 @@ func (s *Service) restore(r Request, l *lookUp) {
 	}
 	s.arts.Keep(l.nsArtifact, a, expires, read.Add(keepFor(r)))
 	l.a, l.expires = a, expires
+}
+
+// makerMark is the state file naming the code that made the lists on disk.
+const makerMark = "lists-maker"
+
+// madeBefore returns now when the lists in dir were made by other code
+// than maker (another version of Cratos or of a plugin, or one that did
+// not say), after noting maker as theirs from now on; the zero time when
+// maker made them, or maker is "". A list made by other code may carry
+// what a fix since then left out: it waits for a build.
+func madeBefore(dir *state.Dir, maker string, now time.Time) time.Time {
+	if maker == "" {
+		return time.Time{}
+	}
+	if b, ok, err := dir.Read(makerMark); err == nil && ok && string(b) == maker {
+		return time.Time{}
+	}
+	_ = dir.Write(makerMark, []byte(maker)) // unwritten: the next start cuts again
+	return now
+}
+
+// madeByOthers reports whether a, read from disk, was made by other code
+// than this process's: read from MISP no later than a start that found
+// the lists made by another maker.
+func (d *durable) madeByOthers(a *Artifact) bool {
+	return !d.madeBefore.IsZero() && !a.Fetched.After(d.madeBefore)
 }
 
 // clearedSince reports whether group's lists, or every list, were

@@ -156,3 +156,35 @@ func TestRestartRebuildsClearedOrExpiredList(t *testing.T) {
 		})
 	}
 }
+
+// A list on disk made by other code (another version of Cratos or of a
+// plugin: Options.Maker) waits for a build after the restart, as before
+// lists were served from disk: a fix in a renderer reaches devices at
+// once. Made by the same code, it is served from disk; lists built after
+// the start are this code's.
+func TestRestartRebuildsListsOfAnotherMaker(t *testing.T) {
+	tests := []struct {
+		name          string
+		before, after string
+		want          Status
+	}{
+		{"same maker", "v1", "v1", Hit},
+		{"another version", "v1", "v2", Miss},
+		{"a maker unknown before", "", "v2", Miss},
+		{"no maker given", "v1", "", Hit},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			misp := newGatedMISP(t)
+			dirPath := t.TempDir()
+			first := newSWRRig(t, misp, Options{State: openStateAt(t, dirPath), Maker: tc.before})
+			first.get(t, Miss)
+			first.svc.WaitDurable()
+			rig := newSWRRig(t, misp, Options{State: openStateAt(t, dirPath), Maker: tc.after})
+			t.Cleanup(rig.svc.WaitDurable)
+			rig.clock.advance(10 * time.Second)
+			rig.get(t, tc.want)
+			rig.get(t, Hit)
+		})
+	}
+}

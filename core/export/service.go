@@ -90,6 +90,11 @@ type Options struct {
 	// ReconcileEvery is how often feed snapshots are read in full rather
 	// than refreshed (default DefaultReconcileEvery).
 	ReconcileEvery time.Duration
+	// Maker names the code that renders lists (the binary's version and
+	// the plugins'): a list in State made before a start under another
+	// Maker is not served from disk as fresh (restore.go), only when MISP
+	// fails. "": every list in State counts as made by this code.
+	Maker string
 }
 
 // Observer receives what the Service does, for metrics.
@@ -183,7 +188,7 @@ func New(opts Options) *Service {
 		opts.Namespace = cache.NewNamespace(opts.Store, time.Second)
 	}
 	shared := cache.NewBackoff(opts.Shared, 0, opts.Logger)
-	return &Service{opts: opts, shared: shared, guard: newGuardState(opts), limits: newBuildLimiter(opts.Limits), durable: newDurable(opts.State, opts.StateMaxBytes),
+	return &Service{opts: opts, shared: shared, guard: newGuardState(opts), limits: newBuildLimiter(opts.Limits), durable: newDurable(opts.State, opts.StateMaxBytes, opts.Maker, opts.Now()),
 		arts: cache.NewTier(cache.TierOptions[*Artifact]{LocalBytes: opts.HotBytes, LastGoodBytes: opts.StaleBytes, SizeOf: artifactSize,
 			Encode: encodeArtifact, Decode: decodeArtifact, Shared: shared, Clock: opts.Now, SharedFloor: sharedFloor}),
 		snaps: cache.NewTier(cache.TierOptions[*Snapshot]{LocalBytes: opts.HotBytes, SizeOf: snapshotSize,
