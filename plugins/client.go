@@ -106,43 +106,81 @@ func (c *Client) validateOptions(ctx context.Context, opts map[string]string) er
 // no error of its own). in is ranged over once, on another goroutine, and
 // no longer once Render has returned.
 func (c *Client) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
+	_, err := c.render(ctx, ctx, w, req, in, nil)
+	return err
+}
+
+// render is Render whose stream lasts until limit ends rather than ctx,
+// for a limit that ends no earlier than ctx. When ctx ends first and the
+// plugin has not answered yet, render returns at once, as Render does,
+// with watched true: the stream stays open, the plugin's input cut short,
+// what it still writes is read and thrown away, and once its output ends
+// or limit ends, abandoned is called on another goroutine with the outcome
+// (nil when the plugin answered, its own error, or why it never answered).
+func (c *Client) render(ctx, limit context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator], abandoned func(error)) (watched bool, err error) {
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("plugins: render %s: %w", c.info.Name, context.Cause(ctx))
+		return false, fmt.Errorf("plugins: render %s: %w", c.info.Name, context.Cause(ctx))
 	}
 	// The stream gets no deadline of its own, so that the plugin cannot end
 	// it first and make a timeout look like a plugin failure: it is
-	// cancelled when ctx ends.
+	// cancelled when limit ends.
 	sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	defer cancel()
-	stopCancel := context.AfterFunc(ctx, cancel)
-	defer stopCancel()
+	stopCancel := context.AfterFunc(limit, cancel)
+	endStream := func() { stopCancel(); cancel() }
 	stream, err := c.rpc.Render(sctx)
 	if err != nil {
-		return c.streamErr(ctx, "open stream", err)
+		endStream()
+		return false, c.streamErr(ctx, "open stream", err)
 	}
+	// stop ends the input when ctx ends or the output is over.
+	stop, stopInput := context.WithCancel(ctx)
+	defer stopInput()
 	sent := make(chan sendResult, 1)
-	go func() { sent <- sendInput(ctx, stream, req, c.info.Reads.Declared(), in) }()
+	go func() { sent <- sendInput(stop, startInput(stream), req, c.info.Reads.Declared(), in) }()
+	out := &callerOutput{w: w, req: req}
+	received := make(chan error, 1)
+	go func() { received <- c.receive(limit, stream, out) }()
 
-	err = c.receive(ctx, stream, w, req)
-	cancel() // stops the sender if it is still at work
-	res := <-sent
+	answered := false
+	select {
+	case err = <-received:
+		answered = true
+	case <-ctx.Done():
+		out.abandon()
+	}
+	stopInput()
+	res := <-sent // at once: the sender waits on the plugin no longer
+	switch {
+	case answered, abandoned == nil, limit.Err() != nil, res.panicked:
+		endStream() // stops the sender if it is still at work
+		if !answered {
+			err = <-received
+		}
+	default:
+		watched = true
+		go func() {
+			err := <-received
+			endStream()
+			abandoned(err)
+		}()
+	}
 	if res.panicked {
 		panic(res.panicValue)
 	}
 	if res.err != nil {
-		return res.err
+		return watched, res.err
 	}
-	if cause := context.Cause(ctx); err != nil && cause != nil && !errors.Is(err, cause) {
+	if cause := context.Cause(ctx); watched || err != nil && cause != nil && !errors.Is(err, cause) {
 		// Once ctx has ended the sender stops and ends the input, and the
 		// plugin may answer that (an input cut short) before the stream's
 		// cancellation reaches receive: the cancellation is what happened.
-		return fmt.Errorf("plugins: render %s: %w", c.info.Name, cause)
+		return watched, fmt.Errorf("plugins: render %s: %w", c.info.Name, cause)
 	}
-	return err
+	return false, err
 }
 
 // receive reads the plugin's output until the end of the stream.
-func (c *Client) receive(ctx context.Context, stream proto.Renderer_RenderClient, w io.Writer, req renderers.Request) error {
+func (c *Client) receive(ctx context.Context, stream proto.Renderer_RenderClient, out *callerOutput) error {
 	var (
 		status *proto.Status
 		drops  dropBounds
@@ -163,7 +201,7 @@ func (c *Client) receive(ctx context.Context, stream proto.Renderer_RenderClient
 			if len(m.Chunk) > MaxChunk {
 				return protocolErrorf("output chunk of %d bytes (limit %d)", len(m.Chunk), MaxChunk)
 			}
-			if _, err := w.Write(m.Chunk); err != nil {
+			if err := out.write(m.Chunk); err != nil {
 				return &outputError{err: err}
 			}
 		case *proto.RenderOutput_Drop:
@@ -174,7 +212,7 @@ func (c *Client) receive(ctx context.Context, stream proto.Renderer_RenderClient
 			if err := drops.add(m.Drop.GetReason(), n); err != nil {
 				return err
 			}
-			req.Drop(m.Drop.GetReason(), int(n))
+			out.drop(m.Drop.GetReason(), int(n))
 		case *proto.RenderOutput_Status:
 			status = m.Status
 		default:
@@ -234,23 +272,24 @@ type sendResult struct {
 }
 
 // sendInput sends the header, the indicators' fields in batches, and the
-// end marker. A Send error means the stream is over (the plugin finished
+// end marker. A failed send means the stream is over (the plugin finished
 // early, failed, or ctx ended); the receiver learns why, so it is not an
-// error here. Once ctx has ended no further indicator is taken from in:
-// the stream is cancelled a moment later, and a batch would otherwise go on
-// filling until then. The batch message and its slices are reused: Send
-// has encoded a message when it returns.
-func sendInput(ctx context.Context, stream proto.Renderer_RenderClient, req renderers.Request, fields renderers.Fields, in iter.Seq[indicator.Indicator]) (res sendResult) {
+// error here. Once ctx has ended no further indicator is taken from in and
+// sendInput returns at once, without the end marker, even while a batch
+// waits for the plugin to read it. The batch message and its slices are
+// reused: a message is encoded once it is sent.
+func sendInput(ctx context.Context, stream *inputPipe, req renderers.Request, fields renderers.Fields, in iter.Seq[indicator.Indicator]) (res sendResult) {
 	defer func() {
 		if p := recover(); p != nil {
 			res = sendResult{panicked: true, panicValue: p}
 		}
 	}()
-	defer func() { _ = stream.CloseSend() }()
+	defer stream.close()
 
 	h := &proto.Header{Site: req.Site, Feed: req.Feed, DataType: req.DataType, Options: req.Options, Fields: uint32(fields), Serial: req.Serial, Age: req.Age}
 	encodeTime(h, req.Generated)
-	if stream.Send(&proto.RenderInput{Msg: &proto.RenderInput_Header{Header: h}}) != nil {
+	done := ctx.Done()
+	if !stream.send(done, &proto.RenderInput{Msg: &proto.RenderInput_Header{Header: h}}) {
 		return res
 	}
 
@@ -269,10 +308,12 @@ func sendInput(ctx context.Context, stream proto.Renderer_RenderClient, req rend
 		if len(batch.Types) == 0 {
 			return true
 		}
-		ok := stream.Send(msg) == nil
+		if !stream.send(done, msg) {
+			return false // the batch may still be on its way
+		}
 		batch.Types, batch.EventIds, batch.Timestamps = batch.Types[:0], batch.EventIds[:0], batch.Timestamps[:0]
 		batch.ToIds, batch.Lengths, batch.Text = batch.ToIds[:0], batch.Lengths[:0], batch.Text[:0]
-		return ok
+		return true
 	}
 	addString := func(field renderers.Fields, v string) {
 		if fields&field != 0 {
@@ -280,7 +321,6 @@ func sendInput(ctx context.Context, stream proto.Renderer_RenderClient, req rend
 			batch.Text = append(batch.Text, v...)
 		}
 	}
-	done := ctx.Done()
 	for x := range in {
 		select {
 		case <-done:
@@ -314,6 +354,6 @@ func sendInput(ctx context.Context, stream proto.Renderer_RenderClient, req rend
 	if !flush() {
 		return res
 	}
-	_ = stream.Send(&proto.RenderInput{Msg: &proto.RenderInput_End{End: &proto.End{Count: count}}})
+	_ = stream.send(done, &proto.RenderInput{Msg: &proto.RenderInput_End{End: &proto.End{Count: count}}})
 	return res
 }

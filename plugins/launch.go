@@ -46,9 +46,10 @@ type Config struct {
 	// StartTimeout bounds a start, from exec to a usable connection
 	// (default DefaultStartTimeout).
 	StartTimeout time.Duration
-	// RenderTimeout bounds one Render (default DefaultRenderTimeout). A
-	// plugin that overruns it is started again at the next request; the
-	// old process is killed when the other renders under way on it end.
+	// RenderTimeout bounds one Render (default DefaultRenderTimeout), even
+	// one whose caller gave up first. A plugin that overruns it is started
+	// again at the next request; the old process is killed when the other
+	// renders under way on it end.
 	RenderTimeout time.Duration
 	// Logger receives the plugin's stderr and stdout, one record per line
 	// tagged with the plugin name, and its lifecycle events. Nil discards.

@@ -37,11 +37,33 @@ func (p *Plugin) render(ctx context.Context, w io.Writer, req renderers.Request,
 		}
 		return &Error{Plugin: p.cfg.Name, Err: err}
 	}
-	defer p.release(inst)
-	rctx, cancel := context.WithTimeoutCause(ctx, p.cfg.RenderTimeout,
+	// The render deadline runs from here whatever the caller does: when the
+	// caller gives up first, the plugin's stream stays open until the
+	// plugin answers or the deadline passes, and a plugin that never
+	// answers is retired then, as if the caller had waited.
+	limit, cancelLimit := context.WithTimeoutCause(context.WithoutCancel(ctx), p.cfg.RenderTimeout,
 		fmt.Errorf("%w (%v)", ErrRenderTimeout, p.cfg.RenderTimeout))
-	defer cancel()
-	return p.classify(ctx, inst, inst.rc.Render(rctx, w, req, in))
+	rctx, cancel := context.WithCancelCause(limit)
+	stopCaller := context.AfterFunc(ctx, func() { cancel(context.Cause(ctx)) })
+	defer func() { stopCaller(); cancel(nil) }()
+	watched := false
+	defer func() {
+		if !watched {
+			cancelLimit()
+			p.release(inst)
+		}
+	}()
+	watched, err = inst.rc.render(rctx, limit, w, req, in, func(err error) {
+		defer p.release(inst)
+		defer cancelLimit()
+		p.mu.Lock()
+		closed := p.closed
+		p.mu.Unlock()
+		if !closed {
+			_ = p.classify(context.Background(), inst, err)
+		}
+	})
+	return p.classify(ctx, inst, err)
 }
 
 func (p *Plugin) validateOptions(opts map[string]string) error {

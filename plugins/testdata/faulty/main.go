@@ -65,6 +65,10 @@ func (faulty) Render(ctx context.Context, w io.Writer, req renderers.Request, in
 	case "hang":
 		fmt.Fprintln(w, "partial")
 		time.Sleep(time.Hour) // ignores ctx on purpose
+	case "slow":
+		// Answers, but only after a while, whatever the host does
+		// meanwhile.
+		time.Sleep(2 * time.Second)
 	case "fork":
 		// A child that outlives the render, as a plugin running a helper
 		// program might leave; the list is its pid.

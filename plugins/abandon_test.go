@@ -1,0 +1,138 @@
+package plugins
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/cratos-project/cratos/renderers"
+)
+
+// renderGivingUp renders feed through p for a caller that gives up after
+// wait, and checks that the caller hears of its own deadline.
+func renderGivingUp(t *testing.T, p *Plugin, feed string, wait time.Duration) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	var buf bytes.Buffer
+	err := p.Renderer().Render(ctx, &buf, renderers.Request{Site: "misp.example", Feed: feed}, renderers.Slice(ips(3)))
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("render of %s given up: %v, want the caller's deadline", feed, err)
+	}
+}
+
+// waitIdle waits until no call is under way on any process of p.
+func waitIdle(t *testing.T, p *Plugin) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		p.mu.Lock()
+		idle := len(p.retired) == 0 && (p.cur == nil || p.cur.calls == 0)
+		p.mu.Unlock()
+		if idle {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("calls still under way on the plugin after a minute")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestHungPluginRestartedWhenCallersGiveUp: every caller of a hung plugin
+// gives up before the render deadline, as a device with a short HTTP
+// timeout does. The plugin is retired all the same once the deadline
+// passes, and the next render runs on a new process.
+func TestHungPluginRestartedWhenCallersGiveUp(t *testing.T) {
+	p, rec := launch(t, Config{Name: "faulty", Path: binary(t, "faulty"), RenderTimeout: 3 * time.Second})
+	pid := pluginPid(p)
+	for range 3 {
+		renderGivingUp(t, p, "hang", 300*time.Millisecond)
+	}
+	rec.waitFor(t, map[string]string{"msg": "plugin failed; it starts again at the next request", "plugin": "faulty"})
+	waitIdle(t, p)
+	out, err := render(p.Renderer(), "ok", ips(2))
+	if err != nil || out != "198.51.0.0\n198.51.0.1\n" {
+		t.Fatalf("render after the hang: %q, %v", out, err)
+	}
+	if got := pluginPid(p); got == pid || p.Restarts() != 1 {
+		t.Errorf("pid %d (was %d), %d restarts: want a new process, 1 restart", got, pid, p.Restarts())
+	}
+	if alive(pid) {
+		deadline := time.Now().Add(time.Minute)
+		for alive(pid) && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		if alive(pid) {
+			t.Errorf("the hung process %d still runs", pid)
+		}
+	}
+}
+
+// TestSlowPluginKeptWhenCallerGivesUp: a plugin that answers within the
+// render deadline, after its caller gave up, is healthy and keeps
+// running.
+func TestSlowPluginKeptWhenCallerGivesUp(t *testing.T) {
+	p, rec := launch(t, Config{Name: "faulty", Path: binary(t, "faulty"), RenderTimeout: time.Minute})
+	pid := pluginPid(p)
+	renderGivingUp(t, p, "slow", 200*time.Millisecond)
+	waitIdle(t, p)
+	if out, err := render(p.Renderer(), "ok", ips(1)); err != nil || out != "198.51.0.0\n" {
+		t.Fatalf("render after the slow one: %q, %v", out, err)
+	}
+	if got := pluginPid(p); got != pid || p.Restarts() != 0 {
+		t.Errorf("pid %d (was %d), %d restarts: want the same process", got, pid, p.Restarts())
+	}
+	if n := rec.count(map[string]string{"msg": "plugin failed; it starts again at the next request"}); n != 0 {
+		t.Errorf("%d failures logged for a plugin that answered", n)
+	}
+}
+
+// TestAbandonedRendersLeaveNothingBehind: many renders given up on, by a
+// plugin that hangs and one that answers late, leave no goroutine or
+// descriptor of the service behind once the plugin has answered or been
+// restarted.
+func TestAbandonedRendersLeaveNothingBehind(t *testing.T) {
+	p, _ := launch(t, Config{Name: "faulty", Path: binary(t, "faulty"), RenderTimeout: 5 * time.Second})
+	settle := func() (goroutines, fds int) {
+		waitIdle(t, p)
+		if _, err := render(p.Renderer(), "ok", ips(1)); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(200 * time.Millisecond)
+		return runtime.NumGoroutine(), openFiles(t)
+	}
+	g0, fd0 := settle()
+	for round := range 2 {
+		for _, feed := range []string{"hang", "slow", "hang", "slow"} {
+			for range 5 {
+				renderGivingUp(t, p, feed, 100*time.Millisecond)
+			}
+		}
+		deadline := time.Now().Add(time.Minute)
+		for {
+			g, fd := settle()
+			if g <= g0+2 && fd <= fd0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("round %d: %d goroutines and %d descriptors, were %d and %d", round, g, fd, g0, fd0)
+			}
+			time.Sleep(500 * time.Millisecond)
+		}
+	}
+}
+
+// openFiles counts this process's open descriptors.
+func openFiles(t *testing.T) int {
+	t.Helper()
+	fds, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skipf("no /proc: %v", err)
+	}
+	return len(fds)
+}
