@@ -29,11 +29,7 @@ var (
 func TestBINDSecondary(t *testing.T) {
 	named := testtool.Require(t, "named", "bind9")
 	dig := testtool.Require(t, "dig", "bind9-dnsutils")
-	primaryPort := testtool.FreeUDPAndTCPPort(t)
-	namedPort := testtool.FreeUDPAndTCPPort(t)
-	for namedPort == primaryPort {
-		namedPort = testtool.FreeUDPAndTCPPort(t)
-	}
+	primaryPort, namedPort := primaryAndNamedPorts(t)
 
 	src := &fakeSource{text: policyZone(bindDomainsV1, bindIPs...)}
 	serverLog := &testtool.LogBuffer{}
@@ -57,9 +53,7 @@ func TestBINDSecondary(t *testing.T) {
 	t.Cleanup(func() { s.Close() })
 	serial1 := s.Serial("rpz.cratos")
 
-	log := realtools.StartRPZSecondary(t, named, realtools.RPZSecondary{
-		Port: namedPort, PrimaryPort: primaryPort, KeyName: "k", Secret: testSecret, LocalZone: realtools.ExampleTestZone,
-	})
+	log := startNamedSecondary(t, named, namedPort, primaryPort)
 	d := digger{realtools.Dig{T: t, Path: dig}, namedPort}
 
 	testtool.WaitFor(t, "named to load rpz.cratos at serial "+strconv.Itoa(int(serial1)), time.Minute, func() bool {
@@ -218,3 +212,24 @@ func (d digger) status(name, qtype string) string { return d.Status(d.port, name
 
 // soaSerial returns named's serial of rpz.cratos, or 0.
 func (d digger) soaSerial() uint32 { return d.SOASerial(d.port, "rpz.cratos") }
+
+// primaryAndNamedPorts returns two distinct free ports, each free for UDP
+// and TCP: the server's and named's.
+func primaryAndNamedPorts(t *testing.T) (primaryPort, namedPort int) {
+	t.Helper()
+	primaryPort = testtool.FreeUDPAndTCPPort(t)
+	namedPort = testtool.FreeUDPAndTCPPort(t)
+	for namedPort == primaryPort {
+		namedPort = testtool.FreeUDPAndTCPPort(t)
+	}
+	return primaryPort, namedPort
+}
+
+// startNamedSecondary runs named on namedPort as secondary of the server
+// on primaryPort, transfers signed with the key "k", and returns its log.
+func startNamedSecondary(t *testing.T, named string, namedPort, primaryPort int) *testtool.LogBuffer {
+	t.Helper()
+	return realtools.StartRPZSecondary(t, named, realtools.RPZSecondary{
+		Port: namedPort, PrimaryPort: primaryPort, KeyName: "k", Secret: testSecret, LocalZone: realtools.ExampleTestZone,
+	})
+}

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+
+	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 // drainMarker is the packet a test sends to a scriptedSecondary to learn
@@ -179,6 +181,41 @@ func notifySecondary(t *testing.T, sec *scriptedSecondary, key *TSIGKey) notifyO
 	case <-time.After(2 * time.Minute): // the retries take 31 seconds
 		t.Fatal("the NOTIFY neither acknowledged nor failed")
 		return notifyOutcome{}
+	}
+}
+
+// notifySigned starts a server, signed with the test key, notifying a
+// scriptedSecondary that answers the n-th NOTIFY with what answer returns,
+// and returns the outcome; it fails t unless the secondary got notifys
+// NOTIFYs.
+func notifySigned(t *testing.T, notifys int, answer func(n int, req *dns.Msg) [][]byte) notifyOutcome {
+	t.Helper()
+	sec := newScriptedSecondary(t, answer)
+	got := notifySecondary(t, sec, testKey())
+	if n := len(sec.received(t)); n != notifys {
+		t.Errorf("%d NOTIFYs sent, want %d", n, notifys)
+	}
+	return got
+}
+
+// notifyBIND starts a server for z, signed with the key "k", that notifies
+// a real named secondary of it, and returns the outcome of the NOTIFYs of
+// the first build and named's log.
+func notifyBIND(t *testing.T, z Zone) (notifyOutcome, *testtool.LogBuffer) {
+	t.Helper()
+	named := testtool.Require(t, "named", "bind9")
+	primaryPort, namedPort := primaryAndNamedPorts(t)
+	key := &TSIGKey{Name: "k", Secret: testSecret}
+	outcome := startNotifyingZone(t, "127.0.0.1:"+strconv.Itoa(primaryPort), z, "127.0.0.1:"+strconv.Itoa(namedPort), key)
+	// The NOTIFY of the first build goes out before named listens: one
+	// of its retries reaches it.
+	log := startNamedSecondary(t, named, namedPort, primaryPort)
+	select {
+	case got := <-outcome:
+		return got, log
+	case <-time.After(2 * time.Minute):
+		t.Fatalf("the NOTIFY neither acknowledged nor failed\nnamed's log:\n%s", log)
+		return notifyOutcome{}, nil
 	}
 }
 

@@ -12,7 +12,6 @@ import (
 
 	"github.com/miekg/dns"
 
-	"github.com/cratos-project/cratos/conformance/realtools"
 	"github.com/cratos-project/cratos/internal/testtool"
 )
 
@@ -187,11 +186,7 @@ func TestNotifyOverTCPToBIND(t *testing.T) {
 	// It waits out the NOTIFY retry schedule (31 s): beside the others.
 	t.Parallel()
 	named := testtool.Require(t, "named", "bind9")
-	primaryPort := testtool.FreeUDPAndTCPPort(t)
-	namedPort := testtool.FreeUDPAndTCPPort(t)
-	for namedPort == primaryPort {
-		namedPort = testtool.FreeUDPAndTCPPort(t)
-	}
+	primaryPort, namedPort := primaryAndNamedPorts(t)
 	namedAddr := "127.0.0.1:" + strconv.Itoa(namedPort)
 	// The NOTIFY goes to a port where UDP is dropped and TCP is passed
 	// on to named's.
@@ -207,9 +202,7 @@ func TestNotifyOverTCPToBIND(t *testing.T) {
 	})
 	key := &TSIGKey{Name: "k", Secret: testSecret}
 	outcome := startNotifyingServer(t, "127.0.0.1:"+strconv.Itoa(primaryPort), firewall.addr, key)
-	log := realtools.StartRPZSecondary(t, named, realtools.RPZSecondary{
-		Port: namedPort, PrimaryPort: primaryPort, KeyName: "k", Secret: testSecret, LocalZone: realtools.ExampleTestZone,
-	})
+	log := startNamedSecondary(t, named, namedPort, primaryPort)
 	select {
 	case got := <-outcome:
 		if want := (notifyOutcome{acknowledged: true, attempt: notifyAttempts + 1}); got != want {
