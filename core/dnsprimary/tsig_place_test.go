@@ -37,20 +37,9 @@ func TestTSIGNotLast(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			req := new(dns.Msg).SetQuestion(testZone, tt.qtype)
 			req.SetEdns0(1232, false)
-			req.SetTsig(testKeyName, dns.HmacSHA256, 300, time.Now().Unix())
-			wire, _, err := dns.TsigGenerate(req, testSecret, "", false)
-			if err != nil {
-				t.Fatal(err)
-			}
-			m := new(dns.Msg)
-			if err := m.Unpack(wire); err != nil {
-				t.Fatal(err)
-			}
+			m := signAt(t, req, time.Now())
 			tt.place(m, m.Extra[0], m.Extra[1])
-			if wire, err = m.Pack(); err != nil {
-				t.Fatal(err)
-			}
-			resp := rawExchange(t, tt.network, s.Addr(), wire)
+			resp := rawExchange(t, tt.network, s.Addr(), m)
 			if resp.Rcode != tt.want {
 				t.Fatalf("rcode %s, want %s:\n%v", dns.RcodeToString[resp.Rcode], dns.RcodeToString[tt.want], resp)
 			}
@@ -61,10 +50,30 @@ func TestTSIGNotLast(t *testing.T) {
 	}
 }
 
-// rawExchange sends the packed request wire over network ("udp" or
-// "tcp") and returns the first answer.
-func rawExchange(t *testing.T, network, addr string, wire []byte) *dns.Msg {
+// signAt signs req with the test key as at signed and returns the signed
+// request read back, its TSIG record last in Extra, for a test to alter.
+func signAt(t *testing.T, req *dns.Msg, signed time.Time) *dns.Msg {
 	t.Helper()
+	req.SetTsig(testKeyName, dns.HmacSHA256, 300, signed.Unix())
+	wire, _, err := dns.TsigGenerate(req, testSecret, "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := new(dns.Msg)
+	if err := m.Unpack(wire); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// rawExchange sends req packed as it is, no TSIG computed, over network
+// ("udp" or "tcp") and returns the first answer.
+func rawExchange(t *testing.T, network, addr string, req *dns.Msg) *dns.Msg {
+	t.Helper()
+	wire, err := req.Pack()
+	if err != nil {
+		t.Fatal(err)
+	}
 	conn, err := net.Dial(network, addr)
 	if err != nil {
 		t.Fatal(err)
