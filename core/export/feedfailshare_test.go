@@ -3,11 +3,7 @@ package export
 import (
 	"context"
 	"errors"
-	"io"
 	"net/http"
-	"net/http/httptest"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,37 +11,6 @@ import (
 	"github.com/cratos-project/cratos/core/misp"
 	"github.com/cratos-project/cratos/internal/testtool"
 )
-
-// failingMISP holds every restSearch until fail, then fails it (and
-// any later one) with a 502; it counts them.
-type failingMISP struct {
-	*httptest.Server
-	searches atomic.Int32
-	release  chan struct{}
-	once     sync.Once
-}
-
-func (m *failingMISP) fail() { m.once.Do(func() { close(m.release) }) }
-
-func newFailingMISP(t *testing.T) *failingMISP {
-	m := &failingMISP{release: make(chan struct{})}
-	m.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body)
-		if r.URL.Path != "/attributes/restSearch" {
-			_, _ = w.Write([]byte(attrsJSON(3)))
-			return
-		}
-		m.searches.Add(1)
-		select {
-		case <-m.release:
-			http.Error(w, "down", http.StatusBadGateway)
-		case <-r.Context().Done():
-		}
-	}))
-	t.Cleanup(m.Close)
-	t.Cleanup(m.fail) // first: Close waits for the searches held
-	return m
-}
 
 // A list build that waited for another data type's read of its feed (one
 // read of a feed at a time) takes that read's MISP failure: it asked
@@ -84,7 +49,7 @@ func TestBuildWaitingForAFailedFeedReadTakesItsError(t *testing.T) {
 				cancel()
 				testtool.WaitFor(t, "the second build's own read", time.Minute, func() bool { return m.searches.Load() == 2 })
 			}
-			m.fail()
+			m.open()
 			var me *misp.Error
 			if err := <-firstDone; !tc.leave && (!errors.As(err, &me) || me.Status != http.StatusBadGateway) {
 				t.Fatalf("the first build: %v, want MISP's 502", err)

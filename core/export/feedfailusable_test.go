@@ -3,11 +3,7 @@ package export
 import (
 	"context"
 	"errors"
-	"io"
 	"net/http"
-	"net/http/httptest"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -33,24 +29,11 @@ func TestBuildWaitingForAFailedFeedReadServesAUsableSnapshot(t *testing.T) {
 		{name: "eager build behind it", eagerBehind: true, wantSearches: 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var searches atomic.Int32
-			release := make(chan struct{})
-			var once sync.Once
-			fail := func() { once.Do(func() { close(release) }) }
-			m := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				_, _ = io.Copy(io.Discard, r.Body)
-				if r.URL.Path != "/attributes/restSearch" || searches.Add(1) == 1 {
-					_, _ = w.Write([]byte(`{"response":{"Attribute":[{"type":"domain","value":"example.org","to_ids":1}]}}`))
-					return
-				}
-				select {
-				case <-release:
-					http.Error(w, "down", http.StatusBadGateway)
-				case <-r.Context().Done():
-				}
-			}))
-			t.Cleanup(m.Close)
-			t.Cleanup(fail) // first: Close waits for the searches held
+			m := startHeldMISP(t, heldAnswers{
+				body:   `{"response":{"Attribute":[{"type":"domain","value":"example.org","to_ids":1}]}}`,
+				free:   1,
+				status: http.StatusBadGateway,
+			})
 
 			s := limitsService(Limits{})
 			prime := limitsRequest(m.URL, "k", "10y")
@@ -77,7 +60,7 @@ func TestBuildWaitingForAFailedFeedReadServesAUsableSnapshot(t *testing.T) {
 				return done
 			}
 			eagerDone := get(eager)
-			testtool.WaitFor(t, "the eager read to reach MISP", time.Minute, func() bool { return searches.Load() == 2 })
+			testtool.WaitFor(t, "the eager read to reach MISP", time.Minute, func() bool { return m.searches.Load() == 2 })
 			st, _ := s.feeds.m.Get(s.feedKey(prime))
 			patientDone := get(patient)
 			testtool.WaitFor(t, "the patient build to wait for the feed", time.Minute, func() bool { return st.mu.waiting.Load() == 1 })
@@ -87,7 +70,7 @@ func TestBuildWaitingForAFailedFeedReadServesAUsableSnapshot(t *testing.T) {
 				behindDone = get(eagerBehind)
 				testtool.WaitFor(t, "the eager build behind", time.Minute, func() bool { return st.mu.waiting.Load() == 2 })
 			}
-			fail()
+			m.open()
 			var me *misp.Error
 			if res := <-eagerDone; !errors.As(res.Upstream, &me) || me.Status != http.StatusBadGateway {
 				t.Fatalf("the eager build: %v, want MISP's 502", res.Upstream)
@@ -101,7 +84,7 @@ func TestBuildWaitingForAFailedFeedReadServesAUsableSnapshot(t *testing.T) {
 					t.Fatalf("the eager build behind: %v, want MISP's 502", res.Upstream)
 				}
 			}
-			if n := searches.Load(); n != tc.wantSearches {
+			if n := m.searches.Load(); n != tc.wantSearches {
 				t.Fatalf("%d searches, want %d", n, tc.wantSearches)
 			}
 		})

@@ -3,52 +3,11 @@ package export
 import (
 	"context"
 	"errors"
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/cratos-project/cratos/internal/testtool"
 )
-
-// heldMISP holds every restSearch until released (and answers anything
-// else at once), counts them, and tells
-// of each arrival and of each one whose client closed the connection.
-type heldMISP struct {
-	*httptest.Server
-	searches atomic.Int32
-	arrived  chan struct{}
-	closed   chan struct{}
-	release  chan struct{}
-	once     sync.Once
-}
-
-func newHeldMISP(t *testing.T) *heldMISP {
-	m := &heldMISP{arrived: make(chan struct{}, 16), closed: make(chan struct{}, 16), release: make(chan struct{})}
-	m.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body) // lets the server notice a closed connection
-		if r.URL.Path != "/attributes/restSearch" {
-			_, _ = w.Write([]byte(attrsJSON(3)))
-			return
-		}
-		m.searches.Add(1)
-		m.arrived <- struct{}{}
-		select {
-		case <-m.release:
-			_, _ = w.Write([]byte(attrsJSON(3)))
-		case <-r.Context().Done():
-			m.closed <- struct{}{}
-		}
-	}))
-	t.Cleanup(m.Close)
-	t.Cleanup(m.open) // first: Close waits for the searches held
-	return m
-}
-
-func (m *heldMISP) open() { m.once.Do(func() { close(m.release) }) }
 
 // await waits up to a minute for what ch tells.
 func await(t *testing.T, ch <-chan struct{}, what string) {
