@@ -58,16 +58,7 @@ func TestOneSiteLeavesABuildSlot(t *testing.T) {
 				hung.next(t, "site A's reads")
 			}
 			if tt.wantHeld < tt.slots {
-				select {
-				case key := <-hung.arrived:
-					t.Fatalf("the read of %s reached MISP: site A holds every build slot", key)
-				case site := <-waiting:
-					if site != "127.0.0.1" {
-						t.Fatalf("a read of %s waits for its site's share, want 127.0.0.1", site)
-					}
-				case <-time.After(time.Minute):
-					t.Fatal("site A's last read neither reached MISP nor waited within a minute")
-				}
+				hung.wantShareFull(t, waiting, "127.0.0.1", "site A")
 				wantSiteBReadsAtOnce(t, s, tt.snapshot)
 			}
 			hung.open()

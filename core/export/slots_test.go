@@ -54,6 +54,22 @@ func (m *blockingMISP) next(t *testing.T, want string) string {
 	}
 }
 
+// wantShareFull fails t unless the next read, of holder's, waits for the
+// share of want, told on full, rather than reach MISP within a minute.
+func (m *blockingMISP) wantShareFull(t *testing.T, full <-chan string, want, holder string) {
+	t.Helper()
+	select {
+	case key := <-m.arrived:
+		t.Fatalf("the read of %s reached MISP: %s holds every build slot", key, holder)
+	case got := <-full:
+		if got != want {
+			t.Fatalf("a read waits for the share of %s, want %s", got, want)
+		}
+	case <-time.After(time.Minute):
+		t.Fatalf("%s's last read neither reached MISP nor waited within a minute", holder)
+	}
+}
+
 // A token may hold at most all build slots but one: the builds of another
 // token start while it holds them, and its own wait for its share.
 func TestOneTokenLeavesABuildSlot(t *testing.T) {
@@ -74,16 +90,7 @@ func TestOneTokenLeavesABuildSlot(t *testing.T) {
 			for range slots - 1 {
 				m.next(t, "the noisy token's share")
 			}
-			select {
-			case key := <-m.arrived:
-				t.Fatalf("the read of %s reached MISP: the noisy token holds every build slot", key)
-			case consumer := <-full:
-				if consumer != "noisy" {
-					t.Fatalf("%s waits for its share, want noisy", consumer)
-				}
-			case <-time.After(time.Minute):
-				t.Fatal("the noisy token's last list neither reached MISP nor waited within a minute")
-			}
+			m.wantShareFull(t, full, "noisy", "the noisy token")
 			get("device", "device")
 			if key := m.next(t, "the device's build"); key != "device" {
 				t.Fatalf("the read of %s reached MISP before the device's: the noisy token holds every build slot", key)
