@@ -27,6 +27,32 @@ func restarted(t *testing.T, misp *gatedMISP, dirPath string, past time.Duration
 	return rig
 }
 
+// restartedHeld builds a list and restarts its Service with MISP holding
+// its searches, the clock after past; it returns the restarted Service,
+// the list, and how many searches MISP had then.
+func restartedHeld(t *testing.T, past time.Duration) (misp *gatedMISP, rig *swrRig, built Result, before int32) {
+	t.Helper()
+	misp = newGatedMISP(t)
+	_, built, dirPath := restartRig(t, misp)
+	misp.hold()
+	rig = restarted(t, misp, dirPath, past)
+	return misp, rig, built, misp.searches.Load()
+}
+
+// wantRebuiltOnRelease releases misp and fails t unless the background
+// rebuild succeeds and its list is then a HIT with the ETag of built,
+// read from MISP after it.
+func (rig *swrRig) wantRebuiltOnRelease(t *testing.T, misp *gatedMISP, built Result) {
+	t.Helper()
+	misp.release()
+	if err := rig.waitRefresh(t); err != nil {
+		t.Fatalf("background rebuild: %v", err)
+	}
+	if res := rig.get(t, Hit); res.ETag != built.ETag || !res.Fetched.After(built.Fetched) {
+		t.Fatalf("after the background rebuild: ETag %s fetched %v, want %s after %v", res.ETag, res.Fetched, built.ETag, built.Fetched)
+	}
+}
+
 // sameList fails unless got is the list built before the restart: its
 // bytes, ETag, Last-Modified and MISP read.
 func sameList(t *testing.T, got, built Result) {
@@ -53,11 +79,7 @@ func waitSearches(t *testing.T, misp *gatedMISP, n int32) {
 // background rebuild, whose list then serves. Before, every device waited
 // for a build (up to the build timeout) though the list was on disk.
 func TestRestartServesFreshListFromDisk(t *testing.T) {
-	misp := newGatedMISP(t)
-	_, built, dirPath := restartRig(t, misp)
-	misp.hold()
-	rig := restarted(t, misp, dirPath, 50*time.Second)
-	before := misp.searches.Load()
+	misp, rig, built, before := restartedHeld(t, 50*time.Second)
 	sameList(t, rig.get(t, Hit), built)
 	sameList(t, rig.get(t, Hit), built)
 	if got := misp.searches.Load(); got != before {
@@ -68,13 +90,7 @@ func TestRestartServesFreshListFromDisk(t *testing.T) {
 	sameList(t, rig.get(t, Hit), built)
 	waitSearches(t, misp, before+1)
 	sameList(t, rig.get(t, Hit), built)
-	misp.release()
-	if err := rig.waitRefresh(t); err != nil {
-		t.Fatalf("background rebuild: %v", err)
-	}
-	if res := rig.get(t, Hit); res.ETag != built.ETag || !res.Fetched.After(built.Fetched) {
-		t.Fatalf("after the refresh: ETag %s fetched %v, want %s after %v", res.ETag, res.Fetched, built.ETag, built.Fetched)
-	}
+	rig.wantRebuiltOnRelease(t, misp, built)
 }
 
 // After a restart with MISP hanging, a list on disk past its lifetime but
@@ -82,11 +98,7 @@ func TestRestartServesFreshListFromDisk(t *testing.T) {
 // rebuild reaching MISP whatever the requests; once MISP answers, the
 // rebuilt list is a HIT.
 func TestRestartRevalidatesListFromDisk(t *testing.T) {
-	misp := newGatedMISP(t)
-	_, built, dirPath := restartRig(t, misp)
-	misp.hold()
-	rig := restarted(t, misp, dirPath, time.Hour)
-	before := misp.searches.Load()
+	misp, rig, built, before := restartedHeld(t, time.Hour)
 	for range 3 {
 		sameList(t, rig.get(t, Revalidating), built)
 	}
@@ -95,13 +107,7 @@ func TestRestartRevalidatesListFromDisk(t *testing.T) {
 	if got := misp.searches.Load(); got != before+1 {
 		t.Fatalf("MISP asked %d times, want one background rebuild", got-before)
 	}
-	misp.release()
-	if err := rig.waitRefresh(t); err != nil {
-		t.Fatalf("background rebuild: %v", err)
-	}
-	if res := rig.get(t, Hit); res.ETag != built.ETag || !res.Fetched.After(built.Fetched) {
-		t.Fatalf("after the rebuild: ETag %s fetched %v, want %s after %v", res.ETag, res.Fetched, built.ETag, built.Fetched)
-	}
+	rig.wantRebuiltOnRelease(t, misp, built)
 }
 
 // A list on disk is rebuilt in the request as before when a clear made
