@@ -33,35 +33,19 @@ func TestStateDir(t *testing.T) {
 // state_max_age_days defaults to 30 days; 0 keeps the lists for ever.
 func TestStateMaxAge(t *testing.T) {
 	const day = 24 * time.Hour
-	for _, tc := range []struct {
-		line string
-		want time.Duration
-		err  string
-	}{
+	testKey(t, "max age", (*Config).StateMaxAge, []keyCase[time.Duration]{
 		{"", 30 * day, ""},
 		{"state_max_age_days: 7\n", 7 * day, ""},
 		{"state_max_age_days: 0\n", 0, ""},
 		{"state_max_age_days: -1\n", 0, "state_max_age_days -1: want 0-36500"},
 		{"state_max_age_days: 1.5\n", 0, "want a whole number"},
-	} {
-		cfg := loadKeys(t, tc.line, tc.err)
-		if cfg == nil {
-			continue
-		}
-		if got := cfg.StateMaxAge(); got != tc.want {
-			t.Errorf("%q: max age %v, want %v", tc.line, got, tc.want)
-		}
-	}
+	})
 }
 
 // state_max_bytes defaults to 10 GiB; 0 is no bound; a negative or
 // non-integer value is refused.
 func TestStateMaxBytes(t *testing.T) {
-	for _, tc := range []struct {
-		line string
-		want int64
-		err  string
-	}{
+	testKey(t, "state bytes", (*Config).StateListBytes, []keyCase[int64]{
 		{"", 10 << 30, ""},
 		{"state_max_bytes: 1073741824\n", 1 << 30, ""},
 		{"state_max_bytes: 0\n", 0, ""},
@@ -69,13 +53,28 @@ func TestStateMaxBytes(t *testing.T) {
 		{"state_max_bytes: 1.5\n", 0, "want a whole number"},
 		{"state_max_bytes: 1e9\n", 0, "want a whole number"},
 		{"state_max_bytes: 10GiB\n", 0, "cannot unmarshal"},
-	} {
+	})
+}
+
+// keyCase is a line added to config.yaml, and the value it sets or the
+// error the load fails with.
+type keyCase[T comparable] struct {
+	line string
+	want T
+	err  string
+}
+
+// testKey loads each case's line and checks the value that value reads
+// of it, named what, or the load's error.
+func testKey[T comparable](t *testing.T, what string, value func(*Config) T, cases []keyCase[T]) {
+	t.Helper()
+	for _, tc := range cases {
 		cfg := loadKeys(t, tc.line, tc.err)
 		if cfg == nil {
 			continue
 		}
-		if got := cfg.StateListBytes(); got != tc.want {
-			t.Errorf("%q: state bytes %d, want %d", tc.line, got, tc.want)
+		if got := value(cfg); got != tc.want {
+			t.Errorf("%q: %s %v, want %v", tc.line, what, got, tc.want)
 		}
 	}
 }
