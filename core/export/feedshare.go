@@ -97,6 +97,29 @@ func (s *Service) sharedFeedSnapshot(ctx context.Context, r Request, q misp.Quer
 	})
 }
 
+// dropCleared drops st's snapshot when r's feed was cleared since it was
+// read, in any process sharing memcached (its key in the shared level
+// changed): the next read is a full one, as in the process that cleared
+// it, not a refresh of what MISP held before. st.mu is held.
+func (s *Service) dropCleared(ctx context.Context, r Request, st *feedState) {
+	if s.shared.Leaser() == nil {
+		return
+	}
+	key := s.feedShareKey(ctx, r)
+	if key == st.shareKey || st.snap == nil {
+		st.shareKey = key
+		return
+	}
+	s.opts.Logger.Info("feed snapshot dropped: the feed was cleared; it is read in full", "site", r.Site.Name, "feed", r.Feed)
+	st.shareKey, st.snap, st.shareID, st.fullAt = key, nil, "", time.Time{}
+	st.fullRetry, st.fullFailures = time.Time{}, 0
+	st.prev.Store(nil)
+	st.last.Store(nil)
+	st.read.Store(0)
+	st.bytes.Store(0)
+	s.feeds.charge(s.feedKey(r), s.opts.Logger)
+}
+
 // adoptFeed makes the snapshot named by h st's own, reading from the
 // shared level only the pieces after the one st holds, when it holds one
 // of h's. A head that fails a check is remembered as bad.

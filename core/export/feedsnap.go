@@ -96,6 +96,9 @@ type feedState struct {
 	// failed in a row (mu; reconcile.go).
 	fullRetry    time.Time
 	fullFailures int
+	// shareKey is the feed's key in the shared level when snap was read
+	// (feedshare.go): a clear in another replica changes it.
+	shareKey string
 }
 
 // readEnded records how a read of st's feed in ctx ended (mu held). A
@@ -240,6 +243,7 @@ func (s *Service) fetchFromFeed(ctx context.Context, r Request, withoutUUIDs boo
 			return nil, readTimedOut(ctx, r, err)
 		}
 		defer st.mu.unlock()
+		s.dropCleared(ctx, r, st)
 		// Serving st's snapshot reads nothing: nothing to record.
 		if st.snap != nil && feedUsable(ctx, r, s.opts.Now(), st.snap.Read) {
 			return st.snap, nil
