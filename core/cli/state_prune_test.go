@@ -47,7 +47,9 @@ func TestServePrunesListState(t *testing.T) {
 		entries, _ := os.ReadDir(lists.Path())
 		var names []string
 		for _, e := range entries {
-			names = append(names, e.Name())
+			if e.Name() != "lists-maker" { // which code made the lists: never pruned
+				names = append(names, e.Name())
+			}
 		}
 		return names
 	}
