@@ -1,11 +1,14 @@
 package export
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"io/fs"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -97,20 +100,44 @@ func (s *Service) restore(r Request, l *lookUp) {
 // makerMark is the state file naming the code that made the lists on disk.
 const makerMark = "lists-maker"
 
-// madeBefore returns now when the lists in dir were made by other code
-// than maker (another version of Cratos or of a plugin, or one that did
-// not say), after noting maker as theirs from now on; the zero time when
-// maker made them, or maker is "". A list made by other code may carry
-// what a fix since then left out: it waits for a build.
+// madeBefore returns the start before which the lists in dir were made
+// by other code than maker (another version of Cratos or of a plugin, or
+// one that did not say), the zero time when there is none: the start
+// noted in dir with maker; when dir notes another maker or none, now (the
+// zero time when dir holds no list), noted with maker. A list made by
+// other code may carry what a fix since then left out: it waits for a
+// build, after this start and after the later starts of maker alike.
+// maker "" takes every list for its own.
 func madeBefore(dir *state.Dir, maker string, now time.Time) time.Time {
 	if maker == "" {
 		return time.Time{}
 	}
-	if b, ok, err := dir.Read(makerMark); err == nil && ok && string(b) == maker {
-		return time.Time{}
+	if b, ok, err := dir.Read(makerMark); err == nil && ok {
+		if i := bytes.LastIndexByte(b, '\n'); i >= 0 && string(b[:i]) == maker {
+			if ns, err := strconv.ParseInt(string(b[i+1:]), 10, 64); err == nil {
+				if ns == 0 {
+					return time.Time{}
+				}
+				return time.Unix(0, ns)
+			}
+		}
 	}
-	_ = dir.Write(makerMark, []byte(maker)) // unwritten: the next start cuts again
-	return now
+	cut := now
+	if !holdsLists(dir) {
+		cut = time.Time{}
+	}
+	at := int64(0)
+	if !cut.IsZero() {
+		at = cut.UnixNano()
+	}
+	_ = dir.Write(makerMark, []byte(maker+"\n"+strconv.FormatInt(at, 10))) // unwritten: the next start cuts again
+	return cut
+}
+
+// holdsLists reports whether dir may hold a list's files.
+func holdsLists(dir *state.Dir) bool {
+	files, err := dir.Files()
+	return err != nil || slices.ContainsFunc(files, func(f state.File) bool { return isListFile(f.Name) })
 }
 
 // madeByOthers reports whether a, read from disk, was made by other code

@@ -166,31 +166,43 @@ func TestRestartRebuildsClearedOrExpiredList(t *testing.T) {
 // A list on disk made by other code (another version of Cratos or of a
 // plugin: Options.Maker) waits for a build after the restart, as before
 // lists were served from disk: a fix in a renderer reaches devices at
-// once. Made by the same code, it is served from disk; lists built after
-// the start are this code's.
+// once, and a later restart of the same code, before the list was built
+// again, does not serve it either. Made by the same code, it is served
+// from disk; lists built after the start are this code's.
 func TestRestartRebuildsListsOfAnotherMaker(t *testing.T) {
 	tests := []struct {
-		name          string
-		before, after string
-		want          Status
+		name   string
+		makers []string // the list is built under the first, asked for under the last
+		want   Status
 	}{
-		{"same maker", "v1", "v1", Hit},
-		{"another version", "v1", "v2", Miss},
-		{"a maker unknown before", "", "v2", Miss},
-		{"no maker given", "v1", "", Hit},
+		{"same maker", []string{"v1", "v1"}, Hit},
+		{"another version", []string{"v1", "v2"}, Miss},
+		{"another version, restarted again", []string{"v1", "v2", "v2"}, Miss},
+		{"a maker unknown before", []string{"", "v2"}, Miss},
+		{"no maker given", []string{"v1", ""}, Hit},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			misp := newGatedMISP(t)
 			dirPath := t.TempDir()
-			first := newSWRRig(t, misp, Options{State: openStateAt(t, dirPath), Maker: tc.before})
+			first := newSWRRig(t, misp, Options{State: openStateAt(t, dirPath), Maker: tc.makers[0]})
 			first.get(t, Miss)
 			first.svc.WaitDurable()
-			rig := newSWRRig(t, misp, Options{State: openStateAt(t, dirPath), Maker: tc.after})
-			t.Cleanup(rig.svc.WaitDurable)
+			var rig *swrRig
+			for _, maker := range tc.makers[1:] {
+				rig = newSWRRig(t, misp, Options{State: openStateAt(t, dirPath), Maker: maker})
+				t.Cleanup(rig.svc.WaitDurable)
+			}
 			rig.clock.advance(10 * time.Second)
 			rig.get(t, tc.want)
 			rig.get(t, Hit)
+			rig.svc.WaitDurable()
+			// What the last maker built or served, it serves from disk
+			// after its next start.
+			again := newSWRRig(t, misp, Options{State: openStateAt(t, dirPath), Maker: tc.makers[len(tc.makers)-1]})
+			t.Cleanup(again.svc.WaitDurable)
+			again.clock.advance(20 * time.Second)
+			again.get(t, Hit)
 		})
 	}
 }
