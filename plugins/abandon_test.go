@@ -4,11 +4,16 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
+	"google.golang.org/grpc"
+
+	"github.com/cratos-project/cratos/plugins/proto"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -135,4 +140,40 @@ func openFiles(t *testing.T) int {
 		t.Skipf("no /proc: %v", err)
 	}
 	return len(fds)
+}
+
+// TestRenderGivenUpAtOnceGetsThePluginsAnswer: a caller that gives up
+// while the stream opens, before its header has gone out, leaves a
+// render the plugin answers all the same, its input cut short. Before,
+// the stream sometimes ended with no header, the plugin failed it as a
+// broken stream, and a healthy plugin was restarted for it.
+func TestRenderGivenUpAtOnceGetsThePluginsAnswer(t *testing.T) {
+	lc := loopback(t, fakeRenderer{name: "fake", reads: renderers.FieldValue})
+	for i := range 20 {
+		ctx, cancel := context.WithCancel(context.Background())
+		c := &Client{rpc: openedThen{RendererClient: lc.rpc, then: cancel}, info: lc.info}
+		outcome := make(chan error, 1)
+		watched, err := c.render(ctx, context.Background(), io.Discard, renderers.Request{Feed: "block"}, renderers.Slice(ips(3)),
+			func(err error) { outcome <- err })
+		if !watched || !errors.Is(err, context.Canceled) {
+			t.Fatalf("render %d: watched %v, %v: want watched, the caller's cancellation", i, watched, err)
+		}
+		var remote *remoteError
+		if err := <-outcome; !errors.As(err, &remote) || !strings.Contains(err.Error(), "input ended without an end marker") {
+			t.Fatalf("render %d given up at once: the plugin's outcome is %v, want its answer to an input cut short", i, err)
+		}
+	}
+}
+
+// openedThen is a plugin connection that calls then once a render's
+// stream is open.
+type openedThen struct {
+	proto.RendererClient
+	then func()
+}
+
+func (o openedThen) Render(ctx context.Context, opts ...grpc.CallOption) (proto.Renderer_RenderClient, error) {
+	stream, err := o.RendererClient.Render(ctx, opts...)
+	o.then()
+	return stream, err
 }

@@ -276,7 +276,7 @@ type sendResult struct {
 // early, failed, or ctx ended); the receiver learns why, so it is not an
 // error here. Once ctx has ended no further indicator is taken from in and
 // sendInput returns at once, without the end marker, even while a batch
-// waits for the plugin to read it. The batch message and its slices are
+// waits for the plugin to read it; the header goes out all the same. The batch message and its slices are
 // reused: a message is encoded once it is sent.
 func sendInput(ctx context.Context, stream *inputPipe, req renderers.Request, fields renderers.Fields, in iter.Seq[indicator.Indicator]) (res sendResult) {
 	defer func() {
@@ -289,7 +289,7 @@ func sendInput(ctx context.Context, stream *inputPipe, req renderers.Request, fi
 	h := &proto.Header{Site: req.Site, Feed: req.Feed, DataType: req.DataType, Options: req.Options, Fields: uint32(fields), Serial: req.Serial, Age: req.Age}
 	encodeTime(h, req.Generated)
 	done := ctx.Done()
-	if !stream.send(done, &proto.RenderInput{Msg: &proto.RenderInput_Header{Header: h}}) {
+	if !stream.sendFirst(done, &proto.RenderInput{Msg: &proto.RenderInput_Header{Header: h}}) {
 		return res
 	}
 

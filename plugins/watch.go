@@ -40,6 +40,20 @@ func (p *inputPipe) send(done <-chan struct{}, m *proto.RenderInput) bool {
 	case <-done:
 		return false
 	}
+	return p.sent(done)
+}
+
+// sendFirst is send for the stream's first message, which goes out even
+// when done is closed already: a stream ended with no header is a broken
+// stream to the plugin, not an input cut short it can answer.
+func (p *inputPipe) sendFirst(done <-chan struct{}, m *proto.RenderInput) bool {
+	p.msgs <- m // at once: the sending goroutine waits for it
+	return p.sent(done)
+}
+
+// sent waits until the message handed over has gone out, or done is
+// closed.
+func (p *inputPipe) sent(done <-chan struct{}) bool {
 	select {
 	case err := <-p.acks:
 		return err == nil
