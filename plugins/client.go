@@ -170,10 +170,12 @@ func (c *Client) render(ctx, limit context.Context, w io.Writer, req renderers.R
 	if res.err != nil {
 		return watched, res.err
 	}
-	if cause := context.Cause(ctx); watched || err != nil && cause != nil && !errors.Is(err, cause) {
+	if cause := context.Cause(ctx); cause != nil && (err != nil || !answered) && !errors.Is(err, cause) {
 		// Once ctx has ended the sender stops and ends the input, and the
 		// plugin may answer that (an input cut short) before the stream's
 		// cancellation reaches receive: the cancellation is what happened.
+		// An answer read after ctx ended is no success either: its output
+		// never reached w.
 		return watched, fmt.Errorf("plugins: render %s: %w", c.info.Name, cause)
 	}
 	return false, err
