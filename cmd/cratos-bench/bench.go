@@ -249,6 +249,12 @@ func (b *bench) startCratos(ctx context.Context, cc cratosConfig) (*cratosInst, 
 // startCratosTo is startCratos with cratos' standard output and error
 // going to out rather than through a pipe to this process.
 func (b *bench) startCratosTo(ctx context.Context, cc cratosConfig, out *os.File) (*cratosInst, error) {
+	// Every cratos started is a fresh one: the lists a former one left in
+	// its state directory (../state from the configuration) would be
+	// served from disk, and a cold build measured as a HIT.
+	if err := os.RemoveAll(filepath.Join(filepath.Dir(cc.path), "..", "state")); err != nil {
+		return nil, fmt.Errorf("start cratos: %w", err)
+	}
 	p, err := b.startTo("cratos", b.cratos, filepath.Dir(cc.path), out, "serve", "--config", cc.path)
 	if err != nil {
 		return nil, err
