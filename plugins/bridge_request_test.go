@@ -14,7 +14,8 @@ import (
 )
 
 // serialRenderer writes the request's content serial, as a zone's SOA
-// does.
+// does, and its age, as the built-in suricata renderer names its file hash
+// lists after it.
 type serialRenderer struct{}
 
 func (serialRenderer) Info() renderers.Info {
@@ -23,13 +24,14 @@ func (serialRenderer) Info() renderers.Info {
 }
 
 func (serialRenderer) Render(_ context.Context, w io.Writer, req renderers.Request, _ iter.Seq[indicator.Indicator]) error {
-	_, err := fmt.Fprintf(w, "serial %d\n", req.Serial)
+	_, err := fmt.Fprintf(w, "serial %d, cratos-%s-%s-%s.lst\n", req.Serial, req.Site, req.Feed, req.Age)
 	return err
 }
 
-// TestBridgeCarriesSerial: a plugin reads the content serial the service
-// gives the render, as a built-in renderer does.
-func TestBridgeCarriesSerial(t *testing.T) {
+// TestBridgeCarriesRequestFields: a plugin reads the content serial the
+// service gives the render and the route's age, as a built-in renderer
+// does: the lists of one feed at two ages differ.
+func TestBridgeCarriesRequestFields(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	c, stop, err := Loopback(ctx, serialRenderer{})
@@ -37,17 +39,24 @@ func TestBridgeCarriesSerial(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer stop()
-	for _, serial := range []uint32{0, 1, 2026120701, 1<<32 - 1} {
-		req := renderers.Request{Site: "s", Feed: "f", Generated: time.Unix(1_800_000_000, 0).UTC(), Serial: serial}
-		var direct, bridged bytes.Buffer
-		if err := (serialRenderer{}).Render(ctx, &direct, req, renderers.Slice(nil)); err != nil {
-			t.Fatal(err)
-		}
+	tests := []struct {
+		serial uint32
+		age    string
+		want   string
+	}{
+		{0, "", "serial 0, cratos-s-f-.lst\n"},
+		{1, "1d", "serial 1, cratos-s-f-1d.lst\n"},
+		{2026120701, "30d", "serial 2026120701, cratos-s-f-30d.lst\n"},
+		{1<<32 - 1, "1y", "serial 4294967295, cratos-s-f-1y.lst\n"},
+	}
+	for _, tc := range tests {
+		req := renderers.Request{Site: "s", Feed: "f", Age: tc.age, Generated: time.Unix(1_800_000_000, 0).UTC(), Serial: tc.serial}
+		var bridged bytes.Buffer
 		if err := c.Render(ctx, &bridged, req, renderers.Slice(nil)); err != nil {
 			t.Fatal(err)
 		}
-		if bridged.String() != direct.String() {
-			t.Errorf("serial %d: bridged %q, direct %q", serial, bridged.String(), direct.String())
+		if bridged.String() != tc.want {
+			t.Errorf("serial %d, age %q: bridged %q, want %q", tc.serial, tc.age, bridged.String(), tc.want)
 		}
 	}
 }
