@@ -21,12 +21,18 @@ import (
 // wait, and checks that the caller hears of its own deadline.
 func renderGivingUp(t *testing.T, p *Plugin, feed string, wait time.Duration) {
 	t.Helper()
+	giveUp(t, p, renderers.Request{Site: "misp.example", Feed: feed}, wait)
+}
+
+// giveUp is renderGivingUp for any request.
+func giveUp(t *testing.T, p *Plugin, req renderers.Request, wait time.Duration) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
 	var buf bytes.Buffer
-	err := p.Renderer().Render(ctx, &buf, renderers.Request{Site: "misp.example", Feed: feed}, renderers.Slice(ips(3)))
+	err := p.Renderer().Render(ctx, &buf, req, renderers.Slice(ips(3)))
 	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("render of %s given up: %v, want the caller's deadline", feed, err)
+		t.Fatalf("render of %s/%s given up: %v, want the caller's deadline", req.Site, req.Feed, err)
 	}
 }
 

@@ -20,6 +20,11 @@ type instance struct {
 	// and whether it failed (no new call is given to it).
 	calls   int
 	retired bool
+	// renders are the renders under way, each until its stream ends
+	// (abandoned.go); renderEnded, when not nil, is closed at the end of
+	// the next one.
+	renders     map[*renderCall]struct{}
+	renderEnded chan struct{}
 }
 
 // current returns the running process for a call, or nil when there is

@@ -30,12 +30,9 @@ func (r pluginRenderer) ValidateOptions(opts map[string]string) error {
 }
 
 func (p *Plugin) render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
-	inst, err := p.acquire(ctx)
+	inst, call, err := p.acquireFor(ctx, listOf(req))
 	if err != nil {
-		if ctx.Err() != nil {
-			return fmt.Errorf("plugins: render %s: %w", p.cfg.Name, err)
-		}
-		return &Error{Plugin: p.cfg.Name, Err: err}
+		return err
 	}
 	// The render deadline runs from here whatever the caller does: when the
 	// caller gives up first, the plugin's stream stays open until the
@@ -50,11 +47,13 @@ func (p *Plugin) render(ctx context.Context, w io.Writer, req renderers.Request,
 	defer func() {
 		if !watched {
 			cancelLimit()
+			p.endRender(inst, call)
 			p.release(inst)
 		}
 	}()
 	watched, err = inst.rc.render(rctx, limit, w, req, in, func(err error) {
 		defer p.release(inst)
+		defer p.endRender(inst, call)
 		defer cancelLimit()
 		p.mu.Lock()
 		closed := p.closed
@@ -64,6 +63,28 @@ func (p *Plugin) render(ctx context.Context, w io.Writer, req renderers.Request,
 		}
 	})
 	return p.classify(ctx, inst, err)
+}
+
+// acquireFor returns the usable process, and the render of list
+// registered on it once admitted there (admit).
+func (p *Plugin) acquireFor(ctx context.Context, list string) (*instance, *renderCall, error) {
+	for {
+		inst, err := p.acquire(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, nil, fmt.Errorf("plugins: render %s: %w", p.cfg.Name, err)
+			}
+			return nil, nil, &Error{Plugin: p.cfg.Name, Err: err}
+		}
+		call, ok, err := p.admit(ctx, inst, list)
+		if ok && err == nil {
+			return inst, call, nil
+		}
+		p.release(inst)
+		if err != nil {
+			return nil, nil, err
+		}
+	}
 }
 
 func (p *Plugin) validateOptions(opts map[string]string) error {

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/cratos-project/cratos/core/indicator"
@@ -68,7 +69,12 @@ func (faulty) Render(ctx context.Context, w io.Writer, req renderers.Request, in
 	case "slow":
 		// Answers, but only after a while, whatever the host does
 		// meanwhile.
+		defer slowRenders.start()()
 		time.Sleep(2 * time.Second)
+	case "slow-peak":
+		// The most slow renders that ran at once.
+		_, err := fmt.Fprintln(w, slowRenders.peak.Load())
+		return err
 	case "fork":
 		// A child that outlives the render, as a plugin running a helper
 		// program might leave; the list is its pid.
@@ -112,6 +118,24 @@ func (faulty) Render(ctx context.Context, w io.Writer, req renderers.Request, in
 		}
 	}
 	return ctx.Err()
+}
+
+// running counts renders under way and the most that ran at once.
+type running struct{ now, peak atomic.Int64 }
+
+var slowRenders running
+
+// start counts a render that started; the function it returns, one that
+// ended.
+func (r *running) start() (end func()) {
+	n := r.now.Add(1)
+	for {
+		p := r.peak.Load()
+		if n <= p || r.peak.CompareAndSwap(p, n) {
+			break
+		}
+	}
+	return func() { r.now.Add(-1) }
 }
 
 func main() {
