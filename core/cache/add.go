@@ -46,6 +46,6 @@ func (m *Memcached) addItem(it *memcache.Item) (bool, error) {
 	case errors.Is(err, memcache.ErrNotStored):
 		return false, nil
 	}
-	m.errs.Add(1)
+	m.failed()
 	return false, err
 }

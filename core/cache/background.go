@@ -69,7 +69,7 @@ type background struct {
 	keys    map[string]*keyWrites // keys with writes pending
 }
 
-func newBackground(opts Options) (*background, error) {
+func newBackground(opts Options, servers *serverSet) *background {
 	timeout := opts.BackgroundTimeout
 	if timeout <= 0 {
 		timeout = DefaultBackgroundTimeout
@@ -78,17 +78,13 @@ func newBackground(opts Options) (*background, error) {
 	if retries <= 0 {
 		retries = DefaultBackgroundRetries
 	}
-	var servers memcache.ServerList
-	if err := servers.SetServers(opts.Servers...); err != nil {
-		return nil, err
-	}
-	client := memcache.NewFromSelector(&servers)
+	client := memcache.NewFromSelector(&servers.list)
 	client.Timeout = timeout
 	client.MaxIdleConns = 2
 	b := &background{retries: retries, max: DefaultBackgroundMaxBytes, keys: map[string]*keyWrites{}}
 	b.cond = sync.NewCond(&b.mu)
-	b.m = &Memcached{client: client}
-	return b, nil
+	b.m = &Memcached{client: client, servers: servers}
+	return b
 }
 
 // begin numbers a write of key about to be made, and reports whether it

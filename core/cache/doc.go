@@ -16,6 +16,8 @@
 //     Keys are hashed to fit memcached's key rules, large values are split
 //     into chunks behind a manifest and verified by SHA-256 on read, and
 //     anything missing or corrupt reads as a miss, never as a wrong value.
+//     Servers named by a host name are looked up again, and followed to a
+//     new address.
 //   - [Backoff], a shared store that a failure takes out of use for a
 //     while: the shared level being down degrades to the process-local one
 //     and never fails a request.

@@ -98,7 +98,7 @@ func (m *Memcached) swapLease(key, holder string, exp int32) (bool, error) {
 		return false, nil
 	}
 	if err != nil {
-		m.errs.Add(1)
+		m.failed()
 		return false, err
 	}
 	if string(it.Value) != holder {
@@ -112,7 +112,7 @@ func (m *Memcached) swapLease(key, holder string, exp int32) (bool, error) {
 	case errors.Is(err, memcache.ErrCASConflict), errors.Is(err, memcache.ErrNotStored):
 		return false, nil // changed or gone since it was read: not ours any more
 	}
-	m.errs.Add(1)
+	m.failed()
 	return false, err
 }
 

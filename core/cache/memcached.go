@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync/atomic"
 	"time"
 
@@ -65,7 +66,9 @@ type Options struct {
 	// Servers lists "host:port" addresses (or unix socket paths). Items
 	// are spread over them by a CRC-32 of the item key modulo the number
 	// of servers, so changing the list remaps most keys (they read as
-	// misses).
+	// misses). A host name is looked up again every ServerLookupEvery,
+	// and soon after failures: a server whose name moves to another
+	// address is used there.
 	Servers []string
 	// Timeout bounds each dial, read and write (default 500 ms).
 	Timeout time.Duration
@@ -86,6 +89,9 @@ type Options struct {
 	// BackgroundRetries is how often a background write is tried
 	// (default 3).
 	BackgroundRetries int
+	// Logger receives a line when a server moves to another address, or
+	// its name stops or starts resolving again (nil: none).
+	Logger *slog.Logger
 }
 
 // Memcached is a Store backed by one or several memcached servers through a
@@ -95,6 +101,7 @@ type Options struct {
 // and Set fail within Timeout; callers treat a Get error as a miss.
 type Memcached struct {
 	client    *memcache.Client
+	servers   *serverSet // shared with the background writer's store
 	prefix    string
 	chunkSize int // the largest value stored in one item
 	pingKey   string
@@ -112,8 +119,14 @@ type MemcachedStats struct {
 }
 
 // NewMemcached returns a Memcached for opts. It resolves the server
-// addresses but does not connect; use Ping to check the servers.
+// addresses, failing on a name that does not resolve, but does not
+// connect; use Ping to check the servers. The names are looked up again
+// until Close.
 func NewMemcached(opts Options) (*Memcached, error) {
+	return newMemcached(opts, defaultServerLookup)
+}
+
+func newMemcached(opts Options, how serverLookup) (*Memcached, error) {
 	if len(opts.Servers) == 0 {
 		return nil, errors.New("cache: new memcached: no servers")
 	}
@@ -137,27 +150,33 @@ func NewMemcached(opts Options) (*Memcached, error) {
 			return nil, fmt.Errorf("cache: new memcached: KeyPrefix %q has a space or control character", opts.KeyPrefix)
 		}
 	}
-	var servers memcache.ServerList
-	if err := servers.SetServers(opts.Servers...); err != nil {
-		return nil, fmt.Errorf("cache: new memcached: servers: %w", err)
-	}
-	client := memcache.NewFromSelector(&servers)
-	client.Timeout = opts.Timeout
-	client.MaxIdleConns = opts.MaxIdleConns
-
 	var id [8]byte
 	if _, err := rand.Read(id[:]); err != nil {
 		return nil, fmt.Errorf("cache: new memcached: probe id: %w", err)
 	}
-	m := &Memcached{client: client, prefix: opts.KeyPrefix, chunkSize: opts.MaxItemSize - itemOverhead}
-	m.pingKey = m.itemKey("ping:" + hex.EncodeToString(id[:]))
-	bg, err := newBackground(opts)
+	servers, err := newServerSet(opts.Servers, how, opts.Logger)
 	if err != nil {
 		return nil, fmt.Errorf("cache: new memcached: servers: %w", err)
 	}
+	client := memcache.NewFromSelector(&servers.list)
+	client.Timeout = opts.Timeout
+	client.MaxIdleConns = opts.MaxIdleConns
+	m := &Memcached{client: client, servers: servers, prefix: opts.KeyPrefix, chunkSize: opts.MaxItemSize - itemOverhead}
+	m.pingKey = m.itemKey("ping:" + hex.EncodeToString(id[:]))
+	bg := newBackground(opts, servers)
 	bg.m.prefix, bg.m.chunkSize = m.prefix, m.chunkSize
 	m.bg = bg
+	servers.start(func() { // the connections to former addresses are of no more use
+		_ = client.Close()
+		_ = bg.m.client.Close()
+	})
 	return m, nil
+}
+
+// failed counts an operation the network or the servers failed.
+func (m *Memcached) failed() {
+	m.errs.Add(1)
+	m.servers.failed()
 }
 
 // itemKey maps a caller's key to a legal memcached key: the prefix and the
@@ -187,7 +206,7 @@ func (m *Memcached) GetWithExpiry(ctx context.Context, key string) ([]byte, time
 		return nil, time.Time{}, false, nil
 	}
 	if err != nil {
-		m.errs.Add(1)
+		m.failed()
 		return nil, time.Time{}, false, fmt.Errorf("cache: memcached get: %w", err)
 	}
 	expires := expiryFromFlags(it.Flags)
@@ -212,7 +231,7 @@ func (m *Memcached) GetWithExpiry(ctx context.Context, key string) ([]byte, time
 		items, err = m.bg.m.client.GetMulti(keys)
 	}
 	if err != nil {
-		m.errs.Add(1)
+		m.failed()
 		return nil, time.Time{}, false, fmt.Errorf("cache: memcached get chunks: %w", err)
 	}
 	chunks := make([][]byte, 0, len(keys))
@@ -265,7 +284,7 @@ func (m *Memcached) setOrDefer(ctx context.Context, key string, value []byte, tt
 		deferred, err = m.setOrDeferInOrder(ctx, key, value, ttl)
 	}
 	if err != nil {
-		m.errs.Add(1)
+		m.failed()
 		return false, fmt.Errorf("cache: memcached set: %w", err)
 	}
 	return deferred, nil
@@ -349,8 +368,10 @@ func (m *Memcached) Stats() MemcachedStats {
 	return MemcachedStats{Hits: m.hits.Load(), Misses: m.misses.Load(), Corrupt: m.corrupt.Load(), Errors: m.errs.Load()}
 }
 
-// Close closes idle connections. The Memcached remains usable.
+// Close closes idle connections and stops looking the server names up
+// again. The Memcached remains usable, at the addresses last found.
 func (m *Memcached) Close() error {
+	m.servers.stop()
 	if err := m.client.Close(); err != nil {
 		return fmt.Errorf("cache: memcached close: %w", err)
 	}

@@ -24,7 +24,7 @@ func (m *Memcached) Delete(ctx context.Context, key string) error {
 	if m.bg != nil {
 		queued, err := m.bg.deleteInOrder(key)
 		if err != nil {
-			m.errs.Add(1)
+			m.failed()
 			return fmt.Errorf("cache: memcached delete: %w", err)
 		}
 		if queued {
@@ -32,7 +32,7 @@ func (m *Memcached) Delete(ctx context.Context, key string) error {
 		}
 	}
 	if err := m.del(key); err != nil {
-		m.errs.Add(1)
+		m.failed()
 		return fmt.Errorf("cache: memcached delete: %w", err)
 	}
 	return nil

@@ -73,7 +73,7 @@ func assemble(cfg *config.Config, sites *config.Sites, registry *renderers.Regis
 		if err := cache.CheckCredentials(cfg.MemcachedUser, cfg.MemcachedPass); err != nil {
 			logger.Warn("memcached credentials ignored", "error", err)
 		}
-		mc, err := cache.NewMemcached(cache.Options{Servers: addrs, Timeout: 500 * time.Millisecond})
+		mc, err := cache.NewMemcached(cache.Options{Servers: addrs, Timeout: 500 * time.Millisecond, Logger: logger})
 		if err != nil {
 			return nil, fmt.Errorf("memcached: %w", err)
 		}

@@ -30,7 +30,7 @@ func Start(t testing.TB) (addr string, stop func()) {
 	t.Helper()
 	var lastErr string
 	for range 3 { // a port found free may be taken before memcached binds it
-		addr, stop, errText := start(t, testtool.FreePort(t))
+		addr, stop, errText := start(t, "127.0.0.1", testtool.FreePort(t))
 		if errText == "" {
 			return addr, stop
 		}
@@ -44,18 +44,26 @@ func Start(t testing.TB) (addr string, stop func()) {
 // stopped server back at the address clients already use.
 func StartOn(t testing.TB, port int) (addr string, stop func()) {
 	t.Helper()
-	addr, stop, errText := start(t, port)
+	return StartOnHost(t, "127.0.0.1", port)
+}
+
+// StartOnHost runs memcached on the given loopback address and port: on
+// Linux, whose loopback is all of 127.0.0.0/8, 127.0.0.2 at the port of a
+// server on 127.0.0.1 is that server moved to another address.
+func StartOnHost(t testing.TB, host string, port int) (addr string, stop func()) {
+	t.Helper()
+	addr, stop, errText := start(t, host, port)
 	if errText != "" {
-		t.Fatalf("memcachedtest: start on port %d: %s", port, errText)
+		t.Fatalf("memcachedtest: start on %s port %d: %s", host, port, errText)
 	}
 	return addr, stop
 }
 
 // start runs one server; on failure it returns a description instead.
-func start(t testing.TB, port int) (string, func(), string) {
+func start(t testing.TB, host string, port int) (string, func(), string) {
 	t.Helper()
 	bin := testtool.Require(t, "memcached", "memcached")
-	args := []string{"-l", "127.0.0.1", "-p", strconv.Itoa(port), "-U", "0", "-m", "64", "-I", "1m"}
+	args := []string{"-l", host, "-p", strconv.Itoa(port), "-U", "0", "-m", "64", "-I", "1m"}
 	if os.Geteuid() == 0 {
 		args = append(args, "-u", "root") // memcached refuses to run as root otherwise
 	}
@@ -78,7 +86,7 @@ func start(t testing.TB, port int) (string, func(), string) {
 	}
 	t.Cleanup(stop)
 
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	addr := net.JoinHostPort(host, strconv.Itoa(port))
 	deadline := time.Now().Add(startTimeout)
 	for time.Now().Before(deadline) {
 		select {
