@@ -12,13 +12,14 @@ import (
 )
 
 // RPZSecondary describes a named that transfers the response policy zone
-// rpz.cratos from a primary on 127.0.0.1 with an hmac-sha256 TSIG key and
-// applies it to the recursive answers it gives on 127.0.0.1:Port. It
+// rpz.cratos from a primary on 127.0.0.1 with a TSIG key (hmac-sha256
+// unless Algorithm names another, such as hmac-sha256-128) and applies it to the recursive answers it gives on 127.0.0.1:Port. It
 // serves example.test itself, from the master file LocalZone, so that the
 // policy has answers to rewrite.
 type RPZSecondary struct {
 	Port, PrimaryPort int
 	KeyName, Secret   string
+	Algorithm         string // as named.conf spells it; empty: hmac-sha256
 	LocalZone         string
 }
 
@@ -47,7 +48,11 @@ ipv6        AAAA 2001:db8:1::5
 func StartRPZSecondary(t testing.TB, named string, s RPZSecondary) *testtool.LogBuffer {
 	t.Helper()
 	dir := t.TempDir()
-	conf := fmt.Sprintf(`key "%[1]s" { algorithm hmac-sha256; secret "%[2]s"; };
+	alg := s.Algorithm
+	if alg == "" {
+		alg = "hmac-sha256"
+	}
+	conf := fmt.Sprintf(`key "%[1]s" { algorithm %[6]s; secret "%[2]s"; };
 controls { };
 options {
 	directory "%[3]s";
@@ -71,7 +76,7 @@ zone "rpz.cratos" {
 	file "rpz.cratos.db";
 	allow-query { 127.0.0.1; };
 };
-`, s.KeyName, s.Secret, dir, s.Port, s.PrimaryPort)
+`, s.KeyName, s.Secret, dir, s.Port, s.PrimaryPort, alg)
 	for name, text := range map[string]string{"named.conf": conf, "example.test.db": s.LocalZone, "root.hint": LoopbackRootHint} {
 		writeFile(t, dir, name, []byte(text))
 	}

@@ -229,7 +229,14 @@ func primaryAndNamedPorts(t *testing.T) (primaryPort, namedPort int) {
 // on primaryPort, transfers signed with the key "k", and returns its log.
 func startNamedSecondary(t *testing.T, named string, namedPort, primaryPort int) *testtool.LogBuffer {
 	t.Helper()
+	return startNamedSecondaryAlg(t, named, namedPort, primaryPort, "")
+}
+
+// startNamedSecondaryAlg is startNamedSecondary with the key's algorithm
+// as named.conf spells it (empty: hmac-sha256).
+func startNamedSecondaryAlg(t *testing.T, named string, namedPort, primaryPort int, alg string) *testtool.LogBuffer {
+	t.Helper()
 	return realtools.StartRPZSecondary(t, named, realtools.RPZSecondary{
-		Port: namedPort, PrimaryPort: primaryPort, KeyName: "k", Secret: testSecret, LocalZone: realtools.ExampleTestZone,
+		Port: namedPort, PrimaryPort: primaryPort, KeyName: "k", Secret: testSecret, Algorithm: alg, LocalZone: realtools.ExampleTestZone,
 	})
 }

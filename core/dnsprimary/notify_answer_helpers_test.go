@@ -203,19 +203,27 @@ func notifySigned(t *testing.T, notifys int, answer func(n int, req *dns.Msg) []
 // the first build and named's log.
 func notifyBIND(t *testing.T, z Zone) (notifyOutcome, *testtool.LogBuffer) {
 	t.Helper()
+	got, log, _ := notifyBINDAlg(t, z, "")
+	return got, log
+}
+
+// notifyBINDAlg is notifyBIND with the key's algorithm alg on both sides
+// (empty: hmac-sha256); it also returns named's port.
+func notifyBINDAlg(t *testing.T, z Zone, alg string) (notifyOutcome, *testtool.LogBuffer, int) {
+	t.Helper()
 	named := testtool.Require(t, "named", "bind9")
 	primaryPort, namedPort := primaryAndNamedPorts(t)
-	key := &TSIGKey{Name: "k", Secret: testSecret}
+	key := &TSIGKey{Name: "k", Algorithm: alg, Secret: testSecret}
 	outcome := startNotifyingZone(t, "127.0.0.1:"+strconv.Itoa(primaryPort), z, "127.0.0.1:"+strconv.Itoa(namedPort), key)
 	// The NOTIFY of the first build goes out before named listens: one
 	// of its retries reaches it.
-	log := startNamedSecondary(t, named, namedPort, primaryPort)
+	log := startNamedSecondaryAlg(t, named, namedPort, primaryPort, alg)
 	select {
 	case got := <-outcome:
-		return got, log
+		return got, log, namedPort
 	case <-time.After(2 * time.Minute):
 		t.Fatalf("the NOTIFY neither acknowledged nor failed\nnamed's log:\n%s", log)
-		return notifyOutcome{}, nil
+		return notifyOutcome{}, nil, 0
 	}
 }
 

@@ -1,11 +1,15 @@
 package dnsprimary
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/miekg/dns"
+
+	"github.com/cratos-project/cratos/conformance/realtools"
+	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 // signedAnswer returns the answer NOERROR to req signed with secret under
@@ -81,4 +85,20 @@ func TestNotifyAnswerSignedByBIND(t *testing.T) {
 	if !got.acknowledged {
 		t.Errorf("NOTIFY to named %s\nnamed's log:\n%s", got, log)
 	}
+}
+
+// A named whose key truncates its MACs (hmac-sha256-128) transfers the
+// zone and acknowledges its NOTIFY when the zone's key is configured with
+// the same truncation, as RFC 8945 section 5.2.2.1 allows: its requests,
+// signed with MACs of 16 octets, got BADTRUNC, and it never had the zone.
+func TestTruncatedKeyWithBIND(t *testing.T) {
+	dig := testtool.Require(t, "dig", "bind9-dnsutils")
+	got, log, namedPort := notifyBINDAlg(t, newTestZone(&fakeSource{text: policyZone(domainsV1)}), "hmac-sha256-128")
+	if !got.acknowledged {
+		t.Errorf("NOTIFY to named %s\nnamed's log:\n%s", got, log)
+	}
+	d := digger{realtools.Dig{T: t, Path: dig}, namedPort}
+	testtool.WaitFor(t, "named to load rpz.cratos at serial "+strconv.Itoa(testEpoch), time.Minute, func() bool {
+		return d.soaSerial() == testEpoch
+	}, log.String)
 }

@@ -20,12 +20,9 @@ import (
 type keyring map[string]*tsigKey // canonical key name -> key
 
 func (kr keyring) mac(msg []byte, t *dns.TSIG) ([]byte, error) {
-	k, ok := kr[dns.CanonicalName(t.Hdr.Name)]
-	if !ok {
-		return nil, dns.ErrSecret
-	}
-	if dns.CanonicalName(t.Algorithm) != k.algorithm {
-		return nil, dns.ErrKeyAlg
+	k, err := kr.key(t)
+	if err != nil {
+		return nil, err
 	}
 	var h func() hash.Hash
 	switch k.algorithm {
@@ -47,6 +44,18 @@ func (kr keyring) mac(msg []byte, t *dns.TSIG) ([]byte, error) {
 	return m.Sum(nil), nil
 }
 
+// key returns the key that t names, with t's algorithm.
+func (kr keyring) key(t *dns.TSIG) (*tsigKey, error) {
+	k, ok := kr[dns.CanonicalName(t.Hdr.Name)]
+	if !ok {
+		return nil, dns.ErrSecret
+	}
+	if dns.CanonicalName(t.Algorithm) != k.algorithm {
+		return nil, dns.ErrKeyAlg
+	}
+	return k, nil
+}
+
 // Generate signs msg with the key named in t.
 func (kr keyring) Generate(msg []byte, t *dns.TSIG) ([]byte, error) {
 	return kr.mac(msg, t)
@@ -57,17 +66,20 @@ var (
 	// errMACSize is a MAC longer than the hash, or shorter than 10
 	// octets or half the hash: no signer sends one (FORMERR).
 	errMACSize = errors.New("dns: TSIG MAC size out of range")
-	// errMACTruncated is a truncated MAC that verifies: the server takes
-	// only whole MACs (BADTRUNC, section 5.2.4).
+	// errMACTruncated is a truncated MAC that verifies, shorter than its
+	// key takes: whole unless the key is truncated (BADTRUNC, section
+	// 5.2.4).
 	errMACTruncated = errors.New("dns: TSIG MAC truncated")
 )
 
-// Verify checks the MAC in t over msg.
+// Verify checks the MAC in t over msg, and its size: RFC 8945 section
+// 5.2.2.1, and the key's truncation.
 func (kr keyring) Verify(msg []byte, t *dns.TSIG) error {
 	want, err := kr.mac(msg, t)
 	if err != nil {
 		return err
 	}
+	k, _ := kr.key(t) // found by mac
 	got, err := hex.DecodeString(t.MAC)
 	switch {
 	case err != nil:
@@ -76,7 +88,7 @@ func (kr keyring) Verify(msg []byte, t *dns.TSIG) error {
 		return errMACSize
 	case !hmac.Equal(want[:len(got)], got):
 		return dns.ErrSig
-	case len(got) < len(want):
+	case len(got) < k.minMAC:
 		return errMACTruncated
 	}
 	return nil
@@ -85,7 +97,7 @@ func (kr keyring) Verify(msg []byte, t *dns.TSIG) error {
 // add registers k, rejecting a name already bound to another secret.
 func (kr keyring) add(k *tsigKey) error {
 	if old, ok := kr[k.name]; ok {
-		if old.algorithm != k.algorithm || !hmac.Equal(old.secret, k.secret) {
+		if old.algorithm != k.algorithm || old.minMAC != k.minMAC || !hmac.Equal(old.secret, k.secret) {
 			return fmt.Errorf("key %s is configured twice with different algorithms or secrets", k.name)
 		}
 		return nil

@@ -24,6 +24,22 @@ func TestTSIGMACSize(t *testing.T) {
 	})
 }
 
+// TestTSIGTruncatedKey: a key configured truncated, as BIND's
+// hmac-sha256-192, takes a MAC of its length or longer (RFC 8945 section
+// 5.2.2.1), and answers a shorter one that verifies BADTRUNC (section
+// 5.2.4). Every truncated MAC got BADTRUNC.
+func TestTSIGTruncatedKey(t *testing.T) {
+	testMACCasesAlg(t, "hmac-sha256-192", []macCase{
+		{"whole MAC", 0, 0, false, dns.RcodeSuccess, dns.RcodeSuccess},
+		{"24 octets: the key's length", 0, 24, false, dns.RcodeSuccess, dns.RcodeSuccess},
+		{"28 octets", 0, 28, false, dns.RcodeSuccess, dns.RcodeSuccess},
+		{"24 octets, wrong", 0, 24, true, dns.RcodeNotAuth, dns.RcodeBadSig},
+		{"16 octets: under the key's length", 0, 16, false, dns.RcodeNotAuth, dns.RcodeBadTrunc},
+		{"24 octets, an hour behind", -time.Hour, 24, false, dns.RcodeNotAuth, dns.RcodeBadTime},
+		{"8 octets: under the minimum", 0, 8, false, dns.RcodeFormatError, -1},
+	})
+}
+
 // macCase is an SOA query signed with the test key, its MAC altered, and
 // the answer it gets.
 type macCase struct {
@@ -40,8 +56,16 @@ type macCase struct {
 // error, and the server's time beside a BADTIME.
 func testMACCases(t *testing.T, tests []macCase) {
 	t.Helper()
+	testMACCasesAlg(t, "", tests)
+}
+
+// testMACCasesAlg is testMACCases with the server's key of algorithm alg,
+// an hmac-sha256 one, perhaps truncated.
+func testMACCasesAlg(t *testing.T, alg string, tests []macCase) {
+	t.Helper()
 	z := newTestZone(&fakeSource{text: policyZone(domainsV1)})
 	z.TSIG = testKey()
+	z.TSIG.Algorithm = alg
 	s := startServer(t, time.Now, z)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,7 +2,6 @@ package dnsprimary
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"net"
@@ -54,44 +53,12 @@ type Zone struct {
 
 // TSIGKey is a shared transaction-signature key (RFC 8945).
 type TSIGKey struct {
-	Name      string // key name, e.g. "cratos-xfr"
-	Algorithm string // hmac-sha1, hmac-sha224, hmac-sha256 (default), hmac-sha384 or hmac-sha512
+	Name string // key name, e.g. "cratos-xfr"
+	// Algorithm is hmac-sha1, hmac-sha224, hmac-sha256 (default),
+	// hmac-sha384 or hmac-sha512, or one of them with the length in bits
+	// its MACs may be truncated to, as BIND spells it: hmac-sha256-128.
+	Algorithm string
 	Secret    string // base64
-}
-
-var tsigAlgorithms = map[string]string{
-	"hmac-sha1":   dns.HmacSHA1,
-	"hmac-sha224": dns.HmacSHA224,
-	"hmac-sha256": dns.HmacSHA256,
-	"hmac-sha384": dns.HmacSHA384,
-	"hmac-sha512": dns.HmacSHA512,
-}
-
-// tsigKey is a validated key: canonical name and algorithm, raw secret.
-type tsigKey struct {
-	name      string // canonical fqdn
-	algorithm string // canonical fqdn, one of the dns.Hmac* names
-	secret    []byte
-}
-
-func (k *TSIGKey) validate() (*tsigKey, error) {
-	name := dns.CanonicalName(k.Name)
-	if _, ok := dns.IsDomainName(name); !ok || k.Name == "" || name == "." {
-		return nil, fmt.Errorf("key name %q is not a domain name", k.Name)
-	}
-	algName := strings.TrimSuffix(strings.ToLower(k.Algorithm), ".")
-	if algName == "" {
-		algName = DefaultTSIGAlgorithm
-	}
-	alg, ok := tsigAlgorithms[algName]
-	if !ok {
-		return nil, fmt.Errorf("key %s: algorithm %q is not one of hmac-sha1, hmac-sha224, hmac-sha256, hmac-sha384, hmac-sha512", k.Name, k.Algorithm)
-	}
-	secret, err := base64.StdEncoding.DecodeString(k.Secret)
-	if err != nil || len(secret) == 0 {
-		return nil, fmt.Errorf("key %s: secret is not non-empty base64", k.Name)
-	}
-	return &tsigKey{name: name, algorithm: alg, secret: secret}, nil
 }
 
 // zoneConfig is a validated Zone.
