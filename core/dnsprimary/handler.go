@@ -21,10 +21,11 @@ func (h handler) ServeDNS(w dns.ResponseWriter, r *dns.Msg) {
 	s := h.s
 	remote, tcp := peer(w.RemoteAddr())
 	t := r.IsTsig()
-	if len(r.Question) != 1 || t != nil && t.Algorithm == "" || misplacedTSIG(r) {
+	if len(r.Question) != 1 || t != nil && (t.Algorithm == "" || t.Hdr.Class != dns.ClassANY) || misplacedTSIG(r) {
 		// The library lets through a bare header, whatever question count
-		// it claims, a TSIG record without data, and one that is not the
-		// last record, which it reads as an unsigned request.
+		// it claims, a TSIG record without data or of a class other than
+		// ANY (RFC 8945 section 4.2; BIND answers FORMERR), and one that
+		// is not the last record, which it reads as an unsigned request.
 		formatError(w, r)
 		return
 	}

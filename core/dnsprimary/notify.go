@@ -291,7 +291,8 @@ func packNotify(m *dns.Msg, key *tsigKey, kr keyring) ([]byte, string, error) {
 
 // checkNotifyAnswer checks that the answer to a NOTIFY signed with key is
 // signed with it over requestMAC, as BIND does: anyone can send an
-// unsigned answer from the secondary's address. A signed NOTAUTH (a zone
+// unsigned answer from the secondary's address. A TSIG of a class other
+// than ANY is ignored, as BIND ignores the answer (RFC 8945 section 4.2). A signed NOTAUTH (a zone
 // the secondary does not serve, or BADTIME) counts.
 func checkNotifyAnswer(a notifyAnswer, key *tsigKey, kr keyring, requestMAC string) error {
 	if key == nil {
@@ -301,6 +302,8 @@ func checkNotifyAnswer(a notifyAnswer, key *tsigKey, kr keyring, requestMAC stri
 	switch {
 	case t == nil:
 		return fmt.Errorf("%s answer not signed", rcodeText(a.msg.Rcode))
+	case t.Hdr.Class != dns.ClassANY:
+		return fmt.Errorf("%s answer: TSIG of class %s, not ANY", rcodeText(a.msg.Rcode), dns.Class(t.Hdr.Class))
 	case dns.CanonicalName(t.Hdr.Name) != key.name:
 		return fmt.Errorf("%s answer signed with key %s, not %s", rcodeText(a.msg.Rcode), t.Hdr.Name, key.name)
 	case t.MACSize == 0 && t.Error != dns.RcodeSuccess:

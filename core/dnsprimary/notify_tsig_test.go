@@ -48,6 +48,18 @@ func TestNotifyAnswerSignature(t *testing.T) {
 		"without the request MAC": func(t *testing.T, req *dns.Msg) []byte {
 			return signedAnswer(t, req, testSecret, "")
 		},
+		"class IN": func(t *testing.T, req *dns.Msg) []byte {
+			m := new(dns.Msg)
+			if err := m.Unpack(signedAnswer(t, req, testSecret, req.IsTsig().MAC)); err != nil {
+				t.Error(err)
+			}
+			m.Extra[len(m.Extra)-1].Header().Class = dns.ClassINET
+			out, err := m.Pack()
+			if err != nil {
+				t.Error(err)
+			}
+			return out
+		},
 	}
 	tests := []struct {
 		name    string
@@ -59,6 +71,7 @@ func TestNotifyAnswerSignature(t *testing.T) {
 		{"unsigned, then signed", [][]string{{"unsigned"}, {"signed"}}, notifyOutcome{acknowledged: true, attempt: 2}, 2},
 		{"another secret, then signed", [][]string{{"another secret"}, {"signed"}}, notifyOutcome{acknowledged: true, attempt: 2}, 2},
 		{"without the request MAC, then signed", [][]string{{"without the request MAC"}, {"signed"}}, notifyOutcome{acknowledged: true, attempt: 2}, 2},
+		{"class IN, then signed", [][]string{{"class IN"}, {"signed"}}, notifyOutcome{acknowledged: true, attempt: 2}, 2},
 		{"a forged answer before the signed one", [][]string{{"unsigned", "signed"}}, notifyOutcome{acknowledged: true, attempt: 1}, 1},
 		{"unsigned NOTAUTH always", [][]string{{"unsigned NOTAUTH"}}, notifyOutcome{err: "no answer after 5 attempts (ignored: NOTAUTH answer not signed)"}, 5},
 	}

@@ -50,6 +50,54 @@ func TestTSIGNotLast(t *testing.T) {
 	}
 }
 
+// TestTSIGClassAndTTL: a request whose TSIG record is of a class other
+// than ANY (RFC 8945 section 4.2) gets FORMERR, unsigned, as from BIND; it
+// was answered as signed. A TTL other than 0 is taken, as BIND takes it:
+// the MAC covers it.
+func TestTSIGClassAndTTL(t *testing.T) {
+	z := newTestZone(&fakeSource{text: policyZone(domainsV1)})
+	z.TSIG = testKey()
+	s := startServer(t, time.Now, z)
+	tests := []struct {
+		name     string
+		network  string
+		qtype    uint16
+		class    uint16
+		ttl      uint32 // signed with it
+		want     int
+		wantTSIG bool
+	}{
+		{"ANY", "udp", dns.TypeSOA, dns.ClassANY, 0, dns.RcodeSuccess, true},
+		{"IN", "udp", dns.TypeSOA, dns.ClassINET, 0, dns.RcodeFormatError, false},
+		{"IN, AXFR", "tcp", dns.TypeAXFR, dns.ClassINET, 0, dns.RcodeFormatError, false},
+		{"NONE", "udp", dns.TypeSOA, dns.ClassNONE, 0, dns.RcodeFormatError, false},
+		{"ANY, TTL 5", "udp", dns.TypeSOA, dns.ClassANY, 5, dns.RcodeSuccess, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := new(dns.Msg).SetQuestion(testZone, tt.qtype)
+			req.SetTsig(testKeyName, dns.HmacSHA256, 300, time.Now().Unix())
+			req.Extra[0].Header().Ttl = tt.ttl
+			wire, _, err := dns.TsigGenerate(req, testSecret, "", false)
+			m := new(dns.Msg)
+			if err == nil {
+				err = m.Unpack(wire)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			m.Extra[0].Header().Class = tt.class
+			resp := rawExchange(t, tt.network, s.Addr(), m)
+			if resp.Rcode != tt.want {
+				t.Fatalf("rcode %s, want %s:\n%v", dns.RcodeToString[resp.Rcode], dns.RcodeToString[tt.want], resp)
+			}
+			if signed := resp.IsTsig() != nil; signed != tt.wantTSIG {
+				t.Errorf("answer signed: %v, want %v", signed, tt.wantTSIG)
+			}
+		})
+	}
+}
+
 // signAt signs req with the test key as at signed and returns the signed
 // request read back, its TSIG record last in Extra, for a test to alter.
 func signAt(t *testing.T, req *dns.Msg, signed time.Time) *dns.Msg {
