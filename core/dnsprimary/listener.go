@@ -1,6 +1,7 @@
 package dnsprimary
 
 import (
+	"container/list"
 	"log/slog"
 	"net"
 	"net/netip"
@@ -27,14 +28,28 @@ const (
 // capListener holds the DNS listener's TCP connections to the caps
 // (connlimit), and waits out accept errors rather than returning them:
 // the DNS library would spin on a temporary one and stop serving TCP on
-// any other.
+// any other. When every place is taken, the connection that has waited
+// longest for a query gives way to a new one: otherwise a few addresses
+// a zone allows (tcpConnPerAddr each) could hold every place with idle
+// connections and lock the secondaries out. A connection whose query is
+// being answered, a transfer's, is never closed.
 type capListener struct {
 	net.Listener
 	caps *connlimit.Caps
+	idle *idleConns
+}
+
+// idleConns are the connections waiting for a query, in the order they
+// began to wait.
+type idleConns struct {
+	mu      sync.Mutex
+	waiting list.List // of *cappedConn
 }
 
 func newCapListener(ln net.Listener, total, perAddr int, log *slog.Logger) capListener {
-	return capListener{Listener: ln, caps: connlimit.New(total, perAddr, nil, log, "listener", "dns")}
+	l := capListener{Listener: ln, caps: connlimit.New(total, perAddr, nil, log, "listener", "dns"), idle: &idleConns{}}
+	l.caps.ReclaimWith(l.reclaim)
+	return l
 }
 
 // Accept returns the next connection under the caps.
@@ -43,20 +58,68 @@ func (l capListener) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &cappedConn{Conn: c, caps: l.caps, key: key}, nil
+	return &cappedConn{Conn: c, caps: l.caps, idle: l.idle, key: key}, nil
 }
 
-// cappedConn gives its place back when first closed.
+// reclaim closes the connection that has waited longest for a query, and
+// reports whether there was one.
+func (l capListener) reclaim() bool {
+	l.idle.mu.Lock()
+	e := l.idle.waiting.Front()
+	if e == nil {
+		l.idle.mu.Unlock()
+		return false
+	}
+	c := e.Value.(*cappedConn)
+	l.idle.waiting.Remove(e)
+	c.waitAt = nil
+	l.idle.mu.Unlock()
+	_ = c.Close()
+	l.caps.Warn("closed the connection waiting longest for a query: every TCP place is taken", "addr", c.key.String())
+	return true
+}
+
+// cappedConn gives its place back when first closed. It waits for a
+// query from the moment the DNS library reads from it (it reads only
+// between queries) until something arrives.
 type cappedConn struct {
 	net.Conn
-	caps *connlimit.Caps
-	key  netip.Addr
-	once sync.Once
+	caps   *connlimit.Caps
+	idle   *idleConns
+	key    netip.Addr
+	once   sync.Once
+	waitAt *list.Element // in idle.waiting; guarded by idle.mu
+}
+
+func (c *cappedConn) Read(b []byte) (int, error) {
+	c.idle.mu.Lock()
+	if c.waitAt == nil {
+		c.waitAt = c.idle.waiting.PushBack(c)
+	}
+	c.idle.mu.Unlock()
+	n, err := c.Conn.Read(b)
+	if n > 0 {
+		c.busy()
+	}
+	return n, err
+}
+
+// busy takes c off the connections waiting for a query.
+func (c *cappedConn) busy() {
+	c.idle.mu.Lock()
+	if c.waitAt != nil {
+		c.idle.waiting.Remove(c.waitAt)
+		c.waitAt = nil
+	}
+	c.idle.mu.Unlock()
 }
 
 func (c *cappedConn) Close() error {
 	err := c.Conn.Close()
-	c.once.Do(func() { c.caps.Release(c.key) })
+	c.once.Do(func() {
+		c.busy()
+		c.caps.Release(c.key)
+	})
 	return err
 }
 

@@ -91,6 +91,57 @@ func TestStrangersLeaveRoomForSecondaries(t *testing.T) {
 	}
 }
 
+// When every TCP place is taken by idle connections from addresses a
+// zone allows, each within tcpConnPerAddr, the connection that has waited
+// longest for a query gives way to a secondary's transfer: the transfer
+// was refused at accept, and the secondaries were locked out for as long
+// as the idle connections were kept open.
+func TestIdleConnectionsGiveWayToASecondary(t *testing.T) {
+	z := newTestZone(&fakeSource{text: policyZone(domainsV1)})
+	z.AllowTransfer = []netip.Prefix{netip.MustParsePrefix("127.0.0.2/32")}
+	z.AllowQuery = []netip.Prefix{netip.MustParsePrefix("127.0.1.0/24")}
+	s := startServer(t, newClock().Now, z)
+	for i := range tcpConnTotal / tcpConnPerAddr {
+		d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 1, byte(i+1))}, Timeout: 10 * time.Second}
+		for range tcpConnPerAddr {
+			c, err := d.Dial("tcp", s.Addr())
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { c.Close() })
+			// Its answer shows it holds a place; it then sits idle.
+			co := &dns.Conn{Conn: c}
+			_ = co.SetDeadline(time.Now().Add(time.Minute))
+			if err := co.WriteMsg(new(dns.Msg).SetQuestion(testZone, dns.TypeSOA)); err != nil {
+				t.Fatal(err)
+			}
+			if r, err := co.ReadMsg(); err != nil || r.Rcode != dns.RcodeSuccess {
+				t.Fatalf("query from an allowed address: %v, %v", r, err)
+			}
+		}
+	}
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 2)}, Timeout: 10 * time.Second}
+	c, err := d.Dial("tcp", s.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := &dns.Transfer{Conn: &dns.Conn{Conn: c}, ReadTimeout: time.Minute}
+	ch, err := tr.In(new(dns.Msg).SetAxfr(testZone), s.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for env := range ch {
+		if env.Error != nil {
+			t.Fatalf("secondary's AXFR with every place taken: %v", env.Error)
+		}
+		n += len(env.RR)
+	}
+	if n != 9 {
+		t.Errorf("secondary's AXFR: %d records, want 9", n)
+	}
+}
+
 // Queries pipelined on one TCP connection (RFC 7766) are all answered,
 // however many: the connection was closed after 128 queries, with the
 // next ones unread, so the client got a reset that also threw away
