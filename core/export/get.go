@@ -31,6 +31,9 @@ func (s *Service) Get(ctx context.Context, r Request) (Result, error) {
 		res.Held = s.holdOf(l.k.artifact)
 		return s.result(res), nil
 	}
+	if err := s.heldFailed(l.k.artifact, l.now, r.TTL); err != nil { // heldfailure.go
+		return Result{}, err
+	}
 	return s.getBuilt(ctx, r, l.rd, l.k, l.nsArtifact)
 }
 
@@ -119,7 +122,9 @@ func (s *Service) getBuilt(ctx context.Context, r Request, rd renderers.Renderer
 		stale = nil
 	}
 	if stale != nil {
-		s.opts.Logger.Warn("serving last good list", "site", r.Site.Name, "feed", r.Feed, "output", r.Output, "since", stale.Generated, "error", res.Err)
+		if shown, _ := s.heldServed(k, stale, key); shown != nil { // else nothing is, unless built meanwhile
+			s.opts.Logger.Warn("serving last good list", "site", r.Site.Name, "feed", r.Feed, "output", r.Output, "since", stale.Generated, "error", res.Err)
+		}
 		if served := s.serveLastGood(r, k, nsArtifact, stale, key, res.Err, asked); served.Artifact != nil {
 			return s.result(served), nil
 		}

@@ -76,8 +76,10 @@ func (s *Service) heldServed(k keys, last *Artifact, key string) (*Artifact, *Ho
 // restart, a later read of the feed), prev, and ns says so
 // (Hold.FormerSettings). A render of it that fails (no render slot free,
 // a list past render_max_bytes, a plugin's error) returns that error and
-// no list: prev may carry what the current settings keep out, and the
-// answer is still there for the next build to render.
+// no list, noted in ns (heldFailed): prev may carry what the current
+// settings keep out, and the answer is still there for a later build to
+// render. Once a render failed in the hold, prev is not served should the
+// answer be gone by then: the error is returned again.
 func (s *Service) heldContent(ctx context.Context, r Request, k keys, ns *holdState, rebuilt, prev *Artifact, prevKey string) (*Artifact, error) {
 	if !listSettingsChanged(prevKey, k.artifact) {
 		return prev, nil
@@ -87,14 +89,19 @@ func (s *Service) heldContent(ctx context.Context, r Request, k keys, ns *holdSt
 	}
 	a, err := s.renderFormer(ctx, r, k, prev, rebuilt.Fetched)
 	if err != nil {
-		s.opts.Logger.Warn("held list not rebuilt under the current settings", "site", r.Site.Name, "feed", feedLabel(r),
-			"type", r.DataType.Name, "output", r.Output, "error", err)
+		ns.failed.Store(&heldFailure{at: s.opts.Now(), err: err})
 		return nil, err
 	}
 	if a == nil {
+		if f := ns.failed.Load(); f != nil {
+			// Its render failed in this hold: prev is not served.
+			ns.failed.Store(&heldFailure{at: s.opts.Now(), err: f.err})
+			return nil, f.err
+		}
 		ns.FormerSettings = true
 		return prev, nil
 	}
+	ns.failed.Store(nil)
 	ns.shown.Store(&heldShown{formerETag: prev.ETag, formerFetched: prev.Fetched, a: a})
 	return a, nil
 }

@@ -66,6 +66,9 @@ type holdState struct {
 	// shown is what the hold serves in place of a last good list built
 	// under former settings (heldsettings.go).
 	shown atomic.Pointer[heldShown]
+	// failed is the last render of that content that failed, when none
+	// succeeded since (heldfailure.go).
+	failed atomic.Pointer[heldFailure]
 }
 
 // reviewed returns the entries of the rebuilt list a release of this
@@ -103,6 +106,9 @@ func follow(st *holdState, h Hold, group string) (*holdState, bool) {
 		}
 		ns.accepted, ns.hasAccepted = st.reviewed()
 		ns.shown.Store(st.shown.Load())
+		if !first {
+			ns.failed.Store(st.failed.Load())
+		}
 	}
 	ns.Hold = h
 	return ns, first
@@ -160,9 +166,15 @@ func (s *Service) checkHold(ctx context.Context, r Request, k keys, a, prev *Art
 			continue // released or replaced meanwhile: decide again
 		}
 		h = ns.Hold
-		if first {
+		if err != nil {
+			s.opts.Logger.Warn("list held, nothing served: the last good list could not be rendered under the current settings",
+				"site", h.Site, "feed", h.Feed, "type", h.DataType, "output", h.Output, "hold", h.ID, "rebuilt", h.Current,
+				"reason", why, "error", err, "retry_after", retryAfter(r.TTL).String())
+		} else if first {
 			s.opts.Logger.Warn("list held: serving the last good list", "site", h.Site, "feed", h.Feed, "type", h.DataType,
 				"output", h.Output, "hold", h.ID, "previous", h.Previous, "rebuilt", h.Current, "reason", why)
+		}
+		if first {
 			if o, ok := s.opts.Observer.(HoldObserver); ok {
 				o.Held(h, true)
 			}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cratos-project/cratos/conformance/mispsim"
+	"github.com/cratos-project/cratos/internal/testtool"
 	"github.com/cratos-project/cratos/internal/testtool/misptest"
 )
 
@@ -54,12 +55,15 @@ type shrinkRig struct {
 	clock *fakeClock
 	svc   *Service
 	req   Request
+	log   *testtool.LogBuffer // the service's JSON log
 }
 
 func newShrinkRig(t *testing.T, name string) *shrinkRig {
 	t.Helper()
 	g := &shrinkRig{t: t, m: newShrinkingMISP(t), clock: &fakeClock{now: time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)}}
-	g.svc = New(inMemory(Options{Now: g.clock.Now, Logger: slog.New(slog.DiscardHandler)}, name))
+	var logger *slog.Logger
+	logger, g.log = testtool.JSONLogger()
+	g.svc = New(inMemory(Options{Now: g.clock.Now, Logger: logger}, name))
 	g.req = anyFeedRequest(g.m.url, "ipv4", "10y", "txt", 100*time.Second)
 	return g
 }

@@ -72,8 +72,9 @@ func TestReleaseDuringAHeldRebuildIsKept(t *testing.T) {
 	}
 	held := holds[0]
 
-	// Nothing served, the next request rebuilds the list from the feed's
-	// snapshot, still fresh, and holds it again.
+	// Nothing served, a request 30 seconds later rebuilds the list from
+	// the feed's snapshot, still fresh, and holds it again.
+	g.clock.advance(heldRetry)
 	rebuilt := make(chan Result, 1)
 	go func() {
 		res, err := g.svc.Get(context.Background(), g.req)
