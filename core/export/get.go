@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/sync/singleflight"
 
+	"github.com/cratos-project/cratos/core/misp"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -122,14 +123,14 @@ func (s *Service) getBuilt(ctx context.Context, r Request, rd renderers.Renderer
 		stale = nil
 	}
 	if stale != nil {
-		if shown, _ := s.heldServed(k, stale, key); shown != nil { // else nothing is, unless built meanwhile
+		if s.servesLastGood(k, stale, key, res.Err) { // else nothing is, unless built meanwhile
 			s.opts.Logger.Warn("serving last good list", "site", r.Site.Name, "feed", r.Feed, "output", r.Output, "since", stale.Generated, "error", res.Err)
 		}
-		if served := s.serveLastGood(r, k, nsArtifact, stale, key, res.Err, asked); served.Artifact != nil {
+		served, refused := s.serveLastGood(r, k, nsArtifact, stale, key, res.Err, asked)
+		if served.Artifact != nil {
 			return s.result(served), nil
 		}
-		s.opts.Logger.Warn("held list not served: its content under the current settings is not made yet", "site", r.Site.Name,
-			"feed", r.Feed, "output", r.Output, "error", res.Err)
+		s.opts.Logger.Warn(refused, "site", r.Site.Name, "feed", r.Feed, "output", r.Output, "error", res.Err)
 	}
 	return Result{}, res.Err
 }
@@ -141,20 +142,27 @@ func (s *Service) getBuilt(ctx context.Context, r Request, rd renderers.Renderer
 // answers. When a build from MISP accepted or held a list read no earlier
 // than asked meanwhile, that list stays, and is what is served. Its
 // Artifact is nil when nothing may be served: the hold's content under
-// the current settings is not made (heldServed).
-func (s *Service) serveLastGood(r Request, k keys, nsArtifact string, stale *Artifact, key string, upstream error, asked time.Time) Result {
+// the current settings is not made (heldServed), or stale was built
+// under the list's former guard or renderer options and the build under
+// the current ones failed for another reason than MISP's (formerRefused);
+// refused then says why, for the log.
+func (s *Service) serveLastGood(r Request, k keys, nsArtifact string, stale *Artifact, key string, upstream error, asked time.Time) (_ Result, refused string) {
 	t := s.accepting(k.artifact)
 	defer t.mu.Unlock()
+	former := stale
 	stale, held := s.heldServed(k, stale, key) // hold.go
 	if !t.builtRead.IsZero() && !t.builtRead.Before(asked.UTC().Truncate(time.Second)) {
 		if later, _, ok := s.arts.Peek(nsArtifact); ok {
-			return Result{Artifact: later, Status: Stale, Upstream: upstream, Held: s.holdOf(k.artifact)}
+			return Result{Artifact: later, Status: Stale, Upstream: upstream, Held: s.holdOf(k.artifact)}, ""
 		}
 		// Gone from the cache: served once, kept as nothing.
-		return Result{Artifact: stale, Status: Stale, Upstream: upstream, Held: held}
+		return Result{Artifact: stale, Status: Stale, Upstream: upstream, Held: held}, ""
 	}
 	if stale == nil {
-		return Result{}
+		return Result{}, "held list not served: its content under the current settings is not made yet"
+	}
+	if !lastGoodServed(former, key, k.artifact, stale, held, upstream) {
+		return Result{}, "list built under the former settings not served: its build under the current guard or renderer options failed"
 	}
 	s.servedFrom(nsArtifact, k, key)
 	// A list refused for a budget is not kept as the list's entry: it
@@ -167,7 +175,26 @@ func (s *Service) serveLastGood(r Request, k keys, nsArtifact string, stale *Art
 		}
 		s.keepServing(r, nsArtifact, stale, read, upstream, s.opts.Now())
 	}
-	return Result{Artifact: stale, Status: Stale, Upstream: upstream, Held: held}
+	return Result{Artifact: stale, Status: Stale, Upstream: upstream, Held: held}, ""
+}
+
+// servesLastGood reports whether serveLastGood, as the list's holds are
+// now, serves stale, of artifact key key, or what its hold serves in its
+// place, when the build of k's list failed with err.
+func (s *Service) servesLastGood(k keys, stale *Artifact, key string, err error) bool {
+	shown, held := s.heldServed(k, stale, key)
+	return shown != nil && lastGoodServed(stale, key, k.artifact, shown, held, err)
+}
+
+// lastGoodServed reports whether shown, what the hold held serves in
+// place of last, of artifact key key (heldServed), may be served when the
+// build of the list of artifact key current failed with err. last itself,
+// not held, built under other guard rules or renderer options, is served
+// only when MISP failed: another failure may be the current settings' own
+// (a plugin's error, render_max_bytes), and a list built under the
+// settings they replaced is not what the list is now.
+func lastGoodServed(last *Artifact, key, current string, shown *Artifact, held *Hold, err error) bool {
+	return shown != last || held != nil || !listSettingsChanged(key, current) || errors.As(err, new(*misp.Error))
 }
 
 // lastServed returns the list to serve STALE when a build of k's list
