@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/cratos-project/cratos/core/auth"
 	"github.com/cratos-project/cratos/core/cache"
 	"github.com/cratos-project/cratos/core/config"
 	"github.com/cratos-project/cratos/core/misp"
@@ -51,13 +50,9 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	if err := checkDNS(cfg); err != nil {
 		return usageError("%s: %v", cfg.Path, err)
 	}
-	if cfg.DNS != nil && len(cfg.DNS.Zones) > 0 {
-		codec := auth.NewCodec(cfg.EncryptionKey, cfg.Salt)
-		for _, zc := range cfg.DNS.Zones {
-			if _, err := zoneClaims(zc, codec, sites, time.Now); err != nil {
-				return usageError("%v", err)
-			}
-		}
+	zoneWarnings, err := checkZoneClaims(cfg, sites, time.Now)
+	if err != nil {
+		return usageError("%v", err)
 	}
 	var accessNote string
 	if cfg.AccessLog != "" {
@@ -89,7 +84,7 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	if accessNote != "" {
 		fmt.Fprintln(stdout, "note: "+accessNote)
 	}
-	warnings := configWarnings(cfg, all)
+	warnings := append(configWarnings(cfg, all), zoneWarnings...)
 	if cfg.StateDir != "" {
 		if err := state.Writable(cfg.StateDir); err != nil {
 			warnings = append(warnings, "state_dir "+strings.TrimPrefix(err.Error(), "state: ")+": last good lists, DNS zones and TAXII histories will not be kept across a restart")

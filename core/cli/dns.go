@@ -73,6 +73,27 @@ func checkDNS(cfg *config.Config) error {
 	return srv.Close()
 }
 
+// checkZoneClaims checks each zone's token and site file as serve's
+// dnsZones does: an age out of range stops serve and is the error; a token
+// that does not verify or names no site file does not, and is a warning
+// naming the zone.
+func checkZoneClaims(cfg *config.Config, sites *config.Sites, now func() time.Time) ([]string, error) {
+	if cfg.DNS == nil {
+		return nil, nil
+	}
+	codec := auth.NewCodec(cfg.EncryptionKey, cfg.Salt)
+	var warnings []string
+	for _, zc := range cfg.DNS.Zones {
+		if err := export.CheckAge(zc.Age, now); err != nil {
+			return nil, fmt.Errorf("dns zone %s: age %q: %w", zc.Name, zc.Age, err)
+		}
+		if _, err := zoneClaims(zc, codec, sites, now); err != nil {
+			warnings = append(warnings, fmt.Sprintf("%v: serve starts without building this zone until its token or site file is fixed; it serves what state_dir kept of it, or nothing", err))
+		}
+	}
+	return warnings, nil
+}
+
 // zoneRequests returns, for the claims of a zone's token, the requests of
 // its lists: the rpz list of each data type.
 func zoneRequests(cfg *config.Config, zc config.DNSZone, refresh time.Duration) func(auth.Claims) []export.Request {
@@ -92,8 +113,8 @@ func zoneRequests(cfg *config.Config, zc config.DNSZone, refresh time.Duration) 
 func zonePath(name string) string { return "dns zone " + name }
 
 // zoneClaims checks what a zone needs to be built (an age in range, a
-// token that verifies, a site file for it; check refuses a zone without
-// them, serve logs it) and returns its token's claims.
+// token that verifies, a site file for it; serve stops on the age and logs
+// the rest, check likewise) and returns its token's claims.
 func zoneClaims(zc config.DNSZone, codec *auth.Codec, sites *config.Sites, now func() time.Time) (auth.Claims, error) {
 	if err := export.CheckAge(zc.Age, now); err != nil {
 		return auth.Claims{}, fmt.Errorf("dns zone %s: age %q: %w", zc.Name, zc.Age, err)
