@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -103,10 +105,10 @@ func runInit(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "token: %s\n", token)
 	fmt.Fprintf(stdout, "fingerprint: %s (to revoke it: blacklisted_api_tokens)\nexpires: %s\n\n", auth.Fingerprint(token), claims.Expires)
 	reach := reachable(*listen)
-	url := "http://" + reach + "/v1/feed/block/type/ipv4/age/1y/output/edl"
+	edlURL := "http://" + reach + "/v1/feed/block/type/ipv4/age/1y/output/edl"
 	fmt.Fprintf(stdout, "Device side:\n")
-	fmt.Fprintf(stdout, "  EDL URL (Palo Alto, IP list): %s?token=%s\n", url, token)
-	fmt.Fprintf(stdout, "  curl -s -H 'token: %s' %s\n", token, url)
+	fmt.Fprintf(stdout, "  EDL URL (Palo Alto, IP list): %s?token=%s\n", edlURL, token)
+	fmt.Fprintf(stdout, "  curl -s -H 'token: %s' %s\n", token, edlURL)
 	fmt.Fprintf(stdout, "  curl -s -H 'token: %s' http://%s/v1/feed/block/type/domain/age/1y/output/txt\n", token, reach)
 	return nil
 }
@@ -240,17 +242,25 @@ misp_url: %q
 	return b.String()
 }
 
-// reachable is the listen address as a device would dial it: an
-// unspecified host (0.0.0.0, ::, empty) becomes this machine's name.
+// reachable is the listen address as a device would dial it, written as
+// a URL's host: an unspecified host (0.0.0.0, ::, empty) becomes this
+// machine's name, a service name (http-alt) its port number, and an IPv6
+// zone's % is %25 (RFC 6874).
 func reachable(listen string) string {
 	host, port, err := net.SplitHostPort(listen)
 	if err != nil {
 		return listen
 	}
+	if n, err := net.LookupPort("tcp", port); err == nil {
+		port = strconv.Itoa(n)
+	}
 	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
 		if name, err := os.Hostname(); err == nil && name != "" {
 			host = name
 		}
+	}
+	if addr, zone, ok := strings.Cut(host, "%"); ok {
+		host = addr + "%25" + url.PathEscape(zone)
 	}
 	return net.JoinHostPort(host, port)
 }

@@ -219,3 +219,37 @@ func TestInitRemovesWhatItWroteOnFailure(t *testing.T) {
 		t.Errorf("config.yaml left behind after a failed init: %v", err)
 	}
 }
+
+// TestInitPrintsDialableURL: the device lines init prints name the listen
+// address as a URL does: a service name as its port number, this
+// machine's name for an unspecified host, an IPv6 zone with its % as %25.
+func TestInitPrintsDialableURL(t *testing.T) {
+	if _, err := net.LookupPort("tcp", "http-alt"); err != nil {
+		t.Skip("no http-alt in this host's services:", err)
+	}
+	_, simURL := startSim(t)
+	keyFile := filepath.Join(t.TempDir(), "misp.key")
+	if err := os.WriteFile(keyFile, []byte(mispsim.DefaultKey+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	hostname, _ := os.Hostname()
+	for listen, want := range map[string]string{
+		"localhost:http-alt":  "http://localhost:8080",
+		":http":               "http://" + net.JoinHostPort(hostname, "80"),
+		"[fe80::1%eth0]:8080": "http://[fe80::1%25eth0]:8080",
+	} {
+		code, out, stderr := run1("init", "--misp", simURL, "--key-file", keyFile, "--dir", t.TempDir(), "--listen", listen)
+		token := regexp.MustCompile(`(?m)^token: (\S+)$`).FindStringSubmatch(out)
+		if code != 0 || token == nil {
+			t.Fatalf("--listen %s: exit %d: %s%s", listen, code, out, stderr)
+		}
+		for _, line := range []string{
+			"  EDL URL (Palo Alto, IP list): " + want + "/v1/feed/block/type/ipv4/age/1y/output/edl?token=" + token[1] + "\n",
+			"  curl -s -H 'token: " + token[1] + "' " + want + "/v1/feed/block/type/domain/age/1y/output/txt\n",
+		} {
+			if !strings.Contains(out, line) {
+				t.Errorf("--listen %s: no line %q in:\n%s", listen, line, out)
+			}
+		}
+	}
+}
