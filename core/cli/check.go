@@ -84,7 +84,7 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	if accessNote != "" {
 		fmt.Fprintln(stdout, "note: "+accessNote)
 	}
-	warnings := append(configWarnings(cfg, all), zoneWarnings...)
+	warnings := append(configWarnings(cfg, sites), zoneWarnings...)
 	if cfg.StateDir != "" {
 		if err := state.Writable(cfg.StateDir); err != nil {
 			warnings = append(warnings, "state_dir "+strings.TrimPrefix(err.Error(), "state: ")+": last good lists, DNS zones and TAXII histories will not be kept across a restart")

@@ -81,7 +81,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		return usageError("%v", err)
 	}
 	defer svc.close()
-	for _, w := range configWarnings(cfg, svc.sites.All()) {
+	for _, w := range configWarnings(cfg, svc.sites) {
 		logger.Warn("configuration: " + w)
 	}
 	for _, p := range plugins {
@@ -164,6 +164,9 @@ func reloadAndLog(svc *service, logger *slog.Logger) {
 		for _, w := range st.Warnings {
 			logger.Warn("site file: " + w)
 		}
+	}
+	for _, w := range svc.sites.FileWarnings() {
+		logger.Warn("sites: " + w)
 	}
 	logger.Info("sites reloaded", "sites", len(svc.sites.All()), "errors", len(errs))
 }

@@ -265,6 +265,8 @@ type Sites struct {
 	cur   atomic.Pointer[map[string]*Site]
 	// gen counts the reloads, each counted once its sites are in cur.
 	gen atomic.Uint64
+	// misnamed are the files of the last read not loaded for their name.
+	misnamed atomic.Pointer[[]string]
 }
 
 // LoadSites reads every *.yaml file in dir. Any broken file is an error:
@@ -326,12 +328,18 @@ func (s *Sites) read(previous map[string]*Site) (map[string]*Site, []error) {
 	}
 	m := map[string]*Site{}
 	var errs []error
+	var misnamed []string
+	defer func() { s.misnamed.Store(&misnamed) }()
 	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".yaml") || !e.Type().IsRegular() && e.Type()&os.ModeSymlink == 0 {
-			continue // a FIFO, socket or device is never opened
-		}
 		if strings.HasPrefix(e.Name(), ".") {
 			continue // an editor's lock or swap file: no host starts with a dot
+		}
+		if isMisnamedSite(e) {
+			misnamed = append(misnamed, filepath.Join(s.dir, e.Name()))
+			continue
+		}
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".yaml") || !e.Type().IsRegular() && e.Type()&os.ModeSymlink == 0 {
+			continue // a FIFO, socket or device is never opened
 		}
 		path := filepath.Join(s.dir, e.Name())
 		st, err := LoadSite(path, s.check)

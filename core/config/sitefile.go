@@ -4,7 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -62,4 +65,26 @@ func readRegular(path string) ([]byte, error) {
 		return nil, fmt.Errorf("%s: larger than %d bytes", path, siteFileMaxBytes)
 	}
 	return b, nil
+}
+
+// isMisnamedSite reports a file that looks like a site file but is not
+// named <fqdn>.yaml (fqdn.yml): as in the original, which opens
+// sites/<fqdn>.yaml for a token, it is not loaded.
+func isMisnamedSite(e fs.DirEntry) bool {
+	return !e.IsDir() && strings.EqualFold(filepath.Ext(e.Name()), ".yml")
+}
+
+// FileWarnings says, for each file of the sites directory not loaded for
+// its name at the last load or reload, that it is not and why.
+func (s *Sites) FileWarnings() []string {
+	p := s.misnamed.Load()
+	if p == nil {
+		return nil
+	}
+	var out []string
+	for _, path := range *p {
+		name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+		out = append(out, fmt.Sprintf("%s: not loaded: a site file is named <fqdn>.yaml; rename it %s.yaml", path, name))
+	}
+	return out
 }

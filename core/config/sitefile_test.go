@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -135,5 +136,26 @@ func TestHiddenFilesAreNotSites(t *testing.T) {
 	}
 	if all := sites.All(); len(all) != 1 || all[0].Name != "a.example" {
 		t.Errorf("sites %v, want a.example only", all)
+	}
+}
+
+// A sites/<fqdn>.yml file is not loaded, as the original opens only
+// sites/<fqdn>.yaml, but is named in a warning until it is renamed.
+func TestYmlFileIsNamedNotLoaded(t *testing.T) {
+	_, sites := loadLayout(t, originalConfig, map[string]string{"a.example.yaml": originalSite, "b.example.yml": originalSite})
+	sitesDir := filepath.Dir(sites.All()[0].Path)
+	yml := filepath.Join(sitesDir, "b.example.yml")
+	want := []string{yml + ": not loaded: a site file is named <fqdn>.yaml; rename it b.example.yaml"}
+	if _, ok := sites.Get("b.example"); ok || !slices.Equal(sites.FileWarnings(), want) {
+		t.Errorf("b.example loaded %v, warnings %q; want not loaded and %q", ok, sites.FileWarnings(), want)
+	}
+	if err := os.Rename(yml, filepath.Join(sitesDir, "b.example.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if errs := sites.Reload(); len(errs) != 0 {
+		t.Fatalf("reload errors %v", errs)
+	}
+	if _, ok := sites.Get("b.example"); !ok || len(sites.FileWarnings()) != 0 {
+		t.Errorf("after the rename: b.example loaded %v, warnings %q; want loaded and none", ok, sites.FileWarnings())
 	}
 }
