@@ -23,6 +23,7 @@ import (
 // service is a fully assembled Cratos.
 type service struct {
 	cfg      *config.Config
+	flags    startFlags // serve's flags, given over cfg's settings
 	sites    *config.Sites
 	codec    *auth.Codec
 	export   *export.Service

@@ -123,3 +123,54 @@ func TestSIGHUPRereadsAdminTokens(t *testing.T) {
 		t.Errorf("the broken config.yaml is not logged:\n%s", e.log.String())
 	}
 }
+
+// TestSIGHUPNamesSettingsNeedingARestart: a reload that changes a setting
+// only a restart applies logs one warning naming it, one that changes only
+// admin_tokens none, though serve's --state-dir differs from the file's
+// state_dir.
+func TestSIGHUPNamesSettingsNeedingARestart(t *testing.T) {
+	cfgText := fmt.Sprintf("encryption_key: %q\nsalt: %q\nlisten: \"127.0.0.1:0\"\n", e2eEncryptionKey, e2eSalt)
+	path := testtool.ConfigLayout(t, cfgText, map[string]string{"a.example.yaml": "tag: t\n"})
+	cfg, err := config.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flags := startFlags{stateDir: t.TempDir()}
+	flags.apply(cfg)
+	logger, logs := testtool.JSONLogger()
+	svc, err := assemble(cfg, nil, renderers.Builtin().Clone(), logger, logs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.close()
+	svc.flags = flags
+	steps := []struct {
+		name, config string
+		want         []string // the settings named, in order
+	}{
+		{"admin_tokens", cfgText + "admin_tokens: [" + strings.Repeat("ab", 32) + "]\n", nil},
+		{"listen", strings.Replace(cfgText, "127.0.0.1:0", "127.0.0.1:9090", 1), []string{"listen"}},
+	}
+	for _, st := range steps {
+		if err := os.WriteFile(path, []byte(st.config), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		before := len(logs.String())
+		reloadAndLog(svc, logger)
+		logged := logs.String()[before:]
+		var named []string
+		for _, line := range strings.Split(logged, "\n") {
+			if strings.Contains(line, "needs a restart") {
+				named = append(named, line)
+			}
+		}
+		if len(named) != len(st.want) {
+			t.Fatalf("%s: %d warnings of a restart, want %d; log:\n%s", st.name, len(named), len(st.want), logged)
+		}
+		for i, key := range st.want {
+			if want := `"msg":"config.yaml: ` + key + ` changed: it needs a restart to apply","setting":"` + key + `"`; !strings.Contains(named[i], want) {
+				t.Errorf("%s: logged %s, want %s", st.name, named[i], want)
+			}
+		}
+	}
+}

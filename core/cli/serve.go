@@ -36,14 +36,13 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if *listen != "" {
-		cfg.Listen = *listen
-	}
+	flags := startFlags{listen: *listen}
 	if *stateDir != "" {
-		if cfg.StateDir, err = filepath.Abs(*stateDir); err != nil {
+		if flags.stateDir, err = filepath.Abs(*stateDir); err != nil {
 			return usageError("serve: --state-dir: %v", err)
 		}
 	}
+	flags.apply(cfg)
 	logger := newLogger(stderr, cfg.Debug)
 	// The address is taken before anything that may wait (state_dir held
 	// by another process, plugins starting): a port in use or a mistyped
@@ -81,6 +80,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		return usageError("%v", err)
 	}
 	defer svc.close()
+	svc.flags = flags
 	for _, w := range configWarnings(cfg, svc.sites) {
 		logger.Warn("configuration: " + w)
 	}
@@ -96,6 +96,20 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	}
 	defer stopDNS()
 	return run(svc, ln, logger, nil)
+}
+
+// startFlags are the settings serve's flags give over config.yaml's.
+type startFlags struct{ listen, stateDir string }
+
+// apply gives cfg the settings of the flags; a reload applies them to
+// config.yaml read again, as at start.
+func (f startFlags) apply(cfg *config.Config) {
+	if f.listen != "" {
+		cfg.Listen = f.listen
+	}
+	if f.stateDir != "" {
+		cfg.StateDir = f.stateDir
+	}
 }
 
 // listenHTTP opens the HTTP listener on addr; failing is a usage error.
@@ -172,8 +186,9 @@ func reloadAndLog(svc *service, logger *slog.Logger) {
 }
 
 // reloadAdminTokens rereads config.yaml and gives the server its
-// admin_tokens; the other settings of config.yaml take a restart. A file
-// that does not load keeps the admin tokens in use.
+// admin_tokens; the other settings of config.yaml take a restart, and
+// each one changed is logged as needing it. A file that does not load
+// keeps the admin tokens in use.
 func reloadAdminTokens(svc *service, logger *slog.Logger) {
 	if svc.cfg == nil || svc.cfg.Path == "" {
 		return
@@ -184,6 +199,10 @@ func reloadAdminTokens(svc *service, logger *slog.Logger) {
 		return
 	}
 	svc.server.SetAdminTokens(cfg.AdminTokens)
+	svc.flags.apply(cfg)
+	for _, key := range cfg.RestartChanges(svc.cfg) {
+		logger.Warn("config.yaml: "+key+" changed: it needs a restart to apply", "setting", key)
+	}
 	logger.Info("admin_tokens reloaded", "admin_tokens", len(cfg.AdminTokens))
 }
 
