@@ -37,6 +37,9 @@ const maxClearMarks = 4096
 type clearMarks struct {
 	mu    sync.Mutex
 	known map[string]time.Time
+	// unreadable are the clears whose file could not be read, taken as
+	// clears at the first read: read and logged once. Guarded by mu.
+	unreadable map[string]time.Time
 
 	// writing orders the writes of clears; files is how many clear-<hash>
 	// files are on disk (counted at start), at most limit (tests; 0:
@@ -162,9 +165,13 @@ func (s *Service) clearedSince(group string, read time.Time) bool {
 // zero when there is none.
 func (s *Service) clearedAt(name string) time.Time {
 	d := s.durable
-	d.marks.mu.Lock()
-	at, ok := d.marks.known[name]
-	d.marks.mu.Unlock()
+	m := &d.marks
+	m.mu.Lock()
+	at, ok := m.known[name]
+	if bad, isBad := m.unreadable[name]; isBad && !ok {
+		at, ok = bad, true
+	}
+	m.mu.Unlock()
 	if ok {
 		return at
 	}
@@ -174,11 +181,33 @@ func (s *Service) clearedAt(name string) time.Time {
 	case err == nil && len(b) == 8:
 		at = time.Unix(0, int64(binary.BigEndian.Uint64(b)))
 	default:
-		// Corrupt or unreadable: taken as a clear now, never as none.
-		s.opts.Logger.Warn("clear in the state directory unreadable; its lists are rebuilt", "file", name, "state_dir", d.dir.Path(), "error", err)
-		return s.opts.Now()
+		return s.clearUnreadable(name, err)
 	}
 	s.knowCleared(name, at)
+	return at
+}
+
+// clearUnreadable takes the clear of the state file name, corrupt or
+// unreadable (err), as a clear now, never as none, remembered until a
+// clear of the name is written: the file is not read again, and the
+// first request that read it logs it. Past maxClearMarks such files the
+// next ones are read again.
+func (s *Service) clearUnreadable(name string, err error) time.Time {
+	d := s.durable
+	m := &d.marks
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if at, ok := m.unreadable[name]; ok {
+		return at
+	}
+	at := s.opts.Now()
+	if m.unreadable == nil {
+		m.unreadable = map[string]time.Time{}
+	}
+	if len(m.unreadable) <= maxClearMarks {
+		m.unreadable[name] = at
+	}
+	s.opts.Logger.Warn("clear in the state directory unreadable; its lists are rebuilt", "file", name, "state_dir", d.dir.Path(), "error", err)
 	return at
 }
 
@@ -245,4 +274,5 @@ func (s *Service) knowCleared(name string, at time.Time) {
 		d.marks.known = map[string]time.Time{}
 	}
 	d.marks.known[name] = at
+	delete(d.marks.unreadable, name) // a clear written since
 }

@@ -1,6 +1,8 @@
 package export
 
 import (
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -51,5 +53,48 @@ func TestClearMarksBounded(t *testing.T) {
 	rig.get(t, Miss)
 	if misp.searches.Load() == before {
 		t.Fatal("the list cleared before the restart was served from disk")
+	}
+}
+
+// A clear file that cannot be read is taken as a clear of its group's
+// lists on disk, each rebuilt, and is read and logged once:
+// every list of the group missing from the cache read it again before,
+// and logged it each time.
+func TestUnreadableClearReadOnce(t *testing.T) {
+	misp := newGatedMISP(t)
+	first, _, dirPath := restartRig(t, misp)
+	outputs := []string{"csv", "json"}
+	for _, out := range outputs {
+		other := first.req
+		other.Output = out
+		if _, err := first.svc.Get(t.Context(), other); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := first.svc.Clear(t.Context(), first.req); err != nil {
+		t.Fatal(err)
+	}
+	first.clock.advance(2 * time.Second)
+	first.get(t, Miss)
+	for _, out := range outputs {
+		other := first.req
+		other.Output = out
+		if res, err := first.svc.Get(t.Context(), other); err != nil || res.Status != Miss {
+			t.Fatalf("%s after the clear: %v %v", out, res.Status, err)
+		}
+	}
+	first.svc.WaitDurable()
+	mark := filepath.Join(dirPath, clearMarkName(first.svc.keysFor(first.req).group))
+	if err := os.WriteFile(mark, []byte("garbage"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	rig := restarted(t, misp, dirPath, 50*time.Second)
+	for _, out := range append(outputs, "txt") {
+		rig.req.Output = out
+		rig.get(t, Miss) // rebuilt, not the list on disk (a HIT)
+	}
+	if n := strings.Count(rig.logbuf.String(), "clear in the state directory unreadable"); n != 1 {
+		t.Fatalf("unreadable clear logged %d times, want once:\n%s", n, rig.logbuf)
 	}
 }
