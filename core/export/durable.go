@@ -60,6 +60,9 @@ type durable struct {
 	budget   int64
 	used     atomic.Int64
 	evicting string
+	// trim has the writer bring what start found within the bounds
+	// first (trimAtStart). Guarded by mu.
+	trim bool
 
 	// beforePrune, when set, is called as a prune pass takes up the list
 	// of record name, before it looks at the record (tests).
@@ -127,13 +130,20 @@ func (s *Service) persist(key string, a *Artifact) {
 	}
 }
 
-// writeDurable writes the pending records, then the URL records
-// (listdate_state.go), then dates the records of lists served, until none
-// is left.
+// writeDurable trims what start found (trimAtStart), writes the pending
+// records, then the URL records (listdate_state.go), then dates the
+// records of lists served, until none is left.
 func (s *Service) writeDurable() {
 	d := s.durable
 	d.mu.Lock()
-	for len(d.pending) > 0 || len(d.dates) > 0 || len(d.touches) > 0 {
+	for d.trim || len(d.pending) > 0 || len(d.dates) > 0 || len(d.touches) > 0 {
+		if d.trim {
+			d.trim = false
+			d.mu.Unlock()
+			s.trimFound()
+			d.mu.Lock()
+			continue
+		}
 		var name string
 		var rec durableRecord
 		var date listURLRecord

@@ -66,6 +66,31 @@ func (d *durable) removeFile(name string) bool {
 	return true
 }
 
+// trimAtStart has the writer remove, before anything else, the lists
+// least recently built or served when those found at start pass the
+// budget (lowered since they were written): a budget applies at once,
+// not at the next write.
+func (s *Service) trimAtStart() {
+	d := s.durable
+	if d == nil || d.budget <= 0 || d.used.Load() <= d.budget {
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.trim = true
+	if !d.running {
+		d.running = true
+		go s.writeDurable()
+	}
+}
+
+// trimFound is trimAtStart's removal, in the writer.
+func (s *Service) trimFound() {
+	if d := s.durable; d.used.Load() > d.budget {
+		s.makeRoom("", 0)
+	}
+}
+
 // writeWithin is writeList within the budget: when the list's files would
 // pass it, the lists least recently built or served are removed first,
 // and a list that alone is larger, or that the lists in use leave no

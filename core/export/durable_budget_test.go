@@ -147,3 +147,38 @@ func TestDurableBudgetListTooLarge(t *testing.T) {
 		t.Errorf("not logged:\n%s", rig.log)
 	}
 }
+
+// A state_max_bytes lowered below the lists already in state_dir applies
+// at start: the lists least recently built or served are removed down to
+// nine tenths of it, before any write, and the removal is logged. Before,
+// the lists stayed over the budget until the next list was written.
+func TestDurableBudgetLoweredAppliesAtStart(t *testing.T) {
+	misp := newGatedMISP(t)
+	path := t.TempDir()
+	before := newBudgetRig(t, misp, path, 0)
+	ages := []string{"1000d", "1001d", "1002d", "1003d", "10y"}
+	for _, age := range ages {
+		before.get(t, age)
+	}
+	for i, age := range ages[:len(ages)-1] { // built days ago, oldest first
+		at := time.Now().Add(-time.Duration(10-i) * 24 * time.Hour)
+		if err := os.Chtimes(filepath.Join(path, before.record(age)), at, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, _ := onDisk(t, path)
+	budget := all / 2
+
+	rig := newBudgetRig(t, misp, path, budget)
+	rig.svc.WaitDurable()
+	used, names := onDisk(t, path)
+	if used > budget-budget/10 || rig.svc.durable.used.Load() != used {
+		t.Fatalf("after start: %d bytes of lists on disk, %d counted, budget %d", used, rig.svc.durable.used.Load(), budget)
+	}
+	if !names[rig.record("10y")] || names[rig.record("1000d")] {
+		t.Errorf("the most recent list removed, or the oldest kept: %v", names)
+	}
+	if !strings.Contains(rig.log.String(), "to stay within state_max_bytes") {
+		t.Errorf("no removal logged:\n%s", rig.log)
+	}
+}

@@ -188,7 +188,7 @@ func New(opts Options) *Service {
 		opts.Namespace = cache.NewNamespace(opts.Store, time.Second)
 	}
 	shared := cache.NewBackoff(opts.Shared, 0, opts.Logger)
-	return &Service{opts: opts, shared: shared, guard: newGuardState(opts), limits: newBuildLimiter(opts.Limits), durable: newDurable(opts.State, opts.StateMaxBytes, opts.Maker, opts.Now()),
+	s := &Service{opts: opts, shared: shared, guard: newGuardState(opts), limits: newBuildLimiter(opts.Limits), durable: newDurable(opts.State, opts.StateMaxBytes, opts.Maker, opts.Now()),
 		arts: cache.NewTier(cache.TierOptions[*Artifact]{LocalBytes: opts.HotBytes, LastGoodBytes: opts.StaleBytes, SizeOf: artifactSize,
 			Encode: encodeArtifact, Decode: decodeArtifact, Shared: shared, Clock: opts.Now, SharedFloor: sharedFloor}),
 		snaps: cache.NewTier(cache.TierOptions[*Snapshot]{LocalBytes: opts.HotBytes, SizeOf: snapshotSize,
@@ -205,6 +205,8 @@ func New(opts Options) *Service {
 		neverBlockKey: neverBlockKey(opts.NeverBlock),
 		rdMemo:        newRendererMemo(),
 	}
+	s.trimAtStart() // durable_budget.go
+	return s
 }
 
 // Clear forgets every cached entry of r's feed for its site and r's MISP
