@@ -64,6 +64,12 @@ type durable struct {
 	// first (trimAtStart). Guarded by mu.
 	trim bool
 
+	// urls is how many URL records are on disk, counted at start and kept
+	// by every write and removal; urlLimit bounds them (tests; 0:
+	// maxListURLs, listdate_bound.go).
+	urls     atomic.Int64
+	urlLimit int
+
 	// beforePrune, when set, is called as a prune pass takes up the list
 	// of record name, before it looks at the record (tests).
 	beforePrune func(name string)
@@ -184,7 +190,7 @@ func (s *Service) writeDurable() {
 				s.opts.Logger.Warn("last good list not written", "error", err)
 			}
 		case isDate:
-			if err := d.dir.Write(name, encodeListURL(date)); err != nil {
+			if err := s.writeListURL(name, date); err != nil {
 				s.opts.Logger.Warn("list date not written", "error", err)
 			}
 		default:

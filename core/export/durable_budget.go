@@ -18,8 +18,8 @@ import (
 // removes the lists least recently built or served.
 
 // countUsed sets the bytes of the list files to what the directory holds,
-// corrupt and partial files included, and counts the clears' files: its
-// one walk, at start.
+// corrupt and partial files included, and counts the clears' files and
+// the URL records: its one walk, at start.
 func (d *durable) countUsed() {
 	files, err := d.dir.Files()
 	if err != nil {
@@ -32,6 +32,8 @@ func (d *durable) countUsed() {
 			n += f.Size
 		case isClearMark(f.Name):
 			d.marks.files++ // restore.go
+		case isListURL(f.Name):
+			d.urls.Add(1) // listdate_bound.go
 		}
 	}
 	d.used.Store(n)
@@ -68,11 +70,12 @@ func (d *durable) removeFile(name string) bool {
 
 // trimAtStart has the writer remove, before anything else, the lists
 // least recently built or served when those found at start pass the
-// budget (lowered since they were written): a budget applies at once,
-// not at the next write.
+// budget (lowered since they were written), and the URL records least
+// recently used past their bound: a bound applies at once, not at the
+// next write.
 func (s *Service) trimAtStart() {
 	d := s.durable
-	if d == nil || d.budget <= 0 || d.used.Load() <= d.budget {
+	if d == nil || !d.overBudget() && d.urls.Load() <= d.urlBound() {
 		return
 	}
 	d.mu.Lock()
@@ -86,10 +89,17 @@ func (s *Service) trimAtStart() {
 
 // trimFound is trimAtStart's removal, in the writer.
 func (s *Service) trimFound() {
-	if d := s.durable; d.used.Load() > d.budget {
+	d := s.durable
+	if d.overBudget() {
 		s.makeRoom("", 0)
 	}
+	if d.urls.Load() > d.urlBound() {
+		s.trimListURLs("")
+	}
 }
+
+// overBudget reports whether the list files pass the budget.
+func (d *durable) overBudget() bool { return d.budget > 0 && d.used.Load() > d.budget }
 
 // writeWithin is writeList within the budget: when the list's files would
 // pass it, the lists least recently built or served are removed first,

@@ -29,8 +29,9 @@ const orphanAge = time.Hour
 const maxPendingTouches = 4096
 
 // noteServed has the record of key, the list served to a request
-// tracked as t, dated now, unless it was less than touchEvery ago.
-func (s *Service) noteServed(t *tracked, key string, now time.Time) {
+// tracked as t, and the record of its URL's list, list (listdate_bound.go),
+// dated now, unless it was less than touchEvery ago.
+func (s *Service) noteServed(t *tracked, key, list string, now time.Time) {
 	d := s.durable
 	if d == nil {
 		return
@@ -46,15 +47,17 @@ func (s *Service) noteServed(t *tracked, key string, now time.Time) {
 	if !t.touched.CompareAndSwap(last, now.UnixNano()) {
 		return
 	}
-	name := *t.record.Load()
+	name, url := *t.record.Load(), listURLName(list)
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	// The list being pruned is queued past the bound: the pass must see it.
-	if _, ok := d.pending[name]; ok || len(d.touches) >= maxPendingTouches && d.pruning != name {
-		return
+	// A record being pruned is queued past the bound: the pass must see it.
+	if _, ok := d.pending[name]; !ok && (len(d.touches) < maxPendingTouches || d.pruning == name) {
+		d.touches[name] = now
 	}
-	d.touches[name] = now
-	if !d.running {
+	if _, ok := d.dates[url]; !ok && (len(d.touches) < maxPendingTouches || d.pruning == url) {
+		d.touches[url] = now
+	}
+	if len(d.touches) > 0 && !d.running {
 		d.running = true
 		go s.writeDurable()
 	}
@@ -78,7 +81,7 @@ func (s *Service) servedFrom(nsArtifact string, k keys, key string) {
 	}
 	t.record.Store(&name)
 	t.touched.Store(0)
-	s.noteServed(t, key, s.opts.Now())
+	s.noteServed(t, key, k.list, s.opts.Now())
 }
 
 // PruneDurable removes from the state directory the last good lists

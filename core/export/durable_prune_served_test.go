@@ -69,8 +69,8 @@ func TestServedListUndatedIsNotPruned(t *testing.T) {
 			}
 
 			second.clock.advance(31 * day) // no longer asked for
-			if removed, _ := second.svc.PruneDurable(); removed != 2 {
-				t.Fatalf("pruned %d files of a list no longer asked for, want 2", removed)
+			if removed, _ := second.svc.PruneDurable(); removed != len(files) {
+				t.Fatalf("pruned %d files of a list no longer asked for, want %d", removed, len(files))
 			}
 		})
 	}
@@ -80,7 +80,7 @@ func TestServedListUndatedIsNotPruned(t *testing.T) {
 // days, its files dated when it was built, then starts a Service on that
 // state_dir 40 days later, MISP failing (a restart after weeks, MISP
 // down). It returns the rig of that Service, the list built, the name of
-// its record and the paths of its record and body.
+// its record and the paths of its record, its body and its URL's record.
 func restartedOnDisk(t *testing.T) (second *swrRig, built Result, name string, files []string) {
 	t.Helper()
 	const day = 24 * time.Hour
@@ -89,8 +89,9 @@ func restartedOnDisk(t *testing.T) (second *swrRig, built Result, name string, f
 	first := newSWRRig(t, misp, Options{State: openStateAt(t, dirPath), StateMaxAge: 30 * day})
 	built = first.get(t, Miss)
 	first.svc.WaitDurable()
-	name = durableName(first.svc.keyMemo.keysFor(first.req, first.svc.listKeys).artifact)
-	files = []string{filepath.Join(dirPath, name), filepath.Join(dirPath, bodyName(name, built.ETag))}
+	k := first.svc.keyMemo.keysFor(first.req, first.svc.listKeys)
+	name = durableName(k.artifact)
+	files = []string{filepath.Join(dirPath, name), filepath.Join(dirPath, bodyName(name, built.ETag)), filepath.Join(dirPath, listURLName(k.list))}
 	for _, f := range files {
 		if err := os.Chtimes(f, first.clock.Now(), first.clock.Now()); err != nil {
 			t.Fatal(err)

@@ -135,7 +135,14 @@ func (d *durable) pruneListURL(name string, size int64, listCutoff time.Time) (f
 			return 0, 0
 		}
 	}
-	if !d.removeUnused(name, func(file string, _ int64) bool { return d.dir.Remove(file) == nil }, size) {
+	removed := func(file string, _ int64) bool {
+		if d.dir.Remove(file) != nil {
+			return false
+		}
+		d.urls.Add(-1) // listdate_bound.go
+		return true
+	}
+	if !d.removeUnused(name, removed, size) {
 		return 0, 0
 	}
 	return 1, size

@@ -96,7 +96,7 @@ func (s *Service) noteRequest(r Request, rd renderers.Renderer, k keys, nsArtifa
 	t := s.track(nsArtifact)
 	prev := time.Unix(0, t.lastRequest.Swap(now.UnixNano()))
 	s.observeRequested(t, r, rd, now)
-	s.noteServed(t, k.artifact, now)
+	s.noteServed(t, k.artifact, k.list, now)
 	if a == nil || a.Fetched.IsZero() || r.TTL <= 0 || !now.Before(expires) {
 		return
 	}
