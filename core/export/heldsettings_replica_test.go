@@ -4,8 +4,6 @@ import (
 	"slices"
 	"testing"
 	"time"
-
-	"github.com/cratos-project/cratos/core/cache/memcachedtest"
 )
 
 // A replica holds a list another replica built after a reload that adds
@@ -16,12 +14,9 @@ import (
 // guard, as the replica that read MISP would, not the former list with
 // the entries never_block now protects.
 func TestReplicaHoldServesFormerContentFromItsFeedSnapshot(t *testing.T) {
-	addr, _ := memcachedtest.Start(t)
-	m := newShrinkingMISP(t)
-	clock := &fakeClock{now: time.Now()}
-	onClock := func(o *Options) { o.Now = clock.Now }
-	builder, taker := newReplica(t, addr, onClock), newReplica(t, addr, onClock)
-	req := anyFeedRequest(m.url, "ipv4", "10y", "txt", time.Hour)
+	fleet := newReplicaFleet(t)
+	builder, taker := fleet.replica(t), fleet.replica(t)
+	req := anyFeedRequest(fleet.misp.url, "ipv4", "10y", "txt", time.Hour)
 	good := builtAndTaken(t, builder, taker, req, 200)
 	// Another output of the feed, built by the taker from the builder's
 	// feed read: the taker's feed snapshot is the answer good was made of.
@@ -34,15 +29,15 @@ func TestReplicaHoldServesFormerContentFromItsFeedSnapshot(t *testing.T) {
 		t.Fatalf("the taker read MISP %d times, want its feed snapshot taken from memcached", n)
 	}
 
-	flushMemcached(t, addr)
-	newcomer := newReplica(t, addr, onClock)
-	clock.advance(time.Minute)
+	flushMemcached(t, fleet.addr)
+	newcomer := fleet.replica(t)
+	fleet.clock.advance(time.Minute)
 	values := listValues(good.Body)
 	protected, kept := values[:20], values[20:]
 	site := *req.Site
 	site.Guard.NeverBlock.CIDRs = protected
 	req.Site = &site
-	m.keep.Store(30)
+	fleet.misp.keep.Store(30)
 	if shrunk, err := newcomer.svc.Get(t.Context(), req); err != nil || shrunk.Held != nil || shrunk.Entries > 30 {
 		t.Fatalf("newcomer's build: %v, %d entries, held %v; want a shrunk list it cannot hold", err, shrunk.Entries, shrunk.Held)
 	}

@@ -27,6 +27,26 @@ func flushMemcached(t *testing.T, addr string) {
 	}
 }
 
+// replicaFleet is a memcached and a MISP whose answer can shrink, shared
+// by replicas that read one fake clock.
+type replicaFleet struct {
+	addr  string
+	misp  *shrinkingMISP
+	clock *fakeClock
+}
+
+func newReplicaFleet(t *testing.T) *replicaFleet {
+	t.Helper()
+	addr, _ := memcachedtest.Start(t)
+	return &replicaFleet{addr: addr, misp: newShrinkingMISP(t), clock: &fakeClock{now: time.Now()}}
+}
+
+// replica starts a replica on the fleet's memcached and clock.
+func (f *replicaFleet) replica(t *testing.T) *replica {
+	t.Helper()
+	return newReplica(t, f.addr, func(o *Options) { o.Now = f.clock.Now })
+}
+
 // withNeverBlock is r after a reload that adds a never_block entry to its
 // site: a setting in the list's key.
 func withNeverBlock(r Request) Request {
@@ -100,19 +120,16 @@ func TestOtherReplicasListHeldAgainstTheURLsBaseline(t *testing.T) {
 		{"list built from the feed read taken", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			addr, _ := memcachedtest.Start(t)
-			m := newShrinkingMISP(t)
-			clock := &fakeClock{now: time.Now()}
-			onClock := func(o *Options) { o.Now = clock.Now }
-			builder, taker := newReplica(t, addr, onClock), newReplica(t, addr, onClock)
-			req := anyFeedRequest(m.url, "ipv4", "10y", "txt", time.Hour)
+			fleet := newReplicaFleet(t)
+			builder, taker := fleet.replica(t), fleet.replica(t)
+			req := anyFeedRequest(fleet.misp.url, "ipv4", "10y", "txt", time.Hour)
 			good := builtAndTaken(t, builder, taker, req, 100)
 
-			flushMemcached(t, addr) // the feed read before is gone: the newcomer reads MISP
-			newcomer := newReplica(t, addr, onClock)
-			clock.advance(time.Minute) // its list is dated after the full one
+			flushMemcached(t, fleet.addr) // the feed read before is gone: the newcomer reads MISP
+			newcomer := fleet.replica(t)
+			fleet.clock.advance(time.Minute) // its list is dated after the full one
 			req = withNeverBlock(req)
-			m.keep.Store(0)
+			fleet.misp.keep.Store(0)
 			wantEmptyBuild(t, newcomer, req)
 			nsArtifact := sameGeneration(t, req, newcomer, taker)
 			if !tc.takeList {

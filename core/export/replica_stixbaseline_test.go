@@ -3,8 +3,6 @@ package export
 import (
 	"testing"
 	"time"
-
-	"github.com/cratos-project/cratos/core/cache/memcachedtest"
 )
 
 // A replica holds a stix21 list it builds against the list it last
@@ -15,22 +13,19 @@ import (
 // it with; the replica whose devices hold the full bundle, rebuilding it
 // from the same empty feed, holds it.
 func TestStixBuildHeldAgainstItsOwnLastList(t *testing.T) {
-	addr, _ := memcachedtest.Start(t)
-	m := newShrinkingMISP(t)
-	clock := &fakeClock{now: time.Now()}
-	onClock := func(o *Options) { o.Now = clock.Now }
-	served := newReplica(t, addr, onClock)
-	req := anyFeedRequest(m.url, "ipv4", "10y", "stix21", time.Hour)
+	fleet := newReplicaFleet(t)
+	served := fleet.replica(t)
+	req := anyFeedRequest(fleet.misp.url, "ipv4", "10y", "stix21", time.Hour)
 	req.WaitFresh = true // past its lifetime, a list is rebuilt before it is served
 	good, err := served.svc.Get(t.Context(), req)
 	if err != nil || good.Entries < 100 {
 		t.Fatalf("build: %v, %d entries", err, good.Entries)
 	}
 
-	flushMemcached(t, addr)
-	newcomer := newReplica(t, addr, onClock)
-	clock.advance(2 * time.Hour) // past the full list's lifetime
-	m.keep.Store(0)
+	flushMemcached(t, fleet.addr)
+	newcomer := fleet.replica(t)
+	fleet.clock.advance(2 * time.Hour) // past the full list's lifetime
+	fleet.misp.keep.Store(0)
 	wantEmptyBuild(t, newcomer, req)
 	nsArtifact := sameGeneration(t, req, newcomer, served)
 	if err := newcomer.mc.Delete(t.Context(), nsArtifact); err != nil {
