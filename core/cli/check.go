@@ -22,22 +22,14 @@ import (
 // everything loads and every probed MISP answers (warnings included), 1
 // when a MISP does not answer, 2 when a file does not load.
 func runCheck(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("check", "check --config FILE [--listen ADDR] [--state-dir DIR]", stderr)
-	cfgPath := fs.String("config", "config/config.yaml", "configuration file (sites from its sites_dir)")
-	listen := fs.String("listen", "", "listen address serve is given with --listen, checked instead of the configuration's listen")
-	stateDir := fs.String("state-dir", "", "state directory serve is given with --state-dir, checked instead of the configuration's state_dir")
-	if err := parseNoArgs(fs, args, stdout); err != nil {
-		return err
-	}
-	cfg, err := loadConfig(*cfgPath)
+	flags := newServiceFlags("check", serviceFlagUsage{
+		config:   "configuration file (sites from its sites_dir)",
+		listen:   "listen address serve is given with --listen, checked instead of the configuration's listen",
+		stateDir: "state directory serve is given with --state-dir, checked instead of the configuration's state_dir",
+	}, stderr)
+	cfg, err := flags.load(args, stdout)
 	if err != nil {
 		return err
-	}
-	if *listen != "" {
-		cfg.Listen = *listen
-	}
-	if *stateDir != "" {
-		cfg.StateDir = *stateDir
 	}
 	registry := renderers.Builtin().Clone()
 	if err := checkPluginFiles(cfg, registry); err != nil {

@@ -20,29 +20,27 @@ import (
 )
 
 func runServe(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("serve", "serve --config FILE [--listen ADDR] [--state-dir DIR]", stderr)
-	cfgPath := fs.String("config", "config/config.yaml", "configuration file (the sites directory is sites_dir, by default sites/ next to config/)")
-	listen := fs.String("listen", "", "listen address, overriding the configuration's listen")
-	stateDir := fs.String("state-dir", "", "state directory (last good lists, DNS zones, TAXII histories), overriding the configuration's state_dir")
-	if err := parseNoArgs(fs, args, stdout); err != nil {
-		return err
-	}
 	// Until run catches signals, a SIGHUP (a reload sent as the service
 	// comes up) must not end the process; the sites are read below.
 	early := make(chan os.Signal, 1)
 	signal.Notify(early, syscall.SIGHUP)
 	defer signal.Stop(early)
-	cfg, err := loadConfig(*cfgPath)
+	flags := newServiceFlags("serve", serviceFlagUsage{
+		config:   "configuration file (the sites directory is sites_dir, by default sites/ next to config/)",
+		listen:   "listen address, overriding the configuration's listen",
+		stateDir: "state directory (last good lists, DNS zones, TAXII histories), overriding the configuration's state_dir",
+	}, stderr)
+	cfg, err := flags.load(args, stdout)
 	if err != nil {
 		return err
 	}
-	flags := startFlags{listen: *listen}
-	if *stateDir != "" {
-		if flags.stateDir, err = filepath.Abs(*stateDir); err != nil {
+	start := startFlags{listen: *flags.listen}
+	if *flags.stateDir != "" {
+		if start.stateDir, err = filepath.Abs(*flags.stateDir); err != nil {
 			return usageError("serve: --state-dir: %v", err)
 		}
 	}
-	flags.apply(cfg)
+	start.apply(cfg)
 	logger := newLogger(stderr, cfg.Debug)
 	// The address is taken before anything that may wait (state_dir held
 	// by another process, plugins starting): a port in use or a mistyped
@@ -80,7 +78,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		return usageError("%v", err)
 	}
 	defer svc.close()
-	svc.flags = flags
+	svc.flags = start
 	for _, w := range configWarnings(cfg, svc.sites) {
 		logger.Warn("configuration: " + w)
 	}
