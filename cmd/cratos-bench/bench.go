@@ -108,7 +108,7 @@ func (b *bench) logf(format string, args ...any) {
 // directory.
 func (b *bench) close() {
 	for i := len(b.procs) - 1; i >= 0; i-- {
-		b.procs[i].stop(10 * time.Second)
+		b.procs[i].Stop(10 * time.Second)
 	}
 	if b.tmp != "" {
 		_ = os.RemoveAll(b.tmp)
@@ -156,7 +156,7 @@ func (b *bench) startMISP(ctx context.Context, size int) (*mispInst, error) {
 	m := &mispInst{p: p, url: "http://" + addr, size: size}
 	err = b.waitOK(ctx, p, 30*time.Minute, m.url+"/servers/getVersion", map[string]string{"Authorization": mispKey, "Accept": "application/json"})
 	if err != nil {
-		p.stop(5 * time.Second)
+		p.Stop(5 * time.Second)
 		return nil, fmt.Errorf("start mispsim: %w", err)
 	}
 	return m, nil
@@ -261,7 +261,7 @@ func (b *bench) startCratosTo(ctx context.Context, cc cratosConfig, out *os.File
 	}
 	c := &cratosInst{p: p, base: "http://" + cc.addr}
 	if err := b.waitOK(ctx, p, time.Minute, c.base+"/", nil); err != nil {
-		p.stop(5 * time.Second)
+		p.Stop(5 * time.Second)
 		return nil, fmt.Errorf("start cratos: %w", err)
 	}
 	return c, nil

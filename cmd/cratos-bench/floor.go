@@ -245,7 +245,7 @@ func (b *bench) floor(ctx context.Context, plain, gz response, ngURL, ngETag str
 	if err != nil {
 		return nil, err
 	}
-	defer f.p.stop(5 * time.Second)
+	defer f.p.Stop(5 * time.Second)
 	variants := []struct {
 		name      string
 		floor, ng []string

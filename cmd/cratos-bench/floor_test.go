@@ -78,16 +78,16 @@ func TestFloorServerStopsOnSIGTERM(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := f.p.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	select {
-	case <-f.p.done:
+	case <-f.p.Done():
 	case <-time.After(30 * time.Second):
 		t.Fatal("the floor server still runs 30 s after SIGTERM")
 	}
-	if f.p.err != nil {
-		t.Fatalf("exit: %v\n%s", f.p.err, f.p.log.tail(40))
+	if err := f.p.Err(); err != nil {
+		t.Fatalf("exit: %v\n%s", err, f.p.log.tail(40))
 	}
 	log := filepath.Join(b.tmp, "floor-sigterm", "access.log")
 	if data, err := os.ReadFile(log); err != nil || !strings.Contains(string(data), floorPath) {

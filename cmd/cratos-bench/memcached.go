@@ -45,7 +45,7 @@ func (b *bench) startMemcached(ctx context.Context) (*memcachedInst, error) {
 		return err
 	})
 	if err != nil {
-		p.stop(5 * time.Second)
+		p.Stop(5 * time.Second)
 		return nil, fmt.Errorf("start memcached: %w", err)
 	}
 	return mc, nil

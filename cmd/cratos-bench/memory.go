@@ -70,7 +70,7 @@ func (b *bench) concurrent(ctx context.Context, m *mispInst, cc cratosConfig, to
 	if err != nil {
 		return row, err
 	}
-	defer c.p.stop(10 * time.Second)
+	defer c.p.Stop(10 * time.Second)
 	b.logf("memory: %d concurrent cold requests", n)
 	if row.Base, _, err = memStatus(c.pid()); err != nil {
 		return row, err

@@ -71,12 +71,12 @@ func (b *bench) mispLoad(ctx context.Context, size int) (*mispLoadResult, error)
 	if err != nil {
 		return res, err
 	}
-	defer m.p.stop(5 * time.Second)
+	defer m.p.Stop(5 * time.Second)
 	mc, err := b.startMemcached(ctx)
 	if err != nil {
 		return res, err
 	}
-	defer mc.p.stop(5 * time.Second)
+	defer mc.p.Stop(5 * time.Second)
 	host, port, _ := strings.Cut(mc.addr, ":")
 	extra := fmt.Sprintf("memcached_host: %q\nmemcached_port: %q\ncold_builds_per_minute: 100000\nrenders_per_minute: 100000\nmisp_max_attributes: 10000000\n", host, port)
 	var replicas []*cratosInst
@@ -95,7 +95,7 @@ func (b *bench) mispLoad(ctx context.Context, size int) (*mispLoadResult, error)
 		if err != nil {
 			return res, err
 		}
-		defer c.p.stop(10 * time.Second)
+		defer c.p.Stop(10 * time.Second)
 		replicas = append(replicas, c)
 	}
 	lifetime := strconv.Itoa(int(res.Interval / time.Second))

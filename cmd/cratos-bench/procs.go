@@ -14,17 +14,16 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
+
+	"github.com/cratos-project/cratos/internal/childproc"
 )
 
 // proc is a started child process whose stderr is scanned for log lines.
 type proc struct {
+	*childproc.Process
 	name string
-	cmd  *exec.Cmd
 	log  *logTail
-	done chan struct{}
-	err  error // valid once done is closed
 }
 
 // startProc starts path with args in dir; its output goes to a logTail,
@@ -38,48 +37,20 @@ func startProc(name, path, dir string, out *os.File, args ...string) (*proc, err
 		cmd.Stdout, cmd.Stderr = out, out
 	}
 	setParentDeathSignal(cmd)
-	if err := cmd.Start(); err != nil {
+	cp, err := childproc.Start(cmd)
+	if err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
-	p := &proc{name: name, cmd: cmd, log: lt, done: make(chan struct{})}
-	go func() {
-		p.err = cmd.Wait()
-		close(p.done)
-	}()
-	return p, nil
+	return &proc{Process: cp, name: name, log: lt}, nil
 }
 
-func (p *proc) pid() int { return p.cmd.Process.Pid }
-
-// exited reports whether the process has ended.
-func (p *proc) exited() bool {
-	select {
-	case <-p.done:
-		return true
-	default:
-		return false
-	}
-}
-
-// stop sends SIGTERM, then SIGKILL after grace, and waits.
-func (p *proc) stop(grace time.Duration) {
-	if p.exited() {
-		return
-	}
-	_ = p.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-p.done:
-	case <-time.After(grace):
-		_ = p.cmd.Process.Kill()
-		<-p.done
-	}
-}
+func (p *proc) pid() int { return p.Cmd.Process.Pid }
 
 // failure describes why the process is not usable, with its last lines.
 func (p *proc) failure(err error) error {
 	tail := p.log.tail(8)
-	if p.exited() {
-		return fmt.Errorf("%s exited (%v): %w; last output:\n%s", p.name, p.err, err, tail)
+	if p.Exited() {
+		return fmt.Errorf("%s exited (%v): %w; last output:\n%s", p.name, p.Err(), err, tail)
 	}
 	return fmt.Errorf("%s: %w; last output:\n%s", p.name, err, tail)
 }
@@ -330,7 +301,7 @@ func waitFor(ctx context.Context, p *proc, timeout time.Duration, check func(con
 		if err == nil {
 			return nil
 		}
-		if p.exited() {
+		if p.Exited() {
 			return p.failure(errors.New("not ready"))
 		}
 		if time.Now().After(deadline) {

@@ -103,7 +103,7 @@ func (b *bench) cold(ctx context.Context, size int) (coldRow, error) {
 	if err != nil {
 		return row, err
 	}
-	defer m.p.stop(5 * time.Second)
+	defer m.p.Stop(5 * time.Second)
 	cc, err := b.newConfigLog("cold-"+strconv.Itoa(size), "", true) // the default cache budget
 	if err != nil {
 		return row, err
@@ -116,7 +116,7 @@ func (b *bench) cold(ctx context.Context, size int) (coldRow, error) {
 	if err != nil {
 		return row, err
 	}
-	defer c.p.stop(10 * time.Second)
+	defer c.p.Stop(10 * time.Second)
 
 	b.logf("cold builds at %d attributes", size)
 	probe := startRSS(c.pid())
@@ -240,7 +240,7 @@ func (b *bench) smallPhase(ctx context.Context, rep *report, hitsOnly bool) {
 		rep.fail("small feed", err)
 		return
 	}
-	defer m.p.stop(5 * time.Second)
+	defer m.p.Stop(5 * time.Second)
 	b.smallFeedHits(ctx, m, rep)
 	if ctx.Err() != nil && hitsOnly {
 		rep.fail("run", fmt.Errorf("interrupted: %w", ctx.Err()))
@@ -275,7 +275,7 @@ func (b *bench) smallFeedHits(ctx context.Context, m *mispInst, rep *report) {
 		if err != nil {
 			return err
 		}
-		defer c.p.stop(10 * time.Second)
+		defer c.p.Stop(10 * time.Second)
 		rows, floors, err := b.hits(ctx, "small", m.size, c, tok, true)
 		rep.Hits, rep.Floor = append(rep.Hits, rows...), floors
 		return err
@@ -292,7 +292,7 @@ func (b *bench) largePhase(ctx context.Context, rep *report) {
 		rep.fail("large feed", err)
 		return
 	}
-	defer m.p.stop(5 * time.Second)
+	defer m.p.Stop(5 * time.Second)
 	cc, err := b.newConfig("large", "")
 	if err != nil {
 		rep.fail("large feed", err)
@@ -327,7 +327,7 @@ func (b *bench) largePhase(ctx context.Context, rep *report) {
 		if err != nil {
 			return err
 		}
-		defer c.p.stop(10 * time.Second)
+		defer c.p.Stop(10 * time.Second)
 		rows, _, err := b.hits(ctx, "large", size, c, tok, false)
 		rep.Hits = append(rep.Hits, rows...)
 		return err

@@ -87,7 +87,7 @@ func (b *bench) compareSetup(ctx context.Context, m *mispInst, i int, st setup) 
 	if err != nil {
 		return nil, err
 	}
-	defer c.p.stop(10 * time.Second)
+	defer c.p.Stop(10 * time.Second)
 	plain, err := b.feed(ctx, c, tok, "txt", nil, http.StatusOK)
 	if err != nil {
 		return nil, err

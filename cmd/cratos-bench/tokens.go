@@ -48,7 +48,7 @@ func (b *bench) tokens(ctx context.Context, m *mispInst) (*tokenResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer c.p.stop(10 * time.Second)
+	defer c.p.Stop(10 * time.Second)
 	r, err := b.feed(ctx, c, own, "txt", nil, http.StatusOK)
 	if err != nil {
 		return nil, err

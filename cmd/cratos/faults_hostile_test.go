@@ -70,8 +70,8 @@ func TestFaultsConnectionFlood(t *testing.T) {
 		flood(fmt.Sprintf("127.0.0.%d", 10+i), 50)
 	}
 	time.Sleep(2 * time.Second) // let the server accept what it will
-	if !p.running() {
-		t.Fatalf("cratos exited under %d idle connections: %s\n%s", len(conns), p.state, tail(p.out.String(), 4<<10))
+	if p.proc.Exited() {
+		t.Fatalf("cratos exited under %d idle connections: %s\n%s", len(conns), p.proc.Cmd.ProcessState, tail(p.out.String(), 4<<10))
 	}
 	for _, c := range conns {
 		_ = c.Close()
@@ -276,7 +276,7 @@ func TestFaultsFIFOInSites(t *testing.T) {
 	if err := os.Symlink(fifo, filepath.Join(dir, "stuck-link.example.yaml")); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+	if err := p.proc.Cmd.Process.Signal(syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
 	testtool.WaitFor(t, "the reload to finish", time.Minute, func() bool { return strings.Contains(p.out.String(), `"msg":"sites reloaded"`) })
@@ -287,7 +287,7 @@ func TestFaultsFIFOInSites(t *testing.T) {
 		t.Errorf("list after the reload: %d %q", resp.StatusCode, body)
 	}
 	p.stop(t) // fails unless SIGTERM ends the process within 30 s
-	if p.running() {
+	if !p.proc.Exited() {
 		t.Fatal("cratos still runs after SIGTERM")
 	}
 }

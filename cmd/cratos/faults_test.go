@@ -180,7 +180,7 @@ func TestFaultsReload(t *testing.T) {
 	hup := func(t *testing.T) map[string]any {
 		t.Helper()
 		before := len(p.out.Records("sites reloaded"))
-		if err := p.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		if err := p.proc.Cmd.Process.Signal(syscall.SIGHUP); err != nil {
 			t.Fatal(err)
 		}
 		var rec map[string]any
@@ -302,11 +302,11 @@ func TestFaultsGracefulShutdown(t *testing.T) {
 	case <-time.After(time.Minute):
 		t.Fatal("the request did not reach MISP")
 	}
-	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := p.proc.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	testtool.WaitFor(t, "the listener to close", time.Minute, func() bool { return !accepts(p.addr) })
-	if !p.running() {
+	if p.proc.Exited() {
 		t.Fatal("cratos exited before the request in flight completed")
 	}
 	release() // MISP answers
@@ -319,8 +319,8 @@ func TestFaultsGracefulShutdown(t *testing.T) {
 		t.Fatal("the request in flight did not complete")
 	}
 	select {
-	case <-p.exited:
-		if code := p.state.ExitCode(); code != 0 {
+	case <-p.proc.Done():
+		if code := p.proc.Cmd.ProcessState.ExitCode(); code != 0 {
 			t.Errorf("exit status %d, want 0", code)
 		}
 	case <-time.After(30 * time.Second):
@@ -349,7 +349,7 @@ func TestDurableListAfterKill(t *testing.T) {
 		return len(files) == 2
 	})
 
-	p.kill() // SIGKILL: no shutdown code runs
+	p.proc.Kill() // SIGKILL: no shutdown code runs
 	m.down()
 	if err := p.start(t, cratosBinary(t), filepath.Join(p.dir, "config", "config.yaml")); err != nil {
 		t.Fatalf("restart: %v\n%s", err, p.out.String())

@@ -15,11 +15,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/cratos-project/cratos/conformance/mispsim"
+	"github.com/cratos-project/cratos/internal/childproc"
 	"github.com/cratos-project/cratos/internal/testtool"
 )
 
@@ -93,10 +93,8 @@ type cratosProc struct {
 	addr   string // 127.0.0.1:port
 	token  string // names opts.MISP with mispsim.DefaultKey
 	out    *testtool.LogBuffer
-	cmd    *exec.Cmd
-	exited chan struct{} // closed when the process has exited
+	proc   *childproc.Process
 	prefix []string
-	state  *os.ProcessState
 }
 
 // startCratos writes config/config.yaml and sites/<host>.yaml into a
@@ -170,25 +168,18 @@ func (p *cratosProc) start(t testing.TB, bin, cfg string) error {
 	p.addr = "127.0.0.1:" + strconv.Itoa(testtool.FreePort(t))
 	p.base = "http://" + p.addr
 	p.out = &testtool.LogBuffer{}
-	p.exited = make(chan struct{})
 	args := append(append([]string{}, p.prefix...), bin, "serve", "--config", cfg, "--listen", p.addr)
-	p.cmd = exec.Command(args[0], args[1:]...)
-	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
-	if err := p.cmd.Start(); err != nil {
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Stdout, cmd.Stderr = p.out, p.out
+	var err error
+	if p.proc, err = childproc.Start(cmd); err != nil {
 		return err
 	}
-	go func() {
-		_ = p.cmd.Wait()
-		p.state = p.cmd.ProcessState
-		close(p.exited)
-	}()
 	client := &http.Client{Timeout: 2 * time.Second}
 	deadline := time.Now().Add(time.Minute)
 	for time.Now().Before(deadline) {
-		select {
-		case <-p.exited:
-			return fmt.Errorf("cratos exited: %s", p.state)
-		default:
+		if p.proc.Exited() {
+			return fmt.Errorf("cratos exited: %s", p.proc.Cmd.ProcessState)
 		}
 		if resp, err := client.Get(p.base + "/v1/status?sites=0"); err == nil {
 			resp.Body.Close()
@@ -198,47 +189,23 @@ func (p *cratosProc) start(t testing.TB, bin, cfg string) error {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	p.kill()
+	p.proc.Kill()
 	return errors.New("/v1/status did not answer within a minute")
 }
 
 // stop sends SIGTERM and waits up to 30 s, then kills the process.
 func (p *cratosProc) stop(t testing.TB) {
 	t.Helper()
-	select {
-	case <-p.exited:
-		return
-	default:
-	}
-	_ = p.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-p.exited:
-	case <-time.After(30 * time.Second):
+	if !p.proc.Stop(30 * time.Second) {
 		t.Errorf("cratos did not stop within 30 s of SIGTERM")
-		p.kill()
-	}
-}
-
-func (p *cratosProc) kill() {
-	_ = p.cmd.Process.Kill()
-	<-p.exited
-}
-
-// running reports whether the process has not exited.
-func (p *cratosProc) running() bool {
-	select {
-	case <-p.exited:
-		return false
-	default:
-		return true
 	}
 }
 
 // requireAlive fails unless the process runs and /v1/status answers 200.
 func (p *cratosProc) requireAlive(t testing.TB) {
 	t.Helper()
-	if !p.running() {
-		t.Fatalf("cratos exited: %s", p.state)
+	if p.proc.Exited() {
+		t.Fatalf("cratos exited: %s", p.proc.Cmd.ProcessState)
 	}
 	resp, body := p.get(t, "/v1/status?sites=0")
 	if resp.StatusCode != http.StatusOK {
@@ -311,7 +278,7 @@ func (p *cratosProc) authed(t testing.TB, path string, headers ...string) (*http
 // peakRSS returns the process's peak resident set size (VmHWM) in bytes.
 func (p *cratosProc) peakRSS(t testing.TB) int64 {
 	t.Helper()
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.proc.Cmd.Process.Pid))
 	if err != nil {
 		t.Skipf("no /proc status: %v", err)
 	}

@@ -202,7 +202,7 @@ func TestReplicaKilledHoldingTheLease(t *testing.T) {
 			testtool.WaitFor(t, "the first replica to query MISP", time.Minute, func() bool {
 				return mispStats(t, m).RestSearchRequests-before == 1
 			})
-			holder.kill()
+			holder.proc.Kill()
 
 			start := time.Now()
 			a := fetchList(other, tc.otherPath)
