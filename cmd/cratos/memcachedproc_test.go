@@ -30,7 +30,7 @@ func startMemcached(t testing.TB, args ...string) string {
 	d := testtool.StartDaemon(t, "memcached", exec.Command(bin, args...))
 	testtool.WaitFor(t, "memcached to answer", time.Minute, func() bool {
 		select {
-		case <-d.Exited:
+		case <-d.Done():
 			t.Fatalf("memcached exited: %s", d.Log.String())
 		default:
 		}

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cratos-project/cratos/internal/childproc"
 	"github.com/cratos-project/cratos/internal/testtool"
 )
 
@@ -76,16 +77,15 @@ zone %[3]q { type primary; file %[4]q; };
 	// everything named wrote has been read, so the log is never cut.
 	pr, pw := io.Pipe()
 	cmd.Stderr = pw
-	if err := cmd.Start(); err != nil {
+	proc, err := childproc.Start(cmd)
+	if err != nil {
 		t.Fatalf("start named: %v", err)
 	}
 	// Wait returns once named has exited and all it wrote has been read;
 	// closing the pipe then ends the reader.
-	exited := make(chan struct{})
 	go func() {
-		_ = cmd.Wait()
+		<-proc.Done()
 		pw.Close()
-		close(exited)
 	}()
 	lines := make(chan string, 64)
 	go func() {
@@ -105,7 +105,7 @@ zone %[3]q { type primary; file %[4]q; };
 				for range lines {
 				}
 			}()
-			testtool.Terminate(cmd, exited)
+			proc.Stop(10 * time.Second)
 		})
 	}
 	t.Cleanup(stop)

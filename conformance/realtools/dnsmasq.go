@@ -51,7 +51,7 @@ address=/%s/%s
 	}
 
 	d := testtool.StartDaemon(t, "dnsmasq", exec.Command(dnsmasq, append([]string{"--no-daemon", "--log-facility=-"}, args...)...))
-	log, exited := d.Log, d.Exited
+	log, exited := d.Log, d.Done()
 	addr = "127.0.0.1:" + strconv.Itoa(port)
 	if err := waitDNS(addr, ProbeName, serverStart, exited); err != nil {
 		return "", fmt.Errorf("dnsmasq: %v:\n%s", err, testtool.Clip(log.String()))

@@ -70,7 +70,7 @@ frontend cratos
 	}
 
 	d := testtool.StartDaemon(t, "haproxy", exec.Command(haproxy, "-db", "-f", confFile))
-	log, exited := d.Log, d.Exited
+	log, exited := d.Log, d.Done()
 	h := &HAProxy{URL: "http://127.0.0.1:" + strconv.Itoa(port) + "/", sock: sock, list: list}
 	end := time.Now().Add(serverStart)
 	for {

@@ -29,8 +29,8 @@ func StartNamed(t testing.TB, named, dir string) *testtool.LogBuffer {
 			return true
 		}
 		select {
-		case <-d.Exited:
-			t.Fatalf("named exited: %v\n%s", d.Err, d.Log.String())
+		case <-d.Done():
+			t.Fatalf("named exited: %v\n%s", d.Err(), d.Log.String())
 		default:
 		}
 		return false

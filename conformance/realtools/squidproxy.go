@@ -73,7 +73,7 @@ shutdown_lifetime 0 seconds
 			return nil, fmt.Errorf("squid did not answer within %v:\n%s", serverStart, testtool.Clip(d.Log.String()))
 		}
 		select {
-		case <-d.Exited:
+		case <-d.Done():
 			return nil, fmt.Errorf("squid exited:\n%s", testtool.Clip(d.Log.String()))
 		case <-time.After(200 * time.Millisecond):
 		}

@@ -80,7 +80,7 @@ remote-control:
 	}
 
 	d := testtool.StartDaemon(t, "unbound", exec.Command(unbound, "-d", "-c", confFile))
-	log, exited := d.Log, d.Exited
+	log, exited := d.Log, d.Done()
 	addr := "127.0.0.1:" + strconv.Itoa(port)
 	if err := waitDNS(addr, ProbeName, serverStart, exited); err != nil {
 		return nil, fmt.Errorf("unbound: %v:\n%s", err, testtool.Clip(log.String()))
