@@ -27,7 +27,7 @@ func TestSlotWaitPastItsDeadlineIsBusy(t *testing.T) {
 			b.lim.Sites = func() int { return 2 }
 			return b.acquire(ctx, r.Site.Name)
 		}, 1,
-			"busy: no build slot free for this site (1 of max_concurrent_builds 2)"},
+			"busy: no build slot free for this site (1 of max_concurrent_builds 2 kept for other sites)"},
 		{"render slot", func(b *buildLimiter, ctx context.Context) (func(), error) {
 			return b.renders.take(ctx, r, renderSlotFrom)
 		}, 1,

@@ -17,8 +17,9 @@ import (
 type Limits struct {
 	// MaxBuilds caps the lists being read from MISP at once, process wide
 	// (default 4); a build waits for a slot within its build timeout. One
-	// consumer's builds hold at most all of them but one (share), and so
-	// do one site's when Sites counts more than one.
+	// consumer's builds hold at most all of them but one (share); when
+	// Sites counts more than one, a site's reads keep slots free for the
+	// others (siteSlots).
 	MaxBuilds int
 	// Sites, when set, counts the sites configured.
 	Sites func() int
@@ -124,10 +125,10 @@ type buildLimiter struct {
 	// shareFull, in tests, is told of a build waiting for its consumer's
 	// share.
 	shareFull func(consumer string)
-	// sites has an entry per site with a MISP read holding or waiting
-	// for its share of slots (takeSiteShare); siteFull, in tests, is told
-	// of a read waiting for it.
-	sites    shareSet
+	// sites is how the slots are held by each site's MISP reads;
+	// siteFull, in tests, is told of a read waiting for a slot kept for
+	// other sites.
+	sites    siteSlots
 	siteFull func(site string)
 
 	// renders bounds the renders of large lists at once (renderslots.go).
@@ -151,32 +152,32 @@ func newBuildLimiter(l Limits) *buildLimiter {
 	}
 	return &buildLimiter{lim: l, slots: make(chan struct{}, l.MaxBuilds), waiting: map[string]*waiters{},
 		shares:  shareSet{m: map[string]*share{}},
-		sites:   shareSet{m: map[string]*share{}},
+		sites:   siteSlots{held: map[string]int{}, changed: make(chan struct{})},
 		renders: newRenderSlots(l.MaxBuilds),
 		cold:    cache.NewLRU(cache.LRUOptions[string, *bucket]{MaxItems: coldBudgetMaxConsumers}),
 		budgets: cache.NewLRU(cache.LRUOptions[string, *bucket]{MaxItems: coldBudgetMaxConsumers})}
 }
 
-// acquire takes a build slot for a MISP read of site, first one of the
-// site's share (takeSiteShare), waiting at most until ctx ends; a MISP
-// read waiting for one says so to the callers joining it (waitingForSlot).
+// acquire takes a build slot for a MISP read of site, waiting at most
+// until ctx ends; with more than one site enabled, under the rule of
+// siteSlots. A MISP read waiting for one says so to the callers joining
+// it (waitingForSlot).
 func (b *buildLimiter) acquire(ctx context.Context, site string) (func(), error) {
-	leave, err := b.takeSiteShare(ctx, site)
-	if err != nil {
-		return nil, err
+	if sites, ok := b.sharedBySites(); ok {
+		return b.takeSite(ctx, site, sites)
 	}
+	release := func() { b.freeSlot(site, false) }
 	select {
 	case b.slots <- struct{}{}:
-		return func() { <-b.slots; leave() }, nil
+		return release, nil
 	default:
 	}
 	detail := fmt.Sprintf("no build slot free (max_concurrent_builds %d)", cap(b.slots))
 	defer waitingForSlot(ctx, site, detail)()
 	select {
 	case b.slots <- struct{}{}:
-		return func() { <-b.slots; leave() }, nil
+		return release, nil
 	case <-ctx.Done():
-		leave()
 		return nil, &SlotError{Site: site, Detail: detail, cause: ctx.Err()}
 	}
 }

@@ -6,16 +6,15 @@ import (
 	"sync"
 )
 
-// share is one consumer's, or one site's, part of a set of slots: all of
-// them but one, so that one consumer's work, or one site's MISP hanging,
-// never keeps every other one's waiting.
+// share is one consumer's part of a set of slots: all of them but one,
+// so that one consumer's work never keeps every other one's waiting.
 type share struct {
 	slots chan struct{}
 	users int // holding or waiting for a slot of it
 }
 
-// shareSet has an entry per consumer (or site) holding or waiting for its
-// share of a set of slots: it is bounded by them.
+// shareSet has an entry per consumer holding or waiting for its share of
+// a set of slots: it is bounded by them.
 type shareSet struct {
 	mu sync.Mutex
 	m  map[string]*share
@@ -30,22 +29,6 @@ type shareSet struct {
 // wait behind r's consumer's other builds.
 func (b *buildLimiter) takeShare(ctx context.Context, r Request) (func(), error) {
 	return b.shares.take(ctx, r, cap(b.slots), b.shareFull, "build slot", "max_concurrent_builds")
-}
-
-// takeSiteShare takes one of the build slots of site, waiting at most
-// until ctx ends; it is taken before the shared slot, by every MISP read
-// (a background rebuild's too). With more than one site configured
-// (Limits.Sites) a site's reads hold at most all the slots but one, so
-// that a site whose MISP hangs, its reads waiting for answers until their
-// build timeout, never keeps every other site's lists from being read;
-// with a single site or a single slot they take none.
-func (b *buildLimiter) takeSiteShare(ctx context.Context, site string) (func(), error) {
-	total := cap(b.slots)
-	if total < 2 || b.lim.Sites == nil || b.lim.Sites() < 2 {
-		return func() {}, nil
-	}
-	detail := fmt.Sprintf("no build slot free for this site (%d of max_concurrent_builds %d)", total-1, total)
-	return b.sites.wait(ctx, site, total-1, nil, b.siteFull, site, detail)
 }
 
 // take is takeShare for a set of total slots; full, when set, is told of

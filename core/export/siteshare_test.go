@@ -5,16 +5,18 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 )
 
 // With more than one site configured, the MISP reads of a site whose MISP
-// hangs (background rebuilds and requests alike) hold at most all build
-// slots but one: another site's cold build, a list or a snapshot (a TAXII
-// poll, a zone), reads its MISP at once rather than wait the build
-// timeout. A single site, or a single slot, loses nothing.
+// hangs (background rebuilds and requests alike) leave a build slot free
+// for each other site holding none (with more sites than slots, hold one):
+// another site's cold build, a list or a snapshot (a TAXII poll, a zone),
+// reads its MISP at once rather than wait the build timeout. A single
+// site, or a single slot, loses nothing.
 func TestOneSiteLeavesABuildSlot(t *testing.T) {
 	tests := []struct {
 		name       string
@@ -28,6 +30,8 @@ func TestOneSiteLeavesABuildSlot(t *testing.T) {
 		{"background rebuilds, 2 slots, a snapshot", 3, 2, true, true, 1},
 		{"requests, 4 slots", 2, 4, false, false, 3},
 		{"requests, 3 slots, a snapshot", 2, 3, false, true, 2},
+		{"requests, 3 sites, 4 slots", 3, 4, false, false, 2},
+		{"background rebuilds, 5 sites, 4 slots", 5, 4, true, false, 1},
 		{"a single site", 1, 4, true, false, 4},
 		{"a single slot", 2, 1, true, false, 1},
 	}
@@ -106,6 +110,53 @@ func wantSiteBReadsAtOnce(t *testing.T, s *Service, snapshot bool) {
 			t.Fatalf("site B's cold build: %v", err)
 		}
 	case <-time.After(time.Minute):
-		t.Fatal("site B's cold build read nothing within a minute: site A holds every build slot")
+		t.Fatal("site B's cold build read nothing within a minute: the other sites hold every build slot")
+	}
+}
+
+// With as many build slots as sites, two sites whose MISPs hang, each
+// with many reads queued, still leave a slot to the third: the first
+// holds two of four slots (two kept for the sites holding none), the
+// second one (one kept for the third), and the third site's cold build
+// reads its MISP at once.
+func TestTwoHungSitesLeaveASlotForTheThird(t *testing.T) {
+	hung := newBlockingMISP(t)
+	s := limitsService(Limits{MaxBuilds: 4, Sites: func() int { return 3 }})
+	waiting := make(chan string, 32)
+	s.limits.siteFull = func(site string) { waiting <- site }
+	gets := &concurrentGets{s: s, url: hung.URL}
+	queue := func(site string) {
+		for i := range 6 {
+			key := fmt.Sprintf("%s/%d", site, i) // a token and a feed of its own
+			gets.getAt(site, key, key)
+		}
+	}
+	queue("hung-1.example.net")
+	select {
+	case got := <-waiting:
+		if got != "hung-1.example.net" {
+			t.Fatalf("a read of %s waits for a slot kept for other sites, want hung-1.example.net", got)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("no read of hung-1.example.net waited for a slot kept for other sites within a minute")
+	}
+	queue("hung-2.example.net")
+	arrived := map[string]int{}
+	for arrived["hung-2.example.net"] == 0 {
+		site, _, _ := strings.Cut(hung.next(t, "hung-2.example.net's first read"), "/")
+		arrived[site]++
+	}
+	wantSiteBReadsAtOnce(t, s, false)
+	for arrived["hung-1.example.net"] < 2 {
+		site, _, _ := strings.Cut(hung.next(t, "hung-1.example.net's reads"), "/")
+		arrived[site]++
+	}
+	if arrived["hung-1.example.net"] != 2 || arrived["hung-2.example.net"] != 1 || len(hung.arrived) != 0 {
+		t.Errorf("the hung sites' reads reached MISP %v and %d more, want hung-1 2, hung-2 1", arrived, len(hung.arrived))
+	}
+	hung.open()
+	gets.wait(t)
+	if got := len(hung.arrived); got != 12-3 {
+		t.Errorf("%d of the hung sites' reads after the first 3, want 9", got)
 	}
 }

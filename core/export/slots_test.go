@@ -158,12 +158,20 @@ type concurrentGets struct {
 }
 
 // get starts consumer's Get of the list of MISP key key.
-func (g *concurrentGets) get(consumer, key string) {
+func (g *concurrentGets) get(consumer, key string) { g.getAt("", consumer, key) }
+
+// getAt is get of a list of site, when named.
+func (g *concurrentGets) getAt(site, consumer, key string) {
 	g.wg.Add(1)
 	go func() {
 		defer g.wg.Done()
 		r := limitsRequest(g.url, key, "1d")
 		r.Consumer = consumer
+		if site != "" {
+			named := *r.Site
+			named.Name = site
+			r.Site = &named
+		}
 		if _, err := g.s.Get(context.Background(), r); err != nil {
 			g.mu.Lock()
 			g.errs = append(g.errs, fmt.Errorf("%s's build of %s: %w", consumer, key, err))
