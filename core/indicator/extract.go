@@ -202,17 +202,22 @@ func (x *Extractor) addName(dst []Indicator, in Indicator, v string) []Indicator
 // addIP adds an address or prefix. keepHostPrefix keeps a full-length
 // prefix written with a slash ("192.0.2.1/32") as a net, for cidr4.
 func (x *Extractor) addIP(dst []Indicator, in Indicator, v string, keepHostPrefix bool) []Indicator {
-	p, err := CanonicalIP(v)
-	if err != nil {
-		if x.wantsIP() {
-			return x.invalid(dst)
+	// An address already in its canonical text, as most are, is itself.
+	a, ok := dottedQuad(v)
+	p, t, text := netip.PrefixFrom(a, 32), IPv4, v
+	if !ok {
+		var err error
+		if p, err = CanonicalIP(v); err != nil {
+			if x.wantsIP() {
+				return x.invalid(dst)
+			}
+			x.stats.Skipped++
+			return dst
 		}
-		x.stats.Skipped++
-		return dst
-	}
-	t, text := ipType(p, v)
-	if keepHostPrefix && t == IPv4 && strings.Contains(v, "/") {
-		t, text = IPv4Net, prefixText(p, v)
+		t, text = ipType(p, v)
+		if keepHostPrefix && t == IPv4 && strings.Contains(v, "/") {
+			t, text = IPv4Net, prefixText(p, v)
+		}
 	}
 	switch {
 	case x.dt.Yields.Has(t):

@@ -34,6 +34,9 @@ type Indicator struct {
 func (i Indicator) Prefix() (p netip.Prefix, ok bool) {
 	switch i.Type {
 	case IPv4, IPv6:
+		if a, ok := dottedQuad(i.Value); ok {
+			return netip.PrefixFrom(a, 32), true
+		}
 		a, err := netip.ParseAddr(i.Value)
 		if err != nil {
 			return netip.Prefix{}, false
