@@ -22,9 +22,9 @@ func nat64Embedded(pr netip.Prefix) (netip.Prefix, bool) {
 
 // matchNAT64 is Match for the IPv4 address or net that in, an address or
 // net inside the well-known NAT64 prefix, reaches: 64:ff9b::808:808 is a
-// path to 8.8.8.8 from an IPv6-only network.
-func (w *Warninglists) matchNAT64(in indicator.Indicator) (Verdict, bool) {
-	p, ok := in.Prefix()
+// path to 8.8.8.8 from an IPv6-only network. p and ok are in's address
+// or prefix.
+func (w *Warninglists) matchNAT64(in indicator.Indicator, p netip.Prefix, ok bool) (Verdict, bool) {
 	if !ok {
 		return Verdict{}, false
 	}

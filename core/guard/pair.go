@@ -19,9 +19,10 @@ import (
 // (min_prefix, reserved, public_suffix) are not applied to the other
 // half: a name on a sinkhole at 127.0.0.1 is listed.
 func (p *Policy) CheckPair(other indicator.Indicator) (v Verdict, ok bool) {
+	pr, good := other.Prefix()
 	switch {
 	case other.Type.IsIP():
-		if pr, good := other.Prefix(); good {
+		if good {
 			if v, bad := p.checkOwnAddress(pr); bad {
 				return v, false
 			}
@@ -37,7 +38,7 @@ func (p *Policy) CheckPair(other indicator.Indicator) (v Verdict, ok bool) {
 		}
 	}
 	if p.wl != nil {
-		if v, hit := p.wl.matchValue(other); hit {
+		if v, hit := p.wl.matchValue(other, pr, good); hit {
 			return v, false
 		}
 	}

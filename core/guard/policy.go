@@ -149,9 +149,11 @@ var allOfIPv4 = []namedPrefix{
 
 // Check returns why in must not reach a device, or ok true when it may.
 func (p *Policy) Check(in indicator.Indicator) (v Verdict, ok bool) {
+	// An IP value is parsed once, here, for every rule that reads it.
+	pr, good := in.Prefix()
 	switch {
 	case in.Type.IsIP():
-		if pr, good := in.Prefix(); good {
+		if good {
 			if v, bad := p.checkPrefix(pr); bad {
 				return v, false
 			}
@@ -178,7 +180,7 @@ func (p *Policy) Check(in indicator.Indicator) (v Verdict, ok bool) {
 		}
 	}
 	if p.wl != nil {
-		if v, hit := p.wl.Match(in); hit {
+		if v, hit := p.wl.match(in, pr, good); hit {
 			return v, false
 		}
 	}

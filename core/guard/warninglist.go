@@ -190,10 +190,17 @@ func isAlnum(c byte) bool {
 // holds its canonical value or, for a net, a network inside it: a
 // firewall blocking the net blocks what the list names.
 func (w *Warninglists) Match(in indicator.Indicator) (Verdict, bool) {
-	if v, hit := w.matchValue(in); hit || w == nil {
+	p, ok := in.Prefix()
+	return w.match(in, p, ok)
+}
+
+// match is Match given in's address or prefix p (ok false when it has
+// none), read once for every rule.
+func (w *Warninglists) match(in indicator.Indicator, p netip.Prefix, ok bool) (Verdict, bool) {
+	if v, hit := w.matchValue(in, p, ok); hit || w == nil {
 		return v, hit
 	}
-	if p, ok := in.Prefix(); ok && p.Bits() < p.Addr().BitLen() {
+	if ok && p.Bits() < p.Addr().BitLen() {
 		if n, li, hit := w.coveredHit(p, w.appliesTo(in.MISPType)); hit {
 			covered := n.p.String()
 			if n.p.IsSingleIP() {
@@ -202,17 +209,17 @@ func (w *Warninglists) Match(in indicator.Indicator) (Verdict, bool) {
 			return Verdict{RuleWarninglist, w.name(li) + " (covers " + covered + ")"}, true
 		}
 	}
-	return w.matchNAT64(in)
+	return w.matchNAT64(in, p, ok)
 }
 
 // matchValue is Match as MISP matches: a net hits only a list holding
-// it whole.
-func (w *Warninglists) matchValue(in indicator.Indicator) (Verdict, bool) {
+// it whole; p and ok are in's address or prefix, as match is given them.
+func (w *Warninglists) matchValue(in indicator.Indicator, p netip.Prefix, ok bool) (Verdict, bool) {
 	if w == nil || len(w.lists) == 0 {
 		return Verdict{}, false
 	}
 	applies := w.appliesTo(in.MISPType)
-	for _, li := range w.hits(in, applies) {
+	for _, li := range w.hits(in, p, ok, applies) {
 		if applies[li] {
 			return Verdict{RuleWarninglist, w.name(li)}, true
 		}
@@ -240,13 +247,14 @@ func (w *Warninglists) appliesTo(t string) []bool {
 }
 
 // hits lists the lists whose entries hold in's value; substring and
-// regex lists that do not apply are not searched.
-func (w *Warninglists) hits(in indicator.Indicator, applies []bool) []int32 {
+// regex lists that do not apply are not searched. p and ok are in's
+// address or prefix.
+func (w *Warninglists) hits(in indicator.Indicator, p netip.Prefix, ok bool, applies []bool) []int32 {
 	var out []int32
 	v := in.Value
 	switch {
 	case in.Type.IsIP():
-		if p, ok := in.Prefix(); ok {
+		if ok {
 			out = append(out, w.cidrHits(p)...)
 		}
 	case in.Type.IsName():
