@@ -2,6 +2,7 @@ package taxii
 
 import (
 	"bytes"
+	"slices"
 	"testing"
 	"time"
 
@@ -40,6 +41,78 @@ func TestVersionNotEncodedLeavesValidJSON(t *testing.T) {
 				if o.Type == "indicator" && o.Pattern != "[ipv4-addr:value = '192.0.2.1']" {
 					t.Fatalf("object %+v", o)
 				}
+			}
+		})
+	}
+}
+
+// TestPageOfVersionsNotEncoded: a page whose versions the encoder all
+// refuses is filled from the versions that follow, and more is false
+// when none follows. Such a page was sent as "objects":[] with more
+// true, and a client read an empty page; X-TAXII-Date-Added-First and
+// -Last and next name the versions served.
+func TestPageOfVersionsNotEncoded(t *testing.T) {
+	t0 := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
+	good := ips(1, 2)
+	bad := []indicator.Indicator{ind(indicator.Domain, "bad1.example", 1700000000), ind(indicator.Domain, "bad2.example", 1700000000)}
+	loadWith := func(t *testing.T, after ...indicator.Indicator) *Collection {
+		c := NewCollection(testID)
+		apply(t, c, t0, nil, good...)
+		apply(t, c, t0.Add(time.Minute), nil, append(slices.Clone(good), bad...)...)
+		if len(after) > 0 {
+			apply(t, c, t0.Add(2*time.Minute), nil, append(append(slices.Clone(good), bad...), after...)...)
+		}
+		data, err := c.MarshalState()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data = bytes.ReplaceAll(data, []byte(`.example"`), []byte("\x01.example\""))
+		loaded, err := UnmarshalState(data, testID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return loaded
+	}
+	last := ips(2, 3)
+	tests := []struct {
+		name, query string
+		after       []indicator.Indicator
+		want        []string // patterns served, in order
+		wantFirst   string
+	}{
+		{"filled from what follows", "limit=2&added_after=2026-05-01T10:00:00.000Z", last,
+			[]string{"[ipv4-addr:value = '198.51.100.2']"}, "2026-05-01T10:02:00.000Z"},
+		{"nothing follows", "limit=2&added_after=2026-05-01T10:00:00.000Z", nil, nil, ""},
+		{"walked with next", "limit=1", last,
+			[]string{"", "[ipv4-addr:value = '198.51.100.1']", "[ipv4-addr:value = '198.51.100.2']"}, "2026-05-01T10:00:00.000Z"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := loadWith(t, tt.after...)
+			var got []string
+			query := tt.query
+			for page := 0; ; page++ {
+				p := mustObjects(t, c, query, "")
+				e, objs := decode(t, p)
+				if page == 0 && p.First != tt.wantFirst {
+					t.Fatalf("X-TAXII-Date-Added-First %q, want %q", p.First, tt.wantFirst)
+				}
+				if e.More && len(objs) == 0 {
+					t.Fatalf("page %d: more with no object: %s", page, p.Body)
+				}
+				for _, o := range objs {
+					got = append(got, o.Pattern) // "" for the identity
+				}
+				if !e.More {
+					break
+				}
+				if page > 10 {
+					t.Fatal("no end")
+				}
+				query = tt.query + "&next=" + e.Next
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Fatalf("served %q, want %q", got, tt.want)
 			}
 		})
 	}

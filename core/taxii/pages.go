@@ -33,27 +33,37 @@ func (c *Collection) Objects(q Query, id string) (Page, *Error) {
 			return Page{}, errNotFound
 		}
 	}
-	recs, more := c.select_(q, id, true)
 	encs, err := c.encoders()
 	if err != nil {
 		return Page{}, &Error{Status: 500, Title: "internal error"}
 	}
-	objs := make([]byte, 0, min(len(recs)*600, maxPageBytes))
-	for i, r := range recs {
+	cands := c.candidates(q, id)
+	var recs []record
+	more := false
+	objs := make([]byte, 0, min(min(len(cands), q.Limit)*600, maxPageBytes))
+	for _, r := range cands {
+		if !c.matches(q, r, true) {
+			continue
+		}
 		before := len(objs)
 		if before > 0 {
 			objs = append(objs, ',')
 		}
 		if objs = c.encode(objs, encs, r); len(objs) <= before+1 {
 			// Not encoded (a value the encoder refuses, in a history
-			// written by another version): left out, separator too.
+			// written by another version): left out, separator too, and
+			// the page filled from what follows.
 			objs = objs[:before]
+			continue
 		}
-		if len(objs) >= maxPageBytes && i+1 < len(recs) {
-			// TAXII lets a server return fewer objects than limit.
-			recs, more = recs[:i+1], true
+		// TAXII lets a server return fewer objects than limit: a page
+		// also ends once it holds maxPageBytes. more is true only when a
+		// version that is served follows.
+		if len(recs) == q.Limit || before >= maxPageBytes {
+			objs, more = objs[:before], true
 			break
 		}
+		recs = append(recs, r)
 	}
 	b := envelopeStart(recs, more)
 	b = append(b, `"objects":[`...)
@@ -144,8 +154,26 @@ func (c *Collection) finish(b []byte, recs []record) Page {
 // order and whether more follow. id, when set, restricts them to one
 // object; versions applies the match[version] filter.
 func (c *Collection) select_(q Query, id string, versions bool) ([]record, bool) {
+	var out []record
+	for _, r := range c.candidates(q, id) {
+		if !c.matches(q, r, versions) {
+			continue
+		}
+		if len(out) == q.Limit {
+			return out, true
+		}
+		out = append(out, r)
+	}
+	return out, false
+}
+
+// candidates returns the records of the collection (of object id alone
+// when id is set, of q's match[id] otherwise) in date_added order from
+// where added_after and next put a page's start, before the other
+// filters.
+func (c *Collection) candidates(q Query, id string) []record {
 	if !q.specOK {
-		return nil, false
+		return nil
 	}
 	ids := q.ids
 	if id != "" {
@@ -181,17 +209,7 @@ func (c *Collection) select_(q Query, id string, versions bool) ([]record, bool)
 	if q.next != nil && (q.next.coll == "" || q.next.coll == c.scope) {
 		start = max(start, sort.Search(len(cands), func(i int) bool { return c.afterCursor(cands[i], q.next) }))
 	}
-	var out []record
-	for _, r := range cands[start:] {
-		if !c.matches(q, r, versions) {
-			continue
-		}
-		if len(out) == q.Limit {
-			return out, true
-		}
-		out = append(out, r)
-	}
-	return out, false
+	return cands[start:]
 }
 
 func (c *Collection) afterCursor(r record, k *cursor) bool {
