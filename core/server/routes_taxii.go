@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"errors"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -177,9 +176,9 @@ func (s *Server) taxiiHandler(e taxiiEndpoint) fiber.Handler {
 
 // taxiiContent serves objects, one object, its versions or the manifest.
 func (s *Server) taxiiContent(c *fiber.Ctx, cl *caller, e taxiiEndpoint, feed string) error {
-	values, err := url.ParseQuery(string(c.Request().URI().QueryString()))
-	if err != nil {
-		return taxiiError(c, &taxii.Error{Status: fiber.StatusBadRequest, Title: "invalid query string"})
+	values, qerr := taxii.QueryValues(string(c.Request().URI().QueryString()))
+	if qerr != nil {
+		return taxiiError(c, qerr)
 	}
 	delete(values, "token")
 	q, qerr := taxii.ParseQuery(values)
@@ -192,7 +191,7 @@ func (s *Server) taxiiContent(c *fiber.Ctx, cl *caller, e taxiiEndpoint, feed st
 		key, owner string
 		coll       *taxii.Collection
 		view       export.FeedView
-		verr       error
+		verr, err  error
 		answered   bool
 	)
 	for asked := 1; ; asked++ {

@@ -106,6 +106,29 @@ func ParseTimestamp(s string) (time.Time, bool) {
 	return t, true
 }
 
+// QueryValues parses a request's query string. Parameters are separated
+// by '&' alone: a ';' is part of a name or value, as for the HTTP server
+// and TAXII clients (url.ParseQuery refuses any query holding one). Only
+// a malformed escape is an error.
+func QueryValues(raw string) (url.Values, *Error) {
+	v := url.Values{}
+	for raw != "" {
+		var part string
+		part, raw, _ = strings.Cut(raw, "&")
+		if part == "" {
+			continue
+		}
+		name, value, _ := strings.Cut(part, "=")
+		name, err1 := url.QueryUnescape(name)
+		value, err2 := url.QueryUnescape(value)
+		if err1 != nil || err2 != nil {
+			return nil, &Error{Status: 400, Title: "invalid query string", Description: "a parameter holds a malformed %-escape"}
+		}
+		v[name] = append(v[name], value)
+	}
+	return v, nil
+}
+
 // ParseQuery reads the URL filter parameters TAXII 2.1 defines for the
 // objects, manifest and versions endpoints. Unknown parameters are
 // ignored, as TAXII requires; a bad value of a known one is a 400.
