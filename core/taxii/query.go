@@ -131,7 +131,9 @@ func QueryValues(raw string) (url.Values, *Error) {
 
 // ParseQuery reads the URL filter parameters TAXII 2.1 defines for the
 // objects, manifest and versions endpoints. Unknown parameters are
-// ignored, as TAXII requires; a bad value of a known one is a 400.
+// ignored, as TAXII requires; a bad value of a known one is a 400. An
+// empty added_after, limit or next (a first poll of some clients) is
+// taken as absent.
 func ParseQuery(v url.Values) (Query, *Error) {
 	q := Query{Limit: DefaultLimit, specOK: true}
 	bad := func(name, why string) (Query, *Error) {
@@ -199,12 +201,15 @@ func ParseQuery(v url.Values) (Query, *Error) {
 	return q, nil
 }
 
+// single returns the last value of name that is not empty.
 func single(v url.Values, name string) (string, bool) {
-	vals, ok := v[name]
-	if !ok || len(vals) == 0 {
-		return "", false
+	vals := v[name]
+	for i := len(vals) - 1; i >= 0; i-- {
+		if vals[i] != "" {
+			return vals[i], true
+		}
 	}
-	return vals[len(vals)-1], true
+	return "", false
 }
 
 // list returns the comma-separated values of every occurrence of name.
