@@ -10,9 +10,10 @@ import (
 // the #fragment removed, scheme and host lower-cased, an internationalised
 // host as A-labels, an IPv6 host in RFC 5952 form (an IPv4-mapped one as
 // its IPv4 address), the scheme's default port removed (http and ws 80,
-// https and wss 443, ftp 21), and the path and query kept byte for byte.
-// A URL without a scheme ("evil.example/gate.php") stays without one; a
-// "://" after the first '/' or '?' is path or query text
+// https and wss 443, ftp 21), and the path and query kept byte for byte,
+// but for '\' (see backslashToSlash). A URL without a scheme
+// ("evil.example/gate.php") stays without one; a "://" after the first
+// '/', '\' or '?' is path or query text
 // ("evil.example/r?u=http://x.example/"), as a redirector's target is.
 // Whitespace or control characters inside, ASCII or not
 // (wideSpaceOrControl), are rejected.
@@ -34,6 +35,7 @@ func CanonicalURL(s string) (string, error) {
 	if i := strings.IndexByte(s, '#'); i >= 0 {
 		s = s[:i]
 	}
+	s = specialSlashes(s)
 	var b strings.Builder
 	rest, scheme := s, ""
 	if i := schemeEnd(s); i >= 0 {
@@ -45,15 +47,22 @@ func CanonicalURL(s string) (string, error) {
 		b.WriteString("://")
 		rest = s[i+3:]
 	}
+	special := scheme == "" || specialScheme(scheme)
 	end := strings.IndexAny(rest, "/?")
+	if special {
+		end = strings.IndexAny(rest, "/?\\")
+	}
 	if end < 0 {
 		end = len(rest)
 	}
 	authority, tail := rest[:end], rest[end:]
-	// Browsers read '\' as '/': "http://good.example\@evil.example/" is
-	// on good.example to them and on evil.example to other parsers.
+	// The authority of another scheme cannot hold a '\' (a forbidden
+	// host code point).
 	if strings.IndexByte(authority, '\\') >= 0 {
 		return "", ErrSyntax
+	}
+	if special {
+		tail = backslashToSlash(tail)
 	}
 	if at := strings.LastIndexByte(authority, '@'); at >= 0 {
 		b.WriteString(authority[:at+1])
@@ -98,14 +107,58 @@ func SplitScheme(u string) (scheme, rest string) {
 }
 
 // schemeEnd returns the index of the "://" that ends s's scheme, or -1
-// when there is none: a "://" after the first '/' or '?' is path or
+// when there is none: a "://" after the first '/', '\' or '?' is path or
 // query text.
 func schemeEnd(s string) int {
 	i := strings.Index(s, "://")
-	if i < 0 || strings.ContainsAny(s[:i], "/?") {
+	if i < 0 || strings.ContainsAny(s[:i], "/?\\") {
 		return -1
 	}
 	return i
+}
+
+// specialScheme reports whether scheme is one of the WHATWG URL special
+// schemes, in whose URLs a browser reads '\' as '/'.
+func specialScheme(scheme string) bool {
+	switch scheme {
+	case "http", "https", "ws", "wss", "ftp", "file":
+		return true
+	}
+	return false
+}
+
+// specialSlashes returns s with what follows a leading special scheme's
+// ':' written "//" when it is two or more '/' and '\': a browser skips
+// them all before the host ("http:\\evil.example", "http:///evil.example"
+// are on evil.example).
+func specialSlashes(s string) string {
+	i := strings.IndexByte(s, ':')
+	if i < 0 || !specialScheme(lowerASCII(s[:i])) {
+		return s
+	}
+	j := i + 1
+	for j < len(s) && (s[j] == '/' || s[j] == '\\') {
+		j++
+	}
+	if j-i-1 < 2 || s[i:j] == "://" {
+		return s
+	}
+	return s[:i] + "://" + s[j:]
+}
+
+// backslashToSlash returns the path and query of a special URL (tail: what
+// follows its authority) as a browser requests them: each '\' of the path
+// a '/', as the WHATWG URL standard reads it there, and the query, from
+// the first '?', byte for byte, '\' included.
+func backslashToSlash(tail string) string {
+	q := strings.IndexByte(tail, '?')
+	if q < 0 {
+		q = len(tail)
+	}
+	if strings.IndexByte(tail[:q], '\\') < 0 {
+		return tail
+	}
+	return strings.ReplaceAll(tail[:q], "\\", "/") + tail[q:]
 }
 
 func splitHostPort(hp string) (host, port string, err error) {

@@ -10,7 +10,31 @@ func FuzzCanonicalName(f *testing.F) {
 }
 
 func FuzzCanonicalURL(f *testing.F) {
-	fuzzIdempotent(f, CanonicalURL, "http://evil.example/a?b=c", "evil.example:80/x", "http://[::1]/", "hxxp://a[.]b/c")
+	fuzzIdempotent(f, CanonicalURL, "http://evil.example/a?b=c", "evil.example:80/x", "http://[::1]/", "hxxp://a[.]b/c", `http:\\a.example\b?c\d`)
+}
+
+// FuzzURLBackslashOnlyInQuery: a URL of a special scheme, or without one,
+// is accepted with a '\' only in its query, where a browser sends it; a
+// '\' before it is a '/' to the browser, and the entry would never match.
+func FuzzURLBackslashOnlyInQuery(f *testing.F) {
+	for _, s := range []string{`http://a.example/b\c?d\e`, `a.example\@b.example`, `wss://a.example\b`, `gopher://a.example/b\c`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := CanonicalURL(s)
+		if err != nil {
+			return
+		}
+		if scheme, _ := SplitScheme(c); scheme != "" && !specialScheme(scheme) {
+			return
+		}
+		if q := strings.IndexByte(c, '?'); q >= 0 {
+			c = c[:q]
+		}
+		if strings.IndexByte(c, '\\') >= 0 {
+			t.Fatalf("%q accepted as %q, with a '\\' before its query", s, c)
+		}
+	})
 }
 
 // FuzzOneLineValues: a URL, an e-mail address or a one-line text that is

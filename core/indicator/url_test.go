@@ -80,3 +80,64 @@ func TestURLDefaultPorts(t *testing.T) {
 		}
 	}
 }
+
+// TestURLBackslash: in a URL of a WHATWG special scheme (http, https, ws,
+// wss, ftp, file), or without a scheme, a browser reads '\' as '/' before
+// the query, so the request a proxy or firewall sees has '/' there: the
+// authority ends at the first '\' (the host after it, and an '@' after
+// it, are path) and every '\' of the path is '/'. A '\' in the query is
+// sent as it is, and so is one in the path of another scheme, whose
+// authority cannot hold one. The '/' and '\' after a special scheme's ':'
+// are skipped, as a browser skips them.
+func TestURLBackslash(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`http://evil.example\path\x`, "http://evil.example/path/x"},
+		{`http://evil.example/a\b`, "http://evil.example/a/b"},
+		{`HTTPS://Evil.Example:443\a\\b/`, "https://evil.example/a//b/"},
+		{`http://evil.example\@good.example/`, "http://evil.example/@good.example/"},
+		{`http://user:pw@evil.example\x@good.example`, "http://user:pw@evil.example/x@good.example"},
+		{`http://evil.example:8080\`, "http://evil.example:8080/"},
+		{`ws://evil.example\socket`, "ws://evil.example/socket"},
+		{`wss://evil.example\socket`, "wss://evil.example/socket"},
+		{`ftp://evil.example\pub\f.exe`, "ftp://evil.example/pub/f.exe"},
+		{`file://evil.example\share\f.exe`, "file://evil.example/share/f.exe"},
+		{`hxxp://evil[.]example\gate.php`, "http://evil.example/gate.php"},
+		{`Evil.Example\path\x`, "evil.example/path/x"},
+		{`evil.example\@good.example`, "evil.example/@good.example"},
+		{`evil.example\go\http://x.example/`, "evil.example/go/http://x.example/"},
+		// The query, and what follows the '?', is sent with its '\'.
+		{`http://evil.example\a\b?q=c:\d\e`, "http://evil.example/a/b?q=c:\\d\\e"},
+		{`http://evil.example?x=\y`, "http://evil.example?x=\\y"},
+		{`evil.example\a?p=\q\`, "evil.example/a?p=\\q\\"},
+		{`http://evil.example/a\b#c\d`, "http://evil.example/a/b"},
+		// Another scheme keeps the '\' of its path.
+		{`gopher://evil.example/a\b`, "gopher://evil.example/a\\b"},
+		{`ftps://evil.example/a\b?c\d`, "ftps://evil.example/a\\b?c\\d"},
+		// After a special scheme's ':', every '/' and '\' is skipped.
+		{`http:\\evil.example\x`, "http://evil.example/x"},
+		{`HTTPS:/\evil.example`, "https://evil.example"},
+		{`http://\evil.example/`, "http://evil.example/"},
+		{`http:///evil.example/x`, "http://evil.example/x"},
+		{`gopher:\\evil.example/x`, ""},
+		{`http:\evil.example`, ""},
+		// The host of a special URL must not be empty, nor another
+		// scheme's authority hold a '\'.
+		{`http:\\\`, ""},
+		{`http://user@\evil.example/`, ""},
+		{`\evil.example`, ""},
+		{`gopher://evil.example\a`, ""},
+		{`gopher://good.example\@evil.example/`, ""},
+	}
+	for _, tt := range tests {
+		got, err := CanonicalURL(tt.in)
+		if tt.want == "" {
+			if err == nil {
+				t.Errorf("%q: got %q, want an error", tt.in, got)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("%q: got %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+}

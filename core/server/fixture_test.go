@@ -35,7 +35,7 @@ func addFixture(t testing.TB, sim *mispsim.Server) {
 				{Type: "domain", Value: "q(l|r)[0-9]{5,6}\\.pw", ToIDS: true},
 				{Type: "hostname", Value: "Login.Phish.example", ToIDS: true},
 				{Type: "url", Value: "hxxp://phish[.]example/Login.php?id=1", ToIDS: true},
-				{Type: "url", Value: "https://evil.example/a'b\\c", ToIDS: true},
+				{Type: "url", Value: "https://evil.example/a'b\\c?q=d\\e", ToIDS: true}, // '\' is '/' in the path, kept in the query
 				{Type: "md5", Value: "D41D8CD98F00B204E9800998ECF8427E", ToIDS: true},
 				{Type: "filename|sha256", Value: "inv.exe|e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", ToIDS: true},
 				{Type: "sha1", Value: "da39a3ee5e6b4b0d3255bfef95601890afd80709", ToIDS: true},
