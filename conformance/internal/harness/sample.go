@@ -173,7 +173,7 @@ var sampleRaw = []SampleAttribute{
 	{"url", "http://198.51.100.7/admin'--"},                          // single quote
 	{"url", "http://[2001:DB8::1]:8080/x"},                           // IPv6 host
 	{"url", "[2001:DB8::2]:8443/admin"},                              // no scheme, starts with '['
-	{"url", `https://files.example/dir\sub\file.exe`},                // backslashes
+	{"url", `https://files.example/dir\sub\file.exe?p=a\b`},          // '\': '/' in the path, kept in the query
 	{"url", "http://evil.example/a;b|c"},                             // semicolon, pipe
 	{"url", "https://xn--80ak6aa92e.com/login"},                      // A-label host
 	{"url", "http://bücher.example/straße?q=ü"},                      // IDN host, non-ASCII path
