@@ -1,6 +1,10 @@
 package export
 
-import "time"
+import (
+	"context"
+	"errors"
+	"time"
+)
 
 // heldFailure is a render of a held list's content under the current
 // settings that failed (heldContent), at the time it failed: nothing was
@@ -47,4 +51,11 @@ func retryAfter(ttl time.Duration) time.Duration {
 		return min(ttl, heldRetry)
 	}
 	return heldRetry
+}
+
+// buildGivenUp reports whether the build running in ctx was given up by
+// every request waiting for it (givenUp): a render it cut short did not
+// fail, and the next request builds the list again.
+func buildGivenUp(ctx context.Context) bool {
+	return errors.Is(ctx.Err(), context.Canceled)
 }

@@ -76,7 +76,8 @@ func (s *Service) heldServed(k keys, last *Artifact, key string) (*Artifact, *Ho
 // restart, a later read of the feed), prev, and ns says so
 // (Hold.FormerSettings). A render of it that fails (no render slot free,
 // a list past render_max_bytes, a plugin's error) returns that error and
-// no list, noted in ns (heldFailed): prev may carry what the current
+// no list, noted in ns (heldFailed) unless every request waiting for
+// the build left (buildGivenUp): prev may carry what the current
 // settings keep out, and the answer is still there for a later build to
 // render. Once a render failed in the hold, prev is not served should the
 // answer be gone by then: the error is returned again.
@@ -89,7 +90,9 @@ func (s *Service) heldContent(ctx context.Context, r Request, k keys, ns *holdSt
 	}
 	a, err := s.renderFormer(ctx, r, k, prev, rebuilt.Fetched)
 	if err != nil {
-		ns.failed.Store(&heldFailure{at: s.opts.Now(), err: err})
+		if !buildGivenUp(ctx) { // else the render was cut short, not failed
+			ns.failed.Store(&heldFailure{at: s.opts.Now(), err: err})
+		}
 		return nil, err
 	}
 	if a == nil {

@@ -2,10 +2,13 @@ package export
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cratos-project/cratos/internal/testtool"
 )
 
 // heldUnderNewOptions builds g's list with a countedRenderer, then
@@ -115,5 +118,60 @@ func TestHeldContentRenderFailureRetriedEvery30Seconds(t *testing.T) {
 	res := g.get("build after the release")
 	if res.Held != nil || res.Entries != held[0].Current {
 		t.Fatalf("after the release: held %+v, %d entries; want the rebuilt list of %d", res.Held, res.Entries, held[0].Current)
+	}
+}
+
+// A held list's build that every device waiting for it gave up while the
+// former content rendered under the new options (the plugin answering
+// its caller's departure with an error) is not a failure of that render:
+// the next request builds the list and gets it. Before, the cancelled
+// render was taken as failed, and every request of the next 30 seconds
+// got its error at once, without a build.
+func TestHeldContentRenderGivenUpIsNotAFailure(t *testing.T) {
+	g := newShrinkRig(t, "held render given up test")
+	started, left := make(chan struct{}), make(chan struct{})
+	_, good := heldUnderNewOptions(g, func(n int32) bool {
+		if n != 3 { // the former content under the new options, in the build given up
+			return false
+		}
+		close(started)
+		<-left
+		return true
+	})
+	ctx, cancel := context.WithCancel(t.Context())
+	errc := make(chan error, 1)
+	go func() {
+		_, err := g.svc.Get(ctx, g.req)
+		errc <- err
+	}()
+	<-started
+	cancel()
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Fatalf("request given up: %v, want context.Canceled", err)
+	}
+	close(left)
+	const (
+		givenUp = "list held: its build was given up before the last good list was rendered under the current settings"
+		failed  = "list held, nothing served: the last good list could not be rendered under the current settings"
+	)
+	testtool.WaitFor(t, "the build given up to log its hold", time.Minute, func() bool {
+		return len(g.log.Records(givenUp))+len(g.log.Records(failed)) > 0
+	})
+	res, err := g.svc.Get(t.Context(), g.req)
+	if err != nil {
+		t.Fatalf("next request: %v; want the former content under the new options, built again", err)
+	}
+	if res.Held == nil || res.ETag == good.ETag || len(listValues(res.Body)) != good.Entries {
+		t.Fatalf("next request: held %+v, ETag %s (former %s), %d values; want the former content under the new options",
+			res.Held, res.ETag, good.ETag, len(listValues(res.Body)))
+	}
+	for msg, want := range map[string]int{
+		failed:                                  0,
+		"list held: serving the last good list": 0,
+		givenUp:                                 1,
+	} {
+		if logs := g.log.Records(msg); len(logs) != want {
+			t.Errorf("log %q: %v, want %d", msg, logs, want)
+		}
 	}
 }

@@ -166,11 +166,17 @@ func (s *Service) checkHold(ctx context.Context, r Request, k keys, a, prev *Art
 			continue // released or replaced meanwhile: decide again
 		}
 		h = ns.Hold
-		if err != nil {
+		switch {
+		case err != nil && buildGivenUp(ctx):
+			if first { // the next build renders it
+				s.opts.Logger.Warn("list held: its build was given up before the last good list was rendered under the current settings",
+					"site", h.Site, "feed", h.Feed, "type", h.DataType, "output", h.Output, "hold", h.ID, "rebuilt", h.Current, "reason", why)
+			}
+		case err != nil:
 			s.opts.Logger.Warn("list held, nothing served: the last good list could not be rendered under the current settings",
 				"site", h.Site, "feed", h.Feed, "type", h.DataType, "output", h.Output, "hold", h.ID, "rebuilt", h.Current,
 				"reason", why, "error", err, "retry_after", retryAfter(r.TTL).String())
-		} else if first {
+		case first:
 			s.opts.Logger.Warn("list held: serving the last good list", "site", h.Site, "feed", h.Feed, "type", h.DataType,
 				"output", h.Output, "hold", h.ID, "previous", h.Previous, "rebuilt", h.Current, "reason", why)
 		}
