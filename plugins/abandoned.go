@@ -10,9 +10,10 @@ import (
 	"github.com/cratos-project/cratos/renderers"
 )
 
-// MaxAbandonedRenders is how many renders whose callers gave up one
-// process of a plugin runs at most: past it, a new render waits until one
-// of them ends.
+// MaxAbandonedRenders is how many renders whose callers gave up may run
+// on one process of a plugin before a new render waits for one of them
+// to end (renders under way when their callers give up are not stopped,
+// so more may run).
 const MaxAbandonedRenders = 4
 
 // renderCall is a render under way on a process: the context of its
