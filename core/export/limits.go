@@ -163,8 +163,8 @@ func newBuildLimiter(l Limits) *buildLimiter {
 // siteSlots. A MISP read waiting for one says so to the callers joining
 // it (waitingForSlot).
 func (b *buildLimiter) acquire(ctx context.Context, site string) (func(), error) {
-	if sites, ok := b.sharedBySites(); ok {
-		return b.takeSite(ctx, site, sites)
+	if b.sharedBySites() {
+		return b.takeSite(ctx, site)
 	}
 	release := func() { b.freeSlot(site, false) }
 	select {

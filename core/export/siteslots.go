@@ -25,12 +25,8 @@ type siteSlots struct {
 
 // sharedBySites reports whether the build slots are shared out among
 // sites: more than one slot and more than one site enabled.
-func (b *buildLimiter) sharedBySites() (sites int, ok bool) {
-	if cap(b.slots) < 2 || b.lim.Sites == nil {
-		return 0, false
-	}
-	sites = b.lim.Sites()
-	return sites, sites >= 2
+func (b *buildLimiter) sharedBySites() bool {
+	return cap(b.slots) >= 2 && b.lim.Sites != nil && b.lim.Sites() >= 2
 }
 
 // keptFor returns how many free slots site may not take, under mu: none
@@ -42,9 +38,10 @@ func (ss *siteSlots) keptFor(site string, sites int) int {
 	return max(0, sites-len(ss.held))
 }
 
-// takeSite takes a build slot for a MISP read of site, out of sites
-// enabled, under the rule of siteSlots, waiting at most until ctx ends.
-func (b *buildLimiter) takeSite(ctx context.Context, site string, sites int) (func(), error) {
+// takeSite takes a build slot for a MISP read of site under the rule of
+// siteSlots, waiting at most until ctx ends. The sites enabled are counted
+// again at each slot freed: a reload may have added or removed some.
+func (b *buildLimiter) takeSite(ctx context.Context, site string) (func(), error) {
 	ss := &b.sites
 	total := cap(b.slots)
 	var done func()
@@ -54,6 +51,7 @@ func (b *buildLimiter) takeSite(ctx context.Context, site string, sites int) (fu
 		}
 	}()
 	for {
+		sites := b.lim.Sites()
 		ss.mu.Lock()
 		kept := ss.keptFor(site, sites)
 		if total-len(b.slots) > kept {
