@@ -31,10 +31,12 @@ import (
 
 const skipMark = "cratos:offline-skip"
 
-// command is one runnable command of the README.
+// command is one runnable command of the README; output is the JSON answer
+// the README quotes for it, on a "# {...}" line right after it.
 type command struct {
-	line int
-	text string
+	line   int
+	text   string
+	output string
 }
 
 // readmeCommands returns the commands to run and the skipped ones; a skip
@@ -72,6 +74,9 @@ func readmeCommands(t *testing.T, readme string) (run, skipped []command) {
 			continue
 		}
 		c := command{line: start, text: text}
+		if i+1 < len(lines) && strings.HasPrefix(strings.TrimSpace(lines[i+1]), "# {") {
+			c.output = strings.TrimPrefix(strings.TrimSpace(lines[i+1]), "# ")
+		}
 		if _, reason, ok := strings.Cut(text, "# "+skipMark); ok || skipBlock {
 			if ok && strings.TrimSpace(reason) == "" {
 				t.Errorf("README.md:%d: skip marker without a reason", start)
@@ -197,6 +202,9 @@ func TestREADMECommands(t *testing.T) {
 			if err != nil {
 				t.Errorf("README.md:%d: %s\n%v\n%s", c.line, c.text, err, tail(out))
 			}
+			if got, want := jsonKeys(string(out)), jsonKeys(c.output); c.output != "" && !slices.Equal(got, want) {
+				t.Errorf("README.md:%d: %s\nanswered keys %v, the README quotes %v:\n%s", c.line, c.text, got, want, tail(out))
+			}
 		})
 	}
 }
@@ -274,6 +282,15 @@ func withoutMakeState(env []string) []string {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// jsonKeys returns the object keys of a JSON text in the order written.
+func jsonKeys(s string) []string {
+	var keys []string
+	for _, m := range regexp.MustCompile(`"([^"]+)":`).FindAllStringSubmatch(s, -1) {
+		keys = append(keys, m[1])
+	}
+	return keys
+}
 
 func tail(b []byte) string {
 	if len(b) > 4000 {
