@@ -58,8 +58,9 @@ func distinct(s string) int {
 
 // Warnings lists what in the configuration is accepted but unsafe or
 // without effect: weak or placeholder secrets, mappings that leave
-// attributes out, a memcached host without its port, and allow-lists a local
-// reverse proxy would open to everyone.
+// attributes out, a memcached host without its port, allow-lists a local
+// reverse proxy would open to everyone, and a forwarding header that is
+// not read.
 func (c *Config) Warnings() []string {
 	var out []string
 	if w := WeakSecret("encryption_key", c.EncryptionKey, 64); w != "" {
@@ -83,6 +84,8 @@ func (c *Config) Warnings() []string {
 		if c.ReverseProxy {
 			out = append(out, "reverse_proxy is true but trusted_proxies is empty: the forwarding header is ignored and every client behind the proxy appears as the proxy's address; list the proxy in trusted_proxies")
 		}
+	} else if strings.EqualFold(c.ReverseProxyHeader, "Forwarded") {
+		out = append(out, "reverse_proxy_header is "+c.ReverseProxyHeader+", which is not read (RFC 7239's for=...): every request a trusted proxy forwards with it is refused with 400; have the proxy send X-Forwarded-For and set reverse_proxy_header to it")
 	}
 	return out
 }

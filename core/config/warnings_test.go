@@ -117,6 +117,9 @@ func TestProxyWarnings(t *testing.T) {
 		{"reverse_proxy without trusted proxies", Config{ReverseProxy: true}, "reverse_proxy is true but trusted_proxies is empty"},
 		{"trusted proxy listed", Config{AlwaysAllowedIPs: loop, TrustedProxies: loop, ReverseProxy: true}, ""},
 		{"no loopback", Config{AlwaysAllowedIPs: Prefixes{mustParse(t, "192.0.2.0/24")}}, ""},
+		{"Forwarded from a trusted proxy", Config{TrustedProxies: loop, ReverseProxyHeader: "Forwarded"}, "reverse_proxy_header is Forwarded, which is not read (RFC 7239's for=...): every request a trusted proxy forwards with it is refused with 400"},
+		{"forwarded in lower case", Config{TrustedProxies: loop, ReverseProxyHeader: "forwarded"}, "reverse_proxy_header is forwarded, which is not read"},
+		{"X-Real-IP from a trusted proxy", Config{TrustedProxies: loop, ReverseProxyHeader: "X-Real-IP"}, ""},
 	}
 	for _, tc := range tests {
 		tc.cfg.EncryptionKey, tc.cfg.Salt = strong, salt
