@@ -79,9 +79,10 @@ func TestTrustedProxyNoWarning(t *testing.T) {
 
 // A trusted proxy that sends another forwarding header than the one the
 // client is read from (nginx's X-Real-IP, reverse_proxy_header left at
-// X-Forwarded-For) makes every client the proxy: said loudly, in the log
-// and in /v1/status, for every such request (the list shortcut leaves
-// them to the route).
+// X-Forwarded-For) names a client Cratos cannot tell: each such request is
+// refused (400), not served as from the proxy, whose address an
+// allow-list may hold, and this is said loudly, in the log and in
+// /v1/status (the list shortcut leaves them to the route).
 func TestTrustedProxyWithoutItsHeader(t *testing.T) {
 	h := newHarness(t, asAdmin(), withSite(func(s *config.Site) {
 		s.AllowedIPs = config.Prefixes{mustPrefix(t, "192.0.2.0/24")}
@@ -94,7 +95,10 @@ func TestTrustedProxyWithoutItsHeader(t *testing.T) {
 		t.Fatalf("status warns with the header sent: %s", body)
 	}
 	for range 3 {
-		h.authed(list, "X-Real-IP", "203.0.113.77")
+		resp, body := h.authed(list, "X-Real-IP", "203.0.113.77")
+		if resp.StatusCode != 400 || !strings.Contains(body, "with X-Real-IP but not X-Forwarded-For") {
+			t.Fatalf("a request its trusted proxy forwarded without X-Forwarded-For: %d %s, want 400 naming both headers", resp.StatusCode, body)
+		}
 	}
 	_, body := h.authed("/v1/status?sites=0")
 	var st struct {

@@ -68,8 +68,10 @@ func (w *proxyWatch) status(warning string) map[string]any {
 // and those from a trusted proxy carrying another forwarding header but
 // not the one the client is read from (s.proxyHeader: nginx set to send
 // X-Real-IP while reverse_proxy_header is X-Forwarded-For). It logs the
-// first of each loudly, then at most one line every 10 minutes, and lets
-// the request go on unchanged.
+// first of each loudly, then at most one line every 10 minutes; the first
+// kind goes on as from the proxy's address, the second is refused (400):
+// its client is someone behind a proxy trusted to name it, and cannot be
+// told.
 func (s *Server) watchProxy(c *fiber.Ctx) error {
 	h := s.opts.Config.ReverseProxyHeader
 	configured := h != "" && len(c.Request().Header.Peek(h)) > 0
@@ -104,11 +106,12 @@ func (s *Server) watchProxy(c *fiber.Ctx) error {
 		}
 	case !configured && s.resolver.Header() != "":
 		if logIt, count := s.proxyHeader.note(peer, found, now); logIt {
-			s.opts.Logger.Warn("REVERSE PROXY HEADER NOT SENT: a trusted proxy forwards a request with "+found+" but not "+s.resolver.Header()+
-				", which the client address is read from; the client is taken to be the proxy, so every client behind it passes any allow-list that holds it. "+
+			s.opts.Logger.Warn("REVERSE PROXY HEADER NOT SENT: a trusted proxy forwards requests with "+found+" but not "+s.resolver.Header()+
+				", which the client address is read from; they are refused (400), since taken as the proxy's own every client behind it would pass any allow-list that holds it. "+
 				"Have the proxy send "+s.resolver.Header()+", or set reverse_proxy_header (config.yaml)",
 				"peer", peer.String(), "header", found, "requests", count)
 		}
+		return detail(c, fiber.StatusBadRequest, "The proxy forwarded this request with "+found+" but not "+s.resolver.Header()+", which the client address is read from.")
 	}
 	return c.Next()
 }
@@ -120,7 +123,7 @@ func (s *Server) proxyStatus() map[string]map[string]any {
 	if st := s.proxy.status("requests with a forwarding header arrive from an address that is not in trusted_proxies: every client behind it is treated as that address"); st != nil {
 		out["untrusted_proxy"] = st
 	}
-	if st := s.proxyHeader.status("a trusted proxy forwards requests without " + s.resolver.Header() + ", which the client address is read from: every client behind it is treated as the proxy"); st != nil {
+	if st := s.proxyHeader.status("a trusted proxy forwards requests without " + s.resolver.Header() + ", which the client address is read from: they are refused (400)"); st != nil {
 		out["proxy_header_missing"] = st
 	}
 	return out
