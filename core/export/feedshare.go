@@ -112,7 +112,7 @@ func (s *Service) dropCleared(ctx context.Context, r Request, st *feedState) {
 	}
 	s.opts.Logger.Info("feed snapshot dropped: the feed was cleared; it is read in full", "site", r.Site.Name, "feed", r.Feed)
 	st.shareKey, st.snap, st.shareID, st.fullAt = key, nil, "", time.Time{}
-	st.fullRetry, st.fullFailures = time.Time{}, 0
+	st.fullRetry, st.fullFailures, st.fullNeeded, st.fullErr = time.Time{}, 0, feedsnap.NoFullRead, nil
 	st.prev.Store(nil)
 	st.last.Store(nil)
 	st.read.Store(0)
@@ -135,6 +135,10 @@ func (s *Service) adoptFeed(ctx context.Context, r Request, key string, h feedHe
 		s.opts.Logger.Warn("shared feed snapshot refused; reading MISP instead", "site", r.Site.Name, "feed", r.Feed,
 			"generation", h.generation, "error", err)
 		return err
+	}
+	if h.fullAt.After(st.fullAt) {
+		// Read in full since: what a full read of st's own was wanted for.
+		st.fullNeeded, st.fullErr = feedsnap.NoFullRead, nil
 	}
 	st.fullAt = h.fullAt
 	st.keep(snap, h.id(), s.feeds.room(st))

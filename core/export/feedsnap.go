@@ -93,9 +93,13 @@ type feedState struct {
 	failed error
 	reads  atomic.Uint64
 	// fullRetry is when a full read is tried again after fullFailures
-	// failed in a row (mu; reconcile.go).
+	// failed in a row (mu; reconcile.go). fullNeeded is why a full read a
+	// refresh decided on is still wanted after it failed, and fullErr its
+	// error.
 	fullRetry    time.Time
 	fullFailures int
+	fullNeeded   feedsnap.FullReason
+	fullErr      error
 	// shareKey is the feed's key in the shared level when snap was read
 	// (feedshare.go): a clear in another replica changes it.
 	shareKey string
@@ -289,60 +293,6 @@ func (s *Service) feedSnapshot(ctx context.Context, r Request, q misp.Query, st 
 func feedUsable(ctx context.Context, r Request, now, read time.Time) bool {
 	age := now.Sub(read)
 	return (r.TTL <= 0 || age < r.TTL && !fromTheFuture(age)) && newer(ctx, read.Truncate(time.Second))
-}
-
-// readFeed reads st's feed from MISP, in full or as a refresh of st.snap,
-// and makes the result st's snapshot. It returns the snapshot replaced
-// and whether the read was full. st.mu is held.
-func (s *Service) readFeed(ctx context.Context, r Request, q misp.Query, st *feedState) (old *feedsnap.Snapshot, full bool, err error) {
-	now := s.opts.Now()
-	release, err := s.limits.acquire(ctx, r.Site.Name)
-	if err != nil {
-		return nil, false, err
-	}
-	defer release()
-	client := s.mispClient(r)
-	search := func(ctx context.Context, q misp.Query, newSink func() func(indicator.Attribute)) (int, error) {
-		return client.ScanAttributes(ctx, q, r.Site.PageSize, fetchParallel, newSink)
-	}
-	src := feedsnap.Source{Search: search, Events: client.Events, Tags: client.Tags}
-	start := time.Now()
-	full = s.fullReadDue(st, now)
-	s.opts.Logger.Info("MISP pull started", "site", r.Site.Name, "kind", string(r.Kind), "feed", r.Feed, "full", full,
-		"page_size", r.Site.PageSize)
-	var (
-		next *feedsnap.Snapshot
-		cost feedsnap.Cost
-	)
-	if full {
-		next, cost, err = feedsnap.Full(ctx, src, q, now)
-		s.observeFetched(r, start, cost, err)
-		if s.fullReadEnded(ctx, r, st, err) {
-			full, now, start = false, s.opts.Now(), time.Now()
-		}
-	}
-	if !full {
-		next, cost, err = feedsnap.Refresh(ctx, src, q, st.snap, now, feedsnap.DefaultMargin)
-		s.observeFetched(r, start, cost, err)
-	}
-	if err != nil {
-		s.opts.Logger.Warn("MISP pull failed", "site", r.Site.Name, "feed", r.Feed, "full", full, "attributes", cost.Attributes,
-			"ms", millis(time.Since(start)), "error", err)
-		return nil, full, err
-	}
-	if full && st.snap != nil {
-		s.reconciled(r, feedsnap.Diff(st.snap, next))
-	}
-	if full {
-		st.fullAt = now
-	}
-	old = st.snap
-	st.keep(next, "", s.feeds.room(st))
-	s.feeds.charge(s.feedKey(r), s.opts.Logger)
-	s.sites.Set(r.Site.Name, SiteState{LastBuild: now, LastURL: r.MISPURL}, 0)
-	s.opts.Logger.Info("fetched", "site", r.Site.Name, "kind", string(r.Kind), "feed", r.Feed, "full", full,
-		"searches", cost.Searches, "attributes", cost.Attributes, "held", next.Attributes, "ms", millis(time.Since(start)))
-	return old, full, nil
 }
 
 // readLock is a feed's lock, which a build waiting for it leaves when its

@@ -43,18 +43,25 @@ func failingFullReads(t *testing.T, e *emulated, giveUp int64) (failing *atomic.
 	return failing, fullAsked
 }
 
+// failingEmulated is an emulator behind failingFullReads, its full
+// searches failing after 240 seconds while failing is set.
+func failingEmulated(t *testing.T) (e *emulated, failing *atomic.Bool, fullAsked *atomic.Int32) {
+	e = &emulated{}
+	e.clock.Store(time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC).Unix())
+	e.sim = misptest.New(t, mispsim.Options{Seed: 1, Now: e.now})
+	failing, fullAsked = failingFullReads(t, e, 240)
+	e.site = emulatorSite(e.url, 600, 1000)
+	e.site.Guard.Warninglists = new(bool)
+	return e, failing, fullAsked
+}
+
 // The periodic full read failing, after 4 minutes, while the refresh's
 // requests succeed: the read falls back to the refresh it replaced, so
 // MISP's changes reach the list, and the full read is tried again only
 // after its back-off from the failure (5 minutes, then 10, then 20), and
 // read whole again once MISP answers it.
 func TestFailedFullReadRefreshesInstead(t *testing.T) {
-	e := &emulated{}
-	e.clock.Store(time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC).Unix())
-	e.sim = misptest.New(t, mispsim.Options{Seed: 1, Now: e.now})
-	failing, fullAsked := failingFullReads(t, e, 240)
-	e.site = emulatorSite(e.url, 600, 1000)
-	e.site.Guard.Warninglists = new(bool)
+	e, failing, fullAsked := failingEmulated(t)
 	add := func(value string) {
 		t.Helper()
 		if _, err := e.sim.AddEvent(mispsim.Event{Info: value, Published: true, Tags: []string{"cratos:incident-classification=block"},

@@ -29,26 +29,30 @@ func (s *Service) reconciled(r Request, d feedsnap.Difference) {
 	}
 }
 
-// fullRetryFirst is how long a feed whose periodic full read failed is
-// refreshed before its full read is tried again; the wait doubles with
-// each failure, up to the reconciliation period.
+// fullRetryFirst is how long a feed whose full read failed waits before
+// its full read is tried again; the wait doubles with each failure, up to
+// the reconciliation period.
 const fullRetryFirst = 5 * time.Minute
 
 // fullReadDue reports whether st's next read at now is a full one: its
-// first, or one a reconciliation period after the last full read, unless
-// a failed one waits for its back-off. st.mu is held.
+// first, one a reconciliation period after the last full read, or one a
+// refresh decided on that failed, unless a failed one waits for its
+// back-off. st.mu is held.
 func (s *Service) fullReadDue(st *feedState, now time.Time) bool {
-	return st.snap == nil || now.Sub(st.fullAt) >= s.reconcileEvery() && !now.Before(st.fullRetry)
+	return st.snap == nil ||
+		(now.Sub(st.fullAt) >= s.reconcileEvery() || st.fullNeeded != feedsnap.NoFullRead) && !now.Before(st.fullRetry)
 }
 
-// fullReadEnded records how st's full read ended, and reports whether it
-// failed in a way a refresh of st's snapshot replaces: a MISP that fails
-// large searches and answers small ones still has the feed refreshed, its
-// lists current, while the full read waits for its back-off, counted
-// from its end (a read that failed at the build timeout took that long).
-// A read its caller abandoned says nothing of MISP: nothing is recorded.
-// st.mu is held.
-func (s *Service) fullReadEnded(ctx context.Context, r Request, st *feedState, err error) (refresh bool) {
+// fullReadEnded records how st's full read, made for why (NoFullRead: the
+// periodic one), ended, and reports whether it failed in a way a refresh
+// of st's snapshot replaces: a MISP that fails large searches and answers
+// small ones still has the feed refreshed, its lists current, while the
+// full read waits for its back-off, counted from its end (a read that
+// failed at the build timeout took that long). One the snapshot needs
+// (why.Required) is not replaced: the feed's lists are held, and MISP not
+// asked, until its back-off is over. A read its caller abandoned says
+// nothing of MISP: nothing is recorded. st.mu is held.
+func (s *Service) fullReadEnded(ctx context.Context, r Request, st *feedState, why feedsnap.FullReason, err error) (refresh bool) {
 	if err == nil {
 		st.fullFailures, st.fullRetry = 0, time.Time{}
 		return false
@@ -60,9 +64,41 @@ func (s *Service) fullReadEnded(ctx context.Context, r Request, st *feedState, e
 	wait = min(wait, s.reconcileEvery())
 	st.fullFailures++
 	st.fullRetry = s.opts.Now().Add(wait)
+	reason := "reconcile_seconds"
+	if why != feedsnap.NoFullRead {
+		reason = why.String()
+	}
+	if why.Required() {
+		st.fullNeeded, st.fullErr = why, err
+		s.opts.Logger.Warn("full read failed; the feed's last good lists are served until it succeeds", "site", r.Site.Name,
+			"feed", r.Feed, "reason", reason, "failures", st.fullFailures, "retry_in", wait.String(), "error", err)
+		return false
+	}
+	if why == feedsnap.ClockSetBack {
+		st.fullNeeded = why
+	}
 	s.opts.Logger.Warn("full read failed; the feed is refreshed instead until it is tried again", "site", r.Site.Name,
-		"feed", r.Feed, "failures", st.fullFailures, "retry_in", wait.String(), "error", err)
+		"feed", r.Feed, "reason", reason, "failures", st.fullFailures, "retry_in", wait.String(), "error", err)
 	return ctx.Err() == nil
+}
+
+// refreshEnded records how a refresh of st's feed went about a full read
+// (fr), the refresh ending with err, and reports whether the feed was read
+// in full, or tried. st.mu is held.
+func (s *Service) refreshEnded(ctx context.Context, r Request, st *feedState, fr feedsnap.FullRead, err error) (full bool) {
+	switch {
+	case fr.Done:
+		s.fullReadEnded(ctx, r, st, fr.Reason, nil)
+		return true
+	case fr.Err != nil:
+		s.fullReadEnded(ctx, r, st, fr.Reason, fr.Err)
+	case fr.Reason == feedsnap.TagsRenamed && err != nil:
+		s.fullReadEnded(ctx, r, st, fr.Reason, err)
+		return true
+	}
+	// A full read for an event index that failed fails as any read of a
+	// MISP that is down: the next rebuild tries again.
+	return fr.Reason != feedsnap.NoFullRead && !fr.Done && err != nil
 }
 
 // observeFetched reports a MISP read of r's feed begun at start.

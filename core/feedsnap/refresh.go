@@ -4,7 +4,6 @@ import (
 	"context"
 	"maps"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/cratos-project/cratos/core/indicator"
@@ -65,27 +64,58 @@ const (
 //     1 and 4 and undone later would otherwise leave the tags noted from
 //     1 equal to MISP's again, and the event as 4 read it).
 //
-// When more than half the events held are to be read whole, request 1
-// fails, MISP's clock (the Date of its answers) reads before the window's
+// When the tags differ (0), request 1 fails or the event index is not
+// known (IndexUnusable), more than half the events held are to be read
+// whole, MISP's clock (the Date of its answers) reads before the window's
 // start (it was set back), or MISP's clock is not known from old and
 // started is before old.Read (Cratos' clock was set back), the feed is
-// read in full instead.
+// read in full instead (FullReason); when that full read fails, see
+// RefreshWith.
 func Refresh(ctx context.Context, src Source, q misp.Query, old *Snapshot, started time.Time, margin time.Duration) (*Snapshot, Cost, error) {
-	var c Cost
-	if src.Events == nil || old.MISPStart.IsZero() && started.Round(0).Before(old.Read.Round(0)) {
+	s, c, _, err := RefreshWith(ctx, src, q, old, started, margin, true)
+	return s, c, err
+}
+
+// RefreshWith is Refresh, also saying how it went about a full read. A
+// full read it decides on only as the cheaper or the more thorough way
+// (FullReason.Required is false) is made only when fullAllowed, and one
+// that fails is replaced by the refresh; one the snapshot needs is made
+// whatever fullAllowed says, and its error returned.
+func RefreshWith(ctx context.Context, src Source, q misp.Query, old *Snapshot, started time.Time, margin time.Duration,
+	fullAllowed bool) (s *Snapshot, c Cost, fr FullRead, err error) {
+	var tags feedTags
+	// instead reads the feed in full for why, and reports whether that
+	// ends the refresh.
+	instead := func(why FullReason) bool {
+		fr.Reason = why
+		if !why.Required() && !fullAllowed {
+			return false
+		}
+		s, c, err = fullInstead(ctx, src, q, started, c, tags)
+		if err == nil || why.Required() || ctx.Err() != nil {
+			fr.Done = err == nil
+			return true
+		}
+		fr.Err, err = err, nil
+		return false
+	}
+	if src.Events == nil && instead(IndexUnusable) {
+		return s, c, fr, err
+	}
+	if old.MISPStart.IsZero() && started.Round(0).Before(old.Read.Round(0)) && instead(ClockSetBack) {
 		// A start before the previous read's, on the wall clock (Round(0)
 		// drops the monotonic reading a time of this process carries), is
 		// a clock set back: the window, from that read on the clock as it
 		// was, may begin after writes MISP stamped since.
-		return fullInstead(ctx, src, q, started, c, feedTags{})
+		return s, c, fr, err
 	}
 	clock := misp.NewServerClock()
 	ctx = misp.WithServerClock(ctx, clock)
-	tags := readFeedTags(ctx, src, q, &c)
-	if tags.known && tags != old.tags {
+	tags = readFeedTags(ctx, src, q, &c)
+	if tags.known && tags != old.tags && instead(TagsRenamed) {
 		// A tag renamed to or from a name the filter lists (or made, or
 		// deleted) moves no timestamp; nor does what old knows not.
-		return fullInstead(ctx, src, q, started, c, tags)
+		return s, c, fr, err
 	}
 	from := max(old.windowStart().Add(-margin).Unix(), 1)
 	f := misp.EventFilter{Timestamp: from}
@@ -95,24 +125,26 @@ func Refresh(ctx context.Context, src Source, q misp.Query, old *Snapshot, start
 	seen, err := readEvents(ctx, src, f, &c)
 	if err != nil {
 		// Without the event index, only a full read sees every change.
-		return fullInstead(ctx, src, q, started, c, tags)
+		instead(IndexUnusable)
+		return s, c, fr, err
 	}
-	if now := clock.Start(); !now.IsZero() && now.Unix() < from {
+	if now := clock.Start(); !now.IsZero() && now.Unix() < from && instead(ClockSetBack) {
 		// MISP's clock reads before the window: set back since the
 		// previous read (an NTP correction), it stamps its writes before
 		// the window's start, where no refresh looks.
-		return fullInstead(ctx, src, q, started, c, tags)
+		return s, c, fr, err
 	}
 	written, n, err := collect(ctx, src.Search, misp.Query{Org: q.Org, Timestamp: from, WithDeleted: true})
 	c.add(n)
 	if err != nil {
-		return nil, c, err
+		return nil, c, fr, err
 	}
 	changed := map[string]int64{} // attribute uuid -> event id
 	perEvent := map[int64]int{}
 	for _, a := range written {
 		if a.UUID == "" {
-			return fullInstead(ctx, src, q, started, c, tags)
+			instead(IndexUnusable)
+			return s, c, fr, err
 		}
 		changed[a.UUID] = a.EventID
 		perEvent[a.EventID]++
@@ -124,7 +156,7 @@ func Refresh(ctx context.Context, src Source, q misp.Query, old *Snapshot, start
 	// blocklists its uuid).
 	dropped, replaced, retagged, err := droppedHeld(ctx, src, old, q.Published, &c)
 	if err != nil {
-		return nil, c, err
+		return nil, c, fr, err
 	}
 	old = old.without(replaced)
 	maps.DeleteFunc(changed, func(_ string, id int64) bool { return dropped[id] })
@@ -152,27 +184,28 @@ func Refresh(ctx context.Context, src Source, q misp.Query, old *Snapshot, start
 		}
 	}
 	if !q.Published {
-		republished, err := readEvents(ctx, src, misp.EventFilter{PublishTimestamp: from, Minimal: true}, &c)
-		if err != nil {
-			return fullInstead(ctx, src, q, started, c, tags)
+		republished, ierr := readEvents(ctx, src, misp.EventFilter{PublishTimestamp: from, Minimal: true}, &c)
+		if ierr != nil {
+			instead(IndexUnusable)
+			return s, c, fr, err
 		}
 		wholeHeld += readRepublished(old, republished, dropped, perEvent, whole)
 	}
-	if len(old.events) >= 8 && 2*wholeHeld > len(old.events) {
+	if len(old.events) >= 8 && 2*wholeHeld > len(old.events) && instead(MostEventsChanged) {
 		// Reading most events again costs more than reading the feed.
-		return fullInstead(ctx, src, q, started, c, tags)
+		return s, c, fr, err
 	}
 	got, err := readNamed(ctx, src.Search, q, changed, whole, &c)
 	if err != nil {
-		return nil, c, err
+		return nil, c, fr, err
 	}
 	after, err := searchedStates(ctx, src, changed, whole, &c)
 	if err != nil {
-		return nil, c, err
+		return nil, c, fr, err
 	}
 	events, err := merge(old.events, changed, whole, got)
 	if err != nil {
-		return nil, c, err
+		return nil, c, fr, err
 	}
 	for id := range dropped {
 		delete(events, id)
@@ -187,14 +220,14 @@ func Refresh(ctx context.Context, src Source, q misp.Query, old *Snapshot, start
 	for _, ev := range after {
 		states[ev.ID] = stateOf(ev, true)
 	}
-	s := rebuilt(events, states, started)
+	s = rebuilt(events, states, started)
 	s.MISPStart, s.tags = clock.Start(), tags
 	if !tags.known {
 		// Not asked, or MISP did not answer: the next answer is compared
 		// with what old was read under.
 		s.tags = old.tags
 	}
-	return s, c, nil
+	return s, c, fr, nil
 }
 
 // searchedStates runs request 5: the event index over the events search 4
@@ -312,83 +345,4 @@ func merge(old map[int64]Event, changed map[string]int64, whole map[int64]string
 		events[id] = e
 	}
 	return events, nil
-}
-
-// readEvents runs one event index request.
-func readEvents(ctx context.Context, src Source, f misp.EventFilter, c *Cost) ([]misp.EventState, error) {
-	c.EventReads++
-	return src.Events(ctx, f)
-}
-
-// eventState is what the event index said of a held event.
-type eventState struct {
-	tags string // tagKey of its tags
-	ts   int64  // its timestamp then
-	// uuid is its uuid, lower-case; empty when not known.
-	uuid string
-	// afterRead: read after the attributes held (by Full), so a change
-	// between the two reads would make the tags newer than the
-	// attributes.
-	afterRead bool
-}
-
-func stateOf(ev misp.EventState, afterRead bool) eventState {
-	return eventState{tags: tagKey(ev.Tags), ts: ev.Timestamp, uuid: strings.ToLower(ev.UUID), afterRead: afterRead}
-}
-
-// tagKey is a set of tag names as one comparable string.
-func tagKey(tags []string) string {
-	s := slices.Clone(tags)
-	slices.Sort(s)
-	return strings.Join(slices.Compact(s), "\x00")
-}
-
-// inChunks calls fn with the ids, eventIDChunk at a time.
-func inChunks(ids []int64, fn func([]int64) error) error {
-	for len(ids) > 0 {
-		chunk := ids[:min(len(ids), eventIDChunk)]
-		ids = ids[len(chunk):]
-		if err := fn(chunk); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// droppedHeld runs request 3 over the events held and returns those to
-// drop: the ones it does not return (deleted in MISP) and, when
-// published is set, the ones it returns unpublished. It also returns
-// the events whose id now names another event (another uuid): MISP on
-// MySQL before 8.0 gives the id of the newest events deleted again after
-// a restart. What old holds of those is gone; the new event is read as
-// any other new event. retagged are the others whose tags differ from
-// those noted, with their uuids: a local tag moves no timestamp.
-func droppedHeld(ctx context.Context, src Source, old *Snapshot, published bool, c *Cost) (dropped, replaced map[int64]bool, retagged map[int64]string, err error) {
-	dropped, replaced, retagged = map[int64]bool{}, map[int64]bool{}, map[int64]string{}
-	err = inChunks(old.Events(), func(chunk []int64) error {
-		seen, err := readEvents(ctx, src, misp.EventFilter{EventIDs: chunk}, c)
-		if err != nil {
-			return err
-		}
-		present := make(map[int64]bool, len(seen))
-		for _, ev := range seen {
-			present[ev.ID] = true
-			st, known := old.states[ev.ID]
-			switch {
-			case st.uuid != "" && ev.UUID != "" && st.uuid != strings.ToLower(ev.UUID):
-				replaced[ev.ID] = true
-			case published && !ev.Published:
-				dropped[ev.ID] = true
-			case known && ev.UUID != "" && st.tags != tagKey(ev.Tags):
-				retagged[ev.ID] = ev.UUID
-			}
-		}
-		for _, id := range chunk {
-			if !present[id] {
-				dropped[id] = true
-			}
-		}
-		return nil
-	})
-	return dropped, replaced, retagged, err
 }
