@@ -49,7 +49,7 @@ func init() { renderers.Register(Renderer{}) }
 var info = renderers.Info{
 	Name:        Name,
 	Reads:       renderers.FieldValue | renderers.FieldTimestamp,
-	Description: "Juniper SRX dynamic-address feed file (addresses and CIDRs, one per line)",
+	Description: "Juniper SRX dynamic-address feed file (one CIDR prefix per line, hosts as /32 and /128)",
 	ContentType: ContentType,
 	Extension:   ".txt",
 	Types:       []indicator.Type{indicator.IPv4, indicator.IPv4Net, indicator.IPv6, indicator.IPv6Net},
@@ -69,15 +69,15 @@ func (def) Config(o renderers.Options) (config, error) {
 	return config{ioc.ReadIPOptions(o)}, nil
 }
 
-// Render writes one address or prefix per line. The whole input is read
-// before the first line: ordering, de-duplication and the cap need it.
+// Render writes one CIDR prefix per line, an address as a host prefix
+// (/32, /128): the one form every SRX feed source we found accepts. The
+// whole input is read before the first line: ordering, de-duplication and
+// the cap need it.
 func (r Renderer) Render(ctx context.Context, w io.Writer, req renderers.Request, in iter.Seq[indicator.Indicator]) error {
 	return ioc.RenderIPList(ctx, w, req, in, Name, r.Parse, reasons, func(b []byte, _ config, ip feedlist.IP) []byte {
 		b = ip.P.Addr().AppendTo(b)
-		if !ip.P.IsSingleIP() {
-			b = append(b, '/')
-			b = strconv.AppendInt(b, int64(ip.P.Bits()), 10)
-		}
+		b = append(b, '/')
+		b = strconv.AppendInt(b, int64(ip.P.Bits()), 10)
 		return append(b, '\n')
 	})
 }

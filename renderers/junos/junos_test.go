@@ -14,19 +14,19 @@ var ind = rendertest.Ind
 
 func TestLines(t *testing.T) {
 	rendertest.Rows(t, Renderer{}, request, []rendertest.Row{
-		{"addresses and nets in order", nil, []indicator.Indicator{
+		{"addresses as host prefixes, nets, in order", nil, []indicator.Indicator{
 			ind(indicator.IPv6Net, "2001:db8::/32", 0), ind(indicator.IPv4Net, "198.51.100.0/24", 0), ind(indicator.IPv6, "2001:db8::1", 0), ind(indicator.IPv4, "192.0.2.7", 0)},
-			"192.0.2.7\n198.51.100.0/24\n2001:db8::/32\n2001:db8::1\n", nil},
+			"192.0.2.7/32\n198.51.100.0/24\n2001:db8::/32\n2001:db8::1/128\n", nil},
 		{"ipv6 off", map[string]string{"ipv6": "false"}, []indicator.Indicator{ind(indicator.IPv6, "2001:db8::1", 0), ind(indicator.IPv4, "192.0.2.7", 0)},
-			"192.0.2.7\n", map[string]int{DropIPv6: 1}},
+			"192.0.2.7/32\n", map[string]int{DropIPv6: 1}},
 		{"duplicate", nil, []indicator.Indicator{ind(indicator.IPv4, "192.0.2.7", 0), ind(indicator.IPv4Net, "192.0.2.7/32", 0)},
-			"192.0.2.7\n", map[string]int{DropDuplicate: 1}},
+			"192.0.2.7/32\n", map[string]int{DropDuplicate: 1}},
 		{"cap keeps newest", map[string]string{"max_entries": "2"}, []indicator.Indicator{
 			ind(indicator.IPv4, "192.0.2.7", 3), ind(indicator.IPv4, "192.0.2.8", 1), ind(indicator.IPv4Net, "198.51.100.0/24", 2)},
-			"192.0.2.7\n198.51.100.0/24\n", map[string]int{DropCap: 1}},
+			"192.0.2.7/32\n198.51.100.0/24\n", map[string]int{DropCap: 1}},
 		{"over the cap, a net first loses what it covers", map[string]string{"max_entries": "2"}, []indicator.Indicator{
 			ind(indicator.IPv4, "192.0.2.7", 1), ind(indicator.IPv4Net, "198.51.100.0/24", 2), ind(indicator.IPv4, "198.51.100.9", 3)},
-			"192.0.2.7\n198.51.100.0/24\n", map[string]int{DropCovered: 1}},
+			"192.0.2.7/32\n198.51.100.0/24\n", map[string]int{DropCovered: 1}},
 		{"not an address", nil, []indicator.Indicator{ind(indicator.IPv4, "bad", 0)}, "", map[string]int{DropNotIP: 1}},
 	}, func(out []byte) []devicecheck.Violation {
 		return devicecheck.CheckJunos(out, devicecheck.JunosLimits{})
