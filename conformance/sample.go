@@ -8,7 +8,8 @@ import (
 // Sample returns a fixed, canonical input holding every indicator type,
 // with the values that break output formats: internationalised names
 // (A-labels), '_' labels, 63-octet labels, a 253-octet name, URLs with
-// quotes, pipes, semicolons, backslashes, '<', '&' and non-ASCII paths,
+// single quotes, pipes, semicolons, a backslash in a query, '&' and
+// percent-escapes (of double quotes, '<' and non-ASCII paths, as sent),
 // compressed and NAT64 IPv6, nets of several sizes including /32 in cidr4,
 // multi-line YARA, Sigma and Snort rules, and free text that looks like
 // YAML (yes, null, ~, 1.0, leading '-', ':' or '#'), carries XML specials,

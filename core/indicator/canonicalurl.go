@@ -11,7 +11,10 @@ import (
 // host as A-labels, an IPv6 host in RFC 5952 form (an IPv4-mapped one as
 // its IPv4 address), the scheme's default port removed (http and ws 80,
 // https and wss 443, ftp 21), and the path and query kept byte for byte,
-// but for '\' (see backslashToSlash). A URL without a scheme
+// but in a URL of a special scheme, or without one, which are as a browser
+// requests them: '\' read as '/' (see backslashToSlash), dot segments
+// resolved and characters percent-encoded (see browserPathQuery). A URL
+// without a scheme
 // ("evil.example/gate.php") stays without one; a "://" after the first
 // '/', '\' or '?' is path or query text
 // ("evil.example/r?u=http://x.example/"), as a redirector's target is.
@@ -62,7 +65,7 @@ func CanonicalURL(s string) (string, error) {
 		return "", ErrSyntax
 	}
 	if special {
-		tail = backslashToSlash(tail)
+		tail = browserPathQuery(backslashToSlash(tail), scheme == "file")
 	}
 	if at := strings.LastIndexByte(authority, '@'); at >= 0 {
 		b.WriteString(authority[:at+1])

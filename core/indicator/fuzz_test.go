@@ -37,6 +37,38 @@ func FuzzURLBackslashOnlyInQuery(f *testing.F) {
 	})
 }
 
+// FuzzURLAsBrowserSends: a URL of a special scheme, or without one, is
+// accepted as a browser sends it: no dot segment in its path, and no byte
+// a browser percent-encodes in its path or query.
+func FuzzURLAsBrowserSends(f *testing.F) {
+	for _, s := range []string{"http://a.example/b/../c", "a.example/%2E/ä?q='x'", `http://a.example\..\b`, "file://a.example/C:/.."} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := CanonicalURL(s)
+		if err != nil {
+			return
+		}
+		scheme, rest := SplitScheme(c)
+		if scheme != "" && !specialScheme(scheme) {
+			return
+		}
+		path, query, _ := strings.Cut(rest, "?")
+		_, path, _ = strings.Cut(path, "/")
+		for _, seg := range strings.Split(path, "/") {
+			if singleDotSegment(seg) || doubleDotSegment(seg) {
+				t.Fatalf("%q accepted as %q, with the dot segment %q", s, c, seg)
+			}
+		}
+		if i := strings.IndexFunc(path, func(r rune) bool { return r > 0x7e || pathEscaped(byte(r)) }); i >= 0 {
+			t.Fatalf("%q accepted as %q, with %q unescaped in its path", s, c, path[i:])
+		}
+		if i := strings.IndexFunc(query, func(r rune) bool { return r > 0x7e || queryEscaped(byte(r)) }); i >= 0 {
+			t.Fatalf("%q accepted as %q, with %q unescaped in its query", s, c, query[i:])
+		}
+	})
+}
+
 // FuzzOneLineValues: a URL, an e-mail address or a one-line text that is
 // accepted holds no character any common line reader breaks at, and a
 // URL or address no space or control character at all.

@@ -141,3 +141,86 @@ func TestURLBackslash(t *testing.T) {
 		}
 	}
 }
+
+// TestURLDotSegments: in a URL of a special scheme, or without one, a
+// browser resolves the "." and ".." segments of the path (and their
+// percent-encoded forms, in any case) before it sends the request, as the
+// WHATWG URL path state does: ".." above the root stays at the root, and
+// a last "." or ".." leaves a trailing '/'. A segment that only holds
+// dots among other text, the query and another scheme's path are kept.
+func TestURLDotSegments(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"http://evil.example/a/../b", "http://evil.example/b"},
+		{"http://evil.example/a/./b", "http://evil.example/a/b"},
+		{"http://evil.example/%2e%2e/b", "http://evil.example/b"},
+		{"http://evil.example/a/b/%2E%2e/c", "http://evil.example/a/c"},
+		{"http://evil.example/a/b/.%2E/c", "http://evil.example/a/c"},
+		{"http://evil.example/a/b/%2e./c", "http://evil.example/a/c"},
+		{"http://evil.example/a/%2E/b", "http://evil.example/a/b"},
+		{"http://evil.example/../../x", "http://evil.example/x"},
+		{"http://evil.example/..", "http://evil.example/"},
+		{"http://evil.example/a/..", "http://evil.example/"},
+		{"http://evil.example/a/b/..", "http://evil.example/a/"},
+		{"http://evil.example/a/.", "http://evil.example/a/"},
+		{"http://evil.example/a/./", "http://evil.example/a/"},
+		{"http://evil.example/a/../", "http://evil.example/"},
+		{"http://evil.example/a//../b", "http://evil.example/a/b"},
+		{"http://evil.example/a/..?x=../y", "http://evil.example/?x=../y"},
+		{"http://evil.example/a/./?x", "http://evil.example/a/?x"},
+		{`http://evil.example\a\..\b`, "http://evil.example/b"},
+		{"HTTPS://Evil.Example:443/a/../gate.php", "https://evil.example/gate.php"},
+		{"ftp://evil.example/pub/../f.exe", "ftp://evil.example/f.exe"},
+		{"ws://evil.example/./s", "ws://evil.example/s"},
+		{"file://evil.example/C:/../x", "file://evil.example/C:/x"},
+		{"file://evil.example/a/../x", "file://evil.example/x"},
+		{"evil.example/a/../b", "evil.example/b"},
+		{"evil.example:8080/./x", "evil.example:8080/x"},
+		{"hxxp://evil[.]example/a/%2e%2e/b", "http://evil.example/b"},
+		// Not dot segments.
+		{"http://evil.example/a/.../b", "http://evil.example/a/.../b"},
+		{"http://evil.example/a/..b/.c/%2e%2e%2e", "http://evil.example/a/..b/.c/%2e%2e%2e"},
+		{"http://evil.example/a/%2e%2fb", "http://evil.example/a/%2e%2fb"},
+		{"http://evil.example", "http://evil.example"},
+		{"http://evil.example?u=/a/../b", "http://evil.example?u=/a/../b"},
+		// Another scheme's path is kept.
+		{"gopher://evil.example/a/../b", "gopher://evil.example/a/../b"},
+	}
+	for _, tt := range tests {
+		got, err := CanonicalURL(tt.in)
+		if err != nil || got != tt.want {
+			t.Errorf("%q: got %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+}
+
+// TestURLPercentEncoding: in a URL of a special scheme, or without one, a
+// browser percent-encodes the WHATWG path percent-encode set in the path
+// ('"', '<', '>', '^', '`', '{', '}', non-ASCII as its UTF-8 bytes) and
+// the special-query percent-encode set in the query ('"', '<', '>', single quote,
+// non-ASCII), with upper-case hex; a '%', its escapes and every other
+// character are sent as they are. Another scheme's path and query are kept.
+func TestURLPercentEncoding(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`http://evil.example/a"b<c>d`, "http://evil.example/a%22b%3Cc%3Ed"},
+		{"http://evil.example/{x}^`y`", "http://evil.example/%7Bx%7D%5E%60y%60"},
+		{"http://evil.example/straße", "http://evil.example/stra%C3%9Fe"},
+		{"http://evil.example/ü?q=ü", "http://evil.example/%C3%BC?q=%C3%BC"},
+		{"http://evil.example/a'b?q='x'", "http://evil.example/a'b?q=%27x%27"},
+		{`http://evil.example/p?q="<>"&r={}^` + "`", "http://evil.example/p?q=%22%3C%3E%22&r={}^`"},
+		{"http://evil.example/%7e%zz%/%C3%BC?a=%41%", "http://evil.example/%7e%zz%/%C3%BC?a=%41%"},
+		{"http://evil.example/!$&()*+,;=:@~|[]", "http://evil.example/!$&()*+,;=:@~|[]"},
+		{"evil.example/ä?b='c'", "evil.example/%C3%A4?b=%27c%27"},
+		{"https://bücher.example/ä", "https://xn--bcher-kva.example/%C3%A4"},
+		{"http://evil.example?q=<x>", "http://evil.example?q=%3Cx%3E"},
+		// Dots resolved after encoding: "%2E" is a dot segment, "%C3%A4." not.
+		{"http://evil.example/ä./../b", "http://evil.example/b"},
+		// Another scheme's path and query are kept.
+		{"gopher://evil.example/ä?q='x'", "gopher://evil.example/ä?q='x'"},
+	}
+	for _, tt := range tests {
+		got, err := CanonicalURL(tt.in)
+		if err != nil || got != tt.want {
+			t.Errorf("%q: got %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+}

@@ -148,6 +148,10 @@ func TestURLEntry(t *testing.T) {
 		{"ipv6 host", "http://[2001:db8::1]/x", false, "", DropIPv6Host},
 		{"star", "http://bad.example/*.php", false, "", DropWildcardChar},
 		{"caret", "http://bad.example/a^b", false, "", DropWildcardChar},
+		// A canonical URL holds a browser's escapes, which are kept as
+		// they are: '^' in a path is "%5E", never encoded twice.
+		{"escapes kept", "http://bad.example/a%5Eb/%C3%BC%22?q=%27%C3%BC", false, "bad.example/a%5Eb/%C3%BC%22?q=%27%C3%BC", ""},
+		{"caret in the query", "http://bad.example/a?b=^", false, "", DropWildcardChar},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

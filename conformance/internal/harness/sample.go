@@ -176,12 +176,12 @@ var sampleRaw = []SampleAttribute{
 	{"url", `https://files.example/dir\sub\file.exe?p=a\b`},          // '\': '/' in the path, kept in the query
 	{"url", "http://evil.example/a;b|c"},                             // semicolon, pipe
 	{"url", "https://xn--80ak6aa92e.com/login"},                      // A-label host
-	{"url", "http://bücher.example/straße?q=ü"},                      // IDN host, non-ASCII path
+	{"url", "http://bücher.example/straße?q=ü"},                      // IDN host, non-ASCII path: percent-encoded
 	{"url", "evil.example/no-scheme.php"},                            // no scheme
 	{"url", "http://frag.example/x#section"},                         // fragment dropped
-	{"url", `http://xss.example/?q=<script>alert("x")</script>&a=1`}, // XML specials, quotes
-	{"url", `http://quote.example/it's-"quoted"`},                    // both quotes
-	{"url", "https://percent.example/%2e%2e/%00?x=%0d%0a"},           // percent escapes kept
+	{"url", `http://xss.example/?q=<script>alert("x")</script>&a=1`}, // XML specials, quotes: '<', '>', '"' percent-encoded
+	{"url", `http://quote.example/it's-"quoted"`},                    // both quotes: '"' percent-encoded
+	{"url", "https://percent.example/%2e%2e/%00?x=%0d%0a"},           // percent escapes kept, "%2e%2e" resolved
 	{"url", "ftp://user:pass@ftp.example/pub/file.txt"},              // userinfo
 	{"url", longURL},                      // longer than any line width
 	{"url", "http://has space.example/x"}, // invalid: space
