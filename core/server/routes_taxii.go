@@ -271,7 +271,7 @@ func (s *Server) taxiiContent(c *fiber.Ctx, cl *caller, e taxiiEndpoint, feed st
 		case taxiiVersions:
 			return coll.Versions(q, oid)
 		case taxiiManifest:
-			return coll.Manifest(q), nil
+			return coll.Manifest(q)
 		}
 		return coll.Objects(q, "")
 	})

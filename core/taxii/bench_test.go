@@ -58,6 +58,16 @@ func BenchmarkTAXIIPoll(b *testing.B) {
 	b.Run("added_after/100-new", func(b *testing.B) { poll(b, last, 100*300) })
 	b.Run("added_after/nothing-new", func(b *testing.B) { poll(b, stamp(c.last), 0) })
 	b.Run("first-page-of-1000", func(b *testing.B) { poll(b, "1970-01-01T00:00:00Z", 1000*300) })
+	// The manifest lists only versions the encoder writes: each is encoded.
+	b.Run("manifest/first-page-of-1000", func(b *testing.B) {
+		q, _ := ParseQuery(url.Values{"added_after": {"1970-01-01T00:00:00Z"}})
+		b.ReportAllocs()
+		for b.Loop() {
+			if p, err := c.Manifest(q); err != nil || len(p.Body) < 1000*100 {
+				b.Fatalf("page of %d bytes, error %v", len(p.Body), err)
+			}
+		}
+	})
 	b.Run("unchanged-refresh", func(b *testing.B) {
 		src := new(int)
 		_, _ = c.Apply(src, grown, nil, t0.Add(2*time.Minute))

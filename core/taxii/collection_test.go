@@ -146,7 +146,7 @@ func TestAddRevokeReturn(t *testing.T) {
 	}
 
 	// Manifest entries carry the same versions and dates.
-	me, _ := decode(t, c.Manifest(mustQuery(t, "match[id]="+sid(b)+"&match[version]=all")))
+	me, _ := decode(t, mustManifest(t, c, "match[id]="+sid(b)+"&match[version]=all"))
 	if len(me.Objects) != 2 {
 		t.Fatalf("manifest %v", me)
 	}
@@ -160,6 +160,15 @@ func TestAddRevokeReturn(t *testing.T) {
 func mustObjects(t *testing.T, c *Collection, raw, id string) Page {
 	t.Helper()
 	p, err := c.Objects(mustQuery(t, raw), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func mustManifest(t *testing.T, c *Collection, raw string) Page {
+	t.Helper()
+	p, err := c.Manifest(mustQuery(t, raw))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,7 +285,7 @@ func TestEmptyPage(t *testing.T) {
 		t.Fatalf("empty collection: %s", p.Body)
 	}
 	apply(t, c, time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC), nil, ind(indicator.IPv4, "192.0.2.1", 1))
-	if p := c.Manifest(mustQuery(t, "added_after=2026-05-01T00:00:00.000Z")); string(p.Body) != `{"more":false}` {
+	if p := mustManifest(t, c, "added_after=2026-05-01T00:00:00.000Z"); string(p.Body) != `{"more":false}` {
 		t.Fatalf("nothing new: %s", p.Body)
 	}
 }
@@ -312,7 +321,7 @@ func TestConcurrentPolls(t *testing.T) {
 		if e.More {
 			mustObjects(t, c, "limit=7&next="+e.Next, "")
 		}
-		c.Manifest(mustQuery(t, ""))
+		mustManifest(t, c, "")
 	}
 }
 

@@ -32,7 +32,7 @@ func seen(t *testing.T, c *Collection, after string) []string {
 	if after != "" {
 		q += "&added_after=" + after
 	}
-	_, objs := decode(t, c.Manifest(mustQuery(t, q)))
+	_, objs := decode(t, mustManifest(t, c, q))
 	var out []string
 	for _, o := range objs {
 		name, ok := names[o.ID]

@@ -10,6 +10,24 @@ import (
 	"github.com/cratos-project/cratos/renderers/stix21"
 )
 
+// reloaded returns c as a restart reads it from its saved history with
+// every old replaced by new: a history as an earlier version may have
+// written it (a value, here with a control character, or an era's
+// options, that the encoder now refuses).
+func reloaded(t *testing.T, c *Collection, old, new string) *Collection {
+	t.Helper()
+	data, err := c.MarshalState()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = bytes.ReplaceAll(data, []byte(old), []byte(new))
+	loaded, err := UnmarshalState(data, testID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loaded
+}
+
 // TestVersionNotEncodedLeavesValidJSON: a version that cannot be encoded
 // (a value the stix21 encoder refuses, here a control character, in a
 // history the loader accepts) is left out of the page, which stays a
@@ -21,15 +39,7 @@ func TestVersionNotEncodedLeavesValidJSON(t *testing.T) {
 	c := NewCollection(testID)
 	apply(t, c, t0, map[string]string{stix21.OptTLP: "clear"}, a, b)
 	apply(t, c, t0.Add(time.Minute), map[string]string{stix21.OptTLP: "red"}, a, b) // a version of each
-	data, err := c.MarshalState()
-	if err != nil {
-		t.Fatal(err)
-	}
-	data = bytes.Replace(data, []byte(`"evil.example"`), []byte(`"evil\x01.example"`), 1)
-	loaded, err := UnmarshalState(data, testID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	loaded := reloaded(t, c, `"evil.example"`, `"evil\x01.example"`)
 	for _, query := range []string{"match[version]=all", "match[version]=first", ""} {
 		t.Run(query, func(t *testing.T) {
 			p := mustObjects(t, loaded, query, "")
@@ -62,16 +72,7 @@ func TestPageOfVersionsNotEncoded(t *testing.T) {
 		if len(after) > 0 {
 			apply(t, c, t0.Add(2*time.Minute), nil, append(append(slices.Clone(good), bad...), after...)...)
 		}
-		data, err := c.MarshalState()
-		if err != nil {
-			t.Fatal(err)
-		}
-		data = bytes.ReplaceAll(data, []byte(`.example"`), []byte("\x01.example\""))
-		loaded, err := UnmarshalState(data, testID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return loaded
+		return reloaded(t, c, `.example"`, "\x01.example\"")
 	}
 	last := ips(2, 3)
 	tests := []struct {

@@ -69,18 +69,14 @@ func (e *encoders) at(ms int64) *stix21.Objects {
 // for its producer: created_by_ref never changes across the versions of
 // an object (STIX 2.1, 3.6), so every version has the producer of the
 // first.
+// Nothing is appended when r is not served (served).
 func (c *Collection) encode(dst []byte, encs *encoders, r record) []byte {
 	o := &c.objs[r.obj]
 	if o.kind == kindMeta {
 		return append(dst, o.raw...)
 	}
-	enc, first := encs.at(r.added), encs.at(o.added)
-	if enc == nil || first == nil {
-		return dst
-	}
-	b, ok := enc.Indicator(indicator.Indicator{Type: o.typ, Value: o.value, Timestamp: o.created})
-	if !ok {
-		// Apply only keeps indicators the encoder accepts.
+	b, enc, first := c.indicatorOf(encs, r)
+	if b == nil {
 		return dst
 	}
 	start := len(dst)
@@ -100,6 +96,34 @@ func (c *Collection) encode(dst []byte, encs *encoders, r record) []byte {
 		dst = append(dst[:len(dst)-1], `,"revoked":true}`...)
 	}
 	return dst
+}
+
+// served reports whether r's version is ever sent: every version is but
+// an indicator's that its era's encoder refuses (a value, or options,
+// of a history an earlier version wrote; Apply only keeps indicators the
+// encoder accepts). Objects, manifest and versions list the same ones.
+func (c *Collection) served(encs *encoders, r record) bool {
+	if c.objs[r.obj].kind == kindMeta {
+		return true
+	}
+	b, _, _ := c.indicatorOf(encs, r)
+	return b != nil
+}
+
+// indicatorOf returns the indicator of r as the encoder of its era
+// writes it, with that encoder and the one of its first version; b is
+// nil when r is not served.
+func (c *Collection) indicatorOf(encs *encoders, r record) (b []byte, enc, first *stix21.Objects) {
+	o := &c.objs[r.obj]
+	enc, first = encs.at(r.added), encs.at(o.added)
+	if enc == nil || first == nil {
+		return nil, nil, nil
+	}
+	b, ok := enc.Indicator(indicator.Indicator{Type: o.typ, Value: o.value, Timestamp: o.created})
+	if !ok {
+		return nil, nil, nil
+	}
+	return b, enc, first
 }
 
 // eraPoint is a version's date_added and the options it was made under.

@@ -41,7 +41,7 @@ func TestManyMatchValuesCostOneLookup(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			q := mustQuery(t, tt.query)
 			done := make(chan Page, 1)
-			go func() { done <- c.Manifest(q) }()
+			go func() { p, _ := c.Manifest(q); done <- p }()
 			select {
 			case p := <-done:
 				e, _ := decode(t, p)

@@ -20,7 +20,8 @@ type Page struct {
 	First, Last string
 }
 
-// errNotFound is the answer for an unknown object id.
+// errNotFound is the answer for an unknown object id, and for an object
+// none of whose versions is served.
 var errNotFound = &Error{Status: 404, Title: "object not found", Description: "the collection holds no object with this id"}
 
 // Objects returns a page of the objects envelope: every object of the
@@ -28,14 +29,9 @@ var errNotFound = &Error{Status: 404, Title: "object not found", Description: "t
 func (c *Collection) Objects(q Query, id string) (Page, *Error) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	if id != "" {
-		if _, ok := c.byID[id]; !ok {
-			return Page{}, errNotFound
-		}
-	}
-	encs, err := c.encoders()
-	if err != nil {
-		return Page{}, &Error{Status: 500, Title: "internal error"}
+	encs, e := c.pageEncoders(id)
+	if e != nil {
+		return Page{}, e
 	}
 	cands := c.candidates(q, id)
 	var recs []record
@@ -71,15 +67,45 @@ func (c *Collection) Objects(q Query, id string) (Page, *Error) {
 	return c.finish(append(b, `]}`...), recs), nil
 }
 
+var errInternal = &Error{Status: 500, Title: "internal error"}
+
+// pageEncoders returns the encoders of a page, of object id's versions
+// when id is not empty: errNotFound when the collection serves none of
+// them, as when it holds no such object.
+func (c *Collection) pageEncoders(id string) (*encoders, *Error) {
+	i, ok := c.byID[id]
+	if id != "" && !ok {
+		return nil, errNotFound
+	}
+	encs, err := c.encoders()
+	if err != nil {
+		return nil, errInternal
+	}
+	if id == "" || c.objs[i].kind == kindMeta {
+		return encs, nil
+	}
+	for _, r := range c.candidates(Query{specOK: true}, id) {
+		if c.served(encs, r) {
+			return encs, nil
+		}
+	}
+	return nil, errNotFound
+}
+
 // maxPageBytes ends a page of objects early (large rules): the objects
 // that follow are on the next page.
 const maxPageBytes = 16 << 20
 
-// Manifest returns a page of the manifest resource.
-func (c *Collection) Manifest(q Query) Page {
+// Manifest returns a page of the manifest resource: the versions the
+// objects resource serves, paged as it pages them.
+func (c *Collection) Manifest(q Query) (Page, *Error) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	recs, more := c.select_(q, "", true)
+	encs, e := c.pageEncoders("")
+	if e != nil {
+		return Page{}, e
+	}
+	recs, more := c.select_(q, "", true, encs)
 	b := envelopeStart(recs, more)
 	b = append(b, `"objects":[`...)
 	for i, r := range recs {
@@ -94,18 +120,20 @@ func (c *Collection) Manifest(q Query) Page {
 		b = append(b, c.version(r)...)
 		b = append(b, `","media_type":"`+StixMediaType+`"}`...)
 	}
-	return c.finish(append(b, `]}`...), recs)
+	return c.finish(append(b, `]}`...), recs), nil
 }
 
-// Versions returns a page of the versions resource of object id.
+// Versions returns a page of the versions resource of object id: the
+// versions the objects resource serves.
 func (c *Collection) Versions(q Query, id string) (Page, *Error) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	if _, ok := c.byID[id]; !ok {
-		return Page{}, errNotFound
+	encs, e := c.pageEncoders(id)
+	if e != nil {
+		return Page{}, e
 	}
 	q.last, q.first, q.all, q.exact = false, false, true, nil
-	recs, more := c.select_(q, id, false)
+	recs, more := c.select_(q, id, false, encs)
 	b := envelopeStart(recs, more)
 	b = append(b, `"versions":[`...)
 	for i, r := range recs {
@@ -150,13 +178,14 @@ func (c *Collection) finish(b []byte, recs []record) Page {
 	return p
 }
 
-// select_ returns the records q selects (at most q.Limit) in date_added
-// order and whether more follow. id, when set, restricts them to one
-// object; versions applies the match[version] filter.
-func (c *Collection) select_(q Query, id string, versions bool) ([]record, bool) {
+// select_ returns the served records q selects (at most q.Limit) in
+// date_added order and whether a served one follows, as Objects pages
+// them. id, when set, restricts them to one object; versions applies the
+// match[version] filter.
+func (c *Collection) select_(q Query, id string, versions bool, encs *encoders) ([]record, bool) {
 	var out []record
 	for _, r := range c.candidates(q, id) {
-		if !c.matches(q, r, versions) {
+		if !c.matches(q, r, versions) || !c.served(encs, r) {
 			continue
 		}
 		if len(out) == q.Limit {

@@ -126,7 +126,7 @@ func TestMarkingChangeIsANewVersion(t *testing.T) {
 			t.Fatalf("%q: saved collection serves %s, want %s", q, y.Body, x.Body)
 		}
 	}
-	_, m := decode(t, c.Manifest(mustQuery(t, "match[id]="+sid(a))))
+	_, m := decode(t, mustManifest(t, c, "match[id]="+sid(a)))
 	if len(m) != 1 || m[0].Version != "2026-05-01T10:01:00.000Z" {
 		t.Fatalf("manifest of a %+v", m)
 	}

@@ -92,7 +92,7 @@ func TestRevokedInOneCollectionOnly(t *testing.T) {
 func versions(t *testing.T, c *Collection, query string) []string {
 	t.Helper()
 	_, objs := decode(t, mustObjects(t, c, query, ""))
-	_, man := decode(t, c.Manifest(mustQuery(t, query)))
+	_, man := decode(t, mustManifest(t, c, query))
 	if len(man) != len(objs) {
 		t.Fatalf("%d objects, %d manifest entries", len(objs), len(man))
 	}

@@ -36,7 +36,7 @@ func TestMatchExactVersion(t *testing.T) {
 			if len(objs) != tt.want {
 				t.Fatalf("%d objects, want %d: %+v", len(objs), tt.want, objs)
 			}
-			m, _ := decode(t, c.Manifest(mustQuery(t, "match[id]="+id+"&match[version]="+tt.version)))
+			m, _ := decode(t, mustManifest(t, c, "match[id]="+id+"&match[version]="+tt.version))
 			if len(m.Objects) != tt.want {
 				t.Fatalf("manifest: %d entries, want %d", len(m.Objects), tt.want)
 			}
