@@ -13,8 +13,10 @@ import (
 // ticker, so one starts a little less than refresh_seconds after the
 // build before it started: a list kept for all of refresh_seconds was
 // then still fresh, and the zone took a change a whole interval late,
-// some data types one interval after the others.
+// some data types one interval after the others. It waits for the next
+// tick in parallel with the other tests that wait.
 func TestZoneRebuildReadsMISPAgain(t *testing.T) {
+	t.Parallel()
 	const refresh = 10 * time.Second
 	sim, simURL := startSim(t, blockEvent("block",
 		attr("domain", "a.example.test"), attr("hostname", "h1.example.test"), attr("ip-dst", "192.0.2.1")))

@@ -18,8 +18,11 @@ import (
 // fails as one after the reload does), and one whose site's guard changed
 // meanwhile is built once more under the new guard, never left with a
 // name the new site file keeps out until its next rebuild.
+//
+// It waits out a slow MISP read, in parallel with the other tests that
+// wait, each case on its own emulator (a fault is the emulator's).
 func TestZoneRebuiltDuringAReload(t *testing.T) {
-	sim, simURL := startSim(t, blockEvent("block", attr("domain", "blocked.example.test"), attr("domain", "kept.example.test")))
+	t.Parallel()
 	tests := []struct {
 		name    string
 		site    string // site file lines added by the reload
@@ -33,6 +36,8 @@ func TestZoneRebuiltDuringAReload(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			sim, simURL := startSim(t, blockEvent("block", attr("domain", "blocked.example.test"), attr("domain", "kept.example.test")))
 			e := startE2E(t, simURL, func(token string) string {
 				return "dns:\n  listen: \"127.0.0.1:0\"\n  zones:\n    - name: rpz.cratos\n      token: \"" + token + "\"\n      feed: block\n      data_types: [domain]\n"
 			})
