@@ -9,6 +9,7 @@ import (
 )
 
 func TestClientCtx(t *testing.T) {
+	t.Parallel() // it mostly waits for real time to pass: beside the other tests that do
 	cases := []struct {
 		name string
 		run  func(t *testing.T, w *clientCtx, client net.Conn)

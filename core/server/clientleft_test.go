@@ -56,6 +56,7 @@ func inBackground(get func() (*http.Response, string)) <-chan answer {
 // as gone (499), not as a failed list (500), and the build goes on for
 // the device still waiting for the same list, which gets it.
 func TestClientGoneWhileBuildingIs499(t *testing.T) {
+	t.Parallel() // it mostly waits for real time to pass: beside the other tests that do
 	h := newHarness(t, withSite(func(s *config.Site) { s.MISPTimeoutSeconds = 60 }))
 	const path = "/v1/feed/block/type/ipv4/age/1y/output/txt"
 	h.sim.SetFault(mispsim.Fault{Kind: mispsim.FaultSlow, Delay: 8 * time.Second, RestSearchOnly: true})

@@ -180,6 +180,7 @@ func TestGzip(t *testing.T) {
 }
 
 func TestStaleOnMISPFailure(t *testing.T) {
+	t.Parallel() // it mostly waits for real time to pass: beside the other tests that do
 	// Without stale-while-revalidate every request past the lifetime
 	// rebuilds (swr_test.go covers the background rebuilds).
 	h := newHarness(t, withSite(func(s *config.Site) { s.MaxStaleSeconds = -1 }))
@@ -206,6 +207,7 @@ func TestStaleOnMISPFailure(t *testing.T) {
 }
 
 func TestUpstreamErrorsWithoutLastGood(t *testing.T) {
+	t.Parallel() // it mostly waits for real time to pass: beside the other tests that do
 	tests := []struct {
 		fault  mispsim.Fault
 		status int
@@ -273,6 +275,7 @@ func TestSingleFlight(t *testing.T) {
 // A list rebuilt from MISP with the same content keeps its bytes, ETag
 // and Last-Modified, so pollers keep getting 304s across cache lifetimes.
 func TestUnchangedListKeepsItsETag(t *testing.T) {
+	t.Parallel() // it mostly waits for real time to pass: beside the other tests that do
 	h := newHarness(t, withSite(func(s *config.Site) { s.MaxStaleSeconds = -1 }))
 	const p = "/v1/feed/block/type/domain/age/1y/output/suricata?cache=1"
 	first, body1 := h.authed(p)

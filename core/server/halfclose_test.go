@@ -18,6 +18,7 @@ import (
 // for the answer: it gets the list, even one built only after the
 // half-close.
 func TestHalfClosedClientGetsItsList(t *testing.T) {
+	t.Parallel() // it mostly waits for real time to pass: beside the other tests that do
 	h := newHarness(t, withSite(func(s *config.Site) { s.MISPTimeoutSeconds = 60 }))
 	const path = "/v1/feed/block/type/ipv4/age/1y/output/txt"
 	h.sim.SetFault(mispsim.Fault{Kind: mispsim.FaultSlow, Delay: 3 * time.Second, RestSearchOnly: true})

@@ -34,6 +34,7 @@ func smallWindowDialer(src string) *net.Dialer {
 // it, and frees its connection, while a client that reads the list slowly,
 // for longer than the timeout, gets all of it.
 func TestSendTimeoutRunsBetweenWrites(t *testing.T) {
+	t.Parallel() // it mostly waits for real time to pass: beside the other tests that do
 	h := newHarness(t, withSite(func(s *config.Site) { s.Guard.AllowReserved = true }), withConfig(func(c *config.Config) {
 		c.SendTimeoutSeconds = 3
 		c.MaxConnections, c.MaxConnectionsPerIP = 64, 1

@@ -15,6 +15,7 @@ import (
 // changed): a list rebuilt unchanged an hour ago is an hour stale, however
 // old its content.
 func TestStaleSinceIsTheLastRead(t *testing.T) {
+	t.Parallel() // it mostly waits for real time to pass: beside the other tests that do
 	h := newHarness(t, withSite(func(s *config.Site) { s.MaxStaleSeconds = -1 }))
 	const p = feedPath + "?cache=1"
 	first, good := h.authed(p)

@@ -13,6 +13,7 @@ import (
 // and a Warning, while one background rebuild runs; once a background
 // rebuild has failed it is served STALE with the MISP-unavailable headers.
 func TestStaleWhileRevalidateHeaders(t *testing.T) {
+	t.Parallel() // it mostly waits for real time to pass: beside the other tests that do
 	h := newHarness(t)
 	const p = feedPath + "?cache=1"
 	first, good := h.authed(p)

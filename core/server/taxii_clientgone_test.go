@@ -65,6 +65,7 @@ func TestTAXIIPollOfAClientGoneFreesItsBuildSlot(t *testing.T) {
 // answer when the client that started the read leaves: the read goes on
 // for it.
 func TestTAXIIPollJoinedGoesOnWhenItsFirstClientLeaves(t *testing.T) {
+	t.Parallel() // it mostly waits for real time to pass: beside the other tests that do
 	h := newHarness(t, withSite(func(s *config.Site) { s.MISPTimeoutSeconds = 60 }))
 	other := h.claims
 	other.Expires = "2098-01-01"

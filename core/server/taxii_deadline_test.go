@@ -16,6 +16,7 @@ import (
 // answered from it, stale, and one without gets a TAXII 504 with
 // Retry-After, long before the search would answer.
 func TestTAXIIPollEndsWithinTheBuildTimeout(t *testing.T) {
+	t.Parallel() // it mostly waits for real time to pass: beside the other tests that do
 	clock := testtool.NewClock(time.Now())
 	h := newHarness(t, withExportClock(clock.Now), func(h *harness) { h.buildTimeout = 2 * time.Second },
 		withSite(func(s *config.Site) { s.MemcachedAllTimeout, s.MISPTimeoutSeconds = 1, 600 }))
