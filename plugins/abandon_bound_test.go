@@ -31,6 +31,7 @@ func slowPeak(t *testing.T, p *Plugin) int {
 // list once the render given up has ended. Before, every retry started
 // one more render of the list in the plugin.
 func TestRetriedAbandonedRenderNotStacked(t *testing.T) {
+	t.Parallel() // it mostly waits for its plugin's slow or hung renders: beside the other tests that do
 	p, rec := launch(t, Config{Name: "faulty", Path: binary(t, "faulty"), RenderTimeout: time.Minute})
 	for range 8 {
 		renderGivingUp(t, p, "slow", 100*time.Millisecond)
@@ -50,6 +51,7 @@ func TestRetriedAbandonedRenderNotStacked(t *testing.T) {
 // on run at most MaxAbandonedRenders at once in the plugin; the others
 // never start. Before, each one ran until the plugin answered.
 func TestAbandonedRendersBoundedPerProcess(t *testing.T) {
+	t.Parallel() // it mostly waits for its plugin's slow or hung renders: beside the other tests that do
 	p, _ := launch(t, Config{Name: "faulty", Path: binary(t, "faulty"), RenderTimeout: time.Minute})
 	for i := range 2 * MaxAbandonedRenders {
 		giveUp(t, p, renderers.Request{Site: "fault-slow", Feed: fmt.Sprint("list-", i)}, 100*time.Millisecond)
@@ -63,6 +65,7 @@ func TestAbandonedRendersBoundedPerProcess(t *testing.T) {
 // TestConcurrentRendersOfAListRunTogether: renders whose callers wait run
 // at once in the plugin, even of one list, and each gets the whole list.
 func TestConcurrentRendersOfAListRunTogether(t *testing.T) {
+	t.Parallel() // it mostly waits for its plugin's slow or hung renders: beside the other tests that do
 	p, _ := launch(t, Config{Name: "faulty", Path: binary(t, "faulty"), RenderTimeout: time.Minute})
 	const renders = 3
 	var wg sync.WaitGroup

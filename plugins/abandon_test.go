@@ -59,6 +59,7 @@ func waitIdle(t *testing.T, p *Plugin) {
 // timeout does. The plugin is retired all the same once the deadline
 // passes, and the next render runs on a new process.
 func TestHungPluginRestartedWhenCallersGiveUp(t *testing.T) {
+	t.Parallel() // it mostly waits for its plugin's slow or hung renders: beside the other tests that do
 	p, rec := launch(t, Config{Name: "faulty", Path: binary(t, "faulty"), RenderTimeout: 3 * time.Second})
 	pid := pluginPid(p)
 	for range 3 {
@@ -88,6 +89,7 @@ func TestHungPluginRestartedWhenCallersGiveUp(t *testing.T) {
 // render deadline, after its caller gave up, is healthy and keeps
 // running.
 func TestSlowPluginKeptWhenCallerGivesUp(t *testing.T) {
+	t.Parallel() // it mostly waits for its plugin's slow or hung renders: beside the other tests that do
 	p, rec := launch(t, Config{Name: "faulty", Path: binary(t, "faulty"), RenderTimeout: time.Minute})
 	pid := pluginPid(p)
 	renderGivingUp(t, p, "slow", 200*time.Millisecond)

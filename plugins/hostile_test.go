@@ -32,6 +32,7 @@ func TestPluginDeadlineIsWithinTheRenderDeadline(t *testing.T) {
 // plugin that hangs: the build fails with a plugin error (a 502) before
 // the service's render deadline, and the plugin is restarted.
 func TestHungPluginAnswersWithinRenderDeadline(t *testing.T) {
+	t.Parallel() // it mostly waits for its plugin's slow or hung renders: beside the other tests that do
 	p, rec := launch(t, Config{Name: "faulty", Path: binary(t, "faulty"), RenderTimeout: 2 * time.Second})
 	svc, mispURL := serviceWith(t, p, export.Options{RenderTimeout: 6 * time.Second})
 	ipv4, _ := indicator.LookupDataType("ipv4")
