@@ -89,6 +89,7 @@ func TestTAXIIUnknownOwner(t *testing.T) {
 // timeout after another, so a client polling several collections at once
 // waited for as many timeouts as it had collections.
 func TestTAXIIUnknownOwnerAskedOnce(t *testing.T) {
+	t.Parallel() // it mostly waits for real time to pass: beside the other tests that do
 	h := newHarness(t, withSite(func(s *config.Site) { s.MISPTimeoutSeconds = 5 }))
 	h.sim.SetFault(mispsim.Fault{Kind: mispsim.FaultSlow, Delay: 10 * time.Minute})
 	feeds := []string{"block", "alert", "hunt"}
