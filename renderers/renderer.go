@@ -28,7 +28,7 @@ type Info struct {
 	Name        string           // URL segment and registry key: "edl", "rpz", "stix21"
 	Description string           // one line
 	ContentType string           // full media type
-	Extension   string           // ".txt", ".rpz", ".rules"
+	Extension   string           // ".txt", ".rpz", ".rules"; the list is also served at Name+Extension
 	Types       []indicator.Type // the only types Render receives
 	// Options lists the per-site options the renderer accepts.
 	Options []Option
@@ -215,6 +215,9 @@ func (info Info) Supports(t indicator.Type) bool { return slices.Contains(info.T
 type Registry struct {
 	mu sync.RWMutex
 	m  map[string]Renderer
+	// files maps a name followed by its renderer's Extension ("junos.txt")
+	// to the name; "" when two renderers give the same file name.
+	files map[string]string
 }
 
 // Add registers r, refusing an Info that does not pass Info.Validate and a
@@ -229,12 +232,51 @@ func (g *Registry) Add(r Renderer) error {
 	defer g.mu.Unlock()
 	if g.m == nil {
 		g.m = map[string]Renderer{}
+		g.files = map[string]string{}
 	}
 	if _, dup := g.m[name]; dup {
 		return fmt.Errorf("renderers: %q is already registered", name)
 	}
 	g.m[name] = r
+	file, owner := name+info.Extension, name
+	if _, taken := g.files[file]; taken {
+		owner = ""
+	}
+	g.files[file] = owner
 	return nil
+}
+
+// Resolve returns the renderer name an output segment names: the segment
+// itself when a renderer has that name, else a name the segment gives
+// followed by that renderer's own Extension ("junos.txt" is junos, not
+// "txt.zone" txt), else the segment unchanged (no such renderer). A file
+// name two renderers give ("a" with ".b.txt", "a.b" with ".txt") names
+// neither.
+func (g *Registry) Resolve(segment string) string {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	if _, ok := g.m[segment]; ok {
+		return segment
+	}
+	if name := g.files[segment]; name != "" {
+		return name
+	}
+	return segment
+}
+
+// FileNames returns the names followed by their renderer's Extension that
+// Resolve takes, sorted.
+func (g *Registry) FileNames() []string {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	out := make([]string, 0, len(g.files))
+	for file, name := range g.files {
+		if _, ok := g.m[file]; name != "" && !ok {
+			out = append(out, file)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Lookup returns the renderer named name.

@@ -174,6 +174,33 @@ func TestSplitOutput(t *testing.T) {
 	}
 }
 
+// ParseOutput takes a renderer's own extension after its name, and only
+// its own: the list of "rpz.rpz" is rpz's, "txt.zone" stays unknown.
+func TestParseOutput(t *testing.T) {
+	svc := New(Options{Renderers: renderers.Builtin()})
+	tests := []struct {
+		in, name, pkg string
+		sum           bool
+	}{
+		{"txt", "txt", "", false},
+		{"txt.txt", "txt", "", false},
+		{"csv.csv.md5", "csv", "", true},
+		{"rpz.rpz", "rpz", "", false},
+		{"stix21.json", "stix21", "", false},
+		{"txt.tar.gz", "txt", "tar.gz", false},
+		{"txt.txt.tar.gz", "txt.txt", "tar.gz", false},
+		{"txt.zone", "txt.zone", "", false},
+		{"rpz.txt", "rpz.txt", "", false},
+		{"txt.TXT", "txt.TXT", "", false},
+	}
+	for _, tc := range tests {
+		name, pkg, sum := svc.ParseOutput(tc.in)
+		if name != tc.name || pkg != tc.pkg || sum != tc.sum {
+			t.Errorf("%q: %q %q %v, want %q %q %v", tc.in, name, pkg, sum, tc.name, tc.pkg, tc.sum)
+		}
+	}
+}
+
 // listOf returns ins as an indicator.List.
 func listOf(t testing.TB, ins ...indicator.Indicator) indicator.List {
 	t.Helper()

@@ -39,6 +39,18 @@ func SplitOutput(segment string) (name, pkg string, checksum bool) {
 	return name, "", checksum
 }
 
+// ParseOutput is SplitOutput that also takes a plain list's name followed
+// by its renderer's own Extension, some devices choosing a parser by the
+// file name: "junos.txt" and "junos.txt.md5" name junos, served and cached
+// as "junos" is (renderers.Registry.Resolve).
+func (s *Service) ParseOutput(segment string) (name, pkg string, checksum bool) {
+	name, pkg, checksum = SplitOutput(segment)
+	if pkg == "" {
+		name = s.opts.Renderers.Resolve(name)
+	}
+	return name, pkg, checksum
+}
+
 // MD5 returns the hex MD5 of the artifact's body, the content of a
 // checksum URL, computed once.
 func (a *Artifact) MD5() string {

@@ -46,7 +46,9 @@ func (s *Server) table() []route {
 	feed := param{name: "feedName", in: "path", desc: "feed: a tag-based selection of MISP attributes", enum: config.FeedNames}
 	dataType := param{name: "dataType", in: "path", desc: "kind of indicator", enum: indicator.DataTypeNames()}
 	age := param{name: "dataAge", in: "path", desc: "oldest attribute change to include: N followed by h, d, w, m or y (at most 10 years); the original's values " + strings.Join(export.LegacyAges, ", "), pattern: "^[0-9]{1,5}[hdwmy]$"}
-	output := param{name: "output", in: "path", desc: "output format: a renderer name (see /v1/renderers)", enum: s.opts.Renderers.Names()}
+	output := param{name: "output", in: "path", desc: "output format: a renderer name (see /v1/renderers), or the name followed by its renderer's extension (junos.txt), the same list; " +
+		".md5 after either gives the list's MD5, .tar.gz after a name the list packaged for suricata-update",
+		enum: append(s.opts.Renderers.Names(), s.opts.Renderers.FileNames()...)}
 	cacheP := param{name: "cache", in: "query", desc: "cache lifetime in seconds (default: the site's memcached_all_timeout, else 60)", integer: true, min: 1, max: 86400}
 	org := param{name: "orgUUID", in: "path", desc: "MISP organisation uuid", pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"}
 	vendor := param{name: "vendorName", in: "path", desc: "vendor list format", enum: vendorNames}

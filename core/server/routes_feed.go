@@ -70,7 +70,7 @@ func (s *Server) parseList(c *fiber.Ctx, cl *caller, kind export.Kind) (export.R
 		v.add("path", "dataAge", "value_error", "Value error, "+err.Error()+" (e.g. "+strings.Join(export.LegacyAges[:6], ", ")+")", r.Age)
 	}
 	var checksum bool
-	r.Output, r.Package, checksum = export.SplitOutput(c.Params("output"))
+	r.Output, r.Package, checksum = s.opts.Export.ParseOutput(c.Params("output"))
 	if checksum {
 		c.Locals("checksum", true)
 	}
