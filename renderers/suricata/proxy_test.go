@@ -72,3 +72,38 @@ func TestURLRulesDirectAndThroughProxy(t *testing.T) {
 	check(trafficAlerts(t, proxyIndicators, 8080, direct), directCases)
 	check(trafficAlerts(t, proxyIndicators, 3128, proxied), proxiedCases)
 }
+
+// TestURLRuleMatchesBrowserEscapesDecoded runs Suricata over requests for
+// a URL whose canonical form escapes non-ASCII bytes and quotes as a
+// browser does: its rule alerts however the client writes them (upper- or
+// lower-case escapes, raw bytes), directly and through a proxy, and not
+// on another path.
+func TestURLRuleMatchesBrowserEscapesDecoded(t *testing.T) {
+	v, err := indicator.CanonicalURL(`http://e.example/straße/<x>?q="ä"`)
+	if err != nil || v != "http://e.example/stra%C3%9Fe/%3Cx%3E?q=%22%C3%A4%22" {
+		t.Fatalf("canonical %q, %v", v, err)
+	}
+	want := []string{"url " + v}
+	cases := []struct {
+		target string
+		want   []string
+	}{
+		{"/stra%C3%9Fe/%3Cx%3E?q=%22%C3%A4%22", want},
+		{"/stra%c3%9fe/%3cx%3e?q=%22%c3%a4%22&r", want},
+		{`/straße/<x>?q="ä"`, want},
+		{"http://e.example/stra%C3%9Fe/%3Cx%3E?q=%22%C3%A4%22", want},
+		{`http://e.example/straße/<x>?q="ä"`, want},
+		{"/stra%C3%9Fe/%3Cy%3E?q=%22%C3%A4%22", nil},
+		{"/x/stra%C3%9Fe/%3Cx%3E?q=%22%C3%A4%22", nil},
+	}
+	var convs [][]realtools.Segment
+	for _, c := range cases {
+		convs = append(convs, httpGet("e.example", c.target))
+	}
+	got := trafficAlerts(t, []indicator.Indicator{ind(indicator.URL, v)}, 80, convs)
+	for i, c := range cases {
+		if !slices.Equal(got[i], c.want) {
+			t.Errorf("GET %s: alerts %q, want %q", c.target, got[i], c.want)
+		}
+	}
+}

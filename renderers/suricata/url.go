@@ -62,6 +62,49 @@ func normalizedAway(path string) bool {
 		strings.HasSuffix(path, "/.") || strings.HasSuffix(path, "/..")
 }
 
+// decodeBrowserEscapes returns path (path and query) with each escape of
+// a byte a browser percent-encodes (indicator.CanonicalURL writes them
+// so) decoded, as Suricata's normalised http.uri holds it: non-ASCII
+// bytes, and " < > ^ ` { } in the path, " < > ' in the query. The
+// request then matches however the client writes those bytes (%C3%9F,
+// %c3%9f or raw), as it did before the URL was canonicalised. Other
+// escapes (%2F, %41, %25, %20...) are kept, so the raw URI is matched.
+func decodeBrowserEscapes(path string) string {
+	if !strings.Contains(path, "%") {
+		return path
+	}
+	b := make([]byte, 0, len(path))
+	query := false
+	for i := 0; i < len(path); i++ {
+		c := path[i]
+		query = query || c == '?'
+		if c == '%' && i+2 < len(path) {
+			if d, ok := unhex(path[i+1], path[i+2]); ok && (d >= 0x80 || strings.IndexByte(escapedIn(query), d) >= 0) {
+				b = append(b, d)
+				i += 2
+				continue
+			}
+		}
+		b = append(b, c)
+	}
+	return string(b)
+}
+
+// escapedIn is the ASCII a browser percent-encodes in a URL's query, or
+// else its path, that Suricata's http.uri decodes unambiguously.
+func escapedIn(query bool) string {
+	if query {
+		return `"<>'`
+	}
+	return "\"<>^`{}"
+}
+
+// unhex returns the byte of the hex digits a and b.
+func unhex(a, b byte) (byte, bool) {
+	x, err := strconv.ParseUint(string([]byte{a, b}), 16, 8)
+	return byte(x), err == nil
+}
+
 // anyClientHello matches the version of any ClientHello, once a session:
 // a tls rule with no TLS keyword alerts on every packet the client sends.
 const anyClientHello = "ssl_version:sslv2,sslv3,tls1.0,tls1.1,tls1.2,tls1.3; "
@@ -109,7 +152,7 @@ func (r *render) addURL(ind indicator.Indicator) error {
 		if u.port != "" && u.port != "80" {
 			r.raw(`http.header; pcre:"/^host:[^\r\n]*:` + u.port + `[ \t]*\r?$/mi"; `)
 		}
-		path := u.path
+		path := decodeBrowserEscapes(u.path)
 		if strings.HasPrefix(path, "?") {
 			path = "/" + path
 		}
