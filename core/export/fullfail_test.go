@@ -17,7 +17,8 @@ import (
 // failingFullReads serves e's emulator through a MISP that, while failing
 // is set, answers the feed's full search (no timestamp, no uuid) with a
 // gateway timeout after giveUp seconds on e's clock, as one whose proxy
-// gives up on large searches does, and answers every other request. It
+// gives up on large searches does (with giveUp negative, it answers
+// nothing until the client gives up), and answers every other request. It
 // counts the full searches asked.
 func failingFullReads(t *testing.T, e *emulated, giveUp int64) (failing *atomic.Bool, fullAsked *atomic.Int32) {
 	failing, fullAsked = new(atomic.Bool), new(atomic.Int32)
@@ -27,6 +28,10 @@ func failingFullReads(t *testing.T, e *emulated, giveUp int64) (failing *atomic.
 			r.Body = io.NopCloser(bytes.NewReader(body))
 			if bytes.Contains(body, []byte(`"timestamp":0,`)) && !bytes.Contains(body, []byte(`"uuid":`)) {
 				fullAsked.Add(1)
+				if failing.Load() && giveUp < 0 {
+					<-r.Context().Done()
+					return
+				}
 				if failing.Load() {
 					e.clock.Add(giveUp)
 					w.Header().Set("Content-Type", "text/html")
@@ -46,10 +51,16 @@ func failingFullReads(t *testing.T, e *emulated, giveUp int64) (failing *atomic.
 // failingEmulated is an emulator behind failingFullReads, its full
 // searches failing after 240 seconds while failing is set.
 func failingEmulated(t *testing.T) (e *emulated, failing *atomic.Bool, fullAsked *atomic.Int32) {
+	return failingEmulatedAfter(t, 240)
+}
+
+// failingEmulatedAfter is failingEmulated, its full searches failing as
+// failingFullReads makes them with giveUp.
+func failingEmulatedAfter(t *testing.T, giveUp int64) (e *emulated, failing *atomic.Bool, fullAsked *atomic.Int32) {
 	e = &emulated{}
 	e.clock.Store(time.Date(2026, 9, 1, 12, 0, 0, 0, time.UTC).Unix())
 	e.sim = misptest.New(t, mispsim.Options{Seed: 1, Now: e.now})
-	failing, fullAsked = failingFullReads(t, e, 240)
+	failing, fullAsked = failingFullReads(t, e, giveUp)
 	e.site = emulatorSite(e.url, 600, 1000)
 	e.site.Guard.Warninglists = new(bool)
 	return e, failing, fullAsked

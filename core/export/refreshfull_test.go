@@ -107,6 +107,50 @@ func TestRefreshTagRenamedFullReadFailing(t *testing.T) {
 func TestRefreshMostEventsChangedFullReadFailing(t *testing.T) {
 	e, failing, fullAsked := failingEmulated(t)
 	logger, logs := testtool.JSONLogger()
+	svc := e.service(export.Options{ReconcileEvery: time.Hour, Logger: logger})
+	change, want := mostEventsChanging(t, svc, e, fullAsked)
+	failing.Store(true)
+	e.clock.Add(60)
+	change("tlp:green", "100.128.1.1")
+	runRefreshSteps(t, svc, e, "block", fullAsked, []refreshStep{{"most changed, full read failing", 60, 2, *want, false}})
+	change("tlp:amber", "100.128.1.2")
+	runRefreshSteps(t, svc, e, "block", fullAsked, []refreshStep{{"most changed within the back-off", 120, 2, *want, false}})
+	if n := logCount(logs, refreshedMsg, "most events held changed"); n != 1 {
+		t.Errorf("%d log lines of the failed full read, want 1:\n%s", n, logs)
+	}
+	failing.Store(false)
+	change("tlp:white", "100.128.1.3")
+	runRefreshSteps(t, svc, e, "block", fullAsked, []refreshStep{{"most changed past the back-off", 300, 3, *want, false}})
+}
+
+// The same, the full read failing at the build timeout (MISP answering
+// nothing): the rebuild ends with it, the last list served STALE, and the
+// full read then waits for its back-off as after any failure, the next
+// rebuilds refreshing the feed, not asking MISP the full search again
+// (and waiting for the build timeout) each time.
+func TestRefreshMostEventsChangedFullReadTimingOut(t *testing.T) {
+	e, hanging, fullAsked := failingEmulatedAfter(t, -1)
+	logger, logs := testtool.JSONLogger()
+	svc := e.service(export.Options{ReconcileEvery: time.Hour, Logger: logger, BuildTimeout: 5 * time.Second})
+	change, want := mostEventsChanging(t, svc, e, fullAsked)
+	before := *want
+	hanging.Store(true)
+	e.clock.Add(60)
+	change("tlp:green", "100.128.1.1")
+	runRefreshSteps(t, svc, e, "block", fullAsked, []refreshStep{{"most changed, full read timing out", 60, 2, before, true}})
+	change("tlp:amber", "100.128.1.2")
+	runRefreshSteps(t, svc, e, "block", fullAsked, []refreshStep{{"most changed within the back-off", 120, 2, *want, false}})
+	if n := logCount(logs, refreshedMsg, "most events held changed"); n != 1 {
+		t.Errorf("%d log lines of the failed full read, want 1:\n%s", n, logs)
+	}
+}
+
+// mostEventsChanging adds eight events of the block feed to e and serves
+// svc's first list of it; change then attaches tag, local (no timestamp
+// moves), to six of them, each then read whole, more than half of the
+// ten at most held, and adds the event of ip; list is the list expected.
+func mostEventsChanging(t *testing.T, svc *export.Service, e *emulated, fullAsked *atomic.Int32) (change func(tag, ip string), list *string) {
+	t.Helper()
 	var ids []int64
 	want := ""
 	for i := 1; i <= 8; i++ {
@@ -122,13 +166,8 @@ func TestRefreshMostEventsChangedFullReadFailing(t *testing.T) {
 		Attributes: []mispsim.Attribute{{Type: "ip-dst", Value: "100.128.2.1"}}}); err != nil {
 		t.Fatal(err)
 	}
-	svc := e.service(export.Options{ReconcileEvery: time.Hour, Logger: logger})
 	runRefreshSteps(t, svc, e, "block", fullAsked, []refreshStep{{"first list", 0, 1, want, false}})
-	failing.Store(true)
-	// change attaches tag, local (no timestamp moves), to six of the eight
-	// events, each then read whole, more than half of the ten at most
-	// held, and adds the event of ip.
-	change := func(tag, ip string) {
+	return func(tag, ip string) {
 		t.Helper()
 		for _, id := range ids[:6] {
 			if out := mispCall(t, e, fmt.Sprintf("/events/addTag/%d/%s/local:1", id, tag), nil); !strings.Contains(string(out), `"saved":true`) {
@@ -139,18 +178,7 @@ func TestRefreshMostEventsChangedFullReadFailing(t *testing.T) {
 			t.Fatal(err)
 		}
 		want += "\n" + ip
-	}
-	e.clock.Add(60)
-	change("tlp:green", "100.128.1.1")
-	runRefreshSteps(t, svc, e, "block", fullAsked, []refreshStep{{"most changed, full read failing", 60, 2, want, false}})
-	change("tlp:amber", "100.128.1.2")
-	runRefreshSteps(t, svc, e, "block", fullAsked, []refreshStep{{"most changed within the back-off", 120, 2, want, false}})
-	if n := logCount(logs, refreshedMsg, "most events held changed"); n != 1 {
-		t.Errorf("%d log lines of the failed full read, want 1:\n%s", n, logs)
-	}
-	failing.Store(false)
-	change("tlp:white", "100.128.1.3")
-	runRefreshSteps(t, svc, e, "block", fullAsked, []refreshStep{{"most changed past the back-off", 300, 3, want, false}})
+	}, &want
 }
 
 // MISP's clock found set back before the window's start while MISP fails

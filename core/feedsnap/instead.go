@@ -55,6 +55,6 @@ type FullRead struct {
 	// Done: the full read was made and succeeded; the snapshot is its.
 	Done bool
 	// Err is the full read's error when it failed and the refresh went
-	// on in its place.
+	// on in its place, or, the context ended by then, ended with it.
 	Err error
 }

@@ -92,11 +92,16 @@ func RefreshWith(ctx context.Context, src Source, q misp.Query, old *Snapshot, s
 			return false
 		}
 		s, c, err = fullInstead(ctx, src, q, started, c, tags)
-		if err == nil || why.Required() || ctx.Err() != nil {
+		if err == nil || why.Required() {
 			fr.Done = err == nil
 			return true
 		}
-		fr.Err, err = err, nil
+		fr.Err = err
+		if ctx.Err() != nil {
+			// No refresh can follow: the full read's error ends it.
+			return true
+		}
+		err = nil
 		return false
 	}
 	if src.Events == nil && instead(IndexUnusable) {
