@@ -70,7 +70,7 @@ func (s *Service) fullReadEnded(ctx context.Context, r Request, st *feedState, w
 	}
 	if why.Required() {
 		st.fullNeeded, st.fullErr = why, err
-		s.opts.Logger.Warn("full read failed; the feed's last good lists are served until it succeeds", "site", r.Site.Name,
+		s.opts.Logger.Warn("full read failed; the feed's last good lists are served, within max_stale_seconds, until it succeeds", "site", r.Site.Name,
 			"feed", r.Feed, "reason", reason, "failures", st.fullFailures, "retry_in", wait.String(), "error", err)
 		return false
 	}

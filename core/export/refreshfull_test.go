@@ -63,7 +63,7 @@ func logCount(logs *testtool.LogBuffer, msg, reason string) int {
 }
 
 const (
-	heldMsg      = "full read failed; the feed's last good lists are served until it succeeds"
+	heldMsg      = "full read failed; the feed's last good lists are served, within max_stale_seconds, until it succeeds"
 	refreshedMsg = "full read failed; the feed is refreshed instead until it is tried again"
 )
 
