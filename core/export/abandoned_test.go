@@ -110,6 +110,27 @@ func getAsync(s *Service, ctx context.Context, r Request) <-chan outcome {
 	return done
 }
 
+// awaitOutcome returns the outcome of the Get of what, failing t when it
+// has none within a minute: letGo then ends what the Get may wait for (a
+// held render), and the failure says what it returned after.
+func awaitOutcome(t *testing.T, done <-chan outcome, what string, letGo func()) outcome {
+	t.Helper()
+	select {
+	case o := <-done:
+		return o
+	case <-time.After(time.Minute):
+	}
+	letGo()
+	select {
+	case o := <-done:
+		t.Fatalf("%s: no answer within a minute; once the held render was let go: %s (upstream %v), %d entries, error %v",
+			what, o.res.Status, o.res.Upstream, o.res.Entries, o.err)
+	case <-time.After(time.Minute):
+		t.Fatalf("%s: no answer within a minute, nor within a minute of the held render let go", what)
+	}
+	return outcome{}
+}
+
 // buildWaiters counts the requests waiting for the build of r's list.
 func buildWaiters(s *Service, r Request) int {
 	k := s.listKeys(r)

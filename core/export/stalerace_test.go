@@ -5,6 +5,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -17,13 +18,17 @@ import (
 // answers while the stale build renders, the list MISP's answer made is
 // kept, served as a HIT and kept as the last good list, and the requests
 // that waited for the stale build get it too (STALE: their own read of
-// MISP failed).
+// MISP failed). A request whose own read of MISP fails joins the stale
+// build, whose render the test holds: each wait ends within a minute,
+// the render let go, with what the request got.
 func TestStaleBuildDoesNotReplaceLaterBuild(t *testing.T) {
 	srv, down, attrs := switchableMISP(t, 3)
 	clock := &fakeClock{now: time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)}
 	s := New(inMemory(Options{Now: clock.Now}, "stale race test"))
 	rd := newLateStop()
 	addRenderer(t, s, rd)
+	letGo := sync.OnceFunc(func() { close(rd.release) })
+	t.Cleanup(letGo)
 	r := limitsRequest(srv.URL, "k", "1d")
 	r.Output = "test-late-stop"
 	ctx := context.Background()
@@ -43,15 +48,16 @@ func TestStaleBuildDoesNotReplaceLaterBuild(t *testing.T) {
 	attrs.Store(6)
 	down.Store(false)
 	clock.advance(time.Minute)
-	built, err := s.Get(ctx, r)
-	if err != nil {
-		t.Fatalf("build once MISP answers: %v", err)
+	got := awaitOutcome(t, getAsync(s, ctx, r), "build once MISP answers", letGo)
+	if got.err != nil {
+		t.Fatalf("build once MISP answers: %v", got.err)
 	}
+	built := got.res
 	if built.Status != Miss || built.Entries != 5 {
 		t.Fatalf("build once MISP answers: %s, %d entries; want a MISS of 5", built.Status, built.Entries)
 	}
-	close(rd.release)
-	waited := <-stale
+	letGo()
+	waited := awaitOutcome(t, stale, "request that waited for the stale build", letGo)
 	if waited.err != nil {
 		t.Fatalf("request that waited for the stale build: %v", waited.err)
 	}
