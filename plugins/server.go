@@ -5,25 +5,33 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"slices"
 
 	"github.com/hashicorp/go-hclog"
 	goplugin "github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/experimental"
 
+	"github.com/cratos-project/cratos/internal/version"
 	"github.com/cratos-project/cratos/plugins/proto"
 	"github.com/cratos-project/cratos/renderers"
 )
 
 // Serve serves r as a plugin over go-plugin and gRPC; it is the whole main
 // of a plugin program. It returns only when the host ends the plugin, and
-// exits with status 1 when started by hand rather than by Cratos.
+// exits with status 1 when started by hand rather than by Cratos; run with
+// --version, it prints the renderer's name and the plugin's version and
+// returns.
 //
 // Render calls arrive concurrently, one per request. A panic inside Render
 // fails that request with an error and is logged to stderr with its stack;
 // the plugin keeps serving. The input sequence passed to Render streams from
 // the host and can be ranged over once.
 func Serve(r renderers.Renderer) {
+	if slices.Contains(os.Args[1:], "--version") {
+		fmt.Println(r.Info().Name, version.String())
+		return
+	}
 	if err := checkInfo(r.Info()); err != nil {
 		fmt.Fprintf(os.Stderr, "plugins: serve: %v\n", err)
 		os.Exit(1)

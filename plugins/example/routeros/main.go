@@ -1,18 +1,5 @@
 package main
 
-import (
-	"fmt"
-	"os"
-	"slices"
+import "github.com/cratos-project/cratos/plugins"
 
-	"github.com/cratos-project/cratos/internal/version"
-	"github.com/cratos-project/cratos/plugins"
-)
-
-func main() {
-	if slices.Contains(os.Args[1:], "--version") {
-		fmt.Println("cratos-routeros", version.String())
-		return
-	}
-	plugins.Serve(Renderer{})
-}
+func main() { plugins.Serve(Renderer{}) }
