@@ -2,12 +2,43 @@ package indicator
 
 import "testing"
 
+// urlCase is a URL as MISP holds it and as it is listed, "" where it is
+// refused.
+type urlCase struct{ in, want string }
+
+// checkCanonicalURLs checks CanonicalURL on each case.
+func checkCanonicalURLs(t *testing.T, tests []urlCase) {
+	t.Helper()
+	for _, tt := range tests {
+		checkCanonicalURL(t, tt.in, tt.want)
+	}
+}
+
+// checkCanonicalURL reports an error unless CanonicalURL lists in as want,
+// or refuses it where want is "", and returns the URL and whether it did.
+func checkCanonicalURL(t *testing.T, in, want string) (string, bool) {
+	t.Helper()
+	got, err := CanonicalURL(in)
+	if want == "" {
+		if err == nil {
+			t.Errorf("%q: got %q, want an error", in, got)
+			return got, false
+		}
+		return got, true
+	}
+	if err != nil || got != want {
+		t.Errorf("%q: got %q, %v; want %q", in, got, err, want)
+		return got, false
+	}
+	return got, true
+}
+
 // TestURLMappedHost: a URL on an IPv4-mapped IPv6 address is on the IPv4
 // address, which its packets go to, as an ip-dst value is: devices match
 // it there (a Suricata rule on ::ffff:192.0.2.1 never sees IPv4 traffic,
 // a Palo Alto list takes no IPv6 host).
 func TestURLMappedHost(t *testing.T) {
-	tests := []struct{ in, want string }{
+	tests := []urlCase{
 		{"http://[::ffff:192.0.2.1]/gate.php", "http://192.0.2.1/gate.php"},
 		{"https://[::FFFF:c000:201]:8443/x", "https://192.0.2.1:8443/x"},
 		{"http://[::ffff:192.0.2.1]:80", "http://192.0.2.1"},
@@ -17,12 +48,7 @@ func TestURLMappedHost(t *testing.T) {
 		{"http://[64:ff9b::192.0.2.1]/", "http://[64:ff9b::c000:201]/"},
 		{"http://[2001:DB8::1]/", "http://[2001:db8::1]/"},
 	}
-	for _, tt := range tests {
-		got, err := CanonicalURL(tt.in)
-		if err != nil || got != tt.want {
-			t.Errorf("%q: got %q, %v; want %q", tt.in, got, err, tt.want)
-		}
-	}
+	checkCanonicalURLs(t, tests)
 }
 
 // TestURLSchemeOnlyAtStart: a "://" after the first '/' or '?' is path or
@@ -40,15 +66,8 @@ func TestURLSchemeOnlyAtStart(t *testing.T) {
 		{"u@evil.example://x.example/", "", "", ""},
 	}
 	for _, tt := range tests {
-		got, err := CanonicalURL(tt.in)
-		if tt.want == "" {
-			if err == nil {
-				t.Errorf("%q: got %q, want an error", tt.in, got)
-			}
-			continue
-		}
-		if err != nil || got != tt.want {
-			t.Errorf("%q: got %q, %v; want %q", tt.in, got, err, tt.want)
+		got, ok := checkCanonicalURL(t, tt.in, tt.want)
+		if !ok || tt.want == "" {
 			continue
 		}
 		if scheme, rest := SplitScheme(got); scheme != tt.scheme || rest != tt.rest {
@@ -61,7 +80,7 @@ func TestURLSchemeOnlyAtStart(t *testing.T) {
 // port, as a client leaves it out of the URL it requests; other ports,
 // and ports of other schemes, stay.
 func TestURLDefaultPorts(t *testing.T) {
-	tests := []struct{ in, want string }{
+	tests := []urlCase{
 		{"http://evil.example:80/x", "http://evil.example/x"},
 		{"https://evil.example:443/x", "https://evil.example/x"},
 		{"FTP://evil.example:21/pub", "ftp://evil.example/pub"},
@@ -73,12 +92,7 @@ func TestURLDefaultPorts(t *testing.T) {
 		{"ftps://evil.example:21/", "ftps://evil.example:21/"},
 		{"gopher://evil.example:70/", "gopher://evil.example:70/"},
 	}
-	for _, tt := range tests {
-		got, err := CanonicalURL(tt.in)
-		if err != nil || got != tt.want {
-			t.Errorf("%q: got %q, %v; want %q", tt.in, got, err, tt.want)
-		}
-	}
+	checkCanonicalURLs(t, tests)
 }
 
 // TestURLBackslash: in a URL of a WHATWG special scheme (http, https, ws,
@@ -90,7 +104,7 @@ func TestURLDefaultPorts(t *testing.T) {
 // authority cannot hold one. The '/' and '\' after a special scheme's ':'
 // are skipped, as a browser skips them.
 func TestURLBackslash(t *testing.T) {
-	tests := []struct{ in, want string }{
+	tests := []urlCase{
 		{`http://evil.example\path\x`, "http://evil.example/path/x"},
 		{`http://evil.example/a\b`, "http://evil.example/a/b"},
 		{`HTTPS://Evil.Example:443\a\\b/`, "https://evil.example/a//b/"},
@@ -128,18 +142,7 @@ func TestURLBackslash(t *testing.T) {
 		{`gopher://evil.example\a`, ""},
 		{`gopher://good.example\@evil.example/`, ""},
 	}
-	for _, tt := range tests {
-		got, err := CanonicalURL(tt.in)
-		if tt.want == "" {
-			if err == nil {
-				t.Errorf("%q: got %q, want an error", tt.in, got)
-			}
-			continue
-		}
-		if err != nil || got != tt.want {
-			t.Errorf("%q: got %q, %v; want %q", tt.in, got, err, tt.want)
-		}
-	}
+	checkCanonicalURLs(t, tests)
 }
 
 // TestURLDotSegments: in a URL of a special scheme, or without one, a
@@ -149,7 +152,7 @@ func TestURLBackslash(t *testing.T) {
 // a last "." or ".." leaves a trailing '/'. A segment that only holds
 // dots among other text, the query and another scheme's path are kept.
 func TestURLDotSegments(t *testing.T) {
-	tests := []struct{ in, want string }{
+	tests := []urlCase{
 		{"http://evil.example/a/../b", "http://evil.example/b"},
 		{"http://evil.example/a/./b", "http://evil.example/a/b"},
 		{"http://evil.example/%2e%2e/b", "http://evil.example/b"},
@@ -185,12 +188,7 @@ func TestURLDotSegments(t *testing.T) {
 		// Another scheme's path is kept.
 		{"gopher://evil.example/a/../b", "gopher://evil.example/a/../b"},
 	}
-	for _, tt := range tests {
-		got, err := CanonicalURL(tt.in)
-		if err != nil || got != tt.want {
-			t.Errorf("%q: got %q, %v; want %q", tt.in, got, err, tt.want)
-		}
-	}
+	checkCanonicalURLs(t, tests)
 }
 
 // TestURLPercentEncoding: in a URL of a special scheme, or without one, a
@@ -200,7 +198,7 @@ func TestURLDotSegments(t *testing.T) {
 // non-ASCII), with upper-case hex; a '%', its escapes and every other
 // character are sent as they are. Another scheme's path and query are kept.
 func TestURLPercentEncoding(t *testing.T) {
-	tests := []struct{ in, want string }{
+	tests := []urlCase{
 		{`http://evil.example/a"b<c>d`, "http://evil.example/a%22b%3Cc%3Ed"},
 		{"http://evil.example/{x}^`y`", "http://evil.example/%7Bx%7D%5E%60y%60"},
 		{"http://evil.example/straße", "http://evil.example/stra%C3%9Fe"},
@@ -217,10 +215,5 @@ func TestURLPercentEncoding(t *testing.T) {
 		// Another scheme's path and query are kept.
 		{"gopher://evil.example/ä?q='x'", "gopher://evil.example/ä?q='x'"},
 	}
-	for _, tt := range tests {
-		got, err := CanonicalURL(tt.in)
-		if err != nil || got != tt.want {
-			t.Errorf("%q: got %q, %v; want %q", tt.in, got, err, tt.want)
-		}
-	}
+	checkCanonicalURLs(t, tests)
 }
