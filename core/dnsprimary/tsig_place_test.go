@@ -16,9 +16,7 @@ import (
 // such a request was read as unsigned, and an SOA query was answered,
 // unsigned, a transfer refused as if no key had been sent.
 func TestTSIGNotLast(t *testing.T) {
-	z := newTestZone(&fakeSource{text: policyZone(domainsV1)})
-	z.TSIG = testKey()
-	s := startServer(t, time.Now, z)
+	s := startSignedServer(t)
 	tests := []struct {
 		name     string
 		network  string
@@ -40,12 +38,7 @@ func TestTSIGNotLast(t *testing.T) {
 			m := signAt(t, req, time.Now())
 			tt.place(m, m.Extra[0], m.Extra[1])
 			resp := rawExchange(t, tt.network, s.Addr(), m)
-			if resp.Rcode != tt.want {
-				t.Fatalf("rcode %s, want %s:\n%v", dns.RcodeToString[resp.Rcode], dns.RcodeToString[tt.want], resp)
-			}
-			if signed := resp.IsTsig() != nil; signed != tt.wantTSIG {
-				t.Errorf("answer signed: %v, want %v", signed, tt.wantTSIG)
-			}
+			checkSignedAnswer(t, resp, tt.want, tt.wantTSIG)
 		})
 	}
 }
@@ -55,9 +48,7 @@ func TestTSIGNotLast(t *testing.T) {
 // was answered as signed. A TTL other than 0 is taken, as BIND takes it:
 // the MAC covers it.
 func TestTSIGClassAndTTL(t *testing.T) {
-	z := newTestZone(&fakeSource{text: policyZone(domainsV1)})
-	z.TSIG = testKey()
-	s := startServer(t, time.Now, z)
+	s := startSignedServer(t)
 	tests := []struct {
 		name     string
 		network  string
@@ -76,24 +67,10 @@ func TestTSIGClassAndTTL(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			req := new(dns.Msg).SetQuestion(testZone, tt.qtype)
-			req.SetTsig(testKeyName, dns.HmacSHA256, 300, time.Now().Unix())
-			req.Extra[0].Header().Ttl = tt.ttl
-			wire, _, err := dns.TsigGenerate(req, testSecret, "", false)
-			m := new(dns.Msg)
-			if err == nil {
-				err = m.Unpack(wire)
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
+			m := signWithTTL(t, req, time.Now(), tt.ttl)
 			m.Extra[0].Header().Class = tt.class
 			resp := rawExchange(t, tt.network, s.Addr(), m)
-			if resp.Rcode != tt.want {
-				t.Fatalf("rcode %s, want %s:\n%v", dns.RcodeToString[resp.Rcode], dns.RcodeToString[tt.want], resp)
-			}
-			if signed := resp.IsTsig() != nil; signed != tt.wantTSIG {
-				t.Errorf("answer signed: %v, want %v", signed, tt.wantTSIG)
-			}
+			checkSignedAnswer(t, resp, tt.want, tt.wantTSIG)
 		})
 	}
 }
@@ -102,7 +79,15 @@ func TestTSIGClassAndTTL(t *testing.T) {
 // request read back, its TSIG record last in Extra, for a test to alter.
 func signAt(t *testing.T, req *dns.Msg, signed time.Time) *dns.Msg {
 	t.Helper()
+	return signWithTTL(t, req, signed, 0)
+}
+
+// signWithTTL is signAt with the TSIG record's TTL set to ttl before
+// signing, so that the MAC covers it.
+func signWithTTL(t *testing.T, req *dns.Msg, signed time.Time, ttl uint32) *dns.Msg {
+	t.Helper()
 	req.SetTsig(testKeyName, dns.HmacSHA256, 300, signed.Unix())
+	req.IsTsig().Hdr.Ttl = ttl
 	wire, _, err := dns.TsigGenerate(req, testSecret, "", false)
 	if err != nil {
 		t.Fatal(err)
@@ -112,6 +97,25 @@ func signAt(t *testing.T, req *dns.Msg, signed time.Time) *dns.Msg {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// startSignedServer starts a server of the test zone with the test key.
+func startSignedServer(t *testing.T) *Server {
+	t.Helper()
+	z := newTestZone(&fakeSource{text: policyZone(domainsV1)})
+	z.TSIG = testKey()
+	return startServer(t, time.Now, z)
+}
+
+// checkSignedAnswer checks the answer's rcode and whether it is signed.
+func checkSignedAnswer(t *testing.T, resp *dns.Msg, want int, wantTSIG bool) {
+	t.Helper()
+	if resp.Rcode != want {
+		t.Fatalf("rcode %s, want %s:\n%v", dns.RcodeToString[resp.Rcode], dns.RcodeToString[want], resp)
+	}
+	if signed := resp.IsTsig() != nil; signed != wantTSIG {
+		t.Errorf("answer signed: %v, want %v", signed, wantTSIG)
+	}
 }
 
 // rawExchange sends req packed as it is, no TSIG computed, over network
