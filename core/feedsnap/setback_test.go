@@ -19,7 +19,6 @@ import (
 // full read does.
 func TestRefreshAfterMISPsClockWasSetBack(t *testing.T) {
 	ctx := context.Background()
-	newIP := map[string]any{"type": "ip-dst", "value": "203.0.113.9", "to_ids": true, "category": "Network activity"}
 	for _, tt := range []struct {
 		feed string
 		want []string
@@ -29,17 +28,7 @@ func TestRefreshAfterMISPsClockWasSetBack(t *testing.T) {
 	} {
 		t.Run(tt.feed, func(t *testing.T) {
 			q := feedQueries[tt.feed]
-			w := newWorld(t, 1)
-			addBlockEvent(t, w)
-			w.clock.Add(3600)
-			snap, _, err := feedsnap.Full(ctx, w.src, q, w.now())
-			if err != nil {
-				t.Fatal(err)
-			}
-			w.clock.Add(-20 * 60) // set back 20 minutes
-			w.post("/events/add", map[string]any{"info": "new", "published": true,
-				"Tag": []map[string]string{{"name": tagIncident}, {"name": tagBlock}}, "Attribute": []map[string]any{newIP}})
-			w.clock.Add(60)
+			w, snap := afterMISPsClockSetBack(t, q, tagIncident, tagBlock)
 			// Cratos' clock went on: only MISP's was set back.
 			started := w.now().Add(20 * time.Minute)
 			refreshed, c, err := feedsnap.Refresh(ctx, w.src, q, snap, started, feedsnap.DefaultMargin)
@@ -78,17 +67,7 @@ func TestRefreshWithClockSetBackFullReadFailing(t *testing.T) {
 		{"full read answered", true, false, append(slices.Clone(old), "ip-dst 203.0.113.9 true"), 1, true, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			w := newWorld(t, 1)
-			addBlockEvent(t, w)
-			w.clock.Add(3600)
-			snap, _, err := feedsnap.Full(ctx, w.src, q, w.now())
-			if err != nil {
-				t.Fatal(err)
-			}
-			w.clock.Add(-20 * 60)
-			w.post("/events/add", map[string]any{"info": "new", "published": true, "Tag": []map[string]string{{"name": tagBlock}},
-				"Attribute": []map[string]any{{"type": "ip-dst", "value": "203.0.113.9", "to_ids": true, "category": "Network activity"}}})
-			w.clock.Add(60)
+			w, snap := afterMISPsClockSetBack(t, q, tagBlock)
 			src, fullAsked := w.src, 0
 			src.Search = func(ctx context.Context, q misp.Query, newSink func() func(indicator.Attribute)) (int, error) {
 				if q.Timestamp == 0 && len(q.UUIDs) == 0 {
@@ -108,4 +87,28 @@ func TestRefreshWithClockSetBackFullReadFailing(t *testing.T) {
 			}
 		})
 	}
+}
+
+// afterMISPsClockSetBack reads the feed of q in full an hour after the
+// block event was added, then sets MISP's clock back 20 minutes, adds an
+// event of ip-dst 203.0.113.9 tagged tags and lets a minute pass; it
+// returns the world and the snapshot of the full read.
+func afterMISPsClockSetBack(t *testing.T, q misp.Query, tags ...string) (*world, *feedsnap.Snapshot) {
+	t.Helper()
+	w := newWorld(t, 1)
+	addBlockEvent(t, w)
+	w.clock.Add(3600)
+	snap, _, err := feedsnap.Full(context.Background(), w.src, q, w.now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.clock.Add(-20 * 60) // set back 20 minutes
+	var tagList []map[string]string
+	for _, tag := range tags {
+		tagList = append(tagList, map[string]string{"name": tag})
+	}
+	w.post("/events/add", map[string]any{"info": "new", "published": true, "Tag": tagList,
+		"Attribute": []map[string]any{{"type": "ip-dst", "value": "203.0.113.9", "to_ids": true, "category": "Network activity"}}})
+	w.clock.Add(60)
+	return w, snap
 }
