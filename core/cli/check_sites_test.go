@@ -1,14 +1,11 @@
 package cli
 
 import (
-	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/cratos-project/cratos/core/config"
 	"github.com/cratos-project/cratos/internal/testtool"
-	"github.com/cratos-project/cratos/renderers"
 )
 
 // TestYmlSiteFileIsNamed: a sites/<fqdn>.yml file, which serve does not
@@ -25,17 +22,7 @@ func TestYmlSiteFileIsNamed(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "\nwarning: "+warning+"\n") || !strings.Contains(stdout, "1 site file(s)") {
 		t.Errorf("check: exit %d, stdout %q, stderr %q; want exit 0, one site and the warning %q", code, stdout, stderr, warning)
 	}
-	cfg, err := config.Load(cfgPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	logs := &e2eBuffer{}
-	logger := slog.New(slog.NewJSONHandler(logs, nil))
-	svc, err := assemble(cfg, nil, renderers.Builtin().Clone(), logger, logs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer svc.close()
+	svc, logger, logs := assembleFromFile(t, cfgPath, startFlags{})
 	reloadAndLog(svc, logger)
 	if n := strings.Count(logs.String(), `"msg":"sites: `+warning+`"`); n != 1 {
 		t.Errorf("the reload logs the warning %d times, want once; log:\n%s", n, logs.String())

@@ -286,3 +286,23 @@ func heldNamesEvent(n int) mispsim.Event {
 	}
 	return blockEvent("names", attrs...)
 }
+
+// assembleFromFile loads the config.yaml at path, gives it the settings
+// of flags and assembles the service as serve does, its log JSON lines
+// in the buffer returned; the service is closed when the test ends.
+func assembleFromFile(t *testing.T, path string, flags startFlags) (*service, *slog.Logger, *e2eBuffer) {
+	t.Helper()
+	cfg, err := config.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flags.apply(cfg)
+	logger, logs := testtool.JSONLogger()
+	svc, err := assemble(cfg, nil, renderers.Builtin().Clone(), logger, logs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(svc.close)
+	svc.flags = flags
+	return svc, logger, logs
+}

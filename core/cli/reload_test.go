@@ -15,7 +15,6 @@ import (
 	"github.com/cratos-project/cratos/core/auth"
 	"github.com/cratos-project/cratos/core/config"
 	"github.com/cratos-project/cratos/internal/testtool"
-	"github.com/cratos-project/cratos/renderers"
 )
 
 // TestSIGHUPDuringReloadRunsAgain: a SIGHUP that arrives while a reload
@@ -24,17 +23,8 @@ import (
 func TestSIGHUPDuringReloadRunsAgain(t *testing.T) {
 	cfgText := fmt.Sprintf("encryption_key: %q\nsalt: %q\nlisten: \"127.0.0.1:0\"\n", e2eEncryptionKey, e2eSalt)
 	path := testtool.ConfigLayout(t, cfgText, map[string]string{"a.example.yaml": "tag: t\nmispTimeoutSeconds: 10\n"})
-	cfg, err := config.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	logs := &e2eBuffer{}
-	logger := slog.New(slog.NewJSONHandler(logs, nil))
-	svc, err := assemble(cfg, nil, renderers.Builtin().Clone(), logger, logs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer svc.close()
+	svc, logger, logs := assembleFromFile(t, path, startFlags{})
+	cfg := svc.cfg
 	entered, release := make(chan struct{}), make(chan struct{})
 	var calls atomic.Int32
 	reloadSites = func(s *config.Sites) []error {
@@ -131,19 +121,7 @@ func TestSIGHUPRereadsAdminTokens(t *testing.T) {
 func TestSIGHUPNamesSettingsNeedingARestart(t *testing.T) {
 	cfgText := fmt.Sprintf("encryption_key: %q\nsalt: %q\nlisten: \"127.0.0.1:0\"\n", e2eEncryptionKey, e2eSalt)
 	path := testtool.ConfigLayout(t, cfgText, map[string]string{"a.example.yaml": "tag: t\n"})
-	cfg, err := config.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	flags := startFlags{stateDir: t.TempDir()}
-	flags.apply(cfg)
-	logger, logs := testtool.JSONLogger()
-	svc, err := assemble(cfg, nil, renderers.Builtin().Clone(), logger, logs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer svc.close()
-	svc.flags = flags
+	svc, logger, logs := assembleFromFile(t, path, startFlags{stateDir: t.TempDir()})
 	steps := []struct {
 		name, config string
 		want         []string // the settings named, in order
