@@ -72,7 +72,7 @@ func (s *Site) normaliseConsumers() []error {
 }
 
 // checkConsumerName allows names that read well in a log line and a
-// Prometheus label: 1-64 letters, digits, '.', '_', '-' or '@'.
+// Prometheus label: 1-64 ASCII letters, digits, '.', '_', '-' or '@'.
 func checkConsumerName(name string) error {
 	if name == "" {
 		return errors.New("name is required")
@@ -83,7 +83,7 @@ func checkConsumerName(name string) error {
 	for _, r := range name {
 		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._-@", r)
 		if !ok {
-			return fmt.Errorf("name %q: only letters, digits, '.', '_', '-' and '@'", name)
+			return fmt.Errorf("name %q: only ASCII letters, digits, '.', '_', '-' and '@'", name)
 		}
 	}
 	return nil

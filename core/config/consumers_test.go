@@ -34,7 +34,8 @@ func TestConsumers(t *testing.T) {
 	for _, tc := range []struct{ name, body, want string }{
 		{"short fingerprint", "abc: {name: a}", "64 hex digits"},
 		{"no name", fp + ": {expect_every: 5m}", "name is required"},
-		{"bad name", fp + ": {name: 'a b'}", "only letters"},
+		{"bad name", fp + ": {name: 'a b'}", "only ASCII letters"},
+		{"accented name", fp + ": {name: pare-feu-é}", `name "pare-feu-é": only ASCII letters`},
 		{"duplicate name", fp + ": {name: a}\n  " + upper + ": {name: a}", "also used by"},
 		{"number interval", fp + ": {name: a, expect_every: 300}", ":3: cannot unmarshal int `300` into time.Duration"},
 		{"bad interval", fp + ": {name: a, expect_every: 5 minutes}", "into time.Duration"},
