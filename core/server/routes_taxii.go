@@ -279,11 +279,18 @@ func (s *Server) taxiiContent(c *fiber.Ctx, cl *caller, e taxiiEndpoint, feed st
 		return taxiiError(c, terr)
 	}
 	if res.First != "" {
-		c.Set("X-TAXII-Date-Added-First", res.First)
-		c.Set("X-TAXII-Date-Added-Last", res.Last)
+		setHeader(&c.Response().Header, headerTAXIIFirst, res.First)
+		setHeader(&c.Response().Header, headerTAXIILast, res.Last)
 	}
 	return s.taxiiSend(c, res, nil)
 }
+
+// The names of a page's date range as TAXII 2.1 spells them: c.Set would
+// send X-Taxii-…, which a case-sensitive reader does not find.
+var (
+	headerTAXIIFirst = []byte("X-TAXII-Date-Added-First")
+	headerTAXIILast  = []byte("X-TAXII-Date-Added-Last")
+)
 
 // taxiiView returns req's collection, its key and owner (taxiiHistory),
 // and the feed's view when MISP can be read for it (verr: why not).
