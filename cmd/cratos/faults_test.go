@@ -100,7 +100,7 @@ func TestFaultsMISP(t *testing.T) {
 		{"MISP down", func(*testing.T) { m.down() }, func(t *testing.T) { m.up(t) }, http.StatusServiceUnavailable,
 			"MISP 127.0.0.1: connection failed"},
 		{"slow past mispTimeoutSeconds", fault(mispsim.Fault{Kind: mispsim.FaultSlow, Delay: 2*timeout*time.Second + time.Second, RestSearchOnly: true}), noFault,
-			http.StatusGatewayTimeout, fmt.Sprintf("MISP 127.0.0.1: no answer within %ds", timeout)},
+			http.StatusGatewayTimeout, fmt.Sprintf("MISP 127.0.0.1: no answer within the site's mispTimeoutSeconds (%ds)", timeout)},
 		{"HTTP 500", fault(mispsim.Fault{Kind: mispsim.FaultStatus, Status: 500, RestSearchOnly: true}), noFault,
 			http.StatusBadGateway, "MISP 127.0.0.1: answered HTTP 500: An Internal Error Has Occurred."},
 		{"HTTP 503", fault(mispsim.Fault{Kind: mispsim.FaultStatus, Status: 503, RestSearchOnly: true}), noFault,

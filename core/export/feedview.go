@@ -10,6 +10,7 @@ import (
 
 	"github.com/cratos-project/cratos/core/guard"
 	"github.com/cratos-project/cratos/core/indicator"
+	"github.com/cratos-project/cratos/core/misp"
 )
 
 // FeedView is every indicator of one feed that a consumer of whole feeds
@@ -143,7 +144,7 @@ func (s *Service) FeedView(ctx context.Context, r Request, types indicator.TypeS
 
 // feedView makes FeedView's view in ctx, the view's own context.
 func (s *Service) feedView(ctx context.Context, r Request, types indicator.TypeSet, lookup func(string) (indicator.DataType, bool)) (FeedView, error) {
-	ctx, cancel := context.WithTimeout(withOneColdBuild(ctx), s.opts.BuildTimeout)
+	ctx, cancel := misp.WithDeadline(withOneColdBuild(ctx), buildTimeout, s.opts.BuildTimeout)
 	defer cancel()
 	site := *r.Site
 	// No net is expanded: a prefix of 32 bits at least with no budget.

@@ -67,7 +67,7 @@ func (s *Service) snapshot(ctx context.Context, r Request, k keys) (*Snapshot, e
 // a slot that ended with the read's deadline is ErrBusy, wrapping it.
 func readTimedOut(ctx context.Context, r Request, err error) error {
 	if err == context.DeadlineExceeded && errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return &misp.Error{Kind: misp.Timeout, Site: r.Site.Name, Detail: "no answer before the build's deadline"}
+		return misp.DeadlineTimeout(ctx, r.Site.Name)
 	}
 	return err
 }

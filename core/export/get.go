@@ -215,7 +215,7 @@ func (s *Service) awaitBuild(ctx context.Context, r Request, rd renderers.Render
 	// when every request waiting for it has left.
 	w := s.limits.join(nsArtifact, r.Consumer)
 	ch := s.arts.DoChan(nsArtifact, func() (any, error) {
-		bctx, cancel := context.WithTimeout(withWaiters(context.WithoutCancel(ctx), w), s.opts.BuildTimeout)
+		bctx, cancel := misp.WithDeadline(withWaiters(context.WithoutCancel(ctx), w), buildTimeout, s.opts.BuildTimeout)
 		defer cancel()
 		s.limits.started(nsArtifact, cancel)
 		res, err := s.buildLeased(bctx, r, rd, k, nsArtifact) // lease.go

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cratos-project/cratos/core/config"
+	"github.com/cratos-project/cratos/core/misp"
 	"github.com/cratos-project/cratos/renderers"
 )
 
@@ -148,7 +149,7 @@ func (s *Service) revalidate(r Request, rd renderers.Renderer, k keys, nsArtifac
 	}
 	bctx := context.WithValue(context.Background(), backgroundKey{}, &background{after: read})
 	rebuild := func() (any, error) {
-		ctx, cancel := context.WithTimeout(bctx, s.opts.BuildTimeout)
+		ctx, cancel := misp.WithDeadline(bctx, buildTimeout, s.opts.BuildTimeout)
 		defer cancel()
 		return s.buildLeased(ctx, r, rd, k, nsArtifact) // lease.go
 	}

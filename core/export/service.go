@@ -97,6 +97,10 @@ type Options struct {
 	Maker string
 }
 
+// buildTimeout names Options.BuildTimeout in the error of a MISP read it
+// ended, so it is not taken for the site's mispTimeoutSeconds.
+const buildTimeout = "the build timeout"
+
 // Observer receives what the Service does, for metrics.
 type Observer interface {
 	CacheResult(status Status)

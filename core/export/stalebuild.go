@@ -32,7 +32,7 @@ func (s *Service) staleBuild(ctx context.Context, r Request, rd renderers.Render
 	// One stale build at a time per list: the requests that failed
 	// together share it.
 	ch := s.arts.DoChan(nsArtifact+"|stale", func() (any, error) {
-		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.BuildTimeout)
+		bctx, cancel := misp.WithDeadline(context.WithoutCancel(ctx), buildTimeout, s.opts.BuildTimeout)
 		defer cancel()
 		return s.buildStale(bctx, r, rd, k, nsArtifact, st, upstream)
 	})

@@ -218,10 +218,8 @@ func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastRe
 func (c *Client) transportError(ctx context.Context, err error) error {
 	var ne net.Error
 	switch {
-	case errors.Is(ctx.Err(), context.Canceled):
-		return &Error{Kind: Canceled, Site: c.opts.Site, Detail: "request cancelled", Err: ctx.Err()}
-	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
-		return &Error{Kind: Timeout, Site: c.opts.Site, Detail: fmt.Sprintf("no answer within %s", c.opts.Timeout)}
+	case ctx.Err() != nil, errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
+		return c.readEnded(ctx) // deadline.go
 	case isConnectError(err):
 		return &Error{Kind: Unreachable, Site: c.opts.Site, Detail: "connection failed", Cause: err}
 	}

@@ -129,7 +129,7 @@ func TestErrors(t *testing.T) {
 			case <-time.After(3 * time.Second):
 			case <-r.Context().Done():
 			}
-		}, Timeout, "no answer within 200ms"},
+		}, Timeout, "no answer within the site's mispTimeoutSeconds (200ms)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -216,7 +216,7 @@ func TestUpstreamErrorsWithoutLastGood(t *testing.T) {
 		{mispsim.Fault{Kind: mispsim.FaultStatus, Status: 500}, 502, "answered HTTP 500"},
 		{mispsim.Fault{Kind: mispsim.FaultHTML}, 502, "not JSON"},
 		{mispsim.Fault{Kind: mispsim.FaultTruncated}, 502, ""},
-		{mispsim.Fault{Kind: mispsim.FaultSlow, Delay: 5 * time.Second}, 504, "no answer within 2s"},
+		{mispsim.Fault{Kind: mispsim.FaultSlow, Delay: 5 * time.Second}, 504, "no answer within the site's mispTimeoutSeconds (2s)"},
 		{mispsim.Fault{Kind: mispsim.FaultStatus, Status: 403}, 502, ""},
 	}
 	for _, tc := range tests {

@@ -55,3 +55,17 @@ func TestTAXIIPollEndsWithinTheBuildTimeout(t *testing.T) {
 		t.Errorf("504 with Retry-After %q, want whole seconds", resp.Header.Get("Retry-After"))
 	}
 }
+
+// A list read that the build timeout cuts off, behind a MISP that would
+// answer within the site's mispTimeoutSeconds, gets a 504 naming the build
+// timeout and its value, not the site's timeout, which is not what ended it.
+func TestBuildTimeoutNamedIn504(t *testing.T) {
+	t.Parallel() // it mostly waits for real time to pass: beside the other tests that do
+	h := newHarness(t, func(h *harness) { h.buildTimeout = 2 * time.Second },
+		withSite(func(s *config.Site) { s.MISPTimeoutSeconds = 600 }))
+	h.sim.SetFault(mispsim.Fault{Kind: mispsim.FaultSlow, Delay: 90 * time.Second, RestSearchOnly: true})
+	resp, body := h.authed(feedPath)
+	if d, want := detailOf(t, body), "MISP "+h.site.Name+": no answer within the build timeout (2s)"; resp.StatusCode != 504 || d != want {
+		t.Errorf("got %d %q, want 504 %q", resp.StatusCode, d, want)
+	}
+}
