@@ -39,7 +39,7 @@ func TestCheckZonesAsServe(t *testing.T) {
 		{"site without a file", mint(t, key, "misp.other.example", later), "1y", 0,
 			`warning: dns zone rpz.cratos.: the token names site "misp.other.example", which has no site file` + unbuilt},
 		{"expired token", mint(t, key, "misp.example.net", "2020-01-01"), "1y", 0,
-			"warning: dns zone rpz.cratos.: token: auth: verify: The security token has expired." + unbuilt},
+			"warning: dns zone rpz.cratos.: token of site misp.example.net: auth: verify: The security token has expired." + unbuilt},
 		{"token of another key", mint(t, strings.Repeat("F", 64), "misp.example.net", later), "1y", 0, "warning: dns zone rpz.cratos.: token: "},
 		{"age out of range", mint(t, key, "misp.example.net", later), "11y", 2, `dns zone rpz.cratos.: age "11y"`},
 	}

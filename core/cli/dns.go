@@ -121,7 +121,7 @@ func zoneClaims(zc config.DNSZone, codec *auth.Codec, sites *config.Sites, now f
 	}
 	cl, err := codec.Verify(zc.Token, now())
 	if err != nil {
-		return auth.Claims{}, fmt.Errorf("dns zone %s: token: %w", zc.Name, err)
+		return auth.Claims{}, fmt.Errorf("dns zone %s: %w", zc.Name, tokenError(codec, zc.Token, err))
 	}
 	if _, ok := sites.Get(cl.Host); !ok {
 		return auth.Claims{}, fmt.Errorf("dns zone %s: the token names site %q, which has no site file", zc.Name, cl.Host)
@@ -220,7 +220,7 @@ func zoneText(ctx context.Context, svc *service, site *config.Site, reqs []expor
 func zoneSite(svc *service, token string, now time.Time) (auth.Claims, *config.Site, error) {
 	cl, err := svc.codec.Verify(token, now)
 	if err != nil {
-		return auth.Claims{}, nil, dnsprimary.SourceFailure(dnsprimary.FailToken, fmt.Errorf("token: %w", err))
+		return auth.Claims{}, nil, dnsprimary.SourceFailure(dnsprimary.FailToken, tokenError(svc.codec, token, err))
 	}
 	site, ok := svc.sites.Get(cl.Host)
 	switch {
@@ -234,6 +234,18 @@ func zoneSite(svc *service, token string, now time.Time) (auth.Claims, *config.S
 		return auth.Claims{}, nil, dnsprimary.SourceFailure(dnsprimary.FailSite, fmt.Errorf("site %s disabled", site.Name))
 	}
 	return cl, site, nil
+}
+
+// tokenError is err, token's failure to verify, naming the site whose
+// token to mint again when token decrypts but has expired (never the
+// token nor its key).
+func tokenError(codec *auth.Codec, token string, err error) error {
+	if errors.Is(err, auth.ErrExpired) {
+		if cl, e := codec.Verify(token, time.Time{}); e == nil {
+			return fmt.Errorf("token of site %s: %w", cl.Host, err)
+		}
+	}
+	return fmt.Errorf("token: %w", err)
 }
 
 // zoneStatus returns the console's view of zones, whose stats (in

@@ -29,7 +29,7 @@ func TestZoneSourceRechecksToken(t *testing.T) {
 		reason string
 	}{
 		{"valid", "", "2098-12-31T12:00:00", "", ""},
-		{"expired", "", "2099-01-01T00:00:01", "token: auth: verify: " + auth.ErrExpired.Error(), dnsprimary.FailToken},
+		{"expired", "", "2099-01-01T00:00:01", "token of site %HOST%: auth: verify: " + auth.ErrExpired.Error(), dnsprimary.FailToken},
 		{"revoked", "blacklisted_api_tokens:\n  - %FP%\n", "2098-12-31T12:00:00", "token revoked in site %HOST%", dnsprimary.FailToken},
 		{"disabled", "enabled: false\n", "2098-12-31T12:00:00", "site %HOST% disabled", dnsprimary.FailSite},
 		{"lifetime over token_max_days", "token_max_days: 30\n", "2030-01-01T12:00:00", "token lifetime over token_max_days of site %HOST%", dnsprimary.FailToken},
