@@ -263,6 +263,8 @@ func zoneStatus(zones []config.DNSZone, codec *auth.Codec, stats func() []dnspri
 				z.Feed, z.Refresh = zc.Feed, time.Duration(zc.RefreshSeconds)*time.Second
 				if cl, err := codec.Verify(zc.Token, now()); err == nil {
 					z.Site = cl.Host
+				} else if cl, e := codec.Verify(zc.Token, time.Time{}); errors.Is(err, auth.ErrExpired) && e == nil {
+					z.ExpiredSite = cl.Host
 				}
 			}
 			out = append(out, z)

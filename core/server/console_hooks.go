@@ -47,6 +47,8 @@ type ZoneStatus struct {
 	// Site is the site the zone's token names ("" when the token does not
 	// verify), Feed the feed its lists are built from.
 	Site, Feed string
+	// ExpiredSite is the site an expired token names, when Site is "".
+	ExpiredSite string
 	// Serial is the serial served; Loaded is false while the zone has no
 	// content to serve.
 	Serial uint32

@@ -16,9 +16,9 @@ func (s *Server) SetZones(zones ZonesFunc) {
 }
 
 type zoneRow struct {
-	Zone, Site, Feed, Serial, LastSuccess, Failures, Transfers, Notifies string
-	Refused                                                              uint64
-	Late, Loaded, Failed                                                 bool
+	Zone, Site, ExpiredSite, Feed, Serial, LastSuccess, Failures, Transfers, Notifies string
+	Refused                                                                           uint64
+	Late, Loaded, Failed                                                              bool
 }
 
 type zonesData struct {
@@ -39,7 +39,7 @@ func (s *Server) pageZones(c *fiber.Ctx, sess *session) error {
 		zones = (*f)()
 	}
 	for _, z := range zones {
-		row := zoneRow{Zone: z.Zone, Site: z.Site, Feed: z.Feed, Serial: "none yet", Loaded: z.Loaded,
+		row := zoneRow{Zone: z.Zone, Site: z.Site, ExpiredSite: z.ExpiredSite, Feed: z.Feed, Serial: "none yet", Loaded: z.Loaded,
 			LastSuccess: "none since the start", Failures: counts(z.Failures), Transfers: counts(z.Transfers),
 			Refused: z.TransfersRefused, Notifies: strconv.FormatUint(z.NotifyFailures, 10) + " of " + strconv.FormatUint(z.Notifies, 10)}
 		if z.TransfersFailed > 0 {

@@ -41,6 +41,7 @@ func TestConsoleZones(t *testing.T) {
 			{Zone: "late.cratos.", Feed: "<b>x</b>", Refresh: 5 * time.Minute, Started: started,
 				LastFailed: true, Failures: map[string]uint64{"token": 24}, Transfers: map[string]uint64{"axfr": 0}},
 			{Zone: "new.cratos.", Site: h.site.Name, Feed: "block", Refresh: 5 * time.Minute, Started: time.Now()},
+			{Zone: "old.cratos.", ExpiredSite: "misp.old.example", Feed: "block", Refresh: 5 * time.Minute, Started: time.Now()},
 		}
 	})
 	body := page()
@@ -65,6 +66,13 @@ func TestConsoleZones(t *testing.T) {
 <tr>
 <td class="name">new.cratos.</td>
 <td>` + h.site.Name + `</td><td>block</td>
+<td class="num"><span class="bad">none yet</span></td>
+<td>none since the start</td><td>none</td>
+<td>none</td><td class="num">0</td><td>0 of 0</td>
+</tr>
+<tr>
+<td class="name">old.cratos.</td>
+<td><span class="bad">token of misp.old.example expired</span></td><td>block</td>
 <td class="num"><span class="bad">none yet</span></td>
 <td>none since the start</td><td>none</td>
 <td>none</td><td class="num">0</td><td>0 of 0</td>
