@@ -1,9 +1,6 @@
 package server_test
 
 import (
-	"bufio"
-	"io"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -15,17 +12,11 @@ import (
 // rawRequest sends request bytes as they are and returns the status line.
 func rawRequest(t *testing.T, base, request string) string {
 	t.Helper()
-	c, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
-	if err != nil {
-		t.Fatal(err)
+	lines := rawHeader(t, base, request)
+	if len(lines) == 0 {
+		return ""
 	}
-	defer c.Close()
-	_ = c.SetDeadline(time.Now().Add(30 * time.Second))
-	if _, err := io.WriteString(c, request); err != nil {
-		t.Fatal(err)
-	}
-	line, _ := bufio.NewReader(c).ReadString('\n')
-	return strings.TrimSpace(line)
+	return strings.TrimSpace(lines[0])
 }
 
 func TestControlCharactersInHeadersAreRefused(t *testing.T) {
