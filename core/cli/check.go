@@ -126,10 +126,10 @@ func probeSites(sites []*config.Site) []probeLine {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ctx, cancel := context.WithTimeout(context.Background(), time.Duration(s.MISPTimeoutSeconds)*time.Second)
-			defer cancel()
+			// The client's Timeout, the site's mispTimeoutSeconds, bounds
+			// the probe, and an error names it.
 			cl := misp.New(misp.Options{Site: s.Name, BaseURL: s.MISPURL, Timeout: time.Duration(s.MISPTimeoutSeconds) * time.Second, VerifyCert: s.VerifyCert(), UserAgent: "Cratos/" + version()})
-			body, err := cl.GetJSON(ctx, "/servers/getVersion.json")
+			body, err := cl.GetJSON(context.Background(), "/servers/getVersion.json")
 			if misp.IsVersionAnswer(body, err) {
 				out[i] = probeLine{text: fmt.Sprintf("site %s: MISP at %s answers", s.Name, s.MISPURL)}
 				return

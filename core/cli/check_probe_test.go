@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -26,5 +28,21 @@ func TestCheckWantsMISP(t *testing.T) {
 				t.Errorf("exit %d, stdout %q\nwant exit 1 and %q", code, stdout, "does not answer")
 			}
 		})
+	}
+}
+
+// A MISP that does not answer in time is said by check to be cut off by
+// the site's mispTimeoutSeconds, the setting to tune, not by a caller's
+// deadline: check has no caller.
+func TestCheckNamesTheSiteTimeout(t *testing.T) {
+	hung := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done()
+	}))
+	defer hung.Close()
+	cfg := configWithSite(t, "misp_url: "+hung.URL+"\nmispTimeoutSeconds: 1\n")
+	code, stdout, _ := run1("check", "--config", cfg)
+	want := "site misp.example.net: MISP at " + hung.URL + " does not answer: MISP misp.example.net: no answer within the site's mispTimeoutSeconds (1s)\n"
+	if code != 1 || !strings.Contains(stdout, want) {
+		t.Errorf("exit %d, stdout %q\nwant exit 1 and %q", code, stdout, want)
 	}
 }
