@@ -24,6 +24,9 @@ type Options struct {
 	Key string
 	// Timeout bounds each HTTP request (the site's mispTimeoutSeconds).
 	Timeout time.Duration
+	// TimeoutName names Timeout in the error of a read it ends, when it
+	// is not the site's mispTimeoutSeconds ("this call's limit").
+	TimeoutName string
 	// VerifyCert verifies MISP's TLS certificate (mispVerifyCert).
 	VerifyCert bool
 	// UserAgent is sent with every request.

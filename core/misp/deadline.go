@@ -42,7 +42,7 @@ func deadlineDetail(ctx context.Context) string {
 
 // readEnded is the error of a read that ctx or the site's timeout ended:
 // the client going away, ctx's deadline (the build timeout) or the
-// site's mispTimeoutSeconds, whichever did.
+// site's mispTimeoutSeconds (or Options.TimeoutName), whichever did.
 func (c *Client) readEnded(ctx context.Context) *Error {
 	switch err := ctx.Err(); {
 	case errors.Is(err, context.Canceled):
@@ -50,5 +50,9 @@ func (c *Client) readEnded(ctx context.Context) *Error {
 	case errors.Is(err, context.DeadlineExceeded):
 		return DeadlineTimeout(ctx, c.opts.Site)
 	}
-	return &Error{Kind: Timeout, Site: c.opts.Site, Detail: fmt.Sprintf("no answer within the site's mispTimeoutSeconds (%s)", c.opts.Timeout)}
+	name := c.opts.TimeoutName
+	if name == "" {
+		name = "the site's mispTimeoutSeconds"
+	}
+	return &Error{Kind: Timeout, Site: c.opts.Site, Detail: fmt.Sprintf("no answer within %s (%s)", name, c.opts.Timeout)}
 }

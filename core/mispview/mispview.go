@@ -46,11 +46,11 @@ func (e *AnswerError) Error() string { return "MISP " + e.Site + ": " + e.Msg }
 const callBound = 2 * time.Minute
 
 func (src Source) client(timeout time.Duration) *misp.Client {
-	t := time.Duration(src.Site.MISPTimeoutSeconds) * time.Second
+	t, name := time.Duration(src.Site.MISPTimeoutSeconds)*time.Second, ""
 	if timeout > 0 && timeout < t {
-		t = timeout
+		t, name = timeout, "this call's limit" // raising mispTimeoutSeconds does not change it
 	}
-	return misp.New(misp.Options{Site: src.Site.Name, BaseURL: src.BaseURL, Key: src.Key, Timeout: t,
+	return misp.New(misp.Options{Site: src.Site.Name, BaseURL: src.BaseURL, Key: src.Key, Timeout: t, TimeoutName: name,
 		VerifyCert: src.Site.VerifyCert(), UserAgent: src.UserAgent})
 }
 

@@ -257,3 +257,19 @@ func TestContentNotJSON(t *testing.T) {
 		})
 	}
 }
+
+// A MISP call cut off by its own limit, shorter than the site's
+// mispTimeoutSeconds, names that limit: raising mispTimeoutSeconds would
+// change nothing.
+func TestCallLimitNamed(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done()
+	}))
+	t.Cleanup(srv.Close)
+	site := &config.Site{Name: "misp.example", MISPTimeoutSeconds: 600}
+	_, err := Check(context.Background(), Source{Site: site, BaseURL: srv.URL, Key: "k3y"}, time.Now())
+	var me *misp.Error
+	if want := "MISP misp.example: no answer within this call's limit (5s)"; !errors.As(err, &me) || me.Kind != misp.Timeout || err.Error() != want {
+		t.Errorf("error %v, want a timeout %q", err, want)
+	}
+}
