@@ -115,10 +115,9 @@ func runInit(args []string, stdout, stderr io.Writer) error {
 
 // probeMISP asks MISP for its version with key and returns it.
 func probeMISP(base, key string, verify bool) (string, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	cl := misp.New(misp.Options{Site: base, BaseURL: base, Key: key, Timeout: 30 * time.Second, VerifyCert: verify, UserAgent: "Cratos/" + version()})
-	body, err := cl.GetJSON(ctx, "/servers/getVersion.json")
+	cl := misp.New(misp.Options{Site: base, BaseURL: base, Key: key, Timeout: 30 * time.Second, TimeoutName: "init's limit",
+		VerifyCert: verify, UserAgent: "Cratos/" + version()})
+	body, err := cl.GetJSON(context.Background(), "/servers/getVersion.json")
 	if err != nil {
 		var me *misp.Error
 		if errors.As(err, &me) && me.Kind == misp.AuthFailed {

@@ -5,6 +5,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -251,5 +253,20 @@ func TestInitPrintsDialableURL(t *testing.T) {
 				t.Errorf("--listen %s: no line %q in:\n%s", listen, line, out)
 			}
 		}
+	}
+}
+
+// A MISP that does not answer init within its 30 s is said to be cut off
+// by init's limit: there is no caller's deadline, and no site file yet.
+func TestInitNamesItsLimit(t *testing.T) {
+	t.Parallel() // it mostly waits for init's limit to pass
+	hung := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done()
+	}))
+	defer hung.Close()
+	code, _, stderr := run1("init", "--misp", hung.URL, "--key", mispsim.DefaultKey, "--dir", t.TempDir())
+	want := "cratos: init: MISP at " + hung.URL + " does not answer: MISP " + hung.URL + ": no answer within init's limit (30s)\n"
+	if code != 1 || stderr != want {
+		t.Errorf("exit %d, stderr %q; want 1 with %q", code, stderr, want)
 	}
 }
